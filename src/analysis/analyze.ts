@@ -1,0 +1,265 @@
+import type { Graph } from '../graph/graph.js';
+import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
+import type { NhiConfig } from '../config/types.js';
+import type { Analysis, Autonomy, CrownJewelPath, PathHop, StrengthResult } from './types.js';
+
+/**
+ * Edges along which control flows: holding the source gives the rights of the target. OWNS is
+ * not among them on purpose: an owner's power over an object is expressed by the transforms as
+ * CAN_ESCALATE_TO where the provider really lets owners add credentials.
+ */
+export const CONTROL_EDGES: ReadonlySet<EdgeType> = new Set<EdgeType>([
+  'GRANTED',
+  'DELEGATED_GRANT',
+  'HAS_ROLE',
+  'MEMBER_OF',
+  'ACTS_AS',
+  'CAN_ASSUME',
+  'CAN_ESCALATE_TO',
+  'FEDERATES_TO',
+  'SAML_MAPS_TO',
+]);
+
+const SHARED: ReadonlySet<string> = new Set(['client-secret', 'access-key', 'api-token', 'password']);
+const KEYED: ReadonlySet<string> = new Set(['certificate', 'private-key-jwt', 'x509-trust-anchor']);
+const STRENGTH_RANK: Record<StrengthClass, number> = { none: 0, 'shared-secret': 1, 'private-key': 2, federated: 3 };
+const LONG_LIVED_DAYS = 90;
+
+export interface AnalyzeOptions {
+  now: Date;
+  config: NhiConfig;
+}
+
+interface JewelGroup {
+  key: string;
+  cls: CrownJewelClass;
+  /** Per node: distance (hops) to the nearest jewel of the group. */
+  dist: Map<string, number>;
+  /** Per node: the edge to follow toward the jewel. */
+  next: Map<string, GraphEdge>;
+  hidden: Map<string, number>;
+}
+
+/**
+ * Computes tiers, strength, autonomy and crown-jewel reachability once. Every pass is linear in
+ * the part of the graph it touches: tiers by one reverse breadth-first pass per tier level, crown
+ * jewels by one multi-source reverse pass per (scope, class) group, visiting only nodes that can
+ * reach that group.
+ */
+export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
+  const tierOf = new Map<string, Tier>();
+  const tierSource = new Map<string, string>();
+  const privileges = graph.ofKind('privilege');
+  for (const level of [4, 3, 2, 1] as Tier[]) {
+    const seeds = privileges.filter((p) => p.tier === level);
+    reverseWalk(graph, seeds.map((s) => s.id), (nodeId, seed) => {
+      if (tierOf.has(nodeId)) return false;
+      tierOf.set(nodeId, level);
+      tierSource.set(nodeId, seed);
+      return true;
+    });
+  }
+
+  const groups = buildJewelGroups(graph, privileges);
+  const strengthCache = new Map<string, StrengthResult>();
+
+  const analysis: Analysis = {
+    tier: (id) => tierOf.get(id) ?? 0,
+    tierReasons: (id) => {
+      const src = tierSource.get(id);
+      if (!src) return ['reaches no privilege the scanner knows of'];
+      const p = graph.node(src);
+      if (src === id) return [`is ${p?.name ?? src}`];
+      return [`reaches ${p?.name ?? src} (T${p?.tier ?? '?'})`];
+    },
+    autonomy: (id) => autonomyOf(graph, id).level,
+    autonomyReason: (id) => autonomyOf(graph, id).reason,
+    strength: (id) => {
+      let s = strengthCache.get(id);
+      if (!s) {
+        s = strengthOf(graph, id, opts.now);
+        strengthCache.set(id, s);
+      }
+      return s;
+    },
+    crownJewelPaths: (id) => pathsFrom(graph, groups, id),
+    accountable: (id) => {
+      const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
+      for (const e of graph.in(id)) {
+        if (e.type !== 'OWNS' && e.type !== 'SPONSORS' && e.type !== 'MANAGES') continue;
+        const n = graph.node(e.from);
+        if (!n) continue;
+        const entry: { id: string; name: string; relation: string; enabled?: boolean } = {
+          id: n.id,
+          name: n.name,
+          relation: e.type.toLowerCase(),
+        };
+        if (n.enabled !== undefined) entry.enabled = n.enabled;
+        out.push(entry);
+      }
+      return out;
+    },
+  };
+  return analysis;
+}
+
+/** Breadth-first walk against control edges from the seeds; `visit` returns false to prune. */
+function reverseWalk(graph: Graph, seeds: string[], visit: (nodeId: string, seed: string) => boolean): void {
+  const queue: [string, string][] = [];
+  for (const s of seeds) if (visit(s, s)) queue.push([s, s]);
+  for (let i = 0; i < queue.length; i++) {
+    const [cur, seed] = queue[i];
+    for (const e of graph.in(cur)) {
+      if (!CONTROL_EDGES.has(e.type)) continue;
+      if (visit(e.from, seed)) queue.push([e.from, seed]);
+    }
+  }
+}
+
+function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[]): JewelGroup[] {
+  const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: string[] }>();
+  for (const p of privileges) {
+    if (!p.crownJewel) continue;
+    const key = `${p.provider}|${p.scope}|${p.crownJewel}`;
+    const g = bySeedKey.get(key) ?? { cls: p.crownJewel, seeds: [] };
+    g.seeds.push(p.id);
+    bySeedKey.set(key, g);
+  }
+  const groups: JewelGroup[] = [];
+  for (const key of [...bySeedKey.keys()].sort()) {
+    const { cls, seeds } = bySeedKey.get(key)!;
+    const dist = new Map<string, number>();
+    const next = new Map<string, GraphEdge>();
+    const hidden = new Map<string, number>();
+    let layer = [...seeds].sort();
+    for (const s of layer) {
+      dist.set(s, 0);
+      hidden.set(s, 0);
+    }
+    let d = 0;
+    while (layer.length > 0) {
+      const candidates = new Map<string, { edge: GraphEdge; hidden: number }>();
+      for (const u of layer) {
+        const hu = hidden.get(u)!;
+        for (const e of graph.in(u)) {
+          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from)) continue;
+          const h = hu + (e.hidden ? 1 : 0);
+          const best = candidates.get(e.from);
+          if (!best || h > best.hidden) candidates.set(e.from, { edge: e, hidden: h });
+        }
+      }
+      d++;
+      layer = [...candidates.keys()].sort();
+      for (const v of layer) {
+        const c = candidates.get(v)!;
+        dist.set(v, d);
+        next.set(v, c.edge);
+        hidden.set(v, c.hidden);
+      }
+    }
+    groups.push({ key, cls, dist, next, hidden });
+  }
+  return groups;
+}
+
+function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPath[] {
+  const out: CrownJewelPath[] = [];
+  for (const g of groups) {
+    const d = g.dist.get(id);
+    if (d === undefined || d === 0) continue;
+    const hops: PathHop[] = [];
+    let cur = id;
+    let guard = 0;
+    while (g.next.has(cur) && guard++ < 64) {
+      const e = g.next.get(cur)!;
+      hops.push(toHop(graph, e));
+      cur = e.to;
+    }
+    const target = graph.node(cur);
+    let alternatives = 0;
+    for (const e of graph.out(id)) {
+      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to)) alternatives++;
+    }
+    const providers = new Set(hops.flatMap((h) => [graph.node(h.from)?.provider, graph.node(h.to)?.provider]));
+    providers.delete('external');
+    providers.delete(undefined);
+    out.push({
+      target: cur,
+      targetName: target?.name ?? cur,
+      crownJewel: g.cls,
+      hops,
+      hiddenHops: hops.filter((h) => h.hidden).length,
+      alternatives: Math.max(0, alternatives - 1),
+      crossesProviders: providers.size > 1,
+    });
+  }
+  return out;
+}
+
+export function toHop(graph: Graph, e: GraphEdge): PathHop {
+  const from = graph.node(e.from);
+  const to = graph.node(e.to);
+  return {
+    from: e.from,
+    fromName: from?.name ?? e.from,
+    to: e.to,
+    toName: to?.name ?? e.to,
+    type: e.type,
+    reason: e.reason,
+    hidden: e.hidden === true,
+    conditional: e.conditional === true,
+    provider: from?.provider ?? 'external',
+  };
+}
+
+function credentialClass(c: GraphNode): StrengthClass {
+  const t = c.credentialType ?? '';
+  if (SHARED.has(t)) return 'shared-secret';
+  if (KEYED.has(t)) return 'private-key';
+  if (t === 'federated-oidc' || t === 'federated-saml') {
+    // A trust that does not pin the subject admits any token of the issuer: as weak as a secret.
+    return c.federation && c.federation.subjectMatch !== 'exact' ? 'shared-secret' : 'federated';
+  }
+  if (t === 'managed') return 'federated';
+  return 'none';
+}
+
+function strengthOf(graph: Graph, id: string, now: Date): StrengthResult {
+  let cls: StrengthClass | undefined;
+  const evidence: string[] = [];
+  let longLived = false;
+  for (const e of graph.out(id, 'HAS_CREDENTIAL')) {
+    const c = graph.node(e.to);
+    if (!c) continue;
+    if (c.status === 'inactive' || c.status === 'expired') continue;
+    if (c.expiresAt && Date.parse(c.expiresAt) <= now.getTime()) continue;
+    const k = credentialClass(c);
+    const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
+    evidence.push(`${c.credentialType ?? 'credential'} ${c.name}${sub}`);
+    if (cls === undefined || STRENGTH_RANK[k] < STRENGTH_RANK[cls]) cls = k;
+    if (k === 'shared-secret' || k === 'private-key') {
+      const start = c.createdAt ? Date.parse(c.createdAt) : undefined;
+      const end = c.expiresAt ? Date.parse(c.expiresAt) : undefined;
+      if (c.expiresAt === null || (start !== undefined && end !== undefined && end - start > LONG_LIVED_DAYS * 86_400_000)) {
+        longLived = true;
+      } else if (end === undefined && start !== undefined && now.getTime() - start > LONG_LIVED_DAYS * 86_400_000) {
+        longLived = true;
+      }
+    }
+  }
+  evidence.sort();
+  return { class: cls ?? 'none', evidence, longLived };
+}
+
+function autonomyOf(graph: Graph, id: string): { level: Autonomy; reason: string } {
+  const n = graph.node(id);
+  if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
+  const outs = graph.out(id);
+  const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
+  const delegatedOnly = !appOnly && outs.some((e) => e.type === 'DELEGATED_GRANT');
+  if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
+  if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
+    return { level: 'scheduled', reason: 'automation holding a standing credential' };
+  }
+  return { level: 'scheduled', reason: appOnly ? 'holds app-only permissions or roles' : 'automation identity' };
+}

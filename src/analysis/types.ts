@@ -1,0 +1,50 @@
+import type { CrownJewelClass, GraphEdge, StrengthClass, Tier } from '../graph/model.js';
+
+/** How independently an identity acts (RULES-CATALOG §4.2). */
+export type Autonomy = 'human-triggered' | 'scheduled' | 'autonomous-agent';
+
+/** One hop of a path, with the edge that justifies it. */
+export interface PathHop {
+  from: string;
+  fromName: string;
+  to: string;
+  toName: string;
+  type: GraphEdge['type'];
+  reason: string;
+  /** The provider's own access-review screens would not show this hop. */
+  hidden: boolean;
+  conditional: boolean;
+  provider: string;
+}
+
+/** A path from an identity to a crown jewel. */
+export interface CrownJewelPath {
+  target: string;
+  targetName: string;
+  crownJewel: CrownJewelClass;
+  hops: PathHop[];
+  hiddenHops: number;
+  /** Other distinct routes found to the same target. */
+  alternatives: number;
+  crossesProviders: boolean;
+}
+
+export interface StrengthResult {
+  class: StrengthClass;
+  evidence: string[];
+  longLived: boolean;
+}
+
+/** Derived facts computed once per scan, before rules run. */
+export interface Analysis {
+  /** Capability tier (T0..T4) from everything the identity can reach, with the reasons. */
+  tier(id: string): Tier;
+  tierReasons(id: string): string[];
+  autonomy(id: string): Autonomy;
+  autonomyReason(id: string): string;
+  strength(id: string): StrengthResult;
+  /** Shortest paths to each crown jewel the identity reaches (hops > 0), deduplicated per target. */
+  crownJewelPaths(id: string): CrownJewelPath[];
+  /** Accountable humans (owners, sponsors, managers) and their state. */
+  accountable(id: string): { id: string; name: string; relation: string; enabled?: boolean }[];
+}

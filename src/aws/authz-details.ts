@@ -1,0 +1,347 @@
+/**
+ * Parses the output of `aws iam get-account-authorization-details` (policy documents as JSON
+ * objects) and the raw API form (documents as URL-encoded JSON strings) into an AccountModel.
+ *
+ * A structurally wrong file (not an object, lists that are not arrays) throws
+ * AuthzDetailsError with a JSON path. A single bad policy document never fails the file: it is
+ * recorded in `unparseablePolicies` and answers about its owner become `unknown`.
+ */
+import type {
+  AccountModel,
+  IamGroup,
+  IamRole,
+  IamUser,
+  InlinePolicy,
+  ManagedPolicy,
+  PolicyBody,
+  PolicyRef,
+  UnparseablePolicy,
+} from './model.js';
+import { parsePolicyDocument, type DocumentKind } from './policy/document.js';
+
+/** A structural problem with the input; `location` is a JSON path such as `RoleDetailList[3]`. */
+export class AuthzDetailsError extends Error {
+  constructor(
+    readonly location: string,
+    readonly problem: string,
+  ) {
+    super(location ? `${location}: ${problem}` : problem);
+    this.name = 'AuthzDetailsError';
+  }
+}
+
+export interface ParseAuthzOptions {
+  /**
+   * AWS managed policy documents by policy name (the shape of a published corpus such as
+   * `{ "ReadOnlyAccess": {...} }`), used for attached AWS managed policies that the file does not
+   * include (e.g. when it was collected with `--filter` without `AWSManagedPolicy`).
+   */
+  awsManagedPolicies?: Record<string, unknown>;
+}
+
+type Obj = Record<string, unknown>;
+
+const ARN_ACCOUNT = /^arn:([^:]+):iam::(\d{12}):/;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function date(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  // The JS SDK returns Date objects when the model is built from an in-memory response.
+  if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
+  return undefined;
+}
+
+function list(parent: Obj, field: string, at: string): unknown[] {
+  const v = parent[field];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new AuthzDetailsError(at ? `${at}.${field}` : field, 'expected an array');
+  return v;
+}
+
+function tags(entry: Obj, at: string, issues: AccountModel['issues']): Record<string, string> {
+  const out: Record<string, string> = {};
+  const raw = entry.Tags;
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) {
+    issues.push({ location: `${at}.Tags`, problem: 'expected an array of {Key, Value}' });
+    return out;
+  }
+  raw.forEach((t, i) => {
+    if (isObj(t) && typeof t.Key === 'string' && typeof t.Value === 'string') out[t.Key] = t.Value;
+    else issues.push({ location: `${at}.Tags[${i}]`, problem: 'expected {Key, Value} strings' });
+  });
+  return out;
+}
+
+function body(raw: unknown, location: string, kind: DocumentKind): PolicyBody {
+  if (raw === undefined || raw === null) return { ok: false, location, problem: 'policy document is missing' };
+  const r = parsePolicyDocument(raw, kind);
+  if (r.ok) return { ok: true, document: r.document };
+  return { ok: false, location: r.error.path ? `${location}.${r.error.path}` : location, problem: r.error.problem };
+}
+
+interface Ctx {
+  issues: AccountModel['issues'];
+  unparseable: UnparseablePolicy[];
+  accounts: Map<string, string>;
+}
+
+function noteArn(ctx: Ctx, arn: string): void {
+  const m = ARN_ACCOUNT.exec(arn);
+  if (m && !ctx.accounts.has(m[2])) ctx.accounts.set(m[2], m[1]);
+}
+
+function inlinePolicies(entry: Obj, field: string, at: string, owner: string, ctx: Ctx): InlinePolicy[] {
+  return list(entry, field, at).flatMap((p, i): InlinePolicy[] => {
+    const loc = `${at}.${field}[${i}]`;
+    if (!isObj(p) || typeof p.PolicyName !== 'string') {
+      ctx.issues.push({ location: loc, problem: 'expected {PolicyName, PolicyDocument}' });
+      ctx.unparseable.push({ owner, policyName: '?', location: loc, problem: 'inline policy entry is malformed' });
+      // Kept as an unusable policy so that the owner's answers become unknown, not "no access".
+      return [{ name: '?', location: loc, body: { ok: false, location: loc, problem: 'inline policy entry is malformed' } }];
+    }
+    const b = body(p.PolicyDocument, `${loc}.PolicyDocument`, 'identity');
+    if (!b.ok) ctx.unparseable.push({ owner, policyName: p.PolicyName, location: b.location, problem: b.problem });
+    return [{ name: p.PolicyName, location: loc, body: b }];
+  });
+}
+
+function policyRefs(entry: Obj, at: string, ctx: Ctx): PolicyRef[] {
+  return list(entry, 'AttachedManagedPolicies', at).flatMap((p, i) => {
+    if (isObj(p) && typeof p.PolicyArn === 'string') {
+      return [{ arn: p.PolicyArn, name: str(p.PolicyName) ?? p.PolicyArn.slice(p.PolicyArn.lastIndexOf('/') + 1) }];
+    }
+    ctx.issues.push({ location: `${at}.AttachedManagedPolicies[${i}]`, problem: 'expected {PolicyName, PolicyArn}' });
+    return [];
+  });
+}
+
+function boundary(entry: Obj, at: string, ctx: Ctx): PolicyRef | undefined {
+  const b = entry.PermissionsBoundary;
+  if (b === undefined || b === null) return undefined;
+  if (isObj(b) && typeof b.PermissionsBoundaryArn === 'string') {
+    const arn = b.PermissionsBoundaryArn;
+    return { arn, name: arn.slice(arn.lastIndexOf('/') + 1) };
+  }
+  ctx.issues.push({ location: `${at}.PermissionsBoundary`, problem: 'expected {PermissionsBoundaryArn}' });
+  return undefined;
+}
+
+/** Required identity fields of a user/group/role entry, or undefined (with an issue) to skip it. */
+function identity(entry: unknown, at: string, nameField: string, idField: string, ctx: Ctx) {
+  if (!isObj(entry)) {
+    ctx.issues.push({ location: at, problem: 'expected an object' });
+    return undefined;
+  }
+  const arn = str(entry.Arn);
+  const name = str(entry[nameField]);
+  if (!arn || !name) {
+    ctx.issues.push({ location: at, problem: `entry has no Arn or ${nameField}; skipped` });
+    return undefined;
+  }
+  noteArn(ctx, arn);
+  return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate) };
+}
+
+function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | undefined {
+  if (!isObj(entry) || typeof entry.Arn !== 'string' || typeof entry.PolicyName !== 'string') {
+    ctx.issues.push({ location: at, problem: 'expected a managed policy with Arn and PolicyName; skipped' });
+    return undefined;
+  }
+  const arn = entry.Arn;
+  noteArn(ctx, arn);
+  const defaultVersionId = str(entry.DefaultVersionId);
+  const versions = list(entry, 'PolicyVersionList', at);
+  let idx = versions.findIndex((v) => isObj(v) && v.IsDefaultVersion === true);
+  if (idx < 0 && defaultVersionId) idx = versions.findIndex((v) => isObj(v) && v.VersionId === defaultVersionId);
+  const location = idx >= 0 ? `${at}.PolicyVersionList[${idx}].Document` : `${at}.PolicyVersionList`;
+  const b: PolicyBody =
+    idx >= 0 ? body((versions[idx] as Obj).Document, location, 'identity') : { ok: false, location, problem: 'no default policy version in the file' };
+  if (!b.ok) ctx.unparseable.push({ owner: arn, policyName: entry.PolicyName, location: b.location, problem: b.problem });
+  return {
+    arn,
+    name: entry.PolicyName,
+    id: str(entry.PolicyId),
+    path: str(entry.Path),
+    awsManaged: /^arn:[^:]+:iam::aws:policy\//.test(arn),
+    defaultVersionId,
+    attachmentCount: typeof entry.AttachmentCount === 'number' ? entry.AttachmentCount : undefined,
+    createDate: date(entry.CreateDate),
+    updateDate: date(entry.UpdateDate),
+    origin: 'file',
+    location,
+    body: b,
+  };
+}
+
+/**
+ * Parses GAAD output (a parsed JSON value, or the JSON text) into an AccountModel.
+ * @throws AuthzDetailsError when the input is not GAAD-shaped at all.
+ */
+export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOptions = {}): AccountModel {
+  let root = input;
+  if (typeof input === 'string') {
+    try {
+      root = JSON.parse(input);
+    } catch (err) {
+      throw new AuthzDetailsError('', `not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (!isObj(root)) throw new AuthzDetailsError('', 'expected a JSON object with UserDetailList, GroupDetailList, RoleDetailList and Policies');
+  const known = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'];
+  if (!known.some((k) => k in root)) {
+    throw new AuthzDetailsError('', 'none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present');
+  }
+  const ctx: Ctx = { issues: [], unparseable: [], accounts: new Map() };
+  const model: AccountModel = {
+    partition: 'aws',
+    users: new Map(),
+    groups: new Map(),
+    roles: new Map(),
+    policies: new Map(),
+    groupsByName: new Map(),
+    membersByGroup: new Map(),
+    attachmentsByPolicy: new Map(),
+    unparseablePolicies: ctx.unparseable,
+    issues: ctx.issues,
+  };
+
+  list(root, 'Policies', '').forEach((e, i) => {
+    const p = managedPolicy(e, `Policies[${i}]`, ctx);
+    if (p) model.policies.set(p.arn, p);
+  });
+
+  list(root, 'GroupDetailList', '').forEach((e, i) => {
+    const at = `GroupDetailList[${i}]`;
+    const base = identity(e, at, 'GroupName', 'GroupId', ctx);
+    if (!base) return;
+    const group: IamGroup = {
+      kind: 'group',
+      arn: base.arn,
+      name: base.name,
+      id: base.id,
+      path: base.path,
+      createDate: base.createDate,
+      inlinePolicies: inlinePolicies(base.entry, 'GroupPolicyList', at, base.arn, ctx),
+      attachedPolicies: policyRefs(base.entry, at, ctx),
+      tags: {},
+      location: at,
+    };
+    model.groups.set(group.arn, group);
+    model.groupsByName.set(group.name, group);
+    model.membersByGroup.set(group.arn, []);
+  });
+
+  list(root, 'UserDetailList', '').forEach((e, i) => {
+    const at = `UserDetailList[${i}]`;
+    const base = identity(e, at, 'UserName', 'UserId', ctx);
+    if (!base) return;
+    const groupNames = list(base.entry, 'GroupList', at).filter((g): g is string => typeof g === 'string');
+    const groupArns: string[] = [];
+    for (const name of groupNames) {
+      const g = model.groupsByName.get(name);
+      if (g) {
+        groupArns.push(g.arn);
+        model.membersByGroup.get(g.arn)!.push(base.arn);
+      } else {
+        // The user's group policies are unknown: treat like an unusable policy, not like "no policy".
+        const location = `${at}.GroupList`;
+        ctx.issues.push({ location, problem: `group ${name} is not in GroupDetailList` });
+        ctx.unparseable.push({ owner: base.arn, policyName: `group:${name}`, location, problem: `group ${name} is not in GroupDetailList` });
+      }
+    }
+    const user: IamUser = {
+      kind: 'user',
+      arn: base.arn,
+      name: base.name,
+      id: base.id,
+      path: base.path,
+      createDate: base.createDate,
+      passwordLastUsed: date(base.entry.PasswordLastUsed),
+      groupNames,
+      groupArns,
+      inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
+      attachedPolicies: policyRefs(base.entry, at, ctx),
+      permissionsBoundary: boundary(base.entry, at, ctx),
+      tags: tags(base.entry, at, ctx.issues),
+      location: at,
+    };
+    model.users.set(user.arn, user);
+  });
+
+  list(root, 'RoleDetailList', '').forEach((e, i) => {
+    const at = `RoleDetailList[${i}]`;
+    const base = identity(e, at, 'RoleName', 'RoleId', ctx);
+    if (!base) return;
+    const trust = body(base.entry.AssumeRolePolicyDocument, `${at}.AssumeRolePolicyDocument`, 'trust');
+    if (!trust.ok) ctx.unparseable.push({ owner: base.arn, policyName: 'AssumeRolePolicyDocument', location: trust.location, problem: trust.problem });
+    const lastUsed = base.entry.RoleLastUsed;
+    const role: IamRole = {
+      kind: 'role',
+      arn: base.arn,
+      name: base.name,
+      id: base.id,
+      path: base.path,
+      createDate: base.createDate,
+      trustPolicy: trust,
+      roleLastUsed: isObj(lastUsed) ? { lastUsedDate: date(lastUsed.LastUsedDate), region: str(lastUsed.Region) } : undefined,
+      instanceProfiles: list(base.entry, 'InstanceProfileList', at).flatMap((p) =>
+        isObj(p) && typeof p.Arn === 'string' ? [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }] : [],
+      ),
+      inlinePolicies: inlinePolicies(base.entry, 'RolePolicyList', at, base.arn, ctx),
+      attachedPolicies: policyRefs(base.entry, at, ctx),
+      permissionsBoundary: boundary(base.entry, at, ctx),
+      tags: tags(base.entry, at, ctx.issues),
+      description: str(base.entry.Description),
+      maxSessionDuration: typeof base.entry.MaxSessionDuration === 'number' ? base.entry.MaxSessionDuration : undefined,
+      location: at,
+    };
+    model.roles.set(role.arn, role);
+  });
+
+  const accounts = [...ctx.accounts.keys()];
+  if (accounts.length > 0) {
+    model.accountId = accounts[0];
+    model.partition = ctx.accounts.get(accounts[0])!;
+  }
+  if (accounts.length > 1) ctx.issues.push({ location: '', problem: `ARNs from more than one account: ${accounts.join(', ')}` });
+
+  resolveReferencedPolicies(model, options, ctx);
+  return model;
+}
+
+/** Indexes attachments and fills in (or records as missing) every referenced managed policy. */
+function resolveReferencedPolicies(model: AccountModel, options: ParseAuthzOptions, ctx: Ctx): void {
+  const refs: Array<{ owner: string; ref: PolicyRef; at: string; attached: boolean }> = [];
+  for (const g of model.groups.values()) g.attachedPolicies.forEach((ref, j) => refs.push({ owner: g.arn, ref, at: `${g.location}.AttachedManagedPolicies[${j}]`, attached: true }));
+  for (const p of [...model.users.values(), ...model.roles.values()]) {
+    p.attachedPolicies.forEach((ref, j) => refs.push({ owner: p.arn, ref, at: `${p.location}.AttachedManagedPolicies[${j}]`, attached: true }));
+    if (p.permissionsBoundary) refs.push({ owner: p.arn, ref: p.permissionsBoundary, at: `${p.location}.PermissionsBoundary`, attached: false });
+  }
+  for (const { owner, ref, at, attached } of refs) {
+    if (attached) {
+      const owners = model.attachmentsByPolicy.get(ref.arn) ?? [];
+      owners.push(owner);
+      model.attachmentsByPolicy.set(ref.arn, owners);
+    }
+    if (model.policies.has(ref.arn)) continue;
+    const awsManaged = /^arn:[^:]+:iam::aws:policy\//.test(ref.arn);
+    const libDoc = awsManaged ? options.awsManagedPolicies?.[ref.name] : undefined;
+    if (libDoc !== undefined) {
+      const b = body(libDoc, `awsManagedPolicies.${ref.name}`, 'identity');
+      if (!b.ok) ctx.unparseable.push({ owner: ref.arn, policyName: ref.name, location: b.location, problem: b.problem });
+      model.policies.set(ref.arn, { arn: ref.arn, name: ref.name, awsManaged, origin: 'library', location: `awsManagedPolicies.${ref.name}`, body: b });
+      continue;
+    }
+    const problem = 'managed policy document is not in the file';
+    ctx.unparseable.push({ owner: ref.arn, policyName: ref.name, location: at, problem });
+    model.policies.set(ref.arn, { arn: ref.arn, name: ref.name, awsManaged, origin: 'missing', location: at, body: { ok: false, location: at, problem } });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The typed, indexed model of one AWS account's IAM configuration, as read from
+ * `aws iam get-account-authorization-details`. Principals are keyed by ARN everywhere.
+ */
+import type { PolicyDocument } from './policy/document.js';
+
+/**
+ * A policy document as the model holds it: parsed, or recorded as unusable with the place in
+ * the input file and the problem. Unusable policies make the affected questions `unknown`.
+ */
+export type PolicyBody =
+  | { ok: true; document: PolicyDocument }
+  | { ok: false; location: string; problem: string };
+
+/** An inline policy of a user, group or role. `location` is its JSON path in the input. */
+export interface InlinePolicy {
+  name: string;
+  location: string;
+  body: PolicyBody;
+}
+
+/** A reference to a managed policy (attachment or permissions boundary). */
+export interface PolicyRef {
+  arn: string;
+  name: string;
+}
+
+/** A managed policy with its default version's document. */
+export interface ManagedPolicy {
+  arn: string;
+  name: string;
+  id?: string;
+  path?: string;
+  /** True for `arn:<partition>:iam::aws:policy/...` (cannot be edited by the account). */
+  awsManaged: boolean;
+  defaultVersionId?: string;
+  attachmentCount?: number;
+  createDate?: string;
+  updateDate?: string;
+  /** Where the document came from: the input's `Policies[i]`, a supplied library, or nowhere. */
+  origin: 'file' | 'library' | 'missing';
+  location: string;
+  body: PolicyBody;
+}
+
+interface PrincipalBase {
+  arn: string;
+  name: string;
+  id?: string;
+  path?: string;
+  createDate?: string;
+  inlinePolicies: InlinePolicy[];
+  attachedPolicies: PolicyRef[];
+  tags: Record<string, string>;
+  /** JSON path of the entry in the input file. */
+  location: string;
+}
+
+export interface IamUser extends PrincipalBase {
+  kind: 'user';
+  /** Group names as listed in `GroupList`. */
+  groupNames: string[];
+  /** ARNs of the groups found in `GroupDetailList`. */
+  groupArns: string[];
+  permissionsBoundary?: PolicyRef;
+  /** Only present when the input has it (GAAD itself does not return it; ListUsers does). */
+  passwordLastUsed?: string;
+}
+
+export interface IamGroup extends PrincipalBase {
+  kind: 'group';
+}
+
+export interface InstanceProfileRef {
+  arn: string;
+  name: string;
+  id?: string;
+}
+
+export interface IamRole extends PrincipalBase {
+  kind: 'role';
+  trustPolicy: PolicyBody;
+  /** `undefined` = not in the input; `{}` = present but never used. */
+  roleLastUsed?: { lastUsedDate?: string; region?: string };
+  instanceProfiles: InstanceProfileRef[];
+  permissionsBoundary?: PolicyRef;
+  description?: string;
+  maxSessionDuration?: number;
+}
+
+/** A principal that can make requests (users and roles). */
+export type IamPrincipal = IamUser | IamRole;
+
+/** A policy that could not be used, for reporting and for `unknown` answers. */
+export interface UnparseablePolicy {
+  /** ARN of the user, group or role it belongs to, or of the managed policy. */
+  owner: string;
+  policyName: string;
+  location: string;
+  problem: string;
+}
+
+/** A problem with one entry of the input that made the parser skip or degrade it. */
+export interface ParseIssue {
+  location: string;
+  problem: string;
+}
+
+export interface AccountModel {
+  /** Taken from the ARNs in the file; undefined when the file holds no account ARN. */
+  accountId?: string;
+  partition: string;
+  users: Map<string, IamUser>;
+  groups: Map<string, IamGroup>;
+  roles: Map<string, IamRole>;
+  /** Managed policies by ARN, including referenced ones whose document is missing (origin `missing`). */
+  policies: Map<string, ManagedPolicy>;
+  groupsByName: Map<string, IamGroup>;
+  /** Group ARN -> member user ARNs. */
+  membersByGroup: Map<string, string[]>;
+  /** Managed policy ARN -> ARNs of the users, groups and roles it is attached to. */
+  attachmentsByPolicy: Map<string, string[]>;
+  unparseablePolicies: UnparseablePolicy[];
+  issues: ParseIssue[];
+}
+
+/** Users and roles of the model, in input order. */
+export function principalsOf(model: AccountModel): IamPrincipal[] {
+  return [...model.users.values(), ...model.roles.values()];
+}
+
+/** Finds a user or role by ARN. */
+export function principalByArn(model: AccountModel, arn: string): IamPrincipal | undefined {
+  return model.users.get(arn) ?? model.roles.get(arn);
+}

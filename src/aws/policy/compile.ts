@@ -1,0 +1,142 @@
+/**
+ * Compiled policies: every statement's Action/NotAction, Resource/NotResource and Condition
+ * turned into matchers once, so that asking many questions of the same policy only runs
+ * set lookups and pre-built regexes.
+ */
+import { compileCondition, evaluateCondition, type CompiledCondition } from './conditions.js';
+import type { KeyEnvironment } from './context.js';
+import type { PolicyDocument, PolicyStatement } from './document.js';
+import { triNot, type Tri } from './tri.js';
+import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
+import { ActionMatcher, arnPiecesSource, compileArnPattern, type ArnPiece } from './wildcard.js';
+
+/**
+ * Stands for "a resource of the caller's choosing", for actions that create a new resource
+ * (ec2:RunInstances, lambda:CreateFunction…). An Allow with any Resource matches it; a Deny
+ * only when its Resource is `*` (a Deny on specific ARNs leaves other names free).
+ */
+export const SOME_RESOURCE: unique symbol = Symbol('some-resource');
+export type ResourceQuery = string | typeof SOME_RESOURCE;
+
+type ResourceEntry = { raw: string; test: (arn: string) => boolean } | { raw: string; template: TemplatePart[]; cache: Map<string, RegExp> };
+
+/** One statement, ready to be asked about. */
+export interface CompiledStatement {
+  index: number;
+  source: PolicyStatement;
+  actions: ActionMatcher;
+  notAction: boolean;
+  resources: ResourceEntry[] | undefined;
+  notResource: boolean;
+  condition: CompiledCondition | undefined;
+}
+
+export interface CompiledPolicy {
+  document: PolicyDocument;
+  statements: CompiledStatement[];
+  allows: CompiledStatement[];
+  denies: CompiledStatement[];
+}
+
+/** How one statement answered one question. */
+export interface StatementOutcome {
+  result: Tri;
+  /** Condition operator/key pairs (or `resource variable`) that could not be decided. */
+  undecided: string[];
+}
+
+const cache = new WeakMap<PolicyDocument, CompiledPolicy>();
+
+function compileResources(list: string[], version: string | undefined): ResourceEntry[] {
+  return list.map((raw) => {
+    const template = parseTemplate(raw, version);
+    return template ? { raw, template, cache: new Map<string, RegExp>() } : { raw, test: compileArnPattern(raw) };
+  });
+}
+
+/** Compiles a document once; later calls with the same document object reuse the result. */
+export function compilePolicy(document: PolicyDocument): CompiledPolicy {
+  const hit = cache.get(document);
+  if (hit) return hit;
+  const statements = document.statements.map((s, index): CompiledStatement => {
+    const actionList = s.action ?? s.notAction ?? [];
+    const resourceList = s.resource ?? s.notResource;
+    return {
+      index,
+      source: s,
+      actions: new ActionMatcher(actionList),
+      notAction: s.action === undefined,
+      resources: resourceList ? compileResources(resourceList, document.version) : undefined,
+      notResource: s.resource === undefined && s.notResource !== undefined,
+      condition: s.condition ? compileCondition(s.condition, document.version) : undefined,
+    };
+  });
+  const compiled: CompiledPolicy = {
+    document,
+    statements,
+    allows: statements.filter((s) => s.source.effect === 'Allow'),
+    denies: statements.filter((s) => s.source.effect === 'Deny'),
+  };
+  cache.set(document, compiled);
+  return compiled;
+}
+
+/** Whether the statement's Action/NotAction covers the lower-cased action. */
+export function statementCoversAction(st: CompiledStatement, action: string): boolean {
+  return st.actions.matches(action) !== st.notAction;
+}
+
+function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironment): Tri {
+  if ('test' in entry) return entry.test(resource) ? 'yes' : 'no';
+  const parts = resolveTemplate(entry.template, env);
+  if (parts === null) return 'no';
+  let unknown = false;
+  const pieces: ArnPiece[] = parts.map((p) => {
+    if ('unknown' in p) {
+      unknown = true;
+      return { glob: '*' };
+    }
+    return p;
+  });
+  const key = JSON.stringify(pieces);
+  let re = entry.cache.get(key);
+  if (!re) {
+    re = new RegExp(`^${arnPiecesSource(pieces)}$`, 's');
+    entry.cache.set(key, re);
+  }
+  if (!re.test(resource)) return 'no';
+  return unknown ? 'maybe' : 'yes';
+}
+
+function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): Tri {
+  const entries = st.resources;
+  if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
+  if (resource === SOME_RESOURCE) {
+    const hasStar = entries.some((e) => e.raw === '*');
+    if (st.source.effect === 'Allow') return st.notResource ? (hasStar ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
+    return st.notResource ? 'no' : hasStar ? 'yes' : 'no';
+  }
+  let any: Tri = 'no';
+  for (const e of entries) {
+    const r = entryMatches(e, resource, env);
+    if (r === 'yes') {
+      any = 'yes';
+      break;
+    }
+    if (r === 'maybe') any = 'maybe';
+  }
+  return st.notResource ? triNot(any) : any;
+}
+
+/** Does this statement apply to (action, resource) in this environment? `action` lower-cased. */
+export function statementApplies(st: CompiledStatement, action: string, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
+  if (!statementCoversAction(st, action)) return { result: 'no', undecided: [] };
+  const r = resourcesMatch(st, resource, env);
+  if (r === 'no') return { result: 'no', undecided: [] };
+  const undecided = r === 'maybe' ? ['Resource policy variable'] : [];
+  if (!st.condition) return { result: r, undecided };
+  const c = evaluateCondition(st.condition, env);
+  if (c.result === 'no') return { result: 'no', undecided: [] };
+  undecided.push(...c.undecided);
+  return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided };
+}

@@ -1,0 +1,298 @@
+/**
+ * Condition blocks, compiled once per statement and evaluated in three-valued logic.
+ *
+ * Semantics follow IAM's documentation: all operators in a block must hold, all keys under an
+ * operator must hold, and any one of a key's values may match. A missing key fails a positive
+ * operator, satisfies a negated one (StringNotEquals…), and satisfies anything with `IfExists`.
+ * `ForAllValues` holds on an empty or missing set; `ForAnyValue` does not.
+ * An operator this module does not know makes the block undecidable, never true.
+ */
+import { resolveKey, type KeyEnvironment } from './context.js';
+import { fromBool, triAnd, triNot, triOr, type Tri } from './tri.js';
+import { arnPiecesSource, escapeRegExp, globSource, type ArnPiece } from './wildcard.js';
+import { parseTemplate, resolveTemplate, type ResolvedPart, type TemplatePart } from './variables.js';
+import type { ConditionBlock } from './document.js';
+
+type Family = 'string' | 'string-ci' | 'like' | 'numeric' | 'date' | 'bool' | 'binary' | 'ip' | 'arn' | 'null';
+type Compare = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
+
+interface OperatorInfo {
+  family: Family;
+  compare: Compare;
+  negated: boolean;
+}
+
+const OPERATORS: Record<string, OperatorInfo> = {
+  stringequals: { family: 'string', compare: 'eq', negated: false },
+  stringnotequals: { family: 'string', compare: 'eq', negated: true },
+  stringequalsignorecase: { family: 'string-ci', compare: 'eq', negated: false },
+  stringnotequalsignorecase: { family: 'string-ci', compare: 'eq', negated: true },
+  stringlike: { family: 'like', compare: 'eq', negated: false },
+  stringnotlike: { family: 'like', compare: 'eq', negated: true },
+  numericequals: { family: 'numeric', compare: 'eq', negated: false },
+  numericnotequals: { family: 'numeric', compare: 'eq', negated: true },
+  numericlessthan: { family: 'numeric', compare: 'lt', negated: false },
+  numericlessthanequals: { family: 'numeric', compare: 'lte', negated: false },
+  numericgreaterthan: { family: 'numeric', compare: 'gt', negated: false },
+  numericgreaterthanequals: { family: 'numeric', compare: 'gte', negated: false },
+  dateequals: { family: 'date', compare: 'eq', negated: false },
+  datenotequals: { family: 'date', compare: 'eq', negated: true },
+  datelessthan: { family: 'date', compare: 'lt', negated: false },
+  datelessthanequals: { family: 'date', compare: 'lte', negated: false },
+  dategreaterthan: { family: 'date', compare: 'gt', negated: false },
+  dategreaterthanequals: { family: 'date', compare: 'gte', negated: false },
+  bool: { family: 'bool', compare: 'eq', negated: false },
+  binaryequals: { family: 'binary', compare: 'eq', negated: false },
+  ipaddress: { family: 'ip', compare: 'eq', negated: false },
+  notipaddress: { family: 'ip', compare: 'eq', negated: true },
+  arnequals: { family: 'arn', compare: 'eq', negated: false },
+  arnlike: { family: 'arn', compare: 'eq', negated: false },
+  arnnotequals: { family: 'arn', compare: 'eq', negated: true },
+  arnnotlike: { family: 'arn', compare: 'eq', negated: true },
+  null: { family: 'null', compare: 'eq', negated: false },
+};
+
+type SetMode = 'single' | 'any' | 'all';
+
+/** A condition value after compile: a ready predicate, or a template needing the query's variables. */
+type CompiledValue = { raw: string; test: (v: string) => Tri } | { raw: string; template: TemplatePart[] };
+
+interface CompiledEntry {
+  operator: string;
+  key: string;
+  info: OperatorInfo | undefined;
+  setMode: SetMode;
+  ifExists: boolean;
+  values: CompiledValue[];
+  family: Family | undefined;
+}
+
+/** A compiled condition block. */
+export interface CompiledCondition {
+  entries: CompiledEntry[];
+}
+
+/** Outcome of a condition block, with the operator/key pairs that could not be decided. */
+export interface ConditionOutcome {
+  result: Tri;
+  undecided: string[];
+  /** Entries that were decided false (why a statement did not apply). */
+  failed: string[];
+}
+
+function parseOperator(op: string): { info: OperatorInfo | undefined; setMode: SetMode; ifExists: boolean } {
+  let rest = op;
+  let setMode: SetMode = 'single';
+  const lower = rest.toLowerCase();
+  if (lower.startsWith('forallvalues:')) {
+    setMode = 'all';
+    rest = rest.slice('forallvalues:'.length);
+  } else if (lower.startsWith('foranyvalue:')) {
+    setMode = 'any';
+    rest = rest.slice('foranyvalue:'.length);
+  }
+  let base = rest.toLowerCase();
+  let ifExists = false;
+  if (base.endsWith('ifexists') && base !== 'null') {
+    ifExists = true;
+    base = base.slice(0, -'ifexists'.length);
+  }
+  return { info: OPERATORS[base], setMode, ifExists };
+}
+
+function parseNumber(v: string): number | undefined {
+  if (v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function parseDate(v: string): number | undefined {
+  // IAM accepts ISO 8601 dates and epoch seconds.
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function ipv4(v: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+function compareNumbers(a: number, b: number, c: Compare): boolean {
+  switch (c) {
+    case 'eq':
+      return a === b;
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+  }
+}
+
+/** Builds the predicate for one concrete policy value; `context value` is the left operand. */
+function staticTest(family: Family, compare: Compare, policyValue: string): (v: string) => Tri {
+  switch (family) {
+    case 'string':
+      return (v) => fromBool(v === policyValue);
+    case 'string-ci': {
+      const p = policyValue.toLowerCase();
+      return (v) => fromBool(v.toLowerCase() === p);
+    }
+    case 'like': {
+      const re = new RegExp(`^${globSource(policyValue)}$`, 's');
+      return (v) => fromBool(re.test(v));
+    }
+    case 'arn': {
+      const re = new RegExp(`^${arnPiecesSource([{ glob: policyValue }])}$`, 's');
+      return (v) => fromBool(re.test(v));
+    }
+    case 'bool': {
+      const p = policyValue.toLowerCase();
+      return (v) => fromBool(v.toLowerCase() === p);
+    }
+    case 'binary':
+      return (v) => fromBool(v === policyValue);
+    case 'numeric': {
+      const p = parseNumber(policyValue);
+      return (v) => {
+        const n = parseNumber(v);
+        return p === undefined || n === undefined ? 'maybe' : fromBool(compareNumbers(n, p, compare));
+      };
+    }
+    case 'date': {
+      const p = parseDate(policyValue);
+      return (v) => {
+        const n = parseDate(v);
+        return p === undefined || n === undefined ? 'maybe' : fromBool(compareNumbers(n, p, compare));
+      };
+    }
+    case 'ip': {
+      const [addr, bitsText] = policyValue.split('/');
+      const base = ipv4(addr);
+      const bits = bitsText === undefined ? 32 : Number(bitsText);
+      if (base === undefined || !(bits >= 0 && bits <= 32)) return () => 'maybe'; // IPv6 or malformed: not decided here
+      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+      return (v) => {
+        const a = ipv4(v);
+        return a === undefined ? 'maybe' : fromBool(((a & mask) >>> 0) === ((base & mask) >>> 0));
+      };
+    }
+    case 'null':
+      return () => 'maybe';
+  }
+}
+
+/** Tests a template value whose variables are now resolved; unknown holes match anything, giving 'maybe'. */
+function templateTest(family: Family, compare: Compare, parts: ResolvedPart[]): (v: string) => Tri {
+  const unknown = parts.some((p) => 'unknown' in p);
+  if (!unknown) {
+    const text = parts.map((p) => ('glob' in p ? p.glob : 'literal' in p ? p.literal : '')).join('');
+    if (family === 'like' || family === 'arn') {
+      // Substituted values are literal text, wildcards in the surrounding text stay wildcards.
+      const source =
+        family === 'arn'
+          ? arnPiecesSource(parts as ArnPiece[])
+          : parts.map((p) => ('glob' in p ? globSource(p.glob) : escapeRegExp((p as { literal: string }).literal))).join('');
+      const re = new RegExp(`^${source}$`, 's');
+      return (v) => fromBool(re.test(v));
+    }
+    return staticTest(family, compare, text);
+  }
+  if (compare !== 'eq' || family === 'numeric' || family === 'date' || family === 'ip') return () => 'maybe';
+  const source = parts
+    .map((p) => {
+      if ('unknown' in p) return '.*';
+      if ('literal' in p) return escapeRegExp(p.literal);
+      return family === 'like' || family === 'arn' ? globSource(p.glob) : escapeRegExp(p.glob);
+    })
+    .join('');
+  const re = new RegExp(`^${source}$`, family === 'string-ci' || family === 'bool' ? 'is' : 's');
+  return (v) => (re.test(v) ? 'maybe' : 'no');
+}
+
+/** Compiles a condition block; `version` decides whether `${…}` in values are variables. */
+export function compileCondition(block: ConditionBlock, version: string | undefined): CompiledCondition {
+  const entries: CompiledEntry[] = [];
+  for (const [operator, keys] of Object.entries(block)) {
+    const { info, setMode, ifExists } = parseOperator(operator);
+    for (const [key, rawValues] of Object.entries(keys)) {
+      const values: CompiledValue[] = rawValues.map((raw) => {
+        if (!info) return { raw, test: () => 'maybe' as Tri };
+        const template = info.family === 'null' ? undefined : parseTemplate(raw, version);
+        return template ? { raw, template } : { raw, test: staticTest(info.family, info.compare, raw) };
+      });
+      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family });
+    }
+  }
+  return { entries };
+}
+
+function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri {
+  let out: Tri = 'no';
+  for (const cv of entry.values) {
+    let r: Tri;
+    if ('test' in cv) r = cv.test(v);
+    else {
+      const parts = resolveTemplate(cv.template, env);
+      r = parts === null ? 'no' : templateTest(entry.info!.family, entry.info!.compare, parts)(v);
+    }
+    out = triOr(out, r);
+    if (out === 'yes') break;
+  }
+  return out;
+}
+
+function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
+  const info = entry.info;
+  if (!info) return 'maybe';
+  const kv = resolveKey(entry.key, env);
+  if (kv.state === 'unknown') return 'maybe';
+  const values = kv.state === 'present' ? kv.values : [];
+  const missing = values.length === 0;
+  if (info.family === 'null') {
+    // Null: "true" asks that the key be absent, "false" that it be present.
+    let out: Tri = 'no';
+    for (const cv of entry.values) out = triOr(out, fromBool((cv.raw.toLowerCase() === 'true') === missing));
+    return out;
+  }
+  if (entry.setMode === 'single') {
+    if (missing) return fromBool(entry.ifExists || info.negated);
+    let any: Tri = 'no';
+    for (const v of values) any = triOr(any, valueMatches(entry, v, env));
+    return info.negated ? triNot(any) : any;
+  }
+  if (entry.setMode === 'any') {
+    if (missing) return fromBool(entry.ifExists);
+    let out: Tri = 'no';
+    for (const v of values) {
+      const m = valueMatches(entry, v, env);
+      out = triOr(out, info.negated ? triNot(m) : m);
+    }
+    return out;
+  }
+  if (missing) return 'yes';
+  let out: Tri = 'yes';
+  for (const v of values) {
+    const m = valueMatches(entry, v, env);
+    out = triAnd(out, info.negated ? triNot(m) : m);
+  }
+  return out;
+}
+
+/** Evaluates a compiled block; stops at the first entry that is decided false. */
+export function evaluateCondition(cond: CompiledCondition, env: KeyEnvironment): ConditionOutcome {
+  const undecided: string[] = [];
+  for (const entry of cond.entries) {
+    const r = evaluateEntry(entry, env);
+    if (r === 'no') return { result: 'no', undecided: [], failed: [`${entry.operator} ${entry.key}`] };
+    if (r === 'maybe') undecided.push(`${entry.operator} ${entry.key}`);
+  }
+  return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided, failed: [] };
+}

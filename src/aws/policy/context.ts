@@ -1,0 +1,104 @@
+/**
+ * The request context the evaluator knows for a question "can principal P call action A?".
+ * Each condition key resolves to a known value, a known absence, or "unknown"; unknown keys
+ * make a condition undecidable (three-valued logic) rather than true or false.
+ */
+
+/** What the evaluator knows about one condition key. */
+export type KeyValue = { state: 'present'; values: string[] } | { state: 'absent' } | { state: 'unknown' };
+
+/** Facts about the calling principal that fix some global condition keys. */
+export interface PrincipalFacts {
+  /** The user or role ARN (for a role session, `aws:PrincipalArn` is the role ARN). */
+  arn: string;
+  accountId?: string;
+  type: 'user' | 'role';
+  name: string;
+  /** UserId / RoleId (AIDA…/AROA…). */
+  id?: string;
+  /** Tags on the user or role. */
+  tags?: Record<string, string>;
+}
+
+/** Extra request-context keys for one question; `null` marks a key as absent from the request. */
+export interface RequestContext {
+  keys?: Record<string, string | string[] | null>;
+}
+
+/** Everything needed to resolve keys for one query. */
+export interface KeyEnvironment {
+  principal: PrincipalFacts;
+  /** Lower-cased action being asked about. */
+  action: string;
+  /** Injected clock; without it `aws:CurrentTime`/`aws:EpochTime` are unknown. */
+  now?: Date;
+  /** Lower-cased key -> value, from the caller's RequestContext. */
+  extra?: Map<string, string | string[] | null>;
+}
+
+/**
+ * Services whose API endpoints accept HTTPS only, so `aws:SecureTransport` is always true for
+ * their actions (IAM and STS publish only https endpoints). Kept deliberately short: S3 and a
+ * few others still accept plain HTTP, so for everything else the key stays unknown.
+ */
+const HTTPS_ONLY_SERVICES = new Set(['iam', 'sts']);
+
+const ABSENT: KeyValue = { state: 'absent' };
+const UNKNOWN: KeyValue = { state: 'unknown' };
+const present = (...values: string[]): KeyValue => ({ state: 'present', values });
+
+export function lowerKeyMap(keys: Record<string, string | string[] | null> | undefined): Map<string, string | string[] | null> | undefined {
+  if (!keys) return undefined;
+  const m = new Map<string, string | string[] | null>();
+  for (const [k, v] of Object.entries(keys)) m.set(k.toLowerCase(), v);
+  return m;
+}
+
+/** Resolves a condition key (case-insensitive) in the given environment. */
+export function resolveKey(key: string, env: KeyEnvironment): KeyValue {
+  const k = key.toLowerCase();
+  if (env.extra?.has(k)) {
+    const v = env.extra.get(k);
+    if (v === null || v === undefined) return ABSENT;
+    return { state: 'present', values: Array.isArray(v) ? v : [v] };
+  }
+  const p = env.principal;
+  switch (k) {
+    case 'aws:principalarn':
+      return present(p.arn);
+    case 'aws:principalaccount':
+      return p.accountId ? present(p.accountId) : UNKNOWN;
+    case 'aws:username':
+      // Only IAM users have aws:username; role sessions never carry it.
+      return p.type === 'user' ? present(p.name) : ABSENT;
+    case 'aws:userid':
+      // A role session's userid is "RoleId:session-name", and the session name is the caller's choice.
+      return p.type === 'user' && p.id ? present(p.id) : UNKNOWN;
+    case 'aws:principaltype':
+      return present(p.type === 'user' ? 'User' : 'AssumedRole');
+    case 'aws:principalisawsservice':
+      return present('false');
+    case 'aws:principalservicename':
+    case 'aws:principalservicenameslist':
+      return ABSENT;
+    case 'aws:currenttime':
+      return env.now ? present(env.now.toISOString()) : UNKNOWN;
+    case 'aws:epochtime':
+      return env.now ? present(String(Math.floor(env.now.getTime() / 1000))) : UNKNOWN;
+    case 'aws:securetransport': {
+      const service = env.action.slice(0, env.action.indexOf(':'));
+      return HTTPS_ONLY_SERVICES.has(service) ? present('true') : UNKNOWN;
+    }
+    default:
+      break;
+  }
+  if (k.startsWith('aws:principaltag/')) {
+    // Users' tags are exactly what the model holds. Role sessions can carry session tags
+    // that replace the role's tags, so for roles the value is unknown.
+    if (p.type !== 'user' || !p.tags) return UNKNOWN;
+    const tagKey = key.slice('aws:principaltag/'.length).toLowerCase();
+    for (const [tk, tv] of Object.entries(p.tags)) if (tk.toLowerCase() === tagKey) return present(tv);
+    return ABSENT;
+  }
+  return UNKNOWN;
+}

@@ -1,0 +1,30 @@
+/**
+ * Organisation-specific settings (`nhiscan.config.json` / `.nhiscan/config.yaml`): conventions
+ * that tell machines from people, known service accounts and agents, and rule options.
+ */
+export interface NhiConfig {
+  /** Regex sources matched case-insensitively against logins/UPNs/names of user objects. */
+  serviceAccountPatterns: string[];
+  /** Logins, UPNs, object ids or ARNs that are service accounts whatever their names say. */
+  knownServiceAccounts: string[];
+  /** Attribute values that mark a service account (Entra `employeeType`, Okta user type name). */
+  serviceAccountTypes: string[];
+  /** Regex sources that mark an identity as an AI agent by name, tag or description. */
+  agentPatterns: string[];
+  /** Ids / names / ARNs of identities declared to be AI agents. */
+  knownAgents: string[];
+  /** Per-rule options, `{ ruleId: { option: value } }`. */
+  rules: Record<string, Record<string, unknown>>;
+  /** Rule ids to skip. */
+  disabledRules: string[];
+}
+
+export const DEFAULT_CONFIG: NhiConfig = {
+  serviceAccountPatterns: ['^(svc|sa|srv|app|bot|svc_|integration|sync|api)[-_.]', '[-_.](svc|service|bot|integration)$', '^service[-_.]'],
+  knownServiceAccounts: [],
+  serviceAccountTypes: ['service', 'serviceaccount', 'service account', 'service_account', 'nonhuman', 'non-human'],
+  agentPatterns: ['\\b(copilot|agent|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)\\b'],
+  knownAgents: [],
+  rules: {},
+  disabledRules: [],
+};

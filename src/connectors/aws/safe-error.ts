@@ -1,0 +1,64 @@
+import type { CoverageStatus } from '../../snapshot/types.js';
+
+/** Result of reading one capability: the value, or why it could not be read. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; status: Exclude<CoverageStatus, 'collected'>; reason: string };
+
+export const failed = (status: Exclude<CoverageStatus, 'collected'>, reason: string): Outcome<never> => ({ ok: false, status, reason });
+
+/** Error names AWS uses for "the caller lacks a permission" across query, JSON and REST protocols. */
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+  'AuthorizationError',
+]);
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown']);
+
+/** Long-term and temporary access key ids (AKIA…, ASIA…) are redacted from every message. */
+const KEY_ID = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{8,}\b/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/**
+ * Removes key ids, any known secret value and control characters from text that is about to
+ * land in a coverage reason or progress message. Provider messages are untrusted input.
+ */
+export function redact(text: string, secrets: ReadonlySet<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 8) out = out.split(secret).join('[redacted]');
+  }
+  return out.replace(KEY_ID, '[redacted-key-id]').replace(CONTROL, ' ').slice(0, 400);
+}
+
+interface AwsErrorShape {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+export function errorName(error: unknown): string {
+  const e = error as AwsErrorShape | undefined;
+  return typeof e?.name === 'string' ? e.name : 'Error';
+}
+
+export function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED.has(errorName(error));
+}
+
+/** Turns an SDK error into a coverage status and a reason that is safe to store. */
+export function classifyError(call: string, error: unknown, secrets: ReadonlySet<string>): Outcome<never> {
+  const e = (error ?? {}) as AwsErrorShape;
+  const name = errorName(error);
+  const status = e.$metadata?.httpStatusCode;
+  const attempts = e.$metadata?.attempts;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const where = `${call}: ${name}${status ? ` (HTTP ${status})` : ''}`;
+  if (ACCESS_DENIED.has(name)) return failed('missing-permission', redact(`${where} ${message}`, secrets));
+  if (THROTTLING.has(name) || status === 429) {
+    return failed('error', redact(`${where} still throttled after ${attempts ?? '?'} attempts`, secrets));
+  }
+  return failed('error', redact(`${where} ${message}`, secrets));
+}

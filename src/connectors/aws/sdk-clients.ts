@@ -1,0 +1,65 @@
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { RolesAnywhereClient, type RolesAnywhereClientConfig } from '@aws-sdk/client-rolesanywhere';
+import { STSClient } from '@aws-sdk/client-sts';
+import { countRequests, type RequestStats } from './request-stats.js';
+
+/** Static credentials or a provider function, as every SDK v3 client accepts them. */
+export type AwsCredentials = NonNullable<IAMClientConfig['credentials']>;
+export type AwsRetryStrategy = NonNullable<IAMClientConfig['retryStrategy']>;
+
+/** How every client of one run is built. */
+export interface ClientSettings {
+  region: string;
+  /** Overrides IAM, STS, Organizations and Roles Anywhere endpoints (tests point it at a fake). */
+  endpoint?: string;
+  maxAttempts: number;
+  /** Replaces the adaptive retry mode (tests use a fixed short delay). */
+  retryStrategy?: AwsRetryStrategy;
+  stats: RequestStats;
+}
+
+function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
+  return {
+    region: settings.region,
+    credentials,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.retryStrategy
+      ? { retryStrategy: settings.retryStrategy }
+      : // Adaptive mode adds a client-side rate limiter after throttles, which suits IAM's
+        // account-wide request quotas; maxAttempts bounds how long one call can keep trying.
+        { retryMode: 'adaptive', maxAttempts: settings.maxAttempts }),
+  };
+}
+
+/** Timeouts so a stalled connection turns into an error coverage record instead of a hang. */
+const REQUEST_HANDLER = { connectionTimeout: 10_000, requestTimeout: 120_000 };
+
+export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {
+  const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  countRequests(client, settings.stats);
+  return client;
+}
+
+export function makeStsClient(settings: ClientSettings, credentials: AwsCredentials): STSClient {
+  const client = new STSClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  countRequests(client, settings.stats);
+  return client;
+}
+
+export function makeOrganizationsClient(settings: ClientSettings, credentials: AwsCredentials): OrganizationsClient {
+  const client = new OrganizationsClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  countRequests(client, settings.stats);
+  return client;
+}
+
+/**
+ * The pinned Roles Anywhere client is an older SDK generation; its config types differ from the
+ * current ones only nominally, and its retry middleware accepts the same RetryStrategyV2 object.
+ */
+export function makeRolesAnywhereClient(settings: ClientSettings, credentials: AwsCredentials): RolesAnywhereClient {
+  const config = commonConfig(settings, credentials) as unknown as RolesAnywhereClientConfig;
+  const client = new RolesAnywhereClient(config);
+  countRequests(client, settings.stats);
+  return client;
+}

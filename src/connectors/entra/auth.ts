@@ -1,0 +1,153 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFile as fsReadFile } from 'node:fs/promises';
+import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
+import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
+import type { EntraCollectOptions, EntraCredential } from './options.js';
+
+/** Hands out Graph access tokens; `forceRefresh` bypasses MSAL's in-memory cache. */
+export interface TokenSource {
+  getToken(forceRefresh: boolean): Promise<string>;
+  /** Token requests that went to the network (cache hits are not counted). */
+  readonly networkRequests: number;
+}
+
+type MsalAuth = Configuration['auth'];
+type ReadFile = (path: string) => Promise<string>;
+
+const defaultReadFile: ReadFile = (path) => fsReadFile(path, 'utf8');
+
+/**
+ * Builds an MSAL confidential client for the client-credentials flow against `graphOrigin`.
+ * With `tokenEndpoint`/`authorityMetadata` MSAL reads the endpoints from config and, because the
+ * authority host is listed in `knownAuthorities`, never calls instance discovery (SDK-NOTES §1.3 A).
+ */
+export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: string): Promise<TokenSource> {
+  const readFile = opts.readFile ?? defaultReadFile;
+  const authorityHost = normalizeAuthorityHost(opts.authorityHost);
+  const authority = `${authorityHost}/${encodeURIComponent(opts.tenantId)}`;
+  const auth: MsalAuth = {
+    clientId: opts.clientId,
+    authority,
+    knownAuthorities: [new URL(authorityHost).host],
+    authorityMetadata: authorityMetadataFor(opts, authority),
+    ...(await credentialConfig(opts.credential, readFile)),
+  };
+  const cca = new ConfidentialClientApplication({ auth });
+  const scopes = [`${graphOrigin}/.default`];
+  let networkRequests = 0;
+  return {
+    get networkRequests() {
+      return networkRequests;
+    },
+    async getToken(forceRefresh) {
+      let result;
+      try {
+        result = await cca.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
+      } catch (err) {
+        throw authErrorFrom(err, opts);
+      }
+      if (!result?.accessToken) throw new EntraAuthError('the token endpoint returned no access token');
+      if (!result.fromCache) networkRequests++;
+      return result.accessToken;
+    },
+  };
+}
+
+function authorityMetadataFor(opts: EntraCollectOptions, authority: string): string | undefined {
+  if (opts.authorityMetadata !== undefined) {
+    return typeof opts.authorityMetadata === 'string' ? opts.authorityMetadata : JSON.stringify(opts.authorityMetadata);
+  }
+  if (!opts.tokenEndpoint) return undefined;
+  const tokenEndpoint = parseTrustedUrl(opts.tokenEndpoint, 'the token endpoint', true).href;
+  // MSAL only checks that these four keys exist; only token_endpoint is used by client credentials.
+  return JSON.stringify({
+    token_endpoint: tokenEndpoint,
+    authorization_endpoint: tokenEndpoint.replace(/\/token$/, '/authorize'),
+    issuer: `${authority}/v2.0`,
+    jwks_uri: `${authority}/discovery/v2.0/keys`,
+  });
+}
+
+async function credentialConfig(cred: EntraCredential, readFile: ReadFile): Promise<Partial<MsalAuth>> {
+  switch (cred.kind) {
+    case 'secret':
+      return { clientSecret: cred.clientSecret };
+    case 'certificate':
+      return {
+        clientCertificate: { thumbprintSha256: cred.thumbprintSha256, privateKey: cred.privateKey, x5c: cred.x5c },
+      };
+    case 'certificateFile':
+      return { clientCertificate: parseCertificatePem(await readCertificateFile(cred.path, readFile), cred.password, cred.sendCertificateChain) };
+    case 'federated':
+      // Re-read on every token request: Kubernetes and CI runners rotate the projected token.
+      return {
+        clientAssertion: async () => {
+          const token = (await readFile(cred.tokenFile)).trim();
+          if (!token) throw new EntraConfigError('the federated token file is empty', 'check AZURE_FEDERATED_TOKEN_FILE');
+          return token;
+        },
+      };
+  }
+}
+
+async function readCertificateFile(path: string, readFile: ReadFile): Promise<string> {
+  try {
+    return await readFile(path);
+  } catch {
+    throw new EntraConfigError('cannot read the certificate file', 'check AZURE_CLIENT_CERTIFICATE_PATH');
+  }
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g;
+
+/**
+ * Splits a PEM holding a certificate and its private key (the `AZURE_CLIENT_CERTIFICATE_PATH`
+ * format) into what MSAL wants: SHA-256 thumbprint of the leaf, an unencrypted PKCS#8 key, and
+ * optionally the chain for the `x5c` header (needed for subject-name/issuer authentication).
+ */
+export function parseCertificatePem(
+  pem: string,
+  password?: string,
+  sendChain = false,
+): { thumbprintSha256: string; privateKey: string; x5c?: string } {
+  const blocks = [...pem.matchAll(PEM_BLOCK)];
+  const certs = blocks.filter((b) => b[1] === 'CERTIFICATE').map((b) => b[0]);
+  const keyBlock = blocks.find((b) => b[1].endsWith('PRIVATE KEY'));
+  if (certs.length === 0 || !keyBlock) {
+    throw new EntraConfigError(
+      'the certificate file must hold a PEM certificate and its private key',
+      'concatenate the certificate and the key into one PEM file',
+    );
+  }
+  let privateKey: string;
+  try {
+    privateKey = createPrivateKey({ key: keyBlock[0], passphrase: password })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  } catch {
+    throw new EntraConfigError('cannot read the private key in the certificate file', 'check AZURE_CLIENT_CERTIFICATE_PASSWORD');
+  }
+  const thumbprintSha256 = new X509Certificate(certs[0]).fingerprint256.replace(/:/g, '');
+  return { thumbprintSha256, privateKey, ...(sendChain ? { x5c: certs.join('\n') } : {}) };
+}
+
+const HINTS: Record<EntraCredential['kind'], string> = {
+  secret: 'check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (expired secret?)',
+  certificate: 'check that the certificate is uploaded to the app registration',
+  certificateFile: 'check that the certificate is uploaded to the app registration',
+  federated: 'check the federated credential (issuer, subject, audience) on the app registration',
+};
+
+/** Turns an MSAL error into one line: error code and AADSTS number only, never the raw text. */
+function authErrorFrom(err: unknown, opts: EntraCollectOptions): Error {
+  if (err instanceof EntraConfigError) return err;
+  const e = err as { errorCode?: unknown; errorMessage?: unknown; message?: unknown };
+  const code = cleanProviderText(e.errorCode ?? 'unknown_error', 60).replace(/[^\w.-]/g, '_');
+  const text = String(e.errorMessage ?? e.message ?? '');
+  const aadsts = /AADSTS\d+/.exec(text)?.[0];
+  return new EntraAuthError(
+    `token request for tenant ${cleanProviderText(opts.tenantId, 80)} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`,
+    HINTS[opts.credential.kind],
+  );
+}

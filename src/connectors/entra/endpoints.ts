@@ -1,0 +1,59 @@
+/** A tenant-wide list endpoint and the snapshot file it fills (docs/snapshot-format.md). */
+export interface ListEndpoint {
+  file: string;
+  capability: string;
+  version: 'v1.0' | 'beta';
+  /** Path and query after the version; `{top}` is replaced by the page size. */
+  path: string;
+}
+
+// $select keeps payloads lean and never names a secret-bearing property. keyCredentials in
+// $select is throttled at 150 requests/min per tenant (serviceprincipal-list), fine at $top=999.
+const SP_SELECT = [
+  'id', 'appId', 'displayName', 'appDisplayName', 'servicePrincipalType', 'appOwnerOrganizationId',
+  'accountEnabled', 'appRoleAssignmentRequired', 'appRoles', 'oauth2PermissionScopes', 'passwordCredentials',
+  'keyCredentials', 'tags', 'notes', 'verifiedPublisher', 'alternativeNames', 'servicePrincipalNames',
+  'signInAudience', 'preferredSingleSignOnMode', 'disabledByMicrosoftStatus',
+].join(',');
+
+const APP_SELECT = [
+  'id', 'appId', 'displayName', 'createdDateTime', 'signInAudience', 'passwordCredentials', 'keyCredentials',
+  'requiredResourceAccess', 'web', 'isFallbackPublicClient', 'tags', 'notes', 'publisherDomain',
+  'verifiedPublisher', 'servicePrincipalLockConfiguration',
+].join(',');
+
+export const USER_SELECT_BASE = [
+  'id', 'displayName', 'userPrincipalName', 'accountEnabled', 'userType', 'employeeType', 'passwordPolicies',
+  'onPremisesSyncEnabled', 'createdDateTime',
+].join(',');
+/** signInActivity needs AuditLog.Read.All and a P1 licence; without them the whole list is a 403. */
+export const USER_SELECT_WITH_SIGN_IN = `${USER_SELECT_BASE},signInActivity`;
+
+/** Owners, members and sponsors are directoryObjects of mixed types; these cover users and SPs. */
+export const PRINCIPAL_SELECT = 'id,displayName,userPrincipalName,userType,accountEnabled,appId,servicePrincipalType';
+
+const GROUP_SELECT = 'id,displayName,isAssignableToRole,securityEnabled,mailEnabled,groupTypes,membershipRule,onPremisesSyncEnabled';
+
+/** Read in parallel after `organization`; users are handled apart (signInActivity fallback). */
+export const LIST_ENDPOINTS: readonly ListEndpoint[] = [
+  { file: 'servicePrincipals.json', capability: 'entra.servicePrincipals', version: 'v1.0', path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}` },
+  { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}` },
+  { file: 'oauth2PermissionGrants.json', capability: 'entra.oauth2PermissionGrants', version: 'v1.0', path: '/oauth2PermissionGrants' },
+  { file: 'roleDefinitions.json', capability: 'entra.directoryRoles', version: 'v1.0', path: '/roleManagement/directory/roleDefinitions' },
+  { file: 'roleAssignments.json', capability: 'entra.directoryRoles', version: 'v1.0', path: '/roleManagement/directory/roleAssignments' },
+  { file: 'roleEligibilitySchedules.json', capability: 'entra.pim', version: 'v1.0', path: '/roleManagement/directory/roleEligibilitySchedules' },
+  { file: 'userRegistrationDetails.json', capability: 'entra.mfaRegistration', version: 'v1.0', path: '/reports/authenticationMethods/userRegistrationDetails' },
+  { file: 'groups.json', capability: 'entra.groups', version: 'v1.0', path: `/groups?$filter=isAssignableToRole eq true&$top={top}&$select=${GROUP_SELECT}` },
+  { file: 'servicePrincipalSignInActivities.json', capability: 'entra.signInActivity', version: 'beta', path: '/reports/servicePrincipalSignInActivities' },
+  { file: 'appCredentialSignInActivities.json', capability: 'entra.credentialSignInActivity', version: 'beta', path: '/reports/appCredentialSignInActivities' },
+];
+
+export const ORGANIZATION_PATH = '/organization?$select=id,displayName,verifiedDomains,tenantType,createdDateTime';
+
+/** Every capability this collector reports, in manifest order. */
+export const ENTRA_CAPABILITIES = [
+  'entra.organization', 'entra.servicePrincipals', 'entra.applications', 'entra.federatedIdentityCredentials',
+  'entra.owners', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim',
+  'entra.users', 'entra.userSignInActivity', 'entra.mfaRegistration', 'entra.groups', 'entra.signInActivity',
+  'entra.credentialSignInActivity', 'entra.agentSponsors',
+] as const;

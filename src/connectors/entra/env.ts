@@ -1,0 +1,60 @@
+import { EntraConfigError } from './errors.js';
+import type { EntraCollectOptions, EntraCredential } from './options.js';
+
+/** Command-line flags that shape the Entra connection (all optional). */
+export interface EntraFlags {
+  tenantId?: string;
+  clientId?: string;
+  /** Authority host; overrides `AZURE_AUTHORITY_HOST`. */
+  authority?: string;
+  /** Graph origin for national clouds. */
+  graphUrl?: string;
+  /** Test-only: OIDC metadata JSON for the authority, so MSAL makes no discovery call. */
+  authorityMetadata?: string;
+  /** Test-only: token endpoint (loopback http allowed). */
+  tokenEndpoint?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Builds collector options from the environment variables the Azure SDKs use. When several
+ * credentials are present the precedence is the one of azure-identity's EnvironmentCredential:
+ * client secret, then certificate, then a federated token file. Pure: files are read at collect time.
+ */
+export function entraOptionsFromEnv(env: Env, flags: EntraFlags = {}): EntraCollectOptions {
+  const tenantId = flags.tenantId ?? env.AZURE_TENANT_ID;
+  const clientId = flags.clientId ?? env.AZURE_CLIENT_ID;
+  if (!tenantId) throw new EntraConfigError('AZURE_TENANT_ID is not set', 'set AZURE_TENANT_ID to the tenant id (a GUID)');
+  if (!clientId) throw new EntraConfigError('AZURE_CLIENT_ID is not set', 'set AZURE_CLIENT_ID to the application (client) id');
+  // Client credentials need a concrete tenant; MSAL rejects these aliases (SDK-NOTES §1.1.6).
+  if (['common', 'organizations', 'consumers'].includes(tenantId.toLowerCase())) {
+    throw new EntraConfigError(`AZURE_TENANT_ID cannot be "${tenantId}"`, 'use the tenant id or its primary domain');
+  }
+  return {
+    tenantId,
+    clientId,
+    credential: credentialFromEnv(env),
+    authorityHost: flags.authority ?? env.AZURE_AUTHORITY_HOST,
+    graphUrl: flags.graphUrl,
+    authorityMetadata: flags.authorityMetadata,
+    tokenEndpoint: flags.tokenEndpoint,
+  };
+}
+
+function credentialFromEnv(env: Env): EntraCredential {
+  if (env.AZURE_CLIENT_SECRET) return { kind: 'secret', clientSecret: env.AZURE_CLIENT_SECRET };
+  if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
+    return {
+      kind: 'certificateFile',
+      path: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      password: env.AZURE_CLIENT_CERTIFICATE_PASSWORD || undefined,
+      sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === 'true' || env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === '1',
+    };
+  }
+  if (env.AZURE_FEDERATED_TOKEN_FILE) return { kind: 'federated', tokenFile: env.AZURE_FEDERATED_TOKEN_FILE };
+  throw new EntraConfigError(
+    'no Entra credential in the environment',
+    'set AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE',
+  );
+}

@@ -1,0 +1,336 @@
+import type { TokenSource } from './auth.js';
+import { cleanProviderText } from './errors.js';
+import { mapWithConcurrency } from './pool.js';
+
+/** Why one Graph read failed, ready to become a coverage record. */
+export interface GraphFailure {
+  kind: 'missing-permission' | 'error';
+  status?: number;
+  /** One line, built from our own request path plus Graph's error code; never a secret. */
+  reason: string;
+}
+
+export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
+
+/** One GET inside a `$batch`; `url` is relative to the version, e.g. `/applications/{id}/owners`. */
+export interface BatchRequest {
+  id: string;
+  url: string;
+}
+
+export interface GraphHttpConfig {
+  /** Graph origin, e.g. `https://graph.microsoft.com`. Tokens are only ever sent here. */
+  origin: string;
+  tokens: TokenSource;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  concurrency?: number;
+}
+
+/** Counters for progress and for the efficiency tests. */
+export interface GraphStats {
+  requests: number;
+  pages: number;
+  retries: number;
+  batches: number;
+  tokenRefreshes: number;
+}
+
+/** Graph's own limit on requests per `$batch` (concepts/json-batching.md). */
+export const BATCH_LIMIT = 20;
+/** Throttling and gateway statuses that Microsoft's SDKs retry (learn.microsoft.com/graph/throttling). */
+const RETRYABLE = new Set([429, 503, 504]);
+/** Graph's answer when a feature needs a premium licence it treats like a permission problem. */
+const LICENCE_CODES = /NonPremium|RequestFromNonPremiumTenant|LicenseRequired|Tenant_Not_Premium/i;
+const MAX_BACKOFF_MS = 32_000;
+/** A Retry-After larger than this is treated as a refusal to serve, not a wait. */
+const MAX_RETRY_AFTER_MS = 300_000;
+/** Graph may return empty pages mid-stream; this many in a row is taken as a server bug. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A small Microsoft Graph client on plain `fetch` (SDK-NOTES §4.5): paging by `@odata.nextLink`,
+ * `$batch` with per-item retries, Retry-After/backoff, one token refresh on 401, timeouts.
+ */
+export class GraphHttp {
+  readonly stats: GraphStats = { requests: 0, pages: 0, retries: 0, batches: 0, tokenRefreshes: 0 };
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly concurrency: number;
+  private tokenPromise: Promise<string> | undefined;
+  /** Tokens a refresh has already replaced, so concurrent 401s trigger a single re-acquisition. */
+  private readonly replacedTokens = new Set<string>();
+
+  constructor(private readonly config: GraphHttpConfig) {
+    this.fetchImpl = config.fetch ?? fetch;
+    this.sleep = config.sleep ?? realSleep;
+    this.now = config.now ?? Date.now;
+    this.timeoutMs = config.timeoutMs ?? 60_000;
+    this.maxRetries = config.maxRetries ?? 5;
+    this.concurrency = config.concurrency ?? 4;
+  }
+
+  /** Absolute URL for a versioned path such as `v1.0` + `/servicePrincipals?$top=999`. */
+  url(version: 'v1.0' | 'beta', path: string): string {
+    return `${this.config.origin}/${version}${path}`;
+  }
+
+  /** Reads every page of a collection, starting at an absolute URL. */
+  async list(url: string): Promise<GraphResult<unknown[]>> {
+    const first = await this.getJson(url);
+    if (!first.ok) return first;
+    return this.continueList(first.value, url);
+  }
+
+  /**
+   * Takes a first page already read (e.g. from a `$batch` item) and follows its nextLinks verbatim.
+   * A nextLink to another origin is refused so that the bearer token never leaves the Graph host.
+   */
+  async continueList(firstPage: unknown, label: string): Promise<GraphResult<unknown[]>> {
+    const items: unknown[] = [];
+    const seen = new Set<string>();
+    let page = firstPage;
+    let pageLabel = label;
+    let emptyInARow = 0;
+    for (;;) {
+      this.stats.pages++;
+      const value = (page as { value?: unknown } | null)?.value;
+      if (!Array.isArray(value)) return fail('error', `malformed page (no value array) from ${this.describe(pageLabel)}`);
+      for (const item of value) items.push(item);
+      emptyInARow = value.length === 0 ? emptyInARow + 1 : 0;
+      const next = (page as Record<string, unknown>)['@odata.nextLink'];
+      if (next === undefined || next === null) return { ok: true, value: items };
+      const checked = this.checkNextLink(next, seen, pageLabel);
+      if (!checked.ok) return checked;
+      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+        return fail('error', `${emptyInARow} empty pages in a row from ${this.describe(pageLabel)}`);
+      }
+      const res = await this.getJson(checked.value);
+      if (!res.ok) return res;
+      page = res.value;
+      pageLabel = checked.value;
+    }
+  }
+
+  private checkNextLink(next: unknown, seen: Set<string>, from: string): GraphResult<string> {
+    if (typeof next !== 'string') return fail('error', `malformed @odata.nextLink from ${this.describe(from)}`);
+    let parsed: URL;
+    try {
+      parsed = new URL(next);
+    } catch {
+      return fail('error', `malformed @odata.nextLink from ${this.describe(from)}`);
+    }
+    if (parsed.origin !== this.config.origin) {
+      return fail('error', `refused @odata.nextLink to foreign origin ${parsed.origin} from ${this.describe(from)}`);
+    }
+    if (seen.has(next)) return fail('error', `@odata.nextLink loop (same link twice) from ${this.describe(from)}`);
+    seen.add(next);
+    return { ok: true, value: next };
+  }
+
+  /** One GET returning the parsed body of a 2xx response. */
+  async getJson(url: string): Promise<GraphResult<unknown>> {
+    const res = await this.send('GET', url);
+    if ('kind' in res) return { ok: false, failure: res };
+    if (res.status >= 200 && res.status < 300) return { ok: true, value: res.body };
+    return { ok: false, failure: failureFromStatus(res.status, res.body, `GET ${this.describe(url)}`) };
+  }
+
+  /**
+   * Runs GETs through `$batch`, 20 per batch, `concurrency` batches in flight. Items throttled
+   * inside a batch (their own 429 and Retry-After) are re-sent alone; every other item keeps its
+   * own result, so one 403 only costs that item.
+   */
+  async batch(version: 'v1.0' | 'beta', requests: readonly BatchRequest[]): Promise<Map<string, GraphResult<unknown>>> {
+    const chunks: BatchRequest[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH_LIMIT) chunks.push(requests.slice(i, i + BATCH_LIMIT));
+    const results = new Map<string, GraphResult<unknown>>();
+    await mapWithConcurrency(chunks, this.concurrency, (chunk) => this.runBatch(version, chunk, results));
+    return results;
+  }
+
+  private async runBatch(
+    version: 'v1.0' | 'beta',
+    chunk: readonly BatchRequest[],
+    results: Map<string, GraphResult<unknown>>,
+  ): Promise<void> {
+    const batchUrl = this.url(version, '/$batch');
+    let pending = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      this.stats.batches++;
+      const body = { requests: pending.map((r) => ({ id: r.id, method: 'GET', url: r.url })) };
+      const res = await this.send('POST', batchUrl, body);
+      if ('kind' in res || res.status !== 200) {
+        const failure = 'kind' in res ? res : failureFromStatus(res.status, res.body, `POST ${this.describe(batchUrl)}`);
+        for (const r of pending) results.set(r.id, { ok: false, failure });
+        return;
+      }
+      const byId = new Map<string, BatchItem>();
+      const responses = (res.body as { responses?: unknown } | null)?.responses;
+      if (Array.isArray(responses)) {
+        for (const item of responses as BatchItem[]) if (item && typeof item.id === 'string') byId.set(item.id, item);
+      }
+      const retry: BatchRequest[] = [];
+      let wait = 0;
+      for (const r of pending) {
+        const item = byId.get(r.id);
+        const label = `GET /${version}${r.url.split('?')[0]} (in $batch)`;
+        if (!item || typeof item.status !== 'number') {
+          results.set(r.id, fail('error', `no response for ${label}`));
+        } else if (item.status >= 200 && item.status < 300) {
+          results.set(r.id, { ok: true, value: item.body });
+        } else if (RETRYABLE.has(item.status) && attempt < this.maxRetries) {
+          retry.push(r);
+          wait = Math.max(wait, this.retryDelay(headerValue(item.headers, 'retry-after'), attempt));
+        } else {
+          results.set(r.id, { ok: false, failure: failureFromStatus(item.status, item.body, label) });
+        }
+      }
+      if (retry.length > 0) {
+        this.stats.retries += retry.length;
+        await this.sleep(wait);
+      }
+      pending = retry;
+    }
+  }
+
+  /** Sends one request with retries; returns the final response or a transport-level failure. */
+  private async send(method: 'GET' | 'POST', url: string, body?: unknown): Promise<RawResponse | GraphFailure> {
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      let token: string;
+      try {
+        token = await this.token();
+      } catch (err) {
+        return { kind: 'error', reason: `token acquisition failed: ${cleanProviderText((err as Error).message)}` };
+      }
+      let res: RawResponse;
+      try {
+        this.stats.requests++;
+        res = await this.fetchOnce(method, url, token, body);
+      } catch (err) {
+        if (attempt < this.maxRetries) {
+          this.stats.retries++;
+          await this.sleep(this.retryDelay(null, attempt));
+          continue;
+        }
+        const what = (err as Error).name === 'TimeoutError' ? 'timed out' : 'network error';
+        return { kind: 'error', reason: `${method} ${this.describe(url)} ${what} after ${attempt + 1} attempts` };
+      }
+      if (res.status === 401 && !refreshed) {
+        // Token expired or revoked mid-scan: fetch a fresh one (skipping MSAL's cache) once.
+        refreshed = true;
+        try {
+          await this.refreshToken(token);
+        } catch (err) {
+          return { kind: 'error', reason: `token re-acquisition failed: ${cleanProviderText((err as Error).message)}` };
+        }
+        attempt--;
+        continue;
+      }
+      if (RETRYABLE.has(res.status) && attempt < this.maxRetries) {
+        this.stats.retries++;
+        await this.sleep(this.retryDelay(res.headers.get('retry-after'), attempt));
+        continue;
+      }
+      return res;
+    }
+  }
+
+  private async fetchOnce(method: string, url: string, token: string, body: unknown): Promise<RawResponse> {
+    const res = await this.fetchImpl(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'error', // a redirect would carry the token to wherever Location points
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  private token(): Promise<string> {
+    this.tokenPromise ??= this.config.tokens.getToken(false);
+    return this.tokenPromise;
+  }
+
+  private async refreshToken(stale: string): Promise<void> {
+    if (!this.replacedTokens.has(stale)) {
+      this.replacedTokens.add(stale);
+      this.stats.tokenRefreshes++;
+      this.tokenPromise = this.config.tokens.getToken(true);
+    }
+    await this.tokenPromise;
+  }
+
+  /** Retry-After (seconds or HTTP date) wins; without it, exponential backoff from 1 s. */
+  private retryDelay(retryAfter: string | null | undefined, attempt: number): number {
+    if (retryAfter) {
+      const trimmed = retryAfter.trim();
+      const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - this.now();
+      if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
+    }
+    return Math.min(1000 * 2 ** attempt, MAX_BACKOFF_MS);
+  }
+
+  /** Our own request path, for reasons: origin and query left out. */
+  private describe(url: string): string {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return cleanProviderText(url, 120);
+    }
+  }
+}
+
+interface BatchItem {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return String(v);
+  return undefined;
+}
+
+function fail(kind: GraphFailure['kind'], reason: string): { ok: false; failure: GraphFailure } {
+  return { ok: false, failure: { kind, reason } };
+}
+
+/** Maps an HTTP error to a coverage kind: 403 and licence refusals are missing permissions. */
+export function failureFromStatus(status: number, body: unknown, label: string): GraphFailure {
+  const rawCode = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  const code = typeof rawCode === 'string' ? cleanProviderText(rawCode, 80).replace(/[^\w.-]/g, '_') : '';
+  const reason = `${status}${code ? ` ${code}` : ''} on ${label}`;
+  const missing = status === 403 || ((status === 400 || status === 401) && LICENCE_CODES.test(code));
+  return { kind: missing ? 'missing-permission' : 'error', status, reason };
+}

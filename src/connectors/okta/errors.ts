@@ -1,0 +1,56 @@
+/** Bad or missing Okta settings; detected before any request is sent. */
+export class OktaConfigError extends Error {
+  override name = 'OktaConfigError';
+}
+
+/**
+ * Okta refused our credentials (401, or the OAuth token endpoint said no). Stops the whole
+ * collection: every further call would fail the same way.
+ */
+export class OktaAuthError extends Error {
+  override name = 'OktaAuthError';
+}
+
+/** A problem with one listing (paging loop, foreign next link, body that is not an array). */
+export class OktaResponseError extends Error {
+  override name = 'OktaResponseError';
+}
+
+/** What the collector needs from the SDK's `OktaApiError` / `HttpError`. */
+export interface HttpStatusError {
+  status: number;
+  errorCode?: string | number;
+  errorSummary?: string;
+  url?: string;
+}
+
+export function httpStatusOf(err: unknown): number | undefined {
+  if (err && typeof err === 'object' && 'status' in err) {
+    const s = (err as { status: unknown }).status;
+    if (typeof s === 'number') return s;
+  }
+  return undefined;
+}
+
+/**
+ * One line describing a failed call, for coverage reasons. Uses only the status, Okta's error
+ * code and the request path: error summaries are provider text and may echo input.
+ */
+export function describeError(err: unknown): string {
+  const status = httpStatusOf(err);
+  if (status !== undefined) {
+    const e = err as HttpStatusError;
+    let path = '';
+    if (typeof e.url === 'string') {
+      try {
+        path = ` on ${new URL(e.url).pathname}`;
+      } catch {
+        path = '';
+      }
+    }
+    const code = e.errorCode !== undefined ? ` ${String(e.errorCode)}` : '';
+    return `HTTP ${status}${code}${path}`;
+  }
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

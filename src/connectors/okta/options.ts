@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import type { ProgressFn } from '../../snapshot/types.js';
+import { OktaConfigError } from './errors.js';
+
+/**
+ * Read-only Okta API scopes the OAuth service app needs (see docs/okta-permissions.md).
+ * Per-user factors and groups are served under `okta.users.read`; `okta.factors.read` covers
+ * the org-level factor settings, which the collector does not read.
+ */
+export const OKTA_READ_SCOPES: readonly string[] = [
+  'okta.apps.read',
+  'okta.appGrants.read',
+  'okta.users.read',
+  'okta.groups.read',
+  'okta.roles.read',
+  'okta.apiTokens.read',
+];
+
+/** How the collector authenticates to the Okta Management API. */
+export type OktaAuth =
+  | {
+      /** SSWS API token: carries the full admin rights of the user who created it. */
+      kind: 'ssws';
+      token: string;
+    }
+  | {
+      /** OAuth 2.0 service app with `private_key_jwt` client authentication. */
+      kind: 'privateKey';
+      clientId: string;
+      /** RSA private key as PEM or JWK (JSON string or object). */
+      privateKey: string | Record<string, unknown>;
+      /** `kid` registered on the app; a `kid` inside a JWK wins (SDK behaviour). */
+      keyId?: string;
+      /** Defaults to {@link OKTA_READ_SCOPES}. */
+      scopes?: readonly string[];
+    };
+
+/** Injected time source so rate-limit pauses are testable without waiting. */
+export interface OktaClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Everything `collectOkta` needs. Only `orgUrl` and `auth` are required. */
+export interface OktaCollectOptions {
+  /** e.g. `https://contoso.okta.com`; a trailing slash is removed. */
+  orgUrl: string;
+  auth: OktaAuth;
+  /** Page size for list endpoints (Okta caps most lists at 200). Default 200. */
+  pageSize?: number;
+  /** Maximum requests in flight at once. Default 3. */
+  maxConcurrent?: number;
+  /** Retries of one request after HTTP 429. Default 4. */
+  maxRetries?: number;
+  /** Share of a bucket's limit kept unused for other API clients of the org. Default 0.1. */
+  rateLimitReserve?: number;
+  /** Added to every wait for `X-Rate-Limit-Reset`, to absorb clock skew. Default 1000 ms. */
+  resetPaddingMs?: number;
+  /** Socket timeout per request. Default 60 s. */
+  requestTimeoutMs?: number;
+  /**
+   * Tested against `profile.login`, `profile.userType` and `type.id` to find service accounts
+   * (Okta users have no "service account" flag).
+   */
+  serviceAccountPatterns?: readonly RegExp[];
+  /** Okta app `name`s whose assignments federate into AWS. */
+  awsAppNames?: readonly string[];
+  /** Allow plain http for a non-loopback host (never needed against a real org). */
+  allowInsecureHttp?: boolean;
+  clock?: OktaClock;
+  progress?: ProgressFn;
+}
+
+/** Default service-account heuristics; override with `serviceAccountPatterns`. */
+export const DEFAULT_SERVICE_ACCOUNT_PATTERNS: readonly RegExp[] = [
+  /^(svc|service|srv|sa|api|bot|sys|system|integration|automation|robot)[-_.]/i,
+  /[-_.](svc|service|bot|api|integration|automation)@/i,
+  /^(service|machine|system|bot|nhi|non[-_ ]?human)/i,
+];
+
+/**
+ * AWS federation apps in the Okta Integration Network: `amazon_aws` is the SAML/IAM app,
+ * `amazon_aws_sso` the IAM Identity Center app.
+ */
+export const DEFAULT_AWS_APP_NAMES: readonly string[] = ['amazon_aws', 'amazon_aws_sso'];
+
+/** Command-line flags that override the environment. */
+export interface OktaFlags {
+  oktaOrgUrl?: string;
+  oktaApiToken?: string;
+  oktaClientId?: string;
+  oktaPrivateKeyPath?: string;
+  oktaKeyId?: string;
+}
+
+/** Reads the private key file; injectable so only the CLI touches the file system in tests. */
+export type ReadTextFile = (path: string) => string;
+
+/**
+ * Builds collector options from `OKTA_ORG_URL`, `OKTA_API_TOKEN`, `OKTA_CLIENT_ID`,
+ * `OKTA_PRIVATE_KEY_PATH`, `OKTA_KEY_ID` (flags win). Returns `undefined` when no Okta
+ * setting is present at all, so the CLI can skip the provider. The SDK's own `OKTA_CLIENT_*`
+ * variables are deliberately not read.
+ */
+export function oktaOptionsFromEnv(
+  env: Record<string, string | undefined>,
+  flags: OktaFlags = {},
+  readFile: ReadTextFile = (p) => readFileSync(p, 'utf8'),
+): OktaCollectOptions | undefined {
+  const pick = (flag: string | undefined, name: string): string | undefined => {
+    const v = flag ?? env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const orgUrl = pick(flags.oktaOrgUrl, 'OKTA_ORG_URL');
+  const token = pick(flags.oktaApiToken, 'OKTA_API_TOKEN');
+  const clientId = pick(flags.oktaClientId, 'OKTA_CLIENT_ID');
+  const keyPath = pick(flags.oktaPrivateKeyPath, 'OKTA_PRIVATE_KEY_PATH');
+  const keyId = pick(flags.oktaKeyId, 'OKTA_KEY_ID');
+
+  if (!orgUrl && !token && !clientId && !keyPath) return undefined;
+  if (!orgUrl) throw new OktaConfigError('OKTA_ORG_URL is not set (e.g. https://contoso.okta.com)');
+  if (token && (clientId || keyPath)) {
+    throw new OktaConfigError(
+      'both OKTA_API_TOKEN and OKTA_CLIENT_ID/OKTA_PRIVATE_KEY_PATH are set; choose one (the OAuth service app is preferred)',
+    );
+  }
+  if (token) return { orgUrl, auth: { kind: 'ssws', token } };
+  if (!clientId) throw new OktaConfigError('OKTA_PRIVATE_KEY_PATH is set but OKTA_CLIENT_ID is not');
+  if (!keyPath) throw new OktaConfigError('OKTA_CLIENT_ID is set but OKTA_PRIVATE_KEY_PATH is not');
+  let privateKey: string;
+  try {
+    privateKey = readFile(keyPath);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new OktaConfigError(`cannot read OKTA_PRIVATE_KEY_PATH ${keyPath} (${code})`);
+  }
+  return { orgUrl, auth: { kind: 'privateKey', clientId, privateKey, keyId } };
+}
+
+/**
+ * Normalises the org URL: no trailing slash (SDK 8.1.0 would otherwise request `//api/v1/...`),
+ * no path, https unless the host is loopback or `allowInsecureHttp` is set, because the
+ * credential travels with every request.
+ */
+export function normaliseOrgUrl(raw: string, allowInsecureHttp = false): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new OktaConfigError(`Okta org URL is not a valid URL: ${JSON.stringify(raw)}`);
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || allowInsecureHttp))) {
+    throw new OktaConfigError(`Okta org URL must use https: ${url.origin}`);
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new OktaConfigError(`Okta org URL must be just the origin, e.g. https://contoso.okta.com (got ${url.origin}${url.pathname})`);
+  }
+  return url.origin;
+}

@@ -1,0 +1,113 @@
+import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import { OktaAuthError } from './errors.js';
+import type { OktaClock } from './options.js';
+import { bucketOf, parseRateLimitHeaders, RateGate } from './rate-gate.js';
+
+/** The part of node-fetch's Response the collector reads. */
+export interface FetchResponse {
+  status: number;
+  url: string;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  clone(): FetchResponse;
+}
+
+/** The part of the SDK's request options the executor reads or sets. */
+export interface ExecutorRequest {
+  url?: string;
+  method?: string;
+  headers?: Record<string, unknown>;
+  timeout?: number;
+  [k: string]: unknown;
+}
+
+/** Counters shared with the collector's `stats`. */
+export interface ExecutorStats {
+  requests: number;
+  retries: number;
+  tokenRequests: number;
+}
+
+export interface GuardedExecutorOptions {
+  gate: RateGate;
+  clock: OktaClock;
+  maxRetries: number;
+  requestTimeoutMs: number;
+  stats: ExecutorStats;
+}
+
+const TOKEN_PATH = '/oauth2/v1/token';
+
+/** Control characters and excess length removed: Okta's error text is provider-controlled. */
+function cleanProviderText(s: unknown): string {
+  if (typeof s !== 'string') return '';
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 200);
+}
+
+/**
+ * Every HTTP request of the SDK (API calls and the OAuth token call) passes through here.
+ * Replaces the SDK's DefaultRequestExecutor, whose 429 retry sleeps on the real clock with no
+ * proactive pacing and no concurrency cap. Also turns a failed token call into an error: SDK
+ * 8.1.0 would otherwise cache the error body as the token and send `Bearer undefined`.
+ */
+export class GuardedRequestExecutor extends RequestExecutor {
+  constructor(private readonly opts: GuardedExecutorOptions) {
+    super();
+  }
+
+  override async fetch(request: ExecutorRequest): Promise<FetchResponse> {
+    const url = String(request.url);
+    const method = String(request.method ?? 'get');
+    const isToken = new URL(url).pathname === TOKEN_PATH;
+    const bucket = bucketOf(method, url);
+    const { gate, clock, stats } = this.opts;
+    for (let attempt = 0; ; attempt++) {
+      await gate.acquire(bucket);
+      let res: FetchResponse;
+      try {
+        stats.requests++;
+        if (isToken) stats.tokenRequests++;
+        res = (await super.fetch({ ...request, timeout: request.timeout || this.opts.requestTimeoutMs })) as FetchResponse;
+      } catch (e) {
+        gate.release(bucket, undefined);
+        throw e;
+      }
+      const limits = parseRateLimitHeaders((n) => res.headers.get(n));
+      gate.release(bucket, limits);
+      if (res.status === 429 && attempt < this.opts.maxRetries) {
+        stats.retries++;
+        await res.text().catch(() => undefined);
+        // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
+        await clock.sleep(limits ? gate.msUntilReset(limits) : Math.min(60_000, 1000 * 2 ** attempt));
+        continue;
+      }
+      if (isToken) await checkTokenResponse(res);
+      return res;
+    }
+  }
+}
+
+async function checkTokenResponse(res: FetchResponse): Promise<void> {
+  let body: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(await res.clone().text());
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+  } catch {
+    body = undefined;
+  }
+  if (res.status >= 200 && res.status < 300) {
+    if (typeof body?.access_token === 'string' && body.access_token !== '') return;
+    throw new OktaAuthError(`Okta's token endpoint answered HTTP ${res.status} without an access_token`);
+  }
+  // DPoP-bound orgs answer the first token call with this; the SDK retries it with the nonce.
+  if (body?.error === 'use_dpop_nonce') return;
+  const code = cleanProviderText(body?.error) || 'no error code';
+  const desc = cleanProviderText(body?.error_description);
+  throw new OktaAuthError(
+    `Okta's token endpoint refused the service app (HTTP ${res.status} ${code}${desc ? `: ${desc}` : ''}). ` +
+      'Check OKTA_CLIENT_ID, that the public key for OKTA_KEY_ID is registered on the app with ' +
+      'private_key_jwt client authentication, and that the read-only scopes are granted ' +
+      '(docs/okta-permissions.md).',
+  );
+}

@@ -1,0 +1,43 @@
+import { SEVERITIES, type RuleDefinition } from './types.js';
+
+const ID_RE = /^(aws|entra|okta|nhi)-[a-z0-9]+(-[a-z0-9]+)*$/;
+const OWASP_RE = /^NHI([1-9]|10):2025$/;
+const PROVIDERS = new Set(['entra', 'okta', 'aws', 'external']);
+
+/** Returns every problem with a rule's metadata (empty when valid). */
+export function validateMeta(rule: RuleDefinition): string[] {
+  const m = rule.meta;
+  const problems: string[] = [];
+  const where = `rule ${m?.id ?? '(no id)'}`;
+  if (!m || typeof m !== 'object') return [`${where}: meta missing`];
+  if (!ID_RE.test(m.id ?? '')) problems.push(`${where}: id must be kebab-case with a provider prefix (aws-, entra-, okta-, nhi-)`);
+  for (const field of ['title', 'description', 'risk', 'remediation'] as const) {
+    if (typeof m[field] !== 'string' || m[field].trim().length < 10) problems.push(`${where}: ${field} missing or too short`);
+  }
+  if (!SEVERITIES.includes(m.severity)) problems.push(`${where}: severity must be one of ${SEVERITIES.join(', ')}`);
+  if (!Array.isArray(m.providers) || m.providers.length === 0 || !m.providers.every((p) => PROVIDERS.has(p))) {
+    problems.push(`${where}: providers must list entra/okta/aws`);
+  }
+  const prefix = m.id?.split('-')[0];
+  if (prefix && prefix !== 'nhi' && !m.providers?.includes(prefix as never)) {
+    problems.push(`${where}: id prefix ${prefix} is not among its providers`);
+  }
+  if (!Array.isArray(m.owasp) || m.owasp.length === 0 || !m.owasp.every((o) => OWASP_RE.test(o))) {
+    problems.push(`${where}: owasp must list OWASP NHI Top 10 2025 ids such as NHI7:2025`);
+  }
+  if (!Array.isArray(m.references) || m.references.length === 0 || !m.references.every((r) => /^https:\/\//.test(r))) {
+    problems.push(`${where}: references must be https URLs`);
+  }
+  if (m.maturity !== 'stable' && m.maturity !== 'experimental') problems.push(`${where}: maturity must be stable or experimental`);
+  if (!m.messages || Object.keys(m.messages).length === 0) problems.push(`${where}: messages missing`);
+  for (const [opt, def] of Object.entries(m.options ?? {})) {
+    if (def === null || typeof def !== 'object' || !('default' in def) || typeof def.description !== 'string') {
+      problems.push(`${where}: option ${opt} needs a default and a description`);
+    }
+  }
+  if (!rule.evaluates || !Array.isArray(rule.evaluates.types) || rule.evaluates.types.length === 0) {
+    problems.push(`${where}: evaluates.types missing`);
+  }
+  if (typeof rule.check !== 'function') problems.push(`${where}: check must be a function`);
+  return problems;
+}

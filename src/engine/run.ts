@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { Graph } from '../graph/graph.js';
+import type { GraphNode } from '../graph/model.js';
+import type { Analysis } from '../analysis/types.js';
+import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
+import { escalateSeverity, SEVERITY_RANK } from './severity.js';
+
+export interface RunOptions {
+  now: Date;
+  /** Per-rule option overrides from the config file: `{ ruleId: { option: value } }`. */
+  ruleOptions?: Record<string, Record<string, unknown>>;
+  /** Keep each subject's verdict (tests and `explain`); off for big scans. */
+  collectVerdicts?: boolean;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  stats: RuleStats[];
+  verdicts?: Map<string, Verdict>;
+}
+
+/** Fills `{{name}}` placeholders; unknown names stay visible so a broken template is noticed. */
+export function renderMessage(template: string, args: Record<string, string | number>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+}
+
+export function fingerprint(ruleId: string, subjectId: string, key?: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${subjectId}\u0000${key ?? ''}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Runs every rule over its subjects. Each subject ends as pass, fail or unknown; a subject whose
+ * scope lacks a capability the rule requires is unknown without calling the rule.
+ */
+export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleDefinition[], opts: RunOptions): RunResult {
+  const findings: Finding[] = [];
+  const stats: RuleStats[] = [];
+  const verdicts = opts.collectVerdicts ? new Map<string, Verdict>() : undefined;
+  for (const rule of rules) {
+    const options = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
+    const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
+    let reports: ReportInput[] = [];
+    let unknownReason: string | undefined;
+    const ctx: RuleContext = {
+      graph,
+      now: opts.now,
+      options,
+      analysis,
+      report: (r) => void reports.push(r),
+      unknown: (reason) => void (unknownReason ??= reason),
+    };
+    const subjects: GraphNode[] = [];
+    for (const t of rule.evaluates.types) subjects.push(...graph.ofType(t));
+    subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const subject of subjects) {
+      if (rule.evaluates.where && !rule.evaluates.where(subject, ctx)) continue;
+      reports = [];
+      unknownReason = undefined;
+      const missing = (rule.evaluates.requires ?? []).find(
+        (cap) => graph.capability(subject.provider, subject.scope, cap) !== 'collected',
+      );
+      if (missing) {
+        const status = graph.capability(subject.provider, subject.scope, missing);
+        unknownReason = `${missing} ${status}`;
+      } else {
+        rule.check(subject, ctx);
+      }
+      const p = (st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
+      st.evaluated++;
+      p.evaluated++;
+      if (reports.length > 0) {
+        st.failing++;
+        p.failing++;
+        for (const r of reports) findings.push(toFinding(rule, subject, r, analysis));
+        verdicts?.set(subject.id, 'fail');
+      } else if (unknownReason !== undefined) {
+        verdicts?.set(subject.id, 'unknown');
+        st.unknown++;
+        p.unknown++;
+        st.unknownReasons[unknownReason] = (st.unknownReasons[unknownReason] ?? 0) + 1;
+      } else {
+        verdicts?.set(subject.id, 'pass');
+      }
+    }
+    stats.push(st);
+  }
+  findings.sort(compareFindings);
+  return verdicts ? { findings, stats, verdicts } : { findings, stats };
+}
+
+function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, def] of Object.entries(rule.meta.options ?? {})) out[k] = def.default;
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    if (!(k in out)) throw new Error(`unknown option "${k}" for rule ${rule.meta.id}`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function toFinding(rule: RuleDefinition, subject: GraphNode, r: ReportInput, analysis: Analysis): Finding {
+  const template = rule.meta.messages[r.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
+  const args = { name: subject.name, ...(r.args ?? {}) };
+  const base: Severity = r.severity ?? rule.meta.severity;
+  const tier = subject.kind === 'identity' ? analysis.tier(subject.id) : undefined;
+  const severity = rule.meta.tiered && tier !== undefined ? escalateSeverity(base, tier) : base;
+  const f: Finding = {
+    ruleId: rule.meta.id,
+    title: rule.meta.title,
+    severity,
+    baseSeverity: base,
+    owasp: rule.meta.owasp,
+    provider: subject.provider,
+    subject: { id: subject.id, name: subject.name, type: subject.type, scope: subject.scope, nativeId: subject.nativeId },
+    messageId: r.messageId,
+    message: renderMessage(template, args),
+    args,
+    evidence: r.evidence ?? {},
+    remediation: rule.meta.remediation,
+    fingerprint: fingerprint(rule.meta.id, subject.id, r.key),
+  };
+  if (tier !== undefined) f.tier = tier;
+  if (r.path) f.path = r.path;
+  if (r.alternatives !== undefined) f.alternatives = r.alternatives;
+  return f;
+}
+
+/** Most severe first, then rule id, subject id and fingerprint: a total, stable order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.subject.id, b.subject.id) ||
+    cmp(a.fingerprint, b.fingerprint)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+import type { Graph } from '../graph/graph.js';
+import type { GraphNode, Provider, Tier } from '../graph/model.js';
+import type { Analysis, PathHop } from '../analysis/types.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** OWASP Non-Human Identities Top 10, 2025 edition ids. */
+export type OwaspNhiId = `NHI${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}:2025`;
+
+export interface RuleOption {
+  default: number | string | boolean | string[];
+  description: string;
+}
+
+/** Rule metadata, validated when rules load (see `validateMeta`). */
+export interface RuleMeta {
+  /** kebab-case, provider prefix (`aws-`, `entra-`, `okta-`, `nhi-`); equals the file name; never renamed. */
+  id: string;
+  /** States the bad condition ("Client secret lives longer than …"). */
+  title: string;
+  severity: Severity;
+  /** Raise severity with the subject's capability tier (T3 +1, T4 +2, T0 -1). */
+  tiered?: boolean;
+  providers: Provider[];
+  owasp: OwaspNhiId[];
+  /** Other framework refs: OWASP Agentic (ASI01..), NIST CSF 2.0 (PR.AA-0x), BloodHound edge names. */
+  frameworks?: { asi?: string[]; nistCsf?: string[] };
+  description: string;
+  risk: string;
+  remediation: string;
+  references: string[];
+  maturity: 'stable' | 'experimental';
+  /** Message templates; `{{name}}` placeholders are filled from a finding's args. */
+  messages: Record<string, string>;
+  options?: Record<string, RuleOption>;
+}
+
+/** Which subjects a rule evaluates, and what must have been collected for a verdict. */
+export interface Evaluates {
+  /** Node types (e.g. `entra-service-principal`); the rule runs once per node of these types. */
+  types: string[];
+  /** Optional narrowing; subjects it rejects are not counted as evaluated. */
+  where?: (node: GraphNode, ctx: RuleContext) => boolean;
+  /** Coverage capabilities the verdict depends on; missing ones make the subject `unknown`. */
+  requires?: string[];
+}
+
+export interface ReportInput {
+  messageId: string;
+  args?: Record<string, string | number>;
+  evidence?: Record<string, unknown>;
+  /** Distinguishes several findings of one rule on one subject (a credential key id, a target). */
+  key?: string;
+  /** Overrides the rule's base severity for this finding (before tiering). */
+  severity?: Severity;
+  path?: PathHop[];
+  /** Alternatives the path search found but did not show. */
+  alternatives?: number;
+}
+
+export interface RuleContext {
+  readonly graph: Graph;
+  readonly now: Date;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly analysis: Analysis;
+  report(input: ReportInput): void;
+  /** Marks the subject as not decidable (missing evidence); never a pass. */
+  unknown(reason: string): void;
+}
+
+export interface RuleDefinition {
+  meta: RuleMeta;
+  evaluates: Evaluates;
+  check(subject: GraphNode, ctx: RuleContext): void;
+}
+
+export type Verdict = 'pass' | 'fail' | 'unknown';
+
+/** A finding: data, rendered late by reporters. */
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  baseSeverity: Severity;
+  tier?: Tier;
+  owasp: OwaspNhiId[];
+  provider: Provider;
+  subject: { id: string; name: string; type: string; scope: string; nativeId: string };
+  messageId: string;
+  message: string;
+  args: Record<string, string | number>;
+  evidence: Record<string, unknown>;
+  path?: PathHop[];
+  alternatives?: number;
+  remediation: string;
+  /** sha256 of rule id + subject id + key: stable provider ids only. */
+  fingerprint: string;
+  /** Set by waivers / baselines in the CI layer. */
+  status?: 'new' | 'unchanged' | 'waived';
+  waiver?: { reason: string; owner: string; ticket?: string; expires: string };
+}
+
+/** Per-rule population counts, so that "0 findings" never hides "0 read". */
+export interface RuleStats {
+  ruleId: string;
+  evaluated: number;
+  failing: number;
+  unknown: number;
+  unknownReasons: Record<string, number>;
+  byProvider: Record<string, { evaluated: number; failing: number; unknown: number }>;
+}

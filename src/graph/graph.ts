@@ -1,0 +1,173 @@
+import type { CoverageRecord, CoverageStatus } from '../snapshot/types.js';
+import type { EdgeType, GraphEdge, GraphNode, NodeKind, ScopeInfo } from './model.js';
+
+const EMPTY: readonly GraphEdge[] = Object.freeze([]);
+
+/**
+ * The normalized NHI graph: immutable once built, indexed for O(1) lookups by id, by type and
+ * by edge direction, so that rules and path search never scan the whole edge list.
+ */
+export class Graph {
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  readonly coverage: readonly CoverageRecord[];
+  readonly scopes: readonly ScopeInfo[];
+  /** Problems met while building (dangling references, duplicate ids); shown as warnings. */
+  readonly warnings: readonly string[];
+  private readonly outIndex: Map<string, GraphEdge[]>;
+  private readonly inIndex: Map<string, GraphEdge[]>;
+  private readonly typeIndex: Map<string, GraphNode[]>;
+  private readonly kindIndex: Map<NodeKind, GraphNode[]>;
+  private readonly coverageIndex: Map<string, CoverageRecord>;
+  readonly edgeCount: number;
+
+  constructor(
+    nodes: Map<string, GraphNode>,
+    edges: GraphEdge[],
+    coverage: CoverageRecord[],
+    scopes: ScopeInfo[],
+    warnings: string[],
+  ) {
+    this.nodes = nodes;
+    this.coverage = coverage;
+    this.scopes = scopes;
+    this.warnings = warnings;
+    this.outIndex = new Map();
+    this.inIndex = new Map();
+    this.typeIndex = new Map();
+    this.kindIndex = new Map();
+    for (const n of nodes.values()) {
+      push(this.typeIndex, n.type, n);
+      push(this.kindIndex, n.kind, n);
+    }
+    for (const e of edges) {
+      push(this.outIndex, e.from, e);
+      push(this.inIndex, e.to, e);
+    }
+    this.edgeCount = edges.length;
+    this.coverageIndex = new Map();
+    for (const c of coverage) this.coverageIndex.set(coverageKey(c.provider, c.scope, c.capability), c);
+  }
+
+  node(id: string): GraphNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  out(id: string, type?: EdgeType): readonly GraphEdge[] {
+    const all = this.outIndex.get(id) ?? EMPTY;
+    return type ? all.filter((e) => e.type === type) : all;
+  }
+
+  in(id: string, type?: EdgeType): readonly GraphEdge[] {
+    const all = this.inIndex.get(id) ?? EMPTY;
+    return type ? all.filter((e) => e.type === type) : all;
+  }
+
+  ofType(type: string): readonly GraphNode[] {
+    return this.typeIndex.get(type) ?? [];
+  }
+
+  ofKind(kind: NodeKind): readonly GraphNode[] {
+    return this.kindIndex.get(kind) ?? [];
+  }
+
+  *edges(): Iterable<GraphEdge> {
+    for (const list of this.outIndex.values()) yield* list;
+  }
+
+  /**
+   * Whether a capability was read for a scope. A scope with no record at all was not collected:
+   * absence of evidence is never read as evidence of absence.
+   */
+  capability(provider: string, scope: string, capability: string): CoverageStatus {
+    return this.coverageIndex.get(coverageKey(provider, scope, capability))?.status ?? 'not-collected';
+  }
+
+  coverageRecord(provider: string, scope: string, capability: string): CoverageRecord | undefined {
+    return this.coverageIndex.get(coverageKey(provider, scope, capability));
+  }
+}
+
+function coverageKey(provider: string, scope: string, capability: string): string {
+  return `${provider}\u0000${scope}\u0000${capability}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Collects nodes and edges from the transforms, then freezes them into a {@link Graph}. */
+export class GraphBuilder {
+  private readonly nodes = new Map<string, GraphNode>();
+  private readonly edges: GraphEdge[] = [];
+  private readonly edgeKeys = new Set<string>();
+  private readonly coverage: CoverageRecord[] = [];
+  private readonly scopes: ScopeInfo[] = [];
+  private readonly warnings: string[] = [];
+
+  /**
+   * Adds a node. A second node with the same id is merged field by field (the first value wins
+   * where both are set), so transforms may add a placeholder (e.g. an owner only known by id)
+   * and the full object later.
+   */
+  addNode(node: GraphNode): GraphNode {
+    const existing = this.nodes.get(node.id);
+    if (!existing) {
+      this.nodes.set(node.id, node);
+      return node;
+    }
+    mergeInto(existing, node);
+    return existing;
+  }
+
+  hasNode(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
+  getNode(id: string): GraphNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Adds an edge once (same from/to/type/reason is a duplicate). */
+  addEdge(edge: GraphEdge): void {
+    const key = `${edge.from}\u0000${edge.to}\u0000${edge.type}\u0000${edge.reason}`;
+    if (this.edgeKeys.has(key)) return;
+    this.edgeKeys.add(key);
+    this.edges.push(edge);
+  }
+
+  addCoverage(record: CoverageRecord): void {
+    this.coverage.push(record);
+  }
+
+  addScope(scope: ScopeInfo): void {
+    if (!this.scopes.some((s) => s.provider === scope.provider && s.id === scope.id)) this.scopes.push(scope);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+
+  /** Drops edges whose ends do not exist (reported once each as a warning) and freezes the graph. */
+  build(): Graph {
+    const kept: GraphEdge[] = [];
+    for (const e of this.edges) {
+      if (this.nodes.has(e.from) && this.nodes.has(e.to)) kept.push(e);
+      else this.warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
+    }
+    return new Graph(this.nodes, kept, this.coverage, this.scopes, this.warnings);
+  }
+}
+
+function mergeInto(target: GraphNode, source: GraphNode): void {
+  const t = target as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined) continue;
+    if (k === 'attrs') {
+      target.attrs = { ...(v as Record<string, unknown>), ...target.attrs };
+    } else if (t[k] === undefined || (k === 'name' && t[k] === target.nativeId)) {
+      t[k] = v;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Stable node ids, built only from immutable provider ids (object ids, ARNs, app ids, Okta ids),
+ * never from display names, so that fingerprints survive renames.
+ */
+export function nodeId(provider: string, scope: string, type: string, nativeId: string): string {
+  return `${provider}:${scope}:${type}:${nativeId}`;
+}
+
+export const ids = {
+  entraSp: (tenant: string, objectId: string) => nodeId('entra', tenant, 'sp', objectId),
+  entraApp: (tenant: string, objectId: string) => nodeId('entra', tenant, 'app', objectId),
+  entraUser: (tenant: string, objectId: string) => nodeId('entra', tenant, 'user', objectId),
+  entraGroup: (tenant: string, objectId: string) => nodeId('entra', tenant, 'group', objectId),
+  entraCredential: (tenant: string, keyId: string) => nodeId('entra', tenant, 'cred', keyId),
+  entraAppRole: (tenant: string, resourceAppId: string, roleId: string) =>
+    nodeId('entra', tenant, 'approle', `${resourceAppId}/${roleId}`),
+  entraScope: (tenant: string, resourceAppId: string, scope: string) =>
+    nodeId('entra', tenant, 'scope', `${resourceAppId}/${scope}`),
+  entraDirectoryRole: (tenant: string, templateId: string) => nodeId('entra', tenant, 'dirrole', templateId),
+  oktaApp: (org: string, appId: string) => nodeId('okta', org, 'app', appId),
+  oktaToken: (org: string, tokenId: string) => nodeId('okta', org, 'token', tokenId),
+  oktaUser: (org: string, userId: string) => nodeId('okta', org, 'user', userId),
+  oktaGroup: (org: string, groupId: string) => nodeId('okta', org, 'group', groupId),
+  oktaCredential: (org: string, credId: string) => nodeId('okta', org, 'cred', credId),
+  oktaRole: (org: string, roleType: string) => nodeId('okta', org, 'role', roleType),
+  oktaScope: (org: string, scope: string) => nodeId('okta', org, 'scope', scope),
+  awsPrincipal: (account: string, arn: string) => nodeId('aws', account, 'principal', arn),
+  awsCredential: (account: string, keyId: string) => nodeId('aws', account, 'cred', keyId),
+  awsGroup: (account: string, arn: string) => nodeId('aws', account, 'group', arn),
+  /** A crown jewel of a scope, e.g. account administration. */
+  crownJewel: (provider: string, scope: string, cls: string) => nodeId(provider, scope, 'crown', cls),
+  external: (kind: string, key: string) => nodeId('external', kind, 'ext', key),
+};

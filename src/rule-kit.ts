@@ -1,0 +1,101 @@
+/**
+ * The only module rule files may import (a test enforces it). It re-exports the types a rule
+ * needs and small, pure helpers so that rules stay declarative and short.
+ */
+import type { RuleDefinition } from './engine/types.js';
+import type { GraphNode } from './graph/model.js';
+import type { Graph } from './graph/graph.js';
+
+export type {
+  RuleDefinition,
+  RuleMeta,
+  RuleContext,
+  Evaluates,
+  ReportInput,
+  Severity,
+  OwaspNhiId,
+} from './engine/types.js';
+export type {
+  GraphNode,
+  GraphEdge,
+  Tier,
+  CredentialType,
+  StrengthClass,
+  FederationInfo,
+} from './graph/model.js';
+export type { Graph } from './graph/graph.js';
+export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
+
+/** Declares a rule. Identity function: the value is validated when the registry loads. */
+export function defineRule(rule: RuleDefinition): RuleDefinition {
+  return rule;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `iso` to `now`; `undefined` when the date is missing or invalid. */
+export function daysSince(iso: string | null | undefined, now: Date): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return undefined;
+  return Math.floor((now.getTime() - t) / DAY_MS);
+}
+
+/** Whole days between two ISO dates (b - a); `undefined` when either is missing. */
+export function daysBetween(a: string | null | undefined, b: string | null | undefined): number | undefined {
+  if (!a || !b) return undefined;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return undefined;
+  return Math.floor((tb - ta) / DAY_MS);
+}
+
+/** ISO date (YYYY-MM-DD) for messages. */
+export function day(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : 'unknown';
+}
+
+/** Credentials attached to an identity (HAS_CREDENTIAL targets). */
+export function credentialsOf(graph: Graph, id: string): GraphNode[] {
+  const out: GraphNode[] = [];
+  for (const e of graph.out(id, 'HAS_CREDENTIAL')) {
+    const n = graph.node(e.to);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+/** Active credentials: status not inactive/expired and not past `expiresAt`. */
+export function isActiveCredential(cred: GraphNode, now: Date): boolean {
+  if (cred.status === 'inactive' || cred.status === 'expired') return false;
+  if (cred.expiresAt && Date.parse(cred.expiresAt) <= now.getTime()) return false;
+  return true;
+}
+
+/** Nodes at the far end of outgoing edges of one type. */
+export function targets(graph: Graph, id: string, type: Parameters<Graph['out']>[1]): GraphNode[] {
+  const out: GraphNode[] = [];
+  for (const e of graph.out(id, type)) {
+    const n = graph.node(e.to);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+/** Nodes at the near end of incoming edges of one type. */
+export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[1]): GraphNode[] {
+  const out: GraphNode[] = [];
+  for (const e of graph.in(id, type)) {
+    const n = graph.node(e.from);
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+/** Case-insensitive test of a name against configurable patterns (strings are regex sources). */
+export function matchesAny(value: string, patterns: readonly string[]): string | undefined {
+  for (const p of patterns) {
+    if (new RegExp(p, 'i').test(value)) return p;
+  }
+  return undefined;
+}

@@ -1,0 +1,88 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Checked access to provider JSON. Each helper names the file and JSON path of a value of the
+ * wrong type, so a malformed snapshot gives one precise line instead of a crash deep in a rule.
+ */
+export class Reader {
+  constructor(readonly file: string) {}
+
+  fail(path: string, message: string): never {
+    throw new InputError(message, this.file, path);
+  }
+
+  /** A collection file: a plain array, or a Graph envelope `{ value: [...] }`. */
+  items(value: unknown, path = '$'): Record<string, unknown>[] {
+    const arr = Array.isArray(value)
+      ? value
+      : isObject(value) && Array.isArray(value.value)
+        ? value.value
+        : this.fail(path, 'expected an array or an object with a "value" array');
+    const base = Array.isArray(value) ? path : `${path}.value`;
+    arr.forEach((item, i) => {
+      if (!isObject(item)) this.fail(`${base}[${i}]`, 'expected an object');
+    });
+    return arr as Record<string, unknown>[];
+  }
+
+  /** A relationship file: `{ parentId: collection }`. */
+  relation(value: unknown, path = '$'): Map<string, Record<string, unknown>[]> {
+    if (!isObject(value)) this.fail(path, 'expected an object keyed by parent id');
+    const out = new Map<string, Record<string, unknown>[]>();
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null) {
+        out.set(k, []);
+        continue;
+      }
+      out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) ? [v] : this.items(v, `${path}[${JSON.stringify(k)}]`));
+    }
+    return out;
+  }
+
+  str(obj: Record<string, unknown>, key: string, path: string): string {
+    const v = obj[key];
+    if (typeof v !== 'string' || v.length === 0) this.fail(`${path}.${key}`, 'expected a non-empty string');
+    return v;
+  }
+
+  optStr(obj: Record<string, unknown>, key: string, path: string): string | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') this.fail(`${path}.${key}`, 'expected a string');
+    return v;
+  }
+
+  optBool(obj: Record<string, unknown>, key: string, path: string): boolean | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'boolean') this.fail(`${path}.${key}`, 'expected true or false');
+    return v;
+  }
+
+  optArray(obj: Record<string, unknown>, key: string, path: string): unknown[] {
+    const v = obj[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) this.fail(`${path}.${key}`, 'expected an array');
+    return v;
+  }
+
+  optObject(obj: Record<string, unknown>, key: string, path: string): Record<string, unknown> | undefined {
+    const v = obj[key];
+    if (v === undefined || v === null) return undefined;
+    if (!isObject(v)) this.fail(`${path}.${key}`, 'expected an object');
+    return v;
+  }
+
+  /** An ISO date string, or undefined; an unparseable date is an input error. */
+  optDate(obj: Record<string, unknown>, key: string, path: string): string | undefined {
+    const v = this.optStr(obj, key, path);
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
+    return new Date(t).toISOString();
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,333 @@
+/**
+ * A local stand-in for IAM, STS, Organizations and IAM Roles Anywhere, good enough for the real
+ * AWS SDK v3 clients: awsQuery (form POST, `Action=`, XML), awsJson1.1 (`X-Amz-Target`) and
+ * REST-JSON. It only answers actions listed in docs/aws-readonly-policy.json, so a collector that
+ * starts needing more privilege makes a test fail (see `refused`).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
+import { queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
+
+export type CredentialReportError = 'ReportInProgress' | 'ReportNotPresent';
+
+export interface FakeAwsOptions {
+  /** The first account is the caller's own (management) account. */
+  accounts: FakeAwsAccount[];
+  /** The long-term key the tests sign with; it maps to `accounts[0]`. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Role name that `sts:AssumeRole` accepts in every account (default `nhiscan-readonly`). */
+  assumableRoleName?: string;
+  /** Accounts whose role refuses `sts:AssumeRole` (AccessDenied). */
+  denyAssumeRoleInto?: string[];
+  /** IAM may return fewer items than MaxItems: a cap per GetAccountAuthorizationDetails page. */
+  pageSize?: number;
+  orgPageSize?: number;
+  rolesAnywherePageSize?: number;
+  /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
+  throttleFirst?: Record<string, number>;
+  /** Permission names answered with AccessDenied although the policy allows them. */
+  deny?: string[];
+  credentialReport?: {
+    /** Number of GenerateCredentialReport calls that answer STARTED/INPROGRESS before COMPLETE. */
+    inProgressPolls?: number;
+    /** Errors GetCredentialReport returns once the report is COMPLETE, one per call, in order. */
+    getErrorsAfterComplete?: CredentialReportError[];
+    neverReady?: boolean;
+  };
+  /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
+  repeatMarker?: boolean;
+  latencyMs?: number;
+}
+
+export interface FakeAws {
+  url: string;
+  /** HTTP requests per permission name, throttled and refused ones included. */
+  counts: Record<string, number>;
+  totalRequests(): number;
+  /** Actions asked for that the read-only policy does not grant. */
+  refused: string[];
+  /** Requests without a SigV4-looking Authorization header. */
+  unsigned: number;
+  /** MaxItems values sent with GetAccountAuthorizationDetails. */
+  maxItemsSeen: string[];
+  close(): Promise<void>;
+}
+
+const POLICY_URL = new URL('../../docs/aws-readonly-policy.json', import.meta.url);
+/** GetCallerIdentity needs no permission at all (AWS documents it as always allowed). */
+const ALWAYS_ALLOWED = new Set(['sts:GetCallerIdentity']);
+const SIGV4 = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+
+export function readOnlyActions(): Set<string> {
+  const policy = JSON.parse(readFileSync(POLICY_URL, 'utf8')) as { Statement: Array<{ Action: string | string[] }> };
+  const actions = new Set<string>();
+  for (const statement of policy.Statement) {
+    for (const action of [statement.Action].flat()) actions.add(action);
+  }
+  return actions;
+}
+
+interface Session {
+  account: FakeAwsAccount;
+  sessionToken?: string;
+  accessKeyId: string;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const encodeToken = (offset: number): string => Buffer.from(String(offset)).toString('base64');
+const decodeToken = (token: string | null | undefined): number => {
+  if (!token) return 0;
+  const offset = Number(Buffer.from(token, 'base64').toString('utf8'));
+  if (!Number.isInteger(offset) || offset < 0) throw new ApiError('ValidationError', 400, 'Invalid Marker');
+  return offset;
+};
+
+export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
+  const allowed = readOnlyActions();
+  const byAccountId = new Map(options.accounts.map((a) => [a.accountId, a]));
+  const sessions = new Map<string, Session>([
+    [options.credentials.accessKeyId, { account: options.accounts[0], accessKeyId: options.credentials.accessKeyId }],
+  ]);
+  const counts: Record<string, number> = {};
+  const refused: string[] = [];
+  const maxItemsSeen: string[] = [];
+  const report = new Map<string, { generateCalls: number; getErrors: CredentialReportError[] }>();
+  let unsigned = 0;
+  let requestSeq = 0;
+  const roleName = options.assumableRoleName ?? 'nhiscan-readonly';
+
+  const reportState = (accountId: string) => {
+    let state = report.get(accountId);
+    if (!state) {
+      state = { generateCalls: 0, getErrors: [...(options.credentialReport?.getErrorsAfterComplete ?? [])] };
+      report.set(accountId, state);
+    }
+    return state;
+  };
+  const reportComplete = (calls: number): boolean =>
+    !options.credentialReport?.neverReady && calls > (options.credentialReport?.inProgressPolls ?? 0);
+
+  function iamAction(action: string, params: URLSearchParams, session: Session): Record<string, unknown> {
+    const account = session.account;
+    switch (action) {
+      case 'GetAccountAuthorizationDetails': {
+        const maxItems = params.get('MaxItems');
+        if (maxItems) maxItemsSeen.push(maxItems);
+        const size = Math.min(Number(maxItems ?? 100), options.pageSize ?? Infinity);
+        const start = decodeToken(params.get('Marker'));
+        const items: Array<[string, Wire]> = [
+          ...account.users.map((u): [string, Wire] => ['UserDetailList', u]),
+          ...account.groups.map((g): [string, Wire] => ['GroupDetailList', g]),
+          ...account.roles.map((r): [string, Wire] => ['RoleDetailList', r]),
+          ...account.policies.map((p): [string, Wire] => ['Policies', p]),
+        ];
+        const page = items.slice(start, start + size);
+        const next = start + size;
+        const truncated = next < authorizationItemCount(account);
+        const lists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+        for (const [list, item] of page) lists[list].push(item);
+        const marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
+        return { IsTruncated: truncated || marker !== undefined, Marker: marker, ...lists };
+      }
+      case 'GenerateCredentialReport': {
+        const state = reportState(account.accountId);
+        state.generateCalls += 1;
+        if (reportComplete(state.generateCalls)) return { State: 'COMPLETE' };
+        return state.generateCalls === 1
+          ? { State: 'STARTED', Description: 'No report exists. Starting a new report generation task' }
+          : { State: 'INPROGRESS' };
+      }
+      case 'GetCredentialReport': {
+        const state = reportState(account.accountId);
+        if (state.generateCalls === 0) throw new ApiError('ReportNotPresent', 410, 'Credential report does not exist');
+        if (!reportComplete(state.generateCalls)) throw new ApiError('ReportInProgress', 404, 'Report is in progress');
+        const queued = state.getErrors.shift();
+        if (queued === 'ReportInProgress') throw new ApiError(queued, 404, 'Report is in progress');
+        if (queued === 'ReportNotPresent') throw new ApiError(queued, 410, 'Credential report does not exist');
+        return {
+          Content: Buffer.from(account.credentialReportCsv, 'utf8').toString('base64'),
+          ReportFormat: 'text/csv',
+          GeneratedTime: new Date(Date.UTC(2024, 6, 1)),
+        };
+      }
+      case 'ListOpenIDConnectProviders':
+        return { OpenIDConnectProviderList: account.oidcProviders.map((p) => ({ Arn: p.Arn })) };
+      case 'GetOpenIDConnectProvider': {
+        const provider = account.oidcProviders.find((p) => p.Arn === params.get('OpenIDConnectProviderArn'));
+        if (!provider) throw new ApiError('NoSuchEntity', 404, 'OpenIDConnect provider not found');
+        return { Url: provider.Url, ClientIDList: provider.ClientIDList, ThumbprintList: provider.ThumbprintList, CreateDate: provider.CreateDate, Tags: [] };
+      }
+      case 'ListSAMLProviders':
+        return { SAMLProviderList: account.samlProviders };
+      default:
+        throw new ApiError('InvalidAction', 400, `Could not find operation ${action}`);
+    }
+  }
+
+  function stsAction(action: string, params: URLSearchParams, session: Session): Record<string, unknown> {
+    if (action === 'GetCallerIdentity') {
+      const accountId = session.account.accountId;
+      return session.sessionToken
+        ? { Arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/nhiscan`, UserId: `AROA${accountId}:nhiscan`, Account: accountId }
+        : { Arn: `arn:aws:iam::${accountId}:user/scanner`, UserId: `AIDA${accountId}SCANNER`, Account: accountId };
+    }
+    if (action === 'AssumeRole') {
+      const match = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(params.get('RoleArn') ?? '');
+      const target = match ? byAccountId.get(match[1]) : undefined;
+      if (!match || !target || match[2] !== roleName || options.denyAssumeRoleInto?.includes(match[1])) {
+        throw new ApiError('AccessDenied', 403, `User: arn:aws:iam::${session.account.accountId}:user/scanner is not authorized to perform: sts:AssumeRole on resource: ${params.get('RoleArn')}`);
+      }
+      const accessKeyId = `ASIACANARY${target.accountId}`;
+      const sessionToken = `CANARYSESSIONTOKEN${target.accountId}`;
+      sessions.set(accessKeyId, { account: target, accessKeyId, sessionToken });
+      return {
+        Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: `CANARYSESSIONSECRET${target.accountId}`, SessionToken: sessionToken, Expiration: new Date(Date.now() + 3600_000) },
+        AssumedRoleUser: { Arn: `arn:aws:sts::${target.accountId}:assumed-role/${roleName}/${params.get('RoleSessionName')}`, AssumedRoleId: `AROA${target.accountId}:${params.get('RoleSessionName')}` },
+      };
+    }
+    throw new ApiError('InvalidAction', 400, `Could not find operation ${action}`);
+  }
+
+  function organizationsListAccounts(body: string): unknown {
+    const input = body ? (JSON.parse(body) as { NextToken?: string }) : {};
+    const start = decodeToken(input.NextToken);
+    const size = options.orgPageSize ?? 20;
+    const management = options.accounts[0].accountId;
+    const page = options.accounts.slice(start, start + size).map((a) => ({
+      Id: a.accountId,
+      Arn: `arn:aws:organizations::${management}:account/o-fake/${a.accountId}`,
+      Email: `${a.name}@example.com`,
+      Name: a.name,
+      Status: a.state === 'CLOSED' ? 'SUSPENDED' : a.state,
+      State: a.state,
+      JoinedMethod: 'CREATED',
+      JoinedTimestamp: Date.UTC(2020, 0, 1) / 1000,
+    }));
+    const next = start + size;
+    return { Accounts: page, NextToken: next < options.accounts.length ? encodeToken(next) : undefined };
+  }
+
+  function rolesAnywhereList(kind: 'trustAnchors' | 'profiles', url: URL, session: Session): unknown {
+    const start = decodeToken(url.searchParams.get('nextToken'));
+    const size = Math.min(Number(url.searchParams.get('pageSize') ?? 50), options.rolesAnywherePageSize ?? Infinity);
+    const all = session.account[kind];
+    const next = start + size;
+    return { [kind]: all.slice(start, next), nextToken: next < all.length ? encodeToken(next) : undefined };
+  }
+
+  function sendError(res: ServerResponse, service: string, error: ApiError, requestId: string): void {
+    if (service === 'iam' || service === 'sts') {
+      res.writeHead(error.status, { 'content-type': 'text/xml' });
+      res.end(queryError(error.code, error.message, requestId, service === 'sts' ? STS_XMLNS : undefined));
+      return;
+    }
+    const type = error.code === 'AccessDenied' ? 'AccessDeniedException' : error.code === 'Throttling' ? 'ThrottlingException' : error.code;
+    res.writeHead(error.code === 'Throttling' ? 429 : error.status === 403 ? 403 : error.status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': type,
+      'x-amzn-requestid': requestId,
+    });
+    res.end(JSON.stringify({ __type: type, message: error.message }));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const requestId = `req-${++requestSeq}`;
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const auth = SIGV4.exec(req.headers.authorization ?? '');
+    if (!auth) {
+      unsigned += 1;
+      res.writeHead(403, { 'content-type': 'text/xml' });
+      res.end(queryError('MissingAuthenticationToken', 'Request is missing Authentication Token', requestId));
+      return;
+    }
+    const [, accessKeyId, , , service] = auth;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    let action: string;
+    let params = new URLSearchParams();
+    if (service === 'iam' || service === 'sts') {
+      params = new URLSearchParams(body);
+      action = params.get('Action') ?? '(none)';
+    } else if (service === 'organizations') {
+      action = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '(none)';
+    } else if (service === 'rolesanywhere') {
+      action = req.method === 'GET' && url.pathname === '/trustanchors' ? 'ListTrustAnchors' : req.method === 'GET' && url.pathname === '/profiles' ? 'ListProfiles' : `${req.method} ${url.pathname}`;
+    } else {
+      action = '(unknown service)';
+    }
+    const permission = `${service}:${action}`;
+    counts[permission] = (counts[permission] ?? 0) + 1;
+
+    try {
+      const session = sessions.get(accessKeyId);
+      if (!session) throw new ApiError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+      if (session.sessionToken && req.headers['x-amz-security-token'] !== session.sessionToken) {
+        throw new ApiError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+      }
+      if (!allowed.has(permission) && !ALWAYS_ALLOWED.has(permission)) {
+        refused.push(permission);
+        throw new ApiError('AccessDenied', 403, `not in the read-only policy: ${permission}`);
+      }
+      if (options.deny?.includes(permission)) {
+        // Echoes the caller's key id, as some AWS messages do, so the collector must redact it.
+        throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
+      }
+      if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0)) throw new ApiError('Throttling', 400, 'Rate exceeded');
+
+      if (service === 'iam' || service === 'sts') {
+        const result = service === 'iam' ? iamAction(action, params, session) : stsAction(action, params, session);
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(queryResponse(action, result, requestId, service === 'sts' ? STS_XMLNS : undefined));
+        return;
+      }
+      const json =
+        service === 'organizations'
+          ? organizationsListAccounts(body)
+          : rolesAnywhereList(action === 'ListTrustAnchors' ? 'trustAnchors' : 'profiles', url, session);
+      res.writeHead(200, { 'content-type': service === 'organizations' ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-requestid': requestId });
+      res.end(JSON.stringify(json));
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError('InternalFailure', 500, 'fake failed');
+      sendError(res, service, apiError, requestId);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    totalRequests: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
+    refused,
+    get unsigned() {
+      return unsigned;
+    },
+    maxItemsSeen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -35,7 +35,7 @@ export function validateMeta(rule: RuleDefinition): string[] {
       problems.push(`${where}: option ${opt} needs a default and a description`);
     }
   }
-  if (!rule.evaluates || !Array.isArray(rule.evaluates.types) || rule.evaluates.types.length === 0) {
+  if (!rule.evaluates || !Array.isArray(rule.evaluates.types) || (rule.evaluates.types.length === 0 && !rule.evaluates.kinds?.length)) {
     problems.push(`${where}: evaluates.types missing`);
   }
   if (typeof rule.check !== 'function') problems.push(`${where}: check must be a function`);

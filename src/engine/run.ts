@@ -49,8 +49,16 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
       report: (r) => void reports.push(r),
       unknown: (reason) => void (unknownReason ??= reason),
     };
+    const seen = new Set<string>();
     const subjects: GraphNode[] = [];
-    for (const t of rule.evaluates.types) subjects.push(...graph.ofType(t));
+    const add = (n: GraphNode) => {
+      if (!seen.has(n.id)) {
+        seen.add(n.id);
+        subjects.push(n);
+      }
+    };
+    for (const t of rule.evaluates.types) for (const n of graph.ofType(t)) add(n);
+    for (const k of rule.evaluates.kinds ?? []) for (const n of graph.ofKind(k)) add(n);
     subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const subject of subjects) {
       if (rule.evaluates.where && !rule.evaluates.where(subject, ctx)) continue;

@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/graph.js';
-import type { GraphNode, Provider, Tier } from '../graph/model.js';
+import type { GraphNode, NodeKind, Provider, Tier } from '../graph/model.js';
 import type { Analysis, PathHop } from '../analysis/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -40,6 +40,8 @@ export interface RuleMeta {
 export interface Evaluates {
   /** Node types (e.g. `entra-service-principal`); the rule runs once per node of these types. */
   types: string[];
+  /** Node kinds evaluated in addition to `types` (e.g. every `identity`), for cross-provider rules. */
+  kinds?: NodeKind[];
   /** Optional narrowing; subjects it rejects are not counted as evaluated. */
   where?: (node: GraphNode, ctx: RuleContext) => boolean;
   /** Coverage capabilities the verdict depends on; missing ones make the subject `unknown`. */

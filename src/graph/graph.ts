@@ -141,6 +141,18 @@ export class GraphBuilder {
     this.coverage.push(record);
   }
 
+  nodeList(): IterableIterator<GraphNode> {
+    return this.nodes.values();
+  }
+
+  edgeList(): readonly GraphEdge[] {
+    return this.edges;
+  }
+
+  coverageRecords(): readonly CoverageRecord[] {
+    return this.coverage;
+  }
+
   addScope(scope: ScopeInfo): void {
     if (!this.scopes.some((s) => s.provider === scope.provider && s.id === scope.id)) this.scopes.push(scope);
   }

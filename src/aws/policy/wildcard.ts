@@ -86,7 +86,7 @@ export class ActionMatcher {
     const cross: string[] = [];
     for (const raw of patterns) {
       const p = raw.toLowerCase();
-      if (p === '*' || p === '*:*') {
+      if (p === '*') {
         all = true;
         continue;
       }

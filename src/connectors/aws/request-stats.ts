@@ -18,6 +18,7 @@ interface MiddlewareStackLike {
 }
 
 type Handler = (args: { request?: unknown }) => Promise<unknown>;
+type Context = { commandName?: string };
 
 /**
  * Counts every HTTP attempt. The deserialize step sits inside the retry middleware
@@ -31,5 +32,22 @@ export function countRequests(client: { middlewareStack: unknown }, stats: Reque
     if (attempt && Number(attempt[1]) > 1) stats.retries += 1;
     return next(args);
   };
-  (client.middlewareStack as MiddlewareStackLike).add(middleware, { step: 'deserialize', name: 'nhiscanCountRequests', override: true });
+  const stack = client.middlewareStack as MiddlewareStackLike;
+  stack.add(middleware, { step: 'deserialize', name: 'nhiscanCountRequests', override: true });
+  stack.add(labelErrors, { step: 'initialize', name: 'nhiscanLabelErrors', override: true });
 }
+
+/**
+ * Tags every error with the API call that failed (e.g. `GenerateCredentialReport`), so coverage
+ * reasons name the exact action whose permission is missing.
+ */
+const labelErrors = (next: Handler, context: Context): Handler => async (args) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    if (error !== null && typeof error === 'object' && !('nhiscanCall' in error) && context.commandName) {
+      Object.defineProperty(error, 'nhiscanCall', { value: context.commandName.replace(/Command$/, ''), enumerable: false });
+    }
+    throw error;
+  }
+};

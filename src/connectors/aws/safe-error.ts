@@ -33,6 +33,7 @@ export function redact(text: string, secrets: ReadonlySet<string>): string {
 }
 
 interface AwsErrorShape {
+  nhiscanCall?: unknown;
   name?: unknown;
   message?: unknown;
   code?: unknown;
@@ -48,9 +49,13 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has(errorName(error));
 }
 
-/** Turns an SDK error into a coverage status and a reason that is safe to store. */
-export function classifyError(call: string, error: unknown, secrets: ReadonlySet<string>): Outcome<never> {
+/**
+ * Turns an SDK error into a coverage status and a reason that is safe to store. `fallbackCall`
+ * names the step when the error did not come from an SDK command (those carry their own name).
+ */
+export function classifyError(fallbackCall: string, error: unknown, secrets: ReadonlySet<string>): Outcome<never> {
   const e = (error ?? {}) as AwsErrorShape;
+  const call = typeof e.nhiscanCall === 'string' ? e.nhiscanCall : fallbackCall;
   const name = errorName(error);
   const status = e.$metadata?.httpStatusCode;
   const attempts = e.$metadata?.attempts;

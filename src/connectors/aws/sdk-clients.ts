@@ -54,11 +54,25 @@ export function makeOrganizationsClient(settings: ClientSettings, credentials: A
 }
 
 /**
+ * The old retry middleware calls `acquireInitialRetryToken(undefined)` (it has no partition id),
+ * which current strategies reject; give them an empty scope instead.
+ */
+function forOldRetryMiddleware(strategy: AwsRetryStrategy): AwsRetryStrategy {
+  if (!('acquireInitialRetryToken' in strategy)) return strategy;
+  return {
+    acquireInitialRetryToken: (scope: string) => strategy.acquireInitialRetryToken(scope ?? ''),
+    refreshRetryTokenForRetry: (token, errorInfo) => strategy.refreshRetryTokenForRetry(token, errorInfo),
+    recordSuccess: (token) => strategy.recordSuccess(token),
+  };
+}
+
+/**
  * The pinned Roles Anywhere client is an older SDK generation; its config types differ from the
  * current ones only nominally, and its retry middleware accepts the same RetryStrategyV2 object.
  */
 export function makeRolesAnywhereClient(settings: ClientSettings, credentials: AwsCredentials): RolesAnywhereClient {
-  const config = commonConfig(settings, credentials) as unknown as RolesAnywhereClientConfig;
+  const strategy = settings.retryStrategy ? forOldRetryMiddleware(settings.retryStrategy) : undefined;
+  const config = commonConfig({ ...settings, retryStrategy: strategy }, credentials) as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);
   countRequests(client, settings.stats);
   return client;

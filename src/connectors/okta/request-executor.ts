@@ -68,7 +68,9 @@ export class GuardedRequestExecutor extends RequestExecutor {
       try {
         stats.requests++;
         if (isToken) stats.tokenRequests++;
-        res = (await super.fetch({ ...request, timeout: request.timeout || this.opts.requestTimeoutMs })) as FetchResponse;
+        // node-fetch 2 reads `timeout` (ms) from the options; the SDK types omit it.
+        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs };
+        res = (await super.fetch(options as never)) as FetchResponse;
       } catch (e) {
         gate.release(bucket, undefined);
         throw e;

@@ -1,0 +1,3 @@
+import type { RuleDefinition } from '../../src/rule-kit.js';
+
+export const awsRules: RuleDefinition[] = [];

@@ -1,0 +1,48 @@
+import { defineRule, sources } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-app-no-owner',
+    title: 'Application or service principal has no active owner',
+    severity: 'medium',
+    tiered: true,
+    providers: ['entra'],
+    owasp: ['NHI1:2025'],
+    frameworks: { nistCsf: ['PR.AA-01', 'PR.AA-05'] },
+    description:
+      'Flags apps and service principals registered in this tenant that have no owner, or whose owners are all disabled. Third-party, Microsoft first-party, managed and agent identities (see entra-agent-no-sponsor) are not evaluated.',
+    risk: 'Without an accountable owner nobody rotates the credentials, answers access reviews or retires the app when its purpose ends; orphaned privileged apps are a favourite foothold.',
+    remediation: 'Assign at least two active owners (people, not other service principals) and record them in your identity governance process.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
+      'https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/assign-app-owners',
+    ],
+    maturity: 'stable',
+    messages: {
+      noOwner: '{{name}} has no owner.',
+      allDisabled: 'Every owner of {{name}} is disabled ({{owners}}).',
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-application'],
+    where: (n) => n.firstParty !== true && n.thirdParty === undefined && n.attrs.tenantOwned === true,
+  },
+  check(subject, ctx) {
+    if (subject.attrs.ownersCollected !== true) {
+      ctx.unknown('owners of this object were not read');
+      return;
+    }
+    const owners = sources(ctx.graph, subject.id, 'OWNS');
+    if (owners.length === 0) {
+      ctx.report({ messageId: 'noOwner', evidence: { owners: [] } });
+      return;
+    }
+    if (owners.every((o) => o.enabled === false)) {
+      ctx.report({
+        messageId: 'allDisabled',
+        args: { owners: owners.map((o) => o.name).sort().join(', ') },
+        evidence: { owners: owners.map((o) => o.id).sort() },
+      });
+    }
+  },
+});

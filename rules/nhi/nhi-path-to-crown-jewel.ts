@@ -1,0 +1,67 @@
+import { defineRule, credentialsOf, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+
+/** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
+function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
+  if (n.kind === 'external') return 'external federated workload';
+  if (n.firstParty) return undefined;
+  if (n.thirdParty) return 'third-party multi-tenant app';
+  if (n.type === 'okta-api-token') return 'shared API token';
+  const strength = ctx.analysis.strength(n.id);
+  if (strength.class === 'shared-secret') return strength.longLived ? 'long-lived shared secret' : 'shared secret';
+  if (credentialsOf(ctx.graph, n.id).length > 0 && ctx.analysis.accountable(n.id).length === 0 && n.kind === 'identity' && n.provider !== 'aws') {
+    return 'no accountable human';
+  }
+  return undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'nhi-path-to-crown-jewel',
+    title: 'Machine identity reaches a crown jewel through a chain of other identities',
+    severity: 'high',
+    providers: ['entra', 'okta', 'aws', 'external'],
+    owasp: ['NHI5:2025', 'NHI6:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and crown jewel, with the shortest path (the most hidden among equals) and the number of alternative routes.',
+    risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
+    remediation:
+      'Cut the path at the hop marked hidden that you control: pin the federation subject, remove the trust or grant, scope the role, or replace the shared secret with a federated credential; then assign an accountable owner to every identity on the path.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+    ],
+    maturity: 'stable',
+    messages: {
+      path: '{{entry}} ({{why}}) reaches {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{hidden}} hop(s) are invisible to access reviews',
+    },
+    options: {
+      minHops: { default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
+    },
+  },
+  evaluates: { types: [], kinds: ['identity', 'external'], where: (n, ctx) => entryReason(n, ctx) !== undefined },
+  check(subject, ctx) {
+    const why = entryReason(subject, ctx) ?? 'entry point';
+    const minHops = Number(ctx.options.minHops);
+    for (const p of ctx.analysis.crownJewelPaths(subject.id)) {
+      if (p.hops.length < minHops) continue;
+      ctx.report({
+        messageId: 'path',
+        key: p.target,
+        severity: p.crownJewel === 'admin' ? 'critical' : 'high',
+        args: {
+          entry: subject.name,
+          why,
+          target: p.targetName,
+          class: p.crownJewel,
+          hops: p.hops.length,
+          cross: p.crossesProviders ? ', crossing providers' : '',
+          hidden: p.hiddenHops,
+        },
+        evidence: { target: p.target, crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why },
+        path: p.hops,
+        alternatives: p.alternatives,
+      });
+    }
+  },
+});

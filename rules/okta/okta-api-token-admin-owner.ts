@@ -1,0 +1,49 @@
+import { defineRule, targets } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'okta-api-token-admin-owner',
+    title: 'Okta API token acts with super admin or org admin rights',
+    severity: 'high',
+    providers: ['okta'],
+    owasp: ['NHI5:2025', 'NHI4:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'An SSWS API token is not scoped: it carries every right its creator holds, now and later. This rule fails tokens whose owner holds SUPER_ADMIN or ORG_ADMIN, directly or through a group, and rates them critical when the token may be used from any network.',
+    risk: 'Whoever copies the token administers the whole Okta org (and everything federated from it) without MFA; with no network restriction, from anywhere on the internet.',
+    remediation:
+      'Replace the integration with an OAuth 2.0 service app using private_key_jwt and only the okta.* scopes it needs, then revoke the token. Until then, restrict the token to a network zone.',
+    references: [
+      'https://help.okta.com/en-us/Content/Topics/security/api.htm',
+      'https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+    ],
+    maturity: 'stable',
+    messages: {
+      admin: 'API token {{name}} acts as {{owner}}, who holds {{roles}}',
+      adminAnywhere: 'API token {{name}} acts as {{owner}}, who holds {{roles}}, and can be used from any network',
+    },
+    options: {
+      adminRoles: { default: ['SUPER_ADMIN', 'ORG_ADMIN'], description: 'owner role types that make a token org-admin equivalent' },
+    },
+  },
+  evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens', 'okta.users', 'okta.adminRoles'] },
+  check(subject, ctx) {
+    const owner = targets(ctx.graph, subject.id, 'ACTS_AS')[0];
+    if (!owner) return ctx.unknown('the token names no owner');
+    const wanted = ctx.options.adminRoles as string[];
+    const held = ((owner.attrs.adminRoles as string[] | undefined) ?? []).filter((r) => wanted.includes(r));
+    if (held.length === 0) {
+      if (owner.attrs.adminRolesComplete !== true) ctx.unknown("the owner's admin roles (direct or through groups) were not all read");
+      return;
+    }
+    const connection = (subject.attrs.network as { connection?: string } | undefined)?.connection;
+    const anywhere = connection === 'ANYWHERE';
+    ctx.report({
+      messageId: anywhere ? 'adminAnywhere' : 'admin',
+      severity: anywhere ? 'critical' : 'high',
+      args: { owner: owner.name, roles: held.join(', ') },
+      evidence: { owner: owner.id, roles: held, networkConnection: connection ?? 'not collected' },
+    });
+  },
+});

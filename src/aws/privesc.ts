@@ -1,0 +1,336 @@
+/**
+ * Privilege-escalation edges and shortest paths to admin.
+ *
+ * Edges come from PRIVESC_METHODS evaluated with the policy evaluator: a method yields an edge
+ * from P only when every action it needs is allowed (or conditionally allowed) for P on the
+ * method's target. So explicit denies, conditions that never hold, non-matching resources and
+ * NotAction exclusions all block edges without special cases here.
+ *
+ * Cost: each method first passes a cached action-only pre-filter per principal, so principals
+ * without IAM write rights cost a few set lookups. Role candidates for sts:AssumeRole come from
+ * an index of trust policies (by principal ARN/id, by account, `*`), and pass-role candidates
+ * from an index by trusted service, instead of testing every principal against every role.
+ */
+import { principalsOf, type AccountModel, type IamGroup, type IamPrincipal, type IamRole } from './model.js';
+import { assessAdmin, type AdminStatus } from './policy/admin.js';
+import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
+import type { RequestContext } from './policy/context.js';
+import { createEvaluator, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
+import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
+import { buildTrustIndex, evaluateTrust, type TrustIndex } from './trust.js';
+
+/** The pseudo-target of a self-escalation: "full rights in the account". */
+export const ADMIN_TARGET = 'admin';
+
+/** One escalation step: `from` can gain the rights of `to` (a principal ARN or ADMIN_TARGET). */
+export interface EscalationEdge {
+  from: string;
+  to: string;
+  /** PrivescMethod id. */
+  method: string;
+  reason: string;
+  /** True when a condition could not be decided or the step depends on unseen state. */
+  conditional: boolean;
+  /** The resource the method acts on when it is not `to` (policy, group, instance profile). */
+  via?: string;
+  /** Condition keys that could not be decided. */
+  undecided?: string[];
+}
+
+/** A step that could not be decided because a policy was unusable. */
+export interface UndecidedEdge {
+  from: string;
+  to: string;
+  method: string;
+  reason: string;
+}
+
+export interface EscalationOptions {
+  /** Injected clock for date conditions. */
+  now?: Date;
+  /** Reuse an evaluator (and its caches) built by the caller. */
+  evaluator?: Evaluator;
+  /** Restrict to these methods (default: all of PRIVESC_METHODS). */
+  methods?: readonly PrivescMethod[];
+}
+
+export interface EscalationGraph {
+  /** Principals that are already admin-equivalent. */
+  admins: string[];
+  edges: EscalationEdge[];
+  unknown: UndecidedEdge[];
+  /** Roles whose trust policy could not be parsed (assume-role edges to them are unknown). */
+  unusableTrust: string[];
+}
+
+interface Target {
+  resource: string;
+  to: string;
+  via?: string;
+  viaText?: string;
+  role?: IamRole;
+  group?: IamGroup;
+}
+
+type Combined = { decision: 'allow' | 'conditional'; undecided: string[] } | { decision: 'unknown' } | { decision: 'no' };
+
+function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource: ResourceQuery, ctx?: RequestContext): Combined {
+  let conditional = false;
+  let unknown = false;
+  const undecided: string[] = [];
+  for (const a of actions) {
+    const r = ev.canDo(s, a, resource, ctx);
+    const d: Decision = r.decision;
+    if (d === 'deny' || d === 'implicit-deny') return { decision: 'no' };
+    if (d === 'unknown') unknown = true;
+    if (d === 'conditional') {
+      conditional = true;
+      for (const st of r.statements) undecided.push(...st.undecided);
+    }
+  }
+  if (unknown) return { decision: 'unknown' };
+  return { decision: conditional ? 'conditional' : 'allow', undecided: [...new Set(undecided)] };
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+}
+
+function nameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** Builds every escalation edge of the model. Deterministic: principals in model order, methods in list order. */
+export function findEscalationEdges(model: AccountModel, options: EscalationOptions = {}): EscalationGraph {
+  const ev = options.evaluator ?? createEvaluator(model, { now: options.now });
+  const methods = options.methods ?? PRIVESC_METHODS;
+  const trust = buildTrustIndex(model);
+  const principals = principalsOf(model);
+  const admins = principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
+  const adminSet = new Set(admins);
+  const edges: EscalationEdge[] = [];
+  const unknown: UndecidedEdge[] = [];
+  const adminPolicyArn = `arn:${model.partition}:iam::aws:policy/${ADMIN_POLICY_NAME}`;
+  const boundaryCache = new Map<string, AdminStatus>();
+
+  // A self-escalation rewrites identity policies, which the permissions boundary still caps:
+  // it reaches admin only as far as the boundary itself would allow.
+  const boundaryCap = (p: IamPrincipal, s: Subject): AdminStatus => {
+    if (!s.boundary) return 'admin';
+    let v = boundaryCache.get(p.arn);
+    if (v === undefined) {
+      const capOnly: Subject = { facts: s.facts, identity: [{ ...s.boundary, origin: { ...s.boundary.origin, use: 'identity' } }] };
+      v = assessAdmin(ev, capOnly).status;
+      boundaryCache.set(p.arn, v);
+    }
+    return v;
+  };
+
+  for (const p of principals) {
+    if (adminSet.has(p.arn)) continue;
+    const s = ev.subject(p.arn)!;
+    for (const m of methods) {
+      if (!m.principalKinds.includes(p.kind)) continue;
+      if (m.target === 'assumable-role') {
+        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
+        continue;
+      }
+      if (![...m.targetActions, ...m.otherActions].every((a) => ev.mayDoAction(s, a))) continue;
+      const cap = m.gains === 'admin' && m.target !== 'group-to-join' ? boundaryCap(p, s) : 'admin';
+      if (cap === 'not-admin') continue;
+      const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ({ decision: 'allow', undecided: [] } as Combined);
+      if (other.decision === 'no') continue;
+      for (const t of targetsFor(model, trust, p, m)) {
+        const ctx: RequestContext = { keys: {} };
+        if (m.family === 'attach-policy') ctx.keys!['iam:PolicyARN'] = adminPolicyArn;
+        if (m.service) ctx.keys!['iam:PassedToService'] = m.service;
+        const res = m.targetActions.length > 0 ? combine(ev, s, m.targetActions, t.resource, ctx) : other;
+        const values = { from: p.name, to: t.to === ADMIN_TARGET ? 'admin' : nameOf(t.to), via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: [...m.targetActions, ...m.otherActions].join(' + ') };
+        if (res.decision === 'no') continue;
+        if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
+          unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
+          continue;
+        }
+        if (m.target === 'group-to-join') {
+          const joined = subjectFor(model, p, [t.group!]);
+          const status = assessAdmin(ev, joined).status;
+          if (status === 'not-admin') continue;
+          if (status === 'unknown') {
+            unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
+            continue;
+          }
+          if (status === 'conditional') res.decision = 'conditional';
+        }
+        const undecided = [...new Set([...res.undecided, ...(other.decision === 'conditional' ? other.undecided : [])])];
+        const edge: EscalationEdge = {
+          from: p.arn,
+          to: t.to,
+          method: m.id,
+          reason: fill(m.reason, values),
+          conditional: res.decision === 'conditional' || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
+        };
+        if (t.via) edge.via = t.via;
+        if (undecided.length > 0) edge.undecided = undecided;
+        edges.push(edge);
+      }
+    }
+  }
+  return { admins, edges, unknown, unusableTrust: trust.unusable };
+}
+
+/** AWS protects service-linked roles: their trust policy cannot be edited and they cannot be passed to new resources. */
+function serviceLinked(role: IamRole): boolean {
+  return role.path?.startsWith('/aws-service-role/') === true || role.arn.includes(':role/aws-service-role/');
+}
+
+function targetsFor(model: AccountModel, trust: TrustIndex, p: IamPrincipal, m: PrivescMethod): Target[] {
+  switch (m.target) {
+    case 'self':
+      return [{ resource: p.arn, to: ADMIN_TARGET }];
+    case 'own-group':
+      return p.kind === 'user' ? p.groupArns.map((g) => ({ resource: g, to: ADMIN_TARGET, via: g })) : [];
+    case 'policy-attached-to-self': {
+      const owners = new Set([p.arn, ...(p.kind === 'user' ? p.groupArns : [])]);
+      const refs = [...p.attachedPolicies, ...(p.kind === 'user' ? p.groupArns.flatMap((g) => model.groups.get(g)?.attachedPolicies ?? []) : [])];
+      const seen = new Set<string>();
+      return refs
+        .filter((r) => !seen.has(r.arn) && seen.add(r.arn) && model.policies.get(r.arn)?.awsManaged === false)
+        .filter((r) => (model.attachmentsByPolicy.get(r.arn) ?? []).some((o) => owners.has(o)))
+        .map((r) => ({ resource: r.arn, to: ADMIN_TARGET, via: r.arn }));
+    }
+    case 'group-to-join':
+      if (p.kind !== 'user') return [];
+      return [...model.groups.values()].filter((g) => !p.groupArns.includes(g.arn)).map((g) => ({ resource: g.arn, to: ADMIN_TARGET, via: g.arn, group: g }));
+    case 'other-user':
+      return [...model.users.values()].filter((u) => u.arn !== p.arn).map((u) => ({ resource: u.arn, to: u.arn }));
+    case 'other-role':
+      return [...model.roles.values()].filter((r) => r.arn !== p.arn && !serviceLinked(r)).map((r) => ({ resource: r.arn, to: r.arn }));
+    case 'service-role': {
+      const roles = (trust.byService.get(m.service!.toLowerCase()) ?? []).map((a) => model.roles.get(a)!);
+      return roles
+        .filter((r) => r.arn !== p.arn && !serviceLinked(r) && (!m.needsInstanceProfile || r.instanceProfiles.length > 0))
+        .map((r) => ({ resource: r.arn, to: r.arn, via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name }));
+    }
+    case 'instance-role': {
+      const roles = (trust.byService.get('ec2.amazonaws.com') ?? []).map((a) => model.roles.get(a)!);
+      return roles
+        .filter((r) => r.arn !== p.arn && r.instanceProfiles.length > 0)
+        .map((r) => ({ resource: r.arn, to: r.arn, via: r.instanceProfiles[0].arn, viaText: r.instanceProfiles[0].name }));
+    }
+    case 'assumable-role':
+      return [];
+  }
+}
+
+function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
+  const candidates = new Set<string>([
+    ...(trust.byPrincipal.get(p.arn) ?? []),
+    ...(p.id ? (trust.byPrincipal.get(p.id) ?? []) : []),
+    ...(s.facts.accountId ? (trust.byAccount.get(s.facts.accountId) ?? []) : []),
+    ...trust.anyone,
+  ]);
+  if (candidates.size === 0) return;
+  const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
+  for (const roleArn of candidates) {
+    if (roleArn === p.arn) continue;
+    const role = model.roles.get(roleArn)!;
+    const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now);
+    if (t.result === 'no') continue;
+    const how = t.direct ? 'names it' : 'trusts its account or any principal';
+    const reason = fill(m.reason, { from: p.name, to: role.name, via: how });
+    if (t.result === 'unknown') {
+      unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (trust policy could not be read)` });
+      continue;
+    }
+    // Same account: a trust policy naming the IAM user's own ARN is enough on its own; an
+    // explicit identity Deny still wins. Otherwise the identity policies must allow it too.
+    // (For a role principal we always require the identity Allow: the conservative reading.)
+    const trustAlone = t.direct && p.kind === 'user' && t.result === 'yes';
+    if (!identityMay && !trustAlone) continue;
+    const r = ev.canDo(s, 'sts:AssumeRole', roleArn);
+    let conditional = t.result === 'maybe';
+    const undecided = [...t.undecided];
+    if (r.decision === 'deny') continue;
+    if (r.decision === 'unknown') {
+      unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (an identity policy could not be read)` });
+      continue;
+    }
+    if (r.decision === 'implicit-deny' && !trustAlone) continue;
+    if (r.decision === 'conditional' && !trustAlone) {
+      conditional = true;
+      for (const st of r.statements) undecided.push(...st.undecided);
+    }
+    const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason, conditional };
+    if (undecided.length > 0) edge.undecided = [...new Set(undecided)];
+    edges.push(edge);
+  }
+}
+
+/** One principal's shortest route to admin. */
+export interface EscalationPath {
+  principal: string;
+  /** An admin-equivalent principal ARN, or ADMIN_TARGET for a self-escalation. */
+  reaches: string;
+  hops: EscalationEdge[];
+  /** True when any hop is conditional. */
+  conditional: boolean;
+}
+
+export interface EscalationReport extends EscalationGraph {
+  paths: EscalationPath[];
+}
+
+/**
+ * For each non-admin user and role, the shortest path to admin (an admin-equivalent principal
+ * or a self-escalation), preferring paths made only of unconditional hops. One multi-source BFS
+ * backwards from the admin set per pass, so the cost is O(principals + edges).
+ */
+export function findEscalationPaths(model: AccountModel, options: EscalationOptions = {}): EscalationReport {
+  const graph = findEscalationEdges(model, options);
+  const adminSet = new Set(graph.admins);
+  const isGoal = (n: string) => n === ADMIN_TARGET || adminSet.has(n);
+  const incoming = new Map<string, EscalationEdge[]>();
+  for (const e of graph.edges) {
+    const list = incoming.get(e.to);
+    if (list) list.push(e);
+    else incoming.set(e.to, [e]);
+  }
+  // next hop towards admin, per node
+  const next = new Map<string, EscalationEdge>();
+  // Pass 1 uses only unconditional hops; pass 2 all hops, keeping pass-1 routes. Pointers
+  // always lead to a node settled earlier, so following them cannot loop.
+  const pass = (allowConditional: boolean): void => {
+    const settled = new Set<string>([ADMIN_TARGET, ...graph.admins]);
+    let frontier = [...settled];
+    while (frontier.length > 0) {
+      const nextFrontier: string[] = [];
+      for (const node of frontier) {
+        for (const e of incoming.get(node) ?? []) {
+          if (settled.has(e.from) || (e.conditional && !allowConditional)) continue;
+          settled.add(e.from);
+          if (!next.has(e.from)) next.set(e.from, e);
+          nextFrontier.push(e.from);
+        }
+      }
+      frontier = nextFrontier;
+    }
+  };
+  pass(false);
+  const unconditional = new Set(next.keys());
+  pass(true);
+  const paths: EscalationPath[] = [];
+  for (const p of principalsOf(model)) {
+    if (adminSet.has(p.arn) || !next.has(p.arn)) continue;
+    const hops: EscalationEdge[] = [];
+    let node = p.arn;
+    const seen = new Set<string>();
+    while (!isGoal(node) && !seen.has(node)) {
+      seen.add(node);
+      const e = next.get(node)!;
+      hops.push(e);
+      node = e.to;
+    }
+    paths.push({ principal: p.arn, reaches: node, hops, conditional: !unconditional.has(p.arn) || hops.some((h) => h.conditional) });
+  }
+  return { ...graph, paths };
+}

@@ -1,0 +1,319 @@
+/**
+ * Role trust policies: structured facts about whom each role trusts (for rules to judge), and
+ * the evaluation of "does this trust policy let principal P call sts:AssumeRole?" (for
+ * escalation edges), plus an index of roles by trusted principal, account and service.
+ */
+import type { AccountModel, IamRole } from './model.js';
+import { compilePolicy, statementApplies, type CompiledPolicy } from './policy/compile.js';
+import type { PrincipalFacts } from './policy/context.js';
+import type { ConditionBlock, PolicyStatement, PrincipalBlock } from './policy/document.js';
+import { triOr, type Tri } from './policy/tri.js';
+
+/** How tightly a federated claim (`:sub`, `:aud`, `SAML:aud`) is constrained. */
+export interface ClaimFact {
+  /** The condition key looked for, e.g. `token.actions.githubusercontent.com:sub`. */
+  key: string;
+  /**
+   * `missing`: no positive condition on the key; `any`: a value that is only wildcards;
+   * `wildcard`: a StringLike value with `*`/`?` (e.g. `repo:org/*`); `pinned`: exact values only.
+   */
+  status: 'missing' | 'any' | 'wildcard' | 'pinned';
+  values: string[];
+  operators: string[];
+}
+
+/** One trusted principal of a statement, classified. */
+export type TrustedPrincipal =
+  | { type: 'any' }
+  | { type: 'account'; accountId: string; sameAccount: boolean; thirdParty?: boolean }
+  | { type: 'iam-user' | 'iam-role' | 'assumed-role' | 'iam-other'; arn: string; accountId?: string; sameAccount: boolean; thirdParty?: boolean }
+  /** A unique id (AIDA…/AROA…) left behind when the named principal was deleted. */
+  | { type: 'unique-id'; id: string }
+  | { type: 'service'; service: string }
+  | { type: 'oidc'; providerArn: string; issuer: string; github: boolean; audience: ClaimFact; subject: ClaimFact }
+  | { type: 'saml'; providerArn: string; audience: ClaimFact }
+  /** Web identity providers named directly (cognito-identity.amazonaws.com, accounts.google.com…). */
+  | { type: 'federated-other'; value: string; audience: ClaimFact; subject: ClaimFact }
+  | { type: 'canonical-user'; id: string };
+
+/** Facts about one trust policy statement. */
+export interface TrustStatementFact {
+  statementIndex: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  notAction: boolean;
+  /** True for `NotPrincipal`: the listed principals are the ones excluded. */
+  notPrincipal: boolean;
+  principals: TrustedPrincipal[];
+  /** All condition keys, as written. */
+  conditionKeys: string[];
+  /** Positive conditions that narrow who may assume: aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceAccount, sts:ExternalId… */
+  restrictingKeys: string[];
+  /** `sts:ExternalId` is required by a positive condition. */
+  externalId: boolean;
+}
+
+export interface RoleTrustFacts {
+  roleArn: string;
+  accountId?: string;
+  /** Set when the trust policy could not be parsed: nothing below is known. */
+  unusable?: { location: string; problem: string };
+  statements: TrustStatementFact[];
+}
+
+export interface TrustAnalysisOptions {
+  /** Accounts that are not third parties (e.g. the organisation's). Without it `thirdParty` is left undefined. */
+  knownAccountIds?: Iterable<string>;
+}
+
+const RESTRICTING_KEYS = new Set(
+  [
+    'aws:PrincipalOrgID',
+    'aws:PrincipalOrgPaths',
+    'aws:PrincipalAccount',
+    'aws:PrincipalArn',
+    'aws:SourceAccount',
+    'aws:SourceArn',
+    'aws:SourceOrgID',
+    'aws:SourceOrgPaths',
+    'aws:userid',
+    'aws:username',
+    'sts:ExternalId',
+  ].map((k) => k.toLowerCase()),
+);
+
+const NEGATED_OPS = /^(?:for(?:all|any)values?:)?(?:stringnot|arnnot|numericnot|datenot|notip)/i;
+const LIKE_OPS = /like/i;
+
+function accountOf(arn: string): string | undefined {
+  return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
+}
+
+/** Positive (non-negated, non-Null) condition entries for one key, case-insensitive. */
+function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{ op: string; values: string[] }> {
+  if (!cond) return [];
+  const out: Array<{ op: string; values: string[] }> = [];
+  const k = key.toLowerCase();
+  for (const [op, keys] of Object.entries(cond)) {
+    if (NEGATED_OPS.test(op) || op.toLowerCase() === 'null') continue;
+    for (const [ck, vals] of Object.entries(keys)) if (ck.toLowerCase() === k) out.push({ op, values: vals });
+  }
+  return out;
+}
+
+export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimFact {
+  const entries = positiveEntries(cond, key);
+  if (entries.length === 0) return { key, status: 'missing', values: [], operators: [] };
+  const values = entries.flatMap((e) => e.values);
+  const operators = entries.map((e) => e.op);
+  let status: ClaimFact['status'] = 'pinned';
+  for (const e of entries) {
+    if (!LIKE_OPS.test(e.op)) continue; // StringEquals treats * as a literal character
+    for (const v of e.values) {
+      if (/^[*?]+$/.test(v)) status = 'any';
+      else if ((v.includes('*') || v.includes('?')) && status !== 'any') status = 'wildcard';
+    }
+  }
+  return { key, status, values, operators };
+}
+
+function classifyAws(value: string, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal {
+  if (value === '*') return { type: 'any' };
+  const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);
+  if (/^\d{12}$/.test(value) || /^arn:[^:]+:iam::\d{12}:root$/.test(value)) {
+    const accountId = /^\d{12}$/.test(value) ? value : accountOf(value)!;
+    const sameAccount = accountId === roleAccount;
+    return { type: 'account', accountId, sameAccount, thirdParty: third(accountId, sameAccount) };
+  }
+  if (/^A[A-Z]{3}[A-Z0-9]{12,}$/.test(value)) return { type: 'unique-id', id: value };
+  const accountId = accountOf(value);
+  const sameAccount = accountId !== undefined && accountId === roleAccount;
+  const type = /:iam::\d{12}:user\//.test(value)
+    ? 'iam-user'
+    : /:iam::\d{12}:role\//.test(value)
+      ? 'iam-role'
+      : /:sts::\d{12}:assumed-role\//.test(value)
+        ? 'assumed-role'
+        : 'iam-other';
+  return { type, arn: value, accountId, sameAccount, thirdParty: third(accountId, sameAccount) };
+}
+
+function classifyFederated(value: string, cond: ConditionBlock | undefined): TrustedPrincipal {
+  const oidc = /^arn:[^:]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(value);
+  if (oidc) {
+    const issuer = oidc[1];
+    return {
+      type: 'oidc',
+      providerArn: value,
+      issuer,
+      github: issuer.toLowerCase() === 'token.actions.githubusercontent.com',
+      audience: claimFact(cond, `${issuer}:aud`),
+      subject: claimFact(cond, `${issuer}:sub`),
+    };
+  }
+  if (/^arn:[^:]+:iam::\d{12}:saml-provider\//.test(value)) return { type: 'saml', providerArn: value, audience: claimFact(cond, 'SAML:aud') };
+  return { type: 'federated-other', value, audience: claimFact(cond, `${value}:aud`), subject: claimFact(cond, `${value}:sub`) };
+}
+
+function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal[] {
+  if (block === '*') return [{ type: 'any' }];
+  const out: TrustedPrincipal[] = [];
+  for (const [type, values] of Object.entries(block)) {
+    for (const v of values) {
+      if (type === 'AWS') out.push(classifyAws(v, roleAccount, known));
+      else if (type === 'Service') out.push({ type: 'service', service: v });
+      else if (type === 'Federated') out.push(classifyFederated(v, cond));
+      else if (type === 'CanonicalUser') out.push({ type: 'canonical-user', id: v });
+    }
+  }
+  return out;
+}
+
+function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: Set<string> | undefined): TrustStatementFact {
+  const block = s.principal ?? s.notPrincipal ?? {};
+  const conditionKeys = s.condition ? [...new Set(Object.values(s.condition).flatMap((k) => Object.keys(k)))] : [];
+  const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && positiveEntries(s.condition, k).length > 0);
+  return {
+    statementIndex: index,
+    sid: s.sid,
+    effect: s.effect,
+    actions: s.action ?? s.notAction ?? [],
+    notAction: s.action === undefined,
+    notPrincipal: s.principal === undefined && s.notPrincipal !== undefined,
+    principals: classifyBlock(block, s.condition, roleAccount, known),
+    conditionKeys,
+    restrictingKeys,
+    externalId: positiveEntries(s.condition, 'sts:ExternalId').length > 0,
+  };
+}
+
+/** Facts about one role's trust policy. */
+export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}): RoleTrustFacts {
+  const accountId = accountOf(role.arn);
+  const known = options.knownAccountIds ? new Set(options.knownAccountIds) : undefined;
+  if (accountId && known) known.add(accountId);
+  if (!role.trustPolicy.ok) {
+    return { roleArn: role.arn, accountId, unusable: { location: role.trustPolicy.location, problem: role.trustPolicy.problem }, statements: [] };
+  }
+  return {
+    roleArn: role.arn,
+    accountId,
+    statements: role.trustPolicy.document.statements.map((s, i) => statementFact(s, i, accountId, known)),
+  };
+}
+
+/** Facts for every role of the model, in model order. */
+export function analyzeAllTrust(model: AccountModel, options: TrustAnalysisOptions = {}): RoleTrustFacts[] {
+  return [...model.roles.values()].map((r) => analyzeTrust(r, options));
+}
+
+/** Outcome of evaluating a trust policy for one principal and action. */
+export interface TrustDecision {
+  /** `unknown` when the trust policy could not be parsed. */
+  result: Tri | 'unknown';
+  /** True when an applying Allow names the principal's own ARN (or unique id), not its account or `*`. */
+  direct: boolean;
+  /** Indexes of the statements that applied or might have. */
+  statements: number[];
+  undecided: string[];
+}
+
+function principalInBlock(block: PrincipalBlock, p: PrincipalFacts): { match: boolean; direct: boolean } {
+  if (block === '*') return { match: true, direct: false };
+  let match = false;
+  for (const v of block.AWS ?? []) {
+    if (v === p.arn || (p.id !== undefined && v === p.id)) return { match: true, direct: true };
+    if (v === '*') match = true;
+    else if (/^\d{12}$/.test(v) ? v === p.accountId : /^arn:[^:]+:iam::\d{12}:root$/.test(v) && accountOf(v) === p.accountId) match = true;
+  }
+  return { match, direct: false };
+}
+
+const trustCache = new WeakMap<IamRole, CompiledPolicy>();
+
+/**
+ * Does the role's trust policy allow this IAM principal to call `action` (default
+ * sts:AssumeRole)? Deny statements that apply win; a Deny that only might apply is ignored
+ * but makes the outcome 'maybe'. `Service` and `Federated` principals never match an IAM principal.
+ */
+export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date): TrustDecision {
+  if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
+  let compiled = trustCache.get(role);
+  if (!compiled) {
+    compiled = compilePolicy(role.trustPolicy.document);
+    trustCache.set(role, compiled);
+  }
+  const env = { principal, action: action.toLowerCase(), now };
+  let allow: Tri = 'no';
+  let direct = false;
+  let denyMaybe = false;
+  const statements: number[] = [];
+  const undecided: string[] = [];
+  for (const st of compiled.statements) {
+    const s = st.source;
+    const pm = s.principal ? principalInBlock(s.principal, principal) : s.notPrincipal ? { match: !principalInBlock(s.notPrincipal, principal).match, direct: false } : { match: false, direct: false };
+    if (!pm.match) continue;
+    const o = statementApplies(st, env.action, '*', env);
+    if (o.result === 'no') continue;
+    statements.push(st.index);
+    undecided.push(...o.undecided);
+    if (s.effect === 'Deny') {
+      if (o.result === 'yes') return { result: 'no', direct: false, statements, undecided };
+      denyMaybe = true;
+    } else {
+      allow = triOr(allow, o.result);
+      if (pm.direct && o.result === 'yes') direct = true;
+    }
+  }
+  if (allow === 'yes' && denyMaybe) allow = 'maybe';
+  return { result: allow, direct, statements, undecided };
+}
+
+/** Roles indexed by who their trust policies name, so callers only test real candidates. */
+export interface TrustIndex {
+  /** Principal ARN or unique id -> role ARNs naming it. */
+  byPrincipal: Map<string, string[]>;
+  /** Account id -> role ARNs trusting the account root. */
+  byAccount: Map<string, string[]>;
+  /** Roles trusting `*` or using NotPrincipal in an Allow. */
+  anyone: string[];
+  /** Service principal (e.g. `lambda.amazonaws.com`) -> role ARNs. */
+  byService: Map<string, string[]>;
+  /** Roles whose trust policy could not be parsed. */
+  unusable: string[];
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (list[list.length - 1] !== value) list.push(value);
+}
+
+export function buildTrustIndex(model: AccountModel): TrustIndex {
+  const idx: TrustIndex = { byPrincipal: new Map(), byAccount: new Map(), anyone: [], byService: new Map(), unusable: [] };
+  for (const role of model.roles.values()) {
+    if (!role.trustPolicy.ok) {
+      idx.unusable.push(role.arn);
+      continue;
+    }
+    let anyone = false;
+    for (const s of role.trustPolicy.document.statements) {
+      if (s.effect !== 'Allow') continue;
+      if (s.notPrincipal || s.principal === '*') {
+        anyone = true;
+        continue;
+      }
+      if (!s.principal) continue;
+      for (const v of s.principal.AWS ?? []) {
+        if (v === '*') anyone = true;
+        else if (/^\d{12}$/.test(v)) push(idx.byAccount, v, role.arn);
+        else if (/^arn:[^:]+:iam::\d{12}:root$/.test(v)) push(idx.byAccount, accountOf(v)!, role.arn);
+        else push(idx.byPrincipal, v, role.arn);
+      }
+      for (const v of s.principal.Service ?? []) push(idx.byService, v.toLowerCase(), role.arn);
+    }
+    if (anyone) idx.anyone.push(role.arn);
+  }
+  return idx;
+}

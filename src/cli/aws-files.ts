@@ -1,0 +1,47 @@
+import { InputError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { isObject } from '../snapshot/shape.js';
+import { readJson, readText } from './io.js';
+
+const ACCOUNT_IN_ARN = /arn:aws[a-z-]*:iam::(\d{12}):/;
+
+/**
+ * Wraps the AWS CLI's `get-account-authorization-details` output (and optionally the credential
+ * report CSV) into an in-memory snapshot of one account, so that the same transform serves both.
+ */
+export function snapshotFromAwsFiles(authzFile: string, credFile: string | undefined, now: string | undefined): Snapshot {
+  const authz = readJson(authzFile);
+  if (!isObject(authz)) throw new InputError('expected the JSON object printed by `aws iam get-account-authorization-details`', authzFile, '$');
+  const lists = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'];
+  if (!lists.some((k) => k in authz)) {
+    throw new InputError(`none of ${lists.join(', ')} found: is this get-account-authorization-details output?`, authzFile, '$');
+  }
+  const account = findAccount(authz);
+  if (!account) throw new InputError('cannot tell the account id: no IAM ARN in the file', authzFile);
+  const files: Record<string, unknown> = { [`aws/${account}/authorization-details.json`]: authz };
+  if (credFile) files[`aws/${account}/credential-report.csv`] = readText(credFile);
+  const collectedAt = now && !Number.isNaN(Date.parse(now)) ? new Date(now).toISOString() : new Date().toISOString();
+  return {
+    manifest: {
+      schemaVersion: 1,
+      collectedAt,
+      providers: { aws: { accounts: [{ accountId: account }] } },
+      coverage: [],
+    },
+    files,
+    source: authzFile,
+  };
+}
+
+function findAccount(authz: Record<string, unknown>): string | undefined {
+  for (const key of ['UserDetailList', 'RoleDetailList', 'GroupDetailList']) {
+    const list = authz[key];
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      const arn = isObject(item) ? item.Arn : undefined;
+      const m = typeof arn === 'string' ? ACCOUNT_IN_ARN.exec(arn) : null;
+      if (m) return m[1];
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { explain } from '../explain.js';
+import { renderExplain } from '../reporters/explain.js';
+import { safeText } from '../reporters/sanitize.js';
+import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
+import { useColor } from './tty.js';
+
+export function registerExplain(program: Command): void {
+  const cmd = program
+    .command('explain <identity>')
+    .description('the auditor\'s card for one identity (id, name, provider id, or a finding fingerprint)')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour');
+  addInputOptions(cmd);
+  cmd.action(async (query: string, flags: InputFlags & { format: string; color?: boolean }) => {
+    if (flags.format !== 'text' && flags.format !== 'json') throw new InputError(`--format: expected text or json`);
+    const result = await runScan(flags);
+    const match = explain(result, query);
+    if (match.kind === 'none') throw new InputError(`no identity or finding matches ${JSON.stringify(safeText(query, 80))}`);
+    if (match.kind === 'ambiguous') {
+      throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${match.candidates.slice(0, 5).map((n) => safeText(n.id, 120)).join(', ')}`);
+    }
+    process.stdout.write(flags.format === 'json' ? JSON.stringify(match.card, null, 2) + '\n' : renderExplain(match.card, useColor(flags.color)));
+  });
+}

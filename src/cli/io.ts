@@ -1,0 +1,143 @@
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve, dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors.js';
+import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
+import { isObject } from '../snapshot/shape.js';
+
+/** Files larger than this are refused rather than read into memory whole. */
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const MAX_DEPTH = 4;
+
+/** The package root (where package.json lives), from dist/ or from src/ under tests. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'fixtures'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the nhiscan package root');
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function demoDir(): string {
+  return join(packageRoot(), 'fixtures', 'demo');
+}
+
+/** Reads a text file, turning every failure into one line that names the file. */
+export function readText(file: string): string {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw new InputError(describeFsError(e), file);
+  }
+  if (st.isDirectory()) throw new InputError('is a folder, expected a file', file);
+  if (st.size > MAX_FILE_BYTES) throw new InputError(`file is larger than ${MAX_FILE_BYTES} bytes`, file);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(describeFsError(e), file);
+  }
+}
+
+/** Parses JSON, reporting a syntax error with its line and column. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError('JSON nested too deeply to read', file);
+    const msg = e instanceof Error ? e.message : String(e);
+    const pos = /position (\d+)/.exec(msg);
+    if (pos) {
+      const offset = Number(pos[1]);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const col = offset - before.lastIndexOf('\n');
+      throw new InputError(`invalid JSON (${msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')})`, file, `line ${line} column ${col}`);
+    }
+    throw new InputError(`invalid JSON (${msg.split('\n')[0]})`, file);
+  }
+}
+
+export function readJson(file: string): unknown {
+  return parseJson(readText(file), file);
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (e as Error)?.message ?? String(e);
+}
+
+/**
+ * Reads a snapshot folder (docs/snapshot-format.md): manifest.json plus every .json/.csv file
+ * below it, keyed by its path relative to the folder with forward slashes.
+ */
+export function readSnapshotDir(dir: string): Snapshot {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    throw new InputError(describeFsError(e), dir);
+  }
+  if (!st.isDirectory()) throw new InputError('expected a snapshot folder', dir);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new InputError('no manifest.json in the snapshot folder (see docs/snapshot-format.md)', dir);
+  const manifest = validateManifest(readJson(manifestPath), manifestPath);
+  const files: Record<string, unknown> = {};
+  walk(resolve(dir), resolve(dir), 0, files);
+  delete files['manifest.json'];
+  return { manifest, files, source: dir };
+}
+
+function walk(root: string, dir: string, depth: number, files: Record<string, unknown>): void {
+  if (depth > MAX_DEPTH) return;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new InputError(describeFsError(e), dir);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const ent of entries) {
+    const full = join(dir, ent.name);
+    if (ent.isDirectory()) walk(root, full, depth + 1, files);
+    else if (ent.isFile()) {
+      const rel = relative(root, full).split(sep).join('/');
+      if (ent.name.endsWith('.json')) files[rel] = readJson(full);
+      else if (ent.name.endsWith('.csv')) files[rel] = readText(full);
+    }
+  }
+}
+
+export function validateManifest(value: unknown, file: string): Manifest {
+  if (!isObject(value)) throw new InputError('expected an object', file, '$');
+  if (value.schemaVersion !== 1) throw new InputError('unsupported schemaVersion (expected 1)', file, '$.schemaVersion');
+  if (typeof value.collectedAt !== 'string' || Number.isNaN(Date.parse(value.collectedAt))) {
+    throw new InputError('expected an ISO-8601 date', file, '$.collectedAt');
+  }
+  const providers = value.providers === undefined ? {} : value.providers;
+  if (!isObject(providers)) throw new InputError('expected an object', file, '$.providers');
+  const coverage = value.coverage === undefined ? [] : value.coverage;
+  if (!Array.isArray(coverage)) throw new InputError('expected an array', file, '$.coverage');
+  coverage.forEach((c, i) => {
+    const at = `$.coverage[${i}]`;
+    if (!isObject(c)) throw new InputError('expected an object', file, at);
+    for (const k of ['provider', 'scope', 'capability', 'status']) {
+      if (typeof c[k] !== 'string') throw new InputError(`expected a string`, file, `${at}.${k}`);
+    }
+    if (!['collected', 'missing-permission', 'error', 'not-collected'].includes(c.status as string)) {
+      throw new InputError('status must be collected, missing-permission, error or not-collected', file, `${at}.status`);
+    }
+  });
+  if (value.warnings !== undefined && !(Array.isArray(value.warnings) && value.warnings.every((w) => typeof w === 'string'))) {
+    throw new InputError('expected an array of strings', file, '$.warnings');
+  }
+  return value as unknown as Manifest;
+}

@@ -1,0 +1,155 @@
+import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import type { NhiConfig } from '../config/types.js';
+import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
+import type { CollectResult, CoverageRecord } from '../snapshot/types.js';
+import { collectAws } from '../connectors/aws/client.js';
+import { collectEntra, entraOptionsFromEnv, EntraAuthError, EntraConfigError } from '../connectors/entra/client.js';
+import { collectOkta } from '../connectors/okta/client.js';
+import { oktaOptionsFromEnv } from '../connectors/okta/options.js';
+import { packageVersion, readText } from './io.js';
+import { progressFn } from './tty.js';
+
+export interface LiveFlags {
+  entra?: boolean;
+  okta?: boolean;
+  aws?: boolean;
+  awsProfile?: string;
+  awsRegion?: string;
+  awsAssumeRole?: string;
+  awsAccounts?: string;
+  awsConcurrency?: string;
+  entraTenant?: string;
+  entraClientId?: string;
+  entraAuthority?: string;
+  graphUrl?: string;
+  oktaOrgUrl?: string;
+}
+
+export function addLiveOptions(cmd: Command): void {
+  cmd
+    .option('--entra', 'collect live from Microsoft Entra ID (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)')
+    .option('--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
+    .option('--entra-client-id <id>', 'client id (default AZURE_CLIENT_ID)')
+    .option('--entra-authority <url>', 'authority host for national clouds, e.g. https://login.microsoftonline.us')
+    .option('--graph-url <url>', 'Microsoft Graph origin for national clouds, e.g. https://graph.microsoft.us')
+    .option('--okta', 'collect live from Okta (OKTA_ORG_URL with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_PATH, or OKTA_API_TOKEN)')
+    .option('--okta-org-url <url>', 'Okta org URL (default OKTA_ORG_URL)')
+    .option('--aws', 'collect live from AWS IAM (the SDK default credential chain)')
+    .option('--aws-profile <name>', 'AWS shared config profile')
+    .option('--aws-region <region>', 'region for STS and IAM Roles Anywhere (default us-east-1)')
+    .option('--aws-assume-role <name>', 'role name to assume in each account of --aws-accounts')
+    .option('--aws-accounts <file|all>', 'file with one account id per line, or "all" (AWS Organizations ListAccounts)')
+    .option('--aws-concurrency <n>', 'accounts collected at once (default 4)');
+}
+
+export function liveRequested(flags: LiveFlags): boolean {
+  return Boolean(flags.entra || flags.okta || flags.aws);
+}
+
+/** Runs the requested collectors (each degrades on its own) and merges them into one snapshot. */
+export async function collectLiveResults(flags: LiveFlags): Promise<CollectResult[]> {
+  const progress = progressFn();
+  const jobs: Promise<CollectResult>[] = [];
+  if (flags.aws) jobs.push(collectAws(awsOptions(flags, progress)));
+  if (flags.entra) {
+    let opts;
+    try {
+      opts = entraOptionsFromEnv(process.env, { tenantId: flags.entraTenant, clientId: flags.entraClientId, authority: flags.entraAuthority, graphUrl: flags.graphUrl });
+    } catch (e) {
+      throw asInput(e);
+    }
+    jobs.push(collectEntra({ ...opts, progress }).catch((e) => Promise.reject(asInput(e))));
+  }
+  if (flags.okta) {
+    let opts;
+    try {
+      opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
+    } catch (e) {
+      throw asInput(e);
+    }
+    if (!opts) throw new InputError('--okta needs OKTA_ORG_URL and credentials (see docs/okta-permissions.md)');
+    jobs.push(collectOkta({ ...opts, progress }).catch((e) => Promise.reject(asInput(e))));
+  }
+  const results = await Promise.all(jobs);
+  if (progress) process.stderr.write('\r\u001b[2K');
+  return results;
+}
+
+function asInput(e: unknown): unknown {
+  if (e instanceof EntraConfigError || e instanceof EntraAuthError) return new InputError(`${e.message}${'hint' in e && e.hint ? ` (${String(e.hint)})` : ''}`);
+  if (e instanceof Error && /ConfigError|AuthError/.test(e.name)) return new InputError(e.message);
+  return e;
+}
+
+function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): Parameters<typeof collectAws>[0] {
+  const opts: Parameters<typeof collectAws>[0] = { progress };
+  if (flags.awsProfile) opts.profile = flags.awsProfile;
+  if (flags.awsRegion) opts.region = flags.awsRegion;
+  if (flags.awsConcurrency) {
+    const n = Number(flags.awsConcurrency);
+    if (!Number.isInteger(n) || n < 1 || n > 16) throw new InputError('--aws-concurrency: expected a whole number from 1 to 16');
+    opts.concurrency = n;
+  }
+  if (Boolean(flags.awsAssumeRole) !== Boolean(flags.awsAccounts)) throw new InputError('--aws-assume-role and --aws-accounts go together');
+  if (flags.awsAssumeRole && flags.awsAccounts) {
+    opts.assumeRoleName = flags.awsAssumeRole;
+    if (flags.awsAccounts === 'all') opts.accounts = 'all';
+    else {
+      const lines = readText(flags.awsAccounts).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+      lines.forEach((l, i) => {
+        if (!/^\d{12}$/.test(l)) throw new InputError(`not a 12-digit account id: ${JSON.stringify(l.slice(0, 20))}`, flags.awsAccounts, `line ${i + 1}`);
+      });
+      opts.accounts = lines;
+    }
+  }
+  return opts;
+}
+
+/** Merges collector results into one in-memory snapshot. */
+export function mergeResults(results: CollectResult[], collectedAt: Date): Snapshot {
+  const files: Record<string, unknown> = {};
+  const coverage: CoverageRecord[] = [];
+  const providers: Manifest['providers'] = {};
+  const warnings: string[] = [];
+  for (const r of results) {
+    Object.assign(files, r.files);
+    coverage.push(...r.coverage);
+    const m = r.manifest as Record<string, unknown>;
+    if ('tenantId' in m) providers.entra = m as Manifest['providers']['entra'];
+    else if ('orgUrl' in m) providers.okta = m as Manifest['providers']['okta'];
+    else if ('accounts' in m) providers.aws = m as Manifest['providers']['aws'];
+    if (Array.isArray(m.warnings)) warnings.push(...(m.warnings as string[]));
+  }
+  const manifest: Manifest = {
+    schemaVersion: 1,
+    tool: `nhiscan ${packageVersion()}`,
+    collectedAt: collectedAt.toISOString(),
+    providers,
+    coverage,
+  };
+  if (warnings.length) manifest.warnings = warnings;
+  return { manifest, files, source: 'live' };
+}
+
+export async function collectLive(flags: LiveFlags, _config: NhiConfig): Promise<Snapshot> {
+  const started = new Date();
+  return mergeResults(await collectLiveResults(flags), started);
+}
+
+/** Writes a snapshot folder (docs/snapshot-format.md). Refuses to mix into a non-empty folder. */
+export function writeSnapshot(dir: string, snapshot: Snapshot): number {
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new InputError('folder is not empty; choose a new --out folder', dir);
+  let n = 0;
+  const write = (rel: string, value: unknown) => {
+    const full = join(dir, rel);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
+    n++;
+  };
+  write('manifest.json', snapshot.manifest);
+  for (const rel of Object.keys(snapshot.files).sort()) write(rel, snapshot.files[rel]);
+  return n;
+}

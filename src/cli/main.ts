@@ -1,0 +1,60 @@
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../errors.js';
+import { registerScan } from './scan-command.js';
+import { registerRules } from './rules-command.js';
+import { registerExplain } from './explain-command.js';
+import { registerExtra } from './extra-commands.js';
+import { registerCollect } from './collect-command.js';
+import { packageVersion } from './io.js';
+
+/** Exit codes (README "Exit codes"). */
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
+
+/** Builds the command tree; `main` runs it. Exported for in-process tests. */
+export function buildProgram(): Command {
+  const program = new Command('nhiscan')
+    .description('Find the non-human identities and machine-to-machine paths that access reviews miss.')
+    .version(packageVersion(), '-V, --version')
+    .addOption(new Option('--debug', 'print stack traces for errors').default(false))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerScan(program);
+  registerRules(program);
+  registerExplain(program);
+  registerCollect(program);
+  registerExtra(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Entry point used by bin/nhiscan.js. Sets process.exitCode; never throws. */
+export async function main(argv: string[]): Promise<void> {
+  process.on('SIGINT', () => {
+    process.stderr.write('\ninterrupted\n');
+    process.exit(EXIT.INTERRUPTED);
+  });
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    process.exitCode = handleError(e, debug);
+  }
+}
+
+export function handleError(e: unknown, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    // Help and version are successes; every other commander error is a usage error (2, not 1).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    return EXIT.USAGE;
+  }
+  if (e instanceof InputError) {
+    process.stderr.write(`nhiscan: ${e.oneLine()}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.USAGE;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`nhiscan: internal error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT.USAGE;
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { allRules } from '../../rules/index.js';
+import { safeText } from '../reporters/sanitize.js';
+
+export function registerRules(program: Command): void {
+  const rules = program.command('rules').description('list the rules or show one');
+  rules
+    .command('list')
+    .description('one line per rule: id, severity, OWASP NHI ids, title')
+    .option('--format <format>', 'table or json', 'table')
+    .action((flags: { format: string }) => {
+      const sorted = [...allRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1));
+      if (flags.format === 'json') {
+        process.stdout.write(JSON.stringify(sorted.map((r) => r.meta), null, 2) + '\n');
+        return;
+      }
+      if (flags.format !== 'table') throw new InputError(`--format: expected table or json, got ${safeText(flags.format, 40)}`);
+      const w = Math.max(...sorted.map((r) => r.meta.id.length));
+      for (const r of sorted) {
+        process.stdout.write(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(8)}  ${r.meta.owasp.map((o) => o.replace(':2025', '')).join(',').padEnd(14)}  ${r.meta.title}\n`);
+      }
+      process.stdout.write(`${sorted.length} rules\n`);
+    });
+  rules
+    .command('show <id>')
+    .description('everything about one rule: risk, remediation, options, references')
+    .action((id: string) => {
+      const r = allRules.find((x) => x.meta.id === id);
+      if (!r) throw new InputError(`no rule with id ${safeText(id, 80)} (see \`nhiscan rules list\`)`);
+      const m = r.meta;
+      const lines = [
+        `${m.id}: ${m.title}`,
+        `severity:    ${m.severity}${m.tiered ? ' (rises with the identity\'s capability tier: T3 +1, T4 +2, T0 -1)' : ''}`,
+        `providers:   ${m.providers.join(', ')}`,
+        `OWASP NHI:   ${m.owasp.join(', ')}`,
+      ];
+      if (m.frameworks?.asi?.length) lines.push(`OWASP ASI:   ${m.frameworks.asi.join(', ')}`);
+      if (m.frameworks?.nistCsf?.length) lines.push(`NIST CSF:    ${m.frameworks.nistCsf.join(', ')}`);
+      lines.push(`maturity:    ${m.maturity}`, `evaluates:   ${r.evaluates.types.join(', ')}${r.evaluates.requires?.length ? ` (needs ${r.evaluates.requires.join(', ')})` : ''}`, '');
+      lines.push('What it checks:', `  ${m.description}`, '', 'Why it matters:', `  ${m.risk}`, '', 'How to fix:', `  ${m.remediation}`);
+      const opts = Object.entries(m.options ?? {});
+      if (opts.length) {
+        lines.push('', 'Options (config file: rules.<id>.<option>):');
+        for (const [k, o] of opts) lines.push(`  ${k} = ${JSON.stringify(o.default)}  ${o.description}`);
+      }
+      lines.push('', 'References:', ...m.references.map((u) => `  ${u}`));
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,120 @@
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { InputError } from '../errors.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { scanSnapshot, type ScanResult } from '../scan.js';
+import { allRules } from '../../rules/index.js';
+import { atLeast, isSeverity } from '../engine/severity.js';
+import type { Severity } from '../engine/types.js';
+import { demoDir, packageVersion, readSnapshotDir } from './io.js';
+import { snapshotFromAwsFiles } from './aws-files.js';
+import { loadConfig } from './config.js';
+import { FORMATS, render, type Format } from '../reporters/index.js';
+import { applyCiLayer, type CiOptions } from './ci.js';
+import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
+import { useColor } from './tty.js';
+
+export interface InputFlags extends LiveFlags {
+  demo?: boolean;
+  snapshot?: string;
+  awsAuthzDetails?: string;
+  awsCredentialReport?: string;
+  now?: string;
+  config?: string;
+}
+
+export interface ScanFlags extends InputFlags, CiOptions {
+  format: string;
+  output?: string;
+  failOn: string;
+  color?: boolean;
+  allowPartial?: boolean;
+}
+
+/** Options every command that reads an estate shares (scan, explain, certify, export). */
+export function addInputOptions(cmd: Command): Command {
+  cmd
+    .option('--demo', 'scan the bundled demo tenant (fixtures/demo)')
+    .option('--snapshot <dir>', 'scan a snapshot folder (docs/snapshot-format.md)')
+    .option('--aws-authz-details <file>', 'scan the JSON printed by `aws iam get-account-authorization-details`')
+    .option('--aws-credential-report <file>', 'with --aws-authz-details: the credential report CSV')
+    .option('--now <date>', 'evaluate as of this ISO-8601 date (default: the snapshot time for snapshots, the clock for live scans)')
+    .option('--config <file>', 'configuration file (JSON or YAML); default .nhiscan/config.yaml or .json when present');
+  addLiveOptions(cmd);
+  return cmd;
+}
+
+export function registerScan(program: Command): void {
+  const cmd = program
+    .command('scan')
+    .description('scan a snapshot, an AWS CLI export, the demo tenant, or live tenants, and report findings')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity counts').choices(['critical', 'high', 'medium', 'low', 'info', 'none']).default('none'))
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .option('--allow-partial', 'do not fail (exit 3) when some capability could not be collected');
+  addInputOptions(cmd);
+  cmd
+    .option('--baseline <file>', 'only findings whose fingerprint is not in this baseline count toward the exit code')
+    .option('--write-baseline <file>', 'write the fingerprints of this scan as a baseline')
+    .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml or .json when present)')
+    .action(async (flags: ScanFlags) => {
+      const result = await runScan(flags);
+      process.exitCode = await emit(result, flags);
+    });
+}
+
+/** Loads the input the flags name and runs the offline pipeline. */
+export async function runScan(flags: InputFlags): Promise<ScanResult> {
+  const config = loadConfig(flags.config);
+  const snapshot = await loadInput(flags, config);
+  const now = resolveNow(flags.now, snapshot);
+  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion() });
+}
+
+export async function loadInput(flags: InputFlags, config: ReturnType<typeof loadConfig>): Promise<Snapshot> {
+  const chosen = [flags.demo, flags.snapshot, flags.awsAuthzDetails, liveRequested(flags)].filter(Boolean).length;
+  if (chosen === 0) throw new InputError('nothing to scan: give --demo, --snapshot DIR, --aws-authz-details FILE, or --entra/--okta/--aws');
+  if (chosen > 1) throw new InputError('give only one input: --demo, --snapshot, --aws-authz-details or live providers');
+  if (flags.awsCredentialReport && !flags.awsAuthzDetails) throw new InputError('--aws-credential-report needs --aws-authz-details');
+  if (flags.demo) return { ...readSnapshotDir(demoDir()), source: 'demo' };
+  if (flags.snapshot) return readSnapshotDir(flags.snapshot);
+  if (flags.awsAuthzDetails) return snapshotFromAwsFiles(flags.awsAuthzDetails, flags.awsCredentialReport, flags.now);
+  return collectLive(flags, config);
+}
+
+export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
+  if (now !== undefined) {
+    const t = Date.parse(now);
+    if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${JSON.stringify(now.slice(0, 40))}`);
+    return new Date(t);
+  }
+  return new Date(snapshot.source === 'live' ? Date.now() : Date.parse(snapshot.manifest.collectedAt));
+}
+
+async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
+  const threshold = flags.failOn as Severity | 'none';
+  if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt);
+  const out = render(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
+  if (flags.output) {
+    try {
+      writeFileSync(flags.output, out);
+    } catch (e) {
+      throw new InputError(`cannot write: ${(e as Error).message}`, flags.output);
+    }
+  } else {
+    process.stdout.write(out);
+  }
+  for (const line of ci.messages) process.stderr.write(`nhiscan: ${line}\n`);
+  const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
+  if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
+  if (ci.staleOrExpiredFail) return 1;
+  const incomplete = result.report.coverage.some((c) => c.status !== 'collected');
+  if (incomplete && threshold !== 'none' && !flags.allowPartial) {
+    process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
+    return 3;
+  }
+  return 0;
+}

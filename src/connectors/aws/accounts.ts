@@ -1,0 +1,76 @@
+import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { paginateListAccounts, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentials } from './sdk-clients.js';
+import { failed, type Outcome } from './safe-error.js';
+import type { RequestStats } from './request-stats.js';
+
+/** One account to scan. */
+export interface AccountRef {
+  accountId: string;
+  /** Organizations account name, when the list came from Organizations. */
+  name?: string;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+export function isAccountId(value: string): boolean {
+  return ACCOUNT_ID.test(value);
+}
+
+/** The caller's own account; `sts:GetCallerIdentity` needs no IAM permission. */
+export async function readCallerAccount(sts: STSClient): Promise<Outcome<AccountRef>> {
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  if (!identity.Account || !isAccountId(identity.Account)) return failed('error', 'GetCallerIdentity returned no valid account id');
+  return { ok: true, value: { accountId: identity.Account } };
+}
+
+/**
+ * Every ACTIVE account of the organization (`organizations:ListAccounts`, run from the
+ * management account or a delegated administrator). `State` replaces the deprecated `Status`;
+ * either may be present depending on when the account joined.
+ */
+export async function readOrganizationAccounts(org: OrganizationsClient, stats: RequestStats): Promise<Outcome<AccountRef[]>> {
+  const accounts = new Map<string, AccountRef>();
+  const seenTokens = new Set<string>();
+  for await (const page of paginateListAccounts({ client: org }, {})) {
+    stats.pages += 1;
+    for (const account of page.Accounts ?? []) {
+      const state = account.State ?? account.Status;
+      if (state !== 'ACTIVE' || !account.Id || !isAccountId(account.Id)) continue;
+      accounts.set(account.Id, { accountId: account.Id, ...(account.Name ? { name: account.Name } : {}) });
+    }
+    if (page.NextToken) {
+      if (seenTokens.has(page.NextToken)) return failed('error', 'ListAccounts repeated a NextToken; stopped to avoid an endless loop');
+      seenTokens.add(page.NextToken);
+    }
+  }
+  return { ok: true, value: [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
+}
+
+/** The ARN partition for a region: role ARNs differ in China and GovCloud. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
+
+/**
+ * `sts:AssumeRole` into the scan role of one account. The caller needs `sts:AssumeRole` on that
+ * role and the role's trust policy must allow the caller. The credentials last one hour, which
+ * bounds how long one account's collection may take.
+ */
+export async function assumeScanRole(
+  sts: STSClient,
+  roleArn: string,
+  sessionName: string,
+): Promise<{ credentials: AwsCredentials; secrets: string[] }> {
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, DurationSeconds: 3600 }));
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRole returned no credentials');
+  return {
+    credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+    secrets: [c.SecretAccessKey, c.SessionToken],
+  };
+}

@@ -1,0 +1,267 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { CollectResult, CoverageRecord, CoverageStatus, ProgressFn } from '../../snapshot/types.js';
+import { assumeScanRole, isAccountId, partitionOf, readCallerAccount, readOrganizationAccounts, type AccountRef } from './accounts.js';
+import { readAuthorizationDetails } from './authorization-details.js';
+import { mapBounded } from './bounded-map.js';
+import { readCredentialReport } from './credential-report.js';
+import { readOidcProviders, readSamlProviders } from './federation.js';
+import { newRequestStats } from './request-stats.js';
+import { readRolesAnywhere } from './roles-anywhere.js';
+import { classifyError, redact, type Outcome } from './safe-error.js';
+import {
+  makeIamClient,
+  makeOrganizationsClient,
+  makeRolesAnywhereClient,
+  makeStsClient,
+  type AwsCredentials,
+  type AwsRetryStrategy,
+  type ClientSettings,
+} from './sdk-clients.js';
+
+export type { AwsCredentials, AwsRetryStrategy } from './sdk-clients.js';
+
+/** Options of the live AWS IAM collector. */
+export interface AwsCollectOptions {
+  /** Named profile for the SDK default credential chain (ignored when `credentials` is set). */
+  profile?: string;
+  /** Region for STS and IAM Roles Anywhere (IAM itself is global). Default `us-east-1`. */
+  region?: string;
+  /** One endpoint for IAM, STS, Organizations and Roles Anywhere; meant for local fakes. */
+  endpoint?: string;
+  /** Explicit credentials; otherwise `fromNodeProviderChain({ profile })`. */
+  credentials?: AwsCredentials;
+  /** Role to assume in each account of `accounts` (multi-account mode). */
+  assumeRoleName?: string;
+  /** Accounts to scan through `assumeRoleName`, or `all` ACTIVE accounts of the organization. */
+  accounts?: string[] | 'all';
+  /** Accounts collected at the same time. Default 4, at most 16. */
+  concurrency?: number;
+  /** Attempts per API call in adaptive retry mode. Default 6. */
+  maxAttempts?: number;
+  /** Replaces the adaptive retry strategy (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
+  retryStrategy?: AwsRetryStrategy;
+  progress?: ProgressFn;
+  /** Delay used between credential report polls. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock; only used to name the assumed-role session. */
+  now?: () => Date;
+  /** GenerateCredentialReport calls before giving up. Default 20. */
+  credentialReportPolls?: number;
+  /** Delay between credential report polls. Default 3000 ms. */
+  credentialReportDelayMs?: number;
+}
+
+const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
+
+interface RunContext {
+  settings: ClientSettings;
+  secrets: Set<string>;
+  progress: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  polls: number;
+  pollDelayMs: number;
+}
+
+interface AccountResult {
+  files: Record<string, unknown>;
+  coverage: CoverageRecord[];
+  collected: boolean;
+}
+
+const record = (scope: string, capability: string, status: CoverageStatus, reason?: string): CoverageRecord => ({
+  provider: 'aws',
+  scope,
+  capability,
+  status,
+  ...(reason ? { reason } : {}),
+});
+
+async function attempt<T>(call: string, ctx: RunContext, read: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+  try {
+    return await read();
+  } catch (error) {
+    return classifyError(call, error, ctx.secrets);
+  }
+}
+
+const wrap = async <T>(read: () => Promise<T>): Promise<Outcome<T>> => ({ ok: true, value: await read() });
+
+/** Worst status wins: an error hides more than a missing permission. */
+function combine(outcomes: Array<Outcome<unknown>>): { status: CoverageStatus; reason?: string } {
+  const failures = outcomes.filter((o): o is Extract<Outcome<unknown>, { ok: false }> => !o.ok);
+  if (failures.length === 0) return { status: 'collected' };
+  const status = failures.some((f) => f.status === 'error') ? 'error' : failures[0].status;
+  return { status, reason: failures.map((f) => f.reason).join('; ') };
+}
+
+/** Reads the four capabilities of one account with credentials valid in that account. */
+async function collectAccount(accountId: string, credentials: AwsCredentials, ctx: RunContext): Promise<AccountResult> {
+  const iam = makeIamClient(ctx.settings, credentials);
+  const rolesAnywhere = makeRolesAnywhereClient(ctx.settings, credentials);
+  const stats = ctx.settings.stats;
+  const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
+  try {
+    const [details, report, oidc, saml, anywhere] = await Promise.all([
+      attempt('GetAccountAuthorizationDetails', ctx, () =>
+        readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`)),
+      ),
+      attempt('GenerateCredentialReport', ctx, () =>
+        readCredentialReport(iam, { maxPolls: ctx.polls, delayMs: ctx.pollDelayMs, sleep: ctx.sleep }),
+      ),
+      attempt('ListOpenIDConnectProviders', ctx, () => wrap(() => readOidcProviders(iam, stats))),
+      attempt('ListSAMLProviders', ctx, () => wrap(() => readSamlProviders(iam, stats))),
+      attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats))),
+    ]);
+
+    const dir = `aws/${accountId}`;
+    const files: Record<string, unknown> = {};
+    if (details.ok) files[`${dir}/authorization-details.json`] = details.value;
+    if (report.ok) files[`${dir}/credential-report.csv`] = report.value;
+    if (oidc.ok) files[`${dir}/oidc-providers.json`] = oidc.value;
+    if (saml.ok) files[`${dir}/saml-providers.json`] = saml.value;
+    if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
+
+    const byCapability: Record<(typeof CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
+      'aws.iam': combine([details]),
+      'aws.credentialReport': combine([report]),
+      'aws.federation': combine([oidc, saml]),
+      // Roles Anywhere is optional and regional: a failure is a coverage gap, never fatal.
+      'aws.rolesAnywhere': combine([anywhere]),
+    };
+    const coverage = CAPABILITIES.map((capability) => {
+      const { status, reason } = byCapability[capability];
+      if (status !== 'collected') say(`${capability} ${status}`);
+      return record(accountId, capability, status, reason);
+    });
+    say('done');
+    return { files, coverage, collected: true };
+  } finally {
+    iam.destroy();
+    rolesAnywhere.destroy();
+  }
+}
+
+/** A credential provider that resolves once and refreshes shortly before expiry. */
+function memoizeCredentials(provider: Exclude<AwsCredentials, { accessKeyId: string }>): AwsCredentials {
+  let cached: ReturnType<typeof provider> | undefined;
+  return async () => {
+    const current = cached ? await cached.catch(() => undefined) : undefined;
+    if (!current || (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000)) {
+      cached = provider();
+    }
+    return cached!;
+  };
+}
+
+/** Each account runs up to five calls at once; more than 16 accounts in parallel only buys throttling. */
+function clampConcurrency(value: number | undefined): number {
+  return Math.min(16, Math.max(1, Math.floor(value ?? 4) || 1));
+}
+
+function sessionName(now: Date): string {
+  // RoleSessionName shows in CloudTrail of the scanned account; [\w+=,.@-]{2,64}.
+  return `nhiscan-${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+}
+
+function validate(opts: AwsCollectOptions): void {
+  if (opts.accounts !== undefined && !opts.assumeRoleName) throw new TypeError('accounts needs assumeRoleName (the role to assume in each account)');
+  if (opts.assumeRoleName !== undefined && opts.accounts === undefined) throw new TypeError('assumeRoleName needs accounts (a list of account ids, or all)');
+  if (opts.assumeRoleName !== undefined && !/^[\w+=,.@/-]{1,512}$/.test(opts.assumeRoleName)) throw new TypeError('assumeRoleName is not a valid IAM role name or path');
+  if (Array.isArray(opts.accounts)) {
+    const bad = opts.accounts.filter((a) => !isAccountId(a));
+    if (bad.length > 0) throw new TypeError(`not a 12-digit AWS account id: ${bad.slice(0, 3).join(', ')}`);
+  }
+}
+
+/**
+ * Collects IAM users, groups, roles and policies, the credential report, OIDC/SAML providers and
+ * IAM Roles Anywhere for one account (the caller's) or many (through `sts:AssumeRole`). Never
+ * throws for provider errors: each capability of each account ends with a coverage record.
+ * Throws a TypeError only for contradictory options.
+ */
+export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult> {
+  validate(opts);
+  const region = opts.region ?? 'us-east-1';
+  const stats = newRequestStats();
+  const secrets = new Set<string>();
+  const base = opts.credentials ?? memoizeCredentials(fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {}));
+  if (typeof base === 'object') {
+    if (base.secretAccessKey) secrets.add(base.secretAccessKey);
+    if (base.sessionToken) secrets.add(base.sessionToken);
+  }
+  const ctx: RunContext = {
+    settings: { region, endpoint: opts.endpoint, maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, stats },
+    secrets,
+    progress: (message) => opts.progress?.(redact(message, secrets)),
+    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    polls: Math.max(1, opts.credentialReportPolls ?? 20),
+    pollDelayMs: opts.credentialReportDelayMs ?? 3000,
+  };
+  const coverage: CoverageRecord[] = [];
+  const files: Record<string, unknown> = {};
+  const collectedAccounts: AccountRef[] = [];
+  const sts = makeStsClient(ctx.settings, base);
+
+  try {
+    let refs: AccountRef[];
+    if (opts.accounts === 'all') {
+      const org = makeOrganizationsClient(ctx.settings, base);
+      const listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats));
+      org.destroy();
+      if (!listed.ok) {
+        coverage.push(record('organization', 'aws.organizationAccounts', listed.status, listed.reason));
+        refs = [];
+      } else {
+        refs = listed.value;
+        ctx.progress(`aws: ${refs.length} active accounts in the organization`);
+      }
+    } else if (Array.isArray(opts.accounts)) {
+      refs = [...new Set(opts.accounts)].map((accountId) => ({ accountId }));
+    } else {
+      const caller = await attempt('GetCallerIdentity', ctx, () => readCallerAccount(sts));
+      if (!caller.ok) {
+        coverage.push(record('caller', 'aws.account', caller.status, caller.reason));
+        refs = [];
+      } else {
+        refs = [caller.value];
+      }
+    }
+
+    const roleName = opts.assumeRoleName;
+    const session = sessionName((opts.now ?? (() => new Date()))());
+    const results = await mapBounded(refs, clampConcurrency(opts.concurrency), async (ref): Promise<AccountResult> => {
+      if (!roleName) return collectAccount(ref.accountId, base, ctx);
+      const roleArn = `arn:${partitionOf(region)}:iam::${ref.accountId}:role/${roleName}`;
+      const assumed = await attempt('AssumeRole', ctx, () => wrap(() => assumeScanRole(sts, roleArn, session)));
+      if (!assumed.ok) {
+        ctx.progress(`aws ${ref.accountId}: could not assume ${roleName} (${assumed.status})`);
+        const notCollected = `not read: could not assume ${roleName} in this account`;
+        return {
+          files: {},
+          coverage: [
+            record(ref.accountId, 'aws.account', assumed.status, assumed.reason),
+            ...CAPABILITIES.map((capability) => record(ref.accountId, capability, 'not-collected', notCollected)),
+          ],
+          collected: false,
+        };
+      }
+      for (const secret of assumed.value.secrets) secrets.add(secret);
+      return collectAccount(ref.accountId, assumed.value.credentials, ctx);
+    });
+
+    results.forEach((result, index) => {
+      Object.assign(files, result.files);
+      coverage.push(...result.coverage);
+      if (result.collected) collectedAccounts.push(refs[index]);
+    });
+  } finally {
+    sts.destroy();
+  }
+
+  return {
+    files,
+    coverage: coverage.map((c) => (c.reason ? { ...c, reason: redact(c.reason, secrets) } : c)),
+    manifest: { accounts: collectedAccounts.map((a) => ({ ...a })) },
+    stats: { ...stats, accounts: collectedAccounts.length },
+  };
+}

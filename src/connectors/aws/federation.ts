@@ -1,0 +1,39 @@
+import {
+  GetOpenIDConnectProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { mapBounded } from './bounded-map.js';
+import { toCliJson } from './cli-json.js';
+import { errorName } from './safe-error.js';
+import type { RequestStats } from './request-stats.js';
+
+/**
+ * OIDC providers: ListOpenIDConnectProviders returns ARNs only and IAM has no bulk read, so
+ * each provider costs one GetOpenIDConnectProvider (`iam:ListOpenIDConnectProviders`,
+ * `iam:GetOpenIDConnectProvider`). IAM caps providers per account at 100, so this stays small.
+ */
+export async function readOidcProviders(iam: IAMClient, stats: RequestStats): Promise<unknown[]> {
+  const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+  stats.pages += 1;
+  const arns = (list.OpenIDConnectProviderList ?? []).map((p) => p.Arn).filter((arn): arn is string => typeof arn === 'string');
+  const providers = await mapBounded(arns, 4, async (arn) => {
+    try {
+      const p = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      return toCliJson({ Arn: arn, Url: p.Url, ClientIDList: p.ClientIDList ?? [], ThumbprintList: p.ThumbprintList ?? [], CreateDate: p.CreateDate, Tags: p.Tags });
+    } catch (error) {
+      // Deleted between the list and the get: it no longer exists, so leaving it out is accurate.
+      if (errorName(error) === 'NoSuchEntityException' || errorName(error) === 'NoSuchEntity') return undefined;
+      throw error;
+    }
+  });
+  return providers.filter((p) => p !== undefined);
+}
+
+/** SAML providers (`iam:ListSAMLProviders`); one call returns them all. */
+export async function readSamlProviders(iam: IAMClient, stats: RequestStats): Promise<unknown[]> {
+  const list = await iam.send(new ListSAMLProvidersCommand({}));
+  stats.pages += 1;
+  return (list.SAMLProviderList ?? []).map((p) => toCliJson({ Arn: p.Arn, CreateDate: p.CreateDate, ValidUntil: p.ValidUntil }));
+}

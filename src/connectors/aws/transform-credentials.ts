@@ -1,0 +1,113 @@
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { GraphNode } from '../../graph/model.js';
+import { ids } from '../../graph/ids.js';
+import type { NhiConfig } from '../../config/types.js';
+import { InputError } from '../../errors.js';
+
+/** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
+const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
+
+function date(v: string | undefined): string | null {
+  if (v === undefined || NONE.has(v)) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+function latest(...values: (string | null)[]): string | null {
+  const present = values.filter((v): v is string => v !== null).sort();
+  return present.length ? present[present.length - 1] : null;
+}
+
+const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_active'];
+
+/**
+ * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
+ * and last use of each user. The report carries no key ids, so keys are named by slot.
+ */
+export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): void {
+  if (rows.length > 0) {
+    for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
+  }
+  rows.forEach((row, i) => {
+    const arn = row.arn;
+    const isRoot = /:root$/.test(arn);
+    const id = ids.awsPrincipal(account, arn);
+    if (!isRoot && !b.hasNode(id)) {
+      b.warn(`${file}: line ${i + 2}: user ${row.user} is not in the authorization details; skipped`);
+      return;
+    }
+    if (isRoot) {
+      b.addNode({ id, kind: 'identity', provider: 'aws', type: 'aws-root-user', name: `root user of ${account}`, nativeId: arn, scope: account, attrs: {} });
+    }
+    const node = b.getNode(id)!;
+    const passwordEnabled = row.password_enabled === 'true';
+    const mfa = row.mfa_active === 'true';
+    node.attrs.passwordEnabled = row.password_enabled === 'not_supported' ? undefined : passwordEnabled;
+    node.attrs.mfaActive = mfa;
+    const passwordUsed = date(row.password_last_used);
+    const keyUses: (string | null)[] = [];
+    let activeKeys = 0;
+    for (const slot of [1, 2]) {
+      const active = row[`access_key_${slot}_active`] === 'true';
+      const rotated = date(row[`access_key_${slot}_last_rotated`]);
+      if (!active && rotated === null) continue;
+      const used = date(row[`access_key_${slot}_last_used_date`]);
+      keyUses.push(used);
+      if (active) activeKeys++;
+      const cred: GraphNode = {
+        id: ids.awsCredential(account, `${arn}#access-key-${slot}`),
+        kind: 'credential',
+        provider: 'aws',
+        type: 'aws-access-key',
+        name: `${isRoot ? 'root' : row.user} access key ${slot}`,
+        nativeId: `${arn}#access-key-${slot}`,
+        scope: account,
+        credentialType: 'access-key',
+        status: active ? 'active' : 'inactive',
+        createdAt: rotated,
+        // Access keys never expire by themselves.
+        expiresAt: null,
+        lastUsedAt: used,
+        attrs: { slot, lastUsedService: NONE.has(row[`access_key_${slot}_last_used_service`] ?? '') ? null : row[`access_key_${slot}_last_used_service`] },
+      };
+      b.addNode(cred);
+      b.addEdge({ from: id, to: cred.id, type: 'HAS_CREDENTIAL', reason: `${node.name} has ${active ? 'an active' : 'an inactive'} access key in slot ${slot}` });
+    }
+    if (passwordEnabled) {
+      const cred: GraphNode = {
+        id: ids.awsCredential(account, `${arn}#password`),
+        kind: 'credential',
+        provider: 'aws',
+        type: 'aws-console-password',
+        name: `${row.user} console password`,
+        nativeId: `${arn}#password`,
+        scope: account,
+        credentialType: 'password',
+        status: 'active',
+        createdAt: date(row.password_last_changed),
+        expiresAt: date(row.password_next_rotation),
+        lastUsedAt: passwordUsed,
+        attrs: { mfaActive: mfa },
+      };
+      b.addNode(cred);
+      b.addEdge({ from: id, to: cred.id, type: 'HAS_CREDENTIAL', reason: `${node.name} can sign in to the console with a password${mfa ? ' and MFA' : ' without MFA'}` });
+    }
+    node.attrs.activeAccessKeys = activeKeys;
+    node.lastUsedAt = latest(passwordUsed, ...keyUses);
+    if (!isRoot) classifyUser(node, passwordEnabled, activeKeys, passwordUsed, config);
+  });
+}
+
+/** IAM users are machine identities by design; this records why each looks like an integration. */
+function classifyUser(node: GraphNode, passwordEnabled: boolean, activeKeys: number, passwordUsed: string | null, config: NhiConfig): void {
+  const reasons: string[] = [];
+  const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(node.name));
+  if (pattern) reasons.push(`name matches ${pattern}`);
+  if (config.knownServiceAccounts.includes(node.nativeId) || config.knownServiceAccounts.includes(node.name)) reasons.push('declared a service account in the configuration');
+  const typeTag = (node.tags ?? []).find((t) => /^(type|account[-_]?type|purpose)=/i.test(t) && config.serviceAccountTypes.some((v) => t.toLowerCase().endsWith(`=${v}`)));
+  if (typeTag) reasons.push(`tag ${typeTag}`);
+  if (activeKeys > 0) reasons.push(`${activeKeys} active access key${activeKeys > 1 ? 's' : ''} (programmatic use)`);
+  if (activeKeys > 0 && !passwordEnabled) reasons.push('no console password');
+  if (passwordEnabled && passwordUsed) node.attrs.interactiveUse = true;
+  if (reasons.length > 0) node.machineReasons = reasons;
+}

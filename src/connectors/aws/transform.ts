@@ -1,0 +1,455 @@
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { FederationInfo, GraphNode } from '../../graph/model.js';
+import { ids } from '../../graph/ids.js';
+import type { NhiConfig } from '../../config/types.js';
+import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
+import { Reader, isObject } from '../../snapshot/shape.js';
+import { InputError } from '../../errors.js';
+import {
+  AuthzDetailsError,
+  parseAuthorizationDetails,
+  createEvaluator,
+  findEscalationEdges,
+  analyzeTrust,
+  buildTrustIndex,
+  evaluateTrust,
+  SOME_RESOURCE,
+  type AccountModel,
+  type Evaluator,
+  type IamPrincipal,
+  type IamRole,
+} from '../../aws/index.js';
+import { parseCsv } from './transform-csv.js';
+import { addCredentialReport } from './transform-credentials.js';
+
+const CAPS = {
+  iam: 'aws.iam',
+  report: 'aws.credentialReport',
+  federation: 'aws.federation',
+  rolesAnywhere: 'aws.rolesAnywhere',
+};
+
+/** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
+const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters'];
+const IDENTITY_ADMIN_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateRole', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'];
+const WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction'];
+const READ_ACTIONS = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances'];
+const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
+
+interface AccountState {
+  account: string;
+  model: AccountModel;
+  evaluator: Evaluator;
+}
+
+/** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
+export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
+  const now = new Date(snapshot.manifest.collectedAt);
+  const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
+  for (const f of Object.keys(snapshot.files)) {
+    const m = /^aws\/([^/]+)\//.exec(f);
+    if (m) accounts.add(m[1]);
+  }
+  const states: AccountState[] = [];
+  for (const account of [...accounts].sort()) {
+    if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
+    const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
+    b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
+    const st = transformAccount(snapshot, b, config, account, accounts, now);
+    if (st) states.push(st);
+  }
+  linkCrossAccount(b, states, now);
+}
+
+function transformAccount(
+  snapshot: Snapshot,
+  b: GraphBuilder,
+  config: NhiConfig,
+  account: string,
+  accounts: Set<string>,
+  now: Date,
+): AccountState | undefined {
+  const dir = `aws/${account}`;
+  const authzPath = `${dir}/authorization-details.json`;
+  const reportPath = `${dir}/credential-report.csv`;
+  const oidcPath = `${dir}/oidc-providers.json`;
+  const samlPath = `${dir}/saml-providers.json`;
+  const raPath = `${dir}/rolesanywhere.json`;
+  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath]);
+  b.addCoverage(iamCov);
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath]));
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath]));
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath]));
+  const raw = snapshot.files[authzPath];
+  if (raw === undefined) return undefined;
+
+  let model: AccountModel;
+  try {
+    model = parseAuthorizationDetails(raw);
+  } catch (e) {
+    if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
+    throw e;
+  }
+  if (model.accountId && model.accountId !== account) {
+    throw new InputError(`ARNs name account ${model.accountId}, but the folder is ${account}`, authzPath);
+  }
+  for (const issue of model.issues) b.warn(`${authzPath}: ${issue.location}: ${issue.problem}`);
+  for (const u of model.unparseablePolicies) {
+    b.warn(`${authzPath}: ${u.location}: policy ${u.policyName} of ${u.owner} could not be parsed (${u.problem}); answers that depend on it are unknown`);
+    b.addCoverage({ provider: 'aws', scope: account, capability: `aws.policy:${u.policyName}@${u.owner}`, status: 'error', reason: `${u.location}: ${u.problem}` });
+  }
+
+  const evaluator = createEvaluator(model, { now });
+  const crown = addCrownJewels(b, account);
+
+  for (const p of [...model.users.values(), ...model.roles.values()]) {
+    b.addNode(principalNode(p, account, config));
+  }
+  for (const g of model.groups.values()) {
+    const gid = ids.awsGroup(account, g.arn);
+    b.addNode({ id: gid, kind: 'group', provider: 'aws', type: 'aws-iam-group', name: g.name, nativeId: g.arn, scope: account, attrs: { policies: g.attachedPolicies.map((p) => p.name) } });
+  }
+  for (const u of model.users.values()) {
+    for (const ga of u.groupArns) {
+      b.addEdge({ from: ids.awsPrincipal(account, u.arn), to: ids.awsGroup(account, ga), type: 'MEMBER_OF', reason: `${u.name} is a member of group ${ga.slice(ga.lastIndexOf('/') + 1)}` });
+    }
+  }
+
+  if (typeof snapshot.files[reportPath] === 'string') {
+    addCredentialReport(b, parseCsv(snapshot.files[reportPath] as string, reportPath), account, reportPath, config);
+  }
+
+  const oidcProviders = readProviders(snapshot, oidcPath);
+  addPrivileges(b, model, evaluator, account, crown, config);
+  addTrust(b, model, account, accounts, oidcProviders, now);
+  addRolesAnywhere(b, snapshot, raPath, account);
+  return { account, model, evaluator };
+}
+
+function addCrownJewels(b: GraphBuilder, account: string): { admin: string; secrets: string; identity: string; write: string; read: string } {
+  const mk = (cls: string, name: string, tier: 0 | 1 | 2 | 3 | 4, crownJewel?: 'admin' | 'identity-admin' | 'secrets') => {
+    const id = ids.crownJewel('aws', account, cls);
+    const node: GraphNode = { id, kind: 'privilege', provider: 'aws', type: 'aws-capability', name, nativeId: `${account}:${cls}`, scope: account, tier, attrs: {} };
+    if (crownJewel) node.crownJewel = crownJewel;
+    b.addNode(node);
+    return id;
+  };
+  return {
+    admin: mk('admin', `AWS account ${account} administrator`, 4, 'admin'),
+    identity: mk('identity-admin', `AWS account ${account} IAM write`, 3, 'identity-admin'),
+    secrets: mk('secrets', `AWS account ${account} secrets (Secrets Manager, KMS, SSM)`, 3, 'secrets'),
+    write: mk('write', `AWS account ${account} data write`, 2),
+    read: mk('read', `AWS account ${account} data read`, 1),
+  };
+}
+
+function tagList(tags: Record<string, string>): string[] {
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
+function principalNode(p: IamPrincipal, account: string, config: NhiConfig): GraphNode {
+  const node: GraphNode = {
+    id: ids.awsPrincipal(account, p.arn),
+    kind: 'identity',
+    provider: 'aws',
+    type: p.kind === 'user' ? 'aws-iam-user' : 'aws-iam-role',
+    name: p.name,
+    nativeId: p.arn,
+    scope: account,
+    tags: tagList(p.tags),
+    attrs: {
+      path: p.path ?? '/',
+      policies: [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => `${x.name} (inline)`)].sort(),
+      attachedPolicyArns: p.attachedPolicies.map((x) => x.arn).sort(),
+      owner: p.tags.owner ?? p.tags.Owner ?? p.tags.OWNER,
+    },
+  };
+  if (p.createDate) node.createdAt = new Date(p.createDate).toISOString();
+  if (p.kind === 'role') {
+    if (p.path?.startsWith('/aws-service-role/')) node.firstParty = true;
+    if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? new Date(p.roleLastUsed.lastUsedDate).toISOString() : null;
+    if (p.description) node.attrs.description = p.description;
+    if (p.maxSessionDuration) node.attrs.maxSessionDuration = p.maxSessionDuration;
+  }
+  if (p.kind === 'user' && p.passwordLastUsed) node.attrs.passwordLastUsed = p.passwordLastUsed;
+  const nameHit = config.agentPatterns.find((re) => new RegExp(re, 'i').test(`${p.name} ${tagList(p.tags).join(' ')} ${p.kind === 'role' ? (p.description ?? '') : ''}`));
+  if (config.knownAgents.includes(p.arn) || config.knownAgents.includes(p.name)) {
+    node.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
+  } else if (nameHit) {
+    node.agent = { confidence: 'name', reasons: [`name, tags or description match ${nameHit}`] };
+  }
+  return node;
+}
+
+function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE): { allowed: string[]; conditional: boolean } {
+  const allowed: string[] = [];
+  let conditional = true;
+  for (const a of actions) {
+    if (!ev.mayDoAction(arn, a)) continue;
+    const d = ev.canDo(arn, a, resource).decision;
+    if (d === 'allow') {
+      allowed.push(a);
+      conditional = false;
+    } else if (d === 'conditional') allowed.push(a);
+  }
+  return { allowed, conditional: allowed.length > 0 && conditional };
+}
+
+function addPrivileges(
+  b: GraphBuilder,
+  model: AccountModel,
+  ev: Evaluator,
+  account: string,
+  crown: ReturnType<typeof addCrownJewels>,
+  config: NhiConfig,
+): void {
+  const esc = findEscalationEdges(model, { evaluator: ev, now: ev.now });
+  const admins = new Set(esc.admins);
+  for (const p of [...model.users.values(), ...model.roles.values()]) {
+    const id = ids.awsPrincipal(account, p.arn);
+    const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
+    if (admins.has(p.arn)) {
+      b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
+    }
+    const grant = (to: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE, what: string) => {
+      const d = decisionOf(ev, p.arn, actions, resource);
+      if (d.allowed.length === 0) return;
+      b.addEdge({
+        from: id,
+        to,
+        type: 'GRANTED',
+        reason: `${p.name}'s policies (${policies}) allow ${d.allowed.join(', ')}${resource === '*' ? ' on *' : ''} (${what})${d.conditional ? ' under a condition' : ''}`,
+        conditional: d.conditional,
+        evidence: { actions: d.allowed },
+      });
+    };
+    grant(crown.secrets, SECRETS_ACTIONS, '*', 'secret stores');
+    grant(crown.identity, IDENTITY_ADMIN_ACTIONS, '*', 'IAM write');
+    grant(crown.write, WRITE_ACTIONS, SOME_RESOURCE, 'data write');
+    grant(crown.read, READ_ACTIONS, SOME_RESOURCE, 'data read');
+    const invoke = decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE);
+    if (invoke.allowed.length > 0) {
+      const node = b.getNode(id)!;
+      node.attrs.modelInvoke = invoke.allowed;
+      if (!node.agent || node.agent.confidence === 'name') {
+        node.agent = { confidence: 'permission', reasons: [`may invoke AI models (${invoke.allowed.join(', ')})`, ...(node.agent?.reasons ?? [])] };
+      }
+    }
+  }
+  for (const e of esc.edges) {
+    const from = ids.awsPrincipal(account, e.from);
+    const isAssume = e.method.toLowerCase().includes('assume');
+    const to = e.to === 'admin' ? crown.admin : ids.awsPrincipal(account, e.to);
+    b.addEdge({
+      from,
+      to,
+      type: isAssume ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO',
+      reason: e.reason,
+      hidden: true,
+      conditional: e.conditional,
+      evidence: { method: e.method, ...(e.via ? { via: e.via } : {}), ...(e.undecided ? { undecided: e.undecided } : {}) },
+    });
+  }
+  for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
+  void config;
+}
+
+interface OidcProvider {
+  arn: string;
+  url: string;
+  clientIds: string[];
+}
+
+function readProviders(snapshot: Snapshot, path: string): Map<string, OidcProvider> {
+  const out = new Map<string, OidcProvider>();
+  const raw = snapshot.files[path];
+  if (raw === undefined) return out;
+  const r = new Reader(path);
+  r.items(raw).forEach((p, i) => {
+    const arn = r.str(p, 'Arn', `$[${i}]`);
+    const url = r.optStr(p, 'Url', `$[${i}]`) ?? arn.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+    out.set(arn, { arn, url, clientIds: r.optArray(p, 'ClientIDList', `$[${i}]`).filter((x): x is string => typeof x === 'string') });
+  });
+  return out;
+}
+
+function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): FederationInfo['subjectMatch'] {
+  return status === 'pinned' ? 'exact' : status === 'missing' ? 'missing' : 'wildcard';
+}
+
+function addTrust(b: GraphBuilder, model: AccountModel, account: string, accounts: Set<string>, oidc: Map<string, OidcProvider>, now: Date): void {
+  void now;
+  for (const role of model.roles.values()) {
+    const roleId = ids.awsPrincipal(account, role.arn);
+    const facts = analyzeTrust(role, { knownAccountIds: accounts });
+    const node = b.getNode(roleId)!;
+    node.attrs.trust = facts;
+    if (facts.unusable) {
+      b.warn(`aws ${account}: trust policy of ${role.name} could not be parsed (${facts.unusable.problem}); who can assume it is unknown`);
+      continue;
+    }
+    const services = new Set<string>();
+    facts.statements.forEach((st) => {
+      if (st.effect !== 'Allow' || st.notPrincipal) return;
+      for (const tp of st.principals) {
+        if (tp.type === 'service') {
+          services.add(tp.service);
+        } else if (tp.type === 'oidc') {
+          const issuer = `https://${tp.issuer.replace(/\/+$/, tp.issuer.endsWith('/') ? '/' : '')}`;
+          const provider = oidc.get(tp.providerArn);
+          const audiences = tp.audience.status === 'pinned' ? tp.audience.values : (provider?.clientIds ?? []);
+          const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
+          const match = subjectMatchOf(tp.subject.status);
+          for (const sub of subjects) {
+            const extId = ids.external('oidc', `${issuer}|${sub}`);
+            const github = tp.github;
+            b.addNode({
+              id: extId,
+              kind: 'external',
+              provider: 'external',
+              type: github ? 'github-repo' : 'oidc-workload',
+              name: github ? `GitHub ${sub === '*' ? 'any repository' : sub}` : `${tp.issuer} ${sub === '*' ? '(any subject)' : sub}`,
+              nativeId: `${issuer}|${sub}`,
+              scope: issuer,
+              attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: match, audiences },
+            });
+            b.addEdge({
+              from: extId,
+              to: roleId,
+              type: 'FEDERATES_TO',
+              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}`,
+              hidden: true,
+              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience },
+            });
+            addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
+              issuer,
+              subjectMatch: match,
+              ...(sub !== '*' ? { subject: sub } : {}),
+              audiences,
+            });
+          }
+        } else if (tp.type === 'saml') {
+          const extId = ids.external('saml-provider', tp.providerArn);
+          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
+          b.addEdge({ from: extId, to: roleId, type: 'FEDERATES_TO', reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}`, hidden: true, evidence: { statement: st.statementIndex } });
+          addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
+        } else if (tp.type === 'any') {
+          const extId = ids.external('anyone', '*');
+          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'anyone', name: 'any AWS principal (Principal "*")', nativeId: '*', scope: '*', attrs: {} });
+          b.addEdge({ from: extId, to: roleId, type: 'CAN_ASSUME', reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}`, hidden: true, conditional: st.restrictingKeys.length > 0 });
+        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !accounts.has(tp.accountId)) {
+          const extId = ids.external('aws-account', tp.accountId);
+          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (not scanned)`, nativeId: tp.accountId, scope: tp.accountId, attrs: {} });
+          b.addEdge({
+            from: extId,
+            to: roleId,
+            type: 'CAN_ASSUME',
+            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}`,
+            hidden: true,
+            evidence: { externalId: st.externalId, statement: st.statementIndex },
+          });
+        }
+      }
+    });
+    if (services.size > 0) {
+      node.attrs.trustedServices = [...services].sort();
+      addFederatedCredential(b, account, role, roleId, 'service', 'managed', undefined, `assumed by ${[...services].sort().join(', ')}`);
+    }
+  }
+}
+
+function addFederatedCredential(
+  b: GraphBuilder,
+  account: string,
+  role: IamRole,
+  roleId: string,
+  key: string,
+  type: 'federated-oidc' | 'federated-saml' | 'managed' | 'x509-trust-anchor',
+  federation?: FederationInfo,
+  label?: string,
+): void {
+  const id = ids.awsCredential(account, `${role.arn}#${key}`);
+  const node: GraphNode = {
+    id,
+    kind: 'credential',
+    provider: 'aws',
+    type: 'aws-role-trust',
+    name: label ?? (federation ? `${federation.issuer.replace(/^https:\/\//, '')}${federation.subject ? ` ${federation.subject}` : ''}` : key),
+    nativeId: `${role.arn}#${key}`,
+    scope: account,
+    credentialType: type,
+    status: 'active',
+    // Role sessions are short-lived (MaxSessionDuration); the trust itself has no expiry.
+    expiresAt: null,
+    attrs: { sessionSeconds: role.maxSessionDuration ?? 3600 },
+  };
+  if (federation) node.federation = federation;
+  b.addNode(node);
+  b.addEdge({ from: roleId, to: id, type: 'HAS_CREDENTIAL', reason: `role ${role.name} is entered through ${type}` });
+}
+
+function addRolesAnywhere(b: GraphBuilder, snapshot: Snapshot, path: string, account: string): void {
+  const raw = snapshot.files[path];
+  if (!isObject(raw)) return;
+  const r = new Reader(path);
+  const anchors = r.optArray(raw, 'trustAnchors', '$').filter(isObject);
+  const profiles = r.optArray(raw, 'profiles', '$').filter(isObject);
+  const enabledAnchors = anchors.filter((a) => a.enabled !== false);
+  for (const [i, p] of profiles.entries()) {
+    if (p.enabled === false) continue;
+    const roleArns = r.optArray(p, 'roleArns', `$.profiles[${i}]`).filter((x): x is string => typeof x === 'string');
+    for (const a of enabledAnchors) {
+      const anchorArn = String(a.trustAnchorArn ?? a.trustAnchorId ?? 'anchor');
+      const extId = ids.external('x509-anchor', anchorArn);
+      b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'x509-trust-anchor', name: `Roles Anywhere trust anchor ${String(a.name ?? anchorArn)}`, nativeId: anchorArn, scope: account, attrs: { source: a.source } });
+      for (const roleArn of roleArns) {
+        const roleId = ids.awsPrincipal(account, roleArn);
+        if (!b.hasNode(roleId)) continue;
+        b.addEdge({ from: extId, to: roleId, type: 'FEDERATES_TO', reason: `IAM Roles Anywhere profile ${String(p.name ?? p.profileId)} lets certificates from ${String(a.name ?? anchorArn)} obtain role sessions`, hidden: true });
+      }
+    }
+  }
+}
+
+/** Principals of one scanned account that can assume roles in another scanned account. */
+function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): void {
+  if (states.length < 2) return;
+  const byAccount = new Map<string, { state: AccountState; role: IamRole }[]>();
+  const byPrincipal = new Map<string, { state: AccountState; role: IamRole }[]>();
+  for (const st of states) {
+    const idx = buildTrustIndex(st.model);
+    for (const [acct, roles] of idx.byAccount) {
+      if (acct === st.account) continue;
+      for (const arn of roles) (byAccount.get(acct) ?? byAccount.set(acct, []).get(acct)!).push({ state: st, role: st.model.roles.get(arn)! });
+    }
+    for (const [p, roles] of idx.byPrincipal) {
+      for (const arn of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push({ state: st, role: st.model.roles.get(arn)! });
+    }
+  }
+  for (const st of states) {
+    for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
+      if (!st.evaluator.mayDoAction(p.arn, 'sts:AssumeRole')) continue;
+      const candidates = [...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? [])].filter((c) => c.state.account !== st.account);
+      const facts = st.evaluator.subject(p.arn)?.facts;
+      if (!facts) continue;
+      for (const c of candidates) {
+        const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
+        if (trust.result === 'no' || trust.result === 'unknown') continue;
+        const id = st.evaluator.canDo(p.arn, 'sts:AssumeRole', c.role.arn).decision;
+        if (id !== 'allow' && id !== 'conditional') continue;
+        b.addEdge({
+          from: ids.awsPrincipal(st.account, p.arn),
+          to: ids.awsPrincipal(c.state.account, c.role.arn),
+          type: 'CAN_ASSUME',
+          reason: `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : `account ${st.account}`}, and ${p.name}'s policies allow sts:AssumeRole on it`,
+          hidden: true,
+          conditional: id === 'conditional' || trust.result === 'maybe',
+        });
+      }
+    }
+  }
+}
+
+export { parseCsv };

@@ -1,0 +1,165 @@
+import type { CollectResult } from '../../snapshot/types.js';
+import { createTokenSource } from './auth.js';
+import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
+import { coverageRecord, dependsOn } from './coverage.js';
+import {
+  ENTRA_CAPABILITIES,
+  LIST_ENDPOINTS,
+  ORGANIZATION_PATH,
+  USER_SELECT_BASE,
+  USER_SELECT_WITH_SIGN_IN,
+  type ListEndpoint,
+} from './endpoints.js';
+import { GraphHttp, type GraphFailure, type GraphResult } from './graph-http.js';
+import type { EntraCollectOptions } from './options.js';
+import { mapWithConcurrency } from './pool.js';
+import { stripSecretValues } from './redact.js';
+import { planRelationships } from './plan.js';
+import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
+
+export type { EntraCollectOptions, EntraCredential } from './options.js';
+export { entraOptionsFromEnv, type EntraFlags } from './env.js';
+export { EntraAuthError, EntraConfigError } from './errors.js';
+
+type GraphObject = Record<string, unknown>;
+
+/**
+ * Reads one Entra tenant through Microsoft Graph into the `entra/` files of a snapshot.
+ * Throws `EntraConfigError`/`EntraAuthError` only when nothing can be read (bad settings, refused
+ * credential); every other failure becomes a coverage record and the other reads go on.
+ */
+export async function collectEntra(opts: EntraCollectOptions): Promise<CollectResult> {
+  const origin = resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
+  const tokens = await createTokenSource(opts, origin);
+  await tokens.getToken(false); // a refused credential is a setup problem, not partial coverage
+  const concurrency = opts.concurrency ?? 4;
+  const top = String(opts.pageSize ?? 999);
+  const http = new GraphHttp({
+    origin,
+    tokens,
+    fetch: opts.fetch,
+    sleep: opts.sleep,
+    now: opts.now,
+    timeoutMs: opts.requestTimeoutMs,
+    maxRetries: opts.maxRetries,
+    concurrency,
+  });
+  const progress = opts.progress ?? (() => {});
+
+  const files: Record<string, unknown> = {};
+  const failures = new Map<string, GraphFailure[]>(ENTRA_CAPABILITIES.map((c) => [c, []]));
+  const fail = (capability: string, ...f: GraphFailure[]): void => {
+    failures.get(capability)!.push(...f);
+  };
+  const partial = new Map<string, { attempted: number; what: string }>();
+
+  const org = await http.list(http.url('v1.0', ORGANIZATION_PATH));
+  const orgItems = org.ok ? (org.value as GraphObject[]) : undefined;
+  if (org.ok) files['entra/organization.json'] = { value: stripSecretValues(org.value) };
+  else fail('entra.organization', org.failure);
+  // The configured tenant may be a domain name; owner selection needs the tenant GUID.
+  const orgId = typeof orgItems?.[0]?.id === 'string' ? (orgItems[0].id as string) : undefined;
+  const tenantId = orgId ?? opts.tenantId;
+
+  const lists = new Map<string, GraphObject[]>();
+  const readList = async (ep: ListEndpoint): Promise<void> => {
+    const res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)));
+    if (!res.ok) return fail(ep.capability, res.failure);
+    lists.set(ep.file, res.value as GraphObject[]);
+    files[`entra/${ep.file}`] = { value: stripSecretValues(res.value) };
+    progress(`entra: ${ep.file.replace('.json', '')}: ${res.value.length}`);
+  };
+  const readUsers = async (): Promise<void> => {
+    const users = await readUsersWithFallback(http, top);
+    if (users.signInFailure) fail('entra.userSignInActivity', users.signInFailure);
+    if (!users.result.ok) return fail('entra.users', users.result.failure);
+    files['entra/users.json'] = { value: stripSecretValues(users.result.value) };
+    progress(`entra: users: ${users.result.value.length}`);
+  };
+  const tasks = [...LIST_ENDPOINTS.map((ep) => () => readList(ep)), readUsers];
+  await mapWithConcurrency(tasks, concurrency, (task) => task());
+
+  const apps = lists.get('applications.json');
+  const sps = lists.get('servicePrincipals.json');
+  const groups = lists.get('groups.json');
+  const plan = planRelationships({ tenantId, apps, sps, groups, top });
+  for (const [capability, f] of plan.invalid) fail(capability, ...f);
+  const outcomes = await readRelationships(http, plan.jobs, concurrency);
+  const outcome = (kind: RelationshipKind): RelationshipOutcome =>
+    outcomes.get(kind) ?? { byParent: new Map(), failures: [], attempted: 0 };
+  const relationshipFile = (...kinds: RelationshipKind[]) => {
+    const merged: Record<string, unknown> = {};
+    for (const kind of kinds) for (const [id, items] of outcome(kind).byParent) merged[id] = stripSecretValues(items);
+    return merged;
+  };
+  const track = (capability: string, what: string, ...kinds: RelationshipKind[]) => {
+    let attempted = 0;
+    for (const kind of kinds) {
+      attempted += outcome(kind).attempted;
+      fail(capability, ...outcome(kind).failures);
+    }
+    partial.set(capability, { attempted, what });
+  };
+
+  const appsFailure = apps ? undefined : failures.get('entra.applications')![0];
+  const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
+  if (apps) {
+    files['entra/federatedIdentityCredentials.json'] = relationshipFile('federatedIdentityCredentials');
+    files['entra/applicationOwners.json'] = relationshipFile('applicationOwners');
+  } else {
+    fail('entra.federatedIdentityCredentials', dependsOn('applications', appsFailure!));
+    fail('entra.owners', dependsOn('applications', appsFailure!));
+  }
+  if (sps) {
+    files['entra/servicePrincipalOwners.json'] = relationshipFile('servicePrincipalOwners');
+    const assignments: unknown[] = [];
+    for (const items of outcome('appRoleAssignedTo').byParent.values()) for (const a of items) assignments.push(a);
+    files['entra/appRoleAssignments.json'] = { value: stripSecretValues(assignments) };
+  } else {
+    fail('entra.owners', dependsOn('servicePrincipals', spsFailure!));
+    fail('entra.appRoleAssignments', dependsOn('servicePrincipals', spsFailure!));
+  }
+  if (apps && sps) files['entra/agentSponsors.json'] = relationshipFile('agentSponsors');
+  else fail('entra.agentSponsors', sps ? dependsOn('applications', appsFailure!) : dependsOn('servicePrincipals', spsFailure!));
+  if (groups) files['entra/groupMembers.json'] = relationshipFile('groupMembers');
+
+  track('entra.federatedIdentityCredentials', 'applications', 'federatedIdentityCredentials');
+  track('entra.owners', 'owner lists', 'applicationOwners', 'servicePrincipalOwners');
+  track('entra.appRoleAssignments', 'resource service principals', 'appRoleAssignedTo');
+  track('entra.groups', 'group member lists', 'groupMembers');
+  track('entra.agentSponsors', 'agent sponsor lists', 'agentSponsors');
+
+  const coverage = ENTRA_CAPABILITIES.map((capability) =>
+    coverageRecord(tenantId, capability, failures.get(capability)!, partial.get(capability)),
+  );
+  const displayName = typeof orgItems?.[0]?.displayName === 'string' ? orgItems[0].displayName : undefined;
+  return {
+    files,
+    coverage,
+    manifest: { tenantId, ...(displayName === undefined ? {} : { displayName }) },
+    stats: {
+      requests: http.stats.requests + tokens.networkRequests,
+      pages: http.stats.pages,
+      retries: http.stats.retries,
+      batches: http.stats.batches,
+      tokenRequests: tokens.networkRequests,
+      tokenRefreshes: http.stats.tokenRefreshes,
+    },
+  };
+}
+
+/**
+ * Lists users with `signInActivity`; a 403 on that (AuditLog.Read.All or the P1 licence missing)
+ * costs only the sign-in dates, so the list is read again without it.
+ */
+async function readUsersWithFallback(
+  http: GraphHttp,
+  top: string,
+): Promise<{ result: GraphResult<unknown[]>; signInFailure?: GraphFailure }> {
+  const withSignIn = await http.list(http.url('v1.0', `/users?$top=${top}&$select=${USER_SELECT_WITH_SIGN_IN}`));
+  if (withSignIn.ok || withSignIn.failure.kind !== 'missing-permission') {
+    return { result: withSignIn, signInFailure: withSignIn.ok ? undefined : withSignIn.failure };
+  }
+  const lean = await http.list(http.url('v1.0', `/users?$top=${top}&$select=${USER_SELECT_BASE}`));
+  return { result: lean, signInFailure: withSignIn.failure };
+}

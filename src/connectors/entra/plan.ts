@@ -1,0 +1,78 @@
+import { PRINCIPAL_SELECT } from './endpoints.js';
+import type { GraphFailure } from './graph-http.js';
+import type { RelationshipJob, RelationshipKind } from './relationships.js';
+
+type GraphObject = Record<string, unknown>;
+
+export interface PlanInput {
+  /** Tenant GUID: SPs whose app is registered here are the ones whose owners matter. */
+  tenantId: string;
+  apps?: readonly GraphObject[];
+  sps?: readonly GraphObject[];
+  groups?: readonly GraphObject[];
+  top: string;
+}
+
+const AGENT_IDENTITY = '#microsoft.graph.agentIdentity';
+const AGENT_BLUEPRINT = '#microsoft.graph.agentIdentityBlueprint';
+/** Directory object ids are GUIDs; anything else must not be spliced into a request path. */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const CAPABILITY: Record<RelationshipKind, string> = {
+  applicationOwners: 'entra.owners',
+  servicePrincipalOwners: 'entra.owners',
+  federatedIdentityCredentials: 'entra.federatedIdentityCredentials',
+  appRoleAssignedTo: 'entra.appRoleAssignments',
+  groupMembers: 'entra.groups',
+  agentSponsors: 'entra.agentSponsors',
+};
+
+/**
+ * Decides which per-object reads are worth a request. Owners: every app, and the SPs registered
+ * in this tenant or that are managed identities (multi-tenant apps from elsewhere have no local
+ * owners that matter). App-role assignments: only SPs that define app roles can be assigned one.
+ */
+export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; invalid: Map<string, GraphFailure[]> } {
+  const jobs: RelationshipJob[] = [];
+  const invalid = new Map<string, GraphFailure[]>();
+  const add = (kind: RelationshipKind, parent: GraphObject, version: 'v1.0' | 'beta', path: (id: string) => string) => {
+    const id = parent.id;
+    if (typeof id !== 'string' || !OBJECT_ID.test(id)) {
+      const list = invalid.get(CAPABILITY[kind]) ?? [];
+      list.push({ kind: 'error', reason: `${kind}: skipped an object whose id is not a GUID` });
+      invalid.set(CAPABILITY[kind], list);
+      return;
+    }
+    jobs.push({ kind, parentId: id, version, url: path(id) });
+  };
+
+  for (const app of input.apps ?? []) {
+    add('applicationOwners', app, 'v1.0', (id) => `/applications/${id}/owners?$select=${PRINCIPAL_SELECT}`);
+    add('federatedIdentityCredentials', app, 'v1.0', (id) => `/applications/${id}/federatedIdentityCredentials`);
+  }
+  for (const sp of input.sps ?? []) {
+    if (sp.appOwnerOrganizationId === input.tenantId || sp.servicePrincipalType === 'ManagedIdentity') {
+      add('servicePrincipalOwners', sp, 'v1.0', (id) => `/servicePrincipals/${id}/owners?$select=${PRINCIPAL_SELECT}`);
+    }
+    if (Array.isArray(sp.appRoles) && sp.appRoles.length > 0) {
+      add('appRoleAssignedTo', sp, 'v1.0', (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${input.top}`);
+    }
+  }
+  for (const group of input.groups ?? []) {
+    add('groupMembers', group, 'v1.0', (id) => `/groups/${id}/members?$top=${input.top}&$select=${PRINCIPAL_SELECT}`);
+  }
+  // Agent ID is preview: sponsors live in beta only (agentidentity-list-sponsors).
+  if (input.apps && input.sps) {
+    for (const sp of input.sps) {
+      if (sp['@odata.type'] === AGENT_IDENTITY) {
+        add('agentSponsors', sp, 'beta', (id) => `/servicePrincipals/${id}/microsoft.graph.agentIdentity/sponsors`);
+      }
+    }
+    for (const app of input.apps) {
+      if (app['@odata.type'] === AGENT_BLUEPRINT) {
+        add('agentSponsors', app, 'beta', (id) => `/applications/${id}/microsoft.graph.agentIdentityBlueprint/sponsors`);
+      }
+    }
+  }
+  return { jobs, invalid };
+}

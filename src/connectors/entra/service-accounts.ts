@@ -1,0 +1,68 @@
+import type { NhiConfig } from '../../config/types.js';
+
+/** What is known about one user object, for the service-account decision. */
+export interface UserFacts {
+  id: string;
+  userPrincipalName?: string;
+  displayName?: string;
+  employeeType?: string;
+  passwordPolicies?: string;
+  onPremisesSyncEnabled?: boolean;
+  /** `undefined`: managers not read; `false`: read, and there is none. */
+  hasManager?: boolean;
+  /** `undefined`: registration details not read. */
+  mfaRegistered?: boolean;
+  lastInteractive?: string;
+  lastNonInteractive?: string;
+  /** Whether `signInActivity` was present on the object at all. */
+  signInKnown: boolean;
+}
+
+export interface Classification {
+  machine: boolean;
+  /** Every reason found, strong ones first (kept even when the user stays human, for review). */
+  reasons: string[];
+}
+
+/**
+ * Decides whether a user object is a service account. Explicit declarations (the configured
+ * known list, an `employeeType` the organisation uses for service accounts) decide on their own.
+ * A naming pattern is weaker (a person may be called "svc"): it needs at least one supporting
+ * signal of non-human use (password never expires, no manager, no MFA, only non-interactive
+ * sign-ins, synced from on-premises AD). Supporting signals alone never make a machine: plenty
+ * of people have no manager or no MFA, and those are findings about people.
+ */
+export function classifyUser(u: UserFacts, config: NhiConfig): Classification {
+  const declared: string[] = [];
+  const named: string[] = [];
+  const support: string[] = [];
+  const keys = [u.id, u.userPrincipalName, u.displayName].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+  if (config.knownServiceAccounts.some((k) => keys.includes(k.toLowerCase()))) declared.push('listed in knownServiceAccounts');
+  if (u.employeeType && config.serviceAccountTypes.some((t) => t.toLowerCase() === u.employeeType!.toLowerCase())) {
+    declared.push(`employeeType "${u.employeeType}"`);
+  }
+  const local = u.userPrincipalName?.split('@')[0];
+  for (const candidate of [local, u.displayName]) {
+    if (!candidate) continue;
+    const hit = config.serviceAccountPatterns.find((p) => safeTest(p, candidate));
+    if (hit) {
+      named.push(`name "${candidate}" matches /${hit}/`);
+      break;
+    }
+  }
+  if (u.passwordPolicies && /DisablePasswordExpiration/i.test(u.passwordPolicies)) support.push('password never expires');
+  if (u.hasManager === false) support.push('no manager');
+  if (u.mfaRegistered === false) support.push('no MFA method registered');
+  if (u.signInKnown && u.lastNonInteractive && !u.lastInteractive) support.push('only non-interactive sign-ins');
+  if (u.onPremisesSyncEnabled === true) support.push('synced from on-premises AD');
+  const machine = declared.length > 0 || (named.length > 0 && support.length > 0);
+  return { machine, reasons: [...declared, ...named, ...support] };
+}
+
+function safeTest(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(pattern, 'i').test(value);
+  } catch {
+    return false;
+  }
+}

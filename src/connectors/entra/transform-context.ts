@@ -1,0 +1,148 @@
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { GraphNode, Tier } from '../../graph/model.js';
+import type { NhiConfig } from '../../config/types.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { capabilityCoverage } from '../../snapshot/snapshot.js';
+import { Reader, isObject } from '../../snapshot/shape.js';
+import type { CoverageStatus } from '../../snapshot/types.js';
+
+/** One item of a collection file with its JSON path, for precise error messages. */
+export interface Item {
+  obj: Record<string, unknown>;
+  path: string;
+  r: Reader;
+}
+
+/** What one service principal or app-only registration became in the graph. */
+export interface IdentityRef {
+  nodeId: string;
+  objectId: string;
+  appId?: string;
+  kind: 'sp' | 'app';
+  type: string;
+  firstParty: boolean;
+  name: string;
+}
+
+/**
+ * State shared by the steps of the Entra transform: the builder, the tenant, indexes from
+ * immutable object ids to node ids, and the local tiers the escalation step needs.
+ */
+export class EntraContext {
+  /** SP object id -> identity. */
+  readonly sps = new Map<string, IdentityRef>();
+  /** appId -> SP object id (joins applications, sign-in reports and resource SPs). */
+  readonly spByAppId = new Map<string, string>();
+  /** Application object id -> identity (the SP node when the app has one, else the app node). */
+  readonly apps = new Map<string, IdentityRef>();
+  /** User object id -> node id. */
+  readonly users = new Map<string, string>();
+  /** Group object id -> node id. */
+  readonly groups = new Map<string, string>();
+  /** Resource SP object id -> its `appRoles` (id -> value) and appId. */
+  readonly resources = new Map<string, { appId: string; name: string; roles: Map<string, string> }>();
+  /** Highest tier of privileges held directly (not via escalation), per node id. */
+  readonly directTier = new Map<string, Tier>();
+  /** Members of each role-assignable group (node ids), to pass the group's tier on. */
+  readonly groupMembers = new Map<string, string[]>();
+  /** Every privilege node the grant steps added, by id (few: one per distinct permission/role). */
+  readonly privileges = new Map<string, GraphNode>();
+  private readonly coverage = new Map<string, CoverageStatus>();
+
+  constructor(
+    readonly snapshot: Snapshot,
+    readonly b: GraphBuilder,
+    readonly config: NhiConfig,
+    readonly tenant: string,
+  ) {}
+
+  /** Records coverage for a capability from its files and remembers the status. */
+  cover(capability: string, files: string[]): CoverageStatus {
+    const rec = capabilityCoverage(
+      this.snapshot,
+      'entra',
+      this.tenant,
+      capability,
+      files.map((f) => `entra/${f}`),
+    );
+    this.b.addCoverage(rec);
+    this.coverage.set(capability, rec.status);
+    return rec.status;
+  }
+
+  /** True when the capability was fully read (partial reads do not count as evidence of absence). */
+  collected(capability: string): boolean {
+    return this.coverage.get(capability) === 'collected';
+  }
+
+  /** Items of a collection file, or undefined when the file is absent. */
+  items(file: string): Item[] | undefined {
+    const name = `entra/${file}`;
+    if (!(name in this.snapshot.files)) return undefined;
+    const r = new Reader(name);
+    const raw = this.snapshot.files[name];
+    const list = r.items(raw);
+    const base = Array.isArray(raw) ? '$' : '$.value';
+    return list.map((obj, i) => ({ obj, path: `${base}[${i}]`, r }));
+  }
+
+  /** A relationship file as parent id -> items, or undefined when the file is absent. */
+  relation(file: string): Map<string, Item[]> | undefined {
+    const name = `entra/${file}`;
+    if (!(name in this.snapshot.files)) return undefined;
+    const r = new Reader(name);
+    const raw = this.snapshot.files[name];
+    const rel = r.relation(raw);
+    const out = new Map<string, Item[]>();
+    for (const [parent, list] of rel) {
+      const v = isObject(raw) ? raw[parent] : undefined;
+      const base = `$[${JSON.stringify(parent)}]`;
+      const inner = Array.isArray(v) ? base : isObject(v) && 'value' in v ? `${base}.value` : base;
+      out.set(
+        parent,
+        list.map((obj, i) => ({ obj, path: Array.isArray(v) || (isObject(v) && 'value' in v) ? `${inner}[${i}]` : inner, r })),
+      );
+    }
+    return out;
+  }
+
+  /** Node id of any principal object id (SP, app-only registration, user, group). */
+  principal(objectId: string): string | undefined {
+    return (
+      this.sps.get(objectId)?.nodeId ??
+      this.users.get(objectId) ??
+      this.groups.get(objectId) ??
+      this.apps.get(objectId)?.nodeId
+    );
+  }
+
+  raiseTier(nodeId: string, tier: Tier | undefined): void {
+    if (tier === undefined) return;
+    const cur = this.directTier.get(nodeId);
+    if (cur === undefined || tier > cur) this.directTier.set(nodeId, tier);
+  }
+
+  /** Adds a privilege node and remembers it for the escalation step. */
+  addPrivilege(node: GraphNode): GraphNode {
+    const merged = this.b.addNode(node);
+    this.privileges.set(merged.id, merged);
+    return merged;
+  }
+
+  node(id: string): GraphNode | undefined {
+    return this.b.getNode(id);
+  }
+}
+
+/** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */
+export function odataType(obj: Record<string, unknown>): string | undefined {
+  const t = obj['@odata.type'];
+  return typeof t === 'string' ? t.replace(/^#?microsoft\.graph\./, '') : undefined;
+}
+
+/** Later of two ISO dates (either may be missing). */
+export function latest(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}

@@ -1,0 +1,217 @@
+import { ids } from '../../graph/ids.js';
+import type { CredentialType, GraphNode } from '../../graph/model.js';
+import type { Reader } from '../../snapshot/shape.js';
+import { isObject } from '../../snapshot/shape.js';
+import { assessSubject, workloadOf } from './fic.js';
+import type { EntraContext, IdentityRef } from './transform-context.js';
+
+type Location = 'application' | 'servicePrincipal';
+
+/**
+ * Last use of each credential key id, from the beta appCredentialSignInActivities report, or
+ * undefined when that report was not (fully) read.
+ */
+export function credentialUse(ctx: EntraContext): Map<string, string> | undefined {
+  if (!ctx.collected('entra.credentialSignInActivity')) return undefined;
+  const out = new Map<string, string>();
+  for (const { obj, path, r } of ctx.items('appCredentialSignInActivities.json') ?? []) {
+    const keyId = r.str(obj, 'keyId', path);
+    const act = r.optObject(obj, 'signInActivity', path);
+    const when = act ? r.optDate(act, 'lastSignInDateTime', `${path}.signInActivity`) : undefined;
+    if (when && (!out.has(keyId) || Date.parse(when) > Date.parse(out.get(keyId)!))) out.set(keyId, when);
+  }
+  return out;
+}
+
+/**
+ * Adds the password and key credentials of an application or service principal object. Only
+ * keys with usage `Verify` authenticate the app; `Sign` keys (token signing) are counted, and on
+ * SAML SSO service principals the `Verify` half of a signing pair (same thumbprint) is skipped too.
+ */
+export function addObjectCredentials(
+  ctx: EntraContext,
+  owner: IdentityRef,
+  obj: Record<string, unknown>,
+  path: string,
+  r: Reader,
+  location: Location,
+  use: Map<string, string> | undefined,
+  saml: boolean,
+): void {
+  const passwords = r.optArray(obj, 'passwordCredentials', path);
+  passwords.forEach((pc, i) => {
+    const p = `${path}.passwordCredentials[${i}]`;
+    if (!isObject(pc)) r.fail(p, 'expected an object');
+    const keyId = r.str(pc, 'keyId', p);
+    const hint = r.optStr(pc, 'hint', p);
+    const display = r.optStr(pc, 'displayName', p);
+    addCredential(ctx, owner, {
+      keyId,
+      type: 'entra-client-secret',
+      credentialType: 'client-secret',
+      name: display ?? (hint ? `secret ${hint}…` : `secret ${keyId}`),
+      createdAt: r.optDate(pc, 'startDateTime', p),
+      expiresAt: r.optDate(pc, 'endDateTime', p) ?? null,
+      location,
+      use,
+      attrs: { hint },
+    });
+  });
+
+  const keys = r.optArray(obj, 'keyCredentials', path);
+  const signing = new Set<string>();
+  keys.forEach((kc, i) => {
+    const p = `${path}.keyCredentials[${i}]`;
+    if (!isObject(kc)) r.fail(p, 'expected an object');
+    if (r.optStr(kc, 'usage', p) === 'Sign') signing.add(r.optStr(kc, 'customKeyIdentifier', p) ?? '');
+  });
+  let skipped = 0;
+  keys.forEach((kc, i) => {
+    const p = `${path}.keyCredentials[${i}]`;
+    const k = kc as Record<string, unknown>;
+    const usage = r.optStr(k, 'usage', p);
+    const thumbprint = r.optStr(k, 'customKeyIdentifier', p);
+    if (usage !== 'Verify' || (saml && signing.has(thumbprint ?? ''))) {
+      skipped++;
+      return;
+    }
+    const keyId = r.str(k, 'keyId', p);
+    addCredential(ctx, owner, {
+      keyId,
+      type: 'entra-certificate',
+      credentialType: 'certificate',
+      name: r.optStr(k, 'displayName', p) ?? `certificate ${keyId}`,
+      createdAt: r.optDate(k, 'startDateTime', p),
+      expiresAt: r.optDate(k, 'endDateTime', p) ?? null,
+      location,
+      use,
+      attrs: { keyType: r.optStr(k, 'type', p), thumbprint },
+    });
+  });
+  if (skipped > 0) {
+    const node = ctx.node(owner.nodeId);
+    if (node) node.attrs[`${location}SigningKeysSkipped`] = skipped;
+  }
+}
+
+interface CredentialInput {
+  keyId: string;
+  type: string;
+  credentialType: CredentialType;
+  name: string;
+  createdAt: string | undefined;
+  expiresAt: string | null;
+  location: Location;
+  use: Map<string, string> | undefined;
+  attrs: Record<string, unknown>;
+}
+
+function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput): void {
+  const id = ids.entraCredential(ctx.tenant, c.keyId);
+  if (ctx.b.hasNode(id)) {
+    ctx.b.warn(`entra: credential key id ${c.keyId} appears more than once (again on ${owner.name}); the first one is kept`);
+    return;
+  }
+  const node: GraphNode = {
+    id,
+    kind: 'credential',
+    provider: 'entra',
+    type: c.type,
+    name: c.name,
+    nativeId: c.keyId,
+    scope: ctx.tenant,
+    credentialType: c.credentialType,
+    createdAt: c.createdAt,
+    expiresAt: c.expiresAt,
+    // The report lists only credentials that signed in: once read, absence means "never used".
+    lastUsedAt: c.use ? (c.use.get(c.keyId) ?? null) : undefined,
+    attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId },
+  };
+  ctx.b.addNode(node);
+  const what = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+  const where = c.location === 'application' ? 'application registration' : 'service principal object';
+  ctx.b.addEdge({
+    from: owner.nodeId,
+    to: id,
+    type: 'HAS_CREDENTIAL',
+    reason: `${what} "${c.name}" (key ${c.keyId}) is set on the ${where} of ${owner.name}`,
+    // The portal lists app-registration secrets, but has no tab for credentials on the SP object.
+    hidden: c.location === 'servicePrincipal',
+  });
+}
+
+/** Federated identity credentials of app registrations, with the external workload they trust. */
+export function addFederatedCredentials(ctx: EntraContext): void {
+  const rel = ctx.relation('federatedIdentityCredentials.json');
+  if (!rel) return;
+  for (const [appObjectId, fics] of rel) {
+    const owner = ctx.apps.get(appObjectId);
+    if (!owner) {
+      ctx.b.warn(`entra/federatedIdentityCredentials.json: credentials of unknown application ${appObjectId} ignored`);
+      continue;
+    }
+    for (const { obj, path, r } of fics) {
+      const ficId = r.str(obj, 'id', path);
+      const issuer = r.str(obj, 'issuer', path);
+      const subject = r.optStr(obj, 'subject', path) || undefined;
+      const exprObj = r.optObject(obj, 'claimsMatchingExpression', path);
+      const expression = exprObj ? r.str(exprObj, 'value', `${path}.claimsMatchingExpression`) : undefined;
+      const audiences = r.optArray(obj, 'audiences', path).map((a, i): string => {
+        if (typeof a !== 'string') return r.fail(`${path}.audiences[${i}]`, 'expected a string');
+        return a;
+      });
+      const name = r.optStr(obj, 'name', path) ?? ficId;
+      const verdict = assessSubject(issuer, subject, expression);
+      const credId = ids.entraCredential(ctx.tenant, ficId);
+      if (ctx.b.hasNode(credId)) {
+        ctx.b.warn(`entra/federatedIdentityCredentials.json: duplicate federated credential id ${ficId} at ${path}`);
+        continue;
+      }
+      ctx.b.addNode({
+        id: credId,
+        kind: 'credential',
+        provider: 'entra',
+        type: 'entra-federated-credential',
+        name,
+        nativeId: ficId,
+        scope: ctx.tenant,
+        credentialType: 'federated-oidc',
+        federation: { issuer, subject: subject ?? expression, subjectMatch: verdict.match, audiences },
+        attrs: {
+          location: 'application',
+          identity: owner.nodeId,
+          description: r.optStr(obj, 'description', path),
+          claimsMatchingExpression: expression,
+          subjectNote: verdict.note,
+        },
+      });
+      ctx.b.addEdge({
+        from: owner.nodeId,
+        to: credId,
+        type: 'HAS_CREDENTIAL',
+        reason: `federated credential "${name}" on ${owner.name} trusts ${issuer} (${verdict.note})`,
+        hidden: true,
+      });
+      const workload = workloadOf(issuer, subject, expression);
+      const extId = ids.external('oidc', `${issuer}|${subject ?? expression ?? ''}`);
+      ctx.b.addNode({
+        id: extId,
+        kind: 'external',
+        provider: 'external',
+        type: workload.type,
+        name: workload.name,
+        nativeId: subject ?? expression ?? '',
+        scope: issuer,
+        attrs: { issuer, subject, claimsMatchingExpression: expression },
+      });
+      ctx.b.addEdge({
+        from: extId,
+        to: owner.nodeId,
+        type: 'FEDERATES_TO',
+        reason: `a token from ${issuer} with ${verdict.note} signs in as ${owner.name} (federated credential "${name}")`,
+        hidden: true,
+        evidence: { method: 'AZAuthenticatesTo', ficId, subjectMatch: verdict.match, audiences },
+      });
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import {
+  AAD_GRAPH_APP_ID,
+  ADD_OWNER_ROLES,
+  ADD_SECRET_ROLES,
+  GLOBAL_ADMIN,
+  GRAPH_APP_ID,
+  PRIVILEGED_AUTH_ADMIN,
+  PRIVILEGED_ROLE_ADMIN,
+} from './permissions.js';
+import type { EntraContext, IdentityRef } from './transform-context.js';
+import { APP_IDENTITY_TYPES } from './transform-identities.js';
+
+/** The tenant's crown jewel: Global Administrator power. */
+export function addCrown(ctx: EntraContext): string {
+  const id = ids.crownJewel('entra', ctx.tenant, 'global-admin');
+  ctx.b.addNode({
+    id,
+    kind: 'privilege',
+    provider: 'entra',
+    type: 'entra-crown',
+    name: 'Global Administrator of the tenant',
+    nativeId: 'global-admin',
+    scope: ctx.tenant,
+    tier: 4,
+    crownJewel: 'admin',
+    attrs: {},
+  });
+  return id;
+}
+
+type Reach = { kind: 'crown' | 'all-apps' | 'all-sps'; method: string; why: string };
+
+/**
+ * CAN_ESCALATE_TO edges, named after BloodHound's Entra edges (RULES-CATALOG §5).
+ *
+ * Edges start at the privilege node (the app role or directory role), not at each holder: every
+ * holder reaches them over GRANTED/HAS_ROLE/MEMBER_OF, and the number of edges stays
+ * (escalating privileges, a handful) x (privileged targets) however many principals hold them.
+ *
+ * "Can add a credential to every app" does not fan out to every app: it points at the identities
+ * whose own direct privileges are T3 or more (computed locally from app roles, tenant-wide
+ * consent and directory roles, including those of role-assignable groups they are in; transitive
+ * escalation is left to the analysis). Managed identities (no credentials can be added) and
+ * Microsoft first-party SPs are not targets. A role scoped to one object reaches only that object.
+ */
+export function addEscalation(ctx: EntraContext, crownId: string): void {
+  for (const [groupNode, members] of ctx.groupMembers) {
+    const t = ctx.directTier.get(groupNode);
+    for (const m of members) ctx.raiseTier(m, t);
+  }
+  const targets: IdentityRef[] = [];
+  const seen = new Set<string>();
+  for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) {
+    if (seen.has(ref.nodeId)) continue;
+    seen.add(ref.nodeId);
+    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty) continue;
+    if ((ctx.directTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
+  }
+  targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+
+  for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const reach = reachOf(priv);
+    if (reach) {
+      if (reach.kind === 'crown') {
+        ctx.b.addEdge({
+          from: priv.id,
+          to: crownId,
+          type: 'CAN_ESCALATE_TO',
+          reason: `${priv.name}: ${reach.why}`,
+          hidden: true,
+          evidence: { method: reach.method },
+        });
+        continue;
+      }
+      for (const t of targets) {
+        if (reach.kind === 'all-sps' && t.kind !== 'sp') continue;
+        ctx.b.addEdge({
+          from: priv.id,
+          to: t.nodeId,
+          type: 'CAN_ESCALATE_TO',
+          reason: `${priv.name}: ${reach.why}, including ${t.name}`,
+          hidden: true,
+          evidence: { method: reach.method, scope: 'tenant' },
+        });
+      }
+      continue;
+    }
+    scopedEscalation(ctx, priv);
+  }
+}
+
+function reachOf(priv: GraphNode): Reach | undefined {
+  if (priv.type === 'entra-app-role') {
+    const app = priv.attrs.resourceAppId;
+    if (app !== GRAPH_APP_ID && app !== AAD_GRAPH_APP_ID) return undefined;
+    switch (priv.attrs.permission) {
+      case 'Application.ReadWrite.All':
+        return { kind: 'all-apps', method: 'AZMGAddSecret', why: 'can add a secret to every application and service principal' };
+      case 'ServicePrincipalEndpoint.ReadWrite.All':
+        return { kind: 'all-sps', method: 'AZMGAddOwner', why: 'can take ownership of every service principal' };
+      case 'AppRoleAssignment.ReadWrite.All':
+        return { kind: 'crown', method: 'AZMGGrantAppRoles', why: 'can grant itself RoleManagement.ReadWrite.Directory, then assign Global Administrator' };
+      case 'RoleManagement.ReadWrite.Directory':
+        return { kind: 'crown', method: 'AZMGGrantRole', why: 'can assign any directory role, Global Administrator included' };
+      default:
+        return undefined;
+    }
+  }
+  if (priv.type === 'entra-directory-role' && priv.attrs.directoryScopeId === '/') {
+    const t = priv.attrs.templateId as string;
+    if (ADD_SECRET_ROLES.has(t)) {
+      return { kind: 'all-apps', method: 'AZAddSecret', why: 'can add a credential to every application and service principal' };
+    }
+    if (ADD_OWNER_ROLES.has(t)) {
+      return { kind: 'all-apps', method: 'AZAddOwner', why: 'can make itself owner of every application and service principal' };
+    }
+    if (t === PRIVILEGED_ROLE_ADMIN) return { kind: 'crown', method: 'AZPrivilegedRoleAdmin', why: 'can assign Global Administrator' };
+    if (t === PRIVILEGED_AUTH_ADMIN) {
+      return { kind: 'crown', method: 'AZPrivilegedAuthAdmin', why: "can reset a Global Administrator's credentials" };
+    }
+    if (t === GLOBAL_ADMIN) return { kind: 'crown', method: 'AZGlobalAdmin', why: 'is Global Administrator' };
+  }
+  return undefined;
+}
+
+/** Application/Cloud Application Administrator scoped to one app or SP (`/<objectId>`). */
+function scopedEscalation(ctx: EntraContext, priv: GraphNode): void {
+  if (priv.type !== 'entra-directory-role') return;
+  const scope = priv.attrs.directoryScopeId as string;
+  if (!ADD_SECRET_ROLES.has(priv.attrs.templateId as string) || !/^\/[^/]+$/.test(scope)) return;
+  const objectId = scope.slice(1);
+  const target = ctx.apps.get(objectId) ?? ctx.sps.get(objectId);
+  if (!target) {
+    ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
+    return;
+  }
+  if (!APP_IDENTITY_TYPES.has(target.type)) return;
+  ctx.b.addEdge({
+    from: priv.id,
+    to: target.nodeId,
+    type: 'CAN_ESCALATE_TO',
+    reason: `${priv.name}: can add a credential to ${target.name}`,
+    hidden: true,
+    evidence: { method: 'AZAddSecret', scope: scope },
+  });
+}

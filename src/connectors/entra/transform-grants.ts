@@ -1,0 +1,244 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode, Tier } from '../../graph/model.js';
+import { isObject } from '../../snapshot/shape.js';
+import {
+  DIRECTORY_ROLES,
+  WELL_KNOWN_APP_ROLES,
+  capForUserConsent,
+  classifyPermission,
+  tierFromRoleActions,
+} from './permissions.js';
+import type { EntraContext } from './transform-context.js';
+
+/** The all-zero app role id: "default access", an assignment with no specific role. */
+const DEFAULT_ACCESS = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * App-role assignments: one `entra-app-role` privilege per (resource appId, appRoleId), named from
+ * the resource SP's `appRoles`; only when the resource SP was not collected does a static table of
+ * well-known Microsoft ids name it (`attrs.nameSource` records which).
+ */
+export function addAppRoleAssignments(ctx: EntraContext): void {
+  for (const { obj, path, r } of ctx.items('appRoleAssignments.json') ?? []) {
+    const principalId = r.str(obj, 'principalId', path);
+    const resourceId = r.str(obj, 'resourceId', path);
+    const appRoleId = r.str(obj, 'appRoleId', path);
+    const principalType = r.optStr(obj, 'principalType', path);
+    const assignmentId = r.optStr(obj, 'id', path);
+    const from = ctx.principal(principalId);
+    if (!from) {
+      ctx.b.warn(
+        `entra/appRoleAssignments.json: ${path} assigns app role ${appRoleId} to ${principalType ?? 'principal'} ${principalId}, which is not in the snapshot; ignored`,
+      );
+      continue;
+    }
+    const resource = ctx.resources.get(resourceId);
+    let resourceAppId: string;
+    let resourceName: string;
+    let permission: string;
+    let nameSource: 'resource-sp' | 'static-table' | 'unresolved';
+    const known = WELL_KNOWN_APP_ROLES.get(appRoleId);
+    if (resource) {
+      resourceAppId = resource.appId;
+      resourceName = resource.name;
+      const value = appRoleId === DEFAULT_ACCESS ? 'default access' : resource.roles.get(appRoleId);
+      permission = value ?? appRoleId;
+      nameSource = value ? 'resource-sp' : 'unresolved';
+      if (!value) ctx.b.warn(`entra/appRoleAssignments.json: ${path}: app role ${appRoleId} is not among the appRoles of ${resource.name}`);
+    } else if (known) {
+      resourceAppId = known.resourceAppId;
+      resourceName = known.resourceName;
+      permission = known.name;
+      nameSource = 'static-table';
+    } else {
+      resourceAppId = resourceId;
+      resourceName = r.optStr(obj, 'resourceDisplayName', path) ?? resourceId;
+      permission = appRoleId === DEFAULT_ACCESS ? 'default access' : appRoleId;
+      nameSource = 'unresolved';
+      ctx.b.warn(`entra/appRoleAssignments.json: ${path}: resource ${resourceId} is not in the snapshot; app role ${appRoleId} left unnamed`);
+    }
+    const cls =
+      appRoleId === DEFAULT_ACCESS
+        ? { tier: 0 as Tier, category: 'other' as const, crownJewel: undefined }
+        : nameSource === 'unresolved'
+          ? { tier: 1 as Tier, category: 'other' as const, crownJewel: undefined }
+          : classifyPermission(permission, resourceAppId);
+    const privId = ids.entraAppRole(ctx.tenant, resourceAppId, appRoleId);
+    const priv: GraphNode = {
+      id: privId,
+      kind: 'privilege',
+      provider: 'entra',
+      type: 'entra-app-role',
+      name: `${permission} (${resourceName})`,
+      nativeId: `${resourceAppId}/${appRoleId}`,
+      scope: ctx.tenant,
+      tier: cls.tier,
+      attrs: { permission, resourceAppId, resourceName, appRoleId, category: cls.category, nameSource },
+    };
+    if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
+    ctx.addPrivilege(priv);
+    const appOnly = principalType === 'ServicePrincipal' || ctx.sps.has(principalId);
+    ctx.b.addEdge({
+      from,
+      to: privId,
+      type: 'GRANTED',
+      reason: appOnly
+        ? `${ctx.node(from)?.name ?? principalId} holds the application permission ${permission} on ${resourceName}`
+        : `${ctx.node(from)?.name ?? principalId} is assigned the app role ${permission} of ${resourceName}`,
+      // Application permissions live in Graph's parallel permission system; the portal's role and
+      // access reviews of the principal do not show them. User/group assignments are on the app's
+      // "Users and groups" page.
+      hidden: appOnly,
+      evidence: { assignmentId, resourceId, appRoleId, createdDateTime: r.optStr(obj, 'createdDateTime', path) },
+    });
+    ctx.raiseTier(from, cls.tier);
+  }
+}
+
+/**
+ * Delegated grants. AllPrincipals consent counts at the scope's own tier (admins will sign in);
+ * per-user consent is capped at T2 and, for scopes that can exercise admin rights (T3+), adds an
+ * ACTS_AS edge to the consenting user so paths run through that user's roles. Because the two
+ * consent kinds have different tiers, each gets its own privilege node per (resource, scope).
+ */
+export function addDelegatedGrants(ctx: EntraContext): void {
+  for (const { obj, path, r } of ctx.items('oauth2PermissionGrants.json') ?? []) {
+    const clientId = r.str(obj, 'clientId', path);
+    const resourceId = r.str(obj, 'resourceId', path);
+    const consentType = r.str(obj, 'consentType', path);
+    if (consentType !== 'AllPrincipals' && consentType !== 'Principal') {
+      r.fail(`${path}.consentType`, `expected "AllPrincipals" or "Principal", got ${JSON.stringify(consentType.slice(0, 40))}`);
+    }
+    const principalId = r.optStr(obj, 'principalId', path);
+    const grantId = r.optStr(obj, 'id', path);
+    const scopes = (r.optStr(obj, 'scope', path) ?? '').split(/\s+/).filter(Boolean);
+    const client = ctx.sps.get(clientId);
+    if (!client) {
+      ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: client ${clientId} is not in the snapshot; grant ignored`);
+      continue;
+    }
+    const resource = ctx.resources.get(resourceId);
+    if (!resource) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: resource ${resourceId} is not in the snapshot; scopes keyed by its object id`);
+    const resourceAppId = resource?.appId ?? resourceId;
+    const resourceName = resource?.name ?? resourceId;
+    const all = consentType === 'AllPrincipals';
+    let userNode: string | undefined;
+    if (!all) {
+      userNode = principalId ? ctx.users.get(principalId) : undefined;
+      if (!userNode) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
+    }
+    let maxUncapped = 0;
+    for (const scope of scopes) {
+      const full = classifyPermission(scope, resourceAppId);
+      const cls = all ? full : capForUserConsent(full);
+      maxUncapped = Math.max(maxUncapped, full.tier);
+      const privId = ids.entraScope(ctx.tenant, resourceAppId, all ? scope : `${scope}#user-consent`);
+      const priv: GraphNode = {
+        id: privId,
+        kind: 'privilege',
+        provider: 'entra',
+        type: 'entra-delegated-scope',
+        name: `${scope} (${resourceName}, ${all ? 'all users' : 'per-user consent'})`,
+        nativeId: `${resourceAppId}/${scope}`,
+        scope: ctx.tenant,
+        tier: cls.tier,
+        attrs: { permission: scope, resourceAppId, resourceName, category: cls.category, consent: consentType, uncappedTier: full.tier },
+      };
+      if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
+      ctx.addPrivilege(priv);
+      ctx.b.addEdge({
+        from: client.nodeId,
+        to: privId,
+        type: 'DELEGATED_GRANT',
+        reason: all
+          ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
+          : `${client.name} may act as ${ctx.node(userNode ?? '')?.name ?? principalId} with ${scope} on ${resourceName}`,
+        evidence: { consentType, principalId, grantId, resourceId },
+      });
+      if (all) ctx.raiseTier(client.nodeId, cls.tier);
+    }
+    if (!all && userNode && maxUncapped >= 3) {
+      ctx.b.addEdge({
+        from: client.nodeId,
+        to: userNode,
+        type: 'ACTS_AS',
+        reason: `${client.name} holds ${scopes.join(' ')} for ${ctx.node(userNode)?.name ?? principalId} and inherits that user's rights in tokens it obtains (token inheritance)`,
+        hidden: true,
+        evidence: { method: 'delegated-token', grantId, scopes },
+      });
+    }
+  }
+}
+
+/** Directory roles (active assignments and PIM eligibility) by template id. */
+export function addDirectoryRoles(ctx: EntraContext): void {
+  const defs = new Map<string, { templateId: string; name?: string; actions: string[] }>();
+  for (const { obj, path, r } of ctx.items('roleDefinitions.json') ?? []) {
+    const id = r.str(obj, 'id', path);
+    const actions: string[] = [];
+    r.optArray(obj, 'rolePermissions', path).forEach((rp, i) => {
+      const p = `${path}.rolePermissions[${i}]`;
+      if (!isObject(rp)) return r.fail(p, 'expected an object');
+      r.optArray(rp, 'allowedResourceActions', p).forEach((a) => typeof a === 'string' && actions.push(a));
+    });
+    defs.set(id, { templateId: r.optStr(obj, 'templateId', path) ?? id, name: r.optStr(obj, 'displayName', path), actions });
+  }
+  const sources: [string, boolean][] = [
+    ['roleAssignments.json', false],
+    ['roleEligibilitySchedules.json', true],
+  ];
+  for (const [file, eligible] of sources) {
+    for (const { obj, path, r } of ctx.items(file) ?? []) {
+      const principalId = r.str(obj, 'principalId', path);
+      const roleDefinitionId = r.str(obj, 'roleDefinitionId', path);
+      const directoryScopeId = r.optStr(obj, 'directoryScopeId', path) ?? '/';
+      const from = ctx.principal(principalId);
+      if (!from) {
+        ctx.b.warn(`entra/${file}: ${path} gives role ${roleDefinitionId} to ${principalId}, which is not in the snapshot; ignored`);
+        continue;
+      }
+      // Built-in role definition ids equal their template ids; custom ones are looked up.
+      const def = defs.get(roleDefinitionId);
+      const templateId = def?.templateId ?? roleDefinitionId;
+      const builtIn = DIRECTORY_ROLES.get(templateId);
+      const roleName = builtIn?.name ?? def?.name ?? `directory role ${templateId}`;
+      const baseTier: Tier = builtIn?.tier ?? (def ? tierFromRoleActions(def.actions) : 2);
+      const tenantWide = directoryScopeId === '/';
+      // A role scoped to one object or administrative unit is a different, narrower privilege:
+      // what it reaches is expressed by escalation edges to that object, not by the role's tier.
+      const privId = ids.entraDirectoryRole(ctx.tenant, tenantWide ? templateId : `${templateId}${directoryScopeId}`);
+      const tier: Tier = tenantWide ? baseTier : (Math.min(baseTier, 2) as Tier);
+      const priv: GraphNode = {
+        id: privId,
+        kind: 'privilege',
+        provider: 'entra',
+        type: 'entra-directory-role',
+        name: tenantWide ? roleName : `${roleName} (scoped to ${directoryScopeId})`,
+        nativeId: templateId,
+        scope: ctx.tenant,
+        tier,
+        attrs: {
+          templateId,
+          roleName,
+          directoryScopeId,
+          builtIn: builtIn !== undefined,
+          tierSource: builtIn ? 'table' : def ? 'role-actions' : 'default',
+        },
+      };
+      if (tenantWide && builtIn?.crownJewel) priv.crownJewel = builtIn.crownJewel;
+      ctx.addPrivilege(priv);
+      const holder = ctx.node(from)?.name ?? principalId;
+      ctx.b.addEdge({
+        from,
+        to: privId,
+        type: 'HAS_ROLE',
+        reason: eligible
+          ? `${holder} is eligible (PIM) for ${roleName} at scope ${directoryScopeId}`
+          : `${holder} holds ${roleName} at scope ${directoryScopeId}`,
+        conditional: eligible || undefined,
+        evidence: { directoryScopeId, eligible, roleDefinitionId, assignmentId: r.optStr(obj, 'id', path) },
+      });
+      ctx.raiseTier(from, tier);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import { isObject, type Reader } from '../../snapshot/shape.js';
+import { MICROSOFT_TENANTS } from './permissions.js';
+import { addObjectCredentials, credentialUse } from './transform-credentials.js';
+import { type EntraContext, type IdentityRef, latest, odataType } from './transform-context.js';
+import { directoryObject } from './transform-users.js';
+
+const AGENT_SP_TYPES = new Set(['agentIdentity', 'agentIdentityBlueprintPrincipal']);
+/** Identity node types an owner can add credentials to (managed identities take none). */
+export const APP_IDENTITY_TYPES: ReadonlySet<string> = new Set([
+  'entra-service-principal',
+  'entra-agent-identity',
+  'entra-application',
+]);
+
+/** Service principals (all kinds), then app registrations joined to them by appId. */
+export function addIdentities(ctx: EntraContext): void {
+  const use = credentialUse(ctx);
+  const signIns = spSignIns(ctx);
+  const pending: { ref: IdentityRef; obj: Record<string, unknown>; path: string; r: Reader; saml: boolean }[] = [];
+
+  for (const { obj, path, r } of ctx.items('servicePrincipals.json') ?? []) {
+    const id = r.str(obj, 'id', path);
+    if (ctx.sps.has(id)) {
+      ctx.b.warn(`entra/servicePrincipals.json: duplicate service principal id ${id} at ${path}; the first one is kept`);
+      continue;
+    }
+    const appId = r.optStr(obj, 'appId', path);
+    const odata = odataType(obj);
+    const spType = r.optStr(obj, 'servicePrincipalType', path);
+    const ownerOrg = r.optStr(obj, 'appOwnerOrganizationId', path);
+    const isAgent = odata !== undefined && AGENT_SP_TYPES.has(odata);
+    const managed = spType === 'ManagedIdentity';
+    const type = isAgent ? 'entra-agent-identity' : managed ? 'entra-managed-identity' : 'entra-service-principal';
+    const firstParty = !managed && ownerOrg !== undefined && MICROSOFT_TENANTS.has(ownerOrg);
+    const publisher = r.optObject(obj, 'verifiedPublisher', path);
+    const verified = !!(publisher && r.optStr(publisher, 'verifiedPublisherId', `${path}.verifiedPublisher`));
+    const name = r.optStr(obj, 'displayName', path) ?? appId ?? id;
+    const tags = stringList(obj, 'tags', path, r);
+    const sso = r.optStr(obj, 'preferredSingleSignOnMode', path);
+    const node: GraphNode = {
+      id: ids.entraSp(ctx.tenant, id),
+      kind: 'identity',
+      provider: 'entra',
+      type,
+      name,
+      nativeId: id,
+      scope: ctx.tenant,
+      enabled: r.optBool(obj, 'accountEnabled', path),
+      createdAt: r.optDate(obj, 'createdDateTime', path),
+      // Sign-in data only when the beta report was read; then absence is "no sign-in on record".
+      lastUsedAt: signIns ? (appId ? (signIns.get(appId) ?? null) : null) : undefined,
+      tags,
+      attrs: {
+        appId,
+        odataType: odata,
+        servicePrincipalType: spType,
+        appOwnerOrganizationId: ownerOrg,
+        tenantOwned: ownerOrg === ctx.tenant,
+        appRoleAssignmentRequired: r.optBool(obj, 'appRoleAssignmentRequired', path),
+        preferredSingleSignOnMode: sso,
+        signInAudience: r.optStr(obj, 'signInAudience', path),
+        notes: r.optStr(obj, 'notes', path),
+        alternativeNames: managed ? stringList(obj, 'alternativeNames', path, r) : undefined,
+        verifiedPublisher: publisher ? r.optStr(publisher, 'displayName', `${path}.verifiedPublisher`) : undefined,
+        agentBlueprintId: r.optStr(obj, 'agentIdentityBlueprintId', path),
+      },
+    };
+    if (firstParty) node.firstParty = true;
+    else if (!managed && ownerOrg !== undefined && ownerOrg !== ctx.tenant) {
+      node.thirdParty = { ownerScope: ownerOrg, verifiedPublisher: verified };
+    }
+    if (isAgent) {
+      node.agent = { confidence: 'authoritative', reasons: [`@odata.type ${odata}`] };
+      node.attrs.agentKind = odata === 'agentIdentity' ? 'agent-identity' : 'blueprint-principal';
+    }
+    ctx.b.addNode(node);
+    const ref: IdentityRef = { nodeId: node.id, objectId: id, appId, kind: 'sp', type, firstParty, name };
+    ctx.sps.set(id, ref);
+    if (appId) {
+      if (ctx.spByAppId.has(appId)) ctx.b.warn(`entra/servicePrincipals.json: two service principals share appId ${appId}`);
+      else ctx.spByAppId.set(appId, id);
+    }
+    recordAppRoles(ctx, id, appId, name, obj, path, r);
+    pending.push({ ref, obj, path, r, saml: sso === 'saml' });
+  }
+
+  for (const { obj, path, r } of ctx.items('applications.json') ?? []) {
+    const id = r.str(obj, 'id', path);
+    if (ctx.apps.has(id)) {
+      ctx.b.warn(`entra/applications.json: duplicate application id ${id} at ${path}; the first one is kept`);
+      continue;
+    }
+    const appId = r.str(obj, 'appId', path);
+    const spObjectId = ctx.spByAppId.get(appId);
+    const web = r.optObject(obj, 'web', path);
+    const implicit = web ? r.optObject(web, 'implicitGrantSettings', `${path}.web`) : undefined;
+    const ip = `${path}.web.implicitGrantSettings`;
+    const lock = r.optObject(obj, 'servicePrincipalLockConfiguration', path);
+    const appAttrs: Record<string, unknown> = {
+      applicationObjectId: id,
+      appId,
+      signInAudience: r.optStr(obj, 'signInAudience', path),
+      implicitAccessToken: implicit ? r.optBool(implicit, 'enableAccessTokenIssuance', ip) : undefined,
+      implicitIdToken: implicit ? r.optBool(implicit, 'enableIdTokenIssuance', ip) : undefined,
+      isFallbackPublicClient: r.optBool(obj, 'isFallbackPublicClient', path),
+      spLockEnabled: lock ? r.optBool(lock, 'isEnabled', `${path}.servicePrincipalLockConfiguration`) : undefined,
+      appNotes: r.optStr(obj, 'notes', path),
+      appOdataType: odataType(obj),
+      // Registered in this tenant, whatever the SP says.
+      tenantOwned: true,
+    };
+    const createdAt = r.optDate(obj, 'createdDateTime', path);
+    const tags = stringList(obj, 'tags', path, r);
+    let ref: IdentityRef;
+    if (spObjectId) {
+      ref = ctx.sps.get(spObjectId)!;
+      const node = ctx.node(ref.nodeId)!;
+      Object.assign(node.attrs, appAttrs);
+      if (createdAt) node.createdAt = createdAt;
+      node.tags = [...new Set([...(node.tags ?? []), ...tags])];
+    } else {
+      const name = r.optStr(obj, 'displayName', path) ?? appId;
+      const node: GraphNode = {
+        id: ids.entraApp(ctx.tenant, id),
+        kind: 'identity',
+        provider: 'entra',
+        type: 'entra-application',
+        name,
+        nativeId: id,
+        scope: ctx.tenant,
+        createdAt,
+        tags,
+        attrs: appAttrs,
+      };
+      ctx.b.addNode(node);
+      ref = { nodeId: node.id, objectId: id, appId, kind: 'app', type: node.type, firstParty: false, name };
+    }
+    if (odataType(obj) === 'agentIdentityBlueprint') {
+      const node = ctx.node(ref.nodeId)!;
+      node.agent ??= { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] };
+    }
+    ctx.apps.set(id, ref);
+    addObjectCredentials(ctx, ref, obj, path, r, 'application', use, false);
+  }
+
+  for (const p of pending) addObjectCredentials(ctx, p.ref, p.obj, p.path, p.r, 'servicePrincipal', use, p.saml);
+  for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) markHeuristicAgent(ctx, ref);
+}
+
+/** Owners of app registrations and of service principals (OWNS; SP owners can add secrets). */
+export function addOwners(ctx: EntraContext): void {
+  const sources: [string, Map<string, IdentityRef>, string][] = [
+    ['applicationOwners.json', ctx.apps, 'application registration'],
+    ['servicePrincipalOwners.json', ctx.sps, 'service principal'],
+  ];
+  for (const [file, index, what] of sources) {
+    const rel = ctx.relation(file);
+    if (!rel) continue;
+    for (const [parentId, owners] of rel) {
+      const target = index.get(parentId);
+      if (!target) {
+        ctx.b.warn(`entra/${file}: owners of unknown ${what} ${parentId} ignored`);
+        continue;
+      }
+      const node = ctx.node(target.nodeId)!;
+      node.attrs.ownersCollected = true;
+      for (const it of owners) {
+        const ownerId = directoryObject(ctx, it);
+        if (!ownerId) continue;
+        const owner = ctx.node(ownerId);
+        ctx.b.addEdge({
+          from: ownerId,
+          to: target.nodeId,
+          type: 'OWNS',
+          reason: `${owner?.name ?? ownerId} is an owner of the ${what} of ${target.name}`,
+          evidence: { on: what === 'service principal' ? 'servicePrincipal' : 'application' },
+        });
+        // Owners can add credentials to what they own (BloodHound AZOwns -> AZAddSecret). Only
+        // machine owners get an edge: the analysis tiers identities, and a person's path starts
+        // at the person anyway.
+        if (owner && owner.kind === 'identity' && ownerId !== target.nodeId && APP_IDENTITY_TYPES.has(target.type)) {
+          ctx.b.addEdge({
+            from: ownerId,
+            to: target.nodeId,
+            type: 'CAN_ESCALATE_TO',
+            reason: `${owner.name} owns the ${what} of ${target.name} and can add a credential to it`,
+            hidden: true,
+            evidence: { method: 'AZAddSecret', via: 'ownership' },
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Sponsors of agent identities and blueprints (beta). */
+export function addSponsors(ctx: EntraContext): void {
+  const rel = ctx.relation('agentSponsors.json');
+  if (!rel) return;
+  for (const [parentId, sponsors] of rel) {
+    const target = ctx.sps.get(parentId) ?? ctx.apps.get(parentId);
+    if (!target) {
+      ctx.b.warn(`entra/agentSponsors.json: sponsors of unknown agent ${parentId} ignored`);
+      continue;
+    }
+    ctx.node(target.nodeId)!.attrs.sponsorsCollected = true;
+    for (const it of sponsors) {
+      const sponsorId = directoryObject(ctx, it);
+      if (!sponsorId) continue;
+      ctx.b.addEdge({
+        from: sponsorId,
+        to: target.nodeId,
+        type: 'SPONSORS',
+        reason: `${ctx.node(sponsorId)?.name ?? sponsorId} sponsors agent ${target.name}`,
+      });
+    }
+  }
+}
+
+function spSignIns(ctx: EntraContext): Map<string, string> | undefined {
+  if (!ctx.collected('entra.signInActivity')) return undefined;
+  const out = new Map<string, string>();
+  for (const { obj, path, r } of ctx.items('servicePrincipalSignInActivities.json') ?? []) {
+    const appId = r.str(obj, 'appId', path);
+    let when: string | undefined;
+    // lastSignInActivity is the latest of the others; read them all in case it is missing.
+    for (const k of [
+      'lastSignInActivity',
+      'applicationAuthenticationClientSignInActivity',
+      'applicationAuthenticationResourceSignInActivity',
+      'delegatedClientSignInActivity',
+      'delegatedResourceSignInActivity',
+    ]) {
+      const act = r.optObject(obj, k, path);
+      if (act) when = latest(when, r.optDate(act, 'lastSignInDateTime', `${path}.${k}`));
+    }
+    if (when) out.set(appId, latest(out.get(appId), when)!);
+  }
+  return out;
+}
+
+function recordAppRoles(
+  ctx: EntraContext,
+  id: string,
+  appId: string | undefined,
+  name: string,
+  obj: Record<string, unknown>,
+  path: string,
+  r: Reader,
+): void {
+  const roles = new Map<string, string>();
+  r.optArray(obj, 'appRoles', path).forEach((ar, i) => {
+    const p = `${path}.appRoles[${i}]`;
+    if (!isObject(ar)) return r.fail(p, 'expected an object');
+    const value = r.optStr(ar, 'value', p) ?? r.optStr(ar, 'displayName', p);
+    if (value) roles.set(r.str(ar, 'id', p), value);
+  });
+  ctx.resources.set(id, { appId: appId ?? id, name, roles });
+}
+
+function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
+  const node = ctx.node(ref.nodeId)!;
+  if (node.agent) return;
+  const keys = [ref.objectId, ref.appId, node.name].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+  if (ctx.config.knownAgents.some((k) => keys.includes(k.toLowerCase()))) {
+    node.agent = { confidence: 'config', reasons: ['listed in knownAgents'] };
+    return;
+  }
+  const reasons: string[] = [];
+  const fields: [string, string | undefined][] = [
+    ['name', node.name],
+    ['tag', (node.tags ?? []).join(' ')],
+    ['notes', (node.attrs.notes as string | undefined) ?? (node.attrs.appNotes as string | undefined)],
+  ];
+  for (const [field, value] of fields) {
+    if (!value) continue;
+    for (const p of ctx.config.agentPatterns) {
+      let m: RegExpExecArray | null = null;
+      try {
+        m = new RegExp(p, 'i').exec(value);
+      } catch {
+        m = null;
+      }
+      if (m) {
+        reasons.push(`${field} mentions "${m[0]}"`);
+        break;
+      }
+    }
+  }
+  if (reasons.length > 0) node.agent = { confidence: 'name', reasons };
+}
+
+function stringList(obj: Record<string, unknown>, key: string, path: string, r: Reader): string[] {
+  return r.optArray(obj, key, path).map((v, i): string => {
+    if (typeof v !== 'string') return r.fail(`${path}.${key}[${i}]`, 'expected a string');
+    return v;
+  });
+}

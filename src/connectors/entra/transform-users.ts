@@ -1,0 +1,194 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import { classifyUser } from './service-accounts.js';
+import { type EntraContext, type Item, latest, odataType } from './transform-context.js';
+
+/**
+ * Users: people become `human` nodes; user objects that are service accounts become `identity`
+ * nodes of the same type, with the reasons. Managers of service accounts get a MANAGES edge.
+ */
+export function addUsers(ctx: EntraContext): void {
+  const users = ctx.items('users.json');
+  if (!users) return;
+  const managers = ctx.relation('userManagers.json');
+  const managersRead = ctx.collected('entra.users') && managers !== undefined;
+  const mfa = new Map<string, boolean>();
+  if (ctx.collected('entra.mfaRegistration')) {
+    for (const it of ctx.items('userRegistrationDetails.json') ?? []) {
+      const id = it.r.str(it.obj, 'id', it.path);
+      const reg = it.r.optBool(it.obj, 'isMfaRegistered', it.path);
+      if (reg !== undefined) mfa.set(id, reg);
+    }
+  }
+
+  for (const it of users) {
+    const { obj, path, r } = it;
+    const id = r.str(obj, 'id', path);
+    const nodeId = ids.entraUser(ctx.tenant, id);
+    if (ctx.users.has(id)) {
+      ctx.b.warn(`entra/users.json: duplicate user id ${id} at ${path}; the first one is kept`);
+      continue;
+    }
+    const upn = r.optStr(obj, 'userPrincipalName', path);
+    const displayName = r.optStr(obj, 'displayName', path);
+    const signIn = r.optObject(obj, 'signInActivity', path);
+    const signInPath = `${path}.signInActivity`;
+    const lastInteractive = signIn ? r.optDate(signIn, 'lastSignInDateTime', signInPath) : undefined;
+    const lastNonInteractive = signIn ? r.optDate(signIn, 'lastNonInteractiveSignInDateTime', signInPath) : undefined;
+    const managerList = managers?.get(id);
+    const hasManager = managersRead && managerList !== undefined ? managerList.length > 0 : undefined;
+    const facts = {
+      id,
+      userPrincipalName: upn,
+      displayName,
+      employeeType: r.optStr(obj, 'employeeType', path),
+      passwordPolicies: r.optStr(obj, 'passwordPolicies', path),
+      onPremisesSyncEnabled: r.optBool(obj, 'onPremisesSyncEnabled', path),
+      hasManager,
+      mfaRegistered: mfa.get(id),
+      lastInteractive,
+      lastNonInteractive,
+      signInKnown: 'signInActivity' in obj,
+    };
+    const cls = classifyUser(facts, ctx.config);
+    // signInActivity present but null: the user has never signed in.
+    const lastUsedAt = 'signInActivity' in obj ? (latest(lastInteractive, lastNonInteractive) ?? null) : undefined;
+    const node: GraphNode = {
+      id: nodeId,
+      kind: cls.machine ? 'identity' : 'human',
+      provider: 'entra',
+      type: 'entra-user',
+      name: displayName ?? upn ?? id,
+      nativeId: id,
+      scope: ctx.tenant,
+      enabled: r.optBool(obj, 'accountEnabled', path),
+      createdAt: r.optDate(obj, 'createdDateTime', path),
+      lastUsedAt,
+      attrs: {
+        userPrincipalName: upn,
+        userType: r.optStr(obj, 'userType', path),
+        employeeType: facts.employeeType,
+        passwordPolicies: facts.passwordPolicies,
+        onPremisesSyncEnabled: facts.onPremisesSyncEnabled,
+        hasManager,
+        mfaRegistered: facts.mfaRegistered,
+        lastInteractiveSignIn: lastInteractive,
+        lastNonInteractiveSignIn: lastNonInteractive,
+      },
+    };
+    if (cls.machine) node.machineReasons = cls.reasons;
+    else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
+    ctx.b.addNode(node);
+    ctx.users.set(id, nodeId);
+  }
+
+  if (!managers) return;
+  for (const [userId, list] of managers) {
+    const userNode = ctx.users.get(userId);
+    const user = userNode ? ctx.node(userNode) : undefined;
+    if (!user || user.kind !== 'identity' || list.length === 0) continue;
+    const managerId = directoryObject(ctx, list[0]);
+    if (!managerId) continue;
+    ctx.b.addEdge({
+      from: managerId,
+      to: user.id,
+      type: 'MANAGES',
+      reason: `${ctx.node(managerId)?.name ?? managerId} is the manager of service account ${user.name}`,
+    });
+  }
+}
+
+/** Role-assignable groups and their members (MEMBER_OF edges). */
+export function addGroups(ctx: EntraContext): void {
+  for (const { obj, path, r } of ctx.items('groups.json') ?? []) {
+    const id = r.str(obj, 'id', path);
+    const nodeId = ids.entraGroup(ctx.tenant, id);
+    ctx.b.addNode({
+      id: nodeId,
+      kind: 'group',
+      provider: 'entra',
+      type: 'entra-group',
+      name: r.optStr(obj, 'displayName', path) ?? id,
+      nativeId: id,
+      scope: ctx.tenant,
+      attrs: {
+        isAssignableToRole: r.optBool(obj, 'isAssignableToRole', path),
+        membershipRule: r.optStr(obj, 'membershipRule', path),
+        onPremisesSyncEnabled: r.optBool(obj, 'onPremisesSyncEnabled', path),
+      },
+    });
+    ctx.groups.set(id, nodeId);
+  }
+}
+
+export function addGroupMembers(ctx: EntraContext): void {
+  const rel = ctx.relation('groupMembers.json');
+  if (!rel) return;
+  for (const [groupId, members] of rel) {
+    const groupNode = ctx.groups.get(groupId);
+    if (!groupNode) {
+      ctx.b.warn(`entra/groupMembers.json: members of unknown group ${groupId} ignored`);
+      continue;
+    }
+    const list: string[] = [];
+    for (const m of members) {
+      const memberId = directoryObject(ctx, m);
+      if (!memberId) continue;
+      list.push(memberId);
+      ctx.b.addEdge({
+        from: memberId,
+        to: groupNode,
+        type: 'MEMBER_OF',
+        reason: `${ctx.node(memberId)?.name ?? memberId} is a member of role-assignable group ${ctx.node(groupNode)?.name ?? groupId}`,
+      });
+    }
+    ctx.groupMembers.set(groupNode, list);
+  }
+}
+
+/**
+ * Resolves a directory object (owner, member, sponsor, manager) to a node id. Users and groups not
+ * in the lists (e.g. users.json not collected) become placeholders from the fields the relationship
+ * endpoint returned; an unknown service principal is a dangling reference and only warned about.
+ */
+export function directoryObject(ctx: EntraContext, it: Item): string | undefined {
+  const { obj, path, r } = it;
+  const id = r.str(obj, 'id', path);
+  const known = ctx.principal(id);
+  if (known) return known;
+  const type = odataType(obj);
+  const name = r.optStr(obj, 'displayName', path) ?? r.optStr(obj, 'userPrincipalName', path) ?? id;
+  if (type === 'user' || (type === undefined && obj.userPrincipalName !== undefined)) {
+    const nodeId = ids.entraUser(ctx.tenant, id);
+    ctx.b.addNode({
+      id: nodeId,
+      kind: 'human',
+      provider: 'entra',
+      type: 'entra-user',
+      name,
+      nativeId: id,
+      scope: ctx.tenant,
+      enabled: r.optBool(obj, 'accountEnabled', path),
+      attrs: { userPrincipalName: r.optStr(obj, 'userPrincipalName', path), placeholder: true },
+    });
+    ctx.users.set(id, nodeId);
+    return nodeId;
+  }
+  if (type === 'group') {
+    const nodeId = ids.entraGroup(ctx.tenant, id);
+    ctx.b.addNode({
+      id: nodeId,
+      kind: 'group',
+      provider: 'entra',
+      type: 'entra-group',
+      name,
+      nativeId: id,
+      scope: ctx.tenant,
+      attrs: { placeholder: true },
+    });
+    ctx.groups.set(id, nodeId);
+    return nodeId;
+  }
+  ctx.b.warn(`${r.file}: ${path} refers to ${type ?? 'object'} ${id}, which is not in the snapshot; ignored`);
+  return undefined;
+}

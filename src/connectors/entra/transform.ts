@@ -1,0 +1,95 @@
+import type { NhiConfig } from '../../config/types.js';
+import { InputError } from '../../errors.js';
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { Reader } from '../../snapshot/shape.js';
+import { EntraContext } from './transform-context.js';
+import { addCrown, addEscalation } from './transform-escalation.js';
+import { addAppRoleAssignments, addDelegatedGrants, addDirectoryRoles } from './transform-grants.js';
+import { addIdentities, addOwners, addSponsors } from './transform-identities.js';
+import { addFederatedCredentials } from './transform-credentials.js';
+import { addGroupMembers, addGroups, addUsers } from './transform-users.js';
+
+/** Every capability the Entra transform reads, with its files (docs/snapshot-format.md). */
+export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])[] = [
+  ['entra.organization', ['organization.json']],
+  ['entra.servicePrincipals', ['servicePrincipals.json']],
+  ['entra.applications', ['applications.json']],
+  ['entra.federatedIdentityCredentials', ['federatedIdentityCredentials.json']],
+  ['entra.owners', ['applicationOwners.json', 'servicePrincipalOwners.json']],
+  ['entra.appRoleAssignments', ['appRoleAssignments.json']],
+  ['entra.oauth2PermissionGrants', ['oauth2PermissionGrants.json']],
+  ['entra.directoryRoles', ['roleDefinitions.json', 'roleAssignments.json']],
+  ['entra.pim', ['roleEligibilitySchedules.json']],
+  ['entra.users', ['users.json', 'userManagers.json']],
+  ['entra.mfaRegistration', ['userRegistrationDetails.json']],
+  ['entra.groups', ['groups.json', 'groupMembers.json']],
+  ['entra.signInActivity', ['servicePrincipalSignInActivities.json']],
+  ['entra.credentialSignInActivity', ['appCredentialSignInActivities.json']],
+  ['entra.agentSponsors', ['agentSponsors.json']],
+];
+
+/**
+ * Turns the `entra/*` files of a snapshot into graph nodes and edges (pure, no I/O). Does nothing
+ * when the snapshot holds no Entra tenant. Malformed input throws an InputError naming the file
+ * and JSON path; references to objects that are not in the snapshot become warnings.
+ */
+export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
+  const hasFiles = Object.keys(snapshot.files).some((f) => f.startsWith('entra/'));
+  const declared = snapshot.manifest.providers.entra;
+  if (!declared && !hasFiles) return;
+  const tenant = tenantId(snapshot);
+  b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
+  const ctx = new EntraContext(snapshot, b, config, tenant);
+  for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files]);
+
+  addUsers(ctx);
+  addGroups(ctx);
+  addIdentities(ctx);
+  addFederatedCredentials(ctx);
+  addOwners(ctx);
+  addSponsors(ctx);
+  addGroupMembers(ctx);
+  addAppRoleAssignments(ctx);
+  addDelegatedGrants(ctx);
+  addDirectoryRoles(ctx);
+  addEscalation(ctx, addCrown(ctx));
+}
+
+/** The contract's name for the entry point (`transform<Provider>`). */
+export const transform = transformEntra;
+
+function tenantId(snapshot: Snapshot): string {
+  const declared = snapshot.manifest.providers.entra?.tenantId;
+  const fromOrg = orgRecord(snapshot)?.id;
+  if (declared && fromOrg && declared !== fromOrg) {
+    throw new InputError(
+      `organization id ${fromOrg} differs from manifest.providers.entra.tenantId ${declared}`,
+      'entra/organization.json',
+      '$.value[0].id',
+    );
+  }
+  const id = declared ?? fromOrg;
+  if (!id) {
+    throw new InputError(
+      'no tenant id: set manifest.providers.entra.tenantId or include entra/organization.json',
+      'manifest.json',
+      '$.providers.entra.tenantId',
+    );
+  }
+  return id;
+}
+
+function orgRecord(snapshot: Snapshot): { id: string; name?: string } | undefined {
+  const raw = snapshot.files['entra/organization.json'];
+  if (raw === undefined) return undefined;
+  const r = new Reader('entra/organization.json');
+  const items = r.items(raw);
+  if (items.length === 0) return undefined;
+  const base = Array.isArray(raw) ? '$[0]' : '$.value[0]';
+  return { id: r.str(items[0], 'id', base), name: r.optStr(items[0], 'displayName', base) };
+}
+
+function orgName(snapshot: Snapshot): string | undefined {
+  return orgRecord(snapshot)?.name;
+}

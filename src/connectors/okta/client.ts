@@ -1,0 +1,287 @@
+import type { CollectResult } from '../../snapshot/types.js';
+import { CoverageBook, type OktaCapability } from './coverage.js';
+import { describeError, httpStatusOf, OktaAuthError } from './errors.js';
+import {
+  DEFAULT_AWS_APP_NAMES,
+  DEFAULT_SERVICE_ACCOUNT_PATTERNS,
+  normaliseOrgUrl,
+  type OktaClock,
+  type OktaCollectOptions,
+} from './options.js';
+import { listAll } from './paging.js';
+import { forEachPooled } from './pool.js';
+import { RateGate } from './rate-gate.js';
+import { redactSecrets } from './redact.js';
+import { GuardedRequestExecutor, type FetchResponse } from './request-executor.js';
+import { createOktaSdk, preflightToken, type OktaSdk } from './sdk-client.js';
+import {
+  clientIdOf,
+  idsOf,
+  isAwsApp,
+  isMachineApp,
+  looksLikeServiceAccount,
+  tokenOwnerIds,
+} from './selection.js';
+
+export type { OktaCollectOptions } from './options.js';
+export { oktaOptionsFromEnv, OKTA_READ_SCOPES } from './options.js';
+export { OktaAuthError, OktaConfigError } from './errors.js';
+
+type Obj = Record<string, unknown>;
+
+const realClock: OktaClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Shown in the manifest whenever an SSWS token was used. */
+export const SSWS_WARNING =
+  'Collected with an Okta API token (SSWS). An API token carries the full admin rights of the ' +
+  'user who created it and is not scoped; prefer an OAuth service app with read-only scopes ' +
+  '(docs/okta-permissions.md).';
+
+/** A per-object call: the relationship-file key and the path to list. */
+interface ParentCall {
+  key: string;
+  path: string;
+}
+
+/**
+ * Reads one Okta org into the `okta/` files of a snapshot (docs/snapshot-format.md). Every
+ * capability gets a coverage record; a capability Okta refuses (403) is `missing-permission`
+ * and the others go on. Throws {@link OktaAuthError} when the credential itself is rejected
+ * and `OktaConfigError` for unusable options, both before or instead of partial output.
+ */
+export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResult> {
+  const orgUrl = normaliseOrgUrl(opts.orgUrl, opts.allowInsecureHttp);
+  const clock = opts.clock ?? realClock;
+  const maxConcurrent = Math.max(1, Math.floor(opts.maxConcurrent ?? 3));
+  const pageSize = Math.max(1, Math.min(200, Math.floor(opts.pageSize ?? 200)));
+  const stats = { requests: 0, pages: 0, retries: 0, tokenRequests: 0, rateLimitPauses: 0, maxInFlight: 0 };
+  const gate = new RateGate({
+    maxConcurrent,
+    reserveFraction: opts.rateLimitReserve ?? 0.1,
+    resetPaddingMs: opts.resetPaddingMs ?? 1000,
+    clock,
+  });
+  const executor = new GuardedRequestExecutor({
+    gate,
+    clock,
+    maxRetries: Math.max(0, Math.floor(opts.maxRetries ?? 4)),
+    requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    stats,
+  });
+  const sdk = createOktaSdk(orgUrl, opts.auth, executor);
+  const book = new CoverageBook(orgUrl);
+  const files: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  if (sdk.authMode === 'ssws') warnings.push(SSWS_WARNING);
+  const progress = opts.progress ?? (() => undefined);
+
+  const finish = (): void => {
+    stats.rateLimitPauses = gate.pauses;
+    stats.maxInFlight = gate.maxInflightSeen;
+  };
+  try {
+    await preflightToken(sdk);
+    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++);
+
+    const apps = await c.list('okta.apps', 'okta/apps.json', `/api/v1/apps?limit=${pageSize}`);
+    progress(`okta: ${apps?.length ?? 0} apps`);
+    let awsAppIds: string[] = [];
+    if (apps) {
+      const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
+      const machine = apps.filter(isMachineApp);
+      const aws = apps.filter((a) => isAwsApp(a, awsNames));
+      const byId = (sub: string): ParentCall[] =>
+        machine.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}${sub}` }));
+      await c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets'));
+      await c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks'));
+      await c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants'));
+      const clients = machine
+        .map(clientIdOf)
+        .filter((id): id is string => id !== undefined)
+        .map((id) => ({ key: id, path: `/oauth2/v1/clients/${enc(id)}/roles` }));
+      await c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients);
+      awsAppIds = aws.map((a) => String(a.id));
+      await c.perParent(
+        'okta.appAssignments',
+        'okta/appUsers.json',
+        aws.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}/users?limit=${pageSize}` })),
+      );
+      await c.perParent(
+        'okta.appAssignments',
+        'okta/appGroups.json',
+        aws.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}/groups?limit=${pageSize}` })),
+      );
+    } else {
+      for (const cap of ['okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.appAssignments'] as const) {
+        book.note(cap, 'not-collected', 'needs the app list (okta.apps)');
+      }
+    }
+
+    const tokens = await c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens');
+    if (!tokens) warnings.push('API token owners are unknown (okta.apiTokens not read); their roles and factors were not collected.');
+    const users = await c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
+    progress(`okta: ${users?.length ?? 0} users, ${tokens?.length ?? 0} API tokens`);
+
+    // Per-user calls only for users that can act as machines: API token owners, users that
+    // look like service accounts, and users who can federate into AWS.
+    const relevant = new Set<string>(tokenOwnerIds(tokens ?? []));
+    const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
+    for (const u of users ?? []) {
+      if (typeof u.id === 'string' && looksLikeServiceAccount(u, patterns)) relevant.add(u.id);
+    }
+    const appUsers = files['okta/appUsers.json'] as Record<string, Obj[]> | undefined;
+    for (const id of awsAppIds) for (const uid of idsOf(appUsers?.[id] ?? [])) relevant.add(uid);
+    const userIds = [...relevant].sort();
+    progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
+    const perUser = (sub: string): ParentCall[] =>
+      userIds.map((id) => ({ key: id, path: `/api/v1/users/${enc(id)}${sub}` }));
+    await c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles'));
+    await c.perParent('okta.factors', 'okta/userFactors.json', perUser('/factors'));
+    const userGroups = await c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'));
+
+    await c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
+    // Group admin roles only for groups that reach a relevant user or an AWS app: one call per
+    // group in a large org would dominate the run.
+    const groupIds = new Set<string>();
+    for (const gs of Object.values(userGroups ?? {})) for (const g of idsOf(gs)) groupIds.add(g);
+    const appGroups = files['okta/appGroups.json'] as Record<string, Obj[]> | undefined;
+    for (const id of awsAppIds) for (const g of idsOf(appGroups?.[id] ?? [])) groupIds.add(g);
+    await c.perParent(
+      'okta.adminRoles',
+      'okta/groupRoles.json',
+      [...groupIds].sort().map((id) => ({ key: id, path: `/api/v1/groups/${enc(id)}/roles` })),
+    );
+  } finally {
+    finish();
+  }
+
+  const manifest: Record<string, unknown> = { orgUrl, authMode: sdk.authMode };
+  if (sdk.scopes) manifest.scopes = [...sdk.scopes];
+  if (warnings.length > 0) manifest.warnings = warnings;
+  return { files, coverage: book.records(), manifest, stats };
+}
+
+function enc(id: unknown): string {
+  return encodeURIComponent(String(id));
+}
+
+/** Scope each capability's read calls need, for missing-permission reasons. */
+const SCOPE_HINT: Record<OktaCapability, string> = {
+  'okta.apps': 'okta.apps.read',
+  'okta.appCredentials': 'okta.apps.read',
+  'okta.appGrants': 'okta.appGrants.read',
+  'okta.clientRoles': 'okta.roles.read',
+  'okta.apiTokens': 'okta.apiTokens.read',
+  'okta.users': 'okta.users.read',
+  'okta.adminRoles': 'okta.roles.read',
+  'okta.factors': 'okta.users.read',
+  'okta.groups': 'okta.groups.read / okta.users.read',
+  'okta.appAssignments': 'okta.apps.read',
+};
+
+/** Runs list calls and records their outcome per capability. */
+class Collector {
+  constructor(
+    private readonly sdk: OktaSdk,
+    private readonly orgUrl: string,
+    private readonly concurrency: number,
+    private readonly book: CoverageBook,
+    private readonly files: Record<string, unknown>,
+    private readonly onPage: () => void,
+  ) {}
+
+  private get = (url: string): Promise<FetchResponse> =>
+    this.sdk.client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
+
+  private fetchList(path: string): Promise<Obj[]> {
+    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage);
+  }
+
+  /** A 401 means the credential is bad (or was revoked mid-run): nothing else will work. */
+  private rethrowAuth(e: unknown): void {
+    if (e instanceof OktaAuthError) throw e;
+    if (httpStatusOf(e) === 401) {
+      throw new OktaAuthError(
+        this.sdk.authMode === 'ssws'
+          ? 'Okta rejected the API token (HTTP 401): check OKTA_API_TOKEN and that its creator is still active'
+          : 'Okta rejected the access token (HTTP 401): check the service app and its granted scopes',
+      );
+    }
+  }
+
+  private forbidden(cap: OktaCapability, e: unknown): string {
+    return `${describeError(e)} (needs ${SCOPE_HINT[cap]} and an admin role that can read it)`;
+  }
+
+  /** A collection file: the whole listing or nothing. */
+  async list(cap: OktaCapability, file: string, path: string): Promise<Obj[] | undefined> {
+    try {
+      const items = await this.fetchList(path);
+      this.files[file] = redactSecrets(items);
+      this.book.note(cap, 'collected');
+      return items;
+    } catch (e) {
+      this.rethrowAuth(e);
+      if (httpStatusOf(e) === 403) this.book.note(cap, 'missing-permission', this.forbidden(cap, e));
+      else this.book.note(cap, 'error', describeError(e));
+      return undefined;
+    }
+  }
+
+  /**
+   * A relationship file: one listing per parent. Parents that fail are left out of the map
+   * (so they read as "not read") and make the capability `error`; the first 403 stops the
+   * rest, since the same scope guards them all.
+   */
+  async perParent(cap: OktaCapability, file: string, parents: ParentCall[]): Promise<Record<string, Obj[]> | undefined> {
+    const got = new Map<string, Obj[]>();
+    let forbidden: string | undefined;
+    let failures = 0;
+    let firstFailure: string | undefined;
+    const unique = dedupe(parents);
+    await forEachPooled(unique, this.concurrency, async (p) => {
+      if (forbidden !== undefined) return;
+      try {
+        got.set(p.key, redactSecrets(await this.fetchList(p.path)));
+      } catch (e) {
+        this.rethrowAuth(e);
+        if (httpStatusOf(e) === 403) {
+          forbidden ??= this.forbidden(cap, e);
+          return;
+        }
+        failures++;
+        firstFailure ??= describeError(e);
+      }
+    });
+    if (forbidden !== undefined) {
+      this.book.note(cap, 'missing-permission', forbidden);
+      return undefined;
+    }
+    const out: Record<string, Obj[]> = {};
+    for (const p of unique) {
+      const v = got.get(p.key);
+      if (v !== undefined) out[p.key] = v;
+    }
+    this.files[file] = out;
+    if (failures > 0) {
+      this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed (first: ${firstFailure})`);
+    } else {
+      this.book.note(cap, 'collected');
+    }
+    return out;
+  }
+}
+
+function dedupe(parents: ParentCall[]): ParentCall[] {
+  const seen = new Set<string>();
+  const out: ParentCall[] = [];
+  for (const p of parents) {
+    if (seen.has(p.key)) continue;
+    seen.add(p.key);
+    out.push(p);
+  }
+  return out;
+}

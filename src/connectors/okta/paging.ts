@@ -1,0 +1,63 @@
+import { OktaResponseError } from './errors.js';
+import type { FetchResponse } from './request-executor.js';
+
+/** Sends one authenticated GET through the SDK (auth header, token refresh, error mapping). */
+export type GetFn = (url: string) => Promise<FetchResponse>;
+
+/**
+ * The `rel="next"` target of an RFC 8288 `Link` header. Okta sends `self` and `next` as two
+ * headers, which fetch joins with ", ".
+ */
+export function nextLinkOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,\s*(?=<)/)) {
+    const m = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!m) continue;
+    const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2]);
+    if (rels && rels[1].split(/\s+/).includes('next')) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * Reads every page of an Okta list endpoint by following `Link: rel="next"`. Refuses a next
+ * link to another origin (the credential would go with it) and stops on a repeated link
+ * instead of looping forever. `null` entries are dropped: the SDK's own iterator yields them
+ * for empty pages, and a list item is always an object.
+ */
+export async function listAll(
+  get: GetFn,
+  firstUrl: string,
+  onPage: () => void,
+): Promise<Record<string, unknown>[]> {
+  const origin = new URL(firstUrl).origin;
+  const seen = new Set<string>();
+  const items: Record<string, unknown>[] = [];
+  let url: string | undefined = firstUrl;
+  while (url !== undefined) {
+    if (seen.has(url)) throw new OktaResponseError(`paging loop: next link repeats on ${new URL(url).pathname}`);
+    seen.add(url);
+    const res = await get(url);
+    onPage();
+    const body = await res.json();
+    if (!Array.isArray(body)) {
+      throw new OktaResponseError(`expected a JSON array from ${new URL(url).pathname}`);
+    }
+    for (const item of body) {
+      if (item !== null && typeof item === 'object' && !Array.isArray(item)) items.push(item as Record<string, unknown>);
+    }
+    const next = nextLinkOf(res.headers.get('link'));
+    if (next === undefined) break;
+    let nextUrl: URL;
+    try {
+      nextUrl = new URL(next, url);
+    } catch {
+      throw new OktaResponseError(`unparsable next link on ${new URL(url).pathname}`);
+    }
+    if (nextUrl.origin !== origin) {
+      throw new OktaResponseError(`next link points to another origin (${nextUrl.origin}); not followed`);
+    }
+    url = nextUrl.href;
+  }
+  return items;
+}

@@ -1,0 +1,137 @@
+import { createPrivateKey } from 'node:crypto';
+import { Client } from '@okta/okta-sdk-nodejs';
+import { OktaAuthError, OktaConfigError } from './errors.js';
+import { OKTA_READ_SCOPES, type OktaAuth } from './options.js';
+import type { GuardedRequestExecutor } from './request-executor.js';
+
+/**
+ * Checks the private key locally so a wrong file gives a clear message before any request.
+ * RSA only: SDK 8.1.0 signs its DPoP proof with a hard-coded RS256 whatever the key type.
+ */
+function checkPrivateKey(key: string | Record<string, unknown>): void {
+  let parsed;
+  try {
+    if (typeof key === 'object') {
+      parsed = createPrivateKey({ key: key as never, format: 'jwk' });
+    } else if (key.trim().startsWith('{')) {
+      parsed = createPrivateKey({ key: JSON.parse(key) as never, format: 'jwk' });
+    } else {
+      parsed = createPrivateKey(key);
+    }
+  } catch {
+    // The parser's message is not echoed: it could quote part of the key.
+    throw new OktaConfigError(
+      'the Okta private key is not an unencrypted private key in PEM or JWK form',
+    );
+  }
+  if (parsed.asymmetricKeyType !== 'rsa') {
+    throw new OktaConfigError(
+      `the Okta private key is ${parsed.asymmetricKeyType ?? 'not asymmetric'}; use an RSA key (the Okta SDK signs DPoP proofs with RS256 only)`,
+    );
+  }
+}
+
+/** The SDK's client plus the pieces of it the collector calls. */
+export interface OktaSdk {
+  client: Client;
+  authMode: 'ssws' | 'oauth-private-key';
+  scopes?: readonly string[];
+}
+
+/**
+ * Creates the SDK client with every setting passed explicitly. The SDK also merges
+ * `~/.okta/okta.yaml`, `./okta.yaml` and `OKTA_CLIENT_*` variables under the constructor
+ * arguments; any field we leave unset could be filled from there, so all are set (empty string
+ * where unused) and the result is checked afterwards.
+ */
+export function createOktaSdk(orgUrl: string, auth: OktaAuth, executor: GuardedRequestExecutor): OktaSdk {
+  const common = {
+    orgUrl,
+    requestExecutor: executor,
+    // The default cache middleware memoises non-collection GETs in memory; we want fresh reads.
+    cacheMiddleware: null,
+    userAgent: 'nhiscan',
+  };
+  let client: Client;
+  let scopes: readonly string[] | undefined;
+  if (auth.kind === 'ssws') {
+    if (!auth.token) throw new OktaConfigError('the Okta API token is empty');
+    client = new Client({
+      ...common,
+      authorizationMode: 'SSWS',
+      token: auth.token,
+      clientId: '',
+      scopes: [],
+      privateKey: '',
+      keyId: '',
+    } as never);
+  } else {
+    if (!auth.clientId) throw new OktaConfigError('the Okta OAuth client id is empty');
+    checkPrivateKey(auth.privateKey);
+    scopes = auth.scopes && auth.scopes.length > 0 ? auth.scopes : OKTA_READ_SCOPES;
+    client = new Client({
+      ...common,
+      authorizationMode: 'PrivateKey',
+      token: '',
+      clientId: auth.clientId,
+      scopes: [...scopes],
+      privateKey: auth.privateKey,
+      keyId: auth.keyId ?? '',
+    } as never);
+  }
+  verifyEffectiveConfig(client, orgUrl, auth, scopes);
+  return { client, authMode: auth.kind === 'ssws' ? 'ssws' : 'oauth-private-key', scopes };
+}
+
+function verifyEffectiveConfig(
+  client: Client,
+  orgUrl: string,
+  auth: OktaAuth,
+  scopes: readonly string[] | undefined,
+): void {
+  const c = client as unknown as {
+    baseUrl: string;
+    authorizationMode: string;
+    apiToken?: string;
+    clientId?: string;
+    scopes?: string[];
+    keyId?: string;
+  };
+  const problems: string[] = [];
+  if (c.baseUrl !== orgUrl) problems.push('org URL');
+  if (auth.kind === 'ssws') {
+    if (c.authorizationMode !== 'SSWS' || c.apiToken !== auth.token) problems.push('API token');
+  } else {
+    if (c.authorizationMode !== 'PrivateKey' || c.clientId !== auth.clientId) problems.push('client id');
+    if ((c.scopes ?? []).join(' ') !== (scopes ?? []).join(' ')) problems.push('scopes');
+    if ((c.keyId ?? '') !== (auth.keyId ?? '')) problems.push('key id');
+  }
+  if (problems.length > 0) {
+    throw new OktaConfigError(
+      `the Okta SDK changed the ${problems.join(', ')} we passed (check ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_* variables)`,
+    );
+  }
+}
+
+/**
+ * Fetches the OAuth access token once before collecting, so a wrong client id, key or scope
+ * grant fails here with the token endpoint's reason instead of as API 401s.
+ */
+export async function preflightToken(sdk: OktaSdk): Promise<void> {
+  if (sdk.authMode !== 'oauth-private-key') return;
+  const oauth = (sdk.client as unknown as { oauth: { getAccessToken(): Promise<unknown> } }).oauth;
+  let token: unknown;
+  try {
+    token = await oauth.getAccessToken();
+  } catch (e) {
+    if (e instanceof OktaAuthError || e instanceof OktaConfigError) throw e;
+    // Network failures are worth showing; signing errors from the SDK's key parsing are not
+    // echoed, their message may quote key material.
+    const detail = e instanceof Error && e.name === 'FetchError' ? e.message : e instanceof Error ? e.name : 'error';
+    throw new OktaAuthError(`could not obtain an Okta access token (${detail})`);
+  }
+  const at = (token as { access_token?: unknown } | null)?.access_token;
+  if (typeof at !== 'string' || at === '') {
+    throw new OktaAuthError('Okta token endpoint returned no access token');
+  }
+}

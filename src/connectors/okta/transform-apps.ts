@@ -1,0 +1,234 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import { Reader } from '../../snapshot/shape.js';
+import { at, type OktaContext } from './transform-context.js';
+import { oktaPath, warnOrphanKeys } from './transform-read.js';
+import { ensureScope, readRole } from './transform-privileges.js';
+import { readAwsApp } from './transform-aws.js';
+import { SECRET_AUTH_METHODS, scopeLevel } from './transform-tiers.js';
+
+type Item = Record<string, unknown>;
+
+/**
+ * Reads apps.json. OIDC service apps (client credentials) become `okta-service-app` identities;
+ * `amazon_aws` apps become the federation bridge; other apps (browser SSO, SPA) act only for the
+ * signed-in user and are not machine identities.
+ */
+export function addApps(ctx: OktaContext): void {
+  const r = new Reader(oktaPath('apps'));
+  const seen = new Set<string>();
+  (ctx.files.apps ?? []).forEach((app, i) => {
+    const path = at('$', i);
+    const id = r.str(app, 'id', path);
+    if (seen.has(id)) {
+      ctx.b.warn(`${oktaPath('apps')}: duplicate app id ${JSON.stringify(id)} at ${path}; first one kept`);
+      return;
+    }
+    seen.add(id);
+    const name = r.optStr(app, 'name', path);
+    if (name === 'amazon_aws') {
+      readAwsApp(ctx, r, app, path);
+      return;
+    }
+    const settings = r.optObject(app, 'settings', path);
+    const oauth = settings ? r.optObject(settings, 'oauthClient', `${path}.settings`) : undefined;
+    if (!oauth) return;
+    const oauthPath = `${path}.settings.oauthClient`;
+    const appType = r.optStr(oauth, 'application_type', oauthPath);
+    const grantTypes = r
+      .optArray(oauth, 'grant_types', oauthPath)
+      .map((g, j) => (typeof g === 'string' ? g : r.fail(`${oauthPath}.grant_types[${j}]`, 'expected a string')));
+    if (appType !== 'service' && !grantTypes.includes('client_credentials')) return;
+    addServiceApp(ctx, r, app, path, id, { appType, grantTypes, oauth, oauthPath });
+  });
+  const known = (id: string): boolean => seen.has(id);
+  warnOrphanKeys(ctx.b, 'appSecrets', ctx.files.appSecrets, known, 'app');
+  warnOrphanKeys(ctx.b, 'appJwks', ctx.files.appJwks, known, 'app');
+  warnOrphanKeys(ctx.b, 'appGrants', ctx.files.appGrants, known, 'app');
+  addClientRoles(ctx);
+}
+
+interface OAuthFacts {
+  appType: string | undefined;
+  grantTypes: string[];
+  oauth: Item;
+  oauthPath: string;
+}
+
+function addServiceApp(ctx: OktaContext, r: Reader, app: Item, path: string, id: string, f: OAuthFacts): void {
+  const creds = r.optObject(app, 'credentials', path);
+  const oc = creds ? r.optObject(creds, 'oauthClient', `${path}.credentials`) : undefined;
+  const ocPath = `${path}.credentials.oauthClient`;
+  const clientId = oc ? r.optStr(oc, 'client_id', ocPath) : undefined;
+  // Okta's documented default when the field is absent.
+  const authMethod = (oc ? r.optStr(oc, 'token_endpoint_auth_method', ocPath) : undefined) ?? 'client_secret_basic';
+  const status = r.optStr(app, 'status', path);
+  const node: GraphNode = {
+    id: ids.oktaApp(ctx.org, id),
+    kind: 'identity',
+    provider: 'okta',
+    type: 'okta-service-app',
+    name: r.optStr(app, 'label', path) ?? id,
+    nativeId: id,
+    scope: ctx.org,
+    enabled: status === undefined ? undefined : status === 'ACTIVE',
+    createdAt: r.optDate(app, 'created', path),
+    attrs: {
+      clientId,
+      status,
+      applicationType: f.appType,
+      grantTypes: f.grantTypes,
+      tokenEndpointAuthMethod: authMethod,
+      credentialsCollected: false,
+      grantsCollected: ctx.files.appGrants?.has(id) ?? false,
+      clientRolesCollected: clientId !== undefined && (ctx.files.clientRoles?.has(clientId) ?? false),
+    },
+  };
+  ctx.b.addNode(node);
+  ctx.serviceApps.set(id, node);
+  if (clientId) {
+    if (ctx.clientIds.has(clientId)) ctx.b.warn(`${oktaPath('apps')}: client_id ${JSON.stringify(clientId)} is used by more than one app (${path})`);
+    else ctx.clientIds.set(clientId, id);
+  }
+  node.attrs.credentialsCollected = addAppCredentials(ctx, r, node, authMethod, f);
+  addGrants(ctx, node);
+}
+
+/** Returns whether the credentials that matter for this app's auth method were read. */
+function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMethod: string, f: OAuthFacts): boolean {
+  const appId = app.nativeId;
+  if (SECRET_AUTH_METHODS.has(authMethod)) {
+    const list = ctx.files.appSecrets?.get(appId);
+    if (!list) return false;
+    const rs = new Reader(oktaPath('appSecrets'));
+    list.forEach((s, j) => {
+      const p = at(`$[${JSON.stringify(appId)}]`, j);
+      const secretId = rs.str(s, 'id', p);
+      addCredential(ctx, app, {
+        key: `secret/${appId}/${secretId}`,
+        type: 'okta-client-secret',
+        credentialType: 'client-secret',
+        name: `client secret ${secretId}`,
+        status: rs.optStr(s, 'status', p),
+        created: rs.optDate(s, 'created', p),
+        attrs: { secretId, lastUpdated: rs.optDate(s, 'lastUpdated', p) },
+        reason: `${app.name} authenticates to Okta with client secret ${secretId}`,
+      });
+    });
+    return true;
+  }
+  if (authMethod === 'private_key_jwt') {
+    const list = ctx.files.appJwks?.get(appId);
+    const rj = new Reader(oktaPath('appJwks'));
+    let base = `$[${JSON.stringify(appId)}]`;
+    let keys = list;
+    if (!keys) {
+      // Older apps keep their public keys inline in settings.oauthClient.jwks instead.
+      const inline = r.optObject(f.oauth, 'jwks', f.oauthPath);
+      if (!inline) return false;
+      base = `${f.oauthPath}.jwks.keys`;
+      keys = r.optArray(inline, 'keys', `${f.oauthPath}.jwks`).map((k, j) => {
+        if (typeof k !== 'object' || k === null || Array.isArray(k)) r.fail(at(base, j), 'expected an object');
+        return k as Item;
+      });
+    }
+    const reader = list ? rj : r;
+    keys.forEach((k, j) => {
+      const p = at(base, j);
+      const kid = reader.optStr(k, 'kid', p);
+      const keyId = reader.optStr(k, 'id', p) ?? kid;
+      if (!keyId) reader.fail(p, 'expected an "id" or "kid"');
+      addCredential(ctx, app, {
+        key: `jwk/${appId}/${keyId}`,
+        type: 'okta-jwk',
+        credentialType: 'private-key-jwt',
+        name: `public key ${kid ?? keyId}`,
+        status: reader.optStr(k, 'status', p),
+        created: reader.optDate(k, 'created', p),
+        attrs: { kid, keyId, kty: reader.optStr(k, 'kty', p), use: reader.optStr(k, 'use', p) },
+        reason: `${app.name} authenticates to Okta with a JWT signed by the private key of ${kid ?? keyId}`,
+      });
+    });
+    return true;
+  }
+  return true;
+}
+
+interface CredentialInput {
+  key: string;
+  type: string;
+  credentialType: 'client-secret' | 'private-key-jwt';
+  name: string;
+  status: string | undefined;
+  created: string | undefined;
+  attrs: Record<string, unknown>;
+  reason: string;
+}
+
+function addCredential(ctx: OktaContext, app: GraphNode, c: CredentialInput): void {
+  const id = ids.oktaCredential(ctx.org, c.key);
+  ctx.b.addNode({
+    id,
+    kind: 'credential',
+    provider: 'okta',
+    type: c.type,
+    name: c.name,
+    nativeId: c.key,
+    scope: ctx.org,
+    credentialType: c.credentialType,
+    // Okta lists ACTIVE and INACTIVE credentials; an absent status is read as usable.
+    status: c.status === 'INACTIVE' ? 'inactive' : 'active',
+    createdAt: c.created,
+    // Okta client secrets and keys carry no expiry.
+    expiresAt: null,
+    attrs: { ...c.attrs, oktaStatus: c.status },
+  });
+  ctx.b.addEdge({ from: app.id, to: id, type: 'HAS_CREDENTIAL', reason: c.reason });
+}
+
+function addGrants(ctx: OktaContext, app: GraphNode): void {
+  const list = ctx.files.appGrants?.get(app.nativeId);
+  if (!list) return;
+  const r = new Reader(oktaPath('appGrants'));
+  let tier = ctx.appTier.get(app.nativeId) ?? 0;
+  list.forEach((g, j) => {
+    const p = at(`$[${JSON.stringify(app.nativeId)}]`, j);
+    const scopeId = r.str(g, 'scopeId', p);
+    const status = r.optStr(g, 'status', p);
+    // Revoked or pending consents give no token with that scope.
+    if (status !== undefined && status !== 'ACTIVE') return;
+    const to = ensureScope(ctx, scopeId);
+    tier = Math.max(tier, scopeLevel(scopeId).tier);
+    ctx.b.addEdge({
+      from: app.id,
+      to,
+      type: 'GRANTED',
+      hidden: true,
+      reason: `${app.name} was granted the Okta API scope ${scopeId}: its client-credentials tokens carry it`,
+      evidence: { grantId: r.optStr(g, 'id', p), issuer: r.optStr(g, 'issuer', p), created: r.optDate(g, 'created', p), source: r.optStr(g, 'source', p) },
+    });
+  });
+  ctx.appTier.set(app.nativeId, tier);
+}
+
+/** clientRoles.json is keyed by OAuth client_id, not app id. */
+function addClientRoles(ctx: OktaContext): void {
+  const map = ctx.files.clientRoles;
+  if (!map) return;
+  const r = new Reader(oktaPath('clientRoles'));
+  for (const [clientId, list] of map) {
+    const appId = ctx.clientIds.get(clientId);
+    const app = appId ? ctx.serviceApps.get(appId) : undefined;
+    if (!app) continue;
+    let tier = ctx.appTier.get(app.nativeId) ?? 0;
+    list.forEach((obj, j) => {
+      const role = readRole(ctx, r, obj, at(`$[${JSON.stringify(clientId)}]`, j));
+      if (!role) return;
+      const level = ctx.b.getNode(role.nodeId)?.tier ?? 0;
+      tier = Math.max(tier, level);
+      ctx.b.addEdge({ from: app.id, to: role.nodeId, type: 'HAS_ROLE', reason: `${app.name} holds the Okta admin role ${role.label} as an OAuth client` });
+    });
+    ctx.appTier.set(app.nativeId, tier);
+  }
+  if (ctx.files.apps) warnOrphanKeys(ctx.b, 'clientRoles', map, (id) => ctx.clientIds.has(id), 'service app client_id');
+}

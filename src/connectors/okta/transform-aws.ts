@@ -1,0 +1,172 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import { Reader } from '../../snapshot/shape.js';
+import { at, type AwsFederationApp, type OktaContext } from './transform-context.js';
+import { oktaPath } from './transform-read.js';
+
+type Item = Record<string, unknown>;
+
+const SAML_PROVIDER_ARN = /arn:aws[\w-]*:iam::(\d{12}):saml-provider\/[\w+=,.@-]+/;
+
+/**
+ * Reads one `amazon_aws` app: its role-mapping settings (key names as the Okta Terraform provider
+ * documents them; Okta's API spec types `settings.app` as free-form) and who is assigned to it.
+ * The app becomes a privilege node: holding it, or changing it, is holding AWS access.
+ */
+export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string): void {
+  const appId = r.str(app, 'id', path);
+  const settings = r.optObject(app, 'settings', path);
+  const s = (settings ? r.optObject(settings, 'app', `${path}.settings`) : undefined) ?? {};
+  const sp = `${path}.settings.app`;
+  const roleValuePattern = r.optStr(s, 'roleValuePattern', sp);
+  const identityProviderArn = r.optStr(s, 'identityProviderArn', sp);
+  // A pattern with ${accountid} placeholders names one provider per account; only a literal ARN links.
+  const samlProviderArn = identityProviderArn ?? roleValuePattern?.match(SAML_PROVIDER_ARN)?.[0];
+  const status = r.optStr(app, 'status', path);
+  const node: GraphNode = {
+    id: ids.oktaApp(ctx.org, appId),
+    kind: 'privilege',
+    provider: 'okta',
+    type: 'okta-aws-federation-app',
+    name: r.optStr(app, 'label', path) ?? appId,
+    nativeId: appId,
+    scope: ctx.org,
+    enabled: status === undefined ? undefined : status === 'ACTIVE',
+    createdAt: r.optDate(app, 'created', path),
+    attrs: {
+      status,
+      identityProviderArn,
+      samlProviderArn,
+      roleValuePattern,
+      groupFilter: r.optStr(s, 'groupFilter', sp),
+      joinAllRoles: optFlag(r, s, 'joinAllRoles', sp),
+      useGroupMapping: optFlag(r, s, 'useGroupMapping', sp),
+      sessionDuration: optSeconds(r, s, 'sessionDuration', sp),
+      awsEnvironmentType: r.optStr(s, 'awsEnvironmentType', sp),
+      loginURL: r.optStr(s, 'loginURL', sp),
+      appFilter: r.optStr(s, 'appFilter', sp),
+      assignmentsCollected: (ctx.files.appUsers?.has(appId) ?? false) && (ctx.files.appGroups?.has(appId) ?? false),
+    },
+  };
+  ctx.b.addNode(node);
+  const fed: AwsFederationApp = { node, appId, samlProviderArn, users: [], groups: [] };
+  const ru = new Reader(oktaPath('appUsers'));
+  ctx.files.appUsers?.get(appId)?.forEach((a, j) => {
+    const p = at(`$[${JSON.stringify(appId)}]`, j);
+    const userId = ru.str(a, 'id', p);
+    fed.users.push({ userId, scope: ru.optStr(a, 'scope', p), samlRoles: samlRoles(ru, a, p) });
+    ctx.awsUsers.add(userId);
+  });
+  const rg = new Reader(oktaPath('appGroups'));
+  ctx.files.appGroups?.get(appId)?.forEach((a, j) => {
+    const p = at(`$[${JSON.stringify(appId)}]`, j);
+    const groupId = rg.str(a, 'id', p);
+    fed.groups.push({ groupId, samlRoles: samlRoles(rg, a, p) });
+    ctx.awsGroups.add(groupId);
+  });
+  ctx.awsApps.push(fed);
+  if (!samlProviderArn) {
+    ctx.b.warn(`AWS federation app ${JSON.stringify(node.name)} (${appId}) has no literal SAML provider ARN (identityProviderArn / roleValuePattern); it is not linked to AWS`);
+  }
+}
+
+/** Okta returns some app settings as strings ("true", "3600"). */
+function optFlag(r: Reader, obj: Item, key: string, path: string): boolean | undefined {
+  const v = obj[key];
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return r.optBool(obj, key, path);
+}
+
+function optSeconds(r: Reader, obj: Item, key: string, path: string): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) r.fail(`${path}.${key}`, 'expected a number of seconds');
+  return n;
+}
+
+function samlRoles(r: Reader, a: Item, p: string): string[] {
+  const profile = r.optObject(a, 'profile', p);
+  if (!profile) return [];
+  const out = r.optArray(profile, 'samlRoles', `${p}.profile`).filter((x): x is string => typeof x === 'string');
+  const single = r.optStr(profile, 'role', `${p}.profile`);
+  if (single && !out.includes(single)) out.push(single);
+  return out;
+}
+
+/**
+ * Links each AWS federation app, and everyone assigned to it, to the AWS SAML provider it signs
+ * for. The AWS transform joins that provider to the roles whose trust policy names it.
+ */
+export function linkAws(ctx: OktaContext): void {
+  const missingUsers = new Set<string>();
+  for (const fed of ctx.awsApps) {
+    const arn = fed.samlProviderArn;
+    if (!arn) continue;
+    const refId = ids.external('saml-provider', arn);
+    const account = arn.match(/::(\d{12}):/)?.[1];
+    ctx.b.addNode({
+      id: refId,
+      kind: 'external',
+      provider: 'external',
+      type: 'aws-saml-provider-ref',
+      name: arn,
+      nativeId: arn,
+      scope: account ?? 'aws',
+      attrs: { arn, accountId: account },
+    });
+    const a = fed.node.attrs;
+    const mapping = { roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter, joinAllRoles: a.joinAllRoles };
+    ctx.b.addEdge({
+      from: fed.node.id,
+      to: refId,
+      type: 'SAML_MAPS_TO',
+      hidden: true,
+      reason: `Okta app ${fed.node.name} issues the SAML assertions AWS accepts through ${arn}`,
+      evidence: { appId: fed.appId, ...mapping },
+    });
+    for (const u of fed.users) {
+      const user = ctx.users.get(u.userId);
+      if (!user) {
+        missingUsers.add(u.userId);
+        continue;
+      }
+      const roles = u.samlRoles.length > 0 ? ` (SAML roles ${u.samlRoles.join(', ')})` : '';
+      ctx.b.addEdge({
+        from: user.id,
+        to: refId,
+        type: 'SAML_MAPS_TO',
+        hidden: true,
+        reason: `${user.name} is assigned to the AWS app ${fed.node.name}${roles} and can sign in to AWS through ${arn}`,
+        evidence: { appId: fed.appId, assignment: u.scope ?? 'USER', samlRoles: u.samlRoles, ...mapping },
+      });
+    }
+    for (const g of fed.groups) {
+      const groupNode = ctx.groupNodes.get(g.groupId);
+      if (!groupNode) continue;
+      const name = ctx.groupNames.get(g.groupId) ?? g.groupId;
+      const roles = g.samlRoles.length > 0 ? ` (SAML roles ${g.samlRoles.join(', ')})` : '';
+      ctx.b.addEdge({
+        from: groupNode,
+        to: refId,
+        type: 'SAML_MAPS_TO',
+        hidden: true,
+        reason: `members of group ${name} are assigned to the AWS app ${fed.node.name}${roles} and can sign in to AWS through ${arn}`,
+        evidence: { appId: fed.appId, samlRoles: g.samlRoles, ...mapping },
+      });
+    }
+  }
+  if (missingUsers.size > 0 && ctx.files.users) {
+    const shown = [...missingUsers].slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
+    ctx.b.warn(`${oktaPath('appUsers')}: ${missingUsers.size} assigned user(s) not in ${oktaPath('users')} (${shown}); not linked to AWS`);
+  }
+  if (ctx.files.apps) {
+    const awsIds = new Set(ctx.awsApps.map((f) => f.appId));
+    for (const file of ['appUsers', 'appGroups'] as const) {
+      const map = ctx.files[file];
+      const stray = [...(map?.keys() ?? [])].filter((k) => !awsIds.has(k));
+      if (stray.length > 0) ctx.b.warn(`${oktaPath(file)}: ${stray.length} key(s) are not AWS federation apps (${stray.slice(0, 3).map((x) => JSON.stringify(x)).join(', ')}); ignored`);
+    }
+  }
+}

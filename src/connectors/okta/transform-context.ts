@@ -1,0 +1,54 @@
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { GraphNode } from '../../graph/model.js';
+import type { NhiConfig } from '../../config/types.js';
+import type { CoverageRecord } from '../../snapshot/types.js';
+import type { OktaFiles } from './transform-read.js';
+
+/** One `amazon_aws` app and who is assigned to it. */
+export interface AwsFederationApp {
+  node: GraphNode;
+  appId: string;
+  samlProviderArn?: string;
+  users: { userId: string; scope?: string; samlRoles: string[] }[];
+  groups: { groupId: string; samlRoles: string[] }[];
+}
+
+/** State shared by the Okta transform steps; every lookup is a map so each step stays linear. */
+export interface OktaContext {
+  org: string;
+  b: GraphBuilder;
+  config: NhiConfig;
+  files: OktaFiles;
+  coverage: Map<string, CoverageRecord>;
+  /** User id → user node (human or service account). */
+  users: Map<string, GraphNode>;
+  /** Group id → group name, from groups.json. */
+  groupNames: Map<string, string>;
+  /** Groups that matter to the graph (admin roles or AWS assignment) → node id. */
+  groupNodes: Map<string, string>;
+  /** App id → service-app node. */
+  serviceApps: Map<string, GraphNode>;
+  /** OAuth client_id → app id of a service app. */
+  clientIds: Map<string, string>;
+  /** App id → highest tier among the app's own active grants and client roles. */
+  appTier: Map<string, number>;
+  /** AWS federation apps with their assignments, linked to AWS once users are known. */
+  awsApps: AwsFederationApp[];
+  /** User ids owning at least one API token → number of tokens. */
+  tokenOwners: Map<string, number>;
+  /** Okta user ids assigned to an AWS federation app, directly or through a group. */
+  awsUsers: Set<string>;
+  /** Group ids assigned to an AWS federation app. */
+  awsGroups: Set<string>;
+  /** Group id → admin role types held by the group. */
+  groupRoleTypes: Map<string, string[]>;
+}
+
+export function collected(ctx: OktaContext, capability: string): boolean {
+  return ctx.coverage.get(capability)?.status === 'collected';
+}
+
+/** `$[3].settings` style JSON paths for error messages. */
+export function at(base: string, index: number): string {
+  return `${base}[${index}]`;
+}

@@ -1,0 +1,210 @@
+import { ids } from '../../graph/ids.js';
+import type { GraphNode } from '../../graph/model.js';
+import { Reader } from '../../snapshot/shape.js';
+import { at, type OktaContext } from './transform-context.js';
+import { oktaPath, warnOrphanKeys } from './transform-read.js';
+import { readRole, type RoleAssignment } from './transform-privileges.js';
+
+/** Okta lifecycle states in which the account cannot sign in and its API tokens are rejected. */
+const DISABLED_STATUSES: ReadonlySet<string> = new Set(['DEPROVISIONED', 'SUSPENDED']);
+
+/** Reads groups.json and groupRoles.json: names, and the admin roles each group confers. */
+export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
+  const { files, b } = ctx;
+  const rg = new Reader(oktaPath('groups'));
+  (files.groups ?? []).forEach((g, i) => {
+    const path = at('$', i);
+    const id = rg.str(g, 'id', path);
+    const profile = rg.optObject(g, 'profile', path);
+    const name = profile ? rg.optStr(profile, 'name', `${path}.profile`) : undefined;
+    if (ctx.groupNames.has(id)) b.warn(`${oktaPath('groups')}: duplicate group id ${JSON.stringify(id)} at ${path}; first one kept`);
+    else ctx.groupNames.set(id, name ?? id);
+  });
+  const roles = new Map<string, RoleAssignment[]>();
+  const rr = new Reader(oktaPath('groupRoles'));
+  for (const [groupId, list] of files.groupRoles ?? []) {
+    const base = `$[${JSON.stringify(groupId)}]`;
+    const assigned: RoleAssignment[] = [];
+    list.forEach((obj, i) => {
+      const role = readRole(ctx, rr, obj, at(base, i));
+      if (role) assigned.push(role);
+    });
+    roles.set(groupId, assigned);
+    ctx.groupRoleTypes.set(groupId, assigned.map((a) => a.type));
+  }
+  if (files.groups) warnOrphanKeys(b, 'groupRoles', files.groupRoles, (id) => ctx.groupNames.has(id), 'group');
+  return roles;
+}
+
+/**
+ * Adds nodes for the groups that matter here (those holding admin roles and those assigned to an
+ * AWS federation app) with their HAS_ROLE edges. Other groups are left out: membership in them
+ * changes no capability the scanner models, and a large org has tens of thousands.
+ */
+export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>): void {
+  const relevant = new Set<string>(ctx.awsGroups);
+  for (const [gid, list] of roles) if (list.length > 0) relevant.add(gid);
+  for (const gid of [...relevant].sort()) {
+    const nodeId = ids.oktaGroup(ctx.org, gid);
+    ctx.groupNodes.set(gid, nodeId);
+    if (ctx.files.groups && !ctx.groupNames.has(gid)) ctx.b.warn(`group ${JSON.stringify(gid)} is referenced but not in ${oktaPath('groups')}`);
+    ctx.b.addNode({
+      id: nodeId,
+      kind: 'group',
+      provider: 'okta',
+      type: 'okta-group',
+      name: ctx.groupNames.get(gid) ?? gid,
+      nativeId: gid,
+      scope: ctx.org,
+      attrs: { adminRoles: roles.get(gid)?.map((r) => r.type), awsAssigned: ctx.awsGroups.has(gid) },
+    });
+    for (const role of roles.get(gid) ?? []) {
+      ctx.b.addEdge({ from: nodeId, to: role.nodeId, type: 'HAS_ROLE', reason: `members of group ${ctx.groupNames.get(gid) ?? gid} hold the Okta admin role ${role.label}` });
+    }
+  }
+}
+
+interface UserFacts {
+  login: string | undefined;
+  userType: string | undefined;
+  activeFactors: number | undefined;
+}
+
+/** Why a user object is a machine identity, or an empty list for a person. */
+export function classifyUser(ctx: OktaContext, userId: string, facts: UserFacts): string[] {
+  const { config } = ctx;
+  const strong: string[] = [];
+  if (facts.login) {
+    const local = facts.login.split('@')[0];
+    const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(facts.login!) || new RegExp(p, 'i').test(local));
+    if (pattern !== undefined) strong.push(`login matches service-account pattern /${pattern}/`);
+  }
+  const known = new Set(config.knownServiceAccounts.map((k) => k.toLowerCase()));
+  if (known.has(userId.toLowerCase()) || (facts.login && known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
+  if (facts.userType && config.serviceAccountTypes.some((t) => t.toLowerCase() === facts.userType!.toLowerCase())) {
+    strong.push(`user type "${facts.userType}"`);
+  }
+  // Owning a token or lacking MFA each also describes plenty of real admins, so either alone is not
+  // enough; together they describe an account nobody signs in to with a second factor.
+  const weak: string[] = [];
+  const tokens = ctx.tokenOwners.get(userId);
+  if (tokens) weak.push(`owns ${tokens} API token(s)`);
+  if (facts.activeFactors === 0) weak.push('has no active MFA factor');
+  if (strong.length === 0 && weak.length < 2) return [];
+  return [...strong, ...weak];
+}
+
+/** Reads users.json with their factors, direct roles and relevant group memberships. */
+export function addUsers(ctx: OktaContext): void {
+  const { files, b, org } = ctx;
+  const r = new Reader(oktaPath('users'));
+  const rf = new Reader(oktaPath('userFactors'));
+  const rr = new Reader(oktaPath('userRoles'));
+  const rg = new Reader(oktaPath('userGroups'));
+  (files.users ?? []).forEach((u, i) => {
+    const path = at('$', i);
+    const id = r.str(u, 'id', path);
+    if (ctx.users.has(id)) {
+      b.warn(`${oktaPath('users')}: duplicate user id ${JSON.stringify(id)} at ${path}; first one kept`);
+      return;
+    }
+    const status = r.optStr(u, 'status', path);
+    const profile = r.optObject(u, 'profile', path) ?? {};
+    const login = r.optStr(profile, 'login', `${path}.profile`);
+    const type = r.optObject(u, 'type', path);
+    const typeName = type ? (r.optStr(type, 'name', `${path}.type`) ?? r.optStr(type, 'displayName', `${path}.type`)) : undefined;
+    const userType = typeName ?? r.optStr(profile, 'userType', `${path}.profile`);
+    const credentials = r.optObject(u, 'credentials', path);
+    const hasPassword = credentials ? r.optObject(credentials, 'password', `${path}.credentials`) !== undefined : undefined;
+
+    const factorList = files.userFactors?.get(id);
+    let activeFactors: number | undefined;
+    let factorTypes: string[] | undefined;
+    if (factorList) {
+      factorTypes = [];
+      factorList.forEach((f, j) => {
+        const fp = at(`$[${JSON.stringify(id)}]`, j);
+        const st = rf.optStr(f, 'status', fp);
+        if (st === 'ACTIVE') factorTypes!.push(rf.optStr(f, 'factorType', fp) ?? 'unknown');
+      });
+      activeFactors = factorTypes.length;
+    }
+
+    const direct: RoleAssignment[] | undefined = files.userRoles?.get(id)?.flatMap((obj, j) => readRole(ctx, rr, obj, at(`$[${JSON.stringify(id)}]`, j)) ?? []);
+    const groupIds = files.userGroups?.get(id)?.map((g, j) => rg.str(g, 'id', at(`$[${JSON.stringify(id)}]`, j)));
+    const effective = new Set<string>(direct?.map((d) => d.type) ?? []);
+    let groupsKnown = groupIds !== undefined && files.groupRoles !== undefined;
+    for (const gid of groupIds ?? []) {
+      const held = ctx.groupRoleTypes.get(gid);
+      if (held === undefined) groupsKnown = false;
+      for (const t of held ?? []) effective.add(t);
+      if (ctx.awsGroups.has(gid)) ctx.awsUsers.add(id);
+    }
+
+    const machineReasons = classifyUser(ctx, id, { login, userType, activeFactors });
+    const nodeId = ids.oktaUser(org, id);
+    const lastLogin = u.lastLogin === null ? null : r.optDate(u, 'lastLogin', path);
+    const node: GraphNode = {
+      id: nodeId,
+      kind: machineReasons.length > 0 ? 'identity' : 'human',
+      provider: 'okta',
+      type: 'okta-user',
+      name: login ?? id,
+      nativeId: id,
+      scope: org,
+      enabled: status === undefined ? undefined : !DISABLED_STATUSES.has(status),
+      createdAt: r.optDate(u, 'created', path),
+      lastUsedAt: lastLogin,
+      attrs: {
+        login,
+        status,
+        userType,
+        lastLogin,
+        passwordChanged: u.passwordChanged === null ? null : r.optDate(u, 'passwordChanged', path),
+        hasPassword,
+        activeFactors,
+        factorTypes,
+        adminRoles: [...effective].sort(),
+        adminRolesComplete: direct !== undefined && groupsKnown,
+      },
+    };
+    if (machineReasons.length > 0) node.machineReasons = machineReasons;
+    b.addNode(node);
+    ctx.users.set(id, node);
+
+    for (const role of direct ?? []) {
+      b.addEdge({ from: nodeId, to: role.nodeId, type: 'HAS_ROLE', reason: `${node.name} holds the Okta admin role ${role.label}` });
+    }
+    for (const gid of groupIds ?? []) {
+      const groupNode = ctx.groupNodes.get(gid);
+      if (groupNode) b.addEdge({ from: nodeId, to: groupNode, type: 'MEMBER_OF', reason: `${node.name} is a member of group ${ctx.groupNames.get(gid) ?? gid}` });
+    }
+    if (machineReasons.length > 0 && hasPassword) addPasswordCredential(ctx, node);
+  });
+  if (files.users) {
+    const known = (id: string): boolean => ctx.users.has(id);
+    warnOrphanKeys(b, 'userRoles', files.userRoles, known, 'user');
+    warnOrphanKeys(b, 'userFactors', files.userFactors, known, 'user');
+    warnOrphanKeys(b, 'userGroups', files.userGroups, known, 'user');
+  }
+}
+
+/** A service account's password is its credential: the shared secret an integration signs in with. */
+function addPasswordCredential(ctx: OktaContext, user: GraphNode): void {
+  const credId = ids.oktaCredential(ctx.org, `password/${user.nativeId}`);
+  const changed = user.attrs.passwordChanged as string | null | undefined;
+  ctx.b.addNode({
+    id: credId,
+    kind: 'credential',
+    provider: 'okta',
+    type: 'okta-password',
+    name: `password of ${user.name}`,
+    nativeId: `password/${user.nativeId}`,
+    scope: ctx.org,
+    credentialType: 'password',
+    status: user.enabled === false ? 'inactive' : 'active',
+    createdAt: changed ?? user.createdAt,
+    attrs: { passwordChanged: changed },
+  });
+  ctx.b.addEdge({ from: user.id, to: credId, type: 'HAS_CREDENTIAL', reason: `${user.name} signs in with a password` });
+}

@@ -1,0 +1,55 @@
+import type { GraphBuilder } from '../../graph/graph.js';
+import type { NhiConfig } from '../../config/types.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import type { OktaContext } from './transform-context.js';
+import { readOktaFiles } from './transform-read.js';
+import { addGroups, addUsers, readGroups } from './transform-users.js';
+import { addApps } from './transform-apps.js';
+import { addTokens, countTokenOwners } from './transform-tokens.js';
+import { linkAws } from './transform-aws.js';
+import { addEscalations } from './transform-escalation.js';
+import { ensureCrown } from './transform-privileges.js';
+
+/**
+ * Turns the `okta/` files of a snapshot into graph nodes and edges. Pure: reads only `snapshot`,
+ * writes only to `b`. Malformed files throw an InputError naming the file and JSON path; dangling
+ * references become warnings. Does nothing when the snapshot has no Okta org.
+ */
+export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
+  const orgUrl = snapshot.manifest.providers.okta?.orgUrl;
+  if (!orgUrl) return;
+  // The org URL is the scope id everywhere; a trailing slash would split one org in two.
+  const org = orgUrl.replace(/\/+$/, '');
+  b.addScope({ provider: 'okta', id: org, name: snapshot.manifest.providers.okta?.displayName ?? org });
+  const { files, coverage } = readOktaFiles(snapshot, org, b);
+  const ctx: OktaContext = {
+    org,
+    b,
+    config,
+    files,
+    coverage,
+    users: new Map(),
+    groupNames: new Map(),
+    groupNodes: new Map(),
+    serviceApps: new Map(),
+    clientIds: new Map(),
+    appTier: new Map(),
+    awsApps: [],
+    tokenOwners: new Map(),
+    awsUsers: new Set(),
+    awsGroups: new Set(),
+    groupRoleTypes: new Map(),
+  };
+  ensureCrown(ctx);
+  const groupRoles = readGroups(ctx);
+  addApps(ctx);
+  addGroups(ctx, groupRoles);
+  countTokenOwners(ctx);
+  addUsers(ctx);
+  addTokens(ctx);
+  linkAws(ctx);
+  addEscalations(ctx);
+}
+
+/** The contract's name for a provider transform. */
+export const transform = transformOkta;

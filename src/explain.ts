@@ -1,0 +1,59 @@
+import type { ScanResult } from './scan.js';
+import { summarizeIdentity } from './scan.js';
+import type { IdentitySummary } from './report/types.js';
+import type { Finding } from './engine/types.js';
+import type { GraphNode } from './graph/model.js';
+
+/** The auditor's card for one identity: who is accountable, how it proves itself, what it can do. */
+export interface ExplainCard {
+  identity: IdentitySummary;
+  /** Delegated consents: who consented to what on behalf of whom. */
+  consents: { scope: string; consentType: string; grantedBy?: string }[];
+  /** What the identity holds directly (roles, app permissions, scopes, trusts). */
+  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string }[];
+  /** For each crown jewel path, the hop to remove to cut it. */
+  cuts: { target: string; revoke: string }[];
+  findings: Finding[];
+}
+
+export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambiguous'; candidates: GraphNode[] } | { kind: 'none' };
+
+const CUTTABLE = new Set(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'CAN_ASSUME', 'FEDERATES_TO', 'ACTS_AS', 'SAML_MAPS_TO', 'CAN_ESCALATE_TO', 'MEMBER_OF']);
+
+/** Finds the identity by node id, provider id, finding fingerprint, or exact name (case-insensitive). */
+export function explain(result: ScanResult, query: string): ExplainMatch {
+  const { graph, analysis, report } = result;
+  const byFinding = report.findings.find((f) => f.fingerprint === query);
+  let node = graph.node(byFinding ? byFinding.subject.id : query);
+  if (!node) {
+    const q = query.toLowerCase();
+    const matches = graph.ofKind('identity').filter((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q || (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q));
+    if (matches.length > 1) return { kind: 'ambiguous', candidates: [...matches].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    node = matches[0];
+  }
+  if (!node) return { kind: 'none' };
+  const findings = report.findings.filter((f) => f.subject.id === node.id);
+  const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))]);
+  const consents: ExplainCard['consents'] = [];
+  const privileges: ExplainCard['privileges'] = [];
+  for (const e of graph.out(node.id)) {
+    const t = graph.node(e.to);
+    if (!t) continue;
+    if (e.type === 'DELEGATED_GRANT') {
+      const ev = e.evidence ?? {};
+      const entry: ExplainCard['consents'][number] = { scope: t.name, consentType: String(ev.consentType ?? 'unknown') };
+      if (typeof ev.principalName === 'string') entry.grantedBy = ev.principalName;
+      consents.push(entry);
+    }
+    if (e.type === 'HAS_CREDENTIAL' || e.type === 'OWNS' || e.type === 'CREATED_BY') continue;
+    const p: ExplainCard['privileges'][number] = { name: t.name, via: e.type, hidden: e.hidden === true, reason: e.reason };
+    if (t.tier !== undefined) p.tier = t.tier;
+    privileges.push(p);
+  }
+  privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));
+  const cuts = identity.crownJewels.map((cj) => {
+    const hop = cj.hops.find((h) => CUTTABLE.has(h.type)) ?? cj.hops[0];
+    return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut' };
+  });
+  return { kind: 'card', card: { identity, consents, privileges, cuts, findings } };
+}

@@ -1,0 +1,68 @@
+import type { CoverageRecord } from '../snapshot/types.js';
+import type { Finding, RuleStats, Severity } from '../engine/types.js';
+import type { ScopeInfo, StrengthClass, Tier } from '../graph/model.js';
+import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
+
+/** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
+export const REPORT_SCHEMA_VERSION = '1.0.0';
+
+export interface ProviderSummary {
+  identities: number;
+  evaluated: number;
+  failing: number;
+  unknown: number;
+  findings: number;
+}
+
+/** One machine identity, as the recertification sheet and `explain` see it. */
+export interface IdentitySummary {
+  id: string;
+  provider: string;
+  type: string;
+  name: string;
+  nativeId: string;
+  scope: string;
+  enabled?: boolean;
+  lastUsedAt?: string | null;
+  owners: { name: string; relation: string; enabled?: boolean }[];
+  credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
+  tier: Tier;
+  tierReasons: string[];
+  autonomy: Autonomy;
+  autonomyReason: string;
+  strength: StrengthClass;
+  strengthEvidence: string[];
+  longLivedCredential: boolean;
+  agent?: { confidence: string; reasons: string[] };
+  machineReasons?: string[];
+  crownJewels: CrownJewelPath[];
+  findingIds: string[];
+}
+
+/** The whole result of a scan: data only, rendered by reporters. */
+export interface ScanReport {
+  schemaVersion: string;
+  tool: { name: 'nhiscan'; version: string };
+  scannedAt: string;
+  snapshot: { source: string; collectedAt: string };
+  scopes: ScopeInfo[];
+  coverage: CoverageRecord[];
+  summary: {
+    identities: number;
+    nodes: number;
+    edges: number;
+    findings: number;
+    bySeverity: Record<Severity, number>;
+    byProvider: Record<string, ProviderSummary>;
+    byOwasp: Record<string, number>;
+    byStrength: Record<StrengthClass, number>;
+    byTier: Record<string, number>;
+    /** Present when a baseline was given. */
+    baseline?: { new: number; unchanged: number; resolved: number };
+    waived?: number;
+  };
+  rules: RuleStats[];
+  findings: Finding[];
+  identities: IdentitySummary[];
+  warnings: string[];
+}

@@ -1,0 +1,107 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { ScanReport } from '../report/types.js';
+import type { Finding, Severity } from '../engine/types.js';
+import type { PathHop } from '../analysis/types.js';
+import { safeText } from './sanitize.js';
+
+export interface TableOptions {
+  color: boolean;
+  /** Findings shown per severity before "… and N more"; 0 = all. */
+  limitPerSeverity?: number;
+}
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function paint(c: ChalkInstance): Record<Severity, (s: string) => string> {
+  return {
+    critical: (s) => c.bgRed.white.bold(s),
+    high: (s) => c.red.bold(s),
+    medium: (s) => c.yellow(s),
+    low: (s) => c.cyan(s),
+    info: (s) => c.gray(s),
+  };
+}
+
+/** The analyst's report: findings grouped by severity, paths hop by hop, then the summary. */
+export function renderTable(report: ScanReport, opts: TableOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const sev = paint(c);
+  const lines: string[] = [];
+  const t = safeText;
+  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${t(report.snapshot.source)} collected ${report.snapshot.collectedAt} · scanned ${report.scannedAt}`));
+  lines.push('');
+  const visible = report.findings.filter((f) => f.status !== 'waived');
+  for (const level of ORDER) {
+    const group = visible.filter((f) => f.severity === level);
+    if (group.length === 0) continue;
+    lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
+    const limit = opts.limitPerSeverity ?? 0;
+    const shown = limit > 0 ? group.slice(0, limit) : group;
+    for (const f of shown) lines.push(...renderFinding(f, c));
+    if (shown.length < group.length) lines.push(c.gray(`  … and ${group.length - shown.length} more (use --format json for all)`));
+    lines.push('');
+  }
+  const waived = report.findings.filter((f) => f.status === 'waived');
+  if (waived.length > 0) {
+    lines.push(c.bold(`Waived (${waived.length})`));
+    for (const f of waived) {
+      lines.push(`  ${c.gray('~')} ${t(f.ruleId)} ${t(f.subject.name)} ${c.gray(`until ${f.waiver?.expires} (${t(f.waiver?.owner)}: ${t(f.waiver?.reason, 120)})`)}`);
+    }
+    lines.push('');
+  }
+  if (visible.length === 0) lines.push(c.green('No findings.'), '');
+  lines.push(...renderSummary(report, c));
+  return lines.join('\n') + '\n';
+}
+
+function renderFinding(f: Finding, c: ChalkInstance): string[] {
+  const t = safeText;
+  const out: string[] = [];
+  const tiered = f.severity !== f.baseSeverity ? c.gray(` (base ${f.baseSeverity}, tier T${f.tier})`) : '';
+  const status = f.status === 'new' ? c.magenta(' [new]') : '';
+  out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${status}`);
+  out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
+  out.push(`    why: ${t(f.message, 400)}`);
+  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives));
+  out.push(`    fix: ${c.gray(t(f.remediation, 400))}`);
+  out.push(`    id:  ${c.gray(`${f.fingerprint}  ${t(f.subject.id, 200)}`)}`);
+  return out;
+}
+
+export function renderPath(path: PathHop[], c: ChalkInstance, alternatives?: number): string[] {
+  const t = safeText;
+  const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${alternatives ? `, ${alternatives} alternative route${alternatives === 1 ? '' : 's'}` : ''}):`];
+  path.forEach((h, i) => {
+    const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
+    out.push(`      ${i + 1}. ${t(h.fromName, 60)} ${c.bold(`─${h.type}→`)} ${t(h.toName, 60)}${marks ? `  [${marks}]` : ''}`);
+    out.push(`         ${c.gray(t(h.reason, 300))}`);
+  });
+  return out;
+}
+
+function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
+  const t = safeText;
+  const s = report.summary;
+  const out: string[] = [c.bold('Summary')];
+  out.push(`  ${s.identities} machine identities · ${s.nodes} nodes · ${s.edges} edges · ${s.findings} findings`);
+  out.push(`  severity: ${ORDER.map((l) => `${l} ${s.bySeverity[l]}`).join(' · ')}`);
+  for (const [p, v] of Object.entries(s.byProvider)) {
+    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.failing} failing / ${v.evaluated} evaluated / ${v.unknown} unknown`);
+  }
+  out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
+  out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+  out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+  if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`);
+  if (s.waived) out.push(`  waived: ${s.waived}`);
+  const gaps = report.coverage.filter((r) => r.status !== 'collected');
+  if (gaps.length > 0) {
+    out.push('', c.yellow.bold(`Coverage: ${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`));
+    for (const g of gaps) out.push(c.yellow(`  ! ${g.provider} ${t(g.scope, 80)} ${g.capability}: ${g.status}${g.reason ? ` (${t(g.reason, 200)})` : ''}`));
+  }
+  if (report.warnings.length > 0) {
+    out.push('', c.yellow.bold(`Warnings (${report.warnings.length})`));
+    for (const w of report.warnings.slice(0, 20)) out.push(c.yellow(`  ! ${t(w, 300)}`));
+    if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
+  }
+  return out;
+}

@@ -1,0 +1,167 @@
+import { GraphBuilder, type Graph } from './graph/graph.js';
+import type { StrengthClass } from './graph/model.js';
+import type { NhiConfig } from './config/types.js';
+import type { Snapshot } from './snapshot/snapshot.js';
+import type { RuleDefinition, Severity } from './engine/types.js';
+import { runRules } from './engine/run.js';
+import { analyze } from './analysis/analyze.js';
+import type { Analysis } from './analysis/types.js';
+import { transformEntra } from './connectors/entra/transform.js';
+import { transformOkta } from './connectors/okta/transform.js';
+import { transformAws } from './connectors/aws/transform.js';
+import { linkProviders } from './connectors/link.js';
+import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
+
+export interface ScanOptions {
+  now: Date;
+  config: NhiConfig;
+  rules: readonly RuleDefinition[];
+  version: string;
+}
+
+export interface ScanResult {
+  report: ScanReport;
+  graph: Graph;
+  analysis: Analysis;
+}
+
+/** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
+export function buildGraph(snapshot: Snapshot, config: NhiConfig): Graph {
+  const b = new GraphBuilder();
+  const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
+  if (snapshot.manifest.providers.entra || has('entra/')) transformEntra(snapshot, b, config);
+  if (snapshot.manifest.providers.okta || has('okta/')) transformOkta(snapshot, b, config);
+  if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config);
+  linkProviders(b);
+  // Manifest records the transforms did not restate (an AWS account that could not be entered,
+  // a whole provider that failed) still belong in the coverage section.
+  const graphPreview = new Set<string>();
+  for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
+  for (const c of snapshot.manifest.coverage) {
+    if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
+  }
+  for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
+  return b.build();
+}
+
+/** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */
+export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult {
+  const graph = buildGraph(snapshot, opts.config);
+  const analysis = analyze(graph, { now: opts.now, config: opts.config });
+  const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
+  const { findings, stats } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
+
+  const findingsBySubject = new Map<string, string[]>();
+  for (const f of findings) {
+    const list = findingsBySubject.get(f.subject.id) ?? [];
+    if (!list.includes(f.ruleId)) list.push(f.ruleId);
+    findingsBySubject.set(f.subject.id, list);
+  }
+
+  const identities: IdentitySummary[] = graph
+    .ofKind('identity')
+    .filter((n) => !n.firstParty)
+    .map((n) => summarizeIdentity(graph, analysis, n.id, findingsBySubject.get(n.id) ?? []))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  const byOwasp: Record<string, number> = {};
+  const byProvider: Record<string, ProviderSummary> = {};
+  const prov = (p: string) => (byProvider[p] ??= { identities: 0, evaluated: 0, failing: 0, unknown: 0, findings: 0 });
+  for (const s of graph.scopes) prov(s.provider);
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    prov(f.provider).findings++;
+    for (const o of f.owasp) byOwasp[o] = (byOwasp[o] ?? 0) + 1;
+  }
+  for (const st of stats) {
+    for (const [p, c] of Object.entries(st.byProvider)) {
+      const s = prov(p);
+      s.evaluated += c.evaluated;
+      s.failing += c.failing;
+      s.unknown += c.unknown;
+    }
+  }
+  const byStrength: Record<StrengthClass, number> = { none: 0, 'shared-secret': 0, 'private-key': 0, federated: 0 };
+  const byTier: Record<string, number> = { T0: 0, T1: 0, T2: 0, T3: 0, T4: 0 };
+  for (const i of identities) {
+    prov(i.provider).identities++;
+    byStrength[i.strength]++;
+    byTier[`T${i.tier}`]++;
+  }
+
+  const report: ScanReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'nhiscan', version: opts.version },
+    scannedAt: opts.now.toISOString(),
+    snapshot: { source: snapshot.source, collectedAt: snapshot.manifest.collectedAt },
+    scopes: [...graph.scopes].sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1)),
+    coverage: [...graph.coverage].sort((a, b) =>
+      `${a.provider}|${a.scope}|${a.capability}` < `${b.provider}|${b.scope}|${b.capability}` ? -1 : 1,
+    ),
+    summary: {
+      identities: identities.length,
+      nodes: graph.nodes.size,
+      edges: graph.edgeCount,
+      findings: findings.length,
+      bySeverity,
+      byProvider: sortKeys(byProvider),
+      byOwasp: sortKeys(byOwasp),
+      byStrength,
+      byTier,
+    },
+    rules: stats,
+    findings,
+    identities,
+    warnings: [...graph.warnings],
+  };
+  return { report, graph, analysis };
+}
+
+export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, findingIds: string[]): IdentitySummary {
+  const n = graph.node(id)!;
+  const strength = analysis.strength(id);
+  const creds = graph
+    .out(id, 'HAS_CREDENTIAL')
+    .map((e) => graph.node(e.to))
+    .filter((c) => c !== undefined)
+    .map((c) => {
+      const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
+      if (c.createdAt !== undefined) entry.createdAt = c.createdAt;
+      if (c.expiresAt !== undefined) entry.expiresAt = c.expiresAt;
+      if (c.lastUsedAt !== undefined) entry.lastUsedAt = c.lastUsedAt;
+      if (c.status !== undefined) entry.status = c.status;
+      return entry;
+    })
+    .sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
+  const summary: IdentitySummary = {
+    id: n.id,
+    provider: n.provider,
+    type: n.type,
+    name: n.name,
+    nativeId: n.nativeId,
+    scope: n.scope,
+    owners: analysis.accountable(id).map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
+    credentials: creds,
+    tier: analysis.tier(id),
+    tierReasons: analysis.tierReasons(id),
+    autonomy: analysis.autonomy(id),
+    autonomyReason: analysis.autonomyReason(id),
+    strength: strength.class,
+    strengthEvidence: strength.evidence,
+    longLivedCredential: strength.longLived,
+    crownJewels: analysis.crownJewelPaths(id),
+    findingIds: [...findingIds].sort(),
+  };
+  if (n.enabled !== undefined) summary.enabled = n.enabled;
+  if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
+  if (n.agent) summary.agent = n.agent;
+  if (n.machineReasons) summary.machineReasons = n.machineReasons;
+  return summary;
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}

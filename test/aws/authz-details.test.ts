@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AuthzDetailsError, createEvaluator, parseAuthorizationDetails, type AccountModel } from '../../src/aws/index.js';
+import { ACCT, doc, allow, gaad, roleEntry, trustAccount, userEntry } from './helpers.js';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+
+/** Comparable summary of a model (documents included), to check both input forms agree. */
+function summary(m: AccountModel) {
+  return {
+    accountId: m.accountId,
+    users: [...m.users.values()],
+    groups: [...m.groups.values()],
+    roles: [...m.roles.values()],
+    policies: [...m.policies.values()],
+  };
+}
+
+describe('parseAuthorizationDetails on the fixture', () => {
+  const cli = parseAuthorizationDetails(fixture('authz-details.cli.json'));
+  const raw = parseAuthorizationDetails(fixture('authz-details.raw.json'));
+
+  it('reads users, groups, roles and managed policies keyed by ARN', () => {
+    expect(cli.accountId).toBe(ACCT);
+    expect([...cli.users.keys()]).toEqual([
+      'arn:aws:iam::111122223333:user/ci-deployer',
+      'arn:aws:iam::111122223333:user/alice',
+      'arn:aws:iam::111122223333:user/report-bot',
+    ]);
+    const ci = cli.users.get('arn:aws:iam::111122223333:user/ci-deployer')!;
+    expect(ci.groupArns).toEqual(['arn:aws:iam::111122223333:group/deployers']);
+    expect(ci.tags).toEqual({ owner: 'platform-team' });
+    expect(ci.inlinePolicies[0].name).toBe('deploy-lambdas');
+    expect(ci.inlinePolicies[0].body.ok).toBe(true);
+    expect(cli.users.get('arn:aws:iam::111122223333:user/alice')!.passwordLastUsed).toBe('2024-05-01T00:00:00+00:00');
+    expect(cli.users.get('arn:aws:iam::111122223333:user/report-bot')!.permissionsBoundary?.arn).toBe('arn:aws:iam::111122223333:policy/bot-boundary');
+    expect(cli.membersByGroup.get('arn:aws:iam::111122223333:group/deployers')).toEqual([ci.arn]);
+  });
+
+  it('reads role trust, last use, instance profiles and boundary', () => {
+    const lambda = cli.roles.get('arn:aws:iam::111122223333:role/app-lambda-admin')!;
+    expect(lambda.roleLastUsed).toEqual({ lastUsedDate: '2024-04-30T12:00:00+00:00', region: 'eu-west-1' });
+    expect(lambda.trustPolicy.ok && lambda.trustPolicy.document.statements[0].principal).toEqual({ Service: ['lambda.amazonaws.com'] });
+    const gh = cli.roles.get('arn:aws:iam::111122223333:role/github-deploy')!;
+    // present but empty RoleLastUsed = never used; distinct from "not collected"
+    expect(gh.roleLastUsed).toEqual({ lastUsedDate: undefined, region: undefined });
+    const ec2 = cli.roles.get('arn:aws:iam::111122223333:role/web-ec2')!;
+    expect(ec2.instanceProfiles.map((p) => p.name)).toEqual(['web-ec2']);
+    expect(ec2.permissionsBoundary?.arn).toBe('arn:aws:iam::111122223333:policy/bot-boundary');
+  });
+
+  it('uses the default policy version, not the first one', () => {
+    const p = cli.policies.get('arn:aws:iam::111122223333:policy/deploy-policy')!;
+    expect(p.defaultVersionId).toBe('v2');
+    expect(p.location).toBe('Policies[0].PolicyVersionList[1].Document');
+    expect(p.body.ok && p.body.document.statements[0].action).toEqual(['iam:CreatePolicyVersion', 'iam:GetPolicy*']);
+    expect(p.awsManaged).toBe(false);
+    expect(cli.policies.get('arn:aws:iam::aws:policy/AdministratorAccess')!.awsManaged).toBe(true);
+  });
+
+  it('records an attached AWS managed policy missing from the file as missing, with its location', () => {
+    const ro = cli.policies.get('arn:aws:iam::aws:policy/ReadOnlyAccess')!;
+    expect(ro.origin).toBe('missing');
+    expect(cli.unparseablePolicies).toContainEqual(expect.objectContaining({ policyName: 'ReadOnlyAccess', location: 'UserDetailList[2].AttachedManagedPolicies[0]' }));
+    // and a question that depends on it is unknown, not "implicit deny"
+    const ev = createEvaluator(cli);
+    expect(ev.canDo('arn:aws:iam::111122223333:user/report-bot', 's3:GetObject', 'arn:aws:s3:::x/y').decision).toBe('unknown');
+    // …but the boundary settles questions outside it without the missing policy
+    expect(ev.canDo('arn:aws:iam::111122223333:user/report-bot', 'iam:CreateUser', '*').decision).toBe('implicit-deny');
+  });
+
+  it('fills missing AWS managed policies from a supplied library', () => {
+    const m = parseAuthorizationDetails(fixture('authz-details.cli.json'), { awsManagedPolicies: { ReadOnlyAccess: doc(allow('s3:Get*')) } });
+    expect(m.policies.get('arn:aws:iam::aws:policy/ReadOnlyAccess')!.origin).toBe('library');
+    expect(m.unparseablePolicies).toEqual([]);
+    expect(createEvaluator(m).canDo('arn:aws:iam::111122223333:user/report-bot', 's3:GetObject', 'arn:aws:s3:::x/y').decision).toBe('allow');
+  });
+
+  it('gives the same model for the CLI form and the URL-encoded raw API form', () => {
+    expect(JSON.stringify(raw.users.get('arn:aws:iam::111122223333:user/ci-deployer')!.inlinePolicies)).toContain('iam:PassRole');
+    expect(summary(raw)).toEqual(summary(cli));
+  });
+
+  it('accepts JSON text and SDK Date objects', () => {
+    const text = JSON.stringify(fixture('authz-details.cli.json'));
+    expect(parseAuthorizationDetails(text).users.size).toBe(3);
+    const withDate = gaad({ users: [{ ...userEntry('d'), CreateDate: new Date('2024-02-03T04:05:06Z') }] });
+    expect(parseAuthorizationDetails(withDate).users.get(`arn:aws:iam::${ACCT}:user/d`)!.createDate).toBe('2024-02-03T04:05:06.000Z');
+  });
+});
+
+describe('parseAuthorizationDetails errors', () => {
+  it('throws with a location for files that are not GAAD output', () => {
+    expect(() => parseAuthorizationDetails([])).toThrow(AuthzDetailsError);
+    expect(() => parseAuthorizationDetails({ foo: 1 })).toThrow(/none of UserDetailList/);
+    expect(() => parseAuthorizationDetails('{not json')).toThrow(/not valid JSON/);
+    try {
+      parseAuthorizationDetails({ RoleDetailList: {} });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AuthzDetailsError);
+      expect((e as AuthzDetailsError).location).toBe('RoleDetailList');
+    }
+  });
+
+  it('records an unparseable trust policy with its JSON path and keeps the rest of the file', () => {
+    const roles = [roleEntry('ok', trustAccount()), roleEntry('r1', trustAccount()), roleEntry('r2', trustAccount()), roleEntry('broken', '%7B%22Version%22%3A' as unknown as Record<string, unknown>)];
+    const m = parseAuthorizationDetails(gaad({ roles }));
+    expect(m.roles.size).toBe(4);
+    const broken = m.roles.get(`arn:aws:iam::${ACCT}:role/broken`)!;
+    expect(broken.trustPolicy.ok).toBe(false);
+    expect(m.unparseablePolicies).toEqual([
+      expect.objectContaining({ owner: broken.arn, location: 'RoleDetailList[3].AssumeRolePolicyDocument', problem: expect.stringMatching(/not valid JSON/) }),
+    ]);
+  });
+
+  it('points into the document for a structurally invalid statement', () => {
+    const bad = { Version: '2012-10-17', Statement: [allow('s3:*'), { Effect: 'Permit', Action: 's3:*', Resource: '*' }] };
+    const m = parseAuthorizationDetails(gaad({ users: [userEntry('u', { inline: [doc(allow('s3:GetObject')), bad] })] }));
+    expect(m.unparseablePolicies[0].location).toBe('UserDetailList[0].UserPolicyList[1].PolicyDocument.Statement[1].Effect');
+    // the good inline policy still allows, but the unusable one makes the answer unknown
+    const r = createEvaluator(m).canDo(`arn:aws:iam::${ACCT}:user/u`, 's3:GetObject', 'arn:aws:s3:::b/k');
+    expect(r.decision).toBe('unknown');
+    expect(r.unusable?.[0].problemLocation).toBe('UserDetailList[0].UserPolicyList[1].PolicyDocument.Statement[1].Effect');
+  });
+
+  it('skips entries without an ARN and says where', () => {
+    const m = parseAuthorizationDetails(gaad({ users: [{ UserName: 'x' }, userEntry('y')] }));
+    expect(m.users.size).toBe(1);
+    expect(m.issues).toContainEqual({ location: 'UserDetailList[0]', problem: expect.stringMatching(/no Arn/) });
+  });
+
+  it('treats a group listed in GroupList but absent from GroupDetailList as unknown, not empty', () => {
+    const m = parseAuthorizationDetails(gaad({ users: [userEntry('u', { groups: ['ghost'], inline: [doc(allow('s3:GetObject'))] })] }));
+    const ev = createEvaluator(m);
+    expect(ev.canDo(`arn:aws:iam::${ACCT}:user/u`, 'ec2:RunInstances', '*').decision).toBe('unknown');
+  });
+});

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeAllTrust, analyzeTrust, evaluateTrust, parseAuthorizationDetails, type TrustedPrincipal } from '../../src/aws/index.js';
+import { ACCT, OTHER_ACCT, doc, model, roleArn, roleEntry, userArn, userEntry } from './helpers.js';
+
+type Doc = Record<string, unknown>;
+const GH = `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com`;
+
+function principalsOf(trust: Doc, known?: string[]): TrustedPrincipal[] {
+  const m = model({ roles: [roleEntry('r', trust)] });
+  return analyzeTrust(m.roles.get(roleArn('r'))!, { knownAccountIds: known }).statements.flatMap((s) => s.principals);
+}
+
+const stmt = (Principal: unknown, extra: Doc = {}) => doc({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...extra });
+
+describe('analyzeTrust: principal classification', () => {
+  it('classifies *, accounts, ARNs, services, unique ids and canonical users', () => {
+    const p = principalsOf(
+      stmt({
+        AWS: ['*', ACCT, `arn:aws:iam::${OTHER_ACCT}:root`, userArn('u'), roleArn('x', OTHER_ACCT), `arn:aws:sts::${ACCT}:assumed-role/r/s`, 'AROAABCDEFGHIJKLMNOPQ'],
+        Service: 'lambda.amazonaws.com',
+        CanonicalUser: 'abc123',
+      }),
+      ['999988887777'],
+    );
+    expect(p).toEqual([
+      { type: 'any' },
+      { type: 'account', accountId: ACCT, sameAccount: true, thirdParty: false },
+      { type: 'account', accountId: OTHER_ACCT, sameAccount: false, thirdParty: true },
+      { type: 'iam-user', arn: userArn('u'), accountId: ACCT, sameAccount: true, thirdParty: false },
+      { type: 'iam-role', arn: roleArn('x', OTHER_ACCT), accountId: OTHER_ACCT, sameAccount: false, thirdParty: true },
+      { type: 'assumed-role', arn: `arn:aws:sts::${ACCT}:assumed-role/r/s`, accountId: ACCT, sameAccount: true, thirdParty: false },
+      { type: 'unique-id', id: 'AROAABCDEFGHIJKLMNOPQ' },
+      { type: 'service', service: 'lambda.amazonaws.com' },
+      { type: 'canonical-user', id: 'abc123' },
+    ]);
+  });
+
+  it('leaves thirdParty undefined without a list of known accounts, and false for known ones', () => {
+    expect(principalsOf(stmt({ AWS: OTHER_ACCT }))).toEqual([{ type: 'account', accountId: OTHER_ACCT, sameAccount: false, thirdParty: undefined }]);
+    expect(principalsOf(stmt({ AWS: OTHER_ACCT }), [OTHER_ACCT])).toEqual([{ type: 'account', accountId: OTHER_ACCT, sameAccount: false, thirdParty: false }]);
+  });
+
+  it('"Principal": "*" is any', () => {
+    expect(principalsOf(stmt('*'))).toEqual([{ type: 'any' }]);
+  });
+});
+
+describe('analyzeTrust: federation', () => {
+  const gh = (Condition?: Doc) => principalsOf(doc({ Effect: 'Allow', Principal: { Federated: GH }, Action: 'sts:AssumeRoleWithWebIdentity', ...(Condition ? { Condition } : {}) }))[0];
+
+  it('a pinned GitHub subject and audience', () => {
+    const p = gh({ StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/app:environment:prod' } });
+    expect(p).toMatchObject({ type: 'oidc', github: true, issuer: 'token.actions.githubusercontent.com', subject: { status: 'pinned', values: ['repo:acme/app:environment:prod'] }, audience: { status: 'pinned', values: ['sts.amazonaws.com'] } });
+  });
+
+  it('a wildcard subject (repo:org/*) under StringLike', () => {
+    expect(gh({ StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } })).toMatchObject({ subject: { status: 'wildcard', values: ['repo:acme/*'], operators: ['StringLike'] }, audience: { status: 'missing' } });
+  });
+
+  it('a subject of * is any; * under StringEquals is a literal, so pinned', () => {
+    expect(gh({ StringLike: { 'token.actions.githubusercontent.com:sub': '*' } })).toMatchObject({ subject: { status: 'any' } });
+    expect(gh({ StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } })).toMatchObject({ subject: { status: 'pinned' } });
+  });
+
+  it('a missing subject, and a subject only in a negated operator, are missing', () => {
+    expect(gh()).toMatchObject({ subject: { status: 'missing' }, audience: { status: 'missing' } });
+    expect(gh({ StringNotLike: { 'token.actions.githubusercontent.com:sub': 'repo:evil/*' } })).toMatchObject({ subject: { status: 'missing' } });
+  });
+
+  it('other OIDC issuers and SAML providers', () => {
+    const entra = `arn:aws:iam::${ACCT}:oidc-provider/sts.windows.net/tid-1/`;
+    const [o] = principalsOf(doc({ Effect: 'Allow', Principal: { Federated: entra }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'sts.windows.net/tid-1/:aud': 'api://app' } } }));
+    expect(o).toMatchObject({ type: 'oidc', github: false, issuer: 'sts.windows.net/tid-1/', audience: { status: 'pinned' }, subject: { status: 'missing' } });
+    const saml = `arn:aws:iam::${ACCT}:saml-provider/Okta`;
+    const [s] = principalsOf(doc({ Effect: 'Allow', Principal: { Federated: saml }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } } }));
+    expect(s).toEqual({ type: 'saml', providerArn: saml, audience: { key: 'SAML:aud', status: 'pinned', values: ['https://signin.aws.amazon.com/saml'], operators: ['StringEquals'] } });
+    const [c] = principalsOf(doc({ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }));
+    expect(c).toMatchObject({ type: 'federated-other', value: 'cognito-identity.amazonaws.com', audience: { status: 'missing' } });
+  });
+});
+
+describe('analyzeTrust: statement facts', () => {
+  it('records ExternalId and restricting keys, and ignores negated conditions as restrictions', () => {
+    const m = model({
+      roles: [
+        roleEntry('vendor', stmt({ AWS: `arn:aws:iam::${OTHER_ACCT}:root` }, { Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } })),
+        roleEntry('open', stmt('*', { Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-1' } } })),
+        roleEntry('org', stmt('*', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } })),
+      ],
+    });
+    const [vendor, open, org] = analyzeAllTrust(m);
+    expect(vendor.statements[0]).toMatchObject({ externalId: true, restrictingKeys: ['sts:ExternalId'], actions: ['sts:AssumeRole'], effect: 'Allow', notPrincipal: false });
+    expect(open.statements[0]).toMatchObject({ externalId: false, restrictingKeys: [], conditionKeys: ['aws:PrincipalOrgID'] });
+    expect(org.statements[0].restrictingKeys).toEqual(['aws:PrincipalOrgID']);
+  });
+
+  it('marks an unparseable trust policy as unusable with its location', () => {
+    const m = model({ roles: [roleEntry('ok', stmt('*')), roleEntry('bad', { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] })] });
+    const [, bad] = analyzeAllTrust(m);
+    expect(bad.unusable).toEqual({ location: 'RoleDetailList[1].AssumeRolePolicyDocument.Statement[0]', problem: expect.stringMatching(/Principal/) });
+    expect(bad.statements).toEqual([]);
+  });
+
+  it('works on the fixture', () => {
+    const fx = parseAuthorizationDetails(JSON.parse(readFileSync(new URL('./fixtures/authz-details.raw.json', import.meta.url), 'utf8')));
+    const facts = analyzeAllTrust(fx, { knownAccountIds: [] });
+    const gh = facts.find((f) => f.roleArn.endsWith('/github-deploy'))!;
+    expect(gh.statements[0].principals[0]).toMatchObject({ type: 'oidc', github: true, subject: { status: 'wildcard', values: ['repo:acme/*'] }, audience: { status: 'pinned' } });
+    const vendor = facts.find((f) => f.roleArn.endsWith('/vendor-audit'))!;
+    expect(vendor.statements[0]).toMatchObject({ externalId: true, principals: [{ type: 'account', accountId: '999988887777', sameAccount: false, thirdParty: true }] });
+  });
+});
+
+describe('evaluateTrust', () => {
+  const m = model({
+    users: [userEntry('u'), userEntry('v')],
+    roles: [
+      roleEntry('by-account', stmt({ AWS: ACCT })),
+      roleEntry('by-arn', stmt({ AWS: userArn('u') })),
+      roleEntry('other-account', stmt({ AWS: OTHER_ACCT })),
+      roleEntry('with-deny', doc({ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: userArn('v') }, Action: 'sts:*' })),
+      roleEntry('external-id', stmt({ AWS: ACCT }, { Condition: { StringEquals: { 'sts:ExternalId': 'e' } } })),
+      roleEntry('service-only', stmt({ Service: 'ec2.amazonaws.com' })),
+      roleEntry('tag-session', doc({ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:TagSession' })),
+    ],
+  });
+  const facts = (n: string) => ({ arn: userArn(n), accountId: ACCT, type: 'user' as const, name: n });
+  const ask = (role: string, user: string) => evaluateTrust(m.roles.get(roleArn(role))!, facts(user));
+
+  it.each([
+    ['by-account', 'u', 'yes', false],
+    ['by-arn', 'u', 'yes', true],
+    ['by-arn', 'v', 'no', false],
+    ['other-account', 'u', 'no', false],
+    ['with-deny', 'u', 'yes', false],
+    ['with-deny', 'v', 'no', false],
+    ['external-id', 'u', 'maybe', false],
+    ['service-only', 'u', 'no', false],
+    ['tag-session', 'u', 'no', false],
+  ] as const)('%s for %s -> %s (direct %s)', (role, user, result, direct) => {
+    const r = ask(role, user);
+    expect(r.result).toBe(result);
+    expect(r.direct).toBe(direct);
+  });
+});

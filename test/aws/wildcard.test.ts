@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ActionMatcher, compileArnPattern, createEvaluator } from '../../src/aws/index.js';
+import { allow, doc, model, userArn, userEntry } from './helpers.js';
+
+/** Reference wildcard matcher by dynamic programming, independent of the regex-based one. */
+function refMatch(pattern: string, text: string): boolean {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  const dp: boolean[][] = Array.from({ length: p.length + 1 }, () => new Array<boolean>(t.length + 1).fill(false));
+  dp[0][0] = true;
+  for (let i = 1; i <= p.length; i++) {
+    if (p[i - 1] === '*') dp[i][0] = dp[i - 1][0];
+    for (let j = 1; j <= t.length; j++) {
+      if (p[i - 1] === '*') dp[i][j] = dp[i - 1][j] || dp[i][j - 1];
+      else if (p[i - 1] === '?' || p[i - 1] === t[j - 1]) dp[i][j] = dp[i - 1][j - 1];
+    }
+  }
+  return dp[p.length][t.length];
+}
+
+describe('ActionMatcher', () => {
+  it('matches exact, prefix, service-wide and cross-service patterns case-insensitively', () => {
+    const m = new ActionMatcher(['s3:GetObject', 'ec2:Describe*', 'kms:*', '*:ListTagsForResource', 'lambda:Get?unction']);
+    expect(m.matches('s3:getobject')).toBe(true);
+    expect(m.matches('s3:getobjectacl')).toBe(false);
+    expect(m.matches('ec2:describeinstances')).toBe(true);
+    expect(m.matches('ec2:runinstances')).toBe(false);
+    expect(m.matches('kms:decrypt')).toBe(true);
+    expect(m.matches('rds:listtagsforresource')).toBe(true);
+    expect(m.matches('lambda:getfunction')).toBe(true);
+    expect(m.matches('lambda:getfunctionconfiguration')).toBe(false);
+    expect(new ActionMatcher(['*']).matches('iam:createuser')).toBe(true);
+    expect(new ActionMatcher([]).matches('iam:createuser')).toBe(false);
+  });
+
+  it('agrees with a reference wildcard matcher (property)', () => {
+    const alphabet = fc.constantFrom('a', 'B', 'c', ':', '*', '?', '.', '(');
+    const textAlphabet = fc.constantFrom('a', 'b', 'C', ':', '.', '(');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: alphabet, maxLength: 8 }), { minLength: 1, maxLength: 4 }), fc.string({ unit: textAlphabet, maxLength: 10 }), (patterns, action) => {
+        const expected = patterns.some((p) => refMatch(p, action));
+        expect(new ActionMatcher(patterns).matches(action.toLowerCase())).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('ARN patterns', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['*', 'arn:aws:s3:::anything', true],
+    ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/a/b:c', true],
+    ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket2/a', false],
+    ['arn:aws:iam::*:role/app-*', 'arn:aws:iam::111122223333:role/app-lambda', true],
+    ['arn:aws:iam::*:role/app-*', 'arn:aws:iam::111122223333:role/web', false],
+    // a * inside a segment does not cross a colon
+    ['arn:aws:iam::1*3:role/x', 'arn:aws:iam::1:2:3:role/x', false],
+    ['arn:aws:iam::1*3:role/x', 'arn:aws:iam::123:role/x', true],
+    // a * ending a segment may expand past colons
+    ['arn:aws:iam::*', 'arn:aws:iam::111122223333:user/u', true],
+    ['arn:aws:ec2:*:*:instance/*', 'arn:aws:ec2:eu-west-1:111122223333:instance/i-1', true],
+    ['arn:aws:ec2:us-?ast-1:*:instance/*', 'arn:aws:ec2:us-east-1:111122223333:instance/i-1', true],
+    ['arn:aws:s3:::Bucket', 'arn:aws:s3:::bucket', false],
+  ];
+  it.each(cases)('%s vs %s -> %s', (pattern, arn, expected) => {
+    expect(compileArnPattern(pattern)(arn)).toBe(expected);
+  });
+
+  it('a substituted variable value with * in it is literal', () => {
+    const m = model({ users: [userEntry('u', { tags: { team: '*' }, inline: [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*'))] })] });
+    const ev = createEvaluator(m);
+    expect(ev.canDo(userArn('u'), 's3:GetObject', 'arn:aws:s3:::home/red/x').decision).toBe('implicit-deny');
+    expect(ev.canDo(userArn('u'), 's3:GetObject', 'arn:aws:s3:::home/*/x').decision).toBe('allow');
+  });
+});

@@ -1,0 +1,304 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/client.js';
+import type { CoverageRecord } from '../../src/snapshot/types.js';
+import { authorizationItemCount, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
+import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
+import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+
+const CANARY_KEY = 'AKIACANARY0000000001';
+const CANARY_SECRET = 'CANARYSECRETwJalrXUtnFEMIK7MDENGbPxRfiCY';
+const MAIN = '111122223333';
+const MAX_ATTEMPTS = 4;
+
+let env: AwsTestEnv;
+let fakes: FakeAws[] = [];
+
+beforeAll(() => {
+  env = isolateAwsEnv();
+});
+afterAll(() => env.restore());
+afterEach(async () => {
+  for (const fake of fakes) {
+    // The fake refuses anything outside docs/aws-readonly-policy.json; the collector must not ask.
+    expect(fake.refused).toEqual([]);
+    expect(fake.unsigned).toBe(0);
+    await fake.close();
+  }
+  fakes = [];
+  expect(env.blocked).toEqual([]);
+});
+
+interface Run {
+  fake: FakeAws;
+  result: Awaited<ReturnType<typeof collectAws>>;
+  progress: string[];
+  sleeps: number[];
+}
+
+async function run(fakeOptions: Partial<FakeAwsOptions> = {}, collect: Partial<AwsCollectOptions> = {}): Promise<Run> {
+  const fake = await startFakeAws({
+    accounts: [buildAccount(MAIN)],
+    credentials: { accessKeyId: CANARY_KEY, secretAccessKey: CANARY_SECRET },
+    ...fakeOptions,
+  });
+  fakes.push(fake);
+  const progress: string[] = [];
+  const sleeps: number[] = [];
+  const result = await collectAws({
+    endpoint: fake.url,
+    credentials: { accessKeyId: CANARY_KEY, secretAccessKey: CANARY_SECRET },
+    retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, () => 10),
+    progress: (m) => progress.push(m),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    now: () => new Date('2026-11-28T09:00:00Z'),
+    ...collect,
+  });
+  return { fake, result, progress, sleeps };
+}
+
+const coverageOf = (coverage: CoverageRecord[], scope: string, capability: string): CoverageRecord | undefined =>
+  coverage.find((c) => c.scope === scope && c.capability === capability);
+
+const names = (list: unknown[], key: string): unknown[] => list.map((item) => (item as Record<string, unknown>)[key]);
+
+/** What the CLI prints for a date, computed independently from the dataset's Date objects. */
+const cliDate = (d: unknown): string => (d as Date).toISOString().replace(/\.000Z$/, '+00:00').replace(/\.(\d{3})Z$/, '.$1000+00:00');
+
+describe('collectAws against the fake IAM', () => {
+  it('merges every authorization-details page into one CLI-shaped object with decoded policies', async () => {
+    const account = buildAccount(MAIN, { users: 5, groups: 2, roles: 4, policies: 3 });
+    const { result, fake } = await run({ accounts: [account], pageSize: 4 });
+    const details = result.files[`aws/${MAIN}/authorization-details.json`] as Record<string, unknown[]>;
+
+    expect(Object.keys(details).sort()).toEqual(['GroupDetailList', 'Policies', 'RoleDetailList', 'UserDetailList']);
+    expect(names(details.UserDetailList, 'UserName')).toEqual(names(account.users, 'UserName'));
+    expect(names(details.GroupDetailList, 'GroupName')).toEqual(names(account.groups, 'GroupName'));
+    expect(names(details.RoleDetailList, 'RoleName')).toEqual(names(account.roles, 'RoleName'));
+    expect(names(details.Policies, 'Arn')).toEqual(names(account.policies, 'Arn'));
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(Math.ceil(authorizationItemCount(account) / 4));
+    expect(fake.maxItemsSeen.every((m) => m === '1000')).toBe(true);
+
+    const user = details.UserDetailList[1] as Record<string, any>;
+    expect(user.UserPolicyList[0].PolicyDocument).toEqual(account.users[1].UserPolicyList && (account.users[1].UserPolicyList as any[])[0].PolicyDocument);
+    expect(user.UserPolicyList[0].PolicyDocument.Statement[0].Sid).toBe('pct%and&amp');
+    expect(user.CreateDate).toBe(cliDate(account.users[1].CreateDate));
+    expect(user.CreateDate).toMatch(/\.250000\+00:00$/);
+    expect(user.Tags).toEqual([{ Key: 'team', Value: 'platform' }]);
+
+    const role = details.RoleDetailList[0] as Record<string, any>;
+    expect(role.AssumeRolePolicyDocument).toEqual(account.roles[0].AssumeRolePolicyDocument);
+    expect(role.InstanceProfileList[0].Roles[0].AssumeRolePolicyDocument).toEqual(account.roles[0].AssumeRolePolicyDocument);
+    expect(role.RoleLastUsed.LastUsedDate).toBe('2024-05-01T12:00:00+00:00');
+
+    const policy = details.Policies[2] as Record<string, any>;
+    expect(policy.PolicyVersionList.map((v: any) => v.Document)).toEqual((account.policies[2].PolicyVersionList as any[]).map((v) => v.Document));
+    expect(policy.UpdateDate).toBe(cliDate(account.policies[2].UpdateDate));
+
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBe(account.credentialReportCsv);
+    expect(result.files[`aws/${MAIN}/oidc-providers.json`]).toEqual(
+      account.oidcProviders.map((p) => ({ ...p, CreateDate: cliDate(p.CreateDate), Tags: [] })),
+    );
+    expect(result.files[`aws/${MAIN}/saml-providers.json`]).toEqual(
+      account.samlProviders.map((p) => ({ Arn: p.Arn, CreateDate: cliDate(p.CreateDate), ValidUntil: cliDate(p.ValidUntil) })),
+    );
+    const anywhere = result.files[`aws/${MAIN}/rolesanywhere.json`] as { trustAnchors: any[]; profiles: any[] };
+    expect(names(anywhere.trustAnchors, 'trustAnchorArn')).toEqual(names(account.trustAnchors, 'trustAnchorArn'));
+    expect(anywhere.profiles[0].roleArns).toEqual(account.profiles[0].roleArns);
+    expect(anywhere.profiles[0].createdAt).toBe(cliDate(new Date(account.profiles[0].createdAt as string)));
+
+    expect(result.coverage.map((c) => `${c.capability}:${c.status}`)).toEqual([
+      'aws.iam:collected',
+      'aws.credentialReport:collected',
+      'aws.federation:collected',
+      'aws.rolesAnywhere:collected',
+    ]);
+    expect(result.manifest).toEqual({ accounts: [{ accountId: MAIN }] });
+  });
+
+  it('sends exactly the minimum number of requests and counts them like the server does', async () => {
+    const account = buildAccount(MAIN, { users: 7, groups: 1, roles: 3, policies: 2, oidcProviders: 3, samlProviders: 2 });
+    const pageSize = 5;
+    const inProgressPolls = 2;
+    const { result, fake, sleeps } = await run({ accounts: [account], pageSize, credentialReport: { inProgressPolls }, latencyMs: 3 });
+
+    const gaadPages = Math.ceil(authorizationItemCount(account) / pageSize);
+    const callerIdentity = 1;
+    const reportRoundTrips = inProgressPolls + 1 /* COMPLETE */ + 1 /* GetCredentialReport */;
+    const federation = 1 + account.oidcProviders.length + 1;
+    const rolesAnywhere = 2;
+    const expected = callerIdentity + gaadPages + reportRoundTrips + federation + rolesAnywhere;
+
+    expect(fake.totalRequests()).toBe(expected);
+    expect(result.stats.requests).toBe(expected);
+    expect(result.stats.retries).toBe(0);
+    expect(result.stats.pages).toBe(gaadPages + 2 + rolesAnywhere);
+    expect(fake.counts['iam:GenerateCredentialReport']).toBe(inProgressPolls + 1);
+    expect(sleeps).toHaveLength(inProgressPolls);
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBe(account.credentialReportCsv);
+  });
+
+  it('survives throttling on first attempts with the same files as an unthrottled run', async () => {
+    const baseline = await run();
+    const throttleFirst = {
+      'iam:GetAccountAuthorizationDetails': 2,
+      'iam:GenerateCredentialReport': 1,
+      'iam:ListSAMLProviders': MAX_ATTEMPTS - 1,
+      'rolesanywhere:ListTrustAnchors': 1,
+      'sts:GetCallerIdentity': 1,
+    };
+    const throttled = await run({ throttleFirst });
+    const extra = Object.values(throttleFirst).reduce((a, b) => a + b, 0);
+
+    expect(throttled.result.files).toEqual(baseline.result.files);
+    expect(throttled.result.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(throttled.result.stats.retries).toBe(extra);
+    expect(throttled.result.stats.requests).toBe(baseline.result.stats.requests + extra);
+    expect(throttled.fake.totalRequests()).toBe(throttled.result.stats.requests);
+  });
+
+  it('turns throttling that never clears into an error record for that capability only', async () => {
+    const { result, fake } = await run({ throttleFirst: { 'iam:ListOpenIDConnectProviders': 1000 } });
+    const federation = coverageOf(result.coverage, MAIN, 'aws.federation');
+    expect(federation?.status).toBe('error');
+    expect(federation?.reason).toContain('ListOpenIDConnectProviders');
+    expect(federation?.reason).toContain(`after ${MAX_ATTEMPTS} attempts`);
+    expect(fake.counts['iam:ListOpenIDConnectProviders']).toBe(MAX_ATTEMPTS);
+    expect(result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
+    expect(result.files[`aws/${MAIN}/saml-providers.json`]).toBeDefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+  });
+
+  it('reports AccessDenied on GenerateCredentialReport as missing-permission while IAM data is complete', async () => {
+    const account = buildAccount(MAIN, { users: 4, roles: 2 });
+    const { result, fake } = await run({ accounts: [account], deny: ['iam:GenerateCredentialReport'] });
+    const report = coverageOf(result.coverage, MAIN, 'aws.credentialReport');
+    expect(report?.status).toBe('missing-permission');
+    expect(report?.reason).toContain('GenerateCredentialReport');
+    expect(report?.reason).not.toContain(CANARY_KEY);
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
+    expect(fake.counts['iam:GetCredentialReport']).toBeUndefined();
+
+    const details = result.files[`aws/${MAIN}/authorization-details.json`] as Record<string, unknown[]>;
+    expect(details.UserDetailList).toHaveLength(account.users.length);
+    expect(details.RoleDetailList).toHaveLength(account.roles.length);
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+  });
+
+  it('waits through ReportNotPresent / ReportInProgress answers, and gives up after the poll bound', async () => {
+    const ready = await run({ credentialReport: { inProgressPolls: 1, getErrorsAfterComplete: ['ReportNotPresent', 'ReportInProgress'] } });
+    expect(ready.result.files[`aws/${MAIN}/credential-report.csv`]).toBe(buildAccount(MAIN).credentialReportCsv);
+    expect(ready.fake.counts['iam:GenerateCredentialReport']).toBe(4);
+    expect(ready.fake.counts['iam:GetCredentialReport']).toBe(3);
+    expect(ready.sleeps).toHaveLength(3);
+
+    const never = await run({ credentialReport: { neverReady: true } }, { credentialReportPolls: 3, credentialReportDelayMs: 7 });
+    const record = coverageOf(never.result.coverage, MAIN, 'aws.credentialReport');
+    expect(record?.status).toBe('error');
+    expect(record?.reason).toContain('3 polls');
+    expect(never.fake.counts['iam:GenerateCredentialReport']).toBe(3);
+    expect(never.sleeps).toEqual([7, 7]);
+    expect(never.result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
+  });
+
+  it('stops on a repeating Marker with an error record instead of looping', async () => {
+    const { result, fake } = await run({ pageSize: 2, repeatMarker: true });
+    const iam = coverageOf(result.coverage, MAIN, 'aws.iam');
+    expect(iam?.status).toBe('error');
+    expect(iam?.reason).toMatch(/Marker/);
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(3);
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+  });
+
+  it('records a Roles Anywhere failure as a coverage gap and keeps the rest', async () => {
+    const { result } = await run({ deny: ['rolesanywhere:ListTrustAnchors'] });
+    expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');
+    expect(result.files[`aws/${MAIN}/rolesanywhere.json`]).toBeUndefined();
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeDefined();
+  });
+
+  it('collects the other accounts when AssumeRole into one is denied', async () => {
+    const [a, b, c] = ['111122223333', '444455556666', '777788889999'];
+    const accounts = [buildAccount(a, { users: 1 }), buildAccount(b, { users: 2 }), buildAccount(c, { users: 3 })];
+    const { result, fake } = await run(
+      { accounts, denyAssumeRoleInto: [b] },
+      { assumeRoleName: 'nhiscan-readonly', accounts: [c, b, a], concurrency: 2 },
+    );
+    expect(fake.counts['sts:AssumeRole']).toBe(3);
+    expect(coverageOf(result.coverage, b, 'aws.account')?.status).toBe('missing-permission');
+    expect(coverageOf(result.coverage, b, 'aws.iam')?.status).toBe('not-collected');
+    expect(Object.keys(result.files).filter((f) => f.startsWith(`aws/${b}/`))).toEqual([]);
+    for (const [id, users] of [[a, 1], [c, 3]] as const) {
+      const details = result.files[`aws/${id}/authorization-details.json`] as { UserDetailList: Array<{ Arn: string }> };
+      // Each account's data came from that account's assumed credentials.
+      expect(details.UserDetailList).toHaveLength(users);
+      expect(details.UserDetailList.every((u) => u.Arn.startsWith(`arn:aws:iam::${id}:`))).toBe(true);
+      expect(coverageOf(result.coverage, id, 'aws.iam')?.status).toBe('collected');
+    }
+    expect(result.manifest).toEqual({ accounts: [{ accountId: c }, { accountId: a }] });
+    expect(result.stats.accounts).toBe(2);
+  });
+
+  it('scans every ACTIVE account of the organization across ListAccounts pages', async () => {
+    const ids = ['111122223333', '222233334444', '333344445555', '444455556666', '555566667777'];
+    const accounts: FakeAwsAccount[] = ids.map((id) => buildAccount(id, { users: 1 }));
+    accounts[3].state = 'SUSPENDED';
+    const { result, fake } = await run({ accounts, orgPageSize: 2 }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(fake.counts['organizations:ListAccounts']).toBe(3);
+    expect(fake.counts['sts:AssumeRole']).toBe(4);
+    expect((result.manifest.accounts as Array<{ accountId: string }>).map((a) => a.accountId)).toEqual(ids.filter((id) => id !== ids[3]));
+    expect((result.manifest.accounts as Array<{ name?: string }>)[0].name).toBe(accounts[0].name);
+    expect(Object.keys(result.files).some((f) => f.startsWith(`aws/${ids[3]}/`))).toBe(false);
+  });
+
+  it('records a denied ListAccounts instead of scanning nothing silently', async () => {
+    const { result } = await run({ deny: ['organizations:ListAccounts'] }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(result.files).toEqual({});
+    expect(result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'missing-permission' })]);
+  });
+
+  it('records invalid credentials as an account error rather than throwing', async () => {
+    const { result } = await run({}, { credentials: { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'not-the-right-secret' } });
+    expect(result.files).toEqual({});
+    expect(result.coverage).toEqual([expect.objectContaining({ scope: 'caller', capability: 'aws.account', status: 'error' })]);
+    expect(result.coverage[0].reason).toContain('InvalidClientTokenId');
+    expect(result.coverage[0].reason).not.toContain('AKIAUNKNOWNKEY000001');
+  });
+
+  it('never writes a key id, secret or session token into the result or progress', async () => {
+    const accounts = [buildAccount('111122223333'), buildAccount('444455556666'), buildAccount('777788889999')];
+    const { result, progress } = await run(
+      { accounts, denyAssumeRoleInto: ['444455556666'], deny: ['iam:GenerateCredentialReport', 'iam:ListSAMLProviders'] },
+      { assumeRoleName: 'nhiscan-readonly', accounts: 'all' },
+    );
+    // The fake echoes the (assumed) key id in its AccessDenied messages; it must not survive.
+    expect(coverageOf(result.coverage, '777788889999', 'aws.credentialReport')?.reason).toContain('[redacted-key-id]');
+    const serialized = JSON.stringify(result) + progress.join('\n');
+    expect(serialized).not.toMatch(/CANARY/);
+    expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('rejects contradictory options before any request', async () => {
+    await expect(collectAws({ accounts: ['111122223333'] })).rejects.toThrow(TypeError);
+    await expect(collectAws({ assumeRoleName: 'r', accounts: ['12345'] })).rejects.toThrow(/12-digit/);
+  });
+});
+
+describe('the fake IAM server', () => {
+  it('refuses actions outside the read-only policy and unsigned requests', async () => {
+    const fake = await startFakeAws({ accounts: [buildAccount(MAIN)], credentials: { accessKeyId: CANARY_KEY, secretAccessKey: CANARY_SECRET } });
+    const iam = new IAMClient({ endpoint: fake.url, region: 'us-east-1', credentials: { accessKeyId: CANARY_KEY, secretAccessKey: CANARY_SECRET }, maxAttempts: 1 });
+    await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(fake.refused).toEqual(['iam:ListUsers']);
+    iam.destroy();
+
+    const response = await fetch(fake.url, { method: 'POST', body: 'Action=GetAccountAuthorizationDetails&Version=2010-05-08' });
+    expect(response.status).toBe(403);
+    expect(fake.unsigned).toBe(1);
+    await fake.close();
+  });
+});

@@ -1,0 +1,361 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EntraAuthError, collectEntra, type EntraCollectOptions } from '../../src/connectors/entra/client.js';
+import type { CollectResult, CoverageRecord } from '../../src/snapshot/types.js';
+import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
+import { installNetGuard } from '../fakes/entra-net-guard.js';
+import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
+
+const TENANT = '11111111-2222-4333-8444-555555555555';
+const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
+const SECRET = 'CANARY-ENTRA-SECRET-client-secret-0004';
+
+let guard: ReturnType<typeof installNetGuard>;
+const fakes: EntraFake[] = [];
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(() => {
+  // MSAL reads these to change authority handling (SDK-NOTES §1.3); proxies would reroute fetch.
+  for (const k of ['MSAL_FORCE_REGION', 'REGION_NAME', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) {
+    savedEnv[k] = process.env[k];
+    delete process.env[k];
+  }
+  guard = installNetGuard();
+});
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.close()));
+});
+afterAll(() => {
+  guard.uninstall();
+  for (const [k, v] of Object.entries(savedEnv)) if (v !== undefined) process.env[k] = v;
+  // No discovery call to login.microsoftonline.com, no nextLink to a foreign host, nothing else.
+  expect(guard.attempts).toEqual([]);
+});
+
+async function fake(dataset: EntraDataset, extra: Partial<EntraFakeOptions> = {}): Promise<EntraFake> {
+  const f = await startEntraFake({ dataset, clientId: CLIENT_ID, clientSecret: SECRET, ...extra });
+  fakes.push(f);
+  return f;
+}
+
+function recorder() {
+  const sleeps: number[] = [];
+  return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
+}
+
+function options(f: EntraFake, extra: Partial<EntraCollectOptions> = {}): EntraCollectOptions {
+  return {
+    tenantId: TENANT,
+    clientId: CLIENT_ID,
+    credential: { kind: 'secret', clientSecret: SECRET },
+    tokenEndpoint: f.tokenEndpoint,
+    graphUrl: f.url,
+    sleep: async () => {},
+    ...extra,
+  };
+}
+
+const cov = (r: CollectResult, capability: string): CoverageRecord | undefined => r.coverage.find((c) => c.capability === capability);
+const values = (r: CollectResult, file: string) => (r.files[`entra/${file}`] as { value: Record<string, unknown>[] }).value;
+const ids = (items: Record<string, unknown>[]) => items.map((x) => x.id as string).sort();
+
+/** What a perfect collector must send for this dataset: pages + batches + one token. */
+function minimumRequests(d: EntraDataset, pageSize: number): number {
+  const pages = (n: number) => Math.max(1, Math.ceil(n / pageSize));
+  const sps = d.v1['/servicePrincipals'];
+  const apps = d.v1['/applications'];
+  const groups = d.v1['/groups'].filter((g) => g.isAssignableToRole);
+  const lists = [
+    d.v1['/organization'], sps, apps, d.v1['/users'], groups, d.v1['/oauth2PermissionGrants'],
+    d.v1['/roleManagement/directory/roleDefinitions'], d.v1['/roleManagement/directory/roleAssignments'],
+    d.v1['/roleManagement/directory/roleEligibilitySchedules'], d.v1['/reports/authenticationMethods/userRegistrationDetails'],
+    d.beta['/reports/servicePrincipalSignInActivities'], d.beta['/reports/appCredentialSignInActivities'],
+  ];
+  const listPages = lists.reduce((sum, l) => sum + pages(l.length), 0);
+  const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId === d.tenantId || s.servicePrincipalType === 'ManagedIdentity');
+  const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
+  const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
+  const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
+  const extraRelationshipPages = resources.reduce(
+    (sum, r) => sum + pages(d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`].length) - 1,
+    0,
+  );
+  return 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages;
+}
+
+describe('collectEntra against the fake tenant', () => {
+  it('merges pages, batches relationships and stays within 10% of the minimum request count', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 250, bigResourceAssignments: 230 });
+    const f = await fake(dataset, { pageSize: 100 });
+    const result = await collectEntra(options(f));
+
+    expect(ids(values(result, 'servicePrincipals.json'))).toEqual(ids(dataset.v1['/servicePrincipals']));
+    expect(values(result, 'applications.json')).toHaveLength(150);
+    expect(values(result, 'servicePrincipalSignInActivities.json')).toHaveLength(250);
+    const agent = values(result, 'servicePrincipals.json').find((s) => s.id === guid(2, 249));
+    expect(agent?.['@odata.type']).toBe('#microsoft.graph.agentIdentity');
+
+    const appOwners = result.files['entra/applicationOwners.json'] as Record<string, { id: string }[]>;
+    expect(Object.keys(appOwners).sort()).toEqual(ids(dataset.v1['/applications']));
+    expect(appOwners[guid(4, 2)].map((o) => o.id)).toEqual([guid(1, 2)]);
+    const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, unknown[]>;
+    expect(fics[guid(4, 3)]).toHaveLength(1);
+    expect(fics[guid(4, 2)]).toEqual([]);
+    expect(Object.keys(result.files['entra/servicePrincipalOwners.json'] as object)).toHaveLength(200);
+    expect(Object.keys(result.files['entra/groupMembers.json'] as object)).toEqual([guid(5, 0), guid(5, 1), guid(5, 2)]);
+    expect(result.files['entra/agentSponsors.json']).toEqual({ [guid(2, 249)]: [expect.objectContaining({ id: guid(1, 0) })] });
+
+    // 230 on the first resource (3 pages followed from a $batch first page) + 1 on each of the other 74.
+    const assignments = values(result, 'appRoleAssignments.json');
+    expect(assignments).toHaveLength(230 + 74);
+    expect(new Set(assignments.map((a) => a.id)).size).toBe(assignments.length);
+
+    expect(result.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
+    expect(result.coverage.every((c) => c.scope === TENANT && c.provider === 'entra')).toBe(true);
+    expect(result.manifest).toEqual({ tenantId: TENANT, displayName: 'Contoso Test' });
+
+    const minimum = minimumRequests(dataset, 100);
+    const sent = f.counts.token + f.counts.graph;
+    expect(result.stats.requests).toBe(sent);
+    expect(sent).toBeGreaterThanOrEqual(minimum);
+    expect(sent).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+    expect(f.counts.token).toBe(1);
+
+    const json = JSON.stringify(result);
+    expect(json).not.toContain('CANARY-ENTRA-SECRET');
+    expect(json).not.toContain(CANARY_SECRET_TEXT);
+    expect(json).not.toContain(CANARY_KEY_BLOB);
+    // The hint survives redaction: only the secret value is dropped.
+    expect(values(result, 'applications.json')[0].passwordCredentials).toEqual([
+      expect.objectContaining({ hint: 'abc', keyId: guid(11, 2) }),
+    ]);
+  });
+
+  it('waits exactly the Retry-After of a throttled list and of a throttled batch item', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 10 });
+    const throttledApp = guid(4, 2);
+    const f = await fake(dataset, {
+      throttle: {
+        '/v1.0/servicePrincipals': { times: 2, retryAfter: '7' },
+        [`/v1.0/applications/${throttledApp}/owners`]: { times: 1, retryAfter: '3' },
+      },
+    });
+    const rec = recorder();
+    const result = await collectEntra(options(f, { sleep: rec.sleep }));
+
+    expect(rec.sleeps.filter((ms) => ms === 7000)).toHaveLength(2);
+    expect(rec.sleeps.filter((ms) => ms === 3000)).toHaveLength(1);
+    expect(rec.sleeps).toHaveLength(3);
+    expect(values(result, 'servicePrincipals.json')).toHaveLength(10);
+    const owners = result.files['entra/applicationOwners.json'] as Record<string, unknown[]>;
+    expect(owners[throttledApp]).toHaveLength(1);
+    // Only the throttled item was sent again, not its 19 batch neighbours.
+    const itemReads = f.log.filter((l) => l.inBatch && l.path.startsWith('/v1.0/applications/'));
+    expect(itemReads.filter((l) => l.path === `/v1.0/applications/${throttledApp}/owners`)).toHaveLength(2);
+    expect(itemReads.filter((l) => l.path === `/v1.0/applications/${guid(4, 3)}/owners`)).toHaveLength(1);
+    expect(result.stats.retries).toBe(3);
+    expect(result.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
+  });
+
+  it('backs off exponentially without Retry-After and gives up after maxRetries with a coverage error', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5 });
+    const f = await fake(dataset, { throttle: { '/v1.0/oauth2PermissionGrants': { times: 100 } } });
+    const rec = recorder();
+    const result = await collectEntra(options(f, { sleep: rec.sleep, maxRetries: 3 }));
+
+    expect(rec.sleeps).toEqual([1000, 2000, 4000]);
+    expect(cov(result, 'entra.oauth2PermissionGrants')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('429 TooManyRequests on GET /v1.0/oauth2PermissionGrants'),
+    });
+    expect(result.files['entra/oauth2PermissionGrants.json']).toBeUndefined();
+    expect(values(result, 'servicePrincipals.json')).toHaveLength(5);
+  });
+
+  it('turns a 403 on the beta sign-in report into missing-permission and reads everything else', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 30 });
+    const f = await fake(dataset, { forbid: ['/beta/reports/servicePrincipalSignInActivities'] });
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.signInActivity')).toEqual({
+      provider: 'entra',
+      scope: TENANT,
+      capability: 'entra.signInActivity',
+      status: 'missing-permission',
+      reason: '403 Authorization_RequestDenied on GET /beta/reports/servicePrincipalSignInActivities',
+    });
+    expect(result.files['entra/servicePrincipalSignInActivities.json']).toBeUndefined();
+    expect(result.coverage.filter((c) => c.status !== 'collected').map((c) => c.capability)).toEqual(['entra.signInActivity']);
+    expect(values(result, 'appCredentialSignInActivities.json')).toEqual([]);
+    expect(values(result, 'servicePrincipals.json')).toHaveLength(30);
+  });
+
+  it('reads users again without signInActivity when that property is refused', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 7 });
+    const f = await fake(dataset, { forbidSelect: [{ path: '/v1.0/users', property: 'signInActivity' }] });
+    const result = await collectEntra(options(f));
+
+    const users = values(result, 'users.json');
+    expect(users).toHaveLength(7);
+    expect(users.some((u) => 'signInActivity' in u)).toBe(false);
+    expect(cov(result, 'entra.users')?.status).toBe('collected');
+    expect(cov(result, 'entra.userSignInActivity')).toMatchObject({ status: 'missing-permission' });
+  });
+
+  it('marks only the refused object of a $batch as not read', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+    const refused = guid(4, 7);
+    const f = await fake(dataset, { forbid: [`/v1.0/applications/${refused}/owners`] });
+    const result = await collectEntra(options(f));
+
+    const owners = result.files['entra/applicationOwners.json'] as Record<string, unknown[]>;
+    expect(refused in owners).toBe(false);
+    expect(Object.keys(owners)).toHaveLength(11);
+    const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, unknown[]>;
+    expect(refused in fics).toBe(true);
+    expect(cov(result, 'entra.owners')).toMatchObject({
+      status: 'missing-permission',
+      reason: expect.stringMatching(/^1 of 28 owner lists not read: 403 Authorization_RequestDenied on GET \/v1\.0\/applications\/.+\/owners/),
+    });
+    expect(cov(result, 'entra.federatedIdentityCredentials')?.status).toBe('collected');
+  });
+
+  it('re-acquires the token once when it expires mid-scan and completes', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 40 });
+    const f = await fake(dataset, { expireFirstTokenAfterCalls: 4, pageSize: 10 });
+    const result = await collectEntra(options(f, { concurrency: 4 }));
+
+    expect(f.counts.token).toBe(2);
+    expect(result.stats.tokenRefreshes).toBe(1);
+    expect(f.counts.rejectedAuth).toBeGreaterThanOrEqual(1);
+    expect(result.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
+    expect(values(result, 'servicePrincipals.json')).toHaveLength(40);
+  });
+
+  it('refuses a nextLink to a foreign origin and never sends the token there', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25 });
+    const f = await fake(dataset, {
+      pageSize: 10,
+      rewriteNextLink: (link, path) => (path === '/v1.0/servicePrincipals' ? link.replace(/^http:\/\/[^/]+/, 'https://graph.attacker.example') : link),
+    });
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('refused @odata.nextLink to foreign origin https://graph.attacker.example'),
+    });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(1);
+    // Relationships that need the SP list say so instead of looking empty.
+    expect(result.files['entra/servicePrincipalOwners.json']).toBeUndefined();
+    expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('not attempted because servicePrincipals was not read'),
+    });
+    expect(values(result, 'applications.json').length).toBeGreaterThan(0);
+  });
+
+  it('stops on a nextLink loop', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 30 });
+    const f = await fake(dataset, {
+      pageSize: 10,
+      rewriteNextLink: (link, path) => (path === '/v1.0/users' ? link.replace(/\$skiptoken=\d+/, '$skiptoken=10') : link),
+    });
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('nextLink loop') });
+    expect(f.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(2);
+  });
+
+  it('reports a request timeout as a coverage error', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5 });
+    const f = await fake(dataset);
+    let calls = 0;
+    const slowFetch: typeof fetch = async (input, init) => {
+      calls++;
+      if (String(input).includes('/roleManagement/directory/roleDefinitions')) {
+        // Behaves like a server that never answers: only the abort signal ends it.
+        return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+      }
+      return fetch(input, init);
+    };
+    const result = await collectEntra(options(f, { fetch: slowFetch, requestTimeoutMs: 50, maxRetries: 1 }));
+
+    expect(cov(result, 'entra.directoryRoles')).toMatchObject({
+      status: 'error',
+      reason: 'GET /v1.0/roleManagement/directory/roleDefinitions timed out after 2 attempts',
+    });
+    expect(cov(result, 'entra.pim')?.status).toBe('collected');
+    expect(calls).toBeGreaterThan(2);
+  });
+
+  it('fails fast with a one-line EntraAuthError when the secret is refused, without echoing it', async () => {
+    const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }));
+    const wrong = 'CANARY-ENTRA-SECRET-wrong-0005';
+    const err = await collectEntra(options(f, { credential: { kind: 'secret', clientSecret: wrong } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntraAuthError);
+    expect((err as Error).message).toMatch(/^token request for tenant .+ failed: invalid_client \(AADSTS7000215\)$/);
+    expect(JSON.stringify({ m: (err as Error).message, h: (err as EntraAuthError).hint })).not.toContain('CANARY');
+    expect(f.counts.graph).toBe(0);
+  });
+
+  it('sends the federated token read from the token file as client assertion', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-entra-'));
+    try {
+      const file = join(dir, 'token');
+      writeFileSync(file, 'eyJ.fake-federated-token.sig\n');
+      const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), {
+        clientSecret: undefined,
+        federatedAssertion: 'eyJ.fake-federated-token.sig',
+      });
+      const result = await collectEntra(options(f, { credential: { kind: 'federated', tokenFile: file } }));
+      expect(f.tokenForms[0].client_assertion).toBe('eyJ.fake-federated-token.sig');
+      expect(f.tokenForms[0].client_secret).toBeUndefined();
+      expect(cov(result, 'entra.servicePrincipals')?.status).toBe('collected');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+describe.skipIf(!hasOpenssl)('certificate credential (self-signed cert made with openssl)', () => {
+  let dir: string;
+  const makeCert = (name: string) => {
+    const key = join(dir, `${name}.key`);
+    const cert = join(dir, `${name}.crt`);
+    // node:crypto can make keys but not X.509 certificates, hence openssl.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`], { stdio: 'ignore' });
+    const combined = join(dir, `${name}.pem`);
+    writeFileSync(combined, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
+    return { certPem: readFileSync(cert, 'utf8'), combined };
+  };
+  let registered: { certPem: string; combined: string };
+  let stranger: { certPem: string; combined: string };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nhiscan-entra-cert-'));
+    registered = makeCert('registered');
+    stranger = makeCert('stranger');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('signs a PS256 assertion the token endpoint verifies against the registered certificate', async () => {
+    const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { clientSecret: undefined, certificatePem: registered.certPem });
+    const result = await collectEntra(options(f, { credential: { kind: 'certificateFile', path: registered.combined } }));
+    expect(f.tokenForms[0].client_assertion_type).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    expect(cov(result, 'entra.servicePrincipals')?.status).toBe('collected');
+    expect(JSON.stringify(result)).not.toContain('PRIVATE KEY');
+  });
+
+  it('is refused when signed with a certificate the app does not know', async () => {
+    const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { clientSecret: undefined, certificatePem: registered.certPem });
+    const err = await collectEntra(options(f, { credential: { kind: 'certificateFile', path: stranger.combined } })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntraAuthError);
+    expect((err as Error).message).toContain('AADSTS700027');
+  });
+});

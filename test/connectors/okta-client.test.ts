@@ -1,0 +1,359 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectOkta, OktaAuthError, OktaConfigError, OKTA_READ_SCOPES, SSWS_WARNING } from '../../src/connectors/okta/client.js';
+import type { OktaCollectOptions } from '../../src/connectors/okta/options.js';
+import { VirtualClock } from '../fakes/okta-clock.js';
+import {
+  CANARY,
+  SAMPLE_MACHINE_APPS,
+  SAMPLE_RELEVANT_GROUPS,
+  SAMPLE_RELEVANT_USERS,
+  sampleOrg,
+} from '../fakes/okta-dataset.js';
+import { startOktaFake, type OktaFake, type OktaFakeOptions } from '../fakes/okta-server.js';
+
+const API_TOKEN = `${CANARY}SSWS-TOKEN`;
+
+// The SDK merges ~/.okta/okta.yaml, ./okta.yaml, OKTA_CLIENT_* and proxy variables into its
+// config; the tests run without any of them so that only what the collector passes counts.
+const savedEnv: Record<string, string | undefined> = {};
+const savedCwd = process.cwd();
+let sandbox: string;
+beforeAll(() => {
+  for (const k of Object.keys(process.env)) {
+    if (/^OKTA_CLIENT_/.test(k) || /^(https?|all|no)_proxy$/i.test(k)) {
+      savedEnv[k] = process.env[k];
+      delete process.env[k];
+    }
+  }
+  sandbox = mkdtempSync(join(tmpdir(), 'nhiscan-okta-'));
+  savedEnv.HOME = process.env.HOME;
+  process.env.HOME = sandbox;
+  process.chdir(sandbox);
+});
+afterAll(() => {
+  process.chdir(savedCwd);
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+const fakes: OktaFake[] = [];
+afterEach(async () => {
+  while (fakes.length > 0) await fakes.pop()!.close();
+});
+
+async function fake(opts: Partial<OktaFakeOptions> = {}, clock = new VirtualClock()): Promise<{ f: OktaFake; clock: VirtualClock }> {
+  const f = await startOktaFake({ dataset: sampleOrg(), apiToken: API_TOKEN, now: clock.now, ...opts });
+  fakes.push(f);
+  return { f, clock };
+}
+
+function ssws(f: OktaFake, clock: VirtualClock, extra: Partial<OktaCollectOptions> = {}): OktaCollectOptions {
+  return { orgUrl: f.url, auth: { kind: 'ssws', token: API_TOKEN }, clock, ...extra };
+}
+
+function ids(file: unknown): string[] {
+  return (file as { id: string }[]).map((x) => x.id);
+}
+
+function statusOf(coverage: { capability: string; status: string }[], cap: string): string | undefined {
+  return coverage.find((c) => c.capability === cap)?.status;
+}
+
+const ALL_CAPS = [
+  'okta.apps',
+  'okta.appCredentials',
+  'okta.appGrants',
+  'okta.clientRoles',
+  'okta.apiTokens',
+  'okta.users',
+  'okta.adminRoles',
+  'okta.factors',
+  'okta.groups',
+  'okta.appAssignments',
+];
+
+describe('collectOkta against the fake org (SSWS)', () => {
+  it('follows Link paging over several pages with the largest page size it asks for', async () => {
+    const { f, clock } = await fake({ maxLimit: { '/api/v1/apps': 3, '/api/v1/users': 4, '/api/v1/groups': 3 } });
+    const r = await collectOkta(ssws(f, clock));
+    const org = sampleOrg();
+
+    expect(ids(r.files['okta/apps.json'])).toEqual(org.apps.map((a) => a.id));
+    expect(ids(r.files['okta/users.json'])).toEqual(org.users.map((u) => u.id));
+    expect(ids(r.files['okta/groups.json'])).toEqual(org.groups.map((g) => g.id));
+    // 9 apps at 3 per page, 11 users at 4, 4 groups at 3.
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/apps')).toHaveLength(3);
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(3);
+    expect(f.state.limits['/api/v1/apps']).toEqual([200, 200, 200]);
+    expect(r.stats.pages).toBe(f.state.requests.filter((q) => q.method === 'GET').length);
+    expect(r.stats.requests).toBe(f.state.requests.length);
+    expect(r.coverage.map((c) => [c.capability, c.status])).toEqual(ALL_CAPS.map((c) => [c, 'collected']));
+    expect(r.manifest).toMatchObject({ orgUrl: f.url, authMode: 'ssws', warnings: [SSWS_WARNING] });
+  });
+
+  it('reads per-object details only for machine apps, relevant users and their groups', async () => {
+    const { f, clock } = await fake();
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(Object.keys(r.files['okta/appSecrets.json'] as object)).toEqual(SAMPLE_MACHINE_APPS);
+    expect(Object.keys(r.files['okta/appGrants.json'] as object)).toEqual(SAMPLE_MACHINE_APPS);
+    expect(r.files['okta/clientRoles.json']).toEqual({
+      '0oaSVCKEY1': [expect.objectContaining({ type: 'SUPER_ADMIN' })],
+      '0oaSVCSEC1': [],
+      '0oaWEBCC01': [],
+    });
+    expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual(SAMPLE_RELEVANT_USERS);
+    expect(Object.keys(r.files['okta/userFactors.json'] as object)).toEqual(SAMPLE_RELEVANT_USERS);
+    expect(Object.keys(r.files['okta/groupRoles.json'] as object)).toEqual(SAMPLE_RELEVANT_GROUPS);
+    expect((r.files['okta/groupRoles.json'] as Record<string, unknown[]>)['00gOPS0001']).toHaveLength(1);
+    expect(Object.keys(r.files['okta/appUsers.json'] as object)).toEqual(['0oaAWS0001']);
+    expect(r.files['okta/appGroups.json']).toEqual({ '0oaAWS0001': [{ id: '00gAWSPROD', priority: 0 }] });
+    expect(f.state.requests.some((q) => q.path.includes('00uHUMAN02'))).toBe(false);
+    expect(f.state.requests.some((q) => q.path.includes('0oaBOOK'))).toBe(false);
+  });
+
+  it('stores no secret: client_secret values, private JWK members and the token stay out', async () => {
+    const { f, clock } = await fake();
+    const r = await collectOkta(ssws(f, clock));
+    const json = JSON.stringify(r);
+
+    expect(json).not.toContain(CANARY);
+    const secrets = r.files['okta/appSecrets.json'] as Record<string, Record<string, unknown>[]>;
+    expect(secrets['0oaSVCSEC1'][0]).toMatchObject({ id: 'ocs1', status: 'ACTIVE', secret_hash: 'hash-1' });
+    expect(secrets['0oaSVCSEC1'][0]).not.toHaveProperty('client_secret');
+    const jwks = r.files['okta/appJwks.json'] as Record<string, Record<string, unknown>[]>;
+    expect(jwks['0oaSVCKEY1'][0]).toMatchObject({ kid: 'deploy-key-1', n: 'public-modulus' });
+    expect(jwks['0oaSVCKEY1'][0]).not.toHaveProperty('d');
+    const svc = (r.files['okta/users.json'] as { id: string; credentials: unknown }[]).find((u) => u.id === '00uSVCDEP1');
+    // The password object stays (the account has one), its value does not.
+    expect(svc?.credentials).toEqual({ password: {}, provider: { type: 'OKTA', name: 'OKTA' } });
+  });
+
+  it('stays within the advertised rate-limit budget and the concurrency limit', async () => {
+    const { f, clock } = await fake({ rateLimitBudget: 4, rateLimitWindowMs: 60_000, responseDelayMs: 5 });
+    const r = await collectOkta(ssws(f, clock, { maxConcurrent: 3, rateLimitReserve: 0 }));
+
+    expect(f.state.violations).toEqual([]);
+    expect(f.state.maxInFlight).toBeLessThanOrEqual(3);
+    // The run is concurrent at all, so the cap above is actually exercised.
+    expect(f.state.maxInFlight).toBeGreaterThan(1);
+    expect(r.stats.maxInFlight).toBeLessThanOrEqual(3);
+    expect(r.stats.rateLimitPauses).toBeGreaterThan(0);
+    expect(clock.slept).toBeGreaterThan(0);
+    expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(Object.keys(r.files['okta/userGroups.json'] as object)).toEqual(SAMPLE_RELEVANT_USERS);
+  });
+
+  it('keeps one request in flight when told to', async () => {
+    const { f, clock } = await fake({ responseDelayMs: 2 });
+    await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
+    expect(f.state.maxInFlight).toBe(1);
+  });
+
+  it('waits for X-Rate-Limit-Reset after a 429 and then returns complete results', async () => {
+    const { f, clock } = await fake({ inject429: [{ template: '/api/v1/users', times: 2 }], maxLimit: { '/api/v1/users': 4 } });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(f.state.injected429).toBe(2);
+    expect(r.stats.retries).toBe(2);
+    expect(clock.slept).toBeGreaterThan(0);
+    expect(ids(r.files['okta/users.json'])).toEqual(sampleOrg().users.map((u) => u.id));
+    expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
+    expect(f.state.violations).toEqual([]);
+  });
+
+  it('gives up after bounded 429 retries and reports an error for that capability only', async () => {
+    const { f, clock } = await fake({ inject429: [{ template: '/api/v1/groups', times: 100 }] });
+    const r = await collectOkta(ssws(f, clock, { maxRetries: 2 }));
+
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/groups')).toHaveLength(3);
+    expect(r.coverage.find((c) => c.capability === 'okta.groups')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('HTTP 429'),
+    });
+    expect(r.files['okta/groups.json']).toBeUndefined();
+    expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
+  });
+
+  it('turns a 403 on /api/v1/api-tokens into missing-permission and collects the rest', async () => {
+    const { f, clock } = await fake({ forbid: ['/api/v1/api-tokens'] });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(r.coverage.find((c) => c.capability === 'okta.apiTokens')).toMatchObject({
+      status: 'missing-permission',
+      reason: expect.stringContaining('okta.apiTokens.read'),
+    });
+    expect(r.files['okta/apiTokens.json']).toBeUndefined();
+    for (const cap of ALL_CAPS.filter((c) => c !== 'okta.apiTokens')) expect(statusOf(r.coverage, cap)).toBe('collected');
+    expect(ids(r.files['okta/apps.json'])).toHaveLength(9);
+    // Token owners are unknown now: alice is no longer picked, the others still are.
+    expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual(
+      SAMPLE_RELEVANT_USERS.filter((u) => u !== '00uALICE01'),
+    );
+    expect((r.manifest.warnings as string[]).some((w) => w.includes('okta.apiTokens'))).toBe(true);
+  });
+
+  it('a 403 on a per-object endpoint stops that capability only, without reading every parent', async () => {
+    const { f, clock } = await fake({ forbid: ['/api/v1/users/{id}/factors'] });
+    const r = await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
+
+    expect(statusOf(r.coverage, 'okta.factors')).toBe('missing-permission');
+    expect(r.files['okta/userFactors.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users/{id}/factors')).toHaveLength(1);
+    expect(statusOf(r.coverage, 'okta.adminRoles')).toBe('collected');
+  });
+
+  it('stops on a repeating next link instead of looping, and reports it', async () => {
+    const { f, clock } = await fake({ loopOn: ['/api/v1/users'], maxLimit: { '/api/v1/users': 3 } });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('paging loop'),
+    });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users').length).toBeLessThanOrEqual(3);
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
+  it('reads through empty intermediate pages without null items', async () => {
+    const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(ids(r.files['okta/apps.json'])).toEqual(sampleOrg().apps.map((a) => a.id));
+    expect(r.files['okta/apps.json'] as unknown[]).not.toContain(null);
+  });
+
+  it('strips a trailing slash from the org URL (the SDK would request //api/v1/...)', async () => {
+    const { f, clock } = await fake();
+    const r = await collectOkta({ ...ssws(f, clock), orgUrl: `${f.url}/` });
+    expect(f.state.requests.some((q) => q.path.startsWith('//'))).toBe(false);
+    expect(r.manifest.orgUrl).toBe(f.url);
+  });
+
+  it('fails with a clear error on a rejected API token', async () => {
+    const { f, clock } = await fake();
+    await expect(collectOkta({ ...ssws(f, clock), auth: { kind: 'ssws', token: 'wrong' } })).rejects.toThrow(OktaAuthError);
+    expect(f.state.requests).toHaveLength(1);
+  });
+
+  it('ignores okta.yaml in the working directory and OKTA_CLIENT_* variables', async () => {
+    const { f, clock } = await fake();
+    const decoy = await fake();
+    const dir = mkdtempSync(join(sandbox, 'cwd-'));
+    writeFileSync(join(dir, 'okta.yaml'), `okta:\n  client:\n    orgUrl: ${decoy.f.url}\n    token: decoy\n`);
+    process.env.OKTA_CLIENT_ORGURL = decoy.f.url;
+    process.env.OKTA_CLIENT_KEYID = 'decoy-kid';
+    process.chdir(dir);
+    try {
+      const r = await collectOkta(ssws(f, clock));
+      expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+    } finally {
+      process.chdir(sandbox);
+      delete process.env.OKTA_CLIENT_ORGURL;
+      delete process.env.OKTA_CLIENT_KEYID;
+    }
+    expect(decoy.f.state.requests).toEqual([]);
+    expect(f.state.requests.length).toBeGreaterThan(10);
+  });
+});
+
+describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
+  let key: { privateKey: KeyObject; publicKey: KeyObject };
+  let otherKey: { privateKey: KeyObject; publicKey: KeyObject };
+  beforeAll(() => {
+    key = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  });
+
+  const serviceApp = (): OktaFakeOptions['serviceApp'] => ({
+    clientId: '0oaNHISCAN1',
+    publicKey: key.publicKey,
+    keyId: 'nhiscan-kid',
+    grantedScopes: [...OKTA_READ_SCOPES],
+  });
+
+  it('gets a token with a signed assertion once and collects with it', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({
+      orgUrl: f.url,
+      auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' },
+      clock,
+    });
+
+    expect(f.state.tokenRequests).toHaveLength(1);
+    expect(f.state.tokenRequests[0]).toMatchObject({ ok: true, hadDpop: true, kid: 'nhiscan-kid' });
+    expect(f.state.tokenRequests[0].scope.split(' ').sort()).toEqual([...OKTA_READ_SCOPES].sort());
+    const apiCalls = f.state.requests.filter((q) => q.template !== '/oauth2/v1/token');
+    expect(apiCalls.length).toBeGreaterThan(10);
+    expect(apiCalls.every((q) => q.authorization === 'Bearer CANARY-OKTA-AT-1')).toBe(true);
+    expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(r.manifest).toMatchObject({ authMode: 'oauth-private-key', scopes: [...OKTA_READ_SCOPES] });
+    expect(r.manifest.warnings).toBeUndefined();
+    expect(JSON.stringify(r)).not.toContain(CANARY);
+    expect(r.stats.tokenRequests).toBe(1);
+  });
+
+  it('accepts the key as a JWK with its own kid', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
+    const jwk = { ...key.privateKey.export({ format: 'jwk' }), kid: 'nhiscan-kid' };
+    const r = await collectOkta({
+      orgUrl: f.url,
+      auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: JSON.stringify(jwk) },
+      clock,
+    });
+    expect(f.state.tokenRequests[0]).toMatchObject({ ok: true, kid: 'nhiscan-kid' });
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
+  it('a key Okta does not know fails once with the token endpoint reason, never as Bearer undefined', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
+    const pem = otherKey.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const run = collectOkta({
+      orgUrl: f.url,
+      auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' },
+      clock,
+    });
+    await expect(run).rejects.toThrow(OktaAuthError);
+    await expect(run).rejects.toThrow(/invalid_client: The client_assertion signature is invalid/);
+    expect(f.state.tokenRequests).toHaveLength(1);
+    expect(f.state.requests.filter((q) => q.template !== '/oauth2/v1/token')).toEqual([]);
+    expect(f.state.requests.some((q) => q.authorization.includes('undefined'))).toBe(false);
+  });
+
+  it('a scope the app was not granted is reported by name of the error', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: { ...serviceApp()!, grantedScopes: ['okta.apps.read'] },
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(
+      collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock }),
+    ).rejects.toThrow(/invalid_scope/);
+  });
+
+  it('an unparsable or non-RSA key is a config error before any request', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const privateKey of ['-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n', ec]) {
+      await expect(
+        collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey }, clock }),
+      ).rejects.toThrow(OktaConfigError);
+    }
+    expect(f.state.requests).toEqual([]);
+  });
+
+  it('refuses a plain-http org URL that is not loopback', async () => {
+    await expect(
+      collectOkta({ orgUrl: 'http://contoso.okta.com', auth: { kind: 'ssws', token: 'x' } }),
+    ).rejects.toThrow(OktaConfigError);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { CoverageBook } from '../../src/connectors/okta/coverage.js';
+import { nextLinkOf } from '../../src/connectors/okta/paging.js';
+import { bucketOf, parseRateLimitHeaders, RateGate } from '../../src/connectors/okta/rate-gate.js';
+import { redactSecrets } from '../../src/connectors/okta/redact.js';
+import { isMachineApp, looksLikeServiceAccount } from '../../src/connectors/okta/selection.js';
+import { VirtualClock } from '../fakes/okta-clock.js';
+
+describe('nextLinkOf', () => {
+  it('finds rel="next" among joined Link headers', () => {
+    const h = '<https://o.okta.com/api/v1/users?limit=200>; rel="self", <https://o.okta.com/api/v1/users?after=00u9&limit=200>; rel="next"';
+    expect(nextLinkOf(h)).toBe('https://o.okta.com/api/v1/users?after=00u9&limit=200');
+  });
+
+  it('returns undefined without a next relation', () => {
+    expect(nextLinkOf('<https://o.okta.com/api/v1/users>; rel="self"')).toBeUndefined();
+    expect(nextLinkOf(null)).toBeUndefined();
+  });
+});
+
+describe('redactSecrets', () => {
+  it('drops secret values and private JWK members, keeps hashes, ids and public key parts', () => {
+    const input = {
+      credentials: { oauthClient: { client_id: 'c1', client_secret: 's', token_endpoint_auth_method: 'client_secret_basic' } },
+      secrets: [{ id: 'x', secret_hash: 'h', client_secret: 's2' }],
+      jwks: [{ kty: 'RSA', kid: 'k', n: 'N', e: 'AQAB', d: 'D', p: 'P' }],
+      userCreds: { password: { value: 'pw' }, provider: { type: 'OKTA' } },
+      flags: { secret: false },
+    };
+    expect(redactSecrets(input)).toEqual({
+      credentials: { oauthClient: { client_id: 'c1', token_endpoint_auth_method: 'client_secret_basic' } },
+      secrets: [{ id: 'x', secret_hash: 'h' }],
+      jwks: [{ kty: 'RSA', kid: 'k', n: 'N', e: 'AQAB' }],
+      userCreds: { password: {}, provider: { type: 'OKTA' } },
+      flags: { secret: false },
+    });
+    // A "d" outside a JWK is ordinary data.
+    expect(redactSecrets({ d: 'kept' })).toEqual({ d: 'kept' });
+  });
+});
+
+describe('rate limit helpers', () => {
+  it('maps object paths onto one bucket per endpoint', () => {
+    expect(bucketOf('get', 'https://o/api/v1/users/00u1/roles')).toBe('GET /api/v1/users/{id}/roles');
+    expect(bucketOf('get', 'https://o/api/v1/users?limit=200&after=x')).toBe('GET /api/v1/users');
+    expect(bucketOf('post', 'https://o/oauth2/v1/token')).toBe('POST /oauth2/v1/token');
+  });
+
+  it('ignores missing or comma-duplicated headers', () => {
+    const h = (m: Record<string, string>) => (n: string) => m[n] ?? null;
+    expect(parseRateLimitHeaders(h({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '5', 'x-rate-limit-reset': '1700000000' }))).toEqual({
+      limit: 600,
+      remaining: 5,
+      reset: 1700000000,
+    });
+    expect(parseRateLimitHeaders(h({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '5, 5', 'x-rate-limit-reset': '1' }))).toBeUndefined();
+  });
+
+  it('pauses a bucket until its reset once the advertised budget is used, other buckets go on', async () => {
+    const clock = new VirtualClock(1_000_000);
+    const gate = new RateGate({ maxConcurrent: 5, reserveFraction: 0, resetPaddingMs: 0, clock });
+    await gate.acquire('A');
+    gate.release('A', { limit: 10, remaining: 1, reset: 1_060 });
+    await gate.acquire('A');
+    gate.release('A', { limit: 10, remaining: 0, reset: 1_060 });
+    await gate.acquire('B');
+    expect(clock.now()).toBe(1_000_000);
+    gate.release('B', undefined);
+    await gate.acquire('A');
+    expect(clock.now()).toBe(1_060_000);
+    expect(gate.pauses).toBe(1);
+  });
+
+  it('lets one request into an unknown bucket at a time', async () => {
+    const gate = new RateGate({ maxConcurrent: 5, reserveFraction: 0, resetPaddingMs: 0, clock: new VirtualClock() });
+    await gate.acquire('A');
+    let second = false;
+    const p = gate.acquire('A').then(() => (second = true));
+    await Promise.resolve();
+    expect(second).toBe(false);
+    gate.release('A', undefined);
+    await p;
+    expect(second).toBe(true);
+  });
+});
+
+describe('selection', () => {
+  it('treats service apps and client_credentials apps as machines, not plain web apps', () => {
+    const oidc = (type: string, grants: string[]) => ({ signOnMode: 'OPENID_CONNECT', settings: { oauthClient: { application_type: type, grant_types: grants } } });
+    expect(isMachineApp(oidc('service', ['client_credentials']))).toBe(true);
+    expect(isMachineApp(oidc('web', ['authorization_code', 'client_credentials']))).toBe(true);
+    expect(isMachineApp(oidc('web', ['authorization_code']))).toBe(false);
+    expect(isMachineApp({ signOnMode: 'SAML_2_0' })).toBe(false);
+  });
+
+  it('matches service-account patterns on login and user type, with stateful regexes too', () => {
+    const u = { profile: { login: 'svc-ci@corp.example' } };
+    const global = [/^svc-/g];
+    expect(looksLikeServiceAccount(u, global)).toBe(true);
+    expect(looksLikeServiceAccount(u, global)).toBe(true);
+    expect(looksLikeServiceAccount({ profile: { login: 'a@b', userType: 'Robot' } }, [/robot/i])).toBe(true);
+    expect(looksLikeServiceAccount({ profile: { login: 'alice@corp.example' } }, [/^svc-/])).toBe(false);
+  });
+});
+
+describe('CoverageBook', () => {
+  it('keeps the worst status per capability and its reasons', () => {
+    const b = new CoverageBook('https://o');
+    b.note('okta.adminRoles', 'collected');
+    b.note('okta.adminRoles', 'error', 'HTTP 500 on /api/v1/groups/1/roles');
+    b.note('okta.apps', 'collected');
+    expect(b.records()).toEqual([
+      { provider: 'okta', scope: 'https://o', capability: 'okta.apps', status: 'collected' },
+      { provider: 'okta', scope: 'https://o', capability: 'okta.adminRoles', status: 'error', reason: 'HTTP 500 on /api/v1/groups/1/roles' },
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { OktaConfigError } from '../../src/connectors/okta/errors.js';
+import { normaliseOrgUrl, oktaOptionsFromEnv } from '../../src/connectors/okta/options.js';
+
+const noFile = (p: string): string => {
+  throw Object.assign(new Error(`no ${p}`), { code: 'ENOENT' });
+};
+
+describe('oktaOptionsFromEnv', () => {
+  it('returns undefined when nothing Okta-related is set, ignoring the SDK OKTA_CLIENT_* variables', () => {
+    expect(oktaOptionsFromEnv({ OKTA_CLIENT_ORGURL: 'https://x.okta.com', OKTA_CLIENT_TOKEN: 't' }, {}, noFile)).toBeUndefined();
+  });
+
+  it('builds SSWS options from the environment', () => {
+    expect(oktaOptionsFromEnv({ OKTA_ORG_URL: 'https://c.okta.com', OKTA_API_TOKEN: ' tok ' }, {}, noFile)).toEqual({
+      orgUrl: 'https://c.okta.com',
+      auth: { kind: 'ssws', token: 'tok' },
+    });
+  });
+
+  it('builds private-key options and reads the key through the injected reader; flags win', () => {
+    const read: string[] = [];
+    const opts = oktaOptionsFromEnv(
+      { OKTA_ORG_URL: 'https://env.okta.com', OKTA_CLIENT_ID: 'env-client', OKTA_PRIVATE_KEY_PATH: '/env.pem', OKTA_KEY_ID: 'k1' },
+      { oktaOrgUrl: 'https://flag.okta.com', oktaPrivateKeyPath: '/flag.pem' },
+      (p) => {
+        read.push(p);
+        return 'PEM';
+      },
+    );
+    expect(read).toEqual(['/flag.pem']);
+    expect(opts).toEqual({
+      orgUrl: 'https://flag.okta.com',
+      auth: { kind: 'privateKey', clientId: 'env-client', privateKey: 'PEM', keyId: 'k1' },
+    });
+  });
+
+  it.each([
+    [{ OKTA_API_TOKEN: 't' }, /OKTA_ORG_URL/],
+    [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_API_TOKEN: 't', OKTA_CLIENT_ID: 'c' }, /choose one/],
+    [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_CLIENT_ID: 'c' }, /OKTA_PRIVATE_KEY_PATH is not/],
+    [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_PRIVATE_KEY_PATH: '/k' }, /OKTA_CLIENT_ID is not/],
+    [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_CLIENT_ID: 'c', OKTA_PRIVATE_KEY_PATH: '/missing.pem' }, /cannot read .*ENOENT/],
+  ])('rejects incomplete or conflicting settings %#', (env, message) => {
+    expect(() => oktaOptionsFromEnv(env, {}, noFile)).toThrow(OktaConfigError);
+    expect(() => oktaOptionsFromEnv(env, {}, noFile)).toThrow(message);
+  });
+});
+
+describe('normaliseOrgUrl', () => {
+  it('drops the trailing slash and keeps https origins', () => {
+    expect(normaliseOrgUrl('https://contoso.okta.com/')).toBe('https://contoso.okta.com');
+    expect(normaliseOrgUrl('http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080');
+  });
+
+  it.each(['http://contoso.okta.com', 'https://contoso.okta.com/oauth2/default', 'https://u:p@contoso.okta.com', 'not a url'])(
+    'rejects %s',
+    (raw) => {
+      expect(() => normaliseOrgUrl(raw)).toThrow(OktaConfigError);
+    },
+  );
+});

@@ -1,0 +1,335 @@
+import { describe, it, expect } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { InputError } from '../../src/errors.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { transformOkta } from '../../src/connectors/okta/transform.js';
+import { durationMs } from '../../src/connectors/okta/transform-tokens.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { loadSnapshotDir, oktaIds as I, oktaOrg } from '../helpers/okta-builders.js';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/okta/acme', import.meta.url));
+const ARN = 'arn:aws:iam::111122223333:saml-provider/Okta';
+
+function build(snapshot: Snapshot): Graph {
+  const b = new GraphBuilder();
+  transformOkta(snapshot, b, DEFAULT_CONFIG);
+  return b.build();
+}
+
+function escalations(g: Graph, from: string): string[] {
+  return g
+    .out(from, 'CAN_ESCALATE_TO')
+    .map((e) => e.to)
+    .sort();
+}
+
+describe('transformOkta on the recorded acme org', () => {
+  const snap = loadSnapshotDir(FIXTURE);
+  const g = build(snap);
+
+  it('uses the org URL without its trailing slash as the scope and records coverage for every capability', () => {
+    expect(g.scopes).toEqual([{ provider: 'okta', id: 'https://acme.okta.com', name: 'Acme' }]);
+    const caps = g.coverage.map((c) => `${c.capability}=${c.status}`).sort();
+    expect(caps).toEqual([
+      'okta.adminRoles=collected',
+      'okta.apiTokens=collected',
+      'okta.appAssignments=collected',
+      'okta.appCredentials=collected',
+      'okta.appGrants=collected',
+      'okta.apps=collected',
+      'okta.clientRoles=collected',
+      'okta.factors=collected',
+      'okta.groups=collected',
+      'okta.users=collected',
+    ]);
+  });
+
+  it('makes OIDC service apps identities and leaves browser apps out', () => {
+    expect(g.ofType('okta-service-app').map((n) => n.nativeId).sort()).toEqual(['0oa1deploy', '0oa2reporter', '0oa3rolesbot', '0oa6appsbot']);
+    expect(g.node(I.app('0oa4portal'))).toBeUndefined();
+    const deploy = g.node(I.app('0oa1deploy'))!;
+    expect(deploy).toMatchObject({ kind: 'identity', name: 'Deploy Bot', enabled: true, createdAt: '2024-03-01T10:00:00.000Z' });
+    expect(deploy.attrs).toMatchObject({ clientId: '0oa1deploy', tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: ['client_credentials'], credentialsCollected: true });
+  });
+
+  it('keeps secret ids, status and dates but never the secret hash', () => {
+    const creds = g.out(I.app('0oa1deploy'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!);
+    expect(creds.map((c) => [c.nativeId, c.credentialType, c.status, c.createdAt]).sort()).toEqual([
+      ['secret/0oa1deploy/ocs0dead', 'client-secret', 'inactive', '2024-03-01T10:00:00.000Z'],
+      ['secret/0oa1deploy/ocs1old', 'client-secret', 'active', '2025-01-01T10:00:00.000Z'],
+      ['secret/0oa1deploy/ocs2new', 'client-secret', 'active', '2026-06-01T10:00:00.000Z'],
+    ]);
+    const serialized = JSON.stringify([...g.nodes.values()]);
+    expect(serialized).not.toContain('yk4SVx4sUWVJVbHt6M');
+    expect(serialized).not.toContain('public-modulus');
+  });
+
+  it('reads JWKS keys from the jwks endpoint, or inline settings for older apps', () => {
+    const reporter = g.out(I.app('0oa2reporter'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!);
+    expect(reporter.map((c) => [c.credentialType, c.attrs.kid])).toEqual([['private-key-jwt', 'reporter-2026']]);
+    const roles = g.out(I.app('0oa3rolesbot'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!);
+    expect(roles.map((c) => [c.credentialType, c.attrs.kid])).toEqual([['private-key-jwt', 'inline-1']]);
+  });
+
+  it('turns ACTIVE grants into hidden GRANTED edges to tiered scope nodes and ignores revoked ones', () => {
+    const granted = g.out(I.app('0oa1deploy'), 'GRANTED');
+    expect(granted.every((e) => e.hidden)).toBe(true);
+    expect(granted.map((e) => g.node(e.to)!.name).sort()).toEqual(['okta.apps.read', 'okta.groups.manage', 'okta.users.manage']);
+    expect(g.node(I.scope('okta.users.manage'))).toMatchObject({ kind: 'privilege', tier: 3, crownJewel: 'identity-admin' });
+    expect(g.node(I.scope('okta.apps.read'))).toMatchObject({ tier: 1 });
+    expect(g.node(I.scope('okta.roles.manage'))).toMatchObject({ tier: 4, crownJewel: 'admin' });
+    expect(g.node(I.scope('okta.logs.read'))?.crownJewel).toBeUndefined();
+  });
+
+  it('links admin roles of users, groups and clients', () => {
+    expect(g.out(I.app('0oa3rolesbot'), 'HAS_ROLE').map((e) => e.to)).toEqual([I.role('SUPER_ADMIN')]);
+    expect(g.node(I.role('SUPER_ADMIN'))).toMatchObject({ tier: 4, crownJewel: 'admin', type: 'okta-admin-role' });
+    expect(g.node(I.role('HELP_DESK_ADMIN'))).toMatchObject({ tier: 3, crownJewel: 'identity-admin' });
+    expect(g.out(I.group('00g2helpdesk'), 'HAS_ROLE').map((e) => e.to)).toEqual([I.role('HELP_DESK_ADMIN')]);
+    expect(g.out(I.user('00u4carol'), 'MEMBER_OF').map((e) => e.to)).toEqual([I.group('00g2helpdesk')]);
+    // Everyone carries no role and no AWS assignment: no node, no membership edges.
+    expect(g.node(I.group('00g0everyone'))).toBeUndefined();
+    expect(g.node(I.user('00u4carol'))!.attrs).toMatchObject({ adminRoles: ['HELP_DESK_ADMIN'], adminRolesComplete: true });
+  });
+
+  it('classifies service accounts with reasons and keeps people human', () => {
+    const svc = g.node(I.user('00u2svc'))!;
+    expect(svc.kind).toBe('identity');
+    expect(svc.machineReasons?.[0]).toMatch(/login matches service-account pattern/);
+    expect(svc.machineReasons).toContain('owns 1 API token(s)');
+    expect(svc.lastUsedAt).toBeNull();
+    const bot = g.node(I.user('00u6bot'))!;
+    expect(bot.machineReasons).toContain('user type "Service"');
+    expect(g.node(I.user('00u1alice'))).toMatchObject({ kind: 'human', lastUsedAt: '2026-11-19T08:00:00.000Z' });
+    expect(g.node(I.user('00u4carol'))!.enabled).toBe(false);
+    // A service account's password is its credential; a person's is not modelled.
+    expect(g.out(svc.id, 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.credentialType)).toEqual(['password']);
+    expect(g.out(I.user('00u1alice'), 'HAS_CREDENTIAL')).toEqual([]);
+  });
+
+  it('models API tokens as identities acting as their creator', () => {
+    const t = g.node(I.token('00T1terraform'))!;
+    expect(t).toMatchObject({ kind: 'identity', type: 'okta-api-token', expiresAt: '2026-12-18T10:00:00.000Z' });
+    // lastUpdated is not documented as a last-use time: not used as one.
+    expect(t.lastUsedAt).toBeUndefined();
+    expect(t.attrs).toMatchObject({ tokenWindow: 'P30D', network: { connection: 'ANYWHERE' }, lastUseEstimate: '2026-11-18T10:00:00.000Z' });
+    const actsAs = g.out(t.id, 'ACTS_AS');
+    expect(actsAs).toHaveLength(1);
+    expect(actsAs[0]).toMatchObject({ to: I.user('00u1alice'), hidden: true });
+    expect(g.out(t.id, 'CREATED_BY').map((e) => e.to)).toEqual([I.user('00u1alice')]);
+    expect(g.out(t.id, 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.credentialType)).toEqual(['api-token']);
+  });
+
+  it('keeps an owner missing from users.json as a placeholder and warns', () => {
+    expect(g.node(I.user('00u9gone'))!.attrs).toMatchObject({ placeholder: true, listed: false });
+    expect(g.warnings.some((w) => w.includes('okta/apiTokens.json') && w.includes('00u9gone'))).toBe(true);
+  });
+
+  it('bridges the AWS app, its users and groups to the SAML provider', () => {
+    const aws = g.node(I.app('0oa5aws'))!;
+    expect(aws).toMatchObject({ kind: 'privilege', type: 'okta-aws-federation-app' });
+    expect(aws.attrs).toMatchObject({ joinAllRoles: true, sessionDuration: 43200, samlProviderArn: ARN, assignmentsCollected: true });
+    const ref = I.samlProvider(ARN);
+    expect(g.node(ref)).toMatchObject({ kind: 'external', type: 'aws-saml-provider-ref', scope: '111122223333' });
+    const into = g.in(ref, 'SAML_MAPS_TO').map((e) => e.from).sort();
+    expect(into).toEqual([I.app('0oa5aws'), I.group('00g1awsadmin'), I.user('00u3bob'), I.user('00u6bot')].sort());
+    expect(g.in(ref, 'SAML_MAPS_TO').every((e) => e.hidden)).toBe(true);
+    expect(g.out(I.user('00u6bot'), 'SAML_MAPS_TO')[0].evidence).toMatchObject({ samlRoles: ['OrganizationAccountAccessRole'] });
+  });
+
+  it('adds reset escalations only toward users that matter, never super admins or plain users', () => {
+    expect(escalations(g, I.scope('okta.users.manage'))).toEqual(
+      [I.user('00u2svc'), I.user('00u3bob'), I.user('00u4carol'), I.user('00u6bot')].sort(),
+    );
+    // Delegated user roles cannot touch other admins (svc-sync holds USER_ADMIN, carol HELP_DESK_ADMIN).
+    expect(escalations(g, I.role('USER_ADMIN'))).toEqual([I.user('00u3bob'), I.user('00u6bot')].sort());
+    expect(g.out(I.role('USER_ADMIN'), 'CAN_ESCALATE_TO').every((e) => e.conditional && e.evidence?.method === 'okta:resetPassword+resetFactors')).toBe(true);
+    expect(escalations(g, I.role('HELP_DESK_ADMIN'))).toEqual([I.user('00u3bob'), I.user('00u6bot')].sort());
+  });
+
+  it('adds group, app and role escalations, and none from read scopes', () => {
+    const groupEdges = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO');
+    expect(groupEdges.map((e) => [e.to, e.conditional ?? false]).sort()).toEqual(
+      [
+        [I.group('00g1awsadmin'), false],
+        [I.group('00g2helpdesk'), true],
+      ].sort(),
+    );
+    // okta.apps.manage reaches the T3/T4 service apps (Apps Bot itself is T3) and the AWS app, not the T1 Reporter.
+    expect(escalations(g, I.scope('okta.apps.manage'))).toEqual(
+      [I.app('0oa1deploy'), I.app('0oa3rolesbot'), I.app('0oa5aws'), I.app('0oa6appsbot')].sort(),
+    );
+    expect(escalations(g, I.scope('okta.roles.manage'))).toEqual([I.crown()]);
+    expect(g.node(I.crown())).toMatchObject({ type: 'okta-crown', tier: 4, crownJewel: 'admin' });
+    for (const s of ['okta.users.read', 'okta.logs.read', 'okta.apps.read']) expect(g.out(I.scope(s), 'CAN_ESCALATE_TO')).toEqual([]);
+    for (const e of g.edges()) if (e.type === 'CAN_ESCALATE_TO') expect(e.hidden && typeof e.evidence?.method === 'string' && e.reason.length > 20).toBe(true);
+  });
+
+  it('gives the analysis the tiers the escalations imply', () => {
+    const a = analyze(g, { now: new Date('2026-11-20T09:00:00Z'), config: DEFAULT_CONFIG });
+    expect(a.tier(I.token('00T1terraform'))).toBe(4);
+    expect(a.tier(I.app('0oa2reporter'))).toBe(1);
+    // Apps Bot can mint a secret for Roles Bot, which holds SUPER_ADMIN.
+    expect(a.tier(I.app('0oa6appsbot'))).toBe(4);
+    expect(a.tier(I.app('0oa1deploy'))).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is deterministic', () => {
+    const again = build(loadSnapshotDir(FIXTURE));
+    expect(JSON.stringify([...again.nodes.values()])).toBe(JSON.stringify([...g.nodes.values()]));
+    expect(JSON.stringify([...again.edges()])).toBe(JSON.stringify([...g.edges()]));
+  });
+});
+
+describe('transformOkta coverage', () => {
+  it('a missing relationship file makes its capability not-collected and leaves per-object facts undefined', () => {
+    const g = oktaOrg().user({ id: 'u1', roles: ['SUPER_ADMIN'] }).serviceApp({ id: 'a1', secrets: [] }).without('userFactors').without('appSecrets').without('appJwks').graph();
+    expect(g.capability('okta', 'https://acme.okta.com', 'okta.factors')).toBe('not-collected');
+    expect(g.capability('okta', 'https://acme.okta.com', 'okta.appCredentials')).toBe('not-collected');
+    expect(g.coverageRecord('okta', 'https://acme.okta.com', 'okta.factors')?.reason).toContain('okta/userFactors.json');
+    expect(g.node(I.user('u1'))!.attrs.activeFactors).toBeUndefined();
+    expect(g.node(I.app('a1'))!.attrs.credentialsCollected).toBe(false);
+  });
+
+  it('a capability the manifest marks missing-permission is ignored even if its file is present', () => {
+    const g = oktaOrg()
+      .serviceApp({ id: 'a1', grants: ['okta.users.manage'] })
+      .withCoverage('okta.appGrants', 'missing-permission', '403 on /api/v1/apps/a1/grants')
+      .graph();
+    expect(g.capability('okta', 'https://acme.okta.com', 'okta.appGrants')).toBe('missing-permission');
+    expect(g.out(I.app('a1'), 'GRANTED')).toEqual([]);
+    expect(g.node(I.app('a1'))!.attrs.grantsCollected).toBe(false);
+  });
+
+  it('a parent missing from a relationship map is "not read" for that object only', () => {
+    const g = oktaOrg().user({ id: 'u1', roles: null }).user({ id: 'u2', roles: [] }).graph();
+    expect(g.node(I.user('u1'))!.attrs.adminRolesComplete).toBe(false);
+    expect(g.node(I.user('u2'))!.attrs.adminRolesComplete).toBe(true);
+  });
+
+  it('does nothing without an Okta org in the manifest', () => {
+    const snap = oktaOrg().user({ id: 'u1' }).snapshot();
+    delete snap.manifest.providers.okta;
+    const b = new GraphBuilder();
+    transformOkta(snap, b, DEFAULT_CONFIG);
+    const g = b.build();
+    expect(g.nodes.size).toBe(0);
+    expect(g.coverage).toEqual([]);
+  });
+});
+
+describe('transformOkta malformed input', () => {
+  const cases: [string, (s: Snapshot) => void, string, string][] = [
+    ['apps not an array', (s) => (s.files['okta/apps.json'] = { id: 'x' }), 'okta/apps.json', '$'],
+    ['grant_types not an array', (s) => (((s.files['okta/apps.json'] as any[])[0].settings.oauthClient.grant_types = 'client_credentials')), 'okta/apps.json', '$[0].settings.oauthClient.grant_types'],
+    ['token created not a date', (s) => ((s.files['okta/apiTokens.json'] as any[])[0].created = 'yesterday'), 'okta/apiTokens.json', '$[0].created'],
+    ['token window not a duration', (s) => ((s.files['okta/apiTokens.json'] as any[])[0].tokenWindow = '30 days'), 'okta/apiTokens.json', '$[0].tokenWindow'],
+    ['network.connection not a string', (s) => ((s.files['okta/apiTokens.json'] as any[])[0].network = { connection: 1 }), 'okta/apiTokens.json', '$[0].network.connection'],
+    ['grant without scopeId', (s) => delete (s.files['okta/appGrants.json'] as any).a1[0].scopeId, 'okta/appGrants.json', '$["a1"][0].scopeId'],
+    ['role without type', (s) => delete (s.files['okta/userRoles.json'] as any).u1[0].type, 'okta/userRoles.json', '$["u1"][0].type'],
+    ['user without id', (s) => delete (s.files['okta/users.json'] as any[])[0].id, 'okta/users.json', '$[0].id'],
+    ['sessionDuration not a number', (s) => ((s.files['okta/apps.json'] as any[])[1].settings.app.sessionDuration = 'long'), 'okta/apps.json', '$[1].settings.app.sessionDuration'],
+    ['relation value not an array', (s) => ((s.files['okta/userFactors.json'] as any).u1 = 'none'), 'okta/userFactors.json', '$["u1"]'],
+  ];
+  it.each(cases)('%s → InputError naming file and JSON path', (_label, mutate, file, path) => {
+    const snap = oktaOrg()
+      .user({ id: 'u1', roles: ['ORG_ADMIN'] })
+      .serviceApp({ id: 'a1', grants: ['okta.users.manage'] })
+      .awsApp({ id: 'aws1' })
+      .token({ id: 't1', userId: 'u1', connection: 'ANYWHERE' })
+      .snapshot();
+    mutate(snap);
+    let err: unknown;
+    try {
+      build(snap);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).file).toBe(file);
+    expect((err as InputError).location).toBe(path);
+  });
+});
+
+describe('transformOkta dangling references', () => {
+  it('warns about relationship keys, client ids and assignments that name nothing, without crashing', () => {
+    const snap = oktaOrg().user({ id: 'u1' }).serviceApp({ id: 'a1' }).awsApp({ id: 'aws1', users: [{ id: 'ghost' }], groups: [{ id: 'g-missing' }] }).snapshot();
+    (snap.files['okta/userRoles.json'] as any).nobody = [{ type: 'SUPER_ADMIN' }];
+    (snap.files['okta/clientRoles.json'] as any)['0oaUnknownClient'] = [{ type: 'APP_ADMIN' }];
+    (snap.files['okta/appGrants.json'] as any).deletedApp = [{ scopeId: 'okta.users.manage', status: 'ACTIVE' }];
+    (snap.files['okta/users.json'] as any[]).push({ id: 'u1', profile: { login: 'dup@acme.com' } });
+    const g = build(snap);
+    const w = g.warnings.join('\n');
+    expect(w).toMatch(/okta\/userRoles\.json: 1 key\(s\) name a user that was not found \("nobody"\)/);
+    expect(w).toMatch(/okta\/clientRoles\.json: .*"0oaUnknownClient"/);
+    expect(w).toMatch(/okta\/appGrants\.json: .*"deletedApp"/);
+    expect(w).toMatch(/okta\/appUsers\.json: 1 assigned user\(s\) not in okta\/users\.json \("ghost"\)/);
+    expect(w).toMatch(/group "g-missing" is referenced but not in okta\/groups\.json/);
+    expect(w).toMatch(/duplicate user id "u1"/);
+    expect(g.node(I.user('u1'))!.name).toBe('u1@acme.com');
+    // Nothing was built from the orphan entries.
+    expect(g.node(I.role('SUPER_ADMIN'))).toBeUndefined();
+  });
+
+  it('warns when the AWS app names no literal SAML provider ARN', () => {
+    const g = oktaOrg().awsApp({ id: 'aws1', settings: { roleValuePattern: 'arn:aws:iam::${accountid}:saml-provider/OKTA,arn:aws:iam::${accountid}:role/${role}' } }).graph();
+    expect(g.warnings.join('\n')).toMatch(/no literal SAML provider ARN/);
+    expect(g.out(I.app('aws1'), 'SAML_MAPS_TO')).toEqual([]);
+  });
+});
+
+describe('escalation decoys', () => {
+  it('a .read scope and an INACTIVE grant give no escalation', () => {
+    const g = oktaOrg()
+      .user({ id: 'svc1', login: 'svc-job@acme.com', factors: [] })
+      .serviceApp({ id: 'a1', grants: ['okta.users.read', { scopeId: 'okta.users.manage', status: 'INACTIVE' }, { scopeId: 'okta.roles.manage', status: 'REVOKED' }] })
+      .graph();
+    expect(g.node(I.scope('okta.users.manage'))).toBeUndefined();
+    expect(g.node(I.scope('okta.roles.manage'))).toBeUndefined();
+    expect([...g.edges()].filter((e) => e.type === 'CAN_ESCALATE_TO')).toEqual([]);
+  });
+
+  it('okta.users.manage skips plain people and super admins; it reaches service accounts', () => {
+    const g = oktaOrg()
+      .user({ id: 'p1' })
+      .user({ id: 'sa1', login: 'svc-x@acme.com' })
+      .user({ id: 'boss', roles: ['SUPER_ADMIN'] })
+      .user({ id: 'org', roles: ['ORG_ADMIN'] })
+      .serviceApp({ id: 'a1', grants: ['okta.users.manage'] })
+      .graph();
+    expect(escalations(g, I.scope('okta.users.manage'))).toEqual([I.user('org'), I.user('sa1')].sort());
+  });
+
+  it('okta.apps.manage does not reach low-tier service apps', () => {
+    const g = oktaOrg()
+      .serviceApp({ id: 'minter', grants: ['okta.apps.manage'] })
+      .serviceApp({ id: 'reader', grants: ['okta.logs.read'], roles: ['READ_ONLY_ADMIN'] })
+      .serviceApp({ id: 'admin', roles: ['ORG_ADMIN'] })
+      .graph();
+    expect(escalations(g, I.scope('okta.apps.manage'))).toEqual([I.app('admin'), I.app('minter')].sort());
+  });
+
+  it('okta.apiTokens.manage reaches admin token owners only, conditionally', () => {
+    const g = oktaOrg()
+      .user({ id: 'admin', roles: ['ORG_ADMIN'] })
+      .user({ id: 'reader', roles: ['READ_ONLY_ADMIN'] })
+      .token({ id: 't1', userId: 'admin' })
+      .token({ id: 't2', userId: 'reader' })
+      .serviceApp({ id: 'a1', grants: ['okta.apiTokens.manage'] })
+      .graph();
+    const e = g.out(I.scope('okta.apiTokens.manage'), 'CAN_ESCALATE_TO');
+    expect(e.map((x) => [x.to, x.conditional])).toEqual([[I.user('admin'), true]]);
+  });
+});
+
+describe('durationMs', () => {
+  it.each([
+    ['P30D', 30 * 86_400_000],
+    ['PT720H', 720 * 3_600_000],
+    ['P1W', 7 * 86_400_000],
+    ['P1DT12H', 36 * 3_600_000],
+  ])('%s', (iso, ms) => expect(durationMs(iso)).toBe(ms));
+  it.each(['P', 'PT', '30D', 'P1.5D', ''])('rejects %j', (iso) => expect(durationMs(iso)).toBeUndefined());
+});

@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { analyze } from '../../src/analysis/analyze.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { graphOf, node, edge } from '../helpers/graph.js';
+
+const now = new Date('2026-11-20T00:00:00Z');
+const opts = { now, config: DEFAULT_CONFIG };
+
+describe('analysis', () => {
+  it('propagates the highest reachable tier backwards over control edges only', () => {
+    const g = graphOf(
+      [
+        node('ext', { kind: 'external', provider: 'external', type: 'github-repo' }),
+        node('role'),
+        node('user', { type: 'aws-iam-user' }),
+        node('owner', { kind: 'human', type: 'entra-user' }),
+        node('admin', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }),
+        node('read', { kind: 'privilege', type: 'p', tier: 1 }),
+      ],
+      [edge('ext', 'role', 'FEDERATES_TO'), edge('role', 'admin', 'GRANTED'), edge('user', 'read', 'GRANTED'), edge('owner', 'role', 'OWNS')],
+    );
+    const a = analyze(g, opts);
+    expect(a.tier('role')).toBe(4);
+    expect(a.tier('ext')).toBe(4);
+    expect(a.tier('user')).toBe(1);
+    // OWNS is accountability, not control.
+    expect(a.tier('owner')).toBe(0);
+    expect(a.accountable('role')).toEqual([{ id: 'owner', name: 'owner', relation: 'owns' }]);
+  });
+
+  it('finds the shortest path to a crown jewel, preferring hidden hops among equals, and counts alternatives', () => {
+    const g = graphOf(
+      [
+        node('a'),
+        node('b1'),
+        node('b2'),
+        node('c'),
+        node('far'),
+        node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }),
+      ],
+      [
+        edge('a', 'b1', 'CAN_ASSUME'),
+        edge('a', 'b2', 'CAN_ASSUME', { hidden: true }),
+        edge('b1', 'jewel', 'GRANTED'),
+        edge('b2', 'jewel', 'GRANTED'),
+        edge('a', 'c', 'CAN_ASSUME'),
+        edge('c', 'far', 'CAN_ASSUME'),
+        edge('far', 'jewel', 'GRANTED'),
+      ],
+    );
+    const [p] = analyze(g, opts).crownJewelPaths('a');
+    expect(p.hops.map((h) => h.to)).toEqual(['b2', 'jewel']);
+    expect(p.hiddenHops).toBe(1);
+    expect(p.alternatives).toBe(2);
+    expect(analyze(g, opts).crownJewelPaths('jewel')).toEqual([]);
+  });
+
+  it('ranks strength by the weakest active credential; unpinned federation is as weak as a secret', () => {
+    const g = graphOf(
+      [
+        node('fed'),
+        node('mixed'),
+        node('wild'),
+        node('c1', { kind: 'credential', type: 'c', credentialType: 'federated-oidc', federation: { issuer: 'i', subject: 's', subjectMatch: 'exact' } }),
+        node('c2', { kind: 'credential', type: 'c', credentialType: 'client-secret', createdAt: '2025-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' }),
+        node('c3', { kind: 'credential', type: 'c', credentialType: 'federated-oidc', federation: { issuer: 'i', subject: 'repo:o/*', subjectMatch: 'wildcard' } }),
+        node('old', { kind: 'credential', type: 'c', credentialType: 'client-secret', expiresAt: '2020-01-01T00:00:00Z' }),
+      ],
+      [edge('fed', 'c1', 'HAS_CREDENTIAL'), edge('fed', 'old', 'HAS_CREDENTIAL'), edge('mixed', 'c1', 'HAS_CREDENTIAL'), edge('mixed', 'c2', 'HAS_CREDENTIAL'), edge('wild', 'c3', 'HAS_CREDENTIAL')],
+    );
+    const a = analyze(g, opts);
+    expect(a.strength('fed').class).toBe('federated');
+    expect(a.strength('mixed')).toMatchObject({ class: 'shared-secret', longLived: true });
+    expect(a.strength('wild').class).toBe('shared-secret');
+    expect(a.strength('nothing').class).toBe('none');
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, it, expect } from 'vitest';
+import { defineRule } from '../../src/rule-kit.js';
+import { runRules, fingerprint, renderMessage } from '../../src/engine/run.js';
+import { escalateSeverity } from '../../src/engine/severity.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { graphOf, node, edge } from '../helpers/graph.js';
+
+const now = new Date('2026-11-20T00:00:00Z');
+
+const ageRule = defineRule({
+  meta: {
+    id: 'aws-test-age',
+    title: 'Thing is older than the threshold allows',
+    severity: 'medium',
+    tiered: true,
+    providers: ['aws'],
+    owasp: ['NHI7:2025'],
+    description: 'test rule that flags old subjects',
+    risk: 'old things are risky in this test',
+    remediation: 'make the thing younger somehow',
+    references: ['https://example.com/x'],
+    maturity: 'stable',
+    messages: { old: '{{name}} is {{days}} days old' },
+    options: { maxDays: { default: 90, description: 'max age' } },
+  },
+  evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
+  check(s, ctx) {
+    if (!s.createdAt) return ctx.unknown('no creation date');
+    const days = Math.floor((ctx.now.getTime() - Date.parse(s.createdAt)) / 86_400_000);
+    if (days > Number(ctx.options.maxDays)) ctx.report({ messageId: 'old', args: { days } });
+  },
+});
+
+const cov = (scope: string) => ({ provider: 'aws' as const, scope, capability: 'aws.iam', status: 'collected' as const });
+
+describe('runRules', () => {
+  const g = graphOf(
+    [
+      node('old', { createdAt: '2025-01-01T00:00:00Z' }),
+      node('young', { createdAt: '2026-11-01T00:00:00Z' }),
+      node('undated'),
+      node('elsewhere', { scope: 'other', createdAt: '2020-01-01T00:00:00Z' }),
+    ],
+    [],
+    [cov('acct')],
+  );
+  const a = analyze(g, { now, config: DEFAULT_CONFIG });
+
+  it('gives each subject exactly one of pass, fail, unknown and counts them', () => {
+    const r = runRules(g, a, [ageRule], { now, collectVerdicts: true });
+    expect(r.verdicts!.get('old')).toBe('fail');
+    expect(r.verdicts!.get('young')).toBe('pass');
+    expect(r.verdicts!.get('undated')).toBe('unknown');
+    // The "other" scope has no coverage record: not collected is unknown, never pass.
+    expect(r.verdicts!.get('elsewhere')).toBe('unknown');
+    expect(r.stats[0]).toMatchObject({ evaluated: 4, failing: 1, unknown: 2 });
+    expect(r.stats[0].unknownReasons['aws.iam not-collected']).toBe(1);
+    expect(r.findings[0].message).toBe('old is 688 days old');
+  });
+
+  it('takes thresholds from options', () => {
+    const r = runRules(g, a, [ageRule], { now, ruleOptions: { 'aws-test-age': { maxDays: 1000 } } });
+    expect(r.findings).toHaveLength(0);
+    expect(() => runRules(g, a, [ageRule], { now, ruleOptions: { 'aws-test-age': { nope: 1 } } })).toThrow(/unknown option/);
+  });
+
+  it('fingerprints from stable ids, so a rename keeps the fingerprint', () => {
+    const renamed = graphOf([node('old', { name: 'new display name', createdAt: '2025-01-01T00:00:00Z' })], [], [cov('acct')]);
+    const f1 = runRules(g, a, [ageRule], { now }).findings[0];
+    const f2 = runRules(renamed, analyze(renamed, { now, config: DEFAULT_CONFIG }), [ageRule], { now }).findings[0];
+    expect(f2.fingerprint).toBe(f1.fingerprint);
+    expect(f2.message).not.toBe(f1.message);
+    expect(fingerprint('r', 's', 'k')).not.toBe(fingerprint('r', 's', 'k2'));
+  });
+
+  it('raises hygiene severity with the subject tier', () => {
+    const tiered = graphOf(
+      [node('old', { createdAt: '2025-01-01T00:00:00Z' }), node('p4', { kind: 'privilege', type: 'x', tier: 4 })],
+      [edge('old', 'p4', 'GRANTED')],
+      [cov('acct')],
+    );
+    const f = runRules(tiered, analyze(tiered, { now, config: DEFAULT_CONFIG }), [ageRule], { now }).findings[0];
+    expect(f.baseSeverity).toBe('medium');
+    expect(f.severity).toBe('critical');
+    expect(f.tier).toBe(4);
+  });
+});
+
+describe('severity and messages', () => {
+  it('escalates by tier within bounds', () => {
+    expect(escalateSeverity('medium', 4)).toBe('critical');
+    expect(escalateSeverity('medium', 3)).toBe('high');
+    expect(escalateSeverity('medium', 1)).toBe('medium');
+    expect(escalateSeverity('medium', 0)).toBe('low');
+    expect(escalateSeverity('low', 0)).toBe('low');
+    expect(escalateSeverity('high', 4)).toBe('critical');
+  });
+  it('renders placeholders and leaves unknown ones visible', () => {
+    expect(renderMessage('{{a}} and {{ b }} and {{c}}', { a: 1, b: 'x' })).toBe('1 and x and {{c}}');
+  });
+});

@@ -1,0 +1,366 @@
+import { verify, type KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type Obj = Record<string, unknown>;
+
+/** The org the fake serves. Relationship maps are keyed like the snapshot files. */
+export interface OktaFakeDataset {
+  apps: Obj[];
+  appSecrets: Record<string, Obj[]>;
+  appJwks: Record<string, Obj[]>;
+  appGrants: Record<string, Obj[]>;
+  /** Keyed by OAuth client_id. */
+  clientRoles: Record<string, Obj[]>;
+  appUsers: Record<string, Obj[]>;
+  appGroups: Record<string, Obj[]>;
+  apiTokens: Obj[];
+  users: Obj[];
+  userRoles: Record<string, Obj[]>;
+  userFactors: Record<string, Obj[]>;
+  userGroups: Record<string, Obj[]>;
+  groups: Obj[];
+  groupRoles: Record<string, Obj[]>;
+}
+
+/** A registered OAuth service app allowed to use private_key_jwt at `/oauth2/v1/token`. */
+export interface FakeServiceApp {
+  clientId: string;
+  publicKey: KeyObject;
+  keyId?: string;
+  grantedScopes: string[];
+}
+
+export interface OktaFakeOptions {
+  dataset: OktaFakeDataset;
+  /** Accepted SSWS token. */
+  apiToken?: string;
+  serviceApp?: FakeServiceApp;
+  /** Page size when the request has no `limit`. Okta's generic default is 20. */
+  defaultLimit?: number;
+  /** Largest page the endpoint serves, keyed by template (e.g. `/api/v1/users`). Default 200. */
+  maxLimit?: Record<string, number>;
+  /** Requests per bucket (method + template) per window. Default 10,000. */
+  rateLimitBudget?: number;
+  rateLimitWindowMs?: number;
+  /** The fake's time, shared with the collector's injected clock in tests. */
+  now?: () => number;
+  /** The first `times` requests to `template` are answered 429 (not counted as violations). */
+  inject429?: { template: string; times: number }[];
+  /** Templates answered 403 E0000006 (a scope the credential lacks). */
+  forbid?: string[];
+  /** Templates whose `rel="next"` link never advances. */
+  loopOn?: string[];
+  /** Templates that serve an empty page between real pages (still with a next link). */
+  emptyPagesOn?: string[];
+  /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
+  responseDelayMs?: number;
+}
+
+export interface TokenRequestRecord {
+  ok: boolean;
+  error?: string;
+  hadDpop: boolean;
+  scope: string;
+  kid?: string;
+}
+
+/** What the fake observed; tests assert on it. */
+export interface OktaFakeState {
+  requests: { method: string; path: string; template: string; authorization: string }[];
+  /** `limit` query values per template. */
+  limits: Record<string, number[]>;
+  /** Requests that arrived after their bucket's advertised budget was used up. */
+  violations: { bucket: string }[];
+  inFlight: number;
+  maxInFlight: number;
+  tokenRequests: TokenRequestRecord[];
+  injected429: number;
+}
+
+export interface OktaFake {
+  url: string;
+  state: OktaFakeState;
+  close(): Promise<void>;
+}
+
+const TEMPLATES: { re: RegExp; template: string }[] = [
+  { re: /^\/api\/v1\/apps$/, template: '/api/v1/apps' },
+  { re: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, template: '/api/v1/apps/{id}/credentials/secrets' },
+  { re: /^\/api\/v1\/apps\/([^/]+)\/credentials\/jwks$/, template: '/api/v1/apps/{id}/credentials/jwks' },
+  { re: /^\/api\/v1\/apps\/([^/]+)\/grants$/, template: '/api/v1/apps/{id}/grants' },
+  { re: /^\/api\/v1\/apps\/([^/]+)\/users$/, template: '/api/v1/apps/{id}/users' },
+  { re: /^\/api\/v1\/apps\/([^/]+)\/groups$/, template: '/api/v1/apps/{id}/groups' },
+  { re: /^\/oauth2\/v1\/clients\/([^/]+)\/roles$/, template: '/oauth2/v1/clients/{id}/roles' },
+  { re: /^\/api\/v1\/api-tokens$/, template: '/api/v1/api-tokens' },
+  { re: /^\/api\/v1\/users$/, template: '/api/v1/users' },
+  { re: /^\/api\/v1\/users\/([^/]+)\/roles$/, template: '/api/v1/users/{id}/roles' },
+  { re: /^\/api\/v1\/users\/([^/]+)\/factors$/, template: '/api/v1/users/{id}/factors' },
+  { re: /^\/api\/v1\/users\/([^/]+)\/groups$/, template: '/api/v1/users/{id}/groups' },
+  { re: /^\/api\/v1\/groups$/, template: '/api/v1/groups' },
+  { re: /^\/api\/v1\/groups\/([^/]+)\/roles$/, template: '/api/v1/groups/{id}/roles' },
+  { re: /^\/oauth2\/v1\/token$/, template: '/oauth2/v1/token' },
+];
+
+function match(path: string): { template: string; id?: string } | undefined {
+  for (const t of TEMPLATES) {
+    const m = t.re.exec(path);
+    if (m) return { template: t.template, id: m[1] === undefined ? undefined : decodeURIComponent(m[1]) };
+  }
+  return undefined;
+}
+
+function b64urlJson(part: string): Obj {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Obj;
+}
+
+/** Starts the fake Okta org on 127.0.0.1 with an ephemeral port. */
+export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
+  const ds = opts.dataset;
+  const now = opts.now ?? (() => Date.now());
+  const budget = opts.rateLimitBudget ?? 10_000;
+  const windowMs = opts.rateLimitWindowMs ?? 60_000;
+  const delay = opts.responseDelayMs ?? 3;
+  const state: OktaFakeState = {
+    requests: [],
+    limits: {},
+    violations: [],
+    inFlight: 0,
+    maxInFlight: 0,
+    tokenRequests: [],
+    injected429: 0,
+  };
+  const used = new Map<string, { window: number; count: number }>();
+  const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
+  const issuedTokens = new Set<string>();
+  const userIds = new Set(ds.users.map((u) => String(u.id)));
+  const groupIds = new Set(ds.groups.map((g) => String(g.id)));
+  const appIds = new Set(ds.apps.map((a) => String(a.id)));
+
+  const collections: Record<string, () => Obj[]> = {
+    '/api/v1/apps': () => ds.apps,
+    '/api/v1/api-tokens': () => ds.apiTokens,
+    '/api/v1/users': () => ds.users,
+    '/api/v1/groups': () => ds.groups,
+  };
+  const relations: Record<string, { map: Record<string, Obj[]>; parents: () => Set<string> }> = {
+    '/api/v1/apps/{id}/credentials/secrets': { map: ds.appSecrets, parents: () => appIds },
+    '/api/v1/apps/{id}/credentials/jwks': { map: ds.appJwks, parents: () => appIds },
+    '/api/v1/apps/{id}/grants': { map: ds.appGrants, parents: () => appIds },
+    '/api/v1/apps/{id}/users': { map: ds.appUsers, parents: () => appIds },
+    '/api/v1/apps/{id}/groups': { map: ds.appGroups, parents: () => appIds },
+    '/oauth2/v1/clients/{id}/roles': { map: ds.clientRoles, parents: () => new Set(Object.keys(ds.clientRoles)) },
+    '/api/v1/users/{id}/roles': { map: ds.userRoles, parents: () => userIds },
+    '/api/v1/users/{id}/factors': { map: ds.userFactors, parents: () => userIds },
+    '/api/v1/users/{id}/groups': { map: ds.userGroups, parents: () => userIds },
+    '/api/v1/groups/{id}/roles': { map: ds.groupRoles, parents: () => groupIds },
+  };
+
+  const server = createServer((req, res) => {
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    let done = false;
+    const finished = (): void => {
+      if (!done) {
+        done = true;
+        state.inFlight--;
+      }
+    };
+    res.on('finish', finished);
+    res.on('close', finished);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      setTimeout(() => {
+        try {
+          handle(req, res, Buffer.concat(chunks).toString('utf8'));
+        } catch (e) {
+          // A bug in the fake must show up as a failed request, not hang the client.
+          send(res, 500, { errorCode: 'FAKE', errorSummary: String(e) });
+        }
+      }, delay);
+    });
+  });
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const host = req.headers.host ?? '127.0.0.1';
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const m = match(url.pathname);
+    const template = m?.template ?? url.pathname;
+    state.requests.push({ method, path: url.pathname, template, authorization: String(req.headers.authorization ?? '') });
+
+    // Rate limiting per bucket, with the headers Okta sends on every answer.
+    const bucket = `${method} ${template}`;
+    const t = now();
+    const window = Math.floor(t / windowMs);
+    const reset = String(((window + 1) * windowMs) / 1000);
+    const injected = pending429.get(template) ?? 0;
+    if (injected > 0) {
+      pending429.set(template, injected - 1);
+      state.injected429++;
+      send(res, 429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, {
+        'x-rate-limit-limit': String(budget),
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': reset,
+      });
+      return;
+    }
+    let u = used.get(bucket);
+    if (!u || u.window !== window) {
+      u = { window, count: 0 };
+      used.set(bucket, u);
+    }
+    const rl = (remaining: number): Record<string, string> => ({
+      'x-rate-limit-limit': String(budget),
+      'x-rate-limit-remaining': String(remaining),
+      'x-rate-limit-reset': reset,
+    });
+    if (u.count >= budget) {
+      state.violations.push({ bucket });
+      send(res, 429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, rl(0));
+      return;
+    }
+    u.count++;
+    const limitHeaders = rl(budget - u.count);
+
+    if (!m) {
+      send(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' }, limitHeaders);
+      return;
+    }
+    if (template === '/oauth2/v1/token') {
+      if (method !== 'POST') return send(res, 405, { error: 'invalid_request' }, limitHeaders);
+      const r = tokenResponse(req, host, body);
+      return send(res, r.status, r.body, limitHeaders);
+    }
+    if (method !== 'GET') return send(res, 405, { errorCode: 'E0000022' }, limitHeaders);
+    if (!authorised(String(req.headers.authorization ?? ''))) {
+      return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, limitHeaders);
+    }
+    if (opts.forbid?.includes(template)) {
+      return send(res, 403, { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' }, limitHeaders);
+    }
+
+    let items: Obj[];
+    if (collections[template]) {
+      items = collections[template]();
+    } else {
+      const rel = relations[template];
+      if (!rel.parents().has(m.id!)) {
+        return send(res, 404, { errorCode: 'E0000007', errorSummary: 'Not found: Resource not found' }, limitHeaders);
+      }
+      items = rel.map[m.id!] ?? [];
+    }
+    const limitParam = url.searchParams.get('limit');
+    if (limitParam !== null) (state.limits[template] ??= []).push(Number(limitParam));
+    const cap = opts.maxLimit?.[template] ?? 200;
+    const pageSize = Math.max(1, Math.min(limitParam === null ? (opts.defaultLimit ?? 20) : Number(limitParam), cap));
+    const after = url.searchParams.get('after');
+    const cursor = after === null ? 'o:0' : Buffer.from(after, 'base64url').toString('utf8');
+    const [kind, offStr] = cursor.split(':');
+    const offset = Number(offStr);
+    const pageLink = (c: string): string => {
+      const q = new URLSearchParams();
+      if (limitParam !== null) q.set('limit', limitParam);
+      q.set('after', Buffer.from(c).toString('base64url'));
+      return `http://${host}${url.pathname}?${q.toString()}`;
+    };
+    const links = [`<http://${host}${url.pathname}${url.search}>; rel="self"`];
+    let page: Obj[];
+    if (kind === 'e') {
+      page = [];
+      links.push(`<${pageLink(`o:${offset}`)}>; rel="next"`);
+    } else {
+      page = items.slice(offset, offset + pageSize);
+      const nextOffset = offset + page.length;
+      if (nextOffset < items.length) {
+        if (opts.loopOn?.includes(template)) {
+          links.push(`<${pageLink(`o:${pageSize}`)}>; rel="next"`);
+        } else if (opts.emptyPagesOn?.includes(template)) {
+          links.push(`<${pageLink(`e:${nextOffset}`)}>; rel="next"`);
+        } else {
+          links.push(`<${pageLink(`o:${nextOffset}`)}>; rel="next"`);
+        }
+      }
+    }
+    // Okta sends self and next as separate Link headers.
+    res.setHeader('link', links);
+    send(res, 200, page, limitHeaders);
+  }
+
+  function authorised(header: string): boolean {
+    if (opts.apiToken && header === `SSWS ${opts.apiToken}`) return true;
+    const m = /^(Bearer|DPoP) (.+)$/.exec(header);
+    return m !== null && issuedTokens.has(m[2]);
+  }
+
+  function tokenResponse(req: IncomingMessage, host: string, body: string): { status: number; body: Obj } {
+    const form = new URLSearchParams(body);
+    const record: TokenRequestRecord = {
+      ok: false,
+      hadDpop: typeof req.headers.dpop === 'string' && req.headers.dpop.split('.').length === 3,
+      scope: form.get('scope') ?? '',
+    };
+    state.tokenRequests.push(record);
+    const fail = (status: number, error: string, description: string): { status: number; body: Obj } => {
+      record.error = error;
+      return { status, body: { error, error_description: description } };
+    };
+    const app = opts.serviceApp;
+    if (!app) return fail(401, 'invalid_client', 'No service app is registered.');
+    if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'grant_type');
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      return fail(401, 'invalid_client', 'client_assertion_type');
+    }
+    const parts = (form.get('client_assertion') ?? '').split('.');
+    if (parts.length !== 3) return fail(401, 'invalid_client', 'The client_assertion is not a JWT.');
+    let header: Obj;
+    let claims: Obj;
+    try {
+      header = b64urlJson(parts[0]);
+      claims = b64urlJson(parts[1]);
+    } catch {
+      return fail(401, 'invalid_client', 'The client_assertion is not a JWT.');
+    }
+    record.kid = typeof header.kid === 'string' ? header.kid : undefined;
+    if (header.alg !== 'RS256') return fail(401, 'invalid_client', 'Unsupported alg.');
+    if (app.keyId && header.kid !== undefined && header.kid !== app.keyId) {
+      return fail(401, 'invalid_client', 'The client_assertion kid is not registered.');
+    }
+    const signed = verify(
+      'sha256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      app.publicKey,
+      Buffer.from(parts[2], 'base64url'),
+    );
+    if (!signed) return fail(401, 'invalid_client', 'The client_assertion signature is invalid.');
+    if (claims.aud !== `http://${host}/oauth2/v1/token`) return fail(401, 'invalid_client', 'aud');
+    if (claims.iss !== app.clientId || claims.sub !== app.clientId) return fail(401, 'invalid_client', 'iss/sub');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return fail(401, 'invalid_client', 'expired');
+    const requested = record.scope.split(' ').filter(Boolean);
+    if (requested.length === 0 || requested.some((s) => !app.grantedScopes.includes(s))) {
+      return fail(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
+    }
+    const token = `CANARY-OKTA-AT-${state.tokenRequests.length}`;
+    issuedTokens.add(token);
+    record.ok = true;
+    return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, access_token: token, scope: requested.join(' ') } };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

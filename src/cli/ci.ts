@@ -1,4 +1,10 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ScanReport } from '../report/types.js';
+import { InputError } from '../errors.js';
+import { compareWithBaseline, createBaseline, parseBaseline, serializeBaseline } from '../ci/baseline.js';
+import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
+import { parseJson, readText } from './io.js';
 
 export interface CiOptions {
   baseline?: string;
@@ -12,7 +18,51 @@ export interface CiOutcome {
   staleOrExpiredFail: boolean;
 }
 
-/** Baselines and waivers: marks findings new/unchanged/waived before rendering. */
-export function applyCiLayer(_report: ScanReport, _opts: CiOptions, _now: string): CiOutcome {
-  return { messages: [], staleOrExpiredFail: false };
+/** Looked up in the working directory when `--waivers` is not given. */
+export const DEFAULT_WAIVER_FILES = ['.nhiscan/waivers.yaml', '.nhiscan/waivers.yml', '.nhiscan/waivers.json'];
+
+/**
+ * Baselines and waivers: marks findings new/unchanged/waived before rendering (the report is
+ * updated in place), writes `--write-baseline`, and returns the lines to print on stderr.
+ */
+export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, cwd = process.cwd()): CiOutcome {
+  const messages: string[] = [];
+  if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);
+  if (opts.baseline) {
+    const baseline = parseBaseline(parseJson(readText(opts.baseline), opts.baseline), opts.baseline);
+    const { findings, counts } = compareWithBaseline(report.findings, baseline);
+    report.findings = findings;
+    report.summary.baseline = counts;
+  }
+  const waivers = loadWaivers(opts.waivers, cwd);
+  let staleOrExpiredFail = false;
+  if (waivers !== undefined) {
+    const outcome = applyWaivers(report.findings, waivers, new Date(now));
+    report.findings = outcome.findings;
+    report.summary.waived = outcome.waived;
+    messages.push(...outcome.messages);
+    staleOrExpiredFail = outcome.expiredFail;
+  }
+  // Every format shows warnings, so expired and stale waivers stay visible outside stderr too.
+  report.warnings = [...report.warnings, ...messages];
+  return { messages, staleOrExpiredFail };
+}
+
+/** The waivers named by `--waivers`, else the default file when present, else none. */
+export function loadWaivers(file: string | undefined, cwd: string): Waiver[] | undefined {
+  const path = file ?? DEFAULT_WAIVER_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
+  if (path === undefined) return undefined;
+  const text = readText(path);
+  // JSON is checked by the JSON parser first for its precise syntax errors; the YAML parser then
+  // gives every entry its line.
+  if (path.toLowerCase().endsWith('.json')) parseJson(text, path);
+  return parseWaivers(text, path);
+}
+
+export function writeBaselineFile(report: ScanReport, file: string, createdAt: string): void {
+  try {
+    writeFileSync(file, serializeBaseline(createBaseline(report.findings, createdAt)));
+  } catch (e) {
+    throw new InputError(`cannot write baseline: ${(e as Error).message}`, file);
+  }
 }

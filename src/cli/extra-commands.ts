@@ -1,4 +1,59 @@
-import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { InputError } from '../errors.js';
+import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
+import { writeBaselineFile } from './ci.js';
+import { renderOpenGraph } from '../reporters/opengraph.js';
+import { renderRecertCsv } from '../reporters/recert.js';
+
+interface OutputFlags extends InputFlags {
+  output?: string;
+}
+
+function write(out: string, file: string | undefined): void {
+  if (!file) {
+    process.stdout.write(out);
+    return;
+  }
+  try {
+    writeFileSync(file, out);
+  } catch (e) {
+    throw new InputError(`cannot write: ${(e as Error).message}`, file);
+  }
+}
 
 /** Commands added by later capabilities (collect, certify, baseline, export, doctor). */
-export function registerExtra(_program: Command): void {}
+export function registerExtra(program: Command): void {
+  const baseline = program.command('baseline').description('manage baselines of accepted findings');
+  addInputOptions(
+    baseline
+      .command('write')
+      .description('scan and write the fingerprints of every finding as a baseline for --baseline')
+      .argument('<file>', 'baseline file to write (JSON)'),
+  ).action(async (file: string, flags: InputFlags) => {
+    const { report } = await runScan(flags);
+    writeBaselineFile(report, file, report.scannedAt);
+    process.stderr.write(`nhiscan: wrote a baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} to ${file}\n`);
+  });
+
+  addInputOptions(
+    program
+      .command('export')
+      .description('export the normalized graph (BloodHound OpenGraph JSON) for BloodHound CE')
+      .addOption(new Option('--format <format>', 'export format').choices(['opengraph']).default('opengraph'))
+      .option('-o, --output <file>', 'write to a file instead of stdout'),
+  ).action(async (flags: OutputFlags) => {
+    const { graph, analysis } = await runScan(flags);
+    write(renderOpenGraph(graph, analysis), flags.output);
+  });
+
+  addInputOptions(
+    program
+      .command('certify')
+      .description('write the recertification sheet (CSV, one row per machine identity); same as scan --format recert-csv')
+      .option('-o, --output <file>', 'write to a file instead of stdout'),
+  ).action(async (flags: OutputFlags) => {
+    const { report } = await runScan(flags);
+    write(renderRecertCsv(report), flags.output);
+  });
+}

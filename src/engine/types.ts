@@ -9,7 +9,8 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'l
 export type OwaspNhiId = `NHI${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}:2025`;
 
 export interface RuleOption {
-  default: number | string | boolean | string[];
+  /** A JSON value: number, string, boolean, list, or an object for structured policies. */
+  default: number | string | boolean | string[] | Record<string, unknown>;
   description: string;
 }
 

@@ -1,6 +1,12 @@
 import type { ScanResult } from '../scan.js';
+import type { RuleMeta } from '../engine/types.js';
+import { allRules } from '../../rules/index.js';
 import { renderTable } from './table.js';
 import { renderJson } from './json.js';
+import { renderCsv } from './csv.js';
+import { renderSarif } from './sarif.js';
+import { renderMarkdown } from './markdown.js';
+import { renderRecertCsv } from './recert.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'sarif', 'markdown', 'recert-csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -11,9 +17,19 @@ export interface RenderOptions {
 
 type Renderer = (result: ScanResult, opts: RenderOptions) => string;
 
+let metaIndex: Map<string, RuleMeta> | undefined;
+// SARIF rule descriptors carry each rule's description and references, which findings do not.
+function ruleMetas(): Map<string, RuleMeta> {
+  return (metaIndex ??= new Map(allRules.map((r) => [r.meta.id, r.meta])));
+}
+
 const RENDERERS: Partial<Record<Format, Renderer>> = {
   table: (r, o) => renderTable(r.report, { color: o.color }),
   json: (r) => renderJson(r.report),
+  csv: (r) => renderCsv(r.report),
+  sarif: (r) => renderSarif(r.report, ruleMetas()),
+  markdown: (r) => renderMarkdown(r.report),
+  'recert-csv': (r) => renderRecertCsv(r.report),
 };
 
 /** Reporters return strings; only the CLI writes them. */

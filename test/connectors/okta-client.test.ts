@@ -302,6 +302,35 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(r.stats.tokenRequests).toBe(1);
   });
 
+  it('gets a new token when the old one expires mid-run', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 10 });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({
+      orgUrl: f.url,
+      auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem },
+      clock,
+      maxConcurrent: 1,
+    });
+    expect(f.state.tokenRequests.length).toBeGreaterThan(1);
+    expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(ids(r.files['okta/users.json'])).toEqual(sampleOrg().users.map((u) => u.id));
+  });
+
+  it('a token refresh that Okta refuses mid-run stops with the reason, not Bearer undefined', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: serviceApp(),
+      tokenLifetimeRequests: 5,
+      tokenGrantsAllowed: 1,
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(
+      collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock, maxConcurrent: 1 }),
+    ).rejects.toThrow(/invalid_client/);
+    expect(f.state.tokenRequests.map((t) => t.ok)).toEqual([true, false]);
+    expect(f.state.requests.some((q) => q.authorization.includes('undefined'))).toBe(false);
+  });
+
   it('accepts the key as a JWK with its own kid', async () => {
     const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
     const jwk = { ...key.privateKey.export({ format: 'jwk' }), kid: 'nhiscan-kid' };

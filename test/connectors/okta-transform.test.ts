@@ -333,3 +333,25 @@ describe('durationMs', () => {
   ])('%s', (iso, ms) => expect(durationMs(iso)).toBe(ms));
   it.each(['P', 'PT', '30D', 'P1.5D', ''])('rejects %j', (iso) => expect(durationMs(iso)).toBeUndefined());
 });
+
+describe('transformOkta at scale', () => {
+  it('keeps escalation edges linear in the users that matter, and skips the rest', () => {
+    const org = oktaOrg().group('aws-g', 'aws_111122223333_Dev').group('helpdesk', 'Helpdesk', ['HELP_DESK_ADMIN']);
+    const n = 3000;
+    for (let i = 0; i < n; i++) {
+      // A third federate into AWS through the group, a third are service accounts, a third are plain people.
+      const kind = i % 3;
+      org.user({ id: `u${i}`, login: kind === 1 ? `svc-${i}@acme.com` : `p${i}@acme.com`, groups: kind === 0 ? ['aws-g'] : [] });
+    }
+    org.awsApp({ id: 'aws', groups: [{ id: 'aws-g' }] });
+    for (let i = 0; i < 20; i++) org.serviceApp({ id: `a${i}`, grants: ['okta.users.manage', 'okta.groups.manage'], roles: ['USER_ADMIN'] });
+    const g = org.graph();
+    const esc = [...g.edges()].filter((e) => e.type === 'CAN_ESCALATE_TO');
+    // 2000 users matter; three resetters (scope, USER_ADMIN, HELP_DESK_ADMIN) reach each once; 20 holders add nothing.
+    expect(esc.filter((e) => e.to.includes(':user:'))).toHaveLength(3 * 2000);
+    expect(g.out(I.scope('okta.users.manage'), 'CAN_ESCALATE_TO').some((e) => e.to === I.user('u2'))).toBe(false);
+    // Only the two relevant groups have nodes; memberships of irrelevant groups are not edges.
+    expect(g.ofType('okta-group')).toHaveLength(2);
+    expect([...g.edges()].filter((e) => e.type === 'MEMBER_OF')).toHaveLength(1000);
+  });
+});

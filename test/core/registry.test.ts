@@ -63,3 +63,10 @@ describe('validateMeta', () => {
     expect(validateMeta({ ...good, meta: { ...good.meta, references: ['http://insecure.example'] } }).join()).toMatch(/references/);
   });
 });
+
+describe('docs/rules.md', () => {
+  it('is current (run `npm run docs:rules` after changing a rule)', async () => {
+    const { renderRulesDoc } = await import('../../scripts/rules-doc.js');
+    expect(readFileSync(join(root, 'docs', 'rules.md'), 'utf8')).toBe(renderRulesDoc(allRules));
+  });
+});

@@ -53,6 +53,10 @@ export interface OktaFakeOptions {
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
   emptyPagesOn?: string[];
+  /** An access token stops working after this many API requests (simulates expiry). */
+  tokenLifetimeRequests?: number;
+  /** Token requests after this many successful ones are refused with invalid_client. */
+  tokenGrantsAllowed?: number;
   /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
   responseDelayMs?: number;
 }
@@ -132,7 +136,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   };
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
-  const issuedTokens = new Set<string>();
+  /** Issued access token → API requests it has served. */
+  const issuedTokens = new Map<string, number>();
   const userIds = new Set(ds.users.map((u) => String(u.id)));
   const groupIds = new Set(ds.groups.map((g) => String(g.id)));
   const appIds = new Set(ds.apps.map((a) => String(a.id)));
@@ -296,7 +301,10 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   function authorised(header: string): boolean {
     if (opts.apiToken && header === `SSWS ${opts.apiToken}`) return true;
     const m = /^(Bearer|DPoP) (.+)$/.exec(header);
-    return m !== null && issuedTokens.has(m[2]);
+    if (m === null || !issuedTokens.has(m[2])) return false;
+    const uses = issuedTokens.get(m[2])! + 1;
+    issuedTokens.set(m[2], uses);
+    return opts.tokenLifetimeRequests === undefined || uses <= opts.tokenLifetimeRequests;
   }
 
   function tokenResponse(req: IncomingMessage, host: string, body: string): { status: number; body: Obj } {
@@ -346,8 +354,11 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (requested.length === 0 || requested.some((s) => !app.grantedScopes.includes(s))) {
       return fail(400, 'invalid_scope', 'The requested scope is invalid, unknown, or malformed.');
     }
+    if (opts.tokenGrantsAllowed !== undefined && issuedTokens.size >= opts.tokenGrantsAllowed) {
+      return fail(401, 'invalid_client', 'The client is no longer allowed to get tokens.');
+    }
     const token = `CANARY-OKTA-AT-${state.tokenRequests.length}`;
-    issuedTokens.add(token);
+    issuedTokens.set(token, 0);
     record.ok = true;
     return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, access_token: token, scope: requested.join(' ') } };
   }

@@ -225,3 +225,18 @@ export class OktaOrg {
 }
 
 export const oktaOrg = (): OktaOrg => new OktaOrg();
+
+/** One row of a table-driven Okta rule test. */
+export interface OktaRuleCase {
+  name: string;
+  org: () => OktaOrg;
+  subject: string;
+  verdict: 'pass' | 'fail' | 'unknown' | undefined;
+  /** Expected severities of the subject's findings, sorted. */
+  severities?: string[];
+  messageIds?: string[];
+  options?: Record<string, unknown>;
+  config?: Partial<NhiConfig>;
+}
+
+export const NOW = '2026-11-20T09:00:00Z';

@@ -38,6 +38,8 @@ export interface AwsCollectOptions {
   concurrency?: number;
   /** Attempts per API call in adaptive retry mode. Default 6. */
   maxAttempts?: number;
+  /** Per-attempt HTTP timeout. Default 120 000 ms. */
+  requestTimeoutMs?: number;
   /** Replaces the adaptive retry strategy (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
   retryStrategy?: AwsRetryStrategy;
   progress?: ProgressFn;
@@ -190,7 +192,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     if (base.sessionToken) secrets.add(base.sessionToken);
   }
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint, maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, stats },
+    settings: { region, endpoint: opts.endpoint, maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
     sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

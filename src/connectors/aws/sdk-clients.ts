@@ -2,6 +2,7 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RolesAnywhereClient, type RolesAnywhereClientConfig } from '@aws-sdk/client-rolesanywhere';
 import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { countRequests, type RequestStats } from './request-stats.js';
 
 /** Static credentials or a provider function, as every SDK v3 client accepts them. */
@@ -16,6 +17,8 @@ export interface ClientSettings {
   maxAttempts: number;
   /** Replaces the adaptive retry mode (tests use a fixed short delay). */
   retryStrategy?: AwsRetryStrategy;
+  /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
+  requestTimeoutMs?: number;
   stats: RequestStats;
 }
 
@@ -33,22 +36,25 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
 }
 
 /** Timeouts so a stalled connection turns into an error coverage record instead of a hang. */
-const REQUEST_HANDLER = { connectionTimeout: 10_000, requestTimeout: 120_000 };
+function requestHandler(settings: ClientSettings) {
+  const requestTimeout = settings.requestTimeoutMs ?? 120_000;
+  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout };
+}
 
 export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {
-  const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
   return client;
 }
 
 export function makeStsClient(settings: ClientSettings, credentials: AwsCredentials): STSClient {
-  const client = new STSClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  const client = new STSClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
   return client;
 }
 
 export function makeOrganizationsClient(settings: ClientSettings, credentials: AwsCredentials): OrganizationsClient {
-  const client = new OrganizationsClient({ ...commonConfig(settings, credentials), requestHandler: REQUEST_HANDLER });
+  const client = new OrganizationsClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
   return client;
 }
@@ -72,7 +78,12 @@ function forOldRetryMiddleware(strategy: AwsRetryStrategy): AwsRetryStrategy {
  */
 export function makeRolesAnywhereClient(settings: ClientSettings, credentials: AwsCredentials): RolesAnywhereClient {
   const strategy = settings.retryStrategy ? forOldRetryMiddleware(settings.retryStrategy) : undefined;
-  const config = commonConfig({ ...settings, retryStrategy: strategy }, credentials) as unknown as RolesAnywhereClientConfig;
+  // The old client only takes a handler instance (a plain options object would be ignored and
+  // leave it with no timeout at all, so a stalled Roles Anywhere answer would hang the scan).
+  const config = {
+    ...commonConfig({ ...settings, retryStrategy: strategy }, credentials),
+    requestHandler: new NodeHttpHandler(requestHandler(settings)),
+  } as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);
   countRequests(client, settings.stats);
   return client;

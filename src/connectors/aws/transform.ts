@@ -10,6 +10,7 @@ import {
   parseAuthorizationDetails,
   createEvaluator,
   findEscalationEdges,
+  assessAdmin,
   analyzeTrust,
   buildTrustIndex,
   evaluateTrust,
@@ -210,6 +211,9 @@ function addPrivileges(
   for (const p of [...model.users.values(), ...model.roles.values()]) {
     const id = ids.awsPrincipal(account, p.arn);
     const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
+    // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
+    const adminStatus = admins.has(p.arn) ? 'admin' : assessAdmin(ev, p.arn).status;
+    b.getNode(id)!.attrs.adminStatus = adminStatus;
     if (admins.has(p.arn)) {
       b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
     }
@@ -251,6 +255,10 @@ function addPrivileges(
       conditional: e.conditional,
       evidence: { method: e.method, ...(e.via ? { via: e.via } : {}), ...(e.undecided ? { undecided: e.undecided } : {}) },
     });
+  }
+  for (const u of esc.unknown) {
+    const node = b.getNode(ids.awsPrincipal(account, u.from));
+    if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
   }
   for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
   void config;

@@ -70,20 +70,33 @@ interface UserFacts {
   activeFactors: number | undefined;
 }
 
-/** Why a user object is a machine identity, or an empty list for a person. */
-export function classifyUser(ctx: OktaContext, userId: string, facts: UserFacts): string[] {
+/** The config's service-account conventions, compiled once per scan. */
+export interface ServiceAccountMatcher {
+  patterns: { source: string; re: RegExp }[];
+  known: Set<string>;
+  types: Set<string>;
+}
+
+export function serviceAccountMatcher(ctx: OktaContext): ServiceAccountMatcher {
   const { config } = ctx;
+  return {
+    patterns: config.serviceAccountPatterns.map((p) => ({ source: p, re: new RegExp(p, 'i') })),
+    known: new Set(config.knownServiceAccounts.map((k) => k.toLowerCase())),
+    types: new Set(config.serviceAccountTypes.map((t) => t.toLowerCase())),
+  };
+}
+
+/** Why a user object is a machine identity, or an empty list for a person. */
+export function classifyUser(ctx: OktaContext, m: ServiceAccountMatcher, userId: string, facts: UserFacts): string[] {
   const strong: string[] = [];
   if (facts.login) {
+    // Patterns are written for bare names; Okta logins are usually e-mail addresses, so try both.
     const local = facts.login.split('@')[0];
-    const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(facts.login!) || new RegExp(p, 'i').test(local));
-    if (pattern !== undefined) strong.push(`login matches service-account pattern /${pattern}/`);
+    const hit = m.patterns.find((p) => p.re.test(facts.login!) || p.re.test(local));
+    if (hit) strong.push(`login matches service-account pattern /${hit.source}/`);
   }
-  const known = new Set(config.knownServiceAccounts.map((k) => k.toLowerCase()));
-  if (known.has(userId.toLowerCase()) || (facts.login && known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
-  if (facts.userType && config.serviceAccountTypes.some((t) => t.toLowerCase() === facts.userType!.toLowerCase())) {
-    strong.push(`user type "${facts.userType}"`);
-  }
+  if (m.known.has(userId.toLowerCase()) || (facts.login && m.known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
+  if (facts.userType && m.types.has(facts.userType.toLowerCase())) strong.push(`user type "${facts.userType}"`);
   // Owning a token or lacking MFA each also describes plenty of real admins, so either alone is not
   // enough; together they describe an account nobody signs in to with a second factor.
   const weak: string[] = [];
@@ -101,6 +114,7 @@ export function addUsers(ctx: OktaContext): void {
   const rf = new Reader(oktaPath('userFactors'));
   const rr = new Reader(oktaPath('userRoles'));
   const rg = new Reader(oktaPath('userGroups'));
+  const matcher = serviceAccountMatcher(ctx);
   (files.users ?? []).forEach((u, i) => {
     const path = at('$', i);
     const id = r.str(u, 'id', path);
@@ -141,7 +155,7 @@ export function addUsers(ctx: OktaContext): void {
       if (ctx.awsGroups.has(gid)) ctx.awsUsers.add(id);
     }
 
-    const machineReasons = classifyUser(ctx, id, { login, userType, activeFactors });
+    const machineReasons = classifyUser(ctx, matcher, id, { login, userType, activeFactors });
     const nodeId = ids.oktaUser(org, id);
     const lastLogin = u.lastLogin === null ? null : r.optDate(u, 'lastLogin', path);
     const node: GraphNode = {

@@ -1,0 +1,76 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+interface Claim {
+  key: string;
+  status: 'missing' | 'any' | 'wildcard' | 'pinned';
+  values: string[];
+}
+interface Principal {
+  type: string;
+  providerArn?: string;
+  issuer?: string;
+  value?: string;
+  subject?: Claim;
+  audience?: Claim;
+}
+interface Statement {
+  statementIndex: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  notPrincipal: boolean;
+  principals: Principal[];
+}
+interface TrustFacts {
+  unusable?: { problem: string };
+  statements: Statement[];
+}
+
+export default defineRule({
+  meta: {
+    id: 'aws-oidc-trust-no-audience',
+    title: 'Role trusts an OIDC issuer without checking the token audience',
+    severity: 'medium',
+    providers: ['aws'],
+    owasp: ['NHI6:2025'],
+    frameworks: { nistCsf: ['PR.AA-04'] },
+    description:
+      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high.',
+    risk: 'Tokens the issuer minted for another application (another role, another cloud, another relying party) are accepted as well. For a shared issuer with a broad client list, or Cognito without `:aud`, workloads that were never meant to reach this role can assume it.',
+    remediation:
+      'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id).',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+    ],
+    maturity: 'stable',
+    messages: {
+      noAud: 'The trust policy of {{name}} accepts tokens from {{issuer}} for any audience (no condition on {{key}})',
+    },
+  },
+  evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
+  check(role, ctx) {
+    const facts = role.attrs.trust as TrustFacts | undefined;
+    if (!facts || facts.unusable) {
+      ctx.unknown('the trust policy could not be read');
+      return;
+    }
+    for (const st of facts.statements) {
+      if (st.effect !== 'Allow' || st.notPrincipal) continue;
+      for (const p of st.principals) {
+        if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.audience) continue;
+        if (p.audience.status !== 'missing' && p.audience.status !== 'any') continue;
+        const issuer = p.issuer ?? p.value ?? 'the issuer';
+        const cognito = issuer.toLowerCase() === 'cognito-identity.amazonaws.com';
+        const subjectOpen = p.subject !== undefined && p.subject.status !== 'pinned';
+        ctx.report({
+          messageId: 'noAud',
+          severity: cognito || subjectOpen ? 'high' : 'medium',
+          key: `${st.statementIndex}:${p.providerArn ?? issuer}`,
+          args: { issuer, key: p.audience.key },
+          evidence: { statement: st.statementIndex, provider: p.providerArn ?? issuer, audience: p.audience, subject: p.subject },
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,120 @@
+import { defineRule, type Severity } from '../../src/rule-kit.js';
+
+interface Claim {
+  key: string;
+  status: 'missing' | 'any' | 'wildcard' | 'pinned';
+  values: string[];
+  operators: string[];
+}
+interface Principal {
+  type: string;
+  providerArn?: string;
+  issuer?: string;
+  value?: string;
+  github?: boolean;
+  subject?: Claim;
+  audience?: Claim;
+}
+interface Statement {
+  statementIndex: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  notPrincipal: boolean;
+  principals: Principal[];
+}
+interface TrustFacts {
+  unusable?: { problem: string };
+  statements: Statement[];
+}
+
+const WILD = /[*?]/;
+/** Cognito identity pools pin the pool with `:aud`; their `sub` is a per-user id and is not expected in trust policies. */
+const COGNITO = 'cognito-identity.amazonaws.com';
+
+/**
+ * How much a GitHub `sub` pattern admits: `repo` when a wildcard is in the owner or repository
+ * name (`repo:org/*`, `*`), `ref` when it is confined to one repository (`repo:org/app:*`).
+ */
+function githubScope(values: string[]): 'repo' | 'ref' {
+  for (const v of values) {
+    if (!WILD.test(v)) continue;
+    const m = /^repo:([^:/]+)\/([^:]+)(?::.*)?$/.exec(v);
+    if (!m || WILD.test(m[1]) || WILD.test(m[2])) return 'repo';
+  }
+  return 'ref';
+}
+
+const RANK: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+const raise = (s: Severity): Severity => RANK[Math.min(4, RANK.indexOf(s) + 1)];
+
+export default defineRule({
+  meta: {
+    id: 'aws-oidc-trust-weak-subject',
+    title: 'Role trusts an OIDC issuer without pinning the token subject',
+    severity: 'high',
+    providers: ['aws'],
+    owasp: ['NHI6:2025'],
+    frameworks: { nistCsf: ['PR.AA-04'] },
+    description:
+      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository is medium, raised to high on such roles.',
+    risk: 'Every workload that can obtain a token from the issuer (any repository, pipeline, service principal or Kubernetes service account, depending on the issuer) can assume the role and use its permissions.',
+    remediation:
+      'Add a `StringEquals` condition on `<issuer>:sub` naming the exact workload, for GitHub `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:ref:refs/heads/BRANCH`, and keep the `:aud` condition.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub',
+      'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+    ],
+    maturity: 'stable',
+    messages: {
+      missing: 'The trust policy of {{name}} accepts any token from {{issuer}}: there is no condition on {{key}}',
+      wildcard: 'The trust policy of {{name}} accepts tokens from {{issuer}} whose subject matches {{pattern}}',
+    },
+    options: {
+      criticalTier: { default: 3, description: 'role tier (T0..T4) from which a weak subject is raised one severity level' },
+    },
+  },
+  evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
+  check(role, ctx) {
+    const facts = role.attrs.trust as TrustFacts | undefined;
+    if (!facts || facts.unusable) {
+      ctx.unknown('the trust policy could not be read');
+      return;
+    }
+    const privileged = ctx.analysis.tier(role.id) >= Number(ctx.options.criticalTier);
+    for (const st of facts.statements) {
+      if (st.effect !== 'Allow' || st.notPrincipal) continue;
+      for (const p of st.principals) {
+        if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.subject) continue;
+        const issuer = p.issuer ?? p.value ?? 'the issuer';
+        if (p.type === 'federated-other' && issuer.toLowerCase() === COGNITO) continue;
+        const sub = p.subject;
+        if (sub.status === 'pinned') continue;
+        let severity: Severity;
+        let messageId: 'missing' | 'wildcard';
+        if (sub.status === 'missing' || sub.status === 'any') {
+          messageId = 'missing';
+          severity = p.github ? 'critical' : privileged ? 'critical' : 'high';
+        } else {
+          messageId = 'wildcard';
+          const scope = p.github ? githubScope(sub.values) : 'repo';
+          severity = scope === 'ref' ? 'medium' : 'high';
+          if (privileged) severity = raise(severity);
+        }
+        ctx.report({
+          messageId,
+          severity,
+          key: `${st.statementIndex}:${p.providerArn ?? issuer}`,
+          args: { issuer, key: sub.key, pattern: sub.values.join(', ') },
+          evidence: {
+            statement: st.statementIndex,
+            provider: p.providerArn ?? issuer,
+            subject: sub,
+            audience: p.audience,
+            roleTier: ctx.analysis.tier(role.id),
+          },
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,64 @@
+import { defineRule, credentialsOf, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+
+/** External node types that stand for a way in from outside the scanned accounts. */
+const OUTSIDE = new Set(['github-repo', 'oidc-workload', 'aws-saml-provider-ref', 'x509-trust-anchor', 'aws-account', 'anyone']);
+
+/** Why this principal's admin rights are exposed beyond the account: federation, foreign trust, a static key. */
+function exposures(subject: GraphNode, ctx: RuleContext): string[] {
+  const out = new Set<string>();
+  for (const e of ctx.graph.in(subject.id)) {
+    if (e.type !== 'FEDERATES_TO' && e.type !== 'CAN_ASSUME') continue;
+    const from = ctx.graph.node(e.from);
+    if (!from || from.kind !== 'external' || !OUTSIDE.has(from.type)) continue;
+    // A `*` trust narrowed by an organisation or account condition is not open to outsiders.
+    if (from.type === 'anyone' && e.conditional) continue;
+    out.add(from.type === 'aws-account' ? `trusted by ${from.name}` : `reachable through ${from.name}`);
+  }
+  const keys = credentialsOf(ctx.graph, subject.id).filter((c) => c.type === 'aws-access-key' && c.status === 'active');
+  if (keys.length > 0) out.add(`${keys.length} active access key(s)`);
+  return [...out].sort();
+}
+
+export default defineRule({
+  meta: {
+    id: 'aws-principal-admin',
+    title: 'IAM user or role is already administrator-equivalent',
+    severity: 'high',
+    providers: ['aws'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Reports IAM users and roles whose effective permissions (identity policies, group policies, permissions boundary and denies, evaluated by the policy engine) allow every sensitive action on every resource. Critical when the principal can be reached from outside the scanned accounts (OIDC or SAML federation, IAM Roles Anywhere, trust of a foreign account or of any principal) or holds an active access key.',
+    risk: 'Whoever controls this identity controls the account: data, secrets, logging and every other identity. A leaked key, a compromised CI pipeline or a federated IdP account becomes account takeover in one step.',
+    remediation:
+      'Replace the administrator policy with the permissions the workload really uses (IAM Access Analyzer policy generation from CloudTrail), add a permissions boundary, and keep administrator access for break-glass roles entered by people with MFA.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+    ],
+    maturity: 'stable',
+    messages: {
+      admin: '{{name}} is administrator-equivalent through {{policies}}',
+      exposed: '{{name}} is administrator-equivalent through {{policies}} and is exposed: {{exposure}}',
+    },
+  },
+  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true, requires: ['aws.iam'] },
+  check(subject, ctx) {
+    const grant = ctx.graph
+      .out(subject.id, 'GRANTED')
+      .find((e) => ctx.graph.node(e.to)?.crownJewel === 'admin' && e.evidence?.method === 'already-admin');
+    if (!grant) {
+      if (subject.attrs.adminStatus === 'unknown') ctx.unknown('a policy of this principal could not be read');
+      return;
+    }
+    const policies = Array.isArray(subject.attrs.policies) && subject.attrs.policies.length > 0 ? (subject.attrs.policies as string[]).join(', ') : 'group policies';
+    const exposure = exposures(subject, ctx);
+    ctx.report({
+      messageId: exposure.length > 0 ? 'exposed' : 'admin',
+      severity: exposure.length > 0 ? 'critical' : 'high',
+      args: { policies, exposure: exposure.join('; ') },
+      evidence: { crownJewel: grant.to, reason: grant.reason, exposure },
+    });
+  },
+});

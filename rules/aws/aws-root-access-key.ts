@@ -1,0 +1,37 @@
+import { defineRule, credentialsOf, day } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'aws-root-access-key',
+    title: 'AWS account root user has an active access key',
+    severity: 'critical',
+    providers: ['aws'],
+    owasp: ['NHI7:2025', 'NHI5:2025'],
+    frameworks: { nistCsf: ['PR.AA-01', 'PR.AA-05'] },
+    description: 'Reads the root row (`<root_account>`) of the credential report and reports each active access key of the account root user.',
+    risk: 'A root access key is a permanent credential of the account owner: no policy, permissions boundary or (outside an organisation) SCP limits it, and it can close the account, change its contact details and remove every other control.',
+    remediation:
+      'Find where the key is used (last used service, CloudTrail), move that automation to an IAM role, then deactivate and delete the root access key. Keep root for the few tasks that need it, with MFA.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/',
+    ],
+    maturity: 'stable',
+    messages: {
+      rootKey: 'The root user of account {{account}} has an active access key (slot {{slot}}, rotated {{rotated}}, last used {{lastUsed}})',
+    },
+  },
+  evaluates: { types: ['aws-root-user'], requires: ['aws.credentialReport'] },
+  check(root, ctx) {
+    for (const key of credentialsOf(ctx.graph, root.id)) {
+      if (key.type !== 'aws-access-key' || key.status !== 'active') continue;
+      ctx.report({
+        messageId: 'rootKey',
+        key: key.id,
+        args: { account: root.scope, slot: String(key.attrs.slot ?? '?'), rotated: day(key.createdAt), lastUsed: key.lastUsedAt ? day(key.lastUsedAt) : 'never' },
+        evidence: { credential: key.id, lastRotated: key.createdAt, lastUsedAt: key.lastUsedAt, lastUsedService: key.attrs.lastUsedService },
+      });
+    }
+  },
+});

@@ -1,0 +1,57 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+interface TrustFacts {
+  unusable?: { problem: string };
+  statements: { effect: 'Allow' | 'Deny'; notPrincipal: boolean; principals: { type: string; providerArn?: string }[] }[];
+}
+
+export default defineRule({
+  meta: {
+    id: 'aws-saml-long-session',
+    title: 'SAML-federated role allows sessions longer than the limit',
+    severity: 'low',
+    providers: ['aws'],
+    owasp: ['NHI7:2025'],
+    frameworks: { nistCsf: ['PR.AA-03'] },
+    description:
+      'Reports roles entered through a SAML provider whose `MaxSessionDuration` exceeds the limit (4 hours by default). The value comes from GetRole; `get-account-authorization-details` does not return it, so without it the verdict is unknown.',
+    risk: 'Role session credentials stay valid for their whole lifetime even after the person is disabled in the IdP or the session is stolen from a browser or a CLI cache: a 12-hour session is 12 hours of unrevocable access.',
+    remediation:
+      'Lower the role\'s maximum session duration (`aws iam update-role --max-session-duration`) and the IdP\'s SessionDuration attribute to what the work needs, e.g. one to four hours.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_assertions.html#saml_role-session-duration',
+    ],
+    maturity: 'stable',
+    messages: {
+      long: 'Role {{name}} is entered through SAML ({{providers}}) and allows {{hours}}-hour sessions; the limit is {{limitHours}} hours',
+    },
+    options: {
+      maxSessionHours: { default: 4, description: 'longest acceptable MaxSessionDuration, in hours' },
+    },
+  },
+  evaluates: {
+    types: ['aws-iam-role'],
+    where: (n) => {
+      const t = n.attrs.trust as TrustFacts | undefined;
+      return t?.statements?.some((s) => s.effect === 'Allow' && !s.notPrincipal && s.principals.some((p) => p.type === 'saml')) === true;
+    },
+    requires: ['aws.iam'],
+  },
+  check(role, ctx) {
+    const seconds = role.attrs.maxSessionDuration;
+    if (typeof seconds !== 'number') {
+      ctx.unknown('MaxSessionDuration was not collected (GetRole returns it, the authorization details do not)');
+      return;
+    }
+    const limit = Number(ctx.options.maxSessionHours);
+    if (seconds <= limit * 3600) return;
+    const t = role.attrs.trust as TrustFacts;
+    const providers = [...new Set(t.statements.flatMap((s) => s.principals.filter((p) => p.type === 'saml').map((p) => p.providerArn ?? 'SAML')))];
+    ctx.report({
+      messageId: 'long',
+      args: { providers: providers.map((a) => a.slice(a.lastIndexOf('/') + 1)).join(', '), hours: Math.round((seconds / 3600) * 10) / 10, limitHours: limit },
+      evidence: { maxSessionDuration: seconds, samlProviders: providers },
+    });
+  },
+});

@@ -1,0 +1,79 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+interface Statement {
+  statementIndex: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  notAction: boolean;
+  notPrincipal: boolean;
+  principals: { type: string }[];
+  conditionKeys: string[];
+  restrictingKeys: string[];
+}
+interface TrustFacts {
+  unusable?: { problem: string };
+  statements: Statement[];
+}
+
+const ASSUME = ['sts:assumerole', 'sts:assumerolewithwebidentity', 'sts:assumerolewithsaml'];
+
+function globMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return re.test(action);
+}
+
+/** Does the statement cover one of the AssumeRole actions (NotAction: one it does not exclude)? */
+function coversAssume(st: Statement): boolean {
+  const hit = ASSUME.filter((a) => st.actions.some((p) => globMatches(p, a)));
+  return st.notAction ? hit.length < ASSUME.length : hit.length > 0;
+}
+
+export default defineRule({
+  meta: {
+    id: 'aws-trust-any-principal',
+    title: 'Role trust policy lets any AWS principal assume the role',
+    severity: 'critical',
+    providers: ['aws'],
+    owasp: ['NHI6:2025', 'NHI3:2025'],
+    frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
+    description:
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`), or to everyone but a list (`NotPrincipal` in an Allow), without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like).',
+    risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
+    remediation:
+      'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+    ],
+    maturity: 'stable',
+    messages: {
+      any: 'The trust policy of {{name}} (statement {{statement}}) allows {{who}} to assume it with no narrowing condition{{other}}',
+    },
+  },
+  evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
+  check(role, ctx) {
+    const facts = role.attrs.trust as TrustFacts | undefined;
+    if (!facts) {
+      ctx.unknown('the trust policy was not analysed');
+      return;
+    }
+    if (facts.unusable) {
+      ctx.unknown(`the trust policy could not be parsed (${facts.unusable.problem})`);
+      return;
+    }
+    for (const st of facts.statements) {
+      if (st.effect !== 'Allow' || st.restrictingKeys.length > 0 || !coversAssume(st)) continue;
+      const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');
+      if (!anyone && !st.notPrincipal) continue;
+      const other = st.conditionKeys.length > 0 ? ` (its conditions use only ${st.conditionKeys.join(', ')})` : '';
+      ctx.report({
+        messageId: 'any',
+        key: `statement-${st.statementIndex}`,
+        args: { statement: st.sid ?? String(st.statementIndex), who: st.notPrincipal ? 'everyone except the NotPrincipal list' : 'any AWS principal ("*")', other },
+        evidence: { statement: st.statementIndex, sid: st.sid, notPrincipal: st.notPrincipal, actions: st.actions, conditionKeys: st.conditionKeys },
+      });
+    }
+  },
+});

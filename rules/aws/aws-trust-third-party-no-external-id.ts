@@ -1,0 +1,76 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+interface Principal {
+  type: string;
+  accountId?: string;
+  arn?: string;
+  sameAccount?: boolean;
+  thirdParty?: boolean;
+}
+interface Statement {
+  statementIndex: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  notPrincipal: boolean;
+  principals: Principal[];
+  restrictingKeys: string[];
+  externalId: boolean;
+}
+interface TrustFacts {
+  unusable?: { problem: string };
+  statements: Statement[];
+}
+
+const AWS_TYPES = new Set(['account', 'iam-user', 'iam-role', 'assumed-role', 'iam-other']);
+/** An organisation condition proves the foreign account is one of yours, not a vendor's. */
+const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
+
+export default defineRule({
+  meta: {
+    id: 'aws-trust-third-party-no-external-id',
+    title: 'Role trusts an account outside the scanned ones without requiring an external ID',
+    severity: 'high',
+    providers: ['aws'],
+    owasp: ['NHI3:2025'],
+    frameworks: { nistCsf: ['PR.AA-04'] },
+    description:
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition). Such trusts are how SaaS vendors reach customer accounts.',
+    risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
+    remediation:
+      'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/3-vulnerable-third-party-nhi/',
+    ],
+    maturity: 'stable',
+    messages: {
+      noExternalId: 'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it without an sts:ExternalId condition',
+    },
+    options: {
+      ownAccounts: { default: [], description: 'account ids that belong to you but are not in the snapshot (they are not third parties)' },
+    },
+  },
+  evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
+  check(role, ctx) {
+    const facts = role.attrs.trust as TrustFacts | undefined;
+    if (!facts || facts.unusable) {
+      ctx.unknown('the trust policy could not be read');
+      return;
+    }
+    const own = new Set((ctx.options.ownAccounts as string[]).map(String));
+    for (const st of facts.statements) {
+      if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
+      if (st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()))) continue;
+      for (const p of st.principals) {
+        if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
+        ctx.report({
+          messageId: 'noExternalId',
+          key: `${st.statementIndex}:${p.arn ?? p.accountId}`,
+          args: { account: p.accountId, principal: p.arn ?? 'the whole account' },
+          evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
+        });
+      }
+    }
+  },
+});

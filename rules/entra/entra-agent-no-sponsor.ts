@@ -1,0 +1,52 @@
+import { defineRule, sources } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-agent-no-sponsor',
+    title: 'AI agent identity has no active sponsor or owner',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI1:2025'],
+    frameworks: { asi: ['ASI10', 'ASI03'], nistCsf: ['PR.AA-01'] },
+    description:
+      'Flags Entra Agent ID identities (and blueprints) with no enabled sponsor, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner.',
+    risk: 'An agent acts on its own; without a sponsor nobody answers for what it does, reviews its access or shuts it down, which is the precursor of a rogue agent.',
+    remediation: 'Add a user or group sponsor (Agent ID requires one) or an accountable owner, or disable the agent identity.',
+    references: [
+      'https://learn.microsoft.com/en-us/entra/agent-id/identity-platform/agent-identities',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
+      'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/',
+    ],
+    maturity: 'experimental',
+    messages: {
+      noSponsor: 'Agent {{name}} ({{confidence}}: {{reasons}}) has no active sponsor.',
+      noAccountable: 'Agent {{name}} ({{confidence}}: {{reasons}}) has no active sponsor or owner.',
+    },
+  },
+  evaluates: {
+    types: ['entra-agent-identity', 'entra-service-principal', 'entra-application'],
+    where: (n) => n.agent !== undefined && n.firstParty !== true && n.thirdParty === undefined,
+  },
+  check(subject, ctx) {
+    const agent = subject.agent!;
+    const authoritative = subject.type === 'entra-agent-identity';
+    const args = { confidence: agent.confidence, reasons: agent.reasons.join('; ') };
+    // A parent missing from agentSponsors.json was not read (snapshot format), whatever the coverage says.
+    if (authoritative && subject.attrs.sponsorsCollected !== true) {
+      ctx.unknown('agent sponsors were not read');
+      return;
+    }
+    const sponsors = sources(ctx.graph, subject.id, 'SPONSORS').filter((s) => s.enabled !== false);
+    if (sponsors.length > 0) return;
+    if (authoritative) {
+      ctx.report({ messageId: 'noSponsor', args, evidence: { agent } });
+      return;
+    }
+    if (subject.attrs.ownersCollected !== true) {
+      ctx.unknown('owners of this object were not read');
+      return;
+    }
+    const owners = sources(ctx.graph, subject.id, 'OWNS').filter((o) => o.enabled !== false && o.kind === 'human');
+    if (owners.length === 0) ctx.report({ messageId: 'noAccountable', args, evidence: { agent } });
+  },
+});

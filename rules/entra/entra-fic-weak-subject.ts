@@ -1,0 +1,69 @@
+import { credentialsOf, defineRule } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-fic-weak-subject',
+    title: 'Federated credential trusts too broad a subject or an unexpected issuer',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI6:2025'],
+    frameworks: { nistCsf: ['PR.AA-04'] },
+    description:
+      'Flags federated identity credentials whose subject is a wildcard (flexible claims-matching expressions, `*`), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not api://AzureADTokenExchange. Critical when the app reaches tier 3 or more.',
+    risk: 'Anyone who can obtain a token that matches the trust signs in as the app: a pull request from a fork, another repository of the organisation, or a workload of an issuer nobody here operates.',
+    remediation:
+      'Pin the subject to repo:ORG/REPO:environment:NAME (protected environment) or a protected branch, avoid wildcards, remove issuers you do not operate and keep the standard audience.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+      'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-considerations',
+      'https://docs.github.com/en/actions/reference/security/oidc',
+    ],
+    maturity: 'stable',
+    messages: {
+      weakSubject: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}} with {{why}}.',
+      issuer: 'Federated credential "{{credential}}" on {{name}} trusts issuer {{issuer}}, which is not in the allowed list.',
+      audience: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of api://AzureADTokenExchange.',
+    },
+    options: {
+      allowedIssuers: {
+        default: [
+          '^https://token\\.actions\\.githubusercontent\\.com/?$',
+          '^https://gitlab\\.com/?$',
+          '^https://app\\.terraform\\.io/?$',
+          '^https://login\\.microsoftonline\\.com/[0-9a-f-]+/v2\\.0/?$',
+          '^https://sts\\.windows\\.net/[0-9a-f-]+/?$',
+          '^https://[a-z0-9-]+\\.oic\\.prod-aks\\.azure\\.com/',
+          '^https://accounts\\.google\\.com/?$',
+        ],
+        description: 'Issuer regexes the organisation operates or trusts (GitHub, GitLab, Terraform Cloud, Entra, AKS, Google).',
+      },
+      allowedAudiences: { default: ['api://AzureADTokenExchange'], description: 'Audiences a FIC may accept.' },
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-agent-identity', 'entra-application', 'entra-managed-identity'],
+    requires: ['entra.federatedIdentityCredentials'],
+  },
+  check(subject, ctx) {
+    const tier = ctx.analysis.tier(subject.id);
+    const severity = tier >= 3 ? 'critical' : 'high';
+    const issuers = (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i'));
+    const audiences = new Set(ctx.options.allowedAudiences as string[]);
+    for (const c of credentialsOf(ctx.graph, subject.id)) {
+      const f = c.federation;
+      if (c.credentialType !== 'federated-oidc' || !f) continue;
+      const base = { credential: c.name, issuer: f.issuer };
+      const evidence = { ficId: c.nativeId, issuer: f.issuer, subject: f.subject, subjectMatch: f.subjectMatch, audiences: f.audiences, tier };
+      if (f.subjectMatch !== 'exact') {
+        ctx.report({ messageId: 'weakSubject', args: { ...base, why: String(c.attrs.subjectNote ?? f.subjectMatch) }, evidence, key: `${c.nativeId}|subject`, severity });
+      }
+      if (!issuers.some((re) => re.test(f.issuer))) {
+        ctx.report({ messageId: 'issuer', args: base, evidence, key: `${c.nativeId}|issuer`, severity });
+      }
+      const bad = (f.audiences ?? []).find((a) => !audiences.has(a));
+      if (bad !== undefined) {
+        ctx.report({ messageId: 'audience', args: { ...base, audience: bad }, evidence, key: `${c.nativeId}|audience`, severity: 'medium' });
+      }
+    }
+  },
+});

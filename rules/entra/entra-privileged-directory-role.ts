@@ -1,0 +1,54 @@
+import { defineRule, targets, type GraphEdge, type GraphNode } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-privileged-directory-role',
+    title: 'Machine identity holds a privileged Entra directory role',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Flags service principals, managed and agent identities and service-account users holding (or PIM-eligible for) a tier-3 or tier-4 directory role, directly or through a role-assignable group. Global, Privileged Role and Privileged Authentication Administrator at tenant scope are critical; other privileged roles are high.',
+    risk: 'Directory roles held by workloads are used without MFA or Conditional Access for people; one stolen credential gives the role to an attacker.',
+    remediation: 'Remove the role or scope it to an administrative unit, and give the workload narrower Graph permissions instead.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference',
+      'https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/privileged-roles-permissions',
+    ],
+    maturity: 'stable',
+    messages: {
+      role: '{{name}} {{how}} {{role}} at scope {{scope}}{{via}}.',
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity', 'entra-user'],
+    where: (n) => n.kind === 'identity' && n.firstParty !== true,
+    requires: ['entra.directoryRoles'],
+  },
+  check(subject, ctx) {
+    const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
+    for (const g of targets(ctx.graph, subject.id, 'MEMBER_OF')) {
+      for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });
+    }
+    for (const { edge, via } of holders) {
+      const role = ctx.graph.node(edge.to);
+      if (!role || role.type !== 'entra-directory-role' || (role.tier ?? 0) < 3) continue;
+      const eligible = edge.evidence?.eligible === true;
+      const scope = String(role.attrs.directoryScopeId ?? edge.evidence?.directoryScopeId ?? '/');
+      ctx.report({
+        messageId: 'role',
+        args: {
+          how: eligible ? 'is eligible (PIM) for' : 'holds',
+          role: String(role.attrs.roleName ?? role.name),
+          scope,
+          via: via ? ` through group ${via.name}` : '',
+        },
+        evidence: { role: role.id, templateId: role.attrs.templateId, directoryScopeId: scope, eligible, group: via?.id },
+        key: `${role.id}|${via?.id ?? ''}|${eligible ? 'eligible' : 'active'}`,
+        severity: role.tier === 4 && scope === '/' ? 'critical' : 'high',
+      });
+    }
+  },
+});

@@ -1,0 +1,41 @@
+import { defineRule, targets } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-privileged-graph-approle',
+    title: 'Service principal holds an identity-administration application permission',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Flags tier-3 application permissions that manage identities, credentials or policies tenant-wide: Directory/User/Group/GroupMember.ReadWrite.All, Application.ReadWrite.OwnedBy, ServicePrincipalEndpoint.ReadWrite.All, Policy.ReadWrite.ConditionalAccess, UserAuthenticationMethod.ReadWrite.All and similar.',
+    risk: 'The app can change group memberships, users, authentication methods or Conditional Access for the whole tenant (BloodHound AZMGAddMember / AZMGAddOwner); a stolen token becomes an identity takeover.',
+    remediation: 'Scope the permission down (administrative units, OwnedBy variants, fewer objects) or remove it.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://bloodhound.specterops.io/resources/edges/az-mg-add-member',
+      'https://learn.microsoft.com/en-us/graph/permissions-reference',
+    ],
+    maturity: 'stable',
+    messages: {
+      identityAdmin: '{{name}} holds the application permission {{permission}} on {{resource}}, which manages identities tenant-wide.',
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
+    where: (n) => n.firstParty !== true,
+    requires: ['entra.appRoleAssignments'],
+  },
+  check(subject, ctx) {
+    for (const p of targets(ctx.graph, subject.id, 'GRANTED')) {
+      if (p.type !== 'entra-app-role' || p.attrs.category !== 'identity-admin') continue;
+      ctx.report({
+        messageId: 'identityAdmin',
+        args: { permission: String(p.attrs.permission), resource: String(p.attrs.resourceName) },
+        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId },
+        key: p.id,
+      });
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import { credentialsOf, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-secret-on-privileged-app',
+    title: 'Privileged application authenticates with a shared client secret',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI4:2025'],
+    frameworks: { nistCsf: ['PR.AA-03'] },
+    description:
+      'Flags active client secrets on identities whose capability tier is T3 or more (critical at T4). A secret is a bearer password: anyone who copies it becomes the app.',
+    risk: 'Secrets leak through pipelines, config files and screenshots; on a privileged app one leak is an identity takeover or tenant takeover.',
+    remediation: 'Move the workload to a federated identity credential or managed identity (or at least a certificate kept in a vault) and delete every secret.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/4-insecure-authentication/',
+      'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
+    ],
+    maturity: 'stable',
+    messages: {
+      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with client secret "{{credential}}".',
+    },
+    options: {
+      minTier: { default: 3, description: 'Lowest capability tier at which secrets are reported.' },
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-agent-identity', 'entra-application'],
+    where: (n) => n.firstParty !== true,
+    requires: ['entra.servicePrincipals', 'entra.applications'],
+  },
+  check(subject, ctx) {
+    const tier = ctx.analysis.tier(subject.id);
+    if (tier < Number(ctx.options.minTier)) return;
+    for (const c of credentialsOf(ctx.graph, subject.id)) {
+      if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
+      ctx.report({
+        messageId: 'secret',
+        args: { tier, credential: c.name, reasons: ctx.analysis.tierReasons(subject.id).join('; ') },
+        evidence: { keyId: c.nativeId, location: c.attrs.location, tier },
+        key: c.nativeId,
+        severity: tier >= 4 ? 'critical' : 'high',
+      });
+    }
+  },
+});

@@ -1,0 +1,56 @@
+import { day, daysSince, defineRule } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-sp-dormant',
+    title: 'Enabled service principal has not signed in recently',
+    severity: 'medium',
+    tiered: true,
+    providers: ['entra'],
+    owasp: ['NHI1:2025'],
+    frameworks: { nistCsf: ['PR.AA-01'] },
+    description:
+      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago. Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
+    risk: 'Dormant identities keep standing access and credentials that nobody would miss, so a compromise goes unnoticed; they are leftovers of retired projects.',
+    remediation: 'Disable the service principal, remove its permissions and credentials, and delete it after a grace period unless an owner re-certifies it.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
+      'https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipalsigninactivity?view=graph-rest-beta',
+    ],
+    maturity: 'stable',
+    messages: {
+      stale: '{{name}} last signed in on {{last}} ({{days}} days ago).',
+      never: '{{name}} has no sign-in on record{{created}}.',
+    },
+    options: {
+      dormantDays: { default: 90, description: 'Days without sign-in after which an identity is dormant.' },
+      newGraceDays: { default: 30, description: 'Identities created more recently than this are not yet expected to have signed in.' },
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
+    where: (n, ctx) =>
+      n.firstParty !== true && n.enabled !== false && (n.thirdParty === undefined || ctx.analysis.tier(n.id) >= 1),
+    requires: ['entra.signInActivity'],
+  },
+  check(subject, ctx) {
+    if (subject.lastUsedAt === undefined) {
+      ctx.unknown('sign-in activity not known for this identity');
+      return;
+    }
+    if (subject.lastUsedAt === null) {
+      const age = daysSince(subject.createdAt, ctx.now);
+      if (age !== undefined && age <= Number(ctx.options.newGraceDays)) return;
+      ctx.report({
+        messageId: 'never',
+        args: { created: subject.createdAt ? ` (created ${day(subject.createdAt)})` : '' },
+        evidence: { lastUsedAt: null, createdAt: subject.createdAt },
+      });
+      return;
+    }
+    const days = daysSince(subject.lastUsedAt, ctx.now);
+    if (days !== undefined && days >= Number(ctx.options.dormantDays)) {
+      ctx.report({ messageId: 'stale', args: { last: day(subject.lastUsedAt), days }, evidence: { lastUsedAt: subject.lastUsedAt } });
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import { defineRule, targets } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-tenantwide-data-approle',
+    title: 'Service principal can read or write every mailbox, file or chat in the tenant',
+    severity: 'high',
+    providers: ['entra'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI02'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Flags tenant-wide data application permissions: write/send ones (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Sites.FullControl.All, Chat.ReadWrite.All, full_access_as_app) at high severity and read-all ones (Mail.Read, Files.Read.All, Sites.Read.All, Chat.Read.All) at medium.',
+    risk: 'App-only data permissions apply to every user: Mail.Send sends as the CEO, Files.ReadWrite.All rewrites any document, the read variants allow mass exfiltration.',
+    remediation:
+      'Use resource-scoped alternatives (Sites.Selected, Exchange RBAC for Applications or application access policies) and remove the tenant-wide permission.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://learn.microsoft.com/en-us/exchange/permissions-exo/application-rbac',
+      'https://learn.microsoft.com/en-us/graph/permissions-selected-overview',
+    ],
+    maturity: 'stable',
+    messages: {
+      write: '{{name}} holds {{permission}} on {{resource}}: it can change or send data for every user in the tenant.',
+      read: '{{name}} holds {{permission}} on {{resource}}: it can read that data for every user in the tenant.',
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
+    where: (n) => n.firstParty !== true,
+    requires: ['entra.appRoleAssignments'],
+  },
+  check(subject, ctx) {
+    for (const p of targets(ctx.graph, subject.id, 'GRANTED')) {
+      if (p.type !== 'entra-app-role') continue;
+      const cat = p.attrs.category;
+      if (cat !== 'data-write' && cat !== 'data-read') continue;
+      ctx.report({
+        messageId: cat === 'data-write' ? 'write' : 'read',
+        args: { permission: String(p.attrs.permission), resource: String(p.attrs.resourceName) },
+        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId },
+        key: p.id,
+        severity: cat === 'data-write' ? 'high' : 'medium',
+      });
+    }
+  },
+});

@@ -1,0 +1,42 @@
+import { defineRule, targets } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'entra-tier0-graph-approle',
+    title: 'Service principal holds a Global-Administrator-equivalent application permission',
+    severity: 'critical',
+    providers: ['entra'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
+    description:
+      'Flags application permissions one step from Global Administrator: RoleManagement.ReadWrite.Directory (assign any role), AppRoleAssignment.ReadWrite.All (grant itself any permission), Application.ReadWrite.All (add a secret to any app), and equivalents such as Domain.ReadWrite.All.',
+    risk: 'Whoever obtains a token for this app can make themselves Global Administrator (BloodHound AZMGGrantRole / AZMGGrantAppRoles / AZMGAddSecret), and the permission does not show in the directory-role views admins review.',
+    remediation:
+      'Replace the permission with a least-privilege one (Application.ReadWrite.OwnedBy, Sites.Selected, scoped RBAC), or move the task to a PIM-governed human admin.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://bloodhound.specterops.io/resources/edges/az-mg-grant-role',
+      'https://learn.microsoft.com/en-us/graph/permissions-reference',
+    ],
+    maturity: 'stable',
+    messages: {
+      tier0: '{{name}} holds the application permission {{permission}} on {{resource}}, which is one step from Global Administrator.',
+    },
+  },
+  evaluates: {
+    types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
+    where: (n) => n.firstParty !== true,
+    requires: ['entra.appRoleAssignments'],
+  },
+  check(subject, ctx) {
+    for (const p of targets(ctx.graph, subject.id, 'GRANTED')) {
+      if (p.type !== 'entra-app-role' || p.attrs.category !== 'tenant-admin') continue;
+      ctx.report({
+        messageId: 'tier0',
+        args: { permission: String(p.attrs.permission), resource: String(p.attrs.resourceName) },
+        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId, nameSource: p.attrs.nameSource },
+        key: p.id,
+      });
+    }
+  },
+});

@@ -1,0 +1,67 @@
+import { defineRule, type GraphNode } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'nhi-ai-agent-delegated-high-impact',
+    title: 'AI agent can act for every user on mail, files or chat',
+    severity: 'high',
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI5:2025', 'NHI3:2025'],
+    frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
+    description:
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite, ChannelMessage.Send…).',
+    risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
+    remediation:
+      'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
+    references: [
+      'https://learn.microsoft.com/en-us/graph/permissions-reference',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://genai.owasp.org/',
+    ],
+    maturity: 'stable',
+    messages: {
+      delegated: '{{name}} is an AI agent ({{agent}}) and can {{scopes}} for ALL users through a tenant-wide consent',
+      application: '{{name}} is an AI agent ({{agent}}) and holds application permission {{scopes}} over every mailbox or site',
+    },
+    options: {
+      highImpactPattern: {
+        default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite|ChannelMessage\\.Send|Chat\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
+        description: 'permission names (regex) that let the holder act as people on communication and content',
+      },
+    },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
+  check(subject, ctx) {
+    const re = new RegExp(String(ctx.options.highImpactPattern));
+    const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
+    const delegated: string[] = [];
+    const application: string[] = [];
+    for (const e of ctx.graph.out(subject.id)) {
+      const t: GraphNode | undefined = ctx.graph.node(e.to);
+      if (!t || t.kind !== 'privilege') continue;
+      const perm = String(t.attrs.value ?? t.attrs.permission ?? t.attrs.scope ?? t.name.split(' ').pop() ?? t.name);
+      if (!re.test(perm)) continue;
+      if (e.type === 'DELEGATED_GRANT' && e.evidence?.consentType === 'AllPrincipals') delegated.push(perm);
+      if (e.type === 'GRANTED') application.push(perm);
+    }
+    const third = subject.thirdParty !== undefined;
+    if (delegated.length > 0) {
+      ctx.report({
+        messageId: 'delegated',
+        key: 'delegated',
+        severity: third || ctx.analysis.autonomy(subject.id) === 'autonomous-agent' ? 'critical' : 'high',
+        args: { agent, scopes: [...new Set(delegated)].sort().join(', ') },
+        evidence: { scopes: [...new Set(delegated)].sort(), consentType: 'AllPrincipals', agent: subject.agent },
+      });
+    }
+    if (application.length > 0) {
+      ctx.report({
+        messageId: 'application',
+        key: 'application',
+        severity: 'critical',
+        args: { agent, scopes: [...new Set(application)].sort().join(', ') },
+        evidence: { permissions: [...new Set(application)].sort(), agent: subject.agent },
+      });
+    }
+  },
+});

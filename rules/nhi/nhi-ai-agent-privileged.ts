@@ -1,0 +1,38 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'nhi-ai-agent-privileged',
+    title: 'AI agent can manage identities or administer its tenant, org or account',
+    severity: 'critical',
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI5:2025'],
+    frameworks: { asi: ['ASI03', 'ASI10'], nistCsf: ['PR.AA-05'] },
+    description:
+      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities.',
+    risk: 'A hijacked agent can rewrite its own permissions, mint credentials for others or read every secret; the blast radius of one prompt injection becomes the whole tenant or account.',
+    remediation:
+      'Split the model-invoking identity from any administrative identity, constrain it with a permissions boundary or resource sets, and require human approval (PIM, just-in-time) for identity-changing actions.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
+      'https://genai.owasp.org/',
+    ],
+    maturity: 'stable',
+    messages: { tier: '{{name}} is an AI agent ({{agent}}) with capability T{{tier}}: {{why}}' },
+    options: { minTier: { default: 3, description: 'lowest capability tier reported for agents' } },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
+  check(subject, ctx) {
+    const tier = ctx.analysis.tier(subject.id);
+    if (tier < Number(ctx.options.minTier)) return;
+    const paths = ctx.analysis.crownJewelPaths(subject.id);
+    const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
+    ctx.report({
+      messageId: 'tier',
+      severity: tier === 4 ? 'critical' : 'high',
+      args: { agent: `${subject.agent!.confidence}`, tier, why: ctx.analysis.tierReasons(subject.id).join('; ') },
+      evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName) },
+      ...(best ? { path: best.hops } : {}),
+    });
+  },
+});

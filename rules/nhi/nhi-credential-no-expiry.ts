@@ -1,0 +1,36 @@
+import { defineRule, credentialsOf, isActiveCredential, daysSince } from '../../src/rule-kit.js';
+
+const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
+
+export default defineRule({
+  meta: {
+    id: 'nhi-credential-no-expiry',
+    title: 'Standing credential never expires',
+    severity: 'low',
+    tiered: true,
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI7:2025'],
+    frameworks: { nistCsf: ['PR.AA-01'] },
+    description: 'An active secret, key, token or certificate has no expiry date (AWS access keys, Okta client secrets and JWKS keys, Entra credentials created without an end date).',
+    risk: 'A copy leaked years ago still works today; only a rotation process, if one exists, ever ends it.',
+    remediation: 'Prefer federated, short-lived credentials; where a standing credential must stay, enforce a maximum lifetime and rotate it on a schedule.',
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/'],
+    maturity: 'stable',
+    messages: { forever: '{{name}}: {{credential}} has no expiry ({{age}})' },
+    options: { minAgeDays: { default: 30, description: 'report only credentials at least this old (new keys get a grace period to be rotated into a schedule)' } },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  check(subject, ctx) {
+    for (const c of credentialsOf(ctx.graph, subject.id)) {
+      if (!STANDING.has(c.credentialType ?? '') || c.expiresAt !== null || !isActiveCredential(c, ctx.now)) continue;
+      const age = daysSince(c.createdAt, ctx.now);
+      if (age !== undefined && age < Number(ctx.options.minAgeDays)) continue;
+      ctx.report({
+        messageId: 'forever',
+        key: c.id,
+        args: { credential: `${c.credentialType} ${c.name}`, age: age === undefined ? 'age unknown' : `${age} days old` },
+        evidence: { credential: c.id, createdAt: c.createdAt ?? null },
+      });
+    }
+  },
+});

@@ -1,0 +1,54 @@
+import { defineRule, type GraphNode } from '../../src/rule-kit.js';
+
+const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.(?:com|us))\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
+
+export default defineRule({
+  meta: {
+    id: 'nhi-entra-token-any-app-assumes-aws-role',
+    title: 'AWS role trusts Entra tokens by audience only, so any app of the tenant can assume it',
+    severity: 'high',
+    providers: ['aws', 'entra'],
+    owasp: ['NHI6:2025', 'NHI5:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
+    description:
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the app id), not the subject (the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role.',
+    risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
+    remediation:
+      'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html',
+      'https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens',
+    ],
+    maturity: 'experimental',
+    messages: {
+      open: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} without a sub condition; {{why}}',
+    },
+  },
+  evaluates: { types: ['oidc-workload'], where: (n) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) },
+  check(subject, ctx) {
+    if (subject.attrs.subjectMatch === 'exact') return;
+    const tenant = ENTRA_ISSUER.exec(String(subject.attrs.issuer))![1].toLowerCase();
+    const audiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
+    const apps: GraphNode[] = [];
+    for (const n of ctx.graph.ofKind('identity')) {
+      if (n.provider === 'entra' && n.scope.toLowerCase() === tenant && typeof n.attrs.appId === 'string' && audiences.includes(n.attrs.appId)) apps.push(n);
+    }
+    const tenantScanned = ctx.graph.scopes.some((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
+    if (!tenantScanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
+    const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
+    if (apps.length > 0 && requiring.length === apps.length) return;
+    const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
+    for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
+      const role = ctx.graph.node(e.to);
+      if (!role) continue;
+      const tier = ctx.analysis.tier(role.id);
+      ctx.report({
+        messageId: 'open',
+        key: role.id,
+        severity: tier >= 3 ? 'critical' : 'high',
+        args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },
+        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id) },
+      });
+    }
+  },
+});

@@ -1,0 +1,33 @@
+import { defineRule, credentialsOf, isActiveCredential } from '../../src/rule-kit.js';
+
+const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
+
+export default defineRule({
+  meta: {
+    id: 'nhi-federation-with-active-secret',
+    title: 'Federation is configured but the old shared secret is still active',
+    severity: 'medium',
+    tiered: true,
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI4:2025', 'NHI7:2025'],
+    frameworks: { nistCsf: ['PR.AA-03'] },
+    description: 'The identity has a federated credential pinned to an exact subject, and also an active client secret, API token or access key.',
+    risk: 'The migration to federation is only half done: the leaked-secret risk it was meant to remove is still there, and nobody watches the secret any more.',
+    remediation: 'Confirm the workload uses the federated credential (sign-in logs per credential), then delete the remaining secrets.',
+    references: ['https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-considerations'],
+    maturity: 'stable',
+    messages: { both: '{{name}} has federation ({{federation}}) and still an active {{secret}}' },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  check(subject, ctx) {
+    const creds = credentialsOf(ctx.graph, subject.id).filter((c) => isActiveCredential(c, ctx.now));
+    const fed = creds.find((c) => (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact');
+    const secrets = creds.filter((c) => SHARED.has(c.credentialType ?? ''));
+    if (!fed || secrets.length === 0) return;
+    ctx.report({
+      messageId: 'both',
+      args: { federation: fed.name, secret: secrets.map((s) => `${s.credentialType} ${s.name}`).join(', ') },
+      evidence: { federated: fed.id, secrets: secrets.map((s) => s.id) },
+    });
+  },
+});

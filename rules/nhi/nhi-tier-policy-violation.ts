@@ -1,0 +1,80 @@
+import { defineRule, credentialsOf, isActiveCredential, daysBetween, type Autonomy } from '../../src/rule-kit.js';
+
+interface TierRequirement {
+  /** Allowed strength classes; omitted = any. */
+  allowedStrength?: string[];
+  /** Allowed autonomy levels; omitted = any. */
+  allowedAutonomy?: Autonomy[];
+  /** Longest lifetime of a standing credential (created to expiry; no expiry counts as infinite). */
+  maxCredentialDays?: number;
+  /** An accountable human (owner, sponsor, manager) is required. */
+  requireOwner?: boolean;
+}
+
+/**
+ * Default policy after RULES-CATALOG §4.4: the higher the capability tier, the stricter the
+ * credential lifetime and accountability; autonomous agents may not hold administration.
+ */
+const DEFAULT_POLICY: Record<string, TierRequirement> = {
+  T4: { allowedAutonomy: ['human-triggered', 'scheduled'], maxCredentialDays: 90, requireOwner: true },
+  T3: { maxCredentialDays: 180, requireOwner: true },
+  T2: { maxCredentialDays: 365, requireOwner: true },
+  T1: { maxCredentialDays: 730 },
+  T0: {},
+};
+
+const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
+
+export default defineRule({
+  meta: {
+    id: 'nhi-tier-policy-violation',
+    title: 'Identity breaks the controls its capability tier requires',
+    severity: 'medium',
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI1:2025', 'NHI7:2025'],
+    frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
+    description:
+      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required.',
+    risk: 'High-tier identities governed like low-tier ones are where breaches start: long-lived secrets, autonomous operation and no owner on the identities that can change everything else.',
+    remediation: 'Bring the identity within its tier\'s controls (shorter-lived or federated credentials, an accountable owner, human approval for administrative actions), or reduce its capability to a lower tier.',
+    references: [
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/',
+      'https://www.nist.gov/cyberframework',
+    ],
+    maturity: 'experimental',
+    messages: { violations: '{{name}} is T{{tier}} and violates its tier policy: {{violations}}' },
+    options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }' } },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  check(subject, ctx) {
+    const tier = ctx.analysis.tier(subject.id);
+    const policy = (ctx.options.policy as Record<string, TierRequirement>)[`T${tier}`] ?? {};
+    const violations: string[] = [];
+    const strength = ctx.analysis.strength(subject.id);
+    if (policy.allowedStrength && strength.class !== 'none' && !policy.allowedStrength.includes(strength.class)) {
+      violations.push(`credential strength ${strength.class} (allowed: ${policy.allowedStrength.join(', ')})`);
+    }
+    const autonomy = ctx.analysis.autonomy(subject.id);
+    if (policy.allowedAutonomy && !policy.allowedAutonomy.includes(autonomy)) violations.push(`autonomy ${autonomy} (allowed: ${policy.allowedAutonomy.join(', ')})`);
+    if (policy.maxCredentialDays !== undefined) {
+      for (const c of credentialsOf(ctx.graph, subject.id)) {
+        if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
+        const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
+        if (life !== undefined && life > policy.maxCredentialDays) {
+          violations.push(`${c.credentialType} ${c.name} lives ${life === Infinity ? 'forever' : `${life} days`} (max ${policy.maxCredentialDays})`);
+        }
+      }
+    }
+    if (policy.requireOwner && ctx.analysis.accountable(subject.id).filter((o) => o.enabled !== false).length === 0 && !subject.attrs.owner) {
+      violations.push('no accountable human');
+    }
+    if (violations.length === 0) return;
+    ctx.report({
+      messageId: 'violations',
+      key: `T${tier}`,
+      severity: tier === 4 ? 'high' : tier === 3 ? 'medium' : 'low',
+      args: { tier, violations: violations.join('; ') },
+      evidence: { tier, violations, autonomy, strength: strength.class },
+    });
+  },
+});

@@ -1,0 +1,65 @@
+import { defineRule, sources, targets, type GraphNode } from '../../src/rule-kit.js';
+
+/** Group filters that let every group name through. */
+const CATCH_ALL = /^\^?\(?\.[*+]\)?\$?$/;
+
+export default defineRule({
+  meta: {
+    id: 'okta-aws-broad-role-mapping',
+    title: 'Okta AWS federation app maps roles too broadly',
+    severity: 'medium',
+    providers: ['okta'],
+    owasp: ['NHI5:2025', 'NHI6:2025'],
+    frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
+    description:
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name, sessions longer than `maxSessionSeconds`, and service accounts assigned to the app (directly or through an assigned group).',
+    risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
+    remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
+    references: [
+      'https://help.okta.com/en-us/content/topics/deploymentguides/aws/aws-deployment.htm',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
+    ],
+    maturity: 'experimental',
+    messages: {
+      joinAllRoles: 'AWS app {{name}} has Join all roles enabled',
+      catchAll: 'AWS app {{name}} has a group filter that matches every group ({{filter}})',
+      longSession: 'AWS app {{name}} issues {{hours}} h AWS sessions',
+      serviceAccounts: 'AWS app {{name}} is assigned to service account(s) {{accounts}}',
+    },
+    options: { maxSessionSeconds: { default: 14400, description: 'longest acceptable AWS session (SessionDuration), in seconds' } },
+  },
+  evaluates: { types: ['okta-aws-federation-app'], requires: ['okta.apps'] },
+  check(subject, ctx) {
+    const a = subject.attrs;
+    if (a.joinAllRoles === true) ctx.report({ messageId: 'joinAllRoles', key: 'join-all-roles', evidence: { joinAllRoles: true } });
+    const filter = a.groupFilter as string | undefined;
+    if (filter !== undefined && CATCH_ALL.test(filter.trim())) ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
+    const session = a.sessionDuration as number | undefined;
+    if (session !== undefined && session > Number(ctx.options.maxSessionSeconds)) {
+      ctx.report({ messageId: 'longSession', key: 'session', args: { hours: Math.round((session / 3600) * 10) / 10 }, evidence: { sessionDuration: session } });
+    }
+    if (a.assignmentsCollected !== true || ctx.graph.capability('okta', subject.scope, 'okta.appAssignments') !== 'collected') {
+      return ctx.unknown('assignments of the AWS app were not read');
+    }
+    const provider = targets(ctx.graph, subject.id, 'SAML_MAPS_TO')[0];
+    if (!provider) return ctx.unknown('the app names no SAML provider ARN, so its assignments are not linked');
+    const accounts = new Map<string, GraphNode>();
+    for (const e of ctx.graph.in(provider.id, 'SAML_MAPS_TO')) {
+      if (e.evidence?.appId !== subject.nativeId) continue;
+      const from = ctx.graph.node(e.from);
+      if (!from) continue;
+      const members = from.kind === 'group' ? sources(ctx.graph, from.id, 'MEMBER_OF') : [from];
+      for (const m of members) if (m.type === 'okta-user' && m.kind === 'identity') accounts.set(m.id, m);
+    }
+    if (accounts.size === 0) return;
+    const names = [...accounts.values()].map((n) => n.name).sort();
+    ctx.report({
+      messageId: 'serviceAccounts',
+      key: 'service-accounts',
+      severity: 'high',
+      args: { accounts: names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') },
+      evidence: { serviceAccounts: [...accounts.keys()].sort() },
+    });
+  },
+});

@@ -1,0 +1,43 @@
+import { credentialsOf, day, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'okta-service-app-secret-age',
+    title: 'Okta service app client secret older than the rotation window',
+    severity: 'medium',
+    tiered: true,
+    providers: ['okta'],
+    owasp: ['NHI7:2025'],
+    frameworks: { nistCsf: ['PR.AA-01'] },
+    description: 'Okta client secrets never expire. Fails each ACTIVE client secret of a service app created more than `maxAgeDays` days ago (90 by default).',
+    risk: 'A secret that is never rotated stays valid in every place it was ever copied to, including those you no longer control.',
+    remediation: 'Add a new secret, deploy it, then deactivate and delete the old one; better, switch the app to private_key_jwt.',
+    references: [
+      'https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationSSOCredentialOAuth2ClientAuth/',
+      'https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/',
+    ],
+    maturity: 'stable',
+    messages: { old: 'Client secret {{secret}} of {{name}} was created {{days}} days ago ({{created}})' },
+    options: { maxAgeDays: { default: 90, description: 'age in days above which a client secret should have been rotated' } },
+  },
+  evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.appCredentials'] },
+  check(subject, ctx) {
+    if (subject.attrs.credentialsCollected !== true) return ctx.unknown("the app's credentials were not read");
+    const max = Number(ctx.options.maxAgeDays);
+    let undated = false;
+    for (const c of credentialsOf(ctx.graph, subject.id)) {
+      if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
+      const age = daysSince(c.createdAt, ctx.now);
+      if (age === undefined) undated = true;
+      else if (age > max) {
+        ctx.report({
+          messageId: 'old',
+          key: c.nativeId,
+          args: { secret: String(c.attrs.secretId ?? c.nativeId), days: age, created: day(c.createdAt) },
+          evidence: { credential: c.id, created: c.createdAt, ageDays: age },
+        });
+      }
+    }
+    if (undated) ctx.unknown('a client secret has no creation date');
+  },
+});

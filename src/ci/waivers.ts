@@ -1,0 +1,214 @@
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode, type Pair } from 'yaml';
+import type { Finding } from '../engine/types.js';
+import { InputError } from '../errors.js';
+
+/** One accepted risk from the waivers file. */
+export interface Waiver {
+  /** Matches one finding exactly. */
+  fingerprint?: string;
+  /** With `subject`: matches this rule's findings on the subjects the pattern names. */
+  ruleId?: string;
+  /** Exact value or glob (`*`, `?`) tested against the subject's stable id, native id and name. */
+  subject?: string;
+  reason: string;
+  owner: string;
+  ticket?: string;
+  /** `YYYY-MM-DD` (waives through the end of that UTC day) or a full ISO-8601 instant. */
+  expires: string;
+  /** Where the entry is written, for messages. */
+  source: { file: string; line: number };
+}
+
+/** What the waivers did to a scan's findings. */
+export interface WaiverOutcome {
+  /** New finding objects; waived ones carry `status: 'waived'` and `waiver`. */
+  findings: Finding[];
+  waived: number;
+  expired: { waiver: Waiver; matched: number }[];
+  stale: Waiver[];
+  /** One line per expired or stale entry, naming file and line. */
+  messages: string[];
+  /** True when an expired waiver covers a finding that no active waiver covers. */
+  expiredFail: boolean;
+}
+
+const KEYS = new Set(['fingerprint', 'ruleId', 'subject', 'reason', 'owner', 'ticket', 'expires']);
+const DAY_MS = 86_400_000;
+
+/**
+ * Parses a waivers file: either a list of entries or `{ waivers: [...] }`, in YAML or JSON.
+ * Every error names the file and the line of the offending entry or key.
+ */
+export function parseWaivers(text: string, file: string): Waiver[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, keepSourceTokens: true, uniqueKeys: true });
+  const lineOf = (node: YamlNode | null | undefined): number => (node?.range ? lc.linePos(node.range[0]).line : 1);
+  const fail = (msg: string, node?: YamlNode | null): never => {
+    throw new InputError(msg, file, `line ${lineOf(node)}`);
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new InputError(`cannot parse waivers: ${e.message.split('\n')[0]}`, file, `line ${e.linePos?.[0].line ?? 1}`);
+  }
+  let list: YamlNode | null = doc.contents as YamlNode | null;
+  if (list === null || (isScalar(list) && (list.value === null || list.value === ''))) return [];
+  if (isMap(list)) {
+    for (const p of list.items) {
+      const k = keyName(p);
+      if (k !== 'waivers') fail(`unknown top-level key ${JSON.stringify(k)} (expected "waivers")`, p.key as YamlNode);
+    }
+    list = (list.get('waivers', true) as YamlNode | undefined) ?? null;
+    if (list === null) return [];
+  }
+  if (!isSeq(list)) return fail('expected a list of waivers (or "waivers:" with a list)', list);
+  return list.items.map((item) => parseEntry(item as YamlNode, file, fail, lineOf));
+}
+
+function keyName(p: Pair): string {
+  return isScalar(p.key) ? String(p.key.value) : String(p.key);
+}
+
+function parseEntry(
+  item: YamlNode,
+  file: string,
+  fail: (msg: string, node?: YamlNode | null) => never,
+  lineOf: (node: YamlNode | null | undefined) => number,
+): Waiver {
+  if (!isMap(item)) return fail('a waiver must be a mapping with reason, owner, expires and a fingerprint or ruleId + subject', item);
+  const values = new Map<string, { value: unknown; node: YamlNode }>();
+  for (const p of item.items) {
+    const k = keyName(p);
+    if (!KEYS.has(k)) fail(`unknown key ${JSON.stringify(k)} in waiver (allowed: ${[...KEYS].join(', ')})`, p.key as YamlNode);
+    const node = (p.value ?? p.key) as YamlNode;
+    values.set(k, { value: isScalar(p.value) ? p.value.value : p.value, node });
+  }
+  const str = (k: string, required: boolean): string | undefined => {
+    const v = values.get(k);
+    if (v === undefined || v.value === null || v.value === undefined) {
+      if (required) fail(`waiver is missing "${k}"`, item);
+      return undefined;
+    }
+    // Ticket numbers are often written bare (ticket: 1234).
+    if (typeof v.value === 'number' && k === 'ticket') return String(v.value);
+    if (typeof v.value !== 'string' || v.value.trim() === '') fail(`"${k}" must be a non-empty string`, v.node);
+    return (v.value as string).trim();
+  };
+  const fingerprint = str('fingerprint', false);
+  const ruleId = str('ruleId', false);
+  const subject = str('subject', false);
+  const reason = str('reason', true)!;
+  const owner = str('owner', true)!;
+  const ticket = str('ticket', false);
+  const expires = str('expires', true)!;
+  if (fingerprint === undefined && (ruleId === undefined || subject === undefined)) {
+    fail('waiver needs a "fingerprint", or a "ruleId" together with a "subject"', item);
+  }
+  if (expiryInstant(expires) === undefined) {
+    fail(`"expires" must be a date (YYYY-MM-DD) or an ISO-8601 instant, got ${JSON.stringify(expires.slice(0, 40))}`, values.get('expires')!.node);
+  }
+  const w: Waiver = { reason, owner, expires, source: { file, line: lineOf(item) } };
+  if (fingerprint !== undefined) w.fingerprint = fingerprint;
+  if (ruleId !== undefined) w.ruleId = ruleId;
+  if (subject !== undefined) w.subject = subject;
+  if (ticket !== undefined) w.ticket = ticket;
+  return w;
+}
+
+/** The first instant at which the waiver no longer applies, or undefined for a bad value. */
+export function expiryInstant(expires: string): number | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(expires)) {
+    const t = Date.parse(`${expires}T00:00:00Z`);
+    // Date.parse rolls 2026-02-30 over to March; a round trip catches it.
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== expires) return undefined;
+    return t + DAY_MS;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(expires)) return undefined;
+  const t = Date.parse(expires);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Glob (`*` any run, `?` one character) to an anchored regular expression; everything else is literal. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/\*+/g, '*')
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, 's');
+}
+
+interface Compiled {
+  waiver: Waiver;
+  subject?: RegExp;
+  expired: boolean;
+  matched: number;
+}
+
+function matches(c: Compiled, f: Finding): boolean {
+  const w = c.waiver;
+  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
+  if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
+  if (c.subject && !(c.subject.test(f.subject.id) || c.subject.test(f.subject.nativeId) || c.subject.test(f.subject.name))) return false;
+  return true;
+}
+
+/**
+ * Applies waivers to findings as of `now`. Waivers are indexed by fingerprint and by rule id, so
+ * the cost is one map lookup per finding plus the few waivers written for its rule.
+ */
+export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date): WaiverOutcome {
+  const byFp = new Map<string, Compiled[]>();
+  const byRule = new Map<string, Compiled[]>();
+  const all: Compiled[] = waivers.map((w) => {
+    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0 };
+    if (w.subject !== undefined) c.subject = globToRegExp(w.subject);
+    const [map, key] = w.fingerprint !== undefined ? [byFp, w.fingerprint] : [byRule, w.ruleId!];
+    const list = map.get(key);
+    if (list) list.push(c);
+    else map.set(key, [c]);
+    return c;
+  });
+  const order = new Map(all.map((c, i) => [c, i]));
+  let waived = 0;
+  let expiredFail = false;
+  const out = findings.map((f): Finding => {
+    const candidates = [...(byFp.get(f.fingerprint) ?? []), ...(byRule.get(f.ruleId) ?? [])]
+      .filter((c) => matches(c, f))
+      .sort((a, b) => order.get(a)! - order.get(b)!);
+    for (const c of candidates) c.matched++;
+    const active = candidates.find((c) => !c.expired);
+    if (!active) {
+      if (candidates.length > 0) expiredFail = true;
+      return f;
+    }
+    waived++;
+    const w = active.waiver;
+    const waiver: NonNullable<Finding['waiver']> = { reason: w.reason, owner: w.owner, expires: w.expires };
+    if (w.ticket !== undefined) waiver.ticket = w.ticket;
+    return { ...f, status: 'waived', waiver };
+  });
+  const messages: string[] = [];
+  const expired: WaiverOutcome['expired'] = [];
+  const stale: Waiver[] = [];
+  for (const c of all) {
+    const where = `${c.waiver.source.file}:${c.waiver.source.line}`;
+    const what = describe(c.waiver);
+    if (c.expired) {
+      expired.push({ waiver: c.waiver, matched: c.matched });
+      messages.push(
+        c.matched > 0
+          ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched} finding${c.matched === 1 ? '' : 's'} count again`
+          : `${where}: waiver for ${what} expired on ${c.waiver.expires} and matches no finding; remove it`,
+      );
+    } else if (c.matched === 0) {
+      stale.push(c.waiver);
+      messages.push(`${where}: waiver for ${what} matches no finding (stale); remove it`);
+    }
+  }
+  return { findings: out, waived, expired, stale, messages, expiredFail };
+}
+
+function describe(w: Waiver): string {
+  if (w.fingerprint !== undefined) return `fingerprint ${w.fingerprint.slice(0, 80)}`;
+  return `${w.ruleId} on ${JSON.stringify(w.subject)}`;
+}

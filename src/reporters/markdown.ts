@@ -1,0 +1,85 @@
+import type { ScanReport } from '../report/types.js';
+import type { Finding, Severity } from '../engine/types.js';
+import { safeMarkdown } from './sanitize.js';
+
+const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
+
+export interface MarkdownOptions {
+  /** Table rows per severity before "… and N more"; GitHub caps a step summary at 1 MiB. */
+  limitPerSeverity?: number;
+}
+
+const m = safeMarkdown;
+
+function statusOf(f: Finding): string {
+  if (f.status === 'waived') return `waived until ${m(f.waiver?.expires ?? '')}`;
+  return f.status ?? '';
+}
+
+/**
+ * `--format markdown`: fits `$GITHUB_STEP_SUMMARY` and merge-request comments. Every string that
+ * came from a provider goes through `safeMarkdown`, so a display name cannot break the table,
+ * add a link or inject HTML.
+ */
+export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): string {
+  const limit = opts.limitPerSeverity ?? 50;
+  const s = report.summary;
+  const counted = report.findings.filter((f) => f.status !== 'waived');
+  const waived = report.findings.filter((f) => f.status === 'waived');
+  const out: string[] = [];
+  const sevCounts = ORDER.map((l) => `${l} ${counted.filter((f) => f.severity === l).length}`).join(' · ');
+  out.push(`## nhiscan: ${counted.length} finding${counted.length === 1 ? '' : 's'}${waived.length ? ` (+${waived.length} waived)` : ''}`, '');
+  out.push(`**${s.identities}** machine identities scanned · ${sevCounts}`, '');
+  if (s.baseline) out.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`, '');
+  out.push(`Snapshot ${m(report.snapshot.source, 120)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
+
+  for (const level of ORDER) {
+    const group = counted.filter((f) => f.severity === level);
+    if (group.length === 0) continue;
+    out.push(`### ${ICON[level]} ${level} (${group.length})`, '');
+    out.push('| Rule | Subject | Provider | Status | Why |', '|---|---|---|---|---|');
+    for (const f of group.slice(0, limit)) {
+      out.push(`| ${m(f.ruleId)} | ${m(f.subject.name, 80)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${m(f.message, 300)} |`);
+    }
+    if (group.length > limit) out.push('', `… and ${group.length - limit} more (see the JSON or SARIF output).`);
+    out.push('');
+  }
+  if (counted.length === 0) out.push('No findings.', '');
+
+  const withPaths = counted.filter((f) => f.path && f.path.length > 0).slice(0, limit);
+  if (withPaths.length > 0) {
+    out.push('### Paths', '');
+    for (const f of withPaths) {
+      out.push(`- **${m(f.subject.name, 80)}** (${m(f.ruleId)})`);
+      f.path!.forEach((h, i) => {
+        const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
+        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${m(h.toName, 80)}**${marks ? ` _(${marks})_` : ''}: ${m(h.reason, 200)}`);
+      });
+    }
+    out.push('');
+  }
+
+  if (waived.length > 0) {
+    out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Owner | Expires | Reason |', '|---|---|---|---|---|');
+    for (const f of waived.slice(0, limit)) {
+      const w = f.waiver;
+      out.push(`| ${m(f.ruleId)} | ${m(f.subject.name, 80)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(w?.reason, 200)}${w?.ticket ? ` (${m(w.ticket)})` : ''} |`);
+    }
+    out.push('');
+  }
+
+  const gaps = report.coverage.filter((c) => c.status !== 'collected');
+  if (gaps.length > 0) {
+    out.push(`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', '');
+    for (const g of gaps) out.push(`- ${m(g.provider)} ${m(g.scope, 80)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${m(g.reason, 200)})` : ''}`);
+    out.push('');
+  }
+  if (report.warnings.length > 0) {
+    out.push(`### Warnings (${report.warnings.length})`, '');
+    for (const w of report.warnings.slice(0, 20)) out.push(`- ${m(w, 300)}`);
+    if (report.warnings.length > 20) out.push(`- … and ${report.warnings.length - 20} more`);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,153 @@
+import type { Graph } from '../graph/graph.js';
+import type { GraphEdge, GraphNode } from '../graph/model.js';
+import type { Analysis } from '../analysis/types.js';
+import { safeText } from './sanitize.js';
+
+/** BloodHound OpenGraph property values: primitives or homogeneous arrays of primitives (no null, no objects). */
+export type OgValue = string | number | boolean | string[] | number[] | boolean[];
+
+export interface OgNode {
+  id: string;
+  kinds: string[];
+  properties: Record<string, OgValue>;
+}
+
+export interface OgEdge {
+  start: { value: string; match_by: 'id' };
+  end: { value: string; match_by: 'id' };
+  kind: string;
+  properties: Record<string, OgValue>;
+}
+
+export interface OpenGraphDocument {
+  graph: { nodes: OgNode[]; edges: OgEdge[] };
+  metadata: { source_kind: string };
+}
+
+/** Added by BloodHound to every node of this upload, so all nhiscan data can be selected or cleared together. */
+export const SOURCE_KIND = 'NHI_Base';
+const PREFIX = 'NHI_';
+const MAX_STRING = 2000;
+
+/**
+ * Node ids without colons, mapped one-to-one: `%` and `:` are percent-encoded, so two different
+ * nhiscan ids can never collide and the original is recoverable (also kept as `objectid`).
+ */
+export function openGraphId(id: string): string {
+  return id.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
+/** `aws-iam-role` -> `NHI_AwsIamRole`, `CAN_ASSUME` -> `NHI_CanAssume`. */
+export function openGraphKind(name: string): string {
+  const pascal = name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+  return `${PREFIX}${pascal || 'Unknown'}`;
+}
+
+function str(v: unknown): string {
+  return safeText(v, MAX_STRING);
+}
+
+/** Flattens one value into `props[key]`, dropping what OpenGraph cannot hold. */
+function put(props: Record<string, OgValue>, key: string, v: unknown): void {
+  if (v === undefined || v === null) return;
+  if (typeof v === 'string') props[key] = str(v);
+  else if (typeof v === 'number') {
+    if (Number.isFinite(v)) props[key] = v;
+  } else if (typeof v === 'boolean') props[key] = v;
+  else if (Array.isArray(v)) {
+    const items = v.filter((x) => x !== null && x !== undefined);
+    if (items.length === 0) return;
+    // Arrays must be homogeneous primitives; anything else becomes an array of strings.
+    if (items.every((x) => typeof x === 'number' && Number.isFinite(x))) props[key] = items as number[];
+    else if (items.every((x) => typeof x === 'boolean')) props[key] = items as boolean[];
+    else props[key] = items.map((x) => (typeof x === 'object' ? str(JSON.stringify(x)) : str(x)));
+  } else if (typeof v === 'object') {
+    props[key] = str(JSON.stringify(v));
+  }
+}
+
+function nodeProperties(n: GraphNode, analysis: Analysis | undefined): Record<string, OgValue> {
+  const p: Record<string, OgValue> = {};
+  put(p, 'name', n.name);
+  put(p, 'displayname', n.name);
+  put(p, 'objectid', n.id);
+  put(p, 'nhi_kind', n.kind);
+  put(p, 'nhi_type', n.type);
+  put(p, 'provider', n.provider);
+  put(p, 'nativeid', n.nativeId);
+  put(p, 'scope', n.scope);
+  put(p, 'enabled', n.enabled);
+  put(p, 'createdat', n.createdAt);
+  put(p, 'lastusedat', n.lastUsedAt);
+  // null means "collected, and there is none": keep that fact, since null itself is not allowed.
+  if (n.lastUsedAt === null) p.neverused = true;
+  put(p, 'expiresat', n.expiresAt);
+  if (n.expiresAt === null) p.noexpiry = true;
+  put(p, 'tags', n.tags);
+  put(p, 'credentialtype', n.credentialType);
+  put(p, 'status', n.status);
+  put(p, 'federation_issuer', n.federation?.issuer);
+  put(p, 'federation_subject', n.federation?.subject);
+  put(p, 'federation_subjectmatch', n.federation?.subjectMatch);
+  put(p, 'federation_audiences', n.federation?.audiences);
+  put(p, 'machinereasons', n.machineReasons);
+  put(p, 'agent_confidence', n.agent?.confidence);
+  put(p, 'agent_reasons', n.agent?.reasons);
+  put(p, 'thirdparty_ownerscope', n.thirdParty?.ownerScope);
+  put(p, 'thirdparty_verifiedpublisher', n.thirdParty?.verifiedPublisher);
+  put(p, 'firstparty', n.firstParty);
+  put(p, 'crownjewel', n.crownJewel);
+  put(p, 'privilegetier', n.tier);
+  if (analysis && n.kind === 'identity') {
+    put(p, 'capabilitytier', analysis.tier(n.id));
+    put(p, 'autonomy', analysis.autonomy(n.id));
+    const s = analysis.strength(n.id);
+    put(p, 'strength', s.class);
+    put(p, 'longlivedcredential', s.longLived);
+  }
+  for (const k of Object.keys(n.attrs).sort()) put(p, `attr_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`, n.attrs[k]);
+  return p;
+}
+
+function edgeProperties(e: GraphEdge): Record<string, OgValue> {
+  const p: Record<string, OgValue> = {};
+  put(p, 'reason', e.reason);
+  put(p, 'hidden', e.hidden ?? false);
+  put(p, 'conditional', e.conditional ?? false);
+  put(p, 'nhi_type', e.type);
+  for (const k of Object.keys(e.evidence ?? {}).sort()) put(p, `evidence_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`, e.evidence![k]);
+  return p;
+}
+
+/**
+ * The normalized graph as a BloodHound OpenGraph upload: prefixed kinds (type first, since the
+ * first kind picks the icon, then the provider-neutral kind), colon-free ids, flat properties.
+ * Sorted by id so the same graph gives the same bytes.
+ */
+export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocument {
+  const nodes: OgNode[] = [...graph.nodes.values()]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((n) => ({ id: openGraphId(n.id), kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, analysis) }));
+  const edges: OgEdge[] = [...graph.edges()]
+    .map((e) => ({
+      start: { value: openGraphId(e.from), match_by: 'id' as const },
+      end: { value: openGraphId(e.to), match_by: 'id' as const },
+      kind: openGraphKind(e.type),
+      properties: edgeProperties(e),
+    }))
+    .sort((a, b) => {
+      const ka = `${a.start.value}\u0000${a.end.value}\u0000${a.kind}\u0000${a.properties.reason}`;
+      const kb = `${b.start.value}\u0000${b.end.value}\u0000${b.kind}\u0000${b.properties.reason}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+  return { graph: { nodes, edges }, metadata: { source_kind: SOURCE_KIND } };
+}
+
+export function renderOpenGraph(graph: Graph, analysis?: Analysis): string {
+  return JSON.stringify(toOpenGraph(graph, analysis), null, 2) + '\n';
+}

@@ -1,0 +1,135 @@
+import type { IdentitySummary, ScanReport } from '../report/types.js';
+import { toCsv } from './csv.js';
+
+/** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
+export const RECERT_COLUMNS = [
+  'provider',
+  'type',
+  'id',
+  'native_id',
+  'name',
+  'scope',
+  'enabled',
+  'owners',
+  'owner_status',
+  'credential_types',
+  'oldest_credential_age_days',
+  'next_expiry',
+  'last_used',
+  'capability_tier',
+  'autonomy',
+  'strength',
+  'crown_jewels_reachable',
+  'finding_ids',
+  'recommended_action',
+  'action_reasons',
+  'decision',
+  'reviewer',
+  'justification',
+] as const;
+
+export type RecertAction = 'revoke' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
+
+export interface RecertOptions {
+  /** No use for this long (or never) suggests revoking. 90 days matches the dormancy rules (RULES-CATALOG §3). */
+  unusedDays: number;
+  /** Shared secrets older than this suggest rotation: the common 90-day rotation window (CIS, RULES-CATALOG §3). */
+  rotateDays: number;
+}
+
+const DEFAULTS: RecertOptions = { unusedDays: 90, rotateDays: 90 };
+const DAY_MS = 86_400_000;
+// Credentials that are a copyable shared secret, as opposed to keys or federation.
+const SECRET_TYPES = new Set(['client-secret', 'access-key', 'api-token', 'password']);
+
+function daysSince(iso: string, now: number): number | undefined {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : Math.floor((now - t) / DAY_MS);
+}
+
+/** Latest use of the identity or, when that was not collected, of any of its credentials. */
+function lastUsed(i: IdentitySummary): string | null | undefined {
+  if (i.lastUsedAt !== undefined) return i.lastUsedAt;
+  const known = i.credentials.filter((c) => c.lastUsedAt !== undefined);
+  if (known.length === 0) return undefined;
+  const dates = known.map((c) => c.lastUsedAt).filter((d): d is string => typeof d === 'string').sort();
+  return dates.length > 0 ? dates[dates.length - 1] : null;
+}
+
+/** Every action that applies with its reason, most decisive first (revoke, rotate, re-scope, assign owner). */
+export function recommendActions(i: IdentitySummary, now: number, opts: RecertOptions = DEFAULTS): { action: RecertAction; reason: string }[] {
+  const out: { action: RecertAction; reason: string }[] = [];
+  const used = lastUsed(i);
+  const idle = used === null ? 'never used' : used !== undefined && (daysSince(used, now) ?? 0) >= opts.unusedDays ? `not used for ${daysSince(used, now)} days` : undefined;
+  const ownersGone = i.owners.length > 0 && i.owners.every((o) => o.enabled === false);
+  if (idle) {
+    const extra = [i.enabled === false ? 'identity disabled' : '', ownersGone ? 'all owners disabled' : ''].filter(Boolean).join(', ');
+    out.push({ action: 'revoke', reason: extra ? `${idle}; ${extra}` : idle });
+  }
+  const old = i.credentials.filter(
+    (c) => SECRET_TYPES.has(c.type) && c.status !== 'inactive' && c.status !== 'expired' && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
+  );
+  if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
+  if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier T${i.tier} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
+  if (i.owners.length === 0) out.push({ action: 'assign owner', reason: 'no accountable owner' });
+  else if (ownersGone) out.push({ action: 'assign owner', reason: 'every owner is disabled' });
+  return out;
+}
+
+function ownerStatus(i: IdentitySummary): string {
+  if (i.owners.length === 0) return 'none';
+  const disabled = i.owners.filter((o) => o.enabled === false).length;
+  const unknown = i.owners.filter((o) => o.enabled === undefined).length;
+  if (disabled === i.owners.length) return 'all disabled';
+  if (disabled > 0) return `${disabled} of ${i.owners.length} disabled`;
+  if (unknown > 0) return `${unknown} of ${i.owners.length} unknown`;
+  return 'active';
+}
+
+function row(i: IdentitySummary, now: number): unknown[] {
+  const types = new Map<string, number>();
+  for (const c of i.credentials) types.set(c.type, (types.get(c.type) ?? 0) + 1);
+  const ages = i.credentials.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined)).filter((d): d is number => d !== undefined);
+  const future = i.credentials
+    .map((c) => c.expiresAt)
+    .filter((e): e is string => typeof e === 'string' && Date.parse(e) >= now)
+    .sort();
+  const noExpiry = i.credentials.some((c) => c.expiresAt === null);
+  const used = lastUsed(i);
+  const actions = recommendActions(i, now);
+  return [
+    i.provider,
+    i.type,
+    i.id,
+    i.nativeId,
+    i.name,
+    i.scope,
+    i.enabled === undefined ? '' : i.enabled ? 'yes' : 'no',
+    i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
+    ownerStatus(i),
+    [...types].map(([t, n]) => (n > 1 ? `${t} x${n}` : t)).join('; '),
+    ages.length > 0 ? Math.max(...ages) : '',
+    future.length > 0 ? future[0] : noExpiry ? 'never' : '',
+    used === undefined ? 'not collected' : used === null ? 'never' : used,
+    `T${i.tier}`,
+    i.autonomy,
+    i.strength,
+    i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
+    i.findingIds.join('; '),
+    actions[0]?.action ?? 'keep',
+    actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
+    '',
+    '',
+    '',
+  ];
+}
+
+/**
+ * The recertification sheet: one row per machine identity with what a reviewer needs to decide,
+ * a recommended action, and empty decision/reviewer/justification columns to fill in. Ages are
+ * measured from the scan time, so the same input gives the same sheet.
+ */
+export function renderRecertCsv(report: ScanReport): string {
+  const now = Date.parse(report.scannedAt);
+  return toCsv(RECERT_COLUMNS, report.identities.map((i) => row(i, now)));
+}

@@ -1,0 +1,144 @@
+import type { ScanReport } from '../report/types.js';
+import type { Finding, RuleMeta, Severity } from '../engine/types.js';
+import { SEVERITY_RANK } from '../engine/severity.js';
+import { safeText } from './sanitize.js';
+import { pathText } from './csv.js';
+
+/** GitHub code scanning reads `security-severity` (0-10) to rank alerts as critical/high/medium/low. */
+export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/**
+ * The artifact a result points at. Code scanning needs a repository-relative path that stays the
+ * same across runs to match alerts, and these findings live in a tenant rather than in a file, so
+ * each result points at a stable logical path per provider scope instead of wherever the
+ * snapshot happened to be stored.
+ */
+export function artifactUri(provider: string, scope: string): string {
+  const safe = (s: string) => s.replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || '_';
+  return `nhiscan/${safe(provider)}/${safe(scope)}`;
+}
+
+function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | undefined): Record<string, unknown> {
+  const first = findings[0];
+  const worst = findings.reduce<Severity>((s, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[s] ? f.severity : s), meta?.severity ?? first.severity);
+  const title = meta?.title ?? first.title;
+  const remediation = meta?.remediation ?? first.remediation;
+  const description = meta ? `${meta.description} Risk: ${meta.risk}` : title;
+  const owasp = meta?.owasp ?? first.owasp;
+  const refs = meta?.references ?? [];
+  const markdown = [
+    `**${title}**`,
+    '',
+    meta ? meta.description : '',
+    meta ? `\n**Risk.** ${meta.risk}` : '',
+    `\n**Remediation.** ${remediation}`,
+    owasp.length > 0 ? `\n**OWASP NHI Top 10 (2025):** ${owasp.join(', ')}` : '',
+    refs.length > 0 ? `\n**References**\n${refs.map((r) => `- ${r}`).join('\n')}` : '',
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
+  const d: Record<string, unknown> = {
+    id: ruleId,
+    name: ruleId.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),
+    shortDescription: { text: title },
+    fullDescription: { text: description },
+    help: { text: `${remediation}${refs.length > 0 ? ` References: ${refs.join(' ')}` : ''}`, markdown },
+    defaultConfiguration: { level: LEVEL[worst] },
+    properties: {
+      'security-severity': SECURITY_SEVERITY[worst],
+      precision: meta?.maturity === 'experimental' ? 'medium' : 'high',
+      tags: ['security', 'non-human-identity', ...owasp],
+    },
+  };
+  if (refs.length > 0 && /^https:\/\//.test(refs[0])) d.helpUri = refs[0];
+  return d;
+}
+
+function result(f: Finding, ruleIndex: number): Record<string, unknown> {
+  const path = pathText(f.path);
+  const r: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: safeText(`${f.message}${path ? ` Path: ${path}` : ''}`, 4000) },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: artifactUri(f.provider, f.subject.scope) }, region: { startLine: 1 } },
+        logicalLocations: [{ name: safeText(f.subject.name, 200), fullyQualifiedName: f.subject.id, kind: 'object' }],
+      },
+    ],
+    partialFingerprints: { 'nhiscanFingerprint/v1': f.fingerprint },
+    properties: {
+      severity: f.severity,
+      baseSeverity: f.baseSeverity,
+      provider: f.provider,
+      subjectType: f.subject.type,
+      nativeId: f.subject.nativeId,
+      ...(f.tier !== undefined ? { tier: f.tier } : {}),
+    },
+  };
+  if (f.status === 'new' || f.status === 'unchanged') r.baselineState = f.status;
+  if (f.status === 'waived' && f.waiver) {
+    const w = f.waiver;
+    r.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: safeText(`${w.reason} (owner ${w.owner}${w.ticket ? `, ticket ${w.ticket}` : ''}, until ${w.expires})`, 1000),
+      },
+    ];
+  }
+  return r;
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers. Rules are the ones that produced
+ * a finding (a run with 0 findings lists none); waived findings appear as accepted suppressions;
+ * coverage gaps become tool notifications so "not read" is never shown as "clean".
+ */
+export function renderSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleMeta>): string {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  const ruleIds = [...byRule.keys()].sort();
+  const index = new Map(ruleIds.map((id, i) => [id, i]));
+  const gaps = report.coverage.filter((c) => c.status !== 'collected');
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'nhiscan',
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            rules: ruleIds.map((id) => ruleDescriptor(id, byRule.get(id)!, metas?.get(id))),
+          },
+        },
+        automationDetails: { id: 'nhiscan/' },
+        invocations: [
+          {
+            executionSuccessful: true,
+            endTimeUtc: report.scannedAt,
+            toolExecutionNotifications: [
+              ...gaps.map((g) => ({
+                level: 'warning',
+                message: { text: safeText(`${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}; rules that need it report unknown`, 1000) },
+              })),
+              ...report.warnings.map((w) => ({ level: 'note', message: { text: safeText(w, 1000) } })),
+            ],
+          },
+        ],
+        results: report.findings.map((f) => result(f, index.get(f.ruleId)!)),
+        properties: { snapshotCollectedAt: report.snapshot.collectedAt, scannedAt: report.scannedAt, reportSchemaVersion: report.schemaVersion },
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}

@@ -1,0 +1,128 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, writeFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, repoRoot } from '../helpers/cli.js';
+
+const NOW = '2026-11-20T09:00:00Z';
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'nhiscan-cli-'));
+});
+
+describe('nhiscan scan --demo', () => {
+  it('prints the report and exits 0 by default, 1 with --fail-on high', () => {
+    const r = cli(['scan', '--demo']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/CRITICAL/);
+    expect(r.stdout).toMatch(/Summary/);
+    expect(r.stdout).toMatch(/path \(\d+ hops/);
+    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(cli(['scan', '--demo', '--fail-on', 'high']).code).toBe(1);
+  });
+
+  it('writes byte-identical JSON for the same --now, in a versioned envelope', () => {
+    const a = cli(['scan', '--demo', '--format', 'json', '--now', NOW]);
+    const b = cli(['scan', '--demo', '--format', 'json', '--now', NOW]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const doc = JSON.parse(a.stdout);
+    expect(doc.schemaVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(doc.tool).toEqual({ name: 'nhiscan', version: JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version });
+    expect(doc.scannedAt).toBe('2026-11-20T09:00:00.000Z');
+    for (const k of ['coverage', 'summary', 'findings', 'identities']) expect(doc).toHaveProperty(k);
+  });
+
+  it('reports all three providers, at least 6 OWASP categories and a path that crosses providers', () => {
+    const doc = JSON.parse(cli(['scan', '--demo', '--format', 'json']).stdout);
+    const providers = new Set(doc.findings.map((f: { provider: string }) => f.provider));
+    for (const p of ['entra', 'okta', 'aws']) expect(providers).toContain(p);
+    expect(Object.keys(doc.summary.byOwasp).length).toBeGreaterThanOrEqual(6);
+    const cross = doc.findings.filter((f: { evidence: { crossesProviders?: boolean } }) => f.evidence.crossesProviders);
+    expect(cross.length).toBeGreaterThan(0);
+  });
+
+  it('does not flag the correctly scoped summarisation assistant at high or critical', () => {
+    const doc = JSON.parse(cli(['scan', '--demo', '--format', 'json']).stdout);
+    const docs = doc.findings.filter((f: { subject: { name: string } }) => /summari[sz]er/i.test(f.subject.name));
+    expect(docs.filter((f: { severity: string }) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('an unknown flag is a usage error: exit 2, one line, no stack', () => {
+    const r = cli(['scan', '--demo', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--bogus'/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing snapshot folder names the folder', () => {
+    const r = cli(['scan', '--snapshot', join(tmp, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/nope: no such file or folder/);
+  });
+
+  it('a malformed snapshot file names the file and the line', () => {
+    const dir = join(tmp, 'bad-json');
+    cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });
+    writeFileSync(join(dir, 'okta', 'apps.json'), '[{"id": "0oa1",\n "label": oops}]');
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/okta[\\/]apps\.json: line 2 column \d+: invalid JSON/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const dbg = cli(['scan', '--snapshot', dir, '--debug']);
+    expect(dbg.code).toBe(2);
+    expect(dbg.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('a wrong field type names the file and the JSON path', () => {
+    const dir = join(tmp, 'bad-type');
+    cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });
+    writeFileSync(join(dir, 'okta', 'apiTokens.json'), JSON.stringify([{ id: 42, name: 'x' }]));
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/apiTokens\.json: \$\[0\]\.id/);
+  });
+
+  it('an invalid --now and an unreadable AWS file are input errors', () => {
+    expect(cli(['scan', '--demo', '--now', 'yesterday']).code).toBe(2);
+    const r = cli(['scan', '--aws-authz-details', join(tmp, 'missing.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing\.json: no such file/);
+  });
+});
+
+describe('--aws-authz-details', () => {
+  it('reads both the AWS CLI JSON and the URL-encoded raw API form to the same findings', () => {
+    const cliForm = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'authorization-details.json');
+    const raw = JSON.parse(readFileSync(cliForm, 'utf8'));
+    const encode = (d: unknown) => encodeURIComponent(JSON.stringify(d));
+    for (const r of raw.RoleDetailList ?? []) r.AssumeRolePolicyDocument = encode(r.AssumeRolePolicyDocument);
+    for (const list of [raw.UserDetailList ?? [], raw.RoleDetailList ?? [], raw.GroupDetailList ?? []]) {
+      for (const p of list) for (const ip of p.UserPolicyList ?? p.RolePolicyList ?? p.GroupPolicyList ?? []) ip.PolicyDocument = encode(ip.PolicyDocument);
+    }
+    for (const p of raw.Policies ?? []) for (const v of p.PolicyVersionList ?? []) v.Document = encode(v.Document);
+    mkdirSync(join(tmp, 'raw'), { recursive: true });
+    const rawPath = join(tmp, 'raw', 'authz.json');
+    writeFileSync(rawPath, JSON.stringify(raw));
+    const a = JSON.parse(cli(['scan', '--aws-authz-details', cliForm, '--format', 'json', '--now', NOW]).stdout);
+    const b = JSON.parse(cli(['scan', '--aws-authz-details', rawPath, '--format', 'json', '--now', NOW]).stdout);
+    expect(a.findings.length).toBeGreaterThan(0);
+    expect(b.findings.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(a.findings.map((f: { fingerprint: string }) => f.fingerprint));
+  });
+});
+
+describe('rules and explain', () => {
+  it('lists and shows rules', () => {
+    const list = cli(['rules', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/nhi-path-to-crown-jewel/);
+    const show = cli(['rules', 'show', 'nhi-path-to-crown-jewel']);
+    expect(show.stdout).toMatch(/NHI5:2025/);
+    expect(cli(['rules', 'show', 'no-such-rule']).code).toBe(2);
+  });
+});

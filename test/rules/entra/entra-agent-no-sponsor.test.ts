@@ -1,0 +1,61 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-agent-no-sponsor.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+const typed = { type: 'entra-agent-identity', agent: { confidence: 'authoritative' as const, reasons: ['@odata.type agentIdentity'] } };
+
+describe('entra-agent-no-sponsor', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'agent identity without sponsors fails high',
+      build: (g) => g.sp('Support Agent', { ...typed, attrs: { sponsorsCollected: true } }),
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['Support Agent', 'authoritative'],
+    },
+    {
+      name: 'agent identity whose only sponsor is disabled fails',
+      build: (g) => {
+        const a = g.sp('Agent', { ...typed, attrs: { sponsorsCollected: true } });
+        g.sponsor(g.user('Gone', { enabled: false }), a);
+        return a;
+      },
+      verdict: 'fail',
+    },
+    {
+      name: 'name-detected agent with neither owner nor sponsor fails',
+      build: (g) => g.sp('Copilot Helper', { agent: { confidence: 'name', reasons: ['name mentions "Copilot"'] } }),
+      verdict: 'fail',
+      message: ['no active sponsor or owner'],
+    },
+    {
+      name: 'near miss: name-detected agent with an active human owner passes',
+      build: (g) => {
+        const a = g.sp('Copilot Helper', { agent: { confidence: 'name', reasons: ['name'] } });
+        g.owner(g.user('Alice'), a);
+        return a;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: agent identity with an active sponsor passes',
+      build: (g) => {
+        const a = g.sp('Agent', { ...typed, attrs: { sponsorsCollected: true } });
+        g.sponsor(g.user('Alice'), a);
+        return a;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'non-agents are not evaluated',
+      build: (g) => g.sp('payroll-sync'),
+      verdict: 'not-evaluated',
+    },
+    {
+      name: 'unknown when the sponsors of this agent were not read',
+      build: (g) => g.sp('Agent', typed),
+      verdict: 'unknown',
+    },
+  ]);
+});

@@ -1,0 +1,68 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-fic-weak-subject.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+describe('entra-fic-weak-subject', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'pull_request subject on a T4 app is critical',
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.appRole(sp, 'RoleManagement.ReadWrite.Directory');
+        g.fic(sp, { subject: 'repo:contoso/infra:pull_request', match: 'wildcard', note: 'every pull-request workflow' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+      message: ['every pull-request workflow'],
+    },
+    {
+      name: 'flexible wildcard expression on a low-tier app is high',
+      build: (g) => {
+        const sp = g.sp('build');
+        g.fic(sp, { subject: "claims['sub'] matches 'repo:contoso/*'", match: 'wildcard' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+    },
+    {
+      name: 'unknown issuer with a pinned subject fails on the issuer',
+      build: (g) => {
+        const sp = g.sp('k8s');
+        g.fic(sp, { issuer: 'https://oidc.example.net', subject: 'system:serviceaccount:prod:api', match: 'exact' });
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['https://oidc.example.net', 'not in the allowed list'],
+    },
+    {
+      name: 'near miss: environment-pinned GitHub subject with the standard audience passes',
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.appRole(sp, 'RoleManagement.ReadWrite.Directory');
+        g.fic(sp, { subject: 'repo:contoso/infra:environment:prod', match: 'exact' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'the issuer allow-list is an option',
+      options: { allowedIssuers: ['^https://oidc\\.example\\.net$'] },
+      build: (g) => {
+        const sp = g.sp('k8s');
+        g.fic(sp, { issuer: 'https://oidc.example.net', subject: 'system:serviceaccount:prod:api', match: 'exact' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'unknown when federated credentials were not collected',
+      coverage: { 'entra.federatedIdentityCredentials': 'error' },
+      build: (g) => g.sp('x'),
+      verdict: 'unknown',
+    },
+  ]);
+});

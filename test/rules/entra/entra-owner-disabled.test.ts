@@ -1,0 +1,45 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-owner-disabled.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+describe('entra-owner-disabled', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'a disabled owner next to an active one fails',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.owner(g.user('Alice'), sp);
+        g.owner(g.user('Bob Former', { enabled: false }), sp);
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['Owner Bob Former', 'disabled'],
+    },
+    {
+      name: 'near miss: all owners disabled is left to entra-app-no-owner',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.owner(g.user('Bob Former', { enabled: false }), sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: owner with unknown state is not reported',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.owner(g.user('Alice'), sp);
+        g.owner(g.user('Placeholder', { enabled: undefined }), sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'unknown when owners were not read',
+      build: (g) => g.sp('x', { attrs: { ownersCollected: false } }),
+      verdict: 'unknown',
+    },
+  ]);
+});

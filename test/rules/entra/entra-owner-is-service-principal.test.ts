@@ -1,0 +1,46 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-owner-is-service-principal.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+describe('entra-owner-is-service-principal', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'T3 app owned by another SP fails, escalated to high',
+      build: (g) => {
+        const owned = g.sp('provisioner');
+        g.appRole(owned, 'User.ReadWrite.All');
+        const owner = g.sp('ci-runner');
+        g.owner(owner, owned);
+        return owned;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['owned by service principal ci-runner'],
+    },
+    {
+      name: 'near miss: human owner passes',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.owner(g.user('Alice'), sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: an app owning itself is not a chain',
+      build: (g) => {
+        const sp = g.sp('self-rotating');
+        g.owner(sp, sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'unknown when owners were not read',
+      build: (g) => g.sp('x', { attrs: { ownersCollected: false } }),
+      verdict: 'unknown',
+    },
+  ]);
+});

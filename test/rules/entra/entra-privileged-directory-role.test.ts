@@ -1,0 +1,85 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-privileged-directory-role.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+import {
+  APPLICATION_ADMIN,
+  CLOUD_APPLICATION_ADMIN,
+  GLOBAL_ADMIN,
+  PRIVILEGED_ROLE_ADMIN,
+} from '../../../src/connectors/entra/permissions.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
+
+describe('entra-privileged-directory-role', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'Global Administrator on an SP is critical',
+      build: (g) => {
+        const sp = g.sp('tenant-bot');
+        g.dirRole(sp, GLOBAL_ADMIN);
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+      message: ['holds Global Administrator at scope /'],
+    },
+    {
+      name: 'Application Administrator is high; PIM eligibility is noted',
+      build: (g) => {
+        const sp = g.sp('app-bot');
+        g.dirRole(sp, APPLICATION_ADMIN, { eligible: true });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['is eligible (PIM) for Application Administrator'],
+    },
+    {
+      name: 'a service-account user in a role-assignable group with PRA fails through the group',
+      build: (g) => {
+        const svc = g.user('svc-backup', { kind: 'identity', machineReasons: ['name'] });
+        const grp = g.group('Tier0');
+        g.member(svc, grp);
+        g.dirRole(grp, PRIVILEGED_ROLE_ADMIN);
+        return svc;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+      message: ['through group Tier0'],
+    },
+    {
+      name: 'near miss: Cloud Application Administrator scoped to one app is not tenant-wide',
+      build: (g) => {
+        const sp = g.sp('scoped');
+        g.dirRole(sp, CLOUD_APPLICATION_ADMIN, { scope: '/b2000000-0000-4000-8000-000000000003' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: Global Reader is T1',
+      build: (g) => {
+        const sp = g.sp('reporting');
+        g.dirRole(sp, GLOBAL_READER);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'people are not subjects',
+      build: (g) => {
+        const u = g.user('Alice');
+        g.dirRole(u, GLOBAL_ADMIN);
+        return u;
+      },
+      verdict: 'not-evaluated',
+    },
+    {
+      name: 'unknown when directory roles were not collected',
+      coverage: { 'entra.directoryRoles': 'missing-permission' },
+      build: (g) => g.sp('x'),
+      verdict: 'unknown',
+    },
+  ]);
+});

@@ -1,0 +1,83 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-secret-long-lived.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+describe('entra-secret-long-lived', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'two-year secret on a T4 app fails, escalated to critical',
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.appRole(sp, 'RoleManagement.ReadWrite.Directory');
+        g.secret(sp, { created: '2026-10-01T00:00:00Z', expires: '2028-10-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+      message: ['valid for 731 days', 'limit is 180 days'],
+    },
+    {
+      name: 'secret without an end date fails',
+      build: (g) => {
+        const sp = g.sp('legacy');
+        g.appRole(sp, 'Mail.Send');
+        g.secret(sp, { created: '2026-10-01T00:00:00Z', expires: null });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['medium'],
+      message: ['never expires'],
+    },
+    {
+      name: 'with a longer lifetime allowed, a secret created 200 days ago still fails on age',
+      options: { maxSecretLifetimeDays: 365 },
+      build: (g) => {
+        const sp = g.sp('old');
+        g.secret(sp, { created: '2026-05-04T00:00:00Z', expires: '2026-11-30T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['created 200 days ago'],
+    },
+    {
+      name: 'near miss: 180-day secret created 30 days ago passes',
+      build: (g) => {
+        const sp = g.sp('fresh');
+        g.secret(sp, { created: '2026-10-21T00:00:00Z', expires: '2027-04-19T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: certificate valid 365 days passes (its own limit), expired long secret ignored',
+      build: (g) => {
+        const sp = g.sp('cert');
+        g.cert(sp, { created: '2026-06-01T00:00:00Z', expires: '2027-06-01T00:00:00Z' });
+        g.secret(sp, { created: '2022-01-01T00:00:00Z', expires: '2025-01-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'first-party service principals are not evaluated',
+      build: (g) => {
+        const sp = g.sp('Microsoft Graph', { firstParty: true });
+        g.secret(sp, { created: '2020-01-01T00:00:00Z', expires: null });
+        return sp;
+      },
+      verdict: 'not-evaluated',
+    },
+    {
+      name: 'unknown when applications were not collected',
+      coverage: { 'entra.applications': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('x');
+        g.secret(sp, { created: '2020-01-01T00:00:00Z', expires: null });
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+  ]);
+});

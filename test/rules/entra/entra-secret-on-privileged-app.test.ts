@@ -1,0 +1,61 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/entra/entra-secret-on-privileged-app.js';
+import { ruleCases } from '../../helpers/entra-builders.js';
+import { APPLICATION_ADMIN } from '../../../src/connectors/entra/permissions.js';
+
+const NOW = '2026-11-20T00:00:00Z';
+
+describe('entra-secret-on-privileged-app', () => {
+  ruleCases(rule, NOW, [
+    {
+      name: 'secret on an Application Administrator SP fails high',
+      build: (g) => {
+        const sp = g.sp('app-admin-bot');
+        g.dirRole(sp, APPLICATION_ADMIN);
+        g.secret(sp, { name: 'prod' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['T3', 'client secret "prod"'],
+    },
+    {
+      name: 'secret on a T4 app is critical',
+      build: (g) => {
+        const sp = g.sp('grant-bot');
+        g.appRole(sp, 'AppRoleAssignment.ReadWrite.All');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+    },
+    {
+      name: 'near miss: certificate-only privileged app passes',
+      build: (g) => {
+        const sp = g.sp('cert-bot');
+        g.appRole(sp, 'AppRoleAssignment.ReadWrite.All');
+        g.cert(sp);
+        g.secret(sp, { expires: '2025-01-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: secret on a T2 app passes',
+      build: (g) => {
+        const sp = g.sp('mailer');
+        g.appRole(sp, 'Mail.Send');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'unknown when applications were not collected',
+      coverage: { 'entra.applications': 'missing-permission' },
+      build: (g) => g.sp('x'),
+      verdict: 'unknown',
+    },
+  ]);
+});

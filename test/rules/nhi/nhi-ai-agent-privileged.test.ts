@@ -1,0 +1,27 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/nhi/nhi-ai-agent-privileged.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { graphOf, node, edge } from '../../helpers/graph.js';
+
+const now = '2026-11-20T00:00:00Z';
+const agent = { confidence: 'permission' as const, reasons: ['may invoke bedrock:InvokeModel'] };
+
+describe('nhi-ai-agent-privileged', () => {
+  it('flags an agent that reaches administration through another role, with the path', () => {
+    const g = graphOf(
+      [node('agent', { agent }), node('admin-role'), node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }), node('reader', { agent }), node('read', { kind: 'privilege', type: 'p', tier: 1 })],
+      [edge('agent', 'admin-role', 'CAN_ASSUME'), edge('admin-role', 'jewel', 'GRANTED'), edge('reader', 'read', 'GRANTED')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('agent')).toBe('fail');
+    expect(r.findings[0].severity).toBe('critical');
+    expect(r.findings[0].path!.map((h) => h.to)).toEqual(['admin-role', 'jewel']);
+    expect(r.verdicts.get('reader')).toBe('pass');
+  });
+
+  it('reports T3 agents as high and respects minTier', () => {
+    const g = graphOf([node('agent', { agent }), node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' })], [edge('agent', 'sec', 'GRANTED')]);
+    expect(runRule(rule, g, { now }).findings[0].severity).toBe('high');
+    expect(runRule(rule, g, { now, options: { minTier: 4 } }).findings).toHaveLength(0);
+  });
+});

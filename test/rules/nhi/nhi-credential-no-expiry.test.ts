@@ -1,0 +1,26 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/nhi/nhi-credential-no-expiry.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { graphOf, node, edge } from '../../helpers/graph.js';
+
+const now = '2026-11-20T00:00:00Z';
+const key = (id: string, over: object) => node(id, { kind: 'credential', type: 'c', credentialType: 'access-key', status: 'active', ...over });
+
+describe('nhi-credential-no-expiry', () => {
+  it('flags an old key with no expiry; not a new one, an expiring one, an unknown expiry or an inactive one', () => {
+    const g = graphOf(
+      [
+        node('u'),
+        key('old', { createdAt: '2024-01-01T00:00:00Z', expiresAt: null }),
+        key('new', { createdAt: '2026-11-10T00:00:00Z', expiresAt: null }),
+        key('exp', { createdAt: '2024-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' }),
+        key('unk', { createdAt: '2024-01-01T00:00:00Z' }),
+        key('off', { createdAt: '2024-01-01T00:00:00Z', expiresAt: null, status: 'inactive' }),
+      ],
+      ['old', 'new', 'exp', 'unk', 'off'].map((k) => edge('u', k, 'HAS_CREDENTIAL')),
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.findings.map((f) => f.evidence.credential)).toEqual(['old']);
+    expect(r.findings[0].message).toMatch(/1054 days old/);
+  });
+});

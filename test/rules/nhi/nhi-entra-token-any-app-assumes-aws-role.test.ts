@@ -1,0 +1,36 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/nhi/nhi-entra-token-any-app-assumes-aws-role.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { node, edge } from '../../helpers/graph.js';
+import { GraphBuilder } from '../../../src/graph/graph.js';
+
+const now = '2026-11-20T00:00:00Z';
+const T = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+
+function build(opts: { subjectMatch: string; assignmentRequired: boolean; scanned?: boolean }) {
+  const b = new GraphBuilder();
+  if (opts.scanned !== false) b.addScope({ provider: 'entra', id: T });
+  b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, attrs: { appId: 'app-guid', appRoleAssignmentRequired: opts.assignmentRequired } }));
+  b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: opts.subjectMatch, audiences: ['app-guid'] } }));
+  b.addNode(node('role', { name: 'ops-agent-role' }));
+  b.addNode(node('secrets', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' }));
+  b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+  b.addEdge(edge('role', 'secrets', 'GRANTED'));
+  return b.build();
+}
+
+describe('nhi-entra-token-any-app-assumes-aws-role', () => {
+  it('flags an audience-only trust when the app does not require assignment', () => {
+    const r = runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false }), { now });
+    expect(r.verdicts.get('ext')).toBe('fail');
+    expect(r.findings[0].severity).toBe('critical');
+    expect(r.findings[0].message).toMatch(/ops-agent-role/);
+  });
+  it('passes when the subject is pinned or the app requires assignment', () => {
+    expect(runRule(rule, build({ subjectMatch: 'exact', assignmentRequired: false }), { now }).verdicts.get('ext')).toBe('pass');
+    expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: true }), { now }).verdicts.get('ext')).toBe('pass');
+  });
+  it('is unknown when the tenant was not scanned', () => {
+    expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, scanned: false }), { now }).verdicts.get('ext')).toBe('unknown');
+  });
+});

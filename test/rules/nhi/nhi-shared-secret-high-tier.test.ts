@@ -1,0 +1,22 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/nhi/nhi-shared-secret-high-tier.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { graphOf, node, edge } from '../../helpers/graph.js';
+
+const now = '2026-11-20T00:00:00Z';
+const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', type: 'p', tier });
+const cred = (id: string, credentialType: 'client-secret' | 'certificate') => node(id, { kind: 'credential', type: 'c', credentialType, expiresAt: '2027-06-01T00:00:00Z' });
+
+describe('nhi-shared-secret-high-tier', () => {
+  it('flags a T4 identity on a client secret, not a T4 on a certificate nor a T2 on a secret', () => {
+    const g = graphOf(
+      [node('a'), node('b'), node('c'), p('p4', 4), p('p2', 2), cred('s1', 'client-secret'), cred('k1', 'certificate'), cred('s2', 'client-secret')],
+      [edge('a', 'p4', 'GRANTED'), edge('a', 's1', 'HAS_CREDENTIAL'), edge('b', 'p4', 'GRANTED'), edge('b', 'k1', 'HAS_CREDENTIAL'), edge('c', 'p2', 'GRANTED'), edge('c', 's2', 'HAS_CREDENTIAL')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('a')).toBe('fail');
+    expect(r.findings[0].severity).toBe('critical');
+    expect(r.verdicts.get('b')).toBe('pass');
+    expect(r.verdicts.get('c')).toBe('pass');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/nhi/nhi-tier-policy-violation.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { graphOf, node, edge } from '../../helpers/graph.js';
+
+const now = '2026-11-20T00:00:00Z';
+const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', type: 'p', tier });
+const secret = (id: string, createdAt: string, expiresAt: string) => node(id, { kind: 'credential', type: 'c', credentialType: 'client-secret', createdAt, expiresAt });
+
+describe('nhi-tier-policy-violation', () => {
+  const g = graphOf(
+    [
+      node('t4'),
+      node('t1'),
+      node('owned'),
+      node('alice', { kind: 'human', type: 'entra-user', enabled: true }),
+      p('p4', 4),
+      p('p1', 1),
+      p('p2', 2),
+      secret('long', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z'),
+      secret('long2', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z'),
+      secret('short', '2026-10-01T00:00:00Z', '2026-12-31T00:00:00Z'),
+    ],
+    [
+      edge('t4', 'p4', 'GRANTED'),
+      edge('t4', 'long', 'HAS_CREDENTIAL'),
+      edge('t1', 'p1', 'GRANTED'),
+      edge('t1', 'long2', 'HAS_CREDENTIAL'),
+      edge('owned', 'p2', 'GRANTED'),
+      edge('owned', 'short', 'HAS_CREDENTIAL'),
+      edge('alice', 'owned', 'OWNS'),
+    ],
+  );
+
+  it('applies stricter controls to higher tiers', () => {
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('t4')).toBe('fail');
+    const f = r.findings.find((x) => x.subject.id === 't4')!;
+    expect(f.severity).toBe('high');
+    expect(f.message).toMatch(/lives 730 days \(max 90\)/);
+    expect(f.message).toMatch(/no accountable human/);
+    // A two-year secret on a T1 reader is within its tier's 730 days and T1 needs no owner.
+    expect(r.verdicts.get('t1')).toBe('pass');
+    expect(r.verdicts.get('owned')).toBe('pass');
+  });
+
+  it('takes the policy from options', () => {
+    const r = runRule(rule, g, { now, options: { policy: { T1: { maxCredentialDays: 30 } } } });
+    expect(r.verdicts.get('t1')).toBe('fail');
+    expect(r.verdicts.get('t4')).toBe('pass');
+  });
+});

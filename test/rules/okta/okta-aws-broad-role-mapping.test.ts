@@ -1,0 +1,20 @@
+import { describe, it } from 'vitest';
+import rule from '../../../rules/okta/okta-aws-broad-role-mapping.js';
+import { oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { runCase } from './run-case.js';
+
+const A = I.app('aws');
+const ARN = 'arn:aws:iam::111122223333:saml-provider/Okta';
+const narrow = { identityProviderArn: ARN, joinAllRoles: false, sessionDuration: 3600, groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)' };
+const cases: OktaRuleCase[] = [
+  { name: 'join all roles, catch-all filter, 12 h sessions (strings, as Okta returns them)', org: () => oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, joinAllRoles: 'true', groupFilter: '.*', sessionDuration: '43200' } }), subject: A, verdict: 'fail', messageIds: ['catchAll', 'joinAllRoles', 'longSession'] },
+  { name: 'service account assigned through a group → high', org: () => oktaOrg().group('g1', 'aws_111122223333_Deploy').user({ id: 'sa', login: 'svc-deploy@acme.com', groups: ['g1'] }).awsApp({ id: 'aws', settings: narrow, groups: [{ id: 'g1' }] }), subject: A, verdict: 'fail', severities: ['high'], messageIds: ['serviceAccounts'] },
+  { name: 'service account assigned directly', org: () => oktaOrg().user({ id: 'sa', login: 'svc-deploy@acme.com' }).awsApp({ id: 'aws', settings: narrow, users: [{ id: 'sa' }] }), subject: A, verdict: 'fail', messageIds: ['serviceAccounts'] },
+  { name: 'near miss: narrow mapping, 4 h sessions, people only', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, sessionDuration: 14400 }, users: [{ id: 'p1' }] }), subject: A, verdict: 'pass' },
+  { name: 'unknown: assignments not collected', org: () => oktaOrg().awsApp({ id: 'aws', settings: narrow }).without('appUsers').without('appGroups'), subject: A, verdict: 'unknown' },
+  { name: 'settings failures are still reported when assignments are unknown', org: () => oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, joinAllRoles: true } }).without('appUsers').without('appGroups'), subject: A, verdict: 'fail', messageIds: ['joinAllRoles'] },
+];
+
+describe('okta-aws-broad-role-mapping', () => {
+  it.each(cases)('$name', (c) => runCase(rule, c));
+});

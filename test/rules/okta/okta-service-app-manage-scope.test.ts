@@ -1,0 +1,19 @@
+import { describe, it } from 'vitest';
+import rule from '../../../rules/okta/okta-service-app-manage-scope.js';
+import { oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { runCase } from './run-case.js';
+
+const A = I.app('a1');
+const cases: OktaRuleCase[] = [
+  { name: 'okta.roles.manage → critical', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.roles.manage'] }), subject: A, verdict: 'fail', severities: ['critical'] },
+  { name: 'users + apps manage → two high findings', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.manage', 'okta.apps.manage', 'okta.logs.read'] }), subject: A, verdict: 'fail', severities: ['high', 'high'] },
+  { name: 'near miss: read scopes and a non-identity manage scope', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.read', 'okta.networkZones.manage'] }), subject: A, verdict: 'pass' },
+  { name: 'near miss: manage grant is INACTIVE', org: () => oktaOrg().serviceApp({ id: 'a1', grants: [{ scopeId: 'okta.users.manage', status: 'INACTIVE' }] }), subject: A, verdict: 'pass' },
+  { name: 'near miss: scope accepted by option', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.manage'] }), subject: A, verdict: 'pass', options: { ignoreScopes: ['okta.users.manage'] } },
+  { name: 'unknown: grants of this app not read', org: () => oktaOrg().serviceApp({ id: 'a1', grants: null }), subject: A, verdict: 'unknown' },
+  { name: 'unknown: grants capability missing-permission', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.roles.manage'] }).withCoverage('okta.appGrants', 'missing-permission', '403'), subject: A, verdict: 'unknown' },
+];
+
+describe('okta-service-app-manage-scope', () => {
+  it.each(cases)('$name', (c) => runCase(rule, c));
+});

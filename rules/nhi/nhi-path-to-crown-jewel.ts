@@ -2,7 +2,9 @@ import { defineRule, credentialsOf, type GraphNode, type RuleContext } from '../
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
-  if (n.kind === 'external') return 'external federated workload';
+  // An external node that something else leads into (a SAML provider fed by a scanned IdP) is a
+  // waypoint, not where an attacker starts.
+  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? 'external federated workload' : undefined;
   if (n.firstParty) return undefined;
   if (n.thirdParty) return 'third-party multi-tenant app';
   if (n.type === 'okta-api-token') return 'shared API token';

@@ -197,7 +197,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
       expired.push({ waiver: c.waiver, matched: c.matched });
       messages.push(
         c.matched > 0
-          ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched} finding${c.matched === 1 ? '' : 's'} count again`
+          ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched === 1 ? '1 finding counts' : `${c.matched} findings count`} again`
           : `${where}: waiver for ${what} expired on ${c.waiver.expires} and matches no finding; remove it`,
       );
     } else if (c.matched === 0) {

@@ -3,7 +3,10 @@
  * and the graphs the real AWS transform makes of them. Rule tests go through the transform on
  * purpose: a rule is only right if it reads what the transform really produces.
  */
+import { it, expect } from 'vitest';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import type { Finding, RuleDefinition } from '../../src/engine/types.js';
+import { runRule } from './rule-tester.js';
 import { ids } from '../../src/graph/ids.js';
 import { transformAws } from '../../src/connectors/aws/transform.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../../src/config/types.js';
@@ -264,4 +267,33 @@ export const GITHUB = { url: 'token.actions.githubusercontent.com', clientIds: [
 /** ISO date `days` before NOW. */
 export function daysAgo(days: number, now = NOW): string {
   return new Date(Date.parse(now) - days * 86_400_000).toISOString();
+}
+
+/** One row of a rule's table-driven test. */
+export interface RuleCase {
+  name: string;
+  graph: () => Graph;
+  subject: string;
+  verdict: 'pass' | 'fail' | 'unknown';
+  /** Final severities of the subject's findings, in the engine's order. */
+  severities?: string[];
+  options?: Record<string, unknown>;
+  config?: Partial<NhiConfig>;
+  /** Extra assertions on the subject's findings. */
+  then?: (findings: Finding[]) => void;
+}
+
+/** Runs each case as its own test: the subject's verdict, then severities and extra checks. */
+export function ruleCases(rule: RuleDefinition, cases: RuleCase[]): void {
+  for (const c of cases) {
+    it(`${c.verdict}: ${c.name}`, () => {
+      const run = runRule(rule, c.graph(), { now: NOW, options: c.options, config: c.config });
+      expect(run.verdicts.get(c.subject), `verdict of ${c.subject}`).toBe(c.verdict);
+      const mine = run.findings.filter((f) => f.subject.id === c.subject);
+      if (c.verdict !== 'fail') expect(mine).toEqual([]);
+      if (c.severities) expect(mine.map((f) => f.severity)).toEqual(c.severities);
+      for (const f of mine) expect(f.message).not.toMatch(/\{\{/);
+      c.then?.(mine);
+    });
+  }
 }

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
 import type { NhiConfig } from '../../src/config/types.js';
 import type { RuleDefinition, Severity, Verdict } from '../../src/engine/types.js';
@@ -277,4 +280,14 @@ export function ruleCases(rule: RuleDefinition, now: string, cases: RuleCase[]):
       for (const s of c.message ?? []) expect(mine[0]?.message).toContain(s);
     });
   }
+}
+
+/** Reads a snapshot folder holding only an `entra/` provider folder (test fixtures). */
+export function loadEntraSnapshot(dir: string): Snapshot {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const files: Record<string, unknown> = {};
+  for (const f of readdirSync(join(dir, 'entra'))) {
+    files[`entra/${f}`] = JSON.parse(readFileSync(join(dir, 'entra', f), 'utf8'));
+  }
+  return { manifest, files, source: dir };
 }

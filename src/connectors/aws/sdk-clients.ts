@@ -35,10 +35,14 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
   };
 }
 
-/** Timeouts so a stalled connection turns into an error coverage record instead of a hang. */
+/**
+ * Timeouts so a stalled connection turns into an error coverage record instead of a hang. The
+ * Smithy handler only logs a warning when `requestTimeout` passes unless `throwOnRequestTimeout`
+ * is set, and would then wait for the server forever.
+ */
 function requestHandler(settings: ClientSettings) {
   const requestTimeout = settings.requestTimeoutMs ?? 120_000;
-  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout };
+  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, throwOnRequestTimeout: true };
 }
 
 export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {

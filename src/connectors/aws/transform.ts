@@ -234,7 +234,10 @@ function addPrivileges(
     grant(crown.write, WRITE_ACTIONS, SOME_RESOURCE, 'data write');
     grant(crown.read, READ_ACTIONS, SOME_RESOURCE, 'data read');
     const invoke = decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE);
-    if (invoke.allowed.length > 0) {
+    // An action of a service that does not exist is only allowed by a blanket `*` grant: model
+    // access that comes from such a grant says nothing about the workload being an AI agent.
+    const blanket = ev.canDo(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow';
+    if (invoke.allowed.length > 0 && !blanket) {
       const node = b.getNode(id)!;
       node.attrs.modelInvoke = invoke.allowed;
       if (!node.agent || node.agent.confidence === 'name') {

@@ -129,7 +129,8 @@ export function addDelegatedGrants(ctx: EntraContext): void {
     }
     let maxUncapped = 0;
     for (const scope of scopes) {
-      const full = classifyPermission(scope, resourceAppId);
+      // Without the resource SP its appId is unknown: classify by scope name alone.
+      const full = classifyPermission(scope, resource ? resourceAppId : undefined);
       const cls = all ? full : capForUserConsent(full);
       maxUncapped = Math.max(maxUncapped, full.tier);
       const privId = ids.entraScope(ctx.tenant, resourceAppId, all ? scope : `${scope}#user-consent`);

@@ -1,0 +1,105 @@
+import { describe, it, expect, vi, afterEach } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildProgram, handleError } from '../../src/cli/main.js';
+import { addShadowApp, copyDemo, SHADOW_SP_ID } from './helpers.js';
+
+/** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
+async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(['node', 'nhiscan', ...args]);
+  } catch (e) {
+    process.exitCode = handleError(e, false);
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+describe('CI gating end to end (issue acceptance)', () => {
+  it('exits 1 only for new findings, 0 when they are waived, 1 again when the waiver expires', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const baseline = join(work, 'baseline.json');
+    const common = ['--fail-on', 'info', '--allow-partial', '--format', 'json'];
+
+    // Baseline of today's estate, through the subcommand.
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    expect(existsSync(baseline)).toBe(true);
+
+    // The same estate again: every finding is known, nothing counts.
+    const same = await cli('scan', '--snapshot', snap, '--baseline', baseline, '-o', join(work, 'same.json'), ...common);
+    expect(same.code).toBe(0);
+    const sameReport = JSON.parse(readFileSync(join(work, 'same.json'), 'utf8'));
+    expect(sameReport.findings.length).toBeGreaterThan(0);
+    expect(sameReport.summary.baseline).toEqual({ new: 0, unchanged: sameReport.findings.length, resolved: 0 });
+
+    // A risky app appears: its findings are new and fail the run.
+    addShadowApp(snap);
+    const changed = await cli('scan', '--snapshot', snap, '--baseline', baseline, '-o', join(work, 'changed.json'), ...common);
+    expect(changed.code).toBe(1);
+    const changedReport = JSON.parse(readFileSync(join(work, 'changed.json'), 'utf8'));
+    const fresh = changedReport.findings.filter((f: any) => f.status === 'new');
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(changedReport.summary.baseline.new).toBe(fresh.length);
+
+    // Waive exactly the new findings, by rule and subject name, until a given instant.
+    const waive = (expires: string) =>
+      [...new Set(fresh.map((f: any) => `${f.ruleId}\u0000${f.subject.name}`))]
+        .map((k) => (k as string).split('\u0000'))
+        .map(([ruleId, name]) => `- ruleId: ${ruleId}\n  subject: "${name}"\n  reason: migration in progress\n  owner: marco.rossi@northwind.example\n  ticket: SEC-42\n  expires: ${expires}\n`)
+        .join('');
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, waive('2026-11-20T09:30:00Z'));
+    const waived = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--waivers', waivers, '-o', join(work, 'waived.json'), ...common);
+    expect(waived.stderr).toBe('');
+    expect(waived.code).toBe(0);
+    const waivedReport = JSON.parse(readFileSync(join(work, 'waived.json'), 'utf8'));
+    expect(waivedReport.summary.waived).toBe(fresh.length);
+    expect(waivedReport.findings.filter((f: any) => f.status === 'waived').every((f: any) => f.subject.id.endsWith(SHADOW_SP_ID) || f.waiver.ticket === 'SEC-42')).toBe(true);
+
+    // Half an hour after expiry the waiver has expired: the findings count again and the run fails.
+    const later = ['--now', '2026-11-20T10:00:00Z'];
+    const expired = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--waivers', waivers, '-o', join(work, 'expired.json'), ...common, ...later);
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toMatch(/waivers\.yaml:1: waiver for .* expired on 2026-11-20T09:30:00Z/);
+
+    // Control: the same later time with a waiver still valid passes, so the expiry alone failed it.
+    writeFileSync(waivers, waive('2026-12-31'));
+    const control = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--waivers', waivers, '-o', join(work, 'control.json'), ...common, ...later);
+    expect(control.code).toBe(0);
+  });
+
+  it('a bad waiver entry is a usage error naming the file and line', async () => {
+    const snap = copyDemo();
+    const waivers = join(dirname(snap), 'waivers.yaml');
+    writeFileSync(waivers, '- fingerprint: abc\n  reason: r\n  owner: o\n  expires: 2030-01-01\n- fingerprint: def\n  owner: o\n  expires: 2030-01-01\n');
+    const r = await cli('scan', '--snapshot', snap, '--waivers', waivers, '-o', join(dirname(snap), 'x.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${waivers}: line 5: waiver is missing "reason"\n`);
+  });
+
+  it('export --format opengraph and certify write their files', async () => {
+    const snap = copyDemo();
+    const og = join(dirname(snap), 'og.json');
+    const sheet = join(dirname(snap), 'recert.csv');
+    expect((await cli('export', '--format', 'opengraph', '--snapshot', snap, '-o', og)).code).toBe(0);
+    expect(JSON.parse(readFileSync(og, 'utf8')).metadata.source_kind).toBe('NHI_Base');
+    expect((await cli('certify', '--snapshot', snap, '-o', sheet)).code).toBe(0);
+    expect(readFileSync(sheet, 'utf8').split('\r\n')[0]).toMatch(/^provider,type,id,/);
+  });
+});

@@ -1,0 +1,197 @@
+import { describe, it, expect } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyWaivers, expiryInstant, globToRegExp, parseWaivers, type Waiver } from '../../src/ci/waivers.js';
+import { applyCiLayer, loadWaivers } from '../../src/cli/ci.js';
+import { InputError } from '../../src/errors.js';
+import { finding, report } from './helpers.js';
+
+const NOW = new Date('2026-11-20T09:00:00Z');
+const src = { file: 'w.yaml', line: 1 };
+
+function errorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseWaivers', () => {
+  it('reads YAML entries with their line numbers', () => {
+    const text = [
+      'waivers:',
+      '  - fingerprint: abc',
+      '    reason: accepted until the migration',
+      '    owner: alice@northwind.example',
+      '    ticket: 1234',
+      '    expires: 2026-12-31',
+      '  - ruleId: entra-secret-long-lived',
+      '    subject: "Legacy *"',
+      '    reason: vendor limitation',
+      '    owner: marco',
+      '    expires: 2027-01-01T00:00:00Z',
+    ].join('\n');
+    const ws = parseWaivers(text, 'w.yaml');
+    expect(ws).toEqual([
+      { fingerprint: 'abc', reason: 'accepted until the migration', owner: 'alice@northwind.example', ticket: '1234', expires: '2026-12-31', source: { file: 'w.yaml', line: 2 } },
+      { ruleId: 'entra-secret-long-lived', subject: 'Legacy *', reason: 'vendor limitation', owner: 'marco', expires: '2027-01-01T00:00:00Z', source: { file: 'w.yaml', line: 7 } },
+    ]);
+  });
+
+  it('accepts a bare list and an empty file', () => {
+    expect(parseWaivers('- fingerprint: a\n  reason: r\n  owner: o\n  expires: 2030-01-01\n', 'w.yaml')).toHaveLength(1);
+    expect(parseWaivers('', 'w.yaml')).toEqual([]);
+  });
+
+  const good = ['  - ruleId: r1', '    subject: s', '    reason: r', '    owner: o', '    expires: 2030-01-01'];
+  it.each([
+    ['a missing reason', ['waivers:', ...good, '  - fingerprint: x', '    owner: o', '    expires: 2030-01-01'], 7, /missing "reason"/],
+    ['an impossible date', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2026-02-30'], 5, /"expires" must be a date/],
+    ['a date that is not a date', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: next year'], 5, /"expires" must be a date/],
+    ['an unknown key', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    expiry: 2030-01-01'], 6, /unknown key "expiry"/],
+    ['a rule without a subject', ['waivers:', '  - ruleId: r1', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 2, /"ruleId" together with a "subject"/],
+    ['an empty owner', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: ""', '    expires: 2030-01-01'], 4, /"owner" must be a non-empty string/],
+  ])('names the file and line of %s', (_what, lines, line, msg) => {
+    const e = errorOf(() => parseWaivers(lines.join('\n'), '.nhiscan/waivers.yaml'));
+    expect(e.file).toBe('.nhiscan/waivers.yaml');
+    expect(e.location).toBe(`line ${line}`);
+    expect(e.message).toMatch(msg);
+  });
+
+  it('gives JSON entries their line too', () => {
+    const json = JSON.stringify({ waivers: [{ fingerprint: 'a', reason: 'r', owner: 'o', expires: '2030-01-01' }, { fingerprint: 'b', owner: 'o', expires: '2030-01-01' }] }, null, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-w-'));
+    const file = join(dir, 'waivers.json');
+    writeFileSync(file, json);
+    const e = errorOf(() => loadWaivers(file, dir));
+    const expected = json.split('\n').findIndex((l) => l.includes('"b"'));
+    // The entry's opening brace is the line before its first key.
+    expect(e.location).toBe(`line ${expected}`);
+    expect(e.oneLine()).toContain(file);
+  });
+
+  it('reports JSON syntax errors with the JSON parser position', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-w-'));
+    const file = join(dir, 'waivers.json');
+    writeFileSync(file, '{\n "waivers": [\n  {"fingerprint": "a",}\n ]\n}');
+    expect(errorOf(() => loadWaivers(file, dir)).location).toMatch(/^line 3/);
+  });
+});
+
+describe('expiry and globs', () => {
+  it('a date waives through the end of that UTC day', () => {
+    const end = expiryInstant('2026-11-20')!;
+    expect(end).toBe(Date.parse('2026-11-21T00:00:00Z'));
+    expect(expiryInstant('2026-11-20T12:00:00Z')).toBe(Date.parse('2026-11-20T12:00:00Z'));
+    expect(expiryInstant('20261120')).toBeUndefined();
+  });
+
+  it('globs match * and ? and treat everything else literally', () => {
+    expect(globToRegExp('Legacy *').test('Legacy Provisioning Sync')).toBe(true);
+    expect(globToRegExp('app-?').test('app-1')).toBe(true);
+    expect(globToRegExp('app-?').test('app-12')).toBe(false);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+    expect(globToRegExp('arn:aws:iam::1:role/(x)').test('arn:aws:iam::1:role/(x)')).toBe(true);
+  });
+});
+
+describe('applyWaivers', () => {
+  const w = (over: Partial<Waiver>): Waiver => ({ reason: 'accepted', owner: 'alice', expires: '2030-01-01', source: src, ...over });
+
+  it('waives by fingerprint and keeps the finding visible with its waiver', () => {
+    const [a, b] = [finding(), finding()];
+    const out = applyWaivers([a, b], [w({ fingerprint: a.fingerprint, ticket: 'SEC-1' })], NOW);
+    expect(out.waived).toBe(1);
+    expect(out.findings).toHaveLength(2);
+    expect(out.findings[0]).toMatchObject({ status: 'waived', waiver: { reason: 'accepted', owner: 'alice', ticket: 'SEC-1', expires: '2030-01-01' } });
+    expect(out.findings[1].status).toBeUndefined();
+    expect(out.messages).toEqual([]);
+    expect(out.expiredFail).toBe(false);
+  });
+
+  it('waives by rule id plus a subject pattern on id, native id or name', () => {
+    const byName = finding({ name: 'Legacy Sync' });
+    const byNative = finding({ subject: { id: 'aws:1:role:arn:aws:iam::1:role/ci', name: 'ci', type: 'aws-iam-role', scope: '1', nativeId: 'arn:aws:iam::1:role/ci' } });
+    const otherRule = finding({ name: 'Legacy Other', ruleId: 'entra-app-no-owner' });
+    const unmatched = finding({ name: 'Modern Sync' });
+    const out = applyWaivers(
+      [byName, byNative, otherRule, unmatched],
+      [w({ ruleId: 'entra-secret-long-lived', subject: 'Legacy*' }), w({ ruleId: 'entra-secret-long-lived', subject: 'arn:aws:iam::1:role/*' })],
+      NOW,
+    );
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', 'waived', '-', '-']);
+  });
+
+  it('an expired waiver stops waiving, is reported, and fails the run', () => {
+    const a = finding();
+    const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2026-11-19', source: { file: 'w.yaml', line: 7 } })], NOW);
+    expect(out.findings[0].status).toBeUndefined();
+    expect(out.waived).toBe(0);
+    expect(out.expiredFail).toBe(true);
+    expect(out.messages).toEqual([`w.yaml:7: waiver for fingerprint ${a.fingerprint} expired on 2026-11-19; 1 finding counts again`]);
+  });
+
+  it('a waiver valid on its expiry day still waives', () => {
+    const a = finding();
+    const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2026-11-20' })], NOW);
+    expect(out.findings[0].status).toBe('waived');
+  });
+
+  it('an entry that matches nothing is reported as stale without failing', () => {
+    const out = applyWaivers([finding()], [w({ ruleId: 'aws-role-unused', subject: 'nothing-*', source: { file: 'w.yaml', line: 3 } })], NOW);
+    expect(out.stale).toHaveLength(1);
+    expect(out.expiredFail).toBe(false);
+    expect(out.messages).toEqual(['w.yaml:3: waiver for aws-role-unused on "nothing-*" matches no finding (stale); remove it']);
+  });
+
+  it('an active waiver wins over an expired one for the same finding', () => {
+    const a = finding();
+    const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2020-01-01' }), w({ ruleId: a.ruleId, subject: a.subject.name })], NOW);
+    expect(out.findings[0].status).toBe('waived');
+    expect(out.expiredFail).toBe(false);
+    expect(out.messages[0]).toMatch(/expired on 2020-01-01/);
+  });
+});
+
+describe('applyCiLayer', () => {
+  it('finds .nhiscan/waivers.yaml in the working directory, marks findings and adds warnings', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    mkdirSync(join(cwd, '.nhiscan'));
+    const [a, b] = [finding(), finding()];
+    writeFileSync(
+      join(cwd, '.nhiscan/waivers.yaml'),
+      `- fingerprint: ${a.fingerprint}\n  reason: r\n  owner: o\n  expires: 2030-01-01\n- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n`,
+    );
+    const r = report([a, b]);
+    const out = applyCiLayer(r, {}, r.scannedAt, cwd);
+    expect(r.findings.map((f) => f.status)).toEqual(['waived', undefined]);
+    expect(r.summary.waived).toBe(1);
+    expect(out.staleOrExpiredFail).toBe(false);
+    expect(out.messages).toHaveLength(1);
+    expect(out.messages[0]).toContain('.nhiscan/waivers.yaml:5');
+    expect(r.warnings).toEqual(out.messages);
+  });
+
+  it('without a waivers file leaves findings alone; with a baseline marks and counts them', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    const [a, b] = [finding(), finding()];
+    const first = report([a]);
+    const file = join(cwd, 'baseline.json');
+    applyCiLayer(first, { writeBaseline: file }, first.scannedAt, cwd);
+    expect(JSON.parse(readFileSync(file, 'utf8')).findings).toEqual([{ fingerprint: a.fingerprint, ruleId: a.ruleId, subjectId: a.subject.id }]);
+    expect(first.summary.waived).toBeUndefined();
+    const second = report([a, b]);
+    applyCiLayer(second, { baseline: file }, second.scannedAt, cwd);
+    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+    expect(second.findings.map((f) => f.status)).toEqual(['unchanged', 'new']);
+  });
+
+  it('a named waivers file that does not exist is an input error', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    expect(errorOf(() => applyCiLayer(report([]), { waivers: join(cwd, 'nope.yaml') }, '2026-11-20T09:00:00Z', cwd)).message).toMatch(/no such file/);
+  });
+});

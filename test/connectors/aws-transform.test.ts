@@ -1,0 +1,132 @@
+import { describe, it, expect } from 'vitest';
+import { join } from 'node:path';
+import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import { ids } from '../../src/graph/ids.js';
+import { transformAws } from '../../src/connectors/aws/transform.js';
+import { readSnapshotDir } from '../../src/cli/io.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+const A = '111122223333';
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'aws-authz');
+const read = (form: 'cli' | 'raw') => readSnapshotDir(join(FIXTURES, form));
+const user = (n: string) => ids.awsPrincipal(A, `arn:aws:iam::${A}:user/${n}`);
+const role = (n: string) => ids.awsPrincipal(A, `arn:aws:iam::${A}:role/${n}`);
+const crown = (c: string) => ids.crownJewel('aws', A, c);
+
+function build(snapshot: Snapshot): Graph {
+  const b = new GraphBuilder();
+  transformAws(snapshot, b, DEFAULT_CONFIG);
+  return b.build();
+}
+
+/** Everything the graph says, in a stable order, for comparing two graphs. */
+function dump(g: Graph) {
+  const nodes = [...g.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const edges = [...g.edges()].map((e) => JSON.stringify(e)).sort();
+  return { nodes: JSON.parse(JSON.stringify(nodes)), edges, coverage: g.coverage, warnings: g.warnings };
+}
+
+describe('transformAws on test/fixtures/aws-authz', () => {
+  const g = build(read('cli'));
+
+  it('gives the same graph for the CLI JSON and the URL-encoded raw API form', () => {
+    expect(dump(build(read('raw')))).toEqual(dump(g));
+  });
+
+  it('records the account, its alias and one collected coverage record per capability', () => {
+    expect(g.scopes).toEqual([{ provider: 'aws', id: A, name: 'acme-prod' }]);
+    expect(g.coverage.map((c) => `${c.capability}=${c.status}`).sort()).toEqual(['aws.credentialReport=collected', 'aws.federation=collected', 'aws.iam=collected', 'aws.rolesAnywhere=collected']);
+    expect(g.warnings).toEqual([]);
+  });
+
+  it('turns users into identities with dates, tags and credentials from the credential report', () => {
+    const bot = g.node(user('deploy-bot'))!;
+    expect(bot).toMatchObject({ kind: 'identity', type: 'aws-iam-user', name: 'deploy-bot', createdAt: '2025-01-10T08:00:00.000Z', lastUsedAt: '2026-11-18T22:00:00.000Z', tags: ['owner=platform@acme.example'] });
+    expect(bot.attrs).toMatchObject({ passwordEnabled: false, mfaActive: false, activeAccessKeys: 1, policies: ['deploy-functions (inline)'] });
+    expect(bot.machineReasons).toContain('no console password');
+    const keys = g.out(bot.id, 'HAS_CREDENTIAL').map((e) => g.node(e.to)!);
+    expect(keys.map((k) => [k.type, k.credentialType, k.status, k.createdAt, k.lastUsedAt, k.expiresAt])).toEqual([
+      ['aws-access-key', 'access-key', 'active', '2025-01-10T08:05:00.000Z', '2026-11-18T22:00:00.000Z', null],
+      ['aws-access-key', 'access-key', 'inactive', '2025-01-10T08:04:00.000Z', null, null],
+    ]);
+  });
+
+  it('gives a human console user a password credential and no machine reasons', () => {
+    const alex = g.node(user('alex.admin'))!;
+    expect(alex.machineReasons).toBeUndefined();
+    expect(alex.attrs).toMatchObject({ interactiveUse: true, mfaActive: true });
+    expect(g.out(alex.id, 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.credentialType)).toEqual(['password']);
+    expect(g.node(ids.awsPrincipal(A, `arn:aws:iam::${A}:root`))).toMatchObject({ type: 'aws-root-user', attrs: { activeAccessKeys: 0, mfaActive: true } });
+  });
+
+  it('marks administrators (also through a group) on the admin crown jewel', () => {
+    const adminEdges = g.in(crown('admin'), 'GRANTED').filter((e) => e.evidence?.method === 'already-admin').map((e) => e.from).sort();
+    expect(adminEdges).toEqual([role('lambda-admin'), user('alex.admin')].sort());
+    expect(g.out(user('alex.admin'), 'MEMBER_OF').map((e) => e.to)).toEqual([ids.awsGroup(A, `arn:aws:iam::${A}:group/admins`)]);
+    expect(g.node(crown('admin'))).toMatchObject({ kind: 'privilege', tier: 4, crownJewel: 'admin' });
+    expect(g.node(user('deploy-bot'))!.attrs.adminStatus).toBe('not-admin');
+  });
+
+  it('adds a hidden escalation edge for PassRole + Lambda to the administrator Lambda role', () => {
+    const esc = g.out(user('deploy-bot')).filter((e) => e.type === 'CAN_ESCALATE_TO');
+    expect(esc.map((e) => e.to)).toEqual([role('lambda-admin')]);
+    expect(esc[0]).toMatchObject({ hidden: true, conditional: false });
+    expect(String(esc[0].evidence?.method)).toMatch(/lambda/i);
+  });
+
+  it('keeps RoleLastUsed: a date, null when empty; and marks service-linked roles first-party', () => {
+    expect(g.node(role('gh-actions'))!.lastUsedAt).toBe('2026-11-19T10:00:00.000Z');
+    expect(g.node(role('lambda-admin'))!.lastUsedAt).toBeNull();
+    expect(g.node(role('aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport'))!.firstParty).toBe(true);
+    expect(g.node(role('okta-ops'))!.attrs.maxSessionDuration).toBe(28800);
+  });
+
+  it('models the GitHub OIDC trust: an external repo node, a wildcard federated credential', () => {
+    const fed = g.in(role('gh-actions'), 'FEDERATES_TO');
+    expect(fed).toHaveLength(1);
+    expect(g.node(fed[0].from)).toMatchObject({ kind: 'external', type: 'github-repo', attrs: { subjectMatch: 'wildcard', subject: 'repo:acme/*', audiences: ['sts.amazonaws.com'] } });
+    expect(fed[0].hidden).toBe(true);
+    const cred = g.out(role('gh-actions'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!);
+    expect(cred.map((c) => c.federation)).toEqual([{ issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'wildcard', subject: 'repo:acme/*', audiences: ['sts.amazonaws.com'] }]);
+  });
+
+  it('models a vendor trust, a SAML trust, a service trust and an IAM Roles Anywhere profile', () => {
+    const vendor = g.in(role('vendor-audit'), 'CAN_ASSUME');
+    expect(vendor.map((e) => [g.node(e.from)!.type, e.evidence?.externalId])).toEqual([['aws-account', true]]);
+    const saml = g.in(role('okta-ops'), 'FEDERATES_TO').map((e) => g.node(e.from)!);
+    expect(saml.map((n) => n.type)).toEqual(['aws-saml-provider-ref']);
+    expect(g.out(role('okta-ops'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.credentialType)).toEqual(['federated-saml']);
+    expect(g.node(role('lambda-admin'))!.attrs.trustedServices).toEqual(['lambda.amazonaws.com']);
+    const ra = g.in(role('edge-device'), 'FEDERATES_TO').map((e) => g.node(e.from)!);
+    expect(ra.map((n) => [n.type, n.name])).toEqual([['x509-trust-anchor', 'Roles Anywhere trust anchor factory-ca']]);
+  });
+
+  it('never stores a secret or key id: only slots, dates and thumbprint-free names', () => {
+    const text = JSON.stringify(dump(g));
+    expect(text).not.toMatch(/AKIA[0-9A-Z]{12,}/);
+    expect(text).not.toContain('acme-7f3c');
+  });
+
+  it('turns an unparseable policy into a warning and an error coverage record, not a crash', () => {
+    const snap = read('cli');
+    const gaad = structuredClone(snap.files[`aws/${A}/authorization-details.json`]) as { UserDetailList: { UserPolicyList: { PolicyDocument: unknown }[] }[] };
+    gaad.UserDetailList[0].UserPolicyList[0].PolicyDocument = { Statement: [{ Effect: 'Sometimes' }] };
+    const broken = build({ ...snap, files: { ...snap.files, [`aws/${A}/authorization-details.json`]: gaad } });
+    expect(broken.warnings.some((w) => w.includes('deploy-functions') && w.includes('could not be parsed'))).toBe(true);
+    expect(broken.coverage.filter((c) => c.status === 'error').map((c) => c.capability)).toEqual([`aws.policy:deploy-functions@arn:aws:iam::${A}:user/deploy-bot`]);
+    expect(broken.node(user('deploy-bot'))!.attrs.adminStatus).toBe('unknown');
+    expect(broken.out(user('deploy-bot'), 'CAN_ESCALATE_TO')).toEqual([]);
+    expect(broken.node(user('deploy-bot'))!.attrs.undecidedEscalations).toBeDefined();
+  });
+
+  it('without a credential report: not-collected coverage and last use undefined (not "never")', () => {
+    const snap = read('cli');
+    const files = { ...snap.files };
+    delete files[`aws/${A}/credential-report.csv`];
+    const g2 = build({ ...snap, files });
+    expect(g2.capability('aws', A, 'aws.credentialReport')).toBe('not-collected');
+    expect(g2.node(user('deploy-bot'))!.lastUsedAt).toBeUndefined();
+    expect(g2.out(user('deploy-bot'), 'HAS_CREDENTIAL')).toEqual([]);
+  });
+});

@@ -1,0 +1,370 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import { ids } from '../../src/graph/ids.js';
+import { transformEntra } from '../../src/connectors/entra/transform.js';
+import { assessSubject } from '../../src/connectors/entra/fic.js';
+import { classifyUser } from '../../src/connectors/entra/service-accounts.js';
+import { DEFAULT_CONFIG, type NhiConfig } from '../../src/config/types.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { InputError } from '../../src/errors.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { loadEntraSnapshot } from '../helpers/entra-builders.js';
+
+const DIR = new URL('../fixtures/entra/contoso', import.meta.url).pathname;
+const T = 'c0ffee00-1111-4222-8333-444455556666';
+const sp = (n: number) => ids.entraSp(T, `a1000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+const user = (n: number) => ids.entraUser(T, `d4000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+const cred = (n: number) => ids.entraCredential(T, `f6000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+const GRAPH = '00000003-0000-0000-c000-000000000000';
+const CROWN = ids.crownJewel('entra', T, 'global-admin');
+const APP_ADMIN = ids.entraDirectoryRole(T, '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3');
+const NOW = new Date('2026-11-20T09:00:00Z');
+
+function load(): Snapshot {
+  return loadEntraSnapshot(DIR);
+}
+
+function run(snapshot: Snapshot = load(), config: NhiConfig = DEFAULT_CONFIG): Graph {
+  const b = new GraphBuilder();
+  transformEntra(snapshot, b, config);
+  return b.build();
+}
+
+function count<T>(items: Iterable<T>, key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}
+
+function escalationTargets(g: Graph, from: string): string[] {
+  return g.out(from, 'CAN_ESCALATE_TO').map((e) => e.to).sort();
+}
+
+function inputError(fn: () => void): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('transformEntra on the recorded Contoso payload', () => {
+  const g = run();
+
+  it('creates one node per object, by type', () => {
+    expect(count(g.nodes.values(), (n) => n.type)).toEqual({
+      'entra-service-principal': 10,
+      'entra-managed-identity': 1,
+      'entra-agent-identity': 1,
+      'entra-application': 1,
+      'entra-user': 4,
+      'entra-group': 1,
+      'entra-client-secret': 5,
+      'entra-certificate': 1,
+      'entra-federated-credential': 2,
+      'github-repo': 2,
+      'entra-app-role': 5,
+      'entra-delegated-scope': 5,
+      'entra-directory-role': 4,
+      'entra-crown': 1,
+    });
+  });
+
+  it('creates the expected edges, by type', () => {
+    expect(count(g.edges(), (e) => e.type)).toEqual({
+      HAS_CREDENTIAL: 8,
+      FEDERATES_TO: 2,
+      OWNS: 8,
+      GRANTED: 5,
+      DELEGATED_GRANT: 5,
+      ACTS_AS: 1,
+      HAS_ROLE: 4,
+      MEMBER_OF: 1,
+      CAN_ESCALATE_TO: 8,
+    });
+  });
+
+  it('records a scope and coverage for every capability, honouring the manifest', () => {
+    expect(g.scopes).toEqual([{ provider: 'entra', id: T, name: 'Contoso' }]);
+    expect(g.coverage).toHaveLength(15);
+    expect(g.capability('entra', T, 'entra.servicePrincipals')).toBe('collected');
+    expect(g.coverageRecord('entra', T, 'entra.mfaRegistration')).toMatchObject({
+      status: 'missing-permission',
+      reason: expect.stringContaining('403'),
+    });
+  });
+
+  it('joins the app registration and its SP into one identity, with credentials at both levels', () => {
+    expect(g.node(ids.entraApp(T, 'b2000000-0000-4000-8000-000000000002'))).toBeUndefined();
+    const bot = g.node(sp(2))!;
+    expect(bot.createdAt).toBe('2024-03-01T10:00:00.000Z');
+    expect(bot.attrs.applicationObjectId).toBe('b2000000-0000-4000-8000-000000000002');
+    expect(g.node(cred(21))).toMatchObject({ credentialType: 'client-secret', attrs: { location: 'application', hint: 'dB1' } });
+    expect(g.node(cred(41))).toMatchObject({ attrs: { location: 'servicePrincipal' } });
+    expect(g.out(sp(4), 'HAS_CREDENTIAL')[0].hidden).toBe(true);
+    expect(g.out(sp(3), 'HAS_CREDENTIAL').every((e) => !e.hidden)).toBe(true);
+    const orphan = g.node(ids.entraApp(T, 'b2000000-0000-4000-8000-000000000013'))!;
+    expect(orphan.type).toBe('entra-application');
+  });
+
+  it('skips the SAML signing pair of a SAML SSO service principal', () => {
+    expect(g.out(sp(11), 'HAS_CREDENTIAL')).toHaveLength(0);
+    expect(g.node(sp(11))!.attrs.servicePrincipalSigningKeysSkipped).toBe(2);
+  });
+
+  it('names app roles from the resource SP, falling back to the static table only when it is missing', () => {
+    const mailSend = g.node(ids.entraAppRole(T, GRAPH, 'b633e1c5-b582-4048-a93e-9f11b44c7e96'))!;
+    expect(mailSend).toMatchObject({ tier: 2, attrs: { permission: 'Mail.Send', nameSource: 'resource-sp', category: 'data-write' } });
+    const rm = g.node(ids.entraAppRole(T, GRAPH, '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8'))!;
+    expect(rm).toMatchObject({ tier: 4, crownJewel: 'admin', attrs: { permission: 'RoleManagement.ReadWrite.Directory' } });
+    const files = g.node(ids.entraAppRole(T, GRAPH, '75359482-378d-4052-8f01-80520e7db3cd'))!;
+    expect(files.attrs).toMatchObject({ permission: 'Files.ReadWrite.All', nameSource: 'static-table' });
+    expect(g.out(sp(2), 'GRANTED')[0]).toMatchObject({ hidden: true, evidence: { assignmentId: 'ara00001' } });
+  });
+
+  it('distinguishes tenant-wide from per-user delegated consent', () => {
+    const all = g.out(sp(5), 'DELEGATED_GRANT');
+    expect(all.map((e) => e.evidence?.consentType)).toEqual(['AllPrincipals', 'AllPrincipals', 'AllPrincipals']);
+    expect(g.node(ids.entraScope(T, GRAPH, 'Mail.Send'))!.tier).toBe(2);
+    // Directory.AccessAsUser.All is T4 for all users but capped at T2 for one user's consent.
+    expect(g.node(ids.entraScope(T, GRAPH, 'Directory.AccessAsUser.All#user-consent'))!.tier).toBe(2);
+    const actsAs = g.out(sp(12), 'ACTS_AS');
+    expect(actsAs).toHaveLength(1);
+    expect(actsAs[0]).toMatchObject({ to: user(1), hidden: true });
+    expect(g.out(sp(12), 'DELEGATED_GRANT')[0].evidence).toMatchObject({ consentType: 'Principal', principalId: 'd4000000-0000-4000-8000-000000000001' });
+  });
+
+  it('records directory roles with scope and PIM eligibility, through role-assignable groups', () => {
+    const ga = ids.entraDirectoryRole(T, '62e90394-69f5-4237-9190-012177145e10');
+    expect(g.node(ga)).toMatchObject({ tier: 4, crownJewel: 'admin' });
+    const group = ids.entraGroup(T, 'e5000000-0000-4000-8000-000000000001');
+    expect(g.out(group, 'HAS_ROLE').map((e) => e.to)).toEqual([ga]);
+    expect(g.out(user(3), 'MEMBER_OF').map((e) => e.to)).toEqual([group]);
+    const eligible = g.out(user(1), 'HAS_ROLE')[0];
+    expect(eligible).toMatchObject({ conditional: true, evidence: { eligible: true, directoryScopeId: '/' } });
+    expect(g.node(APP_ADMIN)).toMatchObject({ tier: 3, crownJewel: 'identity-admin' });
+  });
+
+  it('keeps "not collected" apart from "collected, never used"', () => {
+    expect(g.node(sp(2))!.lastUsedAt).toBe('2026-11-18T12:00:00.000Z');
+    expect(g.node(sp(3))!.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(g.node(sp(4))!.lastUsedAt).toBeNull();
+    expect(g.node(cred(21))!.lastUsedAt).toBe('2026-11-10T00:00:00.000Z');
+    expect(g.node(cred(31))!.lastUsedAt).toBeNull();
+
+    const s = load();
+    delete s.files['entra/servicePrincipalSignInActivities.json'];
+    delete s.files['entra/appCredentialSignInActivities.json'];
+    const g2 = run(s);
+    expect(g2.node(sp(2))!.lastUsedAt).toBeUndefined();
+    expect(g2.node(cred(21))!.lastUsedAt).toBeUndefined();
+    expect(g2.capability('entra', T, 'entra.signInActivity')).toBe('not-collected');
+  });
+
+  it('classifies first-party, third-party, managed and agent identities', () => {
+    expect(g.node(sp(1))!.firstParty).toBe(true);
+    expect(g.node(sp(5))!.thirdParty).toEqual({ ownerScope: '9f8e7d6c-5b4a-4321-8fed-cba987654321', verifiedPublisher: false });
+    const mi = g.node(sp(6))!;
+    expect([mi.type, mi.firstParty, mi.thirdParty]).toEqual(['entra-managed-identity', undefined, undefined]);
+    expect(g.node(sp(7))!.agent).toEqual({ confidence: 'authoritative', reasons: ['@odata.type agentIdentity'] });
+    expect(g.node(sp(12))!.agent).toMatchObject({ confidence: 'name' });
+    expect(g.node(sp(3))!.agent).toBeUndefined();
+    const g2 = run(load(), { ...DEFAULT_CONFIG, knownAgents: ['mail-notifier'] });
+    expect(g2.node(sp(3))!.agent).toEqual({ confidence: 'config', reasons: ['listed in knownAgents'] });
+  });
+
+  it('classifies service-account users and keeps the reasons', () => {
+    const svc = g.node(user(3))!;
+    expect(svc.kind).toBe('identity');
+    expect(svc.machineReasons).toEqual(expect.arrayContaining(['password never expires', 'no manager', 'only non-interactive sign-ins']));
+    const named = g.node(user(4))!;
+    expect(named.kind).toBe('human');
+    expect(named.attrs.serviceAccountSignals).toHaveLength(1);
+    const g2 = run(load(), { ...DEFAULT_CONFIG, knownServiceAccounts: ['svc-named@contoso.com'] });
+    expect(g2.node(user(4))!.kind).toBe('identity');
+  });
+
+  it('turns a GitHub pull_request subject into a wildcard trust from an external workload', () => {
+    const pr = g.node(ids.entraCredential(T, 'f7000000-0000-4000-8000-000000000001'))!;
+    expect(pr.federation).toMatchObject({ issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'wildcard' });
+    const prod = g.node(ids.entraCredential(T, 'f7000000-0000-4000-8000-000000000002'))!;
+    expect(prod.federation!.subjectMatch).toBe('exact');
+    const ext = ids.external('oidc', 'https://token.actions.githubusercontent.com|repo:contoso/infra:pull_request');
+    expect(g.node(ext)).toMatchObject({ kind: 'external', type: 'github-repo' });
+    expect(g.out(ext, 'FEDERATES_TO')).toEqual([expect.objectContaining({ to: sp(2), hidden: true })]);
+  });
+
+  it('warns about dangling assignments instead of failing', () => {
+    expect(g.warnings).toEqual([
+      expect.stringMatching(/appRoleAssignments\.json: \$\.value\[5\].*a1000000-0000-4000-8000-000000000999.*not in the snapshot/),
+      expect.stringMatching(/roleAssignments\.json: \$\.value\[3\].*d4000000-0000-4000-8000-000000000404/),
+    ]);
+  });
+
+  it('never copies a secret value into the graph', () => {
+    const s = load();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
+    (sps[3].passwordCredentials as Record<string, unknown>[])[0].secretText = 'Lp4~SUPER-SECRET-VALUE';
+    const text = JSON.stringify([...run(s).nodes.values()]);
+    expect(text).not.toContain('SUPER-SECRET');
+  });
+});
+
+describe('escalation edges', () => {
+  const g = run();
+  const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+
+  it('tenant-wide Application Administrator reaches only the T3+ apps, not lower ones', () => {
+    expect(escalationTargets(g, APP_ADMIN)).toEqual([sp(10), sp(2), sp(8)].sort());
+    expect(g.out(APP_ADMIN, 'CAN_ESCALATE_TO')[0].evidence).toMatchObject({ method: 'AZAddSecret' });
+    expect(a.tier(sp(8))).toBe(4);
+    const path = a.crownJewelPaths(sp(8)).find((p) => p.crownJewel === 'admin')!;
+    expect(path.hops.map((h) => h.type)).toEqual(['HAS_ROLE', 'CAN_ESCALATE_TO', 'GRANTED']);
+    expect(path.hiddenHops).toBe(2);
+  });
+
+  it('an app-scoped Cloud Application Administrator reaches only that app (decoy: not deploy-bot)', () => {
+    const scoped = ids.entraDirectoryRole(T, '158c047a-c907-4556-b7ef-446551a6b5f7/b2000000-0000-4000-8000-000000000003');
+    expect(escalationTargets(g, scoped)).toEqual([sp(3)]);
+    expect(a.tier(sp(9))).toBe(2);
+  });
+
+  it('Application.ReadWrite.OwnedBy is not tenant-wide: only what the SP owns', () => {
+    const ownedBy = ids.entraAppRole(T, GRAPH, '18a4783c-866b-4cc7-a460-3d5e5662c884');
+    expect(g.out(ownedBy, 'CAN_ESCALATE_TO')).toHaveLength(0);
+    expect(escalationTargets(g, sp(10))).toEqual([sp(4)]);
+    expect(a.tier(sp(10))).toBe(3);
+  });
+
+  it('RoleManagement.ReadWrite.Directory, GA and PRA point at the crown node', () => {
+    const rm = ids.entraAppRole(T, GRAPH, '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8');
+    expect(g.out(rm, 'CAN_ESCALATE_TO')).toEqual([expect.objectContaining({ to: CROWN, evidence: { method: 'AZMGGrantRole' } })]);
+    expect(g.node(CROWN)).toMatchObject({ kind: 'privilege', type: 'entra-crown', tier: 4, crownJewel: 'admin' });
+    expect(g.in(CROWN, 'CAN_ESCALATE_TO')).toHaveLength(3);
+  });
+
+  it('tiers flow through groups, token inheritance and federation', () => {
+    expect(a.tier(user(3))).toBe(4);
+    expect(a.tier(sp(12))).toBe(4);
+    expect(a.tier(sp(5))).toBe(2);
+    expect(a.tier(ids.external('oidc', 'https://token.actions.githubusercontent.com|repo:contoso/infra:pull_request'))).toBe(4);
+  });
+});
+
+describe('malformed input', () => {
+  it('names the file and JSON path of a wrong field', () => {
+    const s = load();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
+    (sps[3].passwordCredentials as Record<string, unknown>[])[0].keyId = 42;
+    expect(inputError(() => run(s)).oneLine()).toBe(
+      'entra/servicePrincipals.json: $.value[3].passwordCredentials[0].keyId: expected a non-empty string',
+    );
+  });
+
+  it('names the parent key in a relationship file', () => {
+    const s = load();
+    const owners = s.files['entra/applicationOwners.json'] as Record<string, Record<string, unknown>[]>;
+    delete owners['b2000000-0000-4000-8000-000000000002'][0].id;
+    expect(inputError(() => run(s)).oneLine()).toBe(
+      'entra/applicationOwners.json: $["b2000000-0000-4000-8000-000000000002"][0].id: expected a non-empty string',
+    );
+  });
+
+  it('rejects a collection file that is not a collection', () => {
+    const s = load();
+    s.files['entra/appRoleAssignments.json'] = { value: 'nope' };
+    expect(inputError(() => run(s)).oneLine()).toContain('entra/appRoleAssignments.json: $: expected an array');
+  });
+
+  it('rejects a bad date and an unknown consent type', () => {
+    const s = load();
+    const apps = (s.files['entra/applications.json'] as { value: Record<string, unknown>[] }).value;
+    apps[0].createdDateTime = 'yesterday';
+    expect(inputError(() => run(s)).oneLine()).toContain('$.value[0].createdDateTime: not a date');
+    const s2 = load();
+    (s2.files['entra/oauth2PermissionGrants.json'] as { value: Record<string, unknown>[] }).value[0].consentType = 'Everyone';
+    expect(inputError(() => run(s2)).oneLine()).toContain('$.value[0].consentType');
+  });
+
+  it('refuses a tenant id that disagrees with organization.json, and needs one', () => {
+    const s = load();
+    s.manifest.providers.entra!.tenantId = '00000000-0000-0000-0000-000000000000';
+    expect(inputError(() => run(s)).message).toContain('differs');
+    const s2 = load();
+    delete s2.manifest.providers.entra;
+    delete s2.files['entra/organization.json'];
+    expect(inputError(() => run(s2)).location).toBe('$.providers.entra.tenantId');
+  });
+
+  it('does nothing for a snapshot without Entra', () => {
+    const b = new GraphBuilder();
+    transformEntra({ manifest: { schemaVersion: 1, collectedAt: NOW.toISOString(), providers: {}, coverage: [] }, files: {}, source: 'x' }, b, DEFAULT_CONFIG);
+    const g = b.build();
+    expect([g.scopes.length, g.coverage.length, g.nodes.size]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('federated credential subjects', () => {
+  const GH = 'https://token.actions.githubusercontent.com';
+  it.each([
+    [GH, 'repo:contoso/infra:ref:refs/heads/main', undefined, 'exact'],
+    [GH, 'repo:contoso/infra:environment:prod', undefined, 'exact'],
+    [GH, 'repo:contoso/infra:pull_request', undefined, 'wildcard'],
+    [GH, 'repo:contoso/*', undefined, 'wildcard'],
+    [GH, undefined, "claims['sub'] matches 'repo:contoso/infra:ref:refs/heads/*'", 'wildcard'],
+    [GH, undefined, "claims['sub'] eq 'repo:contoso/infra:ref:refs/heads/main'", 'exact'],
+    ['https://gitlab.com', 'project_path:grp/app:ref_type:branch:ref:main', undefined, 'exact'],
+    ['https://oidc.example.net', undefined, undefined, 'missing'],
+  ] as const)('%s %s %s -> %s', (issuer, subject, expr, match) => {
+    expect(assessSubject(issuer, subject, expr).match).toBe(match);
+  });
+});
+
+describe('service-account classification', () => {
+  const base = { id: 'u1', signInKnown: false };
+  it.each([
+    ['name alone is not enough', { userPrincipalName: 'svc-x@c.com' }, false],
+    ['name plus password never expires', { userPrincipalName: 'svc-x@c.com', passwordPolicies: 'DisablePasswordExpiration' }, true],
+    ['supporting signals alone are not enough', { userPrincipalName: 'jane@c.com', hasManager: false, mfaRegistered: false }, false],
+    ['employeeType declares it', { userPrincipalName: 'jane@c.com', employeeType: 'Service Account' }, true],
+  ] as const)('%s', (_name, facts, machine) => {
+    expect(classifyUser({ ...base, ...facts }, DEFAULT_CONFIG).machine).toBe(machine);
+  });
+});
+
+describe('less common inputs', () => {
+  it('tiers a custom directory role from its allowed actions and a grant whose resource SP is missing by name', () => {
+    const s = load();
+    (s.files['entra/roleDefinitions.json'] as { value: unknown[] }).value.push({
+      id: 'custom-1',
+      templateId: 'custom-1',
+      displayName: 'App credential rotator',
+      isBuiltIn: false,
+      rolePermissions: [{ allowedResourceActions: ['microsoft.directory/applications/credentials/update'] }],
+    });
+    (s.files['entra/roleAssignments.json'] as { value: unknown[] }).value.push({
+      id: 'ra9',
+      principalId: 'a1000000-0000-4000-8000-000000000003',
+      roleDefinitionId: 'custom-1',
+      directoryScopeId: '/',
+    });
+    (s.files['entra/oauth2PermissionGrants.json'] as { value: unknown[] }).value.push({
+      id: 'g9',
+      clientId: 'a1000000-0000-4000-8000-000000000005',
+      consentType: 'AllPrincipals',
+      resourceId: 'a1000000-0000-4000-8000-0000000000fe',
+      scope: 'Files.ReadWrite.All',
+    });
+    const g = run(s);
+    expect(g.node(ids.entraDirectoryRole(T, 'custom-1'))).toMatchObject({
+      tier: 3,
+      name: 'App credential rotator',
+      attrs: { tierSource: 'role-actions', builtIn: false },
+    });
+    const files = g.node(ids.entraScope(T, 'a1000000-0000-4000-8000-0000000000fe', 'Files.ReadWrite.All'))!;
+    expect(files.tier).toBe(2);
+    expect(g.warnings.some((w) => w.includes('resource a1000000-0000-4000-8000-0000000000fe is not in the snapshot'))).toBe(true);
+  });
+});

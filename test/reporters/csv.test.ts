@@ -1,0 +1,118 @@
+import { describe, it, expect } from 'vitest';
+import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
+import { FINDING_COLUMNS, renderCsv } from '../../src/reporters/csv.js';
+import { RECERT_COLUMNS, recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
+import type { IdentitySummary } from '../../src/report/types.js';
+import { finding, report, scanDir } from '../ci/helpers.js';
+
+const FORMULAS = ['=HYPERLINK("http://evil.example","x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd', '\t=1+1', ' =1'];
+
+/** What a spreadsheet would execute: a cell starting with = + - @ (after blanks). */
+const dangerous = (cell: string) => /^\s*[=+\-@]/.test(cell);
+
+describe('--format csv', () => {
+  it('is RFC 4180 with CRLF, a fixed header and one row per finding', () => {
+    const out = renderCsv(report([finding(), finding({ status: 'waived', waiver: { reason: 'r', owner: 'o', expires: '2030-01-01' } })]));
+    expect(out.endsWith('\r\n')).toBe(true);
+    expect(out.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    expect(out.split('\r\n')[0]).toBe(FINDING_COLUMNS.join(','));
+    const rows = parseCsv(out, 'out.csv');
+    expect(rows).toHaveLength(2);
+    expect(rows[1].status).toBe('waived');
+    expect(rows[0].severity).toBe('high');
+    expect(rows[0].base_severity).toBe('medium');
+  });
+
+  it('neutralizes formula-looking provider names in every cell', () => {
+    const findings = FORMULAS.map((name) => finding({ name, ruleId: 'okta-api-token-age', remediation: name }));
+    const rows = parseCsv(renderCsv(report(findings)), 'out.csv');
+    expect(rows).toHaveLength(FORMULAS.length);
+    for (const r of rows) for (const [col, cell] of Object.entries(r)) expect(dangerous(cell), `${col}: ${cell}`).toBe(false);
+    // The text is kept behind the apostrophe, not dropped.
+    expect(rows[0].subject_name).toBe(`'${FORMULAS[0]}`);
+    expect(rows[2].subject_name).toBe("'-2+3");
+  });
+
+  it('round-trips commas and quotes; a newline cannot split a row', () => {
+    const names = ['Acme, Inc. "sync" app', 'a""b', 'line one\nline two', 'tab\tinside'];
+    const rows = parseCsv(renderCsv(report(names.map((name) => finding({ name })))), 'out.csv');
+    expect(rows).toHaveLength(names.length);
+    expect(rows[0].subject_name).toBe('Acme, Inc. "sync" app');
+    expect(rows[1].subject_name).toBe('a""b');
+    expect(rows[2].subject_name).toBe('line one line two');
+    expect(rows[3].subject_name).toBe('tab inside');
+    expect(rows[0].message).toBe('Acme, Inc. "sync" app has a secret valid for 730 days');
+  });
+
+  it('writes the path as one readable cell', () => {
+    const hop = { from: 'a', fromName: 'Repo', to: 'b', toName: 'deploy-role', type: 'FEDERATES_TO' as const, reason: 'r', hidden: true, conditional: false, provider: 'aws' };
+    const rows = parseCsv(renderCsv(report([finding({ path: [hop, { ...hop, from: 'b', fromName: 'deploy-role', toName: 'Admin', type: 'GRANTED' }] })])), 'x');
+    expect(rows[0].path).toBe('Repo -[FEDERATES_TO]-> deploy-role -[GRANTED]-> Admin');
+  });
+});
+
+function identity(over: Partial<IdentitySummary> = {}): IdentitySummary {
+  return {
+    id: 'entra:t:sp:1',
+    provider: 'entra',
+    type: 'entra-service-principal',
+    name: 'Sync',
+    nativeId: '1',
+    scope: 't',
+    lastUsedAt: '2026-11-19T00:00:00Z',
+    owners: [{ name: 'Alice', relation: 'owner', enabled: true }],
+    credentials: [],
+    tier: 1,
+    tierReasons: [],
+    autonomy: 'scheduled',
+    autonomyReason: '',
+    strength: 'private-key',
+    strengthEvidence: [],
+    longLivedCredential: false,
+    crownJewels: [],
+    findingIds: [],
+    ...over,
+  };
+}
+
+describe('--format recert-csv', () => {
+  const now = Date.parse('2026-11-20T09:00:00Z');
+  it.each([
+    ['keep', identity()],
+    ['revoke', identity({ lastUsedAt: null })],
+    ['revoke', identity({ lastUsedAt: '2026-05-01T00:00:00Z', owners: [{ name: 'Ben', relation: 'owner', enabled: false }] })],
+    ['rotate', identity({ credentials: [{ type: 'client-secret', name: 's', createdAt: '2025-01-01T00:00:00Z', status: 'active' }] })],
+    ['keep', identity({ credentials: [{ type: 'client-secret', name: 's', createdAt: '2026-10-01T00:00:00Z' }] })],
+    ['keep', identity({ credentials: [{ type: 'certificate', name: 'c', createdAt: '2020-01-01T00:00:00Z' }] })],
+    ['re-scope', identity({ tier: 4, findingIds: ['nhi-path-to-crown-jewel'] })],
+    ['keep', identity({ tier: 4 })],
+    ['assign owner', identity({ owners: [] })],
+    ['assign owner', identity({ owners: [{ name: 'Ben', relation: 'owner', enabled: false }] })],
+    ['keep', identity({ lastUsedAt: undefined })],
+  ])('recommends %s', (action, i) => {
+    expect(recommendActions(i, now)[0]?.action ?? 'keep').toBe(action);
+  });
+
+  it('has one row per identity of the demo, safe cells and empty reviewer columns', () => {
+    const r = scanDir().report;
+    const text = renderRecertCsv(r);
+    expect(text.split('\r\n')[0]).toBe(RECERT_COLUMNS.join(','));
+    const rows = parseCsv(text, 'recert.csv');
+    expect(rows.map((x) => x.id)).toEqual(r.identities.map((i) => i.id));
+    for (const row of rows) {
+      expect(row.decision + row.reviewer + row.justification).toBe('');
+      expect(['revoke', 'rotate', 're-scope', 'assign owner', 'keep']).toContain(row.recommended_action);
+      for (const cell of Object.values(row)) expect(dangerous(cell)).toBe(false);
+    }
+    // The demo's ownerless legacy app (STORY.md) should not be recommended "keep".
+    const legacy = rows.find((x) => x.name === 'Legacy Provisioning Sync')!;
+    expect(legacy.owner_status).toBe('none');
+    expect(legacy.action_reasons).toContain('assign owner');
+  });
+
+  it('neutralizes formula-looking identity names', () => {
+    const r = report([], { identities: FORMULAS.map((name, n) => identity({ name, id: `x:${n}` })) });
+    const rows = parseCsv(renderRecertCsv(r), 'x');
+    expect(rows.map((x) => x.name)).toEqual(FORMULAS.map((f) => `'${f.replace(/\t/g, ' ')}`));
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, it, expect } from 'vitest';
+import { openGraphId, openGraphKind, renderOpenGraph, SOURCE_KIND } from '../../src/reporters/opengraph.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
+import { GraphBuilder } from '../../src/graph/graph.js';
+import { finding, report, scanDir } from '../ci/helpers.js';
+
+const isPrimitive = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
+
+describe('nhiscan export --format opengraph', () => {
+  const { graph, analysis } = scanDir();
+  const doc = JSON.parse(renderOpenGraph(graph, analysis));
+
+  it('has the documented envelope', () => {
+    expect(Object.keys(doc).sort()).toEqual(['graph', 'metadata']);
+    expect(doc.metadata).toEqual({ source_kind: SOURCE_KIND });
+    expect(doc.graph.nodes).toHaveLength(graph.nodes.size);
+    expect(doc.graph.edges).toHaveLength(graph.edgeCount);
+  });
+
+  it('node ids have no colons, are unique, and every edge end names a node', () => {
+    const ids = new Set<string>(doc.graph.nodes.map((n: any) => n.id));
+    expect(ids.size).toBe(doc.graph.nodes.length);
+    for (const id of ids) expect(id).not.toContain(':');
+    for (const e of doc.graph.edges) {
+      expect(ids.has(e.start.value)).toBe(true);
+      expect(ids.has(e.end.value)).toBe(true);
+      expect(e.start.match_by).toBe('id');
+    }
+  });
+
+  it('kinds are prefixed, 1 to 3 per node, and edge kinds are prefixed too', () => {
+    for (const n of doc.graph.nodes) {
+      expect(n.kinds.length).toBeGreaterThanOrEqual(1);
+      expect(n.kinds.length).toBeLessThanOrEqual(3);
+      for (const k of n.kinds) expect(k).toMatch(/^NHI_[A-Za-z0-9]+$/);
+    }
+    for (const e of doc.graph.edges) expect(e.kind).toMatch(/^NHI_[A-Za-z0-9]+$/);
+    expect(doc.graph.edges.some((e: any) => e.kind === 'NHI_CanAssume')).toBe(true);
+    expect(doc.graph.nodes.some((n: any) => n.kinds.includes('NHI_Identity'))).toBe(true);
+  });
+
+  it('properties are flat: primitives or homogeneous arrays of primitives, never null', () => {
+    for (const item of [...doc.graph.nodes, ...doc.graph.edges]) {
+      for (const [k, v] of Object.entries(item.properties)) {
+        if (Array.isArray(v)) {
+          expect(v.every(isPrimitive), k).toBe(true);
+          expect(new Set(v.map((x) => typeof x)).size, k).toBeLessThanOrEqual(1);
+        } else {
+          expect(isPrimitive(v), `${k}=${JSON.stringify(v)}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('keeps the original id and the analysis facts as properties', () => {
+    const [anyIdentity] = graph.ofKind('identity');
+    const node = doc.graph.nodes.find((n: any) => n.id === openGraphId(anyIdentity.id));
+    expect(node.properties.objectid).toBe(anyIdentity.id);
+    expect(node.properties.capabilitytier).toBe(analysis.tier(anyIdentity.id));
+  });
+
+  it('maps ids one-to-one even when they look alike', () => {
+    const tricky = ['a:b', 'a%3Ab', 'a%b', 'a%253Ab', 'a::b'];
+    const mapped = tricky.map(openGraphId);
+    expect(new Set(mapped).size).toBe(tricky.length);
+    for (const m of mapped) expect(m).not.toContain(':');
+    expect(decodeURIComponent(openGraphId('aws:1:role:arn:aws:iam::1:role/x%y'))).toBe('aws:1:role:arn:aws:iam::1:role/x%y');
+  });
+
+  it('flattens nested attributes and drops nulls', () => {
+    const b = new GraphBuilder();
+    b.addNode({ id: 'x:1', kind: 'identity', provider: 'aws', type: 'aws-iam-role', name: 'r', nativeId: '1', scope: '1', lastUsedAt: null, attrs: { nested: { a: 1 }, mixed: [1, 'a'], empty: null, list: ['p', 'q'] } });
+    const n = JSON.parse(renderOpenGraph(b.build())).graph.nodes[0];
+    expect(n.kinds).toEqual([openGraphKind('aws-iam-role'), 'NHI_Identity']);
+    expect(n.kinds[0]).toBe('NHI_AwsIamRole');
+    expect(n.properties.attr_nested).toBe('{"a":1}');
+    expect(n.properties.attr_mixed).toEqual(['1', 'a']);
+    expect(n.properties.attr_list).toEqual(['p', 'q']);
+    expect('attr_empty' in n.properties).toBe(false);
+    expect('lastusedat' in n.properties).toBe(false);
+    expect(n.properties.neverused).toBe(true);
+  });
+});
+
+describe('--format markdown', () => {
+  const evil = 'Evil | <img src=x onerror=alert(1)> [click](http://evil.example) `code`\n# heading';
+
+  it('keeps table rows intact and markup inert for hostile names', () => {
+    const md = renderMarkdown(report([finding({ name: evil }), finding({ severity: 'critical' })]));
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Rule'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(7);
+    expect(md).not.toMatch(/(?<!\\)<img/);
+    expect(md).toContain('\\<img');
+    expect(md).not.toContain('](http');
+    expect(md).not.toMatch(/^# heading/m);
+  });
+
+  it('shows headline counts, baseline, waived findings, paths and coverage gaps', () => {
+    const hop = { from: 'a', fromName: 'repo', to: 'b', toName: 'deploy', type: 'FEDERATES_TO' as const, reason: 'trust allows repo:*', hidden: true, conditional: false, provider: 'aws' };
+    const r = report(
+      [
+        finding({ severity: 'critical', status: 'new', path: [hop, { ...hop, from: 'b', to: 'c', fromName: 'deploy', toName: 'Admin', type: 'GRANTED', hidden: false }] }),
+        finding({ status: 'waived', waiver: { reason: 'vendor', owner: 'marco', ticket: 'SEC-9', expires: '2027-01-31' } }),
+      ],
+      {
+        coverage: [{ provider: 'okta', scope: 'https://x.okta.example', capability: 'okta.apiTokens', status: 'missing-permission', reason: 'okta.apiTokens.read not granted' }],
+      },
+    );
+    r.summary.baseline = { new: 1, unchanged: 0, resolved: 3 };
+    const md = renderMarkdown(r);
+    expect(md).toMatch(/^## nhiscan: 1 finding \(\+1 waived\)/);
+    expect(md).toContain('critical 1 · high 0');
+    expect(md).toContain('**1 new** · 0 unchanged · 3 resolved');
+    expect(md).toContain('### Waived (1)');
+    expect(md).toMatch(/\| marco \| 2027-01-31 \| vendor \(SEC-9\) \|/);
+    expect(md).toContain('  - FEDERATES\\_TO → **deploy** _(hidden from access reviews)_');
+    expect(md).toContain('    - GRANTED → **Admin**');
+    expect(md).toMatch(/Coverage gaps \(1\)[\s\S]*okta\.apiTokens: missing-permission/);
+  });
+
+  it('caps long tables', () => {
+    const md = renderMarkdown(report(Array.from({ length: 7 }, () => finding())), { limitPerSeverity: 5 });
+    expect(md).toContain('… and 2 more');
+  });
+});

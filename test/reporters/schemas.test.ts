@@ -1,0 +1,147 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
+import { renderSarif, SECURITY_SEVERITY, artifactUri } from '../../src/reporters/sarif.js';
+import { renderJson } from '../../src/reporters/json.js';
+import { applyWaivers } from '../../src/ci/waivers.js';
+import { compareWithBaseline, createBaseline } from '../../src/ci/baseline.js';
+import { allRules } from '../../rules/index.js';
+import type { ScanReport } from '../../src/report/types.js';
+import { DEMO_NOW, scanDir } from '../ci/helpers.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
+
+function validator(schema: object) {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+/** The demo scan with a baseline (all but two findings known) and two waivers, one expired. */
+function demoWithCi(): ScanReport {
+  const r = scanDir().report;
+  const [w1, w2, ...rest] = r.findings;
+  const cmp = compareWithBaseline(r.findings, createBaseline(rest.slice(1), 'x'));
+  const src = { file: 'w.yaml', line: 1 };
+  const out = applyWaivers(
+    cmp.findings,
+    [
+      { fingerprint: w1.fingerprint, reason: 'accepted', owner: 'alice', ticket: 'SEC-1', expires: '2030-01-01', source: src },
+      { fingerprint: w2.fingerprint, reason: 'old', owner: 'bob', expires: '2020-01-01', source: src },
+    ],
+    DEMO_NOW,
+  );
+  return { ...r, findings: out.findings, summary: { ...r.summary, baseline: cmp.counts, waived: out.waived }, warnings: [...r.warnings, ...out.messages] };
+}
+
+describe('--format sarif', () => {
+  // The OASIS file is written as draft-04 ("id", not "$id"); without exclusiveMinimum/Maximum it
+  // validates the same under Ajv's draft-07 once the id keyword is renamed.
+  const raw = JSON.parse(readFileSync(resolve(repoRoot, '../shared/data/sarif-schema-2.1.0.json'), 'utf8'));
+  const { $schema: _s, id, ...rest } = raw;
+  const validate = validator({ $id: id, ...rest });
+  const metas = new Map(allRules.map((r) => [r.meta.id, r.meta]));
+  const report = demoWithCi();
+  const sarif = JSON.parse(renderSarif(report, metas));
+
+  it('validates against the SARIF 2.1.0 schema', () => {
+    const ok = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('the schema check is not vacuous', () => {
+    const broken = structuredClone(sarif);
+    broken.runs[0].results[0].level = 'fatal';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('lists each rule once with help, security-severity and OWASP tags', () => {
+    const rules = sarif.runs[0].tool.driver.rules;
+    const ids = rules.map((r: any) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual([...new Set(report.findings.map((f) => f.ruleId))].sort());
+    for (const r of rules) {
+      const meta = metas.get(r.id)!;
+      expect(r.shortDescription.text).toBe(meta.title);
+      expect(r.help.text).toContain(meta.remediation);
+      expect(r.help.markdown).toContain('**Remediation.**');
+      expect(Object.values(SECURITY_SEVERITY)).toContain(r.properties['security-severity']);
+      expect(r.properties.tags).toEqual(expect.arrayContaining(meta.owasp));
+    }
+  });
+
+  it('each result has a level, a location GitHub accepts, a fingerprint and the right rule index', () => {
+    const rules = sarif.runs[0].tool.driver.rules;
+    const results = sarif.runs[0].results;
+    expect(results).toHaveLength(report.findings.length);
+    results.forEach((res: any, i: number) => {
+      const f = report.findings[i];
+      expect(rules[res.ruleIndex].id).toBe(res.ruleId);
+      expect(res.partialFingerprints['nhiscanFingerprint/v1']).toBe(f.fingerprint);
+      const loc = res.locations[0];
+      expect(loc.physicalLocation.artifactLocation.uri).toBe(artifactUri(f.provider, f.subject.scope));
+      // Repository-relative: no scheme, no leading slash, no "..".
+      expect(loc.physicalLocation.artifactLocation.uri).toMatch(/^nhiscan\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/);
+      expect(loc.logicalLocations[0].fullyQualifiedName).toBe(f.subject.id);
+      expect(res.level).toBe({ critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }[f.severity]);
+    });
+  });
+
+  it('waived findings are accepted suppressions; baseline state is carried', () => {
+    const results = sarif.runs[0].results;
+    const suppressed = results.filter((r: any) => r.suppressions);
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0].suppressions[0]).toEqual({ kind: 'external', status: 'accepted', justification: 'accepted (owner alice, ticket SEC-1, until 2030-01-01)' });
+    const states = results.map((r: any) => r.baselineState).filter(Boolean);
+    expect(states.filter((s: string) => s === 'new').length).toBe(report.findings.filter((f) => f.status === 'new').length);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications.some((n: any) => /expired on 2020-01-01/.test(n.message.text))).toBe(true);
+  });
+
+  it('security-severity follows the worst finding of the rule', () => {
+    const worst = new Map<string, string>();
+    const rank = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+    for (const f of report.findings) {
+      const cur = worst.get(f.ruleId);
+      if (!cur || rank[f.severity] > rank[cur as keyof typeof rank]) worst.set(f.ruleId, f.severity);
+    }
+    for (const r of sarif.runs[0].tool.driver.rules) {
+      const meta = metas.get(r.id)!;
+      const expected = rank[meta.severity] > rank[worst.get(r.id) as keyof typeof rank] ? meta.severity : worst.get(r.id)!;
+      expect(r.properties['security-severity']).toBe(SECURITY_SEVERITY[expected as keyof typeof SECURITY_SEVERITY]);
+    }
+  });
+});
+
+describe('--format json', () => {
+  const schema = JSON.parse(readFileSync(resolve(repoRoot, 'docs/report.schema.json'), 'utf8'));
+  const validate = validator(schema);
+
+  it('validates against docs/report.schema.json, with baseline and waivers applied', () => {
+    const doc = JSON.parse(renderJson(demoWithCi()));
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    expect(doc.findings.some((f: any) => f.status === 'waived')).toBe(true);
+  });
+
+  it('the plain demo report validates too', () => {
+    expect(validate(JSON.parse(renderJson(scanDir().report)))).toBe(true);
+  });
+
+  it.each([
+    ['an unknown severity', (d: any) => (d.findings[0].severity = 'severe')],
+    ['a waived finding without its waiver', (d: any) => (d.findings[0].status = 'waived')],
+    ['a missing fingerprint', (d: any) => delete d.findings[0].fingerprint],
+    ['an unknown top-level key', (d: any) => (d.extra = 1)],
+  ])('rejects %s', (_what, mutate) => {
+    const doc = JSON.parse(renderJson(scanDir().report));
+    delete doc.findings[0].status;
+    mutate(doc);
+    expect(validate(doc)).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect } from 'vitest';
+import rule from '../../../rules/aws/aws-access-key-unused.js';
+import { allow, daysAgo, doc, oneAccount, ruleCases, userId, type KeySpec } from '../../helpers/aws-builders.js';
+
+const user = (...keys: KeySpec[]) => oneAccount({ users: [{ name: 'etl', inline: [doc(allow('s3:GetObject'))], report: { keys } }] });
+
+describe('aws-access-key-unused', () => {
+  ruleCases(rule, [
+    {
+      name: 'active key never used, created 30 days ago',
+      graph: () => user({ rotated: daysAgo(30), lastUsed: null }),
+      subject: userId('etl'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].messageId).toBe('never'),
+    },
+    {
+      name: 'active key last used 120 days ago',
+      graph: () => user({ rotated: daysAgo(300), lastUsed: daysAgo(120) }),
+      subject: userId('etl'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].args.days).toBe(120),
+    },
+    {
+      name: 'one finding per unused key',
+      graph: () => user({ rotated: daysAgo(300), lastUsed: daysAgo(120) }, { rotated: daysAgo(200), lastUsed: null }),
+      subject: userId('etl'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.messageId).sort()).toEqual(['never', 'stale']),
+    },
+    { name: 'key used yesterday', graph: () => user({ rotated: daysAgo(300), lastUsed: daysAgo(1) }), subject: userId('etl'), verdict: 'pass' },
+    { name: 'key created three days ago, not used yet (grace period)', graph: () => user({ rotated: daysAgo(3), lastUsed: null }), subject: userId('etl'), verdict: 'pass' },
+    { name: 'unused key that is inactive', graph: () => user({ active: false, rotated: daysAgo(300), lastUsed: daysAgo(200) }), subject: userId('etl'), verdict: 'pass' },
+    {
+      name: 'credential report not collected',
+      graph: () => oneAccount({ users: [{ name: 'etl' }], credentialReport: false }),
+      subject: userId('etl'),
+      verdict: 'unknown',
+    },
+  ]);
+});

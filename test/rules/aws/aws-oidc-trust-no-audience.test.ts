@@ -1,0 +1,22 @@
+import { describe } from 'vitest';
+import rule from '../../../rules/aws/aws-oidc-trust-no-audience.js';
+import { GITHUB, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+
+const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'ci', trust: t }], oidcProviders: [GITHUB] });
+
+describe('aws-oidc-trust-no-audience', () => {
+  ruleCases(rule, [
+    { name: 'pinned subject, no audience', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main', { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
+    { name: 'neither audience nor subject', graph: () => role(trust.github(null, { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
+    {
+      name: 'Cognito identity pool without an audience',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['high'],
+    },
+    { name: 'audience pinned', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'a role trusted through SAML', graph: () => role(trust.saml()), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'an unparseable trust policy', graph: () => role({ Statement: [{ Effect: 'Maybe' }] }), subject: roleId('ci'), verdict: 'unknown' },
+  ]);
+});

@@ -1,0 +1,35 @@
+import { describe, expect } from 'vitest';
+import rule from '../../../rules/aws/aws-oidc-trust-weak-subject.js';
+import { GITHUB, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+
+const ENTRA = 'sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
+const role = (t: Record<string, unknown>, managed: string[] = [], inline = [doc(allow('s3:PutObject', 'arn:aws:s3:::site/*'))]) =>
+  oneAccount({ roles: [{ name: 'ci', trust: t, managed, inline }], oidcProviders: [GITHUB, { url: ENTRA, clientIds: ['api://app'] }] });
+
+describe('aws-oidc-trust-weak-subject', () => {
+  ruleCases(rule, [
+    {
+      name: 'GitHub trust for every repository of the org (low-tier role)',
+      graph: () => role(trust.github('repo:acme/*', { like: true })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => expect(f[0].args.pattern).toBe('repo:acme/*'),
+    },
+    { name: 'the same trust on an administrator role', graph: () => role(trust.github('repo:acme/*', { like: true }), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    { name: 'GitHub trust with no sub condition at all', graph: () => role(trust.github(null)), subject: roleId('ci'), verdict: 'fail', severities: ['critical'], then: (f) => expect(f[0].messageId).toBe('missing') },
+    { name: 'GitHub sub "*"', graph: () => role(trust.github('*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    { name: 'any branch of one repository', graph: () => role(trust.github('repo:acme/site:*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
+    {
+      name: 'Entra issuer with only an audience, on a role that reads secrets',
+      graph: () => role(trust.oidc(ENTRA, { StringEquals: { [`${ENTRA}:aud`]: 'api://app' } }), [], [doc(allow('secretsmanager:GetSecretValue'))]),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['critical'],
+    },
+    { name: 'pinned repository and branch', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'StringEquals with a "*" is a literal, not a wildcard', graph: () => role(trust.github('repo:acme/site:*')), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'a role trusted only by a service', graph: () => role(trust.service('ec2.amazonaws.com')), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'an unparseable trust policy', graph: () => role({ Statement: [{ Effect: 'Maybe' }] }), subject: roleId('ci'), verdict: 'unknown' },
+  ]);
+});

@@ -1,0 +1,119 @@
+import { describe, it, expect } from 'vitest';
+import rule from '../../../rules/aws/aws-principal-can-escalate.js';
+import { runRule } from '../../helpers/rule-tester.js';
+import { ACCT, NOW, OTHER, allow, awsGraph, deny, doc, oneAccount, roleArn, roleId, ruleCases, trust, userArn, userId, type AccountSpec } from '../../helpers/aws-builders.js';
+
+const admin = (name = 'admin-role') => ({ name, trust: trust.account(ACCT), managed: ['AdministratorAccess'] });
+const lambdaAdmin = { name: 'lambda-admin', trust: trust.service('lambda.amazonaws.com'), managed: ['AdministratorAccess'] };
+const lambdaReader = { name: 'lambda-reader', trust: trust.service('lambda.amazonaws.com'), managed: ['AmazonS3ReadOnlyAccess'] };
+/** The attacker with one customer managed policy attached. */
+const selfService = (d: Record<string, unknown>) =>
+  oneAccount({ users: [{ name: 'attacker', managed: [`arn:aws:iam::${ACCT}:policy/self-service`] }], policies: { 'self-service': d } });
+const attacker = (inline: Record<string, unknown>[], extra: AccountSpec = {}) => oneAccount({ ...extra, users: [{ name: 'attacker', inline }, ...(extra.users ?? [])] });
+
+describe('aws-principal-can-escalate', () => {
+  ruleCases(rule, [
+    {
+      name: 'iam:CreatePolicyVersion: rewrites the customer policy attached to itself',
+      graph: () => selfService(doc(allow('iam:CreatePolicyVersion'))),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      severities: ['critical'],
+      then: (f) => {
+        expect(f[0].path).toHaveLength(1);
+        expect(f[0].path![0]).toMatchObject({ type: 'CAN_ESCALATE_TO', hidden: true, conditional: false });
+        expect(f[0].args.target).toBe(`AWS account ${ACCT} administrator`);
+      },
+    },
+    {
+      name: 'iam:CreateAccessKey on an administrator user: two hops',
+      graph: () => attacker([doc(allow('iam:CreateAccessKey', userArn('boss')))], { users: [{ name: 'boss', managed: ['AdministratorAccess'] }] }),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      severities: ['critical'],
+      then: (f) => {
+        expect(f[0].path!.map((h) => h.toName)).toEqual(['boss', `AWS account ${ACCT} administrator`]);
+        expect(f[0].path![1].type).toBe('GRANTED');
+      },
+    },
+    {
+      name: 'iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction with an administrator Lambda role',
+      graph: () => attacker([doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))], { roles: [lambdaAdmin] }),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].path![0].toName).toBe('lambda-admin'),
+    },
+    {
+      name: 'sts:AssumeRole on an administrator role that trusts the account',
+      graph: () => attacker([doc(allow('sts:AssumeRole', roleArn('admin-role')))], { roles: [admin()] }),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].path![0].type).toBe('CAN_ASSUME'),
+    },
+    {
+      name: 'a chain: assume a role that can attach policies to itself',
+      graph: () =>
+        attacker([doc(allow('sts:AssumeRole', roleArn('helper')))], {
+          roles: [{ name: 'helper', trust: trust.account(ACCT), inline: [doc(allow('iam:AttachRolePolicy', roleArn('helper')))] }],
+        }),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].path!.map((h) => h.toName)).toEqual(['helper', `AWS account ${ACCT} administrator`]),
+    },
+    {
+      name: 'an escalation that depends on MFA is reported at high with a note',
+      graph: () => attacker([doc(allow('iam:AttachUserPolicy', userArn('attacker'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]),
+      subject: userId('attacker'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => expect(f[0].messageId).toBe('conditional'),
+    },
+    { name: 'decoy: CreatePolicyVersion explicitly denied', graph: () => selfService(doc(allow('iam:CreatePolicyVersion'), deny('iam:CreatePolicyVersion'))), subject: userId('attacker'), verdict: 'pass' },
+    { name: 'decoy: CreatePolicyVersion granted in an inline policy (no managed policy to rewrite)', graph: () => attacker([doc(allow('iam:CreatePolicyVersion'))]), subject: userId('attacker'), verdict: 'pass' },
+    { name: 'decoy: PassRole + Lambda, but the only Lambda role reads S3', graph: () => attacker([doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))], { roles: [lambdaReader] }), subject: userId('attacker'), verdict: 'pass' },
+    {
+      name: 'decoy: PassRole limited to the harmless role',
+      graph: () => attacker([doc(allow('iam:PassRole', roleArn('lambda-reader')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction']))], { roles: [lambdaAdmin, lambdaReader] }),
+      subject: userId('attacker'),
+      verdict: 'pass',
+    },
+    {
+      name: 'decoy: a condition that can never hold (expired date)',
+      graph: () => attacker([doc(allow('iam:AttachUserPolicy', userArn('attacker'), { Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } }))]),
+      subject: userId('attacker'),
+      verdict: 'pass',
+    },
+    { name: 'decoy: CreateAccessKey only for itself', graph: () => attacker([doc(allow('iam:CreateAccessKey', userArn('attacker')))], { users: [{ name: 'boss', managed: ['AdministratorAccess'] }] }), subject: userId('attacker'), verdict: 'pass' },
+    { name: 'decoy: AssumeRole on an administrator role that does not trust it', graph: () => attacker([doc(allow('sts:AssumeRole'))], { roles: [{ ...admin(), trust: trust.principal(userArn('someone-else')) }], users: [{ name: 'someone-else' }] }), subject: userId('attacker'), verdict: 'pass' },
+    { name: 'administrators are out of scope (aws-principal-admin reports them)', graph: () => oneAccount({ roles: [admin()] }), subject: roleId('admin-role'), verdict: 'pass' },
+    {
+      name: 'an escalation step hidden behind an unreadable policy',
+      graph: () => oneAccount({ users: [{ name: 'attacker', inline: [doc(allow('iam:AttachUserPolicy'))], managed: [`arn:aws:iam::${ACCT}:policy/not-exported`] }] }),
+      subject: userId('attacker'),
+      verdict: 'unknown',
+    },
+  ]);
+
+  it('prefers a longer route that needs no condition over a shorter conditional one', () => {
+    const g = attacker(
+      [doc(allow('iam:AttachUserPolicy', userArn('attacker'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }), allow('iam:CreateAccessKey', userArn('boss')))],
+      { users: [{ name: 'boss', managed: ['AdministratorAccess'] }] },
+    );
+    const run = runRule(rule, g, { now: NOW });
+    const f = run.findings.find((x) => x.subject.id === userId('attacker'))!;
+    expect(f.severity).toBe('critical');
+    expect(f.path!.map((h) => h.toName)).toEqual(['boss', `AWS account ${ACCT} administrator`]);
+    expect(f.path!.every((h) => !h.conditional)).toBe(true);
+  });
+
+  it('follows a role in another scanned account to that account\'s administrator', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'attacker', inline: [doc(allow('sts:AssumeRole', roleArn('cross-admin', OTHER)))] }] },
+      [OTHER]: { roles: [{ name: 'cross-admin', trust: trust.account(ACCT), managed: ['AdministratorAccess'] }] },
+    });
+    const run = runRule(rule, g, { now: NOW });
+    const f = run.findings.filter((x) => x.subject.id === userId('attacker'));
+    expect(f.map((x) => x.args.target)).toEqual([`AWS account ${OTHER} administrator`]);
+    expect(run.verdicts.get(roleId('cross-admin', OTHER))).toBe('pass');
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, it, expect } from 'vitest';
+import { runRule } from '../../helpers/rule-tester.js';
+import rule from '../../../rules/aws/aws-role-unused.js';
+import { NOW, allow, daysAgo, doc, oneAccount, roleId, ruleCases, trust, type RoleSpec } from '../../helpers/aws-builders.js';
+
+const role = (spec: Partial<RoleSpec>) => oneAccount({ roles: [{ name: 'batch', trust: trust.service('ecs-tasks.amazonaws.com'), inline: [doc(allow('s3:GetObject'))], ...spec }] });
+
+describe('aws-role-unused', () => {
+  ruleCases(rule, [
+    {
+      name: 'last assumed 200 days ago',
+      graph: () => role({ lastUsed: daysAgo(200) }),
+      subject: roleId('batch'),
+      verdict: 'fail',
+      severities: ['medium'],
+      then: (f) => expect(f[0].args.days).toBe(200),
+    },
+    { name: 'never assumed, created a year ago', graph: () => role({ lastUsed: null, created: daysAgo(365) }), subject: roleId('batch'), verdict: 'fail', then: (f) => expect(f[0].messageId).toBe('never') },
+    { name: 'an unused administrator role is critical', graph: () => role({ lastUsed: daysAgo(200), managed: ['AdministratorAccess'] }), subject: roleId('batch'), verdict: 'fail', severities: ['critical'] },
+    { name: 'assumed last week', graph: () => role({ lastUsed: daysAgo(7) }), subject: roleId('batch'), verdict: 'pass' },
+    { name: 'never assumed but created ten days ago', graph: () => role({ lastUsed: null, created: daysAgo(10) }), subject: roleId('batch'), verdict: 'pass' },
+    { name: 'RoleLastUsed absent from the file', graph: () => role({ lastUsed: undefined }), subject: roleId('batch'), verdict: 'unknown' },
+  ]);
+
+  it('does not evaluate service-linked roles', () => {
+    const g = oneAccount({ roles: [{ name: 'AWSServiceRoleForSupport', path: '/aws-service-role/support.amazonaws.com/', trust: trust.service('support.amazonaws.com'), lastUsed: null, created: daysAgo(900) }] });
+    const run = runRule(rule, g, { now: NOW });
+    expect(run.stats.evaluated).toBe(0);
+    expect(run.findings).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect } from 'vitest';
+import rule from '../../../rules/aws/aws-trust-any-principal.js';
+import { ACCT, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+
+const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'open', trust: t, inline: [doc(allow('s3:GetObject'))] }] });
+
+describe('aws-trust-any-principal', () => {
+  ruleCases(rule, [
+    { name: 'Principal "*" with no condition', graph: () => role(trust.anyone()), subject: roleId('open'), verdict: 'fail', severities: ['critical'] },
+    {
+      name: '{"AWS": "*"} with a condition that does not narrow who (source IP)',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+      subject: roleId('open'),
+      verdict: 'fail',
+      then: (f) => expect(String(f[0].args.other)).toContain('aws:SourceIp'),
+    },
+    {
+      name: 'NotPrincipal in an Allow statement',
+      graph: () => role(doc({ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${ACCT}:user/blocked` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    { name: '"*" narrowed by aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'pass' },
+    { name: '"*" narrowed by sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'pass' },
+    { name: '"*" only for sts:TagSession', graph: () => role(doc({ Effect: 'Allow', Principal: '*', Action: 'sts:TagSession' })), subject: roleId('open'), verdict: 'pass' },
+    { name: 'a named account', graph: () => role(trust.account(ACCT)), subject: roleId('open'), verdict: 'pass' },
+    { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 'not a statement' }), subject: roleId('open'), verdict: 'unknown' },
+  ]);
+});

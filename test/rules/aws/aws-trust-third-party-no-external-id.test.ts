@@ -1,0 +1,30 @@
+import { describe, expect } from 'vitest';
+import rule from '../../../rules/aws/aws-trust-third-party-no-external-id.js';
+import { ACCT, OTHER, VENDOR, awsGraph, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+
+const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'vendor-access', trust: t }] });
+
+describe('aws-trust-third-party-no-external-id', () => {
+  ruleCases(rule, [
+    {
+      name: 'vendor account trusted without an external id',
+      graph: () => role(trust.account(VENDOR)),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => expect(f[0].args.account).toBe(VENDOR),
+    },
+    { name: 'a role of the vendor trusted without an external id', graph: () => role(trust.principal(`arn:aws:iam::${VENDOR}:role/scanner`)), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'vendor account with sts:ExternalId', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'foreign account proved to be in the organisation', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'the same account', graph: () => role(trust.account(ACCT)), subject: roleId('vendor-access'), verdict: 'pass' },
+    {
+      name: 'another scanned account of the company',
+      graph: () => awsGraph({ [ACCT]: { roles: [{ name: 'vendor-access', trust: trust.account(OTHER) }] }, [OTHER]: {} }),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    { name: 'an own account listed in the options', graph: () => role(trust.account(VENDOR)), subject: roleId('vendor-access'), verdict: 'pass', options: { ownAccounts: [VENDOR] } },
+    { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 42 }), subject: roleId('vendor-access'), verdict: 'unknown' },
+  ]);
+});

@@ -211,7 +211,7 @@ export function generateEntra(ctx: GenContext): void {
       ];
     } else ficRel[objectId] = [];
 
-    const isApi = withSp && !agentish && rng.chance(0.04);
+    const isApi = withSp && !agentish && rng.chance(0.06);
     const apiRoles = isApi ? [rng.uuid(), rng.uuid()] : [];
     const apiScope = isApi ? rng.uuid() : '';
     const required: unknown[] = [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: GRAPH_SCOPES[0][0], type: 'Scope' }] }];
@@ -386,7 +386,7 @@ export function generateEntra(ctx: GenContext): void {
     }
   }
   for (const api of apis) {
-    for (const u of rng.sample(humans, rng.range(3, 12))) assign(u, 'User', api, api.api!.roles[0]);
+    for (const u of rng.sample(humans, rng.range(5, 40))) assign(u, 'User', api, api.api!.roles[0]);
   }
   out('appRoleAssignments.json', graphCollection('servicePrincipals/appRoleAssignedTo', assignments));
   bump(ctx, 'entra.appRoleAssignments', assignments.length);
@@ -406,8 +406,8 @@ export function generateEntra(ctx: GenContext): void {
       }
       grants.push({ clientId: sp.id, consentType: 'AllPrincipals', id: grantId(), principalId: null, resourceId: graphSp.id, scope: [...new Set(scopes)].join(' ') });
     }
-    if (rng.chance(0.15)) {
-      for (const u of rng.sample(humans, rng.range(2, 12))) {
+    if (rng.chance(0.3)) {
+      for (const u of rng.sample(humans, rng.range(3, 25))) {
         grants.push({ clientId: sp.id, consentType: 'Principal', id: grantId(), principalId: u.id, resourceId: graphSp.id, scope: rng.pick(['User.Read', 'User.Read Files.Read', 'User.Read Mail.Read', 'openid profile User.Read Calendars.Read']) });
       }
     }

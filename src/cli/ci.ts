@@ -27,13 +27,14 @@ export const DEFAULT_WAIVER_FILES = ['.nhiscan/waivers.yaml', '.nhiscan/waivers.
  */
 export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, cwd = process.cwd()): CiOutcome {
   const messages: string[] = [];
-  if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);
   if (opts.baseline) {
     const baseline = parseBaseline(parseJson(readText(opts.baseline), opts.baseline), opts.baseline);
     const { findings, counts } = compareWithBaseline(report.findings, baseline);
     report.findings = findings;
     report.summary.baseline = counts;
   }
+  // Written after the comparison, so `--baseline F --write-baseline F` compares, then updates.
+  if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);
   const waivers = loadWaivers(opts.waivers, cwd);
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {

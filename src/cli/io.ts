@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import { isObject } from '../snapshot/shape.js';
+import { jsonErrorOffset } from './json-position.js';
 
 /** Files larger than this are refused rather than read into memory whole. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -53,12 +54,14 @@ export function parseJson(text: string, file: string): unknown {
     if (e instanceof RangeError) throw new InputError('JSON nested too deeply to read', file);
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
-    if (pos) {
-      const offset = Number(pos[1]);
+    const found = pos ? Number(pos[1]) : jsonErrorOffset(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (found >= 0) {
+      const offset = found;
       const before = text.slice(0, offset);
       const line = before.split('\n').length;
       const col = offset - before.lastIndexOf('\n');
-      throw new InputError(`invalid JSON (${msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '')})`, file, `line ${line} column ${col}`);
+      const near = text.slice(offset, offset + 20).split('\n')[0];
+      throw new InputError(offset >= text.length ? 'invalid JSON (unexpected end of input)' : `invalid JSON near ${JSON.stringify(near)}`, file, `line ${line} column ${col}`);
     }
     throw new InputError(`invalid JSON (${msg.split('\n')[0]})`, file);
   }

@@ -6,6 +6,7 @@ import { registerExplain } from './explain-command.js';
 import { registerExtra } from './extra-commands.js';
 import { registerCollect } from './collect-command.js';
 import { packageVersion } from './io.js';
+import { safeText } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
@@ -49,12 +50,12 @@ export function handleError(e: unknown, debug: boolean): number {
     return EXIT.USAGE;
   }
   if (e instanceof InputError) {
-    process.stderr.write(`nhiscan: ${e.oneLine()}\n`);
+    process.stderr.write(`nhiscan: ${safeText(e.oneLine(), 2000)}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.USAGE;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`nhiscan: internal error: ${msg.split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+  process.stderr.write(`nhiscan: internal error: ${safeText(msg.split('\n')[0], 500)}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT.USAGE;
 }

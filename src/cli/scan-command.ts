@@ -110,7 +110,8 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${line}\n`);
   const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
   if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
-  if (ci.staleOrExpiredFail) return 1;
+  // An expired waiver fails a gating run (CI); an analyst's plain scan only shows the message.
+  if (ci.staleOrExpiredFail && threshold !== 'none') return 1;
   const incomplete = result.report.coverage.some((c) => c.status !== 'collected');
   if (incomplete && threshold !== 'none' && !flags.allowPartial) {
     process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');

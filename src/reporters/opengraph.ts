@@ -133,18 +133,18 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
   const nodes: OgNode[] = [...graph.nodes.values()]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((n) => ({ id: openGraphId(n.id), kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, analysis) }));
-  const edges: OgEdge[] = [...graph.edges()]
-    .map((e) => ({
-      start: { value: openGraphId(e.from), match_by: 'id' as const },
-      end: { value: openGraphId(e.to), match_by: 'id' as const },
+  // Sort keys are built once per edge, not once per comparison: a million grants is a normal estate.
+  const keyed = [...graph.edges()].map((e) => {
+    const edge: OgEdge = {
+      start: { value: openGraphId(e.from), match_by: 'id' },
+      end: { value: openGraphId(e.to), match_by: 'id' },
       kind: openGraphKind(e.type),
       properties: edgeProperties(e),
-    }))
-    .sort((a, b) => {
-      const ka = `${a.start.value}\u0000${a.end.value}\u0000${a.kind}\u0000${a.properties.reason}`;
-      const kb = `${b.start.value}\u0000${b.end.value}\u0000${b.kind}\u0000${b.properties.reason}`;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
-    });
+    };
+    return { key: `${edge.start.value}\u0000${edge.end.value}\u0000${edge.kind}\u0000${e.reason}`, edge };
+  });
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const edges = keyed.map((k) => k.edge);
   return { graph: { nodes, edges }, metadata: { source_kind: SOURCE_KIND } };
 }
 

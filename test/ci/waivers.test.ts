@@ -190,6 +190,18 @@ describe('applyCiLayer', () => {
     expect(second.findings.map((f) => f.status)).toEqual(['unchanged', 'new']);
   });
 
+  it('the same file as --baseline and --write-baseline compares first, then updates', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    const file = join(cwd, 'baseline.json');
+    const [a, b] = [finding(), finding()];
+    const first = report([a]);
+    applyCiLayer(first, { writeBaseline: file }, first.scannedAt, cwd);
+    const second = report([a, b]);
+    applyCiLayer(second, { baseline: file, writeBaseline: file }, second.scannedAt, cwd);
+    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+    expect(JSON.parse(readFileSync(file, 'utf8')).findings).toHaveLength(2);
+  });
+
   it('a named waivers file that does not exist is an input error', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
     expect(errorOf(() => applyCiLayer(report([]), { waivers: join(cwd, 'nope.yaml') }, '2026-11-20T09:00:00Z', cwd)).message).toMatch(/no such file/);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
 import { ids } from '../../src/graph/ids.js';
 import { transformAws } from '../../src/connectors/aws/transform.js';
@@ -8,8 +8,8 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const A = '111122223333';
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'aws-authz');
-const read = (form: 'cli' | 'raw') => readSnapshotDir(join(FIXTURES, form));
+const FIXTURES = fileURLToPath(new URL('../fixtures/aws-authz/', import.meta.url));
+const read = (form: 'cli' | 'raw') => readSnapshotDir(FIXTURES + form);
 const user = (n: string) => ids.awsPrincipal(A, `arn:aws:iam::${A}:user/${n}`);
 const role = (n: string) => ids.awsPrincipal(A, `arn:aws:iam::${A}:role/${n}`);
 const crown = (c: string) => ids.crownJewel('aws', A, c);

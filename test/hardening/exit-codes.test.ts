@@ -18,7 +18,9 @@ let sandbox: { restore(): void };
 beforeAll(async () => {
   sandbox = oktaSandbox();
   const clock = new VirtualClock();
-  const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: TOKEN, now: clock.now, responseDelayMs: 0, forbid: ['/api/v1/users/{id}/factors'] });
+  // An org whose only machine-like users hold no admin role: nothing critical to find.
+  const dataset = { ...sampleOrg(), apps: [], apiTokens: [], userRoles: {}, groupRoles: {} };
+  const fake = await startOktaFake({ dataset, apiToken: TOKEN, now: clock.now, responseDelayMs: 0, forbid: ['/api/v1/users/{id}/factors'] });
   try {
     const partial = await collectOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: TOKEN }, clock });
     expect(partial.coverage.find((c) => c.capability === 'okta.factors')?.status).toBe('missing-permission');

@@ -1,0 +1,138 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { FORMATS, render, type Format } from '../../src/reporters/index.js';
+import type { ScanResult } from '../../src/scan.js';
+import { cli } from '../helpers/cli.js';
+import { copyDemo, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
+import { parseCsv } from './csv-parse.js';
+
+/** Strings a tenant admin (or an attacker who can name an app) controls. */
+const LONG = 'L'.repeat(100_000);
+const PAYLOADS = [
+  '\u001b[31mRED-NAME\u001b[0m',
+  '\u001b]8;;http://evil.example/\u0007click-here\u001b]8;;\u0007',
+  'ctl\u0000\u0007\u0008\r\nnext-line\u009b2J',
+  'invoice\u202egpj.exe',
+  '=HYPERLINK("http://x")',
+  "+cmd|' /C calc'!A0",
+  '@SUM(1)',
+  '-1+1',
+  `long-${LONG}`,
+];
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const AWS = 'aws/111122223333/authorization-details.json';
+
+const tmp = scratch('hostile-strings');
+afterAll(() => tmp.cleanup());
+
+/** A demo copy where every tenant-owned name, tag and Sid a reporter might print is hostile. */
+function hostileDemo(): string {
+  const dir = copyDemo(tmp.dir, 'demo');
+  let n = 0;
+  const next = (): string => PAYLOADS[n++ % PAYLOADS.length];
+  const sps = readJsonFile(dir, 'entra/servicePrincipals.json');
+  for (const sp of sps.value) {
+    if (sp.appOwnerOrganizationId !== TENANT) continue;
+    sp.displayName = next();
+    sp.tags = [next(), next()];
+  }
+  writeJsonFile(dir, 'entra/servicePrincipals.json', sps);
+  const apps = readJsonFile(dir, 'okta/apps.json');
+  for (const app of apps) app.label = next();
+  writeJsonFile(dir, 'okta/apps.json', apps);
+  const authz = readJsonFile(dir, AWS);
+  for (const role of authz.RoleDetailList) {
+    role.Tags = [...(role.Tags ?? []), { Key: 'owner', Value: next() }];
+    for (const p of role.RolePolicyList ?? []) for (const st of [p.PolicyDocument.Statement].flat()) st.Sid = next();
+  }
+  writeJsonFile(dir, AWS, authz);
+  return dir;
+}
+
+const dir = hostileDemo();
+const result: ScanResult = scanSnapshotDir(dir);
+
+function registered(format: Format): boolean {
+  try {
+    render(format, result, { color: false });
+    return true;
+  } catch (e) {
+    if (/not available yet/.test((e as Error).message)) return false;
+    throw e;
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/;
+
+describe('the hostile demo reaches the reporters', () => {
+  it('carries the raw payloads into the report data (so the checks below are not vacuous)', () => {
+    const json = JSON.stringify(result.report);
+    expect(json).toContain(JSON.stringify(PAYLOADS[4]).slice(1, -1));
+    expect(json).toContain('\\u001b[31mRED-NAME');
+    expect(result.report.identities.some((i) => PAYLOADS.includes(i.name))).toBe(true);
+  });
+});
+
+describe.each(['table', 'markdown'] as const)('%s output', (format) => {
+  it.skipIf(!registered(format))('has no control or bidi character, keeps the visible text, and cuts long values', () => {
+    const out = render(format, result, { color: false });
+    expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    expect(out).not.toMatch(BIDI);
+    expect(out).toContain('RED-NAME');
+    expect(out).not.toContain(LONG);
+    expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThan(10_000);
+  });
+});
+
+describe('table output with colour on', () => {
+  it('emits only its own colour codes: no payload escape, no OSC hyperlink', () => {
+    const out = render('table', result, { color: true });
+    expect(out).not.toContain('\u001b]');
+    expect(out).not.toContain('\u001b[31mRED-NAME');
+    expect(out).not.toContain('\u009b');
+    expect(out).not.toMatch(BIDI);
+    // Whatever ESC remains starts an SGR colour sequence.
+    expect(out.replace(/\u001b\[[0-9;]*m/g, '')).not.toContain('\u001b');
+  });
+
+  it('is the same through the built CLI', () => {
+    const r = cli(['scan', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    expect(r.stdout).not.toMatch(BIDI);
+    expect(r.stdout).toContain('RED-NAME');
+  });
+});
+
+describe.each(['json', 'sarif'] as const)('%s output', (format) => {
+  it.skipIf(!registered(format))('parses, and holds no raw control character', () => {
+    const out = render(format, result, { color: false });
+    expect(() => JSON.parse(out)).not.toThrow();
+    expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    if (format === 'sarif') expect(out).not.toMatch(BIDI);
+  });
+});
+
+describe.each(['csv', 'recert-csv'] as const)('%s output', (format) => {
+  it.skipIf(!registered(format))('parses as CSV, and no cell starts a formula or holds a control character', () => {
+    const out = render(format, result, { color: false });
+    const rows = parseCsv(out);
+    expect(rows.length).toBeGreaterThan(1);
+    const width = rows[0].length;
+    const cells = rows.flat();
+    for (const row of rows) expect(row).toHaveLength(width);
+    for (const cell of cells) {
+      expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+      expect(cell).not.toMatch(/^\s+[=+\-@]/);
+      expect(cell).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+      expect(cell).not.toMatch(BIDI);
+    }
+    // The formula payloads are there, made inert.
+    expect(cells.some((c) => c.includes('HYPERLINK') || c.includes('cmd|') || c.includes('SUM(1)'))).toBe(true);
+  });
+});
+
+it('lists every format it checks among the registered ones', () => {
+  expect([...FORMATS].sort()).toEqual(['csv', 'json', 'markdown', 'recert-csv', 'sarif', 'table']);
+});

@@ -85,10 +85,13 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     crownJewelPaths: (id) => pathsFrom(graph, groups, id),
     accountable: (id) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
+      const seen = new Set<string>();
       for (const e of graph.in(id)) {
         if (e.type !== 'OWNS' && e.type !== 'SPONSORS' && e.type !== 'MANAGES') continue;
         const n = graph.node(e.from);
-        if (!n) continue;
+        // An owner of both the app registration and its service principal is one person.
+        if (!n || seen.has(`${e.type}|${n.id}`)) continue;
+        seen.add(`${e.type}|${n.id}`);
         const entry: { id: string; name: string; relation: string; enabled?: boolean } = {
           id: n.id,
           name: n.name,

@@ -41,6 +41,7 @@ export default defineRule({
     messages: {
       admin: '{{name}} is administrator-equivalent through {{policies}}',
       exposed: '{{name}} is administrator-equivalent through {{policies}} and is exposed: {{exposure}}',
+      conditional: '{{name}} is administrator-equivalent only under conditions the scanner cannot decide (for {{actions}}); review the conditions',
     },
   },
   evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true, requires: ['aws.iam'] },
@@ -50,6 +51,18 @@ export default defineRule({
       .find((e) => ctx.graph.node(e.to)?.crownJewel === 'admin' && e.evidence?.method === 'already-admin');
     if (!grant) {
       if (subject.attrs.adminStatus === 'unknown') ctx.unknown('a policy of this principal could not be read');
+      // Administration that holds only under a condition the evaluator cannot decide (MFA,
+      // source network, an operator it does not know) is reported as conditional, never dropped.
+      if (subject.attrs.adminStatus === 'conditional') {
+        const undecided = Array.isArray(subject.attrs.adminUndecided) ? (subject.attrs.adminUndecided as string[]) : [];
+        ctx.report({
+          messageId: 'conditional',
+          key: 'conditional',
+          severity: 'medium',
+          args: { actions: undecided.slice(0, 5).join(', ') || 'some sensitive actions' },
+          evidence: { adminStatus: 'conditional', undecided },
+        });
+      }
       return;
     }
     const policies = Array.isArray(subject.attrs.policies) && subject.attrs.policies.length > 0 ? (subject.attrs.policies as string[]).join(', ') : 'group policies';

@@ -61,7 +61,7 @@ export function customerPolicy(rng: Rng, account: string, name: string, risky: b
   for (let i = 0; i < n; i++) statements.push(scopedStatement(rng, account, `${name}${i ? `-${i}` : ''}`));
   if (risky) statements.push(...escalationStatements(rng, account));
   if (rng.chance(0.04)) statements.push({ Effect: 'Deny', NotAction: ['iam:Get*', 'iam:List*'], Resource: `arn:aws:iam::${account}:*`, Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
-  if (rng.chance(0.03)) statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::*:role/${name.split('-')[0]}-*` });
+  if (rng.chance(0.01)) statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::*:role/${name.split('-')[0]}-*` });
   if (rng.chance(0.02)) statements.push({ Effect: 'Allow', Action: 'ec2:*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } });
   statements.forEach((s, i) => {
     if (rng.chance(0.5)) s.Sid = `S${i}`;

@@ -18,6 +18,10 @@ const SERVICES = ['lambda.amazonaws.com', 'ec2.amazonaws.com', 'ecs-tasks.amazon
 const LINKED = ['AutoScaling', 'ElasticLoadBalancing', 'RDS', 'TrustedAdvisor', 'Support', 'ECS', 'Organizations', 'SSO'];
 const PERMISSION_SETS = ['AdministratorAccess', 'ReadOnly', 'PowerUser', 'Billing', 'DataEngineer', 'SecurityAudit'];
 const GITHUB = 'token.actions.githubusercontent.com';
+/** Narrow AWS managed policies most workloads carry. */
+const COMMON = ['AWSLambdaBasicExecutionRole', 'AmazonS3ReadOnlyAccess', 'CloudWatchAgentServerPolicy', 'AmazonSSMManagedInstanceCore', 'AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEC2ReadOnlyAccess', 'AWSBillingReadOnlyAccess', 'AWSSupportAccess', 'ReadOnlyAccess'];
+/** Broad ones that still show up on workloads in real accounts. */
+const BROAD = ['PowerUserAccess', 'AmazonS3FullAccess', 'AmazonDynamoDBFullAccess', 'SecretsManagerReadWrite', 'CloudWatchLogsFullAccess', 'AmazonSQSFullAccess', 'AmazonSNSFullAccess', 'AmazonBedrockFullAccess'];
 
 interface Attach {
   PolicyName: string;
@@ -68,13 +72,23 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
     p.attachments++;
     return { PolicyName: p.name, PolicyArn: p.arn };
   };
-  const ordinary = managed.filter((m) => !m.path.startsWith('/aws-service-role/') && m.name !== 'AdministratorAccess' && m.name !== 'IAMFullAccess');
+  // Policies meant for AWS services' own roles are not attached to workloads by hand.
+  const forWorkloads = managed.filter((m) => m.path === '/' && !/ServiceRole|LaunchRole|Boundary|ServicePolicy|Admin|FullAccess|PowerUser|Developer|Cloud9|Instance|Backup|Operator/.test(m.name));
+  const common = COMMON.map((n) => byName.get(n)).filter((m): m is ManagedPolicy => m !== undefined);
+  const broad = BROAD.map((n) => byName.get(n)).filter((m): m is ManagedPolicy => m !== undefined);
+  const pickManaged = (): ManagedPolicy | undefined => {
+    const r = rng.next();
+    if (r < 0.7 && common.length) return rng.pick(common);
+    if (r < 0.75 && broad.length) return rng.pick(broad);
+    return forWorkloads.length ? rng.pick(forWorkloads) : undefined;
+  };
   const linkedPolicies = managed.filter((m) => m.path.startsWith('/aws-service-role/'));
   const attachments = (adminOdds: number): Attach[] => {
     const list = new Map<string, Attach>();
     const k = rng.weighted([[0, 5], [1, 35], [2, 35], [3, 15], [4, 10]] as const);
     for (let i = 0; i < k; i++) {
-      const at = rng.chance(0.55) || ordinary.length === 0 ? useCustomer() : useManaged(rng.pick(ordinary));
+      const m = rng.chance(0.55) ? undefined : pickManaged();
+      const at = m ? useManaged(m) : useCustomer();
       list.set(at.PolicyArn, at);
     }
     if (rng.chance(adminOdds)) {
@@ -98,7 +112,7 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
       Arn: `arn:aws:iam::${account}:group/${name}`,
       CreateDate: a(rng.range(100, 2000)),
       GroupPolicyList: rng.chance(0.2) ? [{ PolicyName: `${name}-inline`, PolicyDocument: customerPolicy(rng, account, name, rng.chance(0.02)) }] : [],
-      AttachedManagedPolicies: attachments(0.03),
+      AttachedManagedPolicies: attachments(0.015),
     });
   }
   const users: Obj[] = [];

@@ -19,8 +19,12 @@ export interface EstatePlan {
   aws: { accounts: { roles: number; users: number }[] };
 }
 
-/** AWS accounts hold about this many identities each (large estates spread over many accounts). */
-const IDENTITIES_PER_ACCOUNT = 7500;
+/**
+ * One AWS account per this many identities of the whole estate (so about 2,500 IAM principals
+ * each): large estates spread over many accounts, and an account's size stays the same as the
+ * estate grows.
+ */
+const IDENTITIES_PER_ACCOUNT = 5000;
 
 /**
  * Splits `n` identities roughly 40% Entra, 10% Okta, 50% AWS, the proportions a mid-size
@@ -41,7 +45,7 @@ export function planEstate(n: number): EstatePlan {
   const serviceApps = Math.round(okta * 0.6);
   const apiTokens = okta - serviceApps;
 
-  const accountCount = Math.max(2, Math.round(aws / IDENTITIES_PER_ACCOUNT));
+  const accountCount = Math.max(2, Math.round(n / IDENTITIES_PER_ACCOUNT));
   const accounts: { roles: number; users: number }[] = [];
   let left = aws;
   for (let i = 0; i < accountCount; i++) {

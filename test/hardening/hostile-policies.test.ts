@@ -102,10 +102,9 @@ describe('IAM policies outside the grammar', () => {
     expect(verdict(r, 'aws-principal-admin')).not.toBe('pass');
   });
 
-  // Known gap (reported to the lead): the evaluator reads an operator it does not know as
-  // "conditional", and aws-principal-admin passes conditional grants, so this is a silent pass
-  // today. `it.fails` keeps the case visible; it turns red once src/aws/policy answers unknown.
-  it.fails('an unknown condition operator: never a silent pass (known gap)', () => {
+  // The evaluator reads an operator it does not know as "conditional"; aws-principal-admin
+  // reports conditional administration instead of passing it.
+  it('an unknown condition operator: never a silent pass', () => {
     const r = scan(stmt({ ...ADMIN, Condition: { StringFancy: { 'aws:username': 'x' } } }));
     expect(verdict(r, 'aws-principal-admin')).not.toBe('pass');
   });

@@ -212,8 +212,11 @@ function addPrivileges(
     const id = ids.awsPrincipal(account, p.arn);
     const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
     // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
-    const adminStatus = admins.has(p.arn) ? 'admin' : assessAdmin(ev, p.arn).status;
-    b.getNode(id)!.attrs.adminStatus = adminStatus;
+    const assessment = admins.has(p.arn) ? { status: 'admin' as const } : assessAdmin(ev, p.arn);
+    b.getNode(id)!.attrs.adminStatus = assessment.status;
+    if (assessment.status === 'conditional' && 'undecided' in assessment && assessment.undecided) {
+      b.getNode(id)!.attrs.adminUndecided = assessment.undecided;
+    }
     if (admins.has(p.arn)) {
       b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
     }

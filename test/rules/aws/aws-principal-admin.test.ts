@@ -58,6 +58,15 @@ describe('aws-principal-admin', () => {
       verdict: 'pass',
     },
     {
+      name: 'administration only when MFA is present: reported as conditional, not dropped',
+      graph: () =>
+        oneAccount({ users: [{ name: 'ops', inline: [doc(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))] }] }),
+      subject: userId('ops'),
+      verdict: 'fail',
+      severities: ['medium'],
+      then: (f) => expect(f[0].messageId).toBe('conditional'),
+    },
+    {
       name: 'an attached policy whose document is missing from the file',
       graph: () => oneAccount({ users: [{ name: 'ops', inline: [doc(allow('s3:*'))], managed: [`arn:aws:iam::${ACCT}:policy/not-exported`] }] }),
       subject: userId('ops'),

@@ -1,0 +1,174 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { collectAws } from '../../src/connectors/aws/client.js';
+import { collectEntra } from '../../src/connectors/entra/client.js';
+import { collectOkta, OKTA_READ_SCOPES } from '../../src/connectors/okta/client.js';
+import { mergeResults } from '../../src/cli/live.js';
+import { FORMATS, render } from '../../src/reporters/index.js';
+import type { CollectResult } from '../../src/snapshot/types.js';
+import { buildAccount } from '../fakes/aws-dataset.js';
+import { startFakeAws, type FakeAws } from '../fakes/aws-iam-server.js';
+import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { makeEntraDataset } from '../fakes/entra-dataset.js';
+import { startEntraFake, type EntraFake } from '../fakes/entra-server.js';
+import { VirtualClock } from '../fakes/okta-clock.js';
+import { sampleOrg } from '../fakes/okta-dataset.js';
+import { startOktaFake, type OktaFake } from '../fakes/okta-server.js';
+import { cli } from '../helpers/cli.js';
+import { scanInMemory } from './demo-copy.js';
+import { oktaSandbox } from './okta-sandbox.js';
+
+/**
+ * Every secret below, and every secret the fakes put in their answers (client_secret,
+ * secretText, private JWK members, passwords, session tokens, access tokens), contains CANARY.
+ */
+const CANARY = /CANARY/i;
+const AWS_KEY = 'AKIACANARY0000000009';
+const AWS_SECRET = 'CANARYSECRETawsSecretAccessKey000000009';
+const ENTRA_TENANT = '11111111-2222-4333-8444-555555555555';
+const ENTRA_CLIENT = '99999999-8888-4777-8666-555555555555';
+const ENTRA_SECRET = 'CANARY-ENTRA-client-secret-0009';
+const OKTA_TOKEN = 'CANARY-OKTA-ssws-token-0009';
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const OKTA_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+/** A line of the PEM body: if any part of the key leaks, this is likely in it. */
+const PEM_PROBES = OKTA_PEM.split('\n').filter((l) => l.length > 40).slice(1, 4);
+
+let awsEnv: AwsTestEnv;
+let sandbox: { restore(): void };
+let aws: FakeAws;
+let entra: EntraFake;
+let okta: OktaFake;
+let oktaOauth: OktaFake;
+const progress: string[] = [];
+const results: CollectResult[] = [];
+
+function assertClean(text: string, where: string): void {
+  expect(text, where).not.toMatch(CANARY);
+  for (const probe of PEM_PROBES) expect(text.includes(probe), `${where} holds part of the private key`).toBe(false);
+  expect(text, where).not.toContain('PRIVATE KEY');
+}
+
+beforeAll(async () => {
+  awsEnv = isolateAwsEnv();
+  sandbox = oktaSandbox();
+  const accounts = [buildAccount('111122223333'), buildAccount('444455556666')];
+  aws = await startFakeAws({ accounts, credentials: { accessKeyId: AWS_KEY, secretAccessKey: AWS_SECRET }, deny: ['iam:GenerateCredentialReport'] });
+  entra = await startEntraFake({
+    dataset: makeEntraDataset(ENTRA_TENANT, { servicePrincipals: 20 }),
+    clientId: ENTRA_CLIENT,
+    clientSecret: ENTRA_SECRET,
+    forbid: ['/beta/reports/servicePrincipalSignInActivities'],
+  });
+  const clock = new VirtualClock();
+  okta = await startOktaFake({ dataset: sampleOrg(), apiToken: OKTA_TOKEN, now: clock.now, responseDelayMs: 0, forbid: ['/api/v1/apps/{id}/grants'] });
+  oktaOauth = await startOktaFake({
+    dataset: sampleOrg(),
+    now: clock.now,
+    responseDelayMs: 0,
+    serviceApp: { clientId: '0oaCANARYAPP', publicKey, grantedScopes: [...OKTA_READ_SCOPES] },
+  });
+  const say = (m: string) => void progress.push(m);
+
+  results.push(
+    await collectAws({
+      endpoint: aws.url,
+      credentials: { accessKeyId: AWS_KEY, secretAccessKey: AWS_SECRET },
+      assumeRoleName: 'nhiscan-readonly',
+      accounts: 'all',
+      retryStrategy: new ConfiguredRetryStrategy(2, () => 1),
+      progress: say,
+    }),
+    await collectEntra({
+      tenantId: ENTRA_TENANT,
+      clientId: ENTRA_CLIENT,
+      credential: { kind: 'secret', clientSecret: ENTRA_SECRET },
+      tokenEndpoint: entra.tokenEndpoint,
+      graphUrl: entra.url,
+      sleep: async () => {},
+      progress: say,
+    }),
+    await collectOkta({ orgUrl: okta.url, auth: { kind: 'ssws', token: OKTA_TOKEN }, clock, progress: say }),
+  );
+  // A second Okta org, read with the OAuth service app, so the private key takes part too.
+  const oauth = await collectOkta({ orgUrl: oktaOauth.url, auth: { kind: 'privateKey', clientId: '0oaCANARYAPP', privateKey: OKTA_PEM }, clock, progress: say });
+  results.push(oauth);
+});
+
+afterAll(async () => {
+  for (const f of [aws, entra, okta, oktaOauth]) await f?.close();
+  sandbox.restore();
+  awsEnv.restore();
+});
+
+describe('canary secrets never reach an output', () => {
+  it('the fakes really served secrets and the runs really hit error paths (so the checks are not vacuous)', () => {
+    expect(aws.counts['sts:AssumeRole']).toBe(2);
+    expect(results[0].coverage.some((c) => c.status === 'missing-permission')).toBe(true);
+    expect(results[1].coverage.some((c) => c.status === 'missing-permission')).toBe(true);
+    expect(results[2].coverage.some((c) => c.status === 'missing-permission')).toBe(true);
+    expect(oktaOauth.state.tokenRequests.some((t) => t.ok)).toBe(true);
+    expect(progress.length).toBeGreaterThan(5);
+  });
+
+  it('is in no collected file, coverage reason, manifest or progress line', () => {
+    for (const r of results) assertClean(JSON.stringify(r), 'collect result');
+    assertClean(progress.join('\n'), 'progress');
+  });
+
+  it('is in no output format', () => {
+    const snapshot = mergeResults(results.slice(0, 3), new Date('2026-11-28T09:00:00Z'));
+    assertClean(JSON.stringify(snapshot), 'snapshot');
+    const scanned = scanInMemory(snapshot);
+    expect(scanned.report.identities.length).toBeGreaterThan(0);
+    for (const format of FORMATS) {
+      let out: string;
+      try {
+        out = render(format, scanned, { color: false });
+      } catch (e) {
+        if (/not available yet/.test((e as Error).message)) continue;
+        throw e;
+      }
+      assertClean(out, format);
+    }
+  });
+});
+
+describe('canary secrets never reach stderr of the CLI, even with --debug', () => {
+  it('Okta: a refused API token, with --debug', () => {
+    const r = cli(['scan', '--okta', '--debug'], { env: { OKTA_ORG_URL: okta.url, OKTA_API_TOKEN: 'CANARY-OKTA-wrong-token-0010' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/401|rejected/);
+    assertClean(r.stderr + r.stdout, 'okta stderr');
+  });
+
+  it('Entra: a refused client secret, with --debug', () => {
+    const r = cli(['scan', '--entra', '--debug', '--entra-authority', entra.url, '--graph-url', entra.url], {
+      env: { AZURE_TENANT_ID: ENTRA_TENANT, AZURE_CLIENT_ID: ENTRA_CLIENT, AZURE_CLIENT_SECRET: 'CANARY-ENTRA-wrong-secret-0010' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.length).toBeGreaterThan(0);
+    assertClean(r.stderr + r.stdout, 'entra stderr');
+  });
+
+  it('AWS: denied calls and a partial scan, with --debug and every format', () => {
+    for (const format of ['table', 'json']) {
+      const r = cli(['scan', '--aws', '--debug', '--fail-on', 'critical', '--allow-partial', '--format', format], {
+        env: {
+          AWS_ACCESS_KEY_ID: AWS_KEY,
+          AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+          AWS_ENDPOINT_URL: aws.url,
+          AWS_REGION: 'us-east-1',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_CONFIG_FILE: '/nonexistent/nhiscan/config',
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/nhiscan/credentials',
+          AWS_MAX_ATTEMPTS: '1',
+        },
+      });
+      expect([0, 1]).toContain(r.code);
+      expect(r.stdout).toMatch(/GenerateCredentialReport/);
+      assertClean(r.stderr + r.stdout, `aws ${format}`);
+    }
+  });
+});

@@ -31,7 +31,7 @@ function scopedStatement(rng: Rng, account: string, name: string): Statement {
   }
 }
 
-/** Documents that hand out a way to become someone more powerful (PMapper / Rhino's classic methods). */
+/** Documents that hand out a way to become someone more powerful (the classic IAM privilege-escalation methods). */
 function escalationStatements(rng: Rng, account: string): Statement[] {
   switch (rng.int(7)) {
     case 0:

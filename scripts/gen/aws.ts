@@ -59,7 +59,7 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
   for (let i = 0; i < poolSize; i++) {
     const w = names.workload();
     const name = `${w.name}-access`;
-    pool.push({ name, arn: `arn:aws:iam::${account}:policy/${name}`, doc: customerPolicy(rng, account, w.name, rng.chance(0.03)), attachments: 0, id: uid('ANPA'), created: rng.range(10, 2000) });
+    pool.push({ name, arn: `arn:aws:iam::${account}:policy/${name}`, doc: customerPolicy(rng, account, w.name, rng.chance(0.015)), attachments: 0, id: uid('ANPA'), created: rng.range(10, 2000) });
   }
   const managedUse = new Map<string, number>();
   const byName = new Map(managed.map((m) => [m.name, m]));
@@ -111,7 +111,7 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
       GroupId: uid('AGPA'),
       Arn: `arn:aws:iam::${account}:group/${name}`,
       CreateDate: a(rng.range(100, 2000)),
-      GroupPolicyList: rng.chance(0.2) ? [{ PolicyName: `${name}-inline`, PolicyDocument: customerPolicy(rng, account, name, rng.chance(0.02)) }] : [],
+      GroupPolicyList: rng.chance(0.2) ? [{ PolicyName: `${name}-inline`, PolicyDocument: customerPolicy(rng, account, name, rng.chance(0.01)) }] : [],
       AttachedManagedPolicies: attachments(0.015),
     });
   }
@@ -132,7 +132,7 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
       UserId: uid('AIDA'),
       Arn: arn,
       CreateDate: a(created),
-      UserPolicyList: inline(name, 0.02),
+      UserPolicyList: inline(name, 0.01),
       GroupList: rng.sample(groups, rng.weighted([[0, 15], [1, 35], [2, 30], [3, 20]] as const)).map((g) => g.GroupName),
       AttachedManagedPolicies: attachments(0.01),
       Tags: rng.chance(0.6) ? [{ Key: 'owner', Value: `${names.team()}@${ctx.domain}` }] : [],
@@ -254,7 +254,7 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
       InstanceProfileList: statements.some((s) => (s.Principal as Obj | undefined)?.Service === 'ec2.amazonaws.com')
         ? [{ Path: '/', InstanceProfileName: name, InstanceProfileId: uid('AIPA'), Arn: `arn:aws:iam::${account}:instance-profile/${name}`, CreateDate: a(created), Roles: [] }]
         : [],
-      RolePolicyList: kind === 'service-linked' ? [] : inline(name, 0.02),
+      RolePolicyList: kind === 'service-linked' ? [] : inline(name, 0.01),
       AttachedManagedPolicies: attached ?? attachments(adminOdds),
       Tags: rng.chance(0.5) ? [{ Key: 'owner', Value: `${w.team}@${ctx.domain}` }, { Key: 'env', Value: w.env }] : [],
       RoleLastUsed: lastUsed === 'never' ? {} : { LastUsedDate: a(lastUsed === 'recent' ? rng.range(0, 20) : rng.range(91, 700)), Region: 'us-east-1' },

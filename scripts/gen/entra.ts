@@ -406,8 +406,8 @@ export function generateEntra(ctx: GenContext): void {
       }
       grants.push({ clientId: sp.id, consentType: 'AllPrincipals', id: grantId(), principalId: null, resourceId: graphSp.id, scope: [...new Set(scopes)].join(' ') });
     }
-    if (rng.chance(0.3)) {
-      for (const u of rng.sample(humans, rng.range(3, 25))) {
+    if (rng.chance(0.2)) {
+      for (const u of rng.sample(humans, rng.range(2, 15))) {
         grants.push({ clientId: sp.id, consentType: 'Principal', id: grantId(), principalId: u.id, resourceId: graphSp.id, scope: rng.pick(['User.Read', 'User.Read Files.Read', 'User.Read Mail.Read', 'openid profile User.Read Calendars.Read']) });
       }
     }

@@ -217,12 +217,12 @@ export function toHop(graph: Graph, e: GraphEdge): PathHop {
 
 function credentialClass(c: GraphNode): StrengthClass {
   const t = c.credentialType ?? '';
+  // Any trust that does not pin the subject (OIDC sub, certificate subject) admits every token
+  // or certificate of its issuer: as weak as a shared secret.
+  if (c.federation && c.federation.subjectMatch !== 'exact') return 'shared-secret';
   if (SHARED.has(t)) return 'shared-secret';
   if (KEYED.has(t)) return 'private-key';
-  if (t === 'federated-oidc' || t === 'federated-saml') {
-    // A trust that does not pin the subject admits any token of the issuer: as weak as a secret.
-    return c.federation && c.federation.subjectMatch !== 'exact' ? 'shared-secret' : 'federated';
-  }
+  if (t === 'federated-oidc' || t === 'federated-saml') return 'federated';
   if (t === 'managed') return 'federated';
   return 'none';
 }
@@ -240,7 +240,10 @@ function strengthOf(graph: Graph, id: string, now: Date): StrengthResult {
     const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
     evidence.push(`${c.credentialType ?? 'credential'} ${c.name}${sub}`);
     if (cls === undefined || STRENGTH_RANK[k] < STRENGTH_RANK[cls]) cls = k;
-    if (k === 'shared-secret' || k === 'private-key') {
+    // Trust-based credentials (role trust, federation) hand out sessions that expire within
+    // hours; the trust itself has no expiry but is not a long-lived secret.
+    const sessionBased = c.attrs.sessionSeconds !== undefined;
+    if (!sessionBased && (k === 'shared-secret' || k === 'private-key')) {
       const start = c.createdAt ? Date.parse(c.createdAt) : undefined;
       const end = c.expiresAt ? Date.parse(c.expiresAt) : undefined;
       if (c.expiresAt === null || (start !== undefined && end !== undefined && end - start > LONG_LIVED_DAYS * 86_400_000)) {

@@ -14,6 +14,7 @@ import {
   analyzeTrust,
   buildTrustIndex,
   evaluateTrust,
+  claimFact,
   SOME_RESOURCE,
   type AccountModel,
   type Evaluator,
@@ -21,6 +22,7 @@ import {
   type IamRole,
 } from '../../aws/index.js';
 import { parseCsv } from './transform-csv.js';
+import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
 
 const CAPS = {
@@ -104,7 +106,8 @@ function transformAccount(
   const crown = addCrownJewels(b, account);
 
   for (const p of [...model.users.values(), ...model.roles.values()]) {
-    b.addNode(principalNode(p, account, config));
+    const node = b.addNode(principalNode(p, account, config));
+    addOwnerTag(b, node, account);
   }
   for (const g of model.groups.values()) {
     const gid = ids.awsGroup(account, g.arn);
@@ -142,6 +145,24 @@ function addCrownJewels(b: GraphBuilder, account: string): { admin: string; secr
     write: mk('write', `AWS account ${account} data write`, 2),
     read: mk('read', `AWS account ${account} data read`, 1),
   };
+}
+
+const OWNER_TAG = /^(owner|owners|contact|technical[-_]?owner|business[-_]?owner)$/i;
+
+/**
+ * IAM has no owner field; organisations record one in tags. Each owner tag value becomes an
+ * accountable-human node (shared by every identity that names it) with an OWNS edge.
+ */
+function addOwnerTag(b: GraphBuilder, node: GraphNode, account: string): void {
+  for (const t of node.tags ?? []) {
+    const eq = t.indexOf('=');
+    const key = t.slice(0, eq);
+    const value = t.slice(eq + 1).trim();
+    if (!OWNER_TAG.test(key) || value === '') continue;
+    const id = ids.crownJewel('aws', account, `owner-tag/${value.toLowerCase()}`).replace(':crown:', ':owner:');
+    b.addNode({ id, kind: 'human', provider: 'aws', type: 'aws-owner-tag', name: value, nativeId: value, scope: account, attrs: { source: `tag ${key}` } });
+    b.addEdge({ from: id, to: node.id, type: 'OWNS', reason: `${node.name} is tagged ${key}=${value}` });
+  }
 }
 
 function tagList(tags: Record<string, string>): string[] {
@@ -308,7 +329,19 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
     facts.statements.forEach((st) => {
       if (st.effect !== 'Allow' || st.notPrincipal) return;
       for (const tp of st.principals) {
-        if (tp.type === 'service') {
+        if (tp.type === 'service' && tp.service.toLowerCase() === 'rolesanywhere.amazonaws.com') {
+          // IAM Roles Anywhere: an X.509 certificate from a trust anchor is the credential; the
+          // trust policy binds it to certificate subjects through aws:PrincipalTag/x509Subject/*.
+          const doc = role.trustPolicy.ok ? role.trustPolicy.document.statements[st.statementIndex] : undefined;
+          const cn = claimFact(doc?.condition, 'aws:PrincipalTag/x509Subject/CN');
+          const anyField = st.conditionKeys.filter((k) => /^aws:principaltag\/x509(subject|san)\//i.test(k));
+          const subjectMatch = cn.status === 'pinned' ? 'exact' : cn.status === 'missing' && anyField.length === 0 ? 'missing' : cn.status === 'missing' ? 'exact' : 'wildcard';
+          addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:rolesanywhere`, 'x509-trust-anchor', {
+            issuer: 'rolesanywhere.amazonaws.com',
+            subjectMatch,
+            ...(cn.values.length ? { subject: `CN=${cn.values.join('|')}` } : anyField.length ? { subject: anyField.join(', ') } : {}),
+          });
+        } else if (tp.type === 'service') {
           services.add(tp.service);
         } else if (tp.type === 'oidc') {
           const issuer = `https://${tp.issuer.replace(/\/+$/, tp.issuer.endsWith('/') ? '/' : '')}`;
@@ -318,13 +351,16 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
           const match = subjectMatchOf(tp.subject.status);
           for (const sub of subjects) {
             const extId = ids.external('oidc', `${issuer}|${sub}`);
-            const github = tp.github;
+            const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
             b.addNode({
               id: extId,
               kind: 'external',
               provider: 'external',
-              type: github ? 'github-repo' : 'oidc-workload',
-              name: github ? `GitHub ${sub === '*' ? 'any repository' : sub}` : `${tp.issuer} ${sub === '*' ? '(any subject)' : sub}`,
+              type: kind.type,
+              name:
+                kind.type === 'oidc-workload'
+                  ? `${tp.issuer} ${sub === '*' ? '(any subject)' : sub}`
+                  : `${kind.label} ${sub === '*' ? (kind.type === 'github-repo' ? 'any repository' : '(any subject)') : sub}`,
               nativeId: `${issuer}|${sub}`,
               scope: issuer,
               attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: match, audiences },

@@ -1,3 +1,4 @@
+import { classifyWorkload } from '../../graph/workloads.js';
 import type { FederationInfo } from '../../graph/model.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -48,7 +49,8 @@ export function workloadOf(issuer: string, subject: string | undefined, expressi
     const m = /repo:([^:'"\s*]+(?:\*)?)/.exec(key);
     return { type: 'github-repo', name: m ? `${m[1]} (${key})` : key };
   }
-  return { type: 'oidc-workload', name: `${key} @ ${issuer}` };
+  const kind = classifyWorkload(issuer, subject);
+  return { type: kind.type, name: kind.type === 'oidc-workload' ? `${key} @ ${issuer}` : `${kind.label} ${key}` };
 }
 
 export function sameIssuer(a: string, b: string): boolean {

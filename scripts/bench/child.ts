@@ -1,0 +1,11 @@
+import { measureBreakdown, measurePipeline } from './stages.js';
+
+/** `node child.js pipeline|breakdown DIR`: one measurement in a fresh process, JSON on stdout. */
+const [mode, dir] = process.argv.slice(2);
+if ((mode !== 'pipeline' && mode !== 'breakdown') || !dir) {
+  process.stderr.write('usage: child.js pipeline|breakdown DIR\n');
+  process.exitCode = 2;
+} else {
+  const report = mode === 'pipeline' ? measurePipeline(dir) : measureBreakdown(dir);
+  process.stdout.write(JSON.stringify(report) + '\n');
+}

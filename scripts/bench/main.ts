@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeSnapshot } from '../gen/generate.js';
+import { repoRoot } from '../gen/aws-managed.js';
+import type { StageReport } from './stages.js';
+
+/** One row of `bench/results.json`. */
+export interface BenchResult {
+  identities: number;
+  /** Identities the scan reported (first-party Microsoft apps excluded, service-account users included). */
+  scannedIdentities: number;
+  nodes: number;
+  edges: number;
+  findings: number;
+  runs: number;
+  totalSeconds: number;
+  peakRssMb: number;
+  stages: Record<string, number>;
+  snapshotMb: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHILD = join(here, 'child.js');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function runChild(mode: 'pipeline' | 'breakdown', dir: string, profileDir?: string): StageReport {
+  // A generous heap so an estate over the 2 GB target is measured rather than killed.
+  const flags = ['--max-old-space-size=6144'];
+  if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${mode}.cpuprofile`);
+  const r = spawnSync(process.execPath, [...flags, CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${mode} run on ${dir} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as StageReport;
+}
+
+function benchSize(n: number, seed: string, runs: number, keep: boolean, profileDir?: string): BenchResult {
+  const dir = mkdtempSync(join(tmpdir(), `nhiscan-bench-${n}-`));
+  try {
+    process.stderr.write(`[${n}] generating into ${dir} ...\n`);
+    const gen = writeSnapshot(dir, { identities: n, seed });
+    const pipeline: StageReport[] = [];
+    const breakdown: StageReport[] = [];
+    for (let i = 0; i < runs; i++) {
+      process.stderr.write(`[${n}] run ${i + 1}/${runs}\n`);
+      const prof = profileDir && i === 0 ? join(profileDir, String(n)) : undefined;
+      breakdown.push(runChild('breakdown', dir, prof));
+      pipeline.push(runChild('pipeline', dir, prof));
+    }
+    for (const [format, why] of Object.entries(pipeline[0].skipped)) process.stderr.write(`[${n}] render ${format} skipped: ${why}\n`);
+    const stages: Record<string, number> = {};
+    for (const name of Object.keys(breakdown[0].stages)) stages[name] = median(breakdown.map((b) => b.stages[name]));
+    for (const name of Object.keys(pipeline[0].stages)) stages[name] = median(pipeline.map((p) => p.stages[name]));
+    const totals = pipeline.map((p) => Object.values(p.stages).reduce((a, b) => a + b, 0));
+    const last = pipeline[pipeline.length - 1];
+    return {
+      identities: n,
+      scannedIdentities: last.identities,
+      nodes: last.nodes,
+      edges: last.edges,
+      findings: last.findings,
+      runs,
+      totalSeconds: round(median(totals)),
+      peakRssMb: Math.round(Math.max(...pipeline.map((p) => p.peakRssMb))),
+      stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
+      snapshotMb: Math.round(gen.bytes / 1e5) / 10,
+    };
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+function table(results: BenchResult[]): string {
+  const stageNames = [...new Set(results.flatMap((r) => Object.keys(r.stages)))];
+  const head = ['identities', 'edges', 'total s', 'peak MB', ...stageNames];
+  const rows = results.map((r) => [String(r.identities), String(r.edges), r.totalSeconds.toFixed(2), String(r.peakRssMb), ...stageNames.map((s) => (r.stages[s] === undefined ? '-' : r.stages[s].toFixed(2)))]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+function main(): number {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000,100000' },
+      runs: { type: 'string' },
+      seed: { type: 'string', default: 'bench' },
+      out: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+    },
+    strict: true,
+  });
+  const sizes = values.sizes!.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 50)) {
+    process.stderr.write('--sizes must be integers of at least 50, comma-separated\n');
+    return 2;
+  }
+  const out = values.out ?? join(repoRoot(), 'bench', 'results.json');
+  const results: BenchResult[] = [];
+  for (const n of sizes) {
+    // Medians of three for the small estates; the largest is run once (minutes of a shared 2-core box).
+    const runs = values.runs ? Number(values.runs) : n >= 100_000 ? 1 : 3;
+    results.push(benchSize(n, values.seed!, runs, values.keep!, values['cpu-prof']));
+  }
+  process.stdout.write(table(results) + '\n');
+  const r10 = results.find((r) => r.identities === 10_000);
+  const r100 = results.find((r) => r.identities === 100_000);
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+  const doc = {
+    results,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}` },
+    node: process.version,
+    growth10kTo100k: r10 && r100 ? round(r100.totalSeconds / r10.totalSeconds) : (previous.growth10kTo100k ?? null),
+    targets: { seconds100k: 10, peakRssMb100k: 2048, growth10kTo100k: 12 },
+    // Kept from the last `npm run bench:collect`, which measures collection separately.
+    collection: previous.collection ?? null,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
+  process.stdout.write(`growth 10k -> 100k: ${doc.growth10kTo100k ?? 'n/a'}x; written to ${out}\n`);
+  return 0;
+}
+
+process.exitCode = main();

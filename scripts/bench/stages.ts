@@ -1,0 +1,72 @@
+import { readSnapshotDir } from '../../src/cli/io.js';
+import { buildGraph, scanSnapshot } from '../../src/scan.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { runRules } from '../../src/engine/run.js';
+import { FORMATS, render } from '../../src/reporters/index.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { allRules } from '../../rules/index.js';
+
+/** What one measurement child reports (seconds; RSS in MB). */
+export interface StageReport {
+  mode: 'pipeline' | 'breakdown';
+  stages: Record<string, number>;
+  identities: number;
+  nodes: number;
+  edges: number;
+  findings: number;
+  peakRssMb: number;
+  /** Formats the reporters module does not offer yet, with the error they gave. */
+  skipped: Record<string, string>;
+}
+
+function timed<T>(stages: Record<string, number>, name: string, fn: () => T): T {
+  const t0 = process.hrtime.bigint();
+  const out = fn();
+  stages[name] = Number(process.hrtime.bigint() - t0) / 1e9;
+  return out;
+}
+
+const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/**
+ * The real offline pipeline, as `nhiscan scan --snapshot` runs it: read, scanSnapshot (graph,
+ * analysis, rules, identity summaries with their crown-jewel paths), then every report format.
+ * Peak RSS of this process is the scan's peak memory.
+ */
+export function measurePipeline(dir: string): StageReport {
+  const stages: Record<string, number> = {};
+  const snapshot = timed(stages, 'read', () => readSnapshotDir(dir));
+  const now = new Date(snapshot.manifest.collectedAt);
+  const result = timed(stages, 'scan', () => scanSnapshot(snapshot, { now, config: DEFAULT_CONFIG, rules: allRules, version: 'bench' }));
+  const skipped: Record<string, string> = {};
+  for (const format of FORMATS) {
+    try {
+      timed(stages, `render:${format}`, () => render(format, result, { color: false }).length);
+    } catch (e) {
+      delete stages[`render:${format}`];
+      skipped[format] = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const s = result.report.summary;
+  return { mode: 'pipeline', stages, identities: s.identities, nodes: s.nodes, edges: s.edges, findings: s.findings, peakRssMb: peakRssMb(), skipped };
+}
+
+/**
+ * The same work split by module, on a fresh process: transform + graph build, analysis, rules,
+ * and the crown-jewel path search from every identity (what the report does per identity).
+ */
+export function measureBreakdown(dir: string): StageReport {
+  const stages: Record<string, number> = {};
+  const snapshot = readSnapshotDir(dir);
+  const now = new Date(snapshot.manifest.collectedAt);
+  const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG));
+  const analysis = timed(stages, 'analysis', () => analyze(graph, { now, config: DEFAULT_CONFIG }));
+  const enabled = allRules.filter((r) => !DEFAULT_CONFIG.disabledRules.includes(r.meta.id));
+  const { findings } = timed(stages, 'rules', () => runRules(graph, analysis, enabled, { now, ruleOptions: DEFAULT_CONFIG.rules }));
+  const entries = graph.ofKind('identity').filter((n) => !n.firstParty);
+  let paths = 0;
+  timed(stages, 'paths', () => {
+    for (const n of entries) paths += analysis.crownJewelPaths(n.id).length;
+  });
+  return { mode: 'breakdown', stages, identities: entries.length, nodes: graph.nodes.size, edges: graph.edgeCount, findings: findings.length, peakRssMb: peakRssMb(), skipped: {} };
+}

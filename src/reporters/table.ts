@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { ScanReport } from '../report/types.js';
+import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
 import { safeText } from './sanitize.js';
@@ -31,13 +31,14 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${t(report.snapshot.source)} collected ${report.snapshot.collectedAt} · scanned ${report.scannedAt}`));
   lines.push('');
   const visible = report.findings.filter((f) => f.status !== 'waived');
+  const identities = new Map(report.identities.map((i) => [i.id, i]));
   for (const level of ORDER) {
     const group = visible.filter((f) => f.severity === level);
     if (group.length === 0) continue;
     lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
     const limit = opts.limitPerSeverity ?? 0;
     const shown = limit > 0 ? group.slice(0, limit) : group;
-    for (const f of shown) lines.push(...renderFinding(f, c));
+    for (const f of shown) lines.push(...renderFinding(f, c, identities.get(f.subject.id)));
     if (shown.length < group.length) lines.push(c.gray(`  … and ${group.length - shown.length} more (use --format json for all)`));
     lines.push('');
   }
@@ -54,12 +55,13 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   return lines.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, c: ChalkInstance): string[] {
+function renderFinding(f: Finding, c: ChalkInstance, identity?: IdentitySummary): string[] {
   const t = safeText;
   const out: string[] = [];
   const tiered = f.severity !== f.baseSeverity ? c.gray(` (base ${f.baseSeverity}, tier T${f.tier})`) : '';
   const status = f.status === 'new' ? c.magenta(' [new]') : '';
-  out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${status}`);
+  const profile = identity ? c.gray(` · T${identity.tier} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
+  out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
   out.push(`    why: ${t(f.message, 400)}`);
   if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives));

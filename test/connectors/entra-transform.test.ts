@@ -60,6 +60,8 @@ describe('transformEntra on the recorded Contoso payload', () => {
       'entra-agent-identity': 1,
       'entra-application': 1,
       'entra-user': 4,
+      // the one service-account user signs in with a password: a shared-secret credential
+      'entra-user-password': 1,
       'entra-group': 1,
       'entra-client-secret': 5,
       'entra-certificate': 1,
@@ -74,7 +76,7 @@ describe('transformEntra on the recorded Contoso payload', () => {
 
   it('creates the expected edges, by type', () => {
     expect(count(g.edges(), (e) => e.type)).toEqual({
-      HAS_CREDENTIAL: 8,
+      HAS_CREDENTIAL: 9,
       FEDERATES_TO: 2,
       OWNS: 8,
       GRANTED: 5,

@@ -76,9 +76,34 @@ export function addUsers(ctx: EntraContext): void {
         lastNonInteractiveSignIn: lastNonInteractive,
       },
     };
-    if (cls.machine) node.machineReasons = cls.reasons;
-    else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
+    if (cls.machine) {
+      node.machineReasons = cls.reasons;
+      // One vocabulary across providers: interactive sign-ins on a machine account (NHI10).
+      if ('signInActivity' in obj) {
+        node.attrs.interactiveUse = lastInteractive !== undefined && lastInteractive !== null;
+        if (node.attrs.interactiveUse) node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
+      }
+    } else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
     ctx.b.addNode(node);
+    if (cls.machine) {
+      // A user object proves itself with its password: a shared secret that never expires when
+      // DisablePasswordExpiration is set.
+      const credId = ids.entraCredential(ctx.tenant, `${id}#password`);
+      ctx.b.addNode({
+        id: credId,
+        kind: 'credential',
+        provider: 'entra',
+        type: 'entra-user-password',
+        name: `${node.name} password`,
+        nativeId: `${id}#password`,
+        scope: ctx.tenant,
+        credentialType: 'password',
+        status: node.enabled === false ? 'inactive' : 'active',
+        expiresAt: /DisablePasswordExpiration/i.test(facts.passwordPolicies ?? '') ? null : undefined,
+        attrs: { passwordPolicies: facts.passwordPolicies, mfaRegistered: facts.mfaRegistered },
+      });
+      ctx.b.addEdge({ from: nodeId, to: credId, type: 'HAS_CREDENTIAL', reason: `${node.name} signs in with a password${facts.mfaRegistered === false ? ' and no MFA method registered' : ''}` });
+    }
     ctx.users.set(id, nodeId);
   }
 

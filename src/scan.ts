@@ -10,6 +10,7 @@ import { transformEntra } from './connectors/entra/transform.js';
 import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
 import { linkProviders } from './connectors/link.js';
+import { normalizeServiceAccounts } from './graph/normalize.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 
 export interface ScanOptions {
@@ -33,6 +34,7 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig): Graph {
   if (snapshot.manifest.providers.okta || has('okta/')) transformOkta(snapshot, b, config);
   if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config);
   linkProviders(b);
+  normalizeServiceAccounts(b, config);
   // Manifest records the transforms did not restate (an AWS account that could not be entered,
   // a whole provider that failed) still belong in the coverage section.
   const graphPreview = new Set<string>();

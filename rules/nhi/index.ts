@@ -8,6 +8,8 @@ import nhiCredentialNoExpiry from './nhi-credential-no-expiry.js';
 import nhiEntraTokenAnyAppAssumesAwsRole from './nhi-entra-token-any-app-assumes-aws-role.js';
 import nhiHumanUseOfMachineAccount from './nhi-human-use-of-machine-account.js';
 import nhiTierPolicyViolation from './nhi-tier-policy-violation.js';
+import nhiServiceAccountWeakAuth from './nhi-service-account-weak-auth.js';
+import nhiServiceAccountNoOwner from './nhi-service-account-no-owner.js';
 
 export const nhiRules: RuleDefinition[] = [
   nhiPathToCrownJewel,
@@ -19,4 +21,6 @@ export const nhiRules: RuleDefinition[] = [
   nhiEntraTokenAnyAppAssumesAwsRole,
   nhiHumanUseOfMachineAccount,
   nhiTierPolicyViolation,
+  nhiServiceAccountWeakAuth,
+  nhiServiceAccountNoOwner,
 ];

@@ -1,0 +1,34 @@
+import { defineRule } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'nhi-service-account-no-owner',
+    title: 'Service account that is a user object has no accountable human, or only ones who left',
+    severity: 'medium',
+    tiered: true,
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI1:2025'],
+    frameworks: { nistCsf: ['PR.AA-01'] },
+    description:
+      'A user object classified as a service account has no manager, owner, sponsor or owner tag, or every one of them is disabled. One rule for Entra users (manager), Okta users (token ownership is not accountability) and IAM users (owner tags).',
+    risk: 'Nobody rotates, reviews or offboards an account that belongs to no one; when the integration is retired the account stays, with its rights.',
+    remediation: 'Record an accountable owner (manager attribute, sponsor, `owner` tag) for every service account and review it when that person changes role or leaves.',
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
+    maturity: 'stable',
+    messages: {
+      none: '{{name}} is a service account with no accountable human recorded',
+      left: '{{name}} is a service account whose accountable humans are all disabled ({{owners}})',
+    },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 && n.type !== 'okta-api-token' },
+  check(subject, ctx) {
+    const people = ctx.analysis.accountable(subject.id);
+    if (people.length === 0) {
+      if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
+      return ctx.report({ messageId: 'none', key: 'none' });
+    }
+    if (people.every((p) => p.enabled === false)) {
+      ctx.report({ messageId: 'left', key: 'left', severity: 'high', args: { owners: people.map((p) => p.name).join(', ') } });
+    }
+  },
+});

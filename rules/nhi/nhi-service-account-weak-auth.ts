@@ -1,0 +1,33 @@
+import { defineRule, credentialsOf, isActiveCredential } from '../../src/rule-kit.js';
+
+export default defineRule({
+  meta: {
+    id: 'nhi-service-account-weak-auth',
+    title: 'Service account that is a user object signs in with a password and no second factor',
+    severity: 'medium',
+    tiered: true,
+    providers: ['entra', 'okta', 'aws'],
+    owasp: ['NHI4:2025'],
+    frameworks: { nistCsf: ['PR.AA-03'] },
+    description:
+      'A user object classified as a service account (Entra user, Okta user, IAM user with a console password) can sign in with a password and has no MFA registered or active. One rule for all three providers, reading the normalized `mfa` evidence.',
+    risk: 'A password is a shared secret that people can type: whoever learns it signs in as the integration, from anywhere, and certification campaigns review the account as a person.',
+    remediation: 'Replace the user object with a workload identity (service principal or managed identity, OAuth service app, IAM role); if it must stay, remove interactive sign-in and require phishing-resistant MFA or a location-bound policy.',
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/4-insecure-authentication/'],
+    maturity: 'stable',
+    messages: { nomfa: '{{name}} is a service account with a password ({{password}}) and no second factor' },
+  },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 },
+  check(subject, ctx) {
+    const passwords = credentialsOf(ctx.graph, subject.id).filter((c) => c.credentialType === 'password' && isActiveCredential(c, ctx.now));
+    if (passwords.length === 0) return;
+    const mfa = subject.attrs.mfa;
+    if (mfa === undefined) return ctx.unknown('MFA registration was not collected');
+    if (mfa === true) return;
+    ctx.report({
+      messageId: 'nomfa',
+      args: { password: passwords[0].expiresAt === null ? 'never expires' : 'expiry per policy' },
+      evidence: { mfa, passwords: passwords.map((p) => p.id) },
+    });
+  },
+});

@@ -1,0 +1,29 @@
+import type { GraphBuilder } from './graph.js';
+import type { NhiConfig } from '../config/types.js';
+
+/**
+ * One vocabulary for service accounts that are user objects, whatever the provider: after the
+ * transforms, each such identity gets `attrs.mfa` (a second factor is registered/active),
+ * `attrs.interactiveUse` (+ evidence) where the provider's evidence allows, and the
+ * organisation's declared agents are marked. `undefined` stays "not collected".
+ */
+export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): void {
+  for (const n of b.nodeList()) {
+    if (n.kind !== 'identity') continue;
+    if (!n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
+      n.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
+    }
+    if (!n.machineReasons) continue;
+    const a = n.attrs;
+    if (a.mfa === undefined) {
+      if (typeof a.mfaRegistered === 'boolean') a.mfa = a.mfaRegistered;
+      else if (typeof a.activeFactors === 'number') a.mfa = a.activeFactors > 0;
+      else if (typeof a.mfaActive === 'boolean') a.mfa = a.mfaActive;
+    }
+    if (a.interactiveUse === undefined && n.provider === 'okta' && 'lastLogin' in a) {
+      // Okta's lastLogin moves on sign-in through the login flow, not on API-token use.
+      a.interactiveUse = a.lastLogin !== null && a.lastLogin !== undefined;
+      if (a.interactiveUse) a.interactiveUseEvidence = `Okta sign-in ${String(a.lastLogin).slice(0, 10)}`;
+    }
+  }
+}

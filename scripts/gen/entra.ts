@@ -67,8 +67,11 @@ export function generateEntra(ctx: GenContext): void {
     const login = names.service('svc-');
     users.push({ id: rng.uuid(), upn: `${login}@${domain}`, displayName: login, first: '', last: '', title: '', enabled: true, service: true });
   }
+  // At least one leaver, however small the estate, so owner-disabled rules always have work.
+  if (users.every((u) => u.enabled)) users[1].enabled = false;
   const humans = users.filter((u) => !u.service);
   const activeHumans = humans.filter((u) => u.enabled);
+  const leavers = humans.filter((u) => !u.enabled);
 
   const userRows = users.map((u) => {
     const interactive = u.service ? null : g(rng.range(0, 20));
@@ -150,7 +153,7 @@ export function generateEntra(ctx: GenContext): void {
     const list: Record<string, unknown>[] = [];
     for (let i = 0; i < count; i++) {
       if (ownable.length > 10 && rng.chance(0.02)) list.push(spRef(rng.pick(ownable)));
-      else list.push(userRef(rng.pick(humans)));
+      else list.push(userRef(rng.pick(rng.chance(0.04) ? leavers : humans)));
     }
     return list;
   };

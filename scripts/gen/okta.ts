@@ -271,7 +271,6 @@ export function generateOkta(ctx: GenContext): void {
     secrets[appId] = [secretRow(appId, rng.range(1, created), true)];
     jwks[appId] = [];
     grants[appId] = [];
-    clientRoles[appId] = [];
   }
 
   const appUsers: Record<string, unknown[]> = {};

@@ -62,6 +62,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
 
   const groups = buildJewelGroups(graph, privileges);
   const strengthCache = new Map<string, StrengthResult>();
+  // The report and several rules ask for the same identity's paths; a high-fan-out principal
+  // costs O(out-degree x groups) per call, so each is computed once. Callers copy before sorting.
+  const pathCache = new Map<string, CrownJewelPath[]>();
 
   const analysis: Analysis = {
     tier: (id) => tierOf.get(id) ?? 0,
@@ -82,7 +85,14 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       }
       return s;
     },
-    crownJewelPaths: (id) => pathsFrom(graph, groups, id),
+    crownJewelPaths: (id) => {
+      let paths = pathCache.get(id);
+      if (!paths) {
+        paths = pathsFrom(graph, groups, id);
+        pathCache.set(id, paths);
+      }
+      return paths;
+    },
     accountable: (id) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
       const seen = new Set<string>();

@@ -5,10 +5,7 @@ import { InputError } from '../errors.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import type { CollectResult, CoverageRecord } from '../snapshot/types.js';
-import { collectAws } from '../connectors/aws/client.js';
-import { collectEntra, entraOptionsFromEnv, EntraAuthError, EntraConfigError } from '../connectors/entra/client.js';
-import { collectOkta } from '../connectors/okta/client.js';
-import { oktaOptionsFromEnv } from '../connectors/okta/options.js';
+import type { AwsCollectOptions } from '../connectors/aws/client.js';
 import { packageVersion, readText } from './io.js';
 import { progressFn } from './tty.js';
 
@@ -53,8 +50,14 @@ export function liveRequested(flags: LiveFlags): boolean {
 export async function collectLiveResults(flags: LiveFlags): Promise<CollectResult[]> {
   const progress = progressFn();
   const jobs: Promise<CollectResult>[] = [];
-  if (flags.aws) jobs.push(collectAws(awsOptions(flags, progress)));
+  // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
+  if (flags.aws) {
+    const opts = awsOptions(flags, progress);
+    const { collectAws } = await import('../connectors/aws/client.js');
+    jobs.push(collectAws(opts));
+  }
   if (flags.entra) {
+    const { collectEntra, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
     let opts;
     try {
       opts = entraOptionsFromEnv(process.env, { tenantId: flags.entraTenant, clientId: flags.entraClientId, authority: flags.entraAuthority, graphUrl: flags.graphUrl });
@@ -64,6 +67,8 @@ export async function collectLiveResults(flags: LiveFlags): Promise<CollectResul
     jobs.push(collectEntra({ ...opts, progress }).catch((e) => Promise.reject(asInput(e))));
   }
   if (flags.okta) {
+    const { collectOkta } = await import('../connectors/okta/client.js');
+    const { oktaOptionsFromEnv } = await import('../connectors/okta/options.js');
     let opts;
     try {
       opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
@@ -78,14 +83,17 @@ export async function collectLiveResults(flags: LiveFlags): Promise<CollectResul
   return results;
 }
 
+/** Configuration and authentication errors of the connectors are the user's to fix: exit 2. */
 function asInput(e: unknown): unknown {
-  if (e instanceof EntraConfigError || e instanceof EntraAuthError) return new InputError(`${e.message}${'hint' in e && e.hint ? ` (${String(e.hint)})` : ''}`);
-  if (e instanceof Error && /ConfigError|AuthError/.test(e.name)) return new InputError(e.message);
+  if (e instanceof Error && /ConfigError|AuthError/.test(`${e.name} ${e.constructor.name}`)) {
+    const hint = (e as { hint?: unknown }).hint;
+    return new InputError(`${e.message}${hint ? ` (${String(hint)})` : ''}`);
+  }
   return e;
 }
 
-function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): Parameters<typeof collectAws>[0] {
-  const opts: Parameters<typeof collectAws>[0] = { progress };
+function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): AwsCollectOptions {
+  const opts: AwsCollectOptions = { progress };
   if (flags.awsProfile) opts.profile = flags.awsProfile;
   if (flags.awsRegion) opts.region = flags.awsRegion;
   if (flags.awsConcurrency) {

@@ -18,6 +18,9 @@ export class Graph {
   private readonly typeIndex: Map<string, GraphNode[]>;
   private readonly kindIndex: Map<NodeKind, GraphNode[]>;
   private readonly coverageIndex: Map<string, CoverageRecord>;
+  /** Per node and edge type, filled on first ask: typed lookups on a node with thousands of edges stay O(1). */
+  private readonly outByType = new Map<string, Map<EdgeType, GraphEdge[]>>();
+  private readonly inByType = new Map<string, Map<EdgeType, GraphEdge[]>>();
   readonly edgeCount: number;
 
   constructor(
@@ -54,12 +57,12 @@ export class Graph {
 
   out(id: string, type?: EdgeType): readonly GraphEdge[] {
     const all = this.outIndex.get(id) ?? EMPTY;
-    return type ? all.filter((e) => e.type === type) : all;
+    return type ? byType(this.outByType, id, all, type) : all;
   }
 
   in(id: string, type?: EdgeType): readonly GraphEdge[] {
     const all = this.inIndex.get(id) ?? EMPTY;
-    return type ? all.filter((e) => e.type === type) : all;
+    return type ? byType(this.inByType, id, all, type) : all;
   }
 
   ofType(type: string): readonly GraphNode[] {
@@ -85,6 +88,18 @@ export class Graph {
   coverageRecord(provider: string, scope: string, capability: string): CoverageRecord | undefined {
     return this.coverageIndex.get(coverageKey(provider, scope, capability));
   }
+}
+
+/** The edges of one node of one type, in insertion order, grouped once per node. */
+function byType(cache: Map<string, Map<EdgeType, GraphEdge[]>>, id: string, all: readonly GraphEdge[], type: EdgeType): readonly GraphEdge[] {
+  if (all.length === 0) return EMPTY;
+  let groups = cache.get(id);
+  if (!groups) {
+    groups = new Map();
+    for (const e of all) push(groups, e.type, e);
+    cache.set(id, groups);
+  }
+  return groups.get(type) ?? EMPTY;
 }
 
 function coverageKey(provider: string, scope: string, capability: string): string {

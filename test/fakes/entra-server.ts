@@ -2,6 +2,7 @@ import { X509Certificate, constants, createHash, randomBytes, verify } from 'nod
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntraDataset } from './entra-dataset.js';
+import { allowedBy, documentedCall } from './entra-permissions.js';
 
 /** Faults and credentials of one fake tenant. */
 export interface EntraFakeOptions {
@@ -26,6 +27,11 @@ export interface EntraFakeOptions {
   expireFirstTokenAfterCalls?: number;
   /** Rewrites the nextLink the fake would emit (foreign origin, loops). */
   rewriteNextLink?: (link: string, versionedPath: string) => string;
+  /**
+   * Application permissions consented to the client. When set, tokens carry them and every Graph
+   * GET needs one that docs/entra-permissions.md lists for it (403 otherwise). Default: no check.
+   */
+  grantedPermissions?: string[];
 }
 
 export interface EntraFake {
@@ -36,6 +42,10 @@ export interface EntraFake {
   log: { path: string; status: number; inBatch: boolean }[];
   /** Last token-request form fields, for credential assertions (never contains what we do not send). */
   tokenForms: Record<string, string>[];
+  /** GETs (path without query) that docs/entra-permissions.md does not list, whatever was granted. */
+  undocumented: string[];
+  /** GETs refused because no granted permission covers them (only with `grantedPermissions`). */
+  refused: string[];
   close(): Promise<void>;
 }
 
@@ -56,6 +66,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   const pageSize = opts.pageSize ?? 100;
   const tenant = opts.dataset.tenantId;
   const tokens = new Map<string, { calls: number; limit: number }>();
+  const undocumented: string[] = [];
+  const refused: string[] = [];
   const throttleLeft = new Map(Object.entries(opts.throttle ?? {}).map(([k, v]) => [k, { ...v }]));
   const counts = { token: 0, graph: 0, batchItems: 0, rejectedAuth: 0 };
   const log: EntraFake['log'] = [];
@@ -100,10 +112,15 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     const url = new URL(relative, 'http://fake.invalid');
     const path = decodeURIComponent(url.pathname);
     const key = `/${version}${path}`;
+    const select = url.searchParams.get('$select')?.split(',');
+    if (!documentedCall(key)) undocumented.push(key);
+    if (opts.grantedPermissions && !allowedBy(opts.grantedPermissions, key, select)) {
+      refused.push(key);
+      return graphError(403, 'Authorization_RequestDenied');
+    }
     const throttled = takeThrottle(key);
     if (throttled) return throttled;
     if (opts.forbid?.includes(key)) return graphError(403, 'Authorization_RequestDenied');
-    const select = url.searchParams.get('$select')?.split(',');
     for (const f of opts.forbidSelect ?? []) {
       if (f.path === key && select?.includes(f.property)) return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
     }
@@ -185,6 +202,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     counts,
     log,
     tokenForms,
+    undocumented,
+    refused,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -80,6 +80,8 @@ export interface OktaFakeState {
   maxInFlight: number;
   tokenRequests: TokenRequestRecord[];
   injected429: number;
+  /** API calls refused because the OAuth token's scopes do not cover them (template and scope). */
+  outsideScopes: { template: string; needs: string }[];
 }
 
 export interface OktaFake {
@@ -105,6 +107,27 @@ const TEMPLATES: { re: RegExp; template: string }[] = [
   { re: /^\/api\/v1\/groups\/([^/]+)\/roles$/, template: '/api/v1/groups/{id}/roles' },
   { re: /^\/oauth2\/v1\/token$/, template: '/oauth2/v1/token' },
 ];
+
+/**
+ * The scope docs/okta-permissions.md gives for each endpoint. An OAuth access token is only good
+ * for the endpoints its granted scopes cover (SSWS tokens are not scoped).
+ */
+export const OKTA_SCOPE_FOR: Record<string, string> = {
+  '/api/v1/apps': 'okta.apps.read',
+  '/api/v1/apps/{id}/credentials/secrets': 'okta.apps.read',
+  '/api/v1/apps/{id}/credentials/jwks': 'okta.apps.read',
+  '/api/v1/apps/{id}/users': 'okta.apps.read',
+  '/api/v1/apps/{id}/groups': 'okta.apps.read',
+  '/api/v1/apps/{id}/grants': 'okta.appGrants.read',
+  '/api/v1/users': 'okta.users.read',
+  '/api/v1/users/{id}/factors': 'okta.users.read',
+  '/api/v1/users/{id}/groups': 'okta.users.read',
+  '/api/v1/groups': 'okta.groups.read',
+  '/api/v1/users/{id}/roles': 'okta.roles.read',
+  '/api/v1/groups/{id}/roles': 'okta.roles.read',
+  '/oauth2/v1/clients/{id}/roles': 'okta.roles.read',
+  '/api/v1/api-tokens': 'okta.apiTokens.read',
+};
 
 function match(path: string): { template: string; id?: string } | undefined {
   for (const t of TEMPLATES) {
@@ -133,11 +156,14 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     maxInFlight: 0,
     tokenRequests: [],
     injected429: 0,
+    outsideScopes: [],
   };
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
   /** Issued access token → API requests it has served. */
   const issuedTokens = new Map<string, number>();
+  /** Issued access token → the scopes it was granted. */
+  const tokenScopes = new Map<string, string[]>();
   const userIds = new Set(ds.users.map((u) => String(u.id)));
   const groupIds = new Set(ds.groups.map((g) => String(g.id)));
   const appIds = new Set(ds.apps.map((a) => String(a.id)));
@@ -246,6 +272,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (method !== 'GET') return send(res, 405, { errorCode: 'E0000022' }, limitHeaders);
     if (!authorised(String(req.headers.authorization ?? ''))) {
       return send(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, limitHeaders);
+    }
+    const needs = OKTA_SCOPE_FOR[template];
+    const bearer = /^(?:Bearer|DPoP) (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    if (bearer !== undefined && !(needs !== undefined && tokenScopes.get(bearer)?.includes(needs))) {
+      state.outsideScopes.push({ template, needs: needs ?? '(undocumented endpoint)' });
+      return send(res, 403, { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' }, limitHeaders);
     }
     if (opts.forbid?.includes(template)) {
       return send(res, 403, { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' }, limitHeaders);
@@ -359,6 +391,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     }
     const token = `CANARY-OKTA-AT-${state.tokenRequests.length}`;
     issuedTokens.set(token, 0);
+    tokenScopes.set(token, requested);
     record.ok = true;
     return { status: 200, body: { token_type: 'Bearer', expires_in: 3600, access_token: token, scope: requested.join(' ') } };
   }

@@ -15,7 +15,7 @@ import { startEntraFake, type EntraFake } from '../fakes/entra-server.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
 import { sampleOrg } from '../fakes/okta-dataset.js';
 import { startOktaFake, type OktaFake } from '../fakes/okta-server.js';
-import { cli } from '../helpers/cli.js';
+import { cliAsync } from './cli-async.js';
 import { scanInMemory } from './demo-copy.js';
 import { oktaSandbox } from './okta-sandbox.js';
 
@@ -136,26 +136,27 @@ describe('canary secrets never reach an output', () => {
 });
 
 describe('canary secrets never reach stderr of the CLI, even with --debug', () => {
-  it('Okta: a refused API token, with --debug', () => {
-    const r = cli(['scan', '--okta', '--debug'], { env: { OKTA_ORG_URL: okta.url, OKTA_API_TOKEN: 'CANARY-OKTA-wrong-token-0010' } });
+  it('Okta: a refused API token, with --debug', async () => {
+    const r = await cliAsync(['scan', '--okta', '--debug'], { OKTA_ORG_URL: okta.url, OKTA_API_TOKEN: 'CANARY-OKTA-wrong-token-0010', HOME: '/nonexistent' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/401|rejected/);
     assertClean(r.stderr + r.stdout, 'okta stderr');
   });
 
-  it('Entra: a refused client secret, with --debug', () => {
-    const r = cli(['scan', '--entra', '--debug', '--entra-authority', entra.url, '--graph-url', entra.url], {
-      env: { AZURE_TENANT_ID: ENTRA_TENANT, AZURE_CLIENT_ID: ENTRA_CLIENT, AZURE_CLIENT_SECRET: 'CANARY-ENTRA-wrong-secret-0010' },
+  it('Entra: a refused client secret, with --debug', async () => {
+    const r = await cliAsync(['scan', '--entra', '--debug', '--entra-authority', entra.url, '--graph-url', entra.url], {
+      AZURE_TENANT_ID: ENTRA_TENANT,
+      AZURE_CLIENT_ID: ENTRA_CLIENT,
+      AZURE_CLIENT_SECRET: 'CANARY-ENTRA-wrong-secret-0010',
     });
     expect(r.code).toBe(2);
     expect(r.stderr.length).toBeGreaterThan(0);
     assertClean(r.stderr + r.stdout, 'entra stderr');
   });
 
-  it('AWS: denied calls and a partial scan, with --debug and every format', () => {
+  it('AWS: denied calls and a partial scan, with --debug and every format', async () => {
     for (const format of ['table', 'json']) {
-      const r = cli(['scan', '--aws', '--debug', '--fail-on', 'critical', '--allow-partial', '--format', format], {
-        env: {
+      const r = await cliAsync(['scan', '--aws', '--debug', '--fail-on', 'critical', '--allow-partial', '--format', format], {
           AWS_ACCESS_KEY_ID: AWS_KEY,
           AWS_SECRET_ACCESS_KEY: AWS_SECRET,
           AWS_ENDPOINT_URL: aws.url,
@@ -164,7 +165,6 @@ describe('canary secrets never reach stderr of the CLI, even with --debug', () =
           AWS_CONFIG_FILE: '/nonexistent/nhiscan/config',
           AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/nhiscan/credentials',
           AWS_MAX_ATTEMPTS: '1',
-        },
       });
       expect([0, 1]).toContain(r.code);
       expect(r.stdout).toMatch(/GenerateCredentialReport/);

@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { InputError } from '../errors.js';
+import { entraOptionsFromEnv, EntraAuthError, EntraConfigError } from '../connectors/entra/client.js';
+import { oktaOptionsFromEnv } from '../connectors/okta/options.js';
+import { checkAws } from '../doctor/aws.js';
+import { checkEntra } from '../doctor/entra.js';
+import { checkOkta } from '../doctor/okta.js';
+import { doctorExitCode, renderDoctor } from '../doctor/render.js';
+import type { ProviderReport } from '../doctor/types.js';
+import { addLiveOptions, type LiveFlags } from './live.js';
+
+interface DoctorFlags extends LiveFlags {
+  /** Hidden, for tests against a local fake: the Entra token endpoint (loopback http allowed). */
+  entraTokenEndpoint?: string;
+}
+
+/**
+ * `nhiscan doctor --entra|--okta|--aws`: checks the credential and sends one cheap read per
+ * capability, then prints one screen saying what is missing and what to grant.
+ * Exit 0 all OK, 3 something missing or failing, 2 bad configuration or a refused credential.
+ */
+export function registerDoctor(program: Command): void {
+  const cmd = program
+    .command('doctor')
+    .description('check credentials and each read permission a scan needs, and say what to grant');
+  addLiveOptions(cmd);
+  cmd.addOption(new Option('--entra-token-endpoint <url>').hideHelp());
+  cmd.action(async (flags: DoctorFlags) => {
+    if (!flags.entra && !flags.okta && !flags.aws) throw new InputError('name at least one provider: --entra, --okta, --aws');
+    const reports: ProviderReport[] = [];
+    if (flags.entra) reports.push(await entraReport(flags));
+    if (flags.okta) reports.push(await oktaReport(flags));
+    if (flags.aws) reports.push(await checkAws({ profile: flags.awsProfile, region: flags.awsRegion }));
+    process.stdout.write(renderDoctor(reports));
+    process.exitCode = doctorExitCode(reports);
+  });
+}
+
+async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
+  try {
+    const opts = entraOptionsFromEnv(process.env, {
+      tenantId: flags.entraTenant,
+      clientId: flags.entraClientId,
+      authority: flags.entraAuthority,
+      graphUrl: flags.graphUrl,
+      tokenEndpoint: flags.entraTokenEndpoint,
+    });
+    return await checkEntra(opts);
+  } catch (e) {
+    if (e instanceof EntraConfigError || e instanceof EntraAuthError) throw new InputError(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
+    throw e;
+  }
+}
+
+async function oktaReport(flags: DoctorFlags): Promise<ProviderReport> {
+  let opts;
+  try {
+    opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (!opts) throw new InputError('--okta needs OKTA_ORG_URL and credentials (see docs/okta-permissions.md)');
+  try {
+    return await checkOkta(opts);
+  } catch (e) {
+    if (e instanceof Error && /ConfigError/.test(e.name)) throw new InputError(e.message);
+    throw e;
+  }
+}

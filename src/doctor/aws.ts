@@ -1,0 +1,70 @@
+import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, ListOpenIDConnectProvidersCommand, ListSAMLProvidersCommand } from '@aws-sdk/client-iam';
+import { ListTrustAnchorsCommand } from '@aws-sdk/client-rolesanywhere';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { readCallerAccount } from '../connectors/aws/accounts.js';
+import { newRequestStats } from '../connectors/aws/request-stats.js';
+import { classifyError } from '../connectors/aws/safe-error.js';
+import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
+import type { CheckResult, ProviderReport } from './types.js';
+
+/** What the AWS doctor needs; the same meaning as in the collector's options. */
+export interface AwsDoctorOptions {
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+  credentials?: AwsCredentials;
+  retryStrategy?: AwsRetryStrategy;
+  requestTimeoutMs?: number;
+}
+
+/** GetCallerIdentity, then one read per capability of the caller's account (MaxItems=1). */
+export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> {
+  const credentials = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
+  const secrets = new Set<string>();
+  if (typeof credentials === 'object') {
+    if (credentials.secretAccessKey) secrets.add(credentials.secretAccessKey);
+    if (credentials.sessionToken) secrets.add(credentials.sessionToken);
+  }
+  const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint, maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
+  const sts = makeStsClient(settings, credentials);
+  const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };
+  try {
+    const caller = await readCallerAccount(sts);
+    if (!caller.ok) throw new Error(caller.reason);
+    report.scope = caller.value.accountId;
+    report.credential.detail = `GetCallerIdentity: account ${caller.value.accountId}`;
+  } catch (e) {
+    const failed = classifyError('GetCallerIdentity', e, secrets);
+    report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason };
+    return report;
+  } finally {
+    sts.destroy();
+  }
+  const iam = makeIamClient(settings, credentials);
+  const anywhere = makeRolesAnywhereClient(settings, credentials);
+  const probe = async (name: string, grant: string, call: () => Promise<unknown>): Promise<CheckResult> => {
+    try {
+      await call();
+      return { name, status: 'ok' };
+    } catch (e) {
+      const failed = classifyError(name, e, secrets);
+      if (failed.ok) return { name, status: 'ok' };
+      return failed.status === 'missing-permission' ? { name, status: 'missing', grant, detail: failed.reason } : { name, status: 'error', detail: failed.reason };
+    }
+  };
+  try {
+    report.checks = await Promise.all([
+      probe('aws.iam', 'iam:GetAccountAuthorizationDetails', () => iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1 }))),
+      probe('aws.credentialReport', 'iam:GenerateCredentialReport and iam:GetCredentialReport', () => iam.send(new GenerateCredentialReportCommand({}))),
+      probe('aws.federation', 'iam:ListOpenIDConnectProviders, iam:GetOpenIDConnectProvider and iam:ListSAMLProviders', async () => {
+        await iam.send(new ListOpenIDConnectProvidersCommand({}));
+        await iam.send(new ListSAMLProvidersCommand({}));
+      }),
+      probe('aws.rolesAnywhere', 'rolesanywhere:ListTrustAnchors and rolesanywhere:ListProfiles', () => anywhere.send(new ListTrustAnchorsCommand({ pageSize: 1 }))),
+    ]);
+  } finally {
+    iam.destroy();
+    anywhere.destroy();
+  }
+  return report;
+}

@@ -1,0 +1,201 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { registerDoctor } from '../../src/cli/doctor-command.js';
+import { OKTA_READ_SCOPES } from '../../src/connectors/okta/client.js';
+import { checkAws } from '../../src/doctor/aws.js';
+import { checkEntra } from '../../src/doctor/entra.js';
+import { checkOkta } from '../../src/doctor/okta.js';
+import { doctorExitCode, renderDoctor } from '../../src/doctor/render.js';
+import type { ProviderReport } from '../../src/doctor/types.js';
+import { InputError } from '../../src/errors.js';
+import { buildAccount } from '../fakes/aws-dataset.js';
+import { startFakeAws } from '../fakes/aws-iam-server.js';
+import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { makeEntraDataset } from '../fakes/entra-dataset.js';
+import { ENTRA_SHORT_VERSION } from '../fakes/entra-permissions.js';
+import { startEntraFake } from '../fakes/entra-server.js';
+import { VirtualClock } from '../fakes/okta-clock.js';
+import { sampleOrg } from '../fakes/okta-dataset.js';
+import { startOktaFake } from '../fakes/okta-server.js';
+import { oktaSandbox } from './okta-sandbox.js';
+
+const status = (r: ProviderReport) => Object.fromEntries(r.checks.map((c) => [c.name, c.status]));
+
+describe('renderDoctor and doctorExitCode', () => {
+  const ok: ProviderReport = { provider: 'okta', scope: 'https://x.okta.com', credential: { name: 'credential', status: 'ok' }, checks: [{ name: 'okta.apps', status: 'ok' }] };
+  it('exit 0 when all OK, 3 when a capability is missing or failed, 2 when the credential is refused', () => {
+    expect(doctorExitCode([ok])).toBe(0);
+    expect(doctorExitCode([{ ...ok, checks: [{ name: 'okta.apps', status: 'missing', grant: 'okta.apps.read' }] }])).toBe(3);
+    expect(doctorExitCode([{ ...ok, checks: [{ name: 'okta.apps', status: 'error', detail: 'HTTP 500' }] }])).toBe(3);
+    expect(doctorExitCode([ok, { ...ok, credential: { name: 'credential', status: 'error' } }])).toBe(2);
+    expect(doctorExitCode([{ ...ok, checks: [{ name: 'okta.factors', status: 'skipped' }] }])).toBe(0);
+  });
+
+  it('names what to grant and neutralises provider text', () => {
+    const out = renderDoctor([{ ...ok, checks: [{ name: 'okta.apps', status: 'missing', grant: 'okta.apps.read', detail: 'HTTP 403 \u001b[31mE0000006' }] }]);
+    expect(out).toMatch(/MISSING okta\.apps\s+grant okta\.apps\.read \(HTTP 403 /);
+    expect(out).not.toContain('\u001b');
+  });
+});
+
+describe('doctor against the Entra fake', () => {
+  const TENANT = '11111111-2222-4333-8444-555555555555';
+  const CLIENT = '99999999-8888-4777-8666-555555555555';
+  const SECRET = 'doctor-entra-secret';
+  const run = async (grantedPermissions: string[], secret = SECRET) => {
+    const fake = await startEntraFake({ dataset: makeEntraDataset(TENANT, { servicePrincipals: 5 }), clientId: CLIENT, clientSecret: SECRET, grantedPermissions });
+    try {
+      const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: secret }, tokenEndpoint: fake.tokenEndpoint, graphUrl: fake.url });
+      return { report, graphCalls: fake.log.filter((l) => !l.path.endsWith('/token')).length, undocumented: fake.undocumented };
+    } finally {
+      await fake.close();
+    }
+  };
+
+  it('all OK with the documented permissions, one read per capability', async () => {
+    const { report, graphCalls, undocumented } = await run(ENTRA_SHORT_VERSION);
+    expect(report.credential.status).toBe('ok');
+    expect(Object.values(status(report)).every((s) => s === 'ok')).toBe(true);
+    expect(graphCalls).toBe(report.checks.length);
+    expect(undocumented).toEqual([]);
+    expect(doctorExitCode([report])).toBe(0);
+  });
+
+  it('names AuditLog.Read.All for every capability that needs it when it is not granted', async () => {
+    const { report } = await run(ENTRA_SHORT_VERSION.filter((p) => p !== 'AuditLog.Read.All'));
+    const missing = report.checks.filter((c) => c.status === 'missing');
+    expect(missing.map((c) => c.name).sort()).toEqual(['entra.credentialSignInActivity', 'entra.mfaRegistration', 'entra.signInActivity', 'entra.userSignInActivity']);
+    for (const m of missing) expect(m.grant).toMatch(/^AuditLog\.Read\.All/);
+    expect(status(report)['entra.users']).toBe('ok');
+    expect(doctorExitCode([report])).toBe(3);
+  });
+
+  it('reports a refused secret on the credential line without echoing it', async () => {
+    const { report } = await run(ENTRA_SHORT_VERSION, 'doctor-wrong-secret');
+    expect(report.credential.status).toBe('error');
+    expect(report.credential.detail).toMatch(/invalid_client/);
+    expect(JSON.stringify(report)).not.toContain('doctor-wrong-secret');
+    expect(doctorExitCode([report])).toBe(2);
+  });
+});
+
+describe('doctor against the Okta fake', () => {
+  let sandbox: { restore(): void };
+  beforeAll(() => {
+    sandbox = oktaSandbox();
+  });
+  afterAll(() => sandbox.restore());
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  const run = async (grantedScopes: string[]) => {
+    const clock = new VirtualClock();
+    const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes } });
+    try {
+      const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: grantedScopes }, clock });
+      return { report, limits: fake.state.limits };
+    } finally {
+      await fake.close();
+    }
+  };
+
+  it('all OK with the documented scopes, reading one item per list', async () => {
+    const { report, limits } = await run([...OKTA_READ_SCOPES]);
+    expect(report.credential.status).toBe('ok');
+    expect(Object.values(status(report)).every((s) => s === 'ok')).toBe(true);
+    expect(report.checks).toHaveLength(8);
+    expect(Object.values(limits).flat().every((l) => l === 1)).toBe(true);
+    expect(doctorExitCode([report])).toBe(0);
+  });
+
+  it('names the scope to grant for what the token does not cover', async () => {
+    const { report } = await run(OKTA_READ_SCOPES.filter((s) => s !== 'okta.roles.read' && s !== 'okta.appGrants.read'));
+    const missing = Object.fromEntries(report.checks.filter((c) => c.status === 'missing').map((c) => [c.name, c.grant]));
+    expect(Object.keys(missing).sort()).toEqual(['okta.adminRoles', 'okta.appGrants']);
+    expect(missing['okta.adminRoles']).toMatch(/^okta\.roles\.read/);
+    expect(missing['okta.appGrants']).toMatch(/^okta\.appGrants\.read/);
+    expect(doctorExitCode([report])).toBe(3);
+  });
+
+  it('prints one screen and sets the exit code through `nhiscan doctor --okta`', async () => {
+    const clock = new VirtualClock();
+    const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, forbid: ['/api/v1/api-tokens'] });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      written.push(String(s));
+      return true;
+    });
+    const saved = { ...process.env };
+    process.env.OKTA_ORG_URL = fake.url;
+    process.env.OKTA_API_TOKEN = 'doctor-ssws-token';
+    try {
+      const program = new Command('nhiscan').exitOverride();
+      registerDoctor(program);
+      await program.parseAsync(['node', 'nhiscan', 'doctor', '--okta']);
+      expect(process.exitCode).toBe(3);
+      const out = written.join('');
+      expect(out).toMatch(/^Okta \(http:\/\/127\.0\.0\.1:\d+\)\n/);
+      expect(out).toMatch(/OK\s+credential\s+API token accepted \(SSWS/);
+      expect(out).toMatch(/MISSING okta\.apiTokens\s+grant okta\.apiTokens\.read/);
+      expect(out).not.toContain('doctor-ssws-token');
+      expect(out.split('\n').length).toBeLessThan(25);
+
+      const none = new Command('nhiscan').exitOverride();
+      registerDoctor(none);
+      await expect(none.parseAsync(['node', 'nhiscan', 'doctor'])).rejects.toBeInstanceOf(InputError);
+    } finally {
+      spy.mockRestore();
+      process.exitCode = undefined;
+      for (const k of ['OKTA_ORG_URL', 'OKTA_API_TOKEN']) if (saved[k] === undefined) delete process.env[k];
+      await fake.close();
+    }
+  });
+});
+
+describe('doctor against the AWS fake', () => {
+  let env: AwsTestEnv;
+  beforeAll(() => {
+    env = isolateAwsEnv();
+  });
+  afterAll(() => env.restore());
+  const KEY = 'AKIADOCTOR0000000001';
+  const SECRET = 'doctor-aws-secret-0000000000000000000';
+
+  const run = async (deny: string[], key = KEY) => {
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, deny });
+    try {
+      const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: key, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1) });
+      return { report, fake };
+    } finally {
+      await fake.close();
+    }
+  };
+
+  it('all OK with the read-only policy, GetAccountAuthorizationDetails with MaxItems=1', async () => {
+    const { report, fake } = await run([]);
+    expect(report.scope).toBe('111122223333');
+    expect(Object.values(status(report)).every((s) => s === 'ok')).toBe(true);
+    expect(fake.maxItemsSeen).toEqual(['1']);
+    expect(fake.refused).toEqual([]);
+    expect(doctorExitCode([report])).toBe(0);
+  });
+
+  it('names the IAM action to grant when one is denied', async () => {
+    const { report } = await run(['iam:GenerateCredentialReport', 'rolesanywhere:ListTrustAnchors']);
+    const missing = report.checks.filter((c) => c.status === 'missing');
+    expect(missing.map((c) => c.name).sort()).toEqual(['aws.credentialReport', 'aws.rolesAnywhere']);
+    expect(missing.find((c) => c.name === 'aws.credentialReport')?.grant).toMatch(/iam:GenerateCredentialReport/);
+    expect(JSON.stringify(report)).not.toContain(KEY);
+    expect(doctorExitCode([report])).toBe(3);
+  });
+
+  it('reports invalid credentials on the credential line', async () => {
+    const { report } = await run([], 'AKIAUNKNOWN000000001');
+    expect(report.credential).toMatchObject({ status: 'error', detail: expect.stringContaining('InvalidClientTokenId') });
+    expect(report.checks).toEqual([]);
+    expect(doctorExitCode([report])).toBe(2);
+    expect(env.blocked).toEqual([]);
+  });
+});

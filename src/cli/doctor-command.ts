@@ -1,10 +1,5 @@
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { entraOptionsFromEnv, EntraAuthError, EntraConfigError } from '../connectors/entra/client.js';
-import { oktaOptionsFromEnv } from '../connectors/okta/options.js';
-import { checkAws } from '../doctor/aws.js';
-import { checkEntra } from '../doctor/entra.js';
-import { checkOkta } from '../doctor/okta.js';
 import { doctorExitCode, renderDoctor } from '../doctor/render.js';
 import type { ProviderReport } from '../doctor/types.js';
 import { addLiveOptions, type LiveFlags } from './live.js';
@@ -30,13 +25,19 @@ export function registerDoctor(program: Command): void {
     const reports: ProviderReport[] = [];
     if (flags.entra) reports.push(await entraReport(flags));
     if (flags.okta) reports.push(await oktaReport(flags));
-    if (flags.aws) reports.push(await checkAws({ profile: flags.awsProfile, region: flags.awsRegion }));
+    if (flags.aws) {
+      // SDKs load on demand so that offline commands start fast.
+      const { checkAws } = await import('../doctor/aws.js');
+      reports.push(await checkAws({ profile: flags.awsProfile, region: flags.awsRegion }));
+    }
     process.stdout.write(renderDoctor(reports));
     process.exitCode = doctorExitCode(reports);
   });
 }
 
 async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
+  const { entraOptionsFromEnv, EntraAuthError, EntraConfigError } = await import('../connectors/entra/client.js');
+  const { checkEntra } = await import('../doctor/entra.js');
   try {
     const opts = entraOptionsFromEnv(process.env, {
       tenantId: flags.entraTenant,
@@ -53,6 +54,8 @@ async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
 }
 
 async function oktaReport(flags: DoctorFlags): Promise<ProviderReport> {
+  const { oktaOptionsFromEnv } = await import('../connectors/okta/options.js');
+  const { checkOkta } = await import('../doctor/okta.js');
   let opts;
   try {
     opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });

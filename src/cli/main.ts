@@ -5,6 +5,7 @@ import { registerRules } from './rules-command.js';
 import { registerExplain } from './explain-command.js';
 import { registerExtra } from './extra-commands.js';
 import { registerCollect } from './collect-command.js';
+import { registerDoctor } from './doctor-command.js';
 import { packageVersion } from './io.js';
 import { safeText } from '../reporters/sanitize.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRules(program);
   registerExplain(program);
   registerCollect(program);
+  registerDoctor(program);
   registerExtra(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

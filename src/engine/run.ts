@@ -36,6 +36,8 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findings: Finding[] = [];
   const stats: RuleStats[] = [];
   const verdicts = opts.collectVerdicts ? new Map<string, Verdict>() : undefined;
+  // Many rules evaluate the same node types; each distinct selection is gathered and sorted once.
+  const subjectCache = new Map<string, readonly GraphNode[]>();
   for (const rule of rules) {
     const options = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
     const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
@@ -49,18 +51,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
       report: (r) => void reports.push(r),
       unknown: (reason) => void (unknownReason ??= reason),
     };
-    const seen = new Set<string>();
-    const subjects: GraphNode[] = [];
-    const add = (n: GraphNode) => {
-      if (!seen.has(n.id)) {
-        seen.add(n.id);
-        subjects.push(n);
-      }
-    };
-    for (const t of rule.evaluates.types) for (const n of graph.ofType(t)) add(n);
-    for (const k of rule.evaluates.kinds ?? []) for (const n of graph.ofKind(k)) add(n);
-    subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const subject of subjects) {
+    for (const subject of subjectsOf(graph, rule, subjectCache)) {
       if (rule.evaluates.where && !rule.evaluates.where(subject, ctx)) continue;
       reports = [];
       unknownReason = undefined;
@@ -94,6 +85,26 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   }
   findings.sort(compareFindings);
   return verdicts ? { findings, stats, verdicts } : { findings, stats };
+}
+
+/** The nodes a rule selects by type and kind, each once, in id order. */
+function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, readonly GraphNode[]>): readonly GraphNode[] {
+  const key = JSON.stringify([rule.evaluates.types, rule.evaluates.kinds ?? []]);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const seen = new Set<string>();
+  const subjects: GraphNode[] = [];
+  const add = (n: GraphNode) => {
+    if (!seen.has(n.id)) {
+      seen.add(n.id);
+      subjects.push(n);
+    }
+  };
+  for (const t of rule.evaluates.types) for (const n of graph.ofType(t)) add(n);
+  for (const k of rule.evaluates.kinds ?? []) for (const n of graph.ofKind(k)) add(n);
+  subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  cache.set(key, subjects);
+  return subjects;
 }
 
 function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown>): Record<string, unknown> {

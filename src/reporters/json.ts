@@ -1,3 +1,4 @@
+import { safeJsonText } from './sanitize.js';
 import type { ScanReport } from '../report/types.js';
 
 /**
@@ -5,5 +6,5 @@ import type { ScanReport } from '../report/types.js';
  * arrays are sorted upstream, so the same input and `--now` give the same bytes.
  */
 export function renderJson(report: ScanReport): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return safeJsonText(JSON.stringify(report, null, 2)) + '\n';
 }

@@ -1,7 +1,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
-import { safeText } from './sanitize.js';
+import { safeText, safeJsonText } from './sanitize.js';
 
 /** BloodHound OpenGraph property values: primitives or homogeneous arrays of primitives (no null, no objects). */
 export type OgValue = string | number | boolean | string[] | number[] | boolean[];
@@ -149,5 +149,5 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
 }
 
 export function renderOpenGraph(graph: Graph, analysis?: Analysis): string {
-  return JSON.stringify(toOpenGraph(graph, analysis), null, 2) + '\n';
+  return safeJsonText(JSON.stringify(toOpenGraph(graph, analysis), null, 2)) + '\n';
 }

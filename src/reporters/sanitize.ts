@@ -27,3 +27,15 @@ export function safeCell(value: unknown): string {
 export function safeMarkdown(value: unknown, max = 300): string {
   return safeText(value, max).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
+
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u2028\u2029]/g;
+
+/**
+ * For JSON text that people may `cat` to a terminal: JSON.stringify escapes C0 controls but
+ * leaves DEL, C1 controls (U+009B is a terminal escape on its own) and bidi overrides raw.
+ * These only occur inside string values, so escaping them keeps the parsed value identical.
+ */
+export function safeJsonText(json: string): string {
+  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

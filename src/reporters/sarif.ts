@@ -1,7 +1,7 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, RuleMeta, Severity } from '../engine/types.js';
 import { SEVERITY_RANK } from '../engine/severity.js';
-import { safeText } from './sanitize.js';
+import { safeText, safeJsonText } from './sanitize.js';
 import { pathText } from './csv.js';
 
 /** GitHub code scanning reads `security-severity` (0-10) to rank alerts as critical/high/medium/low. */
@@ -140,5 +140,5 @@ export function renderSarif(report: ScanReport, metas?: ReadonlyMap<string, Rule
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return safeJsonText(JSON.stringify(sarif, null, 2)) + '\n';
 }

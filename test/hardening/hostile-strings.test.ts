@@ -105,12 +105,29 @@ describe('table output with colour on', () => {
   });
 });
 
+// eslint-disable-next-line no-control-regex
+const C0 = /[\u0000-\u0009\u000b-\u001f]/;
+
 describe.each(['json', 'sarif'] as const)('%s output', (format) => {
-  it.skipIf(!registered(format))('parses, and holds no raw control character', () => {
+  it.skipIf(!registered(format))('parses, keeps the values, and holds no raw C0 control character', () => {
     const out = render(format, result, { color: false });
     expect(() => JSON.parse(out)).not.toThrow();
+    expect(out).not.toMatch(C0);
+    if (format === 'sarif') {
+      expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+      expect(out).not.toMatch(BIDI);
+    }
+  });
+});
+
+// JSON.stringify leaves DEL, C1 controls (U+009B is a one-character CSI) and bidi overrides
+// raw; the JSON reporter escapes them as \uXXXX, which keeps the parsed value identical.
+describe('json output printed to a terminal', () => {
+  it('holds no raw C1 control or bidi character, and parses to the same strings', () => {
+    const out = render('json', result, { color: false });
     expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
-    if (format === 'sarif') expect(out).not.toMatch(BIDI);
+    expect(out).not.toMatch(BIDI);
+    expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(result.report)));
   });
 });
 

@@ -192,7 +192,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     if (base.sessionToken) secrets.add(base.sessionToken);
   }
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint, maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats },
+    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
     sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -266,4 +266,14 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     manifest: { accounts: collectedAccounts.map((a) => ({ ...a })) },
     stats: { ...stats, accounts: collectedAccounts.length },
   };
+}
+
+/**
+ * The SDK's `AWS_ENDPOINT_URL` (one endpoint for every service) is honoured by the current
+ * clients but not by the older Roles Anywhere client this project can install, which would then
+ * call the public endpoint. Passing it explicitly keeps every client on the same endpoint.
+ */
+function sharedEndpointFromEnv(): string | undefined {
+  const v = process.env.AWS_ENDPOINT_URL;
+  return v && v.trim() !== '' ? v.trim() : undefined;
 }

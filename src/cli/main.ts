@@ -27,7 +27,11 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerDoctor(program);
   registerExtra(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) override(sub);
+  };
+  override(program);
   return program;
 }
 

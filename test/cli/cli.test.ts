@@ -59,6 +59,13 @@ describe('bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('usage errors in nested commands also exit 2', () => {
+    expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
+    expect(cli(['rules', 'show']).code).toBe(2);
+    expect(cli(['no-such-command']).code).toBe(2);
+    expect(cli(['--help']).code).toBe(0);
+  });
+
   it('a missing snapshot folder names the folder', () => {
     const r = cli(['scan', '--snapshot', join(tmp, 'nope')]);
     expect(r.code).toBe(2);

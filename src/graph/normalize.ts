@@ -8,6 +8,7 @@ import type { NhiConfig } from '../config/types.js';
  * organisation's declared agents are marked. `undefined` stays "not collected".
  */
 export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): void {
+  markModelInvokers(b);
   for (const n of b.nodeList()) {
     if (n.kind !== 'identity') continue;
     if (!n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
@@ -25,5 +26,25 @@ export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): vo
       a.interactiveUse = a.lastLogin !== null && a.lastLogin !== undefined;
       if (a.interactiveUse) a.interactiveUseEvidence = `Okta sign-in ${String(a.lastLogin).slice(0, 10)}`;
     }
+  }
+}
+
+/** Resource names of model-serving APIs whose permissions mark an identity as an AI workload. */
+const MODEL_API = /\b(azure openai|openai|cognitive services|azure ai services|azure machine learning|bedrock|sagemaker runtime)\b/i;
+
+/**
+ * Entra identities granted a permission on a model-serving API (Azure OpenAI / Cognitive
+ * Services) are AI workloads by permission, like AWS principals that may call Bedrock.
+ */
+function markModelInvokers(b: GraphBuilder): void {
+  for (const e of b.edgeList()) {
+    if (e.type !== 'GRANTED' && e.type !== 'DELEGATED_GRANT') continue;
+    const from = b.getNode(e.from);
+    const to = b.getNode(e.to);
+    if (!from || !to || from.kind !== 'identity' || to.kind !== 'privilege') continue;
+    const resource = String(to.attrs.resourceDisplayName ?? to.attrs.resourceName ?? to.name);
+    if (!MODEL_API.test(resource)) continue;
+    if (from.agent && from.agent.confidence !== 'name') continue;
+    from.agent = { confidence: 'permission', reasons: [`holds ${to.name} on a model-serving API`, ...(from.agent?.reasons ?? [])] };
   }
 }

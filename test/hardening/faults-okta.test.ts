@@ -131,8 +131,19 @@ describe('Okta collector under injected faults', () => {
     expectCollectedExcept(result, []);
   });
 
-  it('stops with a one-line OktaAuthError, not a partial result, when the token is revoked mid-scan', async () => {
+  it('keeps what it read when the token is revoked mid-scan, and records the rest as errors', async () => {
     const { options } = await start([{ match: (r) => r.url.startsWith('/api/v1/users/'), fault: { kind: 'status', status: 401, body: error('E0000011') } }]);
+    const result = await collectOkta(options);
+    expect(ids(result, 'okta/users.json')).toBeDefined();
+    expect(ids(result, 'okta/apps.json')).toBeDefined();
+    const errors = result.coverage.filter((c) => c.status === 'error');
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((c) => /401/.test(c.reason ?? ''))).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('stops with a one-line OktaAuthError when the token is refused before anything is read', async () => {
+    const { options } = await start([{ match: () => true, fault: { kind: 'status', status: 401, body: error('E0000011') } }]);
     const err = await collectOkta(options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OktaAuthError);
     expect((err as Error).message).not.toContain(TOKEN);

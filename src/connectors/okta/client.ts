@@ -193,17 +193,31 @@ class Collector {
     private readonly onPage: () => void,
   ) {}
 
-  private get = (url: string): Promise<FetchResponse> =>
-    this.sdk.client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
+  /** Set once the credential is refused mid-run: later reads fail at once instead of retrying it. */
+  private authDead?: unknown;
+
+  private get = (url: string): Promise<FetchResponse> => {
+    if (this.authDead !== undefined) return Promise.reject(this.authDead);
+    const req = this.sdk.client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
+    return req.catch((e: unknown) => {
+      if (e instanceof OktaAuthError || httpStatusOf(e) === 401) this.authDead = e;
+      throw e;
+    });
+  };
 
   private fetchList(path: string): Promise<Obj[]> {
     return listAll(this.get, `${this.orgUrl}${path}`, this.onPage);
   }
 
-  /** A 401 means the credential is bad (or was revoked mid-run): nothing else will work. */
+  /**
+   * A 401 before anything was read means the credential is bad: stop with one clear error. A
+   * 401 later (revoked or expired mid-run) keeps what was read: the capability becomes an
+   * error record like any other failure, and the scan is reported as partial.
+   */
   private rethrowAuth(e: unknown): void {
-    if (e instanceof OktaAuthError) throw e;
-    if (httpStatusOf(e) === 401) {
+    const midScan = Object.keys(this.files).length > 0;
+    if (e instanceof OktaAuthError && !midScan) throw e;
+    if (httpStatusOf(e) === 401 && !midScan) {
       throw new OktaAuthError(
         this.sdk.authMode === 'ssws'
           ? 'Okta rejected the API token (HTTP 401): check OKTA_API_TOKEN and that its creator is still active'

@@ -1,25 +1,8 @@
-import { defineRule, type Graph, type GraphEdge, type PathHop, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, toHop, CONTROL_EDGES, type Graph, type GraphEdge, type PathHop, type RuleContext } from '../../src/rule-kit.js';
 
-/** Edge types along which holding the source gives the rights of the target (as in the analysis). */
-const CONTROL = new Set<GraphEdge['type']>(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'MEMBER_OF', 'ACTS_AS', 'CAN_ASSUME', 'CAN_ESCALATE_TO', 'FEDERATES_TO', 'SAML_MAPS_TO']);
 /** Bound on the fallback search for an unconditional route, so one subject never walks a whole tenant. */
 const MAX_VISITS = 5_000;
 
-function hopOf(graph: Graph, e: GraphEdge): PathHop {
-  const from = graph.node(e.from);
-  const to = graph.node(e.to);
-  return {
-    from: e.from,
-    fromName: from?.name ?? e.from,
-    to: e.to,
-    toName: to?.name ?? e.to,
-    type: e.type,
-    reason: e.reason,
-    hidden: e.hidden === true,
-    conditional: e.conditional === true,
-    provider: from?.provider ?? 'external',
-  };
-}
 
 /**
  * The shortest path the analysis returns may use a conditional hop while a longer route needs
@@ -30,11 +13,11 @@ function unconditionalRoute(ctx: RuleContext, start: string, target: string): Pa
   const queue = [start];
   for (let i = 0; i < queue.length && parent.size < MAX_VISITS; i++) {
     for (const e of ctx.graph.out(queue[i])) {
-      if (!CONTROL.has(e.type) || e.conditional || parent.has(e.to)) continue;
+      if (!CONTROL_EDGES.has(e.type) || e.conditional || parent.has(e.to)) continue;
       parent.set(e.to, e);
       if (e.to === target) {
         const hops: PathHop[] = [];
-        for (let cur: GraphEdge | null | undefined = e; cur; cur = parent.get(cur.from)) hops.unshift(hopOf(ctx.graph, cur));
+        for (let cur: GraphEdge | null | undefined = e; cur; cur = parent.get(cur.from)) hops.unshift(toHop(ctx.graph, cur));
         return hops;
       }
       queue.push(e.to);

@@ -61,6 +61,17 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   }
 
   const groups = buildJewelGroups(graph, privileges);
+  // Which groups each node can reach (ascending group order), so a path query touches only
+  // those instead of testing every (scope, class) group of a large estate.
+  const reach = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    for (const [nodeId, d] of g.dist) {
+      if (d === 0) continue;
+      const list = reach.get(nodeId);
+      if (list) list.push(i);
+      else reach.set(nodeId, [i]);
+    }
+  });
   const strengthCache = new Map<string, StrengthResult>();
   // The report and several rules ask for the same identity's paths; a high-fan-out principal
   // costs O(out-degree x groups) per call, so each is computed once. Callers copy before sorting.
@@ -88,7 +99,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     crownJewelPaths: (id) => {
       let paths = pathCache.get(id);
       if (!paths) {
-        paths = pathsFrom(graph, groups, id);
+        paths = pathsFrom(graph, (reach.get(id) ?? []).map((i) => groups[i]), id);
         pathCache.set(id, paths);
       }
       return paths;

@@ -25,9 +25,7 @@ export type {
 } from './graph/model.js';
 export type { Graph } from './graph/graph.js';
 export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
-export type { RoleTrustFacts, TrustStatementFact, TrustedPrincipal, ClaimFact } from './aws/trust.js';
-/** One hop of a path, with names and flags, built from a graph edge (as the analysis does). */
-export { toHop, CONTROL_EDGES } from './analysis/analyze.js';
+
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */
 export function defineRule(rule: RuleDefinition): RuleDefinition {

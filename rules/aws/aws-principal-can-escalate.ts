@@ -1,35 +1,7 @@
-import { defineRule, toHop, CONTROL_EDGES, type Graph, type GraphEdge, type PathHop, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, type PathHop } from '../../src/rule-kit.js';
 
-/** Bound on the fallback search for an unconditional route, so one subject never walks a whole tenant. */
-const MAX_VISITS = 5_000;
-
-
-/**
- * The shortest path the analysis returns may use a conditional hop while a longer route needs
- * no condition at all; this looks for such a route (unconditional edges only, breadth first).
- */
-function unconditionalRoute(ctx: RuleContext, start: string, target: string): PathHop[] | undefined {
-  const parent = new Map<string, GraphEdge | null>([[start, null]]);
-  const queue = [start];
-  for (let i = 0; i < queue.length && parent.size < MAX_VISITS; i++) {
-    for (const e of ctx.graph.out(queue[i])) {
-      if (!CONTROL_EDGES.has(e.type) || e.conditional || parent.has(e.to)) continue;
-      parent.set(e.to, e);
-      if (e.to === target) {
-        const hops: PathHop[] = [];
-        for (let cur: GraphEdge | null | undefined = e; cur; cur = parent.get(cur.from)) hops.unshift(toHop(ctx.graph, cur));
-        return hops;
-      }
-      queue.push(e.to);
-    }
-  }
-  return undefined;
-}
-
-function methodOf(graph: Graph, h: PathHop): string {
-  const e = graph.out(h.from, h.type).find((x) => x.to === h.to && x.reason === h.reason);
-  const m = e?.evidence?.method;
-  return typeof m === 'string' ? m : h.type.toLowerCase();
+function methodOf(h: PathHop): string {
+  return h.method ?? h.type.toLowerCase();
 }
 
 export default defineRule({
@@ -71,14 +43,15 @@ export default defineRule({
       let hops = p.hops;
       let conditional = hops.some((h) => h.conditional);
       if (conditional) {
-        const firm = unconditionalRoute(ctx, subject.id, p.target);
+        // A longer route may need no condition at all: prefer it when the analysis has one.
+        const firm = ctx.analysis.firmCrownJewelPaths(subject.id).find((f) => f.group === p.group);
         if (firm) {
-          hops = firm;
+          hops = firm.hops;
           conditional = false;
         }
       }
       const steps = hops.filter((h) => !(h.type === 'GRANTED' && ctx.graph.node(h.to)?.crownJewel === 'admin'));
-      const route = steps.map((h) => `${methodOf(ctx.graph, h)} -> ${h.toName}`).join(', ') || 'direct';
+      const route = steps.map((h) => `${methodOf(h)} -> ${h.toName}`).join(', ') || 'direct';
       reported = true;
       ctx.report({
         messageId: conditional ? 'conditional' : 'escalate',
@@ -87,7 +60,7 @@ export default defineRule({
         args: { target: p.targetName, hops: hops.length, route },
         evidence: {
           target: p.target,
-          methods: steps.map((h) => methodOf(ctx.graph, h)),
+          methods: steps.map((h) => methodOf(h)),
           conditional,
           crossesProviders: p.crossesProviders,
         },

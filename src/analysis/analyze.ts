@@ -61,17 +61,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   }
 
   const groups = buildJewelGroups(graph, privileges);
-  // Which groups each node can reach (ascending group order), so a path query touches only
-  // those instead of testing every (scope, class) group of a large estate.
-  const reach = new Map<string, number[]>();
-  groups.forEach((g, i) => {
-    for (const [nodeId, d] of g.dist) {
-      if (d === 0) continue;
-      const list = reach.get(nodeId);
-      if (list) list.push(i);
-      else reach.set(nodeId, [i]);
-    }
-  });
+  const reach = reachIndex(groups);
+  // Routes made only of unconditional edges, built on first use (the escalation rule asks when
+  // the shortest route depends on a condition): one more reverse pass per group, not a search
+  // per principal.
+  let firm: { groups: JewelGroup[]; reach: Map<string, number[]> } | undefined;
+  const firmCache = new Map<string, CrownJewelPath[]>();
   const strengthCache = new Map<string, StrengthResult>();
   // The report and several rules ask for the same identity's paths; a high-fan-out principal
   // costs O(out-degree x groups) per call, so each is computed once. Callers copy before sorting.
@@ -95,6 +90,19 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         strengthCache.set(id, s);
       }
       return s;
+    },
+    firmCrownJewelPaths: (id) => {
+      if (!firm) {
+        const fg = buildJewelGroups(graph, privileges, true);
+        firm = { groups: fg, reach: reachIndex(fg) };
+      }
+      let paths = firmCache.get(id);
+      if (!paths) {
+        const f = firm;
+        paths = pathsFrom(graph, (f.reach.get(id) ?? []).map((i) => f.groups[i]), id);
+        firmCache.set(id, paths);
+      }
+      return paths;
     },
     crownJewelPaths: (id) => {
       let paths = pathCache.get(id);
@@ -140,7 +148,24 @@ function reverseWalk(graph: Graph, seeds: string[], visit: (nodeId: string, seed
   }
 }
 
-function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[]): JewelGroup[] {
+/**
+ * Which groups each node can reach (ascending group order), so a path query touches only those
+ * instead of testing every (scope, class) group of a large estate.
+ */
+function reachIndex(groups: JewelGroup[]): Map<string, number[]> {
+  const reach = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    for (const [nodeId, d] of g.dist) {
+      if (d === 0) continue;
+      const list = reach.get(nodeId);
+      if (list) list.push(i);
+      else reach.set(nodeId, [i]);
+    }
+  });
+  return reach;
+}
+
+function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOnly = false): JewelGroup[] {
   const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: string[] }>();
   for (const p of privileges) {
     if (!p.crownJewel) continue;
@@ -166,7 +191,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[]): Jewel
       for (const u of layer) {
         const hu = hidden.get(u)!;
         for (const e of graph.in(u)) {
-          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from)) continue;
+          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from) || (firmOnly && e.conditional)) continue;
           const h = hu + (e.hidden ? 1 : 0);
           const best = candidates.get(e.from);
           if (!best || h > best.hidden) candidates.set(e.from, { edge: e, hidden: h });
@@ -208,6 +233,7 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPa
     providers.delete('external');
     providers.delete(undefined);
     out.push({
+      group: g.key,
       target: cur,
       targetName: target?.name ?? cur,
       crownJewel: g.cls,
@@ -233,6 +259,7 @@ export function toHop(graph: Graph, e: GraphEdge): PathHop {
     hidden: e.hidden === true,
     conditional: e.conditional === true,
     provider: from?.provider ?? 'external',
+    ...(typeof e.evidence?.method === 'string' ? { method: e.evidence.method } : {}),
   };
 }
 

@@ -15,10 +15,14 @@ export interface PathHop {
   hidden: boolean;
   conditional: boolean;
   provider: string;
+  /** The escalation or grant method of the edge, when it names one (e.g. `iam:PassRole+lambda`). */
+  method?: string;
 }
 
 /** A path from an identity to a crown jewel. */
 export interface CrownJewelPath {
+  /** The (provider, scope, class) group of crown jewels this path reaches. */
+  group: string;
   target: string;
   targetName: string;
   crownJewel: CrownJewelClass;
@@ -45,6 +49,8 @@ export interface Analysis {
   strength(id: string): StrengthResult;
   /** Shortest paths to each crown jewel the identity reaches (hops > 0), deduplicated per target. */
   crownJewelPaths(id: string): CrownJewelPath[];
+  /** The same, using only edges that hold without an undecided condition. */
+  firmCrownJewelPaths(id: string): CrownJewelPath[];
   /** Accountable humans (owners, sponsors, managers) and their state. */
   accountable(id: string): { id: string; name: string; relation: string; enabled?: boolean }[];
 }

@@ -20,7 +20,9 @@ import {
   type Evaluator,
   type IamPrincipal,
   type IamRole,
+  type EscalationEdge,
 } from '../../aws/index.js';
+import { createHash } from 'node:crypto';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
@@ -269,26 +271,84 @@ function addPrivileges(
       }
     }
   }
-  for (const e of esc.edges) {
-    const from = ids.awsPrincipal(account, e.from);
-    const isAssume = e.method.toLowerCase().includes('assume');
-    const to = e.to === 'admin' ? crown.admin : ids.awsPrincipal(account, e.to);
-    b.addEdge({
-      from,
-      to,
-      type: isAssume ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO',
-      reason: e.reason,
-      hidden: true,
-      conditional: e.conditional,
-      evidence: { method: e.method, ...(e.via ? { via: e.via } : {}), ...(e.undecided ? { undecided: e.undecided } : {}) },
-    });
-  }
+  addSteps(b, account, escalationSteps(account, crown.admin, esc.edges));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
   }
   for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
   void config;
+}
+
+/** Above this many targets of one method, a holder's edges go through a shared set node. */
+const FAN_OUT = 8;
+
+/** One escalation or assume-role step before it becomes graph edges. */
+interface Step {
+  from: string;
+  to: string;
+  toName: string;
+  type: 'CAN_ASSUME' | 'CAN_ESCALATE_TO';
+  method: string;
+  reason: string;
+  conditional: boolean;
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * Escalation edges, kept linear in size. A method that reaches every user or role of an account
+ * (iam:CreateAccessKey on user/*, sts:AssumeRole on roles that trust the account) would give one
+ * edge per holder and target; instead, holders whose targets are the same set share one node
+ * ("iam-create-access-key on 2,500 principals") that points at each target once.
+ */
+function addSteps(b: GraphBuilder, scope: string, steps: readonly Step[]): void {
+  const byHolderMethod = new Map<string, Step[]>();
+  for (const st of steps) {
+    const k = `${st.from}\u0000${st.method}`;
+    const list = byHolderMethod.get(k);
+    if (list) list.push(st);
+    else byHolderMethod.set(k, [st]);
+  }
+  const sets = new Set<string>();
+  for (const group of byHolderMethod.values()) {
+    const first = group[0];
+    if (group.length <= FAN_OUT) {
+      for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: st.reason, hidden: true, conditional: st.conditional, evidence: st.evidence });
+      continue;
+    }
+    const members = group.map((st) => `${st.to}${st.conditional ? '?' : ''}`).sort();
+    const setId = ids.crownJewel('aws', scope, `escalation-set/${first.method}/${createHash('sha256').update(members.join('\n')).digest('hex').slice(0, 16)}`);
+    if (!sets.has(setId)) {
+      sets.add(setId);
+      b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${first.method} on ${group.length} principals`, nativeId: setId, scope, attrs: { method: first.method, targets: group.length } });
+      for (const st of group) {
+        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: st.evidence });
+      }
+    }
+    const holder = b.getNode(first.from)?.name ?? first.from;
+    b.addEdge({
+      from: first.from,
+      to: setId,
+      type: first.type,
+      reason: `${holder} can use ${first.method} on ${group.length} principals (for example: ${first.reason})`,
+      hidden: true,
+      conditional: group.every((st) => st.conditional),
+      evidence: { method: first.method, targets: group.length },
+    });
+  }
+}
+
+function escalationSteps(account: string, adminId: string, edges: readonly EscalationEdge[]): Step[] {
+  return edges.map((e) => ({
+    from: ids.awsPrincipal(account, e.from),
+    to: e.to === 'admin' ? adminId : ids.awsPrincipal(account, e.to),
+    toName: e.to === 'admin' ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
+    type: e.method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO',
+    method: e.method,
+    reason: e.reason,
+    conditional: e.conditional,
+    evidence: { method: e.method, ...(e.via ? { via: e.via } : {}), ...(e.undecided ? { undecided: e.undecided } : {}) },
+  }));
 }
 
 interface OidcProvider {
@@ -478,6 +538,7 @@ function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): v
       for (const arn of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push({ state: st, role: st.model.roles.get(arn)! });
     }
   }
+  const steps: Step[] = [];
   for (const st of states) {
     for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
       if (!st.evaluator.mayDoAction(p.arn, 'sts:AssumeRole')) continue;
@@ -489,17 +550,20 @@ function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): v
         if (trust.result === 'no' || trust.result === 'unknown') continue;
         const id = st.evaluator.canDo(p.arn, 'sts:AssumeRole', c.role.arn).decision;
         if (id !== 'allow' && id !== 'conditional') continue;
-        b.addEdge({
+        steps.push({
           from: ids.awsPrincipal(st.account, p.arn),
           to: ids.awsPrincipal(c.state.account, c.role.arn),
+          toName: c.role.name,
           type: 'CAN_ASSUME',
+          method: 'sts-assume-role-cross-account',
           reason: `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : `account ${st.account}`}, and ${p.name}'s policies allow sts:AssumeRole on it`,
-          hidden: true,
           conditional: id === 'conditional' || trust.result === 'maybe',
+          evidence: { method: 'sts-assume-role-cross-account' },
         });
       }
     }
   }
+  addSteps(b, 'cross-account', steps);
 }
 
 export { parseCsv };

@@ -92,8 +92,18 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
   return { decision: conditional ? 'conditional' : 'allow', undecided: [...new Set(undecided)] };
 }
 
+const compiledTemplates = new Map<string, string[]>();
+
+/** Fills `{name}` placeholders; templates are split once, since this runs for every edge. */
 function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiledTemplates.set(template, parts);
+  }
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) out += (values[parts[i]] ?? `{${parts[i]}}`) + parts[i + 1];
+  return out;
 }
 
 function nameOf(arn: string): string {
@@ -223,14 +233,17 @@ function targetsFor(model: AccountModel, trust: TrustIndex, p: IamPrincipal, m: 
 }
 
 function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
+  const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
+  // Without an identity Allow, only a trust policy that names this user itself can give an
+  // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
+  if (!identityMay && p.kind !== 'user') return;
   const candidates = new Set<string>([
     ...(trust.byPrincipal.get(p.arn) ?? []),
     ...(p.id ? (trust.byPrincipal.get(p.id) ?? []) : []),
-    ...(s.facts.accountId ? (trust.byAccount.get(s.facts.accountId) ?? []) : []),
-    ...trust.anyone,
+    ...(identityMay && s.facts.accountId ? (trust.byAccount.get(s.facts.accountId) ?? []) : []),
+    ...(identityMay ? trust.anyone : []),
   ]);
   if (candidates.size === 0) return;
-  const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   for (const roleArn of candidates) {
     if (roleArn === p.arn) continue;
     const role = model.roles.get(roleArn)!;

@@ -18,6 +18,8 @@ export interface ScanOptions {
   config: NhiConfig;
   rules: readonly RuleDefinition[];
   version: string;
+  /** Drop the raw provider files once transformed (the CLI does; the snapshot is not reused). */
+  releaseSnapshot?: boolean;
 }
 
 export interface ScanResult {
@@ -27,12 +29,21 @@ export interface ScanResult {
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
-export function buildGraph(snapshot: Snapshot, config: NhiConfig): Graph {
+export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean } = {}): Graph {
   const b = new GraphBuilder();
   const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
+  // With `release`, each provider's raw files are dropped once transformed: on a large estate
+  // the parsed JSON is gigabytes, and keeping it alive makes every later collection slower.
+  const release = (prefix: string) => {
+    if (!opts.release) return;
+    for (const f of Object.keys(snapshot.files)) if (f.startsWith(prefix)) delete snapshot.files[f];
+  };
   if (snapshot.manifest.providers.entra || has('entra/')) transformEntra(snapshot, b, config);
+  release('entra/');
   if (snapshot.manifest.providers.okta || has('okta/')) transformOkta(snapshot, b, config);
+  release('okta/');
   if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config);
+  release('aws/');
   linkProviders(b);
   normalizeServiceAccounts(b, config);
   // Manifest records the transforms did not restate (an AWS account that could not be entered,
@@ -48,7 +59,7 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig): Graph {
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */
 export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult {
-  const graph = buildGraph(snapshot, opts.config);
+  const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot });
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
   const { findings, stats } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });

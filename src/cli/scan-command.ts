@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -9,7 +9,7 @@ import type { Severity } from '../engine/types.js';
 import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { loadConfig } from './config.js';
-import { FORMATS, render, type Format } from '../reporters/index.js';
+import { FORMATS, renderChunks, type Format } from '../reporters/index.js';
 import { applyCiLayer, type CiOptions } from './ci.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
@@ -70,7 +70,7 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
-  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion() });
+  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true });
 }
 
 export async function loadInput(flags: InputFlags, config: ReturnType<typeof loadConfig>): Promise<Snapshot> {
@@ -97,16 +97,8 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
   const ci = applyCiLayer(result.report, flags, result.report.scannedAt);
-  const out = render(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
-  if (flags.output) {
-    try {
-      writeFileSync(flags.output, out);
-    } catch (e) {
-      throw new InputError(`cannot write: ${(e as Error).message}`, flags.output);
-    }
-  } else {
-    process.stdout.write(out);
-  }
+  const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
+  await writeChunks(chunks, flags.output);
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${line}\n`);
   const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
   if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
@@ -118,4 +110,39 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
     return 3;
   }
   return 0;
+}
+
+/** Writes the report in pieces, to a file or to stdout (respecting back-pressure on pipes). */
+async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
+  if (file) {
+    let fd: number;
+    try {
+      fd = openSync(file, 'w');
+    } catch (e) {
+      throw new InputError(`cannot write: ${(e as Error).message}`, file);
+    }
+    try {
+      let buf = '';
+      for (const c of chunks) {
+        buf += c;
+        if (buf.length > 1 << 20) {
+          writeSync(fd, buf);
+          buf = '';
+        }
+      }
+      writeSync(fd, buf);
+    } finally {
+      closeSync(fd);
+    }
+    return;
+  }
+  let buf = '';
+  for (const c of chunks) {
+    buf += c;
+    if (buf.length > 1 << 20) {
+      if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
+      buf = '';
+    }
+  }
+  if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
 }

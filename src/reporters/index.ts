@@ -4,7 +4,9 @@ import { allRules } from '../../rules/index.js';
 import { renderTable } from './table.js';
 import { renderJson } from './json.js';
 import { renderCsv } from './csv.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, buildSarif } from './sarif.js';
+import { jsonChunks } from './json-chunks.js';
+import { safeJsonText } from './sanitize.js';
 import { renderMarkdown } from './markdown.js';
 import { renderRecertCsv } from './recert.js';
 
@@ -37,4 +39,18 @@ export function render(format: Format, result: ScanResult, opts: RenderOptions):
   const r = RENDERERS[format];
   if (!r) throw new Error(`format ${format} is not available yet`);
   return r(result, opts);
+}
+
+/**
+ * The same output as `render`, in chunks: the JSON formats are streamed so that a report larger
+ * than the longest string V8 allows can still be written.
+ */
+export function* renderChunks(format: Format, result: ScanResult, opts: RenderOptions): Generator<string> {
+  const doc = format === 'json' ? result.report : format === 'sarif' ? buildSarif(result.report, ruleMetas()) : undefined;
+  if (doc === undefined) {
+    yield render(format, result, opts);
+    return;
+  }
+  for (const c of jsonChunks(doc)) yield safeJsonText(c);
+  yield '\n';
 }

@@ -98,7 +98,8 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
  * a finding (a run with 0 findings lists none); waived findings appear as accepted suppressions;
  * coverage gaps become tool notifications so "not read" is never shown as "clean".
  */
-export function renderSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleMeta>): string {
+/** The SARIF log as an object (see `renderSarif`); `renderChunks` streams it for large estates. */
+export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleMeta>): Record<string, unknown> {
   const byRule = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const list = byRule.get(f.ruleId);
@@ -140,5 +141,9 @@ export function renderSarif(report: ScanReport, metas?: ReadonlyMap<string, Rule
       },
     ],
   };
-  return safeJsonText(JSON.stringify(sarif, null, 2)) + '\n';
+  return sarif;
+}
+
+export function renderSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleMeta>): string {
+  return safeJsonText(JSON.stringify(buildSarif(report, metas), null, 2)) + '\n';
 }

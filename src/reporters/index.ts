@@ -26,7 +26,8 @@ function ruleMetas(): Map<string, RuleMeta> {
 }
 
 const RENDERERS: Partial<Record<Format, Renderer>> = {
-  table: (r, o) => renderTable(r.report, { color: o.color }),
+  // The terminal report lists at most 1,000 findings per severity; the machine formats list all.
+  table: (r, o) => renderTable(r.report, { color: o.color, limitPerSeverity: 1000 }),
   json: (r) => renderJson(r.report),
   csv: (r) => renderCsv(r.report),
   sarif: (r) => renderSarif(r.report, ruleMetas()),

@@ -42,7 +42,7 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
   release('entra/');
   if (snapshot.manifest.providers.okta || has('okta/')) transformOkta(snapshot, b, config);
   release('okta/');
-  if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config);
+  if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config, { release: opts.release });
   release('aws/');
   linkProviders(b);
   normalizeServiceAccounts(b, config);

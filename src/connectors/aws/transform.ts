@@ -48,7 +48,7 @@ interface AccountState {
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
-export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
+export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean } = {}): void {
   const now = new Date(snapshot.manifest.collectedAt);
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
@@ -62,6 +62,8 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
     const st = transformAccount(snapshot, b, config, account, accounts, now);
     if (st) states.push(st);
+    // The parsed account files are no longer needed once the account model exists.
+    if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
   }
   linkCrossAccount(b, states, now);
 }

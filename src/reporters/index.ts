@@ -52,6 +52,8 @@ export function* renderChunks(format: Format, result: ScanResult, opts: RenderOp
     yield render(format, result, opts);
     return;
   }
-  for (const c of jsonChunks(doc)) yield safeJsonText(c);
+  // The big arrays sit at depth 1 in the report (findings, identities) and at depth 3 in SARIF
+  // (runs[0].results); everything below them is stringified per element.
+  for (const c of jsonChunks(doc, 0, format === 'sarif' ? 4 : 2)) yield safeJsonText(c);
   yield '\n';
 }

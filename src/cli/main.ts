@@ -41,6 +41,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write('\ninterrupted\n');
     process.exit(EXIT.INTERRUPTED);
   });
+  // A reader that stops early (`nhiscan … | head`) closes the pipe: stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const debug = argv.includes('--debug');
   try {
     await buildProgram().parseAsync(argv);

@@ -1,17 +1,19 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { loadConfig } from './config.js';
 import { addLiveOptions, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
 
 export function registerCollect(program: Command): void {
   const cmd = program
     .command('collect')
     .description('collect live data into a snapshot folder (docs/snapshot-format.md), for `scan --snapshot` later')
-    .requiredOption('--out <dir>', 'new folder to write the snapshot into');
+    .requiredOption('--out <dir>', 'new folder to write the snapshot into')
+    .option('--config <file>', 'configuration file (service-account conventions steer which Okta users are read in detail)');
   addLiveOptions(cmd);
-  cmd.action(async (flags: LiveFlags & { out: string }) => {
+  cmd.action(async (flags: LiveFlags & { out: string; config?: string }) => {
     if (!liveRequested(flags)) throw new InputError('name at least one provider: --entra, --okta, --aws');
     const started = new Date();
-    const snapshot = mergeResults(await collectLiveResults(flags), started);
+    const snapshot = mergeResults(await collectLiveResults(flags, loadConfig(flags.config)), started);
     const n = writeSnapshot(flags.out, snapshot);
     const gaps = snapshot.manifest.coverage.filter((c) => c.status !== 'collected');
     process.stderr.write(`nhiscan: wrote ${n} files to ${flags.out}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);

@@ -47,7 +47,7 @@ export function liveRequested(flags: LiveFlags): boolean {
 }
 
 /** Runs the requested collectors (each degrades on its own) and merges them into one snapshot. */
-export async function collectLiveResults(flags: LiveFlags): Promise<CollectResult[]> {
+export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): Promise<CollectResult[]> {
   const progress = progressFn();
   const jobs: Promise<CollectResult>[] = [];
   // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
@@ -68,7 +68,7 @@ export async function collectLiveResults(flags: LiveFlags): Promise<CollectResul
   }
   if (flags.okta) {
     const { collectOkta } = await import('../connectors/okta/client.js');
-    const { oktaOptionsFromEnv } = await import('../connectors/okta/options.js');
+    const { oktaOptionsFromEnv, DEFAULT_SERVICE_ACCOUNT_PATTERNS } = await import('../connectors/okta/options.js');
     let opts;
     try {
       opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
@@ -76,7 +76,10 @@ export async function collectLiveResults(flags: LiveFlags): Promise<CollectResul
       throw asInput(e);
     }
     if (!opts) throw new InputError('--okta needs OKTA_ORG_URL and credentials (see docs/okta-permissions.md)');
-    jobs.push(collectOkta({ ...opts, progress }).catch((e) => Promise.reject(asInput(e))));
+    // Which users get their roles, factors and groups read follows the organisation's own
+    // service-account conventions, on top of the collector's defaults.
+    const patterns = config ? [...DEFAULT_SERVICE_ACCOUNT_PATTERNS, ...config.serviceAccountPatterns.map((p) => new RegExp(p, 'i'))] : undefined;
+    jobs.push(collectOkta({ ...opts, progress, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
   }
   const results = await Promise.all(jobs);
   if (progress) process.stderr.write('\r\u001b[2K');
@@ -142,9 +145,9 @@ export function mergeResults(results: CollectResult[], collectedAt: Date): Snaps
   return { manifest, files, source: 'live' };
 }
 
-export async function collectLive(flags: LiveFlags, _config: NhiConfig): Promise<Snapshot> {
+export async function collectLive(flags: LiveFlags, config: NhiConfig): Promise<Snapshot> {
   const started = new Date();
-  return mergeResults(await collectLiveResults(flags), started);
+  return mergeResults(await collectLiveResults(flags, config), started);
 }
 
 /** Writes a snapshot folder (docs/snapshot-format.md). Refuses to mix into a non-empty folder. */

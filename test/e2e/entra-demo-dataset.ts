@@ -45,8 +45,9 @@ const V1_LISTS: Record<string, string> = {
  * a listing, empty when nobody holds one of its roles, as Graph answers.
  *
  * Not served: `appCredentialSignInActivities` (absent from the demo: the collector is refused
- * with a 403 through the fake's `forbid`, see {@link DEMO_ENTRA_FORBID}) and `userManagers.json`
- * (Graph has `/users/{id}/manager`, but the collector does not read it; see the round-trip test).
+ * with a 403 through the fake's `forbid`, see {@link DEMO_ENTRA_FORBID}). `userManagers.json`
+ * becomes `/users/{id}/manager` single objects; a `null` manager is left unserved, so Graph's
+ * 404 ("no manager") comes back, as from the real service.
  */
 export function entraDatasetFromDemo(snapshot: Snapshot): EntraDataset {
   const tenantId = snapshot.manifest.providers.entra?.tenantId;
@@ -54,6 +55,9 @@ export function entraDatasetFromDemo(snapshot: Snapshot): EntraDataset {
   const v1: EntraDataset['v1'] = {};
   for (const [file, path] of Object.entries(V1_LISTS)) v1[path] = items(snapshot, file);
 
+  const singletons: Record<string, Record<string, unknown>> = {};
+  const managers = snapshot.files['entra/userManagers.json'] as Record<string, Record<string, unknown> | null> | undefined;
+  for (const [userId, manager] of Object.entries(managers ?? {})) if (manager) singletons[`/users/${userId}/manager`] = manager;
   for (const [appId, owners] of relation(snapshot, 'applicationOwners.json')) v1[`/applications/${appId}/owners`] = owners;
   for (const [appId, fics] of relation(snapshot, 'federatedIdentityCredentials.json')) {
     v1[`/applications/${appId}/federatedIdentityCredentials`] = fics;
@@ -75,7 +79,7 @@ export function entraDatasetFromDemo(snapshot: Snapshot): EntraDataset {
   for (const [id, sponsors] of relation(snapshot, 'agentSponsors.json')) {
     beta[`/servicePrincipals/${id}/microsoft.graph.agentIdentity/sponsors`] = sponsors;
   }
-  return { tenantId, v1, beta };
+  return { tenantId, v1, beta, singletons };
 }
 
 /**

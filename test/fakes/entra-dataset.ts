@@ -4,6 +4,8 @@ export interface EntraDataset {
   v1: Record<string, Record<string, unknown>[]>;
   /** Beta-only paths; beta falls back to `v1` for everything else. */
   beta: Record<string, Record<string, unknown>[]>;
+  /** Paths that answer one object, not a collection (e.g. `/users/{id}/manager`); absent = 404. */
+  singletons?: Record<string, Record<string, unknown>>;
 }
 
 export interface DatasetSize {

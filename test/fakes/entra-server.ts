@@ -124,6 +124,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     for (const f of opts.forbidSelect ?? []) {
       if (f.path === key && select?.includes(f.property)) return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
     }
+    const single = opts.dataset.singletons?.[path];
+    if (single) return { status: 200, body: { '@odata.context': `http://${host}/${version}/$metadata#${path}`, ...project(single, select) } };
     const data = (version === 'beta' ? opts.dataset.beta[path] : undefined) ?? opts.dataset.v1[path];
     if (!data) return graphError(404, 'Request_ResourceNotFound');
     let items = data;

@@ -1,4 +1,5 @@
 import type { CollectResult } from '../../snapshot/types.js';
+import { DEFAULT_CONFIG } from '../../config/types.js';
 import { createTokenSource } from './auth.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
 import { coverageRecord, dependsOn } from './coverage.js';
@@ -75,6 +76,12 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     if (!users.result.ok) return fail('entra.users', users.result.failure);
     files['entra/users.json'] = { value: stripSecretValues(users.result.value) };
     progress(`entra: users: ${users.result.value.length}`);
+    const managers = await readManagers(http, users.result.value as GraphObject[]);
+    if (managers.attempted > 0) {
+      files['entra/userManagers.json'] = stripSecretValues(managers.byUser) as Record<string, unknown>;
+      fail('entra.users', ...managers.failures);
+      if (managers.failures.length > 0) partial.set('entra.users', { attempted: managers.attempted, what: 'manager lookups' });
+    }
   };
   const tasks = [...LIST_ENDPOINTS.map((ep) => () => readList(ep)), readUsers];
   await mapWithConcurrency(tasks, concurrency, (task) => task());
@@ -146,6 +153,41 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRefreshes: http.stats.tokenRefreshes,
     },
   };
+}
+
+/** Manager lookups cost one batched read per user: only users that look like service accounts. */
+const MAX_MANAGER_LOOKUPS = 5000;
+
+function looksLikeServiceAccount(u: GraphObject): boolean {
+  const names = [u.userPrincipalName, u.displayName, u.mailNickname].filter((x): x is string => typeof x === 'string');
+  const local = names.map((n) => n.split('@')[0]);
+  if ([...names, ...local].some((n) => DEFAULT_CONFIG.serviceAccountPatterns.some((p) => new RegExp(p, 'i').test(n)))) return true;
+  if (typeof u.employeeType === 'string' && DEFAULT_CONFIG.serviceAccountTypes.includes(u.employeeType.toLowerCase())) return true;
+  return typeof u.passwordPolicies === 'string' && /DisablePasswordExpiration/i.test(u.passwordPolicies);
+}
+
+/**
+ * Reads `/users/{id}/manager` for the users that look like service accounts ("no manager" is
+ * one of the signals, and the manager is their accountable human). Graph answers 404 when a
+ * user has no manager: that is recorded as `null`, distinct from "not read" (absent).
+ */
+async function readManagers(
+  http: GraphHttp,
+  users: GraphObject[],
+): Promise<{ byUser: Record<string, unknown>; failures: GraphFailure[]; attempted: number }> {
+  const selected = users.filter((u) => typeof u.id === 'string' && looksLikeServiceAccount(u)).slice(0, MAX_MANAGER_LOOKUPS);
+  const byUser: Record<string, unknown> = {};
+  const failures: GraphFailure[] = [];
+  if (selected.length === 0) return { byUser, failures, attempted: 0 };
+  const requests = selected.map((u, i) => ({ id: String(i), url: `/users/${encodeURIComponent(u.id as string)}/manager?$select=id,displayName,userPrincipalName,accountEnabled` }));
+  const results = await http.batch('v1.0', requests);
+  selected.forEach((u, i) => {
+    const r = results.get(String(i));
+    if (r?.ok) byUser[u.id as string] = r.value;
+    else if (r && r.failure.status === 404) byUser[u.id as string] = null;
+    else failures.push(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });
+  });
+  return { byUser, failures, attempted: selected.length };
 }
 
 /**

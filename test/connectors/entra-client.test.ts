@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EntraAuthError, collectEntra, type EntraCollectOptions } from '../../src/connectors/entra/client.js';
 import type { CollectResult, CoverageRecord } from '../../src/snapshot/types.js';
-import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
+import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, minimumRequests, type EntraDataset } from '../fakes/entra-dataset.js';
 import { installNetGuard } from '../fakes/entra-net-guard.js';
 import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
 
@@ -61,30 +61,6 @@ function options(f: EntraFake, extra: Partial<EntraCollectOptions> = {}): EntraC
 const cov = (r: CollectResult, capability: string): CoverageRecord | undefined => r.coverage.find((c) => c.capability === capability);
 const values = (r: CollectResult, file: string) => (r.files[`entra/${file}`] as { value: Record<string, unknown>[] }).value;
 const ids = (items: Record<string, unknown>[]) => items.map((x) => x.id as string).sort();
-
-/** What a perfect collector must send for this dataset: pages + batches + one token. */
-function minimumRequests(d: EntraDataset, pageSize: number): number {
-  const pages = (n: number) => Math.max(1, Math.ceil(n / pageSize));
-  const sps = d.v1['/servicePrincipals'];
-  const apps = d.v1['/applications'];
-  const groups = d.v1['/groups'].filter((g) => g.isAssignableToRole);
-  const lists = [
-    d.v1['/organization'], sps, apps, d.v1['/users'], groups, d.v1['/oauth2PermissionGrants'],
-    d.v1['/roleManagement/directory/roleDefinitions'], d.v1['/roleManagement/directory/roleAssignments'],
-    d.v1['/roleManagement/directory/roleEligibilitySchedules'], d.v1['/reports/authenticationMethods/userRegistrationDetails'],
-    d.beta['/reports/servicePrincipalSignInActivities'], d.beta['/reports/appCredentialSignInActivities'],
-  ];
-  const listPages = lists.reduce((sum, l) => sum + pages(l.length), 0);
-  const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId === d.tenantId || s.servicePrincipalType === 'ManagedIdentity');
-  const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
-  const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
-  const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
-  const extraRelationshipPages = resources.reduce(
-    (sum, r) => sum + pages(d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`].length) - 1,
-    0,
-  );
-  return 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages;
-}
 
 describe('collectEntra against the fake tenant', () => {
   it('merges pages, batches relationships and stays within 10% of the minimum request count', async () => {

@@ -148,3 +148,34 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
 function pick(user: { id: string; displayName: string; userPrincipalName: string }) {
   return { id: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName };
 }
+
+/** What a perfect collector must send for this dataset: pages + batches + one token. */
+export function minimumRequests(d: EntraDataset, pageSize: number): number {
+  return minimumPlan(d, pageSize).requests;
+}
+
+/** The minimum requests, and the longest chain of requests that must follow each other. */
+export function minimumPlan(d: EntraDataset, pageSize: number): { requests: number; criticalPath: number } {
+  const pages = (n: number) => Math.max(1, Math.ceil(n / pageSize));
+  const sps = d.v1['/servicePrincipals'];
+  const apps = d.v1['/applications'];
+  const groups = d.v1['/groups'].filter((g) => g.isAssignableToRole);
+  const lists = [
+    d.v1['/organization'], sps, apps, d.v1['/users'], groups, d.v1['/oauth2PermissionGrants'],
+    d.v1['/roleManagement/directory/roleDefinitions'], d.v1['/roleManagement/directory/roleAssignments'],
+    d.v1['/roleManagement/directory/roleEligibilitySchedules'], d.v1['/reports/authenticationMethods/userRegistrationDetails'],
+    d.beta['/reports/servicePrincipalSignInActivities'], d.beta['/reports/appCredentialSignInActivities'],
+  ];
+  const listPages = lists.reduce((sum, l) => sum + pages(l.length), 0);
+  const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId === d.tenantId || s.servicePrincipalType === 'ManagedIdentity');
+  const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
+  const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
+  const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
+  const extraRelationshipPages = resources.reduce(
+    (sum, r) => sum + pages(d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`].length) - 1,
+    0,
+  );
+  // Token, then the longest list (its pages follow each other), then a batch that needs the lists.
+  const longest = Math.max(...lists.map((l) => pages(l.length)));
+  return { requests: 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages, criticalPath: 1 + longest + 1 };
+}

@@ -3,7 +3,7 @@ import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/opt
 import { RateGate } from '../connectors/okta/rate-gate.js';
 import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/request-executor.js';
 import { createOktaSdk, preflightToken } from '../connectors/okta/sdk-client.js';
-import type { CheckResult, ProviderReport } from './types.js';
+import type { ProviderReport } from './types.js';
 
 interface Probe {
   capability: string;

@@ -12,7 +12,6 @@ const ORG = 'https://northwind.okta.example';
 const PROD = '111122223333';
 const OPS_AGENT = `entra:${TENANT}:sp:ef64d807-28f7-4739-a893-33575ef793c0`;
 const HR_SYNC = `okta:${ORG}:app:0oaKYWOIriafAH29u2He`;
-const SVC_BACKUP = `entra:${TENANT}:user:46bd9401-490b-406d-b5a6-1db96bfd7d7f`;
 const ALICE_OKTA = `okta:${ORG}:user:00u64WsCeWG0NUJEXKGT`;
 const DANA_ENTRA = `entra:${TENANT}:user:ebfe2ce4-5013-4602-9279-e3341c0453f9`;
 /** Default access (all-zero app role) on Helpdesk AI Assistant, whose appId is 315c3a67-…. */

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { doctorExitCode, renderDoctor } from '../doctor/render.js';
 import type { ProviderReport } from '../doctor/types.js';
-import { addLiveOptions, type LiveFlags } from './live.js';
+import { addLiveOptions, asInput, type LiveFlags } from './live.js';
 
 interface DoctorFlags extends LiveFlags {
   /** Hidden, for tests against a local fake: the Entra token endpoint (loopback http allowed). */
@@ -36,7 +36,7 @@ export function registerDoctor(program: Command): void {
 }
 
 async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
-  const { entraOptionsFromEnv, EntraAuthError, EntraConfigError } = await import('../connectors/entra/client.js');
+  const { entraOptionsFromEnv } = await import('../connectors/entra/client.js');
   const { checkEntra } = await import('../doctor/entra.js');
   try {
     const opts = entraOptionsFromEnv(process.env, {
@@ -48,8 +48,7 @@ async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
     });
     return await checkEntra(opts);
   } catch (e) {
-    if (e instanceof EntraConfigError || e instanceof EntraAuthError) throw new InputError(`${e.message}${e.hint ? ` (${e.hint})` : ''}`);
-    throw e;
+    throw asInput(e);
   }
 }
 

@@ -87,7 +87,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
 }
 
 /** Configuration and authentication errors of the connectors are the user's to fix: exit 2. */
-function asInput(e: unknown): unknown {
+export function asInput(e: unknown): unknown {
   if (e instanceof Error && /ConfigError|AuthError/.test(`${e.name} ${e.constructor.name}`)) {
     const hint = (e as { hint?: unknown }).hint;
     return new InputError(`${e.message}${hint ? ` (${String(hint)})` : ''}`);

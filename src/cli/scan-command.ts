@@ -114,35 +114,29 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
 
 /** Writes the report in pieces, to a file or to stdout (respecting back-pressure on pipes). */
 async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
+  let fd: number | undefined;
   if (file) {
-    let fd: number;
     try {
       fd = openSync(file, 'w');
     } catch (e) {
       throw new InputError(`cannot write: ${(e as Error).message}`, file);
     }
-    try {
-      let buf = '';
-      for (const c of chunks) {
-        buf += c;
-        if (buf.length > 1 << 20) {
-          writeSync(fd, buf);
-          buf = '';
-        }
+  }
+  const flush = async (text: string): Promise<void> => {
+    if (fd !== undefined) writeSync(fd, text);
+    else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
+  };
+  try {
+    let buf = '';
+    for (const c of chunks) {
+      buf += c;
+      if (buf.length > 1 << 20) {
+        await flush(buf);
+        buf = '';
       }
-      writeSync(fd, buf);
-    } finally {
-      closeSync(fd);
     }
-    return;
+    await flush(buf);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  let buf = '';
-  for (const c of chunks) {
-    buf += c;
-    if (buf.length > 1 << 20) {
-      if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
-      buf = '';
-    }
-  }
-  if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
 }

@@ -25,7 +25,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and crown jewel, with the shortest path (the most hidden among equals) and the number of alternative routes.',
+      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (the most hidden among equals) and the number of alternative routes.',
     risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
     remediation:
       'Cut the path at the hop marked hidden that you control: pin the federation subject, remove the trust or grant, scope the role, or replace the shared secret with a federated credential; then assign an accountable owner to every identity on the path.',

@@ -43,8 +43,9 @@ interface JewelGroup {
 /**
  * Computes tiers, strength, autonomy and crown-jewel reachability once. Every pass is linear in
  * the part of the graph it touches: tiers by one reverse breadth-first pass per tier level, crown
- * jewels by one multi-source reverse pass per (scope, class) group, visiting only nodes that can
- * reach that group.
+ * jewels by one multi-source reverse pass per (provider, class) group, visiting only nodes that
+ * can reach that group. The number of groups does not grow with the estate, so the whole
+ * analysis is O(groups x (nodes + edges)).
  */
 export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const tierOf = new Map<string, Tier>();
@@ -150,7 +151,7 @@ function reverseWalk(graph: Graph, seeds: string[], visit: (nodeId: string, seed
 
 /**
  * Which groups each node can reach (ascending group order), so a path query touches only those
- * instead of testing every (scope, class) group of a large estate.
+ * instead of testing every (provider, class) group.
  */
 function reachIndex(groups: JewelGroup[]): Map<string, number[]> {
   const reach = new Map<string, number[]>();
@@ -169,7 +170,10 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
   const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: string[] }>();
   for (const p of privileges) {
     if (!p.crownJewel) continue;
-    const key = `${p.provider}|${p.scope}|${p.crownJewel}`;
+    // One group per provider and class, not per scope: an estate of many AWS accounts whose roles
+    // trust each other would otherwise give every identity a path to every account (quadratic
+    // in the number of accounts). Each identity gets the nearest jewel of each class instead.
+    const key = `${p.provider}|${p.crownJewel}`;
     const g = bySeedKey.get(key) ?? { cls: p.crownJewel, seeds: [] };
     g.seeds.push(p.id);
     bySeedKey.set(key, g);

@@ -21,7 +21,7 @@ export interface PathHop {
 
 /** A path from an identity to a crown jewel. */
 export interface CrownJewelPath {
-  /** The (provider, scope, class) group of crown jewels this path reaches. */
+  /** The (provider, class) group of crown jewels this path reaches. */
   group: string;
   target: string;
   targetName: string;

@@ -55,6 +55,28 @@ describe('analysis', () => {
     expect(analyze(g, opts).crownJewelPaths('jewel')).toEqual([]);
   });
 
+  it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
+    // A ring of accounts whose roles trust the next account: every role reaches every account's
+    // admin. Per-scope groups would give each role one path per account (quadratic).
+    const n = 6;
+    const nodes = [];
+    const edges = [];
+    for (let i = 0; i < n; i++) {
+      nodes.push(node(`r${i}`, { provider: 'aws', scope: `acct${i}` }));
+      nodes.push(node(`admin${i}`, { kind: 'privilege', provider: 'aws', scope: `acct${i}`, type: 'aws-capability', tier: 4, crownJewel: 'admin' }));
+      nodes.push(node(`secrets${i}`, { kind: 'privilege', provider: 'aws', scope: `acct${i}`, type: 'aws-capability', tier: 3, crownJewel: 'secrets' }));
+      edges.push(edge(`r${i}`, `r${(i + 1) % n}`, 'CAN_ASSUME'), edge(`r${i}`, `admin${i}`, 'GRANTED'));
+    }
+    edges.push(edge('r5', 'secrets5', 'GRANTED'));
+    const a = analyze(graphOf(nodes, edges), opts);
+    const paths = a.crownJewelPaths('r1');
+    expect(paths.map((p) => [p.crownJewel, p.target, p.hops.length])).toEqual([
+      ['admin', 'admin1', 1],
+      ['secrets', 'secrets5', 5],
+    ]);
+    expect(a.crownJewelPaths('r5').map((p) => p.target)).toEqual(['admin5', 'secrets5']);
+  });
+
   it('ranks strength by the weakest active credential; unpinned federation is as weak as a secret', () => {
     const g = graphOf(
       [

@@ -36,6 +36,8 @@ export interface CompiledPolicy {
   statements: CompiledStatement[];
   allows: CompiledStatement[];
   denies: CompiledStatement[];
+  /** Statements whose Action/NotAction covers a lower-cased action, filled on first ask. */
+  byAction: Map<string, readonly CompiledStatement[]>;
 }
 
 /** How one statement answered one question. */
@@ -76,9 +78,27 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     statements,
     allows: statements.filter((s) => s.source.effect === 'Allow'),
     denies: statements.filter((s) => s.source.effect === 'Deny'),
+    byAction: new Map(),
   };
   cache.set(document, compiled);
   return compiled;
+}
+
+const NONE: readonly CompiledStatement[] = [];
+
+/**
+ * The statements of a policy that cover a lower-cased action, in document order. The evaluator
+ * asks the same few dozen actions of every principal, so each (policy, action) pair is matched
+ * once and later questions only test resources and conditions.
+ */
+export function statementsFor(policy: CompiledPolicy, action: string): readonly CompiledStatement[] {
+  let hit = policy.byAction.get(action);
+  if (hit === undefined) {
+    const list = policy.statements.filter((st) => statementCoversAction(st, action));
+    hit = list.length === 0 ? NONE : list;
+    policy.byAction.set(action, hit);
+  }
+  return hit;
 }
 
 /** Whether the statement's Action/NotAction covers the lower-cased action. */
@@ -131,6 +151,11 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
 /** Does this statement apply to (action, resource) in this environment? `action` lower-cased. */
 export function statementApplies(st: CompiledStatement, action: string, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   if (!statementCoversAction(st, action)) return { result: 'no', undecided: [] };
+  return statementAppliesToResource(st, resource, env);
+}
+
+/** The rest of statementApplies, for a statement already known to cover the action. */
+export function statementAppliesToResource(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   const r = resourcesMatch(st, resource, env);
   if (r === 'no') return { result: 'no', undecided: [] };
   const undecided = r === 'maybe' ? ['Resource policy variable'] : [];

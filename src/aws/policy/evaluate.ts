@@ -12,7 +12,7 @@
  * SCPs, RCPs, session policies and resource-based policies are not modelled here.
  */
 import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, PolicyBody, PolicyRef } from '../model.js';
-import { compilePolicy, statementApplies, statementCoversAction, type CompiledPolicy, type ResourceQuery } from './compile.js';
+import { compilePolicy, statementAppliesToResource, statementsFor, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
 import { lowerKeyMap, type PrincipalFacts, type RequestContext } from './context.js';
 import { triOr, type Tri } from './tri.js';
 
@@ -156,9 +156,64 @@ function unusable(bp: BoundPolicy): UnusablePolicy {
   return { ...bp.origin, problem: bp.problem!.problem, problemLocation: bp.problem!.location };
 }
 
+/** The statements of one subject that cover one action, and the policies that could not be used. */
+interface Relevant {
+  identity: Array<{ bp: BoundPolicy; st: CompiledStatement }>;
+  identityUnusable: BoundPolicy[];
+  boundary: Array<{ bp: BoundPolicy; st: CompiledStatement }>;
+  boundaryUnusable: boolean;
+  /** Some identity Allow covers the action (or an identity policy is unusable). */
+  mayAllow: boolean;
+}
+
+/** Built field by field: an object spread here is a runtime call, and this runs per answer. */
+function matchOf(o: PolicyOrigin, st: CompiledStatement, applies: 'yes' | 'maybe', undecided: string[]): StatementMatch {
+  return {
+    policyId: o.policyId,
+    policyName: o.policyName,
+    kind: o.kind,
+    via: o.via,
+    use: o.use,
+    location: o.location,
+    statementIndex: st.index,
+    sid: st.source.sid,
+    effect: st.source.effect,
+    applies,
+    undecided,
+  };
+}
+
+/** Nothing covers the action and every policy is usable: the answer is an implicit deny. */
+const NOTHING: Relevant = Object.freeze({ identity: [], identityUnusable: [], boundary: [], boundaryUnusable: false, mayAllow: false }) as Relevant;
+
+function relevantFor(s: Subject, action: string): Relevant {
+  let r: Relevant | undefined;
+  const get = (): Relevant => (r ??= { identity: [], identityUnusable: [], boundary: [], boundaryUnusable: false, mayAllow: false });
+  for (const bp of s.identity) {
+    if (!bp.compiled) {
+      const x = get();
+      x.identityUnusable.push(bp);
+      x.mayAllow = true;
+      continue;
+    }
+    for (const st of statementsFor(bp.compiled, action)) {
+      const x = get();
+      x.identity.push({ bp, st });
+      if (st.source.effect === 'Allow') x.mayAllow = true;
+    }
+  }
+  if (s.boundary) {
+    if (!s.boundary.compiled) get().boundaryUnusable = true;
+    else for (const st of statementsFor(s.boundary.compiled, action)) get().boundary.push({ bp: s.boundary, st });
+  }
+  return r ?? NOTHING;
+}
+
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
   const subjects = new Map<string, Subject>();
-  const mayCache = new WeakMap<Subject, Map<string, boolean>>();
+  // Per subject and lower-cased action: the statements that can take part in an answer. The
+  // same few dozen actions are asked of each principal, often once per target resource.
+  const relevantCache = new WeakMap<Subject, Map<string, Relevant>>();
 
   const subject = (arn: string): Subject | undefined => {
     let s = subjects.get(arn);
@@ -177,46 +232,48 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     return s;
   };
 
+  const relevant = (s: Subject, action: string): Relevant => {
+    let m = relevantCache.get(s);
+    if (!m) {
+      m = new Map();
+      relevantCache.set(s, m);
+    }
+    let r = m.get(action);
+    if (!r) {
+      r = relevantFor(s, action);
+      m.set(action, r);
+    }
+    return r;
+  };
+
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
-    const env = { principal: s.facts, action: action.toLowerCase(), now: options.now, extra: lowerKeyMap(ctx?.keys) };
+    const a = action.toLowerCase();
+    const rel = relevant(s, a);
+    if (rel === NOTHING) return { decision: 'implicit-deny', statements: [] };
+    const env = { principal: s.facts, action: a, now: options.now, extra: lowerKeyMap(ctx?.keys) };
     const statements: StatementMatch[] = [];
-    const unusableList: UnusablePolicy[] = [];
     let denyYes = false;
     let denyMaybe = false;
-
-    const scan = (bp: BoundPolicy): { allow: Tri; usable: boolean } => {
-      if (!bp.compiled) {
-        unusableList.push(unusable(bp));
-        return { allow: 'no', usable: false };
-      }
+    const apply = (list: Relevant['identity']): Tri => {
       let allow: Tri = 'no';
-      for (const st of bp.compiled.statements) {
-        const o = statementApplies(st, env.action, resource, env);
+      for (const { bp, st } of list) {
+        const o = statementAppliesToResource(st, resource, env);
         if (o.result === 'no') continue;
-        statements.push({ ...bp.origin, statementIndex: st.index, sid: st.source.sid, effect: st.source.effect, applies: o.result, undecided: o.undecided });
+        statements.push(matchOf(bp.origin, st, o.result, o.undecided));
         if (st.source.effect === 'Deny') {
           if (o.result === 'yes') denyYes = true;
           else denyMaybe = true;
         } else allow = triOr(allow, o.result);
       }
-      return { allow, usable: true };
+      return allow;
     };
-
-    let idAllow: Tri = 'no';
-    let idUsable = true;
-    for (const bp of s.identity) {
-      const r = scan(bp);
-      idAllow = triOr(idAllow, r.allow);
-      idUsable &&= r.usable;
-    }
-    let bAllow: Tri = 'yes';
-    let bUsable = true;
-    if (s.boundary) {
-      const r = scan(s.boundary);
-      bAllow = r.allow;
-      bUsable = r.usable;
-    }
+    const idAllow = apply(rel.identity);
+    const idUsable = rel.identityUnusable.length === 0;
+    const bAllow: Tri = s.boundary ? apply(rel.boundary) : 'yes';
+    const bUsable = !rel.boundaryUnusable;
+    const unusableList = rel.identityUnusable.map(unusable);
+    if (rel.boundaryUnusable) unusableList.push(unusable(s.boundary!));
     const result = (decision: Decision): CanDoResult =>
       unusableList.length > 0 ? { decision, statements, unusable: unusableList } : { decision, statements };
 
@@ -228,20 +285,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     return result('conditional');
   };
 
-  const mayDoAction = (principal: string | Subject, action: string): boolean => {
-    const s = resolve(principal);
-    let m = mayCache.get(s);
-    if (!m) {
-      m = new Map();
-      mayCache.set(s, m);
-    }
-    const a = action.toLowerCase();
-    const hit = m.get(a);
-    if (hit !== undefined) return hit;
-    const v = s.identity.some((bp) => !bp.compiled || bp.compiled.allows.some((st) => statementCoversAction(st, a)));
-    m.set(a, v);
-    return v;
-  };
+  const mayDoAction = (principal: string | Subject, action: string): boolean => relevant(resolve(principal), action.toLowerCase()).mayAllow;
 
   return { model, now: options.now, subject, canDo, mayDoAction };
 }

@@ -8,6 +8,8 @@ import type { OktaCollectOptions } from '../../src/connectors/okta/options.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
 import {
   CANARY,
+  makeOktaDataset,
+  oktaMinimumPlan,
   SAMPLE_MACHINE_APPS,
   SAMPLE_RELEVANT_GROUPS,
   SAMPLE_RELEVANT_USERS,
@@ -149,6 +151,43 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(clock.slept).toBeGreaterThan(0);
     expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
     expect(Object.keys(r.files['okta/userGroups.json'] as object)).toEqual(SAMPLE_RELEVANT_USERS);
+  });
+
+  it('sends exactly the minimum number of requests (the formula the collection benchmark uses)', async () => {
+    const { f, clock } = await fake();
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.stats.requests).toBe(oktaMinimumPlan(sampleOrg(), { pageSize: 200 }).requests);
+    expect(f.state.requests).toHaveLength(r.stats.requests);
+
+    const org = makeOktaDataset({ users: 300, serviceAccounts: 10, apps: 40, machineApps: 6, awsApps: 1, awsUsersPerApp: 4, apiTokens: 25, groups: 30, groupsPerUser: 2 });
+    const big = await fake({ dataset: org });
+    const rb = await collectOkta(ssws(big.f, big.clock, { pageSize: 50 }));
+    expect(rb.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(ids(rb.files['okta/users.json'])).toHaveLength(300);
+    expect(rb.stats.requests).toBe(oktaMinimumPlan(org, { pageSize: 50 }).requests);
+    expect(big.f.state.requests).toHaveLength(rb.stats.requests);
+  });
+
+  it("waits on Okta's clock, read from the Date header, whether ours is ahead or behind", async () => {
+    const run = async (skewMs: number) => {
+      const clock = new VirtualClock();
+      const { f } = await fake({ rateLimitBudget: 4, rateLimitWindowMs: 60_000 }, clock);
+      const skewed = { now: () => clock.now() + skewMs, sleep: clock.sleep };
+      const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'ssws', token: API_TOKEN }, clock: skewed, maxConcurrent: 1, rateLimitReserve: 0 });
+      return { f, r, slept: clock.slept };
+    };
+    const inSync = await run(0);
+    const ahead = await run(5_000);
+    const behind = await run(-5_000);
+    for (const x of [inSync, ahead, behind]) {
+      // Not one request before the window the server advertised has reset.
+      expect(x.f.state.violations).toEqual([]);
+      expect(x.r.stats.retries).toBe(0);
+      expect(x.r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    }
+    expect(inSync.r.stats.rateLimitPauses).toBeGreaterThan(0);
+    // Waits follow the server's reset, not our clock: no 5 s extra per pause when ours is behind.
+    expect(behind.slept).toBeLessThan(inSync.slept + 1_000);
   });
 
   it('keeps one request in flight when told to', async () => {

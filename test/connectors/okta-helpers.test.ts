@@ -71,6 +71,22 @@ describe('rate limit helpers', () => {
     expect(gate.pauses).toBe(1);
   });
 
+  it('maps X-Rate-Limit-Reset onto our clock with the Date headers seen', async () => {
+    const clock = new VirtualClock(1_000_000_000);
+    const gate = new RateGate({ maxConcurrent: 5, reserveFraction: 0, resetPaddingMs: 100, clockAheadWithoutDateMs: 900, clock });
+    const reset = { limit: 10, remaining: 0, reset: 1_000_060 };
+    // Nothing known yet: the allowance for an unknown clock applies.
+    expect(gate.msUntilReset(reset)).toBe(60_000 + 900 + 100);
+    // Okta's clock reads 3.4 s less than ours (Date has whole seconds, rounded down).
+    gate.noteServerDate(new Date(1_000_000_000 - 3_400).toUTCString(), clock.now());
+    expect(gate.msUntilReset(reset)).toBe(60_000 + 4_000 + 100);
+    // A later answer narrows the bound; an unusable header changes nothing.
+    gate.noteServerDate(new Date(1_000_000_000 - 3_000).toUTCString(), clock.now());
+    gate.noteServerDate('not a date', clock.now());
+    expect(gate.msUntilReset(reset)).toBe(60_000 + 3_000 + 100);
+    expect(gate.msUntilReset(reset, 3)).toBe(60_000 + 3_000 + 400);
+  });
+
   it('lets one request into an unknown bucket at a time', async () => {
     const gate = new RateGate({ maxConcurrent: 5, reserveFraction: 0, resetPaddingMs: 0, clock: new VirtualClock() });
     await gate.acquire('A');

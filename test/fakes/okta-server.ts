@@ -45,8 +45,13 @@ export interface OktaFakeOptions {
   rateLimitWindowMs?: number;
   /** The fake's time, shared with the collector's injected clock in tests. */
   now?: () => number;
-  /** The first `times` requests to `template` are answered 429 (not counted as violations). */
-  inject429?: { template: string; times: number }[];
+  /**
+   * The first `times` requests to `template` are answered 429 (not counted as violations), with
+   * `X-Rate-Limit-Remaining: 0` and `X-Rate-Limit-Reset` in UTC epoch seconds as Okta sends
+   * them: the end of the current rate-limit window, or with `resetAfterMs` the first whole
+   * second at least that far ahead.
+   */
+  inject429?: { template: string; times: number; resetAfterMs?: number }[];
   /** Templates answered 403 E0000006 (a scope the credential lacks). */
   forbid?: string[];
   /** Templates whose `rel="next"` link never advances. */
@@ -59,6 +64,12 @@ export interface OktaFakeOptions {
   tokenGrantsAllowed?: number;
   /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
   responseDelayMs?: number;
+  /**
+   * Real-time mode (benchmarks): every answer is delayed by this many milliseconds and the
+   * rate-limit windows run on the real clock, so it cannot be combined with `now`. Overrides
+   * `responseDelayMs`.
+   */
+  latencyMs?: number;
 }
 
 export interface TokenRequestRecord {
@@ -80,6 +91,11 @@ export interface OktaFakeState {
   maxInFlight: number;
   tokenRequests: TokenRequestRecord[];
   injected429: number;
+  /**
+   * Every 429 answered (injected or a real budget violation): its template and how long the
+   * server told the client to wait (`X-Rate-Limit-Reset` minus the fake's time when answering).
+   */
+  throttled: { template: string; waitMs: number }[];
   /** API calls refused because the OAuth token's scopes do not cover them (template and scope). */
   outsideScopes: { template: string; needs: string }[];
 }
@@ -144,10 +160,13 @@ function b64urlJson(part: string): Obj {
 /** Starts the fake Okta org on 127.0.0.1 with an ephemeral port. */
 export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   const ds = opts.dataset;
+  if (opts.latencyMs !== undefined && opts.now !== undefined) {
+    throw new TypeError('latencyMs runs the fake on the real clock; it cannot be combined with a virtual `now`');
+  }
   const now = opts.now ?? (() => Date.now());
   const budget = opts.rateLimitBudget ?? 10_000;
   const windowMs = opts.rateLimitWindowMs ?? 60_000;
-  const delay = opts.responseDelayMs ?? 3;
+  const delay = opts.latencyMs ?? opts.responseDelayMs ?? 3;
   const state: OktaFakeState = {
     requests: [],
     limits: {},
@@ -156,10 +175,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     maxInFlight: 0,
     tokenRequests: [],
     injected429: 0,
+    throttled: [],
     outsideScopes: [],
   };
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
+  const resetAfter = new Map((opts.inject429 ?? []).map((i) => [i.template, i.resetAfterMs]));
   /** Issued access token → API requests it has served. */
   const issuedTokens = new Map<string, number>();
   /** Issued access token → the scopes it was granted. */
@@ -214,7 +235,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    // Date on the fake's own clock (virtual in tests), as a server stamps its answers.
+    res.writeHead(status, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...headers });
     res.end(JSON.stringify(body));
   }
 
@@ -235,10 +257,13 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (injected > 0) {
       pending429.set(template, injected - 1);
       state.injected429++;
+      const after = resetAfter.get(template);
+      const injectedReset = after === undefined ? reset : String(Math.ceil((t + after) / 1000));
+      state.throttled.push({ template, waitMs: Number(injectedReset) * 1000 - t });
       send(res, 429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, {
         'x-rate-limit-limit': String(budget),
         'x-rate-limit-remaining': '0',
-        'x-rate-limit-reset': reset,
+        'x-rate-limit-reset': injectedReset,
       });
       return;
     }
@@ -254,6 +279,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     });
     if (u.count >= budget) {
       state.violations.push({ bucket });
+      state.throttled.push({ template, waitMs: Number(reset) * 1000 - t });
       send(res, 429, { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, rl(0));
       return;
     }

@@ -61,7 +61,9 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
   const gate = new RateGate({
     maxConcurrent,
     reserveFraction: opts.rateLimitReserve ?? 0.1,
-    resetPaddingMs: opts.resetPaddingMs ?? 1000,
+    resetPaddingMs: opts.resetPaddingMs ?? 100,
+    // Until an answer carries a Date header, allow for our clock being up to 0.9 s ahead.
+    clockAheadWithoutDateMs: 900,
     clock,
   });
   const executor = new GuardedRequestExecutor({
@@ -85,75 +87,99 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
   try {
     await preflightToken(sdk);
     const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++);
+    const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
+    const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
 
-    const apps = await c.list('okta.apps', 'okta/apps.json', `/api/v1/apps?limit=${pageSize}`);
-    progress(`okta: ${apps?.length ?? 0} apps`);
-    let awsAppIds: string[] = [];
-    if (apps) {
-      const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
-      const machine = apps.filter(isMachineApp);
-      const aws = apps.filter((a) => isAwsApp(a, awsNames));
+    // Every read starts as soon as what it depends on is known, so the in-flight cap of the rate
+    // gate stays full instead of each step waiting for the slowest read of the previous one:
+    //   apps -> per machine app: secrets, keys, grants, admin roles; per AWS app: users, groups
+    //   API tokens + users + AWS app users -> per selected user: roles, factors, groups
+    //   those users' groups + AWS app groups -> per group: roles
+    //   groups (independent)
+    const apps = c.list('okta.apps', 'okta/apps.json', `/api/v1/apps?limit=${pageSize}`).then((list) => {
+      progress(`okta: ${list?.length ?? 0} apps`);
+      if (!list) {
+        for (const cap of ['okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.appAssignments'] as const) {
+          book.note(cap, 'not-collected', 'needs the app list (okta.apps)');
+        }
+      }
+      return list;
+    });
+    const machineReads = apps.then(async (list) => {
+      if (!list) return;
+      const machine = list.filter(isMachineApp);
       const byId = (sub: string): ParentCall[] =>
         machine.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}${sub}` }));
-      await c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets'));
-      await c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks'));
-      await c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants'));
       const clients = machine
         .map(clientIdOf)
         .filter((id): id is string => id !== undefined)
         .map((id) => ({ key: id, path: `/oauth2/v1/clients/${enc(id)}/roles` }));
-      await c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients);
-      awsAppIds = aws.map((a) => String(a.id));
-      await c.perParent(
-        'okta.appAssignments',
-        'okta/appUsers.json',
-        aws.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}/users?limit=${pageSize}` })),
+      await Promise.all([
+        c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets')),
+        c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks')),
+        c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants')),
+        c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients),
+      ]);
+    });
+    /** Ids of the AWS federation apps; undefined when the app list could not be read. */
+    const awsApps = apps.then((list) => list?.filter((a) => isAwsApp(a, awsNames)).map((a) => String(a.id)));
+    const appAssignments = (file: string, sub: string): Promise<Record<string, Obj[]> | undefined> =>
+      awsApps.then((ids) =>
+        ids === undefined
+          ? undefined
+          : c.perParent('okta.appAssignments', file, ids.map((id) => ({ key: id, path: `/api/v1/apps/${enc(id)}${sub}?limit=${pageSize}` }))),
       );
-      await c.perParent(
-        'okta.appAssignments',
-        'okta/appGroups.json',
-        aws.map((a) => ({ key: String(a.id), path: `/api/v1/apps/${enc(a.id)}/groups?limit=${pageSize}` })),
-      );
-    } else {
-      for (const cap of ['okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.appAssignments'] as const) {
-        book.note(cap, 'not-collected', 'needs the app list (okta.apps)');
-      }
-    }
+    const appUsers = appAssignments('okta/appUsers.json', '/users');
+    const appGroups = appAssignments('okta/appGroups.json', '/groups');
 
-    const tokens = await c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens');
-    if (!tokens) warnings.push('API token owners are unknown (okta.apiTokens not read); their roles and factors were not collected.');
-    const users = await c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
-    progress(`okta: ${users?.length ?? 0} users, ${tokens?.length ?? 0} API tokens`);
+    // With an API token nothing has checked the credential yet: the first page goes alone, so a
+    // rejected token costs one request rather than one per independent list.
+    if (sdk.authMode === 'ssws') await c.firstAnswer;
+
+    const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens').then((list) => {
+      if (!list) warnings.push('API token owners are unknown (okta.apiTokens not read); their roles and factors were not collected.');
+      return list;
+    });
+    const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
+    const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
 
     // Per-user calls only for users that can act as machines: API token owners, users that
     // look like service accounts, and users who can federate into AWS.
-    const relevant = new Set<string>(tokenOwnerIds(tokens ?? []));
-    const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
-    for (const u of users ?? []) {
-      if (typeof u.id === 'string' && looksLikeServiceAccount(u, patterns)) relevant.add(u.id);
-    }
-    const appUsers = files['okta/appUsers.json'] as Record<string, Obj[]> | undefined;
-    for (const id of awsAppIds) for (const uid of idsOf(appUsers?.[id] ?? [])) relevant.add(uid);
-    const userIds = [...relevant].sort();
-    progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
-    const perUser = (sub: string): ParentCall[] =>
-      userIds.map((id) => ({ key: id, path: `/api/v1/users/${enc(id)}${sub}` }));
-    await c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles'));
-    await c.perParent('okta.factors', 'okta/userFactors.json', perUser('/factors'));
-    const userGroups = await c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'));
+    const userGroups = Promise.all([tokens, users, awsApps, appUsers]).then(async ([tokenList, userList, awsIds, assigned]) => {
+      progress(`okta: ${userList?.length ?? 0} users, ${tokenList?.length ?? 0} API tokens`);
+      const relevant = new Set<string>(tokenOwnerIds(tokenList ?? []));
+      for (const u of userList ?? []) {
+        if (typeof u.id === 'string' && looksLikeServiceAccount(u, patterns)) relevant.add(u.id);
+      }
+      for (const id of awsIds ?? []) for (const uid of idsOf(assigned?.[id] ?? [])) relevant.add(uid);
+      const userIds = [...relevant].sort();
+      progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
+      const perUser = (sub: string): ParentCall[] => userIds.map((id) => ({ key: id, path: `/api/v1/users/${enc(id)}${sub}` }));
+      const [, , groupsOfUsers] = await Promise.all([
+        c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles')),
+        c.perParent('okta.factors', 'okta/userFactors.json', perUser('/factors')),
+        c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups')),
+      ]);
+      return groupsOfUsers;
+    });
 
-    await c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
     // Group admin roles only for groups that reach a relevant user or an AWS app: one call per
     // group in a large org would dominate the run.
-    const groupIds = new Set<string>();
-    for (const gs of Object.values(userGroups ?? {})) for (const g of idsOf(gs)) groupIds.add(g);
-    const appGroups = files['okta/appGroups.json'] as Record<string, Obj[]> | undefined;
-    for (const id of awsAppIds) for (const g of idsOf(appGroups?.[id] ?? [])) groupIds.add(g);
-    await c.perParent(
-      'okta.adminRoles',
-      'okta/groupRoles.json',
-      [...groupIds].sort().map((id) => ({ key: id, path: `/api/v1/groups/${enc(id)}/roles` })),
-    );
+    const groupRoles = Promise.all([userGroups, awsApps, appGroups]).then(async ([ofUsers, awsIds, assigned]) => {
+      const groupIds = new Set<string>();
+      for (const gs of Object.values(ofUsers ?? {})) for (const g of idsOf(gs)) groupIds.add(g);
+      for (const id of awsIds ?? []) for (const g of idsOf(assigned?.[id] ?? [])) groupIds.add(g);
+      await c.perParent(
+        'okta.adminRoles',
+        'okta/groupRoles.json',
+        [...groupIds].sort().map((id) => ({ key: id, path: `/api/v1/groups/${enc(id)}/roles` })),
+      );
+    });
+
+    // Wait for every read before returning or throwing, so nothing is still running afterwards.
+    const settled = await Promise.allSettled([machineReads, groupList, groupRoles]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     finish();
   }
@@ -196,13 +222,26 @@ class Collector {
   /** Set once the credential is refused mid-run: later reads fail at once instead of retrying it. */
   private authDead?: unknown;
 
+  private answered: () => void = () => undefined;
+  /** Settles when the first read has been answered (or has failed). */
+  readonly firstAnswer = new Promise<void>((resolve) => {
+    this.answered = resolve;
+  });
+
   private get = (url: string): Promise<FetchResponse> => {
     if (this.authDead !== undefined) return Promise.reject(this.authDead);
     const req = this.sdk.client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
-    return req.catch((e: unknown) => {
-      if (e instanceof OktaAuthError || httpStatusOf(e) === 401) this.authDead = e;
-      throw e;
-    });
+    return req.then(
+      (res) => {
+        this.answered();
+        return res;
+      },
+      (e: unknown) => {
+        if (e instanceof OktaAuthError || httpStatusOf(e) === 401) this.authDead = e;
+        this.answered();
+        throw e;
+      },
+    );
   };
 
   private fetchList(path: string): Promise<Obj[]> {

@@ -54,7 +54,11 @@ export interface OktaCollectOptions {
   maxRetries?: number;
   /** Share of a bucket's limit kept unused for other API clients of the org. Default 0.1. */
   rateLimitReserve?: number;
-  /** Added to every wait for `X-Rate-Limit-Reset`, to absorb clock skew. Default 1000 ms. */
+  /**
+   * Added to every wait for `X-Rate-Limit-Reset`. Default 100 ms. The reset is a time on Okta's
+   * clock; the collector bounds how far its own clock is ahead of Okta's from the `Date` header
+   * of every answer, and allows 900 ms more until the first one has arrived.
+   */
   resetPaddingMs?: number;
   /** Socket timeout per request. Default 60 s. */
   requestTimeoutMs?: number;

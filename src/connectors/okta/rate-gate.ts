@@ -15,7 +15,13 @@ export interface RateGateOptions {
   maxConcurrent: number;
   /** Share of each bucket's limit left unused (other clients share the org's buckets). */
   reserveFraction: number;
+  /** Added to every wait for a bucket's reset. */
   resetPaddingMs: number;
+  /**
+   * How far our clock is assumed to be ahead of Okta's until an answer with a `Date` header
+   * has been seen. Default 0.
+   */
+  clockAheadWithoutDateMs?: number;
   clock: OktaClock;
 }
 
@@ -58,6 +64,11 @@ export class RateGate {
   private readonly inflightByBucket = new Map<string, number>();
   private inflight = 0;
   private waiters: Array<() => void> = [];
+  /**
+   * Upper bound of how far our clock is ahead of Okta's (negative: behind), from the `Date`
+   * headers seen so far; undefined before the first.
+   */
+  private clockAheadMs?: number;
   /** Times a request waited for a bucket to reset. */
   pauses = 0;
   maxInflightSeen = 0;
@@ -95,9 +106,33 @@ export class RateGate {
     for (const w of ws) w();
   }
 
-  /** Milliseconds until the bucket's advertised reset (for a 429 without usable headers: undefined). */
-  msUntilReset(headers: RateLimitHeaders): number {
-    return Math.max(0, headers.reset * 1000 - this.opts.clock.now()) + this.opts.resetPaddingMs;
+  /**
+   * Records the `Date` header of an answer that arrived at `receivedAt` (our clock). Okta's
+   * `X-Rate-Limit-Reset` is a time on Okta's clock; this is how it is mapped onto ours. The
+   * header has whole seconds, rounded down, and was stamped before the answer arrived, so
+   * `receivedAt - Date` can only overstate how far our clock is ahead: the smallest value seen
+   * is a safe bound that tightens as answers arrive. It replaces a fixed allowance for clock
+   * skew, which either waits too long or, beyond the allowance, retries too early.
+   */
+  noteServerDate(date: string | null | undefined, receivedAt: number): void {
+    if (!date) return;
+    const stamped = Date.parse(date);
+    if (!Number.isFinite(stamped)) return;
+    const ahead = receivedAt - stamped;
+    this.clockAheadMs = this.clockAheadMs === undefined ? ahead : Math.min(this.clockAheadMs, ahead);
+  }
+
+  /** Our clock's time at which a bucket resetting at `reset` (epoch seconds on Okta's clock) may be used again. */
+  private resetAt(reset: number): number {
+    return reset * 1000 + (this.clockAheadMs ?? this.opts.clockAheadWithoutDateMs ?? 0) + this.opts.resetPaddingMs;
+  }
+
+  /**
+   * Milliseconds until the bucket's advertised reset has passed on Okta's clock, padding
+   * included. `extraPaddings` adds that many more paddings (after a retry that was still early).
+   */
+  msUntilReset(headers: RateLimitHeaders, extraPaddings = 0): number {
+    return Math.max(0, this.resetAt(headers.reset) - this.opts.clock.now()) + extraPaddings * this.opts.resetPaddingMs;
   }
 
   private observe(bucket: string, h: RateLimitHeaders): void {
@@ -116,7 +151,7 @@ export class RateGate {
     if (this.inflight >= this.opts.maxConcurrent) return { ok: false };
     const mine = this.inflightByBucket.get(bucket) ?? 0;
     const state = this.buckets.get(bucket);
-    if (state && this.opts.clock.now() >= state.reset * 1000 + this.opts.resetPaddingMs) {
+    if (state && this.opts.clock.now() >= this.resetAt(state.reset)) {
       this.buckets.delete(bucket);
       return this.check(bucket);
     }

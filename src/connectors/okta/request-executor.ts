@@ -52,6 +52,13 @@ function cleanProviderText(s: unknown): string {
  * 8.1.0 would otherwise cache the error body as the token and send `Bearer undefined`.
  */
 export class GuardedRequestExecutor extends RequestExecutor {
+  /**
+   * The token endpoint's refusal, once it has refused the service app. Reads running side by
+   * side each ask for a new token when theirs expires; after one refusal the others get the
+   * same error without asking again.
+   */
+  private tokenRefused?: OktaAuthError;
+
   constructor(private readonly opts: GuardedExecutorOptions) {
     super();
   }
@@ -62,8 +69,15 @@ export class GuardedRequestExecutor extends RequestExecutor {
     const isToken = new URL(url).pathname === TOKEN_PATH;
     const bucket = bucketOf(method, url);
     const { gate, clock, stats } = this.opts;
+    /** The reset the previous 429 of this request told us to wait for, and how often it repeated. */
+    let waitedFor: number | undefined;
+    let early = 0;
     for (let attempt = 0; ; attempt++) {
       await gate.acquire(bucket);
+      if (isToken && this.tokenRefused) {
+        gate.release(bucket, undefined);
+        throw this.tokenRefused;
+      }
       let res: FetchResponse;
       try {
         stats.requests++;
@@ -75,16 +89,32 @@ export class GuardedRequestExecutor extends RequestExecutor {
         gate.release(bucket, undefined);
         throw e;
       }
+      gate.noteServerDate(res.headers.get('date'), clock.now());
       const limits = parseRateLimitHeaders((n) => res.headers.get(n));
       gate.release(bucket, limits);
       if (res.status === 429 && attempt < this.opts.maxRetries) {
         stats.retries++;
         await res.text().catch(() => undefined);
-        // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
-        await clock.sleep(limits ? gate.msUntilReset(limits) : Math.min(60_000, 1000 * 2 ** attempt));
+        if (limits) {
+          // Refused again for a reset we already waited for: our clock mapping was optimistic, so
+          // each such repeat adds twice the padding of the last.
+          if (waitedFor !== undefined && limits.reset <= waitedFor) early++;
+          waitedFor = limits.reset;
+          await clock.sleep(gate.msUntilReset(limits, early === 0 ? 0 : 2 ** early - 1));
+        } else {
+          // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
+          await clock.sleep(Math.min(60_000, 1000 * 2 ** attempt));
+        }
         continue;
       }
-      if (isToken) await checkTokenResponse(res);
+      if (isToken) {
+        try {
+          await checkTokenResponse(res);
+        } catch (e) {
+          if (e instanceof OktaAuthError) this.tokenRefused = e;
+          throw e;
+        }
+      }
       return res;
     }
   }

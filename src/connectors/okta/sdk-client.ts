@@ -80,7 +80,29 @@ export function createOktaSdk(orgUrl: string, auth: OktaAuth, executor: GuardedR
     } as never);
   }
   verifyEffectiveConfig(client, orgUrl, auth, scopes);
+  if (auth.kind !== 'ssws') shareTokenRequests(client);
   return { client, authMode: auth.kind === 'ssws' ? 'ssws' : 'oauth-private-key', scopes };
+}
+
+/**
+ * SDK 8.1.0 caches the access token only once it has arrived: reads running side by side whose
+ * token expired would each ask for a new one. Concurrent callers share one token request here.
+ * A call with a DPoP nonce is the SDK's own retry inside that request and goes straight through.
+ */
+function shareTokenRequests(client: Client): void {
+  const oauth = (client as unknown as { oauth?: { accessToken: unknown; getAccessToken(nonce?: string | null): Promise<unknown> } }).oauth;
+  if (!oauth) return;
+  const original = oauth.getAccessToken.bind(oauth);
+  let pending: Promise<unknown> | undefined;
+  oauth.getAccessToken = (...nonce: [(string | null)?]): Promise<unknown> => {
+    // The SDK's nonce retry always passes an argument (possibly null).
+    if (nonce.length > 0) return original(...nonce);
+    if (oauth.accessToken) return Promise.resolve(oauth.accessToken);
+    pending ??= original().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
 }
 
 function verifyEffectiveConfig(

@@ -3,7 +3,7 @@ import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/client.js';
 import type { CoverageRecord } from '../../src/snapshot/types.js';
-import { authorizationItemCount, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
+import { authorizationItemCount, awsMinimumPlan, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
 
@@ -126,11 +126,12 @@ describe('collectAws against the fake IAM', () => {
     const { result, fake, sleeps } = await run({ accounts: [account], pageSize, credentialReport: { inProgressPolls }, latencyMs: 3 });
 
     const gaadPages = Math.ceil(authorizationItemCount(account) / pageSize);
-    const callerIdentity = 1;
-    const reportRoundTrips = inProgressPolls + 1 /* COMPLETE */ + 1 /* GetCredentialReport */;
-    const federation = 1 + account.oidcProviders.length + 1;
     const rolesAnywhere = 2;
-    const expected = callerIdentity + gaadPages + reportRoundTrips + federation + rolesAnywhere;
+    // The same formula the collection benchmark uses: caller identity, authorization-details
+    // pages, report polls + COMPLETE + GetCredentialReport, OIDC list + one Get each + SAML list,
+    // Roles Anywhere trust anchors + profiles.
+    const expected = awsMinimumPlan(account, { pageSize, reportInProgressPolls: inProgressPolls }).requests;
+    expect(expected).toBe(1 + gaadPages + (inProgressPolls + 2) + (1 + account.oidcProviders.length + 1) + rolesAnywhere);
 
     expect(fake.totalRequests()).toBe(expected);
     expect(result.stats.requests).toBe(expected);

@@ -197,3 +197,33 @@ export function buildAccount(accountId: string, size: DatasetSize = {}, name = `
 export function authorizationItemCount(account: FakeAwsAccount): number {
   return account.users.length + account.groups.length + account.roles.length + account.policies.length;
 }
+
+/** What a perfect collector must send for one account (the caller's own), and its longest chain. */
+export interface AwsMinimumPlan {
+  requests: number;
+  /**
+   * Requests that must follow each other: the authorization-details pages (each needs the
+   * previous page's Marker). GetCallerIdentity, the credential report, the federation providers
+   * and Roles Anywhere need no answer from that chain and can run beside it.
+   */
+  criticalPath: number;
+}
+
+/**
+ * GetCallerIdentity, every GetAccountAuthorizationDetails page (`pageSize` items each, as the
+ * fake serves them), GenerateCredentialReport until COMPLETE plus GetCredentialReport, the OIDC
+ * provider list plus one Get per provider, the SAML provider list, and the Roles Anywhere trust
+ * anchor and profile pages.
+ */
+export function awsMinimumPlan(
+  account: FakeAwsAccount,
+  opts: { pageSize: number; reportInProgressPolls?: number; rolesAnywherePageSize?: number },
+): AwsMinimumPlan {
+  const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / size));
+  const gaadPages = pages(authorizationItemCount(account), opts.pageSize);
+  const report = (opts.reportInProgressPolls ?? 0) + 1 + 1;
+  const federation = 1 + account.oidcProviders.length + 1;
+  const raPage = opts.rolesAnywherePageSize ?? 50;
+  const rolesAnywhere = pages(account.trustAnchors.length, raPage) + pages(account.profiles.length, raPage);
+  return { requests: 1 + gaadPages + report + federation + rolesAnywhere, criticalPath: gaadPages };
+}

@@ -96,12 +96,25 @@ function combine(outcomes: Array<Outcome<unknown>>): { status: CoverageStatus; r
   return { status, reason: failures.map((f) => f.reason).join('; ') };
 }
 
-/** Reads the four capabilities of one account with credentials valid in that account. */
-async function collectAccount(accountId: string, credentials: AwsCredentials, ctx: RunContext): Promise<AccountResult> {
+/** The outcome of each read of one account, before it is filed under the account id. */
+interface AccountReads {
+  details: Outcome<unknown>;
+  report: Outcome<string>;
+  oidc: Outcome<unknown[]>;
+  saml: Outcome<unknown[]>;
+  anywhere: Outcome<unknown>;
+}
+
+/**
+ * Reads the four capabilities of one account with credentials valid in that account. `label`
+ * names the account in progress messages; it is a function because in single-account mode the
+ * account id arrives while these reads are already running.
+ */
+async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: () => string): Promise<AccountReads> {
   const iam = makeIamClient(ctx.settings, credentials);
   const rolesAnywhere = makeRolesAnywhereClient(ctx.settings, credentials);
   const stats = ctx.settings.stats;
-  const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
+  const say = (message: string): void => ctx.progress(`aws ${label()}: ${message}`);
   try {
     const [details, report, oidc, saml, anywhere] = await Promise.all([
       attempt('GetAccountAuthorizationDetails', ctx, () =>
@@ -114,33 +127,43 @@ async function collectAccount(accountId: string, credentials: AwsCredentials, ct
       attempt('ListSAMLProviders', ctx, () => wrap(() => readSamlProviders(iam, stats))),
       attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats))),
     ]);
-
-    const dir = `aws/${accountId}`;
-    const files: Record<string, unknown> = {};
-    if (details.ok) files[`${dir}/authorization-details.json`] = details.value;
-    if (report.ok) files[`${dir}/credential-report.csv`] = report.value;
-    if (oidc.ok) files[`${dir}/oidc-providers.json`] = oidc.value;
-    if (saml.ok) files[`${dir}/saml-providers.json`] = saml.value;
-    if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
-
-    const byCapability: Record<(typeof CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
-      'aws.iam': combine([details]),
-      'aws.credentialReport': combine([report]),
-      'aws.federation': combine([oidc, saml]),
-      // Roles Anywhere is optional and regional: a failure is a coverage gap, never fatal.
-      'aws.rolesAnywhere': combine([anywhere]),
-    };
-    const coverage = CAPABILITIES.map((capability) => {
-      const { status, reason } = byCapability[capability];
-      if (status !== 'collected') say(`${capability} ${status}`);
-      return record(accountId, capability, status, reason);
-    });
-    say('done');
-    return { files, coverage, collected: true };
+    return { details, report, oidc, saml, anywhere };
   } finally {
     iam.destroy();
     rolesAnywhere.destroy();
   }
+}
+
+/** Files and coverage records of one account's reads. */
+function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): AccountResult {
+  const { details, report, oidc, saml, anywhere } = reads;
+  const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
+  const dir = `aws/${accountId}`;
+  const files: Record<string, unknown> = {};
+  if (details.ok) files[`${dir}/authorization-details.json`] = details.value;
+  if (report.ok) files[`${dir}/credential-report.csv`] = report.value;
+  if (oidc.ok) files[`${dir}/oidc-providers.json`] = oidc.value;
+  if (saml.ok) files[`${dir}/saml-providers.json`] = saml.value;
+  if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
+
+  const byCapability: Record<(typeof CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
+    'aws.iam': combine([details]),
+    'aws.credentialReport': combine([report]),
+    'aws.federation': combine([oidc, saml]),
+    // Roles Anywhere is optional and regional: a failure is a coverage gap, never fatal.
+    'aws.rolesAnywhere': combine([anywhere]),
+  };
+  const coverage = CAPABILITIES.map((capability) => {
+    const { status, reason } = byCapability[capability];
+    if (status !== 'collected') say(`${capability} ${status}`);
+    return record(accountId, capability, status, reason);
+  });
+  say('done');
+  return { files, coverage, collected: true };
+}
+
+async function collectAccount(accountId: string, credentials: AwsCredentials, ctx: RunContext): Promise<AccountResult> {
+  return fileAccount(accountId, await readAccount(credentials, ctx, () => accountId), ctx);
 }
 
 /** A credential provider that resolves once and refreshes shortly before expiry. */
@@ -220,13 +243,25 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     } else if (Array.isArray(opts.accounts)) {
       refs = [...new Set(opts.accounts)].map((accountId) => ({ accountId }));
     } else {
-      const caller = await attempt('GetCallerIdentity', ctx, () => readCallerAccount(sts));
+      // The caller's own account: its reads use the same credentials and do not need the account
+      // id, so they start together with GetCallerIdentity instead of one round trip later.
+      let accountId: string | undefined;
+      const callerRead = attempt('GetCallerIdentity', ctx, () => readCallerAccount(sts)).then((caller) => {
+        if (caller.ok) accountId = caller.value.accountId;
+        return caller;
+      });
+      const [caller, reads] = await Promise.all([callerRead, readAccount(base, ctx, () => accountId ?? 'caller account')]);
       if (!caller.ok) {
+        // Without a valid caller identity the reads cannot be filed under an account (and with
+        // bad credentials they failed too): only the caller record is kept.
         coverage.push(record('caller', 'aws.account', caller.status, caller.reason));
-        refs = [];
       } else {
-        refs = [caller.value];
+        const result = fileAccount(caller.value.accountId, reads, ctx);
+        Object.assign(files, result.files);
+        coverage.push(...result.coverage);
+        collectedAccounts.push(caller.value);
       }
+      refs = [];
     }
 
     const roleName = opts.assumeRoleName;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { markerInXml } from '../../src/connectors/aws/authorization-details.js';
 import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/client.js';
 import type { CoverageRecord } from '../../src/snapshot/types.js';
 import { authorizationItemCount, awsMinimumPlan, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
@@ -140,6 +141,24 @@ describe('collectAws against the fake IAM', () => {
     expect(fake.counts['iam:GenerateCredentialReport']).toBe(inProgressPolls + 1);
     expect(sleeps).toHaveLength(inProgressPolls);
     expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBe(account.credentialReportCsv);
+  });
+
+  it('requests the next authorization-details page from the raw Marker, but only uses it once the parse agrees', async () => {
+    expect(markerInXml('<R><IsTruncated>true</IsTruncated><Marker>AB&amp;C&#43;/=</Marker></R>')).toBe('AB&C+/=');
+    expect(markerInXml('<R><UserName>&lt;Marker&gt;x&lt;/Marker&gt;</UserName></R>')).toBeUndefined();
+
+    const account = buildAccount(MAIN, { users: 9, groups: 2, roles: 5, policies: 3 });
+    const pageSize = 4;
+    const pages = Math.ceil(authorizationItemCount(account) / pageSize);
+    const clean = await run({ accounts: [account], pageSize });
+    // Every page has a decoy Marker in front of the real one. The decoy is asked for once (the
+    // fake refuses it), never used, and not asked for again; the real pages are then read in turn.
+    const decoyed = await run({ accounts: [account], pageSize, decoyMarker: 'bm90LWEtcmVhbC1tYXJrZXI=' });
+    expect(clean.fake.counts['iam:GetAccountAuthorizationDetails']).toBe(pages);
+    expect(decoyed.fake.counts['iam:GetAccountAuthorizationDetails']).toBe(pages + 1);
+    expect(decoyed.result.files).toEqual(clean.result.files);
+    expect(decoyed.result.coverage).toEqual(clean.result.coverage);
+    expect(decoyed.result.stats.requests).toBe(clean.result.stats.requests + 1);
   });
 
   it('survives throttling on first attempts with the same files as an unthrottled run', async () => {

@@ -38,6 +38,12 @@ export interface FakeAwsOptions {
   };
   /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
   repeatMarker?: boolean;
+  /**
+   * Puts `<NhiscanDecoy><Marker>VALUE</Marker></NhiscanDecoy>` (an element the SDK ignores)
+   * before the real Marker of every GetAccountAuthorizationDetails page, to show that a Marker
+   * read from the raw XML is only used once the SDK's parse confirms it.
+   */
+  decoyMarker?: string;
   latencyMs?: number;
 }
 
@@ -138,7 +144,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const lists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
         for (const [list, item] of page) lists[list].push(item);
         const marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
-        return { IsTruncated: truncated || marker !== undefined, Marker: marker, ...lists };
+        const decoy = options.decoyMarker === undefined ? {} : { NhiscanDecoy: { Marker: options.decoyMarker } };
+        return { ...decoy, IsTruncated: truncated || marker !== undefined, Marker: marker, ...lists };
       }
       case 'GenerateCredentialReport': {
         const state = reportState(account.accountId);

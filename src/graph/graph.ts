@@ -116,7 +116,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export class GraphBuilder {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly edges: GraphEdge[] = [];
-  private readonly edgeKeys = new Set<string>();
+  /** Edges by source, then target: duplicates are found without building a key string per edge. */
+  private readonly edgesByEnds = new Map<string, Map<string, GraphEdge | GraphEdge[]>>();
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
@@ -146,9 +147,20 @@ export class GraphBuilder {
 
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
   addEdge(edge: GraphEdge): void {
-    const key = `${edge.from}\u0000${edge.to}\u0000${edge.type}\u0000${edge.reason}`;
-    if (this.edgeKeys.has(key)) return;
-    this.edgeKeys.add(key);
+    let byTo = this.edgesByEnds.get(edge.from);
+    if (!byTo) {
+      byTo = new Map();
+      this.edgesByEnds.set(edge.from, byTo);
+    }
+    const prior = byTo.get(edge.to);
+    if (prior === undefined) byTo.set(edge.to, edge);
+    else if (Array.isArray(prior)) {
+      if (prior.some((e) => e.type === edge.type && e.reason === edge.reason)) return;
+      prior.push(edge);
+    } else {
+      if (prior.type === edge.type && prior.reason === edge.reason) return;
+      byTo.set(edge.to, [prior, edge]);
+    }
     this.edges.push(edge);
   }
 

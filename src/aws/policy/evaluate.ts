@@ -13,7 +13,7 @@
  */
 import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, PolicyBody, PolicyRef } from '../model.js';
 import { compilePolicy, statementAppliesToResource, statementsFor, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
-import { lowerKeyMap, type PrincipalFacts, type RequestContext } from './context.js';
+import { lowerKeyMap, type KeyEnvironment, type PrincipalFacts, type RequestContext } from './context.js';
 import { triOr, type Tri } from './tri.js';
 
 export type Decision = 'allow' | 'conditional' | 'deny' | 'implicit-deny' | 'unknown';
@@ -156,16 +156,6 @@ function unusable(bp: BoundPolicy): UnusablePolicy {
   return { ...bp.origin, problem: bp.problem!.problem, problemLocation: bp.problem!.location };
 }
 
-/** The statements of one subject that cover one action, and the policies that could not be used. */
-interface Relevant {
-  identity: Array<{ bp: BoundPolicy; st: CompiledStatement }>;
-  identityUnusable: BoundPolicy[];
-  boundary: Array<{ bp: BoundPolicy; st: CompiledStatement }>;
-  boundaryUnusable: boolean;
-  /** Some identity Allow covers the action (or an identity policy is unusable). */
-  mayAllow: boolean;
-}
-
 /** Built field by field: an object spread here is a runtime call, and this runs per answer. */
 function matchOf(o: PolicyOrigin, st: CompiledStatement, applies: 'yes' | 'maybe', undecided: string[]): StatementMatch {
   return {
@@ -183,37 +173,77 @@ function matchOf(o: PolicyOrigin, st: CompiledStatement, applies: 'yes' | 'maybe
   };
 }
 
-/** Nothing covers the action and every policy is usable: the answer is an implicit deny. */
-const NOTHING: Relevant = Object.freeze({ identity: [], identityUnusable: [], boundary: [], boundaryUnusable: false, mayAllow: false }) as Relevant;
+const NO_MATCHES: StatementMatch[] = Object.freeze([]) as unknown as StatementMatch[];
 
-function relevantFor(s: Subject, action: string): Relevant {
-  let r: Relevant | undefined;
-  const get = (): Relevant => (r ??= { identity: [], identityUnusable: [], boundary: [], boundaryUnusable: false, mayAllow: false });
+/** Lower-cased action names: the same few dozen are asked millions of times on a large estate. */
+const lowerActions = new Map<string, string>();
+function lowerAction(action: string): string {
+  let a = lowerActions.get(action);
+  if (a === undefined) {
+    a = action.toLowerCase();
+    if (lowerActions.size < 10_000) lowerActions.set(action, a);
+  }
+  return a;
+}
+
+/** Request keys lower-cased once per context object (callers reuse one context for many targets). */
+const loweredKeys = new WeakMap<RequestContext, ReturnType<typeof lowerKeyMap>>();
+function keysOf(ctx: RequestContext | undefined): ReturnType<typeof lowerKeyMap> {
+  if (!ctx?.keys) return undefined;
+  let m = loweredKeys.get(ctx);
+  if (m === undefined) {
+    m = lowerKeyMap(ctx.keys);
+    loweredKeys.set(ctx, m);
+  }
+  return m;
+}
+
+/** Does any identity Allow cover the action, or is an identity policy unusable? */
+function identityMayAllow(s: Subject, action: string): boolean {
   for (const bp of s.identity) {
-    if (!bp.compiled) {
-      const x = get();
-      x.identityUnusable.push(bp);
-      x.mayAllow = true;
-      continue;
-    }
-    for (const st of statementsFor(bp.compiled, action)) {
-      const x = get();
-      x.identity.push({ bp, st });
-      if (st.source.effect === 'Allow') x.mayAllow = true;
-    }
+    if (!bp.compiled) return true;
+    for (const st of statementsFor(bp.compiled, action)) if (st.source.effect === 'Allow') return true;
   }
-  if (s.boundary) {
-    if (!s.boundary.compiled) get().boundaryUnusable = true;
-    else for (const st of statementsFor(s.boundary.compiled, action)) get().boundary.push({ bp: s.boundary, st });
+  return false;
+}
+
+/** No statement of any policy (identity or boundary) covers the action, and all are usable. */
+function nothingCovers(s: Subject, action: string): boolean {
+  for (const bp of s.identity) if (!bp.compiled || statementsFor(bp.compiled, action).length > 0) return false;
+  return !s.boundary || (s.boundary.compiled !== undefined && statementsFor(s.boundary.compiled, action).length === 0);
+}
+
+/** The state of one answer while its policies are scanned. */
+interface Scan {
+  a: string;
+  resource: ResourceQuery;
+  env: KeyEnvironment | undefined;
+  ctx: RequestContext | undefined;
+  s: Subject;
+  now: Date | undefined;
+  statements: StatementMatch[] | undefined;
+  denyYes: boolean;
+  denyMaybe: boolean;
+}
+
+/** Applies one usable policy's statements that cover the action; returns its Allow. */
+function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
+  let allow: Tri = 'no';
+  for (const st of statementsFor(bp.compiled!, acc.a)) {
+    acc.env ??= { principal: acc.s.facts, action: acc.a, now: acc.now, extra: keysOf(acc.ctx) };
+    const o = statementAppliesToResource(st, acc.resource, acc.env);
+    if (o.result === 'no') continue;
+    (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
+    if (st.source.effect === 'Deny') {
+      if (o.result === 'yes') acc.denyYes = true;
+      else acc.denyMaybe = true;
+    } else allow = triOr(allow, o.result);
   }
-  return r ?? NOTHING;
+  return allow;
 }
 
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
   const subjects = new Map<string, Subject>();
-  // Per subject and lower-cased action: the statements that can take part in an answer. The
-  // same few dozen actions are asked of each principal, often once per target resource.
-  const relevantCache = new WeakMap<Subject, Map<string, Relevant>>();
 
   const subject = (arn: string): Subject | undefined => {
     let s = subjects.get(arn);
@@ -232,60 +262,64 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     return s;
   };
 
-  const relevant = (s: Subject, action: string): Relevant => {
-    let m = relevantCache.get(s);
-    if (!m) {
-      m = new Map();
-      relevantCache.set(s, m);
-    }
-    let r = m.get(action);
-    if (!r) {
-      r = relevantFor(s, action);
-      m.set(action, r);
-    }
-    return r;
-  };
+  /**
+   * The statements of each policy that cover an action come from a per-policy index, so one
+   * answer costs a lookup per attached policy plus the resource and condition tests of the few
+   * statements that cover the action. Nothing is allocated for the common "nothing covers it".
+   */
+  // One scratch accumulator per evaluator (answers are computed synchronously, one at a time):
+  // no closure or context object per answer on the hot path.
+  const acc: Scan = { a: '', resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, denyYes: false, denyMaybe: false };
 
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
-    const a = action.toLowerCase();
-    const rel = relevant(s, a);
-    if (rel === NOTHING) return { decision: 'implicit-deny', statements: [] };
-    const env = { principal: s.facts, action: a, now: options.now, extra: lowerKeyMap(ctx?.keys) };
-    const statements: StatementMatch[] = [];
-    let denyYes = false;
-    let denyMaybe = false;
-    const apply = (list: Relevant['identity']): Tri => {
-      let allow: Tri = 'no';
-      for (const { bp, st } of list) {
-        const o = statementAppliesToResource(st, resource, env);
-        if (o.result === 'no') continue;
-        statements.push(matchOf(bp.origin, st, o.result, o.undecided));
-        if (st.source.effect === 'Deny') {
-          if (o.result === 'yes') denyYes = true;
-          else denyMaybe = true;
-        } else allow = triOr(allow, o.result);
-      }
-      return allow;
-    };
-    const idAllow = apply(rel.identity);
-    const idUsable = rel.identityUnusable.length === 0;
-    const bAllow: Tri = s.boundary ? apply(rel.boundary) : 'yes';
-    const bUsable = !rel.boundaryUnusable;
-    const unusableList = rel.identityUnusable.map(unusable);
-    if (rel.boundaryUnusable) unusableList.push(unusable(s.boundary!));
-    const result = (decision: Decision): CanDoResult =>
-      unusableList.length > 0 ? { decision, statements, unusable: unusableList } : { decision, statements };
+    const a = lowerAction(action);
+    if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
+    acc.a = a;
+    acc.resource = resource;
+    acc.env = undefined;
+    acc.ctx = ctx;
+    acc.s = s;
+    acc.statements = undefined;
+    acc.denyYes = false;
+    acc.denyMaybe = false;
+    let unusableList: UnusablePolicy[] | undefined;
 
-    if (denyYes) return result('deny');
-    if (s.boundary && bUsable && bAllow === 'no') return result('implicit-deny');
-    if (idUsable && idAllow === 'no') return result('implicit-deny');
-    if (!idUsable || !bUsable) return result('unknown');
-    if (idAllow === 'yes' && bAllow === 'yes' && !denyMaybe) return result('allow');
-    return result('conditional');
+    let idAllow: Tri = 'no';
+    let idUsable = true;
+    for (const bp of s.identity) {
+      if (!bp.compiled) {
+        (unusableList ??= []).push(unusable(bp));
+        idUsable = false;
+        continue;
+      }
+      idAllow = triOr(idAllow, scanPolicy(acc, bp));
+    }
+    let bAllow: Tri = 'yes';
+    let bUsable = true;
+    if (s.boundary) {
+      if (!s.boundary.compiled) {
+        (unusableList ??= []).push(unusable(s.boundary));
+        bAllow = 'no';
+        bUsable = false;
+      } else bAllow = scanPolicy(acc, s.boundary);
+    }
+    let decision: Decision;
+    if (acc.denyYes) decision = 'deny';
+    else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
+    else if (idUsable && idAllow === 'no') decision = 'implicit-deny';
+    else if (!idUsable || !bUsable) decision = 'unknown';
+    else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
+    else decision = 'conditional';
+    const out: CanDoResult = { decision, statements: acc.statements ?? NO_MATCHES };
+    if (unusableList) out.unusable = unusableList;
+    acc.s = undefined as unknown as Subject;
+    acc.ctx = undefined;
+    acc.env = undefined;
+    return out;
   };
 
-  const mayDoAction = (principal: string | Subject, action: string): boolean => relevant(resolve(principal), action.toLowerCase()).mayAllow;
+  const mayDoAction = (principal: string | Subject, action: string): boolean => identityMayAllow(resolve(principal), lowerAction(action));
 
   return { model, now: options.now, subject, canDo, mayDoAction };
 }

@@ -36,12 +36,15 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findings: Finding[] = [];
   const stats: RuleStats[] = [];
   const verdicts = opts.collectVerdicts ? new Map<string, Verdict>() : undefined;
-  // Many rules evaluate the same node types; each distinct selection is gathered and sorted once.
+  // Many rules evaluate the same node types; each distinct selection is gathered once, from one
+  // id-ordered list of all nodes (one sort for the whole run, not one per selection).
   const subjectCache = new Map<string, readonly GraphNode[]>();
+  let ordered: GraphNode[] | undefined;
+  const byId = (): GraphNode[] => (ordered ??= [...graph.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  const reports: ReportInput[] = [];
   for (const rule of rules) {
     const options = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
     const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
-    let reports: ReportInput[] = [];
     let unknownReason: string | undefined;
     const ctx: RuleContext = {
       graph,
@@ -51,19 +54,32 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
       report: (r) => void reports.push(r),
       unknown: (reason) => void (unknownReason ??= reason),
     };
-    for (const subject of subjectsOf(graph, rule, subjectCache)) {
-      if (rule.evaluates.where && !rule.evaluates.where(subject, ctx)) continue;
-      reports = [];
+    const requires = rule.evaluates.requires ?? [];
+    const where = rule.evaluates.where;
+    // The missing capability (if any) depends only on the subject's provider and scope; subjects
+    // come in id order, which groups them by provider and scope, so remembering the last answer
+    // is enough.
+    let lastProvider: string | undefined;
+    let lastScope: string | undefined;
+    let lastMissing: string | undefined;
+    for (const subject of subjectsOf(graph, rule, subjectCache, byId)) {
+      if (where && !where(subject, ctx)) continue;
+      reports.length = 0;
       unknownReason = undefined;
-      const missing = (rule.evaluates.requires ?? []).find(
-        (cap) => graph.capability(subject.provider, subject.scope, cap) !== 'collected',
-      );
-      if (missing) {
-        const status = graph.capability(subject.provider, subject.scope, missing);
-        unknownReason = `${missing} ${status}`;
-      } else {
-        rule.check(subject, ctx);
+      if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
+        lastProvider = subject.provider;
+        lastScope = subject.scope;
+        lastMissing = undefined;
+        for (const cap of requires) {
+          const status = graph.capability(subject.provider, subject.scope, cap);
+          if (status !== 'collected') {
+            lastMissing = `${cap} ${status}`;
+            break;
+          }
+        }
       }
+      if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
+      else rule.check(subject, ctx);
       const p = (st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
       st.evaluated++;
       p.evaluated++;
@@ -88,21 +104,19 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
 }
 
 /** The nodes a rule selects by type and kind, each once, in id order. */
-function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, readonly GraphNode[]>): readonly GraphNode[] {
+function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, readonly GraphNode[]>, byId: () => GraphNode[]): readonly GraphNode[] {
   const key = JSON.stringify([rule.evaluates.types, rule.evaluates.kinds ?? []]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const seen = new Set<string>();
-  const subjects: GraphNode[] = [];
-  const add = (n: GraphNode) => {
-    if (!seen.has(n.id)) {
-      seen.add(n.id);
-      subjects.push(n);
-    }
-  };
-  for (const t of rule.evaluates.types) for (const n of graph.ofType(t)) add(n);
-  for (const k of rule.evaluates.kinds ?? []) for (const n of graph.ofKind(k)) add(n);
-  subjects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const types = new Set(rule.evaluates.types);
+  const kinds = new Set<string>(rule.evaluates.kinds ?? []);
+  let subjects: GraphNode[];
+  if (kinds.size === 0 && types.size === 1) {
+    // One type: the type index is already a small list; sort it alone.
+    subjects = [...graph.ofType(rule.evaluates.types[0])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  } else {
+    subjects = byId().filter((n) => types.has(n.type) || kinds.has(n.kind));
+  }
   cache.set(key, subjects);
   return subjects;
 }

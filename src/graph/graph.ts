@@ -13,14 +13,11 @@ export class Graph {
   readonly scopes: readonly ScopeInfo[];
   /** Problems met while building (dangling references, duplicate ids); shown as warnings. */
   readonly warnings: readonly string[];
-  private readonly outIndex: Map<string, GraphEdge[]>;
-  private readonly inIndex: Map<string, GraphEdge[]>;
+  private readonly outIndex: Map<string, Adjacency>;
+  private readonly inIndex: Map<string, Adjacency>;
   private readonly typeIndex: Map<string, GraphNode[]>;
   private readonly kindIndex: Map<NodeKind, GraphNode[]>;
   private readonly coverageIndex: Map<string, CoverageRecord>;
-  /** Per node and edge type, filled on first ask: typed lookups on a node with thousands of edges stay O(1). */
-  private readonly outByType = new Map<string, Map<EdgeType, GraphEdge[]>>();
-  private readonly inByType = new Map<string, Map<EdgeType, GraphEdge[]>>();
   readonly edgeCount: number;
 
   constructor(
@@ -43,8 +40,8 @@ export class Graph {
       push(this.kindIndex, n.kind, n);
     }
     for (const e of edges) {
-      push(this.outIndex, e.from, e);
-      push(this.inIndex, e.to, e);
+      adjacency(this.outIndex, e.from).all.push(e);
+      adjacency(this.inIndex, e.to).all.push(e);
     }
     this.edgeCount = edges.length;
     this.coverageIndex = new Map();
@@ -56,13 +53,15 @@ export class Graph {
   }
 
   out(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const all = this.outIndex.get(id) ?? EMPTY;
-    return type ? byType(this.outByType, id, all, type) : all;
+    const adj = this.outIndex.get(id);
+    if (!adj) return EMPTY;
+    return type ? ofEdgeType(adj, type) : adj.all;
   }
 
   in(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const all = this.inIndex.get(id) ?? EMPTY;
-    return type ? byType(this.inByType, id, all, type) : all;
+    const adj = this.inIndex.get(id);
+    if (!adj) return EMPTY;
+    return type ? ofEdgeType(adj, type) : adj.all;
   }
 
   ofType(type: string): readonly GraphNode[] {
@@ -74,7 +73,7 @@ export class Graph {
   }
 
   *edges(): Iterable<GraphEdge> {
-    for (const list of this.outIndex.values()) yield* list;
+    for (const adj of this.outIndex.values()) yield* adj.all;
   }
 
   /**
@@ -90,16 +89,28 @@ export class Graph {
   }
 }
 
-/** The edges of one node of one type, in insertion order, grouped once per node. */
-function byType(cache: Map<string, Map<EdgeType, GraphEdge[]>>, id: string, all: readonly GraphEdge[], type: EdgeType): readonly GraphEdge[] {
-  if (all.length === 0) return EMPTY;
-  let groups = cache.get(id);
-  if (!groups) {
-    groups = new Map();
-    for (const e of all) push(groups, e.type, e);
-    cache.set(id, groups);
+/** One node's edges in one direction; grouped by type on the first typed ask. */
+interface Adjacency {
+  all: GraphEdge[];
+  byType: Map<EdgeType, GraphEdge[]> | undefined;
+}
+
+function adjacency(index: Map<string, Adjacency>, id: string): Adjacency {
+  let adj = index.get(id);
+  if (!adj) {
+    adj = { all: [], byType: undefined };
+    index.set(id, adj);
   }
-  return groups.get(type) ?? EMPTY;
+  return adj;
+}
+
+/** The edges of one node of one type, in insertion order: typed lookups on a node with thousands of edges stay O(1). */
+function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
+  if (!adj.byType) {
+    adj.byType = new Map();
+    for (const e of adj.all) push(adj.byType, e.type, e);
+  }
+  return adj.byType.get(type) ?? EMPTY;
 }
 
 function coverageKey(provider: string, scope: string, capability: string): string {

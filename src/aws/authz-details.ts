@@ -17,7 +17,7 @@ import type {
   PolicyRef,
   UnparseablePolicy,
 } from './model.js';
-import { parsePolicyDocument, type DocumentKind } from './policy/document.js';
+import { parsePolicyDocument, type DocumentKind, type PolicyDocument } from './policy/document.js';
 
 /** A structural problem with the input; `location` is a JSON path such as `RoleDetailList[3]`. */
 export class AuthzDetailsError extends Error {
@@ -37,6 +37,13 @@ export interface ParseAuthzOptions {
    * include (e.g. when it was collected with `--filter` without `AWSManagedPolicy`).
    */
   awsManagedPolicies?: Record<string, unknown>;
+  /**
+   * Parsed AWS managed policy documents shared between the accounts of one scan, by document
+   * text. Every account lists the same AWS managed policies; with one parsed document per text,
+   * each is parsed and compiled (with its per-action statement index) once per scan instead of
+   * once per account.
+   */
+  sharedDocuments?: Map<string, PolicyDocument>;
 }
 
 type Obj = Record<string, unknown>;
@@ -87,7 +94,22 @@ function body(raw: unknown, location: string, kind: DocumentKind): PolicyBody {
   return { ok: false, location: r.error.path ? `${location}.${r.error.path}` : location, problem: r.error.problem };
 }
 
+/** An AWS managed policy's body, reusing an equal document already parsed for another account. */
+function sharedBody(ctx: Ctx, arn: string, raw: unknown, location: string): PolicyBody {
+  if (!ctx.shared || !AWS_MANAGED.test(arn) || raw === undefined || raw === null) return body(raw, location, 'identity');
+  // Equal text, equal document: the key is the document itself, never the ARN alone.
+  const key = typeof raw === 'string' ? `s${raw}` : `o${JSON.stringify(raw)}`;
+  const hit = ctx.shared.get(key);
+  if (hit) return { ok: true, document: hit };
+  const b = body(raw, location, 'identity');
+  if (b.ok) ctx.shared.set(key, b.document);
+  return b;
+}
+
+const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
+
 interface Ctx {
+  shared?: Map<string, PolicyDocument>;
   issues: AccountModel['issues'];
   unparseable: UnparseablePolicy[];
   accounts: Map<string, string>;
@@ -163,7 +185,7 @@ function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | un
   if (idx < 0 && defaultVersionId) idx = versions.findIndex((v) => isObj(v) && v.VersionId === defaultVersionId);
   const location = idx >= 0 ? `${at}.PolicyVersionList[${idx}].Document` : `${at}.PolicyVersionList`;
   const b: PolicyBody =
-    idx >= 0 ? body((versions[idx] as Obj).Document, location, 'identity') : { ok: false, location, problem: 'no default policy version in the file' };
+    idx >= 0 ? sharedBody(ctx, arn, (versions[idx] as Obj).Document, location) : { ok: false, location, problem: 'no default policy version in the file' };
   if (!b.ok) ctx.unparseable.push({ owner: arn, policyName: entry.PolicyName, location: b.location, problem: b.problem });
   return {
     arn,
@@ -199,7 +221,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   if (!known.some((k) => k in root)) {
     throw new AuthzDetailsError('', 'none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present');
   }
-  const ctx: Ctx = { issues: [], unparseable: [], accounts: new Map() };
+  const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
   const model: AccountModel = {
     partition: 'aws',
     users: new Map(),

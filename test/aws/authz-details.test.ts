@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AuthzDetailsError, createEvaluator, parseAuthorizationDetails, type AccountModel } from '../../src/aws/index.js';
-import { ACCT, doc, allow, gaad, roleEntry, trustAccount, userEntry } from './helpers.js';
+import { ACCT, doc, allow, gaad, managedEntry, roleEntry, trustAccount, userEntry } from './helpers.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
@@ -134,5 +134,29 @@ describe('parseAuthorizationDetails errors', () => {
     const m = parseAuthorizationDetails(gaad({ users: [userEntry('u', { groups: ['ghost'], inline: [doc(allow('s3:GetObject'))] })] }));
     const ev = createEvaluator(m);
     expect(ev.canDo(`arn:aws:iam::${ACCT}:user/u`, 'ec2:RunInstances', '*').decision).toBe('unknown');
+  });
+});
+
+describe('AWS managed policies shared between the accounts of one scan', () => {
+  const policyOf = (m: AccountModel, arn: string) => {
+    const b = m.policies.get(arn)!.body;
+    if (!b.ok) throw new Error('expected a parsed policy');
+    return b.document;
+  };
+
+  it('parses an AWS managed policy once per document text, and never shares a customer policy or a different text', () => {
+    const shared = new Map();
+    const ro = managedEntry('arn:aws:iam::aws:policy/ReadOnlyAccess', doc(allow(['s3:Get*', 'ec2:Describe*'])));
+    const customer = (acct: string) => managedEntry(`arn:aws:iam::${acct}:policy/deploy`, doc(allow('iam:PassRole')));
+    const a = parseAuthorizationDetails(gaad({ policies: [ro, customer('111122223333')] }), { sharedDocuments: shared });
+    const b = parseAuthorizationDetails(gaad({ policies: [structuredClone(ro), customer('444455556666')] }), { sharedDocuments: shared });
+    expect(policyOf(a, 'arn:aws:iam::aws:policy/ReadOnlyAccess')).toBe(policyOf(b, 'arn:aws:iam::aws:policy/ReadOnlyAccess'));
+    expect(policyOf(a, 'arn:aws:iam::111122223333:policy/deploy')).not.toBe(policyOf(b, 'arn:aws:iam::444455556666:policy/deploy'));
+    // Same ARN and version id but another text (a tampered or newer file): parsed on its own.
+    const changed = managedEntry('arn:aws:iam::aws:policy/ReadOnlyAccess', doc(allow('*')));
+    const c = parseAuthorizationDetails(gaad({ policies: [changed] }), { sharedDocuments: shared });
+    expect(policyOf(c, 'arn:aws:iam::aws:policy/ReadOnlyAccess').statements[0].action).toEqual(['*']);
+    // Each account keeps its own location for the policy.
+    expect(b.policies.get('arn:aws:iam::aws:policy/ReadOnlyAccess')!.location).toBe('Policies[0].PolicyVersionList[1].Document');
   });
 });

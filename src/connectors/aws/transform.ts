@@ -22,6 +22,7 @@ import {
   type IamRole,
   type EscalationEdge,
 } from '../../aws/index.js';
+import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
@@ -56,11 +57,12 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     if (m) accounts.add(m[1]);
   }
   const states: AccountState[] = [];
+  const sharedDocuments = new Map<string, PolicyDocument>();
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments);
     if (st) states.push(st);
     // The parsed account files are no longer needed once the account model exists.
     if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
@@ -75,6 +77,7 @@ function transformAccount(
   account: string,
   accounts: Set<string>,
   now: Date,
+  sharedDocuments: Map<string, PolicyDocument>,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -92,7 +95,7 @@ function transformAccount(
 
   let model: AccountModel;
   try {
-    model = parseAuthorizationDetails(raw);
+    model = parseAuthorizationDetails(raw, { sharedDocuments });
   } catch (e) {
     if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
     throw e;

@@ -66,13 +66,15 @@ export interface EscalationGraph {
 interface Target {
   resource: string;
   to: string;
+  /** Short name of `to` for reasons. */
+  name: string;
   via?: string;
   viaText?: string;
   role?: IamRole;
   group?: IamGroup;
 }
 
-type Combined = { decision: 'allow' | 'conditional'; undecided: string[] } | { decision: 'unknown' } | { decision: 'no' };
+type Combined = { decision: 'allow' | 'conditional'; undecided: readonly string[] } | { decision: 'unknown' } | { decision: 'no' };
 
 function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource: ResourceQuery, ctx?: RequestContext): Combined {
   let conditional = false;
@@ -89,7 +91,17 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
     }
   }
   if (unknown) return { decision: 'unknown' };
-  return { decision: conditional ? 'conditional' : 'allow', undecided: [...new Set(undecided)] };
+  if (!conditional) return ALLOWED;
+  return { decision: 'conditional', undecided: undecided.length > 0 ? [...new Set(undecided)] : NONE };
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+/** Shared answer for "allowed, nothing undecided" (read-only by convention). */
+const ALLOWED: Combined = Object.freeze({ decision: 'allow', undecided: NONE }) as Combined;
+
+function mergeUndecided(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length === 0 && b.length === 0) return [];
+  return [...new Set([...a, ...b])];
 }
 
 const compiledTemplates = new Map<string, string[]>();
@@ -136,31 +148,40 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     return v;
   };
 
+  // Per method, computed once: every action it needs, and the request context its target
+  // actions are asked with (one object per method, so the evaluator lower-cases its keys once).
+  const plan = methods.map((m) => {
+    const keys: Record<string, string> = {};
+    if (m.family === 'attach-policy') keys['iam:PolicyARN'] = adminPolicyArn;
+    if (m.service) keys['iam:PassedToService'] = m.service;
+    return { m, all: [...m.targetActions, ...m.otherActions], ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
+  });
+  const targets = createTargetLists(model, trust);
+
   for (const p of principals) {
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
-    for (const m of methods) {
+    for (const { m, all, ctx, actionsText } of plan) {
       if (!m.principalKinds.includes(p.kind)) continue;
       if (m.target === 'assumable-role') {
         assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
         continue;
       }
-      if (![...m.targetActions, ...m.otherActions].every((a) => ev.mayDoAction(s, a))) continue;
+      if (!all.every((a) => ev.mayDoAction(s, a))) continue;
       const cap = m.gains === 'admin' && m.target !== 'group-to-join' ? boundaryCap(p, s) : 'admin';
       if (cap === 'not-admin') continue;
-      const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ({ decision: 'allow', undecided: [] } as Combined);
+      const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ALLOWED;
       if (other.decision === 'no') continue;
-      for (const t of targetsFor(model, trust, p, m)) {
-        const ctx: RequestContext = { keys: {} };
-        if (m.family === 'attach-policy') ctx.keys!['iam:PolicyARN'] = adminPolicyArn;
-        if (m.service) ctx.keys!['iam:PassedToService'] = m.service;
+      for (const t of targets(p, m)) {
+        if (t.to === p.arn) continue;
         const res = m.targetActions.length > 0 ? combine(ev, s, m.targetActions, t.resource, ctx) : other;
-        const values = { from: p.name, to: t.to === ADMIN_TARGET ? 'admin' : nameOf(t.to), via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: [...m.targetActions, ...m.otherActions].join(' + ') };
         if (res.decision === 'no') continue;
+        const values = { from: p.name, to: t.to === ADMIN_TARGET ? 'admin' : t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText };
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
           unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
           continue;
         }
+        let conditional = res.decision === 'conditional';
         if (m.target === 'group-to-join') {
           const joined = subjectFor(model, p, [t.group!]);
           const status = assessAdmin(ev, joined).status;
@@ -169,17 +190,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
             unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
             continue;
           }
-          if (status === 'conditional') res.decision = 'conditional';
+          if (status === 'conditional') conditional = true;
         }
-        const undecided = [...new Set([...res.undecided, ...(other.decision === 'conditional' ? other.undecided : [])])];
         const edge: EscalationEdge = {
           from: p.arn,
           to: t.to,
           method: m.id,
           reason: fill(m.reason, values),
-          conditional: res.decision === 'conditional' || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
+          conditional: conditional || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
         };
         if (t.via) edge.via = t.via;
+        const undecided = mergeUndecided(res.undecided, other.decision === 'conditional' ? other.undecided : NONE);
         if (undecided.length > 0) edge.undecided = undecided;
         edges.push(edge);
       }
@@ -193,43 +214,58 @@ function serviceLinked(role: IamRole): boolean {
   return role.path?.startsWith('/aws-service-role/') === true || role.arn.includes(':role/aws-service-role/');
 }
 
-function targetsFor(model: AccountModel, trust: TrustIndex, p: IamPrincipal, m: PrivescMethod): Target[] {
-  switch (m.target) {
-    case 'self':
-      return [{ resource: p.arn, to: ADMIN_TARGET }];
-    case 'own-group':
-      return p.kind === 'user' ? p.groupArns.map((g) => ({ resource: g, to: ADMIN_TARGET, via: g })) : [];
-    case 'policy-attached-to-self': {
-      const owners = new Set([p.arn, ...(p.kind === 'user' ? p.groupArns : [])]);
-      const refs = [...p.attachedPolicies, ...(p.kind === 'user' ? p.groupArns.flatMap((g) => model.groups.get(g)?.attachedPolicies ?? []) : [])];
-      const seen = new Set<string>();
-      return refs
-        .filter((r) => !seen.has(r.arn) && seen.add(r.arn) && model.policies.get(r.arn)?.awsManaged === false)
-        .filter((r) => (model.attachmentsByPolicy.get(r.arn) ?? []).some((o) => owners.has(o)))
-        .map((r) => ({ resource: r.arn, to: ADMIN_TARGET, via: r.arn }));
+/**
+ * Targets per method for a principal. Lists that do not depend on the principal (every user,
+ * every role, the roles a service may receive) are built once per model; the caller skips the
+ * principal itself.
+ */
+function createTargetLists(model: AccountModel, trust: TrustIndex): (p: IamPrincipal, m: PrivescMethod) => readonly Target[] {
+  let users: Target[] | undefined;
+  let roles: Target[] | undefined;
+  let groups: Target[] | undefined;
+  const byService = new Map<string, Target[]>();
+  return (p, m) => {
+    switch (m.target) {
+      case 'self':
+        return [{ resource: p.arn, to: ADMIN_TARGET, name: 'admin' }];
+      case 'own-group':
+        return p.kind === 'user' ? p.groupArns.map((g) => ({ resource: g, to: ADMIN_TARGET, name: 'admin', via: g })) : [];
+      case 'policy-attached-to-self': {
+        const owners = new Set([p.arn, ...(p.kind === 'user' ? p.groupArns : [])]);
+        const refs = [...p.attachedPolicies, ...(p.kind === 'user' ? p.groupArns.flatMap((g) => model.groups.get(g)?.attachedPolicies ?? []) : [])];
+        const seen = new Set<string>();
+        return refs
+          .filter((r) => !seen.has(r.arn) && seen.add(r.arn) && model.policies.get(r.arn)?.awsManaged === false)
+          .filter((r) => (model.attachmentsByPolicy.get(r.arn) ?? []).some((o) => owners.has(o)))
+          .map((r) => ({ resource: r.arn, to: ADMIN_TARGET, name: 'admin', via: r.arn }));
+      }
+      case 'group-to-join':
+        if (p.kind !== 'user') return [];
+        groups ??= [...model.groups.values()].map((g) => ({ resource: g.arn, to: ADMIN_TARGET, name: 'admin', via: g.arn, group: g }));
+        return p.groupArns.length === 0 ? groups : groups.filter((t) => !p.groupArns.includes(t.group!.arn));
+      case 'other-user':
+        return (users ??= [...model.users.values()].map((u) => ({ resource: u.arn, to: u.arn, name: nameOf(u.arn) })));
+      case 'other-role':
+        return (roles ??= [...model.roles.values()].filter((r) => !serviceLinked(r)).map((r) => ({ resource: r.arn, to: r.arn, name: nameOf(r.arn) })));
+      case 'service-role':
+      case 'instance-role': {
+        const service = m.target === 'instance-role' ? 'ec2.amazonaws.com' : m.service!.toLowerCase();
+        const needsProfile = m.target === 'instance-role' || m.needsInstanceProfile === true;
+        const key = `${m.target}|${service}|${needsProfile}`;
+        let list = byService.get(key);
+        if (!list) {
+          list = (trust.byService.get(service) ?? [])
+            .map((a) => model.roles.get(a)!)
+            .filter((r) => (m.target === 'instance-role' || !serviceLinked(r)) && (!needsProfile || r.instanceProfiles.length > 0))
+            .map((r) => ({ resource: r.arn, to: r.arn, name: nameOf(r.arn), via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name }));
+          byService.set(key, list);
+        }
+        return list;
+      }
+      case 'assumable-role':
+        return [];
     }
-    case 'group-to-join':
-      if (p.kind !== 'user') return [];
-      return [...model.groups.values()].filter((g) => !p.groupArns.includes(g.arn)).map((g) => ({ resource: g.arn, to: ADMIN_TARGET, via: g.arn, group: g }));
-    case 'other-user':
-      return [...model.users.values()].filter((u) => u.arn !== p.arn).map((u) => ({ resource: u.arn, to: u.arn }));
-    case 'other-role':
-      return [...model.roles.values()].filter((r) => r.arn !== p.arn && !serviceLinked(r)).map((r) => ({ resource: r.arn, to: r.arn }));
-    case 'service-role': {
-      const roles = (trust.byService.get(m.service!.toLowerCase()) ?? []).map((a) => model.roles.get(a)!);
-      return roles
-        .filter((r) => r.arn !== p.arn && !serviceLinked(r) && (!m.needsInstanceProfile || r.instanceProfiles.length > 0))
-        .map((r) => ({ resource: r.arn, to: r.arn, via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name }));
-    }
-    case 'instance-role': {
-      const roles = (trust.byService.get('ec2.amazonaws.com') ?? []).map((a) => model.roles.get(a)!);
-      return roles
-        .filter((r) => r.arn !== p.arn && r.instanceProfiles.length > 0)
-        .map((r) => ({ resource: r.arn, to: r.arn, via: r.instanceProfiles[0].arn, viaText: r.instanceProfiles[0].name }));
-    }
-    case 'assumable-role':
-      return [];
-  }
+  };
 }
 
 function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {

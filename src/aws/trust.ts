@@ -219,18 +219,47 @@ export interface TrustDecision {
   undecided: string[];
 }
 
-function principalInBlock(block: PrincipalBlock, p: PrincipalFacts): { match: boolean; direct: boolean } {
-  if (block === '*') return { match: true, direct: false };
-  let match = false;
-  for (const v of block.AWS ?? []) {
-    if (v === p.arn || (p.id !== undefined && v === p.id)) return { match: true, direct: true };
-    if (v === '*') match = true;
-    else if (/^\d{12}$/.test(v) ? v === p.accountId : /^arn:[^:]+:iam::\d{12}:root$/.test(v) && accountOf(v) === p.accountId) match = true;
-  }
-  return { match, direct: false };
+/** A Principal/NotPrincipal block, read once: names (ARNs, unique ids), accounts and `*`. */
+interface PrincipalMatcher {
+  any: boolean;
+  names: Set<string>;
+  accounts: Set<string>;
 }
 
-const trustCache = new WeakMap<IamRole, CompiledPolicy>();
+const ACCOUNT_ID = /^\d{12}$/;
+const ROOT_ARN = /^arn:[^:]+:iam::\d{12}:root$/;
+
+function compileBlock(block: PrincipalBlock): PrincipalMatcher {
+  if (block === '*') return { any: true, names: new Set(), accounts: new Set() };
+  const m: PrincipalMatcher = { any: false, names: new Set(), accounts: new Set() };
+  for (const v of block.AWS ?? []) {
+    if (v === '*') m.any = true;
+    else if (ACCOUNT_ID.test(v)) m.accounts.add(v);
+    else if (ROOT_ARN.test(v)) m.accounts.add(accountOf(v)!);
+    m.names.add(v);
+  }
+  return m;
+}
+
+const NO_MATCH = { match: false, direct: false } as const;
+const DIRECT = { match: true, direct: true } as const;
+const INDIRECT = { match: true, direct: false } as const;
+
+function principalIn(m: PrincipalMatcher, p: PrincipalFacts): { readonly match: boolean; readonly direct: boolean } {
+  // Naming the principal's own ARN or unique id is a direct match even when `*` is listed too.
+  if (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id))) return DIRECT;
+  if (m.any || (p.accountId !== undefined && m.accounts.has(p.accountId))) return INDIRECT;
+  return NO_MATCH;
+}
+
+/** A trust statement with its principal block read once. */
+interface TrustStatement {
+  st: CompiledPolicy['statements'][number];
+  principal?: PrincipalMatcher;
+  notPrincipal?: PrincipalMatcher;
+}
+
+const trustCache = new WeakMap<IamRole, TrustStatement[]>();
 
 /**
  * Does the role's trust policy allow this IAM principal to call `action` (default
@@ -241,7 +270,12 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
   if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
   let compiled = trustCache.get(role);
   if (!compiled) {
-    compiled = compilePolicy(role.trustPolicy.document);
+    compiled = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
+      const out: TrustStatement = { st };
+      if (st.source.principal) out.principal = compileBlock(st.source.principal);
+      else if (st.source.notPrincipal) out.notPrincipal = compileBlock(st.source.notPrincipal);
+      return out;
+    });
     trustCache.set(role, compiled);
   }
   const env = { principal, action: action.toLowerCase(), now };
@@ -250,9 +284,10 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
   let denyMaybe = false;
   const statements: number[] = [];
   const undecided: string[] = [];
-  for (const st of compiled.statements) {
+  for (const ts of compiled) {
+    const st = ts.st;
     const s = st.source;
-    const pm = s.principal ? principalInBlock(s.principal, principal) : s.notPrincipal ? { match: !principalInBlock(s.notPrincipal, principal).match, direct: false } : { match: false, direct: false };
+    const pm = ts.principal ? principalIn(ts.principal, principal) : ts.notPrincipal ? (principalIn(ts.notPrincipal, principal).match ? NO_MATCH : INDIRECT) : NO_MATCH;
     if (!pm.match) continue;
     const o = statementApplies(st, env.action, '*', env);
     if (o.result === 'no') continue;

@@ -344,16 +344,39 @@ function addSteps(b: GraphBuilder, scope: string, steps: readonly Step[]): void 
 }
 
 function escalationSteps(account: string, adminId: string, edges: readonly EscalationEdge[]): Step[] {
-  return edges.map((e) => ({
-    from: ids.awsPrincipal(account, e.from),
-    to: e.to === 'admin' ? adminId : ids.awsPrincipal(account, e.to),
-    toName: e.to === 'admin' ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
-    type: e.method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO',
-    method: e.method,
-    reason: e.reason,
-    conditional: e.conditional,
-    evidence: { method: e.method, ...(e.via ? { via: e.via } : {}), ...(e.undecided ? { undecided: e.undecided } : {}) },
-  }));
+  // Tens of thousands of edges name the same few thousand principals and a dozen methods: node
+  // ids, names and edge types are computed once each.
+  const idOf = new Map<string, string>();
+  const nodeIdOf = (arn: string): string => {
+    let id = idOf.get(arn);
+    if (id === undefined) {
+      id = ids.awsPrincipal(account, arn);
+      idOf.set(arn, id);
+    }
+    return id;
+  };
+  const typeOf = new Map<string, Step['type']>();
+  return edges.map((e): Step => {
+    let type = typeOf.get(e.method);
+    if (type === undefined) {
+      type = e.method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO';
+      typeOf.set(e.method, type);
+    }
+    const evidence: Record<string, unknown> = { method: e.method };
+    if (e.via) evidence.via = e.via;
+    if (e.undecided) evidence.undecided = e.undecided;
+    const admin = e.to === 'admin';
+    return {
+      from: nodeIdOf(e.from),
+      to: admin ? adminId : nodeIdOf(e.to),
+      toName: admin ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
+      type,
+      method: e.method,
+      reason: e.reason,
+      conditional: e.conditional,
+      evidence,
+    };
+  });
 }
 
 interface OidcProvider {

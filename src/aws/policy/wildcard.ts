@@ -37,25 +37,33 @@ export type ArnPiece = { glob: string } | { literal: string };
 
 /** Builds the regex source of an ARN pattern made of pieces, with the per-segment rules above. */
 export function arnPiecesSource(pieces: ArnPiece[]): string {
-  const text: Array<{ ch: string; wild: boolean }> = [];
+  // Flatten to one string plus, where literals were substituted, which positions are literal.
+  let text = '';
+  let literal: boolean[] | undefined;
   for (const p of pieces) {
-    if ('glob' in p) for (const ch of p.glob) text.push({ ch, wild: ch === '*' || ch === '?' });
-    else for (const ch of p.literal) text.push({ ch, wild: false });
+    if ('glob' in p) {
+      if (literal) for (let i = 0; i < p.glob.length; i++) literal.push(false);
+      text += p.glob;
+    } else {
+      literal ??= Array.from({ length: text.length }, () => false);
+      for (let i = 0; i < p.literal.length; i++) literal.push(true);
+      text += p.literal;
+    }
   }
+  const wildAt = (i: number): boolean => (text[i] === '*' || text[i] === '?') && !(literal?.[i] ?? false);
   let out = '';
   let colons = 0;
   for (let i = 0; i < text.length; i++) {
-    const { ch, wild } = text[i];
+    const ch = text[i];
     const inResourcePart = colons >= 5;
-    if (wild && ch === '*') {
-      const next = text[i + 1];
-      const endsSegment = next === undefined || (next.ch === ':' && !next.wild);
+    if (ch === '*' && wildAt(i)) {
+      const endsSegment = i + 1 === text.length || (text[i + 1] === ':' && !wildAt(i + 1));
       out += inResourcePart || endsSegment ? '.*' : '[^:]*';
-    } else if (wild && ch === '?') {
+    } else if (ch === '?' && wildAt(i)) {
       out += inResourcePart ? '.' : '[^:]';
     } else {
       if (ch === ':') colons++;
-      out += escapeRegExp(ch);
+      out += /[\\^$.|+()[\]{}*?]/.test(ch) ? `\\${ch}` : ch;
     }
   }
   return out;

@@ -212,10 +212,23 @@ export class GraphBuilder {
 
 function mergeInto(target: GraphNode, source: GraphNode): void {
   const t = target as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(source)) {
+  const src = source as unknown as Record<string, unknown>;
+  // for..in, not Object.entries: transforms re-add shared nodes (owners, federated workloads,
+  // crown jewels) hundreds of thousands of times on a large estate.
+  for (const k in src) {
+    const v = src[k];
     if (v === undefined) continue;
     if (k === 'attrs') {
-      target.attrs = { ...(v as Record<string, unknown>), ...target.attrs };
+      const a = v as Record<string, unknown>;
+      let missing = false;
+      for (const ak in a) {
+        if (!(ak in target.attrs)) {
+          missing = true;
+          break;
+        }
+      }
+      // The source's keys come first, as before; only rebuilt when it adds something.
+      if (missing) target.attrs = { ...a, ...target.attrs };
     } else if (t[k] === undefined || (k === 'name' && t[k] === target.nativeId)) {
       t[k] = v;
     }

@@ -36,11 +36,10 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findings: Finding[] = [];
   const stats: RuleStats[] = [];
   const verdicts = opts.collectVerdicts ? new Map<string, Verdict>() : undefined;
-  // Many rules evaluate the same node types; each distinct selection is gathered once, from one
-  // id-ordered list of all nodes (one sort for the whole run, not one per selection).
+  // Many rules evaluate the same node types; each distinct selection is gathered once. Subjects
+  // come in graph order (deterministic: the transforms add nodes in input order); findings get
+  // a total order at the end, so no per-selection sort is needed.
   const subjectCache = new Map<string, readonly GraphNode[]>();
-  let ordered: GraphNode[] | undefined;
-  const byId = (): GraphNode[] => (ordered ??= [...graph.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   const reports: ReportInput[] = [];
   for (const rule of rules) {
     const options = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
@@ -56,13 +55,12 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
     };
     const requires = rule.evaluates.requires ?? [];
     const where = rule.evaluates.where;
-    // The missing capability (if any) depends only on the subject's provider and scope; subjects
-    // come in id order, which groups them by provider and scope, so remembering the last answer
-    // is enough.
+    // The missing capability (if any) depends only on the subject's provider and scope; the
+    // transforms add each scope's nodes together, so remembering the last answer is enough.
     let lastProvider: string | undefined;
     let lastScope: string | undefined;
     let lastMissing: string | undefined;
-    for (const subject of subjectsOf(graph, rule, subjectCache, byId)) {
+    for (const subject of subjectsOf(graph, rule, subjectCache)) {
       if (where && !where(subject, ctx)) continue;
       reports.length = 0;
       unknownReason = undefined;
@@ -97,26 +95,25 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
         verdicts?.set(subject.id, 'pass');
       }
     }
+    st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     stats.push(st);
   }
   findings.sort(compareFindings);
   return verdicts ? { findings, stats, verdicts } : { findings, stats };
 }
 
-/** The nodes a rule selects by type and kind, each once, in id order. */
-function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, readonly GraphNode[]>, byId: () => GraphNode[]): readonly GraphNode[] {
-  const key = JSON.stringify([rule.evaluates.types, rule.evaluates.kinds ?? []]);
+/** The nodes a rule selects by type and kind, each once, in graph order. */
+function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, readonly GraphNode[]>): readonly GraphNode[] {
+  const { types: typeList, kinds: kindList = [] } = rule.evaluates;
+  if (kindList.length === 0 && typeList.length === 1) return graph.ofType(typeList[0]);
+  if (typeList.length === 0 && kindList.length === 1) return graph.ofKind(kindList[0]);
+  const key = JSON.stringify([typeList, kindList]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const types = new Set(rule.evaluates.types);
-  const kinds = new Set<string>(rule.evaluates.kinds ?? []);
-  let subjects: GraphNode[];
-  if (kinds.size === 0 && types.size === 1) {
-    // One type: the type index is already a small list; sort it alone.
-    subjects = [...graph.ofType(rule.evaluates.types[0])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  } else {
-    subjects = byId().filter((n) => types.has(n.type) || kinds.has(n.kind));
-  }
+  const types = new Set(typeList);
+  const kinds = new Set<string>(kindList);
+  const subjects: GraphNode[] = [];
+  for (const n of graph.nodes.values()) if (types.has(n.type) || kinds.has(n.kind)) subjects.push(n);
   cache.set(key, subjects);
   return subjects;
 }

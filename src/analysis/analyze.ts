@@ -69,6 +69,15 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   let firm: { groups: JewelGroup[]; reach: Map<string, number[]> } | undefined;
   const firmCache = new Map<string, CrownJewelPath[]>();
   const strengthCache = new Map<string, StrengthResult>();
+  const autonomyCache = new Map<string, { level: Autonomy; reason: string }>();
+  const autonomyCached = (id: string): { level: Autonomy; reason: string } => {
+    let a = autonomyCache.get(id);
+    if (!a) {
+      a = autonomyOf(graph, id);
+      autonomyCache.set(id, a);
+    }
+    return a;
+  };
   // The report and several rules ask for the same identity's paths; a high-fan-out principal
   // costs O(out-degree x groups) per call, so each is computed once. Callers copy before sorting.
   const pathCache = new Map<string, CrownJewelPath[]>();
@@ -82,8 +91,8 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (src === id) return [`is ${p?.name ?? src}`];
       return [`reaches ${p?.name ?? src} (T${p?.tier ?? '?'})`];
     },
-    autonomy: (id) => autonomyOf(graph, id).level,
-    autonomyReason: (id) => autonomyOf(graph, id).reason,
+    autonomy: (id) => autonomyCached(id).level,
+    autonomyReason: (id) => autonomyCached(id).reason,
     strength: (id) => {
       let s = strengthCache.get(id);
       if (!s) {

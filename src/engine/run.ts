@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Graph } from '../graph/graph.js';
 import type { GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
@@ -19,13 +19,38 @@ export interface RunResult {
   verdicts?: Map<string, Verdict>;
 }
 
+const templates = new Map<string, string[]>();
+
 /** Fills `{{name}}` placeholders; unknown names stay visible so a broken template is noticed. */
 export function renderMessage(template: string, args: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in args ? String(args[k]) : m));
+  // Split once per template: [text, name, text, name, ..., text], with the raw placeholder kept
+  // after each name so an unknown one can be shown as written.
+  let parts = templates.get(template);
+  if (!parts) {
+    parts = [];
+    const re = /\{\{\s*(\w+)\s*\}\}/g;
+    let last = 0;
+    for (let m = re.exec(template); m; m = re.exec(template)) {
+      parts.push(template.slice(last, m.index), m[1], m[0]);
+      last = m.index + m[0].length;
+    }
+    parts.push(template.slice(last));
+    templates.set(template, parts);
+  }
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 3) {
+    const k = parts[i];
+    out += (Object.hasOwn(args, k) ? String(args[k]) : parts[i + 1]) + parts[i + 2];
+  }
+  return out;
 }
 
+// One-shot hashing where Node has it (20.12+): the same digest as createHash, without a Hash object per finding.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 export function fingerprint(ruleId: string, subjectId: string, key?: string): string {
-  return createHash('sha256').update(`${ruleId}\u0000${subjectId}\u0000${key ?? ''}`).digest('hex').slice(0, 32);
+  const data = `${ruleId}\u0000${subjectId}\u0000${key ?? ''}`;
+  return (oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex')).slice(0, 32);
 }
 
 /**
@@ -60,6 +85,8 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
     let lastProvider: string | undefined;
     let lastScope: string | undefined;
     let lastMissing: string | undefined;
+    let statsProvider: string | undefined;
+    let p: RuleStats['byProvider'][string] = { evaluated: 0, failing: 0, unknown: 0 };
     for (const subject of subjectsOf(graph, rule, subjectCache)) {
       if (where && !where(subject, ctx)) continue;
       reports.length = 0;
@@ -78,7 +105,10 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
       }
       if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
       else rule.check(subject, ctx);
-      const p = (st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
+      if (subject.provider !== statsProvider) {
+        statsProvider = subject.provider;
+        p = st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 };
+      }
       st.evaluated++;
       p.evaluated++;
       if (reports.length > 0) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { defineRule } from '../../src/rule-kit.js';
 import { runRules, fingerprint, renderMessage } from '../../src/engine/run.js';
@@ -98,5 +99,15 @@ describe('severity and messages', () => {
   });
   it('renders placeholders and leaves unknown ones visible', () => {
     expect(renderMessage('{{a}} and {{ b }} and {{c}}', { a: 1, b: 'x' })).toBe('1 and x and {{c}}');
+    // The template is split once and reused: a second render with other values must not leak the first.
+    expect(renderMessage('{{a}} and {{ b }} and {{c}}', { a: 2, c: 'z' })).toBe('2 and {{ b }} and z');
+    expect(renderMessage('{{a}}{{a}}', { a: 'x' })).toBe('xx');
+    expect(renderMessage('no placeholders', { a: 1 })).toBe('no placeholders');
+    // Only the arguments' own names count, not what every object inherits.
+    expect(renderMessage('{{toString}}', {})).toBe('{{toString}}');
+  });
+  it('fingerprints with sha256 of rule, subject and key (stable across versions: baselines depend on it)', () => {
+    expect(fingerprint('r', 's', 'k')).toBe(createHash('sha256').update('r\u0000s\u0000k').digest('hex').slice(0, 32));
+    expect(fingerprint('r', 's')).toBe(createHash('sha256').update('r\u0000s\u0000').digest('hex').slice(0, 32));
   });
 });

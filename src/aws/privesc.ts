@@ -81,13 +81,13 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
   let unknown = false;
   const undecided: string[] = [];
   for (const a of actions) {
-    const r = ev.canDo(s, a, resource, ctx);
+    const r = ev.decide(s, a, resource, ctx);
     const d: Decision = r.decision;
     if (d === 'deny' || d === 'implicit-deny') return { decision: 'no' };
     if (d === 'unknown') unknown = true;
     if (d === 'conditional') {
       conditional = true;
-      for (const st of r.statements) undecided.push(...st.undecided);
+      undecided.push(...r.undecided);
     }
   }
   if (unknown) return { decision: 'unknown' };
@@ -296,7 +296,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     // (For a role principal we always require the identity Allow: the conservative reading.)
     const trustAlone = t.direct && p.kind === 'user' && t.result === 'yes';
     if (!identityMay && !trustAlone) continue;
-    const r = ev.canDo(s, 'sts:AssumeRole', roleArn);
+    const r = ev.decide(s, 'sts:AssumeRole', roleArn);
     let conditional = t.result === 'maybe';
     const undecided = [...t.undecided];
     if (r.decision === 'deny') continue;
@@ -307,7 +307,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     if (r.decision === 'implicit-deny' && !trustAlone) continue;
     if (r.decision === 'conditional' && !trustAlone) {
       conditional = true;
-      for (const st of r.statements) undecided.push(...st.undecided);
+      undecided.push(...r.undecided);
     }
     const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason, conditional };
     if (undecided.length > 0) edge.undecided = [...new Set(undecided)];

@@ -45,7 +45,7 @@ export function assessAdmin(evaluator: Evaluator, principal: string | Subject): 
   const undecided: string[] = [];
   let sawUnknown = false;
   for (const action of SENSITIVE_ACTIONS) {
-    const d = evaluator.canDo(principal, action, '*').decision;
+    const d = evaluator.decide(principal, action, '*').decision;
     if (d === 'deny' || d === 'implicit-deny') return { status: 'not-admin', missing: action };
     if (d === 'unknown') sawUnknown = true;
     if (d !== 'allow') undecided.push(action);

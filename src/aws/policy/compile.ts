@@ -150,18 +150,23 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
 
 /** Does this statement apply to (action, resource) in this environment? `action` lower-cased. */
 export function statementApplies(st: CompiledStatement, action: string, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
-  if (!statementCoversAction(st, action)) return { result: 'no', undecided: [] };
+  if (!statementCoversAction(st, action)) return OUTCOME_NO;
   return statementAppliesToResource(st, resource, env);
 }
+
+const NO_UNDECIDED: string[] = Object.freeze([]) as unknown as string[];
+/** Shared, frozen outcomes for the common answers (no condition left undecided). */
+const OUTCOME_NO: StatementOutcome = Object.freeze({ result: 'no', undecided: NO_UNDECIDED });
+const OUTCOME_YES: StatementOutcome = Object.freeze({ result: 'yes', undecided: NO_UNDECIDED });
 
 /** The rest of statementApplies, for a statement already known to cover the action. */
 export function statementAppliesToResource(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   const r = resourcesMatch(st, resource, env);
-  if (r === 'no') return { result: 'no', undecided: [] };
-  const undecided = r === 'maybe' ? ['Resource policy variable'] : [];
-  if (!st.condition) return { result: r, undecided };
+  if (r === 'no') return OUTCOME_NO;
+  if (!st.condition) return r === 'yes' ? OUTCOME_YES : { result: r, undecided: ['Resource policy variable'] };
   const c = evaluateCondition(st.condition, env);
-  if (c.result === 'no') return { result: 'no', undecided: [] };
-  undecided.push(...c.undecided);
+  if (c.result === 'no') return OUTCOME_NO;
+  if (r === 'yes' && c.undecided.length === 0) return OUTCOME_YES;
+  const undecided = r === 'maybe' ? ['Resource policy variable', ...c.undecided] : [...c.undecided];
   return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided };
 }

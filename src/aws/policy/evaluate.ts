@@ -55,6 +55,12 @@ export interface CanDoResult {
   unusable?: UnusablePolicy[];
 }
 
+/** A decision and the condition keys that kept it from being plain (for `conditional`). */
+export interface Decided {
+  decision: Decision;
+  undecided: readonly string[];
+}
+
 /** A policy bound to a principal: compiled, or unusable. */
 export interface BoundPolicy {
   origin: PolicyOrigin;
@@ -82,6 +88,11 @@ export interface Evaluator {
   subject(arn: string): Subject | undefined;
   /** Can the principal call `action` on `resource`? `resource` may be SOME_RESOURCE for create-style actions. */
   canDo(principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult;
+  /**
+   * The same decision as canDo, without the list of statements (the hot path of the graph
+   * transform asks this millions of times): only the condition keys that could not be decided.
+   */
+  decide(principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): Decided;
   /**
    * Cheap pre-filter: could any identity Allow of the principal cover this action (ignoring
    * resources and conditions)? True too when an identity policy is unusable. Cached.
@@ -174,6 +185,16 @@ function matchOf(o: PolicyOrigin, st: CompiledStatement, applies: 'yes' | 'maybe
 }
 
 const NO_MATCHES: StatementMatch[] = Object.freeze([]) as unknown as StatementMatch[];
+const NO_KEYS: readonly string[] = Object.freeze([]);
+/** Shared, frozen answers with nothing undecided. */
+const PLAIN: Record<Decision, Decided> = {
+  allow: Object.freeze({ decision: 'allow', undecided: NO_KEYS }),
+  conditional: Object.freeze({ decision: 'conditional', undecided: NO_KEYS }),
+  deny: Object.freeze({ decision: 'deny', undecided: NO_KEYS }),
+  'implicit-deny': Object.freeze({ decision: 'implicit-deny', undecided: NO_KEYS }),
+  unknown: Object.freeze({ decision: 'unknown', undecided: NO_KEYS }),
+};
+const IMPLICIT_DENY = PLAIN['implicit-deny'];
 
 /** Lower-cased action names: the same few dozen are asked millions of times on a large estate. */
 const lowerActions = new Map<string, string>();
@@ -222,6 +243,9 @@ interface Scan {
   s: Subject;
   now: Date | undefined;
   statements: StatementMatch[] | undefined;
+  /** canDo lists the statements; decide only gathers undecided keys. */
+  detail: boolean;
+  undecided: string[] | undefined;
   denyYes: boolean;
   denyMaybe: boolean;
 }
@@ -233,7 +257,8 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
     acc.env ??= { principal: acc.s.facts, action: acc.a, now: acc.now, extra: keysOf(acc.ctx) };
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
-    (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
+    if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
+    else if (o.undecided.length > 0) (acc.undecided ??= []).push(...o.undecided);
     if (st.source.effect === 'Deny') {
       if (o.result === 'yes') acc.denyYes = true;
       else acc.denyMaybe = true;
@@ -269,18 +294,18 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
    */
   // One scratch accumulator per evaluator (answers are computed synchronously, one at a time):
   // no closure or context object per answer on the hot path.
-  const acc: Scan = { a: '', resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, denyYes: false, denyMaybe: false };
+  const acc: Scan = { a: '', resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
 
-  const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
-    const s = resolve(principal);
-    const a = lowerAction(action);
-    if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
+  /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
+  const evaluate = (s: Subject, a: string, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): { decision: Decision; unusableList?: UnusablePolicy[] } => {
     acc.a = a;
     acc.resource = resource;
     acc.env = undefined;
     acc.ctx = ctx;
     acc.s = s;
     acc.statements = undefined;
+    acc.detail = detail;
+    acc.undecided = undefined;
     acc.denyYes = false;
     acc.denyMaybe = false;
     let unusableList: UnusablePolicy[] | undefined;
@@ -304,6 +329,9 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
         bUsable = false;
       } else bAllow = scanPolicy(acc, s.boundary);
     }
+    acc.s = undefined as unknown as Subject;
+    acc.ctx = undefined;
+    acc.env = undefined;
     let decision: Decision;
     if (acc.denyYes) decision = 'deny';
     else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
@@ -311,15 +339,32 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     else if (!idUsable || !bUsable) decision = 'unknown';
     else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
     else decision = 'conditional';
-    const out: CanDoResult = { decision, statements: acc.statements ?? NO_MATCHES };
-    if (unusableList) out.unusable = unusableList;
-    acc.s = undefined as unknown as Subject;
-    acc.ctx = undefined;
-    acc.env = undefined;
+    return unusableList ? { decision, unusableList } : { decision };
+  };
+
+  const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
+    const s = resolve(principal);
+    const a = lowerAction(action);
+    if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
+    const r = evaluate(s, a, resource, ctx, true);
+    const out: CanDoResult = { decision: r.decision, statements: acc.statements ?? NO_MATCHES };
+    acc.statements = undefined;
+    if (r.unusableList) out.unusable = r.unusableList;
     return out;
+  };
+
+  const decide = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): Decided => {
+    const s = resolve(principal);
+    const a = lowerAction(action);
+    if (nothingCovers(s, a)) return IMPLICIT_DENY;
+    const { decision } = evaluate(s, a, resource, ctx, false);
+    const undecided = acc.undecided;
+    acc.undecided = undefined;
+    if (decision !== 'conditional' || undecided === undefined) return PLAIN[decision];
+    return { decision, undecided };
   };
 
   const mayDoAction = (principal: string | Subject, action: string): boolean => identityMayAllow(resolve(principal), lowerAction(action));
 
-  return { model, now: options.now, subject, canDo, mayDoAction };
+  return { model, now: options.now, subject, canDo, decide, mayDoAction };
 }

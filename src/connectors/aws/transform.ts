@@ -217,7 +217,7 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
   let conditional = true;
   for (const a of actions) {
     if (!ev.mayDoAction(arn, a)) continue;
-    const d = ev.canDo(arn, a, resource).decision;
+    const d = ev.decide(arn, a, resource).decision;
     if (d === 'allow') {
       allowed.push(a);
       conditional = false;
@@ -267,7 +267,7 @@ function addPrivileges(
     const invoke = decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE);
     // An action of a service that does not exist is only allowed by a blanket `*` grant: model
     // access that comes from such a grant says nothing about the workload being an AI agent.
-    const blanket = ev.canDo(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow';
+    const blanket = ev.decide(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow';
     if (invoke.allowed.length > 0 && !blanket) {
       const node = b.getNode(id)!;
       node.attrs.modelInvoke = invoke.allowed;
@@ -576,7 +576,7 @@ function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): v
       for (const c of candidates) {
         const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
         if (trust.result === 'no' || trust.result === 'unknown') continue;
-        const id = st.evaluator.canDo(p.arn, 'sts:AssumeRole', c.role.arn).decision;
+        const id = st.evaluator.decide(p.arn, 'sts:AssumeRole', c.role.arn).decision;
         if (id !== 'allow' && id !== 'conditional') continue;
         steps.push({
           from: ids.awsPrincipal(st.account, p.arn),

@@ -64,7 +64,9 @@ export function measureBreakdown(dir: string): StageReport {
   const stages: Record<string, number> = {};
   const snapshot = readSnapshotDir(dir);
   const now = new Date(snapshot.manifest.collectedAt);
-  const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true }));
+  const steps: Record<string, number> = {};
+  const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true, timings: steps }));
+  Object.assign(stages, steps);
   const analysis = timed(stages, 'analysis', () => analyze(graph, { now, config: DEFAULT_CONFIG }));
   // Paths before rules: the analysis caches each identity's paths, and rules ask for them too.
   const entries = graph.ofKind('identity').filter((n) => !n.firstParty);

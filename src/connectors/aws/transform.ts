@@ -49,7 +49,16 @@ interface AccountState {
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
-export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean } = {}): void {
+/** Adds wall time to `timings[name]` when the benchmark asks for step timings. */
+function step<T>(timings: Record<string, number> | undefined, name: string, fn: () => T): T {
+  if (!timings) return fn();
+  const t0 = performance.now();
+  const out = fn();
+  timings[name] = (timings[name] ?? 0) + (performance.now() - t0) / 1000;
+  return out;
+}
+
+export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Record<string, number> } = {}): void {
   const now = new Date(snapshot.manifest.collectedAt);
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
@@ -62,12 +71,12 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings);
     if (st) states.push(st);
     // The parsed account files are no longer needed once the account model exists.
     if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
   }
-  linkCrossAccount(b, states, now);
+  step(opts.timings, 'aws:cross-account', () => linkCrossAccount(b, states, now));
 }
 
 function transformAccount(
@@ -78,6 +87,7 @@ function transformAccount(
   accounts: Set<string>,
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
+  timings?: Record<string, number>,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -95,7 +105,7 @@ function transformAccount(
 
   let model: AccountModel;
   try {
-    model = parseAuthorizationDetails(raw, { sharedDocuments });
+    model = step(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
   } catch (e) {
     if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
     throw e;
@@ -131,8 +141,8 @@ function transformAccount(
   }
 
   const oidcProviders = readProviders(snapshot, oidcPath);
-  addPrivileges(b, model, evaluator, account, crown, config);
-  addTrust(b, model, account, accounts, oidcProviders, now);
+  addPrivileges(b, model, evaluator, account, crown, config, timings);
+  step(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, now));
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator };
 }
@@ -233,8 +243,10 @@ function addPrivileges(
   account: string,
   crown: ReturnType<typeof addCrownJewels>,
   config: NhiConfig,
+  timings?: Record<string, number>,
 ): void {
-  const esc = findEscalationEdges(model, { evaluator: ev, now: ev.now });
+  const esc = step(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now }));
+  const t0 = performance.now();
   const admins = new Set(esc.admins);
   for (const p of [...model.users.values(), ...model.roles.values()]) {
     const id = ids.awsPrincipal(account, p.arn);
@@ -276,7 +288,8 @@ function addPrivileges(
       }
     }
   }
-  addSteps(b, account, escalationSteps(account, crown.admin, esc.edges));
+  if (timings) timings['aws:grants'] = (timings['aws:grants'] ?? 0) + (performance.now() - t0) / 1000;
+  step(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges)));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];

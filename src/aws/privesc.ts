@@ -15,7 +15,7 @@ import { principalsOf, type AccountModel, type IamGroup, type IamPrincipal, type
 import { assessAdmin, type AdminStatus } from './policy/admin.js';
 import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
-import { createEvaluator, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
+import { createEvaluator, sameForEveryResource, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
 import { buildTrustIndex, evaluateTrust, type TrustIndex } from './trust.js';
 
@@ -172,9 +172,13 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       if (cap === 'not-admin') continue;
       const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ALLOWED;
       if (other.decision === 'no') continue;
-      for (const t of targets(p, m)) {
+      const list = targets(p, m);
+      // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
+      const uniform = list.length > 1 && m.targetActions.length > 0 && sameForEveryResource(s, m.targetActions);
+      let shared: Combined | undefined;
+      for (const t of list) {
         if (t.to === p.arn) continue;
-        const res = m.targetActions.length > 0 ? combine(ev, s, m.targetActions, t.resource, ctx) : other;
+        const res = m.targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, m.targetActions, t.resource, ctx)) : combine(ev, s, m.targetActions, t.resource, ctx);
         if (res.decision === 'no') continue;
         const values = { from: p.name, to: t.to === ADMIN_TARGET ? 'admin' : t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText };
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator, SOME_RESOURCE, type Decision } from '../../src/aws/index.js';
+import { sameForEveryResource } from '../../src/aws/policy/evaluate.js';
 import { ACCT, allow, deny, doc, groupEntry, managedEntry, model, policyArn, roleArn, roleEntry, trustAccount, userArn, userEntry } from './helpers.js';
 
 type Doc = Record<string, unknown>;
@@ -156,5 +157,27 @@ describe('principals and explanations', () => {
 
   it('throws for a principal that is not in the model', () => {
     expect(() => ev.canDo(userArn('nobody'), 's3:GetObject', '*')).toThrow(/unknown principal/);
+  });
+});
+
+describe('sameForEveryResource', () => {
+  const subjectOf = (inline: Record<string, unknown>[], boundary?: string) => {
+    const m = model({
+      users: [userEntry('u', { inline, ...(boundary ? { boundary } : {}) })],
+      policies: [managedEntry(policyArn('b'), doc(allow('*', '*'), deny('iam:CreateAccessKey', userArn('admin'))))],
+    });
+    return createEvaluator(m).subject(userArn('u'))!;
+  };
+
+  it('is true only when every statement covering the actions is unconditional and on *', () => {
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:CreateAccessKey', '*'))]), ['iam:CreateAccessKey'])).toBe(true);
+    // Nothing covers the action at all: the same implicit deny everywhere.
+    expect(sameForEveryResource(subjectOf([doc(allow('s3:GetObject', '*'))]), ['iam:CreateAccessKey'])).toBe(true);
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:CreateAccessKey', userArn('*')))]), ['iam:CreateAccessKey'])).toBe(false);
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:CreateAccessKey', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]), ['iam:CreateAccessKey'])).toBe(false);
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'), deny('iam:CreateAccessKey', userArn('admin')))]), ['iam:CreateAccessKey'])).toBe(false);
+    // A boundary that denies one user breaks it too.
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:CreateAccessKey'])).toBe(false);
+    expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:ListUsers'])).toBe(true);
   });
 });

@@ -228,6 +228,28 @@ function identityMayAllow(s: Subject, action: string): boolean {
   return false;
 }
 
+/**
+ * True when the subject's answer to each action cannot depend on the resource: every policy is
+ * usable and every statement covering the action (Allow or Deny, identity or boundary) has no
+ * condition and lists `*` among its resources (or has no Resource at all). Callers that ask the
+ * same actions of thousands of targets can then ask once.
+ */
+export function sameForEveryResource(s: Subject, actions: readonly string[]): boolean {
+  const policies = s.boundary ? [...s.identity, s.boundary] : s.identity;
+  for (const action of actions) {
+    const a = lowerAction(action);
+    for (const bp of policies) {
+      if (!bp.compiled) return false;
+      for (const st of statementsFor(bp.compiled, a)) {
+        if (st.condition) return false;
+        if (st.resources === undefined) continue;
+        if (st.notResource || !st.resources.some((e) => e.raw === '*')) return false;
+      }
+    }
+  }
+  return true;
+}
+
 /** No statement of any policy (identity or boundary) covers the action, and all are usable. */
 function nothingCovers(s: Subject, action: string): boolean {
   for (const bp of s.identity) if (!bp.compiled || statementsFor(bp.compiled, action).length > 0) return false;

@@ -27,6 +27,7 @@ export {
   findEscalationEdges,
   findEscalationPaths,
   type EscalationEdge,
+  type EscalationGroup,
   type EscalationGraph,
   type EscalationOptions,
   type EscalationPath,

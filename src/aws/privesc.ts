@@ -50,14 +50,43 @@ export interface EscalationOptions {
   now?: Date;
   /** Reuse an evaluator (and its caches) built by the caller. */
   evaluator?: Evaluator;
+  /**
+   * Return a holder's edges of one method as one EscalationGroup when the answer is the same for
+   * every target and there are more than this many (the graph transform uses its fan-out limit).
+   */
+  groupAbove?: number;
   /** Restrict to these methods (default: all of PRIVESC_METHODS). */
   methods?: readonly PrivescMethod[];
+}
+
+/**
+ * Many edges of one holder and method that differ only in their target (with `groupAbove`):
+ * every target of `targets` except `exclude`, each with the same conditional flag and undecided
+ * keys. Expanding it gives exactly the edges it stands for.
+ */
+export interface EscalationGroup {
+  from: string;
+  method: string;
+  /** In model order; shared between groups (do not modify). */
+  targets: ReadonlyArray<{ to: string; name: string; via?: string }>;
+  /** The holder itself when it is among `targets`. */
+  exclude?: string;
+  /** How many targets remain once `exclude` is left out. */
+  count: number;
+  conditional: boolean;
+  undecided?: string[];
+  /** The edge reason for the first remaining target. */
+  reason: string;
+  /** Index in `edges` where the expanded edges would begin, to keep the original order. */
+  position: number;
 }
 
 export interface EscalationGraph {
   /** Principals that are already admin-equivalent. */
   admins: string[];
   edges: EscalationEdge[];
+  /** Only with `groupAbove`: edges gathered per holder and method (see EscalationGroup). */
+  groups?: EscalationGroup[];
   unknown: UndecidedEdge[];
   /** Roles whose trust policy could not be parsed (assume-role edges to them are unknown). */
   unusableTrust: string[];
@@ -131,6 +160,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const admins = principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
   const adminSet = new Set(admins);
   const edges: EscalationEdge[] = [];
+  const groups: EscalationGroup[] | undefined = options.groupAbove !== undefined ? [] : undefined;
   const unknown: UndecidedEdge[] = [];
   const adminPolicyArn = `arn:${model.partition}:iam::aws:policy/${ADMIN_POLICY_NAME}`;
   const boundaryCache = new Map<string, AdminStatus>();
@@ -176,6 +206,31 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       const uniform = list.length > 1 && m.targetActions.length > 0 && sameForEveryResource(s, m.targetActions);
       let shared: Combined | undefined;
+      if (uniform && groups && GROUPABLE.has(m.target) && cap !== 'unknown' && other.decision !== 'unknown') {
+        const res = combine(ev, s, m.targetActions, list[0].resource, ctx);
+        if (res.decision === 'no') continue;
+        const exclude = list.some((t) => t.to === p.arn) ? p.arn : undefined;
+        const count = exclude ? list.length - 1 : list.length;
+        if (res.decision !== 'unknown' && count > options.groupAbove!) {
+          const first = list[0].to === p.arn ? list[1] : list[0];
+          const values = { from: p.name, to: first.name, via: first.viaText ?? (first.via ? nameOf(first.via) : ''), actions: actionsText };
+          const g: EscalationGroup = {
+            from: p.arn,
+            method: m.id,
+            targets: list,
+            count,
+            conditional: res.decision === 'conditional' || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
+            reason: fill(m.reason, values),
+            position: edges.length,
+          };
+          if (exclude) g.exclude = exclude;
+          const undecided = mergeUndecided(res.undecided, other.decision === 'conditional' ? other.undecided : NONE);
+          if (undecided.length > 0) g.undecided = undecided;
+          groups.push(g);
+          continue;
+        }
+        shared = res;
+      }
       for (const t of list) {
         if (t.to === p.arn) continue;
         const res = m.targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, m.targetActions, t.resource, ctx)) : combine(ev, s, m.targetActions, t.resource, ctx);
@@ -210,8 +265,11 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       }
     }
   }
-  return { admins, edges, unknown, unusableTrust: trust.unusable };
+  return groups ? { admins, edges, groups, unknown, unusableTrust: trust.unusable } : { admins, edges, unknown, unusableTrust: trust.unusable };
 }
+
+/** Target kinds whose per-target edge differs only in the target (no per-target check). */
+const GROUPABLE: ReadonlySet<PrivescMethod['target']> = new Set(['other-user', 'other-role', 'service-role', 'instance-role']);
 
 /** AWS protects service-linked roles: their trust policy cannot be edited and they cannot be passed to new resources. */
 function serviceLinked(role: IamRole): boolean {

@@ -18,6 +18,7 @@ import {
   trustService,
   userArn,
   userEntry,
+  trustAccount,
 } from './helpers.js';
 
 const ADMIN = awsPolicyArn('AdministratorAccess');
@@ -249,5 +250,47 @@ describe('method definitions', () => {
     const ids = PRIVESC_METHODS.map((x) => x.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const x of PRIVESC_METHODS) expect(x.reason).toContain('{from}');
+  });
+});
+
+describe('gathered escalation edges (groupAbove)', () => {
+  it('gathers a holder method only when every target gets the same answer, and expands to exactly the plain edges', () => {
+    const users = Array.from({ length: 12 }, (_, i) => userEntry(`u${i}`));
+    const mm = model({
+      users: [
+        ...users,
+        // A user holder: every other user, itself excluded.
+        userEntry('keymaker', { inline: [doc(allow(['iam:CreateAccessKey', 'iam:CreateLoginProfile'], '*'))] }),
+        // Same action, but a Deny on one user: not the same answer everywhere, so not gathered.
+        userEntry('picky', { inline: [doc(allow('iam:CreateAccessKey', '*'), deny('iam:CreateAccessKey', userArn('u3')))] }),
+      ],
+      // A role holder: every user.
+      roles: [roleEntry('ops', trustAccount(), { inline: [doc(allow('iam:CreateAccessKey', '*'))] })],
+    });
+    const plain = findEscalationEdges(mm);
+    const gathered = findEscalationEdges(mm, { groupAbove: 8 });
+    expect(plain.groups).toBeUndefined();
+    const expanded = [...gathered.edges];
+    for (const g of [...gathered.groups!].reverse()) {
+      const edges = g.targets
+        .filter((t) => t.to !== g.exclude)
+        .map((t) => {
+          const e: Record<string, unknown> = { from: g.from, to: t.to, method: g.method, conditional: g.conditional };
+          if (t.via) e.via = t.via;
+          if (g.undecided) e.undecided = g.undecided;
+          return e;
+        });
+      expect(edges).toHaveLength(g.count);
+      expanded.splice(g.position, 0, ...(edges as never[]));
+    }
+    const strip = (es: readonly object[]) => es.map((e) => ({ ...e, reason: undefined }));
+    expect(strip(expanded)).toEqual(strip(plain.edges));
+    const key = (g: { from: string; method: string }) => `${g.from.slice(g.from.lastIndexOf('/') + 1)} ${g.method}`;
+    expect(gathered.groups!.map(key).sort()).toEqual(['keymaker iam-create-access-key', 'keymaker iam-create-login-profile', 'ops iam-create-access-key']);
+    const keymaker = gathered.groups!.find((g) => key(g) === 'keymaker iam-create-access-key')!;
+    expect(keymaker.exclude).toBe(userArn('keymaker'));
+    expect(keymaker.count).toBe(13);
+    // The example reason is the plain edge's reason for the first target.
+    expect(keymaker.reason).toBe(plain.edges.find((e) => e.from === userArn('keymaker') && e.method === 'iam-create-access-key')!.reason);
   });
 });

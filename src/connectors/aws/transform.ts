@@ -21,6 +21,7 @@ import {
   type IamPrincipal,
   type IamRole,
   type EscalationEdge,
+  type EscalationGroup,
 } from '../../aws/index.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
@@ -245,7 +246,7 @@ function addPrivileges(
   config: NhiConfig,
   timings?: Record<string, number>,
 ): void {
-  const esc = step(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now }));
+  const esc = step(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT }));
   const t0 = performance.now();
   const admins = new Set(esc.admins);
   for (const p of [...model.users.values(), ...model.roles.values()]) {
@@ -289,7 +290,7 @@ function addPrivileges(
     }
   }
   if (timings) timings['aws:grants'] = (timings['aws:grants'] ?? 0) + (performance.now() - t0) / 1000;
-  step(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges)));
+  step(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
@@ -319,23 +320,37 @@ interface Step {
  * edge per holder and target; instead, holders whose targets are the same set share one node
  * ("iam-create-access-key on 2,500 principals") that points at each target once.
  */
-function addSteps(b: GraphBuilder, scope: string, steps: readonly Step[]): void {
-  const byHolderMethod = new Map<string, Step[]>();
+function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | GroupStep>): void {
+  const byHolderMethod = new Map<string, Step[] | GroupStep>();
   for (const st of steps) {
-    const k = `${st.from}\u0000${st.method}`;
-    const list = byHolderMethod.get(k);
+    const method = 'group' in st ? st.group.method : st.method;
+    const k = `${st.from}\u0000${method}`;
+    if ('group' in st) {
+      byHolderMethod.set(k, st);
+      continue;
+    }
+    const list = byHolderMethod.get(k) as Step[] | undefined;
     if (list) list.push(st);
     else byHolderMethod.set(k, [st]);
   }
   const sets = new Set<string>();
-  for (const group of byHolderMethod.values()) {
+  // Set ids of gathered groups, per shared target list: role holders of one method usually
+  // reach the same list, so its members are sorted and hashed once.
+  const setIds = new WeakMap<object, Map<string, string>>();
+  const setIdOf = (method: string, members: string[]): string =>
+    ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update(members.sort().join('\n')).digest('hex').slice(0, 16)}`);
+  for (const entry of byHolderMethod.values()) {
+    if (!Array.isArray(entry)) {
+      addGroup(b, scope, entry, sets, setIds, setIdOf);
+      continue;
+    }
+    const group = entry;
     const first = group[0];
     if (group.length <= FAN_OUT) {
       for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: st.reason, hidden: true, conditional: st.conditional, evidence: st.evidence });
       continue;
     }
-    const members = group.map((st) => `${st.to}${st.conditional ? '?' : ''}`).sort();
-    const setId = ids.crownJewel('aws', scope, `escalation-set/${first.method}/${createHash('sha256').update(members.join('\n')).digest('hex').slice(0, 16)}`);
+    const setId = setIdOf(first.method, group.map((st) => `${st.to}${st.conditional ? '?' : ''}`));
     if (!sets.has(setId)) {
       sets.add(setId);
       b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${first.method} on ${group.length} principals`, nativeId: setId, scope, attrs: { method: first.method, targets: group.length } });
@@ -356,7 +371,62 @@ function addSteps(b: GraphBuilder, scope: string, steps: readonly Step[]): void 
   }
 }
 
-function escalationSteps(account: string, adminId: string, edges: readonly EscalationEdge[]): Step[] {
+/** The edges of one gathered group: the same nodes and edges as its expanded steps would give. */
+function addGroup(
+  b: GraphBuilder,
+  scope: string,
+  gs: GroupStep,
+  sets: Set<string>,
+  setIds: WeakMap<object, Map<string, string>>,
+  setIdOf: (method: string, members: string[]) => string,
+): void {
+  const g = gs.group;
+  const key = `${g.method}\u0000${g.exclude ?? ''}\u0000${g.conditional}`;
+  let byKey = setIds.get(g.targets);
+  if (!byKey) {
+    byKey = new Map();
+    setIds.set(g.targets, byKey);
+  }
+  let setId = byKey.get(key);
+  if (setId === undefined) {
+    const suffix = g.conditional ? '?' : '';
+    const members: string[] = [];
+    for (const t of g.targets) if (t.to !== g.exclude) members.push(`${gs.nodeIdOf(t.to)}${suffix}`);
+    setId = setIdOf(g.method, members);
+    byKey.set(key, setId);
+  }
+  if (!sets.has(setId)) {
+    sets.add(setId);
+    b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${g.method} on ${g.count} principals`, nativeId: setId, scope, attrs: { method: g.method, targets: g.count } });
+    for (const t of g.targets) {
+      if (t.to === g.exclude) continue;
+      const evidence: Record<string, unknown> = { method: g.method };
+      if (t.via) evidence.via = t.via;
+      if (g.undecided) evidence.undecided = g.undecided;
+      b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: `${g.method} reaches ${t.name}`, hidden: true, conditional: g.conditional, evidence });
+    }
+  }
+  const holder = b.getNode(gs.from)?.name ?? gs.from;
+  b.addEdge({
+    from: gs.from,
+    to: setId,
+    type: gs.type,
+    reason: `${holder} can use ${g.method} on ${g.count} principals (for example: ${g.reason})`,
+    hidden: true,
+    conditional: g.conditional,
+    evidence: { method: g.method, targets: g.count },
+  });
+}
+
+/** A holder's edges of one method, still gathered (see EscalationGroup). */
+interface GroupStep {
+  group: EscalationGroup;
+  from: string;
+  type: Step['type'];
+  nodeIdOf: (arn: string) => string;
+}
+
+function escalationSteps(account: string, adminId: string, edges: readonly EscalationEdge[], groups: readonly EscalationGroup[]): Array<Step | GroupStep> {
   // Tens of thousands of edges name the same few thousand principals and a dozen methods: node
   // ids, names and edge types are computed once each.
   const idOf = new Map<string, string>();
@@ -369,27 +439,42 @@ function escalationSteps(account: string, adminId: string, edges: readonly Escal
     return id;
   };
   const typeOf = new Map<string, Step['type']>();
-  return edges.map((e): Step => {
-    let type = typeOf.get(e.method);
+  const edgeType = (method: string): Step['type'] => {
+    let type = typeOf.get(method);
     if (type === undefined) {
-      type = e.method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO';
-      typeOf.set(e.method, type);
+      type = method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO';
+      typeOf.set(method, type);
     }
+    return type;
+  };
+  const out: Array<Step | GroupStep> = [];
+  let g = 0;
+  // Groups go where their first edge would have been, so the graph is built in the same order
+  // as from the expanded edges.
+  const flushGroups = (position: number): void => {
+    for (; g < groups.length && groups[g].position <= position; g++) {
+      out.push({ group: groups[g], from: nodeIdOf(groups[g].from), type: edgeType(groups[g].method), nodeIdOf });
+    }
+  };
+  edges.forEach((e, i) => {
+    flushGroups(i);
     const evidence: Record<string, unknown> = { method: e.method };
     if (e.via) evidence.via = e.via;
     if (e.undecided) evidence.undecided = e.undecided;
     const admin = e.to === 'admin';
-    return {
+    out.push({
       from: nodeIdOf(e.from),
       to: admin ? adminId : nodeIdOf(e.to),
       toName: admin ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
-      type,
+      type: edgeType(e.method),
       method: e.method,
       reason: e.reason,
       conditional: e.conditional,
       evidence,
-    };
+    });
   });
+  flushGroups(Infinity);
+  return out;
 }
 
 interface OidcProvider {

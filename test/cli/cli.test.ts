@@ -86,6 +86,16 @@ describe('bad input', () => {
     expect(dbg.stderr).toMatch(/\n\s+at /);
   });
 
+  it('a malformed file is reported even when no transform reads it (files are parsed lazily)', () => {
+    const dir = join(tmp, 'bad-unused');
+    cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });
+    writeFileSync(join(dir, 'aws', 'notes.json'), '{"todo": [1, 2,,]}');
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/aws[\\/]notes\.json: line 1 column \d+: invalid JSON/);
+    expect(r.stdout).toBe('');
+  });
+
   it('a wrong field type names the file and the JSON path', () => {
     const dir = join(tmp, 'bad-type');
     cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });

@@ -23,6 +23,7 @@ import {
   type EscalationEdge,
   type EscalationGroup,
 } from '../../aws/index.js';
+import type { Subject } from '../../aws/policy/evaluate.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { parseCsv } from './transform-csv.js';
@@ -49,6 +50,37 @@ interface AccountState {
   evaluator: Evaluator;
 }
 
+/**
+ * What the cross-account pass needs from one account, kept instead of the whole account model
+ * and evaluator (hundreds of MB over 20 accounts): the principals whose identity policies may
+ * allow sts:AssumeRole, with their bound policies, and the roles that trust other accounts or
+ * name principals.
+ */
+interface CrossAccountState {
+  account: string;
+  assumers: Array<{ arn: string; name: string; subject: Subject }>;
+  /** Account id (not this one) -> roles trusting its root. */
+  byAccount: Map<string, IamRole[]>;
+  /** Principal ARN or unique id -> roles naming it. */
+  byPrincipal: Map<string, IamRole[]>;
+}
+
+function crossAccountState(st: AccountState): CrossAccountState {
+  const idx = buildTrustIndex(st.model);
+  const roles = (arns: readonly string[]) => arns.map((a) => st.model.roles.get(a)!);
+  const byAccount = new Map<string, IamRole[]>();
+  for (const [acct, arns] of idx.byAccount) if (acct !== st.account) byAccount.set(acct, roles(arns));
+  const byPrincipal = new Map<string, IamRole[]>();
+  for (const [p, arns] of idx.byPrincipal) byPrincipal.set(p, roles(arns));
+  const assumers: CrossAccountState['assumers'] = [];
+  for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
+    if (!st.evaluator.mayDoAction(p.arn, 'sts:AssumeRole')) continue;
+    const subject = st.evaluator.subject(p.arn);
+    if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
+  }
+  return { account: st.account, assumers, byAccount, byPrincipal };
+}
+
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
 /** Adds wall time to `timings[name]` when the benchmark asks for step timings. */
 function step<T>(timings: Record<string, number> | undefined, name: string, fn: () => T): T {
@@ -66,14 +98,15 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     const m = /^aws\/([^/]+)\//.exec(f);
     if (m) accounts.add(m[1]);
   }
-  const states: AccountState[] = [];
+  const states: CrossAccountState[] = [];
   const sharedDocuments = new Map<string, PolicyDocument>();
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
     const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings);
-    if (st) states.push(st);
+    // Only what the cross-account pass needs outlives the account.
+    if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.
     if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
   }
@@ -650,31 +683,29 @@ function addRolesAnywhere(b: GraphBuilder, snapshot: Snapshot, path: string, acc
 }
 
 /** Principals of one scanned account that can assume roles in another scanned account. */
-function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): void {
+function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  const byAccount = new Map<string, { state: AccountState; role: IamRole }[]>();
-  const byPrincipal = new Map<string, { state: AccountState; role: IamRole }[]>();
+  const byAccount = new Map<string, { state: CrossAccountState; role: IamRole }[]>();
+  const byPrincipal = new Map<string, { state: CrossAccountState; role: IamRole }[]>();
   for (const st of states) {
-    const idx = buildTrustIndex(st.model);
-    for (const [acct, roles] of idx.byAccount) {
-      if (acct === st.account) continue;
-      for (const arn of roles) (byAccount.get(acct) ?? byAccount.set(acct, []).get(acct)!).push({ state: st, role: st.model.roles.get(arn)! });
+    for (const [acct, roles] of st.byAccount) {
+      for (const role of roles) (byAccount.get(acct) ?? byAccount.set(acct, []).get(acct)!).push({ state: st, role });
     }
-    for (const [p, roles] of idx.byPrincipal) {
-      for (const arn of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push({ state: st, role: st.model.roles.get(arn)! });
+    for (const [p, roles] of st.byPrincipal) {
+      for (const role of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push({ state: st, role });
     }
   }
+  // The assumers' subjects carry their own bound policies; no account model is needed to ask.
+  const ev = createEvaluator(EMPTY_MODEL, { now });
   const steps: Step[] = [];
   for (const st of states) {
-    for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
-      if (!st.evaluator.mayDoAction(p.arn, 'sts:AssumeRole')) continue;
+    for (const p of st.assumers) {
       const candidates = [...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? [])].filter((c) => c.state.account !== st.account);
-      const facts = st.evaluator.subject(p.arn)?.facts;
-      if (!facts) continue;
+      const facts = p.subject.facts;
       for (const c of candidates) {
         const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
         if (trust.result === 'no' || trust.result === 'unknown') continue;
-        const id = st.evaluator.decide(p.arn, 'sts:AssumeRole', c.role.arn).decision;
+        const id = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn).decision;
         if (id !== 'allow' && id !== 'conditional') continue;
         steps.push({
           from: ids.awsPrincipal(st.account, p.arn),
@@ -691,5 +722,18 @@ function linkCrossAccount(b: GraphBuilder, states: AccountState[], now: Date): v
   }
   addSteps(b, 'cross-account', steps);
 }
+
+const EMPTY_MODEL: AccountModel = {
+  partition: 'aws',
+  users: new Map(),
+  groups: new Map(),
+  roles: new Map(),
+  policies: new Map(),
+  groupsByName: new Map(),
+  membersByGroup: new Map(),
+  attachmentsByPolicy: new Map(),
+  unparseablePolicies: [],
+  issues: [],
+};
 
 export { parseCsv };

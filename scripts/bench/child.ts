@@ -1,4 +1,8 @@
 import { measureBreakdown, measurePipeline } from './stages.js';
+import { limitHeapGrowth } from '../../src/cli/heap.js';
+
+// The same heap settings as the nhiscan command.
+limitHeapGrowth();
 
 /** `node child.js pipeline|breakdown DIR`: one measurement in a fresh process, JSON on stdout. */
 const [mode, dir] = process.argv.slice(2);

@@ -7,6 +7,7 @@ import { registerExtra } from './extra-commands.js';
 import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { packageVersion } from './io.js';
+import { limitHeapGrowth } from './heap.js';
 import { safeText } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
 
 /** Entry point used by bin/nhiscan.js. Sets process.exitCode; never throws. */
 export async function main(argv: string[]): Promise<void> {
+  limitHeapGrowth();
   process.on('SIGINT', () => {
     process.stderr.write('\ninterrupted\n');
     process.exit(EXIT.INTERRUPTED);

@@ -38,6 +38,8 @@ export interface CompiledPolicy {
   denies: CompiledStatement[];
   /** Statements whose Action/NotAction covers a lower-cased action, filled on first ask. */
   byAction: Map<string, readonly CompiledStatement[]>;
+  /** The same by interned action id (see actionKey): an array read instead of a map lookup. */
+  byActionId: Array<readonly CompiledStatement[] | undefined>;
 }
 
 /** How one statement answered one question. */
@@ -79,6 +81,7 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     allows: statements.filter((s) => s.source.effect === 'Allow'),
     denies: statements.filter((s) => s.source.effect === 'Deny'),
     byAction: new Map(),
+    byActionId: [],
   };
   cache.set(document, compiled);
   return compiled;
@@ -97,6 +100,45 @@ export function statementsFor(policy: CompiledPolicy, action: string): readonly 
     const list = policy.statements.filter((st) => statementCoversAction(st, action));
     hit = list.length === 0 ? NONE : list;
     policy.byAction.set(action, hit);
+  }
+  return hit;
+}
+
+/** An action name, lower-cased once, with a small id for per-policy arrays (-1 past the cap). */
+export interface ActionKey {
+  lower: string;
+  id: number;
+}
+
+const actionKeys = new Map<string, ActionKey>();
+const idsByLower = new Map<string, number>();
+const MAX_ACTION_IDS = 4096;
+
+/**
+ * The key of an action as callers write it. The evaluator asks the same few dozen actions of
+ * every principal; interning them lets each policy keep its statements per action in an array.
+ */
+export function actionKey(action: string): ActionKey {
+  let k = actionKeys.get(action);
+  if (k) return k;
+  const lower = action.toLowerCase();
+  let id = idsByLower.get(lower);
+  if (id === undefined) {
+    id = idsByLower.size < MAX_ACTION_IDS ? idsByLower.size : -1;
+    if (id >= 0) idsByLower.set(lower, id);
+  }
+  k = { lower, id };
+  if (actionKeys.size < MAX_ACTION_IDS) actionKeys.set(action, k);
+  return k;
+}
+
+/** statementsFor by action key. */
+export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readonly CompiledStatement[] {
+  if (key.id < 0) return statementsFor(policy, key.lower);
+  let hit = policy.byActionId[key.id];
+  if (hit === undefined) {
+    hit = statementsFor(policy, key.lower);
+    policy.byActionId[key.id] = hit;
   }
   return hit;
 }

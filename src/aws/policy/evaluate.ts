@@ -12,7 +12,7 @@
  * SCPs, RCPs, session policies and resource-based policies are not modelled here.
  */
 import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, PolicyBody, PolicyRef } from '../model.js';
-import { compilePolicy, statementAppliesToResource, statementsFor, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
+import { actionKey, compilePolicy, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
 import { lowerKeyMap, type KeyEnvironment, type PrincipalFacts, type RequestContext } from './context.js';
 import { triOr, type Tri } from './tri.js';
 
@@ -196,16 +196,6 @@ const PLAIN: Record<Decision, Decided> = {
 };
 const IMPLICIT_DENY = PLAIN['implicit-deny'];
 
-/** Lower-cased action names: the same few dozen are asked millions of times on a large estate. */
-const lowerActions = new Map<string, string>();
-function lowerAction(action: string): string {
-  let a = lowerActions.get(action);
-  if (a === undefined) {
-    a = action.toLowerCase();
-    if (lowerActions.size < 10_000) lowerActions.set(action, a);
-  }
-  return a;
-}
 
 /** Request keys lower-cased once per context object (callers reuse one context for many targets). */
 const loweredKeys = new WeakMap<RequestContext, ReturnType<typeof lowerKeyMap>>();
@@ -220,10 +210,10 @@ function keysOf(ctx: RequestContext | undefined): ReturnType<typeof lowerKeyMap>
 }
 
 /** Does any identity Allow cover the action, or is an identity policy unusable? */
-function identityMayAllow(s: Subject, action: string): boolean {
+function identityMayAllow(s: Subject, action: ActionKey): boolean {
   for (const bp of s.identity) {
     if (!bp.compiled) return true;
-    for (const st of statementsFor(bp.compiled, action)) if (st.source.effect === 'Allow') return true;
+    for (const st of statementsForKey(bp.compiled, action)) if (st.source.effect === 'Allow') return true;
   }
   return false;
 }
@@ -237,10 +227,10 @@ function identityMayAllow(s: Subject, action: string): boolean {
 export function sameForEveryResource(s: Subject, actions: readonly string[]): boolean {
   const policies = s.boundary ? [...s.identity, s.boundary] : s.identity;
   for (const action of actions) {
-    const a = lowerAction(action);
+    const a = actionKey(action);
     for (const bp of policies) {
       if (!bp.compiled) return false;
-      for (const st of statementsFor(bp.compiled, a)) {
+      for (const st of statementsForKey(bp.compiled, a)) {
         if (st.condition) return false;
         if (st.resources === undefined) continue;
         if (st.notResource || !st.resources.some((e) => e.raw === '*')) return false;
@@ -251,14 +241,14 @@ export function sameForEveryResource(s: Subject, actions: readonly string[]): bo
 }
 
 /** No statement of any policy (identity or boundary) covers the action, and all are usable. */
-function nothingCovers(s: Subject, action: string): boolean {
-  for (const bp of s.identity) if (!bp.compiled || statementsFor(bp.compiled, action).length > 0) return false;
-  return !s.boundary || (s.boundary.compiled !== undefined && statementsFor(s.boundary.compiled, action).length === 0);
+function nothingCovers(s: Subject, action: ActionKey): boolean {
+  for (const bp of s.identity) if (!bp.compiled || statementsForKey(bp.compiled, action).length > 0) return false;
+  return !s.boundary || (s.boundary.compiled !== undefined && statementsForKey(s.boundary.compiled, action).length === 0);
 }
 
 /** The state of one answer while its policies are scanned. */
 interface Scan {
-  a: string;
+  a: ActionKey;
   resource: ResourceQuery;
   env: KeyEnvironment | undefined;
   ctx: RequestContext | undefined;
@@ -275,8 +265,8 @@ interface Scan {
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
 function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
   let allow: Tri = 'no';
-  for (const st of statementsFor(bp.compiled!, acc.a)) {
-    acc.env ??= { principal: acc.s.facts, action: acc.a, now: acc.now, extra: keysOf(acc.ctx) };
+  for (const st of statementsForKey(bp.compiled!, acc.a)) {
+    acc.env ??= { principal: acc.s.facts, action: acc.a.lower, now: acc.now, extra: keysOf(acc.ctx) };
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
     if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
@@ -316,10 +306,10 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
    */
   // One scratch accumulator per evaluator (answers are computed synchronously, one at a time):
   // no closure or context object per answer on the hot path.
-  const acc: Scan = { a: '', resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
+  const acc: Scan = { a: actionKey('*'), resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
 
   /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
-  const evaluate = (s: Subject, a: string, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): { decision: Decision; unusableList?: UnusablePolicy[] } => {
+  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): { decision: Decision; unusableList?: UnusablePolicy[] } => {
     acc.a = a;
     acc.resource = resource;
     acc.env = undefined;
@@ -366,7 +356,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
 
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
-    const a = lowerAction(action);
+    const a = actionKey(action);
     if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
     const r = evaluate(s, a, resource, ctx, true);
     const out: CanDoResult = { decision: r.decision, statements: acc.statements ?? NO_MATCHES };
@@ -377,7 +367,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
 
   const decide = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): Decided => {
     const s = resolve(principal);
-    const a = lowerAction(action);
+    const a = actionKey(action);
     if (nothingCovers(s, a)) return IMPLICIT_DENY;
     const { decision } = evaluate(s, a, resource, ctx, false);
     const undecided = acc.undecided;
@@ -386,7 +376,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     return { decision, undecided };
   };
 
-  const mayDoAction = (principal: string | Subject, action: string): boolean => identityMayAllow(resolve(principal), lowerAction(action));
+  const mayDoAction = (principal: string | Subject, action: string): boolean => identityMayAllow(resolve(principal), actionKey(action));
 
   return { model, now: options.now, subject, canDo, decide, mayDoAction };
 }

@@ -260,7 +260,6 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
   const allowed: string[] = [];
   let conditional = true;
   for (const a of actions) {
-    if (!ev.mayDoAction(arn, a)) continue;
     const d = ev.decide(arn, a, resource).decision;
     if (d === 'allow') {
       allowed.push(a);

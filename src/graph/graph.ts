@@ -206,8 +206,41 @@ export class GraphBuilder {
       if (this.nodes.has(e.from) && this.nodes.has(e.to)) kept.push(e);
       else this.warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
     }
-    return new Graph(this.nodes, kept, this.coverage, this.scopes, this.warnings);
+    // Nodes come from object literals of a dozen transforms, each with its own property order,
+    // so every property read on a node was megamorphic. One shape for all makes the millions
+    // of reads by the analysis and the rules monomorphic. Absent fields become own properties
+    // holding undefined: reports name the fields they print, and JSON drops undefined.
+    const nodes = new Map<string, GraphNode>();
+    for (const [id, n] of this.nodes) nodes.set(id, canonicalNode(n));
+    return new Graph(nodes, kept, this.coverage, this.scopes, this.warnings);
   }
+}
+
+function canonicalNode(n: GraphNode): GraphNode {
+  return {
+    id: n.id,
+    kind: n.kind,
+    provider: n.provider,
+    type: n.type,
+    name: n.name,
+    nativeId: n.nativeId,
+    scope: n.scope,
+    enabled: n.enabled,
+    createdAt: n.createdAt,
+    lastUsedAt: n.lastUsedAt,
+    expiresAt: n.expiresAt,
+    tags: n.tags,
+    credentialType: n.credentialType,
+    status: n.status,
+    federation: n.federation,
+    machineReasons: n.machineReasons,
+    agent: n.agent,
+    thirdParty: n.thirdParty,
+    firstParty: n.firstParty,
+    crownJewel: n.crownJewel,
+    tier: n.tier,
+    attrs: n.attrs,
+  };
 }
 
 function mergeInto(target: GraphNode, source: GraphNode): void {

@@ -157,7 +157,9 @@ export class GraphBuilder {
   }
 
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
-  addEdge(edge: GraphEdge): void {
+  addEdge(input: GraphEdge): void {
+    // One object shape for every edge (see canonicalNode).
+    const edge: GraphEdge = { from: input.from, to: input.to, type: input.type, reason: input.reason, hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
     let byTo = this.edgesByEnds.get(edge.from);
     if (!byTo) {
       byTo = new Map();

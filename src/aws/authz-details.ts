@@ -17,6 +17,7 @@ import type {
   PolicyRef,
   UnparseablePolicy,
 } from './model.js';
+import { emptyAccountModel } from './model.js';
 import { parsePolicyDocument, type DocumentKind, type PolicyDocument } from './policy/document.js';
 
 /** A structural problem with the input; `location` is a JSON path such as `RoleDetailList[3]`. */
@@ -222,18 +223,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
     throw new AuthzDetailsError('', 'none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present');
   }
   const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
-  const model: AccountModel = {
-    partition: 'aws',
-    users: new Map(),
-    groups: new Map(),
-    roles: new Map(),
-    policies: new Map(),
-    groupsByName: new Map(),
-    membersByGroup: new Map(),
-    attachmentsByPolicy: new Map(),
-    unparseablePolicies: ctx.unparseable,
-    issues: ctx.issues,
-  };
+  const model: AccountModel = { ...emptyAccountModel(), unparseablePolicies: ctx.unparseable, issues: ctx.issues };
 
   list(root, 'Policies', '').forEach((e, i) => {
     const p = managedPolicy(e, `Policies[${i}]`, ctx);

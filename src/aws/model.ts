@@ -124,6 +124,22 @@ export interface AccountModel {
   issues: ParseIssue[];
 }
 
+/** A model with nothing in it yet. */
+export function emptyAccountModel(): AccountModel {
+  return {
+    partition: 'aws',
+    users: new Map(),
+    groups: new Map(),
+    roles: new Map(),
+    policies: new Map(),
+    groupsByName: new Map(),
+    membersByGroup: new Map(),
+    attachmentsByPolicy: new Map(),
+    unparseablePolicies: [],
+    issues: [],
+  };
+}
+
 /** Users and roles of the model, in input order. */
 export function principalsOf(model: AccountModel): IamPrincipal[] {
   return [...model.users.values(), ...model.roles.values()];

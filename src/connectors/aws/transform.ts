@@ -14,6 +14,7 @@ import {
   analyzeTrust,
   buildTrustIndex,
   evaluateTrust,
+  emptyAccountModel,
   claimFact,
   SOME_RESOURCE,
   type AccountModel,
@@ -385,22 +386,31 @@ function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | Gr
     const setId = setIdOf(first.method, group.map((st) => `${st.to}${st.conditional ? '?' : ''}`));
     if (!sets.has(setId)) {
       sets.add(setId);
-      b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${first.method} on ${group.length} principals`, nativeId: setId, scope, attrs: { method: first.method, targets: group.length } });
+      addSetNode(b, scope, setId, first.method, group.length);
       for (const st of group) {
         b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: st.evidence });
       }
     }
-    const holder = b.getNode(first.from)?.name ?? first.from;
-    b.addEdge({
-      from: first.from,
-      to: setId,
-      type: first.type,
-      reason: `${holder} can use ${first.method} on ${group.length} principals (for example: ${first.reason})`,
-      hidden: true,
-      conditional: group.every((st) => st.conditional),
-      evidence: { method: first.method, targets: group.length },
-    });
+    addHolderEdge(b, first.from, setId, first.type, first.method, group.length, first.reason, group.every((st) => st.conditional));
   }
+}
+
+function addSetNode(b: GraphBuilder, scope: string, setId: string, method: string, count: number): void {
+  b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${method} on ${count} principals`, nativeId: setId, scope, attrs: { method, targets: count } });
+}
+
+/** The one edge from a holder to the shared set of its targets. */
+function addHolderEdge(b: GraphBuilder, from: string, setId: string, type: Step['type'], method: string, count: number, example: string, conditional: boolean): void {
+  const holder = b.getNode(from)?.name ?? from;
+  b.addEdge({
+    from,
+    to: setId,
+    type,
+    reason: `${holder} can use ${method} on ${count} principals (for example: ${example})`,
+    hidden: true,
+    conditional,
+    evidence: { method, targets: count },
+  });
 }
 
 /** The edges of one gathered group: the same nodes and edges as its expanded steps would give. */
@@ -429,7 +439,7 @@ function addGroup(
   }
   if (!sets.has(setId)) {
     sets.add(setId);
-    b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${g.method} on ${g.count} principals`, nativeId: setId, scope, attrs: { method: g.method, targets: g.count } });
+    addSetNode(b, scope, setId, g.method, g.count);
     for (const t of g.targets) {
       if (t.to === g.exclude) continue;
       const evidence: Record<string, unknown> = { method: g.method };
@@ -438,16 +448,7 @@ function addGroup(
       b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: `${g.method} reaches ${t.name}`, hidden: true, conditional: g.conditional, evidence });
     }
   }
-  const holder = b.getNode(gs.from)?.name ?? gs.from;
-  b.addEdge({
-    from: gs.from,
-    to: setId,
-    type: gs.type,
-    reason: `${holder} can use ${g.method} on ${g.count} principals (for example: ${g.reason})`,
-    hidden: true,
-    conditional: g.conditional,
-    evidence: { method: g.method, targets: g.count },
-  });
+  addHolderEdge(b, gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
 }
 
 /** A holder's edges of one method, still gathered (see EscalationGroup). */
@@ -722,17 +723,6 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
   addSteps(b, 'cross-account', steps);
 }
 
-const EMPTY_MODEL: AccountModel = {
-  partition: 'aws',
-  users: new Map(),
-  groups: new Map(),
-  roles: new Map(),
-  policies: new Map(),
-  groupsByName: new Map(),
-  membersByGroup: new Map(),
-  attachmentsByPolicy: new Map(),
-  unparseablePolicies: [],
-  issues: [],
-};
+const EMPTY_MODEL: AccountModel = emptyAccountModel();
 
 export { parseCsv };

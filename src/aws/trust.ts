@@ -259,7 +259,24 @@ interface TrustStatement {
   notPrincipal?: PrincipalMatcher;
 }
 
-const trustCache = new WeakMap<IamRole, TrustStatement[]>();
+/** A role's trust policy, read once. */
+interface CompiledTrust {
+  statements: TrustStatement[];
+  /** No statement has a Condition: the answer depends only on who is named and the account. */
+  unconditional: boolean;
+  /** For unconditional policies, answers for principals not named directly, by action and account. */
+  byAccount: Map<string, TrustDecision>;
+}
+
+const trustCache = new WeakMap<IamRole, CompiledTrust>();
+
+function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
+  for (const ts of trust.statements) {
+    const m = ts.principal ?? ts.notPrincipal;
+    if (m && (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id)))) return true;
+  }
+  return false;
+}
 
 /**
  * Does the role's trust policy allow this IAM principal to call `action` (default
@@ -268,23 +285,39 @@ const trustCache = new WeakMap<IamRole, TrustStatement[]>();
  */
 export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date): TrustDecision {
   if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
-  let compiled = trustCache.get(role);
-  if (!compiled) {
-    compiled = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
+  let trust = trustCache.get(role);
+  if (!trust) {
+    const statements = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
       const out: TrustStatement = { st };
       if (st.source.principal) out.principal = compileBlock(st.source.principal);
       else if (st.source.notPrincipal) out.notPrincipal = compileBlock(st.source.notPrincipal);
       return out;
     });
-    trustCache.set(role, compiled);
+    trust = { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+    trustCache.set(role, trust);
   }
+  // Roles trusting an account are asked once per principal of that account; without conditions
+  // and without naming the principal, every such principal gets the same answer.
+  if (trust.unconditional && !namedDirectly(trust, principal)) {
+    const key = `${action}\u0000${principal.accountId ?? ''}`;
+    let hit = trust.byAccount.get(key);
+    if (!hit) {
+      hit = Object.freeze(decideTrust(trust, principal, action, now));
+      trust.byAccount.set(key, hit);
+    }
+    return hit;
+  }
+  return decideTrust(trust, principal, action, now);
+}
+
+function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: string, now: Date | undefined): TrustDecision {
   const env = { principal, action: action.toLowerCase(), now };
   let allow: Tri = 'no';
   let direct = false;
   let denyMaybe = false;
   const statements: number[] = [];
   const undecided: string[] = [];
-  for (const ts of compiled) {
+  for (const ts of trust.statements) {
     const st = ts.st;
     const s = st.source;
     const pm = ts.principal ? principalIn(ts.principal, principal) : ts.notPrincipal ? (principalIn(ts.notPrincipal, principal).match ? NO_MATCH : INDIRECT) : NO_MATCH;

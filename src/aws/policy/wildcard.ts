@@ -69,12 +69,22 @@ export function arnPiecesSource(pieces: ArnPiece[]): string {
   return out;
 }
 
+const MATCH_ALL = (): boolean => true;
+/** Compiled wildcard ARN patterns, shared by every policy that writes the same one. */
+const arnPatterns = new Map<string, (arn: string) => boolean>();
+const MAX_CACHED_PATTERNS = 100_000;
+
 /** Compiles one ARN pattern (no policy variables) into a predicate. */
 export function compileArnPattern(pattern: string): (arn: string) => boolean {
-  if (pattern === '*') return () => true;
+  if (pattern === '*') return MATCH_ALL;
   if (!pattern.includes('*') && !pattern.includes('?')) return (arn) => arn === pattern;
-  const re = new RegExp(`^${arnPiecesSource([{ glob: pattern }])}$`, 's');
-  return (arn) => re.test(arn);
+  let test = arnPatterns.get(pattern);
+  if (!test) {
+    const re = new RegExp(`^${arnPiecesSource([{ glob: pattern }])}$`, 's');
+    test = (arn) => re.test(arn);
+    if (arnPatterns.size < MAX_CACHED_PATTERNS) arnPatterns.set(pattern, test);
+  }
+  return test;
 }
 
 /**

@@ -59,10 +59,16 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function date(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+/**
+ * A date field. One that is present but not a date (an empty or garbled string) is recorded as
+ * an issue, shown as a warning, and treated as absent, so rules that need it answer unknown.
+ */
+function date(v: unknown, location: string, issues: AccountModel['issues']): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return v;
   // The JS SDK returns Date objects when the model is built from an in-memory response.
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
+  issues.push({ location, problem: 'expected a date; ignored' });
   return undefined;
 }
 
@@ -108,6 +114,17 @@ function sharedBody(ctx: Ctx, arn: string, raw: unknown, location: string): Poli
 }
 
 const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
+
+/**
+ * RoleLastUsed: an empty object means never used; a date that cannot be read means we do not
+ * know, so the role is treated as if last use was not collected (never as "never used").
+ */
+function roleLastUsed(v: unknown, at: string, issues: AccountModel['issues']): IamRole['roleLastUsed'] {
+  if (!isObj(v)) return undefined;
+  const lastUsedDate = date(v.LastUsedDate, `${at}.RoleLastUsed.LastUsedDate`, issues);
+  if (lastUsedDate === undefined && v.LastUsedDate !== undefined && v.LastUsedDate !== null) return undefined;
+  return { lastUsedDate, region: str(v.Region) };
+}
 
 interface Ctx {
   shared?: Map<string, PolicyDocument>;
@@ -170,7 +187,7 @@ function identity(entry: unknown, at: string, nameField: string, idField: string
     return undefined;
   }
   noteArn(ctx, arn);
-  return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate) };
+  return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
 }
 
 function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | undefined {
@@ -196,8 +213,8 @@ function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | un
     awsManaged: /^arn:[^:]+:iam::aws:policy\//.test(arn),
     defaultVersionId,
     attachmentCount: typeof entry.AttachmentCount === 'number' ? entry.AttachmentCount : undefined,
-    createDate: date(entry.CreateDate),
-    updateDate: date(entry.UpdateDate),
+    createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues),
+    updateDate: date(entry.UpdateDate, `${at}.UpdateDate`, ctx.issues),
     origin: 'file',
     location,
     body: b,
@@ -276,7 +293,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       id: base.id,
       path: base.path,
       createDate: base.createDate,
-      passwordLastUsed: date(base.entry.PasswordLastUsed),
+      passwordLastUsed: date(base.entry.PasswordLastUsed, `${at}.PasswordLastUsed`, ctx.issues),
       groupNames,
       groupArns,
       inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
@@ -303,7 +320,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       path: base.path,
       createDate: base.createDate,
       trustPolicy: trust,
-      roleLastUsed: isObj(lastUsed) ? { lastUsedDate: date(lastUsed.LastUsedDate), region: str(lastUsed.Region) } : undefined,
+      roleLastUsed: roleLastUsed(lastUsed, at, ctx.issues),
       instanceProfiles: list(base.entry, 'InstanceProfileList', at).flatMap((p) =>
         isObj(p) && typeof p.Arn === 'string' ? [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }] : [],
       ),

@@ -160,3 +160,30 @@ describe('AWS managed policies shared between the accounts of one scan', () => {
     expect(b.policies.get('arn:aws:iam::aws:policy/ReadOnlyAccess')!.location).toBe('Policies[0].PolicyVersionList[1].Document');
   });
 });
+
+describe('dates that cannot be read', () => {
+  it('become issues and count as absent; a garbled last-use date is unknown, never "never used"', () => {
+    const m = parseAuthorizationDetails(
+      gaad({
+        users: [{ ...userEntry('u'), CreateDate: ' ', PasswordLastUsed: 'yesterday' }],
+        roles: [
+          { ...roleEntry('r', trustAccount()), CreateDate: '2024-02-30T99:00:00Z', RoleLastUsed: { LastUsedDate: 'soon', Region: 'eu-west-1' } },
+          { ...roleEntry('never', trustAccount()), RoleLastUsed: {} },
+        ],
+      }),
+    );
+    const u = m.users.get(`arn:aws:iam::${ACCT}:user/u`)!;
+    expect(u.createDate).toBeUndefined();
+    expect(u.passwordLastUsed).toBeUndefined();
+    const r = m.roles.get(`arn:aws:iam::${ACCT}:role/r`)!;
+    expect(r.createDate).toBeUndefined();
+    expect(r.roleLastUsed).toBeUndefined();
+    expect(m.roles.get(`arn:aws:iam::${ACCT}:role/never`)!.roleLastUsed).toEqual({ lastUsedDate: undefined, region: undefined });
+    expect(m.issues.map((i) => i.location)).toEqual([
+      'UserDetailList[0].CreateDate',
+      'UserDetailList[0].PasswordLastUsed',
+      'RoleDetailList[0].CreateDate',
+      'RoleDetailList[0].RoleLastUsed.LastUsedDate',
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
 import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
+import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 
 export interface ScanOptions {
@@ -29,7 +30,7 @@ export interface ScanResult {
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
-export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Record<string, number> } = {}): Graph {
+export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): Graph {
   const b = new GraphBuilder();
   const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
   // With `release`, each provider's raw files are dropped once transformed: on a large estate
@@ -38,27 +39,20 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
     if (!opts.release) return;
     for (const f of Object.keys(snapshot.files)) if (f.startsWith(prefix)) delete snapshot.files[f];
   };
-  // Wall time per step, for the benchmark (`timings` is only passed by it).
-  const timed = (name: string, fn: () => void): void => {
-    if (!opts.timings) return fn();
-    const t0 = performance.now();
-    fn();
-    opts.timings[name] = (performance.now() - t0) / 1000;
-  };
-  timed('transform:entra', () => {
+  const t = opts.timings;
+  timed(t, 'transform:entra', () => {
     if (snapshot.manifest.providers.entra || has('entra/')) transformEntra(snapshot, b, config);
     release('entra/');
   });
-  timed('transform:okta', () => {
+  timed(t, 'transform:okta', () => {
     if (snapshot.manifest.providers.okta || has('okta/')) transformOkta(snapshot, b, config);
     release('okta/');
   });
-  timed('transform:aws', () => {
-    if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config, { release: opts.release, timings: opts.timings });
+  timed(t, 'transform:aws', () => {
+    if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config, { release: opts.release, timings: t });
     release('aws/');
   });
-  let graph: Graph | undefined;
-  timed('graph:link+index', () => {
+  return timed(t, 'graph:link+index', () => {
     linkProviders(b);
     normalizeServiceAccounts(b, config);
     // Manifest records the transforms did not restate (an AWS account that could not be entered,
@@ -69,9 +63,8 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     }
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
-    graph = b.build();
+    return b.build();
   });
-  return graph!;
 }
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */

@@ -5,6 +5,7 @@ import { runRules } from '../../src/engine/run.js';
 import { FORMATS, renderChunks } from '../../src/reporters/index.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { allRules } from '../../rules/index.js';
+import { timed } from '../../src/timings.js';
 
 /** What one measurement child reports (seconds; RSS in MB). */
 export interface StageReport {
@@ -19,12 +20,6 @@ export interface StageReport {
   skipped: Record<string, string>;
 }
 
-function timed<T>(stages: Record<string, number>, name: string, fn: () => T): T {
-  const t0 = process.hrtime.bigint();
-  const out = fn();
-  stages[name] = Number(process.hrtime.bigint() - t0) / 1e9;
-  return out;
-}
 
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 

@@ -27,6 +27,7 @@ import {
 import type { Subject } from '../../aws/policy/evaluate.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
+import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
@@ -83,16 +84,7 @@ function crossAccountState(st: AccountState): CrossAccountState {
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
-/** Adds wall time to `timings[name]` when the benchmark asks for step timings. */
-function step<T>(timings: Record<string, number> | undefined, name: string, fn: () => T): T {
-  if (!timings) return fn();
-  const t0 = performance.now();
-  const out = fn();
-  timings[name] = (timings[name] ?? 0) + (performance.now() - t0) / 1000;
-  return out;
-}
-
-export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Record<string, number> } = {}): void {
+export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): void {
   const now = new Date(snapshot.manifest.collectedAt);
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
@@ -111,7 +103,7 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     // The parsed account files are no longer needed once the account model exists.
     if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
   }
-  step(opts.timings, 'aws:cross-account', () => linkCrossAccount(b, states, now));
+  timed(opts.timings, 'aws:cross-account', () => linkCrossAccount(b, states, now));
 }
 
 function transformAccount(
@@ -122,7 +114,7 @@ function transformAccount(
   accounts: Set<string>,
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
-  timings?: Record<string, number>,
+  timings?: Timings,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -140,7 +132,7 @@ function transformAccount(
 
   let model: AccountModel;
   try {
-    model = step(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
+    model = timed(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
   } catch (e) {
     if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
     throw e;
@@ -177,7 +169,7 @@ function transformAccount(
 
   const oidcProviders = readProviders(snapshot, oidcPath);
   addPrivileges(b, model, evaluator, account, crown, config, timings);
-  step(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, now));
+  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, now));
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator };
 }
@@ -277,11 +269,22 @@ function addPrivileges(
   account: string,
   crown: ReturnType<typeof addCrownJewels>,
   config: NhiConfig,
-  timings?: Record<string, number>,
+  timings?: Timings,
 ): void {
-  const esc = step(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT }));
-  const t0 = performance.now();
+  const esc = timed(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT }));
   const admins = new Set(esc.admins);
+  timed(timings, 'aws:grants', () => grantAll(b, model, ev, account, crown, admins));
+  timed(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
+  for (const u of esc.unknown) {
+    const node = b.getNode(ids.awsPrincipal(account, u.from));
+    if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
+  }
+  for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
+  void config;
+}
+
+/** Per principal: admin status and the GRANTED edges to the account's crown jewels. */
+function grantAll(b: GraphBuilder, model: AccountModel, ev: Evaluator, account: string, crown: ReturnType<typeof addCrownJewels>, admins: ReadonlySet<string>): void {
   for (const p of [...model.users.values(), ...model.roles.values()]) {
     const id = ids.awsPrincipal(account, p.arn);
     const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
@@ -322,14 +325,6 @@ function addPrivileges(
       }
     }
   }
-  if (timings) timings['aws:grants'] = (timings['aws:grants'] ?? 0) + (performance.now() - t0) / 1000;
-  step(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
-  for (const u of esc.unknown) {
-    const node = b.getNode(ids.awsPrincipal(account, u.from));
-    if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
-  }
-  for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
-  void config;
 }
 
 /** Above this many targets of one method, a holder's edges go through a shared set node. */

@@ -95,7 +95,7 @@ export interface EscalationGraph {
 interface Target {
   resource: string;
   to: string;
-  /** Short name of `to` for reasons. */
+  /** Short name of `to` for reasons (`admin` for ADMIN_TARGET). */
   name: string;
   via?: string;
   viaText?: string;
@@ -125,7 +125,7 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
 }
 
 const NONE: readonly string[] = Object.freeze([]);
-/** Shared answer for "allowed, nothing undecided" (read-only by convention). */
+/** Shared answer for "allowed, nothing undecided" (frozen). */
 const ALLOWED: Combined = Object.freeze({ decision: 'allow', undecided: NONE }) as Combined;
 
 function mergeUndecided(a: readonly string[], b: readonly string[]): string[] {
@@ -202,6 +202,10 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       if (cap === 'not-admin') continue;
       const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ALLOWED;
       if (other.decision === 'no') continue;
+      // What every edge of this holder and method shares, whatever the target.
+      const alwaysConditional = other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin';
+      const otherUndecided = other.decision === 'conditional' ? other.undecided : NONE;
+      const valuesOf = (t: Target) => ({ from: p.name, to: t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText });
       const list = targets(p, m);
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       const uniform = list.length > 1 && m.targetActions.length > 0 && sameForEveryResource(s, m.targetActions);
@@ -213,18 +217,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         const count = exclude ? list.length - 1 : list.length;
         if (res.decision !== 'unknown' && count > options.groupAbove!) {
           const first = list[0].to === p.arn ? list[1] : list[0];
-          const values = { from: p.name, to: first.name, via: first.viaText ?? (first.via ? nameOf(first.via) : ''), actions: actionsText };
           const g: EscalationGroup = {
             from: p.arn,
             method: m.id,
             targets: list,
             count,
-            conditional: res.decision === 'conditional' || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
-            reason: fill(m.reason, values),
+            conditional: res.decision === 'conditional' || alwaysConditional,
+            reason: fill(m.reason, valuesOf(first)),
             position: edges.length,
           };
           if (exclude) g.exclude = exclude;
-          const undecided = mergeUndecided(res.undecided, other.decision === 'conditional' ? other.undecided : NONE);
+          const undecided = mergeUndecided(res.undecided, otherUndecided);
           if (undecided.length > 0) g.undecided = undecided;
           groups.push(g);
           continue;
@@ -235,7 +238,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         if (t.to === p.arn) continue;
         const res = m.targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, m.targetActions, t.resource, ctx)) : combine(ev, s, m.targetActions, t.resource, ctx);
         if (res.decision === 'no') continue;
-        const values = { from: p.name, to: t.to === ADMIN_TARGET ? 'admin' : t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText };
+        const values = valuesOf(t);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
           unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
           continue;
@@ -256,10 +259,10 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           to: t.to,
           method: m.id,
           reason: fill(m.reason, values),
-          conditional: conditional || other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin',
+          conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
-        const undecided = mergeUndecided(res.undecided, other.decision === 'conditional' ? other.undecided : NONE);
+        const undecided = mergeUndecided(res.undecided, otherUndecided);
         if (undecided.length > 0) edge.undecided = undecided;
         edges.push(edge);
       }

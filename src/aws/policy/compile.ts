@@ -34,11 +34,7 @@ export interface CompiledStatement {
 export interface CompiledPolicy {
   document: PolicyDocument;
   statements: CompiledStatement[];
-  allows: CompiledStatement[];
-  denies: CompiledStatement[];
-  /** Statements whose Action/NotAction covers a lower-cased action, filled on first ask. */
-  byAction: Map<string, readonly CompiledStatement[]>;
-  /** The same by interned action id (see actionKey): an array read instead of a map lookup. */
+  /** Statements whose Action/NotAction covers an action, by interned action id (see actionKey). */
   byActionId: Array<readonly CompiledStatement[] | undefined>;
 }
 
@@ -78,9 +74,6 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const compiled: CompiledPolicy = {
     document,
     statements,
-    allows: statements.filter((s) => s.source.effect === 'Allow'),
-    denies: statements.filter((s) => s.source.effect === 'Deny'),
-    byAction: new Map(),
     byActionId: [],
   };
   cache.set(document, compiled);
@@ -89,19 +82,10 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
 
 const NONE: readonly CompiledStatement[] = [];
 
-/**
- * The statements of a policy that cover a lower-cased action, in document order. The evaluator
- * asks the same few dozen actions of every principal, so each (policy, action) pair is matched
- * once and later questions only test resources and conditions.
- */
-export function statementsFor(policy: CompiledPolicy, action: string): readonly CompiledStatement[] {
-  let hit = policy.byAction.get(action);
-  if (hit === undefined) {
-    const list = policy.statements.filter((st) => statementCoversAction(st, action));
-    hit = list.length === 0 ? NONE : list;
-    policy.byAction.set(action, hit);
-  }
-  return hit;
+/** The statements of a policy that cover a lower-cased action, in document order. */
+function covering(policy: CompiledPolicy, action: string): readonly CompiledStatement[] {
+  const list = policy.statements.filter((st) => statementCoversAction(st, action));
+  return list.length === 0 ? NONE : list;
 }
 
 /** An action name, lower-cased once, with a small id for per-policy arrays (-1 past the cap). */
@@ -132,12 +116,16 @@ export function actionKey(action: string): ActionKey {
   return k;
 }
 
-/** statementsFor by action key. */
+/**
+ * The statements of a policy that cover an action, in document order. The evaluator asks the
+ * same few dozen actions of every principal, so each (policy, action) pair is matched once and
+ * later questions only test resources and conditions. Actions past the id cap are matched anew.
+ */
 export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readonly CompiledStatement[] {
-  if (key.id < 0) return statementsFor(policy, key.lower);
+  if (key.id < 0) return covering(policy, key.lower);
   let hit = policy.byActionId[key.id];
   if (hit === undefined) {
-    hit = statementsFor(policy, key.lower);
+    hit = covering(policy, key.lower);
     policy.byActionId[key.id] = hit;
   }
   return hit;

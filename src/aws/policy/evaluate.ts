@@ -95,7 +95,8 @@ export interface Evaluator {
   decide(principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): Decided;
   /**
    * Cheap pre-filter: could any identity Allow of the principal cover this action (ignoring
-   * resources and conditions)? True too when an identity policy is unusable. Cached.
+   * resources and conditions)? True too when an identity policy is unusable. Uses the
+   * per-policy statement index.
    */
   mayDoAction(principal: string | Subject, action: string): boolean;
 }
@@ -195,7 +196,6 @@ const PLAIN: Record<Decision, Decided> = {
   unknown: Object.freeze({ decision: 'unknown', undecided: NO_KEYS }),
 };
 const IMPLICIT_DENY = PLAIN['implicit-deny'];
-
 
 /** Request keys lower-cased once per context object (callers reuse one context for many targets). */
 const loweredKeys = new WeakMap<RequestContext, ReturnType<typeof lowerKeyMap>>();
@@ -299,13 +299,11 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     return s;
   };
 
-  /**
-   * The statements of each policy that cover an action come from a per-policy index, so one
-   * answer costs a lookup per attached policy plus the resource and condition tests of the few
-   * statements that cover the action. Nothing is allocated for the common "nothing covers it".
-   */
-  // One scratch accumulator per evaluator (answers are computed synchronously, one at a time):
-  // no closure or context object per answer on the hot path.
+  // The statements of each policy that cover an action come from a per-policy index, so one
+  // answer costs an array read per attached policy plus the resource and condition tests of the
+  // few statements that cover the action; "nothing covers it" allocates nothing. One scratch
+  // accumulator per evaluator (answers are computed synchronously, one at a time): no closure or
+  // context object per answer.
   const acc: Scan = { a: actionKey('*'), resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
 
   /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */

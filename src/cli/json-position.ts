@@ -43,16 +43,22 @@ export function jsonErrorOffset(text: string): number {
       ws();
     }
   };
+  // `[]` or `{}`: closes the container; the error offset (or -1) when that ends the document.
+  const closeEmpty = (): number | undefined => {
+    stack.pop();
+    i++;
+    afterValue();
+    if (stack.length === 0) return i < n ? i : -1;
+    ws();
+    return undefined;
+  };
   ws();
   while (i < n) {
     const c = text[i];
     if (expect === 'value' || expect === 'firstValueOrEnd') {
       if (expect === 'firstValueOrEnd' && c === ']') {
-        stack.pop();
-        i++;
-        afterValue();
-        if (stack.length === 0) return i < n ? i : -1;
-        ws();
+        const end = closeEmpty();
+        if (end !== undefined) return end;
         continue;
       }
       if (c === '{') {
@@ -76,11 +82,8 @@ export function jsonErrorOffset(text: string): number {
       }
     } else if (expect === 'key' || expect === 'firstKeyOrEnd') {
       if (expect === 'firstKeyOrEnd' && c === '}') {
-        stack.pop();
-        i++;
-        afterValue();
-        if (stack.length === 0) return i < n ? i : -1;
-        ws();
+        const end = closeEmpty();
+        if (end !== undefined) return end;
         continue;
       }
       if (c !== '"' || !str()) return i;

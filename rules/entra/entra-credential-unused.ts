@@ -44,7 +44,11 @@ export default defineRule({
       }
       if (c.lastUsedAt === null) {
         const age = daysSince(c.createdAt, ctx.now);
-        if (age === undefined || age < limit) continue;
+        if (age === undefined) {
+          ctx.unknown('credential never used and its creation date is not known');
+          continue;
+        }
+        if (age < limit) continue;
         ctx.report({ messageId: 'never', args: { kind, credential: c.name, created: day(c.createdAt) }, evidence, key: c.nativeId });
         continue;
       }

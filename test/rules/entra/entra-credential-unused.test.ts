@@ -46,5 +46,14 @@ describe('entra-credential-unused', () => {
       },
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when a secret was never used and its creation date is not known',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.secret(sp, { lastUsed: null });
+        return sp;
+      },
+      verdict: 'unknown',
+    },
   ]);
 });

@@ -49,6 +49,10 @@ export default defineRule({
         ctx.report({ messageId: 'noExpiry', args: base, evidence, key: c.nativeId });
         continue;
       }
+      if (daysSince(c.createdAt, ctx.now) === undefined) {
+        ctx.unknown('credential start date not known, so its lifetime and age cannot be computed');
+        continue;
+      }
       const lifetime = daysBetween(c.createdAt, c.expiresAt);
       if (lifetime !== undefined && lifetime > limit) {
         ctx.report({ messageId: 'lifetime', args: { ...base, days: lifetime, expires: day(c.expiresAt) }, evidence, key: c.nativeId });

@@ -79,5 +79,23 @@ describe('entra-secret-long-lived', () => {
       },
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when a secret has no start date (lifetime and age cannot be computed)',
+      build: (g) => {
+        const sp = g.sp('undated');
+        g.secret(sp, { expires: '2027-01-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'unknown when a certificate has no start date',
+      build: (g) => {
+        const sp = g.sp('undated-cert');
+        g.cert(sp, { expires: '2027-01-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'unknown',
+    },
   ]);
 });

@@ -30,6 +30,8 @@ export default defineRule({
     if (hasPassword === undefined) return ctx.unknown('the user payload has no credentials object');
     if (!hasPassword) return;
     const changed = subject.attrs.passwordChanged as string | null | undefined;
+    // null is "never changed"; a payload without the field tells nothing.
+    if (changed === undefined) return ctx.unknown('the user payload has no passwordChanged field');
     const since = changed ?? subject.createdAt;
     const days = daysSince(since, ctx.now);
     if (days === undefined) return ctx.unknown('neither passwordChanged nor created is known');

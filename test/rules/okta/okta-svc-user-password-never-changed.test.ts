@@ -19,4 +19,9 @@ describe('okta-svc-user-password-never-changed', () => {
     delete (snap.files['okta/users.json'] as Record<string, unknown>[])[0].credentials;
     runCase(rule, { name: 'x', org: () => Object.assign(oktaOrg(), { snapshot: () => snap }), subject: U, verdict: 'unknown' });
   });
+  it('unknown, not "never changed", when the payload has no passwordChanged field', () => {
+    const snap = oktaOrg().user({ id: 'sa', login: 'svc-a@acme.com', created: '2020-01-01T00:00:00Z' }).snapshot();
+    delete (snap.files['okta/users.json'] as Record<string, unknown>[])[0].passwordChanged;
+    runCase(rule, { name: 'x', org: () => Object.assign(oktaOrg(), { snapshot: () => snap }), subject: U, verdict: 'unknown' });
+  });
 });

@@ -28,6 +28,8 @@ export default defineRule({
   evaluates: { types: ['okta-user'], where: (n) => n.kind === 'identity' && n.enabled !== false, requires: ['okta.users'] },
   check(subject, ctx) {
     const lastLogin = subject.attrs.lastLogin as string | null | undefined;
+    // null is "never signed in"; a payload without the field leaves interactive use undecided.
+    if (lastLogin === undefined) ctx.unknown('the user payload has no lastLogin field');
     const days = daysSince(lastLogin, ctx.now);
     if (days !== undefined && days <= Number(ctx.options.interactiveDays)) {
       ctx.report({ messageId: 'interactive', key: 'interactive', args: { days, lastLogin: day(lastLogin) }, evidence: { lastLogin } });

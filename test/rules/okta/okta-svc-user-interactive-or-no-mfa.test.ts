@@ -16,4 +16,14 @@ const cases: OktaRuleCase[] = [
 
 describe('okta-svc-user-interactive-or-no-mfa', () => {
   it.each(cases)('$name', (c) => runCase(rule, c));
+  it('unknown when the payload has no lastLogin field (interactive use cannot be checked)', () => {
+    const snap = oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com' }).snapshot();
+    delete (snap.files['okta/users.json'] as Record<string, unknown>[])[0].lastLogin;
+    runCase(rule, { name: 'x', org: () => Object.assign(oktaOrg(), { snapshot: () => snap }), subject: U, verdict: 'unknown' });
+  });
+  it('still fails on a missing factor when lastLogin is absent', () => {
+    const snap = oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', factors: [] }).snapshot();
+    delete (snap.files['okta/users.json'] as Record<string, unknown>[])[0].lastLogin;
+    runCase(rule, { name: 'x', org: () => Object.assign(oktaOrg(), { snapshot: () => snap }), subject: U, verdict: 'fail', messageIds: ['noMfa'] });
+  });
 });

@@ -29,6 +29,8 @@ export default defineRule({
   },
   evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
   check(user, ctx) {
+    // Users created after the report was generated have no row: their keys and password are not known.
+    if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
     const maxDays = Number(ctx.options.maxAgeDays);
     for (const key of credentialsOf(ctx.graph, user.id)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;

@@ -26,6 +26,8 @@ export default defineRule({
   },
   evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
   check(user, ctx) {
+    // Users created after the report was generated have no row: their keys and password are not known.
+    if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
     const creds = credentialsOf(ctx.graph, user.id);
     const keys = creds.filter((c) => c.type === 'aws-access-key' && c.status === 'active');
     const password = creds.find((c) => c.type === 'aws-console-password' && c.status === 'active');

@@ -63,8 +63,8 @@ export interface UserSpec {
   managed?: string[];
   groups?: string[];
   tags?: Record<string, string>;
-  /** The user's credential report row; omitted = a row with no password and no keys. */
-  report?: ReportSpec;
+  /** The user's credential report row; omitted = a row with no password and no keys; false = no row (user created after the report). */
+  report?: ReportSpec | false;
 }
 
 export interface RoleSpec {
@@ -193,7 +193,7 @@ function reportRow(user: string, arn: string, created: string, r: ReportSpec = {
 /** The credential report CSV of one account. */
 export function credentialReport(acct: string, spec: AccountSpec): string {
   const rows = [HEADER, reportRow('<root_account>', `arn:aws:iam::${acct}:root`, '2019-01-01T00:00:00+00:00', spec.root ?? { mfa: true }, true)];
-  for (const u of spec.users ?? []) rows.push(reportRow(u.name, userArn(u.name, acct), u.created ?? '2024-01-01T00:00:00+00:00', u.report));
+  for (const u of spec.users ?? []) if (u.report !== false) rows.push(reportRow(u.name, userArn(u.name, acct), u.created ?? '2024-01-01T00:00:00+00:00', u.report));
   return rows.join('\n') + '\n';
 }
 

@@ -36,5 +36,11 @@ describe('aws-access-key-unused', () => {
       subject: userId('etl'),
       verdict: 'unknown',
     },
+    {
+      name: 'user not in the credential report (created after it was generated)',
+      graph: () => oneAccount({ users: [{ name: 'etl', report: false }] }),
+      subject: userId('etl'),
+      verdict: 'unknown',
+    },
   ]);
 });

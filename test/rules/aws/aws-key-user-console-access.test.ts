@@ -19,5 +19,11 @@ describe('aws-key-user-console-access', () => {
     { name: 'programmatic only', graph: () => user({ keys: [key] }), subject: userId('erp-integration'), verdict: 'pass' },
     { name: 'console user whose only key is inactive', graph: () => user({ keys: [{ ...key, active: false }], password: { lastUsed: daysAgo(1) }, mfa: true }), subject: userId('erp-integration'), verdict: 'pass' },
     { name: 'credential report not collected', graph: () => oneAccount({ users: [{ name: 'erp-integration' }], credentialReport: false }), subject: userId('erp-integration'), verdict: 'unknown' },
+    {
+      name: 'user not in the credential report (created after it was generated)',
+      graph: () => oneAccount({ users: [{ name: 'erp-integration', report: false }] }),
+      subject: userId('erp-integration'),
+      verdict: 'unknown',
+    },
   ]);
 });

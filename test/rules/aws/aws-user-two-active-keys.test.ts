@@ -20,5 +20,11 @@ describe('aws-user-two-active-keys', () => {
     { name: 'rotation finished: old key inactive', graph: () => user({ rotated: daysAgo(60) }, { active: false, rotated: daysAgo(400) }), subject: userId('etl'), verdict: 'pass' },
     { name: 'rotation grace of 0 days', graph: () => user({ rotated: daysAgo(400) }, { rotated: daysAgo(2) }), subject: userId('etl'), verdict: 'fail', options: { rotationGraceDays: 0 } },
     { name: 'credential report not collected', graph: () => oneAccount({ users: [{ name: 'etl' }], credentialReport: false }), subject: userId('etl'), verdict: 'unknown' },
+    {
+      name: 'user not in the credential report (created after it was generated)',
+      graph: () => oneAccount({ users: [{ name: 'etl', report: false }] }),
+      subject: userId('etl'),
+      verdict: 'unknown',
+    },
   ]);
 });

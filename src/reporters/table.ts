@@ -28,7 +28,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const sev = paint(c);
   const lines: string[] = [];
   const t = safeText;
-  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${t(report.snapshot.source)} collected ${report.snapshot.collectedAt} · scanned ${report.scannedAt}`));
+  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${t(report.snapshot.source)} collected ${t(report.snapshot.collectedAt, 80)} · scanned ${report.scannedAt}`));
   lines.push('');
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));
@@ -98,7 +98,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {
     out.push('', c.yellow.bold(`Coverage: ${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`));
-    for (const g of gaps) out.push(c.yellow(`  ! ${g.provider} ${t(g.scope, 80)} ${g.capability}: ${g.status}${g.reason ? ` (${t(g.reason, 200)})` : ''}`));
+    for (const g of gaps) out.push(c.yellow(`  ! ${t(g.provider, 80)} ${t(g.scope, 80)} ${t(g.capability, 120)}: ${t(g.status, 40)}${g.reason ? ` (${t(g.reason, 200)})` : ''}`));
   }
   if (report.warnings.length > 0) {
     out.push('', c.yellow.bold(`Warnings (${report.warnings.length})`));

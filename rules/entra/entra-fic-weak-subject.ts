@@ -45,6 +45,11 @@ export default defineRule({
     requires: ['entra.federatedIdentityCredentials'],
   },
   check(subject, ctx) {
+    // Federated credentials hang off the app registration; one missing from the file was not read.
+    if (subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true) {
+      ctx.unknown('federated credentials of this application were not read');
+      return;
+    }
     const tier = ctx.analysis.tier(subject.id);
     const severity = tier >= 3 ? 'critical' : 'high';
     const issuers = (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i'));

@@ -149,6 +149,19 @@ describe('transformEntra on the recorded Contoso payload', () => {
     expect(g.node(APP_ADMIN)).toMatchObject({ tier: 3, crownJewel: 'identity-admin' });
   });
 
+  it('marks the applications whose federated credentials were read (a missing key was not read)', () => {
+    const snap = load();
+    const apps = (snap.files['entra/applications.json'] as { value: { id: string }[] }).value;
+    const fics = { ...(snap.files['entra/federatedIdentityCredentials.json'] as Record<string, unknown>) };
+    const [dropped, kept] = [apps[0].id, apps[1].id];
+    delete fics[dropped];
+    fics[kept] ??= [];
+    const g = run({ ...snap, files: { ...snap.files, 'entra/federatedIdentityCredentials.json': fics } });
+    const byApp = (id: string) => [...g.nodes.values()].find((n) => n.attrs.applicationObjectId === id)!;
+    expect(byApp(dropped).attrs.ficsCollected).toBeUndefined();
+    expect(byApp(kept).attrs.ficsCollected).toBe(true);
+  });
+
   it('keeps "not collected" apart from "collected, never used"', () => {
     expect(g.node(sp(2))!.lastUsedAt).toBe('2026-11-18T12:00:00.000Z');
     expect(g.node(sp(3))!.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');

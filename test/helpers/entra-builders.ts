@@ -52,7 +52,7 @@ export class EntraGraph {
       enabled: true,
       createdAt: '2024-01-01T00:00:00.000Z',
       ...o,
-      attrs: { appId: this.next(), applicationObjectId: this.next(), tenantOwned: true, ownersCollected: true, ...o.attrs },
+      attrs: { appId: this.next(), applicationObjectId: this.next(), tenantOwned: true, ownersCollected: true, ficsCollected: true, ...o.attrs },
     };
     this.b.addNode(node);
     return node.id;
@@ -70,7 +70,7 @@ export class EntraGraph {
       nativeId: objectId,
       scope: TENANT,
       ...o,
-      attrs: { applicationObjectId: objectId, tenantOwned: true, ownersCollected: true, ...o.attrs },
+      attrs: { applicationObjectId: objectId, tenantOwned: true, ownersCollected: true, ficsCollected: true, ...o.attrs },
     };
     this.b.addNode(node);
     return node.id;

@@ -64,5 +64,15 @@ describe('entra-fic-weak-subject', () => {
       build: (g) => g.sp('x'),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when this application is missing from federatedIdentityCredentials.json (not read)',
+      build: (g) => g.sp('x', { attrs: { ficsCollected: false } }),
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: a service principal with no app registration in the tenant cannot hold one',
+      build: (g) => g.sp('vendor', { attrs: { applicationObjectId: undefined, ficsCollected: undefined, tenantOwned: false } }),
+      verdict: 'pass',
+    },
   ]);
 });

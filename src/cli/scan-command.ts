@@ -13,6 +13,7 @@ import { FORMATS, renderChunks, type Format } from '../reporters/index.js';
 import { applyCiLayer, type CiOptions } from './ci.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
+import { safeText } from '../reporters/sanitize.js';
 
 export interface InputFlags extends LiveFlags {
   demo?: boolean;
@@ -99,7 +100,8 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
   const ci = applyCiLayer(result.report, flags, result.report.scannedAt);
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
   await writeChunks(chunks, flags.output);
-  for (const line of ci.messages) process.stderr.write(`nhiscan: ${line}\n`);
+  // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
+  for (const line of ci.messages) process.stderr.write(`nhiscan: ${safeText(line, 1000)}\n`);
   const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
   if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
   // An expired waiver fails a gating run (CI); an analyst's plain scan only shows the message.

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { render } from '../../src/reporters/index.js';
 import { cli } from '../helpers/cli.js';
@@ -27,5 +28,32 @@ describe('table output of hostile manifest fields', () => {
     expect(out).toContain('EVIL');
     expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
     expect(out).not.toMatch(BIDI);
+  });
+});
+
+describe('waiver messages on stderr', () => {
+  it('carry no control or bidi character from the waivers file, one line per waiver', () => {
+    const file = `${tmp.dir}/waivers.yaml`;
+    writeFileSync(
+      file,
+      [
+        '- fingerprint: "abc\\e[31mRED\\u202e\\nnext"',
+        '  reason: r',
+        '  owner: o',
+        '  expires: "2099-01-01"',
+        '- ruleId: "rule\\e]8;;http://evil.example/\\a"',
+        '  subject: "s\\u009b2J"',
+        '  reason: r',
+        '  owner: o',
+        '  expires: "2099-01-01"',
+      ].join('\n'),
+    );
+    const r = cli(['scan', '--demo', '--format', 'json', '--waivers', file]);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/waivers\.yaml:1: .*RED.*stale/);
+    expect(r.stderr).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    expect(r.stderr).not.toMatch(BIDI);
   });
 });

@@ -45,6 +45,13 @@ export default defineRule({
     requires: ['entra.federatedIdentityCredentials'],
   },
   check(subject, ctx) {
+    // A user-assigned managed identity keeps its federated credentials in Azure Resource Manager,
+    // which is not collected; only a system-assigned one (isExplicit=False) is known to hold none.
+    if (subject.type === 'entra-managed-identity') {
+      const names = Array.isArray(subject.attrs.alternativeNames) ? (subject.attrs.alternativeNames as string[]) : [];
+      if (!names.some((n) => /^isExplicit=False$/i.test(n))) ctx.unknown('federated credentials of user-assigned managed identities are not collected');
+      return;
+    }
     // Federated credentials hang off the app registration; one missing from the file was not read.
     if (subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true) {
       ctx.unknown('federated credentials of this application were not read');

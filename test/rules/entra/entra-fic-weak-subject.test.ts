@@ -74,5 +74,23 @@ describe('entra-fic-weak-subject', () => {
       build: (g) => g.sp('vendor', { attrs: { applicationObjectId: undefined, ficsCollected: undefined, tenantOwned: false } }),
       verdict: 'pass',
     },
+    {
+      name: 'unknown for a user-assigned managed identity: its federated credentials live in Azure Resource Manager, which is not collected',
+      build: (g) =>
+        g.sp('mi-deploy', {
+          type: 'entra-managed-identity',
+          attrs: { applicationObjectId: undefined, ficsCollected: undefined, alternativeNames: ['isExplicit=True', '/subscriptions/0000/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi-deploy'] },
+        }),
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: a system-assigned managed identity cannot hold federated credentials',
+      build: (g) =>
+        g.sp('func-prod', {
+          type: 'entra-managed-identity',
+          attrs: { applicationObjectId: undefined, ficsCollected: undefined, alternativeNames: ['isExplicit=False', '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/func-prod'] },
+        }),
+      verdict: 'pass',
+    },
   ]);
 });

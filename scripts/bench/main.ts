@@ -19,8 +19,12 @@ export interface BenchResult {
   runs: number;
   /** read + every stage + every render. */
   totalSeconds: number;
-  /** read + scan: the full offline scan with all rules and paths, without rendering. */
+  /** read + scan: the full offline scan with all rules and paths, without rendering (median). */
   scanSeconds: number;
+  /** read + scan of every run, in run order: the spread on a shared machine. */
+  scanRunsSeconds: number[];
+  /** CPU seconds (all threads, GC included) of read + scan, median over the runs. */
+  scanCpuSeconds: number;
   peakRssMb: number;
   stages: Record<string, number>;
   snapshotMb: number;
@@ -75,6 +79,8 @@ function benchSize(n: number, seed: string, runs: number, keep: boolean, profile
       runs,
       totalSeconds: round(median(totals)),
       scanSeconds: round(median(scans)),
+      scanRunsSeconds: scans.map(round),
+      scanCpuSeconds: round(median(pipeline.map((p) => p.scanCpuSeconds ?? 0))),
       peakRssMb: Math.round(Math.max(...pipeline.map((p) => p.peakRssMb))),
       stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
       snapshotMb: Math.round(gen.bytes / 1e5) / 10,
@@ -88,8 +94,8 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function table(results: BenchResult[]): string {
   const stageNames = [...new Set(results.flatMap((r) => Object.keys(r.stages)))];
-  const head = ['identities', 'edges', 'total s', 'read+scan s', 'peak MB', ...stageNames];
-  const rows = results.map((r) => [String(r.identities), String(r.edges), r.totalSeconds.toFixed(2), r.scanSeconds.toFixed(2), String(r.peakRssMb), ...stageNames.map((s) => (r.stages[s] === undefined ? '-' : r.stages[s].toFixed(2)))]);
+  const head = ['identities', 'edges', 'total s', 'read+scan s', 'runs', 'cpu s', 'peak MB', ...stageNames];
+  const rows = results.map((r) => [String(r.identities), String(r.edges), r.totalSeconds.toFixed(2), r.scanSeconds.toFixed(2), r.scanRunsSeconds.map((x) => x.toFixed(1)).join('/'), r.scanCpuSeconds.toFixed(2), String(r.peakRssMb), ...stageNames.map((s) => (r.stages[s] === undefined ? '-' : r.stages[s].toFixed(2)))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
@@ -116,8 +122,8 @@ function main(): number {
   const out = values.out ?? join(repoRoot(), 'bench', 'results.json');
   const results: BenchResult[] = [];
   for (const n of sizes) {
-    // Medians of three for the small estates; the largest is run once (minutes of a shared 2-core box).
-    const runs = values.runs ? Number(values.runs) : n >= 100_000 ? 1 : 3;
+    // Medians of three at every size: on a shared VM one run of the largest estate can be 30% off.
+    const runs = values.runs ? Number(values.runs) : 3;
     results.push(benchSize(n, values.seed!, runs, values.keep!, values['cpu-prof'], values['max-old-space'] ? Number(values['max-old-space']) : undefined));
   }
   process.stdout.write(table(results) + '\n');

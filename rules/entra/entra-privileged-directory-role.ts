@@ -28,6 +28,12 @@ export default defineRule({
     requires: ['entra.directoryRoles'],
   },
   check(subject, ctx) {
+    // Not in `requires`: an active role is reported even when these are missing, but without them
+    // a PIM-eligible role or a role held through a role-assignable group would be missed.
+    for (const cap of ['entra.pim', 'entra.groups']) {
+      const status = ctx.graph.capability(subject.provider, subject.scope, cap);
+      if (status !== 'collected') ctx.unknown(`${cap} ${status}`);
+    }
     const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
     for (const g of targets(ctx.graph, subject.id, 'MEMBER_OF')) {
       for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });

@@ -81,5 +81,28 @@ describe('entra-privileged-directory-role', () => {
       build: (g) => g.sp('x'),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when PIM eligibility was not collected (an eligible role would be missed)',
+      coverage: { 'entra.pim': 'missing-permission' },
+      build: (g) => g.sp('x'),
+      verdict: 'unknown',
+    },
+    {
+      name: 'unknown when role-assignable groups were not collected (a role through a group would be missed)',
+      coverage: { 'entra.groups': 'not-collected' },
+      build: (g) => g.sp('x'),
+      verdict: 'unknown',
+    },
+    {
+      name: 'an active role still fails when PIM eligibility was not collected',
+      coverage: { 'entra.pim': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('tenant-bot');
+        g.dirRole(sp, GLOBAL_ADMIN);
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+    },
   ]);
 });

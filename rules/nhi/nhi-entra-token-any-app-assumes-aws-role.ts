@@ -33,10 +33,15 @@ export default defineRule({
     for (const n of ctx.graph.ofKind('identity')) {
       if (n.provider === 'entra' && n.scope.toLowerCase() === tenant && typeof n.attrs.appId === 'string' && audiences.includes(n.attrs.appId)) apps.push(n);
     }
-    const tenantScanned = ctx.graph.scopes.some((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
-    if (!tenantScanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
+    const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
+    if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
+    const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
+    if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
     const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
     if (apps.length > 0 && requiring.length === apps.length) return;
+    if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
+      return ctx.unknown('whether the audience app requires app-role assignment was not collected');
+    }
     const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
     for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
       const role = ctx.graph.node(e.to);

@@ -7,9 +7,12 @@ import { GraphBuilder } from '../../../src/graph/graph.js';
 const now = '2026-11-20T00:00:00Z';
 const T = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 
-function build(opts: { subjectMatch: string; assignmentRequired: boolean; scanned?: boolean }) {
+function build(opts: { subjectMatch: string; assignmentRequired: boolean | undefined; scanned?: boolean; sps?: 'collected' | 'missing-permission' }) {
   const b = new GraphBuilder();
-  if (opts.scanned !== false) b.addScope({ provider: 'entra', id: T });
+  if (opts.scanned !== false) {
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: opts.sps ?? 'collected' });
+  }
   b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, attrs: { appId: 'app-guid', appRoleAssignmentRequired: opts.assignmentRequired } }));
   b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: opts.subjectMatch, audiences: ['app-guid'] } }));
   b.addNode(node('role', { name: 'ops-agent-role' }));
@@ -29,6 +32,12 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
   it('passes when the subject is pinned or the app requires assignment', () => {
     expect(runRule(rule, build({ subjectMatch: 'exact', assignmentRequired: false }), { now }).verdicts.get('ext')).toBe('pass');
     expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: true }), { now }).verdicts.get('ext')).toBe('pass');
+  });
+  it('is unknown, not failing, when the service principals of the tenant were not collected', () => {
+    expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, sps: 'missing-permission' }), { now }).verdicts.get('ext')).toBe('unknown');
+  });
+  it('is unknown, not failing, when the audience app has no appRoleAssignmentRequired field', () => {
+    expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: undefined }), { now }).verdicts.get('ext')).toBe('unknown');
   });
   it('is unknown when the tenant was not scanned', () => {
     expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, scanned: false }), { now }).verdicts.get('ext')).toBe('unknown');

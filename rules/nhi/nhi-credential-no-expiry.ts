@@ -22,7 +22,13 @@ export default defineRule({
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
     for (const c of credentialsOf(ctx.graph, subject.id)) {
-      if (!STANDING.has(c.credentialType ?? '') || c.expiresAt !== null || !isActiveCredential(c, ctx.now)) continue;
+      if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
+      // undefined: the expiry was not collected (e.g. a password under the tenant's policy), not "never".
+      if (c.expiresAt === undefined) {
+        ctx.unknown('the expiry of an active credential is not known');
+        continue;
+      }
+      if (c.expiresAt !== null) continue;
       const age = daysSince(c.createdAt, ctx.now);
       if (age !== undefined && age < Number(ctx.options.minAgeDays)) continue;
       ctx.report({

@@ -23,4 +23,14 @@ describe('nhi-credential-no-expiry', () => {
     expect(r.findings.map((f) => f.evidence.credential)).toEqual(['old']);
     expect(r.findings[0].message).toMatch(/1054 days old/);
   });
+
+  it('is unknown, not passing, when an active credential has no known expiry', () => {
+    const g = graphOf(
+      [node('u'), key('unk', { createdAt: '2024-01-01T00:00:00Z' }), key('exp', { createdAt: '2024-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z' })],
+      [edge('u', 'unk', 'HAS_CREDENTIAL'), edge('u', 'exp', 'HAS_CREDENTIAL')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('u')).toBe('unknown');
+    expect(r.findings).toEqual([]);
+  });
 });

@@ -37,6 +37,11 @@ export default defineRule({
       ctx.report({ messageId: 'noOwner', evidence: { owners: [] } });
       return;
     }
+    // With no owner known to be enabled, one whose account status was not read decides the verdict.
+    if (!owners.some((o) => o.enabled === true) && owners.some((o) => o.enabled === undefined)) {
+      ctx.unknown('the account status of an owner was not read');
+      return;
+    }
     if (owners.every((o) => o.enabled === false)) {
       ctx.report({
         messageId: 'allDisabled',

@@ -47,5 +47,15 @@ describe('entra-app-no-owner', () => {
       build: (g) => g.sp('x', { attrs: { ownersCollected: false } }),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when no owner is known to be enabled and one owner has no account status',
+      build: (g) => {
+        const sp = g.sp('mailer');
+        g.owner(g.user('Bob', { enabled: false }), sp);
+        g.owner(g.user('Carol', { enabled: undefined }), sp);
+        return sp;
+      },
+      verdict: 'unknown',
+    },
   ]);
 });

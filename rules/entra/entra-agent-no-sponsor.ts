@@ -36,10 +36,13 @@ export default defineRule({
       ctx.unknown('agent sponsors were not read');
       return;
     }
+    // Groups have no account status; a person whose accountEnabled was not read may be inactive.
     const sponsors = sources(ctx.graph, subject.id, 'SPONSORS').filter((s) => s.enabled !== false);
-    if (sponsors.length > 0) return;
+    if (sponsors.some((s) => s.enabled === true || s.kind === 'group')) return;
+    const undecided = sponsors.length > 0;
     if (authoritative) {
-      ctx.report({ messageId: 'noSponsor', args, evidence: { agent } });
+      if (undecided) ctx.unknown('the account status of a sponsor was not read');
+      else ctx.report({ messageId: 'noSponsor', args, evidence: { agent } });
       return;
     }
     if (subject.attrs.ownersCollected !== true) {
@@ -47,6 +50,8 @@ export default defineRule({
       return;
     }
     const owners = sources(ctx.graph, subject.id, 'OWNS').filter((o) => o.enabled !== false && o.kind === 'human');
-    if (owners.length === 0) ctx.report({ messageId: 'noAccountable', args, evidence: { agent } });
+    if (owners.some((o) => o.enabled === true)) return;
+    if (undecided || owners.length > 0) ctx.unknown('the account status of a sponsor or owner was not read');
+    else ctx.report({ messageId: 'noAccountable', args, evidence: { agent } });
   },
 });

@@ -57,5 +57,32 @@ describe('entra-agent-no-sponsor', () => {
       build: (g) => g.sp('Agent', typed),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when the only sponsor has no account status (accountEnabled not read)',
+      build: (g) => {
+        const a = g.sp('Agent', { ...typed, attrs: { sponsorsCollected: true } });
+        g.sponsor(g.user('Dave', { enabled: undefined }), a);
+        return a;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'unknown when a name-detected agent\'s only owner has no account status',
+      build: (g) => {
+        const a = g.sp('Copilot Helper', { agent: { confidence: 'name', reasons: ['name'] } });
+        g.owner(g.user('Dave', { enabled: undefined }), a);
+        return a;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: a group sponsor counts as active',
+      build: (g) => {
+        const a = g.sp('Agent', { ...typed, attrs: { sponsorsCollected: true } });
+        g.sponsor(g.group('AI owners'), a);
+        return a;
+      },
+      verdict: 'pass',
+    },
   ]);
 });

@@ -17,4 +17,19 @@ describe('nhi-federation-with-active-secret', () => {
     expect(r.verdicts.get('mixed')).toBe('fail');
     expect(r.verdicts.get('clean')).toBe('pass');
   });
+
+  it('is unknown, not passing, when an Entra app with an active secret had its federated credentials not read', () => {
+    const app = (id: string, attrs: Record<string, unknown>) => node(id, { provider: 'entra', type: 'entra-service-principal', scope: 't', attrs: { applicationObjectId: `${id}-obj`, ...attrs } });
+    const fics = (status: 'collected' | 'missing-permission') => ({ provider: 'entra' as const, scope: 't', capability: 'entra.federatedIdentityCredentials', status });
+    const g = graphOf(
+      [app('unread', {}), app('read', { ficsCollected: true }), secret('s1', '2027-01-01T00:00:00Z'), secret('s2', '2027-01-01T00:00:00Z')],
+      [edge('unread', 's1', 'HAS_CREDENTIAL'), edge('read', 's2', 'HAS_CREDENTIAL')],
+      [fics('collected')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('unread')).toBe('unknown');
+    expect(r.verdicts.get('read')).toBe('pass');
+    const denied = graphOf([app('read', { ficsCollected: true }), secret('s2', '2027-01-01T00:00:00Z')], [edge('read', 's2', 'HAS_CREDENTIAL')], [fics('missing-permission')]);
+    expect(runRule(rule, denied, { now }).verdicts.get('read')).toBe('unknown');
+  });
 });

@@ -93,6 +93,25 @@ export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[
   return out;
 }
 
+/** Coverage capabilities whose grants, roles and memberships feed an identity's capability tier. */
+const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
+  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups'],
+  okta: ['okta.adminRoles', 'okta.clientRoles', 'okta.appGrants', 'okta.groups'],
+  aws: ['aws.iam'],
+};
+
+/**
+ * The first capability feeding the subject's tier that was not collected (`<capability> <status>`),
+ * or `undefined`. When one is missing, a tier below a threshold is only a lower bound: not a pass.
+ */
+export function tierEvidenceMissing(graph: Graph, subject: GraphNode): string | undefined {
+  for (const cap of TIER_CAPABILITIES[subject.provider] ?? []) {
+    const status = graph.capability(subject.provider, subject.scope, cap);
+    if (status !== 'collected') return `${cap} ${status}`;
+  }
+  return undefined;
+}
+
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */
 export function matchesAny(value: string, patterns: readonly string[]): string | undefined {
   for (const p of patterns) {

@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, isActiveCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -31,7 +31,13 @@ export default defineRule({
   },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject.id);
-    if (tier < Number(ctx.options.minTier)) return;
+    if (tier < Number(ctx.options.minTier)) {
+      const missing = tierEvidenceMissing(ctx.graph, subject);
+      if (missing && credentialsOf(ctx.graph, subject.id).some((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now))) {
+        ctx.unknown(`tier not known: ${missing}`);
+      }
+      return;
+    }
     for (const c of credentialsOf(ctx.graph, subject.id)) {
       if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
       ctx.report({

@@ -57,5 +57,37 @@ describe('entra-secret-on-privileged-app', () => {
       build: (g) => g.sp('x'),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when a secret sits on an app whose directory roles were not collected (its tier is not known)',
+      coverage: { 'entra.directoryRoles': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('mailer');
+        g.appRole(sp, 'Mail.Send');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'a secret on an app already known to be T4 still fails when other grants were not collected',
+      coverage: { 'entra.directoryRoles': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.appRole(sp, 'RoleManagement.ReadWrite.Directory');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'fail',
+    },
+    {
+      name: 'near miss: with grants not collected, an app without a secret still passes',
+      coverage: { 'entra.appRoleAssignments': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('cert-bot');
+        g.cert(sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
   ]);
 });

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -36,7 +36,11 @@ export default defineRule({
     const tp = subject.thirdParty!;
     const tier = ctx.analysis.tier(subject.id);
     const min = Number(tp.verifiedPublisher ? ctx.options.verifiedMinTier : ctx.options.unverifiedMinTier);
-    if (tier < min) return;
+    if (tier < min) {
+      const missing = tierEvidenceMissing(ctx.graph, subject);
+      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      return;
+    }
     ctx.report({
       messageId: tp.verifiedPublisher ? 'privileged' : 'unverified',
       args: { owner: tp.ownerScope, tier, reasons: ctx.analysis.tierReasons(subject.id).join('; ') },

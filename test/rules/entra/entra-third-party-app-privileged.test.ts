@@ -64,5 +64,15 @@ describe('entra-third-party-app-privileged', () => {
       build: (g) => g.sp('Acme', vendor(false)),
       verdict: 'unknown',
     },
+    {
+      name: 'unknown when directory roles were not collected (a vendor app holding a directory role would be missed)',
+      coverage: { 'entra.directoryRoles': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('Tiny', vendor(false));
+        g.delegated(sp, 'User.Read', 'AllPrincipals');
+        return sp;
+      },
+      verdict: 'unknown',
+    },
   ]);
 });

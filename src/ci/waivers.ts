@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { Finding } from '../engine/types.js';
 import { InputError } from '../errors.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 /** One accepted risk from the waivers file. */
 export interface Waiver {
@@ -123,7 +124,8 @@ export function expiryInstant(expires: string): number | undefined {
     return t + DAY_MS;
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(expires)) return undefined;
-  const t = Date.parse(expires);
+  // Without a zone, UTC (like the date-only form), so a waiver expires at one instant everywhere.
+  const t = parseIsoInstant(expires);
   return Number.isNaN(t) ? undefined : t;
 }
 

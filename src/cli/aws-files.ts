@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { isObject } from '../snapshot/shape.js';
 import { readJson, readText } from './io.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 const ACCOUNT_IN_ARN = /arn:aws[a-z-]*:iam::(\d{12}):/;
 
@@ -20,7 +21,8 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
   if (!account) throw new InputError('cannot tell the account id: no IAM ARN in the file', authzFile);
   const files: Record<string, unknown> = { [`aws/${account}/authorization-details.json`]: authz };
   if (credFile) files[`aws/${account}/credential-report.csv`] = readText(credFile);
-  const collectedAt = now && !Number.isNaN(Date.parse(now)) ? new Date(now).toISOString() : new Date().toISOString();
+  const at = now === undefined ? NaN : parseIsoInstant(now);
+  const collectedAt = new Date(Number.isNaN(at) ? Date.now() : at).toISOString();
   return {
     manifest: {
       schemaVersion: 1,

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import { isObject } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 /** Files larger than this are refused rather than read into memory whole. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -122,9 +123,10 @@ function walk(root: string, dir: string, depth: number, files: Record<string, un
 export function validateManifest(value: unknown, file: string): Manifest {
   if (!isObject(value)) throw new InputError('expected an object', file, '$');
   if (value.schemaVersion !== 1) throw new InputError('unsupported schemaVersion (expected 1)', file, '$.schemaVersion');
-  if (typeof value.collectedAt !== 'string' || Number.isNaN(Date.parse(value.collectedAt))) {
-    throw new InputError('expected an ISO-8601 date', file, '$.collectedAt');
-  }
+  const collected = typeof value.collectedAt === 'string' ? parseIsoInstant(value.collectedAt) : NaN;
+  if (Number.isNaN(collected)) throw new InputError('expected an ISO-8601 date', file, '$.collectedAt');
+  // A time without a zone is UTC; it is written out so that no later Date.parse reads it as local.
+  if (!/([Zz]|[+-]\d{2}:?\d{2})$/.test(value.collectedAt as string)) value.collectedAt = new Date(collected).toISOString();
   const providers = value.providers === undefined ? {} : value.providers;
   if (!isObject(providers)) throw new InputError('expected an object', file, '$.providers');
   const coverage = value.coverage === undefined ? [] : value.coverage;

@@ -14,6 +14,7 @@ import { applyCiLayer, type CiOptions } from './ci.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
 import { safeText } from '../reporters/sanitize.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 export interface InputFlags extends LiveFlags {
   demo?: boolean;
@@ -87,11 +88,11 @@ export async function loadInput(flags: InputFlags, config: ReturnType<typeof loa
 
 export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   if (now !== undefined) {
-    const t = Date.parse(now);
+    const t = parseIsoInstant(now);
     if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${JSON.stringify(now.slice(0, 40))}`);
     return new Date(t);
   }
-  return new Date(snapshot.source === 'live' ? Date.now() : Date.parse(snapshot.manifest.collectedAt));
+  return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));
 }
 
 async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {

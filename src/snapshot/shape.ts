@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 /**
  * Checked access to provider JSON. Each helper names the file and JSON path of a value of the
@@ -77,7 +78,9 @@ export class Reader {
   optDate(obj: Record<string, unknown>, key: string, path: string): string | undefined {
     const v = this.optStr(obj, key, path);
     if (v === undefined) return undefined;
-    const t = Date.parse(v);
+    // ISO-8601 without a zone is UTC, not the local time of whoever runs the scan.
+    const iso = parseIsoInstant(v);
+    const t = Number.isNaN(iso) ? Date.parse(v) : iso;
     if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
     return new Date(t).toISOString();
   }

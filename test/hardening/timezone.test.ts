@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseIsoInstant } from '../../src/iso-date.js';
+import { expiryInstant } from '../../src/ci/waivers.js';
+import { cli } from '../helpers/cli.js';
+import { copyDemo, readJsonFile, scratch, writeJsonFile } from './demo-copy.js';
+
+/**
+ * Same input, same output, whatever the machine's time zone: a date-time written without a zone
+ * is read as UTC (as a date alone already is in JavaScript), never as the local time.
+ */
+const tmp = scratch('timezone');
+afterAll(() => tmp.cleanup());
+
+const ZONES = ['UTC', 'Pacific/Kiritimati', 'America/St_Johns'];
+
+function inZones(args: string[]): { code: number; stdout: string; stderr: string }[] {
+  return ZONES.map((TZ) => cli(args, { env: { TZ } }));
+}
+
+describe('parseIsoInstant', () => {
+  it('reads ISO-8601 dates and date-times, a missing zone as UTC', () => {
+    expect(parseIsoInstant('2026-11-20')).toBe(Date.UTC(2026, 10, 20));
+    expect(parseIsoInstant('2026-11-20T09:00')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseIsoInstant('2026-11-20T09:00:00')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseIsoInstant('2026-11-20 09:00:00.5')).toBe(Date.UTC(2026, 10, 20, 9, 0, 0, 500));
+    expect(parseIsoInstant('2026-11-20T09:00:00Z')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseIsoInstant('2026-11-20T09:00:00.123456Z')).toBe(Date.UTC(2026, 10, 20, 9, 0, 0, 123));
+    expect(parseIsoInstant('2026-11-20T10:30:00+01:30')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseIsoInstant('2026-11-20T10:00:00+0100')).toBe(Date.UTC(2026, 10, 20, 9));
+  });
+
+  it('refuses what is not ISO-8601 or not a real date', () => {
+    for (const s of ['yesterday', 'Nov 20 2026', '12/31/2026', '2026-11-20 (\u001b[31mx)', '1', '99999-01-01', '2026-02-30', '2026-13-01', '2026-11-20T25:00:00Z', '2026-11-20T09:00:00+99:00', '']) {
+      expect(parseIsoInstant(s), s).toBeNaN();
+    }
+  });
+
+  it('gives a waiver instant without zone the same expiry in every zone', () => {
+    expect(expiryInstant('2026-11-20T09:30')).toBe(Date.UTC(2026, 10, 20, 9, 30));
+  });
+});
+
+describe('the CLI in different time zones', () => {
+  it('--now without a zone evaluates at the same instant everywhere', () => {
+    const runs = inZones(['scan', '--demo', '--format', 'json', '--now', '2026-11-20T09:00']);
+    for (const r of runs) expect(r.code).toBe(0);
+    expect(JSON.parse(runs[0].stdout).scannedAt).toBe('2026-11-20T09:00:00.000Z');
+    expect(runs[1].stdout).toBe(runs[0].stdout);
+    expect(runs[2].stdout).toBe(runs[0].stdout);
+  });
+
+  it('a non-ISO --now is an input error', () => {
+    const r = cli(['scan', '--demo', '--now', 'Nov 20 2026']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^nhiscan: --now: not an ISO-8601 date/);
+  });
+
+  it('a manifest collectedAt without a zone gives the same report everywhere', () => {
+    const dir = copyDemo(tmp.dir, 'zoneless');
+    const m = readJsonFile(dir, 'manifest.json');
+    m.collectedAt = '2026-11-20T09:00:00';
+    writeJsonFile(dir, 'manifest.json', m);
+    for (const format of ['json', 'table']) {
+      const runs = inZones(['scan', '--snapshot', dir, '--format', format]);
+      for (const r of runs) expect(r.code).toBe(0);
+      expect(runs[1].stdout).toBe(runs[0].stdout);
+      expect(runs[2].stdout).toBe(runs[0].stdout);
+    }
+  });
+
+  it('a manifest collectedAt that is not ISO-8601 names the file and the field', () => {
+    const dir = copyDemo(tmp.dir, 'legacy-date');
+    const m = readJsonFile(dir, 'manifest.json');
+    m.collectedAt = '2026-11-20 09:00 (\u001b[31mEVIL)';
+    writeJsonFile(dir, 'manifest.json', m);
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/manifest\.json: \$\.collectedAt: expected an ISO-8601 date/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a waiver instant without zone expires at the same moment everywhere', () => {
+    const file = `${tmp.dir}/waivers.yaml`;
+    writeJsonFile(tmp.dir, 'waivers.yaml', [{ ruleId: 'entra-app-no-owner', subject: '*', reason: 'r', owner: 'o', expires: '2026-11-20T09:30' }]);
+    const runs = inZones(['scan', '--demo', '--format', 'json', '--waivers', file, '--now', '2026-11-20T09:00:00Z']);
+    const waived = runs.map((r) => JSON.parse(r.stdout).summary.waived);
+    expect(waived[0]).toBeGreaterThan(0);
+    expect(waived).toEqual([waived[0], waived[0], waived[0]]);
+  });
+});

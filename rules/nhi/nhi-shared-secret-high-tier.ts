@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -24,9 +24,13 @@ export default defineRule({
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject.id);
-    if (tier < Number(ctx.options.minTier)) return;
     const s = ctx.analysis.strength(subject.id);
     if (s.class !== 'shared-secret') return;
+    if (tier < Number(ctx.options.minTier)) {
+      const missing = tierEvidenceMissing(ctx.graph, subject);
+      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      return;
+    }
     ctx.report({
       messageId: 'weak',
       severity: tier === 4 ? 'critical' : 'high',

@@ -5,6 +5,7 @@ import { graphOf, node, edge } from '../../helpers/graph.js';
 
 const now = '2026-11-20T00:00:00Z';
 const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', type: 'p', tier });
+const iam = (status: 'collected' | 'missing-permission') => ({ provider: 'aws' as const, scope: 'acct', capability: 'aws.iam', status });
 const cred = (id: string, credentialType: 'client-secret' | 'certificate') => node(id, { kind: 'credential', type: 'c', credentialType, expiresAt: '2027-06-01T00:00:00Z' });
 
 describe('nhi-shared-secret-high-tier', () => {
@@ -12,11 +13,17 @@ describe('nhi-shared-secret-high-tier', () => {
     const g = graphOf(
       [node('a'), node('b'), node('c'), p('p4', 4), p('p2', 2), cred('s1', 'client-secret'), cred('k1', 'certificate'), cred('s2', 'client-secret')],
       [edge('a', 'p4', 'GRANTED'), edge('a', 's1', 'HAS_CREDENTIAL'), edge('b', 'p4', 'GRANTED'), edge('b', 'k1', 'HAS_CREDENTIAL'), edge('c', 'p2', 'GRANTED'), edge('c', 's2', 'HAS_CREDENTIAL')],
+      [iam('collected')],
     );
     const r = runRule(rule, g, { now });
     expect(r.verdicts.get('a')).toBe('fail');
     expect(r.findings[0].severity).toBe('critical');
     expect(r.verdicts.get('b')).toBe('pass');
     expect(r.verdicts.get('c')).toBe('pass');
+  });
+
+  it('is unknown, not passing, for a secret-holding identity whose tier evidence was not collected', () => {
+    const g = graphOf([node('c'), p('p2', 2), cred('s2', 'client-secret')], [edge('c', 'p2', 'GRANTED'), edge('c', 's2', 'HAS_CREDENTIAL')], [iam('missing-permission')]);
+    expect(runRule(rule, g, { now }).verdicts.get('c')).toBe('unknown');
   });
 });

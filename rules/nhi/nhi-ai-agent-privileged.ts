@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -24,7 +24,11 @@ export default defineRule({
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject.id);
-    if (tier < Number(ctx.options.minTier)) return;
+    if (tier < Number(ctx.options.minTier)) {
+      const missing = tierEvidenceMissing(ctx.graph, subject);
+      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      return;
+    }
     const paths = ctx.analysis.crownJewelPaths(subject.id);
     const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
     ctx.report({

@@ -4,6 +4,7 @@ import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 
 const now = '2026-11-20T00:00:00Z';
+const iam = (status: 'collected' | 'missing-permission') => ({ provider: 'aws' as const, scope: 'acct', capability: 'aws.iam', status });
 const agent = { confidence: 'permission' as const, reasons: ['may invoke bedrock:InvokeModel'] };
 
 describe('nhi-ai-agent-privileged', () => {
@@ -11,6 +12,7 @@ describe('nhi-ai-agent-privileged', () => {
     const g = graphOf(
       [node('agent', { agent }), node('admin-role'), node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }), node('reader', { agent }), node('read', { kind: 'privilege', type: 'p', tier: 1 })],
       [edge('agent', 'admin-role', 'CAN_ASSUME'), edge('admin-role', 'jewel', 'GRANTED'), edge('reader', 'read', 'GRANTED')],
+      [iam('collected')],
     );
     const r = runRule(rule, g, { now });
     expect(r.verdicts.get('agent')).toBe('fail');
@@ -23,5 +25,10 @@ describe('nhi-ai-agent-privileged', () => {
     const g = graphOf([node('agent', { agent }), node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' })], [edge('agent', 'sec', 'GRANTED')]);
     expect(runRule(rule, g, { now }).findings[0].severity).toBe('high');
     expect(runRule(rule, g, { now, options: { minTier: 4 } }).findings).toHaveLength(0);
+  });
+
+  it('is unknown, not passing, for an agent whose tier evidence was not collected', () => {
+    const g = graphOf([node('reader', { agent }), node('read', { kind: 'privilege', type: 'p', tier: 1 })], [edge('reader', 'read', 'GRANTED')], [iam('missing-permission')]);
+    expect(runRule(rule, g, { now }).verdicts.get('reader')).toBe('unknown');
   });
 });

@@ -4,6 +4,8 @@ import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
 import { parseJson, readText } from './io.js';
+import { allRules } from '../../rules/index.js';
+import type { RuleDefinition } from '../engine/types.js';
 
 const DEFAULT_PATHS = ['.nhiscan/config.yaml', '.nhiscan/config.yml', '.nhiscan/config.json'];
 const LIST_KEYS = ['serviceAccountPatterns', 'knownServiceAccounts', 'serviceAccountTypes', 'agentPatterns', 'knownAgents', 'disabledRules'] as const;
@@ -25,8 +27,11 @@ export function readStructured(file: string): unknown {
   return parseJson(text, file);
 }
 
-/** Loads the configuration: the named file, else a default path when present, else the defaults. */
-export function loadConfig(file?: string): NhiConfig {
+/**
+ * Loads the configuration: the named file, else a default path when present, else the defaults.
+ * Rule ids, option names and option types are checked against `rules`.
+ */
+export function loadConfig(file?: string, rules: readonly RuleDefinition[] = allRules): NhiConfig {
   const path = file ?? DEFAULT_PATHS.find((p) => existsSync(p));
   if (!path) return { ...DEFAULT_CONFIG };
   const raw = readStructured(path);
@@ -50,12 +55,44 @@ export function loadConfig(file?: string): NhiConfig {
     }
     cfg[k] = v;
   }
+  const metas = new Map(rules.map((r) => [r.meta.id, r.meta]));
+  cfg.disabledRules.forEach((id, i) => {
+    if (!metas.has(id)) throw new InputError(`unknown rule id ${JSON.stringify(id)} (see \`nhiscan rules list\`)`, path, `disabledRules[${i}]`);
+  });
   if (raw.rules !== undefined) {
     if (!isObject(raw.rules)) throw new InputError('expected a mapping of rule id to options', path, 'rules');
     for (const [id, opts] of Object.entries(raw.rules)) {
+      const meta = metas.get(id);
+      if (!meta) throw new InputError('unknown rule id (see `nhiscan rules list`)', path, `rules.${id}`);
       if (!isObject(opts)) throw new InputError('expected a mapping of option to value', path, `rules.${id}`);
+      for (const [k, v] of Object.entries(opts)) {
+        const def = meta.options?.[k];
+        const known = Object.keys(meta.options ?? {});
+        if (!def) throw new InputError(`unknown option (${known.length ? `known: ${known.join(', ')}` : 'this rule has none'})`, path, `rules.${id}.${k}`);
+        const wrong = optionTypeError(def.default, v);
+        if (wrong) throw new InputError(wrong, path, `rules.${id}.${k}`);
+        if (k.endsWith('Pattern')) {
+          try {
+            new RegExp(v as string);
+          } catch {
+            throw new InputError(`not a valid regular expression: ${JSON.stringify(v)}`, path, `rules.${id}.${k}`);
+          }
+        }
+      }
       cfg.rules[id] = opts;
     }
   }
   return cfg;
+}
+
+/**
+ * An option takes the type of its default. A wrong type must stop the run: rules compare with
+ * `Number(option)`, and a NaN threshold would make the rule silently never fire.
+ */
+function optionTypeError(def: unknown, v: unknown): string | undefined {
+  if (typeof def === 'number') return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'expected a number, 0 or more';
+  if (typeof def === 'boolean') return typeof v === 'boolean' ? undefined : 'expected true or false';
+  if (typeof def === 'string') return typeof v === 'string' ? undefined : 'expected a string';
+  if (Array.isArray(def)) return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : 'expected a list of strings';
+  return isObject(v) ? undefined : 'expected a mapping';
 }

@@ -57,3 +57,19 @@ describe('waiver messages on stderr', () => {
     expect(r.stderr).not.toMatch(BIDI);
   });
 });
+
+describe('secret values in unexpected snapshot fields', () => {
+  it('do not reach the OpenGraph export through the Roles Anywhere trust anchor source', () => {
+    const dir = copyDemo(tmp.dir, 'anchor-secret');
+    const rel = 'aws/111122223333/rolesanywhere.json';
+    const doc = readJsonFile(dir, rel);
+    const source = doc.trustAnchors[0].source;
+    Object.assign(source.sourceData, { secretText: 'CANARY-secretText', privateKey: '-----BEGIN PRIVATE KEY-----CANARY' });
+    source.token = 'CANARY-token';
+    writeJsonFile(dir, rel, doc);
+    const r = cli(['export', '--snapshot', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('certificate-authority/1a2b3c4d');
+    expect(r.stdout).not.toMatch(/CANARY|PRIVATE KEY/);
+  });
+});

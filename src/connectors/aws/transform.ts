@@ -667,7 +667,7 @@ function addRolesAnywhere(b: GraphBuilder, snapshot: Snapshot, path: string, acc
     for (const a of enabledAnchors) {
       const anchorArn = String(a.trustAnchorArn ?? a.trustAnchorId ?? 'anchor');
       const extId = ids.external('x509-anchor', anchorArn);
-      b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'x509-trust-anchor', name: `Roles Anywhere trust anchor ${String(a.name ?? anchorArn)}`, nativeId: anchorArn, scope: account, attrs: { source: a.source } });
+      b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'x509-trust-anchor', name: `Roles Anywhere trust anchor ${String(a.name ?? anchorArn)}`, nativeId: anchorArn, scope: account, attrs: anchorSource(a.source) });
       for (const roleArn of roleArns) {
         const roleId = ids.awsPrincipal(account, roleArn);
         if (!b.hasNode(roleId)) continue;
@@ -675,6 +675,16 @@ function addRolesAnywhere(b: GraphBuilder, snapshot: Snapshot, path: string, acc
       }
     }
   }
+}
+
+/** The CA behind a trust anchor, by name only: the raw `source` object is never copied, so no unexpected field in it (a key, a secret) reaches the graph. */
+function anchorSource(source: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(source)) return out;
+  if (typeof source.sourceType === 'string') out.sourceType = source.sourceType;
+  const data = source.sourceData;
+  if (isObject(data) && typeof data.acmPcaArn === 'string') out.acmPcaArn = data.acmPcaArn;
+  return out;
 }
 
 /** Principals of one scanned account that can assume roles in another scanned account. */

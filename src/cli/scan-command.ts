@@ -126,8 +126,15 @@ async function writeChunks(chunks: Iterable<string>, file: string | undefined): 
     }
   }
   const flush = async (text: string): Promise<void> => {
-    if (fd !== undefined) writeSync(fd, text);
-    else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
+    if (fd !== undefined) {
+      try {
+        // writeSync may write only part (a disk filling up); the next call then reports the error.
+        const bytes = Buffer.from(text, 'utf8');
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      } catch (e) {
+        throw new InputError(`cannot write: ${(e as Error).message}`, file);
+      }
+    } else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
   };
   try {
     let buf = '';

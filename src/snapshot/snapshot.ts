@@ -31,7 +31,10 @@ export function filesUnder(snapshot: Snapshot, prefix: string): string[] {
 
 /**
  * Coverage for one capability: the manifest's record when there is one; otherwise `collected`
- * when any of its files is present and `not-collected` when none is.
+ * when every one of its files is present and `not-collected` when any is absent. A capability
+ * carried by two files (role definitions + role assignments, owners of apps + owners of SPs) is
+ * not evidence of absence when only one of them was read. The collectors always write a
+ * manifest record, so this fallback only decides for hand-built snapshots.
  */
 export function capabilityCoverage(
   snapshot: Snapshot,
@@ -44,8 +47,11 @@ export function capabilityCoverage(
     (c) => c.provider === provider && c.capability === capability && (c.scope === scope || c.scope === '*'),
   );
   if (rec) return { ...rec, scope };
-  const present = files.some((f) => f in snapshot.files);
-  return present
-    ? { provider, scope, capability, status: 'collected' }
-    : { provider, scope, capability, status: 'not-collected', reason: `no ${files.join(' / ')} in the snapshot` };
+  const missing = files.filter((f) => !(f in snapshot.files));
+  if (missing.length === 0) return { provider, scope, capability, status: 'collected' };
+  const reason =
+    missing.length === files.length
+      ? `no ${files.join(' / ')} in the snapshot`
+      : `no ${missing.join(' / ')} in the snapshot (only ${files.filter((f) => !missing.includes(f)).join(' / ')} was read)`;
+  return { provider, scope, capability, status: 'not-collected', reason };
 }

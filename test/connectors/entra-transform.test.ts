@@ -98,6 +98,31 @@ describe('transformEntra on the recorded Contoso payload', () => {
     });
   });
 
+  it('counts a two-file capability as collected only when both files were read (or the manifest says so)', () => {
+    const pairs: [string, string, string][] = [
+      ['entra.directoryRoles', 'roleDefinitions.json', 'roleAssignments.json'],
+      ['entra.owners', 'applicationOwners.json', 'servicePrincipalOwners.json'],
+      ['entra.users', 'users.json', 'userManagers.json'],
+      ['entra.groups', 'groups.json', 'groupMembers.json'],
+    ];
+    for (const [cap, a, b] of pairs) {
+      expect(g.capability('entra', T, cap)).toBe('collected');
+      for (const [kept, dropped] of [[a, b], [b, a]]) {
+        const s = load();
+        delete s.files[`entra/${dropped}`];
+        const rec = run(s).coverageRecord('entra', T, cap);
+        expect(rec?.status, `${cap} with only ${kept}`).toBe('not-collected');
+        expect(rec?.reason).toContain(`entra/${dropped}`);
+      }
+    }
+    // A live collection writes no userManagers.json when no user looks like a service account;
+    // its manifest record still says collected, and that wins.
+    const s = load();
+    delete s.files['entra/userManagers.json'];
+    s.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'collected' });
+    expect(run(s).capability('entra', T, 'entra.users')).toBe('collected');
+  });
+
   it('joins the app registration and its SP into one identity, with credentials at both levels', () => {
     expect(g.node(ids.entraApp(T, 'b2000000-0000-4000-8000-000000000002'))).toBeUndefined();
     const bot = g.node(sp(2))!;

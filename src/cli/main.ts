@@ -21,7 +21,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // Commander's errors quote the command line, which may hold escapes (a pasted value, a
+    // variable from CI): each line is made safe, the line breaks are kept.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map((l) => safeText(l, 2000)).join('\n')) });
   registerScan(program);
   registerRules(program);
   registerExplain(program);

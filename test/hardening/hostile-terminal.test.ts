@@ -73,3 +73,13 @@ describe('secret values in unexpected snapshot fields', () => {
     expect(r.stdout).not.toMatch(/CANARY|PRIVATE KEY/);
   });
 });
+
+describe('usage errors quoting the command line', () => {
+  it('print no control or bidi character from a bad option value', () => {
+    const r = cli(['scan', '--demo', '--format', 'x\u001b]8;;http://evil.example/\u0007\u202e']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/argument 'x.*' is invalid/);
+    expect(r.stderr).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    expect(r.stderr).not.toMatch(BIDI);
+  });
+});

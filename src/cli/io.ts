@@ -48,14 +48,16 @@ export function readText(file: string): string {
 }
 
 /** Parses JSON, reporting a syntax error with its line and column. */
-export function parseJson(text: string, file: string): unknown {
+export function parseJson(raw: string, file: string): unknown {
+  // Positions are counted in the text without its byte order mark, as editors show them.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) throw new InputError('JSON nested too deeply to read', file);
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
-    const found = pos ? Number(pos[1]) : jsonErrorOffset(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    const found = pos ? Number(pos[1]) : jsonErrorOffset(text);
     if (found >= 0) {
       const offset = found;
       const before = text.slice(0, offset);

@@ -103,13 +103,42 @@ const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
 /**
  * The first capability feeding the subject's tier that was not collected (`<capability> <status>`),
  * or `undefined`. When one is missing, a tier below a threshold is only a lower bound: not a pass.
+ * With `counts`, a group whose members were not read and for which `counts(group)` holds (e.g. its
+ * tier reaches the rule's threshold) is missing evidence too: the subject may be a member.
  */
-export function tierEvidenceMissing(graph: Graph, subject: GraphNode): string | undefined {
+export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: (group: GraphNode) => boolean): string | undefined {
   for (const cap of TIER_CAPABILITIES[subject.provider] ?? []) {
     const status = graph.capability(subject.provider, subject.scope, cap);
     if (status !== 'collected') return `${cap} ${status}`;
   }
-  return undefined;
+  const group = counts ? unreadGroup(graph, subject, counts) : undefined;
+  return group ? `members of group ${group.name} not read` : undefined;
+}
+
+const GROUP_TYPES: Readonly<Record<string, string>> = { entra: 'entra-group' };
+const unreadGroupCache = new WeakMap<Graph, Map<string, GraphNode[]>>();
+
+/**
+ * The first group of the subject's tenant whose members were not read (absent from the
+ * relationship file: `attrs.membersCollected` unset) and for which `counts` holds: the subject
+ * may be one of its members and get what the group holds. Entra only (Okta reads groups per user).
+ */
+export function unreadGroup(graph: Graph, subject: GraphNode, counts: (group: GraphNode) => boolean): GraphNode | undefined {
+  const type = GROUP_TYPES[subject.provider];
+  // An app registration without a service principal cannot be a group member.
+  if (!type || subject.type === 'entra-application') return undefined;
+  let byScope = unreadGroupCache.get(graph);
+  if (!byScope) {
+    byScope = new Map();
+    for (const g of graph.ofType(type)) {
+      if (g.attrs.membersCollected === true) continue;
+      const list = byScope.get(g.scope) ?? [];
+      list.push(g);
+      byScope.set(g.scope, list);
+    }
+    unreadGroupCache.set(graph, byScope);
+  }
+  return (byScope.get(subject.scope) ?? []).find((g) => g.id !== subject.id && counts(g));
 }
 
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */

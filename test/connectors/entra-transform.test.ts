@@ -187,6 +187,16 @@ describe('transformEntra on the recorded Contoso payload', () => {
     expect(byApp(kept).attrs.ficsCollected).toBe(true);
   });
 
+  it('marks the groups whose members were read (a missing key was not read)', () => {
+    const group = ids.entraGroup(T, 'e5000000-0000-4000-8000-000000000001');
+    expect(g.node(group)!.attrs.membersCollected).toBe(true);
+    const snap = load();
+    const g2 = run({ ...snap, files: { ...snap.files, 'entra/groupMembers.json': {} } });
+    expect(g2.capability('entra', T, 'entra.groups')).toBe('collected');
+    expect(g2.node(group)!.attrs.membersCollected).toBeUndefined();
+    expect(g2.in(group, 'MEMBER_OF')).toHaveLength(0);
+  });
+
   it('keeps "not collected" apart from "collected, never used"', () => {
     expect(g.node(sp(2))!.lastUsedAt).toBe('2026-11-18T12:00:00.000Z');
     expect(g.node(sp(3))!.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');

@@ -94,10 +94,12 @@ export class EntraGraph {
     return node.id;
   }
 
-  group(name: string): string {
+  /** A role-assignable group; `membersRead: false` leaves it out of groupMembers.json. */
+  group(name: string, o: { membersRead?: boolean } = {}): string {
     const objectId = this.next();
     const id = ids.entraGroup(TENANT, objectId);
-    this.b.addNode({ id, kind: 'group', provider: 'entra', type: 'entra-group', name, nativeId: objectId, scope: TENANT, attrs: {} });
+    const attrs = o.membersRead === false ? {} : { membersCollected: true };
+    this.b.addNode({ id, kind: 'group', provider: 'entra', type: 'entra-group', name, nativeId: objectId, scope: TENANT, attrs });
     return id;
   }
 

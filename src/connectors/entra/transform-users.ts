@@ -155,6 +155,9 @@ export function addGroupMembers(ctx: EntraContext): void {
       ctx.b.warn(`entra/groupMembers.json: members of unknown group ${groupId} ignored`);
       continue;
     }
+    // A group missing from the file was not read (snapshot format), whatever the coverage says.
+    const group = ctx.node(groupNode)!;
+    group.attrs.membersCollected = true;
     const list: string[] = [];
     for (const m of members) {
       const memberId = directoryObject(ctx, m);

@@ -94,6 +94,33 @@ describe('entra-privileged-directory-role', () => {
       verdict: 'unknown',
     },
     {
+      name: 'unknown when a group holding a privileged role is missing from groupMembers.json (the subject may be a member)',
+      build: (g) => {
+        const grp = g.group('Tier0', { membersRead: false });
+        g.dirRole(grp, PRIVILEGED_ROLE_ADMIN);
+        return g.sp('x');
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: the unread group holds only a T1 role, so membership cannot make the subject privileged',
+      build: (g) => {
+        const grp = g.group('Readers', { membersRead: false });
+        g.dirRole(grp, GLOBAL_READER);
+        return g.sp('x');
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: the privileged group\'s members were read and the subject is not one',
+      build: (g) => {
+        const grp = g.group('Tier0');
+        g.dirRole(grp, PRIVILEGED_ROLE_ADMIN);
+        return g.sp('x');
+      },
+      verdict: 'pass',
+    },
+    {
       name: 'an active role still fails when PIM eligibility was not collected',
       coverage: { 'entra.pim': 'missing-permission' },
       build: (g) => {

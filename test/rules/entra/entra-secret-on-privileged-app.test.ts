@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import rule from '../../../rules/entra/entra-secret-on-privileged-app.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
-import { APPLICATION_ADMIN } from '../../../src/connectors/entra/permissions.js';
+import { APPLICATION_ADMIN, GLOBAL_ADMIN } from '../../../src/connectors/entra/permissions.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -78,6 +78,28 @@ describe('entra-secret-on-privileged-app', () => {
         return sp;
       },
       verdict: 'fail',
+    },
+    {
+      name: 'unknown when a group holding Global Administrator is missing from groupMembers.json (the app may be a member)',
+      build: (g) => {
+        const grp = g.group('Tier0', { membersRead: false });
+        g.dirRole(grp, GLOBAL_ADMIN);
+        const sp = g.sp('mailer');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: the Global Administrator group\'s members were read and the app is not one',
+      build: (g) => {
+        const grp = g.group('Tier0');
+        g.dirRole(grp, GLOBAL_ADMIN);
+        const sp = g.sp('mailer');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'pass',
     },
     {
       name: 'near miss: with grants not collected, an app without a secret still passes',

@@ -1,5 +1,12 @@
 import { defineRule, type GraphNode } from '../../src/rule-kit.js';
 
+/** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
+const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
+  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants'],
+  okta: ['okta.appGrants'],
+  aws: ['aws.iam'],
+};
+
 export default defineRule({
   meta: {
     id: 'nhi-ai-agent-delegated-high-impact',
@@ -34,6 +41,11 @@ export default defineRule({
   check(subject, ctx) {
     const re = new RegExp(String(ctx.options.highImpactPattern));
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
+    // Grants that were not read could hold a high-impact permission (a grant found still fails).
+    for (const cap of GRANT_CAPABILITIES[subject.provider] ?? []) {
+      const status = ctx.graph.capability(subject.provider, subject.scope, cap);
+      if (status !== 'collected') ctx.unknown(`${cap} ${status}`);
+    }
     const delegated: string[] = [];
     const application: string[] = [];
     for (const e of ctx.graph.out(subject.id)) {

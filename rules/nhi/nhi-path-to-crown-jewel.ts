@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -12,6 +12,41 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   if (strength.class === 'shared-secret') return strength.longLived ? 'long-lived shared secret' : 'shared secret';
   if (credentialsOf(ctx.graph, n.id).length > 0 && ctx.analysis.accountable(n.id).length === 0 && n.kind === 'identity' && n.provider !== 'aws') {
     return 'no accountable human';
+  }
+  return undefined;
+}
+
+/**
+ * Capabilities whose edges the path search follows, beyond those feeding tiers (grants, roles,
+ * memberships): Entra owners (an SP that owns an app can add a credential to it), Okta users (an
+ * API token acts as its user) and AWS app assignments (who federates into which role).
+ */
+const PATH_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
+  entra: ['entra.owners'],
+  okta: ['okta.users', 'okta.appAssignments'],
+};
+
+/**
+ * Why "no path found" is not evidence of no path for this subject: a capability of its own scope
+ * (for an external workload: of each scope it federates into) that was not collected, or a group
+ * that reaches a crown jewel and whose members were not read. Paths that leave the subject's
+ * scope through a scope with gaps are not checked.
+ */
+function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | undefined {
+  const starts =
+    subject.kind === 'external'
+      ? ctx.graph
+          .out(subject.id)
+          .map((e) => ctx.graph.node(e.to))
+          .filter((n): n is GraphNode => n !== undefined && n.kind !== 'external')
+      : [subject];
+  for (const n of starts) {
+    const tier = tierEvidenceMissing(ctx.graph, n, (g) => ctx.analysis.crownJewelPaths(g.id).length > 0);
+    if (tier) return tier;
+    for (const cap of PATH_CAPABILITIES[n.provider] ?? []) {
+      const status = ctx.graph.capability(n.provider, n.scope, cap);
+      if (status !== 'collected') return `${cap} ${status}`;
+    }
   }
   return undefined;
 }
@@ -45,6 +80,9 @@ export default defineRule({
   check(subject, ctx) {
     const why = entryReason(subject, ctx) ?? 'entry point';
     const minHops = Number(ctx.options.minHops);
+    // Only decides when nothing is reported: a path that was found still fails.
+    const missing = pathEvidenceMissing(subject, ctx);
+    if (missing) ctx.unknown(`paths not complete: ${missing}`);
     for (const p of ctx.analysis.crownJewelPaths(subject.id)) {
       if (p.hops.length < minHops) continue;
       ctx.report({

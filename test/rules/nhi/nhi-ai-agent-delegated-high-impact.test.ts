@@ -2,9 +2,12 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-ai-agent-delegated-high-impact.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import type { CoverageStatus } from '../../../src/snapshot/types.js';
 
 const now = '2026-11-20T00:00:00Z';
 const agent = { confidence: 'name' as const, reasons: ['name matches assistant'] };
+const grantsRead = (status: { [cap: string]: CoverageStatus } = {}) =>
+  ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
 const scope = (id: string, value: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', name: `Microsoft Graph ${value}`, tier, attrs: { value } });
 
 describe('nhi-ai-agent-delegated-high-impact', () => {
@@ -23,6 +26,7 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
         edge('peruser', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'Principal' } }),
         edge('plainapp', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }),
       ],
+      grantsRead(),
     );
     const r = runRule(rule, g, { now });
     expect(r.verdicts.get('bot')).toBe('fail');
@@ -40,5 +44,28 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     const [f] = runRule(rule, g, { now }).findings;
     expect(f.severity).toBe('critical');
     expect(f.messageId).toBe('application');
+  });
+
+  it('is unknown, not passing, when the grants of its tenant were not read; a grant found still fails', () => {
+    const build = (status: { [cap: string]: CoverageStatus }) =>
+      graphOf(
+        [node('quiet', { provider: 'entra', type: 'entra-service-principal', agent }), node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), scope('send', 'Mail.Send', 2)],
+        [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })],
+        grantsRead(status),
+      );
+    for (const cap of ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants']) {
+      const r = runRule(rule, build({ [cap]: 'missing-permission' }), { now });
+      expect(r.verdicts.get('quiet')).toBe('unknown');
+      expect(r.stats.unknownReasons).toEqual({ [`${cap} missing-permission`]: 1 });
+      expect(r.verdicts.get('bot')).toBe('fail');
+    }
+    expect(runRule(rule, build({}), { now }).verdicts.get('quiet')).toBe('pass');
+  });
+
+  it('checks the grant capability of the agent\'s own provider (AWS: aws.iam)', () => {
+    const build = (status: CoverageStatus) =>
+      graphOf([node('role', { agent })], [], [{ provider: 'aws', scope: 'acct', capability: 'aws.iam', status }]);
+    expect(runRule(rule, build('error'), { now }).verdicts.get('role')).toBe('unknown');
+    expect(runRule(rule, build('collected'), { now }).verdicts.get('role')).toBe('pass');
   });
 });

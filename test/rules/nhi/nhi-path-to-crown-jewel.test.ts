@@ -2,9 +2,13 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-path-to-crown-jewel.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import type { CoverageStatus } from '../../../src/snapshot/types.js';
 
 const now = '2026-11-20T00:00:00Z';
 const admin = node('aws-admin', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin' });
+const ENTRA_PATH_CAPS = ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'];
+const covered = (provider: 'entra' | 'aws', scope: string, caps: string[], status: CoverageStatus = 'collected') =>
+  caps.map((capability) => ({ provider, scope, capability, status }));
 const secret = (id: string) => node(id, { kind: 'credential', type: 'c', provider: 'entra', credentialType: 'client-secret', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2028-01-01T00:00:00Z' });
 
 describe('nhi-path-to-crown-jewel', () => {
@@ -43,6 +47,7 @@ describe('nhi-path-to-crown-jewel', () => {
     const g = graphOf(
       [node('sp', { provider: 'entra', type: 'entra-service-principal' }), secret('s1'), node('fedrole'), node('role'), admin],
       [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'aws-admin', 'GRANTED'), edge('fedrole', 'role', 'CAN_ASSUME'), edge('role', 'aws-admin', 'GRANTED')],
+      covered('entra', 'acct', ENTRA_PATH_CAPS),
     );
     const r = runRule(rule, g, { now });
     expect(r.findings).toHaveLength(0);
@@ -57,5 +62,54 @@ describe('nhi-path-to-crown-jewel', () => {
       [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'aws-admin', 'GRANTED')],
     );
     expect(runRule(rule, g, { now, options: { minHops: 1 } }).findings).toHaveLength(1);
+  });
+
+  describe('no path found is not a pass when what the search follows was not read', () => {
+    const entry = () => [node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' }), secret('s1')];
+
+    it('passes an entry point with no path when its tenant\'s grants, roles, groups and owners were read', () => {
+      const g = graphOf(entry(), [edge('sp', 's1', 'HAS_CREDENTIAL')], covered('entra', 't', ENTRA_PATH_CAPS));
+      expect(runRule(rule, g, { now }).verdicts.get('sp')).toBe('pass');
+    });
+
+    for (const cap of ENTRA_PATH_CAPS) {
+      it(`is unknown when ${cap} was not collected`, () => {
+        const caps = [...covered('entra', 't', ENTRA_PATH_CAPS.filter((c) => c !== cap)), ...covered('entra', 't', [cap], 'missing-permission')];
+        const r = runRule(rule, graphOf(entry(), [edge('sp', 's1', 'HAS_CREDENTIAL')], caps), { now });
+        expect(r.verdicts.get('sp')).toBe('unknown');
+        expect(r.stats.unknownReasons).toEqual({ [`paths not complete: ${cap} missing-permission`]: 1 });
+      });
+    }
+
+    it('is unknown when a group that reaches a crown jewel had its members unread; near miss: members read', () => {
+      const build = (membersCollected: boolean) =>
+        graphOf(
+          [...entry(), node('grp', { kind: 'group', provider: 'entra', type: 'entra-group', scope: 't', attrs: membersCollected ? { membersCollected } : {} }), node('ga', { kind: 'privilege', provider: 'entra', type: 'entra-directory-role', scope: 't', tier: 4, crownJewel: 'admin' })],
+          [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('grp', 'ga', 'HAS_ROLE')],
+          covered('entra', 't', ENTRA_PATH_CAPS),
+        );
+      expect(runRule(rule, build(false), { now }).verdicts.get('sp')).toBe('unknown');
+      expect(runRule(rule, build(true), { now }).verdicts.get('sp')).toBe('pass');
+    });
+
+    it('a path that was found still fails when a capability is missing', () => {
+      const g = graphOf(
+        [...entry(), node('role'), admin],
+        [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME'), edge('role', 'aws-admin', 'GRANTED')],
+        covered('entra', 't', ['entra.directoryRoles'], 'missing-permission'),
+      );
+      expect(runRule(rule, g, { now }).verdicts.get('sp')).toBe('fail');
+    });
+
+    it('an external workload is judged by the scopes it federates into', () => {
+      const build = (status: CoverageStatus) =>
+        graphOf(
+          [node('gh', { kind: 'external', provider: 'external', type: 'github-repo' }), node('role')],
+          [edge('gh', 'role', 'FEDERATES_TO')],
+          covered('aws', 'acct', ['aws.iam'], status),
+        );
+      expect(runRule(rule, build('error'), { now }).verdicts.get('gh')).toBe('unknown');
+      expect(runRule(rule, build('collected'), { now }).verdicts.get('gh')).toBe('pass');
+    });
   });
 });

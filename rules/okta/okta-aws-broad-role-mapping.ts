@@ -45,14 +45,27 @@ export default defineRule({
     const provider = targets(ctx.graph, subject.id, 'SAML_MAPS_TO')[0];
     if (!provider) return ctx.unknown('the app names no SAML provider ARN, so its assignments are not linked');
     const accounts = new Map<string, GraphNode>();
+    let viaGroup = false;
     for (const e of ctx.graph.in(provider.id, 'SAML_MAPS_TO')) {
       if (e.evidence?.appId !== subject.nativeId) continue;
       const from = ctx.graph.node(e.from);
       if (!from) continue;
+      if (from.kind === 'group') viaGroup = true;
       const members = from.kind === 'group' ? sources(ctx.graph, from.id, 'MEMBER_OF') : [from];
       for (const m of members) if (m.type === 'okta-user' && m.kind === 'identity') accounts.set(m.id, m);
     }
-    if (accounts.size === 0) return;
+    if (accounts.size === 0) {
+      // Whether an assigned user is a service account needs the users; who is in an assigned
+      // group needs every service account's groups.
+      const users = ctx.graph.capability('okta', subject.scope, 'okta.users');
+      if (users !== 'collected') return ctx.unknown(`okta.users ${users}: assigned users cannot be classified`);
+      if (!viaGroup) return;
+      const groups = ctx.graph.capability('okta', subject.scope, 'okta.groups');
+      if (groups !== 'collected') return ctx.unknown(`okta.groups ${groups}: members of the assigned groups are not known`);
+      const unread = ctx.graph.ofType('okta-user').find((u) => u.scope === subject.scope && u.kind === 'identity' && u.attrs.groupsCollected !== true);
+      if (unread) return ctx.unknown(`the groups of service account ${unread.name} were not read`);
+      return;
+    }
     const names = [...accounts.values()].map((n) => n.name).sort();
     ctx.report({
       messageId: 'serviceAccounts',

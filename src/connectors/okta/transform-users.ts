@@ -180,6 +180,8 @@ export function addUsers(ctx: OktaContext): void {
         factorTypes,
         adminRoles: [...effective].sort(),
         adminRolesComplete: direct !== undefined && groupsKnown,
+        // A user missing from userGroups.json (or okta.groups not collected): memberships unknown.
+        groupsCollected: groupIds !== undefined,
       },
     };
     if (machineReasons.length > 0) node.machineReasons = machineReasons;

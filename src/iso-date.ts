@@ -10,6 +10,8 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * is not ISO-8601 is refused, and so are impossible dates (2026-02-30) that Date.parse rolls over.
  */
 export function parseIsoInstant(s: string): number {
+  const fast = strictUtc(s);
+  if (fast === fast) return fast;
   const m = ISO.exec(s);
   if (!m) return NaN;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone = 'Z'] = m;
@@ -26,9 +28,40 @@ export function parseIsoInstant(s: string): number {
     if (oh > 23 || om > 59) return NaN;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }
-  const ms = Number(frac.slice(0, 3).padEnd(3, '0'));
+  const ms = frac === '' ? 0 : Number(frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0'));
+  // Date.UTC maps years 0-99 to 1900-1999; only those take the slower path.
+  if (year >= 100) return Date.UTC(year, month - 1, day, Number(h), Number(mi), Number(sec), ms) - offset;
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(Number(h), Number(mi), Number(sec), ms);
   return utc.getTime() - offset;
 }
+
+/**
+ * The form almost every provider date takes (and `toISOString` writes), `YYYY-MM-DDTHH:MM:SS`,
+ * optional milliseconds, then `Z`, read by the engine's own parser, which is exact for it:
+ * millions of dates per large snapshot. Days past 28 and hours past 23 are left to the full
+ * check (the engine rolls 2026-02-30 over to March and accepts 24:00). NaN when not this form.
+ */
+function strictUtc(s: string): number {
+  const n = s.length;
+  if ((n !== 20 && n !== 24) || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(n - 1) !== 90) return NaN;
+  const day = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
+  const hour = (s.charCodeAt(11) - 48) * 10 + (s.charCodeAt(12) - 48);
+  if (!(day >= 1 && day <= 28 && hour >= 0 && hour <= 23)) return NaN;
+  return Date.parse(s);
+}
+
+/**
+ * A date written by a provider: ISO-8601 as {@link parseIsoInstant}; otherwise another format
+ * `Date.parse` knows (such as an HTTP date) only when it names its zone, so that no reading
+ * depends on the time zone of the machine running the scan. NaN when neither.
+ */
+export function parseProviderInstant(s: string): number {
+  const iso = parseIsoInstant(s);
+  if (!Number.isNaN(iso) || !EXPLICIT_ZONE.test(s)) return iso;
+  return Date.parse(s);
+}
+
+/** A zone named at the end: GMT/UTC/Z, or a numeric offset. */
+const EXPLICIT_ZONE = /(?:\b(?:GMT|UTC|Z)|[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i;

@@ -19,6 +19,7 @@ import type {
 } from './model.js';
 import { emptyAccountModel } from './model.js';
 import { parsePolicyDocument, type DocumentKind, type PolicyDocument } from './policy/document.js';
+import { parseProviderInstant } from '../iso-date.js';
 
 /** A structural problem with the input; `location` is a JSON path such as `RoleDetailList[3]`. */
 export class AuthzDetailsError extends Error {
@@ -65,7 +66,8 @@ function str(v: unknown): string | undefined {
  */
 function date(v: unknown, location: string, issues: AccountModel['issues']): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return v;
+  // Checked as the transform will read it: ISO-8601, or a date that names its zone.
+  if (typeof v === 'string' && !Number.isNaN(parseProviderInstant(v))) return v;
   // The JS SDK returns Date objects when the model is built from an in-memory response.
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
   issues.push({ location, problem: 'expected a date; ignored' });

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { parseIsoInstant } from '../iso-date.js';
+import { parseProviderInstant } from '../iso-date.js';
 
 /**
  * Checked access to provider JSON. Each helper names the file and JSON path of a value of the
@@ -78,9 +78,9 @@ export class Reader {
   optDate(obj: Record<string, unknown>, key: string, path: string): string | undefined {
     const v = this.optStr(obj, key, path);
     if (v === undefined) return undefined;
-    // ISO-8601 without a zone is UTC, not the local time of whoever runs the scan.
-    const iso = parseIsoInstant(v);
-    const t = Number.isNaN(iso) ? Date.parse(v) : iso;
+    // ISO-8601 without a zone is UTC; another format only when it names its zone. Never the
+    // local time of whoever runs the scan.
+    const t = parseProviderInstant(v);
     if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
     return new Date(t).toISOString();
   }

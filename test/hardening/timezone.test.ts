@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseIsoInstant } from '../../src/iso-date.js';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseIsoInstant, parseProviderInstant } from '../../src/iso-date.js';
 import { expiryInstant } from '../../src/ci/waivers.js';
 import { cli } from '../helpers/cli.js';
 import { copyDemo, readJsonFile, scratch, writeJsonFile } from './demo-copy.js';
@@ -33,6 +35,23 @@ describe('parseIsoInstant', () => {
     for (const s of ['yesterday', 'Nov 20 2026', '12/31/2026', '2026-11-20 (\u001b[31mx)', '1', '99999-01-01', '2026-02-30', '2026-13-01', '2026-11-20T25:00:00Z', '2026-11-20T09:00:00+99:00', '']) {
       expect(parseIsoInstant(s), s).toBeNaN();
     }
+  });
+
+  it('reads the common YYYY-MM-DDTHH:MM:SS[.sss]Z form exactly, and still refuses impossible ones of that form', () => {
+    expect(parseIsoInstant('2026-11-20T09:00:00Z')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseIsoInstant('2026-11-28T23:59:59.999Z')).toBe(Date.UTC(2026, 10, 28, 23, 59, 59, 999));
+    expect(parseIsoInstant('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoInstant('2026-12-31T00:00:00.000Z')).toBe(Date.UTC(2026, 11, 31));
+    for (const s of ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-04-31T00:00:00.000Z', '2026-11-20T24:00:00Z', '2026-11-20T09:60:00Z', '2026-00-10T09:00:00Z', '2026-1x-10T09:00:00Z']) {
+      expect(parseIsoInstant(s), s).toBeNaN();
+    }
+  });
+
+  it('reads another provider date format only when it names its zone', () => {
+    expect(parseProviderInstant('2026-11-20T09:00:00')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseProviderInstant('Fri, 20 Nov 2026 09:00:00 GMT')).toBe(Date.UTC(2026, 10, 20, 9));
+    expect(parseProviderInstant('Fri Nov 20 2026 10:00:00 GMT+0100 (CET)')).toBe(Date.UTC(2026, 10, 20, 9));
+    for (const s of ['Nov 20 2026', 'Fri Nov 20 2026 09:00:00', '11/20/2026 09:00', 'yesterday', '']) expect(parseProviderInstant(s), s).toBeNaN();
   });
 
   it('gives a waiver instant without zone the same expiry in every zone', () => {
@@ -77,6 +96,30 @@ describe('the CLI in different time zones', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/manifest\.json: \$\.collectedAt: expected an ISO-8601 date/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('AWS dates without a zone (authorization details, credential report) give the same report everywhere', () => {
+    const dir = copyDemo(tmp.dir, 'aws-zoneless');
+    const account = readdirSync(join(dir, 'aws')).find((d) => /^\d{12}$/.test(d))!;
+    const authz = readJsonFile(dir, `aws/${account}/authorization-details.json`) as { RoleDetailList: Array<Record<string, unknown>> };
+    let changed = 0;
+    for (const r of authz.RoleDetailList) {
+      if (typeof r.CreateDate === 'string') r.CreateDate = r.CreateDate.replace(/(Z|[+-]\d\d:\d\d)$/, ''), changed++;
+      const used = r.RoleLastUsed as { LastUsedDate?: string } | undefined;
+      if (used?.LastUsedDate) used.LastUsedDate = used.LastUsedDate.replace(/(Z|[+-]\d\d:\d\d)$/, '');
+    }
+    expect(changed).toBeGreaterThan(0);
+    writeJsonFile(dir, `aws/${account}/authorization-details.json`, authz);
+    const reportPath = join(dir, 'aws', account, 'credential-report.csv');
+    writeFileSync(reportPath, readFileSync(reportPath, 'utf8').replace(/(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\+00:00|Z)/g, '$1'));
+    const runs = inZones(['scan', '--snapshot', dir, '--format', 'json']);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs[1].stdout).toBe(runs[0].stdout);
+    expect(runs[2].stdout).toBe(runs[0].stdout);
+    // Read as UTC: the same report as the untouched demo, whose dates all say UTC.
+    const demo = cli(['scan', '--demo', '--format', 'json']);
+    const verdicts = (out: string) => (JSON.parse(out).findings as Array<{ fingerprint: string; severity: string }>).map((f) => `${f.fingerprint} ${f.severity}`);
+    expect(verdicts(runs[0].stdout)).toEqual(verdicts(demo.stdout));
   });
 
   it('a waiver instant without zone expires at the same moment everywhere', () => {

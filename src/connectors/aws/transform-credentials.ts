@@ -3,13 +3,14 @@ import type { GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
 import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
+import { parseProviderInstant } from '../../iso-date.js';
 
 /** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
 const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
 
 function date(v: string | undefined): string | null {
   if (v === undefined || NONE.has(v)) return null;
-  const t = Date.parse(v);
+  const t = parseProviderInstant(v);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 

@@ -31,6 +31,10 @@ import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
+import { parseProviderInstant } from '../../iso-date.js';
+
+/** A model date (already checked by the authorization-details reader) as an ISO instant in UTC. */
+const isoInstant = (v: string): string => new Date(parseProviderInstant(v)).toISOString();
 
 const CAPS = {
   iam: 'aws.iam',
@@ -232,10 +236,10 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
       owner: p.tags.owner ?? p.tags.Owner ?? p.tags.OWNER,
     },
   };
-  if (p.createDate) node.createdAt = new Date(p.createDate).toISOString();
+  if (p.createDate) node.createdAt = isoInstant(p.createDate);
   if (p.kind === 'role') {
     if (p.path?.startsWith('/aws-service-role/')) node.firstParty = true;
-    if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? new Date(p.roleLastUsed.lastUsedDate).toISOString() : null;
+    if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? isoInstant(p.roleLastUsed.lastUsedDate) : null;
     if (p.description) node.attrs.description = p.description;
     if (p.maxSessionDuration) node.attrs.maxSessionDuration = p.maxSessionDuration;
   }

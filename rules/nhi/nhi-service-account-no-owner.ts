@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'A user object classified as a service account has no manager, owner, sponsor or owner tag, or every one of them is disabled. One rule for Entra users (manager), Okta users (token ownership is not accountability) and IAM users (owner tags).',
+      'A user object classified as a service account has no manager, owner, sponsor or owner tag, or every one of them is disabled. One rule for Entra users (manager), Okta users (profile managerId / manager; token ownership is not accountability) and IAM users (owner tags).',
     risk: 'Nobody rotates, reviews or offboards an account that belongs to no one; when the integration is retired the account stays, with its rights.',
     remediation: 'Record an accountable owner (manager attribute, sponsor, `owner` tag) for every service account and review it when that person changes role or leaves.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
@@ -29,6 +29,11 @@ export default defineRule({
     }
     if (people.every((p) => p.enabled === false)) {
       ctx.report({ messageId: 'left', key: 'left', severity: 'high', args: { owners: people.map((p) => p.name).join(', ') } });
+      return;
     }
+    // An owner tag names a person with no account to check; a user whose status was not read
+    // (a manager outside users.json) may have left: not evidence of an active owner.
+    const active = people.filter((p) => p.enabled === true || ctx.graph.node(p.id)?.type === 'aws-owner-tag');
+    if (active.length === 0) ctx.unknown('the account status of its accountable humans is not known');
   },
 });

@@ -1,4 +1,4 @@
-import { ids } from '../../graph/ids.js';
+import { ids, nodeId as makeNodeId } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
 import { at, type OktaContext } from './transform-context.js';
@@ -115,6 +115,7 @@ export function addUsers(ctx: OktaContext): void {
   const rr = new Reader(oktaPath('userRoles'));
   const rg = new Reader(oktaPath('userGroups'));
   const matcher = serviceAccountMatcher(ctx);
+  const managed: { user: GraphNode; managerId?: string; manager?: string }[] = [];
   (files.users ?? []).forEach((u, i) => {
     const path = at('$', i);
     const id = r.str(u, 'id', path);
@@ -196,13 +197,35 @@ export function addUsers(ctx: OktaContext): void {
       if (groupNode) b.addEdge({ from: nodeId, to: groupNode, type: 'MEMBER_OF', reason: `${node.name} is a member of group ${ctx.groupNames.get(gid) ?? gid}` });
     }
     if (machineReasons.length > 0 && hasPassword) addPasswordCredential(ctx, node);
+    if (machineReasons.length > 0) {
+      // Okta's base profile records the accountable human in managerId / manager.
+      const managerId = r.optStr(profile, 'managerId', `${path}.profile`) || undefined;
+      const manager = r.optStr(profile, 'manager', `${path}.profile`) || undefined;
+      if (managerId || manager) managed.push({ user: node, managerId, manager });
+    }
   });
+  for (const m of managed) addManager(ctx, m.user, m.managerId, m.manager);
   if (files.users) {
     const known = (id: string): boolean => ctx.users.has(id);
     warnOrphanKeys(b, 'userRoles', files.userRoles, known, 'user');
     warnOrphanKeys(b, 'userFactors', files.userFactors, known, 'user');
     warnOrphanKeys(b, 'userGroups', files.userGroups, known, 'user');
   }
+}
+
+/**
+ * MANAGES edge from a service account's manager: the Okta user `managerId` names, else a
+ * placeholder person (status unknown) for an id not in users.json or a free-text `manager`.
+ */
+function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undefined, manager: string | undefined): void {
+  let from = managerId ? ctx.users.get(managerId)?.id : undefined;
+  if (!from) {
+    const nativeId = managerId ?? manager!;
+    from = managerId ? ids.oktaUser(ctx.org, managerId) : makeNodeId('okta', ctx.org, 'manager', manager!);
+    ctx.b.addNode({ id: from, kind: 'human', provider: 'okta', type: 'okta-user', name: manager ?? nativeId, nativeId, scope: ctx.org, attrs: { placeholder: true } });
+  }
+  if (from === user.id) return;
+  ctx.b.addEdge({ from, to: user.id, type: 'MANAGES', reason: `${ctx.b.getNode(from)?.name ?? from} is the manager of service account ${user.name} (profile.${managerId ? 'managerId' : 'manager'})` });
 }
 
 /** A service account's password is its credential: the shared secret an integration signs in with. */

@@ -2,6 +2,10 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-service-account-no-owner.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import { oktaIds as I, oktaOrg } from '../../helpers/okta-builders.js';
+import { GraphBuilder } from '../../../src/graph/graph.js';
+import { transformOkta } from '../../../src/connectors/okta/transform.js';
+import { DEFAULT_CONFIG } from '../../../src/config/types.js';
 
 const now = '2026-11-20T00:00:00Z';
 const svc = (id: string, over: object = {}) => node(id, { provider: 'entra', type: 'entra-user', machineReasons: ['employeeType service'], attrs: { hasManager: false }, ...over });
@@ -28,5 +32,42 @@ describe('nhi-service-account-no-owner', () => {
     expect(left.severity).toBe('medium');
     expect(r.verdicts.get('managed')).toBe('pass');
     expect(r.verdicts.get('unread')).toBe('unknown');
+  });
+
+  it('is unknown when no accountable human is known to be active (a manager whose status was not read)', () => {
+    const g = graphOf(
+      [svc('a'), svc('b'), node('ghost', { kind: 'human', type: 'entra-user' }), node('gone', { kind: 'human', type: 'entra-user', enabled: false }), node('boss', { kind: 'human', type: 'entra-user', enabled: true })],
+      [edge('ghost', 'a', 'MANAGES'), edge('ghost', 'b', 'MANAGES'), edge('boss', 'b', 'MANAGES')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('a')).toBe('unknown');
+    expect(r.verdicts.get('b')).toBe('pass');
+    // An AWS owner tag names a person without an account status: it counts.
+    const aws = graphOf([node('u', { type: 'aws-iam-user', machineReasons: ['keys'] }), node('tag', { kind: 'human', type: 'aws-owner-tag' })], [edge('tag', 'u', 'OWNS')]);
+    expect(runRule(rule, aws, { now }).verdicts.get('u')).toBe('pass');
+  });
+
+  it('reads the Okta manager of a service account from profile.managerId / profile.manager', () => {
+    const org = oktaOrg()
+      .user({ id: 'boss', login: 'boss@acme.com' })
+      .user({ id: 'gone', login: 'gone@acme.com', status: 'DEPROVISIONED' })
+      .user({ id: 'sa1', login: 'svc-one@acme.com' })
+      .user({ id: 'sa2', login: 'svc-two@acme.com' })
+      .user({ id: 'sa3', login: 'svc-three@acme.com' })
+      .user({ id: 'sa4', login: 'svc-four@acme.com' });
+    const snap = org.snapshot();
+    const profile = (id: string) => (snap.files['okta/users.json'] as { id: string; profile: Record<string, unknown> }[]).find((u) => u.id === id)!.profile;
+    profile('sa1').managerId = 'boss';
+    profile('sa2').managerId = 'gone';
+    profile('sa3').manager = 'Pat Doe';
+    const b = new GraphBuilder();
+    transformOkta(snap, b, DEFAULT_CONFIG);
+    const r = runRule(rule, b.build(), { now });
+    expect(r.verdicts.get(I.user('sa1'))).toBe('pass');
+    expect(r.verdicts.get(I.user('sa2'))).toBe('fail');
+    expect(r.findings.find((f) => f.subject.id === I.user('sa2'))?.messageId).toBe('left');
+    // A free-text manager is a person whose account status is not known.
+    expect(r.verdicts.get(I.user('sa3'))).toBe('unknown');
+    expect(r.verdicts.get(I.user('sa4'))).toBe('fail');
   });
 });

@@ -63,10 +63,13 @@ export function parseJson(raw: string, file: string): unknown {
       const before = text.slice(0, offset);
       const line = before.split('\n').length;
       const col = offset - before.lastIndexOf('\n');
-      const near = text.slice(offset, offset + 20).split('\n')[0];
-      throw new InputError(offset >= text.length ? 'invalid JSON (unexpected end of input)' : `invalid JSON near ${JSON.stringify(near)}`, file, `line ${line} column ${col}`);
+      // One character, not the text around it: a syntax error can sit inside a secret value
+      // (an unquoted token, a bad escape), and the error line must not print the secret.
+      const ch = String.fromCodePoint(text.codePointAt(offset) ?? 0);
+      throw new InputError(offset >= text.length ? 'invalid JSON (unexpected end of input)' : `invalid JSON: unexpected ${JSON.stringify(ch)}`, file, `line ${line} column ${col}`);
     }
-    throw new InputError(`invalid JSON (${msg.split('\n')[0]})`, file);
+    // V8 quotes the source text in its message ('…, "<text>" is not valid JSON'): left out.
+    throw new InputError(`invalid JSON (${msg.split('\n')[0].replace(/, ".*" is not valid JSON$/s, '')})`, file);
   }
 }
 

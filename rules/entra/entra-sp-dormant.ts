@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago. Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
+      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
     risk: 'Dormant identities keep standing access and credentials that nobody would miss, so a compromise goes unnoticed; they are leftovers of retired projects.',
     remediation: 'Disable the service principal, remove its permissions and credentials, and delete it after a grace period unless an owner re-certifies it.',
     references: [
@@ -40,10 +40,13 @@ export default defineRule({
     }
     if (subject.lastUsedAt === null) {
       const age = daysSince(subject.createdAt, ctx.now);
-      if (age !== undefined && age <= Number(ctx.options.newGraceDays)) return;
+      // No creation date (a managed identity has no app registration): the grace period for new
+      // identities cannot be judged, as in aws-role-unused.
+      if (age === undefined) return ctx.unknown('no sign-in on record and the creation date is not known');
+      if (age <= Number(ctx.options.newGraceDays)) return;
       ctx.report({
         messageId: 'never',
-        args: { created: subject.createdAt ? ` (created ${day(subject.createdAt)})` : '' },
+        args: { created: ` (created ${day(subject.createdAt)})` },
         evidence: { lastUsedAt: null, createdAt: subject.createdAt },
       });
       return;

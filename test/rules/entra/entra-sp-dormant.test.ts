@@ -29,6 +29,11 @@ describe('entra-sp-dormant', () => {
       verdict: 'pass',
     },
     {
+      name: 'unknown when never signed in and the creation date is not known (managed identity: the grace period cannot be judged)',
+      build: (g) => g.sp('mi', { type: 'entra-managed-identity', lastUsedAt: null, createdAt: undefined }),
+      verdict: 'unknown',
+    },
+    {
       name: 'near miss: signed in 89 days ago passes',
       build: (g) => g.sp('busy', { lastUsedAt: '2026-08-23T00:00:00Z' }),
       verdict: 'pass',

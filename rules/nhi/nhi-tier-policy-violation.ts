@@ -23,6 +23,35 @@ const DEFAULT_POLICY: Record<string, TierRequirement> = {
   T0: {},
 };
 
+const STRENGTHS = ['none', 'shared-secret', 'private-key', 'federated'];
+const AUTONOMY = ['human-triggered', 'scheduled', 'autonomous-agent'];
+
+/** A configured policy: tiers T0-T4 only, each field of its type, names from the known lists. */
+function validatePolicy(value: unknown): { at: string; problem: string } | undefined {
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isMap(value)) return { at: '', problem: 'expected a mapping of tier (T0-T4) to requirements' };
+  const listOf = (v: unknown, allowed: string[]) => Array.isArray(v) && v.every((x) => typeof x === 'string' && allowed.includes(x));
+  for (const [tier, req] of Object.entries(value)) {
+    if (!/^T[0-4]$/.test(tier)) return { at: tier, problem: 'unknown tier (expected T0, T1, T2, T3 or T4)' };
+    if (!isMap(req)) return { at: tier, problem: 'expected a mapping of requirements' };
+    for (const [k, v] of Object.entries(req)) {
+      const at = `${tier}.${k}`;
+      if (k === 'allowedStrength') {
+        if (!listOf(v, STRENGTHS)) return { at, problem: `expected a list of: ${STRENGTHS.join(', ')}` };
+      } else if (k === 'allowedAutonomy') {
+        if (!listOf(v, AUTONOMY)) return { at, problem: `expected a list of: ${AUTONOMY.join(', ')}` };
+      } else if (k === 'maxCredentialDays') {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return { at, problem: 'expected a number, 0 or more' };
+      } else if (k === 'requireOwner') {
+        if (typeof v !== 'boolean') return { at, problem: 'expected true or false' };
+      } else {
+        return { at, problem: 'unknown requirement (known: allowedStrength, allowedAutonomy, maxCredentialDays, requireOwner)' };
+      }
+    }
+  }
+  return undefined;
+}
+
 const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
 
 export default defineRule({
@@ -43,7 +72,7 @@ export default defineRule({
     ],
     maturity: 'experimental',
     messages: { violations: '{{name}} is T{{tier}} and violates its tier policy: {{violations}}' },
-    options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }' } },
+    options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }', validate: validatePolicy } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {

@@ -71,6 +71,8 @@ export function loadConfig(file?: string, rules: readonly RuleDefinition[] = all
         if (!def) throw new InputError(`unknown option (${known.length ? `known: ${known.join(', ')}` : 'this rule has none'})`, path, `rules.${id}.${k}`);
         const wrong = optionTypeError(def.default, v);
         if (wrong) throw new InputError(wrong, path, `rules.${id}.${k}`);
+        const invalid = def.validate?.(v);
+        if (invalid) throw new InputError(invalid.problem, path, `rules.${id}.${k}${invalid.at ? `.${invalid.at}` : ''}`);
         if (k.endsWith('Pattern')) {
           try {
             new RegExp(v as string);

@@ -12,6 +12,11 @@ export interface RuleOption {
   /** A JSON value: number, string, boolean, list, or an object for structured policies. */
   default: number | string | boolean | string[] | Record<string, unknown>;
   description: string;
+  /**
+   * For structured options: checks a configured value beyond its type. Returns the problem and
+   * the path inside the value (e.g. `T4.maxCredentialDays`), or undefined when it is valid.
+   */
+  validate?: (value: unknown) => { at: string; problem: string } | undefined;
 }
 
 /** Rule metadata, validated when rules load (see `validateMeta`). */

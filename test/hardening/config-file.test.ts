@@ -19,6 +19,11 @@ const CASES: { name: string; yaml: string; place: RegExp }[] = [
   { name: 'a number option given a quoted number', yaml: 'rules:\n  entra-secret-long-lived:\n    maxSecretLifetimeDays: "90"\n', place: /: rules\.entra-secret-long-lived\.maxSecretLifetimeDays: expected a number/ },
   { name: 'a list option given a string', yaml: 'rules:\n  okta-api-token-admin-owner:\n    adminRoles: SUPER_ADMIN\n', place: /: rules\.okta-api-token-admin-owner\.adminRoles: expected a list of strings/ },
   { name: 'a pattern option that is no regular expression', yaml: 'rules:\n  nhi-ai-agent-delegated-high-impact:\n    highImpactPattern: "("\n', place: /: rules\.nhi-ai-agent-delegated-high-impact\.highImpactPattern: not a valid regular expression/ },
+  { name: 'a tier policy threshold given text', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T4: { maxCredentialDays: abc }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T4\.maxCredentialDays: expected a number/ },
+  { name: 'a tier policy with an unknown tier', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T5: {}\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T5: unknown tier/ },
+  { name: 'a tier policy with a misspelt requirement', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T3: { requireOwners: true }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T3\.requireOwners: unknown requirement/ },
+  { name: 'a tier policy with an unknown strength class', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T4: { allowedStrength: [federated, certificate] }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T4\.allowedStrength: expected a list of: none, shared-secret, private-key, federated/ },
+  { name: 'a tier policy with requireOwner given text', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T2: { requireOwner: "yes" }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T2\.requireOwner: expected true or false/ },
   { name: 'an unknown rule id in disabledRules', yaml: 'disabledRules: [entra-app-no-ownr]\n', place: /: disabledRules\[0\]: unknown rule id/ },
 ];
 
@@ -34,6 +39,15 @@ describe('a bad rule setting in the config file', () => {
     expect(lines[0]).toContain(file);
     expect(lines[0]).toMatch(place);
     expect(lines[0]).not.toMatch(/internal error/);
+  });
+
+  it('applies a valid tier policy', () => {
+    const file = join(tmp.dir, 'tier.yaml');
+    writeFileSync(file, 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T0: { maxCredentialDays: 0 }\n      T1: { maxCredentialDays: 0 }\n      T2: { maxCredentialDays: 0 }\n      T3: { maxCredentialDays: 0 }\n      T4: { maxCredentialDays: 0, allowedStrength: [federated], allowedAutonomy: [human-triggered], requireOwner: true }\n');
+    const strict = cli(['scan', '--demo', '--config', file, '--format', 'json']);
+    expect(strict.code, strict.stderr).toBe(0);
+    const count = (out: string) => JSON.parse(out).findings.filter((f: { ruleId: string }) => f.ruleId === 'nhi-tier-policy-violation').length;
+    expect(count(strict.stdout)).toBeGreaterThan(count(cli(['scan', '--demo', '--format', 'json']).stdout));
   });
 
   it('accepts valid settings and applies them', () => {

@@ -106,7 +106,7 @@ const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
  * With `counts`, a group whose members were not read and for which `counts(group)` holds (e.g. its
  * tier reaches the rule's threshold) is missing evidence too: the subject may be a member.
  */
-export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: (group: GraphNode) => boolean): string | undefined {
+export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: GroupTest): string | undefined {
   for (const cap of TIER_CAPABILITIES[subject.provider] ?? []) {
     const status = graph.capability(subject.provider, subject.scope, cap);
     if (status !== 'collected') return `${cap} ${status}`;
@@ -115,30 +115,50 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: (
   return group ? `members of group ${group.name} not read` : undefined;
 }
 
+/**
+ * Which unread groups count, named: `key` says what `test` checks (e.g. `tier>=3`), so the
+ * answer per tenant is computed once per key instead of once per subject; every subject of a
+ * large tenant asks it.
+ */
+export interface GroupTest {
+  key: string;
+  test: (group: GraphNode) => boolean;
+}
+
 const GROUP_TYPES: Readonly<Record<string, string>> = { entra: 'entra-group' };
-const unreadGroupCache = new WeakMap<Graph, Map<string, GraphNode[]>>();
+/** Per graph, per test key, per scope: the unread groups the test holds for, in graph order. */
+const unreadGroupCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>();
 
 /**
  * The first group of the subject's tenant whose members were not read (absent from the
- * relationship file: `attrs.membersCollected` unset) and for which `counts` holds: the subject
- * may be one of its members and get what the group holds. Entra only (Okta reads groups per user).
+ * relationship file: `attrs.membersCollected` unset) and for which the test holds: the subject
+ * may be one of its members and get what the group holds. Entra only (Okta reads groups per
+ * user). The test must give the same answer for the same key over one graph.
  */
-export function unreadGroup(graph: Graph, subject: GraphNode, counts: (group: GraphNode) => boolean): GraphNode | undefined {
+export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest): GraphNode | undefined {
   const type = GROUP_TYPES[subject.provider];
   // An app registration without a service principal cannot be a group member.
   if (!type || subject.type === 'entra-application') return undefined;
-  let byScope = unreadGroupCache.get(graph);
+  let byKey = unreadGroupCache.get(graph);
+  if (!byKey) {
+    byKey = new Map();
+    unreadGroupCache.set(graph, byKey);
+  }
+  let byScope = byKey.get(counts.key);
   if (!byScope) {
     byScope = new Map();
     for (const g of graph.ofType(type)) {
-      if (g.attrs.membersCollected === true) continue;
-      const list = byScope.get(g.scope) ?? [];
-      list.push(g);
-      byScope.set(g.scope, list);
+      if (g.attrs.membersCollected === true || !counts.test(g)) continue;
+      const list = byScope.get(g.scope);
+      if (list) list.push(g);
+      else byScope.set(g.scope, [g]);
     }
-    unreadGroupCache.set(graph, byScope);
+    byKey.set(counts.key, byScope);
   }
-  return (byScope.get(subject.scope) ?? []).find((g) => g.id !== subject.id && counts(g));
+  const list = byScope.get(subject.scope);
+  if (!list) return undefined;
+  // A group is not its own member: at most the second entry is needed.
+  return list[0].id !== subject.id ? list[0] : list[1];
 }
 
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */

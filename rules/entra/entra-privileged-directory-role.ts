@@ -35,12 +35,14 @@ export default defineRule({
       if (status !== 'collected') ctx.unknown(`${cap} ${status}`);
     }
     // A group holding a privileged role whose members were not read: the subject may be one.
-    const unread = unreadGroup(ctx.graph, subject, (g) =>
-      ctx.graph.out(g.id, 'HAS_ROLE').some((e) => {
-        const role = ctx.graph.node(e.to);
-        return role?.type === 'entra-directory-role' && (role.tier ?? 0) >= 3;
-      }),
-    );
+    const unread = unreadGroup(ctx.graph, subject, {
+      key: 'directory-role-tier>=3',
+      test: (g) =>
+        ctx.graph.out(g.id, 'HAS_ROLE').some((e) => {
+          const role = ctx.graph.node(e.to);
+          return role?.type === 'entra-directory-role' && (role.tier ?? 0) >= 3;
+        }),
+    });
     if (unread) ctx.unknown(`members of group ${unread.name} not read`);
     const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
     for (const g of targets(ctx.graph, subject.id, 'MEMBER_OF')) {

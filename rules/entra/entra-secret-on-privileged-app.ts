@@ -32,7 +32,7 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject.id);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier));
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
       if (missing && credentialsOf(ctx.graph, subject.id).some((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now))) {
         ctx.unknown(`tier not known: ${missing}`);
       }

@@ -37,7 +37,7 @@ export default defineRule({
     const tier = ctx.analysis.tier(subject.id);
     const min = Number(tp.verifiedPublisher ? ctx.options.verifiedMinTier : ctx.options.unverifiedMinTier);
     if (tier < min) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, (g) => ctx.analysis.tier(g.id) >= min);
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${min}`, test: (g) => ctx.analysis.tier(g.id) >= min });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }

@@ -25,7 +25,7 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject.id);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier));
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }

@@ -41,7 +41,7 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
           .filter((n): n is GraphNode => n !== undefined && n.kind !== 'external')
       : [subject];
   for (const n of starts) {
-    const tier = tierEvidenceMissing(ctx.graph, n, (g) => ctx.analysis.crownJewelPaths(g.id).length > 0);
+    const tier = tierEvidenceMissing(ctx.graph, n, { key: 'reaches-crown-jewel', test: (g) => ctx.analysis.crownJewelPaths(g.id).length > 0 });
     if (tier) return tier;
     for (const cap of PATH_CAPABILITIES[n.provider] ?? []) {
       const status = ctx.graph.capability(n.provider, n.scope, cap);

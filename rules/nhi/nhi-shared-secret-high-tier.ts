@@ -27,7 +27,7 @@ export default defineRule({
     const s = ctx.analysis.strength(subject.id);
     if (s.class !== 'shared-secret') return;
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier));
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }

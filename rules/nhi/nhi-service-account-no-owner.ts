@@ -25,6 +25,8 @@ export default defineRule({
     const people = ctx.analysis.accountable(subject.id);
     if (people.length === 0) {
       if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
+      // An IAM user's owner is an owner tag; with a tag entry that could not be read, one may be missing.
+      if (subject.attrs.tagsIncomplete === true) return ctx.unknown('some tags could not be read');
       return ctx.report({ messageId: 'none', key: 'none' });
     }
     if (people.every((p) => p.enabled === false)) {

@@ -96,6 +96,13 @@ function tags(entry: Obj, at: string, issues: AccountModel['issues']): Record<st
   return out;
 }
 
+/** The tags, and `tagsIncomplete` when an entry could not be read. */
+function tagsOf(entry: Obj, at: string, issues: AccountModel['issues']): { tags: Record<string, string>; tagsIncomplete?: boolean } {
+  const before = issues.length;
+  const t = tags(entry, at, issues);
+  return issues.length > before ? { tags: t, tagsIncomplete: true } : { tags: t };
+}
+
 function body(raw: unknown, location: string, kind: DocumentKind): PolicyBody {
   if (raw === undefined || raw === null) return { ok: false, location, problem: 'policy document is missing' };
   const r = parsePolicyDocument(raw, kind);
@@ -301,7 +308,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, ctx),
       permissionsBoundary: boundary(base.entry, at, ctx),
-      tags: tags(base.entry, at, ctx.issues),
+      ...tagsOf(base.entry, at, ctx.issues),
       location: at,
     };
     model.users.set(user.arn, user);
@@ -329,7 +336,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       inlinePolicies: inlinePolicies(base.entry, 'RolePolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, ctx),
       permissionsBoundary: boundary(base.entry, at, ctx),
-      tags: tags(base.entry, at, ctx.issues),
+      ...tagsOf(base.entry, at, ctx.issues),
       description: str(base.entry.Description),
       maxSessionDuration: typeof base.entry.MaxSessionDuration === 'number' ? base.entry.MaxSessionDuration : undefined,
       location: at,

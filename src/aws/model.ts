@@ -52,6 +52,8 @@ interface PrincipalBase {
   inlinePolicies: InlinePolicy[];
   attachedPolicies: PolicyRef[];
   tags: Record<string, string>;
+  /** A Tags entry could not be read (recorded as an issue): an owner tag may be missing. */
+  tagsIncomplete?: boolean;
   /** JSON path of the entry in the input file. */
   location: string;
 }

@@ -6,6 +6,8 @@ import { transformAws } from '../../src/connectors/aws/transform.js';
 import { readSnapshotDir } from '../../src/cli/io.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import noOwner from '../../rules/nhi/nhi-service-account-no-owner.js';
+import { runRule } from '../helpers/rule-tester.js';
 
 const A = '111122223333';
 const FIXTURES = fileURLToPath(new URL('../fixtures/aws-authz/', import.meta.url));
@@ -118,6 +120,23 @@ describe('transformAws on test/fixtures/aws-authz', () => {
     expect(broken.node(user('deploy-bot'))!.attrs.adminStatus).toBe('unknown');
     expect(broken.out(user('deploy-bot'), 'CAN_ESCALATE_TO')).toEqual([]);
     expect(broken.node(user('deploy-bot'))!.attrs.undecidedEscalations).toBeDefined();
+  });
+
+  it('a Tags entry that cannot be read marks the tags incomplete, and the no-owner rule answers unknown instead of failing', () => {
+    const snap = read('cli');
+    const gaad = structuredClone(snap.files[`aws/${A}/authorization-details.json`]) as { UserDetailList: { UserName: string; Tags?: unknown[] }[] };
+    const bot = gaad.UserDetailList.find((u) => u.UserName === 'deploy-bot')!;
+    const ownerless = { ...snap, files: { ...snap.files, [`aws/${A}/authorization-details.json`]: structuredClone(gaad) } };
+    (ownerless.files[`aws/${A}/authorization-details.json`] as typeof gaad).UserDetailList.find((u) => u.UserName === 'deploy-bot')!.Tags = [];
+    bot.Tags = [{ Key: 'owner', Value: 42 }];
+    const garbled = build({ ...snap, files: { ...snap.files, [`aws/${A}/authorization-details.json`]: gaad } });
+    expect(garbled.node(user('deploy-bot'))!.attrs.tagsIncomplete).toBe(true);
+    expect(garbled.warnings.some((w) => w.includes('Tags[0]'))).toBe(true);
+    const verdict = (g: Graph) => runRule(noOwner, g, { now: '2026-11-20T00:00:00Z' }).verdicts.get(user('deploy-bot'));
+    expect(verdict(garbled)).toBe('unknown');
+    // Readable tags without an owner still fail; with the owner tag the user passes.
+    expect(verdict(build(ownerless))).toBe('fail');
+    expect(verdict(g)).toBe('pass');
   });
 
   it('without a credential report: not-collected coverage and last use undefined (not "never")', () => {

@@ -244,6 +244,7 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
     if (p.maxSessionDuration) node.attrs.maxSessionDuration = p.maxSessionDuration;
   }
   if (p.kind === 'user' && p.passwordLastUsed) node.attrs.passwordLastUsed = p.passwordLastUsed;
+  if (p.tagsIncomplete) node.attrs.tagsIncomplete = true;
   const nameHit = config.agentPatterns.find((re) => new RegExp(re, 'i').test(`${p.name} ${tagList(p.tags).join(' ')} ${p.kind === 'role' ? (p.description ?? '') : ''}`));
   if (config.knownAgents.includes(p.arn) || config.knownAgents.includes(p.name)) {
     node.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };

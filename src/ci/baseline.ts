@@ -1,4 +1,5 @@
-import type { Finding } from '../engine/types.js';
+import type { Finding, Severity } from '../engine/types.js';
+import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 
 /** One accepted finding, identified by its fingerprint; rule and subject are kept for humans reading the file. */
@@ -6,6 +7,11 @@ export interface BaselineEntry {
   fingerprint: string;
   ruleId: string;
   subjectId: string;
+  /**
+   * The (tiered) severity accepted with it. A later scan that finds it at a higher severity (the
+   * identity gained privileges) reports it as new again. Absent in baselines written before 0.1.
+   */
+  severity?: Severity;
 }
 
 /** The baseline file (`--write-baseline`, `nhiscan baseline write`). */
@@ -28,7 +34,9 @@ export interface BaselineCounts {
 export function createBaseline(findings: readonly Finding[], createdAt: string): Baseline {
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
-    if (!byFp.has(f.fingerprint)) byFp.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, subjectId: f.subject.id });
+    const known = byFp.get(f.fingerprint);
+    if (!known) byFp.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, subjectId: f.subject.id, severity: f.severity });
+    else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
   }
   const entries = [...byFp.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
   return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
@@ -50,25 +58,34 @@ export function parseBaseline(value: unknown, file: string): Baseline {
     if (typeof e !== 'object' || e === null) throw new InputError('expected an object', file, at);
     const r = e as Record<string, unknown>;
     if (typeof r.fingerprint !== 'string' || r.fingerprint === '') throw new InputError('expected a fingerprint string', file, `${at}.fingerprint`);
-    return { fingerprint: r.fingerprint, ruleId: String(r.ruleId ?? ''), subjectId: String(r.subjectId ?? '') };
+    const entry: BaselineEntry = { fingerprint: r.fingerprint, ruleId: String(r.ruleId ?? ''), subjectId: String(r.subjectId ?? '') };
+    if (r.severity !== undefined) {
+      if (typeof r.severity !== 'string' || !isSeverity(r.severity)) throw new InputError('expected critical, high, medium, low or info', file, `${at}.severity`);
+      entry.severity = r.severity;
+    }
+    return entry;
   });
   return { schemaVersion: 1, tool: 'nhiscan', createdAt: String(v.createdAt ?? ''), findings };
 }
 
 /**
  * Marks each finding `new` or `unchanged` by fingerprint and counts the baseline entries that
- * are gone. Returns new finding objects; the input is not modified.
+ * are gone. A known finding whose severity is now above the one in the baseline is `new`: the
+ * risk that was accepted is not the one found. Returns new finding objects; the input is not
+ * modified.
  */
 export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline): { findings: Finding[]; counts: BaselineCounts } {
-  const known = new Set(baseline.findings.map((e) => e.fingerprint));
+  const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
   const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0 };
   const out = findings.map((f): Finding => {
     seen.add(f.fingerprint);
-    const status = known.has(f.fingerprint) ? 'unchanged' : 'new';
+    const entry = known.get(f.fingerprint);
+    const escalated = entry?.severity !== undefined && SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.severity];
+    const status = entry !== undefined && !escalated ? 'unchanged' : 'new';
     counts[status]++;
     return { ...f, status };
   });
-  for (const fp of known) if (!seen.has(fp)) counts.resolved++;
+  for (const fp of known.keys()) if (!seen.has(fp)) counts.resolved++;
   return { findings: out, counts };
 }

@@ -11,7 +11,7 @@ describe('baseline file', () => {
     const dup = { ...b };
     const bl = createBaseline([a, b, dup], '2026-11-20T09:00:00.000Z');
     expect(bl.findings.map((e) => e.fingerprint)).toEqual(['0'.repeat(32), 'f'.repeat(32)]);
-    expect(bl.findings[0]).toEqual({ fingerprint: b.fingerprint, ruleId: b.ruleId, subjectId: b.subject.id });
+    expect(bl.findings[0]).toEqual({ fingerprint: b.fingerprint, ruleId: b.ruleId, subjectId: b.subject.id, severity: b.severity });
     const round = parseBaseline(JSON.parse(serializeBaseline(bl)), 'b.json');
     expect(round).toEqual(bl);
   });
@@ -74,5 +74,34 @@ describe('baseline on the demo snapshot', () => {
     expect(fresh.length).toBeGreaterThan(0);
     expect(counts.new).toBe(fresh.length);
     expect(fresh.every((f) => f.subject.id.endsWith(SHADOW_SP_ID) || JSON.stringify(f.path ?? []).includes(SHADOW_SP_ID))).toBe(true);
+  });
+});
+
+describe('baseline and severity', () => {
+  it('a known finding whose severity rose above the baselined one is new again', () => {
+    const medium = finding({ severity: 'medium' });
+    const other = finding({ severity: 'high' });
+    const bl = parseBaseline(JSON.parse(serializeBaseline(createBaseline([medium, other], 'x'))), 'b.json');
+    // The identity gained administration: same rule, same subject, same fingerprint, now critical.
+    const escalated = { ...medium, severity: 'critical' as const };
+    const lowered = { ...other, severity: 'low' as const };
+    const { findings, counts } = compareWithBaseline([escalated, lowered], bl);
+    expect(findings.map((f) => f.status)).toEqual(['new', 'unchanged']);
+    expect(counts).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+  });
+
+  it('a baseline written before severities were recorded still matches by fingerprint', () => {
+    const f = finding({ severity: 'critical' });
+    const bl = parseBaseline({ schemaVersion: 1, tool: 'nhiscan', findings: [{ fingerprint: f.fingerprint }] }, 'b.json');
+    expect(compareWithBaseline([f], bl).counts).toEqual({ new: 0, unchanged: 1, resolved: 0 });
+  });
+
+  it('rejects an unknown severity in a baseline entry', () => {
+    try {
+      parseBaseline({ schemaVersion: 1, tool: 'nhiscan', findings: [{ fingerprint: 'a', severity: 'severe' }] }, 'b.json');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InputError).oneLine()).toBe('b.json: $.findings[0].severity: expected critical, high, medium, low or info');
+    }
   });
 });

@@ -182,7 +182,7 @@ describe('applyCiLayer', () => {
     const first = report([a]);
     const file = join(cwd, 'baseline.json');
     applyCiLayer(first, { writeBaseline: file }, first.scannedAt, cwd);
-    expect(JSON.parse(readFileSync(file, 'utf8')).findings).toEqual([{ fingerprint: a.fingerprint, ruleId: a.ruleId, subjectId: a.subject.id }]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).findings).toEqual([{ fingerprint: a.fingerprint, ruleId: a.ruleId, subjectId: a.subject.id, severity: a.severity }]);
     expect(first.summary.waived).toBeUndefined();
     const second = report([a, b]);
     applyCiLayer(second, { baseline: file }, second.scannedAt, cwd);

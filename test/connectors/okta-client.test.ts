@@ -262,6 +262,23 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
   });
 
+  it('records a body that is not valid JSON as an error without quoting the body (it may hold a client_secret)', async () => {
+    // An unquoted value right after client_secret: V8's JSON.parse message quotes the text around
+    // the bad token, node-fetch puts that message and the full URL into its error.
+    const body = `[{"id":"ocs1","status":"ACTIVE","client_secret":${CANARY}CLIENT-SECRET-9,"secret_hash":"h"}]`;
+    const { f, clock } = await fake({ rawBodyOn: [{ template: '/api/v1/apps/{id}/credentials/secrets', body }] });
+    const r = await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
+
+    const rec = r.coverage.find((c) => c.capability === 'okta.appCredentials');
+    expect(rec).toMatchObject({ status: 'error', reason: expect.stringMatching(/not valid JSON/) });
+    expect(rec?.reason).toContain('/credentials/secrets');
+    expect(r.files['okta/appSecrets.json']).toEqual({});
+    // Not one character of the body: neither the parser's excerpt nor the value itself.
+    expect(rec?.reason).not.toMatch(/Unexpected token|CANARY/);
+    expect(JSON.stringify(r)).not.toMatch(/CANARY/);
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
   it('reads through empty intermediate pages without null items', async () => {
     const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });
     const r = await collectOkta(ssws(f, clock));

@@ -54,6 +54,11 @@ export interface OktaFakeOptions {
   inject429?: { template: string; times: number; resetAfterMs?: number }[];
   /** Templates answered 403 E0000006 (a scope the credential lacks). */
   forbid?: string[];
+  /**
+   * Templates answered with this raw body (not JSON-encoded) instead of their listing, e.g. a
+   * malformed or non-JSON body; `status` defaults to 200.
+   */
+  rawBodyOn?: { template: string; body: string; status?: number }[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
@@ -309,6 +314,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       return send(res, 403, { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' }, limitHeaders);
     }
 
+    const raw = opts.rawBodyOn?.find((r) => r.template === template);
+    if (raw) {
+      res.writeHead(raw.status ?? 200, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...limitHeaders });
+      res.end(raw.body);
+      return;
+    }
     let items: Obj[];
     if (collections[template]) {
       items = collections[template]();

@@ -39,7 +39,15 @@ export async function listAll(
     seen.add(url);
     const res = await get(url);
     onPage();
-    const body = await res.json();
+    // Parsed here rather than with res.json(): node-fetch's error would carry V8's parse message,
+    // which quotes the text around the fault (part of a client_secret on /credentials/secrets).
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new OktaResponseError(`the body from ${new URL(url).pathname} is not valid JSON`);
+    }
     if (!Array.isArray(body)) {
       throw new OktaResponseError(`expected a JSON array from ${new URL(url).pathname}`);
     }

@@ -234,6 +234,22 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
   });
 
+  it('records a 200 answer without the result (empty body, foreign XML, JSON without the list) as an error, not as an empty inventory', async () => {
+    const empty = await run({ rawOkBody: { 'iam:GetAccountAuthorizationDetails': '' } });
+    expect(coverageOf(empty.result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('GetAccountAuthorizationDetails') });
+    expect(empty.result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(empty.result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+
+    const html = '<html><body>maintenance</body></html>';
+    const federation = await run({ rawOkBody: { 'iam:ListOpenIDConnectProviders': html, 'iam:ListSAMLProviders': html } });
+    expect(coverageOf(federation.result.coverage, MAIN, 'aws.federation')).toMatchObject({ status: 'error', reason: expect.stringContaining('ListSAMLProviders') });
+    expect(federation.result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
+    expect(federation.result.files[`aws/${MAIN}/saml-providers.json`]).toBeUndefined();
+
+    const org = await run({ rawOkBody: { 'organizations:ListAccounts': '{}' } }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
+  });
+
   it('records a Roles Anywhere failure as a coverage gap and keeps the rest', async () => {
     const { result } = await run({ deny: ['rolesanywhere:ListTrustAnchors'] });
     expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');

@@ -36,6 +36,11 @@ export interface FakeAwsOptions {
     getErrorsAfterComplete?: CredentialReportError[];
     neverReady?: boolean;
   };
+  /**
+   * Permission names answered HTTP 200 with this raw body instead of their result (an empty body,
+   * a proxy's maintenance page): a malformed answer the SDK may parse into an empty output.
+   */
+  rawOkBody?: Record<string, string>;
   /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
   repeatMarker?: boolean;
   /**
@@ -290,6 +295,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
       }
       if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0)) throw new ApiError('Throttling', 400, 'Rate exceeded');
+      const raw = options.rawOkBody?.[permission];
+      if (raw !== undefined) {
+        res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json' });
+        res.end(raw);
+        return;
+      }
 
       if (service === 'iam' || service === 'sts') {
         const result = service === 'iam' ? iamAction(action, params, session) : stsAction(action, params, session);

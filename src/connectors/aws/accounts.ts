@@ -34,7 +34,9 @@ export async function readOrganizationAccounts(org: OrganizationsClient, stats: 
   const seenTokens = new Set<string>();
   for await (const page of paginateListAccounts({ client: org }, {})) {
     stats.pages += 1;
-    for (const account of page.Accounts ?? []) {
+    // A 200 without the Accounts list would otherwise read as an organization with no accounts.
+    if (!Array.isArray(page.Accounts)) return failed('error', 'ListAccounts answered without an Accounts list');
+    for (const account of page.Accounts) {
       const state = account.State ?? account.Status;
       if (state !== 'ACTIVE' || !account.Id || !isAccountId(account.Id)) continue;
       accounts.set(account.Id, { accountId: account.Id, ...(account.Name ? { name: account.Name } : {}) });

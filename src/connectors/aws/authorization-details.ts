@@ -117,6 +117,11 @@ export async function readAuthorizationDetails(
     pending = undefined;
     pages += 1;
     stats.pages += 1;
+    // IAM always sends IsTruncated. Without it the 200 answer was not an IAM result (an empty
+    // body, a proxy's page), which the SDK parses into an empty output: an empty account.
+    if (typeof page.IsTruncated !== 'boolean') {
+      return failed('error', `GetAccountAuthorizationDetails answered without a result (no IsTruncated, page ${pages}); the answer is not an IAM response`);
+    }
     if (page.Marker) {
       if (seenMarkers.has(page.Marker)) {
         return failed('error', `GetAccountAuthorizationDetails returned a Marker it had already returned (page ${pages}); stopped to avoid an endless loop`);

@@ -17,6 +17,8 @@ import type { RequestStats } from './request-stats.js';
 export async function readOidcProviders(iam: IAMClient, stats: RequestStats): Promise<unknown[]> {
   const list = await iam.send(new ListOpenIDConnectProvidersCommand({}));
   stats.pages += 1;
+  // IAM sends the list element even when it is empty; a 200 without it parses as "no providers".
+  if (!Array.isArray(list.OpenIDConnectProviderList)) throw new Error('ListOpenIDConnectProviders answered without OpenIDConnectProviderList');
   const arns = (list.OpenIDConnectProviderList ?? []).map((p) => p.Arn).filter((arn): arn is string => typeof arn === 'string');
   const providers = await mapBounded(arns, 4, async (arn) => {
     try {
@@ -35,5 +37,6 @@ export async function readOidcProviders(iam: IAMClient, stats: RequestStats): Pr
 export async function readSamlProviders(iam: IAMClient, stats: RequestStats): Promise<unknown[]> {
   const list = await iam.send(new ListSAMLProvidersCommand({}));
   stats.pages += 1;
+  if (!Array.isArray(list.SAMLProviderList)) throw new Error('ListSAMLProviders answered without SAMLProviderList');
   return (list.SAMLProviderList ?? []).map((p) => toCliJson({ Arn: p.Arn, CreateDate: p.CreateDate, ValidUntil: p.ValidUntil }));
 }

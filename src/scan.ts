@@ -1,5 +1,5 @@
 import { GraphBuilder, type Graph } from './graph/graph.js';
-import type { StrengthClass } from './graph/model.js';
+import type { GraphNode, StrengthClass } from './graph/model.js';
 import type { NhiConfig } from './config/types.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import type { RuleDefinition, Severity } from './engine/types.js';
@@ -179,10 +179,23 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     findingIds: [...findingIds].sort(),
   };
   if (n.enabled !== undefined) summary.enabled = n.enabled;
+  if (ownersIncomplete(n)) summary.ownersIncomplete = true;
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
   if (n.agent) summary.agent = n.agent;
   if (n.machineReasons) summary.machineReasons = n.machineReasons;
   return summary;
+}
+
+/**
+ * Whether the data that names an identity's accountable humans was not read, as the owner rules
+ * judge it: Entra owner lists (`ownersCollected`), Entra managers (`hasManager`), AWS owner tags
+ * (`tagsIncomplete`). Okta names a user's manager in the profile and a token's owner on the token.
+ */
+function ownersIncomplete(n: GraphNode): boolean {
+  if (n.attrs.tagsIncomplete === true) return true;
+  if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
+  if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
+  return false;
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

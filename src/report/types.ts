@@ -25,6 +25,8 @@ export interface IdentitySummary {
   enabled?: boolean;
   lastUsedAt?: string | null;
   owners: { name: string; relation: string; enabled?: boolean }[];
+  /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */
+  ownersIncomplete?: true;
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
   tier: Tier;
   tierReasons: string[];

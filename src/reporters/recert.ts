@@ -71,14 +71,19 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   );
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
   if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier T${i.tier} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
-  if (i.owners.length === 0) out.push({ action: 'assign owner', reason: 'no accountable owner' });
-  else if (ownersGone) out.push({ action: 'assign owner', reason: 'every owner is disabled' });
+  // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
+  if (!i.ownersIncomplete) {
+    if (i.owners.length === 0) out.push({ action: 'assign owner', reason: 'no accountable owner' });
+    else if (ownersGone) out.push({ action: 'assign owner', reason: 'every owner is disabled' });
+  }
   return out;
 }
 
 function ownerStatus(i: IdentitySummary): string {
-  if (i.owners.length === 0) return 'none';
   const disabled = i.owners.filter((o) => o.enabled === false).length;
+  // With owner data unread, an owner may be missing from the list: neither "none" nor "all disabled".
+  if (i.ownersIncomplete && disabled === i.owners.length) return 'unknown';
+  if (i.owners.length === 0) return 'none';
   const unknown = i.owners.filter((o) => o.enabled === undefined).length;
   if (disabled === i.owners.length) return 'all disabled';
   if (disabled > 0) return `${disabled} of ${i.owners.length} disabled`;
@@ -104,8 +109,12 @@ function row(i: IdentitySummary, now: number): unknown[] {
     i.nativeId,
     i.name,
     i.scope,
-    i.enabled === undefined ? '' : i.enabled ? 'yes' : 'no',
-    i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
+    i.enabled === undefined ? 'unknown' : i.enabled ? 'yes' : 'no',
+    i.owners.length === 0
+      ? i.ownersIncomplete
+        ? 'unknown'
+        : 'none'
+      : i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
     ownerStatus(i),
     [...types].map(([t, n]) => (n > 1 ? `${t} x${n}` : t)).join('; '),
     ages.length > 0 ? Math.max(...ages) : '',

@@ -3,7 +3,9 @@ import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 import { FINDING_COLUMNS, renderCsv } from '../../src/reporters/csv.js';
 import { RECERT_COLUMNS, recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
 import type { IdentitySummary } from '../../src/report/types.js';
-import { finding, report, scanDir } from '../ci/helpers.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyDemo, editJson, finding, report, scanDir } from '../ci/helpers.js';
 
 const FORMULAS = ['=HYPERLINK("http://evil.example","x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd', '\t=1+1', ' =1'];
 
@@ -116,3 +118,33 @@ describe('--format recert-csv', () => {
     expect(rows.map((x) => x.name)).toEqual(FORMULAS.map((f) => `'${f.replace(/\t/g, ' ')}`));
   });
 });
+
+describe('--format recert-csv: data that was not collected', () => {
+  it('shows unread Entra owner lists as unknown, not as "no owner" to assign', () => {
+    const snap = copyDemo();
+    rmSync(join(snap, 'entra/applicationOwners.json'));
+    rmSync(join(snap, 'entra/servicePrincipalOwners.json'));
+    editJson(join(snap, 'manifest.json'), (m) => {
+      for (const c of m.coverage) if (c.capability === 'entra.owners') Object.assign(c, { status: 'missing-permission', reason: '403' });
+    });
+    const r = scanDir(snap).report;
+    const rows = parseCsv(renderRecertCsv(r), 'recert.csv').filter((x) => x.type === 'entra-service-principal');
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      expect(row.owners, row.name).toBe('unknown');
+      expect(row.owner_status, row.name).toBe('unknown');
+      expect(row.action_reasons, row.name).not.toContain('assign owner');
+    }
+    expect(r.identities.find((i) => i.name === 'Docs Summarizer')!.ownersIncomplete).toBe(true);
+    // Control: with the owner lists read, the ownerless legacy app is still "none".
+    const legacy = parseCsv(renderRecertCsv(scanDir().report), 'x').find((x) => x.name === 'Legacy Provisioning Sync')!;
+    expect([legacy.owners, legacy.owner_status]).toEqual(['none', 'none']);
+    expect(legacy.action_reasons).toContain('assign owner');
+  });
+
+  it('an account status that was not read is "unknown", never blank', () => {
+    const rows = parseCsv(renderRecertCsv(report([], { identities: [identity({ enabled: undefined, id: 'a' }), identity({ enabled: false, id: 'b' })] })), 'x');
+    expect(rows.map((x) => x.enabled)).toEqual(['unknown', 'no']);
+  });
+});
+

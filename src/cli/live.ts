@@ -106,6 +106,8 @@ function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefine
   }
   if (Boolean(flags.awsAssumeRole) !== Boolean(flags.awsAccounts)) throw new InputError('--aws-assume-role and --aws-accounts go together');
   if (flags.awsAssumeRole && flags.awsAccounts) {
+    // The collector checks this too, but as a TypeError naming its option: the user set a flag.
+    if (!/^[\w+=,.@/-]{1,512}$/.test(flags.awsAssumeRole)) throw new InputError('--aws-assume-role: not a valid IAM role name or path');
     opts.assumeRoleName = flags.awsAssumeRole;
     if (flags.awsAccounts === 'all') opts.accounts = 'all';
     else {

@@ -98,7 +98,11 @@ export function asInput(e: unknown): unknown {
 function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): AwsCollectOptions {
   const opts: AwsCollectOptions = { progress };
   if (flags.awsProfile) opts.profile = flags.awsProfile;
-  if (flags.awsRegion) opts.region = flags.awsRegion;
+  if (flags.awsRegion) {
+    // The SDK takes any hostname label and fails later, one coverage error per call (exit 3).
+    if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(flags.awsRegion)) throw new InputError('--aws-region: expected an AWS region name such as us-east-1');
+    opts.region = flags.awsRegion;
+  }
   if (flags.awsConcurrency) {
     const n = Number(flags.awsConcurrency);
     if (!Number.isInteger(n) || n < 1 || n > 16) throw new InputError('--aws-concurrency: expected a whole number from 1 to 16');

@@ -33,4 +33,10 @@ describe('live AWS flags', () => {
   it('names --aws-assume-role when the role name is not a valid IAM role name', async () => {
     expect(await inputError({ aws: true, awsAssumeRole: 'scan role; drop', awsAccounts: 'all' })).toMatch(/--aws-assume-role/);
   });
+
+  it('names --aws-region when the region is not a region name', async () => {
+    for (const region of ['not a region', 'us-east1', 'https://sts.example']) {
+      expect(await inputError({ aws: true, awsRegion: region })).toMatch(/^--aws-region/);
+    }
+  });
 });

@@ -47,12 +47,15 @@ function daysSince(iso: string, now: number): number | undefined {
   return Number.isNaN(t) ? undefined : Math.floor((now - t) / DAY_MS);
 }
 
-/** Latest use of the identity or, when that was not collected, of any of its credentials. */
+/**
+ * Latest use of the identity or, when that was not collected, of its credentials: unknown
+ * (undefined) unless the use of every credential was read, so that an unread one that is in use
+ * never makes the identity look "never used".
+ */
 function lastUsed(i: IdentitySummary): string | null | undefined {
   if (i.lastUsedAt !== undefined) return i.lastUsedAt;
-  const known = i.credentials.filter((c) => c.lastUsedAt !== undefined);
-  if (known.length === 0) return undefined;
-  const dates = known.map((c) => c.lastUsedAt).filter((d): d is string => typeof d === 'string').sort();
+  if (i.credentials.length === 0 || i.credentials.some((c) => c.lastUsedAt === undefined)) return undefined;
+  const dates = i.credentials.map((c) => c.lastUsedAt).filter((d): d is string => typeof d === 'string').sort();
   return dates.length > 0 ? dates[dates.length - 1] : null;
 }
 

@@ -148,3 +148,27 @@ describe('--format recert-csv: data that was not collected', () => {
   });
 });
 
+describe('--format recert-csv: last use', () => {
+  const now = Date.parse('2026-11-20T09:00:00Z');
+  // The identity's own sign-in activity was not read; one credential has no recorded use, the other's use was not read.
+  const mixed = identity({
+    lastUsedAt: undefined,
+    credentials: [
+      { type: 'client-secret', name: 's', createdAt: '2026-10-01T00:00:00Z', lastUsedAt: null },
+      { type: 'federated-oidc', name: 'github' },
+    ],
+  });
+
+  it('is not "never" when the use of one credential was not read', () => {
+    const row = parseCsv(renderRecertCsv(report([], { identities: [mixed] })), 'x')[0];
+    expect(row.last_used).toBe('not collected');
+    expect(recommendActions(mixed, now).map((a) => a.action)).not.toContain('revoke');
+  });
+
+  it('is "never" when no credential use is recorded and every one was read', () => {
+    const never = identity({ lastUsedAt: undefined, credentials: [{ type: 'client-secret', name: 's', createdAt: '2026-10-01T00:00:00Z', lastUsedAt: null }] });
+    expect(parseCsv(renderRecertCsv(report([], { identities: [never] })), 'x')[0].last_used).toBe('never');
+    expect(recommendActions(never, now)[0].action).toBe('revoke');
+  });
+});
+

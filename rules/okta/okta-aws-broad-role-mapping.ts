@@ -46,9 +46,15 @@ export default defineRule({
     if (!provider) return ctx.unknown('the app names no SAML provider ARN, so its assignments are not linked');
     const accounts = new Map<string, GraphNode>();
     let viaGroup = false;
-    for (const e of ctx.graph.in(provider.id, 'SAML_MAPS_TO')) {
-      if (e.evidence?.appId !== subject.nativeId) continue;
-      const from = ctx.graph.node(e.from);
+    // Once linked to AWS, each assignment points at the roles it maps to; the app lists them.
+    const assigned = Array.isArray(a.assignees)
+      ? (a.assignees as string[])
+      : ctx.graph
+          .in(provider.id, 'SAML_MAPS_TO')
+          .filter((e) => e.evidence?.appId === subject.nativeId)
+          .map((e) => e.from);
+    for (const id of assigned) {
+      const from = ctx.graph.node(id);
       if (!from) continue;
       if (from.kind === 'group') viaGroup = true;
       const members = from.kind === 'group' ? sources(ctx.graph, from.id, 'MEMBER_OF') : [from];

@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../graph/graph.js';
-import type { GraphNode } from '../graph/model.js';
+import type { GraphEdge, GraphNode } from '../graph/model.js';
+import { ids } from '../graph/ids.js';
 
 /** `https://sts.windows.net/<tenant>/` (v1 tokens) or `https://login.microsoftonline.com/<tenant>/v2.0`. */
 const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
@@ -13,6 +14,7 @@ const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonlin
  * Linear: one pass over nodes builds indexes, one pass over federation edges uses them.
  */
 export function linkProviders(b: GraphBuilder): void {
+  narrowSamlAssignments(b);
   const entraByAppId = new Map<string, GraphNode>();
   const entraByObjectId = new Map<string, GraphNode>();
   const entraByIdentifierUri = new Map<string, GraphNode>();
@@ -90,4 +92,114 @@ export function linkProviders(b: GraphBuilder): void {
       }
     }
   }
+}
+
+/**
+ * An Okta AWS app's assignment (a user or group) reaches only the roles its mapping names, not
+ * every role that trusts the app's SAML provider: with group mapping, the role a group's name
+ * gives through the app's group filter; otherwise the assignment's SAML roles. The transforms
+ * join each assignment to the shared SAML provider node (which FEDERATES_TO every role trusting
+ * it); here, once the AWS roles are known, each such edge is replaced by edges to the roles the
+ * mapping names. A user's own assignment is dropped when its roles come from its groups (their
+ * MEMBER_OF and SAML_MAPS_TO edges carry it). When the mapping cannot be read, the edge to the
+ * provider stays, marked conditional. The app node keeps the list of its assignees in
+ * `attrs.assignees` for the rules that judge the assignments themselves.
+ *
+ * Linear: one pass over the edges builds the indexes, one pass over the assignment edges uses them.
+ */
+function narrowSamlAssignments(b: GraphBuilder): void {
+  const rolesOf = new Map<string, GraphNode[]>();
+  const groupsOf = new Map<string, GraphNode[]>();
+  const assignments: GraphEdge[] = [];
+  for (const e of b.edgeList()) {
+    if (e.type === 'FEDERATES_TO') {
+      const hub = b.getNode(e.from);
+      const role = b.getNode(e.to);
+      if (hub?.type === 'aws-saml-provider-ref' && role) (rolesOf.get(hub.id) ?? rolesOf.set(hub.id, []).get(hub.id)!).push(role);
+    } else if (e.type === 'MEMBER_OF') {
+      const g = b.getNode(e.to);
+      if (g?.type === 'okta-group') (groupsOf.get(e.from) ?? groupsOf.set(e.from, []).get(e.from)!).push(g);
+    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.appId === 'string') {
+      const from = b.getNode(e.from);
+      if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
+    }
+  }
+  const drop = new Set<GraphEdge>();
+  const add: GraphEdge[] = [];
+  const assignees = new Map<GraphNode, Set<string>>();
+  for (const e of assignments) {
+    const from = b.getNode(e.from)!;
+    const hub = b.getNode(e.to);
+    const app = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string));
+    if (!hub || !app) continue;
+    (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
+    drop.add(e);
+    const roles = rolesOf.get(hub.id) ?? [];
+    const mapped = mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
+    if (mapped === undefined) {
+      add.push({ ...e, conditional: true, reason: `${e.reason}; which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read` });
+      continue;
+    }
+    for (const { role, why } of mapped) {
+      add.push({
+        from: from.id,
+        to: role.id,
+        type: 'SAML_MAPS_TO',
+        hidden: true,
+        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${role.name} accepts SAML sign-in through ${hub.nativeId}`,
+        evidence: { ...e.evidence, via: hub.id },
+      });
+    }
+  }
+  b.removeEdges(drop);
+  for (const e of add) b.addEdge(e);
+  for (const [app, set] of assignees) app.attrs.assignees = [...set].sort();
+}
+
+/** The roles an assignment maps to, with why; `undefined` when the mapping cannot be read. */
+function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: GraphNode[], groups: GraphNode[]): { role: GraphNode; why: string }[] | undefined {
+  const a = app.attrs;
+  if (a.useGroupMapping === true) {
+    const filter = groupFilter(a.groupFilter);
+    if (!filter) return undefined;
+    if (from.kind === 'group') {
+      // A group without its name (groups.json not read) cannot be matched.
+      if (from.name === from.nativeId) return undefined;
+      const m = filter.exec(from.name);
+      const role = m?.groups?.role;
+      if (!role) return [];
+      const account = m.groups?.accountid;
+      const arn = roleArnOf(a.roleValuePattern, account, role);
+      return roles
+        .filter((r) => (arn ? r.nativeId === arn : r.name === role && (account === undefined || r.scope === account)))
+        .map((r) => ({ role: r, why: `group filter (applied to the group's name)` }));
+    }
+    // A user's roles come from the groups it is a member of; those assigned to the app carry them.
+    return from.attrs.groupsCollected === true ? [] : undefined;
+  }
+  const own = Array.isArray(e.evidence?.samlRoles) ? (e.evidence!.samlRoles as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  if (own.length === 0) {
+    // Assigned through a group: the group's own assignment names its roles.
+    if (from.kind !== 'group' && e.evidence?.assignment === 'GROUP' && from.attrs.groupsCollected === true && groups.length > 0) return [];
+    return undefined;
+  }
+  return roles.filter((r) => own.includes(r.name) || own.includes(r.nativeId)).map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` }));
+}
+
+/** Okta's group filter syntax (`(?{{role}}...)` named groups), as a whole-name match. */
+function groupFilter(value: unknown): RegExp | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  try {
+    return new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The role ARN a role value pattern gives (its `role/${role}` part), when it has one. */
+function roleArnOf(pattern: unknown, account: string | undefined, role: string): string | undefined {
+  if (typeof pattern !== 'string') return undefined;
+  const part = pattern.split(',').find((p) => p.includes(':role/'));
+  if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
+  return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
 }

@@ -177,6 +177,24 @@ export class GraphBuilder {
     this.edges.push(edge);
   }
 
+  /** Removes these edges (the same objects `edgeList` returned), in one pass over the edge list. */
+  removeEdges(drop: ReadonlySet<GraphEdge>): void {
+    if (drop.size === 0) return;
+    const kept = this.edges.filter((e) => !drop.has(e));
+    this.edges.length = 0;
+    for (const e of kept) this.edges.push(e);
+    for (const e of drop) {
+      const byTo = this.edgesByEnds.get(e.from);
+      const prior = byTo?.get(e.to);
+      if (!byTo || prior === undefined) continue;
+      if (Array.isArray(prior)) {
+        const rest = prior.filter((p) => p !== e);
+        if (rest.length === 0) byTo.delete(e.to);
+        else byTo.set(e.to, rest.length === 1 ? rest[0] : rest);
+      } else if (prior === e) byTo.delete(e.to);
+    }
+  }
+
   addCoverage(record: CoverageRecord): void {
     this.coverage.push(record);
   }

@@ -27,8 +27,10 @@ describe('hidden machine-to-machine paths in the demo', () => {
     }
     expect(entra[0].evidence.crossesProviders).toBe(true);
     expect(okta[0].evidence.crossesProviders).toBe(true);
-    // The Okta path goes through a user the service app can take over, and the SAML federation.
-    expect(okta[0].path!.map((h) => h.type)).toEqual(['GRANTED', 'CAN_ESCALATE_TO', 'SAML_MAPS_TO', 'FEDERATES_TO', 'GRANTED']);
+    // The Okta path goes through a user the service app can take over, the group the AWS app
+    // maps to okta-admin, and that role (not through every role trusting the SAML provider).
+    expect(okta[0].path!.map((h) => h.type)).toEqual(['GRANTED', 'CAN_ESCALATE_TO', 'MEMBER_OF', 'SAML_MAPS_TO', 'GRANTED']);
+    expect(okta[0].path![3].toName).toBe('okta-admin');
   });
 
   it('reports one finding per entry point and crown jewel', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EntraAuthError, collectEntra, type EntraCollectOptions } from '../../src/connectors/entra/client.js';
+import { EntraAuthError, EntraConfigError, collectEntra, type EntraCollectOptions } from '../../src/connectors/entra/client.js';
 import type { CollectResult, CoverageRecord } from '../../src/snapshot/types.js';
 import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, minimumRequests, type EntraDataset } from '../fakes/entra-dataset.js';
 import { installNetGuard } from '../fakes/entra-net-guard.js';
@@ -276,6 +276,23 @@ describe('collectEntra against the fake tenant', () => {
     expect((err as Error).message).toMatch(/^token request for tenant .+ failed: invalid_client \(AADSTS7000215\)$/);
     expect(JSON.stringify({ m: (err as Error).message, h: (err as EntraAuthError).hint })).not.toContain('CANARY');
     expect(f.counts.graph).toBe(0);
+  });
+
+  it('names AZURE_FEDERATED_TOKEN_FILE when the federated token file is missing or empty, before any token request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-entra-'));
+    try {
+      const empty = join(dir, 'empty');
+      writeFileSync(empty, '\n');
+      const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { clientSecret: undefined, federatedAssertion: 'x' });
+      for (const tokenFile of [join(dir, 'missing'), empty]) {
+        const err = await collectEntra(options(f, { credential: { kind: 'federated', tokenFile } })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(EntraConfigError);
+        expect(`${(err as Error).message} ${(err as EntraConfigError).hint}`).toContain('AZURE_FEDERATED_TOKEN_FILE');
+      }
+      expect(f.counts.token).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends the federated token read from the token file as client assertion', async () => {

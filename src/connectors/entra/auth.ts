@@ -80,15 +80,23 @@ async function credentialConfig(cred: EntraCredential, readFile: ReadFile): Prom
     case 'certificateFile':
       return { clientCertificate: parseCertificatePem(await readCertificateFile(cred.path, readFile), cred.password, cred.sendCertificateChain) };
     case 'federated':
+      // Read once now: MSAL turns an error of the assertion callback into its own unknown_error,
+      // so a missing or empty file would be reported as a refused credential.
+      await readFederatedToken(cred.tokenFile, readFile);
       // Re-read on every token request: Kubernetes and CI runners rotate the projected token.
-      return {
-        clientAssertion: async () => {
-          const token = (await readFile(cred.tokenFile)).trim();
-          if (!token) throw new EntraConfigError('the federated token file is empty', 'check AZURE_FEDERATED_TOKEN_FILE');
-          return token;
-        },
-      };
+      return { clientAssertion: () => readFederatedToken(cred.tokenFile, readFile) };
   }
+}
+
+async function readFederatedToken(path: string, readFile: ReadFile): Promise<string> {
+  let token: string;
+  try {
+    token = (await readFile(path)).trim();
+  } catch {
+    throw new EntraConfigError('cannot read the federated token file', 'check AZURE_FEDERATED_TOKEN_FILE');
+  }
+  if (!token) throw new EntraConfigError('the federated token file is empty', 'check AZURE_FEDERATED_TOKEN_FILE');
+  return token;
 }
 
 async function readCertificateFile(path: string, readFile: ReadFile): Promise<string> {

@@ -42,6 +42,12 @@ const DAY_MS = 86_400_000;
 // Credentials that are a copyable shared secret, as opposed to keys or federation.
 const SECRET_TYPES = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
+/** A provider date as ISO 8601 in UTC (`…Z`), whatever offset it was written with. */
+function isoUtc(date: string): string {
+  const t = Date.parse(date);
+  return Number.isNaN(t) ? date : new Date(t).toISOString();
+}
+
 function daysSince(iso: string, now: number): number | undefined {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : Math.floor((now - t) / DAY_MS);
@@ -97,12 +103,25 @@ function ownerStatus(i: IdentitySummary): string {
 function row(i: IdentitySummary, now: number): unknown[] {
   const types = new Map<string, number>();
   for (const c of i.credentials) types.set(c.type, (types.get(c.type) ?? 0) + 1);
-  const ages = i.credentials.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined)).filter((d): d is number => d !== undefined);
+  const ages = i.credentials.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined));
   const future = i.credentials
     .map((c) => c.expiresAt)
     .filter((e): e is string => typeof e === 'string' && Date.parse(e) >= now)
-    .sort();
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
   const noExpiry = i.credentials.some((c) => c.expiresAt === null);
+  // Blank would read as "none"; a date that was not read is said to be unknown.
+  const oldestAge =
+    i.credentials.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
+  const nextExpiry =
+    i.credentials.length === 0
+      ? 'none'
+      : future.length > 0
+        ? isoUtc(future[0])
+        : noExpiry
+          ? 'never'
+          : i.credentials.some((c) => c.expiresAt === undefined)
+            ? 'unknown'
+            : 'expired';
   const used = lastUsed(i);
   const actions = recommendActions(i, now);
   return [
@@ -119,10 +138,10 @@ function row(i: IdentitySummary, now: number): unknown[] {
         : 'none'
       : i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
     ownerStatus(i),
-    [...types].map(([t, n]) => (n > 1 ? `${t} x${n}` : t)).join('; '),
-    ages.length > 0 ? Math.max(...ages) : '',
-    future.length > 0 ? future[0] : noExpiry ? 'never' : '',
-    used === undefined ? 'not collected' : used === null ? 'never' : used,
+    types.size === 0 ? 'none' : [...types].map(([t, n]) => (n > 1 ? `${t} x${n}` : t)).join('; '),
+    oldestAge,
+    nextExpiry,
+    used === undefined ? 'not collected' : used === null ? 'never' : isoUtc(used),
     `T${i.tier}`,
     i.autonomy,
     i.strength,

@@ -165,10 +165,43 @@ describe('--format recert-csv: last use', () => {
     expect(recommendActions(mixed, now).map((a) => a.action)).not.toContain('revoke');
   });
 
+  it('is an ISO 8601 instant in UTC, like next_expiry', () => {
+    const i = identity({ lastUsedAt: '2026-11-19T10:00:00+02:00', credentials: [{ type: 'certificate', name: 'c', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T01:00:00+01:00' }] });
+    const row = parseCsv(renderRecertCsv(report([], { identities: [i] })), 'x')[0];
+    expect([row.last_used, row.next_expiry]).toEqual(['2026-11-19T08:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  });
+
   it('is "never" when no credential use is recorded and every one was read', () => {
     const never = identity({ lastUsedAt: undefined, credentials: [{ type: 'client-secret', name: 's', createdAt: '2026-10-01T00:00:00Z', lastUsedAt: null }] });
     expect(parseCsv(renderRecertCsv(report([], { identities: [never] })), 'x')[0].last_used).toBe('never');
     expect(recommendActions(never, now)[0].action).toBe('revoke');
+  });
+});
+
+describe('--format recert-csv: credential columns', () => {
+  const cell = (i: IdentitySummary) => parseCsv(renderRecertCsv(report([], { identities: [i] })), 'x')[0];
+  const cols = (i: IdentitySummary) => {
+    const r = cell(i);
+    return [r.credential_types, r.oldest_credential_age_days, r.next_expiry];
+  };
+
+  it('says "none" for an identity without credentials, not blank cells', () => {
+    expect(cols(identity({ credentials: [] }))).toEqual(['none', 'none', 'none']);
+  });
+
+  it('says "unknown" when a creation or expiry date was not read', () => {
+    // An Okta service account's password: neither its last change nor its expiry is known.
+    expect(cols(identity({ credentials: [{ type: 'password', name: 'p', status: 'active' }] }))).toEqual(['password', 'unknown', 'unknown']);
+    // One dated credential does not make the other's age known.
+    const mixed = identity({ credentials: [{ type: 'client-secret', name: 'a', createdAt: '2026-11-10T00:00:00Z', expiresAt: null }, { type: 'password', name: 'p' }] });
+    expect(cols(mixed)).toEqual(['client-secret; password', 'unknown', 'never']);
+  });
+
+  it('gives the age in days and the earliest future expiry when known; "expired" when all are', () => {
+    const known = identity({ credentials: [{ type: 'certificate', name: 'c', createdAt: '2026-11-10T00:00:00Z', expiresAt: '2027-01-01T00:00:00.000Z' }] });
+    expect(cols(known)).toEqual(['certificate', '10', '2027-01-01T00:00:00.000Z']);
+    const old = identity({ credentials: [{ type: 'certificate', name: 'c', createdAt: '2024-11-10T00:00:00Z', expiresAt: '2025-11-10T00:00:00.000Z' }] });
+    expect(cols(old)).toEqual(['certificate', '740', 'expired']);
   });
 });
 

@@ -234,6 +234,24 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'applications.json').length).toBeGreaterThan(0);
   });
 
+  it('records a page with an item that is not an object as malformed instead of crashing the collection', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12, users: 4 });
+    const owners = `/v1.0/applications/${guid(4, 2)}/owners`;
+    const f = await fake(dataset, { nullItemOn: ['/v1.0/servicePrincipals', '/v1.0/groups', owners] });
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page') });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(cov(result, 'entra.groups')).toMatchObject({ status: 'error', reason: expect.stringContaining('/v1.0/groups') });
+    expect(result.files['entra/groups.json']).toBeUndefined();
+    // One owner list inside a $batch: only that application is left out.
+    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page') });
+    const appOwners = result.files['entra/applicationOwners.json'] as Record<string, unknown[]>;
+    expect(guid(4, 2) in appOwners).toBe(false);
+    expect(Object.keys(appOwners).length).toBeGreaterThan(0);
+    expect(values(result, 'applications.json').length).toBeGreaterThan(0);
+  });
+
   it('stops on a nextLink loop', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 30 });
     const f = await fake(dataset, {

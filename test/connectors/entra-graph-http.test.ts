@@ -44,10 +44,10 @@ describe('GraphHttp', () => {
       origin: 'https://graph.example',
       tokens: tokens(),
       now: () => Date.parse('2026-11-28T10:00:00Z'),
-      fetch: async () => (n++ === 0 ? json(503, {}, { 'Retry-After': 'Sat, 28 Nov 2026 10:00:12 GMT' }) : json(200, { value: [1] })),
+      fetch: async () => (n++ === 0 ? json(503, {}, { 'Retry-After': 'Sat, 28 Nov 2026 10:00:12 GMT' }) : json(200, { value: [{ id: '1' }] })),
       sleep: async (ms) => void sleeps.push(ms),
     });
-    expect(await http.list('https://graph.example/v1.0/x')).toEqual({ ok: true, value: [1] });
+    expect(await http.list('https://graph.example/v1.0/x')).toEqual({ ok: true, value: [{ id: '1' }] });
     expect(sleeps).toEqual([12_000]);
   });
 

@@ -25,6 +25,8 @@ export interface EntraFakeOptions {
   throttle?: Record<string, { times: number; retryAfter?: string }>;
   /** The first token issued stops working after this many Graph requests (401). */
   expireFirstTokenAfterCalls?: number;
+  /** Versioned paths (no query), also inside `$batch`, whose every page carries a `null` item (a malformed page). */
+  nullItemOn?: string[];
   /** Rewrites the nextLink the fake would emit (foreign origin, loops). */
   rewriteNextLink?: (link: string, versionedPath: string) => string;
   /**
@@ -132,7 +134,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     if (url.searchParams.get('$filter') === 'isAssignableToRole eq true') items = items.filter((x) => x.isAssignableToRole === true);
     const top = Math.min(Number(url.searchParams.get('$top') ?? pageSize) || pageSize, pageSize);
     const offset = Number(url.searchParams.get('$skiptoken') ?? 0);
-    const page = items.slice(offset, offset + top).map((item) => project(item, select));
+    const page: unknown[] = items.slice(offset, offset + top).map((item) => project(item, select));
+    if (opts.nullItemOn?.includes(key)) page.push(null);
     const body: Record<string, unknown> = { '@odata.context': `http://${host}/${version}/$metadata#${path}`, value: page };
     if (offset + top < items.length) {
       const query = url.search.slice(1).split('&').filter((p) => p && !p.startsWith('$skiptoken=')).join('&');

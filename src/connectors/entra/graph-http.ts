@@ -110,6 +110,10 @@ export class GraphHttp {
       this.stats.pages++;
       const value = (page as { value?: unknown } | null)?.value;
       if (!Array.isArray(value)) return fail('error', `malformed page (no value array) from ${this.describe(pageLabel)}`);
+      // Directory collections hold objects only; a null or scalar would crash what reads the list.
+      if (value.some((item) => item === null || typeof item !== 'object' || Array.isArray(item))) {
+        return fail('error', `malformed page (an item that is not an object) from ${this.describe(pageLabel)}`);
+      }
       for (const item of value) items.push(item);
       emptyInARow = value.length === 0 ? emptyInARow + 1 : 0;
       const next = (page as Record<string, unknown>)['@odata.nextLink'];

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isActiveCredential, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -6,14 +6,29 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // waypoint, not where an attacker starts.
   if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? 'external federated workload' : undefined;
   if (n.firstParty) return undefined;
+  // A disabled identity cannot sign in with its credentials.
+  if (n.enabled === false) return undefined;
   if (n.thirdParty) return 'third-party multi-tenant app';
   if (n.type === 'okta-api-token') return 'shared API token';
   const strength = ctx.analysis.strength(n.id);
   if (strength.class === 'shared-secret') return strength.longLived ? 'long-lived shared secret' : 'shared secret';
-  if (credentialsOf(ctx.graph, n.id).length > 0 && ctx.analysis.accountable(n.id).length === 0 && n.kind === 'identity' && n.provider !== 'aws') {
-    return 'no accountable human';
+  if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now))) {
+    const humans = ctx.analysis.accountable(n.id).filter((p) => ctx.graph.node(p.id)?.kind === 'human');
+    // A person whose account status is not known may still be there: not a claim to make.
+    if (humans.some((p) => p.enabled !== false)) return undefined;
+    if (!ownersRead(n)) return OWNERS_UNREAD;
+    return humans.length > 0 ? 'no accountable human (its owners are disabled)' : 'no accountable human';
   }
   return undefined;
+}
+
+const OWNERS_UNREAD = 'owners not read';
+
+/** Whether the identity's owners (Entra app and SP owners, a user's manager) were read. */
+function ownersRead(n: GraphNode): boolean {
+  if (n.type === 'entra-service-principal' || n.type === 'entra-application' || n.type === 'entra-managed-identity' || n.type === 'entra-agent-identity') return n.attrs.ownersCollected === true;
+  if (n.type === 'entra-user') return n.attrs.hasManager !== undefined;
+  return true;
 }
 
 /**
@@ -79,6 +94,7 @@ export default defineRule({
   evaluates: { types: [], kinds: ['identity', 'external'], where: (n, ctx) => entryReason(n, ctx) !== undefined },
   check(subject, ctx) {
     const why = entryReason(subject, ctx) ?? 'entry point';
+    if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
     const minHops = Number(ctx.options.minHops);
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);

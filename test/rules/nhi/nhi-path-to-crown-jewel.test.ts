@@ -112,4 +112,48 @@ describe('nhi-path-to-crown-jewel', () => {
       expect(runRule(rule, build('collected'), { now }).verdicts.get('gh')).toBe('pass');
     });
   });
+
+  describe('entry points are claimed on evidence only', () => {
+    const cert = (id: string, over = {}) => node(id, { kind: 'credential', type: 'c', provider: 'entra', credentialType: 'certificate', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2027-01-01T00:00:00Z', ...over });
+    const human = (id: string, enabled?: boolean) => node(id, { kind: 'human', provider: 'entra', type: 'entra-user', scope: 't', ...(enabled === undefined ? {} : { enabled }) });
+    /** An SP holding a certificate, reaching AWS admin through a role; no secret, so only "no accountable human" can make it an entry point. */
+    const build = (spOver: Partial<Parameters<typeof node>[1]> = {}, extraNodes: ReturnType<typeof node>[] = [], extraEdges: ReturnType<typeof edge>[] = [], credOver = {}) =>
+      graphOf(
+        [node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't', attrs: { ownersCollected: true }, ...spOver }), cert('c1', credOver), node('role'), admin, ...extraNodes],
+        [edge('sp', 'c1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME'), edge('role', 'aws-admin', 'GRANTED'), ...extraEdges],
+        [...covered('entra', 't', ENTRA_PATH_CAPS), ...covered('aws', 'acct', ['aws.iam'])],
+      );
+
+    it('an SP with no owner (owners read) is an entry point; near miss: an enabled human owner', () => {
+      expect(runRule(rule, build(), { now }).verdicts.get('sp')).toBe('fail');
+      expect(runRule(rule, build({}, [human('h', true)], [edge('h', 'sp', 'OWNS')]), { now }).verdicts.has('sp')).toBe(false);
+    });
+
+    it('an SP whose owners were not read is unknown, not "no accountable human"', () => {
+      const r = runRule(rule, build({ attrs: {} }), { now });
+      expect(r.findings).toEqual([]);
+      expect(r.verdicts.get('sp')).toBe('unknown');
+    });
+
+    it('an SP owned only by a disabled person or by another service principal has no accountable human', () => {
+      expect(runRule(rule, build({}, [human('h', false)], [edge('h', 'sp', 'OWNS')]), { now }).verdicts.get('sp')).toBe('fail');
+      const owner = node('owner-sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' });
+      expect(runRule(rule, build({}, [owner], [edge('owner-sp', 'sp', 'OWNS')]), { now }).verdicts.get('sp')).toBe('fail');
+    });
+
+    it('an expired or inactive credential does not make an entry point', () => {
+      expect(runRule(rule, build({}, [], [], { expiresAt: '2026-01-02T00:00:00Z' }), { now }).verdicts.has('sp')).toBe(false);
+      expect(runRule(rule, build({}, [], [], { status: 'inactive' }), { now }).verdicts.has('sp')).toBe(false);
+    });
+
+    it('a disabled identity is not an entry point, even with a shared secret', () => {
+      const g = graphOf(
+        [node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't', enabled: false }), secret('s1'), node('role'), admin],
+        [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME'), edge('role', 'aws-admin', 'GRANTED')],
+      );
+      const r = runRule(rule, g, { now });
+      expect(r.findings).toEqual([]);
+      expect(r.verdicts.has('sp')).toBe(false);
+    });
+  });
 });

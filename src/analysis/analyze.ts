@@ -193,21 +193,27 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
     const dist = new Map<string, number>();
     const next = new Map<string, GraphEdge>();
     const hidden = new Map<string, number>();
+    // Undecided conditions on the chosen route: among shortest routes, the fewest wins (a route
+    // that surely holds is the claim to make), then the most hidden hops.
+    const conditional = new Map<string, number>();
     let layer = [...seeds].sort();
     for (const s of layer) {
       dist.set(s, 0);
       hidden.set(s, 0);
+      conditional.set(s, 0);
     }
     let d = 0;
     while (layer.length > 0) {
-      const candidates = new Map<string, { edge: GraphEdge; hidden: number }>();
+      const candidates = new Map<string, { edge: GraphEdge; hidden: number; conditional: number }>();
       for (const u of layer) {
         const hu = hidden.get(u)!;
+        const cu = conditional.get(u)!;
         for (const e of graph.in(u)) {
           if (!CONTROL_EDGES.has(e.type) || dist.has(e.from) || (firmOnly && e.conditional)) continue;
           const h = hu + (e.hidden ? 1 : 0);
+          const c = cu + (e.conditional ? 1 : 0);
           const best = candidates.get(e.from);
-          if (!best || h > best.hidden) candidates.set(e.from, { edge: e, hidden: h });
+          if (!best || c < best.conditional || (c === best.conditional && h > best.hidden)) candidates.set(e.from, { edge: e, hidden: h, conditional: c });
         }
       }
       d++;
@@ -217,6 +223,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
         dist.set(v, d);
         next.set(v, c.edge);
         hidden.set(v, c.hidden);
+        conditional.set(v, c.conditional);
       }
     }
     groups.push({ key, cls, dist, next, hidden });

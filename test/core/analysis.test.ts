@@ -55,6 +55,21 @@ describe('analysis', () => {
     expect(analyze(g, opts).crownJewelPaths('jewel')).toEqual([]);
   });
 
+  it('among shortest routes, prefers one that holds without an undecided condition over a more hidden one', () => {
+    const g = graphOf(
+      [node('a'), node('b1'), node('b2'), node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' })],
+      [
+        edge('a', 'b1', 'CAN_ASSUME', { hidden: true, conditional: true }),
+        edge('a', 'b2', 'CAN_ASSUME'),
+        edge('b1', 'jewel', 'GRANTED', { hidden: true }),
+        edge('b2', 'jewel', 'GRANTED'),
+      ],
+    );
+    const [p] = analyze(g, opts).crownJewelPaths('a');
+    expect(p.hops.map((h) => h.to)).toEqual(['b2', 'jewel']);
+    expect(p.hops.some((h) => h.conditional)).toBe(false);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

@@ -166,7 +166,11 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     name: n.name,
     nativeId: n.nativeId,
     scope: n.scope,
-    owners: analysis.accountable(id).map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
+    // Sorted (name, relation, then id): the providers list owners in no fixed order.
+    owners: analysis
+      .accountable(id)
+      .sort((a, b) => cmp(a.name, b.name) || cmp(a.relation, b.relation) || cmp(a.id, b.id))
+      .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
     credentials: creds,
     tier: analysis.tier(id),
     tierReasons: analysis.tierReasons(id),
@@ -196,6 +200,10 @@ function ownersIncomplete(n: GraphNode): boolean {
   if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
   if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
   return false;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

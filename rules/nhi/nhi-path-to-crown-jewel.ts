@@ -75,7 +75,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (the most hidden among equals) and the number of alternative routes.',
+      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read) is reported as "may reach", at high severity, unless a longer route holds without one.',
     risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
     remediation:
       'Cut the path at the hop marked hidden that you control: pin the federation subject, remove the trust or grant, scope the role, or replace the shared secret with a federated credential; then assign an accountable owner to every identity on the path.',
@@ -86,6 +86,8 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       path: '{{entry}} ({{why}}) reaches {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{hidden}} hop(s) are invisible to access reviews',
+      conditional:
+        '{{entry}} ({{why}}) may reach {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{conditional}} hop(s) depend on a condition the scanner could not decide; {{hidden}} hop(s) are invisible to access reviews',
     },
     options: {
       minHops: { default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
@@ -99,12 +101,17 @@ export default defineRule({
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);
     if (missing) ctx.unknown(`paths not complete: ${missing}`);
-    for (const p of ctx.analysis.crownJewelPaths(subject.id)) {
+    for (const shortest of ctx.analysis.crownJewelPaths(subject.id)) {
+      // A route that depends on an undecided condition is a possibility, not a fact: a longer
+      // route that holds without one is reported instead when there is one.
+      let p = shortest;
+      if (p.hops.some((h) => h.conditional)) p = ctx.analysis.firmCrownJewelPaths(subject.id).find((f) => f.group === shortest.group) ?? shortest;
       if (p.hops.length < minHops) continue;
+      const conditional = p.hops.filter((h) => h.conditional).length;
       ctx.report({
-        messageId: 'path',
+        messageId: conditional > 0 ? 'conditional' : 'path',
         key: p.target,
-        severity: p.crownJewel === 'admin' ? 'critical' : 'high',
+        severity: p.crownJewel === 'admin' && conditional === 0 ? 'critical' : 'high',
         args: {
           entry: subject.name,
           why,
@@ -113,8 +120,9 @@ export default defineRule({
           hops: p.hops.length,
           cross: p.crossesProviders ? ', crossing providers' : '',
           hidden: p.hiddenHops,
+          conditional,
         },
-        evidence: { target: p.target, crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why },
+        evidence: { target: p.target, crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },
         path: p.hops,
         alternatives: p.alternatives,
       });

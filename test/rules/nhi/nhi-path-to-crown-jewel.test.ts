@@ -34,6 +34,36 @@ describe('nhi-path-to-crown-jewel', () => {
     expect(f.message).toMatch(/crossing providers/);
   });
 
+  it('says "may reach", at high severity, when the only route depends on an undecided condition; a firm route is preferred', () => {
+    const sp = node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' });
+    const condOnly = graphOf(
+      [sp, secret('s1'), node('role'), node('mid'), admin],
+      [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME', { conditional: true }), edge('role', 'aws-admin', 'GRANTED')],
+    );
+    const r = runRule(rule, condOnly, { now });
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0].message).toMatch(/may reach AWS admin/);
+    expect(r.findings[0].message).toMatch(/1 hop\(s\) depend on a condition/);
+    expect(r.findings[0].severity).toBe('high');
+    expect(r.findings[0].evidence.conditional).toBe(true);
+    // A longer route that needs no condition is the one reported.
+    const withFirm = graphOf(
+      [sp, secret('s1'), node('role'), node('mid'), node('role2'), admin],
+      [
+        edge('sp', 's1', 'HAS_CREDENTIAL'),
+        edge('sp', 'role', 'CAN_ASSUME', { conditional: true }),
+        edge('role', 'aws-admin', 'GRANTED'),
+        edge('sp', 'mid', 'CAN_ASSUME'),
+        edge('mid', 'role2', 'CAN_ASSUME'),
+        edge('role2', 'aws-admin', 'GRANTED'),
+      ],
+    );
+    const f = runRule(rule, withFirm, { now }).findings[0];
+    expect(f.path!.map((h) => h.to)).toEqual(['mid', 'role2', 'aws-admin']);
+    expect(f.message).toMatch(/ reaches AWS admin/);
+    expect(f.severity).toBe('critical');
+  });
+
   it('reports external federated workloads that reach admin', () => {
     const g = graphOf(
       [node('gh', { kind: 'external', provider: 'external', type: 'github-repo', name: 'GitHub repo:acme/*' }), node('role'), admin],

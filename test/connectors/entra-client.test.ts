@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -284,6 +286,42 @@ describe('collectEntra against the fake tenant', () => {
     });
     expect(cov(result, 'entra.pim')?.status).toBe('collected');
     expect(calls).toBeGreaterThan(2);
+  });
+
+  it('gives up on a token endpoint that never answers, after the request timeout, with a one-line EntraAuthError', async () => {
+    const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { hangTokenRequests: 1 });
+    const started = Date.now();
+    const err = await collectEntra(options(f, { requestTimeoutMs: 150 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntraAuthError);
+    expect((err as Error).message).toMatch(/timed out/);
+    expect((err as Error).message).not.toMatch(/\n/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(f.counts.token).toBe(1);
+    expect(f.counts.graph).toBe(0);
+  }, 10_000);
+
+  it('does not follow a redirect of the token request, which would re-send the client secret elsewhere', async () => {
+    const elsewhere: string[] = [];
+    const catcher = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        elsewhere.push(body);
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end('{"error":"invalid_request"}');
+      });
+    });
+    await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://127.0.0.1:${(catcher.address() as AddressInfo).port}/token`;
+      const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { redirectTokenTo: target });
+      const err = await collectEntra(options(f)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EntraAuthError);
+      expect(f.counts.token).toBe(1);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => catcher.close(() => resolve()));
+    }
   });
 
   it('fails fast with a one-line EntraAuthError when the secret is refused, without echoing it', async () => {

@@ -23,6 +23,10 @@ export interface EntraFakeOptions {
   forbidSelect?: { path: string; property: string }[];
   /** First `times` requests to a versioned path (or `/v1.0/$batch`) get 429 + Retry-After. */
   throttle?: Record<string, { times: number; retryAfter?: string }>;
+  /** Token requests are answered `307 Temporary Redirect` to this URL (fetch would re-send the form). */
+  redirectTokenTo?: string;
+  /** The first this many token requests are never answered (only the client's timeout ends them). */
+  hangTokenRequests?: number;
   /** The first token issued stops working after this many Graph requests (401). */
   expireFirstTokenAfterCalls?: number;
   /** Versioned paths (no query), also inside `$batch`, whose every page carries a `null` item (a malformed page). */
@@ -75,6 +79,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   const log: EntraFake['log'] = [];
   const tokenForms: Record<string, string>[] = [];
   const cert = opts.certificatePem ? new X509Certificate(opts.certificatePem) : undefined;
+  let hangTokens = opts.hangTokenRequests ?? 0;
 
   const issueToken = (): string => {
     const token = `fake-at-${randomBytes(12).toString('hex')}`;
@@ -172,7 +177,15 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     const host = req.headers.host ?? '127.0.0.1';
     const url = new URL(req.url ?? '/', `http://${host}`);
     let served: Served;
-    if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
+    if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && hangTokens > 0) {
+      hangTokens--;
+      counts.token++;
+      return;
+    }
+    if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.redirectTokenTo) {
+      counts.token++;
+      served = { status: 307, headers: { location: opts.redirectTokenTo }, body: {} };
+    } else if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
       served = serveToken(Object.fromEntries(new URLSearchParams(raw)), host, url.pathname);
     } else {
       counts.graph++;

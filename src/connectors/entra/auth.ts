@@ -1,6 +1,13 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile as fsReadFile } from 'node:fs/promises';
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  type Configuration,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node';
 import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
 import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
@@ -33,7 +40,7 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
     authorityMetadata: authorityMetadataFor(opts, authority),
     ...(await credentialConfig(opts.credential, readFile)),
   };
-  const cca = new ConfidentialClientApplication({ auth });
+  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000) } });
   const scopes = [`${graphOrigin}/.default`];
   let networkRequests = 0;
   return {
@@ -147,6 +154,51 @@ const HINTS: Record<EntraCredential['kind'], string> = {
   federated: 'check the federated credential (issuer, subject, audience) on the app registration',
 };
 
+/** MSAL's error code for a token request the network module gave up on. */
+const TIMED_OUT = 'request_timed_out';
+
+/**
+ * MSAL's own network module sets no timeout on the token POST, so a token endpoint that never
+ * answers hangs the collection, and it follows redirects, which would re-send the form (client
+ * secret or assertion) to wherever a 307 points. This one bounds every request and refuses
+ * redirects; like MSAL's, it returns 4xx/5xx answers for MSAL to read the error from.
+ */
+function timedNetworkClient(timeoutMs: number): INetworkModule {
+  const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: options?.headers,
+        ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Not echoed: a token answer carries the access token.
+        throw new AuthError('token_parsing_error', 'the token endpoint answered with a body that is not JSON');
+      }
+      return { headers, body: body as T, status: res.status };
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      const timedOut = (err as Error).name === 'TimeoutError';
+      throw new AuthError(timedOut ? TIMED_OUT : 'network_error', timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
+    }
+  };
+  return {
+    sendGetRequestAsync: (url, options) => send(url, 'GET', options),
+    sendPostRequestAsync: (url, options) => send(url, 'POST', options),
+  };
+}
+
 /** Turns an MSAL error into one line: error code and AADSTS number only, never the raw text. */
 function authErrorFrom(err: unknown, opts: EntraCollectOptions): Error {
   if (err instanceof EntraConfigError) return err;
@@ -154,6 +206,12 @@ function authErrorFrom(err: unknown, opts: EntraCollectOptions): Error {
   const code = cleanProviderText(e.errorCode ?? 'unknown_error', 60).replace(/[^\w.-]/g, '_');
   const text = String(e.errorMessage ?? e.message ?? '');
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
+  if (code === TIMED_OUT) {
+    return new EntraAuthError(
+      `token request for tenant ${cleanProviderText(opts.tenantId, 80)} timed out (no answer within ${opts.requestTimeoutMs ?? 60_000} ms)`,
+      'check network access to the authority host',
+    );
+  }
   return new EntraAuthError(
     `token request for tenant ${cleanProviderText(opts.tenantId, 80)} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`,
     HINTS[opts.credential.kind],

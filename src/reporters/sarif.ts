@@ -62,7 +62,7 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: safeText(`${f.message}${path ? ` Path: ${path}` : ''}`, 4000) },
+    message: { text: safeText(path ? `${f.message}${/[.!?]$/.test(f.message) ? '' : '.'} Path: ${path}` : f.message, 4000) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: artifactUri(f.provider, f.subject.scope) }, region: { startLine: 1 } },

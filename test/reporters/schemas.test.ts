@@ -92,6 +92,12 @@ describe('--format sarif', () => {
     });
   });
 
+  it('a path finding reads as two sentences: the message, then the path', () => {
+    const withPath = sarif.runs[0].results.filter((r: any) => / Path: /.test(r.message.text));
+    expect(withPath.length).toBeGreaterThan(0);
+    for (const r of withPath) expect(r.message.text).toMatch(/[.!?] Path: \S/);
+  });
+
   it('waived findings are accepted suppressions; baseline state is carried', () => {
     const results = sarif.runs[0].results;
     const suppressed = results.filter((r: any) => r.suppressions);

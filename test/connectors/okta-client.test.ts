@@ -1,5 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -318,6 +320,60 @@ describe('collectOkta against the fake org (SSWS)', () => {
     }
     expect(decoy.f.state.requests).toEqual([]);
     expect(f.state.requests.length).toBeGreaterThan(10);
+  });
+});
+
+/** A server elsewhere on loopback that records what reaches it and answers an empty list. */
+async function catcher(): Promise<{ url: string; seen: { path: string; authorization: string; body: string }[]; close(): Promise<void> }> {
+  const seen: { path: string; authorization: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      seen.push({ path: req.url ?? '', authorization: String(req.headers.authorization ?? ''), body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('[]');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('collectOkta and HTTP redirects', () => {
+  it('does not follow a redirect of an API read: the credential and the listing would come from elsewhere', async () => {
+    const other = await catcher();
+    try {
+      const { f, clock } = await fake({ redirectOn: [{ template: '/api/v1/users', location: `${other.url}/api/v1/users` }] });
+      const r = await collectOkta(ssws(f, clock));
+      expect(other.seen).toEqual([]);
+      expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('307') });
+      expect(r.files['okta/users.json']).toBeUndefined();
+      expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not follow a redirect of the token request, which would re-send the signed client assertion', async () => {
+    const other = await catcher();
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    try {
+      const { f, clock } = await fake({
+        apiToken: undefined,
+        serviceApp: { clientId: '0oaNHISCAN1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] },
+        redirectOn: [{ template: '/oauth2/v1/token', location: `${other.url}/oauth2/v1/token` }],
+      });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const err = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OktaAuthError);
+      expect(other.seen).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });
 

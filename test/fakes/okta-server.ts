@@ -59,6 +59,8 @@ export interface OktaFakeOptions {
    * malformed or non-JSON body; `status` defaults to 200.
    */
   rawBodyOn?: { template: string; body: string; status?: number }[];
+  /** Templates (the token endpoint too) answered `307 Temporary Redirect` to `location`. */
+  redirectOn?: { template: string; location: string }[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
@@ -291,6 +293,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     u.count++;
     const limitHeaders = rl(budget - u.count);
 
+    const redirect = opts.redirectOn?.find((r) => r.template === template);
+    if (redirect) {
+      res.writeHead(307, { location: redirect.location, date: new Date(now()).toUTCString(), ...limitHeaders });
+      res.end();
+      return;
+    }
     if (!m) {
       send(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' }, limitHeaders);
       return;

@@ -82,8 +82,11 @@ export class GuardedRequestExecutor extends RequestExecutor {
       try {
         stats.requests++;
         if (isToken) stats.tokenRequests++;
-        // node-fetch 2 reads `timeout` (ms) from the options; the SDK types omit it.
-        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs };
+        // node-fetch 2 reads `timeout` (ms) from the options; the SDK types omit it. Redirects
+        // are not followed: node-fetch would re-send a 307'd token form (the signed client
+        // assertion) and keep the Authorization header for any port of the same host; a 3xx
+        // then fails like any other non-2xx answer.
+        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs, redirect: 'manual' };
         res = (await super.fetch(options as never)) as FetchResponse;
       } catch (e) {
         gate.release(bucket, undefined);

@@ -47,7 +47,10 @@ export function linkProviders(b: GraphBuilder): void {
     if (!issuer) continue;
     const subject = typeof ext.attrs.subject === 'string' ? ext.attrs.subject : undefined;
     const subjectMatch = ext.attrs.subjectMatch;
-    const audiences = Array.isArray(ext.attrs.audiences) ? (ext.attrs.audiences as string[]) : [];
+    // The node is shared by every role trusting this issuer and subject: the audiences are the
+    // edge's (this role's condition, or its account's provider client ids), not the node's.
+    const own = e.evidence?.audiences;
+    const audiences = (Array.isArray(own) ? own : Array.isArray(ext.attrs.audiences) ? ext.attrs.audiences : []).filter((a): a is string => typeof a === 'string');
 
     const entra = ENTRA_ISSUER.exec(issuer);
     if (entra && entraTenants.has(entra[1].toLowerCase())) {
@@ -59,9 +62,12 @@ export function linkProviders(b: GraphBuilder): void {
       } else {
         // Audience-only trust: the app the audience names is the intended caller; every other
         // service principal of the tenant can also request a token for it (see nhi rule).
+        // A sub pattern (StringLike) narrows the callers to the object ids it matches.
+        const pattern = subject ? globRegExp(subject) : undefined;
         for (const aud of audiences) {
           const sp = entraByAppId.get(`${tenant}|${aud}`) ?? entraByIdentifierUri.get(`${tenant}|${aud}`.toLowerCase());
-          if (sp) holders.set(sp.id, { node: sp, why: `aud ${aud} is its application${subject ? '' : ', and no sub condition narrows it'}` });
+          if (!sp || (pattern && !pattern.test(sp.nativeId))) continue;
+          holders.set(sp.id, { node: sp, why: `aud ${aud} is its application${subject ? `, and sub pattern ${subject} matches its object id` : ', and no sub condition narrows it'}` });
         }
       }
       for (const { node, why } of holders.values()) {
@@ -202,4 +208,9 @@ function roleArnOf(pattern: unknown, account: string | undefined, role: string):
   const part = pattern.split(',').find((p) => p.includes(':role/'));
   if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
+}
+
+/** An IAM StringLike pattern (`*`, `?`) as a whole-value, case-sensitive match. */
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }

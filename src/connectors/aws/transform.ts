@@ -590,7 +590,8 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
               type: 'FEDERATES_TO',
               reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}`,
               hidden: true,
-              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience },
+              // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
+              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences },
             });
             addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,

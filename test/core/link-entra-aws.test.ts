@@ -1,0 +1,49 @@
+import { describe, it, expect } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { ids } from '../../src/graph/ids.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const ACCT = '111122223333';
+const ISSUER = `sts.windows.net/${TENANT}/`;
+const OPS_AGENT = ids.entraSp(TENANT, 'ef64d807-28f7-4739-a893-33575ef793c0');
+const OPS_AGENT_APPID = 'd8b52952-66bf-4927-97a3-022df7648254';
+const INFRA_DEPLOYER = ids.entraSp(TENANT, '17d50a4b-dc01-45d2-ba56-482d3a428ff6');
+const INFRA_APPID = '96f647d4-52b8-4491-82b6-bf90202d3dab';
+const roleId = (name: string) => ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/${name}`);
+
+type Json = Record<string, any>;
+/** The demo with one more role trusting the Entra tenant's tokens under `condition`. */
+function withRole(name: string, condition: Json, extraClientId?: string): Snapshot {
+  const s = demoSnapshot();
+  const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+  const ops = details.RoleDetailList.find((r: Json) => r.RoleName === 'ops-agent-role');
+  const role = structuredClone(ops);
+  role.RoleName = name;
+  role.RoleId = 'AROAEXAMPLEEXAMPLE01';
+  role.Arn = `arn:aws:iam::${ACCT}:role/${name}`;
+  role.AssumeRolePolicyDocument.Statement[0].Condition = condition;
+  details.RoleDetailList.push(role);
+  if (extraClientId) {
+    const providers = s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+    providers.find((p) => p.Url === ISSUER)!.ClientIDList.push(extraClientId);
+  }
+  return s;
+}
+const assumers = (r: ReturnType<typeof scan>, role: string) => r.graph.in(roleId(role), 'CAN_ASSUME').map((e) => e.from).sort();
+
+describe('Entra tokens into AWS roles: only the apps the trust names', () => {
+  it('each role is linked to the app its own aud condition names, not the first role\'s', () => {
+    const r = scan(withRole('infra-role', { StringEquals: { [`${ISSUER}:aud`]: INFRA_APPID } }, INFRA_APPID));
+    expect(assumers(r, 'infra-role')).toEqual([INFRA_DEPLOYER]);
+    expect(assumers(r, 'ops-agent-role')).toEqual([OPS_AGENT]);
+  });
+
+  it('a sub pattern that does not match the audience app\'s object id links nothing', () => {
+    const r = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } }));
+    expect(assumers(r, 'pattern-role')).toEqual([]);
+    // Near miss: a pattern that matches it.
+    const m = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'ef64d807-*' } }));
+    expect(assumers(m, 'pattern-role')).toEqual([OPS_AGENT]);
+  });
+});

@@ -238,8 +238,9 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPa
     if (d === undefined || d === 0) continue;
     const hops: PathHop[] = [];
     let cur = id;
+    // Each step lowers the distance by one, so the walk ends at a jewel after exactly d hops.
     let guard = 0;
-    while (g.next.has(cur) && guard++ < 64) {
+    while (g.next.has(cur) && guard++ < d) {
       const e = g.next.get(cur)!;
       hops.push(toHop(graph, e));
       cur = e.to;

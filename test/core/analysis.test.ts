@@ -70,6 +70,17 @@ describe('analysis', () => {
     expect(p.hops.some((h) => h.conditional)).toBe(false);
   });
 
+  it('follows a long chain to its end: the reported target is always a crown jewel', () => {
+    const n = 80;
+    const nodes = [node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' })];
+    const edges = [edge(`r${n - 1}`, 'jewel', 'GRANTED')];
+    for (let i = 0; i < n; i++) nodes.push(node(`r${i}`));
+    for (let i = 0; i + 1 < n; i++) edges.push(edge(`r${i}`, `r${i + 1}`, 'CAN_ASSUME'));
+    const [p] = analyze(graphOf(nodes, edges), opts).crownJewelPaths('r0');
+    expect(p.target).toBe('jewel');
+    expect(p.hops).toHaveLength(n);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

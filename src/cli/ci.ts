@@ -32,6 +32,12 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
     const { findings, counts } = compareWithBaseline(report.findings, baseline);
     report.findings = findings;
     report.summary.baseline = counts;
+    // Not an error (every finding counts, which fails safe), but a gate failing on the whole
+    // estate usually means a baseline of another tenant or the wrong file.
+    const known = new Set(baseline.findings.map((e) => e.fingerprint));
+    if (known.size > 0 && findings.length > 0 && !findings.some((f) => known.has(f.fingerprint))) {
+      messages.push(`${opts.baseline}: the baseline matches none of the ${findings.length} findings, so all are new (a baseline of another tenant, or the wrong file?)`);
+    }
   }
   // Written after the comparison, so `--baseline F --write-baseline F` compares, then updates.
   if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);

@@ -190,6 +190,21 @@ describe('applyCiLayer', () => {
     expect(second.findings.map((f) => f.status)).toEqual(['unchanged', 'new']);
   });
 
+  it('says so when the baseline matches none of the findings (another tenant, or the wrong file)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    const file = join(cwd, 'baseline.json');
+    const other = report([finding(), finding()]);
+    applyCiLayer(other, { writeBaseline: file }, other.scannedAt, cwd);
+    const r = report([finding(), finding(), finding()]);
+    const out = applyCiLayer(r, { baseline: file }, r.scannedAt, cwd);
+    expect(r.summary.baseline).toEqual({ new: 3, unchanged: 0, resolved: 2 });
+    expect(out.messages).toEqual([`${file}: the baseline matches none of the 3 findings, so all are new (a baseline of another tenant, or the wrong file?)`]);
+    expect(r.warnings).toEqual(out.messages);
+    // Control: one known finding is enough to stay quiet.
+    const some = report([other.findings[0], finding()]);
+    expect(applyCiLayer(some, { baseline: file }, some.scannedAt, cwd).messages).toEqual([]);
+  });
+
   it('the same file as --baseline and --write-baseline compares first, then updates', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
     const file = join(cwd, 'baseline.json');

@@ -246,10 +246,13 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPa
       cur = e.to;
     }
     const target = graph.node(cur);
-    let alternatives = 0;
+    // Distinct next identities that also lead to the group: two edges to the same one (a role
+    // held and also escalated to) are one route.
+    const nextHops = new Set<string>();
     for (const e of graph.out(id)) {
-      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to)) alternatives++;
+      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to)) nextHops.add(e.to);
     }
+    const alternatives = nextHops.size;
     const providers = new Set(hops.flatMap((h) => [graph.node(h.from)?.provider, graph.node(h.to)?.provider]));
     providers.delete('external');
     providers.delete(undefined);

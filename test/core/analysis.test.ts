@@ -81,6 +81,14 @@ describe('analysis', () => {
     expect(p.hops).toHaveLength(n);
   });
 
+  it('counts alternative routes by next identity, not by parallel edges to the same one', () => {
+    const g = graphOf(
+      [node('a'), node('b'), node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' })],
+      [edge('a', 'b', 'CAN_ASSUME'), edge('a', 'b', 'CAN_ESCALATE_TO', { reason: 'a can also rewrite b' }), edge('b', 'jewel', 'GRANTED')],
+    );
+    expect(analyze(g, opts).crownJewelPaths('a')[0].alternatives).toBe(0);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

@@ -223,6 +223,16 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
   });
 
+  it('gives up on a 429 whose X-Rate-Limit-Reset lies far ahead instead of sleeping until then', async () => {
+    const { f, clock } = await fake({ inject429: [{ template: '/api/v1/groups', times: 100, resetAfterMs: 24 * 3600_000 }] });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(clock.slept).toBeLessThan(10 * 60_000);
+    expect(r.coverage.find((c) => c.capability === 'okta.groups')).toMatchObject({ status: 'error', reason: expect.stringContaining('HTTP 429') });
+    expect(r.files['okta/groups.json']).toBeUndefined();
+    expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
+  });
+
   it('turns a 403 on /api/v1/api-tokens into missing-permission and collects the rest', async () => {
     const { f, clock } = await fake({ forbid: ['/api/v1/api-tokens'] });
     const r = await collectOkta(ssws(f, clock));

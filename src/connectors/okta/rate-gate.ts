@@ -1,5 +1,12 @@
 import type { OktaClock } from './options.js';
 
+/**
+ * Longest wait for a bucket's reset. Okta's rate-limit windows are one minute; a reset further
+ * ahead is not a pause worth waiting for (a bogus header, or a limit that will not clear soon):
+ * the request goes out and a 429 is then reported instead of sleeping until then.
+ */
+export const MAX_RESET_WAIT_MS = 5 * 60_000;
+
 /** The three headers Okta sends on every response, parsed. */
 export interface RateLimitHeaders {
   limit: number;
@@ -159,6 +166,11 @@ export class RateGate {
     const reserve = Math.floor(state.limit * this.opts.reserveFraction);
     if (state.remaining - mine > reserve) return { ok: true };
     if (mine > 0) return { ok: false };
-    return { ok: false, waitMs: this.msUntilReset(state) };
+    const waitMs = this.msUntilReset(state);
+    if (waitMs > MAX_RESET_WAIT_MS) {
+      this.buckets.delete(bucket);
+      return { ok: true };
+    }
+    return { ok: false, waitMs };
   }
 }

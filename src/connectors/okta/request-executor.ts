@@ -1,7 +1,7 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { OktaAuthError } from './errors.js';
 import type { OktaClock } from './options.js';
-import { bucketOf, parseRateLimitHeaders, RateGate } from './rate-gate.js';
+import { bucketOf, MAX_RESET_WAIT_MS, parseRateLimitHeaders, RateGate } from './rate-gate.js';
 
 /** The part of node-fetch's Response the collector reads. */
 export interface FetchResponse {
@@ -95,15 +95,19 @@ export class GuardedRequestExecutor extends RequestExecutor {
       gate.noteServerDate(res.headers.get('date'), clock.now());
       const limits = parseRateLimitHeaders((n) => res.headers.get(n));
       gate.release(bucket, limits);
-      if (res.status === 429 && attempt < this.opts.maxRetries) {
+      // Refused again for a reset we already waited for: our clock mapping was optimistic, so
+      // each such repeat adds twice the padding of the last.
+      const repeat = limits !== undefined && waitedFor !== undefined && limits.reset <= waitedFor;
+      const nextEarly = repeat ? early + 1 : early;
+      const resetWait = limits ? gate.msUntilReset(limits, nextEarly === 0 ? 0 : 2 ** nextEarly - 1) : 0;
+      // A reset beyond MAX_RESET_WAIT_MS counts as retries exhausted: the 429 is reported.
+      if (res.status === 429 && attempt < this.opts.maxRetries && resetWait <= MAX_RESET_WAIT_MS) {
         stats.retries++;
         await res.text().catch(() => undefined);
         if (limits) {
-          // Refused again for a reset we already waited for: our clock mapping was optimistic, so
-          // each such repeat adds twice the padding of the last.
-          if (waitedFor !== undefined && limits.reset <= waitedFor) early++;
+          early = nextEarly;
           waitedFor = limits.reset;
-          await clock.sleep(gate.msUntilReset(limits, early === 0 ? 0 : 2 ** early - 1));
+          await clock.sleep(resetWait);
         } else {
           // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
           await clock.sleep(Math.min(60_000, 1000 * 2 ** attempt));

@@ -153,6 +153,24 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'servicePrincipals.json')).toHaveLength(5);
   });
 
+  it('treats a Retry-After far beyond a sensible wait as a refusal, in a list and in a $batch item', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5 });
+    const app = guid(4, 2);
+    const f = await fake(dataset, {
+      throttle: {
+        '/v1.0/oauth2PermissionGrants': { times: 100, retryAfter: '86400' },
+        [`/v1.0/applications/${app}/owners`]: { times: 100, retryAfter: '86400' },
+      },
+    });
+    const rec = recorder();
+    const result = await collectEntra(options(f, { sleep: rec.sleep }));
+
+    expect(rec.sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(10 * 60_000);
+    expect(cov(result, 'entra.oauth2PermissionGrants')).toMatchObject({ status: 'error', reason: expect.stringContaining('429') });
+    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'error', reason: expect.stringContaining('429') });
+    expect(app in (result.files['entra/applicationOwners.json'] as object)).toBe(false);
+  });
+
   it('turns a 403 on the beta sign-in report into missing-permission and reads everything else', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 30 });
     const f = await fake(dataset, { forbid: ['/beta/reports/servicePrincipalSignInActivities'] });

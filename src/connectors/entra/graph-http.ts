@@ -197,7 +197,7 @@ export class GraphHttp {
           results.set(r.id, fail('error', `no response for ${label}`));
         } else if (item.status >= 200 && item.status < 300) {
           results.set(r.id, { ok: true, value: item.body });
-        } else if (RETRYABLE.has(item.status) && attempt < this.maxRetries) {
+        } else if (RETRYABLE.has(item.status) && attempt < this.maxRetries && this.worthWaiting(headerValue(item.headers, 'retry-after'))) {
           retry.push(r);
           wait = Math.max(wait, this.retryDelay(headerValue(item.headers, 'retry-after'), attempt));
         } else {
@@ -246,7 +246,7 @@ export class GraphHttp {
         attempt--;
         continue;
       }
-      if (RETRYABLE.has(res.status) && attempt < this.maxRetries) {
+      if (RETRYABLE.has(res.status) && attempt < this.maxRetries && this.worthWaiting(res.headers.get('retry-after'))) {
         this.stats.retries++;
         await this.sleep(this.retryDelay(res.headers.get('retry-after'), attempt));
         continue;
@@ -295,12 +295,22 @@ export class GraphHttp {
 
   /** Retry-After (seconds or HTTP date) wins; without it, exponential backoff from 1 s. */
   private retryDelay(retryAfter: string | null | undefined, attempt: number): number {
-    if (retryAfter) {
-      const trimmed = retryAfter.trim();
-      const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - this.now();
-      if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
-    }
+    const ms = this.retryAfterMs(retryAfter);
+    if (ms !== undefined) return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
     return Math.min(1000 * 2 ** attempt, MAX_BACKOFF_MS);
+  }
+
+  /** False when Retry-After asks for more than MAX_RETRY_AFTER_MS: the answer is then final. */
+  private worthWaiting(retryAfter: string | null | undefined): boolean {
+    const ms = this.retryAfterMs(retryAfter);
+    return ms === undefined || ms <= MAX_RETRY_AFTER_MS;
+  }
+
+  private retryAfterMs(retryAfter: string | null | undefined): number | undefined {
+    if (!retryAfter) return undefined;
+    const trimmed = retryAfter.trim();
+    const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - this.now();
+    return Number.isFinite(ms) ? ms : undefined;
   }
 
   /** Our own request path, for reasons: origin and query left out. */

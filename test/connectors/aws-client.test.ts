@@ -318,6 +318,19 @@ describe('collectAws against the fake IAM', () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 
+  it('redacts the secret and session token of credentials that come from a provider (the default chain) too', async () => {
+    const session = 'CANARYSESSIONfromTheDefaultChain000001';
+    const { result, progress } = await run(
+      { signatureMismatch: ['iam:ListSAMLProviders'] },
+      { credentials: async () => ({ accessKeyId: CANARY_KEY, secretAccessKey: CANARY_SECRET, sessionToken: session }) },
+    );
+    const federation = coverageOf(result.coverage, MAIN, 'aws.federation');
+    expect(federation?.reason).toContain('SignatureDoesNotMatch');
+    expect(federation?.reason).toContain('x-amz-security-token:[redacted]');
+    expect(JSON.stringify(result) + progress.join('\n')).not.toMatch(/CANARY/);
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+  });
+
   it('rejects contradictory options before any request', async () => {
     await expect(collectAws({ accounts: ['111122223333'] })).rejects.toThrow(TypeError);
     await expect(collectAws({ assumeRoleName: 'r', accounts: ['12345'] })).rejects.toThrow(/12-digit/);

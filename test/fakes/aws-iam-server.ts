@@ -27,6 +27,11 @@ export interface FakeAwsOptions {
   rolesAnywherePageSize?: number;
   /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
   throttleFirst?: Record<string, number>;
+  /**
+   * Permission names answered SignatureDoesNotMatch with the canonical request in the message,
+   * as AWS does: its signed headers include `x-amz-security-token`, the session token.
+   */
+  signatureMismatch?: string[];
   /** Permission names answered with AccessDenied although the policy allows them. */
   deny?: string[];
   credentialReport?: {
@@ -289,6 +294,14 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       if (!allowed.has(permission) && !ALWAYS_ALLOWED.has(permission)) {
         refused.push(permission);
         throw new ApiError('AccessDenied', 403, `not in the read-only policy: ${permission}`);
+      }
+      if (options.signatureMismatch?.includes(permission)) {
+        const token = String(req.headers['x-amz-security-token'] ?? '');
+        throw new ApiError(
+          'SignatureDoesNotMatch',
+          403,
+          `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.\n\nThe Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:${req.headers.host}\nx-amz-security-token:${token}\n'`,
+        );
       }
       if (options.deny?.includes(permission)) {
         // Echoes the caller's key id, as some AWS messages do, so the collector must redact it.

@@ -51,6 +51,23 @@ describe('national clouds and URL safety', () => {
   });
 });
 
+describe('bad Entra URLs name the setting to fix', () => {
+  it('names --entra-authority / AZURE_AUTHORITY_HOST and --graph-url', async () => {
+    const opts = { tenantId: 't', clientId: 'c', credential: { kind: 'secret', clientSecret: 's' } } as const;
+    const line = async (extra: object): Promise<string> => {
+      const err = await collectEntra({ ...opts, ...extra }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EntraConfigError);
+      return `${(err as EntraConfigError).message} (${(err as EntraConfigError).hint})`;
+    };
+    for (const authorityHost of ['not a url', 'http://login.microsoftonline.com']) {
+      const text = await line({ authorityHost });
+      expect(text).toContain('--entra-authority');
+      expect(text).toContain('AZURE_AUTHORITY_HOST');
+    }
+    for (const graphUrl of ['not a url', 'ftp://graph.example.org']) expect(await line({ graphUrl })).toContain('--graph-url');
+  });
+});
+
 describe('stripSecretValues', () => {
   it('drops secret values and certificate blobs but keeps hints, key ids and thumbprints', () => {
     const app = {

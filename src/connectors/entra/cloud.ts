@@ -19,28 +19,29 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * Parses a URL we are about to send a credential or a bearer token to. Plain http is allowed only
  * for loopback (local fakes); anything else must be https.
  */
-export function parseTrustedUrl(value: string, what: string, allowLoopbackHttp: boolean): URL {
+export function parseTrustedUrl(value: string, what: string, allowLoopbackHttp: boolean, setting?: string): URL {
+  const where = setting ?? `the value given for ${what}`;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new EntraConfigError(`${what} is not a valid URL`, `check the value given for ${what}`);
+    throw new EntraConfigError(`${what} is not a valid URL`, `check ${where}`);
   }
   const loopbackHttp = allowLoopbackHttp && url.protocol === 'http:' && LOOPBACK.has(url.hostname);
   if (url.protocol !== 'https:' && !loopbackHttp) {
-    throw new EntraConfigError(`${what} must use https`, `use an https:// URL for ${what}`);
+    throw new EntraConfigError(`${what} must use https`, `use an https:// URL in ${where}`);
   }
   return url;
 }
 
 /** The authority host as an origin; MSAL itself refuses a non-https authority. */
 export function normalizeAuthorityHost(value: string | undefined): string {
-  return parseTrustedUrl(value ?? DEFAULT_AUTHORITY_HOST, 'the authority host', false).origin;
+  return parseTrustedUrl(value ?? DEFAULT_AUTHORITY_HOST, 'the authority host', false, '--entra-authority or AZURE_AUTHORITY_HOST').origin;
 }
 
 /** The Graph origin to call: explicit, or the one that belongs to the authority's cloud. */
 export function resolveGraphOrigin(graphUrl: string | undefined, authorityHost: string): string {
-  if (graphUrl) return parseTrustedUrl(graphUrl, 'the Graph URL', true).origin;
+  if (graphUrl) return parseTrustedUrl(graphUrl, 'the Graph URL', true, '--graph-url').origin;
   const known = GRAPH_BY_AUTHORITY_HOST[new URL(authorityHost).hostname];
   if (!known) {
     throw new EntraConfigError(

@@ -25,6 +25,18 @@ const KEYED: ReadonlySet<string> = new Set(['certificate', 'private-key-jwt', 'x
 const STRENGTH_RANK: Record<StrengthClass, number> = { none: 0, 'shared-secret': 1, 'private-key': 2, federated: 3 };
 const LONG_LIVED_DAYS = 90;
 
+/**
+ * Whether a path may follow `e` into its target. Into a disabled object (an SP with
+ * accountEnabled false, a suspended or deactivated Okta user, an inactive app) nobody signs in,
+ * federates, assumes or inherits today; only an edge that can change the object (CAN_ESCALATE_TO:
+ * an owner or admin who can add a credential, reset or reactivate it) still gives its rights.
+ * Tiers are capability and keep counting it: a token whose suspended owner is an admin is an
+ * admin token again the day the owner is reactivated.
+ */
+function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
+  return target?.enabled !== false || e.type === 'CAN_ESCALATE_TO';
+}
+
 export interface AnalyzeOptions {
   now: Date;
   config: NhiConfig;
@@ -208,8 +220,9 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
       for (const u of layer) {
         const hu = hidden.get(u)!;
         const cu = conditional.get(u)!;
+        const target = graph.node(u);
         for (const e of graph.in(u)) {
-          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from) || (firmOnly && e.conditional)) continue;
+          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from) || (firmOnly && e.conditional) || !flowsInto(e, target)) continue;
           const h = hu + (e.hidden ? 1 : 0);
           const c = cu + (e.conditional ? 1 : 0);
           const best = candidates.get(e.from);
@@ -250,7 +263,7 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPa
     // held and also escalated to) are one route.
     const nextHops = new Set<string>();
     for (const e of graph.out(id)) {
-      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to)) nextHops.add(e.to);
+      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && flowsInto(e, graph.node(e.to))) nextHops.add(e.to);
     }
     const alternatives = nextHops.size;
     const providers = new Set(hops.flatMap((h) => [graph.node(h.from)?.provider, graph.node(h.to)?.provider]));

@@ -89,6 +89,22 @@ describe('analysis', () => {
     expect(analyze(g, opts).crownJewelPaths('a')[0].alternatives).toBe(0);
   });
 
+  it('does not sign in through a disabled identity; control that can re-enable it (an owner adding a credential) still counts', () => {
+    const g = graphOf(
+      [
+        node('gh', { kind: 'external', provider: 'external', type: 'github-repo' }),
+        node('owner'),
+        node('sp', { provider: 'entra', type: 'entra-service-principal', enabled: false }),
+        node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }),
+      ],
+      [edge('gh', 'sp', 'FEDERATES_TO', { hidden: true }), edge('owner', 'sp', 'CAN_ESCALATE_TO'), edge('sp', 'jewel', 'HAS_ROLE')],
+    );
+    const a = analyze(g, opts);
+    expect(a.crownJewelPaths('gh')).toEqual([]);
+    expect(a.crownJewelPaths('owner').map((p) => p.hops.map((h) => h.to))).toEqual([['sp', 'jewel']]);
+    expect(a.tier('sp')).toBe(4);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

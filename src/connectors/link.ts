@@ -141,7 +141,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
     drop.add(e);
     const roles = rolesOf.get(hub.id) ?? [];
-    const mapped = mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
+    // An inactive app issues no assertion: its assignments reach no role.
+    const mapped = app.enabled === false ? [] : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
     if (mapped === undefined) {
       add.push({ ...e, conditional: true, reason: `${e.reason}; which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read` });
       continue;

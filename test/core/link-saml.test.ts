@@ -72,3 +72,14 @@ describe('Okta AWS app mappings without group mapping, or unreadable', () => {
     expect(p?.hops.some((h) => h.type === 'SAML_MAPS_TO' && h.conditional && /could not be read/.test(h.reason))).toBe(true);
   });
 });
+
+describe('an inactive Okta AWS app', () => {
+  it('signs nobody in to AWS: its assignments reach no role', () => {
+    const s = demoSnapshot();
+    const app = (s.files['okta/apps.json'] as { name: string; status: string }[]).find((a) => a.name === 'amazon_aws')!;
+    app.status = 'INACTIVE';
+    const r = scan(s);
+    expect(r.analysis.crownJewelPaths(JORDAN).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+    expect(r.analysis.crownJewelPaths(HR_SYNC).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadConfig } from './config.js';
-import { addLiveOptions, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
+import { addLiveOptions, checkOutFolder, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
 
 export function registerCollect(program: Command): void {
   const cmd = program
@@ -12,6 +12,7 @@ export function registerCollect(program: Command): void {
   addLiveOptions(cmd);
   cmd.action(async (flags: LiveFlags & { out: string; config?: string }) => {
     if (!liveRequested(flags)) throw new InputError('name at least one provider: --entra, --okta, --aws');
+    checkOutFolder(flags.out);
     const started = new Date();
     const snapshot = mergeResults(await collectLiveResults(flags, loadConfig(flags.config)), started);
     const n = writeSnapshot(flags.out, snapshot);

@@ -156,9 +156,25 @@ export async function collectLive(flags: LiveFlags, config: NhiConfig): Promise<
   return mergeResults(await collectLiveResults(flags, config), started);
 }
 
+/**
+ * Checks that `dir` can take a new snapshot: absent, or an empty folder. `collect` calls it before
+ * any request, so a wrong --out costs nothing, and again just before writing.
+ */
+export function checkOutFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOTDIR' ? 'is a file, expected a new --out folder' : `cannot read the --out folder (${code ?? 'error'})`, dir);
+  }
+  if (entries.length > 0) throw new InputError('folder is not empty; choose a new --out folder', dir);
+}
+
 /** Writes a snapshot folder (docs/snapshot-format.md). Refuses to mix into a non-empty folder. */
 export function writeSnapshot(dir: string, snapshot: Snapshot): number {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new InputError('folder is not empty; choose a new --out folder', dir);
+  checkOutFolder(dir);
   let n = 0;
   const write = (rel: string, value: unknown) => {
     const full = join(dir, rel);

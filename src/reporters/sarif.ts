@@ -8,6 +8,16 @@ import { pathText } from './csv.js';
 export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** GitHub code scanning rejects a whole upload whose run has more results than this (a hard limit). */
+export const SARIF_MAX_RESULTS = 25_000;
+
+/** At most `SARIF_MAX_RESULTS` findings: the most severe, unwaived before waived; the order is kept otherwise. */
+function capResults(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length <= SARIF_MAX_RESULTS) return findings;
+  return [...findings]
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || Number(a.status === 'waived') - Number(b.status === 'waived'))
+    .slice(0, SARIF_MAX_RESULTS);
+}
 
 /**
  * The artifact a result points at. Code scanning needs a repository-relative path that stays the
@@ -100,8 +110,10 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
  */
 /** The SARIF log as an object (see `renderSarif`); `renderChunks` streams it for large estates. */
 export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleMeta>): Record<string, unknown> {
+  const findings = capResults(report.findings);
+  const omitted = report.findings.length - findings.length;
   const byRule = new Map<string, Finding[]>();
-  for (const f of report.findings) {
+  for (const f of findings) {
     const list = byRule.get(f.ruleId);
     if (list) list.push(f);
     else byRule.set(f.ruleId, [f]);
@@ -128,6 +140,16 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
             executionSuccessful: true,
             endTimeUtc: report.scannedAt,
             toolExecutionNotifications: [
+              ...(omitted > 0
+                ? [
+                    {
+                      level: 'warning',
+                      message: {
+                        text: `${omitted} finding${omitted === 1 ? ' is' : 's are'} not in this SARIF file: GitHub code scanning rejects a run with more than ${String(SARIF_MAX_RESULTS).replace(/\B(?=(\d{3})+$)/g, ',')} results, so only the most severe are included; the JSON and CSV reports list every finding`,
+                      },
+                    },
+                  ]
+                : []),
               ...gaps.map((g) => ({
                 level: 'warning',
                 message: { text: safeText(`${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}; rules that need it report unknown`, 1000) },
@@ -136,7 +158,7 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
             ],
           },
         ],
-        results: report.findings.map((f) => result(f, index.get(f.ruleId)!)),
+        results: findings.map((f) => result(f, index.get(f.ruleId)!)),
         properties: { snapshotCollectedAt: report.snapshot.collectedAt, scannedAt: report.scannedAt, reportSchemaVersion: report.schemaVersion },
       },
     ],

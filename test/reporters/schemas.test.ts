@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import { renderSarif, SECURITY_SEVERITY, artifactUri } from '../../src/reporters/sarif.js';
+import { renderSarif, SECURITY_SEVERITY, artifactUri, SARIF_MAX_RESULTS } from '../../src/reporters/sarif.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { applyWaivers } from '../../src/ci/waivers.js';
 import { compareWithBaseline, createBaseline } from '../../src/ci/baseline.js';
 import { allRules } from '../../rules/index.js';
 import type { ScanReport } from '../../src/report/types.js';
-import { DEMO_NOW, copyDemo, editJson, scanDir } from '../ci/helpers.js';
+import { DEMO_NOW, copyDemo, editJson, finding, report as reportOf, scanDir } from '../ci/helpers.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
@@ -106,6 +106,19 @@ describe('--format sarif', () => {
     const states = results.map((r: any) => r.baselineState).filter(Boolean);
     expect(states.filter((s: string) => s === 'new').length).toBe(report.findings.filter((f) => f.status === 'new').length);
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications.some((n: any) => /expired on 2020-01-01/.test(n.message.text))).toBe(true);
+  });
+
+  it('stays within GitHub code scanning\'s 25,000 results per run, keeping the most severe and saying what it left out', () => {
+    expect(SARIF_MAX_RESULTS).toBe(25_000);
+    // Findings come sorted most severe first; the last one is the only low.
+    const many = Array.from({ length: SARIF_MAX_RESULTS + 1 }, (_, i) => finding({ ruleId: i === SARIF_MAX_RESULTS ? 'okta-api-token-age' : 'entra-secret-long-lived', severity: i === SARIF_MAX_RESULTS ? 'low' : 'high' }));
+    const big = JSON.parse(renderSarif(reportOf(many), metas));
+    const run = big.runs[0];
+    expect(run.results).toHaveLength(SARIF_MAX_RESULTS);
+    expect(run.results.every((r: any) => r.ruleId === 'entra-secret-long-lived')).toBe(true);
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual(['entra-secret-long-lived']);
+    expect(run.invocations[0].toolExecutionNotifications.map((n: any) => n.message.text)).toContainEqual(expect.stringMatching(/^1 finding .*not in this SARIF file.*25,000/));
+    expect(validate(big)).toBe(true);
   });
 
   it('security-severity follows the worst finding of the rule', () => {

@@ -49,29 +49,35 @@ export function liveRequested(flags: LiveFlags): boolean {
 /** Runs the requested collectors (each degrades on its own) and merges them into one snapshot. */
 export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): Promise<CollectResult[]> {
   const progress = progressFn();
-  const jobs: Promise<CollectResult>[] = [];
+  // Every provider's settings are checked before the first collector starts: a bad setting of
+  // one must not leave another's requests running behind the usage error.
+  const starts: Array<() => Promise<CollectResult>> = [];
   // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
   if (flags.aws) {
     const opts = awsOptions(flags, progress);
     const { collectAws } = await import('../connectors/aws/client.js');
-    jobs.push(collectAws(opts));
+    starts.push(() => collectAws(opts));
   }
   if (flags.entra) {
     const { collectEntra, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
+    const { normalizeAuthorityHost, resolveGraphOrigin } = await import('../connectors/entra/cloud.js');
     let opts;
     try {
       opts = entraOptionsFromEnv(process.env, { tenantId: flags.entraTenant, clientId: flags.entraClientId, authority: flags.entraAuthority, graphUrl: flags.graphUrl });
+      resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
     } catch (e) {
       throw asInput(e);
     }
-    jobs.push(collectEntra({ ...opts, progress }).catch((e) => Promise.reject(asInput(e))));
+    const entra = opts;
+    starts.push(() => collectEntra({ ...entra, progress }).catch((e) => Promise.reject(asInput(e))));
   }
   if (flags.okta) {
     const { collectOkta } = await import('../connectors/okta/client.js');
-    const { oktaOptionsFromEnv, DEFAULT_SERVICE_ACCOUNT_PATTERNS } = await import('../connectors/okta/options.js');
+    const { oktaOptionsFromEnv, normaliseOrgUrl, DEFAULT_SERVICE_ACCOUNT_PATTERNS } = await import('../connectors/okta/options.js');
     let opts;
     try {
       opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
+      if (opts) normaliseOrgUrl(opts.orgUrl, opts.allowInsecureHttp);
     } catch (e) {
       throw asInput(e);
     }
@@ -79,9 +85,10 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     // Which users get their roles, factors and groups read follows the organisation's own
     // service-account conventions, on top of the collector's defaults.
     const patterns = config ? [...DEFAULT_SERVICE_ACCOUNT_PATTERNS, ...config.serviceAccountPatterns.map((p) => new RegExp(p, 'i'))] : undefined;
-    jobs.push(collectOkta({ ...opts, progress, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
+    const okta = opts;
+    starts.push(() => collectOkta({ ...okta, progress, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
   }
-  const results = await Promise.all(jobs);
+  const results = await Promise.all(starts.map((start) => start()));
   if (progress) process.stderr.write('\r\u001b[2K');
   return results;
 }

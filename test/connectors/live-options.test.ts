@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLiveResults } from '../../src/cli/live.js';
 import { InputError } from '../../src/errors.js';
+import { buildAccount } from '../fakes/aws-dataset.js';
+import { startFakeAws } from '../fakes/aws-iam-server.js';
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
 
 /** Bad settings of `--aws`: one line naming the flag, exit 2 (InputError), before any request. */
@@ -37,6 +39,31 @@ describe('live AWS flags', () => {
   it('names --aws-region when the region is not a region name', async () => {
     for (const region of ['not a region', 'us-east1', 'https://sts.example']) {
       expect(await inputError({ aws: true, awsRegion: region })).toMatch(/^--aws-region/);
+    }
+  });
+
+  it('checks every provider\'s settings before the first request of any of them', async () => {
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: 'AKIALIVEOPTIONS00001', secretAccessKey: 'live-options-secret' } });
+    const saved = { endpoint: process.env.AWS_ENDPOINT_URL, tenant: process.env.AZURE_TENANT_ID, client: process.env.AZURE_CLIENT_ID, okta: process.env.OKTA_ORG_URL };
+    process.env.AWS_ENDPOINT_URL = fake.url;
+    try {
+      process.env.AZURE_TENANT_ID = '11111111-2222-4333-8444-555555555555';
+      delete process.env.AZURE_CLIENT_ID;
+      expect(await inputError({ aws: true, entra: true })).toContain('AZURE_CLIENT_ID');
+      delete process.env.AZURE_TENANT_ID;
+      process.env.OKTA_ORG_URL = 'http://okta.example.com';
+      process.env.OKTA_API_TOKEN = 'live-options-okta-token';
+      expect(await inputError({ aws: true, okta: true })).toMatch(/Okta org URL/);
+      // Give a collection that was started anyway the time to send its first requests.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(fake.totalRequests()).toBe(0);
+    } finally {
+      await fake.close();
+      for (const [k, v] of Object.entries({ AWS_ENDPOINT_URL: saved.endpoint, AZURE_TENANT_ID: saved.tenant, AZURE_CLIENT_ID: saved.client, OKTA_ORG_URL: saved.okta })) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      delete process.env.OKTA_API_TOKEN;
     }
   });
 });

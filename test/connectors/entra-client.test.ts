@@ -219,6 +219,24 @@ describe('collectEntra against the fake tenant', () => {
     expect(cov(result, 'entra.federatedIdentityCredentials')?.status).toBe('collected');
   });
 
+  it('records a failed manager $batch as not read, not as "no manager" for every service account', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 4 });
+    const users = dataset.v1['/users'];
+    users[0].userPrincipalName = 'svc-backup@contoso.example';
+    users[1].userPrincipalName = 'svc-sync@contoso.example';
+    dataset.singletons = { ...dataset.singletons, [`/users/${users[1].id}/manager`]: { id: users[2].id, displayName: 'User 2' } };
+
+    const ok = await collectEntra(options(await fake(dataset)));
+    // Graph's 404 on /users/{id}/manager means "has no manager"; a manager that exists is read.
+    expect(ok.files['entra/userManagers.json']).toEqual({ [users[0].id as string]: null, [users[1].id as string]: expect.objectContaining({ id: users[2].id }) });
+
+    const f = await fake(dataset, { failBatches: { status: 404, times: 1 } });
+    const result = await collectEntra(options(f));
+    expect(f.log.filter((l) => l.path === '/v1.0/$batch')[0].status).toBe(404);
+    expect(result.files['entra/userManagers.json']).toEqual({});
+    expect(cov(result, 'entra.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('manager lookups not read') });
+  });
+
   it('re-acquires the token once when it expires mid-scan and completes', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 40 });
     const f = await fake(dataset, { expireFirstTokenAfterCalls: 4, pageSize: 10 });

@@ -25,6 +25,8 @@ export interface EntraFakeOptions {
   throttle?: Record<string, { times: number; retryAfter?: string }>;
   /** Token requests are answered `307 Temporary Redirect` to this URL (fetch would re-send the form). */
   redirectTokenTo?: string;
+  /** The first `times` `$batch` POSTs are answered with this status as a whole (not per item). */
+  failBatches?: { status: number; times: number };
   /** The first this many token requests are never answered (only the client's timeout ends them). */
   hangTokenRequests?: number;
   /** The first token issued stops working after this many Graph requests (401). */
@@ -80,6 +82,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   const tokenForms: Record<string, string>[] = [];
   const cert = opts.certificatePem ? new X509Certificate(opts.certificatePem) : undefined;
   let hangTokens = opts.hangTokenRequests ?? 0;
+  let failedBatches = 0;
 
   const issueToken = (): string => {
     const token = `fake-at-${randomBytes(12).toString('hex')}`;
@@ -195,6 +198,9 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
       else if (!authorize(req)) {
         counts.rejectedAuth++;
         served = graphError(401, 'InvalidAuthenticationToken');
+      } else if (req.method === 'POST' && rest.join('/') === '$batch' && failedBatches < (opts.failBatches?.times ?? 0)) {
+        failedBatches++;
+        served = graphError(opts.failBatches!.status, 'Request_ResourceNotFound');
       } else if (req.method === 'POST' && rest.join('/') === '$batch') {
         served = takeThrottle(`/${version}/$batch`) ?? serveBatch(version, safeJson(raw), host);
       } else if (req.method === 'GET') served = serveGet(version, relative, host);

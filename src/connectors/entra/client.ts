@@ -184,7 +184,8 @@ async function readManagers(
   selected.forEach((u, i) => {
     const r = results.get(String(i));
     if (r?.ok) byUser[u.id as string] = r.value;
-    else if (r && r.failure.status === 404) byUser[u.id as string] = null;
+    // Only the item's own 404 means "no manager"; a failed $batch says nothing about the user.
+    else if (r && r.failure.status === 404 && !r.failure.wholeBatch) byUser[u.id as string] = null;
     else failures.push(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });
   });
   return { byUser, failures, attempted: selected.length };

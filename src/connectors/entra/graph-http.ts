@@ -8,6 +8,8 @@ export interface GraphFailure {
   status?: number;
   /** One line, built from our own request path plus Graph's error code; never a secret. */
   reason: string;
+  /** The `$batch` request itself failed: the status is not the answer of the item's own URL. */
+  wholeBatch?: boolean;
 }
 
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
@@ -179,7 +181,7 @@ export class GraphHttp {
       const body = { requests: pending.map((r) => ({ id: r.id, method: 'GET', url: r.url })) };
       const res = await this.send('POST', batchUrl, body);
       if ('kind' in res || res.status !== 200) {
-        const failure = 'kind' in res ? res : failureFromStatus(res.status, res.body, `POST ${this.describe(batchUrl)}`);
+        const failure: GraphFailure = { ...('kind' in res ? res : failureFromStatus(res.status, res.body, `POST ${this.describe(batchUrl)}`)), wholeBatch: true };
         for (const r of pending) results.set(r.id, { ok: false, failure });
         return;
       }

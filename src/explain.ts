@@ -11,8 +11,8 @@ export interface ExplainCard {
   consents: { scope: string; consentType: string; grantedBy?: string }[];
   /** What the identity holds directly (roles, app permissions, scopes, trusts). */
   privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string }[];
-  /** For each crown jewel path, the hop to remove to cut it. */
-  cuts: { target: string; revoke: string }[];
+  /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
+  cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
 }
 
@@ -53,7 +53,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));
   const cuts = identity.crownJewels.map((cj) => {
     const hop = cj.hops.find((h) => CUTTABLE.has(h.type)) ?? cj.hops[0];
-    return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut' };
+    return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
   });
   return { kind: 'card', card: { identity, consents, privileges, cuts, findings } };
 }

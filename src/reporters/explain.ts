@@ -30,7 +30,11 @@ export function renderExplain(card: ExplainCard, color: boolean): string {
     out.push(`   ${c.red('reaches')} ${t(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
     out.push(...renderPath(cj.hops, c, cj.alternatives).map((l) => `  ${l}`));
   }
-  for (const cut of card.cuts) out.push(`   to cut the path to ${t(cut.target)}, revoke: ${t(cut.revoke, 300)}`);
+  for (const cut of card.cuts) {
+    // Revoking one hop cuts this route only; say so when others reach the same jewel.
+    const others = cut.otherRoutes > 0 ? `; ${cut.otherRoutes} other route${cut.otherRoutes === 1 ? '' : 's'} also reach${cut.otherRoutes === 1 ? 'es' : ''} it` : '';
+    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${t(cut.target)}, revoke: ${t(cut.revoke, 300)}${others}`);
+  }
   out.push('', c.bold(`Findings (${card.findings.length})`));
   for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 300)}`);
   return out.join('\n') + '\n';

@@ -57,6 +57,17 @@ describe('explain', () => {
     expect(c.cuts[0].revoke).toMatch(/CAN_ASSUME ops-agent-role/);
   });
 
+  it('does not promise that revoking one hop cuts a path that has other routes', () => {
+    const m = explain(demo, 'HR Sync Service');
+    if (m.kind !== 'card') throw new Error('no card');
+    const admin = m.card.identity.crownJewels.find((p) => p.crownJewel === 'admin' && p.target.startsWith('aws:'))!;
+    expect(admin.alternatives).toBeGreaterThan(0);
+    const cut = m.card.cuts.find((x) => x.target === admin.targetName)!;
+    expect(cut.otherRoutes).toBe(admin.alternatives);
+    const text = cli(['explain', 'HR Sync Service', '--demo']).stdout;
+    expect(text).toMatch(/to cut this route to AWS account 111122223333 administrator, revoke: .*; 1 other route also reaches it/);
+  });
+
   it('tells the Helpdesk AI Assistant story: Mail.Send consented for all users', () => {
     const m = explain(demo, 'Helpdesk AI Assistant');
     if (m.kind !== 'card') throw new Error('no card');

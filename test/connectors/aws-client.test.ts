@@ -250,6 +250,13 @@ describe('collectAws against the fake IAM', () => {
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
   });
 
+  it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
+    const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(2);
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+  });
+
   it('records a Roles Anywhere failure as a coverage gap and keeps the rest', async () => {
     const { result } = await run({ deny: ['rolesanywhere:ListTrustAnchors'] });
     expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');

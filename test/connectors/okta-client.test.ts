@@ -291,6 +291,17 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
   });
 
+  it('refuses a next link to another origin and records the list as an error', async () => {
+    const { f, clock } = await fake({ foreignNextOn: ['/api/v1/users'], maxLimit: { '/api/v1/users': 4 } });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('another origin (https://okta.attacker.example)'),
+    });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(1);
+  });
+
   it('reads through empty intermediate pages without null items', async () => {
     const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });
     const r = await collectOkta(ssws(f, clock));

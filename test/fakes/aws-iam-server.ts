@@ -46,6 +46,8 @@ export interface FakeAwsOptions {
    * a proxy's maintenance page): a malformed answer the SDK may parse into an empty output.
    */
   rawOkBody?: Record<string, string>;
+  /** GetAccountAuthorizationDetails pages after the first say IsTruncated=true but carry no Marker. */
+  truncatedWithoutMarker?: boolean;
   /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
   repeatMarker?: boolean;
   /**
@@ -155,6 +157,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         for (const [list, item] of page) lists[list].push(item);
         const marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
         const decoy = options.decoyMarker === undefined ? {} : { NhiscanDecoy: { Marker: options.decoyMarker } };
+        if (options.truncatedWithoutMarker && start > 0) return { ...decoy, IsTruncated: true, ...lists };
         return { ...decoy, IsTruncated: truncated || marker !== undefined, Marker: marker, ...lists };
       }
       case 'GenerateCredentialReport': {

@@ -61,6 +61,8 @@ export interface OktaFakeOptions {
   rawBodyOn?: { template: string; body: string; status?: number }[];
   /** Templates (the token endpoint too) answered `307 Temporary Redirect` to `location`. */
   redirectOn?: { template: string; location: string }[];
+  /** Templates whose `rel="next"` link points to another origin (the credential must not follow it). */
+  foreignNextOn?: string[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
@@ -350,7 +352,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       const q = new URLSearchParams();
       if (limitParam !== null) q.set('limit', limitParam);
       q.set('after', Buffer.from(c).toString('base64url'));
-      return `http://${host}${url.pathname}?${q.toString()}`;
+      const origin = opts.foreignNextOn?.includes(template) ? 'https://okta.attacker.example' : `http://${host}`;
+      return `${origin}${url.pathname}?${q.toString()}`;
     };
     const links = [`<http://${host}${url.pathname}${url.search}>; rel="self"`];
     let page: Obj[];

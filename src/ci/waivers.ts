@@ -129,19 +129,42 @@ export function expiryInstant(expires: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** Glob (`*` any run, `?` one character) to an anchored regular expression; everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/\*+/g, '*')
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${body}$`, 's');
+/**
+ * Glob (`*` any run, `?` one character; everything else literal) as a whole-string predicate.
+ * Matched without a regular expression: `.*` runs backtrack polynomially (a pattern with five
+ * stars took seconds per provider-controlled name), this greedy walk with one resume point is
+ * O(pattern x text) at worst.
+ */
+export function compileGlob(glob: string): (text: string) => boolean {
+  const p = glob.replace(/\*+/g, '*');
+  return (s) => {
+    let pi = 0;
+    let si = 0;
+    let star = -1;
+    let resume = 0;
+    while (si < s.length) {
+      const c = p[pi];
+      if (pi < p.length && c !== '*' && (c === '?' || c === s[si])) {
+        pi++;
+        si++;
+      } else if (c === '*') {
+        star = pi++;
+        resume = si;
+      } else if (star >= 0) {
+        pi = star + 1;
+        si = ++resume;
+      } else {
+        return false;
+      }
+    }
+    while (p[pi] === '*') pi++;
+    return pi === p.length;
+  };
 }
 
 interface Compiled {
   waiver: Waiver;
-  subject?: RegExp;
+  subject?: (text: string) => boolean;
   expired: boolean;
   matched: number;
 }
@@ -150,7 +173,7 @@ function matches(c: Compiled, f: Finding): boolean {
   const w = c.waiver;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
-  if (c.subject && !(c.subject.test(f.subject.id) || c.subject.test(f.subject.nativeId) || c.subject.test(f.subject.name))) return false;
+  if (c.subject && !(c.subject(f.subject.id) || c.subject(f.subject.nativeId) || c.subject(f.subject.name))) return false;
   return true;
 }
 
@@ -163,7 +186,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
     const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0 };
-    if (w.subject !== undefined) c.subject = globToRegExp(w.subject);
+    if (w.subject !== undefined) c.subject = compileGlob(w.subject);
     const [map, key] = w.fingerprint !== undefined ? [byFp, w.fingerprint] : [byRule, w.ruleId!];
     const list = map.get(key);
     if (list) list.push(c);

@@ -336,6 +336,16 @@ describe('collectEntra against the fake tenant', () => {
     expect(f.counts.graph).toBe(0);
   }, 10_000);
 
+  it('says the token endpoint could not be reached, rather than blaming the credential, when nothing answers', async () => {
+    const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }));
+    const closed = f.tokenEndpoint.replace(/:\d+\//, ':1/');
+    const err = await collectEntra(options(f, { tokenEndpoint: closed, requestTimeoutMs: 2000 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EntraAuthError);
+    expect((err as Error).message).toMatch(/could not be reached/);
+    expect((err as EntraAuthError).hint).not.toMatch(/AZURE_CLIENT_SECRET/);
+    expect(f.counts.graph).toBe(0);
+  });
+
   it('does not follow a redirect of the token request, which would re-send the client secret elsewhere', async () => {
     const elsewhere: string[] = [];
     const catcher = createServer((req, res) => {

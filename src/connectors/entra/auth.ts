@@ -156,6 +156,8 @@ const HINTS: Record<EntraCredential['kind'], string> = {
 
 /** MSAL's error code for a token request the network module gave up on. */
 const TIMED_OUT = 'request_timed_out';
+/** MSAL's error code for a token request that got no HTTP answer at all. */
+const UNREACHABLE = 'network_error';
 
 /**
  * MSAL's own network module sets no timeout on the token POST, so a token endpoint that never
@@ -190,7 +192,7 @@ function timedNetworkClient(timeoutMs: number): INetworkModule {
     } catch (err) {
       if (err instanceof AuthError) throw err;
       const timedOut = (err as Error).name === 'TimeoutError';
-      throw new AuthError(timedOut ? TIMED_OUT : 'network_error', timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
+      throw new AuthError(timedOut ? TIMED_OUT : UNREACHABLE, timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
     }
   };
   return {
@@ -210,6 +212,12 @@ function authErrorFrom(err: unknown, opts: EntraCollectOptions): Error {
     return new EntraAuthError(
       `token request for tenant ${cleanProviderText(opts.tenantId, 80)} timed out (no answer within ${opts.requestTimeoutMs ?? 60_000} ms)`,
       'check network access to the authority host',
+    );
+  }
+  if (code === UNREACHABLE) {
+    return new EntraAuthError(
+      `token request for tenant ${cleanProviderText(opts.tenantId, 80)} failed: the token endpoint could not be reached`,
+      'check network access to the authority host (and --entra-authority or AZURE_AUTHORITY_HOST)',
     );
   }
   return new EntraAuthError(

@@ -75,8 +75,9 @@ export function linkProviders(b: GraphBuilder): void {
           from: node.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials`,
+          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
+          conditional: e.conditional,
           evidence: { issuer, subject: subject ?? null, audiences, via: ext.id },
         });
       }
@@ -91,8 +92,9 @@ export function linkProviders(b: GraphBuilder): void {
           from: app.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}`,
+          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
+          conditional: e.conditional,
           evidence: { issuer, subject, audiences, via: ext.id },
         });
       }

@@ -47,3 +47,41 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(m, 'pattern-role')).toEqual([OPS_AGENT]);
   });
 });
+
+describe('OIDC trusts whose provider does not accept the token', () => {
+  const ghFinding = (r: ReturnType<typeof scan>) =>
+    r.report.findings.find((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'GitHub repo:northwind/*' && f.evidence.crownJewel === 'admin');
+
+  it('a trust naming an OIDC provider the account does not have is a possibility, not a path', () => {
+    const s = demoSnapshot();
+    const providers = s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+    s.files[`aws/${ACCT}/oidc-providers.json`] = providers.filter((p) => p.Url !== 'token.actions.githubusercontent.com');
+    const f = ghFinding(scan(s))!;
+    expect(f.path![0]).toMatchObject({ type: 'FEDERATES_TO', conditional: true });
+    expect(f.path![0].reason).toMatch(/no OIDC provider/);
+    expect(f.message).toMatch(/may reach/);
+    // Near miss: the demo as is.
+    const d = ghFinding(scan(demoSnapshot()))!;
+    expect(d.path![0].conditional).toBe(false);
+    expect(d.message).not.toMatch(/may reach/);
+  });
+
+  it('a pinned aud the provider\'s client id list does not hold is a possibility, not a path', () => {
+    const s = demoSnapshot();
+    const providers = s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+    providers.find((p) => p.Url === 'token.actions.githubusercontent.com')!.ClientIDList = ['something-else'];
+    const f = ghFinding(scan(s))!;
+    expect(f.path![0]).toMatchObject({ conditional: true });
+    expect(f.path![0].reason).toMatch(/client id list/);
+  });
+});
+
+it('an Entra app\'s link into a role inherits the doubt of the trust it rides on', () => {
+  const s = demoSnapshot();
+  const providers = s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+  s.files[`aws/${ACCT}/oidc-providers.json`] = providers.filter((p) => p.Url !== ISSUER);
+  const r = scan(s);
+  const link = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').find((e) => e.from === OPS_AGENT)!;
+  expect(link.conditional).toBe(true);
+  expect(link.reason).toMatch(/no OIDC provider/);
+});

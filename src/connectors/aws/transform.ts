@@ -173,7 +173,7 @@ function transformAccount(
 
   const oidcProviders = readProviders(snapshot, oidcPath);
   addPrivileges(b, model, evaluator, account, crown, config, timings);
-  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, now));
+  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, now));
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator };
 }
@@ -533,7 +533,7 @@ function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): Fede
   return status === 'pinned' ? 'exact' : status === 'missing' ? 'missing' : 'wildcard';
 }
 
-function addTrust(b: GraphBuilder, model: AccountModel, account: string, accounts: Set<string>, oidc: Map<string, OidcProvider>, now: Date): void {
+function addTrust(b: GraphBuilder, model: AccountModel, account: string, accounts: Set<string>, oidc: Map<string, OidcProvider>, oidcRead: boolean, now: Date): void {
   void now;
   for (const role of model.roles.values()) {
     const roleId = ids.awsPrincipal(account, role.arn);
@@ -566,6 +566,16 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
           const issuer = `https://${tp.issuer.replace(/\/+$/, tp.issuer.endsWith('/') ? '/' : '')}`;
           const provider = oidc.get(tp.providerArn);
           const audiences = tp.audience.status === 'pinned' ? tp.audience.values : (provider?.clientIds ?? []);
+          // STS accepts a web identity token only through an OIDC provider of the account whose
+          // client id list holds the token's aud: a trust that cannot pass is a possibility (the
+          // provider can be re-created or edited), not a path.
+          const blocked = !oidcRead
+            ? undefined
+            : !provider
+              ? `; but the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
+              : tp.audience.status === 'pinned' && !tp.audience.values.some((v) => provider.clientIds.includes(v))
+                ? `; but the provider's client id list (${provider.clientIds.join(', ') || 'empty'}) holds none of those audiences, so no such token is accepted today`
+                : undefined;
           const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
           const match = subjectMatchOf(tp.subject.status);
           for (const sub of subjects) {
@@ -588,8 +598,9 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
               from: extId,
               to: roleId,
               type: 'FEDERATES_TO',
-              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}`,
+              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}`,
               hidden: true,
+              ...(blocked ? { conditional: true } : {}),
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
               evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences },
             });

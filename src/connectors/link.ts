@@ -117,13 +117,18 @@ export function linkProviders(b: GraphBuilder): void {
  */
 function narrowSamlAssignments(b: GraphBuilder): void {
   const rolesOf = new Map<string, GraphNode[]>();
+  /** Role trusts that hold only under a condition (the provider is missing), by hub and role id. */
+  const doubtful = new Map<string, GraphEdge>();
   const groupsOf = new Map<string, GraphNode[]>();
   const assignments: GraphEdge[] = [];
   for (const e of b.edgeList()) {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
       const role = b.getNode(e.to);
-      if (hub?.type === 'aws-saml-provider-ref' && role) (rolesOf.get(hub.id) ?? rolesOf.set(hub.id, []).get(hub.id)!).push(role);
+      if (hub?.type === 'aws-saml-provider-ref' && role) {
+        (rolesOf.get(hub.id) ?? rolesOf.set(hub.id, []).get(hub.id)!).push(role);
+        if (e.conditional) doubtful.set(`${hub.id}\u0000${role.id}`, e);
+      }
     } else if (e.type === 'MEMBER_OF') {
       const g = b.getNode(e.to);
       if (g?.type === 'okta-group') (groupsOf.get(e.from) ?? groupsOf.set(e.from, []).get(e.from)!).push(g);
@@ -150,12 +155,14 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       continue;
     }
     for (const { role, why } of mapped) {
+      const trust = doubtful.get(`${hub.id}\u0000${role.id}`);
       add.push({
+        ...(trust ? { conditional: true } : {}),
         from: from.id,
         to: role.id,
         type: 'SAML_MAPS_TO',
         hidden: true,
-        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${role.name} accepts SAML sign-in through ${hub.nativeId}`,
+        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${hub.nativeId}`}`,
         evidence: { ...e.evidence, via: hub.id },
       });
     }

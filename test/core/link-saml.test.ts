@@ -83,3 +83,14 @@ describe('an inactive Okta AWS app', () => {
     expect(r.analysis.crownJewelPaths(HR_SYNC).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
   });
 });
+
+describe('a role trusting a SAML provider the account does not have', () => {
+  it('is a possibility, not a path', () => {
+    const s = demoSnapshot();
+    s.files['aws/111122223333/saml-providers.json'] = [];
+    const r = scan(s);
+    const f = r.report.findings.find((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.id === HR_SYNC && x.evidence.crownJewel === 'admin')!;
+    expect(f.message).toMatch(/may reach/);
+    expect(f.path!.some((h) => h.conditional && /no SAML provider/.test(h.reason))).toBe(true);
+  });
+});

@@ -173,7 +173,9 @@ function transformAccount(
 
   const oidcProviders = readProviders(snapshot, oidcPath);
   addPrivileges(b, model, evaluator, account, crown, config, timings);
-  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, now));
+  const samlRaw = snapshot.files[samlPath];
+  const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;
+  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now));
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator };
 }
@@ -533,7 +535,17 @@ function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): Fede
   return status === 'pinned' ? 'exact' : status === 'missing' ? 'missing' : 'wildcard';
 }
 
-function addTrust(b: GraphBuilder, model: AccountModel, account: string, accounts: Set<string>, oidc: Map<string, OidcProvider>, oidcRead: boolean, now: Date): void {
+function addTrust(
+  b: GraphBuilder,
+  model: AccountModel,
+  account: string,
+  accounts: Set<string>,
+  oidc: Map<string, OidcProvider>,
+  oidcRead: boolean,
+  /** ARNs of the account's SAML providers; undefined when not read. */
+  saml: Set<string> | undefined,
+  now: Date,
+): void {
   void now;
   for (const role of model.roles.values()) {
     const roleId = ids.awsPrincipal(account, role.arn);
@@ -614,7 +626,17 @@ function addTrust(b: GraphBuilder, model: AccountModel, account: string, account
         } else if (tp.type === 'saml') {
           const extId = ids.external('saml-provider', tp.providerArn);
           b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
-          b.addEdge({ from: extId, to: roleId, type: 'FEDERATES_TO', reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}`, hidden: true, evidence: { statement: st.statementIndex } });
+          // A provider of another account cannot be checked here; one of this account must exist.
+          const missing = saml !== undefined && tp.providerArn.includes(`::${account}:`) && !saml.has(tp.providerArn);
+          b.addEdge({
+            from: extId,
+            to: roleId,
+            type: 'FEDERATES_TO',
+            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}`,
+            hidden: true,
+            ...(missing ? { conditional: true } : {}),
+            evidence: { statement: st.statementIndex },
+          });
           addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
         } else if (tp.type === 'any') {
           const extId = ids.external('anyone', '*');

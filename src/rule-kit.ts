@@ -168,3 +168,19 @@ export function matchesAny(value: string, patterns: readonly string[]): string |
   }
   return undefined;
 }
+
+/**
+ * Finding keys that stay the same when a policy gains, loses or reorders other statements: a rule
+ * names each finding by what it is about (a principal, an issuer and subject pattern), and
+ * `unique` suffixes a repeat of the same name within one subject (`#2`, `#3`) so that two
+ * findings never share a fingerprint. A statement index would re-key every finding below an
+ * edit, making unchanged findings look new to a baseline and orphaning their waivers.
+ */
+export function uniqueKeys(): (base: string) => string {
+  const seen = new Map<string, number>();
+  return (base) => {
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  };
+}

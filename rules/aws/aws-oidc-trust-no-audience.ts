@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
@@ -55,6 +55,7 @@ export default defineRule({
       ctx.unknown('the trust policy could not be read');
       return;
     }
+    const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
       for (const p of st.principals) {
@@ -66,7 +67,7 @@ export default defineRule({
         ctx.report({
           messageId: 'noAud',
           severity: cognito || subjectOpen ? 'high' : 'medium',
-          key: `${st.statementIndex}:${p.providerArn ?? issuer}`,
+          key: unique(p.providerArn ?? issuer),
           args: { issuer, key: p.audience.key },
           evidence: { statement: st.statementIndex, provider: p.providerArn ?? issuer, audience: p.audience, subject: p.subject },
         });

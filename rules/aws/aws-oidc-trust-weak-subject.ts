@@ -1,4 +1,4 @@
-import { defineRule, type Severity } from '../../src/rule-kit.js';
+import { defineRule, uniqueKeys, type Severity } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
@@ -82,6 +82,7 @@ export default defineRule({
       return;
     }
     const privileged = ctx.analysis.tier(role.id) >= Number(ctx.options.criticalTier);
+    const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
       for (const p of st.principals) {
@@ -104,7 +105,7 @@ export default defineRule({
         ctx.report({
           messageId,
           severity,
-          key: `${st.statementIndex}:${p.providerArn ?? issuer}`,
+          key: unique(`${p.providerArn ?? issuer}|${[...sub.values].sort().join(',')}`),
           args: { issuer, key: sub.key, pattern: sub.values.join(', ') },
           evidence: {
             statement: st.statementIndex,

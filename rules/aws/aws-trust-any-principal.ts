@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Statement {
   statementIndex: number;
@@ -63,6 +63,7 @@ export default defineRule({
       ctx.unknown(`the trust policy could not be parsed (${facts.unusable.problem})`);
       return;
     }
+    const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.restrictingKeys.length > 0 || !coversAssume(st)) continue;
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');
@@ -70,7 +71,7 @@ export default defineRule({
       const other = st.conditionKeys.length > 0 ? ` (its conditions use only ${st.conditionKeys.join(', ')})` : '';
       ctx.report({
         messageId: 'any',
-        key: `statement-${st.statementIndex}`,
+        key: unique(st.notPrincipal ? 'not-principal' : 'any'),
         args: { statement: st.sid ?? String(st.statementIndex), who: st.notPrincipal ? 'everyone except the NotPrincipal list' : 'any AWS principal ("*")', other },
         evidence: { statement: st.statementIndex, sid: st.sid, notPrincipal: st.notPrincipal, actions: st.actions, conditionKeys: st.conditionKeys },
       });

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Principal {
   type: string;
@@ -59,6 +59,7 @@ export default defineRule({
       return;
     }
     const own = new Set((ctx.options.ownAccounts as string[]).map(String));
+    const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
       if (st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()))) continue;
@@ -66,7 +67,7 @@ export default defineRule({
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
         ctx.report({
           messageId: 'noExternalId',
-          key: `${st.statementIndex}:${p.arn ?? p.accountId}`,
+          key: unique(p.arn ?? p.accountId),
           args: { account: p.accountId, principal: p.arn ?? 'the whole account' },
           evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
         });

@@ -28,24 +28,33 @@ export default defineRule({
   check(subject, ctx) {
     if (subject.attrs.subjectMatch === 'exact') return;
     const tenant = ENTRA_ISSUER.exec(String(subject.attrs.issuer))![1].toLowerCase();
-    const audiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
-    const apps: GraphNode[] = [];
-    for (const n of ctx.graph.ofKind('identity')) {
-      if (n.provider === 'entra' && n.scope.toLowerCase() === tenant && typeof n.attrs.appId === 'string' && audiences.includes(n.attrs.appId)) apps.push(n);
-    }
+    const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
     if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
     const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
     if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
-    const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
-    if (apps.length > 0 && requiring.length === apps.length) return;
-    if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
-      return ctx.unknown('whether the audience app requires app-role assignment was not collected');
+    const byAppId = new Map<string, GraphNode[]>();
+    for (const n of ctx.graph.ofKind('identity')) {
+      if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
+      const list = byAppId.get(n.attrs.appId);
+      if (list) list.push(n);
+      else byAppId.set(n.attrs.appId, [n]);
     }
-    const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
+    // The external node is shared by every role trusting this issuer and subject; each role's
+    // accepted audiences ride on its own edge (the node keeps the first role's).
     for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
       const role = ctx.graph.node(e.to);
       if (!role) continue;
+      const own = e.evidence?.audiences;
+      const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
+      const apps = audiences.flatMap((a) => byAppId.get(a) ?? []);
+      const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
+      if (apps.length > 0 && requiring.length === apps.length) continue;
+      if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
+        ctx.unknown('whether the audience app requires app-role assignment was not collected');
+        continue;
+      }
+      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
       const tier = ctx.analysis.tier(role.id);
       ctx.report({
         messageId: 'open',

@@ -42,4 +42,21 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
   it('is unknown when the tenant was not scanned', () => {
     expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, scanned: false }), { now }).verdicts.get('ext')).toBe('unknown');
   });
+
+  it('judges each role by its own audience: the external node is shared by every role trusting the issuer', () => {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('open-app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Open App', attrs: { appId: 'open-guid', appRoleAssignmentRequired: false } }));
+    b.addNode(node('strict-app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Strict App', attrs: { appId: 'strict-guid', appRoleAssignmentRequired: true } }));
+    // The node carries the first role's audiences (strict); each edge carries its own.
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: 'missing', audiences: ['strict-guid'] } }));
+    b.addNode(node('strict-role'));
+    b.addNode(node('open-role'));
+    b.addEdge(edge('ext', 'strict-role', 'FEDERATES_TO', { evidence: { audiences: ['strict-guid'] } }));
+    b.addEdge(edge('ext', 'open-role', 'FEDERATES_TO', { evidence: { audiences: ['open-guid'] } }));
+    const r = runRule(rule, b.build(), { now });
+    expect(r.findings.map((f) => f.evidence.role)).toEqual(['open-role']);
+    expect(r.findings[0].message).toMatch(/for audience open-guid .*Open App does not require/);
+  });
 });

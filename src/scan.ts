@@ -183,6 +183,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     findingIds: [...findingIds].sort(),
   };
   if (n.enabled !== undefined) summary.enabled = n.enabled;
+  if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
   if (n.agent) summary.agent = n.agent;

@@ -23,6 +23,8 @@ export interface IdentitySummary {
   nativeId: string;
   scope: string;
   enabled?: boolean;
+  /** When the identity was created (null: the provider records none). */
+  createdAt?: string | null;
   lastUsedAt?: string | null;
   owners: { name: string; relation: string; enabled?: boolean }[];
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */

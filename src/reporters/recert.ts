@@ -69,7 +69,19 @@ function lastUsed(i: IdentitySummary): string | null | undefined {
 export function recommendActions(i: IdentitySummary, now: number, opts: RecertOptions = DEFAULTS): { action: RecertAction; reason: string }[] {
   const out: { action: RecertAction; reason: string }[] = [];
   const used = lastUsed(i);
-  const idle = used === null ? 'never used' : used !== undefined && (daysSince(used, now) ?? 0) >= opts.unusedDays ? `not used for ${daysSince(used, now)} days` : undefined;
+  // Never used counts once the identity has existed for the idle window (the rules' grace period
+  // for new identities); with no creation date it counts at once.
+  const age = i.createdAt ? daysSince(i.createdAt, now) : undefined;
+  const idle =
+    used === null
+      ? age === undefined
+        ? 'never used'
+        : age >= opts.unusedDays
+          ? `never used (created ${age} days ago)`
+          : undefined
+      : used !== undefined && (daysSince(used, now) ?? 0) >= opts.unusedDays
+        ? `not used for ${daysSince(used, now)} days`
+        : undefined;
   const ownersGone = i.owners.length > 0 && i.owners.every((o) => o.enabled === false);
   if (idle) {
     const extra = [i.enabled === false ? 'identity disabled' : '', ownersGone ? 'all owners disabled' : ''].filter(Boolean).join(', ');

@@ -205,3 +205,22 @@ describe('--format recert-csv: credential columns', () => {
   });
 });
 
+describe('--format recert-csv: never used', () => {
+  const now = Date.parse('2026-11-20T09:00:00Z');
+  it('does not recommend revoking an identity created within the idle window', () => {
+    const fresh = identity({ lastUsedAt: null, createdAt: '2026-11-18T00:00:00Z' });
+    expect(recommendActions(fresh, now).map((a) => a.action)).not.toContain('revoke');
+  });
+
+  it('recommends revoking one that was never used in 90 days or more, or whose creation date is unknown', () => {
+    expect(recommendActions(identity({ lastUsedAt: null, createdAt: '2026-01-01T00:00:00Z' }), now)[0]).toEqual({ action: 'revoke', reason: 'never used (created 323 days ago)' });
+    expect(recommendActions(identity({ lastUsedAt: null }), now)[0]).toEqual({ action: 'revoke', reason: 'never used' });
+  });
+
+  it('the JSON identity carries its creation date', () => {
+    const r = scanDir().report;
+    const sp = r.identities.find((i) => i.name === 'Legacy Provisioning Sync')!;
+    expect(typeof sp.createdAt).toBe('string');
+  });
+});
+

@@ -11,7 +11,14 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   if (n.thirdParty) return 'third-party multi-tenant app';
   if (n.type === 'okta-api-token') return 'shared API token';
   const strength = ctx.analysis.strength(n.id);
-  if (strength.class === 'shared-secret') return strength.longLived ? 'long-lived shared secret' : 'shared secret';
+  if (strength.class === 'shared-secret') {
+    // The analysis ranks a federation trust that does not pin its subject as weak as a secret;
+    // the entry point is that trust, and the message names it so.
+    const active = credentialsOf(ctx.graph, n.id).filter((c) => isActiveCredential(c, ctx.now));
+    const secret = active.some((c) => !c.federation && c.credentialType !== undefined && SHARED_SECRETS.has(c.credentialType));
+    if (!secret && active.some((c) => c.federation && c.federation.subjectMatch !== 'exact')) return 'federation trust that does not pin the subject';
+    return strength.longLived ? 'long-lived shared secret' : 'shared secret';
+  }
   if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now))) {
     const humans = ctx.analysis.accountable(n.id).filter((p) => ctx.graph.node(p.id)?.kind === 'human');
     // A person whose account status is not known may still be there: not a claim to make.
@@ -23,6 +30,7 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
 }
 
 const OWNERS_UNREAD = 'owners not read';
+const SHARED_SECRETS: ReadonlySet<string> = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
 /** Whether the identity's owners (Entra app and SP owners, a user's manager) were read. */
 function ownersRead(n: GraphNode): boolean {

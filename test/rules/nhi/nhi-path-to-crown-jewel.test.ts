@@ -64,6 +64,16 @@ describe('nhi-path-to-crown-jewel', () => {
     expect(f.severity).toBe('critical');
   });
 
+  it('names an unpinned federation trust as such, not as a shared secret', () => {
+    const trustCred = node('t1', { kind: 'credential', type: 'aws-role-trust', credentialType: 'federated-oidc', status: 'active', expiresAt: null, federation: { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/*', subjectMatch: 'wildcard' }, attrs: { sessionSeconds: 3600 } });
+    const g = graphOf(
+      [node('deploy'), trustCred, node('role2'), admin],
+      [edge('deploy', 't1', 'HAS_CREDENTIAL'), edge('deploy', 'role2', 'CAN_ASSUME'), edge('role2', 'aws-admin', 'GRANTED')],
+    );
+    const [f] = runRule(rule, g, { now }).findings;
+    expect(f.message).toMatch(/^deploy \(federation trust that does not pin the subject\) reaches/);
+  });
+
   it('reports external federated workloads that reach admin', () => {
     const g = graphOf(
       [node('gh', { kind: 'external', provider: 'external', type: 'github-repo', name: 'GitHub repo:acme/*' }), node('role'), admin],

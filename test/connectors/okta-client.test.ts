@@ -516,6 +516,15 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(f.state.requests).toEqual([]);
   });
 
+  it('names OKTA_PRIVATE_KEY_PATH when the key in it is unusable', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const privateKey of ['not a key', ec]) {
+      await expect(
+        collectOkta({ orgUrl: 'https://contoso.okta.com', auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey } }),
+      ).rejects.toThrow(/OKTA_PRIVATE_KEY_PATH/);
+    }
+  });
+
   it('refuses a plain-http org URL that is not loopback', async () => {
     await expect(
       collectOkta({ orgUrl: 'http://contoso.okta.com', auth: { kind: 'ssws', token: 'x' } }),

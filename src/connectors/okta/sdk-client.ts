@@ -21,12 +21,12 @@ function checkPrivateKey(key: string | Record<string, unknown>): void {
   } catch {
     // The parser's message is not echoed: it could quote part of the key.
     throw new OktaConfigError(
-      'the Okta private key is not an unencrypted private key in PEM or JWK form',
+      'the Okta private key (OKTA_PRIVATE_KEY_PATH) is not an unencrypted private key in PEM or JWK form',
     );
   }
   if (parsed.asymmetricKeyType !== 'rsa') {
     throw new OktaConfigError(
-      `the Okta private key is ${parsed.asymmetricKeyType ?? 'not asymmetric'}; use an RSA key (the Okta SDK signs DPoP proofs with RS256 only)`,
+      `the Okta private key (OKTA_PRIVATE_KEY_PATH) is ${parsed.asymmetricKeyType ?? 'not asymmetric'}; use an RSA key (the Okta SDK signs DPoP proofs with RS256 only)`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -390,6 +391,26 @@ describe('collectEntra against the fake tenant', () => {
         const err = await collectEntra(options(f, { credential: { kind: 'federated', tokenFile } })).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(EntraConfigError);
         expect(`${(err as Error).message} ${(err as EntraConfigError).hint}`).toContain('AZURE_FEDERATED_TOKEN_FILE');
+      }
+      expect(f.counts.token).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names AZURE_CLIENT_CERTIFICATE_PATH when the certificate file holds no certificate and key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-entra-'));
+    try {
+      const file = join(dir, 'cert.pem');
+      const badCert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }));
+      // No key at all; then a key with a certificate block that is not a certificate.
+      for (const content of [badCert, badCert + key]) {
+        writeFileSync(file, content);
+        const err = await collectEntra(options(f, { credential: { kind: 'certificateFile', path: file } })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(EntraConfigError);
+        expect(`${(err as Error).message} ${(err as EntraConfigError).hint}`).toContain('AZURE_CLIENT_CERTIFICATE_PATH');
       }
       expect(f.counts.token).toBe(0);
     } finally {

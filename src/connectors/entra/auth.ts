@@ -132,7 +132,7 @@ export function parseCertificatePem(
   if (certs.length === 0 || !keyBlock) {
     throw new EntraConfigError(
       'the certificate file must hold a PEM certificate and its private key',
-      'concatenate the certificate and the key into one PEM file',
+      'concatenate the certificate and the key into one PEM file (AZURE_CLIENT_CERTIFICATE_PATH)',
     );
   }
   let privateKey: string;
@@ -143,7 +143,12 @@ export function parseCertificatePem(
   } catch {
     throw new EntraConfigError('cannot read the private key in the certificate file', 'check AZURE_CLIENT_CERTIFICATE_PASSWORD');
   }
-  const thumbprintSha256 = new X509Certificate(certs[0]).fingerprint256.replace(/:/g, '');
+  let thumbprintSha256: string;
+  try {
+    thumbprintSha256 = new X509Certificate(certs[0]).fingerprint256.replace(/:/g, '');
+  } catch {
+    throw new EntraConfigError('cannot read the certificate in the certificate file', 'check AZURE_CLIENT_CERTIFICATE_PATH');
+  }
   return { thumbprintSha256, privateKey, ...(sendChain ? { x5c: certs.join('\n') } : {}) };
 }
 

@@ -116,7 +116,7 @@ export function linkProviders(b: GraphBuilder): void {
  * Linear: one pass over the edges builds the indexes, one pass over the assignment edges uses them.
  */
 function narrowSamlAssignments(b: GraphBuilder): void {
-  const rolesOf = new Map<string, GraphNode[]>();
+  const rolesOf = new Map<string, RoleIndex>();
   /** Role trusts that hold only under a condition (the provider is missing), by hub and role id. */
   const doubtful = new Map<string, GraphEdge>();
   const groupsOf = new Map<string, GraphNode[]>();
@@ -126,7 +126,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       const hub = b.getNode(e.from);
       const role = b.getNode(e.to);
       if (hub?.type === 'aws-saml-provider-ref' && role) {
-        (rolesOf.get(hub.id) ?? rolesOf.set(hub.id, []).get(hub.id)!).push(role);
+        let index = rolesOf.get(hub.id);
+        if (!index) rolesOf.set(hub.id, (index = { byArn: new Map(), byName: new Map() }));
+        index.byArn.set(role.nativeId, role);
+        (index.byName.get(role.name) ?? index.byName.set(role.name, []).get(role.name)!).push(role);
         if (e.conditional) doubtful.set(`${hub.id}\u0000${role.id}`, e);
       }
     } else if (e.type === 'MEMBER_OF') {
@@ -147,7 +150,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (!hub || !app) continue;
     (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
     drop.add(e);
-    const roles = rolesOf.get(hub.id) ?? [];
+    const roles = rolesOf.get(hub.id) ?? NO_ROLES;
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? [] : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
     if (mapped === undefined) {
@@ -173,7 +176,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
 }
 
 /** The roles an assignment maps to, with why; `undefined` when the mapping cannot be read. */
-function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: GraphNode[], groups: GraphNode[]): { role: GraphNode; why: string }[] | undefined {
+function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleIndex, groups: GraphNode[]): { role: GraphNode; why: string }[] | undefined {
   const a = app.attrs;
   if (a.useGroupMapping === true) {
     const filter = groupFilter(a.groupFilter);
@@ -186,9 +189,8 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Graph
       if (!role) return [];
       const account = m.groups?.accountid;
       const arn = roleArnOf(a.roleValuePattern, account, role);
-      return roles
-        .filter((r) => (arn ? r.nativeId === arn : r.name === role && (account === undefined || r.scope === account)))
-        .map((r) => ({ role: r, why: `group filter (applied to the group's name)` }));
+      const found = arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account);
+      return found.map((r) => ({ role: r, why: `group filter (applied to the group's name)` }));
     }
     // A user's roles come from the groups it is a member of; those assigned to the app carry them.
     return from.attrs.groupsCollected === true ? [] : undefined;
@@ -199,17 +201,35 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Graph
     if (from.kind !== 'group' && e.evidence?.assignment === 'GROUP' && from.attrs.groupsCollected === true && groups.length > 0) return [];
     return undefined;
   }
-  return roles.filter((r) => own.includes(r.name) || own.includes(r.nativeId)).map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` }));
+  const found = new Set<GraphNode>();
+  for (const v of own) {
+    const byArn = roles.byArn.get(v);
+    if (byArn) found.add(byArn);
+    for (const r of roles.byName.get(v) ?? []) found.add(r);
+  }
+  return [...found].map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` }));
 }
+
+/** The roles trusting one SAML provider, by ARN and by name. */
+interface RoleIndex {
+  byArn: Map<string, GraphNode>;
+  byName: Map<string, GraphNode[]>;
+}
+const NO_ROLES: RoleIndex = { byArn: new Map(), byName: new Map() };
+const filterCache = new Map<string, RegExp | undefined>();
 
 /** Okta's group filter syntax (`(?{{role}}...)` named groups), as a whole-name match. */
 function groupFilter(value: unknown): RegExp | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
+  if (filterCache.has(value)) return filterCache.get(value);
+  let re: RegExp | undefined;
   try {
-    return new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
+    re = new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
   } catch {
-    return undefined;
+    re = undefined;
   }
+  filterCache.set(value, re);
+  return re;
 }
 
 /** The role ARN a role value pattern gives (its `role/${role}` part), when it has one. */

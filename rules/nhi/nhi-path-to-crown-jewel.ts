@@ -9,7 +9,8 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // A disabled identity cannot sign in with its credentials.
   if (n.enabled === false) return undefined;
   if (n.thirdParty) return 'third-party multi-tenant app';
-  if (n.type === 'okta-api-token') return 'shared API token';
+  // A token past its expiry (its idle window elapsed) no longer authenticates.
+  if (n.type === 'okta-api-token') return credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now)) ? 'shared API token' : undefined;
   const strength = ctx.analysis.strength(n.id);
   if (strength.class === 'shared-secret') {
     // The analysis ranks a federation trust that does not pin its subject as weak as a secret;

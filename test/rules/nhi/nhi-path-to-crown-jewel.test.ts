@@ -74,6 +74,21 @@ describe('nhi-path-to-crown-jewel', () => {
     expect(f.message).toMatch(/^deploy \(federation trust that does not pin the subject\) reaches/);
   });
 
+  it('an Okta API token past its expiry (idle window elapsed) is not an entry point', () => {
+    const build = (expiresAt: string) =>
+      graphOf(
+        [
+          node('tok', { provider: 'okta', type: 'okta-api-token', expiresAt }),
+          node('tok-secret', { kind: 'credential', provider: 'okta', type: 'okta-api-token-secret', credentialType: 'api-token', status: 'active', expiresAt }),
+          node('owner', { provider: 'okta', type: 'okta-user' }),
+          admin,
+        ],
+        [edge('tok', 'tok-secret', 'HAS_CREDENTIAL'), edge('tok', 'owner', 'ACTS_AS'), edge('owner', 'aws-admin', 'HAS_ROLE')],
+      );
+    expect(runRule(rule, build('2026-12-01T00:00:00Z'), { now }).findings).toHaveLength(1);
+    expect(runRule(rule, build('2026-11-01T00:00:00Z'), { now }).findings).toHaveLength(0);
+  });
+
   it('reports external federated workloads that reach admin', () => {
     const g = graphOf(
       [node('gh', { kind: 'external', provider: 'external', type: 'github-repo', name: 'GitHub repo:acme/*' }), node('role'), admin],

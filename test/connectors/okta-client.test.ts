@@ -302,6 +302,15 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(1);
   });
 
+  it('stops a listing that keeps serving empty pages, each with a new next link', async () => {
+    const { f, clock } = await fake({ endlessEmptyPagesOn: ['/api/v1/groups'] });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.groups')).toMatchObject({ status: 'error', reason: expect.stringContaining('empty pages in a row') });
+    expect(r.files['okta/groups.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/groups').length).toBeLessThanOrEqual(102);
+    expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
+  }, 20_000);
+
   it('reads through empty intermediate pages without null items', async () => {
     const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });
     const r = await collectOkta(ssws(f, clock));

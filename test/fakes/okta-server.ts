@@ -63,6 +63,8 @@ export interface OktaFakeOptions {
   redirectOn?: { template: string; location: string }[];
   /** Templates whose `rel="next"` link points to another origin (the credential must not follow it). */
   foreignNextOn?: string[];
+  /** Templates that, past their last item, keep serving empty pages with a new next link each. */
+  endlessEmptyPagesOn?: string[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
@@ -363,7 +365,9 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     } else {
       page = items.slice(offset, offset + pageSize);
       const nextOffset = offset + page.length;
-      if (nextOffset < items.length) {
+      if (opts.endlessEmptyPagesOn?.includes(template) && nextOffset >= items.length) {
+        links.push(`<${pageLink(`o:${Math.max(offset, items.length) + 1}`)}>; rel="next"`);
+      } else if (nextOffset < items.length) {
         if (opts.loopOn?.includes(template)) {
           links.push(`<${pageLink(`o:${pageSize}`)}>; rel="next"`);
         } else if (opts.emptyPagesOn?.includes(template)) {

@@ -25,6 +25,9 @@ export function nextLinkOf(header: string | null): string | undefined {
  * instead of looping forever. `null` entries are dropped: the SDK's own iterator yields them
  * for empty pages, and a list item is always an object.
  */
+/** Okta may send an empty page mid-listing; this many in a row is a server that never ends. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+
 export async function listAll(
   get: GetFn,
   firstUrl: string,
@@ -34,6 +37,7 @@ export async function listAll(
   const seen = new Set<string>();
   const items: Record<string, unknown>[] = [];
   let url: string | undefined = firstUrl;
+  let emptyInARow = 0;
   while (url !== undefined) {
     if (seen.has(url)) throw new OktaResponseError(`paging loop: next link repeats on ${new URL(url).pathname}`);
     seen.add(url);
@@ -54,8 +58,12 @@ export async function listAll(
     for (const item of body) {
       if (item !== null && typeof item === 'object' && !Array.isArray(item)) items.push(item as Record<string, unknown>);
     }
+    emptyInARow = body.length === 0 ? emptyInARow + 1 : 0;
     const next = nextLinkOf(res.headers.get('link'));
     if (next === undefined) break;
+    if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+      throw new OktaResponseError(`paging loop: ${emptyInARow} empty pages in a row on ${new URL(url).pathname}, each with a new next link`);
+    }
     let nextUrl: URL;
     try {
       nextUrl = new URL(next, url);

@@ -179,9 +179,11 @@ function matches(c: Compiled, f: Finding): boolean {
 
 /**
  * Applies waivers to findings as of `now`. Waivers are indexed by fingerprint and by rule id, so
- * the cost is one map lookup per finding plus the few waivers written for its rule.
+ * the cost is one map lookup per finding plus the few waivers written for its rule. With
+ * `incomplete` (some capability was not collected), a waiver that matches nothing is not called
+ * stale: its finding may only be unknown in this scan.
  */
-export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date): WaiverOutcome {
+export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date, incomplete = false): WaiverOutcome {
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
@@ -227,7 +229,11 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
       );
     } else if (c.matched === 0) {
       stale.push(c.waiver);
-      messages.push(`${where}: waiver for ${what} matches no finding (stale); remove it`);
+      messages.push(
+        incomplete
+          ? `${where}: waiver for ${what} matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`
+          : `${where}: waiver for ${what} matches no finding (stale); remove it`,
+      );
     }
   }
   return { findings: out, waived, expired, stale, messages, expiredFail };

@@ -220,6 +220,19 @@ describe('applyCiLayer', () => {
     expect(applyCiLayer(some, { baseline: file }, some.scannedAt, cwd).messages).toEqual([]);
   });
 
+  it('does not tell to remove a waiver that matches nothing when collection was incomplete', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    const file = join(cwd, 'w.yaml');
+    writeFileSync(file, '- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n');
+    const gap = { provider: 'entra' as const, scope: 't1', capability: 'entra.owners', status: 'missing-permission' as const };
+    const partial = report([finding()], { coverage: [gap] });
+    expect(applyCiLayer(partial, { waivers: file }, partial.scannedAt, cwd).messages).toEqual([
+      `${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`,
+    ]);
+    const complete = report([finding()]);
+    expect(applyCiLayer(complete, { waivers: file }, complete.scannedAt, cwd).messages).toEqual([`${file}:1: waiver for fingerprint deadbeef matches no finding (stale); remove it`]);
+  });
+
   it('the same file as --baseline and --write-baseline compares first, then updates', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
     const file = join(cwd, 'baseline.json');

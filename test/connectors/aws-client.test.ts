@@ -257,6 +257,13 @@ describe('collectAws against the fake IAM', () => {
     expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
   });
 
+  it('stops authorization details that keep coming as empty pages, each with a new Marker', async () => {
+    const { result, fake } = await run({ pageSize: 50, endlessEmptyPages: true });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('empty pages in a row') });
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBeLessThanOrEqual(105);
+  }, 20_000);
+
   it('records a Roles Anywhere failure as a coverage gap and keeps the rest', async () => {
     const { result } = await run({ deny: ['rolesanywhere:ListTrustAnchors'] });
     expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');

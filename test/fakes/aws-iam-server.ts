@@ -46,6 +46,8 @@ export interface FakeAwsOptions {
    * a proxy's maintenance page): a malformed answer the SDK may parse into an empty output.
    */
   rawOkBody?: Record<string, string>;
+  /** Past its last item, GetAccountAuthorizationDetails keeps answering empty pages, each with a new Marker. */
+  endlessEmptyPages?: boolean;
   /** GetAccountAuthorizationDetails pages after the first say IsTruncated=true but carry no Marker. */
   truncatedWithoutMarker?: boolean;
   /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
@@ -158,6 +160,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
         const decoy = options.decoyMarker === undefined ? {} : { NhiscanDecoy: { Marker: options.decoyMarker } };
         if (options.truncatedWithoutMarker && start > 0) return { ...decoy, IsTruncated: true, ...lists };
+        if (options.endlessEmptyPages && !truncated) {
+          return { ...decoy, IsTruncated: true, Marker: encodeToken(Math.max(start, authorizationItemCount(account)) + 1), ...lists };
+        }
         return { ...decoy, IsTruncated: truncated || marker !== undefined, Marker: marker, ...lists };
       }
       case 'GenerateCredentialReport': {

@@ -13,6 +13,8 @@ export interface AuthorizationDetails {
 
 /** The largest page IAM allows for this call, so a big account takes the fewest requests. */
 const MAX_ITEMS = 1000;
+/** IAM may answer an empty page mid-stream; this many in a row, each with a new Marker, never ends. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 100;
 
 function append(target: unknown[], items: readonly unknown[] | undefined): void {
   // A loop rather than push(...items): spreading very large arrays can overflow the call stack.
@@ -111,6 +113,7 @@ export async function readAuthorizationDetails(
     return iam.send(command);
   };
   let pages = 0;
+  let emptyInARow = 0;
   let pending: Promise<Page> | undefined = send();
   while (pending !== undefined) {
     const page: Page = await pending;
@@ -121,6 +124,11 @@ export async function readAuthorizationDetails(
     // body, a proxy's page), which the SDK parses into an empty output: an empty account.
     if (typeof page.IsTruncated !== 'boolean') {
       return failed('error', `GetAccountAuthorizationDetails answered without a result (no IsTruncated, page ${pages}); the answer is not an IAM response`);
+    }
+    const size = (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.RoleDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
+    emptyInARow = size === 0 ? emptyInARow + 1 : 0;
+    if (page.Marker && emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
+      return failed('error', `GetAccountAuthorizationDetails returned ${emptyInARow} empty pages in a row, each with a new Marker (page ${pages}); stopped to avoid an endless loop`);
     }
     if (page.Marker) {
       if (seenMarkers.has(page.Marker)) {

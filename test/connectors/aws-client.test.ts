@@ -264,6 +264,15 @@ describe('collectAws against the fake IAM', () => {
     expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBeLessThanOrEqual(105);
   }, 20_000);
 
+  it('stops ListAccounts and ListTrustAnchors that keep coming as empty pages, each with a new token', async () => {
+    const anywhere = await run({ endlessEmptyTokenPages: true, rolesAnywherePageSize: 5 });
+    expect(coverageOf(anywhere.result.coverage, MAIN, 'aws.rolesAnywhere')).toMatchObject({ status: 'error', reason: expect.stringContaining('empty pages in a row') });
+    expect(anywhere.fake.counts['rolesanywhere:ListTrustAnchors']).toBeLessThanOrEqual(105);
+
+    const org = await run({ endlessEmptyTokenPages: true, orgPageSize: 2 }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error', reason: expect.stringContaining('empty pages in a row') })]);
+  }, 30_000);
+
   it('records a Roles Anywhere failure as a coverage gap and keeps the rest', async () => {
     const { result } = await run({ deny: ['rolesanywhere:ListTrustAnchors'] });
     expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');

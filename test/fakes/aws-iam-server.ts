@@ -46,6 +46,8 @@ export interface FakeAwsOptions {
    * a proxy's maintenance page): a malformed answer the SDK may parse into an empty output.
    */
   rawOkBody?: Record<string, string>;
+  /** Past their last item, ListAccounts and ListTrustAnchors keep answering empty pages, each with a new token. */
+  endlessEmptyTokenPages?: boolean;
   /** Past its last item, GetAccountAuthorizationDetails keeps answering empty pages, each with a new Marker. */
   endlessEmptyPages?: boolean;
   /** GetAccountAuthorizationDetails pages after the first say IsTruncated=true but carry no Marker. */
@@ -240,7 +242,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       JoinedTimestamp: Date.UTC(2020, 0, 1) / 1000,
     }));
     const next = start + size;
-    return { Accounts: page, NextToken: next < options.accounts.length ? encodeToken(next) : undefined };
+    return { Accounts: page, NextToken: next < options.accounts.length || options.endlessEmptyTokenPages ? encodeToken(next) : undefined };
   }
 
   function rolesAnywhereList(kind: 'trustAnchors' | 'profiles', url: URL, session: Session): unknown {
@@ -248,7 +250,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const size = Math.min(Number(url.searchParams.get('pageSize') ?? 50), options.rolesAnywherePageSize ?? Infinity);
     const all = session.account[kind];
     const next = start + size;
-    return { [kind]: all.slice(start, next), nextToken: next < all.length ? encodeToken(next) : undefined };
+    return { [kind]: all.slice(start, next), nextToken: next < all.length || options.endlessEmptyTokenPages ? encodeToken(next) : undefined };
   }
 
   function sendError(res: ServerResponse, service: string, error: ApiError, requestId: string): void {

@@ -21,7 +21,12 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
     return strength.longLived ? 'long-lived shared secret' : 'shared secret';
   }
   if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now))) {
-    const humans = ctx.analysis.accountable(n.id).filter((p) => ctx.graph.node(p.id)?.kind === 'human');
+    // A user account (a person, or a service account someone signs in to) can be accountable; an
+    // owning service principal, app or role cannot.
+    const humans = ctx.analysis.accountable(n.id).filter((p) => {
+      const o = ctx.graph.node(p.id);
+      return o !== undefined && (o.kind === 'human' || o.type === 'entra-user' || o.type === 'okta-user');
+    });
     // A person whose account status is not known may still be there: not a claim to make.
     if (humans.some((p) => p.enabled !== false)) return undefined;
     if (!ownersRead(n)) return OWNERS_UNREAD;

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, daysBetween, type Autonomy } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isActiveCredential, daysBetween, type Autonomy, type GraphNode } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -94,10 +94,18 @@ export default defineRule({
         }
       }
     }
-    if (policy.requireOwner && ctx.analysis.accountable(subject.id).filter((o) => o.enabled !== false).length === 0 && !subject.attrs.owner) {
-      violations.push('no accountable human');
+    // Accountable means a user account (a person, or a service account someone signs in to), not
+    // an owning service principal, app or role, that has not left; an account whose status is
+    // unknown counts. Owners that were not read are no evidence either way.
+    let ownerUnknown = false;
+    if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject.id).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
+      if (ownersRead(subject)) violations.push('no accountable human');
+      else ownerUnknown = true;
     }
-    if (violations.length === 0) return;
+    if (violations.length === 0) {
+      if (ownerUnknown) ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+      return;
+    }
     ctx.report({
       messageId: 'violations',
       key: `T${tier}`,
@@ -107,3 +115,15 @@ export default defineRule({
     });
   },
 });
+
+/** Whether the identity's owners were read: Entra app and SP owners, a user's manager, readable AWS tags. */
+function ownersRead(n: GraphNode): boolean {
+  if (n.provider === 'entra' && n.type !== 'entra-user') return n.attrs.ownersCollected === true;
+  if (n.type === 'entra-user') return n.attrs.hasManager !== undefined;
+  if (n.provider === 'aws') return n.attrs.tagsIncomplete !== true;
+  return true;
+}
+
+function isUserAccount(n: GraphNode | undefined): boolean {
+  return n !== undefined && (n.kind === 'human' || n.type === 'entra-user' || n.type === 'okta-user');
+}

@@ -49,4 +49,28 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('t1')).toBe('fail');
     expect(r.verdicts.get('t4')).toBe('pass');
   });
+
+  describe('requireOwner is judged on people, and only when owners were read', () => {
+    const build = (attrs: Record<string, unknown>, ownerNode?: ReturnType<typeof node>) =>
+      graphOf(
+        [node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't', attrs }), p('p2', 2), secret('short', '2026-10-01T00:00:00Z', '2026-12-31T00:00:00Z'), ...(ownerNode ? [ownerNode] : [])],
+        [edge('sp', 'p2', 'GRANTED'), edge('sp', 'short', 'HAS_CREDENTIAL'), ...(ownerNode ? [edge(ownerNode.id, 'sp', 'OWNS')] : [])],
+      );
+
+    it('owners not read: unknown, not "no accountable human"', () => {
+      const r = runRule(rule, build({}), { now });
+      expect(r.findings).toEqual([]);
+      expect(r.verdicts.get('sp')).toBe('unknown');
+    });
+
+    it('owned only by another service principal: no accountable human', () => {
+      const r = runRule(rule, build({ ownersCollected: true }, node('other-sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' })), { now });
+      expect(r.findings.find((f) => f.subject.id === 'sp')?.message).toMatch(/no accountable human/);
+    });
+
+    it('near miss: an enabled person owns it', () => {
+      const r = runRule(rule, build({ ownersCollected: true }, node('bob', { kind: 'human', provider: 'entra', type: 'entra-user', enabled: true })), { now });
+      expect(r.verdicts.get('sp')).toBe('pass');
+    });
+  });
 });

@@ -190,6 +190,16 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'servicePrincipals.json')).toHaveLength(30);
   });
 
+  it('asks for users with signInActivity in pages Graph allows (at most 500), so the user list is read', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 7 });
+    const f = await fake(dataset, { signInActivityMaxTop: 500 });
+    const result = await collectEntra(options(f));
+    expect(values(result, 'users.json')).toHaveLength(7);
+    expect(values(result, 'users.json').every((u) => 'signInActivity' in u)).toBe(true);
+    expect(cov(result, 'entra.users')?.status).toBe('collected');
+    expect(cov(result, 'entra.userSignInActivity')?.status).toBe('collected');
+  });
+
   it('reads users again without signInActivity when that property is refused', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 7 });
     const f = await fake(dataset, { forbidSelect: [{ path: '/v1.0/users', property: 'signInActivity' }] });

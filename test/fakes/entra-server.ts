@@ -25,6 +25,11 @@ export interface EntraFakeOptions {
   throttle?: Record<string, { times: number; retryAfter?: string }>;
   /** Token requests are answered `307 Temporary Redirect` to this URL (fetch would re-send the form). */
   redirectTokenTo?: string;
+  /**
+   * Graph's documented page limit for `/users` when `signInActivity` is selected (user-list: 500).
+   * When set, a larger `$top` there is answered 400, as a real tenant may.
+   */
+  signInActivityMaxTop?: number;
   /** The first `times` `$batch` POSTs are answered with this status as a whole (not per item). */
   failBatches?: { status: number; times: number };
   /** The first this many token requests are never answered (only the client's timeout ends them). */
@@ -130,6 +135,9 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     }
     const throttled = takeThrottle(key);
     if (throttled) return throttled;
+    if (opts.signInActivityMaxTop !== undefined && key === '/v1.0/users' && select?.includes('signInActivity')) {
+      if (Number(url.searchParams.get('$top') ?? 0) > opts.signInActivityMaxTop) return graphError(400, 'Request_UnsupportedQuery');
+    }
     if (opts.forbid?.includes(key)) return graphError(403, 'Authorization_RequestDenied');
     for (const f of opts.forbidSelect ?? []) {
       if (f.path === key && select?.includes(f.property)) return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');

@@ -155,6 +155,9 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   };
 }
 
+/** Largest `$top` Graph accepts on /users when signInActivity is selected (user-list docs). */
+const SIGN_IN_ACTIVITY_MAX_TOP = 500;
+
 /** Manager lookups cost one batched read per user: only users that look like service accounts. */
 const MAX_MANAGER_LOOKUPS = 5000;
 
@@ -199,7 +202,9 @@ async function readUsersWithFallback(
   http: GraphHttp,
   top: string,
 ): Promise<{ result: GraphResult<unknown[]>; signInFailure?: GraphFailure }> {
-  const withSignIn = await http.list(http.url('v1.0', `/users?$top=${top}&$select=${USER_SELECT_WITH_SIGN_IN}`));
+  // With signInActivity selected Graph serves at most 500 users a page (user-list), not 999.
+  const signInTop = String(Math.min(Number(top), SIGN_IN_ACTIVITY_MAX_TOP));
+  const withSignIn = await http.list(http.url('v1.0', `/users?$top=${signInTop}&$select=${USER_SELECT_WITH_SIGN_IN}`));
   if (withSignIn.ok || withSignIn.failure.kind !== 'missing-permission') {
     return { result: withSignIn, signInFailure: withSignIn.ok ? undefined : withSignIn.failure };
   }

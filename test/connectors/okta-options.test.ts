@@ -59,4 +59,16 @@ describe('normaliseOrgUrl', () => {
       expect(() => normaliseOrgUrl(raw)).toThrow(OktaConfigError);
     },
   );
+
+  it('does not echo a value that is not a URL (an API token pasted into OKTA_ORG_URL) and names the setting', () => {
+    const token = '00aBcDeF-swapped-ssws-token-0001';
+    let message = '';
+    try {
+      normaliseOrgUrl(token);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/OKTA_ORG_URL/);
+    expect(message).not.toContain('swapped-ssws-token');
+  });
 });

@@ -151,14 +151,15 @@ export function normaliseOrgUrl(raw: string, allowInsecureHttp = false): string 
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new OktaConfigError(`Okta org URL is not a valid URL: ${JSON.stringify(raw)}`);
+    // The value is not echoed: a swapped pair of variables would print the API token.
+    throw new OktaConfigError('the Okta org URL (OKTA_ORG_URL or --okta-org-url) is not a valid URL, e.g. https://contoso.okta.com');
   }
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || allowInsecureHttp))) {
-    throw new OktaConfigError(`Okta org URL must use https: ${url.origin}`);
+    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must use https: ${url.origin}`);
   }
   if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new OktaConfigError(`Okta org URL must be just the origin, e.g. https://contoso.okta.com (got ${url.origin}${url.pathname})`);
+    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must be just the origin, e.g. https://contoso.okta.com (got ${url.origin}${url.pathname})`);
   }
   return url.origin;
 }

@@ -46,7 +46,8 @@ export function linkProviders(b: GraphBuilder): void {
     const issuer = typeof ext.attrs.issuer === 'string' ? ext.attrs.issuer : undefined;
     if (!issuer) continue;
     const subject = typeof ext.attrs.subject === 'string' ? ext.attrs.subject : undefined;
-    const subjectMatch = ext.attrs.subjectMatch;
+    // An Entra federated credential states its own match on the edge; AWS trusts on the node.
+    const subjectMatch = typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : ext.attrs.subjectMatch;
     // The node is shared by every role trusting this issuer and subject: the audiences are the
     // edge's (this role's condition, or its account's provider client ids), not the node's.
     const own = e.evidence?.audiences;

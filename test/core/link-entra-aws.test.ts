@@ -85,3 +85,20 @@ it('an Entra app\'s link into a role inherits the doubt of the trust it rides on
   expect(link.conditional).toBe(true);
   expect(link.reason).toMatch(/no OIDC provider/);
 });
+
+describe('Entra tokens into Entra apps (federated identity credential with the tenant as issuer)', () => {
+  it('the service principal whose object id the credential pins can sign in as the app', () => {
+    const s = demoSnapshot();
+    const fics = s.files['entra/federatedIdentityCredentials.json'] as Record<string, Json[]>;
+    // Legacy Provisioning Sync (RoleManagement.ReadWrite.Directory) trusts Directory Reader Sync's tokens.
+    fics['521b7fa3-4460-40d3-a6b0-1a5287a47071'] = [
+      { id: '0f5e0c57-7a3b-4d8e-9d55-2d1f2f6b3a10', name: 'from-reader', issuer: `https://login.microsoftonline.com/${TENANT}/v2.0`, subject: '9ecf916d-06cc-4a4d-a861-b237ebf00e83', audiences: ['api://AzureADTokenExchange'] },
+    ];
+    const r = scan(s);
+    const reader = ids.entraSp(TENANT, '9ecf916d-06cc-4a4d-a861-b237ebf00e83');
+    const legacy = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
+    expect(r.graph.out(reader, 'CAN_ASSUME').map((e) => e.to)).toEqual([legacy]);
+    const admin = r.analysis.crownJewelPaths(reader).find((p) => p.crownJewel === 'admin');
+    expect(admin?.hops[0]).toMatchObject({ from: reader, to: legacy, type: 'CAN_ASSUME' });
+  });
+});

@@ -31,6 +31,22 @@ describe('entraOptionsFromEnv', () => {
   ])('rejects an incomplete environment (%#)', (env, message) => {
     expect(() => entraOptionsFromEnv(env)).toThrow(message);
   });
+
+  it('rejects a tenant that is neither a GUID nor a domain without echoing it (a client secret in the wrong variable)', () => {
+    const secret = 'abc8Q~swapped.client-secret_0001';
+    let err: unknown;
+    try {
+      entraOptionsFromEnv({ AZURE_TENANT_ID: secret, AZURE_CLIENT_ID: 'c1', AZURE_CLIENT_SECRET: '11111111-2222-4333-8444-555555555555' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EntraConfigError);
+    expect((err as Error).message).toMatch(/AZURE_TENANT_ID/);
+    expect(`${(err as Error).message} ${(err as EntraConfigError).hint}`).not.toContain('swapped');
+    for (const tenantId of ['11111111-2222-4333-8444-555555555555', 'contoso.onmicrosoft.com', 'fabrikam.example']) {
+      expect(entraOptionsFromEnv({ AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: 'c1', AZURE_CLIENT_SECRET: 's' }).tenantId).toBe(tenantId);
+    }
+  });
 });
 
 describe('national clouds and URL safety', () => {

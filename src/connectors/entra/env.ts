@@ -17,6 +17,10 @@ export interface EntraFlags {
 
 type Env = Record<string, string | undefined>;
 
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A verified domain of the tenant, e.g. contoso.onmicrosoft.com. */
+const TENANT_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
+
 /**
  * Builds collector options from the environment variables the Azure SDKs use. When several
  * credentials are present the precedence is the one of azure-identity's EnvironmentCredential:
@@ -30,6 +34,10 @@ export function entraOptionsFromEnv(env: Env, flags: EntraFlags = {}): EntraColl
   // Client credentials need a concrete tenant; MSAL rejects these aliases (SDK-NOTES §1.1.6).
   if (['common', 'organizations', 'consumers'].includes(tenantId.toLowerCase())) {
     throw new EntraConfigError(`AZURE_TENANT_ID cannot be "${tenantId}"`, 'use the tenant id or its primary domain');
+  }
+  // The value is not echoed: swapped variables would put a client secret here.
+  if (!TENANT_GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
+    throw new EntraConfigError('AZURE_TENANT_ID is neither a tenant id (a GUID) nor a domain name', 'set AZURE_TENANT_ID (or --entra-tenant) to the directory (tenant) id');
   }
   return {
     tenantId,

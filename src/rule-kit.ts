@@ -5,6 +5,7 @@
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph } from './graph/graph.js';
+import { compileWildcard, globTokens } from './aws/policy/wildcard.js';
 
 export type {
   RuleDefinition,
@@ -159,6 +160,15 @@ export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest)
   if (!list) return undefined;
   // A group is not its own member: at most the second entry is needed.
   return list[0].id !== subject.id ? list[0] : list[1];
+}
+
+/**
+ * Whole-string glob test (`*` any run, `?` one character, everything else literal), as IAM
+ * writes action patterns and StringLike values. Patterns with many stars are matched in linear
+ * time, so a pattern written into a provider's policy cannot stall the scan.
+ */
+export function globMatches(pattern: string, text: string): boolean {
+  return compileWildcard(globTokens(pattern)).test(text);
 }
 
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */

@@ -1,4 +1,4 @@
-import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, globMatches, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Statement {
   statementIndex: number;
@@ -18,14 +18,9 @@ interface TrustFacts {
 
 const ASSUME = ['sts:assumerole', 'sts:assumerolewithwebidentity', 'sts:assumerolewithsaml'];
 
-function globMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(action);
-}
-
 /** Does the statement cover one of the AssumeRole actions (NotAction: one it does not exclude)? */
 function coversAssume(st: Statement): boolean {
-  const hit = ASSUME.filter((a) => st.actions.some((p) => globMatches(p, a)));
+  const hit = ASSUME.filter((a) => st.actions.some((p) => globMatches(p.toLowerCase(), a)));
   return st.notAction ? hit.length < ASSUME.length : hit.length > 0;
 }
 

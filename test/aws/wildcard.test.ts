@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ActionMatcher, compileArnPattern, createEvaluator } from '../../src/aws/index.js';
 import { allow, doc, model, userArn, userEntry } from './helpers.js';
+import { LinearWildcard, arnPiecesTokens, compileWildcard, globTokens, starCount, tokensSource } from '../../src/aws/policy/wildcard.js';
+import { globMatches } from '../../src/rule-kit.js';
 
 /** Reference wildcard matcher by dynamic programming, independent of the regex-based one. */
 function refMatch(pattern: string, text: string): boolean {
@@ -72,5 +74,51 @@ describe('ARN patterns', () => {
     const ev = createEvaluator(m);
     expect(ev.canDo(userArn('u'), 's3:GetObject', 'arn:aws:s3:::home/red/x').decision).toBe('implicit-deny');
     expect(ev.canDo(userArn('u'), 's3:GetObject', 'arn:aws:s3:::home/*/x').decision).toBe('allow');
+  });
+});
+
+describe('wildcard patterns with many stars (no catastrophic backtracking)', () => {
+  it('are matched by the linear matcher above MAX_REGEX_STARS, by the regex engine below', () => {
+    expect(compileWildcard(globTokens('a*b*c'))).toBeInstanceOf(RegExp);
+    expect(compileWildcard(globTokens('a*b*c*d'))).toBeInstanceOf(LinearWildcard);
+    expect(starCount(arnPiecesTokens([{ glob: 'arn:aws:s3:::*a*b*c' }]))).toBe(3);
+  });
+
+  it('the linear matcher agrees with the regex of the same tokens (property, globs and ARN pieces, both cases)', () => {
+    const alphabet = fc.constantFrom('a', 'B', ':', '*', '*', '?', '.');
+    const textAlphabet = fc.constantFrom('a', 'b', 'B', ':', '.', '\n');
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 14 }), fc.string({ unit: textAlphabet, maxLength: 12 }), fc.boolean(), fc.boolean(), (pattern, text, arn, ignoreCase) => {
+        const tokens = arn ? arnPiecesTokens([{ glob: `arn:aws:s3:::${pattern}` }, { literal: '*?' }, { glob: pattern }]) : globTokens(pattern);
+        const subject = arn ? `arn:aws:s3:::${text}*?${text}` : text;
+        const expected = new RegExp(`^${tokensSource(tokens)}$`, ignoreCase ? 'is' : 's').test(subject);
+        expect(new LinearWildcard(tokens, ignoreCase).test(subject)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  // A backtracking regex needs about 200^10 steps for each of these; the linear matcher about
+  // 200 x 30. (No time is asserted: before the change this test did not finish.)
+  const stars = 'a*'.repeat(10);
+  const long = 'a'.repeat(200);
+
+  it('in an action, a resource and a StringLike condition of a policy, give the right answer on long names', () => {
+    expect(new ActionMatcher([`iam:*${stars}b`]).matches(`iam:${long}`)).toBe(false);
+    expect(new ActionMatcher([`iam:*${stars}b`]).matches(`iam:${long}b`)).toBe(true);
+    expect(compileArnPattern(`arn:aws:s3:::*${stars}b`)(`arn:aws:s3:::${long}`)).toBe(false);
+    expect(compileArnPattern(`arn:aws:s3:::*${stars}b`)(`arn:aws:s3:::${long}b`)).toBe(true);
+    const policy = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'x*'.repeat(10)}y`, Condition: { StringLike: { 'aws:PrincipalTag/team': `*${stars}b` } } });
+    const m = model({ users: [userEntry('u', { inline: [policy], tags: { team: long } }), userEntry('v', { inline: [policy], tags: { team: `${long}b` } })] });
+    const ev = createEvaluator(m);
+    const bucket = `arn:aws:s3:::${'x'.repeat(200)}`;
+    expect(ev.canDo(userArn('v'), 's3:GetObject', bucket).decision).toBe('implicit-deny');
+    expect(ev.canDo(userArn('v'), 's3:GetObject', `${bucket}y`).decision).toBe('allow');
+    expect(ev.canDo(userArn('u'), 's3:GetObject', `${bucket}y`).decision).toBe('implicit-deny');
+  });
+
+  it('rules matching action globs (trust policies) use it too', () => {
+    expect(globMatches(`sts:*${stars}b`, `sts:${long}`)).toBe(false);
+    expect(globMatches('sts:assume*', 'sts:assumerole')).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
-import { ActionMatcher, arnPiecesSource, compileArnPattern, type ArnPiece } from './wildcard.js';
+import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
  * Stands for "a resource of the caller's choosing", for actions that create a new resource
@@ -18,7 +18,7 @@ import { ActionMatcher, arnPiecesSource, compileArnPattern, type ArnPiece } from
 export const SOME_RESOURCE: unique symbol = Symbol('some-resource');
 export type ResourceQuery = string | typeof SOME_RESOURCE;
 
-type ResourceEntry = { raw: string; test: (arn: string) => boolean } | { raw: string; template: TemplatePart[]; cache: Map<string, RegExp> };
+type ResourceEntry = { raw: string; test: (arn: string) => boolean } | { raw: string; template: TemplatePart[]; cache: Map<string, WildTester> };
 
 /** One statement, ready to be asked about. */
 export interface CompiledStatement {
@@ -50,7 +50,7 @@ const cache = new WeakMap<PolicyDocument, CompiledPolicy>();
 function compileResources(list: string[], version: string | undefined): ResourceEntry[] {
   return list.map((raw) => {
     const template = parseTemplate(raw, version);
-    return template ? { raw, template, cache: new Map<string, RegExp>() } : { raw, test: compileArnPattern(raw) };
+    return template ? { raw, template, cache: new Map<string, WildTester>() } : { raw, test: compileArnPattern(raw) };
   });
 }
 
@@ -151,7 +151,7 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
   const key = JSON.stringify(pieces);
   let re = entry.cache.get(key);
   if (!re) {
-    re = new RegExp(`^${arnPiecesSource(pieces)}$`, 's');
+    re = compileWildcard(arnPiecesTokens(pieces));
     entry.cache.set(key, re);
   }
   if (!re.test(resource)) return 'no';

@@ -9,7 +9,7 @@
  */
 import { resolveKey, type KeyEnvironment } from './context.js';
 import { fromBool, triAnd, triNot, triOr, type Tri } from './tri.js';
-import { arnPiecesSource, escapeRegExp, globSource, type ArnPiece } from './wildcard.js';
+import { arnPiecesTokens, compileWildcard, globTokens, type ArnPiece, type WildToken } from './wildcard.js';
 import { parseTemplate, resolveTemplate, type ResolvedPart, type TemplatePart } from './variables.js';
 import type { ConditionBlock } from './document.js';
 
@@ -146,11 +146,11 @@ function staticTest(family: Family, compare: Compare, policyValue: string): (v: 
       return (v) => fromBool(v.toLowerCase() === p);
     }
     case 'like': {
-      const re = new RegExp(`^${globSource(policyValue)}$`, 's');
+      const re = compileWildcard(globTokens(policyValue));
       return (v) => fromBool(re.test(v));
     }
     case 'arn': {
-      const re = new RegExp(`^${arnPiecesSource([{ glob: policyValue }])}$`, 's');
+      const re = compileWildcard(arnPiecesTokens([{ glob: policyValue }]));
       return (v) => fromBool(re.test(v));
     }
     case 'bool': {
@@ -196,24 +196,20 @@ function templateTest(family: Family, compare: Compare, parts: ResolvedPart[]): 
     const text = parts.map((p) => ('glob' in p ? p.glob : 'literal' in p ? p.literal : '')).join('');
     if (family === 'like' || family === 'arn') {
       // Substituted values are literal text, wildcards in the surrounding text stay wildcards.
-      const source =
-        family === 'arn'
-          ? arnPiecesSource(parts as ArnPiece[])
-          : parts.map((p) => ('glob' in p ? globSource(p.glob) : escapeRegExp((p as { literal: string }).literal))).join('');
-      const re = new RegExp(`^${source}$`, 's');
+      const tokens: WildToken[] =
+        family === 'arn' ? arnPiecesTokens(parts as ArnPiece[]) : parts.flatMap((p): WildToken[] => ('glob' in p ? globTokens(p.glob) : [{ lit: (p as { literal: string }).literal }]));
+      const re = compileWildcard(tokens);
       return (v) => fromBool(re.test(v));
     }
     return staticTest(family, compare, text);
   }
   if (compare !== 'eq' || family === 'numeric' || family === 'date' || family === 'ip') return () => 'maybe';
-  const source = parts
-    .map((p) => {
-      if ('unknown' in p) return '.*';
-      if ('literal' in p) return escapeRegExp(p.literal);
-      return family === 'like' || family === 'arn' ? globSource(p.glob) : escapeRegExp(p.glob);
-    })
-    .join('');
-  const re = new RegExp(`^${source}$`, family === 'string-ci' || family === 'bool' ? 'is' : 's');
+  const tokens = parts.flatMap((p): WildToken[] => {
+    if ('unknown' in p) return [{ star: 'any' }];
+    if ('literal' in p) return [{ lit: p.literal }];
+    return family === 'like' || family === 'arn' ? globTokens(p.glob) : [{ lit: p.glob }];
+  });
+  const re = compileWildcard(tokens, family === 'string-ci' || family === 'bool');
   return (v) => (re.test(v) ? 'maybe' : 'no');
 }
 

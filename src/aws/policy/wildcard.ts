@@ -12,7 +12,7 @@
 
 const REGEX_SPECIAL = /[\\^$.|+()[\]{}*?]/g;
 
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(REGEX_SPECIAL, '\\$&');
 }
 
@@ -25,11 +25,6 @@ export function globSource(pattern: string): string {
     else out += escapeRegExp(ch);
   }
   return out;
-}
-
-/** Case-sensitive whole-string glob test (StringLike semantics). */
-export function globToRegExp(pattern: string, flags = ''): RegExp {
-  return new RegExp(`^${globSource(pattern)}$`, `s${flags}`);
 }
 
 /**
@@ -215,11 +210,6 @@ export function arnPiecesTokens(pieces: readonly ArnPiece[]): WildToken[] {
   }
   flush();
   return out;
-}
-
-/** Builds the regex source of an ARN pattern made of pieces, with the per-segment rules above. */
-export function arnPiecesSource(pieces: ArnPiece[]): string {
-  return tokensSource(arnPiecesTokens(pieces));
 }
 
 const MATCH_ALL = (): boolean => true;

@@ -124,7 +124,10 @@ export default defineRule({
       const conditional = p.hops.filter((h) => h.conditional).length;
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',
-        key: p.target,
+        // One finding per entry point and kind of crown jewel (provider and class): keyed by the
+        // group, not the jewel, so that a nearer jewel of the same kind, or a firm route chosen
+        // over a conditional one, does not make the finding look new to a CI baseline.
+        key: p.group,
         severity: p.crownJewel === 'admin' && conditional === 0 ? 'critical' : 'high',
         args: {
           entry: subject.name,

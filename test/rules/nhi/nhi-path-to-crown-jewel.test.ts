@@ -34,6 +34,24 @@ describe('nhi-path-to-crown-jewel', () => {
     expect(f.message).toMatch(/crossing providers/);
   });
 
+  it('keeps its fingerprint when a nearer jewel of the same kind appears (one finding per entry point and kind)', () => {
+    const sp = node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' });
+    const admin2 = node('aws-admin-2', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin 2' });
+    const far = graphOf(
+      [sp, secret('s1'), node('role'), node('role2'), admin, admin2],
+      [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME'), edge('role', 'role2', 'CAN_ASSUME'), edge('role2', 'aws-admin', 'GRANTED')],
+    );
+    const near = graphOf(
+      [sp, secret('s1'), node('role'), node('role2'), admin, admin2],
+      [edge('sp', 's1', 'HAS_CREDENTIAL'), edge('sp', 'role', 'CAN_ASSUME'), edge('role', 'role2', 'CAN_ASSUME'), edge('role2', 'aws-admin', 'GRANTED'), edge('role', 'aws-admin-2', 'GRANTED')],
+    );
+    const [a] = runRule(rule, far, { now }).findings;
+    const [b] = runRule(rule, near, { now }).findings;
+    expect(a.path!.at(-1)!.to).toBe('aws-admin');
+    expect(b.path!.at(-1)!.to).toBe('aws-admin-2');
+    expect(b.fingerprint).toBe(a.fingerprint);
+  });
+
   it('says "may reach", at high severity, when the only route depends on an undecided condition; a firm route is preferred', () => {
     const sp = node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't' });
     const condOnly = graphOf(

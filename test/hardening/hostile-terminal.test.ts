@@ -52,7 +52,7 @@ describe('waiver messages on stderr', () => {
     expect(r.code).toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/waivers\.yaml:1: .*RED.*stale/);
+    expect(lines[0]).toMatch(/waivers\.yaml:1: .*RED.*matches no finding/);
     expect(r.stderr).not.toMatch(CONTROL_EXCEPT_NEWLINE);
     expect(r.stderr).not.toMatch(BIDI);
   });

@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids } from '../graph/ids.js';
+import { compileWildcard, globTokens, type WildTester } from '../aws/policy/wildcard.js';
 
 /** `https://sts.windows.net/<tenant>/` (v1 tokens) or `https://login.microsoftonline.com/<tenant>/v2.0`. */
 const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
@@ -241,7 +242,10 @@ function roleArnOf(pattern: unknown, account: string | undefined, role: string):
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
 }
 
-/** An IAM StringLike pattern (`*`, `?`) as a whole-value, case-sensitive match. */
-function globRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/**
+ * An IAM StringLike pattern (`*`, `?`) as a whole-value, case-sensitive match; in linear time
+ * however many stars the trust policy's author wrote (see compileWildcard).
+ */
+function globRegExp(pattern: string): WildTester {
+  return compileWildcard(globTokens(pattern));
 }

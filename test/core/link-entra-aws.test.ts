@@ -46,6 +46,14 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     const m = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'ef64d807-*' } }));
     expect(assumers(m, 'pattern-role')).toEqual([OPS_AGENT]);
   });
+
+  it('a sub pattern with many stars is matched in linear time, with the same answers', () => {
+    // A backtracking regex would need about 36^10 steps for the first pattern: the scan stalled.
+    const miss = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: `${'*e'.repeat(10)}*X` } }));
+    expect(assumers(miss, 'pattern-role')).toEqual([]);
+    const hit = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '*e*6*4*d*8*0*7*-*2*8*' } }));
+    expect(assumers(hit, 'pattern-role')).toEqual([OPS_AGENT]);
+  });
 });
 
 describe('OIDC trusts whose provider does not accept the token', () => {

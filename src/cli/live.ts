@@ -55,6 +55,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
   // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
   if (flags.aws) {
     const opts = awsOptions(flags, progress);
+    await checkAwsProfile(opts.profile);
     const { collectAws } = await import('../connectors/aws/client.js');
     starts.push(() => collectAws(opts));
   }
@@ -130,6 +131,28 @@ function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefine
     }
   }
   return opts;
+}
+
+/**
+ * A profile that neither shared file defines makes the SDK's credential chain fail with a generic
+ * "Could not load credentials from any providers", one coverage error later (exit 3). It is a
+ * usage error naming the setting instead. Read with the SDK's own loader, so the same files
+ * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws) and section syntax count.
+ */
+async function checkAwsProfile(flag: string | undefined): Promise<void> {
+  const env = process.env.AWS_PROFILE?.trim();
+  const [setting, name] = flag ? ['--aws-profile', flag] : env ? ['AWS_PROFILE', env] : [];
+  if (!setting || !name) return;
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
+  let files;
+  try {
+    files = await loadSharedConfigFiles({ ignoreCache: true });
+  } catch (e) {
+    throw new InputError(`${setting}: cannot read the AWS shared config files (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!Object.hasOwn(files.configFile, name) && !Object.hasOwn(files.credentialsFile, name)) {
+    throw new InputError(`${setting}: no profile ${JSON.stringify(name)} in the AWS shared config or credentials file`);
+  }
 }
 
 /** Merges collector results into one in-memory snapshot. */

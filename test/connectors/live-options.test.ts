@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectLiveResults } from '../../src/cli/live.js';
 import { InputError } from '../../src/errors.js';
@@ -39,6 +42,55 @@ describe('live AWS flags', () => {
   it('names --aws-region when the region is not a region name', async () => {
     for (const region of ['not a region', 'us-east1', 'https://sts.example']) {
       expect(await inputError({ aws: true, awsRegion: region })).toMatch(/^--aws-region/);
+    }
+  });
+
+  it('names --aws-profile when no shared config or credentials file has that profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-profile-'));
+    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    try {
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[profile audit]\nregion = us-east-1\n');
+      writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, '[keys]\naws_access_key_id = AKIALIVEOPTIONS00002\naws_secret_access_key = x\n');
+      const line = await inputError({ aws: true, awsProfile: 'no-such-profile' });
+      expect(line).toMatch(/^--aws-profile/);
+      expect(line).toContain('no-such-profile');
+      // Without any shared file at all, the same.
+      process.env.AWS_CONFIG_FILE = join(dir, 'absent-config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'absent-credentials');
+      expect(await inputError({ aws: true, awsProfile: 'audit' })).toMatch(/^--aws-profile/);
+      process.env.AWS_PROFILE = 'no-such-profile';
+      expect(await inputError({ aws: true })).toMatch(/^AWS_PROFILE/);
+    } finally {
+      delete process.env.AWS_PROFILE;
+      process.env.AWS_CONFIG_FILE = saved.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a profile found in either shared file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-profile-'));
+    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: 'AKIALIVEOPTIONS00002', secretAccessKey: 'live-options-secret-2' } });
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    try {
+      process.env.AWS_ENDPOINT_URL = fake.url;
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[profile audit]\nregion = us-east-1\n');
+      writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE, '[audit]\naws_access_key_id = AKIALIVEOPTIONS00002\naws_secret_access_key = live-options-secret-2\n[keys]\naws_access_key_id = AKIALIVEOPTIONS00002\naws_secret_access_key = live-options-secret-2\n');
+      for (const profile of ['audit', 'keys']) {
+        const [result] = await collectLiveResults({ aws: true, awsProfile: profile });
+        expect(result.coverage.find((c) => c.capability === 'aws.iam')?.status).toBe('collected');
+      }
+    } finally {
+      await fake.close();
+      process.env.AWS_ENDPOINT_URL = endpoint;
+      process.env.AWS_CONFIG_FILE = saved.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -291,6 +291,25 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
   });
 
+  it("keeps Okta's errorCode out of coverage reasons unless it looks like one (it is provider text)", async () => {
+    const hostile = `E0000009\u001b]8;;https://x.example\u0007\u009b2J\u202e${'A'.repeat(5000)}`;
+    const { f, clock } = await fake({
+      rawBodyOn: [
+        { template: '/api/v1/api-tokens', status: 400, body: JSON.stringify({ errorCode: hostile, errorSummary: 'x' }) },
+        { template: '/api/v1/users', status: 400, body: JSON.stringify({ errorCode: 'E0000001', errorSummary: 'x' }) },
+      ],
+    });
+    const r = await collectOkta(ssws(f, clock));
+    const tokens = r.coverage.find((c) => c.capability === 'okta.apiTokens');
+    expect(tokens?.status).toBe('error');
+    expect(tokens?.reason).toMatch(/HTTP 400/);
+    expect(tokens?.reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(tokens?.reason).not.toContain('x.example');
+    expect(tokens!.reason!.length).toBeLessThan(200);
+    // A real Okta error code is kept: it is what support and the docs search for.
+    expect(r.coverage.find((c) => c.capability === 'okta.users')?.reason).toContain('HTTP 400 E0000001 on /api/v1/users');
+  });
+
   it('refuses a next link to another origin and records the list as an error', async () => {
     const { f, clock } = await fake({ foreignNextOn: ['/api/v1/users'], maxLimit: { '/api/v1/users': 4 } });
     const r = await collectOkta(ssws(f, clock));

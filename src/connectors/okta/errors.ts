@@ -32,6 +32,8 @@ export function httpStatusOf(err: unknown): number | undefined {
   return undefined;
 }
 
+const OKTA_ERROR_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
+
 /**
  * One line describing a failed call, for coverage reasons. Uses only the status, Okta's error
  * code and the request path: error summaries are provider text and may echo input.
@@ -48,7 +50,10 @@ export function describeError(err: unknown): string {
         path = '';
       }
     }
-    const code = e.errorCode !== undefined ? ` ${String(e.errorCode)}` : '';
+    // Okta's codes look like E0000006. The field is provider text all the same: anything else
+    // (control characters, links, megabytes) stays out of the reason, which lands in the
+    // snapshot's manifest as is.
+    const code = e.errorCode !== undefined && OKTA_ERROR_CODE.test(String(e.errorCode)) ? ` ${String(e.errorCode)}` : e.errorCode !== undefined ? ' (unrecognised error code)' : '';
     return `HTTP ${status}${code}${path}`;
   }
   if (err instanceof Error) return `${err.name}: ${err.message}`;

@@ -3,7 +3,16 @@
  * never from display names, so that fingerprints survive renames.
  */
 export function nodeId(provider: string, scope: string, type: string, nativeId: string): string {
-  return `${provider}:${scope}:${type}:${nativeId}`;
+  return `${provider}:${provider === 'okta' ? oktaOrigin(scope) : scope}:${type}:${nativeId}`;
+}
+
+/**
+ * An Okta org URL as its origin: scheme and host lower-case (DNS and URL schemes ignore case), no
+ * trailing slash, so `https://Acme.okta.com/` and `https://acme.okta.com` are one org, with the
+ * same ids and fingerprints.
+ */
+export function oktaOrigin(org: string): string {
+  return org.replace(/\/+$/, '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, (origin) => origin.toLowerCase());
 }
 
 export const ids = {

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode, type Pair } from 'yaml';
-import type { Finding } from '../engine/types.js';
+import type { Finding, Severity } from '../engine/types.js';
+import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 import { parseIsoInstant } from '../iso-date.js';
 
@@ -16,6 +17,11 @@ export interface Waiver {
   ticket?: string;
   /** `YYYY-MM-DD` (waives through the end of that UTC day) or a full ISO-8601 instant. */
   expires: string;
+  /**
+   * The (tiered) severity accepted. A finding it matches at a higher severity is not covered (it
+   * counts again, with a message), as a baseline treats it as new. Without it: any severity.
+   */
+  severity?: Severity;
   /** Where the entry is written, for messages. */
   source: { file: string; line: number };
 }
@@ -33,7 +39,7 @@ export interface WaiverOutcome {
   expiredFail: boolean;
 }
 
-const KEYS = new Set(['fingerprint', 'ruleId', 'subject', 'reason', 'owner', 'ticket', 'expires']);
+const KEYS = new Set(['fingerprint', 'ruleId', 'subject', 'reason', 'owner', 'ticket', 'expires', 'severity']);
 const DAY_MS = 86_400_000;
 
 /**
@@ -101,6 +107,10 @@ function parseEntry(
   const owner = str('owner', true)!;
   const ticket = str('ticket', false);
   const expires = str('expires', true)!;
+  const severity = str('severity', false);
+  if (severity !== undefined && !isSeverity(severity)) {
+    fail(`"severity" must be critical, high, medium, low or info, got ${JSON.stringify(severity.slice(0, 40))}`, values.get('severity')!.node);
+  }
   if (fingerprint === undefined && (ruleId === undefined || subject === undefined)) {
     fail('waiver needs a "fingerprint", or a "ruleId" together with a "subject"', item);
   }
@@ -112,6 +122,7 @@ function parseEntry(
   if (ruleId !== undefined) w.ruleId = ruleId;
   if (subject !== undefined) w.subject = subject;
   if (ticket !== undefined) w.ticket = ticket;
+  if (severity !== undefined) w.severity = severity as Severity;
   return w;
 }
 
@@ -167,6 +178,18 @@ interface Compiled {
   subject?: (text: string) => boolean;
   expired: boolean;
   matched: number;
+  /** Matched findings above the accepted severity (not covered), and the highest such severity. */
+  outgrown: number;
+  highest?: Severity;
+}
+
+/** Whether the waiver accepted the finding's severity (any, when it records none). */
+function accepts(c: Compiled, f: Finding): boolean {
+  const s = c.waiver.severity;
+  if (s === undefined || SEVERITY_RANK[f.severity] <= SEVERITY_RANK[s]) return true;
+  c.outgrown++;
+  if (c.highest === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[c.highest]) c.highest = f.severity;
+  return false;
 }
 
 function matches(c: Compiled, f: Finding): boolean {
@@ -187,7 +210,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
-    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0 };
+    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0, outgrown: 0 };
     if (w.subject !== undefined) c.subject = compileGlob(w.subject);
     const [map, key] = w.fingerprint !== undefined ? [byFp, w.fingerprint] : [byRule, w.ruleId!];
     const list = map.get(key);
@@ -203,7 +226,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
       .filter((c) => matches(c, f))
       .sort((a, b) => order.get(a)! - order.get(b)!);
     for (const c of candidates) c.matched++;
-    const active = candidates.find((c) => !c.expired);
+    const active = candidates.find((c) => !c.expired && accepts(c, f));
     if (!active) {
       if (candidates.length > 0) expiredFail = true;
       return f;
@@ -226,6 +249,10 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
         c.matched > 0
           ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched === 1 ? '1 finding counts' : `${c.matched} findings count`} again`
           : `${where}: waiver for ${what} expired on ${c.waiver.expires} and matches no finding; remove it`,
+      );
+    } else if (c.outgrown > 0) {
+      messages.push(
+        `${where}: waiver for ${what} accepted severity ${c.waiver.severity}, but ${c.outgrown === 1 ? '1 finding it matches is' : `${c.outgrown} findings it matches are`} now ${c.highest}: it no longer waives ${c.outgrown === 1 ? 'that finding' : 'them'} (review the risk, then raise "severity", or fix it)`,
       );
     } else if (c.matched === 0) {
       stale.push(c.waiver);

@@ -250,3 +250,39 @@ describe('applyCiLayer', () => {
     expect(errorOf(() => applyCiLayer(report([]), { waivers: join(cwd, 'nope.yaml') }, '2026-11-20T09:00:00Z', cwd)).message).toMatch(/no such file/);
   });
 });
+
+describe('a waiver that records the severity it accepted', () => {
+  const w = (over: Partial<Waiver>): Waiver => ({ reason: 'accepted', owner: 'alice', expires: '2030-01-01', source: { file: 'w.yaml', line: 4 }, ...over });
+
+  it('parses an optional severity and rejects a value that is not one', () => {
+    const base = ['- fingerprint: a', '  reason: r', '  owner: o', '  expires: 2030-01-01'];
+    expect(parseWaivers([...base, '  severity: medium'].join('\n'), 'w.yaml')[0].severity).toBe('medium');
+    expect(parseWaivers(base.join('\n'), 'w.yaml')[0].severity).toBeUndefined();
+    const e = errorOf(() => parseWaivers([...base, '  severity: severe'].join('\n'), 'w.yaml'));
+    expect(e.message).toMatch(/severity/);
+    expect(e.message).toMatch(/critical, high, medium, low or info/);
+  });
+
+  it('covers its finding at that severity or lower; a higher severity counts again, with a message', () => {
+    const same = finding({ severity: 'high' });
+    const lower = finding({ severity: 'medium', ruleId: 'entra-app-no-owner' });
+    const risen = finding({ severity: 'critical' });
+    const out = applyWaivers(
+      [same, lower, risen],
+      [w({ fingerprint: same.fingerprint, severity: 'high' }), w({ fingerprint: lower.fingerprint, severity: 'high' }), w({ fingerprint: risen.fingerprint, severity: 'high', source: { file: 'w.yaml', line: 9 } })],
+      NOW,
+    );
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', 'waived', '-']);
+    expect(out.waived).toBe(2);
+    expect(out.stale).toEqual([]);
+    expect(out.messages).toHaveLength(1);
+    expect(out.messages[0]).toMatch(/^w\.yaml:9: waiver for fingerprint .* accepted severity high, but 1 finding it matches is now critical: it no longer waives that finding/);
+  });
+
+  it('without the field a waiver keeps covering its finding whatever its severity', () => {
+    const risen = finding({ severity: 'critical' });
+    const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint })], NOW);
+    expect(out.findings[0].status).toBe('waived');
+    expect(out.messages).toEqual([]);
+  });
+});

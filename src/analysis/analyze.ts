@@ -62,15 +62,34 @@ interface JewelGroup {
 export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const tierOf = new Map<string, Tier>();
   const tierSource = new Map<string, string>();
+  /** Nodes that reach their tier only through a disabled object: that object (one of them). */
+  const tierVia = new Map<string, string>();
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
-    const seeds = privileges.filter((p) => p.tier === level);
-    reverseWalk(graph, seeds.map((s) => s.id), (nodeId, seed) => {
+    const queue: string[] = [];
+    const visit = (nodeId: string, seed: string): boolean => {
       if (tierOf.has(nodeId)) return false;
       tierOf.set(nodeId, level);
       tierSource.set(nodeId, seed);
+      queue.push(nodeId);
       return true;
-    });
+    };
+    for (const p of privileges) if (p.tier === level) visit(p.id, p.id);
+    // Tiers count the latent capability (see flowsInto), but the reason should say when it is
+    // only latent: first the routes paths may follow, then, from everything they reached, the
+    // rest. Each node's in-edges are read at most twice per level: still linear.
+    for (let i = 0; i < queue.length; i++) {
+      const cur = queue[i];
+      const target = graph.node(cur);
+      for (const e of graph.in(cur)) if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(e.from, tierSource.get(cur)!);
+    }
+    for (let i = 0; i < queue.length; i++) {
+      const cur = queue[i];
+      const target = graph.node(cur);
+      for (const e of graph.in(cur)) {
+        if (CONTROL_EDGES.has(e.type) && visit(e.from, tierSource.get(cur)!)) tierVia.set(e.from, flowsInto(e, target) ? tierVia.get(cur)! : cur);
+      }
+    }
   }
 
   const groups = buildJewelGroups(graph, privileges);
@@ -101,7 +120,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (!src) return ['reaches no privilege the scanner knows of'];
       const p = graph.node(src);
       if (src === id) return [`is ${p?.name ?? src}`];
-      return [`reaches ${p?.name ?? src} (T${p?.tier ?? '?'})`];
+      const via = tierVia.get(id);
+      const reaches = `reaches ${p?.name ?? src} (T${p?.tier ?? '?'})`;
+      if (via === undefined) return [reaches];
+      if (via === src) return [`${reaches}, which is disabled`];
+      return [`${reaches} only through ${graph.node(via)?.name ?? via}, which is disabled`];
     },
     autonomy: (id) => autonomyCached(id).level,
     autonomyReason: (id) => autonomyCached(id).reason,
@@ -158,17 +181,6 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
 }
 
 /** Breadth-first walk against control edges from the seeds; `visit` returns false to prune. */
-function reverseWalk(graph: Graph, seeds: string[], visit: (nodeId: string, seed: string) => boolean): void {
-  const queue: [string, string][] = [];
-  for (const s of seeds) if (visit(s, s)) queue.push([s, s]);
-  for (let i = 0; i < queue.length; i++) {
-    const [cur, seed] = queue[i];
-    for (const e of graph.in(cur)) {
-      if (!CONTROL_EDGES.has(e.type)) continue;
-      if (visit(e.from, seed)) queue.push([e.from, seed]);
-    }
-  }
-}
 
 /**
  * Which groups each node can reach (ascending group order), so a path query touches only those

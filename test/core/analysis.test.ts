@@ -105,6 +105,32 @@ describe('analysis', () => {
     expect(a.tier('sp')).toBe(4);
   });
 
+  it('the tier reason of an identity that reaches its tier only through a disabled object says so', () => {
+    const g = graphOf(
+      [
+        node('gh', { kind: 'external', provider: 'external', type: 'github-repo' }),
+        node('via-live'),
+        node('live'),
+        node('sp', { provider: 'entra', type: 'entra-service-principal', name: 'Old Sync', enabled: false }),
+        node('jewel', { kind: 'privilege', type: 'p', name: 'Global Administrator', tier: 4, crownJewel: 'admin' }),
+      ],
+      [
+        edge('gh', 'sp', 'FEDERATES_TO', { hidden: true }),
+        edge('sp', 'jewel', 'HAS_ROLE'),
+        // Near miss: also reaches the jewel by a route of enabled objects.
+        edge('via-live', 'sp', 'CAN_ASSUME'),
+        edge('via-live', 'live', 'CAN_ASSUME'),
+        edge('live', 'jewel', 'HAS_ROLE'),
+      ],
+    );
+    const a = analyze(g, opts);
+    // Tiers still count the latent capability.
+    expect(a.tier('gh')).toBe(4);
+    expect(a.tierReasons('gh')).toEqual(['reaches Global Administrator (T4) only through Old Sync, which is disabled']);
+    expect(a.tierReasons('via-live')).toEqual(['reaches Global Administrator (T4)']);
+    expect(a.tierReasons('sp')).toEqual(['reaches Global Administrator (T4)']);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

@@ -1,10 +1,11 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mergeResults, writeSnapshot } from '../../src/cli/live.js';
 import { collectOkta, OktaAuthError, OktaConfigError, OKTA_READ_SCOPES, SSWS_WARNING } from '../../src/connectors/okta/client.js';
 import type { OktaCollectOptions } from '../../src/connectors/okta/options.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
@@ -136,8 +137,31 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(jwks['0oaSVCKEY1'][0]).toMatchObject({ kid: 'deploy-key-1', n: 'public-modulus' });
     expect(jwks['0oaSVCKEY1'][0]).not.toHaveProperty('d');
     const svc = (r.files['okta/users.json'] as { id: string; credentials: unknown }[]).find((u) => u.id === '00uSVCDEP1');
-    // The password object stays (the account has one), its value does not.
-    expect(svc?.credentials).toEqual({ password: {}, provider: { type: 'OKTA', name: 'OKTA' } });
+    // The password object stays (the account has one), its value and hash do not; nor does the recovery answer.
+    expect(svc?.credentials).toEqual({ password: { hash: {} }, recovery_question: { question: 'first pet' }, provider: { type: 'OKTA', name: 'OKTA' } });
+  });
+
+  it('keeps every secret-named member out of the snapshot folder, whatever the exact name', async () => {
+    const { f, clock } = await fake();
+    const r = await collectOkta(ssws(f, clock));
+    const out = join(sandbox, `snapshot-${Date.now()}`);
+    writeSnapshot(out, mergeResults([r], new Date(clock.now())));
+    const leaks: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (readFileSync(full, 'utf8').includes(CANARY)) leaks.push(full.slice(out.length));
+      }
+    };
+    walk(out);
+    expect(leaks).toEqual([]);
+    // What the transform reads stays, though its name has "token", "secret" or "password" in it.
+    const apps = r.files['okta/apps.json'] as { id: string; credentials: { oauthClient?: Record<string, unknown>; scheme?: string; password?: unknown } }[];
+    expect(apps.find((a) => a.id === '0oaSVCSEC1')?.credentials.oauthClient).toMatchObject({ client_id: '0oaSVCSEC1', token_endpoint_auth_method: 'client_secret_basic' });
+    expect(apps.find((a) => a.id === '0oaAWS0001')?.credentials).toMatchObject({ scheme: 'EDIT_USERNAME_AND_PASSWORD', password: {} });
+    const users = r.files['okta/users.json'] as { id: string; passwordChanged?: string; credentials: { password?: unknown } }[];
+    expect(users.find((u) => u.id === '00uSVCDEP1')).toMatchObject({ passwordChanged: '2024-03-01T00:00:00.000Z', credentials: { password: {} } });
   });
 
   it('stays within the advertised rate-limit budget and the concurrency limit', async () => {

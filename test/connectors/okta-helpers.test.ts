@@ -22,20 +22,49 @@ describe('redactSecrets', () => {
   it('drops secret values and private JWK members, keeps hashes, ids and public key parts', () => {
     const input = {
       credentials: { oauthClient: { client_id: 'c1', client_secret: 's', token_endpoint_auth_method: 'client_secret_basic' } },
-      secrets: [{ id: 'x', secret_hash: 'h', client_secret: 's2' }],
+      items: [{ id: 'x', secret_hash: 'h', client_secret: 's2' }],
       jwks: [{ kty: 'RSA', kid: 'k', n: 'N', e: 'AQAB', d: 'D', p: 'P' }],
       userCreds: { password: { value: 'pw' }, provider: { type: 'OKTA' } },
       flags: { secret: false },
     };
     expect(redactSecrets(input)).toEqual({
       credentials: { oauthClient: { client_id: 'c1', token_endpoint_auth_method: 'client_secret_basic' } },
-      secrets: [{ id: 'x', secret_hash: 'h' }],
+      items: [{ id: 'x', secret_hash: 'h' }],
       jwks: [{ kty: 'RSA', kid: 'k', n: 'N', e: 'AQAB' }],
       userCreds: { password: {}, provider: { type: 'OKTA' } },
       flags: { secret: false },
     });
     // A "d" outside a JWK is ordinary data.
     expect(redactSecrets({ d: 'kept' })).toEqual({ d: 'kept' });
+  });
+
+  it('drops members whose name only contains a secret-like word, keeps the metadata the transform reads', () => {
+    const input = {
+      signingSecret: 's',
+      client_secret_value: 's',
+      'Private-Key-PEM': 's',
+      scimBearerToken: 's',
+      api_passphrase: 's',
+      pin: 1234,
+      webhook: { signing_secret: { value: 's', rotated: true, history: ['s', { value: 's' }] } },
+      clientSecrets: ['s', 's'],
+      token_endpoint_auth_method: 'client_secret_jwt',
+      tokenWindow: 'P30D',
+      passwordChanged: '2024-01-01T00:00:00.000Z',
+      revealPassword: false,
+      secret_hash: 'h',
+      refresh_token: null,
+    };
+    expect(redactSecrets(input)).toEqual({
+      webhook: { signing_secret: { rotated: true, history: [{}] } },
+      clientSecrets: [],
+      token_endpoint_auth_method: 'client_secret_jwt',
+      tokenWindow: 'P30D',
+      passwordChanged: '2024-01-01T00:00:00.000Z',
+      revealPassword: false,
+      secret_hash: 'h',
+      refresh_token: null,
+    });
   });
 });
 

@@ -45,6 +45,9 @@ export function sampleOrg(): OktaFakeDataset {
     oidcApp('0oaSVCSEC1', 'billing-sync', 'service', ['client_credentials'], 'client_secret_basic', {
       // Older orgs return the secret in the app object itself.
       client_secret: `${CANARY}APPLIST-SECRET`,
+      // Secret-bearing members under names no exact list holds (integrations vary).
+      client_secret_value: `${CANARY}CLIENT-SECRET-VALUE`,
+      signingSecret: `${CANARY}SIGNING-SECRET`,
     }),
     oidcApp('0oaWEBCC01', 'portal-backend', 'web', ['authorization_code', 'client_credentials'], 'client_secret_post'),
     oidcApp('0oaWEBONLY', 'portal', 'web', ['authorization_code'], 'client_secret_basic'),
@@ -62,8 +65,13 @@ export function sampleOrg(): OktaFakeDataset {
           joinAllRoles: false,
           sessionDuration: 3600,
           secretKey: `${CANARY}AWS-SECRET-KEY`,
+          privateKey: `-----BEGIN PRIVATE KEY-----${CANARY}PEM-----END PRIVATE KEY-----`,
+          webhook: { signing_secret: { value: `${CANARY}NESTED-SECRET`, algorithm: `${CANARY}NESTED-ALG` } },
+          scimBearerToken: `${CANARY}SCIM-BEARER`,
+          apiPassphrase: `${CANARY}PASSPHRASE`,
         },
       },
+      credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD', userName: 'svc-aws', password: { value: `${CANARY}SWA-PASSWORD` }, signing: { kid: 'sig-1', privateKey: `${CANARY}SIGNING-KEY` } },
     },
   ];
   for (let i = 1; i <= 4; i++) {
@@ -79,7 +87,11 @@ export function sampleOrg(): OktaFakeDataset {
   ];
   for (let i = 1; i <= 6; i++) users.push(user(`00uHUMAN0${i}`, `human${i}@corp.example`));
   // Write-only in real Okta; here it is echoed to prove the collector drops it.
-  users[1].credentials = { password: { value: `${CANARY}USER-PASSWORD` }, provider: { type: 'OKTA', name: 'OKTA' } };
+  users[1].credentials = {
+    password: { value: `${CANARY}USER-PASSWORD`, hash: { algorithm: 'BCRYPT', salt: `${CANARY}SALT`, value: `${CANARY}PASSWORD-HASH` } },
+    recovery_question: { question: 'first pet', answer: `${CANARY}RECOVERY-ANSWER` },
+    provider: { type: 'OKTA', name: 'OKTA' },
+  };
 
   const groups: Obj[] = [
     { id: '00gOPS0001', type: 'OKTA_GROUP', profile: { name: 'Ops' } },

@@ -230,6 +230,28 @@ describe('collectEntra against the fake tenant', () => {
     expect(cov(result, 'entra.federatedIdentityCredentials')?.status).toBe('collected');
   });
 
+  it('reads the owners of the tenant\'s own service principals when the tenant is a domain and /organization is refused', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+    const own = dataset.v1['/servicePrincipals'].filter((s) => s.appOwnerOrganizationId === TENANT && s.servicePrincipalType !== 'ManagedIdentity');
+    expect(own.length).toBeGreaterThan(0);
+    const reference = await collectEntra(options(await fake(dataset)));
+    const f = await fake(dataset, { forbid: ['/v1.0/organization'], tenantDomains: ['contoso.onmicrosoft.com'] });
+    const result = await collectEntra(options(f, { tenantId: 'contoso.onmicrosoft.com' }));
+
+    expect(cov(result, 'entra.organization')?.status).toBe('missing-permission');
+    const owners = result.files['entra/servicePrincipalOwners.json'] as Record<string, unknown[]>;
+    for (const sp of own) expect(sp.id as string in owners).toBe(true);
+    expect(owners).toEqual(reference.files['entra/servicePrincipalOwners.json']);
+    expect(cov(result, 'entra.owners')?.status).toBe('collected');
+  });
+
+  it('says the owners of the tenant\'s service principals were not read when neither /organization nor the app list tells the tenant id', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+    const f = await fake(dataset, { forbid: ['/v1.0/organization', '/v1.0/applications'], tenantDomains: ['contoso.onmicrosoft.com'] });
+    const result = await collectEntra(options(f, { tenantId: 'contoso.onmicrosoft.com' }));
+    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/service principals/) });
+  });
+
   it('records a failed manager $batch as not read, not as "no manager" for every service account', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 4 });
     const users = dataset.v1['/users'];

@@ -8,6 +8,8 @@ import { allowedBy, documentedCall } from './entra-permissions.js';
 export interface EntraFakeOptions {
   dataset: EntraDataset;
   clientId: string;
+  /** Domain names the token endpoint also accepts as the tenant (`/contoso.onmicrosoft.com/oauth2/v2.0/token`). */
+  tenantDomains?: string[];
   /** Accept `client_secret` equal to this. */
   clientSecret?: string;
   /** Accept PS256 client assertions signed by the key of this PEM certificate. */
@@ -109,7 +111,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   const serveToken = (form: Record<string, string>, host: string, path: string): Served => {
     counts.token++;
     tokenForms.push(form);
-    if (path !== `/${tenant}/oauth2/v2.0/token`) return { status: 400, body: { error: 'invalid_tenant', error_description: 'AADSTS90002: tenant not found' } };
+    if (![tenant, ...(opts.tenantDomains ?? [])].some((t) => path === `/${t}/oauth2/v2.0/token`)) return { status: 400, body: { error: 'invalid_tenant', error_description: 'AADSTS90002: tenant not found' } };
     const problem = checkClient(form, `http://${host}${path}`);
     if (problem) return { status: 401, body: { error: 'invalid_client', error_description: problem } };
     return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: issueToken() } };

@@ -72,7 +72,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot });
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
-  const { findings, stats } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
+  const { findings, stats, unknownBySubject } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
 
   const findingsBySubject = new Map<string, string[]>();
   for (const f of findings) {
@@ -87,7 +87,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     .filter((n) => !n.firstParty)
     .map((n) => n.id)
     .sort()
-    .map((id) => summarizeIdentity(graph, analysis, id, findingsBySubject.get(id) ?? []));
+    .map((id) => summarizeIdentity(graph, analysis, id, findingsBySubject.get(id) ?? [], unknownBySubject.get(id)));
 
   const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   const byOwasp: Record<string, number> = {};
@@ -143,7 +143,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   return { report, graph, analysis };
 }
 
-export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, findingIds: string[]): IdentitySummary {
+export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, findingIds: string[], unknownRuleIds?: string[]): IdentitySummary {
   const n = graph.node(id)!;
   const strength = analysis.strength(id);
   const creds = graph
@@ -182,6 +182,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     crownJewels: analysis.crownJewelPaths(id),
     findingIds: [...findingIds].sort(),
   };
+  if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = [...new Set(unknownRuleIds)].sort();
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;

@@ -17,6 +17,8 @@ export interface RunResult {
   findings: Finding[];
   stats: RuleStats[];
   verdicts?: Map<string, Verdict>;
+  /** Per subject id, the rules (in run order) that answered unknown for it. */
+  unknownBySubject: Map<string, string[]>;
 }
 
 const templates = new Map<string, string[]>();
@@ -61,6 +63,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findings: Finding[] = [];
   const stats: RuleStats[] = [];
   const verdicts = opts.collectVerdicts ? new Map<string, Verdict>() : undefined;
+  const unknownBySubject = new Map<string, string[]>();
   // Many rules evaluate the same node types; each distinct selection is gathered once. Subjects
   // come in graph order (deterministic: the transforms add nodes in input order); findings get
   // a total order at the end, so no per-selection sort is needed.
@@ -118,6 +121,9 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
         verdicts?.set(subject.id, 'fail');
       } else if (unknownReason !== undefined) {
         verdicts?.set(subject.id, 'unknown');
+        const list = unknownBySubject.get(subject.id);
+        if (list) list.push(rule.meta.id);
+        else unknownBySubject.set(subject.id, [rule.meta.id]);
         st.unknown++;
         p.unknown++;
         st.unknownReasons[unknownReason] = (st.unknownReasons[unknownReason] ?? 0) + 1;
@@ -129,7 +135,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
     stats.push(st);
   }
   findings.sort(compareFindings);
-  return verdicts ? { findings, stats, verdicts } : { findings, stats };
+  return verdicts ? { findings, stats, verdicts, unknownBySubject } : { findings, stats, unknownBySubject };
 }
 
 /** The nodes a rule selects by type and kind, each once, in graph order. */

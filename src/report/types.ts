@@ -41,6 +41,8 @@ export interface IdentitySummary {
   machineReasons?: string[];
   crownJewels: CrownJewelPath[];
   findingIds: string[];
+  /** Rules that answered unknown for this identity (evidence missing); absent when none did. */
+  unknownRuleIds?: string[];
 }
 
 /** The whole result of a scan: data only, rendered by reporters. */

@@ -26,6 +26,8 @@ export const RECERT_COLUMNS = [
   'decision',
   'reviewer',
   'justification',
+  // Last, so the columns before it keep their place in existing sheets and macros.
+  'unknown_checks',
 ] as const;
 
 export type RecertAction = 'revoke' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
@@ -164,6 +166,8 @@ function row(i: IdentitySummary, now: number): unknown[] {
     '',
     '',
     '',
+    // Without it, an empty finding_ids cannot tell "checked, nothing found" from "not checked".
+    i.unknownRuleIds && i.unknownRuleIds.length > 0 ? i.unknownRuleIds.join('; ') : 'none',
   ];
 }
 

@@ -148,6 +148,38 @@ describe('--format recert-csv: data that was not collected', () => {
   });
 });
 
+describe('--format recert-csv: checks that answered unknown', () => {
+  it('lists, per identity, the rules that could not decide, so "no findings" is not read as "all checked"', () => {
+    const snap = copyDemo();
+    rmSync(join(snap, 'entra/applicationOwners.json'));
+    rmSync(join(snap, 'entra/servicePrincipalOwners.json'));
+    editJson(join(snap, 'manifest.json'), (m) => {
+      for (const c of m.coverage) if (c.capability === 'entra.owners') Object.assign(c, { status: 'missing-permission', reason: '403' });
+    });
+    const r = scanDir(snap).report;
+    const text = renderRecertCsv(r);
+    // Existing columns keep their place; the new one comes last.
+    expect(text.split('\r\n')[0]).toBe(RECERT_COLUMNS.join(','));
+    expect(RECERT_COLUMNS.indexOf('justification')).toBe(RECERT_COLUMNS.length - 2);
+    expect(RECERT_COLUMNS[RECERT_COLUMNS.length - 1]).toBe('unknown_checks');
+    const rows = parseCsv(text, 'recert.csv');
+    const unread = rows.filter((x) => x.type === 'entra-service-principal' && x.finding_ids === '');
+    expect(unread.length).toBeGreaterThan(0);
+    for (const row of unread) expect(row.unknown_checks, row.name).toMatch(/entra-app-no-owner|nhi-service-account-no-owner|owner/);
+    const ids = r.identities.find((i) => i.id === unread[0].id)!.unknownRuleIds!;
+    expect(unread[0].unknown_checks).toBe(ids.join('; '));
+    // Near miss: with everything read, an identity no rule was unsure about says so explicitly.
+    const full = parseCsv(renderRecertCsv(scanDir().report), 'x');
+    expect(full.some((x) => x.unknown_checks === 'none')).toBe(true);
+    for (const x of full) expect(x.unknown_checks).not.toBe('');
+  });
+
+  it('neutralizes a formula-looking value', () => {
+    const rows = parseCsv(renderRecertCsv(report([], { identities: [identity({ id: 'a', unknownRuleIds: ['=HYPERLINK("http://evil.example")'] }), identity({ id: 'b' })] })), 'x');
+    expect(rows.map((x) => x.unknown_checks)).toEqual(['\'=HYPERLINK("http://evil.example")', 'none']);
+  });
+});
+
 describe('--format recert-csv: last use', () => {
   const now = Date.parse('2026-11-20T09:00:00Z');
   // The identity's own sign-in activity was not read; one credential has no recorded use, the other's use was not read.

@@ -86,15 +86,24 @@ export function linkProviders(b: GraphBuilder): void {
       continue;
     }
 
-    const okta = /^(https:\/\/[^/]+)(?:\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
+    const okta = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
     if (okta && oktaOrgs.has(okta[1].toLowerCase()) && subject && subjectMatch === 'exact') {
-      const app = oktaByClientId.get(`${okta[1].toLowerCase()}|${subject}`);
-      if (app) {
+      const org = okta[1].toLowerCase();
+      const app = oktaByClientId.get(`${org}|${subject}`);
+      // A token whose sub is the app's client id is its client credentials access token, whose
+      // aud is the authorization server's audience: the org URL for the org server; for a custom
+      // server, the audience configured on it, which is not collected (the trust's aud is then
+      // taken as that audience, and named in the reason). Audiences unknown: not judged.
+      const orgServer = okta[2] === undefined;
+      const orgAud = audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === org);
+      const why =
+        audiences.length === 0 ? '' : orgServer ? `, for aud ${org}, which the org authorization server's tokens carry` : `, for aud ${audiences.join(', ')} (if that authorization server issues tokens for it)`;
+      if (app && !(orgServer && audiences.length > 0 && !orgAud)) {
         b.addEdge({
           from: app.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}${why}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
           conditional: e.conditional,
           evidence: { issuer, subject, audiences, via: ext.id },

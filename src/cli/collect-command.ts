@@ -16,6 +16,9 @@ export function registerCollect(program: Command): void {
     const started = new Date();
     const snapshot = mergeResults(await collectLiveResults(flags, loadConfig(flags.config)), started);
     const n = writeSnapshot(flags.out, snapshot);
+    // The collectors' warnings (a capped lookup, an over-privileged credential) are shown now
+    // too, not only by a later scan. Their text may quote provider data: control characters go.
+    for (const w of snapshot.manifest.warnings ?? []) process.stderr.write(`nhiscan: warning: ${w.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g, ' ')}\n`);
     const gaps = snapshot.manifest.coverage.filter((c) => c.status !== 'collected');
     process.stderr.write(`nhiscan: wrote ${n} files to ${flags.out}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);
     process.exitCode = gaps.length > 0 ? 3 : 0;

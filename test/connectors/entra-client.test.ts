@@ -11,6 +11,7 @@ import type { CollectResult, CoverageRecord } from '../../src/snapshot/types.js'
 import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, minimumRequests, type EntraDataset } from '../fakes/entra-dataset.js';
 import { installNetGuard } from '../fakes/entra-net-guard.js';
 import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
+import { scanLive } from '../e2e/demo.js';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
@@ -250,6 +251,28 @@ describe('collectEntra against the fake tenant', () => {
     const f = await fake(dataset, { forbid: ['/v1.0/organization', '/v1.0/applications'], tenantDomains: ['contoso.onmicrosoft.com'] });
     const result = await collectEntra(options(f, { tenantId: 'contoso.onmicrosoft.com' }));
     expect(cov(result, 'entra.owners')).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/service principals/) });
+  });
+
+  it('says how many service accounts past the manager-lookup cap were not looked up, and the owner rule answers unknown for them', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 5 });
+    const users = dataset.v1['/users'];
+    for (const i of [0, 1, 2]) users[i].userPrincipalName = `svc-job${i}@contoso.example`;
+    const result = await collectEntra(options(await fake(dataset), { maxManagerLookups: 2 }));
+
+    const managers = result.files['entra/userManagers.json'] as Record<string, unknown>;
+    expect(Object.keys(managers)).toHaveLength(2);
+    const skipped = users.slice(0, 3).find((u) => !((u.id as string) in managers))!;
+    expect(skipped).toBeDefined();
+    expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: 1 of 3 .*not looked up/)]);
+
+    const { scan } = scanLive([result]);
+    const node = scan.graph.node(`entra:${TENANT}:user:${skipped.id as string}`);
+    expect(node?.machineReasons?.length).toBeGreaterThan(0);
+    expect(node?.attrs.hasManager).toBeUndefined();
+    const stats = scan.report.rules.find((r) => r.ruleId === 'nhi-service-account-no-owner');
+    expect(stats?.unknownReasons['managers were not collected']).toBe(1);
+    expect(scan.report.findings.filter((f) => f.ruleId === 'nhi-service-account-no-owner').map((f) => f.subject.id)).not.toContain(node!.id);
+    expect(scan.report.warnings.some((w) => w.includes('not looked up'))).toBe(true);
   });
 
   it('records a failed manager $batch as not read, not as "no manager" for every service account', async () => {

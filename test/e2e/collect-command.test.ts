@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { InputError } from '../../src/errors.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
@@ -49,7 +49,15 @@ describe('nhiscan collect --out', () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     for (const out of [join(dir, 'new'), empty]) {
-      expect(await collect(out)).toBeUndefined();
+      const stderr: string[] = [];
+      const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
+      try {
+        expect(await collect(out)).toBeUndefined();
+      } finally {
+        spy.mockRestore();
+      }
+      // The collector's warnings are shown at collection time, not only by a later scan.
+      expect(stderr.join('')).toMatch(/^nhiscan: warning: Collected with an Okta API token/m);
       expect(existsSync(join(out, 'manifest.json'))).toBe(true);
       expect(existsSync(join(out, 'okta', 'apps.json'))).toBe(true);
     }

@@ -53,6 +53,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     failures.get(capability)!.push(...f);
   };
   const partial = new Map<string, { attempted: number; what: string }>();
+  const warnings: string[] = [];
 
   const org = await http.list(http.url('v1.0', ORGANIZATION_PATH));
   const orgItems = org.ok ? (org.value as GraphObject[]) : undefined;
@@ -76,7 +77,14 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     if (!users.result.ok) return fail('entra.users', users.result.failure);
     files['entra/users.json'] = { value: stripSecretValues(users.result.value) };
     progress(`entra: users: ${users.result.value.length}`);
-    const managers = await readManagers(http, users.result.value as GraphObject[]);
+    const managers = await readManagers(http, users.result.value as GraphObject[], opts.maxManagerLookups ?? MAX_MANAGER_LOOKUPS);
+    if (managers.skipped > 0) {
+      // Not a failed read: those users are absent from userManagers.json, so rules that need
+      // their manager answer unknown for them; the warning says how many.
+      const warning = `Entra: ${managers.skipped} of ${managers.attempted + managers.skipped} users that look like service accounts were not looked up for a manager (at most ${managers.attempted} are read per run); "no accountable human" is unknown for them`;
+      warnings.push(warning);
+      progress(warning);
+    }
     if (managers.attempted > 0) {
       files['entra/userManagers.json'] = stripSecretValues(managers.byUser) as Record<string, unknown>;
       fail('entra.users', ...managers.failures);
@@ -154,7 +162,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   return {
     files,
     coverage,
-    manifest: { tenantId, ...(displayName === undefined ? {} : { displayName }) },
+    manifest: { tenantId, ...(displayName === undefined ? {} : { displayName }), ...(warnings.length ? { warnings } : {}) },
     stats: {
       requests: http.stats.requests + tokens.networkRequests,
       pages: http.stats.pages,
@@ -198,11 +206,14 @@ function looksLikeServiceAccount(u: GraphObject): boolean {
 async function readManagers(
   http: GraphHttp,
   users: GraphObject[],
-): Promise<{ byUser: Record<string, unknown>; failures: GraphFailure[]; attempted: number }> {
-  const selected = users.filter((u) => typeof u.id === 'string' && looksLikeServiceAccount(u)).slice(0, MAX_MANAGER_LOOKUPS);
+  max: number,
+): Promise<{ byUser: Record<string, unknown>; failures: GraphFailure[]; attempted: number; skipped: number }> {
+  const candidates = users.filter((u) => typeof u.id === 'string' && looksLikeServiceAccount(u));
+  const selected = candidates.slice(0, Math.max(0, max));
+  const skipped = candidates.length - selected.length;
   const byUser: Record<string, unknown> = {};
   const failures: GraphFailure[] = [];
-  if (selected.length === 0) return { byUser, failures, attempted: 0 };
+  if (selected.length === 0) return { byUser, failures, attempted: 0, skipped };
   const requests = selected.map((u, i) => ({ id: String(i), url: `/users/${encodeURIComponent(u.id as string)}/manager?$select=id,displayName,userPrincipalName,accountEnabled` }));
   const results = await http.batch('v1.0', requests);
   selected.forEach((u, i) => {
@@ -212,7 +223,7 @@ async function readManagers(
     else if (r && r.failure.status === 404 && !r.failure.wholeBatch) byUser[u.id as string] = null;
     else failures.push(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });
   });
-  return { byUser, failures, attempted: selected.length };
+  return { byUser, failures, attempted: selected.length, skipped };
 }
 
 /**

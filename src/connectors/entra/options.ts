@@ -37,6 +37,8 @@ export interface EntraCollectOptions {
   concurrency?: number;
   /** `$top` for the endpoints that accept it. Default 999 (Graph's maximum for directory lists). */
   pageSize?: number;
+  /** Users that look like service accounts whose manager is read (one batched read each). Default 5000. */
+  maxManagerLookups?: number;
   /** Injected for tests: the Graph client's fetch (MSAL keeps its own). */
   fetch?: typeof fetch;
   /** Injected for tests: how retries wait. */

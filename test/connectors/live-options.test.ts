@@ -6,6 +6,12 @@ import { collectLiveResults } from '../../src/cli/live.js';
 import { InputError } from '../../src/errors.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws } from '../fakes/aws-iam-server.js';
+import { VirtualClock } from '../fakes/okta-clock.js';
+import { sampleOrg } from '../fakes/okta-dataset.js';
+import { startOktaFake } from '../fakes/okta-server.js';
+import { oktaSandbox } from '../hardening/okta-sandbox.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { existsSync } from 'node:fs';
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
 
 /** Bad settings of `--aws`: one line naming the flag, exit 2 (InputError), before any request. */
@@ -116,6 +122,42 @@ describe('live AWS flags', () => {
         else process.env[k] = v;
       }
       delete process.env.OKTA_API_TOKEN;
+    }
+  });
+
+  it('a provider refusing its credential ends collect with that one usage error and no snapshot, while the others run out in the background', async () => {
+    const sandbox = oktaSandbox();
+    const aws = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: 'AKIALIVEOPTIONS00001', secretAccessKey: 'live-options-secret' }, latencyMs: 40 });
+    const okta = await startOktaFake({ dataset: sampleOrg(), apiToken: 'the-right-token', now: new VirtualClock().now, responseDelayMs: 0 });
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    const out = join(mkdtempSync(join(tmpdir(), 'nhiscan-refused-')), 'snapshot');
+    try {
+      process.env.AWS_ENDPOINT_URL = aws.url;
+      process.env.OKTA_ORG_URL = okta.url;
+      process.env.OKTA_API_TOKEN = 'a-revoked-token';
+      process.exitCode = undefined;
+      const err = await buildProgram()
+        .parseAsync(['node', 'nhiscan', 'collect', '--aws', '--okta', '--out', out])
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).oneLine()).toMatch(/Okta rejected the API token/);
+      expect(process.exitCode).toBeUndefined(); // main() maps the InputError to exit 2
+      // The AWS collection goes on to its end: it writes nothing and rejects nothing unhandled
+      // (vitest fails the run on an unhandled rejection).
+      let seen = -1;
+      for (let i = 0; i < 60 && aws.totalRequests() !== seen; i++) {
+        seen = aws.totalRequests();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      process.env.AWS_ENDPOINT_URL = endpoint;
+      await aws.close();
+      await okta.close();
+      sandbox.restore();
     }
   });
 });

@@ -149,5 +149,8 @@ export function validateManifest(value: unknown, file: string): Manifest {
   if (value.warnings !== undefined && !(Array.isArray(value.warnings) && value.warnings.every((w) => typeof w === 'string'))) {
     throw new InputError('expected an array of strings', file, '$.warnings');
   }
+  // Both are optional in the file; everything after this reads them.
+  value.providers = providers;
+  value.coverage = coverage;
   return value as unknown as Manifest;
 }

@@ -86,6 +86,17 @@ describe('bad input', () => {
     expect(dbg.stderr).toMatch(/\n\s+at /);
   });
 
+  it('a manifest with only schemaVersion and collectedAt scans the files it finds (providers and coverage are optional)', () => {
+    const dir = join(tmp, 'minimal-manifest');
+    cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ schemaVersion: 1, collectedAt: '2026-11-20T09:00:00Z' }));
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([0, 3]).toContain(r.code);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary.findings).toBeGreaterThan(0);
+  });
+
   it('a malformed file is reported even when no transform reads it (files are parsed lazily)', () => {
     const dir = join(tmp, 'bad-unused');
     cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });

@@ -37,7 +37,7 @@ export function loadConfig(file?: string, rules: readonly RuleDefinition[] = all
   const raw = readStructured(path);
   if (raw === null || raw === undefined) return { ...DEFAULT_CONFIG };
   if (!isObject(raw)) throw new InputError('expected a mapping at the top level', path);
-  const known = new Set<string>([...LIST_KEYS, 'rules', 'extends']);
+  const known = new Set<string>([...LIST_KEYS, 'rules']);
   for (const k of Object.keys(raw)) if (!known.has(k)) throw new InputError(`unknown setting "${k}"`, path, k);
   const cfg: NhiConfig = { ...DEFAULT_CONFIG, rules: {} };
   for (const k of LIST_KEYS) {

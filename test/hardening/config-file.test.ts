@@ -24,6 +24,7 @@ const CASES: { name: string; yaml: string; place: RegExp }[] = [
   { name: 'a tier policy with a misspelt requirement', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T3: { requireOwners: true }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T3\.requireOwners: unknown requirement/ },
   { name: 'a tier policy with an unknown strength class', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T4: { allowedStrength: [federated, certificate] }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T4\.allowedStrength: expected a list of: none, shared-secret, private-key, federated/ },
   { name: 'a tier policy with requireOwner given text', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T2: { requireOwner: "yes" }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T2\.requireOwner: expected true or false/ },
+  { name: 'an extends key (not supported: it was silently ignored)', yaml: 'extends: ./base.yaml\ndisabledRules: []\n', place: /: extends: unknown setting "extends"/ },
   { name: 'an unknown rule id in disabledRules', yaml: 'disabledRules: [entra-app-no-ownr]\n', place: /: disabledRules\[0\]: unknown rule id/ },
 ];
 

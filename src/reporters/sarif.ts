@@ -11,12 +11,17 @@ const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning rejects a whole upload whose run has more results than this (a hard limit). */
 export const SARIF_MAX_RESULTS = 25_000;
 
-/** At most `SARIF_MAX_RESULTS` findings: the most severe, unwaived before waived; the order is kept otherwise. */
+/** Among equally severe findings: new (against a baseline) first, then the rest, waived last. */
+const STATUS_ORDER = (f: Finding): number => (f.status === 'new' ? 0 : f.status === 'waived' ? 2 : 1);
+
+/**
+ * At most `SARIF_MAX_RESULTS` findings: the most severe; among equally severe ones, those new
+ * against the baseline (what fails a CI run) before unchanged ones, and unwaived before waived.
+ * The order is kept otherwise.
+ */
 function capResults(findings: readonly Finding[]): readonly Finding[] {
   if (findings.length <= SARIF_MAX_RESULTS) return findings;
-  return [...findings]
-    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || Number(a.status === 'waived') - Number(b.status === 'waived'))
-    .slice(0, SARIF_MAX_RESULTS);
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || STATUS_ORDER(a) - STATUS_ORDER(b)).slice(0, SARIF_MAX_RESULTS);
 }
 
 /**

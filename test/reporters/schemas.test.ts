@@ -121,6 +121,16 @@ describe('--format sarif', () => {
     expect(validate(big)).toBe(true);
   });
 
+  it('when it must leave findings out, keeps those new against the baseline before unchanged ones of the same severity', () => {
+    // The one new finding comes last among equally severe unchanged ones: it must survive the cap.
+    const many = Array.from({ length: SARIF_MAX_RESULTS + 1 }, (_, i) =>
+      finding({ ruleId: i === SARIF_MAX_RESULTS ? 'okta-api-token-age' : 'entra-secret-long-lived', severity: 'high', status: i === SARIF_MAX_RESULTS ? 'new' : 'unchanged' }),
+    );
+    const run = JSON.parse(renderSarif(reportOf(many), metas)).runs[0];
+    expect(run.results).toHaveLength(SARIF_MAX_RESULTS);
+    expect(run.results.filter((r: any) => r.baselineState === 'new').map((r: any) => r.ruleId)).toEqual(['okta-api-token-age']);
+  });
+
   it('security-severity follows the worst finding of the rule', () => {
     const worst = new Map<string, string>();
     const rank = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;

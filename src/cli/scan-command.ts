@@ -58,9 +58,9 @@ export function registerScan(program: Command): void {
     .option('--allow-partial', 'do not fail (exit 3) when some capability could not be collected');
   addInputOptions(cmd);
   cmd
-    .option('--baseline <file>', 'only findings whose fingerprint is not in this baseline count toward the exit code')
+    .option('--baseline <file>', 'only findings new against this baseline count toward the exit code (a fingerprint not in it, or one whose severity rose)')
     .option('--write-baseline <file>', 'write the fingerprints of this scan as a baseline')
-    .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml or .json when present)')
+    .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml, .yml or .json when present)')
     .action(async (flags: ScanFlags) => {
       const result = await runScan(flags);
       process.exitCode = await emit(result, flags);

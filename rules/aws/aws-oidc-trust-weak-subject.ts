@@ -32,16 +32,19 @@ const WILD = /[*?]/;
 const COGNITO = 'cognito-identity.amazonaws.com';
 
 /**
- * How much a GitHub `sub` pattern admits: `repo` when a wildcard is in the owner or repository
- * name (`repo:org/*`, `*`), `ref` when it is confined to one repository (`repo:org/app:*`).
+ * How much a GitHub `sub` pattern admits: `anyone` when a wildcard is in the owner (`repo:*`,
+ * `repo:acme*` followed by a slash), which matches repositories anyone on GitHub can create; `repo` when it is in
+ * the repository name (`repo:org/*`); `ref` when it is confined to one repository (`repo:org/app:*`).
  */
-function githubScope(values: string[]): 'repo' | 'ref' {
+function githubScope(values: string[]): 'anyone' | 'repo' | 'ref' {
+  let scope: 'repo' | 'ref' = 'ref';
   for (const v of values) {
     if (!WILD.test(v)) continue;
+    if (/^[*?]/.test(v) || /^repo:[^/:]*[*?]/.test(v)) return 'anyone';
     const m = /^repo:([^:/]+)\/([^:]+)(?::.*)?$/.exec(v);
-    if (!m || WILD.test(m[1]) || WILD.test(m[2])) return 'repo';
+    if (!m || WILD.test(m[2])) scope = 'repo';
   }
-  return 'ref';
+  return scope;
 }
 
 const RANK: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -56,7 +59,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository is medium, raised to high on such roles.',
+      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository is medium, raised to high on such roles.',
     risk: 'Every workload that can obtain a token from the issuer (any repository, pipeline, service principal or Kubernetes service account, depending on the issuer) can assume the role and use its permissions.',
     remediation:
       'Add a `StringEquals` condition on `<issuer>:sub` naming the exact workload, for GitHub `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:ref:refs/heads/BRANCH`, and keep the `:aud` condition.',
@@ -99,7 +102,7 @@ export default defineRule({
         } else {
           messageId = 'wildcard';
           const scope = p.github ? githubScope(sub.values) : 'repo';
-          severity = scope === 'ref' ? 'medium' : 'high';
+          severity = scope === 'anyone' ? 'critical' : scope === 'ref' ? 'medium' : 'high';
           if (privileged) severity = raise(severity);
         }
         ctx.report({

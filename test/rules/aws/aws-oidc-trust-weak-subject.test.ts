@@ -19,6 +19,9 @@ describe('aws-oidc-trust-weak-subject', () => {
     { name: 'the same trust on an administrator role', graph: () => role(trust.github('repo:acme/*', { like: true }), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
     { name: 'GitHub trust with no sub condition at all', graph: () => role(trust.github(null)), subject: roleId('ci'), verdict: 'fail', severities: ['critical'], then: (f) => expect(f[0].messageId).toBe('missing') },
     { name: 'GitHub sub "*"', graph: () => role(trust.github('*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    // An owner wildcard admits repositories anyone can create: as open as no sub condition (RULES-CATALOG §3.3 (a): `repo:*`).
+    { name: 'GitHub sub "repo:*" (any owner)', graph: () => role(trust.github('repo:*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    { name: 'GitHub sub with a wildcard in the owner', graph: () => role(trust.github('repo:acme*/site:*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
     { name: 'any branch of one repository', graph: () => role(trust.github('repo:acme/site:*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
     {
       name: 'Entra issuer with only an audience, on a role that reads secrets',

@@ -7,9 +7,10 @@ export interface PrivilegeLevel {
 }
 
 /**
- * `.manage` scopes that create or change identities, credentials or the policies guarding them.
- * `okta.authenticators.manage` is here beyond the catalog's list because it can switch MFA off
- * for everyone, which is identity control in all but name.
+ * `.manage` scopes that create or change identities, credentials or the policies guarding them:
+ * the T3 list of RULES-CATALOG §3.2 (NHI-OKTA-PRIVILEGED-SCOPE-GRANT). §4.1 leaves out
+ * `okta.authenticators.manage` (it can switch MFA off for everyone) and `okta.orgs.manage`
+ * (org-wide settings, including Okta support access to the org); both are identity control.
  */
 export const IDENTITY_ADMIN_SCOPES: ReadonlySet<string> = new Set([
   'okta.users.manage',
@@ -21,6 +22,7 @@ export const IDENTITY_ADMIN_SCOPES: ReadonlySet<string> = new Set([
   'okta.idps.manage',
   'okta.authorizationServers.manage',
   'okta.authenticators.manage',
+  'okta.orgs.manage',
 ]);
 
 /** `okta.roles.manage` assigns any admin role, SUPER_ADMIN included, to any principal. */

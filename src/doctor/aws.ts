@@ -1,9 +1,16 @@
-import { GenerateCredentialReportCommand, GetAccountAuthorizationDetailsCommand, ListOpenIDConnectProvidersCommand, ListSAMLProvidersCommand } from '@aws-sdk/client-iam';
-import { ListTrustAnchorsCommand } from '@aws-sdk/client-rolesanywhere';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
+  GetOpenIDConnectProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
+} from '@aws-sdk/client-iam';
+import { ListProfilesCommand, ListTrustAnchorsCommand } from '@aws-sdk/client-rolesanywhere';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
-import { classifyError } from '../connectors/aws/safe-error.js';
+import { classifyError, errorName } from '../connectors/aws/safe-error.js';
 import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
@@ -17,7 +24,20 @@ export interface AwsDoctorOptions {
   requestTimeoutMs?: number;
 }
 
-/** GetCallerIdentity, then one read per capability of the caller's account (MaxItems=1). */
+/** GetCredentialReport answers these while the report is being built or absent: the call itself was allowed. */
+const REPORT_NOT_READY = new Set([
+  'CredentialReportNotReadyException',
+  'CredentialReportNotPresentException',
+  'CredentialReportExpiredException',
+  'ReportInProgress',
+  'ReportNotPresent',
+  'ReportExpired',
+]);
+
+/**
+ * GetCallerIdentity, then per capability of the caller's account every action the collector
+ * calls for it (docs/aws-readonly-policy.json), each with the smallest page it allows.
+ */
 export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> {
   const credentials = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
   const secrets = new Set<string>();
@@ -55,12 +75,25 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   try {
     report.checks = await Promise.all([
       probe('aws.iam', 'iam:GetAccountAuthorizationDetails', () => iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1 }))),
-      probe('aws.credentialReport', 'iam:GenerateCredentialReport and iam:GetCredentialReport', () => iam.send(new GenerateCredentialReportCommand({}))),
+      probe('aws.credentialReport', 'iam:GenerateCredentialReport and iam:GetCredentialReport', async () => {
+        await iam.send(new GenerateCredentialReportCommand({}));
+        try {
+          await iam.send(new GetCredentialReportCommand({}));
+        } catch (e) {
+          if (!REPORT_NOT_READY.has(errorName(e))) throw e;
+        }
+      }),
       probe('aws.federation', 'iam:ListOpenIDConnectProviders, iam:GetOpenIDConnectProvider and iam:ListSAMLProviders', async () => {
-        await iam.send(new ListOpenIDConnectProvidersCommand({}));
+        const oidc = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+        // The collector reads each provider listed; with none it never calls GetOpenIDConnectProvider.
+        const first = oidc.OpenIDConnectProviderList?.find((p) => p.Arn)?.Arn;
+        if (first) await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: first }));
         await iam.send(new ListSAMLProvidersCommand({}));
       }),
-      probe('aws.rolesAnywhere', 'rolesanywhere:ListTrustAnchors and rolesanywhere:ListProfiles', () => anywhere.send(new ListTrustAnchorsCommand({ pageSize: 1 }))),
+      probe('aws.rolesAnywhere', 'rolesanywhere:ListTrustAnchors and rolesanywhere:ListProfiles', async () => {
+        await anywhere.send(new ListTrustAnchorsCommand({ pageSize: 1 }));
+        await anywhere.send(new ListProfilesCommand({ pageSize: 1 }));
+      }),
     ]);
   } finally {
     iam.destroy();

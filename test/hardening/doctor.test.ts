@@ -191,6 +191,18 @@ describe('doctor against the AWS fake', () => {
     expect(doctorExitCode([report])).toBe(3);
   });
 
+  it('probes every action the collector calls: a denied Get/ListProfiles read is missing, not OK', async () => {
+    for (const action of ['iam:GetCredentialReport', 'iam:GetOpenIDConnectProvider', 'rolesanywhere:ListProfiles']) {
+      const { report, fake } = await run([action]);
+      const missing = report.checks.filter((c) => c.status === 'missing');
+      expect(missing.map((c) => c.name), action).toHaveLength(1);
+      expect(missing[0].grant, action).toContain(action);
+      expect(missing[0].detail, action).toMatch(/AccessDenied/);
+      expect(fake.refused, action).toEqual([]);
+      expect(doctorExitCode([report]), action).toBe(3);
+    }
+  });
+
   it('reports invalid credentials on the credential line', async () => {
     const { report } = await run([], 'AKIAUNKNOWN000000001');
     expect(report.credential).toMatchObject({ status: 'error', detail: expect.stringContaining('InvalidClientTokenId') });

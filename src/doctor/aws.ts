@@ -39,12 +39,23 @@ const REPORT_NOT_READY = new Set([
  * calls for it (docs/aws-readonly-policy.json), each with the smallest page it allows.
  */
 export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> {
-  const credentials = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
+  const given = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
   const secrets = new Set<string>();
-  if (typeof credentials === 'object') {
-    if (credentials.secretAccessKey) secrets.add(credentials.secretAccessKey);
-    if (credentials.sessionToken) secrets.add(credentials.sessionToken);
-  }
+  const remember = (c: { secretAccessKey?: string; sessionToken?: string }): void => {
+    if (c.secretAccessKey) secrets.add(c.secretAccessKey);
+    if (c.sessionToken) secrets.add(c.sessionToken);
+  };
+  // Credentials from the default chain are only known once resolved; remember each resolution so
+  // that messages echoing them (SignatureDoesNotMatch quotes x-amz-security-token) are redacted.
+  const credentials: AwsCredentials =
+    typeof given === 'function'
+      ? async () => {
+          const c = await given();
+          remember(c);
+          return c;
+        }
+      : given;
+  if (typeof given === 'object') remember(given);
   const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint, maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };

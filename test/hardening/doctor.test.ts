@@ -203,6 +203,23 @@ describe('doctor against the AWS fake', () => {
     }
   });
 
+  it('redacts a session token from the default credential chain (as the CLI uses) when AWS echoes it', async () => {
+    const TOKEN = 'CANARYDOCTORSESSIONTOKEN000000000001';
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, signatureMismatch: ['iam:ListSAMLProviders'] });
+    process.env.AWS_ACCESS_KEY_ID = KEY;
+    process.env.AWS_SECRET_ACCESS_KEY = SECRET;
+    process.env.AWS_SESSION_TOKEN = TOKEN;
+    try {
+      const report = await checkAws({ endpoint: fake.url, retryStrategy: new ConfiguredRetryStrategy(1, () => 1) });
+      expect(report.checks.find((c) => c.name === 'aws.federation')).toMatchObject({ status: 'error', detail: expect.stringContaining('SignatureDoesNotMatch') });
+      expect(renderDoctor([report])).not.toContain(TOKEN);
+      expect(JSON.stringify(report)).not.toContain(TOKEN);
+    } finally {
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete process.env[k];
+      await fake.close();
+    }
+  });
+
   it('reports invalid credentials on the credential line', async () => {
     const { report } = await run([], 'AKIAUNKNOWN000000001');
     expect(report.credential).toMatchObject({ status: 'error', detail: expect.stringContaining('InvalidClientTokenId') });

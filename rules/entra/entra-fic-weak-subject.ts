@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Flags federated identity credentials whose subject is a wildcard (flexible claims-matching expressions, `*`), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not api://AzureADTokenExchange. Critical when the app reaches tier 3 or more.',
+      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not api://AzureADTokenExchange. Critical when the app reaches tier 3 or more.',
     risk: 'Anyone who can obtain a token that matches the trust signs in as the app: a pull request from a fork, another repository of the organisation, or a workload of an issuer nobody here operates.',
     remediation:
       'Pin the subject to repo:ORG/REPO:environment:NAME (protected environment) or a protected branch, avoid wildcards, remove issuers you do not operate and keep the standard audience.',

@@ -362,7 +362,11 @@ describe('federated credential subjects', () => {
     [GH, 'repo:contoso/infra:ref:refs/heads/main', undefined, 'exact'],
     [GH, 'repo:contoso/infra:environment:prod', undefined, 'exact'],
     [GH, 'repo:contoso/infra:pull_request', undefined, 'wildcard'],
-    [GH, 'repo:contoso/*', undefined, 'wildcard'],
+    // Entra matches `subject` exactly; "Wildcard characters aren't supported in any federated identity
+    // credential property value" (learn.microsoft.com, workload identity federation considerations):
+    // a `*` there is a literal, only claimsMatchingExpression has wildcards.
+    [GH, 'repo:contoso/*', undefined, 'exact'],
+    ['https://gitlab.com', 'project_path:grp/*:ref_type:branch:ref:main', undefined, 'exact'],
     [GH, undefined, "claims['sub'] matches 'repo:contoso/infra:ref:refs/heads/*'", 'wildcard'],
     [GH, undefined, "claims['sub'] eq 'repo:contoso/infra:ref:refs/heads/main'", 'exact'],
     ['https://gitlab.com', 'project_path:grp/app:ref_type:branch:ref:main', undefined, 'exact'],

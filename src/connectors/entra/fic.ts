@@ -19,7 +19,10 @@ export interface SubjectAssessment {
  *   nobody has reviewed yet (and, when the repository runs workflows for forks, code from
  *   outside the organisation) can mint a token. Subjects pinned to a ref (`ref:refs/heads/main`,
  *   a tag) or a deployment environment (`environment:prod`) are `exact`.
- * - Any `*` in a plain subject is `wildcard`; a missing subject is `missing`.
+ * - A plain `subject` is compared exactly: "Wildcard characters aren't supported in any federated
+ *   identity credential property value" (Microsoft Learn, workload identity federation
+ *   considerations), so a `*` in it is a literal that no issuer puts in `sub`: `exact` (the
+ *   credential admits nobody), with a note saying so. A missing subject is `missing`.
  */
 export function assessSubject(issuer: string, subject: string | undefined, expression: string | undefined): SubjectAssessment {
   if (expression !== undefined) {
@@ -29,7 +32,9 @@ export function assessSubject(issuer: string, subject: string | undefined, expre
     return { match: 'exact', note: `claims-matching expression ${expression}` };
   }
   if (!subject) return { match: 'missing', note: 'no subject: any token of the issuer and audience is accepted' };
-  if (subject.includes('*')) return { match: 'wildcard', note: `subject ${subject} contains a wildcard` };
+  if (subject.includes('*')) {
+    return { match: 'exact', note: `subject ${subject} is compared literally (Entra supports wildcards only in claimsMatchingExpression), so no token matches it` };
+  }
   if (sameIssuer(issuer, GITHUB_ISSUER)) {
     const m = /^repo:([^:]+):(.+)$/.exec(subject);
     if (m && m[2] === 'pull_request') {

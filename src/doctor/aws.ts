@@ -56,7 +56,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         }
       : given;
   if (typeof given === 'object') remember(given);
-  const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint, maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
+  const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };
   try {
@@ -111,4 +111,13 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
     anywhere.destroy();
   }
   return report;
+}
+
+/**
+ * `AWS_ENDPOINT_URL`, passed explicitly as the collector does: the Roles Anywhere client this
+ * project installs ignores it and would call the public endpoint.
+ */
+function sharedEndpointFromEnv(): string | undefined {
+  const v = process.env.AWS_ENDPOINT_URL;
+  return v && v.trim() !== '' ? v.trim() : undefined;
 }

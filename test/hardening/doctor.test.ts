@@ -220,6 +220,20 @@ describe('doctor against the AWS fake', () => {
     }
   });
 
+  it('sends every call, Roles Anywhere included, to AWS_ENDPOINT_URL (the CLI passes no endpoint)', async () => {
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
+    process.env.AWS_ENDPOINT_URL = fake.url;
+    try {
+      const report = await checkAws({ credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1), requestTimeoutMs: 2000 });
+      expect(status(report)).toEqual({ 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+      expect(fake.counts['rolesanywhere:ListTrustAnchors']).toBe(1);
+      expect(env.blocked).toEqual([]);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL;
+      await fake.close();
+    }
+  });
+
   it('reports invalid credentials on the credential line', async () => {
     const { report } = await run([], 'AKIAUNKNOWN000000001');
     expect(report.credential).toMatchObject({ status: 'error', detail: expect.stringContaining('InvalidClientTokenId') });

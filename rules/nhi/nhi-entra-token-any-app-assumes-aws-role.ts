@@ -33,12 +33,19 @@ export default defineRule({
     if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
     const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
     if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
+    // A token's aud is the app id or one of the App ID URIs (servicePrincipalNames) it was requested for.
     const byAppId = new Map<string, GraphNode[]>();
+    const byName = new Map<string, GraphNode[]>();
+    const put = (m: Map<string, GraphNode[]>, k: string, n: GraphNode) => {
+      const list = m.get(k);
+      if (!list) m.set(k, [n]);
+      else if (!list.includes(n)) list.push(n);
+    };
     for (const n of ctx.graph.ofKind('identity')) {
       if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
-      const list = byAppId.get(n.attrs.appId);
-      if (list) list.push(n);
-      else byAppId.set(n.attrs.appId, [n]);
+      put(byAppId, n.attrs.appId, n);
+      const names = n.attrs.servicePrincipalNames;
+      if (Array.isArray(names)) for (const u of names) if (typeof u === 'string') put(byName, u.toLowerCase(), n);
     }
     // The external node is shared by every role trusting this issuer and subject; each role's
     // accepted audiences ride on its own edge (the node keeps the first role's).
@@ -47,7 +54,7 @@ export default defineRule({
       if (!role) continue;
       const own = e.evidence?.audiences;
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
-      const apps = audiences.flatMap((a) => byAppId.get(a) ?? []);
+      const apps = [...new Set(audiences.flatMap((a) => byAppId.get(a) ?? byName.get(a.toLowerCase()) ?? []))];
       const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
       if (apps.length > 0 && requiring.length === apps.length) continue;
       if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {

@@ -39,6 +39,15 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(r, 'ops-agent-role')).toEqual([OPS_AGENT]);
   });
 
+  it('an aud naming the app by its App ID URI (servicePrincipalNames) links that app', () => {
+    // A v1 token requested for api://ops-agent carries that URI as aud, not the app id.
+    const s = withRole('uri-role', { StringEquals: { [`${ISSUER}:aud`]: 'api://ops-agent' } }, 'api://ops-agent');
+    const sps = (s.files['entra/servicePrincipals.json'] as Json).value ?? s.files['entra/servicePrincipals.json'];
+    const sp = (sps as Json[]).find((x) => x.appId === OPS_AGENT_APPID)!;
+    sp.servicePrincipalNames = [OPS_AGENT_APPID, 'api://ops-agent'];
+    expect(assumers(scan(s), 'uri-role')).toEqual([OPS_AGENT]);
+  });
+
   it('a sub pattern that does not match the audience app\'s object id links nothing', () => {
     const r = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } }));
     expect(assumers(r, 'pattern-role')).toEqual([]);

@@ -63,6 +63,8 @@ export function addIdentities(ctx: EntraContext): void {
         signInAudience: r.optStr(obj, 'signInAudience', path),
         notes: r.optStr(obj, 'notes', path),
         alternativeNames: managed ? stringList(obj, 'alternativeNames', path, r) : undefined,
+        // The app id and App ID URIs a token for this app may carry as aud (an AWS trust may name either).
+        servicePrincipalNames: nonEmpty(stringList(obj, 'servicePrincipalNames', path, r)),
         verifiedPublisher: publisher ? r.optStr(publisher, 'displayName', `${path}.verifiedPublisher`) : undefined,
         agentBlueprintId: r.optStr(obj, 'agentIdentityBlueprintId', path),
       },
@@ -290,6 +292,10 @@ function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
     }
   }
   if (reasons.length > 0) node.agent = { confidence: 'name', reasons };
+}
+
+function nonEmpty(list: string[]): string[] | undefined {
+  return list.length > 0 ? list : undefined;
 }
 
 function stringList(obj: Record<string, unknown>, key: string, path: string, r: Reader): string[] {

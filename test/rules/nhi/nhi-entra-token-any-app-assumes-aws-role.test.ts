@@ -59,4 +59,25 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(r.findings.map((f) => f.evidence.role)).toEqual(['open-role']);
     expect(r.findings[0].message).toMatch(/for audience open-guid .*Open App does not require/);
   });
+
+  it('finds the audience app by its App ID URI (servicePrincipalNames), not only by app id', () => {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'AWS Fed', attrs: { appId: 'fed-guid', servicePrincipalNames: ['fed-guid', 'api://aws-fed'], appRoleAssignmentRequired: true } }));
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: 'missing', audiences: ['API://aws-fed'] } }));
+    b.addNode(node('role'));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    expect(runRule(rule, b.build(), { now }).verdicts.get('ext')).toBe('pass');
+    // Near miss: the same app without assignment required.
+    const open = new GraphBuilder();
+    open.addScope({ provider: 'entra', id: T });
+    open.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    open.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'AWS Fed', attrs: { appId: 'fed-guid', servicePrincipalNames: ['fed-guid', 'api://aws-fed'], appRoleAssignmentRequired: false } }));
+    open.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: 'missing', audiences: ['api://aws-fed'] } }));
+    open.addNode(node('role'));
+    open.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    const r = runRule(rule, open.build(), { now });
+    expect(r.findings[0].message).toMatch(/AWS Fed does not require/);
+  });
 });

@@ -3,26 +3,42 @@ import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/opt
 import { RateGate } from '../connectors/okta/rate-gate.js';
 import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/request-executor.js';
 import { createOktaSdk, preflightToken } from '../connectors/okta/sdk-client.js';
+import { clientIdOf } from '../connectors/okta/selection.js';
 import type { ProviderReport } from './types.js';
+
+/** What earlier probes found to read per-object endpoints on. */
+interface FirstIds {
+  app?: string;
+  /** OAuth client id of the first app, when it is an OIDC app. */
+  client?: string;
+  user?: string;
+}
 
 interface Probe {
   capability: string;
-  /** Path, or a function of the first app/user id found by earlier probes. */
-  path: string | ((ids: { app?: string; user?: string }) => string | undefined);
+  /** Paths (all must answer), or a function of the first app/user found by earlier probes. */
+  paths: string[] | ((ids: FirstIds) => string[] | undefined);
   scope: string;
 }
 
 const enc = encodeURIComponent;
-// One read per capability with limit=1. Per-object endpoints use the first app or user listed.
+// One read per endpoint family the collector calls, with limit=1 on lists. Per-object endpoints
+// use the first app or user listed. Capabilities are those of the coverage records.
 const PROBES: readonly Probe[] = [
-  { capability: 'okta.apps', path: '/api/v1/apps?limit=1', scope: 'okta.apps.read' },
-  { capability: 'okta.users', path: '/api/v1/users?limit=1', scope: 'okta.users.read' },
-  { capability: 'okta.groups', path: '/api/v1/groups?limit=1', scope: 'okta.groups.read' },
-  { capability: 'okta.apiTokens', path: '/api/v1/api-tokens', scope: 'okta.apiTokens.read' },
-  { capability: 'okta.appCredentials', path: ({ app }) => app && `/api/v1/apps/${enc(app)}/credentials/jwks`, scope: 'okta.apps.read' },
-  { capability: 'okta.appGrants', path: ({ app }) => app && `/api/v1/apps/${enc(app)}/grants`, scope: 'okta.appGrants.read' },
-  { capability: 'okta.adminRoles', path: ({ user }) => user && `/api/v1/users/${enc(user)}/roles`, scope: 'okta.roles.read' },
-  { capability: 'okta.factors', path: ({ user }) => user && `/api/v1/users/${enc(user)}/factors`, scope: 'okta.users.read' },
+  { capability: 'okta.apps', paths: ['/api/v1/apps?limit=1'], scope: 'okta.apps.read' },
+  { capability: 'okta.users', paths: ['/api/v1/users?limit=1'], scope: 'okta.users.read' },
+  { capability: 'okta.groups', paths: ['/api/v1/groups?limit=1'], scope: 'okta.groups.read' },
+  { capability: 'okta.apiTokens', paths: ['/api/v1/api-tokens'], scope: 'okta.apiTokens.read' },
+  { capability: 'okta.appCredentials', paths: ({ app }) => app ? [`/api/v1/apps/${enc(app)}/credentials/jwks`] : undefined, scope: 'okta.apps.read' },
+  { capability: 'okta.appGrants', paths: ({ app }) => app ? [`/api/v1/apps/${enc(app)}/grants`] : undefined, scope: 'okta.appGrants.read' },
+  {
+    capability: 'okta.appAssignments',
+    paths: ({ app }) => app ? [`/api/v1/apps/${enc(app)}/users?limit=1`, `/api/v1/apps/${enc(app)}/groups?limit=1`] : undefined,
+    scope: 'okta.apps.read',
+  },
+  { capability: 'okta.clientRoles', paths: ({ client }) => client ? [`/oauth2/v1/clients/${enc(client)}/roles`] : undefined, scope: 'okta.roles.read' },
+  { capability: 'okta.adminRoles', paths: ({ user }) => user ? [`/api/v1/users/${enc(user)}/roles`] : undefined, scope: 'okta.roles.read' },
+  { capability: 'okta.factors', paths: ({ user }) => user ? [`/api/v1/users/${enc(user)}/factors`] : undefined, scope: 'okta.users.read' },
 ];
 
 /** Gets a token (OAuth) or makes a first call (SSWS), then one read per capability. */
@@ -46,18 +62,24 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message };
     return report;
   }
-  const ids: { app?: string; user?: string } = {};
+  const ids: FirstIds = {};
   for (const p of PROBES) {
-    const path = typeof p.path === 'string' ? p.path : p.path(ids);
-    if (path === undefined) {
-      report.checks.push({ name: p.capability, status: 'skipped', detail: 'nothing to read it on (no app or user listed)' });
+    const paths = Array.isArray(p.paths) ? p.paths : p.paths(ids);
+    if (paths === undefined) {
+      const what = p.capability === 'okta.clientRoles' ? 'no OIDC app listed first' : 'no app or user listed';
+      report.checks.push({ name: p.capability, status: 'skipped', detail: `nothing to read it on (${what})` });
       continue;
     }
     try {
-      const body = await (await get(path)).json();
-      const first = Array.isArray(body) ? (body[0] as { id?: unknown } | undefined)?.id : undefined;
-      if (typeof first === 'string' && p.capability === 'okta.apps') ids.app = first;
-      if (typeof first === 'string' && p.capability === 'okta.users') ids.user = first;
+      for (const path of paths) {
+        const body = await (await get(path)).json();
+        const first = Array.isArray(body) ? (body[0] as Record<string, unknown> | undefined) : undefined;
+        if (typeof first?.id === 'string' && p.capability === 'okta.apps') {
+          ids.app = first.id;
+          if (first.signOnMode === 'OPENID_CONNECT') ids.client = clientIdOf(first);
+        }
+        if (typeof first?.id === 'string' && p.capability === 'okta.users') ids.user = first.id;
+      }
       report.checks.push({ name: p.capability, status: 'ok' });
     } catch (e) {
       const status = httpStatusOf(e);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { registerDoctor } from '../../src/cli/doctor-command.js';
 import { OKTA_READ_SCOPES } from '../../src/connectors/okta/client.js';
+import { OKTA_CAPABILITIES } from '../../src/connectors/okta/coverage.js';
 import { checkAws } from '../../src/doctor/aws.js';
 import { checkEntra } from '../../src/doctor/entra.js';
 import { checkOkta } from '../../src/doctor/okta.js';
@@ -105,7 +106,7 @@ describe('doctor against the Okta fake', () => {
     const { report, limits } = await run([...OKTA_READ_SCOPES]);
     expect(report.credential.status).toBe('ok');
     expect(Object.values(status(report)).every((s) => s === 'ok')).toBe(true);
-    expect(report.checks).toHaveLength(8);
+    expect(report.checks.map((c) => c.name).sort()).toEqual([...OKTA_CAPABILITIES].sort());
     expect(Object.values(limits).flat().every((l) => l === 1)).toBe(true);
     expect(doctorExitCode([report])).toBe(0);
   });
@@ -113,10 +114,27 @@ describe('doctor against the Okta fake', () => {
   it('names the scope to grant for what the token does not cover', async () => {
     const { report } = await run(OKTA_READ_SCOPES.filter((s) => s !== 'okta.roles.read' && s !== 'okta.appGrants.read'));
     const missing = Object.fromEntries(report.checks.filter((c) => c.status === 'missing').map((c) => [c.name, c.grant]));
-    expect(Object.keys(missing).sort()).toEqual(['okta.adminRoles', 'okta.appGrants']);
+    expect(Object.keys(missing).sort()).toEqual(['okta.adminRoles', 'okta.appGrants', 'okta.clientRoles']);
     expect(missing['okta.adminRoles']).toMatch(/^okta\.roles\.read/);
     expect(missing['okta.appGrants']).toMatch(/^okta\.appGrants\.read/);
     expect(doctorExitCode([report])).toBe(3);
+  });
+
+  it('checks every capability the collector records: client roles and app assignments too', async () => {
+    const clock = new VirtualClock();
+    const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, forbid: ['/oauth2/v1/clients/{id}/roles', '/api/v1/apps/{id}/groups'] });
+    try {
+      const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-token' }, clock });
+      expect(report.credential.status).toBe('ok');
+      const missing = Object.fromEntries(report.checks.filter((c) => c.status === 'missing').map((c) => [c.name, c.grant]));
+      expect(Object.keys(missing).sort()).toEqual(['okta.appAssignments', 'okta.clientRoles']);
+      expect(missing['okta.clientRoles']).toMatch(/^okta\.roles\.read/);
+      expect(missing['okta.appAssignments']).toMatch(/^okta\.apps\.read/);
+      expect(fake.state.requests.every((r) => r.method === 'GET')).toBe(true);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('prints one screen and sets the exit code through `nhiscan doctor --okta`', async () => {

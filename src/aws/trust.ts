@@ -102,6 +102,17 @@ function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{
   return out;
 }
 
+/**
+ * Whether a condition on `key` narrows who matches: some positive entry that neither passes when
+ * the key is absent (`...IfExists`: a caller outside any organisation has no aws:PrincipalOrgID,
+ * a caller may omit sts:ExternalId) nor admits every value (a `Like` value made only of wildcards).
+ */
+function narrows(cond: ConditionBlock | undefined, key: string): boolean {
+  return positiveEntries(cond, key).some(
+    (e) => !/ifexists$/i.test(e.op) && !(LIKE_OPS.test(e.op) && e.values.some((v) => /^[*?]+$/.test(v))),
+  );
+}
+
 export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimFact {
   const entries = positiveEntries(cond, key);
   if (entries.length === 0) return { key, status: 'missing', values: [], operators: [] };
@@ -173,7 +184,7 @@ function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, 
 function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: Set<string> | undefined): TrustStatementFact {
   const block = s.principal ?? s.notPrincipal ?? {};
   const conditionKeys = s.condition ? [...new Set(Object.values(s.condition).flatMap((k) => Object.keys(k)))] : [];
-  const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && positiveEntries(s.condition, k).length > 0);
+  const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && narrows(s.condition, k));
   return {
     statementIndex: index,
     sid: s.sid,
@@ -184,7 +195,7 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
     principals: classifyBlock(block, s.condition, roleAccount, known),
     conditionKeys,
     restrictingKeys,
-    externalId: positiveEntries(s.condition, 'sts:ExternalId').length > 0,
+    externalId: narrows(s.condition, 'sts:ExternalId'),
   };
 }
 

@@ -22,6 +22,13 @@ describe('aws-trust-any-principal', () => {
     },
     { name: '"*" narrowed by aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" narrowed by sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'pass' },
+    // ...IfExists passes when the key is absent: a caller outside any organisation has no aws:PrincipalOrgID,
+    // and a caller may simply omit the ExternalId (IAM User Guide, condition operators, "...IfExists").
+    { name: '"*" with StringEqualsIfExists aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'fail', severities: ['critical'] },
+    { name: '"*" with StringEqualsIfExists sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'fail' },
+    // A StringLike/ArnLike value that is only wildcards matches every principal.
+    { name: '"*" with StringLike aws:PrincipalArn "*"', graph: () => role(trust.anyone({ Condition: { StringLike: { 'aws:PrincipalArn': '*' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: 'near miss: "*" with ArnLike aws:PrincipalArn on one account', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/*` } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" only for sts:TagSession', graph: () => role(doc({ Effect: 'Allow', Principal: '*', Action: 'sts:TagSession' })), subject: roleId('open'), verdict: 'pass' },
     { name: 'a named account', graph: () => role(trust.account(ACCT)), subject: roleId('open'), verdict: 'pass' },
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 'not a statement' }), subject: roleId('open'), verdict: 'unknown' },

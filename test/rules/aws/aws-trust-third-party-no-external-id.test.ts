@@ -16,6 +16,9 @@ describe('aws-trust-third-party-no-external-id', () => {
     },
     { name: 'a role of the vendor trusted without an external id', graph: () => role(trust.principal(`arn:aws:iam::${VENDOR}:role/scanner`)), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'vendor account with sts:ExternalId', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    // The vendor's confused-deputy caller can simply omit the ExternalId, or send any value.
+    { name: 'sts:ExternalId only under StringEqualsIfExists', graph: () => role(trust.account(VENDOR, { Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'sts:ExternalId StringLike "*"', graph: () => role(trust.account(VENDOR, { Condition: { StringLike: { 'sts:ExternalId': '*' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'foreign account proved to be in the organisation', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
     { name: 'the same account', graph: () => role(trust.account(ACCT)), subject: roleId('vendor-access'), verdict: 'pass' },
     {

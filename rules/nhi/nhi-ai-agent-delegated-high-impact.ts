@@ -16,7 +16,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite, ChannelMessage.Send…).',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…).',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
@@ -32,7 +32,7 @@ export default defineRule({
     },
     options: {
       highImpactPattern: {
-        default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite|ChannelMessage\\.Send|Chat\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
+        default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite(\\.All)?|ChatMessage\\.Send|ChannelMessage\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
         description: 'permission names (regex) that let the holder act as people on communication and content',
       },
     },

@@ -36,6 +36,26 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     expect(r.verdicts.has('plainapp')).toBe(false);
   });
 
+  // Microsoft Graph names: ChatMessage.Send (delegated: send chat messages as the user) and
+  // Chat.ReadWrite.All (application); "Chat.Send" does not exist (RULES-CATALOG §3.4 "Chat/ChannelMessage.Send").
+  it('flags the real Graph chat permissions: ChatMessage.Send consent and Chat.ReadWrite.All', () => {
+    const g = graphOf(
+      [
+        node('bot', { provider: 'entra', type: 'entra-service-principal', agent }),
+        scope('chat', 'ChatMessage.Send', 2),
+        node('chatall', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Chat.ReadWrite.All (Microsoft Graph)', tier: 2, attrs: { permission: 'Chat.ReadWrite.All' } }),
+      ],
+      [
+        edge('bot', 'chat', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }),
+        edge('bot', 'chatall', 'GRANTED'),
+      ],
+      grantsRead(),
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.findings.map((f) => f.messageId).sort()).toEqual(['application', 'delegated']);
+    expect(r.findings.find((f) => f.messageId === 'delegated')!.message).toMatch(/ChatMessage\.Send/);
+  });
+
   it('flags application permissions too, as critical', () => {
     const g = graphOf(
       [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), node('files', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Files.ReadWrite.All', tier: 2, attrs: { value: 'Files.ReadWrite.All' } })],

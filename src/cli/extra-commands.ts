@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
+import { addInputOptions, runScan, writeChunks, type InputFlags } from './scan-command.js';
 import { writeBaselineFile } from './ci.js';
-import { renderOpenGraph } from '../reporters/opengraph.js';
+import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { renderRecertCsv } from '../reporters/recert.js';
 
 interface OutputFlags extends InputFlags {
@@ -44,7 +44,7 @@ export function registerExtra(program: Command): void {
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (flags: OutputFlags) => {
     const { graph, analysis } = await runScan(flags);
-    write(renderOpenGraph(graph, analysis), flags.output);
+    await writeChunks(renderOpenGraphChunks(graph, analysis), flags.output);
   });
 
   addInputOptions(

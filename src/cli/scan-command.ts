@@ -116,7 +116,7 @@ async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
 }
 
 /** Writes the report in pieces, to a file or to stdout (respecting back-pressure on pipes). */
-async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
+export async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
   let fd: number | undefined;
   if (file) {
     try {

@@ -1,6 +1,7 @@
 import type { Graph } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
+import { jsonChunks } from './json-chunks.js';
 import { safeText, safeJsonText } from './sanitize.js';
 
 /** BloodHound OpenGraph property values: primitives or homogeneous arrays of primitives (no null, no objects). */
@@ -148,6 +149,17 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
   return { graph: { nodes, edges }, metadata: { source_kind: SOURCE_KIND } };
 }
 
+/**
+ * The upload as text, in chunks of at most one node or edge each, so that an estate whose graph
+ * is longer than the longest string V8 allows (~512 MB; about 100,000 identities) can be written.
+ */
+export function* renderOpenGraphChunks(graph: Graph, analysis?: Analysis): Generator<string> {
+  // graph.nodes and graph.edges sit at depth 2; each node or edge below them is stringified whole.
+  for (const c of jsonChunks(toOpenGraph(graph, analysis), 0, 3)) yield safeJsonText(c);
+  yield '\n';
+}
+
+/** The same bytes as {@link renderOpenGraphChunks}, as one string (small graphs, tests). */
 export function renderOpenGraph(graph: Graph, analysis?: Analysis): string {
-  return safeJsonText(JSON.stringify(toOpenGraph(graph, analysis), null, 2)) + '\n';
+  return [...renderOpenGraphChunks(graph, analysis)].join('');
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { openGraphId, openGraphKind, renderOpenGraph, SOURCE_KIND } from '../../src/reporters/opengraph.js';
+import { openGraphId, openGraphKind, renderOpenGraph, renderOpenGraphChunks, SOURCE_KIND, toOpenGraph } from '../../src/reporters/opengraph.js';
+import { safeJsonText } from '../../src/reporters/sanitize.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { GraphBuilder } from '../../src/graph/graph.js';
 import { finding, report, scanDir } from '../ci/helpers.js';
@@ -57,6 +58,17 @@ describe('nhiscan export --format opengraph', () => {
     const node = doc.graph.nodes.find((n: any) => n.id === openGraphId(anyIdentity.id));
     expect(node.properties.objectid).toBe(anyIdentity.id);
     expect(node.properties.capabilitytier).toBe(analysis.tier(anyIdentity.id));
+  });
+
+  it('streams: chunks of at most one node or edge, joined the same bytes as the whole document', () => {
+    // One string for the whole upload exceeds V8's longest string (~512 MB) near 100,000 identities.
+    const chunks = [...renderOpenGraphChunks(graph, analysis)];
+    const og = toOpenGraph(graph, analysis);
+    expect(chunks.join('')).toBe(safeJsonText(JSON.stringify(og, null, 2)) + '\n');
+    expect(renderOpenGraph(graph, analysis)).toBe(chunks.join(''));
+    const biggest = Math.max(...[...og.graph.nodes, ...og.graph.edges].map((x) => JSON.stringify(x, null, 2).length));
+    expect(chunks.length).toBeGreaterThan(og.graph.nodes.length + og.graph.edges.length);
+    for (const c of chunks) expect(c.length).toBeLessThanOrEqual(2 * biggest);
   });
 
   it('maps ids one-to-one even when they look alike', () => {

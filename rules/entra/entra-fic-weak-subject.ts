@@ -27,7 +27,8 @@ export default defineRule({
     options: {
       allowedIssuers: {
         default: [
-          '^https://token\\.actions\\.githubusercontent\\.com/?$',
+          // GitHub, with or without an enterprise's own issuer path (GitHub Enterprise Cloud custom issuer).
+          '^https://token\\.actions\\.githubusercontent\\.com(/[A-Za-z0-9_.-]+)?/?$',
           '^https://gitlab\\.com/?$',
           '^https://app\\.terraform\\.io/?$',
           '^https://login\\.microsoftonline\\.com/[0-9a-f-]+/v2\\.0/?$',

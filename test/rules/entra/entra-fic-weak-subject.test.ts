@@ -49,6 +49,27 @@ describe('entra-fic-weak-subject', () => {
       verdict: 'pass',
     },
     {
+      // GitHub Enterprise Cloud can give an enterprise its own issuer URL, the default one plus the
+      // enterprise slug (GitHub REST API "Set the GitHub Actions OIDC custom issuer policy for an enterprise").
+      name: 'GitHub enterprise-specific issuer with a pinned subject passes',
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.fic(sp, { issuer: 'https://token.actions.githubusercontent.com/contoso-ent', subject: 'repo:contoso/infra:environment:prod', match: 'exact' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: a look-alike host is still not an allowed issuer',
+      build: (g) => {
+        const sp = g.sp('deploy');
+        g.fic(sp, { issuer: 'https://token.actions.githubusercontent.com.evil.example', subject: 'repo:contoso/infra:environment:prod', match: 'exact' });
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['not in the allowed list'],
+    },
+    {
       name: 'the issuer allow-list is an option',
       options: { allowedIssuers: ['^https://oidc\\.example\\.net$'] },
       build: (g) => {

@@ -32,7 +32,7 @@ const MAX_STRING = 2000;
 
 /**
  * Node ids without colons, mapped one-to-one: `%` and `:` are percent-encoded, so two different
- * nhiscan ids can never collide and the original is recoverable (also kept as `objectid`).
+ * nhiscan ids can never collide and the original is recoverable (also kept as `nhi_id`).
  */
 export function openGraphId(id: string): string {
   return id.replace(/%/g, '%25').replace(/:/g, '%3A');
@@ -76,7 +76,9 @@ function nodeProperties(n: GraphNode, analysis: Analysis | undefined): Record<st
   const p: Record<string, OgValue> = {};
   put(p, 'name', n.name);
   put(p, 'displayname', n.name);
-  put(p, 'objectid', n.id);
+  // BloodHound skips a node whose objectid property is not its id (case aside): same value as id.
+  p.objectid = openGraphId(n.id);
+  put(p, 'nhi_id', n.id);
   put(p, 'nhi_kind', n.kind);
   put(p, 'nhi_type', n.type);
   put(p, 'provider', n.provider);

@@ -53,10 +53,18 @@ describe('nhiscan export --format opengraph', () => {
     }
   });
 
+  it('no objectid property that BloodHound would reject the node for', () => {
+    // BloodHound CE (graphify ConvertGenericNode) skips a node whose properties.objectid is not
+    // the top-level id, compared case-insensitively: such a node would never be ingested.
+    for (const n of doc.graph.nodes) {
+      if ('objectid' in n.properties) expect(String(n.properties.objectid).toUpperCase(), n.id).toBe(n.id.toUpperCase());
+    }
+  });
+
   it('keeps the original id and the analysis facts as properties', () => {
     const [anyIdentity] = graph.ofKind('identity');
     const node = doc.graph.nodes.find((n: any) => n.id === openGraphId(anyIdentity.id));
-    expect(node.properties.objectid).toBe(anyIdentity.id);
+    expect(node.properties.nhi_id).toBe(anyIdentity.id);
     expect(node.properties.capabilitytier).toBe(analysis.tier(anyIdentity.id));
   });
 

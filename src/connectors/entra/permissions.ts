@@ -96,13 +96,20 @@ const NAMED: Record<string, PermissionClass> = {
 };
 
 /**
+ * NAMED by lower-cased name: Entra compares scope names case-insensitively, and a grant written by
+ * a script keeps the case it was given (`directory.accessasuser.all`). A Map also keeps names such
+ * as `constructor` from resolving to Object.prototype members.
+ */
+const NAMED_CI: ReadonlyMap<string, PermissionClass> = new Map(Object.entries(NAMED).map(([k, v]) => [k.toLowerCase(), v]));
+
+/**
  * Classifies a permission by name. Known Microsoft names come from the table; other Microsoft
  * permissions by their verb (`ReadWrite`/`Send`/`Manage` write records, `Read` reads them);
  * permissions of other resources (custom APIs) are T1 with category `other`: the scanner cannot
  * know what a tenant's own API does with them.
  */
 export function classifyPermission(name: string, resourceAppId?: string): PermissionClass {
-  const known = NAMED[name];
+  const known = NAMED_CI.get(name.toLowerCase());
   if (known && (resourceAppId === undefined || MICROSOFT_RESOURCES.has(resourceAppId))) return known;
   if (resourceAppId !== undefined && !MICROSOFT_RESOURCES.has(resourceAppId)) return { tier: 1, category: 'other' };
   if (/ReadWrite|\.Send|\.Manage|FullControl/i.test(name)) return { tier: 2, category: 'other' };

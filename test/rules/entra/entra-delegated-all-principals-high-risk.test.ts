@@ -29,6 +29,17 @@ describe('entra-delegated-all-principals-high-risk', () => {
       severities: ['critical'],
     },
     {
+      // Entra scope names are case-insensitive; grants made by scripts often carry them in lower case.
+      name: 'directory.accessasuser.all (lower case) for all users is critical too',
+      build: (g) => {
+        const sp = g.sp('admin-tool');
+        g.delegated(sp, 'directory.accessasuser.all', 'AllPrincipals');
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+    },
+    {
       name: 'near miss: the same scope with per-user consent passes',
       build: (g) => {
         const sp = g.sp('crm');

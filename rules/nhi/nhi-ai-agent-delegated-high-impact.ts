@@ -33,13 +33,13 @@ export default defineRule({
     options: {
       highImpactPattern: {
         default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite(\\.All)?|ChatMessage\\.Send|ChannelMessage\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
-        description: 'permission names (regex) that let the holder act as people on communication and content',
+        description: 'permission names (regex, case-insensitive) that let the holder act as people on communication and content',
       },
     },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
   check(subject, ctx) {
-    const re = new RegExp(String(ctx.options.highImpactPattern));
+    const re = new RegExp(String(ctx.options.highImpactPattern), 'i');
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
     // Grants that were not read could hold a high-impact permission (a grant found still fails).
     for (const cap of GRANT_CAPABILITIES[subject.provider] ?? []) {

@@ -56,6 +56,15 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     expect(r.findings.find((f) => f.messageId === 'delegated')!.message).toMatch(/ChatMessage\.Send/);
   });
 
+  it('matches permission names whatever their case (Entra scope names are case-insensitive)', () => {
+    const g = graphOf(
+      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), scope('send', 'mail.send', 2)],
+      [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })],
+      grantsRead(),
+    );
+    expect(runRule(rule, g, { now }).verdicts.get('bot')).toBe('fail');
+  });
+
   it('flags application permissions too, as critical', () => {
     const g = graphOf(
       [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), node('files', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Files.ReadWrite.All', tier: 2, attrs: { value: 'Files.ReadWrite.All' } })],

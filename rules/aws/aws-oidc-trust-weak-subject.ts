@@ -28,6 +28,7 @@ interface TrustFacts {
 }
 
 const WILD = /[*?]/;
+const PULL_REQUEST = /^repo:[^:]+:pull_request$/i;
 /** Cognito identity pools pin the pool with `:aud`; their `sub` is a per-user id and is not expected in trust policies. */
 const COGNITO = 'cognito-identity.amazonaws.com';
 
@@ -59,7 +60,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository is medium, raised to high on such roles.',
+      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository, or a `repo:ORG/REPO:pull_request` subject (issued to every pull-request run), is medium, raised to high on such roles.',
     risk: 'Every workload that can obtain a token from the issuer (any repository, pipeline, service principal or Kubernetes service account, depending on the issuer) can assume the role and use its permissions.',
     remediation:
       'Add a `StringEquals` condition on `<issuer>:sub` naming the exact workload, for GitHub `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:ref:refs/heads/BRANCH`, and keep the `:aud` condition.',
@@ -93,10 +94,16 @@ export default defineRule({
         const issuer = p.issuer ?? p.value ?? 'the issuer';
         if (p.type === 'federated-other' && issuer.toLowerCase() === COGNITO) continue;
         const sub = p.subject;
-        if (sub.status === 'pinned') continue;
+        // GitHub gives repo:ORG/REPO:pull_request to every pull-request run, whatever its branch:
+        // pinned text, but as broad as any branch of the repository.
+        const pullRequest = p.github === true && sub.status === 'pinned' && sub.values.some((v) => PULL_REQUEST.test(v));
+        if (sub.status === 'pinned' && !pullRequest) continue;
         let severity: Severity;
         let messageId: 'missing' | 'wildcard';
-        if (sub.status === 'missing' || sub.status === 'any') {
+        if (pullRequest) {
+          messageId = 'wildcard';
+          severity = privileged ? 'high' : 'medium';
+        } else if (sub.status === 'missing' || sub.status === 'any') {
           messageId = 'missing';
           severity = p.github ? 'critical' : privileged ? 'critical' : 'high';
         } else {

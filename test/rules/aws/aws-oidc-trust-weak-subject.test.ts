@@ -30,6 +30,10 @@ describe('aws-oidc-trust-weak-subject', () => {
       verdict: 'fail',
       severities: ['critical'],
     },
+    // GitHub issues repo:ORG/REPO:pull_request to every pull-request workflow run, whatever its branch:
+    // as broad as any branch of the repository (entra-fic-weak-subject judges it the same way).
+    { name: 'GitHub sub pinned to pull_request', graph: () => role(trust.github('repo:acme/site:pull_request')), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
+    { name: 'the same on an administrator role', graph: () => role(trust.github('repo:acme/site:pull_request'), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
     { name: 'pinned repository and branch', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'StringEquals with a "*" is a literal, not a wildcard', graph: () => role(trust.github('repo:acme/site:*')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'a role trusted only by a service', graph: () => role(trust.service('ec2.amazonaws.com')), subject: roleId('ci'), verdict: 'pass' },

@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not api://AzureADTokenExchange. Critical when the app reaches tier 3 or more.',
+      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not a token-exchange audience (api://AzureADTokenExchange, or its national-cloud variant). Critical when the app reaches tier 3 or more.',
     risk: 'Anyone who can obtain a token that matches the trust signs in as the app: a pull request from a fork, another repository of the organisation, or a workload of an issuer nobody here operates.',
     remediation:
       'Pin the subject to repo:ORG/REPO:environment:NAME (protected environment) or a protected branch, avoid wildcards, remove issuers you do not operate and keep the standard audience.',
@@ -22,7 +22,7 @@ export default defineRule({
     messages: {
       weakSubject: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}} with {{why}}.',
       issuer: 'Federated credential "{{credential}}" on {{name}} trusts issuer {{issuer}}, which is not in the allowed list.',
-      audience: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of api://AzureADTokenExchange.',
+      audience: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of the token-exchange audience (api://AzureADTokenExchange or its national-cloud variant).',
     },
     options: {
       allowedIssuers: {
@@ -31,14 +31,18 @@ export default defineRule({
           '^https://token\\.actions\\.githubusercontent\\.com(/[A-Za-z0-9_.-]+)?/?$',
           '^https://gitlab\\.com/?$',
           '^https://app\\.terraform\\.io/?$',
-          '^https://login\\.microsoftonline\\.com/[0-9a-f-]+/v2\\.0/?$',
+          '^https://login\\.(microsoftonline\\.com|microsoftonline\\.us|partner\\.microsoftonline\\.cn|chinacloudapi\\.cn)/[0-9a-f-]+/v2\\.0/?$',
           '^https://sts\\.windows\\.net/[0-9a-f-]+/?$',
           '^https://[a-z0-9-]+\\.oic\\.prod-aks\\.azure\\.com/',
           '^https://accounts\\.google\\.com/?$',
         ],
         description: 'Issuer regexes the organisation operates or trusts (GitHub, GitLab, Terraform Cloud, Entra, AKS, Google).',
       },
-      allowedAudiences: { default: ['api://AzureADTokenExchange'], description: 'Audiences a FIC may accept.' },
+      allowedAudiences: {
+        // One token-exchange audience per Microsoft cloud (Microsoft Learn: public, Fairfax, Mooncake, USNat, USSec).
+        default: ['api://AzureADTokenExchange', 'api://AzureADTokenExchangeUSGov', 'api://AzureADTokenExchangeChina', 'api://AzureADTokenExchangeUSNat', 'api://AzureADTokenExchangeUSSec'],
+        description: 'Audiences a FIC may accept (the token-exchange audience of each Microsoft cloud).',
+      },
     },
   },
   evaluates: {

@@ -70,6 +70,27 @@ describe('entra-fic-weak-subject', () => {
       message: ['not in the allowed list'],
     },
     {
+      // Microsoft Learn lists one token-exchange audience per cloud: api://AzureADTokenExchange (public),
+      // ...USGov (Fairfax), ...China (Mooncake), ...USNat, ...USSec; the scanner supports national clouds.
+      name: 'US Government token-exchange audience and issuer pass',
+      build: (g) => {
+        const sp = g.sp('gov');
+        g.fic(sp, { issuer: 'https://login.microsoftonline.us/9a1b2c3d-1111-4222-8333-444455556666/v2.0', subject: 'b0b0b0b0-1111-4222-8333-444455556666', match: 'exact', audiences: ['api://AzureADTokenExchangeUSGov'] });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: an audience of another application still fails',
+      build: (g) => {
+        const sp = g.sp('gov');
+        g.fic(sp, { subject: 'repo:contoso/infra:environment:prod', match: 'exact', audiences: ['api://my-api'] });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['medium'],
+    },
+    {
       name: 'the issuer allow-list is an option',
       options: { allowedIssuers: ['^https://oidc\\.example\\.net$'] },
       build: (g) => {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { doctorExitCode, renderDoctor } from '../doctor/render.js';
 import type { ProviderReport } from '../doctor/types.js';
-import { addLiveOptions, asInput, type LiveFlags } from './live.js';
+import { addLiveOptions, asInput, awsOptions, type LiveFlags } from './live.js';
 
 interface DoctorFlags extends LiveFlags {
   /** Hidden, for tests against a local fake: the Entra token endpoint (loopback http allowed). */
@@ -22,13 +22,15 @@ export function registerDoctor(program: Command): void {
   cmd.addOption(new Option('--entra-token-endpoint <url>').hideHelp());
   cmd.action(async (flags: DoctorFlags) => {
     if (!flags.entra && !flags.okta && !flags.aws) throw new InputError('name at least one provider: --entra, --okta, --aws');
+    // Checked before any request, as for collect (a bad --aws-region or accounts file: exit 2).
+    const aws = flags.aws ? awsOptions(flags, undefined) : undefined;
     const reports: ProviderReport[] = [];
     if (flags.entra) reports.push(await entraReport(flags));
     if (flags.okta) reports.push(await oktaReport(flags));
-    if (flags.aws) {
+    if (aws) {
       // SDKs load on demand so that offline commands start fast.
       const { checkAws } = await import('../doctor/aws.js');
-      reports.push(await checkAws({ profile: flags.awsProfile, region: flags.awsRegion }));
+      reports.push(await checkAws({ profile: aws.profile, region: aws.region, assumeRoleName: aws.assumeRoleName, accounts: aws.accounts }));
     }
     process.stdout.write(renderDoctor(reports));
     process.exitCode = doctorExitCode(reports);

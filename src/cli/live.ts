@@ -103,7 +103,8 @@ export function asInput(e: unknown): unknown {
   return e;
 }
 
-function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): AwsCollectOptions {
+/** The AWS flags as collector options, checked before any request (exit 2 on a bad value). */
+export function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): AwsCollectOptions {
   const opts: AwsCollectOptions = { progress };
   if (flags.awsProfile) opts.profile = flags.awsProfile;
   if (flags.awsRegion) {

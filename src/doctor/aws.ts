@@ -8,10 +8,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { ListProfilesCommand, ListTrustAnchorsCommand } from '@aws-sdk/client-rolesanywhere';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { readCallerAccount } from '../connectors/aws/accounts.js';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
 import { classifyError, errorName } from '../connectors/aws/safe-error.js';
-import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
+import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
@@ -22,7 +23,14 @@ export interface AwsDoctorOptions {
   credentials?: AwsCredentials;
   retryStrategy?: AwsRetryStrategy;
   requestTimeoutMs?: number;
+  /** Multi-account: the scan role to assume; its permissions are checked, not the caller's. */
+  assumeRoleName?: string;
+  /** With `assumeRoleName`: account ids, or `all` (organizations:ListAccounts). One is checked. */
+  accounts?: string[] | 'all';
 }
+
+/** The capabilities read in each account, as in the collector's coverage records. */
+const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
 
 /** GetCredentialReport answers these while the report is being built or absent: the call itself was allowed. */
 const REPORT_NOT_READY = new Set([
@@ -59,20 +67,6 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };
-  try {
-    const caller = await readCallerAccount(sts);
-    if (!caller.ok) throw new Error(caller.reason);
-    report.scope = caller.value.accountId;
-    report.credential.detail = `GetCallerIdentity: account ${caller.value.accountId}`;
-  } catch (e) {
-    const failed = classifyError('GetCallerIdentity', e, secrets);
-    report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason };
-    return report;
-  } finally {
-    sts.destroy();
-  }
-  const iam = makeIamClient(settings, credentials);
-  const anywhere = makeRolesAnywhereClient(settings, credentials);
   const probe = async (name: string, grant: string, call: () => Promise<unknown>): Promise<CheckResult> => {
     try {
       await call();
@@ -83,8 +77,60 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
       return failed.status === 'missing-permission' ? { name, status: 'missing', grant, detail: failed.reason } : { name, status: 'error', detail: failed.reason };
     }
   };
+  // The credentials the capability reads are made with: the caller's, or the scan role's.
+  let readAs: AwsCredentials = credentials;
   try {
-    report.checks = await Promise.all([
+    try {
+      const caller = await readCallerAccount(sts);
+      if (!caller.ok) throw new Error(caller.reason);
+      report.scope = caller.value.accountId;
+      report.credential.detail = `GetCallerIdentity: account ${caller.value.accountId}`;
+    } catch (e) {
+      const failed = classifyError('GetCallerIdentity', e, secrets);
+      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason };
+      return report;
+    }
+    if (opts.assumeRoleName) {
+      // As the collector does: list the organization's accounts (or take the given ones), then
+      // assume the scan role in each. The doctor checks the role in the first account only.
+      let target: string | undefined = Array.isArray(opts.accounts) ? opts.accounts[0] : undefined;
+      if (opts.accounts === 'all') {
+        const org = makeOrganizationsClient(settings, credentials);
+        try {
+          report.checks.push(
+            await probe('aws.organizationAccounts', 'organizations:ListAccounts (run from the management account or a delegated administrator)', async () => {
+              const page = await org.send(new ListAccountsCommand({ MaxResults: 20 }));
+              target = page.Accounts?.find((a) => (a.State ?? a.Status) === 'ACTIVE' && a.Id && isAccountId(a.Id))?.Id;
+            }),
+          );
+        } finally {
+          org.destroy();
+        }
+      }
+      const skip = (why: string): ProviderReport => {
+        for (const name of CAPABILITIES) report.checks.push({ name, status: 'skipped', detail: why });
+        return report;
+      };
+      if (target === undefined) return skip('no account to assume the scan role in');
+      const roleArn = `arn:${partitionOf(settings.region)}:iam::${target}:role/${opts.assumeRoleName}`;
+      let assumed: AwsCredentials | undefined;
+      const assume = await probe('aws.account', `sts:AssumeRole on ${roleArn}, and a trust policy on that role that allows the caller`, async () => {
+        const got = await assumeScanRole(sts, roleArn, `nhiscan-doctor-${Date.now()}`);
+        for (const secret of got.secrets) secrets.add(secret);
+        assumed = got.credentials;
+      });
+      report.checks.push(assume);
+      if (!assumed) return skip(`needs the scan role (aws.account in ${target})`);
+      readAs = assumed;
+      report.scope = target;
+    }
+  } finally {
+    sts.destroy();
+  }
+  const iam = makeIamClient(settings, readAs);
+  const anywhere = makeRolesAnywhereClient(settings, readAs);
+  try {
+    const reads = await Promise.all([
       probe('aws.iam', 'iam:GetAccountAuthorizationDetails', () => iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1 }))),
       probe('aws.credentialReport', 'iam:GenerateCredentialReport and iam:GetCredentialReport', async () => {
         await iam.send(new GenerateCredentialReportCommand({}));
@@ -106,6 +152,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         await anywhere.send(new ListProfilesCommand({ pageSize: 1 }));
       }),
     ]);
+    report.checks.push(...reads);
   } finally {
     iam.destroy();
     anywhere.destroy();

@@ -252,6 +252,61 @@ describe('doctor against the AWS fake', () => {
     }
   });
 
+  it('multi-account: checks ListAccounts and AssumeRole, then the scan role (not the caller) in an account', async () => {
+    const accounts = [buildAccount('111122223333'), buildAccount('222233334444'), buildAccount('333344445555')];
+    const probe = async (fakeOpts: { deny?: string[]; denyAssumeRoleInto?: string[] }, target: string[] | 'all') => {
+      const fake = await startFakeAws({ accounts, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, ...fakeOpts });
+      try {
+        const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1), assumeRoleName: 'nhiscan-readonly', accounts: target });
+        return { report, assumes: fake.counts['sts:AssumeRole'] ?? 0, refused: fake.refused };
+      } finally {
+        await fake.close();
+      }
+    };
+
+    const ok = await probe({}, 'all');
+    expect(status(ok.report)).toEqual({ 'aws.organizationAccounts': 'ok', 'aws.account': 'ok', 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+    expect(ok.report.scope).toMatch(/^\d{12}$/);
+    expect(ok.assumes).toBe(1);
+    expect(ok.refused).toEqual([]);
+    expect(doctorExitCode([ok.report])).toBe(0);
+
+    const refused = await probe({ denyAssumeRoleInto: ['333344445555'] }, ['333344445555']);
+    expect(refused.report.checks.find((c) => c.name === 'aws.account')).toMatchObject({ status: 'missing', grant: expect.stringContaining('sts:AssumeRole') });
+    expect(status(refused.report)['aws.iam']).toBe('skipped');
+    expect(doctorExitCode([refused.report])).toBe(3);
+
+    const noList = await probe({ deny: ['organizations:ListAccounts'] }, 'all');
+    expect(noList.report.checks.find((c) => c.name === 'aws.organizationAccounts')).toMatchObject({ status: 'missing', grant: expect.stringContaining('organizations:ListAccounts') });
+    expect(doctorExitCode([noList.report])).toBe(3);
+  });
+
+  it('`nhiscan doctor --aws --aws-assume-role R --aws-accounts all` checks the scan role', async () => {
+    const fake = await startFakeAws({ accounts: [buildAccount('111122223333'), buildAccount('222233334444')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, denyAssumeRoleInto: ['111122223333'] });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      written.push(String(s));
+      return true;
+    });
+    Object.assign(process.env, { AWS_ENDPOINT_URL: fake.url, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_MAX_ATTEMPTS: '1' });
+    try {
+      const program = new Command('nhiscan').exitOverride();
+      registerDoctor(program);
+      await program.parseAsync(['node', 'nhiscan', 'doctor', '--aws', '--aws-assume-role', 'nhiscan-readonly', '--aws-accounts', 'all']);
+      const out = written.join('');
+      expect(out).toMatch(/OK\s+aws\.organizationAccounts/);
+      expect(out).toMatch(/MISSING aws\.account\s+grant sts:AssumeRole on arn:aws:iam::111122223333:role\/nhiscan-readonly/);
+      expect(out).toMatch(/SKIPPED aws\.iam/);
+      expect(process.exitCode).toBe(3);
+      expect(env.blocked).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      process.exitCode = undefined;
+      for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_MAX_ATTEMPTS']) delete process.env[k];
+      await fake.close();
+    }
+  });
+
   it('reports invalid credentials on the credential line', async () => {
     const { report } = await run([], 'AKIAUNKNOWN000000001');
     expect(report.credential).toMatchObject({ status: 'error', detail: expect.stringContaining('InvalidClientTokenId') });

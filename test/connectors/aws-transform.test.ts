@@ -149,3 +149,15 @@ describe('transformAws on test/fixtures/aws-authz', () => {
     expect(g2.out(user('deploy-bot'), 'HAS_CREDENTIAL')).toEqual([]);
   });
 });
+
+describe('GitHub pull_request subjects in AWS trusts', async () => {
+  const { GITHUB, oneAccount, roleId, trust } = await import('../helpers/aws-builders.js');
+  // GitHub issues repo:ORG/REPO:pull_request to every pull-request run, whatever its branch; the Entra
+  // transform (fic.ts) calls the same subject a wildcard, and path and strength analysis read this.
+  it('a StringEquals repo:ORG/REPO:pull_request subject is a wildcard federation, a pinned branch is exact', () => {
+    const graph = (sub: string) => oneAccount({ roles: [{ name: 'ci', trust: trust.github(sub), managed: [], inline: [] }], oidcProviders: [GITHUB] });
+    const fed = (g: Graph) => g.out(roleId('ci'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.federation?.subjectMatch);
+    expect(fed(graph('repo:acme/site:pull_request'))).toEqual(['wildcard']);
+    expect(fed(graph('repo:acme/site:ref:refs/heads/main'))).toEqual(['exact']);
+  });
+});

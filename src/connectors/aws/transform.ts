@@ -591,6 +591,9 @@ function addTrust(
           const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
           const match = subjectMatchOf(tp.subject.status);
           for (const sub of subjects) {
+            // GitHub issues repo:ORG/REPO:pull_request to every pull-request run, whatever its branch:
+            // pinned text, but as broad as any branch (as the Entra side judges it, fic.ts).
+            const subMatch = match === 'exact' && tp.github && /^repo:[^:]+:pull_request$/i.test(sub) ? 'wildcard' : match;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
             const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
             b.addNode({
@@ -604,7 +607,7 @@ function addTrust(
                   : `${kind.label} ${sub === '*' ? (kind.type === 'github-repo' ? 'any repository' : '(any subject)') : sub}`,
               nativeId: `${issuer}|${sub}`,
               scope: issuer,
-              attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: match, audiences },
+              attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: subMatch, audiences },
             });
             b.addEdge({
               from: extId,
@@ -618,7 +621,7 @@ function addTrust(
             });
             addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,
-              subjectMatch: match,
+              subjectMatch: subMatch,
               ...(sub !== '*' ? { subject: sub } : {}),
               audiences,
             });

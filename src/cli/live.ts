@@ -140,7 +140,7 @@ export function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | u
  * usage error naming the setting instead. Read with the SDK's own loader, so the same files
  * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws) and section syntax count.
  */
-async function checkAwsProfile(flag: string | undefined): Promise<void> {
+export async function checkAwsProfile(flag: string | undefined): Promise<void> {
   const env = process.env.AWS_PROFILE?.trim();
   const [setting, name] = flag ? ['--aws-profile', flag] : env ? ['AWS_PROFILE', env] : [];
   if (!setting || !name) return;

@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
@@ -304,6 +307,29 @@ describe('doctor against the AWS fake', () => {
       process.exitCode = undefined;
       for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_MAX_ATTEMPTS']) delete process.env[k];
       await fake.close();
+    }
+  });
+
+  it('`nhiscan doctor --aws --aws-profile P` with no such profile is a usage error naming the flag, before any request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-doctor-profile-'));
+    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    writeFileSync(process.env.AWS_CONFIG_FILE, '[profile audit]\nregion = us-east-1\n');
+    try {
+      const program = new Command('nhiscan').exitOverride();
+      registerDoctor(program);
+      const err = await program.parseAsync(['node', 'nhiscan', 'doctor', '--aws', '--aws-profile', 'no-such-profile']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).oneLine()).toMatch(/^--aws-profile: no profile "no-such-profile"/);
+      expect(env.blocked).toEqual([]);
+    } finally {
+      process.env.AWS_CONFIG_FILE = saved.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Reads `access_key_N_last_used_date` of every active key in the credential report. Reports keys never used since they were created (after a short grace period) and keys whose last use is older than the threshold.',
+      'Reads `access_key_N_last_used_date` of every active key in the credential report. Reports keys never used since they were created (after a short grace period) and keys whose last use is older than the threshold (45 days by default, as CIS AWS Foundations recommends).',
     risk: 'An active key that nobody uses is a credential without an owner: the integration it belonged to is gone, yet anyone holding a copy can still sign requests with it, and its use would not be missed by anyone.',
     remediation:
       'Confirm no consumer remains (CloudTrail, the key\'s last used service), deactivate the key, and delete it after a waiting period. Delete the IAM user if it has no other purpose.',
@@ -25,7 +25,7 @@ export default defineRule({
       stale: 'Access key {{slot}} of {{name}} is active but was last used {{days}} days ago ({{lastUsed}})',
     },
     options: {
-      unusedDays: { default: 90, description: 'days without use after which an active key is reported' },
+      unusedDays: { default: 45, description: 'days without use after which an active key is reported (CIS AWS Foundations: 45)' },
       neverUsedGraceDays: { default: 7, description: 'a key never used is reported only once it is older than this (new keys are often handed over a few days later)' },
     },
   },

@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Reads `RoleLastUsed.LastUsedDate` from the authorization details. Reports roles last used longer ago than the threshold, and roles never used (within the 400 days AWS tracks) that are older than the grace period. Service-linked roles are skipped: AWS manages them.',
+      'Reads `RoleLastUsed.LastUsedDate` from the authorization details. Reports roles last used longer ago than the threshold, and roles never used (within the 400 days AWS tracks) that are older than the grace period (90 days by default, the same as the unused threshold). Service-linked roles are skipped: AWS manages them.',
     risk: 'A role that nothing assumes still carries its permissions and its trust policy: the workload it served is gone, nobody watches it, and whoever can still satisfy its trust policy (a CI repository, a partner account, a federated IdP) keeps a way in.',
     remediation:
       'Confirm with the owner and CloudTrail that nothing assumes it, then remove the principals from its trust policy, detach its policies and delete it.',
@@ -26,7 +26,7 @@ export default defineRule({
     },
     options: {
       unusedDays: { default: 90, description: 'days since the last use after which a role is reported' },
-      newRoleGraceDays: { default: 30, description: 'a never-used role is reported only once it is older than this' },
+      newRoleGraceDays: { default: 90, description: 'a never-used role is reported only once it is older than this' },
     },
   },
   evaluates: { types: ['aws-iam-role'], where: (n) => n.firstParty !== true, requires: ['aws.iam'] },

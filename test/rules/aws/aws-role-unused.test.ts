@@ -18,6 +18,8 @@ describe('aws-role-unused', () => {
     { name: 'never assumed, created a year ago', graph: () => role({ lastUsed: null, created: daysAgo(365) }), subject: roleId('batch'), verdict: 'fail', then: (f) => expect(f[0].messageId).toBe('never') },
     { name: 'an unused administrator role is critical', graph: () => role({ lastUsed: daysAgo(200), managed: ['AdministratorAccess'] }), subject: roleId('batch'), verdict: 'fail', severities: ['critical'] },
     { name: 'assumed last week', graph: () => role({ lastUsed: daysAgo(7) }), subject: roleId('batch'), verdict: 'pass' },
+    { name: 'never assumed, created 60 days ago (grace period 90 days, as for a stale role)', graph: () => role({ lastUsed: null, created: daysAgo(60) }), subject: roleId('batch'), verdict: 'pass' },
+    { name: 'never assumed, created 100 days ago', graph: () => role({ lastUsed: null, created: daysAgo(100) }), subject: roleId('batch'), verdict: 'fail', then: (f) => expect(f[0].messageId).toBe('never') },
     { name: 'never assumed but created ten days ago', graph: () => role({ lastUsed: null, created: daysAgo(10) }), subject: roleId('batch'), verdict: 'pass' },
     { name: 'RoleLastUsed absent from the file', graph: () => role({ lastUsed: undefined }), subject: roleId('batch'), verdict: 'unknown' },
   ]);

@@ -14,7 +14,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'Reports roles entered through a SAML provider whose `MaxSessionDuration` exceeds the limit (4 hours by default). The value comes from GetRole; `get-account-authorization-details` does not return it, so without it the verdict is unknown.',
+      'Reports roles entered through a SAML provider whose `MaxSessionDuration` exceeds the limit (1 hour by default, the IAM default for a role and the limit the reference catalog sets for federated AWS sessions). The value comes from GetRole; `get-account-authorization-details` does not return it, so without it the verdict is unknown.',
     risk: 'Role session credentials stay valid for their whole lifetime even after the person is disabled in the IdP or the session is stolen from a browser or a CLI cache: a 12-hour session is 12 hours of unrevocable access.',
     remediation:
       'Lower the role\'s maximum session duration (`aws iam update-role --max-session-duration`) and the IdP\'s SessionDuration attribute to what the work needs, e.g. one to four hours.',
@@ -27,7 +27,7 @@ export default defineRule({
       long: 'Role {{name}} is entered through SAML ({{providers}}) and allows {{hours}}-hour sessions; the limit is {{limitHours}} hours',
     },
     options: {
-      maxSessionHours: { default: 4, description: 'longest acceptable MaxSessionDuration, in hours' },
+      maxSessionHours: { default: 1, description: 'longest acceptable MaxSessionDuration, in hours (1 is the IAM default)' },
     },
   },
   evaluates: {

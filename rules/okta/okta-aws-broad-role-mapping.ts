@@ -12,7 +12,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name, sessions longer than `maxSessionSeconds`, and service accounts assigned to the app (directly or through an assigned group).',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name, sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -27,7 +27,7 @@ export default defineRule({
       longSession: 'AWS app {{name}} issues {{hours}} h AWS sessions',
       serviceAccounts: 'AWS app {{name}} is assigned to service account(s) {{accounts}}',
     },
-    options: { maxSessionSeconds: { default: 14400, description: 'longest acceptable AWS session (SessionDuration), in seconds' } },
+    options: { maxSessionSeconds: { default: 3600, description: 'longest acceptable AWS session (SessionDuration), in seconds (3600 is the AWS default)' } },
   },
   evaluates: { types: ['okta-aws-federation-app'], requires: ['okta.apps'] },
   check(subject, ctx) {

@@ -13,11 +13,11 @@ describe('aws-saml-long-session', () => {
       subject: roleId('sso-admin'),
       verdict: 'fail',
       severities: ['low'],
-      then: (f) => expect(f[0].args).toMatchObject({ hours: 12, providers: 'Okta', limitHours: 4 }),
+      then: (f) => expect(f[0].args).toMatchObject({ hours: 12, providers: 'Okta', limitHours: 1 }),
     },
     { name: 'one-hour sessions', graph: () => role({ maxSessionDuration: 3600 }), subject: roleId('sso-admin'), verdict: 'pass' },
-    { name: 'exactly the limit', graph: () => role({ maxSessionDuration: 4 * 3600 }), subject: roleId('sso-admin'), verdict: 'pass' },
-    { name: 'a stricter limit from the options', graph: () => role({ maxSessionDuration: 7200 }), subject: roleId('sso-admin'), verdict: 'fail', options: { maxSessionHours: 1 } },
+    { name: '2-hour sessions exceed the default one-hour limit', graph: () => role({ maxSessionDuration: 7200 }), subject: roleId('sso-admin'), verdict: 'fail', then: (f) => expect(f[0].args).toMatchObject({ hours: 2, limitHours: 1 }) },
+    { name: 'a looser limit from the options', graph: () => role({ maxSessionDuration: 4 * 3600 }), subject: roleId('sso-admin'), verdict: 'pass', options: { maxSessionHours: 4 } },
     { name: 'MaxSessionDuration not collected (GAAD omits it)', graph: () => role({}), subject: roleId('sso-admin'), verdict: 'unknown' },
   ]);
 

@@ -12,7 +12,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
 import { classifyError, errorName } from '../connectors/aws/safe-error.js';
-import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
+import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
@@ -49,21 +49,7 @@ const REPORT_NOT_READY = new Set([
 export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> {
   const given = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
   const secrets = new Set<string>();
-  const remember = (c: { secretAccessKey?: string; sessionToken?: string }): void => {
-    if (c.secretAccessKey) secrets.add(c.secretAccessKey);
-    if (c.sessionToken) secrets.add(c.sessionToken);
-  };
-  // Credentials from the default chain are only known once resolved; remember each resolution so
-  // that messages echoing them (SignatureDoesNotMatch quotes x-amz-security-token) are redacted.
-  const credentials: AwsCredentials =
-    typeof given === 'function'
-      ? async () => {
-          const c = await given();
-          remember(c);
-          return c;
-        }
-      : given;
-  if (typeof given === 'object') remember(given);
+  const credentials = rememberingSecrets(given, secrets);
   const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };

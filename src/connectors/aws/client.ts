@@ -13,6 +13,7 @@ import {
   makeOrganizationsClient,
   makeRolesAnywhereClient,
   makeStsClient,
+  rememberingSecrets,
   type AwsCredentials,
   type AwsRetryStrategy,
   type ClientSettings,
@@ -210,22 +211,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
   const stats = newRequestStats();
   const secrets = new Set<string>();
   const given = opts.credentials ?? memoizeCredentials(fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {}));
-  const remember = (c: { secretAccessKey?: string; sessionToken?: string }): void => {
-    if (c.secretAccessKey) secrets.add(c.secretAccessKey);
-    if (c.sessionToken) secrets.add(c.sessionToken);
-  };
-  // Credentials from a provider (the default chain: env, profile, SSO, IMDS) are only known once
-  // resolved; each resolution is remembered so error messages that echo them are redacted too
-  // (SignatureDoesNotMatch quotes the canonical request, x-amz-security-token included).
-  const base: AwsCredentials =
-    typeof given === 'function'
-      ? async () => {
-          const c = await given();
-          remember(c);
-          return c;
-        }
-      : given;
-  if (typeof given === 'object') remember(given);
+  const base = rememberingSecrets(given, secrets);
   const ctx: RunContext = {
     settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats },
     secrets,

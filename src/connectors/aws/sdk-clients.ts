@@ -9,6 +9,29 @@ import { countRequests, type RequestStats } from './request-stats.js';
 export type AwsCredentials = NonNullable<IAMClientConfig['credentials']>;
 export type AwsRetryStrategy = NonNullable<IAMClientConfig['retryStrategy']>;
 
+/**
+ * The credentials to hand the SDK clients, with every secret they carry added to `secrets` for
+ * redaction. Credentials from a provider (the default chain: env, profile, SSO, IMDS) are only
+ * known once resolved, so each resolution is remembered: error messages that echo them
+ * (SignatureDoesNotMatch quotes the canonical request, x-amz-security-token included) are
+ * redacted too.
+ */
+export function rememberingSecrets(given: AwsCredentials, secrets: Set<string>): AwsCredentials {
+  const remember = (c: { secretAccessKey?: string; sessionToken?: string }): void => {
+    if (c.secretAccessKey) secrets.add(c.secretAccessKey);
+    if (c.sessionToken) secrets.add(c.sessionToken);
+  };
+  if (typeof given !== 'function') {
+    remember(given);
+    return given;
+  }
+  return async () => {
+    const c = await given();
+    remember(c);
+    return c;
+  };
+}
+
 /** How every client of one run is built. */
 export interface ClientSettings {
   region: string;

@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03', 'ASI10'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities.',
+      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials.',
     risk: 'A hijacked agent can rewrite its own permissions, mint credentials for others or read every secret; the blast radius of one prompt injection becomes the whole tenant or account.',
     remediation:
       'Split the model-invoking identity from any administrative identity, constrain it with a permissions boundary or resource sets, and require human approval (PIM, just-in-time) for identity-changing actions.',
@@ -33,7 +33,6 @@ export default defineRule({
     const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
     ctx.report({
       messageId: 'tier',
-      severity: tier === 4 ? 'critical' : 'high',
       args: { agent: `${subject.agent!.confidence}`, tier, why: ctx.analysis.tierReasons(subject.id).join('; ') },
       evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName) },
       ...(best ? { path: best.hops } : {}),

@@ -71,6 +71,9 @@ describe('All three providers collected live from the demo, then scanned togethe
     expect(anyApp.map((f) => f.severity)).toEqual(['critical']);
     // Ops Agent's secret is rated high only once its AWS reach is known.
     expect(findingsOf(live.scan.report.findings, 'entra-secret-long-lived').find((f) => f.subject.id === OPS_AGENT)?.severity).toBe('high');
+    // An AI agent that reaches T3 (the AWS secrets) is critical, unlike its path, which is high.
+    const agentPrivileged = findingsOf(live.scan.report.findings, 'nhi-ai-agent-privileged');
+    expect(agentPrivileged.map((f) => [f.subject.id, f.severity]).sort()).toEqual([[role('ops-agent-role'), 'critical'], [OPS_AGENT, 'critical']].sort());
   });
 
   it('links GitHub → AWS: every repository of the org reaches AdministratorAccess through github-deploy', () => {

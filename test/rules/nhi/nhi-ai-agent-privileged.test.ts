@@ -21,9 +21,9 @@ describe('nhi-ai-agent-privileged', () => {
     expect(r.verdicts.get('reader')).toBe('pass');
   });
 
-  it('reports T3 agents as high and respects minTier', () => {
+  it('reports T3 agents as critical too (a hijacked agent can rewrite its own permissions) and respects minTier', () => {
     const g = graphOf([node('agent', { agent }), node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' })], [edge('agent', 'sec', 'GRANTED')]);
-    expect(runRule(rule, g, { now }).findings[0].severity).toBe('high');
+    expect(runRule(rule, g, { now }).findings[0].severity).toBe('critical');
     expect(runRule(rule, g, { now, options: { minTier: 4 } }).findings).toHaveLength(0);
   });
 

@@ -8,12 +8,12 @@ export default defineRule({
   meta: {
     id: 'aws-principal-can-escalate',
     title: 'Non-administrator IAM principal can make itself an administrator',
-    severity: 'critical',
+    severity: 'high',
     providers: ['aws'],
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Follows the privilege-escalation edges the policy engine proved (rewriting its own policies, creating keys or passwords for other users, passing a role to a compute service, updating trust policies, assuming roles) from each IAM user and role that is not an administrator, and reports the shortest route to administrator of an account, hop by hop. Explicit denies, permissions boundaries, conditions that never hold and resources that do not match already block the edges. A route that depends on a condition the engine could not decide is reported at high severity with a note.',
+      'Follows the privilege-escalation edges the policy engine proved (rewriting its own policies, creating keys or passwords for other users, passing a role to a compute service, updating trust policies, assuming roles) from each IAM user and role that is not an administrator, and reports the shortest route to administrator of an account, hop by hop. Explicit denies, permissions boundaries, conditions that never hold and resources that do not match already block the edges. Reported at high, the severity of aws-principal-admin for a principal that is already administrator (a route to administrator cannot be worse than being one); a route that depends on a condition the engine could not decide is reported at medium with a note, like a conditional administrator.',
     risk: 'The principal\'s permissions look limited in a review, but whoever controls it can grant itself (or reach) full control of the account in a few API calls.',
     remediation:
       'Cut the route at its first hop: remove the escalation action, restrict it to specific resources, add a condition (for iam:PassRole, `iam:PassedToService`) or a permissions boundary, or remove the role trust that makes the next hop possible.',
@@ -55,7 +55,7 @@ export default defineRule({
       reported = true;
       ctx.report({
         messageId: conditional ? 'conditional' : 'escalate',
-        severity: conditional ? 'high' : 'critical',
+        severity: conditional ? 'medium' : 'high',
         // Keyed by the kind of jewel, not the jewel: a nearer administrator node (another
         // account's) must not make the finding look new to a CI baseline.
         key: p.group,

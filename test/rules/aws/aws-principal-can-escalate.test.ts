@@ -18,7 +18,7 @@ describe('aws-principal-can-escalate', () => {
       graph: () => selfService(doc(allow('iam:CreatePolicyVersion'))),
       subject: userId('attacker'),
       verdict: 'fail',
-      severities: ['critical'],
+      severities: ['high'],
       then: (f) => {
         expect(f[0].path).toHaveLength(1);
         expect(f[0].path![0]).toMatchObject({ type: 'CAN_ESCALATE_TO', hidden: true, conditional: false });
@@ -30,7 +30,7 @@ describe('aws-principal-can-escalate', () => {
       graph: () => attacker([doc(allow('iam:CreateAccessKey', userArn('boss')))], { users: [{ name: 'boss', managed: ['AdministratorAccess'] }] }),
       subject: userId('attacker'),
       verdict: 'fail',
-      severities: ['critical'],
+      severities: ['high'],
       then: (f) => {
         expect(f[0].path!.map((h) => h.toName)).toEqual(['boss', `AWS account ${ACCT} administrator`]);
         expect(f[0].path![1].type).toBe('GRANTED');
@@ -61,11 +61,11 @@ describe('aws-principal-can-escalate', () => {
       then: (f) => expect(f[0].path!.map((h) => h.toName)).toEqual(['helper', `AWS account ${ACCT} administrator`]),
     },
     {
-      name: 'an escalation that depends on MFA is reported at high with a note',
+      name: 'an escalation that depends on MFA is reported at medium with a note (as a conditional administrator)',
       graph: () => attacker([doc(allow('iam:AttachUserPolicy', userArn('attacker'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))]),
       subject: userId('attacker'),
       verdict: 'fail',
-      severities: ['high'],
+      severities: ['medium'],
       then: (f) => expect(f[0].messageId).toBe('conditional'),
     },
     { name: 'decoy: CreatePolicyVersion explicitly denied', graph: () => selfService(doc(allow('iam:CreatePolicyVersion'), deny('iam:CreatePolicyVersion'))), subject: userId('attacker'), verdict: 'pass' },
@@ -101,7 +101,7 @@ describe('aws-principal-can-escalate', () => {
     );
     const run = runRule(rule, g, { now: NOW });
     const f = run.findings.find((x) => x.subject.id === userId('attacker'))!;
-    expect(f.severity).toBe('critical');
+    expect(f.severity).toBe('high');
     expect(f.path!.map((h) => h.toName)).toEqual(['boss', `AWS account ${ACCT} administrator`]);
     expect(f.path!.every((h) => !h.conditional)).toBe(true);
   });

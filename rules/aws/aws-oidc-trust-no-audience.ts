@@ -9,6 +9,7 @@ interface Principal {
   type: string;
   providerArn?: string;
   issuer?: string;
+  github?: boolean;
   value?: string;
   subject?: Claim;
   audience?: Claim;
@@ -20,6 +21,8 @@ interface Statement {
   notPrincipal: boolean;
   principals: Principal[];
 }
+const GITHUB_AUDIENCE = 'sts.amazonaws.com';
+
 interface TrustFacts {
   unusable?: { problem: string };
   statements: Statement[];
@@ -34,7 +37,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high.',
+      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none.',
     risk: 'Tokens the issuer minted for another application (another role, another cloud, another relying party) are accepted as well. For a shared issuer with a broad client list, or Cognito without `:aud`, workloads that were never meant to reach this role can assume it.',
     remediation:
       'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id).',
@@ -46,6 +49,7 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       noAud: 'The trust policy of {{name}} accepts tokens from {{issuer}} for any audience (no condition on {{key}})',
+      githubAud: 'The trust policy of {{name}} accepts GitHub Actions tokens for audience {{audiences}}, not only sts.amazonaws.com',
     },
   },
   evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
@@ -60,10 +64,24 @@ export default defineRule({
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
       for (const p of st.principals) {
         if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.audience) continue;
-        if (p.audience.status !== 'missing' && p.audience.status !== 'any') continue;
         const issuer = p.issuer ?? p.value ?? 'the issuer';
-        const cognito = issuer.toLowerCase() === 'cognito-identity.amazonaws.com';
         const subjectOpen = p.subject !== undefined && p.subject.status !== 'pinned';
+        if (p.audience.status !== 'missing' && p.audience.status !== 'any') {
+          // GitHub mints a token for whatever audience a workflow asks for (https://github.com/OWNER
+          // by default): any other accepted value lets tokens meant for other relying parties in.
+          const others = p.audience.values.filter((v) => v.toLowerCase() !== GITHUB_AUDIENCE);
+          if (p.github === true && others.length > 0) {
+            ctx.report({
+              messageId: 'githubAud',
+              severity: subjectOpen ? 'high' : 'medium',
+              key: unique(p.providerArn ?? issuer),
+              args: { audiences: others.join(', ') },
+              evidence: { statement: st.statementIndex, provider: p.providerArn ?? issuer, audience: p.audience, subject: p.subject },
+            });
+          }
+          continue;
+        }
+        const cognito = issuer.toLowerCase() === 'cognito-identity.amazonaws.com';
         ctx.report({
           messageId: 'noAud',
           severity: cognito || subjectOpen ? 'high' : 'medium',

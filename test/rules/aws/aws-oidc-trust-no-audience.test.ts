@@ -1,8 +1,8 @@
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import rule from '../../../rules/aws/aws-oidc-trust-no-audience.js';
 import { GITHUB, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
 
-const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'ci', trust: t }], oidcProviders: [GITHUB] });
+const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'ci', trust: t }], oidcProviders: [{ ...GITHUB, clientIds: [...GITHUB.clientIds, 'https://github.com/acme'] }] });
 
 describe('aws-oidc-trust-no-audience', () => {
   ruleCases(rule, [
@@ -11,6 +11,24 @@ describe('aws-oidc-trust-no-audience', () => {
     {
       name: 'Cognito identity pool without an audience',
       graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['high'],
+    },
+    {
+      name: 'GitHub trust pinned to an audience other than sts.amazonaws.com (here GitHub\'s default audience, https://github.com/OWNER)',
+      graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main', { aud: 'https://github.com/acme' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['medium'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('githubAud');
+        expect(f[0].message).toContain('https://github.com/acme');
+      },
+    },
+    {
+      name: 'GitHub trust with a wrong audience and an unpinned subject',
+      graph: () => role(trust.github('repo:acme/*', { like: true, aud: 'https://github.com/acme' })),
       subject: roleId('ci'),
       verdict: 'fail',
       severities: ['high'],

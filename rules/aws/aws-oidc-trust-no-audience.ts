@@ -31,16 +31,16 @@ interface TrustFacts {
 export default defineRule({
   meta: {
     id: 'aws-oidc-trust-no-audience',
-    title: 'Role trusts an OIDC issuer without checking the token audience',
+    title: 'Role trusts an OIDC or SAML provider without checking the audience',
     severity: 'medium',
     providers: ['aws'],
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none.',
+      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none. For SAML providers it reports a trust with no positive `SAML:aud` condition (the AWS sign-in endpoint, e.g. `https://signin.aws.amazon.com/saml`, which the IAM console adds to every SAML role), at medium as the reference catalog (NHI-AWS-FEDERATION-AUDIENCE-WEAK) rates it.',
     risk: 'Tokens the issuer minted for another application (another role, another cloud, another relying party) are accepted as well. For a shared issuer with a broad client list, or Cognito without `:aud`, workloads that were never meant to reach this role can assume it.',
     remediation:
-      'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id).',
+      'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id); for SAML, `"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}` (or your regional sign-in endpoint).',
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html',
@@ -49,6 +49,7 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       noAud: 'The trust policy of {{name}} accepts tokens from {{issuer}} for any audience (no condition on {{key}})',
+      samlNoAud: 'The trust policy of {{name}} accepts SAML assertions from {{provider}} presented to any endpoint (no condition on SAML:aud)',
       githubAud: 'The trust policy of {{name}} accepts GitHub Actions tokens for audience {{audiences}}, not only sts.amazonaws.com',
     },
   },
@@ -63,6 +64,17 @@ export default defineRule({
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
       for (const p of st.principals) {
+        if (p.type === 'saml' && p.audience && (p.audience.status === 'missing' || p.audience.status === 'any')) {
+          const arn = p.providerArn ?? 'SAML';
+          ctx.report({
+            messageId: 'samlNoAud',
+            severity: 'medium',
+            key: unique(arn),
+            args: { provider: arn.slice(arn.lastIndexOf('/') + 1) },
+            evidence: { statement: st.statementIndex, provider: arn, audience: p.audience },
+          });
+          continue;
+        }
         if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.audience) continue;
         const issuer = p.issuer ?? p.value ?? 'the issuer';
         const subjectOpen = p.subject !== undefined && p.subject.status !== 'pinned';

@@ -34,7 +34,25 @@ describe('aws-oidc-trust-no-audience', () => {
       severities: ['high'],
     },
     { name: 'audience pinned', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
-    { name: 'a role trusted through SAML', graph: () => role(trust.saml()), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'a role trusted through SAML with SAML:aud pinned', graph: () => role(trust.saml()), subject: roleId('ci'), verdict: 'pass' },
+    {
+      name: 'a role trusted through SAML without a SAML:aud condition',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/Okta' }, Action: 'sts:AssumeRoleWithSAML' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['medium'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('samlNoAud');
+        expect(f[0].message).toContain('Okta');
+      },
+    },
+    {
+      name: 'a role trusted through SAML with SAML:aud only a wildcard',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/Okta' }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringLike: { 'SAML:aud': '*' } } })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].messageId).toBe('samlNoAud'),
+    },
     { name: 'an unparseable trust policy', graph: () => role({ Statement: [{ Effect: 'Maybe' }] }), subject: roleId('ci'), verdict: 'unknown' },
   ]);
 });

@@ -81,7 +81,10 @@ export default defineRule({
         if (p.audience.status !== 'missing' && p.audience.status !== 'any') {
           // GitHub mints a token for whatever audience a workflow asks for (https://github.com/OWNER
           // by default): any other accepted value lets tokens meant for other relying parties in.
-          const others = p.audience.values.filter((v) => v.toLowerCase() !== GITHUB_AUDIENCE);
+          // Only audiences STS would accept count: a token passes only through an OIDC provider
+          // whose client id list holds its aud (unknown when the providers were not read).
+          const accepted = (role.attrs.oidcClientIds as Record<string, string[]> | undefined)?.[p.providerArn ?? ''];
+          const others = p.audience.values.filter((v) => v.toLowerCase() !== GITHUB_AUDIENCE && (accepted === undefined || accepted.includes(v)));
           if (p.github === true && others.length > 0) {
             ctx.report({
               messageId: 'githubAud',

@@ -557,6 +557,14 @@ function addTrust(
       continue;
     }
     const services = new Set<string>();
+    // The audiences STS would accept per OIDC provider the trust names (its client id list; none
+    // when the account has no such provider), for rules that judge the aud condition. Only when
+    // the providers were read.
+    if (oidcRead) {
+      const clientIds: Record<string, string[]> = {};
+      for (const st of facts.statements) for (const tp of st.principals) if (tp.type === 'oidc') clientIds[tp.providerArn] = oidc.get(tp.providerArn)?.clientIds ?? [];
+      if (Object.keys(clientIds).length > 0) node.attrs.oidcClientIds = clientIds;
+    }
     facts.statements.forEach((st) => {
       if (st.effect !== 'Allow' || st.notPrincipal) return;
       for (const tp of st.principals) {

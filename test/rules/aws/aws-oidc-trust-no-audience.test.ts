@@ -33,6 +33,12 @@ describe('aws-oidc-trust-no-audience', () => {
       verdict: 'fail',
       severities: ['high'],
     },
+    {
+      name: 'GitHub trust with another audience the OIDC provider does not accept (not in its client id list): STS refuses such tokens',
+      graph: () => oneAccount({ roles: [{ name: 'ci', trust: trust.github('repo:acme/site:ref:refs/heads/main', { aud: 'https://github.com/acme' }) }], oidcProviders: [GITHUB] }),
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
     { name: 'audience pinned', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'a role trusted through SAML with SAML:aud pinned', graph: () => role(trust.saml()), subject: roleId('ci'), verdict: 'pass' },
     {

@@ -20,7 +20,7 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
     out.push('');
   }
   const code = doctorExitCode(reports);
-  out.push(code === 0 ? 'All checks passed.' : code === 2 ? 'A credential was refused: fix the configuration first.' : 'Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
+  out.push(code === 0 ? 'All checks passed.' : code === 2 ? 'A credential could not be used (refused, or its endpoint could not be reached; see the credential line above): fix that first.' : 'Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
   return out.join('\n') + '\n';
 }
 

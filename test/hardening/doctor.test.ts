@@ -37,6 +37,14 @@ describe('renderDoctor and doctorExitCode', () => {
     expect(doctorExitCode([{ ...ok, checks: [{ name: 'okta.factors', status: 'skipped' }] }])).toBe(0);
   });
 
+  it('does not call a credential that could not be used "refused" when its endpoint was unreachable', () => {
+    const unreachable: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'error', detail: 'GetCallerIdentity: connect ECONNREFUSED 127.0.0.1:9' }, checks: [] };
+    const out = renderDoctor([unreachable]);
+    expect(out).toMatch(/could not be used \(refused, or its endpoint could not be reached/);
+    expect(out).not.toMatch(/A credential was refused/);
+    expect(doctorExitCode([unreachable])).toBe(2);
+  });
+
   it('names what to grant and neutralises provider text', () => {
     const out = renderDoctor([{ ...ok, checks: [{ name: 'okta.apps', status: 'missing', grant: 'okta.apps.read', detail: 'HTTP 403 \u001b[31mE0000006' }] }]);
     expect(out).toMatch(/MISSING okta\.apps\s+grant okta\.apps\.read \(HTTP 403 /);

@@ -12,7 +12,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
 import { classifyError, errorName } from '../connectors/aws/safe-error.js';
-import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
+import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, sharedEndpointFromEnv, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
@@ -144,13 +144,4 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
     anywhere.destroy();
   }
   return report;
-}
-
-/**
- * `AWS_ENDPOINT_URL`, passed explicitly as the collector does: the Roles Anywhere client this
- * project installs ignores it and would call the public endpoint.
- */
-function sharedEndpointFromEnv(): string | undefined {
-  const v = process.env.AWS_ENDPOINT_URL;
-  return v && v.trim() !== '' ? v.trim() : undefined;
 }

@@ -14,6 +14,7 @@ import {
   makeRolesAnywhereClient,
   makeStsClient,
   rememberingSecrets,
+  sharedEndpointFromEnv,
   type AwsCredentials,
   type AwsRetryStrategy,
   type ClientSettings,
@@ -299,14 +300,4 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     manifest: { accounts: collectedAccounts.map((a) => ({ ...a })) },
     stats: { ...stats, accounts: collectedAccounts.length },
   };
-}
-
-/**
- * The SDK's `AWS_ENDPOINT_URL` (one endpoint for every service) is honoured by the current
- * clients but not by the older Roles Anywhere client this project can install, which would then
- * call the public endpoint. Passing it explicitly keeps every client on the same endpoint.
- */
-function sharedEndpointFromEnv(): string | undefined {
-  const v = process.env.AWS_ENDPOINT_URL;
-  return v && v.trim() !== '' ? v.trim() : undefined;
 }

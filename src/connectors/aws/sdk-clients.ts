@@ -115,3 +115,13 @@ export function makeRolesAnywhereClient(settings: ClientSettings, credentials: A
   countRequests(client, settings.stats);
   return client;
 }
+
+/**
+ * The SDK's `AWS_ENDPOINT_URL` (one endpoint for every service) is honoured by the current
+ * clients but not by the older Roles Anywhere client this project can install, which would then
+ * call the public endpoint. Passing it explicitly keeps every client on the same endpoint.
+ */
+export function sharedEndpointFromEnv(): string | undefined {
+  const v = process.env.AWS_ENDPOINT_URL;
+  return v && v.trim() !== '' ? v.trim() : undefined;
+}

@@ -3,6 +3,7 @@ import { paginateListAccounts, type OrganizationsClient } from '@aws-sdk/client-
 import type { AwsCredentials } from './sdk-clients.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, pagingGuard } from './paging-guard.js';
 
 /** One account to scan. */
 export interface AccountRef {
@@ -12,8 +13,6 @@ export interface AccountRef {
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
-/** An empty page mid-listing is allowed; this many in a row, each with a new token, never ends. */
-export const MAX_EMPTY_PAGES_IN_A_ROW = 100;
 
 export function isAccountId(value: string): boolean {
   return ACCOUNT_ID.test(value);
@@ -33,8 +32,7 @@ export async function readCallerAccount(sts: STSClient): Promise<Outcome<Account
  */
 export async function readOrganizationAccounts(org: OrganizationsClient, stats: RequestStats): Promise<Outcome<AccountRef[]>> {
   const accounts = new Map<string, AccountRef>();
-  const seenTokens = new Set<string>();
-  let emptyInARow = 0;
+  const guard = pagingGuard();
   for await (const page of paginateListAccounts({ client: org }, {})) {
     stats.pages += 1;
     // A 200 without the Accounts list would otherwise read as an organization with no accounts.
@@ -44,12 +42,9 @@ export async function readOrganizationAccounts(org: OrganizationsClient, stats: 
       if (state !== 'ACTIVE' || !account.Id || !isAccountId(account.Id)) continue;
       accounts.set(account.Id, { accountId: account.Id, ...(account.Name ? { name: account.Name } : {}) });
     }
-    emptyInARow = page.Accounts.length === 0 ? emptyInARow + 1 : 0;
-    if (page.NextToken) {
-      if (seenTokens.has(page.NextToken)) return failed('error', 'ListAccounts repeated a NextToken; stopped to avoid an endless loop');
-      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) return failed('error', `ListAccounts returned ${emptyInARow} empty pages in a row, each with a new NextToken; stopped to avoid an endless loop`);
-      seenTokens.add(page.NextToken);
-    }
+    const stop = guard(page.Accounts.length, page.NextToken);
+    if (stop === 'repeated-token') return failed('error', 'ListAccounts repeated a NextToken; stopped to avoid an endless loop');
+    if (stop === 'empty-pages') return failed('error', `ListAccounts returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new NextToken; stopped to avoid an endless loop`);
   }
   return { ok: true, value: [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
 }

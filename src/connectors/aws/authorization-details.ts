@@ -2,6 +2,7 @@ import { GetAccountAuthorizationDetailsCommand, type GetAccountAuthorizationDeta
 import { toCliJson } from './cli-json.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW } from './paging-guard.js';
 
 /** The shape `aws iam get-account-authorization-details` prints after merging all pages. */
 export interface AuthorizationDetails {
@@ -13,8 +14,6 @@ export interface AuthorizationDetails {
 
 /** The largest page IAM allows for this call, so a big account takes the fewest requests. */
 const MAX_ITEMS = 1000;
-/** IAM may answer an empty page mid-stream; this many in a row, each with a new Marker, never ends. */
-const MAX_EMPTY_PAGES_IN_A_ROW = 100;
 
 function append(target: unknown[], items: readonly unknown[] | undefined): void {
   // A loop rather than push(...items): spreading very large arrays can overflow the call stack.

@@ -1,7 +1,7 @@
 import { paginateListProfiles, paginateListTrustAnchors, type RolesAnywhereClient } from '@aws-sdk/client-rolesanywhere';
 import { toCliJson } from './cli-json.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW } from './accounts.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, pagingGuard, type PagingStop } from './paging-guard.js';
 
 /** `rolesanywhere.json`: what ListTrustAnchors and ListProfiles return, all pages. */
 export interface RolesAnywhereInventory {
@@ -16,30 +16,24 @@ export interface RolesAnywhereInventory {
  */
 export async function readRolesAnywhere(client: RolesAnywhereClient, stats: RequestStats): Promise<RolesAnywhereInventory> {
   const trustAnchors: unknown[] = [];
-  const seenAnchors = new Set<string>();
-  let emptyInARow = 0;
+  const anchorsGuard = pagingGuard();
   for await (const page of paginateListTrustAnchors({ client }, {})) {
     stats.pages += 1;
     for (const item of page.trustAnchors ?? []) trustAnchors.push(toCliJson(item));
-    emptyInARow = (page.trustAnchors ?? []).length === 0 ? emptyInARow + 1 : 0;
-    if (page.nextToken) {
-      if (seenAnchors.has(page.nextToken)) throw new Error('ListTrustAnchors repeated a nextToken');
-      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) throw new Error(`ListTrustAnchors returned ${emptyInARow} empty pages in a row, each with a new nextToken`);
-      seenAnchors.add(page.nextToken);
-    }
+    stopOn(anchorsGuard((page.trustAnchors ?? []).length, page.nextToken), 'ListTrustAnchors');
   }
   const profiles: unknown[] = [];
-  const seenProfiles = new Set<string>();
-  emptyInARow = 0;
+  const profilesGuard = pagingGuard();
   for await (const page of paginateListProfiles({ client }, {})) {
     stats.pages += 1;
     for (const item of page.profiles ?? []) profiles.push(toCliJson(item));
-    emptyInARow = (page.profiles ?? []).length === 0 ? emptyInARow + 1 : 0;
-    if (page.nextToken) {
-      if (seenProfiles.has(page.nextToken)) throw new Error('ListProfiles repeated a nextToken');
-      if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) throw new Error(`ListProfiles returned ${emptyInARow} empty pages in a row, each with a new nextToken`);
-      seenProfiles.add(page.nextToken);
-    }
+    stopOn(profilesGuard((page.profiles ?? []).length, page.nextToken), 'ListProfiles');
   }
   return { trustAnchors, profiles };
+}
+
+/** Ends the read with an error naming the call when the paging guard says to stop. */
+function stopOn(stop: PagingStop | undefined, call: string): void {
+  if (stop === 'repeated-token') throw new Error(`${call} repeated a nextToken`);
+  if (stop === 'empty-pages') throw new Error(`${call} returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new nextToken`);
 }

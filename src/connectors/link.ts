@@ -1,7 +1,7 @@
 import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids } from '../graph/ids.js';
-import { compileWildcard, globTokens, type WildTester } from '../aws/policy/wildcard.js';
+import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 
 /** `https://sts.windows.net/<tenant>/` (v1 tokens) or `https://login.microsoftonline.com/<tenant>/v2.0`. */
 const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
@@ -64,8 +64,9 @@ export function linkProviders(b: GraphBuilder): void {
       } else {
         // Audience-only trust: the app the audience names is the intended caller; every other
         // service principal of the tenant can also request a token for it (see nhi rule).
-        // A sub pattern (StringLike) narrows the callers to the object ids it matches.
-        const pattern = subject ? globRegExp(subject) : undefined;
+        // A sub pattern (StringLike) narrows the callers to the object ids it matches (the policy
+        // evaluator's wildcard matcher: linear time however many stars the author wrote).
+        const pattern = subject ? compileWildcard(globTokens(subject)) : undefined;
         for (const aud of audiences) {
           const sp = entraByAppId.get(`${tenant}|${aud}`) ?? entraByIdentifierUri.get(`${tenant}|${aud}`.toLowerCase());
           if (!sp || (pattern && !pattern.test(sp.nativeId))) continue;
@@ -249,12 +250,4 @@ function roleArnOf(pattern: unknown, account: string | undefined, role: string):
   const part = pattern.split(',').find((p) => p.includes(':role/'));
   if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
-}
-
-/**
- * An IAM StringLike pattern (`*`, `?`) as a whole-value, case-sensitive match; in linear time
- * however many stars the trust policy's author wrote (see compileWildcard).
- */
-function globRegExp(pattern: string): WildTester {
-  return compileWildcard(globTokens(pattern));
 }

@@ -94,6 +94,18 @@ export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[
   return out;
 }
 
+/**
+ * The first of `capabilities` not collected for the node's provider and scope, as
+ * `<capability> <status>` (the reason rules give `unknown`), or undefined when all were.
+ */
+export function missingCapability(graph: Graph, node: GraphNode, capabilities: readonly string[]): string | undefined {
+  for (const cap of capabilities) {
+    const status = graph.capability(node.provider, node.scope, cap);
+    if (status !== 'collected') return `${cap} ${status}`;
+  }
+  return undefined;
+}
+
 /** Coverage capabilities whose grants, roles and memberships feed an identity's capability tier. */
 const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups'],
@@ -108,10 +120,8 @@ const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
  * tier reaches the rule's threshold) is missing evidence too: the subject may be a member.
  */
 export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: GroupTest): string | undefined {
-  for (const cap of TIER_CAPABILITIES[subject.provider] ?? []) {
-    const status = graph.capability(subject.provider, subject.scope, cap);
-    if (status !== 'collected') return `${cap} ${status}`;
-  }
+  const missing = missingCapability(graph, subject, TIER_CAPABILITIES[subject.provider] ?? []);
+  if (missing) return missing;
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
   return group ? `members of group ${group.name} not read` : undefined;
 }

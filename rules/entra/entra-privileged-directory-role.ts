@@ -1,4 +1,4 @@
-import { defineRule, targets, unreadGroup, type GraphEdge, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, missingCapability, targets, unreadGroup, type GraphEdge, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -30,10 +30,8 @@ export default defineRule({
   check(subject, ctx) {
     // Not in `requires`: an active role is reported even when these are missing, but without them
     // a PIM-eligible role or a role held through a role-assignable group would be missed.
-    for (const cap of ['entra.pim', 'entra.groups']) {
-      const status = ctx.graph.capability(subject.provider, subject.scope, cap);
-      if (status !== 'collected') ctx.unknown(`${cap} ${status}`);
-    }
+    const missing = missingCapability(ctx.graph, subject, ['entra.pim', 'entra.groups']);
+    if (missing) ctx.unknown(missing);
     // A group holding a privileged role whose members were not read: the subject may be one.
     const unread = unreadGroup(ctx.graph, subject, {
       key: 'directory-role-tier>=3',

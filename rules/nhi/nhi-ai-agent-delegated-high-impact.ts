@@ -1,4 +1,4 @@
-import { defineRule, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, missingCapability, type GraphNode } from '../../src/rule-kit.js';
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -42,10 +42,8 @@ export default defineRule({
     const re = new RegExp(String(ctx.options.highImpactPattern), 'i');
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
     // Grants that were not read could hold a high-impact permission (a grant found still fails).
-    for (const cap of GRANT_CAPABILITIES[subject.provider] ?? []) {
-      const status = ctx.graph.capability(subject.provider, subject.scope, cap);
-      if (status !== 'collected') ctx.unknown(`${cap} ${status}`);
-    }
+    const missing = missingCapability(ctx.graph, subject, GRANT_CAPABILITIES[subject.provider] ?? []);
+    if (missing) ctx.unknown(missing);
     const delegated: string[] = [];
     const application: string[] = [];
     for (const e of ctx.graph.out(subject.id)) {

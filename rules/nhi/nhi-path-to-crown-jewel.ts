@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -72,10 +72,8 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
   for (const n of starts) {
     const tier = tierEvidenceMissing(ctx.graph, n, { key: 'reaches-crown-jewel', test: (g) => ctx.analysis.crownJewelPaths(g.id).length > 0 });
     if (tier) return tier;
-    for (const cap of PATH_CAPABILITIES[n.provider] ?? []) {
-      const status = ctx.graph.capability(n.provider, n.scope, cap);
-      if (status !== 'collected') return `${cap} ${status}`;
-    }
+    const missing = missingCapability(ctx.graph, n, PATH_CAPABILITIES[n.provider] ?? []);
+    if (missing) return missing;
   }
   return undefined;
 }

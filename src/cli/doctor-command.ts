@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { doctorExitCode, renderDoctor } from '../doctor/render.js';
 import type { ProviderReport } from '../doctor/types.js';
-import { addLiveOptions, asInput, awsOptions, checkAwsProfile, type LiveFlags } from './live.js';
+import { addLiveOptions, asInput, awsOptions, type LiveFlags } from './live.js';
 
 interface DoctorFlags extends LiveFlags {
   /** Hidden, for tests against a local fake: the Entra token endpoint (loopback http allowed). */
@@ -22,9 +22,8 @@ export function registerDoctor(program: Command): void {
   cmd.addOption(new Option('--entra-token-endpoint <url>').hideHelp());
   cmd.action(async (flags: DoctorFlags) => {
     if (!flags.entra && !flags.okta && !flags.aws) throw new InputError('name at least one provider: --entra, --okta, --aws');
-    // Checked before any request, as for collect (a bad --aws-region or accounts file: exit 2).
-    const aws = flags.aws ? awsOptions(flags, undefined) : undefined;
-    if (aws) await checkAwsProfile(aws.profile);
+    // Checked before any request, as for collect (a bad --aws-region, profile or accounts file: exit 2).
+    const aws = flags.aws ? await awsOptions(flags, undefined) : undefined;
     const reports: ProviderReport[] = [];
     if (flags.entra) reports.push(await entraReport(flags));
     if (flags.okta) reports.push(await oktaReport(flags));

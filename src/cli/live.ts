@@ -54,8 +54,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
   const starts: Array<() => Promise<CollectResult>> = [];
   // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
   if (flags.aws) {
-    const opts = awsOptions(flags, progress);
-    await checkAwsProfile(opts.profile);
+    const opts = await awsOptions(flags, progress);
     const { collectAws } = await import('../connectors/aws/client.js');
     starts.push(() => collectAws(opts));
   }
@@ -103,8 +102,11 @@ export function asInput(e: unknown): unknown {
   return e;
 }
 
-/** The AWS flags as collector options, checked before any request (exit 2 on a bad value). */
-export function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): AwsCollectOptions {
+/**
+ * The AWS flags as collector options, checked before any request (exit 2 on a bad value),
+ * the profile included: `collect`, `scan` and `doctor` all start from here.
+ */
+export async function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | undefined): Promise<AwsCollectOptions> {
   const opts: AwsCollectOptions = { progress };
   if (flags.awsProfile) opts.profile = flags.awsProfile;
   if (flags.awsRegion) {
@@ -131,6 +133,7 @@ export function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | u
       opts.accounts = lines;
     }
   }
+  await checkAwsProfile(opts.profile);
   return opts;
 }
 
@@ -140,7 +143,7 @@ export function awsOptions(flags: LiveFlags, progress: ((m: string) => void) | u
  * usage error naming the setting instead. Read with the SDK's own loader, so the same files
  * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws) and section syntax count.
  */
-export async function checkAwsProfile(flag: string | undefined): Promise<void> {
+async function checkAwsProfile(flag: string | undefined): Promise<void> {
   const env = process.env.AWS_PROFILE?.trim();
   const [setting, name] = flag ? ['--aws-profile', flag] : env ? ['AWS_PROFILE', env] : [];
   if (!setting || !name) return;

@@ -58,13 +58,8 @@ export function day(iso: string | null | undefined): string {
 }
 
 /** Credentials attached to an identity (HAS_CREDENTIAL targets). */
-export function credentialsOf(graph: Graph, id: string): GraphNode[] {
-  const out: GraphNode[] = [];
-  for (const e of graph.out(id, 'HAS_CREDENTIAL')) {
-    const n = graph.node(e.to);
-    if (n) out.push(n);
-  }
-  return out;
+export function credentialsOf(graph: Graph, id: string): readonly GraphNode[] {
+  return graph.targets(id, 'HAS_CREDENTIAL');
 }
 
 /** Active credentials: status not inactive/expired and not past `expiresAt`. */
@@ -74,24 +69,14 @@ export function isActiveCredential(cred: GraphNode, now: Date): boolean {
   return true;
 }
 
-/** Nodes at the far end of outgoing edges of one type. */
-export function targets(graph: Graph, id: string, type: Parameters<Graph['out']>[1]): GraphNode[] {
-  const out: GraphNode[] = [];
-  for (const e of graph.out(id, type)) {
-    const n = graph.node(e.to);
-    if (n) out.push(n);
-  }
-  return out;
+/** Nodes at the far end of outgoing edges of one type (cached by the graph; copy before sorting). */
+export function targets(graph: Graph, id: string, type: Parameters<Graph['out']>[1] & string): readonly GraphNode[] {
+  return graph.targets(id, type);
 }
 
-/** Nodes at the near end of incoming edges of one type. */
-export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[1]): GraphNode[] {
-  const out: GraphNode[] = [];
-  for (const e of graph.in(id, type)) {
-    const n = graph.node(e.from);
-    if (n) out.push(n);
-  }
-  return out;
+/** Nodes at the near end of incoming edges of one type (cached by the graph; copy before sorting). */
+export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[1] & string): readonly GraphNode[] {
+  return graph.sources(id, type);
 }
 
 /**

@@ -147,9 +147,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
   const n = graph.node(id)!;
   const strength = analysis.strength(id);
   const creds = graph
-    .out(id, 'HAS_CREDENTIAL')
-    .map((e) => graph.node(e.to))
-    .filter((c) => c !== undefined)
+    .targets(id, 'HAS_CREDENTIAL')
     .map((c) => {
       const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
       if (c.createdAt !== undefined) entry.createdAt = c.createdAt;

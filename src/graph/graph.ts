@@ -13,8 +13,10 @@ export class Graph {
   readonly scopes: readonly ScopeInfo[];
   /** Problems met while building (dangling references, duplicate ids); shown as warnings. */
   readonly warnings: readonly string[];
-  private readonly outIndex: Map<string, Adjacency>;
-  private readonly inIndex: Map<string, Adjacency>;
+  /** Per node id: the node and its edges both ways, so one lookup answers node, out and in. */
+  private readonly slots: Map<string, Slot>;
+  /** Nodes with outgoing edges, in the order of their first one: the order {@link edges} yields. */
+  private readonly sourcesInOrder: Slot[] = [];
   private readonly typeIndex: Map<string, GraphNode[]>;
   private readonly kindIndex: Map<NodeKind, GraphNode[]>;
   private readonly coverageIndex: Map<string, CoverageRecord>;
@@ -31,17 +33,23 @@ export class Graph {
     this.coverage = coverage;
     this.scopes = scopes;
     this.warnings = warnings;
-    this.outIndex = new Map();
-    this.inIndex = new Map();
+    this.slots = new Map();
     this.typeIndex = new Map();
     this.kindIndex = new Map();
     for (const n of nodes.values()) {
+      this.slots.set(n.id, new Slot(n));
       push(this.typeIndex, n.type, n);
       push(this.kindIndex, n.kind, n);
     }
     for (const e of edges) {
-      adjacency(this.outIndex, e.from).all.push(e);
-      adjacency(this.inIndex, e.to).all.push(e);
+      // Edges whose ends are missing were dropped by the builder; a Graph built directly skips them here too.
+      const from = this.slots.get(e.from);
+      const to = this.slots.get(e.to);
+      if (from) {
+        if (from.out.all.length === 0) this.sourcesInOrder.push(from);
+        from.out.all.push(e);
+      }
+      if (to) to.in.all.push(e);
     }
     this.edgeCount = edges.length;
     this.coverageIndex = new Map();
@@ -49,19 +57,34 @@ export class Graph {
   }
 
   node(id: string): GraphNode | undefined {
-    return this.nodes.get(id);
+    return this.slots.get(id)?.node;
   }
 
   out(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const adj = this.outIndex.get(id);
-    if (!adj) return EMPTY;
-    return type ? ofEdgeType(adj, type) : adj.all;
+    const slot = this.slots.get(id);
+    if (!slot) return EMPTY;
+    return type ? ofEdgeType(slot.out, type) : slot.out.all;
   }
 
   in(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const adj = this.inIndex.get(id);
-    if (!adj) return EMPTY;
-    return type ? ofEdgeType(adj, type) : adj.all;
+    const slot = this.slots.get(id);
+    if (!slot) return EMPTY;
+    return type ? ofEdgeType(slot.in, type) : slot.in.all;
+  }
+
+  /**
+   * The nodes at the far end of a node's outgoing edges of one type, in edge order. Computed once
+   * per node and type: many rules ask for the same identity's credentials. Frozen: copy to sort.
+   */
+  targets(id: string, type: EdgeType): readonly GraphNode[] {
+    const slot = this.slots.get(id);
+    return slot ? endsOf(this.slots, slot.out, type, 'to') : EMPTY_NODES;
+  }
+
+  /** The nodes at the near end of a node's incoming edges of one type, in edge order (see {@link targets}). */
+  sources(id: string, type: EdgeType): readonly GraphNode[] {
+    const slot = this.slots.get(id);
+    return slot ? endsOf(this.slots, slot.in, type, 'from') : EMPTY_NODES;
   }
 
   ofType(type: string): readonly GraphNode[] {
@@ -73,7 +96,7 @@ export class Graph {
   }
 
   *edges(): Iterable<GraphEdge> {
-    for (const adj of this.outIndex.values()) yield* adj.all;
+    for (const slot of this.sourcesInOrder) yield* slot.out.all;
   }
 
   /**
@@ -89,19 +112,19 @@ export class Graph {
   }
 }
 
-/** One node's edges in one direction; grouped by type on the first typed ask. */
-interface Adjacency {
-  all: GraphEdge[];
-  byType: Map<EdgeType, GraphEdge[]> | undefined;
+const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
+
+/** One node's edges in one direction; grouped by type (and their far ends resolved) on the first typed ask. */
+class Adjacency {
+  all: GraphEdge[] = [];
+  byType: Map<EdgeType, GraphEdge[]> | undefined = undefined;
+  ends: Map<EdgeType, readonly GraphNode[]> | undefined = undefined;
 }
 
-function adjacency(index: Map<string, Adjacency>, id: string): Adjacency {
-  let adj = index.get(id);
-  if (!adj) {
-    adj = { all: [], byType: undefined };
-    index.set(id, adj);
-  }
-  return adj;
+class Slot {
+  readonly out = new Adjacency();
+  readonly in = new Adjacency();
+  constructor(readonly node: GraphNode) {}
 }
 
 /** The edges of one node of one type, in insertion order: typed lookups on a node with thousands of edges stay O(1). */
@@ -111,6 +134,20 @@ function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
     for (const e of adj.all) push(adj.byType, e.type, e);
   }
   return adj.byType.get(type) ?? EMPTY;
+}
+
+function endsOf(slots: Map<string, Slot>, adj: Adjacency, type: EdgeType, end: 'from' | 'to'): readonly GraphNode[] {
+  let list = adj.ends?.get(type);
+  if (list === undefined) {
+    const out: GraphNode[] = [];
+    for (const e of ofEdgeType(adj, type)) {
+      const n = slots.get(e[end])?.node;
+      if (n) out.push(n);
+    }
+    list = out.length === 0 ? EMPTY_NODES : Object.freeze(out);
+    (adj.ends ??= new Map()).set(type, list);
+  }
+  return list;
 }
 
 function coverageKey(provider: string, scope: string, capability: string): string {
@@ -223,8 +260,15 @@ export class GraphBuilder {
   build(): Graph {
     const kept: GraphEdge[] = [];
     for (const e of this.edges) {
-      if (this.nodes.has(e.from) && this.nodes.has(e.to)) kept.push(e);
-      else this.warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
+      const from = this.nodes.get(e.from);
+      const to = this.nodes.get(e.to);
+      if (from && to) {
+        // The node's own id string, not an equal copy built elsewhere: map lookups by an edge
+        // end then find the key by identity (its hash already computed), and the copies die.
+        e.from = from.id;
+        e.to = to.id;
+        kept.push(e);
+      } else this.warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
     }
     // Nodes come from object literals of a dozen transforms, each with its own property order,
     // so every property read on a node was megamorphic. One shape for all makes the millions

@@ -46,10 +46,16 @@ export class Graph {
       const from = this.slots.get(e.from);
       const to = this.slots.get(e.to);
       if (from) {
-        if (from.out.all.length === 0) this.sourcesInOrder.push(from);
+        if (from.out === NO_EDGES) {
+          from.out = new Adjacency();
+          this.sourcesInOrder.push(from);
+        }
         from.out.all.push(e);
       }
-      if (to) to.in.all.push(e);
+      if (to) {
+        if (to.in === NO_EDGES) to.in = new Adjacency();
+        to.in.all.push(e);
+      }
     }
     this.edgeCount = edges.length;
     this.coverageIndex = new Map();
@@ -114,21 +120,27 @@ export class Graph {
 
 const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
 
-/** One node's edges in one direction; grouped by type (and their far ends resolved) on the first typed ask. */
+/**
+ * One node's edges in one direction; grouped by type (and their far ends resolved) on the first
+ * typed ask. Nodes without edges that way share {@link NO_EDGES} instead of an object each.
+ */
 class Adjacency {
-  all: GraphEdge[] = [];
+  readonly all: GraphEdge[] = [];
   byType: Map<EdgeType, GraphEdge[]> | undefined = undefined;
   ends: Map<EdgeType, readonly GraphNode[]> | undefined = undefined;
 }
 
+const NO_EDGES: Adjacency = Object.freeze(new Adjacency()) as Adjacency;
+
 class Slot {
-  readonly out = new Adjacency();
-  readonly in = new Adjacency();
+  out: Adjacency = NO_EDGES;
+  in: Adjacency = NO_EDGES;
   constructor(readonly node: GraphNode) {}
 }
 
 /** The edges of one node of one type, in insertion order: typed lookups on a node with thousands of edges stay O(1). */
 function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
+  if (adj === NO_EDGES) return EMPTY;
   if (!adj.byType) {
     adj.byType = new Map();
     for (const e of adj.all) push(adj.byType, e.type, e);
@@ -137,6 +149,7 @@ function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
 }
 
 function endsOf(slots: Map<string, Slot>, adj: Adjacency, type: EdgeType, end: 'from' | 'to'): readonly GraphNode[] {
+  if (adj === NO_EDGES) return EMPTY_NODES;
   let list = adj.ends?.get(type);
   if (list === undefined) {
     const out: GraphNode[] = [];

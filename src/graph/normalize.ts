@@ -1,5 +1,6 @@
 import type { GraphBuilder } from './graph.js';
 import type { NhiConfig } from '../config/types.js';
+import type { GraphNode } from './model.js';
 
 /**
  * One vocabulary for service accounts that are user objects, whatever the provider: after the
@@ -37,13 +38,20 @@ const MODEL_API = /\b(azure openai|openai|cognitive services|azure ai services|a
  * Services) are AI workloads by permission, like AWS principals that may call Bedrock.
  */
 function markModelInvokers(b: GraphBuilder): void {
+  // The privileges on model-serving APIs, found once: a few thousand privilege nodes, against
+  // hundreds of thousands of grant edges.
+  const modelPrivileges = new Map<string, GraphNode>();
+  for (const n of b.nodeList()) {
+    if (n.kind !== 'privilege') continue;
+    if (MODEL_API.test(String(n.attrs.resourceDisplayName ?? n.attrs.resourceName ?? n.name))) modelPrivileges.set(n.id, n);
+  }
+  if (modelPrivileges.size === 0) return;
   for (const e of b.edgeList()) {
     if (e.type !== 'GRANTED' && e.type !== 'DELEGATED_GRANT') continue;
+    const to = modelPrivileges.get(e.to);
+    if (!to) continue;
     const from = b.getNode(e.from);
-    const to = b.getNode(e.to);
-    if (!from || !to || from.kind !== 'identity' || to.kind !== 'privilege') continue;
-    const resource = String(to.attrs.resourceDisplayName ?? to.attrs.resourceName ?? to.name);
-    if (!MODEL_API.test(resource)) continue;
+    if (!from || from.kind !== 'identity') continue;
     if (from.agent && from.agent.confidence !== 'name') continue;
     from.agent = { confidence: 'permission', reasons: [`holds ${to.name} on a model-serving API`, ...(from.agent?.reasons ?? [])] };
   }

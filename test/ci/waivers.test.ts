@@ -104,13 +104,14 @@ describe('expiry and globs', () => {
     expect(compileGlob('?')('')).toBe(false);
   });
 
-  it('a pattern with several stars against a long provider name that does not match ends at once', () => {
-    // A regex of .* runs backtracks for minutes here; display names are provider-controlled.
+  it('answers a pattern with several stars against a long provider name that does not match', () => {
+    // A regex of .* runs backtracks for minutes here (display names are provider-controlled); a
+    // backtracking matcher would not finish within the test timeout. No wall time is asserted.
     const name = 'x-'.repeat(128);
-    const t = Date.now();
     expect(compileGlob('*-*-*-*-*-*-*-breakglass')(name)).toBe(false);
+    expect(compileGlob('*-*-*-*-*-*-*-breakglass')(`${name}breakglass`)).toBe(true);
     expect(compileGlob('*a*a*a*a*a*a*b')('a'.repeat(256))).toBe(false);
-    expect(Date.now() - t).toBeLessThan(1000);
+    expect(compileGlob('*a*a*a*a*a*a*b')(`${'a'.repeat(256)}b`)).toBe(true);
   });
 });
 

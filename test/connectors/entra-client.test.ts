@@ -382,12 +382,11 @@ describe('collectEntra against the fake tenant', () => {
 
   it('gives up on a token endpoint that never answers, after the request timeout, with a one-line EntraAuthError', async () => {
     const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { hangTokenRequests: 1 });
-    const started = Date.now();
+    // Without the timeout the call never settles and the test's own timeout fails it: no wall time is asserted.
     const err = await collectEntra(options(f, { requestTimeoutMs: 150 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EntraAuthError);
     expect((err as Error).message).toMatch(/timed out/);
     expect((err as Error).message).not.toMatch(/\n/);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(f.counts.token).toBe(1);
     expect(f.counts.graph).toBe(0);
   }, 10_000);

@@ -30,12 +30,40 @@ export const SOURCE_KIND = 'NHI_Base';
 const PREFIX = 'NHI_';
 const MAX_STRING = 2000;
 
+// Kept as is: printable ASCII that upper-casing leaves alone and that is not itself an escape,
+// i.e. everything from U+0020 to U+007E except A-Z, `%` (percent escape), `:` and `^` (case marker).
+const ID_ESCAPED = /[^\x20-\x24\x26-\x39\x3b-\x40\x5b-\x5d\x5f-\x7e]/gu;
+const ID_ESCAPES = /\^([A-Za-z])|%[uU]([0-9A-Fa-f]{4})|((?:%[0-9A-Fa-f]{2})+)|([A-Z])/g;
+
 /**
- * Node ids without colons, mapped one-to-one: `%` and `:` are percent-encoded, so two different
- * nhiscan ids can never collide and the original is recoverable (also kept as `nhi_id`).
+ * Node ids without colons, mapped one-to-one, and still one-to-one after BloodHound CE upper-cases
+ * them on ingest (it stores object ids upper-case, so `role/Deploy` and `role/deploy` would
+ * otherwise become one node):
+ * - an upper-case ASCII letter becomes `^` and the letter in lower case (`D` -> `^d`);
+ * - `%`, `:`, `^`, control characters and every non-ASCII character are percent-encoded as UTF-8
+ *   (upper-case hex), so no character is left whose case mapping could change or merge it
+ *   (`é`/`É`, `ß` -> `SS`); a lone UTF-16 surrogate, which UTF-8 cannot hold, becomes `%uXXXX`.
+ * The result is printable ASCII; {@link fromOpenGraphId} recovers the original from it or from its
+ * upper-cased form (the original is also kept as `nhi_id`). Lower-case ids only lose their colons.
  */
 export function openGraphId(id: string): string {
-  return id.replace(/%/g, '%25').replace(/:/g, '%3A');
+  return id.replace(ID_ESCAPED, (c) => {
+    const code = c.charCodeAt(0);
+    if (code >= 0x41 && code <= 0x5a) return `^${c.toLowerCase()}`;
+    if (c.length === 1 && code >= 0xd800 && code <= 0xdfff) return `%u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return encodeURIComponent(c);
+  });
+}
+
+/** The nhiscan id an {@link openGraphId} came from, also when BloodHound has upper-cased it. */
+export function fromOpenGraphId(ogId: string): string {
+  return ogId.replace(ID_ESCAPES, (_m, marked: string | undefined, unit: string | undefined, bytes: string | undefined, plain: string | undefined) => {
+    if (marked !== undefined) return marked.toUpperCase();
+    if (unit !== undefined) return String.fromCharCode(parseInt(unit, 16));
+    if (bytes !== undefined) return decodeURIComponent(bytes);
+    // A plain letter is upper-case only because the id was upper-cased after export.
+    return plain!.toLowerCase();
+  });
 }
 
 /** `aws-iam-role` -> `NHI_AwsIamRole`, `CAN_ASSUME` -> `NHI_CanAssume`. */
@@ -72,12 +100,12 @@ function put(props: Record<string, OgValue>, key: string, v: unknown): void {
   }
 }
 
-function nodeProperties(n: GraphNode, analysis: Analysis | undefined): Record<string, OgValue> {
+function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined): Record<string, OgValue> {
   const p: Record<string, OgValue> = {};
   put(p, 'name', n.name);
   put(p, 'displayname', n.name);
   // BloodHound skips a node whose objectid property is not its id (case aside): same value as id.
-  p.objectid = openGraphId(n.id);
+  p.objectid = id;
   put(p, 'nhi_id', n.id);
   put(p, 'nhi_kind', n.kind);
   put(p, 'nhi_type', n.type);
@@ -133,14 +161,21 @@ function edgeProperties(e: GraphEdge): Record<string, OgValue> {
  * Sorted by id so the same graph gives the same bytes.
  */
 export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocument {
+  // Each id is encoded once, with its node: edge ends look it up (a million grants is a normal estate).
+  const ogIds = new Map<string, string>();
+  const ogId = (id: string): string => ogIds.get(id) ?? openGraphId(id);
   const nodes: OgNode[] = [...graph.nodes.values()]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((n) => ({ id: openGraphId(n.id), kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, analysis) }));
-  // Sort keys are built once per edge, not once per comparison: a million grants is a normal estate.
+    .map((n) => {
+      const id = openGraphId(n.id);
+      ogIds.set(n.id, id);
+      return { id, kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, id, analysis) };
+    });
+  // Sort keys are built once per edge, not once per comparison.
   const keyed = [...graph.edges()].map((e) => {
     const edge: OgEdge = {
-      start: { value: openGraphId(e.from), match_by: 'id' },
-      end: { value: openGraphId(e.to), match_by: 'id' },
+      start: { value: ogId(e.from), match_by: 'id' },
+      end: { value: ogId(e.to), match_by: 'id' },
       kind: openGraphKind(e.type),
       properties: edgeProperties(e),
     };

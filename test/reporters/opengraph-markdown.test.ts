@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { openGraphId, openGraphKind, renderOpenGraph, renderOpenGraphChunks, SOURCE_KIND, toOpenGraph } from '../../src/reporters/opengraph.js';
+import { fromOpenGraphId, openGraphId, openGraphKind, renderOpenGraph, renderOpenGraphChunks, SOURCE_KIND, toOpenGraph } from '../../src/reporters/opengraph.js';
 import { safeJsonText } from '../../src/reporters/sanitize.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { GraphBuilder } from '../../src/graph/graph.js';
@@ -84,7 +84,44 @@ describe('nhiscan export --format opengraph', () => {
     const mapped = tricky.map(openGraphId);
     expect(new Set(mapped).size).toBe(tricky.length);
     for (const m of mapped) expect(m).not.toContain(':');
-    expect(decodeURIComponent(openGraphId('aws:1:role:arn:aws:iam::1:role/x%y'))).toBe('aws:1:role:arn:aws:iam::1:role/x%y');
+    expect(fromOpenGraphId(openGraphId('aws:1:role:arn:aws:iam::1:role/x%y'))).toBe('aws:1:role:arn:aws:iam::1:role/x%y');
+  });
+
+  it('keeps ids that differ only in letter case apart after BloodHound upper-cases them', () => {
+    // BloodHound CE stores object ids upper-cased: `role/Deploy` and `role/deploy` must not merge.
+    const b = new GraphBuilder();
+    for (const name of ['Deploy', 'deploy']) {
+      b.addNode({ id: `aws:1:role:arn:aws:iam::1:role/${name}`, kind: 'identity', provider: 'aws', type: 'aws-iam-role', name, nativeId: name, scope: '1', attrs: {} });
+    }
+    b.addEdge({ from: 'aws:1:role:arn:aws:iam::1:role/Deploy', to: 'aws:1:role:arn:aws:iam::1:role/deploy', type: 'CAN_ASSUME', reason: 'trust' });
+    const og = JSON.parse(renderOpenGraph(b.build())).graph;
+    const upper = og.nodes.map((n: any) => n.id.toUpperCase());
+    expect(new Set(upper).size).toBe(2);
+    for (const n of og.nodes) expect(fromOpenGraphId(n.id)).toBe(n.properties.nhi_id);
+    // Edge ends use the same encoding, so they still name the two nodes after upper-casing.
+    expect(og.edges[0].start.value.toUpperCase()).toBe(openGraphId('aws:1:role:arn:aws:iam::1:role/Deploy').toUpperCase());
+    expect(og.edges[0].end.value.toUpperCase()).toBe(openGraphId('aws:1:role:arn:aws:iam::1:role/deploy').toUpperCase());
+    expect(og.edges[0].start.value.toUpperCase()).not.toBe(og.edges[0].end.value.toUpperCase());
+  });
+
+  it('encodes ids one-to-one and reversibly even after upper-casing, for tricky inputs', () => {
+    const tricky = [
+      'a', 'A', 'aB', 'Ab', 'AB', 'ab', '^a', '^A', '%5Ea', '%5EA', '^', '%5E', '%5e', '%', '%25', ':', '%3A', '%3a',
+      'a:B', 'A:b', 'x%y', 'X%Y', '0oA1bC', '0OA1BC', '0oa1bc', 'é', 'É', 'straße', 'STRASSE', 'strasse', 'ﬁ', 'FI', 'fi',
+      'ı', 'I', 'i', 'İ', '\u0000', '\u0001a', '\u007f', 'a b', '\ud800', '\udc00x', '😀', 'Ω', 'ω', '%u', '%uD800', '',
+    ];
+    const mapped = tricky.map(openGraphId);
+    expect(new Set(mapped.map((m) => m.toUpperCase())).size).toBe(tricky.length);
+    for (const [i, m] of mapped.entries()) {
+      expect(m, tricky[i]).not.toContain(':');
+      // Printable ASCII only: nothing for Unicode case folding, control stripping or bidi escaping to change.
+      expect(m, tricky[i]).toMatch(/^[\x20-\x7e]*$/);
+      expect(fromOpenGraphId(m), tricky[i]).toBe(tricky[i]);
+      expect(fromOpenGraphId(m.toUpperCase()), tricky[i]).toBe(tricky[i]);
+    }
+    // Readable where it can be: lower-case ASCII ids (most provider ids) pass through unchanged.
+    expect(openGraphId('okta:org:0oa1b2c3d4')).toBe('okta%3Aorg%3A0oa1b2c3d4');
+    expect(openGraphId('role/Deploy')).toBe('role/^deploy');
   });
 
   it('flattens nested attributes and drops nulls', () => {

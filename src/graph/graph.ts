@@ -19,7 +19,10 @@ export class Graph {
   private readonly sourcesInOrder: Slot[] = [];
   private readonly typeIndex: Map<string, GraphNode[]>;
   private readonly kindIndex: Map<NodeKind, GraphNode[]>;
-  private readonly coverageIndex: Map<string, CoverageRecord>;
+  /** Per provider and scope (`provider\u0000scope`), the records by capability. */
+  private readonly coverageIndex: Map<string, Map<string, CoverageRecord>>;
+  /** The last scope asked for: rules ask about one scope's subjects in a row. */
+  private lastCoverage: { provider: string; scope: string; records: Map<string, CoverageRecord> | undefined } = { provider: '', scope: '', records: undefined };
   readonly edgeCount: number;
 
   constructor(
@@ -59,7 +62,13 @@ export class Graph {
     }
     this.edgeCount = edges.length;
     this.coverageIndex = new Map();
-    for (const c of coverage) this.coverageIndex.set(coverageKey(c.provider, c.scope, c.capability), c);
+    for (const c of coverage) {
+      const key = coverageKey(c.provider, c.scope);
+      let records = this.coverageIndex.get(key);
+      if (!records) this.coverageIndex.set(key, (records = new Map()));
+      // A later record of the same capability replaces an earlier one, as it always has.
+      records.set(c.capability, c);
+    }
   }
 
   node(id: string): GraphNode | undefined {
@@ -110,11 +119,15 @@ export class Graph {
    * absence of evidence is never read as evidence of absence.
    */
   capability(provider: string, scope: string, capability: string): CoverageStatus {
-    return this.coverageIndex.get(coverageKey(provider, scope, capability))?.status ?? 'not-collected';
+    return this.coverageRecord(provider, scope, capability)?.status ?? 'not-collected';
   }
 
   coverageRecord(provider: string, scope: string, capability: string): CoverageRecord | undefined {
-    return this.coverageIndex.get(coverageKey(provider, scope, capability));
+    const last = this.lastCoverage;
+    if (last.provider !== provider || last.scope !== scope) {
+      this.lastCoverage = { provider, scope, records: this.coverageIndex.get(coverageKey(provider, scope)) };
+    }
+    return this.lastCoverage.records?.get(capability);
   }
 }
 
@@ -122,12 +135,15 @@ const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
 
 /**
  * One node's edges in one direction; grouped by type (and their far ends resolved) on the first
- * typed ask. Nodes without edges that way share {@link NO_EDGES} instead of an object each.
+ * typed ask. Nodes without edges that way share {@link NO_EDGES} instead of an object each. The
+ * groups are parallel arrays searched linearly, not a Map per node: there are at most a dozen
+ * edge types, and a Map for each of hundreds of thousands of nodes cost more than it saved.
  */
 class Adjacency {
   readonly all: GraphEdge[] = [];
-  byType: Map<EdgeType, GraphEdge[]> | undefined = undefined;
-  ends: Map<EdgeType, readonly GraphNode[]> | undefined = undefined;
+  types: EdgeType[] | undefined = undefined;
+  lists: GraphEdge[][] = [];
+  ends: (readonly GraphNode[] | undefined)[] = [];
 }
 
 const NO_EDGES: Adjacency = Object.freeze(new Adjacency()) as Adjacency;
@@ -138,33 +154,51 @@ class Slot {
   constructor(readonly node: GraphNode) {}
 }
 
+/** Position of `type` in the node's groups (grouping on first use), or -1. */
+function typeSlot(adj: Adjacency, type: EdgeType): number {
+  let types = adj.types;
+  if (!types) {
+    types = [];
+    for (const e of adj.all) {
+      const i = types.indexOf(e.type);
+      if (i >= 0) adj.lists[i].push(e);
+      else {
+        types.push(e.type);
+        adj.lists.push([e]);
+        adj.ends.push(undefined);
+      }
+    }
+    adj.types = types;
+  }
+  return types.indexOf(type);
+}
+
 /** The edges of one node of one type, in insertion order: typed lookups on a node with thousands of edges stay O(1). */
 function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
   if (adj === NO_EDGES) return EMPTY;
-  if (!adj.byType) {
-    adj.byType = new Map();
-    for (const e of adj.all) push(adj.byType, e.type, e);
-  }
-  return adj.byType.get(type) ?? EMPTY;
+  const i = typeSlot(adj, type);
+  return i < 0 ? EMPTY : adj.lists[i];
 }
 
 function endsOf(slots: Map<string, Slot>, adj: Adjacency, type: EdgeType, end: 'from' | 'to'): readonly GraphNode[] {
   if (adj === NO_EDGES) return EMPTY_NODES;
-  let list = adj.ends?.get(type);
+  const i = typeSlot(adj, type);
+  if (i < 0) return EMPTY_NODES;
+  let list = adj.ends[i];
   if (list === undefined) {
     const out: GraphNode[] = [];
-    for (const e of ofEdgeType(adj, type)) {
+    for (const e of adj.lists[i]) {
       const n = slots.get(e[end])?.node;
       if (n) out.push(n);
     }
     list = out.length === 0 ? EMPTY_NODES : Object.freeze(out);
-    (adj.ends ??= new Map()).set(type, list);
+    adj.ends[i] = list;
   }
   return list;
 }
 
-function coverageKey(provider: string, scope: string, capability: string): string {
-  return `${provider}\u0000${scope}\u0000${capability}`;
+function coverageKey(provider: string, scope: string): string {
+  return `${provider}\u0000${scope}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

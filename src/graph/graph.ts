@@ -201,6 +201,17 @@ function coverageKey(provider: string, scope: string): string {
   return `${provider}\u0000${scope}`;
 }
 
+/**
+ * The same text as one flat string. Reasons are built by concatenation: kept as a tree of
+ * pieces, each of the million edges would hold several small string objects for its life.
+ * Converting to a number flattens the string in place (the result is ignored), and the garbage
+ * collector then drops the tree for the flat copy.
+ */
+function flat(s: string): string {
+  void Number(s);
+  return s;
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -243,7 +254,7 @@ export class GraphBuilder {
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
   addEdge(input: GraphEdge): void {
     // One object shape for every edge (see canonicalNode).
-    const edge: GraphEdge = { from: input.from, to: input.to, type: input.type, reason: input.reason, hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
+    const edge: GraphEdge = { from: input.from, to: input.to, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
     let byTo = this.edgesByEnds.get(edge.from);
     if (!byTo) {
       byTo = new Map();

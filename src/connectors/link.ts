@@ -2,6 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids } from '../graph/ids.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
+import { oktaGroupFilter } from './okta/transform-aws.js';
 
 /** `https://sts.windows.net/<tenant>/` (v1 tokens) or `https://login.microsoftonline.com/<tenant>/v2.0`. */
 const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
@@ -120,12 +121,15 @@ export function linkProviders(b: GraphBuilder): void {
  * gives through the app's group filter; otherwise the assignment's SAML roles. The transforms
  * join each assignment to the shared SAML provider node (which FEDERATES_TO every role trusting
  * it); here, once the AWS roles are known, each such edge is replaced by edges to the roles the
- * mapping names. A user's own assignment is dropped when its roles come from its groups (their
- * MEMBER_OF and SAML_MAPS_TO edges carry it). When the mapping cannot be read, the edge to the
- * provider stays, marked conditional. The app node keeps the list of its assignees in
+ * mapping names. With group mapping, an assigned user gets the role of every group of theirs the
+ * filter matches, assigned to the app or not: a matching group assigned to the app carries it
+ * (MEMBER_OF, then the group's edge), and the others (listed on the user's edge as `roleGroups`)
+ * give the user its own edge to the role. When the mapping, or part of it, cannot be read, the
+ * edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
  * `attrs.assignees` for the rules that judge the assignments themselves.
  *
- * Linear: one pass over the edges builds the indexes, one pass over the assignment edges uses them.
+ * Linear: one pass over the edges builds the indexes, one pass over the assignment edges (and
+ * each user's listed role groups) uses them.
  */
 function narrowSamlAssignments(b: GraphBuilder): void {
   const rolesOf = new Map<string, RoleIndex>();
@@ -164,12 +168,13 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     drop.add(e);
     const roles = rolesOf.get(hub.id) ?? NO_ROLES;
     // An inactive app issues no assertion: its assignments reach no role.
-    const mapped = app.enabled === false ? [] : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
-    if (mapped === undefined) {
-      add.push({ ...e, conditional: true, reason: `${e.reason}; which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read` });
-      continue;
+    const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
+    if (mapped === undefined || mapped.unread !== undefined) {
+      const what = `which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read`;
+      add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
+      if (mapped === undefined) continue;
     }
-    for (const { role, why } of mapped) {
+    for (const { role, why } of mapped.found) {
       const trust = doubtful.get(`${hub.id}\u0000${role.id}`);
       add.push({
         ...(trust ? { conditional: true } : {}),
@@ -187,30 +192,38 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   for (const [app, set] of assignees) app.attrs.assignees = [...set].sort();
 }
 
-/** The roles an assignment maps to, with why; `undefined` when the mapping cannot be read. */
-function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleIndex, groups: GraphNode[]): { role: GraphNode; why: string }[] | undefined {
+/**
+ * The roles an assignment maps to, with why; `undefined` when the mapping cannot be read, and
+ * `unread` (with the roles that could be read) when part of it cannot.
+ */
+function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleIndex, groups: GraphNode[]): Mapped | undefined {
   const a = app.attrs;
   if (a.useGroupMapping === true) {
-    const filter = groupFilter(a.groupFilter);
+    const filter = oktaGroupFilter(a.groupFilter);
     if (!filter) return undefined;
     if (from.kind === 'group') {
       // A group without its name (groups.json not read) cannot be matched.
       if (from.name === from.nativeId) return undefined;
-      const m = filter.exec(from.name);
-      const role = m?.groups?.role;
-      if (!role) return [];
-      const account = m.groups?.accountid;
-      const arn = roleArnOf(a.roleValuePattern, account, role);
-      const found = arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account);
-      return found.map((r) => ({ role: r, why: `group filter (applied to the group's name)` }));
+      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ role: r, why: `group filter (applied to the group's name)` })) };
     }
-    // A user's roles come from the groups it is a member of; those assigned to the app carry them.
-    return from.attrs.groupsCollected === true ? [] : undefined;
+    // A user's roles come from every group of theirs the filter matches. Those assigned to the app
+    // carry theirs (MEMBER_OF, then the group's own edge); the others are listed on the edge.
+    if (from.attrs.groupsCollected !== true || !Array.isArray(e.evidence?.roleGroups)) return undefined;
+    const found = new Map<GraphNode, { role: GraphNode; why: string }>();
+    for (const name of e.evidence!.roleGroups as unknown[]) {
+      if (typeof name !== 'string') continue;
+      for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles)) {
+        if (!found.has(r)) found.set(r, { role: r, why: `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)` });
+      }
+    }
+    const unnamed = Array.isArray(e.evidence?.roleGroupsUnnamed) ? (e.evidence!.roleGroupsUnnamed as unknown[]) : [];
+    const list = [...found.values()];
+    return unnamed.length > 0 ? { found: list, unread: `the name of its group(s) ${unnamed.join(', ')} was not read, so the group filter could not be applied to them` } : { found: list };
   }
   const own = Array.isArray(e.evidence?.samlRoles) ? (e.evidence!.samlRoles as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   if (own.length === 0) {
     // Assigned through a group: the group's own assignment names its roles.
-    if (from.kind !== 'group' && e.evidence?.assignment === 'GROUP' && from.attrs.groupsCollected === true && groups.length > 0) return [];
+    if (from.kind !== 'group' && e.evidence?.assignment === 'GROUP' && from.attrs.groupsCollected === true && groups.length > 0) return { found: [] };
     return undefined;
   }
   const found = new Set<GraphNode>();
@@ -219,7 +232,23 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleI
     if (byArn) found.add(byArn);
     for (const r of roles.byName.get(v) ?? []) found.add(r);
   }
-  return [...found].map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` }));
+  return { found: [...found].map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` })) };
+}
+
+/** What an assignment maps to: the roles found, and what could not be read, if anything. */
+interface Mapped {
+  found: { role: GraphNode; why: string }[];
+  unread?: string;
+}
+
+/** The roles trusting the provider that one group name gives through the app's group filter. */
+function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, roles: RoleIndex): GraphNode[] {
+  const m = filter.exec(name);
+  const role = m?.groups?.role;
+  if (!role) return [];
+  const account = m.groups?.accountid;
+  const arn = roleArnOf(roleValuePattern, account, role);
+  return arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account);
 }
 
 /** The roles trusting one SAML provider, by ARN and by name. */
@@ -228,21 +257,6 @@ interface RoleIndex {
   byName: Map<string, GraphNode[]>;
 }
 const NO_ROLES: RoleIndex = { byArn: new Map(), byName: new Map() };
-const filterCache = new Map<string, RegExp | undefined>();
-
-/** Okta's group filter syntax (`(?{{role}}...)` named groups), as a whole-name match. */
-function groupFilter(value: unknown): RegExp | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  if (filterCache.has(value)) return filterCache.get(value);
-  let re: RegExp | undefined;
-  try {
-    re = new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
-  } catch {
-    re = undefined;
-  }
-  filterCache.set(value, re);
-  return re;
-}
 
 /** The role ARN a role value pattern gives (its `role/${role}` part), when it has one. */
 function roleArnOf(pattern: unknown, account: string | undefined, role: string): string | undefined {

@@ -355,3 +355,33 @@ describe('transformOkta at scale', () => {
     expect([...g.edges()].filter((e) => e.type === 'MEMBER_OF')).toHaveLength(1000);
   });
 });
+
+describe('AWS app with group mapping: the role groups of each assigned user', () => {
+  const settings = { identityProviderArn: ARN, useGroupMapping: true, groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)' };
+  const org = () =>
+    oktaOrg()
+      .group('mgmt', 'AWS Engineers')
+      .group('role-admin', 'aws_111122223333_admin')
+      .group('role-ro', 'aws_111122223333_readonly')
+      .user({ id: 'u1', groups: ['mgmt', 'role-admin', 'role-ro'] })
+      .user({ id: 'u2', groups: ['role-admin'] })
+      .awsApp({ id: 'aws1', settings, users: [{ id: 'u1', scope: 'GROUP' }], groups: [{ id: 'mgmt' }, { id: 'role-ro' }] });
+
+  it('lists the matching groups the user is in that are not assigned to the app', () => {
+    const g = org().graph();
+    const e = g.out(I.user('u1'), 'SAML_MAPS_TO');
+    expect(e).toHaveLength(1);
+    // role-ro is assigned to the app: its own edge carries its role to its members.
+    expect(e[0].evidence).toMatchObject({ roleGroups: ['aws_111122223333_admin'] });
+    expect(e[0].evidence?.roleGroupsUnnamed).toBeUndefined();
+    // u2 is in a matching group but not assigned to the app: no edge.
+    expect(g.out(I.user('u2'), 'SAML_MAPS_TO')).toEqual([]);
+  });
+
+  it('names the groups whose name was not read; leaves the list out when the groups were not read', () => {
+    const o = org().user({ id: 'u3', groups: ['unnamed'] }).user({ id: 'u4', groups: null });
+    const g = o.awsApp({ id: 'aws2', settings, users: [{ id: 'u3' }, { id: 'u4' }] }).graph();
+    expect(g.out(I.user('u3'), 'SAML_MAPS_TO')[0].evidence).toMatchObject({ roleGroups: [], roleGroupsUnnamed: ['unnamed'] });
+    expect(g.out(I.user('u4'), 'SAML_MAPS_TO')[0].evidence?.roleGroups).toBeUndefined();
+  });
+});

@@ -94,3 +94,83 @@ describe('a role trusting a SAML provider the account does not have', () => {
     expect(f.path!.some((h) => h.conditional && /no SAML provider/.test(h.reason))).toBe(true);
   });
 });
+
+/**
+ * Okta's multi-account setup: management groups are assigned to the app, and role groups
+ * (aws_<account>_<role>) are not; each assigned user gets the roles of every matching group they
+ * are in, assigned to the app or not. Here `AWS Engineers` (assigned) holds Jordan, the zapier
+ * service account is assigned directly, and the role groups are not assigned to the app.
+ */
+describe('Okta AWS app with group mapping: roles from matching groups that are not assigned to the app', () => {
+  const MGMT_GROUP = '00gMgmtAwsEngineers01';
+  const ZAPIER = '00uAYHkZlcSjTxjsy5uw';
+  const ZAPIER_TOKEN = ids.oktaToken(ORG, '00TBqZkzBR7HiSynAOaW');
+  type Json = Record<string, unknown>;
+
+  function managementGroups(edit?: (s: Snapshot) => void): Snapshot {
+    const s = demoSnapshot();
+    const app = (s.files['okta/apps.json'] as { id: string; name: string }[]).find((a) => a.name === 'amazon_aws')!;
+    const groups = s.files['okta/groups.json'] as Json[];
+    groups.push({ id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers', description: 'management group' } });
+    const appGroups = s.files['okta/appGroups.json'] as Record<string, Json[]>;
+    appGroups[app.id] = [{ id: MGMT_GROUP, priority: 0, profile: {} }];
+    const appUsers = s.files['okta/appUsers.json'] as Record<string, Json[]>;
+    const jordan = appUsers[app.id].find((u) => u.id === '00uALsvFO0rPShXu0fXS')!;
+    // Dana is no longer assigned (she was only through the readonly group); zapier is, directly.
+    appUsers[app.id] = [jordan, { ...jordan, id: ZAPIER, scope: 'USER', credentials: { userName: 'svc.zapier@northwind.example' } }];
+    const userGroups = s.files['okta/userGroups.json'] as Record<string, Json[]>;
+    const byId = new Map(userGroups['00uALsvFO0rPShXu0fXS'].map((g) => [g.id as string, g]));
+    const mgmt = { id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers' } };
+    userGroups['00uALsvFO0rPShXu0fXS'].push(mgmt);
+    userGroups[ZAPIER].push(byId.get(ADMIN_GROUP)!);
+    // Dana: in the admin role group, but not assigned to the app.
+    userGroups['00ukYYLpouQiwynTxTvh'] = [byId.get('00gHex50t5ky9lbflVPz')!, byId.get(ADMIN_GROUP)!];
+    edit?.(s);
+    return s;
+  }
+  const awsAdmin = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).find((p) => p.crownJewel === 'admin' && p.group.startsWith('aws|'));
+
+  it('an assigned user reaches the role of a matching group that is not assigned to the app', () => {
+    const r = scan(managementGroups());
+    const p = awsAdmin(r, JORDAN);
+    expect(p?.hops.map((h) => roleName(r, h.to))).toContain('okta-admin');
+    const saml = p!.hops.find((h) => h.type === 'SAML_MAPS_TO')!;
+    expect(saml.conditional).toBe(false);
+    expect(saml.from).toBe(JORDAN);
+    expect(saml.reason).toMatch(/aws_111122223333_okta-admin/);
+    // The route holds without conditions.
+    expect(r.analysis.firmCrownJewelPaths(JORDAN).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
+  });
+
+  it('an API token acting as a directly assigned service account in such a group reaches the role', () => {
+    const r = scan(managementGroups());
+    const p = awsAdmin(r, ZAPIER_TOKEN);
+    expect(p?.hops.map((h) => h.type)).toEqual(expect.arrayContaining(['ACTS_AS', 'SAML_MAPS_TO']));
+    expect(p!.hops.some((h) => h.conditional)).toBe(false);
+  });
+
+  it('a user in the matching group who is not assigned to the app does not get the role', () => {
+    const r = scan(managementGroups());
+    expect(r.analysis.crownJewelPaths(DANA).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it("an assigned user whose groups were not read keeps a route, marked conditional", () => {
+    const r = scan(managementGroups((s) => delete (s.files['okta/userGroups.json'] as Record<string, unknown>)['00uALsvFO0rPShXu0fXS']));
+    const p = awsAdmin(r, JORDAN);
+    expect(p?.hops.some((h) => h.type === 'SAML_MAPS_TO' && h.conditional && /could not be read/.test(h.reason))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(JORDAN).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it('an assigned user in a group whose name was not read keeps a route, marked conditional', () => {
+    const r = scan(
+      managementGroups((s) => {
+        const g = (s.files['okta/groups.json'] as Json[]).find((x) => x.id === ADMIN_GROUP)!;
+        delete g.profile;
+        for (const x of (s.files['okta/userGroups.json'] as Record<string, Json[]>)[ZAPIER]) if (x.id === ADMIN_GROUP) delete x.profile;
+      }),
+    );
+    const p = awsAdmin(r, ZAPIER_TOKEN);
+    expect(p?.hops.some((h) => h.type === 'SAML_MAPS_TO' && h.conditional && /name/.test(h.reason))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(ZAPIER_TOKEN).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
+  });
+});

@@ -95,12 +95,58 @@ function samlRoles(r: Reader, a: Item, p: string): string[] {
   return out;
 }
 
+const filterCache = new Map<string, RegExp | undefined>();
+
+/**
+ * Okta's group filter syntax (`(?{{role}}...)` named groups) as a whole-name match; `undefined`
+ * when there is no filter or it does not compile.
+ */
+export function oktaGroupFilter(value: unknown): RegExp | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (filterCache.has(value)) return filterCache.get(value);
+  let re: RegExp | undefined;
+  try {
+    re = new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
+  } catch {
+    re = undefined;
+  }
+  filterCache.set(value, re);
+  return re;
+}
+
+/**
+ * The groups of an assigned user that give it roles through the app's group filter, other than
+ * those assigned to the app (their own assignment edge carries their role to their members):
+ * Okta maps every group of the user whose name matches, whether the group is assigned to the app
+ * or not. `roleGroupsUnnamed` lists the groups whose name was read neither from groups.json nor
+ * from the user's group list, so the filter cannot be applied to them. Nothing when the user's
+ * groups were not read (the link then keeps the route, conditional). One pass over the user's groups.
+ */
+function roleGroupsOf(ctx: OktaContext, r: Reader, userId: string, filter: RegExp, assigned: Set<string>): { roleGroups: string[]; roleGroupsUnnamed?: string[] } | undefined {
+  const list = ctx.files.userGroups?.get(userId);
+  if (!list) return undefined;
+  const roleGroups: string[] = [];
+  const unnamed: string[] = [];
+  list.forEach((g, j) => {
+    const p = at(`$[${JSON.stringify(userId)}]`, j);
+    const id = r.str(g, 'id', p);
+    if (assigned.has(id)) return;
+    const listed = ctx.groupNames.get(id);
+    const profile = r.optObject(g, 'profile', p);
+    const name = listed !== undefined && listed !== id ? listed : profile ? r.optStr(profile, 'name', `${p}.profile`) : undefined;
+    if (name === undefined) unnamed.push(id);
+    else if (filter.test(name)) roleGroups.push(name);
+  });
+  return unnamed.length > 0 ? { roleGroups, roleGroupsUnnamed: unnamed } : { roleGroups };
+}
+
 /**
  * Links each AWS federation app, and everyone assigned to it, to the AWS SAML provider it signs
  * for. The AWS transform joins that provider to the roles whose trust policy names it.
  */
 export function linkAws(ctx: OktaContext): void {
   const missingUsers = new Set<string>();
+  const rug = new Reader(oktaPath('userGroups'));
   for (const fed of ctx.awsApps) {
     const arn = fed.samlProviderArn;
     if (!arn) continue;
@@ -118,6 +164,9 @@ export function linkAws(ctx: OktaContext): void {
     });
     const a = fed.node.attrs;
     const mapping = { roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter, joinAllRoles: a.joinAllRoles };
+    // With group mapping, a user's roles come from every group of theirs the filter matches.
+    const filter = a.useGroupMapping === true ? oktaGroupFilter(a.groupFilter) : undefined;
+    const assignedGroups = new Set(fed.groups.map((g) => g.groupId));
     ctx.b.addEdge({
       from: fed.node.id,
       to: refId,
@@ -133,13 +182,14 @@ export function linkAws(ctx: OktaContext): void {
         continue;
       }
       const roles = u.samlRoles.length > 0 ? ` (SAML roles ${u.samlRoles.join(', ')})` : '';
+      const mapped = filter ? roleGroupsOf(ctx, rug, u.userId, filter, assignedGroups) : undefined;
       ctx.b.addEdge({
         from: user.id,
         to: refId,
         type: 'SAML_MAPS_TO',
         hidden: true,
         reason: `${user.name} is assigned to the AWS app ${fed.node.name}${roles} and can sign in to AWS through ${arn}`,
-        evidence: { appId: fed.appId, assignment: u.scope ?? 'USER', samlRoles: u.samlRoles, ...mapping },
+        evidence: { appId: fed.appId, assignment: u.scope ?? 'USER', samlRoles: u.samlRoles, ...mapping, ...mapped },
       });
     }
     for (const g of fed.groups) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../src/cli/io.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJson, readJson, readText } from '../../src/cli/io.js';
 import { InputError } from '../../src/errors.js';
 
 function lineOf(text: string): string {
@@ -29,5 +32,26 @@ describe('JSON syntax errors inside a value', () => {
       expect(line).toMatch(/^f\.json: line 1 column \d+: invalid JSON/);
       for (let i = 0; i + 3 <= secret.length; i++) expect(line, line).not.toContain(secret.slice(i, i + 3));
     }
+  });
+});
+
+describe('readJson decodes files as UTF-8 whatever their bytes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhiscan-read-'));
+  const write = (name: string, bytes: Buffer): string => {
+    const f = join(dir, name);
+    writeFileSync(f, bytes);
+    return f;
+  };
+
+  it('reads plain ASCII, multi-byte UTF-8 and a byte order mark to the same values', () => {
+    expect(readJson(write('ascii.json', Buffer.from('{"name":"Deploy bot","n":1}', 'utf8')))).toEqual({ name: 'Deploy bot', n: 1 });
+    // Non-ASCII names must not be read byte by byte (Zoë would become ZoÃ«).
+    expect(readJson(write('utf8.json', Buffer.from('{"name":"Zoë Ünal 部署 🤖"}', 'utf8')))).toEqual({ name: 'Zoë Ünal 部署 🤖' });
+    expect(readJson(write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}', 'utf8')])))).toEqual({ a: 'é' });
+  });
+
+  it('gives a CSV with a non-ASCII character last the same text as UTF-8 decoding', () => {
+    const bytes = Buffer.from('user,arn\nsvc-ä,arn:aws:iam::123456789012:user/svc-ä\n', 'utf8');
+    expect(readText(write('r.csv', bytes))).toBe(bytes.toString('utf8'));
   });
 });

@@ -145,13 +145,33 @@ function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined
   return p;
 }
 
-function edgeProperties(e: GraphEdge): Record<string, OgValue> {
+const evidenceKey = (k: string) => `evidence_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`;
+
+/**
+ * One OpenGraph edge for all nhiscan edges of one kind between the same two nodes (BloodHound
+ * keeps one edge per start, end and kind, so separate ones would overwrite each other). `group`
+ * is in export order (by reason); `reason`, `nhi_type` and the `evidence_*` properties are the
+ * first edge's, `reasons` and `count` cover them all, and parallel edges (count > 1) also get
+ * `hiddens`, `conditionals` and `evidences` (evidence as JSON), one entry per edge, in the same order.
+ */
+function edgeProperties(group: readonly GraphEdge[]): Record<string, OgValue> {
+  const [first] = group;
   const p: Record<string, OgValue> = {};
-  put(p, 'reason', e.reason);
-  put(p, 'hidden', e.hidden ?? false);
-  put(p, 'conditional', e.conditional ?? false);
-  put(p, 'nhi_type', e.type);
-  for (const k of Object.keys(e.evidence ?? {}).sort()) put(p, `evidence_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`, e.evidence![k]);
+  put(p, 'reason', first.reason);
+  // Not put(): an empty reason must still keep its place, so the arrays stay aligned.
+  p.reasons = group.map((e) => str(e.reason));
+  p.count = group.length;
+  // Hidden if any one is: the provider's access-review screens miss at least one way this access
+  // exists. Conditional only if every one is: one unconditional edge makes the access hold.
+  p.hidden = group.some((e) => e.hidden === true);
+  p.conditional = group.every((e) => e.conditional === true);
+  put(p, 'nhi_type', first.type);
+  for (const k of Object.keys(first.evidence ?? {}).sort()) put(p, evidenceKey(k), first.evidence![k]);
+  if (group.length > 1) {
+    p.hiddens = group.map((e) => e.hidden === true);
+    p.conditionals = group.map((e) => e.conditional === true);
+    p.evidences = group.map((e) => str(JSON.stringify(e.evidence ?? {})));
+  }
   return p;
 }
 
@@ -171,18 +191,28 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
       ogIds.set(n.id, id);
       return { id, kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, id, analysis) };
     });
-  // Sort keys are built once per edge, not once per comparison.
+  // Sort keys are built once per edge, not once per comparison. The group key cannot be
+  // ambiguous: encoded ids hold no control character, and kinds are letters and digits.
   const keyed = [...graph.edges()].map((e) => {
-    const edge: OgEdge = {
-      start: { value: ogId(e.from), match_by: 'id' },
-      end: { value: ogId(e.to), match_by: 'id' },
-      kind: openGraphKind(e.type),
-      properties: edgeProperties(e),
-    };
-    return { key: `${edge.start.value}\u0000${edge.end.value}\u0000${edge.kind}\u0000${e.reason}`, edge };
+    const start = ogId(e.from);
+    const end = ogId(e.to);
+    const kind = openGraphKind(e.type);
+    return { key: `${start}\u0000${end}\u0000${kind}`, start, end, kind, edge: e };
   });
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const edges = keyed.map((k) => k.edge);
+  // (start, end, kind, reason) is unique in the graph, so this order does not depend on the
+  // order edges were added in: the same graph gives the same bytes.
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.edge.reason < b.edge.reason ? -1 : a.edge.reason > b.edge.reason ? 1 : 0));
+  // One pass, one map lookup per edge; the map keeps the sorted order of each group's first edge.
+  const groups = new Map<string, { start: string; end: string; kind: string; edges: GraphEdge[] }>();
+  for (const k of keyed) {
+    const group = groups.get(k.key);
+    if (group) group.edges.push(k.edge);
+    else groups.set(k.key, { start: k.start, end: k.end, kind: k.kind, edges: [k.edge] });
+  }
+  const edges: OgEdge[] = [];
+  for (const g of groups.values()) {
+    edges.push({ start: { value: g.start, match_by: 'id' }, end: { value: g.end, match_by: 'id' }, kind: g.kind, properties: edgeProperties(g.edges) });
+  }
   return { graph: { nodes, edges }, metadata: { source_kind: SOURCE_KIND } };
 }
 

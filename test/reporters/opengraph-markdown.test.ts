@@ -15,7 +15,10 @@ describe('nhiscan export --format opengraph', () => {
     expect(Object.keys(doc).sort()).toEqual(['graph', 'metadata']);
     expect(doc.metadata).toEqual({ source_kind: SOURCE_KIND });
     expect(doc.graph.nodes).toHaveLength(graph.nodes.size);
-    expect(doc.graph.edges).toHaveLength(graph.edgeCount);
+    // One OpenGraph edge per (start, end, kind); `count` says how many nhiscan edges it carries.
+    const ends = new Set([...graph.edges()].map((e) => `${e.from}\u0000${e.to}\u0000${e.type}`));
+    expect(doc.graph.edges).toHaveLength(ends.size);
+    expect(doc.graph.edges.reduce((sum: number, e: any) => sum + e.properties.count, 0)).toBe(graph.edgeCount);
   });
 
   it('node ids have no colons, are unique, and every edge end names a node', () => {
@@ -122,6 +125,44 @@ describe('nhiscan export --format opengraph', () => {
     // Readable where it can be: lower-case ASCII ids (most provider ids) pass through unchanged.
     expect(openGraphId('okta:org:0oa1b2c3d4')).toBe('okta%3Aorg%3A0oa1b2c3d4');
     expect(openGraphId('role/Deploy')).toBe('role/^deploy');
+  });
+
+  it('carries parallel edges of one kind as one edge, since BloodHound merges same start, end and kind', () => {
+    const b = new GraphBuilder();
+    const node = (id: string, kind: 'identity' | 'privilege') => b.addNode({ id, kind, provider: 'aws', type: kind === 'identity' ? 'aws-iam-role' : 'aws-policy', name: id, nativeId: id, scope: '1', attrs: {} });
+    node('r', 'identity');
+    node('p', 'privilege');
+    b.addEdge({ from: 'r', to: 'p', type: 'GRANTED', reason: 'b: inline policy', hidden: false, conditional: true, evidence: { source: 'inline', actions: ['s3:*'] } });
+    b.addEdge({ from: 'r', to: 'p', type: 'GRANTED', reason: 'a: managed policy', hidden: true, conditional: false, evidence: { source: 'managed' } });
+    b.addEdge({ from: 'r', to: 'p', type: 'GRANTED', reason: 'c: permission set', conditional: true });
+    b.addEdge({ from: 'r', to: 'p', type: 'HAS_ROLE', reason: 'another kind stays its own edge' });
+    const graph = b.build();
+    const edges = toOpenGraph(graph).graph.edges;
+    expect(edges.map((e) => e.kind)).toEqual(['NHI_Granted', 'NHI_HasRole']);
+    const granted = edges[0].properties;
+    expect(granted.reason).toBe('a: managed policy');
+    expect(granted.reasons).toEqual(['a: managed policy', 'b: inline policy', 'c: permission set']);
+    expect(granted.count).toBe(3);
+    // Hidden if any is hidden; conditional only if every one is (one unconditional grant suffices).
+    expect(granted.hidden).toBe(true);
+    expect(granted.conditional).toBe(false);
+    expect(granted.hiddens).toEqual([true, false, false]);
+    expect(granted.conditionals).toEqual([false, true, true]);
+    expect(granted.evidences).toEqual(['{"source":"managed"}', '{"source":"inline","actions":["s3:*"]}', '{}']);
+    expect(granted.evidence_source).toBe('managed');
+    expect(edges[1].properties).toMatchObject({ reason: 'another kind stays its own edge', reasons: ['another kind stays its own edge'], count: 1, hidden: false, conditional: false });
+    expect('evidences' in edges[1].properties).toBe(false);
+
+    const allConditional = new GraphBuilder();
+    for (const id of ['r', 'p']) allConditional.addNode({ id, kind: 'identity', provider: 'aws', type: 'aws-iam-role', name: id, nativeId: id, scope: '1', attrs: {} });
+    for (const reason of ['x', 'y']) allConditional.addEdge({ from: 'r', to: 'p', type: 'CAN_ASSUME', reason, conditional: true });
+    expect(toOpenGraph(allConditional.build()).graph.edges.map((e) => [e.properties.conditional, e.properties.hidden])).toEqual([[true, false]]);
+
+    // Same graph, edges added in another order: the same bytes.
+    const shuffled = new GraphBuilder();
+    for (const n of graph.nodes.values()) shuffled.addNode(n);
+    for (const e of [...graph.edges()].reverse()) shuffled.addEdge(e);
+    expect(renderOpenGraph(shuffled.build())).toBe(renderOpenGraph(graph));
   });
 
   it('flattens nested attributes and drops nulls', () => {

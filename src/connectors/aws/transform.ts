@@ -9,8 +9,6 @@ import {
   AuthzDetailsError,
   parseAuthorizationDetails,
   createEvaluator,
-  findEscalationEdges,
-  assessAdmin,
   analyzeTrust,
   buildTrustIndex,
   evaluateTrust,
@@ -31,6 +29,7 @@ import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
+import { answerAccount, answersFit, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
 
 /** A model date (already checked by the authorization-details reader) as an ISO instant in UTC. */
@@ -43,17 +42,11 @@ const CAPS = {
   rolesAnywhere: 'aws.rolesAnywhere',
 };
 
-/** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
-const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters'];
-const IDENTITY_ADMIN_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateRole', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'];
-const WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction'];
-const READ_ACTIONS = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances'];
-const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
-
 interface AccountState {
   account: string;
   model: AccountModel;
   evaluator: Evaluator;
+  answers: AccountAnswers;
 }
 
 /**
@@ -79,16 +72,26 @@ function crossAccountState(st: AccountState): CrossAccountState {
   const byPrincipal = new Map<string, IamRole[]>();
   for (const [p, arns] of idx.byPrincipal) byPrincipal.set(p, roles(arns));
   const assumers: CrossAccountState['assumers'] = [];
+  let i = 0;
   for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
-    if (!st.evaluator.mayDoAction(p.arn, 'sts:AssumeRole')) continue;
+    if (!st.answers.mayAssume[i++]) continue;
     const subject = st.evaluator.subject(p.arn);
     if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
   }
   return { account: st.account, assumers, byAccount, byPrincipal };
 }
 
-/** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
-export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): void {
+/**
+ * Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. With
+ * `answers`, the policy evaluator's answers for an account come from there when it has them (a
+ * worker thread computing them from the same files); otherwise they are computed here.
+ */
+export function transformAws(
+  snapshot: Snapshot,
+  b: GraphBuilder,
+  config: NhiConfig,
+  opts: { release?: boolean; timings?: Timings; answers?: (account: string) => AccountAnswers | undefined } = {},
+): void {
   const now = new Date(snapshot.manifest.collectedAt);
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
@@ -101,7 +104,7 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings, opts.answers);
     // Only what the cross-account pass needs outlives the account.
     if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.
@@ -119,6 +122,7 @@ function transformAccount(
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
   timings?: Timings,
+  precomputed?: (account: string) => AccountAnswers | undefined,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -172,12 +176,15 @@ function transformAccount(
   }
 
   const oidcProviders = readProviders(snapshot, oidcPath);
-  addPrivileges(b, model, evaluator, account, crown, config, timings);
+  // Answers from elsewhere are used only when they were computed for exactly this model.
+  const given = precomputed?.(account);
+  const answers = given && answersFit(given, model) ? given : timed(timings, 'aws:answers', () => answerAccount(model, evaluator));
+  addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;
   timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now));
   addRolesAnywhere(b, snapshot, raPath, account);
-  return { account, model, evaluator };
+  return { account, model, evaluator, answers };
 }
 
 function addCrownJewels(b: GraphBuilder, account: string): { admin: string; secrets: string; identity: string; write: string; read: string } {
@@ -256,56 +263,41 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
   return node;
 }
 
-function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE): { allowed: string[]; conditional: boolean } {
-  const allowed: string[] = [];
-  let conditional = true;
-  for (const a of actions) {
-    const d = ev.decide(arn, a, resource).decision;
-    if (d === 'allow') {
-      allowed.push(a);
-      conditional = false;
-    } else if (d === 'conditional') allowed.push(a);
-  }
-  return { allowed, conditional: allowed.length > 0 && conditional };
-}
-
 function addPrivileges(
   b: GraphBuilder,
   model: AccountModel,
-  ev: Evaluator,
+  answers: AccountAnswers,
   account: string,
   crown: ReturnType<typeof addCrownJewels>,
-  config: NhiConfig,
   timings?: Timings,
 ): void {
-  const esc = timed(timings, 'aws:escalation', () => findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT }));
-  const admins = new Set(esc.admins);
-  timed(timings, 'aws:grants', () => grantAll(b, model, ev, account, crown, admins));
+  const esc = answers.escalation;
+  timed(timings, 'aws:grants', () => grantAll(b, model, answers, account, crown));
   timed(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
   }
   for (const u of esc.unknown) b.warn(`aws ${account}: escalation ${u.method} from ${u.from} to ${u.to} could not be decided: ${u.reason}`);
-  void config;
 }
 
 /** Per principal: admin status and the GRANTED edges to the account's crown jewels. */
-function grantAll(b: GraphBuilder, model: AccountModel, ev: Evaluator, account: string, crown: ReturnType<typeof addCrownJewels>, admins: ReadonlySet<string>): void {
+function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers, account: string, crown: ReturnType<typeof addCrownJewels>): void {
+  const admins = new Set(answers.escalation.admins);
+  let i = 0;
   for (const p of [...model.users.values(), ...model.roles.values()]) {
+    const a = answers.grants[i++];
     const id = ids.awsPrincipal(account, p.arn);
     const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
-    // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
-    const assessment = admins.has(p.arn) ? { status: 'admin' as const } : assessAdmin(ev, p.arn);
+    const assessment = a.assessment;
     b.getNode(id)!.attrs.adminStatus = assessment.status;
-    if (assessment.status === 'conditional' && 'undecided' in assessment && assessment.undecided) {
+    if (assessment.status === 'conditional' && assessment.undecided) {
       b.getNode(id)!.attrs.adminUndecided = assessment.undecided;
     }
     if (admins.has(p.arn)) {
       b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
     }
-    const grant = (to: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE, what: string) => {
-      const d = decisionOf(ev, p.arn, actions, resource);
+    const grant = (to: string, d: Decided, resource: string | typeof SOME_RESOURCE, what: string) => {
       if (d.allowed.length === 0) return;
       b.addEdge({
         from: id,
@@ -316,15 +308,14 @@ function grantAll(b: GraphBuilder, model: AccountModel, ev: Evaluator, account: 
         evidence: { actions: d.allowed },
       });
     };
-    grant(crown.secrets, SECRETS_ACTIONS, '*', 'secret stores');
-    grant(crown.identity, IDENTITY_ADMIN_ACTIONS, '*', 'IAM write');
-    grant(crown.write, WRITE_ACTIONS, SOME_RESOURCE, 'data write');
-    grant(crown.read, READ_ACTIONS, SOME_RESOURCE, 'data read');
-    const invoke = decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE);
+    grant(crown.secrets, a.secrets, '*', 'secret stores');
+    grant(crown.identity, a.identity, '*', 'IAM write');
+    grant(crown.write, a.write, SOME_RESOURCE, 'data write');
+    grant(crown.read, a.read, SOME_RESOURCE, 'data read');
+    const invoke = a.invoke;
     // An action of a service that does not exist is only allowed by a blanket `*` grant: model
     // access that comes from such a grant says nothing about the workload being an AI agent.
-    const blanket = ev.decide(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow';
-    if (invoke.allowed.length > 0 && !blanket) {
+    if (invoke.allowed.length > 0 && !a.blanket) {
       const node = b.getNode(id)!;
       node.attrs.modelInvoke = invoke.allowed;
       if (!node.agent || node.agent.confidence === 'name') {
@@ -333,9 +324,6 @@ function grantAll(b: GraphBuilder, model: AccountModel, ev: Evaluator, account: 
     }
   }
 }
-
-/** Above this many targets of one method, a holder's edges go through a shared set node. */
-const FAN_OUT = 8;
 
 /** One escalation or assume-role step before it becomes graph edges. */
 interface Step {

@@ -46,17 +46,22 @@ export function liveRequested(flags: LiveFlags): boolean {
   return Boolean(flags.entra || flags.okta || flags.aws);
 }
 
-/** Runs the requested collectors (each degrades on its own) and merges them into one snapshot. */
+/**
+ * Runs the requested collectors side by side (each degrades on its own: a capability refused is
+ * a coverage record). When one fails outright (its credential refused), there will be no
+ * snapshot, so the others are stopped at once through a shared AbortSignal, not left to spend
+ * requests and rate-limit budget; the first failure is thrown once they have all ended.
+ */
 export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): Promise<CollectResult[]> {
   const progress = progressFn();
   // Every provider's settings are checked before the first collector starts: a bad setting of
   // one must not leave another's requests running behind the usage error.
-  const starts: Array<() => Promise<CollectResult>> = [];
+  const starts: Array<(signal: AbortSignal) => Promise<CollectResult>> = [];
   // The SDKs are loaded only when a live provider is asked for: an offline scan starts fast.
   if (flags.aws) {
     const opts = await awsOptions(flags, progress);
     const { collectAws } = await import('../connectors/aws/client.js');
-    starts.push(() => collectAws(opts));
+    starts.push((signal) => collectAws({ ...opts, signal }));
   }
   if (flags.entra) {
     const { collectEntra, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
@@ -69,7 +74,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
       throw asInput(e);
     }
     const entra = opts;
-    starts.push(() => collectEntra({ ...entra, progress }).catch((e) => Promise.reject(asInput(e))));
+    starts.push((signal) => collectEntra({ ...entra, progress, signal }).catch((e) => Promise.reject(asInput(e))));
   }
   if (flags.okta) {
     const { collectOkta } = await import('../connectors/okta/client.js');
@@ -86,11 +91,25 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     // service-account conventions, on top of the collector's defaults.
     const patterns = config ? [...DEFAULT_SERVICE_ACCOUNT_PATTERNS, ...config.serviceAccountPatterns.map((p) => new RegExp(p, 'i'))] : undefined;
     const okta = opts;
-    starts.push(() => collectOkta({ ...okta, progress, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
+    starts.push((signal) => collectOkta({ ...okta, progress, signal, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
   }
-  const results = await Promise.all(starts.map((start) => start()));
+  const stop = new AbortController();
+  let failure: { error: unknown } | undefined;
+  const runs = starts.map((start) =>
+    start(stop.signal).catch((e: unknown) => {
+      if (!failure) {
+        failure = { error: e };
+        stop.abort(e);
+      }
+      throw e;
+    }),
+  );
+  // Waiting for every run (the stopped ones end within their request in flight) means nothing
+  // is still sending when the error is shown.
+  const settled = await Promise.allSettled(runs);
   if (progress) process.stderr.write('\r\u001b[2K');
-  return results;
+  if (failure) throw failure.error;
+  return settled.map((r) => (r as PromiseFulfilledResult<CollectResult>).value);
 }
 
 /** Configuration and authentication errors of the connectors are the user's to fix: exit 2. */

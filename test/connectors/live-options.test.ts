@@ -125,7 +125,7 @@ describe('live AWS flags', () => {
     }
   });
 
-  it('a provider refusing its credential ends collect with that one usage error and no snapshot, while the others run out in the background', async () => {
+  it('a provider refusing its credential ends collect with that one usage error and no snapshot, and stops the others', async () => {
     const sandbox = oktaSandbox();
     const aws = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: 'AKIALIVEOPTIONS00001', secretAccessKey: 'live-options-secret' }, latencyMs: 40 });
     const okta = await startOktaFake({ dataset: sampleOrg(), apiToken: 'the-right-token', now: new VirtualClock().now, responseDelayMs: 0 });
@@ -145,8 +145,9 @@ describe('live AWS flags', () => {
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).oneLine()).toMatch(/Okta rejected the API token/);
       expect(process.exitCode).toBeUndefined(); // main() maps the InputError to exit 2
-      // The AWS collection goes on to its end: it writes nothing and rejects nothing unhandled
-      // (vitest fails the run on an unhandled rejection).
+      // The AWS collection is stopped: it writes nothing and rejects nothing unhandled (vitest
+      // fails the run on an unhandled rejection). test/e2e/refused-credential.test.ts counts
+      // the requests the stopped collectors still send.
       let seen = -1;
       for (let i = 0; i < 60 && aws.totalRequests() !== seen; i++) {
         seen = aws.totalRequests();

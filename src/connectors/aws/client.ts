@@ -1,4 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { sleepUnlessAborted, stoppingSleep } from '../abort.js';
 import type { CollectResult, CoverageRecord, CoverageStatus, ProgressFn } from '../../snapshot/types.js';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount, readOrganizationAccounts, type AccountRef } from './accounts.js';
 import { readAuthorizationDetails } from './authorization-details.js';
@@ -49,6 +50,11 @@ export interface AwsCollectOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Clock; only used to name the assumed-role session. */
   now?: () => Date;
+  /**
+   * Stops the collection from outside (another provider's credential was refused): no request is
+   * sent after it aborts, the ones in flight are cancelled, and `collectAws` rejects with its reason.
+   */
+  signal?: AbortSignal;
   /** GenerateCredentialReport calls before giving up. Default 20. */
   credentialReportPolls?: number;
   /** Delay between credential report polls. Default 3000 ms. */
@@ -64,6 +70,7 @@ interface RunContext {
   sleep: (ms: number) => Promise<void>;
   polls: number;
   pollDelayMs: number;
+  signal?: AbortSignal;
 }
 
 interface AccountResult {
@@ -82,8 +89,11 @@ const record = (scope: string, capability: string, status: CoverageStatus, reaso
 
 async function attempt<T>(call: string, ctx: RunContext, read: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
   try {
+    ctx.signal?.throwIfAborted();
     return await read();
   } catch (error) {
+    // Stopped from outside: the run ends with the signal's reason, not with a coverage record.
+    ctx.signal?.throwIfAborted();
     return classifyError(call, error, ctx.secrets);
   }
 }
@@ -204,7 +214,8 @@ function validate(opts: AwsCollectOptions): void {
  * Collects IAM users, groups, roles and policies, the credential report, OIDC/SAML providers and
  * IAM Roles Anywhere for one account (the caller's) or many (through `sts:AssumeRole`). Never
  * throws for provider errors: each capability of each account ends with a coverage record.
- * Throws a TypeError only for contradictory options.
+ * Throws a TypeError only for contradictory options; once `opts.signal` aborts, rejects with its
+ * reason and sends no further request.
  */
 export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult> {
   validate(opts);
@@ -214,12 +225,13 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
   const given = opts.credentials ?? memoizeCredentials(fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {}));
   const base = rememberingSecrets(given, secrets);
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats },
+    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats, signal: opts.signal },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
-    sleep: opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: opts.sleep ? stoppingSleep(opts.sleep, opts.signal) : (ms) => sleepUnlessAborted(ms, opts.signal),
     polls: Math.max(1, opts.credentialReportPolls ?? 20),
     pollDelayMs: opts.credentialReportDelayMs ?? 3000,
+    signal: opts.signal,
   };
   const coverage: CoverageRecord[] = [];
   const files: Record<string, unknown> = {};
@@ -230,8 +242,12 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     let refs: AccountRef[];
     if (opts.accounts === 'all') {
       const org = makeOrganizationsClient(ctx.settings, base);
-      const listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats));
-      org.destroy();
+      let listed;
+      try {
+        listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats));
+      } finally {
+        org.destroy();
+      }
       if (!listed.ok) {
         coverage.push(record('organization', 'aws.organizationAccounts', listed.status, listed.reason));
         refs = [];

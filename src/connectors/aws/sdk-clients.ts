@@ -43,6 +43,8 @@ export interface ClientSettings {
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
   stats: RequestStats;
+  /** Once aborted, no request is sent and the ones in flight are cancelled (see `stoppable`). */
+  signal?: AbortSignal;
 }
 
 function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
@@ -68,22 +70,38 @@ function requestHandler(settings: ClientSettings) {
   return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, throwOnRequestTimeout: true };
 }
 
+/**
+ * Every command of `client` (paginators included, they call `send` too) gets the run's stop
+ * signal as its `abortSignal`: the HTTP handler cancels the request in flight, and refuses to
+ * send once the signal has aborted, retries included.
+ */
+function stoppable<C extends { send: (...args: never[]) => unknown }>(client: C, signal: AbortSignal | undefined): C {
+  if (!signal) return client;
+  const send = (client.send as (...args: unknown[]) => unknown).bind(client);
+  (client as { send: unknown }).send = (command: unknown, options?: unknown, callback?: unknown): unknown => {
+    // The callback forms are not used here; they are passed through as they are.
+    if (typeof options === 'function' || callback !== undefined) return send(command, options, callback);
+    return send(command, { abortSignal: signal, ...(options as object | undefined) });
+  };
+  return client;
+}
+
 export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {
   const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return client;
+  return stoppable(client, settings.signal);
 }
 
 export function makeStsClient(settings: ClientSettings, credentials: AwsCredentials): STSClient {
   const client = new STSClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return client;
+  return stoppable(client, settings.signal);
 }
 
 export function makeOrganizationsClient(settings: ClientSettings, credentials: AwsCredentials): OrganizationsClient {
   const client = new OrganizationsClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return client;
+  return stoppable(client, settings.signal);
 }
 
 /**
@@ -113,7 +131,7 @@ export function makeRolesAnywhereClient(settings: ClientSettings, credentials: A
   } as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);
   countRequests(client, settings.stats);
-  return client;
+  return stoppable(client, settings.signal);
 }
 
 /**

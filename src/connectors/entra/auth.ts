@@ -8,6 +8,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
+import { timeoutOr } from '../abort.js';
 import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
 import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
@@ -40,7 +41,7 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
     authorityMetadata: authorityMetadataFor(opts, authority),
     ...(await credentialConfig(opts.credential, readFile)),
   };
-  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000) } });
+  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000, opts.signal) } });
   const scopes = [`${graphOrigin}/.default`];
   let networkRequests = 0;
   return {
@@ -48,10 +49,13 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
       return networkRequests;
     },
     async getToken(forceRefresh) {
+      opts.signal?.throwIfAborted();
       let result;
       try {
         result = await cca.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
       } catch (err) {
+        // Stopped from outside: not this credential's failure.
+        opts.signal?.throwIfAborted();
         throw authErrorFrom(err, opts);
       }
       if (!result?.accessToken) throw new EntraAuthError('the token endpoint returned no access token');
@@ -170,7 +174,7 @@ const UNREACHABLE = 'network_error';
  * secret or assertion) to wherever a 307 points. This one bounds every request and refuses
  * redirects; like MSAL's, it returns 4xx/5xx answers for MSAL to read the error from.
  */
-function timedNetworkClient(timeoutMs: number): INetworkModule {
+function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined): INetworkModule {
   const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     let res: Response;
     try {
@@ -179,7 +183,7 @@ function timedNetworkClient(timeoutMs: number): INetworkModule {
         headers: options?.headers,
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
         redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeoutOr(timeoutMs, stop),
       });
       const headers: Record<string, string> = {};
       res.headers.forEach((value, key) => {

@@ -27,7 +27,8 @@ type GraphObject = Record<string, unknown>;
 /**
  * Reads one Entra tenant through Microsoft Graph into the `entra/` files of a snapshot.
  * Throws `EntraConfigError`/`EntraAuthError` only when nothing can be read (bad settings, refused
- * credential); every other failure becomes a coverage record and the other reads go on.
+ * credential); every other failure becomes a coverage record and the other reads go on. Once
+ * `opts.signal` aborts, rejects with its reason and sends no further request.
  */
 export async function collectEntra(opts: EntraCollectOptions): Promise<CollectResult> {
   const origin = resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
@@ -44,6 +45,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     timeoutMs: opts.requestTimeoutMs,
     maxRetries: opts.maxRetries,
     concurrency,
+    signal: opts.signal,
   });
   const progress = opts.progress ?? (() => {});
 

@@ -1,3 +1,4 @@
+import { sleepUnlessAborted, stoppingSleep, timeoutOr } from '../abort.js';
 import type { TokenSource } from './auth.js';
 import { cleanProviderText } from './errors.js';
 import { mapWithConcurrency } from './pool.js';
@@ -30,6 +31,8 @@ export interface GraphHttpConfig {
   timeoutMs?: number;
   maxRetries?: number;
   concurrency?: number;
+  /** Once aborted, no request is sent, the one in flight is cancelled, and reads reject with its reason. */
+  signal?: AbortSignal;
 }
 
 /** Counters for progress and for the efficiency tests. */
@@ -59,8 +62,6 @@ interface RawResponse {
   body: unknown;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * A small Microsoft Graph client on plain `fetch` (SDK-NOTES §4.5): paging by `@odata.nextLink`,
  * `$batch` with per-item retries, Retry-After/backoff, one token refresh on 401, timeouts.
@@ -79,7 +80,7 @@ export class GraphHttp {
 
   constructor(private readonly config: GraphHttpConfig) {
     this.fetchImpl = config.fetch ?? fetch;
-    this.sleep = config.sleep ?? realSleep;
+    this.sleep = config.sleep ? stoppingSleep(config.sleep, config.signal) : (ms) => sleepUnlessAborted(ms, config.signal);
     this.now = config.now ?? Date.now;
     this.timeoutMs = config.timeoutMs ?? 60_000;
     this.maxRetries = config.maxRetries ?? 5;
@@ -217,11 +218,15 @@ export class GraphHttp {
   /** Sends one request with retries; returns the final response or a transport-level failure. */
   private async send(method: 'GET' | 'POST', url: string, body?: unknown): Promise<RawResponse | GraphFailure> {
     let refreshed = false;
+    const stop = this.config.signal;
     for (let attempt = 0; ; attempt++) {
+      // Stopped from outside: reject rather than record a failure, and send nothing more.
+      stop?.throwIfAborted();
       let token: string;
       try {
         token = await this.token();
       } catch (err) {
+        stop?.throwIfAborted();
         return { kind: 'error', reason: `token acquisition failed: ${cleanProviderText((err as Error).message)}` };
       }
       let res: RawResponse;
@@ -229,6 +234,7 @@ export class GraphHttp {
         this.stats.requests++;
         res = await this.fetchOnce(method, url, token, body);
       } catch (err) {
+        stop?.throwIfAborted();
         if (attempt < this.maxRetries) {
           this.stats.retries++;
           await this.sleep(this.retryDelay(null, attempt));
@@ -243,6 +249,7 @@ export class GraphHttp {
         try {
           await this.refreshToken(token);
         } catch (err) {
+          stop?.throwIfAborted();
           return { kind: 'error', reason: `token re-acquisition failed: ${cleanProviderText((err as Error).message)}` };
         }
         attempt--;
@@ -267,7 +274,7 @@ export class GraphHttp {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'error', // a redirect would carry the token to wherever Location points
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: timeoutOr(this.timeoutMs, this.config.signal),
     });
     const text = await res.text();
     let parsed: unknown = undefined;

@@ -48,4 +48,9 @@ export interface EntraCollectOptions {
   /** Clock used only to turn an HTTP-date `Retry-After` into a delay. */
   now?: () => number;
   progress?: ProgressFn;
+  /**
+   * Stops the collection from outside (another provider's credential was refused): no request is
+   * sent after it aborts, the one in flight is cancelled, and `collectEntra` rejects with its reason.
+   */
+  signal?: AbortSignal;
 }

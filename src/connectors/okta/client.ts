@@ -1,4 +1,5 @@
 import type { CollectResult } from '../../snapshot/types.js';
+import { sleepUnlessAborted, stoppingSleep } from '../abort.js';
 import { CoverageBook, type OktaCapability } from './coverage.js';
 import { describeError, httpStatusOf, OktaAuthError } from './errors.js';
 import {
@@ -29,11 +30,6 @@ export { OktaAuthError, OktaConfigError } from './errors.js';
 
 type Obj = Record<string, unknown>;
 
-const realClock: OktaClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 /** Shown in the manifest whenever an SSWS token was used. */
 export const SSWS_WARNING =
   'Collected with an Okta API token (SSWS). An API token carries the full admin rights of the ' +
@@ -50,11 +46,19 @@ interface ParentCall {
  * Reads one Okta org into the `okta/` files of a snapshot (docs/snapshot-format.md). Every
  * capability gets a coverage record; a capability Okta refuses (403) is `missing-permission`
  * and the others go on. Throws {@link OktaAuthError} when the credential itself is rejected
- * and `OktaConfigError` for unusable options, both before or instead of partial output.
+ * and `OktaConfigError` for unusable options, both before or instead of partial output. Once
+ * `opts.signal` aborts, rejects with its reason and sends no further request.
  */
 export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResult> {
   const orgUrl = normaliseOrgUrl(opts.orgUrl, opts.allowInsecureHttp);
-  const clock = opts.clock ?? realClock;
+  const stop = opts.signal;
+  // Waits (rate-limit resets, 429 backoff) end early when the collection is stopped.
+  const given = opts.clock;
+  const clock: OktaClock = !given
+    ? { now: () => Date.now(), sleep: (ms) => sleepUnlessAborted(ms, stop) }
+    : stop
+      ? { now: () => given.now(), sleep: stoppingSleep((ms) => given.sleep(ms), stop) }
+      : given;
   const maxConcurrent = Math.max(1, Math.floor(opts.maxConcurrent ?? 3));
   const pageSize = Math.max(1, Math.min(200, Math.floor(opts.pageSize ?? 200)));
   const stats = { requests: 0, pages: 0, retries: 0, tokenRequests: 0, rateLimitPauses: 0, maxInFlight: 0 };
@@ -72,6 +76,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     maxRetries: Math.max(0, Math.floor(opts.maxRetries ?? 4)),
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
     stats,
+    signal: stop,
   });
   const sdk = createOktaSdk(orgUrl, opts.auth, executor);
   const book = new CoverageBook(orgUrl);
@@ -85,8 +90,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats.maxInFlight = gate.maxInflightSeen;
   };
   try {
-    await preflightToken(sdk);
-    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++);
+    await preflightToken(sdk, stop);
+    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop);
     const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
     const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
 
@@ -217,6 +222,7 @@ class Collector {
     private readonly book: CoverageBook,
     private readonly files: Record<string, unknown>,
     private readonly onPage: () => void,
+    private readonly stop: AbortSignal | undefined,
   ) {}
 
   /** Set once the credential is refused mid-run: later reads fail at once instead of retrying it. */
@@ -229,6 +235,7 @@ class Collector {
   });
 
   private get = (url: string): Promise<FetchResponse> => {
+    if (this.stop?.aborted) return Promise.reject(this.stop.reason);
     if (this.authDead !== undefined) return Promise.reject(this.authDead);
     const req = this.sdk.client.http.http(url, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
     return req.then(
@@ -254,6 +261,8 @@ class Collector {
    * error record like any other failure, and the scan is reported as partial.
    */
   private rethrowAuth(e: unknown): void {
+    // Stopped from outside: the collection ends, nothing is recorded as coverage.
+    this.stop?.throwIfAborted();
     const midScan = Object.keys(this.files).length > 0;
     if (e instanceof OktaAuthError && !midScan) throw e;
     if (httpStatusOf(e) === 401 && !midScan) {

@@ -73,6 +73,11 @@ export interface OktaCollectOptions {
   allowInsecureHttp?: boolean;
   clock?: OktaClock;
   progress?: ProgressFn;
+  /**
+   * Stops the collection from outside (another provider's credential was refused): no request is
+   * sent after it aborts, the ones in flight are cancelled, and `collectOkta` rejects with its reason.
+   */
+  signal?: AbortSignal;
 }
 
 /** Default service-account heuristics; override with `serviceAccountPatterns`. */

@@ -35,6 +35,8 @@ export interface GuardedExecutorOptions {
   maxRetries: number;
   requestTimeoutMs: number;
   stats: ExecutorStats;
+  /** Once aborted, no request is sent, those in flight are cancelled, and `fetch` rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 const TOKEN_PATH = '/oauth2/v1/token';
@@ -68,12 +70,16 @@ export class GuardedRequestExecutor extends RequestExecutor {
     const method = String(request.method ?? 'get');
     const isToken = new URL(url).pathname === TOKEN_PATH;
     const bucket = bucketOf(method, url);
-    const { gate, clock, stats } = this.opts;
+    const { gate, clock, stats, signal } = this.opts;
     /** The reset the previous 429 of this request told us to wait for, and how often it repeated. */
     let waitedFor: number | undefined;
     let early = 0;
     for (let attempt = 0; ; attempt++) {
       await gate.acquire(bucket);
+      if (signal?.aborted) {
+        gate.release(bucket, undefined);
+        throw signal.reason;
+      }
       if (isToken && this.tokenRefused) {
         gate.release(bucket, undefined);
         throw this.tokenRefused;
@@ -86,11 +92,11 @@ export class GuardedRequestExecutor extends RequestExecutor {
         // are not followed: node-fetch would re-send a 307'd token form (the signed client
         // assertion) and keep the Authorization header for any port of the same host; a 3xx
         // then fails like any other non-2xx answer.
-        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs, redirect: 'manual' };
+        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs, redirect: 'manual', ...(signal ? { signal } : {}) };
         res = (await super.fetch(options as never)) as FetchResponse;
       } catch (e) {
         gate.release(bucket, undefined);
-        throw e;
+        throw signal?.aborted ? signal.reason : e;
       }
       gate.noteServerDate(res.headers.get('date'), clock.now());
       const limits = parseRateLimitHeaders((n) => res.headers.get(n));

@@ -139,7 +139,7 @@ function verifyEffectiveConfig(
  * Fetches the OAuth access token once before collecting, so a wrong client id, key or scope
  * grant fails here with the token endpoint's reason instead of as API 401s.
  */
-export async function preflightToken(sdk: OktaSdk): Promise<void> {
+export async function preflightToken(sdk: OktaSdk, stop?: AbortSignal): Promise<void> {
   if (sdk.authMode !== 'oauth-private-key') return;
   const oauth = (sdk.client as unknown as { oauth: { getAccessToken(): Promise<unknown> } }).oauth;
   let token: unknown;
@@ -147,6 +147,8 @@ export async function preflightToken(sdk: OktaSdk): Promise<void> {
     token = await oauth.getAccessToken();
   } catch (e) {
     if (e instanceof OktaAuthError || e instanceof OktaConfigError) throw e;
+    // Stopped from outside (the executor rejects with the signal's reason): not a token problem.
+    stop?.throwIfAborted();
     // Network failures are worth showing; signing errors from the SDK's key parsing are not
     // echoed, their message may quote key material.
     const detail = e instanceof Error && e.name === 'FetchError' ? e.message : e instanceof Error ? e.name : 'error';

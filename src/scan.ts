@@ -9,7 +9,6 @@ import type { Analysis } from './analysis/types.js';
 import { transformEntra } from './connectors/entra/transform.js';
 import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
-import { startAnswerWorker, type AnswerSource, type ParallelMode } from './connectors/aws/answers-pool.js';
 import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
@@ -22,12 +21,6 @@ export interface ScanOptions {
   version: string;
   /** Drop the raw provider files once transformed (the CLI does; the snapshot is not reused). */
   releaseSnapshot?: boolean;
-  /**
-   * Whether AWS policy answers may be computed on a worker thread while the main thread does the
-   * rest (see connectors/aws/answers-pool.ts): `auto` (the CLI) when there is enough IAM data,
-   * `always`, or `never` (default). The output is the same.
-   */
-  parallel?: ParallelMode;
 }
 
 export interface ScanResult {
@@ -37,17 +30,7 @@ export interface ScanResult {
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
-export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; parallel?: ParallelMode } = {}): Graph {
-  // Started first, so the worker answers AWS policy questions while Entra and Okta are transformed.
-  const answers = startAnswerWorker(snapshot, opts.parallel ?? 'never');
-  try {
-    return buildGraphWith(snapshot, config, opts, answers);
-  } finally {
-    answers?.close();
-  }
-}
-
-function buildGraphWith(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings }, answers: AnswerSource | undefined): Graph {
+export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): Graph {
   const b = new GraphBuilder();
   const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
   // With `release`, each provider's raw files are dropped once transformed: on a large estate
@@ -66,7 +49,7 @@ function buildGraphWith(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     release('okta/');
   });
   timed(t, 'transform:aws', () => {
-    if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config, { release: opts.release, timings: t, answers: answers && ((account) => answers.take(account)) });
+    if (snapshot.manifest.providers.aws || has('aws/')) transformAws(snapshot, b, config, { release: opts.release, timings: t });
     release('aws/');
   });
   return timed(t, 'graph:link+index', () => {
@@ -86,7 +69,7 @@ function buildGraphWith(snapshot: Snapshot, config: NhiConfig, opts: { release?:
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */
 export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult {
-  const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot, parallel: opts.parallel });
+  const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot });
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
   const { findings, stats, unknownBySubject } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });

@@ -35,7 +35,7 @@ export function measurePipeline(dir: string): StageReport {
   const cpu0 = process.cpuUsage();
   const snapshot = timed(stages, 'read', () => readSnapshotDir(dir));
   const now = new Date(snapshot.manifest.collectedAt);
-  const result = timed(stages, 'scan', () => scanSnapshot(snapshot, { now, config: DEFAULT_CONFIG, rules: allRules, version: 'bench', releaseSnapshot: true, parallel: 'auto' }));
+  const result = timed(stages, 'scan', () => scanSnapshot(snapshot, { now, config: DEFAULT_CONFIG, rules: allRules, version: 'bench', releaseSnapshot: true }));
   // CPU time is less sensitive than wall time to other tenants of a shared VM (steal time).
   const cpu = process.cpuUsage(cpu0);
   const scanCpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -66,7 +66,7 @@ export function measureBreakdown(dir: string): StageReport {
   const snapshot = readSnapshotDir(dir);
   const now = new Date(snapshot.manifest.collectedAt);
   const steps: Record<string, number> = {};
-  const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true, timings: steps, parallel: 'auto' }));
+  const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true, timings: steps }));
   Object.assign(stages, steps);
   const analysis = timed(stages, 'analysis', () => analyze(graph, { now, config: DEFAULT_CONFIG }));
   // Paths before rules: the analysis caches each identity's paths, and rules ask for them too.

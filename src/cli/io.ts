@@ -3,7 +3,7 @@ import { isAscii } from 'node:buffer';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import type { FileStamp, Manifest, Snapshot } from '../snapshot/snapshot.js';
+import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import { isObject } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
@@ -31,8 +31,8 @@ export function demoDir(): string {
   return join(packageRoot(), 'fixtures', 'demo');
 }
 
-/** Reads a text file, turning every failure into one line that names the file. With `stamp`, records the size and modification time read. */
-export function readText(file: string, stamp?: FileStamp): string {
+/** Reads a text file, turning every failure into one line that names the file. */
+export function readText(file: string): string {
   let st;
   try {
     st = statSync(file);
@@ -41,10 +41,6 @@ export function readText(file: string, stamp?: FileStamp): string {
   }
   if (st.isDirectory()) throw new InputError('is a folder, expected a file', file);
   if (st.size > MAX_FILE_BYTES) throw new InputError(`file is larger than ${MAX_FILE_BYTES} bytes`, file);
-  if (stamp) {
-    stamp.size = st.size;
-    stamp.mtimeMs = st.mtimeMs;
-  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -110,14 +106,12 @@ export function readSnapshotDir(dir: string): Snapshot {
   if (!existsSync(manifestPath)) throw new InputError('no manifest.json in the snapshot folder (see docs/snapshot-format.md)', dir);
   const manifest = validateManifest(readJson(manifestPath), manifestPath);
   const files: Record<string, unknown> = {};
-  const stats: Record<string, FileStamp> = {};
-  walk(resolve(dir), resolve(dir), 0, files, stats);
+  walk(resolve(dir), resolve(dir), 0, files);
   delete files['manifest.json'];
-  delete stats['manifest.json'];
-  return { manifest, files, source: dir, disk: { dir: resolve(dir), stats } };
+  return { manifest, files, source: dir };
 }
 
-function walk(root: string, dir: string, depth: number, files: Record<string, unknown>, stats: Record<string, FileStamp>): void {
+function walk(root: string, dir: string, depth: number, files: Record<string, unknown>): void {
   if (depth > MAX_DEPTH) return;
   let entries;
   try {
@@ -128,14 +122,11 @@ function walk(root: string, dir: string, depth: number, files: Record<string, un
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const ent of entries) {
     const full = join(dir, ent.name);
-    if (ent.isDirectory()) walk(root, full, depth + 1, files, stats);
+    if (ent.isDirectory()) walk(root, full, depth + 1, files);
     else if (ent.isFile()) {
       const rel = relative(root, full).split(sep).join('/');
-      if (!ent.name.endsWith('.json') && !ent.name.endsWith('.csv')) continue;
-      const stamp: FileStamp = { size: 0, mtimeMs: 0 };
-      const text = readText(full, stamp);
-      files[rel] = ent.name.endsWith('.json') ? parseJson(text, full) : text;
-      stats[rel] = stamp;
+      if (ent.name.endsWith('.json')) files[rel] = readJson(full);
+      else if (ent.name.endsWith('.csv')) files[rel] = readText(full);
     }
   }
 }

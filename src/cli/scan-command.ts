@@ -72,7 +72,7 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
-  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, parallel: 'auto' });
+  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true });
 }
 
 export async function loadInput(flags: InputFlags, config: ReturnType<typeof loadConfig>): Promise<Snapshot> {

@@ -7,18 +7,6 @@ export interface Snapshot {
   files: Record<string, unknown>;
   /** Where it came from, for messages (a folder path, `demo`, or `live`). */
   source: string;
-  /**
-   * The folder the files were read from, with each file's size and modification time then, when
-   * it was read from disk: a worker thread may read an account's files again (see
-   * connectors/aws/answers-worker.ts), and uses its answers only for the very same files.
-   */
-  disk?: { dir: string; stats: Record<string, FileStamp> };
-}
-
-/** Size and modification time of a file as read. */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
 }
 
 export interface Manifest {

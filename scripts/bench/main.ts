@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { YOUNG_GENERATION_FLAGS } from '../../src/cli/node-flags.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,9 +41,9 @@ function median(xs: number[]): number {
 }
 
 function runChild(mode: 'pipeline' | 'breakdown', dir: string, profileDir?: string, heapMb?: number): StageReport {
-  // Node's default heap settings, as `nhiscan` runs; --max-old-space MB raises the limit to
-  // measure an estate that would not fit.
-  const flags: string[] = heapMb ? [`--max-old-space-size=${heapMb}`] : [];
+  // The Node flags `nhiscan` runs with (bin/nhiscan.js re-starts Node with them); --max-old-space
+  // MB raises the heap limit to measure an estate that would not fit.
+  const flags: string[] = [...YOUNG_GENERATION_FLAGS, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
   if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${mode}.cpuprofile`);
   const r = spawnSync(process.execPath, [...flags, CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${mode} run on ${dir} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);

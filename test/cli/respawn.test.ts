@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { constants } from 'node:os';
+import { exitCodeOfSignal, respawnArgs, YOUNG_GENERATION_FLAGS } from '../../src/cli/node-flags.js';
+import { cli, repoRoot } from '../helpers/cli.js';
+
+describe('respawnArgs', () => {
+  it('re-runs the script with the young-generation flags after the user\'s own Node flags', () => {
+    expect(respawnArgs('/x/nhiscan.js', ['scan', '--demo'], ['--max-old-space-size=4096'], {})).toEqual([
+      '--max-old-space-size=4096',
+      ...YOUNG_GENERATION_FLAGS,
+      '/x/nhiscan.js',
+      'scan',
+      '--demo',
+    ]);
+  });
+
+  it('runs in this process when already re-run, told not to, given a semi-space size by the user, or debugged', () => {
+    expect(respawnArgs('s', [], [], { NHISCAN_NO_RESPAWN: '1' })).toBeUndefined();
+    expect(respawnArgs('s', [], ['--max-semi-space-size=16'], {})).toBeUndefined();
+    expect(respawnArgs('s', [], [], { NODE_OPTIONS: '--min_semi_space_size=8' })).toBeUndefined();
+    expect(respawnArgs('s', [], ['--inspect=9229'], {})).toBeUndefined();
+    expect(respawnArgs('s', [], [], { NHISCAN_NO_RESPAWN: '' })).toBeDefined();
+  });
+
+  it('gives a signalled child the exit code a shell would (128 + signal number)', () => {
+    expect(exitCodeOfSignal('SIGTERM', constants.signals)).toBe(128 + constants.signals.SIGTERM);
+    expect(exitCodeOfSignal('SIGINT', constants.signals)).toBe(130);
+    expect(exitCodeOfSignal(null, constants.signals)).toBe(1);
+  });
+});
+
+describe('bin/nhiscan.js', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhiscan-respawn-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Every Node process the command starts records its own flags.
+  const recorder = join(dir, 'record.cjs');
+  writeFileSync(recorder, `require('node:fs').appendFileSync(process.env.RECORD_FILE, JSON.stringify(process.execArgv) + '\\n');\n`);
+  const run = (name: string, args: string[], env: Record<string, string> = {}) => {
+    const file = join(dir, `${name}.log`);
+    const r = cli(args, { env: { RECORD_FILE: file, NODE_OPTIONS: `--require ${join(repoRoot, 'test', 'helpers', 'net-guard.cjs')} --require ${recorder}`, ...env } });
+    const processes = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : [];
+    return { ...r, processes };
+  };
+
+  it('runs the CLI in a second Node process with the young-generation flags, with the same output and exit code', () => {
+    const twice = run('twice', ['scan', '--demo', '--format', 'json', '--fail-on', 'high']);
+    const once = run('once', ['scan', '--demo', '--format', 'json', '--fail-on', 'high'], { NHISCAN_NO_RESPAWN: '1' });
+    expect(twice.processes).toHaveLength(2);
+    expect(twice.processes[0]).not.toEqual(expect.arrayContaining([...YOUNG_GENERATION_FLAGS]));
+    expect(twice.processes[1]).toEqual(expect.arrayContaining([...YOUNG_GENERATION_FLAGS]));
+    expect(once.processes).toHaveLength(1);
+    expect(twice.code).toBe(1);
+    expect(once.code).toBe(1);
+    // The report's only difference would be the scan time, which follows the snapshot here.
+    expect(twice.stdout).toBe(once.stdout);
+    expect(twice.stderr).toBe(once.stderr);
+  });
+
+  it('passes on a usage error\'s exit code and message', () => {
+    const r = run('usage', ['scan', '--no-such-flag']);
+    expect(r.processes).toHaveLength(2);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--no-such-flag'/);
+  });
+});

@@ -44,23 +44,28 @@ export class Graph {
       push(this.typeIndex, n.type, n);
       push(this.kindIndex, n.kind, n);
     }
+    let kept = 0;
     for (const e of edges) {
-      // Edges whose ends are missing were dropped by the builder; a Graph built directly skips them here too.
       const from = this.slots.get(e.from);
       const to = this.slots.get(e.to);
-      if (from) {
-        if (from.out === NO_EDGES) {
-          from.out = new Adjacency();
-          this.sourcesInOrder.push(from);
-        }
-        from.out.all.push(e);
+      if (!from || !to) {
+        warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
+        continue;
       }
-      if (to) {
-        if (to.in === NO_EDGES) to.in = new Adjacency();
-        to.in.all.push(e);
+      // The node's own id string, not an equal copy built elsewhere: map lookups by an edge end
+      // then find the key by identity (its hash already computed), and the copies die.
+      e.from = from.node.id;
+      e.to = to.node.id;
+      if (from.out === NO_EDGES) {
+        from.out = new Adjacency();
+        this.sourcesInOrder.push(from);
       }
+      from.out.all.push(e);
+      if (to.in === NO_EDGES) to.in = new Adjacency();
+      to.in.all.push(e);
+      kept++;
     }
-    this.edgeCount = edges.length;
+    this.edgeCount = kept;
     this.coverageIndex = new Map();
     for (const c of coverage) {
       const key = coverageKey(c.provider, c.scope);
@@ -314,27 +319,15 @@ export class GraphBuilder {
     this.warnings.push(message);
   }
 
-  /** Drops edges whose ends do not exist (reported once each as a warning) and freezes the graph. */
+  /** Freezes the graph; edges whose ends do not exist are dropped there (reported once each as a warning). */
   build(): Graph {
-    const kept: GraphEdge[] = [];
-    for (const e of this.edges) {
-      const from = this.nodes.get(e.from);
-      const to = this.nodes.get(e.to);
-      if (from && to) {
-        // The node's own id string, not an equal copy built elsewhere: map lookups by an edge
-        // end then find the key by identity (its hash already computed), and the copies die.
-        e.from = from.id;
-        e.to = to.id;
-        kept.push(e);
-      } else this.warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
-    }
     // Nodes come from object literals of a dozen transforms, each with its own property order,
     // so every property read on a node was megamorphic. One shape for all makes the millions
     // of reads by the analysis and the rules monomorphic. Absent fields become own properties
     // holding undefined: reports name the fields they print, and JSON drops undefined.
     const nodes = new Map<string, GraphNode>();
     for (const [id, n] of this.nodes) nodes.set(id, canonicalNode(n));
-    return new Graph(nodes, kept, this.coverage, this.scopes, this.warnings);
+    return new Graph(nodes, this.edges, this.coverage, this.scopes, this.warnings);
   }
 }
 

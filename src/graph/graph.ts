@@ -223,12 +223,15 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** Up to this many edges from one source, duplicates are found by a scan of its list; above, through an index by target. */
+const SMALL_OUT = 16;
+
 /** Collects nodes and edges from the transforms, then freezes them into a {@link Graph}. */
 export class GraphBuilder {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly edges: GraphEdge[] = [];
-  /** Edges by source, then target: duplicates are found without building a key string per edge. */
-  private readonly edgesByEnds = new Map<string, Map<string, GraphEdge | GraphEdge[]>>();
+  /** Edges by source (a short list, or by target once long): duplicates are found without a key string or a map per edge. */
+  private readonly edgesByEnds = new Map<string, GraphEdge[] | Map<string, GraphEdge[]>>();
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
@@ -260,19 +263,29 @@ export class GraphBuilder {
   addEdge(input: GraphEdge): void {
     // One object shape for every edge (see canonicalNode).
     const edge: GraphEdge = { from: input.from, to: input.to, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
-    let byTo = this.edgesByEnds.get(edge.from);
-    if (!byTo) {
-      byTo = new Map();
-      this.edgesByEnds.set(edge.from, byTo);
-    }
-    const prior = byTo.get(edge.to);
-    if (prior === undefined) byTo.set(edge.to, edge);
-    else if (Array.isArray(prior)) {
-      if (prior.some((e) => e.type === edge.type && e.reason === edge.reason)) return;
-      prior.push(edge);
+    const out = this.edgesByEnds.get(edge.from);
+    if (out === undefined) {
+      this.edgesByEnds.set(edge.from, [edge]);
+    } else if (Array.isArray(out)) {
+      for (const e of out) if (e.to === edge.to && e.type === edge.type && e.reason === edge.reason) return;
+      out.push(edge);
+      // A source with many edges (a shared set node, a popular role) gets an index by target.
+      if (out.length > SMALL_OUT) {
+        const byTo = new Map<string, GraphEdge[]>();
+        for (const e of out) {
+          const list = byTo.get(e.to);
+          if (list) list.push(e);
+          else byTo.set(e.to, [e]);
+        }
+        this.edgesByEnds.set(edge.from, byTo);
+      }
     } else {
-      if (prior.type === edge.type && prior.reason === edge.reason) return;
-      byTo.set(edge.to, [prior, edge]);
+      const prior = out.get(edge.to);
+      if (prior === undefined) out.set(edge.to, [edge]);
+      else {
+        for (const e of prior) if (e.type === edge.type && e.reason === edge.reason) return;
+        prior.push(edge);
+      }
     }
     this.edges.push(edge);
   }
@@ -284,14 +297,11 @@ export class GraphBuilder {
     this.edges.length = 0;
     for (const e of kept) this.edges.push(e);
     for (const e of drop) {
-      const byTo = this.edgesByEnds.get(e.from);
-      const prior = byTo?.get(e.to);
-      if (!byTo || prior === undefined) continue;
-      if (Array.isArray(prior)) {
-        const rest = prior.filter((p) => p !== e);
-        if (rest.length === 0) byTo.delete(e.to);
-        else byTo.set(e.to, rest.length === 1 ? rest[0] : rest);
-      } else if (prior === e) byTo.delete(e.to);
+      const out = this.edgesByEnds.get(e.from);
+      if (out === undefined) continue;
+      const list = Array.isArray(out) ? out : out.get(e.to);
+      const i = list ? list.indexOf(e) : -1;
+      if (i >= 0) list!.splice(i, 1);
     }
   }
 

@@ -360,8 +360,19 @@ function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | Gr
   // Set ids of gathered groups, per shared target list: role holders of one method usually
   // reach the same list, so its members are sorted and hashed once.
   const setIds = new WeakMap<object, Map<string, string>>();
-  const setIdOf = (method: string, members: string[]): string =>
-    ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update(members.sort().join('\n')).digest('hex').slice(0, 16)}`);
+  // Holders of one method mostly reach the same targets in the same order (every user of the
+  // account, every role trusting it): the list as given is the key to its sorted hash, so each
+  // distinct list is sorted and hashed once.
+  const setIdsByList = new Map<string, string>();
+  const setIdOf = (method: string, members: string[]): string => {
+    const key = `${method}\n${members.join('\n')}`;
+    let id = setIdsByList.get(key);
+    if (id === undefined) {
+      id = ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update(members.sort().join('\n')).digest('hex').slice(0, 16)}`);
+      setIdsByList.set(key, id);
+    }
+    return id;
+  };
   for (const entry of byHolderMethod.values()) {
     if (!Array.isArray(entry)) {
       addGroup(b, scope, entry, sets, setIds, setIdOf);

@@ -344,17 +344,26 @@ interface Step {
  * ("iam-create-access-key on 2,500 principals") that points at each target once.
  */
 function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | GroupStep>): void {
-  const byHolderMethod = new Map<string, Step[] | GroupStep>();
+  // Per holder and method, in order of first appearance: holder ids are shared strings (hashed
+  // once) and methods a few constants, so two small lookups replace a key string per step.
+  const entries: Array<Step[] | GroupStep> = [];
+  const at = new Map<string, Map<string, number>>();
   for (const st of steps) {
     const method = 'group' in st ? st.group.method : st.method;
-    const k = `${st.from}\u0000${method}`;
+    let byMethod = at.get(st.from);
+    if (!byMethod) at.set(st.from, (byMethod = new Map()));
+    const i = byMethod.get(method);
     if ('group' in st) {
-      byHolderMethod.set(k, st);
+      if (i === undefined) {
+        byMethod.set(method, entries.length);
+        entries.push(st);
+      } else entries[i] = st;
       continue;
     }
-    const list = byHolderMethod.get(k) as Step[] | undefined;
-    if (list) list.push(st);
-    else byHolderMethod.set(k, [st]);
+    if (i === undefined) {
+      byMethod.set(method, entries.length);
+      entries.push([st]);
+    } else (entries[i] as Step[]).push(st);
   }
   const sets = new Set<string>();
   // Set ids of gathered groups, per shared target list: role holders of one method usually
@@ -373,7 +382,7 @@ function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | Gr
     }
     return id;
   };
-  for (const entry of byHolderMethod.values()) {
+  for (const entry of entries) {
     if (!Array.isArray(entry)) {
       addGroup(b, scope, entry, sets, setIds, setIdOf);
       continue;
@@ -739,14 +748,22 @@ function anchorSource(source: unknown): Record<string, string> {
 /** Principals of one scanned account that can assume roles in another scanned account. */
 function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  const byAccount = new Map<string, { state: CrossAccountState; role: IamRole }[]>();
-  const byPrincipal = new Map<string, { state: CrossAccountState; role: IamRole }[]>();
+  type Candidate = { state: CrossAccountState; role: IamRole; id: string };
+  const byAccount = new Map<string, Candidate[]>();
+  const byPrincipal = new Map<string, Candidate[]>();
+  // One node id string per role, shared by every step that reaches it.
+  const roleIds = new Map<IamRole, string>();
+  const candidate = (state: CrossAccountState, role: IamRole): Candidate => {
+    let id = roleIds.get(role);
+    if (id === undefined) roleIds.set(role, (id = ids.awsPrincipal(state.account, role.arn)));
+    return { state, role, id };
+  };
   for (const st of states) {
     for (const [acct, roles] of st.byAccount) {
-      for (const role of roles) (byAccount.get(acct) ?? byAccount.set(acct, []).get(acct)!).push({ state: st, role });
+      for (const role of roles) (byAccount.get(acct) ?? byAccount.set(acct, []).get(acct)!).push(candidate(st, role));
     }
     for (const [p, roles] of st.byPrincipal) {
-      for (const role of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push({ state: st, role });
+      for (const role of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push(candidate(st, role));
     }
   }
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
@@ -756,14 +773,15 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     for (const p of st.assumers) {
       const candidates = [...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? [])].filter((c) => c.state.account !== st.account);
       const facts = p.subject.facts;
+      const from = ids.awsPrincipal(st.account, p.arn);
       for (const c of candidates) {
         const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
         if (trust.result === 'no' || trust.result === 'unknown') continue;
         const id = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn).decision;
         if (id !== 'allow' && id !== 'conditional') continue;
         steps.push({
-          from: ids.awsPrincipal(st.account, p.arn),
-          to: ids.awsPrincipal(c.state.account, c.role.arn),
+          from,
+          to: c.id,
           toName: c.role.name,
           type: 'CAN_ASSUME',
           method: 'sts-assume-role-cross-account',

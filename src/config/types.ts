@@ -28,3 +28,25 @@ export const DEFAULT_CONFIG: NhiConfig = {
   rules: {},
   disabledRules: [],
 };
+
+const compiledAgentPatterns = new WeakMap<readonly string[], ReadonlyArray<RegExp | undefined>>();
+
+/**
+ * `agentPatterns` compiled once per list (case-insensitive), in order; `undefined` for a pattern
+ * that does not compile (the config loader refuses those). Without the `g` flag a RegExp keeps
+ * no state between tests, so one object serves every identity.
+ */
+export function agentPatternRegExps(config: NhiConfig): ReadonlyArray<RegExp | undefined> {
+  let list = compiledAgentPatterns.get(config.agentPatterns);
+  if (!list) {
+    list = config.agentPatterns.map((p) => {
+      try {
+        return new RegExp(p, 'i');
+      } catch {
+        return undefined;
+      }
+    });
+    compiledAgentPatterns.set(config.agentPatterns, list);
+  }
+  return list;
+}

@@ -1,7 +1,7 @@
 import type { GraphBuilder } from '../../graph/graph.js';
 import type { FederationInfo, GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
-import type { NhiConfig } from '../../config/types.js';
+import { agentPatternRegExps, type NhiConfig } from '../../config/types.js';
 import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import { InputError } from '../../errors.js';
@@ -229,6 +229,7 @@ function tagList(tags: Record<string, string>): string[] {
 }
 
 function principalNode(p: IamPrincipal, account: string, config: NhiConfig): GraphNode {
+  const tags = tagList(p.tags);
   const node: GraphNode = {
     id: ids.awsPrincipal(account, p.arn),
     kind: 'identity',
@@ -237,7 +238,7 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
     name: p.name,
     nativeId: p.arn,
     scope: account,
-    tags: tagList(p.tags),
+    tags,
     attrs: {
       path: p.path ?? '/',
       policies: [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => `${x.name} (inline)`)].sort(),
@@ -254,7 +255,9 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
   }
   if (p.kind === 'user' && p.passwordLastUsed) node.attrs.passwordLastUsed = p.passwordLastUsed;
   if (p.tagsIncomplete) node.attrs.tagsIncomplete = true;
-  const nameHit = config.agentPatterns.find((re) => new RegExp(re, 'i').test(`${p.name} ${tagList(p.tags).join(' ')} ${p.kind === 'role' ? (p.description ?? '') : ''}`));
+  const text = `${p.name} ${tags.join(' ')} ${p.kind === 'role' ? (p.description ?? '') : ''}`;
+  const patterns = agentPatternRegExps(config);
+  const nameHit = config.agentPatterns.find((_, i) => patterns[i]?.test(text) === true);
   if (config.knownAgents.includes(p.arn) || config.knownAgents.includes(p.name)) {
     node.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
   } else if (nameHit) {

@@ -5,6 +5,7 @@ import { MICROSOFT_TENANTS } from './permissions.js';
 import { addObjectCredentials, credentialUse } from './transform-credentials.js';
 import { type EntraContext, type IdentityRef, latest, odataType } from './transform-context.js';
 import { directoryObject } from './transform-users.js';
+import { agentPatternRegExps } from '../../config/types.js';
 
 const AGENT_SP_TYPES = new Set(['agentIdentity', 'agentIdentityBlueprintPrincipal']);
 /** Identity node types an owner can add credentials to (managed identities take none). */
@@ -278,13 +279,8 @@ function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
   ];
   for (const [field, value] of fields) {
     if (!value) continue;
-    for (const p of ctx.config.agentPatterns) {
-      let m: RegExpExecArray | null = null;
-      try {
-        m = new RegExp(p, 'i').exec(value);
-      } catch {
-        m = null;
-      }
+    for (const re of agentPatternRegExps(ctx.config)) {
+      const m = re ? re.exec(value) : null;
       if (m) {
         reasons.push(`${field} mentions "${m[0]}"`);
         break;

@@ -82,9 +82,24 @@ export class Reader {
     // local time of whoever runs the scan.
     const t = parseProviderInstant(v);
     if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
-    return new Date(t).toISOString();
+    // Most provider dates are already written as toISOString writes them: a valid date in that
+    // exact form is its own result (millions of dates per large snapshot).
+    return isIsoString(v) ? v : new Date(t).toISOString();
   }
 }
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`, character for character (the form of `Date.prototype.toISOString` for years 0-9999). */
+function isIsoString(v: string): boolean {
+  if (v.length !== 24) return false;
+  for (let i = 0; i < 24; i++) {
+    const c = v.charCodeAt(i);
+    const want = ISO_SHAPE.charCodeAt(i);
+    if (want === 100 /* d */ ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return true;
+}
+
+const ISO_SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

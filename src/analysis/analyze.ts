@@ -81,13 +81,15 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     for (let i = 0; i < queue.length; i++) {
       const cur = queue[i];
       const target = graph.node(cur);
-      for (const e of graph.in(cur)) if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(e.from, tierSource.get(cur)!);
+      const seed = tierSource.get(cur)!;
+      for (const e of graph.in(cur)) if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(e.from, seed);
     }
     for (let i = 0; i < queue.length; i++) {
       const cur = queue[i];
       const target = graph.node(cur);
+      const seed = tierSource.get(cur)!;
       for (const e of graph.in(cur)) {
-        if (CONTROL_EDGES.has(e.type) && visit(e.from, tierSource.get(cur)!)) tierVia.set(e.from, flowsInto(e, target) ? tierVia.get(cur)! : cur);
+        if (CONTROL_EDGES.has(e.type) && visit(e.from, seed)) tierVia.set(e.from, flowsInto(e, target) ? tierVia.get(cur)! : cur);
       }
     }
   }

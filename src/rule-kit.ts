@@ -4,7 +4,7 @@
  */
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
-import type { Graph } from './graph/graph.js';
+import type { Graph, NodeRef } from './graph/graph.js';
 import { compileWildcard, globTokens } from './aws/policy/wildcard.js';
 
 export type {
@@ -24,7 +24,7 @@ export type {
   StrengthClass,
   FederationInfo,
 } from './graph/model.js';
-export type { Graph } from './graph/graph.js';
+export type { Graph, NodeRef } from './graph/graph.js';
 export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
 
 
@@ -58,8 +58,8 @@ export function day(iso: string | null | undefined): string {
 }
 
 /** Credentials attached to an identity (HAS_CREDENTIAL targets). */
-export function credentialsOf(graph: Graph, id: string): readonly GraphNode[] {
-  return graph.targets(id, 'HAS_CREDENTIAL');
+export function credentialsOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
+  return graph.targets(node, 'HAS_CREDENTIAL');
 }
 
 /** Active credentials: status not inactive/expired and not past `expiresAt`. */
@@ -70,13 +70,13 @@ export function isActiveCredential(cred: GraphNode, now: Date): boolean {
 }
 
 /** Nodes at the far end of outgoing edges of one type (cached by the graph; copy before sorting). */
-export function targets(graph: Graph, id: string, type: Parameters<Graph['out']>[1] & string): readonly GraphNode[] {
-  return graph.targets(id, type);
+export function targets(graph: Graph, node: NodeRef, type: Parameters<Graph['out']>[1] & string): readonly GraphNode[] {
+  return graph.targets(node, type);
 }
 
 /** Nodes at the near end of incoming edges of one type (cached by the graph; copy before sorting). */
-export function sources(graph: Graph, id: string, type: Parameters<Graph['in']>[1] & string): readonly GraphNode[] {
-  return graph.sources(id, type);
+export function sources(graph: Graph, node: NodeRef, type: Parameters<Graph['in']>[1] & string): readonly GraphNode[] {
+  return graph.sources(node, type);
 }
 
 /**

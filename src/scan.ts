@@ -145,9 +145,9 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
 
 export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, findingIds: string[], unknownRuleIds?: string[]): IdentitySummary {
   const n = graph.node(id)!;
-  const strength = analysis.strength(id);
+  const strength = analysis.strength(n);
   const creds = graph
-    .targets(id, 'HAS_CREDENTIAL')
+    .targets(n, 'HAS_CREDENTIAL')
     .map((c) => {
       const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
       if (c.createdAt !== undefined) entry.createdAt = c.createdAt;
@@ -166,18 +166,18 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     scope: n.scope,
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
     owners: analysis
-      .accountable(id)
+      .accountable(n)
       .sort((a, b) => cmp(a.name, b.name) || cmp(a.relation, b.relation) || cmp(a.id, b.id))
       .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
     credentials: creds,
-    tier: analysis.tier(id),
-    tierReasons: analysis.tierReasons(id),
-    autonomy: analysis.autonomy(id),
-    autonomyReason: analysis.autonomyReason(id),
+    tier: analysis.tier(n),
+    tierReasons: analysis.tierReasons(n),
+    autonomy: analysis.autonomy(n),
+    autonomyReason: analysis.autonomyReason(n),
     strength: strength.class,
     strengthEvidence: strength.evidence,
     longLivedCredential: strength.longLived,
-    crownJewels: analysis.crownJewelPaths(id),
+    crownJewels: analysis.crownJewelPaths(n),
     findingIds: [...findingIds].sort(),
   };
   if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = [...new Set(unknownRuleIds)].sort();

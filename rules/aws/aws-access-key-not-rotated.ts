@@ -32,7 +32,7 @@ export default defineRule({
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
     const maxDays = Number(ctx.options.maxAgeDays);
-    for (const key of credentialsOf(ctx.graph, user.id)) {
+    for (const key of credentialsOf(ctx.graph, user)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;
       const days = daysSince(key.createdAt, ctx.now);
       if (days === undefined) {

@@ -35,7 +35,7 @@ export default defineRule({
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
     const unusedDays = Number(ctx.options.unusedDays);
     const grace = Number(ctx.options.neverUsedGraceDays);
-    for (const key of credentialsOf(ctx.graph, user.id)) {
+    for (const key of credentialsOf(ctx.graph, user)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;
       const slot = String(key.attrs.slot ?? '?');
       const evidence = { credential: key.id, lastRotated: key.createdAt, lastUsedAt: key.lastUsedAt, lastUsedService: key.attrs.lastUsedService };

@@ -28,7 +28,7 @@ export default defineRule({
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
-    const creds = credentialsOf(ctx.graph, user.id);
+    const creds = credentialsOf(ctx.graph, user);
     const keys = creds.filter((c) => c.type === 'aws-access-key' && c.status === 'active');
     const password = creds.find((c) => c.type === 'aws-console-password' && c.status === 'active');
     if (keys.length === 0 || !password) return;

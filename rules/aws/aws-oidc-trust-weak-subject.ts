@@ -85,7 +85,7 @@ export default defineRule({
       ctx.unknown('the trust policy could not be read');
       return;
     }
-    const privileged = ctx.analysis.tier(role.id) >= Number(ctx.options.criticalTier);
+    const privileged = ctx.analysis.tier(role) >= Number(ctx.options.criticalTier);
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
@@ -122,7 +122,7 @@ export default defineRule({
             provider: p.providerArn ?? issuer,
             subject: sub,
             audience: p.audience,
-            roleTier: ctx.analysis.tier(role.id),
+            roleTier: ctx.analysis.tier(role),
           },
         });
       }

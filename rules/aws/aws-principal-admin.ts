@@ -14,7 +14,7 @@ function exposures(subject: GraphNode, ctx: RuleContext): string[] {
     if (from.type === 'anyone' && e.conditional) continue;
     out.add(from.type === 'aws-account' ? `trusted by ${from.name}` : `reachable through ${from.name}`);
   }
-  const keys = credentialsOf(ctx.graph, subject.id).filter((c) => c.type === 'aws-access-key' && c.status === 'active');
+  const keys = credentialsOf(ctx.graph, subject).filter((c) => c.type === 'aws-access-key' && c.status === 'active');
   if (keys.length > 0) out.add(`${keys.length} active access key(s)`);
   return [...out].sort();
 }

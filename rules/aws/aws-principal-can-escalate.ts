@@ -38,13 +38,13 @@ export default defineRule({
         .map((e) => e.to),
     );
     let reported = false;
-    for (const p of ctx.analysis.crownJewelPaths(subject.id)) {
+    for (const p of ctx.analysis.crownJewelPaths(subject)) {
       if (p.crownJewel !== 'admin' || held.has(p.target) || p.hops.length === 0) continue;
       let hops = p.hops;
       let conditional = hops.some((h) => h.conditional);
       if (conditional) {
         // A longer route may need no condition at all: prefer it when the analysis has one.
-        const firm = ctx.analysis.firmCrownJewelPaths(subject.id).find((f) => f.group === p.group);
+        const firm = ctx.analysis.firmCrownJewelPaths(subject).find((f) => f.group === p.group);
         if (firm) {
           hops = firm.hops;
           conditional = false;

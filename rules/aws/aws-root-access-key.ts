@@ -24,7 +24,7 @@ export default defineRule({
   },
   evaluates: { types: ['aws-root-user'], requires: ['aws.credentialReport'] },
   check(root, ctx) {
-    for (const key of credentialsOf(ctx.graph, root.id)) {
+    for (const key of credentialsOf(ctx.graph, root)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;
       ctx.report({
         messageId: 'rootKey',

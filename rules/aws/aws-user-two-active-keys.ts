@@ -31,7 +31,7 @@ export default defineRule({
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');
-    const active = credentialsOf(ctx.graph, user.id).filter((c) => c.type === 'aws-access-key' && c.status === 'active');
+    const active = credentialsOf(ctx.graph, user).filter((c) => c.type === 'aws-access-key' && c.status === 'active');
     if (active.length < 2) return;
     const ages = active.map((k) => daysSince(k.createdAt, ctx.now));
     const known = ages.filter((a): a is number => a !== undefined).sort((a, b) => b - a);

@@ -35,7 +35,7 @@ export default defineRule({
       ctx.unknown('the user has no row in the credential report');
       return;
     }
-    const credentials = credentialsOf(ctx.graph, user.id).filter((c) => isActiveCredential(c, ctx.now)).length;
+    const credentials = credentialsOf(ctx.graph, user).filter((c) => isActiveCredential(c, ctx.now)).length;
     if (user.lastUsedAt === null) {
       const age = daysSince(user.createdAt, ctx.now);
       if (age === undefined) {

@@ -37,7 +37,7 @@ export default defineRule({
       return;
     }
     // Groups have no account status; a person whose accountEnabled was not read may be inactive.
-    const sponsors = sources(ctx.graph, subject.id, 'SPONSORS').filter((s) => s.enabled !== false);
+    const sponsors = sources(ctx.graph, subject, 'SPONSORS').filter((s) => s.enabled !== false);
     if (sponsors.some((s) => s.enabled === true || s.kind === 'group')) return;
     const undecided = sponsors.length > 0;
     if (authoritative) {
@@ -49,7 +49,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    const owners = sources(ctx.graph, subject.id, 'OWNS').filter((o) => o.enabled !== false && o.kind === 'human');
+    const owners = sources(ctx.graph, subject, 'OWNS').filter((o) => o.enabled !== false && o.kind === 'human');
     if (owners.some((o) => o.enabled === true)) return;
     if (undecided || owners.length > 0) ctx.unknown('the account status of a sponsor or owner was not read');
     else ctx.report({ messageId: 'noAccountable', args, evidence: { agent } });

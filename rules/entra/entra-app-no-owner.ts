@@ -32,7 +32,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    const owners = sources(ctx.graph, subject.id, 'OWNS');
+    const owners = sources(ctx.graph, subject, 'OWNS');
     if (owners.length === 0) {
       ctx.report({ messageId: 'noOwner', evidence: { owners: [] } });
       return;

@@ -30,7 +30,7 @@ export default defineRule({
     requires: ['entra.servicePrincipals', 'entra.applications'],
   },
   check(subject, ctx) {
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
       const since = daysSince(c.expiresAt, ctx.now);
       if (since === undefined || since <= Number(ctx.options.graceDays)) continue;

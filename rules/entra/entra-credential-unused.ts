@@ -33,7 +33,7 @@ export default defineRule({
   },
   check(subject, ctx) {
     const limit = Number(ctx.options.unusedDays);
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
       if (!isActiveCredential(c, ctx.now)) continue;
       const kind = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';

@@ -62,11 +62,11 @@ export default defineRule({
       ctx.unknown('federated credentials of this application were not read');
       return;
     }
-    const tier = ctx.analysis.tier(subject.id);
+    const tier = ctx.analysis.tier(subject);
     const severity = tier >= 3 ? 'critical' : 'high';
     const issuers = (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i'));
     const audiences = new Set(ctx.options.allowedAudiences as string[]);
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       const f = c.federation;
       if (c.credentialType !== 'federated-oidc' || !f) continue;
       const base = { credential: c.name, issuer: f.issuer };

@@ -32,7 +32,7 @@ export default defineRule({
     requires: ['entra.servicePrincipals', 'entra.applications'],
   },
   check(subject, ctx) {
-    const active = credentialsOf(ctx.graph, subject.id).filter(
+    const active = credentialsOf(ctx.graph, subject).filter(
       (c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now),
     );
     const max = Number(ctx.options.maxActiveSecrets);

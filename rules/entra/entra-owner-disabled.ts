@@ -31,7 +31,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    const owners = sources(ctx.graph, subject.id, 'OWNS');
+    const owners = sources(ctx.graph, subject, 'OWNS');
     const disabled = owners.filter((o) => o.enabled === false);
     if (disabled.length === 0 || disabled.length === owners.length) return;
     for (const o of disabled) {

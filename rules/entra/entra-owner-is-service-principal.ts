@@ -32,9 +32,9 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    for (const o of sources(ctx.graph, subject.id, 'OWNS')) {
+    for (const o of sources(ctx.graph, subject, 'OWNS')) {
       if (o.kind !== 'identity' || o.type === 'entra-user' || o.id === subject.id) continue;
-      const ownerTier = ctx.analysis.tier(o.id);
+      const ownerTier = ctx.analysis.tier(o);
       ctx.report({ messageId: 'spOwner', args: { owner: o.name, ownerTier }, evidence: { owner: o.id, ownerTier }, key: o.id });
     }
   },

@@ -43,7 +43,7 @@ export default defineRule({
     });
     if (unread) ctx.unknown(`members of group ${unread.name} not read`);
     const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
-    for (const g of targets(ctx.graph, subject.id, 'MEMBER_OF')) {
+    for (const g of targets(ctx.graph, subject, 'MEMBER_OF')) {
       for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });
     }
     for (const { edge, via } of holders) {

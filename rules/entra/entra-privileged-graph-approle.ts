@@ -28,7 +28,7 @@ export default defineRule({
     requires: ['entra.appRoleAssignments'],
   },
   check(subject, ctx) {
-    for (const p of targets(ctx.graph, subject.id, 'GRANTED')) {
+    for (const p of targets(ctx.graph, subject, 'GRANTED')) {
       if (p.type !== 'entra-app-role' || p.attrs.category !== 'identity-admin') continue;
       ctx.report({
         messageId: 'identityAdmin',

@@ -37,7 +37,7 @@ export default defineRule({
     requires: ['entra.servicePrincipals', 'entra.applications'],
   },
   check(subject, ctx) {
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
       if (!isActiveCredential(c, ctx.now)) continue;
       const secret = c.credentialType === 'client-secret';

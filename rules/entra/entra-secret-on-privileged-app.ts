@@ -30,19 +30,19 @@ export default defineRule({
     requires: ['entra.servicePrincipals', 'entra.applications'],
   },
   check(subject, ctx) {
-    const tier = ctx.analysis.tier(subject.id);
+    const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
-      if (missing && credentialsOf(ctx.graph, subject.id).some((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now))) {
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
+      if (missing && credentialsOf(ctx.graph, subject).some((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now))) {
         ctx.unknown(`tier not known: ${missing}`);
       }
       return;
     }
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
       ctx.report({
         messageId: 'secret',
-        args: { tier, credential: c.name, reasons: ctx.analysis.tierReasons(subject.id).join('; ') },
+        args: { tier, credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; ') },
         evidence: { keyId: c.nativeId, location: c.attrs.location, tier },
         key: c.nativeId,
         severity: tier >= 4 ? 'critical' : 'high',

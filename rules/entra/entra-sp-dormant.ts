@@ -30,7 +30,7 @@ export default defineRule({
   evaluates: {
     types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
     where: (n, ctx) =>
-      n.firstParty !== true && n.enabled !== false && (n.thirdParty === undefined || ctx.analysis.tier(n.id) >= 1),
+      n.firstParty !== true && n.enabled !== false && (n.thirdParty === undefined || ctx.analysis.tier(n) >= 1),
     requires: ['entra.signInActivity'],
   },
   check(subject, ctx) {

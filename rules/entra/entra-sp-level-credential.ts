@@ -29,8 +29,8 @@ export default defineRule({
     requires: ['entra.servicePrincipals'],
   },
   check(subject, ctx) {
-    const tier = ctx.analysis.tier(subject.id);
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    const tier = ctx.analysis.tier(subject);
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.attrs.location !== 'servicePrincipal' || !isActiveCredential(c, ctx.now)) continue;
       const kind = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
       const critical = subject.firstParty === true || tier >= 3;

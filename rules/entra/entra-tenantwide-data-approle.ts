@@ -30,7 +30,7 @@ export default defineRule({
     requires: ['entra.appRoleAssignments'],
   },
   check(subject, ctx) {
-    for (const p of targets(ctx.graph, subject.id, 'GRANTED')) {
+    for (const p of targets(ctx.graph, subject, 'GRANTED')) {
       if (p.type !== 'entra-app-role') continue;
       const cat = p.attrs.category;
       if (cat !== 'data-write' && cat !== 'data-read') continue;

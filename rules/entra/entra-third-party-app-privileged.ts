@@ -34,16 +34,16 @@ export default defineRule({
   },
   check(subject, ctx) {
     const tp = subject.thirdParty!;
-    const tier = ctx.analysis.tier(subject.id);
+    const tier = ctx.analysis.tier(subject);
     const min = Number(tp.verifiedPublisher ? ctx.options.verifiedMinTier : ctx.options.unverifiedMinTier);
     if (tier < min) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${min}`, test: (g) => ctx.analysis.tier(g.id) >= min });
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${min}`, test: (g) => ctx.analysis.tier(g) >= min });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }
     ctx.report({
       messageId: tp.verifiedPublisher ? 'privileged' : 'unverified',
-      args: { owner: tp.ownerScope, tier, reasons: ctx.analysis.tierReasons(subject.id).join('; ') },
+      args: { owner: tp.ownerScope, tier, reasons: ctx.analysis.tierReasons(subject).join('; ') },
       evidence: { ownerTenant: tp.ownerScope, verifiedPublisher: tp.verifiedPublisher, tier },
       severity: tier >= 4 ? 'critical' : 'high',
     });

@@ -59,7 +59,7 @@ export default defineRule({
       ctx.report({
         messageId: 'delegated',
         key: 'delegated',
-        severity: third || ctx.analysis.autonomy(subject.id) === 'autonomous-agent' ? 'critical' : 'high',
+        severity: third || ctx.analysis.autonomy(subject) === 'autonomous-agent' ? 'critical' : 'high',
         args: { agent, scopes: [...new Set(delegated)].sort().join(', ') },
         evidence: { scopes: [...new Set(delegated)].sort(), consentType: 'AllPrincipals', agent: subject.agent },
       });

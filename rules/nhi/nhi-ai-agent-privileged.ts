@@ -23,17 +23,17 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
   check(subject, ctx) {
-    const tier = ctx.analysis.tier(subject.id);
+    const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }
-    const paths = ctx.analysis.crownJewelPaths(subject.id);
+    const paths = ctx.analysis.crownJewelPaths(subject);
     const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
     ctx.report({
       messageId: 'tier',
-      args: { agent: `${subject.agent!.confidence}`, tier, why: ctx.analysis.tierReasons(subject.id).join('; ') },
+      args: { agent: `${subject.agent!.confidence}`, tier, why: ctx.analysis.tierReasons(subject).join('; ') },
       evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName) },
       ...(best ? { path: best.hops } : {}),
     });

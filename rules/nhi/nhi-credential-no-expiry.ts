@@ -21,7 +21,7 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
       // undefined: the expiry was not collected (e.g. a password under the tenant's policy), not "never".
       if (c.expiresAt === undefined) {

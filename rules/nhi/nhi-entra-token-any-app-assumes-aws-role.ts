@@ -62,7 +62,7 @@ export default defineRule({
         continue;
       }
       const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
-      const tier = ctx.analysis.tier(role.id);
+      const tier = ctx.analysis.tier(role);
       ctx.report({
         messageId: 'open',
         key: role.id,

@@ -20,7 +20,7 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
-    const creds = credentialsOf(ctx.graph, subject.id).filter((c) => isActiveCredential(c, ctx.now));
+    const creds = credentialsOf(ctx.graph, subject).filter((c) => isActiveCredential(c, ctx.now));
     const fed = creds.find((c) => (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact');
     const secrets = creds.filter((c) => SHARED.has(c.credentialType ?? ''));
     if (!fed && secrets.length > 0 && entraFicsUnread(subject, ctx)) return ctx.unknown('federated credentials of this application were not read');

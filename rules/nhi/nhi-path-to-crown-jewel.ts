@@ -10,20 +10,20 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   if (n.enabled === false) return undefined;
   if (n.thirdParty) return 'third-party multi-tenant app';
   // A token past its expiry (its idle window elapsed) no longer authenticates.
-  if (n.type === 'okta-api-token') return credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now)) ? 'shared API token' : undefined;
-  const strength = ctx.analysis.strength(n.id);
+  if (n.type === 'okta-api-token') return credentialsOf(ctx.graph, n).some((c) => isActiveCredential(c, ctx.now)) ? 'shared API token' : undefined;
+  const strength = ctx.analysis.strength(n);
   if (strength.class === 'shared-secret') {
     // The analysis ranks a federation trust that does not pin its subject as weak as a secret;
     // the entry point is that trust, and the message names it so.
-    const active = credentialsOf(ctx.graph, n.id).filter((c) => isActiveCredential(c, ctx.now));
+    const active = credentialsOf(ctx.graph, n).filter((c) => isActiveCredential(c, ctx.now));
     const secret = active.some((c) => !c.federation && c.credentialType !== undefined && SHARED_SECRETS.has(c.credentialType));
     if (!secret && active.some((c) => c.federation && c.federation.subjectMatch !== 'exact')) return 'federation trust that does not pin the subject';
     return strength.longLived ? 'long-lived shared secret' : 'shared secret';
   }
-  if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n.id).some((c) => isActiveCredential(c, ctx.now))) {
+  if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n).some((c) => isActiveCredential(c, ctx.now))) {
     // A user account (a person, or a service account someone signs in to) can be accountable; an
     // owning service principal, app or role cannot.
-    const humans = ctx.analysis.accountable(n.id).filter((p) => {
+    const humans = ctx.analysis.accountable(n).filter((p) => {
       const o = ctx.graph.node(p.id);
       return o !== undefined && (o.kind === 'human' || o.type === 'entra-user' || o.type === 'okta-user');
     });
@@ -70,7 +70,7 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
           .filter((n): n is GraphNode => n !== undefined && n.kind !== 'external')
       : [subject];
   for (const n of starts) {
-    const tier = tierEvidenceMissing(ctx.graph, n, { key: 'reaches-crown-jewel', test: (g) => ctx.analysis.crownJewelPaths(g.id).length > 0 });
+    const tier = tierEvidenceMissing(ctx.graph, n, { key: 'reaches-crown-jewel', test: (g) => ctx.analysis.crownJewelPaths(g).length > 0 });
     if (tier) return tier;
     const missing = missingCapability(ctx.graph, n, PATH_CAPABILITIES[n.provider] ?? []);
     if (missing) return missing;
@@ -113,11 +113,11 @@ export default defineRule({
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);
     if (missing) ctx.unknown(`paths not complete: ${missing}`);
-    for (const shortest of ctx.analysis.crownJewelPaths(subject.id)) {
+    for (const shortest of ctx.analysis.crownJewelPaths(subject)) {
       // A route that depends on an undecided condition is a possibility, not a fact: a longer
       // route that holds without one is reported instead when there is one.
       let p = shortest;
-      if (p.hops.some((h) => h.conditional)) p = ctx.analysis.firmCrownJewelPaths(subject.id).find((f) => f.group === shortest.group) ?? shortest;
+      if (p.hops.some((h) => h.conditional)) p = ctx.analysis.firmCrownJewelPaths(subject).find((f) => f.group === shortest.group) ?? shortest;
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
       ctx.report({

@@ -22,7 +22,7 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 && n.type !== 'okta-api-token' },
   check(subject, ctx) {
-    const people = ctx.analysis.accountable(subject.id);
+    const people = ctx.analysis.accountable(subject);
     if (people.length === 0) {
       if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
       // An IAM user's owner is an owner tag; with a tag entry that could not be read, one may be missing.

@@ -19,7 +19,7 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 },
   check(subject, ctx) {
-    const passwords = credentialsOf(ctx.graph, subject.id).filter((c) => c.credentialType === 'password' && isActiveCredential(c, ctx.now));
+    const passwords = credentialsOf(ctx.graph, subject).filter((c) => c.credentialType === 'password' && isActiveCredential(c, ctx.now));
     if (passwords.length === 0) return;
     const mfa = subject.attrs.mfa;
     if (mfa === undefined) return ctx.unknown('MFA registration was not collected');

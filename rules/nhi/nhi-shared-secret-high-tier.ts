@@ -23,11 +23,11 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
-    const tier = ctx.analysis.tier(subject.id);
-    const s = ctx.analysis.strength(subject.id);
+    const tier = ctx.analysis.tier(subject);
+    const s = ctx.analysis.strength(subject);
     if (s.class !== 'shared-secret') return;
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g.id) >= Number(ctx.options.minTier) });
+      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }

@@ -76,17 +76,17 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
-    const tier = ctx.analysis.tier(subject.id);
+    const tier = ctx.analysis.tier(subject);
     const policy = (ctx.options.policy as Record<string, TierRequirement>)[`T${tier}`] ?? {};
     const violations: string[] = [];
-    const strength = ctx.analysis.strength(subject.id);
+    const strength = ctx.analysis.strength(subject);
     if (policy.allowedStrength && strength.class !== 'none' && !policy.allowedStrength.includes(strength.class)) {
       violations.push(`credential strength ${strength.class} (allowed: ${policy.allowedStrength.join(', ')})`);
     }
-    const autonomy = ctx.analysis.autonomy(subject.id);
+    const autonomy = ctx.analysis.autonomy(subject);
     if (policy.allowedAutonomy && !policy.allowedAutonomy.includes(autonomy)) violations.push(`autonomy ${autonomy} (allowed: ${policy.allowedAutonomy.join(', ')})`);
     if (policy.maxCredentialDays !== undefined) {
-      for (const c of credentialsOf(ctx.graph, subject.id)) {
+      for (const c of credentialsOf(ctx.graph, subject)) {
         if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
         const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
         if (life !== undefined && life > policy.maxCredentialDays) {
@@ -98,7 +98,7 @@ export default defineRule({
     // an owning service principal, app or role, that has not left; an account whose status is
     // unknown counts. Owners that were not read are no evidence either way.
     let ownerUnknown = false;
-    if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject.id).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
+    if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
       if (ownersRead(subject)) violations.push('no accountable human');
       else ownerUnknown = true;
     }

@@ -29,7 +29,7 @@ export default defineRule({
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens', 'okta.users', 'okta.adminRoles'] },
   check(subject, ctx) {
-    const owner = targets(ctx.graph, subject.id, 'ACTS_AS')[0];
+    const owner = targets(ctx.graph, subject, 'ACTS_AS')[0];
     if (!owner) return ctx.unknown('the token names no owner');
     const wanted = ctx.options.adminRoles as string[];
     const held = ((owner.attrs.adminRoles as string[] | undefined) ?? []).filter((r) => wanted.includes(r));

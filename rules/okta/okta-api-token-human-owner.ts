@@ -23,7 +23,7 @@ export default defineRule({
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens', 'okta.users'] },
   check(subject, ctx) {
-    const owner = targets(ctx.graph, subject.id, 'ACTS_AS')[0];
+    const owner = targets(ctx.graph, subject, 'ACTS_AS')[0];
     if (!owner) return ctx.unknown('the token names no owner');
     if (owner.attrs.placeholder) return ctx.unknown('the owner is not in users.json');
     if (owner.kind === 'human') ctx.report({ messageId: 'human', args: { owner: owner.name }, evidence: { owner: owner.id, login: owner.attrs.login } });

@@ -23,9 +23,9 @@ export default defineRule({
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens'] },
   check(subject, ctx) {
-    const owner = targets(ctx.graph, subject.id, 'ACTS_AS')[0];
+    const owner = targets(ctx.graph, subject, 'ACTS_AS')[0];
     if (!owner) return ctx.unknown('the token names no owner');
-    const tokens = sources(ctx.graph, owner.id, 'ACTS_AS').filter((n) => n.type === 'okta-api-token');
+    const tokens = sources(ctx.graph, owner, 'ACTS_AS').filter((n) => n.type === 'okta-api-token');
     if (tokens.length <= Number(ctx.options.maxTokensPerOwner)) return;
     const names = tokens.map((t) => t.name).sort();
     ctx.report({

@@ -42,7 +42,7 @@ export default defineRule({
     if (a.assignmentsCollected !== true || ctx.graph.capability('okta', subject.scope, 'okta.appAssignments') !== 'collected') {
       return ctx.unknown('assignments of the AWS app were not read');
     }
-    const provider = targets(ctx.graph, subject.id, 'SAML_MAPS_TO')[0];
+    const provider = targets(ctx.graph, subject, 'SAML_MAPS_TO')[0];
     if (!provider) return ctx.unknown('the app names no SAML provider ARN, so its assignments are not linked');
     const accounts = new Map<string, GraphNode>();
     let viaGroup = false;
@@ -57,7 +57,7 @@ export default defineRule({
       const from = ctx.graph.node(id);
       if (!from) continue;
       if (from.kind === 'group') viaGroup = true;
-      const members = from.kind === 'group' ? sources(ctx.graph, from.id, 'MEMBER_OF') : [from];
+      const members = from.kind === 'group' ? sources(ctx.graph, from, 'MEMBER_OF') : [from];
       for (const m of members) if (m.type === 'okta-user' && m.kind === 'identity') accounts.set(m.id, m);
     }
     if (accounts.size === 0) {

@@ -25,7 +25,7 @@ export default defineRule({
   evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.clientRoles'] },
   check(subject, ctx) {
     if (subject.attrs.clientRolesCollected !== true) return ctx.unknown("the client's admin roles were not read");
-    for (const role of targets(ctx.graph, subject.id, 'HAS_ROLE')) {
+    for (const role of targets(ctx.graph, subject, 'HAS_ROLE')) {
       if (role.type !== 'okta-admin-role') continue;
       const tier = role.tier ?? 2;
       ctx.report({

@@ -25,7 +25,7 @@ export default defineRule({
   check(subject, ctx) {
     if (subject.attrs.grantsCollected !== true) return ctx.unknown("the app's grants were not read");
     const ignored = ctx.options.ignoreScopes as string[];
-    for (const scope of targets(ctx.graph, subject.id, 'GRANTED')) {
+    for (const scope of targets(ctx.graph, subject, 'GRANTED')) {
       if (scope.type !== 'okta-scope' || (scope.tier ?? 0) < 3 || ignored.includes(scope.name)) continue;
       ctx.report({
         messageId: 'scope',

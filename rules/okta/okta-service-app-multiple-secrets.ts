@@ -24,7 +24,7 @@ export default defineRule({
   evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.appCredentials'] },
   check(subject, ctx) {
     if (subject.attrs.credentialsCollected !== true) return ctx.unknown("the app's credentials were not read");
-    const active = credentialsOf(ctx.graph, subject.id).filter((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now));
+    const active = credentialsOf(ctx.graph, subject).filter((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now));
     if (active.length < 2) return;
     const dates = active.map((c) => c.createdAt).filter((d): d is string => typeof d === 'string').sort();
     if (dates.length < active.length) return ctx.unknown('a client secret has no creation date');

@@ -26,7 +26,7 @@ export default defineRule({
     if (subject.attrs.credentialsCollected !== true) return ctx.unknown("the app's credentials were not read");
     const max = Number(ctx.options.maxAgeDays);
     let undated = false;
-    for (const c of credentialsOf(ctx.graph, subject.id)) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
       const age = daysSince(c.createdAt, ctx.now);
       if (age === undefined) undated = true;

@@ -1,4 +1,4 @@
-import type { Graph } from '../graph/graph.js';
+import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Analysis, Autonomy, CrownJewelPath, PathHop, StrengthResult } from './types.js';
@@ -60,36 +60,48 @@ interface JewelGroup {
  * analysis is O(groups x (nodes + edges)).
  */
 export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
-  const tierOf = new Map<string, Tier>();
-  const tierSource = new Map<string, string>();
+  // Per node, by the graph's node index (see Graph.indexOf): arrays, not maps keyed by id.
+  const n = graph.size;
+  const tierOf = new Int8Array(n).fill(-1);
+  const tierSource = new Int32Array(n).fill(-1);
   /** Nodes that reach their tier only through a disabled object: that object (one of them). */
-  const tierVia = new Map<string, string>();
+  const tierVia = new Int32Array(n).fill(-1);
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
-    const queue: string[] = [];
-    const visit = (nodeId: string, seed: string): boolean => {
-      if (tierOf.has(nodeId)) return false;
-      tierOf.set(nodeId, level);
-      tierSource.set(nodeId, seed);
-      queue.push(nodeId);
+    const queue: number[] = [];
+    const visit = (node: number, seed: number): boolean => {
+      if (tierOf[node] >= 0) return false;
+      tierOf[node] = level;
+      tierSource[node] = seed;
+      queue.push(node);
       return true;
     };
-    for (const p of privileges) if (p.tier === level) visit(p.id, p.id);
+    for (const p of privileges) {
+      if (p.tier !== level) continue;
+      const i = graph.indexOf(p);
+      visit(i, i);
+    }
     // Tiers count the latent capability (see flowsInto), but the reason should say when it is
     // only latent: first the routes paths may follow, then, from everything they reached, the
     // rest. Each node's in-edges are read at most twice per level: still linear.
-    for (let i = 0; i < queue.length; i++) {
-      const cur = queue[i];
-      const target = graph.node(cur);
-      const seed = tierSource.get(cur)!;
-      for (const e of graph.in(cur)) if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(e.from, seed);
+    for (let q = 0; q < queue.length; q++) {
+      const cur = queue[q];
+      const target = graph.nodeAt(cur);
+      const seed = tierSource[cur];
+      const { edges, from } = graph.inAt(cur);
+      for (let k = 0; k < edges.length; k++) {
+        const e = edges[k];
+        if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(from[k], seed);
+      }
     }
-    for (let i = 0; i < queue.length; i++) {
-      const cur = queue[i];
-      const target = graph.node(cur);
-      const seed = tierSource.get(cur)!;
-      for (const e of graph.in(cur)) {
-        if (CONTROL_EDGES.has(e.type) && visit(e.from, seed)) tierVia.set(e.from, flowsInto(e, target) ? tierVia.get(cur)! : cur);
+    for (let q = 0; q < queue.length; q++) {
+      const cur = queue[q];
+      const target = graph.nodeAt(cur);
+      const seed = tierSource[cur];
+      const { edges, from } = graph.inAt(cur);
+      for (let k = 0; k < edges.length; k++) {
+        const e = edges[k];
+        if (CONTROL_EDGES.has(e.type) && visit(from[k], seed)) tierVia[from[k]] = flowsInto(e, target) ? tierVia[cur] : cur;
       }
     }
   }
@@ -100,69 +112,60 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   // the shortest route depends on a condition): one more reverse pass per group, not a search
   // per principal.
   let firm: { groups: JewelGroup[]; reach: Map<string, number[]> } | undefined;
-  const firmCache = new Map<string, CrownJewelPath[]>();
-  const strengthCache = new Map<string, StrengthResult>();
-  const autonomyCache = new Map<string, { level: Autonomy; reason: string }>();
-  const autonomyCached = (id: string): { level: Autonomy; reason: string } => {
-    let a = autonomyCache.get(id);
-    if (!a) {
-      a = autonomyOf(graph, id);
-      autonomyCache.set(id, a);
+  // The report and several rules ask for the same identity's answers; each is computed once, in
+  // an array by node index. Callers copy before sorting.
+  const firmCache: (CrownJewelPath[] | undefined)[] = new Array(n);
+  const strengthCache: (StrengthResult | undefined)[] = new Array(n);
+  const autonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
+  const pathCache: (CrownJewelPath[] | undefined)[] = new Array(n);
+  /** The cached answer for a node of the graph; computed each time for one that is not. */
+  const cached = <T>(cache: (T | undefined)[], ref: NodeRef, compute: (ref: NodeRef, id: string) => T): T => {
+    const i = graph.indexOf(ref);
+    if (i < 0) return compute(ref, typeof ref === 'string' ? ref : ref.id);
+    let v = cache[i];
+    if (v === undefined) {
+      const node = graph.nodeAt(i);
+      v = compute(node, node.id);
+      cache[i] = v;
     }
-    return a;
+    return v;
   };
-  // The report and several rules ask for the same identity's paths; a high-fan-out principal
-  // costs O(out-degree x groups) per call, so each is computed once. Callers copy before sorting.
-  const pathCache = new Map<string, CrownJewelPath[]>();
+  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => autonomyOf(graph, r));
 
   const analysis: Analysis = {
-    tier: (id) => tierOf.get(id) ?? 0,
-    tierReasons: (id) => {
-      const src = tierSource.get(id);
-      if (!src) return ['reaches no privilege the scanner knows of'];
-      const p = graph.node(src);
-      if (src === id) return [`is ${p?.name ?? src}`];
-      const via = tierVia.get(id);
-      const reaches = `reaches ${p?.name ?? src} (T${p?.tier ?? '?'})`;
-      if (via === undefined) return [reaches];
+    tier: (ref) => {
+      const i = graph.indexOf(ref);
+      return i < 0 || tierOf[i] < 0 ? 0 : (tierOf[i] as Tier);
+    },
+    tierReasons: (ref) => {
+      const i = graph.indexOf(ref);
+      const src = i < 0 ? -1 : tierSource[i];
+      if (src < 0) return ['reaches no privilege the scanner knows of'];
+      const p = graph.nodeAt(src);
+      if (src === i) return [`is ${p.name}`];
+      const via = tierVia[i];
+      const reaches = `reaches ${p.name} (T${p.tier ?? '?'})`;
+      if (via < 0) return [reaches];
       if (via === src) return [`${reaches}, which is disabled`];
-      return [`${reaches} only through ${graph.node(via)?.name ?? via}, which is disabled`];
+      return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];
     },
-    autonomy: (id) => autonomyCached(id).level,
-    autonomyReason: (id) => autonomyCached(id).reason,
-    strength: (id) => {
-      let s = strengthCache.get(id);
-      if (!s) {
-        s = strengthOf(graph, id, opts.now);
-        strengthCache.set(id, s);
-      }
-      return s;
-    },
-    firmCrownJewelPaths: (id) => {
-      if (!firm) {
-        const fg = buildJewelGroups(graph, privileges, true);
-        firm = { groups: fg, reach: reachIndex(fg) };
-      }
-      let paths = firmCache.get(id);
-      if (!paths) {
+    autonomy: (ref) => autonomyCached(ref).level,
+    autonomyReason: (ref) => autonomyCached(ref).reason,
+    strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
+    firmCrownJewelPaths: (ref) =>
+      cached(firmCache, ref, (r, id) => {
+        if (!firm) {
+          const fg = buildJewelGroups(graph, privileges, true);
+          firm = { groups: fg, reach: reachIndex(fg) };
+        }
         const f = firm;
-        paths = pathsFrom(graph, (f.reach.get(id) ?? []).map((i) => f.groups[i]), id);
-        firmCache.set(id, paths);
-      }
-      return paths;
-    },
-    crownJewelPaths: (id) => {
-      let paths = pathCache.get(id);
-      if (!paths) {
-        paths = pathsFrom(graph, (reach.get(id) ?? []).map((i) => groups[i]), id);
-        pathCache.set(id, paths);
-      }
-      return paths;
-    },
-    accountable: (id) => {
+        return pathsFrom(graph, (f.reach.get(id) ?? []).map((g) => f.groups[g]), r, id);
+      }),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
+    accountable: (ref) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
       const seen = new Set<string>();
-      for (const e of graph.in(id)) {
+      for (const e of graph.in(ref)) {
         if (e.type !== 'OWNS' && e.type !== 'SPONSORS' && e.type !== 'MANAGES') continue;
         const n = graph.node(e.from);
         // An owner of both the app registration and its service principal is one person.
@@ -258,7 +261,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
   return groups;
 }
 
-function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPath[] {
+function pathsFrom(graph: Graph, groups: JewelGroup[], ref: NodeRef, id: string): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
   for (const g of groups) {
     const d = g.dist.get(id);
@@ -276,7 +279,7 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], id: string): CrownJewelPa
     // Distinct next identities that also lead to the group: two edges to the same one (a role
     // held and also escalated to) are one route.
     const nextHops = new Set<string>();
-    for (const e of graph.out(id)) {
+    for (const e of graph.out(ref)) {
       if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && flowsInto(e, graph.node(e.to))) nextHops.add(e.to);
     }
     const alternatives = nextHops.size;
@@ -326,13 +329,11 @@ function credentialClass(c: GraphNode): StrengthClass {
   return 'none';
 }
 
-function strengthOf(graph: Graph, id: string, now: Date): StrengthResult {
+function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   let cls: StrengthClass | undefined;
   const evidence: string[] = [];
   let longLived = false;
-  for (const e of graph.out(id, 'HAS_CREDENTIAL')) {
-    const c = graph.node(e.to);
-    if (!c) continue;
+  for (const c of graph.targets(ref, 'HAS_CREDENTIAL')) {
     if (c.status === 'inactive' || c.status === 'expired') continue;
     if (c.expiresAt && Date.parse(c.expiresAt) <= now.getTime()) continue;
     const k = credentialClass(c);
@@ -356,10 +357,10 @@ function strengthOf(graph: Graph, id: string, now: Date): StrengthResult {
   return { class: cls ?? 'none', evidence, longLived };
 }
 
-function autonomyOf(graph: Graph, id: string): { level: Autonomy; reason: string } {
-  const n = graph.node(id);
+function autonomyOf(graph: Graph, ref: NodeRef): { level: Autonomy; reason: string } {
+  const n = graph.node(ref);
   if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
-  const outs = graph.out(id);
+  const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
   const delegatedOnly = !appOnly && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };

@@ -1,4 +1,5 @@
 import type { CrownJewelClass, GraphEdge, StrengthClass, Tier } from '../graph/model.js';
+import type { NodeRef } from '../graph/graph.js';
 
 /** How independently an identity acts (RULES-CATALOG §4.2). */
 export type Autonomy = 'human-triggered' | 'scheduled' | 'autonomous-agent';
@@ -39,18 +40,21 @@ export interface StrengthResult {
   longLived: boolean;
 }
 
-/** Derived facts computed once per scan, before rules run. */
+/**
+ * Derived facts computed once per scan, before rules run. Each question takes a node or its id;
+ * given the node object of the scanned graph, the answer is found without hashing its id.
+ */
 export interface Analysis {
   /** Capability tier (T0..T4) from everything the identity can reach, with the reasons. */
-  tier(id: string): Tier;
-  tierReasons(id: string): string[];
-  autonomy(id: string): Autonomy;
-  autonomyReason(id: string): string;
-  strength(id: string): StrengthResult;
+  tier(ref: NodeRef): Tier;
+  tierReasons(ref: NodeRef): string[];
+  autonomy(ref: NodeRef): Autonomy;
+  autonomyReason(ref: NodeRef): string;
+  strength(ref: NodeRef): StrengthResult;
   /** Shortest paths to each crown jewel the identity reaches (hops > 0), deduplicated per target. */
-  crownJewelPaths(id: string): CrownJewelPath[];
+  crownJewelPaths(ref: NodeRef): CrownJewelPath[];
   /** The same, using only edges that hold without an undecided condition. */
-  firmCrownJewelPaths(id: string): CrownJewelPath[];
+  firmCrownJewelPaths(ref: NodeRef): CrownJewelPath[];
   /** Accountable humans (owners, sponsors, managers) and their state. */
-  accountable(id: string): { id: string; name: string; relation: string; enabled?: boolean }[];
+  accountable(ref: NodeRef): { id: string; name: string; relation: string; enabled?: boolean }[];
 }

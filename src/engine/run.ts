@@ -169,7 +169,7 @@ function toFinding(rule: RuleDefinition, subject: GraphNode, r: ReportInput, ana
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
   const args = { name: subject.name, ...(r.args ?? {}) };
   const base: Severity = r.severity ?? rule.meta.severity;
-  const tier = subject.kind === 'identity' ? analysis.tier(subject.id) : undefined;
+  const tier = subject.kind === 'identity' ? analysis.tier(subject) : undefined;
   const severity = rule.meta.tiered && tier !== undefined ? escalateSeverity(base, tier) : base;
   const f: Finding = {
     ruleId: rule.meta.id,

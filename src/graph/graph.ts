@@ -4,6 +4,16 @@ import type { EdgeType, GraphEdge, GraphNode, NodeKind, ScopeInfo } from './mode
 const EMPTY: readonly GraphEdge[] = Object.freeze([]);
 
 /**
+ * A node, or its id. Given the node object itself, lookups go straight to its slot (a hidden
+ * property set when the graph is built) instead of hashing the id into a table of hundreds of
+ * thousands of entries; the rules and the analysis ask about their subject node many times.
+ */
+export type NodeRef = GraphNode | string;
+
+/** Where a built graph keeps a node's slot: a symbol, not enumerable, so JSON, spreads and key lists never see it. */
+const SLOT = Symbol('nhiscan.slot');
+
+/**
  * The normalized NHI graph: immutable once built, indexed for O(1) lookups by id, by type and
  * by edge direction, so that rules and path search never scan the whole edge list.
  */
@@ -15,6 +25,8 @@ export class Graph {
   readonly warnings: readonly string[];
   /** Per node id: the node and its edges both ways, so one lookup answers node, out and in. */
   private readonly slots: Map<string, Slot>;
+  /** The slots in node order: a node's index (see {@link indexOf}) is its place here. */
+  private readonly slotList: Slot[] = [];
   /** Nodes with outgoing edges, in the order of their first one: the order {@link edges} yields. */
   private readonly sourcesInOrder: Slot[] = [];
   private readonly typeIndex: Map<string, GraphNode[]>;
@@ -40,7 +52,10 @@ export class Graph {
     this.typeIndex = new Map();
     this.kindIndex = new Map();
     for (const n of nodes.values()) {
-      this.slots.set(n.id, new Slot(n));
+      const slot = new Slot(n, this, this.slotList.length);
+      this.slots.set(n.id, slot);
+      this.slotList.push(slot);
+      Object.defineProperty(n, SLOT, { value: slot, enumerable: false, configurable: true, writable: true });
       push(this.typeIndex, n.type, n);
       push(this.kindIndex, n.kind, n);
     }
@@ -61,8 +76,10 @@ export class Graph {
         this.sourcesInOrder.push(from);
       }
       from.out.all.push(e);
+      from.out.far.push(to.index);
       if (to.in === NO_EDGES) to.in = new Adjacency();
       to.in.all.push(e);
+      to.in.far.push(from.index);
       kept++;
     }
     this.edgeCount = kept;
@@ -76,18 +93,26 @@ export class Graph {
     }
   }
 
-  node(id: string): GraphNode | undefined {
-    return this.slots.get(id)?.node;
+  /** The slot of a node of this graph, by node object (no hashing) or by id. */
+  private slotOf(ref: NodeRef): Slot | undefined {
+    if (typeof ref === 'string') return this.slots.get(ref);
+    const slot = (ref as unknown as Record<symbol, Slot | undefined>)[SLOT];
+    // A node object of another graph (or not from a graph at all) is looked up by its id.
+    return slot !== undefined && slot.graph === this ? slot : this.slots.get(ref.id);
   }
 
-  out(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const slot = this.slots.get(id);
+  node(ref: NodeRef): GraphNode | undefined {
+    return this.slotOf(ref)?.node;
+  }
+
+  out(ref: NodeRef, type?: EdgeType): readonly GraphEdge[] {
+    const slot = this.slotOf(ref);
     if (!slot) return EMPTY;
     return type ? ofEdgeType(slot.out, type) : slot.out.all;
   }
 
-  in(id: string, type?: EdgeType): readonly GraphEdge[] {
-    const slot = this.slots.get(id);
+  in(ref: NodeRef, type?: EdgeType): readonly GraphEdge[] {
+    const slot = this.slotOf(ref);
     if (!slot) return EMPTY;
     return type ? ofEdgeType(slot.in, type) : slot.in.all;
   }
@@ -96,15 +121,43 @@ export class Graph {
    * The nodes at the far end of a node's outgoing edges of one type, in edge order. Computed once
    * per node and type: many rules ask for the same identity's credentials. Frozen: copy to sort.
    */
-  targets(id: string, type: EdgeType): readonly GraphNode[] {
-    const slot = this.slots.get(id);
+  targets(ref: NodeRef, type: EdgeType): readonly GraphNode[] {
+    const slot = this.slotOf(ref);
     return slot ? endsOf(this.slots, slot.out, type, 'to') : EMPTY_NODES;
   }
 
   /** The nodes at the near end of a node's incoming edges of one type, in edge order (see {@link targets}). */
-  sources(id: string, type: EdgeType): readonly GraphNode[] {
-    const slot = this.slots.get(id);
+  sources(ref: NodeRef, type: EdgeType): readonly GraphNode[] {
+    const slot = this.slotOf(ref);
     return slot ? endsOf(this.slots, slot.in, type, 'from') : EMPTY_NODES;
+  }
+
+  /**
+   * For the analysis: every node has an index, 0 to `size - 1` in node order, so per-node results
+   * can live in arrays. -1 for a node not in the graph.
+   */
+  indexOf(ref: NodeRef): number {
+    return this.slotOf(ref)?.index ?? -1;
+  }
+
+  get size(): number {
+    return this.slotList.length;
+  }
+
+  nodeAt(index: number): GraphNode {
+    return this.slotList[index].node;
+  }
+
+  /** Incoming edges of the node at `index`, and the index of each edge's source, position by position. */
+  inAt(index: number): { edges: readonly GraphEdge[]; from: readonly number[] } {
+    const adj = this.slotList[index].in;
+    return { edges: adj.all, from: adj.far };
+  }
+
+  /** Outgoing edges of the node at `index`, and the index of each edge's target, position by position. */
+  outAt(index: number): { edges: readonly GraphEdge[]; to: readonly number[] } {
+    const adj = this.slotList[index].out;
+    return { edges: adj.all, to: adj.far };
   }
 
   ofType(type: string): readonly GraphNode[] {
@@ -146,6 +199,8 @@ const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
  */
 class Adjacency {
   readonly all: GraphEdge[] = [];
+  /** The index of each edge's other end, position by position with `all`. */
+  readonly far: number[] = [];
   types: EdgeType[] | undefined = undefined;
   lists: GraphEdge[][] = [];
   ends: (readonly GraphNode[] | undefined)[] = [];
@@ -156,7 +211,11 @@ const NO_EDGES: Adjacency = Object.freeze(new Adjacency()) as Adjacency;
 class Slot {
   out: Adjacency = NO_EDGES;
   in: Adjacency = NO_EDGES;
-  constructor(readonly node: GraphNode) {}
+  constructor(
+    readonly node: GraphNode,
+    readonly graph: Graph,
+    readonly index: number,
+  ) {}
 }
 
 /** Position of `type` in the node's groups (grouping on first use), or -1. */

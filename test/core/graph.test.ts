@@ -33,3 +33,55 @@ describe('GraphBuilder', () => {
     expect(g.capability('okta', 'org', 'okta.users')).toBe('not-collected');
   });
 });
+
+describe('Graph lookups by node object', () => {
+  const build = (ids: string[], edges: [string, string, Parameters<typeof edge>[2]][]) => {
+    const b = new GraphBuilder();
+    for (const id of ids) b.addNode(node(id, { name: id.toUpperCase() }));
+    for (const [f, t, type] of edges) b.addEdge(edge(f, t, type));
+    return b.build();
+  };
+
+  it('give the same answers as lookups by id', () => {
+    const g = build(['a', 'b', 'c'], [['a', 'b', 'HAS_CREDENTIAL'], ['a', 'c', 'HAS_CREDENTIAL'], ['c', 'a', 'OWNS']]);
+    const a = g.node('a')!;
+    expect(g.node(a)).toBe(a);
+    expect(g.out(a)).toEqual(g.out('a'));
+    expect(g.in(a, 'OWNS')).toEqual(g.in('a', 'OWNS'));
+    expect(g.targets(a, 'HAS_CREDENTIAL').map((n) => n.id)).toEqual(['b', 'c']);
+    expect(g.sources(a, 'OWNS').map((n) => n.id)).toEqual(['c']);
+  });
+
+  it('look up a node object of another graph by its id, never through its hidden slot', () => {
+    const g1 = build(['a', 'b'], [['a', 'b', 'GRANTED']]);
+    const g2 = build(['b', 'a'], [['b', 'a', 'GRANTED']]);
+    const a1 = g1.node('a')!;
+    // Same id, other graph: g2's own node and edges, not g1's.
+    expect(g2.node(a1)).toBe(g2.node('a'));
+    expect(g2.out(a1)).toHaveLength(0);
+    expect(g2.in(a1).map((e) => e.from)).toEqual(['b']);
+    expect(g2.indexOf(a1)).toBe(g2.indexOf('a'));
+    // A node object no graph built.
+    expect(g1.node(node('zzz'))).toBeUndefined();
+    expect(g1.indexOf(node('zzz'))).toBe(-1);
+  });
+
+  it('keep the slot out of JSON, spreads and key lists', () => {
+    const g = build(['a'], []);
+    const a = g.node('a')!;
+    expect(Object.keys(a)).not.toContain('slot');
+    expect(JSON.stringify(a)).toBe(JSON.stringify({ ...a }));
+    expect(Object.getOwnPropertySymbols({ ...a })).toHaveLength(0);
+  });
+
+  it('index nodes 0 to size - 1 in node order, with each edge end at its index', () => {
+    const g = build(['x', 'y', 'z'], [['x', 'z', 'GRANTED'], ['y', 'z', 'MEMBER_OF']]);
+    expect(g.size).toBe(3);
+    expect([0, 1, 2].map((i) => g.nodeAt(i).id)).toEqual(['x', 'y', 'z']);
+    const into = g.inAt(g.indexOf('z'));
+    expect(into.edges.map((e) => e.from)).toEqual(['x', 'y']);
+    expect(into.from.map((i) => g.nodeAt(i).id)).toEqual(['x', 'y']);
+    const outOf = g.outAt(g.indexOf('x'));
+    expect(outOf.to.map((i) => g.nodeAt(i).id)).toEqual(['z']);
+  });
+});

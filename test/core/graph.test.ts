@@ -66,13 +66,15 @@ describe('Graph lookups by node object', () => {
     expect(g1.indexOf(node('zzz'))).toBe(-1);
   });
 
-  it('keep the slot out of JSON and key lists, and never trust it on a copy', () => {
+  it('keep the slot out of JSON, key lists and spreads, and never trust it on another object', () => {
     const g = build(['a', 'b'], [['a', 'b', 'GRANTED']]);
     const a = g.node('a')!;
     expect(Object.keys(a)).toEqual(Object.keys({ ...a }));
     expect(JSON.stringify(a)).toBe(JSON.stringify({ ...a }));
-    // A copy carries the link but names another node: the lookup goes by the copy's id.
-    const renamed = { ...a, id: 'b' };
+    expect(Object.getOwnPropertySymbols({ ...a })).toHaveLength(0);
+    // Even an object that carries the link (copied on purpose) is looked up by its own id.
+    const renamed = Object.defineProperties({ ...a, id: 'b' }, Object.getOwnPropertyDescriptors(a));
+    Object.defineProperty(renamed, 'id', { value: 'b' });
     expect(g.node(renamed)).toBe(g.node('b'));
     expect(g.out(renamed)).toHaveLength(0);
     expect(g.indexOf(renamed)).toBe(g.indexOf('b'));

@@ -142,6 +142,36 @@ async function collect(providers: string[], out: string): Promise<{ code: number
   }
 }
 
+describe('a refused Entra client secret, with --debug', () => {
+  it('reaches the token endpoint, and neither the refused nor any other secret reaches stderr', async () => {
+    const refused = 'REFUSAL-ENTRA-debug-canary-0002';
+    process.env.AZURE_CLIENT_SECRET = refused;
+    const tokenRequests = entra.counts.token;
+    const err = await buildProgram()
+      .parseAsync(['node', 'nhiscan', 'scan', '--entra', '--debug', '--graph-url', entra.url])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    const stderr: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
+    let code: number;
+    try {
+      code = handleError(err, true);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = stderr.join('');
+    expect(entra.counts.token).toBeGreaterThan(tokenRequests);
+    expect(code).toBe(2);
+    expect(text).toMatch(/invalid_client/);
+    // With --debug the stack is printed too: still no secret, not even in part.
+    for (const secret of [refused, ENTRA_SECRET, OKTA_TOKEN, AWS_SECRET]) {
+      for (let i = 0; i + 12 <= secret.length; i++) expect(text).not.toContain(secret.slice(i, i + 12));
+    }
+  });
+});
+
 describe('a credential refused at the start stops the other providers', () => {
   it('Okta refusing its API token: the AWS and Entra collectors send nothing more, same error and exit code', async () => {
     process.env.OKTA_API_TOKEN = 'REFUSAL-OKTA-revoked-token';

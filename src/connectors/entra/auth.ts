@@ -8,7 +8,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { timeoutOr } from '../abort.js';
+import { requestSignal } from '../abort.js';
 import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
 import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
@@ -177,13 +177,14 @@ const UNREACHABLE = 'network_error';
 function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined): INetworkModule {
   const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     let res: Response;
+    const request = requestSignal(timeoutMs, stop);
     try {
       res = await fetch(url, {
         method,
         headers: options?.headers,
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
         redirect: 'error',
-        signal: timeoutOr(timeoutMs, stop),
+        signal: request.signal,
       });
       const headers: Record<string, string> = {};
       res.headers.forEach((value, key) => {
@@ -202,6 +203,8 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined): I
       if (err instanceof AuthError) throw err;
       const timedOut = (err as Error).name === 'TimeoutError';
       throw new AuthError(timedOut ? TIMED_OUT : UNREACHABLE, timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
+    } finally {
+      request.done();
     }
   };
   return {

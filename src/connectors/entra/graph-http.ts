@@ -1,4 +1,4 @@
-import { sleepUnlessAborted, stoppingSleep, timeoutOr } from '../abort.js';
+import { requestSignal, sleepUnlessAborted, stoppingSleep } from '../abort.js';
 import type { TokenSource } from './auth.js';
 import { cleanProviderText } from './errors.js';
 import { mapWithConcurrency } from './pool.js';
@@ -265,18 +265,25 @@ export class GraphHttp {
   }
 
   private async fetchOnce(method: string, url: string, token: string, body: unknown): Promise<RawResponse> {
-    const res = await this.fetchImpl(url, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'error', // a redirect would carry the token to wherever Location points
-      signal: timeoutOr(this.timeoutMs, this.config.signal),
-    });
-    const text = await res.text();
+    const request = requestSignal(this.timeoutMs, this.config.signal);
+    let text: string;
+    let res: Awaited<ReturnType<typeof this.fetchImpl>>;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'error', // a redirect would carry the token to wherever Location points
+        signal: request.signal,
+      });
+      text = await res.text();
+    } finally {
+      request.done();
+    }
     let parsed: unknown = undefined;
     if (text) {
       try {

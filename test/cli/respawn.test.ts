@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,4 +66,43 @@ describe('bin/nhiscan.js', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option '--no-such-flag'/);
   });
+});
+
+describe('bin/nhiscan.js and signals', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nhiscan-respawn-sig-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes SIGTERM on to the second process, and exits as a process ended by it would (143)', async () => {
+    // Preloaded in both processes: each records its pid; the second one then blocks for 20 s,
+    // so it is surely still running when the first one receives SIGTERM.
+    const pids = join(dir, 'pids.log');
+    const preload = join(dir, 'hold.cjs');
+    writeFileSync(
+      preload,
+      `require('node:fs').appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');\n` +
+        `if (process.env.NHISCAN_NO_RESPAWN) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20000);\n`,
+    );
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'nhiscan.js'), 'rules', 'list'], {
+      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--require ${preload}` },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const started = (): string[] => (existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean) : []);
+    for (let i = 0; i < 200 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const [, second] = started();
+    expect(second).toBeDefined();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(128 + constants.signals.SIGTERM);
+    // The second process is gone too, not left running on its own.
+    let alive = true;
+    for (let i = 0; i < 40 && alive; i++) {
+      try {
+        process.kill(Number(second), 0);
+        await new Promise((r) => setTimeout(r, 25));
+      } catch {
+        alive = false;
+      }
+    }
+    expect(alive).toBe(false);
+  }, 15_000);
 });

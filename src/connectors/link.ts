@@ -124,12 +124,14 @@ export function linkProviders(b: GraphBuilder): void {
  * mapping names. With group mapping, an assigned user gets the role of every group of theirs the
  * filter matches, assigned to the app or not: a matching group assigned to the app carries it
  * (MEMBER_OF, then the group's edge), and the others (listed on the user's edge as `roleGroups`)
- * give the user its own edge to the role. When the mapping, or part of it, cannot be read, the
- * edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
+ * give the user its own edge to the role. Membership rights into such an unassigned group (an
+ * Okta CAN_ESCALATE_TO edge to the provider naming the group as `roleGroup`) become edges to the
+ * role(s) the group's name gives, or are dropped when it gives none. When the mapping, or part of
+ * it, cannot be read, the edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
  * `attrs.assignees` for the rules that judge the assignments themselves.
  *
  * Linear: one pass over the edges builds the indexes, one pass over the assignment edges (and
- * each user's listed role groups) uses them.
+ * each user's listed role groups) and the role-group escalations uses them.
  */
 function narrowSamlAssignments(b: GraphBuilder): void {
   const rolesOf = new Map<string, RoleIndex>();
@@ -137,6 +139,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const doubtful = new Map<string, GraphEdge>();
   const groupsOf = new Map<string, GraphNode[]>();
   const assignments: GraphEdge[] = [];
+  const roleGroupEscalations: GraphEdge[] = [];
   for (const e of b.edgeList()) {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
@@ -154,6 +157,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.appId === 'string') {
       const from = b.getNode(e.from);
       if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
+    } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.roleGroup === 'string' && typeof e.evidence.appId === 'string') {
+      roleGroupEscalations.push(e);
     }
   }
   const drop = new Set<GraphEdge>();
@@ -183,6 +188,30 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         type: 'SAML_MAPS_TO',
         hidden: true,
         reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${hub.nativeId}`}`,
+        evidence: { ...e.evidence, via: hub.id },
+      });
+    }
+  }
+  // Membership rights into a group the app's filter maps, not assigned to the app (see the Okta
+  // transform's addRoleGroupEscalations): to the role(s) the group's name gives, or to none.
+  for (const e of roleGroupEscalations) {
+    const from = b.getNode(e.from);
+    const hub = b.getNode(e.to);
+    if (!from || hub?.type !== 'aws-saml-provider-ref') continue;
+    const app = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string));
+    drop.add(e);
+    const filter = app && app.enabled !== false ? oktaGroupFilter(app.attrs.groupFilter) : undefined;
+    if (!app || !filter) continue;
+    const name = e.evidence!.roleGroup as string;
+    for (const role of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, rolesOf.get(hub.id) ?? NO_ROLES)) {
+      const trust = doubtful.get(`${hub.id}\u0000${role.id}`);
+      add.push({
+        ...(e.conditional || trust ? { conditional: true } : {}),
+        from: from.id,
+        to: role.id,
+        type: 'CAN_ESCALATE_TO',
+        hidden: true,
+        reason: `${e.reason}; the filter maps ${name} to role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${hub.nativeId}`}`,
         evidence: { ...e.evidence, via: hub.id },
       });
     }

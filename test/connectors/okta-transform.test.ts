@@ -385,3 +385,35 @@ describe('AWS app with group mapping: the role groups of each assigned user', ()
     expect(g.out(I.user('u4'), 'SAML_MAPS_TO')[0].evidence?.roleGroups).toBeUndefined();
   });
 });
+
+describe('AWS app with group mapping: membership rights into the groups its filter maps', () => {
+  const settings = { identityProviderArn: ARN, useGroupMapping: true, groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)' };
+  const org = (appSettings: Record<string, unknown>) => {
+    const o = oktaOrg().group('mgmt', 'AWS Engineers');
+    // 1000 groups, half of them role groups; none assigned to the app but the management group.
+    for (let i = 0; i < 1000; i++) o.group(`g${i}`, i % 2 === 0 ? `aws_111122223333_role${i}` : `team-${i}`);
+    return o.serviceApp({ id: 'grp', grants: ['okta.groups.manage'] }).awsApp({ id: 'aws1', settings: appSettings, groups: [{ id: 'mgmt' }] });
+  };
+
+  it('gives each holder one edge to the SAML provider per matching group, naming it, and nothing else', () => {
+    const g = org(settings).graph();
+    const esc = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    expect(esc).toHaveLength(500);
+    expect(esc.every((e) => /^aws_111122223333_role\d+$/.test(e.evidence?.roleGroup as string) && !e.conditional && /AWS Engineers/.test(e.reason))).toBe(true);
+    // The role groups get no node: their members' roles ride on their own assignment.
+    expect(g.ofType('okta-group')).toHaveLength(1);
+  });
+
+  it('adds none without group mapping', () => {
+    const g = org({ ...settings, useGroupMapping: false }).graph();
+    expect(g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN))).toEqual([]);
+  });
+
+  it('an unreadable filter leaves one conditional edge that says so', () => {
+    const g = org({ ...settings, groupFilter: '(' }).graph();
+    const esc = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    expect(esc).toHaveLength(1);
+    expect(esc[0]).toMatchObject({ conditional: true });
+    expect(esc[0].reason).toMatch(/group filter of the AWS app AWS could not be read/);
+  });
+});

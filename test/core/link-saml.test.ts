@@ -174,3 +174,108 @@ describe('Okta AWS app with group mapping: roles from matching groups that are n
     expect(r.analysis.firmCrownJewelPaths(ZAPIER_TOKEN).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
   });
 });
+
+/**
+ * Membership rights into the role groups of the multi-account setup: `AWS Engineers` (a
+ * management group, mapping to no role) is the only group assigned to the app, and the role
+ * groups (aws_<account>_<role>) have no node of their own. Whoever can change group membership
+ * can add a user to `aws_111122223333_okta-admin` and, so that the app sends the role, to
+ * `AWS Engineers`. Audit Exporter otherwise reaches nothing in AWS.
+ */
+describe('Okta group membership rights into a group the AWS app maps but that is not assigned to it', () => {
+  const MGMT_GROUP = '00gMgmtAwsEngineers01';
+  const AUDIT = ids.oktaApp(ORG, '0oa4J7O526RezV2zvWHX');
+  const SIEM = ids.oktaUser(ORG, '00ur92aLgGtOYaIJ02l0');
+  type Json = Record<string, unknown>;
+
+  function multiAccount(scopeId: string, edit?: (s: Snapshot, appId: string) => void): Snapshot {
+    const s = demoSnapshot();
+    const app = (s.files['okta/apps.json'] as { id: string; name: string }[]).find((a) => a.name === 'amazon_aws')!;
+    (s.files['okta/groups.json'] as Json[]).push({ id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers' } });
+    (s.files['okta/groupRoles.json'] as Record<string, Json[]>)[MGMT_GROUP] = [];
+    (s.files['okta/appGroups.json'] as Record<string, Json[]>)[app.id] = [{ id: MGMT_GROUP, priority: 0, profile: {} }];
+    // Jordan stays assigned through the management group and keeps his role group; Dana is no longer assigned.
+    const appUsers = s.files['okta/appUsers.json'] as Record<string, Json[]>;
+    appUsers[app.id] = appUsers[app.id].filter((u) => u.id === '00uALsvFO0rPShXu0fXS');
+    (s.files['okta/userGroups.json'] as Record<string, Json[]>)['00uALsvFO0rPShXu0fXS'].push({ id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers' } });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId });
+    edit?.(s, app.id);
+    return s;
+  }
+  const awsAdmin = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).find((p) => p.crownJewel === 'admin' && p.group.startsWith('aws|'));
+  const awsPaths = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).filter((p) => p.group.startsWith('aws|'));
+
+  it('okta.groups.manage reaches the role of the unassigned role group, without conditions', () => {
+    const r = scan(multiAccount('okta.groups.manage'));
+    const p = awsAdmin(r, AUDIT);
+    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage', 'okta-admin']);
+    const hop = p!.hops[1];
+    expect(hop.type).toBe('CAN_ESCALATE_TO');
+    expect(hop.conditional).toBe(false);
+    // The reason names the group, that it is not assigned, and how the added user gets assigned.
+    expect(hop.reason).toMatch(/add a user it controls \(itself, when the holder is a user\) to group aws_111122223333_okta-admin, which is not assigned/);
+    expect(hop.reason).toMatch(/only to a member assigned to the app: okta.groups.manage assigns the user it adds by also adding it to group AWS Engineers/);
+    expect(hop.reason).toMatch(/maps aws_111122223333_okta-admin to role okta-admin/);
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
+    // The readonly role group gives its own edge to its own role only.
+    const esc = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
+    expect(esc.map((e) => `${e.evidence!.roleGroup} -> ${roleName(r, e.to)}`).sort()).toEqual([
+      'aws_111122223333_okta-admin -> okta-admin',
+      'aws_111122223333_okta-readonly -> okta-readonly',
+    ]);
+    // Jordan, already in the role group, still gets the role through his own assignment; Dana, not assigned, does not.
+    expect(awsAdmin(r, JORDAN)).toBeDefined();
+    expect(awsPaths(r, DANA)).toEqual([]);
+  });
+
+  it('GROUP_MEMBERSHIP_ADMIN reaches it too, conditional on the role not being limited to other groups', () => {
+    const r = scan(
+      multiAccount('okta.logs.read', (s) => {
+        const roles = s.files['okta/userRoles.json'] as Record<string, Json[]>;
+        roles['00ur92aLgGtOYaIJ02l0'].push({ ...roles['00ur92aLgGtOYaIJ02l0'][0], id: 'GMA0000000000001', label: 'Group Membership Administrator', type: 'GROUP_MEMBERSHIP_ADMIN' });
+      }),
+    );
+    const p = awsAdmin(r, SIEM);
+    expect(p?.hops.map((h) => roleName(r, h.to))).toContain('okta-admin');
+    const hop = p!.hops.find((h) => h.type === 'CAN_ESCALATE_TO')!;
+    expect(hop.conditional).toBe(true);
+    expect(hop.reason).toMatch(/aws_111122223333_okta-admin.*limited to target groups/);
+  });
+
+  it('when no group it can add members to is assigned to the app, the route is conditional and says why', () => {
+    const r = scan(
+      multiAccount('okta.groups.manage', (s, appId) => {
+        (s.files['okta/appGroups.json'] as Record<string, Json[]>)[appId] = [];
+        const appUsers = s.files['okta/appUsers.json'] as Record<string, Json[]>;
+        appUsers[appId] = appUsers[appId].map((u) => ({ ...u, scope: 'USER' }));
+      }),
+    );
+    const p = awsAdmin(r, AUDIT);
+    expect(p?.hops[1].conditional).toBe(true);
+    expect(p!.hops[1].reason).toMatch(/cannot assign one: no group it can add members to is assigned to the app \(1 user\(s\) are assigned\)/);
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it('a group whose name was not read leaves a conditional route to the SAML provider', () => {
+    const r = scan(
+      multiAccount('okta.groups.manage', (s) => {
+        const g = (s.files['okta/groups.json'] as Json[]).find((x) => x.id === ADMIN_GROUP)!;
+        delete g.profile;
+      }),
+    );
+    const p = awsAdmin(r, AUDIT);
+    expect(p?.hops.some((h) => h.type === 'CAN_ESCALATE_TO' && h.conditional && /the name of group\(s\) 00gNWWidH8fEpVh4t1BF was not read/.test(h.reason))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it('no route without membership rights, nor through a group the filter does not match', () => {
+    expect(awsPaths(scan(multiAccount('okta.groups.read')), AUDIT)).toEqual([]);
+    const renamed = multiAccount('okta.groups.manage', (s) => {
+      for (const g of s.files['okta/groups.json'] as { id: string; profile: { name: string } }[]) if (g.id === ADMIN_GROUP || g.id === READONLY_GROUP) g.profile.name = g.profile.name.replace('aws_', 'aws-');
+    });
+    const r = scan(renamed);
+    expect(awsPaths(r, AUDIT)).toEqual([]);
+    expect(r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined)).toEqual([]);
+  });
+});

@@ -3,12 +3,13 @@ import type { GraphEdge, GraphNode } from '../../graph/model.js';
 import type { OktaContext } from './transform-context.js';
 import { ensureCrown } from './transform-privileges.js';
 import { roleLevel } from './transform-tiers.js';
+import { oktaGroupFilter } from './transform-aws.js';
 
 /**
  * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type),
  * and ends only at targets that matter (AWS-federated users and groups, service accounts, admins,
- * privileged service apps), so the edge count grows with the number of such targets, never with
- * holders × all users.
+ * privileged service apps, the AWS roles of groups an AWS app's group filter maps), so the edge
+ * count grows with the number of such targets, never with holders × all users.
  */
 export function addEscalations(ctx: OktaContext): void {
   const scope = (s: string): GraphNode | undefined => ctx.b.getNode(ids.oktaScope(ctx.org, s));
@@ -64,6 +65,8 @@ export function addEscalations(ctx: OktaContext): void {
     }
   }
 
+  addRoleGroupEscalations(ctx, adders, edge, roleCaveat);
+
   // Minting client credentials: okta.apps.manage / APP_ADMIN (createOAuth2ClientSecret, addJwk) and app settings.
   const minters: { node: GraphNode; byRole: boolean }[] = [];
   const appsManage = scope('okta.apps.manage');
@@ -107,6 +110,79 @@ export function addEscalations(ctx: OktaContext): void {
       edge(tokensManage, user.id, `okta.apiTokens.manage can lift the network restriction of the API tokens of ${user.name} (${roles.join(', ')}), which act with that user's rights, for anyone holding a copy of such a token`, 'okta:upsertApiToken', {
         conditional: true,
       });
+    }
+  }
+}
+
+type EdgeFn = (from: GraphNode, to: string, reason: string, method: string, extra?: Partial<GraphEdge>) => void;
+
+/**
+ * Group membership into the AWS roles of groups that are not assigned to an AWS app. With "Use
+ * Group Mapping", Okta sends a user assigned to the app the role of every group of theirs whose
+ * name the app's group filter matches, assigned to the app or not; those groups have no node
+ * (nothing else about them matters), so the membership edges above never reach them. Each holder
+ * of membership rights gets an edge per such group to the app's SAML provider, naming the group
+ * (`evidence.roleGroup`); the link (link.ts) turns it into edges to the role(s) the filter maps
+ * the group's name to, once the AWS roles are known. The user added must also be assigned to the
+ * app: the edge holds when a group the holder can add members to (one without admin roles) is
+ * assigned to it, and is conditional otherwise. When the filter or the groups' names were not
+ * read, one conditional edge to the provider says so. One pass over the org's groups per app.
+ */
+function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; byRole: boolean }[], edge: EdgeFn, roleCaveat: string): void {
+  if (adders.length === 0) return;
+  for (const fed of ctx.awsApps) {
+    const a = fed.node.attrs;
+    // Not linked to AWS (no literal provider ARN), no group mapping, or inactive: no role to add anyone to.
+    if (!fed.samlProviderArn || a.useGroupMapping !== true || fed.node.enabled === false) continue;
+    const hub = ids.external('saml-provider', fed.samlProviderArn);
+    const app = fed.node.name;
+    const mapping = { appId: fed.appId, roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter };
+    const filter = oktaGroupFilter(a.groupFilter);
+    const assigned = new Set(fed.groups.map((g) => g.groupId));
+    const matching: [string, string][] = [];
+    const unnamed: string[] = [];
+    if (filter && ctx.files.groups) {
+      for (const [gid, name] of ctx.groupNames) {
+        if (assigned.has(gid)) continue;
+        // readGroups records a group without a name under its id: the filter cannot be applied.
+        if (name === gid) unnamed.push(gid);
+        else if (filter.test(name)) matching.push([gid, name]);
+      }
+    }
+    const unread = !filter
+      ? `the group filter of the AWS app ${app} could not be read`
+      : !ctx.files.groups
+        ? "the org's groups were not read"
+        : unnamed.length > 0
+          ? `the name of group(s) ${unnamed.slice(0, 3).join(', ')}${unnamed.length > 3 ? ` and ${unnamed.length - 3} more` : ''} was not read`
+          : undefined;
+    // Okta sends the role only to a member who is assigned to the app. A holder of membership
+    // rights assigns the user it adds by adding it to an assigned group too, except to one
+    // holding admin roles (Okta reserves those to super admins).
+    const entry = fed.groups.find((g) => (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0);
+    const entryName = entry ? (ctx.groupNames.get(entry.groupId) ?? entry.groupId) : undefined;
+    for (const { node, byRole } of adders) {
+      const caveat = byRole ? `, ${roleCaveat}` : '';
+      const assign =
+        a.assignmentsCollected !== true
+          ? `Okta sends it only to a member assigned to the app, and the app's assignments were not read, so whether ${node.name} can assign the user it adds is not known`
+          : entry
+            ? `Okta sends it only to a member assigned to the app: ${node.name} assigns the user it adds by also adding it to group ${entryName}, which is assigned to the app (a user already assigned needs only the first step)`
+            : `Okta sends it only to a member assigned to the app, and ${node.name} cannot assign one: no group it can add members to is assigned to the app (${fed.users.length} user(s) are assigned), so this holds only for a holder that is, acts as or controls a user already assigned to the app`;
+      for (const [gid, name] of matching) {
+        const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
+        const adminOnly = adminRoles.length > 0 ? `; Okta reserves membership changes of a group holding admin roles (${adminRoles.join(', ')}) to super admins` : '';
+        edge(node, hub, `${node.name} can add a user it controls (itself, when the holder is a user) to group ${name}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${caveat}`, 'okta:assignUserToGroup', {
+          conditional: byRole || adminOnly !== '' || !entry || a.assignmentsCollected !== true,
+          evidence: { target: 'group mapped to an AWS role by the app\'s group filter', groupId: gid, roleGroup: name, ...mapping },
+        });
+      }
+      if (unread) {
+        edge(node, hub, `${node.name} can add members to groups, and the AWS app ${app} sends a user assigned to it the role of every group of theirs whose name its group filter matches; ${unread}, so which roles this reaches is not known${caveat}`, 'okta:assignUserToGroup', {
+          conditional: true,
+          evidence: { target: 'groups mapped to AWS roles by the app\'s group filter', ...mapping },
+        });
+      }
     }
   }
 }

@@ -4,8 +4,13 @@ import { ids } from '../graph/ids.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { oktaGroupFilter } from './okta/transform-aws.js';
 
-/** `https://sts.windows.net/<tenant>/` (v1 tokens) or `https://login.microsoftonline.com/<tenant>/v2.0`. */
-const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
+/**
+ * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
+ * (Microsoft Q&A, "What are the token issuers for the sovereign clouds"): v1 `sts.windows.net`
+ * (global and US Government) or `sts.chinacloudapi.cn` (21Vianet); v2 `login.microsoftonline.com`,
+ * `login.microsoftonline.us` or `login.partner.microsoftonline.cn`.
+ */
+const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
 
 /**
  * Joins the providers' graphs where one provider's configuration trusts another's identities.

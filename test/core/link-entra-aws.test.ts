@@ -119,3 +119,33 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
     expect(admin?.hops[0]).toMatchObject({ from: reader, to: legacy, type: 'CAN_ASSUME' });
   });
 });
+
+describe('Entra issuers of the national clouds', () => {
+  // Issuers per cloud (Microsoft Q&A, "token issuers for the sovereign clouds"): v1
+  // sts.windows.net (global and US Government) or sts.chinacloudapi.cn; v2 login.microsoftonline.com,
+  // login.microsoftonline.us or login.partner.microsoftonline.cn.
+  const roleTrusting = (issuer: string): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    const role = structuredClone(details.RoleDetailList.find((r: Json) => r.RoleName === 'ops-agent-role'));
+    role.RoleName = 'cloud-role';
+    role.RoleId = 'AROAEXAMPLEEXAMPLE02';
+    role.Arn = `arn:aws:iam::${ACCT}:role/cloud-role`;
+    const provider = `arn:aws:iam::${ACCT}:oidc-provider/${issuer}`;
+    role.AssumeRolePolicyDocument.Statement[0].Principal = { Federated: provider };
+    role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${issuer}:aud`]: OPS_AGENT_APPID } };
+    details.RoleDetailList.push(role);
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).push({ Arn: provider, Url: issuer, ClientIDList: [OPS_AGENT_APPID], ThumbprintList: [] });
+    return s;
+  };
+
+  for (const issuer of [`login.microsoftonline.us/${TENANT}/v2.0`, `sts.chinacloudapi.cn/${TENANT}/`, `login.partner.microsoftonline.cn/${TENANT}/v2.0`]) {
+    it(`links a role trusting ${issuer.split('/')[0]} tokens of the scanned tenant`, () => {
+      expect(assumers(scan(roleTrusting(issuer)), 'cloud-role')).toEqual([OPS_AGENT]);
+    });
+  }
+
+  it('does not take a look-alike host for an Entra issuer', () => {
+    expect(assumers(scan(roleTrusting(`login.microsoftonline.cn.example/${TENANT}/v2.0`)), 'cloud-role')).toEqual([]);
+  });
+});

@@ -43,6 +43,8 @@ export default defineRule({
       'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id); for SAML, `"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}` (or your regional sign-in endpoint).',
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif',
+      // SAML:aud: the endpoint URL the SAML assertion is presented to (its Recipient).
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-saml',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
     ],

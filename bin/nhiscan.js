@@ -20,17 +20,23 @@ if (!args) {
   process.on('SIGINT', () => {});
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGHUP', forward('SIGHUP'));
-  let started = false;
-  child.on('spawn', () => (started = true));
-  child.on('error', (e) => {
-    // Could not start a second process: run here, without the settings.
-    if (!started) void runHere();
-    else process.stderr.write(`nhiscan: ${e.message}\n`);
-  });
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? flags.exitCodeOfSignal(signal, constants.signals);
+  const stopForwarding = () => {
     process.removeAllListeners('SIGINT');
     process.removeAllListeners('SIGTERM');
     process.removeAllListeners('SIGHUP');
+  };
+  let started = false;
+  child.on('spawn', () => (started = true));
+  child.on('error', (e) => {
+    // Could not start a second process ('exit' never comes): run here, without the settings,
+    // and without the handlers above, which would swallow SIGTERM and SIGHUP.
+    if (!started) {
+      stopForwarding();
+      void runHere();
+    } else process.stderr.write(`nhiscan: ${e.message}\n`);
+  });
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? flags.exitCodeOfSignal(signal, constants.signals);
+    stopForwarding();
   });
 }

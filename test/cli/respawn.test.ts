@@ -105,4 +105,35 @@ describe('bin/nhiscan.js and signals', () => {
     }
     expect(alive).toBe(false);
   }, 15_000);
+
+  /** Runs bin/nhiscan.js with `preload` in every Node process; `ended` gives how it ended, or 'running' after `waitMs`. */
+  const start = (preload: string, args: string[]) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'nhiscan.js'), ...args], {
+      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--require ${preload}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const ended = (waitMs: number) => Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), waitMs))]);
+    const output = async (want: RegExp): Promise<void> => {
+      for (let i = 0; i < 400 && !want.test(stdout); i++) await new Promise((r) => setTimeout(r, 25));
+    };
+    return { child, ended, output, out: () => stdout, err: () => stderr };
+  };
+
+  it('when the second process cannot start, runs the CLI in the first, which SIGTERM still ends', async () => {
+    // Starting another Node process fails (no such executable): the CLI runs here, without the settings.
+    const preload = join(dir, 'no-node.cjs');
+    writeFileSync(preload, `process.execPath = '/nonexistent/node';\nsetTimeout(() => {}, 20000);\n`);
+    const run = start(preload, ['rules', 'list']);
+    await run.output(/nhi-path-to-crown-jewel/);
+    expect(run.out()).toMatch(/nhi-path-to-crown-jewel/);
+    run.child.kill('SIGTERM');
+    const end = await run.ended(5000);
+    if (end === 'running') run.child.kill('SIGKILL');
+    expect(end).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 15_000);
 });

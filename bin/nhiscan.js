@@ -14,10 +14,10 @@ if (!args) {
   await runHere();
 } else {
   const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [flags.NO_RESPAWN_ENV]: '1' } });
-  // A terminal's Ctrl-C reaches both processes and the CLI answers it; a signal sent to this
-  // process alone is passed on.
+  // A signal sent to this process alone is passed on. A terminal's Ctrl-C reaches both
+  // processes, so the CLI gets SIGINT twice then: harmless, its handler exits on the first.
   const forward = (signal) => () => child.kill(signal);
-  process.on('SIGINT', () => {});
+  process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGHUP', forward('SIGHUP'));
   const stopForwarding = () => {

@@ -124,6 +124,20 @@ describe('bin/nhiscan.js and signals', () => {
     return { child, ended, output, out: () => stdout, err: () => stderr };
   };
 
+  it('passes SIGINT sent to the first process alone on to the second, which stops as interrupted (130)', async () => {
+    // The second process keeps running for 20 s after the CLI is done; the CLI's own SIGINT handler is in place.
+    const preload = join(dir, 'linger.cjs');
+    writeFileSync(preload, `if (process.env.NHISCAN_NO_RESPAWN) setTimeout(() => {}, 20000);\n`);
+    const run = start(preload, ['rules', 'list']);
+    await run.output(/nhi-path-to-crown-jewel/);
+    expect(run.out()).toMatch(/nhi-path-to-crown-jewel/);
+    run.child.kill('SIGINT');
+    const end = await run.ended(5000);
+    if (end === 'running') run.child.kill('SIGKILL');
+    expect(end).toEqual({ code: 130, signal: null });
+    expect(run.err()).toMatch(/interrupted/);
+  }, 15_000);
+
   it('when the second process cannot start, runs the CLI in the first, which SIGTERM still ends', async () => {
     // Starting another Node process fails (no such executable): the CLI runs here, without the settings.
     const preload = join(dir, 'no-node.cjs');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
 import type { TokenSource } from '../../src/connectors/entra/auth.js';
 import { GraphHttp } from '../../src/connectors/entra/graph-http.js';
 
@@ -82,5 +83,29 @@ describe('GraphHttp', () => {
       ok: false,
       failure: { kind: 'error', reason: 'malformed page (no value array) from /v1.0/groups' },
     });
+  });
+
+  it('releases each request\'s hold on the run\'s stop signal, whether it answered, failed or was retried', async () => {
+    const stop = new AbortController();
+    const signals: AbortSignal[] = [];
+    let n = 0;
+    const http = new GraphHttp({
+      origin: 'https://graph.example',
+      tokens: tokens(),
+      signal: stop.signal,
+      maxRetries: 1,
+      fetch: async (_url, init) => {
+        signals.push(init!.signal!);
+        const k = n++ % 3;
+        if (k === 1) throw new TypeError('fetch failed');
+        return k === 2 ? json(503, {}) : json(200, { id: 'x' });
+      },
+      sleep: async () => {},
+    });
+    for (let i = 0; i < 30; i++) await http.getJson('https://graph.example/v1.0/me');
+    expect(signals.length).toBeGreaterThan(30);
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    stop.abort(new Error('stopped'));
+    expect(signals.some((s) => s.aborted)).toBe(false);
   });
 });

@@ -288,13 +288,19 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** Up to this many edges from one source, duplicates are found by a scan of its list; above, through an index by target. */
 const SMALL_OUT = 16;
+/** Up to this many edges between the same two nodes, by a scan; above, by a key of type and reason. */
+const PARALLEL_LIST = 8;
+
+function parallelKey(e: GraphEdge): string {
+  return `${e.type}\u0000${e.reason}`;
+}
 
 /** Collects nodes and edges from the transforms, then freezes them into a {@link Graph}. */
 export class GraphBuilder {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly edges: GraphEdge[] = [];
   /** Edges by source (a short list, or by target once long): duplicates are found without a key string or a map per edge. */
-  private readonly edgesByEnds = new Map<string, GraphEdge[] | Map<string, GraphEdge[]>>();
+  private readonly edgesByEnds = new Map<string, GraphEdge[] | Map<string, GraphEdge[] | Set<string>>>();
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
@@ -345,9 +351,20 @@ export class GraphBuilder {
     } else {
       const prior = out.get(edge.to);
       if (prior === undefined) out.set(edge.to, [edge]);
-      else {
+      else if (Array.isArray(prior)) {
         for (const e of prior) if (e.type === edge.type && e.reason === edge.reason) return;
-        prior.push(edge);
+        if (prior.length < PARALLEL_LIST) prior.push(edge);
+        else {
+          // Many edges between the same two nodes (one per group an Okta holder can add users
+          // to, say): a scan per addition would be quadratic, so they are keyed from here on.
+          const keys = new Set(prior.map(parallelKey));
+          keys.add(parallelKey(edge));
+          out.set(edge.to, keys);
+        }
+      } else {
+        const key = parallelKey(edge);
+        if (prior.has(key)) return;
+        prior.add(key);
       }
     }
     this.edges.push(edge);
@@ -363,8 +380,11 @@ export class GraphBuilder {
       const out = this.edgesByEnds.get(e.from);
       if (out === undefined) continue;
       const list = Array.isArray(out) ? out : out.get(e.to);
-      const i = list ? list.indexOf(e) : -1;
-      if (i >= 0) list!.splice(i, 1);
+      if (list instanceof Set) list.delete(parallelKey(e));
+      else if (list) {
+        const i = list.indexOf(e);
+        if (i >= 0) list.splice(i, 1);
+      }
     }
   }
 

@@ -91,3 +91,25 @@ describe('Graph lookups by node object', () => {
     expect(outOf.to.map((i) => g.nodeAt(i).id)).toEqual(['z']);
   });
 });
+
+describe('GraphBuilder with many edges between the same two nodes', () => {
+  it('keeps each distinct one once, drops repeats, and can remove and re-add them', () => {
+    const b = new GraphBuilder();
+    b.addNode(node('holder'));
+    b.addNode(node('hub'));
+    const reasons = Array.from({ length: 50 }, (_, i) => `can add a user to group aws_${i}_admin`);
+    for (const r of reasons) b.addEdge(edge('holder', 'hub', 'CAN_ESCALATE_TO', { reason: r }));
+    // Repeats (same type and reason) are dropped; the same reason under another type is not.
+    for (const r of reasons) b.addEdge(edge('holder', 'hub', 'CAN_ESCALATE_TO', { reason: r }));
+    b.addEdge(edge('holder', 'hub', 'GRANTED', { reason: reasons[0] }));
+    expect(b.edgeList()).toHaveLength(51);
+    const drop = new Set(b.edgeList().filter((e) => e.type === 'CAN_ESCALATE_TO' && /aws_(1|2)\d?_/.test(e.reason)));
+    b.removeEdges(drop);
+    expect(b.edgeList()).toHaveLength(51 - drop.size);
+    // A removed edge can be added again; one still present cannot.
+    for (const e of drop) b.addEdge(edge('holder', 'hub', 'CAN_ESCALATE_TO', { reason: e.reason }));
+    b.addEdge(edge('holder', 'hub', 'CAN_ESCALATE_TO', { reason: reasons[0] }));
+    expect(b.edgeList()).toHaveLength(51);
+    expect(b.build().out('holder', 'CAN_ESCALATE_TO')).toHaveLength(50);
+  });
+});

@@ -127,13 +127,13 @@ export class Graph {
    */
   targets(ref: NodeRef, type: EdgeType): readonly GraphNode[] {
     const slot = this.slotOf(ref);
-    return slot ? endsOf(this.slots, slot.out, type, 'to') : EMPTY_NODES;
+    return slot ? endsOf(this.slotList, slot.out, type) : EMPTY_NODES;
   }
 
   /** The nodes at the near end of a node's incoming edges of one type, in edge order (see {@link targets}). */
   sources(ref: NodeRef, type: EdgeType): readonly GraphNode[] {
     const slot = this.slotOf(ref);
-    return slot ? endsOf(this.slots, slot.in, type, 'from') : EMPTY_NODES;
+    return slot ? endsOf(this.slotList, slot.in, type) : EMPTY_NODES;
   }
 
   /**
@@ -156,12 +156,6 @@ export class Graph {
   inAt(index: number): { edges: readonly GraphEdge[]; from: readonly number[] } {
     const adj = this.slotList[index].in;
     return { edges: adj.all, from: adj.far };
-  }
-
-  /** Outgoing edges of the node at `index`, and the index of each edge's target, position by position. */
-  outAt(index: number): { edges: readonly GraphEdge[]; to: readonly number[] } {
-    const adj = this.slotList[index].out;
-    return { edges: adj.all, to: adj.far };
   }
 
   ofType(type: string): readonly GraphNode[] {
@@ -207,6 +201,8 @@ class Adjacency {
   readonly far: number[] = [];
   types: EdgeType[] | undefined = undefined;
   lists: GraphEdge[][] = [];
+  /** Per type, the index of each edge's other end (as `far`, grouped like `lists`). */
+  farLists: number[][] = [];
   ends: (readonly GraphNode[] | undefined)[] = [];
 }
 
@@ -227,12 +223,16 @@ function typeSlot(adj: Adjacency, type: EdgeType): number {
   let types = adj.types;
   if (!types) {
     types = [];
-    for (const e of adj.all) {
+    for (let k = 0; k < adj.all.length; k++) {
+      const e = adj.all[k];
       const i = types.indexOf(e.type);
-      if (i >= 0) adj.lists[i].push(e);
-      else {
+      if (i >= 0) {
+        adj.lists[i].push(e);
+        adj.farLists[i].push(adj.far[k]);
+      } else {
         types.push(e.type);
         adj.lists.push([e]);
+        adj.farLists.push([adj.far[k]]);
         adj.ends.push(undefined);
       }
     }
@@ -248,18 +248,14 @@ function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
   return i < 0 ? EMPTY : adj.lists[i];
 }
 
-function endsOf(slots: Map<string, Slot>, adj: Adjacency, type: EdgeType, end: 'from' | 'to'): readonly GraphNode[] {
+/** The nodes at the other end of a node's edges of one type, from the indexes kept with the edges (no lookup by id). */
+function endsOf(slotList: readonly Slot[], adj: Adjacency, type: EdgeType): readonly GraphNode[] {
   if (adj === NO_EDGES) return EMPTY_NODES;
   const i = typeSlot(adj, type);
   if (i < 0) return EMPTY_NODES;
   let list = adj.ends[i];
   if (list === undefined) {
-    const out: GraphNode[] = [];
-    for (const e of adj.lists[i]) {
-      const n = slots.get(e[end])?.node;
-      if (n) out.push(n);
-    }
-    list = out.length === 0 ? EMPTY_NODES : Object.freeze(out);
+    list = Object.freeze(adj.farLists[i].map((j) => slotList[j].node));
     adj.ends[i] = list;
   }
   return list;

@@ -185,8 +185,6 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   return analysis;
 }
 
-/** Breadth-first walk against control edges from the seeds; `visit` returns false to prune. */
-
 /**
  * Which groups each node can reach (ascending group order), so a path query touches only those
  * instead of testing every (provider, class) group.

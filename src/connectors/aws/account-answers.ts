@@ -39,16 +39,14 @@ export interface GrantAnswers {
 
 /**
  * Every answer the transform asks the policy evaluator about one account: the escalation search,
- * each principal's grants, and which principals may call sts:AssumeRole at all. Plain data (no
- * functions, no model objects), so a worker thread can compute it and hand it over; a pure
- * function of the account's authorization details and the clock.
+ * each principal's grants, and which principals may call sts:AssumeRole at all; a pure function
+ * of the account's authorization details and the clock.
  */
 export interface AccountAnswers {
-  /** Users then roles, in model order: the principals `grants` and `mayAssume` follow. */
-  principals: string[];
   escalation: EscalationGraph;
+  /** Per principal, users then roles in model order. */
   grants: GrantAnswers[];
-  /** Per principal of `principals`: whether its identity policies may allow sts:AssumeRole. */
+  /** Per principal, as `grants`: whether its identity policies may allow sts:AssumeRole. */
   mayAssume: boolean[];
 }
 
@@ -68,11 +66,9 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {
   const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT });
   const admins = new Set(escalation.admins);
-  const principals: string[] = [];
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
   for (const p of [...model.users.values(), ...model.roles.values()]) {
-    principals.push(p.arn);
     grants.push({
       // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
       assessment: admins.has(p.arn) ? { status: 'admin' } : assessAdmin(ev, p.arn),
@@ -85,13 +81,5 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
     });
     mayAssume.push(ev.mayDoAction(p.arn, 'sts:AssumeRole'));
   }
-  return { principals, escalation, grants, mayAssume };
-}
-
-/** Whether `answers` were computed from a model with exactly these principals, in this order. */
-export function answersFit(answers: AccountAnswers, model: AccountModel): boolean {
-  let i = 0;
-  for (const p of model.users.values()) if (answers.principals[i++] !== p.arn) return false;
-  for (const p of model.roles.values()) if (answers.principals[i++] !== p.arn) return false;
-  return i === answers.principals.length && answers.grants.length === i && answers.mayAssume.length === i;
+  return { escalation, grants, mayAssume };
 }

@@ -29,7 +29,7 @@ import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
-import { answerAccount, answersFit, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
+import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
 
 /** A model date (already checked by the authorization-details reader) as an ISO instant in UTC. */
@@ -81,17 +81,8 @@ function crossAccountState(st: AccountState): CrossAccountState {
   return { account: st.account, assumers, byAccount, byPrincipal };
 }
 
-/**
- * Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. With
- * `answers`, the policy evaluator's answers for an account come from there when it has them (a
- * worker thread computing them from the same files); otherwise they are computed here.
- */
-export function transformAws(
-  snapshot: Snapshot,
-  b: GraphBuilder,
-  config: NhiConfig,
-  opts: { release?: boolean; timings?: Timings; answers?: (account: string) => AccountAnswers | undefined } = {},
-): void {
+/** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
+export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): void {
   const now = new Date(snapshot.manifest.collectedAt);
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
@@ -104,7 +95,7 @@ export function transformAws(
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings, opts.answers);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings);
     // Only what the cross-account pass needs outlives the account.
     if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.
@@ -122,7 +113,6 @@ function transformAccount(
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
   timings?: Timings,
-  precomputed?: (account: string) => AccountAnswers | undefined,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -176,9 +166,7 @@ function transformAccount(
   }
 
   const oidcProviders = readProviders(snapshot, oidcPath);
-  // Answers from elsewhere are used only when they were computed for exactly this model.
-  const given = precomputed?.(account);
-  const answers = given && answersFit(given, model) ? given : timed(timings, 'aws:answers', () => answerAccount(model, evaluator));
+  const answers = timed(timings, 'aws:answers', () => answerAccount(model, evaluator));
   addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;

@@ -13,6 +13,7 @@ import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
+import { compareText } from './compare.js';
 
 export interface ScanOptions {
   now: Date;
@@ -167,7 +168,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
     owners: analysis
       .accountable(n)
-      .sort((a, b) => cmp(a.name, b.name) || cmp(a.relation, b.relation) || cmp(a.id, b.id))
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.id, b.id))
       .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
     credentials: creds,
     tier: analysis.tier(n),
@@ -200,10 +201,6 @@ function ownersIncomplete(n: GraphNode): boolean {
   if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
   if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
   return false;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

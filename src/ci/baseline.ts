@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
+import { compareText } from '../compare.js';
 
 /** One accepted finding, identified by its fingerprint; rule and subject are kept for humans reading the file. */
 export interface BaselineEntry {
@@ -38,7 +39,7 @@ export function createBaseline(findings: readonly Finding[], createdAt: string):
     if (!known) byFp.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, subjectId: f.subject.id, severity: f.severity });
     else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
   }
-  const entries = [...byFp.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  const entries = [...byFp.values()].sort((a, b) => compareText(a.fingerprint, b.fingerprint));
   return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
 }
 

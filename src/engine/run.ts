@@ -4,6 +4,7 @@ import type { GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
+import { compareText } from '../compare.js';
 
 export interface RunOptions {
   now: Date;
@@ -131,7 +132,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
         verdicts?.set(subject.id, 'pass');
       }
     }
-    st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => compareText(a, b)));
     stats.push(st);
   }
   findings.sort(compareFindings);
@@ -196,12 +197,8 @@ function toFinding(rule: RuleDefinition, subject: GraphNode, r: ReportInput, ana
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.subject.id, b.subject.id) ||
-    cmp(a.fingerprint, b.fingerprint)
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.subject.id, b.subject.id) ||
+    compareText(a.fingerprint, b.fingerprint)
   );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

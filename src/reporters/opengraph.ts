@@ -3,6 +3,7 @@ import type { GraphEdge, GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
 import { jsonChunks } from './json-chunks.js';
 import { safeText, safeJsonText } from './sanitize.js';
+import { compareText } from '../compare.js';
 
 /** BloodHound OpenGraph property values: primitives or homogeneous arrays of primitives (no null, no objects). */
 export type OgValue = string | number | boolean | string[] | number[] | boolean[];
@@ -185,7 +186,7 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
   const ogIds = new Map<string, string>();
   const ogId = (id: string): string => ogIds.get(id) ?? openGraphId(id);
   const nodes: OgNode[] = [...graph.nodes.values()]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => compareText(a.id, b.id))
     .map((n) => {
       const id = openGraphId(n.id);
       ogIds.set(n.id, id);

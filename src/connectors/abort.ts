@@ -63,3 +63,8 @@ export function stoppingSleep(sleep: (ms: number) => Promise<void>, signal: Abor
     signal.throwIfAborted();
   };
 }
+
+/** A collector's wait: the injected one (tests) when given, else the real clock; either ends once `signal` aborts. */
+export function waitUntilStopped(injected: ((ms: number) => Promise<void>) | undefined, signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  return injected ? stoppingSleep(injected, signal) : (ms) => sleepUnlessAborted(ms, signal);
+}

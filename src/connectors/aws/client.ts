@@ -1,5 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { sleepUnlessAborted, stoppingSleep } from '../abort.js';
+import { waitUntilStopped } from '../abort.js';
 import type { CollectResult, CoverageRecord, CoverageStatus, ProgressFn } from '../../snapshot/types.js';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount, readOrganizationAccounts, type AccountRef } from './accounts.js';
 import { readAuthorizationDetails } from './authorization-details.js';
@@ -228,7 +228,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats, signal: opts.signal },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
-    sleep: opts.sleep ? stoppingSleep(opts.sleep, opts.signal) : (ms) => sleepUnlessAborted(ms, opts.signal),
+    sleep: waitUntilStopped(opts.sleep, opts.signal),
     polls: Math.max(1, opts.credentialReportPolls ?? 20),
     pollDelayMs: opts.credentialReportDelayMs ?? 3000,
     signal: opts.signal,

@@ -1,4 +1,4 @@
-import { requestSignal, sleepUnlessAborted, stoppingSleep } from '../abort.js';
+import { requestSignal, waitUntilStopped } from '../abort.js';
 import type { TokenSource } from './auth.js';
 import { cleanProviderText } from './errors.js';
 import { mapWithConcurrency } from './pool.js';
@@ -80,7 +80,7 @@ export class GraphHttp {
 
   constructor(private readonly config: GraphHttpConfig) {
     this.fetchImpl = config.fetch ?? fetch;
-    this.sleep = config.sleep ? stoppingSleep(config.sleep, config.signal) : (ms) => sleepUnlessAborted(ms, config.signal);
+    this.sleep = waitUntilStopped(config.sleep, config.signal);
     this.now = config.now ?? Date.now;
     this.timeoutMs = config.timeoutMs ?? 60_000;
     this.maxRetries = config.maxRetries ?? 5;

@@ -1,5 +1,5 @@
 import type { CollectResult } from '../../snapshot/types.js';
-import { sleepUnlessAborted, stoppingSleep } from '../abort.js';
+import { waitUntilStopped } from '../abort.js';
 import { CoverageBook, type OktaCapability } from './coverage.js';
 import { describeError, httpStatusOf, OktaAuthError } from './errors.js';
 import {
@@ -54,11 +54,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
   const stop = opts.signal;
   // Waits (rate-limit resets, 429 backoff) end early when the collection is stopped.
   const given = opts.clock;
-  const clock: OktaClock = !given
-    ? { now: () => Date.now(), sleep: (ms) => sleepUnlessAborted(ms, stop) }
-    : stop
-      ? { now: () => given.now(), sleep: stoppingSleep((ms) => given.sleep(ms), stop) }
-      : given;
+  const clock: OktaClock =
+    given && !stop ? given : { now: given ? () => given.now() : () => Date.now(), sleep: waitUntilStopped(given && ((ms) => given.sleep(ms)), stop) };
   const maxConcurrent = Math.max(1, Math.floor(opts.maxConcurrent ?? 3));
   const pageSize = Math.max(1, Math.min(200, Math.floor(opts.pageSize ?? 200)));
   const stats = { requests: 0, pages: 0, retries: 0, tokenRequests: 0, rateLimitPauses: 0, maxInFlight: 0 };

@@ -130,6 +130,21 @@ type EdgeFn = (from: GraphNode, to: string, reason: string, method: string, extr
  */
 function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; byRole: boolean }[], edge: EdgeFn, roleCaveat: string): void {
   if (adders.length === 0) return;
+  // Apps usually share one group filter: each filter is applied to the org's groups once.
+  const namedMatches = new Map<RegExp, { matching: [string, string][]; unnamed: string[] }>();
+  const matchesOf = (filter: RegExp): { matching: [string, string][]; unnamed: string[] } => {
+    let m = namedMatches.get(filter);
+    if (!m) {
+      m = { matching: [], unnamed: [] };
+      for (const [gid, name] of ctx.groupNames) {
+        // readGroups records a group without a name under its id: the filter cannot be applied.
+        if (name === gid) m.unnamed.push(gid);
+        else if (filter.test(name)) m.matching.push([gid, name]);
+      }
+      namedMatches.set(filter, m);
+    }
+    return m;
+  };
   for (const fed of ctx.awsApps) {
     const a = fed.node.attrs;
     // Not linked to AWS (no literal provider ARN), no group mapping, or inactive: no role to add anyone to.
@@ -139,16 +154,9 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; by
     const mapping = { appId: fed.appId, roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter };
     const filter = oktaGroupFilter(a.groupFilter);
     const assigned = new Set(fed.groups.map((g) => g.groupId));
-    const matching: [string, string][] = [];
-    const unnamed: string[] = [];
-    if (filter && ctx.files.groups) {
-      for (const [gid, name] of ctx.groupNames) {
-        if (assigned.has(gid)) continue;
-        // readGroups records a group without a name under its id: the filter cannot be applied.
-        if (name === gid) unnamed.push(gid);
-        else if (filter.test(name)) matching.push([gid, name]);
-      }
-    }
+    const all = filter && ctx.files.groups ? matchesOf(filter) : { matching: [], unnamed: [] };
+    const matching = all.matching.filter(([gid]) => !assigned.has(gid));
+    const unnamed = all.unnamed.filter((gid) => !assigned.has(gid));
     const unread = !filter
       ? `the group filter of the AWS app ${app} could not be read`
       : !ctx.files.groups

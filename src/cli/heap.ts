@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { nodeFlagGiven } from './node-flags.js';
 
 /** Heap growth factor 1.8 instead of V8's default (up to 4 for a young, growing heap). */
 export const HEAP_GROWING_PERCENT = 80;
@@ -11,7 +12,7 @@ export const HEAP_GROWING_PERCENT = 80;
  * (measured in bench/README.md). A `--heap-growing-percent` the user passes to Node wins.
  */
 export function limitHeapGrowth(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  const given = [...execArgv, nodeOptions].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  const given = nodeFlagGiven(/heap[-_]growing[-_]percent/, execArgv, nodeOptions);
   if (!given) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return !given;
 }

@@ -24,10 +24,15 @@ export function respawnArgs(
   env: NodeJS.ProcessEnv = process.env,
 ): string[] | undefined {
   if (env[NO_RESPAWN_ENV]) return undefined;
-  const given = [...execArgv, env.NODE_OPTIONS ?? ''];
-  if (given.some((a) => /semi[-_]space[-_]size/.test(a))) return undefined;
-  if (given.some((a) => /--inspect|--debug-port/.test(a))) return undefined;
+  const nodeOptions = env.NODE_OPTIONS ?? '';
+  if (nodeFlagGiven(/semi[-_]space[-_]size/, execArgv, nodeOptions)) return undefined;
+  if (nodeFlagGiven(/--inspect|--debug-port/, execArgv, nodeOptions)) return undefined;
   return [...execArgv, ...YOUNG_GENERATION_FLAGS, script, ...args];
+}
+
+/** Whether Node was given a flag matching `name`, on its command line or in NODE_OPTIONS. */
+export function nodeFlagGiven(name: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return [...execArgv, nodeOptions].some((a) => name.test(a));
 }
 
 /** The exit code a shell gives a process ended by `signal` (128 + its number), or 1. */

@@ -35,6 +35,47 @@ export function nodeFlagGiven(name: RegExp, execArgv: readonly string[], nodeOpt
   return [...execArgv, nodeOptions].some((a) => name.test(a));
 }
 
+/**
+ * The signals bin/nhiscan.js passes on to the second process, so that signalling the process the
+ * user started does what it does to the CLI run in one process. SIGUSR1 is Node's "open the
+ * inspector" signal: passed on, it opens the inspector in the process that runs the CLI (the
+ * first process only waits, and loses its own inspector signal to the handler). SIGKILL and
+ * SIGSTOP cannot be caught, and Node ignores SIGPIPE.
+ */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+
+/** What `endLikeChild` uses of the process (the real one in bin/nhiscan.js, a fake in tests). */
+export interface EndingProcess {
+  readonly pid: number;
+  exitCode?: number | string | null | undefined;
+  kill(pid: number, signal: NodeJS.Signals): boolean;
+  removeAllListeners(event: NodeJS.Signals): unknown;
+}
+
+/**
+ * Ends this process the way the second one ended: with its exit code or, when a signal ended it,
+ * by the same signal, so that a shell or supervisor sees "killed by SIGTERM" and not "exited
+ * 143" (a shell only stops a loop or script for a child killed by SIGINT or SIGQUIT, and
+ * supervisors report and restart by the signal). The signal's handlers are removed first so that
+ * its default action applies; when it does not end the process (an ignored signal such as
+ * SIGPIPE), the exit code is the shell's 128 + its number.
+ */
+export function endLikeChild(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  proc: EndingProcess,
+  signals: Record<string, number>,
+): void {
+  proc.exitCode = code ?? exitCodeOfSignal(signal, signals);
+  if (code !== null || signal === null) return;
+  proc.removeAllListeners(signal);
+  try {
+    proc.kill(proc.pid, signal);
+  } catch {
+    // Could not be sent (not a signal this platform knows): the exit code above stands.
+  }
+}
+
 /** The exit code a shell gives a process ended by `signal` (128 + its number), or 1. */
 export function exitCodeOfSignal(signal: NodeJS.Signals | null, signals: Record<string, number>): number {
   const n = signal ? signals[signal] : undefined;

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants } from 'node:os';
-import { exitCodeOfSignal, respawnArgs, YOUNG_GENERATION_FLAGS } from '../../src/cli/node-flags.js';
+import { endLikeChild, exitCodeOfSignal, FORWARDED_SIGNALS, respawnArgs, YOUNG_GENERATION_FLAGS } from '../../src/cli/node-flags.js';
+import type { EndingProcess } from '../../src/cli/node-flags.js';
 import { cli, repoRoot } from '../helpers/cli.js';
 
 describe('respawnArgs', () => {
@@ -30,6 +31,42 @@ describe('respawnArgs', () => {
     expect(exitCodeOfSignal('SIGTERM', constants.signals)).toBe(128 + constants.signals.SIGTERM);
     expect(exitCodeOfSignal('SIGINT', constants.signals)).toBe(130);
     expect(exitCodeOfSignal(null, constants.signals)).toBe(1);
+  });
+});
+
+describe('endLikeChild', () => {
+  const fake = (kill: (pid: number, signal: NodeJS.Signals) => boolean = () => true) => {
+    const calls: string[] = [];
+    const proc: EndingProcess = {
+      pid: 4242,
+      exitCode: undefined,
+      kill: (pid, signal) => (calls.push(`kill ${pid} ${signal}`), kill(pid, signal)),
+      removeAllListeners: (event) => calls.push(`remove ${event}`),
+    };
+    return { proc, calls };
+  };
+
+  it('passes on an exit code and sends no signal', () => {
+    const { proc, calls } = fake();
+    endLikeChild(3, null, proc, constants.signals);
+    expect(proc.exitCode).toBe(3);
+    expect(calls).toEqual([]);
+  });
+
+  it('removes the handlers of the signal that ended the second process, then sends it to this one', () => {
+    const { proc, calls } = fake();
+    endLikeChild(null, 'SIGHUP', proc, constants.signals);
+    expect(calls).toEqual(['remove SIGHUP', 'kill 4242 SIGHUP']);
+    // What stands if the signal does not end this process (an ignored one, such as SIGPIPE).
+    expect(proc.exitCode).toBe(128 + constants.signals.SIGHUP);
+  });
+
+  it('keeps 128 + n when the signal cannot be sent', () => {
+    const { proc } = fake(() => {
+      throw new Error('Unknown signal');
+    });
+    endLikeChild(null, 'SIGPIPE', proc, constants.signals);
+    expect(proc.exitCode).toBe(128 + constants.signals.SIGPIPE);
   });
 });
 
@@ -72,38 +109,81 @@ describe('bin/nhiscan.js and signals', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nhiscan-respawn-sig-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('passes SIGTERM on to the second process, and exits as a process ended by it would (143)', async () => {
-    // Preloaded in both processes: each records its pid; the second one then blocks for 20 s,
-    // so it is surely still running when the first one receives SIGTERM.
-    const pids = join(dir, 'pids.log');
-    const preload = join(dir, 'hold.cjs');
+  /**
+   * Starts bin/nhiscan.js with a preload in both processes: each records its pid; the second one
+   * then blocks for 20 s, so it is surely still running when a signal arrives. Core dumps are
+   * off (SIGQUIT's default action dumps core). Resolves once both processes run.
+   */
+  const held = async (name: string) => {
+    const pids = join(dir, `${name}.pids`);
+    const preload = join(dir, `${name}-hold.cjs`);
     writeFileSync(
       preload,
       `require('node:fs').appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');\n` +
         `if (process.env.NHISCAN_NO_RESPAWN) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20000);\n`,
     );
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'nhiscan.js'), 'rules', 'list'], {
+    const child = spawn('/bin/sh', ['-c', 'ulimit -c 0; exec "$0" "$@"', process.execPath, join(repoRoot, 'bin', 'nhiscan.js'), 'rules', 'list'], {
       env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: `--require ${preload}` },
       stdio: 'ignore',
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     const started = (): string[] => (existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').filter(Boolean) : []);
     for (let i = 0; i < 200 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 25));
-    const [, second] = started();
+    const [first, second] = started();
+    expect(first).toBe(String(child.pid));
     expect(second).toBeDefined();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(128 + constants.signals.SIGTERM);
-    // The second process is gone too, not left running on its own.
-    let alive = true;
-    for (let i = 0; i < 40 && alive; i++) {
-      try {
-        process.kill(Number(second), 0);
-        await new Promise((r) => setTimeout(r, 25));
-      } catch {
-        alive = false;
+    const ended = (waitMs: number) => Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), waitMs))]);
+    const gone = async (pid: number): Promise<boolean> => {
+      for (let i = 0; i < 40; i++) {
+        try {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 25));
+        } catch {
+          return true;
+        }
       }
+      return false;
+    };
+    const cleanUp = () => {
+      for (const pid of [Number(second), child.pid]) {
+        try {
+          process.kill(pid ?? 0, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    return { child, second: Number(second), ended, gone, cleanUp };
+  };
+
+  it('forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2', () => {
+    expect([...FORWARDED_SIGNALS].sort()).toEqual(['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2']);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const)(
+    'passes %s on to the second process, and then dies by the same signal (not an exit code)',
+    async (signal) => {
+      const run = await held(signal);
+      try {
+        run.child.kill(signal);
+        expect(await run.ended(5000)).toEqual({ code: null, signal });
+        // The second process is gone too, not left running on its own.
+        expect(await run.gone(run.second)).toBe(true);
+      } finally {
+        run.cleanUp();
+      }
+    },
+    15_000,
+  );
+
+  it('dies by the signal that killed the second process, when only that one was signalled (SIGKILL, as the OOM killer sends)', async () => {
+    const run = await held('sigkill');
+    try {
+      process.kill(run.second, 'SIGKILL');
+      expect(await run.ended(5000)).toEqual({ code: null, signal: 'SIGKILL' });
+    } finally {
+      run.cleanUp();
     }
-    expect(alive).toBe(false);
   }, 15_000);
 
   /** Runs bin/nhiscan.js with `preload` in every Node process; `ended` gives how it ended, or 'running' after `waitMs`. */
@@ -149,5 +229,58 @@ describe('bin/nhiscan.js and signals', () => {
     const end = await run.ended(5000);
     if (end === 'running') run.child.kill('SIGKILL');
     expect(end).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 15_000);
+
+  it('when starting the second process throws (E2BIG) rather than failing later, runs the CLI in the first', async () => {
+    // An environment variable longer than exec accepts: Node's spawn throws E2BIG at once.
+    const preload = join(dir, 'e2big.cjs');
+    writeFileSync(preload, `process.env.NHISCAN_TEST_PAD = 'x'.repeat(4 << 20);\nsetTimeout(() => {}, 20000);\n`);
+    const run = start(preload, ['rules', 'list']);
+    await run.output(/nhi-path-to-crown-jewel/);
+    expect(run.out()).toMatch(/nhi-path-to-crown-jewel/);
+    expect(run.err()).toBe('');
+    run.child.kill('SIGTERM');
+    const end = await run.ended(5000);
+    if (end === 'running') run.child.kill('SIGKILL');
+    expect(end).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 15_000);
+
+  /** A preload that opens nothing itself: once Node's inspector is open in a process, it records which one and exits 0. */
+  const inspectorWatch = (name: string, before: string) => {
+    const marker = join(dir, `${name}.inspector`);
+    const preload = join(dir, `${name}.cjs`);
+    writeFileSync(
+      preload,
+      before +
+        // An ephemeral port, so that parallel runs do not compete for 9229.
+        `process.debugPort = 0;\n` +
+        `const role = process.env.NHISCAN_NO_RESPAWN ? 'second' : 'first';\n` +
+        `const inspector = require('node:inspector');\n` +
+        `setInterval(() => { if (inspector.url()) { require('node:fs').appendFileSync(${JSON.stringify(marker)}, role + '\\n'); process.exit(0); } }, 20).unref();\n` +
+        `if (role === 'second' || process.execPath.startsWith('/nonexistent')) setTimeout(() => {}, 20000);\n`,
+    );
+    return { preload, opened: () => (existsSync(marker) ? readFileSync(marker, 'utf8').trim() : '') };
+  };
+
+  it('passes SIGUSR1 on, so Node\'s inspector opens in the process that runs the CLI', async () => {
+    const watch = inspectorWatch('usr1', '');
+    const run = start(watch.preload, ['rules', 'list']);
+    await run.output(/nhi-path-to-crown-jewel/);
+    run.child.kill('SIGUSR1');
+    const end = await run.ended(5000);
+    if (end === 'running') run.child.kill('SIGKILL');
+    expect(watch.opened()).toBe('second');
+    expect(end).toEqual({ code: 0, signal: null });
+  }, 15_000);
+
+  it('leaves SIGUSR1 to Node when the CLI runs in the first process: the inspector opens there', async () => {
+    const watch = inspectorWatch('usr1-here', `process.execPath = '/nonexistent/node';\n`);
+    const run = start(watch.preload, ['rules', 'list']);
+    await run.output(/nhi-path-to-crown-jewel/);
+    run.child.kill('SIGUSR1');
+    const end = await run.ended(5000);
+    if (end === 'running') run.child.kill('SIGKILL');
+    expect(end).toEqual({ code: 0, signal: null });
+    expect(watch.opened()).toBe('first');
   }, 15_000);
 });

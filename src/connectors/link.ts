@@ -126,7 +126,10 @@ export function linkProviders(b: GraphBuilder): void {
  * gives through the app's group filter; otherwise the assignment's SAML roles. The transforms
  * join each assignment to the shared SAML provider node (which FEDERATES_TO every role trusting
  * it); here, once the AWS roles are known, each such edge is replaced by edges to the roles the
- * mapping names. With group mapping, an assigned user gets the role of every group of theirs the
+ * mapping names. With group mapping the roles are those of the account a group's name gives that
+ * trust the SAML provider the role value pattern names for that account, which in Okta's
+ * multi-account setup is that account's own, not the app's (see rolesOfGroupName). With group
+ * mapping, an assigned user gets the role of every group of theirs the
  * filter matches, assigned to the app or not: a matching group assigned to the app carries it
  * (MEMBER_OF, then the group's edge), and the others (listed on the user's edge as `roleGroups`)
  * give the user its own edge to the role. Membership rights into such an unassigned group (an
@@ -151,7 +154,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       const role = b.getNode(e.to);
       if (hub?.type === 'aws-saml-provider-ref' && role) {
         let index = rolesOf.get(hub.id);
-        if (!index) rolesOf.set(hub.id, (index = { byArn: new Map(), byName: new Map() }));
+        if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);
         (index.byName.get(role.name) ?? index.byName.set(role.name, []).get(role.name)!).push(role);
         if (e.conditional) doubtful.set(`${hub.id}\u0000${role.id}`, e);
@@ -176,7 +179,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (!hub || !app) continue;
     (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
     drop.add(e);
-    const roles = rolesOf.get(hub.id) ?? NO_ROLES;
+    const roles = { hub, rolesOf };
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
     if (mapped === undefined || mapped.unread !== undefined) {
@@ -184,16 +187,16 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
       if (mapped === undefined) continue;
     }
-    for (const { role, why } of mapped.found) {
-      const trust = doubtful.get(`${hub.id}\u0000${role.id}`);
+    for (const { role, why, via, note } of mapped.found) {
+      const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
         ...(trust ? { conditional: true } : {}),
         from: from.id,
         to: role.id,
         type: 'SAML_MAPS_TO',
         hidden: true,
-        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${hub.nativeId}`}`,
-        evidence: { ...e.evidence, via: hub.id },
+        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${via.nativeId}`}${note ?? ''}`,
+        evidence: { ...e.evidence, via: via.id },
       });
     }
   }
@@ -208,16 +211,16 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const filter = app && app.enabled !== false ? oktaGroupFilter(app.attrs.groupFilter) : undefined;
     if (!app || !filter) continue;
     const name = e.evidence!.roleGroup as string;
-    for (const role of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, rolesOf.get(hub.id) ?? NO_ROLES)) {
-      const trust = doubtful.get(`${hub.id}\u0000${role.id}`);
+    for (const { role, via, note } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, { hub, rolesOf })) {
+      const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
         ...(e.conditional || trust ? { conditional: true } : {}),
         from: from.id,
         to: role.id,
         type: 'CAN_ESCALATE_TO',
         hidden: true,
-        reason: `${e.reason}; the filter maps ${name} to role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${hub.nativeId}`}`,
-        evidence: { ...e.evidence, via: hub.id },
+        reason: `${e.reason}; the filter maps ${name} to role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${via.nativeId}`}${note ?? ''}`,
+        evidence: { ...e.evidence, via: via.id },
       });
     }
   }
@@ -227,10 +230,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
 }
 
 /**
- * The roles an assignment maps to, with why; `undefined` when the mapping cannot be read, and
- * `unread` (with the roles that could be read) when part of it cannot.
+ * The roles an assignment maps to, with why and the SAML provider each is reached through;
+ * `undefined` when the mapping cannot be read, and `unread` (with the roles that could be read)
+ * when part of it cannot.
  */
-function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleIndex, groups: GraphNode[]): Mapped | undefined {
+function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Providers, groups: GraphNode[]): Mapped | undefined {
   const a = app.attrs;
   if (a.useGroupMapping === true) {
     const filter = oktaGroupFilter(a.groupFilter);
@@ -238,16 +242,16 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleI
     if (from.kind === 'group') {
       // A group without its name (groups.json not read) cannot be matched.
       if (from.name === from.nativeId) return undefined;
-      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ role: r, why: `group filter (applied to the group's name)` })) };
+      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ ...r, why: `group filter (applied to the group's name)` })) };
     }
     // A user's roles come from every group of theirs the filter matches. Those assigned to the app
     // carry theirs (MEMBER_OF, then the group's own edge); the others are listed on the edge.
     if (from.attrs.groupsCollected !== true || !Array.isArray(e.evidence?.roleGroups)) return undefined;
-    const found = new Map<GraphNode, { role: GraphNode; why: string }>();
+    const found = new Map<GraphNode, Found>();
     for (const name of e.evidence!.roleGroups as unknown[]) {
       if (typeof name !== 'string') continue;
       for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles)) {
-        if (!found.has(r)) found.set(r, { role: r, why: `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)` });
+        if (!found.has(r.role)) found.set(r.role, { ...r, why: `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)` });
       }
     }
     const unnamed = Array.isArray(e.evidence?.roleGroupsUnnamed) ? (e.evidence!.roleGroupsUnnamed as unknown[]) : [];
@@ -260,42 +264,88 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: RoleI
     if (from.kind !== 'group' && e.evidence?.assignment === 'GROUP' && from.attrs.groupsCollected === true && groups.length > 0) return { found: [] };
     return undefined;
   }
+  const index = roles.rolesOf.get(roles.hub.id) ?? NO_ROLES;
   const found = new Set<GraphNode>();
   for (const v of own) {
-    const byArn = roles.byArn.get(v);
+    const byArn = index.byArn.get(v);
     if (byArn) found.add(byArn);
-    for (const r of roles.byName.get(v) ?? []) found.add(r);
+    for (const r of index.byName.get(v) ?? []) found.add(r);
   }
-  return { found: [...found].map((r) => ({ role: r, why: `assignment (SAML roles ${own.join(', ')})` })) };
+  return { found: [...found].map((r) => ({ role: r, via: roles.hub, why: `assignment (SAML roles ${own.join(', ')})` })) };
+}
+
+/** One role an assignment maps to: why, and the SAML provider (hub node) it is reached through. */
+interface Found {
+  role: GraphNode;
+  via: GraphNode;
+  why: string;
+  /** Said of the provider when the role value pattern named one other than the app's own. */
+  note?: string;
 }
 
 /** What an assignment maps to: the roles found, and what could not be read, if anything. */
 interface Mapped {
-  found: { role: GraphNode; why: string }[];
+  found: Found[];
   unread?: string;
 }
 
-/** The roles trusting the provider that one group name gives through the app's group filter. */
-function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, roles: RoleIndex): GraphNode[] {
+/** The app's own SAML provider (hub), and the roles trusting each SAML provider, by provider node id. */
+interface Providers {
+  hub: GraphNode;
+  rolesOf: Map<string, RoleIndex>;
+}
+
+/**
+ * The roles one group name gives through the app's group filter, each with the SAML provider it
+ * is reached through. With "Use Group Mapping" Okta writes the filter's `accountid` and `role` into
+ * the role value pattern, and the result is the assertion's Role value: a provider ARN and a role
+ * ARN, which AWS accepts only for a role whose trust policy names that provider (AWS IAM User Guide,
+ * "Configure SAML assertions for the authentication response", the Role attribute). Okta's
+ * multi-account setup has a provider in every account, named in the pattern
+ * `arn:aws:iam::${accountid}:saml-provider/[SAML Provider Name],arn:aws:iam::${accountid}:role/${role}`
+ * (Okta help, "Enable group-based role mapping in Okta", aws-enable-role-based.htm, and "Integrate
+ * multiple AWS instances", aws-multiple-architecture.htm: "Configure each AWS account for SAML
+ * access ... Repeat these steps across all of your accounts"), so a group of another account reaches
+ * the roles trusting that account's provider, not the app's own `identityProviderArn` (the Okta
+ * support article "Troubleshooting SAML AWS IAM Group Matching Login Error in Okta": sign-in fails
+ * when the provider the pattern names does not match the one in IAM). The pattern is read from the
+ * app object's `settings.app.roleValuePattern` (key names as in the Okta Terraform/Pulumi provider's
+ * `app_settings_json` for `amazon_aws`). A pattern without a provider part, or without the account
+ * it needs, falls back to the roles trusting the app's own provider. Two map look-ups per name.
+ */
+function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, p: Providers): Omit<Found, 'why'>[] {
   const m = filter.exec(name);
   const role = m?.groups?.role;
   if (!role) return [];
   const account = m.groups?.accountid;
-  const arn = roleArnOf(roleValuePattern, account, role);
-  return arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account);
+  const arn = patternPart(roleValuePattern, ':role/', account, role);
+  const provider = arn ? patternPart(roleValuePattern, ':saml-provider/', account, role) : undefined;
+  if (arn && provider) {
+    const index = p.rolesOf.get(ids.external('saml-provider', provider));
+    const r = index?.byArn.get(arn);
+    if (!index?.hub || !r) return [];
+    if (index.hub.id === p.hub.id) return [{ role: r, via: p.hub }];
+    return [{ role: r, via: index.hub, note: `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}` }];
+  }
+  const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
+  return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ({ role: r, via: p.hub }));
 }
 
-/** The roles trusting one SAML provider, by ARN and by name. */
+/** The roles trusting one SAML provider (its hub node), by ARN and by name. */
 interface RoleIndex {
+  hub?: GraphNode;
   byArn: Map<string, GraphNode>;
   byName: Map<string, GraphNode[]>;
 }
 const NO_ROLES: RoleIndex = { byArn: new Map(), byName: new Map() };
 
-/** The role ARN a role value pattern gives (its `role/${role}` part), when it has one. */
-function roleArnOf(pattern: unknown, account: string | undefined, role: string): string | undefined {
+/**
+ * The ARN one part of a role value pattern gives (the part naming `:role/` or `:saml-provider/`;
+ * AWS takes the pair in either order), when it has that part and the account it needs.
+ */
+function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/', account: string | undefined, role: string): string | undefined {
   if (typeof pattern !== 'string') return undefined;
-  const part = pattern.split(',').find((p) => p.includes(':role/'));
+  const part = pattern.split(',').find((x) => x.includes(kind));
   if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
 }

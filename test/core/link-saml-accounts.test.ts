@@ -1,0 +1,159 @@
+import { describe, it, expect } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { ids } from '../../src/graph/ids.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+/**
+ * Okta's multi-account setup (one AWS Account Federation app, "Use Group Mapping"): every AWS
+ * account has its own SAML provider, and the app's role value pattern
+ * `arn:aws:iam::${accountid}:saml-provider/Okta,arn:aws:iam::${accountid}:role/${role}` names, for
+ * a group `aws_<account>_<role>`, that account's provider and role. The demo app's
+ * identityProviderArn names account A's provider only; here account B (444455556666) gets its own
+ * provider `Okta`, another provider `Other`, and roles trusting one or the other.
+ */
+const ORG = 'https://northwind.okta.example';
+const A = '111122223333';
+const B = '444455556666';
+const DANA = ids.oktaUser(ORG, '00ukYYLpouQiwynTxTvh');
+const JORDAN = '00uALsvFO0rPShXu0fXS';
+const AUDIT = ids.oktaApp(ORG, '0oa4J7O526RezV2zvWHX');
+const READONLY_GROUP = '00gzQkDMjTJ9YRmkxaht';
+const role = (account: string, name: string): string => ids.awsPrincipal(account, `arn:aws:iam::${account}:role/${name}`);
+type Json = Record<string, unknown>;
+
+interface Options {
+  /** Account B's SAML providers (names); `Okta` and `Other` unless given. */
+  providers?: string[];
+  /** Assign the B role groups to the app (default), or leave them unassigned behind a management group. */
+  assigned?: boolean;
+}
+
+/** Role groups of account B, each holding Dana, assigned to the demo's AWS app. */
+const GROUPS = {
+  admin: { id: '00gAcctBOktaAdmin0001', name: `aws_${B}_okta-admin` },
+  other: { id: '00gAcctBOtherAdmin001', name: `aws_${B}_other-admin` },
+  readonly: { id: '00gAcctBReadonly00001', name: `aws_${B}_okta-readonly` },
+};
+
+function samlRole(account: string, name: string, provider: string, policy: string): Json {
+  return {
+    Path: '/',
+    RoleName: name,
+    RoleId: `AROA${name.toUpperCase().replace(/[^A-Z]/g, '')}0000000`.slice(0, 21),
+    Arn: `arn:aws:iam::${account}:role/${name}`,
+    CreateDate: '2024-01-01T00:00:00+00:00',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::${account}:saml-provider/${provider}` },
+          Action: 'sts:AssumeRoleWithSAML',
+          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        },
+      ],
+    },
+    InstanceProfileList: [],
+    RolePolicyList: [],
+    AttachedManagedPolicies: [{ PolicyName: policy, PolicyArn: `arn:aws:iam::aws:policy/${policy}` }],
+    Tags: [],
+  };
+}
+
+function multiAccount(opts: Options = {}): Snapshot {
+  const s = demoSnapshot();
+  const app = (s.files['okta/apps.json'] as { id: string; name: string }[]).find((a) => a.name === 'amazon_aws')!;
+  // Account B: its own provider named as in account A, and a second one.
+  s.files[`aws/${B}/saml-providers.json`] = (opts.providers ?? ['Okta', 'Other']).map((p) => ({ Arn: `arn:aws:iam::${B}:saml-provider/${p}`, CreateDate: '2024-01-01T00:00:00+00:00' }));
+  const detailsA = s.files[`aws/${A}/authorization-details.json`] as { Policies: Json[] };
+  const details = s.files[`aws/${B}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
+  details.Policies.push(detailsA.Policies.find((p) => p.PolicyName === 'AdministratorAccess')!);
+  details.RoleDetailList.push(
+    samlRole(B, 'okta-admin', 'Okta', 'AdministratorAccess'),
+    // Same name pattern, but trusting a provider the app's pattern never names.
+    samlRole(B, 'other-admin', 'Other', 'AdministratorAccess'),
+  );
+  // Okta: the B role groups, Dana in each.
+  const groups = s.files['okta/groups.json'] as Json[];
+  const userGroups = s.files['okta/userGroups.json'] as Record<string, Json[]>;
+  for (const g of Object.values(GROUPS)) {
+    const entry = { id: g.id, type: 'OKTA_GROUP', profile: { name: g.name } };
+    groups.push(entry);
+    userGroups['00ukYYLpouQiwynTxTvh'].push(entry);
+  }
+  if (opts.assigned !== false) {
+    const appGroups = s.files['okta/appGroups.json'] as Record<string, Json[]>;
+    for (const g of Object.values(GROUPS)) appGroups[app.id].push({ id: g.id, priority: appGroups[app.id].length, profile: {} });
+  }
+  return s;
+}
+
+const samlTargets = (r: ReturnType<typeof scan>, from: string): string[] =>
+  r.graph
+    .out(from, 'SAML_MAPS_TO')
+    .map((e) => e.to)
+    .filter((to) => to.startsWith('aws:'))
+    .sort();
+const awsAdmin = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).filter((p) => p.crownJewel === 'admin' && p.group.startsWith('aws|'));
+
+describe('Okta AWS app with one SAML provider per account (role value pattern)', () => {
+  it("a group aws_<B>_<role> reaches the role of account B that trusts B's own provider", () => {
+    const r = scan(multiAccount());
+    expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.admin.id))).toEqual([role(B, 'okta-admin')]);
+    const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;
+    expect(edge.conditional).toBeFalsy();
+    // The reason names the provider that matched: B's, which the pattern names for account B.
+    expect(edge.reason).toContain(`arn:aws:iam::${B}:saml-provider/Okta`);
+    expect(edge.reason).toMatch(new RegExp(`role value pattern names that provider for account ${B}`));
+    expect(edge.evidence?.via).toBe(ids.external('saml-provider', `arn:aws:iam::${B}:saml-provider/Okta`));
+    // Dana, in that group, now has a firm path to account B's administrator.
+    const paths = awsAdmin(r, DANA);
+    expect(paths.some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+  });
+
+  it('a role of account B trusting a provider the pattern does not name is not reached', () => {
+    const r = scan(multiAccount());
+    expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.other.id))).toEqual([]);
+    expect(r.graph.in(role(B, 'other-admin'), 'SAML_MAPS_TO')).toEqual([]);
+  });
+
+  it('a role of another account than the one the group names is not reached', () => {
+    const r = scan(multiAccount());
+    // aws_<B>_okta-readonly: account A has okta-readonly (trusting A's provider), account B has none.
+    expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.readonly.id))).toEqual([]);
+    // aws_<B>_okta-admin reaches B's okta-admin only, not A's.
+    expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.admin.id))).not.toContain(role(A, 'okta-admin'));
+    // The demo's own groups keep their account-A roles.
+    expect(samlTargets(r, ids.oktaGroup(ORG, READONLY_GROUP))).toEqual([role(A, 'okta-readonly')]);
+  });
+
+  it("when account B lacks the provider the pattern names, the route is a possibility, not a path", () => {
+    const r = scan(multiAccount({ providers: ['Other'] }));
+    const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'));
+    expect(edge?.conditional).toBe(true);
+    expect(edge!.reason).toMatch(/no SAML provider of that name/);
+  });
+
+  it('an assigned user gets the role of an unassigned account-B role group of theirs', () => {
+    const s = multiAccount({ assigned: false });
+    // Jordan (assigned through aws_A_okta-admin) is also in aws_B_okta-admin, not assigned to the app.
+    (s.files['okta/userGroups.json'] as Record<string, Json[]>)[JORDAN].push({ id: GROUPS.admin.id, type: 'OKTA_GROUP', profile: { name: GROUPS.admin.name } });
+    const r = scan(s);
+    const jordan = ids.oktaUser(ORG, JORDAN);
+    expect(samlTargets(r, jordan)).toEqual([role(B, 'okta-admin')]);
+    expect(r.graph.out(jordan, 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!.reason).toMatch(new RegExp(`aws_${B}_okta-admin.*saml-provider/Okta`));
+  });
+
+  it('membership rights into an unassigned account-B role group reach its role', () => {
+    const s = multiAccount({ assigned: false });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
+    const r = scan(s);
+    const esc = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
+    const byGroup = esc.map((e) => `${e.evidence!.roleGroup} -> ${e.to}`).sort();
+    expect(byGroup).toContain(`aws_${B}_okta-admin -> ${role(B, 'okta-admin')}`);
+    expect(byGroup.filter((x) => x.startsWith(`aws_${B}_other-admin`) || x.startsWith(`aws_${B}_okta-readonly`))).toEqual([]);
+    expect(awsAdmin(r, AUDIT).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+  });
+});

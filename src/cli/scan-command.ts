@@ -9,7 +9,7 @@ import type { Severity } from '../engine/types.js';
 import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { loadConfig } from './config.js';
-import { FORMATS, renderChunks, type Format } from '../reporters/index.js';
+import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
 import { applyCiLayer, type CiOptions } from './ci.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
@@ -62,8 +62,11 @@ export function registerScan(program: Command): void {
     .option('--write-baseline <file>', 'write the fingerprints of this scan as a baseline')
     .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml, .yml or .json when present)')
     .action(async (flags: ScanFlags) => {
-      const result = await runScan(flags);
-      process.exitCode = await emit(result, flags);
+      // Only the report is rendered: keeping the graph and the analysis out of reach lets the
+      // garbage collector free them before the report is written (most of the heap on a large
+      // estate, and what decided peak memory when they stayed alive while rendering).
+      const { report } = await runScan(flags);
+      process.exitCode = await emit({ report }, flags);
     });
 }
 
@@ -95,7 +98,7 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));
 }
 
-async function emit(result: ScanResult, flags: ScanFlags): Promise<number> {
+async function emit(result: Renderable, flags: ScanFlags): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
   const ci = applyCiLayer(result.report, flags, result.report.scannedAt);

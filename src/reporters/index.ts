@@ -17,7 +17,13 @@ export interface RenderOptions {
   color: boolean;
 }
 
-type Renderer = (result: ScanResult, opts: RenderOptions) => string;
+/**
+ * What the report formats read: the report alone. The graph and the analysis are not needed to
+ * render, so the CLI lets them go first (on a large estate they are most of the heap).
+ */
+export type Renderable = Pick<ScanResult, 'report'>;
+
+type Renderer = (result: Renderable, opts: RenderOptions) => string;
 
 let metaIndex: Map<string, RuleMeta> | undefined;
 // SARIF rule descriptors carry each rule's description and references, which findings do not.
@@ -36,7 +42,7 @@ const RENDERERS: Partial<Record<Format, Renderer>> = {
 };
 
 /** Reporters return strings; only the CLI writes them. */
-export function render(format: Format, result: ScanResult, opts: RenderOptions): string {
+export function render(format: Format, result: Renderable, opts: RenderOptions): string {
   const r = RENDERERS[format];
   if (!r) throw new Error(`format ${format} is not available yet`);
   return r(result, opts);
@@ -46,7 +52,7 @@ export function render(format: Format, result: ScanResult, opts: RenderOptions):
  * The same output as `render`, in chunks: the JSON formats are streamed so that a report larger
  * than the longest string V8 allows can still be written.
  */
-export function* renderChunks(format: Format, result: ScanResult, opts: RenderOptions): Generator<string> {
+export function* renderChunks(format: Format, result: Renderable, opts: RenderOptions): Generator<string> {
   const doc = format === 'json' ? result.report : format === 'sarif' ? buildSarif(result.report, ruleMetas()) : undefined;
   if (doc === undefined) {
     yield render(format, result, opts);

@@ -148,6 +148,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const groupsOf = new Map<string, GraphNode[]>();
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
+  const createGroupEscalations: GraphEdge[] = [];
   for (const e of b.edgeList()) {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
@@ -167,6 +168,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.roleGroup === 'string' && typeof e.evidence.appId === 'string') {
       roleGroupEscalations.push(e);
+    } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.createGroup === 'string' && typeof e.evidence.appId === 'string') {
+      createGroupEscalations.push(e);
     }
   }
   const drop = new Set<GraphEdge>();
@@ -223,6 +226,27 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         evidence: { ...e.evidence, via: via.id },
       });
     }
+  }
+  // Rights to create or rename a group the app's filter maps (the Okta transform's
+  // addRoleGroupEscalations): the group can name any account, so the route leads to every SAML
+  // provider the role value pattern names for its own account, and on to the roles trusting it.
+  // Without a provider in the pattern, the edge to the app's own provider stays. One pass over the
+  // providers per such edge (one per app and holder).
+  for (const e of createGroupEscalations) {
+    const from = b.getNode(e.from);
+    const hub = b.getNode(e.to);
+    if (!from || hub?.type !== 'aws-saml-provider-ref') continue;
+    const pattern = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string))?.attrs.roleValuePattern;
+    if (typeof pattern !== 'string' || !pattern.split(',').some((x) => x.includes(':saml-provider/'))) continue;
+    let own = false;
+    for (const index of rolesOf.values()) {
+      const arn = index.hub?.nativeId;
+      const account = arn?.match(/::(\d{12}):/)?.[1];
+      if (!index.hub || !arn || patternPart(pattern, ':saml-provider/', account, '') !== arn) continue;
+      if (index.hub.id === hub.id) own = true;
+      else add.push({ ...e, to: index.hub.id, reason: `${e.reason}; the app's role value pattern names ${arn} for account ${account}`, evidence: { ...e.evidence, via: index.hub.id } });
+    }
+    if (!own) drop.add(e);
   }
   b.removeEdges(drop);
   for (const e of add) b.addEdge(e);

@@ -144,8 +144,11 @@ describe('transformOkta on the recorded acme org', () => {
       [I.user('00u2svc'), I.user('00u3bob'), I.user('00u4carol'), I.user('00u6bot')].sort(),
     );
     // Delegated user roles cannot touch other admins (svc-sync holds USER_ADMIN, carol HELP_DESK_ADMIN).
-    expect(escalations(g, I.role('USER_ADMIN'))).toEqual([I.user('00u3bob'), I.user('00u6bot')].sort());
-    expect(g.out(I.role('USER_ADMIN'), 'CAN_ESCALATE_TO').every((e) => e.conditional && e.evidence?.method === 'okta:resetPassword+resetFactors')).toBe(true);
+    expect(escalations(g, I.role('USER_ADMIN')).filter((id) => id.includes(':user:'))).toEqual([I.user('00u3bob'), I.user('00u6bot')].sort());
+    // As a Group Administrator it adds members to the AWS group, never to the group holding HELP_DESK_ADMIN.
+    expect(escalations(g, I.role('USER_ADMIN')).filter((id) => id.includes(':group:'))).toEqual([I.group('00g1awsadmin')]);
+    const toUsers = g.out(I.role('USER_ADMIN'), 'CAN_ESCALATE_TO').filter((e) => e.to.includes(':user:'));
+    expect(toUsers.every((e) => e.conditional && e.evidence?.method === 'okta:resetPassword+resetFactors')).toBe(true);
     expect(escalations(g, I.role('HELP_DESK_ADMIN'))).toEqual([I.user('00u3bob'), I.user('00u6bot')].sort());
   });
 
@@ -397,9 +400,12 @@ describe('AWS app with group mapping: membership rights into the groups its filt
 
   it('gives each holder one edge to the SAML provider per matching group, naming it, and nothing else', () => {
     const g = org(settings).graph();
-    const esc = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    const all = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    const esc = all.filter((e) => e.evidence?.roleGroup !== undefined);
     expect(esc).toHaveLength(500);
     expect(esc.every((e) => /^aws_111122223333_role\d+$/.test(e.evidence?.roleGroup as string) && !e.conditional && /AWS Engineers/.test(e.reason))).toBe(true);
+    // And one, conditional, for creating a group of a name the filter maps.
+    expect(all.filter((e) => e.evidence?.roleGroup === undefined).map((e) => [e.evidence?.createGroup, e.conditional])).toEqual([['create', true]]);
     // The role groups get no node: their members' roles ride on their own assignment.
     expect(g.ofType('okta-group')).toHaveLength(1);
   });

@@ -156,4 +156,17 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(byGroup.filter((x) => x.startsWith(`aws_${B}_other-admin`) || x.startsWith(`aws_${B}_okta-readonly`))).toEqual([]);
     expect(awsAdmin(r, AUDIT).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
   });
+
+  it('rights to create a group lead, conditionally, to the provider the pattern names in each account', () => {
+    const s = multiAccount({ assigned: false });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
+    const r = scan(s);
+    const hub = (account: string, name: string) => ids.external('saml-provider', `arn:aws:iam::${account}:saml-provider/${name}`);
+    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    // Account A's provider (the app's own) and account B's; never B's other provider.
+    expect(made.map((e) => [e.to, e.conditional]).sort()).toEqual([[hub(A, 'Okta'), true], [hub(B, 'Okta'), true]].sort());
+    expect(made.find((e) => e.to === hub(B, 'Okta'))!.reason).toMatch(new RegExp(`role value pattern names arn:aws:iam::${B}:saml-provider/Okta for account ${B}`));
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).every((p) => !p.hops.some((h) => h.method === 'okta:addGroup/replaceGroup+assignUserToGroup'))).toBe(true);
+  });
 });

@@ -24,6 +24,8 @@ export interface OktaContext {
   users: Map<string, GraphNode>;
   /** Group id → group name, from groups.json. */
   groupNames: Map<string, string>;
+  /** Group id → group type (`OKTA_GROUP`, `APP_GROUP`, `BUILT_IN`), from groups.json; absent when not given. */
+  groupTypes: Map<string, string>;
   /** Groups that matter to the graph (admin roles or AWS assignment) → node id. */
   groupNodes: Map<string, string>;
   /** App id → service-app node. */

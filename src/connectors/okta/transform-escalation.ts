@@ -45,20 +45,28 @@ export function addEscalations(ctx: OktaContext): void {
   }
 
   // Group membership: okta.groups.manage / GROUP_MEMBERSHIP_ADMIN can add any user they control.
-  const adders: { node: GraphNode; byRole: boolean }[] = [];
+  // USER_ADMIN (Group Administrator) can too, within the groups it manages: Okta help, "Group
+  // administrators" (help.okta.com, administrators-group-admin.htm): "Add users in their groups to
+  // other groups that they manage", and "Create new users" (in them), so it controls one it adds.
+  const adders: Adder[] = [];
   const groupsManage = scope('okta.groups.manage');
-  if (groupsManage) adders.push({ node: groupsManage, byRole: false });
+  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create' });
   const gma = role('GROUP_MEMBERSHIP_ADMIN');
   if (gma) adders.push({ node: gma, byRole: true });
+  const groupAdmin = role('USER_ADMIN');
+  if (groupAdmin) adders.push({ node: groupAdmin, byRole: true, creates: 'rename', notAdminGroups: true, how: 'a Group Administrator adds users of the groups it manages, which include users it creates, to the other groups it manages' });
   for (const [gid, nodeId] of adders.length > 0 ? ctx.groupNodes : []) {
+    // Okta changes the members of OKTA_GROUP groups only (see fixedMembership): no edge into the others.
+    if (fixedMembership(ctx, gid)) continue;
     const name = ctx.groupNames.get(gid) ?? gid;
     const aws = ctx.awsGroups.has(gid);
     const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
-    for (const { node, byRole } of adders) {
+    for (const { node, byRole, how, notAdminGroups } of adders) {
+      if (notAdminGroups && adminRoles.length > 0) continue;
       // Okta reserves membership changes of groups holding admin roles to super admins; kept as a conditional edge.
       const adminOnly = !aws && adminRoles.length > 0;
       const why = aws ? 'assigned to the AWS federation app' : `holds admin roles ${adminRoles.join(', ')}`;
-      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
+      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
         conditional: byRole || adminOnly,
         evidence: { target: why },
       });
@@ -116,6 +124,61 @@ export function addEscalations(ctx: OktaContext): void {
 
 type EdgeFn = (from: GraphNode, to: string, reason: string, method: string, extra?: Partial<GraphEdge>) => void;
 
+/** A holder of group membership rights; `creates` when it can also create or rename groups. */
+interface Adder {
+  node: GraphNode;
+  /** An admin role, whose assignment may be limited to target groups (not collected). */
+  byRole: boolean;
+  /**
+   * okta.groups.manage creates and renames groups: Okta's Groups API adds a group with
+   * `POST /api/v1/groups` and renames one with `PUT /api/v1/groups/{groupId}` (Okta Management API,
+   * Groups: "Adds a new group with the OKTA_GROUP type to your org"), and Okta's MCP server lists
+   * "create a new group" and "update group name and description" for okta.groups.manage (Okta help,
+   * MCP server, group-management.htm). A Group Administrator renames the groups it manages, but cannot
+   * create groups (Okta help, administrators-group-admin.htm: "Rename groups"; "can't ... Create or
+   * delete groups").
+   */
+  creates?: 'create' | 'rename';
+  /** How the holder adds a user, when it is not plain membership rights. */
+  how?: string;
+  /**
+   * Never manages a group holding admin roles: Okta help, administrators-group-admin.htm, "Group
+   * admins can't ... Manage groups that have admin roles assigned to them".
+   */
+  notAdminGroups?: boolean;
+}
+
+/**
+ * The type of a group whose members cannot be changed through Okta, or undefined when they can
+ * (or the type was not read). Okta changes memberships of `OKTA_GROUP` groups only (Okta Management
+ * API, Groups, assignUserToGroup: "You only can modify memberships for Groups of the OKTA_GROUP
+ * type"): an `APP_GROUP` group (an imported Active Directory or LDAP group) gets its members from
+ * its app's imports, and every user is a member of the `BUILT_IN` Everyone group.
+ */
+function fixedMembership(ctx: OktaContext, gid: string): string | undefined {
+  const type = ctx.groupTypes.get(gid);
+  return type === undefined || type === 'OKTA_GROUP' ? undefined : type;
+}
+
+/**
+ * The built-in Everyone group: "Every user in Okta is automatically a member of the Everyone group.
+ * This group cannot be deleted or renamed" (Okta support, "The Everyone Group in Okta").
+ */
+function isEveryone(ctx: OktaContext, gid: string): boolean {
+  return ctx.groupTypes.get(gid) === 'BUILT_IN' && ctx.groupNames.get(gid) === 'Everyone';
+}
+
+/**
+ * Whether the app's App Filter lets groups created in Okta through: Okta help, "Enable group-based
+ * role mapping in Okta" (aws-enable-role-based.htm): the App Filter is "a comma-separated list of apps
+ * for AWS entitlement mapping" that "avoids the issue of rogue admins creating groups following a
+ * certain syntax", `okta` admitting local Okta groups. No filter: every group's name is read.
+ */
+function admitsOktaGroups(appFilter: unknown): boolean {
+  if (typeof appFilter !== 'string' || appFilter.trim() === '') return true;
+  return appFilter.split(',').some((x) => x.trim().toLowerCase() === 'okta');
+}
+
 /**
  * Group membership into the AWS roles of groups that are not assigned to an AWS app. With "Use
  * Group Mapping", Okta sends a user assigned to the app the role of every group of theirs whose
@@ -125,10 +188,15 @@ type EdgeFn = (from: GraphNode, to: string, reason: string, method: string, extr
  * (`evidence.roleGroup`); the link (link.ts) turns it into edges to the role(s) the filter maps
  * the group's name to, once the AWS roles are known. The user added must also be assigned to the
  * app: the edge holds when a group the holder can add members to (one without admin roles) is
- * assigned to it, and is conditional otherwise. When the filter or the groups' names were not
- * read, one conditional edge to the provider says so. One pass over the org's groups per app.
+ * assigned to it (or Everyone is), and is conditional otherwise. Groups whose members Okta does
+ * not change (imported APP_GROUP groups, Everyone) give no edge and assign nobody. A holder that
+ * can create or rename groups (okta.groups.manage; USER_ADMIN for the groups it manages) also gets
+ * one conditional edge per app, `evidence.createGroup`, which the link turns into edges to every
+ * provider the role value pattern names, unless the App Filter leaves groups made in Okta out.
+ * When the filter or the groups' names were not read, one conditional edge to the provider says
+ * so. One pass over the org's groups per filter, and over each app's matching groups per holder.
  */
-function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; byRole: boolean }[], edge: EdgeFn, roleCaveat: string): void {
+function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn, roleCaveat: string): void {
   if (adders.length === 0) return;
   // Apps usually share one group filter: each filter is applied to the org's groups once.
   const namedMatches = new Map<RegExp, { matching: [string, string][]; unnamed: string[] }>();
@@ -155,7 +223,8 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; by
     const filter = oktaGroupFilter(a.groupFilter);
     const assigned = new Set(fed.groups.map((g) => g.groupId));
     const all = filter && ctx.files.groups ? matchesOf(filter) : { matching: [], unnamed: [] };
-    const matching = all.matching.filter(([gid]) => !assigned.has(gid));
+    // Members of imported (APP_GROUP) role groups change in their directory, not through Okta.
+    const matching = all.matching.filter(([gid]) => !assigned.has(gid) && !fixedMembership(ctx, gid));
     const unnamed = all.unnamed.filter((gid) => !assigned.has(gid));
     const unread = !filter
       ? `the group filter of the AWS app ${app} could not be read`
@@ -166,23 +235,40 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: { node: GraphNode; by
           : undefined;
     // Okta sends the role only to a member who is assigned to the app. A holder of membership
     // rights assigns the user it adds by adding it to an assigned group too, except to one
-    // holding admin roles (Okta reserves those to super admins).
-    const entry = fed.groups.find((g) => (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0);
+    // holding admin roles (Okta reserves those to super admins) or one whose members Okta does not
+    // change; every user is assigned already when the Everyone group is.
+    const everyone = fed.groups.some((g) => isEveryone(ctx, g.groupId));
+    const entry = fed.groups.find((g) => !fixedMembership(ctx, g.groupId) && (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0);
     const entryName = entry ? (ctx.groupNames.get(entry.groupId) ?? entry.groupId) : undefined;
-    for (const { node, byRole } of adders) {
+    for (const { node, byRole, creates, how, notAdminGroups } of adders) {
       const caveat = byRole ? `, ${roleCaveat}` : '';
-      const assign =
-        a.assignmentsCollected !== true
+      const assign = everyone
+        ? 'Okta sends it only to a member assigned to the app, and every user is: the app is assigned to group Everyone, of which every Okta user is a member'
+        : a.assignmentsCollected !== true
           ? `Okta sends it only to a member assigned to the app, and the app's assignments were not read, so whether ${node.name} can assign the user it adds is not known`
           : entry
             ? `Okta sends it only to a member assigned to the app: ${node.name} assigns the user it adds by also adding it to group ${entryName}, which is assigned to the app (a user already assigned needs only the first step)`
             : `Okta sends it only to a member assigned to the app, and ${node.name} cannot assign one: no group it can add members to is assigned to the app (${fed.users.length} user(s) are assigned), so this holds only for a holder that is, acts as or controls a user already assigned to the app`;
+      const unassignable = !everyone && (!entry || a.assignmentsCollected !== true);
+      const adds = how ? ` (${how})` : '';
       for (const [gid, name] of matching) {
         const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
+        if (notAdminGroups && adminRoles.length > 0) continue;
         const adminOnly = adminRoles.length > 0 ? `; Okta reserves membership changes of a group holding admin roles (${adminRoles.join(', ')}) to super admins` : '';
-        edge(node, hub, `${node.name} can add a user it controls (itself, when the holder is a user) to group ${name}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${caveat}`, 'okta:assignUserToGroup', {
-          conditional: byRole || adminOnly !== '' || !entry || a.assignmentsCollected !== true,
+        edge(node, hub, `${node.name} can add a user it controls (itself, when the holder is a user) to group ${name}${adds}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${caveat}`, 'okta:assignUserToGroup', {
+          conditional: byRole || adminOnly !== '' || unassignable,
           evidence: { target: 'group mapped to an AWS role by the app\'s group filter', groupId: gid, roleGroup: name, ...mapping },
+        });
+      }
+      // A holder that creates or renames groups can name one for any role the filter admits, when
+      // the App Filter lets groups made in Okta through. Which roles that is, the link decides (the
+      // roles trusting a provider the role value pattern names); the edge stays conditional, since
+      // whether the filter admits a name for a given role is not checked.
+      if (creates && filter && admitsOktaGroups(a.appFilter)) {
+        const made = creates === 'create' ? 'create a group' : 'rename a group it manages (one without admin roles)';
+        edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
+          conditional: true,
+          evidence: { target: 'any AWS role the app\'s group filter can name', createGroup: creates, ...mapping },
         });
       }
       if (unread) {

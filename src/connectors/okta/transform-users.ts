@@ -18,7 +18,11 @@ export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
     const profile = rg.optObject(g, 'profile', path);
     const name = profile ? rg.optStr(profile, 'name', `${path}.profile`) : undefined;
     if (ctx.groupNames.has(id)) b.warn(`${oktaPath('groups')}: duplicate group id ${JSON.stringify(id)} at ${path}; first one kept`);
-    else ctx.groupNames.set(id, name ?? id);
+    else {
+      ctx.groupNames.set(id, name ?? id);
+      const type = rg.optStr(g, 'type', path);
+      if (type !== undefined) ctx.groupTypes.set(id, type);
+    }
   });
   const roles = new Map<string, RoleAssignment[]>();
   const rr = new Reader(oktaPath('groupRoles'));

@@ -30,6 +30,7 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
     coverage,
     users: new Map(),
     groupNames: new Map(),
+    groupTypes: new Map(),
     groupNodes: new Map(),
     serviceApps: new Map(),
     clientIds: new Map(),

@@ -28,3 +28,72 @@ export class InputError extends Error {
     return [this.file, this.location, this.message].filter(Boolean).join(': ').replace(CONTROL, escapeControl);
   }
 }
+
+/**
+ * A provider could not be reached (connection refused, DNS, TLS, timeout) before its credential
+ * could be checked, so nothing was read. Not the user's input: printed as one line like an
+ * InputError, but exit code 3 (README "Exit codes"), the code of a collection that is incomplete.
+ */
+export class UnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** Error codes of a request that got no answer: socket, DNS, undici and TLS failures. */
+const NO_ANSWER_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/*
+ * The Entra and Okta connectors turn an unanswered token request into their AuthError with these
+ * words (src/connectors/entra/auth.ts, src/connectors/okta/sdk-client.ts: node-fetch's message for
+ * a socket error or its timeout); the errors carry no flag of their own. Tests against a closed
+ * local port and a silent token endpoint hold these texts in place.
+ */
+const ENTRA_NO_ANSWER = /: the token endpoint could not be reached$| timed out \(no answer within \d+ ms\)$/;
+const OKTA_NO_ANSWER = /^could not obtain an Okta access token \((request to \S+ failed, reason: |network timeout at: )/;
+
+/**
+ * Whether `e` (or an error it wraps as `cause`) says that a provider did not answer at all: no
+ * HTTP status was received. A refused credential, a 4xx/5xx answer or a body that cannot be read
+ * are not: the provider was reached.
+ */
+export function isUnreachable(e: unknown): boolean {
+  let x: unknown = e;
+  for (let depth = 0; depth < 4 && typeof x === 'object' && x !== null; depth++) {
+    const { name, code, type, message } = x as { name?: unknown; code?: unknown; type?: unknown; message?: unknown };
+    if (typeof code === 'string' && NO_ANSWER_CODES.has(code)) return true;
+    // AbortSignal.timeout and the AWS SDK's connection and request timeouts.
+    if (name === 'TimeoutError') return true;
+    // node-fetch (the Okta SDK): a timeout has no code.
+    if (name === 'FetchError' && (type === 'request-timeout' || type === 'body-timeout')) return true;
+    if (typeof message === 'string' && ((name === 'EntraAuthError' && ENTRA_NO_ANSWER.test(message)) || (name === 'OktaAuthError' && OKTA_NO_ANSWER.test(message)))) return true;
+    x = (x as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -12,7 +12,8 @@ interface DoctorFlags extends LiveFlags {
 /**
  * `nhiscan doctor --entra|--okta|--aws`: checks the credential and sends one cheap read per
  * capability, then prints one screen saying what is missing and what to grant.
- * Exit 0 all OK, 3 something missing or failing, 2 bad configuration or a refused credential.
+ * Exit 0 all OK, 3 something missing or failing or a provider that did not answer, 2 bad
+ * configuration or a refused credential (src/doctor/render.ts, doctorExitCode).
  */
 export function registerDoctor(program: Command): void {
   const cmd = program

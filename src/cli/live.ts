@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, UnreachableError, isUnreachable } from '../errors.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import type { CollectResult, CoverageRecord } from '../snapshot/types.js';
@@ -112,12 +112,16 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
   return settled.map((r) => (r as PromiseFulfilledResult<CollectResult>).value);
 }
 
-/** Configuration and authentication errors of the connectors are the user's to fix: exit 2. */
+/**
+ * Configuration and authentication errors of the connectors are the user's to fix: exit 2. A
+ * token endpoint that did not answer at all (connection refused, DNS, TLS, timeout) is not the
+ * user's input nor a refused credential: exit 3, as when AWS cannot be reached (a coverage record).
+ */
 export function asInput(e: unknown): unknown {
-  if (e instanceof Error && /ConfigError|AuthError/.test(`${e.name} ${e.constructor.name}`)) {
-    const hint = (e as { hint?: unknown }).hint;
-    return new InputError(`${e.message}${hint ? ` (${String(hint)})` : ''}`);
-  }
+  const hint = e instanceof Error ? (e as { hint?: unknown }).hint : undefined;
+  const line = e instanceof Error ? `${e.message}${hint ? ` (${String(hint)})` : ''}` : '';
+  if (e instanceof Error && isUnreachable(e)) return new UnreachableError(`${line}; nothing was read`);
+  if (e instanceof Error && /ConfigError|AuthError/.test(`${e.name} ${e.constructor.name}`)) return new InputError(line);
   return e;
 }
 

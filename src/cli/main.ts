@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, UnreachableError } from '../errors.js';
 import { registerScan } from './scan-command.js';
 import { registerRules } from './rules-command.js';
 import { registerExplain } from './explain-command.js';
@@ -68,6 +68,11 @@ export function handleError(e: unknown, debug: boolean): number {
     process.stderr.write(`nhiscan: ${safeText(e.oneLine(), 2000)}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.USAGE;
+  }
+  if (e instanceof UnreachableError) {
+    process.stderr.write(`nhiscan: ${safeText(e.message, 2000)}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.INCOMPLETE;
   }
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`nhiscan: internal error: ${safeText(msg.split('\n')[0], 500)}${debug ? '' : ' (run with --debug for details)'}\n`);

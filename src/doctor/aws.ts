@@ -13,6 +13,7 @@ import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../
 import { newRequestStats } from '../connectors/aws/request-stats.js';
 import { classifyError, errorName } from '../connectors/aws/safe-error.js';
 import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, sharedEndpointFromEnv, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
+import { isUnreachable } from '../errors.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
@@ -73,7 +74,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
       report.credential.detail = `GetCallerIdentity: account ${caller.value.accountId}`;
     } catch (e) {
       const failed = classifyError('GetCallerIdentity', e, secrets);
-      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason };
+      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : {}) };
       return report;
     }
     if (opts.assumeRoleName) {

@@ -2,6 +2,7 @@ import { createTokenSource } from '../connectors/entra/auth.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from '../connectors/entra/cloud.js';
 import { GraphHttp } from '../connectors/entra/graph-http.js';
 import type { EntraCollectOptions } from '../connectors/entra/options.js';
+import { isUnreachable } from '../errors.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 interface Probe {
@@ -37,7 +38,12 @@ export async function checkEntra(opts: EntraCollectOptions): Promise<ProviderRep
     await tokens.getToken(false);
   } catch (e) {
     const hint = (e as { hint?: unknown }).hint;
-    report.credential = { name: 'credential', status: 'error', detail: `${(e as Error).message}${typeof hint === 'string' ? ` (${hint})` : ''}` };
+    report.credential = {
+      name: 'credential',
+      status: 'error',
+      detail: `${(e as Error).message}${typeof hint === 'string' ? ` (${hint})` : ''}`,
+      ...(isUnreachable(e) ? { unreachable: true } : {}),
+    };
     return report;
   }
   const http = new GraphHttp({ origin, tokens, fetch: opts.fetch, sleep: opts.sleep, timeoutMs: opts.requestTimeoutMs ?? 30_000, maxRetries: opts.maxRetries ?? 2 });

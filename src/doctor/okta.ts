@@ -4,6 +4,7 @@ import { RateGate } from '../connectors/okta/rate-gate.js';
 import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/request-executor.js';
 import { createOktaSdk, preflightToken } from '../connectors/okta/sdk-client.js';
 import { clientIdOf } from '../connectors/okta/selection.js';
+import { isUnreachable } from '../errors.js';
 import type { ProviderReport } from './types.js';
 
 /** What earlier probes found to read per-object endpoints on. */
@@ -59,9 +60,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   try {
     await preflightToken(sdk);
   } catch (e) {
-    report.credential = { name: 'credential', status: 'error', detail: (e as Error).message };
+    report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };
     return report;
   }
+  // An API token is only tried by the first read (OAuth: the token endpoint has answered).
+  let answered = sdk.authMode !== 'ssws';
   const ids: FirstIds = {};
   for (const p of PROBES) {
     const paths = Array.isArray(p.paths) ? p.paths : p.paths(ids);
@@ -80,9 +83,16 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
         }
         if (typeof first?.id === 'string' && p.capability === 'okta.users') ids.user = first.id;
       }
+      answered = true;
       report.checks.push({ name: p.capability, status: 'ok' });
     } catch (e) {
       const status = httpStatusOf(e);
+      if (!answered && isUnreachable(e)) {
+        // The org never answered: the API token was not tried, and every further read would fail the same way.
+        report.credential = { name: 'credential', status: 'error', detail: `API token not checked: the org could not be reached (${describeError(e)})`, unreachable: true };
+        return report;
+      }
+      answered = true;
       if (status === 401 || e instanceof OktaAuthError) {
         report.credential = { name: 'credential', status: 'error', detail: `Okta rejected the credential (${describeError(e)})` };
         return report;

@@ -19,14 +19,25 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
     for (const c of r.checks) out.push(line(c, width));
     out.push('');
   }
-  const code = doctorExitCode(reports);
-  out.push(code === 0 ? 'All checks passed.' : code === 2 ? 'A credential could not be used (refused, or its endpoint could not be reached; see the credential line above): fix that first.' : 'Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
+  if (reports.some(refused)) out.push('A credential was refused or could not be used (see the credential line above): fix that first.');
+  if (reports.some(unreachable)) out.push('A provider could not be reached (see its credential line above): check network access, the endpoint settings and any proxy, then run doctor again.');
+  if (reports.some(incomplete)) out.push('Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
+  if (doctorExitCode(reports) === 0) out.push('All checks passed.');
   return out.join('\n') + '\n';
 }
 
-/** 0 when everything is OK, 2 when a credential was refused, 3 when a capability is missing or failed. */
+const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && !r.credential.unreachable;
+const unreachable = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.unreachable === true;
+const incomplete = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'missing' || c.status === 'error');
+
+/**
+ * 0 when everything is OK; 2 when a credential was refused or unusable (the user's to fix, as a
+ * configuration error); 3 when a capability is missing or failed, or a provider could not be
+ * reached at all (connection refused, DNS, TLS, timeout): as `collect`, whose coverage records
+ * such failures and which exits 3 for them, a network failure is not an input error.
+ */
 export function doctorExitCode(reports: readonly ProviderReport[]): number {
-  if (reports.some((r) => r.credential.status !== 'ok')) return 2;
-  if (reports.some((r) => r.checks.some((c) => c.status === 'missing' || c.status === 'error'))) return 3;
+  if (reports.some(refused)) return 2;
+  if (reports.some((r) => unreachable(r) || incomplete(r))) return 3;
   return 0;
 }

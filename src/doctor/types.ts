@@ -12,6 +12,11 @@ export interface CheckResult {
   grant?: string;
   /** Why it failed or was skipped; never a secret. */
   detail?: string;
+  /**
+   * With `error`: the provider did not answer at all (connection refused, DNS, TLS, timeout), so
+   * nothing was decided. On the credential line this is not a refused credential (exit 3, not 2).
+   */
+  unreachable?: boolean;
 }
 
 /** Everything the doctor learned about one provider. */

@@ -37,12 +37,22 @@ describe('renderDoctor and doctorExitCode', () => {
     expect(doctorExitCode([{ ...ok, checks: [{ name: 'okta.factors', status: 'skipped' }] }])).toBe(0);
   });
 
-  it('does not call a credential that could not be used "refused" when its endpoint was unreachable', () => {
-    const unreachable: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'error', detail: 'GetCallerIdentity: connect ECONNREFUSED 127.0.0.1:9' }, checks: [] };
+  it('does not call a credential "refused" when its endpoint was unreachable, and exits 3 for it, not 2', () => {
+    const unreachable: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'error', detail: 'GetCallerIdentity: connect ECONNREFUSED 127.0.0.1:9', unreachable: true }, checks: [] };
     const out = renderDoctor([unreachable]);
-    expect(out).toMatch(/could not be used \(refused, or its endpoint could not be reached/);
-    expect(out).not.toMatch(/A credential was refused/);
-    expect(doctorExitCode([unreachable])).toBe(2);
+    expect(out).toMatch(/A provider could not be reached \(see its credential line above\): check network access/);
+    expect(out).not.toMatch(/refused/);
+    expect(doctorExitCode([unreachable])).toBe(3);
+    // A refused credential elsewhere still makes it a credential error (2), and both are said.
+    const refused: ProviderReport = { ...ok, credential: { name: 'credential', status: 'error', detail: 'Okta rejected the credential (HTTP 401)' } };
+    expect(doctorExitCode([unreachable, refused])).toBe(2);
+    const both = renderDoctor([unreachable, refused]);
+    expect(both).toMatch(/A credential was refused or could not be used/);
+    expect(both).toMatch(/A provider could not be reached/);
+    // Unreachable and a missing permission elsewhere: 3, both said.
+    const missing: ProviderReport = { ...ok, checks: [{ name: 'okta.apps', status: 'missing', grant: 'okta.apps.read' }] };
+    expect(doctorExitCode([unreachable, missing])).toBe(3);
+    expect(renderDoctor([unreachable, missing])).toMatch(/could not be reached[^]*Some capabilities cannot be read/);
   });
 
   it('names what to grant and neutralises provider text', () => {

@@ -172,6 +172,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       createGroupEscalations.push(e);
     }
   }
+  const claims = providerClaims(b);
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   const assignees = new Map<GraphNode, Set<string>>();
@@ -182,7 +183,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (!hub || !app) continue;
     (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
     drop.add(e);
-    const roles = { hub, rolesOf };
+    const roles: Providers = { hub, rolesOf, app, claims };
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
     if (mapped === undefined || mapped.unread !== undefined) {
@@ -190,10 +191,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
       if (mapped === undefined) continue;
     }
-    for (const { role, why, via, note } of mapped.found) {
+    for (const { role, why, via, note, unsure } of mapped.found) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
-        ...(trust ? { conditional: true } : {}),
+        ...(trust || unsure ? { conditional: true } : {}),
         from: from.id,
         to: role.id,
         type: 'SAML_MAPS_TO',
@@ -214,10 +215,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const filter = app && app.enabled !== false ? oktaGroupFilter(app.attrs.groupFilter) : undefined;
     if (!app || !filter) continue;
     const name = e.evidence!.roleGroup as string;
-    for (const { role, via, note } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, { hub, rolesOf })) {
+    for (const { role, via, note, unsure } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, { hub, rolesOf, app, claims })) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
-        ...(e.conditional || trust ? { conditional: true } : {}),
+        ...(e.conditional || trust || unsure ? { conditional: true } : {}),
         from: from.id,
         to: role.id,
         type: 'CAN_ESCALATE_TO',
@@ -236,7 +237,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const from = b.getNode(e.from);
     const hub = b.getNode(e.to);
     if (!from || hub?.type !== 'aws-saml-provider-ref') continue;
-    const pattern = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string))?.attrs.roleValuePattern;
+    const app = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string));
+    const pattern = app?.attrs.roleValuePattern;
     if (typeof pattern !== 'string' || !pattern.split(',').some((x) => x.includes(':saml-provider/'))) continue;
     let own = false;
     for (const index of rolesOf.values()) {
@@ -244,7 +246,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       const account = arn?.match(/::(\d{12}):/)?.[1];
       if (!index.hub || !arn || patternPart(pattern, ':saml-provider/', account, '') !== arn) continue;
       if (index.hub.id === hub.id) own = true;
-      else add.push({ ...e, to: index.hub.id, reason: `${e.reason}; the app's role value pattern names ${arn} for account ${account}`, evidence: { ...e.evidence, via: index.hub.id } });
+      else {
+        // Another app's provider: only when it accepts this app's assertions (providerAccepts).
+        const { accepts, why } = providerAccepts(claims, index.hub.id, app!);
+        if (accepts !== 'no') add.push({ ...e, ...(accepts === 'maybe' ? { conditional: true } : {}), to: index.hub.id, reason: `${e.reason}; the app's role value pattern names ${arn} for account ${account}${why}`, evidence: { ...e.evidence, via: index.hub.id } });
+      }
     }
     if (!own) drop.add(e);
   }
@@ -305,6 +311,11 @@ interface Found {
   why: string;
   /** Said of the provider when the role value pattern named one other than the app's own. */
   note?: string;
+  /**
+   * The route holds only if that other provider trusts this app's signing certificate, which the
+   * snapshot does not show (the provider's metadata document is not read): the edge is conditional.
+   */
+  unsure?: boolean;
 }
 
 /** What an assignment maps to: the roles found, and what could not be read, if anything. */
@@ -317,6 +328,49 @@ interface Mapped {
 interface Providers {
   hub: GraphNode;
   rolesOf: Map<string, RoleIndex>;
+  /** The app the assignment or the group is for. */
+  app: GraphNode;
+  /** Per SAML provider node id, the Okta AWS apps that name it as their own provider. */
+  claims: Map<string, GraphNode[]>;
+}
+
+/**
+ * The Okta AWS apps that sign for each SAML provider: the provider each app names as its own
+ * (`identityProviderArn`, or the literal ARN of its role value pattern). One pass over the nodes.
+ */
+function providerClaims(b: GraphBuilder): Map<string, GraphNode[]> {
+  const claims = new Map<string, GraphNode[]>();
+  for (const n of b.nodeList()) {
+    if (n.type !== 'okta-aws-federation-app' || typeof n.attrs.samlProviderArn !== 'string') continue;
+    const id = ids.external('saml-provider', n.attrs.samlProviderArn);
+    (claims.get(id) ?? claims.set(id, []).get(id)!).push(n);
+  }
+  return claims;
+}
+
+/**
+ * Whether a SAML provider the role value pattern names accepts this app's assertions. An IAM SAML
+ * provider holds one IdP's metadata, signing certificate included, and Okta signs each app's
+ * assertions with a key of that app alone unless keys were shared between apps on purpose (Okta
+ * help, "Manage signing certificates": the active certificate is scoped only to the app
+ * integration; Okta developer guide, "Share application key credentials for IdPs across apps":
+ * for two apps to be accepted by the same IdP, their assertions must be signed by the same key).
+ * So a provider that another scanned app names as its own (one AWS app per account, each with
+ * Okta's default multi-account pattern) rejects this app's assertions, unless the two apps sign
+ * with the same key (`credentials.signing.kid`). A provider no scanned app names may have been
+ * created from this app's metadata (Okta's one-app multi-account setup) or not; the provider's
+ * metadata is not read, so that route is conditional.
+ */
+function providerAccepts(claims: Map<string, GraphNode[]>, providerId: string, app: GraphNode): { accepts: 'yes' | 'maybe' | 'no'; why: string } {
+  const apps = claims.get(providerId);
+  if (apps === undefined) return { accepts: 'maybe', why: ", which accepts the app's assertions only if it was created from this app's SAML metadata (not read)" };
+  if (apps.includes(app)) return { accepts: 'yes', why: '' };
+  const kid = app.attrs.signingKid;
+  const same = typeof kid === 'string' ? apps.find((a) => a.attrs.signingKid === kid) : undefined;
+  if (same) return { accepts: 'yes', why: `, which the AWS app ${same.name} names as its own and which signs with the same key as ${app.name}` };
+  const unread = typeof kid !== 'string' ? app : apps.find((a) => typeof a.attrs.signingKid !== 'string');
+  if (unread) return { accepts: 'maybe', why: `, which the AWS app ${apps[0].name} names as its own; it accepts ${app.name}'s assertions only if both sign with the same key (the signing key of ${unread.name} was not read)` };
+  return { accepts: 'no', why: '' };
 }
 
 /**
@@ -349,7 +403,10 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
     const r = index?.byArn.get(arn);
     if (!index?.hub || !r) return [];
     if (index.hub.id === p.hub.id) return [{ role: r, via: p.hub }];
-    return [{ role: r, via: index.hub, note: `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}` }];
+    const { accepts, why } = providerAccepts(p.claims, index.hub.id, p.app);
+    if (accepts === 'no') return [];
+    const note = `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}${why}`;
+    return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
   }
   const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
   return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ({ role: r, via: p.hub }));

@@ -18,6 +18,10 @@ const DANA = ids.oktaUser(ORG, '00ukYYLpouQiwynTxTvh');
 const JORDAN = '00uALsvFO0rPShXu0fXS';
 const AUDIT = ids.oktaApp(ORG, '0oa4J7O526RezV2zvWHX');
 const READONLY_GROUP = '00gzQkDMjTJ9YRmkxaht';
+const APP_B = '0oaAcctBAwsApp000001';
+const DEMO_AWS_APP = '0oaSsgZIK3850KbT2WP4';
+/** The signing key id of the demo's AWS app (okta/apps.json). */
+const DEMO_KID = 'ZmJWkgqbAQVVZ8mcar20te4ceh4MdqwHK22T6ekcC9c';
 const role = (account: string, name: string): string => ids.awsPrincipal(account, `arn:aws:iam::${account}:role/${name}`);
 type Json = Record<string, unknown>;
 
@@ -26,6 +30,11 @@ interface Options {
   providers?: string[];
   /** Assign the B role groups to the app (default), or leave them unassigned behind a management group. */
   assigned?: boolean;
+  /**
+   * A second AWS app that names account B's provider `Okta` as its own (one app per account),
+   * signing with this key id (`null`: the key was not read); none unless given.
+   */
+  appB?: { kid: string | null };
 }
 
 /** Role groups of account B, each holding Dana, assigned to the demo's AWS app. */
@@ -81,6 +90,16 @@ function multiAccount(opts: Options = {}): Snapshot {
     groups.push(entry);
     userGroups['00ukYYLpouQiwynTxTvh'].push(entry);
   }
+  if (opts.appB) {
+    const apps = s.files['okta/apps.json'] as Json[];
+    const copy = JSON.parse(JSON.stringify(app)) as Json & { credentials: { signing: Json }; settings: { app: Json } };
+    copy.id = APP_B;
+    copy.label = 'AWS account B';
+    copy.settings.app.identityProviderArn = `arn:aws:iam::${B}:saml-provider/Okta`;
+    if (opts.appB.kid === null) delete copy.credentials.signing.kid;
+    else copy.credentials.signing.kid = opts.appB.kid;
+    apps.push(copy);
+  }
   if (opts.assigned !== false) {
     const appGroups = s.files['okta/appGroups.json'] as Record<string, Json[]>;
     for (const g of Object.values(GROUPS)) appGroups[app.id].push({ id: g.id, priority: appGroups[app.id].length, profile: {} });
@@ -97,19 +116,55 @@ const samlTargets = (r: ReturnType<typeof scan>, from: string): string[] =>
 const awsAdmin = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).filter((p) => p.crownJewel === 'admin' && p.group.startsWith('aws|'));
 
 describe('Okta AWS app with one SAML provider per account (role value pattern)', () => {
-  it("a group aws_<B>_<role> reaches the role of account B that trusts B's own provider", () => {
+  it("a group aws_<B>_<role> reaches, conditionally, the role of account B that trusts B's own provider", () => {
     const r = scan(multiAccount());
     expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.admin.id))).toEqual([role(B, 'okta-admin')]);
     const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;
-    expect(edge.conditional).toBeFalsy();
-    // The reason names the provider that matched: B's, which the pattern names for account B.
+    // No scanned app names B's provider as its own: it may hold this app's metadata (Okta's
+    // one-app multi-account setup) or another IdP's; the provider's metadata is not read.
+    expect(edge.conditional).toBe(true);
     expect(edge.reason).toContain(`arn:aws:iam::${B}:saml-provider/Okta`);
-    expect(edge.reason).toMatch(new RegExp(`role value pattern names that provider for account ${B}`));
+    expect(edge.reason).toMatch(new RegExp(`role value pattern names that provider for account ${B}, which accepts the app's assertions only if it was created from this app's SAML metadata`));
     expect(edge.evidence?.via).toBe(ids.external('saml-provider', `arn:aws:iam::${B}:saml-provider/Okta`));
-    // Dana, in that group, now has a firm path to account B's administrator.
-    const paths = awsAdmin(r, DANA);
-    expect(paths.some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    // Dana, in that group, has a path to account B's administrator, but not a firm one.
+    expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(false);
+  });
+
+  it("one AWS app per account: account B's provider, named by B's own app, does not take account A's app's assertions", () => {
+    // Okta signs each app's assertions with that app's key: B's provider holds B's app's metadata.
+    const r = scan(multiAccount({ appB: { kid: 'kidOfTheAccountBApp000000000000000000000000' } }));
+    expect(samlTargets(r, ids.oktaGroup(ORG, GROUPS.admin.id))).toEqual([]);
+    expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(false);
+    // Rights to create a group reach only the providers that take this app's assertions.
+    const s = multiAccount({ assigned: false, appB: { kid: 'kidOfTheAccountBApp000000000000000000000000' } });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
+    const made = scan(s)
+      .graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO')
+      .filter((e) => e.evidence?.createGroup === 'create');
+    // The demo's app reaches its own provider only; B's app reaches B's.
+    expect(made.map((e) => [e.evidence!.appId, e.to]).sort()).toEqual(
+      [
+        [APP_B, ids.external('saml-provider', `arn:aws:iam::${B}:saml-provider/Okta`)],
+        [DEMO_AWS_APP, ids.external('saml-provider', `arn:aws:iam::${A}:saml-provider/Okta`)],
+      ].sort(),
+    );
+  });
+
+  it('two apps signing with the same key: the other app\'s provider takes this app\'s assertions', () => {
+    const r = scan(multiAccount({ appB: { kid: DEMO_KID } }));
+    const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;
+    expect(edge.conditional).toBeFalsy();
+    expect(edge.reason).toMatch(/which the AWS app AWS account B names as its own and which signs with the same key as/);
     expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+  });
+
+  it("when the other app's signing key was not read, the route is conditional", () => {
+    const r = scan(multiAccount({ appB: { kid: null } }));
+    const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;
+    expect(edge.conditional).toBe(true);
+    expect(edge.reason).toMatch(/only if both sign with the same key \(the signing key of AWS account B was not read\)/);
   });
 
   it('a role of account B trusting a provider the pattern does not name is not reached', () => {
@@ -155,6 +210,8 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(byGroup).toContain(`aws_${B}_okta-admin -> ${role(B, 'okta-admin')}`);
     expect(byGroup.filter((x) => x.startsWith(`aws_${B}_other-admin`) || x.startsWith(`aws_${B}_okta-readonly`))).toEqual([]);
     expect(awsAdmin(r, AUDIT).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    // B's provider is no app's own: the route holds only if it has this app's metadata.
+    expect(esc.find((e) => e.to === role(B, 'okta-admin'))!.conditional).toBe(true);
   });
 
   it('rights to create a group lead, conditionally, to the provider the pattern names in each account', () => {

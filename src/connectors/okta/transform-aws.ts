@@ -23,6 +23,11 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
   // A pattern with ${accountid} placeholders names one provider per account; only a literal ARN links.
   const samlProviderArn = identityProviderArn ?? roleValuePattern?.match(SAML_PROVIDER_ARN)?.[0];
   const status = r.optStr(app, 'status', path);
+  // The key the app signs its SAML assertions with (Okta's Apps API, `credentials.signing.kid`):
+  // each app integration has its own unless keys were shared between apps on purpose.
+  const credentials = r.optObject(app, 'credentials', path);
+  const signing = credentials ? r.optObject(credentials, 'signing', `${path}.credentials`) : undefined;
+  const signingKid = signing ? r.optStr(signing, 'kid', `${path}.credentials.signing`) : undefined;
   const node: GraphNode = {
     id: ids.oktaApp(ctx.org, appId),
     kind: 'privilege',
@@ -45,6 +50,7 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
       awsEnvironmentType: r.optStr(s, 'awsEnvironmentType', sp),
       loginURL: r.optStr(s, 'loginURL', sp),
       appFilter: r.optStr(s, 'appFilter', sp),
+      signingKid,
       assignmentsCollected: (ctx.files.appUsers?.has(appId) ?? false) && (ctx.files.appGroups?.has(appId) ?? false),
     },
   };

@@ -11,7 +11,11 @@ export interface Waiver {
   fingerprint?: string;
   /** With `subject`: matches this rule's findings on the subjects the pattern names. */
   ruleId?: string;
-  /** Exact value or glob (`*`, `?`) tested against the subject's stable id, native id and name. */
+  /**
+   * Exact value or glob (`*`, `?`) tested against the subject's stable id and native id (ARN,
+   * object id, app id). Never its display name: names are provider-controlled, so whoever can
+   * create or rename an app could make it match and have its findings waived.
+   */
   subject?: string;
   reason: string;
   owner: string;
@@ -159,6 +163,10 @@ interface Compiled {
   /** Matched findings above the accepted severity (not covered), and the highest such severity. */
   outgrown: number;
   highest?: Severity;
+  /** Findings of its rule whose display name, but neither id, the subject pattern matches (not covered). */
+  byNameOnly: number;
+  /** The stable id of the first of them, to suggest in the message. */
+  nameOnlyExample?: string;
 }
 
 /** Whether the waiver accepted the finding's severity (any, when it records none). */
@@ -174,7 +182,14 @@ function matches(c: Compiled, f: Finding): boolean {
   const w = c.waiver;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
-  if (c.subject && !(c.subject(f.subject.id) || c.subject(f.subject.nativeId) || c.subject(f.subject.name))) return false;
+  if (c.subject && !(c.subject(f.subject.id) || c.subject(f.subject.nativeId))) {
+    // Earlier versions also matched the display name: such an entry now waives nothing, and says so.
+    if (!c.expired && c.subject(f.subject.name)) {
+      c.byNameOnly++;
+      c.nameOnlyExample ??= f.subject.id;
+    }
+    return false;
+  }
   return true;
 }
 
@@ -188,7 +203,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
-    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0, outgrown: 0 };
+    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0, outgrown: 0, byNameOnly: 0 };
     if (w.subject !== undefined) c.subject = compileGlob(w.subject);
     const [map, key] = w.fingerprint !== undefined ? [byFp, w.fingerprint] : [byRule, w.ruleId!];
     const list = map.get(key);
@@ -232,7 +247,13 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
       messages.push(
         `${where}: waiver for ${what} accepted severity ${c.waiver.severity}, but ${c.outgrown === 1 ? '1 finding it matches is' : `${c.outgrown} findings it matches are`} now ${c.highest}: it no longer waives ${c.outgrown === 1 ? 'that finding' : 'them'} (review the risk, then raise "severity", or fix it)`,
       );
-    } else if (c.matched === 0) {
+    }
+    if (c.byNameOnly > 0) {
+      const n = c.byNameOnly === 1 ? '1 finding' : `${c.byNameOnly} findings`;
+      messages.push(
+        `${where}: waiver for ${what} matches ${n} by display name only, which does not waive ${c.byNameOnly === 1 ? 'it' : 'them'}: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. ${JSON.stringify(c.nameOnlyExample)}, or its fingerprint`,
+      );
+    } else if (!c.expired && c.outgrown === 0 && c.matched === 0) {
       stale.push(c.waiver);
       messages.push(
         incomplete

@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildProgram, handleError } from '../../src/cli/main.js';
-import { addShadowApp, copyDemo, SHADOW_SP_ID } from './helpers.js';
+import { addShadowApp, copyDemo, editJson, SHADOW_SP_ID } from './helpers.js';
 
 /** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -57,11 +57,11 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect(fresh.length).toBeGreaterThan(0);
     expect(changedReport.summary.baseline.new).toBe(fresh.length);
 
-    // Waive exactly the new findings, by rule and subject name, until a given instant.
+    // Waive exactly the new findings, by rule and subject id, until a given instant.
     const waive = (expires: string) =>
-      [...new Set(fresh.map((f: any) => `${f.ruleId}\u0000${f.subject.name}`))]
+      [...new Set(fresh.map((f: any) => `${f.ruleId}\u0000${f.subject.id}`))]
         .map((k) => (k as string).split('\u0000'))
-        .map(([ruleId, name]) => `- ruleId: ${ruleId}\n  subject: "${name}"\n  reason: migration in progress\n  owner: marco.rossi@northwind.example\n  ticket: SEC-42\n  expires: ${expires}\n`)
+        .map(([ruleId, id]) => `- ruleId: ${ruleId}\n  subject: "${id}"\n  reason: migration in progress\n  owner: marco.rossi@northwind.example\n  ticket: SEC-42\n  expires: ${expires}\n`)
         .join('');
     const waivers = join(work, 'waivers.yaml');
     writeFileSync(waivers, waive('2026-11-20T09:30:00Z'));
@@ -82,6 +82,45 @@ describe('CI gating end to end (issue acceptance)', () => {
     writeFileSync(waivers, waive('2026-12-31'));
     const control = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--waivers', waivers, '-o', join(work, 'control.json'), ...common, ...later);
     expect(control.code).toBe(0);
+  });
+
+  it('a waiver written on a display name does not silence an app renamed to match it', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const baseline = join(work, 'baseline.json');
+    const common = ['--fail-on', 'info', '--allow-partial', '--format', 'json'];
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    // Someone who may register apps adds one with a long-lived secret and no owner, and names it
+    // like the vendor app whose findings were waived by name.
+    addShadowApp(snap);
+    const NAME = 'Legacy Provisioning Sync';
+    editJson(join(snap, 'entra/applications.json'), (doc) => {
+      for (const a of doc.value) if (a.displayName === 'Shadow Sync') a.displayName = NAME;
+    });
+    editJson(join(snap, 'entra/servicePrincipals.json'), (doc) => {
+      for (const sp of doc.value) if (sp.id === SHADOW_SP_ID) Object.assign(sp, { displayName: NAME, appDisplayName: NAME });
+    });
+    const changed = await cli('scan', '--snapshot', snap, '--baseline', baseline, '-o', join(work, 'changed.json'), ...common);
+    expect(changed.code).toBe(1);
+    const fresh = JSON.parse(readFileSync(join(work, 'changed.json'), 'utf8')).findings.filter((f: any) => f.status === 'new');
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(fresh.every((f: any) => f.subject.name === NAME && f.subject.id.endsWith(SHADOW_SP_ID))).toBe(true);
+
+    const rules = [...new Set(fresh.map((f: any) => f.ruleId as string))];
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, rules.map((r) => `- ruleId: ${r}\n  subject: "${NAME}"\n  reason: vendor app, accepted\n  owner: o\n  expires: 2030-01-01\n`).join(''));
+    const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--waivers', waivers, '-o', join(work, 'waived.json'), ...common);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(readFileSync(join(work, 'waived.json'), 'utf8'));
+    expect(out.summary.waived).toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(rules.length);
+    for (const line of lines) {
+      expect(line).toMatch(new RegExp(`^nhiscan: ${waivers.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: waiver for \\S+ on "${NAME}" matches \\d+ findings? by display name only, which does not waive`));
+      // The example to copy is a stable id (here the first match: the vendor app itself).
+      expect(line).toMatch(/, e\.g\. "entra:[0-9a-f-]+:sp:[0-9a-f-]+", or its fingerprint$/);
+    }
+    expect(out.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/by display name only/)]));
   });
 
   it('a bad waiver entry is a usage error naming the file and line', async () => {

@@ -129,17 +129,48 @@ describe('applyWaivers', () => {
     expect(out.expiredFail).toBe(false);
   });
 
-  it('waives by rule id plus a subject pattern on id, native id or name', () => {
-    const byName = finding({ name: 'Legacy Sync' });
+  it('waives by rule id plus a subject pattern on the stable id or the native id', () => {
+    const byId = finding({ subject: { id: 'entra:t1:sp:4f1c', name: 'Legacy Sync', type: 'entra-service-principal', scope: 't1', nativeId: '4f1c' } });
     const byNative = finding({ subject: { id: 'aws:1:role:arn:aws:iam::1:role/ci', name: 'ci', type: 'aws-iam-role', scope: '1', nativeId: 'arn:aws:iam::1:role/ci' } });
-    const otherRule = finding({ name: 'Legacy Other', ruleId: 'entra-app-no-owner' });
+    const otherRule = finding({ ruleId: 'entra-app-no-owner', subject: { id: 'entra:t1:sp:77', name: 'x', type: 'entra-service-principal', scope: 't1', nativeId: '77' } });
     const unmatched = finding({ name: 'Modern Sync' });
     const out = applyWaivers(
-      [byName, byNative, otherRule, unmatched],
-      [w({ ruleId: 'entra-secret-long-lived', subject: 'Legacy*' }), w({ ruleId: 'entra-secret-long-lived', subject: 'arn:aws:iam::1:role/*' })],
+      [byId, byNative, otherRule, unmatched],
+      [w({ ruleId: 'entra-secret-long-lived', subject: 'entra:t1:sp:4f1c' }), w({ ruleId: 'entra-secret-long-lived', subject: 'arn:aws:iam::1:role/*' }), w({ ruleId: 'entra-app-no-owner', subject: '7?' })],
       NOW,
     );
-    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', 'waived', '-', '-']);
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', 'waived', 'waived', '-']);
+    expect(out.messages).toEqual([]);
+  });
+
+  it('does not waive on a display name, which the provider controls: the finding counts, and a message says why', () => {
+    // Anyone who can create or rename an app can give it a name a waiver pattern matches.
+    const renamed = finding({ name: 'Legacy Sync (attacker)' });
+    const also = finding({ name: 'Legacy Tools' });
+    const out = applyWaivers([renamed, also], [w({ ruleId: 'entra-secret-long-lived', subject: 'Legacy*', source: { file: 'w.yaml', line: 12 } })], NOW);
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['-', '-']);
+    expect(out.waived).toBe(0);
+    expect(out.expiredFail).toBe(false);
+    // Not "stale; remove it": the entry is there to be rewritten with ids.
+    expect(out.stale).toEqual([]);
+    expect(out.messages).toEqual([
+      `w.yaml:12: waiver for entra-secret-long-lived on "Legacy*" matches 2 findings by display name only, which does not waive them: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. "${renamed.subject.id}", or its fingerprint`,
+    ]);
+  });
+
+  it('an entry that waives by id and would match others by name waives the former, and names the latter', () => {
+    const byId = finding({ subject: { id: 'entra:t1:sp:legacy-1', name: 'Legacy One', type: 'entra-service-principal', scope: 't1', nativeId: 'legacy-1' } });
+    const byName = finding({ name: 'Legacy Two' });
+    const out = applyWaivers([byId, byName], [w({ ruleId: 'entra-secret-long-lived', subject: '*egacy*' })], NOW);
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
+    expect(out.messages).toHaveLength(1);
+    expect(out.messages[0]).toMatch(/matches 1 finding by display name only, which does not waive it: .* e\.g\. "entra:t1:sp:\d+"/);
+  });
+
+  it('an expired entry that would match by name only says it expired, nothing about names', () => {
+    const a = finding({ name: 'Legacy Sync' });
+    const out = applyWaivers([a], [w({ ruleId: a.ruleId, subject: 'Legacy*', expires: '2020-01-01' })], NOW);
+    expect(out.messages).toEqual(['w.yaml:1: waiver for entra-secret-long-lived on "Legacy*" expired on 2020-01-01 and matches no finding; remove it']);
   });
 
   it('an expired waiver stops waiving, is reported, and fails the run', () => {
@@ -166,7 +197,7 @@ describe('applyWaivers', () => {
 
   it('an active waiver wins over an expired one for the same finding', () => {
     const a = finding();
-    const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2020-01-01' }), w({ ruleId: a.ruleId, subject: a.subject.name })], NOW);
+    const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2020-01-01' }), w({ ruleId: a.ruleId, subject: a.subject.id })], NOW);
     expect(out.findings[0].status).toBe('waived');
     expect(out.expiredFail).toBe(false);
     expect(out.messages[0]).toMatch(/expired on 2020-01-01/);
@@ -180,7 +211,8 @@ describe('applyCiLayer', () => {
     const [a, b] = [finding(), finding()];
     writeFileSync(
       join(cwd, '.nhiscan/waivers.yaml'),
-      `- fingerprint: ${a.fingerprint}\n  reason: r\n  owner: o\n  expires: 2030-01-01\n- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n`,
+      // Quoted: the helper's fingerprints may be all digits, which YAML would read as a number.
+      `- fingerprint: "${a.fingerprint}"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n`,
     );
     const r = report([a, b]);
     const out = applyCiLayer(r, {}, r.scannedAt, cwd);

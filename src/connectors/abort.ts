@@ -35,6 +35,51 @@ export function requestSignal(timeoutMs: number, stop: AbortSignal | undefined):
   };
 }
 
+/** Signals for the requests and waits of one collector, all stopped through one listener on the run's stop signal. */
+export interface RequestSignals {
+  /** A signal of its own for one request or wait, aborted with `stop`'s reason; `done()` forgets it. */
+  request(): RequestSignal;
+  /** `sleepUnlessAborted` on a signal of its own, released when the wait ends. */
+  sleep(ms: number): Promise<void>;
+  /** Removes the listener from `stop`; call it once the collector has ended. */
+  close(): void;
+}
+
+/**
+ * For a collector whose requests go through an SDK that registers on the signal it is given and
+ * removes the listener only when it is done with the request (the AWS SDK: its retry loop while
+ * it waits, its HTTP handler until the socket's `close`, which can come after the call has
+ * settled). Given the run's stop signal, every call in flight would hold listeners on it (two per
+ * call, 60 for 12 accounts at once), and Node warns from 11 on. Here the stop signal holds one
+ * listener for the whole collector, however many calls are in flight; each call gets a signal of
+ * its own, on which the SDK may register what it likes.
+ */
+export function requestSignals(stop: AbortSignal): RequestSignals {
+  const live = new Set<AbortController>();
+  const onStop = (): void => {
+    for (const controller of live) controller.abort(stop.reason);
+    live.clear();
+  };
+  stop.addEventListener('abort', onStop, { once: true });
+  const request = (): RequestSignal => {
+    const controller = new AbortController();
+    if (stop.aborted) controller.abort(stop.reason);
+    else live.add(controller);
+    return { signal: controller.signal, done: () => void live.delete(controller) };
+  };
+  return {
+    request,
+    sleep: (ms) => {
+      const wait = request();
+      return sleepUnlessAborted(ms, wait.signal).finally(wait.done);
+    },
+    close: () => {
+      stop.removeEventListener('abort', onStop);
+      live.clear();
+    },
+  };
+}
+
 /** Waits `ms` on the real clock; an abort of `signal` ends the wait at once, rejecting with its reason. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {

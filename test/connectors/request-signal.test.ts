@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getEventListeners } from 'node:events';
-import { requestSignal } from '../../src/connectors/abort.js';
+import { requestSignal, requestSignals } from '../../src/connectors/abort.js';
 
 describe('requestSignal', () => {
   it('leaves nothing registered on the long-lived stop signal once each request is done', () => {
@@ -36,5 +36,53 @@ describe('requestSignal', () => {
     expect(r.signal.aborted).toBe(true);
     expect((r.signal.reason as Error).message).toBe('stopped');
     r.done();
+  });
+});
+
+describe('requestSignals', () => {
+  it('holds one listener on the stop signal for any number of requests and waits, none once closed', async () => {
+    const stop = new AbortController();
+    const signals = requestSignals(stop.signal);
+    const open = Array.from({ length: 50 }, () => signals.request());
+    const waits = Array.from({ length: 50 }, () => signals.sleep(3_600_000).catch((e: unknown) => e));
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    const reason = new Error('another provider refused its credential');
+    stop.abort(reason);
+    expect(open.every((r) => r.signal.reason === reason)).toBe(true);
+    expect(await Promise.all(waits)).toEqual(waits.map(() => reason));
+    for (const r of open) r.done();
+    signals.close();
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('removes its listener when closed before any stop', () => {
+    const stop = new AbortController();
+    const signals = requestSignals(stop.signal);
+    for (let i = 0; i < 20; i++) signals.request().done();
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    signals.close();
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('lets go of a request once it is done: a later stop no longer reaches it', async () => {
+    const stop = new AbortController();
+    const signals = requestSignals(stop.signal);
+    const finished = Array.from({ length: 1000 }, () => signals.request());
+    for (const r of finished) r.done();
+    await signals.sleep(1);
+    const running = signals.request();
+    stop.abort(new Error('stopped'));
+    expect(finished.some((r) => r.signal.aborted)).toBe(false);
+    expect(running.signal.aborted).toBe(true);
+    signals.close();
+  });
+
+  it('hands out aborted signals, and waits that reject at once, when the stop signal already is', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('stopped'));
+    const signals = requestSignals(stop.signal);
+    expect((signals.request().signal.reason as Error).message).toBe('stopped');
+    await expect(signals.sleep(3_600_000)).rejects.toThrow('stopped');
+    signals.close();
   });
 });

@@ -1,5 +1,5 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { waitUntilStopped } from '../abort.js';
+import { requestSignals, waitUntilStopped } from '../abort.js';
 import type { CollectResult, CoverageRecord, CoverageStatus, ProgressFn } from '../../snapshot/types.js';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount, readOrganizationAccounts, type AccountRef } from './accounts.js';
 import { readAuthorizationDetails } from './authorization-details.js';
@@ -224,11 +224,13 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
   const secrets = new Set<string>();
   const given = opts.credentials ?? memoizeCredentials(fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {}));
   const base = rememberingSecrets(given, secrets);
+  // Every call and wait of this run listens to opts.signal through this one listener.
+  const stop = opts.signal ? requestSignals(opts.signal) : undefined;
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats, signal: opts.signal },
+    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats, stop },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
-    sleep: waitUntilStopped(opts.sleep, opts.signal),
+    sleep: stop && !opts.sleep ? stop.sleep : waitUntilStopped(opts.sleep, opts.signal),
     polls: Math.max(1, opts.credentialReportPolls ?? 20),
     pollDelayMs: opts.credentialReportDelayMs ?? 3000,
     signal: opts.signal,
@@ -308,6 +310,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     });
   } finally {
     sts.destroy();
+    stop?.close();
   }
 
   return {

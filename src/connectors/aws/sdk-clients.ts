@@ -3,6 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RolesAnywhereClient, type RolesAnywhereClientConfig } from '@aws-sdk/client-rolesanywhere';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { RequestSignals } from '../abort.js';
 import { countRequests, type RequestStats } from './request-stats.js';
 
 /** Static credentials or a provider function, as every SDK v3 client accepts them. */
@@ -43,8 +44,11 @@ export interface ClientSettings {
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
   stats: RequestStats;
-  /** Once aborted, no request is sent and the ones in flight are cancelled (see `stoppable`). */
-  signal?: AbortSignal;
+  /**
+   * The run's stop, handed out as one signal per call: once it aborts, no request is sent and
+   * the ones in flight are cancelled (see `stoppable`).
+   */
+  stop?: RequestSignals;
 }
 
 function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
@@ -71,17 +75,21 @@ function requestHandler(settings: ClientSettings) {
 }
 
 /**
- * Every command of `client` (paginators included, they call `send` too) gets the run's stop
- * signal as its `abortSignal`: the HTTP handler cancels the request in flight, and refuses to
- * send once the signal has aborted, retries included.
+ * Every command of `client` (paginators included, they call `send` too) gets a signal of its own
+ * from the run's stop as its `abortSignal`: the HTTP handler cancels the request in flight, and
+ * the retry loop refuses to send once it has aborted, retries included. The SDK registers on that
+ * signal, and its handler lets go only at the socket's `close`, after the call may have settled;
+ * the run's signal itself carries one listener for all calls (`requestSignals`), released per call
+ * when it settles.
  */
-function stoppable<C extends { send: (...args: never[]) => unknown }>(client: C, signal: AbortSignal | undefined): C {
-  if (!signal) return client;
+function stoppable<C extends { send: (...args: never[]) => unknown }>(client: C, stop: RequestSignals | undefined): C {
+  if (!stop) return client;
   const send = (client.send as (...args: unknown[]) => unknown).bind(client);
   (client as { send: unknown }).send = (command: unknown, options?: unknown, callback?: unknown): unknown => {
     // The callback forms are not used here; they are passed through as they are.
     if (typeof options === 'function' || callback !== undefined) return send(command, options, callback);
-    return send(command, { abortSignal: signal, ...(options as object | undefined) });
+    const request = stop.request();
+    return (send(command, { abortSignal: request.signal, ...(options as object | undefined) }) as Promise<unknown>).finally(request.done);
   };
   return client;
 }
@@ -89,19 +97,19 @@ function stoppable<C extends { send: (...args: never[]) => unknown }>(client: C,
 export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {
   const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return stoppable(client, settings.signal);
+  return stoppable(client, settings.stop);
 }
 
 export function makeStsClient(settings: ClientSettings, credentials: AwsCredentials): STSClient {
   const client = new STSClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return stoppable(client, settings.signal);
+  return stoppable(client, settings.stop);
 }
 
 export function makeOrganizationsClient(settings: ClientSettings, credentials: AwsCredentials): OrganizationsClient {
   const client = new OrganizationsClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
-  return stoppable(client, settings.signal);
+  return stoppable(client, settings.stop);
 }
 
 /**
@@ -131,7 +139,7 @@ export function makeRolesAnywhereClient(settings: ClientSettings, credentials: A
   } as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);
   countRequests(client, settings.stats);
-  return stoppable(client, settings.signal);
+  return stoppable(client, settings.stop);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids } from '../graph/ids.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
-import { oktaGroupFilter } from './okta/transform-aws.js';
+import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 
 /**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
@@ -134,7 +134,9 @@ export function linkProviders(b: GraphBuilder): void {
  * (MEMBER_OF, then the group's edge), and the others (listed on the user's edge as `roleGroups`)
  * give the user its own edge to the role. Membership rights into such an unassigned group (an
  * Okta CAN_ESCALATE_TO edge to the provider naming the group as `roleGroup`) become edges to the
- * role(s) the group's name gives, or are dropped when it gives none. When the mapping, or part of
+ * role(s) the group's name gives, or are dropped when it gives none. A group the app's App Filter
+ * leaves out maps no role, and one it may leave out (its type or source app not read) a conditional
+ * one (appFilterAdmits). When the mapping, or part of
  * it, cannot be read, the edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
  * `attrs.assignees` for the rules that judge the assignments themselves.
  *
@@ -191,7 +193,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
       if (mapped === undefined) continue;
     }
-    for (const { role, why, via, note, unsure } of mapped.found) {
+    for (const { role, why, via, note, unsure, doubt } of mapped.found) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
         ...(trust || unsure ? { conditional: true } : {}),
@@ -199,7 +201,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         to: role.id,
         type: 'SAML_MAPS_TO',
         hidden: true,
-        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${via.nativeId}`}${note ?? ''}`,
+        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${why} names role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${via.nativeId}`}${note ?? ''}${doubt ? `; ${doubt}` : ''}`,
         evidence: { ...e.evidence, via: via.id },
       });
     }
@@ -272,18 +274,28 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
     if (from.kind === 'group') {
       // A group without its name (groups.json not read) cannot be matched.
       if (from.name === from.nativeId) return undefined;
-      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ ...r, why: `group filter (applied to the group's name)` })) };
+      // The App Filter decides which groups the app maps at all.
+      const admits = appFilterAdmits(a.appFilter, from.attrs.groupType, from.attrs.sourceApp);
+      if (admits === 'no') return { found: [] };
+      const doubt = admits === 'maybe' ? { unsure: true, doubt: appFilterDoubt(a.appFilter, from.name) } : {};
+      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ ...r, ...doubt, why: `group filter (applied to the group's name)` })) };
     }
     // A user's roles come from every group of theirs the filter matches. Those assigned to the app
     // carry theirs (MEMBER_OF, then the group's own edge); the others are listed on the edge.
     if (from.attrs.groupsCollected !== true || !Array.isArray(e.evidence?.roleGroups)) return undefined;
     const found = new Map<GraphNode, Found>();
-    for (const name of e.evidence!.roleGroups as unknown[]) {
-      if (typeof name !== 'string') continue;
-      for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles)) {
-        if (!found.has(r.role)) found.set(r.role, { ...r, why: `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)` });
+    const named = (list: unknown, unsure: boolean): void => {
+      for (const name of Array.isArray(list) ? (list as unknown[]) : []) {
+        if (typeof name !== 'string') continue;
+        for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles)) {
+          const why = `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)`;
+          // A role some group surely maps wins over one a group the App Filter may leave out maps.
+          if (!found.has(r.role)) found.set(r.role, unsure ? { ...r, why, unsure: true, doubt: appFilterDoubt(a.appFilter, name) } : { ...r, why });
+        }
       }
-    }
+    };
+    named(e.evidence!.roleGroups, false);
+    named(e.evidence?.roleGroupsUnsure, true);
     const unnamed = Array.isArray(e.evidence?.roleGroupsUnnamed) ? (e.evidence!.roleGroupsUnnamed as unknown[]) : [];
     const list = [...found.values()];
     return unnamed.length > 0 ? { found: list, unread: `the name of its group(s) ${unnamed.join(', ')} was not read, so the group filter could not be applied to them` } : { found: list };
@@ -313,9 +325,12 @@ interface Found {
   note?: string;
   /**
    * The route holds only if that other provider trusts this app's signing certificate, which the
-   * snapshot does not show (the provider's metadata document is not read): the edge is conditional.
+   * snapshot does not show (the provider's metadata document is not read), or only if the App
+   * Filter admits the group (`doubt` says so): the edge is conditional.
    */
   unsure?: boolean;
+  /** Why the mapping itself may not hold, when it is not the provider (the App Filter). */
+  doubt?: string;
 }
 
 /** What an assignment maps to: the roles found, and what could not be read, if anything. */

@@ -126,7 +126,11 @@ describe('okta.groups.manage creates groups the AWS app maps by name', () => {
   });
 
   it('none when the App Filter leaves groups made in Okta out; one when it lets them through', () => {
-    expect(creates(graph(org({ grants: ['okta.groups.manage'] }, ['mgmt'], { ...SETTINGS, appFilter: 'active_directory' }), TYPES), scope)).toEqual([]);
+    const ad = graph(org({ grants: ['okta.groups.manage'] }, ['mgmt'], { ...SETTINGS, appFilter: 'active_directory' }), TYPES);
+    expect(creates(ad, scope)).toEqual([]);
+    // Nor membership into a role group made in Okta: the app does not map it.
+    expect(roleGroups(ad, scope)).toEqual([]);
+    expect(roleGroups(graph(org({ grants: ['okta.groups.manage'] }, ['mgmt'], { ...SETTINGS, appFilter: 'okta' }), TYPES), scope).length).toBeGreaterThan(0);
     const c = creates(graph(org({ grants: ['okta.groups.manage'] }, ['mgmt'], { ...SETTINGS, appFilter: 'active_directory, okta' }), TYPES), scope);
     expect(c).toHaveLength(1);
     expect(c[0].reason).toMatch(/App Filter \(active_directory, okta\) admits groups made in Okta/);

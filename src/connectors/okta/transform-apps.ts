@@ -26,6 +26,7 @@ export function addApps(ctx: OktaContext): void {
     }
     seen.add(id);
     const name = r.optStr(app, 'name', path);
+    if (name !== undefined) ctx.appNames.set(id, name);
     if (name === 'amazon_aws') {
       readAwsApp(ctx, r, app, path);
       return;

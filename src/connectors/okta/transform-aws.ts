@@ -1,7 +1,7 @@
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
-import { at, type AwsFederationApp, type OktaContext } from './transform-context.js';
+import { at, groupSourceApp, type AwsFederationApp, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
 
 type Item = Record<string, unknown>;
@@ -120,19 +120,58 @@ export function oktaGroupFilter(value: unknown): RegExp | undefined {
   return re;
 }
 
+/** Whether the App Filter lets a group through: `yes`, `no`, or `maybe` when that depends on what was not read. */
+export type Admission = 'yes' | 'no' | 'maybe';
+
+const appFilterCache = new Map<string, Set<string>>();
+
+/**
+ * Whether an AWS app's App Filter lets a group's name through to its group mapping. Okta help,
+ * "Enable group-based role mapping in Okta" (aws-enable-role-based.htm): the App Filter is "a
+ * comma-separated list of apps for AWS entitlement mapping": "enter active_directory to use only
+ * Active Directory groups. Or enter okta to limit use to local Okta groups". So a group made in
+ * Okta (`OKTA_GROUP`) is mapped only when the list has `okta`, and a group imported from an app
+ * (`APP_GROUP`) only when the list names that app (`sourceApp`, the name of the app its
+ * `_links.source` points to); with that app, or the group's type, not read it is `maybe`, as is
+ * the built-in Everyone group, which the help does not place. No filter: every group is mapped.
+ */
+export function appFilterAdmits(appFilter: unknown, groupType: unknown, sourceApp?: unknown): Admission {
+  if (typeof appFilter !== 'string' || appFilter.trim() === '') return 'yes';
+  let apps = appFilterCache.get(appFilter);
+  if (!apps) appFilterCache.set(appFilter, (apps = new Set(appFilter.split(',').map((x) => x.trim().toLowerCase()))));
+  if (groupType === 'OKTA_GROUP') return apps.has('okta') ? 'yes' : 'no';
+  if (groupType === 'APP_GROUP' && typeof sourceApp === 'string') return apps.has(sourceApp.toLowerCase()) ? 'yes' : 'no';
+  return 'maybe';
+}
+
+/** Why the App Filter may leave a group out (for an Admission of `maybe`). */
+export function appFilterDoubt(appFilter: unknown, group: string): string {
+  return `the app's App Filter (${String(appFilter)}) maps group ${group} only if the group comes from an app it lists, and the group's type or source app was not read`;
+}
+
 /**
  * The groups of an assigned user that give it roles through the app's group filter, other than
  * those assigned to the app (their own assignment edge carries their role to their members):
  * Okta maps every group of the user whose name matches, whether the group is assigned to the app
  * or not. `roleGroupsUnnamed` lists the groups whose name was read neither from groups.json nor
- * from the user's group list, so the filter cannot be applied to them. Nothing when the user's
- * groups were not read (the link then keeps the route, conditional). One pass over the user's groups.
+ * from the user's group list, so the filter cannot be applied to them. A group the App Filter
+ * leaves out is not listed, and `roleGroupsUnsure` lists those it may leave out (appFilterAdmits:
+ * `maybe`). Nothing when the user's groups were not read (the link then keeps the route,
+ * conditional). One pass over the user's groups.
  */
-function roleGroupsOf(ctx: OktaContext, r: Reader, userId: string, filter: RegExp, assigned: Set<string>): { roleGroups: string[]; roleGroupsUnnamed?: string[] } | undefined {
+function roleGroupsOf(
+  ctx: OktaContext,
+  r: Reader,
+  userId: string,
+  filter: RegExp,
+  assigned: Set<string>,
+  appFilter: unknown,
+): { roleGroups: string[]; roleGroupsUnnamed?: string[]; roleGroupsUnsure?: string[] } | undefined {
   const list = ctx.files.userGroups?.get(userId);
   if (!list) return undefined;
   const roleGroups: string[] = [];
   const unnamed: string[] = [];
+  const unsure: string[] = [];
   list.forEach((g, j) => {
     const p = at(`$[${JSON.stringify(userId)}]`, j);
     const id = r.str(g, 'id', p);
@@ -141,9 +180,14 @@ function roleGroupsOf(ctx: OktaContext, r: Reader, userId: string, filter: RegEx
     const profile = r.optObject(g, 'profile', p);
     const name = listed !== undefined && listed !== id ? listed : profile ? r.optStr(profile, 'name', `${p}.profile`) : undefined;
     if (name === undefined) unnamed.push(id);
-    else if (filter.test(name)) roleGroups.push(name);
+    else if (filter.test(name)) {
+      // The App Filter decides which groups the app maps at all (appFilterAdmits).
+      const admits = appFilterAdmits(appFilter, ctx.groupTypes.get(id) ?? r.optStr(g, 'type', p), groupSourceApp(ctx, id));
+      if (admits === 'yes') roleGroups.push(name);
+      else if (admits === 'maybe') unsure.push(name);
+    }
   });
-  return unnamed.length > 0 ? { roleGroups, roleGroupsUnnamed: unnamed } : { roleGroups };
+  return { roleGroups, ...(unnamed.length > 0 ? { roleGroupsUnnamed: unnamed } : {}), ...(unsure.length > 0 ? { roleGroupsUnsure: unsure } : {}) };
 }
 
 /**
@@ -188,7 +232,7 @@ export function linkAws(ctx: OktaContext): void {
         continue;
       }
       const roles = u.samlRoles.length > 0 ? ` (SAML roles ${u.samlRoles.join(', ')})` : '';
-      const mapped = filter ? roleGroupsOf(ctx, rug, u.userId, filter, assignedGroups) : undefined;
+      const mapped = filter ? roleGroupsOf(ctx, rug, u.userId, filter, assignedGroups, a.appFilter) : undefined;
       ctx.b.addEdge({
         from: user.id,
         to: refId,

@@ -26,6 +26,10 @@ export interface OktaContext {
   groupNames: Map<string, string>;
   /** Group id → group type (`OKTA_GROUP`, `APP_GROUP`, `BUILT_IN`), from groups.json; absent when not given. */
   groupTypes: Map<string, string>;
+  /** Group id → id of the app an `APP_GROUP` group is imported from (`_links.source`), from groups.json. */
+  groupSources: Map<string, string>;
+  /** App id → app name (`active_directory`, `amazon_aws`, …), from apps.json. */
+  appNames: Map<string, string>;
   /** Groups that matter to the graph (admin roles or AWS assignment) → node id. */
   groupNodes: Map<string, string>;
   /** App id → service-app node. */
@@ -44,6 +48,12 @@ export interface OktaContext {
   awsGroups: Set<string>;
   /** Group id → admin role types held by the group. */
   groupRoleTypes: Map<string, string[]>;
+}
+
+/** The name of the app an imported group comes from (`active_directory`, …), when both were read. */
+export function groupSourceApp(ctx: OktaContext, gid: string): string | undefined {
+  const appId = ctx.groupSources.get(gid);
+  return appId === undefined ? undefined : ctx.appNames.get(appId);
 }
 
 export function collected(ctx: OktaContext, capability: string): boolean {

@@ -3,7 +3,7 @@ import type { GraphEdge, GraphNode } from '../../graph/model.js';
 import type { OktaContext } from './transform-context.js';
 import { ensureCrown } from './transform-privileges.js';
 import { roleLevel } from './transform-tiers.js';
-import { oktaGroupFilter } from './transform-aws.js';
+import { appFilterAdmits, oktaGroupFilter } from './transform-aws.js';
 
 /**
  * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type),
@@ -169,17 +169,6 @@ function isEveryone(ctx: OktaContext, gid: string): boolean {
 }
 
 /**
- * Whether the app's App Filter lets groups created in Okta through: Okta help, "Enable group-based
- * role mapping in Okta" (aws-enable-role-based.htm): the App Filter is "a comma-separated list of apps
- * for AWS entitlement mapping" that "avoids the issue of rogue admins creating groups following a
- * certain syntax", `okta` admitting local Okta groups. No filter: every group's name is read.
- */
-function admitsOktaGroups(appFilter: unknown): boolean {
-  if (typeof appFilter !== 'string' || appFilter.trim() === '') return true;
-  return appFilter.split(',').some((x) => x.trim().toLowerCase() === 'okta');
-}
-
-/**
  * Group membership into the AWS roles of groups that are not assigned to an AWS app. With "Use
  * Group Mapping", Okta sends a user assigned to the app the role of every group of theirs whose
  * name the app's group filter matches, assigned to the app or not; those groups have no node
@@ -192,9 +181,9 @@ function admitsOktaGroups(appFilter: unknown): boolean {
  * not change (imported APP_GROUP groups, Everyone) give no edge and assign nobody. A holder that
  * can create or rename groups (okta.groups.manage; USER_ADMIN for the groups it manages) also gets
  * one conditional edge per app, `evidence.createGroup`, which the link turns into edges to every
- * provider the role value pattern names, unless the App Filter leaves groups made in Okta out.
- * When the filter or the groups' names were not read, one conditional edge to the provider says
- * so. One pass over the org's groups per filter, and over each app's matching groups per holder.
+ * provider the role value pattern names. An app whose App Filter leaves groups made in Okta out
+ * (appFilterAdmits) gives none of these edges. When the filter or the groups' names were not read,
+ * one conditional edge to the provider says so. One pass over the org's groups per filter, and over each app's matching groups per holder.
  */
 function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn, roleCaveat: string): void {
   if (adders.length === 0) return;
@@ -217,6 +206,10 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
     const a = fed.node.attrs;
     // Not linked to AWS (no literal provider ARN), no group mapping, or inactive: no role to add anyone to.
     if (!fed.samlProviderArn || a.useGroupMapping !== true || fed.node.enabled === false) continue;
+    // Membership changes, and groups created or renamed, are OKTA_GROUP groups only; an App Filter
+    // that leaves groups made in Okta out ("avoids the issue of rogue admins creating groups
+    // following a certain syntax", Okta help, aws-enable-role-based.htm) maps none of them.
+    if (appFilterAdmits(a.appFilter, 'OKTA_GROUP') !== 'yes') continue;
     const hub = ids.external('saml-provider', fed.samlProviderArn);
     const app = fed.node.name;
     const mapping = { appId: fed.appId, roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter };
@@ -264,7 +257,7 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
       // the App Filter lets groups made in Okta through. Which roles that is, the link decides (the
       // roles trusting a provider the role value pattern names); the edge stays conditional, since
       // whether the filter admits a name for a given role is not checked.
-      if (creates && filter && admitsOktaGroups(a.appFilter)) {
+      if (creates && filter) {
         const made = creates === 'create' ? 'create a group' : 'rename a group it manages (one without admin roles)';
         edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
           conditional: true,

@@ -1,7 +1,7 @@
 import { ids, nodeId as makeNodeId } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
-import { at, type OktaContext } from './transform-context.js';
+import { at, groupSourceApp, type OktaContext } from './transform-context.js';
 import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { readRole, type RoleAssignment } from './transform-privileges.js';
 
@@ -22,6 +22,13 @@ export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
       ctx.groupNames.set(id, name ?? id);
       const type = rg.optStr(g, 'type', path);
       if (type !== undefined) ctx.groupTypes.set(id, type);
+      // An imported group links the app it comes from (Okta Groups API, `_links.source`:
+      // "the associated source application for APP_GROUP groups"), `…/api/v1/apps/<appId>`.
+      const links = rg.optObject(g, '_links', path);
+      const source = links ? rg.optObject(links, 'source', `${path}._links`) : undefined;
+      const href = source ? rg.optStr(source, 'href', `${path}._links.source`) : undefined;
+      const appId = href?.match(/\/apps\/([^/?#]+)\/?(?:[?#].*)?$/)?.[1];
+      if (appId !== undefined) ctx.groupSources.set(id, appId);
     }
   });
   const roles = new Map<string, RoleAssignment[]>();
@@ -60,7 +67,7 @@ export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>
       name: ctx.groupNames.get(gid) ?? gid,
       nativeId: gid,
       scope: ctx.org,
-      attrs: { adminRoles: roles.get(gid)?.map((r) => r.type), awsAssigned: ctx.awsGroups.has(gid) },
+      attrs: { adminRoles: roles.get(gid)?.map((r) => r.type), awsAssigned: ctx.awsGroups.has(gid), groupType: ctx.groupTypes.get(gid), sourceApp: groupSourceApp(ctx, gid) },
     });
     for (const role of roles.get(gid) ?? []) {
       ctx.b.addEdge({ from: nodeId, to: role.nodeId, type: 'HAS_ROLE', reason: `members of group ${ctx.groupNames.get(gid) ?? gid} hold the Okta admin role ${role.label}` });

@@ -31,6 +31,8 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
     users: new Map(),
     groupNames: new Map(),
     groupTypes: new Map(),
+    groupSources: new Map(),
+    appNames: new Map(),
     groupNodes: new Map(),
     serviceApps: new Map(),
     clientIds: new Map(),

@@ -372,7 +372,9 @@ function providerClaims(b: GraphBuilder): Map<string, GraphNode[]> {
  * for two apps to be accepted by the same IdP, their assertions must be signed by the same key).
  * So a provider that another scanned app names as its own (one AWS app per account, each with
  * Okta's default multi-account pattern) rejects this app's assertions, unless the two apps sign
- * with the same key (`credentials.signing.kid`). A provider no scanned app names may have been
+ * with the same key (`credentials.signing.kid`); even then the route is conditional, as AWS also
+ * matches the assertion's Issuer against the provider's metadata (the error "Issuer not present in
+ * specified provider"), which is not read. A provider no scanned app names may have been
  * created from this app's metadata (Okta's one-app multi-account setup) or not; the provider's
  * metadata is not read, so that route is conditional.
  */
@@ -382,7 +384,14 @@ function providerAccepts(claims: Map<string, GraphNode[]>, providerId: string, a
   if (apps.includes(app)) return { accepts: 'yes', why: '' };
   const kid = app.attrs.signingKid;
   const same = typeof kid === 'string' ? apps.find((a) => a.attrs.signingKid === kid) : undefined;
-  if (same) return { accepts: 'yes', why: `, which the AWS app ${same.name} names as its own and which signs with the same key as ${app.name}` };
+  // A shared key only makes the signature verify: AWS also checks the assertion's Issuer against
+  // the provider's metadata ("Issuer not present in specified provider"), and each Okta app has
+  // its own issuer unless that metadata names it too, which is not read.
+  if (same)
+    return {
+      accepts: 'maybe',
+      why: `, which the AWS app ${same.name} names as its own and which signs with the same key as ${app.name}; it accepts ${app.name}'s assertions only if its metadata (not read) also names ${app.name}'s issuer, since AWS checks the issuer as well as the signature`,
+    };
   const unread = typeof kid !== 'string' ? app : apps.find((a) => typeof a.attrs.signingKid !== 'string');
   if (unread) return { accepts: 'maybe', why: `, which the AWS app ${apps[0].name} names as its own; it accepts ${app.name}'s assertions only if both sign with the same key (the signing key of ${unread.name} was not read)` };
   return { accepts: 'no', why: '' };

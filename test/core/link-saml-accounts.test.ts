@@ -152,12 +152,15 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     );
   });
 
-  it('two apps signing with the same key: the other app\'s provider takes this app\'s assertions', () => {
+  it("two apps signing with the same key: the other app's provider may take this app's assertions (its issuer is not read)", () => {
+    // A shared key makes the signature verify; AWS also checks the assertion's Issuer against the
+    // provider's metadata, which is not read: a route, but not a firm one.
     const r = scan(multiAccount({ appB: { kid: DEMO_KID } }));
     const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;
-    expect(edge.conditional).toBeFalsy();
-    expect(edge.reason).toMatch(/which the AWS app AWS account B names as its own and which signs with the same key as/);
-    expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    expect(edge.conditional).toBe(true);
+    expect(edge.reason).toMatch(/which the AWS app AWS account B names as its own and which signs with the same key as AWS Prod SSO; it accepts AWS Prod SSO's assertions only if its metadata \(not read\) also names AWS Prod SSO's issuer/);
+    expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(false);
   });
 
   it("when the other app's signing key was not read, the route is conditional", () => {

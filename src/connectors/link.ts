@@ -351,12 +351,14 @@ interface Providers {
 
 /**
  * The Okta AWS apps that sign for each SAML provider: the provider each app names as its own
- * (`identityProviderArn`, or the literal ARN of its role value pattern). One pass over the nodes.
+ * (`identityProviderArn`, or the literal ARN of its role value pattern). An inactive app is left
+ * out: it signs nothing, and whether the provider was ever built for it says nothing about which
+ * app it takes assertions from now. One pass over the nodes.
  */
 function providerClaims(b: GraphBuilder): Map<string, GraphNode[]> {
   const claims = new Map<string, GraphNode[]>();
   for (const n of b.nodeList()) {
-    if (n.type !== 'okta-aws-federation-app' || typeof n.attrs.samlProviderArn !== 'string') continue;
+    if (n.type !== 'okta-aws-federation-app' || n.enabled === false || typeof n.attrs.samlProviderArn !== 'string') continue;
     const id = ids.external('saml-provider', n.attrs.samlProviderArn);
     (claims.get(id) ?? claims.set(id, []).get(id)!).push(n);
   }
@@ -394,6 +396,11 @@ function providerAccepts(claims: Map<string, GraphNode[]>, providerId: string, a
     };
   const unread = typeof kid !== 'string' ? app : apps.find((a) => typeof a.attrs.signingKid !== 'string');
   if (unread) return { accepts: 'maybe', why: `, which the AWS app ${apps[0].name} names as its own; it accepts ${app.name}'s assertions only if both sign with the same key (the signing key of ${unread.name} was not read)` };
+  // An inference, not something read: the provider's metadata is not collected. It rests on the
+  // layout Okta documents and that is by far the common one (one AWS app per account, each
+  // account's provider created from that app's metadata), and on a provider built from another
+  // app's metadata holding that app's certificate and issuer, which this app's assertions do not
+  // match. A provider whose metadata was later replaced with this app's would be missed.
   return { accepts: 'no', why: '' };
 }
 

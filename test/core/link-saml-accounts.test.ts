@@ -34,7 +34,7 @@ interface Options {
    * A second AWS app that names account B's provider `Okta` as its own (one app per account),
    * signing with this key id (`null`: the key was not read); none unless given.
    */
-  appB?: { kid: string | null };
+  appB?: { kid: string | null; status?: string };
 }
 
 /** Role groups of account B, each holding Dana, assigned to the demo's AWS app. */
@@ -98,6 +98,7 @@ function multiAccount(opts: Options = {}): Snapshot {
     copy.settings.app.identityProviderArn = `arn:aws:iam::${B}:saml-provider/Okta`;
     if (opts.appB.kid === null) delete copy.credentials.signing.kid;
     else copy.credentials.signing.kid = opts.appB.kid;
+    if (opts.appB.status) copy.status = opts.appB.status;
     apps.push(copy);
   }
   if (opts.assigned !== false) {
@@ -161,6 +162,15 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(edge.reason).toMatch(/which the AWS app AWS account B names as its own and which signs with the same key as AWS Prod SSO; it accepts AWS Prod SSO's assertions only if its metadata \(not read\) also names AWS Prod SSO's issuer/);
     expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
     expect(r.analysis.firmCrownJewelPaths(DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(false);
+  });
+
+  it("an inactive app naming account B's provider does not take that provider from the active app", () => {
+    // An inactive app signs nothing: B's provider counts as no scanned app's, a conditional route.
+    const r = scan(multiAccount({ appB: { kid: 'kidOfTheAccountBApp000000000000000000000000', status: 'INACTIVE' } }));
+    const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'));
+    expect(edge?.conditional).toBe(true);
+    expect(edge!.reason).toMatch(/which accepts the app's assertions only if it was created from this app's SAML metadata/);
+    expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
   });
 
   it("when the other app's signing key was not read, the route is conditional", () => {

@@ -175,6 +175,12 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     }
   }
   const claims = providerClaims(b);
+  // Per app: why its own provider may not take its assertions (ownProviderDoubt), computed once.
+  const doubts = new Map<GraphNode, string | undefined>();
+  const providers = (hub: GraphNode, app: GraphNode): Providers => {
+    if (!doubts.has(app)) doubts.set(app, ownProviderDoubt(claims, hub, app));
+    return { hub, rolesOf, app, claims, ownDoubt: doubts.get(app) };
+  };
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   const assignees = new Map<GraphNode, Set<string>>();
@@ -185,7 +191,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (!hub || !app) continue;
     (assignees.get(app) ?? assignees.set(app, new Set()).get(app)!).add(from.id);
     drop.add(e);
-    const roles: Providers = { hub, rolesOf, app, claims };
+    const roles = providers(hub, app);
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
     if (mapped === undefined || mapped.unread !== undefined) {
@@ -217,7 +223,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const filter = app && app.enabled !== false ? oktaGroupFilter(app.attrs.groupFilter) : undefined;
     if (!app || !filter) continue;
     const name = e.evidence!.roleGroup as string;
-    for (const { role, via, note, unsure } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, { hub, rolesOf, app, claims })) {
+    for (const { role, via, note, unsure } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, providers(hub, app))) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
         ...(e.conditional || trust || unsure ? { conditional: true } : {}),
@@ -313,7 +319,7 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
     if (byArn) found.add(byArn);
     for (const r of index.byName.get(v) ?? []) found.add(r);
   }
-  return { found: [...found].map((r) => ({ role: r, via: roles.hub, why: `assignment (SAML roles ${own.join(', ')})` })) };
+  return { found: [...found].map((r) => ({ ...ownRoute(roles, r), why: `assignment (SAML roles ${own.join(', ')})` })) };
 }
 
 /** One role an assignment maps to: why, and the SAML provider (hub node) it is reached through. */
@@ -347,6 +353,34 @@ interface Providers {
   app: GraphNode;
   /** Per SAML provider node id, the Okta AWS apps that name it as their own provider. */
   claims: Map<string, GraphNode[]>;
+  /** Why the app's own provider may not take its assertions (ownProviderDoubt), if it may not. */
+  ownDoubt?: string;
+}
+
+/** A role reached through the app's own provider: conditional when another app names it too. */
+function ownRoute(p: Providers, role: GraphNode): Omit<Found, 'why'> {
+  return p.ownDoubt === undefined ? { role, via: p.hub } : { role, via: p.hub, note: p.ownDoubt, unsure: true };
+}
+
+/**
+ * Why the app's own SAML provider may not take its assertions: another active scanned app names
+ * the same provider as its own. The provider holds one IdP's metadata, one issuer and its signing
+ * certificate, and AWS checks both (see providerAccepts); the metadata is not read, so which of
+ * the apps it was created for is not known, whatever their keys. Undefined when no other app
+ * names it.
+ */
+function ownProviderDoubt(claims: Map<string, GraphNode[]>, hub: GraphNode, app: GraphNode): string | undefined {
+  const others = (claims.get(hub.id) ?? []).filter((a) => a !== app);
+  if (others.length === 0) return undefined;
+  const kid = app.attrs.signingKid;
+  const unread = typeof kid !== 'string' ? app : others.find((a) => typeof a.attrs.signingKid !== 'string');
+  const keys = unread
+    ? `the signing key of ${unread.name} was not read`
+    : others.some((a) => a.attrs.signingKid !== kid)
+      ? 'they sign with different keys'
+      : 'they sign with the same key, but AWS also checks the issuer, which differs per app';
+  const names = others.map((a) => a.name).join(', ');
+  return `; the AWS app${others.length > 1 ? 's' : ''} ${names} also name${others.length > 1 ? '' : 's'} ${hub.nativeId} as ${others.length > 1 ? 'their' : 'its'} own, and a SAML provider holds the metadata of one app (not read): it takes ${app.name}'s assertions only if it was created from ${app.name}'s (${keys})`;
 }
 
 /**
@@ -433,14 +467,14 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
     const index = p.rolesOf.get(ids.external('saml-provider', provider));
     const r = index?.byArn.get(arn);
     if (!index?.hub || !r) return [];
-    if (index.hub.id === p.hub.id) return [{ role: r, via: p.hub }];
+    if (index.hub.id === p.hub.id) return [ownRoute(p, r)];
     const { accepts, why } = providerAccepts(p.claims, index.hub.id, p.app);
     if (accepts === 'no') return [];
     const note = `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}${why}`;
     return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
   }
   const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
-  return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ({ role: r, via: p.hub }));
+  return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ownRoute(p, r));
 }
 
 /** The roles trusting one SAML provider (its hub node), by ARN and by name. */

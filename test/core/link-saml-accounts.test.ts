@@ -34,7 +34,7 @@ interface Options {
    * A second AWS app that names account B's provider `Okta` as its own (one app per account),
    * signing with this key id (`null`: the key was not read); none unless given.
    */
-  appB?: { kid: string | null; status?: string };
+  appB?: { kid: string | null; status?: string; ownAccount?: string };
 }
 
 /** Role groups of account B, each holding Dana, assigned to the demo's AWS app. */
@@ -95,7 +95,7 @@ function multiAccount(opts: Options = {}): Snapshot {
     const copy = JSON.parse(JSON.stringify(app)) as Json & { credentials: { signing: Json }; settings: { app: Json } };
     copy.id = APP_B;
     copy.label = 'AWS account B';
-    copy.settings.app.identityProviderArn = `arn:aws:iam::${B}:saml-provider/Okta`;
+    copy.settings.app.identityProviderArn = `arn:aws:iam::${opts.appB.ownAccount ?? B}:saml-provider/Okta`;
     if (opts.appB.kid === null) delete copy.credentials.signing.kid;
     else copy.credentials.signing.kid = opts.appB.kid;
     if (opts.appB.status) copy.status = opts.appB.status;
@@ -171,6 +171,35 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(edge?.conditional).toBe(true);
     expect(edge!.reason).toMatch(/which accepts the app's assertions only if it was created from this app's SAML metadata/);
     expect(awsAdmin(r, DANA).some((p) => p.hops.some((h) => h.to === role(B, 'okta-admin')))).toBe(true);
+  });
+
+  it("two apps naming the same provider as their own: neither app's route through it is firm", () => {
+    // The provider holds one app's metadata (not read): which app it takes is not known.
+    const adminGroup = ids.oktaGroup(ORG, '00gNWWidH8fEpVh4t1BF');
+    const twoApps = (kid: string | null, status?: string) => {
+      const s = multiAccount({ appB: { kid, status, ownAccount: A } });
+      (s.files['okta/appGroups.json'] as Record<string, Json[]>)[APP_B] = [{ id: '00gNWWidH8fEpVh4t1BF', priority: 0, profile: {} }];
+      return scan(s);
+    };
+    const jordan = ids.oktaUser(ORG, JORDAN);
+    for (const [kid, why] of [
+      ['kidOfTheOtherApp0000000000000000000000000000', 'they sign with different keys'],
+      [null, 'the signing key of AWS account B was not read'],
+      [DEMO_KID, 'they sign with the same key, but AWS also checks the issuer'],
+    ] as const) {
+      const r = twoApps(kid);
+      const edges = r.graph.out(adminGroup, 'SAML_MAPS_TO').filter((e) => e.to === role(A, 'okta-admin'));
+      // One edge per app, each conditional, each naming the other app.
+      expect(edges.map((e) => [e.evidence!.appId, e.conditional]).sort()).toEqual([[APP_B, true], [DEMO_AWS_APP, true]].sort());
+      const own = edges.find((e) => e.evidence!.appId === DEMO_AWS_APP)!;
+      expect(own.reason).toContain(`the AWS app AWS account B also names arn:aws:iam::${A}:saml-provider/Okta as its own`);
+      expect(own.reason).toContain(why);
+      expect(awsAdmin(r, jordan).length).toBeGreaterThan(0);
+      expect(r.analysis.firmCrownJewelPaths(jordan).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+    }
+    // An inactive second app signs nothing: the route is firm again.
+    const r = twoApps('kidOfTheOtherApp0000000000000000000000000000', 'INACTIVE');
+    expect(r.graph.out(adminGroup, 'SAML_MAPS_TO').filter((e) => e.to === role(A, 'okta-admin')).map((e) => e.conditional ?? false)).toEqual([false]);
   });
 
   it("when the other app's signing key was not read, the route is conditional", () => {

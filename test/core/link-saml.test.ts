@@ -75,6 +75,22 @@ describe('Okta AWS app mappings without group mapping, or unreadable', () => {
     expect(r.analysis.crownJewelPaths(JORDAN).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
   });
 
+  it('a literal provider ARN in the role value pattern, without identityProviderArn, is the app\'s own provider', () => {
+    const provider = 'arn:aws:iam::111122223333:saml-provider/Okta';
+    for (const pattern of [`${provider},arn:aws:iam::111122223333:role/\${role}`, `arn:aws:iam::111122223333:role/\${role}, ${provider}`]) {
+      const s = withApp((app) => {
+        delete app.settings.app.identityProviderArn;
+        app.settings.app.roleValuePattern = pattern;
+      });
+      const r = scan(s);
+      const app = r.graph.node(ids.oktaApp(ORG, '0oaSsgZIK3850KbT2WP4'))!;
+      // Not `…:saml-provider/Okta,arn`: the pattern's parts are split on the comma first.
+      expect(app.attrs.samlProviderArn).toBe(provider);
+      const edges = r.graph.out(ids.oktaGroup(ORG, READONLY_GROUP), 'SAML_MAPS_TO');
+      expect(edges.map((e) => [roleName(r, e.to), e.conditional ?? false])).toEqual([['okta-readonly', false]]);
+    }
+  });
+
   it('a mapping that cannot be read keeps the route, marked conditional', () => {
     const r = scan(withApp((app) => delete app.settings.app.groupFilter));
     const p = r.analysis.crownJewelPaths(JORDAN).find((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'));

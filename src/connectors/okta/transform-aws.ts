@@ -6,7 +6,18 @@ import { oktaPath } from './transform-read.js';
 
 type Item = Record<string, unknown>;
 
-const SAML_PROVIDER_ARN = /arn:aws[\w-]*:iam::(\d{12}):saml-provider\/[\w+=,.@-]+/;
+/**
+ * One part of a role value pattern that is a literal SAML provider ARN. AWS allows a comma in a
+ * provider's name (CreateSAMLProvider), but the SAML Role value is the provider ARN and the role
+ * ARN joined by a comma, so the pattern is split on commas first and each part matched whole.
+ */
+const SAML_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:saml-provider\/[\w+=.@-]+$/;
+
+/** The literal SAML provider ARN a role value pattern names, if one of its parts is one. */
+function literalProviderArn(pattern: string | undefined): string | undefined {
+  for (const part of pattern?.split(',') ?? []) if (SAML_PROVIDER_ARN.test(part.trim())) return part.trim();
+  return undefined;
+}
 
 /**
  * Reads one `amazon_aws` app: its role-mapping settings (key names as the Okta Terraform provider
@@ -21,7 +32,7 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
   const roleValuePattern = r.optStr(s, 'roleValuePattern', sp);
   const identityProviderArn = r.optStr(s, 'identityProviderArn', sp);
   // A pattern with ${accountid} placeholders names one provider per account; only a literal ARN links.
-  const samlProviderArn = identityProviderArn ?? roleValuePattern?.match(SAML_PROVIDER_ARN)?.[0];
+  const samlProviderArn = identityProviderArn ?? literalProviderArn(roleValuePattern);
   const status = r.optStr(app, 'status', path);
   // The key the app signs its SAML assertions with (Okta's Apps API, `credentials.signing.kid`):
   // each app integration has its own unless keys were shared between apps on purpose.

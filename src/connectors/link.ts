@@ -247,7 +247,12 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (!from || hub?.type !== 'aws-saml-provider-ref') continue;
     const app = b.getNode(ids.oktaApp(from.scope, e.evidence!.appId as string));
     const pattern = app?.attrs.roleValuePattern;
-    if (typeof pattern !== 'string' || !pattern.split(',').some((x) => x.includes(':saml-provider/'))) continue;
+    const providerPart = typeof pattern === 'string' ? pattern.split(',').find((x) => x.includes(':saml-provider/')) : undefined;
+    if (providerPart === undefined) continue;
+    // A pattern whose provider names ${accountid} reaches other accounts only through the group
+    // filter's accountid capture; without one (Okta has no account to write in), no group name
+    // picks an account, and the edge to the app's own provider stays as it is.
+    if (providerPart.includes('${accountid}') && !String(app!.attrs.groupFilter).includes('{{accountid}}')) continue;
     let own = false;
     for (const index of rolesOf.values()) {
       const arn = index.hub?.nativeId;

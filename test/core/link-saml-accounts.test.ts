@@ -256,6 +256,19 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(esc.find((e) => e.to === role(B, 'okta-admin'))!.conditional).toBe(true);
   });
 
+  it('without an accountid capture in the group filter, rights to create a group reach no other account', () => {
+    const s = multiAccount({ assigned: false });
+    const app = (s.files['okta/apps.json'] as { name: string; settings: { app: Json } }[]).find((a) => a.name === 'amazon_aws')!;
+    // The role value pattern still names ${accountid}, but no group name can give one.
+    app.settings.app.groupFilter = 'aws_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)';
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
+    const r = scan(s);
+    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    expect(made.map((e) => e.to)).toEqual([ids.external('saml-provider', `arn:aws:iam::${A}:saml-provider/Okta`)]);
+    expect(awsAdmin(r, AUDIT).some((p) => p.hops.some((h) => h.to.startsWith(`aws:${B}:`)))).toBe(false);
+  });
+
   it('rights to create a group lead, conditionally, to the provider the pattern names in each account', () => {
     const s = multiAccount({ assigned: false });
     const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;

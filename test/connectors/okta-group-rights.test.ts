@@ -74,12 +74,42 @@ describe('Okta group memberships that cannot be changed through Okta', () => {
   });
 
   it('with Everyone assigned to the app, every user is assigned: the route holds', () => {
-    const g = graph(org({ grants: ['okta.groups.manage'] }, ['everyone']), TYPES);
+    const g = graph(org({ grants: ['okta.groups.manage', 'okta.users.manage'] }, ['everyone']), TYPES);
     const e = roleGroups(g, I.scope('okta.groups.manage')).find((x) => x.evidence!.roleGroup === 'aws_111122223333_admin')!;
     expect(e.conditional ?? false).toBe(false);
     expect(e.reason).toMatch(/every user is: the app is assigned to group Everyone/);
     // Everyone itself gets no membership edge.
     expect(out(g, I.scope('okta.groups.manage')).some((x) => x.to === I.group('everyone'))).toBe(false);
+  });
+});
+
+describe('okta.groups.manage is held by service apps, which are not users', () => {
+  const scope = I.scope('okta.groups.manage');
+  const assignedGroupEdge = (g: Graph) => out(g, scope).find((e) => e.to === I.group('mgmt'))!;
+  const roleGroupEdge = (g: Graph) => roleGroups(g, scope).find((e) => e.evidence!.roleGroup === 'aws_111122223333_admin')!;
+
+  it('without okta.users.manage its holder controls no user to add: membership routes are conditional, and say why', () => {
+    const g = graph(org({ grants: ['okta.groups.manage'] }), TYPES);
+    for (const e of [assignedGroupEdge(g), roleGroupEdge(g)]) {
+      expect(e.conditional).toBe(true);
+      expect(e.reason).toMatch(/granted to service apps, which are not users and control none unless they can create or take over one \(okta.users.manage\); holder holds it without okta.users.manage/);
+    }
+    expect(roleGroupEdge(g).reason).not.toMatch(/itself, when the holder is a user/);
+  });
+
+  it('with okta.users.manage it creates the user it adds: the routes hold', () => {
+    const g = graph(org({ grants: ['okta.groups.manage', 'okta.users.manage'] }), TYPES);
+    for (const e of [assignedGroupEdge(g), roleGroupEdge(g)]) {
+      expect(e.conditional ?? false).toBe(false);
+      expect(e.reason).toMatch(/every app holding okta.groups.manage also holds okta.users.manage/);
+    }
+  });
+
+  it('the scope node is shared: one holder without okta.users.manage leaves its routes conditional', () => {
+    const o = org({ grants: ['okta.groups.manage', 'okta.users.manage'] }).serviceApp({ id: 'other', grants: ['okta.groups.manage'] });
+    const g = graph(o, TYPES);
+    expect(roleGroupEdge(g).conditional).toBe(true);
+    expect(roleGroupEdge(g).reason).toMatch(/; other holds it without okta.users.manage/);
   });
 });
 

@@ -395,7 +395,8 @@ describe('AWS app with group mapping: membership rights into the groups its filt
     const o = oktaOrg().group('mgmt', 'AWS Engineers');
     // 1000 groups, half of them role groups; none assigned to the app but the management group.
     for (let i = 0; i < 1000; i++) o.group(`g${i}`, i % 2 === 0 ? `aws_111122223333_role${i}` : `team-${i}`);
-    return o.serviceApp({ id: 'grp', grants: ['okta.groups.manage'] }).awsApp({ id: 'aws1', settings: appSettings, groups: [{ id: 'mgmt' }] });
+    // okta.users.manage too: the app creates the user it adds (without it, every route is conditional).
+    return o.serviceApp({ id: 'grp', grants: ['okta.groups.manage', 'okta.users.manage'] }).awsApp({ id: 'aws1', settings: appSettings, groups: [{ id: 'mgmt' }] });
   };
 
   it('gives each holder one edge to the SAML provider per matching group, naming it, and nothing else', () => {

@@ -216,7 +216,7 @@ describe('Okta group membership rights into a group the AWS app maps but that is
   const SIEM = ids.oktaUser(ORG, '00ur92aLgGtOYaIJ02l0');
   type Json = Record<string, unknown>;
 
-  function multiAccount(scopeId: string, edit?: (s: Snapshot, appId: string) => void): Snapshot {
+  function multiAccount(scopeIds: string | string[], edit?: (s: Snapshot, appId: string) => void): Snapshot {
     const s = demoSnapshot();
     const app = (s.files['okta/apps.json'] as { id: string; name: string }[]).find((a) => a.name === 'amazon_aws')!;
     (s.files['okta/groups.json'] as Json[]).push({ id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers' } });
@@ -227,22 +227,23 @@ describe('Okta group membership rights into a group the AWS app maps but that is
     appUsers[app.id] = appUsers[app.id].filter((u) => u.id === '00uALsvFO0rPShXu0fXS');
     (s.files['okta/userGroups.json'] as Record<string, Json[]>)['00uALsvFO0rPShXu0fXS'].push({ id: MGMT_GROUP, type: 'OKTA_GROUP', profile: { name: 'AWS Engineers' } });
     const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
-    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId });
+    for (const [i, scopeId] of [scopeIds].flat().entries()) grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: `oagScope0000${i}`, scopeId });
     edit?.(s, app.id);
     return s;
   }
   const awsAdmin = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).find((p) => p.crownJewel === 'admin' && p.group.startsWith('aws|'));
   const awsPaths = (r: ReturnType<typeof scan>, id: string) => r.analysis.crownJewelPaths(id).filter((p) => p.group.startsWith('aws|'));
 
-  it('okta.groups.manage reaches the role of the unassigned role group, without conditions', () => {
-    const r = scan(multiAccount('okta.groups.manage'));
+  it('okta.groups.manage reaches the role of the unassigned role group, without conditions, for an app that also creates users', () => {
+    const r = scan(multiAccount(['okta.groups.manage', 'okta.users.manage']));
     const p = awsAdmin(r, AUDIT);
     expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage', 'okta-admin']);
     const hop = p!.hops[1];
     expect(hop.type).toBe('CAN_ESCALATE_TO');
     expect(hop.conditional).toBe(false);
     // The reason names the group, that it is not assigned, and how the added user gets assigned.
-    expect(hop.reason).toMatch(/add a user it controls \(itself, when the holder is a user\) to group aws_111122223333_okta-admin, which is not assigned/);
+    expect(hop.reason).toMatch(/add a user it controls to group aws_111122223333_okta-admin, which is not assigned/);
+    expect(hop.reason).toMatch(/every app holding okta.groups.manage also holds okta.users.manage/);
     expect(hop.reason).toMatch(/only to a member assigned to the app: okta.groups.manage assigns the user it adds by also adding it to group AWS Engineers/);
     expect(hop.reason).toMatch(/maps aws_111122223333_okta-admin to role okta-admin/);
     expect(r.analysis.firmCrownJewelPaths(AUDIT).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
@@ -255,6 +256,15 @@ describe('Okta group membership rights into a group the AWS app maps but that is
     // Jordan, already in the role group, still gets the role through his own assignment; Dana, not assigned, does not.
     expect(awsAdmin(r, JORDAN)).toBeDefined();
     expect(awsPaths(r, DANA)).toEqual([]);
+  });
+
+  it('an app holding okta.groups.manage alone controls no user to add: a route, not a firm one', () => {
+    const r = scan(multiAccount('okta.groups.manage'));
+    const p = awsAdmin(r, AUDIT);
+    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage', 'okta-admin']);
+    expect(p!.hops[1].conditional).toBe(true);
+    expect(p!.hops[1].reason).toMatch(/Audit Exporter holds it without okta.users.manage/);
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
   });
 
   it('GROUP_MEMBERSHIP_ADMIN reaches it too, conditional on the role not being limited to other groups', () => {

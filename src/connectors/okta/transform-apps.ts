@@ -199,6 +199,7 @@ function addGrants(ctx: OktaContext, app: GraphNode): void {
     // Revoked or pending consents give no token with that scope.
     if (status !== undefined && status !== 'ACTIVE') return;
     const to = ensureScope(ctx, scopeId);
+    (ctx.scopeHolders.get(scopeId) ?? ctx.scopeHolders.set(scopeId, []).get(scopeId)!).push(app.nativeId);
     tier = Math.max(tier, scopeLevel(scopeId).tier);
     ctx.b.addEdge({
       from: app.id,

@@ -36,6 +36,8 @@ export interface OktaContext {
   serviceApps: Map<string, GraphNode>;
   /** OAuth client_id → app id of a service app. */
   clientIds: Map<string, string>;
+  /** Okta API scope id → ids of the service apps granted it (active grants). */
+  scopeHolders: Map<string, string[]>;
   /** App id → highest tier among the app's own active grants and client roles. */
   appTier: Map<string, number>;
   /** AWS federation apps with their assignments, linked to AWS once users are known. */

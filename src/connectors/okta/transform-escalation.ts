@@ -50,7 +50,7 @@ export function addEscalations(ctx: OktaContext): void {
   // other groups that they manage", and "Create new users" (in them), so it controls one it adds.
   const adders: Adder[] = [];
   const groupsManage = scope('okta.groups.manage');
-  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create' });
+  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create', ...userControl(ctx) });
   const gma = role('GROUP_MEMBERSHIP_ADMIN');
   if (gma) adders.push({ node: gma, byRole: true });
   const groupAdmin = role('USER_ADMIN');
@@ -61,13 +61,14 @@ export function addEscalations(ctx: OktaContext): void {
     const name = ctx.groupNames.get(gid) ?? gid;
     const aws = ctx.awsGroups.has(gid);
     const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
-    for (const { node, byRole, how, notAdminGroups } of adders) {
+    for (const { node, byRole, how, notAdminGroups, controls, noUser } of adders) {
       if (notAdminGroups && adminRoles.length > 0) continue;
       // Okta reserves membership changes of groups holding admin roles to super admins; kept as a conditional edge.
       const adminOnly = !aws && adminRoles.length > 0;
       const why = aws ? 'assigned to the AWS federation app' : `holds admin roles ${adminRoles.join(', ')}`;
-      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
-        conditional: byRole || adminOnly,
+      const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
+        conditional: byRole || adminOnly || noUser !== undefined,
         evidence: { target: why },
       });
     }
@@ -146,6 +147,33 @@ interface Adder {
    * admins can't ... Manage groups that have admin roles assigned to them".
    */
   notAdminGroups?: boolean;
+  /** How a holder that is never a user controls one to add (userControl), when it does. */
+  controls?: string;
+  /** Why a holder that is never a user may control none to add (userControl): its routes are conditional. */
+  noUser?: string;
+}
+
+/**
+ * Whether the holders of okta.groups.manage control a user they can add to a group. The scope is
+ * granted to service apps (OAuth clients, appGrants.json), which are not users: a route "adding a
+ * user it controls" needs a user the app can create or take over. okta.users.manage gives one
+ * ("Allows the app to create new users and to manage all users' profile and credentials
+ * information", Okta OAuth 2.0 scopes): the app creates a user with a password it chooses. The
+ * scope node is shared by all holders, so its routes are firm only when every holder also holds
+ * okta.users.manage. Other ways (a client admin role that creates users) are not counted.
+ */
+function userControl(ctx: OktaContext): Pick<Adder, 'controls' | 'noUser'> {
+  const holders = ctx.scopeHolders.get('okta.groups.manage') ?? [];
+  const creators = new Set(ctx.scopeHolders.get('okta.users.manage') ?? []);
+  const without = holders.filter((id) => !creators.has(id));
+  if (holders.length > 0 && without.length === 0) {
+    return { controls: 'every app holding okta.groups.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to add' };
+  }
+  const names = without.slice(0, 3).map((id) => ctx.serviceApps.get(id)?.name ?? id);
+  const more = without.length > 3 ? ` and ${without.length - 3} more` : '';
+  return {
+    noUser: `okta.groups.manage is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage, so this holds only for a holder that controls a user some other way`,
+  };
 }
 
 /**
@@ -233,8 +261,11 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
     const everyone = fed.groups.some((g) => isEveryone(ctx, g.groupId));
     const entry = fed.groups.find((g) => !fixedMembership(ctx, g.groupId) && (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0);
     const entryName = entry ? (ctx.groupNames.get(entry.groupId) ?? entry.groupId) : undefined;
-    for (const { node, byRole, creates, how, notAdminGroups } of adders) {
+    for (const { node, byRole, creates, how, notAdminGroups, controls, noUser } of adders) {
       const caveat = byRole ? `, ${roleCaveat}` : '';
+      const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+      // A holder that is a user (or acts as one) can add itself; a scope holder is an app.
+      const controlled = byRole ? 'a user it controls (itself, when the holder is a user)' : 'a user it controls';
       const assign = everyone
         ? 'Okta sends it only to a member assigned to the app, and every user is: the app is assigned to group Everyone, of which every Okta user is a member'
         : a.assignmentsCollected !== true
@@ -248,8 +279,8 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
         const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
         if (notAdminGroups && adminRoles.length > 0) continue;
         const adminOnly = adminRoles.length > 0 ? `; Okta reserves membership changes of a group holding admin roles (${adminRoles.join(', ')}) to super admins` : '';
-        edge(node, hub, `${node.name} can add a user it controls (itself, when the holder is a user) to group ${name}${adds}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${caveat}`, 'okta:assignUserToGroup', {
-          conditional: byRole || adminOnly !== '' || unassignable,
+        edge(node, hub, `${node.name} can add ${controlled} to group ${name}${adds}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${user}${caveat}`, 'okta:assignUserToGroup', {
+          conditional: byRole || adminOnly !== '' || unassignable || noUser !== undefined,
           evidence: { target: 'group mapped to an AWS role by the app\'s group filter', groupId: gid, roleGroup: name, ...mapping },
         });
       }
@@ -259,7 +290,7 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
       // whether the filter admits a name for a given role is not checked.
       if (creates && filter) {
         const made = creates === 'create' ? 'create a group' : 'rename a group it manages (one without admin roles)';
-        edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
+        edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it${user}; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
           conditional: true,
           evidence: { target: 'any AWS role the app\'s group filter can name', createGroup: creates, ...mapping },
         });

@@ -36,6 +36,7 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
     groupNodes: new Map(),
     serviceApps: new Map(),
     clientIds: new Map(),
+    scopeHolders: new Map(),
     appTier: new Map(),
     awsApps: [],
     tokenOwners: new Map(),

@@ -70,12 +70,11 @@ const NO_ANSWER_CODES = new Set([
 ]);
 
 /*
- * The Entra and Okta connectors turn an unanswered token request into their AuthError with these
- * words (src/connectors/entra/auth.ts, src/connectors/okta/sdk-client.ts: node-fetch's message for
- * a socket error or its timeout); the errors carry no flag of their own. Tests against a closed
- * local port and a silent token endpoint hold these texts in place.
+ * The Okta connector turns an unanswered token request into its OktaAuthError with these words
+ * (src/connectors/okta/sdk-client.ts: node-fetch's message for a socket error or its timeout); the
+ * error carries no flag of its own. Tests against a closed local port hold these texts in place.
+ * The Entra connector's EntraAuthError says so with `unreachable: true`.
  */
-const ENTRA_NO_ANSWER = /: the token endpoint could not be reached$| timed out \(no answer within \d+ ms\)$/;
 const OKTA_NO_ANSWER = /^could not obtain an Okta access token \((request to \S+ failed, reason: |network timeout at: )/;
 
 /**
@@ -86,13 +85,14 @@ const OKTA_NO_ANSWER = /^could not obtain an Okta access token \((request to \S+
 export function isUnreachable(e: unknown): boolean {
   let x: unknown = e;
   for (let depth = 0; depth < 4 && typeof x === 'object' && x !== null; depth++) {
-    const { name, code, type, message } = x as { name?: unknown; code?: unknown; type?: unknown; message?: unknown };
+    const { name, code, type, message, unreachable } = x as { name?: unknown; code?: unknown; type?: unknown; message?: unknown; unreachable?: unknown };
+    if (unreachable === true) return true;
     if (typeof code === 'string' && NO_ANSWER_CODES.has(code)) return true;
     // AbortSignal.timeout and the AWS SDK's connection and request timeouts.
     if (name === 'TimeoutError') return true;
     // node-fetch (the Okta SDK): a timeout has no code.
     if (name === 'FetchError' && (type === 'request-timeout' || type === 'body-timeout')) return true;
-    if (typeof message === 'string' && ((name === 'EntraAuthError' && ENTRA_NO_ANSWER.test(message)) || (name === 'OktaAuthError' && OKTA_NO_ANSWER.test(message)))) return true;
+    if (typeof message === 'string' && name === 'OktaAuthError' && OKTA_NO_ANSWER.test(message)) return true;
     x = (x as { cause?: unknown }).cause;
   }
   return false;

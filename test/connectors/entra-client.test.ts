@@ -397,6 +397,7 @@ describe('collectEntra against the fake tenant', () => {
     const err = await collectEntra(options(f, { tokenEndpoint: closed, requestTimeoutMs: 2000 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EntraAuthError);
     expect((err as Error).message).toMatch(/could not be reached/);
+    expect((err as EntraAuthError).unreachable).toBe(true);
     expect((err as EntraAuthError).hint).not.toMatch(/AZURE_CLIENT_SECRET/);
     expect(f.counts.graph).toBe(0);
   });
@@ -418,6 +419,9 @@ describe('collectEntra against the fake tenant', () => {
       const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { redirectTokenTo: target });
       const err = await collectEntra(options(f)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EntraAuthError);
+      // The endpoint answered: a redirect is not a host that could not be reached (exit 3).
+      expect((err as Error).message).toMatch(/failed: the authority answered with a redirect, which is not followed$/);
+      expect((err as EntraAuthError).unreachable).toBe(false);
       expect(f.counts.token).toBe(1);
       expect(elsewhere).toEqual([]);
     } finally {

@@ -1,14 +1,17 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { asInput } from '../../src/cli/live.js';
 import { handleError } from '../../src/cli/main.js';
-import { collectEntra } from '../../src/connectors/entra/client.js';
+import { createTokenSource } from '../../src/connectors/entra/auth.js';
+import { EntraAuthError, collectEntra } from '../../src/connectors/entra/client.js';
 import { checkAws } from '../../src/doctor/aws.js';
 import { checkEntra } from '../../src/doctor/entra.js';
 import { checkOkta } from '../../src/doctor/okta.js';
@@ -18,6 +21,7 @@ import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { startEntraFake } from '../fakes/entra-server.js';
 import { cli } from '../helpers/cli.js';
+import { cliAsync } from './cli-async.js';
 import { oktaSandbox } from './okta-sandbox.js';
 
 // A provider that does not answer (connection refused, DNS, TLS, timeout) is not a usage error
@@ -55,12 +59,15 @@ describe('isUnreachable', () => {
     expect(isUnreachable(new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) }))).toBe(true);
     expect(isUnreachable(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
     expect(isUnreachable(Object.assign(new Error('network timeout at: https://x.okta.com/'), { name: 'FetchError', type: 'request-timeout' }))).toBe(true);
+    expect(isUnreachable(new EntraAuthError(`token request for tenant ${TENANT} failed: the authority host could not be reached`, undefined, { unreachable: true }))).toBe(true);
   });
 
   it('is false when the provider answered: a refused credential, an HTTP status, a body that is not JSON', () => {
     const named = (name: string, message: string) => Object.assign(new Error(message), { name });
     expect(isUnreachable(named('EntraAuthError', `token request for tenant ${TENANT} failed: invalid_client (AADSTS7000215)`))).toBe(false);
     expect(isUnreachable(named('EntraAuthError', `token request for tenant ${TENANT} failed: endpoints_resolution_error`))).toBe(false);
+    // The Entra error says so with its flag, not with its wording.
+    expect(isUnreachable(new EntraAuthError(`token request for tenant ${TENANT} failed: the token endpoint could not be reached`))).toBe(false);
     expect(isUnreachable(named('OktaAuthError', 'Okta token endpoint returned no access token'))).toBe(false);
     expect(isUnreachable(named('OktaAuthError', 'could not obtain an Okta access token (Error)'))).toBe(false);
     expect(isUnreachable(Object.assign(new Error('Forbidden'), { name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } }))).toBe(false);
@@ -112,15 +119,83 @@ describe('doctor when a provider cannot be reached (in process)', () => {
     }
   });
 
-  // Known gap, outside src/doctor: without a token endpoint (the real set-up) MSAL first reads the
-  // authority's OpenID configuration, and when that gets no answer it reports
-  // endpoints_resolution_error, which src/connectors/entra/auth.ts words as a credential failure
-  // (with the hint to check the secret). The doctor cannot tell it from an unknown tenant. This
-  // test starts passing once auth.ts says "could not be reached" there; drop `.fails` then.
-  it.fails('Entra: an authority host that cannot be reached (no token endpoint given) is unreachable: exit 3', async () => {
+  // Without a token endpoint (the real set-up) MSAL first reads the authority's OpenID
+  // configuration, unless it knows the host's endpoints itself (login.microsoftonline.com, .us,
+  // partner.microsoftonline.cn: there it posts the token request at once). When that read gets no
+  // answer MSAL drops the network error and reports endpoints_resolution_error, as it does for an
+  // unknown tenant; the network client records that the read got no answer.
+  it('Entra: an authority host that cannot be reached (no token endpoint given) is unreachable: exit 3', async () => {
     const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, authorityHost: `https://127.0.0.1:${port}`, graphUrl: `https://127.0.0.1:${port}`, requestTimeoutMs: 2000 });
-    expect(report.credential.status).toBe('error');
+    expect(report.credential).toMatchObject({ status: 'error', unreachable: true, detail: expect.stringMatching(/^token request for tenant \S+ failed: the authority host could not be reached/) });
+    expect(report.credential.detail).not.toMatch(/AZURE_CLIENT_SECRET|endpoints_resolution_error/);
     expect(doctorExitCode([report])).toBe(3);
+  });
+
+  it('Entra: an authority host that takes the connection but never answers (no token endpoint given) times out: exit 3', async () => {
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, authorityHost: at, graphUrl: at, requestTimeoutMs: 150 });
+      expect(report.credential).toMatchObject({ status: 'error', unreachable: true, detail: expect.stringMatching(/timed out \(no answer within 150 ms\)/) });
+      expect(held.length).toBeGreaterThan(0);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('Entra: an authority host whose TLS fails (plain http behind the https URL) is unreachable, though that server would answer 400: exit 3', async () => {
+    let requests = 0;
+    const plain = createServer((_req, res) => {
+      requests++;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_tenant"}');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `https://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+      const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, authorityHost: at, graphUrl: at, requestTimeoutMs: 2000 });
+      expect(report.credential).toMatchObject({ status: 'error', unreachable: true, detail: expect.stringMatching(/the authority host could not be reached/) });
+      expect(requests).toBe(0);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      plain.closeAllConnections();
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
+  });
+
+  it('Entra: a refused secret after a request that got no answer is a refused secret, not an unreachable host', async () => {
+    // One token source, two token requests: the first connection is dropped without an answer,
+    // the second is answered 401. Only the request of the failing acquisition counts.
+    const answers = ['drop', 'refuse'];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (answers.shift() === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/${TENANT}/oauth2/v2.0/token`;
+      const tokens = await createTokenSource({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, tokenEndpoint: url, requestTimeoutMs: 2000 }, 'https://graph.microsoft.com');
+      const first = await tokens.getToken(false).catch((e: unknown) => e);
+      expect(first).toMatchObject({ unreachable: true, message: expect.stringMatching(/the token endpoint could not be reached$/) });
+      const second = await tokens.getToken(false).catch((e: unknown) => e);
+      expect(second).toMatchObject({ unreachable: false, message: expect.stringMatching(/failed: invalid_client \(AADSTS7000215\)$/) });
+      expect(isUnreachable(second)).toBe(false);
+      expect(answers).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('Okta (OAuth): a closed token endpoint is unreachable: exit 3', async () => {
@@ -207,5 +282,81 @@ describe('the CLI when a provider cannot be reached (a closed port on 127.0.0.1)
     const r = cli(['collect', '--aws', '--out', out], { cwd: work, env: aws() });
     expect(r.code).toBe(3);
     expect(readdirSync(out)).toContain('manifest.json');
+  });
+});
+
+describe('the CLI with an Entra authority host and no token endpoint given (the real set-up)', () => {
+  const env = () => ({ HOME: work, AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: SECRET });
+  const flags = (at: string) => ['--entra', '--entra-authority', at, '--graph-url', at];
+
+  it('doctor, collect and scan: a host that cannot be reached is exit 3, not a refused credential (they exited 2)', () => {
+    const at = `https://127.0.0.1:${port}`;
+    const doctor = cli(['doctor', ...flags(at)], { cwd: work, env: env() });
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout).toMatch(/ERROR\s+credential\s+token request for tenant \S+ failed: the authority host could not be reached/);
+    expect(doctor.stdout).toMatch(/A provider could not be reached/);
+    const out = join(work, 'entra-authority-out');
+    const collect = cli(['collect', ...flags(at), '--out', out], { cwd: work, env: env() });
+    expect(collect.code).toBe(3);
+    expect(collect.stderr).toMatch(/^nhiscan: token request for tenant \S+ failed: the authority host could not be reached \(check network access[^\n]*\); nothing was read\n$/);
+    expect(!existsSync(out) || readdirSync(out).length === 0).toBe(true);
+    const scan = cli(['scan', ...flags(at)], { cwd: work, env: env() });
+    expect(scan.code).toBe(3);
+    for (const r of [doctor, collect, scan]) expect(r.stdout + r.stderr).not.toMatch(/AZURE_CLIENT_SECRET|unreachable-test-secret/);
+  });
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+describe.skipIf(!hasOpenssl)('the CLI with an Entra authority host that answers over TLS (self-signed cert made with openssl)', () => {
+  // An unknown tenant: Entra answers the OpenID configuration read with 400 invalid_tenant, and
+  // MSAL reports endpoints_resolution_error, the same code as for a host that did not answer.
+  let caFile: string;
+  let at: string;
+  const seen: string[] = [];
+  let server: ReturnType<typeof createHttpsServer>;
+  beforeAll(async () => {
+    const key = join(work, 'authority.key');
+    caFile = join(work, 'authority.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(caFile) }, (req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${TENANT}' not found.` }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    at = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const env = (extra: Record<string, string> = {}) => ({ HOME: work, AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT, AZURE_CLIENT_SECRET: SECRET, ...extra });
+  const flags = () => ['--entra', '--entra-authority', at, '--graph-url', at];
+
+  it('doctor, collect and scan: an unknown tenant (400 for its OpenID configuration) stays exit 2, with a hint to check the tenant', async () => {
+    seen.length = 0;
+    const trusted = env({ NODE_EXTRA_CA_CERTS: caFile });
+    const doctor = await cliAsync(['doctor', ...flags()], trusted);
+    expect(doctor.code).toBe(2);
+    expect(doctor.stdout).toMatch(/ERROR\s+credential\s+token request for tenant \S+ failed: endpoints_resolution_error \(check the tenant id \(AZURE_TENANT_ID/);
+    const out = join(work, 'entra-unknown-tenant-out');
+    const collect = await cliAsync(['collect', ...flags(), '--out', out], trusted);
+    expect(collect.code).toBe(2);
+    expect(collect.stderr).toMatch(/^nhiscan: token request for tenant \S+ failed: endpoints_resolution_error \(check the tenant id[^\n]*\)\n$/);
+    const scan = await cliAsync(['scan', ...flags()], trusted);
+    expect(scan.code).toBe(2);
+    for (const r of [doctor, collect, scan]) expect(r.stdout + r.stderr).not.toMatch(/could not be reached|AZURE_CLIENT_SECRET|unreachable-test-secret/);
+    // Each run read the tenant's OpenID configuration, was answered, and sent no token request.
+    expect(seen).toEqual(Array.from({ length: 3 }, () => `GET /${TENANT}/v2.0/.well-known/openid-configuration`));
+  });
+
+  it('doctor: the same host with a certificate the client does not trust is a TLS failure, not an answer: exit 3', async () => {
+    seen.length = 0;
+    const doctor = await cliAsync(['doctor', ...flags()], env());
+    expect(doctor.code).toBe(3);
+    expect(doctor.stdout).toMatch(/ERROR\s+credential\s+token request for tenant \S+ failed: the authority host could not be reached/);
+    expect(seen).toEqual([]);
   });
 });

@@ -41,7 +41,8 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
     authorityMetadata: authorityMetadataFor(opts, authority),
     ...(await credentialConfig(opts.credential, readFile)),
   };
-  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000, opts.signal) } });
+  const log: NetworkLog = { sent: 0 };
+  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000, opts.signal, log) } });
   const scopes = [`${graphOrigin}/.default`];
   let networkRequests = 0;
   return {
@@ -50,13 +51,14 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
     },
     async getToken(forceRefresh) {
       opts.signal?.throwIfAborted();
+      const sentBefore = log.sent;
       let result;
       try {
         result = await cca.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
       } catch (err) {
         // Stopped from outside: not this credential's failure.
         opts.signal?.throwIfAborted();
-        throw authErrorFrom(err, opts);
+        throw authErrorFrom(err, opts, log.sent > sentBefore ? log.lastNoAnswer : undefined);
       }
       if (!result?.accessToken) throw new EntraAuthError('the token endpoint returned no access token');
       if (!result.fromCache) networkRequests++;
@@ -156,6 +158,8 @@ export function parseCertificatePem(
   return { thumbprintSha256, privateKey, ...(sendChain ? { x5c: certs.join('\n') } : {}) };
 }
 
+const NETWORK_HINT = 'check network access to the authority host (and --entra-authority or AZURE_AUTHORITY_HOST)';
+
 const HINTS: Record<EntraCredential['kind'], string> = {
   secret: 'check AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (expired secret?)',
   certificate: 'check that the certificate is uploaded to the app registration',
@@ -167,45 +171,78 @@ const HINTS: Record<EntraCredential['kind'], string> = {
 const TIMED_OUT = 'request_timed_out';
 /** MSAL's error code for a token request that got no HTTP answer at all. */
 const UNREACHABLE = 'network_error';
+/** Our code for an answer that was a redirect (not followed: it would re-send the form). */
+const REDIRECTED = 'redirect_refused';
+/**
+ * MSAL's code when it has no OpenID configuration for the authority: the read of
+ * `{authority}/v2.0/.well-known/openid-configuration` got no answer, or an answer that is not
+ * one (an unknown tenant: 400 invalid_tenant). Only the network client knows which.
+ */
+const NO_ENDPOINTS = 'endpoints_resolution_error';
+
+/** How a request of the network client ended when it got no HTTP answer at all. */
+type NoAnswer = 'timeout' | 'no-answer';
+
+/**
+ * What the network client saw. MSAL drops the network error of the OpenID configuration read
+ * (Authority.getEndpointMetadataFromNetwork returns null on any error) and reports only
+ * endpoints_resolution_error, so the token source looks here to tell a host that did not answer
+ * from a tenant it does not know. MSAL reads the configuration over the network only for an
+ * authority host whose endpoints it does not carry (not login.microsoftonline.com, .us or
+ * partner.microsoftonline.cn; login.chinacloudapi.cn and custom hosts).
+ */
+interface NetworkLog {
+  /** Requests sent so far. */
+  sent: number;
+  /** How the last request to end ended, when it got no answer; undefined when it was answered. */
+  lastNoAnswer?: NoAnswer;
+}
 
 /**
  * MSAL's own network module sets no timeout on the token POST, so a token endpoint that never
  * answers hangs the collection, and it follows redirects, which would re-send the form (client
  * secret or assertion) to wherever a 307 points. This one bounds every request and refuses
- * redirects; like MSAL's, it returns 4xx/5xx answers for MSAL to read the error from.
+ * redirects; like MSAL's, it returns 4xx/5xx answers for MSAL to read the error from. In `log` it
+ * records whether each request got an answer. fetch rejects only when none came (connection
+ * refused or reset, DNS, TLS), or when stopped; with `redirect: 'manual'` a redirect is an answer
+ * instead of a rejection. A body that breaks off or never ends (timeout) counts as no answer.
  */
-function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined): INetworkModule {
+function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, log: NetworkLog): INetworkModule {
   const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
     let res: Response;
+    let text: string;
     const request = requestSignal(timeoutMs, stop);
+    log.sent++;
     try {
       res = await fetch(url, {
         method,
         headers: options?.headers,
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
-        redirect: 'error',
+        redirect: 'manual',
         signal: request.signal,
       });
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, key) => {
-        headers[key] = value;
-      });
-      const text = await res.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Not echoed: a token answer carries the access token.
-        throw new AuthError('token_parsing_error', 'the token endpoint answered with a body that is not JSON');
-      }
-      return { headers, body: body as T, status: res.status };
+      text = await res.text();
     } catch (err) {
-      if (err instanceof AuthError) throw err;
       const timedOut = (err as Error).name === 'TimeoutError';
+      log.lastNoAnswer = timedOut ? 'timeout' : 'no-answer';
       throw new AuthError(timedOut ? TIMED_OUT : UNREACHABLE, timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
     } finally {
       request.done();
     }
+    log.lastNoAnswer = undefined;
+    if (res.status >= 300 && res.status < 400) throw new AuthError(REDIRECTED, `answered ${res.status} (a redirect, not followed)`);
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not echoed: a token answer carries the access token.
+      throw new AuthError('token_parsing_error', 'the token endpoint answered with a body that is not JSON');
+    }
+    return { headers, body: body as T, status: res.status };
   };
   return {
     sendGetRequestAsync: (url, options) => send(url, 'GET', options),
@@ -213,27 +250,40 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined): I
   };
 }
 
-/** Turns an MSAL error into one line: error code and AADSTS number only, never the raw text. */
-function authErrorFrom(err: unknown, opts: EntraCollectOptions): Error {
+/**
+ * Turns an MSAL error into one line: error code and AADSTS number only, never the raw text.
+ * `noAnswer`: the last of this acquisition's requests to end got no answer (how); MSAL then gave
+ * up for that reason, whatever code it reports.
+ */
+function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnswer | undefined): Error {
   if (err instanceof EntraConfigError) return err;
   const e = err as { errorCode?: unknown; errorMessage?: unknown; message?: unknown };
   const code = cleanProviderText(e.errorCode ?? 'unknown_error', 60).replace(/[^\w.-]/g, '_');
   const text = String(e.errorMessage ?? e.message ?? '');
   const aadsts = /AADSTS\d+/.exec(text)?.[0];
-  if (code === TIMED_OUT) {
+  const tenant = cleanProviderText(opts.tenantId, 80);
+  if (code === TIMED_OUT || noAnswer === 'timeout') {
+    return new EntraAuthError(`token request for tenant ${tenant} timed out (no answer within ${opts.requestTimeoutMs ?? 60_000} ms)`, 'check network access to the authority host', {
+      unreachable: true,
+    });
+  }
+  if (code === UNREACHABLE || noAnswer === 'no-answer') {
+    // The token POST itself, or (no token endpoint given) the authority's OpenID configuration.
+    const what = code === UNREACHABLE ? 'the token endpoint' : 'the authority host';
+    return new EntraAuthError(`token request for tenant ${tenant} failed: ${what} could not be reached`, NETWORK_HINT, { unreachable: true });
+  }
+  if (code === NO_ENDPOINTS) {
+    // Answered, but not with an OpenID configuration: most often a tenant the authority does not know.
     return new EntraAuthError(
-      `token request for tenant ${cleanProviderText(opts.tenantId, 80)} timed out (no answer within ${opts.requestTimeoutMs ?? 60_000} ms)`,
-      'check network access to the authority host',
+      `token request for tenant ${tenant} failed: ${code}`,
+      'check the tenant id (AZURE_TENANT_ID or --entra-tenant) and the authority host (--entra-authority or AZURE_AUTHORITY_HOST)',
     );
   }
-  if (code === UNREACHABLE) {
+  if (code === REDIRECTED) {
     return new EntraAuthError(
-      `token request for tenant ${cleanProviderText(opts.tenantId, 80)} failed: the token endpoint could not be reached`,
-      'check network access to the authority host (and --entra-authority or AZURE_AUTHORITY_HOST)',
+      `token request for tenant ${tenant} failed: the authority answered with a redirect, which is not followed`,
+      'check the authority host (--entra-authority or AZURE_AUTHORITY_HOST) and any proxy in between',
     );
   }
-  return new EntraAuthError(
-    `token request for tenant ${cleanProviderText(opts.tenantId, 80)} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`,
-    HINTS[opts.credential.kind],
-  );
+  return new EntraAuthError(`token request for tenant ${tenant} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`, HINTS[opts.credential.kind]);
 }

@@ -12,14 +12,21 @@ export class EntraConfigError extends Error {
   }
 }
 
-/** The token endpoint refused us before any data was read, so there is nothing to collect. */
+/**
+ * No token could be had before any data was read, so there is nothing to collect: the token
+ * endpoint refused us, or (`unreachable`) the authority did not answer at all (connection
+ * refused, DNS, TLS, timeout), which is not the user's input.
+ */
 export class EntraAuthError extends Error {
   override readonly name = 'EntraAuthError';
+  readonly unreachable: boolean;
   constructor(
     message: string,
     readonly hint?: string,
+    options: { unreachable?: boolean } = {},
   ) {
     super(message);
+    this.unreachable = options.unreachable ?? false;
   }
 }
 

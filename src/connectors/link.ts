@@ -3,6 +3,7 @@ import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids } from '../graph/ids.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
+import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 
 /**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
@@ -174,7 +175,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       createGroupEscalations.push(e);
     }
   }
-  const claims = providerClaims(b);
+  const claims = providerClaims(b.nodeList());
   // Per app: why its own provider may not take its assertions (ownProviderDoubt), computed once.
   const doubts = new Map<GraphNode, string | undefined>();
   const providers = (hub: GraphNode, app: GraphNode): Providers => {
@@ -261,7 +262,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       if (index.hub.id === hub.id) own = true;
       else {
         // Another app's provider: only when it accepts this app's assertions (providerAccepts).
-        const { accepts, why } = providerAccepts(claims, index.hub.id, app!);
+        const { accepts, why } = providerAccepts(claims, arn, app!);
         if (accepts !== 'no') add.push({ ...e, ...(accepts === 'maybe' ? { conditional: true } : {}), to: index.hub.id, reason: `${e.reason}; the app's role value pattern names ${arn} for account ${account}${why}`, evidence: { ...e.evidence, via: index.hub.id } });
       }
     }
@@ -356,8 +357,8 @@ interface Providers {
   rolesOf: Map<string, RoleIndex>;
   /** The app the assignment or the group is for. */
   app: GraphNode;
-  /** Per SAML provider node id, the Okta AWS apps that name it as their own provider. */
-  claims: Map<string, GraphNode[]>;
+  /** Per SAML provider ARN, the active Okta AWS apps that name it as their own provider. */
+  claims: ProviderClaims;
   /** Why the app's own provider may not take its assertions (ownProviderDoubt), if it may not. */
   ownDoubt?: string;
 }
@@ -374,8 +375,8 @@ function ownRoute(p: Providers, role: GraphNode): Omit<Found, 'why'> {
  * the apps it was created for is not known, whatever their keys. Undefined when no other app
  * names it.
  */
-function ownProviderDoubt(claims: Map<string, GraphNode[]>, hub: GraphNode, app: GraphNode): string | undefined {
-  const others = (claims.get(hub.id) ?? []).filter((a) => a !== app);
+function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode): string | undefined {
+  const others = (claims.get(hub.nativeId) ?? []).filter((a) => a !== app);
   if (others.length === 0) return undefined;
   const kid = app.attrs.signingKid;
   const unread = typeof kid !== 'string' ? app : others.find((a) => typeof a.attrs.signingKid !== 'string');
@@ -386,61 +387,6 @@ function ownProviderDoubt(claims: Map<string, GraphNode[]>, hub: GraphNode, app:
       : 'they sign with the same key, but AWS also checks the issuer, which differs per app';
   const names = others.map((a) => a.name).join(', ');
   return `; the AWS app${others.length > 1 ? 's' : ''} ${names} also name${others.length > 1 ? '' : 's'} ${hub.nativeId} as ${others.length > 1 ? 'their' : 'its'} own, and a SAML provider holds the metadata of one app (not read): it takes ${app.name}'s assertions only if it was created from ${app.name}'s (${keys})`;
-}
-
-/**
- * The Okta AWS apps that sign for each SAML provider: the provider each app names as its own
- * (`identityProviderArn`, or the literal ARN of its role value pattern). An inactive app is left
- * out: it signs nothing, and whether the provider was ever built for it says nothing about which
- * app it takes assertions from now. One pass over the nodes.
- */
-function providerClaims(b: GraphBuilder): Map<string, GraphNode[]> {
-  const claims = new Map<string, GraphNode[]>();
-  for (const n of b.nodeList()) {
-    if (n.type !== 'okta-aws-federation-app' || n.enabled === false || typeof n.attrs.samlProviderArn !== 'string') continue;
-    const id = ids.external('saml-provider', n.attrs.samlProviderArn);
-    (claims.get(id) ?? claims.set(id, []).get(id)!).push(n);
-  }
-  return claims;
-}
-
-/**
- * Whether a SAML provider the role value pattern names accepts this app's assertions. An IAM SAML
- * provider holds one IdP's metadata, signing certificate included, and Okta signs each app's
- * assertions with a key of that app alone unless keys were shared between apps on purpose (Okta
- * help, "Manage signing certificates": the active certificate is scoped only to the app
- * integration; Okta developer guide, "Share application key credentials for IdPs across apps":
- * for two apps to be accepted by the same IdP, their assertions must be signed by the same key).
- * So a provider that another scanned app names as its own (one AWS app per account, each with
- * Okta's default multi-account pattern) rejects this app's assertions, unless the two apps sign
- * with the same key (`credentials.signing.kid`); even then the route is conditional, as AWS also
- * matches the assertion's Issuer against the provider's metadata (the error "Issuer not present in
- * specified provider"), which is not read. A provider no scanned app names may have been
- * created from this app's metadata (Okta's one-app multi-account setup) or not; the provider's
- * metadata is not read, so that route is conditional.
- */
-function providerAccepts(claims: Map<string, GraphNode[]>, providerId: string, app: GraphNode): { accepts: 'yes' | 'maybe' | 'no'; why: string } {
-  const apps = claims.get(providerId);
-  if (apps === undefined) return { accepts: 'maybe', why: ", which accepts the app's assertions only if it was created from this app's SAML metadata (not read)" };
-  if (apps.includes(app)) return { accepts: 'yes', why: '' };
-  const kid = app.attrs.signingKid;
-  const same = typeof kid === 'string' ? apps.find((a) => a.attrs.signingKid === kid) : undefined;
-  // A shared key only makes the signature verify: AWS also checks the assertion's Issuer against
-  // the provider's metadata ("Issuer not present in specified provider"), and each Okta app has
-  // its own issuer unless that metadata names it too, which is not read.
-  if (same)
-    return {
-      accepts: 'maybe',
-      why: `, which the AWS app ${same.name} names as its own and which signs with the same key as ${app.name}; it accepts ${app.name}'s assertions only if its metadata (not read) also names ${app.name}'s issuer, since AWS checks the issuer as well as the signature`,
-    };
-  const unread = typeof kid !== 'string' ? app : apps.find((a) => typeof a.attrs.signingKid !== 'string');
-  if (unread) return { accepts: 'maybe', why: `, which the AWS app ${apps[0].name} names as its own; it accepts ${app.name}'s assertions only if both sign with the same key (the signing key of ${unread.name} was not read)` };
-  // An inference, not something read: the provider's metadata is not collected. It rests on the
-  // layout Okta documents and that is by far the common one (one AWS app per account, each
-  // account's provider created from that app's metadata), and on a provider built from another
-  // app's metadata holding that app's certificate and issuer, which this app's assertions do not
-  // match. A provider whose metadata was later replaced with this app's would be missed.
-  return { accepts: 'no', why: '' };
 }
 
 /**
@@ -473,7 +419,7 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
     const r = index?.byArn.get(arn);
     if (!index?.hub || !r) return [];
     if (index.hub.id === p.hub.id) return [ownRoute(p, r)];
-    const { accepts, why } = providerAccepts(p.claims, index.hub.id, p.app);
+    const { accepts, why } = providerAccepts(p.claims, index.hub.nativeId, p.app);
     if (accepts === 'no') return [];
     const note = `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}${why}`;
     return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
@@ -489,14 +435,3 @@ interface RoleIndex {
   byName: Map<string, GraphNode[]>;
 }
 const NO_ROLES: RoleIndex = { byArn: new Map(), byName: new Map() };
-
-/**
- * The ARN one part of a role value pattern gives (the part naming `:role/` or `:saml-provider/`;
- * AWS takes the pair in either order), when it has that part and the account it needs.
- */
-function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/', account: string | undefined, role: string): string | undefined {
-  if (typeof pattern !== 'string') return undefined;
-  const part = pattern.split(',').find((x) => x.includes(kind));
-  if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
-  return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
-}

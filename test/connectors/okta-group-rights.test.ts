@@ -171,3 +171,46 @@ describe('okta.groups.manage creates groups the AWS app maps by name', () => {
     expect(creates(graph(org({ grants: ['okta.groups.read'] }), TYPES), I.scope('okta.groups.read'))).toEqual([]);
   });
 });
+
+describe('membership rights into role groups of an account whose provider is another app\'s', () => {
+  // One AWS app per account, each with Okta's multi-account role value pattern: account B's
+  // provider is B's app's, and takes A's app's assertions only if it has A's metadata.
+  const B = '444455556666';
+  const PATTERN = 'arn:aws:iam::${accountid}:saml-provider/Okta,arn:aws:iam::${accountid}:role/${role}';
+  const settings = (account: string): Json => ({ ...SETTINGS, identityProviderArn: `arn:aws:iam::${account}:saml-provider/Okta`, roleValuePattern: PATTERN });
+  function twoApps(appB: { kid?: string; status?: string }): Graph {
+    const o = oktaOrg()
+      .group('mgmt', 'AWS Engineers')
+      .group('role-a', 'aws_111122223333_admin')
+      .group('role-b', `aws_${B}_admin`)
+      .serviceApp({ id: 'holder', grants: ['okta.groups.manage', 'okta.users.manage'] })
+      .awsApp({ id: 'awsA', settings: settings('111122223333'), groups: [{ id: 'mgmt' }] })
+      .awsApp({ id: 'awsB', settings: settings(B), groups: [{ id: 'mgmt' }] });
+    const s = o.snapshot();
+    for (const app of s.files['okta/apps.json'] as Json[]) {
+      if (app.id === 'awsA') app.credentials = { signing: { kid: 'kidOfAppA' } };
+      if (app.id === 'awsB') {
+        app.credentials = { signing: appB.kid === undefined ? {} : { kid: appB.kid } };
+        if (appB.status) app.status = appB.status;
+      }
+    }
+    const b = new GraphBuilder();
+    transformOkta(s, b, DEFAULT_CONFIG);
+    return b.build();
+  }
+  const byApp = (g: Graph) =>
+    roleGroups(g, I.scope('okta.groups.manage'))
+      .map((e) => `${e.evidence!.appId} ${e.evidence!.roleGroup}`)
+      .sort();
+
+  it('gives no edge the link would drop: B\'s provider, another app\'s with a different key, takes no assertion of A\'s app', () => {
+    expect(byApp(twoApps({ kid: 'kidOfAppB' }))).toEqual(['awsA aws_111122223333_admin', `awsB aws_${B}_admin`]);
+  });
+
+  it('keeps the edges the link may keep: key not read, same key, or B\'s app inactive', () => {
+    const all = ['awsA aws_111122223333_admin', `awsA aws_${B}_admin`, 'awsB aws_111122223333_admin', `awsB aws_${B}_admin`];
+    expect(byApp(twoApps({}))).toEqual(all);
+    expect(byApp(twoApps({ kid: 'kidOfAppA' }))).toEqual(all);
+    expect(byApp(twoApps({ kid: 'kidOfAppB', status: 'INACTIVE' }))).toEqual(['awsA aws_111122223333_admin', `awsA aws_${B}_admin`]);
+  });
+});

@@ -4,6 +4,7 @@ import type { OktaContext } from './transform-context.js';
 import { ensureCrown } from './transform-privileges.js';
 import { roleLevel } from './transform-tiers.js';
 import { appFilterAdmits, oktaGroupFilter } from './transform-aws.js';
+import { patternPart, providerAccepts, providerClaims } from './saml-claims.js';
 
 /**
  * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type),
@@ -125,6 +126,20 @@ export function addEscalations(ctx: OktaContext): void {
 
 type EdgeFn = (from: GraphNode, to: string, reason: string, method: string, extra?: Partial<GraphEdge>) => void;
 
+/** A group whose name an app's group filter matches, with the account and role the name gives. */
+interface RoleGroupMatch {
+  gid: string;
+  name: string;
+  account?: string;
+  role: string;
+}
+
+/** The org's groups one group filter matches, and the groups whose name was not read. */
+interface Matches {
+  matching: RoleGroupMatch[];
+  unnamed: string[];
+}
+
 /** A holder of group membership rights; `creates` when it can also create or rename groups. */
 interface Adder {
   node: GraphNode;
@@ -210,26 +225,36 @@ function isEveryone(ctx: OktaContext, gid: string): boolean {
  * can create or rename groups (okta.groups.manage; USER_ADMIN for the groups it manages) also gets
  * one conditional edge per app, `evidence.createGroup`, which the link turns into edges to every
  * provider the role value pattern names. An app whose App Filter leaves groups made in Okta out
- * (appFilterAdmits) gives none of these edges. When the filter or the groups' names were not read,
- * one conditional edge to the provider says so. One pass over the org's groups per filter, and over each app's matching groups per holder.
+ * (appFilterAdmits) gives none of these edges, and a group whose role the link would refuse
+ * because the provider the role value pattern names for its account is another app's (providerAccepts:
+ * `no`) gives none either: at 100,000 identities those were most of the edges, all dropped again by
+ * the link. When the filter or the groups' names were not read, one conditional edge to the
+ * provider says so. One pass over the org's groups per filter, one verdict per provider and app, and
+ * one pass over each app's matching groups per holder.
  */
 function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn, roleCaveat: string): void {
   if (adders.length === 0) return;
   // Apps usually share one group filter: each filter is applied to the org's groups once.
-  const namedMatches = new Map<RegExp, { matching: [string, string][]; unnamed: string[] }>();
-  const matchesOf = (filter: RegExp): { matching: [string, string][]; unnamed: string[] } => {
+  const namedMatches = new Map<RegExp, Matches>();
+  const matchesOf = (filter: RegExp): Matches => {
     let m = namedMatches.get(filter);
     if (!m) {
       m = { matching: [], unnamed: [] };
       for (const [gid, name] of ctx.groupNames) {
         // readGroups records a group without a name under its id: the filter cannot be applied.
-        if (name === gid) m.unnamed.push(gid);
-        else if (filter.test(name)) m.matching.push([gid, name]);
+        if (name === gid) {
+          m.unnamed.push(gid);
+          continue;
+        }
+        const hit = filter.exec(name);
+        if (hit) m.matching.push({ gid, name, account: hit.groups?.accountid, role: hit.groups?.role ?? '' });
       }
       namedMatches.set(filter, m);
     }
     return m;
   };
+  // The providers each active app names as its own, as the link sees them (same function).
+  const claims = providerClaims(ctx.awsApps.map((f) => f.node));
   for (const fed of ctx.awsApps) {
     const a = fed.node.attrs;
     // Not linked to AWS (no literal provider ARN), no group mapping, or inactive: no role to add anyone to.
@@ -243,9 +268,19 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
     const mapping = { appId: fed.appId, roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter };
     const filter = oktaGroupFilter(a.groupFilter);
     const assigned = new Set(fed.groups.map((g) => g.groupId));
-    const all = filter && ctx.files.groups ? matchesOf(filter) : { matching: [], unnamed: [] };
+    const all: Matches = filter && ctx.files.groups ? matchesOf(filter) : { matching: [], unnamed: [] };
+    // The link gives no role to a group whose account's provider, as the role value pattern names
+    // it, is another app's that does not take this app's assertions (rolesOfGroupName): no edge.
+    const refusedBy = new Map<string, boolean>();
+    const refused = ({ account, role }: RoleGroupMatch): boolean => {
+      const provider = patternPart(a.roleValuePattern, ':role/', account, role) ? patternPart(a.roleValuePattern, ':saml-provider/', account, role) : undefined;
+      if (provider === undefined || provider === fed.samlProviderArn) return false;
+      let no = refusedBy.get(provider);
+      if (no === undefined) refusedBy.set(provider, (no = providerAccepts(claims, provider, fed.node).accepts === 'no'));
+      return no;
+    };
     // Members of imported (APP_GROUP) role groups change in their directory, not through Okta.
-    const matching = all.matching.filter(([gid]) => !assigned.has(gid) && !fixedMembership(ctx, gid));
+    const matching = all.matching.filter((m) => !assigned.has(m.gid) && !fixedMembership(ctx, m.gid) && !refused(m));
     const unnamed = all.unnamed.filter((gid) => !assigned.has(gid));
     const unread = !filter
       ? `the group filter of the AWS app ${app} could not be read`
@@ -275,7 +310,7 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
             : `Okta sends it only to a member assigned to the app, and ${node.name} cannot assign one: no group it can add members to is assigned to the app (${fed.users.length} user(s) are assigned), so this holds only for a holder that is, acts as or controls a user already assigned to the app`;
       const unassignable = !everyone && (!entry || a.assignmentsCollected !== true);
       const adds = how ? ` (${how})` : '';
-      for (const [gid, name] of matching) {
+      for (const { gid, name } of matching) {
         const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
         if (notAdminGroups && adminRoles.length > 0) continue;
         const adminOnly = adminRoles.length > 0 ? `; Okta reserves membership changes of a group holding admin roles (${adminRoles.join(', ')}) to super admins` : '';

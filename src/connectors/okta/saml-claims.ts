@@ -1,0 +1,75 @@
+import type { GraphNode } from '../../graph/model.js';
+
+/**
+ * Per SAML provider ARN, the active Okta AWS apps that name it as their own. With providerAccepts
+ * and patternPart, shared by the cross-provider link (link.ts) and the Okta transform, so that the
+ * transform leaves out only routes the link would drop.
+ */
+export type ProviderClaims = Map<string, GraphNode[]>;
+
+/**
+ * The Okta AWS apps that sign for each SAML provider: the provider each app names as its own
+ * (`identityProviderArn`, or the literal ARN of its role value pattern). An inactive app is left
+ * out: it signs nothing, and whether the provider was ever built for it says nothing about which
+ * app it takes assertions from now. Keyed by provider ARN. One pass over the nodes.
+ */
+export function providerClaims(nodes: Iterable<GraphNode>): ProviderClaims {
+  const claims: ProviderClaims = new Map();
+  for (const n of nodes) {
+    if (n.type !== 'okta-aws-federation-app' || n.enabled === false || typeof n.attrs.samlProviderArn !== 'string') continue;
+    const arn = n.attrs.samlProviderArn;
+    (claims.get(arn) ?? claims.set(arn, []).get(arn)!).push(n);
+  }
+  return claims;
+}
+
+/**
+ * Whether a SAML provider the role value pattern names accepts this app's assertions. An IAM SAML
+ * provider holds one IdP's metadata, signing certificate included, and Okta signs each app's
+ * assertions with a key of that app alone unless keys were shared between apps on purpose (Okta
+ * help, "Manage signing certificates": the active certificate is scoped only to the app
+ * integration; Okta developer guide, "Share application key credentials for IdPs across apps":
+ * for two apps to be accepted by the same IdP, their assertions must be signed by the same key).
+ * So a provider that another scanned app names as its own (one AWS app per account, each with
+ * Okta's default multi-account pattern) rejects this app's assertions, unless the two apps sign
+ * with the same key (`credentials.signing.kid`); even then the route is conditional, as AWS also
+ * matches the assertion's Issuer against the provider's metadata (the error "Issuer not present in
+ * specified provider"), which is not read. A provider no scanned app names may have been
+ * created from this app's metadata (Okta's one-app multi-account setup) or not; the provider's
+ * metadata is not read, so that route is conditional. The Okta transform asks it too, to leave
+ * out escalation edges the link would drop (addRoleGroupEscalations), so both decide alike.
+ */
+export function providerAccepts(claims: ProviderClaims, providerArn: string, app: GraphNode): { accepts: 'yes' | 'maybe' | 'no'; why: string } {
+  const apps = claims.get(providerArn);
+  if (apps === undefined) return { accepts: 'maybe', why: ", which accepts the app's assertions only if it was created from this app's SAML metadata (not read)" };
+  if (apps.includes(app)) return { accepts: 'yes', why: '' };
+  const kid = app.attrs.signingKid;
+  const same = typeof kid === 'string' ? apps.find((a) => a.attrs.signingKid === kid) : undefined;
+  // A shared key only makes the signature verify: AWS also checks the assertion's Issuer against
+  // the provider's metadata ("Issuer not present in specified provider"), and each Okta app has
+  // its own issuer unless that metadata names it too, which is not read.
+  if (same)
+    return {
+      accepts: 'maybe',
+      why: `, which the AWS app ${same.name} names as its own and which signs with the same key as ${app.name}; it accepts ${app.name}'s assertions only if its metadata (not read) also names ${app.name}'s issuer, since AWS checks the issuer as well as the signature`,
+    };
+  const unread = typeof kid !== 'string' ? app : apps.find((a) => typeof a.attrs.signingKid !== 'string');
+  if (unread) return { accepts: 'maybe', why: `, which the AWS app ${apps[0].name} names as its own; it accepts ${app.name}'s assertions only if both sign with the same key (the signing key of ${unread.name} was not read)` };
+  // An inference, not something read: the provider's metadata is not collected. It rests on the
+  // layout Okta documents and that is by far the common one (one AWS app per account, each
+  // account's provider created from that app's metadata), and on a provider built from another
+  // app's metadata holding that app's certificate and issuer, which this app's assertions do not
+  // match. A provider whose metadata was later replaced with this app's would be missed.
+  return { accepts: 'no', why: '' };
+}
+
+/**
+ * The ARN one part of a role value pattern gives (the part naming `:role/` or `:saml-provider/`;
+ * AWS takes the pair in either order), when it has that part and the account it needs.
+ */
+export function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/', account: string | undefined, role: string): string | undefined {
+  if (typeof pattern !== 'string') return undefined;
+  const part = pattern.split(',').find((x) => x.includes(kind));
+  if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
+  return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
+}

@@ -91,9 +91,13 @@ export function missingCapability(graph: Graph, node: GraphNode, capabilities: r
   return undefined;
 }
 
-/** Coverage capabilities whose grants, roles and memberships feed an identity's capability tier. */
+/**
+ * Coverage capabilities whose grants, roles, memberships and ownerships feed an identity's
+ * capability tier. Entra owners count: an SP that owns an app or SP can add a credential to it
+ * (a CAN_ESCALATE_TO edge) and takes its tier.
+ */
 const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
-  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups'],
+  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'],
   okta: ['okta.adminRoles', 'okta.clientRoles', 'okta.appGrants', 'okta.groups'],
   aws: ['aws.iam'],
 };
@@ -105,7 +109,10 @@ const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
  * tier reaches the rule's threshold) is missing evidence too: the subject may be a member.
  */
 export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: GroupTest): string | undefined {
-  const missing = missingCapability(graph, subject, TIER_CAPABILITIES[subject.provider] ?? []);
+  let caps = TIER_CAPABILITIES[subject.provider] ?? [];
+  // An app registration without a service principal owns nothing: unread owner lists cannot raise it.
+  if (subject.type === 'entra-application') caps = caps.filter((c) => c !== 'entra.owners');
+  const missing = missingCapability(graph, subject, caps);
   if (missing) return missing;
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
   return group ? `members of group ${group.name} not read` : undefined;

@@ -102,6 +102,35 @@ describe('entra-secret-on-privileged-app', () => {
       verdict: 'pass',
     },
     {
+      name: 'unknown when owner lists were not read: the app may own a T4 app and add a credential to it',
+      coverage: { 'entra.owners': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('owner-of-something');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: owner lists read, the same app passes (it owns nothing)',
+      build: (g) => {
+        const sp = g.sp('owner-of-nothing');
+        g.secret(sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: an app registration without a service principal owns nothing, so unread owner lists do not make it unknown',
+      coverage: { 'entra.owners': 'missing-permission' },
+      build: (g) => {
+        const app = g.app('registration-only');
+        g.secret(app);
+        return app;
+      },
+      verdict: 'pass',
+    },
+    {
       name: 'near miss: with grants not collected, an app without a secret still passes',
       coverage: { 'entra.appRoleAssignments': 'missing-permission' },
       build: (g) => {

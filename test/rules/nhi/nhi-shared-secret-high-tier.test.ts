@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-shared-secret-high-tier.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import { EntraGraph } from '../../helpers/entra-builders.js';
 
 const now = '2026-11-20T00:00:00Z';
 const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', type: 'p', tier });
@@ -25,5 +26,16 @@ describe('nhi-shared-secret-high-tier', () => {
   it('is unknown, not passing, for a secret-holding identity whose tier evidence was not collected', () => {
     const g = graphOf([node('c'), p('p2', 2), cred('s2', 'client-secret')], [edge('c', 'p2', 'GRANTED'), edge('c', 's2', 'HAS_CREDENTIAL')], [iam('missing-permission')]);
     expect(runRule(rule, g, { now }).verdicts.get('c')).toBe('unknown');
+  });
+
+  it('is unknown for an Entra SP with a secret when owner lists were not read (it may own a T4 app), pass when they were', () => {
+    const verdict = (owners: 'collected' | 'missing-permission') => {
+      const g = new EntraGraph({ 'entra.owners': owners });
+      const sp = g.sp('maybe-owner');
+      g.secret(sp);
+      return runRule(rule, g.build(), { now }).verdicts.get(sp);
+    };
+    expect(verdict('missing-permission')).toBe('unknown');
+    expect(verdict('collected')).toBe('pass');
   });
 });

@@ -17,7 +17,7 @@ import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
 import { createEvaluator, sameForEveryResource, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
-import { buildTrustIndex, evaluateTrust, type TrustIndex } from './trust.js';
+import { buildTrustIndex, evaluateService, evaluateTrust, type TrustIndex } from './trust.js';
 
 /** The pseudo-target of a self-escalation: "full rights in the account". */
 export const ADMIN_TARGET = 'admin';
@@ -101,7 +101,12 @@ interface Target {
   viaText?: string;
   role?: IamRole;
   group?: IamGroup;
+  /** Pass-role and instance targets: trust conditions on the service that could not be decided. */
+  serviceUndecided?: readonly string[];
 }
+
+/** Target lists holding a target whose service trust is only `maybe` (never grouped). */
+const conditionalLists = new WeakSet<readonly Target[]>();
 
 type Combined = { decision: 'allow' | 'conditional'; undecided: readonly string[] } | { decision: 'unknown' } | { decision: 'no' };
 
@@ -186,7 +191,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     if (m.service) keys['iam:PassedToService'] = m.service;
     return { m, all: [...m.targetActions, ...m.otherActions], ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
-  const targets = createTargetLists(model, trust);
+  const targets = createTargetLists(model, trust, ev.now);
 
   for (const p of principals) {
     if (adminSet.has(p.arn)) continue;
@@ -210,7 +215,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       const uniform = list.length > 1 && m.targetActions.length > 0 && sameForEveryResource(s, m.targetActions);
       let shared: Combined | undefined;
-      if (uniform && groups && GROUPABLE.has(m.target) && cap !== 'unknown' && other.decision !== 'unknown') {
+      if (uniform && groups && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
         const res = combine(ev, s, m.targetActions, list[0].resource, ctx);
         if (res.decision === 'no') continue;
         const exclude = list.some((t) => t.to === p.arn) ? p.arn : undefined;
@@ -243,7 +248,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
           continue;
         }
-        let conditional = res.decision === 'conditional';
+        let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
         if (m.target === 'group-to-join') {
           const joined = subjectFor(model, p, [t.group!]);
           const status = assessAdmin(ev, joined).status;
@@ -262,7 +267,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
-        const undecided = mergeUndecided(res.undecided, otherUndecided);
+        const undecided = mergeUndecided(mergeUndecided(res.undecided, otherUndecided), t.serviceUndecided ?? NONE);
         if (undecided.length > 0) edge.undecided = undecided;
         edges.push(edge);
       }
@@ -284,7 +289,7 @@ function serviceLinked(role: IamRole): boolean {
  * every role, the roles a service may receive) are built once per model; the caller skips the
  * principal itself.
  */
-function createTargetLists(model: AccountModel, trust: TrustIndex): (p: IamPrincipal, m: PrivescMethod) => readonly Target[] {
+function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | undefined): (p: IamPrincipal, m: PrivescMethod) => readonly Target[] {
   let users: Target[] | undefined;
   let roles: Target[] | undefined;
   let groups: Target[] | undefined;
@@ -319,10 +324,24 @@ function createTargetLists(model: AccountModel, trust: TrustIndex): (p: IamPrinc
         const key = `${m.target}|${service}|${needsProfile}`;
         let list = byService.get(key);
         if (!list) {
-          list = (trust.byService.get(service) ?? [])
-            .map((a) => model.roles.get(a)!)
-            .filter((r) => (m.target === 'instance-role' || !serviceLinked(r)) && (!needsProfile || r.instanceProfiles.length > 0))
-            .map((r) => ({ resource: r.arn, to: r.arn, name: nameOf(r.arn), via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name }));
+          // The index lists every Allow naming the service; the trust policy itself decides
+          // whether the service may call sts:AssumeRole (Deny, Action, Condition).
+          const built: Target[] = [];
+          let anyMaybe = false;
+          for (const a of trust.byService.get(service) ?? []) {
+            const r = model.roles.get(a)!;
+            if (!(m.target === 'instance-role' || !serviceLinked(r)) || (needsProfile && r.instanceProfiles.length === 0)) continue;
+            const decision = evaluateService(r, service, now);
+            if (decision.result === 'no') continue;
+            const t: Target = { resource: r.arn, to: r.arn, name: nameOf(r.arn), via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name };
+            if (decision.result !== 'yes') {
+              t.serviceUndecided = decision.undecided.length > 0 ? [...new Set(decision.undecided)] : ['trust policy of the role (service principal)'];
+              anyMaybe = true;
+            }
+            built.push(t);
+          }
+          list = built;
+          if (anyMaybe) conditionalLists.add(list);
           byService.set(key, list);
         }
         return list;

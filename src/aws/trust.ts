@@ -396,3 +396,44 @@ export function buildTrustIndex(model: AccountModel): TrustIndex {
   }
   return idx;
 }
+
+const serviceTrustCache = new WeakMap<IamRole, { trust: CompiledTrust; answers: Map<string, TrustDecision> }>();
+
+/** A Service block read as a principal matcher whose names are the service principals (lower-cased). */
+function compileServiceBlock(block: PrincipalBlock): PrincipalMatcher {
+  if (block === '*') return { any: true, names: new Set(), accounts: new Set() };
+  return { any: false, names: new Set((block.Service ?? []).map((v) => v.toLowerCase())), accounts: new Set() };
+}
+
+/**
+ * Does the role's trust policy let the AWS service `service` (e.g. `lambda.amazonaws.com`) call
+ * sts:AssumeRole, i.e. can a role passed to that service actually be used by it? The same
+ * evaluation as evaluateTrust on the Service entries: an applying Deny wins, Action/NotAction
+ * must cover sts:AssumeRole, and conditions on the service's request (aws:SourceArn,
+ * aws:SourceAccount…) are not known here, so they give `maybe`, never `no`.
+ * Answers are cached per role and service.
+ */
+export function evaluateService(role: IamRole, service: string, now?: Date): TrustDecision {
+  if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
+  let cached = serviceTrustCache.get(role);
+  if (!cached) {
+    const statements = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
+      const out: TrustStatement = { st };
+      if (st.source.principal) out.principal = compileServiceBlock(st.source.principal);
+      else if (st.source.notPrincipal) out.notPrincipal = compileServiceBlock(st.source.notPrincipal);
+      return out;
+    });
+    cached = { trust: { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() }, answers: new Map() };
+    serviceTrustCache.set(role, cached);
+  }
+  const name = service.toLowerCase();
+  let hit = cached.answers.get(name);
+  if (!hit) {
+    // The service is the caller: aws:PrincipalAccount and aws:SourceArn/aws:SourceAccount stay
+    // unknown. (Other aws:Principal* keys resolve as for an IAM role; trust policies on
+    // service principals rarely test them.)
+    hit = Object.freeze(decideTrust(cached.trust, { arn: name, type: 'role', name }, 'sts:AssumeRole', now));
+    cached.answers.set(name, hit);
+  }
+  return hit;
+}

@@ -62,6 +62,8 @@ interface CrossAccountState {
   byAccount: Map<string, IamRole[]>;
   /** Principal ARN or unique id -> roles naming it. */
   byPrincipal: Map<string, IamRole[]>;
+  /** Roles trusting `*` (or everyone but a NotPrincipal list): candidates for every other account's assumers. */
+  anyone: IamRole[];
 }
 
 function crossAccountState(st: AccountState): CrossAccountState {
@@ -78,7 +80,7 @@ function crossAccountState(st: AccountState): CrossAccountState {
     const subject = st.evaluator.subject(p.arn);
     if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
   }
-  return { account: st.account, assumers, byAccount, byPrincipal };
+  return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone) };
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
@@ -739,15 +741,16 @@ function anchorSource(source: unknown): Record<string, string> {
 /** Principals of one scanned account that can assume roles in another scanned account. */
 function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  type Candidate = { state: CrossAccountState; role: IamRole; id: string };
+  type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean };
   const byAccount = new Map<string, Candidate[]>();
   const byPrincipal = new Map<string, Candidate[]>();
-  // One node id string per role, shared by every step that reaches it.
-  const roleIds = new Map<IamRole, string>();
+  const anyone: Candidate[] = [];
+  // One candidate (and node id string) per role, shared by every list and step that reaches it.
+  const byRole = new Map<IamRole, Candidate>();
   const candidate = (state: CrossAccountState, role: IamRole): Candidate => {
-    let id = roleIds.get(role);
-    if (id === undefined) roleIds.set(role, (id = ids.awsPrincipal(state.account, role.arn)));
-    return { state, role, id };
+    let c = byRole.get(role);
+    if (c === undefined) byRole.set(role, (c = { state, role, id: ids.awsPrincipal(state.account, role.arn) }));
+    return c;
   };
   for (const st of states) {
     for (const [acct, roles] of st.byAccount) {
@@ -756,13 +759,21 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     for (const [p, roles] of st.byPrincipal) {
       for (const role of roles) (byPrincipal.get(p) ?? byPrincipal.set(p, []).get(p)!).push(candidate(st, role));
     }
+    for (const role of st.anyone) {
+      const c = candidate(st, role);
+      c.anyone = true;
+      anyone.push(c);
+    }
   }
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
   const ev = createEvaluator(EMPTY_MODEL, { now });
   const steps: Step[] = [];
   for (const st of states) {
+    const trusting = new Set(byAccount.get(st.account) ?? []);
     for (const p of st.assumers) {
-      const candidates = [...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? [])].filter((c) => c.state.account !== st.account);
+      // A role trusting `*` is a candidate for every principal of every other account; one that
+      // trusts both `*` and the account (or names the principal) is tested once.
+      const candidates = [...new Set([...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? []), ...anyone])].filter((c) => c.state.account !== st.account);
       const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
       for (const c of candidates) {
@@ -776,7 +787,7 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
           toName: c.role.name,
           type: 'CAN_ASSUME',
           method: 'sts-assume-role-cross-account',
-          reason: `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : `account ${st.account}`}, and ${p.name}'s policies allow sts:AssumeRole on it`,
+          reason: `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : c.anyone && !trusting.has(c) ? 'any AWS principal ("*")' : `account ${st.account}`}, and ${p.name}'s policies allow sts:AssumeRole on it`,
           conditional: id === 'conditional' || trust.result === 'maybe',
           evidence: { method: 'sts-assume-role-cross-account' },
         });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ACCT, OTHER, allow, awsGraph, doc, roleId, trust, userId } from '../helpers/aws-builders.js';
+import type { Graph } from '../../src/graph/graph.js';
+
+/** Cross-account CAN_ASSUME edges from a principal, through a shared set node or direct. */
+function reaches(g: Graph, from: string, to: string): { conditional: boolean; evidence?: Record<string, unknown> } | undefined {
+  for (const e of g.out(from, 'CAN_ASSUME')) {
+    if (e.to === to) return { conditional: !!e.conditional, evidence: e.evidence };
+    if (g.node(e.to)?.type === 'aws-escalation-set') {
+      const last = g.out(e.to, 'CAN_ASSUME').find((x) => x.to === to);
+      if (last) return { conditional: !!e.conditional || !!last.conditional, evidence: last.evidence };
+    }
+  }
+  return undefined;
+}
+
+describe('cross-account routes to roles trusting "*"', () => {
+  it('a role trusting "*" under aws:PrincipalOrgID is reached, conditionally, from another scanned account', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }] },
+      [OTHER]: { roles: [{ name: 'OrgAdmin', managed: ['AdministratorAccess'], trust: trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }) }] },
+    });
+    const r = reaches(g, userId('bot'), roleId('OrgAdmin', OTHER));
+    expect(r).toBeDefined();
+    expect(r!.conditional).toBe(true);
+  });
+
+  it('an unconditional "*" trust gives a firm route; a principal without sts:AssumeRole gets none', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }, { name: 'reader', inline: [doc(allow('s3:GetObject'))] }] },
+      [OTHER]: { roles: [{ name: 'Open', managed: ['AdministratorAccess'], trust: trust.anyone() }] },
+    });
+    expect(reaches(g, userId('bot'), roleId('Open', OTHER))).toEqual(expect.objectContaining({ conditional: false }));
+    expect(reaches(g, userId('reader'), roleId('Open', OTHER))).toBeUndefined();
+  });
+});

@@ -30,7 +30,35 @@ export function addCrown(ctx: EntraContext): string {
   return id;
 }
 
-type Reach = { kind: 'crown' | 'all-apps' | 'all-sps'; method: string; why: string };
+type Reach = { kind: 'crown' | 'all-apps' | 'all-sps'; method: string; why: string; conditional?: boolean };
+
+/**
+ * Application permissions under which an app may call `addPassword`/`addKey` on an application or
+ * service principal, the least privileged first (Microsoft Graph permission tables of
+ * application-addpassword and serviceprincipal-addpassword). Owning an object is not enough on its
+ * own: an app that owns one adds a credential to it only with one of these.
+ */
+const ADD_CREDENTIAL_PERMISSIONS: readonly string[] = ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'];
+
+/**
+ * For each identity, the Microsoft Graph application permissions it holds (by name) among those
+ * the escalation step combines: one pass over the GRANTED edges.
+ */
+function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const e of ctx.b.edgeList()) {
+    if (e.type !== 'GRANTED' || !e.hidden) continue;
+    const priv = ctx.privileges.get(e.to);
+    if (!priv || priv.type !== 'entra-app-role') continue;
+    const app = priv.attrs.resourceAppId;
+    const name = priv.attrs.permission as string;
+    if ((app !== GRAPH_APP_ID && app !== AAD_GRAPH_APP_ID) || !names.has(name)) continue;
+    let set = out.get(e.from);
+    if (!set) out.set(e.from, (set = new Set()));
+    set.add(name);
+  }
+  return out;
+}
 
 /**
  * CAN_ESCALATE_TO edges, named after BloodHound's Entra edges (RULES-CATALOG §5).
@@ -59,6 +87,9 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
     if ((ctx.directTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  const held = graphPermissionsByHolder(ctx, new Set([...ADD_CREDENTIAL_PERMISSIONS, SP_ENDPOINT]));
+  addOwnerEscalation(ctx, held);
+  addSpEndpointEscalation(ctx, held, targets);
 
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
@@ -82,12 +113,64 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
           type: 'CAN_ESCALATE_TO',
           reason: `${priv.name}: ${reach.why}, including ${t.name}`,
           hidden: true,
+          conditional: reach.conditional || undefined,
           evidence: { method: reach.method, scope: 'tenant' },
         });
       }
       continue;
     }
     scopedEscalation(ctx, priv);
+  }
+}
+
+const SP_ENDPOINT = 'ServicePrincipalEndpoint.ReadWrite.All';
+
+/**
+ * Owners can add credentials to what they own (BloodHound AZOwns -> AZAddSecret). Only machine
+ * owners get an edge: the analysis tiers identities, and a person's path starts at the person
+ * anyway. An app calls addPassword/addKey only under one of ADD_CREDENTIAL_PERMISSIONS: the edge
+ * is firm when the owner holds one, conditional otherwise (its permissions may not all have been
+ * read, or it may act through a directory role or a user).
+ */
+function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>): void {
+  const owns = ctx.b.edgeList().filter((e) => e.type === 'OWNS');
+  for (const e of owns) {
+    const owner = ctx.node(e.from);
+    const target = ctx.node(e.to);
+    if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !APP_IDENTITY_TYPES.has(target.type)) continue;
+    const what = e.evidence?.on === 'servicePrincipal' ? 'service principal' : 'application registration';
+    const perms = held.get(e.from);
+    const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
+    ctx.b.addEdge({
+      from: e.from,
+      to: e.to,
+      type: 'CAN_ESCALATE_TO',
+      reason: via
+        ? `${owner.name} owns the ${what} of ${target.name} and, holding ${via}, can add a credential to it`
+        : `${owner.name} owns the ${what} of ${target.name}, but an application adds a credential only with Application.ReadWrite.OwnedBy, Application.ReadWrite.All or Directory.ReadWrite.All, and none was read for it`,
+      hidden: true,
+      conditional: via ? undefined : true,
+      evidence: via ? { method: 'AZAddSecret', via: 'ownership', permission: via } : { method: 'AZAddSecret', via: 'ownership', needs: ADD_CREDENTIAL_PERMISSIONS },
+    });
+  }
+}
+
+/** ServicePrincipalEndpoint.ReadWrite.All together with Application.ReadWrite.OwnedBy: take ownership, then add a credential. */
+function addSpEndpointEscalation(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>, targets: readonly IdentityRef[]): void {
+  for (const [holder, perms] of [...held].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!perms.has(SP_ENDPOINT) || !perms.has('Application.ReadWrite.OwnedBy')) continue;
+    const name = ctx.node(holder)?.name ?? holder;
+    for (const t of targets) {
+      if (t.kind !== 'sp' || t.nodeId === holder) continue;
+      ctx.b.addEdge({
+        from: holder,
+        to: t.nodeId,
+        type: 'CAN_ESCALATE_TO',
+        reason: `${name} holds ServicePrincipalEndpoint.ReadWrite.All and Application.ReadWrite.OwnedBy: it can make itself owner of every service principal, ${t.name} included, then add a credential to it`,
+        hidden: true,
+        evidence: { method: 'AZMGAddOwner', via: 'ownership', scope: 'tenant' },
+      });
+    }
   }
 }
 
@@ -98,8 +181,15 @@ function reachOf(priv: GraphNode): Reach | undefined {
     switch (priv.attrs.permission) {
       case 'Application.ReadWrite.All':
         return { kind: 'all-apps', method: 'AZMGAddSecret', why: 'can add a secret to every application and service principal' };
-      case 'ServicePrincipalEndpoint.ReadWrite.All':
-        return { kind: 'all-sps', method: 'AZMGAddOwner', why: 'can take ownership of every service principal' };
+      case SP_ENDPOINT:
+        // Ownership alone adds no credential (see ADD_CREDENTIAL_PERMISSIONS); holders that also
+        // hold Application.ReadWrite.OwnedBy get firm edges of their own (addSpEndpointEscalation).
+        return {
+          kind: 'all-sps',
+          method: 'AZMGAddOwner',
+          why: 'can take ownership of every service principal, but adds a credential to one only if it also holds Application.ReadWrite.OwnedBy, which this permission does not give',
+          conditional: true,
+        };
       case 'AppRoleAssignment.ReadWrite.All':
         return { kind: 'crown', method: 'AZMGGrantAppRoles', why: 'can grant itself RoleManagement.ReadWrite.Directory, then assign Global Administrator' };
       case 'RoleManagement.ReadWrite.Directory':

@@ -180,19 +180,8 @@ export function addOwners(ctx: EntraContext): void {
           reason: `${owner?.name ?? ownerId} is an owner of the ${what} of ${target.name}`,
           evidence: { on: what === 'service principal' ? 'servicePrincipal' : 'application' },
         });
-        // Owners can add credentials to what they own (BloodHound AZOwns -> AZAddSecret). Only
-        // machine owners get an edge: the analysis tiers identities, and a person's path starts
-        // at the person anyway.
-        if (owner && owner.kind === 'identity' && ownerId !== target.nodeId && APP_IDENTITY_TYPES.has(target.type)) {
-          ctx.b.addEdge({
-            from: ownerId,
-            to: target.nodeId,
-            type: 'CAN_ESCALATE_TO',
-            reason: `${owner.name} owns the ${what} of ${target.name} and can add a credential to it`,
-            hidden: true,
-            evidence: { method: 'AZAddSecret', via: 'ownership' },
-          });
-        }
+        // The escalation edge an owner gets (AZOwns -> AZAddSecret) depends on the owner's own
+        // application permissions, read later: see addOwnerEscalation.
       }
     }
   }

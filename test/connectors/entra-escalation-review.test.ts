@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import { ids } from '../../src/graph/ids.js';
+import { transformEntra, ENTRA_CAPABILITIES } from '../../src/connectors/entra/transform.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+// Escalation edges checked against Microsoft Learn (Graph permission tables, Entra built-in roles).
+
+const T = '11111111-2222-4333-8444-555555555555';
+const GRAPH = '00000003-0000-0000-c000-000000000000';
+const NOW = new Date('2026-11-20T00:00:00Z');
+const CROWN = ids.crownJewel('entra', T, 'global-admin');
+const ROLE = {
+  'RoleManagement.ReadWrite.Directory': '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8',
+  'Application.ReadWrite.All': '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9',
+  'Directory.ReadWrite.All': '19dbc75e-c2e2-444c-a770-ec69d8559fc7',
+  'Application.ReadWrite.OwnedBy': '18a4783c-866b-4cc7-a460-3d5e5662c884',
+  'ServicePrincipalEndpoint.ReadWrite.All': '89c8469c-83ad-45f7-8ff2-6e3d4285709e',
+} as const;
+type Perm = keyof typeof ROLE;
+
+let n = 0;
+const gid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+
+const graphSp = {
+  id: 'aaaaaaaa-0000-4000-8000-000000000001',
+  appId: GRAPH,
+  displayName: 'Microsoft Graph',
+  appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+  servicePrincipalType: 'Application',
+  appRoles: Object.entries(ROLE).map(([value, id]) => ({ id, value })),
+};
+
+type Obj = { id: string; appId: string; displayName: string };
+function sp(name: string, extra: Record<string, unknown> = {}): Obj {
+  return { id: gid(), appId: gid(), displayName: name, appOwnerOrganizationId: T, servicePrincipalType: 'Application', accountEnabled: true, appRoles: [], ...extra } as Obj;
+}
+function grant(who: Obj, perm: Perm) {
+  return { id: gid(), principalId: who.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: ROLE[perm] };
+}
+
+const ALL_FILES = ENTRA_CAPABILITIES.flatMap(([, f]) => f as readonly string[]);
+const RELATIONS = new Set(['applicationOwners.json', 'servicePrincipalOwners.json', 'federatedIdentityCredentials.json', 'groupMembers.json', 'userManagers.json', 'agentSponsors.json']);
+
+function snapshot(files: Record<string, unknown>): Snapshot {
+  const f: Record<string, unknown> = {};
+  for (const name of ALL_FILES) f[`entra/${name}`] = RELATIONS.has(name) ? {} : { value: [] };
+  f['entra/organization.json'] = { value: [{ id: T, displayName: 'T' }] };
+  for (const [k, v] of Object.entries(files)) f[`entra/${k}`] = Array.isArray(v) ? { value: v } : v;
+  return { manifest: { schemaVersion: 1, collectedAt: NOW.toISOString(), providers: { entra: { tenantId: T } }, coverage: [] }, files: f, source: 'test' } as Snapshot;
+}
+
+function build(files: Record<string, unknown>): Graph {
+  const b = new GraphBuilder();
+  transformEntra(snapshot(files), b, DEFAULT_CONFIG);
+  return b.build();
+}
+
+const node = (o: { id: string }) => ids.entraSp(T, o.id);
+const escalations = (g: Graph, from: string) => g.out(from, 'CAN_ESCALATE_TO');
+function summary(g: Graph, who: Obj) {
+  const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+  // Routes to tenant-admin power (the target's RoleManagement.ReadWrite.Directory or the crown).
+  const admin = (paths: { crownJewel: string }[]) => paths.filter((p) => p.crownJewel === 'admin').length;
+  return { tier: a.tier(node(who)), firm: admin(a.firmCrownJewelPaths(node(who))), any: admin(a.crownJewelPaths(node(who))) };
+}
+
+describe('owners that are applications (Graph addPassword needs Application.ReadWrite.OwnedBy or more)', () => {
+  // A T4 target app (RoleManagement.ReadWrite.Directory) owned by a machine identity.
+  function owned(ownerPerms: Perm[], on: 'application' | 'servicePrincipal') {
+    const target = sp('Target');
+    const owner = sp('OwnerSP');
+    const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+    const ownerRef = [{ '@odata.type': '#microsoft.graph.servicePrincipal', id: owner.id, displayName: 'OwnerSP' }];
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, owner],
+      'applications.json': [app],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), ...ownerPerms.map((p) => grant(owner, p))],
+      ...(on === 'application' ? { 'applicationOwners.json': { [app.id]: ownerRef } } : { 'servicePrincipalOwners.json': { [target.id]: ownerRef } }),
+    });
+    return { g, owner, target };
+  }
+
+  for (const on of ['application', 'servicePrincipal'] as const) {
+    it(`an owner of the ${on} without any of those permissions gets a conditional edge, and no firm path`, () => {
+      const { g, owner, target } = owned([], on);
+      const edges = escalations(g, node(owner));
+      expect(edges.map((e) => [e.to, e.conditional])).toEqual([[node(target), true]]);
+      expect(edges[0].evidence).toMatchObject({ method: 'AZAddSecret', via: 'ownership' });
+      const s = summary(g, owner);
+      expect(s.firm).toBe(0);
+      expect(s.any).toBeGreaterThan(0);
+    });
+
+    for (const p of ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'] as const) {
+      it(`near miss: an owner of the ${on} holding ${p} gets a firm edge`, () => {
+        const { g, owner, target } = owned([p], on);
+        const edge = escalations(g, node(owner)).find((e) => e.to === node(target))!;
+        expect(edge.conditional).toBeFalsy();
+        expect(edge.evidence).toMatchObject({ permission: p });
+        expect(summary(g, owner).firm).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it('a user owner still gets no escalation edge of its own (a person is not an identity path start)', () => {
+    const target = sp('Target');
+    const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+    const u = { id: gid(), displayName: 'Alice', userPrincipalName: 'alice@x.test', accountEnabled: true };
+    const g = build({
+      'servicePrincipals.json': [graphSp, target],
+      'applications.json': [app],
+      'users.json': [u],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory')],
+      'applicationOwners.json': { [app.id]: [{ '@odata.type': '#microsoft.graph.user', id: u.id }] },
+    });
+    expect(g.out(ids.entraUser(T, u.id), 'OWNS').length).toBe(1);
+    expect(g.out(ids.entraUser(T, u.id), 'CAN_ESCALATE_TO')).toEqual([]);
+  });
+});
+
+describe('ServicePrincipalEndpoint.ReadWrite.All (takes ownership, adds no credential itself)', () => {
+  function holder(perms: Perm[]) {
+    const target = sp('Target');
+    const h = sp('EndpointWriter');
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, h],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), ...perms.map((p) => grant(h, p))],
+    });
+    return { g, h, target };
+  }
+  const priv = ids.entraAppRole(T, GRAPH, ROLE['ServicePrincipalEndpoint.ReadWrite.All']);
+
+  it('alone: its edges are conditional, no firm path', () => {
+    const { g, h, target } = holder(['ServicePrincipalEndpoint.ReadWrite.All']);
+    const edges = escalations(g, priv);
+    expect(edges.map((e) => e.to)).toContain(node(target));
+    expect(edges.every((e) => e.conditional === true)).toBe(true);
+    expect(summary(g, h).firm).toBe(0);
+    expect(summary(g, h).any).toBeGreaterThan(0);
+  });
+
+  it('with Application.ReadWrite.OwnedBy: a firm edge from the holder', () => {
+    const { g, h, target } = holder(['ServicePrincipalEndpoint.ReadWrite.All', 'Application.ReadWrite.OwnedBy']);
+    const own = escalations(g, node(h));
+    expect(own.map((e) => [e.to, e.conditional ?? false])).toEqual([[node(target), false]]);
+    expect(summary(g, h).firm).toBeGreaterThan(0);
+  });
+});

@@ -41,3 +41,26 @@ describe('pass-role targets: the service trust is evaluated (AWS: a role passed 
     expect(edgesOf(spec, userArn('dev')).filter((e) => e.to === roleArn('LAdmin')).map((e) => e.conditional)).toEqual([false]);
   });
 });
+
+describe('a Deny on a wildcard ARN blocks a create action (AWS: a Deny whose Resource matches the new resource applies, whatever name is written)', () => {
+  const withDeny = (statement: Record<string, unknown>): AccountSpec => ({
+    users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']), statement)] }],
+    roles: [{ name: 'LAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
+  });
+  const toAdmin = (statement: Record<string, unknown>) => edgesOf(withDeny(statement), userArn('dev')).filter((e) => e.to === roleArn('LAdmin')).map((e) => e.conditional);
+  const denyCreate = (extra: Record<string, unknown>) => ({ Effect: 'Deny', Action: 'lambda:CreateFunction', ...extra });
+
+  it.each([
+    ['G: every function, any region and account', { Resource: 'arn:aws:lambda:*:*:function:*' }, []],
+    ['every function in its own account', { Resource: `arn:aws:lambda:*:${ACCT}:function:*` }, []],
+    ['functions named prod-* only: conditional', { Resource: 'arn:aws:lambda:*:*:function:prod-*' }, [true]],
+    ['every function of one region only: conditional', { Resource: 'arn:aws:lambda:us-east-1:*:function:*' }, [true]],
+    ['one literal function: another name escapes it', { Resource: `arn:aws:lambda:us-east-1:${ACCT}:function:prod` }, [false]],
+    ["another account's functions", { Resource: 'arn:aws:lambda:*:444455556666:function:*' }, [false]],
+    ['NotResource listing every function: the Deny never applies to a new function', { NotResource: 'arn:aws:lambda:*:*:function:*' }, [false]],
+    ['NotResource listing only another account: the Deny applies', { NotResource: 'arn:aws:lambda:*:444455556666:function:*' }, []],
+    ['NotResource listing some functions: conditional', { NotResource: 'arn:aws:lambda:*:*:function:dev-*' }, [true]],
+  ])('%s', (_name, extra, expected) => {
+    expect(toAdmin(denyCreate(extra))).toEqual(expected);
+  });
+});

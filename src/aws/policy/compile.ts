@@ -13,7 +13,8 @@ import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, typ
 /**
  * Stands for "a resource of the caller's choosing", for actions that create a new resource
  * (ec2:RunInstances, lambda:CreateFunction…). An Allow with any Resource matches it; a Deny
- * only when its Resource is `*` (a Deny on specific ARNs leaves other names free).
+ * when one of its entries covers every name (`*`, `…:function:*`), maybe for other wildcard
+ * entries, and not for literal ARNs (another name escapes it). See denyOnNewResource.
  */
 export const SOME_RESOURCE: unique symbol = Symbol('some-resource');
 export type ResourceQuery = string | typeof SOME_RESOURCE;
@@ -158,13 +159,58 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
   return unknown ? 'maybe' : 'yes';
 }
 
+/**
+ * How much of "a new resource of the caller's choosing" one Resource entry covers:
+ * `all` when every name the caller could pick matches (`*`, or an ARN whose region and account
+ * are wildcards, empty or the caller's own and whose resource part is a type followed only by
+ * `*`, e.g. `arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`); `none` for another
+ * account's resources; `some` when a wildcard or a policy variable leaves the caller's name
+ * possibly inside or outside; `named` for one literal ARN (the caller can pick another name).
+ */
+function newResourceCover(raw: string, accountId: string | undefined): 'all' | 'some' | 'named' | 'none' {
+  if (raw === '*') return 'all';
+  const parts = raw.split(':');
+  const wild = /[*?]|\$\{/.test(raw);
+  if (parts.length < 6 || parts[0] !== 'arn') return wild ? 'some' : 'named';
+  const region = parts[3];
+  const account = parts[4];
+  if (account !== '' && account !== '*' && !/[*?$]/.test(account) && accountId !== undefined && account !== accountId) return 'none';
+  const rest = parts.slice(5).join(':');
+  const cut = Math.max(rest.lastIndexOf(':'), rest.lastIndexOf('/'));
+  const tail = rest.slice(cut + 1);
+  const typePart = rest.slice(0, cut + 1);
+  const open = (v: string) => v === '' || v === '*';
+  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && open(region) && (open(account) || account === accountId)) return 'all';
+  return wild ? 'some' : 'named';
+}
+
+/**
+ * A Deny asked about a resource the caller creates (SOME_RESOURCE). With Resource: `yes` when an
+ * entry covers every name, `maybe` when a wildcard entry might cover the name chosen, `no` for
+ * literal ARNs (another name escapes it). With NotResource the Deny applies to every resource
+ * not listed: `no` when a listed entry covers every name, `yes` when nothing listed is in the
+ * caller's account, otherwise `maybe`.
+ */
+function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, accountId: string | undefined): Tri {
+  let all = false;
+  let some = false;
+  let inAccount = false;
+  for (const e of entries) {
+    const c = newResourceCover(e.raw, accountId);
+    if (c === 'all') all = true;
+    else if (c === 'some') some = true;
+    if (c !== 'none') inAccount = true;
+  }
+  if (!notResource) return all ? 'yes' : some ? 'maybe' : 'no';
+  return all ? 'no' : inAccount ? 'maybe' : 'yes';
+}
+
 function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): Tri {
   const entries = st.resources;
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
-    const hasStar = entries.some((e) => e.raw === '*');
-    if (st.source.effect === 'Allow') return st.notResource ? (hasStar ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
-    return st.notResource ? 'no' : hasStar ? 'yes' : 'no';
+    if (st.source.effect === 'Allow') return st.notResource ? (entries.some((e) => e.raw === '*') ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
+    return denyOnNewResource(entries, st.notResource, env.principal.accountId);
   }
   let any: Tri = 'no';
   for (const e of entries) {
@@ -193,10 +239,11 @@ const OUTCOME_YES: StatementOutcome = Object.freeze({ result: 'yes', undecided: 
 export function statementAppliesToResource(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   const r = resourcesMatch(st, resource, env);
   if (r === 'no') return OUTCOME_NO;
-  if (!st.condition) return r === 'yes' ? OUTCOME_YES : { result: r, undecided: ['Resource policy variable'] };
+  const why = resource === SOME_RESOURCE ? 'Resource name chosen by the caller' : 'Resource policy variable';
+  if (!st.condition) return r === 'yes' ? OUTCOME_YES : { result: r, undecided: [why] };
   const c = evaluateCondition(st.condition, env);
   if (c.result === 'no') return OUTCOME_NO;
   if (r === 'yes' && c.undecided.length === 0) return OUTCOME_YES;
-  const undecided = r === 'maybe' ? ['Resource policy variable', ...c.undecided] : [...c.undecided];
+  const undecided = r === 'maybe' ? [why, ...c.undecided] : [...c.undecided];
   return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided };
 }

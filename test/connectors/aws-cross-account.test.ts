@@ -34,3 +34,28 @@ describe('cross-account routes to roles trusting "*"', () => {
     expect(reaches(g, userId('reader'), roleId('Open', OTHER))).toBeUndefined();
   });
 });
+
+describe('cross-account routes through what could not be read', () => {
+  const broken = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*' }] };
+
+  it('an assumer with an unreadable identity policy keeps a conditional route, with what was undecided', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('s3:GetObject')), broken] }] },
+      [OTHER]: { roles: [{ name: 'X', managed: ['AdministratorAccess'], trust: trust.account(ACCT) }] },
+    });
+    const r = reaches(g, userId('bot'), roleId('X', OTHER));
+    expect(r?.conditional).toBe(true);
+    expect(String(r?.evidence?.undecided)).toMatch(/could not all be read/);
+  });
+
+  it('a role whose trust policy cannot be read is a conditional candidate for other accounts\' assumers', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }, { name: 'reader', inline: [doc(allow('s3:GetObject'))] }] },
+      [OTHER]: { roles: [{ name: 'Opaque', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Action: 'sts:AssumeRole' }) }] },
+    });
+    const r = reaches(g, userId('bot'), roleId('Opaque', OTHER));
+    expect(r?.conditional).toBe(true);
+    expect(String(r?.evidence?.undecided)).toMatch(/trust policy .* could not be read/);
+    expect(reaches(g, userId('reader'), roleId('Opaque', OTHER))).toBeUndefined();
+  });
+});

@@ -64,6 +64,8 @@ interface CrossAccountState {
   byPrincipal: Map<string, IamRole[]>;
   /** Roles trusting `*` (or everyone but a NotPrincipal list): candidates for every other account's assumers. */
   anyone: IamRole[];
+  /** Roles whose trust policy could not be read: who may assume them is unknown, so every other account's assumers are candidates. */
+  unusable: IamRole[];
 }
 
 function crossAccountState(st: AccountState): CrossAccountState {
@@ -80,7 +82,7 @@ function crossAccountState(st: AccountState): CrossAccountState {
     const subject = st.evaluator.subject(p.arn);
     if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
   }
-  return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone) };
+  return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
@@ -741,7 +743,7 @@ function anchorSource(source: unknown): Record<string, string> {
 /** Principals of one scanned account that can assume roles in another scanned account. */
 function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean };
+  type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean; unusable?: boolean };
   const byAccount = new Map<string, Candidate[]>();
   const byPrincipal = new Map<string, Candidate[]>();
   const anyone: Candidate[] = [];
@@ -764,6 +766,11 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
       c.anyone = true;
       anyone.push(c);
     }
+    for (const role of st.unusable) {
+      const c = candidate(st, role);
+      c.unusable = true;
+      anyone.push(c);
+    }
   }
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
   const ev = createEvaluator(EMPTY_MODEL, { now });
@@ -778,18 +785,27 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
       const from = ids.awsPrincipal(st.account, p.arn);
       for (const c of candidates) {
         const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
-        if (trust.result === 'no' || trust.result === 'unknown') continue;
-        const id = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn).decision;
-        if (id !== 'allow' && id !== 'conditional') continue;
+        if (trust.result === 'no') continue;
+        const decided = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
+        const id = decided.decision;
+        if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') continue;
+        // What could not be read or decided stays a conditional route, never a silent gap.
+        const undecided = [...decided.undecided, ...trust.undecided];
+        if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read`);
+        if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
         steps.push({
           from,
           to: c.id,
           toName: c.role.name,
           type: 'CAN_ASSUME',
           method: 'sts-assume-role-cross-account',
-          reason: `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : c.anyone && !trusting.has(c) ? 'any AWS principal ("*")' : `account ${st.account}`}, and ${p.name}'s policies allow sts:AssumeRole on it`,
-          conditional: id === 'conditional' || trust.result === 'maybe',
-          evidence: { method: 'sts-assume-role-cross-account' },
+          reason: `${
+            trust.result === 'unknown'
+              ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
+              : `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : c.anyone && !trusting.has(c) ? 'any AWS principal ("*")' : `account ${st.account}`}`
+          }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
+          conditional: id !== 'allow' || trust.result !== 'yes',
+          evidence: undecided.length ? { method: 'sts-assume-role-cross-account', undecided: [...new Set(undecided)] } : { method: 'sts-assume-role-cross-account' },
         });
       }
     }

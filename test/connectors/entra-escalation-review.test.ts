@@ -149,3 +149,29 @@ describe('ServicePrincipalEndpoint.ReadWrite.All (takes ownership, adds no crede
     expect(summary(g, h).firm).toBeGreaterThan(0);
   });
 });
+
+describe('built-in directory roles (Microsoft Entra built-in roles reference)', () => {
+  const T4_TARGET_ROLE = 'RoleManagement.ReadWrite.Directory' as const;
+  function roleHolder(templateId: string, directoryScopeId: string | undefined = '/') {
+    const target = sp('Target');
+    const h = sp('RoleHolder');
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, h],
+      'appRoleAssignments.json': [grant(target, T4_TARGET_ROLE)],
+      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: templateId, ...(directoryScopeId === undefined ? {} : { directoryScopeId }) }],
+    });
+    return { g, h, target, role: ids.entraDirectoryRole(T, templateId) };
+  }
+
+  it('Directory Synchronization Accounts (only onPremisesSynchronization/standard/read) is T1 with no escalation edge', () => {
+    const { g, h, role } = roleHolder('d29b2b05-8046-44ba-8758-1e26182fcf32');
+    expect(escalations(g, role)).toEqual([]);
+    expect(g.node(role)?.tier).toBe(1);
+    expect(summary(g, h)).toMatchObject({ tier: 1, any: 0 });
+  });
+
+  it('near miss: Hybrid Identity Administrator still reaches every app (owners/update)', () => {
+    const { g, role, target } = roleHolder('8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2');
+    expect(escalations(g, role).map((e) => e.to)).toContain(node(target));
+  });
+});

@@ -189,7 +189,8 @@ export const DIRECTORY_ROLES: ReadonlyMap<string, DirectoryRoleInfo> = new Map([
   [APPLICATION_ADMIN, ID_ADMIN_ROLE('Application Administrator')],
   [CLOUD_APPLICATION_ADMIN, ID_ADMIN_ROLE('Cloud Application Administrator')],
   [HYBRID_IDENTITY_ADMIN, ID_ADMIN_ROLE('Hybrid Identity Administrator')],
-  [DIRECTORY_SYNC_ACCOUNTS, ID_ADMIN_ROLE('Directory Synchronization Accounts')],
+  // Learn's built-in roles page lists one action for it, microsoft.directory/onPremisesSynchronization/standard/read.
+  [DIRECTORY_SYNC_ACCOUNTS, { name: 'Directory Synchronization Accounts', tier: 1 }],
   [PARTNER_TIER1, ID_ADMIN_ROLE('Partner Tier1 Support')],
   [PARTNER_TIER2, ID_ADMIN_ROLE('Partner Tier2 Support')],
   ['fe930be7-5e62-47db-91af-98c3a49a38b1', ID_ADMIN_ROLE('User Administrator')],
@@ -213,7 +214,6 @@ export const ADD_SECRET_ROLES: ReadonlySet<string> = new Set([APPLICATION_ADMIN,
 /** Roles whose holders can add themselves as owner of any app or SP (BloodHound AZAddOwner). */
 export const ADD_OWNER_ROLES: ReadonlySet<string> = new Set([
   HYBRID_IDENTITY_ADMIN,
-  DIRECTORY_SYNC_ACCOUNTS,
   PARTNER_TIER1,
   PARTNER_TIER2,
 ]);

@@ -156,6 +156,11 @@ function nameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
+/** A subject whose only policy is `s`'s permissions boundary (read as identity policy): "what the boundary alone allows". */
+function boundaryAlone(s: Subject): Subject {
+  return { facts: s.facts, identity: [{ ...s.boundary!, origin: { ...s.boundary!.origin, use: 'identity' } }] };
+}
+
 /** Builds every escalation edge of the model. Deterministic: principals in model order, methods in list order. */
 export function findEscalationEdges(model: AccountModel, options: EscalationOptions = {}): EscalationGraph {
   const ev = options.evaluator ?? createEvaluator(model, { now: options.now });
@@ -176,8 +181,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     if (!s.boundary) return 'admin';
     let v = boundaryCache.get(p.arn);
     if (v === undefined) {
-      const capOnly: Subject = { facts: s.facts, identity: [{ ...s.boundary, origin: { ...s.boundary.origin, use: 'identity' } }] };
-      v = assessAdmin(ev, capOnly).status;
+        v = assessAdmin(ev, boundaryAlone(s)).status;
       boundaryCache.set(p.arn, v);
     }
     return v;
@@ -387,6 +391,20 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     if (r.decision === 'unknown') {
       unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (an identity policy could not be read)` });
       continue;
+    }
+    // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
+    // "Update a role trust policy"): the boundary alone must allow sts:AssumeRole on the role.
+    if (trustAlone && s.boundary && r.decision !== 'allow') {
+      const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
+      if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
+      if (b.decision === 'unknown') {
+        unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (the permissions boundary could not be read)` });
+        continue;
+      }
+      if (b.decision === 'conditional') {
+        conditional = true;
+        undecided.push(...b.undecided);
+      }
     }
     if (r.decision === 'implicit-deny' && !trustAlone) continue;
     if (r.decision === 'conditional' && !trustAlone) {

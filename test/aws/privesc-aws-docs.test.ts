@@ -64,3 +64,25 @@ describe('a Deny on a wildcard ARN blocks a create action (AWS: a Deny whose Res
     expect(toAdmin(denyCreate(extra))).toEqual(expected);
   });
 });
+
+describe('a user named in a same-account trust policy is still capped by its permissions boundary (IAM User Guide, "Update a role trust policy")', () => {
+  const named = (boundary: Record<string, unknown>) => {
+    const gaad = authorizationDetails(ACCT, {
+      users: [{ name: 'dev', inline: [doc(allow('s3:GetObject'))] }],
+      roles: [{ name: 'Admin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: userArn('dev') }, Action: 'sts:AssumeRole' }) }],
+      policies: { Bound: boundary },
+    }) as { UserDetailList: Array<Record<string, unknown>> };
+    gaad.UserDetailList[0].PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${ACCT}:policy/Bound` };
+    return findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.method === 'sts-assume-role').map((e) => [e.to, e.conditional]);
+  };
+
+  it('BB: a boundary that does not allow sts:AssumeRole blocks the trust-only route', () => {
+    expect(named(doc(allow(['s3:*'])))).toEqual([]);
+  });
+  it('a boundary that allows sts:AssumeRole keeps it firm', () => {
+    expect(named(doc(allow(['s3:*', 'sts:AssumeRole'])))).toEqual([[roleArn('Admin'), false]]);
+  });
+  it('a boundary allowing it under an undecidable condition makes it conditional', () => {
+    expect(named(doc(allow(['s3:*', 'sts:AssumeRole'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })))).toEqual([[roleArn('Admin'), true]]);
+  });
+});

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ACCT, OTHER, allow, awsGraph, doc, roleId, trust, userId } from '../helpers/aws-builders.js';
-import type { Graph } from '../../src/graph/graph.js';
+import { ACCT, OTHER, allow, awsGraph, awsSnapshot, doc, roleId, trust, userId } from '../helpers/aws-builders.js';
+import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
+import { transformAws } from '../../src/connectors/aws/transform.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { ids } from '../../src/graph/ids.js';
 
 /** Cross-account CAN_ASSUME edges from a principal, through a shared set node or direct. */
 function reaches(g: Graph, from: string, to: string): { conditional: boolean; evidence?: Record<string, unknown> } | undefined {
@@ -57,5 +60,33 @@ describe('cross-account routes through what could not be read', () => {
     expect(r?.conditional).toBe(true);
     expect(String(r?.evidence?.undecided)).toMatch(/trust policy .* could not be read/);
     expect(reaches(g, userId('reader'), roleId('Opaque', OTHER))).toBeUndefined();
+  });
+});
+
+describe('a trusted account that is listed but whose IAM was not read', () => {
+  it('keeps a conditional external route ("IAM not read") instead of none', () => {
+    const snap = awsSnapshot({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }] },
+      [OTHER]: { roles: [{ name: 'X', managed: ['AdministratorAccess'], trust: trust.account(ACCT) }] },
+    });
+    delete snap.files[`aws/${ACCT}/authorization-details.json`];
+    const b = new GraphBuilder();
+    transformAws(snap, b, DEFAULT_CONFIG);
+    const g = b.build();
+    const e = g.in(roleId('X', OTHER), 'CAN_ASSUME').find((x) => x.from === ids.external('aws-account', ACCT));
+    expect(e).toBeDefined();
+    expect(e!.conditional).toBe(true);
+    expect(e!.reason).toMatch(/IAM was not read/);
+    expect(g.node(ids.external('aws-account', ACCT))!.name).toMatch(/IAM not read/);
+  });
+
+  it('a scanned account gets no external node; an account never listed stays firm ("not scanned")', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }] },
+      [OTHER]: { roles: [{ name: 'X', managed: ['AdministratorAccess'], trust: trust.account(ACCT) }, { name: 'V', trust: trust.account('999988887777') }] },
+    });
+    expect(g.node(ids.external('aws-account', ACCT))).toBeUndefined();
+    const v = g.in(roleId('V', OTHER), 'CAN_ASSUME').find((x) => x.from === ids.external('aws-account', '999988887777'));
+    expect(v?.conditional).toBeFalsy();
   });
 });

@@ -23,6 +23,7 @@ import {
   type EscalationGroup,
 } from '../../aws/index.js';
 import type { Subject } from '../../aws/policy/evaluate.js';
+import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -93,13 +94,16 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     const m = /^aws\/([^/]+)\//.exec(f);
     if (m) accounts.add(m[1]);
   }
+  // Accounts whose IAM was actually read: a listed account without its authorization details
+  // is not "scanned" (its principals, and so its routes, are unknown).
+  const read = new Set([...accounts].filter((a) => snapshot.files[`aws/${a}/authorization-details.json`] !== undefined));
   const states: CrossAccountState[] = [];
   const sharedDocuments = new Map<string, PolicyDocument>();
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings, read);
     // Only what the cross-account pass needs outlives the account.
     if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.
@@ -117,6 +121,8 @@ function transformAccount(
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
   timings?: Timings,
+  /** Accounts whose IAM was read (default: all of `accounts`). */
+  read: Set<string> = accounts,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -174,7 +180,7 @@ function transformAccount(
   addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;
-  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now));
+  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now, read));
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator, answers };
 }
@@ -293,7 +299,19 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
       b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
     }
     const grant = (to: string, d: Decided, resource: string | typeof SOME_RESOURCE, what: string) => {
-      if (d.allowed.length === 0) return;
+      if (d.allowed.length === 0) {
+        // Undecided because a policy could not be read: a conditional edge, never none.
+        if (!d.unread) return;
+        b.addEdge({
+          from: id,
+          to,
+          type: 'GRANTED',
+          reason: `${p.name}'s policies (${policies}) may allow ${d.unread.join(', ')}${resource === '*' ? ' on *' : ''} (${what}): a policy could not be read`,
+          conditional: true,
+          evidence: { actions: d.unread, undecided: [POLICY_UNREAD] },
+        });
+        return;
+      }
       b.addEdge({
         from: id,
         to,
@@ -548,6 +566,8 @@ function addTrust(
   /** ARNs of the account's SAML providers; undefined when not read. */
   saml: Set<string> | undefined,
   now: Date,
+  /** Accounts whose IAM was read; a trusted account outside it gets an external node. */
+  read: Set<string> = accounts,
 ): void {
   void now;
   for (const role of model.roles.values()) {
@@ -656,16 +676,20 @@ function addTrust(
           const extId = ids.external('anyone', '*');
           b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'anyone', name: 'any AWS principal (Principal "*")', nativeId: '*', scope: '*', attrs: {} });
           b.addEdge({ from: extId, to: roleId, type: 'CAN_ASSUME', reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}`, hidden: true, conditional: st.restrictingKeys.length > 0 });
-        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !accounts.has(tp.accountId)) {
+        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {
+          // A listed account whose IAM was not read: who in it may assume the role is unknown, so
+          // the route stays, conditional, instead of vanishing as if the account had been scanned.
+          const unread = accounts.has(tp.accountId);
           const extId = ids.external('aws-account', tp.accountId);
-          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (not scanned)`, nativeId: tp.accountId, scope: tp.accountId, attrs: {} });
+          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
             from: extId,
             to: roleId,
             type: 'CAN_ASSUME',
-            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}`,
+            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}`,
             hidden: true,
-            evidence: { externalId: st.externalId, statement: st.statementIndex },
+            ...(unread ? { conditional: true } : {}),
+            evidence: unread ? { externalId: st.externalId, statement: st.statementIndex, undecided: [`IAM of account ${tp.accountId} not read`] } : { externalId: st.externalId, statement: st.statementIndex },
           });
         }
       }

@@ -152,6 +152,18 @@ export function addIdentities(ctx: EntraContext): void {
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) markHeuristicAgent(ctx, ref);
 }
 
+/**
+ * Whether every owner list of a node was read: an app registration and its service principal are
+ * one node with two owner lists (applicationOwners.json, servicePrincipalOwners.json), and an
+ * owner of either can add credentials, so "no owner" needs both; a partial read leaves it unset.
+ */
+function ownersRead(ctx: EntraContext, ref: IdentityRef, node: GraphNode): boolean {
+  const appObjectId = node.attrs.applicationObjectId;
+  const needsApp = ref.kind === 'app' || (typeof appObjectId === 'string' && ctx.apps.get(appObjectId) === ref);
+  const needsSp = ref.kind === 'sp';
+  return (!needsApp || node.attrs.appOwnersCollected === true) && (!needsSp || node.attrs.spOwnersCollected === true);
+}
+
 /** Owners of app registrations and of service principals (OWNS; SP owners can add secrets). */
 export function addOwners(ctx: EntraContext): void {
   const sources: [string, Map<string, IdentityRef>, string][] = [
@@ -168,7 +180,8 @@ export function addOwners(ctx: EntraContext): void {
         continue;
       }
       const node = ctx.node(target.nodeId)!;
-      node.attrs.ownersCollected = true;
+      node.attrs[what === 'service principal' ? 'spOwnersCollected' : 'appOwnersCollected'] = true;
+      if (ownersRead(ctx, target, node)) node.attrs.ownersCollected = true;
       for (const it of owners) {
         const ownerId = directoryObject(ctx, it);
         if (!ownerId) continue;

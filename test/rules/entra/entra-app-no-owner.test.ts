@@ -1,6 +1,8 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-app-no-owner.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { RAW_TENANT, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
+import { ids } from '../../../src/graph/ids.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -58,4 +60,46 @@ describe('entra-app-no-owner', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-app-no-owner through the transform: an app and its SP have two owner lists', () => {
+  // One node stands for the app registration and its service principal; an owner of either can
+  // add credentials to the app, so "no owner" needs both lists read (applicationOwners.json and
+  // servicePrincipalOwners.json; a missing key is a list that was not read).
+  const merged = (appOwners: 'read' | 'unread', spOwners: 'read' | 'unread') => {
+    const sp = rawSp('Payroll sync');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Payroll sync' };
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [app],
+      'applicationOwners.json': appOwners === 'read' ? { [app.id]: [] } : {},
+      'servicePrincipalOwners.json': spOwners === 'read' ? { [sp.id]: [] } : {},
+    });
+    return rawVerdict(rule, g, spNodeId(sp));
+  };
+
+  it('is unknown when the app owners were read (none) but the SP owners were not', () => {
+    expect(merged('read', 'unread')).toMatchObject({ verdict: 'unknown', messages: [] });
+  });
+
+  it('is unknown when the SP owners were read (none) but the app owners were not', () => {
+    expect(merged('unread', 'read')).toMatchObject({ verdict: 'unknown', messages: [] });
+  });
+
+  it('fails when both lists were read and both are empty', () => {
+    expect(merged('read', 'read')).toMatchObject({ verdict: 'fail', messages: ['Payroll sync has no owner.'] });
+  });
+
+  it('an app registration without an SP needs only its app owner list; an SP without a registration only its own', () => {
+    const lone = { id: gid(), appId: gid(), displayName: 'Lone registration' };
+    const sp = rawSp('Lone SP');
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [lone],
+      'applicationOwners.json': { [lone.id]: [] },
+      'servicePrincipalOwners.json': { [sp.id]: [] },
+    });
+    expect(rawVerdict(rule, g, ids.entraApp(RAW_TENANT, lone.id)).verdict).toBe('fail');
+    expect(rawVerdict(rule, g, spNodeId(sp)).verdict).toBe('fail');
+  });
 });

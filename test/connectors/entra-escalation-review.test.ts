@@ -170,6 +170,33 @@ describe('built-in directory roles (Microsoft Entra built-in roles reference)', 
     expect(summary(g, h)).toMatchObject({ tier: 1, any: 0 });
   });
 
+  it('Partner Tier2 Support (role assignments, Global Administrator password reset) is T4 with a firm edge to the crown', () => {
+    const { g, h, role } = roleHolder('e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8');
+    expect(escalations(g, role).map((e) => [e.to, e.conditional ?? false])).toEqual([[CROWN, false]]);
+    expect(g.node(role)).toMatchObject({ tier: 4, crownJewel: 'admin' });
+    expect(summary(g, h)).toMatchObject({ tier: 4 });
+    expect(summary(g, h).firm).toBeGreaterThan(0);
+  });
+
+  for (const [name, templateId] of [
+    ['Hybrid Identity Administrator', '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2'],
+    ['Domain Name Administrator', '8329153b-31d0-4727-b945-745eb3bc5f31'],
+  ] as const) {
+    it(`${name} can federate a domain: T4 tenant admin, like Domain.ReadWrite.All`, () => {
+      const { g, h, role } = roleHolder(templateId);
+      expect(g.node(role)).toMatchObject({ tier: 4, crownJewel: 'admin', name });
+      expect(summary(g, h)).toMatchObject({ tier: 4 });
+      expect(summary(g, h).firm).toBeGreaterThan(0);
+    });
+  }
+
+  it('near miss: Partner Tier1 Support stays T3', () => {
+    const { g, role } = roleHolder('4ba39ca4-527c-499a-b93d-d9b492c50246');
+    expect(g.node(role)?.tier).toBe(3);
+    expect(g.node(role)?.crownJewel).toBe('identity-admin');
+    expect(escalations(g, role).map((e) => e.to)).not.toContain(CROWN);
+  });
+
   it('near miss: Hybrid Identity Administrator still reaches every app (owners/update)', () => {
     const { g, role, target } = roleHolder('8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2');
     expect(escalations(g, role).map((e) => e.to)).toContain(node(target));

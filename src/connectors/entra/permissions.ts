@@ -178,6 +178,7 @@ export const HYBRID_IDENTITY_ADMIN = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2';
 export const DIRECTORY_SYNC_ACCOUNTS = 'd29b2b05-8046-44ba-8758-1e26182fcf32';
 export const PARTNER_TIER1 = '4ba39ca4-527c-499a-b93d-d9b492c50246';
 export const PARTNER_TIER2 = 'e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8';
+export const DOMAIN_NAME_ADMIN = '8329153b-31d0-4727-b945-745eb3bc5f31';
 
 const ADMIN_ROLE = (name: string): DirectoryRoleInfo => ({ name, tier: 4, crownJewel: 'admin' });
 const ID_ADMIN_ROLE = (name: string): DirectoryRoleInfo => ({ name, tier: 3, crownJewel: 'identity-admin' });
@@ -188,11 +189,17 @@ export const DIRECTORY_ROLES: ReadonlyMap<string, DirectoryRoleInfo> = new Map([
   [PRIVILEGED_AUTH_ADMIN, ADMIN_ROLE('Privileged Authentication Administrator')],
   [APPLICATION_ADMIN, ID_ADMIN_ROLE('Application Administrator')],
   [CLOUD_APPLICATION_ADMIN, ID_ADMIN_ROLE('Cloud Application Administrator')],
-  [HYBRID_IDENTITY_ADMIN, ID_ADMIN_ROLE('Hybrid Identity Administrator')],
+  // Hybrid Identity and Domain Name Administrators can federate a domain
+  // (microsoft.directory/domains/federation/update), then mint tokens for any user of it, Global
+  // Administrators included: T4, like Domain.ReadWrite.All.
+  [HYBRID_IDENTITY_ADMIN, ADMIN_ROLE('Hybrid Identity Administrator')],
+  [DOMAIN_NAME_ADMIN, ADMIN_ROLE('Domain Name Administrator')],
   // Learn's built-in roles page lists one action for it, microsoft.directory/onPremisesSynchronization/standard/read.
   [DIRECTORY_SYNC_ACCOUNTS, { name: 'Directory Synchronization Accounts', tier: 1 }],
   [PARTNER_TIER1, ID_ADMIN_ROLE('Partner Tier1 Support')],
-  [PARTNER_TIER2, ID_ADMIN_ROLE('Partner Tier2 Support')],
+  // Resets any user's password, Global Administrators' included, and holds
+  // microsoft.directory/roleAssignments/allProperties/allTasks (Learn's built-in roles reference).
+  [PARTNER_TIER2, ADMIN_ROLE('Partner Tier2 Support')],
   ['fe930be7-5e62-47db-91af-98c3a49a38b1', ID_ADMIN_ROLE('User Administrator')],
   ['c4e39bd9-1100-46d3-8c65-fb160da0071f', ID_ADMIN_ROLE('Authentication Administrator')],
   ['729827e3-9c14-49f7-bb1b-9608f156bbb8', ID_ADMIN_ROLE('Helpdesk Administrator')],
@@ -215,7 +222,6 @@ export const ADD_SECRET_ROLES: ReadonlySet<string> = new Set([APPLICATION_ADMIN,
 export const ADD_OWNER_ROLES: ReadonlySet<string> = new Set([
   HYBRID_IDENTITY_ADMIN,
   PARTNER_TIER1,
-  PARTNER_TIER2,
 ]);
 
 /**

@@ -6,6 +6,7 @@ import {
   ADD_SECRET_ROLES,
   GLOBAL_ADMIN,
   GRAPH_APP_ID,
+  PARTNER_TIER2,
   PRIVILEGED_AUTH_ADMIN,
   PRIVILEGED_ROLE_ADMIN,
 } from './permissions.js';
@@ -209,6 +210,9 @@ function reachOf(priv: GraphNode): Reach | undefined {
     if (t === PRIVILEGED_ROLE_ADMIN) return { kind: 'crown', method: 'AZPrivilegedRoleAdmin', why: 'can assign Global Administrator' };
     if (t === PRIVILEGED_AUTH_ADMIN) {
       return { kind: 'crown', method: 'AZPrivilegedAuthAdmin', why: "can reset a Global Administrator's credentials" };
+    }
+    if (t === PARTNER_TIER2) {
+      return { kind: 'crown', method: 'AZPartnerTier2Support', why: "can assign any directory role and reset a Global Administrator's password" };
     }
     if (t === GLOBAL_ADMIN) return { kind: 'crown', method: 'AZGlobalAdmin', why: 'is Global Administrator' };
   }

@@ -37,7 +37,7 @@ export interface EscalationEdge {
   undecided?: string[];
 }
 
-/** A step that could not be decided because a policy was unusable. */
+/** A step that could not be decided because a policy was unusable (also in `edges`, conditional, undecided POLICY_UNREAD). */
 export interface UndecidedEdge {
   from: string;
   to: string;
@@ -156,6 +156,20 @@ function nameOf(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
+/** The undecided note of a step that depends on a policy that could not be read. */
+export const POLICY_UNREAD = 'policy could not be read';
+
+/**
+ * A step that could not be decided because a policy was unusable: listed in `unknown`, and also
+ * kept as a conditional edge, so that an unreadable policy never makes a route disappear.
+ */
+function undecidedStep(edges: EscalationEdge[], unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string): void {
+  unknown.push({ from, to, method, reason });
+  const edge: EscalationEdge = { from, to, method, reason, conditional: true, undecided: [POLICY_UNREAD] };
+  if (via) edge.via = via;
+  edges.push(edge);
+}
+
 /** A subject whose only policy is `s`'s permissions boundary (read as identity policy): "what the boundary alone allows". */
 function boundaryAlone(s: Subject): Subject {
   return { facts: s.facts, identity: [{ ...s.boundary!, origin: { ...s.boundary!.origin, use: 'identity' } }] };
@@ -249,7 +263,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         if (res.decision === 'no') continue;
         const values = valuesOf(t);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
-          unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
+          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
           continue;
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
@@ -258,7 +272,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           const status = assessAdmin(ev, joined).status;
           if (status === 'not-admin') continue;
           if (status === 'unknown') {
-            unknown.push({ from: p.arn, to: t.to, method: m.id, reason: `${fill(m.reason, values)} (a policy could not be read)` });
+            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
             continue;
           }
           if (status === 'conditional') conditional = true;
@@ -376,7 +390,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const how = t.direct ? 'names it' : 'trusts its account or any principal';
     const reason = fill(m.reason, { from: p.name, to: role.name, via: how });
     if (t.result === 'unknown') {
-      unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (trust policy could not be read)` });
+      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (trust policy could not be read)`);
       continue;
     }
     // Same account: a trust policy naming the IAM user's own ARN is enough on its own; an
@@ -389,7 +403,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const undecided = [...t.undecided];
     if (r.decision === 'deny') continue;
     if (r.decision === 'unknown') {
-      unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (an identity policy could not be read)` });
+      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (an identity policy could not be read)`);
       continue;
     }
     // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
@@ -398,7 +412,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
       const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
       if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
       if (b.decision === 'unknown') {
-        unknown.push({ from: p.arn, to: roleArn, method: m.id, reason: `${reason} (the permissions boundary could not be read)` });
+        undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (the permissions boundary could not be read)`);
         continue;
       }
       if (b.decision === 'conditional') {

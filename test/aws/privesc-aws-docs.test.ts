@@ -86,3 +86,24 @@ describe('a user named in a same-account trust policy is still capped by its per
     expect(named(doc(allow(['s3:*', 'sts:AssumeRole'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })))).toEqual([[roleArn('Admin'), true]]);
   });
 });
+
+describe('an identity policy that could not be read keeps its routes, conditional (never firm, never none)', () => {
+  // A statement without Resource does not parse.
+  const spec: AccountSpec = { users: [{ name: 'svc', inline: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*' }] }] }] };
+
+  it('N: GRANTED edges to the crown jewels, conditional, with the reason', () => {
+    const g = oneAccount(spec);
+    const granted = g.out(userId('svc'), 'GRANTED');
+    expect(granted.map((e) => e.to.slice(e.to.lastIndexOf(':') + 1))).toEqual(['secrets', 'identity-admin', 'write', 'read']);
+    for (const e of granted) {
+      expect(e.conditional).toBe(true);
+      expect(e.evidence?.undecided).toEqual(['policy could not be read']);
+    }
+  });
+
+  it('N: escalation edges to administrator, conditional, with the reason', () => {
+    const esc = oneAccount(spec).out(userId('svc'), 'CAN_ESCALATE_TO');
+    expect(esc.map((e) => e.evidence?.method)).toEqual(['iam-attach-user-policy', 'iam-put-user-policy']);
+    expect(esc.every((e) => e.conditional === true && (e.evidence?.undecided as string[])[0] === 'policy could not be read')).toBe(true);
+  });
+});

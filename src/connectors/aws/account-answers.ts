@@ -22,6 +22,8 @@ export const FAN_OUT = 8;
 export interface Decided {
   allowed: string[];
   conditional: boolean;
+  /** Actions whose answer depends on a policy that could not be read (not in `allowed`). */
+  unread?: string[];
 }
 
 /** What the policy evaluator answers about one principal for the crown-jewel grants. */
@@ -52,6 +54,7 @@ export interface AccountAnswers {
 
 function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
   const allowed: string[] = [];
+  let unread: string[] | undefined;
   let conditional = true;
   for (const a of actions) {
     const d = ev.decide(arn, a, resource).decision;
@@ -59,8 +62,11 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
       allowed.push(a);
       conditional = false;
     } else if (d === 'conditional') allowed.push(a);
+    else if (d === 'unknown') (unread ??= []).push(a);
   }
-  return { allowed, conditional: allowed.length > 0 && conditional };
+  const out: Decided = { allowed, conditional: allowed.length > 0 && conditional };
+  if (unread) out.unread = unread;
+  return out;
 }
 
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {

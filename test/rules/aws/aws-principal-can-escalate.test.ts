@@ -87,10 +87,12 @@ describe('aws-principal-can-escalate', () => {
     { name: 'decoy: AssumeRole on an administrator role that does not trust it', graph: () => attacker([doc(allow('sts:AssumeRole'))], { roles: [{ ...admin(), trust: trust.principal(userArn('someone-else')) }], users: [{ name: 'someone-else' }] }), subject: userId('attacker'), verdict: 'pass' },
     { name: 'administrators are out of scope (aws-principal-admin reports them)', graph: () => oneAccount({ roles: [admin()] }), subject: roleId('admin-role'), verdict: 'pass' },
     {
-      name: 'an escalation step hidden behind an unreadable policy',
+      name: 'an escalation step behind an unreadable policy: a conditional route, never a firm one nor none',
       graph: () => oneAccount({ users: [{ name: 'attacker', inline: [doc(allow('iam:AttachUserPolicy'))], managed: [`arn:aws:iam::${ACCT}:policy/not-exported`] }] }),
       subject: userId('attacker'),
-      verdict: 'unknown',
+      verdict: 'fail',
+      severities: ['medium'],
+      then: (f) => expect(f[0].path!.every((h) => h.conditional)).toBe(true),
     },
   ]);
 

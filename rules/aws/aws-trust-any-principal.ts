@@ -10,6 +10,8 @@ interface Statement {
   principals: { type: string }[];
   conditionKeys: string[];
   restrictingKeys: string[];
+  /** Restricting keys under a negated operator: in a Deny ("deny unless aws:PrincipalOrgID is o-…") they narrow who may assume. */
+  negatedRestrictingKeys?: string[];
 }
 interface TrustFacts {
   unusable?: { problem: string };
@@ -22,6 +24,21 @@ const ASSUME = ['sts:assumerole', 'sts:assumerolewithwebidentity', 'sts:assumero
 function coversAssume(st: Statement): boolean {
   const hit = ASSUME.filter((a) => st.actions.some((p) => globMatches(p.toLowerCase(), a)));
   return st.notAction ? hit.length < ASSUME.length : hit.length > 0;
+}
+
+/**
+ * A Deny covering every principal that either applies always or narrows by a negated
+ * restricting key (StringNotEquals aws:PrincipalOrgID, ArnNotLike aws:PrincipalArn…): with it,
+ * "*" no longer means anyone.
+ */
+function narrowingDeny(statements: Statement[]): Statement | undefined {
+  return statements.find(
+    (d) =>
+      d.effect === 'Deny' &&
+      coversAssume(d) &&
+      (d.notPrincipal || d.principals.some((p) => p.type === 'any')) &&
+      (d.conditionKeys.length === 0 || (d.negatedRestrictingKeys ?? []).length > 0),
+  );
 }
 
 export default defineRule({
@@ -59,6 +76,7 @@ export default defineRule({
       return;
     }
     const unique = uniqueKeys();
+    if (narrowingDeny(facts.statements)) return;
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.restrictingKeys.length > 0 || !coversAssume(st)) continue;
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');

@@ -52,6 +52,11 @@ export interface TrustStatementFact {
   restrictingKeys: string[];
   /** `sts:ExternalId` is required by a positive condition. */
   externalId: boolean;
+  /**
+   * Keys of RESTRICTING_KEYS under a negated operator (StringNotEquals, ArnNotLike…): in a Deny
+   * they narrow who the policy admits ("deny unless aws:PrincipalOrgID is o-…").
+   */
+  negatedRestrictingKeys: string[];
 }
 
 export interface RoleTrustFacts {
@@ -196,7 +201,19 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
     conditionKeys,
     restrictingKeys,
     externalId: narrows(s.condition, 'sts:ExternalId'),
+    negatedRestrictingKeys: negatedKeys(s.condition),
   };
+}
+
+/** Condition keys of RESTRICTING_KEYS used under a negated operator, as written. */
+function negatedKeys(cond: ConditionBlock | undefined): string[] {
+  if (!cond) return [];
+  const out = new Set<string>();
+  for (const [op, keys] of Object.entries(cond)) {
+    if (!NEGATED_OPS.test(op)) continue;
+    for (const k of Object.keys(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase())) out.add(k);
+  }
+  return [...out];
 }
 
 /** Facts about one role's trust policy. */
@@ -212,6 +229,60 @@ export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}):
     accountId,
     statements: role.trustPolicy.document.statements.map((s, i) => statementFact(s, i, accountId, known)),
   };
+}
+
+function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(value);
+}
+
+/** Does the statement's Action (or NotAction) cover `action` (e.g. `sts:AssumeRoleWithSAML`)? */
+export function trustStatementCovers(st: TrustStatementFact, action: string): boolean {
+  const hit = st.actions.some((a) => globMatch(a, action));
+  return st.notAction ? !hit : hit;
+}
+
+function samePrincipal(a: TrustedPrincipal, b: TrustedPrincipal): boolean {
+  if (a.type === 'any' || b.type === 'any') return a.type === b.type;
+  if (a.type === 'account') return (b.type === 'account' && b.accountId === a.accountId) || ('arn' in b && b.accountId === a.accountId);
+  if ('arn' in a) return ('arn' in b && b.arn === a.arn) || (b.type === 'account' && b.accountId === a.accountId);
+  if (a.type === 'oidc' || a.type === 'saml') return (b.type === 'oidc' || b.type === 'saml') && b.providerArn === a.providerArn;
+  if (a.type === 'federated-other') return b.type === 'federated-other' && b.value.toLowerCase() === a.value.toLowerCase();
+  if (a.type === 'service') return b.type === 'service' && b.service.toLowerCase() === a.service.toLowerCase();
+  if (a.type === 'unique-id') return b.type === 'unique-id' && b.id === a.id;
+  return a.type === 'canonical-user' && b.type === 'canonical-user' && b.id === a.id;
+}
+
+/** How the trust policy's Deny statements treat a trusted principal calling `action`. */
+export interface TrustDenial {
+  /** `always`: an unconditional Deny covers it; `conditional`: a Deny covers it under a condition; `none`. */
+  status: 'none' | 'conditional' | 'always';
+  statements: number[];
+  /** Negated restricting keys of the conditional Denies (e.g. aws:PrincipalOrgID): they narrow who may assume. */
+  narrowingKeys: string[];
+}
+
+/**
+ * Whether a Deny of the trust policy covers `principal` (as an Allow statement names it) for
+ * `action`. A Deny naming `*` covers everyone; one naming an account covers its principals; a
+ * NotPrincipal Deny covers every principal it does not list (only under a condition, as a rule).
+ */
+export function trustDenial(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): TrustDenial {
+  const out: TrustDenial = { status: 'none', statements: [], narrowingKeys: [] };
+  for (const st of facts.statements) {
+    if (st.effect !== 'Deny' || !trustStatementCovers(st, action)) continue;
+    const listed = st.principals.some((d) => d.type === 'any' || samePrincipal(d, principal));
+    const covers = st.notPrincipal ? !st.principals.some((d) => samePrincipal(d, principal)) : listed;
+    if (!covers) continue;
+    out.statements.push(st.statementIndex);
+    // Excluding a list from a Deny, or naming `*` while the Allow names `*` too, is partial at most.
+    const always = st.conditionKeys.length === 0 && !(st.notPrincipal && principal.type === 'any');
+    if (always) out.status = 'always';
+    else if (out.status === 'none') out.status = 'conditional';
+    out.narrowingKeys.push(...st.negatedRestrictingKeys);
+  }
+  out.narrowingKeys = [...new Set(out.narrowingKeys)];
+  return out;
 }
 
 /** Facts for every role of the model, in model order. */

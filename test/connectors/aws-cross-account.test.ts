@@ -90,3 +90,77 @@ describe('a trusted account that is listed but whose IAM was not read', () => {
     expect(v?.conditional).toBeFalsy();
   });
 });
+
+describe('Deny statements and actions of a trust policy, on external routes', () => {
+  const anyoneEdge = (g: Graph, role: string) => g.in(roleId(role), 'CAN_ASSUME').find((e) => e.from === ids.external('anyone', '*'));
+  const fedEdges = (g: Graph, role: string) => g.in(roleId(role), 'FEDERATES_TO');
+
+  it('"*" with a Deny unless aws:PrincipalOrgID is conditional; an unconditional Deny on "*" leaves no edge', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          {
+            name: 'R',
+            managed: ['AdministratorAccess'],
+            trust: doc(
+              { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+              { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } },
+            ),
+          },
+          { name: 'Shut', trust: doc({ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:*' }) },
+          { name: 'Open', trust: trust.anyone() },
+        ],
+      },
+    });
+    expect(anyoneEdge(g, 'R')?.conditional).toBe(true);
+    expect(anyoneEdge(g, 'R')?.reason).toMatch(/Deny .*aws:PrincipalOrgID/);
+    expect(anyoneEdge(g, 'Shut')).toBeUndefined();
+    expect(anyoneEdge(g, 'Open')?.conditional).toBe(false);
+  });
+
+  it('an external account denied unconditionally gets no edge; denied under a condition, or allowed only another action, a conditional one', () => {
+    const V = '999988887777';
+    const allowV = (Action: string, extra = {}) => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action, ...extra });
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Denied', trust: doc(allowV('sts:AssumeRole'), { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action: 'sts:AssumeRole' }) },
+          { name: 'Maybe', trust: doc(allowV('sts:AssumeRole'), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }) },
+          { name: 'Tag', trust: doc(allowV('sts:TagSession')) },
+          { name: 'Plain', trust: doc(allowV('sts:AssumeRole')) },
+        ],
+      },
+    });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((e) => e.from === ids.external('aws-account', V));
+    expect(ext('Denied')).toEqual([]);
+    expect(ext('Maybe').map((e) => e.conditional)).toEqual([true]);
+    expect(ext('Tag').map((e) => e.conditional)).toEqual([true]);
+    expect(ext('Tag')[0].reason).toMatch(/does not allow sts:AssumeRole/);
+    expect(ext('Plain').map((e) => !!e.conditional)).toEqual([false]);
+  });
+
+  it('OIDC and SAML trusts: a conditional Deny or the wrong action make the route conditional, an unconditional Deny removes it', () => {
+    const gh = `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com`;
+    const saml = `arn:aws:iam::${ACCT}:saml-provider/Okta`;
+    const ghAllow = { Effect: 'Allow', Principal: { Federated: gh }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } } };
+    const g = awsGraph({
+      [ACCT]: {
+        oidcProviders: [{ url: 'token.actions.githubusercontent.com', clientIds: ['sts.amazonaws.com'] }],
+        samlProviders: ['Okta'],
+        roles: [
+          { name: 'GH', trust: doc(ghAllow, { Effect: 'Deny', Principal: { Federated: gh }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringNotLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/*' } } }) },
+          { name: 'GHShut', trust: doc(ghAllow, { Effect: 'Deny', Principal: { Federated: gh }, Action: 'sts:AssumeRoleWithWebIdentity' }) },
+          { name: 'GHPlain', trust: doc(ghAllow) },
+          { name: 'S', trust: doc({ Effect: 'Allow', Principal: { Federated: saml }, Action: 'sts:AssumeRole' }) },
+          { name: 'SPlain', trust: doc({ Effect: 'Allow', Principal: { Federated: saml }, Action: 'sts:AssumeRoleWithSAML' }) },
+        ],
+      },
+    });
+    expect(fedEdges(g, 'GH').map((e) => e.conditional)).toEqual([true]);
+    expect(fedEdges(g, 'GHShut')).toEqual([]);
+    expect(fedEdges(g, 'GHPlain').map((e) => !!e.conditional)).toEqual([false]);
+    expect(fedEdges(g, 'S').map((e) => e.conditional)).toEqual([true]);
+    expect(fedEdges(g, 'S')[0].reason).toMatch(/does not allow sts:AssumeRoleWithSAML/);
+    expect(fedEdges(g, 'SPlain').map((e) => !!e.conditional)).toEqual([false]);
+  });
+});

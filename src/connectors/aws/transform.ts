@@ -14,6 +14,8 @@ import {
   evaluateTrust,
   emptyAccountModel,
   claimFact,
+  trustDenial,
+  trustStatementCovers,
   SOME_RESOURCE,
   type AccountModel,
   type Evaluator,
@@ -590,6 +592,27 @@ function addTrust(
     }
     facts.statements.forEach((st) => {
       if (st.effect !== 'Allow' || st.notPrincipal) return;
+      /**
+       * How the rest of the trust policy treats one principal of this Allow for the action its
+       * route uses: null when an unconditional Deny covers it (no route); otherwise a note for the
+       * reason and whether the route is only conditional (a Deny under a condition, or an Allow
+       * that does not cover the action).
+       */
+      const gate = (tp: (typeof st.principals)[number], action: string): { conditional: boolean; note: string; undecided: string[] } | null => {
+        const denial = trustDenial(facts, tp, action);
+        if (denial.status === 'always') return null;
+        const notes: string[] = [];
+        const undecided: string[] = [];
+        if (!trustStatementCovers(st, action)) {
+          notes.push(`; but the statement does not allow ${action}, which this route needs`);
+          undecided.push(`statement ${st.statementIndex} does not allow ${action}`);
+        }
+        if (denial.status === 'conditional') {
+          notes.push(`; a Deny (statement ${denial.statements.join(', ')}) applies under a condition${denial.narrowingKeys.length ? ` on ${denial.narrowingKeys.join(', ')}` : ''}`);
+          undecided.push(`Deny statement ${denial.statements.join(', ')} of the trust policy`);
+        }
+        return { conditional: notes.length > 0, note: notes.join(''), undecided };
+      };
       for (const tp of st.principals) {
         if (tp.type === 'service' && tp.service.toLowerCase() === 'rolesanywhere.amazonaws.com') {
           // IAM Roles Anywhere: an X.509 certificate from a trust anchor is the credential; the
@@ -606,6 +629,8 @@ function addTrust(
         } else if (tp.type === 'service') {
           services.add(tp.service);
         } else if (tp.type === 'oidc') {
+          const g = gate(tp, 'sts:AssumeRoleWithWebIdentity');
+          if (!g) continue;
           const issuer = `https://${tp.issuer.replace(/\/+$/, tp.issuer.endsWith('/') ? '/' : '')}`;
           const provider = oidc.get(tp.providerArn);
           const audiences = tp.audience.status === 'pinned' ? tp.audience.values : (provider?.clientIds ?? []);
@@ -644,11 +669,11 @@ function addTrust(
               from: extId,
               to: roleId,
               type: 'FEDERATES_TO',
-              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}`,
+              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}${g.note}`,
               hidden: true,
-              ...(blocked ? { conditional: true } : {}),
+              ...(blocked || g.conditional ? { conditional: true } : {}),
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
-              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences },
+              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(g.undecided.length ? { undecided: g.undecided } : {}) },
             });
             addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,
@@ -658,6 +683,8 @@ function addTrust(
             });
           }
         } else if (tp.type === 'saml') {
+          const g = gate(tp, 'sts:AssumeRoleWithSAML');
+          if (!g) continue;
           const extId = ids.external('saml-provider', tp.providerArn);
           b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
           // A provider of another account cannot be checked here; one of this account must exist.
@@ -666,17 +693,29 @@ function addTrust(
             from: extId,
             to: roleId,
             type: 'FEDERATES_TO',
-            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}`,
+            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${g.note}`,
             hidden: true,
-            ...(missing ? { conditional: true } : {}),
-            evidence: { statement: st.statementIndex },
+            ...(missing || g.conditional ? { conditional: true } : {}),
+            evidence: g.undecided.length ? { statement: st.statementIndex, undecided: g.undecided } : { statement: st.statementIndex },
           });
           addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
         } else if (tp.type === 'any') {
+          const g = gate(tp, 'sts:AssumeRole');
+          if (!g) continue;
           const extId = ids.external('anyone', '*');
           b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'anyone', name: 'any AWS principal (Principal "*")', nativeId: '*', scope: '*', attrs: {} });
-          b.addEdge({ from: extId, to: roleId, type: 'CAN_ASSUME', reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}`, hidden: true, conditional: st.restrictingKeys.length > 0 });
+          b.addEdge({
+            from: extId,
+            to: roleId,
+            type: 'CAN_ASSUME',
+            reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}${g.note}`,
+            hidden: true,
+            conditional: st.restrictingKeys.length > 0 || g.conditional,
+            ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
+          });
         } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {
+          const g = gate(tp, 'sts:AssumeRole');
+          if (!g) continue;
           // A listed account whose IAM was not read: who in it may assume the role is unknown, so
           // the route stays, conditional, instead of vanishing as if the account had been scanned.
           const unread = accounts.has(tp.accountId);
@@ -686,10 +725,10 @@ function addTrust(
             from: extId,
             to: roleId,
             type: 'CAN_ASSUME',
-            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}`,
+            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}${g.note}`,
             hidden: true,
-            ...(unread ? { conditional: true } : {}),
-            evidence: unread ? { externalId: st.externalId, statement: st.statementIndex, undecided: [`IAM of account ${tp.accountId} not read`] } : { externalId: st.externalId, statement: st.statementIndex },
+            ...(unread || g.conditional ? { conditional: true } : {}),
+            evidence: unread || g.undecided.length ? { externalId: st.externalId, statement: st.statementIndex, undecided: [...(unread ? [`IAM of account ${tp.accountId} not read`] : []), ...g.undecided] } : { externalId: st.externalId, statement: st.statementIndex },
           });
         }
       }

@@ -30,6 +30,21 @@ describe('aws-trust-any-principal', () => {
     { name: '"*" with StringLike aws:PrincipalArn "*"', graph: () => role(trust.anyone({ Condition: { StringLike: { 'aws:PrincipalArn': '*' } } })), subject: roleId('open'), verdict: 'fail' },
     { name: 'near miss: "*" with ArnLike aws:PrincipalArn on one account', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/*` } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" only for sts:TagSession', graph: () => role(doc({ Effect: 'Allow', Principal: '*', Action: 'sts:TagSession' })), subject: roleId('open'), verdict: 'pass' },
+    // A Deny on "*" unless the caller is in the organisation narrows the Allow like a positive aws:PrincipalOrgID would.
+    {
+      name: '"*" narrowed by a Deny with StringNotEquals aws:PrincipalOrgID',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })),
+      subject: roleId('open'),
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: a Deny on "*" whose condition does not narrow who (source IP)',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
     { name: 'a named account', graph: () => role(trust.account(ACCT)), subject: roleId('open'), verdict: 'pass' },
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 'not a statement' }), subject: roleId('open'), verdict: 'unknown' },
   ]);

@@ -32,6 +32,10 @@ export default defineRule({
   check(subject, ctx) {
     for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
+      if (c.expiresAt === undefined) {
+        ctx.unknown('credential end date not read, so whether it expired is not known');
+        continue;
+      }
       const since = daysSince(c.expiresAt, ctx.now);
       if (since === undefined || since <= Number(ctx.options.graceDays)) continue;
       ctx.report({

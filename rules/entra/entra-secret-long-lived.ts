@@ -23,6 +23,7 @@ export default defineRule({
     messages: {
       lifetime: '{{kind}} "{{credential}}" on {{name}} is valid for {{days}} days (until {{expires}}); the limit is {{limit}}.',
       noExpiry: '{{kind}} "{{credential}}" on {{name}} never expires.',
+      farExpiry: '{{kind}} "{{credential}}" on {{name}} is valid until {{expires}}: no expiry in practice (the old "never" option wrote an end date ~99 years out).',
       age: '{{kind}} "{{credential}}" on {{name}} was created {{days}} days ago ({{created}}) and is still valid; the limit is {{limit}}.',
     },
     options: {
@@ -44,9 +45,17 @@ export default defineRule({
       const kind = secret ? 'client secret' : 'certificate';
       const limit = Number(secret ? ctx.options.maxSecretLifetimeDays : ctx.options.maxCertificateLifetimeDays);
       const base = { kind, credential: c.name, limit: `${limit} days` };
-      const evidence = { keyId: c.nativeId, location: c.attrs.location, createdAt: c.createdAt, expiresAt: c.expiresAt };
+      const evidence = { keyId: c.nativeId, location: c.attrs.location, createdAt: c.createdAt, expiresAt: c.expiresAt, endDateTime: c.attrs.endDateTime };
+      // undefined: the end date was not read (Graph always writes one), so neither the lifetime
+      // nor whether the credential is still valid is known.
+      if (c.expiresAt === undefined) {
+        ctx.unknown('credential end date not read, so its lifetime and validity are not known');
+        continue;
+      }
       if (c.expiresAt === null) {
-        ctx.report({ messageId: 'noExpiry', args: base, evidence, key: c.nativeId });
+        const written = typeof c.attrs.endDateTime === 'string' ? c.attrs.endDateTime : undefined;
+        if (written) ctx.report({ messageId: 'farExpiry', args: { ...base, expires: day(written) }, evidence, key: c.nativeId });
+        else ctx.report({ messageId: 'noExpiry', args: base, evidence, key: c.nativeId });
         continue;
       }
       if (daysSince(c.createdAt, ctx.now) === undefined) {

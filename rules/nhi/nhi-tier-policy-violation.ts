@@ -85,11 +85,14 @@ export default defineRule({
     }
     const autonomy = ctx.analysis.autonomy(subject);
     if (policy.allowedAutonomy && !policy.allowedAutonomy.includes(autonomy)) violations.push(`autonomy ${autonomy} (allowed: ${policy.allowedAutonomy.join(', ')})`);
+    // A credential whose start or end date was not read has no known lifetime: no evidence either way.
+    let lifeUnknown = false;
     if (policy.maxCredentialDays !== undefined) {
       for (const c of credentialsOf(ctx.graph, subject)) {
         if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
         const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
-        if (life !== undefined && life > policy.maxCredentialDays) {
+        if (life === undefined) lifeUnknown = true;
+        else if (life > policy.maxCredentialDays) {
           violations.push(`${c.credentialType} ${c.name} lives ${life === Infinity ? 'forever' : `${life} days`} (max ${policy.maxCredentialDays})`);
         }
       }
@@ -104,6 +107,7 @@ export default defineRule({
     }
     if (violations.length === 0) {
       if (ownerUnknown) ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+      else if (lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
       return;
     }
     ctx.report({

@@ -51,7 +51,7 @@ export function addObjectCredentials(
       credentialType: 'client-secret',
       name: display ?? (hint ? `secret ${hint}…` : `secret ${keyId}`),
       createdAt: r.optDate(pc, 'startDateTime', p),
-      expiresAt: r.optDate(pc, 'endDateTime', p) ?? null,
+      ...expiry(ctx, r.optDate(pc, 'startDateTime', p), r.optDate(pc, 'endDateTime', p)),
       location,
       use,
       attrs: { hint },
@@ -82,7 +82,7 @@ export function addObjectCredentials(
       credentialType: 'certificate',
       name: r.optStr(k, 'displayName', p) ?? `certificate ${keyId}`,
       createdAt: r.optDate(k, 'startDateTime', p),
-      expiresAt: r.optDate(k, 'endDateTime', p) ?? null,
+      ...expiry(ctx, r.optDate(k, 'startDateTime', p), r.optDate(k, 'endDateTime', p)),
       location,
       use,
       attrs: { keyType: r.optStr(k, 'type', p), thumbprint },
@@ -94,13 +94,34 @@ export function addObjectCredentials(
   }
 }
 
+/** Lifetimes longer than this are the old "never expires" option, not a real end date. */
+const NO_EXPIRY_MS = 90 * 365.25 * 86_400_000;
+
+/**
+ * The graph's expiry of a password or key credential. Graph always returns `endDateTime` (the
+ * portal and API default is two years, passwordCredential / keyCredential resources); the old
+ * "never" choice wrote an end date about 99 years out (2299 in older apps), so a lifetime over
+ * ~90 years is no expiry (null), with the written date kept as `endDateTime`. A missing
+ * endDateTime was not read: undefined, never "never expires". Without a start date the lifetime
+ * is measured from the collection time.
+ */
+function expiry(ctx: EntraContext, start: string | undefined, end: string | undefined): { expiresAt: string | null | undefined; endDateTime?: string } {
+  if (end === undefined) return { expiresAt: undefined };
+  const from = Date.parse(start ?? ctx.snapshot.manifest.collectedAt ?? '');
+  if (!Number.isNaN(from) && Date.parse(end) - from > NO_EXPIRY_MS) return { expiresAt: null, endDateTime: end };
+  return { expiresAt: end };
+}
+
 interface CredentialInput {
   keyId: string;
   type: string;
   credentialType: CredentialType;
   name: string;
   createdAt: string | undefined;
-  expiresAt: string | null;
+  /** undefined: end date not read; null: no real end date (see expiry). */
+  expiresAt: string | null | undefined;
+  /** The end date Graph wrote when it counts as no expiry. */
+  endDateTime?: string;
   location: Location;
   use: Map<string, string> | undefined;
   attrs: Record<string, unknown>;
@@ -125,7 +146,7 @@ function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput
     expiresAt: c.expiresAt,
     // The report lists only credentials that signed in: once read, absence means "never used".
     lastUsedAt: c.use ? (c.use.get(c.keyId) ?? null) : undefined,
-    attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId },
+    attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId, ...(c.endDateTime ? { endDateTime: c.endDateTime } : {}) },
   };
   ctx.b.addNode(node);
   const what = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';

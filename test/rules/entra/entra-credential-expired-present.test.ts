@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-credential-expired-present.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -52,4 +53,20 @@ describe('entra-credential-expired-present', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-credential-expired-present on end dates as Graph writes them', () => {
+  const verdictFor = (pc: Record<string, unknown>) => {
+    const sp = rawSp('Legacy');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Legacy', passwordCredentials: [{ keyId: gid(), ...pc }] };
+    return rawVerdict(rule, rawGraph({ 'servicePrincipals.json': [sp], 'applications.json': [app] }), spNodeId(sp)).verdict;
+  };
+
+  it('a secret without endDateTime is unknown: it may have expired long ago', () => {
+    expect(verdictFor({ startDateTime: '2020-01-01T00:00:00Z' })).toBe('unknown');
+  });
+
+  it('near miss: a secret with an end date in the future passes', () => {
+    expect(verdictFor({ startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2027-01-01T00:00:00Z' })).toBe('pass');
+  });
 });

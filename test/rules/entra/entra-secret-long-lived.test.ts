@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-secret-long-lived.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -98,4 +99,29 @@ describe('entra-secret-long-lived', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-secret-long-lived on end dates as Graph writes them', () => {
+  const verdictFor = (pc: Record<string, unknown>) => {
+    const sp = rawSp('Legacy');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Legacy', passwordCredentials: [{ keyId: gid(), displayName: 'k', ...pc }] };
+    return rawVerdict(rule, rawGraph({ 'servicePrincipals.json': [sp], 'applications.json': [app] }), spNodeId(sp));
+  };
+
+  it('a secret without endDateTime is unknown, not "never expires"', () => {
+    const r = verdictFor({ startDateTime: '2026-01-01T00:00:00Z' });
+    expect(r).toMatchObject({ verdict: 'unknown', messages: [] });
+    expect(Object.keys(r.unknownReasons)).toEqual(['credential end date not read, so its lifetime and validity are not known']);
+  });
+
+  it('a secret made with the old "never" option (end date ~99 years out) fails as no expiry, naming the written date', () => {
+    expect(verdictFor({ startDateTime: '2019-01-01T00:00:00Z', endDateTime: '2299-12-31T05:00:00Z' })).toMatchObject({
+      verdict: 'fail',
+      messages: ['client secret "k" on Legacy is valid until 2299-12-31: no expiry in practice (the old "never" option wrote an end date ~99 years out).'],
+    });
+  });
+
+  it('near miss: a two-year secret still fails on its lifetime, in days', () => {
+    expect(verdictFor({ startDateTime: '2026-10-01T00:00:00Z', endDateTime: '2028-10-01T00:00:00Z' }).messages[0]).toContain('is valid for 731 days');
+  });
 });

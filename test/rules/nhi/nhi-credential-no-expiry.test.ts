@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-credential-no-expiry.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import { gid, rawGraph, rawSp, spNodeId } from '../../helpers/entra-raw.js';
 
 const now = '2026-11-20T00:00:00Z';
 const key = (id: string, over: object) => node(id, { kind: 'credential', type: 'c', credentialType: 'access-key', status: 'active', ...over });
@@ -32,5 +33,26 @@ describe('nhi-credential-no-expiry', () => {
     const r = runRule(rule, g, { now });
     expect(r.verdicts.get('u')).toBe('unknown');
     expect(r.findings).toEqual([]);
+  });
+});
+
+describe('nhi-credential-no-expiry on Entra end dates as Graph writes them', () => {
+  const run = (pc: Record<string, unknown>) => {
+    const sp = rawSp('Legacy');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Legacy', passwordCredentials: [{ keyId: gid(), displayName: 'k', ...pc }] };
+    const r = runRule(rule, rawGraph({ 'servicePrincipals.json': [sp], 'applications.json': [app] }), { now });
+    return { verdict: r.verdicts.get(spNodeId(sp)), messages: r.findings.map((f) => f.message) };
+  };
+
+  it('a secret without endDateTime is unknown, not "has no expiry"', () => {
+    expect(run({ startDateTime: '2026-01-01T00:00:00Z' })).toEqual({ verdict: 'unknown', messages: [] });
+  });
+
+  it('a ~99-year secret (the old "never" option) has no expiry', () => {
+    expect(run({ startDateTime: '2019-01-01T00:00:00Z', endDateTime: '2299-12-31T05:00:00Z' }).verdict).toBe('fail');
+  });
+
+  it('near miss: a two-year secret passes', () => {
+    expect(run({ startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2028-01-01T00:00:00Z' }).verdict).toBe('pass');
   });
 });

@@ -50,6 +50,16 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('t4')).toBe('pass');
   });
 
+  it('a standing credential whose end date was not read is unknown, not within policy; near miss with the date', () => {
+    const build = (expiresAt?: string) =>
+      graphOf(
+        [node('sp'), p('p1', 1), node('k', { kind: 'credential', type: 'c', credentialType: 'client-secret', createdAt: '2026-01-01T00:00:00Z', expiresAt })],
+        [edge('sp', 'p1', 'GRANTED'), edge('sp', 'k', 'HAS_CREDENTIAL')],
+      );
+    expect(runRule(rule, build(), { now }).verdicts.get('sp')).toBe('unknown');
+    expect(runRule(rule, build('2027-01-01T00:00:00Z'), { now }).verdicts.get('sp')).toBe('pass');
+  });
+
   describe('requireOwner is judged on people, and only when owners were read', () => {
     const build = (attrs: Record<string, unknown>, ownerNode?: ReturnType<typeof node>) =>
       graphOf(

@@ -11,7 +11,7 @@ export default defineRule({
     providers: ['entra', 'okta', 'aws'],
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
-    description: 'An active secret, key, token or certificate has no expiry date (AWS access keys, Okta client secrets and JWKS keys, Entra credentials created without an end date).',
+    description: 'An active secret, key, token or certificate has no expiry date (AWS access keys, Okta client secrets and JWKS keys, Entra credentials made with the old "never" option, whose end date is ~99 years out).',
     risk: 'A copy leaked years ago still works today; only a rotation process, if one exists, ever ends it.',
     remediation: 'Prefer federated, short-lived credentials; where a standing credential must stay, enforce a maximum lifetime and rotate it on a schedule.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/'],

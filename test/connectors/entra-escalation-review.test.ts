@@ -202,3 +202,30 @@ describe('built-in directory roles (Microsoft Entra built-in roles reference)', 
     expect(escalations(g, role).map((e) => e.to)).toContain(node(target));
   });
 });
+
+describe('Directory.ReadWrite.All (a higher-privileged permission of addPassword/addKey)', () => {
+  it('reaches every privileged app over a conditional add-secret edge and is T4', () => {
+    const target = sp('Target');
+    const d = sp('DirWriter');
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, d],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), grant(d, 'Directory.ReadWrite.All')],
+    });
+    const priv = ids.entraAppRole(T, GRAPH, ROLE['Directory.ReadWrite.All']);
+    const edge = escalations(g, priv).find((e) => e.to === node(target));
+    expect(edge).toMatchObject({ conditional: true, evidence: { method: 'AZMGAddSecret' } });
+    expect(g.node(priv)).toMatchObject({ tier: 4, crownJewel: 'admin', attrs: { category: 'tenant-admin' } });
+    expect(summary(g, d).tier).toBe(4);
+  });
+
+  it('near miss: Application.ReadWrite.OwnedBy alone reaches no app it does not own', () => {
+    const target = sp('Target');
+    const o = sp('OwnedByOnly');
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, o],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), grant(o, 'Application.ReadWrite.OwnedBy')],
+    });
+    expect(escalations(g, ids.entraAppRole(T, GRAPH, ROLE['Application.ReadWrite.OwnedBy']))).toEqual([]);
+    expect(summary(g, o).tier).toBe(3);
+  });
+});

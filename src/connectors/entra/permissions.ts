@@ -50,7 +50,10 @@ const NAMED: Record<string, PermissionClass> = {
   'RoleEligibilitySchedule.ReadWrite.Directory': TENANT_ADMIN,
   // Delegated only: with consent for all users, it carries whatever an admin who signs in holds.
   'Directory.AccessAsUser.All': TENANT_ADMIN,
-  'Directory.ReadWrite.All': IDENTITY_ADMIN,
+  // Listed as a higher-privileged application permission of addPassword/addKey on applications
+  // and service principals: it reaches every app's credentials, so it ranks with
+  // Application.ReadWrite.All.
+  'Directory.ReadWrite.All': TENANT_ADMIN,
   'User.ReadWrite.All': IDENTITY_ADMIN,
   'Group.ReadWrite.All': IDENTITY_ADMIN,
   'GroupMember.ReadWrite.All': IDENTITY_ADMIN,

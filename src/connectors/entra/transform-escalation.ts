@@ -182,6 +182,16 @@ function reachOf(priv: GraphNode): Reach | undefined {
     switch (priv.attrs.permission) {
       case 'Application.ReadWrite.All':
         return { kind: 'all-apps', method: 'AZMGAddSecret', why: 'can add a secret to every application and service principal' };
+      case 'Directory.ReadWrite.All':
+        // The addPassword/addKey permission tables list it as a higher-privileged permission, but
+        // its own description in the permissions reference names users and groups, not
+        // credentials: the route is kept conditional until it is confirmed in a tenant.
+        return {
+          kind: 'all-apps',
+          method: 'AZMGAddSecret',
+          why: 'may add a secret to every application and service principal (listed for addPassword/addKey, not confirmed in a tenant)',
+          conditional: true,
+        };
       case SP_ENDPOINT:
         // Ownership alone adds no credential (see ADD_CREDENTIAL_PERMISSIONS); holders that also
         // hold Application.ReadWrite.OwnedBy get firm edges of their own (addSpEndpointEscalation).

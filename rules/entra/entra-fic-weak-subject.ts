@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed), or missing; whose issuer is not in the allowed list; or whose audience is not a token-exchange audience (api://AzureADTokenExchange, or its national-cloud variant). Critical when the app reaches tier 3 or more.',
+      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed, also when written as an `eq` expression), or a customised GitHub subject that names no single repository (`repository_owner:ORG`: every repository of the owner); whose issuer is not in the allowed list; or whose audience is not a token-exchange audience (api://AzureADTokenExchange, or its national-cloud variant). Critical when the app reaches tier 3 or more. Unknown when a credential\'s subject was not read (no subject and no expression: a flexible credential\'s expression is returned by Graph beta only).',
     risk: 'Anyone who can obtain a token that matches the trust signs in as the app: a pull request from a fork, another repository of the organisation, or a workload of an issuer nobody here operates.',
     remediation:
       'Pin the subject to repo:ORG/REPO:environment:NAME (protected environment) or a protected branch, avoid wildcards, remove issuers you do not operate and keep the standard audience.',
@@ -71,7 +71,9 @@ export default defineRule({
       if (c.credentialType !== 'federated-oidc' || !f) continue;
       const base = { credential: c.name, issuer: f.issuer };
       const evidence = { ficId: c.nativeId, issuer: f.issuer, subject: f.subject, subjectMatch: f.subjectMatch, audiences: f.audiences, tier };
-      if (f.subjectMatch !== 'exact') {
+      if (c.attrs.subjectUndecided === true) {
+        ctx.unknown('the subject of a federated credential was not read (a flexible credential is returned by Graph beta only)');
+      } else if (f.subjectMatch !== 'exact') {
         ctx.report({ messageId: 'weakSubject', args: { ...base, why: String(c.attrs.subjectNote ?? f.subjectMatch) }, evidence, key: `${c.nativeId}|subject`, severity });
       }
       if (!issuers.some((re) => re.test(f.issuer))) {

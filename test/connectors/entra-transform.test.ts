@@ -371,8 +371,35 @@ describe('federated credential subjects', () => {
     [GH, undefined, "claims['sub'] eq 'repo:contoso/infra:ref:refs/heads/main'", 'exact'],
     ['https://gitlab.com', 'project_path:grp/app:ref_type:branch:ref:main', undefined, 'exact'],
     ['https://oidc.example.net', undefined, undefined, 'missing'],
+    // An eq expression is judged by the subject it compares, as a plain subject would be.
+    [GH, undefined, "claims['sub'] eq 'repo:contoso/infra:pull_request'", 'wildcard'],
+    // GitHub Enterprise Cloud's custom issuer is GitHub's host with the enterprise's path.
+    [`${GH}/contoso`, 'repo:contoso/infra:pull_request', undefined, 'wildcard'],
+    [`${GH}/contoso/`, 'repository_owner:contoso', undefined, 'wildcard'],
+    [`${GH}/contoso`, 'repo:contoso/infra:environment:prod', undefined, 'exact'],
+    // Customised GitHub subjects: without a single repository every repository of the owner qualifies.
+    [GH, 'repository_owner:contoso', undefined, 'wildcard'],
+    [GH, 'repository_owner_id:1234567:environment:prod', undefined, 'wildcard'],
+    [GH, 'job_workflow_ref:contoso/shared/.github/workflows/deploy.yml@refs/heads/main', undefined, 'wildcard'],
+    [GH, 'repository_owner:contoso:pull_request', undefined, 'wildcard'],
+    [GH, 'repository_id:987654:environment:prod', undefined, 'exact'],
+    [GH, 'repository:contoso/infra:environment:prod', undefined, 'exact'],
+    [GH, 'repo:contoso/infra:environment:prod:job_workflow_ref:contoso/shared/.github/workflows/d.yml@refs/heads/main', undefined, 'exact'],
+    // Not GitHub: the customised-subject rule does not apply.
+    ['https://token.actions.githubusercontent.com.evil.example', 'repository_owner:contoso', undefined, 'exact'],
   ] as const)('%s %s %s -> %s', (issuer, subject, expr, match) => {
     expect(assessSubject(issuer, subject, expr).match).toBe(match);
+  });
+
+  it('a GitHub, GitLab or Terraform credential with no subject is undecided (a flexible credential is beta-only), never "any token is accepted"', () => {
+    for (const issuer of [GH, `${GH}/contoso`, 'https://gitlab.com', 'https://app.terraform.io']) {
+      const a = assessSubject(issuer, undefined, undefined);
+      expect(a.undecided, issuer).toBe(true);
+      expect(a.note).toMatch(/beta/);
+      expect(a.note).not.toMatch(/any token/);
+    }
+    expect(assessSubject('https://oidc.example.net', undefined, undefined)).toMatchObject({ undecided: true, note: 'no subject read (Entra requires one)' });
+    expect(assessSubject(GH, 'repo:contoso/infra:environment:prod', undefined).undecided).toBeUndefined();
   });
 });
 

@@ -206,6 +206,7 @@ export function addFederatedCredentials(ctx: EntraContext): void {
           description: r.optStr(obj, 'description', path),
           claimsMatchingExpression: expression,
           subjectNote: verdict.note,
+          subjectUndecided: verdict.undecided,
         },
       });
       ctx.b.addEdge({

@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-fic-weak-subject.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -135,4 +136,44 @@ describe('entra-fic-weak-subject', () => {
       verdict: 'pass',
     },
   ]);
+});
+
+describe('entra-fic-weak-subject on federated credentials as Graph v1.0 returns them', () => {
+  const GH = 'https://token.actions.githubusercontent.com';
+  const verdictFor = (fic: Record<string, unknown>) => {
+    const sp = rawSp('Deployer');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Deployer' };
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [app],
+      'federatedIdentityCredentials.json': { [app.id]: [{ id: gid(), name: 'ci', audiences: ['api://AzureADTokenExchange'], ...fic }] },
+    });
+    return rawVerdict(rule, g, spNodeId(sp));
+  };
+
+  it('a GitHub credential without a subject is unknown (a flexible one has its expression in beta only), not a fail saying any token is accepted', () => {
+    const r = verdictFor({ issuer: GH });
+    expect(r.verdict).toBe('unknown');
+    expect(r.messages).toEqual([]);
+  });
+
+  it('an eq expression naming a pull_request subject fails like the plain subject', () => {
+    const r = verdictFor({ issuer: GH, claimsMatchingExpression: { value: "claims['sub'] eq 'repo:contoso/infra:pull_request'", languageVersion: 1 } });
+    expect(r.verdict).toBe('fail');
+    expect(r.messages[0]).toContain('every pull-request workflow of contoso/infra');
+  });
+
+  it('a pull_request subject under a GitHub Enterprise issuer fails', () => {
+    expect(verdictFor({ issuer: `${GH}/contoso`, subject: 'repo:contoso/infra:pull_request' }).verdict).toBe('fail');
+  });
+
+  it('a customised repository_owner subject fails: every repository of the organisation can sign in', () => {
+    const r = verdictFor({ issuer: GH, subject: 'repository_owner:contoso' });
+    expect(r.verdict).toBe('fail');
+    expect(r.messages[0]).toContain('names no single repository');
+  });
+
+  it('near miss: an environment-pinned subject under a GitHub Enterprise issuer passes', () => {
+    expect(verdictFor({ issuer: `${GH}/contoso`, subject: 'repo:contoso/infra:environment:prod' }).verdict).toBe('pass');
+  });
 });

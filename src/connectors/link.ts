@@ -240,8 +240,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   // Rights to create or rename a group the app's filter maps (the Okta transform's
   // addRoleGroupEscalations): the group can name any account, so the route leads to every SAML
   // provider the role value pattern names for its own account, and on to the roles trusting it.
-  // Without a provider in the pattern, the edge to the app's own provider stays. One pass over the
-  // providers per such edge (one per app and holder).
+  // Without a provider in the pattern, the edge to the app's own provider stays. The providers are
+  // indexed once by the shape of the pattern part that names them (providersByShape): one look-up
+  // per such edge (one per app and holder).
+  let shapes: Map<string, RoleIndex[]> | undefined;
   for (const e of createGroupEscalations) {
     const from = b.getNode(e.from);
     const hub = b.getNode(e.to);
@@ -255,9 +257,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     // picks an account, and the edge to the app's own provider stays as it is.
     if (providerPart.includes('${accountid}') && !String(app!.attrs.groupFilter).includes('{{accountid}}')) continue;
     let own = false;
-    for (const index of rolesOf.values()) {
+    const shape = providerPart.replaceAll('${role}', '').trim();
+    const literal = shape.includes('${accountid}') ? undefined : rolesOf.get(ids.external('saml-provider', shape));
+    for (const index of literal ? [literal] : shape.includes('${accountid}') ? ((shapes ??= providersByShape(rolesOf)).get(shape) ?? []) : []) {
       const arn = index.hub?.nativeId;
-      const account = arn?.match(/::(\d{12}):/)?.[1];
+      const account = arn?.match(ACCOUNT_FIELD)?.[1];
       if (!index.hub || !arn || patternPart(pattern, ':saml-provider/', account, '') !== arn) continue;
       if (index.hub.id === hub.id) own = true;
       else {
@@ -426,6 +430,31 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
   }
   const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
   return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ownRoute(p, r));
+}
+
+/** The account field of an IAM ARN. */
+const ACCOUNT_FIELD = /::(\d{12}):/;
+
+/**
+ * The SAML providers some role trusts, by the shape of a role value pattern part naming them: the
+ * ARN with its account written `${accountid}`, in the account field alone and, when the account
+ * also appears elsewhere (a name such as Okta-<account>), everywhere. A part that writes the
+ * account literally in one place and as `${accountid}` in another is not found. Each list keeps
+ * the order of `rolesOf`. One pass over the providers.
+ */
+function providersByShape(rolesOf: Map<string, RoleIndex>): Map<string, RoleIndex[]> {
+  const shapes = new Map<string, RoleIndex[]>();
+  const put = (key: string, index: RoleIndex): void => void (shapes.get(key) ?? shapes.set(key, []).get(key)!).push(index);
+  for (const index of rolesOf.values()) {
+    const arn = index.hub?.nativeId;
+    const account = arn?.match(ACCOUNT_FIELD)?.[1];
+    if (!arn || !account) continue;
+    const field = arn.replace(ACCOUNT_FIELD, '::${accountid}:');
+    const everywhere = arn.replaceAll(account, '${accountid}');
+    put(field, index);
+    if (everywhere !== field) put(everywhere, index);
+  }
+  return shapes;
 }
 
 /** The roles trusting one SAML provider (its hub node), by ARN and by name. */

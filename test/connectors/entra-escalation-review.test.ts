@@ -229,3 +229,62 @@ describe('Directory.ReadWrite.All (a higher-privileged permission of addPassword
     expect(summary(g, o).tier).toBe(3);
   });
 });
+
+describe('custom directory roles escalate by their allowed actions', () => {
+  function custom(actions: string[], scope: (t: { sp: Obj; app: { id: string } }) => string) {
+    const target = sp('Target');
+    const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+    const other = sp('OtherT4');
+    const h = sp('CustomRoleHolder');
+    const def = { id: gid(), displayName: 'App credential writer', isBuiltIn: false, rolePermissions: [{ allowedResourceActions: actions }] };
+    const directoryScopeId = scope({ sp: target, app });
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, other, h],
+      'applications.json': [app],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), grant(other, 'RoleManagement.ReadWrite.Directory')],
+      'roleDefinitions.json': [def],
+      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: def.id, directoryScopeId }],
+    });
+    const role = ids.entraDirectoryRole(T, directoryScopeId === '/' ? def.id : `${def.id}${directoryScopeId}`);
+    const out = escalations(g, role).map((e) => [g.node(e.to)?.name, e.evidence?.method]).sort();
+    return { g, h, out };
+  }
+
+  it('servicePrincipals/credentials/update at "/" adds a secret to every privileged SP', () => {
+    const { g, h, out } = custom(['microsoft.directory/servicePrincipals/credentials/update'], () => '/');
+    // The holder is a T3 target itself (its role updates credentials), as with built-in roles.
+    expect(out).toEqual([
+      ['CustomRoleHolder', 'AZAddSecret'],
+      ['OtherT4', 'AZAddSecret'],
+      ['Target', 'AZAddSecret'],
+    ]);
+    expect(summary(g, h)).toMatchObject({ tier: 4 });
+    expect(summary(g, h).firm).toBeGreaterThan(0);
+  });
+
+  it('applications/credentials/update at "/" reaches only identities with an app registration in the tenant', () => {
+    const { out } = custom(['microsoft.directory/applications/credentials/update'], () => '/');
+    expect(out).toEqual([['Target', 'AZAddSecret']]);
+  });
+
+  it('applications/owners/update at "/" is an add-owner edge', () => {
+    const { out } = custom(['microsoft.directory/applications/owners/update'], () => '/');
+    expect(out).toEqual([['Target', 'AZAddOwner']]);
+  });
+
+  it('scoped to one application object, it reaches that object only', () => {
+    const { out } = custom(['microsoft.directory/applications/credentials/update'], ({ app }) => `/${app.id}`);
+    expect(out).toEqual([['Target', 'AZAddSecret']]);
+  });
+
+  it('near miss: scoped to a service principal, an action on applications reaches nothing', () => {
+    const { out } = custom(['microsoft.directory/applications/credentials/update'], ({ sp }) => `/${sp.id}`);
+    expect(out).toEqual([]);
+  });
+
+  it('near miss: a custom role that only updates basic properties has no escalation edge', () => {
+    const { g, h, out } = custom(['microsoft.directory/applications/basic/update', 'microsoft.directory/servicePrincipals/basic/update'], () => '/');
+    expect(out).toEqual([]);
+    expect(summary(g, h).any).toBe(0);
+  });
+});

@@ -500,7 +500,9 @@ function escalationSteps(account: string, adminId: string, edges: readonly Escal
   const edgeType = (method: string): Step['type'] => {
     let type = typeOf.get(method);
     if (type === undefined) {
-      type = method.toLowerCase().includes('assume') ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO';
+      // Only assuming a role that already trusts the holder is CAN_ASSUME; rewriting a trust
+      // policy first (iam-update-assume-role-policy) is an escalation.
+      type = method === 'sts-assume-role' ? 'CAN_ASSUME' : 'CAN_ESCALATE_TO';
       typeOf.set(method, type);
     }
     return type;

@@ -237,3 +237,35 @@ export function tierFromRoleActions(actions: readonly string[]): Tier {
   if (actions.some((a) => /\/(create|update|delete)$|allTasks/i.test(a))) return 2;
   return 1;
 }
+
+/** What a role definition's action lets its holder do to apps or service principals. */
+export interface AppAction {
+  action: string;
+  entity: 'applications' | 'servicePrincipals';
+  /** `.myOrganization`: only objects of apps registered in this tenant. */
+  ownOrgOnly: boolean;
+  /** AZAddSecret: update the object's credentials; AZAddOwner: make itself owner. */
+  method: 'AZAddSecret' | 'AZAddOwner';
+}
+
+const APP_ACTION = /^microsoft\.directory\/(applications|serviceprincipals)(\.myorganization)?\/(credentials\/update|owners\/update|allproperties\/alltasks|allproperties\/update)$/;
+
+/**
+ * Escalating actions among a role definition's `allowedResourceActions` (Entra custom role
+ * permissions for app registrations and enterprise apps): `credentials/update` (or all
+ * properties) adds a credential, `owners/update` adds an owner.
+ */
+export function appActionsOf(actions: readonly string[]): AppAction[] {
+  const out: AppAction[] = [];
+  for (const action of actions) {
+    const m = APP_ACTION.exec(action.toLowerCase());
+    if (!m) continue;
+    out.push({
+      action,
+      entity: m[1] === 'applications' ? 'applications' : 'servicePrincipals',
+      ownOrgOnly: m[2] !== undefined,
+      method: m[3] === 'owners/update' ? 'AZAddOwner' : 'AZAddSecret',
+    });
+  }
+  return out;
+}

@@ -9,6 +9,8 @@ import {
   PARTNER_TIER2,
   PRIVILEGED_AUTH_ADMIN,
   PRIVILEGED_ROLE_ADMIN,
+  appActionsOf,
+  type AppAction,
 } from './permissions.js';
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { APP_IDENTITY_TYPES } from './transform-identities.js';
@@ -92,6 +94,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   addOwnerEscalation(ctx, held);
   addSpEndpointEscalation(ctx, held, targets);
 
+  let nodes: ObjectNodes | undefined;
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
     if (reach) {
@@ -120,8 +123,62 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
       }
       continue;
     }
+    if (Array.isArray(priv.attrs.appActions)) {
+      nodes ??= { app: new Set([...ctx.apps.values()].map((r) => r.nodeId)), sp: new Set([...ctx.sps.values()].map((r) => r.nodeId)) };
+      roleActionEscalation(ctx, priv, targets, nodes);
+      continue;
+    }
     scopedEscalation(ctx, priv);
   }
+}
+
+/** Node ids of identities with an app registration in the tenant (`app`) and with a service principal (`sp`). */
+type ObjectNodes = { app: ReadonlySet<string>; sp: ReadonlySet<string> };
+
+/**
+ * A custom role (or a built-in one outside the table) whose definition allows
+ * `microsoft.directory/applications|servicePrincipals[.myOrganization]/credentials/update` (add a
+ * credential) or `.../owners/update` (make itself owner), assigned tenant-wide (`/`: every
+ * privileged target of that kind) or to one object (`/<objectId>`: that object).
+ */
+function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: readonly IdentityRef[], nodes: ObjectNodes): void {
+  const acts = appActionsOf(priv.attrs.appActions as string[]);
+  const scope = priv.attrs.directoryScopeId as string;
+  // Tenant-wide, an action on applications reaches nodes with an app registration here, one on
+  // service principals nodes with a service principal; scoped to one object, that object's kind.
+  const applies = (a: AppAction, t: IdentityRef, entity?: AppAction['entity']): boolean =>
+    (entity !== undefined ? a.entity === entity : (a.entity === 'applications' ? nodes.app : nodes.sp).has(t.nodeId)) &&
+    (!a.ownOrgOnly || nodes.app.has(t.nodeId));
+  const edge = (t: IdentityRef, entity?: AppAction['entity']): void => {
+    const a = acts.find((x) => x.method === 'AZAddSecret' && applies(x, t, entity)) ?? acts.find((x) => applies(x, t, entity));
+    if (!a) return;
+    ctx.b.addEdge({
+      from: priv.id,
+      to: t.nodeId,
+      type: 'CAN_ESCALATE_TO',
+      reason:
+        a.method === 'AZAddSecret'
+          ? `${priv.name}: its role definition allows ${a.action}, so it can add a credential to ${t.name}`
+          : `${priv.name}: its role definition allows ${a.action}, so it can make itself owner of ${t.name}`,
+      hidden: true,
+      evidence: { method: a.method, action: a.action, scope: scope === '/' ? 'tenant' : scope },
+    });
+  };
+  if (scope === '/') {
+    for (const t of targets) edge(t);
+    return;
+  }
+  if (!/^\/[^/]+$/.test(scope)) return;
+  const objectId = scope.slice(1);
+  const app = ctx.apps.get(objectId);
+  const sp = ctx.sps.get(objectId);
+  const target = app ?? sp;
+  if (!target) {
+    ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
+    return;
+  }
+  if (!APP_IDENTITY_TYPES.has(target.type)) return;
+  edge(target, app ? 'applications' : 'servicePrincipals');
 }
 
 const SP_ENDPOINT = 'ServicePrincipalEndpoint.ReadWrite.All';

@@ -4,6 +4,7 @@ import { isObject } from '../../snapshot/shape.js';
 import {
   DIRECTORY_ROLES,
   WELL_KNOWN_APP_ROLES,
+  appActionsOf,
   capForUserConsent,
   classifyPermission,
   tierFromRoleActions,
@@ -227,6 +228,9 @@ export function addDirectoryRoles(ctx: EntraContext): void {
         },
       };
       if (tenantWide && builtIn?.crownJewel) priv.crownJewel = builtIn.crownJewel;
+      // A role outside the table escalates by what its definition allows (transform-escalation).
+      const appActions = !builtIn && def ? appActionsOf(def.actions).map((a) => a.action) : [];
+      if (appActions.length > 0) priv.attrs.appActions = appActions;
       ctx.addPrivilege(priv);
       const holder = ctx.node(from)?.name ?? principalId;
       ctx.b.addEdge({

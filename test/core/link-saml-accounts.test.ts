@@ -279,6 +279,22 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     // Account A's provider (the app's own) and account B's; never B's other provider.
     expect(made.map((e) => [e.to, e.conditional]).sort()).toEqual([[hub(A, 'Okta'), true], [hub(B, 'Okta'), true]].sort());
     expect(made.find((e) => e.to === hub(B, 'Okta'))!.reason).toMatch(new RegExp(`role value pattern names arn:aws:iam::${B}:saml-provider/Okta for account ${B}`));
-    expect(r.analysis.firmCrownJewelPaths(AUDIT).every((p) => !p.hops.some((h) => h.method === 'okta:addGroup/replaceGroup+assignUserToGroup'))).toBe(true);
+    // B's provider leads on to the B role trusting it, and only to it.
+    expect(r.graph.out(hub(B, 'Okta'), 'FEDERATES_TO').map((e) => e.to)).toEqual([role(B, 'okta-admin')]);
+  });
+
+  it('firm paths never go through a create route, even for a holder with firm AWS paths', () => {
+    const s = multiAccount({ assigned: false });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    const base = grants['0oa4J7O526RezV2zvWHX'][0];
+    // okta.users.manage too: the holder controls a user, so its membership routes are firm.
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...base, id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' }, { ...base, id: 'oagUsersManage001', scopeId: 'okta.users.manage' });
+    const r = scan(s);
+    const firm = r.analysis.firmCrownJewelPaths(AUDIT).filter((p) => p.group.startsWith('aws|'));
+    expect(firm.length).toBeGreaterThan(0);
+    expect(firm.filter((p) => p.hops.some((h) => h.method === 'okta:addGroup/replaceGroup+assignUserToGroup'))).toEqual([]);
+    // The create edges exist, into both accounts, and stay conditional.
+    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    expect(made.map((e) => e.conditional)).toEqual([true, true]);
   });
 });

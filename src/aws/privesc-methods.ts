@@ -26,7 +26,18 @@ export type PrivescTarget =
   /** A role in an EC2 instance profile, reached through commands on a running instance. */
   | 'instance-role';
 
-export type PrivescFamily = 'policy-version' | 'attach-policy' | 'put-policy' | 'group-membership' | 'credentials' | 'trust-policy' | 'assume-role' | 'pass-role' | 'instance-access';
+export type PrivescFamily =
+  | 'policy-version'
+  | 'attach-policy'
+  | 'put-policy'
+  | 'group-membership'
+  | 'credentials'
+  | 'trust-policy'
+  | 'assume-role'
+  | 'pass-role'
+  | 'instance-access'
+  | 'permissions-boundary'
+  | 'update-code';
 
 export interface PrivescMethod {
   /** Stable id, used in edges and findings. Never renamed. */
@@ -46,6 +57,18 @@ export interface PrivescMethod {
   needsInstanceProfile?: boolean;
   /** `admin`: a self-escalation to full rights; `target`: the rights of the target principal. */
   gains: 'admin' | 'target';
+  /**
+   * The method removes or replaces the principal's own permissions boundary: the boundary does
+   * not cap what it gains; the principal's identity policies alone must make it admin (or let
+   * it rewrite its own policies).
+   */
+  liftsBoundary?: boolean;
+  /**
+   * The last step is sts:AssumeRole on a role whose trust policy the principal rewrote to name
+   * it: for an IAM user of the same account the trust policy alone grants it (no identity Allow
+   * needed), but the permissions boundary must still allow it.
+   */
+  assumesByTrust?: boolean;
   /** Always conditional: depends on something the snapshot cannot show (e.g. a running instance). */
   alwaysConditional?: boolean;
   /** Template: `{from}`, `{to}`, `{via}` and `{actions}` are filled in. */
@@ -201,8 +224,38 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
     otherActions: [],
     gains: 'target',
+    assumesByTrust: true,
     reason: '{from} can call iam:UpdateAssumeRolePolicy on role {to} to trust itself, then sts:AssumeRole it',
   },
+  // Removing or replacing its own permissions boundary (IAM User Guide, permissions boundaries:
+  // "an entity that can change its own boundary is not limited by it"; Rhino Security Labs lists
+  // policy rewrites that a boundary would otherwise cap).
+  ...(['User', 'Role'] as const).flatMap((kind): PrivescMethod[] => [
+    {
+      id: `iam-delete-${kind.toLowerCase()}-permissions-boundary`,
+      name: `Remove its own permissions boundary (${kind.toLowerCase()})`,
+      family: 'permissions-boundary',
+      principalKinds: [kind === 'User' ? 'user' : 'role'],
+      target: 'self',
+      targetActions: [`iam:Delete${kind}PermissionsBoundary`],
+      otherActions: [],
+      gains: 'admin',
+      liftsBoundary: true,
+      reason: `{from} can call iam:Delete${kind}PermissionsBoundary on itself, and its own policies are not capped any more`,
+    },
+    {
+      id: `iam-put-${kind.toLowerCase()}-permissions-boundary`,
+      name: `Replace its own permissions boundary (${kind.toLowerCase()})`,
+      family: 'permissions-boundary',
+      principalKinds: [kind === 'User' ? 'user' : 'role'],
+      target: 'self',
+      targetActions: [`iam:Put${kind}PermissionsBoundary`],
+      otherActions: [],
+      gains: 'admin',
+      liftsBoundary: true,
+      reason: `{from} can call iam:Put${kind}PermissionsBoundary on itself and set AdministratorAccess as its boundary, so its own policies are not capped any more`,
+    },
+  ]),
   {
     id: 'sts-assume-role',
     name: 'Assume a role that trusts it',
@@ -225,6 +278,45 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
   passRole('iam-passrole-sagemaker-processing', 'Pass a role to a SageMaker processing job', 'sagemaker.amazonaws.com', ['sagemaker:CreateProcessingJob']),
   passRole('iam-passrole-ecs-task', 'Pass a role to a new ECS task', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:RunTask']),
   passRole('iam-passrole-codebuild', 'Pass a role to a new CodeBuild project', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuild']),
+  // Rhino Security Labs' list: update the code of an existing function that runs as the role.
+  {
+    id: 'lambda-update-function-code',
+    name: 'Update the code of an existing Lambda function that has a role',
+    family: 'update-code',
+    principalKinds: ['user', 'role'],
+    target: 'service-role',
+    targetActions: [],
+    otherActions: ['lambda:UpdateFunctionCode'],
+    service: 'lambda.amazonaws.com',
+    gains: 'target',
+    alwaysConditional: true,
+    reason: '{from} can call lambda:UpdateFunctionCode; a function running as role {to} (functions are not read) would then run its code as {to}',
+  },
+  // Rhino Security Labs' list: make an older, more permissive version of an attached policy the default.
+  {
+    id: 'iam-set-default-policy-version',
+    name: 'Make another version of an attached policy the default',
+    family: 'policy-version',
+    principalKinds: ['user', 'role'],
+    target: 'policy-attached-to-self',
+    targetActions: ['iam:SetDefaultPolicyVersion'],
+    otherActions: [],
+    gains: 'admin',
+    alwaysConditional: true,
+    reason: '{from} can call iam:SetDefaultPolicyVersion on {via}, which is attached to it; a non-default version granting more (versions are not compared) would become its policy',
+  },
+  // Rhino Security Labs' iam:PassRole + ec2:RunInstances for a role that has no
+  // instance profile yet: PMapper's EC2 edges also accept creating one and adding the role.
+  passRole('iam-passrole-ec2-new-instance-profile', 'Put a role in a new instance profile and pass it to a new EC2 instance', 'ec2.amazonaws.com', ['iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'ec2:RunInstances'], {
+    alwaysConditional: true,
+    reason: '{from} can create an instance profile holding role {to} and launch an EC2 instance with it ({actions}), then run code as {to}',
+  }),
+  // The same on a running instance (PMapper's EC2 edges): attach an instance profile to it.
+  passRole('iam-passrole-ec2-associate-instance-profile', 'Attach an instance profile to a running EC2 instance', 'ec2.amazonaws.com', ['ec2:AssociateIamInstanceProfile'], {
+    needsInstanceProfile: true,
+    alwaysConditional: true,
+    reason: '{from} can attach instance profile {via} to a running EC2 instance ({actions}); with code running on that instance it would act as {to}',
+  }),
   {
     id: 'ssm-send-command',
     name: 'Run commands on an instance that has a role',

@@ -206,10 +206,33 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const plan = methods.map((m) => {
     const keys: Record<string, string> = {};
     if (m.family === 'attach-policy') keys['iam:PolicyARN'] = adminPolicyArn;
+    if (m.liftsBoundary) keys['iam:PermissionsBoundary'] = adminPolicyArn;
     if (m.service) keys['iam:PassedToService'] = m.service;
     return { m, all: [...m.targetActions, ...m.otherActions], ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
   const targets = createTargetLists(model, trust, ev.now);
+
+  // Without its boundary (removed or replaced by AdministratorAccess), is the principal admin,
+  // or can its own policies let it rewrite them? Asked only of principals that have a boundary.
+  const unboundedCache = new Map<string, AdminStatus>();
+  const unboundedCap = (p: IamPrincipal, s: Subject): AdminStatus => {
+    let v = unboundedCache.get(p.arn);
+    if (v !== undefined) return v;
+    const free: Subject = { facts: s.facts, identity: s.identity };
+    const status = assessAdmin(ev, free).status;
+    v = status;
+    if (status !== 'admin') {
+      const kind = p.kind === 'user' ? 'User' : 'Role';
+      const ctx = { keys: { 'iam:PolicyARN': adminPolicyArn } } as RequestContext;
+      const rewrite = [`iam:Put${kind}Policy`, `iam:Attach${kind}Policy`].map((a) => ev.decide(free, a, p.arn, ctx).decision);
+      if (rewrite.includes('allow')) v = 'admin';
+      else if (rewrite.includes('conditional') && status !== 'unknown') v = 'conditional';
+      else if (rewrite.includes('unknown') && status === 'not-admin') v = 'unknown';
+    }
+    unboundedCache.set(p.arn, v);
+    return v;
+  };
+  const boundaryOnly = new Map<string, Subject>();
 
   for (const p of principals) {
     if (adminSet.has(p.arn)) continue;
@@ -220,8 +243,18 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
         continue;
       }
-      if (!all.every((a) => ev.mayDoAction(s, a))) continue;
-      const cap = m.gains === 'admin' && m.target !== 'group-to-join' ? boundaryCap(p, s) : 'admin';
+      if (m.liftsBoundary && !s.boundary) continue;
+      // A rewritten trust policy naming an IAM user grants it sts:AssumeRole on its own (same
+      // account): only the user's boundary, if any, must allow it (see assumeRoleEdges).
+      const byTrust = m.assumesByTrust === true && p.kind === 'user';
+      const targetActions = byTrust ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
+      if (!(byTrust ? [...targetActions, ...m.otherActions] : all).every((a) => ev.mayDoAction(s, a))) continue;
+      let bound: Subject | undefined;
+      if (byTrust && s.boundary) {
+        bound = boundaryOnly.get(p.arn);
+        if (!bound) boundaryOnly.set(p.arn, (bound = boundaryAlone(s)));
+      }
+      const cap = m.liftsBoundary ? unboundedCap(p, s) : m.gains === 'admin' && m.target !== 'group-to-join' ? boundaryCap(p, s) : 'admin';
       if (cap === 'not-admin') continue;
       const other = m.otherActions.length > 0 ? combine(ev, s, m.otherActions, SOME_RESOURCE) : ALLOWED;
       if (other.decision === 'no') continue;
@@ -231,10 +264,14 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       const valuesOf = (t: Target) => ({ from: p.name, to: t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText });
       const list = targets(p, m);
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
-      const uniform = list.length > 1 && m.targetActions.length > 0 && sameForEveryResource(s, m.targetActions);
+      // (With no target action, every target gets the answer of the other actions.)
+      const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions));
       let shared: Combined | undefined;
-      if (uniform && groups && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
-        const res = combine(ev, s, m.targetActions, list[0].resource, ctx);
+      // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
+      const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);
+      if (uniformDeny && ev.decide(s, 'sts:AssumeRole', list[0].resource).decision === 'deny') continue;
+      if (uniform && groups && !bound && (!byTrust || uniformDeny) && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
+        const res = combine(ev, s, targetActions, list[0].resource, ctx);
         if (res.decision === 'no') continue;
         const exclude = list.some((t) => t.to === p.arn) ? p.arn : undefined;
         const count = exclude ? list.length - 1 : list.length;
@@ -259,7 +296,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       }
       for (const t of list) {
         if (t.to === p.arn) continue;
-        const res = m.targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, m.targetActions, t.resource, ctx)) : combine(ev, s, m.targetActions, t.resource, ctx);
+        const res = targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, targetActions, t.resource, ctx)) : combine(ev, s, targetActions, t.resource, ctx);
         if (res.decision === 'no') continue;
         const values = valuesOf(t);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
@@ -267,6 +304,20 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           continue;
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
+        if (byTrust && !uniformDeny && ev.decide(s, 'sts:AssumeRole', t.resource).decision === 'deny') continue;
+        let boundUndecided: readonly string[] = NONE;
+        if (bound) {
+          const b = ev.decide(bound, 'sts:AssumeRole', t.resource);
+          if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
+          if (b.decision === 'unknown') {
+            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (the permissions boundary could not be read)`, t.via);
+            continue;
+          }
+          if (b.decision === 'conditional') {
+            conditional = true;
+            boundUndecided = b.undecided;
+          }
+        }
         if (m.target === 'group-to-join') {
           const joined = subjectFor(model, p, [t.group!]);
           const status = assessAdmin(ev, joined).status;
@@ -285,7 +336,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
-        const undecided = mergeUndecided(mergeUndecided(res.undecided, otherUndecided), t.serviceUndecided ?? NONE);
+        const undecided = mergeUndecided(mergeUndecided(res.undecided, otherUndecided), mergeUndecided(t.serviceUndecided ?? NONE, boundUndecided));
         if (undecided.length > 0) edge.undecided = undecided;
         edges.push(edge);
       }

@@ -107,3 +107,70 @@ describe('an identity policy that could not be read keeps its routes, conditiona
     expect(esc.every((e) => e.conditional === true && (e.evidence?.undecided as string[])[0] === 'policy could not be read')).toBe(true);
   });
 });
+
+describe('escalation methods from the published lists (Rhino Security Labs, PMapper) and the IAM User Guide', () => {
+  const bounded = (inline: Record<string, unknown>, boundary: Record<string, unknown>, extra: Partial<AccountSpec> = {}) => {
+    const gaad = authorizationDetails(ACCT, { users: [{ name: 'dev', inline: [inline] }], policies: { Bound: boundary }, ...extra }) as { UserDetailList: Array<Record<string, unknown>> };
+    gaad.UserDetailList[0].PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${ACCT}:policy/Bound` };
+    return findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.from === userArn('dev')).map((e) => [e.method, e.to, e.conditional]);
+  };
+
+  it('S: a user that can remove its own permissions boundary and rewrite its policies reaches admin', () => {
+    expect(bounded(doc(allow(['iam:PutUserPolicy', 'iam:DeleteUserPermissionsBoundary'])), doc(allow(['iam:*', 's3:*'])))).toEqual([['iam-delete-user-permissions-boundary', 'admin', false]]);
+  });
+  it('S: replacing the boundary counts too, unless a condition pins which boundary may be set', () => {
+    expect(bounded(doc(allow(['iam:PutUserPolicy', 'iam:PutUserPermissionsBoundary'])), doc(allow(['iam:*'])))).toEqual([['iam-put-user-permissions-boundary', 'admin', false]]);
+    const pinned = doc(allow('iam:PutUserPolicy'), allow('iam:PutUserPermissionsBoundary', '*', { Condition: { StringEquals: { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCT}:policy/Bound` } } }));
+    expect(bounded(pinned, doc(allow(['iam:*'])))).toEqual([]);
+  });
+  it('S near miss: removing the boundary gains nothing when its own policies are not admin and cannot rewrite themselves', () => {
+    expect(bounded(doc(allow(['s3:*', 'iam:DeleteUserPermissionsBoundary'])), doc(allow(['iam:*', 's3:*'])))).toEqual([]);
+  });
+  it('S near miss: the boundary itself must allow removing the boundary', () => {
+    expect(bounded(doc(allow(['iam:PutUserPolicy', 'iam:DeleteUserPermissionsBoundary'])), doc(allow(['s3:*'])))).toEqual([]);
+  });
+
+  const admin = { name: 'Admin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }) };
+  it('H: iam:UpdateAssumeRolePolicy alone is enough for an IAM user of the same account (the rewritten trust names it)', () => {
+    expect(edgesOf({ users: [{ name: 'dev', inline: [doc(allow('iam:UpdateAssumeRolePolicy'))] }], roles: [admin] }, userArn('dev')).map((e) => [e.method, e.to, e.conditional])).toEqual([
+      ['iam-update-assume-role-policy', roleArn('Admin'), false],
+    ]);
+  });
+  it('H: but the user\'s permissions boundary must allow sts:AssumeRole', () => {
+    expect(bounded(doc(allow('iam:UpdateAssumeRolePolicy')), doc(allow('iam:*')), { roles: [admin] })).toEqual([]);
+    expect(bounded(doc(allow('iam:UpdateAssumeRolePolicy')), doc(allow(['iam:*', 'sts:AssumeRole'])), { roles: [admin] })).toEqual([['iam-update-assume-role-policy', roleArn('Admin'), false]]);
+  });
+  it('H near miss: an explicit identity Deny on sts:AssumeRole still wins', () => {
+    const deny = { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roleArn('Admin') };
+    expect(edgesOf({ users: [{ name: 'dev', inline: [doc(allow('iam:UpdateAssumeRolePolicy'), deny)] }], roles: [admin] }, userArn('dev'))).toEqual([]);
+  });
+  it('H near miss: a role still needs its own sts:AssumeRole Allow', () => {
+    const spec: AccountSpec = { roles: [{ name: 'ci', trust: doc({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }), inline: [doc(allow('iam:UpdateAssumeRolePolicy'))] }, admin] };
+    expect(edgesOf(spec, roleArn('ci')).filter((e) => e.method === 'iam-update-assume-role-policy')).toEqual([]);
+  });
+  it('rewriting a trust policy is an escalation edge, not CAN_ASSUME', () => {
+    const g = oneAccount({ users: [{ name: 'dev', inline: [doc(allow(['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']))] }], roles: [admin] });
+    expect(g.out(userId('dev')).filter((e) => e.to === roleId('Admin')).map((e) => e.type)).toEqual(['CAN_ESCALATE_TO']);
+  });
+
+  it.each([
+    ['lambda:UpdateFunctionCode on an existing function', ['lambda:UpdateFunctionCode'], 'lambda.amazonaws.com', false, 'lambda-update-function-code'],
+    ['iam:CreateInstanceProfile + iam:AddRoleToInstanceProfile for a role with no profile', ['iam:PassRole', 'iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'ec2:RunInstances'], 'ec2.amazonaws.com', false, 'iam-passrole-ec2-new-instance-profile'],
+    ['ec2:AssociateIamInstanceProfile on a running instance', ['iam:PassRole', 'ec2:AssociateIamInstanceProfile'], 'ec2.amazonaws.com', true, 'iam-passrole-ec2-associate-instance-profile'],
+  ] as const)('%s: a conditional edge', (_n, actions, service, profile, method) => {
+    const gaad = authorizationDetails(ACCT, {
+      users: [{ name: 'dev', inline: [doc(allow([...actions]))] }],
+      roles: [{ name: 'Target', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }) }],
+    }) as { RoleDetailList: Array<Record<string, unknown>> };
+    if (profile) {
+      gaad.RoleDetailList[0].InstanceProfileList = [{ Path: '/', InstanceProfileName: 'p', InstanceProfileId: 'AIPAEXAMPLE', Arn: `arn:aws:iam::${ACCT}:instance-profile/p`, CreateDate: '2024-01-01T00:00:00Z', Roles: [] }];
+    }
+    const edges = findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.from === userArn('dev'));
+    expect(edges.map((e) => [e.method, e.to, e.conditional])).toEqual([[method, roleArn('Target'), true]]);
+  });
+
+  it('iam:SetDefaultPolicyVersion on a policy attached to itself: a conditional edge to admin', () => {
+    const spec: AccountSpec = { users: [{ name: 'dev', managed: [`arn:aws:iam::${ACCT}:policy/Mine`] }], policies: { Mine: doc(allow('iam:SetDefaultPolicyVersion')) } };
+    expect(edgesOf(spec, userArn('dev')).map((e) => [e.method, e.to, e.conditional])).toEqual([['iam-set-default-policy-version', 'admin', true]]);
+  });
+});

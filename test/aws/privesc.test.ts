@@ -57,7 +57,8 @@ const m = model({
     userEntry('d-cond', { inline: [doc(allow('iam:CreateAccessKey', ALICE, { Condition: { StringEquals: { 'aws:username': 'bob' } } }))] }),
     userEntry('d-expired', { inline: [doc(allow('iam:CreateAccessKey', '*', { Condition: { DateLessThan: { 'aws:CurrentTime': '2024-01-01T00:00:00Z' } } }))] }),
     userEntry('d-resource', { inline: [doc(allow('iam:CreateAccessKey', userArn('svc-*')), allow('iam:PutUserPolicy', userArn('someone-else')))] }),
-    userEntry('d-notaction', { inline: [doc({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*', 'ssm:*'], Resource: '*' })] }),
+    // lambda:* too: lambda:UpdateFunctionCode on an existing function is itself a (conditional) route.
+    userEntry('d-notaction', { inline: [doc({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*', 'ssm:*', 'lambda:*'], Resource: '*' })] }),
     userEntry('d-trust', { inline: [doc(allow('sts:AssumeRole'))] }),
     userEntry('d-boundary', { inline: [doc(allow(['iam:AttachUserPolicy', 'iam:PutUserPolicy'], userArn('d-boundary')))], boundary: policyArn('iam-only-boundary') }),
     userEntry('d-service', { inline: [doc(allow('iam:PassRole', '*', { Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }), allow(['lambda:CreateFunction', 'lambda:InvokeFunction']))] }),
@@ -163,7 +164,7 @@ describe('decoys produce no path', () => {
     ['d-cond', 'condition on another username never holds'],
     ['d-expired', 'DateLessThan already in the past'],
     ['d-resource', 'resources do not match any admin user'],
-    ['d-notaction', 'NotAction excludes iam:*, sts:* and ssm:*'],
+    ['d-notaction', 'NotAction excludes iam:*, sts:*, ssm:* and lambda:*'],
     ['d-trust', 'no role trusts it'],
     ['d-boundary', 'boundary caps a self-escalation'],
     ['d-service', 'PassRole only to EC2, and no EC2 path'],

@@ -37,7 +37,8 @@ const corpus = gaad({
     userEntry('d-cond', { inline: [doc(allow('iam:CreateAccessKey', ALICE, { Condition: { StringEquals: { 'aws:username': 'bob' } } }))] }),
     userEntry('d-expired', { inline: [doc(allow('iam:CreateAccessKey', '*', { Condition: { DateLessThan: { 'aws:CurrentTime': '2024-01-01T00:00:00Z' } } }))] }),
     userEntry('d-resource', { inline: [doc(allow('iam:CreateAccessKey', userArn('svc-*')), allow('iam:PutUserPolicy', userArn('someone-else')))] }),
-    userEntry('d-notaction', { inline: [doc({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*', 'ssm:*'], Resource: '*' })] }),
+    // lambda:* too: lambda:UpdateFunctionCode on an existing function is itself a (conditional) route.
+    userEntry('d-notaction', { inline: [doc({ Effect: 'Allow', NotAction: ['iam:*', 'sts:*', 'ssm:*', 'lambda:*'], Resource: '*' })] }),
     userEntry('d-trust', { inline: [doc(allow('sts:AssumeRole'))] }),
     userEntry('d-boundary', { inline: [doc(allow(['iam:AttachUserPolicy', 'iam:PutUserPolicy'], userArn('d-boundary')))], boundary: policyArn('iam-only-boundary') }),
     userEntry('d-service', { inline: [doc(allow('iam:PassRole', '*', { Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }), allow(['lambda:CreateFunction', 'lambda:InvokeFunction']))] }),

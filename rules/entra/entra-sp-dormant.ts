@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
+      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Only sign-ins of the app as a client count: tokens issued for it as a resource are calls made to it by others, not its own use. Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
     risk: 'Dormant identities keep standing access and credentials that nobody would miss, so a compromise goes unnoticed; they are leftovers of retired projects.',
     remediation: 'Disable the service principal, remove its permissions and credentials, and delete it after a grace period unless an owner re-certifies it.',
     references: [
@@ -19,8 +19,8 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      stale: '{{name}} last signed in on {{last}} ({{days}} days ago).',
-      never: '{{name}} has no sign-in on record{{created}}.',
+      stale: '{{name}} last signed in on {{last}} ({{days}} days ago){{resource}}.',
+      never: '{{name}} has no sign-in on record{{created}}{{resource}}.',
     },
     options: {
       dormantDays: { default: 90, description: 'Days without sign-in after which an identity is dormant.' },
@@ -34,6 +34,8 @@ export default defineRule({
     requires: ['entra.signInActivity'],
   },
   check(subject, ctx) {
+    const asResource = typeof subject.attrs.lastResourceSignInAt === 'string' ? subject.attrs.lastResourceSignInAt : undefined;
+    const resource = asResource ? `; it was last called as a resource on ${day(asResource)}, which is others' use of it, not its own` : '';
     if (subject.lastUsedAt === undefined) {
       ctx.unknown('sign-in activity not known for this identity');
       return;
@@ -46,14 +48,14 @@ export default defineRule({
       if (age <= Number(ctx.options.newGraceDays)) return;
       ctx.report({
         messageId: 'never',
-        args: { created: ` (created ${day(subject.createdAt)})` },
-        evidence: { lastUsedAt: null, createdAt: subject.createdAt },
+        args: { created: ` (created ${day(subject.createdAt)})`, resource },
+        evidence: { lastUsedAt: null, createdAt: subject.createdAt, lastResourceSignInAt: asResource },
       });
       return;
     }
     const days = daysSince(subject.lastUsedAt, ctx.now);
     if (days !== undefined && days >= Number(ctx.options.dormantDays)) {
-      ctx.report({ messageId: 'stale', args: { last: day(subject.lastUsedAt), days }, evidence: { lastUsedAt: subject.lastUsedAt } });
+      ctx.report({ messageId: 'stale', args: { last: day(subject.lastUsedAt), days, resource }, evidence: { lastUsedAt: subject.lastUsedAt, lastResourceSignInAt: asResource } });
     }
   },
 });

@@ -51,7 +51,7 @@ export function addIdentities(ctx: EntraContext): void {
       enabled: r.optBool(obj, 'accountEnabled', path),
       createdAt: r.optDate(obj, 'createdDateTime', path),
       // Sign-in data only when the beta report was read; then absence is "no sign-in on record".
-      lastUsedAt: signIns ? (appId ? (signIns.get(appId) ?? null) : null) : undefined,
+      lastUsedAt: signIns ? clientUse(appId ? signIns.get(appId) : undefined) : undefined,
       tags,
       attrs: {
         appId,
@@ -68,6 +68,8 @@ export function addIdentities(ctx: EntraContext): void {
         servicePrincipalNames: nonEmpty(stringList(obj, 'servicePrincipalNames', path, r)),
         verifiedPublisher: publisher ? r.optStr(publisher, 'displayName', `${path}.verifiedPublisher`) : undefined,
         agentBlueprintId: r.optStr(obj, 'agentIdentityBlueprintId', path),
+        // Tokens issued for this app as a resource: others' use of it, not its own.
+        lastResourceSignInAt: appId ? signIns?.get(appId)?.resource : undefined,
       },
     };
     if (firstParty) node.firstParty = true;
@@ -224,24 +226,51 @@ export function addSponsors(ctx: EntraContext): void {
   }
 }
 
-function spSignIns(ctx: EntraContext): Map<string, string> | undefined {
+/** Per appId, from the servicePrincipalSignInActivities report (beta). */
+interface SpSignIn {
+  /** Latest sign-in of the app as a client (app-only or delegated): its own use. */
+  client?: string;
+  /** Latest token issued for the app as a resource: calls made to it by others. */
+  resource?: string;
+  /** A lastSignInActivity later than every detailed field: not known to be client or resource. */
+  unattributed?: boolean;
+}
+
+const CLIENT_ACTIVITIES = ['applicationAuthenticationClientSignInActivity', 'delegatedClientSignInActivity'];
+const RESOURCE_ACTIVITIES = ['applicationAuthenticationResourceSignInActivity', 'delegatedResourceSignInActivity'];
+
+/**
+ * The SP's own last use: its client activities only. The resource activities record tokens
+ * other apps obtained to call this one (servicePrincipalSignInActivity, Microsoft Graph beta),
+ * which say nothing about whether its own credentials are still in use. With the report read,
+ * no row is "no client sign-in on record" (null); a row whose lastSignInActivity cannot be
+ * attributed is not known (undefined).
+ */
+function clientUse(s: SpSignIn | undefined): string | null | undefined {
+  if (s?.unattributed) return undefined;
+  return s?.client ?? null;
+}
+
+function spSignIns(ctx: EntraContext): Map<string, SpSignIn> | undefined {
   if (!ctx.collected('entra.signInActivity')) return undefined;
-  const out = new Map<string, string>();
+  const out = new Map<string, SpSignIn>();
   for (const { obj, path, r } of ctx.items('servicePrincipalSignInActivities.json') ?? []) {
     const appId = r.str(obj, 'appId', path);
-    let when: string | undefined;
-    // lastSignInActivity is the latest of the others; read them all in case it is missing.
-    for (const k of [
-      'lastSignInActivity',
-      'applicationAuthenticationClientSignInActivity',
-      'applicationAuthenticationResourceSignInActivity',
-      'delegatedClientSignInActivity',
-      'delegatedResourceSignInActivity',
-    ]) {
+    const at = (k: string): string | undefined => {
       const act = r.optObject(obj, k, path);
-      if (act) when = latest(when, r.optDate(act, 'lastSignInDateTime', `${path}.${k}`));
-    }
-    if (when) out.set(appId, latest(out.get(appId), when)!);
+      return act ? r.optDate(act, 'lastSignInDateTime', `${path}.${k}`) : undefined;
+    };
+    let client: string | undefined;
+    for (const k of CLIENT_ACTIVITIES) client = latest(client, at(k));
+    let resource: string | undefined;
+    for (const k of RESOURCE_ACTIVITIES) resource = latest(resource, at(k));
+    // lastSignInActivity is the latest of the four; one later than all of them (the detailed
+    // fields missing) may have been the app's own sign-in or a call to it.
+    const last = at('lastSignInActivity');
+    const known = latest(client, resource);
+    const unattributed = last !== undefined && (known === undefined || Date.parse(last) > Date.parse(known));
+    const prev = out.get(appId) ?? {};
+    out.set(appId, { client: latest(prev.client, client), resource: latest(prev.resource, resource), unattributed: prev.unattributed || unattributed || undefined });
   }
   return out;
 }

@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-sp-dormant.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -50,4 +51,60 @@ describe('entra-sp-dormant', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-sp-dormant on the servicePrincipalSignInActivities report as Graph beta returns it', () => {
+  const at = (d: string | null) => (d ? { lastSignInDateTime: d } : { lastSignInDateTime: null });
+  const run = (row: Record<string, unknown> | undefined) => {
+    const sp = rawSp('Client');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Client', createdDateTime: '2020-01-01T00:00:00Z' };
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [app],
+      'servicePrincipalSignInActivities.json': row ? [{ id: gid(), appId: sp.appId, ...row }] : [],
+    });
+    return { ...rawVerdict(rule, g, spNodeId(sp)), node: g.node(spNodeId(sp))! };
+  };
+
+  it('calls made to the app as a resource are not its own use: a client sign-in 2 years ago is stale', () => {
+    const r = run({
+      lastSignInActivity: at('2026-11-19T00:00:00Z'),
+      applicationAuthenticationClientSignInActivity: at('2024-11-01T00:00:00Z'),
+      delegatedClientSignInActivity: at(null),
+      applicationAuthenticationResourceSignInActivity: at('2026-11-18T00:00:00Z'),
+      delegatedResourceSignInActivity: at('2026-11-19T00:00:00Z'),
+    });
+    expect(r.node.lastUsedAt).toBe('2024-11-01T00:00:00.000Z');
+    expect(r.node.attrs.lastResourceSignInAt).toBe('2026-11-19T00:00:00.000Z');
+    expect(r.verdict).toBe('fail');
+    expect(r.messages[0]).toBe("Client last signed in on 2024-11-01 (749 days ago); it was last called as a resource on 2026-11-19, which is others' use of it, not its own.");
+  });
+
+  it('an app only ever called as a resource has no sign-in of its own on record', () => {
+    const r = run({
+      lastSignInActivity: at('2026-11-19T00:00:00Z'),
+      applicationAuthenticationClientSignInActivity: at(null),
+      delegatedClientSignInActivity: at(null),
+      applicationAuthenticationResourceSignInActivity: at('2026-11-19T00:00:00Z'),
+      delegatedResourceSignInActivity: at(null),
+    });
+    expect(r.node.lastUsedAt).toBeNull();
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('a lastSignInActivity that no detailed field explains is not attributed: unknown', () => {
+    const r = run({ lastSignInActivity: at('2026-11-19T00:00:00Z'), applicationAuthenticationClientSignInActivity: at('2024-01-01T00:00:00Z') });
+    expect(r.node.lastUsedAt).toBeUndefined();
+    expect(r.verdict).toBe('unknown');
+  });
+
+  it('near miss: a recent delegated client sign-in passes', () => {
+    const r = run({
+      lastSignInActivity: at('2026-11-19T00:00:00Z'),
+      applicationAuthenticationClientSignInActivity: at('2024-01-01T00:00:00Z'),
+      delegatedClientSignInActivity: at('2026-11-19T00:00:00Z'),
+    });
+    expect(r.node.lastUsedAt).toBe('2026-11-19T00:00:00.000Z');
+    expect(r.verdict).toBe('pass');
+  });
 });

@@ -288,3 +288,39 @@ describe('custom directory roles escalate by their allowed actions', () => {
     expect(summary(g, h).any).toBe(0);
   });
 });
+
+describe('Graph application permissions one step from Global Administrator are T4', () => {
+  const PERMS = [
+    ['PrivilegedAccess.ReadWrite.AzureADGroup', '2f6817f8-7b12-4f0f-bc18-eeaf60705a9e'],
+    ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup', '41202f2c-f7ab-45be-b001-85c9728b9d69'],
+    ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup', '618b6020-bca8-4de6-99f6-ef445fa4d857'],
+    ['UserAuthenticationMethod.ReadWrite.All', '50483e42-d915-4231-9639-7fdb7fd190e5'],
+    ['Policy.ReadWrite.PermissionGrant', 'a402ca1c-2696-4531-972d-6e5ee4aa11ea'],
+  ] as const;
+
+  for (const [name, appRoleId] of PERMS) {
+    for (const resourceCollected of [true, false]) {
+      it(`${name} (${resourceCollected ? 'named by the Graph service principal' : 'named by the well-known id table'})`, () => {
+        const h = sp('Holder');
+        const graph = { ...graphSp, appRoles: [{ id: appRoleId, value: name }] };
+        const g = build({
+          'servicePrincipals.json': resourceCollected ? [graph, h] : [h],
+          'appRoleAssignments.json': [{ id: gid(), principalId: h.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId }],
+        });
+        const priv = g.node(ids.entraAppRole(T, GRAPH, appRoleId));
+        expect(priv).toMatchObject({ tier: 4, crownJewel: 'admin', attrs: { permission: name, category: 'tenant-admin' } });
+        expect(summary(g, h)).toMatchObject({ tier: 4 });
+      });
+    }
+  }
+
+  it('near miss: the read-only PIM for Groups permission stays below T3', () => {
+    const h = sp('Reader');
+    const id = 'e1b3c3a5-7f05-4b5f-8a1b-000000000001';
+    const g = build({
+      'servicePrincipals.json': [{ ...graphSp, appRoles: [{ id, value: 'PrivilegedAccess.Read.AzureADGroup' }] }, h],
+      'appRoleAssignments.json': [{ id: gid(), principalId: h.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: id }],
+    });
+    expect(summary(g, h).tier).toBeLessThan(3);
+  });
+});

@@ -50,6 +50,16 @@ const NAMED: Record<string, PermissionClass> = {
   'RoleEligibilitySchedule.ReadWrite.Directory': TENANT_ADMIN,
   // Delegated only: with consent for all users, it carries whatever an admin who signs in holds.
   'Directory.AccessAsUser.All': TENANT_ADMIN,
+  // One step from Global Administrator (Microsoft Graph permissions reference,
+  // learn.microsoft.com/graph/permissions-reference): PIM for Groups permissions make the holder
+  // member or owner of a role-assignable group, which can hold Global Administrator; an
+  // authentication-method writer adds a Temporary Access Pass to a Global Administrator; a
+  // permission-grant-policy writer lets itself consent to any permission, RoleManagement.ReadWrite.Directory included.
+  'PrivilegedAccess.ReadWrite.AzureADGroup': TENANT_ADMIN,
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup': TENANT_ADMIN,
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup': TENANT_ADMIN,
+  'UserAuthenticationMethod.ReadWrite.All': TENANT_ADMIN,
+  'Policy.ReadWrite.PermissionGrant': TENANT_ADMIN,
   // Listed as a higher-privileged application permission of addPassword/addKey on applications
   // and service principals: it reaches every app's credentials, so it ranks with
   // Application.ReadWrite.All.
@@ -61,11 +71,8 @@ const NAMED: Record<string, PermissionClass> = {
   'ServicePrincipalEndpoint.ReadWrite.All': IDENTITY_ADMIN,
   'Policy.ReadWrite.ConditionalAccess': IDENTITY_ADMIN,
   'Policy.ReadWrite.AuthenticationMethod': IDENTITY_ADMIN,
-  'Policy.ReadWrite.PermissionGrant': IDENTITY_ADMIN,
-  'UserAuthenticationMethod.ReadWrite.All': IDENTITY_ADMIN,
   'User.ManageIdentities.All': IDENTITY_ADMIN,
   'IdentityProvider.ReadWrite.All': IDENTITY_ADMIN,
-  'PrivilegedAccess.ReadWrite.AzureADGroup': IDENTITY_ADMIN,
   'RoleManagement.ReadWrite.Exchange': IDENTITY_ADMIN,
   'Sites.FullControl.All': { tier: 3, category: 'data-write' },
   'Mail.Send': { tier: 2, category: 'data-write' },
@@ -142,6 +149,12 @@ const GRAPH_ROLE_IDS: readonly (readonly [string, string])[] = [
   ['18a4783c-866b-4cc7-a460-3d5e5662c884', 'Application.ReadWrite.OwnedBy'],
   ['741f803b-c850-494e-b5df-cde7c675a1ca', 'User.ReadWrite.All'],
   ['01c0a623-fc9b-48e9-b794-0756f8e8f067', 'Policy.ReadWrite.ConditionalAccess'],
+  // Ids as in the Microsoft Graph permissions reference.
+  ['2f6817f8-7b12-4f0f-bc18-eeaf60705a9e', 'PrivilegedAccess.ReadWrite.AzureADGroup'],
+  ['41202f2c-f7ab-45be-b001-85c9728b9d69', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'],
+  ['618b6020-bca8-4de6-99f6-ef445fa4d857', 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup'],
+  ['50483e42-d915-4231-9639-7fdb7fd190e5', 'UserAuthenticationMethod.ReadWrite.All'],
+  ['a402ca1c-2696-4531-972d-6e5ee4aa11ea', 'Policy.ReadWrite.PermissionGrant'],
   ['025d3225-3f02-4882-b4c0-cd5b541a4e80', 'RoleManagement.ReadWrite.Exchange'],
   ['b633e1c5-b582-4048-a93e-9f11b44c7e96', 'Mail.Send'],
   ['e2a3a72e-5f79-4c64-b1b1-878b674786c9', 'Mail.ReadWrite'],

@@ -65,8 +65,8 @@ export interface PrivescMethod {
   liftsBoundary?: boolean;
   /**
    * The last step is sts:AssumeRole on a role whose trust policy the principal rewrote to name
-   * it: for an IAM user of the same account the trust policy alone grants it (no identity Allow
-   * needed), but the permissions boundary must still allow it.
+   * it: in the same account the trust policy alone grants it to the named user or role (no
+   * identity Allow needed), but the permissions boundary must still allow it.
    */
   assumesByTrust?: boolean;
   /** Always conditional: depends on something the snapshot cannot show (e.g. a running instance). */

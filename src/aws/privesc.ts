@@ -244,9 +244,9 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         continue;
       }
       if (m.liftsBoundary && !s.boundary) continue;
-      // A rewritten trust policy naming an IAM user grants it sts:AssumeRole on its own (same
-      // account): only the user's boundary, if any, must allow it (see assumeRoleEdges).
-      const byTrust = m.assumesByTrust === true && p.kind === 'user';
+      // A rewritten trust policy naming the principal's own ARN grants it sts:AssumeRole on its
+      // own (same account): only its boundary, if any, must allow it (see assumeRoleEdges).
+      const byTrust = m.assumesByTrust === true;
       const targetActions = byTrust ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
       if (!(byTrust ? [...targetActions, ...m.otherActions] : all).every((a) => ev.mayDoAction(s, a))) continue;
       let bound: Subject | undefined;
@@ -423,9 +423,8 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
 
 function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
-  // Without an identity Allow, only a trust policy that names this user itself can give an
+  // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
-  if (!identityMay && p.kind !== 'user') return;
   const candidates = new Set<string>([
     ...(trust.byPrincipal.get(p.arn) ?? []),
     ...(p.id ? (trust.byPrincipal.get(p.id) ?? []) : []),
@@ -444,10 +443,12 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
       undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (trust policy could not be read)`);
       continue;
     }
-    // Same account: a trust policy naming the IAM user's own ARN is enough on its own; an
-    // explicit identity Deny still wins. Otherwise the identity policies must allow it too.
-    // (For a role principal we always require the identity Allow: the conservative reading.)
-    const trustAlone = t.direct && p.kind === 'user' && t.result === 'yes';
+    // Same account: a trust policy naming the principal's own user or role ARN is enough on its
+    // own (IAM policy evaluation logic: a resource-based policy naming a role ARN is limited only
+    // by an implicit deny in a permissions boundary or session policy, not in identity policies;
+    // PMapper's sts edges read it the same way); an explicit identity Deny still wins and the
+    // boundary must allow it (below). Otherwise the identity policies must allow it too.
+    const trustAlone = t.direct && t.result === 'yes';
     if (!identityMay && !trustAlone) continue;
     const r = ev.decide(s, 'sts:AssumeRole', roleArn);
     let conditional = t.result === 'maybe';

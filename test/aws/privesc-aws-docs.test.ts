@@ -144,9 +144,9 @@ describe('escalation methods from the published lists (Rhino Security Labs, PMap
     const deny = { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: roleArn('Admin') };
     expect(edgesOf({ users: [{ name: 'dev', inline: [doc(allow('iam:UpdateAssumeRolePolicy'), deny)] }], roles: [admin] }, userArn('dev'))).toEqual([]);
   });
-  it('H near miss: a role still needs its own sts:AssumeRole Allow', () => {
+  it('H: a role too, once a trust naming a role ARN is enough on its own (item I below)', () => {
     const spec: AccountSpec = { roles: [{ name: 'ci', trust: doc({ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }), inline: [doc(allow('iam:UpdateAssumeRolePolicy'))] }, admin] };
-    expect(edgesOf(spec, roleArn('ci')).filter((e) => e.method === 'iam-update-assume-role-policy')).toEqual([]);
+    expect(edgesOf(spec, roleArn('ci')).filter((e) => e.method === 'iam-update-assume-role-policy').map((e) => [e.to, e.conditional])).toEqual([[roleArn('Admin'), false]]);
   });
   it('rewriting a trust policy is an escalation edge, not CAN_ASSUME', () => {
     const g = oneAccount({ users: [{ name: 'dev', inline: [doc(allow(['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']))] }], roles: [admin] });
@@ -172,5 +172,35 @@ describe('escalation methods from the published lists (Rhino Security Labs, PMap
   it('iam:SetDefaultPolicyVersion on a policy attached to itself: a conditional edge to admin', () => {
     const spec: AccountSpec = { users: [{ name: 'dev', managed: [`arn:aws:iam::${ACCT}:policy/Mine`] }], policies: { Mine: doc(allow('iam:SetDefaultPolicyVersion')) } };
     expect(edgesOf(spec, userArn('dev')).map((e) => [e.method, e.to, e.conditional])).toEqual([['iam-set-default-policy-version', 'admin', true]]);
+  });
+});
+
+describe('a role named directly in a same-account trust policy needs no identity Allow (IAM policy evaluation logic; PMapper sts edges)', () => {
+  const ec2 = doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
+  const spec = (workerInline: Record<string, unknown>[], trustOf: string, boundary?: Record<string, unknown>) => {
+    const gaad = authorizationDetails(ACCT, {
+      roles: [
+        { name: 'worker', trust: ec2, inline: workerInline },
+        { name: 'Admin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: trustOf }, Action: 'sts:AssumeRole' }) },
+      ],
+      ...(boundary ? { policies: { Bound: boundary } } : {}),
+    }) as { RoleDetailList: Array<Record<string, unknown>> };
+    if (boundary) gaad.RoleDetailList[0].PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${ACCT}:policy/Bound` };
+    return findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.from === roleArn('worker')).map((e) => [e.method, e.to, e.conditional]);
+  };
+
+  it('I: the trust naming the role ARN is enough', () => {
+    expect(spec([doc(allow('s3:GetObject'))], roleArn('worker'))).toEqual([['sts-assume-role', roleArn('Admin'), false]]);
+    expect(oneAccount({ roles: [{ name: 'worker', trust: ec2, inline: [doc(allow('s3:GetObject'))] }, { name: 'Admin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: roleArn('worker') }, Action: 'sts:AssumeRole' }) }] })
+      .out(roleId('worker'), 'CAN_ASSUME').map((e) => e.to)).toEqual([roleId('Admin')]);
+  });
+  it('I near miss: a trust naming only the account still needs the identity Allow', () => {
+    expect(spec([doc(allow('s3:GetObject'))], `arn:aws:iam::${ACCT}:root`)).toEqual([]);
+  });
+  it('I near miss: an explicit identity Deny wins', () => {
+    expect(spec([doc(allow('s3:GetObject'), { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' })], roleArn('worker'))).toEqual([]);
+  });
+  it('I near miss: the role\'s permissions boundary must allow sts:AssumeRole', () => {
+    expect(spec([doc(allow('s3:GetObject'))], roleArn('worker'), doc(allow('s3:*')))).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ import {
   type EscalationEdge,
   type EscalationGroup,
 } from '../../aws/index.js';
-import type { Subject } from '../../aws/policy/evaluate.js';
+import { sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
+import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
@@ -839,43 +840,121 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
   }
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
   const ev = createEvaluator(EMPTY_MODEL, { now });
-  const steps: Step[] = [];
+  const method = 'sts-assume-role-cross-account';
   for (const st of states) {
     const trusting = new Set(byAccount.get(st.account) ?? []);
+    const whom = (c: Candidate, direct: boolean, arn: string): string =>
+      direct ? arn : c.anyone && !trusting.has(c) ? 'any AWS principal ("*")' : `account ${st.account}`;
+    // Roles every principal of this account is a candidate for: those trusting the account, `*`,
+    // or with a trust policy that could not be read.
+    const shared = [...new Set([...trusting, ...anyone])].filter((c) => c.state.account !== st.account);
+    // A readable trust policy without conditions answers every principal of the account it does
+    // not name alike: it is asked once here, and principals it names are asked one by one.
+    const uniform: Candidate[] = [];
+    const paired: Candidate[] = [];
+    const named = new Set<string>();
+    for (const c of shared) {
+      if (!unconditionalTrust(c.role)) {
+        paired.push(c);
+        continue;
+      }
+      uniform.push(c);
+      for (const n of namesInTrust(c.role)) named.add(n);
+    }
+    const probe: PrincipalFacts = { arn: `arn:aws:iam::${st.account}:user/\u0000`, accountId: st.account, type: 'user', name: '' };
+    const uniformHits: Array<{ c: Candidate; maybe: boolean }> = [];
+    for (const c of uniform) {
+      const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now);
+      if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe' });
+    }
+    // Shared set nodes of this account's grouped holders: one for holders whose policies allow
+    // sts:AssumeRole everywhere, one for those allowed under a condition (as pairwise steps
+    // gathered per holder would have given).
+    const groupSets = new Map<boolean, string>();
+    const steps: Step[] = [];
+    const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate): void => {
+      const trust = evaluateTrust(c.role, p.subject.facts, 'sts:AssumeRole', now);
+      if (trust.result === 'no') return;
+      const decided = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
+      const id = decided.decision;
+      if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
+      // What could not be read or decided stays a conditional route, never a silent gap.
+      const undecided = [...decided.undecided, ...trust.undecided];
+      if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read`);
+      if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+      steps.push({
+        from,
+        to: c.id,
+        toName: c.role.name,
+        type: 'CAN_ASSUME',
+        method,
+        reason: `${
+          trust.result === 'unknown'
+            ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
+            : `role ${c.role.name} in account ${c.state.account} trusts ${whom(c, trust.direct, p.arn)}`
+        }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
+        conditional: id !== 'allow' || trust.result !== 'yes',
+        evidence: undecided.length ? { method, undecided: [...new Set(undecided)] } : { method },
+      });
+    };
     for (const p of st.assumers) {
-      // A role trusting `*` is a candidate for every principal of every other account; one that
-      // trusts both `*` and the account (or names the principal) is tested once.
-      const candidates = [...new Set([...(byAccount.get(st.account) ?? []), ...(byPrincipal.get(p.arn) ?? []), ...anyone])].filter((c) => c.state.account !== st.account);
       const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
-      for (const c of candidates) {
-        const trust = evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
-        if (trust.result === 'no') continue;
-        const decided = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
-        const id = decided.decision;
-        if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') continue;
-        // What could not be read or decided stays a conditional route, never a silent gap.
-        const undecided = [...decided.undecided, ...trust.undecided];
-        if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read`);
-        if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
-        steps.push({
-          from,
-          to: c.id,
-          toName: c.role.name,
-          type: 'CAN_ASSUME',
-          method: 'sts-assume-role-cross-account',
-          reason: `${
-            trust.result === 'unknown'
-              ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
-              : `role ${c.role.name} in account ${c.state.account} trusts ${trust.direct ? p.arn : c.anyone && !trusting.has(c) ? 'any AWS principal ("*")' : `account ${st.account}`}`
-          }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
-          conditional: id !== 'allow' || trust.result !== 'yes',
-          evidence: undecided.length ? { method: 'sts-assume-role-cross-account', undecided: [...new Set(undecided)] } : { method: 'sts-assume-role-cross-account' },
-        });
-      }
+      const own = [...(byPrincipal.get(p.arn) ?? []), ...(facts.id !== undefined ? (byPrincipal.get(facts.id) ?? []) : [])].filter((c) => c.state.account !== st.account);
+      const grouped = uniformHits.length > 0 && !named.has(p.arn) && !(facts.id !== undefined && named.has(facts.id)) && sameForEveryResource(p.subject, ['sts:AssumeRole']);
+      const seen = new Set<Candidate>();
+      if (grouped) {
+        // Its answer is the same for every role: asked once, one edge to the account's shared set.
+        const id = ev.decide(p.subject, 'sts:AssumeRole', uniformHits[0].c.role.arn).decision;
+        if (id === 'allow' || id === 'conditional') {
+          const idCond = id === 'conditional';
+          const reasonOf = (h: (typeof uniformHits)[number]) =>
+            `role ${h.c.role.name} in account ${h.c.state.account} trusts ${whom(h.c, false, p.arn)}, and ${p.name}'s policies allow sts:AssumeRole on it`;
+          if (uniformHits.length <= FAN_OUT) {
+            for (const h of uniformHits) {
+              b.addEdge({ from, to: h.c.id, type: 'CAN_ASSUME', reason: reasonOf(h), hidden: true, conditional: idCond || h.maybe, evidence: { method } });
+            }
+          } else {
+            let setId = groupSets.get(idCond);
+            if (setId === undefined) {
+              setId = crossAccountSetId(uniformHits.map((h) => `${h.c.id}${idCond || h.maybe ? '?' : ''}`));
+              groupSets.set(idCond, setId);
+              addSetNode(b, 'cross-account', setId, method, uniformHits.length);
+              for (const h of uniformHits) {
+                b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: `${method} reaches ${h.c.role.name}`, hidden: true, conditional: idCond || h.maybe, evidence: { method } });
+              }
+            }
+            addHolderEdge(b, from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
+          }
+        }
+        for (const h of uniformHits) seen.add(h.c);
+      } else for (const c of uniform) (seen.add(c), pair(p, from, c));
+      for (const c of paired) if (!seen.has(c)) (seen.add(c), pair(p, from, c));
+      for (const c of own) if (!seen.has(c)) (seen.add(c), pair(p, from, c));
     }
+    addSteps(b, 'cross-account', steps);
   }
-  addSteps(b, 'cross-account', steps);
+}
+
+/** The id of a shared set of cross-account targets, as addSteps would name it. */
+function crossAccountSetId(members: string[]): string {
+  return ids.crownJewel('aws', 'cross-account', `escalation-set/sts-assume-role-cross-account/${createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 16)}`);
+}
+
+/** A readable trust policy with no Condition in any statement. */
+function unconditionalTrust(role: IamRole): boolean {
+  return role.trustPolicy.ok && role.trustPolicy.document.statements.every((s) => !s.condition);
+}
+
+/** Every AWS principal value a trust policy lists (in Principal or NotPrincipal). */
+function namesInTrust(role: IamRole): string[] {
+  if (!role.trustPolicy.ok) return [];
+  const out: string[] = [];
+  for (const s of role.trustPolicy.document.statements) {
+    const block = s.principal ?? s.notPrincipal;
+    if (block && block !== '*') for (const v of block.AWS ?? []) if (v !== '*') out.push(v);
+  }
+  return out;
 }
 
 const EMPTY_MODEL: AccountModel = emptyAccountModel();

@@ -324,3 +324,30 @@ describe('Graph application permissions one step from Global Administrator are T
     expect(summary(g, h).tier).toBeLessThan(3);
   });
 });
+
+describe('role assignments without a directoryScopeId', () => {
+  const GA = '62e90394-69f5-4237-9190-012177145e10';
+  function assigned(extra: Record<string, unknown>) {
+    const h = sp('X');
+    const g = build({
+      'servicePrincipals.json': [h],
+      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: GA, ...extra }],
+    });
+    return { g, h, edge: g.out(node(h), 'HAS_ROLE')[0] };
+  }
+
+  it('are modelled tenant-wide but conditional: a route, no firm path', () => {
+    const { g, h, edge } = assigned({});
+    expect(edge).toMatchObject({ to: ids.entraDirectoryRole(T, GA), conditional: true });
+    expect(edge.reason).toMatch(/unknown scope/);
+    expect(edge.evidence?.directoryScopeId).toBeUndefined();
+    expect(summary(g, h)).toMatchObject({ firm: 0 });
+    expect(summary(g, h).any).toBeGreaterThan(0);
+  });
+
+  it('near miss: directoryScopeId "/" is firm', () => {
+    const { g, h, edge } = assigned({ directoryScopeId: '/' });
+    expect(edge.conditional).toBeFalsy();
+    expect(summary(g, h).firm).toBeGreaterThan(0);
+  });
+});

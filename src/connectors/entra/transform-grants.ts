@@ -193,7 +193,10 @@ export function addDirectoryRoles(ctx: EntraContext): void {
     for (const { obj, path, r } of ctx.items(file) ?? []) {
       const principalId = r.str(obj, 'principalId', path);
       const roleDefinitionId = r.str(obj, 'roleDefinitionId', path);
-      const directoryScopeId = r.optStr(obj, 'directoryScopeId', path) ?? '/';
+      // Without a directoryScopeId the scope is unknown: the role is modelled tenant-wide (the
+      // widest case) but the holder's HAS_ROLE edge is conditional, so no firm path rests on it.
+      const scopeRead = r.optStr(obj, 'directoryScopeId', path);
+      const directoryScopeId = scopeRead ?? '/';
       const from = ctx.principal(principalId);
       if (!from) {
         ctx.b.warn(`entra/${file}: ${path} gives role ${roleDefinitionId} to ${principalId}, which is not in the snapshot; ignored`);
@@ -237,11 +240,11 @@ export function addDirectoryRoles(ctx: EntraContext): void {
         from,
         to: privId,
         type: 'HAS_ROLE',
-        reason: eligible
-          ? `${holder} is eligible (PIM) for ${roleName} at scope ${directoryScopeId}`
-          : `${holder} holds ${roleName} at scope ${directoryScopeId}`,
-        conditional: eligible || undefined,
-        evidence: { directoryScopeId, eligible, roleDefinitionId, assignmentId: r.optStr(obj, 'id', path) },
+        reason:
+          (eligible ? `${holder} is eligible (PIM) for ${roleName}` : `${holder} holds ${roleName}`) +
+          (scopeRead === undefined ? ' at an unknown scope (the assignment has no directoryScopeId; tenant-wide assumed)' : ` at scope ${directoryScopeId}`),
+        conditional: eligible || scopeRead === undefined || undefined,
+        evidence: { directoryScopeId: scopeRead, eligible, roleDefinitionId, assignmentId: r.optStr(obj, 'id', path) },
       });
       ctx.raiseTier(from, tier);
     }

@@ -246,11 +246,42 @@ describe('collectEntra against the fake tenant', () => {
     expect(cov(result, 'entra.owners')?.status).toBe('collected');
   });
 
-  it('says the owners of the tenant\'s service principals were not read when neither /organization nor the app list tells the tenant id', async () => {
+  it('reads the service principal owners without knowing the tenant id: only Microsoft\'s first-party SPs are skipped', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
     const f = await fake(dataset, { forbid: ['/v1.0/organization', '/v1.0/applications'], tenantDomains: ['contoso.onmicrosoft.com'] });
     const result = await collectEntra(options(f, { tenantId: 'contoso.onmicrosoft.com' }));
-    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/service principals/) });
+    const owners = result.files['entra/servicePrincipalOwners.json'] as Record<string, unknown[]>;
+    const nonMicrosoft = dataset.v1['/servicePrincipals'].filter((s) => s.appOwnerOrganizationId === TENANT || s.servicePrincipalType === 'ManagedIdentity');
+    expect(Object.keys(owners).sort()).toEqual(nonMicrosoft.map((s) => s.id as string).sort());
+    // Only the app owners are missing (the application list was refused), and the reason says so.
+    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/applications/) });
+    expect(cov(result, 'entra.owners')?.reason).not.toMatch(/service principals/);
+  });
+
+  it('reads the owners of third-party service principals (a local object this tenant\'s principals can own), not of Microsoft\'s', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 10 });
+    const sps = dataset.v1['/servicePrincipals'];
+    // sp-2 becomes a multi-tenant app published by another tenant, with a local owner.
+    const thirdParty = sps.find((s) => s.displayName === 'sp-2')!;
+    thirdParty.appOwnerOrganizationId = '22222222-0000-4000-8000-000000000000';
+    dataset.v1['/applications'] = dataset.v1['/applications'].filter((a) => a.appId !== thirdParty.appId);
+    const owner = { '@odata.type': '#microsoft.graph.user', id: guid(1, 0), displayName: 'Owner', userPrincipalName: 'owner@contoso.example', accountEnabled: true };
+    dataset.v1[`/servicePrincipals/${thirdParty.id as string}/owners`] = [owner];
+    const firstParty = sps.find((s) => s.displayName === 'sp-0')!;
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+
+    const owners = result.files['entra/servicePrincipalOwners.json'] as Record<string, { id: string }[]>;
+    expect(owners[thirdParty.id as string]?.map((o) => o.id)).toEqual([guid(1, 0)]);
+    expect(firstParty.id as string in owners).toBe(false);
+    expect(f.log.some((l) => l.path === `/v1.0/servicePrincipals/${firstParty.id as string}/owners`)).toBe(false);
+    expect(cov(result, 'entra.owners')?.status).toBe('collected');
+    // The scan sees the owner and no longer calls the third-party SP's owners unread.
+    const { scan } = scanLive([result]);
+    const node = scan.graph.node(`entra:${TENANT}:sp:${thirdParty.id as string}`)!;
+    expect(node.thirdParty).toBeDefined();
+    expect(node.attrs.ownersCollected).toBe(true);
+    expect(scan.graph.in(node.id, 'OWNS').map((e) => e.from)).toEqual([`entra:${TENANT}:user:${guid(1, 0)}`]);
   });
 
   it('says how many service accounts past the manager-lookup cap were not looked up, and the owner rule answers unknown for them', async () => {

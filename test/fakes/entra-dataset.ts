@@ -167,7 +167,7 @@ export function minimumPlan(d: EntraDataset, pageSize: number): { requests: numb
     d.beta['/reports/servicePrincipalSignInActivities'], d.beta['/reports/appCredentialSignInActivities'],
   ];
   const listPages = lists.reduce((sum, l) => sum + pages(l.length), 0);
-  const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId === d.tenantId || s.servicePrincipalType === 'ManagedIdentity');
+  const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId !== MICROSOFT_TENANT || s.servicePrincipalType === 'ManagedIdentity');
   const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
   const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
   const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;

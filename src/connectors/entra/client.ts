@@ -99,18 +99,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const apps = lists.get('applications.json');
   const sps = lists.get('servicePrincipals.json');
   const groups = lists.get('groups.json');
-  // Whose service principals' owners matter is decided by appOwnerOrganizationId, a GUID. With a
-  // domain as the configured tenant and /organization unread, the tenant's own app registrations
-  // tell it (their service principals carry it); failing that, those owners are not read.
-  const ownerTenant = orgId ?? (TENANT_GUID.test(opts.tenantId) ? opts.tenantId : tenantOfOwnApps(apps, sps));
-  if (ownerTenant === undefined && sps) {
-    const why = org.ok ? 'no tenant id in /organization' : `/organization was not read (${org.failure.reason})`;
-    fail('entra.owners', {
-      kind: org.ok ? 'error' : org.failure.kind,
-      reason: `owners of this tenant's service principals not read: the tenant is given as a domain name and ${why}`,
-    });
-  }
-  const plan = planRelationships({ tenantId: ownerTenant ?? tenantId, apps, sps, groups, top });
+  const plan = planRelationships({ tenantId, apps, sps, groups, top });
   for (const [capability, f] of plan.invalid) fail(capability, ...f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
@@ -174,16 +163,6 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRefreshes: http.stats.tokenRefreshes,
     },
   };
-}
-
-const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The tenant GUID from a service principal of an app registered in this tenant (same appId). */
-function tenantOfOwnApps(apps: GraphObject[] | undefined, sps: GraphObject[] | undefined): string | undefined {
-  if (!apps || !sps) return undefined;
-  const appIds = new Set(apps.map((a) => a.appId).filter((id): id is string => typeof id === 'string'));
-  const sp = sps.find((s) => typeof s.appId === 'string' && appIds.has(s.appId) && typeof s.appOwnerOrganizationId === 'string' && TENANT_GUID.test(s.appOwnerOrganizationId));
-  return sp?.appOwnerOrganizationId as string | undefined;
 }
 
 /** Largest `$top` Graph accepts on /users when signInActivity is selected (user-list docs). */

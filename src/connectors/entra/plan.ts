@@ -1,11 +1,12 @@
 import { PRINCIPAL_SELECT } from './endpoints.js';
+import { MICROSOFT_TENANTS } from './permissions.js';
 import type { GraphFailure } from './graph-http.js';
 import type { RelationshipJob, RelationshipKind } from './relationships.js';
 
 type GraphObject = Record<string, unknown>;
 
 export interface PlanInput {
-  /** Tenant GUID: SPs whose app is registered here are the ones whose owners matter. */
+  /** Tenant id or domain (not used to choose reads: every non-Microsoft SP's owners are read). */
   tenantId: string;
   apps?: readonly GraphObject[];
   sps?: readonly GraphObject[];
@@ -28,9 +29,12 @@ const CAPABILITY: Record<RelationshipKind, string> = {
 };
 
 /**
- * Decides which per-object reads are worth a request. Owners: every app, and the SPs registered
- * in this tenant or that are managed identities (multi-tenant apps from elsewhere have no local
- * owners that matter). App-role assignments: only SPs that define app roles can be assigned one.
+ * Decides which per-object reads are worth a request. Owners: every app, and every service
+ * principal except Microsoft's first-party ones. The SP of a multi-tenant app registered
+ * elsewhere is a local object: this tenant's users and SPs can own it and, as owners, add
+ * credentials to it (unless its publisher locked SP credentials, which is not visible here),
+ * so its owners matter as much as those of the tenant's own apps. App-role assignments: only
+ * SPs that define app roles can be assigned one.
  */
 export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; invalid: Map<string, GraphFailure[]> } {
   const jobs: RelationshipJob[] = [];
@@ -51,7 +55,8 @@ export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; 
     add('federatedIdentityCredentials', app, 'v1.0', (id) => `/applications/${id}/federatedIdentityCredentials`);
   }
   for (const sp of input.sps ?? []) {
-    if (sp.appOwnerOrganizationId === input.tenantId || sp.servicePrincipalType === 'ManagedIdentity') {
+    const owner = sp.appOwnerOrganizationId;
+    if (sp.servicePrincipalType === 'ManagedIdentity' || typeof owner !== 'string' || !MICROSOFT_TENANTS.has(owner)) {
       add('servicePrincipalOwners', sp, 'v1.0', (id) => `/servicePrincipals/${id}/owners?$select=${PRINCIPAL_SELECT}`);
     }
     if (Array.isArray(sp.appRoles) && sp.appRoles.length > 0) {

@@ -258,8 +258,9 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (providerPart.includes('${accountid}') && !String(app!.attrs.groupFilter).includes('{{accountid}}')) continue;
     let own = false;
     const shape = providerPart.replaceAll('${role}', '').trim();
-    const literal = shape.includes('${accountid}') ? undefined : rolesOf.get(ids.external('saml-provider', shape));
-    for (const index of literal ? [literal] : shape.includes('${accountid}') ? ((shapes ??= providersByShape(rolesOf)).get(shape) ?? []) : []) {
+    const named = shape.includes('${accountid}') ? (shapes ??= providersByShape(rolesOf)).get(shape) : [rolesOf.get(ids.external('saml-provider', shape))];
+    for (const index of named ?? []) {
+      if (!index) continue;
       const arn = index.hub?.nativeId;
       const account = arn?.match(ACCOUNT_FIELD)?.[1];
       if (!index.hub || !arn || patternPart(pattern, ':saml-provider/', account, '') !== arn) continue;

@@ -164,3 +164,27 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(fedEdges(g, 'SPlain').map((e) => !!e.conditional)).toEqual([false]);
   });
 });
+
+describe('web identity providers named directly in a trust (Cognito, Google…)', () => {
+  const web = (provider: string, Condition?: Record<string, unknown>) => doc({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', ...(Condition ? { Condition } : {}) });
+
+  it('Cognito without an aud condition: a firm route from any identity pool; with one, a conditional route from that pool', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Unauth', managed: ['AdministratorAccess'], trust: web('cognito-identity.amazonaws.com', { 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' } }) },
+          { name: 'Pool', trust: web('cognito-identity.amazonaws.com', { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:1111-2222' } }) },
+          { name: 'Google', trust: web('accounts.google.com', { StringEquals: { 'accounts.google.com:aud': '1234.apps.googleusercontent.com' } }) },
+          { name: 'WrongAction', trust: doc({ Effect: 'Allow', Principal: { Federated: 'accounts.google.com' }, Action: 'sts:AssumeRole' }) },
+        ],
+      },
+    });
+    const fed = (role: string) => g.in(roleId(role), 'FEDERATES_TO');
+    expect(fed('Unauth').map((e) => !!e.conditional)).toEqual([false]);
+    expect(g.node(fed('Unauth')[0].from)!.name).toMatch(/any Amazon Cognito identity pool/);
+    expect(fed('Pool').map((e) => e.conditional)).toEqual([true]);
+    expect(g.node(fed('Pool')[0].from)!.name).toContain('us-east-1:1111-2222');
+    expect(fed('Google').map((e) => e.conditional)).toEqual([true]);
+    expect(fed('WrongAction').map((e) => e.conditional)).toEqual([true]);
+  });
+});

@@ -685,6 +685,49 @@ function addTrust(
               audiences,
             });
           }
+        } else if (tp.type === 'federated-other') {
+          // A web identity provider named directly (cognito-identity.amazonaws.com,
+          // accounts.google.com, graph.facebook.com, www.amazon.com): no IAM OIDC provider is
+          // involved, so the aud condition is all that ties the role to one identity pool or app.
+          const g = gate(tp, 'sts:AssumeRoleWithWebIdentity');
+          if (!g) continue;
+          const provider = tp.value.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+          const issuer = `https://${provider}`;
+          const cognito = provider.toLowerCase() === 'cognito-identity.amazonaws.com';
+          const open = tp.audience.status === 'missing' || tp.audience.status === 'any';
+          const auds = open ? ['*'] : tp.audience.values;
+          for (const aud of auds) {
+            const extId = ids.external('web-identity', `${issuer}|${aud}`);
+            b.addNode({
+              id: extId,
+              kind: 'external',
+              provider: 'external',
+              type: 'oidc-workload',
+              name: cognito ? (aud === '*' ? 'any Amazon Cognito identity pool (no aud condition)' : `Amazon Cognito identity pool ${aud}`) : `${provider} ${aud === '*' ? '(any audience)' : `aud ${aud}`}`,
+              nativeId: `${issuer}|${aud}`,
+              scope: issuer,
+              attrs: { issuer, audience: aud === '*' ? undefined : aud, audienceMatch: open ? 'missing' : tp.audience.status === 'wildcard' ? 'wildcard' : 'exact' },
+            });
+            // Without an aud condition any identity pool or app of the provider, including one an
+            // outsider creates, gets tokens the role accepts: firm. With one, who can obtain such a
+            // token (the pool's unauthenticated access, the app's users) is not read: conditional.
+            const undecided = [...g.undecided, ...(open ? [] : [`who can obtain a ${provider} token for aud ${aud} is not read`])];
+            b.addEdge({
+              from: extId,
+              to: roleId,
+              type: 'FEDERATES_TO',
+              reason: `trust policy of role ${role.name} allows ${provider} web identity tokens${open ? ` with no ${tp.audience.key} condition, so from any ${cognito ? 'identity pool' : 'application'}` : ` for aud ${aud}`}${tp.subject.status === 'pinned' || tp.subject.status === 'wildcard' ? ` and sub ${tp.subject.values.join(', ')}` : ''}${g.note}`,
+              hidden: true,
+              ...(g.conditional || !open ? { conditional: true } : {}),
+              evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}) },
+            });
+            addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.value}|${aud}`, 'federated-oidc', {
+              issuer,
+              subjectMatch: subjectMatchOf(tp.subject.status),
+              ...(tp.subject.status === 'pinned' && tp.subject.values.length === 1 ? { subject: tp.subject.values[0] } : {}),
+              audiences: aud === '*' ? [] : [aud],
+            });
+          }
         } else if (tp.type === 'saml') {
           const g = gate(tp, 'sts:AssumeRoleWithSAML');
           if (!g) continue;

@@ -8,6 +8,7 @@ import { addCrown, addEscalation } from './transform-escalation.js';
 import { addAppRoleAssignments, addDelegatedGrants, addDirectoryRoles } from './transform-grants.js';
 import { addIdentities, addOwners, addSponsors } from './transform-identities.js';
 import { addFederatedCredentials } from './transform-credentials.js';
+import { addMicrosoftDisabled } from './transform-status.js';
 import { addGroupMembers, addGroups, addUsers } from './transform-users.js';
 
 /** Every capability the Entra transform reads, with its files (docs/snapshot-format.md). */
@@ -46,6 +47,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   addUsers(ctx);
   addGroups(ctx);
   addIdentities(ctx);
+  addMicrosoftDisabled(ctx);
   addFederatedCredentials(ctx);
   addOwners(ctx);
   addSponsors(ctx);

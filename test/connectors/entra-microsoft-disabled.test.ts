@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import dormant from '../../rules/entra/entra-sp-dormant.js';
+import { analyze } from '../../src/analysis/analyze.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { GRAPH_APP, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
+
+// servicePrincipal.disabledByMicrosoftStatus (Microsoft Graph): an SP Microsoft disabled
+// (DisabledDueToViolationOfServicesAgreement) gets no tokens, whatever accountEnabled says.
+describe('service principals disabled by Microsoft', () => {
+  const ROLE_MANAGEMENT = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
+  const graphSp = {
+    id: gid(),
+    appId: GRAPH_APP,
+    displayName: 'Microsoft Graph',
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    servicePrincipalType: 'Application',
+    appRoles: [{ id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' }],
+  };
+  const build = (status: string | null) => {
+    const sp = rawSp('Deployer', { disabledByMicrosoftStatus: status });
+    const app = { id: gid(), appId: sp.appId, displayName: 'Deployer', createdDateTime: '2020-01-01T00:00:00Z' };
+    const g = rawGraph({
+      'servicePrincipals.json': [graphSp, sp],
+      'applications.json': [app],
+      'appRoleAssignments.json': [{ id: gid(), principalId: sp.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: ROLE_MANAGEMENT }],
+      'federatedIdentityCredentials.json': {
+        [app.id]: [{ id: gid(), name: 'pr', issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:contoso/infra:pull_request', audiences: ['api://AzureADTokenExchange'] }],
+      },
+      // Signed in as a client two years ago: dormant if evaluated.
+      'servicePrincipalSignInActivities.json': [{ id: gid(), appId: sp.appId, applicationAuthenticationClientSignInActivity: { lastSignInDateTime: '2024-11-01T00:00:00Z' } }],
+    });
+    const node = g.node(spNodeId(sp))!;
+    const repo = g.in(node.id, 'FEDERATES_TO')[0].from;
+    const a = analyze(g, { now: new Date('2026-11-20T00:00:00Z'), config: DEFAULT_CONFIG });
+    return { node, dormant: rawVerdict(dormant, g, node.id).verdict, repoPaths: a.crownJewelPaths(repo).length };
+  };
+
+  it('is disabled: no dormancy verdict and no path from its federated workload into it', () => {
+    const r = build('DisabledDueToViolationOfServicesAgreement');
+    expect(r.node.enabled).toBe(false);
+    expect(r.node.attrs.disabledByMicrosoftStatus).toBe('DisabledDueToViolationOfServicesAgreement');
+    expect(r.dormant).toBeUndefined();
+    expect(r.repoPaths).toBe(0);
+  });
+
+  it('near miss: NotDisabled (or null, as v1.0 returns for most SPs) keeps it active', () => {
+    for (const status of ['NotDisabled', null]) {
+      const r = build(status);
+      expect(r.node.enabled, String(status)).toBe(true);
+      expect(r.dormant, String(status)).toBe('fail');
+      expect(r.repoPaths, String(status)).toBeGreaterThan(0);
+    }
+  });
+});

@@ -188,3 +188,23 @@ describe('web identity providers named directly in a trust (Cognito, Google…)'
     expect(fed('WrongAction').map((e) => e.conditional)).toEqual([true]);
   });
 });
+
+describe('a role whose trust policy cannot be read, in its own account', () => {
+  it('gets a conditional route from principals allowed sts:AssumeRole on it, and none from others', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        users: [
+          { name: 'ops', inline: [doc(allow('sts:AssumeRole', `arn:aws:iam::${ACCT}:role/Opaque`))] },
+          { name: 'reader', inline: [doc(allow('s3:GetObject'))] },
+          { name: 'elsewhere', inline: [doc(allow('sts:AssumeRole', `arn:aws:iam::${ACCT}:role/Other`))] },
+        ],
+        roles: [{ name: 'Opaque', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Action: 'sts:AssumeRole' }) }],
+      },
+    });
+    const r = reaches(g, userId('ops'), roleId('Opaque'));
+    expect(r?.conditional).toBe(true);
+    expect(String(r?.evidence?.undecided)).toMatch(/trust policy .* could not be read/);
+    expect(reaches(g, userId('reader'), roleId('Opaque'))).toBeUndefined();
+    expect(reaches(g, userId('elsewhere'), roleId('Opaque'))).toBeUndefined();
+  });
+});

@@ -184,6 +184,7 @@ function transformAccount(
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;
   timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now, read));
+  addUnreadableTrustRoutes(b, model, evaluator, answers, account);
   addRolesAnywhere(b, snapshot, raPath, account);
   return { account, model, evaluator, answers };
 }
@@ -847,6 +848,43 @@ function anchorSource(source: unknown): Record<string, string> {
   const data = source.sourceData;
   if (isObject(data) && typeof data.acmPcaArn === 'string') out.acmPcaArn = data.acmPcaArn;
   return out;
+}
+
+/**
+ * Roles whose trust policy could not be read: who may assume them is unknown, so every principal
+ * of the account whose own policies may allow sts:AssumeRole on the role keeps a conditional
+ * route to it (the trust index, and so the escalation edges, know nothing of such roles).
+ */
+function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluator: Evaluator, answers: AccountAnswers, account: string): void {
+  const unusable = answers.escalation.unusableTrust;
+  if (unusable.length === 0) return;
+  const method = 'sts-assume-role-unreadable-trust';
+  const steps: Step[] = [];
+  let i = 0;
+  for (const p of [...model.users.values(), ...model.roles.values()]) {
+    if (!answers.mayAssume[i++]) continue;
+    const from = ids.awsPrincipal(account, p.arn);
+    for (const arn of unusable) {
+      if (arn === p.arn) continue;
+      const role = model.roles.get(arn);
+      if (!role || role.trustPolicy.ok) continue;
+      const d = evaluator.decide(p.arn, 'sts:AssumeRole', arn);
+      if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') continue;
+      const undecided = [`trust policy of ${arn} could not be read (${role.trustPolicy.problem})`, ...d.undecided];
+      if (d.decision === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+      steps.push({
+        from,
+        to: ids.awsPrincipal(account, arn),
+        toName: role.name,
+        type: 'CAN_ASSUME',
+        method,
+        reason: `the trust policy of role ${role.name} could not be read (it may trust account ${account} or ${p.name}), and ${p.name}'s policies ${d.decision === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
+        conditional: true,
+        evidence: { method, undecided },
+      });
+    }
+  }
+  addSteps(b, account, steps);
 }
 
 /** Principals of one scanned account that can assume roles in another scanned account. */

@@ -351,3 +351,66 @@ describe('role assignments without a directoryScopeId', () => {
     expect(summary(g, h).firm).toBeGreaterThan(0);
   });
 });
+
+describe('Agent ID: the blueprint holds the credentials and acts as its agent identities', () => {
+  // A test id: the Graph service principal of each case names it.
+  const BP_CREDS = 'bbbbbbbb-0000-4000-8000-000000000001';
+  function tenant(extra: { holderPerm?: [string, string]; appAdmin?: boolean; agentOwner?: boolean } = {}) {
+    const bpApp = {
+      id: gid(),
+      appId: gid(),
+      displayName: 'Blueprint',
+      '@odata.type': '#microsoft.graph.agentIdentityBlueprint',
+      passwordCredentials: [{ keyId: gid(), startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2027-01-01T00:00:00Z' }],
+    };
+    const bpSp = sp('Blueprint', { appId: bpApp.appId, '@odata.type': '#microsoft.graph.agentIdentityBlueprintPrincipal' });
+    const agent = sp('Agent', { '@odata.type': '#microsoft.graph.agentIdentity', agentIdentityBlueprintId: bpApp.appId });
+    const h = sp('Holder');
+    const graph = { ...graphSp, appRoles: [...graphSp.appRoles, ...(extra.holderPerm ? [{ id: extra.holderPerm[1], value: extra.holderPerm[0] }] : [])] };
+    const g = build({
+      'servicePrincipals.json': [graph, bpSp, agent, h],
+      'applications.json': [bpApp],
+      'appRoleAssignments.json': [
+        grant(agent, 'RoleManagement.ReadWrite.Directory'),
+        ...(extra.holderPerm ? [{ id: gid(), principalId: h.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: extra.holderPerm[1] }] : []),
+      ],
+      'roleAssignments.json': extra.appAdmin ? [{ id: gid(), principalId: h.id, roleDefinitionId: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', directoryScopeId: '/' }] : [],
+      'servicePrincipalOwners.json': extra.agentOwner ? { [agent.id]: [{ '@odata.type': '#microsoft.graph.servicePrincipal', id: h.id }] } : {},
+    });
+    return { g, bp: node(bpSp), agent: node(agent), h };
+  }
+
+  it('the blueprint reaches its privileged agent identity (CAN_ASSUME) and takes its tier', () => {
+    const { g, bp, agent } = tenant();
+    expect(g.out(bp, 'CAN_ASSUME').map((e) => e.to)).toEqual([agent]);
+    const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+    expect(a.tier(bp)).toBe(4);
+  });
+
+  it('Application Administrator reaches the blueprint, not the agent identity (which takes no credential)', () => {
+    const { g, bp, agent } = tenant({ appAdmin: true });
+    const to = escalations(g, ids.entraDirectoryRole(T, '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3')).map((e) => e.to);
+    expect(to).toContain(bp);
+    expect(to).not.toContain(agent);
+  });
+
+  it('AgentIdentityBlueprint.AddRemoveCreds.All reaches the blueprint of a privileged agent', () => {
+    const { g, bp, agent, h } = tenant({ holderPerm: ['AgentIdentityBlueprint.AddRemoveCreds.All', BP_CREDS] });
+    const to = escalations(g, ids.entraAppRole(T, GRAPH, BP_CREDS)).map((e) => e.to);
+    expect(to).toEqual([bp]);
+    expect(to).not.toContain(agent);
+    expect(summary(g, h).firm).toBeGreaterThan(0);
+  });
+
+  it('an owner of the agent identity gets no add-secret edge to it', () => {
+    const { g, agent, h } = tenant({ agentOwner: true });
+    expect(g.out(node(h), 'OWNS').map((e) => e.to)).toEqual([agent]);
+    expect(escalations(g, node(h))).toEqual([]);
+  });
+
+  it('near miss: an agent identity whose blueprint is not in the snapshot gets no blueprint edge', () => {
+    const agent = sp('Orphan', { '@odata.type': '#microsoft.graph.agentIdentity', agentIdentityBlueprintId: gid() });
+    const g = build({ 'servicePrincipals.json': [graphSp, agent], 'appRoleAssignments.json': [grant(agent, 'RoleManagement.ReadWrite.Directory')] });
+    expect(g.in(node(agent), 'CAN_ASSUME')).toEqual([]);
+  });
+});

@@ -33,7 +33,7 @@ export function addCrown(ctx: EntraContext): string {
   return id;
 }
 
-type Reach = { kind: 'crown' | 'all-apps' | 'all-sps'; method: string; why: string; conditional?: boolean };
+type Reach = { kind: 'crown' | 'all-apps' | 'all-sps' | 'blueprints'; method: string; why: string; conditional?: boolean };
 
 /**
  * Application permissions under which an app may call `addPassword`/`addKey` on an application or
@@ -63,6 +63,53 @@ function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>)
   return out;
 }
 
+/** An Entra Agent ID agent identity (`@odata.type` agentIdentity): it can hold no credential. */
+function isAgentIdentity(ctx: EntraContext, nodeId: string): boolean {
+  return ctx.node(nodeId)?.attrs.agentKind === 'agent-identity';
+}
+
+/** Node ids of the agent identity blueprints in the snapshot, by appId. */
+function blueprintNodes(ctx: EntraContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const ref of ctx.apps.values()) {
+    const node = ctx.node(ref.nodeId);
+    if (ref.appId && (node?.attrs.agentKind === 'blueprint-principal' || node?.agent?.reasons.includes('application @odata.type agentIdentityBlueprint'))) out.set(ref.appId, ref.nodeId);
+  }
+  for (const ref of ctx.sps.values()) {
+    if (ref.appId && ctx.node(ref.nodeId)?.attrs.agentKind === 'blueprint-principal') out.set(ref.appId, ref.nodeId);
+  }
+  return out;
+}
+
+/**
+ * Agent ID: an agent identity (`agentIdentityBlueprintId` = the blueprint's appId) has no
+ * credentials; its blueprint, with the blueprint's own credentials, obtains tokens as each of its
+ * agent identities. CAN_ASSUME blueprint -> agent identity, so whoever controls a blueprint's
+ * credentials reaches its agents. Returns the highest direct tier of each blueprint's agents.
+ */
+function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
+  const tiers = new Map<string, number>();
+  const blueprints = blueprintNodes(ctx);
+  if (blueprints.size === 0) return tiers;
+  for (const ref of [...ctx.sps.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))) {
+    const agent = ctx.node(ref.nodeId);
+    if (!agent || agent.attrs.agentKind !== 'agent-identity') continue;
+    const bpAppId = agent.attrs.agentBlueprintId;
+    const bp = typeof bpAppId === 'string' ? blueprints.get(bpAppId) : undefined;
+    if (!bp || bp === ref.nodeId) continue;
+    ctx.b.addEdge({
+      from: bp,
+      to: ref.nodeId,
+      type: 'CAN_ASSUME',
+      reason: `${ctx.node(bp)?.name ?? bp} is the agent identity blueprint of ${agent.name} and obtains its tokens with the blueprint's own credentials`,
+      hidden: true,
+      evidence: { method: 'AgentIdentityBlueprint', agentIdentityBlueprintId: bpAppId },
+    });
+    tiers.set(bp, Math.max(tiers.get(bp) ?? 0, ctx.directTier.get(ref.nodeId) ?? 0));
+  }
+  return tiers;
+}
+
 /**
  * CAN_ESCALATE_TO edges, named after BloodHound's Entra edges (RULES-CATALOG §5).
  *
@@ -73,21 +120,25 @@ function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>)
  * "Can add a credential to every app" does not fan out to every app: it points at the identities
  * whose own direct privileges are T3 or more (computed locally from app roles, tenant-wide
  * consent and directory roles, including those of role-assignable groups they are in; transitive
- * escalation is left to the analysis). Managed identities (no credentials can be added) and
- * Microsoft first-party SPs are not targets. A role scoped to one object reaches only that object.
+ * escalation is left to the analysis). Managed identities (no credentials can be added), agent
+ * identities (their blueprint holds the credentials and is the target instead) and Microsoft
+ * first-party SPs are not targets. A role scoped to one object reaches only that object.
  */
 export function addEscalation(ctx: EntraContext, crownId: string): void {
   for (const [groupNode, members] of ctx.groupMembers) {
     const t = ctx.directTier.get(groupNode);
     for (const m of members) ctx.raiseTier(m, t);
   }
+  // Agent identities hold no credentials: their blueprint obtains their tokens. A blueprint is a
+  // target when it or one of its agent identities is privileged; agent identities never are.
+  const agentTier = addBlueprintEdges(ctx);
   const targets: IdentityRef[] = [];
   const seen = new Set<string>();
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) {
     if (seen.has(ref.nodeId)) continue;
     seen.add(ref.nodeId);
-    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty) continue;
-    if ((ctx.directTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
+    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty || isAgentIdentity(ctx, ref.nodeId)) continue;
+    if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   const held = graphPermissionsByHolder(ctx, new Set([...ADD_CREDENTIAL_PERMISSIONS, SP_ENDPOINT]));
@@ -95,6 +146,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   addSpEndpointEscalation(ctx, held, targets);
 
   let nodes: ObjectNodes | undefined;
+  const blueprintIds = new Set(blueprintNodes(ctx).values());
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
     if (reach) {
@@ -111,6 +163,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
       }
       for (const t of targets) {
         if (reach.kind === 'all-sps' && t.kind !== 'sp') continue;
+        if (reach.kind === 'blueprints' && !blueprintIds.has(t.nodeId)) continue;
         ctx.b.addEdge({
           from: priv.id,
           to: t.nodeId,
@@ -177,7 +230,7 @@ function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: reado
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type)) return;
+  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId)) return;
   edge(target, app ? 'applications' : 'servicePrincipals');
 }
 
@@ -196,6 +249,8 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
     const owner = ctx.node(e.from);
     const target = ctx.node(e.to);
     if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !APP_IDENTITY_TYPES.has(target.type)) continue;
+    // An agent identity takes no credential: its owner reaches it only through the blueprint.
+    if (target.attrs.agentKind === 'agent-identity') continue;
     const what = e.evidence?.on === 'servicePrincipal' ? 'service principal' : 'application registration';
     const perms = held.get(e.from);
     const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
@@ -258,6 +313,9 @@ function reachOf(priv: GraphNode): Reach | undefined {
           why: 'can take ownership of every service principal, but adds a credential to one only if it also holds Application.ReadWrite.OwnedBy, which this permission does not give',
           conditional: true,
         };
+      case 'AgentIdentityBlueprint.AddRemoveCreds.All':
+      case 'AgentIdentityBlueprint.ReadWrite.All':
+        return { kind: 'blueprints', method: 'AZMGAddSecret', why: 'can add a credential to every agent identity blueprint, and through it act as its agent identities' };
       case 'AppRoleAssignment.ReadWrite.All':
         return { kind: 'crown', method: 'AZMGGrantAppRoles', why: 'can grant itself RoleManagement.ReadWrite.Directory, then assign Global Administrator' };
       case 'RoleManagement.ReadWrite.Directory':
@@ -297,7 +355,7 @@ function scopedEscalation(ctx: EntraContext, priv: GraphNode): void {
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type)) return;
+  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId)) return;
   ctx.b.addEdge({
     from: priv.id,
     to: target.nodeId,

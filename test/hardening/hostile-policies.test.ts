@@ -150,7 +150,12 @@ describe('trust policies', () => {
 describe('through the built CLI', () => {
   it('scan --aws-authz-details with an unparseable policy exits 0 with the gap in the JSON report, and 3 with --fail-on', () => {
     const file = join(tmp.dir, 'cli-authz.json');
-    writeFileSync(file, JSON.stringify(export1(stmt({ Action: '*', Resource: '*' }))));
+    // The unreadable policy may grant anything, so the role keeps conditional routes to the
+    // account's administrator (tier T4); a recent RoleLastUsed keeps aws-role-unused (tiered up to
+    // critical) out, so that --fail-on critical tests the incomplete-collection exit alone.
+    const exported = export1(stmt({ Action: '*', Resource: '*' })) as { RoleDetailList: Array<Record<string, unknown>> };
+    exported.RoleDetailList[0].RoleLastUsed = { LastUsedDate: '2026-11-10T00:00:00Z', Region: 'us-east-1' };
+    writeFileSync(file, JSON.stringify(exported));
     const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--now', '2026-11-20T09:00:00Z']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);

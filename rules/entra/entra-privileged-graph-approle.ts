@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Flags tier-3 application permissions that manage identities, credentials or policies tenant-wide: Directory/User/Group/GroupMember.ReadWrite.All, Application.ReadWrite.OwnedBy, ServicePrincipalEndpoint.ReadWrite.All, Policy.ReadWrite.ConditionalAccess, UserAuthenticationMethod.ReadWrite.All and similar.',
+      'Flags tier-3 application permissions that manage identities, credentials or policies tenant-wide: User/Group/GroupMember.ReadWrite.All, Application.ReadWrite.OwnedBy, ServicePrincipalEndpoint.ReadWrite.All, Policy.ReadWrite.ConditionalAccess, Policy.ReadWrite.AuthenticationMethod and similar.',
     risk: 'The app can change group memberships, users, authentication methods or Conditional Access for the whole tenant (BloodHound AZMGAddMember / AZMGAddOwner); a stolen token becomes an identity takeover.',
     remediation: 'Scope the permission down (administrative units, OwnedBy variants, fewer objects) or remove it.',
     references: [

@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Flags application permissions one step from Global Administrator: RoleManagement.ReadWrite.Directory (assign any role), AppRoleAssignment.ReadWrite.All (grant itself any permission), Application.ReadWrite.All (add a secret to any app), and equivalents such as Domain.ReadWrite.All.',
+      'Flags application permissions one step from Global Administrator: RoleManagement.ReadWrite.Directory (assign any role), AppRoleAssignment.ReadWrite.All (grant itself any permission), Application.ReadWrite.All and Directory.ReadWrite.All (add a secret to any app), and equivalents such as Domain.ReadWrite.All, the PIM for Groups write permissions, UserAuthenticationMethod.ReadWrite.All and Policy.ReadWrite.PermissionGrant.',
     risk: 'Whoever obtains a token for this app can make themselves Global Administrator (BloodHound AZMGGrantRole / AZMGGrantAppRoles / AZMGAddSecret), and the permission does not show in the directory-role views admins review.',
     remediation:
       'Replace the permission with a least-privilege one (Application.ReadWrite.OwnedBy, Sites.Selected, scoped RBAC), or move the task to a PIM-governed human admin.',

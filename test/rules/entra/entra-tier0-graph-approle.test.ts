@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
 import rule from '../../../rules/entra/entra-tier0-graph-approle.js';
-import { ruleCases } from '../../helpers/entra-builders.js';
+import { ruleCases, type RuleCase } from '../../helpers/entra-builders.js';
 import { EXCHANGE_APP_ID } from '../../../src/connectors/entra/permissions.js';
 
 const NOW = '2026-11-20T00:00:00Z';
@@ -27,6 +27,25 @@ describe('entra-tier0-graph-approle', () => {
       },
       verdict: 'fail',
     },
+    ...[
+      'Directory.ReadWrite.All',
+      'PrivilegedAccess.ReadWrite.AzureADGroup',
+      'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+      'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+      'UserAuthenticationMethod.ReadWrite.All',
+      'Policy.ReadWrite.PermissionGrant',
+    ].map(
+      (permission): RuleCase => ({
+        name: `${permission} is one step from Global Administrator and fails critical`,
+        build: (g) => {
+          const sp = g.sp('bot');
+          g.appRole(sp, permission);
+          return sp;
+        },
+        verdict: 'fail',
+        severities: ['critical'],
+      }),
+    ),
     {
       name: 'near miss: Application.ReadWrite.OwnedBy is not tenant-wide',
       build: (g) => {

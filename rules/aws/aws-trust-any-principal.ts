@@ -50,7 +50,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`), or to everyone but a list (`NotPrincipal` in an Allow), without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like).',
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
     risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
     remediation:
       'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',
@@ -72,7 +72,7 @@ export default defineRule({
       return;
     }
     if (facts.unusable) {
-      ctx.unknown(`the trust policy could not be parsed (${facts.unusable.problem})`);
+      ctx.unknown(`the trust policy could not be read (${facts.unusable.problem})`);
       return;
     }
     const unique = uniqueKeys();

@@ -42,6 +42,7 @@ export {
   claimFact,
   trustDenial,
   trustStatementCovers,
+  trustPolicyProblem,
   type TrustDenial,
   type ClaimFact,
   type RoleTrustFacts,

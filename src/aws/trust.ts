@@ -216,13 +216,27 @@ function negatedKeys(cond: ConditionBlock | undefined): string[] {
   return [...out];
 }
 
+/**
+ * Why a role's trust policy cannot be used, or undefined: it did not parse, or it uses
+ * NotPrincipal, which IAM does not accept in a role trust policy (IAM User Guide, "NotPrincipal":
+ * it cannot be used in a role trust policy, and not with Allow) - so such a document is not what
+ * AWS enforces, and what it admits is unknown rather than "everyone but the list".
+ */
+export function trustPolicyProblem(role: IamRole): { location: string; problem: string } | undefined {
+  if (!role.trustPolicy.ok) return { location: role.trustPolicy.location, problem: role.trustPolicy.problem };
+  const i = role.trustPolicy.document.statements.findIndex((s) => s.notPrincipal !== undefined);
+  if (i < 0) return undefined;
+  return { location: `${role.arn}: Statement[${i}].NotPrincipal`, problem: 'NotPrincipal is not accepted in a role trust policy, so what AWS enforces for this role is unknown' };
+}
+
 /** Facts about one role's trust policy. */
 export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}): RoleTrustFacts {
   const accountId = accountOf(role.arn);
   const known = options.knownAccountIds ? new Set(options.knownAccountIds) : undefined;
   if (accountId && known) known.add(accountId);
-  if (!role.trustPolicy.ok) {
-    return { roleArn: role.arn, accountId, unusable: { location: role.trustPolicy.location, problem: role.trustPolicy.problem }, statements: [] };
+  const problem = trustPolicyProblem(role);
+  if (problem || !role.trustPolicy.ok) {
+    return { roleArn: role.arn, accountId, unusable: problem, statements: [] };
   }
   return {
     roleArn: role.arn,
@@ -366,7 +380,7 @@ function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
  * but makes the outcome 'maybe'. `Service` and `Federated` principals never match an IAM principal.
  */
 export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date): TrustDecision {
-  if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
+  if (!role.trustPolicy.ok || trustPolicyProblem(role)) return { result: 'unknown', direct: false, statements: [], undecided: [] };
   let trust = trustCache.get(role);
   if (!trust) {
     const statements = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
@@ -443,7 +457,7 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
 export function buildTrustIndex(model: AccountModel): TrustIndex {
   const idx: TrustIndex = { byPrincipal: new Map(), byAccount: new Map(), anyone: [], byService: new Map(), unusable: [] };
   for (const role of model.roles.values()) {
-    if (!role.trustPolicy.ok) {
+    if (!role.trustPolicy.ok || trustPolicyProblem(role)) {
       idx.unusable.push(role.arn);
       continue;
     }

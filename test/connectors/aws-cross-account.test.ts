@@ -208,3 +208,16 @@ describe('a role whose trust policy cannot be read, in its own account', () => {
     expect(reaches(g, userId('elsewhere'), roleId('Opaque'))).toBeUndefined();
   });
 });
+
+describe('NotPrincipal in a role trust policy (IAM does not accept it)', () => {
+  it('makes the trust unusable: conditional routes from other accounts and a warning, not "anyone" firm routes', () => {
+    const g = awsGraph({
+      [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }] },
+      [OTHER]: { roles: [{ name: 'NotP', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${OTHER}:user/blocked` }, Action: 'sts:AssumeRole' }) }] },
+    });
+    const r = reaches(g, userId('bot'), roleId('NotP', OTHER));
+    expect(r?.conditional).toBe(true);
+    expect(String(r?.evidence?.undecided)).toMatch(/NotPrincipal/);
+    expect(g.node(roleId('NotP', OTHER))!.attrs.trust).toEqual(expect.objectContaining({ unusable: expect.objectContaining({ problem: expect.stringMatching(/NotPrincipal/) }) }));
+  });
+});

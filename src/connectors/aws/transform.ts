@@ -16,6 +16,7 @@ import {
   claimFact,
   trustDenial,
   trustStatementCovers,
+  trustPolicyProblem,
   SOME_RESOURCE,
   type AccountModel,
   type Evaluator,
@@ -582,7 +583,7 @@ function addTrust(
     const node = b.getNode(roleId)!;
     node.attrs.trust = facts;
     if (facts.unusable) {
-      b.warn(`aws ${account}: trust policy of ${role.name} could not be parsed (${facts.unusable.problem}); who can assume it is unknown`);
+      b.warn(`aws ${account}: trust policy of ${role.name} could not be ${role.trustPolicy.ok ? 'used' : 'parsed'} (${facts.unusable.problem}); who can assume it is unknown`);
       continue;
     }
     const services = new Set<string>();
@@ -867,10 +868,11 @@ function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluato
     for (const arn of unusable) {
       if (arn === p.arn) continue;
       const role = model.roles.get(arn);
-      if (!role || role.trustPolicy.ok) continue;
+      const problem = role && trustPolicyProblem(role);
+      if (!role || !problem) continue;
       const d = evaluator.decide(p.arn, 'sts:AssumeRole', arn);
       if (d.decision !== 'allow' && d.decision !== 'conditional' && d.decision !== 'unknown') continue;
-      const undecided = [`trust policy of ${arn} could not be read (${role.trustPolicy.problem})`, ...d.undecided];
+      const undecided = [`trust policy of ${arn} could not be read (${problem.problem})`, ...d.undecided];
       if (d.decision === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
       steps.push({
         from,
@@ -961,7 +963,7 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
       if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
       // What could not be read or decided stays a conditional route, never a silent gap.
       const undecided = [...decided.undecided, ...trust.undecided];
-      if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read`);
+      if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
       if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
       steps.push({
         from,
@@ -1024,7 +1026,7 @@ function crossAccountSetId(members: string[]): string {
 
 /** A readable trust policy with no Condition in any statement. */
 function unconditionalTrust(role: IamRole): boolean {
-  return role.trustPolicy.ok && role.trustPolicy.document.statements.every((s) => !s.condition);
+  return role.trustPolicy.ok && !trustPolicyProblem(role) && role.trustPolicy.document.statements.every((s) => !s.condition);
 }
 
 /** Every AWS principal value a trust policy lists (in Principal or NotPrincipal). */

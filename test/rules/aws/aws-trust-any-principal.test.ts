@@ -14,11 +14,13 @@ describe('aws-trust-any-principal', () => {
       verdict: 'fail',
       then: (f) => expect(String(f[0].args.other)).toContain('aws:SourceIp'),
     },
+    // IAM does not accept NotPrincipal in a role trust policy (IAM User Guide, NotPrincipal): such a
+    // document is not what AWS enforces, so the answer is unknown, not "everyone but the list".
     {
       name: 'NotPrincipal in an Allow statement',
       graph: () => role(doc({ Effect: 'Allow', NotPrincipal: { AWS: `arn:aws:iam::${ACCT}:user/blocked` }, Action: 'sts:AssumeRole' })),
       subject: roleId('open'),
-      verdict: 'fail',
+      verdict: 'unknown',
     },
     { name: '"*" narrowed by aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" narrowed by sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'pass' },

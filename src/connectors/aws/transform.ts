@@ -955,10 +955,14 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     // gathered per holder would have given).
     const groupSets = new Map<boolean, string>();
     const steps: Step[] = [];
-    const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate): void => {
+    // The identity answer of an assumer whose sts:AssumeRole statements do not depend on the
+    // resource, asked once for all its pairs.
+    let sameId: { p: unknown; d: ReturnType<typeof ev.decide> | undefined } = { p: undefined, d: undefined };
+    const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate, uniformId: boolean): void => {
       const trust = evaluateTrust(c.role, p.subject.facts, 'sts:AssumeRole', now);
       if (trust.result === 'no') return;
-      const decided = ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
+      if (uniformId && sameId.p !== p) sameId = { p, d: ev.decide(p.subject, 'sts:AssumeRole', c.role.arn) };
+      const decided = uniformId ? sameId.d! : ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
       const id = decided.decision;
       if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
       // What could not be read or decided stays a conditional route, never a silent gap.
@@ -984,7 +988,8 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
       const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
       const own = [...(byPrincipal.get(p.arn) ?? []), ...(facts.id !== undefined ? (byPrincipal.get(facts.id) ?? []) : [])].filter((c) => c.state.account !== st.account);
-      const grouped = uniformHits.length > 0 && !named.has(p.arn) && !(facts.id !== undefined && named.has(facts.id)) && sameForEveryResource(p.subject, ['sts:AssumeRole']);
+      const uniformId = sameForEveryResource(p.subject, ['sts:AssumeRole']);
+      const grouped = uniformHits.length > 0 && !named.has(p.arn) && !(facts.id !== undefined && named.has(facts.id)) && uniformId;
       const seen = new Set<Candidate>();
       if (grouped) {
         // Its answer is the same for every role: asked once, one edge to the account's shared set.
@@ -1011,9 +1016,9 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
           }
         }
         for (const h of uniformHits) seen.add(h.c);
-      } else for (const c of uniform) (seen.add(c), pair(p, from, c));
-      for (const c of paired) if (!seen.has(c)) (seen.add(c), pair(p, from, c));
-      for (const c of own) if (!seen.has(c)) (seen.add(c), pair(p, from, c));
+      } else for (const c of uniform) (seen.add(c), pair(p, from, c, uniformId));
+      for (const c of paired) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
+      for (const c of own) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
     }
     addSteps(b, 'cross-account', steps);
   }

@@ -166,7 +166,7 @@ function ownersRead(ctx: EntraContext, ref: IdentityRef, node: GraphNode): boole
   return (!needsApp || node.attrs.appOwnersCollected === true) && (!needsSp || node.attrs.spOwnersCollected === true);
 }
 
-/** Owners of app registrations and of service principals (OWNS; SP owners can add secrets). */
+/** Owners of app registrations and of service principals (OWNS). */
 export function addOwners(ctx: EntraContext): void {
   const sources: [string, Map<string, IdentityRef>, string][] = [
     ['applicationOwners.json', ctx.apps, 'application registration'],

@@ -66,4 +66,28 @@ describe('cross-account pass at scale: holders of one account share one set per 
     const sets = new Set(Array.from({ length: USERS }, (_, i) => g.out(userId(`u${i}`), 'CAN_ASSUME').map((e) => e.to).join()));
     expect(sets.size).toBe(1);
   });
+
+  it('asks a conditional trust that reads only the caller\'s account once per source account, and keeps its routes conditional', () => {
+    const g = () =>
+      awsGraph({
+        [ACCT]: { users: Array.from({ length: USERS }, (_, i) => ({ name: `u${i}`, inline: [doc(allow('sts:AssumeRole'))] })) },
+        [OTHER]: {
+          roles: [
+            { name: 'org', trust: trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }) },
+            { name: 'arnbound', trust: trust.account(ACCT, { Condition: { ArnLike: { 'aws:PrincipalArn': userArn('u1*') } } }) },
+          ],
+        },
+      });
+    vi.mocked(aws.evaluateTrust).mockClear();
+    const graph = g();
+    const calls = vi.mocked(aws.evaluateTrust).mock.calls;
+    // aws:PrincipalOrgID does not depend on which principal of the account calls: one question.
+    expect(calls.filter((c) => c[0].name === 'org').length).toBe(1);
+    // aws:PrincipalArn does: one question per assumer.
+    expect(calls.filter((c) => c[0].name === 'arnbound').length).toBe(USERS);
+    expect(reached(graph, userId('u0')).get(roleId('org', OTHER))).toBe(true);
+    expect(reached(graph, userId(`u${USERS - 1}`)).get(roleId('org', OTHER))).toBe(true);
+    expect(reached(graph, userId('u1')).has(roleId('arnbound', OTHER))).toBe(true);
+    expect(reached(graph, userId('u0')).has(roleId('arnbound', OTHER))).toBe(false);
+  });
 });

@@ -958,8 +958,20 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     // The identity answer of an assumer whose sts:AssumeRole statements do not depend on the
     // resource, asked once for all its pairs.
     let sameId: { p: unknown; d: ReturnType<typeof ev.decide> | undefined } = { p: undefined, d: undefined };
+    // Trust answers of conditional trusts whose conditions read nothing of the caller but its
+    // account: the same for every principal of this account they do not name.
+    const accountTrust = new Map<IamRole, ReturnType<typeof evaluateTrust>>();
+    const trustOf = (p: CrossAccountState['assumers'][number], c: Candidate): ReturnType<typeof evaluateTrust> => {
+      const facts = p.subject.facts;
+      if (!accountWideTrust(c.role) || namesInTrustSet(c.role).has(p.arn) || (facts.id !== undefined && namesInTrustSet(c.role).has(facts.id))) {
+        return evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
+      }
+      let t = accountTrust.get(c.role);
+      if (t === undefined) accountTrust.set(c.role, (t = evaluateTrust(c.role, facts, 'sts:AssumeRole', now)));
+      return t;
+    };
     const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate, uniformId: boolean): void => {
-      const trust = evaluateTrust(c.role, p.subject.facts, 'sts:AssumeRole', now);
+      const trust = trustOf(p, c);
       if (trust.result === 'no') return;
       if (uniformId && sameId.p !== p) sameId = { p, d: ev.decide(p.subject, 'sts:AssumeRole', c.role.arn) };
       const decided = uniformId ? sameId.d! : ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
@@ -1032,6 +1044,36 @@ function crossAccountSetId(members: string[]): string {
 /** A readable trust policy with no Condition in any statement. */
 function unconditionalTrust(role: IamRole): boolean {
   return role.trustPolicy.ok && !trustPolicyProblem(role) && role.trustPolicy.document.statements.every((s) => !s.condition);
+}
+
+/** Condition keys whose value comes from the calling principal itself (not only its account). */
+const PRINCIPAL_KEYS = /^aws:(principalarn|principaltag\/|userid|username|principaltype|principalservicename|principalisawsservice|federatedprovider|sourceidentity)/i;
+const accountWide = new WeakMap<IamRole, boolean>();
+
+/**
+ * A readable trust policy whose conditions read nothing of the caller but its account (e.g.
+ * aws:PrincipalOrgID, sts:ExternalId, aws:SourceIp) and use no policy variable: every principal
+ * of one account it does not name gets the same answer.
+ */
+function accountWideTrust(role: IamRole): boolean {
+  let v = accountWide.get(role);
+  if (v === undefined) {
+    v =
+      role.trustPolicy.ok &&
+      !trustPolicyProblem(role) &&
+      role.trustPolicy.document.statements.every(
+        (s) => !s.condition || (!JSON.stringify(s.condition).includes('${') && Object.values(s.condition).every((keys) => Object.keys(keys).every((k) => !PRINCIPAL_KEYS.test(k)))),
+      );
+    accountWide.set(role, v);
+  }
+  return v;
+}
+
+const trustNames = new WeakMap<IamRole, Set<string>>();
+function namesInTrustSet(role: IamRole): Set<string> {
+  let s = trustNames.get(role);
+  if (s === undefined) trustNames.set(role, (s = new Set(namesInTrust(role))));
+  return s;
 }
 
 /** Every AWS principal value a trust policy lists (in Principal or NotPrincipal). */

@@ -130,6 +130,14 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+
+/** The resources of a target list, once per list (lists are shared by every holder of a method). */
+const listResources = new WeakMap<readonly Target[], readonly string[]>();
+function resourcesOf(list: readonly Target[]): readonly string[] {
+  let r = listResources.get(list);
+  if (r === undefined) listResources.set(list, (r = list.map((t) => t.resource)));
+  return r;
+}
 /** Shared answer for "allowed, nothing undecided" (frozen). */
 const ALLOWED: Combined = Object.freeze({ decision: 'allow', undecided: NONE }) as Combined;
 
@@ -265,7 +273,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       const list = targets(p, m);
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       // (With no target action, every target gets the answer of the other actions.)
-      const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions));
+      const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions, resourcesOf(list)));
       let shared: Combined | undefined;
       // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
       const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);

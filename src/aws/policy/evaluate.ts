@@ -222,9 +222,12 @@ function identityMayAllow(s: Subject, action: ActionKey): boolean {
  * True when the subject's answer to each action cannot depend on the resource: every policy is
  * usable and every statement covering the action (Allow or Deny, identity or boundary) has no
  * condition and lists `*` among its resources (or has no Resource at all). Callers that ask the
- * same actions of thousands of targets can then ask once.
+ * same actions of thousands of targets can then ask once. Given the targets' resources, a
+ * statement also counts when one of its resources is a prefix and a final `*` that every target
+ * starts with (`arn:aws:iam::111122223333:role/*` for the roles of that account): it applies to
+ * all of them alike.
  */
-export function sameForEveryResource(s: Subject, actions: readonly string[]): boolean {
+export function sameForEveryResource(s: Subject, actions: readonly string[], targets?: readonly string[]): boolean {
   const policies = s.boundary ? [...s.identity, s.boundary] : s.identity;
   for (const action of actions) {
     const a = actionKey(action);
@@ -233,10 +236,24 @@ export function sameForEveryResource(s: Subject, actions: readonly string[]): bo
       for (const st of statementsForKey(bp.compiled, a)) {
         if (st.condition) return false;
         if (st.resources === undefined) continue;
-        if (st.notResource || !st.resources.some((e) => e.raw === '*')) return false;
+        if (st.notResource || !st.resources.some((e) => e.raw === '*' || (targets !== undefined && prefixCoversAll(e.raw, targets)))) return false;
       }
     }
   }
+  return true;
+}
+
+/**
+ * Whether an ARN pattern that is a literal prefix and one final `*` matches every one of the
+ * resources. A trailing `*` matches any characters (the rest of the segment, and of the ARN), so
+ * "starts with the prefix" is exactly a match; anything else (other wildcards, policy variables)
+ * answers false, and the caller asks target by target.
+ */
+function prefixCoversAll(raw: string, resources: readonly string[]): boolean {
+  if (raw.length < 2 || !raw.endsWith('*')) return false;
+  const prefix = raw.slice(0, -1);
+  if (prefix.includes('*') || prefix.includes('?') || prefix.includes('${')) return false;
+  for (const r of resources) if (!r.startsWith(prefix)) return false;
   return true;
 }
 

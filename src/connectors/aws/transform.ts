@@ -451,7 +451,11 @@ function addGroup(
   setIdOf: (method: string, members: string[]) => string,
 ): void {
   const g = gs.group;
-  const key = `${g.method}\u0000${g.exclude ?? ''}\u0000${g.conditional}`;
+  // One set per method, target list and firmness, shared by every holder, the holders that are
+  // themselves among the targets included: a set per such holder (the list less the holder) gave
+  // each role holding, say, iam:UpdateAssumeRolePolicy on role/* its own copy of the account's
+  // 2,500 role edges. Reaching itself through the set gives a holder nothing a path could use.
+  const key = `${g.method}\u0000${g.conditional}`;
   let byKey = setIds.get(g.targets);
   if (!byKey) {
     byKey = new Map();
@@ -461,15 +465,14 @@ function addGroup(
   if (setId === undefined) {
     const suffix = g.conditional ? '?' : '';
     const members: string[] = [];
-    for (const t of g.targets) if (t.to !== g.exclude) members.push(`${gs.nodeIdOf(t.to)}${suffix}`);
+    for (const t of g.targets) members.push(`${gs.nodeIdOf(t.to)}${suffix}`);
     setId = setIdOf(g.method, members);
     byKey.set(key, setId);
   }
   if (!sets.has(setId)) {
     sets.add(setId);
-    addSetNode(b, scope, setId, g.method, g.count);
+    addSetNode(b, scope, setId, g.method, g.targets.length);
     for (const t of g.targets) {
-      if (t.to === g.exclude) continue;
       const evidence: Record<string, unknown> = { method: g.method };
       if (t.via) evidence.via = t.via;
       if (g.undecided) evidence.undecided = g.undecided;
@@ -931,13 +934,14 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     // Roles every principal of this account is a candidate for: those trusting the account, `*`,
     // or with a trust policy that could not be read.
     const shared = [...new Set([...trusting, ...anyone])].filter((c) => c.state.account !== st.account);
-    // A readable trust policy without conditions answers every principal of the account it does
-    // not name alike: it is asked once here, and principals it names are asked one by one.
+    // A readable trust policy without conditions, or with conditions on account-wide keys only
+    // (uniformTrust), answers every principal of the account it does not name alike: it is asked
+    // once here, and principals it names are asked one by one.
     const uniform: Candidate[] = [];
     const paired: Candidate[] = [];
     const named = new Set<string>();
     for (const c of shared) {
-      if (!unconditionalTrust(c.role)) {
+      if (!uniformTrust(c.role)) {
         paired.push(c);
         continue;
       }
@@ -945,11 +949,13 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
       for (const n of namesInTrust(c.role)) named.add(n);
     }
     const probe: PrincipalFacts = { arn: `arn:aws:iam::${st.account}:user/\u0000`, accountId: st.account, type: 'user', name: '' };
-    const uniformHits: Array<{ c: Candidate; maybe: boolean }> = [];
+    const uniformHits: Array<{ c: Candidate; maybe: boolean; undecided: readonly string[] }> = [];
     for (const c of uniform) {
       const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now);
-      if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe' });
+      if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe', undecided: t.undecided });
     }
+    // The condition keys a grouped trust left undecided, on the edges to its role.
+    const hitEvidence = (h: (typeof uniformHits)[number]) => (h.undecided.length > 0 ? { method, undecided: [...new Set(h.undecided)] } : { method });
     // Shared set nodes of this account's grouped holders: one for holders whose policies allow
     // sts:AssumeRole everywhere, one for those allowed under a condition (as pairwise steps
     // gathered per holder would have given).
@@ -1012,7 +1018,7 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
             `role ${h.c.role.name} in account ${h.c.state.account} trusts ${whom(h.c, false, p.arn)}, and ${p.name}'s policies allow sts:AssumeRole on it`;
           if (uniformHits.length <= FAN_OUT) {
             for (const h of uniformHits) {
-              b.addEdge({ from, to: h.c.id, type: 'CAN_ASSUME', reason: reasonOf(h), hidden: true, conditional: idCond || h.maybe, evidence: { method } });
+              b.addEdge({ from, to: h.c.id, type: 'CAN_ASSUME', reason: reasonOf(h), hidden: true, conditional: idCond || h.maybe, evidence: hitEvidence(h) });
             }
           } else {
             let setId = groupSets.get(idCond);
@@ -1021,7 +1027,7 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
               groupSets.set(idCond, setId);
               addSetNode(b, 'cross-account', setId, method, uniformHits.length);
               for (const h of uniformHits) {
-                b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: `${method} reaches ${h.c.role.name}`, hidden: true, conditional: idCond || h.maybe, evidence: { method } });
+                b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: `${method} reaches ${h.c.role.name}`, hidden: true, conditional: idCond || h.maybe, evidence: hitEvidence(h) });
               }
             }
             addHolderEdge(b, from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
@@ -1041,9 +1047,57 @@ function crossAccountSetId(members: string[]): string {
   return ids.crownJewel('aws', 'cross-account', `escalation-set/sts-assume-role-cross-account/${createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 16)}`);
 }
 
-/** A readable trust policy with no Condition in any statement. */
-function unconditionalTrust(role: IamRole): boolean {
-  return role.trustPolicy.ok && !trustPolicyProblem(role) && role.trustPolicy.document.statements.every((s) => !s.condition);
+/**
+ * Condition keys whose value is the same for every principal of one account, or equally unknown
+ * for all of them: the caller's account and organisation, and properties of the request rather
+ * than of the principal (IAM global condition context keys). Keys that describe the principal
+ * itself (aws:PrincipalArn, aws:PrincipalTag/*, aws:PrincipalType, aws:userid, aws:username, ...)
+ * are not here.
+ */
+const ACCOUNT_WIDE_KEYS = new Set([
+  'aws:principalaccount',
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:sourceaccount',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+  'sts:externalid',
+  'aws:securetransport',
+  'aws:sourceip',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:vpcsourceip',
+  'aws:requestedregion',
+  'aws:currenttime',
+  'aws:epochtime',
+  'aws:multifactorauthpresent',
+  'aws:multifactorauthage',
+  'aws:viaawsservice',
+  'aws:calledvia',
+  'aws:calledviafirst',
+  'aws:calledvialast',
+]);
+
+/**
+ * A readable trust policy that answers every principal of one account alike (apart from the
+ * principals it names, which are asked one by one): no Condition, or conditions only on
+ * account-wide keys, with no policy variable in their values. The usual organisation-wide trust,
+ * `Principal: "*"` with `aws:PrincipalOrgID`, is one: asked once per account, not once per
+ * principal and role (on the generated 100k estate, 415 such roles times every assumer of the
+ * other 19 accounts).
+ */
+function uniformTrust(role: IamRole): boolean {
+  if (!role.trustPolicy.ok || trustPolicyProblem(role)) return false;
+  for (const s of role.trustPolicy.document.statements) {
+    if (!s.condition) continue;
+    for (const keys of Object.values(s.condition)) {
+      for (const [key, values] of Object.entries(keys)) {
+        if (!ACCOUNT_WIDE_KEYS.has(key.toLowerCase())) return false;
+        if (values.some((v) => v.includes('${'))) return false;
+      }
+    }
+  }
+  return true;
 }
 
 /** Condition keys whose value comes from the calling principal itself (not only its account). */

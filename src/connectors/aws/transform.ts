@@ -934,14 +934,15 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     // Roles every principal of this account is a candidate for: those trusting the account, `*`,
     // or with a trust policy that could not be read.
     const shared = [...new Set([...trusting, ...anyone])].filter((c) => c.state.account !== st.account);
-    // A readable trust policy without conditions, or with conditions on account-wide keys only
-    // (uniformTrust), answers every principal of the account it does not name alike: it is asked
-    // once here, and principals it names are asked one by one.
+    // A readable trust policy without conditions, or whose conditions read nothing of the caller
+    // but its account (accountWideTrust: the usual organisation-wide "*" trust under
+    // aws:PrincipalOrgID), answers every principal of the account it does not name alike: it is
+    // asked once here, and principals it names are asked one by one.
     const uniform: Candidate[] = [];
     const paired: Candidate[] = [];
     const named = new Set<string>();
     for (const c of shared) {
-      if (!uniformTrust(c.role)) {
+      if (!accountWideTrust(c.role)) {
         paired.push(c);
         continue;
       }
@@ -1047,58 +1048,6 @@ function crossAccountSetId(members: string[]): string {
   return ids.crownJewel('aws', 'cross-account', `escalation-set/sts-assume-role-cross-account/${createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 16)}`);
 }
 
-/**
- * Condition keys whose value is the same for every principal of one account, or equally unknown
- * for all of them: the caller's account and organisation, and properties of the request rather
- * than of the principal (IAM global condition context keys). Keys that describe the principal
- * itself (aws:PrincipalArn, aws:PrincipalTag/*, aws:PrincipalType, aws:userid, aws:username, ...)
- * are not here.
- */
-const ACCOUNT_WIDE_KEYS = new Set([
-  'aws:principalaccount',
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:sourceaccount',
-  'aws:sourceorgid',
-  'aws:sourceorgpaths',
-  'sts:externalid',
-  'aws:securetransport',
-  'aws:sourceip',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:vpcsourceip',
-  'aws:requestedregion',
-  'aws:currenttime',
-  'aws:epochtime',
-  'aws:multifactorauthpresent',
-  'aws:multifactorauthage',
-  'aws:viaawsservice',
-  'aws:calledvia',
-  'aws:calledviafirst',
-  'aws:calledvialast',
-]);
-
-/**
- * A readable trust policy that answers every principal of one account alike (apart from the
- * principals it names, which are asked one by one): no Condition, or conditions only on
- * account-wide keys, with no policy variable in their values. The usual organisation-wide trust,
- * `Principal: "*"` with `aws:PrincipalOrgID`, is one: asked once per account, not once per
- * principal and role (on the generated 100k estate, 415 such roles times every assumer of the
- * other 19 accounts).
- */
-function uniformTrust(role: IamRole): boolean {
-  if (!role.trustPolicy.ok || trustPolicyProblem(role)) return false;
-  for (const s of role.trustPolicy.document.statements) {
-    if (!s.condition) continue;
-    for (const keys of Object.values(s.condition)) {
-      for (const [key, values] of Object.entries(keys)) {
-        if (!ACCOUNT_WIDE_KEYS.has(key.toLowerCase())) return false;
-        if (values.some((v) => v.includes('${'))) return false;
-      }
-    }
-  }
-  return true;
-}
 
 /** Condition keys whose value comes from the calling principal itself (not only its account). */
 const PRINCIPAL_KEYS = /^aws:(principalarn|principaltag\/|userid|username|principaltype|principalservicename|principalisawsservice|federatedprovider|sourceidentity)/i;

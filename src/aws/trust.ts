@@ -374,6 +374,17 @@ function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
   return false;
 }
 
+/** A trust policy's statements with their Principal or NotPrincipal blocks compiled by `block`. */
+function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: PrincipalBlock) => PrincipalMatcher): CompiledTrust {
+  const statements = compilePolicy(document).statements.map((st): TrustStatement => {
+    const out: TrustStatement = { st };
+    if (st.source.principal) out.principal = block(st.source.principal);
+    else if (st.source.notPrincipal) out.notPrincipal = block(st.source.notPrincipal);
+    return out;
+  });
+  return { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+}
+
 /**
  * Does the role's trust policy allow this IAM principal to call `action` (default
  * sts:AssumeRole)? Deny statements that apply win; a Deny that only might apply is ignored
@@ -383,13 +394,7 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
   if (!role.trustPolicy.ok || trustPolicyProblem(role)) return { result: 'unknown', direct: false, statements: [], undecided: [] };
   let trust = trustCache.get(role);
   if (!trust) {
-    const statements = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
-      const out: TrustStatement = { st };
-      if (st.source.principal) out.principal = compileBlock(st.source.principal);
-      else if (st.source.notPrincipal) out.notPrincipal = compileBlock(st.source.notPrincipal);
-      return out;
-    });
-    trust = { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+    trust = compileTrust(role.trustPolicy.document, compileBlock);
     trustCache.set(role, trust);
   }
   // Roles trusting an account are asked once per principal of that account; without conditions
@@ -502,13 +507,7 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
   if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
   let cached = serviceTrustCache.get(role);
   if (!cached) {
-    const statements = compilePolicy(role.trustPolicy.document).statements.map((st): TrustStatement => {
-      const out: TrustStatement = { st };
-      if (st.source.principal) out.principal = compileServiceBlock(st.source.principal);
-      else if (st.source.notPrincipal) out.notPrincipal = compileServiceBlock(st.source.notPrincipal);
-      return out;
-    });
-    cached = { trust: { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() }, answers: new Map() };
+    cached = { trust: compileTrust(role.trustPolicy.document, compileServiceBlock), answers: new Map() };
     serviceTrustCache.set(role, cached);
   }
   const name = service.toLowerCase();

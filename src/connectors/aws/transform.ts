@@ -953,10 +953,11 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
     const uniformHits: Array<{ c: Candidate; maybe: boolean; undecided: readonly string[] }> = [];
     for (const c of uniform) {
       const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now);
-      if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe', undecided: t.undecided });
+      if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe', undecided: t.undecided.length > 0 ? [...new Set(t.undecided)] : t.undecided });
     }
     // The condition keys a grouped trust left undecided, on the edges to its role.
-    const hitEvidence = (h: (typeof uniformHits)[number]) => (h.undecided.length > 0 ? { method, undecided: [...new Set(h.undecided)] } : { method });
+    // (Deduplicated once per role above, not once per edge.)
+    const hitEvidence = (h: (typeof uniformHits)[number]) => (h.undecided.length > 0 ? { method, undecided: h.undecided } : { method });
     // Shared set nodes of this account's grouped holders: one for holders whose policies allow
     // sts:AssumeRole everywhere, one for those allowed under a condition (as pairwise steps
     // gathered per holder would have given).

@@ -32,6 +32,15 @@ export interface ScanResult {
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
 export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): Graph {
+  try {
+    return buildGraphOnce(snapshot, config, opts);
+  } finally {
+    // Whatever the AWS transform did not take is not needed any more.
+    snapshot.awsAnswers?.close();
+  }
+}
+
+function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings }): Graph {
   const b = new GraphBuilder();
   const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
   // With `release`, each provider's raw files are dropped once transformed: on a large estate

@@ -33,7 +33,7 @@ const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 export function measurePipeline(dir: string): StageReport {
   const stages: Record<string, number> = {};
   const cpu0 = process.cpuUsage();
-  const snapshot = timed(stages, 'read', () => readSnapshotDir(dir));
+  const snapshot = timed(stages, 'read', () => readSnapshotDir(dir, { awsAnswerThread: true }));
   const now = new Date(snapshot.manifest.collectedAt);
   // As `nhiscan scan` does: only the report is kept for rendering, so the graph and the
   // analysis can be collected first.
@@ -66,7 +66,7 @@ export function measurePipeline(dir: string): StageReport {
  */
 export function measureBreakdown(dir: string): StageReport {
   const stages: Record<string, number> = {};
-  const snapshot = readSnapshotDir(dir);
+  const snapshot = readSnapshotDir(dir, { awsAnswerThread: true });
   const now = new Date(snapshot.manifest.collectedAt);
   const steps: Record<string, number> = {};
   const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true, timings: steps }));

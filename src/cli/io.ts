@@ -7,6 +7,7 @@ import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import { isObject } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
+import { startAnswerThread } from '../connectors/aws/answer-pool.js';
 
 /** Files larger than this are refused rather than read into memory whole. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -129,7 +130,7 @@ function describeFsError(e: unknown): string {
  * Reads a snapshot folder (docs/snapshot-format.md): manifest.json plus every .json/.csv file
  * below it, keyed by its path relative to the folder with forward slashes.
  */
-export function readSnapshotDir(dir: string): Snapshot {
+export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean | { minBytes: number } } = {}): Snapshot {
   let st;
   try {
     st = statSync(dir);
@@ -140,11 +141,20 @@ export function readSnapshotDir(dir: string): Snapshot {
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new InputError('no manifest.json in the snapshot folder (see docs/snapshot-format.md)', dir);
   const manifest = validateManifest(readJson(manifestPath), manifestPath);
+  // Started before the files are read, so that the second core works while this one reads. The
+  // clock is the one the AWS transform reads (transform.ts).
+  const thread = opts.awsAnswerThread;
+  const awsAnswers = thread ? startAnswerThread(dir, new Date(manifest.collectedAt), thread === true ? {} : thread) : undefined;
   const files: Record<string, unknown> = {};
   // Released with the call: the buffer is as large as the largest file.
-  walk(resolve(dir), resolve(dir), 0, files, new ReadBuffer());
+  try {
+    walk(resolve(dir), resolve(dir), 0, files, new ReadBuffer());
+  } catch (e) {
+    awsAnswers?.close();
+    throw e;
+  }
   delete files['manifest.json'];
-  return { manifest, files, source: dir };
+  return awsAnswers ? { manifest, files, source: dir, awsAnswers } : { manifest, files, source: dir };
 }
 
 function walk(root: string, dir: string, depth: number, files: Record<string, unknown>, scratch: ReadBuffer): void {

@@ -84,7 +84,7 @@ export async function loadInput(flags: InputFlags, config: ReturnType<typeof loa
   if (chosen > 1) throw new InputError('give only one input: --demo, --snapshot, --aws-authz-details or live providers');
   if (flags.awsCredentialReport && !flags.awsAuthzDetails) throw new InputError('--aws-credential-report needs --aws-authz-details');
   if (flags.demo) return { ...readSnapshotDir(demoDir()), source: 'demo' };
-  if (flags.snapshot) return readSnapshotDir(flags.snapshot);
+  if (flags.snapshot) return readSnapshotDir(flags.snapshot, { awsAnswerThread: true });
   if (flags.awsAuthzDetails) return snapshotFromAwsFiles(flags.awsAuthzDetails, flags.awsCredentialReport, flags.now);
   return collectLive(flags, config);
 }

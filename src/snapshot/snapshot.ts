@@ -1,3 +1,4 @@
+import type { AnswerThread } from '../connectors/aws/answer-pool.js';
 import type { CoverageRecord, ProviderName } from './types.js';
 
 /** A snapshot in memory: the manifest and the raw provider files, keyed by relative path. */
@@ -7,6 +8,11 @@ export interface Snapshot {
   files: Record<string, unknown>;
   /** Where it came from, for messages (a folder path, `demo`, or `live`). */
   source: string;
+  /**
+   * Not data: the AWS policy answers being computed on a second thread since the folder was read
+   * (readSnapshotDir with `awsAnswerThread`). The AWS transform takes them when it gets there.
+   */
+  awsAnswers?: AnswerThread;
 }
 
 export interface Manifest {

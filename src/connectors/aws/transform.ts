@@ -180,7 +180,8 @@ function transformAccount(
   }
 
   const oidcProviders = readProviders(snapshot, oidcPath);
-  const answers = timed(timings, 'aws:answers', () => answerAccount(model, evaluator));
+  // From the answer thread when it has them (the same pure function of the same file and clock).
+  const answers = timed(timings, 'aws:answers', () => snapshot.awsAnswers?.take(account) ?? answerAccount(model, evaluator));
   addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;

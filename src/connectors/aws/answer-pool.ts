@@ -1,0 +1,148 @@
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { AccountAnswers } from './account-answers.js';
+import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
+
+/**
+ * Below this many bytes of authorization details in all, the answers are computed on the main
+ * thread: starting a thread costs more than it saves on a small estate.
+ */
+export const ANSWER_THREAD_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * If the thread makes no progress on an account for this long, the main thread stops waiting
+ * and answers it itself (the thread may have died; a live thread answers one account of a large
+ * estate in about a second).
+ */
+const STALL_MS = 120_000;
+
+/**
+ * The AWS policy evaluator's answers about each account (account-answers.ts), computed on a
+ * second thread while the main thread reads the snapshot and transforms Entra and Okta. They are
+ * a pure function of the account's authorization-details.json and the snapshot's clock, and the
+ * thread reads that file from the folder itself, so nothing large is copied between threads but
+ * the answers. On the development machine's two cores this takes the largest single stage of a
+ * 100,000-identity scan off the main thread (bench/README.md).
+ */
+export class AnswerThread {
+  private readonly index = new Map<string, number>();
+  private readonly state: Int32Array;
+  private readonly received = new Map<number, AccountAnswers>();
+  private closed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    accounts: readonly string[],
+    state: SharedArrayBuffer,
+  ) {
+    accounts.forEach((a, i) => this.index.set(a, i));
+    this.state = new Int32Array(state);
+  }
+
+  /**
+   * The answers for an account, waiting while the thread computes them; undefined when the
+   * caller should compute them itself (the thread has not reached the account, does not know it,
+   * could not read it, or was closed). Either way the caller gets the same answers.
+   */
+  take(account: string): AccountAnswers | undefined {
+    const i = this.index.get(account);
+    if (i === undefined || this.closed) return undefined;
+    const s = this.state;
+    if (Atomics.compareExchange(s, i, ACCOUNT_STATE.free, ACCOUNT_STATE.main) === ACCOUNT_STATE.free) return undefined;
+    let waited = 0;
+    while (Atomics.load(s, i) === ACCOUNT_STATE.thread) {
+      if (Atomics.wait(s, i, ACCOUNT_STATE.thread, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
+        this.close();
+        return undefined;
+      }
+    }
+    if (Atomics.load(s, i) !== ACCOUNT_STATE.posted) return undefined;
+    return this.receive(i);
+  }
+
+  /** Blocks until the thread is done with every account it did not leave to the caller (for tests). */
+  settle(): void {
+    for (let i = 0; i < this.state.length; i++) {
+      for (let v = Atomics.load(this.state, i); v === ACCOUNT_STATE.free || v === ACCOUNT_STATE.thread; v = Atomics.load(this.state, i)) {
+        Atomics.wait(this.state, i, v, 50);
+      }
+    }
+  }
+
+  private receive(i: number): AccountAnswers | undefined {
+    const hit = this.received.get(i);
+    if (hit) {
+      this.received.delete(i);
+      return hit;
+    }
+    // The thread posts before it marks the account posted, so the message is already queued.
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const { index, answers } = m.message as { index: number; answers: AccountAnswers };
+      if (index === i) return answers;
+      this.received.set(index, answers);
+    }
+    return undefined;
+  }
+
+  /** Stops the thread (the accounts it has not answered are answered by the caller). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.received.clear();
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Starts the answer thread for a snapshot folder, or returns undefined when it would not pay
+ * (little AWS data, or no compiled thread script, as when the sources run under the tests).
+ * `accounts` are the folder's account ids in the order the transform takes them.
+ */
+export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: number } = {}): AnswerThread | undefined {
+  const script = fileURLToPath(new URL('./answer-thread.js', import.meta.url));
+  if (!existsSync(script)) return undefined;
+  const awsDir = join(resolve(dir), 'aws');
+  let names: string[];
+  try {
+    names = readdirSync(awsDir);
+  } catch {
+    return undefined;
+  }
+  const accounts: string[] = [];
+  const files: string[] = [];
+  let bytes = 0;
+  // The same accounts, in the same order, as the transform: folders named by a 12-digit id,
+  // sorted, with an authorization-details.json the snapshot reader would read (a plain file).
+  for (const name of names.sort()) {
+    if (!/^\d{12}$/.test(name)) continue;
+    const file = join(awsDir, name, 'authorization-details.json');
+    try {
+      const st = lstatSync(file);
+      if (!st.isFile()) continue;
+      bytes += st.size;
+    } catch {
+      continue;
+    }
+    accounts.push(name);
+    files.push(file);
+  }
+  if (accounts.length === 0 || bytes < (opts.minBytes ?? ANSWER_THREAD_MIN_BYTES)) return undefined;
+  const state = new SharedArrayBuffer(4 * accounts.length);
+  const { port1, port2 } = new MessageChannel();
+  const data: AnswerThreadData = { files, now: now.getTime(), state, port: port2 };
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { workerData: data, transferList: [port2] });
+  } catch {
+    port1.close();
+    return undefined;
+  }
+  // Never keeps the process alive, and a failure inside it only means the main thread answers.
+  worker.unref();
+  worker.on('error', () => undefined);
+  return new AnswerThread(worker, port1, accounts, state);
+}

@@ -47,6 +47,16 @@ describe('parseIsoInstant', () => {
     }
   });
 
+  it('reads the +00:00 form AWS writes exactly, and refuses impossible ones of that form', () => {
+    expect(parseIsoInstant('2022-05-14T09:00:00+00:00')).toBe(Date.UTC(2022, 4, 14, 9));
+    expect(parseIsoInstant('2026-11-28T23:59:59.999+00:00')).toBe(Date.UTC(2026, 10, 28, 23, 59, 59, 999));
+    expect(parseIsoInstant('2024-02-29T00:00:00+00:00')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoInstant('2026-11-20T09:00:00-00:00')).toBe(Date.UTC(2026, 10, 20, 9));
+    for (const s of ['2026-02-30T00:00:00+00:00', '2025-02-29T00:00:00+00:00', '2026-11-20T24:00:00+00:00', '2026-11-20T09:60:00+00:00', '2026-00-10T09:00:00+00:00', '2026-11-20T09 00 00+00:00', '2026-11-20T09:00:00X+00:00']) {
+      expect(parseIsoInstant(s), s).toBeNaN();
+    }
+  });
+
   it('reads another provider date format only when it names its zone', () => {
     expect(parseProviderInstant('2026-11-20T09:00:00')).toBe(Date.UTC(2026, 10, 20, 9));
     expect(parseProviderInstant('Fri, 20 Nov 2026 09:00:00 GMT')).toBe(Date.UTC(2026, 10, 20, 9));

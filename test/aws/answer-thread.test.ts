@@ -8,6 +8,7 @@ import type * as IoModule from '../../src/cli/io.js';
 import type * as ScanModule from '../../src/scan.js';
 import type * as AwsModule from '../../src/aws/index.js';
 import type * as AnswersModule from '../../src/connectors/aws/account-answers.js';
+import type * as TransformModule from '../../src/connectors/aws/transform.js';
 import type * as ConfigModule from '../../src/config/types.js';
 import type * as RulesModule from '../../rules/index.js';
 import type * as ReportersModule from '../../src/reporters/index.js';
@@ -22,6 +23,7 @@ let io: typeof IoModule;
 let scan: typeof ScanModule;
 let aws: typeof AwsModule;
 let answers: typeof AnswersModule;
+let transform: typeof TransformModule;
 let config: typeof ConfigModule;
 let rules: typeof RulesModule;
 let reporters: typeof ReportersModule;
@@ -30,11 +32,12 @@ let accounts: string[];
 
 beforeAll(async () => {
   expect(existsSync(join(dist, 'src/connectors/aws/answer-thread.js')), 'run `npm run build` first').toBe(true);
-  [io, scan, aws, answers, config, rules, reporters] = await Promise.all([
+  [io, scan, aws, answers, transform, config, rules, reporters] = await Promise.all([
     load<typeof IoModule>('src/cli/io.js'),
     load<typeof ScanModule>('src/scan.js'),
     load<typeof AwsModule>('src/aws/index.js'),
     load<typeof AnswersModule>('src/connectors/aws/account-answers.js'),
+    load<typeof TransformModule>('src/connectors/aws/transform.js'),
     load<typeof ConfigModule>('src/config/types.js'),
     load<typeof RulesModule>('rules/index.js'),
     load<typeof ReportersModule>('src/reporters/index.js'),
@@ -100,6 +103,31 @@ describe('AWS answer thread', () => {
     expect(thread.take(accounts[0])).toBeUndefined();
     expect(thread.take('999999999999')).toBeUndefined();
     thread.close();
+  });
+
+  it('links the accounts across as the main thread would, only for the accounts it answered', () => {
+    const now = new Date(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).collectedAt);
+    const states = accounts.map((account) => {
+      const model = aws.parseAuthorizationDetails(JSON.parse(readFileSync(join(dir, 'aws', account, 'authorization-details.json'), 'utf8')));
+      const evaluator = aws.createEvaluator(model, { now });
+      return transform.crossAccountState({ account, model, evaluator, answers: answers.answerAccount(model, evaluator) });
+    });
+    const local = new transform.StepRecorder();
+    transform.linkCrossAccount(local, states, now);
+    expect(local.ops.filter((op) => 'edge' in op).length).toBeGreaterThan(0);
+
+    const thread = io.readSnapshotDir(dir, forced).awsAnswers!;
+    thread.settle();
+    for (const account of accounts) thread.take(account);
+    // Another list of accounts (one not read, say): the caller links them itself.
+    expect(thread.takeCrossAccount(accounts.slice(1))).toBeUndefined();
+    thread.close();
+
+    const again = io.readSnapshotDir(dir, forced).awsAnswers!;
+    again.settle();
+    for (const account of accounts) again.take(account);
+    expect(again.takeCrossAccount(accounts)).toEqual(local.ops);
+    again.close();
   });
 
   it('leaves accounts it has not started to the caller, and a scan gives the same report either way', () => {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { AccountAnswers } from './account-answers.js';
+import type { StepOp } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
 
 /**
@@ -29,13 +30,13 @@ const STALL_MS = 120_000;
 export class AnswerThread {
   private readonly index = new Map<string, number>();
   private readonly state: Int32Array;
-  private readonly received = new Map<number, AccountAnswers>();
+  private readonly received = new Map<number, unknown>();
   private closed = false;
 
   constructor(
     private readonly worker: Worker,
     private readonly port: MessagePort,
-    accounts: readonly string[],
+    private readonly accounts: readonly string[],
     state: SharedArrayBuffer,
   ) {
     accounts.forEach((a, i) => this.index.set(a, i));
@@ -50,6 +51,27 @@ export class AnswerThread {
   take(account: string): AccountAnswers | undefined {
     const i = this.index.get(account);
     if (i === undefined || this.closed) return undefined;
+    return this.claim(i) as AccountAnswers | undefined;
+  }
+
+  /**
+   * The cross-account links (linkCrossAccount) as recorded calls to replay, when the thread
+   * answered exactly these accounts, in this order; otherwise undefined, and the caller links
+   * them itself.
+   */
+  takeCrossAccount(accounts: readonly string[]): StepOp[] | undefined {
+    if (this.closed) return undefined;
+    const same = accounts.length === this.accounts.length && accounts.every((a, i) => a === this.accounts[i]);
+    if (!same) {
+      // Tell the thread not to start them.
+      Atomics.compareExchange(this.state, this.accounts.length, ACCOUNT_STATE.free, ACCOUNT_STATE.main);
+      return undefined;
+    }
+    return this.claim(this.accounts.length) as StepOp[] | undefined;
+  }
+
+  /** Slot `i`'s result from the thread, waiting while it computes it; undefined if it is the caller's to compute. */
+  private claim(i: number): unknown {
     const s = this.state;
     if (Atomics.compareExchange(s, i, ACCOUNT_STATE.free, ACCOUNT_STATE.main) === ACCOUNT_STATE.free) return undefined;
     let waited = 0;
@@ -65,6 +87,7 @@ export class AnswerThread {
 
   /** Blocks until the thread is done with every account it did not leave to the caller (for tests). */
   settle(): void {
+    // Every account and the cross-account links (the last slot).
     for (let i = 0; i < this.state.length; i++) {
       for (let v = Atomics.load(this.state, i); v === ACCOUNT_STATE.free || v === ACCOUNT_STATE.thread; v = Atomics.load(this.state, i)) {
         Atomics.wait(this.state, i, v, 50);
@@ -72,17 +95,17 @@ export class AnswerThread {
     }
   }
 
-  private receive(i: number): AccountAnswers | undefined {
+  private receive(i: number): unknown {
     const hit = this.received.get(i);
     if (hit) {
       this.received.delete(i);
       return hit;
     }
-    // The thread posts before it marks the account posted, so the message is already queued.
+    // The thread posts before it marks the slot posted, so the message is already queued.
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
-      const { index, answers } = m.message as { index: number; answers: AccountAnswers };
-      if (index === i) return answers;
-      this.received.set(index, answers);
+      const { index, value } = m.message as { index: number; value: unknown };
+      if (index === i) return value;
+      this.received.set(index, value);
     }
     return undefined;
   }
@@ -131,9 +154,10 @@ export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: num
     files.push(file);
   }
   if (accounts.length === 0 || bytes < (opts.minBytes ?? ANSWER_THREAD_MIN_BYTES)) return undefined;
-  const state = new SharedArrayBuffer(4 * accounts.length);
+  // One slot per account, and one for the cross-account links.
+  const state = new SharedArrayBuffer(4 * (accounts.length + 1));
   const { port1, port2 } = new MessageChannel();
-  const data: AnswerThreadData = { files, now: now.getTime(), state, port: port2 };
+  const data: AnswerThreadData = { files, accounts, now: now.getTime(), state, port: port2 };
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: data, transferList: [port2] });

@@ -1,8 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 
 /**
- * Per account, one Int32 in shared memory says who answers it. Both threads move an account out
- * of `free` only by compare-and-exchange, so exactly one of them computes it.
+ * Per account, and for the cross-account links, one Int32 in shared memory says who computes it.
+ * Both threads move a slot out of `free` only by compare-and-exchange, so exactly one of them does.
  */
 export const ACCOUNT_STATE = {
   /** Nobody has started it. */
@@ -21,9 +21,11 @@ export const ACCOUNT_STATE = {
 export interface AnswerThreadData {
   /** Absolute paths of the accounts' authorization-details.json, in the order the transform takes the accounts. */
   files: string[];
+  /** The account id of each file. */
+  accounts: string[];
   /** The snapshot's clock (collectedAt, as the transform reads it), in epoch milliseconds. */
   now: number;
-  /** A SharedArrayBuffer of one Int32 per file (ACCOUNT_STATE). */
+  /** A SharedArrayBuffer of one Int32 per file and one for the cross-account links after them (ACCOUNT_STATE). */
   state: SharedArrayBuffer;
   port: MessagePort;
 }

@@ -1,9 +1,9 @@
 /**
  * The worker side of {@link startAnswerThread} (answer-pool.ts): reads each AWS account's
  * authorization details from the snapshot folder itself, answers the account with the same pure
- * function the transform would call, and posts the answers back. Accounts are taken in the order
- * given, each only after claiming it, so the main thread can answer any account this thread has
- * not reached yet itself.
+ * function the transform would call, and posts the answers back; then the cross-account links.
+ * Each is taken only after claiming it, so the main thread can compute any this thread has not
+ * reached yet itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { readJson, ReadBuffer } from '../../cli/io.js';
 import { createEvaluator, parseAuthorizationDetails } from '../../aws/index.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { answerAccount } from './account-answers.js';
+import { crossAccountState, linkCrossAccount, StepRecorder, type CrossAccountState } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
 
 const data = workerData as AnswerThreadData;
@@ -20,20 +21,51 @@ const now = new Date(data.now);
 const sharedDocuments = new Map<string, PolicyDocument>();
 const scratch = new ReadBuffer();
 
-for (let i = 0; i < data.files.length; i++) {
+const n = data.files.length;
+// What the cross-account pass needs of each account, kept only while every account is answered here.
+const states: CrossAccountState[] = [];
+let complete = true;
+for (let i = 0; i < n; i++) {
   // Taken by the main thread already: it answers this account itself.
-  if (Atomics.compareExchange(state, i, ACCOUNT_STATE.free, ACCOUNT_STATE.thread) !== ACCOUNT_STATE.free) continue;
+  if (Atomics.compareExchange(state, i, ACCOUNT_STATE.free, ACCOUNT_STATE.thread) !== ACCOUNT_STATE.free) {
+    complete = false;
+    states.length = 0;
+    continue;
+  }
   let done: number = ACCOUNT_STATE.failed;
   try {
     const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments });
-    port.postMessage({ index: i, answers: answerAccount(model, createEvaluator(model, { now })) });
+    const evaluator = createEvaluator(model, { now });
+    const answers = answerAccount(model, evaluator);
+    port.postMessage({ index: i, value: answers });
     done = ACCOUNT_STATE.posted;
+    if (complete) states.push(crossAccountState({ account: data.accounts[i], model, evaluator, answers }));
   } catch {
     // Unreadable or invalid: the main thread answers the account itself and reports the problem
     // with the file and place, exactly as without this thread.
+    complete = false;
+    states.length = 0;
   }
   Atomics.store(state, i, done);
   Atomics.notify(state, i);
+}
+
+// The cross-account links, when every account was answered here (the main thread would need the
+// others' states otherwise), recorded as the calls the transform would make on the graph.
+if (Atomics.compareExchange(state, n, ACCOUNT_STATE.free, ACCOUNT_STATE.thread) === ACCOUNT_STATE.free) {
+  let done: number = ACCOUNT_STATE.failed;
+  if (complete) {
+    try {
+      const recorder = new StepRecorder();
+      linkCrossAccount(recorder, states, now);
+      port.postMessage({ index: n, value: recorder.ops });
+      done = ACCOUNT_STATE.posted;
+    } catch {
+      // The main thread links them itself.
+    }
+  }
+  Atomics.store(state, n, done);
+  Atomics.notify(state, n);
 }
 port.close();
 parentPort?.close();

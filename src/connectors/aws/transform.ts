@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../../graph/graph.js';
-import type { FederationInfo, GraphNode } from '../../graph/model.js';
+import type { FederationInfo, GraphEdge, GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
 import { agentPatternRegExps, type NhiConfig } from '../../config/types.js';
 import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
@@ -47,7 +47,7 @@ const CAPS = {
   rolesAnywhere: 'aws.rolesAnywhere',
 };
 
-interface AccountState {
+export interface AccountState {
   account: string;
   model: AccountModel;
   evaluator: Evaluator;
@@ -60,7 +60,7 @@ interface AccountState {
  * allow sts:AssumeRole, with their bound policies, and the roles that trust other accounts or
  * name principals.
  */
-interface CrossAccountState {
+export interface CrossAccountState {
   account: string;
   assumers: Array<{ arn: string; name: string; subject: Subject }>;
   /** Account id (not this one) -> roles trusting its root. */
@@ -73,7 +73,7 @@ interface CrossAccountState {
   unusable: IamRole[];
 }
 
-function crossAccountState(st: AccountState): CrossAccountState {
+export function crossAccountState(st: AccountState): CrossAccountState {
   const idx = buildTrustIndex(st.model);
   const roles = (arns: readonly string[]) => arns.map((a) => st.model.roles.get(a)!);
   const byAccount = new Map<string, IamRole[]>();
@@ -113,7 +113,12 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     // The parsed account files are no longer needed once the account model exists.
     if (opts.release) for (const f of Object.keys(snapshot.files)) if (f.startsWith(`aws/${account}/`)) delete snapshot.files[f];
   }
-  timed(opts.timings, 'aws:cross-account', () => linkCrossAccount(b, states, now));
+  timed(opts.timings, 'aws:cross-account', () => {
+    // Computed by the answer thread when it answered every account these states come from.
+    const recorded = snapshot.awsAnswers?.takeCrossAccount(states.map((st) => st.account));
+    if (recorded) replaySteps(b, recorded);
+    else linkCrossAccount(builderSink(b), states, now);
+  });
 }
 
 function transformAccount(
@@ -280,7 +285,7 @@ function addPrivileges(
 ): void {
   const esc = answers.escalation;
   timed(timings, 'aws:grants', () => grantAll(b, model, answers, account, crown));
-  timed(timings, 'aws:escalation-edges', () => addSteps(b, account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
+  timed(timings, 'aws:escalation-edges', () => addSteps(builderSink(b), account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
@@ -344,8 +349,57 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
   }
 }
 
+/**
+ * What escalation steps and cross-account links need of the graph builder. The answer thread,
+ * which has no graph, records the same calls (StepRecorder) and the main thread replays them.
+ */
+export interface StepSink {
+  addNode(node: GraphNode): unknown;
+  addEdge(edge: GraphEdge): void;
+  /** The one edge from a holder to the shared set of its targets, whose reason names the holder as the graph has it. */
+  addHolderEdge(from: string, setId: string, type: Step['type'], method: string, count: number, example: string, conditional: boolean): void;
+}
+
+/** The graph builder as a {@link StepSink}. */
+export function builderSink(b: GraphBuilder): StepSink {
+  return {
+    addNode: (node) => b.addNode(node),
+    addEdge: (edge) => b.addEdge(edge),
+    addHolderEdge: (from, setId, type, method, count, example, conditional) => addHolderEdge(b, from, setId, type, method, count, example, conditional),
+  };
+}
+
+/** One recorded {@link StepSink} call. */
+export type StepOp =
+  | { node: GraphNode }
+  | { edge: GraphEdge }
+  | { holder: [from: string, setId: string, type: Step['type'], method: string, count: number, example: string, conditional: boolean] };
+
+/** Records StepSink calls, in order, to be replayed on the graph builder by {@link replaySteps}. */
+export class StepRecorder implements StepSink {
+  readonly ops: StepOp[] = [];
+  addNode(node: GraphNode): void {
+    this.ops.push({ node });
+  }
+  addEdge(edge: GraphEdge): void {
+    this.ops.push({ edge });
+  }
+  addHolderEdge(...args: [string, string, Step['type'], string, number, string, boolean]): void {
+    this.ops.push({ holder: args });
+  }
+}
+
+/** Makes the calls a StepRecorder recorded, in the same order. */
+export function replaySteps(b: GraphBuilder, ops: readonly StepOp[]): void {
+  for (const op of ops) {
+    if ('edge' in op) b.addEdge(op.edge);
+    else if ('node' in op) b.addNode(op.node);
+    else addHolderEdge(b, ...op.holder);
+  }
+}
+
 /** One escalation or assume-role step before it becomes graph edges. */
-interface Step {
+export interface Step {
   from: string;
   to: string;
   toName: string;
@@ -362,7 +416,7 @@ interface Step {
  * edge per holder and target; instead, holders whose targets are the same set share one node
  * ("iam-create-access-key on 2,500 principals") that points at each target once.
  */
-function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | GroupStep>): void {
+function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupStep>): void {
   // Per holder and method, in order of first appearance: holder ids are shared strings (hashed
   // once) and methods a few constants, so two small lookups replace a key string per step.
   const entries: Array<Step[] | GroupStep> = [];
@@ -420,11 +474,11 @@ function addSteps(b: GraphBuilder, scope: string, steps: ReadonlyArray<Step | Gr
         b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: st.evidence });
       }
     }
-    addHolderEdge(b, first.from, setId, first.type, first.method, group.length, first.reason, group.every((st) => st.conditional));
+    b.addHolderEdge(first.from, setId, first.type, first.method, group.length, first.reason, group.every((st) => st.conditional));
   }
 }
 
-function addSetNode(b: GraphBuilder, scope: string, setId: string, method: string, count: number): void {
+function addSetNode(b: StepSink, scope: string, setId: string, method: string, count: number): void {
   b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${method} on ${count} principals`, nativeId: setId, scope, attrs: { method, targets: count } });
 }
 
@@ -444,7 +498,7 @@ function addHolderEdge(b: GraphBuilder, from: string, setId: string, type: Step[
 
 /** The edges of one gathered group: the same nodes and edges as its expanded steps would give. */
 function addGroup(
-  b: GraphBuilder,
+  b: StepSink,
   scope: string,
   gs: GroupStep,
   sets: Set<string>,
@@ -480,7 +534,7 @@ function addGroup(
       b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: `${g.method} reaches ${t.name}`, hidden: true, conditional: g.conditional, evidence });
     }
   }
-  addHolderEdge(b, gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
+  b.addHolderEdge(gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
 }
 
 /** A holder's edges of one method, still gathered (see EscalationGroup). */
@@ -890,11 +944,11 @@ function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluato
       });
     }
   }
-  addSteps(b, account, steps);
+  addSteps(builderSink(b), account, steps);
 }
 
 /** Principals of one scanned account that can assume roles in another scanned account. */
-function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Date): void {
+export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
   type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean; unusable?: boolean };
   const byAccount = new Map<string, Candidate[]>();
@@ -1033,7 +1087,7 @@ function linkCrossAccount(b: GraphBuilder, states: CrossAccountState[], now: Dat
                 b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: `${method} reaches ${h.c.role.name}`, hidden: true, conditional: idCond || h.maybe, evidence: hitEvidence(h) });
               }
             }
-            addHolderEdge(b, from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
+            b.addHolderEdge(from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
           }
         }
         for (const h of uniformHits) seen.add(h.c);

@@ -6,6 +6,7 @@ import {
   type AdminAssessment,
   type EscalationGraph,
   type Evaluator,
+  SENSITIVE_ACTIONS,
 } from '../../aws/index.js';
 
 /** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
@@ -88,4 +89,89 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
     mayAssume.push(ev.mayDoAction(p.arn, 'sts:AssumeRole'));
   }
   return { escalation, grants, mayAssume };
+}
+
+/**
+ * AccountAnswers as the answer thread posts them: the grant answers packed into integers (seven
+ * per principal), since copying tens of thousands of small objects and action-name strings
+ * between threads cost more than the numbers do (see {@link packAnswers}).
+ */
+export interface PackedAnswers {
+  escalation: EscalationGraph;
+  mayAssume: boolean[];
+  grants: Int32Array;
+}
+
+const STATUSES: readonly AdminAssessment['status'][] = ['admin', 'conditional', 'not-admin', 'unknown'];
+const DECIDED_LISTS = [SECRETS_ACTIONS, IDENTITY_ADMIN_ACTIONS, WRITE_ACTIONS, READ_ACTIONS, MODEL_INVOKE_ACTIONS];
+const PER_PRINCIPAL = 7;
+
+/** A subset of `list` (in its order) as bits; -1 if an item is not in the list (not expected). */
+function maskOf(items: readonly string[], list: readonly string[]): number {
+  let m = 0;
+  for (const a of items) {
+    const k = list.indexOf(a);
+    if (k < 0) return -1;
+    m |= 1 << k;
+  }
+  return m;
+}
+
+function itemsOf(mask: number, list: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < list.length; k++) if (mask & (1 << k)) out.push(list[k]);
+  return out;
+}
+
+/**
+ * Packs the answers for the trip to the main thread, or returns undefined when an answer does not
+ * fit the packing (an action outside its list), in which case they travel as they are. Each
+ * grant list answer is allowed bits 0-7, conditional bit 8, unread bits 9-16 and bit 17 for "has
+ * unread"; the admin assessment is its status (bits 0-1), the missing action's place plus one
+ * (bits 2-6) and the undecided actions (bits 7-22), all over the fixed action lists above.
+ */
+export function packAnswers(a: AccountAnswers): PackedAnswers | undefined {
+  const grants = new Int32Array(a.grants.length * PER_PRINCIPAL);
+  for (let i = 0; i < a.grants.length; i++) {
+    const g = a.grants[i];
+    const at = i * PER_PRINCIPAL;
+    const s = g.assessment;
+    const status = STATUSES.indexOf(s.status);
+    const missing = s.missing === undefined ? 0 : SENSITIVE_ACTIONS.includes(s.missing) ? SENSITIVE_ACTIONS.indexOf(s.missing) + 1 : -1;
+    const undecided = s.undecided === undefined ? 0 : maskOf(s.undecided, SENSITIVE_ACTIONS);
+    // The object shape the rest of the code sees is rebuilt exactly; anything unusual is not packed.
+    if (status < 0 || missing < 0 || undecided < 0 || (s.undecided !== undefined && s.undecided.length === 0)) return undefined;
+    if ((s.missing !== undefined) !== (s.status === 'not-admin') || (s.undecided !== undefined) === (s.status === 'admin' || s.status === 'not-admin')) return undefined;
+    grants[at] = status | (missing << 2) | (undecided << 7);
+    const decided = [g.secrets, g.identity, g.write, g.read, g.invoke];
+    for (let k = 0; k < decided.length; k++) {
+      const d = decided[k];
+      const allowed = maskOf(d.allowed, DECIDED_LISTS[k]);
+      const unread = d.unread === undefined ? 0 : maskOf(d.unread, DECIDED_LISTS[k]);
+      if (allowed < 0 || unread < 0 || (d.unread !== undefined && d.unread.length === 0)) return undefined;
+      grants[at + 1 + k] = allowed | (d.conditional ? 1 << 8 : 0) | (unread << 9) | (d.unread !== undefined ? 1 << 17 : 0);
+    }
+    grants[at + 6] = g.blanket ? 1 : 0;
+  }
+  return { escalation: a.escalation, mayAssume: a.mayAssume, grants };
+}
+
+/** The answers {@link packAnswers} packed, as answerAccount gave them. */
+export function unpackAnswers(p: PackedAnswers): AccountAnswers {
+  const grants: GrantAnswers[] = [];
+  for (let at = 0; at < p.grants.length; at += PER_PRINCIPAL) {
+    const code = p.grants[at];
+    const status = STATUSES[code & 3];
+    const missing = (code >> 2) & 31;
+    const assessment: AdminAssessment =
+      status === 'admin' ? { status } : status === 'not-admin' ? { status, missing: SENSITIVE_ACTIONS[missing - 1] } : { status, undecided: itemsOf(code >> 7, SENSITIVE_ACTIONS) };
+    const d = (k: number): Decided => {
+      const c = p.grants[at + 1 + k];
+      const out: Decided = { allowed: itemsOf(c & 255, DECIDED_LISTS[k]), conditional: (c & (1 << 8)) !== 0 };
+      if (c & (1 << 17)) out.unread = itemsOf((c >> 9) & 255, DECIDED_LISTS[k]);
+      return out;
+    };
+    grants.push({ assessment, secrets: d(0), identity: d(1), write: d(2), read: d(3), invoke: d(4), blanket: p.grants[at + 6] === 1 });
+  }
+  return { escalation: p.escalation, grants, mayAssume: p.mayAssume };
 }

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { AccountAnswers } from './account-answers.js';
+import { unpackAnswers, type AccountAnswers, type PackedAnswers } from './account-answers.js';
 import type { StepOp } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
 
@@ -51,7 +51,8 @@ export class AnswerThread {
   take(account: string): AccountAnswers | undefined {
     const i = this.index.get(account);
     if (i === undefined || this.closed) return undefined;
-    return this.claim(i) as AccountAnswers | undefined;
+    const got = this.claim(i) as AccountAnswers | PackedAnswers | undefined;
+    return got && got.grants instanceof Int32Array ? unpackAnswers(got as PackedAnswers) : (got as AccountAnswers | undefined);
   }
 
   /**

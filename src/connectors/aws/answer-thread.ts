@@ -10,7 +10,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { readJson, ReadBuffer } from '../../cli/io.js';
 import { createEvaluator, parseAuthorizationDetails } from '../../aws/index.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
-import { answerAccount } from './account-answers.js';
+import { answerAccount, packAnswers } from './account-answers.js';
 import { crossAccountState, linkCrossAccount, StepRecorder, type CrossAccountState } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
 
@@ -37,7 +37,7 @@ for (let i = 0; i < n; i++) {
     const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments });
     const evaluator = createEvaluator(model, { now });
     const answers = answerAccount(model, evaluator);
-    port.postMessage({ index: i, value: answers });
+    port.postMessage({ index: i, value: packAnswers(answers) ?? answers });
     done = ACCOUNT_STATE.posted;
     if (complete) states.push(crossAccountState({ account: data.accounts[i], model, evaluator, answers }));
   } catch {

@@ -12,6 +12,7 @@ const grant = (over: Partial<GrantAnswers>): GrantAnswers => ({
   blanket: false,
   ...over,
 });
+const PRINCIPALS = ['arn:aws:iam::111111111111:user/a', 'arn:aws:iam::111111111111:role/b', 'arn:aws:iam::111111111111:role/c'];
 const answers = (grants: GrantAnswers[]): AccountAnswers => ({ escalation: { admins: [], edges: [], unknown: [], unusableTrust: [] }, grants, mayAssume: grants.map((_, i) => i % 2 === 0) });
 
 describe('packed answers for the answer thread', () => {
@@ -29,18 +30,41 @@ describe('packed answers for the answer thread', () => {
         invoke: { allowed: ['sagemaker:InvokeEndpoint'], conditional: true },
       }),
     ]);
-    const packed = packAnswers(a);
+    const [u, b, c] = PRINCIPALS;
+    a.escalation.edges.push(
+      { from: u, to: 'admin', method: 'iam-put-user-policy', reason: 'a can grant itself anything', conditional: false },
+      { from: b, to: c, method: 'sts-assume-role', reason: 'b assumes c', conditional: true, undecided: ['Bool aws:MultiFactorAuthPresent'] },
+      { from: c, to: u, method: 'iam-create-access-key', reason: 'c makes a key for a', conditional: false, via: 'arn:aws:iam::111111111111:policy/p' },
+      { from: u, to: 'arn:aws:iam::222222222222:role/elsewhere', method: 'sts-assume-role', reason: 'a assumes a role elsewhere', conditional: false },
+    );
+    a.escalation.groups = [];
+    const packed = packAnswers(a, PRINCIPALS);
     expect(packed).toBeDefined();
-    const back = unpackAnswers(packed!);
-    expect(back).toStrictEqual(a);
-    expect(JSON.stringify(back)).toBe(JSON.stringify(a));
+    expect(packed!.escalation.edges).toEqual([]);
+    for (const receiver of [PRINCIPALS, undefined, ['arn:aws:iam::111111111111:user/other', b, c]]) {
+      const back = unpackAnswers(packed!, receiver);
+      expect(back).toStrictEqual(a);
+      expect(JSON.stringify(back)).toBe(JSON.stringify(a));
+    }
+  });
+
+  it('send edges that do not fit as they are', () => {
+    const a = answers([grant({})]);
+    a.escalation.edges.push({ from: 'arn:aws:iam::111111111111:user/not-listed', to: 'admin', method: 'm', reason: 'r', conditional: false });
+    expect(packAnswers(a, PRINCIPALS)).toBeUndefined();
+    const b = answers([grant({})]);
+    b.escalation.edges.push({ from: PRINCIPALS[0], to: 'admin', method: 'm', reason: 'r', conditional: false, extra: 1 } as never);
+    expect(packAnswers(b, PRINCIPALS)).toBeUndefined();
+    const c = answers([grant({})]);
+    c.escalation.edges.push({ conditional: false, from: PRINCIPALS[0], to: 'admin', method: 'm', reason: 'r' });
+    expect(packAnswers(c, PRINCIPALS)).toBeUndefined();
   });
 
   it('refuse what the packing cannot say, so it travels as it is', () => {
-    expect(packAnswers(answers([grant({ secrets: { allowed: ['s3:GetObject'], conditional: false } })]))).toBeUndefined();
-    expect(packAnswers(answers([grant({ assessment: { status: 'not-admin', missing: 'iam:NotSensitive' } })]))).toBeUndefined();
-    expect(packAnswers(answers([grant({ assessment: { status: 'admin', undecided: ['iam:CreateUser'] } })]))).toBeUndefined();
-    expect(packAnswers(answers([grant({ assessment: { status: 'conditional' } })]))).toBeUndefined();
-    expect(packAnswers(answers([grant({ read: { allowed: [], conditional: false, unread: [] } })]))).toBeUndefined();
+    expect(packAnswers(answers([grant({ secrets: { allowed: ['s3:GetObject'], conditional: false } })]), PRINCIPALS)).toBeUndefined();
+    expect(packAnswers(answers([grant({ assessment: { status: 'not-admin', missing: 'iam:NotSensitive' } })]), PRINCIPALS)).toBeUndefined();
+    expect(packAnswers(answers([grant({ assessment: { status: 'admin', undecided: ['iam:CreateUser'] } })]), PRINCIPALS)).toBeUndefined();
+    expect(packAnswers(answers([grant({ assessment: { status: 'conditional' } })]), PRINCIPALS)).toBeUndefined();
+    expect(packAnswers(answers([grant({ read: { allowed: [], conditional: false, unread: [] } })]), PRINCIPALS)).toBeUndefined();
   });
 });

@@ -4,10 +4,12 @@ import {
   SOME_RESOURCE,
   type AccountModel,
   type AdminAssessment,
+  type EscalationEdge,
   type EscalationGraph,
   type Evaluator,
   SENSITIVE_ACTIONS,
 } from '../../aws/index.js';
+import { ADMIN_TARGET } from '../../aws/privesc.js';
 
 /** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
 const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters'];
@@ -97,9 +99,31 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
  * between threads cost more than the numbers do (see {@link packAnswers}).
  */
 export interface PackedAnswers {
+  /** The escalation answers without their edges, which travel in `edges`. */
   escalation: EscalationGraph;
   mayAssume: boolean[];
   grants: Int32Array;
+  edges: PackedEdges;
+}
+
+/**
+ * Escalation edges as columns: ends as places in `principals` (the account's users then roles,
+ * as the answers list them), so the receiving thread reuses its own ARN strings instead of two
+ * new copies per edge, and methods as places in `methods`.
+ */
+export interface PackedEdges {
+  principals: string[];
+  /** Place in `principals`. */
+  from: Int32Array;
+  /** Place in `principals`; -1 for ADMIN_TARGET, -2 for another value, found in `toText`. */
+  to: Int32Array;
+  toText: Array<string | undefined>;
+  methods: string[];
+  method: Uint16Array;
+  reason: string[];
+  conditional: Uint8Array;
+  via: Array<string | undefined>;
+  undecided: Array<string[] | undefined>;
 }
 
 const STATUSES: readonly AdminAssessment['status'][] = ['admin', 'conditional', 'not-admin', 'unknown'];
@@ -130,7 +154,7 @@ function itemsOf(mask: number, list: readonly string[]): string[] {
  * unread"; the admin assessment is its status (bits 0-1), the missing action's place plus one
  * (bits 2-6) and the undecided actions (bits 7-22), all over the fixed action lists above.
  */
-export function packAnswers(a: AccountAnswers): PackedAnswers | undefined {
+export function packAnswers(a: AccountAnswers, principals: readonly string[]): PackedAnswers | undefined {
   const grants = new Int32Array(a.grants.length * PER_PRINCIPAL);
   for (let i = 0; i < a.grants.length; i++) {
     const g = a.grants[i];
@@ -153,11 +177,86 @@ export function packAnswers(a: AccountAnswers): PackedAnswers | undefined {
     }
     grants[at + 6] = g.blanket ? 1 : 0;
   }
-  return { escalation: a.escalation, mayAssume: a.mayAssume, grants };
+  const edges = packEdges(a.escalation.edges, principals);
+  if (!edges) return undefined;
+  return { escalation: { ...a.escalation, edges: [] }, mayAssume: a.mayAssume, grants, edges };
 }
 
-/** The answers {@link packAnswers} packed, as answerAccount gave them. */
-export function unpackAnswers(p: PackedAnswers): AccountAnswers {
+function packEdges(edges: readonly EscalationEdge[], principals: readonly string[]): PackedEdges | undefined {
+  const place = new Map<string, number>();
+  principals.forEach((arn, i) => place.set(arn, i));
+  const n = edges.length;
+  const out: PackedEdges = {
+    principals: [...principals],
+    from: new Int32Array(n),
+    to: new Int32Array(n),
+    toText: [],
+    methods: [],
+    method: new Uint16Array(n),
+    reason: [],
+    conditional: new Uint8Array(n),
+    via: [],
+    undecided: [],
+  };
+  const methodPlace = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const e = edges[i];
+    // The rebuilt edge must have the same keys in the same order; anything else travels as it is.
+    const keys = Object.keys(e);
+    if (keys.some((k) => !EDGE_KEYS.has(k)) || keys.join() !== EDGE_KEY_ORDER.filter((k) => k in e).join()) return undefined;
+    const from = place.get(e.from);
+    if (from === undefined) return undefined;
+    out.from[i] = from;
+    const to = e.to === ADMIN_TARGET ? -1 : (place.get(e.to) ?? -2);
+    out.to[i] = to;
+    out.toText.push(to === -2 ? e.to : undefined);
+    let m = methodPlace.get(e.method);
+    if (m === undefined) {
+      methodPlace.set(e.method, (m = out.methods.length));
+      out.methods.push(e.method);
+    }
+    out.method[i] = m;
+    out.reason.push(e.reason);
+    out.conditional[i] = e.conditional ? 1 : 0;
+    out.via.push(e.via);
+    out.undecided.push(e.undecided);
+  }
+  return out;
+}
+
+const EDGE_KEY_ORDER = ['from', 'to', 'method', 'reason', 'conditional', 'via', 'undecided'];
+const EDGE_KEYS = new Set(EDGE_KEY_ORDER);
+
+/**
+ * The edges {@link packEdges} packed. `principals` is the receiver's own list of the account's
+ * principal ARNs: when it is the sender's, its strings are used; otherwise the sender's.
+ */
+function unpackEdges(p: PackedEdges, principals: readonly string[] | undefined): EscalationEdge[] {
+  const names = principals && principals.length === p.principals.length && principals.every((a, i) => a === p.principals[i]) ? principals : p.principals;
+  const out: EscalationEdge[] = [];
+  for (let i = 0; i < p.from.length; i++) {
+    const t = p.to[i];
+    const e: EscalationEdge = {
+      from: names[p.from[i]],
+      to: t === -1 ? ADMIN_TARGET : t === -2 ? p.toText[i]! : names[t],
+      method: p.methods[p.method[i]],
+      reason: p.reason[i],
+      conditional: p.conditional[i] === 1,
+    };
+    const via = p.via[i];
+    if (via !== undefined) e.via = via;
+    const undecided = p.undecided[i];
+    if (undecided !== undefined) e.undecided = undecided;
+    out.push(e);
+  }
+  return out;
+}
+
+/**
+ * The answers {@link packAnswers} packed, as answerAccount gave them. `principals`: the
+ * receiver's ARNs of the account's users then roles, whose strings the edges then share.
+ */
+export function unpackAnswers(p: PackedAnswers, principals?: readonly string[]): AccountAnswers {
   const grants: GrantAnswers[] = [];
   for (let at = 0; at < p.grants.length; at += PER_PRINCIPAL) {
     const code = p.grants[at];
@@ -173,5 +272,5 @@ export function unpackAnswers(p: PackedAnswers): AccountAnswers {
     };
     grants.push({ assessment, secrets: d(0), identity: d(1), write: d(2), read: d(3), invoke: d(4), blanket: p.grants[at + 6] === 1 });
   }
-  return { escalation: p.escalation, grants, mayAssume: p.mayAssume };
+  return { escalation: { ...p.escalation, edges: unpackEdges(p.edges, principals) }, grants, mayAssume: p.mayAssume };
 }

@@ -47,12 +47,14 @@ export class AnswerThread {
    * The answers for an account, waiting while the thread computes them; undefined when the
    * caller should compute them itself (the thread has not reached the account, does not know it,
    * could not read it, or was closed). Either way the caller gets the same answers.
+   * `principals`: the caller's ARNs of the account's users then roles; the answers then use
+   * those strings rather than copies.
    */
-  take(account: string): AccountAnswers | undefined {
+  take(account: string, principals?: readonly string[]): AccountAnswers | undefined {
     const i = this.index.get(account);
     if (i === undefined || this.closed) return undefined;
     const got = this.claim(i) as AccountAnswers | PackedAnswers | undefined;
-    return got && got.grants instanceof Int32Array ? unpackAnswers(got as PackedAnswers) : (got as AccountAnswers | undefined);
+    return got && got.grants instanceof Int32Array ? unpackAnswers(got as PackedAnswers, principals) : (got as AccountAnswers | undefined);
   }
 
   /**

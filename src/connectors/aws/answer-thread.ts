@@ -37,7 +37,8 @@ for (let i = 0; i < n; i++) {
     const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments });
     const evaluator = createEvaluator(model, { now });
     const answers = answerAccount(model, evaluator);
-    port.postMessage({ index: i, value: packAnswers(answers) ?? answers });
+    const principals = [...model.users.values(), ...model.roles.values()].map((p) => p.arn);
+    port.postMessage({ index: i, value: packAnswers(answers, principals) ?? answers });
     done = ACCOUNT_STATE.posted;
     if (complete) states.push(crossAccountState({ account: data.accounts[i], model, evaluator, answers }));
   } catch {

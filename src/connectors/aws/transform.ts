@@ -186,7 +186,11 @@ function transformAccount(
 
   const oidcProviders = readProviders(snapshot, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).
-  const answers = timed(timings, 'aws:answers', () => snapshot.awsAnswers?.take(account) ?? answerAccount(model, evaluator));
+  const answers = timed(
+    timings,
+    'aws:answers',
+    () => snapshot.awsAnswers?.take(account, [...model.users.values(), ...model.roles.values()].map((p) => p.arn)) ?? answerAccount(model, evaluator),
+  );
   addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
   const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;

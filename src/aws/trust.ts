@@ -447,7 +447,7 @@ export interface TrustIndex {
   byAccount: Map<string, string[]>;
   /** Roles trusting `*` or using NotPrincipal in an Allow. */
   anyone: string[];
-  /** Service principal (e.g. `lambda.amazonaws.com`) -> role ARNs. */
+  /** Service principal (e.g. `lambda.amazonaws.com`) -> role ARNs, those in `unusable` whose document is readable included. */
   byService: Map<string, string[]>;
   /** Roles whose trust policy could not be parsed. */
   unusable: string[];
@@ -464,6 +464,13 @@ export function buildTrustIndex(model: AccountModel): TrustIndex {
   for (const role of model.roles.values()) {
     if (!role.trustPolicy.ok || trustPolicyProblem(role)) {
       idx.unusable.push(role.arn);
+      // A readable document IAM would not accept (NotPrincipal) still says which services it
+      // meant to trust: pass-role to them is asked (evaluateService answers unknown), not skipped.
+      if (role.trustPolicy.ok) {
+        for (const s of role.trustPolicy.document.statements) {
+          if (s.effect === 'Allow' && s.principal && s.principal !== '*') for (const v of s.principal.Service ?? []) push(idx.byService, v.toLowerCase(), role.arn);
+        }
+      }
       continue;
     }
     let anyone = false;
@@ -505,6 +512,9 @@ function compileServiceBlock(block: PrincipalBlock): PrincipalMatcher {
  */
 export function evaluateService(role: IamRole, service: string, now?: Date): TrustDecision {
   if (!role.trustPolicy.ok) return { result: 'unknown', direct: false, statements: [], undecided: [] };
+  // As evaluateTrust: a document IAM would not accept (NotPrincipal) is not what AWS enforces.
+  const problem = trustPolicyProblem(role);
+  if (problem) return { result: 'unknown', direct: false, statements: [], undecided: [`trust policy of ${role.arn}: ${problem.problem}`] };
   let cached = serviceTrustCache.get(role);
   if (!cached) {
     cached = { trust: compileTrust(role.trustPolicy.document, compileServiceBlock), answers: new Map() };

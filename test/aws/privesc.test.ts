@@ -251,6 +251,25 @@ describe('unknowns', () => {
   });
 });
 
+describe('pass-role targets whose trust policy IAM would not accept', () => {
+  // IAM User Guide, "AWS JSON policy elements: NotPrincipal": NotPrincipal cannot be used in a
+  // role trust policy. A document that has it is not what AWS enforces, so whether the service
+  // may assume the role is unknown: the pass-role edge is conditional, never firm.
+  it('makes the pass-role step conditional, with the reason, instead of judging the Service entries', () => {
+    const trust = doc(
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
+    );
+    const mm = model({
+      users: [userEntry('u', { inline: [doc(allow('iam:PassRole', roleArn('odd')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction']))] })],
+      roles: [roleEntry('odd', trust, { attached: [ADMIN] })],
+    });
+    const edges = findEscalationEdges(mm, { now }).edges.filter((e) => e.to === roleArn('odd'));
+    expect(edges).toEqual([expect.objectContaining({ from: userArn('u'), method: 'iam-passrole-lambda-invoke', conditional: true })]);
+    expect(edges[0].undecided?.join(' ')).toContain('NotPrincipal');
+  });
+});
+
 describe('method definitions', () => {
   it('have unique ids and reason templates that mention the principal', () => {
     const ids = PRIVESC_METHODS.map((x) => x.id);

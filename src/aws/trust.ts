@@ -523,10 +523,9 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
   const name = service.toLowerCase();
   let hit = cached.answers.get(name);
   if (!hit) {
-    // The service is the caller: aws:PrincipalAccount and aws:SourceArn/aws:SourceAccount stay
-    // unknown. (Other aws:Principal* keys resolve as for an IAM role; trust policies on
-    // service principals rarely test them.)
-    hit = Object.freeze(decideTrust(cached.trust, { arn: name, type: 'role', name }, 'sts:AssumeRole', now));
+    // The service is the caller: aws:PrincipalIsAWSService and aws:PrincipalServiceName are
+    // known; the keys of an IAM caller and aws:SourceArn/aws:SourceAccount stay unknown.
+    hit = Object.freeze(decideTrust(cached.trust, { arn: name, type: 'role', name, service: true }, 'sts:AssumeRole', now));
     cached.answers.set(name, hit);
   }
   return hit;

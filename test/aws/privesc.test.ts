@@ -270,6 +270,31 @@ describe('pass-role targets whose trust policy IAM would not accept', () => {
   });
 });
 
+describe('pass-role targets whose trust policy tests the calling service', () => {
+  // IAM User Guide, global condition keys: a request an AWS service makes with its service
+  // principal has aws:PrincipalIsAWSService true and aws:PrincipalServiceName set to it; keys
+  // describing an IAM caller (aws:PrincipalArn, aws:PrincipalAccount) are not what the service sends.
+  const passTo = (condition: Record<string, unknown>) => {
+    const trust = doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: condition });
+    const mm = model({
+      users: [userEntry('u', { inline: [doc(allow('iam:PassRole', roleArn('svc')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction']))] })],
+      roles: [roleEntry('svc', trust, { attached: [ADMIN] })],
+    });
+    return findEscalationEdges(mm, { now }).edges.filter((e) => e.to === roleArn('svc')).map((e) => [e.method, e.conditional]);
+  };
+
+  it('reads aws:PrincipalIsAWSService and aws:PrincipalServiceName as the service sends them', () => {
+    expect(passTo({ Bool: { 'aws:PrincipalIsAWSService': 'true' } })).toEqual([['iam-passrole-lambda-invoke', false]]);
+    expect(passTo({ StringEquals: { 'aws:PrincipalServiceName': 'lambda.amazonaws.com' } })).toEqual([['iam-passrole-lambda-invoke', false]]);
+    expect(passTo({ Bool: { 'aws:PrincipalIsAWSService': 'false' } })).toEqual([]);
+    expect(passTo({ StringEquals: { 'aws:PrincipalServiceName': 'ec2.amazonaws.com' } })).toEqual([]);
+  });
+
+  it('leaves keys about an IAM caller undecided (a conditional step), never read off the service name', () => {
+    expect(passTo({ StringEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCT}:role/x` } })).toEqual([['iam-passrole-lambda-invoke', true]]);
+  });
+});
+
 describe('method definitions', () => {
   it('have unique ids and reason templates that mention the principal', () => {
     const ids = PRIVESC_METHODS.map((x) => x.id);

@@ -18,6 +18,12 @@ export interface PrincipalFacts {
   id?: string;
   /** Tags on the user or role. */
   tags?: Record<string, string>;
+  /**
+   * The caller is an AWS service acting with its service principal (`name`), as when it assumes a
+   * role passed to it: aws:PrincipalIsAWSService is true, aws:PrincipalServiceName is `name`, and
+   * the keys that describe an IAM caller are unknown.
+   */
+  service?: boolean;
 }
 
 /** Extra request-context keys for one question; `null` marks a key as absent from the request. */
@@ -63,6 +69,12 @@ export function resolveKey(key: string, env: KeyEnvironment): KeyValue {
     return { state: 'present', values: Array.isArray(v) ? v : [v] };
   }
   const p = env.principal;
+  if (p.service) {
+    // IAM User Guide, global condition context keys: set for a request a service principal makes.
+    if (k === 'aws:principalisawsservice') return present('true');
+    if (k === 'aws:principalservicename') return present(p.name);
+    if (k.startsWith('aws:principal') || k === 'aws:username' || k === 'aws:userid') return UNKNOWN;
+  }
   switch (k) {
     case 'aws:principalarn':
       return present(p.arn);

@@ -278,6 +278,27 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
   passRole('iam-passrole-sagemaker-processing', 'Pass a role to a SageMaker processing job', 'sagemaker.amazonaws.com', ['sagemaker:CreateProcessingJob']),
   passRole('iam-passrole-ecs-task', 'Pass a role to a new ECS task', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:RunTask']),
   passRole('iam-passrole-codebuild', 'Pass a role to a new CodeBuild project', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuild']),
+  // Rhino Security Labs' list: a pipeline whose definition runs a command with the passed role.
+  passRole('iam-passrole-datapipeline', 'Pass a role to a new Data Pipeline that runs a command', 'datapipeline.amazonaws.com', [
+    'datapipeline:CreatePipeline',
+    'datapipeline:PutPipelineDefinition',
+    'datapipeline:ActivatePipeline',
+  ]),
+  // Rhino Security Labs' list: put one's own SSH key on an existing Glue development endpoint
+  // and use the role it runs as.
+  {
+    id: 'glue-update-dev-endpoint',
+    name: 'Add an SSH key to an existing Glue development endpoint that has a role',
+    family: 'update-code',
+    principalKinds: ['user', 'role'],
+    target: 'service-role',
+    targetActions: [],
+    otherActions: ['glue:UpdateDevEndpoint'],
+    service: 'glue.amazonaws.com',
+    gains: 'target',
+    alwaysConditional: true,
+    reason: '{from} can call glue:UpdateDevEndpoint; a development endpoint running as role {to} (endpoints are not read) would then let it in with its own SSH key',
+  },
   // Rhino Security Labs' list: update the code of an existing function that runs as the role.
   {
     id: 'lambda-update-function-code',

@@ -157,6 +157,7 @@ describe('escalation methods from the published lists (Rhino Security Labs, PMap
     ['lambda:UpdateFunctionCode on an existing function', ['lambda:UpdateFunctionCode'], 'lambda.amazonaws.com', false, 'lambda-update-function-code'],
     ['iam:CreateInstanceProfile + iam:AddRoleToInstanceProfile for a role with no profile', ['iam:PassRole', 'iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'ec2:RunInstances'], 'ec2.amazonaws.com', false, 'iam-passrole-ec2-new-instance-profile'],
     ['ec2:AssociateIamInstanceProfile on a running instance', ['iam:PassRole', 'ec2:AssociateIamInstanceProfile'], 'ec2.amazonaws.com', true, 'iam-passrole-ec2-associate-instance-profile'],
+    ['glue:UpdateDevEndpoint on an existing development endpoint', ['glue:UpdateDevEndpoint'], 'glue.amazonaws.com', false, 'glue-update-dev-endpoint'],
   ] as const)('%s: a conditional edge', (_n, actions, service, profile, method) => {
     const gaad = authorizationDetails(ACCT, {
       users: [{ name: 'dev', inline: [doc(allow([...actions]))] }],
@@ -167,6 +168,14 @@ describe('escalation methods from the published lists (Rhino Security Labs, PMap
     }
     const edges = findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.from === userArn('dev'));
     expect(edges.map((e) => [e.method, e.to, e.conditional])).toEqual([[method, roleArn('Target'), true]]);
+  });
+
+  it('Data Pipeline: passing a role to a new pipeline that runs commands is a firm edge, and needs all three pipeline actions', () => {
+    const target = { name: 'Target', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'datapipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }) };
+    const actions = ['datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition', 'datapipeline:ActivatePipeline'];
+    const with_ = (list: string[]) => edgesOf({ users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', ...list]))] }], roles: [target] }, userArn('dev')).map((e) => [e.method, e.to, e.conditional]);
+    expect(with_(actions)).toEqual([['iam-passrole-datapipeline', roleArn('Target'), false]]);
+    expect(with_(actions.slice(0, 2))).toEqual([]);
   });
 
   it('iam:SetDefaultPolicyVersion on a policy attached to itself: a conditional edge to admin', () => {

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { scanSnapshot, type ScanResult } from '../scan.js';
+import { narrowHeapGrowth } from './heap.js';
 import { allRules } from '../../rules/index.js';
 import { atLeast, isSeverity } from '../engine/severity.js';
 import type { Severity } from '../engine/types.js';
@@ -75,7 +76,7 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
-  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true });
+  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
 }
 
 export async function loadInput(flags: InputFlags, config: ReturnType<typeof loadConfig>): Promise<Snapshot> {

@@ -1,5 +1,9 @@
 import { credentialsOf, defineRule } from '../../src/rule-kit.js';
 
+const SYSTEM_ASSIGNED = /^isExplicit=False$/i;
+/** Per run's options: the allowed issuers and audiences, compiled. */
+const allowedOf = new WeakMap<Record<string, unknown>, { issuers: RegExp[]; audiences: Set<string> }>();
+
 export default defineRule({
   meta: {
     id: 'entra-fic-weak-subject',
@@ -54,7 +58,7 @@ export default defineRule({
     // which is not collected; only a system-assigned one (isExplicit=False) is known to hold none.
     if (subject.type === 'entra-managed-identity') {
       const names = Array.isArray(subject.attrs.alternativeNames) ? (subject.attrs.alternativeNames as string[]) : [];
-      if (!names.some((n) => /^isExplicit=False$/i.test(n))) ctx.unknown('federated credentials of user-assigned managed identities are not collected');
+      if (!names.some((n) => SYSTEM_ASSIGNED.test(n))) ctx.unknown('federated credentials of user-assigned managed identities are not collected');
       return;
     }
     // Federated credentials hang off the app registration; one missing from the file was not read.
@@ -64,8 +68,16 @@ export default defineRule({
     }
     const tier = ctx.analysis.tier(subject);
     const severity = tier >= 3 ? 'critical' : 'high';
-    const issuers = (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i'));
-    const audiences = new Set(ctx.options.allowedAudiences as string[]);
+    // Compiled once per run of the rule (the options object), not once per subject.
+    let allowed = allowedOf.get(ctx.options);
+    if (!allowed) {
+      allowed = {
+        issuers: (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i')),
+        audiences: new Set(ctx.options.allowedAudiences as string[]),
+      };
+      allowedOf.set(ctx.options, allowed);
+    }
+    const { issuers, audiences } = allowed;
     for (const c of credentialsOf(ctx.graph, subject)) {
       const f = c.federation;
       if (c.credentialType !== 'federated-oidc' || !f) continue;

@@ -164,17 +164,20 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
     accountable: (ref) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
-      const seen = new Set<string>();
-      for (const e of graph.in(ref)) {
-        if (e.type !== 'OWNS' && e.type !== 'SPONSORS' && e.type !== 'MANAGES') continue;
+      const edges = graph.in(ref);
+      for (let k = 0; k < edges.length; k++) {
+        const e = edges[k];
+        const relation = e.type === 'OWNS' ? 'owns' : e.type === 'SPONSORS' ? 'sponsors' : e.type === 'MANAGES' ? 'manages' : undefined;
+        if (relation === undefined) continue;
         const n = graph.node(e.from);
-        // An owner of both the app registration and its service principal is one person.
-        if (!n || seen.has(`${e.type}|${n.id}`)) continue;
-        seen.add(`${e.type}|${n.id}`);
+        // An owner of both the app registration and its service principal is one person. The
+        // earlier entries are few: scanning them beats a set of keys built per call (every
+        // identity's summary and several rules ask).
+        if (!n || out.some((o) => o.id === n.id && o.relation === relation)) continue;
         const entry: { id: string; name: string; relation: string; enabled?: boolean } = {
           id: n.id,
           name: n.name,
-          relation: e.type.toLowerCase(),
+          relation,
         };
         if (n.enabled !== undefined) entry.enabled = n.enabled;
         out.push(entry);
@@ -281,21 +284,37 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], ref: NodeRef, id: string)
       if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && flowsInto(e, graph.node(e.to))) nextHops.add(e.to);
     }
     const alternatives = nextHops.size;
-    const providers = new Set(hops.flatMap((h) => [graph.node(h.from)?.provider, graph.node(h.to)?.provider]));
-    providers.delete('external');
-    providers.delete(undefined);
+    let hiddenHops = 0;
+    for (const h of hops) if (h.hidden) hiddenHops++;
     out.push({
       group: g.key,
       target: cur,
       targetName: target?.name ?? cur,
       crownJewel: g.cls,
       hops,
-      hiddenHops: hops.filter((h) => h.hidden).length,
+      hiddenHops,
       alternatives: Math.max(0, alternatives - 1),
-      crossesProviders: providers.size > 1,
+      crossesProviders: crossesProviders(graph, hops),
     });
   }
   return out;
+}
+
+/**
+ * Whether the hops' ends belong to more than one provider (external ends and unknown nodes do
+ * not count). A loop, not a set of every end's provider: every identity's paths are computed.
+ */
+function crossesProviders(graph: Graph, hops: readonly PathHop[]): boolean {
+  let seen: string | undefined;
+  // Ends in order: hop 0's from and to, hop 1's from and to, ...
+  for (let k = 0; k < 2 * hops.length; k++) {
+    const h = hops[k >> 1];
+    const provider = graph.node(k % 2 === 0 ? h.from : h.to)?.provider;
+    if (provider === undefined || provider === 'external') continue;
+    if (seen === undefined) seen = provider;
+    else if (provider !== seen) return true;
+  }
+  return false;
 }
 
 export function toHop(graph: Graph, e: GraphEdge): PathHop {

@@ -30,7 +30,9 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     const appRoleId = r.str(obj, 'appRoleId', path);
     const principalType = r.optStr(obj, 'principalType', path);
     const assignmentId = r.optStr(obj, 'id', path);
-    const from = ctx.principal(principalId);
+    // Most holders are service principals: their node comes with their entry (no lookup by id).
+    const sp = ctx.sps.get(principalId);
+    const from = sp !== undefined ? sp.nodeId : ctx.principal(principalId);
     if (!from) {
       ctx.b.warn(
         `entra/appRoleAssignments.json: ${path} assigns app role ${appRoleId} to ${principalType ?? 'principal'} ${principalId}, which is not in the snapshot; ignored`,
@@ -85,14 +87,15 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
       return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: cls.tier };
     });
-    const appOnly = principalType === 'ServicePrincipal' || ctx.sps.has(principalId);
+    const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
+    const holder = (sp !== undefined ? sp.node : ctx.node(from))?.name ?? principalId;
     ctx.b.addEdge({
       from,
       to: privilege.node.id,
       type: 'GRANTED',
       reason: appOnly
-        ? `${ctx.node(from)?.name ?? principalId} holds the application permission ${permission} on ${resourceName}`
-        : `${ctx.node(from)?.name ?? principalId} is assigned the app role ${permission} of ${resourceName}`,
+        ? `${holder} holds the application permission ${permission} on ${resourceName}`
+        : `${holder} is assigned the app role ${permission} of ${resourceName}`,
       // Application permissions live in Graph's parallel permission system; the portal's role and
       // access reviews of the principal do not show them. User/group assignments are on the app's
       // "Users and groups" page.
@@ -167,6 +170,8 @@ export function addDelegatedGrants(ctx: EntraContext): void {
       userNode = principalId ? ctx.users.get(principalId) : undefined;
       if (!userNode) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
     }
+    // Looked up once per grant, not once per scope.
+    const userName = all ? undefined : (ctx.node(userNode ?? '')?.name ?? principalId);
     let maxUncapped = 0;
     for (const scope of scopes) {
       const privilege = addedOnce(all ? allConsent : userConsent, resourceId, scope, () => {
@@ -194,7 +199,7 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         type: 'DELEGATED_GRANT',
         reason: all
           ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
-          : `${client.name} may act as ${ctx.node(userNode ?? '')?.name ?? principalId} with ${scope} on ${resourceName}`,
+          : `${client.name} may act as ${userName} with ${scope} on ${resourceName}`,
         evidence: { consentType, principalId, grantId, resourceId },
       });
       if (all) ctx.raiseTier(client.nodeId, privilege.tier);
@@ -204,7 +209,7 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         from: client.nodeId,
         to: userNode,
         type: 'ACTS_AS',
-        reason: `${client.name} holds ${scopes.join(' ')} for ${ctx.node(userNode)?.name ?? principalId} and inherits that user's rights in tokens it obtains (token inheritance)`,
+        reason: `${client.name} holds ${scopes.join(' ')} for ${userName} and inherits that user's rights in tokens it obtains (token inheritance)`,
         hidden: true,
         evidence: { method: 'delegated-token', grantId, scopes },
       });

@@ -41,38 +41,49 @@ export class Graph {
   private lastCoverage: { provider: string; scope: string; records: Map<string, CoverageRecord> | undefined } = { provider: '', scope: '', records: undefined };
   readonly edgeCount: number;
 
+  /**
+   * From {@link GraphBuilder.build}: the nodes in order, the edges, and for edge `i` the index
+   * of its source at `ends[2i]` and of its target at `ends[2i + 1]` (-1 when no such node), so
+   * that no edge end is looked up by id here.
+   */
   constructor(
-    nodes: Map<string, GraphNode>,
-    edges: GraphEdge[],
+    nodeList: readonly GraphNode[],
+    edges: readonly GraphEdge[],
+    ends: Int32Array,
     coverage: CoverageRecord[],
     scopes: ScopeInfo[],
     warnings: string[],
   ) {
-    this.nodes = nodes;
     this.coverage = coverage;
     this.scopes = scopes;
     this.warnings = warnings;
+    const nodes = new Map<string, GraphNode>();
+    this.nodes = nodes;
     this.slots = new Map();
     this.typeIndex = new Map();
     this.kindIndex = new Map();
-    for (const n of nodes.values()) {
+    for (const n of nodeList) {
       const slot = new Slot(n, this, this.slotList.length);
+      nodes.set(n.id, n);
       this.slots.set(n.id, slot);
       this.slotList.push(slot);
       Object.defineProperty(n, SLOT, { value: slot, enumerable: false, configurable: true, writable: true });
       push(this.typeIndex, n.type, n);
       push(this.kindIndex, n.kind, n);
     }
+    const slotList = this.slotList;
     let kept = 0;
-    for (const e of edges) {
-      const from = this.slots.get(e.from);
-      const to = this.slots.get(e.to);
-      if (!from || !to) {
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
+      const fi = ends[2 * i];
+      const ti = ends[2 * i + 1];
+      if (fi < 0 || ti < 0) {
         warnings.push(`dangling ${e.type} edge ${e.from} -> ${e.to} dropped (one end was not found)`);
         continue;
       }
-      // The node's own id string, not an equal copy built elsewhere: map lookups by an edge end
-      // then find the key by identity (its hash already computed), and the copies die.
+      const from = slotList[fi];
+      const to = slotList[ti];
+      // The node's own id string (an edge may have named its end before the node was added).
       e.from = from.node.id;
       e.to = to.node.id;
       if (from.out === NO_EDGES) {
@@ -80,10 +91,10 @@ export class Graph {
         this.sourcesInOrder.push(from);
       }
       from.out.all.push(e);
-      from.out.far.push(to.index);
+      from.out.far.push(ti);
       if (to.in === NO_EDGES) to.in = new Adjacency();
       to.in.all.push(e);
-      to.in.far.push(from.index);
+      to.in.far.push(fi);
       kept++;
     }
     this.edgeCount = kept;
@@ -200,10 +211,13 @@ class Adjacency {
   /** The index of each edge's other end, position by position with `all`. */
   readonly far: number[] = [];
   types: EdgeType[] | undefined = undefined;
-  lists: GraphEdge[][] = [];
+  // The groups are made with `types`, on the first typed ask: three empty arrays for each of the
+  // ~400,000 adjacencies of a 100k estate, most never asked by type, were ~38 MB that every
+  // young-generation collection of the build copied.
+  lists: GraphEdge[][] | undefined = undefined;
   /** Per type, the index of each edge's other end (as `far`, grouped like `lists`). */
-  farLists: number[][] = [];
-  ends: (readonly GraphNode[] | undefined)[] = [];
+  farLists: number[][] | undefined = undefined;
+  ends: (readonly GraphNode[] | undefined)[] | undefined = undefined;
 }
 
 const NO_EDGES: Adjacency = Object.freeze(new Adjacency()) as Adjacency;
@@ -277,7 +291,7 @@ function groupByType(adj: Adjacency): EdgeType[] {
 function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
   if (adj === NO_EDGES) return EMPTY;
   const i = typeSlot(adj, type);
-  return i < 0 ? EMPTY : adj.lists[i];
+  return i < 0 ? EMPTY : adj.lists![i];
 }
 
 /** The nodes at the other end of a node's edges of one type, from the indexes kept with the edges (no lookup by id). */
@@ -285,10 +299,10 @@ function endsOf(slotList: readonly Slot[], adj: Adjacency, type: EdgeType): read
   if (adj === NO_EDGES) return EMPTY_NODES;
   const i = typeSlot(adj, type);
   if (i < 0) return EMPTY_NODES;
-  let list = adj.ends[i];
+  let list = adj.ends![i];
   if (list === undefined) {
-    list = Object.freeze(adj.farLists[i].map((j) => slotList[j].node));
-    adj.ends[i] = list;
+    list = Object.freeze(adj.farLists![i].map((j) => slotList[j].node));
+    adj.ends![i] = list;
   }
   return list;
 }
@@ -323,15 +337,45 @@ function parallelKey(e: GraphEdge): string {
   return `${e.type}\u0000${e.reason}`;
 }
 
+/**
+ * What the builder knows of one id: its node once added, and the edges from it (to find
+ * duplicates). An edge may name an id before its node is added, or one never added (dangling).
+ */
+class Entry {
+  node: GraphNode | undefined = undefined;
+  /** The node's place in node order, -1 until it is added. */
+  index = -1;
+  /** Edges from this id: a short list, or by target once long. */
+  out: GraphEdge[] | Map<Entry, GraphEdge[] | Set<string>> | undefined = undefined;
+  constructor(readonly id: string) {}
+}
+
 /** Collects nodes and edges from the transforms, then freezes them into a {@link Graph}. */
 export class GraphBuilder {
-  private readonly nodes = new Map<string, GraphNode>();
+  /**
+   * Every id seen, as node or as edge end: one lookup finds the node and its edges. Edges keep
+   * the entry's id string, so equal ids built again and again by the transforms (a privilege id
+   * per grant) die young instead of living in the edge until the graph is built.
+   */
+  private readonly entries = new Map<string, Entry>();
+  /** The entries with a node, in the order the nodes were first added. */
+  private readonly nodeOrder: Entry[] = [];
   private readonly edges: GraphEdge[] = [];
-  /** Edges by source (a short list, or by target once long): duplicates are found without a key string or a map per edge. */
-  private readonly edgesByEnds = new Map<string, GraphEdge[] | Map<string, GraphEdge[] | Set<string>>>();
+  /** The source and target entry of each edge, position by position with `edges` (2 per edge). */
+  private edgeEnds: Entry[] = [];
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
+
+  /** The entry of an id, made on first sight (its id a flat copy: see {@link flat}). */
+  private entry(id: string): Entry {
+    let e = this.entries.get(id);
+    if (e === undefined) {
+      e = new Entry(flat(id));
+      this.entries.set(e.id, e);
+    }
+    return e;
+  }
 
   /**
    * Adds a node. A second node with the same id is merged field by field (the first value wins
@@ -339,9 +383,12 @@ export class GraphBuilder {
    * and the full object later.
    */
   addNode(node: GraphNode): GraphNode {
-    const existing = this.nodes.get(node.id);
-    if (!existing) {
-      this.nodes.set(node.id, node);
+    const entry = this.entry(node.id);
+    const existing = entry.node;
+    if (existing === undefined) {
+      entry.node = node;
+      entry.index = this.nodeOrder.length;
+      this.nodeOrder.push(entry);
       return node;
     }
     mergeInto(existing, node);
@@ -349,36 +396,39 @@ export class GraphBuilder {
   }
 
   hasNode(id: string): boolean {
-    return this.nodes.has(id);
+    return this.entries.get(id)?.node !== undefined;
   }
 
   getNode(id: string): GraphNode | undefined {
-    return this.nodes.get(id);
+    return this.entries.get(id)?.node;
   }
 
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
   addEdge(input: GraphEdge): void {
+    const source = this.entry(input.from);
+    const target = this.entry(input.to);
     // One object shape for every edge (see canonicalNode).
-    const edge: GraphEdge = { from: input.from, to: input.to, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
-    const out = this.edgesByEnds.get(edge.from);
+    const edge: GraphEdge = { from: source.id, to: target.id, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };
+    const out = source.out;
     if (out === undefined) {
-      this.edgesByEnds.set(edge.from, [edge]);
+      source.out = [edge];
     } else if (Array.isArray(out)) {
       for (const e of out) if (e.to === edge.to && e.type === edge.type && e.reason === edge.reason) return;
       out.push(edge);
       // A source with many edges (a shared set node, a popular role) gets an index by target.
       if (out.length > SMALL_OUT) {
-        const byTo = new Map<string, GraphEdge[]>();
+        const byTo = new Map<Entry, GraphEdge[]>();
         for (const e of out) {
-          const list = byTo.get(e.to);
+          const end = this.entries.get(e.to)!;
+          const list = byTo.get(end);
           if (list) list.push(e);
-          else byTo.set(e.to, [e]);
+          else byTo.set(end, [e]);
         }
-        this.edgesByEnds.set(edge.from, byTo);
+        source.out = byTo;
       }
     } else {
-      const prior = out.get(edge.to);
-      if (prior === undefined) out.set(edge.to, [edge]);
+      const prior = out.get(target);
+      if (prior === undefined) out.set(target, [edge]);
       else if (Array.isArray(prior)) {
         for (const e of prior) if (e.type === edge.type && e.reason === edge.reason) return;
         if (prior.length < PARALLEL_LIST) prior.push(edge);
@@ -387,7 +437,7 @@ export class GraphBuilder {
           // to, say): a scan per addition would be quadratic, so they are keyed from here on.
           const keys = new Set(prior.map(parallelKey));
           keys.add(parallelKey(edge));
-          out.set(edge.to, keys);
+          out.set(target, keys);
         }
       } else {
         const key = parallelKey(edge);
@@ -396,18 +446,30 @@ export class GraphBuilder {
       }
     }
     this.edges.push(edge);
+    this.edgeEnds.push(source, target);
   }
 
   /** Removes these edges (the same objects `edgeList` returned), in one pass over the edge list. */
   removeEdges(drop: ReadonlySet<GraphEdge>): void {
     if (drop.size === 0) return;
-    const kept = this.edges.filter((e) => !drop.has(e));
-    this.edges.length = 0;
-    for (const e of kept) this.edges.push(e);
+    const edges = this.edges;
+    const ends = this.edgeEnds;
+    let kept = 0;
+    for (let i = 0; i < edges.length; i++) {
+      const e = edges[i];
+      if (drop.has(e)) continue;
+      edges[kept] = e;
+      ends[2 * kept] = ends[2 * i];
+      ends[2 * kept + 1] = ends[2 * i + 1];
+      kept++;
+    }
+    edges.length = kept;
+    ends.length = 2 * kept;
     for (const e of drop) {
-      const out = this.edgesByEnds.get(e.from);
+      const out = this.entries.get(e.from)?.out;
       if (out === undefined) continue;
-      const list = Array.isArray(out) ? out : out.get(e.to);
+      const target = this.entries.get(e.to);
+      const list = Array.isArray(out) ? out : target && out.get(target);
       if (list instanceof Set) list.delete(parallelKey(e));
       else if (list) {
         const i = list.indexOf(e);
@@ -420,8 +482,9 @@ export class GraphBuilder {
     this.coverage.push(record);
   }
 
-  nodeList(): IterableIterator<GraphNode> {
-    return this.nodes.values();
+  /** The nodes in the order they were first added (one added while iterating is met too). */
+  *nodeList(): IterableIterator<GraphNode> {
+    for (const entry of this.nodeOrder) yield entry.node!;
   }
 
   edgeList(): readonly GraphEdge[] {
@@ -446,15 +509,22 @@ export class GraphBuilder {
     // so every property read on a node was megamorphic. One shape for all makes the millions
     // of reads by the analysis and the rules monomorphic. Absent fields become own properties
     // holding undefined: reports name the fields they print, and JSON drops undefined.
-    const nodes = new Map<string, GraphNode>();
-    for (const [id, n] of this.nodes) nodes.set(id, canonicalNode(n));
-    return new Graph(nodes, this.edges, this.coverage, this.scopes, this.warnings);
+    const nodes: GraphNode[] = new Array(this.nodeOrder.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const entry = this.nodeOrder[i];
+      nodes[i] = canonicalNode(entry.node!, entry.id);
+    }
+    // Each edge end as its node's index: the graph resolves them without a lookup by id.
+    const ends = new Int32Array(this.edgeEnds.length);
+    for (let i = 0; i < ends.length; i++) ends[i] = this.edgeEnds[i].index;
+    return new Graph(nodes, this.edges, ends, this.coverage, this.scopes, this.warnings);
   }
 }
 
-function canonicalNode(n: GraphNode): GraphNode {
+/** `id` is the builder's copy of the node's id (equal, and flat). */
+function canonicalNode(n: GraphNode, id: string): GraphNode {
   return {
-    id: n.id,
+    id,
     kind: n.kind,
     provider: n.provider,
     type: n.type,

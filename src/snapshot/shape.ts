@@ -84,8 +84,37 @@ export class Reader {
     if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
     // Most provider dates are already written as toISOString writes them: a valid date in that
     // exact form is its own result (millions of dates per large snapshot).
-    return isIsoString(v) ? v : new Date(t).toISOString();
+    if (isIsoString(v)) return v;
+    // Graph writes whole seconds (`2025-10-05T09:00:00Z`): once parsed (so every field is in
+    // range), toISOString would only insert `.000`. Written directly, as a flat string like the
+    // one toISOString returns: a Date object and its formatting for ~150,000 dates of a
+    // 100,000-identity estate took about 0.2 s.
+    if (isIsoSeconds(v)) return flat(`${v.slice(0, 19)}.000Z`);
+    return new Date(t).toISOString();
   }
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ`, character for character. */
+function isIsoSeconds(v: string): boolean {
+  if (v.length !== 20) return false;
+  for (let i = 0; i < 20; i++) {
+    const c = v.charCodeAt(i);
+    const want = ISO_SECONDS_SHAPE.charCodeAt(i);
+    if (want === 100 /* d */ ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return true;
+}
+
+const ISO_SECONDS_SHAPE = 'dddd-dd-ddTdd:dd:ddZ';
+
+/**
+ * The same text as one flat string. A concatenation is a tree of its pieces (here a slice that
+ * keeps the whole input alive); converting it to a number flattens it in place (the result is
+ * ignored), and the collector then keeps only the flat copy.
+ */
+function flat(s: string): string {
+  void Number(s);
+  return s;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, character for character (the form of `Date.prototype.toISOString` for years 0-9999). */

@@ -17,6 +17,26 @@ describe('GraphBuilder', () => {
     expect(g.warnings.join()).toMatch(/ghost/);
   });
 
+  it('keeps node order as nodes were added, even for ids that edges named first', () => {
+    const b = new GraphBuilder();
+    // Edges name 'late' and 'ghost' before any node exists; 'late' is added last.
+    b.addEdge(edge('early', 'late', 'OWNS'));
+    b.addEdge(edge('late', 'ghost', 'GRANTED'));
+    b.addNode(node('early'));
+    b.addNode(node('middle'));
+    b.addNode(node('late'));
+    // The same edge again, its ends spelled by equal strings built anew: a duplicate.
+    b.addEdge(edge(['ear', 'ly'].join(''), ['la', 'te'].join(''), 'OWNS', { reason: 'early OWNS late' }));
+    expect([...b.nodeList()].map((n) => n.id)).toEqual(['early', 'middle', 'late']);
+    const g = b.build();
+    expect([0, 1, 2].map((i) => g.nodeAt(i).id)).toEqual(['early', 'middle', 'late']);
+    expect([...g.nodes.keys()]).toEqual(['early', 'middle', 'late']);
+    expect(g.edgeCount).toBe(1);
+    expect(g.out('early').map((e) => [e.from, e.to])).toEqual([['early', 'late']]);
+    expect(g.sources('late', 'OWNS').map((n) => n.id)).toEqual(['early']);
+    expect(g.warnings.join()).toMatch(/late -> ghost/);
+  });
+
   it('merges a placeholder node with the full object, first value winning', () => {
     const b = new GraphBuilder();
     b.addNode(node('u', { name: 'u', attrs: { a: 1 } }));

@@ -37,4 +37,15 @@ describe('Reader.optDate', () => {
     }
     expect(read('2024-02-29T12:00:00.000Z')).toBe('2024-02-29T12:00:00.000Z');
   });
+
+  it('writes whole-second dates (YYYY-MM-DDTHH:MM:SSZ) as toISOString does, and refuses impossible ones', () => {
+    for (const v of ['0000-01-01T00:00:00Z', '0050-06-30T12:34:56Z', '0099-12-31T23:59:59Z', '0100-03-01T00:00:00Z', '1970-01-01T00:00:00Z', '2024-02-29T23:59:59Z', '9999-12-31T23:59:59Z']) {
+      expect(read(v)).toBe(new Date(Date.parse(`${v.slice(0, 19)}.000Z`)).toISOString());
+    }
+    for (const v of ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:60:00Z', '2026-01-01T00:00:60Z', '2026-04-31T10:00:00Z']) {
+      expect(throws(v), v).toBe(true);
+    }
+    // Lower-case separators are ISO-8601 too; the result is in toISOString's upper case.
+    expect(read('2026-01-01t10:00:00z')).toBe('2026-01-01T10:00:00.000Z');
+  });
 });

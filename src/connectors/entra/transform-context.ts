@@ -16,6 +16,8 @@ export interface Item {
 /** What one service principal or app-only registration became in the graph. */
 export interface IdentityRef {
   nodeId: string;
+  /** The builder's node of `nodeId` (what `ctx.node(nodeId)` gives, without a lookup). */
+  node: GraphNode;
   objectId: string;
   appId?: string;
   kind: 'sp' | 'app';

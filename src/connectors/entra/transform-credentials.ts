@@ -89,8 +89,7 @@ export function addObjectCredentials(
     });
   });
   if (skipped > 0) {
-    const node = ctx.node(owner.nodeId);
-    if (node) node.attrs[`${location}SigningKeysSkipped`] = skipped;
+    owner.node.attrs[`${location}SigningKeysSkipped`] = skipped;
   }
 }
 
@@ -172,7 +171,7 @@ export function addFederatedCredentials(ctx: EntraContext): void {
       continue;
     }
     // An application missing from the file was not read (snapshot format), whatever the coverage says.
-    ctx.node(owner.nodeId)!.attrs.ficsCollected = true;
+    owner.node.attrs.ficsCollected = true;
     for (const { obj, path, r } of fics) {
       const ficId = r.str(obj, 'id', path);
       const issuer = r.str(obj, 'issuer', path);

@@ -72,11 +72,11 @@ function isAgentIdentity(ctx: EntraContext, nodeId: string): boolean {
 function blueprintNodes(ctx: EntraContext): Map<string, string> {
   const out = new Map<string, string>();
   for (const ref of ctx.apps.values()) {
-    const node = ctx.node(ref.nodeId);
-    if (ref.appId && (node?.attrs.agentKind === 'blueprint-principal' || node?.agent?.reasons.includes('application @odata.type agentIdentityBlueprint'))) out.set(ref.appId, ref.nodeId);
+    const node = ref.node;
+    if (ref.appId && (node.attrs.agentKind === 'blueprint-principal' || node.agent?.reasons.includes('application @odata.type agentIdentityBlueprint'))) out.set(ref.appId, ref.nodeId);
   }
   for (const ref of ctx.sps.values()) {
-    if (ref.appId && ctx.node(ref.nodeId)?.attrs.agentKind === 'blueprint-principal') out.set(ref.appId, ref.nodeId);
+    if (ref.appId && ref.node.attrs.agentKind === 'blueprint-principal') out.set(ref.appId, ref.nodeId);
   }
   return out;
 }
@@ -92,8 +92,8 @@ function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
   const blueprints = blueprintNodes(ctx);
   if (blueprints.size === 0) return tiers;
   for (const ref of [...ctx.sps.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))) {
-    const agent = ctx.node(ref.nodeId);
-    if (!agent || agent.attrs.agentKind !== 'agent-identity') continue;
+    const agent = ref.node;
+    if (agent.attrs.agentKind !== 'agent-identity') continue;
     const bpAppId = agent.attrs.agentBlueprintId;
     const bp = typeof bpAppId === 'string' ? blueprints.get(bpAppId) : undefined;
     if (!bp || bp === ref.nodeId) continue;

@@ -20,13 +20,19 @@ const DEFAULT_ACCESS = '00000000-0000-0000-0000-000000000000';
  * well-known Microsoft ids name it (`attrs.nameSource` records which).
  */
 export function addAppRoleAssignments(ctx: EntraContext): void {
+  // The privilege of a (resource, app role) pair, once added: a large tenant has a few hundred
+  // pairs over a hundred thousand assignments, and adding the same node again changes nothing
+  // (see addedOnce).
+  const added = new Map<string, Map<string, AddedPrivilege>>();
   for (const { obj, path, r } of ctx.items('appRoleAssignments.json') ?? []) {
     const principalId = r.str(obj, 'principalId', path);
     const resourceId = r.str(obj, 'resourceId', path);
     const appRoleId = r.str(obj, 'appRoleId', path);
     const principalType = r.optStr(obj, 'principalType', path);
     const assignmentId = r.optStr(obj, 'id', path);
-    const from = ctx.principal(principalId);
+    // Most holders are service principals: their node comes with their entry (no lookup by id).
+    const sp = ctx.sps.get(principalId);
+    const from = sp !== undefined ? sp.nodeId : ctx.principal(principalId);
     if (!from) {
       ctx.b.warn(
         `entra/appRoleAssignments.json: ${path} assigns app role ${appRoleId} to ${principalType ?? 'principal'} ${principalId}, which is not in the snapshot; ignored`,
@@ -58,42 +64,74 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       nameSource = 'unresolved';
       ctx.b.warn(`entra/appRoleAssignments.json: ${path}: resource ${resourceId} is not in the snapshot; app role ${appRoleId} left unnamed`);
     }
-    const cls =
-      appRoleId === DEFAULT_ACCESS
-        ? { tier: 0 as Tier, category: 'other' as const, crownJewel: undefined }
-        : nameSource === 'unresolved'
-          ? { tier: 1 as Tier, category: 'other' as const, crownJewel: undefined }
-          : classifyPermission(permission, resourceAppId);
-    const privId = ids.entraAppRole(ctx.tenant, resourceAppId, appRoleId);
-    const priv: GraphNode = {
-      id: privId,
-      kind: 'privilege',
-      provider: 'entra',
-      type: 'entra-app-role',
-      name: `${permission} (${resourceName})`,
-      nativeId: `${resourceAppId}/${appRoleId}`,
-      scope: ctx.tenant,
-      tier: cls.tier,
-      attrs: { permission, resourceAppId, resourceName, appRoleId, category: cls.category, nameSource },
-    };
-    if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
-    ctx.addPrivilege(priv);
-    const appOnly = principalType === 'ServicePrincipal' || ctx.sps.has(principalId);
+    // Everything the privilege is made of follows from the resource id and the app role id,
+    // except the name of a resource that is neither collected nor well known (from the item).
+    const privilege = addedOnce(added, resource || known ? resourceId : undefined, appRoleId, () => {
+      const cls =
+        appRoleId === DEFAULT_ACCESS
+          ? { tier: 0 as Tier, category: 'other' as const, crownJewel: undefined }
+          : nameSource === 'unresolved'
+            ? { tier: 1 as Tier, category: 'other' as const, crownJewel: undefined }
+            : classifyPermission(permission, resourceAppId);
+      const priv: GraphNode = {
+        id: ids.entraAppRole(ctx.tenant, resourceAppId, appRoleId),
+        kind: 'privilege',
+        provider: 'entra',
+        type: 'entra-app-role',
+        name: `${permission} (${resourceName})`,
+        nativeId: `${resourceAppId}/${appRoleId}`,
+        scope: ctx.tenant,
+        tier: cls.tier,
+        attrs: { permission, resourceAppId, resourceName, appRoleId, category: cls.category, nameSource },
+      };
+      if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
+      return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: cls.tier };
+    });
+    const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
+    const holder = (sp !== undefined ? sp.node : ctx.node(from))?.name ?? principalId;
     ctx.b.addEdge({
       from,
-      to: privId,
+      to: privilege.node.id,
       type: 'GRANTED',
       reason: appOnly
-        ? `${ctx.node(from)?.name ?? principalId} holds the application permission ${permission} on ${resourceName}`
-        : `${ctx.node(from)?.name ?? principalId} is assigned the app role ${permission} of ${resourceName}`,
+        ? `${holder} holds the application permission ${permission} on ${resourceName}`
+        : `${holder} is assigned the app role ${permission} of ${resourceName}`,
       // Application permissions live in Graph's parallel permission system; the portal's role and
       // access reviews of the principal do not show them. User/group assignments are on the app's
       // "Users and groups" page.
       hidden: appOnly,
       evidence: { assignmentId, resourceId, appRoleId, createdDateTime: r.optStr(obj, 'createdDateTime', path) },
     });
-    ctx.raiseTier(from, cls.tier);
+    ctx.raiseTier(from, privilege.tier);
   }
+}
+
+/** A privilege node a grant step added, with the tier it gave. */
+interface AddedPrivilege {
+  node: GraphNode;
+  tier: Tier;
+  /** For a per-user consent, the scope's tier before the cap. */
+  uncappedTier: Tier;
+}
+
+/**
+ * The privilege made by `add` for a (group, key) pair, made and added on its first use only.
+ * Within one grant step this is exact: adding a node equal to one already merged into the graph
+ * changes nothing (every field it sets is set by then, and its attributes are all present).
+ * Without a group (the privilege also depends on something else), `add` is called every time.
+ */
+function addedOnce(
+  added: Map<string, Map<string, AddedPrivilege>>,
+  group: string | undefined,
+  key: string,
+  add: () => AddedPrivilege,
+): AddedPrivilege {
+  if (group === undefined) return add();
+  let byKey = added.get(group);
+  if (byKey === undefined) added.set(group, (byKey = new Map()));
+  let found = byKey.get(key);
+  if (found === undefined) byKey.set(key, (found = add()));
+  return found;
 }
 
 /**
@@ -103,6 +141,10 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
  * consent kinds have different tiers, each gets its own privilege node per (resource, scope).
  */
 export function addDelegatedGrants(ctx: EntraContext): void {
+  // The privilege of each (resource, scope), per consent kind, once added (see addedOnce): it
+  // follows from the resource id, the scope and the consent kind alone.
+  const allConsent = new Map<string, Map<string, AddedPrivilege>>();
+  const userConsent = new Map<string, Map<string, AddedPrivilege>>();
   for (const { obj, path, r } of ctx.items('oauth2PermissionGrants.json') ?? []) {
     const clientId = r.str(obj, 'clientId', path);
     const resourceId = r.str(obj, 'resourceId', path);
@@ -128,43 +170,46 @@ export function addDelegatedGrants(ctx: EntraContext): void {
       userNode = principalId ? ctx.users.get(principalId) : undefined;
       if (!userNode) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
     }
+    // Looked up once per grant, not once per scope.
+    const userName = all ? undefined : (ctx.node(userNode ?? '')?.name ?? principalId);
     let maxUncapped = 0;
     for (const scope of scopes) {
-      // Without the resource SP its appId is unknown: classify by scope name alone.
-      const full = classifyPermission(scope, resource ? resourceAppId : undefined);
-      const cls = all ? full : capForUserConsent(full);
-      maxUncapped = Math.max(maxUncapped, full.tier);
-      const privId = ids.entraScope(ctx.tenant, resourceAppId, all ? scope : `${scope}#user-consent`);
-      const priv: GraphNode = {
-        id: privId,
-        kind: 'privilege',
-        provider: 'entra',
-        type: 'entra-delegated-scope',
-        name: `${scope} (${resourceName}, ${all ? 'all users' : 'per-user consent'})`,
-        nativeId: `${resourceAppId}/${scope}`,
-        scope: ctx.tenant,
-        tier: cls.tier,
-        attrs: { permission: scope, resourceAppId, resourceName, category: cls.category, consent: consentType, uncappedTier: full.tier },
-      };
-      if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
-      ctx.addPrivilege(priv);
+      const privilege = addedOnce(all ? allConsent : userConsent, resourceId, scope, () => {
+        // Without the resource SP its appId is unknown: classify by scope name alone.
+        const full = classifyPermission(scope, resource ? resourceAppId : undefined);
+        const cls = all ? full : capForUserConsent(full);
+        const priv: GraphNode = {
+          id: ids.entraScope(ctx.tenant, resourceAppId, all ? scope : `${scope}#user-consent`),
+          kind: 'privilege',
+          provider: 'entra',
+          type: 'entra-delegated-scope',
+          name: `${scope} (${resourceName}, ${all ? 'all users' : 'per-user consent'})`,
+          nativeId: `${resourceAppId}/${scope}`,
+          scope: ctx.tenant,
+          tier: cls.tier,
+          attrs: { permission: scope, resourceAppId, resourceName, category: cls.category, consent: consentType, uncappedTier: full.tier },
+        };
+        if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
+        return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: full.tier };
+      });
+      maxUncapped = Math.max(maxUncapped, privilege.uncappedTier);
       ctx.b.addEdge({
         from: client.nodeId,
-        to: privId,
+        to: privilege.node.id,
         type: 'DELEGATED_GRANT',
         reason: all
           ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
-          : `${client.name} may act as ${ctx.node(userNode ?? '')?.name ?? principalId} with ${scope} on ${resourceName}`,
+          : `${client.name} may act as ${userName} with ${scope} on ${resourceName}`,
         evidence: { consentType, principalId, grantId, resourceId },
       });
-      if (all) ctx.raiseTier(client.nodeId, cls.tier);
+      if (all) ctx.raiseTier(client.nodeId, privilege.tier);
     }
     if (!all && userNode && maxUncapped >= 3) {
       ctx.b.addEdge({
         from: client.nodeId,
         to: userNode,
         type: 'ACTS_AS',
-        reason: `${client.name} holds ${scopes.join(' ')} for ${ctx.node(userNode)?.name ?? principalId} and inherits that user's rights in tokens it obtains (token inheritance)`,
+        reason: `${client.name} holds ${scopes.join(' ')} for ${userName} and inherits that user's rights in tokens it obtains (token inheritance)`,
         hidden: true,
         evidence: { method: 'delegated-token', grantId, scopes },
       });

@@ -80,8 +80,7 @@ export function addIdentities(ctx: EntraContext): void {
       node.agent = { confidence: 'authoritative', reasons: [`@odata.type ${odata}`] };
       node.attrs.agentKind = odata === 'agentIdentity' ? 'agent-identity' : 'blueprint-principal';
     }
-    ctx.b.addNode(node);
-    const ref: IdentityRef = { nodeId: node.id, objectId: id, appId, kind: 'sp', type, firstParty, name };
+    const ref: IdentityRef = { nodeId: node.id, node: ctx.b.addNode(node), objectId: id, appId, kind: 'sp', type, firstParty, name };
     ctx.sps.set(id, ref);
     if (appId) {
       if (ctx.spByAppId.has(appId)) ctx.b.warn(`entra/servicePrincipals.json: two service principals share appId ${appId}`);
@@ -121,7 +120,7 @@ export function addIdentities(ctx: EntraContext): void {
     let ref: IdentityRef;
     if (spObjectId) {
       ref = ctx.sps.get(spObjectId)!;
-      const node = ctx.node(ref.nodeId)!;
+      const node = ref.node;
       Object.assign(node.attrs, appAttrs);
       if (createdAt) node.createdAt = createdAt;
       node.tags = [...new Set([...(node.tags ?? []), ...tags])];
@@ -139,11 +138,10 @@ export function addIdentities(ctx: EntraContext): void {
         tags,
         attrs: appAttrs,
       };
-      ctx.b.addNode(node);
-      ref = { nodeId: node.id, objectId: id, appId, kind: 'app', type: node.type, firstParty: false, name };
+      ref = { nodeId: node.id, node: ctx.b.addNode(node), objectId: id, appId, kind: 'app', type: node.type, firstParty: false, name };
     }
     if (odataType(obj) === 'agentIdentityBlueprint') {
-      const node = ctx.node(ref.nodeId)!;
+      const node = ref.node;
       node.agent ??= { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] };
     }
     ctx.apps.set(id, ref);
@@ -181,7 +179,7 @@ export function addOwners(ctx: EntraContext): void {
         ctx.b.warn(`entra/${file}: owners of unknown ${what} ${parentId} ignored`);
         continue;
       }
-      const node = ctx.node(target.nodeId)!;
+      const node = target.node;
       node.attrs[what === 'service principal' ? 'spOwnersCollected' : 'appOwnersCollected'] = true;
       if (ownersRead(ctx, target, node)) node.attrs.ownersCollected = true;
       for (const it of owners) {
@@ -212,7 +210,7 @@ export function addSponsors(ctx: EntraContext): void {
       ctx.b.warn(`entra/agentSponsors.json: sponsors of unknown agent ${parentId} ignored`);
       continue;
     }
-    ctx.node(target.nodeId)!.attrs.sponsorsCollected = true;
+    target.node.attrs.sponsorsCollected = true;
     for (const it of sponsors) {
       const sponsorId = directoryObject(ctx, it);
       if (!sponsorId) continue;
@@ -295,7 +293,7 @@ function recordAppRoles(
 }
 
 function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
-  const node = ctx.node(ref.nodeId)!;
+  const node = ref.node;
   if (node.agent) return;
   const keys = [ref.objectId, ref.appId, node.name].filter((x): x is string => !!x).map((x) => x.toLowerCase());
   if (ctx.config.knownAgents.some((k) => keys.includes(k.toLowerCase()))) {

@@ -20,8 +20,7 @@ export function addMicrosoftDisabled(ctx: EntraContext): void {
     const status = r.optStr(obj, 'disabledByMicrosoftStatus', path);
     const ref = ctx.sps.get(id);
     if (status === undefined || !ref) continue;
-    const node = ctx.node(ref.nodeId);
-    if (!node) continue;
+    const node = ref.node;
     node.attrs.disabledByMicrosoftStatus = status;
     if (!NOT_DISABLED.has(status)) node.enabled = false;
   }

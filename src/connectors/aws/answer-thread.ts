@@ -5,6 +5,8 @@
  * Each is taken only after claiming it, so the main thread can compute any this thread has not
  * reached yet itself.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { readJson, ReadBuffer } from '../../cli/io.js';
@@ -15,6 +17,7 @@ import { crossAccountState, linkCrossAccount, StepRecorder, type CrossAccountSta
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
 
 const data = workerData as AnswerThreadData;
+lowerPriority();
 const port: MessagePort = data.port;
 const state = new Int32Array(data.state);
 const now = new Date(data.now);
@@ -70,3 +73,17 @@ if (Atomics.compareExchange(state, n, ACCOUNT_STATE.free, ACCOUNT_STATE.thread) 
 }
 port.close();
 parentPort?.close();
+
+/**
+ * Runs this thread at a lower scheduling priority (Linux: a thread has its own nice value), so
+ * that the main thread, and the garbage collector's helpers that work for it, come first on a
+ * busy core; this thread takes the time they leave. Elsewhere, or if refused, nothing changes.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not allowed: the thread runs at the process's priority.
+  }
+}

@@ -95,17 +95,7 @@ export class Reader {
 }
 
 /** `YYYY-MM-DDTHH:MM:SSZ`, character for character. */
-function isIsoSeconds(v: string): boolean {
-  if (v.length !== 20) return false;
-  for (let i = 0; i < 20; i++) {
-    const c = v.charCodeAt(i);
-    const want = ISO_SECONDS_SHAPE.charCodeAt(i);
-    if (want === 100 /* d */ ? c < 48 || c > 57 : c !== want) return false;
-  }
-  return true;
-}
-
-const ISO_SECONDS_SHAPE = 'dddd-dd-ddTdd:dd:ddZ';
+const isIsoSeconds = (v: string): boolean => hasShape(v, 'dddd-dd-ddTdd:dd:ddZ');
 
 /**
  * The same text as one flat string. A concatenation is a tree of its pieces (here a slice that
@@ -118,17 +108,18 @@ function flat(s: string): string {
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, character for character (the form of `Date.prototype.toISOString` for years 0-9999). */
-function isIsoString(v: string): boolean {
-  if (v.length !== 24) return false;
-  for (let i = 0; i < 24; i++) {
+const isIsoString = (v: string): boolean => hasShape(v, 'dddd-dd-ddTdd:dd:dd.dddZ');
+
+/** Whether `v` is `shape` character for character, where each `d` stands for an ASCII digit. */
+function hasShape(v: string, shape: string): boolean {
+  if (v.length !== shape.length) return false;
+  for (let i = 0; i < shape.length; i++) {
     const c = v.charCodeAt(i);
-    const want = ISO_SHAPE.charCodeAt(i);
+    const want = shape.charCodeAt(i);
     if (want === 100 /* d */ ? c < 48 || c > 57 : c !== want) return false;
   }
   return true;
 }
-
-const ISO_SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -101,6 +101,19 @@ describe('AWS answer thread', () => {
     }
     // Taken once: a second ask for the same account is the caller's to answer.
     expect(thread.take(accounts[0])).toBeUndefined();
+    thread.close();
+  });
+
+  it("leaves an account to the caller when the thread's principals are not the caller's (the file changed between reads)", () => {
+    const snapshot = io.readSnapshotDir(dir, forced);
+    const thread = snapshot.awsAnswers!;
+    thread.settle();
+    const principalsOf = (account: string) => {
+      const model = aws.parseAuthorizationDetails(JSON.parse(readFileSync(join(dir, 'aws', account, 'authorization-details.json'), 'utf8')));
+      return [...model.users.values(), ...model.roles.values()].map((p) => p.arn);
+    };
+    expect(thread.take(accounts[0], principalsOf(accounts[0]).slice(1))).toBeUndefined();
+    expect(thread.take(accounts[1], principalsOf(accounts[1]))).toBeDefined();
     expect(thread.take('999999999999')).toBeUndefined();
     thread.close();
   });

@@ -54,7 +54,16 @@ export class AnswerThread {
     const i = this.index.get(account);
     if (i === undefined || this.closed) return undefined;
     const got = this.claim(i) as AccountAnswers | PackedAnswers | undefined;
-    return got && got.grants instanceof Int32Array ? unpackAnswers(got as PackedAnswers, principals) : (got as AccountAnswers | undefined);
+    if (!got) return undefined;
+    if (got.grants instanceof Int32Array) {
+      const packed = got as PackedAnswers;
+      // Answers about other principals than the caller's (the file changed between the two
+      // reads): the caller computes its own.
+      if (principals && !sameList(packed.edges.principals, principals)) return undefined;
+      return unpackAnswers(packed, principals);
+    }
+    const plain = got as AccountAnswers;
+    return principals && plain.grants.length !== principals.length ? undefined : plain;
   }
 
   /**
@@ -64,8 +73,7 @@ export class AnswerThread {
    */
   takeCrossAccount(accounts: readonly string[]): StepOp[] | undefined {
     if (this.closed) return undefined;
-    const same = accounts.length === this.accounts.length && accounts.every((a, i) => a === this.accounts[i]);
-    if (!same) {
+    if (!sameList(accounts, this.accounts)) {
       // Tell the thread not to start them.
       Atomics.compareExchange(this.state, this.accounts.length, ACCOUNT_STATE.free, ACCOUNT_STATE.main);
       return undefined;
@@ -172,4 +180,8 @@ export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: num
   worker.unref();
   worker.on('error', () => undefined);
   return new AnswerThread(worker, port1, accounts, state);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

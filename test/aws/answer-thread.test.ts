@@ -114,6 +114,9 @@ describe('AWS answer thread', () => {
     };
     expect(thread.take(accounts[0], principalsOf(accounts[0]).slice(1))).toBeUndefined();
     expect(thread.take(accounts[1], principalsOf(accounts[1]))).toBeDefined();
+    // Its cross-account links rest on the answers the caller did not take: the caller links them.
+    for (const account of accounts.slice(2)) thread.take(account);
+    expect(thread.takeCrossAccount(accounts)).toBeUndefined();
     expect(thread.take('999999999999')).toBeUndefined();
     thread.close();
   });

@@ -32,6 +32,8 @@ export class AnswerThread {
   private readonly state: Int32Array;
   private readonly received = new Map<number, unknown>();
   private closed = false;
+  /** Every account asked so far was answered by the thread. */
+  private allTaken = true;
 
   constructor(
     private readonly worker: Worker,
@@ -53,6 +55,13 @@ export class AnswerThread {
   take(account: string, principals?: readonly string[]): AccountAnswers | undefined {
     const i = this.index.get(account);
     if (i === undefined || this.closed) return undefined;
+    const answers = this.answersAt(i, principals);
+    // The thread's cross-account links rest on its own answers for every account.
+    if (!answers) this.allTaken = false;
+    return answers;
+  }
+
+  private answersAt(i: number, principals: readonly string[] | undefined): AccountAnswers | undefined {
     const got = this.claim(i) as AccountAnswers | PackedAnswers | undefined;
     if (!got) return undefined;
     if (got.grants instanceof Int32Array) {
@@ -68,12 +77,12 @@ export class AnswerThread {
 
   /**
    * The cross-account links (linkCrossAccount) as recorded calls to replay, when the thread
-   * answered exactly these accounts, in this order; otherwise undefined, and the caller links
-   * them itself.
+   * answered exactly these accounts, in this order, and the caller took every answer from it;
+   * otherwise undefined, and the caller links them itself.
    */
   takeCrossAccount(accounts: readonly string[]): StepOp[] | undefined {
     if (this.closed) return undefined;
-    if (!sameList(accounts, this.accounts)) {
+    if (!this.allTaken || !sameList(accounts, this.accounts)) {
       // Tell the thread not to start them.
       Atomics.compareExchange(this.state, this.accounts.length, ACCOUNT_STATE.free, ACCOUNT_STATE.main);
       return undefined;

@@ -4,6 +4,7 @@ import {
   SOME_RESOURCE,
   type AccountModel,
   type AdminAssessment,
+  principalsOf,
   type EscalationEdge,
   type EscalationGraph,
   type Evaluator,
@@ -77,7 +78,8 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
   const admins = new Set(escalation.admins);
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
-  for (const p of [...model.users.values(), ...model.roles.values()]) {
+  // The order every user of the answers relies on (packAnswers included): principalsOf's.
+  for (const p of principalsOf(model)) {
     grants.push({
       // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
       assessment: admins.has(p.arn) ? { status: 'admin' } : assessAdmin(ev, p.arn),
@@ -161,7 +163,9 @@ export function packAnswers(a: AccountAnswers, principals: readonly string[]): P
     const at = i * PER_PRINCIPAL;
     const s = g.assessment;
     const status = STATUSES.indexOf(s.status);
-    const missing = s.missing === undefined ? 0 : SENSITIVE_ACTIONS.includes(s.missing) ? SENSITIVE_ACTIONS.indexOf(s.missing) + 1 : -1;
+    // Place plus one (0: none); -1 when the action is not in the list.
+    const place = s.missing === undefined ? -1 : SENSITIVE_ACTIONS.indexOf(s.missing);
+    const missing = s.missing === undefined ? 0 : place < 0 ? -1 : place + 1;
     const undecided = s.undecided === undefined ? 0 : maskOf(s.undecided, SENSITIVE_ACTIONS);
     // The object shape the rest of the code sees is rebuilt exactly; anything unusual is not packed.
     if (status < 0 || missing < 0 || undecided < 0 || (s.undecided !== undefined && s.undecided.length === 0)) return undefined;

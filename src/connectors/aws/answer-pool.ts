@@ -143,7 +143,7 @@ export class AnswerThread {
 /**
  * Starts the answer thread for a snapshot folder, or returns undefined when it would not pay
  * (little AWS data, or no compiled thread script, as when the sources run under the tests).
- * `accounts` are the folder's account ids in the order the transform takes them.
+ * `now` is the clock the AWS transform reads (the manifest's collectedAt).
  */
 export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: number } = {}): AnswerThread | undefined {
   const script = fileURLToPath(new URL('./answer-thread.js', import.meta.url));

@@ -10,7 +10,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { readJson, ReadBuffer } from '../../cli/io.js';
-import { createEvaluator, parseAuthorizationDetails } from '../../aws/index.js';
+import { createEvaluator, parseAuthorizationDetails, principalsOf } from '../../aws/index.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { answerAccount, packAnswers } from './account-answers.js';
 import { crossAccountState, linkCrossAccount, StepRecorder, type CrossAccountState } from './transform.js';
@@ -40,7 +40,7 @@ for (let i = 0; i < n; i++) {
     const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments });
     const evaluator = createEvaluator(model, { now });
     const answers = answerAccount(model, evaluator);
-    const principals = [...model.users.values(), ...model.roles.values()].map((p) => p.arn);
+    const principals = principalsOf(model).map((p) => p.arn);
     port.postMessage({ index: i, value: packAnswers(answers, principals) ?? answers });
     done = ACCOUNT_STATE.posted;
     if (complete) states.push(crossAccountState({ account: data.accounts[i], model, evaluator, answers }));

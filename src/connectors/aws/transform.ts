@@ -18,6 +18,7 @@ import {
   trustStatementCovers,
   trustPolicyProblem,
   SOME_RESOURCE,
+  principalsOf,
   type AccountModel,
   type Evaluator,
   type IamPrincipal,
@@ -82,7 +83,7 @@ export function crossAccountState(st: AccountState): CrossAccountState {
   for (const [p, arns] of idx.byPrincipal) byPrincipal.set(p, roles(arns));
   const assumers: CrossAccountState['assumers'] = [];
   let i = 0;
-  for (const p of [...st.model.users.values(), ...st.model.roles.values()]) {
+  for (const p of principalsOf(st.model)) {
     if (!st.answers.mayAssume[i++]) continue;
     const subject = st.evaluator.subject(p.arn);
     if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
@@ -166,7 +167,8 @@ function transformAccount(
   const evaluator = createEvaluator(model, { now });
   const crown = addCrownJewels(b, account);
 
-  for (const p of [...model.users.values(), ...model.roles.values()]) {
+  const principals = principalsOf(model);
+  for (const p of principals) {
     const node = b.addNode(principalNode(p, account, config));
     addOwnerTag(b, node, account);
   }
@@ -189,7 +191,7 @@ function transformAccount(
   const answers = timed(
     timings,
     'aws:answers',
-    () => snapshot.awsAnswers?.take(account, [...model.users.values(), ...model.roles.values()].map((p) => p.arn)) ?? answerAccount(model, evaluator),
+    () => snapshot.awsAnswers?.take(account, principals.map((p) => p.arn)) ?? answerAccount(model, evaluator),
   );
   addPrivileges(b, model, answers, account, crown, timings);
   const samlRaw = snapshot.files[samlPath];
@@ -301,7 +303,7 @@ function addPrivileges(
 function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers, account: string, crown: ReturnType<typeof addCrownJewels>): void {
   const admins = new Set(answers.escalation.admins);
   let i = 0;
-  for (const p of [...model.users.values(), ...model.roles.values()]) {
+  for (const p of principalsOf(model)) {
     const a = answers.grants[i++];
     const id = ids.awsPrincipal(account, p.arn);
     const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
@@ -924,7 +926,7 @@ function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluato
   const method = 'sts-assume-role-unreadable-trust';
   const steps: Step[] = [];
   let i = 0;
-  for (const p of [...model.users.values(), ...model.roles.values()]) {
+  for (const p of principalsOf(model)) {
     if (!answers.mayAssume[i++]) continue;
     const from = ids.awsPrincipal(account, p.arn);
     for (const arn of unusable) {

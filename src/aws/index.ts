@@ -43,6 +43,8 @@ export {
   trustDenial,
   trustStatementCovers,
   trustPolicyProblem,
+  trustKeysOf,
+  sessionPrincipal,
   type TrustDenial,
   type ClaimFact,
   type RoleTrustFacts,

@@ -17,7 +17,7 @@ import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
 import { createEvaluator, sameForEveryResource, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
-import { buildTrustIndex, evaluateService, evaluateTrust, type TrustIndex } from './trust.js';
+import { buildTrustIndex, evaluateService, evaluateTrust, trustKeysOf, type TrustIndex } from './trust.js';
 
 /** The pseudo-target of a self-escalation: "full rights in the account". */
 export const ADMIN_TARGET = 'admin';
@@ -434,8 +434,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
   const candidates = new Set<string>([
-    ...(trust.byPrincipal.get(p.arn) ?? []),
-    ...(p.id ? (trust.byPrincipal.get(p.id) ?? []) : []),
+    ...trustKeysOf(p).flatMap((k) => trust.byPrincipal.get(k) ?? []),
     ...(identityMay && s.facts.accountId ? (trust.byAccount.get(s.facts.accountId) ?? []) : []),
     ...(identityMay ? trust.anyone : []),
   ]);
@@ -456,7 +455,8 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     // by an implicit deny in a permissions boundary or session policy, not in identity policies;
     // PMapper's sts edges read it the same way); an explicit identity Deny still wins and the
     // boundary must allow it (below). Otherwise the identity policies must allow it too.
-    const trustAlone = t.direct && t.result === 'yes';
+    // (Trust that names it only might apply, e.g. as a named session: a conditional edge.)
+    const trustAlone = t.direct;
     if (!identityMay && !trustAlone) continue;
     const r = ev.decide(s, 'sts:AssumeRole', roleArn);
     let conditional = t.result === 'maybe';

@@ -95,6 +95,40 @@ function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
 }
 
+const SESSION_ARN = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+)\/(.+)$/;
+const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * A role session principal (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`) split into the key
+ * of its role (the ARN up to the role name; the role's path is not part of it) and the session
+ * name, or undefined for any other value.
+ */
+export function sessionPrincipal(value: string): { role: string; session: string } | undefined {
+  const m = SESSION_ARN.exec(value);
+  return m ? { role: m[1], session: m[2] } : undefined;
+}
+
+/**
+ * The key under which trust policies name sessions of this role (see sessionPrincipal), or
+ * undefined when the ARN is not a role's.
+ */
+export function sessionKeyOf(roleArn: string): string | undefined {
+  const m = ROLE_ARN.exec(roleArn);
+  return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}` : undefined;
+}
+
+/**
+ * The keys under which a trust policy (and the trust index) may name this principal directly:
+ * its ARN, its unique id, and for a role the key of its sessions.
+ */
+export function trustKeysOf(p: { arn: string; id?: string }): string[] {
+  const keys = [p.arn];
+  if (p.id !== undefined) keys.push(p.id);
+  const session = sessionKeyOf(p.arn);
+  if (session !== undefined) keys.push(session);
+  return keys;
+}
+
 /** Positive (non-negated, non-Null) condition entries for one key, case-insensitive. */
 function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{ op: string; values: string[] }> {
   if (!cond) return [];
@@ -320,6 +354,8 @@ interface PrincipalMatcher {
   any: boolean;
   names: Set<string>;
   accounts: Set<string>;
+  /** Role session principals: the key of the role (sessionPrincipal) -> the session names. */
+  sessions?: Map<string, string[]>;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -332,19 +368,44 @@ function compileBlock(block: PrincipalBlock): PrincipalMatcher {
     if (v === '*') m.any = true;
     else if (ACCOUNT_ID.test(v)) m.accounts.add(v);
     else if (ROOT_ARN.test(v)) m.accounts.add(accountOf(v)!);
+    else {
+      const sp = sessionPrincipal(v);
+      if (sp) {
+        m.sessions ??= new Map();
+        const names = m.sessions.get(sp.role);
+        if (names) names.push(sp.session);
+        else m.sessions.set(sp.role, [sp.session]);
+      }
+    }
     m.names.add(v);
   }
   return m;
 }
 
-const NO_MATCH = { match: false, direct: false } as const;
-const DIRECT = { match: true, direct: true } as const;
-const INDIRECT = { match: true, direct: false } as const;
+interface PrincipalMatch {
+  readonly match: boolean;
+  readonly direct: boolean;
+  /** Matched only as a session of this role: the session must have one of these names. */
+  readonly sessions?: readonly string[];
+}
 
-function principalIn(m: PrincipalMatcher, p: PrincipalFacts): { readonly match: boolean; readonly direct: boolean } {
+const NO_MATCH: PrincipalMatch = { match: false, direct: false };
+const DIRECT: PrincipalMatch = { match: true, direct: true };
+const INDIRECT: PrincipalMatch = { match: true, direct: false };
+
+/** The session names a block lists for sessions of this role, if any. */
+function sessionsIn(m: PrincipalMatcher, p: PrincipalFacts): string[] | undefined {
+  if (!m.sessions || p.type !== 'role' || p.service) return undefined;
+  const key = sessionKeyOf(p.arn);
+  return key === undefined ? undefined : m.sessions.get(key);
+}
+
+function principalIn(m: PrincipalMatcher, p: PrincipalFacts): PrincipalMatch {
   // Naming the principal's own ARN or unique id is a direct match even when `*` is listed too.
   if (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id))) return DIRECT;
   if (m.any || (p.accountId !== undefined && m.accounts.has(p.accountId))) return INDIRECT;
+  const sessions = sessionsIn(m, p);
+  if (sessions) return { match: true, direct: true, sessions };
   return NO_MATCH;
 }
 
@@ -369,7 +430,7 @@ const trustCache = new WeakMap<IamRole, CompiledTrust>();
 function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
   for (const ts of trust.statements) {
     const m = ts.principal ?? ts.notPrincipal;
-    if (m && (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id)))) return true;
+    if (m && (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id)) || sessionsIn(m, p))) return true;
   }
   return false;
 }
@@ -423,16 +484,21 @@ function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: st
     const s = st.source;
     const pm = ts.principal ? principalIn(ts.principal, principal) : ts.notPrincipal ? (principalIn(ts.notPrincipal, principal).match ? NO_MATCH : INDIRECT) : NO_MATCH;
     if (!pm.match) continue;
-    const o = statementApplies(st, env.action, '*', env);
+    const applies = statementApplies(st, env.action, '*', env);
+    // Named only as a session: it applies only if the session has that name, which whoever
+    // assumes the role chooses (sts:AssumeRole's RoleSessionName), so at best it might.
+    const o = pm.sessions && applies.result === 'yes' ? { result: 'maybe' as const, undecided: applies.undecided } : applies;
     if (o.result === 'no') continue;
     statements.push(st.index);
     undecided.push(...o.undecided);
+    if (pm.sessions) undecided.push(`session name ${pm.sessions.map((n) => JSON.stringify(n)).join(' or ')} of role ${principal.name}`);
     if (s.effect === 'Deny') {
       if (o.result === 'yes') return { result: 'no', direct: false, statements, undecided };
       denyMaybe = true;
     } else {
       allow = triOr(allow, o.result);
-      if (pm.direct && o.result === 'yes') direct = true;
+      // A session named directly counts as naming the role, with its name still to match.
+      if (pm.direct && applies.result === 'yes') direct = true;
     }
   }
   if (allow === 'yes' && denyMaybe) allow = 'maybe';
@@ -485,7 +551,7 @@ export function buildTrustIndex(model: AccountModel): TrustIndex {
         if (v === '*') anyone = true;
         else if (/^\d{12}$/.test(v)) push(idx.byAccount, v, role.arn);
         else if (/^arn:[^:]+:iam::\d{12}:root$/.test(v)) push(idx.byAccount, accountOf(v)!, role.arn);
-        else push(idx.byPrincipal, v, role.arn);
+        else push(idx.byPrincipal, sessionPrincipal(v)?.role ?? v, role.arn);
       }
       for (const v of s.principal.Service ?? []) push(idx.byService, v.toLowerCase(), role.arn);
     }

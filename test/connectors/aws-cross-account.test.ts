@@ -221,3 +221,81 @@ describe('NotPrincipal in a role trust policy (IAM does not accept it)', () => {
     expect(g.node(roleId('NotP', OTHER))!.attrs.trust).toEqual(expect.objectContaining({ unusable: expect.objectContaining({ problem: expect.stringMatching(/NotPrincipal/) }) }));
   });
 });
+
+describe('a trust policy naming a role session (arn:aws:sts::…:assumed-role/ROLE/SESSION)', () => {
+  // IAM User Guide, "AWS JSON policy elements: Principal", role session principals: the session
+  // ARN names the role (by name, without its path) and a session name, which whoever assumes
+  // that role chooses. So the named role reaches the trusting role, but only with that session
+  // name: a conditional route, never a firm one, and never one for another role.
+  const session = (acct: string, role: string, name: string) => `arn:aws:sts::${acct}:assumed-role/${role}/${name}`;
+
+  it('the named role (with a path) reaches the trusting role in another account, conditionally, with the session name', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', path: '/jobs/', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
+          { name: 'Other', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
+        ],
+      },
+      [OTHER]: { roles: [{ name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', 'nightly')) }] },
+    });
+    const worker = ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/jobs/Worker`);
+    const r = reaches(g, worker, roleId('Target', OTHER));
+    expect(r).toBeDefined();
+    expect(r!.conditional).toBe(true);
+    expect(String(r!.evidence?.undecided)).toMatch(/nightly/);
+    expect(reaches(g, roleId('Other'), roleId('Target', OTHER))).toBeUndefined();
+  });
+
+  it('in the same account too', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
+          { name: 'Other', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', 'nightly')) },
+        ],
+      },
+    });
+    const r = reaches(g, roleId('Worker'), roleId('Target'));
+    expect(r).toBeDefined();
+    expect(r!.conditional).toBe(true);
+    expect(String(r!.evidence?.undecided)).toMatch(/nightly/);
+    expect(reaches(g, roleId('Other'), roleId('Target'))).toBeUndefined();
+  });
+
+  it('in its own account the trust naming the session is enough without an identity Allow (conditional, as always for sessions)', () => {
+    // IAM User Guide, "Policy evaluation for requests within a single account": a resource-based
+    // policy that names a role session grants to it directly.
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', 'nightly')) },
+        ],
+      },
+    });
+    expect(reaches(g, roleId('Worker'), roleId('Target'))).toEqual(expect.objectContaining({ conditional: true }));
+  });
+
+  it('a Deny naming the session only might apply: it does not remove an Allow of the whole account', () => {
+    const g = awsGraph({
+      [ACCT]: { roles: [{ name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] }] },
+      [OTHER]: {
+        roles: [
+          {
+            name: 'Target',
+            managed: ['AdministratorAccess'],
+            trust: doc(
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole' },
+              { Effect: 'Deny', Principal: { AWS: session(ACCT, 'Worker', 'nightly') }, Action: 'sts:AssumeRole' },
+            ),
+          },
+        ],
+      },
+    });
+    const r = reaches(g, roleId('Worker'), roleId('Target', OTHER));
+    expect(r).toBeDefined();
+    expect(r!.conditional).toBe(true);
+  });
+});

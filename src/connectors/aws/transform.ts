@@ -17,6 +17,8 @@ import {
   trustDenial,
   trustStatementCovers,
   trustPolicyProblem,
+  trustKeysOf,
+  sessionPrincipal,
   SOME_RESOURCE,
   principalsOf,
   type AccountModel,
@@ -63,7 +65,8 @@ export interface AccountState {
  */
 export interface CrossAccountState {
   account: string;
-  assumers: Array<{ arn: string; name: string; subject: Subject }>;
+  /** `keys`: what a trust policy may name it by (trustKeysOf). */
+  assumers: Array<{ arn: string; name: string; subject: Subject; keys: string[] }>;
   /** Account id (not this one) -> roles trusting its root. */
   byAccount: Map<string, IamRole[]>;
   /** Principal ARN or unique id -> roles naming it. */
@@ -86,7 +89,7 @@ export function crossAccountState(st: AccountState): CrossAccountState {
   for (const p of principalsOf(st.model)) {
     if (!st.answers.mayAssume[i++]) continue;
     const subject = st.evaluator.subject(p.arn);
-    if (subject) assumers.push({ arn: p.arn, name: p.name, subject });
+    if (subject) assumers.push({ arn: p.arn, name: p.name, subject, keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
   }
   return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
 }
@@ -1032,7 +1035,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const accountTrust = new Map<IamRole, ReturnType<typeof evaluateTrust>>();
     const trustOf = (p: CrossAccountState['assumers'][number], c: Candidate): ReturnType<typeof evaluateTrust> => {
       const facts = p.subject.facts;
-      if (!accountWideTrust(c.role) || namesInTrustSet(c.role).has(p.arn) || (facts.id !== undefined && namesInTrustSet(c.role).has(facts.id))) {
+      if (!accountWideTrust(c.role) || p.keys.some((k) => namesInTrustSet(c.role).has(k))) {
         return evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
       }
       let t = accountTrust.get(c.role);
@@ -1068,9 +1071,9 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     for (const p of st.assumers) {
       const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
-      const own = [...(byPrincipal.get(p.arn) ?? []), ...(facts.id !== undefined ? (byPrincipal.get(facts.id) ?? []) : [])].filter((c) => c.state.account !== st.account);
+      const own = p.keys.flatMap((k) => byPrincipal.get(k) ?? []).filter((c) => c.state.account !== st.account);
       const uniformId = sameForEveryResource(p.subject, ['sts:AssumeRole']);
-      const grouped = uniformHits.length > 0 && !named.has(p.arn) && !(facts.id !== undefined && named.has(facts.id)) && uniformId;
+      const grouped = uniformHits.length > 0 && !p.keys.some((k) => named.has(k)) && uniformId;
       const seen = new Set<Candidate>();
       if (grouped) {
         // Its answer is the same for every role: asked once, one edge to the account's shared set.
@@ -1147,7 +1150,8 @@ function namesInTrust(role: IamRole): string[] {
   const out: string[] = [];
   for (const s of role.trustPolicy.document.statements) {
     const block = s.principal ?? s.notPrincipal;
-    if (block && block !== '*') for (const v of block.AWS ?? []) if (v !== '*') out.push(v);
+    // A role session is named under its role's key (trustKeysOf).
+    if (block && block !== '*') for (const v of block.AWS ?? []) if (v !== '*') out.push(sessionPrincipal(v)?.role ?? v);
   }
   return out;
 }

@@ -414,3 +414,53 @@ describe('Agent ID: the blueprint holds the credentials and acts as its agent id
     expect(g.in(node(agent), 'CAN_ASSUME')).toEqual([]);
   });
 });
+
+describe('a service principal Microsoft disabled (disabledByMicrosoftStatus) is no escalation target', () => {
+  // Microsoft Graph, servicePrincipal.disabledByMicrosoftStatus: Microsoft disabled it (e.g.
+  // DisabledDueToViolationOfServicesAgreement), it gets no tokens, and only Microsoft lifts it.
+  // A credential added to it (by an owner, an Application Administrator, Application.ReadWrite.All,
+  // or a built-in or custom role scoped to it) gives nothing; re-enabling accountEnabled would not help either.
+  const APP_ADMIN = '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3';
+  function estate(status: string | null) {
+    const target = sp('Target', { disabledByMicrosoftStatus: status });
+    const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+    const owner = sp('OwnerSP');
+    const allApps = sp('AllApps');
+    const admin = sp('AppAdmin');
+    const scoped = sp('ScopedAdmin');
+    const custom = sp('CustomRoleHolder');
+    const def = { id: gid(), displayName: 'App credential writer', isBuiltIn: false, rolePermissions: [{ allowedResourceActions: ['microsoft.directory/applications/credentials/update'] }] };
+    const ownerRef = [{ '@odata.type': '#microsoft.graph.servicePrincipal', id: owner.id, displayName: 'OwnerSP' }];
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, owner, allApps, admin, scoped, custom],
+      'applications.json': [app],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), grant(owner, 'Application.ReadWrite.OwnedBy'), grant(allApps, 'Application.ReadWrite.All')],
+      'applicationOwners.json': { [app.id]: ownerRef },
+      'roleAssignments.json': [
+        { id: gid(), principalId: admin.id, roleDefinitionId: APP_ADMIN, directoryScopeId: '/' },
+        { id: gid(), principalId: scoped.id, roleDefinitionId: APP_ADMIN, directoryScopeId: `/${app.id}` },
+        { id: gid(), principalId: custom.id, roleDefinitionId: def.id, directoryScopeId: `/${app.id}` },
+      ],
+      'roleDefinitions.json': [def],
+    });
+    const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+    // Whether one of the holder's routes to a crown jewel goes through the target. (AllApps is
+    // left out: Application.ReadWrite.All is itself an admin-class crown jewel, its shortest route.)
+    const through = (h: Obj) => a.crownJewelPaths(node(h)).some((p) => p.hops.some((x) => x.to === node(target)));
+    return { into: g.in(node(target), 'CAN_ESCALATE_TO').map((e) => e.from).sort(), routed: [owner, admin, scoped, custom].map(through) };
+  }
+
+  it('gets no CAN_ESCALATE_TO edge, and no holder a route to a crown jewel through it', () => {
+    const r = estate('DisabledDueToViolationOfServicesAgreement');
+    expect(r.into).toEqual([]);
+    expect(r.routed).toEqual([false, false, false, false]);
+  });
+
+  it('near miss: NotDisabled (and null) keep all five edges and the routes through it', () => {
+    for (const status of ['NotDisabled', null]) {
+      const r = estate(status);
+      expect(r.into, String(status)).toHaveLength(5);
+      expect(r.routed, String(status)).toEqual([true, true, true, true]);
+    }
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from './permissions.js';
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { APP_IDENTITY_TYPES } from './transform-identities.js';
+import { microsoftDisabled } from './transform-status.js';
 
 /** The tenant's crown jewel: Global Administrator power. */
 export function addCrown(ctx: EntraContext): string {
@@ -137,7 +138,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) {
     if (seen.has(ref.nodeId)) continue;
     seen.add(ref.nodeId);
-    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty || isAgentIdentity(ctx, ref.nodeId)) continue;
+    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty || isAgentIdentity(ctx, ref.nodeId) || microsoftDisabled(ref.node)) continue;
     if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
@@ -230,7 +231,7 @@ function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: reado
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId)) return;
+  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId) || microsoftDisabled(target.node)) return;
   edge(target, app ? 'applications' : 'servicePrincipals');
 }
 
@@ -250,7 +251,7 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
     const target = ctx.node(e.to);
     if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !APP_IDENTITY_TYPES.has(target.type)) continue;
     // An agent identity takes no credential: its owner reaches it only through the blueprint.
-    if (target.attrs.agentKind === 'agent-identity') continue;
+    if (target.attrs.agentKind === 'agent-identity' || microsoftDisabled(target)) continue;
     const what = e.evidence?.on === 'servicePrincipal' ? 'service principal' : 'application registration';
     const perms = held.get(e.from);
     const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
@@ -355,7 +356,7 @@ function scopedEscalation(ctx: EntraContext, priv: GraphNode): void {
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId)) return;
+  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId) || microsoftDisabled(target.node)) return;
   ctx.b.addEdge({
     from: priv.id,
     to: target.nodeId,

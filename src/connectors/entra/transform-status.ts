@@ -1,3 +1,4 @@
+import type { GraphNode } from '../../graph/model.js';
 import type { EntraContext } from './transform-context.js';
 
 /** Values of disabledByMicrosoftStatus that do not mean "disabled" (servicePrincipal resource). */
@@ -24,4 +25,13 @@ export function addMicrosoftDisabled(ctx: EntraContext): void {
     node.attrs.disabledByMicrosoftStatus = status;
     if (!NOT_DISABLED.has(status)) node.enabled = false;
   }
+}
+
+/**
+ * Whether Microsoft disabled this identity (addMicrosoftDisabled ran): no credential added to it
+ * and no change in the tenant gives its tokens, so it is no escalation target.
+ */
+export function microsoftDisabled(node: GraphNode): boolean {
+  const status = node.attrs.disabledByMicrosoftStatus;
+  return typeof status === 'string' && !NOT_DISABLED.has(status);
 }

@@ -8,11 +8,14 @@ describe('jsonChunks', () => {
       fc.property(fc.jsonValue({ maxDepth: 5 }), (v) => {
         expect([...jsonChunks(v)].join('')).toBe(JSON.stringify(v, null, 2));
         expect([...jsonChunks(v, 0, 10)].join('')).toBe(JSON.stringify(v, null, 2));
+        // Elements of the last walked level stringified in batches, of one and of three.
+        for (const walk of [1, 2, 3]) for (const batch of [1, 3]) expect([...jsonChunks(v, 0, walk, batch)].join('')).toBe(JSON.stringify(v, null, 2));
       }),
       { numRuns: 300 },
     );
     const odd = { a: undefined, b: [undefined, 1, () => 2], c: { d: [] }, e: {}, f: new Date(0), g: 'x\ny' };
     expect([...jsonChunks(odd)].join('')).toBe(JSON.stringify(odd, null, 2));
     expect([...jsonChunks(odd, 0, 10)].join('')).toBe(JSON.stringify(odd, null, 2));
+    for (const walk of [1, 2]) for (const batch of [1, 2]) expect([...jsonChunks(odd, 0, walk, batch)].join('')).toBe(JSON.stringify(odd, null, 2));
   });
 });

@@ -63,6 +63,31 @@ describe('a Deny on a wildcard ARN blocks a create action (AWS: a Deny whose Res
   ])('%s', (_name, extra, expected) => {
     expect(toAdmin(denyCreate(extra))).toEqual(expected);
   });
+
+  // A Deny of every action covers lambda:CreateFunction, but its Resource says which resources it
+  // guards: lambda:CreateFunction and lambda:InvokeFunction are authorized against the function
+  // only (Service Authorization Reference), not an S3 bucket, a DynamoDB table or a Lambda layer,
+  // so such a Deny leaves the route firm instead of silently removing it.
+  const denyAll = (Resource: string) => ({ Effect: 'Deny', Action: '*', Resource });
+  it.each([
+    ['every S3 bucket and object', 'arn:aws:s3:::*', [false]],
+    ['every DynamoDB table', 'arn:aws:dynamodb:*:*:table/*', [false]],
+    ['every Lambda layer (not a function)', 'arn:aws:lambda:*:*:layer:*', [false]],
+    ['near miss: every Lambda function', 'arn:aws:lambda:*:*:function:*', []],
+    ['near miss: everything', '*', []],
+  ])('a Deny of every action on %s', (_name, resource, expected) => {
+    expect(toAdmin(denyAll(resource as string))).toEqual(expected);
+  });
+
+  it('for an action whose resource types are not known here (Data Pipeline), a Deny on S3 only might apply: a conditional route', () => {
+    const pipeline = (Resource: string): AccountSpec => ({
+      users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition', 'datapipeline:ActivatePipeline']), denyAll(Resource))] }],
+      roles: [{ name: 'PAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'datapipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
+    });
+    const routes = (r: string) => edgesOf(pipeline(r), userArn('dev')).filter((e) => e.to === roleArn('PAdmin')).map((e) => [e.method, e.conditional]);
+    expect(routes('arn:aws:s3:::*')).toEqual([['iam-passrole-datapipeline', true]]);
+    expect(routes('*')).toEqual([]);
+  });
 });
 
 describe('a user named in a same-account trust policy is still capped by its permissions boundary (IAM User Guide, "Update a role trust policy")', () => {

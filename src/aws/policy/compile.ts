@@ -8,6 +8,7 @@ import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
+import { requiredResourceTypes } from './resource-types.js';
 import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
@@ -160,18 +161,25 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
 }
 
 /**
- * How much of "a new resource of the caller's choosing" one Resource entry covers:
- * `all` when every name the caller could pick matches (`*`, or an ARN whose region and account
- * are wildcards, empty or the caller's own and whose resource part is a type followed only by
- * `*`, e.g. `arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`); `none` for another
- * account's resources; `some` when a wildcard or a policy variable leaves the caller's name
- * possibly inside or outside; `named` for one literal ARN (the caller can pick another name).
+ * How much of "a new resource of the caller's choosing" one Resource entry covers, for the
+ * lower-cased `action` that creates or picks it:
+ * - `all` when every name the caller could pick matches: `*`, or an ARN whose region and account
+ *   are wildcards, empty or the caller's own and whose resource part is a type followed only by
+ *   `*` (`arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`), of a type the action is
+ *   always authorized against (resource-types.ts; for an action not listed there, an ARN of its
+ *   own service without a type, such as `arn:aws:s3:::*`);
+ * - `none` for another account's resources, and for a service or type the action is known not to
+ *   need;
+ * - `some` when a wildcard or a policy variable leaves the caller's name possibly inside or
+ *   outside, or when what the action is authorized against is not known here;
+ * - `named` for one literal ARN (the caller can pick another name).
  */
-function newResourceCover(raw: string, accountId: string | undefined): 'all' | 'some' | 'named' | 'none' {
+function newResourceCover(raw: string, accountId: string | undefined, action: string): 'all' | 'some' | 'named' | 'none' {
   if (raw === '*') return 'all';
   const parts = raw.split(':');
   const wild = /[*?]|\$\{/.test(raw);
   if (parts.length < 6 || parts[0] !== 'arn') return wild ? 'some' : 'named';
+  const service = parts[2];
   const region = parts[3];
   const account = parts[4];
   if (account !== '' && account !== '*' && !/[*?$]/.test(account) && accountId !== undefined && account !== accountId) return 'none';
@@ -180,7 +188,19 @@ function newResourceCover(raw: string, accountId: string | undefined): 'all' | '
   const tail = rest.slice(cut + 1);
   const typePart = rest.slice(0, cut + 1);
   const open = (v: string) => v === '' || v === '*';
-  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && open(region) && (open(account) || account === accountId)) return 'all';
+  const required = requiredResourceTypes(action);
+  const literalService = !/[*?$]/.test(service);
+  if (literalService) {
+    // Another service's resources: never one the action needs when that is known; otherwise
+    // unknown (some actions are authorized against another service's resources, as
+    // ssm:SendCommand against EC2 instances).
+    if (required ? !required.services.has(service) : service !== action.slice(0, action.indexOf(':'))) return required ? 'none' : 'some';
+  }
+  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && literalService && open(region) && (open(account) || account === accountId)) {
+    if (typePart === '') return 'all';
+    if (!required) return 'some';
+    return required.types.has(`${service}:${typePart.slice(0, -1)}`) ? 'all' : 'none';
+  }
   return wild ? 'some' : 'named';
 }
 
@@ -191,12 +211,12 @@ function newResourceCover(raw: string, accountId: string | undefined): 'all' | '
  * not listed: `no` when a listed entry covers every name, `yes` when nothing listed is in the
  * caller's account, otherwise `maybe`.
  */
-function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, accountId: string | undefined): Tri {
+function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, accountId: string | undefined, action: string): Tri {
   let all = false;
   let some = false;
   let inAccount = false;
   for (const e of entries) {
-    const c = newResourceCover(e.raw, accountId);
+    const c = newResourceCover(e.raw, accountId, action);
     if (c === 'all') all = true;
     else if (c === 'some') some = true;
     if (c !== 'none') inAccount = true;
@@ -210,7 +230,7 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
     if (st.source.effect === 'Allow') return st.notResource ? (entries.some((e) => e.raw === '*') ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
-    return denyOnNewResource(entries, st.notResource, env.principal.accountId);
+    return denyOnNewResource(entries, st.notResource, env.principal.accountId, env.action);
   }
   let any: Tri = 'no';
   for (const e of entries) {

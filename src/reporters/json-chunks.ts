@@ -5,7 +5,10 @@
  * whole: the elements of an array at the last walked level in batches of `batch`, each batch by
  * one JSON.stringify call that already indents them for their depth (see elementsAt).
  */
-export function* jsonChunks(value: unknown, depth = 0, walkDepth = 2, batch = 512): Generator<string> {
+/** Elements stringified by one call at the last walked level: a chunk holds at most this many. */
+export const JSON_BATCH = 512;
+
+export function* jsonChunks(value: unknown, depth = 0, walkDepth = 2, batch = JSON_BATCH): Generator<string> {
   const pad = '  '.repeat(depth);
   const inner = '  '.repeat(depth + 1);
   // Only the outer levels are walked (the envelope and its big arrays); each element below is

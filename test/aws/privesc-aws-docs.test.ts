@@ -79,14 +79,37 @@ describe('a Deny on a wildcard ARN blocks a create action (AWS: a Deny whose Res
     expect(toAdmin(denyAll(resource as string))).toEqual(expected);
   });
 
-  it('for an action whose resource types are not known here (Data Pipeline), a Deny on S3 only might apply: a conditional route', () => {
-    const pipeline = (Resource: string): AccountSpec => ({
-      users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition', 'datapipeline:ActivatePipeline']), denyAll(Resource))] }],
-      roles: [{ name: 'PAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'datapipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
+  it('for an action whose resource types are not known here (ecs:RegisterTaskDefinition), a Deny on S3 only might apply: a conditional route', () => {
+    const ecs = (Resource: string): AccountSpec => ({
+      users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:RunTask']), denyAll(Resource))] }],
+      roles: [{ name: 'TAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
     });
-    const routes = (r: string) => edgesOf(pipeline(r), userArn('dev')).filter((e) => e.to === roleArn('PAdmin')).map((e) => [e.method, e.conditional]);
-    expect(routes('arn:aws:s3:::*')).toEqual([['iam-passrole-datapipeline', true]]);
+    const routes = (r: string) => edgesOf(ecs(r), userArn('dev')).filter((e) => e.to === roleArn('TAdmin')).map((e) => [e.method, e.conditional]);
+    expect(routes('arn:aws:s3:::*')).toEqual([['iam-passrole-ecs-task', true]]);
     expect(routes('*')).toEqual([]);
+    // Every resource of every service covers the new task definition whatever it is.
+    expect(routes('arn:*:*:*:*:*')).toEqual([]);
+  });
+
+  it('an action authorized against "*" only (glue:CreateDevEndpoint) is not blocked by a Deny on any ARN, only by one on "*"', () => {
+    const glue = (Resource: string): AccountSpec => ({
+      users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'glue:CreateDevEndpoint']), denyAll(Resource))] }],
+      roles: [{ name: 'GAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
+    });
+    const routes = (r: string) => edgesOf(glue(r), userArn('dev')).filter((e) => e.to === roleArn('GAdmin')).map((e) => [e.method, e.conditional]);
+    expect(routes('arn:aws:glue:*:*:devEndpoint/*')).toEqual([['iam-passrole-glue-dev-endpoint', false]]);
+    expect(routes('*')).toEqual([]);
+  });
+
+  it('ec2:RunInstances: a Deny on subnets blocks it (every launch names one), a Deny on key pairs only might (a launch may name none)', () => {
+    const ec2 = (Resource: string): AccountSpec => ({
+      users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'ec2:RunInstances']), denyAll(Resource))] }],
+      roles: [{ name: 'EAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), instanceProfile: true }],
+    });
+    const routes = (r: string) => edgesOf(ec2(r), userArn('dev')).filter((e) => e.to === roleArn('EAdmin') && e.method === 'iam-passrole-ec2').map((e) => e.conditional);
+    expect(routes('arn:aws:ec2:*:*:subnet/*')).toEqual([]);
+    expect(routes('arn:aws:ec2:*:*:key-pair/*')).toEqual([true]);
+    expect(routes('arn:aws:ec2:*:*:vpn-gateway/*')).toEqual([false]);
   });
 });
 

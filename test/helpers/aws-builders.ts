@@ -78,6 +78,8 @@ export interface RoleSpec {
   /** `undefined` = RoleLastUsed absent (not collected); `null` = present and empty (never used). */
   lastUsed?: string | null;
   maxSessionDuration?: number;
+  /** The role is in an instance profile (named `<role>-profile`). */
+  instanceProfile?: boolean;
 }
 
 export interface GroupSpec {
@@ -161,7 +163,9 @@ export function authorizationDetails(acct: string, spec: AccountSpec): Doc {
       Arn: `arn:aws:iam::${acct}:role${r.path ?? '/'}${r.name}`,
       CreateDate: r.created ?? '2024-01-01T00:00:00Z',
       AssumeRolePolicyDocument: r.trust,
-      InstanceProfileList: [],
+      InstanceProfileList: r.instanceProfile
+        ? [{ Path: '/', InstanceProfileName: `${r.name}-profile`, InstanceProfileId: uid('AIPA', r.name), Arn: `arn:aws:iam::${acct}:instance-profile/${r.name}-profile`, CreateDate: '2024-01-01T00:00:00Z', Roles: [] }]
+        : [],
       RolePolicyList: (r.inline ?? []).map((d, i) => ({ PolicyName: `${r.name}-inline-${i}`, PolicyDocument: d })),
       AttachedManagedPolicies: policyRefs(r.managed, acct),
       Tags: tagList(r.tags),

@@ -8,7 +8,7 @@ import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
-import { requiredResourceTypes } from './resource-types.js';
+import { resourceTypesOf } from './resource-types.js';
 import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
@@ -165,13 +165,13 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
  * lower-cased `action` that creates or picks it:
  * - `all` when every name the caller could pick matches: `*`, or an ARN whose region and account
  *   are wildcards, empty or the caller's own and whose resource part is a type followed only by
- *   `*` (`arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`), of a type the action is
- *   always authorized against (resource-types.ts; for an action not listed there, an ARN of its
- *   own service without a type, such as `arn:aws:s3:::*`);
+ *   `*` (`arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`) of a type every request
+ *   of the action names (resource-types.ts), or no type at all (`arn:aws:lambda:*:*:*`);
  * - `none` for another account's resources, and for a service or type the action is known not to
- *   need;
+ *   be authorized against (for an action authorized against `*` only, every ARN);
  * - `some` when a wildcard or a policy variable leaves the caller's name possibly inside or
- *   outside, or when what the action is authorized against is not known here;
+ *   outside, when only some requests of the action name that type, or when what the action is
+ *   authorized against is not known here;
  * - `named` for one literal ARN (the caller can pick another name).
  */
 function newResourceCover(raw: string, accountId: string | undefined, action: string): 'all' | 'some' | 'named' | 'none' {
@@ -184,22 +184,32 @@ function newResourceCover(raw: string, accountId: string | undefined, action: st
   const account = parts[4];
   if (account !== '' && account !== '*' && !/[*?$]/.test(account) && accountId !== undefined && account !== accountId) return 'none';
   const rest = parts.slice(5).join(':');
+  const known = resourceTypesOf(action);
+  const literalService = !/[*?$]/.test(service);
+  // The resource type the ARN names (`function` in function:NAME, `instance` in instance/ID).
+  const type = literalService ? /^[^:/*?$]+(?=[:/])/.exec(rest)?.[0] : undefined;
+  let optional = false;
+  if (known) {
+    if (known.required.size === 0 && known.optional.size === 0) return 'none';
+    if (literalService && !known.services.has(service)) return 'none';
+    if (type !== undefined) {
+      optional = known.optional.has(`${service}:${type}`);
+      if (!optional && !known.required.has(`${service}:${type}`)) return 'none';
+    }
+  } else if (literalService && service !== action.slice(0, action.indexOf(':'))) {
+    // Some actions are authorized against another service's resources (ssm:SendCommand against
+    // EC2 instances): unknown.
+    return 'some';
+  }
   const cut = Math.max(rest.lastIndexOf(':'), rest.lastIndexOf('/'));
   const tail = rest.slice(cut + 1);
   const typePart = rest.slice(0, cut + 1);
   const open = (v: string) => v === '' || v === '*';
-  const required = requiredResourceTypes(action);
-  const literalService = !/[*?$]/.test(service);
-  if (literalService) {
-    // Another service's resources: never one the action needs when that is known; otherwise
-    // unknown (some actions are authorized against another service's resources, as
-    // ssm:SendCommand against EC2 instances).
-    if (required ? !required.services.has(service) : service !== action.slice(0, action.indexOf(':'))) return required ? 'none' : 'some';
-  }
-  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && literalService && open(region) && (open(account) || account === accountId)) {
-    if (typePart === '') return 'all';
-    if (!required) return 'some';
-    return required.types.has(`${service}:${typePart.slice(0, -1)}`) ? 'all' : 'none';
+  // Every resource of the service (no type), or of every service (`arn:*:*:*:*:*`).
+  const anyService = /^\*+$/.test(service);
+  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && (literalService || (anyService && typePart === '')) && open(region) && (open(account) || account === accountId)) {
+    if (typePart === '') return known || anyService || service === action.slice(0, action.indexOf(':')) ? 'all' : 'some';
+    return known && !optional ? 'all' : 'some';
   }
   return wild ? 'some' : 'named';
 }

@@ -1,44 +1,75 @@
 /**
  * For the actions the escalation methods ask about a resource the caller creates or picks
- * (SOME_RESOURCE): the resource types every such request is authorized against, as
- * `service:type` with the type written as in the resource's ARN (`function`, `devEndpoint`…).
- * Source: AWS Service Authorization Reference, the "Resource types" column of each action
- * (the types marked required). Only types no request can avoid are listed: a Deny on one of them
- * blocks the action whatever the caller names, and a Deny on another type never does. An action
- * missing here is not known: a Deny on a typed ARN, or on another service's resources, only
- * might apply to it.
+ * (SOME_RESOURCE): the resource types a request is authorized against, from the "Resource types"
+ * column of the AWS Service Authorization Reference (checked against the reference's data as of
+ * 2026-09). Each type is `service:type`, with the type as it is written in the resource's ARN
+ * (`function`, `devEndpoint`, `instance`…).
+ * - `required`: every request names one; a Deny covering all of that type blocks the action
+ *   whatever the caller names.
+ * - `optional`: only some requests name one (ec2:RunInstances and a key pair or a volume): a Deny
+ *   on it might apply.
+ * - Neither: a Deny on that type, or on another service, never applies. An action listed with no
+ *   type at all is authorized against `*` only.
+ * An action missing here is not known: a Deny on a typed ARN, or on another service's resources,
+ * only might apply to it.
  */
-const REQUIRED: Record<string, readonly string[]> = {
-  'lambda:createfunction': ['lambda:function'],
-  'lambda:invokefunction': ['lambda:function'],
-  'lambda:updatefunctioncode': ['lambda:function'],
-  'ec2:runinstances': ['ec2:instance', 'ec2:image', 'ec2:network-interface', 'ec2:security-group', 'ec2:subnet'],
-  'ec2:associateiaminstanceprofile': ['ec2:instance'],
-  'glue:createdevendpoint': ['glue:devEndpoint'],
-  'glue:updatedevendpoint': ['glue:devEndpoint'],
-  'glue:createjob': ['glue:job'],
-  'glue:startjobrun': ['glue:job'],
-  'cloudformation:createstack': ['cloudformation:stack'],
-  'sagemaker:createnotebookinstance': ['sagemaker:notebook-instance'],
-  'sagemaker:createpresignednotebookinstanceurl': ['sagemaker:notebook-instance'],
-  'sagemaker:createtrainingjob': ['sagemaker:training-job'],
-  'sagemaker:createprocessingjob': ['sagemaker:processing-job'],
-  'ecs:runtask': ['ecs:task-definition'],
-  'codebuild:createproject': ['codebuild:project'],
-  'codebuild:startbuild': ['codebuild:project'],
-  'iam:createinstanceprofile': ['iam:instance-profile'],
-  'iam:addroletoinstanceprofile': ['iam:instance-profile'],
+const TYPES: Record<string, { required: readonly string[]; optional?: readonly string[] }> = {
+  'lambda:createfunction': { required: ['lambda:function'] },
+  'lambda:invokefunction': { required: ['lambda:function'] },
+  'lambda:updatefunctioncode': { required: ['lambda:function'] },
+  'lambda:createeventsourcemapping': { required: [] },
+  'ec2:runinstances': {
+    required: ['ec2:image', 'ec2:instance', 'ec2:network-interface', 'ec2:security-group', 'ec2:subnet'],
+    optional: [
+      'ec2:capacity-reservation',
+      'ec2:elastic-gpu',
+      'elastic-inference:elastic-inference-accelerator',
+      'resource-groups:group',
+      'ec2:key-pair',
+      'ec2:launch-template',
+      'license-manager:license-configuration',
+      'ec2:placement-group',
+      'ec2:secondary-interface',
+      'ec2:secondary-subnet',
+      'ec2:snapshot',
+      'ec2:spot-instances-request',
+      'ec2:volume',
+    ],
+  },
+  'ec2:associateiaminstanceprofile': { required: ['ec2:instance'] },
+  'glue:createdevendpoint': { required: [] },
+  'glue:updatedevendpoint': { required: ['glue:devEndpoint'] },
+  'glue:createjob': { required: ['glue:job'] },
+  'glue:startjobrun': { required: ['glue:job'] },
+  'cloudformation:createstack': { required: ['cloudformation:stack'] },
+  'sagemaker:createnotebookinstance': { required: ['sagemaker:notebook-instance'] },
+  'sagemaker:createpresignednotebookinstanceurl': { required: ['sagemaker:notebook-instance'] },
+  'sagemaker:createtrainingjob': { required: ['sagemaker:training-job'], optional: ['sagemaker:reserved-capacity', 'sagemaker:training-plan'] },
+  'sagemaker:createprocessingjob': { required: ['sagemaker:processing-job'] },
+  'ecs:runtask': { required: ['ecs:task-definition'] },
+  'codebuild:createproject': { required: ['codebuild:project'] },
+  'codebuild:startbuild': { required: ['codebuild:project'] },
+  'datapipeline:createpipeline': { required: [] },
+  'datapipeline:putpipelinedefinition': { required: ['datapipeline:pipeline'] },
+  'datapipeline:activatepipeline': { required: ['datapipeline:pipeline'] },
+  'iam:createinstanceprofile': { required: ['iam:instance-profile'] },
+  'iam:addroletoinstanceprofile': { required: ['iam:instance-profile'] },
 };
 
-const bySet = new Map<string, { services: Set<string>; types: Set<string> }>();
-for (const [action, types] of Object.entries(REQUIRED)) {
-  bySet.set(action, { services: new Set(types.map((t) => t.slice(0, t.indexOf(':')))), types: new Set(types) });
+export interface ResourceTypes {
+  required: ReadonlySet<string>;
+  optional: ReadonlySet<string>;
+  /** The services of both. */
+  services: ReadonlySet<string>;
 }
 
-/**
- * The services and `service:type` pairs a lower-cased action is always authorized against, or
- * undefined when they are not known here.
- */
-export function requiredResourceTypes(action: string): { services: ReadonlySet<string>; types: ReadonlySet<string> } | undefined {
-  return bySet.get(action);
+const byAction = new Map<string, ResourceTypes>();
+for (const [action, t] of Object.entries(TYPES)) {
+  const all = [...t.required, ...(t.optional ?? [])];
+  byAction.set(action, { required: new Set(t.required), optional: new Set(t.optional ?? []), services: new Set(all.map((x) => x.slice(0, x.indexOf(':')))) });
+}
+
+/** The resource types a lower-cased action is authorized against, or undefined when not known here. */
+export function resourceTypesOf(action: string): ResourceTypes | undefined {
+  return byAction.get(action);
 }

@@ -464,3 +464,44 @@ describe('a service principal Microsoft disabled (disabledByMicrosoftStatus) is 
     }
   });
 });
+
+describe('roles that make their holder owner of any app (AZAddOwner): an application then adds a credential only with Application.ReadWrite.OwnedBy or more', () => {
+  // Microsoft Graph addPassword/addKey: an app calling them for an app it owns needs
+  // Application.ReadWrite.OwnedBy (or Application.ReadWrite.All / Directory.ReadWrite.All); the
+  // role gives ownership (owners/update), not credentials/update. A person who becomes owner adds
+  // one through the portal, so the route from the role stays, conditional; machine holders that
+  // also hold one of those permissions get a firm route of their own.
+  const PARTNER_TIER1 = '4ba39ca4-527c-499a-b93d-d9b492c50246';
+  function ownerMaker(perms: Perm[], how: 'built-in' | 'custom') {
+    const target = sp('Target');
+    const h = sp('OwnerMaker');
+    const def = { id: gid(), displayName: 'App owner manager', isBuiltIn: false, rolePermissions: [{ allowedResourceActions: ['microsoft.directory/servicePrincipals/owners/update'] }] };
+    const g = build({
+      'servicePrincipals.json': [graphSp, target, h],
+      'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), ...perms.map((p) => grant(h, p))],
+      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: how === 'built-in' ? PARTNER_TIER1 : def.id, directoryScopeId: '/' }],
+      ...(how === 'custom' ? { 'roleDefinitions.json': [def] } : {}),
+    });
+    const role = ids.entraDirectoryRole(T, how === 'built-in' ? PARTNER_TIER1 : def.id);
+    return { g, h, target, role };
+  }
+
+  for (const how of ['built-in', 'custom'] as const) {
+    it(`${how}: the route from the role is conditional, and a holder with no such permission has no firm route to tenant admin`, () => {
+      const { g, h, target, role } = ownerMaker([], how);
+      const e = escalations(g, role).find((x) => x.to === node(target));
+      expect(e).toMatchObject({ conditional: true, evidence: { method: 'AZAddOwner' } });
+      expect(String(e!.reason)).toMatch(/Application\.ReadWrite\.OwnedBy/);
+      expect(escalations(g, node(h))).toEqual([]);
+      expect(summary(g, h)).toMatchObject({ firm: 0 });
+      expect(summary(g, h).any).toBeGreaterThan(0);
+    });
+
+    it(`${how}, near miss: a holder that also holds Application.ReadWrite.OwnedBy gets a firm route of its own`, () => {
+      const { g, h, target } = ownerMaker(['Application.ReadWrite.OwnedBy'], how);
+      const own = escalations(g, node(h)).filter((x) => x.to === node(target));
+      expect(own.map((x) => [x.conditional ?? false, x.evidence?.method, x.evidence?.permission])).toEqual([[false, 'AZAddOwner', 'Application.ReadWrite.OwnedBy']]);
+      expect(summary(g, h).firm).toBeGreaterThan(0);
+    });
+  }
+});

@@ -43,6 +43,9 @@ type Reach = { kind: 'crown' | 'all-apps' | 'all-sps' | 'blueprints'; method: st
  * own: an app that owns one adds a credential to it only with one of these.
  */
 const ADD_CREDENTIAL_PERMISSIONS: readonly string[] = ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'];
+/** Why an add-owner route is conditional. */
+const OWNER_THEN_CREDENTIAL =
+  'a person who is owner adds a credential, an application only with Application.ReadWrite.OwnedBy, Application.ReadWrite.All or Directory.ReadWrite.All';
 
 /**
  * For each identity, the Microsoft Graph application permissions it holds (by name) among those
@@ -148,6 +151,8 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
 
   let nodes: ObjectNodes | undefined;
   const blueprintIds = new Set(blueprintNodes(ctx).values());
+  // Add-owner routes (privilege -> target), for the holders' own firm routes (addOwnerMakerRoutes).
+  const ownerRoutes: OwnerRoute[] = [];
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
     if (reach) {
@@ -174,15 +179,53 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
           conditional: reach.conditional || undefined,
           evidence: { method: reach.method, scope: 'tenant' },
         });
+        if (reach.method === 'AZAddOwner') ownerRoutes.push({ priv, target: t });
       }
       continue;
     }
     if (Array.isArray(priv.attrs.appActions)) {
       nodes ??= { app: new Set([...ctx.apps.values()].map((r) => r.nodeId)), sp: new Set([...ctx.sps.values()].map((r) => r.nodeId)) };
-      roleActionEscalation(ctx, priv, targets, nodes);
+      roleActionEscalation(ctx, priv, targets, nodes, ownerRoutes);
       continue;
     }
     scopedEscalation(ctx, priv);
+  }
+  addOwnerMakerRoutes(ctx, held, ownerRoutes);
+}
+
+/** A role's route to a target through making itself owner (AZAddOwner). */
+type OwnerRoute = { priv: GraphNode; target: IdentityRef };
+
+/**
+ * A role that makes its holder owner of an app gives a machine holder a credential on it only
+ * with one of ADD_CREDENTIAL_PERMISSIONS (see addOwnerEscalation), so the role's own route is
+ * conditional. A holder that holds the role itself (firm, not through a group or PIM) and one of
+ * those permissions gets a firm route to each of the role's targets, as the owners of
+ * addOwnerEscalation do.
+ */
+function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>, routes: readonly OwnerRoute[]): void {
+  if (routes.length === 0) return;
+  const privs = new Set(routes.map((r) => r.priv.id));
+  const holders = new Map<string, string[]>();
+  for (const e of ctx.b.edgeList()) {
+    if (e.type !== 'HAS_ROLE' || e.conditional || !privs.has(e.to) || ctx.node(e.from)?.kind !== 'identity') continue;
+    const list = holders.get(e.to);
+    if (list) list.push(e.from);
+    else holders.set(e.to, [e.from]);
+  }
+  for (const { priv, target } of routes) {
+    for (const h of holders.get(priv.id) ?? []) {
+      const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => held.get(h)?.has(p));
+      if (!via || h === target.nodeId) continue;
+      ctx.b.addEdge({
+        from: h,
+        to: target.nodeId,
+        type: 'CAN_ESCALATE_TO',
+        reason: `${ctx.node(h)?.name ?? h} holds ${priv.name}, which can make it owner of ${target.name}, and ${via}, with which an application adds a credential to what it owns`,
+        hidden: true,
+        evidence: { method: 'AZAddOwner', via: 'ownership', permission: via },
+      });
+    }
   }
 }
 
@@ -195,7 +238,7 @@ type ObjectNodes = { app: ReadonlySet<string>; sp: ReadonlySet<string> };
  * credential) or `.../owners/update` (make itself owner), assigned tenant-wide (`/`: every
  * privileged target of that kind) or to one object (`/<objectId>`: that object).
  */
-function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: readonly IdentityRef[], nodes: ObjectNodes): void {
+function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: readonly IdentityRef[], nodes: ObjectNodes, ownerRoutes: OwnerRoute[]): void {
   const acts = appActionsOf(priv.attrs.appActions as string[]);
   const scope = priv.attrs.directoryScopeId as string;
   // Tenant-wide, an action on applications reaches nodes with an app registration here, one on
@@ -213,10 +256,12 @@ function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: reado
       reason:
         a.method === 'AZAddSecret'
           ? `${priv.name}: its role definition allows ${a.action}, so it can add a credential to ${t.name}`
-          : `${priv.name}: its role definition allows ${a.action}, so it can make itself owner of ${t.name}`,
+          : `${priv.name}: its role definition allows ${a.action}, so it can make itself owner of ${t.name}; ${OWNER_THEN_CREDENTIAL}`,
       hidden: true,
+      conditional: a.method === 'AZAddOwner' || undefined,
       evidence: { method: a.method, action: a.action, scope: scope === '/' ? 'tenant' : scope },
     });
+    if (a.method === 'AZAddOwner') ownerRoutes.push({ priv, target: t });
   };
   if (scope === '/') {
     for (const t of targets) edge(t);
@@ -331,7 +376,7 @@ function reachOf(priv: GraphNode): Reach | undefined {
       return { kind: 'all-apps', method: 'AZAddSecret', why: 'can add a credential to every application and service principal' };
     }
     if (ADD_OWNER_ROLES.has(t)) {
-      return { kind: 'all-apps', method: 'AZAddOwner', why: 'can make itself owner of every application and service principal' };
+      return { kind: 'all-apps', method: 'AZAddOwner', why: `can make itself owner of every application and service principal; ${OWNER_THEN_CREDENTIAL}`, conditional: true };
     }
     if (t === PRIVILEGED_ROLE_ADMIN) return { kind: 'crown', method: 'AZPrivilegedRoleAdmin', why: 'can assign Global Administrator' };
     if (t === PRIVILEGED_AUTH_ADMIN) {

@@ -213,8 +213,8 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
     return denyOnNewResource(entries, st.notResource, env.principal.accountId);
   }
   let any: Tri = 'no';
-  for (const e of entries) {
-    const r = entryMatches(e, resource, env);
+  for (let i = 0; i < entries.length; i++) {
+    const r = entryMatches(entries[i], resource, env);
     if (r === 'yes') {
       any = 'yes';
       break;

@@ -65,6 +65,8 @@ interface CompiledEntry {
   ifExists: boolean;
   values: CompiledValue[];
   family: Family | undefined;
+  /** `operator key`, as outcomes name the entry. */
+  label: string;
 }
 
 /** A compiled condition block. */
@@ -224,7 +226,7 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
         const template = info.family === 'null' ? undefined : parseTemplate(raw, version);
         return template ? { raw, template } : { raw, test: staticTest(info.family, info.compare, raw) };
       });
-      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family });
+      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label: `${operator} ${key}` });
     }
   }
   return { entries };
@@ -285,10 +287,12 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
 /** Evaluates a compiled block; stops at the first entry that is decided false. */
 export function evaluateCondition(cond: CompiledCondition, env: KeyEnvironment): ConditionOutcome {
   const undecided: string[] = [];
-  for (const entry of cond.entries) {
+  const entries = cond.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     const r = evaluateEntry(entry, env);
-    if (r === 'no') return { result: 'no', undecided: [], failed: [`${entry.operator} ${entry.key}`] };
-    if (r === 'maybe') undecided.push(`${entry.operator} ${entry.key}`);
+    if (r === 'no') return { result: 'no', undecided: [], failed: [entry.label] };
+    if (r === 'maybe') undecided.push(entry.label);
   }
   return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided, failed: [] };
 }

@@ -124,20 +124,55 @@ function groupPolicies(model: AccountModel, g: IamGroup): BoundPolicy[] {
 }
 
 /**
+ * The bound managed policies (attached directly, or as boundary) and group policies of one
+ * model, shared by every subject built with it: thousands of principals attach the same few
+ * policies. Bound policies are never modified, so sharing them changes no answer.
+ */
+interface Binder {
+  identity: Map<string, BoundPolicy>;
+  boundary: Map<string, BoundPolicy>;
+  groups: Map<IamGroup, BoundPolicy[]>;
+}
+
+function newBinder(): Binder {
+  return { identity: new Map(), boundary: new Map(), groups: new Map() };
+}
+
+/** bindManaged without `via`, through the binder's cache (a hit must carry the same name). */
+function boundManaged(model: AccountModel, ref: PolicyRef, use: PolicyOrigin['use'], binder: Binder | undefined): BoundPolicy {
+  if (!binder) return bindManaged(model, ref, use);
+  const cache = use === 'identity' ? binder.identity : binder.boundary;
+  const hit = cache.get(ref.arn);
+  if (hit !== undefined && hit.origin.policyName === ref.name) return hit;
+  const bp = bindManaged(model, ref, use);
+  if (hit === undefined) cache.set(ref.arn, bp);
+  return bp;
+}
+
+/**
  * Builds the subject for a user or role. `extraGroups` adds groups the user is not (yet) in,
  * to ask "what could this user do after joining G?".
  */
 export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[] = []): Subject {
-  const identity: BoundPolicy[] = [
-    ...p.inlinePolicies.map((ip) => bindInline(p.arn, ip, 'identity')),
-    ...p.attachedPolicies.map((r) => bindManaged(model, r, 'identity')),
-  ];
+  return buildSubject(model, p, extraGroups, undefined);
+}
+
+/** subjectFor, taking bound policies from the evaluator's `binder` when given. */
+function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined): Subject {
+  const identity: BoundPolicy[] = [];
+  for (let i = 0; i < p.inlinePolicies.length; i++) identity.push(bindInline(p.arn, p.inlinePolicies[i], 'identity'));
+  for (let i = 0; i < p.attachedPolicies.length; i++) identity.push(boundManaged(model, p.attachedPolicies[i], 'identity', binder));
   if (p.kind === 'user') {
     const seen = new Set<string>();
     for (const g of [...p.groupArns.map((a) => model.groups.get(a)!), ...extraGroups]) {
       if (!g || seen.has(g.arn)) continue;
       seen.add(g.arn);
-      identity.push(...groupPolicies(model, g));
+      let list = binder?.groups.get(g);
+      if (list === undefined) {
+        list = groupPolicies(model, g);
+        binder?.groups.set(g, list);
+      }
+      for (let i = 0; i < list.length; i++) identity.push(list[i]);
     }
     // Groups named in GroupList but missing from the file: their policies are unknown.
     for (const name of p.groupNames) {
@@ -160,7 +195,7 @@ export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: Ia
   return {
     facts,
     identity,
-    boundary: p.permissionsBoundary ? bindManaged(model, p.permissionsBoundary, 'boundary') : undefined,
+    boundary: p.permissionsBoundary ? boundManaged(model, p.permissionsBoundary, 'boundary', binder) : undefined,
   };
 }
 
@@ -211,9 +246,13 @@ function keysOf(ctx: RequestContext | undefined): ReturnType<typeof lowerKeyMap>
 
 /** Does any identity Allow cover the action, or is an identity policy unusable? */
 function identityMayAllow(s: Subject, action: ActionKey): boolean {
-  for (const bp of s.identity) {
-    if (!bp.compiled) return true;
-    for (const st of statementsForKey(bp.compiled, action)) if (st.source.effect === 'Allow') return true;
+  // Indexed loops here and below: these run millions of times, and a for-of may allocate an iterator.
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) {
+    const compiled = identity[i].compiled;
+    if (!compiled) return true;
+    const list = statementsForKey(compiled, action);
+    for (let k = 0; k < list.length; k++) if (list[k].source.effect === 'Allow') return true;
   }
   return false;
 }
@@ -259,7 +298,11 @@ function prefixCoversAll(raw: string, resources: readonly string[]): boolean {
 
 /** No statement of any policy (identity or boundary) covers the action, and all are usable. */
 function nothingCovers(s: Subject, action: ActionKey): boolean {
-  for (const bp of s.identity) if (!bp.compiled || statementsForKey(bp.compiled, action).length > 0) return false;
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) {
+    const compiled = identity[i].compiled;
+    if (!compiled || statementsForKey(compiled, action).length > 0) return false;
+  }
   return !s.boundary || (s.boundary.compiled !== undefined && statementsForKey(s.boundary.compiled, action).length === 0);
 }
 
@@ -282,7 +325,9 @@ interface Scan {
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
 function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
   let allow: Tri = 'no';
-  for (const st of statementsForKey(bp.compiled!, acc.a)) {
+  const list = statementsForKey(bp.compiled!, acc.a);
+  for (let i = 0; i < list.length; i++) {
+    const st = list[i];
     acc.env ??= { principal: acc.s.facts, action: acc.a.lower, now: acc.now, extra: keysOf(acc.ctx) };
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
@@ -298,13 +343,14 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
 
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
   const subjects = new Map<string, Subject>();
+  const binder = newBinder();
 
   const subject = (arn: string): Subject | undefined => {
     let s = subjects.get(arn);
     if (s) return s;
     const p = model.users.get(arn) ?? model.roles.get(arn);
     if (!p) return undefined;
-    s = subjectFor(model, p);
+    s = buildSubject(model, p, [], binder);
     subjects.set(arn, s);
     return s;
   };
@@ -339,7 +385,9 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
 
     let idAllow: Tri = 'no';
     let idUsable = true;
-    for (const bp of s.identity) {
+    const identity = s.identity;
+    for (let i = 0; i < identity.length; i++) {
+      const bp = identity[i];
       if (!bp.compiled) {
         (unusableList ??= []).push(unusable(bp));
         idUsable = false;

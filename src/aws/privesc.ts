@@ -57,6 +57,11 @@ export interface EscalationOptions {
   groupAbove?: number;
   /** Restrict to these methods (default: all of PRIVESC_METHODS). */
   methods?: readonly PrivescMethod[];
+  /**
+   * The admin-equivalent principals in model order, when the caller has assessed every principal
+   * with the same evaluator already (assessAdmin status `admin`); found here otherwise.
+   */
+  admins?: readonly string[];
 }
 
 /**
@@ -189,7 +194,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const methods = options.methods ?? PRIVESC_METHODS;
   const trust = buildTrustIndex(model);
   const principals = principalsOf(model);
-  const admins = principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
+  const admins = options.admins ? [...options.admins] : principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
   const adminSet = new Set(admins);
   const edges: EscalationEdge[] = [];
   const groups: EscalationGroup[] | undefined = options.groupAbove !== undefined ? [] : undefined;

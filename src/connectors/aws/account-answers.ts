@@ -74,15 +74,19 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
 }
 
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {
-  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT });
-  const admins = new Set(escalation.admins);
+  // The order every user of the answers relies on (packAnswers included): principalsOf's.
+  const principals = principalsOf(model);
+  // Rules need to tell "not admin" from "could not tell" (a policy that did not parse). Each
+  // principal is assessed once; the escalation search takes the admins from here.
+  const assessments = principals.map((p) => assessAdmin(ev, p.arn));
+  const admins = principals.filter((_, i) => assessments[i].status === 'admin').map((p) => p.arn);
+  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT, admins });
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
-  // The order every user of the answers relies on (packAnswers included): principalsOf's.
-  for (const p of principalsOf(model)) {
+  for (let i = 0; i < principals.length; i++) {
+    const p = principals[i];
     grants.push({
-      // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
-      assessment: admins.has(p.arn) ? { status: 'admin' } : assessAdmin(ev, p.arn),
+      assessment: assessments[i],
       secrets: decisionOf(ev, p.arn, SECRETS_ACTIONS, '*'),
       identity: decisionOf(ev, p.arn, IDENTITY_ADMIN_ACTIONS, '*'),
       write: decisionOf(ev, p.arn, WRITE_ACTIONS, SOME_RESOURCE),

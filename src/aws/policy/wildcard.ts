@@ -317,11 +317,18 @@ export class ActionMatcher {
   private readonly crossService: RegExp | null;
   /** Patterns with more stars than a regex handles safely (see MAX_REGEX_STARS). */
   private readonly linear: WildTester[] = [];
+  /**
+   * The services (the text before an action's first colon) of every action this can match, or
+   * undefined when that is not a short list (`*`, a wildcard in the service, a name without one).
+   */
+  readonly services: ReadonlySet<string> | undefined;
 
   constructor(patterns: readonly string[]) {
     let all = false;
     const wildByService = new Map<string, string[]>();
     const cross: string[] = [];
+    const services = new Set<string>();
+    let anyService = false;
     for (const raw of patterns) {
       const p = raw.toLowerCase();
       if (p === '*') {
@@ -329,6 +336,10 @@ export class ActionMatcher {
         continue;
       }
       const colon = p.indexOf(':');
+      const service = colon > 0 ? p.slice(0, colon) : '';
+      // A service without wildcards bounds what the pattern can match; anything else does not.
+      if (colon > 0 && !service.includes('*') && !service.includes('?')) services.add(service);
+      else anyService = true;
       const hasWild = p.includes('*') || p.includes('?');
       if (!hasWild) {
         this.exact.add(p);
@@ -339,7 +350,6 @@ export class ActionMatcher {
         this.linear.push(new LinearWildcard(tokens, false));
         continue;
       }
-      const service = colon > 0 ? p.slice(0, colon) : '';
       if (colon > 0 && !service.includes('*') && !service.includes('?')) {
         const list = wildByService.get(service) ?? [];
         list.push(globSource(p.slice(colon + 1)));
@@ -349,6 +359,7 @@ export class ActionMatcher {
       }
     }
     this.matchesAll = all;
+    this.services = all || anyService ? undefined : services;
     for (const [service, sources] of wildByService) this.byService.set(service, new RegExp(`^(?:${sources.join('|')})$`, 's'));
     this.crossService = cross.length > 0 ? new RegExp(`^(?:${cross.join('|')})$`, 's') : null;
   }

@@ -67,6 +67,8 @@ interface CompiledEntry {
   family: Family | undefined;
   /** `operator key`, as outcomes name the entry. */
   label: string;
+  /** The outcome of a block this entry fails (shared, frozen). */
+  fails: ConditionOutcome;
 }
 
 /** A compiled condition block. */
@@ -226,7 +228,9 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
         const template = info.family === 'null' ? undefined : parseTemplate(raw, version);
         return template ? { raw, template } : { raw, test: staticTest(info.family, info.compare, raw) };
       });
-      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label: `${operator} ${key}` });
+      const label = `${operator} ${key}`;
+      const fails: ConditionOutcome = Object.freeze({ result: 'no', undecided: NOTHING, failed: Object.freeze([label]) as string[] });
+      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label, fails });
     }
   }
   return { entries };
@@ -234,7 +238,9 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
 
 function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri {
   let out: Tri = 'no';
-  for (const cv of entry.values) {
+  const list = entry.values;
+  for (let i = 0; i < list.length; i++) {
+    const cv = list[i];
     let r: Tri;
     if ('test' in cv) r = cv.test(v);
     else {
@@ -263,7 +269,7 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   if (entry.setMode === 'single') {
     if (missing) return fromBool(entry.ifExists || info.negated);
     let any: Tri = 'no';
-    for (const v of values) any = triOr(any, valueMatches(entry, v, env));
+    for (let i = 0; i < values.length; i++) any = triOr(any, valueMatches(entry, values[i], env));
     return info.negated ? triNot(any) : any;
   }
   if (entry.setMode === 'any') {
@@ -284,15 +290,22 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   return out;
 }
 
-/** Evaluates a compiled block; stops at the first entry that is decided false. */
+const NOTHING: string[] = Object.freeze([]) as unknown as string[];
+/** A block that holds with nothing undecided (shared, frozen). */
+const HOLDS: ConditionOutcome = Object.freeze({ result: 'yes', undecided: NOTHING, failed: NOTHING });
+
+/**
+ * Evaluates a compiled block; stops at the first entry that is decided false. Outcomes without
+ * an undecided key are shared and frozen: callers copy what they keep.
+ */
 export function evaluateCondition(cond: CompiledCondition, env: KeyEnvironment): ConditionOutcome {
-  const undecided: string[] = [];
+  let undecided: string[] | undefined;
   const entries = cond.entries;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     const r = evaluateEntry(entry, env);
-    if (r === 'no') return { result: 'no', undecided: [], failed: [entry.label] };
-    if (r === 'maybe') undecided.push(entry.label);
+    if (r === 'no') return entry.fails;
+    if (r === 'maybe') (undecided ??= []).push(entry.label);
   }
-  return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided, failed: [] };
+  return undecided ? { result: 'maybe', undecided, failed: [] } : HOLDS;
 }

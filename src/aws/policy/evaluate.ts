@@ -164,7 +164,9 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
   for (let i = 0; i < p.attachedPolicies.length; i++) identity.push(boundManaged(model, p.attachedPolicies[i], 'identity', binder));
   if (p.kind === 'user') {
     const seen = new Set<string>();
-    for (const g of [...p.groupArns.map((a) => model.groups.get(a)!), ...extraGroups]) {
+    const groups = extraGroups.length === 0 ? p.groupArns.map((a) => model.groups.get(a)!) : [...p.groupArns.map((a) => model.groups.get(a)!), ...extraGroups];
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
       if (!g || seen.has(g.arn)) continue;
       seen.add(g.arn);
       let list = binder?.groups.get(g);
@@ -172,7 +174,7 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
         list = groupPolicies(model, g);
         binder?.groups.set(g, list);
       }
-      for (let i = 0; i < list.length; i++) identity.push(list[i]);
+      for (let k = 0; k < list.length; k++) identity.push(list[k]);
     }
     // Groups named in GroupList but missing from the file: their policies are unknown.
     for (const name of p.groupNames) {
@@ -310,7 +312,9 @@ function nothingCovers(s: Subject, action: ActionKey): boolean {
 interface Scan {
   a: ActionKey;
   resource: ResourceQuery;
-  env: KeyEnvironment | undefined;
+  /** One object per evaluator, filled in when a statement first needs it in an answer (nothing keeps it). */
+  env: KeyEnvironment;
+  envSet: boolean;
   ctx: RequestContext | undefined;
   s: Subject;
   now: Date | undefined;
@@ -320,6 +324,8 @@ interface Scan {
   undecided: string[] | undefined;
   denyYes: boolean;
   denyMaybe: boolean;
+  /** Only with `detail`: the unusable policies. */
+  unusable: UnusablePolicy[] | undefined;
 }
 
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
@@ -328,7 +334,12 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
   const list = statementsForKey(bp.compiled!, acc.a);
   for (let i = 0; i < list.length; i++) {
     const st = list[i];
-    acc.env ??= { principal: acc.s.facts, action: acc.a.lower, now: acc.now, extra: keysOf(acc.ctx) };
+    if (!acc.envSet) {
+      acc.env.principal = acc.s.facts;
+      acc.env.action = acc.a.lower;
+      acc.env.extra = keysOf(acc.ctx);
+      acc.envSet = true;
+    }
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
     if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
@@ -367,13 +378,28 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
   // few statements that cover the action; "nothing covers it" allocates nothing. One scratch
   // accumulator per evaluator (answers are computed synchronously, one at a time): no closure or
   // context object per answer.
-  const acc: Scan = { a: actionKey('*'), resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
+  const noOne: PrincipalFacts = { arn: '', type: 'user', name: '' };
+  const acc: Scan = {
+    a: actionKey('*'),
+    resource: '',
+    env: { principal: noOne, action: '', now: options.now, extra: undefined },
+    envSet: false,
+    ctx: undefined,
+    s: undefined as unknown as Subject,
+    now: options.now,
+    statements: undefined,
+    detail: false,
+    undecided: undefined,
+    denyYes: false,
+    denyMaybe: false,
+    unusable: undefined,
+  };
 
   /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
-  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): { decision: Decision; unusableList?: UnusablePolicy[] } => {
+  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): Decision => {
     acc.a = a;
     acc.resource = resource;
-    acc.env = undefined;
+    acc.envSet = false;
     acc.ctx = ctx;
     acc.s = s;
     acc.statements = undefined;
@@ -381,7 +407,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     acc.undecided = undefined;
     acc.denyYes = false;
     acc.denyMaybe = false;
-    let unusableList: UnusablePolicy[] | undefined;
+    acc.unusable = undefined;
 
     let idAllow: Tri = 'no';
     let idUsable = true;
@@ -389,7 +415,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     for (let i = 0; i < identity.length; i++) {
       const bp = identity[i];
       if (!bp.compiled) {
-        (unusableList ??= []).push(unusable(bp));
+        if (detail) (acc.unusable ??= []).push(unusable(bp));
         idUsable = false;
         continue;
       }
@@ -399,14 +425,16 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     let bUsable = true;
     if (s.boundary) {
       if (!s.boundary.compiled) {
-        (unusableList ??= []).push(unusable(s.boundary));
+        if (detail) (acc.unusable ??= []).push(unusable(s.boundary));
         bAllow = 'no';
         bUsable = false;
       } else bAllow = scanPolicy(acc, s.boundary);
     }
     acc.s = undefined as unknown as Subject;
     acc.ctx = undefined;
-    acc.env = undefined;
+    acc.envSet = false;
+    acc.env.principal = noOne;
+    acc.env.extra = undefined;
     let decision: Decision;
     if (acc.denyYes) decision = 'deny';
     else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
@@ -414,17 +442,18 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     else if (!idUsable || !bUsable) decision = 'unknown';
     else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
     else decision = 'conditional';
-    return unusableList ? { decision, unusableList } : { decision };
+    return decision;
   };
 
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
-    const r = evaluate(s, a, resource, ctx, true);
-    const out: CanDoResult = { decision: r.decision, statements: acc.statements ?? NO_MATCHES };
+    const decision = evaluate(s, a, resource, ctx, true);
+    const out: CanDoResult = { decision, statements: acc.statements ?? NO_MATCHES };
     acc.statements = undefined;
-    if (r.unusableList) out.unusable = r.unusableList;
+    if (acc.unusable) out.unusable = acc.unusable;
+    acc.unusable = undefined;
     return out;
   };
 
@@ -432,7 +461,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return IMPLICIT_DENY;
-    const { decision } = evaluate(s, a, resource, ctx, false);
+    const decision = evaluate(s, a, resource, ctx, false);
     const undecided = acc.undecided;
     acc.undecided = undefined;
     if (decision !== 'conditional' || undecided === undefined) return PLAIN[decision];

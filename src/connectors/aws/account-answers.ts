@@ -9,6 +9,7 @@ import {
   type EscalationGraph,
   type Evaluator,
   SENSITIVE_ACTIONS,
+  type Subject,
 } from '../../aws/index.js';
 import { ADMIN_TARGET } from '../../aws/privesc.js';
 
@@ -56,12 +57,13 @@ export interface AccountAnswers {
   mayAssume: boolean[];
 }
 
-function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
+function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
   const allowed: string[] = [];
   let unread: string[] | undefined;
   let conditional = true;
-  for (const a of actions) {
-    const d = ev.decide(arn, a, resource).decision;
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i];
+    const d = ev.decide(s, a, resource).decision;
     if (d === 'allow') {
       allowed.push(a);
       conditional = false;
@@ -78,23 +80,25 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
   const principals = principalsOf(model);
   // Rules need to tell "not admin" from "could not tell" (a policy that did not parse). Each
   // principal is assessed once; the escalation search takes the admins from here.
-  const assessments = principals.map((p) => assessAdmin(ev, p.arn));
+  // Asked by subject: each answer below would otherwise look the principal up by ARN.
+  const subjects = principals.map((p) => ev.subject(p.arn)!);
+  const assessments = subjects.map((s) => assessAdmin(ev, s));
   const admins = principals.filter((_, i) => assessments[i].status === 'admin').map((p) => p.arn);
   const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT, admins });
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
   for (let i = 0; i < principals.length; i++) {
-    const p = principals[i];
+    const s = subjects[i];
     grants.push({
       assessment: assessments[i],
-      secrets: decisionOf(ev, p.arn, SECRETS_ACTIONS, '*'),
-      identity: decisionOf(ev, p.arn, IDENTITY_ADMIN_ACTIONS, '*'),
-      write: decisionOf(ev, p.arn, WRITE_ACTIONS, SOME_RESOURCE),
-      read: decisionOf(ev, p.arn, READ_ACTIONS, SOME_RESOURCE),
-      invoke: decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
-      blanket: ev.decide(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow',
+      secrets: decisionOf(ev, s, SECRETS_ACTIONS, '*'),
+      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, '*'),
+      write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE),
+      read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE),
+      invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
+      blanket: ev.decide(s, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow',
     });
-    mayAssume.push(ev.mayDoAction(p.arn, 'sts:AssumeRole'));
+    mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }
   return { escalation, grants, mayAssume };
 }

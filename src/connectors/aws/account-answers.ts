@@ -214,8 +214,7 @@ function packEdges(edges: readonly EscalationEdge[], principals: readonly string
   for (let i = 0; i < n; i++) {
     const e = edges[i];
     // The rebuilt edge must have the same keys in the same order; anything else travels as it is.
-    const keys = Object.keys(e);
-    if (keys.some((k) => !EDGE_KEYS.has(k)) || keys.join() !== EDGE_KEY_ORDER.filter((k) => k in e).join()) return undefined;
+    if (!plainEdge(e)) return undefined;
     const from = place.get(e.from);
     if (from === undefined) return undefined;
     out.from[i] = from;
@@ -237,7 +236,21 @@ function packEdges(edges: readonly EscalationEdge[], principals: readonly string
 }
 
 const EDGE_KEY_ORDER = ['from', 'to', 'method', 'reason', 'conditional', 'via', 'undecided'];
-const EDGE_KEYS = new Set(EDGE_KEY_ORDER);
+
+/**
+ * Whether the edge's own keys are some of EDGE_KEY_ORDER's, in that order, and no other key of
+ * that list is found on it (as an inherited one would be): what unpackEdges rebuilds.
+ */
+function plainEdge(e: EscalationEdge): boolean {
+  const keys = Object.keys(e);
+  let at = 0;
+  for (let i = 0; i < EDGE_KEY_ORDER.length; i++) {
+    const k = EDGE_KEY_ORDER[i];
+    if (at < keys.length && keys[at] === k) at++;
+    else if (k in e) return false;
+  }
+  return at === keys.length;
+}
 
 /**
  * The edges {@link packEdges} packed. `principals` is the receiver's own list of the account's

@@ -235,6 +235,9 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     const needs = [...targetActions, ...m.otherActions];
     return { m, targetActions, needs, need: needs.map(mayPlace), ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
+  // The methods each kind of principal can use, in list order.
+  const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));
+  const rolePlan = plan.filter(({ m }) => m.principalKinds.includes('role'));
   const targets = createTargetLists(model, trust, ev.now);
 
   // Without its boundary (removed or replaced by AdministratorAccess), is the principal admin,
@@ -276,9 +279,9 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
     may.fill(0);
-    for (let mi = 0; mi < plan.length; mi++) {
-      const { m, targetActions, need, ctx, actionsText } = plan[mi];
-      if (!m.principalKinds.includes(p.kind)) continue;
+    const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
+    for (let mi = 0; mi < kindPlan.length; mi++) {
+      const { m, targetActions, need, ctx, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
         assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
         continue;

@@ -13,6 +13,8 @@ import { arnPiecesTokens, compileWildcard, globTokens, type ArnPiece, type WildT
 import { parseTemplate, resolveTemplate, type ResolvedPart, type TemplatePart } from './variables.js';
 import type { ConditionBlock } from './document.js';
 
+const NOTHING: string[] = Object.freeze([]) as unknown as string[];
+
 type Family = 'string' | 'string-ci' | 'like' | 'numeric' | 'date' | 'bool' | 'binary' | 'ip' | 'arn' | 'null';
 type Compare = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
 
@@ -67,8 +69,12 @@ interface CompiledEntry {
   family: Family | undefined;
   /** `operator key`, as outcomes name the entry. */
   label: string;
+  /** `key` lower-cased. */
+  lowerKey: string;
   /** The outcome of a block this entry fails (shared, frozen). */
   fails: ConditionOutcome;
+  /** The outcome of a block where only this entry is undecided (shared, frozen). */
+  alone: ConditionOutcome;
 }
 
 /** A compiled condition block. */
@@ -230,7 +236,8 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
       });
       const label = `${operator} ${key}`;
       const fails: ConditionOutcome = Object.freeze({ result: 'no', undecided: NOTHING, failed: Object.freeze([label]) as string[] });
-      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label, fails });
+      const alone: ConditionOutcome = Object.freeze({ result: 'maybe', undecided: Object.freeze([label]) as string[], failed: NOTHING });
+      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label, lowerKey: key.toLowerCase(), fails, alone });
     }
   }
   return { entries };
@@ -256,7 +263,7 @@ function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri
 function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   const info = entry.info;
   if (!info) return 'maybe';
-  const kv = resolveKey(entry.key, env);
+  const kv = resolveKey(entry.key, env, entry.lowerKey);
   if (kv.state === 'unknown') return 'maybe';
   const values = kv.state === 'present' ? kv.values : [];
   const missing = values.length === 0;
@@ -290,7 +297,6 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   return out;
 }
 
-const NOTHING: string[] = Object.freeze([]) as unknown as string[];
 /** A block that holds with nothing undecided (shared, frozen). */
 const HOLDS: ConditionOutcome = Object.freeze({ result: 'yes', undecided: NOTHING, failed: NOTHING });
 
@@ -299,13 +305,17 @@ const HOLDS: ConditionOutcome = Object.freeze({ result: 'yes', undecided: NOTHIN
  * an undecided key are shared and frozen: callers copy what they keep.
  */
 export function evaluateCondition(cond: CompiledCondition, env: KeyEnvironment): ConditionOutcome {
+  let first: CompiledEntry | undefined;
   let undecided: string[] | undefined;
   const entries = cond.entries;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     const r = evaluateEntry(entry, env);
     if (r === 'no') return entry.fails;
-    if (r === 'maybe') (undecided ??= []).push(entry.label);
+    if (r !== 'maybe') continue;
+    if (first === undefined) first = entry;
+    else (undecided ??= [first.label]).push(entry.label);
   }
-  return undecided ? { result: 'maybe', undecided, failed: [] } : HOLDS;
+  if (undecided) return { result: 'maybe', undecided, failed: [] };
+  return first ? first.alone : HOLDS;
 }

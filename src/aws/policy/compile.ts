@@ -98,14 +98,19 @@ function servicesOf(policy: CompiledPolicy): ReadonlySet<string> | null {
   return out;
 }
 
+/** Whether the policy's statements name only services other than the action's. */
+function otherService(policy: CompiledPolicy, key: ActionKey): boolean {
+  if (policy.services === undefined) policy.services = servicesOf(policy);
+  return policy.services !== null && !policy.services.has(key.service);
+}
+
 /**
  * The statements of a policy that cover an action, in document order. A policy whose statements
  * name only other services covers none: most policies name a few services, and the evaluator
  * asks about a few dozen actions of others.
  */
 function covering(policy: CompiledPolicy, key: ActionKey): readonly CompiledStatement[] {
-  if (policy.services === undefined) policy.services = servicesOf(policy);
-  if (policy.services !== null && !policy.services.has(key.service)) return NONE;
+  if (otherService(policy, key)) return NONE;
   let list: CompiledStatement[] | undefined;
   const statements = policy.statements;
   for (let i = 0; i < statements.length; i++) if (statementCoversAction(statements[i], key.lower)) (list ??= []).push(statements[i]);
@@ -152,6 +157,9 @@ export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readon
   if (key.id < 0) return covering(policy, key);
   let hit = policy.byActionId[key.id];
   if (hit === undefined) {
+    // Not kept for another service's action (as quick to tell again): the index of most
+    // policies then holds the few actions of their own services.
+    if (otherService(policy, key)) return NONE;
     hit = covering(policy, key);
     policy.byActionId[key.id] = hit;
   }

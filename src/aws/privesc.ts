@@ -215,14 +215,14 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     return v;
   };
 
-  // Per method, computed once: every action it needs, and the request context its target
-  // actions are asked with (one object per method, so the evaluator lower-cases its keys once).
   // The pre-filter's actions, each with its place in `may` below.
   const mayActions: string[] = [];
   const mayPlace = (a: string): number => {
     const k = mayActions.indexOf(a);
     return k >= 0 ? k : mayActions.push(a) - 1;
   };
+  // Per method, computed once: every action it needs, and the request context its target
+  // actions are asked with (one object per method, so the evaluator lower-cases its keys once).
   const plan = methods.map((m) => {
     const keys: Record<string, string> = {};
     if (m.family === 'attach-policy') keys['iam:PolicyARN'] = adminPolicyArn;
@@ -232,8 +232,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     // own (same account): only its boundary, if any, must allow it (see assumeRoleEdges).
     const targetActions = m.assumesByTrust === true ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
     // What the holder's identity policies must be able to allow at all (the pre-filter).
-    const needs = [...targetActions, ...m.otherActions];
-    return { m, targetActions, needs, need: needs.map(mayPlace), ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
+    const need = [...targetActions, ...m.otherActions].map(mayPlace);
+    return { m, targetActions, need, ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
   // The methods each kind of principal can use, in list order.
   const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));

@@ -157,9 +157,6 @@ export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readon
   if (key.id < 0) return covering(policy, key);
   let hit = policy.byActionId[key.id];
   if (hit === undefined) {
-    // Not kept for another service's action (as quick to tell again): the index of most
-    // policies then holds the few actions of their own services.
-    if (otherService(policy, key)) return NONE;
     hit = covering(policy, key);
     policy.byActionId[key.id] = hit;
   }

@@ -15,7 +15,7 @@ import { principalsOf, type AccountModel, type IamGroup, type IamPrincipal, type
 import { assessAdmin, type AdminStatus } from './policy/admin.js';
 import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
-import { createEvaluator, sameForEveryResource, subjectFor, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
+import { createEvaluator, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
 import { buildTrustIndex, evaluateService, evaluateTrust, trustKeysOf, type TrustIndex } from './trust.js';
 
@@ -57,6 +57,11 @@ export interface EscalationOptions {
   groupAbove?: number;
   /** Restrict to these methods (default: all of PRIVESC_METHODS). */
   methods?: readonly PrivescMethod[];
+  /**
+   * The admin-equivalent principals in model order, when the caller has assessed every principal
+   * with the same evaluator already (assessAdmin status `admin`); found here otherwise.
+   */
+  admins?: readonly string[];
 }
 
 /**
@@ -114,8 +119,8 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
   let conditional = false;
   let unknown = false;
   const undecided: string[] = [];
-  for (const a of actions) {
-    const r = ev.decide(s, a, resource, ctx);
+  for (let i = 0; i < actions.length; i++) {
+    const r = ev.decide(s, actions[i], resource, ctx);
     const d: Decision = r.decision;
     if (d === 'deny' || d === 'implicit-deny') return { decision: 'no' };
     if (d === 'unknown') unknown = true;
@@ -141,9 +146,10 @@ function resourcesOf(list: readonly Target[]): readonly string[] {
 /** Shared answer for "allowed, nothing undecided" (frozen). */
 const ALLOWED: Combined = Object.freeze({ decision: 'allow', undecided: NONE }) as Combined;
 
-function mergeUndecided(a: readonly string[], b: readonly string[]): string[] {
-  if (a.length === 0 && b.length === 0) return [];
-  return [...new Set([...a, ...b])];
+/** The keys of the lists, each once, in order of first appearance; undefined when there are none. */
+function undecidedOf(a: readonly string[], b: readonly string[], c: readonly string[] = NONE, d: readonly string[] = NONE): string[] | undefined {
+  if (a.length === 0 && b.length === 0 && c.length === 0 && d.length === 0) return undefined;
+  return [...new Set([...a, ...b, ...c, ...d])];
 }
 
 const compiledTemplates = new Map<string, string[]>();
@@ -189,7 +195,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const methods = options.methods ?? PRIVESC_METHODS;
   const trust = buildTrustIndex(model);
   const principals = principalsOf(model);
-  const admins = principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
+  const admins = options.admins ? [...options.admins] : principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
   const adminSet = new Set(admins);
   const edges: EscalationEdge[] = [];
   const groups: EscalationGroup[] | undefined = options.groupAbove !== undefined ? [] : undefined;
@@ -209,6 +215,12 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     return v;
   };
 
+  // The pre-filter's actions, each with its place in `may` below.
+  const mayActions: string[] = [];
+  const mayPlace = (a: string): number => {
+    const k = mayActions.indexOf(a);
+    return k >= 0 ? k : mayActions.push(a) - 1;
+  };
   // Per method, computed once: every action it needs, and the request context its target
   // actions are asked with (one object per method, so the evaluator lower-cases its keys once).
   const plan = methods.map((m) => {
@@ -216,8 +228,16 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     if (m.family === 'attach-policy') keys['iam:PolicyARN'] = adminPolicyArn;
     if (m.liftsBoundary) keys['iam:PermissionsBoundary'] = adminPolicyArn;
     if (m.service) keys['iam:PassedToService'] = m.service;
-    return { m, all: [...m.targetActions, ...m.otherActions], ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
+    // A rewritten trust policy naming the principal's own ARN grants it sts:AssumeRole on its
+    // own (same account): only its boundary, if any, must allow it (see assumeRoleEdges).
+    const targetActions = m.assumesByTrust === true ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
+    // What the holder's identity policies must be able to allow at all (the pre-filter).
+    const need = [...targetActions, ...m.otherActions].map(mayPlace);
+    return { m, targetActions, need, ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
+  // The methods each kind of principal can use, in list order.
+  const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));
+  const rolePlan = plan.filter(({ m }) => m.principalKinds.includes('role'));
   const targets = createTargetLists(model, trust, ev.now);
 
   // Without its boundary (removed or replaced by AdministratorAccess), is the principal admin,
@@ -242,21 +262,33 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   };
   const boundaryOnly = new Map<string, Subject>();
 
-  for (const p of principals) {
+  // The current principal's pre-filter answers, asked once per action (many methods share
+  // one, iam:PassRole most): 0 not asked yet, 1 no, 2 yes.
+  const may = new Uint8Array(mayActions.length);
+  const mayAll = (s: Subject, need: readonly number[]): boolean => {
+    for (let i = 0; i < need.length; i++) {
+      const k = need[i];
+      if (may[k] === 0) may[k] = ev.mayDoAction(s, mayActions[k]) ? 2 : 1;
+      if (may[k] === 1) return false;
+    }
+    return true;
+  };
+
+  for (let pi = 0; pi < principals.length; pi++) {
+    const p = principals[pi];
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
-    for (const { m, all, ctx, actionsText } of plan) {
-      if (!m.principalKinds.includes(p.kind)) continue;
+    may.fill(0);
+    const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
+    for (let mi = 0; mi < kindPlan.length; mi++) {
+      const { m, targetActions, need, ctx, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
         assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
         continue;
       }
       if (m.liftsBoundary && !s.boundary) continue;
-      // A rewritten trust policy naming the principal's own ARN grants it sts:AssumeRole on its
-      // own (same account): only its boundary, if any, must allow it (see assumeRoleEdges).
       const byTrust = m.assumesByTrust === true;
-      const targetActions = byTrust ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
-      if (!(byTrust ? [...targetActions, ...m.otherActions] : all).every((a) => ev.mayDoAction(s, a))) continue;
+      if (!mayAll(s, need)) continue;
       let bound: Subject | undefined;
       if (byTrust && s.boundary) {
         bound = boundaryOnly.get(p.arn);
@@ -295,8 +327,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
             position: edges.length,
           };
           if (exclude) g.exclude = exclude;
-          const undecided = mergeUndecided(res.undecided, otherUndecided);
-          if (undecided.length > 0) g.undecided = undecided;
+          const undecided = undecidedOf(res.undecided, otherUndecided);
+          if (undecided) g.undecided = undecided;
           groups.push(g);
           continue;
         }
@@ -344,8 +376,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
-        const undecided = mergeUndecided(mergeUndecided(res.undecided, otherUndecided), mergeUndecided(t.serviceUndecided ?? NONE, boundUndecided));
-        if (undecided.length > 0) edge.undecided = undecided;
+        const undecided = undecidedOf(res.undecided, otherUndecided, t.serviceUndecided ?? NONE, boundUndecided);
+        if (undecided) edge.undecided = undecided;
         edges.push(edge);
       }
     }
@@ -429,16 +461,23 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
   };
 }
 
+const ASSUME_ROLE: readonly string[] = ['sts:AssumeRole'];
+
 function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
-  const candidates = new Set<string>([
-    ...trustKeysOf(p).flatMap((k) => trust.byPrincipal.get(k) ?? []),
-    ...(identityMay && s.facts.accountId ? (trust.byAccount.get(s.facts.accountId) ?? []) : []),
-    ...(identityMay ? trust.anyone : []),
-  ]);
+  const named = trustKeysOf(p).flatMap((k) => trust.byPrincipal.get(k) ?? []);
+  const byAccount = identityMay && s.facts.accountId ? trust.byAccount.get(s.facts.accountId) : undefined;
+  const anyone = identityMay ? trust.anyone : NONE;
+  // Most principals are named by no trust policy and may not call sts:AssumeRole: nothing to build.
+  if (named.length === 0 && byAccount === undefined && anyone.length === 0) return;
+  const candidates = new Set<string>([...named, ...(byAccount ?? []), ...anyone]);
   if (candidates.size === 0) return;
+  // When no statement on sts:AssumeRole has a condition or a resource but `*`, the identity
+  // answer is the same for every role: asked once (sameForEveryResource).
+  let uniform: boolean | undefined;
+  let shared: Decided | undefined;
   for (const roleArn of candidates) {
     if (roleArn === p.arn) continue;
     const role = model.roles.get(roleArn)!;
@@ -458,7 +497,8 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     // (Trust that names it only might apply, e.g. as a named session: a conditional edge.)
     const trustAlone = t.direct;
     if (!identityMay && !trustAlone) continue;
-    const r = ev.decide(s, 'sts:AssumeRole', roleArn);
+    uniform ??= sameForEveryResource(s, ASSUME_ROLE);
+    const r = uniform ? (shared ??= ev.decide(s, 'sts:AssumeRole', roleArn)) : ev.decide(s, 'sts:AssumeRole', roleArn);
     let conditional = t.result === 'maybe';
     const undecided = [...t.undecided];
     if (r.decision === 'deny') continue;

@@ -58,6 +58,10 @@ describe('packed answers for the answer thread', () => {
     const c = answers([grant({})]);
     c.escalation.edges.push({ conditional: false, from: PRINCIPALS[0], to: 'admin', method: 'm', reason: 'r' });
     expect(packAnswers(c, PRINCIPALS)).toBeUndefined();
+    // A key the rebuilt edge would not have as its own (inherited).
+    const d = answers([grant({})]);
+    d.escalation.edges.push(Object.assign(Object.create({ via: 'v' }) as object, { from: PRINCIPALS[0], to: 'admin', method: 'm', reason: 'r', conditional: false }) as never);
+    expect(packAnswers(d, PRINCIPALS)).toBeUndefined();
   });
 
   it('refuse what the packing cannot say, so it travels as it is', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ActionMatcher, compileArnPattern, createEvaluator } from '../../src/aws/index.js';
 import { allow, doc, model, userArn, userEntry } from './helpers.js';
+import { actionKey, compilePolicy, statementCoversAction, statementsForKey } from '../../src/aws/policy/compile.js';
 import { LinearWildcard, arnPiecesTokens, compileWildcard, globTokens, starCount, tokensSource } from '../../src/aws/policy/wildcard.js';
 import { globMatches } from '../../src/rule-kit.js';
 
@@ -45,6 +46,27 @@ describe('ActionMatcher', () => {
         expect(new ActionMatcher(patterns).matches(action.toLowerCase())).toBe(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('names every service it can match, so a policy skips what it cannot cover (property)', () => {
+    const alphabet = fc.constantFrom('a', 'B', ':', '*', '?');
+    const textAlphabet = fc.constantFrom('a', 'b', ':');
+    const statement = fc.record({ not: fc.boolean(), patterns: fc.array(fc.string({ unit: alphabet, maxLength: 6 }), { minLength: 1, maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(statement, { minLength: 1, maxLength: 3 }), fc.string({ unit: textAlphabet, maxLength: 8 }), (statements, action) => {
+        const lower = action.toLowerCase();
+        const m = new ActionMatcher(statements[0].patterns);
+        const colon = lower.indexOf(':');
+        if (m.services !== undefined && m.matches(lower)) expect(colon > 0 && m.services.has(lower.slice(0, colon))).toBe(true);
+        const policy = compilePolicy({
+          version: '2012-10-17',
+          statements: statements.map((st) => (st.not ? { effect: 'Allow', notAction: st.patterns, resource: ['*'] } : { effect: 'Allow', action: st.patterns, resource: ['*'] })),
+        });
+        const expected = policy.statements.filter((st) => statementCoversAction(st, lower)).map((st) => st.index);
+        expect(statementsForKey(policy, actionKey(action)).map((st) => st.index)).toEqual(expected);
+      }),
+      { numRuns: 3000 },
     );
   });
 });

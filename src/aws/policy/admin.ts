@@ -42,15 +42,16 @@ export interface AdminAssessment {
 
 /** Is this principal admin-equivalent? */
 export function assessAdmin(evaluator: Evaluator, principal: string | Subject): AdminAssessment {
-  const undecided: string[] = [];
+  let undecided: string[] | undefined;
   let sawUnknown = false;
-  for (const action of SENSITIVE_ACTIONS) {
+  for (let i = 0; i < SENSITIVE_ACTIONS.length; i++) {
+    const action = SENSITIVE_ACTIONS[i];
     const d = evaluator.decide(principal, action, '*').decision;
     if (d === 'deny' || d === 'implicit-deny') return { status: 'not-admin', missing: action };
     if (d === 'unknown') sawUnknown = true;
-    if (d !== 'allow') undecided.push(action);
+    if (d !== 'allow') (undecided ??= []).push(action);
   }
-  if (undecided.length === 0) return { status: 'admin' };
+  if (undecided === undefined) return { status: 'admin' };
   return { status: sawUnknown ? 'unknown' : 'conditional', undecided };
 }
 

@@ -38,6 +38,11 @@ export interface CompiledPolicy {
   statements: CompiledStatement[];
   /** Statements whose Action/NotAction covers an action, by interned action id (see actionKey). */
   byActionId: Array<readonly CompiledStatement[] | undefined>;
+  /**
+   * The services of every action a statement can cover (see ActionMatcher.services); null when
+   * that is not a short list (`*`, NotAction…); undefined until first asked.
+   */
+  services?: ReadonlySet<string> | null;
 }
 
 /** How one statement answered one question. */
@@ -84,16 +89,41 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
 
 const NONE: readonly CompiledStatement[] = [];
 
-/** The statements of a policy that cover a lower-cased action, in document order. */
-function covering(policy: CompiledPolicy, action: string): readonly CompiledStatement[] {
-  const list = policy.statements.filter((st) => statementCoversAction(st, action));
-  return list.length === 0 ? NONE : list;
+/** See CompiledPolicy.services. */
+function servicesOf(policy: CompiledPolicy): ReadonlySet<string> | null {
+  const out = new Set<string>();
+  for (const st of policy.statements) {
+    if (st.notAction || st.actions.services === undefined) return null;
+    for (const s of st.actions.services) out.add(s);
+  }
+  return out;
+}
+
+/** Whether the policy's statements name only services other than the action's. */
+function otherService(policy: CompiledPolicy, key: ActionKey): boolean {
+  if (policy.services === undefined) policy.services = servicesOf(policy);
+  return policy.services !== null && !policy.services.has(key.service);
+}
+
+/**
+ * The statements of a policy that cover an action, in document order. A policy whose statements
+ * name only other services covers none: most policies name a few services, and the evaluator
+ * asks about a few dozen actions of others.
+ */
+function covering(policy: CompiledPolicy, key: ActionKey): readonly CompiledStatement[] {
+  if (otherService(policy, key)) return NONE;
+  let list: CompiledStatement[] | undefined;
+  const statements = policy.statements;
+  for (let i = 0; i < statements.length; i++) if (statementCoversAction(statements[i], key.lower)) (list ??= []).push(statements[i]);
+  return list ?? NONE;
 }
 
 /** An action name, lower-cased once, with a small id for per-policy arrays (-1 past the cap). */
 export interface ActionKey {
   lower: string;
   id: number;
+  /** The lower-cased text before the first colon; empty when there is none (or it is first). */
+  service: string;
 }
 
 const actionKeys = new Map<string, ActionKey>();
@@ -113,7 +143,8 @@ export function actionKey(action: string): ActionKey {
     id = idsByLower.size < MAX_ACTION_IDS ? idsByLower.size : -1;
     if (id >= 0) idsByLower.set(lower, id);
   }
-  k = { lower, id };
+  const colon = lower.indexOf(':');
+  k = { lower, id, service: colon > 0 ? lower.slice(0, colon) : '' };
   if (actionKeys.size < MAX_ACTION_IDS) actionKeys.set(action, k);
   return k;
 }
@@ -124,10 +155,10 @@ export function actionKey(action: string): ActionKey {
  * later questions only test resources and conditions. Actions past the id cap are matched anew.
  */
 export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readonly CompiledStatement[] {
-  if (key.id < 0) return covering(policy, key.lower);
+  if (key.id < 0) return covering(policy, key);
   let hit = policy.byActionId[key.id];
   if (hit === undefined) {
-    hit = covering(policy, key.lower);
+    hit = covering(policy, key);
     policy.byActionId[key.id] = hit;
   }
   return hit;
@@ -243,8 +274,8 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
     return denyOnNewResource(entries, st.notResource, env.principal.accountId, env.action);
   }
   let any: Tri = 'no';
-  for (const e of entries) {
-    const r = entryMatches(e, resource, env);
+  for (let i = 0; i < entries.length; i++) {
+    const r = entryMatches(entries[i], resource, env);
     if (r === 'yes') {
       any = 'yes';
       break;
@@ -265,15 +296,21 @@ const NO_UNDECIDED: string[] = Object.freeze([]) as unknown as string[];
 const OUTCOME_NO: StatementOutcome = Object.freeze({ result: 'no', undecided: NO_UNDECIDED });
 const OUTCOME_YES: StatementOutcome = Object.freeze({ result: 'yes', undecided: NO_UNDECIDED });
 
+const NEW_RESOURCE = 'Resource name chosen by the caller';
+const RESOURCE_VARIABLE = 'Resource policy variable';
+/** Shared, frozen outcomes of a statement without condition whose resource might match. */
+const MAYBE_NEW: StatementOutcome = Object.freeze({ result: 'maybe', undecided: Object.freeze([NEW_RESOURCE]) as string[] });
+const MAYBE_VARIABLE: StatementOutcome = Object.freeze({ result: 'maybe', undecided: Object.freeze([RESOURCE_VARIABLE]) as string[] });
+
 /** The rest of statementApplies, for a statement already known to cover the action. */
 export function statementAppliesToResource(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   const r = resourcesMatch(st, resource, env);
   if (r === 'no') return OUTCOME_NO;
-  const why = resource === SOME_RESOURCE ? 'Resource name chosen by the caller' : 'Resource policy variable';
-  if (!st.condition) return r === 'yes' ? OUTCOME_YES : { result: r, undecided: [why] };
+  if (!st.condition) return r === 'yes' ? OUTCOME_YES : resource === SOME_RESOURCE ? MAYBE_NEW : MAYBE_VARIABLE;
+  const why = resource === SOME_RESOURCE ? NEW_RESOURCE : RESOURCE_VARIABLE;
   const c = evaluateCondition(st.condition, env);
   if (c.result === 'no') return OUTCOME_NO;
-  if (r === 'yes' && c.undecided.length === 0) return OUTCOME_YES;
+  if (r === 'yes') return c.undecided.length === 0 ? OUTCOME_YES : c;
   const undecided = r === 'maybe' ? [why, ...c.undecided] : [...c.undecided];
   return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided };
 }

@@ -13,6 +13,8 @@ import { arnPiecesTokens, compileWildcard, globTokens, type ArnPiece, type WildT
 import { parseTemplate, resolveTemplate, type ResolvedPart, type TemplatePart } from './variables.js';
 import type { ConditionBlock } from './document.js';
 
+const NOTHING: string[] = Object.freeze([]) as unknown as string[];
+
 type Family = 'string' | 'string-ci' | 'like' | 'numeric' | 'date' | 'bool' | 'binary' | 'ip' | 'arn' | 'null';
 type Compare = 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
 
@@ -65,6 +67,14 @@ interface CompiledEntry {
   ifExists: boolean;
   values: CompiledValue[];
   family: Family | undefined;
+  /** `operator key`, as outcomes name the entry. */
+  label: string;
+  /** `key` lower-cased. */
+  lowerKey: string;
+  /** The outcome of a block this entry fails (shared, frozen). */
+  fails: ConditionOutcome;
+  /** The outcome of a block where only this entry is undecided (shared, frozen). */
+  alone: ConditionOutcome;
 }
 
 /** A compiled condition block. */
@@ -224,7 +234,10 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
         const template = info.family === 'null' ? undefined : parseTemplate(raw, version);
         return template ? { raw, template } : { raw, test: staticTest(info.family, info.compare, raw) };
       });
-      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family });
+      const label = `${operator} ${key}`;
+      const fails: ConditionOutcome = Object.freeze({ result: 'no', undecided: NOTHING, failed: Object.freeze([label]) as string[] });
+      const alone: ConditionOutcome = Object.freeze({ result: 'maybe', undecided: Object.freeze([label]) as string[], failed: NOTHING });
+      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label, lowerKey: key.toLowerCase(), fails, alone });
     }
   }
   return { entries };
@@ -232,7 +245,9 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
 
 function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri {
   let out: Tri = 'no';
-  for (const cv of entry.values) {
+  const list = entry.values;
+  for (let i = 0; i < list.length; i++) {
+    const cv = list[i];
     let r: Tri;
     if ('test' in cv) r = cv.test(v);
     else {
@@ -248,7 +263,7 @@ function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri
 function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   const info = entry.info;
   if (!info) return 'maybe';
-  const kv = resolveKey(entry.key, env);
+  const kv = resolveKey(entry.key, env, entry.lowerKey);
   if (kv.state === 'unknown') return 'maybe';
   const values = kv.state === 'present' ? kv.values : [];
   const missing = values.length === 0;
@@ -261,7 +276,7 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   if (entry.setMode === 'single') {
     if (missing) return fromBool(entry.ifExists || info.negated);
     let any: Tri = 'no';
-    for (const v of values) any = triOr(any, valueMatches(entry, v, env));
+    for (let i = 0; i < values.length; i++) any = triOr(any, valueMatches(entry, values[i], env));
     return info.negated ? triNot(any) : any;
   }
   if (entry.setMode === 'any') {
@@ -282,13 +297,25 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   return out;
 }
 
-/** Evaluates a compiled block; stops at the first entry that is decided false. */
+/** A block that holds with nothing undecided (shared, frozen). */
+const HOLDS: ConditionOutcome = Object.freeze({ result: 'yes', undecided: NOTHING, failed: NOTHING });
+
+/**
+ * Evaluates a compiled block; stops at the first entry that is decided false. Outcomes without
+ * an undecided key are shared and frozen: callers copy what they keep.
+ */
 export function evaluateCondition(cond: CompiledCondition, env: KeyEnvironment): ConditionOutcome {
-  const undecided: string[] = [];
-  for (const entry of cond.entries) {
+  let first: CompiledEntry | undefined;
+  let undecided: string[] | undefined;
+  const entries = cond.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
     const r = evaluateEntry(entry, env);
-    if (r === 'no') return { result: 'no', undecided: [], failed: [`${entry.operator} ${entry.key}`] };
-    if (r === 'maybe') undecided.push(`${entry.operator} ${entry.key}`);
+    if (r === 'no') return entry.fails;
+    if (r !== 'maybe') continue;
+    if (first === undefined) first = entry;
+    else (undecided ??= [first.label]).push(entry.label);
   }
-  return { result: undecided.length > 0 ? 'maybe' : 'yes', undecided, failed: [] };
+  if (undecided) return { result: 'maybe', undecided, failed: [] };
+  return first ? first.alone : HOLDS;
 }

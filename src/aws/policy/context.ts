@@ -60,9 +60,8 @@ export function lowerKeyMap(keys: Record<string, string | string[] | null> | und
   return m;
 }
 
-/** Resolves a condition key (case-insensitive) in the given environment. */
-export function resolveKey(key: string, env: KeyEnvironment): KeyValue {
-  const k = key.toLowerCase();
+/** Resolves a condition key (case-insensitive) in the given environment; `k`: the key lower-cased, when the caller has it. */
+export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toLowerCase()): KeyValue {
   if (env.extra?.has(k)) {
     const v = env.extra.get(k);
     if (v === null || v === undefined) return ABSENT;

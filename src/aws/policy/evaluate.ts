@@ -124,20 +124,57 @@ function groupPolicies(model: AccountModel, g: IamGroup): BoundPolicy[] {
 }
 
 /**
+ * The bound managed policies (attached directly, or as boundary) and group policies of one
+ * model, shared by every subject built with it: thousands of principals attach the same few
+ * policies. Bound policies are never modified, so sharing them changes no answer.
+ */
+interface Binder {
+  identity: Map<string, BoundPolicy>;
+  boundary: Map<string, BoundPolicy>;
+  groups: Map<IamGroup, BoundPolicy[]>;
+}
+
+function newBinder(): Binder {
+  return { identity: new Map(), boundary: new Map(), groups: new Map() };
+}
+
+/** bindManaged without `via`, through the binder's cache (a hit must carry the same name). */
+function boundManaged(model: AccountModel, ref: PolicyRef, use: PolicyOrigin['use'], binder: Binder | undefined): BoundPolicy {
+  if (!binder) return bindManaged(model, ref, use);
+  const cache = use === 'identity' ? binder.identity : binder.boundary;
+  const hit = cache.get(ref.arn);
+  if (hit !== undefined && hit.origin.policyName === ref.name) return hit;
+  const bp = bindManaged(model, ref, use);
+  if (hit === undefined) cache.set(ref.arn, bp);
+  return bp;
+}
+
+/**
  * Builds the subject for a user or role. `extraGroups` adds groups the user is not (yet) in,
  * to ask "what could this user do after joining G?".
  */
 export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[] = []): Subject {
-  const identity: BoundPolicy[] = [
-    ...p.inlinePolicies.map((ip) => bindInline(p.arn, ip, 'identity')),
-    ...p.attachedPolicies.map((r) => bindManaged(model, r, 'identity')),
-  ];
+  return buildSubject(model, p, extraGroups, undefined);
+}
+
+/** subjectFor, taking bound policies from the evaluator's `binder` when given. */
+function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined): Subject {
+  const identity: BoundPolicy[] = [];
+  for (let i = 0; i < p.inlinePolicies.length; i++) identity.push(bindInline(p.arn, p.inlinePolicies[i], 'identity'));
+  for (let i = 0; i < p.attachedPolicies.length; i++) identity.push(boundManaged(model, p.attachedPolicies[i], 'identity', binder));
   if (p.kind === 'user') {
     const seen = new Set<string>();
-    for (const g of [...p.groupArns.map((a) => model.groups.get(a)!), ...extraGroups]) {
+    const groups = extraGroups.length === 0 ? p.groupArns.map((a) => model.groups.get(a)!) : [...p.groupArns.map((a) => model.groups.get(a)!), ...extraGroups];
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
       if (!g || seen.has(g.arn)) continue;
       seen.add(g.arn);
-      identity.push(...groupPolicies(model, g));
+      let list = binder?.groups.get(g);
+      if (list === undefined) {
+        list = groupPolicies(model, g);
+        binder?.groups.set(g, list);
+      }
+      for (let k = 0; k < list.length; k++) identity.push(list[k]);
     }
     // Groups named in GroupList but missing from the file: their policies are unknown.
     for (const name of p.groupNames) {
@@ -160,7 +197,7 @@ export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: Ia
   return {
     facts,
     identity,
-    boundary: p.permissionsBoundary ? bindManaged(model, p.permissionsBoundary, 'boundary') : undefined,
+    boundary: p.permissionsBoundary ? boundManaged(model, p.permissionsBoundary, 'boundary', binder) : undefined,
   };
 }
 
@@ -211,9 +248,13 @@ function keysOf(ctx: RequestContext | undefined): ReturnType<typeof lowerKeyMap>
 
 /** Does any identity Allow cover the action, or is an identity policy unusable? */
 function identityMayAllow(s: Subject, action: ActionKey): boolean {
-  for (const bp of s.identity) {
-    if (!bp.compiled) return true;
-    for (const st of statementsForKey(bp.compiled, action)) if (st.source.effect === 'Allow') return true;
+  // Indexed loops here and below: these run millions of times, and a for-of may allocate an iterator.
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) {
+    const compiled = identity[i].compiled;
+    if (!compiled) return true;
+    const list = statementsForKey(compiled, action);
+    for (let k = 0; k < list.length; k++) if (list[k].source.effect === 'Allow') return true;
   }
   return false;
 }
@@ -259,7 +300,11 @@ function prefixCoversAll(raw: string, resources: readonly string[]): boolean {
 
 /** No statement of any policy (identity or boundary) covers the action, and all are usable. */
 function nothingCovers(s: Subject, action: ActionKey): boolean {
-  for (const bp of s.identity) if (!bp.compiled || statementsForKey(bp.compiled, action).length > 0) return false;
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) {
+    const compiled = identity[i].compiled;
+    if (!compiled || statementsForKey(compiled, action).length > 0) return false;
+  }
   return !s.boundary || (s.boundary.compiled !== undefined && statementsForKey(s.boundary.compiled, action).length === 0);
 }
 
@@ -267,7 +312,9 @@ function nothingCovers(s: Subject, action: ActionKey): boolean {
 interface Scan {
   a: ActionKey;
   resource: ResourceQuery;
-  env: KeyEnvironment | undefined;
+  /** One object per evaluator, filled in when a statement first needs it in an answer (nothing keeps it). */
+  env: KeyEnvironment;
+  envSet: boolean;
   ctx: RequestContext | undefined;
   s: Subject;
   now: Date | undefined;
@@ -277,13 +324,22 @@ interface Scan {
   undecided: string[] | undefined;
   denyYes: boolean;
   denyMaybe: boolean;
+  /** Only with `detail`: the unusable policies. */
+  unusable: UnusablePolicy[] | undefined;
 }
 
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
 function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
   let allow: Tri = 'no';
-  for (const st of statementsForKey(bp.compiled!, acc.a)) {
-    acc.env ??= { principal: acc.s.facts, action: acc.a.lower, now: acc.now, extra: keysOf(acc.ctx) };
+  const list = statementsForKey(bp.compiled!, acc.a);
+  for (let i = 0; i < list.length; i++) {
+    const st = list[i];
+    if (!acc.envSet) {
+      acc.env.principal = acc.s.facts;
+      acc.env.action = acc.a.lower;
+      acc.env.extra = keysOf(acc.ctx);
+      acc.envSet = true;
+    }
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
     if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
@@ -298,13 +354,14 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
 
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
   const subjects = new Map<string, Subject>();
+  const binder = newBinder();
 
   const subject = (arn: string): Subject | undefined => {
     let s = subjects.get(arn);
     if (s) return s;
     const p = model.users.get(arn) ?? model.roles.get(arn);
     if (!p) return undefined;
-    s = subjectFor(model, p);
+    s = buildSubject(model, p, [], binder);
     subjects.set(arn, s);
     return s;
   };
@@ -321,13 +378,28 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
   // few statements that cover the action; "nothing covers it" allocates nothing. One scratch
   // accumulator per evaluator (answers are computed synchronously, one at a time): no closure or
   // context object per answer.
-  const acc: Scan = { a: actionKey('*'), resource: '', env: undefined, ctx: undefined, s: undefined as unknown as Subject, now: options.now, statements: undefined, detail: false, undecided: undefined, denyYes: false, denyMaybe: false };
+  const noOne: PrincipalFacts = { arn: '', type: 'user', name: '' };
+  const acc: Scan = {
+    a: actionKey('*'),
+    resource: '',
+    env: { principal: noOne, action: '', now: options.now, extra: undefined },
+    envSet: false,
+    ctx: undefined,
+    s: undefined as unknown as Subject,
+    now: options.now,
+    statements: undefined,
+    detail: false,
+    undecided: undefined,
+    denyYes: false,
+    denyMaybe: false,
+    unusable: undefined,
+  };
 
   /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
-  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): { decision: Decision; unusableList?: UnusablePolicy[] } => {
+  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): Decision => {
     acc.a = a;
     acc.resource = resource;
-    acc.env = undefined;
+    acc.envSet = false;
     acc.ctx = ctx;
     acc.s = s;
     acc.statements = undefined;
@@ -335,13 +407,15 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     acc.undecided = undefined;
     acc.denyYes = false;
     acc.denyMaybe = false;
-    let unusableList: UnusablePolicy[] | undefined;
+    acc.unusable = undefined;
 
     let idAllow: Tri = 'no';
     let idUsable = true;
-    for (const bp of s.identity) {
+    const identity = s.identity;
+    for (let i = 0; i < identity.length; i++) {
+      const bp = identity[i];
       if (!bp.compiled) {
-        (unusableList ??= []).push(unusable(bp));
+        if (detail) (acc.unusable ??= []).push(unusable(bp));
         idUsable = false;
         continue;
       }
@@ -351,14 +425,16 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     let bUsable = true;
     if (s.boundary) {
       if (!s.boundary.compiled) {
-        (unusableList ??= []).push(unusable(s.boundary));
+        if (detail) (acc.unusable ??= []).push(unusable(s.boundary));
         bAllow = 'no';
         bUsable = false;
       } else bAllow = scanPolicy(acc, s.boundary);
     }
     acc.s = undefined as unknown as Subject;
     acc.ctx = undefined;
-    acc.env = undefined;
+    acc.envSet = false;
+    acc.env.principal = noOne;
+    acc.env.extra = undefined;
     let decision: Decision;
     if (acc.denyYes) decision = 'deny';
     else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
@@ -366,17 +442,18 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     else if (!idUsable || !bUsable) decision = 'unknown';
     else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
     else decision = 'conditional';
-    return unusableList ? { decision, unusableList } : { decision };
+    return decision;
   };
 
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
-    const r = evaluate(s, a, resource, ctx, true);
-    const out: CanDoResult = { decision: r.decision, statements: acc.statements ?? NO_MATCHES };
+    const decision = evaluate(s, a, resource, ctx, true);
+    const out: CanDoResult = { decision, statements: acc.statements ?? NO_MATCHES };
     acc.statements = undefined;
-    if (r.unusableList) out.unusable = r.unusableList;
+    if (acc.unusable) out.unusable = acc.unusable;
+    acc.unusable = undefined;
     return out;
   };
 
@@ -384,7 +461,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return IMPLICIT_DENY;
-    const { decision } = evaluate(s, a, resource, ctx, false);
+    const decision = evaluate(s, a, resource, ctx, false);
     const undecided = acc.undecided;
     acc.undecided = undefined;
     if (decision !== 'conditional' || undecided === undefined) return PLAIN[decision];

@@ -92,13 +92,26 @@ const COLON = 58;
 /**
  * Matches by simulating the pattern's automaton one character at a time: at most (pattern
  * positions x text length) steps, whatever the pattern, where a backtracking regex can take
- * exponentially many in the number of stars.
+ * exponentially many in the number of stars. The literal characters that begin and end the
+ * pattern are compared first (each stands for exactly one character at that end of the text),
+ * so most texts that do not match, another service's ARN or `*`, cost a few comparisons; the
+ * automaton then runs on what lies between, keeping only the states it is in.
  */
 export class LinearWildcard implements WildTester {
   /** Per position: 0 literal char, 1 star any, 2 star seg, 3 one any, 4 one seg. */
   private readonly kinds: Uint8Array;
   private readonly chars: Uint16Array;
   private readonly ignoreCase: boolean;
+  /** Literal positions at the start, and at the end (after the start's). */
+  private readonly head: number;
+  private readonly tail: number;
+  /** Characters a match needs at least (every position but the stars). */
+  private readonly minLength: number;
+  /** Scratch for test: the states of this step and the next, and a stamp per state against duplicates. */
+  private readonly cur: Int32Array;
+  private readonly next: Int32Array;
+  private readonly mark: Uint32Array;
+  private stamp = 0;
 
   constructor(tokens: readonly WildToken[], ignoreCase: boolean) {
     const kinds: number[] = [];
@@ -124,45 +137,85 @@ export class LinearWildcard implements WildTester {
     this.kinds = Uint8Array.from(kinds);
     this.chars = Uint16Array.from(chars);
     this.ignoreCase = ignoreCase;
+    const m = kinds.length;
+    let head = 0;
+    while (head < m && kinds[head] === 0) head++;
+    let tail = 0;
+    while (tail < m - head && kinds[m - 1 - tail] === 0) tail++;
+    this.head = head;
+    this.tail = tail;
+    this.minLength = kinds.filter((k) => k !== 1 && k !== 2).length;
+    this.cur = new Int32Array(m + 1);
+    this.next = new Int32Array(m + 1);
+    this.mark = new Uint32Array(m + 1);
   }
 
   test(input: string): boolean {
     const text = this.ignoreCase ? input.toLowerCase() : input;
+    const n = text.length;
     const m = this.kinds.length;
-    let cur = new Uint8Array(m + 1);
-    let next = new Uint8Array(m + 1);
-    cur[0] = 1;
-    this.closeOverStars(cur);
-    for (let i = 0; i < text.length; i++) {
+    const chars = this.chars;
+    const head = this.head;
+    const tail = this.tail;
+    if (n < this.minLength) return false;
+    for (let i = 0; i < head; i++) if (text.charCodeAt(i) !== chars[i]) return false;
+    for (let i = 1; i <= tail; i++) if (text.charCodeAt(n - i) !== chars[m - i]) return false;
+    // The middle of the text against the positions between the two literal ends; `end` accepts.
+    const end = m - tail;
+    const stop = n - tail;
+    if (head === end) return head === stop;
+    const kinds = this.kinds;
+    let cur = this.cur;
+    let next = this.next;
+    this.newStep();
+    let count = this.enter(cur, 0, head, end);
+    for (let i = head; i < stop; i++) {
       const c = text.charCodeAt(i);
-      next.fill(0);
-      let alive = false;
-      for (let s = 0; s < m; s++) {
-        if (!cur[s]) continue;
-        const k = this.kinds[s];
+      this.newStep();
+      let added = 0;
+      for (let j = 0; j < count; j++) {
+        const s = cur[j];
+        if (s === end) continue;
+        const k = kinds[s];
         if (k === 0) {
-          if (this.chars[s] === c) next[s + 1] = 1;
+          if (chars[s] === c) added = this.enter(next, added, s + 1, end);
         } else if (k === 1 || (k === 2 && c !== COLON)) {
-          next[s] = 1;
+          added = this.enter(next, added, s, end);
         } else if (k === 3 || (k === 4 && c !== COLON)) {
-          next[s + 1] = 1;
+          added = this.enter(next, added, s + 1, end);
         }
       }
-      this.closeOverStars(next);
-      for (let s = 0; s <= m; s++) if (next[s]) alive = true;
-      if (!alive) return false;
+      if (added === 0) return false;
       const t = cur;
       cur = next;
       next = t;
+      count = added;
     }
-    return cur[m] === 1;
+    for (let j = 0; j < count; j++) if (cur[j] === end) return true;
+    return false;
   }
 
-  /** A star may match nothing: whoever stands before it also stands after it. */
-  private closeOverStars(states: Uint8Array): void {
-    for (let s = 0; s < this.kinds.length; s++) {
+  /** Starts a step: states entered from here on are new to it. */
+  private newStep(): void {
+    if (++this.stamp === 0xffffffff) {
+      this.mark.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  /**
+   * Adds state `s` to `list` (holding `count`) unless this step has it, and, since a star may
+   * match nothing, the state after each star it stands on; returns the new count.
+   */
+  private enter(list: Int32Array, count: number, s: number, end: number): number {
+    for (;;) {
+      if (this.mark[s] === this.stamp) return count;
+      this.mark[s] = this.stamp;
+      list[count++] = s;
+      if (s === end) return count;
       const k = this.kinds[s];
-      if (states[s] && (k === 1 || k === 2)) states[s + 1] = 1;
+      if (k !== 1 && k !== 2) return count;
+      s++;
     }
   }
 }
@@ -217,17 +270,39 @@ const MATCH_ALL = (): boolean => true;
 const arnPatterns = new Map<string, (arn: string) => boolean>();
 const MAX_CACHED_PATTERNS = 100_000;
 
-/** Compiles one ARN pattern (no policy variables) into a predicate. */
+/**
+ * Compiles one ARN pattern (no policy variables) into a predicate. A literal prefix and one final
+ * `*` (`arn:aws:s3:::bucket/*`, the most common shape) is a prefix test: a final `*` matches any
+ * rest, colons included. Other patterns build their matcher on first use, since most resource
+ * entries of a policy are never asked about.
+ */
 export function compileArnPattern(pattern: string): (arn: string) => boolean {
   if (pattern === '*') return MATCH_ALL;
-  if (!pattern.includes('*') && !pattern.includes('?')) return (arn) => arn === pattern;
+  const firstWild = firstWildcard(pattern);
+  if (firstWild < 0) return (arn) => arn === pattern;
+  if (firstWild === pattern.length - 1 && pattern.charCodeAt(firstWild) === STAR) {
+    const prefix = pattern.slice(0, -1);
+    return (arn) => arn.startsWith(prefix);
+  }
   let test = arnPatterns.get(pattern);
   if (!test) {
-    const re = compileWildcard(arnPiecesTokens([{ glob: pattern }]));
-    test = (arn) => re.test(arn);
+    let re: WildTester | undefined;
+    test = (arn) => (re ??= compileWildcard(arnPiecesTokens([{ glob: pattern }]))).test(arn);
     if (arnPatterns.size < MAX_CACHED_PATTERNS) arnPatterns.set(pattern, test);
   }
   return test;
+}
+
+const STAR = 42;
+const QUESTION = 63;
+
+/** Place of the first `*` or `?`, or -1. */
+function firstWildcard(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === STAR || c === QUESTION) return i;
+  }
+  return -1;
 }
 
 /**
@@ -242,11 +317,18 @@ export class ActionMatcher {
   private readonly crossService: RegExp | null;
   /** Patterns with more stars than a regex handles safely (see MAX_REGEX_STARS). */
   private readonly linear: WildTester[] = [];
+  /**
+   * The services (the text before an action's first colon) of every action this can match, or
+   * undefined when that is not a short list (`*`, a wildcard in the service, a name without one).
+   */
+  readonly services: ReadonlySet<string> | undefined;
 
   constructor(patterns: readonly string[]) {
     let all = false;
     const wildByService = new Map<string, string[]>();
     const cross: string[] = [];
+    const services = new Set<string>();
+    let anyService = false;
     for (const raw of patterns) {
       const p = raw.toLowerCase();
       if (p === '*') {
@@ -254,6 +336,10 @@ export class ActionMatcher {
         continue;
       }
       const colon = p.indexOf(':');
+      const service = colon > 0 ? p.slice(0, colon) : '';
+      // A service without wildcards bounds what the pattern can match; anything else does not.
+      if (colon > 0 && !service.includes('*') && !service.includes('?')) services.add(service);
+      else anyService = true;
       const hasWild = p.includes('*') || p.includes('?');
       if (!hasWild) {
         this.exact.add(p);
@@ -264,7 +350,6 @@ export class ActionMatcher {
         this.linear.push(new LinearWildcard(tokens, false));
         continue;
       }
-      const service = colon > 0 ? p.slice(0, colon) : '';
       if (colon > 0 && !service.includes('*') && !service.includes('?')) {
         const list = wildByService.get(service) ?? [];
         list.push(globSource(p.slice(colon + 1)));
@@ -274,6 +359,7 @@ export class ActionMatcher {
       }
     }
     this.matchesAll = all;
+    this.services = all || anyService ? undefined : services;
     for (const [service, sources] of wildByService) this.byService.set(service, new RegExp(`^(?:${sources.join('|')})$`, 's'));
     this.crossService = cross.length > 0 ? new RegExp(`^(?:${cross.join('|')})$`, 's') : null;
   }

@@ -9,6 +9,7 @@ import {
   type EscalationGraph,
   type Evaluator,
   SENSITIVE_ACTIONS,
+  type Subject,
 } from '../../aws/index.js';
 import { ADMIN_TARGET } from '../../aws/privesc.js';
 
@@ -56,12 +57,13 @@ export interface AccountAnswers {
   mayAssume: boolean[];
 }
 
-function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
+function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
   const allowed: string[] = [];
   let unread: string[] | undefined;
   let conditional = true;
-  for (const a of actions) {
-    const d = ev.decide(arn, a, resource).decision;
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i];
+    const d = ev.decide(s, a, resource).decision;
     if (d === 'allow') {
       allowed.push(a);
       conditional = false;
@@ -74,23 +76,29 @@ function decisionOf(ev: Evaluator, arn: string, actions: readonly string[], reso
 }
 
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {
-  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT });
-  const admins = new Set(escalation.admins);
+  // The order every user of the answers relies on (packAnswers included): principalsOf's.
+  const principals = principalsOf(model);
+  // Rules need to tell "not admin" from "could not tell" (a policy that did not parse). Each
+  // principal is assessed once; the escalation search takes the admins from here.
+  // Asked by subject: each answer below would otherwise look the principal up by ARN.
+  const subjects = principals.map((p) => ev.subject(p.arn)!);
+  const assessments = subjects.map((s) => assessAdmin(ev, s));
+  const admins = principals.filter((_, i) => assessments[i].status === 'admin').map((p) => p.arn);
+  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT, admins });
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
-  // The order every user of the answers relies on (packAnswers included): principalsOf's.
-  for (const p of principalsOf(model)) {
+  for (let i = 0; i < principals.length; i++) {
+    const s = subjects[i];
     grants.push({
-      // Rules need to tell "not admin" from "could not tell" (a policy that did not parse).
-      assessment: admins.has(p.arn) ? { status: 'admin' } : assessAdmin(ev, p.arn),
-      secrets: decisionOf(ev, p.arn, SECRETS_ACTIONS, '*'),
-      identity: decisionOf(ev, p.arn, IDENTITY_ADMIN_ACTIONS, '*'),
-      write: decisionOf(ev, p.arn, WRITE_ACTIONS, SOME_RESOURCE),
-      read: decisionOf(ev, p.arn, READ_ACTIONS, SOME_RESOURCE),
-      invoke: decisionOf(ev, p.arn, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
-      blanket: ev.decide(p.arn, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow',
+      assessment: assessments[i],
+      secrets: decisionOf(ev, s, SECRETS_ACTIONS, '*'),
+      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, '*'),
+      write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE),
+      read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE),
+      invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
+      blanket: ev.decide(s, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow',
     });
-    mayAssume.push(ev.mayDoAction(p.arn, 'sts:AssumeRole'));
+    mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }
   return { escalation, grants, mayAssume };
 }
@@ -206,8 +214,7 @@ function packEdges(edges: readonly EscalationEdge[], principals: readonly string
   for (let i = 0; i < n; i++) {
     const e = edges[i];
     // The rebuilt edge must have the same keys in the same order; anything else travels as it is.
-    const keys = Object.keys(e);
-    if (keys.some((k) => !EDGE_KEYS.has(k)) || keys.join() !== EDGE_KEY_ORDER.filter((k) => k in e).join()) return undefined;
+    if (!plainEdge(e)) return undefined;
     const from = place.get(e.from);
     if (from === undefined) return undefined;
     out.from[i] = from;
@@ -229,7 +236,21 @@ function packEdges(edges: readonly EscalationEdge[], principals: readonly string
 }
 
 const EDGE_KEY_ORDER = ['from', 'to', 'method', 'reason', 'conditional', 'via', 'undecided'];
-const EDGE_KEYS = new Set(EDGE_KEY_ORDER);
+
+/**
+ * Whether the edge's own keys are some of EDGE_KEY_ORDER's, in that order, and no other key of
+ * that list is found on it (as an inherited one would be): what unpackEdges rebuilds.
+ */
+function plainEdge(e: EscalationEdge): boolean {
+  const keys = Object.keys(e);
+  let at = 0;
+  for (let i = 0; i < EDGE_KEY_ORDER.length; i++) {
+    const k = EDGE_KEY_ORDER[i];
+    if (at < keys.length && keys[at] === k) at++;
+    else if (k in e) return false;
+  }
+  return at === keys.length;
+}
 
 /**
  * The edges {@link packEdges} packed. `principals` is the receiver's own list of the account's

@@ -113,6 +113,66 @@ describe('a Deny on a wildcard ARN blocks a create action (AWS: a Deny whose Res
   });
 });
 
+describe('a Deny on the resources of a create action: accounts, partitions, several resources (review of the resource-type table)', () => {
+  const denyAll = (extra: Record<string, unknown>) => ({ Effect: 'Deny', Action: '*', ...extra });
+  const ec2 = (deny: Record<string, unknown>) =>
+    edgesOf(
+      {
+        users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'ec2:RunInstances']), denyAll(deny))] }],
+        roles: [{ name: 'EAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), instanceProfile: true }],
+      },
+      userArn('dev'),
+    )
+      .filter((e) => e.to === roleArn('EAdmin') && e.method === 'iam-passrole-ec2')
+      .map((e) => e.conditional);
+  const lambda = (deny: Record<string, unknown>) =>
+    edgesOf(
+      {
+        users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']), denyAll(deny))] }],
+        roles: [{ name: 'LAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) }],
+      },
+      userArn('dev'),
+    )
+      .filter((e) => e.to === roleArn('LAdmin'))
+      .map((e) => e.conditional);
+  const ssm = (action: string, deny: Record<string, unknown>) =>
+    edgesOf(
+      {
+        users: [{ name: 'dev', inline: [doc(allow(action)), doc(denyAll(deny))] }],
+        roles: [{ name: 'IAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), instanceProfile: true }],
+      },
+      userArn('dev'),
+    ).filter((e) => e.to === roleArn('IAdmin') && e.method.startsWith('ssm-')).length;
+
+  it('an AMI ARN has no account: a Deny on the images of one account blocks no launch; one on every image does', () => {
+    expect(ec2({ Resource: `arn:aws:ec2:*:${ACCT}:image/*` })).toEqual([false]);
+    expect(ec2({ Resource: 'arn:aws:ec2:*::image/*' })).toEqual([]);
+  });
+
+  it("a Deny on the caller's own subnets only might block a launch (a subnet shared from another account escapes it)", () => {
+    expect(ec2({ Resource: `arn:aws:ec2:*:${ACCT}:subnet/*` })).toEqual([true]);
+    expect(ec2({ Resource: `arn:aws:ec2:*:${ACCT}:instance/*` })).toEqual([]);
+  });
+
+  it('NotResource listing only instances: the Deny still applies to the image, subnet and the rest a launch names', () => {
+    expect(ec2({ Action: 'ec2:RunInstances', NotResource: 'arn:aws:ec2:*:*:instance/*' })).toEqual([]);
+    // Every type a launch must name listed whole: the Deny applies to none of them.
+    const required = ['image', 'instance', 'network-interface', 'security-group', 'subnet'].map((t) => `arn:aws:ec2:*:*:${t}/*`);
+    expect(ec2({ Action: 'ec2:RunInstances', NotResource: required })).toEqual([false]);
+  });
+
+  it("a Deny on another partition's resources applies to nothing in this one", () => {
+    expect(lambda({ Resource: 'arn:aws-us-gov:lambda:*:*:function:*' })).toEqual([false]);
+    expect(lambda({ Resource: 'arn:*:lambda:*:*:function:*' })).toEqual([]);
+  });
+
+  it("ssm:SendCommand and ssm:StartSession keep their route under a Deny that AWS-owned documents or an unnamed document escape", () => {
+    expect(ssm('ssm:SendCommand', { Resource: `arn:aws:ssm:*:${ACCT}:*` })).toBe(1);
+    expect(ssm('ssm:StartSession', { Resource: 'arn:aws:ssm:*:*:*' })).toBe(1);
+    expect(ssm('ssm:SendCommand', { Resource: 'arn:aws:ssm:*:*:document/*' })).toBe(0);
+  });
+});
+
 describe('a user named in a same-account trust policy is still capped by its permissions boundary (IAM User Guide, "Update a role trust policy")', () => {
   const named = (boundary: Record<string, unknown>) => {
     const gaad = authorizationDetails(ACCT, {

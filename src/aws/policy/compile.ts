@@ -8,7 +8,7 @@ import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
-import { resourceTypesOf } from './resource-types.js';
+import { ACCOUNTLESS_TYPES, resourceTypesOf, SHAREABLE_TYPES } from './resource-types.js';
 import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
@@ -191,79 +191,145 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
   return unknown ? 'maybe' : 'yes';
 }
 
-/**
- * How much of "a new resource of the caller's choosing" one Resource entry covers, for the
- * lower-cased `action` that creates or picks it:
- * - `all` when every name the caller could pick matches: `*`, or an ARN whose region and account
- *   are wildcards, empty or the caller's own and whose resource part is a type followed only by
- *   `*` (`arn:aws:lambda:*:*:function:*`, `arn:aws:ec2:*:*:instance/*`) of a type every request
- *   of the action names (resource-types.ts), or no type at all (`arn:aws:lambda:*:*:*`);
- * - `none` for another account's resources, and for a service or type the action is known not to
- *   be authorized against (for an action authorized against `*` only, every ARN);
- * - `some` when a wildcard or a policy variable leaves the caller's name possibly inside or
- *   outside, when only some requests of the action name that type, or when what the action is
- *   authorized against is not known here;
- * - `named` for one literal ARN (the caller can pick another name).
- */
-function newResourceCover(raw: string, accountId: string | undefined, action: string): 'all' | 'some' | 'named' | 'none' {
-  if (raw === '*') return 'all';
-  const parts = raw.split(':');
-  const wild = /[*?]|\$\{/.test(raw);
-  if (parts.length < 6 || parts[0] !== 'arn') return wild ? 'some' : 'named';
-  const service = parts[2];
-  const region = parts[3];
-  const account = parts[4];
-  if (account !== '' && account !== '*' && !/[*?$]/.test(account) && accountId !== undefined && account !== accountId) return 'none';
-  const rest = parts.slice(5).join(':');
-  const known = resourceTypesOf(action);
-  const literalService = !/[*?$]/.test(service);
-  // The resource type the ARN names (`function` in function:NAME, `instance` in instance/ID).
-  const type = literalService ? /^[^:/*?$]+(?=[:/])/.exec(rest)?.[0] : undefined;
-  let optional = false;
-  if (known) {
-    if (known.required.size === 0 && known.optional.size === 0) return 'none';
-    if (literalService && !known.services.has(service)) return 'none';
-    if (type !== undefined) {
-      optional = known.optional.has(`${service}:${type}`);
-      if (!optional && !known.required.has(`${service}:${type}`)) return 'none';
-    }
-  } else if (literalService && service !== action.slice(0, action.indexOf(':'))) {
-    // Some actions are authorized against another service's resources (ssm:SendCommand against
-    // EC2 instances): unknown.
-    return 'some';
-  }
-  const cut = Math.max(rest.lastIndexOf(':'), rest.lastIndexOf('/'));
-  const tail = rest.slice(cut + 1);
-  const typePart = rest.slice(0, cut + 1);
-  const open = (v: string) => v === '' || v === '*';
-  // Every resource of the service (no type), or of every service (`arn:*:*:*:*:*`).
-  const anyService = /^\*+$/.test(service);
-  if (/^\*+$/.test(tail) && !/[*?$]/.test(typePart) && (literalService || (anyService && typePart === '')) && open(region) && (open(account) || account === accountId)) {
-    if (typePart === '') return known || anyService || service === action.slice(0, action.indexOf(':')) ? 'all' : 'some';
-    return known && !optional ? 'all' : 'some';
-  }
-  return wild ? 'some' : 'named';
+type Cover = 'all' | 'some' | 'none';
+
+const ALL_STARS = /^\*+$/;
+const WILD = /[*?]|\$\{/;
+
+/** Whether a glob (`*`, `?`) could match the text; a policy variable counts as matching anything. */
+function globCovers(pattern: string, text: string): boolean {
+  if (pattern === text || ALL_STARS.test(pattern) || pattern.includes('${')) return true;
+  if (!WILD.test(pattern)) return false;
+  let re = globs.get(pattern);
+  if (!re) globs.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^$()|[\]{}\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)));
+  return re.test(text);
+}
+const globs = new Map<string, RegExp>();
+
+/** Who asks: the account and the partition of the caller (a new resource is created there). */
+interface Asker {
+  account?: string;
+  partition?: string;
 }
 
 /**
- * A Deny asked about a resource the caller creates (SOME_RESOURCE). With Resource: `yes` when an
- * entry covers every name, `maybe` when a wildcard entry might cover the name chosen, `no` for
- * literal ARNs (another name escapes it). With NotResource the Deny applies to every resource
- * not listed: `no` when a listed entry covers every name, `yes` when nothing listed is in the
- * caller's account, otherwise `maybe`.
+ * How much of the new resources of one type (`service:type`, resource-types.ts) a Resource entry
+ * covers: `all` when every resource of that type the caller could use matches (any name, any
+ * region, its account or any), `none` when none can, `some` otherwise (a wildcard or a policy
+ * variable in the name, one region, a resource that may live in another account).
  */
-function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, accountId: string | undefined, action: string): Tri {
-  let all = false;
-  let some = false;
-  let inAccount = false;
-  for (const e of entries) {
-    const c = newResourceCover(e.raw, accountId, action);
-    if (c === 'all') all = true;
-    else if (c === 'some') some = true;
-    if (c !== 'none') inAccount = true;
+function coverOfType(raw: string, asker: Asker, serviceType: string): Cover {
+  if (raw === '*') return 'all';
+  const parts = raw.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return WILD.test(raw) ? 'some' : 'none';
+  const [, partition, service, region, account] = parts;
+  const cut = serviceType.indexOf(':');
+  const wantService = serviceType.slice(0, cut);
+  const wantType = serviceType.slice(cut + 1);
+  if (asker.partition !== undefined && !globCovers(partition, asker.partition)) return 'none';
+  if (!globCovers(service, wantService)) return 'none';
+  let full = ALL_STARS.test(partition) || !WILD.test(partition);
+  if (!ALL_STARS.test(service) && WILD.test(service)) full = false;
+  if (!(region === '' || ALL_STARS.test(region))) full = false;
+  if (ACCOUNTLESS_TYPES.has(serviceType)) {
+    // The ARN of an AMI or a snapshot has no account: only an empty or `*` account matches it.
+    if (!(account === '' || ALL_STARS.test(account))) return 'none';
+  } else if (account === '' || ALL_STARS.test(account)) {
+    // Any account.
+  } else if (!WILD.test(account)) {
+    if (asker.account !== undefined && account !== asker.account) return 'none';
+    // The caller's own account: a resource another account shares with it escapes.
+    if (SHAREABLE_TYPES.has(serviceType)) full = false;
+  } else full = false;
+  const rest = parts.slice(5).join(':');
+  if (ALL_STARS.test(rest)) return full ? 'all' : 'some';
+  const m = /^([^:/]*)[:/](.*)$/.exec(rest);
+  if (!m) return WILD.test(rest) ? 'some' : 'none';
+  const [, type, name] = m;
+  if (WILD.test(type)) return globCovers(type, wantType) ? 'some' : 'none';
+  if (type !== wantType) return 'none';
+  if (ALL_STARS.test(name)) return full ? 'all' : 'some';
+  return WILD.test(name) ? 'some' : 'none';
+}
+
+/**
+ * For an action not in resource-types.ts: how much of "the new resource" (of unknown type) an
+ * entry covers. Only `*`, or every resource of the action's own service, is `all`; another
+ * service's resources or a typed ARN only might be what the action uses.
+ */
+function coverUnknown(raw: string, asker: Asker, action: string): Cover {
+  if (raw === '*') return 'all';
+  const parts = raw.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return WILD.test(raw) ? 'some' : 'none';
+  const [, partition, service, region, account] = parts;
+  if (asker.partition !== undefined && !globCovers(partition, asker.partition)) return 'none';
+  if (account !== '' && !WILD.test(account) && asker.account !== undefined && account !== asker.account) return 'none';
+  const own = action.slice(0, action.indexOf(':'));
+  const rest = parts.slice(5).join(':');
+  const open = (v: string) => v === '' || ALL_STARS.test(v);
+  if ((ALL_STARS.test(service) || service === own) && ALL_STARS.test(rest) && open(region) && (open(account) || account === asker.account) && (open(partition) || !WILD.test(partition))) return 'all';
+  return WILD.test(raw) ? 'some' : 'none';
+}
+
+/**
+ * A Deny asked about a resource the caller creates or picks (SOME_RESOURCE), for the lower-cased
+ * `action`. What the action is authorized against comes from resource-types.ts:
+ * - Resource: `yes` when an entry covers every resource of a type every request names, `maybe`
+ *   when an entry might cover one the request names, `no` otherwise (a literal ARN: the caller
+ *   can pick another name; another account, partition, service or type).
+ * - NotResource: the Deny applies to every resource of the request that is not listed: `yes` when
+ *   a type every request names is listed nowhere, `no` when every such type is listed whole,
+ *   otherwise `maybe`.
+ * An action authorized against `*` only matches `*` alone. For an action not listed, the one
+ * resource of unknown type (coverUnknown): with NotResource, `no` when it is listed whole.
+ */
+function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
+  const types = resourceTypesOf(action);
+  if (!types) {
+    let all = false;
+    let some = false;
+    for (const e of entries) {
+      const c = coverUnknown(e.raw, asker, action);
+      if (c === 'all') all = true;
+      else if (c === 'some') some = true;
+    }
+    if (!notResource) return all ? 'yes' : some ? 'maybe' : 'no';
+    return all ? 'no' : some ? 'maybe' : 'yes';
   }
-  if (!notResource) return all ? 'yes' : some ? 'maybe' : 'no';
-  return all ? 'no' : inAccount ? 'maybe' : 'yes';
+  if (types.required.size === 0 && types.optional.size === 0) {
+    const star = entries.some((e) => e.raw === '*');
+    return star !== notResource ? 'yes' : 'no';
+  }
+  // The best cover of each type over the entries.
+  const best = (t: string): Cover => {
+    let c: Cover = 'none';
+    for (const e of entries) {
+      const x = coverOfType(e.raw, asker, t);
+      if (x === 'all') return 'all';
+      if (x === 'some') c = 'some';
+    }
+    return c;
+  };
+  if (!notResource) {
+    let maybe = false;
+    for (const t of types.required) {
+      const c = best(t);
+      if (c === 'all') return 'yes';
+      if (c === 'some') maybe = true;
+    }
+    for (const t of types.optional) if (best(t) !== 'none') maybe = true;
+    return maybe ? 'maybe' : 'no';
+  }
+  // With only optional types (ssm:StartSession), a request may name none of them: then nothing
+  // of it is listed, and whether the Deny applies depends on what it names.
+  if (types.required.size === 0) return 'maybe';
+  let whole = true;
+  for (const t of types.required) {
+    const c = best(t);
+    if (c === 'none') return 'yes';
+    if (c === 'some') whole = false;
+  }
+  return whole ? 'no' : 'maybe';
 }
 
 function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): Tri {
@@ -271,7 +337,7 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
     if (st.source.effect === 'Allow') return st.notResource ? (entries.some((e) => e.raw === '*') ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
-    return denyOnNewResource(entries, st.notResource, env.principal.accountId, env.action);
+    return denyOnNewResource(entries, st.notResource, { account: env.principal.accountId, partition: /^arn:([^:]+):/.exec(env.principal.arn)?.[1] }, env.action);
   }
   let any: Tri = 'no';
   for (let i = 0; i < entries.length; i++) {

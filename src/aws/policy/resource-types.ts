@@ -54,7 +54,20 @@ const TYPES: Record<string, { required: readonly string[]; optional?: readonly s
   'datapipeline:activatepipeline': { required: ['datapipeline:pipeline'] },
   'iam:createinstanceprofile': { required: ['iam:instance-profile'] },
   'iam:addroletoinstanceprofile': { required: ['iam:instance-profile'] },
+  'ssm:sendcommand': { required: ['ssm:document'], optional: ['s3:bucket', 'ec2:instance', 'ssm:managed-instance'] },
+  // The document is checked only when the caller names one (Session Manager's default otherwise).
+  'ssm:startsession': { required: [], optional: ['ssm:document', 'ec2:instance', 'ssm:managed-instance', 'ecs:task'] },
 };
+
+/** Types whose ARN has no account (`arn:aws:ec2:REGION::image/ami-…`): a Deny naming an account never matches them. */
+export const ACCOUNTLESS_TYPES: ReadonlySet<string> = new Set(['ec2:image', 'ec2:snapshot']);
+
+/**
+ * Types whose resource a request may take from another account: a subnet or security group of a
+ * VPC shared with the caller (AWS RAM), a document another account (or AWS, as AWS-RunShellScript,
+ * whose ARN has no account) shares. A Deny naming only the caller's account might miss them.
+ */
+export const SHAREABLE_TYPES: ReadonlySet<string> = new Set(['ec2:subnet', 'ec2:security-group', 'ssm:document']);
 
 export interface ResourceTypes {
   required: ReadonlySet<string>;

@@ -15,6 +15,7 @@ import { principalsOf, type AccountModel, type IamGroup, type IamPrincipal, type
 import { assessAdmin, type AdminStatus } from './policy/admin.js';
 import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
+import type { Tri } from './policy/tri.js';
 import { createEvaluator, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
 import { buildTrustIndex, evaluateService, evaluateTrust, trustKeysOf, type TrustIndex } from './trust.js';
@@ -493,9 +494,12 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     // own (IAM policy evaluation logic: a resource-based policy naming a role ARN is limited only
     // by an implicit deny in a permissions boundary or session policy, not in identity policies;
     // PMapper's sts edges read it the same way); an explicit identity Deny still wins and the
-    // boundary must allow it (below). Otherwise the identity policies must allow it too.
-    // (Trust that names it only might apply, e.g. as a named session: a conditional edge.)
-    const trustAlone = t.direct;
+    // boundary must allow it (below). One naming a session of the role grants to the session
+    // directly, not limited by an implicit deny in identity policies or a boundary; it only might
+    // apply (the session name). Otherwise the identity policies must allow it too.
+    const named = t.named ?? 'no';
+    const session = t.session ?? 'no';
+    const trustAlone = named !== 'no' || session !== 'no';
     if (!identityMay && !trustAlone) continue;
     uniform ??= sameForEveryResource(s, ASSUME_ROLE);
     const r = uniform ? (shared ??= ev.decide(s, 'sts:AssumeRole', roleArn)) : ev.decide(s, 'sts:AssumeRole', roleArn);
@@ -506,24 +510,32 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
       undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (an identity policy could not be read)`);
       continue;
     }
-    // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
-    // "Update a role trust policy"): the boundary alone must allow sts:AssumeRole on the role.
-    if (trustAlone && s.boundary && r.decision !== 'allow') {
-      const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
-      if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
-      if (b.decision === 'unknown') {
-        undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (the permissions boundary could not be read)`);
-        continue;
+    if (r.decision !== 'allow') {
+      // The identity policies do not allow it for sure: the route rests on the trust alone.
+      let byName: Tri = named;
+      if (trustAlone && s.boundary) {
+        // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
+        // "Update a role trust policy"): the boundary alone must allow sts:AssumeRole on the role.
+        // Its explicit Deny stops the session route too.
+        const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
+        if (b.decision === 'deny') continue;
+        if (b.decision === 'unknown') {
+          undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (the permissions boundary could not be read)`);
+          continue;
+        }
+        if (b.decision === 'implicit-deny') byName = 'no';
+        else if (b.decision === 'conditional' && byName !== 'no') {
+          byName = 'maybe';
+          undecided.push(...b.undecided);
+        }
       }
-      if (b.decision === 'conditional') {
+      const byTrust: Tri = byName === 'yes' ? 'yes' : byName === 'maybe' || session !== 'no' ? 'maybe' : 'no';
+      if (r.decision === 'implicit-deny' && byTrust === 'no') continue;
+      if (byTrust !== 'yes') {
         conditional = true;
-        undecided.push(...b.undecided);
+        if (r.decision === 'conditional') undecided.push(...r.undecided);
+        if (byName === 'no' && session !== 'no' && t.sessionNote !== undefined) undecided.push(t.sessionNote);
       }
-    }
-    if (r.decision === 'implicit-deny' && !trustAlone) continue;
-    if (r.decision === 'conditional' && !trustAlone) {
-      conditional = true;
-      undecided.push(...r.undecided);
     }
     const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason, conditional };
     if (undecided.length > 0) edge.undecided = [...new Set(undecided)];

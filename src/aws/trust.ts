@@ -95,7 +95,9 @@ function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
 }
 
-const SESSION_ARN = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+)\/(.+)$/;
+// RoleSessionName: 2 to 64 of [\w+=,.@-] (STS AssumeRole). A name outside it (a wildcard, which
+// a Principal element does not allow for sessions either) is no session any call can have.
+const SESSION_ARN = /^(arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+)\/([\w+=,.@-]{2,64})$/;
 const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
 
 /**
@@ -342,8 +344,17 @@ export function analyzeAllTrust(model: AccountModel, options: TrustAnalysisOptio
 export interface TrustDecision {
   /** `unknown` when the trust policy could not be parsed. */
   result: Tri | 'unknown';
-  /** True when an applying Allow names the principal's own ARN (or unique id), not its account or `*`. */
+  /** True when an Allow that applies or might names the principal itself (ARN, unique id or a session of it), not its account or `*`. */
   direct: boolean;
+  /**
+   * Whether the Allow statements that name the principal's ARN or unique id apply (without Deny):
+   * in its own account such a trust is enough without an identity policy Allow.
+   */
+  named?: Tri;
+  /** The same for Allow statements that name a session of the role: at best `maybe` (the session name must match). */
+  session?: Tri;
+  /** What a route through `session` leaves undecided (in `undecided` too when `result` is not `yes`). */
+  sessionNote?: string;
   /** Indexes of the statements that applied or might have. */
   statements: number[];
   undecided: string[];
@@ -382,16 +393,18 @@ function compileBlock(block: PrincipalBlock): PrincipalMatcher {
   return m;
 }
 
+/** How a Principal block matches: by name (ARN, unique id), by account or `*`, as a session of the role. */
 interface PrincipalMatch {
   readonly match: boolean;
-  readonly direct: boolean;
-  /** Matched only as a session of this role: the session must have one of these names. */
+  readonly named: boolean;
+  readonly indirect: boolean;
+  /** Session names listed for sessions of this role (the session must have one of them). */
   readonly sessions?: readonly string[];
 }
 
-const NO_MATCH: PrincipalMatch = { match: false, direct: false };
-const DIRECT: PrincipalMatch = { match: true, direct: true };
-const INDIRECT: PrincipalMatch = { match: true, direct: false };
+const NO_MATCH: PrincipalMatch = { match: false, named: false, indirect: false };
+const NAMED: PrincipalMatch = { match: true, named: true, indirect: false };
+const INDIRECT: PrincipalMatch = { match: true, named: false, indirect: true };
 
 /** The session names a block lists for sessions of this role, if any. */
 function sessionsIn(m: PrincipalMatcher, p: PrincipalFacts): string[] | undefined {
@@ -402,11 +415,12 @@ function sessionsIn(m: PrincipalMatcher, p: PrincipalFacts): string[] | undefine
 
 function principalIn(m: PrincipalMatcher, p: PrincipalFacts): PrincipalMatch {
   // Naming the principal's own ARN or unique id is a direct match even when `*` is listed too.
-  if (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id))) return DIRECT;
-  if (m.any || (p.accountId !== undefined && m.accounts.has(p.accountId))) return INDIRECT;
+  if (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id))) return NAMED;
+  const indirect = m.any || (p.accountId !== undefined && m.accounts.has(p.accountId));
+  // A session of the role listed beside its account or `*` still names it.
   const sessions = sessionsIn(m, p);
-  if (sessions) return { match: true, direct: true, sessions };
-  return NO_MATCH;
+  if (sessions) return { match: true, named: false, indirect, sessions };
+  return indirect ? INDIRECT : NO_MATCH;
 }
 
 /** A trust statement with its principal block read once. */
@@ -475,7 +489,9 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
 function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: string, now: Date | undefined): TrustDecision {
   const env = { principal, action: action.toLowerCase(), now };
   let allow: Tri = 'no';
-  let direct = false;
+  let named: Tri = 'no';
+  let session: Tri = 'no';
+  let note: string | undefined;
   let denyMaybe = false;
   const statements: number[] = [];
   const undecided: string[] = [];
@@ -485,24 +501,35 @@ function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: st
     const pm = ts.principal ? principalIn(ts.principal, principal) : ts.notPrincipal ? (principalIn(ts.notPrincipal, principal).match ? NO_MATCH : INDIRECT) : NO_MATCH;
     if (!pm.match) continue;
     const applies = statementApplies(st, env.action, '*', env);
+    if (applies.result === 'no') continue;
     // Named only as a session: it applies only if the session has that name, which whoever
     // assumes the role chooses (sts:AssumeRole's RoleSessionName), so at best it might.
-    const o = pm.sessions && applies.result === 'yes' ? { result: 'maybe' as const, undecided: applies.undecided } : applies;
-    if (o.result === 'no') continue;
+    const sessionOnly = !pm.named && !pm.indirect;
+    const result: Tri = sessionOnly ? 'maybe' : applies.result;
     statements.push(st.index);
-    undecided.push(...o.undecided);
-    if (pm.sessions) undecided.push(`session name ${pm.sessions.map((n) => JSON.stringify(n)).join(' or ')} of role ${principal.name}`);
+    undecided.push(...applies.undecided);
+    const sessionNote = pm.sessions ? `session name ${pm.sessions.map((n) => JSON.stringify(n)).join(' or ')} of role ${principal.name}` : undefined;
     if (s.effect === 'Deny') {
-      if (o.result === 'yes') return { result: 'no', direct: false, statements, undecided };
+      if (sessionNote && sessionOnly) undecided.push(sessionNote);
+      if (result === 'yes') return { result: 'no', direct: false, named: 'no', session: 'no', statements, undecided };
       denyMaybe = true;
     } else {
-      allow = triOr(allow, o.result);
-      // A session named directly counts as naming the role, with its name still to match.
-      if (pm.direct && applies.result === 'yes') direct = true;
+      allow = triOr(allow, result);
+      if (pm.named) named = triOr(named, applies.result);
+      if (pm.sessions) {
+        session = 'maybe';
+        note ??= sessionNote;
+      }
     }
   }
-  if (allow === 'yes' && denyMaybe) allow = 'maybe';
-  return { result: allow, direct, statements, undecided };
+  if (denyMaybe) {
+    if (allow === 'yes') allow = 'maybe';
+    if (named === 'yes') named = 'maybe';
+  }
+  if (note !== undefined && allow !== 'yes') undecided.push(note);
+  const out: TrustDecision = { result: allow, direct: named !== 'no' || session !== 'no', named, session, statements, undecided };
+  if (note !== undefined) out.sessionNote = note;
+  return out;
 }
 
 /** Roles indexed by who their trust policies name, so callers only test real candidates. */

@@ -184,6 +184,23 @@ describe('a user named in a same-account trust policy is still capped by its per
     return findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.method === 'sts-assume-role').map((e) => [e.to, e.conditional]);
   };
 
+  it('a boundary does not cap a trust that names a session of the role (IAM policy evaluation logic: a grant to a role session ARN is not limited by an implicit deny in a boundary); the route stays, conditional on the session name', () => {
+    const gaad = authorizationDetails(ACCT, {
+      roles: [
+        { name: 'Worker', trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }), inline: [doc(allow('s3:GetObject'))] },
+        { name: 'Admin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${ACCT}:assumed-role/Worker/nightly` }, Action: 'sts:AssumeRole' }) },
+      ],
+      policies: { Bound: doc(allow(['s3:*'])), DenyBound: doc(allow('*'), { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' }) },
+    }) as { RoleDetailList: Array<Record<string, unknown>> };
+    const edges = (boundary: string) => {
+      gaad.RoleDetailList[0].PermissionsBoundary = { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${ACCT}:policy/${boundary}` };
+      return findEscalationEdges(parseAuthorizationDetails(gaad as never)).edges.filter((e) => e.method === 'sts-assume-role').map((e) => [e.to, e.conditional]);
+    };
+    expect(edges('Bound')).toEqual([[roleArn('Admin'), true]]);
+    // An explicit Deny in the boundary still wins.
+    expect(edges('DenyBound')).toEqual([]);
+  });
+
   it('BB: a boundary that does not allow sts:AssumeRole blocks the trust-only route', () => {
     expect(named(doc(allow(['s3:*'])))).toEqual([]);
   });

@@ -278,6 +278,44 @@ describe('a trust policy naming a role session (arn:aws:sts::…:assumed-role/RO
     expect(reaches(g, roleId('Worker'), roleId('Target'))).toEqual(expect.objectContaining({ conditional: true }));
   });
 
+  it('listed beside the account root in one statement, the session still names the role: a conditional route without an identity Allow', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCT}:root`, session(ACCT, 'Worker', 'nightly')] }, Action: 'sts:AssumeRole' }) },
+        ],
+      },
+    });
+    const r = reaches(g, roleId('Worker'), roleId('Target'));
+    expect(r).toEqual(expect.objectContaining({ conditional: true }));
+    expect(String(r!.evidence?.undecided)).toMatch(/nightly/);
+  });
+
+  it('a session name no call can have (a wildcard) matches nothing', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', '*')) },
+        ],
+      },
+    });
+    expect(reaches(g, roleId('Worker'), roleId('Target'))).toBeUndefined();
+  });
+
+  it('a trust naming the role itself under a condition the snapshot cannot decide is enough on its own, conditionally', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(`arn:aws:iam::${ACCT}:role/Worker`, { Condition: { StringEquals: { 'sts:ExternalId': 'x' } } }) },
+        ],
+      },
+    });
+    expect(reaches(g, roleId('Worker'), roleId('Target'))).toEqual(expect.objectContaining({ conditional: true }));
+  });
+
   it('a Deny naming the session only might apply: it does not remove an Allow of the whole account', () => {
     const g = awsGraph({
       [ACCT]: { roles: [{ name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] }] },

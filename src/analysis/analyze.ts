@@ -163,12 +163,15 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
     accountable: (ref) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
-      const edges = graph.in(ref);
+      const i = graph.indexOf(ref);
+      if (i < 0) return out;
+      // Each edge's source by its index (kept with the edge), not looked up by id.
+      const { edges, from } = graph.inAt(i);
       for (let k = 0; k < edges.length; k++) {
         const e = edges[k];
         const relation = e.type === 'OWNS' ? 'owns' : e.type === 'SPONSORS' ? 'sponsors' : e.type === 'MANAGES' ? 'manages' : undefined;
         if (relation === undefined) continue;
-        const n = graph.node(e.from);
+        const n = graph.nodeAt(from[k]);
         // An owner of both the app registration and its service principal is one person. The
         // earlier entries are few: scanning them beats a set of keys built per call (every
         // identity's summary and several rules ask).

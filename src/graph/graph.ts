@@ -405,6 +405,8 @@ export class GraphBuilder {
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
+  /** The source entry of the last edge added. */
+  private lastSource: Entry | undefined = undefined;
 
   /** The entry of an id, made on first sight (its id a flat copy: see {@link flat}). */
   private entry(id: string): Entry {
@@ -444,7 +446,9 @@ export class GraphBuilder {
 
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
   addEdge(input: GraphEdge): void {
-    const source = this.entry(input.from);
+    // The transforms add a node's edges one after the other: the last source is tried first.
+    const last = this.lastSource;
+    const source = last !== undefined && last.id === input.from ? last : (this.lastSource = this.entry(input.from));
     const target = this.entry(input.to);
     // One object shape for every edge (see canonicalNode).
     const edge: GraphEdge = { from: source.id, to: target.id, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };

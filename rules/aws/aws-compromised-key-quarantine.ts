@@ -1,6 +1,8 @@
 import { defineRule } from '../../src/rule-kit.js';
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
+/** Per run's options: the quarantine policy names, lower-cased. */
+const namesOf = new WeakMap<Record<string, unknown>, Set<string>>();
 
 export default defineRule({
   meta: {
@@ -33,7 +35,9 @@ export default defineRule({
   },
   evaluates: { types: ['aws-iam-user', 'aws-iam-role'], requires: ['aws.iam'] },
   check(subject, ctx) {
-    const names = new Set((ctx.options.policyNames as string[]).map((n) => n.toLowerCase()));
+    // Made once per run of the rule (the options object), not once per subject.
+    let names = namesOf.get(ctx.options);
+    if (!names) namesOf.set(ctx.options, (names = new Set((ctx.options.policyNames as string[]).map((n) => n.toLowerCase()))));
     const arns = Array.isArray(subject.attrs.attachedPolicyArns) ? (subject.attrs.attachedPolicyArns as string[]) : [];
     for (const arn of arns) {
       const name = AWS_MANAGED.exec(arn)?.[1];

@@ -1,5 +1,8 @@
 import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
 
+/** Per run's options: the organisation's own account ids. */
+const ownOf = new WeakMap<Record<string, unknown>, Set<string>>();
+
 interface Principal {
   type: string;
   accountId?: string;
@@ -58,7 +61,9 @@ export default defineRule({
       ctx.unknown('the trust policy could not be read');
       return;
     }
-    const own = new Set((ctx.options.ownAccounts as string[]).map(String));
+    // Made once per run of the rule (the options object), not once per role.
+    let own = ownOf.get(ctx.options);
+    if (!own) ownOf.set(ctx.options, (own = new Set((ctx.options.ownAccounts as string[]).map(String))));
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;

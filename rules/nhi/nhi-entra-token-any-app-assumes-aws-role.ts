@@ -1,4 +1,4 @@
-import { defineRule, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.(?:com|us))\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
 
@@ -33,20 +33,7 @@ export default defineRule({
     if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
     const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
     if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
-    // A token's aud is the app id or one of the App ID URIs (servicePrincipalNames) it was requested for.
-    const byAppId = new Map<string, GraphNode[]>();
-    const byName = new Map<string, GraphNode[]>();
-    const put = (m: Map<string, GraphNode[]>, k: string, n: GraphNode) => {
-      const list = m.get(k);
-      if (!list) m.set(k, [n]);
-      else if (!list.includes(n)) list.push(n);
-    };
-    for (const n of ctx.graph.ofKind('identity')) {
-      if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
-      put(byAppId, n.attrs.appId, n);
-      const names = n.attrs.servicePrincipalNames;
-      if (Array.isArray(names)) for (const u of names) if (typeof u === 'string') put(byName, u.toLowerCase(), n);
-    }
+    const { byAppId, byName } = audienceIndex(ctx.graph, tenant);
     // The external node is shared by every role trusting this issuer and subject; each role's
     // accepted audiences ride on its own edge (the node keeps the first role's).
     for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
@@ -73,3 +60,33 @@ export default defineRule({
     }
   },
 });
+
+/** The apps of one tenant by what a token's aud may name: the app id, or one of its App ID URIs (servicePrincipalNames). */
+interface AudienceIndex {
+  byAppId: Map<string, GraphNode[]>;
+  byName: Map<string, GraphNode[]>;
+}
+
+/** Per graph and tenant, built on first use: once per trusting workload, each build read every identity of the graph. */
+const audienceIndexes = new WeakMap<Graph, Map<string, AudienceIndex>>();
+
+function audienceIndex(graph: Graph, tenant: string): AudienceIndex {
+  let byTenant = audienceIndexes.get(graph);
+  if (!byTenant) audienceIndexes.set(graph, (byTenant = new Map()));
+  let index = byTenant.get(tenant);
+  if (index) return index;
+  index = { byAppId: new Map(), byName: new Map() };
+  const put = (m: Map<string, GraphNode[]>, k: string, n: GraphNode) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [n]);
+    else if (!list.includes(n)) list.push(n);
+  };
+  for (const n of graph.ofKind('identity')) {
+    if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
+    put(index.byAppId, n.attrs.appId, n);
+    const names = n.attrs.servicePrincipalNames;
+    if (Array.isArray(names)) for (const u of names) if (typeof u === 'string') put(index.byName, u.toLowerCase(), n);
+  }
+  byTenant.set(tenant, index);
+  return index;
+}

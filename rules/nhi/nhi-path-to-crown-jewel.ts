@@ -36,6 +36,9 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
 }
 
 const OWNERS_UNREAD = 'owners not read';
+
+/** Per run (its context, held weakly: not the graph after the run), the subject `where` judged last, with its answer (see check). */
+const lastEntry = new WeakMap<RuleContext, { node: GraphNode; why: string | undefined }>();
 const SHARED_SECRETS: ReadonlySet<string> = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
 /** Whether the identity's owners (Entra app and SP owners, a user's manager) were read. */
@@ -105,9 +108,19 @@ export default defineRule({
       minHops: { default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
     },
   },
-  evaluates: { types: [], kinds: ['identity', 'external'], where: (n, ctx) => entryReason(n, ctx) !== undefined },
+  evaluates: {
+    types: [],
+    kinds: ['identity', 'external'],
+    where: (n, ctx) => {
+      const why = entryReason(n, ctx);
+      lastEntry.set(ctx, { node: n, why });
+      return why !== undefined;
+    },
+  },
   check(subject, ctx) {
-    const why = entryReason(subject, ctx) ?? 'entry point';
+    // The engine calls `check` right after `where` for the same subject: its answer is reused.
+    const last = lastEntry.get(ctx);
+    const why = (last !== undefined && last.node === subject ? last.why : entryReason(subject, ctx)) ?? 'entry point';
     if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
     const minHops = Number(ctx.options.minHops);
     // Only decides when nothing is reported: a path that was found still fails.

@@ -49,7 +49,6 @@ interface JewelGroup {
   dist: Map<string, number>;
   /** Per node: the edge to follow toward the jewel. */
   next: Map<string, GraphEdge>;
-  hidden: Map<string, number>;
 }
 
 /**
@@ -164,12 +163,15 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
     accountable: (ref) => {
       const out: { id: string; name: string; relation: string; enabled?: boolean }[] = [];
-      const edges = graph.in(ref);
+      const i = graph.indexOf(ref);
+      if (i < 0) return out;
+      // Each edge's source by its index (kept with the edge), not looked up by id.
+      const { edges, from } = graph.inAt(i);
       for (let k = 0; k < edges.length; k++) {
         const e = edges[k];
         const relation = e.type === 'OWNS' ? 'owns' : e.type === 'SPONSORS' ? 'sponsors' : e.type === 'MANAGES' ? 'manages' : undefined;
         if (relation === undefined) continue;
-        const n = graph.node(e.from);
+        const n = graph.nodeAt(from[k]);
         // An owner of both the app registration and its service principal is one person. The
         // earlier entries are few: scanning them beats a set of keys built per call (every
         // identity's summary and several rules ask).
@@ -206,7 +208,7 @@ function reachIndex(groups: JewelGroup[]): Map<string, number[]> {
 }
 
 function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOnly = false): JewelGroup[] {
-  const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: string[] }>();
+  const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: number[] }>();
   for (const p of privileges) {
     if (!p.crownJewel) continue;
     // One group per provider and class, not per scope: an estate of many AWS accounts whose roles
@@ -214,50 +216,75 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
     // in the number of accounts). Each identity gets the nearest jewel of each class instead.
     const key = `${p.provider}|${p.crownJewel}`;
     const g = bySeedKey.get(key) ?? { cls: p.crownJewel, seeds: [] };
-    g.seeds.push(p.id);
+    g.seeds.push(graph.indexOf(p));
     bySeedKey.set(key, g);
   }
+  // The search works on node indexes, with arrays the groups share: per node, its distance (-1
+  // while unreached), the hidden and undecided hops of its route and, while it is a candidate of
+  // the next layer, the best edge found so far and the node that edge leads to. `round` tells
+  // this layer's candidates from older ones.
+  const n = graph.size;
+  const dist = new Int32Array(n);
+  const hidden = new Int32Array(n);
+  const conditional = new Int32Array(n);
+  const via = new Int32Array(n);
+  const round = new Int32Array(n);
+  const best: (GraphEdge | undefined)[] = new Array(n).fill(undefined);
+  let rounds = 0;
   const groups: JewelGroup[] = [];
   for (const key of [...bySeedKey.keys()].sort()) {
     const { cls, seeds } = bySeedKey.get(key)!;
-    const dist = new Map<string, number>();
+    const distById = new Map<string, number>();
     const next = new Map<string, GraphEdge>();
-    const hidden = new Map<string, number>();
-    // Undecided conditions on the chosen route: among shortest routes, the fewest wins (a route
-    // that surely holds is the claim to make), then the most hidden hops.
-    const conditional = new Map<string, number>();
-    let layer = [...seeds].sort();
+    dist.fill(-1);
+    let layer = seeds;
     for (const s of layer) {
-      dist.set(s, 0);
-      hidden.set(s, 0);
-      conditional.set(s, 0);
+      dist[s] = 0;
+      hidden[s] = 0;
+      conditional[s] = 0;
+      distById.set(graph.nodeAt(s).id, 0);
     }
     let d = 0;
     while (layer.length > 0) {
-      const candidates = new Map<string, { edge: GraphEdge; hidden: number; conditional: number }>();
+      const r = ++rounds;
+      const found: number[] = [];
       for (const u of layer) {
-        const hu = hidden.get(u)!;
-        const cu = conditional.get(u)!;
-        const target = graph.node(u);
-        for (const e of graph.in(u)) {
-          if (!CONTROL_EDGES.has(e.type) || dist.has(e.from) || (firmOnly && e.conditional) || !flowsInto(e, target)) continue;
+        const hu = hidden[u];
+        const cu = conditional[u];
+        const target = graph.nodeAt(u);
+        const { edges, from } = graph.inAt(u);
+        for (let k = 0; k < edges.length; k++) {
+          const e = edges[k];
+          const v = from[k];
+          if (!CONTROL_EDGES.has(e.type) || dist[v] >= 0 || (firmOnly && e.conditional) || !flowsInto(e, target)) continue;
           const h = hu + (e.hidden ? 1 : 0);
           const c = cu + (e.conditional ? 1 : 0);
-          const best = candidates.get(e.from);
-          if (!best || c < best.conditional || (c === best.conditional && h > best.hidden)) candidates.set(e.from, { edge: e, hidden: h, conditional: c });
+          // Undecided conditions on the chosen route: among shortest routes, the fewest wins (a
+          // route that surely holds is the claim to make), then the most hidden hops, then the
+          // route through the node of the lowest id (within one node, its first edge).
+          if (round[v] !== r) {
+            round[v] = r;
+            found.push(v);
+          } else if (!(c < conditional[v] || (c === conditional[v] && (h > hidden[v] || (h === hidden[v] && u !== via[v] && target.id < graph.nodeAt(via[v]).id))))) {
+            continue;
+          }
+          best[v] = e;
+          via[v] = u;
+          hidden[v] = h;
+          conditional[v] = c;
         }
       }
       d++;
-      layer = [...candidates.keys()].sort();
-      for (const v of layer) {
-        const c = candidates.get(v)!;
-        dist.set(v, d);
-        next.set(v, c.edge);
-        hidden.set(v, c.hidden);
-        conditional.set(v, c.conditional);
+      for (const v of found) {
+        dist[v] = d;
+        const id = graph.nodeAt(v).id;
+        distById.set(id, d);
+        next.set(id, best[v]!);
+        best[v] = undefined;
       }
+      layer = found;
     }
-    groups.push({ key, cls, dist, next, hidden });
+    groups.push({ key, cls, dist: distById, next });
   }
   return groups;
 }

@@ -23,20 +23,15 @@ const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonlin
  */
 export function linkProviders(b: GraphBuilder): void {
   narrowSamlAssignments(b);
-  const entraByAppId = new Map<string, GraphNode>();
-  const entraByObjectId = new Map<string, GraphNode>();
-  const entraByIdentifierUri = new Map<string, GraphNode>();
   const oktaByClientId = new Map<string, GraphNode>();
   const entraTenants = new Set<string>();
   const oktaOrgs = new Map<string, string>();
+  /** The Entra identities, in node order: the three indexes below are built from them on first use. */
+  const entraIdentities: GraphNode[] = [];
   for (const n of b.nodeList()) {
     if (n.provider === 'entra' && n.kind === 'identity') {
       entraTenants.add(n.scope.toLowerCase());
-      const appId = n.attrs.appId;
-      if (typeof appId === 'string') entraByAppId.set(`${n.scope}|${appId}`.toLowerCase(), n);
-      entraByObjectId.set(`${n.scope}|${n.nativeId}`.toLowerCase(), n);
-      const names = n.attrs.servicePrincipalNames ?? n.attrs.identifierUris;
-      if (Array.isArray(names)) for (const u of names) if (typeof u === 'string') entraByIdentifierUri.set(`${n.scope}|${u}`.toLowerCase(), n);
+      entraIdentities.push(n);
     }
     if (n.provider === 'okta' && n.kind === 'identity') {
       const org = n.scope.replace(/\/+$/, '').toLowerCase();
@@ -45,6 +40,25 @@ export function linkProviders(b: GraphBuilder): void {
       if (typeof clientId === 'string') oktaByClientId.set(`${org}|${clientId}`, n);
     }
   }
+
+  // Each index is made when a trust first needs it (a key per identity of a large tenant costs;
+  // many estates need one index or none). Only edges are added from here, so the nodes and their
+  // attributes are those a pass made up front would have read.
+  const index = (keysOf: (n: GraphNode) => readonly string[]): Map<string, GraphNode> => {
+    const m = new Map<string, GraphNode>();
+    for (const n of entraIdentities) for (const k of keysOf(n)) m.set(k, n);
+    return m;
+  };
+  let byAppId: Map<string, GraphNode> | undefined;
+  let byObjectId: Map<string, GraphNode> | undefined;
+  let byIdentifierUri: Map<string, GraphNode> | undefined;
+  const entraByAppId = () => (byAppId ??= index((n) => (typeof n.attrs.appId === 'string' ? [`${n.scope}|${n.attrs.appId}`.toLowerCase()] : [])));
+  const entraByObjectId = () => (byObjectId ??= index((n) => [`${n.scope}|${n.nativeId}`.toLowerCase()]));
+  const entraByIdentifierUri = () =>
+    (byIdentifierUri ??= index((n) => {
+      const names = n.attrs.servicePrincipalNames ?? n.attrs.identifierUris;
+      return Array.isArray(names) ? names.filter((u): u is string => typeof u === 'string').map((u) => `${n.scope}|${u}`.toLowerCase()) : [];
+    }));
 
   for (const e of [...b.edgeList()]) {
     if (e.type !== 'FEDERATES_TO') continue;
@@ -66,7 +80,7 @@ export function linkProviders(b: GraphBuilder): void {
       const tenant = entra[1].toLowerCase();
       const holders = new Map<string, { node: GraphNode; why: string }>();
       if (subject && subjectMatch === 'exact') {
-        const sp = entraByObjectId.get(`${tenant}|${subject}`.toLowerCase());
+        const sp = entraByObjectId().get(`${tenant}|${subject}`.toLowerCase());
         if (sp) holders.set(sp.id, { node: sp, why: `sub pins its object id ${subject}` });
       } else {
         // Audience-only trust: the app the audience names is the intended caller; every other
@@ -75,7 +89,7 @@ export function linkProviders(b: GraphBuilder): void {
         // evaluator's wildcard matcher: linear time however many stars the author wrote).
         const pattern = subject ? compileWildcard(globTokens(subject)) : undefined;
         for (const aud of audiences) {
-          const sp = entraByAppId.get(`${tenant}|${aud}`) ?? entraByIdentifierUri.get(`${tenant}|${aud}`.toLowerCase());
+          const sp = entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
           if (!sp || (pattern && !pattern.test(sp.nativeId))) continue;
           holders.set(sp.id, { node: sp, why: `aud ${aud} is its application${subject ? `, and sub pattern ${subject} matches its object id` : ', and no sub condition narrows it'}` });
         }

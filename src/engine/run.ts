@@ -98,7 +98,9 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
     for (let s = 0; s < subjects.length; s++) {
       const subject = subjects[s];
       if (where && !where(subject, ctx)) continue;
-      reports.length = 0;
+      // Emptied only when a finding was reported: setting an array's length is a call into the
+      // runtime, and most subjects report nothing.
+      if (reports.length > 0) reports.length = 0;
       unknownReason = undefined;
       if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
         lastProvider = subject.provider;
@@ -152,13 +154,17 @@ function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, reado
   const key = JSON.stringify([typeList, kindList]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const types = new Set(typeList);
-  const kinds = new Set<string>(kindList);
+  // The nodes of each type and kind asked for, merged by node index (graph order): the lists
+  // hold only the subjects, where a pass over every node of the graph tested each.
+  const lists = [...typeList.map((t) => graph.ofType(t)), ...kindList.map((k) => graph.ofKind(k))];
+  let total = 0;
+  for (const list of lists) total += list.length;
+  const order = new Int32Array(total);
+  let at = 0;
+  for (const list of lists) for (let k = 0; k < list.length; k++) order[at++] = graph.indexOf(list[k]);
+  order.sort();
   const subjects: GraphNode[] = [];
-  for (let i = 0; i < graph.size; i++) {
-    const n = graph.nodeAt(i);
-    if (types.has(n.type) || kinds.has(n.kind)) subjects.push(n);
-  }
+  for (let k = 0; k < order.length; k++) if (k === 0 || order[k] !== order[k - 1]) subjects.push(graph.nodeAt(order[k]));
   cache.set(key, subjects);
   return subjects;
 }

@@ -72,6 +72,24 @@ export class Graph {
       push(this.kindIndex, n.kind, n);
     }
     const slotList = this.slotList;
+    // Each node's edge lists are made at their final length: grown by push from empty, every
+    // list kept room for 16 more entries, and most nodes have one or two edges each way.
+    const outDegree = new Int32Array(slotList.length);
+    const inDegree = new Int32Array(slotList.length);
+    for (let i = 0; i < edges.length; i++) {
+      const fi = ends[2 * i];
+      const ti = ends[2 * i + 1];
+      if (fi < 0 || ti < 0) continue;
+      outDegree[fi]++;
+      inDegree[ti]++;
+    }
+    for (let k = 0; k < slotList.length; k++) {
+      if (outDegree[k] > 0) slotList[k].out = new Adjacency(outDegree[k]);
+      if (inDegree[k] > 0) slotList[k].in = new Adjacency(inDegree[k]);
+    }
+    // From here the degrees count the edges placed so far.
+    outDegree.fill(0);
+    inDegree.fill(0);
     let kept = 0;
     for (let i = 0; i < edges.length; i++) {
       const e = edges[i];
@@ -86,15 +104,10 @@ export class Graph {
       // The node's own id string (an edge may have named its end before the node was added).
       e.from = from.node.id;
       e.to = to.node.id;
-      if (from.out === NO_EDGES) {
-        from.out = new Adjacency();
-        this.sourcesInOrder.push(from);
-      }
-      from.out.all.push(e);
-      from.out.far.push(ti);
-      if (to.in === NO_EDGES) to.in = new Adjacency();
-      to.in.all.push(e);
-      to.in.far.push(fi);
+      const o = outDegree[fi]++;
+      if (o === 0) this.sourcesInOrder.push(from);
+      from.out.put(o, e, ti);
+      to.in.put(inDegree[ti]++, e, fi);
       kept++;
     }
     this.edgeCount = kept;
@@ -200,6 +213,9 @@ export class Graph {
 
 const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
 
+/** Above this many edges, a node's list (or its group of one type) grows as it is filled (see groupByType). */
+const PREALLOCATE_MAX = 4096;
+
 /**
  * One node's edges in one direction; grouped by type (and their far ends resolved) on the first
  * typed ask. Nodes without edges that way share {@link NO_EDGES} instead of an object each. The
@@ -207,20 +223,35 @@ const EMPTY_NODES: readonly GraphNode[] = Object.freeze([]);
  * edge types, and a Map for each of hundreds of thousands of nodes cost more than it saved.
  */
 class Adjacency {
-  readonly all: GraphEdge[] = [];
+  readonly all: GraphEdge[];
   /** The index of each edge's other end, position by position with `all`. */
-  readonly far: number[] = [];
-  types: EdgeType[] | undefined = undefined;
+  readonly far: number[];
+  types: readonly EdgeType[] | undefined = undefined;
   // The groups are made with `types`, on the first typed ask: three empty arrays for each of the
   // ~400,000 adjacencies of a 100k estate, most never asked by type, were ~38 MB that every
-  // young-generation collection of the build copied.
+  // young-generation collection of the build copied. With edges of one type only, `lists` and
+  // `farLists` stay undefined: the one group is `all` and `far`.
   lists: GraphEdge[][] | undefined = undefined;
   /** Per type, the index of each edge's other end (as `far`, grouped like `lists`). */
   farLists: number[][] | undefined = undefined;
+  /** Per type, the far-end nodes once asked for (see endsOf). */
   ends: (readonly GraphNode[] | undefined)[] | undefined = undefined;
+
+  /** Room for `size` edges, filled in order by {@link put} (a large list grows instead: see PREALLOCATE_MAX). */
+  constructor(size: number) {
+    const n = size <= PREALLOCATE_MAX ? size : 0;
+    this.all = new Array(n);
+    this.far = new Array(n);
+  }
+
+  /** Places the `k`-th edge (0, 1, 2, ... in turn) and the index of its other end. */
+  put(k: number, e: GraphEdge, far: number): void {
+    this.all[k] = e;
+    this.far[k] = far;
+  }
 }
 
-const NO_EDGES: Adjacency = Object.freeze(new Adjacency()) as Adjacency;
+const NO_EDGES: Adjacency = Object.freeze(new Adjacency(0)) as Adjacency;
 
 class Slot {
   out: Adjacency = NO_EDGES;
@@ -237,18 +268,22 @@ function typeSlot(adj: Adjacency, type: EdgeType): number {
   return (adj.types ?? groupByType(adj)).indexOf(type);
 }
 
-/** Above this many edges of one type, a group grows as it is filled (see groupByType). */
-const PREALLOCATE_MAX = 4096;
 
 /**
  * Groups a node's edges by type, each array made at its final length. Grown by push, every
  * array kept room for 16 more entries, and most nodes have one or two edges: the groups of the
  * 100k-identity graph took 284 MB (now 83 MB), which the rules allocated and the collector
  * copied (rules stage CPU 7.8 -> 7.0 s on the loaded test VM). A node whose edges are all of one
- * type uses its lists as they are.
+ * type uses its lists as they are. Returns the node's types (frozen when shared).
  */
-function groupByType(adj: Adjacency): EdgeType[] {
+function groupByType(adj: Adjacency): readonly EdgeType[] {
   const { all, far } = adj;
+  // Most nodes have edges of one type only: they keep no groups (`lists` stays undefined) and
+  // share one list of types, found without making any array.
+  const first = all[0].type;
+  let k = 1;
+  while (k < all.length && all[k].type === first) k++;
+  if (k === all.length) return (adj.types = soleType(first));
   const types: EdgeType[] = [];
   const counts: number[] = [];
   for (let k = 0; k < all.length; k++) {
@@ -258,13 +293,6 @@ function groupByType(adj: Adjacency): EdgeType[] {
       types.push(all[k].type);
       counts.push(1);
     }
-  }
-  if (types.length === 1) {
-    adj.lists = [all];
-    adj.farLists = [far];
-    adj.ends = [undefined];
-    adj.types = [types[0]];
-    return adj.types;
   }
   const lists: GraphEdge[][] = new Array(types.length);
   const farLists: number[][] = new Array(types.length);
@@ -287,11 +315,20 @@ function groupByType(adj: Adjacency): EdgeType[] {
   return adj.types;
 }
 
+/** Per edge type, the frozen list of just that type that the nodes with edges of one type share. */
+const SOLE_TYPES = new Map<EdgeType, readonly EdgeType[]>();
+
+function soleType(type: EdgeType): readonly EdgeType[] {
+  let types = SOLE_TYPES.get(type);
+  if (types === undefined) SOLE_TYPES.set(type, (types = Object.freeze([type])));
+  return types;
+}
+
 /** The edges of one node of one type, in insertion order: typed lookups on a node with thousands of edges stay O(1). */
 function ofEdgeType(adj: Adjacency, type: EdgeType): readonly GraphEdge[] {
   if (adj === NO_EDGES) return EMPTY;
   const i = typeSlot(adj, type);
-  return i < 0 ? EMPTY : adj.lists![i];
+  return i < 0 ? EMPTY : adj.lists === undefined ? adj.all : adj.lists[i];
 }
 
 /** The nodes at the other end of a node's edges of one type, from the indexes kept with the edges (no lookup by id). */
@@ -299,10 +336,12 @@ function endsOf(slotList: readonly Slot[], adj: Adjacency, type: EdgeType): read
   if (adj === NO_EDGES) return EMPTY_NODES;
   const i = typeSlot(adj, type);
   if (i < 0) return EMPTY_NODES;
-  let list = adj.ends![i];
+  // One type only: one list of ends, kept from the first ask.
+  const ends = (adj.ends ??= [undefined]);
+  let list = ends[i];
   if (list === undefined) {
-    list = Object.freeze(adj.farLists![i].map((j) => slotList[j].node));
-    adj.ends![i] = list;
+    list = Object.freeze((adj.farLists === undefined ? adj.far : adj.farLists[i]).map((j) => slotList[j].node));
+    ends[i] = list;
   }
   return list;
 }
@@ -366,6 +405,8 @@ export class GraphBuilder {
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
   private readonly warnings: string[] = [];
+  /** The source entry of the last edge added. */
+  private lastSource: Entry | undefined = undefined;
 
   /** The entry of an id, made on first sight (its id a flat copy: see {@link flat}). */
   private entry(id: string): Entry {
@@ -405,7 +446,9 @@ export class GraphBuilder {
 
   /** Adds an edge once (same from/to/type/reason is a duplicate). */
   addEdge(input: GraphEdge): void {
-    const source = this.entry(input.from);
+    // The transforms add a node's edges one after the other: the last source is tried first.
+    const last = this.lastSource;
+    const source = last !== undefined && last.id === input.from ? last : (this.lastSource = this.entry(input.from));
     const target = this.entry(input.to);
     // One object shape for every edge (see canonicalNode).
     const edge: GraphEdge = { from: source.id, to: target.id, type: input.type, reason: flat(input.reason), hidden: input.hidden, conditional: input.conditional, evidence: input.evidence };

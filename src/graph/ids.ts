@@ -12,8 +12,16 @@ export function nodeId(provider: string, scope: string, type: string, nativeId: 
  * same ids and fingerprints.
  */
 export function oktaOrigin(org: string): string {
-  return org.replace(/\/+$/, '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, (origin) => origin.toLowerCase());
+  // Every Okta id of a scan names the same org: the last answer is kept (two regular expressions per id otherwise).
+  if (org === lastOrg) return lastOrigin;
+  const origin = org.replace(/\/+$/, '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, (o) => o.toLowerCase());
+  lastOrg = org;
+  lastOrigin = origin;
+  return origin;
 }
+
+let lastOrg: string | undefined;
+let lastOrigin = '';
 
 export const ids = {
   entraSp: (tenant: string, objectId: string) => nodeId('entra', tenant, 'sp', objectId),

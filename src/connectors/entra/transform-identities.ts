@@ -295,28 +295,30 @@ function recordAppRoles(
 function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
   const node = ref.node;
   if (node.agent) return;
-  const keys = [ref.objectId, ref.appId, node.name].filter((x): x is string => !!x).map((x) => x.toLowerCase());
-  if (ctx.config.knownAgents.some((k) => keys.includes(k.toLowerCase()))) {
-    node.agent = { confidence: 'config', reasons: ['listed in knownAgents'] };
-    return;
-  }
-  const reasons: string[] = [];
-  const fields: [string, string | undefined][] = [
-    ['name', node.name],
-    ['tag', (node.tags ?? []).join(' ')],
-    ['notes', (node.attrs.notes as string | undefined) ?? (node.attrs.appNotes as string | undefined)],
-  ];
-  for (const [field, value] of fields) {
-    if (!value) continue;
-    for (const re of agentPatternRegExps(ctx.config)) {
-      const m = re ? re.exec(value) : null;
-      if (m) {
-        reasons.push(`${field} mentions "${m[0]}"`);
-        break;
-      }
+  // Most configurations list no agents: the lower-cased keys are only made to compare with some.
+  if (ctx.config.knownAgents.length > 0) {
+    const keys = [ref.objectId, ref.appId, node.name].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+    if (ctx.config.knownAgents.some((k) => keys.includes(k.toLowerCase()))) {
+      node.agent = { confidence: 'config', reasons: ['listed in knownAgents'] };
+      return;
     }
   }
-  if (reasons.length > 0) node.agent = { confidence: 'name', reasons };
+  const patterns = agentPatternRegExps(ctx.config);
+  let reasons: string[] | undefined;
+  const check = (field: string, value: string | undefined): void => {
+    if (!value) return;
+    for (const re of patterns) {
+      const m = re ? re.exec(value) : null;
+      if (m) {
+        (reasons ??= []).push(`${field} mentions "${m[0]}"`);
+        return;
+      }
+    }
+  };
+  check('name', node.name);
+  check('tag', (node.tags ?? []).join(' '));
+  check('notes', (node.attrs.notes as string | undefined) ?? (node.attrs.appNotes as string | undefined));
+  if (reasons) node.agent = { confidence: 'name', reasons };
 }
 
 function nonEmpty(list: string[]): string[] | undefined {

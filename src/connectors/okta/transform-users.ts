@@ -143,21 +143,24 @@ export function addUsers(ctx: OktaContext): void {
     const credentials = r.optObject(u, 'credentials', path);
     const hasPassword = credentials ? r.optObject(credentials, 'password', `${path}.credentials`) !== undefined : undefined;
 
+    // The user's key as a JSON path, for the items of the files keyed by user: made once, when needed.
+    let key: string | undefined;
+    const keyPath = (): string => (key ??= `$[${JSON.stringify(id)}]`);
     const factorList = files.userFactors?.get(id);
     let activeFactors: number | undefined;
     let factorTypes: string[] | undefined;
     if (factorList) {
       factorTypes = [];
       factorList.forEach((f, j) => {
-        const fp = at(`$[${JSON.stringify(id)}]`, j);
+        const fp = at(keyPath(), j);
         const st = rf.optStr(f, 'status', fp);
         if (st === 'ACTIVE') factorTypes!.push(rf.optStr(f, 'factorType', fp) ?? 'unknown');
       });
       activeFactors = factorTypes.length;
     }
 
-    const direct: RoleAssignment[] | undefined = files.userRoles?.get(id)?.flatMap((obj, j) => readRole(ctx, rr, obj, at(`$[${JSON.stringify(id)}]`, j)) ?? []);
-    const groupIds = files.userGroups?.get(id)?.map((g, j) => rg.str(g, 'id', at(`$[${JSON.stringify(id)}]`, j)));
+    const direct: RoleAssignment[] | undefined = files.userRoles?.get(id)?.flatMap((obj, j) => readRole(ctx, rr, obj, at(keyPath(), j)) ?? []);
+    const groupIds = files.userGroups?.get(id)?.map((g, j) => rg.str(g, 'id', at(keyPath(), j)));
     const effective = new Set<string>(direct?.map((d) => d.type) ?? []);
     let groupsKnown = groupIds !== undefined && files.groupRoles !== undefined;
     for (const gid of groupIds ?? []) {

@@ -83,3 +83,17 @@ describe('the escalation search', () => {
     ]);
   });
 });
+
+describe("canDo's statement lists belong to the caller", () => {
+  it('can be extended without touching the next answer (the evaluator shares frozen lists inside)', () => {
+    const m = model({
+      users: [userEntry('u', { inline: [doc(allow('iam:PassRole', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }))] })],
+    });
+    const ev = createEvaluator(m, { now });
+    const first = ev.canDo(userArn('u'), 'iam:PassRole', '*').statements[0].undecided;
+    expect(() => first.push('note')).not.toThrow();
+    const next = ev.canDo(userArn('u'), 'iam:PassRole', '*').statements[0].undecided;
+    expect(next).not.toContain('note');
+    expect(next.length).toBeGreaterThan(0);
+  });
+});

@@ -468,40 +468,68 @@ describe('a service principal Microsoft disabled (disabledByMicrosoftStatus) is 
 describe('roles that make their holder owner of any app (AZAddOwner): an application then adds a credential only with Application.ReadWrite.OwnedBy or more', () => {
   // Microsoft Graph addPassword/addKey: an app calling them for an app it owns needs
   // Application.ReadWrite.OwnedBy (or Application.ReadWrite.All / Directory.ReadWrite.All); the
-  // role gives ownership (owners/update), not credentials/update. A person who becomes owner adds
-  // one through the portal, so the route from the role stays, conditional; machine holders that
-  // also hold one of those permissions get a firm route of their own.
+  // role gives ownership (owners/update), not credentials/update. A user who becomes owner adds
+  // one, so the route from the role stays, conditional, and holders that can add the credential
+  // (users; applications with one of those permissions) get a firm route of their own.
+  const HYBRID = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2';
   const PARTNER_TIER1 = '4ba39ca4-527c-499a-b93d-d9b492c50246';
-  function ownerMaker(perms: Perm[], how: 'built-in' | 'custom') {
+  function ownerMaker(perms: Perm[], how: 'built-in' | 'custom', opts: { user?: boolean } = {}) {
     const target = sp('Target');
     const h = sp('OwnerMaker');
+    const user = { id: gid(), displayName: 'Operator', userPrincipalName: 'op@contoso.example', accountEnabled: true, userType: 'Member' };
     const def = { id: gid(), displayName: 'App owner manager', isBuiltIn: false, rolePermissions: [{ allowedResourceActions: ['microsoft.directory/servicePrincipals/owners/update'] }] };
+    const holder = opts.user ? user.id : h.id;
     const g = build({
       'servicePrincipals.json': [graphSp, target, h],
+      ...(opts.user ? { 'users.json': [user] } : {}),
       'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory'), ...perms.map((p) => grant(h, p))],
-      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: how === 'built-in' ? PARTNER_TIER1 : def.id, directoryScopeId: '/' }],
+      'roleAssignments.json': [{ id: gid(), principalId: holder, roleDefinitionId: how === 'built-in' ? HYBRID : def.id, directoryScopeId: '/' }],
       ...(how === 'custom' ? { 'roleDefinitions.json': [def] } : {}),
     });
-    const role = ids.entraDirectoryRole(T, how === 'built-in' ? PARTNER_TIER1 : def.id);
-    return { g, h, target, role };
+    const role = ids.entraDirectoryRole(T, how === 'built-in' ? HYBRID : def.id);
+    const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+    // Firm routes of a node to a crown jewel that go through the target.
+    const firmThrough = (id: string) => a.firmCrownJewelPaths(id).filter((p) => p.hops.some((x) => x.to === node(target))).length;
+    return { g, h, target, role, firmThrough, userNode: ids.entraUser(T, user.id) };
   }
 
   for (const how of ['built-in', 'custom'] as const) {
-    it(`${how}: the route from the role is conditional, and a holder with no such permission has no firm route to tenant admin`, () => {
-      const { g, h, target, role } = ownerMaker([], how);
+    it(`${how}: the route from the role is conditional, and a holder with no such permission has no firm route through the target`, () => {
+      const { g, h, target, role, firmThrough } = ownerMaker([], how);
       const e = escalations(g, role).find((x) => x.to === node(target));
       expect(e).toMatchObject({ conditional: true, evidence: { method: 'AZAddOwner' } });
       expect(String(e!.reason)).toMatch(/Application\.ReadWrite\.OwnedBy/);
       expect(escalations(g, node(h))).toEqual([]);
-      expect(summary(g, h)).toMatchObject({ firm: 0 });
-      expect(summary(g, h).any).toBeGreaterThan(0);
+      expect(firmThrough(node(h))).toBe(0);
     });
 
     it(`${how}, near miss: a holder that also holds Application.ReadWrite.OwnedBy gets a firm route of its own`, () => {
-      const { g, h, target } = ownerMaker(['Application.ReadWrite.OwnedBy'], how);
+      const { g, h, target, firmThrough } = ownerMaker(['Application.ReadWrite.OwnedBy'], how);
       const own = escalations(g, node(h)).filter((x) => x.to === node(target));
       expect(own.map((x) => [x.conditional ?? false, x.evidence?.method, x.evidence?.permission])).toEqual([[false, 'AZAddOwner', 'Application.ReadWrite.OwnedBy']]);
-      expect(summary(g, h).firm).toBeGreaterThan(0);
+      // (A Hybrid Identity Administrator's shortest firm route to tenant admin is its own: domain federation.)
+      if (how === 'custom') expect(firmThrough(node(h))).toBeGreaterThan(0);
+    });
+
+    it(`${how}: a user who holds the role gets a firm route (an owner signed in as a user adds a credential)`, () => {
+      const { g, target, userNode } = ownerMaker([], how, { user: true });
+      const own = escalations(g, userNode).filter((x) => x.to === node(target));
+      expect(own.map((x) => [x.conditional ?? false, x.evidence?.method])).toEqual([[false, 'AZAddOwner']]);
     });
   }
+
+  it('Partner Tier1 Support adds a credential to application registrations itself (firm), and reaches no service principal without one', () => {
+    const withApp = sp('WithApp');
+    const spOnly = sp('SpOnly');
+    const h = sp('Tier1Holder');
+    const g = build({
+      'servicePrincipals.json': [graphSp, withApp, spOnly, h],
+      'applications.json': [{ id: gid(), appId: withApp.appId, displayName: 'WithApp' }],
+      'appRoleAssignments.json': [grant(withApp, 'RoleManagement.ReadWrite.Directory'), grant(spOnly, 'RoleManagement.ReadWrite.Directory'), grant(h, 'Application.ReadWrite.OwnedBy')],
+      'roleAssignments.json': [{ id: gid(), principalId: h.id, roleDefinitionId: PARTNER_TIER1, directoryScopeId: '/' }],
+    });
+    const role = ids.entraDirectoryRole(T, PARTNER_TIER1);
+    expect(escalations(g, role).map((e) => [g.node(e.to)?.name, e.conditional ?? false, e.evidence?.method])).toEqual([['WithApp', false, 'AZAddSecret']]);
+    expect(escalations(g, node(h))).toEqual([]);
+  });
 });

@@ -342,7 +342,8 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
     }
     const o = statementAppliesToResource(st, acc.resource, acc.env);
     if (o.result === 'no') continue;
-    if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, o.undecided));
+    // canDo's statements are the caller's to keep: their own list, not the shared frozen one.
+    if (acc.detail) (acc.statements ??= []).push(matchOf(bp.origin, st, o.result, [...o.undecided]));
     else if (o.undecided.length > 0) (acc.undecided ??= []).push(...o.undecided);
     if (st.source.effect === 'Deny') {
       if (o.result === 'yes') acc.denyYes = true;

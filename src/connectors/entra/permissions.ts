@@ -234,11 +234,18 @@ export const DIRECTORY_ROLES: ReadonlyMap<string, DirectoryRoleInfo> = new Map([
 
 /** Roles whose tenant-wide holders can add a secret to any app or SP (BloodHound AZAddSecret). */
 export const ADD_SECRET_ROLES: ReadonlySet<string> = new Set([APPLICATION_ADMIN, CLOUD_APPLICATION_ADMIN]);
-/** Roles whose holders can add themselves as owner of any app or SP (BloodHound AZAddOwner). */
-export const ADD_OWNER_ROLES: ReadonlySet<string> = new Set([
-  HYBRID_IDENTITY_ADMIN,
-  PARTNER_TIER1,
-]);
+/**
+ * Roles whose holders can add themselves as owner of any app or SP (BloodHound AZAddOwner):
+ * Hybrid Identity Administrator has applications/owners/update and servicePrincipals/owners/update,
+ * but no credentials/update (Microsoft Entra built-in roles reference).
+ */
+export const ADD_OWNER_ROLES: ReadonlySet<string> = new Set([HYBRID_IDENTITY_ADMIN]);
+/**
+ * Roles whose holders can add a credential to any application registration, but not to a service
+ * principal: Partner Tier1 Support has applications/credentials/update (and owners/update) and no
+ * servicePrincipals action (Microsoft Entra built-in roles reference).
+ */
+export const ADD_APP_SECRET_ROLES: ReadonlySet<string> = new Set([PARTNER_TIER1]);
 
 /**
  * Tier of a directory role outside the table (custom roles, newer built-ins) from its

@@ -2,6 +2,7 @@ import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import {
   AAD_GRAPH_APP_ID,
+  ADD_APP_SECRET_ROLES,
   ADD_OWNER_ROLES,
   ADD_SECRET_ROLES,
   GLOBAL_ADMIN,
@@ -34,7 +35,7 @@ export function addCrown(ctx: EntraContext): string {
   return id;
 }
 
-type Reach = { kind: 'crown' | 'all-apps' | 'all-sps' | 'blueprints'; method: string; why: string; conditional?: boolean };
+type Reach = { kind: 'crown' | 'all-apps' | 'all-sps' | 'app-registrations' | 'blueprints'; method: string; why: string; conditional?: boolean };
 
 /**
  * Application permissions under which an app may call `addPassword`/`addKey` on an application or
@@ -153,6 +154,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   const blueprintIds = new Set(blueprintNodes(ctx).values());
   // Add-owner routes (privilege -> target), for the holders' own firm routes (addOwnerMakerRoutes).
   const ownerRoutes: OwnerRoute[] = [];
+  let appNodes: Set<string> | undefined;
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
     if (reach) {
@@ -169,6 +171,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
       }
       for (const t of targets) {
         if (reach.kind === 'all-sps' && t.kind !== 'sp') continue;
+        if (reach.kind === 'app-registrations' && !(appNodes ??= new Set([...ctx.apps.values()].map((r) => r.nodeId))).has(t.nodeId)) continue;
         if (reach.kind === 'blueprints' && !blueprintIds.has(t.nodeId)) continue;
         ctx.b.addEdge({
           from: priv.id,
@@ -199,29 +202,45 @@ type OwnerRoute = { priv: GraphNode; target: IdentityRef };
 /**
  * A role that makes its holder owner of an app gives a machine holder a credential on it only
  * with one of ADD_CREDENTIAL_PERMISSIONS (see addOwnerEscalation), so the role's own route is
- * conditional. A holder that holds the role itself (firm, not through a group or PIM) and one of
- * those permissions gets a firm route to each of the role's targets, as the owners of
- * addOwnerEscalation do.
+ * conditional. Holders that hold the role themselves (firm, not through a group or PIM) get a
+ * firm route to each of the role's targets when they can add the credential: users (an owner
+ * adds one), and applications holding one of those permissions.
  */
 function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>, routes: readonly OwnerRoute[]): void {
   if (routes.length === 0) return;
   const privs = new Set(routes.map((r) => r.priv.id));
   const holders = new Map<string, string[]>();
   for (const e of ctx.b.edgeList()) {
-    if (e.type !== 'HAS_ROLE' || e.conditional || !privs.has(e.to) || ctx.node(e.from)?.kind !== 'identity') continue;
+    if (e.type !== 'HAS_ROLE' || e.conditional || !privs.has(e.to)) continue;
+    const n = ctx.node(e.from);
+    if (!n || (n.kind !== 'identity' && n.kind !== 'human')) continue;
     const list = holders.get(e.to);
     if (list) list.push(e.from);
     else holders.set(e.to, [e.from]);
   }
   for (const { priv, target } of routes) {
     for (const h of holders.get(priv.id) ?? []) {
+      if (h === target.nodeId) continue;
+      const name = ctx.node(h)?.name ?? h;
+      // A user (a person or a service account signed in as one) who is owner adds a credential.
+      if (ctx.node(h)?.type === 'entra-user') {
+        ctx.b.addEdge({
+          from: h,
+          to: target.nodeId,
+          type: 'CAN_ESCALATE_TO',
+          reason: `${name} holds ${priv.name}, which can make it owner of ${target.name}, and an owner who signs in as a user adds a credential`,
+          hidden: true,
+          evidence: { method: 'AZAddOwner', via: 'ownership' },
+        });
+        continue;
+      }
       const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => held.get(h)?.has(p));
-      if (!via || h === target.nodeId) continue;
+      if (!via) continue;
       ctx.b.addEdge({
         from: h,
         to: target.nodeId,
         type: 'CAN_ESCALATE_TO',
-        reason: `${ctx.node(h)?.name ?? h} holds ${priv.name}, which can make it owner of ${target.name}, and ${via}, with which an application adds a credential to what it owns`,
+        reason: `${name} holds ${priv.name}, which can make it owner of ${target.name}, and ${via}, with which an application adds a credential to what it owns`,
         hidden: true,
         evidence: { method: 'AZAddOwner', via: 'ownership', permission: via },
       });
@@ -374,6 +393,9 @@ function reachOf(priv: GraphNode): Reach | undefined {
     const t = priv.attrs.templateId as string;
     if (ADD_SECRET_ROLES.has(t)) {
       return { kind: 'all-apps', method: 'AZAddSecret', why: 'can add a credential to every application and service principal' };
+    }
+    if (ADD_APP_SECRET_ROLES.has(t)) {
+      return { kind: 'app-registrations', method: 'AZAddSecret', why: 'can add a credential to every application registration' };
     }
     if (ADD_OWNER_ROLES.has(t)) {
       return { kind: 'all-apps', method: 'AZAddOwner', why: `can make itself owner of every application and service principal; ${OWNER_THEN_CREDENTIAL}`, conditional: true };

@@ -228,6 +228,16 @@ describe('a trust policy naming a role session (arn:aws:sts::…:assumed-role/RO
   // that role chooses. So the named role reaches the trusting role, but only with that session
   // name: a conditional route, never a firm one, and never one for another role.
   const session = (acct: string, role: string, name: string) => `arn:aws:sts::${acct}:assumed-role/${role}/${name}`;
+  // One account: role Worker (whose identity policy allows `workerAction`) and an admin role Target.
+  const workerAndTarget = (workerAction: string, targetTrust: ReturnType<typeof doc>) =>
+    awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow(workerAction))] },
+          { name: 'Target', managed: ['AdministratorAccess'], trust: targetTrust },
+        ],
+      },
+    });
 
   it('the named role (with a path) reaches the trusting role in another account, conditionally, with the session name', () => {
     const g = awsGraph({
@@ -267,52 +277,24 @@ describe('a trust policy naming a role session (arn:aws:sts::…:assumed-role/RO
   it('in its own account the trust naming the session is enough without an identity Allow (conditional, as always for sessions)', () => {
     // IAM User Guide, "Policy evaluation for requests within a single account": a resource-based
     // policy that names a role session grants to it directly.
-    const g = awsGraph({
-      [ACCT]: {
-        roles: [
-          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
-          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', 'nightly')) },
-        ],
-      },
-    });
+    const g = workerAndTarget('s3:GetObject', trust.principal(session(ACCT, 'Worker', 'nightly')));
     expect(reaches(g, roleId('Worker'), roleId('Target'))).toEqual(expect.objectContaining({ conditional: true }));
   });
 
   it('listed beside the account root in one statement, the session still names the role: a conditional route without an identity Allow', () => {
-    const g = awsGraph({
-      [ACCT]: {
-        roles: [
-          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
-          { name: 'Target', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCT}:root`, session(ACCT, 'Worker', 'nightly')] }, Action: 'sts:AssumeRole' }) },
-        ],
-      },
-    });
+    const g = workerAndTarget('s3:GetObject', doc({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCT}:root`, session(ACCT, 'Worker', 'nightly')] }, Action: 'sts:AssumeRole' }));
     const r = reaches(g, roleId('Worker'), roleId('Target'));
     expect(r).toEqual(expect.objectContaining({ conditional: true }));
     expect(String(r!.evidence?.undecided)).toMatch(/nightly/);
   });
 
   it('a session name no call can have (a wildcard) matches nothing', () => {
-    const g = awsGraph({
-      [ACCT]: {
-        roles: [
-          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('sts:AssumeRole'))] },
-          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(session(ACCT, 'Worker', '*')) },
-        ],
-      },
-    });
+    const g = workerAndTarget('sts:AssumeRole', trust.principal(session(ACCT, 'Worker', '*')));
     expect(reaches(g, roleId('Worker'), roleId('Target'))).toBeUndefined();
   });
 
   it('a trust naming the role itself under a condition the snapshot cannot decide is enough on its own, conditionally', () => {
-    const g = awsGraph({
-      [ACCT]: {
-        roles: [
-          { name: 'Worker', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
-          { name: 'Target', managed: ['AdministratorAccess'], trust: trust.principal(`arn:aws:iam::${ACCT}:role/Worker`, { Condition: { StringEquals: { 'sts:ExternalId': 'x' } } }) },
-        ],
-      },
-    });
+    const g = workerAndTarget('s3:GetObject', trust.principal(`arn:aws:iam::${ACCT}:role/Worker`, { Condition: { StringEquals: { 'sts:ExternalId': 'x' } } }));
     expect(reaches(g, roleId('Worker'), roleId('Target'))).toEqual(expect.objectContaining({ conditional: true }));
   });
 

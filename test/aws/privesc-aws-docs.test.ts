@@ -161,6 +161,21 @@ describe('a Deny on the resources of a create action: accounts, partitions, seve
     expect(ec2({ Action: 'ec2:RunInstances', NotResource: required })).toEqual([false]);
   });
 
+  it('one Deny statement answers each action for itself (lambda blocked, ec2 not, for the same principal)', () => {
+    const edges = edgesOf(
+      {
+        users: [{ name: 'dev', inline: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'ec2:RunInstances']), denyAll({ Resource: 'arn:aws:lambda:*:*:function:*' }))] }],
+        roles: [
+          { name: 'LAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }) },
+          { name: 'EAdmin', managed: ['AdministratorAccess'], trust: doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }), instanceProfile: true },
+        ],
+      },
+      userArn('dev'),
+    );
+    expect(edges.filter((e) => e.to === roleArn('LAdmin'))).toEqual([]);
+    expect(edges.filter((e) => e.to === roleArn('EAdmin') && e.method === 'iam-passrole-ec2').map((e) => e.conditional)).toEqual([false]);
+  });
+
   it("a Deny on another partition's resources applies to nothing in this one", () => {
     expect(lambda({ Resource: 'arn:aws-us-gov:lambda:*:*:function:*' })).toEqual([false]);
     expect(lambda({ Resource: 'arn:*:lambda:*:*:function:*' })).toEqual([]);

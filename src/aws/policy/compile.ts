@@ -332,12 +332,32 @@ function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boole
   return whole ? 'no' : 'maybe';
 }
 
+/**
+ * denyOnNewResource, remembered per statement's entries: the answer depends only on them, the
+ * action and the caller's account and partition, and the principals of an account share their
+ * managed policies' statements.
+ */
+const newResourceAnswers = new WeakMap<readonly ResourceEntry[], Map<string, Tri>>();
+function denyOnNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, env: KeyEnvironment): Tri {
+  const arn = env.principal.arn;
+  const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : undefined;
+  const key = `${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
+  let answers = newResourceAnswers.get(entries);
+  if (!answers) newResourceAnswers.set(entries, (answers = new Map()));
+  let r = answers.get(key);
+  if (r === undefined) {
+    r = denyOnNewResource(entries, notResource, { account: env.principal.accountId, partition }, env.action);
+    answers.set(key, r);
+  }
+  return r;
+}
+
 function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): Tri {
   const entries = st.resources;
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
     if (st.source.effect === 'Allow') return st.notResource ? (entries.some((e) => e.raw === '*') ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
-    return denyOnNewResource(entries, st.notResource, { account: env.principal.accountId, partition: /^arn:([^:]+):/.exec(env.principal.arn)?.[1] }, env.action);
+    return denyOnNewResourceOnce(entries, st.notResource, env);
   }
   let any: Tri = 'no';
   for (let i = 0; i < entries.length; i++) {

@@ -2,11 +2,13 @@
  * Node flags the scan runs best with, which only take effect when Node starts: the size of V8's
  * young generation (two semi-spaces) is fixed when the heap is set up, and changing the flag
  * at run time does nothing. A scan keeps most of what it allocates (the graph), so every
- * collection of a small young generation copies a large share of it; starting at 32 MB and
+ * collection of a small young generation copies a large share of it. Starting at 32 MB and
  * growing to 64 MB per semi-space cut the 100,000-identity scan from 21.8 to 19.8 s in four
- * back-to-back pairs, for about 70 MB more peak memory (bench/README.md).
+ * back-to-back pairs (fourth session); 48 growing to 96 MB, against 32/64 in four alternated
+ * pairs (seventh session), took read + scan from a median of 18.8 to 17.8 s and its CPU from
+ * 32.9 to 31.1 s, for 60-130 MB more peak memory (1,833-1,910 MB; bench/README.md).
  */
-export const YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-space-size=32', '--max-semi-space-size=64'];
+export const YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-space-size=48', '--max-semi-space-size=96'];
 
 /** Set in the environment of the re-started process, and by users who want no second process. */
 export const NO_RESPAWN_ENV = 'NHISCAN_NO_RESPAWN';

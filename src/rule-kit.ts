@@ -5,7 +5,7 @@
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
-import { compileWildcard, globTokens, type WildTester } from './aws/policy/wildcard.js';
+import { compileGlob } from './aws/policy/wildcard.js';
 
 export type {
   RuleDefinition,
@@ -170,20 +170,8 @@ export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest)
  * time, so a pattern written into a provider's policy cannot stall the scan.
  */
 export function globMatches(pattern: string, text: string): boolean {
-  let tester = compiledGlobs.get(pattern);
-  if (!tester) {
-    // Policies repeat a handful of patterns: a trust rule asked ~40k roles x 3 actions and
-    // compiled the same few each time (~0.25 s of a 100k scan). Bounded, since the patterns
-    // come from the providers' data.
-    if (compiledGlobs.size >= MAX_COMPILED_GLOBS) compiledGlobs.clear();
-    tester = compileWildcard(globTokens(pattern));
-    compiledGlobs.set(pattern, tester);
-  }
-  return tester.test(text);
+  return compileGlob(pattern).test(text);
 }
-
-const MAX_COMPILED_GLOBS = 10_000;
-const compiledGlobs = new Map<string, WildTester>();
 
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */
 export function matchesAny(value: string, patterns: readonly string[]): string | undefined {

@@ -474,7 +474,6 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   // Most principals are named by no trust policy and may not call sts:AssumeRole: nothing to build.
   if (named.length === 0 && byAccount === undefined && anyone.length === 0) return;
   const candidates = new Set<string>([...named, ...(byAccount ?? []), ...anyone]);
-  if (candidates.size === 0) return;
   // When no statement on sts:AssumeRole has a condition or a resource but `*`, the identity
   // answer is the same for every role: asked once (sameForEveryResource).
   let uniform: boolean | undefined;

@@ -8,6 +8,7 @@ import { compilePolicy, statementApplies, type CompiledPolicy } from './policy/c
 import type { PrincipalFacts } from './policy/context.js';
 import type { ConditionBlock, PolicyStatement, PrincipalBlock } from './policy/document.js';
 import { triOr, type Tri } from './policy/tri.js';
+import { compileGlob } from './policy/wildcard.js';
 
 /** How tightly a federated claim (`:sub`, `:aud`, `SAML:aud`) is constrained. */
 export interface ClaimFact {
@@ -281,14 +282,9 @@ export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}):
   };
 }
 
-function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(value);
-}
-
-/** Does the statement's Action (or NotAction) cover `action` (e.g. `sts:AssumeRoleWithSAML`)? */
+/** Does the statement's Action (or NotAction) cover `action` (e.g. `sts:AssumeRoleWithSAML`)? Action names ignore case. */
 export function trustStatementCovers(st: TrustStatementFact, action: string): boolean {
-  const hit = st.actions.some((a) => globMatch(a, action));
+  const hit = st.actions.some((a) => compileGlob(a, true).test(action));
   return st.notAction ? !hit : hit;
 }
 

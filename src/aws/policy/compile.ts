@@ -9,7 +9,7 @@ import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
 import { ACCOUNTLESS_TYPES, resourceTypesOf, SHAREABLE_TYPES } from './resource-types.js';
-import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
+import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileGlob, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
  * Stands for "a resource of the caller's choosing", for actions that create a new resource
@@ -199,17 +199,40 @@ const WILD = /[*?]|\$\{/;
 /** Whether a glob (`*`, `?`) could match the text; a policy variable counts as matching anything. */
 function globCovers(pattern: string, text: string): boolean {
   if (pattern === text || ALL_STARS.test(pattern) || pattern.includes('${')) return true;
-  if (!WILD.test(pattern)) return false;
-  let re = globs.get(pattern);
-  if (!re) globs.set(pattern, (re = new RegExp(`^${pattern.replace(/[.+^$()|[\]{}\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)));
-  return re.test(text);
+  return WILD.test(pattern) && compileGlob(pattern).test(text);
 }
-const globs = new Map<string, RegExp>();
+
+/** An empty ARN segment, or one of `*` only: any value. */
+const anyValue = (v: string): boolean => v === '' || ALL_STARS.test(v);
 
 /** Who asks: the account and the partition of the caller (a new resource is created there). */
 interface Asker {
   account?: string;
   partition?: string;
+}
+
+/** A Resource entry with the segments of its ARN (none when it is `*` or no ARN). */
+interface NewResourceEntry {
+  raw: string;
+  arn?: { partition: string; service: string; region: string; account: string; rest: string };
+}
+
+function newResourceEntry(raw: string): NewResourceEntry {
+  const parts = raw.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn') return { raw };
+  return { raw, arn: { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], rest: parts.slice(5).join(':') } };
+}
+
+/**
+ * What every entry answers alike: `*` covers everything, an entry that is no ARN covers some
+ * name when it has a wildcard and none otherwise, an ARN of another partition none; undefined
+ * for an ARN the caller's partition may hold.
+ */
+function coverOfAnyEntry(e: NewResourceEntry, asker: Asker): Cover | undefined {
+  if (e.raw === '*') return 'all';
+  if (!e.arn) return WILD.test(e.raw) ? 'some' : 'none';
+  if (asker.partition !== undefined && !globCovers(e.arn.partition, asker.partition)) return 'none';
+  return undefined;
 }
 
 /**
@@ -218,30 +241,27 @@ interface Asker {
  * region, its account or any), `none` when none can, `some` otherwise (a wildcard or a policy
  * variable in the name, one region, a resource that may live in another account).
  */
-function coverOfType(raw: string, asker: Asker, serviceType: string): Cover {
-  if (raw === '*') return 'all';
-  const parts = raw.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return WILD.test(raw) ? 'some' : 'none';
-  const [, partition, service, region, account] = parts;
+function coverOfType(e: NewResourceEntry, asker: Asker, serviceType: string): Cover {
+  const common = coverOfAnyEntry(e, asker);
+  if (common !== undefined) return common;
+  const { partition, service, region, account, rest } = e.arn!;
   const cut = serviceType.indexOf(':');
   const wantService = serviceType.slice(0, cut);
   const wantType = serviceType.slice(cut + 1);
-  if (asker.partition !== undefined && !globCovers(partition, asker.partition)) return 'none';
   if (!globCovers(service, wantService)) return 'none';
   let full = ALL_STARS.test(partition) || !WILD.test(partition);
   if (!ALL_STARS.test(service) && WILD.test(service)) full = false;
-  if (!(region === '' || ALL_STARS.test(region))) full = false;
+  if (!anyValue(region)) full = false;
   if (ACCOUNTLESS_TYPES.has(serviceType)) {
     // The ARN of an AMI or a snapshot has no account: only an empty or `*` account matches it.
-    if (!(account === '' || ALL_STARS.test(account))) return 'none';
-  } else if (account === '' || ALL_STARS.test(account)) {
+    if (!anyValue(account)) return 'none';
+  } else if (anyValue(account)) {
     // Any account.
   } else if (!WILD.test(account)) {
     if (asker.account !== undefined && account !== asker.account) return 'none';
     // The caller's own account: a resource another account shares with it escapes.
     if (SHAREABLE_TYPES.has(serviceType)) full = false;
   } else full = false;
-  const rest = parts.slice(5).join(':');
   if (ALL_STARS.test(rest)) return full ? 'all' : 'some';
   const m = /^([^:/]*)[:/](.*)$/.exec(rest);
   if (!m) return WILD.test(rest) ? 'some' : 'none';
@@ -257,18 +277,14 @@ function coverOfType(raw: string, asker: Asker, serviceType: string): Cover {
  * entry covers. Only `*`, or every resource of the action's own service, is `all`; another
  * service's resources or a typed ARN only might be what the action uses.
  */
-function coverUnknown(raw: string, asker: Asker, action: string): Cover {
-  if (raw === '*') return 'all';
-  const parts = raw.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return WILD.test(raw) ? 'some' : 'none';
-  const [, partition, service, region, account] = parts;
-  if (asker.partition !== undefined && !globCovers(partition, asker.partition)) return 'none';
+function coverUnknown(e: NewResourceEntry, asker: Asker, action: string): Cover {
+  const common = coverOfAnyEntry(e, asker);
+  if (common !== undefined) return common;
+  const { partition, service, region, account, rest } = e.arn!;
   if (account !== '' && !WILD.test(account) && asker.account !== undefined && account !== asker.account) return 'none';
   const own = action.slice(0, action.indexOf(':'));
-  const rest = parts.slice(5).join(':');
-  const open = (v: string) => v === '' || ALL_STARS.test(v);
-  if ((ALL_STARS.test(service) || service === own) && ALL_STARS.test(rest) && open(region) && (open(account) || account === asker.account) && (open(partition) || !WILD.test(partition))) return 'all';
-  return WILD.test(raw) ? 'some' : 'none';
+  if ((ALL_STARS.test(service) || service === own) && ALL_STARS.test(rest) && anyValue(region) && (anyValue(account) || account === asker.account) && (anyValue(partition) || !WILD.test(partition))) return 'all';
+  return WILD.test(e.raw) ? 'some' : 'none';
 }
 
 /**
@@ -283,13 +299,14 @@ function coverUnknown(raw: string, asker: Asker, action: string): Cover {
  * An action authorized against `*` only matches `*` alone. For an action not listed, the one
  * resource of unknown type (coverUnknown): with NotResource, `no` when it is listed whole.
  */
-function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
+function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
   const types = resourceTypesOf(action);
+  const entries = resourceEntries.map((e) => newResourceEntry(e.raw));
   if (!types) {
     let all = false;
     let some = false;
     for (const e of entries) {
-      const c = coverUnknown(e.raw, asker, action);
+      const c = coverUnknown(e, asker, action);
       if (c === 'all') all = true;
       else if (c === 'some') some = true;
     }
@@ -304,7 +321,7 @@ function denyOnNewResource(entries: readonly ResourceEntry[], notResource: boole
   const best = (t: string): Cover => {
     let c: Cover = 'none';
     for (const e of entries) {
-      const x = coverOfType(e.raw, asker, t);
+      const x = coverOfType(e, asker, t);
       if (x === 'all') return 'all';
       if (x === 'some') c = 'some';
     }

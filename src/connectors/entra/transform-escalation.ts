@@ -44,9 +44,10 @@ type Reach = { kind: 'crown' | 'all-apps' | 'all-sps' | 'app-registrations' | 'b
  * own: an app that owns one adds a credential to it only with one of these.
  */
 const ADD_CREDENTIAL_PERMISSIONS: readonly string[] = ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'];
+/** ADD_CREDENTIAL_PERMISSIONS as text: "A, B or C". */
+const ADD_CREDENTIAL_TEXT = `${ADD_CREDENTIAL_PERMISSIONS.slice(0, -1).join(', ')} or ${ADD_CREDENTIAL_PERMISSIONS[ADD_CREDENTIAL_PERMISSIONS.length - 1]}`;
 /** Why an add-owner route is conditional. */
-const OWNER_THEN_CREDENTIAL =
-  'a person who is owner adds a credential, an application only with Application.ReadWrite.OwnedBy, Application.ReadWrite.All or Directory.ReadWrite.All';
+const OWNER_THEN_CREDENTIAL = `a person who is owner adds a credential, an application only with ${ADD_CREDENTIAL_TEXT}`;
 
 /**
  * For each identity, the Microsoft Graph application permissions it holds (by name) among those
@@ -68,9 +69,13 @@ function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>)
   return out;
 }
 
-/** An Entra Agent ID agent identity (`@odata.type` agentIdentity): it can hold no credential. */
-function isAgentIdentity(ctx: EntraContext, nodeId: string): boolean {
-  return ctx.node(nodeId)?.attrs.agentKind === 'agent-identity';
+/**
+ * Whether a credential added to this identity would give its tokens: an application identity,
+ * not an Entra Agent ID agent identity (`@odata.type` agentIdentity: it holds no credential, its
+ * blueprint does), and not disabled by Microsoft (no token whatever its credentials).
+ */
+function takesCredential(node: GraphNode): boolean {
+  return APP_IDENTITY_TYPES.has(node.type) && node.attrs.agentKind !== 'agent-identity' && !microsoftDisabled(node);
 }
 
 /** Node ids of the agent identity blueprints in the snapshot, by appId. */
@@ -142,7 +147,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) {
     if (seen.has(ref.nodeId)) continue;
     seen.add(ref.nodeId);
-    if (!APP_IDENTITY_TYPES.has(ref.type) || ref.firstParty || isAgentIdentity(ctx, ref.nodeId) || microsoftDisabled(ref.node)) continue;
+    if (ref.firstParty || !takesCredential(ref.node)) continue;
     if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
@@ -151,10 +156,10 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   addSpEndpointEscalation(ctx, held, targets);
 
   let nodes: ObjectNodes | undefined;
+  const objectNodes = (): ObjectNodes => (nodes ??= { app: new Set([...ctx.apps.values()].map((r) => r.nodeId)), sp: new Set([...ctx.sps.values()].map((r) => r.nodeId)) });
   const blueprintIds = new Set(blueprintNodes(ctx).values());
   // Add-owner routes (privilege -> target), for the holders' own firm routes (addOwnerMakerRoutes).
   const ownerRoutes: OwnerRoute[] = [];
-  let appNodes: Set<string> | undefined;
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const reach = reachOf(priv);
     if (reach) {
@@ -171,7 +176,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
       }
       for (const t of targets) {
         if (reach.kind === 'all-sps' && t.kind !== 'sp') continue;
-        if (reach.kind === 'app-registrations' && !(appNodes ??= new Set([...ctx.apps.values()].map((r) => r.nodeId))).has(t.nodeId)) continue;
+        if (reach.kind === 'app-registrations' && !objectNodes().app.has(t.nodeId)) continue;
         if (reach.kind === 'blueprints' && !blueprintIds.has(t.nodeId)) continue;
         ctx.b.addEdge({
           from: priv.id,
@@ -187,8 +192,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
       continue;
     }
     if (Array.isArray(priv.attrs.appActions)) {
-      nodes ??= { app: new Set([...ctx.apps.values()].map((r) => r.nodeId)), sp: new Set([...ctx.sps.values()].map((r) => r.nodeId)) };
-      roleActionEscalation(ctx, priv, targets, nodes, ownerRoutes);
+      roleActionEscalation(ctx, priv, targets, objectNodes(), ownerRoutes);
       continue;
     }
     scopedEscalation(ctx, priv);
@@ -221,9 +225,10 @@ function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, Readon
   for (const { priv, target } of routes) {
     for (const h of holders.get(priv.id) ?? []) {
       if (h === target.nodeId) continue;
-      const name = ctx.node(h)?.name ?? h;
+      const holder = ctx.node(h);
+      const name = holder?.name ?? h;
       // A user (a person or a service account signed in as one) who is owner adds a credential.
-      if (ctx.node(h)?.type === 'entra-user') {
+      if (holder?.type === 'entra-user') {
         ctx.b.addEdge({
           from: h,
           to: target.nodeId,
@@ -295,7 +300,7 @@ function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: reado
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId) || microsoftDisabled(target.node)) return;
+  if (!takesCredential(target.node)) return;
   edge(target, app ? 'applications' : 'servicePrincipals');
 }
 
@@ -313,9 +318,8 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
   for (const e of owns) {
     const owner = ctx.node(e.from);
     const target = ctx.node(e.to);
-    if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !APP_IDENTITY_TYPES.has(target.type)) continue;
     // An agent identity takes no credential: its owner reaches it only through the blueprint.
-    if (target.attrs.agentKind === 'agent-identity' || microsoftDisabled(target)) continue;
+    if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !takesCredential(target)) continue;
     const what = e.evidence?.on === 'servicePrincipal' ? 'service principal' : 'application registration';
     const perms = held.get(e.from);
     const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
@@ -325,7 +329,7 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
       type: 'CAN_ESCALATE_TO',
       reason: via
         ? `${owner.name} owns the ${what} of ${target.name} and, holding ${via}, can add a credential to it`
-        : `${owner.name} owns the ${what} of ${target.name}, but an application adds a credential only with Application.ReadWrite.OwnedBy, Application.ReadWrite.All or Directory.ReadWrite.All, and none was read for it`,
+        : `${owner.name} owns the ${what} of ${target.name}, but an application adds a credential only with ${ADD_CREDENTIAL_TEXT}, and none was read for it`,
       hidden: true,
       conditional: via ? undefined : true,
       evidence: via ? { method: 'AZAddSecret', via: 'ownership', permission: via } : { method: 'AZAddSecret', via: 'ownership', needs: ADD_CREDENTIAL_PERMISSIONS },
@@ -423,7 +427,7 @@ function scopedEscalation(ctx: EntraContext, priv: GraphNode): void {
     ctx.b.warn(`entra: ${priv.name} is scoped to object ${objectId}, which is not an app or service principal in the snapshot`);
     return;
   }
-  if (!APP_IDENTITY_TYPES.has(target.type) || isAgentIdentity(ctx, target.nodeId) || microsoftDisabled(target.node)) return;
+  if (!takesCredential(target.node)) return;
   ctx.b.addEdge({
     from: priv.id,
     to: target.nodeId,

@@ -1,3 +1,6 @@
+/** Elements stringified by one call at the last walked level: a chunk holds at most this many. */
+export const JSON_BATCH = 512;
+
 /**
  * The same text as `JSON.stringify(value, null, 2)`, produced as a sequence of chunks, so that a
  * report of a 100,000-identity estate can be written without ever building one string longer
@@ -5,9 +8,6 @@
  * whole: the elements of an array at the last walked level in batches of `batch`, each batch by
  * one JSON.stringify call that already indents them for their depth (see elementsAt).
  */
-/** Elements stringified by one call at the last walked level: a chunk holds at most this many. */
-export const JSON_BATCH = 512;
-
 export function* jsonChunks(value: unknown, depth = 0, walkDepth = 2, batch = JSON_BATCH): Generator<string> {
   const pad = '  '.repeat(depth);
   const inner = '  '.repeat(depth + 1);

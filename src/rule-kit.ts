@@ -173,6 +173,21 @@ export function globMatches(pattern: string, text: string): boolean {
   return compileGlob(pattern).test(text);
 }
 
+type Options = Readonly<Record<string, unknown>>;
+const optionValues = new WeakMap<Options, Map<(options: Options) => unknown, unknown>>();
+
+/**
+ * A value a rule derives from its options (a set, compiled patterns), made once per run of the
+ * rule (the options object) instead of once per subject. `make` is the key: pass the same
+ * module-level function each time.
+ */
+export function fromOptions<T>(options: Options, make: (options: Options) => T): T {
+  let made = optionValues.get(options);
+  if (!made) optionValues.set(options, (made = new Map()));
+  if (!made.has(make)) made.set(make, make(options));
+  return made.get(make) as T;
+}
+
 /** Case-insensitive test of a name against configurable patterns (strings are regex sources). */
 export function matchesAny(value: string, patterns: readonly string[]): string | undefined {
   for (const p of patterns) {

@@ -1,8 +1,8 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, fromOptions } from '../../src/rule-kit.js';
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
-/** Per run's options: the quarantine policy names, lower-cased. */
-const namesOf = new WeakMap<Record<string, unknown>, Set<string>>();
+/** The quarantine policy names of the options, lower-cased. */
+const policyNames = (options: Readonly<Record<string, unknown>>) => new Set((options.policyNames as string[]).map((n) => n.toLowerCase()));
 
 export default defineRule({
   meta: {
@@ -35,9 +35,7 @@ export default defineRule({
   },
   evaluates: { types: ['aws-iam-user', 'aws-iam-role'], requires: ['aws.iam'] },
   check(subject, ctx) {
-    // Made once per run of the rule (the options object), not once per subject.
-    let names = namesOf.get(ctx.options);
-    if (!names) namesOf.set(ctx.options, (names = new Set((ctx.options.policyNames as string[]).map((n) => n.toLowerCase()))));
+    const names = fromOptions(ctx.options, policyNames);
     const arns = Array.isArray(subject.attrs.attachedPolicyArns) ? (subject.attrs.attachedPolicyArns as string[]) : [];
     for (const arn of arns) {
       const name = AWS_MANAGED.exec(arn)?.[1];

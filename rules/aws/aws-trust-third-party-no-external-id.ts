@@ -1,7 +1,7 @@
-import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, fromOptions, uniqueKeys } from '../../src/rule-kit.js';
 
-/** Per run's options: the organisation's own account ids. */
-const ownOf = new WeakMap<Record<string, unknown>, Set<string>>();
+/** The organisation's own account ids, from the options. */
+const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
 
 interface Principal {
   type: string;
@@ -61,9 +61,7 @@ export default defineRule({
       ctx.unknown('the trust policy could not be read');
       return;
     }
-    // Made once per run of the rule (the options object), not once per role.
-    let own = ownOf.get(ctx.options);
-    if (!own) ownOf.set(ctx.options, (own = new Set((ctx.options.ownAccounts as string[]).map(String))));
+    const own = fromOptions(ctx.options, ownAccounts);
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;

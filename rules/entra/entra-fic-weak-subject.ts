@@ -1,8 +1,11 @@
-import { credentialsOf, defineRule } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, fromOptions } from '../../src/rule-kit.js';
 
 const SYSTEM_ASSIGNED = /^isExplicit=False$/i;
-/** Per run's options: the allowed issuers and audiences, compiled. */
-const allowedOf = new WeakMap<Record<string, unknown>, { issuers: RegExp[]; audiences: Set<string> }>();
+/** The allowed issuers and audiences of the options, compiled. */
+const allowedOf = (options: Readonly<Record<string, unknown>>) => ({
+  issuers: (options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i')),
+  audiences: new Set(options.allowedAudiences as string[]),
+});
 
 export default defineRule({
   meta: {
@@ -68,16 +71,7 @@ export default defineRule({
     }
     const tier = ctx.analysis.tier(subject);
     const severity = tier >= 3 ? 'critical' : 'high';
-    // Compiled once per run of the rule (the options object), not once per subject.
-    let allowed = allowedOf.get(ctx.options);
-    if (!allowed) {
-      allowed = {
-        issuers: (ctx.options.allowedIssuers as string[]).map((p) => new RegExp(p, 'i')),
-        audiences: new Set(ctx.options.allowedAudiences as string[]),
-      };
-      allowedOf.set(ctx.options, allowed);
-    }
-    const { issuers, audiences } = allowed;
+    const { issuers, audiences } = fromOptions(ctx.options, allowedOf);
     for (const c of credentialsOf(ctx.graph, subject)) {
       const f = c.federation;
       if (c.credentialType !== 'federated-oidc' || !f) continue;

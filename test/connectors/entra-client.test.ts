@@ -78,6 +78,10 @@ describe('collectEntra against the fake tenant', () => {
     const agent = values(result, 'servicePrincipals.json').find((s) => s.id === guid(2, 249));
     expect(agent?.['@odata.type']).toBe('#microsoft.graph.agentIdentity');
 
+    // Selected on applications as on service principals: the transform disables an SP whose registration Microsoft disabled.
+    const disabled = values(result, 'applications.json').filter((a) => a.disabledByMicrosoftStatus === 'DisabledDueToViolationOfServicesAgreement');
+    expect(disabled.map((a) => a.id)).toEqual([guid(4, 3)]);
+
     const appOwners = result.files['entra/applicationOwners.json'] as Record<string, { id: string }[]>;
     expect(Object.keys(appOwners).sort()).toEqual(ids(dataset.v1['/applications']));
     expect(appOwners[guid(4, 2)].map((o) => o.id)).toEqual([guid(1, 2)]);

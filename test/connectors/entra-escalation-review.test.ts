@@ -421,9 +421,9 @@ describe('a service principal Microsoft disabled (disabledByMicrosoftStatus) is 
   // A credential added to it (by an owner, an Application Administrator, Application.ReadWrite.All,
   // or a built-in or custom role scoped to it) gives nothing; re-enabling accountEnabled would not help either.
   const APP_ADMIN = '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3';
-  function estate(status: string | null) {
+  function estate(status: string | null, appStatus: string | null = null) {
     const target = sp('Target', { disabledByMicrosoftStatus: status });
-    const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+    const app = { id: gid(), appId: target.appId, displayName: 'Target', disabledByMicrosoftStatus: appStatus };
     const owner = sp('OwnerSP');
     const allApps = sp('AllApps');
     const admin = sp('AppAdmin');
@@ -452,6 +452,12 @@ describe('a service principal Microsoft disabled (disabledByMicrosoftStatus) is 
 
   it('gets no CAN_ESCALATE_TO edge, and no holder a route to a crown jewel through it', () => {
     const r = estate('DisabledDueToViolationOfServicesAgreement');
+    expect(r.into).toEqual([]);
+    expect(r.routed).toEqual([false, false, false, false]);
+  });
+
+  it('nor is one whose application registration Microsoft disabled (application.disabledByMicrosoftStatus)', () => {
+    const r = estate(null, 'DisabledDueToViolationOfServicesAgreement');
     expect(r.into).toEqual([]);
     expect(r.routed).toEqual([false, false, false, false]);
   });

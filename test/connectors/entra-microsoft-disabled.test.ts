@@ -16,9 +16,9 @@ describe('service principals disabled by Microsoft', () => {
     servicePrincipalType: 'Application',
     appRoles: [{ id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' }],
   };
-  const build = (status: string | null) => {
+  const build = (status: string | null, appStatus: string | null = null) => {
     const sp = rawSp('Deployer', { disabledByMicrosoftStatus: status });
-    const app = { id: gid(), appId: sp.appId, displayName: 'Deployer', createdDateTime: '2020-01-01T00:00:00Z' };
+    const app = { id: gid(), appId: sp.appId, displayName: 'Deployer', createdDateTime: '2020-01-01T00:00:00Z', disabledByMicrosoftStatus: appStatus };
     const g = rawGraph({
       'servicePrincipals.json': [graphSp, sp],
       'applications.json': [app],
@@ -41,6 +41,26 @@ describe('service principals disabled by Microsoft', () => {
     expect(r.node.attrs.disabledByMicrosoftStatus).toBe('DisabledDueToViolationOfServicesAgreement');
     expect(r.dormant).toBeUndefined();
     expect(r.repoPaths).toBe(0);
+  });
+
+  // application.disabledByMicrosoftStatus: Microsoft disabled the registration itself, so no
+  // token is issued for its appId in any tenant, even where its service principal's own status
+  // was never set.
+  it('is disabled when Microsoft disabled its application registration, whatever the SP says', () => {
+    for (const spStatus of [null, 'NotDisabled']) {
+      const r = build(spStatus, 'DisabledDueToViolationOfServicesAgreement');
+      expect(r.node.enabled, String(spStatus)).toBe(false);
+      expect(r.node.attrs.applicationDisabledByMicrosoftStatus).toBe('DisabledDueToViolationOfServicesAgreement');
+      expect(r.dormant, String(spStatus)).toBeUndefined();
+      expect(r.repoPaths, String(spStatus)).toBe(0);
+    }
+  });
+
+  it('near miss: an application NotDisabled (or null) leaves the service principal active', () => {
+    const r = build(null, 'NotDisabled');
+    expect(r.node.enabled).toBe(true);
+    expect(r.dormant).toBe('fail');
+    expect(r.repoPaths).toBeGreaterThan(0);
   });
 
   it('near miss: NotDisabled (or null, as v1.0 returns for most SPs) keeps it active', () => {

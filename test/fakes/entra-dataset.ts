@@ -84,6 +84,8 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
         passwordCredentials: [{ keyId: guid(11, i), hint: 'abc', secretText: CANARY_SECRET_TEXT, endDateTime: '2027-01-01T00:00:00Z' }],
         keyCredentials: [],
         requiredResourceAccess: [],
+        // Microsoft disabled one registration (application.disabledByMicrosoftStatus).
+        disabledByMicrosoftStatus: i === 3 ? 'DisabledDueToViolationOfServicesAgreement' : null,
       });
       v1[`/applications/${appObjectId}/owners`] = [{ '@odata.type': '#microsoft.graph.user', ...pick(users[i % userCount]) }];
       v1[`/applications/${appObjectId}/federatedIdentityCredentials`] =

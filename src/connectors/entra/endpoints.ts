@@ -19,7 +19,7 @@ const SP_SELECT = [
 const APP_SELECT = [
   'id', 'appId', 'displayName', 'createdDateTime', 'signInAudience', 'passwordCredentials', 'keyCredentials',
   'requiredResourceAccess', 'web', 'isFallbackPublicClient', 'tags', 'notes', 'publisherDomain',
-  'verifiedPublisher', 'servicePrincipalLockConfiguration',
+  'verifiedPublisher', 'servicePrincipalLockConfiguration', 'disabledByMicrosoftStatus',
 ].join(',');
 
 export const USER_SELECT_BASE = [

@@ -1,5 +1,5 @@
 import type { GraphNode } from '../../graph/model.js';
-import type { EntraContext } from './transform-context.js';
+import type { EntraContext, IdentityRef } from './transform-context.js';
 
 /** Values of disabledByMicrosoftStatus that do not mean "disabled" (servicePrincipal resource). */
 const NOT_DISABLED = new Set(['NotDisabled', 'unknownFutureValue']);
@@ -10,28 +10,46 @@ const NOT_DISABLED = new Set(['NotDisabled', 'unknownFutureValue']);
  * and only Microsoft can lift it: the node is disabled (`enabled: false`) so that paths do not
  * count it as an active target and dormancy rules do not evaluate it; the status is kept as an
  * attribute. A missing or null status was not read or is "not disabled": nothing changes.
+ *
+ * The application object has the same property: when Microsoft disabled the registration, no
+ * token is issued for its appId, so its service principal here (one node with the registration)
+ * is disabled too, even when the SP's own status is null. That status is kept apart, as
+ * `applicationDisabledByMicrosoftStatus`, so the report says which object carried it.
  */
 export function addMicrosoftDisabled(ctx: EntraContext): void {
+  markDisabled(ctx, 'servicePrincipals.json', ctx.sps, 'disabledByMicrosoftStatus');
+  markDisabled(ctx, 'applications.json', ctx.apps, 'applicationDisabledByMicrosoftStatus');
+}
+
+function markDisabled(ctx: EntraContext, file: string, refs: ReadonlyMap<string, IdentityRef>, attr: StatusAttr): void {
   const seen = new Set<string>();
-  for (const { obj, path, r } of ctx.items('servicePrincipals.json') ?? []) {
+  for (const { obj, path, r } of ctx.items(file) ?? []) {
     const id = r.str(obj, 'id', path);
     // A duplicate id was dropped by addIdentities (the first object is kept): so is its status.
     if (seen.has(id)) continue;
     seen.add(id);
     const status = r.optStr(obj, 'disabledByMicrosoftStatus', path);
-    const ref = ctx.sps.get(id);
+    const ref = refs.get(id);
     if (status === undefined || !ref) continue;
     const node = ref.node;
-    node.attrs.disabledByMicrosoftStatus = status;
+    node.attrs[attr] = status;
     if (!NOT_DISABLED.has(status)) node.enabled = false;
   }
 }
 
+/** The node attributes that keep a disabledByMicrosoftStatus: the SP's own, and its application's. */
+type StatusAttr = 'disabledByMicrosoftStatus' | 'applicationDisabledByMicrosoftStatus';
+const STATUS_ATTRS: readonly StatusAttr[] = ['disabledByMicrosoftStatus', 'applicationDisabledByMicrosoftStatus'];
+
 /**
- * Whether Microsoft disabled this identity (addMicrosoftDisabled ran): no credential added to it
- * and no change in the tenant gives its tokens, so it is no escalation target.
+ * Whether Microsoft disabled this identity or its application registration (addMicrosoftDisabled
+ * ran): no credential added to it and no change in the tenant gives its tokens, so it is no
+ * escalation target.
  */
 export function microsoftDisabled(node: GraphNode): boolean {
-  const status = node.attrs.disabledByMicrosoftStatus;
-  return typeof status === 'string' && !NOT_DISABLED.has(status);
+  for (const attr of STATUS_ATTRS) {
+    const status = node.attrs[attr];
+    if (typeof status === 'string' && !NOT_DISABLED.has(status)) return true;
+  }
+  return false;
 }

@@ -87,6 +87,9 @@ describe('collectEntra against the fake tenant', () => {
     expect(appOwners[guid(4, 2)].map((o) => o.id)).toEqual([guid(1, 2)]);
     const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, unknown[]>;
     expect(fics[guid(4, 3)]).toHaveLength(1);
+    // A flexible credential: v1.0 gave no subject, the beta re-read its claims-matching expression.
+    expect(fics[guid(4, 9)]).toEqual([expect.objectContaining({ id: guid(12, 9), subject: null, claimsMatchingExpression: { value: "claims['sub'] matches 'repo:contoso/r9:*'", languageVersion: 1 } })]);
+    expect(fics[guid(4, 3)]).toEqual([expect.not.objectContaining({ claimsMatchingExpression: expect.anything() })]);
     expect(fics[guid(4, 2)]).toEqual([]);
     expect(Object.keys(result.files['entra/servicePrincipalOwners.json'] as object)).toHaveLength(200);
     expect(Object.keys(result.files['entra/groupMembers.json'] as object)).toEqual([guid(5, 0), guid(5, 1), guid(5, 2)]);
@@ -116,6 +119,19 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'applications.json')[0].passwordCredentials).toEqual([
       expect.objectContaining({ hint: 'abc', keyId: guid(11, 2) }),
     ]);
+  });
+
+  it('says so when the beta re-read of a flexible credential is refused, and keeps the credential without an expression', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
+    const path = `/beta/applications/${guid(4, 9)}/federatedIdentityCredentials/${guid(12, 9)}`;
+    const f = await fake(dataset, { forbid: [path] });
+    const result = await collectEntra(options(f));
+    const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, Record<string, unknown>[]>;
+    expect(fics[guid(4, 9)]).toEqual([expect.objectContaining({ id: guid(12, 9), subject: null })]);
+    expect(fics[guid(4, 9)][0].claimsMatchingExpression).toBeUndefined();
+    expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: the claims-matching expression of 1 of 1 federated credential\(s\) with no subject could not be read from Graph beta \(.*403.*\); which tokens they accept stays undecided$/)]);
+    // The credential list itself was read: the capability stays collected.
+    expect(cov(result, 'entra.federatedIdentityCredentials')?.status).toBe('collected');
   });
 
   it('waits exactly the Retry-After of a throttled list and of a throttled batch item', async () => {

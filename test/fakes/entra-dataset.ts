@@ -48,6 +48,7 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
   const apps: Record<string, unknown>[] = [];
   const v1: EntraDataset['v1'] = {};
   const beta: EntraDataset['beta'] = {};
+  const singletons: NonNullable<EntraDataset['singletons']> = {};
   const spSignIns: Record<string, unknown>[] = [];
 
   for (let i = 0; i < size.servicePrincipals; i++) {
@@ -90,8 +91,15 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
       v1[`/applications/${appObjectId}/owners`] = [{ '@odata.type': '#microsoft.graph.user', ...pick(users[i % userCount]) }];
       v1[`/applications/${appObjectId}/federatedIdentityCredentials`] =
         i % 3 === 0
-          ? [{ id: guid(12, i), name: `fic-${i}`, issuer: 'https://token.actions.githubusercontent.com', subject: `repo:contoso/r${i}:ref:refs/heads/main`, audiences: ['api://AzureADTokenExchange'] }]
+          ? [{ id: guid(12, i), name: `fic-${i}`, issuer: 'https://token.actions.githubusercontent.com', subject: i === 9 ? null : `repo:contoso/r${i}:ref:refs/heads/main`, audiences: ['api://AzureADTokenExchange'] }]
           : [];
+      // A flexible credential (app 9): v1.0 shows no subject; only beta returns its expression.
+      if (i === 9) {
+        singletons[`/applications/${appObjectId}/federatedIdentityCredentials/${guid(12, i)}`] = {
+          ...v1[`/applications/${appObjectId}/federatedIdentityCredentials`][0],
+          claimsMatchingExpression: { value: `claims['sub'] matches 'repo:contoso/r${i}:*'`, languageVersion: 1 },
+        };
+      }
       v1[`/servicePrincipals/${id}/owners`] = [];
     }
     if (managed) v1[`/servicePrincipals/${id}/owners`] = [];
@@ -144,7 +152,7 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
   }));
   beta['/reports/servicePrincipalSignInActivities'] = spSignIns;
   beta['/reports/appCredentialSignInActivities'] = [];
-  return { tenantId, v1, beta };
+  return { tenantId, v1, beta, singletons };
 }
 
 function pick(user: { id: string; displayName: string; userPrincipalName: string }) {
@@ -173,11 +181,18 @@ export function minimumPlan(d: EntraDataset, pageSize: number): { requests: numb
   const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
   const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
   const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
+  // Credentials read from v1.0 with no subject are read again from beta, batched (client.ts).
+  const flexible = apps.reduce((sum, a) => sum + (d.v1[`/applications/${a.id as string}/federatedIdentityCredentials`] ?? []).filter((f) => !f.subject).length, 0);
   const extraRelationshipPages = resources.reduce(
     (sum, r) => sum + pages(d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`].length) - 1,
     0,
   );
   // Token, then the longest list (its pages follow each other), then a batch that needs the lists.
   const longest = Math.max(...lists.map((l) => pages(l.length)));
-  return { requests: 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages, criticalPath: 1 + longest + 1 };
+  const flexibleBatches = Math.ceil(flexible / 20);
+  return {
+    requests: 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages + flexibleBatches,
+    // The beta re-read of flexible credentials needs the relationship batch before it.
+    criticalPath: 1 + longest + 1 + (flexibleBatches > 0 ? 1 : 0),
+  };
 }

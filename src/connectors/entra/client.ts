@@ -121,6 +121,12 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const appsFailure = apps ? undefined : failures.get('entra.applications')![0];
   const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
   if (apps) {
+    const flexible = await readClaimsMatchingExpressions(http, outcome('federatedIdentityCredentials').byParent);
+    if (flexible.failed > 0) {
+      const warning = `Entra: the claims-matching expression of ${flexible.failed} of ${flexible.asked} federated credential(s) with no subject could not be read from Graph beta (${flexible.reason}); which tokens they accept stays undecided`;
+      warnings.push(warning);
+      progress(warning);
+    }
     files['entra/federatedIdentityCredentials.json'] = relationshipFile('federatedIdentityCredentials');
     files['entra/applicationOwners.json'] = relationshipFile('applicationOwners');
   } else {
@@ -163,6 +169,49 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRefreshes: http.stats.tokenRefreshes,
     },
   };
+}
+
+/**
+ * Flexible federated credentials match tokens with a `claimsMatchingExpression` instead of a
+ * subject (the two are mutually exclusive, and `subject` is then null), and only Graph beta returns
+ * that expression: v1.0 shows such a credential with no subject at all, which says nothing about
+ * the tokens it accepts. Each credential read from v1.0 with neither is read again, one batched
+ * beta GET apiece, and the expression is added to the v1.0 object in place. A credential whose
+ * beta read fails keeps no expression (the transform then marks its subject undecided) and is
+ * counted, with the first failure's reason, for the caller's warning.
+ */
+async function readClaimsMatchingExpressions(
+  http: GraphHttp,
+  ficsByApp: ReadonlyMap<string, unknown[]>,
+): Promise<{ asked: number; failed: number; reason?: string }> {
+  const missing: GraphObject[] = [];
+  const requests: { id: string; url: string }[] = [];
+  for (const [appObjectId, fics] of ficsByApp) {
+    for (const fic of fics) {
+      if (!isGraphObject(fic) || typeof fic.id !== 'string') continue;
+      if ((typeof fic.subject === 'string' && fic.subject !== '') || fic.claimsMatchingExpression != null) continue;
+      requests.push({ id: String(missing.length), url: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials/${encodeURIComponent(fic.id)}` });
+      missing.push(fic);
+    }
+  }
+  if (requests.length === 0) return { asked: 0, failed: 0 };
+  const results = await http.batch('beta', requests);
+  let failed = 0;
+  let reason: string | undefined;
+  missing.forEach((fic, i) => {
+    const r = results.get(String(i));
+    const expression = r?.ok && isGraphObject(r.value) ? r.value.claimsMatchingExpression : undefined;
+    if (isGraphObject(expression)) fic.claimsMatchingExpression = expression;
+    else {
+      failed++;
+      reason ??= r && !r.ok ? r.failure.reason : 'no claimsMatchingExpression in the answer';
+    }
+  });
+  return { asked: missing.length, failed, reason };
+}
+
+function isGraphObject(v: unknown): v is GraphObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Largest `$top` Graph accepts on /users when signInActivity is selected (user-list docs). */

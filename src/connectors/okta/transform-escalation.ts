@@ -51,7 +51,7 @@ export function addEscalations(ctx: OktaContext): void {
   // other groups that they manage", and "Create new users" (in them), so it controls one it adds.
   const adders: Adder[] = [];
   const groupsManage = scope('okta.groups.manage');
-  if (groupsManage) adders.push(...groupsManageAdders(ctx, groupsManage));
+  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create', ...userControl(ctx) });
   const gma = role('GROUP_MEMBERSHIP_ADMIN');
   if (gma) adders.push({ node: gma, byRole: true });
   const groupAdmin = role('USER_ADMIN');
@@ -169,72 +169,26 @@ interface Adder {
 }
 
 /**
- * The holders of okta.groups.manage as adders of users to groups. The scope is granted to service
- * apps (OAuth clients, appGrants.json), which are not users: a route "adding a user it controls"
- * needs a user the app can create or take over. okta.users.manage gives one ("Allows the app to
- * create new users and to manage all users' profile and credentials information", Okta OAuth 2.0
- * scopes): the app creates a user with a password it chooses. Other ways (a client admin role that
- * creates users) are not counted.
- *
- * The scope node is shared by all holders, so its routes are firm only when every holder also holds
- * okta.users.manage. When only some do, the scope node's routes are conditional and those holders
- * get a node of their own (okta.groups.manage with okta.users.manage, one for the org, not one per
- * holder) whose routes hold: the edge count still grows with targets plus holders, never with
- * their product. The pair node is no crown jewel: its holders reach the scope's own.
+ * Whether the holders of okta.groups.manage control a user they can add to a group. The scope is
+ * granted to service apps (OAuth clients, appGrants.json), which are not users: a route "adding a
+ * user it controls" needs a user the app can create or take over. okta.users.manage gives one
+ * ("Allows the app to create new users and to manage all users' profile and credentials
+ * information", Okta OAuth 2.0 scopes): the app creates a user with a password it chooses. The
+ * scope node is shared by all holders, so its routes are firm only when every holder also holds
+ * okta.users.manage. Other ways (a client admin role that creates users) are not counted.
  */
-function groupsManageAdders(ctx: OktaContext, groupsManage: GraphNode): Adder[] {
-  // An app granted the scope twice (two grant records) counts once.
-  const holders = [...new Set(ctx.scopeHolders.get('okta.groups.manage') ?? [])];
+function userControl(ctx: OktaContext): Pick<Adder, 'controls' | 'noUser'> {
+  const holders = ctx.scopeHolders.get('okta.groups.manage') ?? [];
   const creators = new Set(ctx.scopeHolders.get('okta.users.manage') ?? []);
-  const withUser = holders.filter((id) => creators.has(id));
   const without = holders.filter((id) => !creators.has(id));
-  const base = { byRole: false, creates: 'create' } as const;
   if (holders.length > 0 && without.length === 0) {
-    return [{ node: groupsManage, ...base, controls: 'every app holding okta.groups.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to add' }];
+    return { controls: 'every app holding okta.groups.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to add' };
   }
   const names = without.slice(0, 3).map((id) => ctx.serviceApps.get(id)?.name ?? id);
   const more = without.length > 3 ? ` and ${without.length - 3} more` : '';
-  const shared: Adder = {
-    node: groupsManage,
-    ...base,
+  return {
     noUser: `okta.groups.manage is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage, so this holds only for a holder that controls a user some other way`,
   };
-  if (withUser.length === 0) return [shared];
-  const pair = addScopePair(ctx, groupsManage, withUser);
-  return [shared, { node: pair, ...base, controls: 'its holders also hold okta.users.manage, with which they create a user, with a password they set, to add' }];
-}
-
-/** The scopes of the pair node, in the order its name gives them. */
-const GROUPS_AND_USERS = ['okta.groups.manage', 'okta.users.manage'] as const;
-
-/** The node of okta.groups.manage held with okta.users.manage, and an edge to it from each such holder. */
-function addScopePair(ctx: OktaContext, groupsManage: GraphNode, holders: readonly string[]): GraphNode {
-  // A scope name never holds '+', so this id is no real scope's.
-  const id = ids.oktaScope(ctx.org, GROUPS_AND_USERS.join('+'));
-  const node = ctx.b.addNode({
-    id,
-    kind: 'privilege',
-    provider: 'okta',
-    type: 'okta-scope-pair',
-    name: `${GROUPS_AND_USERS[0]} with ${GROUPS_AND_USERS[1]}`,
-    nativeId: GROUPS_AND_USERS.join('+'),
-    scope: ctx.org,
-    ...(groupsManage.tier !== undefined ? { tier: groupsManage.tier } : {}),
-    attrs: { scopes: [...GROUPS_AND_USERS] },
-  });
-  for (const holder of holders) {
-    const app = ctx.serviceApps.get(holder);
-    if (!app) continue;
-    ctx.b.addEdge({
-      from: app.id,
-      to: id,
-      type: 'GRANTED',
-      hidden: true,
-      reason: `${app.name} was granted both okta.groups.manage and okta.users.manage: it can create a user, with a password it sets, and add it to groups`,
-      evidence: { scopes: [...GROUPS_AND_USERS] },
-    });
-  }
-  return node;
 }
 
 /**

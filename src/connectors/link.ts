@@ -152,9 +152,7 @@ export function linkProviders(b: GraphBuilder): void {
  * role(s) the group's name gives, or are dropped when it gives none. A group the app's App Filter
  * leaves out maps no role, and one it may leave out (its type or source app not read) a conditional
  * one (appFilterAdmits). When the mapping, or part of
- * it, cannot be read, the edge to the provider stays, marked conditional. An AWS app's own edge to
- * its provider becomes conditional when another active app names that provider too
- * (ownProviderDoubt). The app node keeps the list of its assignees in
+ * it, cannot be read, the edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
  * `attrs.assignees` for the rules that judge the assignments themselves.
  *
  * Linear: one pass over the edges builds the indexes, one pass over the assignment edges (and
@@ -168,8 +166,6 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
   const createGroupEscalations: GraphEdge[] = [];
-  /** Each AWS app's edge to its own SAML provider (linkAws). */
-  const appEdges: GraphEdge[] = [];
   for (const e of b.edgeList()) {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
@@ -187,7 +183,6 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.appId === 'string') {
       const from = b.getNode(e.from);
       if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
-      else if (from?.type === 'okta-aws-federation-app') appEdges.push(e);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.roleGroup === 'string' && typeof e.evidence.appId === 'string') {
       roleGroupEscalations.push(e);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.createGroup === 'string' && typeof e.evidence.appId === 'string') {
@@ -203,16 +198,6 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   };
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
-  // The app's own route into AWS (for whoever controls the app) holds only if its provider takes
-  // its assertions, which another app naming the same provider puts in doubt, as for assignments.
-  for (const e of appEdges) {
-    const app = b.getNode(e.from)!;
-    const hub = b.getNode(e.to);
-    const doubt = hub ? providers(hub, app).ownDoubt : undefined;
-    if (doubt === undefined) continue;
-    drop.add(e);
-    add.push({ ...e, conditional: true, reason: `${e.reason}${doubt}` });
-  }
   const assignees = new Map<GraphNode, Set<string>>();
   for (const e of assignments) {
     const from = b.getNode(e.from)!;

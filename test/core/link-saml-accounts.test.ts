@@ -202,24 +202,6 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(r.graph.out(adminGroup, 'SAML_MAPS_TO').filter((e) => e.to === role(A, 'okta-admin')).map((e) => e.conditional ?? false)).toEqual([false]);
   });
 
-  it("two apps naming the same provider as their own: each app's own edge to it is conditional too", () => {
-    // The app -> provider edge is the route of whoever controls the app (its settings, its
-    // assignments): it holds only if the provider was created from this app's metadata.
-    const provider = ids.external('saml-provider', `arn:aws:iam::${A}:saml-provider/Okta`);
-    const appEdges = (status?: string) => {
-      const r = scan(multiAccount({ appB: { kid: 'kidOfTheOtherApp0000000000000000000000000000', status, ownAccount: A } }));
-      return r.graph.in(provider, 'SAML_MAPS_TO').filter((e) => r.graph.node(e.from)?.type === 'okta-aws-federation-app');
-    };
-    const both = appEdges();
-    expect(both.map((e) => [e.evidence!.appId, e.conditional]).sort()).toEqual([[APP_B, true], [DEMO_AWS_APP, true]].sort());
-    const own = both.find((e) => e.evidence!.appId === DEMO_AWS_APP)!;
-    expect(own.reason).toContain(`Okta app AWS Prod SSO issues the SAML assertions AWS accepts through arn:aws:iam::${A}:saml-provider/Okta; the AWS app AWS account B also names`);
-    expect(own.reason).toContain('they sign with different keys');
-    // Near miss: an inactive second app signs nothing, so the active app's edge stays firm; the
-    // inactive app's own edge stays in doubt, as its provider is claimed by the active app.
-    expect(appEdges('INACTIVE').map((e) => [e.evidence!.appId, e.conditional ?? false]).sort()).toEqual([[APP_B, true], [DEMO_AWS_APP, false]].sort());
-  });
-
   it("when the other app's signing key was not read, the route is conditional", () => {
     const r = scan(multiAccount({ appB: { kid: null } }));
     const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;

@@ -202,6 +202,24 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(r.graph.out(adminGroup, 'SAML_MAPS_TO').filter((e) => e.to === role(A, 'okta-admin')).map((e) => e.conditional ?? false)).toEqual([false]);
   });
 
+  it("two apps naming the same provider: a holder of okta.apps.manage, which controls both, keeps a firm path", () => {
+    // Only app managers reach an AWS app node, and they reach every AWS app: whichever app's
+    // metadata the provider was created from, they control it. So the app -> provider edge stays
+    // firm (an earlier change made it conditional, and lost this path; reverted).
+    const s = demoSnapshot();
+    const apps = s.files['okta/apps.json'] as Json[];
+    const copy = JSON.parse(JSON.stringify(apps.find((a) => a.name === 'amazon_aws'))) as Json & { credentials: { signing: Json } };
+    copy.id = APP_B;
+    copy.label = 'AWS second app';
+    copy.credentials.signing.kid = 'kidOfTheOtherApp0000000000000000000000000000';
+    apps.push(copy);
+    (s.files['okta/appGrants.json'] as Record<string, Json[]>)['0oa4J7O526RezV2zvWHX'].push({ id: 'oagXappsmanage000001', status: 'ACTIVE', issuer: ORG, clientId: '0oa4J7O526RezV2zvWHX', scopeId: 'okta.apps.manage', source: 'ADMIN' });
+    const r = scan(s);
+    const firm = r.analysis.firmCrownJewelPaths(AUDIT).filter((p) => p.group.startsWith('aws|admin'));
+    expect(firm.length).toBeGreaterThan(0);
+    expect(firm[0].hops.map((h) => h.type)).toContain('SAML_MAPS_TO');
+  });
+
   it("when the other app's signing key was not read, the route is conditional", () => {
     const r = scan(multiAccount({ appB: { kid: null } }));
     const edge = r.graph.out(ids.oktaGroup(ORG, GROUPS.admin.id), 'SAML_MAPS_TO').find((e) => e.to === role(B, 'okta-admin'))!;

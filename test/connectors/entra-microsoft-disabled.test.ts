@@ -2,19 +2,24 @@ import { describe, expect, it } from 'vitest';
 import dormant from '../../rules/entra/entra-sp-dormant.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
-import { GRAPH_APP, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
+import { ids } from '../../src/graph/ids.js';
+import { GRAPH_APP, RAW_TENANT as TENANT, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
 
 // servicePrincipal.disabledByMicrosoftStatus (Microsoft Graph): an SP Microsoft disabled
 // (DisabledDueToViolationOfServicesAgreement) gets no tokens, whatever accountEnabled says.
 describe('service principals disabled by Microsoft', () => {
   const ROLE_MANAGEMENT = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
+  const APP_RW_OWNED_BY = '18a4783c-866b-4cc7-a460-3d5e5662c884';
   const graphSp = {
     id: gid(),
     appId: GRAPH_APP,
     displayName: 'Microsoft Graph',
     appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
     servicePrincipalType: 'Application',
-    appRoles: [{ id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' }],
+    appRoles: [
+      { id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' },
+      { id: APP_RW_OWNED_BY, value: 'Application.ReadWrite.OwnedBy' },
+    ],
   };
   const build = (status: string | null, appStatus: string | null = null) => {
     const sp = rawSp('Deployer', { disabledByMicrosoftStatus: status });
@@ -57,10 +62,28 @@ describe('service principals disabled by Microsoft', () => {
   });
 
   it('near miss: an application NotDisabled (or null) leaves the service principal active', () => {
-    const r = build(null, 'NotDisabled');
-    expect(r.node.enabled).toBe(true);
-    expect(r.dormant).toBe('fail');
-    expect(r.repoPaths).toBeGreaterThan(0);
+    for (const appStatus of ['NotDisabled', null]) {
+      const r = build(null, appStatus);
+      expect(r.node.enabled, String(appStatus)).toBe(true);
+      expect(r.dormant, String(appStatus)).toBe('fail');
+      expect(r.repoPaths, String(appStatus)).toBeGreaterThan(0);
+    }
+  });
+
+  it('disables an application registration that has no service principal here, and nobody escalates into it', () => {
+    for (const [status, disabled] of [['DisabledDueToViolationOfServicesAgreement', true], [null, false]] as const) {
+      const owner = rawSp('Owner');
+      const app = { id: gid(), appId: gid(), displayName: 'Lonely', disabledByMicrosoftStatus: status };
+      const g = rawGraph({
+        'servicePrincipals.json': [graphSp, owner],
+        'applications.json': [app],
+        'appRoleAssignments.json': [{ id: gid(), principalId: owner.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: APP_RW_OWNED_BY }],
+        'applicationOwners.json': { [app.id]: [{ '@odata.type': '#microsoft.graph.servicePrincipal', id: owner.id, displayName: 'Owner' }] },
+      });
+      const node = g.node(ids.entraApp(TENANT, app.id))!;
+      expect(node.enabled !== false, String(status)).toBe(!disabled);
+      expect(g.in(node.id, 'CAN_ESCALATE_TO').length > 0, String(status)).toBe(!disabled);
+    }
   });
 
   it('near miss: NotDisabled (or null, as v1.0 returns for most SPs) keeps it active', () => {

@@ -11,9 +11,11 @@ const NOT_DISABLED = new Set(['NotDisabled', 'unknownFutureValue']);
  * count it as an active target and dormancy rules do not evaluate it; the status is kept as an
  * attribute. A missing or null status was not read or is "not disabled": nothing changes.
  *
- * The application object has the same property: when Microsoft disabled the registration, no
- * token is issued for its appId, so its service principal here (one node with the registration)
- * is disabled too, even when the SP's own status is null. That status is kept apart, as
+ * The application object has the same property ("whether Microsoft has disabled the registered
+ * application"). Graph does not say in so many words what that does to its service principal; we
+ * take a disabled registration to give no tokens for its appId, so its service principal here
+ * (one node with the registration) is disabled too, even when the SP's own status is null, as is
+ * a registration without one. The application's status is kept apart, as
  * `applicationDisabledByMicrosoftStatus`, so the report says which object carried it.
  */
 export function addMicrosoftDisabled(ctx: EntraContext): void {

@@ -74,10 +74,10 @@ export class EntraContext {
   readonly spByAppId = new Map<string, string>();
   /** Application object id -> identity (the SP node when the app has one, else the app node). */
   readonly apps = new Map<string, IdentityRef>();
-  /** User object id -> node id. */
-  readonly users = new Map<string, string>();
-  /** Group object id -> node id. */
-  readonly groups = new Map<string, string>();
+  /** User object id -> the builder's node (its id is the node id): callers need its name too. */
+  readonly users = new Map<string, GraphNode>();
+  /** Group object id -> the builder's node. */
+  readonly groups = new Map<string, GraphNode>();
   /** Resource SP object id -> its `appRoles` (id -> value) and appId. */
   readonly resources = new Map<string, { appId: string; name: string; roles: Map<string, string> }>();
   /** Highest tier of privileges held directly (not via escalation), per node id. */
@@ -151,14 +151,12 @@ export class EntraContext {
     return out;
   }
 
-  /** Node id of any principal object id (SP, app-only registration, user, group). */
-  principal(objectId: string): string | undefined {
-    return (
-      this.sps.get(objectId)?.nodeId ??
-      this.users.get(objectId) ??
-      this.groups.get(objectId) ??
-      this.apps.get(objectId)?.nodeId
-    );
+  /**
+   * The builder's node of any principal object id (SP, app-only registration, user, group): the
+   * node itself, so that its name needs no second lookup by node id.
+   */
+  principal(objectId: string): GraphNode | undefined {
+    return this.sps.get(objectId)?.node ?? this.users.get(objectId) ?? this.groups.get(objectId) ?? this.apps.get(objectId)?.node;
   }
 
   raiseTier(nodeId: string, tier: Tier | undefined): void {

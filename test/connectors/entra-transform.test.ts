@@ -322,6 +322,22 @@ describe('malformed input', () => {
     );
   });
 
+  it('names the parent key of a relationship list in a Graph envelope, or of a lone object', () => {
+    const parent = 'b2000000-0000-4000-8000-000000000002';
+    const enveloped = load();
+    const owners = enveloped.files['entra/applicationOwners.json'] as Record<string, unknown>;
+    const list = owners[parent] as Record<string, unknown>[];
+    delete list[0].id;
+    owners[parent] = { value: list };
+    expect(inputError(() => run(enveloped)).oneLine()).toBe(`entra/applicationOwners.json: $["${parent}"].value[0].id: expected a non-empty string`);
+    const lone = load();
+    const loneOwners = lone.files['entra/applicationOwners.json'] as Record<string, unknown>;
+    const first = (loneOwners[parent] as Record<string, unknown>[])[0];
+    delete first.id;
+    loneOwners[parent] = first;
+    expect(inputError(() => run(lone)).oneLine()).toBe(`entra/applicationOwners.json: $["${parent}"].id: expected a non-empty string`);
+  });
+
   it('rejects a collection file that is not a collection', () => {
     const s = load();
     s.files['entra/appRoleAssignments.json'] = { value: 'nope' };

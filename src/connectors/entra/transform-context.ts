@@ -9,8 +9,45 @@ import type { CoverageStatus } from '../../snapshot/types.js';
 /** One item of a collection file with its JSON path, for precise error messages. */
 export interface Item {
   obj: Record<string, unknown>;
-  path: string;
+  readonly path: string;
   r: Reader;
+}
+
+/*
+ * The items of a file are made all at once (see EntraContext.items) and live until its loop is
+ * done. Their JSON paths, needed only to name a fault, are spelled out when read: one string per
+ * item, made up front, was ~25 MB of the 100,000-identity scan that every young-generation
+ * collection during the Entra transform copied; made as a loop reads them, they die young.
+ */
+
+/** Item `index` of a collection (`base` is `$` or `$.value`). */
+class ListItem implements Item {
+  constructor(
+    readonly obj: Record<string, unknown>,
+    private readonly base: string,
+    private readonly index: number,
+    readonly r: Reader,
+  ) {}
+
+  get path(): string {
+    return `${this.base}[${this.index}]`;
+  }
+}
+
+/** An item of a parent's list in a relationship file (`index` -1: the parent's lone object). */
+class RelationItem implements Item {
+  constructor(
+    readonly obj: Record<string, unknown>,
+    private readonly parent: string,
+    private readonly inEnvelope: boolean,
+    private readonly index: number,
+    readonly r: Reader,
+  ) {}
+
+  get path(): string {
+    const list = `$[${JSON.stringify(this.parent)}]${this.inEnvelope ? '.value' : ''}`;
+    return this.index < 0 ? list : `${list}[${this.index}]`;
+  }
 }
 
 /** What one service principal or app-only registration became in the graph. */
@@ -37,10 +74,10 @@ export class EntraContext {
   readonly spByAppId = new Map<string, string>();
   /** Application object id -> identity (the SP node when the app has one, else the app node). */
   readonly apps = new Map<string, IdentityRef>();
-  /** User object id -> node id. */
-  readonly users = new Map<string, string>();
-  /** Group object id -> node id. */
-  readonly groups = new Map<string, string>();
+  /** User object id -> the builder's node (its id is the node id): callers need its name too. */
+  readonly users = new Map<string, GraphNode>();
+  /** Group object id -> the builder's node. */
+  readonly groups = new Map<string, GraphNode>();
   /** Resource SP object id -> its `appRoles` (id -> value) and appId. */
   readonly resources = new Map<string, { appId: string; name: string; roles: Map<string, string> }>();
   /** Highest tier of privileges held directly (not via escalation), per node id. */
@@ -90,7 +127,7 @@ export class EntraContext {
     const raw = this.snapshot.files[name];
     const list = r.items(raw);
     const base = Array.isArray(raw) ? '$' : '$.value';
-    return list.map((obj, i) => ({ obj, path: `${base}[${i}]`, r }));
+    return list.map((obj, i) => new ListItem(obj, base, i, r));
   }
 
   /** A relationship file as parent id -> items, or undefined when the file is absent. */
@@ -103,24 +140,23 @@ export class EntraContext {
     const out = new Map<string, Item[]>();
     for (const [parent, list] of rel) {
       const v = isObject(raw) ? raw[parent] : undefined;
-      const base = `$[${JSON.stringify(parent)}]`;
-      const inner = Array.isArray(v) ? base : isObject(v) && 'value' in v ? `${base}.value` : base;
+      // A list (plain or in a `value` envelope) gives each item its index; a lone object is the item.
+      const listed = Array.isArray(v) || (isObject(v) && 'value' in v);
+      const inEnvelope = !Array.isArray(v) && isObject(v) && 'value' in v;
       out.set(
         parent,
-        list.map((obj, i) => ({ obj, path: Array.isArray(v) || (isObject(v) && 'value' in v) ? `${inner}[${i}]` : inner, r })),
+        list.map((obj, i) => new RelationItem(obj, parent, inEnvelope, listed ? i : -1, r)),
       );
     }
     return out;
   }
 
-  /** Node id of any principal object id (SP, app-only registration, user, group). */
-  principal(objectId: string): string | undefined {
-    return (
-      this.sps.get(objectId)?.nodeId ??
-      this.users.get(objectId) ??
-      this.groups.get(objectId) ??
-      this.apps.get(objectId)?.nodeId
-    );
+  /**
+   * The builder's node of any principal object id (SP, app-only registration, user, group): the
+   * node itself, so that its name needs no second lookup by node id.
+   */
+  principal(objectId: string): GraphNode | undefined {
+    return this.sps.get(objectId)?.node ?? this.users.get(objectId) ?? this.groups.get(objectId) ?? this.apps.get(objectId)?.node;
   }
 
   raiseTier(nodeId: string, tier: Tier | undefined): void {

@@ -30,10 +30,10 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     const appRoleId = r.str(obj, 'appRoleId', path);
     const principalType = r.optStr(obj, 'principalType', path);
     const assignmentId = r.optStr(obj, 'id', path);
-    // Most holders are service principals: their node comes with their entry (no lookup by id).
+    // Most holders are service principals: their node comes with their entry.
     const sp = ctx.sps.get(principalId);
-    const from = sp !== undefined ? sp.nodeId : ctx.principal(principalId);
-    if (!from) {
+    const holderNode = sp !== undefined ? sp.node : ctx.principal(principalId);
+    if (!holderNode) {
       ctx.b.warn(
         `entra/appRoleAssignments.json: ${path} assigns app role ${appRoleId} to ${principalType ?? 'principal'} ${principalId}, which is not in the snapshot; ignored`,
       );
@@ -88,7 +88,8 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: cls.tier };
     });
     const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
-    const holder = (sp !== undefined ? sp.node : ctx.node(from))?.name ?? principalId;
+    const from = sp !== undefined ? sp.nodeId : holderNode.id;
+    const holder = holderNode.name;
     ctx.b.addEdge({
       from,
       to: privilege.node.id,
@@ -165,13 +166,15 @@ export function addDelegatedGrants(ctx: EntraContext): void {
     const resourceAppId = resource?.appId ?? resourceId;
     const resourceName = resource?.name ?? resourceId;
     const all = consentType === 'AllPrincipals';
-    let userNode: string | undefined;
+    let user: GraphNode | undefined;
     if (!all) {
-      userNode = principalId ? ctx.users.get(principalId) : undefined;
-      if (!userNode) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
+      user = principalId ? ctx.users.get(principalId) : undefined;
+      if (!user) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
     }
-    // Looked up once per grant, not once per scope.
-    const userName = all ? undefined : (ctx.node(userNode ?? '')?.name ?? principalId);
+    const userName = all ? undefined : (user?.name ?? principalId);
+    // The same for each scope of the grant: one object, shared by its edges (nothing changes an
+    // edge's evidence once added).
+    const evidence = { consentType, principalId, grantId, resourceId };
     let maxUncapped = 0;
     for (const scope of scopes) {
       const privilege = addedOnce(all ? allConsent : userConsent, resourceId, scope, () => {
@@ -200,14 +203,14 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         reason: all
           ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
           : `${client.name} may act as ${userName} with ${scope} on ${resourceName}`,
-        evidence: { consentType, principalId, grantId, resourceId },
+        evidence,
       });
       if (all) ctx.raiseTier(client.nodeId, privilege.tier);
     }
-    if (!all && userNode && maxUncapped >= 3) {
+    if (!all && user && maxUncapped >= 3) {
       ctx.b.addEdge({
         from: client.nodeId,
-        to: userNode,
+        to: user.id,
         type: 'ACTS_AS',
         reason: `${client.name} holds ${scopes.join(' ')} for ${userName} and inherits that user's rights in tokens it obtains (token inheritance)`,
         hidden: true,
@@ -242,8 +245,8 @@ export function addDirectoryRoles(ctx: EntraContext): void {
       // widest case) but the holder's HAS_ROLE edge is conditional, so no firm path rests on it.
       const scopeRead = r.optStr(obj, 'directoryScopeId', path);
       const directoryScopeId = scopeRead ?? '/';
-      const from = ctx.principal(principalId);
-      if (!from) {
+      const holderNode = ctx.principal(principalId);
+      if (!holderNode) {
         ctx.b.warn(`entra/${file}: ${path} gives role ${roleDefinitionId} to ${principalId}, which is not in the snapshot; ignored`);
         continue;
       }
@@ -280,7 +283,8 @@ export function addDirectoryRoles(ctx: EntraContext): void {
       const appActions = !builtIn && def ? appActionsOf(def.actions).map((a) => a.action) : [];
       if (appActions.length > 0) priv.attrs.appActions = appActions;
       ctx.addPrivilege(priv);
-      const holder = ctx.node(from)?.name ?? principalId;
+      const from = holderNode.id;
+      const holder = holderNode.name;
       ctx.b.addEdge({
         from,
         to: privId,

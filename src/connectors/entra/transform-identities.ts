@@ -183,14 +183,13 @@ export function addOwners(ctx: EntraContext): void {
       node.attrs[what === 'service principal' ? 'spOwnersCollected' : 'appOwnersCollected'] = true;
       if (ownersRead(ctx, target, node)) node.attrs.ownersCollected = true;
       for (const it of owners) {
-        const ownerId = directoryObject(ctx, it);
-        if (!ownerId) continue;
-        const owner = ctx.node(ownerId);
+        const owner = directoryObject(ctx, it);
+        if (!owner) continue;
         ctx.b.addEdge({
-          from: ownerId,
+          from: owner.id,
           to: target.nodeId,
           type: 'OWNS',
-          reason: `${owner?.name ?? ownerId} is an owner of the ${what} of ${target.name}`,
+          reason: `${owner.name} is an owner of the ${what} of ${target.name}`,
           evidence: { on: what === 'service principal' ? 'servicePrincipal' : 'application' },
         });
         // The escalation edge an owner gets (AZOwns -> AZAddSecret) depends on the owner's own
@@ -212,13 +211,13 @@ export function addSponsors(ctx: EntraContext): void {
     }
     target.node.attrs.sponsorsCollected = true;
     for (const it of sponsors) {
-      const sponsorId = directoryObject(ctx, it);
-      if (!sponsorId) continue;
+      const sponsor = directoryObject(ctx, it);
+      if (!sponsor) continue;
       ctx.b.addEdge({
-        from: sponsorId,
+        from: sponsor.id,
         to: target.nodeId,
         type: 'SPONSORS',
-        reason: `${ctx.node(sponsorId)?.name ?? sponsorId} sponsors agent ${target.name}`,
+        reason: `${sponsor.name} sponsors agent ${target.name}`,
       });
     }
   }

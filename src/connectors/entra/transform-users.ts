@@ -84,7 +84,7 @@ export function addUsers(ctx: EntraContext): void {
         if (node.attrs.interactiveUse) node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
       }
     } else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
-    ctx.b.addNode(node);
+    const added = ctx.b.addNode(node);
     if (cls.machine) {
       // A user object proves itself with its password: a shared secret that never expires when
       // DisablePasswordExpiration is set.
@@ -104,21 +104,20 @@ export function addUsers(ctx: EntraContext): void {
       });
       ctx.b.addEdge({ from: nodeId, to: credId, type: 'HAS_CREDENTIAL', reason: `${node.name} signs in with a password${facts.mfaRegistered === false ? ' and no MFA method registered' : ''}` });
     }
-    ctx.users.set(id, nodeId);
+    ctx.users.set(id, added);
   }
 
   if (!managers) return;
   for (const [userId, list] of managers) {
-    const userNode = ctx.users.get(userId);
-    const user = userNode ? ctx.node(userNode) : undefined;
+    const user = ctx.users.get(userId);
     if (!user || user.kind !== 'identity' || list.length === 0) continue;
-    const managerId = directoryObject(ctx, list[0]);
-    if (!managerId) continue;
+    const manager = directoryObject(ctx, list[0]);
+    if (!manager) continue;
     ctx.b.addEdge({
-      from: managerId,
+      from: manager.id,
       to: user.id,
       type: 'MANAGES',
-      reason: `${ctx.node(managerId)?.name ?? managerId} is the manager of service account ${user.name}`,
+      reason: `${manager.name} is the manager of service account ${user.name}`,
     });
   }
 }
@@ -127,9 +126,8 @@ export function addUsers(ctx: EntraContext): void {
 export function addGroups(ctx: EntraContext): void {
   for (const { obj, path, r } of ctx.items('groups.json') ?? []) {
     const id = r.str(obj, 'id', path);
-    const nodeId = ids.entraGroup(ctx.tenant, id);
-    ctx.b.addNode({
-      id: nodeId,
+    const group = ctx.b.addNode({
+      id: ids.entraGroup(ctx.tenant, id),
       kind: 'group',
       provider: 'entra',
       type: 'entra-group',
@@ -142,7 +140,7 @@ export function addGroups(ctx: EntraContext): void {
         onPremisesSyncEnabled: r.optBool(obj, 'onPremisesSyncEnabled', path),
       },
     });
-    ctx.groups.set(id, nodeId);
+    ctx.groups.set(id, group);
   }
 }
 
@@ -150,36 +148,35 @@ export function addGroupMembers(ctx: EntraContext): void {
   const rel = ctx.relation('groupMembers.json');
   if (!rel) return;
   for (const [groupId, members] of rel) {
-    const groupNode = ctx.groups.get(groupId);
-    if (!groupNode) {
+    const group = ctx.groups.get(groupId);
+    if (!group) {
       ctx.b.warn(`entra/groupMembers.json: members of unknown group ${groupId} ignored`);
       continue;
     }
     // A group missing from the file was not read (snapshot format), whatever the coverage says.
-    const group = ctx.node(groupNode)!;
     group.attrs.membersCollected = true;
     const list: string[] = [];
     for (const m of members) {
-      const memberId = directoryObject(ctx, m);
-      if (!memberId) continue;
-      list.push(memberId);
+      const member = directoryObject(ctx, m);
+      if (!member) continue;
+      list.push(member.id);
       ctx.b.addEdge({
-        from: memberId,
-        to: groupNode,
+        from: member.id,
+        to: group.id,
         type: 'MEMBER_OF',
-        reason: `${ctx.node(memberId)?.name ?? memberId} is a member of role-assignable group ${ctx.node(groupNode)?.name ?? groupId}`,
+        reason: `${member.name} is a member of role-assignable group ${group.name}`,
       });
     }
-    ctx.groupMembers.set(groupNode, list);
+    ctx.groupMembers.set(group.id, list);
   }
 }
 
 /**
- * Resolves a directory object (owner, member, sponsor, manager) to a node id. Users and groups not
+ * Resolves a directory object (owner, member, sponsor, manager) to its node. Users and groups not
  * in the lists (e.g. users.json not collected) become placeholders from the fields the relationship
  * endpoint returned; an unknown service principal is a dangling reference and only warned about.
  */
-export function directoryObject(ctx: EntraContext, it: Item): string | undefined {
+export function directoryObject(ctx: EntraContext, it: Item): GraphNode | undefined {
   const { obj, path, r } = it;
   const id = r.str(obj, 'id', path);
   const known = ctx.principal(id);
@@ -187,9 +184,8 @@ export function directoryObject(ctx: EntraContext, it: Item): string | undefined
   const type = odataType(obj);
   const name = r.optStr(obj, 'displayName', path) ?? r.optStr(obj, 'userPrincipalName', path) ?? id;
   if (type === 'user' || (type === undefined && obj.userPrincipalName !== undefined)) {
-    const nodeId = ids.entraUser(ctx.tenant, id);
-    ctx.b.addNode({
-      id: nodeId,
+    const user = ctx.b.addNode({
+      id: ids.entraUser(ctx.tenant, id),
       kind: 'human',
       provider: 'entra',
       type: 'entra-user',
@@ -199,13 +195,12 @@ export function directoryObject(ctx: EntraContext, it: Item): string | undefined
       enabled: r.optBool(obj, 'accountEnabled', path),
       attrs: { userPrincipalName: r.optStr(obj, 'userPrincipalName', path), placeholder: true },
     });
-    ctx.users.set(id, nodeId);
-    return nodeId;
+    ctx.users.set(id, user);
+    return user;
   }
   if (type === 'group') {
-    const nodeId = ids.entraGroup(ctx.tenant, id);
-    ctx.b.addNode({
-      id: nodeId,
+    const group = ctx.b.addNode({
+      id: ids.entraGroup(ctx.tenant, id),
       kind: 'group',
       provider: 'entra',
       type: 'entra-group',
@@ -214,8 +209,8 @@ export function directoryObject(ctx: EntraContext, it: Item): string | undefined
       scope: ctx.tenant,
       attrs: { placeholder: true },
     });
-    ctx.groups.set(id, nodeId);
-    return nodeId;
+    ctx.groups.set(id, group);
+    return group;
   }
   ctx.b.warn(`${r.file}: ${path} refers to ${type ?? 'object'} ${id}, which is not in the snapshot; ignored`);
   return undefined;

@@ -82,27 +82,25 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     // Tiers count the latent capability (see flowsInto), but the reason should say when it is
     // only latent: first the routes paths may follow, then, from everything they reached, the
-    // rest. Each node's in-edges are read at most twice per level: still linear.
-    for (let q = 0; q < queue.length; q++) {
-      const cur = queue[q];
-      const target = graph.nodeAt(cur);
-      const seed = tierSource[cur];
-      const { edges, from } = graph.inAt(cur);
-      for (let k = 0; k < edges.length; k++) {
-        const e = edges[k];
-        if (CONTROL_EDGES.has(e.type) && flowsInto(e, target)) visit(from[k], seed);
+    // rest, noting for each node so reached the disabled object its route enters. Each node's
+    // in-edges are read at most twice per level: still linear.
+    const spread = (latent: boolean): void => {
+      for (let q = 0; q < queue.length; q++) {
+        const cur = queue[q];
+        const target = graph.nodeAt(cur);
+        const seed = tierSource[cur];
+        const { edges, from } = graph.inAt(cur);
+        for (let k = 0; k < edges.length; k++) {
+          const e = edges[k];
+          if (!CONTROL_EDGES.has(e.type)) continue;
+          const flows = flowsInto(e, target);
+          if (!latent && !flows) continue;
+          if (visit(from[k], seed) && latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
+        }
       }
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const cur = queue[q];
-      const target = graph.nodeAt(cur);
-      const seed = tierSource[cur];
-      const { edges, from } = graph.inAt(cur);
-      for (let k = 0; k < edges.length; k++) {
-        const e = edges[k];
-        if (CONTROL_EDGES.has(e.type) && visit(from[k], seed)) tierVia[from[k]] = flowsInto(e, target) ? tierVia[cur] : cur;
-      }
-    }
+    };
+    spread(false);
+    spread(true);
   }
 
   const groups = buildJewelGroups(graph, privileges);

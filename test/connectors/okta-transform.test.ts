@@ -314,6 +314,29 @@ describe('escalation decoys', () => {
     expect(escalations(g, I.scope('okta.apps.manage'))).toEqual([I.app('admin'), I.app('minter')].sort());
   });
 
+  it('okta.apps.manage reaches an AWS app firmly only when its holders can create a user to sign in as', () => {
+    // The AWS app issues SAML assertions only when a user signs in through Okta: a service app
+    // that rewrites its mapping and assignments still needs a user it controls. okta.users.manage
+    // creates one with a password of its choosing. Its secret minting needs no user.
+    const build = (grants: string[][]) => {
+      let o = oktaOrg().serviceApp({ id: 'admin', roles: ['ORG_ADMIN'] }).awsApp({ id: 'aws1', settings: { identityProviderArn: 'arn:aws:iam::111122223333:saml-provider/Okta' } });
+      grants.forEach((gr, i) => (o = o.serviceApp({ id: `m${i}`, grants: gr })));
+      const g = o.graph();
+      const out = g.out(I.scope('okta.apps.manage'), 'CAN_ESCALATE_TO');
+      return { aws: out.find((e) => e.to === I.app('aws1'))!, minted: out.find((e) => e.to === I.app('admin'))! };
+    };
+    const without = build([['okta.apps.manage']]);
+    expect(without.aws.conditional).toBe(true);
+    expect(without.aws.reason).toMatch(/okta.apps.manage is granted to service apps, which are not users and control none unless they can create or take over one \(okta.users.manage\); m0 holds it without okta.users.manage/);
+    expect(without.minted.conditional ?? false).toBe(false);
+    // Near miss: every holder also holds okta.users.manage.
+    const both = build([['okta.apps.manage', 'okta.users.manage']]);
+    expect(both.aws.conditional ?? false).toBe(false);
+    expect(both.aws.reason).toMatch(/every app holding okta.apps.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to assign to the app and sign in as/);
+    // The scope node is shared: one holder without it makes the route conditional for all.
+    expect(build([['okta.apps.manage', 'okta.users.manage'], ['okta.apps.manage']]).aws.conditional).toBe(true);
+  });
+
   it('okta.apiTokens.manage reaches admin token owners only, conditionally', () => {
     const g = oktaOrg()
       .user({ id: 'admin', roles: ['ORG_ADMIN'] })

@@ -205,7 +205,8 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
   it("two apps naming the same provider: a holder of okta.apps.manage, which controls both, keeps a firm path", () => {
     // Only app managers reach an AWS app node, and they reach every AWS app: whichever app's
     // metadata the provider was created from, they control it. So the app -> provider edge stays
-    // firm (an earlier change made it conditional, and lost this path; reverted).
+    // firm (an earlier change made it conditional, and lost this path; reverted). The holder
+    // also holds okta.users.manage: it creates the user it signs in as.
     const s = demoSnapshot();
     const apps = s.files['okta/apps.json'] as Json[];
     const copy = JSON.parse(JSON.stringify(apps.find((a) => a.name === 'amazon_aws'))) as Json & { credentials: { signing: Json } };
@@ -213,7 +214,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     copy.label = 'AWS second app';
     copy.credentials.signing.kid = 'kidOfTheOtherApp0000000000000000000000000000';
     apps.push(copy);
-    (s.files['okta/appGrants.json'] as Record<string, Json[]>)['0oa4J7O526RezV2zvWHX'].push({ id: 'oagXappsmanage000001', status: 'ACTIVE', issuer: ORG, clientId: '0oa4J7O526RezV2zvWHX', scopeId: 'okta.apps.manage', source: 'ADMIN' });
+    (s.files['okta/appGrants.json'] as Record<string, Json[]>)['0oa4J7O526RezV2zvWHX'].push({ id: 'oagXappsmanage000001', status: 'ACTIVE', issuer: ORG, clientId: '0oa4J7O526RezV2zvWHX', scopeId: 'okta.apps.manage', source: 'ADMIN' }, { id: 'oagXusersmanage00001', status: 'ACTIVE', issuer: ORG, clientId: '0oa4J7O526RezV2zvWHX', scopeId: 'okta.users.manage', source: 'ADMIN' });
     const r = scan(s);
     const firm = r.analysis.firmCrownJewelPaths(AUDIT).filter((p) => p.group.startsWith('aws|admin'));
     expect(firm.length).toBeGreaterThan(0);

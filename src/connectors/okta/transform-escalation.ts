@@ -51,7 +51,7 @@ export function addEscalations(ctx: OktaContext): void {
   // other groups that they manage", and "Create new users" (in them), so it controls one it adds.
   const adders: Adder[] = [];
   const groupsManage = scope('okta.groups.manage');
-  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create', ...userControl(ctx) });
+  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create', ...userControl(ctx, 'okta.groups.manage', 'to add') });
   const gma = role('GROUP_MEMBERSHIP_ADMIN');
   if (gma) adders.push({ node: gma, byRole: true });
   const groupAdmin = role('USER_ADMIN');
@@ -78,9 +78,10 @@ export function addEscalations(ctx: OktaContext): void {
   addRoleGroupEscalations(ctx, adders, edge, roleCaveat);
 
   // Minting client credentials: okta.apps.manage / APP_ADMIN (createOAuth2ClientSecret, addJwk) and app settings.
-  const minters: { node: GraphNode; byRole: boolean }[] = [];
+  // Through an AWS app the route also needs a user to sign in as (userControl).
+  const minters: { node: GraphNode; byRole: boolean; controls?: string; noUser?: string }[] = [];
   const appsManage = scope('okta.apps.manage');
-  if (appsManage) minters.push({ node: appsManage, byRole: false });
+  if (appsManage) minters.push({ node: appsManage, byRole: false, ...userControl(ctx, 'okta.apps.manage', 'to assign to the app and sign in as') });
   const appAdmin = role('APP_ADMIN');
   if (appAdmin) minters.push({ node: appAdmin, byRole: true });
   if (minters.length > 0) {
@@ -94,10 +95,15 @@ export function addEscalations(ctx: OktaContext): void {
         });
       }
     }
+    // The AWS app issues SAML assertions only to a user signing in through Okta (sp-initiated or
+    // from the dashboard): changing its mapping and assignments gets a holder into AWS only as a
+    // user it is or controls. An admin role's holder may be that user; a scope's holder is a
+    // service app, which needs one it can create or take over.
     for (const fed of ctx.awsApps) {
-      for (const { node, byRole } of minters) {
-        edge(node, fed.node.id, `${node.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:updateApplication+assignUserToApplication', {
-          conditional: byRole,
+      for (const { node, byRole, controls, noUser } of minters) {
+        const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+        edge(node, fed.node.id, `${node.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:updateApplication+assignUserToApplication', {
+          conditional: byRole || noUser !== undefined,
         });
       }
     }
@@ -169,25 +175,26 @@ interface Adder {
 }
 
 /**
- * Whether the holders of okta.groups.manage control a user they can add to a group. The scope is
- * granted to service apps (OAuth clients, appGrants.json), which are not users: a route "adding a
- * user it controls" needs a user the app can create or take over. okta.users.manage gives one
- * ("Allows the app to create new users and to manage all users' profile and credentials
- * information", Okta OAuth 2.0 scopes): the app creates a user with a password it chooses. The
- * scope node is shared by all holders, so its routes are firm only when every holder also holds
- * okta.users.manage. Other ways (a client admin role that creates users) are not counted.
+ * Whether the holders of a scope (okta.groups.manage, okta.apps.manage) control a user to use it
+ * with. Scopes are granted to service apps (OAuth clients, appGrants.json), which are not users: a
+ * route "adding a user it controls" to a group, or "signing in as a user it assigned to the AWS
+ * app", needs a user the app can create or take over. okta.users.manage gives one ("Allows the app
+ * to create new users and to manage all users' profile and credentials information", Okta OAuth
+ * 2.0 scopes): the app creates a user with a password it chooses. The scope node is shared by all
+ * holders, so its routes are firm only when every holder also holds okta.users.manage. Other ways
+ * (a client admin role that creates users) are not counted. `use`: what the user is for.
  */
-function userControl(ctx: OktaContext): Pick<Adder, 'controls' | 'noUser'> {
-  const holders = ctx.scopeHolders.get('okta.groups.manage') ?? [];
+function userControl(ctx: OktaContext, scope: string, use: string): Pick<Adder, 'controls' | 'noUser'> {
+  const holders = ctx.scopeHolders.get(scope) ?? [];
   const creators = new Set(ctx.scopeHolders.get('okta.users.manage') ?? []);
   const without = holders.filter((id) => !creators.has(id));
   if (holders.length > 0 && without.length === 0) {
-    return { controls: 'every app holding okta.groups.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to add' };
+    return { controls: `every app holding ${scope} also holds okta.users.manage, with which it creates a user, with a password it sets, ${use}` };
   }
   const names = without.slice(0, 3).map((id) => ctx.serviceApps.get(id)?.name ?? id);
   const more = without.length > 3 ? ` and ${without.length - 3} more` : '';
   return {
-    noUser: `okta.groups.manage is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage, so this holds only for a holder that controls a user some other way`,
+    noUser: `${scope} is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage, so this holds only for a holder that controls a user some other way`,
   };
 }
 

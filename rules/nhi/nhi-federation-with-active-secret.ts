@@ -24,6 +24,9 @@ export default defineRule({
     const fed = creds.find((c) => (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact');
     const secrets = creds.filter((c) => SHARED.has(c.credentialType ?? ''));
     if (!fed && secrets.length > 0 && entraFicsUnread(subject, ctx)) return ctx.unknown('federated credentials of this application were not read');
+    // A federated credential whose subject could not be read (a flexible credential whose
+    // expression Graph beta did not give, an expression on other claims) may pin one workload.
+    if (!fed && secrets.length > 0 && creds.some((c) => c.attrs.subjectUndecided === true)) return ctx.unknown('the subject a federated credential accepts could not be read');
     if (!fed || secrets.length === 0) return;
     ctx.report({
       messageId: 'both',

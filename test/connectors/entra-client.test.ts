@@ -121,17 +121,29 @@ describe('collectEntra against the fake tenant', () => {
     ]);
   });
 
-  it('says so when the beta re-read of a flexible credential is refused, and keeps the credential without an expression', async () => {
+  it('records a refused beta re-read of flexible credentials in its own coverage record, with a warning, and keeps the credential without an expression', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
-    const path = `/beta/applications/${guid(4, 9)}/federatedIdentityCredentials/${guid(12, 9)}`;
-    const f = await fake(dataset, { forbid: [path] });
+    const f = await fake(dataset, { forbid: [`/beta/applications/${guid(4, 9)}/federatedIdentityCredentials`] });
     const result = await collectEntra(options(f));
     const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, Record<string, unknown>[]>;
     expect(fics[guid(4, 9)]).toEqual([expect.objectContaining({ id: guid(12, 9), subject: null })]);
     expect(fics[guid(4, 9)][0].claimsMatchingExpression).toBeUndefined();
     expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: the claims-matching expression of 1 of 1 federated credential\(s\) with no subject could not be read from Graph beta \(.*403.*\); which tokens they accept stays undecided$/)]);
-    // The credential list itself was read: the capability stays collected.
+    expect(cov(result, 'entra.flexibleFederatedCredentials')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('403') });
+    // The credential list itself was read: its capability stays collected, so rules on the other credentials still run.
     expect(cov(result, 'entra.federatedIdentityCredentials')?.status).toBe('collected');
+  });
+
+  it('does not copy a beta expression of a shape it does not know (no string value), and says so', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
+    const path = `/applications/${guid(4, 9)}/federatedIdentityCredentials`;
+    dataset.beta[path] = [{ ...dataset.beta[path][0], claimsMatchingExpression: { languageVersion: 1 } }];
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+    const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, Record<string, unknown>[]>;
+    expect(fics[guid(4, 9)][0].claimsMatchingExpression).toBeUndefined();
+    expect(cov(result, 'entra.flexibleFederatedCredentials')).toMatchObject({ status: 'error', reason: expect.stringContaining(`no usable claimsMatchingExpression for credential ${guid(12, 9)}`) });
+    expect(result.manifest.warnings).toHaveLength(1);
   });
 
   it('waits exactly the Retry-After of a throttled list and of a throttled batch item', async () => {

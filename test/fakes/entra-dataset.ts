@@ -48,7 +48,6 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
   const apps: Record<string, unknown>[] = [];
   const v1: EntraDataset['v1'] = {};
   const beta: EntraDataset['beta'] = {};
-  const singletons: NonNullable<EntraDataset['singletons']> = {};
   const spSignIns: Record<string, unknown>[] = [];
 
   for (let i = 0; i < size.servicePrincipals; i++) {
@@ -95,10 +94,9 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
           : [];
       // A flexible credential (app 9): v1.0 shows no subject; only beta returns its expression.
       if (i === 9) {
-        singletons[`/applications/${appObjectId}/federatedIdentityCredentials/${guid(12, i)}`] = {
-          ...v1[`/applications/${appObjectId}/federatedIdentityCredentials`][0],
-          claimsMatchingExpression: { value: `claims['sub'] matches 'repo:contoso/r${i}:*'`, languageVersion: 1 },
-        };
+        beta[`/applications/${appObjectId}/federatedIdentityCredentials`] = [
+          { ...v1[`/applications/${appObjectId}/federatedIdentityCredentials`][0], claimsMatchingExpression: { value: `claims['sub'] matches 'repo:contoso/r${i}:*'`, languageVersion: 1 } },
+        ];
       }
       v1[`/servicePrincipals/${id}/owners`] = [];
     }
@@ -152,7 +150,7 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
   }));
   beta['/reports/servicePrincipalSignInActivities'] = spSignIns;
   beta['/reports/appCredentialSignInActivities'] = [];
-  return { tenantId, v1, beta, singletons };
+  return { tenantId, v1, beta };
 }
 
 function pick(user: { id: string; displayName: string; userPrincipalName: string }) {
@@ -181,8 +179,8 @@ export function minimumPlan(d: EntraDataset, pageSize: number): { requests: numb
   const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
   const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
   const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
-  // Credentials read from v1.0 with no subject are read again from beta, batched (client.ts).
-  const flexible = apps.reduce((sum, a) => sum + (d.v1[`/applications/${a.id as string}/federatedIdentityCredentials`] ?? []).filter((f) => !f.subject).length, 0);
+  // The credentials of an app with one read from v1.0 with no subject are listed again from beta, batched (client.ts).
+  const flexible = apps.filter((a) => (d.v1[`/applications/${a.id as string}/federatedIdentityCredentials`] ?? []).some((f) => !f.subject)).length;
   const extraRelationshipPages = resources.reduce(
     (sum, r) => sum + pages(d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`].length) - 1,
     0,

@@ -20,7 +20,7 @@ export const DOCUMENTED_GRAPH_CALLS: readonly DocumentedCall[] = [
   { pattern: '/v1.0/servicePrincipals', anyOf: APP },
   { pattern: '/v1.0/applications', anyOf: APP },
   { pattern: '/v1.0/applications/{id}/federatedIdentityCredentials', anyOf: APP },
-  { pattern: '/beta/applications/{id}/federatedIdentityCredentials/{id}', anyOf: APP },
+  { pattern: '/beta/applications/{id}/federatedIdentityCredentials', anyOf: APP },
   { pattern: '/v1.0/applications/{id}/owners', anyOf: APP },
   { pattern: '/v1.0/servicePrincipals/{id}/owners', anyOf: APP },
   { pattern: '/v1.0/servicePrincipals/{id}/appRoleAssignedTo', anyOf: APP },

@@ -122,15 +122,18 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
   if (apps) {
     const flexible = await readClaimsMatchingExpressions(http, outcome('federatedIdentityCredentials').byParent);
-    if (flexible.failed > 0) {
-      const warning = `Entra: the claims-matching expression of ${flexible.failed} of ${flexible.asked} federated credential(s) with no subject could not be read from Graph beta (${flexible.reason}); which tokens they accept stays undecided`;
+    fail(FLEXIBLE_CAPABILITY, ...flexible.failures);
+    partial.set(FLEXIBLE_CAPABILITY, { attempted: flexible.asked, what: 'federated credentials with no subject' });
+    if (flexible.failures.length > 0) {
+      const warning = `Entra: the claims-matching expression of ${flexible.failures.length} of ${flexible.asked} federated credential(s) with no subject could not be read from Graph beta (${flexible.failures[0].reason}); which tokens they accept stays undecided`;
       warnings.push(warning);
       progress(warning);
-    }
+    } else if (flexible.asked > 0) progress(`entra: flexible federated credentials: ${flexible.asked}`);
     files['entra/federatedIdentityCredentials.json'] = relationshipFile('federatedIdentityCredentials');
     files['entra/applicationOwners.json'] = relationshipFile('applicationOwners');
   } else {
     fail('entra.federatedIdentityCredentials', dependsOn('applications', appsFailure!));
+    fail(FLEXIBLE_CAPABILITY, dependsOn('applications', appsFailure!));
     fail('entra.owners', dependsOn('applications', appsFailure!));
   }
   if (sps) {
@@ -171,44 +174,61 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   };
 }
 
+/** The coverage of the beta re-read of flexible credentials (readClaimsMatchingExpressions). */
+const FLEXIBLE_CAPABILITY = 'entra.flexibleFederatedCredentials';
+
 /**
  * Flexible federated credentials match tokens with a `claimsMatchingExpression` instead of a
  * subject (the two are mutually exclusive, and `subject` is then null), and only Graph beta returns
  * that expression: v1.0 shows such a credential with no subject at all, which says nothing about
- * the tokens it accepts. Each credential read from v1.0 with neither is read again, one batched
- * beta GET apiece, and the expression is added to the v1.0 object in place. A credential whose
- * beta read fails keeps no expression (the transform then marks its subject undecided) and is
- * counted, with the first failure's reason, for the caller's warning.
+ * the tokens it accepts. The credentials of each application with such a credential are listed
+ * again from beta (batched; the list, unlike a GET of one credential, needs only
+ * Application.Read.All, and an application holds at most 20 credentials, one page), and the
+ * expression is added to the v1.0 object in place, matched by id. A usable expression has a
+ * non-empty string `value`: a beta shape we do not know is not copied (the transform would refuse
+ * the file). A beta list that answers with a subject is taken as the subject. Each credential left
+ * with neither is one failure, for the coverage record and the warning; the transform then marks
+ * its subject undecided and the rules answer unknown for it.
  */
 async function readClaimsMatchingExpressions(
   http: GraphHttp,
   ficsByApp: ReadonlyMap<string, unknown[]>,
-): Promise<{ asked: number; failed: number; reason?: string }> {
-  const missing: GraphObject[] = [];
-  const requests: { id: string; url: string }[] = [];
-  for (const [appObjectId, fics] of ficsByApp) {
-    for (const fic of fics) {
-      if (!isGraphObject(fic) || typeof fic.id !== 'string') continue;
-      if ((typeof fic.subject === 'string' && fic.subject !== '') || fic.claimsMatchingExpression != null) continue;
-      requests.push({ id: String(missing.length), url: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials/${encodeURIComponent(fic.id)}` });
-      missing.push(fic);
-    }
+): Promise<{ asked: number; failures: GraphFailure[] }> {
+  const apps: { appObjectId: string; fics: GraphObject[] }[] = [];
+  for (const [appObjectId, list] of ficsByApp) {
+    const fics = list.filter((fic): fic is GraphObject => isGraphObject(fic) && typeof fic.id === 'string' && !hasSubject(fic.subject) && fic.claimsMatchingExpression == null);
+    if (fics.length > 0) apps.push({ appObjectId, fics });
   }
-  if (requests.length === 0) return { asked: 0, failed: 0 };
-  const results = await http.batch('beta', requests);
-  let failed = 0;
-  let reason: string | undefined;
-  missing.forEach((fic, i) => {
+  if (apps.length === 0) return { asked: 0, failures: [] };
+  const results = await http.batch(
+    'beta',
+    apps.map(({ appObjectId }, i) => ({ id: String(i), url: `/applications/${encodeURIComponent(appObjectId)}/federatedIdentityCredentials` })),
+  );
+  let asked = 0;
+  const failures: GraphFailure[] = [];
+  apps.forEach(({ appObjectId, fics }, i) => {
+    asked += fics.length;
     const r = results.get(String(i));
-    const expression = r?.ok && isGraphObject(r.value) ? r.value.claimsMatchingExpression : undefined;
-    if (isGraphObject(expression)) fic.claimsMatchingExpression = expression;
-    else {
-      failed++;
-      reason ??= r && !r.ok ? r.failure.reason : 'no claimsMatchingExpression in the answer';
+    if (!r || !r.ok) {
+      const failure = r ? r.failure : { kind: 'error' as const, reason: 'no batch result for a federated credential list' };
+      for (let k = 0; k < fics.length; k++) failures.push(failure);
+      return;
+    }
+    const listed = isGraphObject(r.value) && Array.isArray(r.value.value) ? r.value.value : [];
+    const byId = new Map<string, GraphObject>();
+    for (const item of listed) if (isGraphObject(item) && typeof item.id === 'string') byId.set(item.id, item);
+    for (const fic of fics) {
+      const beta = byId.get(fic.id as string);
+      const expression = beta?.claimsMatchingExpression;
+      if (isGraphObject(expression) && typeof expression.value === 'string' && expression.value !== '') fic.claimsMatchingExpression = expression;
+      else if (hasSubject(beta?.subject)) fic.subject = beta!.subject;
+      else failures.push({ kind: 'error', reason: `beta /applications/${appObjectId}/federatedIdentityCredentials gave no usable claimsMatchingExpression for credential ${String(fic.id)}` });
     }
   });
-  return { asked: missing.length, failed, reason };
+  return { asked, failures };
 }
+
+const hasSubject = (v: unknown): boolean => typeof v === 'string' && v !== '';
 
 function isGraphObject(v: unknown): v is GraphObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -97,8 +97,10 @@ export function addEscalations(ctx: OktaContext): void {
     }
     // The AWS app issues SAML assertions only to a user signing in through Okta (sp-initiated or
     // from the dashboard): changing its mapping and assignments gets a holder into AWS only as a
-    // user it is or controls. An admin role's holder may be that user; a scope's holder is a
-    // service app, which needs one it can create or take over.
+    // user it is or controls. A scope's holder is a service app, which needs one it can create
+    // or take over (userControl). An admin role's route is conditional already (its targets are
+    // not read); its holder may be a user, or a service app holding it as a client role, which
+    // would need a user too: that part is not told apart.
     for (const fed of ctx.awsApps) {
       for (const { node, byRole, controls, noUser } of minters) {
         const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';

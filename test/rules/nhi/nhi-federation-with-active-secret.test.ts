@@ -32,4 +32,19 @@ describe('nhi-federation-with-active-secret', () => {
     const denied = graphOf([app('read', { ficsCollected: true }), secret('s2', '2027-01-01T00:00:00Z')], [edge('read', 's2', 'HAS_CREDENTIAL')], [fics('missing-permission')]);
     expect(runRule(rule, denied, { now }).verdicts.get('read')).toBe('unknown');
   });
+
+  it('is unknown, not passing, when the subject a federated credential accepts could not be read', () => {
+    // A flexible credential whose claims-matching expression was not read (Graph beta refused), or
+    // one whose expression compares no sub claim: whether it pins the workload is not known.
+    const undecided = node('undecided-fic', { kind: 'credential', type: 'c', credentialType: 'federated-oidc', federation: { issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'missing' }, attrs: { subjectUndecided: true } });
+    const missing = node('missing-fic', { kind: 'credential', type: 'c', credentialType: 'federated-oidc', federation: { issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'missing' } });
+    const g = graphOf(
+      [node('unsure'), node('weak'), undecided, missing, secret('s1', '2027-01-01T00:00:00Z'), secret('s2', '2027-01-01T00:00:00Z')],
+      [edge('unsure', 'undecided-fic', 'HAS_CREDENTIAL'), edge('unsure', 's1', 'HAS_CREDENTIAL'), edge('weak', 'missing-fic', 'HAS_CREDENTIAL'), edge('weak', 's2', 'HAS_CREDENTIAL')],
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('unsure')).toBe('unknown');
+    // Near miss: a credential known not to pin a subject is no migration to federation.
+    expect(r.verdicts.get('weak')).toBe('pass');
+  });
 });

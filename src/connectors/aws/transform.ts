@@ -959,7 +959,16 @@ function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluato
 /** Principals of one scanned account that can assume roles in another scanned account. */
 export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean; unusable?: boolean };
+  type Candidate = {
+    state: CrossAccountState;
+    role: IamRole;
+    id: string;
+    anyone?: boolean;
+    unusable?: boolean;
+    /** accountWideTrust(role) and the names its trust lists, found when first asked. */
+    accountWide?: boolean;
+    names?: ReadonlySet<string>;
+  };
   const byAccount = new Map<string, Candidate[]>();
   const byPrincipal = new Map<string, Candidate[]>();
   const anyone: Candidate[] = [];
@@ -988,6 +997,13 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       anyone.push(c);
     }
   }
+  // Asked of every pair: kept on the candidate, which is one per role.
+  const wide = (c: Candidate): boolean => (c.accountWide ??= accountWideTrust(c.role));
+  const namesAny = (c: Candidate, keys: readonly string[]): boolean => {
+    const names = (c.names ??= new Set(namesInTrust(c.role)));
+    for (let i = 0; i < keys.length; i++) if (names.has(keys[i])) return true;
+    return false;
+  };
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
   const ev = createEvaluator(EMPTY_MODEL, { now });
   const method = 'sts-assume-role-cross-account';
@@ -1006,7 +1022,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const paired: Candidate[] = [];
     const named = new Set<string>();
     for (const c of shared) {
-      if (!accountWideTrust(c.role)) {
+      if (!wide(c)) {
         paired.push(c);
         continue;
       }
@@ -1035,7 +1051,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const accountTrust = new Map<IamRole, ReturnType<typeof evaluateTrust>>();
     const trustOf = (p: CrossAccountState['assumers'][number], c: Candidate): ReturnType<typeof evaluateTrust> => {
       const facts = p.subject.facts;
-      if (!accountWideTrust(c.role) || p.keys.some((k) => namesInTrustSet(c.role).has(k))) {
+      if (!wide(c) || namesAny(c, p.keys)) {
         return evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
       }
       let t = accountTrust.get(c.role);
@@ -1043,12 +1059,15 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       return t;
     };
     const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate, uniformId: boolean): void => {
-      const trust = trustOf(p, c);
-      if (trust.result === 'no') return;
+      // Both answers are pure and a step needs both; the identity one is asked first, as most
+      // pairs end there: a principal whose policies allow sts:AssumeRole on some roles only (it
+      // is not grouped) is asked of every role trusting its account.
       if (uniformId && sameId.p !== p) sameId = { p, d: ev.decide(p.subject, 'sts:AssumeRole', c.role.arn) };
       const decided = uniformId ? sameId.d! : ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
       const id = decided.decision;
       if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
+      const trust = trustOf(p, c);
+      if (trust.result === 'no') return;
       // What could not be read or decided stays a conditional route, never a silent gap.
       const undecided = [...decided.undecided, ...trust.undecided];
       if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
@@ -1068,13 +1087,18 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
         evidence: undecided.length ? { method, undecided: [...new Set(undecided)] } : { method },
       });
     };
+    // Each candidate is in `shared` once, so `uniform` and `paired` are disjoint and without
+    // repeats; only a principal's own candidates (named by its trust keys) may repeat one of them,
+    // or each other under two of its keys. Per principal, the ones already asked are those of
+    // `paired` and of `uniform` (when not grouped) or of uniformHits (when grouped).
+    const pairedSet = new Set(paired);
+    const uniformSet = new Set(uniform);
+    const hitSet = new Set(uniformHits.map((h) => h.c));
     for (const p of st.assumers) {
-      const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
       const own = p.keys.flatMap((k) => byPrincipal.get(k) ?? []).filter((c) => c.state.account !== st.account);
       const uniformId = sameForEveryResource(p.subject, ['sts:AssumeRole']);
       const grouped = uniformHits.length > 0 && !p.keys.some((k) => named.has(k)) && uniformId;
-      const seen = new Set<Candidate>();
       if (grouped) {
         // Its answer is the same for every role: asked once, one edge to the account's shared set.
         const id = ev.decide(p.subject, 'sts:AssumeRole', uniformHits[0].c.role.arn).decision;
@@ -1099,10 +1123,16 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
             b.addHolderEdge(from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
           }
         }
-        for (const h of uniformHits) seen.add(h.c);
-      } else for (const c of uniform) (seen.add(c), pair(p, from, c, uniformId));
-      for (const c of paired) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
-      for (const c of own) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
+      } else for (const c of uniform) pair(p, from, c, uniformId);
+      for (const c of paired) pair(p, from, c, uniformId);
+      if (own.length === 0) continue;
+      const asked = grouped ? hitSet : uniformSet;
+      const ownAsked = new Set<Candidate>();
+      for (const c of own) {
+        if (asked.has(c) || pairedSet.has(c) || ownAsked.has(c)) continue;
+        ownAsked.add(c);
+        pair(p, from, c, uniformId);
+      }
     }
     addSteps(b, 'cross-account', steps);
   }
@@ -1116,7 +1146,6 @@ function crossAccountSetId(members: string[]): string {
 
 /** Condition keys whose value comes from the calling principal itself (not only its account). */
 const PRINCIPAL_KEYS = /^aws:(principalarn|principaltag\/|userid|username|principaltype|principalservicename|principalisawsservice|federatedprovider|sourceidentity)/i;
-const accountWide = new WeakMap<IamRole, boolean>();
 
 /**
  * A readable trust policy whose conditions read nothing of the caller but its account (e.g.
@@ -1124,24 +1153,13 @@ const accountWide = new WeakMap<IamRole, boolean>();
  * of one account it does not name gets the same answer.
  */
 function accountWideTrust(role: IamRole): boolean {
-  let v = accountWide.get(role);
-  if (v === undefined) {
-    v =
-      role.trustPolicy.ok &&
-      !trustPolicyProblem(role) &&
-      role.trustPolicy.document.statements.every(
-        (s) => !s.condition || (!JSON.stringify(s.condition).includes('${') && Object.values(s.condition).every((keys) => Object.keys(keys).every((k) => !PRINCIPAL_KEYS.test(k)))),
-      );
-    accountWide.set(role, v);
-  }
-  return v;
-}
-
-const trustNames = new WeakMap<IamRole, Set<string>>();
-function namesInTrustSet(role: IamRole): Set<string> {
-  let s = trustNames.get(role);
-  if (s === undefined) trustNames.set(role, (s = new Set(namesInTrust(role))));
-  return s;
+  return (
+    role.trustPolicy.ok &&
+    !trustPolicyProblem(role) &&
+    role.trustPolicy.document.statements.every(
+      (s) => !s.condition || (!JSON.stringify(s.condition).includes('${') && Object.values(s.condition).every((keys) => Object.keys(keys).every((k) => !PRINCIPAL_KEYS.test(k)))),
+    )
+  );
 }
 
 /** Every AWS principal value a trust policy lists (in Principal or NotPrincipal). */

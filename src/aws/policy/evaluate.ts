@@ -285,6 +285,22 @@ export function sameForEveryResource(s: Subject, actions: readonly string[], tar
 }
 
 /**
+ * The subject as far as one action is concerned: the same facts and boundary, and of its identity
+ * policies only those with a statement covering the action, and those that could not be read.
+ * Every answer about that action (decide, canDo, mayDoAction, sameForEveryResource) is the same as
+ * the whole subject's, since a usable policy without a covering statement takes no part in one,
+ * but costs less when a caller asks it about many resources: the cross-account pass asks each
+ * assumer about sts:AssumeRole on hundreds of roles, and most of its policies are about other
+ * actions.
+ */
+export function narrowedTo(s: Subject, action: string): Subject {
+  const a = actionKey(action);
+  const identity = s.identity.filter((bp) => !bp.compiled || statementsForKey(bp.compiled, a).length > 0);
+  if (identity.length === s.identity.length) return s;
+  return s.boundary ? { facts: s.facts, identity, boundary: s.boundary } : { facts: s.facts, identity };
+}
+
+/**
  * Whether an ARN pattern that is a literal prefix and one final `*` matches every one of the
  * resources. A trailing `*` matches any characters (the rest of the segment, and of the ARN), so
  * "starts with the prefix" is exactly a match; anything else (other wildcards, policy variables)

@@ -28,7 +28,7 @@ import {
   type EscalationEdge,
   type EscalationGroup,
 } from '../../aws/index.js';
-import { sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
+import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
@@ -65,7 +65,7 @@ export interface AccountState {
  */
 export interface CrossAccountState {
   account: string;
-  /** `keys`: what a trust policy may name it by (trustKeysOf). */
+  /** `keys`: what a trust policy may name it by (trustKeysOf); `subject` is narrowedTo sts:AssumeRole. */
   assumers: Array<{ arn: string; name: string; subject: Subject; keys: string[] }>;
   /** Account id (not this one) -> roles trusting its root. */
   byAccount: Map<string, IamRole[]>;
@@ -89,7 +89,8 @@ export function crossAccountState(st: AccountState): CrossAccountState {
   for (const p of principalsOf(st.model)) {
     if (!st.answers.mayAssume[i++]) continue;
     const subject = st.evaluator.subject(p.arn);
-    if (subject) assumers.push({ arn: p.arn, name: p.name, subject, keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
+    // The pass asks the assumers about sts:AssumeRole only, each on hundreds of roles.
+    if (subject) assumers.push({ arn: p.arn, name: p.name, subject: narrowedTo(subject, 'sts:AssumeRole'), keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
   }
   return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
 }

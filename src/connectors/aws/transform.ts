@@ -408,16 +408,28 @@ export function replaySteps(b: GraphBuilder, ops: readonly StepOp[]): void {
   }
 }
 
-/** One escalation or assume-role step before it becomes graph edges. */
+/**
+ * One escalation or assume-role step before it becomes graph edges. The reason and evidence may
+ * be given as functions, called only if addSteps uses them: of a holder's many steps through a
+ * shared set, one reason is shown, and a set's edges (with their evidence) are made once.
+ */
 export interface Step {
   from: string;
   to: string;
   toName: string;
   type: 'CAN_ASSUME' | 'CAN_ESCALATE_TO';
   method: string;
-  reason: string;
+  reason: string | (() => string);
   conditional: boolean;
-  evidence: Record<string, unknown>;
+  evidence: Record<string, unknown> | (() => Record<string, unknown>);
+}
+
+function reasonOf(st: Step): string {
+  return typeof st.reason === 'string' ? st.reason : st.reason();
+}
+
+function evidenceOf(st: Step): Record<string, unknown> {
+  return typeof st.evidence === 'function' ? st.evidence() : st.evidence;
 }
 
 /**
@@ -473,7 +485,7 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
     const group = entry;
     const first = group[0];
     if (group.length <= FAN_OUT) {
-      for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: st.reason, hidden: true, conditional: st.conditional, evidence: st.evidence });
+      for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: reasonOf(st), hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
       continue;
     }
     const setId = setIdOf(first.method, group.map((st) => `${st.to}${st.conditional ? '?' : ''}`));
@@ -481,10 +493,10 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
       sets.add(setId);
       addSetNode(b, scope, setId, first.method, group.length);
       for (const st of group) {
-        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: st.evidence });
+        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
       }
     }
-    b.addHolderEdge(first.from, setId, first.type, first.method, group.length, first.reason, group.every((st) => st.conditional));
+    b.addHolderEdge(first.from, setId, first.type, first.method, group.length, reasonOf(first), group.every((st) => st.conditional));
   }
 }
 
@@ -1069,23 +1081,28 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
       const trust = trustOf(p, c);
       if (trust.result === 'no') return;
-      // What could not be read or decided stays a conditional route, never a silent gap.
-      const undecided = [...decided.undecided, ...trust.undecided];
-      if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
-      if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+      // Most of these steps go through a shared set, which shows one reason per holder and makes
+      // its edges once: the text is made only when addSteps asks for it.
       steps.push({
         from,
         to: c.id,
         toName: c.role.name,
         type: 'CAN_ASSUME',
         method,
-        reason: `${
-          trust.result === 'unknown'
-            ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
-            : `role ${c.role.name} in account ${c.state.account} trusts ${whom(c, trust.direct, p.arn)}`
-        }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
+        reason: () =>
+          `${
+            trust.result === 'unknown'
+              ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
+              : `role ${c.role.name} in account ${c.state.account} trusts ${whom(c, trust.direct, p.arn)}`
+          }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
         conditional: id !== 'allow' || trust.result !== 'yes',
-        evidence: undecided.length ? { method, undecided: [...new Set(undecided)] } : { method },
+        evidence: () => {
+          // What could not be read or decided stays a conditional route, never a silent gap.
+          const undecided = [...decided.undecided, ...trust.undecided];
+          if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
+          if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+          return undecided.length ? { method, undecided: [...new Set(undecided)] } : { method };
+        },
       });
     };
     // Each candidate is in `shared` once, so `uniform` and `paired` are disjoint and without

@@ -180,6 +180,17 @@ describe('sameForEveryResource', () => {
     expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:CreateAccessKey'])).toBe(false);
     expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:ListUsers'])).toBe(true);
   });
+
+  it('given the targets, a prefix every one of them starts with counts as *; each list answers for itself', () => {
+    const s = subjectOf([doc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCT}:user/*`))]);
+    const users = [userArn('a'), userArn('b')];
+    const mixed = [userArn('a'), roleArn('r')];
+    // Asked in turns, so that an answer kept for one list could be given for the other.
+    for (let i = 0; i < 2; i++) {
+      expect(sameForEveryResource(s, ['iam:CreateAccessKey'], users)).toBe(true);
+      expect(sameForEveryResource(s, ['iam:CreateAccessKey'], mixed)).toBe(false);
+    }
+  });
 });
 
 describe('narrowedTo: a subject as far as one action is concerned', () => {

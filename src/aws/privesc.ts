@@ -483,10 +483,8 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const role = model.roles.get(roleArn)!;
     const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now);
     if (t.result === 'no') continue;
-    const how = t.direct ? 'names it' : 'trusts its account or any principal';
-    const reason = fill(m.reason, { from: p.name, to: role.name, via: how });
     if (t.result === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (trust policy could not be read)`);
+      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);
       continue;
     }
     // Same account: a trust policy naming the principal's own user or role ARN is enough on its
@@ -502,11 +500,14 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     if (!identityMay && !trustAlone) continue;
     uniform ??= sameForEveryResource(s, ASSUME_ROLE);
     const r = uniform ? (shared ??= ev.decide(s, 'sts:AssumeRole', roleArn)) : ev.decide(s, 'sts:AssumeRole', roleArn);
+    if (r.decision === 'deny') continue;
+    // Neither the identity policies nor the trust alone let it in (byTrust below would be 'no'):
+    // the usual end for the roles trusting the account, so nothing more is built for them.
+    if (r.decision === 'implicit-deny' && !trustAlone) continue;
     let conditional = t.result === 'maybe';
     const undecided = [...t.undecided];
-    if (r.decision === 'deny') continue;
     if (r.decision === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (an identity policy could not be read)`);
+      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (an identity policy could not be read)`);
       continue;
     }
     if (r.decision !== 'allow') {
@@ -519,7 +520,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;
         if (b.decision === 'unknown') {
-          undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${reason} (the permissions boundary could not be read)`);
+          undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);
           continue;
         }
         if (b.decision === 'implicit-deny') byName = 'no';
@@ -536,10 +537,15 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         if (byName === 'no' && session !== 'no' && t.sessionNote !== undefined) undecided.push(t.sessionNote);
       }
     }
-    const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason, conditional };
+    const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason: assumeReason(m, p, role, t), conditional };
     if (undecided.length > 0) edge.undecided = [...new Set(undecided)];
     edges.push(edge);
   }
+}
+
+/** The reason of an assume-role step, made only for the steps kept (most candidates are not). */
+function assumeReason(m: PrivescMethod, p: IamPrincipal, role: IamRole, t: { direct: boolean }): string {
+  return fill(m.reason, { from: p.name, to: role.name, via: t.direct ? 'names it' : 'trusts its account or any principal' });
 }
 
 /** One principal's shortest route to admin. */

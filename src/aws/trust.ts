@@ -431,8 +431,12 @@ interface CompiledTrust {
   statements: TrustStatement[];
   /** No statement has a Condition: the answer depends only on who is named and the account. */
   unconditional: boolean;
-  /** For unconditional policies, answers for principals not named directly, by action and account. */
-  byAccount: Map<string, TrustDecision>;
+  /**
+   * For unconditional policies, answers for principals not named directly, by action then
+   * account: two lookups of strings the caller holds, where one key made per question cost a new
+   * string (and its hash) per question.
+   */
+  byAccount: Map<string, Map<string, TrustDecision>>;
 }
 
 const trustCache = new WeakMap<IamRole, CompiledTrust>();
@@ -462,20 +466,24 @@ function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: 
  * but makes the outcome 'maybe'. `Service` and `Federated` principals never match an IAM principal.
  */
 export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date): TrustDecision {
-  if (!role.trustPolicy.ok || trustPolicyProblem(role)) return { result: 'unknown', direct: false, statements: [], undecided: [] };
   let trust = trustCache.get(role);
   if (!trust) {
+    // Only a usable trust policy is compiled and kept, and a role's trust policy does not change
+    // once parsed: a role found here passed this check before.
+    if (!role.trustPolicy.ok || trustPolicyProblem(role)) return { result: 'unknown', direct: false, statements: [], undecided: [] };
     trust = compileTrust(role.trustPolicy.document, compileBlock);
     trustCache.set(role, trust);
   }
   // Roles trusting an account are asked once per principal of that account; without conditions
   // and without naming the principal, every such principal gets the same answer.
   if (trust.unconditional && !namedDirectly(trust, principal)) {
-    const key = `${action}\u0000${principal.accountId ?? ''}`;
-    let hit = trust.byAccount.get(key);
+    let byAccount = trust.byAccount.get(action);
+    if (!byAccount) trust.byAccount.set(action, (byAccount = new Map()));
+    const account = principal.accountId ?? '';
+    let hit = byAccount.get(account);
     if (!hit) {
       hit = Object.freeze(decideTrust(trust, principal, action, now));
-      trust.byAccount.set(key, hit);
+      byAccount.set(account, hit);
     }
     return hit;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator, SOME_RESOURCE, type Decision } from '../../src/aws/index.js';
-import { sameForEveryResource } from '../../src/aws/policy/evaluate.js';
+import { narrowedTo, sameForEveryResource } from '../../src/aws/policy/evaluate.js';
 import { ACCT, allow, deny, doc, groupEntry, managedEntry, model, policyArn, roleArn, roleEntry, trustAccount, userArn, userEntry } from './helpers.js';
 
 type Doc = Record<string, unknown>;
@@ -179,5 +179,52 @@ describe('sameForEveryResource', () => {
     // A boundary that denies one user breaks it too.
     expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:CreateAccessKey'])).toBe(false);
     expect(sameForEveryResource(subjectOf([doc(allow('iam:*', '*'))], policyArn('b')), ['iam:ListUsers'])).toBe(true);
+  });
+
+  it('given the targets, a prefix every one of them starts with counts as *; each list answers for itself', () => {
+    const s = subjectOf([doc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCT}:user/*`))]);
+    const users = [userArn('a'), userArn('b')];
+    const mixed = [userArn('a'), roleArn('r')];
+    // Asked in turns, so that an answer kept for one list could be given for the other.
+    for (let i = 0; i < 2; i++) {
+      expect(sameForEveryResource(s, ['iam:CreateAccessKey'], users)).toBe(true);
+      expect(sameForEveryResource(s, ['iam:CreateAccessKey'], mixed)).toBe(false);
+    }
+  });
+});
+
+describe('narrowedTo: a subject as far as one action is concerned', () => {
+  const broken = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*' }] };
+  const policies: Record<string, Doc[]> = {
+    'allowed on some roles, denied one under a condition, other policies about other actions': [
+      doc(allow('s3:GetObject')),
+      doc(allow('sts:AssumeRole', `arn:aws:iam::${ACCT}:role/app-*`)),
+      doc(allow('ec2:*')),
+      doc(deny('sts:*', roleArn('app-secret'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } })),
+    ],
+    'with a policy that could not be read': [doc(allow('sts:AssumeRole')), broken, doc(allow('kms:Decrypt'))],
+    'allowed everywhere through NotAction': [doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }), doc(allow('s3:*'))],
+    'about other actions only': [doc(allow('s3:GetObject')), doc(allow('ec2:*'))],
+  };
+  for (const [name, inline] of Object.entries(policies)) {
+    it(`answers as the whole subject about it: ${name}`, () => {
+      const m = model({ users: [userEntry('u', { inline, boundary: policyArn('b') })], policies: [managedEntry(policyArn('b'), doc(allow(['sts:AssumeRole', 's3:*'])))] });
+      const ev = createEvaluator(m);
+      const whole = ev.subject(userArn('u'))!;
+      const narrow = narrowedTo(whole, 'sts:AssumeRole');
+      expect(narrow.identity.length).toBeLessThanOrEqual(whole.identity.length);
+      expect(narrow.boundary).toBe(whole.boundary);
+      expect(ev.mayDoAction(narrow, 'sts:AssumeRole')).toBe(ev.mayDoAction(whole, 'sts:AssumeRole'));
+      expect(sameForEveryResource(narrow, ['sts:AssumeRole'])).toBe(sameForEveryResource(whole, ['sts:AssumeRole']));
+      for (const resource of [roleArn('app-web'), roleArn('app-secret'), roleArn('ops'), '*', SOME_RESOURCE] as const) {
+        expect(ev.canDo(narrow, 'sts:AssumeRole', resource)).toEqual(ev.canDo(whole, 'sts:AssumeRole', resource));
+        expect(ev.decide(narrow, 'sts:AssumeRole', resource)).toEqual(ev.decide(whole, 'sts:AssumeRole', resource));
+      }
+    });
+  }
+  it('leaves out the usable policies without a statement on the action', () => {
+    const m = model({ users: [userEntry('u', { inline: policies['allowed on some roles, denied one under a condition, other policies about other actions'] })] });
+    const whole = createEvaluator(m).subject(userArn('u'))!;
+    expect(narrowedTo(whole, 'sts:AssumeRole').identity.map((bp) => bp.origin.policyId)).toEqual([whole.identity[1].origin.policyId, whole.identity[3].origin.policyId]);
   });
 });

@@ -143,4 +143,22 @@ describe('evaluateTrust', () => {
     expect(r.result).toBe(result);
     expect(r.direct).toBe(direct);
   });
+
+  it('keeps the answers of an unconditional trust apart per action and per account of the caller', () => {
+    const role = m.roles.get(roleArn('by-account'))!;
+    const other = { arn: userArn('w', OTHER_ACCT), accountId: OTHER_ACCT, type: 'user' as const, name: 'w' };
+    // Asked in turns, so that each answer could come from what an earlier question left behind.
+    for (let i = 0; i < 2; i++) {
+      expect(evaluateTrust(role, facts('u')).result).toBe('yes');
+      expect(evaluateTrust(role, other).result).toBe('no');
+      expect(evaluateTrust(role, facts('u'), 'sts:TagSession').result).toBe('no');
+      expect(evaluateTrust(m.roles.get(roleArn('tag-session'))!, facts('u'), 'sts:TagSession').result).toBe('yes');
+    }
+  });
+
+  it('answers unknown, every time, for a trust policy IAM would not accept (NotPrincipal)', () => {
+    const n = model({ roles: [roleEntry('np', doc({ Effect: 'Allow', NotPrincipal: { AWS: userArn('x') }, Action: 'sts:AssumeRole' }))] });
+    const role = n.roles.get(roleArn('np'))!;
+    for (let i = 0; i < 2; i++) expect(evaluateTrust(role, facts('u')).result).toBe('unknown');
+  });
 });

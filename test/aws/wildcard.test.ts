@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionMatcher, compileArnPattern, createEvaluator } from '../../src/aws/index.js';
 import { allow, doc, model, userArn, userEntry } from './helpers.js';
 import { actionKey, compilePolicy, statementCoversAction, statementsForKey } from '../../src/aws/policy/compile.js';
-import { LinearWildcard, arnPiecesTokens, compileWildcard, globTokens, starCount, tokensSource } from '../../src/aws/policy/wildcard.js';
+import { LinearWildcard, actionMatcher, arnPiecesTokens, compileWildcard, globTokens, starCount, tokensSource } from '../../src/aws/policy/wildcard.js';
 import { globMatches } from '../../src/rule-kit.js';
 
 /** Reference wildcard matcher by dynamic programming, independent of the regex-based one. */
@@ -35,6 +35,20 @@ describe('ActionMatcher', () => {
     expect(m.matches('lambda:getfunctionconfiguration')).toBe(false);
     expect(new ActionMatcher(['*']).matches('iam:createuser')).toBe(true);
     expect(new ActionMatcher([]).matches('iam:createuser')).toBe(false);
+  });
+
+  it('is shared by statements listing the same actions, and only by those', () => {
+    const a = actionMatcher(['sts:AssumeRole', 's3:Get*']);
+    expect(actionMatcher(['sts:AssumeRole', 's3:Get*'])).toBe(a);
+    // Items that a joined key could confuse (a separator inside one) get their own matcher.
+    const joined = actionMatcher(['sts:AssumeRole","s3:Get*']);
+    expect(joined).not.toBe(a);
+    expect(joined.matches('s3:getobject')).toBe(false);
+    expect(a.matches('s3:getobject')).toBe(true);
+    // A long list is built for its statement (and matches as any other).
+    const long = Array.from({ length: 40 }, (_, i) => `svc:Action${i}`);
+    expect(actionMatcher(long)).not.toBe(actionMatcher(long));
+    expect(actionMatcher(long).matches('svc:action39')).toBe(true);
   });
 
   it('agrees with a reference wildcard matcher (property)', () => {

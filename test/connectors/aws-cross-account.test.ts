@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ACCT, OTHER, allow, awsGraph, awsSnapshot, doc, roleId, trust, userId } from '../helpers/aws-builders.js';
+import { ACCT, OTHER, allow, awsGraph, awsSnapshot, doc, roleId, trust, userArn, userId } from '../helpers/aws-builders.js';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
-import { transformAws } from '../../src/connectors/aws/transform.js';
+import { crossAccountState, linkCrossAccount, StepRecorder, transformAws } from '../../src/connectors/aws/transform.js';
+import { answerAccount } from '../../src/connectors/aws/account-answers.js';
+import { createEvaluator, parseAuthorizationDetails } from '../../src/aws/index.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { ids } from '../../src/graph/ids.js';
 
@@ -36,6 +38,46 @@ describe('cross-account routes to roles trusting "*"', () => {
     expect(reaches(g, userId('bot'), roleId('Open', OTHER))).toEqual(expect.objectContaining({ conditional: false }));
     expect(reaches(g, userId('reader'), roleId('Open', OTHER))).toBeUndefined();
   });
+});
+
+describe('a role that trusts the account and also names the principal', () => {
+  // The role is a candidate twice over (through the account and through the principal's ARN):
+  // one route, never two, whether the trust reads the caller's tags (asked principal by
+  // principal) or only its account (asked once for the account), and whether the principal's
+  // sts:AssumeRole Allow names the roles or `*`.
+  const named = (resource: string) => ({
+    [ACCT]: { users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole', resource))] }] },
+    [OTHER]: {
+      roles: [
+        {
+          name: 'Tagged',
+          trust: doc(
+            { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'ops' } } },
+            { Effect: 'Allow', Principal: { AWS: userArn('bot') }, Action: 'sts:AssumeRole' },
+          ),
+        },
+        { name: 'Wide', trust: doc({ Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${ACCT}:root`, userArn('bot')] }, Action: 'sts:AssumeRole' }) },
+      ],
+    },
+  });
+  for (const resource of ['*', `arn:aws:iam::${OTHER}:role/*`]) {
+    it(`gives the principal one route to it (sts:AssumeRole on ${resource})`, () => {
+      // The pass itself, as the graph would hide a repeated edge: each step is recorded.
+      const snapshot = awsSnapshot(named(resource));
+      const now = new Date(snapshot.manifest.collectedAt);
+      const states = [ACCT, OTHER].map((account) => {
+        const model = parseAuthorizationDetails(snapshot.files[`aws/${account}/authorization-details.json`]);
+        const evaluator = createEvaluator(model, { now });
+        return crossAccountState({ account, model, evaluator, answers: answerAccount(model, evaluator) });
+      });
+      const recorder = new StepRecorder();
+      linkCrossAccount(recorder, states, now);
+      for (const role of ['Tagged', 'Wide']) {
+        expect(recorder.ops.filter((op) => 'edge' in op && op.edge.from === userId('bot') && op.edge.to === roleId(role, OTHER))).toHaveLength(1);
+      }
+      expect(reaches(awsGraph(named(resource)), userId('bot'), roleId('Wide', OTHER))).toEqual(expect.objectContaining({ conditional: false }));
+    });
+  }
 });
 
 describe('cross-account routes through what could not be read', () => {

@@ -9,7 +9,7 @@ import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
 import { ACCOUNTLESS_TYPES, resourceTypesOf, SHAREABLE_TYPES } from './resource-types.js';
-import { ActionMatcher, arnPiecesTokens, compileArnPattern, compileGlob, compileWildcard, type ArnPiece, type WildTester } from './wildcard.js';
+import { actionMatcher, arnPiecesTokens, compileArnPattern, compileGlob, compileWildcard, type ActionMatcher, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
  * Stands for "a resource of the caller's choosing", for actions that create a new resource
@@ -71,7 +71,7 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     return {
       index,
       source: s,
-      actions: new ActionMatcher(actionList),
+      actions: actionMatcher(actionList),
       notAction: s.action === undefined,
       resources: resourceList ? compileResources(resourceList, document.version) : undefined,
       notResource: s.resource === undefined && s.notResource !== undefined,

@@ -266,7 +266,8 @@ function identityMayAllow(s: Subject, action: ActionKey): boolean {
  * same actions of thousands of targets can then ask once. Given the targets' resources, a
  * statement also counts when one of its resources is a prefix and a final `*` that every target
  * starts with (`arn:aws:iam::111122223333:role/*` for the roles of that account): it applies to
- * all of them alike.
+ * all of them alike. That answer is kept per `targets` array, which must not change afterwards:
+ * the escalation search passes one shared list (every user, every role) for thousands of holders.
  */
 export function sameForEveryResource(s: Subject, actions: readonly string[], targets?: readonly string[]): boolean {
   const policies = s.boundary ? [...s.identity, s.boundary] : s.identity;
@@ -277,11 +278,27 @@ export function sameForEveryResource(s: Subject, actions: readonly string[], tar
       for (const st of statementsForKey(bp.compiled, a)) {
         if (st.condition) return false;
         if (st.resources === undefined) continue;
-        if (st.notResource || !st.resources.some((e) => e.raw === '*' || (targets !== undefined && prefixCoversAll(e.raw, targets)))) return false;
+        if (st.notResource || !st.resources.some((e) => e.raw === '*' || (targets !== undefined && prefixCoversAllOnce(e.raw, targets)))) return false;
       }
     }
   }
   return true;
+}
+
+/**
+ * The subject as far as one action is concerned: the same facts and boundary, and of its identity
+ * policies only those with a statement covering the action, and those that could not be read.
+ * Every answer about that action (decide, canDo, mayDoAction, sameForEveryResource) is the same as
+ * the whole subject's, since a usable policy without a covering statement takes no part in one,
+ * but costs less when a caller asks it about many resources: the cross-account pass asks each
+ * assumer about sts:AssumeRole on hundreds of roles, and most of its policies are about other
+ * actions.
+ */
+export function narrowedTo(s: Subject, action: string): Subject {
+  const a = actionKey(action);
+  const identity = s.identity.filter((bp) => !bp.compiled || statementsForKey(bp.compiled, a).length > 0);
+  if (identity.length === s.identity.length) return s;
+  return s.boundary ? { facts: s.facts, identity, boundary: s.boundary } : { facts: s.facts, identity };
 }
 
 /**
@@ -296,6 +313,17 @@ function prefixCoversAll(raw: string, resources: readonly string[]): boolean {
   if (prefix.includes('*') || prefix.includes('?') || prefix.includes('${')) return false;
   for (const r of resources) if (!r.startsWith(prefix)) return false;
   return true;
+}
+
+const coversAll = new WeakMap<readonly string[], Map<string, boolean>>();
+
+/** prefixCoversAll, asked once per resource list and pattern (see sameForEveryResource). */
+function prefixCoversAllOnce(raw: string, resources: readonly string[]): boolean {
+  let byPattern = coversAll.get(resources);
+  if (byPattern === undefined) coversAll.set(resources, (byPattern = new Map()));
+  let v = byPattern.get(raw);
+  if (v === undefined) byPattern.set(raw, (v = prefixCoversAll(raw, resources)));
+  return v;
 }
 
 /** No statement of any policy (identity or boundary) covers the action, and all are usable. */

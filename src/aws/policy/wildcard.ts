@@ -398,3 +398,27 @@ export class ActionMatcher {
     return false;
   }
 }
+
+/** Matchers shared by statements that list the same actions (see actionMatcher). */
+const sharedMatchers = new Map<string, ActionMatcher>();
+const MAX_SHARED_MATCHERS = 10_000;
+/** Longer lists are built per statement: they are rare, and their keys would be long. */
+const MAX_SHARED_PATTERNS = 16;
+
+/**
+ * The ActionMatcher for a statement's Action or NotAction list. Statements repeat a few lists
+ * (nearly every trust policy says `sts:AssumeRole`; an account's inline policies tens of
+ * thousands of times a few hundred lists), and a matcher never changes once built, so equal
+ * lists share one instead of each building its sets and maps.
+ */
+export function actionMatcher(patterns: readonly string[]): ActionMatcher {
+  if (patterns.length > MAX_SHARED_PATTERNS) return new ActionMatcher(patterns);
+  // JSON keeps the list's items apart whatever characters they hold.
+  const key = JSON.stringify(patterns);
+  let m = sharedMatchers.get(key);
+  if (m === undefined) {
+    m = new ActionMatcher(patterns);
+    if (sharedMatchers.size < MAX_SHARED_MATCHERS) sharedMatchers.set(key, m);
+  }
+  return m;
+}

@@ -28,7 +28,7 @@ import {
   type EscalationEdge,
   type EscalationGroup,
 } from '../../aws/index.js';
-import { sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
+import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
@@ -65,7 +65,7 @@ export interface AccountState {
  */
 export interface CrossAccountState {
   account: string;
-  /** `keys`: what a trust policy may name it by (trustKeysOf). */
+  /** `keys`: what a trust policy may name it by (trustKeysOf); `subject` is narrowedTo sts:AssumeRole. */
   assumers: Array<{ arn: string; name: string; subject: Subject; keys: string[] }>;
   /** Account id (not this one) -> roles trusting its root. */
   byAccount: Map<string, IamRole[]>;
@@ -89,7 +89,8 @@ export function crossAccountState(st: AccountState): CrossAccountState {
   for (const p of principalsOf(st.model)) {
     if (!st.answers.mayAssume[i++]) continue;
     const subject = st.evaluator.subject(p.arn);
-    if (subject) assumers.push({ arn: p.arn, name: p.name, subject, keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
+    // The pass asks the assumers about sts:AssumeRole only, each on hundreds of roles.
+    if (subject) assumers.push({ arn: p.arn, name: p.name, subject: narrowedTo(subject, 'sts:AssumeRole'), keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
   }
   return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
 }
@@ -407,16 +408,28 @@ export function replaySteps(b: GraphBuilder, ops: readonly StepOp[]): void {
   }
 }
 
-/** One escalation or assume-role step before it becomes graph edges. */
+/**
+ * One escalation or assume-role step before it becomes graph edges. The reason and evidence may
+ * be given as functions, called only if addSteps uses them: of a holder's many steps through a
+ * shared set, one reason is shown, and a set's edges (with their evidence) are made once.
+ */
 export interface Step {
   from: string;
   to: string;
   toName: string;
   type: 'CAN_ASSUME' | 'CAN_ESCALATE_TO';
   method: string;
-  reason: string;
+  reason: string | (() => string);
   conditional: boolean;
-  evidence: Record<string, unknown>;
+  evidence: Record<string, unknown> | (() => Record<string, unknown>);
+}
+
+function reasonOf(st: Step): string {
+  return typeof st.reason === 'string' ? st.reason : st.reason();
+}
+
+function evidenceOf(st: Step): Record<string, unknown> {
+  return typeof st.evidence === 'function' ? st.evidence() : st.evidence;
 }
 
 /**
@@ -472,7 +485,7 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
     const group = entry;
     const first = group[0];
     if (group.length <= FAN_OUT) {
-      for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: st.reason, hidden: true, conditional: st.conditional, evidence: st.evidence });
+      for (const st of group) b.addEdge({ from: st.from, to: st.to, type: st.type, reason: reasonOf(st), hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
       continue;
     }
     const setId = setIdOf(first.method, group.map((st) => `${st.to}${st.conditional ? '?' : ''}`));
@@ -480,10 +493,10 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
       sets.add(setId);
       addSetNode(b, scope, setId, first.method, group.length);
       for (const st of group) {
-        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: st.evidence });
+        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
       }
     }
-    b.addHolderEdge(first.from, setId, first.type, first.method, group.length, first.reason, group.every((st) => st.conditional));
+    b.addHolderEdge(first.from, setId, first.type, first.method, group.length, reasonOf(first), group.every((st) => st.conditional));
   }
 }
 
@@ -959,7 +972,16 @@ function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluato
 /** Principals of one scanned account that can assume roles in another scanned account. */
 export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState[], now: Date): void {
   if (states.length < 2) return;
-  type Candidate = { state: CrossAccountState; role: IamRole; id: string; anyone?: boolean; unusable?: boolean };
+  type Candidate = {
+    state: CrossAccountState;
+    role: IamRole;
+    id: string;
+    anyone?: boolean;
+    unusable?: boolean;
+    /** accountWideTrust(role) and the names its trust lists, found when first asked. */
+    accountWide?: boolean;
+    names?: ReadonlySet<string>;
+  };
   const byAccount = new Map<string, Candidate[]>();
   const byPrincipal = new Map<string, Candidate[]>();
   const anyone: Candidate[] = [];
@@ -988,6 +1010,13 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       anyone.push(c);
     }
   }
+  // Asked of every pair: kept on the candidate, which is one per role.
+  const wide = (c: Candidate): boolean => (c.accountWide ??= accountWideTrust(c.role));
+  const namesAny = (c: Candidate, keys: readonly string[]): boolean => {
+    const names = (c.names ??= new Set(namesInTrust(c.role)));
+    for (let i = 0; i < keys.length; i++) if (names.has(keys[i])) return true;
+    return false;
+  };
   // The assumers' subjects carry their own bound policies; no account model is needed to ask.
   const ev = createEvaluator(EMPTY_MODEL, { now });
   const method = 'sts-assume-role-cross-account';
@@ -1006,7 +1035,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const paired: Candidate[] = [];
     const named = new Set<string>();
     for (const c of shared) {
-      if (!accountWideTrust(c.role)) {
+      if (!wide(c)) {
         paired.push(c);
         continue;
       }
@@ -1035,7 +1064,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const accountTrust = new Map<IamRole, ReturnType<typeof evaluateTrust>>();
     const trustOf = (p: CrossAccountState['assumers'][number], c: Candidate): ReturnType<typeof evaluateTrust> => {
       const facts = p.subject.facts;
-      if (!accountWideTrust(c.role) || p.keys.some((k) => namesInTrustSet(c.role).has(k))) {
+      if (!wide(c) || namesAny(c, p.keys)) {
         return evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
       }
       let t = accountTrust.get(c.role);
@@ -1043,38 +1072,51 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       return t;
     };
     const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate, uniformId: boolean): void => {
-      const trust = trustOf(p, c);
-      if (trust.result === 'no') return;
+      // Both answers are pure and a step needs both; the identity one is asked first, as most
+      // pairs end there: a principal whose policies allow sts:AssumeRole on some roles only (it
+      // is not grouped) is asked of every role trusting its account.
       if (uniformId && sameId.p !== p) sameId = { p, d: ev.decide(p.subject, 'sts:AssumeRole', c.role.arn) };
       const decided = uniformId ? sameId.d! : ev.decide(p.subject, 'sts:AssumeRole', c.role.arn);
       const id = decided.decision;
       if (id !== 'allow' && id !== 'conditional' && id !== 'unknown') return;
-      // What could not be read or decided stays a conditional route, never a silent gap.
-      const undecided = [...decided.undecided, ...trust.undecided];
-      if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
-      if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+      const trust = trustOf(p, c);
+      if (trust.result === 'no') return;
+      // Most of these steps go through a shared set, which shows one reason per holder and makes
+      // its edges once: the text is made only when addSteps asks for it.
       steps.push({
         from,
         to: c.id,
         toName: c.role.name,
         type: 'CAN_ASSUME',
         method,
-        reason: `${
-          trust.result === 'unknown'
-            ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
-            : `role ${c.role.name} in account ${c.state.account} trusts ${whom(c, trust.direct, p.arn)}`
-        }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
+        reason: () =>
+          `${
+            trust.result === 'unknown'
+              ? `the trust policy of role ${c.role.name} in account ${c.state.account} could not be read (it may trust account ${st.account})`
+              : `role ${c.role.name} in account ${c.state.account} trusts ${whom(c, trust.direct, p.arn)}`
+          }, and ${p.name}'s policies ${id === 'unknown' ? 'may allow (some could not be read)' : 'allow'} sts:AssumeRole on it`,
         conditional: id !== 'allow' || trust.result !== 'yes',
-        evidence: undecided.length ? { method, undecided: [...new Set(undecided)] } : { method },
+        evidence: () => {
+          // What could not be read or decided stays a conditional route, never a silent gap.
+          const undecided = [...decided.undecided, ...trust.undecided];
+          if (trust.result === 'unknown') undecided.push(`trust policy of ${c.role.arn} could not be read${c.unusable ? ` (${trustPolicyProblem(c.role)?.problem ?? 'unusable'})` : ''}`);
+          if (id === 'unknown') undecided.push(`identity policies of ${p.arn} could not all be read`);
+          return undecided.length ? { method, undecided: [...new Set(undecided)] } : { method };
+        },
       });
     };
+    // Each candidate is in `shared` once, so `uniform` and `paired` are disjoint and without
+    // repeats; only a principal's own candidates (named by its trust keys) may repeat one of them,
+    // or each other under two of its keys. Per principal, the ones already asked are those of
+    // `paired` and of `uniform` (when not grouped) or of uniformHits (when grouped).
+    const pairedSet = new Set(paired);
+    const uniformSet = new Set(uniform);
+    const hitSet = new Set(uniformHits.map((h) => h.c));
     for (const p of st.assumers) {
-      const facts = p.subject.facts;
       const from = ids.awsPrincipal(st.account, p.arn);
       const own = p.keys.flatMap((k) => byPrincipal.get(k) ?? []).filter((c) => c.state.account !== st.account);
       const uniformId = sameForEveryResource(p.subject, ['sts:AssumeRole']);
       const grouped = uniformHits.length > 0 && !p.keys.some((k) => named.has(k)) && uniformId;
-      const seen = new Set<Candidate>();
       if (grouped) {
         // Its answer is the same for every role: asked once, one edge to the account's shared set.
         const id = ev.decide(p.subject, 'sts:AssumeRole', uniformHits[0].c.role.arn).decision;
@@ -1099,10 +1141,16 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
             b.addHolderEdge(from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));
           }
         }
-        for (const h of uniformHits) seen.add(h.c);
-      } else for (const c of uniform) (seen.add(c), pair(p, from, c, uniformId));
-      for (const c of paired) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
-      for (const c of own) if (!seen.has(c)) (seen.add(c), pair(p, from, c, uniformId));
+      } else for (const c of uniform) pair(p, from, c, uniformId);
+      for (const c of paired) pair(p, from, c, uniformId);
+      if (own.length === 0) continue;
+      const asked = grouped ? hitSet : uniformSet;
+      const ownAsked = new Set<Candidate>();
+      for (const c of own) {
+        if (asked.has(c) || pairedSet.has(c) || ownAsked.has(c)) continue;
+        ownAsked.add(c);
+        pair(p, from, c, uniformId);
+      }
     }
     addSteps(b, 'cross-account', steps);
   }
@@ -1116,7 +1164,6 @@ function crossAccountSetId(members: string[]): string {
 
 /** Condition keys whose value comes from the calling principal itself (not only its account). */
 const PRINCIPAL_KEYS = /^aws:(principalarn|principaltag\/|userid|username|principaltype|principalservicename|principalisawsservice|federatedprovider|sourceidentity)/i;
-const accountWide = new WeakMap<IamRole, boolean>();
 
 /**
  * A readable trust policy whose conditions read nothing of the caller but its account (e.g.
@@ -1124,24 +1171,13 @@ const accountWide = new WeakMap<IamRole, boolean>();
  * of one account it does not name gets the same answer.
  */
 function accountWideTrust(role: IamRole): boolean {
-  let v = accountWide.get(role);
-  if (v === undefined) {
-    v =
-      role.trustPolicy.ok &&
-      !trustPolicyProblem(role) &&
-      role.trustPolicy.document.statements.every(
-        (s) => !s.condition || (!JSON.stringify(s.condition).includes('${') && Object.values(s.condition).every((keys) => Object.keys(keys).every((k) => !PRINCIPAL_KEYS.test(k)))),
-      );
-    accountWide.set(role, v);
-  }
-  return v;
-}
-
-const trustNames = new WeakMap<IamRole, Set<string>>();
-function namesInTrustSet(role: IamRole): Set<string> {
-  let s = trustNames.get(role);
-  if (s === undefined) trustNames.set(role, (s = new Set(namesInTrust(role))));
-  return s;
+  return (
+    role.trustPolicy.ok &&
+    !trustPolicyProblem(role) &&
+    role.trustPolicy.document.statements.every(
+      (s) => !s.condition || (!JSON.stringify(s.condition).includes('${') && Object.values(s.condition).every((keys) => Object.keys(keys).every((k) => !PRINCIPAL_KEYS.test(k)))),
+    )
+  );
 }
 
 /** Every AWS principal value a trust policy lists (in Principal or NotPrincipal). */

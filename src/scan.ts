@@ -178,8 +178,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     nativeId: n.nativeId,
     scope: n.scope,
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
-    owners: analysis
-      .accountable(n)
+    owners: [...analysis.accountable(n)]
       .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.id, b.id))
       .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
     credentials: creds,

@@ -110,6 +110,16 @@ describe('finding order', () => {
     expect(findings).toEqual([...findings].sort(compareFindings));
     expect(findings.map((f) => f.subject.id)).not.toEqual([...findings].map((f) => f.subject.id).sort());
   });
+
+  it('lists, per subject, each rule that reported on it once, in run order', () => {
+    const rules = [ruleOf('aws-z'), ruleOf('aws-a'), ruleOf('aws-m')];
+    const { findings, failedRules } = runRules(g, a, rules, { now });
+    for (const id of ids) {
+      const reported = rules.map((r) => r.meta.id).filter((r) => findings.some((f) => f.ruleId === r && f.subject.id === id));
+      expect(failedRules[g.indexOf(id)]).toEqual(reported);
+    }
+    expect(failedRules[g.indexOf('a-10')]).toEqual(['aws-z', 'aws-a', 'aws-m']);
+  });
 });
 
 describe('severity and messages', () => {

@@ -1,4 +1,4 @@
-import { GraphBuilder, type Graph } from './graph/graph.js';
+import { GraphBuilder, type Graph, type NodeRef } from './graph/graph.js';
 import type { GraphNode, StrengthClass } from './graph/model.js';
 import type { NhiConfig } from './config/types.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -85,14 +85,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   opts.afterGraph?.();
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
-  const { findings, stats, unknownBySubject } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
-
-  const findingsBySubject = new Map<string, string[]>();
-  for (const f of findings) {
-    const list = findingsBySubject.get(f.subject.id);
-    if (!list) findingsBySubject.set(f.subject.id, [f.ruleId]);
-    else if (!list.includes(f.ruleId)) list.push(f.ruleId);
-  }
+  const { findings, stats, unknownBySubject, failedRules } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
 
   // Id order; the built-in string sort (UTF-16 code units, as `<`) beats a comparator on 100k objects.
   const identities: IdentitySummary[] = graph
@@ -100,7 +93,10 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     .filter((n) => !n.firstParty)
     .map((n) => n.id)
     .sort()
-    .map((id) => summarizeIdentity(graph, analysis, id, findingsBySubject.get(id) ?? [], unknownBySubject.get(id)));
+    .map((id) => {
+      const n = graph.node(id)!;
+      return summarizeIdentity(graph, analysis, n, failedRules[graph.indexOf(n)] ?? [], unknownBySubject.get(id));
+    });
 
   const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   const byOwasp: Record<string, number> = {};
@@ -156,8 +152,9 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   return { report, graph, analysis };
 }
 
-export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, findingIds: string[], unknownRuleIds?: string[]): IdentitySummary {
-  const n = graph.node(id)!;
+/** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */
+export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef, findingIds: readonly string[], unknownRuleIds?: string[]): IdentitySummary {
+  const n = graph.node(ref)!;
   const strength = analysis.strength(n);
   const creds = graph
     .targets(n, 'HAS_CREDENTIAL')
@@ -178,8 +175,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, id: string, 
     nativeId: n.nativeId,
     scope: n.scope,
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
-    owners: analysis
-      .accountable(n)
+    owners: [...analysis.accountable(n)]
       .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.id, b.id))
       .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
     credentials: creds,

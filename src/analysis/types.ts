@@ -20,6 +20,14 @@ export interface PathHop {
   method?: string;
 }
 
+/** One accountable human of an identity (see {@link Analysis.accountable}). */
+export interface Accountable {
+  id: string;
+  name: string;
+  relation: string;
+  enabled?: boolean;
+}
+
 /** A path from an identity to a crown jewel. */
 export interface CrownJewelPath {
   /** The (provider, class) group of crown jewels this path reaches. */
@@ -55,6 +63,6 @@ export interface Analysis {
   crownJewelPaths(ref: NodeRef): CrownJewelPath[];
   /** The same, using only edges that hold without an undecided condition. */
   firmCrownJewelPaths(ref: NodeRef): CrownJewelPath[];
-  /** Accountable humans (owners, sponsors, managers) and their state. */
-  accountable(ref: NodeRef): { id: string; name: string; relation: string; enabled?: boolean }[];
+  /** Accountable humans (owners, sponsors, managers) and their state, in incoming-edge order. Frozen: copy to sort. */
+  accountable(ref: NodeRef): readonly Accountable[];
 }

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { summarizeIdentity } from '../../src/scan.js';
 import { graphOf, node, edge } from '../helpers/graph.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
@@ -26,6 +27,25 @@ describe('analysis', () => {
     // OWNS is accountability, not control.
     expect(a.tier('owner')).toBe(0);
     expect(a.accountable('role')).toEqual([{ id: 'owner', name: 'owner', relation: 'owns' }]);
+  });
+
+  it('hands every caller the same frozen list of accountable humans, in incoming-edge order', () => {
+    const g = graphOf(
+      [node('sp'), node('zed', { kind: 'human', type: 'entra-user', enabled: false }), node('amy', { kind: 'human', type: 'entra-user' })],
+      [edge('zed', 'sp', 'OWNS'), edge('amy', 'sp', 'MANAGES'), edge('zed', 'sp', 'OWNS')],
+    );
+    const a = analyze(g, opts);
+    const people = a.accountable('sp');
+    expect(people).toEqual([
+      { id: 'zed', name: 'zed', relation: 'owns', enabled: false },
+      { id: 'amy', name: 'amy', relation: 'manages' },
+    ]);
+    // Rules and the identity summary share it: sorting it in place would reorder it for the others.
+    expect(Object.isFrozen(people)).toBe(true);
+    expect(a.accountable(g.node('sp')!)).toBe(people);
+    expect(summarizeIdentity(g, a, 'sp', []).owners.map((o) => o.name)).toEqual(['amy', 'zed']);
+    expect(a.accountable('sp').map((o) => o.name)).toEqual(['zed', 'amy']);
+    expect(a.accountable('amy')).toEqual([]);
   });
 
   it('finds the shortest path to a crown jewel, preferring hidden hops among equals, and counts alternatives', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { defineRule } from '../../src/rule-kit.js';
-import { runRules, fingerprint, renderMessage } from '../../src/engine/run.js';
+import { runRules, fingerprint, renderMessage, compareFindings } from '../../src/engine/run.js';
 import { escalateSeverity } from '../../src/engine/severity.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
@@ -85,6 +85,40 @@ describe('runRules', () => {
     expect(f.baseSeverity).toBe('medium');
     expect(f.severity).toBe('critical');
     expect(f.tier).toBe(4);
+  });
+});
+
+describe('finding order', () => {
+  // Severity, rule and key vary per subject; the graph adds nodes out of id order, and ids share
+  // prefixes, so graph order, id order and the order the rules report in all differ.
+  const ids = ['b', 'a-2', 'a', 'c', 'a-10', 'B'];
+  const g = graphOf(ids.map((id) => node(id)), [], [cov('acct')]);
+  const a = analyze(g, { now, config: DEFAULT_CONFIG });
+  const ruleOf = (id: string) =>
+    defineRule({
+      ...ageRule,
+      meta: { ...ageRule.meta, id, tiered: false, messages: { m: '{{name}} {{k}}' } },
+      check(s, ctx) {
+        const i = ids.indexOf(s.id);
+        for (let k = 0; k <= i % 3; k++) ctx.report({ messageId: 'm', key: `k${(i * 7 + k * 5) % 4}`, severity: (['low', 'high', 'critical'] as const)[(i + k) % 3], args: { k } });
+      },
+    });
+
+  it('is compareFindings order: severity, rule id, subject id, fingerprint', () => {
+    const { findings } = runRules(g, a, [ruleOf('aws-z'), ruleOf('aws-a'), ruleOf('aws-m')], { now });
+    expect(findings.length).toBeGreaterThan(20);
+    expect(findings).toEqual([...findings].sort(compareFindings));
+    expect(findings.map((f) => f.subject.id)).not.toEqual([...findings].map((f) => f.subject.id).sort());
+  });
+
+  it('lists, per subject, each rule that reported on it once, in run order', () => {
+    const rules = [ruleOf('aws-z'), ruleOf('aws-a'), ruleOf('aws-m')];
+    const { findings, failedRules } = runRules(g, a, rules, { now });
+    for (const id of ids) {
+      const reported = rules.map((r) => r.meta.id).filter((r) => findings.some((f) => f.ruleId === r && f.subject.id === id));
+      expect(failedRules[g.indexOf(id)]).toEqual(reported);
+    }
+    expect(failedRules[g.indexOf('a-10')]).toEqual(['aws-z', 'aws-a', 'aws-m']);
   });
 });
 

@@ -17,7 +17,11 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
     // the entry point is that trust, and the message names it so.
     const active = credentialsOf(ctx.graph, n).filter((c) => isActiveCredential(c, ctx.now));
     const secret = active.some((c) => !c.federation && c.credentialType !== undefined && SHARED_SECRETS.has(c.credentialType));
-    if (!secret && active.some((c) => c.federation && c.federation.subjectMatch !== 'exact')) return 'federation trust that does not pin the subject';
+    const unpinned = secret ? [] : active.filter((c) => c.federation && c.federation.subjectMatch !== 'exact');
+    if (unpinned.length > 0) {
+      // One whose subject could not be read (subjectUndecided) may pin one: said so, not claimed.
+      return unpinned.every((c) => c.attrs.subjectUndecided === true) ? 'federation trust whose subject could not be read' : 'federation trust that does not pin the subject';
+    }
     return strength.longLived ? 'long-lived shared secret' : 'shared secret';
   }
   if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n).some((c) => isActiveCredential(c, ctx.now))) {

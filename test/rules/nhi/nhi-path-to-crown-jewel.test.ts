@@ -92,6 +92,18 @@ describe('nhi-path-to-crown-jewel', () => {
     expect(f.message).toMatch(/^deploy \(federation trust that does not pin the subject\) reaches/);
   });
 
+  it('names a federation trust whose subject could not be read as such, not as one that pins none', () => {
+    // A flexible credential whose claims-matching expression was not read: ranked as weak as a
+    // secret (the cautious side), but the message does not claim it pins no subject.
+    const unread = node('t1', { kind: 'credential', type: 'entra-federated-credential', credentialType: 'federated-oidc', status: 'active', expiresAt: null, federation: { issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'missing' }, attrs: { subjectUndecided: true } });
+    const g = graphOf(
+      [node('deploy'), unread, node('role2'), admin],
+      [edge('deploy', 't1', 'HAS_CREDENTIAL'), edge('deploy', 'role2', 'CAN_ASSUME'), edge('role2', 'aws-admin', 'GRANTED')],
+    );
+    const [f] = runRule(rule, g, { now }).findings;
+    expect(f.message).toMatch(/^deploy \(federation trust whose subject could not be read\) reaches/);
+  });
+
   it('an Okta API token past its expiry (idle window elapsed) is not an entry point', () => {
     const build = (expiresAt: string) =>
       graphOf(

@@ -337,6 +337,17 @@ describe('escalation decoys', () => {
     expect(build([['okta.apps.manage', 'okta.users.manage'], ['okta.apps.manage']]).aws.conditional).toBe(true);
   });
 
+  it('an inactive app holding the scope without okta.users.manage gets no token and leaves the others\' routes firm', () => {
+    const g = oktaOrg()
+      .awsApp({ id: 'aws1', settings: { identityProviderArn: 'arn:aws:iam::111122223333:saml-provider/Okta' } })
+      .serviceApp({ id: 'both', grants: ['okta.apps.manage', 'okta.users.manage'] })
+      .serviceApp({ id: 'dead', status: 'INACTIVE', grants: ['okta.apps.manage'] })
+      .graph();
+    const e = g.out(I.scope('okta.apps.manage'), 'CAN_ESCALATE_TO').find((x) => x.to === I.app('aws1'))!;
+    expect(e.conditional ?? false).toBe(false);
+    expect(e.reason).not.toMatch(/dead/);
+  });
+
   it('okta.apiTokens.manage reaches admin token owners only, conditionally', () => {
     const g = oktaOrg()
       .user({ id: 'admin', roles: ['ORG_ADMIN'] })

@@ -187,16 +187,19 @@ interface Adder {
  * (a client admin role that creates users) are not counted. `use`: what the user is for.
  */
 function userControl(ctx: OktaContext, scope: string, use: string): Pick<Adder, 'controls' | 'noUser'> {
-  const holders = ctx.scopeHolders.get(scope) ?? [];
-  const creators = new Set(ctx.scopeHolders.get('okta.users.manage') ?? []);
+  // An inactive app gets no token: it holds nothing in use, either way.
+  const active = (id: string): boolean => ctx.serviceApps.get(id)?.enabled !== false;
+  const holders = (ctx.scopeHolders.get(scope) ?? []).filter(active);
+  const creators = new Set((ctx.scopeHolders.get('okta.users.manage') ?? []).filter(active));
   const without = holders.filter((id) => !creators.has(id));
   if (holders.length > 0 && without.length === 0) {
     return { controls: `every app holding ${scope} also holds okta.users.manage, with which it creates a user, with a password it sets, ${use}` };
   }
   const names = without.slice(0, 3).map((id) => ctx.serviceApps.get(id)?.name ?? id);
   const more = without.length > 3 ? ` and ${without.length - 3} more` : '';
+  const who = without.length === 0 ? 'no active app holds it' : `${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage`;
   return {
-    noUser: `${scope} is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage, so this holds only for a holder that controls a user some other way`,
+    noUser: `${scope} is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${who}, so this holds only for a holder that controls a user some other way`,
   };
 }
 

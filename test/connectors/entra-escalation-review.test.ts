@@ -355,12 +355,13 @@ describe('role assignments without a directoryScopeId', () => {
 describe('Agent ID: the blueprint holds the credentials and acts as its agent identities', () => {
   // A test id: the Graph service principal of each case names it.
   const BP_CREDS = 'bbbbbbbb-0000-4000-8000-000000000001';
-  function tenant(extra: { holderPerm?: [string, string]; appAdmin?: boolean; agentOwner?: boolean } = {}) {
+  function tenant(extra: { holderPerm?: [string, string]; appAdmin?: boolean; agentOwner?: boolean; blueprintStatus?: string | null } = {}) {
     const bpApp = {
       id: gid(),
       appId: gid(),
       displayName: 'Blueprint',
       '@odata.type': '#microsoft.graph.agentIdentityBlueprint',
+      disabledByMicrosoftStatus: extra.blueprintStatus ?? null,
       passwordCredentials: [{ keyId: gid(), startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2027-01-01T00:00:00Z' }],
     };
     const bpSp = sp('Blueprint', { appId: bpApp.appId, '@odata.type': '#microsoft.graph.agentIdentityBlueprintPrincipal' });
@@ -379,6 +380,17 @@ describe('Agent ID: the blueprint holds the credentials and acts as its agent id
     });
     return { g, bp: node(bpSp), agent: node(agent), h };
   }
+
+  it('an agent identity whose blueprint Microsoft disabled is disabled too: it obtains tokens only through the blueprint', () => {
+    const off = tenant({ blueprintStatus: 'DisabledDueToViolationOfServicesAgreement' });
+    expect(off.g.node(off.agent)?.enabled).toBe(false);
+    expect(off.g.node(off.agent)?.attrs.blueprintDisabledByMicrosoft).toBe(off.bp);
+    // Near miss: a blueprint NotDisabled (or null) leaves its agent identity as it was.
+    for (const status of ['NotDisabled', null]) {
+      const on = tenant({ blueprintStatus: status });
+      expect(on.g.node(on.agent)?.enabled, String(status)).not.toBe(false);
+    }
+  });
 
   it('the blueprint reaches its privileged agent identity (CAN_ASSUME) and takes its tier', () => {
     const { g, bp, agent } = tenant();

@@ -21,6 +21,28 @@ const NOT_DISABLED = new Set(['NotDisabled', 'unknownFutureValue']);
 export function addMicrosoftDisabled(ctx: EntraContext): void {
   markDisabled(ctx, 'servicePrincipals.json', ctx.sps, 'disabledByMicrosoftStatus');
   markDisabled(ctx, 'applications.json', ctx.apps, 'applicationDisabledByMicrosoftStatus');
+  disableAgentsOfDisabledBlueprints(ctx);
+}
+
+/**
+ * An Entra Agent ID agent identity holds no credentials: its blueprint obtains its tokens with
+ * the blueprint's own (see addBlueprintEdges). When Microsoft disabled the blueprint, the same
+ * reading as above leaves its agent identities no way to get a token, so they are disabled too,
+ * with `blueprintDisabledByMicrosoft` naming the blueprint's node. One pass over the identities.
+ */
+function disableAgentsOfDisabledBlueprints(ctx: EntraContext): void {
+  const disabled = new Map<string, GraphNode>();
+  for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) if (ref.appId && microsoftDisabled(ref.node)) disabled.set(ref.appId, ref.node);
+  if (disabled.size === 0) return;
+  for (const ref of ctx.sps.values()) {
+    const agent = ref.node;
+    const blueprintAppId = agent.attrs.agentBlueprintId;
+    if (agent.attrs.agentKind !== 'agent-identity' || typeof blueprintAppId !== 'string') continue;
+    const blueprint = disabled.get(blueprintAppId);
+    if (!blueprint || blueprint === agent) continue;
+    agent.enabled = false;
+    agent.attrs.blueprintDisabledByMicrosoft = blueprint.id;
+  }
 }
 
 function markDisabled(ctx: EntraContext, file: string, refs: ReadonlyMap<string, IdentityRef>, attr: StatusAttr): void {

@@ -15,6 +15,7 @@ import { GraphHttp, type GraphFailure, type GraphResult } from './graph-http.js'
 import type { EntraCollectOptions } from './options.js';
 import { mapWithConcurrency } from './pool.js';
 import { stripSecretValues } from './redact.js';
+import { isObject } from '../../snapshot/shape.js';
 import { planRelationships } from './plan.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
 
@@ -196,7 +197,7 @@ async function readClaimsMatchingExpressions(
 ): Promise<{ asked: number; failures: GraphFailure[] }> {
   const apps: { appObjectId: string; fics: GraphObject[] }[] = [];
   for (const [appObjectId, list] of ficsByApp) {
-    const fics = list.filter((fic): fic is GraphObject => isGraphObject(fic) && typeof fic.id === 'string' && !hasSubject(fic.subject) && fic.claimsMatchingExpression == null);
+    const fics = list.filter((fic): fic is GraphObject => isObject(fic) && typeof fic.id === 'string' && !hasSubject(fic.subject) && fic.claimsMatchingExpression == null);
     if (fics.length > 0) apps.push({ appObjectId, fics });
   }
   if (apps.length === 0) return { asked: 0, failures: [] };
@@ -214,13 +215,13 @@ async function readClaimsMatchingExpressions(
       for (let k = 0; k < fics.length; k++) failures.push(failure);
       return;
     }
-    const listed = isGraphObject(r.value) && Array.isArray(r.value.value) ? r.value.value : [];
+    const listed = isObject(r.value) && Array.isArray(r.value.value) ? r.value.value : [];
     const byId = new Map<string, GraphObject>();
-    for (const item of listed) if (isGraphObject(item) && typeof item.id === 'string') byId.set(item.id, item);
+    for (const item of listed) if (isObject(item) && typeof item.id === 'string') byId.set(item.id, item);
     for (const fic of fics) {
       const beta = byId.get(fic.id as string);
       const expression = beta?.claimsMatchingExpression;
-      if (isGraphObject(expression) && typeof expression.value === 'string' && expression.value !== '') fic.claimsMatchingExpression = expression;
+      if (isObject(expression) && typeof expression.value === 'string' && expression.value !== '') fic.claimsMatchingExpression = expression;
       else if (hasSubject(beta?.subject)) fic.subject = beta!.subject;
       else failures.push({ kind: 'error', reason: `beta /applications/${appObjectId}/federatedIdentityCredentials gave no usable claimsMatchingExpression for credential ${String(fic.id)}` });
     }
@@ -229,10 +230,6 @@ async function readClaimsMatchingExpressions(
 }
 
 const hasSubject = (v: unknown): boolean => typeof v === 'string' && v !== '';
-
-function isGraphObject(v: unknown): v is GraphObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Largest `$top` Graph accepts on /users when signInActivity is selected (user-list docs). */
 const SIGN_IN_ACTIVITY_MAX_TOP = 500;

@@ -67,7 +67,7 @@ export function addEscalations(ctx: OktaContext): void {
       // Okta reserves membership changes of groups holding admin roles to super admins; kept as a conditional edge.
       const adminOnly = !aws && adminRoles.length > 0;
       const why = aws ? 'assigned to the AWS federation app' : `holds admin roles ${adminRoles.join(', ')}`;
-      const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+      const user = userClause(controls, noUser);
       edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
         conditional: byRole || adminOnly || noUser !== undefined,
         evidence: { target: why },
@@ -79,7 +79,7 @@ export function addEscalations(ctx: OktaContext): void {
 
   // Minting client credentials: okta.apps.manage / APP_ADMIN (createOAuth2ClientSecret, addJwk) and app settings.
   // Through an AWS app the route also needs a user to sign in as (userControl).
-  const minters: { node: GraphNode; byRole: boolean; controls?: string; noUser?: string }[] = [];
+  const minters: Pick<Adder, 'node' | 'byRole' | 'controls' | 'noUser'>[] = [];
   const appsManage = scope('okta.apps.manage');
   if (appsManage) minters.push({ node: appsManage, byRole: false, ...userControl(ctx, 'okta.apps.manage', 'to assign to the app and sign in as') });
   const appAdmin = role('APP_ADMIN');
@@ -103,7 +103,7 @@ export function addEscalations(ctx: OktaContext): void {
     // would need a user too: that part is not told apart.
     for (const fed of ctx.awsApps) {
       for (const { node, byRole, controls, noUser } of minters) {
-        const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+        const user = userClause(controls, noUser);
         edge(node, fed.node.id, `${node.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:updateApplication+assignUserToApplication', {
           conditional: byRole || noUser !== undefined,
         });
@@ -201,6 +201,11 @@ function userControl(ctx: OktaContext, scope: string, use: string): Pick<Adder, 
   return {
     noUser: `${scope} is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${who}, so this holds only for a holder that controls a user some other way`,
   };
+}
+
+/** What userControl found, as the clause a route's reason ends with ('' when it found nothing to say). */
+function userClause(controls: string | undefined, noUser: string | undefined): string {
+  return controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
 }
 
 /**
@@ -310,7 +315,7 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
     const entryName = entry ? (ctx.groupNames.get(entry.groupId) ?? entry.groupId) : undefined;
     for (const { node, byRole, creates, how, notAdminGroups, controls, noUser } of adders) {
       const caveat = byRole ? `, ${roleCaveat}` : '';
-      const user = controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+      const user = userClause(controls, noUser);
       // A holder that is a user (or acts as one) can add itself; a scope holder is an app.
       const controlled = byRole ? 'a user it controls (itself, when the holder is a user)' : 'a user it controls';
       const assign = everyone

@@ -88,7 +88,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: cls.tier };
     });
     const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
-    const from = sp !== undefined ? sp.nodeId : holderNode.id;
+    const from = holderNode.id;
     const holder = holderNode.name;
     ctx.b.addEdge({
       from,

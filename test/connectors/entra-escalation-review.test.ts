@@ -119,6 +119,33 @@ describe('owners that are applications (Graph addPassword needs Application.Read
     expect(g.out(ids.entraUser(T, u.id), 'OWNS').length).toBe(1);
     expect(g.out(ids.entraUser(T, u.id), 'CAN_ESCALATE_TO')).toEqual([]);
   });
+
+  // A user that is really a service account is an identity the analysis tiers. Owners that are
+  // users add secrets and certificates themselves (the admin center, or Graph through a client
+  // that has the delegated right): the application-permission condition is not theirs.
+  for (const on of ['application', 'servicePrincipal'] as const) {
+    it(`a service-account user owning the ${on} gets a firm edge and a firm path`, () => {
+      const target = sp('Target');
+      const app = { id: gid(), appId: target.appId, displayName: 'Target' };
+      const u = { id: gid(), displayName: 'svc-sync', userPrincipalName: 'svc-sync@x.test', accountEnabled: true, userType: 'Member', employeeType: 'service' };
+      const ref = [{ '@odata.type': '#microsoft.graph.user', id: u.id, displayName: 'svc-sync' }];
+      const g = build({
+        'servicePrincipals.json': [graphSp, target],
+        'applications.json': [app],
+        'users.json': [u],
+        'appRoleAssignments.json': [grant(target, 'RoleManagement.ReadWrite.Directory')],
+        ...(on === 'application' ? { 'applicationOwners.json': { [app.id]: ref } } : { 'servicePrincipalOwners.json': { [target.id]: ref } }),
+      });
+      const uid = ids.entraUser(T, u.id);
+      expect(g.node(uid)?.kind).toBe('identity');
+      const edges = g.out(uid, 'CAN_ESCALATE_TO');
+      expect(edges.map((e) => [e.to, e.conditional === true])).toEqual([[node(target), false]]);
+      expect(edges[0].evidence).toMatchObject({ method: 'AZAddSecret', via: 'ownership', owner: 'user' });
+      expect(edges[0].reason).not.toMatch(/application adds a credential only/);
+      const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+      expect(a.firmCrownJewelPaths(uid).filter((p) => p.crownJewel === 'admin').length).toBeGreaterThan(0);
+    });
+  }
 });
 
 describe('ServicePrincipalEndpoint.ReadWrite.All (takes ownership, adds no credential itself)', () => {

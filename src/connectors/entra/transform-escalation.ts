@@ -309,7 +309,8 @@ const SP_ENDPOINT = 'ServicePrincipalEndpoint.ReadWrite.All';
 /**
  * Owners can add credentials to what they own (BloodHound AZOwns -> AZAddSecret). Only machine
  * owners get an edge: the analysis tiers identities, and a person's path starts at the person
- * anyway. An app calls addPassword/addKey only under one of ADD_CREDENTIAL_PERMISSIONS: the edge
+ * anyway. A user account classified as a service account adds one as any user owner does: a firm
+ * edge. An app calls addPassword/addKey only under one of ADD_CREDENTIAL_PERMISSIONS: the edge
  * is firm when the owner holds one, conditional otherwise (its permissions may not all have been
  * read, or it may act through a directory role or a user).
  */
@@ -321,6 +322,20 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
     // An agent identity takes no credential: its owner reaches it only through the blueprint.
     if (!owner || !target || owner.kind !== 'identity' || e.from === e.to || !takesCredential(target)) continue;
     const what = e.evidence?.on === 'servicePrincipal' ? 'service principal' : 'application registration';
+    if (owner.type === 'entra-user') {
+      // A user account run as a service account: owners manage the credentials of what they own
+      // in the admin center, or through Graph with a client holding the delegated right, so the
+      // application-permission condition below is not theirs.
+      ctx.b.addEdge({
+        from: e.from,
+        to: e.to,
+        type: 'CAN_ESCALATE_TO',
+        reason: `${owner.name} owns the ${what} of ${target.name} and, as a user owner, can add a client secret or certificate to it`,
+        hidden: true,
+        evidence: { method: 'AZAddSecret', via: 'ownership', owner: 'user' },
+      });
+      continue;
+    }
     const perms = held.get(e.from);
     const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
     ctx.b.addEdge({

@@ -26,6 +26,7 @@ export type {
 } from './graph/model.js';
 export type { Graph, NodeRef } from './graph/graph.js';
 export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
+export { githubSubjectBreadth } from './graph/workloads.js';
 
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */

@@ -1,4 +1,4 @@
-import { defineRule, uniqueKeys, type Severity } from '../../src/rule-kit.js';
+import { defineRule, githubSubjectBreadth, uniqueKeys, type Severity } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
@@ -28,7 +28,19 @@ interface TrustFacts {
 }
 
 const WILD = /[*?]/;
-const PULL_REQUEST = /^repo:[^:]+:pull_request$/i;
+
+/** The broadest reach among exact GitHub subjects (githubSubjectBreadth), or undefined when each pins its runs. */
+function broadestGithub(values: readonly string[]): 'owner' | 'repository' | undefined {
+  let found: 'owner' | 'repository' | undefined;
+  for (const v of values) {
+    // Under StringEquals a `*` is a literal no token carries: such a value admits nobody.
+    if (WILD.test(v)) continue;
+    const b = githubSubjectBreadth(v)?.breadth;
+    if (b === 'owner') return 'owner';
+    if (b !== undefined) found = 'repository';
+  }
+  return found;
+}
 /** Cognito identity pools pin the pool with `:aud`; their `sub` is a per-user id and is not expected in trust policies. */
 const COGNITO = 'cognito-identity.amazonaws.com';
 
@@ -60,7 +72,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository, or a `repo:ORG/REPO:pull_request` subject (issued to every pull-request run), is medium, raised to high on such roles.',
+      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository, or an exact subject as broad as one, `repo:ORG/REPO:pull_request` (issued to every pull-request run) or a customised `repo:ORG/REPO` with no branch, tag, environment or workflow (issued to every run), is medium, raised to high on such roles; a customised subject that names no single repository (`repository_owner:ORG`) is high, raised to critical.',
     risk: 'Every workload that can obtain a token from the issuer (any repository, pipeline, service principal or Kubernetes service account, depending on the issuer) can assume the role and use its permissions.',
     remediation:
       'Add a `StringEquals` condition on `<issuer>:sub` naming the exact workload, for GitHub `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:ref:refs/heads/BRANCH`, and keep the `:aud` condition.',
@@ -94,15 +106,18 @@ export default defineRule({
         const issuer = p.issuer ?? p.value ?? 'the issuer';
         if (p.type === 'federated-other' && issuer.toLowerCase() === COGNITO) continue;
         const sub = p.subject;
-        // GitHub gives repo:ORG/REPO:pull_request to every pull-request run, whatever its branch:
-        // pinned text, but as broad as any branch of the repository.
-        const pullRequest = p.github === true && sub.status === 'pinned' && sub.values.some((v) => PULL_REQUEST.test(v));
-        if (sub.status === 'pinned' && !pullRequest) continue;
+        // Exact GitHub subjects can still be broad (githubSubjectBreadth): repo:ORG/REPO:pull_request
+        // is given to every pull-request run and a customised repo:ORG/REPO to every run, whatever
+        // the branch (as broad as any branch of the repository); repository_owner:ORG to every
+        // repository of the owner (as broad as repo:ORG/*).
+        const broad = p.github === true && sub.status === 'pinned' ? broadestGithub(sub.values) : undefined;
+        if (sub.status === 'pinned' && broad === undefined) continue;
         let severity: Severity;
         let messageId: 'missing' | 'wildcard';
-        if (pullRequest) {
+        if (broad !== undefined) {
           messageId = 'wildcard';
-          severity = privileged ? 'high' : 'medium';
+          severity = broad === 'owner' ? 'high' : 'medium';
+          if (privileged) severity = raise(severity);
         } else if (sub.status === 'missing' || sub.status === 'any') {
           messageId = 'missing';
           severity = p.github ? 'critical' : privileged ? 'critical' : 'high';

@@ -23,3 +23,39 @@ export function classifyWorkload(issuer: string, subject: string | undefined): W
   }
   return { type: 'oidc-workload', label: 'OIDC' };
 }
+
+/**
+ * Claims of a GitHub Actions `sub` that pin which runs get it: a branch or tag (`ref`), an
+ * environment (whose protection rules gate the run), or a workflow file at a ref
+ * (`workflow_ref`, `job_workflow_ref`, `sha`). GitHub builds a customised subject from the
+ * claims its template lists, as `key:value` pairs joined by `:` (GitHub docs, "OpenID Connect
+ * reference", customising the subject claims), so a template of the repository claim alone gives
+ * `repo:ORG/REPO` to every run of every workflow of the repository, on any branch. `ref_type`
+ * and `event_name` narrow nothing a branch author cannot choose.
+ */
+const GITHUB_PIN = /(?:^|:)(?:ref|environment|workflow_ref|job_workflow_ref|sha):/;
+
+/** The one repository a GitHub subject names (default or customised template), if any. */
+export function githubRepo(subject: string): string | undefined {
+  const m =
+    /(?:^|:)(?:repo|repository):([^:/]+\/[^:/]+)(?::|$)/.exec(subject) ??
+    /(?:^|:)(repository_id:\d+)(?::|$)/.exec(subject) ??
+    /(?:^|:)workflow_ref:([^:/]+\/[^:/]+)\//.exec(subject);
+  return m?.[1];
+}
+
+/**
+ * How far an exact GitHub Actions subject reaches beyond one pinned kind of run, or undefined when
+ * it pins one:
+ * - `pull-request`: `...:pull_request` is issued to every pull-request run, whatever its branch;
+ * - `owner`: it names no single repository (`repository_owner:ORG`, `job_workflow_ref:...` alone),
+ *   so every repository of the owner whose runs get such a subject qualifies;
+ * - `repository`: it names one repository and no branch, tag, environment or workflow (GITHUB_PIN).
+ */
+export function githubSubjectBreadth(subject: string): { breadth: 'pull-request' | 'owner' | 'repository'; repo?: string } | undefined {
+  const repo = githubRepo(subject);
+  if (/(^|:)pull_request(:|$)/.test(subject)) return { breadth: 'pull-request', repo };
+  if (repo === undefined) return { breadth: 'owner' };
+  if (!GITHUB_PIN.test(subject)) return { breadth: 'repository', repo };
+  return undefined;
+}

@@ -162,5 +162,11 @@ describe('GitHub pull_request subjects in AWS trusts', async () => {
     const fed = (g: Graph) => g.out(roleId('ci'), 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.federation?.subjectMatch);
     expect(fed(graph('repo:acme/site:pull_request'))).toEqual(['wildcard']);
     expect(fed(graph('repo:acme/site:ref:refs/heads/main'))).toEqual(['exact']);
+    // Customised subjects: a repository alone is every run of it, an owner every repository.
+    expect(fed(graph('repo:acme/site'))).toEqual(['wildcard']);
+    expect(fed(graph('repository_owner:acme:environment:prod'))).toEqual(['wildcard']);
+    expect(fed(graph('repository_id:42:environment:prod'))).toEqual(['exact']);
+    // Under StringEquals a `*` is a literal: it admits no token, and is no wildcard federation.
+    expect(fed(graph('repo:acme/site:*'))).toEqual(['exact']);
   });
 });

@@ -401,8 +401,20 @@ describe('federated credential subjects', () => {
     [GH, 'repository_id:987654:environment:prod', undefined, 'exact'],
     [GH, 'repository:contoso/infra:environment:prod', undefined, 'exact'],
     [GH, 'repo:contoso/infra:environment:prod:job_workflow_ref:contoso/shared/.github/workflows/d.yml@refs/heads/main', undefined, 'exact'],
+    // One repository but no branch, tag, environment or workflow: a customised template with
+    // only the repository claim gives this subject to every run of every workflow of it.
+    [GH, 'repo:contoso/infra', undefined, 'wildcard'],
+    [GH, 'repository_id:987654', undefined, 'wildcard'],
+    [GH, 'repo:contoso/infra:ref_type:branch', undefined, 'wildcard'],
+    [GH, 'repo:contoso/infra:event_name:push', undefined, 'wildcard'],
+    [GH, undefined, "claims['sub'] eq 'repo:contoso/infra'", 'wildcard'],
+    [GH, 'repo:contoso/infra:ref:refs/tags/v1', undefined, 'exact'],
+    [GH, 'repo:contoso/infra:workflow_ref:contoso/infra/.github/workflows/d.yml@refs/heads/main', undefined, 'exact'],
+    [GH, 'workflow_ref:contoso/infra/.github/workflows/d.yml@refs/heads/main', undefined, 'exact'],
+    [GH, 'repository_id:987654:job_workflow_ref:contoso/shared/.github/workflows/d.yml@refs/heads/main', undefined, 'exact'],
     // Not GitHub: the customised-subject rule does not apply.
     ['https://token.actions.githubusercontent.com.evil.example', 'repository_owner:contoso', undefined, 'exact'],
+    ['https://gitlab.com', 'project_path:grp/app', undefined, 'exact'],
   ] as const)('%s %s %s -> %s', (issuer, subject, expr, match) => {
     expect(assessSubject(issuer, subject, expr).match).toBe(match);
   });

@@ -35,7 +35,7 @@ import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
-import { classifyWorkload } from '../../graph/workloads.js';
+import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
 import { addCredentialReport } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
@@ -732,9 +732,10 @@ function addTrust(
           const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
           const match = subjectMatchOf(tp.subject.status);
           for (const sub of subjects) {
-            // GitHub issues repo:ORG/REPO:pull_request to every pull-request run, whatever its branch:
-            // pinned text, but as broad as any branch (as the Entra side judges it, fic.ts).
-            const subMatch = match === 'exact' && tp.github && /^repo:[^:]+:pull_request$/i.test(sub) ? 'wildcard' : match;
+            // An exact GitHub subject can still admit many runs (githubSubjectBreadth: pull_request,
+            // a repository with no branch or environment, an owner): as the Entra side judges it
+            // (fic.ts). A `*` under StringEquals is a literal no token carries.
+            const subMatch = match === 'exact' && tp.github && !/[*?]/.test(sub) && githubSubjectBreadth(sub) !== undefined ? 'wildcard' : match;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
             const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
             b.addNode({

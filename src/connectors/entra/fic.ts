@@ -1,4 +1,4 @@
-import { classifyWorkload } from '../../graph/workloads.js';
+import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
 import type { FederationInfo } from '../../graph/model.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -31,7 +31,9 @@ const FLEXIBLE_ISSUERS: readonly RegExp[] = [/^https:\/\/token\.actions\.githubu
  *   (`repository_owner:ORG`, `repository_owner_id:N`, `job_workflow_ref:...` alone) is
  *   `wildcard` too: every repository of the owner gets tokens with it. Subjects that name one
  *   repository (`repo:ORG/REPO`, `repository:ORG/REPO`, `repository_id:N`, `workflow_ref:ORG/REPO/...`)
- *   and pin a ref or environment are `exact`.
+ *   and pin a ref, environment or workflow (githubSubjectBreadth) are `exact`; one that names a
+ *   repository and nothing more (`repo:ORG/REPO`, from a template of the repository claim alone)
+ *   is `wildcard`: every run of every workflow of the repository, on any branch, gets it.
  * - A plain `subject` is compared exactly: "Wildcard characters aren't supported in any federated
  *   identity credential property value" (Microsoft Learn, workload identity federation
  *   considerations), so a `*` in it is a literal that no issuer puts in `sub`: `exact` (the
@@ -68,27 +70,21 @@ function assessPlain(issuer: string, subject: string): SubjectAssessment {
     return { match: 'exact', note: `subject ${subject} is compared literally (Entra supports wildcards only in claimsMatchingExpression), so no token matches it` };
   }
   if (isGithubIssuer(issuer)) {
-    const repo = githubRepo(subject);
-    if (/(^|:)pull_request(:|$)/.test(subject)) {
+    const broad = githubSubjectBreadth(subject);
+    if (broad?.breadth === 'pull-request') {
       return {
         match: 'wildcard',
-        note: `subject ${subject} is issued to every pull-request workflow of ${repo ?? 'the repositories it covers'} (forks too, when fork workflows run)`,
+        note: `subject ${subject} is issued to every pull-request workflow of ${broad.repo ?? 'the repositories it covers'} (forks too, when fork workflows run)`,
       };
     }
-    if (repo === undefined) {
+    if (broad?.breadth === 'owner') {
       return { match: 'wildcard', note: `subject ${subject} names no single repository, so every repository of the owner whose workflows get this subject can sign in` };
+    }
+    if (broad?.breadth === 'repository') {
+      return { match: 'wildcard', note: `subject ${subject} names repository ${broad.repo} but no branch, tag, environment or workflow, so every workflow run of it, on any branch, can sign in` };
     }
   }
   return { match: 'exact', note: `subject ${subject}` };
-}
-
-/** The one repository a GitHub subject names (default or customised template), if any. */
-function githubRepo(subject: string): string | undefined {
-  const m =
-    /(?:^|:)(?:repo|repository):([^:/]+\/[^:/]+)(?::|$)/.exec(subject) ??
-    /(?:^|:)(repository_id:\d+)(?::|$)/.exec(subject) ??
-    /(?:^|:)workflow_ref:([^:/]+\/[^:/]+)\//.exec(subject);
-  return m?.[1];
 }
 
 /** GitHub Actions' issuer, or the same host with an enterprise's own path (GitHub Enterprise Cloud). */

@@ -34,6 +34,13 @@ describe('aws-oidc-trust-weak-subject', () => {
     // as broad as any branch of the repository (entra-fic-weak-subject judges it the same way).
     { name: 'GitHub sub pinned to pull_request', graph: () => role(trust.github('repo:acme/site:pull_request')), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
     { name: 'the same on an administrator role', graph: () => role(trust.github('repo:acme/site:pull_request'), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
+    // Customised GitHub subjects (include_claim_keys): the repository claim alone is issued to every
+    // run of the repository, on any branch; the owner claim alone to every repository of the owner.
+    { name: 'GitHub sub naming a repository and nothing more', graph: () => role(trust.github('repo:acme/site')), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
+    { name: 'the same on an administrator role', graph: () => role(trust.github('repo:acme/site'), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
+    { name: 'GitHub sub naming only the owner', graph: () => role(trust.github('repository_owner:acme')), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
+    { name: 'GitHub sub naming the owner and an environment', graph: () => role(trust.github('repository_owner:acme:environment:prod'), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    { name: 'customised sub with repository id and environment', graph: () => role(trust.github('repository_id:42:environment:prod')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'pinned repository and branch', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'StringEquals with a "*" is a literal, not a wildcard', graph: () => role(trust.github('repo:acme/site:*')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'a role trusted only by a service', graph: () => role(trust.service('ec2.amazonaws.com')), subject: roleId('ci'), verdict: 'pass' },

@@ -37,7 +37,10 @@ export function artifactUri(provider: string, scope: string): string {
 
 function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | undefined): Record<string, unknown> {
   const first = findings[0];
-  const worst = findings.reduce<Severity>((s, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[s] ? f.severity : s), meta?.severity ?? first.severity);
+  // The worst finding of this run, not the rule's default: code scanning gives every alert of a
+  // rule the rule's security-severity, so a rule whose findings here are all low must not show as
+  // medium because its default is.
+  const worst = findings.reduce<Severity>((s, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[s] ? f.severity : s), first.severity);
   const title = meta?.title ?? first.title;
   const remediation = meta?.remediation ?? first.remediation;
   const description = meta ? `${meta.description} Risk: ${meta.risk}` : title;

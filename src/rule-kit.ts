@@ -62,6 +62,15 @@ export function credentialsOf(graph: Graph, node: NodeRef): readonly GraphNode[]
   return graph.targets(node, 'HAS_CREDENTIAL');
 }
 
+/**
+ * How a message names an Entra password or key credential. A legacy Symmetric key is a shared
+ * secret (credentialType `client-secret`) but is listed under keyCredentials, not as a secret.
+ */
+export function entraCredentialKind(cred: GraphNode): string {
+  if (cred.type === 'entra-symmetric-key') return 'symmetric key';
+  return cred.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+}
+
 /** Active credentials: status not inactive/expired and not past `expiresAt`. */
 export function isActiveCredential(cred: GraphNode, now: Date): boolean {
   if (cred.status === 'inactive' || cred.status === 'expired') return false;

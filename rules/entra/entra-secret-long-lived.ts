@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysBetween, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysBetween, daysSince, defineRule, entraCredentialKind, isActiveCredential } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -42,7 +42,7 @@ export default defineRule({
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
       if (!isActiveCredential(c, ctx.now)) continue;
       const secret = c.credentialType === 'client-secret';
-      const kind = secret ? 'client secret' : 'certificate';
+      const kind = entraCredentialKind(c);
       const limit = Number(secret ? ctx.options.maxSecretLifetimeDays : ctx.options.maxCertificateLifetimeDays);
       const base = { kind, credential: c.name, limit: `${limit} days` };
       const evidence = { keyId: c.nativeId, location: c.attrs.location, createdAt: c.createdAt, expiresAt: c.expiresAt, endDateTime: c.attrs.endDateTime };

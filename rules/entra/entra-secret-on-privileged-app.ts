@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, isActiveCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, entraCredentialKind, isActiveCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with client secret "{{credential}}".',
+      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with {{kind}} "{{credential}}".',
     },
     options: {
       minTier: { default: 3, description: 'Lowest capability tier at which secrets are reported.' },
@@ -42,7 +42,7 @@ export default defineRule({
       if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
       ctx.report({
         messageId: 'secret',
-        args: { tier, credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; ') },
+        args: { tier, kind: entraCredentialKind(c), credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; ') },
         evidence: { keyId: c.nativeId, location: c.attrs.location, tier },
         key: c.nativeId,
         severity: tier >= 4 ? 'critical' : 'high',

@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, entraCredentialKind, isActiveCredential } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI3:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags active client secrets and certificates stored on the service principal rather than on the app registration (SAML token-signing certificates are excluded by the transform). Microsoft first-party service principals are included: a credential on one of them is a known persistence technique.',
+      'Flags active client secrets and certificates stored on the service principal rather than on the app registration (SAML token-signing certificates, and the password Entra keeps for the private key of any token-signing certificate, are excluded by the transform). Microsoft first-party service principals are included: a credential on one of them is a known persistence technique.',
     risk: 'The Entra portal has no "Certificates & secrets" page for service principals, so these credentials escape review; attackers add them to keep access (BloodHound AZAddSecret).',
     remediation:
       'Remove the credential from the service principal (removePassword / removeKey on /servicePrincipals), enable servicePrincipalLockConfiguration on multi-tenant apps, and alert on "Update service principal – Certificates and secrets management".',
@@ -32,7 +32,7 @@ export default defineRule({
     const tier = ctx.analysis.tier(subject);
     for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.attrs.location !== 'servicePrincipal' || !isActiveCredential(c, ctx.now)) continue;
-      const kind = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+      const kind = entraCredentialKind(c);
       const critical = subject.firstParty === true || tier >= 3;
       ctx.report({
         messageId: subject.firstParty ? 'firstParty' : 'spCredential',

@@ -63,11 +63,38 @@ export function credentialsOf(graph: Graph, node: NodeRef): readonly GraphNode[]
   return graph.targets(node, 'HAS_CREDENTIAL');
 }
 
-/** Active credentials: status not inactive/expired and not past `expiresAt`. */
-export function isActiveCredential(cred: GraphNode, now: Date): boolean {
+/**
+ * How a message names an Entra password or key credential. A legacy Symmetric key is a shared
+ * secret (credentialType `client-secret`) but is listed under keyCredentials, not as a secret.
+ */
+export function entraCredentialKind(cred: GraphNode): string {
+  if (cred.type === 'entra-symmetric-key') return 'symmetric key';
+  return cred.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+}
+
+/**
+ * Credentials that exist and are not over: status not inactive/expired and not past `expiresAt`.
+ * Either active or not valid yet (see isPendingCredential). For rules about the credential
+ * itself (where it is stored, how long it lives), which a start date later on does not change.
+ */
+export function isUnexpiredCredential(cred: GraphNode, now: Date): boolean {
   if (cred.status === 'inactive' || cred.status === 'expired') return false;
   if (cred.expiresAt && Date.parse(cred.expiresAt) <= now.getTime()) return false;
   return true;
+}
+
+/**
+ * Not valid yet: unexpired, with a start after `now`. `createdAt` is the start of validity (Entra
+ * passwordCredential / keyCredential startDateTime, which may be set in the future; elsewhere a
+ * creation or rotation date, never after the collection).
+ */
+export function isPendingCredential(cred: GraphNode, now: Date): boolean {
+  return isUnexpiredCredential(cred, now) && cred.createdAt != null && Date.parse(cred.createdAt) > now.getTime();
+}
+
+/** Active credentials, usable at `now`: unexpired and already valid (not pending). */
+export function isActiveCredential(cred: GraphNode, now: Date): boolean {
+  return isUnexpiredCredential(cred, now) && !isPendingCredential(cred, now);
 }
 
 /** Nodes at the far end of outgoing edges of one type (cached by the graph; copy before sorting). */

@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysSince, defineRule } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysSince, defineRule, entraCredentialKind } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -41,7 +41,7 @@ export default defineRule({
       ctx.report({
         messageId: 'expired',
         args: {
-          kind: c.credentialType === 'client-secret' ? 'client secret' : 'certificate',
+          kind: entraCredentialKind(c),
           credential: c.name,
           expires: day(c.expiresAt),
           days: since,

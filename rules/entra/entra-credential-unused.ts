@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysSince, defineRule, entraCredentialKind, isActiveCredential } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -36,7 +36,7 @@ export default defineRule({
     for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
       if (!isActiveCredential(c, ctx.now)) continue;
-      const kind = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+      const kind = entraCredentialKind(c);
       const evidence = { keyId: c.nativeId, lastUsedAt: c.lastUsedAt, createdAt: c.createdAt };
       if (c.lastUsedAt === undefined) {
         ctx.unknown('credential use not known');

@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysBetween, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysBetween, daysSince, defineRule, entraCredentialKind, isUnexpiredCredential } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags active client secrets whose lifetime (start to end date) or age exceeds the secret window, and certificates whose lifetime exceeds the certificate window, on app registrations and service principals.',
+      'Flags client secrets, active or not valid yet, whose lifetime (start to end date) or age exceeds the secret window, and certificates whose lifetime exceeds the certificate window, on app registrations and service principals.',
     risk: 'A leaked secret keeps working until its end date; secrets that live for years are rarely rotated and end up in old pipelines, laptops and chat logs.',
     remediation:
       'Replace the secret with a federated identity credential, a managed identity or a short-lived certificate, and cap lifetimes with an app management policy.',
@@ -40,9 +40,10 @@ export default defineRule({
   check(subject, ctx) {
     for (const c of credentialsOf(ctx.graph, subject)) {
       if (c.credentialType !== 'client-secret' && c.credentialType !== 'certificate') continue;
-      if (!isActiveCredential(c, ctx.now)) continue;
+      // A credential not valid yet has its lifetime set already (its age check never fires).
+      if (!isUnexpiredCredential(c, ctx.now)) continue;
       const secret = c.credentialType === 'client-secret';
-      const kind = secret ? 'client secret' : 'certificate';
+      const kind = entraCredentialKind(c);
       const limit = Number(secret ? ctx.options.maxSecretLifetimeDays : ctx.options.maxCertificateLifetimeDays);
       const base = { kind, credential: c.name, limit: `${limit} days` };
       const evidence = { keyId: c.nativeId, location: c.attrs.location, createdAt: c.createdAt, expiresAt: c.expiresAt, endDateTime: c.attrs.endDateTime };

@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, isActiveCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'Flags active client secrets on identities whose capability tier is T3 or more (critical at T4). A secret is a bearer password: anyone who copies it becomes the app.',
+      'Flags client secrets, active or not valid yet, on identities whose capability tier is T3 or more (critical at T4). A secret is a bearer password: anyone who copies it becomes the app.',
     risk: 'Secrets leak through pipelines, config files and screenshots; on a privileged app one leak is an identity takeover or tenant takeover.',
     remediation: 'Move the workload to a federated identity credential or managed identity (or at least a certificate kept in a vault) and delete every secret.',
     references: [
@@ -18,7 +18,8 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with client secret "{{credential}}".',
+      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with {{kind}} "{{credential}}".',
+      pending: '{{name}} reaches tier T{{tier}} ({{reasons}}) and holds {{kind}} "{{credential}}", which becomes valid on {{start}}.',
     },
     options: {
       minTier: { default: 3, description: 'Lowest capability tier at which secrets are reported.' },
@@ -33,16 +34,18 @@ export default defineRule({
     const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
-      if (missing && credentialsOf(ctx.graph, subject).some((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now))) {
+      if (missing && credentialsOf(ctx.graph, subject).some((c) => c.credentialType === 'client-secret' && isUnexpiredCredential(c, ctx.now))) {
         ctx.unknown(`tier not known: ${missing}`);
       }
       return;
     }
     for (const c of credentialsOf(ctx.graph, subject)) {
-      if (c.credentialType !== 'client-secret' || !isActiveCredential(c, ctx.now)) continue;
+      // A secret not valid yet is reported too: a copy taken now works from its start date.
+      if (c.credentialType !== 'client-secret' || !isUnexpiredCredential(c, ctx.now)) continue;
+      const pending = isPendingCredential(c, ctx.now);
       ctx.report({
-        messageId: 'secret',
-        args: { tier, credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; ') },
+        messageId: pending ? 'pending' : 'secret',
+        args: { tier, kind: entraCredentialKind(c), credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; '), ...(pending ? { start: day(c.createdAt) } : {}) },
         evidence: { keyId: c.nativeId, location: c.attrs.location, tier },
         key: c.nativeId,
         severity: tier >= 4 ? 'critical' : 'high',

@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, entraCredentialKind, isUnexpiredCredential } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI3:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags active client secrets and certificates stored on the service principal rather than on the app registration (SAML token-signing certificates are excluded by the transform). Microsoft first-party service principals are included: a credential on one of them is a known persistence technique.',
+      'Flags client secrets and certificates, active or not valid yet, stored on the service principal rather than on the app registration (SAML token-signing certificates, and the password Entra keeps for the private key of any token-signing certificate, are excluded by the transform). Microsoft first-party service principals are included: a credential on one of them is a known persistence technique.',
     risk: 'The Entra portal has no "Certificates & secrets" page for service principals, so these credentials escape review; attackers add them to keep access (BloodHound AZAddSecret).',
     remediation:
       'Remove the credential from the service principal (removePassword / removeKey on /servicePrincipals), enable servicePrincipalLockConfiguration on multi-tenant apps, and alert on "Update service principal – Certificates and secrets management".',
@@ -31,8 +31,10 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     for (const c of credentialsOf(ctx.graph, subject)) {
-      if (c.attrs.location !== 'servicePrincipal' || !isActiveCredential(c, ctx.now)) continue;
-      const kind = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+      // Not valid yet counts too: a later start date hides a planted credential from views of
+      // active ones, and it works from that date.
+      if (c.attrs.location !== 'servicePrincipal' || !isUnexpiredCredential(c, ctx.now)) continue;
+      const kind = entraCredentialKind(c);
       const critical = subject.firstParty === true || tier >= 3;
       ctx.report({
         messageId: subject.firstParty ? 'firstParty' : 'spCredential',

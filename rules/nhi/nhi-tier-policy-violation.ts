@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, daysBetween, type Autonomy, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, type Autonomy, type GraphNode } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -89,7 +89,8 @@ export default defineRule({
     let lifeUnknown = false;
     if (policy.maxCredentialDays !== undefined) {
       for (const c of credentialsOf(ctx.graph, subject)) {
-        if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
+        // Not valid yet counts: its lifetime is set already.
+        if (!STANDING.has(c.credentialType ?? '') || !isUnexpiredCredential(c, ctx.now)) continue;
         const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
         if (life === undefined) lifeUnknown = true;
         else if (life > policy.maxCredentialDays) {

@@ -394,6 +394,9 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   for (const c of graph.targets(ref, 'HAS_CREDENTIAL')) {
     if (c.status === 'inactive' || c.status === 'expired') continue;
     if (c.expiresAt && Date.parse(c.expiresAt) <= now.getTime()) continue;
+    // Not valid yet (an Entra start date in the future): it cannot sign in now. Same test as
+    // isActiveCredential in rule-kit.
+    if (c.createdAt && Date.parse(c.createdAt) > now.getTime()) continue;
     const k = credentialClass(c);
     const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
     evidence.push(`${c.credentialType ?? 'credential'} ${c.name}${sub}`);

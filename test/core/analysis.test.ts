@@ -192,4 +192,18 @@ describe('analysis', () => {
     expect(a.strength('wild').class).toBe('shared-secret');
     expect(a.strength('nothing').class).toBe('none');
   });
+
+  it('leaves a credential that is not valid yet out of the strength: it cannot sign in now', () => {
+    const g = graphOf(
+      [
+        node('fed'),
+        node('c1', { kind: 'credential', type: 'c', credentialType: 'federated-oidc', federation: { issuer: 'i', subject: 's', subjectMatch: 'exact' } }),
+        node('next', { kind: 'credential', type: 'c', credentialType: 'client-secret', name: 'next', createdAt: '2027-01-01T00:00:00Z', expiresAt: '2027-03-01T00:00:00Z' }),
+      ],
+      [edge('fed', 'c1', 'HAS_CREDENTIAL'), edge('fed', 'next', 'HAS_CREDENTIAL')],
+    );
+    expect(analyze(g, opts).strength('fed')).toMatchObject({ class: 'federated', evidence: ['federated-oidc c1 (exact subject s)'] });
+    // Near miss: once its start date has passed, it counts.
+    expect(analyze(g, { ...opts, now: new Date('2027-01-02T00:00:00Z') }).strength('fed').class).toBe('shared-secret');
+  });
 });

@@ -27,6 +27,10 @@ export function credentialUse(ctx: EntraContext): Map<string, string> | undefine
  * Adds the password and key credentials of an application or service principal object. Only
  * keys with usage `Verify` authenticate the app; `Sign` keys (token signing) are counted, and on
  * SAML SSO service principals the `Verify` half of a signing pair (same thumbprint) is skipped too.
+ * So is the password of a signing certificate: addTokenSigningCertificate (Graph v1.0) stores the
+ * certificate as a Sign key, a Verify key and a passwordCredential that opens the private key
+ * (PFX) and carries the Sign key's keyId. Entra makes and keeps that password (the action returns
+ * only the public part): no client can sign in with it.
  */
 export function addObjectCredentials(
   ctx: EntraContext,
@@ -38,11 +42,31 @@ export function addObjectCredentials(
   use: Map<string, string> | undefined,
   saml: boolean,
 ): void {
+  const keys = r.optArray(obj, 'keyCredentials', path);
+  const signing = new Set<string>();
+  const signKeyIds = new Set<string>();
+  keys.forEach((kc, i) => {
+    const p = `${path}.keyCredentials[${i}]`;
+    if (!isObject(kc)) r.fail(p, 'expected an object');
+    if (r.optStr(kc, 'usage', p) === 'Sign') {
+      signing.add(r.optStr(kc, 'customKeyIdentifier', p) ?? '');
+      const keyId = r.optStr(kc, 'keyId', p);
+      if (keyId) signKeyIds.add(keyId);
+    }
+  });
+  let skipped = 0;
+
   const passwords = r.optArray(obj, 'passwordCredentials', path);
   passwords.forEach((pc, i) => {
     const p = `${path}.passwordCredentials[${i}]`;
     if (!isObject(pc)) r.fail(p, 'expected an object');
     const keyId = r.str(pc, 'keyId', p);
+    // The keyId of a Sign key, not a shared thumbprint, ties the password to its certificate: a
+    // secret added later may carry any customKeyIdentifier, but gets a keyId of its own.
+    if (signKeyIds.has(keyId)) {
+      skipped++;
+      return;
+    }
     const hint = r.optStr(pc, 'hint', p);
     const display = r.optStr(pc, 'displayName', p);
     addCredential(ctx, owner, {
@@ -58,14 +82,6 @@ export function addObjectCredentials(
     });
   });
 
-  const keys = r.optArray(obj, 'keyCredentials', path);
-  const signing = new Set<string>();
-  keys.forEach((kc, i) => {
-    const p = `${path}.keyCredentials[${i}]`;
-    if (!isObject(kc)) r.fail(p, 'expected an object');
-    if (r.optStr(kc, 'usage', p) === 'Sign') signing.add(r.optStr(kc, 'customKeyIdentifier', p) ?? '');
-  });
-  let skipped = 0;
   keys.forEach((kc, i) => {
     const p = `${path}.keyCredentials[${i}]`;
     const k = kc as Record<string, unknown>;
@@ -76,16 +92,20 @@ export function addObjectCredentials(
       return;
     }
     const keyId = r.str(k, 'keyId', p);
+    const keyType = r.optStr(k, 'type', p);
+    // keyCredential.type (Graph v1.0) is e.g. AsymmetricX509Cert or the legacy Symmetric: the
+    // same key bytes on both sides, so a shared secret like a client secret, not a certificate.
+    const symmetric = keyType === 'Symmetric';
     addCredential(ctx, owner, {
       keyId,
-      type: 'entra-certificate',
-      credentialType: 'certificate',
-      name: r.optStr(k, 'displayName', p) ?? `certificate ${keyId}`,
+      type: symmetric ? 'entra-symmetric-key' : 'entra-certificate',
+      credentialType: symmetric ? 'client-secret' : 'certificate',
+      name: r.optStr(k, 'displayName', p) ?? `${symmetric ? 'symmetric key' : 'certificate'} ${keyId}`,
       createdAt: r.optDate(k, 'startDateTime', p),
       ...expiry(ctx, r.optDate(k, 'startDateTime', p), r.optDate(k, 'endDateTime', p)),
       location,
       use,
-      attrs: { keyType: r.optStr(k, 'type', p), thumbprint },
+      attrs: { keyType, thumbprint },
     });
   });
   if (skipped > 0) {
@@ -148,7 +168,7 @@ function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput
     attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId, ...(c.endDateTime ? { endDateTime: c.endDateTime } : {}) },
   };
   ctx.b.addNode(node);
-  const what = c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
+  const what = c.type === 'entra-symmetric-key' ? 'symmetric key' : c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
   const where = c.location === 'application' ? 'application registration' : 'service principal object';
   ctx.b.addEdge({
     from: owner.nodeId,

@@ -37,6 +37,15 @@ describe('entra-credential-unused', () => {
       verdict: 'pass',
     },
     {
+      name: 'near miss: a secret that is not valid yet cannot have been used',
+      build: (g) => {
+        const sp = g.sp('staged');
+        g.secret(sp, { created: '2027-05-01T00:00:00Z', lastUsed: null });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
       name: 'unknown when credential sign-in activity was not collected',
       coverage: { 'entra.credentialSignInActivity': 'not-collected' },
       build: (g) => {

@@ -32,6 +32,30 @@ describe('entra-multiple-active-secrets', () => {
       verdict: 'pass',
     },
     {
+      // Graph passwordCredential.startDateTime: the secret is not valid before it.
+      name: 'near miss: secrets that are not valid yet are not active (a staged rotation)',
+      build: (g) => {
+        const sp = g.sp('staged');
+        g.secret(sp, { name: 'now', created: '2025-06-01T00:00:00Z' });
+        g.secret(sp, { name: 'next', created: '2027-05-01T00:00:00Z' });
+        g.secret(sp, { name: 'after', created: '2027-11-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'a secret whose start date has passed is active again',
+      build: (g) => {
+        const sp = g.sp('started');
+        g.secret(sp, { name: 'a', created: '2025-06-01T00:00:00Z' });
+        g.secret(sp, { name: 'b', created: '2026-11-19T00:00:00Z' });
+        g.secret(sp, { name: 'c', created: '2026-11-20T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['3 active client secrets (a, b, c)'],
+    },
+    {
       name: 'near miss: certificates do not count as secrets',
       build: (g) => {
         const sp = g.sp('certs');

@@ -43,6 +43,17 @@ describe('entra-secret-long-lived', () => {
       message: ['created 200 days ago'],
     },
     {
+      // Its lifetime is set already: it will be valid for too long once it starts.
+      name: 'a secret that is not valid yet is judged on its lifetime too',
+      build: (g) => {
+        const sp = g.sp('staged');
+        g.secret(sp, { name: 'next', created: '2027-05-01T00:00:00Z', expires: '2027-11-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['"next"', 'valid for 184 days (until 2027-11-01)'],
+    },
+    {
       name: 'near miss: 180-day secret created 30 days ago passes',
       build: (g) => {
         const sp = g.sp('fresh');

@@ -31,6 +31,29 @@ describe('entra-secret-on-privileged-app', () => {
       severities: ['critical'],
     },
     {
+      // Not valid yet, but on the app: whoever copies it becomes the app from its start date.
+      name: 'a secret that is not valid yet on a T4 app fails, saying when it becomes valid',
+      build: (g) => {
+        const sp = g.sp('staged-bot');
+        g.appRole(sp, 'AppRoleAssignment.ReadWrite.All');
+        g.secret(sp, { name: 'next', created: '2027-05-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['critical'],
+      message: ['holds client secret "next", which becomes valid on 2027-05-01'],
+    },
+    {
+      name: 'unknown when the tier is not known and the only secret is not valid yet',
+      coverage: { 'entra.directoryRoles': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('staged-unknown');
+        g.secret(sp, { created: '2027-05-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'unknown',
+    },
+    {
       name: 'near miss: certificate-only privileged app passes',
       build: (g) => {
         const sp = g.sp('cert-bot');

@@ -40,6 +40,19 @@ describe('entra-sp-level-credential', () => {
       message: ['first-party'],
     },
     {
+      // A start date in the future keeps a planted credential out of "active" views; it is on
+      // the object all the same and works from that date.
+      name: 'a secret on the SP object that is not valid yet is still reported',
+      build: (g) => {
+        const sp = g.sp('later');
+        g.secret(sp, { name: 'sleeper', location: 'servicePrincipal', created: '2027-05-01T00:00:00Z' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['"sleeper"', 'service principal object'],
+    },
+    {
       name: 'near miss: app-registration secret and expired SP secret pass',
       build: (g) => {
         const sp = g.sp('normal');

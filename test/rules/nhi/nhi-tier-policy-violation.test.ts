@@ -60,6 +60,11 @@ describe('nhi-tier-policy-violation', () => {
     expect(runRule(rule, build('2027-01-01T00:00:00Z'), { now }).verdicts.get('sp')).toBe('pass');
   });
 
+  it('judges the lifetime of a standing credential that is not valid yet too', () => {
+    const g2 = graphOf([node('sp'), p('p4b', 4), secret('next', '2027-05-01T00:00:00Z', '2029-05-01T00:00:00Z')], [edge('sp', 'p4b', 'GRANTED'), edge('sp', 'next', 'HAS_CREDENTIAL')]);
+    expect(runRule(rule, g2, { now }).findings[0]?.message).toMatch(/client-secret next lives 731 days \(max 90\)/);
+  });
+
   describe('requireOwner is judged on people, and only when owners were read', () => {
     const build = (attrs: Record<string, unknown>, ownerNode?: ReturnType<typeof node>) =>
       graphOf(

@@ -82,6 +82,7 @@ export interface TokenSpec {
   /** `undefined` leaves `network` out of the payload (older Okta responses). */
   connection?: string;
   include?: string[];
+  exclude?: string[];
 }
 
 export interface AwsAppSpec {
@@ -192,7 +193,7 @@ export class OktaOrg {
       created: t.created ?? '2026-10-01T00:00:00.000Z',
       expiresAt: t.expiresAt ?? '2026-12-15T00:00:00.000Z',
       tokenWindow: t.tokenWindow ?? 'P30D',
-      ...(t.connection !== undefined ? { network: { connection: t.connection, include: t.include ?? [], exclude: [] } } : {}),
+      ...(t.connection !== undefined ? { network: { connection: t.connection, include: t.include ?? [], exclude: t.exclude ?? [] } } : {}),
     });
     return this;
   }

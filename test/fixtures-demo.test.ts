@@ -45,6 +45,7 @@ const OKTA_FILES: Record<string, string> = {
   'apps.json': 'okta.apps', 'appSecrets.json': 'okta.appCredentials', 'appJwks.json': 'okta.appCredentials', 'appGrants.json': 'okta.appGrants', 'clientRoles.json': 'okta.clientRoles',
   'apiTokens.json': 'okta.apiTokens', 'users.json': 'okta.users', 'userRoles.json': 'okta.adminRoles', 'userFactors.json': 'okta.factors', 'userGroups.json': 'okta.groups',
   'groups.json': 'okta.groups', 'groupRoles.json': 'okta.adminRoles', 'appUsers.json': 'okta.appAssignments', 'appGroups.json': 'okta.appAssignments',
+  'userTypes.json': 'okta.userTypes',
 };
 const AWS_FILES: Record<string, string> = {
   'authorization-details.json': 'aws.iam', 'credential-report.csv': 'aws.credentialReport', 'oidc-providers.json': 'aws.federation',
@@ -324,6 +325,9 @@ describe('demo snapshot: Okta referential integrity', () => {
     for (const f of ['okta/userRoles.json', 'okta/userFactors.json', 'okta/userGroups.json']) expect(keysOf(f), f).toEqual(sorted(userIds));
     expect(keysOf('okta/groupRoles.json')).toEqual(sorted(groupIds));
     for (const list of Object.values<J[]>(json('okta/userGroups.json'))) for (const g of list) expect(groupIds.has(g.id)).toBe(true);
+    // The Users API names a user's type by id only: each must be one of the org's user types.
+    const typeIds = new Set<string>(values('okta/userTypes.json').map((t: J) => t.id));
+    for (const u of users) expect(typeIds.has(u.type.id), u.id).toBe(true);
   });
 
   it('keys app assignments by the AWS apps, and every group-scoped user is in an assigned group', () => {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { daysSince, defineRule } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,18 +10,24 @@ export default defineRule({
     owasp: ['NHI10:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-02'] },
     description:
-      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra), a last login through the sign-in page (Okta).',
+      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra), a last login through the sign-in page (Okta), no older than `interactiveDays`. An older sign-in is not evidence of current use: an account that owns an Okta API token, for one, signed in once to create it.',
     risk: 'Someone is using the integration\'s standing credentials by hand: their actions are logged as the machine, MFA and offboarding are bypassed, and the account cannot be rotated without breaking the person.',
     remediation: 'Give the person their own account with MFA; remove the password (console access) from the machine account and keep only its workload credential.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/'],
     maturity: 'stable',
     messages: { human: '{{name}} is a service account ({{why}}) but shows interactive use: {{evidence}}' },
+    // 30 days, as okta-svc-user-interactive-or-no-mfa and the catalogue's AWS human-use rule: the two rules
+    // then agree on the same Okta account, and a window that long still catches a person who signs in monthly.
+    options: { interactiveDays: { default: 30, description: 'only a sign-in this recent (in days, against --now) counts as interactive use' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 },
   check(subject, ctx) {
     const v = subject.attrs.interactiveUse;
     if (v === undefined) return ctx.unknown('interactive sign-in activity was not collected');
     if (v !== true) return;
+    // A sign-in with no date cannot be shown to be old, so it still counts.
+    const days = daysSince(subject.attrs.interactiveUseAt as string | null | undefined, ctx.now);
+    if (days !== undefined && days > Number(ctx.options.interactiveDays)) return;
     ctx.report({
       messageId: 'human',
       args: { why: subject.machineReasons!.join('; '), evidence: String(subject.attrs.interactiveUseEvidence ?? 'interactive sign-in recorded') },

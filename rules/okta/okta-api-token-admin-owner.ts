@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI4:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'An SSWS API token is not scoped: it carries every right its creator holds, now and later. This rule fails tokens whose owner holds SUPER_ADMIN or ORG_ADMIN, directly or through a group, and rates them critical when the token may be used from any network.',
+      'An SSWS API token is not scoped: it carries every right its creator holds, now and later. This rule fails tokens whose owner holds SUPER_ADMIN or ORG_ADMIN, directly or through a group, and rates them critical when the token may be used from any network (Any IP, or a zone condition that only excludes zones).',
     risk: 'Whoever copies the token administers the whole Okta org (and everything federated from it) without MFA; with no network restriction, from anywhere on the internet.',
     remediation:
       'Replace the integration with an OAuth 2.0 service app using private_key_jwt and only the okta.* scopes it needs, then revoke the token. Until then, restrict the token to a network zone.',
@@ -22,6 +22,7 @@ export default defineRule({
     messages: {
       admin: 'API token {{name}} acts as {{owner}}, who holds {{roles}}',
       adminAnywhere: 'API token {{name}} acts as {{owner}}, who holds {{roles}}, and can be used from any network',
+      adminAnywhereExcept: 'API token {{name}} acts as {{owner}}, who holds {{roles}}, and can be used from anywhere except zones {{zones}}',
     },
     options: {
       adminRoles: { default: ['SUPER_ADMIN', 'ORG_ADMIN'], description: 'owner role types that make a token org-admin equivalent' },
@@ -37,13 +38,17 @@ export default defineRule({
       if (owner.attrs.adminRolesComplete !== true) ctx.unknown("the owner's admin roles (direct or through groups) were not all read");
       return;
     }
-    const connection = (subject.attrs.network as { connection?: string } | undefined)?.connection;
-    const anywhere = connection === 'ANYWHERE';
+    const network = subject.attrs.network as { connection?: string; include?: string[]; exclude?: string[] } | undefined;
+    const connection = network?.connection;
+    // A ZONE condition with no included zone restricts nothing: with excluded zones it is "Not in any of the
+    // following zones" (every other IP is accepted), and with none it names no zone at all.
+    const excluded = connection === 'ZONE' && (network?.include ?? []).length === 0 ? (network?.exclude ?? []) : undefined;
+    const anywhere = connection === 'ANYWHERE' || excluded !== undefined;
     ctx.report({
-      messageId: anywhere ? 'adminAnywhere' : 'admin',
+      messageId: excluded?.length ? 'adminAnywhereExcept' : anywhere ? 'adminAnywhere' : 'admin',
       severity: anywhere ? 'critical' : 'high',
-      args: { owner: owner.name, roles: held.join(', ') },
-      evidence: { owner: owner.id, roles: held, networkConnection: connection ?? 'not collected' },
+      args: { owner: owner.name, roles: held.join(', '), ...(excluded?.length ? { zones: excluded.join(', ') } : {}) },
+      evidence: { owner: owner.id, roles: held, networkConnection: connection ?? 'not collected', ...(excluded?.length ? { excludedZones: excluded } : {}) },
     });
   },
 });

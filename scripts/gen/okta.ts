@@ -59,6 +59,8 @@ export function generateOkta(ctx: GenContext): void {
     users.push({ id: uid, login, first, last, status, service, row });
   }
   out('users.json', users.map((u) => u.row));
+  // Every generated user has the org's default type; the Users API gives only its id.
+  out('userTypes.json', [{ id: 'otyn6lhNdEVA7f6w1NyR', name: 'user', displayName: 'User', description: 'Okta user profile template with default permission settings', default: true }]);
   for (const u of users) u.row = {};
   bump(ctx, 'okta.users', users.length);
   const humans = users.filter((u) => !u.service);

@@ -30,6 +30,7 @@ const PROBES: readonly Probe[] = [
   { capability: 'okta.users', paths: ['/api/v1/users?limit=1'], scope: 'okta.users.read' },
   { capability: 'okta.groups', paths: ['/api/v1/groups?limit=1'], scope: 'okta.groups.read' },
   { capability: 'okta.apiTokens', paths: ['/api/v1/api-tokens'], scope: 'okta.apiTokens.read' },
+  { capability: 'okta.userTypes', paths: ['/api/v1/meta/types/user'], scope: 'okta.userTypes.read' },
   { capability: 'okta.appCredentials', paths: ({ app }) => app ? [`/api/v1/apps/${enc(app)}/credentials/jwks`] : undefined, scope: 'okta.apps.read' },
   { capability: 'okta.appGrants', paths: ({ app }) => app ? [`/api/v1/apps/${enc(app)}/grants`] : undefined, scope: 'okta.appGrants.read' },
   {

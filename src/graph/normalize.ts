@@ -5,7 +5,8 @@ import type { GraphNode } from './model.js';
 /**
  * One vocabulary for service accounts that are user objects, whatever the provider: after the
  * transforms, each such identity gets `attrs.mfa` (a second factor is registered/active),
- * `attrs.interactiveUse` (+ evidence) where the provider's evidence allows, and the
+ * `attrs.interactiveUse` (+ `interactiveUseAt`, the date of the latest such sign-in, and evidence)
+ * where the provider's evidence allows, and the
  * organisation's declared agents are marked. `undefined` stays "not collected".
  */
 export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): void {
@@ -25,7 +26,10 @@ export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): vo
     if (a.interactiveUse === undefined && n.provider === 'okta' && 'lastLogin' in a) {
       // Okta's lastLogin moves on sign-in through the login flow, not on API-token use.
       a.interactiveUse = a.lastLogin !== null && a.lastLogin !== undefined;
-      if (a.interactiveUse) a.interactiveUseEvidence = `Okta sign-in ${String(a.lastLogin).slice(0, 10)}`;
+      if (a.interactiveUse) {
+        a.interactiveUseAt = a.lastLogin;
+        a.interactiveUseEvidence = `Okta sign-in ${String(a.lastLogin).slice(0, 10)}`;
+      }
     }
   }
 }

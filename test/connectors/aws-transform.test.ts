@@ -58,6 +58,8 @@ describe('transformAws on test/fixtures/aws-authz', () => {
     const alex = g.node(user('alex.admin'))!;
     expect(alex.machineReasons).toBeUndefined();
     expect(alex.attrs).toMatchObject({ interactiveUse: true, mfaActive: true });
+    // The console sign-in date travels with the flag, so rules can tell an old sign-in from a current one.
+    expect(alex.attrs.interactiveUseAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(g.out(alex.id, 'HAS_CREDENTIAL').map((e) => g.node(e.to)!.credentialType)).toEqual(['password']);
     expect(g.node(ids.awsPrincipal(A, `arn:aws:iam::${A}:root`))).toMatchObject({ type: 'aws-root-user', attrs: { activeAccessKeys: 0, mfaActive: true } });
   });

@@ -236,6 +236,15 @@ describe('transformEntra on the recorded Contoso payload', () => {
     expect(g2.node(user(4))!.kind).toBe('identity');
   });
 
+  it('dates the interactive sign-in of a service-account user', () => {
+    expect(g.node(user(3))!.attrs).toMatchObject({ interactiveUse: false });
+    expect(g.node(user(3))!.attrs.interactiveUseAt).toBeUndefined();
+    const s = load();
+    const users = s.files['entra/users.json'] as { value: Array<{ id: string; signInActivity?: Record<string, unknown> }> };
+    users.value.find((u) => u.id.endsWith('003'))!.signInActivity!.lastSignInDateTime = '2024-05-01T08:00:00Z';
+    expect(run(s).node(user(3))!.attrs).toMatchObject({ interactiveUse: true, interactiveUseAt: '2024-05-01T08:00:00.000Z', interactiveUseEvidence: 'interactive sign-in 2024-05-01' });
+  });
+
   it('turns a GitHub pull_request subject into a wildcard trust from an external workload', () => {
     const pr = g.node(ids.entraCredential(T, 'f7000000-0000-4000-8000-000000000001'))!;
     expect(pr.federation).toMatchObject({ issuer: 'https://token.actions.githubusercontent.com', subjectMatch: 'wildcard' });

@@ -82,6 +82,7 @@ const ALL_CAPS = [
   'okta.factors',
   'okta.groups',
   'okta.appAssignments',
+  'okta.userTypes',
 ];
 
 describe('collectOkta against the fake org (SSWS)', () => {
@@ -273,6 +274,20 @@ describe('collectOkta against the fake org (SSWS)', () => {
       SAMPLE_RELEVANT_USERS.filter((u) => u !== '00uALICE01'),
     );
     expect((r.manifest.warnings as string[]).some((w) => w.includes('okta.apiTokens'))).toBe(true);
+  });
+
+  it('reads the org user types, and turns a 403 on them into missing-permission with a warning', async () => {
+    const ok = await fake();
+    const r1 = await collectOkta(ssws(ok.f, ok.clock));
+    expect(r1.files['okta/userTypes.json']).toEqual([expect.objectContaining({ id: 'oty0default', name: 'user' })]);
+    expect(ok.f.state.requests.filter((q) => q.path.startsWith('/api/v1/meta/types/user'))).toHaveLength(1);
+
+    const { f, clock } = await fake({ forbid: ['/api/v1/meta/types/user'] });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.userTypes')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('okta.userTypes.read') });
+    expect(r.files['okta/userTypes.json']).toBeUndefined();
+    for (const cap of ALL_CAPS.filter((c) => c !== 'okta.userTypes')) expect(statusOf(r.coverage, cap)).toBe('collected');
+    expect((r.manifest.warnings as string[]).some((w) => w.includes('okta.userTypes') && w.includes('type id only'))).toBe(true);
   });
 
   it('a 403 on a per-object endpoint stops that capability only, without reading every parent', async () => {

@@ -42,6 +42,7 @@ describe('transformOkta on the recorded acme org', () => {
       'okta.clientRoles=collected',
       'okta.factors=collected',
       'okta.groups=collected',
+      'okta.userTypes=collected',
       'okta.users=collected',
     ]);
   });
@@ -456,5 +457,40 @@ describe('AWS app with group mapping: membership rights into the groups its filt
     expect(esc).toHaveLength(1);
     expect(esc[0]).toMatchObject({ conditional: true });
     expect(esc[0].reason).toMatch(/group filter of the AWS app AWS could not be read/);
+  });
+});
+
+// The Users API gives a user's type as `{ id }` only; the name serviceAccountTypes is written
+// against comes from the org's user types (GET /api/v1/meta/types/user, okta/userTypes.json).
+describe('transformOkta user types', () => {
+  const org = () => oktaOrg().userType('oty1svc', 'serviceAccount', 'Service Account').user({ id: 'u1', login: 'okta.sync@acme.com', typeId: 'oty1svc' }).user({ id: 'u2', login: 'dana@acme.com' });
+
+  it('names a user type by its id from userTypes.json and matches the name against serviceAccountTypes', () => {
+    const g = org().graph();
+    expect(g.capability('okta', 'https://acme.okta.com', 'okta.userTypes')).toBe('collected');
+    expect(g.node(I.user('u1'))).toMatchObject({ kind: 'identity', machineReasons: ['user type "serviceAccount"'], attrs: { userType: 'serviceAccount', userTypeId: 'oty1svc' } });
+    expect(g.node(I.user('u2'))).toMatchObject({ kind: 'human', attrs: { userType: 'user', userTypeId: 'oty1default' } });
+    expect(g.node(I.user('u2'))!.attrs.userTypeUnnamed).toBeUndefined();
+  });
+
+  it('also accepts the type id in serviceAccountTypes', () => {
+    const g = org().graph({ serviceAccountTypes: ['oty1svc'] });
+    expect(g.node(I.user('u1'))!.machineReasons).toEqual(['user type id "oty1svc"']);
+  });
+
+  it('marks users whose type cannot be named when the user types were not read, and warns once', () => {
+    const g = org().without('userTypes').graph();
+    expect(g.capability('okta', 'https://acme.okta.com', 'okta.userTypes')).toBe('not-collected');
+    expect(g.node(I.user('u1'))).toMatchObject({ kind: 'human', attrs: { userTypeId: 'oty1svc', userTypeUnnamed: true } });
+    expect(g.node(I.user('u1'))!.attrs.userType).toBeUndefined();
+    expect(g.warnings.filter((w) => w.includes('user type'))).toEqual([
+      '2 Okta users have a user type that could not be named (okta.userTypes not collected): serviceAccountTypes was matched against their type ids only',
+    ]);
+  });
+
+  it('treats a type id missing from userTypes.json as unnamed', () => {
+    const g = oktaOrg().user({ id: 'u1', typeId: 'oty1gone' }).graph();
+    expect(g.node(I.user('u1'))!.attrs).toMatchObject({ userTypeId: 'oty1gone', userTypeUnnamed: true });
+    expect(g.warnings.join('\n')).toMatch(/1 Okta user has a user type that could not be named \(not in okta\/userTypes\.json\)/);
   });
 });

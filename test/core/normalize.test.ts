@@ -14,7 +14,7 @@ describe('normalizeServiceAccounts', () => {
     normalizeServiceAccounts(b, DEFAULT_CONFIG);
     const g = b.build();
     expect(g.node('e')!.attrs.mfa).toBe(false);
-    expect(g.node('o')!.attrs).toMatchObject({ mfa: true, interactiveUse: true });
+    expect(g.node('o')!.attrs).toMatchObject({ mfa: true, interactiveUse: true, interactiveUseAt: '2026-11-01T00:00:00.000Z' });
     expect(g.node('a')!.attrs.mfa).toBe(true);
     expect(g.node('p')!.attrs.mfa).toBeUndefined();
   });

@@ -37,5 +37,6 @@ export function oktaDatasetFromDemo(snapshot: Snapshot): OktaFakeDataset {
     userGroups: relation(snapshot, 'userGroups.json'),
     groups: list(snapshot, 'groups.json'),
     groupRoles: relation(snapshot, 'groupRoles.json'),
+    userTypes: list(snapshot, 'userTypes.json'),
   };
 }

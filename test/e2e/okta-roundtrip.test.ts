@@ -95,6 +95,7 @@ describe('Okta round trip: demo org → fake Okta → collectOkta (real SDK) →
       ['okta.factors', 'collected'],
       ['okta.groups', 'collected'],
       ['okta.appAssignments', 'collected'],
+      ['okta.userTypes', 'collected'],
     ]);
     expect(run.fake.state.violations).toEqual([]);
     const text = JSON.stringify(run.result);

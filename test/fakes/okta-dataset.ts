@@ -31,6 +31,9 @@ function user(id: string, login: string, extra: Obj = {}): Obj {
   };
 }
 
+/** The org's default user type, the one every `user()` has. */
+const DEFAULT_USER_TYPE: Obj = { id: 'oty0default', name: 'user', displayName: 'User', description: 'Okta user profile template with default permission settings', default: true };
+
 const role = (type: string, id = `ra-${type}`): Obj => ({ id, type, status: 'ACTIVE', assignmentType: 'USER', label: type });
 
 /**
@@ -159,6 +162,7 @@ export function sampleOrg(): OktaFakeDataset {
     },
     groups,
     groupRoles: { ...emptyFor(groups.map((g) => String(g.id))), '00gOPS0001': [role('ORG_ADMIN', 'ra-grp-ops')] },
+    userTypes: [DEFAULT_USER_TYPE],
   };
 }
 
@@ -272,7 +276,7 @@ export function makeOktaDataset(size: OktaDatasetSize): OktaFakeDataset {
   }));
   const groupRoles: Record<string, Obj[]> = {};
   for (const [i, g] of groups.entries()) groupRoles[String(g.id)] = i % 25 === 1 ? [role('USER_ADMIN', `ra-grp-${i}`)] : [];
-  return { apps, appSecrets, appJwks, appGrants, clientRoles, appUsers, appGroups, apiTokens, users, userRoles, userFactors, userGroups, groups, groupRoles };
+  return { apps, appSecrets, appJwks, appGrants, clientRoles, appUsers, appGroups, apiTokens, users, userRoles, userFactors, userGroups, groups, groupRoles, userTypes: [DEFAULT_USER_TYPE] };
 }
 
 /** What a perfect Okta collector must send for a dataset: requests, and the longest dependent chain. */
@@ -338,6 +342,8 @@ export function oktaMinimumPlan(
     apiTokens: pages(ds.apiTokens.length, def),
     users: pages(ds.users.length, opts.pageSize),
     groups: pages(ds.groups.length, opts.pageSize),
+    // The org's user types: one unpaged list (an org has at most ten).
+    userTypes: 1,
   };
   const d = opts.listDelays ?? {};
   const chain = {
@@ -356,7 +362,7 @@ export function oktaMinimumPlan(
   const perGroup = [...groupIds].map((id) => pages((ds.groupRoles[id] ?? []).length, def));
   const sum = (xs: number[][]): number => xs.reduce((s, x) => s + x.reduce((a, b) => a + b, 0), 0);
   const requests =
-    lists.apps + lists.apiTokens + lists.users + lists.groups + sum(perMachine) + sum(perAws) + sum(perUser) + perGroup.reduce((a, b) => a + b, 0);
+    lists.apps + lists.apiTokens + lists.users + lists.groups + lists.userTypes + sum(perMachine) + sum(perAws) + sum(perUser) + perGroup.reduce((a, b) => a + b, 0);
 
   // Dependencies: per-app reads need the app list; the users to read need the token owners, the
   // user list and the AWS apps' users; group roles need those users' groups and the AWS apps' groups.
@@ -368,6 +374,7 @@ export function oktaMinimumPlan(
   const criticalPath = Math.max(
     chain.apps + max(perMachine.map((x) => max(x))),
     chain.groups,
+    lists.userTypes,
     relevantKnown + max(perUser.map((x) => Math.max(x[0], x[1]))),
     groupsKnown + max(perGroup),
   );

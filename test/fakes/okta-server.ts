@@ -21,6 +21,8 @@ export interface OktaFakeDataset {
   userGroups: Record<string, Obj[]>;
   groups: Obj[];
   groupRoles: Record<string, Obj[]>;
+  /** GET /api/v1/meta/types/user; `[]` when left out. */
+  userTypes?: Obj[];
 }
 
 /** A registered OAuth service app allowed to use private_key_jwt at `/oauth2/v1/token`. */
@@ -131,6 +133,7 @@ const TEMPLATES: { re: RegExp; template: string }[] = [
   { re: /^\/api\/v1\/users\/([^/]+)\/factors$/, template: '/api/v1/users/{id}/factors' },
   { re: /^\/api\/v1\/users\/([^/]+)\/groups$/, template: '/api/v1/users/{id}/groups' },
   { re: /^\/api\/v1\/groups$/, template: '/api/v1/groups' },
+  { re: /^\/api\/v1\/meta\/types\/user$/, template: '/api/v1/meta/types/user' },
   { re: /^\/api\/v1\/groups\/([^/]+)\/roles$/, template: '/api/v1/groups/{id}/roles' },
   { re: /^\/oauth2\/v1\/token$/, template: '/oauth2/v1/token' },
 ];
@@ -154,6 +157,7 @@ export const OKTA_SCOPE_FOR: Record<string, string> = {
   '/api/v1/groups/{id}/roles': 'okta.roles.read',
   '/oauth2/v1/clients/{id}/roles': 'okta.roles.read',
   '/api/v1/api-tokens': 'okta.apiTokens.read',
+  '/api/v1/meta/types/user': 'okta.userTypes.read',
 };
 
 function match(path: string): { template: string; id?: string } | undefined {
@@ -205,6 +209,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     '/api/v1/api-tokens': () => ds.apiTokens,
     '/api/v1/users': () => ds.users,
     '/api/v1/groups': () => ds.groups,
+    '/api/v1/meta/types/user': () => ds.userTypes ?? [],
   };
   const relations: Record<string, { map: Record<string, Obj[]>; parents: () => Set<string> }> = {
     '/api/v1/apps/{id}/credentials/secrets': { map: ds.appSecrets, parents: () => appIds },

@@ -46,6 +46,8 @@ export interface UserSpec {
   lastLogin?: string | null;
   passwordChanged?: string | null;
   userType?: string;
+  /** Id of the user's Okta user type (`type.id`); the org's default type `oty1default` ("user") otherwise. */
+  typeId?: string;
   /** Active factor types; `null` = factors of this user were not read. */
   factors?: string[] | null;
   /** Admin role types; `null` = roles of this user were not read. */
@@ -82,6 +84,7 @@ export interface TokenSpec {
   /** `undefined` leaves `network` out of the payload (older Okta responses). */
   connection?: string;
   include?: string[];
+  exclude?: string[];
 }
 
 export interface AwsAppSpec {
@@ -104,6 +107,14 @@ export class OktaOrg {
   constructor() {
     for (const f of ['apps', 'apiTokens', 'users', 'groups']) this.files[`okta/${f}.json`] = [];
     for (const f of REL_FILES) this.files[`okta/${f}.json`] = {};
+    // Every Okta org has a default user type; the Users API gives only its id.
+    this.files['okta/userTypes.json'] = [{ id: 'oty1default', name: 'user', displayName: 'User', default: true }];
+  }
+
+  /** Adds a user type to userTypes.json (GET /api/v1/meta/types/user). */
+  userType(id: string, name: string, displayName = name): this {
+    this.list('userTypes').push({ id, name, displayName, default: false });
+    return this;
   }
 
   private list(name: string): Json[] {
@@ -121,7 +132,7 @@ export class OktaOrg {
       created: u.created ?? '2024-01-01T00:00:00.000Z',
       lastLogin: u.lastLogin === undefined ? null : u.lastLogin,
       passwordChanged: u.passwordChanged === undefined ? null : u.passwordChanged,
-      type: { id: 'oty1default' },
+      type: { id: u.typeId ?? 'oty1default' },
       profile: { login: u.login ?? `${u.id}@acme.com`, ...(u.userType ? { userType: u.userType } : {}) },
       credentials: u.password === false ? { provider: { type: 'FEDERATION' } } : { password: {}, provider: { type: 'OKTA' } },
     });
@@ -192,7 +203,7 @@ export class OktaOrg {
       created: t.created ?? '2026-10-01T00:00:00.000Z',
       expiresAt: t.expiresAt ?? '2026-12-15T00:00:00.000Z',
       tokenWindow: t.tokenWindow ?? 'P30D',
-      ...(t.connection !== undefined ? { network: { connection: t.connection, include: t.include ?? [], exclude: [] } } : {}),
+      ...(t.connection !== undefined ? { network: { connection: t.connection, include: t.include ?? [], exclude: t.exclude ?? [] } } : {}),
     });
     return this;
   }

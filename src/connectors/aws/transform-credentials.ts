@@ -110,6 +110,9 @@ function classifyUser(node: GraphNode, passwordEnabled: boolean, activeKeys: num
   if (activeKeys > 0) reasons.push(`${activeKeys} active access key${activeKeys > 1 ? 's' : ''} (programmatic use)`);
   if (activeKeys > 0 && !passwordEnabled) reasons.push('no console password');
   node.attrs.interactiveUse = passwordEnabled && passwordUsed !== null;
-  if (node.attrs.interactiveUse) node.attrs.interactiveUseEvidence = `console password sign-in ${String(passwordUsed).slice(0, 10)}`;
+  if (node.attrs.interactiveUse) {
+    node.attrs.interactiveUseAt = passwordUsed;
+    node.attrs.interactiveUseEvidence = `console password sign-in ${String(passwordUsed).slice(0, 10)}`;
+  }
   if (reasons.length > 0) node.machineReasons = reasons;
 }

@@ -81,7 +81,10 @@ export function addUsers(ctx: EntraContext): void {
       // One vocabulary across providers: interactive sign-ins on a machine account (NHI10).
       if ('signInActivity' in obj) {
         node.attrs.interactiveUse = lastInteractive !== undefined && lastInteractive !== null;
-        if (node.attrs.interactiveUse) node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
+        if (node.attrs.interactiveUse) {
+          node.attrs.interactiveUseAt = lastInteractive;
+          node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
+        }
       }
     } else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
     const added = ctx.b.addNode(node);

@@ -143,6 +143,11 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       return list;
     });
     const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
+    // A user's `type` is only an id in the Users API; the org's user types (at most ten, one
+    // unpaged list) give the names serviceAccountTypes is written against.
+    const userTypes = c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user').then((list) => {
+      if (!list) warnings.push('Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by type id only, and a user whose type cannot be named is not known to be a person.');
+    });
     const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
 
     // Per-user calls only for users that can act as machines: API token owners, users that
@@ -179,7 +184,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     });
 
     // Wait for every read before returning or throwing, so nothing is still running afterwards.
-    const settled = await Promise.allSettled([machineReads, groupList, groupRoles]);
+    const settled = await Promise.allSettled([machineReads, groupList, groupRoles, userTypes]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } finally {
@@ -208,6 +213,7 @@ const SCOPE_HINT: Record<OktaCapability, string> = {
   'okta.factors': 'okta.users.read',
   'okta.groups': 'okta.groups.read / okta.users.read',
   'okta.appAssignments': 'okta.apps.read',
+  'okta.userTypes': 'okta.userTypes.read',
 };
 
 /** Runs list calls and records their outcome per capability. */

@@ -12,6 +12,7 @@ export const OKTA_CAPABILITIES = [
   'okta.factors',
   'okta.groups',
   'okta.appAssignments',
+  'okta.userTypes',
 ] as const;
 
 export type OktaCapability = (typeof OKTA_CAPABILITIES)[number];

@@ -14,6 +14,7 @@ export const OKTA_READ_SCOPES: readonly string[] = [
   'okta.groups.read',
   'okta.roles.read',
   'okta.apiTokens.read',
+  'okta.userTypes.read',
 ];
 
 /** How the collector authenticates to the Okta Management API. */

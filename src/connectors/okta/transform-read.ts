@@ -21,9 +21,10 @@ export interface OktaFiles {
   groupRoles?: Map<string, Item[]>;
   appUsers?: Map<string, Item[]>;
   appGroups?: Map<string, Item[]>;
+  userTypes?: Item[];
 }
 
-const COLLECTIONS = ['apps', 'apiTokens', 'users', 'groups'] as const;
+const COLLECTIONS = ['apps', 'apiTokens', 'users', 'groups', 'userTypes'] as const;
 const RELATIONS = [
   'appSecrets',
   'appJwks',
@@ -49,6 +50,7 @@ export const OKTA_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   'okta.factors': ['userFactors'],
   'okta.groups': ['groups', 'userGroups'],
   'okta.appAssignments': ['appUsers', 'appGroups'],
+  'okta.userTypes': ['userTypes'],
 };
 
 export function oktaPath(name: string): string {

@@ -78,6 +78,10 @@ export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>
 interface UserFacts {
   login: string | undefined;
   userType: string | undefined;
+  /** `type.id`; the Users API names the type by id only. */
+  userTypeId?: string;
+  /** The type's display name ("Service Account"), as an admin sees it in the console. */
+  userTypeDisplay?: string;
   activeFactors: number | undefined;
 }
 
@@ -97,6 +101,28 @@ export function serviceAccountMatcher(ctx: OktaContext): ServiceAccountMatcher {
   };
 }
 
+interface UserTypeName {
+  name?: string;
+  displayName?: string;
+}
+
+/**
+ * The org's user types (okta/userTypes.json, GET /api/v1/meta/types/user, scope
+ * okta.userTypes.read) by id; `undefined` when they were not read.
+ */
+function readUserTypes(ctx: OktaContext): Map<string, UserTypeName> | undefined {
+  const list = ctx.files.userTypes;
+  if (!list) return undefined;
+  const r = new Reader(oktaPath('userTypes'));
+  const out = new Map<string, UserTypeName>();
+  list.forEach((t, i) => {
+    const path = at('$', i);
+    const id = r.str(t, 'id', path);
+    if (!out.has(id)) out.set(id, { name: r.optStr(t, 'name', path), displayName: r.optStr(t, 'displayName', path) });
+  });
+  return out;
+}
+
 /** Why a user object is a machine identity, or an empty list for a person. */
 export function classifyUser(ctx: OktaContext, m: ServiceAccountMatcher, userId: string, facts: UserFacts): string[] {
   const strong: string[] = [];
@@ -107,7 +133,9 @@ export function classifyUser(ctx: OktaContext, m: ServiceAccountMatcher, userId:
     if (hit) strong.push(`login matches service-account pattern /${hit.source}/`);
   }
   if (m.known.has(userId.toLowerCase()) || (facts.login && m.known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
-  if (facts.userType && m.types.has(facts.userType.toLowerCase())) strong.push(`user type "${facts.userType}"`);
+  const typeHit = [facts.userType, facts.userTypeDisplay].find((t) => t !== undefined && m.types.has(t.toLowerCase()));
+  if (typeHit) strong.push(`user type "${typeHit}"`);
+  else if (facts.userTypeId && m.types.has(facts.userTypeId.toLowerCase())) strong.push(`user type id "${facts.userTypeId}"`);
   // Owning a token or lacking MFA each also describes plenty of real admins, so either alone is not
   // enough; together they describe an account nobody signs in to with a second factor.
   const weak: string[] = [];
@@ -126,6 +154,8 @@ export function addUsers(ctx: OktaContext): void {
   const rr = new Reader(oktaPath('userRoles'));
   const rg = new Reader(oktaPath('userGroups'));
   const matcher = serviceAccountMatcher(ctx);
+  const typeNames = readUserTypes(ctx);
+  let unnamedTypes = 0;
   const managed: { user: GraphNode; managerId?: string; manager?: string }[] = [];
   (files.users ?? []).forEach((u, i) => {
     const path = at('$', i);
@@ -138,8 +168,16 @@ export function addUsers(ctx: OktaContext): void {
     const profile = r.optObject(u, 'profile', path) ?? {};
     const login = r.optStr(profile, 'login', `${path}.profile`);
     const type = r.optObject(u, 'type', path);
+    const typeId = type ? r.optStr(type, 'id', `${path}.type`) : undefined;
+    // The Users API returns `type` with only its id; the name comes from the org's user types.
+    // A payload that embeds the name (older exports) is still read.
     const typeName = type ? (r.optStr(type, 'name', `${path}.type`) ?? r.optStr(type, 'displayName', `${path}.type`)) : undefined;
-    const userType = typeName ?? r.optStr(profile, 'userType', `${path}.profile`);
+    const named: UserTypeName | undefined = typeName !== undefined ? { name: typeName } : typeId !== undefined ? typeNames?.get(typeId) : undefined;
+    // A type we cannot name might be one serviceAccountTypes lists: the user is then not known to
+    // be a person (okta-api-token-human-owner says unknown rather than "personal account").
+    const typeUnnamed = typeId !== undefined && named === undefined;
+    if (typeUnnamed) unnamedTypes++;
+    const userType = named?.name ?? r.optStr(profile, 'userType', `${path}.profile`);
     const credentials = r.optObject(u, 'credentials', path);
     const hasPassword = credentials ? r.optObject(credentials, 'password', `${path}.credentials`) !== undefined : undefined;
 
@@ -170,7 +208,7 @@ export function addUsers(ctx: OktaContext): void {
       if (ctx.awsGroups.has(gid)) ctx.awsUsers.add(id);
     }
 
-    const machineReasons = classifyUser(ctx, matcher, id, { login, userType, activeFactors });
+    const machineReasons = classifyUser(ctx, matcher, id, { login, userType, userTypeId: typeId, userTypeDisplay: named?.displayName, activeFactors });
     const nodeId = ids.oktaUser(org, id);
     const lastLogin = u.lastLogin === null ? null : r.optDate(u, 'lastLogin', path);
     const node: GraphNode = {
@@ -188,6 +226,8 @@ export function addUsers(ctx: OktaContext): void {
         login,
         status,
         userType,
+        userTypeId: typeId,
+        ...(typeUnnamed ? { userTypeUnnamed: true } : {}),
         lastLogin,
         passwordChanged: u.passwordChanged === null ? null : r.optDate(u, 'passwordChanged', path),
         hasPassword,
@@ -219,6 +259,11 @@ export function addUsers(ctx: OktaContext): void {
     }
   });
   for (const m of managed) addManager(ctx, m.user, m.managerId, m.manager);
+  if (unnamedTypes > 0) {
+    const users = unnamedTypes === 1 ? '1 Okta user has' : `${unnamedTypes} Okta users have`;
+    const why = typeNames ? `not in ${oktaPath('userTypes')}` : 'okta.userTypes not collected';
+    b.warn(`${users} a user type that could not be named (${why}): serviceAccountTypes was matched against their type ids only`);
+  }
   if (files.users) {
     const known = (id: string): boolean => ctx.users.has(id);
     warnOrphanKeys(b, 'userRoles', files.userRoles, known, 'user');

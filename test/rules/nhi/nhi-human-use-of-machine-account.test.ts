@@ -20,4 +20,23 @@ describe('nhi-human-use-of-machine-account', () => {
     expect(r.verdicts.get('svc3')).toBe('unknown');
     expect(r.verdicts.has('person')).toBe(false);
   });
+
+  // An account that owns an Okta API token signed in once to mint it; a sign-in that old is not a person
+  // using the account now (the audit's repro: lastLogin 2023-03-01, three minutes before the token).
+  it('does not count a sign-in older than interactiveDays (30 by default) as current human use', () => {
+    const g = graphOf([
+      node('old', { type: 'okta-user', provider: 'okta', machineReasons: ['owns 1 API token(s)'], attrs: { interactiveUse: true, interactiveUseAt: '2023-03-01T10:00:00.000Z', interactiveUseEvidence: 'Okta sign-in 2023-03-01' } }),
+      node('edge', { type: 'entra-user', provider: 'entra', machineReasons: ['no manager'], attrs: { interactiveUse: true, interactiveUseAt: '2026-10-20T23:00:00Z', interactiveUseEvidence: 'interactive sign-in 2026-10-20' } }),
+      node('past', { type: 'entra-user', provider: 'entra', machineReasons: ['no manager'], attrs: { interactiveUse: true, interactiveUseAt: '2026-10-19T23:00:00Z' } }),
+      node('undated', { type: 'aws-iam-user', machineReasons: ['name matches ^svc'], attrs: { interactiveUse: true } }),
+    ]);
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('old')).toBe('pass');
+    expect(r.verdicts.get('edge')).toBe('fail');
+    expect(r.verdicts.get('past')).toBe('pass');
+    // A sign-in without a date cannot be shown to be old: it still counts.
+    expect(r.verdicts.get('undated')).toBe('fail');
+    const wide = runRule(rule, g, { now, options: { interactiveDays: 2000 } });
+    expect(wide.verdicts.get('old')).toBe('fail');
+  });
 });

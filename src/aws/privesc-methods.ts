@@ -71,7 +71,7 @@ export interface PrivescMethod {
   assumesByTrust?: boolean;
   /** Always conditional: depends on something the snapshot cannot show (e.g. a running instance). */
   alwaysConditional?: boolean;
-  /** Template: `{from}`, `{to}`, `{via}` and `{actions}` are filled in. */
+  /** Template: `{from}`, `{to}`, `{via}`, `{actions}` and (attach methods) `{policy}` are filled in. */
   reason: string;
 }
 
@@ -114,7 +114,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachUserPolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachUserPolicy on itself and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachUserPolicy on itself and attach {policy}',
   },
   {
     id: 'iam-attach-role-policy',
@@ -125,7 +125,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachRolePolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachRolePolicy on itself and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachRolePolicy on itself and attach {policy}',
   },
   {
     id: 'iam-attach-group-policy',
@@ -136,7 +136,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachGroupPolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachGroupPolicy on its group {via} and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachGroupPolicy on its group {via} and attach {policy}',
   },
   {
     id: 'iam-put-user-policy',

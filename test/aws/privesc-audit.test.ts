@@ -1,0 +1,54 @@
+/**
+ * Escalation and evaluator defects found by an audit of the AWS evaluator, each checked against
+ * the AWS documentation (cited per block).
+ */
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TARGET, findEscalationEdges, findEscalationPaths } from '../../src/aws/index.js';
+import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, model, userArn, userEntry } from './helpers.js';
+
+const U = userArn('u');
+const edgesFrom = (m: ReturnType<typeof model>, from: string) => findEscalationEdges(m).edges.filter((e) => e.from === from);
+
+// IAM User Guide example "Limits managed policies that can be applied to an IAM user, group, or
+// role": iam:PolicyARN in a Condition decides which managed policies Attach*Policy may attach.
+// The AWS managed IAMFullAccess policy grants iam:* on every resource (AWS managed policy
+// reference), so a principal that attaches it to itself can then write itself any policy.
+describe('attach-policy methods: AdministratorAccess is not the only policy that escalates', () => {
+  const attach = (Condition?: Record<string, unknown>) =>
+    model({ users: [userEntry('u', { inline: [doc(allow('iam:AttachUserPolicy', U, Condition ? { Condition } : {}))] })] });
+  const attachEdges = (Condition?: Record<string, unknown>) =>
+    edgesFrom(attach(Condition), U)
+      .filter((e) => e.method === 'iam-attach-user-policy')
+      .map((e) => [e.to, e.conditional, e.reason]);
+
+  it('every policy but AdministratorAccess: IAMFullAccess is attached instead (firm)', () => {
+    const got = attachEdges({ ArnNotEquals: { 'iam:PolicyARN': awsPolicyArn('AdministratorAccess') } });
+    expect(got).toEqual([[ADMIN_TARGET, false, 'u can call iam:AttachUserPolicy on itself and attach IAMFullAccess (iam:*), then grant itself anything']]);
+  });
+
+  it('near miss: no condition still names AdministratorAccess', () => {
+    expect(attachEdges()).toEqual([[ADMIN_TARGET, false, 'u can call iam:AttachUserPolicy on itself and attach AdministratorAccess']]);
+  });
+
+  it('a condition that allows only other policies gives a conditional edge that says why', () => {
+    const got = edgesFrom(attach({ ArnLike: { 'iam:PolicyARN': `arn:aws:iam::${ACCT}:policy/team-*` } }), U).filter((e) => e.method === 'iam-attach-user-policy');
+    expect(got.map((e) => [e.to, e.conditional])).toEqual([[ADMIN_TARGET, true]]);
+    expect(got[0].reason).toContain('neither AdministratorAccess nor IAMFullAccess');
+    expect(got[0].undecided).toEqual(['ArnLike iam:PolicyARN']);
+  });
+
+  it('a condition that excludes both escalating policies by name, but not the rest, stays conditional', () => {
+    const got = attachEdges({ ArnNotEquals: { 'iam:PolicyARN': [awsPolicyArn('AdministratorAccess'), awsPolicyArn('IAMFullAccess')] } });
+    expect(got.map((e) => e[1])).toEqual([true]);
+  });
+
+  it('the group method tries IAMFullAccess too', () => {
+    const m = model({
+      users: [userEntry('u', { groups: ['g'], inline: [doc(allow('iam:AttachGroupPolicy', groupArn('g'), { Condition: { ArnNotEquals: { 'iam:PolicyARN': awsPolicyArn('AdministratorAccess') } } }))] })],
+      groups: [groupEntry('g')],
+    });
+    const got = edgesFrom(m, U).filter((e) => e.method === 'iam-attach-group-policy');
+    expect(got.map((e) => [e.to, e.conditional, e.via])).toEqual([[ADMIN_TARGET, false, groupArn('g')]]);
+    expect(findEscalationPaths(m).paths.map((p) => p.principal)).toEqual([U]);
+  });
+});

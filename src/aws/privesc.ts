@@ -468,6 +468,12 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
           .filter((r) => (model.attachmentsByPolicy.get(r.arn) ?? []).some((o) => owners.has(o)))
           .map((r) => ({ resource: r.arn, to: ADMIN_TARGET, name: 'admin', via: r.arn }));
       }
+      case 'own-boundary-policy': {
+        const b = p.permissionsBoundary?.arn;
+        // AWS managed policies (account `aws`) cannot get new versions.
+        if (b === undefined || model.policies.get(b)?.awsManaged === true || b.includes(':iam::aws:policy/')) return [];
+        return [{ resource: b, to: ADMIN_TARGET, name: 'admin', via: b }];
+      }
       case 'group-to-join':
         if (p.kind !== 'user') return [];
         groups ??= [...model.groups.values()].map((g) => ({ resource: g.arn, to: ADMIN_TARGET, name: 'admin', via: g.arn, group: g }));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TARGET, findEscalationEdges, findEscalationPaths } from '../../src/aws/index.js';
-import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, model, userArn, userEntry } from './helpers.js';
+import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
 const edgesFrom = (m: ReturnType<typeof model>, from: string) => findEscalationEdges(m).edges.filter((e) => e.from === from);
@@ -50,5 +50,42 @@ describe('attach-policy methods: AdministratorAccess is not the only policy that
     const got = edgesFrom(m, U).filter((e) => e.method === 'iam-attach-group-policy');
     expect(got.map((e) => [e.to, e.conditional, e.via])).toEqual([[ADMIN_TARGET, false, groupArn('g')]]);
     expect(findEscalationPaths(m).paths.map((p) => p.principal)).toEqual([U]);
+  });
+});
+
+// IAM User Guide, permissions boundaries: the effective permissions are what both the identity
+// policies and the boundary allow. IAM API reference, CreatePolicyVersion: with SetAsDefault the
+// new version becomes the policy's operative version at once. So a principal that may write a
+// new default version of its own (customer managed) boundary policy can lift its cap, just like
+// one that may replace or delete the boundary.
+describe('rewriting its own permissions-boundary policy lifts the cap', () => {
+  const PB = `arn:aws:iam::${ACCT}:policy/pb`;
+  const bounded = (identity: Record<string, unknown>, boundary: Record<string, unknown>, boundaryArn = PB) =>
+    model({ users: [userEntry('u', { inline: [identity], boundary: boundaryArn })], policies: [managedEntry(PB, boundary)] });
+  const methodsOf = (m: ReturnType<typeof model>) => edgesFrom(m, U).map((e) => [e.method, e.to, e.conditional, e.via]);
+
+  it('identity policies allow everything, the boundary allows CreatePolicyVersion on itself: a firm edge to admin', () => {
+    const m = bounded(doc(allow('*')), doc(allow(['s3:*', 'iam:CreatePolicyVersion'])));
+    expect(methodsOf(m)).toEqual([['iam-create-policy-version-permissions-boundary', ADMIN_TARGET, false, PB]]);
+    expect(findEscalationPaths(m).paths.map((p) => p.principal)).toEqual([U]);
+    expect(edgesFrom(m, U)[0].reason).toBe('u can call iam:CreatePolicyVersion on its own permissions boundary pb and make a new default version allowing everything, so its own policies are not capped any more');
+  });
+
+  it('near miss: the boundary does not allow CreatePolicyVersion', () => {
+    expect(methodsOf(bounded(doc(allow('*')), doc(allow(['s3:*']))))).toEqual([]);
+  });
+
+  it('near miss: without the cap its own policies are not admin either', () => {
+    expect(methodsOf(bounded(doc(allow(['s3:*', 'iam:CreatePolicyVersion'])), doc(allow('*'))))).toEqual([]);
+  });
+
+  it('an AWS managed boundary cannot be rewritten', () => {
+    const m = model({ users: [userEntry('u', { inline: [doc(allow('*'))], boundary: awsPolicyArn('ReadOnlyAccess') })] });
+    expect(edgesFrom(m, U).filter((e) => e.method.includes('policy-version'))).toEqual([]);
+  });
+
+  it('SetDefaultPolicyVersion on its own boundary: conditional (other versions are not compared)', () => {
+    const m = bounded(doc(allow('*')), doc(allow(['s3:*', 'iam:SetDefaultPolicyVersion'])));
+    expect(methodsOf(m)).toEqual([['iam-set-default-policy-version-permissions-boundary', ADMIN_TARGET, true, PB]]);
   });
 });

@@ -3,8 +3,8 @@
  * the AWS documentation (cited per block).
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TARGET, findEscalationEdges, findEscalationPaths } from '../../src/aws/index.js';
-import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, userArn, userEntry } from './helpers.js';
+import { ADMIN_TARGET, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
+import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleEntry, trustService, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
 const edgesFrom = (m: ReturnType<typeof model>, from: string) => findEscalationEdges(m).edges.filter((e) => e.from === from);
@@ -87,5 +87,50 @@ describe('rewriting its own permissions-boundary policy lifts the cap', () => {
   it('SetDefaultPolicyVersion on its own boundary: conditional (other versions are not compared)', () => {
     const m = bounded(doc(allow('*')), doc(allow(['s3:*', 'iam:SetDefaultPolicyVersion'])));
     expect(methodsOf(m)).toEqual([['iam-set-default-policy-version-permissions-boundary', ADMIN_TARGET, true, PB]]);
+  });
+});
+
+// Service Authorization Reference, resource types: a Lambda function's ARN is
+// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME (region and account filled, ':' before the
+// name); an EC2 instance's is arn:PARTITION:ec2:REGION:ACCOUNT:instance/ID ('/'); an IAM
+// instance profile's has no region. IAM User Guide, ARN matching in Resource: each segment is
+// matched on its own and `*`/`?` do not cross the ':' that separate segments, so an empty segment
+// matches only an empty one, and a literal '/' never matches ':'.
+describe('a Deny on the resource the caller creates follows real ARN matching', () => {
+  const lambdaDeny = (Resource: string) =>
+    model({
+      users: [userEntry('u', { inline: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']), { Effect: 'Deny', Action: 'lambda:CreateFunction', Resource })] })],
+      roles: [roleEntry('fnrole', trustService('lambda.amazonaws.com'), { attached: [awsPolicyArn('AdministratorAccess')] })],
+    });
+  const someResource = (m: ReturnType<typeof model>, action: string) => createEvaluator(m).canDo(U, action, SOME_RESOURCE).decision;
+  const passrole = (m: ReturnType<typeof model>) => edgesFrom(m, U).filter((e) => e.method === 'iam-passrole-lambda-invoke').map((e) => e.conditional);
+
+  it.each([
+    ['an empty region and account', 'arn:aws:lambda:::function:*'],
+    ['an empty account', 'arn:aws:lambda:*::function:*'],
+    ["'/' instead of ':' before the function name", 'arn:aws:lambda:*:*:function/*'],
+  ])('%s never matches a function: the route stays firm', (_name, resource) => {
+    const m = lambdaDeny(resource);
+    expect(createEvaluator(m).canDo(U, 'lambda:CreateFunction', `arn:aws:lambda:us-east-1:${ACCT}:function:evil`).decision).toBe('allow');
+    expect(someResource(m, 'lambda:CreateFunction')).toBe('allow');
+    expect(passrole(m)).toEqual([false]);
+  });
+
+  it('near miss: the same Deny written right blocks the route', () => {
+    const m = lambdaDeny('arn:aws:lambda:*:*:function:*');
+    expect(someResource(m, 'lambda:CreateFunction')).toBe('deny');
+    expect(passrole(m)).toEqual([]);
+  });
+
+  const anyDeny = (action: string, Resource: string) => model({ users: [userEntry('u', { inline: [doc(allow('*'), { Effect: 'Deny', Action: action, Resource })] })] });
+  it("EC2 instances are instance/ID: a Deny on instance:* does not cover a new instance; instance/* does", () => {
+    expect(someResource(anyDeny('ec2:RunInstances', 'arn:aws:ec2:*:*:instance:*'), 'ec2:RunInstances')).toBe('allow');
+    expect(someResource(anyDeny('ec2:RunInstances', 'arn:aws:ec2:*:*:instance/*'), 'ec2:RunInstances')).toBe('deny');
+  });
+
+  it('an instance profile has no region: a Deny naming one does not cover it; an empty region does', () => {
+    expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam:us-east-1:${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('allow');
+    expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam::${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('deny');
+    expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam:*:${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('deny');
   });
 });

@@ -3,7 +3,7 @@
  * the AWS documentation (cited per block).
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TARGET, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
+import { ADMIN_TARGET, assessAdmin, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
 import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleEntry, trustService, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
@@ -132,5 +132,37 @@ describe('a Deny on the resource the caller creates follows real ARN matching', 
     expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam:us-east-1:${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('allow');
     expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam::${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('deny');
     expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam:*:${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('deny');
+  });
+});
+
+// Service Authorization Reference: an action with a resource type is authorized against the ARN
+// of the resource it acts on (a role, an object, a secret…), and only an action with no resource
+// type against `*`. So admin-equivalence asks the former about an ARN of that type.
+describe('assessAdmin asks resource-level actions about a real ARN, not the string "*"', () => {
+  const assess = (...statements: Record<string, unknown>[]) => assessAdmin(createEvaluator(model({ users: [userEntry('u', { inline: [doc(...statements)] })] })), U);
+
+  it('a Deny on every bucket, secret and key is not admin', () => {
+    const a = assess(allow('*'), { Effect: 'Deny', Action: ['s3:*', 'secretsmanager:*', 'kms:*'], Resource: ['arn:aws:s3:::*', 'arn:aws:secretsmanager:*:*:secret:*', 'arn:aws:kms:*:*:key/*'] });
+    expect(a).toEqual({ status: 'not-admin', missing: 's3:GetObject' });
+  });
+
+  // organizations:CreatePolicy has no resource type (the policy's ARN does not exist before it is
+  // created): it is the one action still asked about `*`.
+  const everyArn = allow('*', ['arn:aws:*:*:*:*', 'arn:aws:s3:::*']);
+  it('an Allow of everything on every ARN, plus CreatePolicy on "*", is admin', () => {
+    expect(assess(everyArn, allow('organizations:CreatePolicy'))).toEqual({ status: 'admin' });
+  });
+
+  it('near miss: without the "*" for CreatePolicy, only that action is missing', () => {
+    expect(assess(everyArn)).toEqual({ status: 'not-admin', missing: 'organizations:CreatePolicy' });
+  });
+
+  it('near miss: an Allow on every ARN of another account is not admin', () => {
+    expect(assess(allow('*', ['arn:aws:*:*:444455556666:*', 'arn:aws:s3:::*']), allow('organizations:CreatePolicy')).status).toBe('not-admin');
+  });
+
+  it('roles are asked in the principal\'s own partition and account', () => {
+    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']), allow('organizations:CreatePolicy'))).toEqual({ status: 'admin' });
+    expect(assess(allow('*', ['arn:aws-cn:*:*:*:*', 'arn:aws-cn:s3:::*']), allow('organizations:CreatePolicy')).status).toBe('not-admin');
   });
 });

@@ -2,8 +2,14 @@
  * Escalation and evaluator defects found by an audit of the AWS evaluator, each checked against
  * the AWS documentation (cited per block).
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TARGET, assessAdmin, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
+import { readSnapshotDir } from '../../src/cli/io.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { transformAws } from '../../src/connectors/aws/transform.js';
+import { GraphBuilder } from '../../src/graph/graph.js';
+import { ids } from '../../src/graph/ids.js';
+import { ADMIN_TARGET, assessAdmin, claimFact, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
 import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleEntry, trustService, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
@@ -164,5 +170,43 @@ describe('assessAdmin asks resource-level actions about a real ARN, not the stri
   it('roles are asked in the principal\'s own partition and account', () => {
     expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']), allow('organizations:CreatePolicy'))).toEqual({ status: 'admin' });
     expect(assess(allow('*', ['arn:aws-cn:*:*:*:*', 'arn:aws-cn:s3:::*']), allow('organizations:CreatePolicy')).status).toBe('not-admin');
+  });
+});
+
+// IAM User Guide, condition element: when a Condition block has several operators (or keys),
+// all of them must hold (AND); only the values listed for one key are alternatives (OR). So a
+// StringEquals that pins :sub is not loosened by a StringLike "*" on the same key beside it.
+describe('GitHub OIDC sub conditions combine by the strictest operator', () => {
+  const SUB = 'token.actions.githubusercontent.com:sub';
+  it('StringEquals pinned AND StringLike "*": pinned to the StringEquals value', () => {
+    expect(claimFact({ StringEquals: { [SUB]: ['repo:o/r:ref:refs/heads/main'] }, StringLike: { [SUB]: ['*'] } }, SUB)).toMatchObject({ status: 'pinned', values: ['repo:o/r:ref:refs/heads/main'] });
+  });
+  it('StringLike repo:o/* AND StringLike repo:o/r:*: the pattern values of both, still a wildcard', () => {
+    expect(claimFact({ StringLike: { [SUB]: ['repo:o/*'] }, 'ForAnyValue:StringLike': { [SUB]: ['repo:o/r:*'] } }, SUB).status).toBe('wildcard');
+  });
+  it('a pinned value the other operator refuses is dropped', () => {
+    expect(claimFact({ StringEquals: { [SUB]: ['repo:o/r:ref:refs/heads/main', 'repo:x/y:ref:refs/heads/main'] }, StringLike: { [SUB]: ['repo:o/*'] } }, SUB)).toMatchObject({ status: 'pinned', values: ['repo:o/r:ref:refs/heads/main'] });
+  });
+  it('near miss: StringLike "*" alone is any', () => {
+    expect(claimFact({ StringLike: { [SUB]: ['*'] } }, SUB).status).toBe('any');
+  });
+
+  it('the graph has no "any repository" origin for such a role', () => {
+    const snap = readSnapshotDir(fileURLToPath(new URL('../fixtures/aws-authz/cli', import.meta.url)));
+    const key = `aws/${ACCT}/authorization-details.json`;
+    const gaad = structuredClone(snap.files[key]) as { RoleDetailList: unknown[] };
+    gaad.RoleDetailList.push(
+      roleEntry('gh-audit', doc({
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', [SUB]: 'repo:o/r:ref:refs/heads/main' }, StringLike: { [SUB]: '*' } },
+      })),
+    );
+    const b = new GraphBuilder();
+    transformAws({ ...snap, files: { ...snap.files, [key]: gaad } }, b, DEFAULT_CONFIG);
+    const g = b.build();
+    const origins = g.in(ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/gh-audit`), 'FEDERATES_TO').map((e) => g.node(e.from)!.name);
+    expect(origins).toEqual(['GitHub repo:o/r:ref:refs/heads/main']);
   });
 });

@@ -523,6 +523,11 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
+  // STS API reference, AssumeRole: in the same account a user may assume a role either through
+  // an identity policy allowing sts:AssumeRole (the trust policy trusting the account) or by
+  // being named directly as a principal of the trust policy. `*` names no one directly, and the
+  // IAM User Guide lists role trust policies as an exception to "either policy is enough", so
+  // `*` (however narrowed by conditions) is read like the account: an identity Allow is needed.
   const named = trustKeysOf(p).flatMap((k) => trust.byPrincipal.get(k) ?? []);
   const byAccount = identityMay && s.facts.accountId ? trust.byAccount.get(s.facts.accountId) : undefined;
   const anyone = identityMay ? trust.anyone : NONE;
@@ -570,7 +575,11 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
       let byName: Tri = named;
       if (trustAlone && s.boundary) {
         // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
-        // "Update a role trust policy"): the boundary alone must allow sts:AssumeRole on the role.
+        // "Update a role trust policy": a user listed as principal whose boundary does not allow
+        // sts:AssumeRole cannot assume the role): the boundary alone must allow it. The general
+        // rule on the permissions-boundaries page (a same-account resource-based policy naming a
+        // user ARN is not limited by the boundary) gives way here: trust policies are the
+        // documented exception to the resource-based policy logic.
         // Its explicit Deny stops the session route too.
         const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;

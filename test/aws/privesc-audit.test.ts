@@ -210,3 +210,27 @@ describe('GitHub OIDC sub conditions combine by the strictest operator', () => {
     expect(origins).toEqual(['GitHub repo:o/r:ref:refs/heads/main']);
   });
 });
+
+// STS API reference, AssumeRole: in the same account, either an identity policy allowing
+// sts:AssumeRole (when the trust policy trusts the account) or the user named directly in the trust
+// policy. A trust policy on `*` names no one directly: it is read like the account, and an
+// identity Allow is still needed (the documented behaviour for a named user is in
+// privesc-aws-docs.test.ts).
+describe('a same-account trust on "*" needs an identity Allow, like a trust on the account', () => {
+  const star = (identity: Record<string, unknown>) =>
+    model({
+      users: [userEntry('u', { inline: [identity] })],
+      roles: [
+        roleEntry('admin', doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT } } }), {
+          attached: [awsPolicyArn('AdministratorAccess')],
+        }),
+      ],
+    });
+  const toAdmin = (m: ReturnType<typeof model>) => edgesFrom(m, U).filter((e) => e.method === 'sts-assume-role').map((e) => [e.to, e.conditional]);
+  it('without an identity Allow: no edge', () => {
+    expect(toAdmin(star(doc(allow('s3:GetObject'))))).toEqual([]);
+  });
+  it('near miss: with an identity Allow on sts:AssumeRole: a firm edge', () => {
+    expect(toAdmin(star(doc(allow('sts:AssumeRole'))))).toEqual([[`arn:aws:iam::${ACCT}:role/admin`, false]]);
+  });
+});

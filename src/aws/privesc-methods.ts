@@ -13,6 +13,8 @@ export type PrivescTarget =
   | 'own-group'
   /** A customer managed policy attached to the principal or one of its groups. */
   | 'policy-attached-to-self'
+  /** The principal's own permissions boundary, when it is a customer managed policy. */
+  | 'own-boundary-policy'
   /** Any group the user could add itself to; an edge only when membership makes it admin. */
   | 'group-to-join'
   /** Another IAM user (take over its credentials). */
@@ -71,7 +73,7 @@ export interface PrivescMethod {
   assumesByTrust?: boolean;
   /** Always conditional: depends on something the snapshot cannot show (e.g. a running instance). */
   alwaysConditional?: boolean;
-  /** Template: `{from}`, `{to}`, `{via}` and `{actions}` are filled in. */
+  /** Template: `{from}`, `{to}`, `{via}`, `{actions}` and (attach methods) `{policy}` are filled in. */
   reason: string;
 }
 
@@ -114,7 +116,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachUserPolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachUserPolicy on itself and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachUserPolicy on itself and attach {policy}',
   },
   {
     id: 'iam-attach-role-policy',
@@ -125,7 +127,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachRolePolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachRolePolicy on itself and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachRolePolicy on itself and attach {policy}',
   },
   {
     id: 'iam-attach-group-policy',
@@ -136,7 +138,7 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
     targetActions: ['iam:AttachGroupPolicy'],
     otherActions: [],
     gains: 'admin',
-    reason: '{from} can call iam:AttachGroupPolicy on its group {via} and attach AdministratorAccess',
+    reason: '{from} can call iam:AttachGroupPolicy on its group {via} and attach {policy}',
   },
   {
     id: 'iam-put-user-policy',
@@ -256,6 +258,36 @@ export const PRIVESC_METHODS: readonly PrivescMethod[] = [
       reason: `{from} can call iam:Put${kind}PermissionsBoundary on itself and set AdministratorAccess as its boundary, so its own policies are not capped any more`,
     },
   ]),
+  // Rewriting the policy that is its own permissions boundary lifts the cap as surely as
+  // replacing the boundary: the effective permissions are what both the identity policies and
+  // the boundary allow (IAM User Guide, permissions boundaries), and CreatePolicyVersion with
+  // SetAsDefault makes the new version the operative one at once (IAM API reference). AWS
+  // managed policies cannot be rewritten, so only customer managed boundaries are targets.
+  {
+    id: 'iam-create-policy-version-permissions-boundary',
+    name: 'Create a new default version of its own permissions-boundary policy',
+    family: 'permissions-boundary',
+    principalKinds: ['user', 'role'],
+    target: 'own-boundary-policy',
+    targetActions: ['iam:CreatePolicyVersion'],
+    otherActions: [],
+    gains: 'admin',
+    liftsBoundary: true,
+    reason: '{from} can call iam:CreatePolicyVersion on its own permissions boundary {via} and make a new default version allowing everything, so its own policies are not capped any more',
+  },
+  {
+    id: 'iam-set-default-policy-version-permissions-boundary',
+    name: 'Make another version of its own permissions-boundary policy the default',
+    family: 'permissions-boundary',
+    principalKinds: ['user', 'role'],
+    target: 'own-boundary-policy',
+    targetActions: ['iam:SetDefaultPolicyVersion'],
+    otherActions: [],
+    gains: 'admin',
+    liftsBoundary: true,
+    alwaysConditional: true,
+    reason: '{from} can call iam:SetDefaultPolicyVersion on its own permissions boundary {via}; a non-default version allowing more (versions are not compared) would lift its cap',
+  },
   {
     id: 'sts-assume-role',
     name: 'Assume a role that trusts it',

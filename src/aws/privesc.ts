@@ -137,6 +137,50 @@ function combine(ev: Evaluator, s: Subject, actions: readonly string[], resource
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** An answer for a method's target actions; for attach methods, the policy the edge would attach. */
+type Answer = Combined & { policy?: string };
+
+interface AttachChoice {
+  ctx: RequestContext;
+  /** How the reason names the policy. */
+  policy: string;
+  /** The edge is conditional even when the actions are allowed. */
+  conditional: boolean;
+}
+
+/**
+ * The managed policies an attach method is asked with, in order. iam:PolicyARN carries the ARN
+ * of the policy being attached (IAM User Guide example "Limits managed policies that can be
+ * applied to an IAM user, group, or role"), so a condition on it may refuse AdministratorAccess
+ * yet allow another policy that escalates just as well: IAMFullAccess grants iam:* on every
+ * resource (AWS managed policy reference), enough to write itself any policy next. Last, the
+ * key is left unknown: some other policy is allowed, and whether it escalates is not known
+ * from the snapshot (a conditional edge).
+ */
+function attachChoices(partition: string, keys: Record<string, string>): AttachChoice[] {
+  const { ['iam:PolicyARN']: _admin, ...rest } = keys;
+  return [
+    { ctx: { keys }, policy: ADMIN_POLICY_NAME, conditional: false },
+    { ctx: { keys: { ...rest, 'iam:PolicyARN': `arn:${partition}:iam::aws:policy/IAMFullAccess` } }, policy: 'IAMFullAccess (iam:*), then grant itself anything', conditional: false },
+    {
+      ctx: { keys: rest },
+      policy: 'a managed policy its iam:PolicyARN condition allows (neither AdministratorAccess nor IAMFullAccess may be attached; whether an allowed policy escalates is not known)',
+      conditional: true,
+    },
+  ];
+}
+
+function attachAnswer(ev: Evaluator, s: Subject, actions: readonly string[], resource: string, choices: readonly AttachChoice[]): Answer {
+  for (const c of choices) {
+    const r = combine(ev, s, actions, resource, c.ctx);
+    if (r.decision === 'no') continue;
+    if (r.decision === 'unknown') return r;
+    if (!c.conditional) return { ...r, policy: c.policy };
+    return { decision: 'conditional', undecided: r.decision === 'conditional' && r.undecided.length > 0 ? r.undecided : ['iam:PolicyARN'], policy: c.policy };
+  }
+  return { decision: 'no' };
+}
+
 /** The resources of a target list, once per list (lists are shared by every holder of a method). */
 const listResources = new WeakMap<readonly Target[], readonly string[]>();
 function resourcesOf(list: readonly Target[]): readonly string[] {
@@ -234,7 +278,9 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     const targetActions = m.assumesByTrust === true ? m.targetActions.filter((a) => a !== 'sts:AssumeRole') : m.targetActions;
     // What the holder's identity policies must be able to allow at all (the pre-filter).
     const need = [...targetActions, ...m.otherActions].map(mayPlace);
-    return { m, targetActions, need, ctx: { keys } as RequestContext, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
+    // Attach methods may name any managed policy: each of ATTACH_CHOICES is tried in turn.
+    const choices = m.family === 'attach-policy' ? attachChoices(model.partition, keys) : undefined;
+    return { m, targetActions, need, ctx: { keys } as RequestContext, choices, actionsText: [...m.targetActions, ...m.otherActions].join(' + ') };
   });
   // The methods each kind of principal can use, in list order.
   const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));
@@ -282,7 +328,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     may.fill(0);
     const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
     for (let mi = 0; mi < kindPlan.length; mi++) {
-      const { m, targetActions, need, ctx, actionsText } = kindPlan[mi];
+      const { m, targetActions, need, ctx, choices, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
         assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
         continue;
@@ -302,12 +348,15 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // What every edge of this holder and method shares, whatever the target.
       const alwaysConditional = other.decision === 'conditional' || m.alwaysConditional === true || cap !== 'admin';
       const otherUndecided = other.decision === 'conditional' ? other.undecided : NONE;
-      const valuesOf = (t: Target) => ({ from: p.name, to: t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText });
+      const valuesOf = (t: Target, policy = ADMIN_POLICY_NAME) => ({ from: p.name, to: t.name, via: t.viaText ?? (t.via ? nameOf(t.via) : ''), actions: actionsText, policy });
+      // The target actions' answer on one resource; for attach methods, the first policy choice
+      // that is not refused, and which one it was.
+      const ask = (resource: string): Answer => (choices ? attachAnswer(ev, s, targetActions, resource, choices) : combine(ev, s, targetActions, resource, ctx));
       const list = targets(p, m);
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       // (With no target action, every target gets the answer of the other actions.)
       const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions, resourcesOf(list)));
-      let shared: Combined | undefined;
+      let shared: Answer | undefined;
       // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
       const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);
       if (uniformDeny && ev.decide(s, 'sts:AssumeRole', list[0].resource).decision === 'deny') continue;
@@ -337,9 +386,9 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       }
       for (const t of list) {
         if (t.to === p.arn) continue;
-        const res = targetActions.length === 0 ? other : uniform ? (shared ??= combine(ev, s, targetActions, t.resource, ctx)) : combine(ev, s, targetActions, t.resource, ctx);
+        const res: Answer = targetActions.length === 0 ? other : uniform ? (shared ??= ask(t.resource)) : ask(t.resource);
         if (res.decision === 'no') continue;
-        const values = valuesOf(t);
+        const values = valuesOf(t, res.policy);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
           undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
           continue;
@@ -419,6 +468,12 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
           .filter((r) => (model.attachmentsByPolicy.get(r.arn) ?? []).some((o) => owners.has(o)))
           .map((r) => ({ resource: r.arn, to: ADMIN_TARGET, name: 'admin', via: r.arn }));
       }
+      case 'own-boundary-policy': {
+        const b = p.permissionsBoundary?.arn;
+        // AWS managed policies (account `aws`) cannot get new versions.
+        if (b === undefined || model.policies.get(b)?.awsManaged === true || b.includes(':iam::aws:policy/')) return [];
+        return [{ resource: b, to: ADMIN_TARGET, name: 'admin', via: b }];
+      }
       case 'group-to-join':
         if (p.kind !== 'user') return [];
         groups ??= [...model.groups.values()].map((g) => ({ resource: g.arn, to: ADMIN_TARGET, name: 'admin', via: g.arn, group: g }));
@@ -468,6 +523,11 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
+  // STS API reference, AssumeRole: in the same account a user may assume a role either through
+  // an identity policy allowing sts:AssumeRole (the trust policy trusting the account) or by
+  // being named directly as a principal of the trust policy. `*` names no one directly, and the
+  // IAM User Guide lists role trust policies as an exception to "either policy is enough", so
+  // `*` (however narrowed by conditions) is read like the account: an identity Allow is needed.
   const named = trustKeysOf(p).flatMap((k) => trust.byPrincipal.get(k) ?? []);
   const byAccount = identityMay && s.facts.accountId ? trust.byAccount.get(s.facts.accountId) : undefined;
   const anyone = identityMay ? trust.anyone : NONE;
@@ -515,7 +575,11 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
       let byName: Tri = named;
       if (trustAlone && s.boundary) {
         // A permissions boundary still caps a principal named in a trust policy (IAM User Guide,
-        // "Update a role trust policy"): the boundary alone must allow sts:AssumeRole on the role.
+        // "Update a role trust policy": a user listed as principal whose boundary does not allow
+        // sts:AssumeRole cannot assume the role): the boundary alone must allow it. The general
+        // rule on the permissions-boundaries page (a same-account resource-based policy naming a
+        // user ARN is not limited by the boundary) gives way here: trust policies are the
+        // documented exception to the resource-based policy logic.
         // Its explicit Deny stops the session route too.
         const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;

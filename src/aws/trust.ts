@@ -155,20 +155,44 @@ function narrows(cond: ConditionBlock | undefined, key: string): boolean {
   );
 }
 
+/**
+ * What a trust policy's conditions say about one claim. The operators of a Condition block must
+ * all hold (IAM User Guide, condition element: operators and keys are ANDed, only the values of
+ * one key are alternatives), so when several operators name the key the strictest one decides:
+ * StringEquals `repo:o/r:ref:refs/heads/main` beside StringLike `*` is pinned to that value.
+ */
 export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimFact {
   const entries = positiveEntries(cond, key);
   if (entries.length === 0) return { key, status: 'missing', values: [], operators: [] };
-  const values = entries.flatMap((e) => e.values);
   const operators = entries.map((e) => e.op);
-  let status: ClaimFact['status'] = 'pinned';
-  for (const e of entries) {
-    if (!LIKE_OPS.test(e.op)) continue; // StringEquals treats * as a literal character
+  // Each entry on its own: the loosest of its values (they are alternatives).
+  const statusOf = (e: { op: string; values: string[] }): ClaimFact['status'] => {
+    if (!LIKE_OPS.test(e.op)) return 'pinned'; // StringEquals treats * as a literal character
+    let st: ClaimFact['status'] = 'pinned';
     for (const v of e.values) {
-      if (/^[*?]+$/.test(v)) status = 'any';
-      else if ((v.includes('*') || v.includes('?')) && status !== 'any') status = 'wildcard';
+      if (/^[*?]+$/.test(v)) return 'any';
+      if (v.includes('*') || v.includes('?')) st = 'wildcard';
     }
+    return st;
+  };
+  const statuses = entries.map(statusOf);
+  const status: ClaimFact['status'] = statuses.includes('pinned') ? 'pinned' : statuses.includes('wildcard') ? 'wildcard' : 'any';
+  const strictest = entries.filter((_, i) => statuses[i] === status);
+  let values = [...new Set(strictest.flatMap((e) => e.values))];
+  if (status === 'pinned') {
+    // A pinned value must also pass every other entry on the key (AND); when none does, no
+    // token can match, and the values stay as written rather than reading as "any".
+    const passing = values.filter((v) => entries.every((e) => entryAccepts(e, v)));
+    if (passing.length > 0) values = passing;
   }
   return { key, status, values, operators };
+}
+
+/** Whether one positive condition entry holds for a claim value (any of its values matches). */
+function entryAccepts(e: { op: string; values: string[] }, value: string): boolean {
+  const ignoreCase = /ignorecase/i.test(e.op);
+  if (LIKE_OPS.test(e.op)) return e.values.some((p) => compileGlob(p).test(value));
+  return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
 }
 
 function classifyAws(value: string, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal {

@@ -1,6 +1,6 @@
 /**
  * "Admin-equivalent": a principal that is already unconditionally allowed a representative set
- * of sensitive actions on `*`. The set covers identity administration (which makes every
+ * of sensitive actions on the resources they act on (any role, object, secret… of its account). The set covers identity administration (which makes every
  * other permission reachable), running code, reading data and secrets, and organisation
  * control. AdministratorAccess passes; PowerUserAccess fails on the IAM actions (it excludes
  * `iam:*` but for a few); IAMFullAccess fails on the non-IAM actions (it escalates instead);
@@ -10,7 +10,7 @@ import type { AccountModel } from '../model.js';
 import { principalsOf } from '../model.js';
 import { createEvaluator, type Evaluator, type Subject } from './evaluate.js';
 
-/** The documented representative set of sensitive actions, each checked on resource `*`. */
+/** The documented representative set of sensitive actions, each checked on the resource of SENSITIVE_RESOURCES. */
 export const SENSITIVE_ACTIONS: readonly string[] = [
   'iam:CreateUser',
   'iam:CreateAccessKey',
@@ -30,6 +30,55 @@ export const SENSITIVE_ACTIONS: readonly string[] = [
   'organizations:CreatePolicy',
 ];
 
+/**
+ * What each sensitive action is authorized against (Service Authorization Reference, "Resource
+ * types"): an ARN of that type in the principal's partition and account, with a made-up name
+ * (`{p}` partition, `{a}` account, `{r}` a region of the partition); `*` for the action with no
+ * resource type (organizations:CreatePolicy: the policy's ARN does not exist before the call).
+ * Asking the string "*" instead let a Deny on every ARN of a service (arn:aws:s3:::*) go
+ * unnoticed, and missed an Allow written as ARNs only.
+ */
+const SENSITIVE_RESOURCES: Readonly<Record<string, string>> = {
+  'iam:CreateUser': 'arn:{p}:iam::{a}:user/nhiscan-probe',
+  'iam:CreateAccessKey': 'arn:{p}:iam::{a}:user/nhiscan-probe',
+  'iam:AttachRolePolicy': 'arn:{p}:iam::{a}:role/nhiscan-probe',
+  'iam:PutRolePolicy': 'arn:{p}:iam::{a}:role/nhiscan-probe',
+  'iam:CreatePolicyVersion': 'arn:{p}:iam::{a}:policy/nhiscan-probe',
+  'iam:UpdateAssumeRolePolicy': 'arn:{p}:iam::{a}:role/nhiscan-probe',
+  'iam:PassRole': 'arn:{p}:iam::{a}:role/nhiscan-probe',
+  'sts:AssumeRole': 'arn:{p}:iam::{a}:role/nhiscan-probe',
+  'ec2:RunInstances': 'arn:{p}:ec2:{r}:{a}:instance/i-0nhiscanprobe0000',
+  'lambda:CreateFunction': 'arn:{p}:lambda:{r}:{a}:function:nhiscan-probe',
+  'ssm:SendCommand': 'arn:{p}:ssm:{r}:{a}:document/nhiscan-probe',
+  's3:GetObject': 'arn:{p}:s3:::nhiscan-probe/object',
+  's3:PutBucketPolicy': 'arn:{p}:s3:::nhiscan-probe',
+  'secretsmanager:GetSecretValue': 'arn:{p}:secretsmanager:{r}:{a}:secret:nhiscan-probe-AbCdEf',
+  'kms:Decrypt': 'arn:{p}:kms:{r}:{a}:key/00000000-0000-0000-0000-000000000000',
+  'organizations:CreatePolicy': '*',
+};
+
+/** A region of each partition (the first of its list), for regional ARNs. */
+const REGION_OF: Readonly<Record<string, string>> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
+
+/** The resources of SENSITIVE_ACTIONS per `partition:account`, built once (assessAdmin runs for every principal). */
+const resourcesByAccount = new Map<string, readonly string[]>();
+const STAR_ONLY: readonly string[] = SENSITIVE_ACTIONS.map(() => '*');
+
+function sensitiveResources(arn: string, accountId: string | undefined): readonly string[] {
+  const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : '';
+  const account = accountId ?? arn.split(':')[4];
+  // Without an account or partition no ARN can be made: the old question on "*".
+  if (!partition || !account) return STAR_ONLY;
+  const key = `${partition}:${account}`;
+  let list = resourcesByAccount.get(key);
+  if (list === undefined) {
+    const region = REGION_OF[partition] ?? 'us-east-1';
+    list = SENSITIVE_ACTIONS.map((a) => SENSITIVE_RESOURCES[a].replace('{p}', partition).replace('{a}', account).replace('{r}', region));
+    if (resourcesByAccount.size < 10_000) resourcesByAccount.set(key, list);
+  }
+  return list;
+}
+
 export type AdminStatus = 'admin' | 'conditional' | 'not-admin' | 'unknown';
 
 export interface AdminAssessment {
@@ -44,9 +93,10 @@ export interface AdminAssessment {
 export function assessAdmin(evaluator: Evaluator, principal: string | Subject): AdminAssessment {
   let undecided: string[] | undefined;
   let sawUnknown = false;
+  const resources = typeof principal === 'string' ? sensitiveResources(principal, undefined) : sensitiveResources(principal.facts.arn, principal.facts.accountId);
   for (let i = 0; i < SENSITIVE_ACTIONS.length; i++) {
     const action = SENSITIVE_ACTIONS[i];
-    const d = evaluator.decide(principal, action, '*').decision;
+    const d = evaluator.decide(principal, action, resources[i]).decision;
     if (d === 'deny' || d === 'implicit-deny') return { status: 'not-admin', missing: action };
     if (d === 'unknown') sawUnknown = true;
     if (d !== 'allow') (undecided ??= []).push(action);

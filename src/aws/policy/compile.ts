@@ -8,7 +8,7 @@ import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
 import { triNot, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
-import { ACCOUNTLESS_TYPES, resourceTypesOf, SHAREABLE_TYPES } from './resource-types.js';
+import { arnShapeOf, resourceTypesOf, SHAREABLE_TYPES, type ArnShape } from './resource-types.js';
 import { actionMatcher, arnPiecesTokens, compileArnPattern, compileGlob, compileWildcard, type ActionMatcher, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
@@ -249,27 +249,58 @@ function coverOfType(e: NewResourceEntry, asker: Asker, serviceType: string): Co
   const wantService = serviceType.slice(0, cut);
   const wantType = serviceType.slice(cut + 1);
   if (!globCovers(service, wantService)) return 'none';
+  const shape = arnShapeOf(serviceType);
   let full = ALL_STARS.test(partition) || !WILD.test(partition);
   if (!ALL_STARS.test(service) && WILD.test(service)) full = false;
-  if (!anyValue(region)) full = false;
-  if (ACCOUNTLESS_TYPES.has(serviceType)) {
+  // An empty segment matches only an empty one: a regional type's ARN always has a region,
+  // and a global type's (an instance profile, a bucket) never has one.
+  if (shape.region) {
+    if (region === '') return 'none';
+    if (!ALL_STARS.test(region)) full = false;
+  } else if (region !== '' && !compileGlob(region).test('')) return 'none';
+  if (!shape.account) {
     // The ARN of an AMI or a snapshot has no account: only an empty or `*` account matches it.
     if (!anyValue(account)) return 'none';
-  } else if (anyValue(account)) {
+  } else if (account === '') {
+    // Only the AWS-owned documents, when the type has both kinds.
+    if (shape.account !== 'either') return 'none';
+    full = false;
+  } else if (ALL_STARS.test(account)) {
     // Any account.
   } else if (!WILD.test(account)) {
     if (asker.account !== undefined && account !== asker.account) return 'none';
     // The caller's own account: a resource another account shares with it escapes.
     if (SHAREABLE_TYPES.has(serviceType)) full = false;
   } else full = false;
-  if (ALL_STARS.test(rest)) return full ? 'all' : 'some';
-  const m = /^([^:/]*)[:/](.*)$/.exec(rest);
+  if (ALL_STARS.test(rest)) return full ? confirmAll(e, asker, serviceType, shape) : 'some';
+  if (shape.sep === '') {
+    // No type part (a bucket name): a name holds no '/', and a literal one escapes the caller.
+    return WILD.test(rest) && !rest.includes('/') ? 'some' : 'none';
+  }
+  const m = /^([^:/]*)([:/])(.*)$/.exec(rest);
   if (!m) return WILD.test(rest) ? 'some' : 'none';
-  const [, type, name] = m;
+  const [, type, sep, name] = m;
   if (WILD.test(type)) return globCovers(type, wantType) ? 'some' : 'none';
   if (type !== wantType) return 'none';
-  if (ALL_STARS.test(name)) return full ? 'all' : 'some';
+  // `function/NAME` never matches `function:NAME`, nor `instance:ID` an `instance/ID`.
+  if (sep !== shape.sep) return 'none';
+  if (ALL_STARS.test(name)) return full ? confirmAll(e, asker, serviceType, shape) : 'some';
   return WILD.test(name) ? 'some' : 'none';
+}
+
+/**
+ * A last check of an `all` answer with the real ARN matcher: the entry must match a made-up ARN
+ * of the type (a region and a name nobody would write, the caller's account and partition), or
+ * it covers only some of them after all.
+ */
+function confirmAll(e: NewResourceEntry, asker: Asker, serviceType: string, shape: ArnShape): Cover {
+  const { partition, account } = e.arn!;
+  const cut = serviceType.indexOf(':');
+  const p = asker.partition ?? (WILD.test(partition) ? 'aws' : partition);
+  const a = shape.account ? (asker.account ?? (WILD.test(account) ? '123456789012' : account)) : '';
+  const rest = shape.sep === '' ? 'nhiscan-probe' : `${serviceType.slice(cut + 1)}${shape.sep}nhiscan-probe`;
+  const probe = `arn:${p}:${serviceType.slice(0, cut)}:${shape.region ? 'zz-probe-9' : ''}:${a}:${rest}`;
+  return compileArnPattern(e.raw)(probe) ? 'all' : 'some';
 }
 
 /**
@@ -283,7 +314,9 @@ function coverUnknown(e: NewResourceEntry, asker: Asker, action: string): Cover 
   const { partition, service, region, account, rest } = e.arn!;
   if (account !== '' && !WILD.test(account) && asker.account !== undefined && account !== asker.account) return 'none';
   const own = action.slice(0, action.indexOf(':'));
-  if ((ALL_STARS.test(service) || service === own) && ALL_STARS.test(rest) && anyValue(region) && (anyValue(account) || account === asker.account) && (anyValue(partition) || !WILD.test(partition))) return 'all';
+  // The type, and so whether its ARN has a region and an account, is not known: an empty region
+  // or account may miss it, so only `*` there covers it all.
+  if ((ALL_STARS.test(service) || service === own) && ALL_STARS.test(rest) && ALL_STARS.test(region) && (ALL_STARS.test(account) || account === asker.account) && (anyValue(partition) || !WILD.test(partition))) return 'all';
   return WILD.test(e.raw) ? 'some' : 'none';
 }
 

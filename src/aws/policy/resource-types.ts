@@ -59,8 +59,37 @@ const TYPES: Record<string, { required: readonly string[]; optional?: readonly s
   'ssm:startsession': { required: [], optional: ['ssm:document', 'ec2:instance', 'ssm:managed-instance', 'ecs:task'] },
 };
 
-/** Types whose ARN has no account (`arn:aws:ec2:REGION::image/ami-…`): a Deny naming an account never matches them. */
-export const ACCOUNTLESS_TYPES: ReadonlySet<string> = new Set(['ec2:image', 'ec2:snapshot']);
+/**
+ * How the ARN of each type above is written (Service Authorization Reference, "ARN" column of
+ * the resource types): whether it has a region and an account, and the character between the
+ * type and the name (`function:NAME`, `instance/ID`; '' when there is no type part, as for an S3
+ * bucket). An empty segment in a policy matches only an empty one, and a literal '/' never
+ * matches ':' (IAM User Guide, wildcards in resource ARNs are per segment), so a Deny written
+ * with the wrong shape never covers the type.
+ */
+export interface ArnShape {
+  region: boolean;
+  /** `either`: AWS-owned SSM documents have no account, the caller's own do. */
+  account: boolean | 'either';
+  sep: ':' | '/' | '';
+}
+const REGIONAL_SLASH: ArnShape = Object.freeze({ region: true, account: true, sep: '/' });
+const SHAPES: Record<string, ArnShape> = {
+  'lambda:function': { region: true, account: true, sep: ':' },
+  'license-manager:license-configuration': { region: true, account: true, sep: ':' },
+  // `arn:aws:ec2:REGION::image/ami-…`: a Deny naming an account never matches an AMI or a snapshot.
+  'ec2:image': { region: true, account: false, sep: '/' },
+  'ec2:snapshot': { region: true, account: false, sep: '/' },
+  'iam:instance-profile': { region: false, account: true, sep: '/' },
+  's3:bucket': { region: false, account: false, sep: '' },
+  'ssm:document': { region: true, account: 'either', sep: '/' },
+};
+
+/** The ARN shape of a `service:type` listed in TYPES (most are `arn:P:S:REGION:ACCOUNT:type/name`). */
+export function arnShapeOf(serviceType: string): ArnShape {
+  return SHAPES[serviceType] ?? REGIONAL_SLASH;
+}
+
 
 /**
  * Types whose resource a request may take from another account: a subnet or security group of a

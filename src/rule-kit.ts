@@ -92,6 +92,17 @@ export function missingCapability(graph: Graph, node: GraphNode, capabilities: r
 }
 
 /**
+ * An Entra app registered in the tenant whose federated credentials were not read (the
+ * capability, or this app's entry in federatedIdentityCredentials.json): one of them may be a
+ * weak trust, so "no federated credential" is not known.
+ */
+export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
+  if (subject.provider !== 'entra' || (subject.attrs.applicationObjectId === undefined && subject.attrs.tenantOwned !== true)) return false;
+  if (graph.capability('entra', subject.scope, 'entra.federatedIdentityCredentials') !== 'collected') return true;
+  return subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true;
+}
+
+/**
  * Coverage capabilities whose grants, roles, memberships and ownerships feed an identity's
  * capability tier. Entra owners count: an SP that owns an app or SP can add a credential to it
  * (a CAN_ESCALATE_TO edge) and takes its tier.

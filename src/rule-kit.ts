@@ -80,6 +80,17 @@ export function sources(graph: Graph, node: NodeRef, type: Parameters<Graph['in'
 }
 
 /**
+ * Owners of an object (OWNS sources), each once: the Entra transform merges an app registration
+ * and its service principal into one node, so a person who owns both has two OWNS edges to it.
+ * In edge order, so evidence stays the same from run to run.
+ */
+export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
+  const all = graph.sources(node, 'OWNS');
+  // Almost always one or two owners: a scan of the earlier ones beats a set per subject.
+  return all.filter((o, i) => all.findIndex((p) => p.id === o.id) === i);
+}
+
+/**
  * The first of `capabilities` not collected for the node's provider and scope, as
  * `<capability> <status>` (the reason rules give `unknown`), or undefined when all were.
  */

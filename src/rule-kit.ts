@@ -105,12 +105,15 @@ export function missingCapability(graph: Graph, node: GraphNode, capabilities: r
 /**
  * An Entra app registered in the tenant whose federated credentials were not read (the
  * capability, or this app's entry in federatedIdentityCredentials.json): one of them may be a
- * weak trust, so "no federated credential" is not known.
+ * weak trust, so "no federated credential" is not known. With the app registrations not read,
+ * a service principal of the tenant may have one whose credentials (federated ones included)
+ * were never seen.
  */
 export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
   if (subject.provider !== 'entra' || (subject.attrs.applicationObjectId === undefined && subject.attrs.tenantOwned !== true)) return false;
   if (graph.capability('entra', subject.scope, 'entra.federatedIdentityCredentials') !== 'collected') return true;
-  return subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true;
+  if (subject.attrs.applicationObjectId === undefined) return graph.capability('entra', subject.scope, 'entra.applications') !== 'collected';
+  return subject.attrs.ficsCollected !== true;
 }
 
 /**
@@ -119,7 +122,9 @@ export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
  * (a CAN_ESCALATE_TO edge) and takes its tier.
  */
 const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
-  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'],
+  // Every grant and role is held by a principal of entra.servicePrincipals (or a user or group):
+  // with that list not read, an app registration may have a service principal holding them.
+  entra: ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'],
   okta: ['okta.adminRoles', 'okta.clientRoles', 'okta.appGrants', 'okta.groups'],
   aws: ['aws.iam'],
 };

@@ -9,7 +9,7 @@ const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege',
 // Everything feeding the tiers read (AWS account `acct`, Entra tenant `t`): the tiers are exact.
 const READ: CoverageRecord[] = [
   { provider: 'aws', scope: 'acct', capability: 'aws.iam', status: 'collected' },
-  ...['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'].map(
+  ...['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'].map(
     (capability): CoverageRecord => ({ provider: 'entra', scope: 't', capability, status: 'collected' }),
   ),
 ];

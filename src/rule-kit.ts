@@ -108,6 +108,17 @@ export function sources(graph: Graph, node: NodeRef, type: Parameters<Graph['in'
 }
 
 /**
+ * Owners of an object (OWNS sources), each once: the Entra transform merges an app registration
+ * and its service principal into one node, so a person who owns both has two OWNS edges to it.
+ * In edge order, so evidence stays the same from run to run.
+ */
+export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
+  const all = graph.sources(node, 'OWNS');
+  // Almost always one or two owners: a scan of the earlier ones beats a set per subject.
+  return all.filter((o, i) => all.findIndex((p) => p.id === o.id) === i);
+}
+
+/**
  * The first of `capabilities` not collected for the node's provider and scope, as
  * `<capability> <status>` (the reason rules give `unknown`), or undefined when all were.
  */
@@ -120,12 +131,28 @@ export function missingCapability(graph: Graph, node: GraphNode, capabilities: r
 }
 
 /**
+ * An Entra app registered in the tenant whose federated credentials were not read (the
+ * capability, or this app's entry in federatedIdentityCredentials.json): one of them may be a
+ * weak trust, so "no federated credential" is not known. With the app registrations not read,
+ * a service principal of the tenant may have one whose credentials (federated ones included)
+ * were never seen.
+ */
+export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
+  if (subject.provider !== 'entra' || (subject.attrs.applicationObjectId === undefined && subject.attrs.tenantOwned !== true)) return false;
+  if (graph.capability('entra', subject.scope, 'entra.federatedIdentityCredentials') !== 'collected') return true;
+  if (subject.attrs.applicationObjectId === undefined) return graph.capability('entra', subject.scope, 'entra.applications') !== 'collected';
+  return subject.attrs.ficsCollected !== true;
+}
+
+/**
  * Coverage capabilities whose grants, roles, memberships and ownerships feed an identity's
  * capability tier. Entra owners count: an SP that owns an app or SP can add a credential to it
  * (a CAN_ESCALATE_TO edge) and takes its tier.
  */
 const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
-  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'],
+  // Every grant and role is held by a principal of entra.servicePrincipals (or a user or group):
+  // with that list not read, an app registration may have a service principal holding them.
+  entra: ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'],
   okta: ['okta.adminRoles', 'okta.clientRoles', 'okta.appGrants', 'okta.groups'],
   aws: ['aws.iam'],
 };

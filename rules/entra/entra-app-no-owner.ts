@@ -1,4 +1,4 @@
-import { defineRule, sources } from '../../src/rule-kit.js';
+import { defineRule, ownersOf } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +32,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    const owners = sources(ctx.graph, subject, 'OWNS');
+    const owners = ownersOf(ctx.graph, subject);
     if (owners.length === 0) {
       ctx.report({ messageId: 'noOwner', evidence: { owners: [] } });
       return;

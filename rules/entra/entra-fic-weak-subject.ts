@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, fromOptions } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, entraFicsUnread, fromOptions } from '../../src/rule-kit.js';
 
 const SYSTEM_ASSIGNED = /^isExplicit=False$/i;
 /** The allowed issuers and audiences of the options, compiled. */
@@ -64,8 +64,9 @@ export default defineRule({
       if (!names.some((n) => SYSTEM_ASSIGNED.test(n))) ctx.unknown('federated credentials of user-assigned managed identities are not collected');
       return;
     }
-    // Federated credentials hang off the app registration; one missing from the file was not read.
-    if (subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true) {
+    // Federated credentials hang off the app registration; one missing from the file was not
+    // read, and with no registration read a service principal of the tenant may have one.
+    if (entraFicsUnread(ctx.graph, subject)) {
       ctx.unknown('federated credentials of this application were not read');
       return;
     }

@@ -1,4 +1,4 @@
-import { defineRule, sources } from '../../src/rule-kit.js';
+import { defineRule, ownersOf } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -31,7 +31,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    const owners = sources(ctx.graph, subject, 'OWNS');
+    const owners = ownersOf(ctx.graph, subject);
     const disabled = owners.filter((o) => o.enabled === false);
     if (disabled.length === 0 || disabled.length === owners.length) return;
     for (const o of disabled) {

@@ -1,4 +1,4 @@
-import { defineRule, sources } from '../../src/rule-kit.js';
+import { defineRule, ownersOf } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +32,7 @@ export default defineRule({
       ctx.unknown('owners of this object were not read');
       return;
     }
-    for (const o of sources(ctx.graph, subject, 'OWNS')) {
+    for (const o of ownersOf(ctx.graph, subject)) {
       if (o.kind !== 'identity' || o.type === 'entra-user' || o.id === subject.id) continue;
       const ownerTier = ctx.analysis.tier(o);
       ctx.report({ messageId: 'spOwner', args: { owner: o.name, ownerTier }, evidence: { owner: o.id, ownerTier }, key: o.id });

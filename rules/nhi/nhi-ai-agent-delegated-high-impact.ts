@@ -2,7 +2,9 @@ import { defineRule, missingCapability, type GraphNode } from '../../src/rule-ki
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
-  entra: ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants'],
+  // Grants are held by service principals: with those not read, an agent's app registration may
+  // have one holding them (its grants were dropped as dangling).
+  entra: ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants'],
   okta: ['okta.appGrants'],
   aws: ['aws.iam'],
 };

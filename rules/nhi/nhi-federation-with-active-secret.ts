@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential } from '../../src/rule-kit.js';
 
 const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
@@ -23,7 +23,7 @@ export default defineRule({
     const creds = credentialsOf(ctx.graph, subject).filter((c) => isActiveCredential(c, ctx.now));
     const fed = creds.find((c) => (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact');
     const secrets = creds.filter((c) => SHARED.has(c.credentialType ?? ''));
-    if (!fed && secrets.length > 0 && entraFicsUnread(subject, ctx)) return ctx.unknown('federated credentials of this application were not read');
+    if (!fed && secrets.length > 0 && entraFicsUnread(ctx.graph, subject)) return ctx.unknown('federated credentials of this application were not read');
     // A federated credential whose subject could not be read (a flexible credential whose
     // expression Graph beta did not give, an expression on other claims) may pin one workload.
     if (!fed && secrets.length > 0 && creds.some((c) => c.attrs.subjectUndecided === true)) return ctx.unknown('the subject a federated credential accepts could not be read');
@@ -35,10 +35,3 @@ export default defineRule({
     });
   },
 });
-
-/** An Entra app registered in the tenant whose federated credentials were not read (capability or per-app). */
-function entraFicsUnread(subject: GraphNode, ctx: RuleContext): boolean {
-  if (subject.provider !== 'entra' || (subject.attrs.applicationObjectId === undefined && subject.attrs.tenantOwned !== true)) return false;
-  if (ctx.graph.capability('entra', subject.scope, 'entra.federatedIdentityCredentials') !== 'collected') return true;
-  return subject.attrs.applicationObjectId !== undefined && subject.attrs.ficsCollected !== true;
-}

@@ -1,4 +1,4 @@
-import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { defineRule, entraFicsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -25,12 +25,16 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const s = ctx.analysis.strength(subject);
-    if (s.class !== 'shared-secret') return;
+    // Federated credentials that were not read may include one that does not pin its subject,
+    // a shared secret: the weakest credential is then not known.
+    const ficsUnread = s.class !== 'shared-secret' && entraFicsUnread(ctx.graph, subject);
+    if (s.class !== 'shared-secret' && !ficsUnread) return;
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }
+    if (ficsUnread) return ctx.unknown('federated credentials of this application were not read');
     ctx.report({
       messageId: 'weak',
       severity: tier === 4 ? 'critical' : 'high',

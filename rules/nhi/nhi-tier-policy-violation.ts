@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, type Autonomy, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, tierEvidenceMissing, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -77,38 +77,21 @@ export default defineRule({
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
-    const policy = (ctx.options.policy as Record<string, TierRequirement>)[`T${tier}`] ?? {};
-    const violations: string[] = [];
-    const strength = ctx.analysis.strength(subject);
-    if (policy.allowedStrength && strength.class !== 'none' && !policy.allowedStrength.includes(strength.class)) {
-      violations.push(`credential strength ${strength.class} (allowed: ${policy.allowedStrength.join(', ')})`);
-    }
-    const autonomy = ctx.analysis.autonomy(subject);
-    if (policy.allowedAutonomy && !policy.allowedAutonomy.includes(autonomy)) violations.push(`autonomy ${autonomy} (allowed: ${policy.allowedAutonomy.join(', ')})`);
-    // A credential whose start or end date was not read has no known lifetime: no evidence either way.
-    let lifeUnknown = false;
-    if (policy.maxCredentialDays !== undefined) {
-      for (const c of credentialsOf(ctx.graph, subject)) {
-        // Not valid yet counts: its lifetime is set already.
-        if (!STANDING.has(c.credentialType ?? '') || !isUnexpiredCredential(c, ctx.now)) continue;
-        const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
-        if (life === undefined) lifeUnknown = true;
-        else if (life > policy.maxCredentialDays) {
-          violations.push(`${c.credentialType} ${c.name} lives ${life === Infinity ? 'forever' : `${life} days`} (max ${policy.maxCredentialDays})`);
+    const policies = ctx.options.policy as Record<string, TierRequirement>;
+    const found = judge(subject, ctx, policies[`T${tier}`] ?? {});
+    const { violations, autonomy, strength } = found;
+    if (violations.length === 0) {
+      // With grants, roles or owners feeding the tier not read, the tier is a lower bound: a
+      // higher tier's stricter policy may apply, so a breach of one is no pass.
+      const missing = tierEvidenceMissing(ctx.graph, subject);
+      if (missing) {
+        for (let t = tier + 1; t <= 4; t++) {
+          const higher = judge(subject, ctx, policies[`T${t}`] ?? {});
+          if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown) return ctx.unknown(`tier not known: ${missing}`);
         }
       }
-    }
-    // Accountable means a user account (a person, or a service account someone signs in to), not
-    // an owning service principal, app or role, that has not left; an account whose status is
-    // unknown counts. Owners that were not read are no evidence either way.
-    let ownerUnknown = false;
-    if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
-      if (ownersRead(subject)) violations.push('no accountable human');
-      else ownerUnknown = true;
-    }
-    if (violations.length === 0) {
-      if (ownerUnknown) ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
-      else if (lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
+      if (found.ownerUnknown) ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+      else if (found.lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
       return;
     }
     ctx.report({
@@ -120,6 +103,39 @@ export default defineRule({
     });
   },
 });
+
+/** What the identity breaks of one tier's policy, and whether a requirement could not be judged. */
+function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
+  const violations: string[] = [];
+  const strength = ctx.analysis.strength(subject);
+  if (policy.allowedStrength && strength.class !== 'none' && !policy.allowedStrength.includes(strength.class)) {
+    violations.push(`credential strength ${strength.class} (allowed: ${policy.allowedStrength.join(', ')})`);
+  }
+  const autonomy = ctx.analysis.autonomy(subject);
+  if (policy.allowedAutonomy && !policy.allowedAutonomy.includes(autonomy)) violations.push(`autonomy ${autonomy} (allowed: ${policy.allowedAutonomy.join(', ')})`);
+  // A credential whose start or end date was not read has no known lifetime: no evidence either way.
+  let lifeUnknown = false;
+  if (policy.maxCredentialDays !== undefined) {
+    for (const c of credentialsOf(ctx.graph, subject)) {
+      // Not valid yet counts: its lifetime is set already.
+      if (!STANDING.has(c.credentialType ?? '') || !isUnexpiredCredential(c, ctx.now)) continue;
+      const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
+      if (life === undefined) lifeUnknown = true;
+      else if (life > policy.maxCredentialDays) {
+        violations.push(`${c.credentialType} ${c.name} lives ${life === Infinity ? 'forever' : `${life} days`} (max ${policy.maxCredentialDays})`);
+      }
+    }
+  }
+  // Accountable means a user account (a person, or a service account someone signs in to), not
+  // an owning service principal, app or role, that has not left; an account whose status is
+  // unknown counts. Owners that were not read are no evidence either way.
+  let ownerUnknown = false;
+  if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
+    if (ownersRead(subject)) violations.push('no accountable human');
+    else ownerUnknown = true;
+  }
+  return { violations, autonomy, strength, lifeUnknown, ownerUnknown };
+}
 
 /** Whether the identity's owners were read: Entra app and SP owners, a user's manager, readable AWS tags. */
 function ownersRead(n: GraphNode): boolean {

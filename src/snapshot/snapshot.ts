@@ -35,6 +35,18 @@ export function filesUnder(snapshot: Snapshot, prefix: string): string[] {
     .sort();
 }
 
+/** The manifest's coverage record for one capability of one scope (or of `*`), if it has one. */
+export function coverageEntry(
+  snapshot: Snapshot,
+  provider: ProviderName,
+  scope: string,
+  capability: string,
+): CoverageRecord | undefined {
+  return snapshot.manifest.coverage.find(
+    (c) => c.provider === provider && c.capability === capability && (c.scope === scope || c.scope === '*'),
+  );
+}
+
 /**
  * Coverage for one capability: the manifest's record when there is one; otherwise `collected`
  * when every one of its files is present and `not-collected` when any is absent. A capability
@@ -49,9 +61,7 @@ export function capabilityCoverage(
   capability: string,
   files: string[],
 ): CoverageRecord {
-  const rec = snapshot.manifest.coverage.find(
-    (c) => c.provider === provider && c.capability === capability && (c.scope === scope || c.scope === '*'),
-  );
+  const rec = coverageEntry(snapshot, provider, scope, capability);
   if (rec) return { ...rec, scope };
   const missing = files.filter((f) => !(f in snapshot.files));
   if (missing.length === 0) return { provider, scope, capability, status: 'collected' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
 import { ids } from '../../src/graph/ids.js';
-import { transformEntra } from '../../src/connectors/entra/transform.js';
+import { ENTRA_CAPABILITIES, transformEntra } from '../../src/connectors/entra/transform.js';
 import { assessSubject } from '../../src/connectors/entra/fic.js';
 import { classifyUser } from '../../src/connectors/entra/service-accounts.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../../src/config/types.js';
@@ -9,6 +9,12 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { InputError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { loadEntraSnapshot } from '../helpers/entra-builders.js';
+import { runRule } from '../helpers/rule-tester.js';
+import type { RuleDefinition, Verdict } from '../../src/engine/types.js';
+import appNoOwner from '../../rules/entra/entra-app-no-owner.js';
+import ownerDisabled from '../../rules/entra/entra-owner-disabled.js';
+import ownerIsSp from '../../rules/entra/entra-owner-is-service-principal.js';
+import agentNoSponsor from '../../rules/entra/entra-agent-no-sponsor.js';
 
 const DIR = new URL('../fixtures/entra/contoso', import.meta.url).pathname;
 const T = 'c0ffee00-1111-4222-8333-444455556666';
@@ -484,5 +490,65 @@ describe('less common inputs', () => {
     const files = g.node(ids.entraScope(T, 'a1000000-0000-4000-8000-0000000000fe', 'Files.ReadWrite.All'))!;
     expect(files.tier).toBe(2);
     expect(g.warnings.some((w) => w.includes('resource a1000000-0000-4000-8000-0000000000fe is not in the snapshot'))).toBe(true);
+  });
+});
+
+describe('a coverage entry wins over the files (docs/snapshot-format.md)', () => {
+  type Status = 'missing-permission' | 'error' | 'not-collected';
+  /** The Contoso snapshot with a manifest entry that disowns `cap`, its files left in place. */
+  function disowned(cap: string, status: Status = 'missing-permission', drop = false): Snapshot {
+    const s = load();
+    s.manifest.coverage = s.manifest.coverage.filter((c) => c.capability !== cap);
+    s.manifest.coverage.push({ provider: 'entra', scope: T, capability: cap, status, reason: 'test: disowned' });
+    if (drop) for (const f of ENTRA_CAPABILITIES.find(([c]) => c === cap)![1]) delete s.files[`entra/${f}`];
+    return s;
+  }
+  /** Nodes, edges and warnings, in a stable order, to compare two graphs. */
+  const dump = (g: Graph): string =>
+    JSON.stringify({
+      nodes: [...g.nodes.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      edges: [...g.edges()].map((e) => JSON.stringify(e)).sort(),
+      warnings: g.warnings,
+    });
+  const verdicts = (rule: RuleDefinition, g: Graph): Verdict[] => [...runRule(rule, g, { now: NOW }).verdicts.values()];
+
+  it('for every capability read from files, a disowned file gives the graph of an absent one', () => {
+    // entra.organization names the tenant only (no rule reads it): the tenant id is still needed.
+    for (const [cap] of ENTRA_CAPABILITIES.filter(([c]) => c !== 'entra.organization')) {
+      for (const status of ['missing-permission', 'error'] as const) {
+        expect(dump(run(disowned(cap, status))), `${cap} ${status}`).toBe(dump(run(disowned(cap, status, true))));
+      }
+    }
+  });
+
+  it('owners: a disowned owner file makes the owner rules unknown, never pass or fail', () => {
+    const rules = [appNoOwner, ownerDisabled, ownerIsSp];
+    // With the owners read, the rules decide (this fixture holds an app with no owner).
+    expect(verdicts(appNoOwner, run())).toContain('fail');
+    for (const rule of rules) expect(verdicts(rule, run()).some((v) => v !== 'unknown'), rule.meta.id).toBe(true);
+    const g2 = run(disowned('entra.owners'));
+    expect([...g2.edges()].filter((e) => e.type === 'OWNS')).toEqual([]);
+    expect([...g2.nodes.values()].filter((n) => n.attrs.ownersCollected !== undefined)).toEqual([]);
+    for (const rule of rules) {
+      const v = verdicts(rule, g2);
+      expect(v.length, rule.meta.id).toBeGreaterThan(0);
+      expect(new Set(v), rule.meta.id).toEqual(new Set(['unknown']));
+    }
+  });
+
+  it('agent sponsors: a disowned sponsor file makes an agent with none unknown, not failing', () => {
+    const agent = sp(7);
+    expect(runRule(agentNoSponsor, run(), { now: NOW }).verdicts.get(agent)).toBe('fail');
+    const g2 = run(disowned('entra.agentSponsors'));
+    expect(g2.node(agent)!.attrs.sponsorsCollected).toBeUndefined();
+    expect(runRule(agentNoSponsor, g2, { now: NOW }).verdicts.get(agent)).toBe('unknown');
+  });
+
+  it('groups: a disowned member file adds no membership and marks no group as read', () => {
+    const group = ids.entraGroup(T, 'e5000000-0000-4000-8000-000000000001');
+    expect(run().in(group, 'MEMBER_OF').length).toBeGreaterThan(0);
+    const g2 = run(disowned('entra.groups', 'error'));
+    expect(g2.node(group)).toBeUndefined();
+    expect([...g2.edges()].filter((e) => e.type === 'MEMBER_OF')).toEqual([]);
   });
 });

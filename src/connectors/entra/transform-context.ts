@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../../graph/graph.js';
 import type { GraphNode, Tier } from '../../graph/model.js';
 import type { NhiConfig } from '../../config/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { capabilityCoverage } from '../../snapshot/snapshot.js';
+import { capabilityCoverage, coverageEntry } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import type { CoverageStatus } from '../../snapshot/types.js';
 
@@ -87,6 +87,8 @@ export class EntraContext {
   /** Every privilege node the grant steps added, by id (few: one per distinct permission/role). */
   readonly privileges = new Map<string, GraphNode>();
   private readonly coverage = new Map<string, CoverageStatus>();
+  /** Files (`users.json`) whose capability the manifest records as not collected. */
+  private readonly disowned = new Set<string>();
 
   constructor(
     readonly snapshot: Snapshot,
@@ -106,6 +108,13 @@ export class EntraContext {
     );
     this.b.addCoverage(rec);
     this.coverage.set(capability, rec.status);
+    // A manifest record wins over the files (docs/snapshot-format.md): files of a capability it
+    // records as anything but collected are not read, so a rule meets what an absent file gives
+    // (unknown), never a verdict drawn from data the collector disowned. Without a record, a
+    // present file is read even when its pair is absent (users.json without userManagers.json).
+    if (rec.status !== 'collected' && coverageEntry(this.snapshot, 'entra', this.tenant, capability)) {
+      for (const f of files) this.disowned.add(f);
+    }
     return rec.status;
   }
 
@@ -114,15 +123,20 @@ export class EntraContext {
     return this.coverage.get(capability) === 'collected';
   }
 
+  /** True when the file is present and the manifest does not disown its capability (see cover). */
+  private readable(file: string): boolean {
+    return `entra/${file}` in this.snapshot.files && !this.disowned.has(file);
+  }
+
   /**
-   * Items of a collection file, or undefined when the file is absent. All made at once: made one
+   * Items of a collection file, or undefined when the file is absent or disowned. All made at once: made one
    * by one as the loop reaches them (a generator), they died young, but the heap of the
    * 100,000-identity scan then peaked 60-90 MB higher during the graph build (later full
    * collections), for no time gain that the loaded bench VM could show.
    */
   items(file: string): Item[] | undefined {
     const name = `entra/${file}`;
-    if (!(name in this.snapshot.files)) return undefined;
+    if (!this.readable(file)) return undefined;
     const r = new Reader(name);
     const raw = this.snapshot.files[name];
     const list = r.items(raw);
@@ -130,10 +144,10 @@ export class EntraContext {
     return list.map((obj, i) => new ListItem(obj, base, i, r));
   }
 
-  /** A relationship file as parent id -> items, or undefined when the file is absent. */
+  /** A relationship file as parent id -> items, or undefined when the file is absent or disowned. */
   relation(file: string): Map<string, Item[]> | undefined {
     const name = `entra/${file}`;
-    if (!(name in this.snapshot.files)) return undefined;
+    if (!this.readable(file)) return undefined;
     const r = new Reader(name);
     const raw = this.snapshot.files[name];
     const rel = r.relation(raw);

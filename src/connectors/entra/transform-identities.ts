@@ -159,7 +159,10 @@ export function addIdentities(ctx: EntraContext): void {
  */
 function ownersRead(ctx: EntraContext, ref: IdentityRef, node: GraphNode): boolean {
   const appObjectId = node.attrs.applicationObjectId;
-  const needsApp = ref.kind === 'app' || (typeof appObjectId === 'string' && ctx.apps.get(appObjectId) === ref);
+  // With the app registrations not read, a service principal of this tenant may have one whose
+  // owners are owners too (they were never seen): its owner list is then not complete.
+  const appsUnread = ref.kind === 'sp' && node.attrs.tenantOwned === true && !ctx.collected('entra.applications');
+  const needsApp = ref.kind === 'app' || appsUnread || (typeof appObjectId === 'string' && ctx.apps.get(appObjectId) === ref);
   const needsSp = ref.kind === 'sp';
   return (!needsApp || node.attrs.appOwnersCollected === true) && (!needsSp || node.attrs.spOwnersCollected === true);
 }

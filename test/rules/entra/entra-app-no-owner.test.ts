@@ -3,6 +3,7 @@ import rule from '../../../rules/entra/entra-app-no-owner.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
 import { RAW_TENANT, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 import { ids } from '../../../src/graph/ids.js';
+import { runRule } from '../../helpers/rule-tester.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -101,5 +102,22 @@ describe('entra-app-no-owner through the transform: an app and its SP have two o
     });
     expect(rawVerdict(rule, g, ids.entraApp(RAW_TENANT, lone.id)).verdict).toBe('fail');
     expect(rawVerdict(rule, g, spNodeId(sp)).verdict).toBe('fail');
+  });
+});
+
+describe('entra-app-no-owner: an owner of both the registration and its SP', () => {
+  it('is named once (two OWNS edges, one person)', () => {
+    const sp = rawSp('Ops Agent');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Ops Agent' };
+    const ben = { '@odata.type': '#microsoft.graph.user', id: gid(), displayName: 'Ben Ortiz', userPrincipalName: 'ben@example.test', accountEnabled: false };
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [app],
+      'applicationOwners.json': { [app.id]: [ben] },
+      'servicePrincipalOwners.json': { [sp.id]: [ben] },
+    });
+    expect(rawVerdict(rule, g, spNodeId(sp))).toMatchObject({ verdict: 'fail', messages: ['Every owner of Ops Agent is disabled (Ben Ortiz).'] });
+    const f = runRule(rule, g, { now: NOW }).findings.find((x) => x.subject.id === spNodeId(sp))!;
+    expect(f.evidence).toEqual({ owners: [ids.entraUser(RAW_TENANT, ben.id)] });
   });
 });

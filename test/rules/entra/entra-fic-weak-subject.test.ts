@@ -177,3 +177,22 @@ describe('entra-fic-weak-subject on federated credentials as Graph v1.0 returns 
     expect(verdictFor({ issuer: `${GH}/contoso`, subject: 'repo:contoso/infra:environment:prod' }).verdict).toBe('pass');
   });
 });
+
+describe('entra-fic-weak-subject: a service principal of the tenant with no registration in the snapshot', () => {
+  // Its federated credentials would hang on a registration: with the registrations read, it has
+  // none (pass); with them not read (the file kept but disowned by the manifest), it may have one.
+  const verdict = (applications: 'collected' | 'missing-permission') => {
+    const sp = rawSp('Lone SP');
+    const other = { id: gid(), appId: gid(), displayName: 'Other registration' };
+    const g = rawGraph({ 'servicePrincipals.json': [sp], 'applications.json': [other] }, [{ capability: 'entra.applications', status: applications }]);
+    return rawVerdict(rule, g, spNodeId(sp)).verdict;
+  };
+
+  it('passes when the registrations were read', () => {
+    expect(verdict('collected')).toBe('pass');
+  });
+
+  it('is unknown when they were not read', () => {
+    expect(verdict('missing-permission')).toBe('unknown');
+  });
+});

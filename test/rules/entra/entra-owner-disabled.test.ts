@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-owner-disabled.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -42,4 +43,20 @@ describe('entra-owner-disabled', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-owner-disabled: an owner of both the registration and its SP', () => {
+  it('is reported once (two OWNS edges, one person); near miss: the enabled co-owner is not', () => {
+    const sp = rawSp('Ops Agent');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Ops Agent' };
+    const user = (name: string, accountEnabled: boolean) => ({ '@odata.type': '#microsoft.graph.user', id: gid(), displayName: name, userPrincipalName: `${name}@example.test`, accountEnabled });
+    const ben = user('Ben', false);
+    const g = rawGraph({
+      'servicePrincipals.json': [sp],
+      'applications.json': [app],
+      'applicationOwners.json': { [app.id]: [ben, user('Alice', true)] },
+      'servicePrincipalOwners.json': { [sp.id]: [ben] },
+    });
+    expect(rawVerdict(rule, g, spNodeId(sp))).toMatchObject({ verdict: 'fail', messages: [expect.stringContaining('Ben')] });
+  });
 });

@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-owner-is-service-principal.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
+import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -43,4 +44,20 @@ describe('entra-owner-is-service-principal', () => {
       verdict: 'unknown',
     },
   ]);
+});
+
+describe('entra-owner-is-service-principal: an owner of both the registration and its SP', () => {
+  it('is reported once (two OWNS edges, one owning service principal)', () => {
+    const sp = rawSp('Ops Agent');
+    const app = { id: gid(), appId: sp.appId, displayName: 'Ops Agent' };
+    const deployer = rawSp('Deployer');
+    const ref = { '@odata.type': '#microsoft.graph.servicePrincipal', id: deployer.id, displayName: 'Deployer' };
+    const g = rawGraph({
+      'servicePrincipals.json': [sp, deployer],
+      'applications.json': [app],
+      'applicationOwners.json': { [app.id]: [ref] },
+      'servicePrincipalOwners.json': { [sp.id]: [ref] },
+    });
+    expect(rawVerdict(rule, g, spNodeId(sp))).toMatchObject({ verdict: 'fail', messages: [expect.stringContaining('Deployer')] });
+  });
 });

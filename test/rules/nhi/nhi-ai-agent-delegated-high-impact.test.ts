@@ -7,7 +7,7 @@ import type { CoverageStatus } from '../../../src/snapshot/types.js';
 const now = '2026-11-20T00:00:00Z';
 const agent = { confidence: 'name' as const, reasons: ['name matches assistant'] };
 const grantsRead = (status: { [cap: string]: CoverageStatus } = {}) =>
-  ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
+  ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
 const scope = (id: string, value: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', name: `Microsoft Graph ${value}`, tier, attrs: { value } });
 
 describe('nhi-ai-agent-delegated-high-impact', () => {
@@ -82,7 +82,8 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
         [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })],
         grantsRead(status),
       );
-    for (const cap of ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants']) {
+    // Grants are held by service principals: with that list not read, an app registration's may hold one.
+    for (const cap of ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants']) {
       const r = runRule(rule, build({ [cap]: 'missing-permission' }), { now });
       expect(r.verdicts.get('quiet')).toBe('unknown');
       expect(r.stats.unknownReasons).toEqual({ [`${cap} missing-permission`]: 1 });

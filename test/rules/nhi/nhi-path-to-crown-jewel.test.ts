@@ -6,7 +6,7 @@ import type { CoverageStatus } from '../../../src/snapshot/types.js';
 
 const now = '2026-11-20T00:00:00Z';
 const admin = node('aws-admin', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin' });
-const ENTRA_PATH_CAPS = ['entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'];
+const ENTRA_PATH_CAPS = ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'];
 const covered = (provider: 'entra' | 'aws', scope: string, caps: string[], status: CoverageStatus = 'collected') =>
   caps.map((capability) => ({ provider, scope, capability, status }));
 const secret = (id: string) => node(id, { kind: 'credential', type: 'c', provider: 'entra', credentialType: 'client-secret', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2028-01-01T00:00:00Z' });

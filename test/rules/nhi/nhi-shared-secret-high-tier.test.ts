@@ -38,4 +38,16 @@ describe('nhi-shared-secret-high-tier', () => {
     expect(verdict('missing-permission')).toBe('unknown');
     expect(verdict('collected')).toBe('pass');
   });
+
+  it('is unknown for a T4 Entra app on a certificate whose federated credentials were not read (one may not pin its subject)', () => {
+    const verdict = (ficsCollected: boolean) => {
+      const g = new EntraGraph();
+      const sp = g.sp('deployer', { attrs: { ficsCollected } });
+      g.cert(sp);
+      g.appRole(sp, 'RoleManagement.ReadWrite.Directory');
+      return runRule(rule, g.build(), { now }).verdicts.get(sp);
+    };
+    expect(verdict(false)).toBe('unknown');
+    expect(verdict(true)).toBe('pass');
+  });
 });

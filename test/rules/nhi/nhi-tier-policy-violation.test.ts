@@ -2,9 +2,17 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-tier-policy-violation.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import type { CoverageRecord } from '../../../src/snapshot/types.js';
 
 const now = '2026-11-20T00:00:00Z';
 const p = (id: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', type: 'p', tier });
+// Everything feeding the tiers read (AWS account `acct`, Entra tenant `t`): the tiers are exact.
+const READ: CoverageRecord[] = [
+  { provider: 'aws', scope: 'acct', capability: 'aws.iam', status: 'collected' },
+  ...['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'].map(
+    (capability): CoverageRecord => ({ provider: 'entra', scope: 't', capability, status: 'collected' }),
+  ),
+];
 const secret = (id: string, createdAt: string, expiresAt: string) => node(id, { kind: 'credential', type: 'c', credentialType: 'client-secret', createdAt, expiresAt });
 
 describe('nhi-tier-policy-violation', () => {
@@ -30,6 +38,7 @@ describe('nhi-tier-policy-violation', () => {
       edge('owned', 'short', 'HAS_CREDENTIAL'),
       edge('alice', 'owned', 'OWNS'),
     ],
+    READ,
   );
 
   it('applies stricter controls to higher tiers', () => {
@@ -55,6 +64,7 @@ describe('nhi-tier-policy-violation', () => {
       graphOf(
         [node('sp'), p('p1', 1), node('k', { kind: 'credential', type: 'c', credentialType: 'client-secret', createdAt: '2026-01-01T00:00:00Z', expiresAt })],
         [edge('sp', 'p1', 'GRANTED'), edge('sp', 'k', 'HAS_CREDENTIAL')],
+        READ,
       );
     expect(runRule(rule, build(), { now }).verdicts.get('sp')).toBe('unknown');
     expect(runRule(rule, build('2027-01-01T00:00:00Z'), { now }).verdicts.get('sp')).toBe('pass');
@@ -70,6 +80,7 @@ describe('nhi-tier-policy-violation', () => {
       graphOf(
         [node('sp', { provider: 'entra', type: 'entra-service-principal', scope: 't', attrs }), p('p2', 2), secret('short', '2026-10-01T00:00:00Z', '2026-12-31T00:00:00Z'), ...(ownerNode ? [ownerNode] : [])],
         [edge('sp', 'p2', 'GRANTED'), edge('sp', 'short', 'HAS_CREDENTIAL'), ...(ownerNode ? [edge(ownerNode.id, 'sp', 'OWNS')] : [])],
+        READ,
       );
 
     it('owners not read: unknown, not "no accountable human"', () => {
@@ -87,5 +98,18 @@ describe('nhi-tier-policy-violation', () => {
       const r = runRule(rule, build({ ownersCollected: true }, node('bob', { kind: 'human', provider: 'entra', type: 'entra-user', enabled: true })), { now });
       expect(r.verdicts.get('sp')).toBe('pass');
     });
+  });
+
+  it('is unknown, not passing, when its tier evidence was not collected and a higher tier would be violated', () => {
+    const iam = (status: 'collected' | 'missing-permission') => ({ provider: 'aws' as const, scope: 'acct', capability: 'aws.iam', status });
+    const verdict = (status: 'collected' | 'missing-permission', expiresAt: string) =>
+      runRule(rule, graphOf([node('r'), secret('s', '2026-10-01T00:00:00Z', expiresAt)], [edge('r', 's', 'HAS_CREDENTIAL')], [iam(status)]), { now }).verdicts.get('r');
+    // T0 with its grants read: no requirement. Unread, it may be T1-T4, whose lifetimes it breaks.
+    expect(verdict('collected', '2029-10-01T00:00:00Z')).toBe('pass');
+    expect(verdict('missing-permission', '2029-10-01T00:00:00Z')).toBe('unknown');
+    // Near miss: a 30-day secret and an owner tag meet every tier's policy, read or not.
+    const owned = (status: 'collected' | 'missing-permission') =>
+      runRule(rule, graphOf([node('r', { attrs: { owner: 'alice' } }), secret('s', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z')], [edge('r', 's', 'HAS_CREDENTIAL')], [iam(status)]), { now }).verdicts.get('r');
+    expect(owned('missing-permission')).toBe('pass');
   });
 });

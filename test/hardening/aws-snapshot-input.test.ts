@@ -151,3 +151,31 @@ describe('a wrong-shaped rolesanywhere.json or saml-providers.json is an input e
     expect(r.stderr).toContain('rolesanywhere.json');
   });
 });
+
+describe('an IAM entry without a usable Arn is an input error, not a dropped identity', () => {
+  it.each([
+    ['missing', undefined],
+    ['a number', 42],
+    ['empty', ''],
+  ])('RoleDetailList[1].Arn %s', (_name, value) => {
+    const dir = fresh('noarn');
+    const doc = readJsonFile(dir, AUTHZ);
+    if (value === undefined) delete doc.RoleDetailList[1].Arn;
+    else doc.RoleDetailList[1].Arn = value;
+    writeJsonFile(dir, AUTHZ, doc);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${AUTHZ}: RoleDetailList[1].Arn: `) });
+  });
+
+  it('names the user entry and field, and the CLI exits 2 even with --allow-partial', () => {
+    const dir = fresh('noarn-user');
+    const doc = readJsonFile(dir, AUTHZ);
+    delete doc.UserDetailList[0].UserName;
+    writeJsonFile(dir, AUTHZ, doc);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${AUTHZ}: UserDetailList[0].UserName: `) });
+    const run = cli(['scan', '--snapshot', dir, '--format', 'json', '--allow-partial', '--fail-on', 'high']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('UserDetailList[0].UserName');
+  });
+});

@@ -165,7 +165,7 @@ function transformAccount(
   try {
     model = timed(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
   } catch (e) {
-    if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
+    if (e instanceof AuthzDetailsError) throw new InputError(e.problem, authzPath, e.location);
     throw e;
   }
   if (model.accountId && model.accountId !== account) {

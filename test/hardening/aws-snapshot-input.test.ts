@@ -179,3 +179,51 @@ describe('an IAM entry without a usable Arn is an input error, not a dropped ide
     expect(run.stderr).toContain('UserDetailList[0].UserName');
   });
 });
+
+describe('credential report flags accept only the documented values', () => {
+  /** Rewrites one cell of the prod credential report, by user and column. */
+  function setCell(dir: string, user: string, column: string, value: string): number {
+    const lines = readFileSync(join(dir, REPORT), 'utf8').split('\n');
+    const header = lines[0].split(',');
+    const col = header.indexOf(column);
+    const row = lines.findIndex((l) => l.startsWith(`${user},`));
+    const cells = lines[row].split(',');
+    cells[col] = value;
+    lines[row] = cells.join(',');
+    writeFileSync(join(dir, REPORT), lines.join('\n'));
+    return row + 1;
+  }
+
+  it.each([
+    ['access_key_1_active', 'TRUE '],
+    ['access_key_1_active', 'yes'],
+    ['access_key_1_active', ''],
+    ['access_key_2_active', '1'],
+    ['password_enabled', 'True!'],
+    ['password_enabled', 'N/A'],
+    ['mfa_active', 'not_supported'],
+    ['cert_1_active', 'maybe'],
+  ])('%s = %j is an input error naming the file, line and column', (column, value) => {
+    const dir = fresh('cr');
+    const line = setCell(dir, 'legacy-erp-integration', column, value);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line ${line}, column ${column}: `) });
+  });
+
+  it('TRUE and FALSE as the IAM docs write them read like true and false', () => {
+    const upper = fresh('cr-upper');
+    setCell(upper, 'legacy-erp-integration', 'access_key_1_active', 'TRUE');
+    setCell(upper, 'legacy-erp-integration', 'password_enabled', 'TRUE');
+    setCell(upper, 'legacy-erp-integration', 'mfa_active', 'FALSE');
+    expect(findings(outcome(() => scanSnapshotDir(upper)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('cr-lower')))));
+  });
+
+  it('is exit 2 from the CLI, with --allow-partial', () => {
+    const dir = fresh('cr-cli');
+    setCell(dir, 'legacy-erp-integration', 'access_key_1_active', 'TRUE ');
+    const r = cli(['scan', '--snapshot', dir, '--fail-on', 'low', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('credential-report.csv');
+    expect(r.stderr).toContain('access_key_1_active');
+  });
+});

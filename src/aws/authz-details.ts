@@ -2,9 +2,10 @@
  * Parses the output of `aws iam get-account-authorization-details` (policy documents as JSON
  * objects) and the raw API form (documents as URL-encoded JSON strings) into an AccountModel.
  *
- * A structurally wrong file (not an object, lists that are not arrays) throws
- * AuthzDetailsError with a JSON path. A single bad policy document never fails the file: it is
- * recorded in `unparseablePolicies` and answers about its owner become `unknown`.
+ * A structurally wrong file (not an object, lists that are not arrays, a user, group or role
+ * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
+ * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
+ * owner become `unknown`.
  */
 import type {
   AccountModel,
@@ -183,18 +184,18 @@ function boundary(entry: Obj, at: string, ctx: Ctx): PolicyRef | undefined {
   return undefined;
 }
 
-/** Required identity fields of a user/group/role entry, or undefined (with an issue) to skip it. */
+/**
+ * Required identity fields of a user/group/role entry. IAM always returns the entry's Arn and
+ * name (GetAccountAuthorizationDetails, UserDetail/GroupDetail/RoleDetail), so an entry without
+ * them is a corrupt export: skipped, its identity and findings would vanish (and read as resolved
+ * against a baseline), so the file is rejected instead, naming the field.
+ */
 function identity(entry: unknown, at: string, nameField: string, idField: string, ctx: Ctx) {
-  if (!isObj(entry)) {
-    ctx.issues.push({ location: at, problem: 'expected an object' });
-    return undefined;
-  }
+  if (!isObj(entry)) throw new AuthzDetailsError(at, 'expected an object');
   const arn = str(entry.Arn);
+  if (!arn) throw new AuthzDetailsError(`${at}.Arn`, 'expected a non-empty string (IAM always returns the ARN)');
   const name = str(entry[nameField]);
-  if (!arn || !name) {
-    ctx.issues.push({ location: at, problem: `entry has no Arn or ${nameField}; skipped` });
-    return undefined;
-  }
+  if (!name) throw new AuthzDetailsError(`${at}.${nameField}`, `expected a non-empty string (IAM always returns the ${nameField})`);
   noteArn(ctx, arn);
   return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
 }
@@ -259,7 +260,6 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'GroupDetailList', '').forEach((e, i) => {
     const at = `GroupDetailList[${i}]`;
     const base = identity(e, at, 'GroupName', 'GroupId', ctx);
-    if (!base) return;
     const group: IamGroup = {
       kind: 'group',
       arn: base.arn,
@@ -280,7 +280,6 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'UserDetailList', '').forEach((e, i) => {
     const at = `UserDetailList[${i}]`;
     const base = identity(e, at, 'UserName', 'UserId', ctx);
-    if (!base) return;
     const groupNames = list(base.entry, 'GroupList', at).filter((g): g is string => typeof g === 'string');
     const groupArns: string[] = [];
     for (const name of groupNames) {
@@ -317,7 +316,6 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'RoleDetailList', '').forEach((e, i) => {
     const at = `RoleDetailList[${i}]`;
     const base = identity(e, at, 'RoleName', 'RoleId', ctx);
-    if (!base) return;
     const trust = body(base.entry.AssumeRolePolicyDocument, `${at}.AssumeRolePolicyDocument`, 'trust');
     if (!trust.ok) ctx.unparseable.push({ owner: base.arn, policyName: 'AssumeRolePolicyDocument', location: trust.location, problem: trust.problem });
     const lastUsed = base.entry.RoleLastUsed;

@@ -124,10 +124,22 @@ describe('parseAuthorizationDetails errors', () => {
     expect(r.unusable?.[0].problemLocation).toBe('UserDetailList[0].UserPolicyList[1].PolicyDocument.Statement[1].Effect');
   });
 
-  it('skips entries without an ARN and says where', () => {
-    const m = parseAuthorizationDetails(gaad({ users: [{ UserName: 'x' }, userEntry('y')] }));
-    expect(m.users.size).toBe(1);
-    expect(m.issues).toContainEqual({ location: 'UserDetailList[0]', problem: expect.stringMatching(/no Arn/) });
+  it('rejects an entry without an ARN or name and says where (IAM always returns both: the export is corrupt)', () => {
+    const at = (input: unknown) => {
+      try {
+        parseAuthorizationDetails(input);
+      } catch (e) {
+        if (e instanceof AuthzDetailsError) return e.location;
+        throw e;
+      }
+      return 'parsed';
+    };
+    expect(at(gaad({ users: [userEntry('y'), { UserName: 'x' }] }))).toBe('UserDetailList[1].Arn');
+    expect(at(gaad({ users: [{ ...userEntry('y'), Arn: 42 }] }))).toBe('UserDetailList[0].Arn');
+    const { UserName: _, ...nameless } = userEntry('y');
+    expect(at(gaad({ users: [nameless] }))).toBe('UserDetailList[0].UserName');
+    expect(at(gaad({ users: ['y' as never] }))).toBe('UserDetailList[0]');
+    expect(at(gaad({ users: [userEntry('y')] }))).toBe('parsed');
   });
 
   it('treats a group listed in GroupList but absent from GroupDetailList as unknown, not empty', () => {

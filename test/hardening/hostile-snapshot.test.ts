@@ -131,17 +131,13 @@ describe('odd but readable snapshots scan cleanly with warnings', () => {
     expect(r.result.report.identities.map((i) => i.id)).toEqual(base.report.identities.map((i) => i.id));
   });
 
-  it('skips an AWS role without Arn with a warning naming the file and the entry', () => {
+  it('rejects an AWS role without Arn, naming the file and the field (skipped, its findings would read as resolved)', () => {
     const dir = copyDemo(tmp.dir, 'no-arn');
     const doc = readJsonFile(dir, AWS);
-    const name = doc.RoleDetailList[0].RoleName as string;
     delete doc.RoleDetailList[0].Arn;
     writeJsonFile(dir, AWS, doc);
     const r = outcome(() => scanSnapshotDir(dir));
-    expect(r.kind).toBe('report');
-    if (r.kind !== 'report') return;
-    expect(r.result.report.warnings).toContain(`${AWS}: RoleDetailList[0]: entry has no Arn or RoleName; skipped`);
-    expect(r.result.report.identities.some((i) => i.name.includes(name))).toBe(false);
+    expect(r).toEqual({ kind: 'input-error', line: `${AWS}: RoleDetailList[0].Arn: expected a non-empty string (IAM always returns the ARN)` });
   });
 
   it('reads a file of a few MB (20,000 extra users) and counts them', () => {

@@ -19,6 +19,22 @@ function latest(...values: (string | null)[]): string | null {
   return present.length ? present[present.length - 1] : null;
 }
 
+/**
+ * A yes/no column of the credential report. The IAM User Guide ("Generate credential reports",
+ * report format) gives TRUE or FALSE for password_enabled, mfa_active, access_key_N_active and
+ * cert_N_active (reports are written in lower case), and not_supported for the root user's
+ * password_enabled. Any other value is a corrupt report: compared with `=== 'true'` it would read
+ * as "no key, no password" and close findings, so it is an input error naming the cell.
+ */
+function flag(row: Record<string, string>, column: string, file: string, line: number, notSupported = false): boolean | 'not_supported' {
+  const v = row[column];
+  const lower = v.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  if (notSupported && v === 'not_supported') return 'not_supported';
+  throw new InputError(`expected true or false${notSupported ? ' (or not_supported)' : ''}, found ${JSON.stringify(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
+}
+
 const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_active'];
 
 /**
@@ -30,26 +46,31 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
   }
   rows.forEach((row, i) => {
+    const line = i + 2;
+    // Every row's flags are checked, also a row skipped below: a bad cell means a corrupt file.
+    const password = flag(row, 'password_enabled', file, line, true);
+    const mfa = flag(row, 'mfa_active', file, line) === true;
+    const keyActive = [1, 2].map((slot) => flag(row, `access_key_${slot}_active`, file, line) === true);
+    for (const slot of [1, 2]) if (`cert_${slot}_active` in row) flag(row, `cert_${slot}_active`, file, line);
     const arn = row.arn;
     const isRoot = /:root$/.test(arn);
     const id = ids.awsPrincipal(account, arn);
     if (!isRoot && !b.hasNode(id)) {
-      b.warn(`${file}: line ${i + 2}: user ${row.user} is not in the authorization details; skipped`);
+      b.warn(`${file}: line ${line}: user ${row.user} is not in the authorization details; skipped`);
       return;
     }
     if (isRoot) {
       b.addNode({ id, kind: 'identity', provider: 'aws', type: 'aws-root-user', name: `root user of ${account}`, nativeId: arn, scope: account, attrs: {} });
     }
     const node = b.getNode(id)!;
-    const passwordEnabled = row.password_enabled === 'true';
-    const mfa = row.mfa_active === 'true';
-    node.attrs.passwordEnabled = row.password_enabled === 'not_supported' ? undefined : passwordEnabled;
+    const passwordEnabled = password === true;
+    node.attrs.passwordEnabled = password === 'not_supported' ? undefined : passwordEnabled;
     node.attrs.mfaActive = mfa;
     const passwordUsed = date(row.password_last_used);
     const keyUses: (string | null)[] = [];
     let activeKeys = 0;
     for (const slot of [1, 2]) {
-      const active = row[`access_key_${slot}_active`] === 'true';
+      const active = keyActive[slot - 1];
       const rotated = date(row[`access_key_${slot}_last_rotated`]);
       if (!active && rotated === null) continue;
       const used = date(row[`access_key_${slot}_last_used_date`]);

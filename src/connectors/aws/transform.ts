@@ -147,8 +147,17 @@ function transformAccount(
   const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath]);
   b.addCoverage(iamCov);
   b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath]));
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath]));
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath]));
+  const fedCov = capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath]);
+  const raCov = capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath]);
+  b.addCoverage(fedCov);
+  b.addCoverage(raCov);
+  // A file whose capability was not collected (403, error, or its sibling file missing) may be a
+  // partial list: read as complete, a missing GitHub OIDC provider would turn "reaches" into "may
+  // reach". Such a file is read as if it were absent, which the trust code treats as unknown.
+  const usable = (path: string, cov: { status: string }): unknown => (cov.status === 'collected' ? snapshot.files[path] : undefined);
+  const oidcRaw = usable(oidcPath, fedCov);
+  const samlRaw = usable(samlPath, fedCov);
+  const raRaw = usable(raPath, raCov);
   const raw = snapshot.files[authzPath];
   if (raw === undefined) return undefined;
 
@@ -156,7 +165,7 @@ function transformAccount(
   try {
     model = timed(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
   } catch (e) {
-    if (e instanceof AuthzDetailsError) throw new InputError(e.message, authzPath, e.location);
+    if (e instanceof AuthzDetailsError) throw new InputError(e.problem, authzPath, e.location);
     throw e;
   }
   if (model.accountId && model.accountId !== account) {
@@ -190,7 +199,7 @@ function transformAccount(
     addCredentialReport(b, parseCsv(snapshot.files[reportPath] as string, reportPath), account, reportPath, config);
   }
 
-  const oidcProviders = readProviders(snapshot, oidcPath);
+  const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).
   const answers = timed(
     timings,
@@ -198,11 +207,10 @@ function transformAccount(
     () => snapshot.awsAnswers?.take(account, principals.map((p) => p.arn)) ?? answerAccount(model, evaluator),
   );
   addPrivileges(b, model, answers, account, crown, timings);
-  const samlRaw = snapshot.files[samlPath];
-  const samlProviders = Array.isArray(samlRaw) ? new Set(samlRaw.map((p) => (p && typeof p === 'object' ? (p as { Arn?: unknown }).Arn : undefined)).filter((a): a is string => typeof a === 'string')) : undefined;
-  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, snapshot.files[oidcPath] !== undefined, samlProviders, now, read));
+  const samlProviders = readSamlProviders(samlRaw, samlPath);
+  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, oidcRaw !== undefined, samlProviders, now, read));
   addUnreadableTrustRoutes(b, model, evaluator, answers, account);
-  addRolesAnywhere(b, snapshot, raPath, account);
+  addRolesAnywhere(b, raRaw, raPath, account);
   return { account, model, evaluator, answers };
 }
 
@@ -626,9 +634,8 @@ interface OidcProvider {
   clientIds: string[];
 }
 
-function readProviders(snapshot: Snapshot, path: string): Map<string, OidcProvider> {
+function readProviders(raw: unknown, path: string): Map<string, OidcProvider> {
   const out = new Map<string, OidcProvider>();
-  const raw = snapshot.files[path];
   if (raw === undefined) return out;
   const r = new Reader(path);
   r.items(raw).forEach((p, i) => {
@@ -637,6 +644,24 @@ function readProviders(snapshot: Snapshot, path: string): Map<string, OidcProvid
     out.set(arn, { arn, url, clientIds: r.optArray(p, 'ClientIDList', `$[${i}]`).filter((x): x is string => typeof x === 'string') });
   });
   return out;
+}
+
+/**
+ * ARNs of the SAML providers in saml-providers.json (a plain array, as ListSAMLProviders returns
+ * SAMLProviderList); undefined when the file is not read. Anything else is an input error: taken
+ * as "not read", a corrupt file would silently make every SAML trust's provider unknown.
+ */
+function readSamlProviders(raw: unknown, path: string): Set<string> | undefined {
+  if (raw === undefined) return undefined;
+  // Typed, so that r.fail (never) narrows `raw` below.
+  const r: Reader = new Reader(path);
+  if (!Array.isArray(raw)) r.fail('$', 'expected an array of SAML providers');
+  return new Set(
+    raw.map((p, i) => {
+      if (!isObject(p)) r.fail(`$[${i}]`, 'expected an object');
+      return r.str(p, 'Arn', `$[${i}]`);
+    }),
+  );
 }
 
 function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): FederationInfo['subjectMatch'] {
@@ -899,12 +924,23 @@ function addFederatedCredential(
   b.addEdge({ from: roleId, to: id, type: 'HAS_CREDENTIAL', reason: `role ${role.name} is entered through ${type}` });
 }
 
-function addRolesAnywhere(b: GraphBuilder, snapshot: Snapshot, path: string, account: string): void {
-  const raw = snapshot.files[path];
-  if (!isObject(raw)) return;
-  const r = new Reader(path);
-  const anchors = r.optArray(raw, 'trustAnchors', '$').filter(isObject);
-  const profiles = r.optArray(raw, 'profiles', '$').filter(isObject);
+function addRolesAnywhere(b: GraphBuilder, raw: unknown, path: string, account: string): void {
+  if (raw === undefined) return;
+  const r: Reader = new Reader(path);
+  // The file is what the collector writes: both lists, always (empty when there is nothing). A
+  // file without them, or of another shape, is corrupt; read as "no profiles" it would silently
+  // drop every Roles Anywhere entry point while the capability still reads as collected.
+  if (!isObject(raw)) r.fail('$', 'expected an object with "trustAnchors" and "profiles" arrays');
+  const list = (key: string): Record<string, unknown>[] => {
+    const v = raw[key];
+    if (!Array.isArray(v)) r.fail(`$.${key}`, 'expected an array');
+    v.forEach((item, i) => {
+      if (!isObject(item)) r.fail(`$.${key}[${i}]`, 'expected an object');
+    });
+    return v as Record<string, unknown>[];
+  };
+  const anchors = list('trustAnchors');
+  const profiles = list('profiles');
   const enabledAnchors = anchors.filter((a) => a.enabled !== false);
   for (const [i, p] of profiles.entries()) {
     if (p.enabled === false) continue;

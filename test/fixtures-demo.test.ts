@@ -37,7 +37,7 @@ const ENTRA_FILES: Record<string, string> = {
   'organization.json': 'entra.organization', 'servicePrincipals.json': 'entra.servicePrincipals', 'applications.json': 'entra.applications',
   'federatedIdentityCredentials.json': 'entra.federatedIdentityCredentials', 'applicationOwners.json': 'entra.owners', 'servicePrincipalOwners.json': 'entra.owners',
   'appRoleAssignments.json': 'entra.appRoleAssignments', 'oauth2PermissionGrants.json': 'entra.oauth2PermissionGrants', 'roleDefinitions.json': 'entra.directoryRoles',
-  'roleAssignments.json': 'entra.directoryRoles', 'roleEligibilitySchedules.json': 'entra.pim', 'users.json': 'entra.users', 'userManagers.json': 'entra.users',
+  'roleAssignments.json': 'entra.directoryRoles', 'roleEligibilitySchedules.json': 'entra.pim', 'users.json': 'entra.users', 'userManagers.json': 'entra.userManagers',
   'userRegistrationDetails.json': 'entra.mfaRegistration', 'groups.json': 'entra.groups', 'groupMembers.json': 'entra.groups',
   'servicePrincipalSignInActivities.json': 'entra.signInActivity', 'appCredentialSignInActivities.json': 'entra.credentialSignInActivity', 'agentSponsors.json': 'entra.agentSponsors',
 };

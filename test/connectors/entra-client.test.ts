@@ -353,7 +353,24 @@ describe('collectEntra against the fake tenant', () => {
     const result = await collectEntra(options(f));
     expect(f.log.filter((l) => l.path === '/v1.0/$batch')[0].status).toBe(404);
     expect(result.files['entra/userManagers.json']).toEqual({});
-    expect(cov(result, 'entra.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('manager lookups not read') });
+    expect(cov(result, 'entra.userManagers')).toMatchObject({ status: 'error', reason: expect.stringContaining('manager lookups not read') });
+    // The user list was read whole: failed lookups must not disown it (a coverage entry that is
+    // not `collected` wins over its file), so the service accounts stay in the scan, and whether
+    // a human is accountable for them is unknown, not "no manager".
+    expect(cov(result, 'entra.users')?.status).toBe('collected');
+    const { scan } = scanLive([result]);
+    const svc = scan.graph.node(`entra:${TENANT}:user:${users[0].id as string}`);
+    expect(svc?.kind).toBe('identity');
+    expect(svc?.attrs.hasManager).toBeUndefined();
+    expect(scan.report.findings.filter((x) => x.ruleId === 'nhi-service-account-no-owner').map((x) => x.subject.id)).not.toContain(svc!.id);
+  });
+
+  it('records the manager lookups as not read when the user list itself failed', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 2, users: 2 });
+    const f = await fake(dataset, { forbid: ['/v1.0/users'] });
+    const result = await collectEntra(options(f));
+    expect(cov(result, 'entra.users')?.status).toBe('missing-permission');
+    expect(cov(result, 'entra.userManagers')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('not attempted because the user list was not read') });
   });
 
   it('re-acquires the token once when it expires mid-scan and completes', async () => {

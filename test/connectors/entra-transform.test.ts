@@ -96,7 +96,7 @@ describe('transformEntra on the recorded Contoso payload', () => {
 
   it('records a scope and coverage for every capability, honouring the manifest', () => {
     expect(g.scopes).toEqual([{ provider: 'entra', id: T, name: 'Contoso' }]);
-    expect(g.coverage).toHaveLength(15);
+    expect(g.coverage).toHaveLength(16);
     expect(g.capability('entra', T, 'entra.servicePrincipals')).toBe('collected');
     expect(g.coverageRecord('entra', T, 'entra.mfaRegistration')).toMatchObject({
       status: 'missing-permission',
@@ -108,7 +108,6 @@ describe('transformEntra on the recorded Contoso payload', () => {
     const pairs: [string, string, string][] = [
       ['entra.directoryRoles', 'roleDefinitions.json', 'roleAssignments.json'],
       ['entra.owners', 'applicationOwners.json', 'servicePrincipalOwners.json'],
-      ['entra.users', 'users.json', 'userManagers.json'],
       ['entra.groups', 'groups.json', 'groupMembers.json'],
     ];
     for (const [cap, a, b] of pairs) {
@@ -125,8 +124,13 @@ describe('transformEntra on the recorded Contoso payload', () => {
     // its manifest record still says collected, and that wins.
     const s = load();
     delete s.files['entra/userManagers.json'];
-    s.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'collected' });
-    expect(run(s).capability('entra', T, 'entra.users')).toBe('collected');
+    s.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.userManagers', status: 'collected' });
+    expect(run(s).capability('entra', T, 'entra.userManagers')).toBe('collected');
+    // The user list is a capability of its own: without the managers file it still counts as read.
+    const u = load();
+    delete u.files['entra/userManagers.json'];
+    expect(run(u).capability('entra', T, 'entra.users')).toBe('collected');
+    expect(run(u).capability('entra', T, 'entra.userManagers')).toBe('not-collected');
   });
 
   it('joins the app registration and its SP into one identity, with credentials at both levels', () => {

@@ -54,6 +54,6 @@ export const ORGANIZATION_PATH = '/organization?$select=id,displayName,verifiedD
 export const ENTRA_CAPABILITIES = [
   'entra.organization', 'entra.servicePrincipals', 'entra.applications', 'entra.federatedIdentityCredentials',
   'entra.owners', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim',
-  'entra.users', 'entra.userSignInActivity', 'entra.mfaRegistration', 'entra.groups', 'entra.signInActivity',
+  'entra.users', 'entra.userManagers', 'entra.userSignInActivity', 'entra.mfaRegistration', 'entra.groups', 'entra.signInActivity',
   'entra.credentialSignInActivity', 'entra.agentSponsors', 'entra.flexibleFederatedCredentials',
 ] as const;

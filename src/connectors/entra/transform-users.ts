@@ -11,7 +11,7 @@ export function addUsers(ctx: EntraContext): void {
   const users = ctx.items('users.json');
   if (!users) return;
   const managers = ctx.relation('userManagers.json');
-  const managersRead = ctx.collected('entra.users') && managers !== undefined;
+  const managersRead = ctx.collected('entra.userManagers') && managers !== undefined;
   const mfa = new Map<string, boolean>();
   if (ctx.collected('entra.mfaRegistration')) {
     for (const it of ctx.items('userRegistrationDetails.json') ?? []) {

@@ -22,7 +22,9 @@ export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])
   ['entra.oauth2PermissionGrants', ['oauth2PermissionGrants.json']],
   ['entra.directoryRoles', ['roleDefinitions.json', 'roleAssignments.json']],
   ['entra.pim', ['roleEligibilitySchedules.json']],
-  ['entra.users', ['users.json', 'userManagers.json']],
+  ['entra.users', ['users.json']],
+  // Manager lookups are their own capability: one that fails must not disown the user list.
+  ['entra.userManagers', ['userManagers.json']],
   ['entra.mfaRegistration', ['userRegistrationDetails.json']],
   ['entra.groups', ['groups.json', 'groupMembers.json']],
   ['entra.signInActivity', ['servicePrincipalSignInActivities.json']],

@@ -144,11 +144,12 @@ function transformAccount(
   const oidcPath = `${dir}/oidc-providers.json`;
   const samlPath = `${dir}/saml-providers.json`;
   const raPath = `${dir}/rolesanywhere.json`;
-  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath]);
+  const warn = (m: string): void => b.warn(m);
+  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
   b.addCoverage(iamCov);
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath]));
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath]));
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath]));
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn));
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath], warn));
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath], warn));
   const raw = snapshot.files[authzPath];
   if (raw === undefined) return undefined;
 

@@ -13,6 +13,12 @@ export interface Snapshot {
    * (readSnapshotDir with `awsAnswerThread`). The AWS transform takes them when it gets there.
    */
   awsAnswers?: AnswerThread;
+  /**
+   * Not data: the file each snapshot path was read from, when that is not `source`/path (the
+   * AWS CLI exports given by flag are filed under aws/<account>/), so that an error in one
+   * names the file the user gave.
+   */
+  origins?: Record<string, string>;
 }
 
 export interface Manifest {

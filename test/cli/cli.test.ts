@@ -144,6 +144,29 @@ describe('--aws-authz-details', () => {
   });
 });
 
+describe('--aws-authz-details errors name the files the user gave', () => {
+  const authz = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'authorization-details.json');
+
+  it('a malformed --aws-credential-report', () => {
+    const report = join(tmp, 'bad-report.csv');
+    writeFileSync(report, 'user,arn\nfoo,"bar\n');
+    const r = cli(['scan', '--aws-authz-details', authz, '--aws-credential-report', report]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${report}: line 2: unterminated quoted field\n`);
+  });
+
+  it('a malformed --aws-authz-details', () => {
+    const doc = JSON.parse(readFileSync(authz, 'utf8'));
+    doc.RoleDetailList = 'roles';
+    const file = join(tmp, 'bad-authz.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli(['scan', '--aws-authz-details', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(`nhiscan: ${file}: `)).toBe(true);
+    expect(r.stderr).not.toMatch(/aws\/111122223333/);
+  });
+});
+
 describe('rules and explain', () => {
   it('lists and shows rules', () => {
     const list = cli(['rules', 'list']);

@@ -59,6 +59,22 @@ describe('bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    [['scan', '--demo', '--format', 'xml'], "option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv, sarif, markdown, recert-csv"],
+    [['scan', '--demo', '--fo', 'json'], "unknown option '--fo'"],
+    [['scan', '--demo', '--formt', 'json'], "unknown option '--formt' (Did you mean --format?)"],
+    [['scan', '--snapshot'], "option '--snapshot <dir>' argument missing"],
+    [['scna'], "unknown command 'scna' (Did you mean scan?)"],
+    [['rules', 'bogus'], "unknown command 'bogus'"],
+    [['scan', '--demo', 'extra'], "too many arguments for 'scan'. Expected 0 arguments but got 1"],
+    [['explain'], "missing required argument 'identity'"],
+  ])('usage error %j is one line with the --help hint, exit 2', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
+  });
+
   it('usage errors in nested commands also exit 2', () => {
     expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
     expect(cli(['rules', 'show']).code).toBe(2);

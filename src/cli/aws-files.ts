@@ -19,8 +19,14 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
   }
   const account = findAccount(authz);
   if (!account) throw new InputError('cannot tell the account id: no IAM ARN in the file', authzFile);
-  const files: Record<string, unknown> = { [`aws/${account}/authorization-details.json`]: authz };
-  if (credFile) files[`aws/${account}/credential-report.csv`] = readText(credFile);
+  const authzPath = `aws/${account}/authorization-details.json`;
+  const files: Record<string, unknown> = { [authzPath]: authz };
+  const origins: Record<string, string> = { [authzPath]: authzFile };
+  if (credFile) {
+    const reportPath = `aws/${account}/credential-report.csv`;
+    files[reportPath] = readText(credFile);
+    origins[reportPath] = credFile;
+  }
   const at = now === undefined ? NaN : parseIsoInstant(now);
   const collectedAt = new Date(Number.isNaN(at) ? Date.now() : at).toISOString();
   return {
@@ -32,6 +38,7 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
     },
     files,
     source: authzFile,
+    origins,
   };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
@@ -14,15 +14,16 @@ const LIST_KEYS = ['serviceAccountPatterns', 'knownServiceAccounts', 'serviceAcc
 export function readStructured(file: string): unknown {
   const text = readText(file);
   if (/\.ya?ml$/i.test(file)) {
-    try {
-      return parseYaml(text);
-    } catch (e) {
-      if (e instanceof YAMLParseError) {
-        const pos = e.linePos?.[0];
-        throw new InputError(`invalid YAML (${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, file, pos ? `line ${pos.line} column ${pos.col}` : undefined);
-      }
-      throw e;
+    // A warning (an unknown tag such as `!custom` or `!!js/function`) is an error here, as it is
+    // for the waivers file: `parse` would print the library's own multi-line warning to stderr
+    // and go on with the tagged value read some other way. parseDocument only collects them.
+    const doc = parseDocument(text);
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) {
+      const pos = problem.linePos?.[0];
+      throw new InputError(`invalid YAML (${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, file, pos ? `line ${pos.line} column ${pos.col}` : undefined);
     }
+    return doc.toJS();
   }
   return parseJson(text, file);
 }

@@ -1,10 +1,10 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
-import { isObject } from '../snapshot/shape.js';
+import { isObject, Reader } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { startAnswerThread } from '../connectors/aws/answer-pool.js';
@@ -148,7 +148,8 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   const files: Record<string, unknown> = {};
   // Released with the call: the buffer is as large as the largest file.
   try {
-    walk(resolve(dir), resolve(dir), 0, files, new ReadBuffer());
+    const root = resolve(dir);
+    walk(root, root, 0, files, new ReadBuffer(), [realpathSync(root)]);
   } catch (e) {
     awsAnswers?.close();
     throw e;
@@ -157,7 +158,15 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   return awsAnswers ? { manifest, files, source: dir, awsAnswers } : { manifest, files, source: dir };
 }
 
-function walk(root: string, dir: string, depth: number, files: Record<string, unknown>, scratch: ReadBuffer): void {
+/**
+ * Symbolic links are followed, as a shell or `cp -L` would: a snapshot assembled from folders
+ * kept elsewhere (`entra -> ../tenant-a/entra`) is read whole. Skipped, as they once were, their
+ * files were silently absent while the manifest said they were collected. `ancestors` holds the
+ * real paths of the folders above `dir` (and `dir` itself): a link back to one of them would be
+ * walked again and again, so it is refused with one line. A link whose target does not exist is
+ * refused when its name is one that would be read (.json, .csv): it stands for a snapshot file.
+ */
+function walk(root: string, dir: string, depth: number, files: Record<string, unknown>, scratch: ReadBuffer, ancestors: string[]): void {
   if (depth > MAX_DEPTH) return;
   let entries;
   try {
@@ -168,12 +177,56 @@ function walk(root: string, dir: string, depth: number, files: Record<string, un
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const ent of entries) {
     const full = join(dir, ent.name);
-    if (ent.isDirectory()) walk(root, full, depth + 1, files, scratch);
-    else if (ent.isFile()) {
+    let isDir = ent.isDirectory();
+    let isFile = ent.isFile();
+    if (ent.isSymbolicLink()) {
+      let target;
+      try {
+        target = statSync(full);
+      } catch (e) {
+        if (!/\.(json|csv)$/.test(ent.name)) continue;
+        throw new InputError(`${describeFsError(e)} (a symbolic link to a missing target)`, full);
+      }
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+      if (isDir && ancestors.includes(realpathSync(full))) throw new InputError('symbolic link loop (leads back to a folder above it)', full);
+    }
+    if (isDir) walk(root, full, depth + 1, files, scratch, [...ancestors, realpathSync(full)]);
+    else if (isFile) {
       const rel = relative(root, full).split(sep).join('/');
       if (ent.name.endsWith('.json')) files[rel] = readJson(full, scratch);
       else if (ent.name.endsWith('.csv')) files[rel] = readText(full, scratch);
     }
+  }
+}
+
+/**
+ * The providers section is read by every transform (the tenant, the org URL, the account list
+ * and names): a value of the wrong type there would crash one of them far from the file, so it
+ * is checked here and named by its JSON path. The Entra tenant id may come from
+ * organization.json instead; the Okta org URL is the only way to tell the org; an AWS account
+ * id names a folder, so it must be a 12-digit id.
+ */
+function validateProviders(providers: Record<string, unknown>, r: Reader): void {
+  const at = '$.providers';
+  const entra = r.optObject(providers, 'entra', at);
+  if (entra) {
+    r.optStr(entra, 'tenantId', `${at}.entra`);
+    r.optStr(entra, 'displayName', `${at}.entra`);
+  }
+  const okta = r.optObject(providers, 'okta', at);
+  if (okta) {
+    r.str(okta, 'orgUrl', `${at}.okta`);
+    r.optStr(okta, 'displayName', `${at}.okta`);
+  }
+  const aws = r.optObject(providers, 'aws', at);
+  if (aws) {
+    r.optArray(aws, 'accounts', `${at}.aws`).forEach((a, i) => {
+      const path = `${at}.aws.accounts[${i}]`;
+      if (!isObject(a)) r.fail(path, 'expected an object');
+      if (!/^\d{12}$/.test(r.str(a, 'accountId', path))) r.fail(`${path}.accountId`, 'expected a 12-digit AWS account id');
+      r.optStr(a, 'alias', path);
+    });
   }
 }
 
@@ -186,6 +239,7 @@ export function validateManifest(value: unknown, file: string): Manifest {
   if (!/([Zz]|[+-]\d{2}:?\d{2})$/.test(value.collectedAt as string)) value.collectedAt = new Date(collected).toISOString();
   const providers = value.providers === undefined ? {} : value.providers;
   if (!isObject(providers)) throw new InputError('expected an object', file, '$.providers');
+  validateProviders(providers, new Reader(file));
   const coverage = value.coverage === undefined ? [] : value.coverage;
   if (!Array.isArray(coverage)) throw new InputError('expected an array', file, '$.coverage');
   coverage.forEach((c, i) => {

@@ -19,11 +19,19 @@ export function buildProgram(): Command {
     .description('Find the non-human identities and machine-to-machine paths that access reviews miss.')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     // Commander's errors quote the command line, which may hold escapes (a pasted value, a
     // variable from CI): each line is made safe, the line breaks are kept.
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map((l) => safeText(l, 2000)).join('\n')) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s.split('\n').map((l) => safeText(l, 2000)).join('\n')),
+      // A usage error is one line, like every other error: commander puts its "(Did you mean
+      // …?)" on a line of its own, and a separate hint would be another. Its "error: " prefix
+      // gives way to the "nhiscan: " the other errors start with.
+      outputError: (s) => {
+        const message = s.trim().replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ').replace(/\.$/, '');
+        process.stderr.write(`nhiscan: ${safeText(message, 2000)}; run with --help for usage\n`);
+      },
+    });
   registerScan(program);
   registerRules(program);
   registerExplain(program);

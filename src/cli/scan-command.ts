@@ -76,7 +76,18 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
-  return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+  try {
+    return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+  } catch (e) {
+    // The transforms name a file by its place in the snapshot; one that came from a flag is
+    // named as the user gave it.
+    const origins = snapshot.origins;
+    if (!(e instanceof InputError) || e.file === undefined || !origins || !Object.hasOwn(origins, e.file)) throw e;
+    const named = new InputError(e.message, origins[e.file], e.location);
+    // --debug shows where the error arose, not this rethrow.
+    named.stack = e.stack;
+    throw named;
+  }
 }
 
 export async function loadInput(flags: InputFlags, config: ReturnType<typeof loadConfig>): Promise<Snapshot> {

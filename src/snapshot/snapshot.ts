@@ -13,6 +13,12 @@ export interface Snapshot {
    * (readSnapshotDir with `awsAnswerThread`). The AWS transform takes them when it gets there.
    */
   awsAnswers?: AnswerThread;
+  /**
+   * Not data: the file each snapshot path was read from, when that is not `source`/path (the
+   * AWS CLI exports given by flag are filed under aws/<account>/), so that an error in one
+   * names the file the user gave.
+   */
+  origins?: Record<string, string>;
 }
 
 export interface Manifest {
@@ -53,6 +59,12 @@ export function coverageEntry(
  * carried by two files (role definitions + role assignments, owners of apps + owners of SPs) is
  * not evidence of absence when only one of them was read. The collectors always write a
  * manifest record, so this fallback only decides for hand-built snapshots.
+ *
+ * A record of `collected` whose files are not all there (deleted, or not copied with the rest)
+ * is not believed: the rules would otherwise read the absent file as "nothing there" and its
+ * findings would vanish from a report that still says everything was read. The capability is
+ * then an `error` naming the absent files, and `warn` says so once. `mayBeAbsent` lists files a
+ * collector legitimately leaves out of a capability it read in full.
  */
 export function capabilityCoverage(
   snapshot: Snapshot,
@@ -60,10 +72,18 @@ export function capabilityCoverage(
   scope: string,
   capability: string,
   files: string[],
+  warn: (message: string) => void,
+  mayBeAbsent: readonly string[] = [],
 ): CoverageRecord {
   const rec = coverageEntry(snapshot, provider, scope, capability);
-  if (rec) return { ...rec, scope };
   const missing = files.filter((f) => !(f in snapshot.files));
+  const lost = missing.filter((f) => !mayBeAbsent.includes(f));
+  if (rec && rec.status === 'collected' && lost.length > 0) {
+    const absent = `${lost.join(' / ')} ${lost.length === 1 ? 'is' : 'are'} not in the snapshot`;
+    warn(`manifest.json records ${capability} (${scope}) as collected, but ${absent}; it counts as not read`);
+    return { provider, scope, capability, status: 'error', reason: `recorded as collected, but ${absent}` };
+  }
+  if (rec) return { ...rec, scope };
   if (missing.length === 0) return { provider, scope, capability, status: 'collected' };
   const reason =
     missing.length === files.length

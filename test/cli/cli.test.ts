@@ -59,6 +59,22 @@ describe('bad input', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    [['scan', '--demo', '--format', 'xml'], "option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv, sarif, markdown, recert-csv"],
+    [['scan', '--demo', '--fo', 'json'], "unknown option '--fo'"],
+    [['scan', '--demo', '--formt', 'json'], "unknown option '--formt' (Did you mean --format?)"],
+    [['scan', '--snapshot'], "option '--snapshot <dir>' argument missing"],
+    [['scna'], "unknown command 'scna' (Did you mean scan?)"],
+    [['rules', 'bogus'], "unknown command 'bogus'"],
+    [['scan', '--demo', 'extra'], "too many arguments for 'scan'. Expected 0 arguments but got 1"],
+    [['explain'], "missing required argument 'identity'"],
+  ])('usage error %j is one line with the --help hint, exit 2', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
+  });
+
   it('usage errors in nested commands also exit 2', () => {
     expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
     expect(cli(['rules', 'show']).code).toBe(2);
@@ -141,6 +157,29 @@ describe('--aws-authz-details', () => {
     const b = JSON.parse(cli(['scan', '--aws-authz-details', rawPath, '--format', 'json', '--now', NOW]).stdout);
     expect(a.findings.length).toBeGreaterThan(0);
     expect(b.findings.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(a.findings.map((f: { fingerprint: string }) => f.fingerprint));
+  });
+});
+
+describe('--aws-authz-details errors name the files the user gave', () => {
+  const authz = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'authorization-details.json');
+
+  it('a malformed --aws-credential-report', () => {
+    const report = join(tmp, 'bad-report.csv');
+    writeFileSync(report, 'user,arn\nfoo,"bar\n');
+    const r = cli(['scan', '--aws-authz-details', authz, '--aws-credential-report', report]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${report}: line 2: unterminated quoted field\n`);
+  });
+
+  it('a malformed --aws-authz-details', () => {
+    const doc = JSON.parse(readFileSync(authz, 'utf8'));
+    doc.RoleDetailList = 'roles';
+    const file = join(tmp, 'bad-authz.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli(['scan', '--aws-authz-details', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(`nhiscan: ${file}: `)).toBe(true);
+    expect(r.stderr).not.toMatch(/aws\/111122223333/);
   });
 });
 

@@ -25,6 +25,9 @@ const CASES: { name: string; yaml: string; place: RegExp }[] = [
   { name: 'a tier policy with an unknown strength class', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T4: { allowedStrength: [federated, certificate] }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T4\.allowedStrength: expected a list of: none, shared-secret, private-key, federated/ },
   { name: 'a tier policy with requireOwner given text', yaml: 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T2: { requireOwner: "yes" }\n', place: /: rules\.nhi-tier-policy-violation\.policy\.T2\.requireOwner: expected true or false/ },
   { name: 'an extends key (not supported: it was silently ignored)', yaml: 'extends: ./base.yaml\ndisabledRules: []\n', place: /: extends: unknown setting "extends"/ },
+  // The YAML library would print a multi-line warning of its own and go on with the tag dropped.
+  { name: 'a custom YAML tag', yaml: 'serviceAccountPatterns: !custom ["^svc"]\n', place: /: line 1 column 25: invalid YAML \(Unresolved tag: !custom\)$/ },
+  { name: 'a js/function YAML tag', yaml: 'a: !!js/function "function(){}"\n', place: /: line 1 column 4: invalid YAML \(Unresolved tag: tag:yaml\.org,2002:js\/function\)$/ },
   { name: 'an unknown rule id in disabledRules', yaml: 'disabledRules: [entra-app-no-ownr]\n', place: /: disabledRules\[0\]: unknown rule id/ },
 ];
 

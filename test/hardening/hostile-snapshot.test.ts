@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -71,6 +71,45 @@ const REJECTED: Case[] = [
   { name: '100k nested arrays', file: 'okta/groups.json', corrupt: (d) => writeFileSync(join(d, 'okta/groups.json'), '['.repeat(100_000) + ']'.repeat(100_000)) },
   { name: '100k unclosed arrays', file: 'okta/groups.json', corrupt: (d) => writeFileSync(join(d, 'okta/groups.json'), '['.repeat(100_000)) },
 ];
+
+function setProviders(dir: string, change: (providers: any) => void): void {
+  const m = readJsonFile(dir, 'manifest.json');
+  change(m.providers);
+  writeJsonFile(dir, 'manifest.json', m);
+}
+
+/** The exact line for a manifest field of the wrong type: the file and the JSON path of the field. */
+const MANIFEST_LINES: [name: string, change: (p: any) => void, line: RegExp][] = [
+  ['accounts a string', (p) => (p.aws = { accounts: '111122223333' }), /manifest\.json: \$\.providers\.aws\.accounts: expected an array$/],
+  ['an account null', (p) => (p.aws = { accounts: [null] }), /manifest\.json: \$\.providers\.aws\.accounts\[0\]: expected an object$/],
+  ['aws a string', (p) => (p.aws = '111122223333'), /manifest\.json: \$\.providers\.aws: expected an object$/],
+  ['orgUrl a number', (p) => (p.okta = { orgUrl: 5 }), /manifest\.json: \$\.providers\.okta\.orgUrl: expected a non-empty string$/],
+  ['okta without orgUrl', (p) => (p.okta = {}), /manifest\.json: \$\.providers\.okta\.orgUrl: expected a non-empty string$/],
+  ['entra a string', (p) => (p.entra = 'x'), /manifest\.json: \$\.providers\.entra: expected an object$/],
+  ['tenantId a number', (p) => (p.entra.tenantId = 7), /manifest\.json: \$\.providers\.entra\.tenantId: expected a string$/],
+  ['an alias object', (p) => (p.aws.accounts[1].alias = { name: 'dev' }), /manifest\.json: \$\.providers\.aws\.accounts\[1\]\.alias: expected a string$/],
+  ['a displayName object', (p) => (p.okta.displayName = ['Northwind']), /manifest\.json: \$\.providers\.okta\.displayName: expected a string$/],
+  ['an account without accountId', (p) => delete p.aws.accounts[0].accountId, /manifest\.json: \$\.providers\.aws\.accounts\[0\]\.accountId: expected a non-empty string$/],
+  ['an accountId that is no account id', (p) => (p.aws.accounts[0].accountId = 'prod'), /manifest\.json: \$\.providers\.aws\.accounts\[0\]\.accountId: expected a 12-digit AWS account id$/],
+];
+
+describe('a malformed manifest providers section', () => {
+  it.each(MANIFEST_LINES)('%s: names manifest.json and the field', (name, change, line) => {
+    const dir = copyDemo(tmp.dir, `providers-${name.replace(/\W+/g, '-')}`);
+    setProviders(dir, change);
+    const result = outcome(() => scanSnapshotDir(dir));
+    expect(result.kind).toBe('input-error');
+    if (result.kind === 'input-error') expect(result.line).toMatch(line);
+  });
+
+  it('is one line with exit 2 from the CLI, not an internal error', () => {
+    const dir = copyDemo(tmp.dir, 'providers-cli');
+    setProviders(dir, (p) => (p.aws = { accounts: '111122223333' }));
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${join(dir, 'manifest.json')}: $.providers.aws.accounts: expected an array\n`);
+  });
+});
 
 describe('malformed snapshot files end in one line naming the file and the place', () => {
   it.each(REJECTED)('$name in $file', ({ name, file, corrupt }) => {
@@ -152,5 +191,96 @@ describe('odd but readable snapshots scan cleanly with warnings', () => {
     expect(r.kind).toBe('report');
     if (r.kind !== 'report') return;
     expect(r.result.graph.nodes.size).toBeGreaterThan(20_000);
+  });
+});
+
+describe('a file the manifest records as collected is absent', () => {
+  it('makes the capability an error naming the file, with a warning, and the rules answer unknown', () => {
+    const dir = copyDemo(tmp.dir, 'absent-users');
+    rmSync(join(dir, 'entra/users.json'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('report');
+    if (r.kind !== 'report') return;
+    const cov = r.result.report.coverage.find((c) => c.capability === 'entra.users');
+    expect(cov).toMatchObject({ provider: 'entra', status: 'error' });
+    expect(cov?.reason).toMatch(/entra\/users\.json is not in the snapshot/);
+    expect(r.result.report.warnings.filter((w) => w.includes('entra/users.json'))).toHaveLength(1);
+  });
+
+  it('names only the absent one of a capability carried by two files', () => {
+    const dir = copyDemo(tmp.dir, 'absent-role-defs');
+    rmSync(join(dir, 'entra/roleDefinitions.json'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('report');
+    if (r.kind !== 'report') return;
+    const cov = r.result.report.coverage.find((c) => c.capability === 'entra.directoryRoles');
+    expect(cov?.status).toBe('error');
+    expect(cov?.reason).toMatch(/entra\/roleDefinitions\.json is not/);
+    expect(cov?.reason).not.toMatch(/roleAssignments/);
+  });
+
+  it('holds for an AWS account file recorded collected', () => {
+    const dir = copyDemo(tmp.dir, 'absent-report');
+    rmSync(join(dir, 'aws/444455556666/credential-report.csv'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('report');
+    if (r.kind !== 'report') return;
+    const cov = r.result.report.coverage.find((c) => c.scope === '444455556666' && c.capability === 'aws.credentialReport');
+    expect(cov?.status).toBe('error');
+    expect(r.result.report.warnings.join('\n')).toContain('aws/444455556666/credential-report.csv');
+  });
+
+  it('fails a baseline gate with exit 3 instead of passing it as "fixed"', () => {
+    const base = join(tmp.dir, 'absent-base.json');
+    expect(cli(['scan', '--demo', '--write-baseline', base, '--format', 'json']).code).toBe(0);
+    const dir = copyDemo(tmp.dir, 'absent-gate');
+    rmSync(join(dir, 'entra/users.json'));
+    const r = cli(['scan', '--snapshot', dir, '--baseline', base, '--fail-on', 'high']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/entra\.users: error \(.*entra\/users\.json is not in the snapshot/);
+  });
+});
+
+describe('symbolic links in a snapshot folder', () => {
+  /** The demo with its entra folder moved out and linked back in. */
+  function linkedDemo(name: string): string {
+    const outside = copyDemo(tmp.dir, `${name}-outside`);
+    const dir = copyDemo(tmp.dir, name);
+    rmSync(join(dir, 'entra'), { recursive: true });
+    symlinkSync(join(outside, 'entra'), join(dir, 'entra'));
+    return dir;
+  }
+
+  it('are followed: a linked folder and a linked file are read like the real ones', () => {
+    const plain = scanSnapshotDir(copyDemo(tmp.dir, 'link-plain'));
+    const dir = linkedDemo('link-dir');
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('report');
+    if (r.kind !== 'report') return;
+    expect(r.result.report.identities.map((i) => i.id)).toEqual(plain.report.identities.map((i) => i.id));
+    expect(r.result.report.findings.length).toBe(plain.report.findings.length);
+    const file = copyDemo(tmp.dir, 'link-file');
+    rmSync(join(file, 'okta/users.json'));
+    symlinkSync(join(copyDemo(tmp.dir, 'link-file-outside'), 'okta/users.json'), join(file, 'okta/users.json'));
+    const f = outcome(() => scanSnapshotDir(file));
+    expect(f.kind).toBe('report');
+    if (f.kind === 'report') expect(f.result.report.identities.map((i) => i.id)).toEqual(plain.report.identities.map((i) => i.id));
+  });
+
+  it('a link cycle ends in one line naming the link, not a hang', () => {
+    const dir = copyDemo(tmp.dir, 'link-cycle');
+    mkdirSync(join(dir, 'entra/more'));
+    symlinkSync('..', join(dir, 'entra/more/back'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: `${join(dir, 'entra/more/back')}: symbolic link loop (leads back to a folder above it)` });
+  });
+
+  it('a broken link to a snapshot file ends in one line naming it', () => {
+    const dir = copyDemo(tmp.dir, 'link-broken');
+    rmSync(join(dir, 'okta/users.json'));
+    symlinkSync(join(tmp.dir, 'gone.json'), join(dir, 'okta/users.json'));
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${join(dir, 'okta/users.json')}: no such file or folder (a symbolic link to a missing target)\n`);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -159,12 +159,13 @@ export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: num
   const files: string[] = [];
   let bytes = 0;
   // The same accounts, in the same order, as the transform: folders named by a 12-digit id,
-  // sorted, with an authorization-details.json the snapshot reader would read (a plain file).
+  // sorted, with an authorization-details.json the snapshot reader would read (a plain file, or a
+  // symbolic link to one: the reader follows links).
   for (const name of names.sort()) {
     if (!/^\d{12}$/.test(name)) continue;
     const file = join(awsDir, name, 'authorization-details.json');
     try {
-      const st = lstatSync(file);
+      const st = statSync(file);
       if (!st.isFile()) continue;
       bytes += st.size;
     } catch {

@@ -144,11 +144,12 @@ function transformAccount(
   const oidcPath = `${dir}/oidc-providers.json`;
   const samlPath = `${dir}/saml-providers.json`;
   const raPath = `${dir}/rolesanywhere.json`;
-  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath]);
+  const warn = (m: string): void => b.warn(m);
+  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
   b.addCoverage(iamCov);
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath]));
-  const fedCov = capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath]);
-  const raCov = capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath]);
+  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn));
+  const fedCov = capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath], warn);
+  const raCov = capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath], warn);
   b.addCoverage(fedCov);
   b.addCoverage(raCov);
   // A file whose capability was not collected (403, error, or its sibling file missing) may be a

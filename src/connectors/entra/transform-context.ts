@@ -98,13 +98,15 @@ export class EntraContext {
   ) {}
 
   /** Records coverage for a capability from its files and remembers the status. */
-  cover(capability: string, files: string[]): CoverageStatus {
+  cover(capability: string, files: string[], mayBeAbsent: string[] = []): CoverageStatus {
     const rec = capabilityCoverage(
       this.snapshot,
       'entra',
       this.tenant,
       capability,
       files.map((f) => `entra/${f}`),
+      (m) => this.b.warn(m),
+      mayBeAbsent.map((f) => `entra/${f}`),
     );
     this.b.addCoverage(rec);
     this.coverage.set(capability, rec.status);

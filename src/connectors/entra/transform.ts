@@ -33,6 +33,14 @@ export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])
 ];
 
 /**
+ * Files the collector leaves out of a capability it read in full: userManagers.json is written
+ * only when some user looks like a service account (client.ts, readUsers). Absent under a
+ * `collected` record it is not a lost file, and addUsers reads its absence as "managers not
+ * read" (unknown), never as "no manager".
+ */
+const WRITTEN_ONLY_WHEN_NEEDED = new Set(['userManagers.json']);
+
+/**
  * Turns the `entra/*` files of a snapshot into graph nodes and edges (pure, no I/O). Does nothing
  * when the snapshot holds no Entra tenant. Malformed input throws an InputError naming the file
  * and JSON path; references to objects that are not in the snapshot become warnings.
@@ -44,7 +52,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   const tenant = tenantId(snapshot);
   b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
   const ctx = new EntraContext(snapshot, b, config, tenant);
-  for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files]);
+  for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
 
   addUsers(ctx);
   addGroups(ctx);

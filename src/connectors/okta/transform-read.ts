@@ -64,7 +64,7 @@ export function oktaPath(name: string): string {
 export function readOktaFiles(snapshot: Snapshot, org: string, b: GraphBuilder): { files: OktaFiles; coverage: Map<string, CoverageRecord> } {
   const coverage = new Map<string, CoverageRecord>();
   for (const [cap, names] of Object.entries(OKTA_CAPABILITIES)) {
-    const rec = capabilityCoverage(snapshot, 'okta', org, cap, names.map(oktaPath));
+    const rec = capabilityCoverage(snapshot, 'okta', org, cap, names.map(oktaPath), (m) => b.warn(m));
     coverage.set(cap, rec);
     b.addCoverage(rec);
   }

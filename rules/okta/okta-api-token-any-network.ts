@@ -30,6 +30,8 @@ export default defineRule({
   check(subject, ctx) {
     const network = subject.attrs.network as { connection?: string; include?: string[]; exclude?: string[] } | undefined;
     if (!network?.connection) return ctx.unknown('the token payload has no network condition (older Okta API response)');
+    // Okta's API token network conditions are ANYWHERE and ZONE: any other value is not read as a restriction.
+    if (network.connection !== 'ANYWHERE' && network.connection !== 'ZONE') return ctx.unknown(`the network condition ${JSON.stringify(network.connection)} is not one Okta documents (ANYWHERE, ZONE)`);
     const exclude = network.exclude ?? [];
     if (network.connection === 'ANYWHERE') {
       ctx.report({ messageId: 'anywhere', evidence: { connection: network.connection } });

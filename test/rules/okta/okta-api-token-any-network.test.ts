@@ -13,6 +13,8 @@ const cases: OktaRuleCase[] = [
   { name: 'ZONE excluding zones and including none → allowed from anywhere else', org: () => oktaOrg().user({ id: 'u1', roles: ['SUPER_ADMIN'] }).token({ id: 't1', userId: 'u1', connection: 'ZONE', include: [], exclude: ['nzo1blocked'] }), subject: T, verdict: 'fail', severities: ['critical'], messageIds: ['anywhereExcept'] },
   { name: 'near miss: included zone with an excluded zone carved out', org: () => oktaOrg().user({ id: 'u1' }).token({ id: 't1', userId: 'u1', connection: 'ZONE', include: ['nzo1corp'], exclude: ['nzo1lab'] }), subject: T, verdict: 'pass' },
   { name: 'near miss: restricted to a zone', org: () => oktaOrg().user({ id: 'u1', roles: ['SUPER_ADMIN'] }).token({ id: 't1', userId: 'u1', connection: 'ZONE', include: ['nzo1corp'] }), subject: T, verdict: 'pass' },
+  // Okta's values are ANYWHERE and ZONE; another (a hand-edited or future value) is not read as a restriction.
+  { name: 'unknown: a connection value the rule does not know', org: () => oktaOrg().user({ id: 'u1' }).token({ id: 't1', userId: 'u1', connection: 'Anywhere' }), subject: T, verdict: 'unknown' },
   { name: 'unknown: no network in the payload', org: () => oktaOrg().user({ id: 'u1' }).token({ id: 't1', userId: 'u1' }), subject: T, verdict: 'unknown' },
 ];
 

@@ -104,6 +104,38 @@ describe('transformEntra on the recorded Contoso payload', () => {
     });
   });
 
+  // Before entra.userManagers existed, the collector recorded failed manager lookups under
+  // entra.users. Such a manifest (an entra.users record, none for entra.userManagers) must not
+  // disown a user list that was read whole: the record is about the lookups.
+  it('reads a manifest written before entra.userManagers: its entra.users record describes the manager lookups', () => {
+    const s = load();
+    s.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'error', reason: '1 of 4 manager lookups not read: 503' });
+    const g = run(s);
+    expect(g.capability('entra', T, 'entra.users')).toBe('collected');
+    expect(g.coverageRecord('entra', T, 'entra.userManagers')).toMatchObject({ status: 'error', reason: expect.stringContaining('manager lookups') });
+    // Read from users.json, not a placeholder made from an owner reference.
+    expect(g.node(user(1))?.attrs.placeholder).toBeUndefined();
+    expect(g.node(user(1))!.attrs.hasManager).toBeUndefined();
+    // The same old manifest, all read: both count as collected, with or without the managers file.
+    const ok = load();
+    delete ok.files['entra/userManagers.json'];
+    ok.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'collected' });
+    const g2 = run(ok);
+    expect([g2.capability('entra', T, 'entra.users'), g2.capability('entra', T, 'entra.userManagers')]).toEqual(['collected', 'collected']);
+    // An old record that is not about manager lookups still covers both files, as it did.
+    const list = load();
+    list.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'missing-permission', reason: '403 Authorization_RequestDenied on /v1.0/users' });
+    const g3 = run(list);
+    expect([g3.capability('entra', T, 'entra.users'), g3.capability('entra', T, 'entra.userManagers')]).toEqual(['missing-permission', 'missing-permission']);
+    expect(g3.node(user(1))?.attrs.placeholder).toBe(true);
+    // A manifest that records both (this version's collector) is taken as it is.
+    const now = load();
+    now.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'error', reason: '1 of 4 manager lookups not read: 503' });
+    now.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.userManagers', status: 'collected' });
+    expect(run(now).capability('entra', T, 'entra.users')).toBe('error');
+    expect(run(now).node(user(1))?.attrs.placeholder).toBe(true);
+  });
+
   it('counts a two-file capability as collected only when both files were read (or the manifest says so)', () => {
     const pairs: [string, string, string][] = [
       ['entra.directoryRoles', 'roleDefinitions.json', 'roleAssignments.json'],

@@ -1,7 +1,7 @@
 import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
 import type { GraphBuilder } from '../../graph/graph.js';
-import type { Snapshot } from '../../snapshot/snapshot.js';
+import { coverageEntry, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader } from '../../snapshot/shape.js';
 import { EntraContext } from './transform-context.js';
 import { addCrown, addEscalation } from './transform-escalation.js';
@@ -41,6 +41,31 @@ export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])
 const WRITTEN_ONLY_WHEN_NEEDED = new Set(['userManagers.json']);
 
 /**
+ * A manifest written before `entra.userManagers` existed has one `entra.users` record for both
+ * users.json and userManagers.json, and none for the lookups. Its collector recorded failed
+ * manager lookups there (reason "N of M manager lookups not read: ...", or the one failed
+ * lookup's `/users/{id}/manager` request), after reading the whole user list. Such a manifest is
+ * read as this version's collector would have written it: a record about manager lookups moves
+ * to `entra.userManagers` and the user list counts as read when users.json is there; any other
+ * record covers both capabilities, as it covered both files. A manifest that records
+ * `entra.userManagers` is taken as it is.
+ */
+function withManagerRecord(snapshot: Snapshot, tenant: string): Snapshot {
+  const users = coverageEntry(snapshot, 'entra', tenant, 'entra.users');
+  if (!users || coverageEntry(snapshot, 'entra', tenant, 'entra.userManagers')) return snapshot;
+  const aboutLookups = users.status !== 'collected' && /manager/i.test(users.reason ?? '') && 'entra/users.json' in snapshot.files;
+  const coverage = snapshot.manifest.coverage.flatMap((c) =>
+    c !== users
+      ? [c]
+      : [
+          aboutLookups ? { provider: c.provider, scope: c.scope, capability: 'entra.users', status: 'collected' as const } : c,
+          { ...c, capability: 'entra.userManagers' },
+        ],
+  );
+  return { ...snapshot, manifest: { ...snapshot.manifest, coverage } };
+}
+
+/**
  * Turns the `entra/*` files of a snapshot into graph nodes and edges (pure, no I/O). Does nothing
  * when the snapshot holds no Entra tenant. Malformed input throws an InputError naming the file
  * and JSON path; references to objects that are not in the snapshot become warnings.
@@ -51,7 +76,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   if (!declared && !hasFiles) return;
   const tenant = tenantId(snapshot);
   b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
-  const ctx = new EntraContext(snapshot, b, config, tenant);
+  const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant);
   for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
 
   addUsers(ctx);

@@ -38,6 +38,24 @@ const reportOf = (dir: string) => {
   return r.result.report;
 };
 
+// The same rule for the account's two main files (docs/snapshot-format.md: a coverage entry wins
+// over the files), as Entra and Okta follow it: a record that is not `collected` disowns them.
+describe('AWS authorization details and credential report are used only when their capability was collected', () => {
+  for (const [capability, file] of [['aws.credentialReport', REPORT], ['aws.iam', AUTHZ]] as const) {
+    it(`${capability} recorded as error reads as if ${file.split('/').pop()} were absent`, () => {
+      const disowned = fresh(`${capability}-error`);
+      setCoverage(disowned, capability, 'error', 'throttled');
+      const absent = fresh(`${capability}-absent`);
+      rmSync(join(absent, file));
+      setCoverage(absent, capability, 'error', 'throttled');
+      const kept = findings(outcome(() => scanSnapshotDir(disowned)));
+      expect(kept).toEqual(findings(outcome(() => scanSnapshotDir(absent))));
+      // Not vacuous: the file, when believed, gives findings the disowned scan does not have.
+      expect(findings(outcome(() => scanSnapshotDir(fresh(`${capability}-collected`)))).filter((f) => !kept.includes(f)).length).toBeGreaterThan(0);
+    });
+  }
+});
+
 describe('AWS federation and Roles Anywhere files are used only when their capability was collected', () => {
   it('a partial oidc-providers.json under aws.federation missing-permission reads as if it were absent', () => {
     const partial = (dir: string) => writeJsonFile(dir, OIDC, readJsonFile(dir, OIDC).filter((p: any) => p.Url !== GITHUB));

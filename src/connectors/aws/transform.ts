@@ -147,19 +147,23 @@ function transformAccount(
   const warn = (m: string): void => b.warn(m);
   const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
   b.addCoverage(iamCov);
-  b.addCoverage(capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn));
+  const reportCov = capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn);
+  b.addCoverage(reportCov);
   const fedCov = capabilityCoverage(snapshot, 'aws', account, CAPS.federation, [oidcPath, samlPath], warn);
   const raCov = capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath], warn);
   b.addCoverage(fedCov);
   b.addCoverage(raCov);
   // A file whose capability was not collected (403, error, or its sibling file missing) may be a
   // partial list: read as complete, a missing GitHub OIDC provider would turn "reaches" into "may
-  // reach". Such a file is read as if it were absent, which the trust code treats as unknown.
+  // reach". Such a file is read as if it were absent, which the trust code treats as unknown; the
+  // same holds for the authorization details and the credential report (a coverage entry wins
+  // over the files, docs/snapshot-format.md, as for Entra and Okta).
   const usable = (path: string, cov: { status: string }): unknown => (cov.status === 'collected' ? snapshot.files[path] : undefined);
   const oidcRaw = usable(oidcPath, fedCov);
   const samlRaw = usable(samlPath, fedCov);
   const raRaw = usable(raPath, raCov);
-  const raw = snapshot.files[authzPath];
+  const reportRaw = usable(reportPath, reportCov);
+  const raw = usable(authzPath, iamCov);
   if (raw === undefined) return undefined;
 
   let model: AccountModel;
@@ -196,8 +200,8 @@ function transformAccount(
     }
   }
 
-  if (typeof snapshot.files[reportPath] === 'string') {
-    addCredentialReport(b, parseCsv(snapshot.files[reportPath] as string, reportPath), account, reportPath, config);
+  if (typeof reportRaw === 'string') {
+    addCredentialReport(b, parseCsv(reportRaw, reportPath), account, reportPath, config);
   }
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);

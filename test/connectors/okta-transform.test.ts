@@ -501,6 +501,12 @@ describe('transformOkta user types', () => {
     expect(g.node(I.user('u2'))!.kind).toBe('human');
   });
 
+  it('does not mark or warn about unnamed types when serviceAccountTypes is empty (no type could match)', () => {
+    const g = org().without('userTypes').graph({ serviceAccountTypes: [] });
+    expect(g.node(I.user('u1'))!.attrs.userTypeUnnamed).toBeUndefined();
+    expect(g.warnings.filter((w) => w.includes('user type'))).toEqual([]);
+  });
+
   it('treats a type id missing from userTypes.json as unnamed', () => {
     const g = oktaOrg().user({ id: 'u1', typeId: 'oty1gone' }).graph();
     expect(g.node(I.user('u1'))!.attrs).toMatchObject({ userTypeId: 'oty1gone', userTypeUnnamed: true });

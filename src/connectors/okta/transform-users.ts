@@ -184,8 +184,9 @@ export function addUsers(ctx: OktaContext): void {
     const typeName = type ? (r.optStr(type, 'name', `${path}.type`) ?? r.optStr(type, 'displayName', `${path}.type`)) : undefined;
     const named: UserTypeName | undefined = typeName !== undefined ? { name: typeName } : typeId !== undefined ? typeNames?.get(typeId) : undefined;
     // A type we cannot name might be one serviceAccountTypes lists: the user is then not known to
-    // be a person (okta-api-token-human-owner says unknown rather than "personal account").
-    const typeUnnamed = typeId !== undefined && named === undefined;
+    // be a person (okta-api-token-human-owner says unknown rather than "personal account"). With
+    // no serviceAccountTypes no type could make the user a service account, so nothing is lost.
+    const typeUnnamed = typeId !== undefined && named === undefined && matcher.types.size > 0;
     if (typeUnnamed) unnamedTypes++;
     const profileUserType = r.optStr(profile, 'userType', `${path}.profile`);
     const userType = named?.name ?? profileUserType;

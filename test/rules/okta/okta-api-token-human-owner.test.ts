@@ -15,6 +15,8 @@ const cases: OktaRuleCase[] = [
   // serviceAccountTypes cannot be recognised, so the owner is not known to be a person.
   { name: "unknown: user types not read, so the owner's type cannot be named", org: () => oktaOrg().user({ id: 'u1', login: 'okta.sync@acme.com', typeId: 'oty1svc' }).token({ id: 't1', userId: 'u1' }).without('userTypes'), subject: T, verdict: 'unknown' },
   { name: 'near miss: user types not read, but serviceAccountTypes lists the type id', org: () => oktaOrg().user({ id: 'u1', login: 'okta.sync@acme.com', typeId: 'oty1svc' }).token({ id: 't1', userId: 'u1' }).without('userTypes'), subject: T, verdict: 'pass', config: { serviceAccountTypes: ['service', 'oty1svc'] } },
+  // With no serviceAccountTypes, no type could make the owner a service account: naming it changes nothing.
+  { name: 'user types not read but serviceAccountTypes is empty: a personal account as before', org: () => oktaOrg().user({ id: 'u1', login: 'okta.sync@acme.com', typeId: 'oty1svc', factors: ['push'] }).token({ id: 't1', userId: 'u1' }).without('userTypes'), subject: T, verdict: 'fail', config: { serviceAccountTypes: [] } },
   { name: 'unknown: owner not listed', org: () => oktaOrg().token({ id: 't1', userId: 'nobody' }), subject: T, verdict: 'unknown' },
 ];
 

@@ -125,6 +125,22 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(f.state.requests.some((q) => q.path.includes('0oaBOOK'))).toBe(false);
   });
 
+  // serviceAccountTypes are names: a user whose type (named through the org's user types) or
+  // profile.userType is listed there is a service account to the transform, so its roles,
+  // factors and groups must be read even when no login pattern matches.
+  it('also reads per-user details for users whose user type name or profile.userType is in serviceAccountTypes', async () => {
+    const ds = sampleOrg();
+    ds.userTypes = [...(ds.userTypes ?? []), { id: 'oty1svc', name: 'serviceAccount', displayName: 'Service Account', default: false }];
+    const plain = (id: string, login: string): Record<string, unknown> => ({ ...ds.users.find((u) => u.id === '00uHUMAN01')!, id, profile: { login, email: login } });
+    ds.users.push({ ...plain('00uTYPED01', 'reporting-two@corp.example'), type: { id: 'oty1svc' } });
+    ds.users.push({ ...plain('00uPROFIL1', 'reporting-three@corp.example'), profile: { login: 'reporting-three@corp.example', userType: 'Integration Account' } });
+    const { f, clock } = await fake({ dataset: ds });
+    const r = await collectOkta(ssws(f, clock, { serviceAccountTypes: ['serviceaccount', 'integration account'] }));
+    expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual([...SAMPLE_RELEVANT_USERS, '00uPROFIL1', '00uTYPED01'].sort());
+    // The human of the sample org stays unread.
+    expect(f.state.requests.some((q) => q.path.includes('00uHUMAN02'))).toBe(false);
+  });
+
   it('stores no secret: client_secret values, private JWK members and the token stay out', async () => {
     const { f, clock } = await fake();
     const r = await collectOkta(ssws(f, clock));

@@ -88,6 +88,11 @@ export interface OktaCollectOptions {
    * (Okta users have no "service account" flag).
    */
   serviceAccountPatterns?: readonly RegExp[];
+  /**
+   * The config's serviceAccountTypes: compared case-insensitively with `profile.userType`, the
+   * user type id and the type's name and display name. Default: those of the default config.
+   */
+  serviceAccountTypes?: readonly string[];
   /** Okta app `name`s whose assignments federate into AWS. */
   awsAppNames?: readonly string[];
   /** Allow plain http for a non-loopback host (never needed against a real org). */

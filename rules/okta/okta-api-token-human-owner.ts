@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025', 'NHI10:2025'],
     frameworks: { nistCsf: ['PR.AA-02'] },
     description:
-      'Fails API tokens created by a user the scanner classifies as a person rather than a service account (no service-account naming, user type or listing; see the service-account settings in the config). Unknown when the owner\'s Okta user type could not be named (okta.userTypes not read): it may be a type serviceAccountTypes lists.',
+      'Fails API tokens created by a user the scanner classifies as a person rather than a service account (no service-account naming, user type or listing; see the service-account settings in the config). Unknown when the owner\'s Okta user type could not be named (okta.userTypes not read) while serviceAccountTypes lists any type: it may be one of them.',
     risk: 'The integration lives and dies with one employee: it breaks when they leave, its rights change with their role, and every call it makes is logged as that person, so nobody can tell automation from the human.',
     remediation:
       'Re-issue the integration on an OAuth service app (or, failing that, a dedicated service account with an accountable owner), then revoke the personal token.',

@@ -91,7 +91,8 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     // service-account conventions, on top of the collector's defaults.
     const patterns = config ? [...DEFAULT_SERVICE_ACCOUNT_PATTERNS, ...config.serviceAccountPatterns.map((p) => new RegExp(p, 'i'))] : undefined;
     const okta = opts;
-    starts.push((signal) => collectOkta({ ...okta, progress, signal, ...(patterns ? { serviceAccountPatterns: patterns } : {}) }).catch((e) => Promise.reject(asInput(e))));
+    const types = config ? { serviceAccountTypes: config.serviceAccountTypes } : {};
+    starts.push((signal) => collectOkta({ ...okta, progress, signal, ...(patterns ? { serviceAccountPatterns: patterns } : {}), ...types }).catch((e) => Promise.reject(asInput(e))));
   }
   const stop = new AbortController();
   let failure: { error: unknown } | undefined;

@@ -2,7 +2,7 @@ import { describeError, httpStatusOf, OktaAuthError } from '../connectors/okta/e
 import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/options.js';
 import { RateGate } from '../connectors/okta/rate-gate.js';
 import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/request-executor.js';
-import { createOktaSdk, preflightToken } from '../connectors/okta/sdk-client.js';
+import { connectOkta, createOktaSdk } from '../connectors/okta/sdk-client.js';
 import { clientIdOf } from '../connectors/okta/selection.js';
 import { isUnreachable } from '../errors.js';
 import type { ProviderReport } from './types.js';
@@ -50,7 +50,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   const stats = { requests: 0, retries: 0, tokenRequests: 0 };
   const gate = new RateGate({ maxConcurrent: 1, reserveFraction: 0.1, resetPaddingMs: 1000, clock });
   const executor = new GuardedRequestExecutor({ gate, clock, maxRetries: 2, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats });
-  const sdk = createOktaSdk(orgUrl, opts.auth, executor);
+  let sdk = createOktaSdk(orgUrl, opts.auth, executor);
   const report: ProviderReport = {
     provider: 'okta',
     scope: orgUrl,
@@ -58,8 +58,12 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     checks: [],
   };
   const get = (path: string) => sdk.client.http.http(`${orgUrl}${path}`, { method: 'get', headers: { Accept: 'application/json' } } as never) as unknown as Promise<FetchResponse>;
+  // Scopes the token had to be requested without (not granted to the app), by capability.
+  const refused = new Map<string, string>();
   try {
-    await preflightToken(sdk);
+    const connected = await connectOkta(sdk, orgUrl, opts.auth, executor);
+    sdk = connected.sdk;
+    for (const d of connected.dropped) refused.set(d.capability, d.scope);
   } catch (e) {
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };
     return report;
@@ -68,6 +72,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   let answered = sdk.authMode !== 'ssws';
   const ids: FirstIds = {};
   for (const p of PROBES) {
+    const scope = refused.get(p.capability);
+    if (scope !== undefined) {
+      report.checks.push({ name: p.capability, status: 'missing', grant: `${scope} (and an admin role that can read it)`, detail: 'Okta refused a token request that included this scope (invalid_scope); the token was requested without it' });
+      continue;
+    }
     const paths = Array.isArray(p.paths) ? p.paths : p.paths(ids);
     if (paths === undefined) {
       const what = p.capability === 'okta.clientRoles' ? 'no OIDC app listed first' : 'no app or user listed';

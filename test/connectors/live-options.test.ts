@@ -13,6 +13,7 @@ import { oktaSandbox } from '../hardening/okta-sandbox.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { existsSync } from 'node:fs';
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 
 /** Bad settings of `--aws`: one line naming the flag, exit 2 (InputError), before any request. */
 let env: AwsTestEnv;
@@ -157,6 +158,35 @@ describe('live AWS flags', () => {
     } finally {
       process.env.AWS_ENDPOINT_URL = endpoint;
       await aws.close();
+      await okta.close();
+      sandbox.restore();
+    }
+  });
+});
+
+describe('--okta with a config file', () => {
+  // The config's serviceAccountTypes decide which Okta users are service accounts in the
+  // transform; the collector must read those users' roles, factors and groups too.
+  it("passes serviceAccountTypes to the collector's choice of users to read in detail", async () => {
+    const sandbox = oktaSandbox();
+    const ds = sampleOrg();
+    ds.userTypes = [...(ds.userTypes ?? []), { id: 'oty1rbt', name: 'robotAccount', displayName: 'Robot Account', default: false }];
+    const human = ds.users.find((u) => u.id === '00uHUMAN01')!;
+    ds.users.push({ ...human, id: '00uROBOT01', type: { id: 'oty1rbt' }, profile: { login: 'reporting-four@corp.example' } });
+    const okta = await startOktaFake({ dataset: ds, apiToken: 'the-right-token', now: new VirtualClock().now, responseDelayMs: 0 });
+    const saved = { url: process.env.OKTA_ORG_URL, token: process.env.OKTA_API_TOKEN };
+    try {
+      process.env.OKTA_ORG_URL = okta.url;
+      process.env.OKTA_API_TOKEN = 'the-right-token';
+      const config = { ...DEFAULT_CONFIG, serviceAccountTypes: ['robot account'] };
+      const [result] = await collectLiveResults({ okta: true }, config);
+      expect(Object.keys(result.files['okta/userRoles.json'] as object)).toContain('00uROBOT01');
+      expect(okta.state.requests.some((q) => q.path.includes('00uHUMAN01'))).toBe(false);
+    } finally {
+      for (const [k, v] of Object.entries({ OKTA_ORG_URL: saved.url, OKTA_API_TOKEN: saved.token })) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
       await okta.close();
       sandbox.restore();
     }

@@ -125,6 +125,22 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(f.state.requests.some((q) => q.path.includes('0oaBOOK'))).toBe(false);
   });
 
+  // serviceAccountTypes are names: a user whose type (named through the org's user types) or
+  // profile.userType is listed there is a service account to the transform, so its roles,
+  // factors and groups must be read even when no login pattern matches.
+  it('also reads per-user details for users whose user type name or profile.userType is in serviceAccountTypes', async () => {
+    const ds = sampleOrg();
+    ds.userTypes = [...(ds.userTypes ?? []), { id: 'oty1svc', name: 'serviceAccount', displayName: 'Service Account', default: false }];
+    const plain = (id: string, login: string): Record<string, unknown> => ({ ...ds.users.find((u) => u.id === '00uHUMAN01')!, id, profile: { login, email: login } });
+    ds.users.push({ ...plain('00uTYPED01', 'reporting-two@corp.example'), type: { id: 'oty1svc' } });
+    ds.users.push({ ...plain('00uPROFIL1', 'reporting-three@corp.example'), profile: { login: 'reporting-three@corp.example', userType: 'Integration Account' } });
+    const { f, clock } = await fake({ dataset: ds });
+    const r = await collectOkta(ssws(f, clock, { serviceAccountTypes: ['serviceaccount', 'integration account'] }));
+    expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual([...SAMPLE_RELEVANT_USERS, '00uPROFIL1', '00uTYPED01'].sort());
+    // The human of the sample org stays unread.
+    expect(f.state.requests.some((q) => q.path.includes('00uHUMAN02'))).toBe(false);
+  });
+
   it('stores no secret: client_secret values, private JWK members and the token stay out', async () => {
     const { f, clock } = await fake();
     const r = await collectOkta(ssws(f, clock));
@@ -570,6 +586,47 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     await expect(
       collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock }),
     ).rejects.toThrow(/invalid_scope/);
+    // One retry without the optional scopes, which Okta refuses too: no further attempt.
+    expect(f.state.tokenRequests.map((t) => t.error)).toEqual(['invalid_scope', 'invalid_scope']);
+    expect(f.state.requests.filter((q) => q.template !== '/oauth2/v1/token')).toEqual([]);
+  });
+
+  // Okta's org authorization server checks every requested scope against the app's grants and
+  // refuses the whole token request with invalid_scope for one it lacks. A service app set up
+  // before okta.userTypes.read was added must keep working, with only the user types missing.
+  it('a service app without okta.userTypes.read: one retry without it, every other capability collected', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: { ...serviceApp()!, grantedScopes: OKTA_READ_SCOPES.filter((s) => s !== 'okta.userTypes.read') },
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' }, clock });
+
+    expect(f.state.tokenRequests.map((t) => [t.ok, t.error])).toEqual([[false, 'invalid_scope'], [true, undefined]]);
+    expect(f.state.tokenRequests[0].scope.split(' ')).toContain('okta.userTypes.read');
+    expect(f.state.tokenRequests[1].scope.split(' ').sort()).toEqual(OKTA_READ_SCOPES.filter((s) => s !== 'okta.userTypes.read').sort());
+    // The user types are not asked for with a token that cannot read them.
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/meta/types/user')).toEqual([]);
+    expect(f.state.outsideScopes).toEqual([]);
+    expect(r.coverage.find((c) => c.capability === 'okta.userTypes')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('okta.userTypes.read') });
+    for (const cap of ALL_CAPS.filter((c) => c !== 'okta.userTypes')) expect(statusOf(r.coverage, cap)).toBe('collected');
+    expect(r.files['okta/userTypes.json']).toBeUndefined();
+    expect(r.manifest.scopes).toEqual(OKTA_READ_SCOPES.filter((s) => s !== 'okta.userTypes.read'));
+    const warnings = r.manifest.warnings as string[];
+    expect(warnings.filter((w) => w.includes('okta.userTypes.read'))).toHaveLength(1);
+    expect(r.stats.tokenRequests).toBe(2);
+  });
+
+  it('scopes given explicitly are requested as given: invalid_scope is not retried', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: { ...serviceApp()!, grantedScopes: OKTA_READ_SCOPES.filter((s) => s !== 'okta.userTypes.read') },
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await expect(
+      collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock }),
+    ).rejects.toThrow(/invalid_scope/);
+    expect(f.state.tokenRequests).toHaveLength(1);
   });
 
   it('an unparsable or non-RSA key is a config error before any request', async () => {

@@ -102,7 +102,7 @@ describe('transformOkta on the recorded acme org', () => {
     expect(svc.machineReasons).toContain('owns 1 API token(s)');
     expect(svc.lastUsedAt).toBeNull();
     const bot = g.node(I.user('00u6bot'))!;
-    expect(bot.machineReasons).toContain('user type "Service"');
+    expect(bot.machineReasons).toContain('profile.userType "Service"');
     expect(g.node(I.user('00u1alice'))).toMatchObject({ kind: 'human', lastUsedAt: '2026-11-19T08:00:00.000Z' });
     expect(g.node(I.user('00u4carol'))!.enabled).toBe(false);
     // A service account's password is its credential; a person's is not modelled.
@@ -486,6 +486,25 @@ describe('transformOkta user types', () => {
     expect(g.warnings.filter((w) => w.includes('user type'))).toEqual([
       '2 Okta users have a user type that could not be named (okta.userTypes not collected): serviceAccountTypes was matched against their type ids only',
     ]);
+  });
+
+  // Every user has a named type (at least the default "user"), so the type name alone would hide
+  // profile.userType, the attribute many orgs mark their service accounts with.
+  it('still matches profile.userType when the user has a named type, and says so in the reason', () => {
+    const g = oktaOrg().user({ id: 'u1', login: 'reporting@acme.com', userType: 'ServiceAccount' }).graph();
+    expect(g.node(I.user('u1'))).toMatchObject({ kind: 'identity', machineReasons: ['profile.userType "ServiceAccount"'], attrs: { userType: 'user', userTypeId: 'oty1default' } });
+  });
+
+  it('matches the type display name, naming it in the reason', () => {
+    const g = org().graph({ serviceAccountTypes: ['service account'] });
+    expect(g.node(I.user('u1'))!.machineReasons).toEqual(['user type display name "Service Account"']);
+    expect(g.node(I.user('u2'))!.kind).toBe('human');
+  });
+
+  it('does not mark or warn about unnamed types when serviceAccountTypes is empty (no type could match)', () => {
+    const g = org().without('userTypes').graph({ serviceAccountTypes: [] });
+    expect(g.node(I.user('u1'))!.attrs.userTypeUnnamed).toBeUndefined();
+    expect(g.warnings.filter((w) => w.includes('user type'))).toEqual([]);
   });
 
   it('treats a type id missing from userTypes.json as unnamed', () => {

@@ -30,6 +30,10 @@ export interface FakeServiceApp {
   clientId: string;
   publicKey: KeyObject;
   keyId?: string;
+  /**
+   * A token request that asks for any scope not listed here is refused whole, as Okta's org
+   * authorization server does: HTTP 400 `{"error":"invalid_scope","error_description":...}`.
+   */
   grantedScopes: string[];
 }
 

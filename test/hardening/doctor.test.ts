@@ -141,6 +141,24 @@ describe('doctor against the Okta fake', () => {
     expect(doctorExitCode([report])).toBe(3);
   });
 
+  // Okta refuses the whole token request for a scope the app lacks; like the collector, the doctor
+  // asks once more without okta.userTypes.read and names it as the scope to grant.
+  it('a service app without okta.userTypes.read (default scopes): the token is issued and only that scope is missing', async () => {
+    const clock = new VirtualClock();
+    const granted = OKTA_READ_SCOPES.filter((s) => s !== 'okta.userTypes.read');
+    const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: granted } });
+    try {
+      const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem }, clock });
+      expect(report.credential.status).toBe('ok');
+      const notOk = report.checks.filter((c) => c.status !== 'ok');
+      expect(notOk).toEqual([expect.objectContaining({ name: 'okta.userTypes', status: 'missing', grant: expect.stringMatching(/^okta\.userTypes\.read/), detail: expect.stringContaining('invalid_scope') })]);
+      expect(fake.state.requests.filter((q) => q.template === '/api/v1/meta/types/user')).toEqual([]);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('checks every capability the collector records: client roles and app assignments too', async () => {
     const clock = new VirtualClock();
     const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, forbid: ['/oauth2/v1/clients/{id}/roles', '/api/v1/apps/{id}/groups'] });

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from '../../config/types.js';
 import type { CollectResult } from '../../snapshot/types.js';
 import { waitUntilStopped } from '../abort.js';
 import { CoverageBook, type OktaCapability } from './coverage.js';
@@ -14,9 +15,10 @@ import { forEachPooled } from './pool.js';
 import { RateGate } from './rate-gate.js';
 import { redactSecrets } from './redact.js';
 import { GuardedRequestExecutor, type FetchResponse } from './request-executor.js';
-import { createOktaSdk, preflightToken, type OktaSdk } from './sdk-client.js';
+import { connectOkta, createOktaSdk, type OktaSdk } from './sdk-client.js';
 import {
   clientIdOf,
+  hasServiceAccountType,
   idsOf,
   isAwsApp,
   isMachineApp,
@@ -75,7 +77,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats,
     signal: stop,
   });
-  const sdk = createOktaSdk(orgUrl, opts.auth, executor);
+  let sdk = createOktaSdk(orgUrl, opts.auth, executor);
   const book = new CoverageBook(orgUrl);
   const files: Record<string, unknown> = {};
   const warnings: string[] = [];
@@ -87,10 +89,20 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats.maxInFlight = gate.maxInflightSeen;
   };
   try {
-    await preflightToken(sdk, stop);
+    const connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop);
+    sdk = connected.sdk;
+    // Scopes the token was asked for without, because the app was not granted them: their
+    // capabilities are recorded as refused and not read.
+    const refused = new Set<OktaCapability>();
+    for (const d of connected.dropped) {
+      refused.add(d.capability);
+      book.note(d.capability, 'missing-permission', `the service app is not granted ${d.scope}: Okta refused a token request that included it (invalid_scope), so the token was requested without it`);
+      warnings.push(`The Okta service app is not granted ${d.scope}, so ${d.capability} was not read. Okta refuses the whole token request for a scope the app lacks, so the token was requested again without it; grant the scope to read it (docs/okta-permissions.md).`);
+    }
     const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop);
     const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
     const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
+    const saTypes = new Set((opts.serviceAccountTypes ?? DEFAULT_CONFIG.serviceAccountTypes).map((t) => t.toLowerCase()));
 
     // Every read starts as soon as what it depends on is known, so the in-flight cap of the rate
     // gate stays full instead of each step waiting for the slowest read of the previous one:
@@ -145,18 +157,23 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
     // A user's `type` is only an id in the Users API; the org's user types (at most ten, one
     // unpaged list) give the names serviceAccountTypes is written against.
-    const userTypes = c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user').then((list) => {
-      if (!list) warnings.push('Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by type id only, and a user whose type cannot be named is not known to be a person.');
+    const userTypes = (refused.has('okta.userTypes') ? Promise.resolve(undefined) : c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user')).then((list) => {
+      if (!list) warnings.push('Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by profile.userType and type id only, and a user whose type cannot be named is not known to be a person.');
+      return list;
     });
     const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
 
     // Per-user calls only for users that can act as machines: API token owners, users that
     // look like service accounts, and users who can federate into AWS.
-    const userGroups = Promise.all([tokens, users, awsApps, appUsers]).then(async ([tokenList, userList, awsIds, assigned]) => {
+    // The selection also waits for the user types (one request, sent alongside the users), so
+    // that which users are read does not depend on which answer came first.
+    const userGroups = Promise.all([tokens, users, awsApps, appUsers, userTypes]).then(async ([tokenList, userList, awsIds, assigned, typeList]) => {
       progress(`okta: ${userList?.length ?? 0} users, ${tokenList?.length ?? 0} API tokens`);
       const relevant = new Set<string>(tokenOwnerIds(tokenList ?? []));
+      const typeNames = new Map<string, Obj>();
+      for (const t of typeList ?? []) if (typeof t.id === 'string' && !typeNames.has(t.id)) typeNames.set(t.id, t);
       for (const u of userList ?? []) {
-        if (typeof u.id === 'string' && looksLikeServiceAccount(u, patterns)) relevant.add(u.id);
+        if (typeof u.id === 'string' && (looksLikeServiceAccount(u, patterns) || hasServiceAccountType(u, saTypes, typeNames))) relevant.add(u.id);
       }
       for (const id of awsIds ?? []) for (const uid of idsOf(assigned?.[id] ?? [])) relevant.add(uid);
       const userIds = [...relevant].sort();

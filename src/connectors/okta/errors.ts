@@ -9,6 +9,13 @@ export class OktaConfigError extends Error {
  */
 export class OktaAuthError extends Error {
   override name = 'OktaAuthError';
+  constructor(
+    message: string,
+    /** The token endpoint's OAuth `error` code (e.g. `invalid_scope`), when it gave one. */
+    readonly tokenError?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A problem with one listing (paging loop, foreign next link, body that is not an array). */

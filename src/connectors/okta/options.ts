@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProgressFn } from '../../snapshot/types.js';
+import type { OktaCapability } from './coverage.js';
 import { OktaConfigError } from './errors.js';
 
 /**
@@ -17,6 +18,22 @@ export const OKTA_READ_SCOPES: readonly string[] = [
   'okta.userTypes.read',
 ];
 
+export interface OptionalScope {
+  scope: string;
+  capability: OktaCapability;
+}
+
+/**
+ * Scopes of {@link OKTA_READ_SCOPES} added after service apps were already set up, with the
+ * capability each one serves. Okta's org authorization server checks every requested scope
+ * against the app's grants and refuses the whole token request (`invalid_scope`) for one that is
+ * not granted; when the default scopes were requested, the collector asks once more without
+ * these and records their capability as `missing-permission` instead of reading nothing.
+ */
+export const OKTA_OPTIONAL_SCOPES: readonly OptionalScope[] = [
+  { scope: 'okta.userTypes.read', capability: 'okta.userTypes' },
+];
+
 /** How the collector authenticates to the Okta Management API. */
 export type OktaAuth =
   | {
@@ -32,7 +49,10 @@ export type OktaAuth =
       privateKey: string | Record<string, unknown>;
       /** `kid` registered on the app; a `kid` inside a JWK wins (SDK behaviour). */
       keyId?: string;
-      /** Defaults to {@link OKTA_READ_SCOPES}. */
+      /**
+       * Defaults to {@link OKTA_READ_SCOPES} (less {@link OKTA_OPTIONAL_SCOPES} if Okta refuses
+       * those); scopes given here are requested exactly as given.
+       */
       scopes?: readonly string[];
     };
 
@@ -68,6 +88,11 @@ export interface OktaCollectOptions {
    * (Okta users have no "service account" flag).
    */
   serviceAccountPatterns?: readonly RegExp[];
+  /**
+   * The config's serviceAccountTypes: compared case-insensitively with `profile.userType`, the
+   * user type id and the type's name and display name. Default: those of the default config.
+   */
+  serviceAccountTypes?: readonly string[];
   /** Okta app `name`s whose assignments federate into AWS. */
   awsAppNames?: readonly string[];
   /** Allow plain http for a non-loopback host (never needed against a real org). */

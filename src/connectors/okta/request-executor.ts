@@ -65,6 +65,11 @@ export class GuardedRequestExecutor extends RequestExecutor {
     super();
   }
 
+  /** Lets a token request with other scopes through after a refusal (see `connectOkta`). */
+  forgetTokenRefusal(): void {
+    this.tokenRefused = undefined;
+  }
+
   override async fetch(request: ExecutorRequest): Promise<FetchResponse> {
     const url = String(request.url);
     const method = String(request.method ?? 'get');
@@ -154,5 +159,6 @@ async function checkTokenResponse(res: FetchResponse): Promise<void> {
       'Check OKTA_CLIENT_ID, that the public key for OKTA_KEY_ID is registered on the app with ' +
       'private_key_jwt client authentication, and that the read-only scopes are granted ' +
       '(docs/okta-permissions.md).',
+    typeof body?.error === 'string' ? body.error : undefined,
   );
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { Client } from '@okta/okta-sdk-nodejs';
 import { OktaAuthError, OktaConfigError } from './errors.js';
-import { OKTA_READ_SCOPES, type OktaAuth } from './options.js';
+import { OKTA_OPTIONAL_SCOPES, OKTA_READ_SCOPES, type OktaAuth, type OptionalScope } from './options.js';
 import type { GuardedRequestExecutor } from './request-executor.js';
 
 /**
@@ -157,5 +157,38 @@ export async function preflightToken(sdk: OktaSdk, stop?: AbortSignal): Promise<
   const at = (token as { access_token?: unknown } | null)?.access_token;
   if (typeof at !== 'string' || at === '') {
     throw new OktaAuthError('Okta token endpoint returned no access token');
+  }
+}
+
+/**
+ * Gets the first access token (see {@link preflightToken}). Okta refuses the whole token request
+ * with `invalid_scope` when one requested scope is not granted to the app ("Implement OAuth for
+ * Okta with a service app": the org authorization server validates every requested scope
+ * against the app's grants). A service app set up before a newer scope of the defaults was
+ * added would then read nothing at all; so when the default scopes were used, this asks once
+ * more without {@link OKTA_OPTIONAL_SCOPES} and returns the client for the reduced scopes along
+ * with the scopes it left out, whose capabilities the caller records as `missing-permission`.
+ * Scopes the user configured are requested exactly as given, and never retried.
+ */
+export async function connectOkta(
+  sdk: OktaSdk,
+  orgUrl: string,
+  auth: OktaAuth,
+  executor: GuardedRequestExecutor,
+  stop?: AbortSignal,
+): Promise<{ sdk: OktaSdk; dropped: OptionalScope[] }> {
+  try {
+    await preflightToken(sdk, stop);
+    return { sdk, dropped: [] };
+  } catch (e) {
+    const defaulted = auth.kind === 'privateKey' && !(auth.scopes && auth.scopes.length > 0);
+    const dropped = OKTA_OPTIONAL_SCOPES.filter((o) => sdk.scopes?.includes(o.scope));
+    if (!(e instanceof OktaAuthError) || e.tokenError !== 'invalid_scope' || !defaulted || dropped.length === 0) throw e;
+    const scopes = sdk.scopes!.filter((s) => !dropped.some((o) => o.scope === s));
+    // The executor answers later token requests with the refusal it saw; these scopes differ.
+    executor.forgetTokenRefusal();
+    const reduced = createOktaSdk(orgUrl, { ...auth, scopes }, executor);
+    await preflightToken(reduced, stop);
+    return { sdk: reduced, dropped };
   }
 }

@@ -47,6 +47,19 @@ export function looksLikeServiceAccount(user: Obj, patterns: readonly RegExp[]):
   );
 }
 
+/**
+ * True when one of the user's type signals is listed in `types` (lower-case names, as in the
+ * config's serviceAccountTypes): `profile.userType`, the user type id, or the type's `name` or
+ * `displayName` from the org's user types (`typeNames`, by id; absent when they were not read).
+ */
+export function hasServiceAccountType(user: Obj, types: ReadonlySet<string>, typeNames?: ReadonlyMap<string, Obj>): boolean {
+  if (types.size === 0) return false;
+  const typeId = str(obj(user.type)?.id);
+  const named = typeId !== undefined ? typeNames?.get(typeId) : undefined;
+  const candidates = [str(obj(user.profile)?.userType), typeId, str(named?.name), str(named?.displayName)];
+  return candidates.some((c) => c !== undefined && types.has(c.toLowerCase()));
+}
+
 /** Id of every user in an app-user listing (`/api/v1/apps/{id}/users` items carry `id`). */
 export function idsOf(items: readonly Obj[]): string[] {
   const out: string[] = [];

@@ -77,11 +77,14 @@ export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>
 
 interface UserFacts {
   login: string | undefined;
+  /** The user type's `name` ("serviceAccount"). */
   userType: string | undefined;
   /** `type.id`; the Users API names the type by id only. */
   userTypeId?: string;
   /** The type's display name ("Service Account"), as an admin sees it in the console. */
   userTypeDisplay?: string;
+  /** `profile.userType`, a free-text profile attribute independent of the user type. */
+  profileUserType?: string;
   activeFactors: number | undefined;
 }
 
@@ -133,9 +136,16 @@ export function classifyUser(ctx: OktaContext, m: ServiceAccountMatcher, userId:
     if (hit) strong.push(`login matches service-account pattern /${hit.source}/`);
   }
   if (m.known.has(userId.toLowerCase()) || (facts.login && m.known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
-  const typeHit = [facts.userType, facts.userTypeDisplay].find((t) => t !== undefined && m.types.has(t.toLowerCase()));
-  if (typeHit) strong.push(`user type "${typeHit}"`);
-  else if (facts.userTypeId && m.types.has(facts.userTypeId.toLowerCase())) strong.push(`user type id "${facts.userTypeId}"`);
+  // Every user has a named type (at least the default "user"), so each type signal is tried on
+  // its own: an org may mark service accounts by user type or only by profile.userType.
+  const typeSignals: [string, string | undefined][] = [
+    ['user type', facts.userType],
+    ['user type display name', facts.userTypeDisplay],
+    ['profile.userType', facts.profileUserType],
+    ['user type id', facts.userTypeId],
+  ];
+  const typeHit = typeSignals.find(([, v]) => v !== undefined && m.types.has(v.toLowerCase()));
+  if (typeHit) strong.push(`${typeHit[0]} "${typeHit[1]}"`);
   // Owning a token or lacking MFA each also describes plenty of real admins, so either alone is not
   // enough; together they describe an account nobody signs in to with a second factor.
   const weak: string[] = [];
@@ -174,10 +184,12 @@ export function addUsers(ctx: OktaContext): void {
     const typeName = type ? (r.optStr(type, 'name', `${path}.type`) ?? r.optStr(type, 'displayName', `${path}.type`)) : undefined;
     const named: UserTypeName | undefined = typeName !== undefined ? { name: typeName } : typeId !== undefined ? typeNames?.get(typeId) : undefined;
     // A type we cannot name might be one serviceAccountTypes lists: the user is then not known to
-    // be a person (okta-api-token-human-owner says unknown rather than "personal account").
-    const typeUnnamed = typeId !== undefined && named === undefined;
+    // be a person (okta-api-token-human-owner says unknown rather than "personal account"). With
+    // no serviceAccountTypes no type could make the user a service account, so nothing is lost.
+    const typeUnnamed = typeId !== undefined && named === undefined && matcher.types.size > 0;
     if (typeUnnamed) unnamedTypes++;
-    const userType = named?.name ?? r.optStr(profile, 'userType', `${path}.profile`);
+    const profileUserType = r.optStr(profile, 'userType', `${path}.profile`);
+    const userType = named?.name ?? profileUserType;
     const credentials = r.optObject(u, 'credentials', path);
     const hasPassword = credentials ? r.optObject(credentials, 'password', `${path}.credentials`) !== undefined : undefined;
 
@@ -208,7 +220,7 @@ export function addUsers(ctx: OktaContext): void {
       if (ctx.awsGroups.has(gid)) ctx.awsUsers.add(id);
     }
 
-    const machineReasons = classifyUser(ctx, matcher, id, { login, userType, userTypeId: typeId, userTypeDisplay: named?.displayName, activeFactors });
+    const machineReasons = classifyUser(ctx, matcher, id, { login, userType: named?.name, userTypeId: typeId, userTypeDisplay: named?.displayName, profileUserType, activeFactors });
     const nodeId = ids.oktaUser(org, id);
     const lastLogin = u.lastLogin === null ? null : r.optDate(u, 'lastLogin', path);
     const node: GraphNode = {

@@ -50,7 +50,9 @@ export default defineRule({
           conditional = false;
         }
       }
-      const steps = hops.filter((h) => !(h.type === 'GRANTED' && ctx.graph.node(h.to)?.crownJewel === 'admin'));
+      // The last grant of an administrator is no step; a conditional administrator's own grant
+      // (conditionally-admin) is the route itself, and is named.
+      const steps = hops.filter((h) => !(h.type === 'GRANTED' && ctx.graph.node(h.to)?.crownJewel === 'admin' && h.method !== 'conditionally-admin'));
       const route = steps.map((h) => `${methodOf(h)} -> ${h.toName}`).join(', ') || 'direct';
       reported = true;
       ctx.report({

@@ -63,6 +63,13 @@ export interface EscalationOptions {
    * with the same evaluator already (assessAdmin status `admin`); found here otherwise.
    */
   admins?: readonly string[];
+  /**
+   * Principals whose conditional edges and groups are left out: the caller gives each of them a
+   * conditional route to the account's administrator of its own (assessAdmin `conditional`),
+   * which already reaches whatever a conditional step to another principal could. Their firm
+   * edges stay, since a firm route bypasses the condition. Not given: every edge is kept.
+   */
+  conditionalAdmins?: readonly string[];
 }
 
 /**
@@ -242,6 +249,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const principals = principalsOf(model);
   const admins = options.admins ? [...options.admins] : principals.filter((p) => assessAdmin(ev, p.arn).status === 'admin').map((p) => p.arn);
   const adminSet = new Set(admins);
+  const firmOnly = new Set(options.conditionalAdmins ?? NONE);
   const edges: EscalationEdge[] = [];
   const groups: EscalationGroup[] | undefined = options.groupAbove !== undefined ? [] : undefined;
   const unknown: UndecidedEdge[] = [];
@@ -325,6 +333,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     const p = principals[pi];
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
+    const edgesFrom = edges.length;
+    const groupsFrom = groups?.length ?? 0;
     may.fill(0);
     const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
     for (let mi = 0; mi < kindPlan.length; mi++) {
@@ -431,8 +441,34 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         edges.push(edge);
       }
     }
+    if (firmOnly.has(p.arn)) keepFirm(edges, edgesFrom, groups, groupsFrom);
   }
   return groups ? { admins, edges, groups, unknown, unusableTrust: trust.unusable } : { admins, edges, unknown, unusableTrust: trust.unusable };
+}
+
+/**
+ * Drops the conditional edges from `edgesFrom` on and the conditional groups from `groupsFrom` on
+ * (one holder's), moving each kept group's position back by the edges dropped before it.
+ */
+function keepFirm(edges: EscalationEdge[], edgesFrom: number, groups: EscalationGroup[] | undefined, groupsFrom: number): void {
+  let g = groupsFrom;
+  let kept = edgesFrom;
+  let out = groupsFrom;
+  const placeGroups = (before: number): void => {
+    for (; groups && g < groups.length && groups[g].position <= before; g++) {
+      const group = groups[g];
+      if (group.conditional) continue;
+      group.position = kept;
+      groups[out++] = group;
+    }
+  };
+  for (let i = edgesFrom; i < edges.length; i++) {
+    placeGroups(i);
+    if (!edges[i].conditional) edges[kept++] = edges[i];
+  }
+  placeGroups(Infinity);
+  edges.length = kept;
+  if (groups) groups.length = out;
 }
 
 /** Target kinds whose per-target edge differs only in the target (no per-target check). */

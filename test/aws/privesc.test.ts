@@ -344,3 +344,43 @@ describe('gathered escalation edges (groupAbove)', () => {
     expect(keymaker.reason).toBe(plain.edges.find((e) => e.from === userArn('keymaker') && e.method === 'iam-create-access-key')!.reason);
   });
 });
+
+describe('conditional administrators (conditionalAdmins)', () => {
+  // AdministratorAccess, but IAM writes are denied without MFA: most IAM writes are only
+  // conditionally allowed (assessAdmin: `conditional`), while iam:PassRole and
+  // lambda:CreateFunction stay plainly allowed, a firm route around the condition, and so does
+  // iam:CreateLoginProfile (a firm group over every user, between conditional edges).
+  const mfaDeny = deny(['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreatePolicyVersion', 'iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:AddUserToGroup'], '*', {
+    Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
+  });
+  const users = Array.from({ length: 12 }, (_, i) => userEntry(`u${i}`));
+  const mm = model({
+    users: [userEntry('cadm', { attached: [ADMIN], inline: [doc(mfaDeny)] }), ...users, userEntry('keymaker', { inline: [doc(allow('iam:CreateAccessKey', '*'))] })],
+    roles: [roleEntry('fn-admin', trustService('lambda.amazonaws.com'), { attached: [ADMIN] }), roleEntry('ops', trustAccount(), { inline: [doc(allow('s3:GetObject'))] })],
+  });
+  const CADM = userArn('cadm');
+
+  it('keeps only the firm edges and groups of the principals named, and every edge of the others', () => {
+    for (const groupAbove of [undefined, 8]) {
+      const all = findEscalationEdges(mm, { now, groupAbove });
+      const kept = findEscalationEdges(mm, { now, groupAbove, conditionalAdmins: [CADM] });
+      // Without the option, the conditional administrator has conditional edges to every user.
+      const before = [...all.edges, ...(all.groups ?? [])].filter((e) => e.from === CADM);
+      expect(before.some((e) => e.conditional)).toBe(true);
+      const after = kept.edges.filter((e) => e.from === CADM);
+      expect(after.every((e) => !e.conditional)).toBe(true);
+      expect((kept.groups ?? []).filter((g) => g.from === CADM && g.conditional)).toEqual([]);
+      // The firm route around the MFA condition stays: pass the admin role to a new function.
+      expect(after.filter((e) => e.to === roleArn('fn-admin')).map((e) => e.method)).toContain('iam-passrole-lambda-invoke');
+      expect(after.some((e) => e.method === 'sts-assume-role' && e.to === roleArn('ops'))).toBe(true);
+      if (groupAbove) expect(kept.groups!.filter((g) => g.from === CADM).map((g) => [g.method, g.conditional])).toEqual([['iam-create-login-profile', false]]);
+      // Everyone else's edges and groups are untouched, and group positions still point where
+      // their edges would have been.
+      const others = (g: typeof all) => g.edges.filter((e) => e.from !== CADM);
+      expect(others(kept)).toEqual(others(all));
+      const groupsOf = (g: typeof all) => (g.groups ?? []).filter((x) => x.from !== CADM || !x.conditional).map((x) => ({ ...x, position: g.edges.slice(0, x.position).filter((e) => e.from !== CADM || !e.conditional).length }));
+      expect(kept.groups ?? []).toEqual(groupsOf(all));
+      expect(kept.unknown).toEqual(all.unknown);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import noOwner from '../../rules/nhi/nhi-service-account-no-owner.js';
 import { runRule } from '../helpers/rule-tester.js';
+import { deny, doc, userEntry } from '../aws/helpers.js';
 
 const A = '111122223333';
 const FIXTURES = fileURLToPath(new URL('../fixtures/aws-authz/', import.meta.url));
@@ -77,6 +78,30 @@ describe('transformAws on test/fixtures/aws-authz', () => {
     expect(esc.map((e) => e.to)).toEqual([role('lambda-admin')]);
     expect(esc[0]).toMatchObject({ hidden: true, conditional: false });
     expect(String(esc[0].evidence?.method)).toMatch(/lambda/i);
+  });
+
+  it('gives a conditional administrator one conditional edge to the admin crown jewel, and only its firm escalation steps', () => {
+    // AdministratorAccess, but IAM writes denied without MFA: conditionally an administrator.
+    // iam:PassRole and lambda:CreateFunction stay allowed: a firm route around the condition.
+    const snap = read('cli');
+    const gaad = structuredClone(snap.files[`aws/${A}/authorization-details.json`]) as { UserDetailList: unknown[] };
+    const mfaDeny = deny(['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:AddUserToGroup'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    gaad.UserDetailList.push(userEntry('mfa-ops', { attached: ['arn:aws:iam::aws:policy/AdministratorAccess'], inline: [doc(mfaDeny)] }));
+    const cg = build({ ...snap, files: { ...snap.files, [`aws/${A}/authorization-details.json`]: gaad } });
+    const ops = user('mfa-ops');
+    expect(cg.node(ops)!.attrs.adminStatus).toBe('conditional');
+    const toAdmin = cg.out(ops, 'GRANTED').filter((e) => e.to === crown('admin'));
+    expect(toAdmin).toHaveLength(1);
+    expect(toAdmin[0]).toMatchObject({ conditional: true, evidence: { method: 'conditionally-admin', undecided: ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:CreatePolicyVersion', 'iam:UpdateAssumeRolePolicy'] } });
+    expect(toAdmin[0].reason).toContain('iam:CreateUser');
+    // No conditional step to another principal (deploy-bot's access keys, the roles' trust
+    // policies): the conditional route to administrator already covers them.
+    const steps = cg.out(ops).filter((e) => e.type === 'CAN_ESCALATE_TO' || e.type === 'CAN_ASSUME');
+    expect(steps.filter((e) => e.conditional)).toEqual([]);
+    expect(steps.filter((e) => e.evidence?.method === 'iam-passrole-lambda-invoke').map((e) => e.to)).toEqual([role('lambda-admin')]);
+    // An administrator keeps its firm edge only; a principal that is not one gets none.
+    expect(cg.out(user('alex.admin'), 'GRANTED').filter((e) => e.to === crown('admin')).map((e) => [e.conditional ?? false, e.evidence?.method])).toEqual([[false, 'already-admin']]);
+    expect(cg.out(user('deploy-bot'), 'GRANTED').filter((e) => e.to === crown('admin'))).toEqual([]);
   });
 
   it('keeps RoleLastUsed: a date, null when empty; and marks service-linked roles first-party', () => {

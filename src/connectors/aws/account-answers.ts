@@ -84,7 +84,12 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
   const subjects = principals.map((p) => ev.subject(p.arn)!);
   const assessments = subjects.map((s) => assessAdmin(ev, s));
   const admins = principals.filter((_, i) => assessments[i].status === 'admin').map((p) => p.arn);
-  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT, admins });
+  // A conditional administrator gets one conditional GRANTED edge to the account's administrator
+  // from the transform (grantAll), which reaches whatever a conditional step of its to another
+  // user or role would: only its firm steps, which bypass the condition, are worth an edge. Kept
+  // all, they were a conditional edge to nearly every principal of the account for each of them.
+  const conditionalAdmins = principals.filter((_, i) => assessments[i].status === 'conditional').map((p) => p.arn);
+  const escalation = findEscalationEdges(model, { evaluator: ev, now: ev.now, groupAbove: FAN_OUT, admins, conditionalAdmins });
   const grants: GrantAnswers[] = [];
   const mayAssume: boolean[] = [];
   for (let i = 0; i < principals.length; i++) {

@@ -331,6 +331,18 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
     }
     if (admins.has(p.arn)) {
       b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
+    } else if (assessment.status === 'conditional' && assessment.undecided) {
+      // Every sensitive action is allowed, some only under a condition the scanner cannot decide:
+      // an administrator if the condition holds. The escalation search keeps only this
+      // principal's firm steps (account-answers.ts): this edge stands for the conditional ones.
+      b.addEdge({
+        from: id,
+        to: crown.admin,
+        type: 'GRANTED',
+        reason: `${p.name}'s policies (${policies}) allow every sensitive action, ${assessment.undecided.join(', ')} only under a condition the scanner cannot decide: an administrator when it holds`,
+        conditional: true,
+        evidence: { method: 'conditionally-admin', undecided: assessment.undecided },
+      });
     }
     const grant = (to: string, d: Decided, resource: string | typeof SOME_RESOURCE, what: string) => {
       if (d.allowed.length === 0) {

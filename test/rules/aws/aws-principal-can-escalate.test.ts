@@ -108,6 +108,21 @@ describe('aws-principal-can-escalate', () => {
     expect(f.path!.every((h) => !h.conditional)).toBe(true);
   });
 
+  it('a conditional administrator: its own conditional grant is the route, named; a firm route around the condition is high', () => {
+    // AdministratorAccess, IAM writes denied without MFA: conditionally an administrator. Its
+    // conditional steps to other principals are left out (the GRANTED edge stands for them).
+    const mfaDeny = deny(['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:AddUserToGroup'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    const g = oneAccount({ users: [{ name: 'mfa-ops', managed: ['AdministratorAccess'], inline: [doc(mfaDeny)] }, { name: 'boss', managed: ['AdministratorAccess'] }] });
+    const f = runRule(rule, g, { now: NOW }).findings.filter((x) => x.subject.id === userId('mfa-ops'));
+    expect(f.map((x) => [x.severity, x.messageId, x.evidence.methods])).toEqual([['medium', 'conditional', ['conditionally-admin']]]);
+    expect(f[0].message).toContain('conditionally-admin -> ');
+    expect(f[0].message).not.toContain('direct');
+    // Passing an administrator role to Lambda needs no IAM write: a firm route, reported high.
+    const firm = oneAccount({ users: [{ name: 'mfa-ops', managed: ['AdministratorAccess'], inline: [doc(mfaDeny)] }], roles: [lambdaAdmin] });
+    const ff = runRule(rule, firm, { now: NOW }).findings.filter((x) => x.subject.id === userId('mfa-ops'));
+    expect(ff.map((x) => [x.severity, x.path!.map((h) => h.toName)])).toEqual([['high', ['lambda-admin', `AWS account ${ACCT} administrator`]]]);
+  });
+
   it('follows a role in another scanned account to that account\'s administrator', () => {
     const g = awsGraph({
       [ACCT]: { users: [{ name: 'attacker', inline: [doc(allow('sts:AssumeRole', roleArn('cross-admin', OTHER)))] }] },

@@ -20,7 +20,7 @@ export { SOME_RESOURCE, compilePolicy, type ResourceQuery, type CompiledPolicy }
 export type { RequestContext, PrincipalFacts, KeyValue } from './policy/context.js';
 export type { Tri } from './policy/tri.js';
 export { ActionMatcher, compileArnPattern } from './policy/wildcard.js';
-export { SENSITIVE_ACTIONS, assessAdmin, listAdminEquivalent, type AdminAssessment, type AdminStatus } from './policy/admin.js';
+export { SENSITIVE_ACTIONS, assessAdmin, listAdminEquivalent, probeResources, type AdminAssessment, type AdminStatus } from './policy/admin.js';
 export { PRIVESC_METHODS, type PrivescMethod, type PrivescTarget, type PrivescFamily } from './privesc-methods.js';
 export {
   ADMIN_TARGET,

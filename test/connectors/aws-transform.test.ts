@@ -197,3 +197,26 @@ describe('GitHub pull_request subjects in AWS trusts', async () => {
     expect(fed(graph('repo:acme/site:*'))).toEqual(['exact']);
   });
 });
+
+describe('secret and IAM-write grants are judged on any resource of their type, not on the string "*"', async () => {
+  const { ACCT, allow, deny, doc, oneAccount, userId } = await import('../helpers/aws-builders.js');
+  const secrets = ids.crownJewel('aws', ACCT, 'secrets');
+  const identity = ids.crownJewel('aws', ACCT, 'identity-admin');
+  const grantsTo = (g: Graph, who: string, to: string) => g.out(who, 'GRANTED').filter((e) => e.to === to).map((e) => e.conditional === true);
+  it('an Allow written as the ARNs of every secret reaches the secret stores; one naming only some does not; a Deny on every secret ARN is seen', () => {
+    const g = oneAccount({
+      users: [
+        { name: 'all-arns', inline: [doc(allow('secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:*:*:secret:*'), allow('iam:CreateUser', `arn:aws:iam::${ACCT}:user/*`))] },
+        { name: 'some', inline: [doc(allow('secretsmanager:GetSecretValue', `arn:aws:secretsmanager:us-east-1:${ACCT}:secret:prod/*`))] },
+        { name: 'denied', inline: [doc(allow('*'), deny(['secretsmanager:*', 'kms:*', 'ssm:*'], ['arn:aws:secretsmanager:*:*:secret:*', 'arn:aws:kms:*:*:key/*', 'arn:aws:ssm:*:*:parameter/*']))] },
+        { name: 'star', inline: [doc(allow('secretsmanager:GetSecretValue'))] },
+      ],
+    });
+    expect(grantsTo(g, userId('all-arns'), secrets)).toEqual([false]);
+    expect(grantsTo(g, userId('all-arns'), identity)).toEqual([false]);
+    expect(grantsTo(g, userId('some'), secrets)).toEqual([]);
+    expect(grantsTo(g, userId('denied'), secrets)).toEqual([]);
+    expect(grantsTo(g, userId('denied'), identity)).toEqual([false]);
+    expect(grantsTo(g, userId('star'), secrets)).toEqual([false]);
+  });
+});

@@ -10,7 +10,7 @@ import type { AccountModel } from '../model.js';
 import { principalsOf } from '../model.js';
 import { createEvaluator, type Evaluator, type Subject } from './evaluate.js';
 
-/** The documented representative set of sensitive actions, each checked on the resource of SENSITIVE_RESOURCES. */
+/** The documented representative set of sensitive actions, each checked on its probe resource (probeResources). */
 export const SENSITIVE_ACTIONS: readonly string[] = [
   'iam:CreateUser',
   'iam:CreateAccessKey',
@@ -38,9 +38,12 @@ export const SENSITIVE_ACTIONS: readonly string[] = [
  * Asking the string "*" instead let a Deny on every ARN of a service (arn:aws:s3:::*) go
  * unnoticed, and missed an Allow written as ARNs only.
  */
-const SENSITIVE_RESOURCES: Readonly<Record<string, string>> = {
+const PROBES: Readonly<Record<string, string>> = {
   'iam:CreateUser': 'arn:{p}:iam::{a}:user/nhiscan-probe',
   'iam:CreateAccessKey': 'arn:{p}:iam::{a}:user/nhiscan-probe',
+  'iam:PutUserPolicy': 'arn:{p}:iam::{a}:user/nhiscan-probe',
+  'iam:AttachUserPolicy': 'arn:{p}:iam::{a}:user/nhiscan-probe',
+  'iam:CreateRole': 'arn:{p}:iam::{a}:role/nhiscan-probe',
   'iam:AttachRolePolicy': 'arn:{p}:iam::{a}:role/nhiscan-probe',
   'iam:PutRolePolicy': 'arn:{p}:iam::{a}:role/nhiscan-probe',
   'iam:CreatePolicyVersion': 'arn:{p}:iam::{a}:policy/nhiscan-probe',
@@ -50,6 +53,8 @@ const SENSITIVE_RESOURCES: Readonly<Record<string, string>> = {
   'ec2:RunInstances': 'arn:{p}:ec2:{r}:{a}:instance/i-0nhiscanprobe0000',
   'lambda:CreateFunction': 'arn:{p}:lambda:{r}:{a}:function:nhiscan-probe',
   'ssm:SendCommand': 'arn:{p}:ssm:{r}:{a}:document/nhiscan-probe',
+  'ssm:GetParameter': 'arn:{p}:ssm:{r}:{a}:parameter/nhiscan-probe',
+  'ssm:GetParameters': 'arn:{p}:ssm:{r}:{a}:parameter/nhiscan-probe',
   's3:GetObject': 'arn:{p}:s3:::nhiscan-probe/object',
   's3:PutBucketPolicy': 'arn:{p}:s3:::nhiscan-probe',
   'secretsmanager:GetSecretValue': 'arn:{p}:secretsmanager:{r}:{a}:secret:nhiscan-probe-AbCdEf',
@@ -60,21 +65,29 @@ const SENSITIVE_RESOURCES: Readonly<Record<string, string>> = {
 /** A region of each partition (the first of its list), for regional ARNs. */
 const REGION_OF: Readonly<Record<string, string>> = { aws: 'us-east-1', 'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1' };
 
-/** The resources of SENSITIVE_ACTIONS per `partition:account`, built once (assessAdmin runs for every principal). */
-const resourcesByAccount = new Map<string, readonly string[]>();
-const STAR_ONLY: readonly string[] = SENSITIVE_ACTIONS.map(() => '*');
+/** Per action list and `partition:account`, the probe of each action, built once (asked for every principal). */
+const probesByList = new WeakMap<readonly string[], Map<string, readonly string[]>>();
 
-function sensitiveResources(arn: string, accountId: string | undefined): readonly string[] {
+/**
+ * The resource each of `actions` is asked about for a principal of `arn` (in `accountId`): an ARN
+ * of the action's resource type in that partition and account with a made-up name (PROBES), so
+ * that a statement written for every resource of the type (`arn:aws:secretsmanager:*:*:secret:*`)
+ * answers as it does for a real one, and `*` for an action without a probe. A made-up name stands
+ * for "any resource of the type": a pattern naming only some (`secret:prod/*`) does not match it.
+ * Without an account or partition no ARN can be made: `*` for every action.
+ */
+export function probeResources(actions: readonly string[], arn: string, accountId: string | undefined): readonly string[] {
   const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : '';
   const account = accountId ?? arn.split(':')[4];
-  // Without an account or partition no ARN can be made: the old question on "*".
-  if (!partition || !account) return STAR_ONLY;
+  if (!partition || !account) return actions.map(() => '*');
+  let byAccount = probesByList.get(actions);
+  if (byAccount === undefined) probesByList.set(actions, (byAccount = new Map()));
   const key = `${partition}:${account}`;
-  let list = resourcesByAccount.get(key);
+  let list = byAccount.get(key);
   if (list === undefined) {
     const region = REGION_OF[partition] ?? 'us-east-1';
-    list = SENSITIVE_ACTIONS.map((a) => SENSITIVE_RESOURCES[a].replace('{p}', partition).replace('{a}', account).replace('{r}', region));
-    if (resourcesByAccount.size < 10_000) resourcesByAccount.set(key, list);
+    list = actions.map((a) => (PROBES[a] ?? '*').replace('{p}', partition).replace('{a}', account).replace('{r}', region));
+    if (byAccount.size < 10_000) byAccount.set(key, list);
   }
   return list;
 }
@@ -93,7 +106,7 @@ export interface AdminAssessment {
 export function assessAdmin(evaluator: Evaluator, principal: string | Subject): AdminAssessment {
   let undecided: string[] | undefined;
   let sawUnknown = false;
-  const resources = typeof principal === 'string' ? sensitiveResources(principal, undefined) : sensitiveResources(principal.facts.arn, principal.facts.accountId);
+  const resources = typeof principal === 'string' ? probeResources(SENSITIVE_ACTIONS, principal, undefined) : probeResources(SENSITIVE_ACTIONS, principal.facts.arn, principal.facts.accountId);
   for (let i = 0; i < SENSITIVE_ACTIONS.length; i++) {
     const action = SENSITIVE_ACTIONS[i];
     const d = evaluator.decide(principal, action, resources[i]).decision;

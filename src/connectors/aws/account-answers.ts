@@ -9,6 +9,7 @@ import {
   type EscalationGraph,
   type Evaluator,
   SENSITIVE_ACTIONS,
+  probeResources,
   type Subject,
 } from '../../aws/index.js';
 import { ADMIN_TARGET } from '../../aws/privesc.js';
@@ -57,13 +58,17 @@ export interface AccountAnswers {
   mayAssume: boolean[];
 }
 
-function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE): Decided {
+/**
+ * Which of `actions` the principal is allowed: each on `resource`, or position by position on
+ * `resource[i]` (the probes of probeResources: "any resource of the action's type").
+ */
+function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE | readonly string[]): Decided {
   const allowed: string[] = [];
   let unread: string[] | undefined;
   let conditional = true;
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i];
-    const d = ev.decide(s, a, resource).decision;
+    const d = ev.decide(s, a, Array.isArray(resource) ? resource[i] : (resource as string | typeof SOME_RESOURCE)).decision;
     if (d === 'allow') {
       allowed.push(a);
       conditional = false;
@@ -96,8 +101,11 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
     const s = subjects[i];
     grants.push({
       assessment: assessments[i],
-      secrets: decisionOf(ev, s, SECRETS_ACTIONS, '*'),
-      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, '*'),
+      // Secrets and IAM writes on any resource of their type, asked about a made-up ARN of it:
+      // asked about the string "*", an Allow written as ARNs (secret:*) was missed, and a Deny
+      // on them went unnoticed (as in assessAdmin).
+      secrets: decisionOf(ev, s, SECRETS_ACTIONS, probeResources(SECRETS_ACTIONS, s.facts.arn, s.facts.accountId)),
+      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, probeResources(IDENTITY_ADMIN_ACTIONS, s.facts.arn, s.facts.accountId)),
       write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE),
       read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE),
       invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),

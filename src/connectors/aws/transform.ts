@@ -344,7 +344,8 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
         evidence: { method: 'conditionally-admin', undecided: assessment.undecided },
       });
     }
-    const grant = (to: string, d: Decided, resource: string | typeof SOME_RESOURCE, what: string) => {
+    // `on`: what the actions were asked about, for the reason ('' for "some resource").
+    const grant = (to: string, d: Decided, on: string, what: string) => {
       if (d.allowed.length === 0) {
         // Undecided because a policy could not be read: a conditional edge, never none.
         if (!d.unread) return;
@@ -352,7 +353,7 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
           from: id,
           to,
           type: 'GRANTED',
-          reason: `${p.name}'s policies (${policies}) may allow ${d.unread.join(', ')}${resource === '*' ? ' on *' : ''} (${what}): a policy could not be read`,
+          reason: `${p.name}'s policies (${policies}) may allow ${d.unread.join(', ')}${on} (${what}): a policy could not be read`,
           conditional: true,
           evidence: { actions: d.unread, undecided: [POLICY_UNREAD] },
         });
@@ -362,15 +363,16 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
         from: id,
         to,
         type: 'GRANTED',
-        reason: `${p.name}'s policies (${policies}) allow ${d.allowed.join(', ')}${resource === '*' ? ' on *' : ''} (${what})${d.conditional ? ' under a condition' : ''}`,
+        reason: `${p.name}'s policies (${policies}) allow ${d.allowed.join(', ')}${on} (${what})${d.conditional ? ' under a condition' : ''}`,
         conditional: d.conditional,
         evidence: { actions: d.allowed },
       });
     };
-    grant(crown.secrets, a.secrets, '*', 'secret stores');
-    grant(crown.identity, a.identity, '*', 'IAM write');
-    grant(crown.write, a.write, SOME_RESOURCE, 'data write');
-    grant(crown.read, a.read, SOME_RESOURCE, 'data read');
+    // Asked about any resource of each action's type (probeResources in account-answers.ts).
+    grant(crown.secrets, a.secrets, ' on any secret, key or parameter', 'secret stores');
+    grant(crown.identity, a.identity, ' on any IAM user or role', 'IAM write');
+    grant(crown.write, a.write, '', 'data write');
+    grant(crown.read, a.read, '', 'data read');
     const invoke = a.invoke;
     // An action of a service that does not exist is only allowed by a blanket `*` grant: model
     // access that comes from such a grant says nothing about the workload being an AI agent.

@@ -122,8 +122,15 @@ describe('transformEntra on the recorded Contoso payload', () => {
     ok.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'collected' });
     const g2 = run(ok);
     expect([g2.capability('entra', T, 'entra.users'), g2.capability('entra', T, 'entra.userManagers')]).toEqual(['collected', 'collected']);
-    // An old record that is not about manager lookups still covers both files, as it did.
+    // The old collector wrote users.json only after reading the whole list: a record with the file
+    // there was about the lookups whatever its reason (a failed \$batch of one lookup names none).
+    const batch = load();
+    batch.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'error', reason: '503 on POST /v1.0/$batch' });
+    expect(run(batch).capability('entra', T, 'entra.users')).toBe('collected');
+    expect(run(batch).capability('entra', T, 'entra.userManagers')).toBe('error');
+    // Without users.json the old record covers both files, as it did.
     const list = load();
+    delete list.files['entra/users.json'];
     list.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.users', status: 'missing-permission', reason: '403 Authorization_RequestDenied on /v1.0/users' });
     const g3 = run(list);
     expect([g3.capability('entra', T, 'entra.users'), g3.capability('entra', T, 'entra.userManagers')]).toEqual(['missing-permission', 'missing-permission']);
@@ -536,6 +543,9 @@ describe('a coverage entry wins over the files (docs/snapshot-format.md)', () =>
     const s = load();
     s.manifest.coverage = s.manifest.coverage.filter((c) => c.capability !== cap);
     s.manifest.coverage.push({ provider: 'entra', scope: T, capability: cap, status, reason: 'test: disowned' });
+    // This version's collector records both; entra.users alone is read as an older manifest
+    // (withManagerRecord in transform.ts), whose record with users.json present was about lookups.
+    if (cap === 'entra.users') s.manifest.coverage.push({ provider: 'entra', scope: T, capability: 'entra.userManagers', status: 'collected' });
     if (drop) for (const f of ENTRA_CAPABILITIES.find(([c]) => c === cap)![1]) delete s.files[`entra/${f}`];
     return s;
   }

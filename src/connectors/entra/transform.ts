@@ -42,18 +42,20 @@ const WRITTEN_ONLY_WHEN_NEEDED = new Set(['userManagers.json']);
 
 /**
  * A manifest written before `entra.userManagers` existed has one `entra.users` record for both
- * users.json and userManagers.json, and none for the lookups. Its collector recorded failed
- * manager lookups there (reason "N of M manager lookups not read: ...", or the one failed
- * lookup's `/users/{id}/manager` request), after reading the whole user list. Such a manifest is
- * read as this version's collector would have written it: a record about manager lookups moves
- * to `entra.userManagers` and the user list counts as read when users.json is there; any other
- * record covers both capabilities, as it covered both files. A manifest that records
- * `entra.userManagers` is taken as it is.
+ * users.json and userManagers.json, and none for the lookups. Its collector wrote users.json only
+ * after reading the whole user list, and recorded failed manager lookups under `entra.users`.
+ * Such a manifest is read as this version's collector would have written it: with users.json
+ * there, a record that is not `collected` was about the lookups and moves to
+ * `entra.userManagers`, and the user list counts as read; without it, the record covers both, as
+ * it covered both files. A manifest that records `entra.userManagers` is taken as it is.
  */
 function withManagerRecord(snapshot: Snapshot, tenant: string): Snapshot {
   const users = coverageEntry(snapshot, 'entra', tenant, 'entra.users');
   if (!users || coverageEntry(snapshot, 'entra', tenant, 'entra.userManagers')) return snapshot;
-  const aboutLookups = users.status !== 'collected' && /manager/i.test(users.reason ?? '') && 'entra/users.json' in snapshot.files;
+  // The old collector wrote users.json only after reading the whole list, so with the file there a
+  // record that is not `collected` was about the lookups, whatever its reason says (a failed
+  // \$batch of one lookup names no manager).
+  const aboutLookups = users.status !== 'collected' && 'entra/users.json' in snapshot.files;
   const coverage = snapshot.manifest.coverage.flatMap((c) =>
     c !== users
       ? [c]

@@ -220,3 +220,23 @@ describe('secret and IAM-write grants are judged on any resource of their type, 
     expect(grantsTo(g, userId('star'), secrets)).toEqual([false]);
   });
 });
+
+describe('a conditional administrator whose policies name ARNs keeps its secret and IAM-write reach', async () => {
+  const { ACCT, allow, deny, doc, oneAccount, userId, NOW } = await import('../helpers/aws-builders.js');
+  const { analyze } = await import('../../src/analysis/analyze.js');
+  const { DEFAULT_CONFIG } = await import('../../src/config/types.js');
+  // Review of the conditional-admin change: such a principal keeps no conditional steps to other
+  // principals, so the kinds it reaches must come from its own grants, also when its policies are
+  // written as the account's ARNs rather than "*".
+  it('reaches administration (conditionally), IAM write and the secret stores', () => {
+    const scoped = doc(
+      allow('*', [`arn:aws:iam::${ACCT}:*`, 'arn:aws:s3:::*', `arn:aws:secretsmanager:*:${ACCT}:*`, `arn:aws:kms:*:${ACCT}:*`, `arn:aws:ec2:*:${ACCT}:*`, `arn:aws:lambda:*:${ACCT}:*`, `arn:aws:ssm:*:${ACCT}:*`]),
+      allow('organizations:CreatePolicy', '*'),
+    );
+    const mfa = deny(['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });
+    const g = oneAccount({ users: [{ name: 'cadm', inline: [scoped, doc(mfa)] }] });
+    expect(g.node(userId('cadm'))!.attrs.adminStatus).toBe('conditional');
+    const a = analyze(g, { now: new Date(NOW), config: DEFAULT_CONFIG });
+    expect(a.crownJewelPaths(userId('cadm')).map((p) => p.group).sort()).toEqual(expect.arrayContaining(['aws|admin', 'aws|identity-admin', 'aws|secrets']));
+  });
+});

@@ -20,14 +20,21 @@ export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambigu
 
 const CUTTABLE = new Set(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'CAN_ASSUME', 'FEDERATES_TO', 'ACTS_AS', 'SAML_MAPS_TO', 'CAN_ESCALATE_TO', 'MEMBER_OF']);
 
-/** Finds the identity by node id, provider id, finding fingerprint, or exact name (case-insensitive). */
+/** Finds the identity (or other finding subject) by node id, provider id, finding fingerprint, or exact name (case-insensitive). */
 export function explain(result: ScanResult, query: string): ExplainMatch {
   const { graph, analysis, report } = result;
   const byFinding = report.findings.find((f) => f.fingerprint === query);
   let node = graph.node(byFinding ? byFinding.subject.id : query);
   if (!node) {
     const q = query.toLowerCase();
-    const matches = graph.ofKind('identity').filter((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q || (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q));
+    // Identities, and the other subjects of findings (an external workload that starts a path):
+    // the reports print their names, so each can be asked for by it.
+    const candidates = new Set(graph.ofKind('identity'));
+    for (const f of report.findings) {
+      const s = graph.node(f.subject.id);
+      if (s) candidates.add(s);
+    }
+    const matches = [...candidates].filter((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q || (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q));
     if (matches.length > 1) return { kind: 'ambiguous', candidates: [...matches].sort((a, b) => (a.id < b.id ? -1 : 1)) };
     node = matches[0];
   }

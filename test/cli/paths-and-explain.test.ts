@@ -82,6 +82,15 @@ describe('explain', () => {
     expect(explain(demo, 'no such identity').kind).toBe('none');
   });
 
+  it('finds an entry point that is not an identity by the name the reports print for it', () => {
+    // External workloads (a GitHub repository pattern) are the subjects of path findings: the
+    // table and markdown print their names, so explain must take them too.
+    const external = demo.report.findings.find((f) => f.ruleId === 'nhi-path-to-crown-jewel' && demo.graph.node(f.subject.id)?.kind === 'external');
+    expect(external).toBeDefined();
+    const m = explain(demo, external!.subject.name.toUpperCase());
+    expect(m.kind === 'card' && m.card.identity.id).toBe(external!.subject.id);
+  });
+
   it('works from the CLI, as text and JSON', () => {
     const text = cli(['explain', 'Ops Agent', '--demo']);
     expect(text.code).toBe(0);

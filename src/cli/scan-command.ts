@@ -105,6 +105,12 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   if (now !== undefined) {
     const t = parseIsoInstant(now);
     if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${JSON.stringify(now.slice(0, 40))}`);
+    // Allowed (a report "as of" a date), but ages and days since last use are then measured
+    // backwards from data read later, and can come out negative: say so, once.
+    const collected = parseIsoInstant(snapshot.manifest.collectedAt);
+    if (snapshot.source !== 'live' && t < collected) {
+      process.stderr.write(`nhiscan: warning: --now ${new Date(t).toISOString()} is before the snapshot was collected (${new Date(collected).toISOString()}); ages and days since last use are measured from --now and may be negative\n`);
+    }
     return new Date(t);
   }
   return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));

@@ -132,6 +132,14 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/apiTokens\.json: \$\[0\]\.id/);
   });
 
+  it('warns, once, when --now is before the snapshot was collected (ages may come out negative)', () => {
+    const before = cli(['scan', '--demo', '--format', 'json', '--now', '2026-01-01T00:00:00Z']);
+    expect(before.stderr.match(/warning: --now 2026-01-01T00:00:00\.000Z is before the snapshot was collected \(2026-11-20T09:00:00\.000Z\)/g)).toHaveLength(1);
+    // The report itself is unchanged by the warning (stderr only), and a --now after the snapshot says nothing.
+    expect(() => JSON.parse(before.stdout)).not.toThrow();
+    expect(cli(['scan', '--demo', '--format', 'json', '--now', '2026-11-29T00:00:00Z']).stderr).not.toMatch(/before the snapshot/);
+  });
+
   it('an invalid --now and an unreadable AWS file are input errors', () => {
     expect(cli(['scan', '--demo', '--now', 'yesterday']).code).toBe(2);
     const r = cli(['scan', '--aws-authz-details', join(tmp, 'missing.json')]);

@@ -206,9 +206,34 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
+  const indirect = indirectUse(graph, n);
+  if (indirect.length > 0) summary.indirectUse = indirect;
   if (n.agent) summary.agent = n.agent;
   if (n.machineReasons) summary.machineReasons = n.machineReasons;
   return summary;
+}
+
+/**
+ * Use of an identity that its own last use leaves out. Entra counts tokens issued for an app as a
+ * resource apart from its own sign-ins (servicePrincipalSignInActivity, Graph beta: the
+ * application and delegated *ResourceSignInActivity fields): that is others calling it, which
+ * revoking it would break. Okta keeps no last use for a user's API token, and a token only works while the user
+ * who created it is active (Okta help, "Manage Okta API tokens"), so the token's estimated use is a
+ * use of that user. Sorted, so the report stays byte-identical.
+ */
+function indirectUse(graph: Graph, n: GraphNode): NonNullable<IdentitySummary['indirectUse']> {
+  const out: NonNullable<IdentitySummary['indirectUse']> = [];
+  const resource = n.attrs.lastResourceSignInAt;
+  if (typeof resource === 'string') out.push({ via: 'resource', name: n.name, lastUsedAt: resource });
+  const tokens = graph
+    .sources(n, 'ACTS_AS')
+    .filter((t) => t.type === 'okta-api-token' && graph.out(t, 'CREATED_BY').some((e) => e.to === n.id))
+    .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
+  for (const t of tokens) {
+    const estimate = t.attrs.lastUseEstimate;
+    out.push(typeof estimate === 'string' ? { via: 'api-token', name: t.name, lastUsedAt: estimate, estimated: true } : { via: 'api-token', name: t.name, estimated: true });
+  }
+  return out;
 }
 
 /**

@@ -26,6 +26,12 @@ export interface IdentitySummary {
   /** When the identity was created (null: the provider records none). */
   createdAt?: string | null;
   lastUsedAt?: string | null;
+  /**
+   * Use that `lastUsedAt` does not show but that keeps the identity in use, so that revoking it
+   * would break something: calls to an Entra app as a resource, or an Okta API token that acts as
+   * its user (last use estimated; undefined when not known). Absent when there is none.
+   */
+  indirectUse?: { via: 'resource' | 'api-token'; name: string; lastUsedAt?: string; estimated?: true }[];
   owners: { name: string; relation: string; enabled?: boolean }[];
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */
   ownersIncomplete?: true;

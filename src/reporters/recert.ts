@@ -30,7 +30,7 @@ export const RECERT_COLUMNS = [
   'unknown_checks',
 ] as const;
 
-export type RecertAction = 'revoke' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
+export type RecertAction = 'revoke' | 'remove expired' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
 
 export interface RecertOptions {
   /** No use for this long (or never) suggests revoking. 90 days matches the dormancy rules (RULES-CATALOG §3). */
@@ -55,6 +55,27 @@ function daysSince(iso: string, now: number): number | undefined {
   return Number.isNaN(t) ? undefined : Math.floor((now - t) / DAY_MS);
 }
 
+type Credential = IdentitySummary['credentials'][number];
+
+/** Expired by the provider's word or by its expiry date at scan time (Okta lists a token as valid until it is gone). */
+function expired(c: Credential, now: number): boolean {
+  return c.status === 'expired' || (typeof c.expiresAt === 'string' && Date.parse(c.expiresAt) < now);
+}
+
+/** Whether a credential can still be used: neither deactivated nor expired. */
+function usable(c: Credential, now: number): boolean {
+  return c.status !== 'inactive' && !expired(c, now);
+}
+
+const day = (iso: string): string => isoUtc(iso).slice(0, 10);
+
+function indirectPhrase(u: NonNullable<IdentitySummary['indirectUse']>[number], last: boolean): string {
+  if (u.lastUsedAt === undefined) return `the use of its API token ${u.name} was not collected`;
+  return u.via === 'resource'
+    ? `${last ? 'last ' : ''}called as a resource on ${day(u.lastUsedAt)}`
+    : `its API token ${u.name} was ${last ? 'last ' : ''}used about ${day(u.lastUsedAt)}${u.estimated ? ' (estimated)' : ''}`;
+}
+
 /**
  * Latest use of the identity or, when that was not collected, of its credentials: unknown
  * (undefined) unless the use of every credential was read, so that an unread one that is in use
@@ -67,7 +88,10 @@ function lastUsed(i: IdentitySummary): string | null | undefined {
   return dates.length > 0 ? dates[dates.length - 1] : null;
 }
 
-/** Every action that applies with its reason, most decisive first (revoke, rotate, re-scope, assign owner). */
+/**
+ * Every action that applies with its reason, most decisive first (revoke, remove expired, rotate,
+ * re-scope, assign owner), then `keep` with why an identity that looks idle is not to be revoked.
+ */
 export function recommendActions(i: IdentitySummary, now: number, opts: RecertOptions = DEFAULTS): { action: RecertAction; reason: string }[] {
   const out: { action: RecertAction; reason: string }[] = [];
   const used = lastUsed(i);
@@ -85,12 +109,34 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
         ? `not used for ${daysSince(used, now)} days`
         : undefined;
   const ownersGone = i.owners.length > 0 && i.owners.every((o) => o.enabled === false);
-  if (idle) {
-    const extra = [i.enabled === false ? 'identity disabled' : '', ownersGone ? 'all owners disabled' : ''].filter(Boolean).join(', ');
-    out.push({ action: 'revoke', reason: extra ? `${idle}; ${extra}` : idle });
+  const keep: string[] = [];
+  // The root user of an AWS account cannot be deleted, and leaving it unused is the goal, not a
+  // sign it is forgotten (AWS: use root only for the tasks that require it).
+  if (i.type === 'aws-root-user') keep.push('a root user cannot be revoked and should stay unused: confirm it has MFA and no access keys');
+  else if (idle) {
+    // Use its own sign-ins do not show (calls to it as a resource, a token acting as it): recent or
+    // unread, revoking it may break whoever relies on it; all of it old, it is idle after all.
+    const other = [...(i.indirectUse ?? [])].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''));
+    const recent = other.find((u) => u.lastUsedAt !== undefined && (daysSince(u.lastUsedAt, now) ?? 0) < opts.unusedDays);
+    const unread = other.find((u) => u.lastUsedAt === undefined);
+    const own = used === null ? 'never signed in itself' : `not used itself for ${daysSince(used!, now)} days`;
+    if (recent || unread) keep.push(`${own}, but ${indirectPhrase((recent ?? unread)!, false)}`);
+    else {
+      const extra = [i.enabled === false ? 'identity disabled' : '', ownersGone ? 'all owners disabled' : ''].filter(Boolean).join(', ');
+      out.push({ action: 'revoke', reason: [idle, ...other.map((u) => indirectPhrase(u, true)), extra].filter(Boolean).join('; ') });
+    }
+  }
+  const gone = i.credentials.filter((c) => expired(c, now));
+  if (gone.length > 0) {
+    const list = gone.map((c) => (typeof c.expiresAt === 'string' ? `${c.type} ${c.name}, ${day(c.expiresAt)}` : `${c.type} ${c.name}`)).join('; ');
+    const one = gone.length === 1;
+    out.push({
+      action: 'remove expired',
+      reason: `${gone.length} credential${one ? '' : 's'} expired (${list}): remove ${one ? 'it' : 'them'}, or issue a new one if still needed`,
+    });
   }
   const old = i.credentials.filter(
-    (c) => SECRET_TYPES.has(c.type) && c.status !== 'inactive' && c.status !== 'expired' && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
+    (c) => SECRET_TYPES.has(c.type) && usable(c, now) && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
   );
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
   if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier T${i.tier} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
@@ -99,6 +145,8 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
     if (i.owners.length === 0) out.push({ action: 'assign owner', reason: 'no accountable owner' });
     else if (ownersGone) out.push({ action: 'assign owner', reason: 'every owner is disabled' });
   }
+  // Last, so any other action comes first: why an identity that looks idle is not to be revoked.
+  for (const reason of keep) out.push({ action: 'keep', reason });
   return out;
 }
 
@@ -115,9 +163,18 @@ function ownerStatus(i: IdentitySummary): string {
 }
 
 function row(i: IdentitySummary, now: number): unknown[] {
-  const types = new Map<string, number>();
-  for (const c of i.credentials) types.set(c.type, (types.get(c.type) ?? 0) + 1);
-  const ages = i.credentials.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined));
+  const types = new Map<string, { n: number; inactive: number; expired: number }>();
+  for (const c of i.credentials) {
+    const t = types.get(c.type) ?? { n: 0, inactive: 0, expired: 0 };
+    t.n++;
+    if (c.status === 'inactive') t.inactive++;
+    else if (expired(c, now)) t.expired++;
+    types.set(c.type, t);
+  }
+  // The age that matters is that of a credential that still works: a deactivated or expired one
+  // is to be removed (see the actions), not rotated.
+  const live = i.credentials.filter((c) => usable(c, now));
+  const ages = live.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined));
   const future = i.credentials
     .map((c) => c.expiresAt)
     .filter((e): e is string => typeof e === 'string' && Date.parse(e) >= now)
@@ -125,7 +182,7 @@ function row(i: IdentitySummary, now: number): unknown[] {
   const noExpiry = i.credentials.some((c) => c.expiresAt === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.
   const oldestAge =
-    i.credentials.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
+    live.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
   const nextExpiry =
     i.credentials.length === 0
       ? 'none'
@@ -152,7 +209,14 @@ function row(i: IdentitySummary, now: number): unknown[] {
         : 'none'
       : i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
     ownerStatus(i),
-    types.size === 0 ? 'none' : [...types].map(([t, n]) => (n > 1 ? `${t} x${n}` : t)).join('; '),
+    types.size === 0
+      ? 'none'
+      : [...types]
+          .map(([t, c]) => {
+            const not = [c.inactive ? `${c.inactive} inactive` : '', c.expired ? `${c.expired} expired` : ''].filter(Boolean).join(', ');
+            return `${c.n > 1 ? `${t} x${c.n}` : t}${not ? ` (${not})` : ''}`;
+          })
+          .join('; '),
     oldestAge,
     nextExpiry,
     used === undefined ? 'not collected' : used === null ? 'never' : isoUtc(used),

@@ -103,7 +103,7 @@ describe('--format recert-csv', () => {
     expect(rows.map((x) => x.id)).toEqual(r.identities.map((i) => i.id));
     for (const row of rows) {
       expect(row.decision + row.reviewer + row.justification).toBe('');
-      expect(['revoke', 'rotate', 're-scope', 'assign owner', 'keep']).toContain(row.recommended_action);
+      expect(['revoke', 'remove expired', 'rotate', 're-scope', 'assign owner', 'keep']).toContain(row.recommended_action);
       for (const cell of Object.values(row)) expect(dangerous(cell)).toBe(false);
     }
     // The demo's ownerless legacy app (STORY.md) should not be recommended "keep".
@@ -232,8 +232,9 @@ describe('--format recert-csv: credential columns', () => {
   it('gives the age in days and the earliest future expiry when known; "expired" when all are', () => {
     const known = identity({ credentials: [{ type: 'certificate', name: 'c', createdAt: '2026-11-10T00:00:00Z', expiresAt: '2027-01-01T00:00:00.000Z' }] });
     expect(cols(known)).toEqual(['certificate', '10', '2027-01-01T00:00:00.000Z']);
+    // An expired credential no longer counts for the age (nothing usable is left to age).
     const old = identity({ credentials: [{ type: 'certificate', name: 'c', createdAt: '2024-11-10T00:00:00Z', expiresAt: '2025-11-10T00:00:00.000Z' }] });
-    expect(cols(old)).toEqual(['certificate', '740', 'expired']);
+    expect(cols(old)).toEqual(['certificate (1 expired)', 'none', 'expired']);
   });
 });
 

@@ -492,6 +492,25 @@ describe('collectEntra against the fake tenant', () => {
     expect(f.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(2);
   });
 
+  it('stops a listing that never ends (every page has items and a new nextLink) after the page cap, and drops the partial list', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25, users: 3 });
+    let n = 0;
+    const f = await fake(dataset, {
+      pageSize: 10,
+      // Always the first page again, under a link never seen before.
+      rewriteNextLink: (link, path) => (path === '/v1.0/servicePrincipals' ? link.replace(/&n=\d+/g, '').replace(/\$skiptoken=\d+/, `$skiptoken=0&n=${n++}`) : link),
+    });
+    const result = await collectEntra(options(f, { maxPagesPerList: 5 }));
+
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(5);
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringContaining('stopped after 5 pages') });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({ status: 'error', reason: expect.stringContaining('not attempted because servicePrincipals was not read') });
+    // Listings within the cap are read whole.
+    expect(cov(result, 'entra.applications')?.status).toBe('collected');
+    expect(values(result, 'users.json')).toHaveLength(3);
+  });
+
   it('reports a request timeout as a coverage error', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5 });
     const f = await fake(dataset);

@@ -46,6 +46,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     timeoutMs: opts.requestTimeoutMs,
     maxRetries: opts.maxRetries,
     concurrency,
+    maxPagesPerList: opts.maxPagesPerList,
     signal: opts.signal,
   });
   const progress = opts.progress ?? (() => {});

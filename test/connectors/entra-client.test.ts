@@ -146,6 +146,26 @@ describe('collectEntra against the fake tenant', () => {
     expect(result.manifest.warnings).toHaveLength(1);
   });
 
+  it('records the other $batch reads answered 200 with an error object or {} as not read, not as empty lists', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
+    const f = await fake(dataset, {
+      okBodyOn: {
+        [`/v1.0/applications/${guid(4, 2)}/owners`]: { error: { code: 'Request_ResourceNotFound', message: 'gone' } },
+        [`/beta/applications/${guid(4, 9)}/federatedIdentityCredentials`]: {},
+      },
+    });
+    const result = await collectEntra(options(f));
+    expect(f.log.filter((l) => l.inBatch && (l.path.endsWith(`${guid(4, 2)}/owners`) || l.path.startsWith('/beta/applications/'))).map((l) => l.status)).toEqual([200, 200]);
+
+    expect(cov(result, 'entra.owners')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page (no value array)') });
+    const appOwners = result.files['entra/applicationOwners.json'] as Record<string, unknown[]>;
+    expect(guid(4, 2) in appOwners).toBe(false);
+    expect(Object.keys(appOwners).length).toBeGreaterThan(0);
+    const fics = result.files['entra/federatedIdentityCredentials.json'] as Record<string, Record<string, unknown>[]>;
+    expect(fics[guid(4, 9)][0].claimsMatchingExpression).toBeUndefined();
+    expect(cov(result, 'entra.flexibleFederatedCredentials')).toMatchObject({ status: 'error', reason: expect.stringContaining(`no usable claimsMatchingExpression for credential ${guid(12, 9)}`) });
+  });
+
   it('waits exactly the Retry-After of a throttled list and of a throttled batch item', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 10 });
     const throttledApp = guid(4, 2);
@@ -365,6 +385,40 @@ describe('collectEntra against the fake tenant', () => {
     expect(scan.report.findings.filter((x) => x.ruleId === 'nhi-service-account-no-owner').map((x) => x.subject.id)).not.toContain(svc!.id);
   });
 
+  it('takes a manager answer of 200 that is not a directory object (an error object, {}) as a failed lookup, not as collected', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 5 });
+    const users = dataset.v1['/users'];
+    for (const i of [0, 1, 2, 3]) users[i].userPrincipalName = `svc-job${i}@contoso.example`;
+    dataset.singletons = { ...dataset.singletons, [`/users/${users[2].id}/manager`]: { id: users[4].id, displayName: 'User 4' } };
+    const f = await fake(dataset, {
+      okBodyOn: {
+        [`/v1.0/users/${users[0].id}/manager`]: { error: { code: 'Request_ResourceNotFound', message: 'gone' } },
+        [`/v1.0/users/${users[1].id}/manager`]: {},
+      },
+    });
+    const result = await collectEntra(options(f));
+    expect(f.log.filter((l) => l.inBatch && l.path.endsWith('/manager')).map((l) => l.status)).toEqual([200, 200, 200, 404]);
+
+    // Only the real manager and the item's own 404 are kept; the two odd answers are not read.
+    expect(result.files['entra/userManagers.json']).toEqual({ [users[2].id as string]: expect.objectContaining({ id: users[4].id }), [users[3].id as string]: null });
+    expect(cov(result, 'entra.userManagers')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed manager answer') });
+    expect(cov(result, 'entra.users')?.status).toBe('collected');
+
+    // The scan runs (it used to stop on the error object with an InputError). A userManagers
+    // record that is not `collected` disowns the file, so the owner rule is unknown for every
+    // service account of the tenant, and never "no manager" for the two odd answers.
+    const { scan } = scanLive([result]);
+    const stats = scan.report.rules.find((r) => r.ruleId === 'nhi-service-account-no-owner');
+    expect(stats?.unknownReasons['managers were not collected']).toBe(4);
+    const found = scan.report.findings.filter((x) => x.ruleId === 'nhi-service-account-no-owner').map((x) => x.subject.id);
+    for (const u of users.slice(0, 2)) {
+      const node = scan.graph.node(`entra:${TENANT}:user:${u.id as string}`);
+      expect(node?.kind).toBe('identity');
+      expect(node?.attrs.hasManager).toBeUndefined();
+      expect(found).not.toContain(node!.id);
+    }
+  });
+
   it('records the manager lookups as not read when the user list itself failed', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 2, users: 2 });
     const f = await fake(dataset, { forbid: ['/v1.0/users'] });
@@ -436,6 +490,25 @@ describe('collectEntra against the fake tenant', () => {
 
     expect(cov(result, 'entra.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('nextLink loop') });
     expect(f.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(2);
+  });
+
+  it('stops a listing that never ends (every page has items and a new nextLink) after the page cap, and drops the partial list', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25, users: 3 });
+    let n = 0;
+    const f = await fake(dataset, {
+      pageSize: 10,
+      // Always the first page again, under a link never seen before.
+      rewriteNextLink: (link, path) => (path === '/v1.0/servicePrincipals' ? link.replace(/&n=\d+/g, '').replace(/\$skiptoken=\d+/, `$skiptoken=0&n=${n++}`) : link),
+    });
+    const result = await collectEntra(options(f, { maxPagesPerList: 5 }));
+
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(5);
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringContaining('stopped after 5 pages') });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({ status: 'error', reason: expect.stringContaining('not attempted because servicePrincipals was not read') });
+    // Listings within the cap are read whole.
+    expect(cov(result, 'entra.applications')?.status).toBe('collected');
+    expect(values(result, 'users.json')).toHaveLength(3);
   });
 
   it('reports a request timeout as a coverage error', async () => {

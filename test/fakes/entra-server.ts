@@ -40,6 +40,11 @@ export interface EntraFakeOptions {
   expireFirstTokenAfterCalls?: number;
   /** Versioned paths (no query), also inside `$batch`, whose every page carries a `null` item (a malformed page). */
   nullItemOn?: string[];
+  /**
+   * Versioned paths (no query), also inside `$batch`, answered 200 with this body as it is: a
+   * success status around an error object or `{}` (a misbehaving Graph or proxy).
+   */
+  okBodyOn?: Record<string, unknown>;
   /** Rewrites the nextLink the fake would emit (foreign origin, loops). */
   rewriteNextLink?: (link: string, versionedPath: string) => string;
   /**
@@ -144,6 +149,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     for (const f of opts.forbidSelect ?? []) {
       if (f.path === key && select?.includes(f.property)) return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
     }
+    const okBody = opts.okBodyOn?.[key];
+    if (okBody !== undefined) return { status: 200, body: okBody };
     const single = opts.dataset.singletons?.[path];
     if (single) return { status: 200, body: { '@odata.context': `http://${host}/${version}/$metadata#${path}`, ...project(single, select) } };
     const data = (version === 'beta' ? opts.dataset.beta[path] : undefined) ?? opts.dataset.v1[path];

@@ -46,6 +46,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     timeoutMs: opts.requestTimeoutMs,
     maxRetries: opts.maxRetries,
     concurrency,
+    maxPagesPerList: opts.maxPagesPerList,
     signal: opts.signal,
   });
   const progress = opts.progress ?? (() => {});
@@ -271,7 +272,10 @@ async function readManagers(
   const results = await http.batch('v1.0', requests);
   selected.forEach((u, i) => {
     const r = results.get(String(i));
-    if (r?.ok) byUser[u.id as string] = r.value;
+    // A 200 is only a manager when it is a directory object with an id: an error object or `{}`
+    // under a success status says nothing about the user (and would stop the transform).
+    if (r?.ok && isObject(r.value) && typeof r.value.id === 'string' && r.value.id !== '') byUser[u.id as string] = r.value;
+    else if (r?.ok) failures.push({ kind: 'error', reason: `malformed manager answer (no directory object with an id) for GET /v1.0/users/${u.id as string}/manager (in $batch)` });
     // Only the item's own 404 means "no manager"; a failed $batch says nothing about the user.
     else if (r && r.failure.status === 404 && !r.failure.wholeBatch) byUser[u.id as string] = null;
     else failures.push(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });

@@ -31,6 +31,8 @@ export interface GraphHttpConfig {
   timeoutMs?: number;
   maxRetries?: number;
   concurrency?: number;
+  /** Pages read per listing before it is taken as endless; default MAX_PAGES_PER_LIST. */
+  maxPagesPerList?: number;
   /** Once aborted, no request is sent, the one in flight is cancelled, and reads reject with its reason. */
   signal?: AbortSignal;
 }
@@ -55,6 +57,12 @@ const MAX_BACKOFF_MS = 32_000;
 const MAX_RETRY_AFTER_MS = 300_000;
 /** Graph may return empty pages mid-stream; this many in a row is taken as a server bug. */
 const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+/**
+ * A server that keeps handing out full pages with ever-new nextLinks would be read forever (the
+ * loop and empty-page checks do not catch it). 10 000 pages is far beyond any real directory
+ * (at $top=999 that is about ten million objects), so reaching it means the listing does not end.
+ */
+export const MAX_PAGES_PER_LIST = 10_000;
 
 interface RawResponse {
   status: number;
@@ -74,6 +82,7 @@ export class GraphHttp {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly concurrency: number;
+  private readonly maxPagesPerList: number;
   private tokenPromise: Promise<string> | undefined;
   /** Tokens a refresh has already replaced, so concurrent 401s trigger a single re-acquisition. */
   private readonly replacedTokens = new Set<string>();
@@ -85,6 +94,7 @@ export class GraphHttp {
     this.timeoutMs = config.timeoutMs ?? 60_000;
     this.maxRetries = config.maxRetries ?? 5;
     this.concurrency = config.concurrency ?? 4;
+    this.maxPagesPerList = config.maxPagesPerList ?? MAX_PAGES_PER_LIST;
   }
 
   /** Absolute URL for a versioned path such as `v1.0` + `/servicePrincipals?$top=999`. */
@@ -109,7 +119,7 @@ export class GraphHttp {
     let page = firstPage;
     let pageLabel = label;
     let emptyInARow = 0;
-    for (;;) {
+    for (let pagesRead = 1; ; pagesRead++) {
       this.stats.pages++;
       const value = (page as { value?: unknown } | null)?.value;
       if (!Array.isArray(value)) return fail('error', `malformed page (no value array) from ${this.describe(pageLabel)}`);
@@ -125,6 +135,11 @@ export class GraphHttp {
       if (!checked.ok) return checked;
       if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
         return fail('error', `${emptyInARow} empty pages in a row from ${this.describe(pageLabel)}`);
+      }
+      // Like every other failure mid-listing, the pages read so far are dropped: a truncated list
+      // must not pass for the whole collection.
+      if (pagesRead >= this.maxPagesPerList) {
+        return fail('error', `listing stopped after ${pagesRead} pages (still a nextLink) from ${this.describe(pageLabel)}`);
       }
       const res = await this.getJson(checked.value);
       if (!res.ok) return res;

@@ -39,6 +39,8 @@ export interface EntraCollectOptions {
   pageSize?: number;
   /** Users that look like service accounts whose manager is read (one batched read each). Default 5000. */
   maxManagerLookups?: number;
+  /** Pages read per listing before it is given up as endless. Default 10 000 (see graph-http.ts). */
+  maxPagesPerList?: number;
   /** Injected for tests: the Graph client's fetch (MSAL keeps its own). */
   fetch?: typeof fetch;
   /** Injected for tests: how retries wait. */

@@ -274,6 +274,23 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
   });
 
+  it('stops a per-object capability after one read runs out of 429 retries instead of waiting out every parent', async () => {
+    const { f, clock } = await fake({ inject429: [{ template: '/api/v1/apps/{id}/grants', times: 1e9, resetAfterMs: 290_000 }] });
+    const r = await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
+
+    // One parent: the first try and 4 retries. The other machine apps are not tried.
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/apps/{id}/grants')).toHaveLength(5);
+    expect(SAMPLE_MACHINE_APPS.length).toBeGreaterThan(1);
+    const rec = r.coverage.find((c) => c.capability === 'okta.appGrants');
+    expect(rec).toMatchObject({ status: 'error', reason: expect.stringContaining('HTTP 429') });
+    expect(rec?.reason).toContain(`1 of ${SAMPLE_MACHINE_APPS.length} reads for okta/appGrants.json failed`);
+    expect(rec?.reason).toContain(`${SAMPLE_MACHINE_APPS.length - 1} were not tried`);
+    expect(r.files['okta/appGrants.json']).toEqual({});
+    expect(clock.slept).toBeLessThan(30 * 60_000);
+    expect(statusOf(r.coverage, 'okta.appCredentials')).toBe('collected');
+    expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
+  });
+
   it('turns a 403 on /api/v1/api-tokens into missing-permission and collects the rest', async () => {
     const { f, clock } = await fake({ forbid: ['/api/v1/api-tokens'] });
     const r = await collectOkta(ssws(f, clock));
@@ -384,6 +401,37 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(f.state.requests.filter((q) => q.template === '/api/v1/groups').length).toBeLessThanOrEqual(102);
     expect(statusOf(r.coverage, 'okta.users')).toBe('collected');
   }, 20_000);
+
+  it('stops a listing whose every page has items and a new next link after the page cap, and reports it', async () => {
+    const { f, clock } = await fake({ endlessPagesOn: ['/api/v1/users'] });
+    const r = await collectOkta(ssws(f, clock, { maxPagesPerListing: 5 }));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('stopped after 5 pages'),
+    });
+    // The part read is not a complete list and must not pass for one.
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(5);
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
+  it('fails a listing with an item that is not an object instead of dropping it', async () => {
+    const user = sampleOrg().users[0];
+    const { f, clock } = await fake({ rawBodyOn: [{ template: '/api/v1/users', body: JSON.stringify([user, 'garbage', 42, [1], true]) }] });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('malformed page: an item that is not an object'),
+    });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+
+    // A null item is still dropped (see listAll): the listing is read as usual.
+    const ok = await fake({ rawBodyOn: [{ template: '/api/v1/users', body: JSON.stringify([user, null]) }] });
+    const r2 = await collectOkta(ssws(ok.f, ok.clock));
+    expect(statusOf(r2.coverage, 'okta.users')).toBe('collected');
+    expect(ids(r2.files['okta/users.json'])).toEqual([user.id]);
+  });
 
   it('reads through empty intermediate pages without null items', async () => {
     const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });

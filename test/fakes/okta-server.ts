@@ -71,6 +71,11 @@ export interface OktaFakeOptions {
   foreignNextOn?: string[];
   /** Templates that, past their last item, keep serving empty pages with a new next link each. */
   endlessEmptyPagesOn?: string[];
+  /**
+   * Templates that never end: every page holds an item (the listing again from the start once it
+   * runs out) and a next link with a cursor not used before.
+   */
+  endlessPagesOn?: string[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
@@ -371,6 +376,9 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (kind === 'e') {
       page = [];
       links.push(`<${pageLink(`o:${offset}`)}>; rel="next"`);
+    } else if (opts.endlessPagesOn?.includes(template) && items.length > 0) {
+      page = [items[offset % items.length]];
+      links.push(`<${pageLink(`o:${offset + 1}`)}>; rel="next"`);
     } else {
       page = items.slice(offset, offset + pageSize);
       const nextOffset = offset + page.length;

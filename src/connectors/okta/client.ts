@@ -10,7 +10,7 @@ import {
   type OktaClock,
   type OktaCollectOptions,
 } from './options.js';
-import { listAll } from './paging.js';
+import { listAll, MAX_PAGES_PER_LISTING } from './paging.js';
 import { forEachPooled } from './pool.js';
 import { RateGate } from './rate-gate.js';
 import { redactSecrets } from './redact.js';
@@ -99,7 +99,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       book.note(d.capability, 'missing-permission', `the service app is not granted ${d.scope}: Okta refused a token request that included it (invalid_scope), so the token was requested without it`);
       warnings.push(`The Okta service app is not granted ${d.scope}, so ${d.capability} was not read. Okta refuses the whole token request for a scope the app lacks, so the token was requested again without it; grant the scope to read it (docs/okta-permissions.md).`);
     }
-    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop);
+    const maxPages = Math.max(1, Math.floor(opts.maxPagesPerListing ?? MAX_PAGES_PER_LISTING));
+    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop, maxPages);
     const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
     const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
     const saTypes = new Set((opts.serviceAccountTypes ?? DEFAULT_CONFIG.serviceAccountTypes).map((t) => t.toLowerCase()));
@@ -243,6 +244,7 @@ class Collector {
     private readonly files: Record<string, unknown>,
     private readonly onPage: () => void,
     private readonly stop: AbortSignal | undefined,
+    private readonly maxPages: number,
   ) {}
 
   /** Set once the credential is refused mid-run: later reads fail at once instead of retrying it. */
@@ -272,7 +274,7 @@ class Collector {
   };
 
   private fetchList(path: string): Promise<Obj[]> {
-    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage);
+    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage, this.maxPages);
   }
 
   /**
@@ -316,16 +318,24 @@ class Collector {
   /**
    * A relationship file: one listing per parent. Parents that fail are left out of the map
    * (so they read as "not read") and make the capability `error`; the first 403 stops the
-   * rest, since the same scope guards them all.
+   * rest, since the same scope guards them all. So does the first read that is still answered
+   * 429 after its retries: the parents share one rate-limit bucket, and each further parent
+   * would wait out the same reset (minutes) up to maxRetries times.
    */
   async perParent(cap: OktaCapability, file: string, parents: ParentCall[]): Promise<Record<string, Obj[]> | undefined> {
     const got = new Map<string, Obj[]>();
     let forbidden: string | undefined;
+    let throttled: string | undefined;
+    let skipped = 0;
     let failures = 0;
     let firstFailure: string | undefined;
     const unique = dedupe(parents);
     await forEachPooled(unique, this.concurrency, async (p) => {
       if (forbidden !== undefined) return;
+      if (throttled !== undefined) {
+        skipped++;
+        return;
+      }
       try {
         got.set(p.key, redactSecrets(await this.fetchList(p.path)));
       } catch (e) {
@@ -334,6 +344,7 @@ class Collector {
           forbidden ??= this.forbidden(cap, e);
           return;
         }
+        if (httpStatusOf(e) === 429) throttled ??= describeError(e);
         failures++;
         firstFailure ??= describeError(e);
       }
@@ -348,7 +359,9 @@ class Collector {
       if (v !== undefined) out[p.key] = v;
     }
     this.files[file] = out;
-    if (failures > 0) {
+    if (throttled !== undefined) {
+      this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed (first: ${firstFailure}) and ${skipped} were not tried: Okta still answered ${throttled} after the retries, and the other reads share its rate limit`);
+    } else if (failures > 0) {
       this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed (first: ${firstFailure})`);
     } else {
       this.book.note(cap, 'collected');

@@ -81,6 +81,11 @@ export interface OktaCollectOptions {
    * of every answer, and allows 900 ms more until the first one has arrived.
    */
   resetPaddingMs?: number;
+  /**
+   * Pages read from one listing before it is recorded as an error (a server that never stops
+   * sending a next link). Default 10,000; tests lower it.
+   */
+  maxPagesPerListing?: number;
   /** Socket timeout per request. Default 60 s. */
   requestTimeoutMs?: number;
   /**

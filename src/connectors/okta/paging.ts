@@ -23,20 +23,30 @@ export function nextLinkOf(header: string | null): string | undefined {
  * Reads every page of an Okta list endpoint by following `Link: rel="next"`. Refuses a next
  * link to another origin (the credential would go with it) and stops on a repeated link
  * instead of looping forever. `null` entries are dropped: the SDK's own iterator yields them
- * for empty pages, and a list item is always an object.
+ * for empty pages (its collection turns a falsy item into `null`), and skipping them costs
+ * nothing. Any other item that is not an object fails the listing: Okta's lists hold objects
+ * only, so a string or number means the page is not what we think it is.
  */
 /** Okta may send an empty page mid-listing; this many in a row is a server that never ends. */
 const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+/**
+ * Pages read from one listing before giving up. At Okta's largest page size (200) this is two
+ * million items, far beyond any org; a server whose every page has items and a new cursor would
+ * otherwise be followed for ever. The part read is not returned: it is not the whole list.
+ */
+export const MAX_PAGES_PER_LISTING = 10_000;
 
 export async function listAll(
   get: GetFn,
   firstUrl: string,
   onPage: () => void,
+  maxPages: number = MAX_PAGES_PER_LISTING,
 ): Promise<Record<string, unknown>[]> {
   const origin = new URL(firstUrl).origin;
   const seen = new Set<string>();
   const items: Record<string, unknown>[] = [];
   let url: string | undefined = firstUrl;
+  let pages = 0;
   let emptyInARow = 0;
   while (url !== undefined) {
     if (seen.has(url)) throw new OktaResponseError(`paging loop: next link repeats on ${new URL(url).pathname}`);
@@ -55,12 +65,20 @@ export async function listAll(
     if (!Array.isArray(body)) {
       throw new OktaResponseError(`expected a JSON array from ${new URL(url).pathname}`);
     }
+    pages++;
     for (const item of body) {
-      if (item !== null && typeof item === 'object' && !Array.isArray(item)) items.push(item as Record<string, unknown>);
+      if (item === null) continue;
+      if (typeof item !== 'object' || Array.isArray(item)) {
+        throw new OktaResponseError(`malformed page: an item that is not an object from ${new URL(url).pathname}`);
+      }
+      items.push(item as Record<string, unknown>);
     }
     emptyInARow = body.length === 0 ? emptyInARow + 1 : 0;
     const next = nextLinkOf(res.headers.get('link'));
     if (next === undefined) break;
+    if (pages >= maxPages) {
+      throw new OktaResponseError(`paging stopped after ${pages} pages on ${new URL(url).pathname}: the listing kept sending a next link`);
+    }
     if (emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
       throw new OktaResponseError(`paging loop: ${emptyInARow} empty pages in a row on ${new URL(url).pathname}, each with a new next link`);
     }

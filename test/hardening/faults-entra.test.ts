@@ -48,7 +48,7 @@ async function run(rules: FaultRule[], fakeOpts: Partial<EntraFakeOptions> = {},
     tokenEndpoint: tokenViaProxy ? `${proxy.url}/${TENANT}/oauth2/v2.0/token` : fake.tokenEndpoint,
     graphUrl: proxy.url,
     sleep: async (ms) => void sleeps.push(ms),
-    requestTimeoutMs: 200,
+    requestTimeoutMs: 2000, // generous: a loaded 2-core machine must not time out reads that are not faulted (the hang test sets its own)
     maxRetries: 3,
     ...opts,
   });

@@ -84,7 +84,9 @@ describe('Okta collector under injected faults', () => {
   });
 
   it('times out a response that never comes', async () => {
-    const { result } = await run([{ match: path('/api/v1/groups'), fault: { kind: 'hang' } }], {}, { requestTimeoutMs: 100 });
+    // 1 s, not less: the other reads must beat the timeout even on a loaded 2-core machine (at
+    // 100 ms one of them sometimes did not, and the test failed on a read that was not hung).
+    const { result } = await run([{ match: path('/api/v1/groups'), fault: { kind: 'hang' } }], {}, { requestTimeoutMs: 1000 });
     expectGap(result, 'okta.groups', { status: 'error' });
     expectCollectedExcept(result, ['okta.groups', 'okta.adminRoles']);
   });

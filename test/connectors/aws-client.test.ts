@@ -250,6 +250,19 @@ describe('collectAws against the fake IAM', () => {
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
   });
 
+  it('times out an answer whose headers arrive but whose body then stalls, like one that never answers', async () => {
+    // The request timeout stops once headers arrive; without an inactivity timeout on the socket
+    // the half-read body would be awaited forever. Vitest's timeout bounds the test.
+    const { result, fake } = await run({ stallBody: ['iam:ListSAMLProviders', 'iam:GetAccountAuthorizationDetails'] }, { requestTimeoutMs: 300 });
+    expect(coverageOf(result.coverage, MAIN, 'aws.federation')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListSAMLProviders: TimeoutError/) });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringMatching(/GetAccountAuthorizationDetails: TimeoutError/) });
+    // A stalled body is a transient failure: retried like a stalled request, then recorded.
+    expect(fake.counts['iam:ListSAMLProviders']).toBe(MAX_ATTEMPTS);
+    expect(result.files[`aws/${MAIN}/saml-providers.json`]).toBeUndefined();
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+  }, 20_000);
+
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
     const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
-import { queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
+import { IAM_XMLNS, queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
 
 export type CredentialReportError = 'ReportInProgress' | 'ReportNotPresent';
 
@@ -60,6 +60,11 @@ export interface FakeAwsOptions {
    * read from the raw XML is only used once the SDK's parse confirms it.
    */
   decoyMarker?: string;
+  /**
+   * Permission names answered with a 200 status, headers and the first bytes of the body, then
+   * nothing more: the connection stays open, silent, until the fake closes.
+   */
+  stallBody?: string[];
   latencyMs?: number;
 }
 
@@ -318,6 +323,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
       }
       if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0)) throw new ApiError('Throttling', 400, 'Rate exceeded');
+      if (options.stallBody?.includes(permission)) {
+        res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json', 'content-length': '5000' });
+        res.write(service === 'iam' || service === 'sts' ? `<${action}Response xmlns="${IAM_XMLNS}">` : '{"');
+        return;
+      }
       const raw = options.rawOkBody?.[permission];
       if (raw !== undefined) {
         res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json' });

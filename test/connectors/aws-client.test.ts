@@ -263,6 +263,28 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
   }, 20_000);
 
+  it('records a credential report cut off mid-line as an error and keeps no file for it', async () => {
+    const account = buildAccount(MAIN, { users: 4 });
+    const lines = account.credentialReportCsv.split('\n');
+    account.credentialReportCsv = `${lines.slice(0, 3).join('\n')}\n${lines[3].slice(0, 20)}`;
+    const { result } = await run({ accounts: [account] });
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/GetCredentialReport returned a malformed report.*line 4/),
+    });
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+
+    // An unterminated quoted field is malformed too; a report with only its header is not.
+    account.credentialReportCsv = `${lines[0]}\n"${lines[1]}`;
+    const quoted = await run({ accounts: [account] });
+    expect(coverageOf(quoted.result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed') });
+    account.credentialReportCsv = `${lines[0]}\n`;
+    const headerOnly = await run({ accounts: [account] });
+    expect(coverageOf(headerOnly.result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+    expect(headerOnly.result.files[`aws/${MAIN}/credential-report.csv`]).toBe(`${lines[0]}\n`);
+  });
+
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
     const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });

@@ -263,6 +263,27 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
   }, 20_000);
 
+  it('stops authorization details whose full pages never end, each with a new Marker, after the page cap', async () => {
+    const { result, fake } = await run({ pageSize: 2, endlessPages: true }, { maxPagesPerListing: 7 });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/GetAccountAuthorizationDetails: stopped after 7 pages.*incomplete/),
+    });
+    // The pages read are not passed off as the whole inventory.
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    // Pages are requested ahead of the parse, but never one past the cap.
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(7);
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+
+    // The same cap holds for the SDK-paginated listings (Roles Anywhere, ListAccounts).
+    const anywhere = await run({ endlessEmptyTokenPages: true, rolesAnywherePageSize: 1 }, { maxPagesPerListing: 3 });
+    expect(coverageOf(anywhere.result.coverage, MAIN, 'aws.rolesAnywhere')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListTrustAnchors: stopped after 3 pages.*incomplete/) });
+    expect(anywhere.fake.counts['rolesanywhere:ListTrustAnchors']).toBe(3);
+    expect(anywhere.result.files[`aws/${MAIN}/rolesanywhere.json`]).toBeUndefined();
+    const org = await run({ endlessEmptyTokenPages: true, orgPageSize: 1 }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all', maxPagesPerListing: 3 });
+    expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error', reason: expect.stringMatching(/ListAccounts: stopped after 3 pages.*incomplete/) })]);
+  });
+
   it('records a credential report cut off mid-line as an error and keeps no file for it', async () => {
     const account = buildAccount(MAIN, { users: 4 });
     const lines = account.credentialReportCsv.split('\n');

@@ -65,6 +65,11 @@ export interface FakeAwsOptions {
    * nothing more: the connection stays open, silent, until the fake closes.
    */
   stallBody?: string[];
+  /**
+   * GetAccountAuthorizationDetails never ends: every page is full (items start over from the
+   * first once they run out) and carries a new Marker.
+   */
+  endlessPages?: boolean;
   latencyMs?: number;
 }
 
@@ -159,8 +164,14 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           ...account.roles.map((r): [string, Wire] => ['RoleDetailList', r]),
           ...account.policies.map((p): [string, Wire] => ['Policies', p]),
         ];
-        const page = items.slice(start, start + size);
         const next = start + size;
+        if (options.endlessPages) {
+          const endless = Array.from({ length: Math.min(size, items.length) }, (_, k) => items[(start + k) % items.length]);
+          const endlessLists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+          for (const [list, item] of endless) endlessLists[list].push(item);
+          return { IsTruncated: true, Marker: encodeToken(next), ...endlessLists };
+        }
+        const page = items.slice(start, start + size);
         const truncated = next < authorizationItemCount(account);
         const lists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
         for (const [list, item] of page) lists[list].push(item);

@@ -250,6 +250,62 @@ describe('collectAws against the fake IAM', () => {
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
   });
 
+  it('times out an answer whose headers arrive but whose body then stalls, like one that never answers', async () => {
+    // The request timeout stops once headers arrive; without an inactivity timeout on the socket
+    // the half-read body would be awaited forever. Vitest's timeout bounds the test.
+    const { result, fake } = await run({ stallBody: ['iam:ListSAMLProviders', 'iam:GetAccountAuthorizationDetails'] }, { requestTimeoutMs: 300 });
+    expect(coverageOf(result.coverage, MAIN, 'aws.federation')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListSAMLProviders: TimeoutError/) });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringMatching(/GetAccountAuthorizationDetails: TimeoutError/) });
+    // A stalled body is a transient failure: retried like a stalled request, then recorded.
+    expect(fake.counts['iam:ListSAMLProviders']).toBe(MAX_ATTEMPTS);
+    expect(result.files[`aws/${MAIN}/saml-providers.json`]).toBeUndefined();
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+  }, 20_000);
+
+  it('stops authorization details whose full pages never end, each with a new Marker, after the page cap', async () => {
+    const { result, fake } = await run({ pageSize: 2, endlessPages: true }, { maxPagesPerListing: 7 });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/GetAccountAuthorizationDetails: stopped after 7 pages.*incomplete/),
+    });
+    // The pages read are not passed off as the whole inventory.
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    // Pages are requested ahead of the parse, but never one past the cap.
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(7);
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+
+    // The same cap holds for the SDK-paginated listings (Roles Anywhere, ListAccounts).
+    const anywhere = await run({ endlessEmptyTokenPages: true, rolesAnywherePageSize: 1 }, { maxPagesPerListing: 3 });
+    expect(coverageOf(anywhere.result.coverage, MAIN, 'aws.rolesAnywhere')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListTrustAnchors: stopped after 3 pages.*incomplete/) });
+    expect(anywhere.fake.counts['rolesanywhere:ListTrustAnchors']).toBe(3);
+    expect(anywhere.result.files[`aws/${MAIN}/rolesanywhere.json`]).toBeUndefined();
+    const org = await run({ endlessEmptyTokenPages: true, orgPageSize: 1 }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all', maxPagesPerListing: 3 });
+    expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error', reason: expect.stringMatching(/ListAccounts: stopped after 3 pages.*incomplete/) })]);
+  });
+
+  it('records a credential report cut off mid-line as an error and keeps no file for it', async () => {
+    const account = buildAccount(MAIN, { users: 4 });
+    const lines = account.credentialReportCsv.split('\n');
+    account.credentialReportCsv = `${lines.slice(0, 3).join('\n')}\n${lines[3].slice(0, 20)}`;
+    const { result } = await run({ accounts: [account] });
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/GetCredentialReport returned a malformed report.*line 4/),
+    });
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+
+    // An unterminated quoted field is malformed too; a report with only its header is not.
+    account.credentialReportCsv = `${lines[0]}\n"${lines[1]}`;
+    const quoted = await run({ accounts: [account] });
+    expect(coverageOf(quoted.result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed') });
+    account.credentialReportCsv = `${lines[0]}\n`;
+    const headerOnly = await run({ accounts: [account] });
+    expect(coverageOf(headerOnly.result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+    expect(headerOnly.result.files[`aws/${MAIN}/credential-report.csv`]).toBe(`${lines[0]}\n`);
+  });
+
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
     const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });

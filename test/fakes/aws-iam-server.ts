@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
-import { queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
+import { IAM_XMLNS, queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
 
 export type CredentialReportError = 'ReportInProgress' | 'ReportNotPresent';
 
@@ -60,6 +60,16 @@ export interface FakeAwsOptions {
    * read from the raw XML is only used once the SDK's parse confirms it.
    */
   decoyMarker?: string;
+  /**
+   * Permission names answered with a 200 status, headers and the first bytes of the body, then
+   * nothing more: the connection stays open, silent, until the fake closes.
+   */
+  stallBody?: string[];
+  /**
+   * GetAccountAuthorizationDetails never ends: every page is full (items start over from the
+   * first once they run out) and carries a new Marker.
+   */
+  endlessPages?: boolean;
   latencyMs?: number;
 }
 
@@ -154,8 +164,14 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           ...account.roles.map((r): [string, Wire] => ['RoleDetailList', r]),
           ...account.policies.map((p): [string, Wire] => ['Policies', p]),
         ];
-        const page = items.slice(start, start + size);
         const next = start + size;
+        if (options.endlessPages) {
+          const endless = Array.from({ length: Math.min(size, items.length) }, (_, k) => items[(start + k) % items.length]);
+          const endlessLists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+          for (const [list, item] of endless) endlessLists[list].push(item);
+          return { IsTruncated: true, Marker: encodeToken(next), ...endlessLists };
+        }
+        const page = items.slice(start, start + size);
         const truncated = next < authorizationItemCount(account);
         const lists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
         for (const [list, item] of page) lists[list].push(item);
@@ -318,6 +334,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
       }
       if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0)) throw new ApiError('Throttling', 400, 'Rate exceeded');
+      if (options.stallBody?.includes(permission)) {
+        res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json', 'content-length': '5000' });
+        res.write(service === 'iam' || service === 'sts' ? `<${action}Response xmlns="${IAM_XMLNS}">` : '{"');
+        return;
+      }
       const raw = options.rawOkBody?.[permission];
       if (raw !== undefined) {
         res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json' });

@@ -3,7 +3,7 @@ import { paginateListAccounts, type OrganizationsClient } from '@aws-sdk/client-
 import type { AwsCredentials } from './sdk-clients.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW, pagingGuard } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, pagingGuard } from './paging-guard.js';
 
 /** One account to scan. */
 export interface AccountRef {
@@ -30,9 +30,9 @@ export async function readCallerAccount(sts: STSClient): Promise<Outcome<Account
  * management account or a delegated administrator). `State` replaces the deprecated `Status`;
  * either may be present depending on when the account joined.
  */
-export async function readOrganizationAccounts(org: OrganizationsClient, stats: RequestStats): Promise<Outcome<AccountRef[]>> {
+export async function readOrganizationAccounts(org: OrganizationsClient, stats: RequestStats, maxPages = MAX_PAGES_PER_LISTING): Promise<Outcome<AccountRef[]>> {
   const accounts = new Map<string, AccountRef>();
-  const guard = pagingGuard();
+  const guard = pagingGuard(maxPages);
   for await (const page of paginateListAccounts({ client: org }, {})) {
     stats.pages += 1;
     // A 200 without the Accounts list would otherwise read as an organization with no accounts.
@@ -45,6 +45,7 @@ export async function readOrganizationAccounts(org: OrganizationsClient, stats: 
     const stop = guard(page.Accounts.length, page.NextToken);
     if (stop === 'repeated-token') return failed('error', 'ListAccounts repeated a NextToken; stopped to avoid an endless loop');
     if (stop === 'empty-pages') return failed('error', `ListAccounts returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new NextToken; stopped to avoid an endless loop`);
+    if (stop === 'too-many-pages') return failed('error', `ListAccounts: stopped after ${maxPages} pages with more still to come; the account list is incomplete, so none of it is used`);
   }
   return { ok: true, value: [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId)) };
 }

@@ -2,7 +2,7 @@ import { GetAccountAuthorizationDetailsCommand, type GetAccountAuthorizationDeta
 import { toCliJson } from './cli-json.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from './paging-guard.js';
 
 /** The shape `aws iam get-account-authorization-details` prints after merging all pages. */
 export interface AuthorizationDetails {
@@ -80,8 +80,9 @@ function peekMarker(onMarker: (marker: string) => void) {
 /**
  * Reads every page of GetAccountAuthorizationDetails (permission
  * `iam:GetAccountAuthorizationDetails`) and merges them. Paging follows `Marker` only; a Marker
- * seen before would make paging loop forever, so it ends the read as an error. Partial data is
- * not returned: a truncated inventory would make absent grants look absent.
+ * seen before would make paging loop forever, so it ends the read as an error, and so do
+ * `maxPages` pages with another still to come (new Markers and full pages forever). Partial data
+ * is not returned: a truncated inventory would make absent grants look absent.
  *
  * Each page's request leaves as soon as the previous answer has arrived (its Marker is read
  * from the raw XML, see `peekMarker`); the page is used only once the SDK's parse of the
@@ -91,16 +92,20 @@ export async function readAuthorizationDetails(
   iam: IAMClient,
   stats: RequestStats,
   onPage: (page: number, items: number) => void,
+  maxPages = MAX_PAGES_PER_LISTING,
 ): Promise<Outcome<AuthorizationDetails>> {
   const merged: AuthorizationDetails = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
   const seenMarkers = new Set<string>();
   /** Pages requested from a Marker read in the raw answer, before the SDK parsed it. */
   const ahead = new Map<string, Promise<Page>>();
+  let sent = 0;
   const send = (marker?: string): Promise<Page> => {
+    sent += 1;
     const command = new GetAccountAuthorizationDetailsCommand({ MaxItems: MAX_ITEMS, ...(marker === undefined ? {} : { Marker: marker }) });
     command.middlewareStack.add(
       peekMarker((nextMarker) => {
-        if (nextMarker === marker || seenMarkers.has(nextMarker) || ahead.has(nextMarker)) return;
+        // Past the page cap the read stops; asking for the page after it would only waste a request.
+        if (nextMarker === marker || seenMarkers.has(nextMarker) || ahead.has(nextMarker) || sent >= maxPages) return;
         const page = send(nextMarker);
         // Awaited when the parse confirms the Marker; a page nobody asks for must not surface as
         // an unhandled rejection.
@@ -132,6 +137,9 @@ export async function readAuthorizationDetails(
     if (page.Marker) {
       if (seenMarkers.has(page.Marker)) {
         return failed('error', `GetAccountAuthorizationDetails returned a Marker it had already returned (page ${pages}); stopped to avoid an endless loop`);
+      }
+      if (pages >= maxPages) {
+        return failed('error', `GetAccountAuthorizationDetails: stopped after ${pages} pages with more still to come; the inventory is incomplete, so none of it is used`);
       }
       seenMarkers.add(page.Marker);
       pending = ahead.get(page.Marker) ?? send(page.Marker);

@@ -6,6 +6,7 @@ import { readAuthorizationDetails } from './authorization-details.js';
 import { mapBounded } from './bounded-map.js';
 import { readCredentialReport } from './credential-report.js';
 import { readOidcProviders, readSamlProviders } from './federation.js';
+import { MAX_PAGES_PER_LISTING } from './paging-guard.js';
 import { newRequestStats } from './request-stats.js';
 import { readRolesAnywhere } from './roles-anywhere.js';
 import { classifyError, redact, type Outcome } from './safe-error.js';
@@ -59,6 +60,11 @@ export interface AwsCollectOptions {
   credentialReportPolls?: number;
   /** Delay between credential report polls. Default 3000 ms. */
   credentialReportDelayMs?: number;
+  /**
+   * Pages one listing may take before it is stopped as endless (an error record, none of its
+   * data kept). Default MAX_PAGES_PER_LISTING (10 000); tests set a small cap.
+   */
+  maxPagesPerListing?: number;
 }
 
 const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
@@ -70,6 +76,7 @@ interface RunContext {
   sleep: (ms: number) => Promise<void>;
   polls: number;
   pollDelayMs: number;
+  maxPages: number;
   signal?: AbortSignal;
 }
 
@@ -130,14 +137,14 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
   try {
     const [details, report, oidc, saml, anywhere] = await Promise.all([
       attempt('GetAccountAuthorizationDetails', ctx, () =>
-        readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`)),
+        readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`), ctx.maxPages),
       ),
       attempt('GenerateCredentialReport', ctx, () =>
         readCredentialReport(iam, { maxPolls: ctx.polls, delayMs: ctx.pollDelayMs, sleep: ctx.sleep }),
       ),
       attempt('ListOpenIDConnectProviders', ctx, () => wrap(() => readOidcProviders(iam, stats))),
       attempt('ListSAMLProviders', ctx, () => wrap(() => readSamlProviders(iam, stats))),
-      attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats))),
+      attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats, ctx.maxPages))),
     ]);
     return { details, report, oidc, saml, anywhere };
   } finally {
@@ -233,6 +240,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     sleep: stop && !opts.sleep ? stop.sleep : waitUntilStopped(opts.sleep, opts.signal),
     polls: Math.max(1, opts.credentialReportPolls ?? 20),
     pollDelayMs: opts.credentialReportDelayMs ?? 3000,
+    maxPages: Math.max(1, Math.floor(opts.maxPagesPerListing ?? MAX_PAGES_PER_LISTING) || 1),
     signal: opts.signal,
   };
   const coverage: CoverageRecord[] = [];
@@ -246,7 +254,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
       const org = makeOrganizationsClient(ctx.settings, base);
       let listed;
       try {
-        listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats));
+        listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats, ctx.maxPages));
       } finally {
         org.destroy();
       }

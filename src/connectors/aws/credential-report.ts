@@ -1,5 +1,7 @@
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { InputError } from '../../errors.js';
 import { failed, errorName, type Outcome } from './safe-error.js';
+import { parseCsv } from './transform-csv.js';
 
 export interface CredentialReportPolling {
   /** Upper bound on GenerateCredentialReport calls. */
@@ -12,10 +14,27 @@ export interface CredentialReportPolling {
 const NOT_READY = new Set(['CredentialReportNotReadyException', 'CredentialReportNotPresentException', 'ReportInProgress', 'ReportNotPresent']);
 
 /**
+ * Why `csv` does not parse the way the scan will parse it (a row cut off mid-line, an unterminated
+ * quote), or undefined. A report that arrived damaged is an error record at collection time rather
+ * than a stored file that later stops the whole scan. The scan's own parser is used, so the check
+ * and the scan cannot disagree. Its messages name line numbers and field counts, never values.
+ */
+function csvProblem(csv: string): string | undefined {
+  try {
+    parseCsv(csv, 'credential report');
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return error.location ? `${error.location}: ${error.message}` : error.message;
+  }
+}
+
+/**
  * GenerateCredentialReport until it says COMPLETE (IAM reuses a report younger than four
  * hours, so this is usually one call), then GetCredentialReport. Permissions:
  * `iam:GenerateCredentialReport`, `iam:GetCredentialReport`. Returns the CSV text; the SDK hands
- * `Content` over as bytes already base64-decoded.
+ * `Content` over as bytes already base64-decoded. A report that does not parse as CSV with the
+ * header's field count in every row is an error, not a collected file.
  */
 export async function readCredentialReport(iam: IAMClient, polling: CredentialReportPolling): Promise<Outcome<string>> {
   let lastState = 'none';
@@ -29,7 +48,10 @@ export async function readCredentialReport(iam: IAMClient, polling: CredentialRe
         if (report.ReportFormat && report.ReportFormat !== 'text/csv') {
           return failed('error', `GetCredentialReport returned an unexpected ReportFormat`);
         }
-        return { ok: true, value: Buffer.from(report.Content).toString('utf8') };
+        const csv = Buffer.from(report.Content).toString('utf8');
+        const malformed = csvProblem(csv);
+        if (malformed !== undefined) return failed('error', `GetCredentialReport returned a malformed report (${malformed}); not used`);
+        return { ok: true, value: csv };
       } catch (error) {
         if (!NOT_READY.has(errorName(error))) throw error;
         lastState = errorName(error);

@@ -1,7 +1,7 @@
 import { paginateListProfiles, paginateListTrustAnchors, type RolesAnywhereClient } from '@aws-sdk/client-rolesanywhere';
 import { toCliJson } from './cli-json.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW, pagingGuard, type PagingStop } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, pagingGuard, type PagingStop } from './paging-guard.js';
 
 /** `rolesanywhere.json`: what ListTrustAnchors and ListProfiles return, all pages. */
 export interface RolesAnywhereInventory {
@@ -14,26 +14,27 @@ export interface RolesAnywhereInventory {
  * (`rolesanywhere:ListTrustAnchors`, `rolesanywhere:ListProfiles`). The SDK paginator stops
  * only when `nextToken` is absent, so a token seen twice ends the read with an error.
  */
-export async function readRolesAnywhere(client: RolesAnywhereClient, stats: RequestStats): Promise<RolesAnywhereInventory> {
+export async function readRolesAnywhere(client: RolesAnywhereClient, stats: RequestStats, maxPages = MAX_PAGES_PER_LISTING): Promise<RolesAnywhereInventory> {
   const trustAnchors: unknown[] = [];
-  const anchorsGuard = pagingGuard();
+  const anchorsGuard = pagingGuard(maxPages);
   for await (const page of paginateListTrustAnchors({ client }, {})) {
     stats.pages += 1;
     for (const item of page.trustAnchors ?? []) trustAnchors.push(toCliJson(item));
-    stopOn(anchorsGuard((page.trustAnchors ?? []).length, page.nextToken), 'ListTrustAnchors');
+    stopOn(anchorsGuard((page.trustAnchors ?? []).length, page.nextToken), 'ListTrustAnchors', maxPages);
   }
   const profiles: unknown[] = [];
-  const profilesGuard = pagingGuard();
+  const profilesGuard = pagingGuard(maxPages);
   for await (const page of paginateListProfiles({ client }, {})) {
     stats.pages += 1;
     for (const item of page.profiles ?? []) profiles.push(toCliJson(item));
-    stopOn(profilesGuard((page.profiles ?? []).length, page.nextToken), 'ListProfiles');
+    stopOn(profilesGuard((page.profiles ?? []).length, page.nextToken), 'ListProfiles', maxPages);
   }
   return { trustAnchors, profiles };
 }
 
 /** Ends the read with an error naming the call when the paging guard says to stop. */
-function stopOn(stop: PagingStop | undefined, call: string): void {
+function stopOn(stop: PagingStop | undefined, call: string, maxPages: number): void {
   if (stop === 'repeated-token') throw new Error(`${call} repeated a nextToken`);
   if (stop === 'empty-pages') throw new Error(`${call} returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new nextToken`);
+  if (stop === 'too-many-pages') throw new Error(`${call}: stopped after ${maxPages} pages with more still to come; the listing is incomplete, so none of it is used`);
 }

@@ -68,10 +68,16 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
  * Timeouts so a stalled connection turns into an error coverage record instead of a hang. The
  * Smithy handler only logs a warning when `requestTimeout` passes unless `throwOnRequestTimeout`
  * is set, and would then wait for the server forever.
+ *
+ * `requestTimeout` only covers the wait for the response headers: the handler clears it once they
+ * arrive, so a body that stops half-way would be awaited forever. `socketTimeout` is an
+ * inactivity timeout on the socket that stays armed while the body is read (in
+ * @smithy/node-http-handler 4.x it destroys the response with a TimeoutError), so a silent body
+ * ends like a silent server: a retryable TimeoutError, then an error record.
  */
 function requestHandler(settings: ClientSettings) {
   const requestTimeout = settings.requestTimeoutMs ?? 120_000;
-  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, throwOnRequestTimeout: true };
+  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, socketTimeout: requestTimeout, throwOnRequestTimeout: true };
 }
 
 /**

@@ -3,6 +3,7 @@ import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 import { FINDING_COLUMNS, renderCsv } from '../../src/reporters/csv.js';
 import { RECERT_COLUMNS, recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
 import type { IdentitySummary } from '../../src/report/types.js';
+import { identitySummary } from '../helpers/identity-summary.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, editJson, finding, report, scanDir } from '../ci/helpers.js';
@@ -53,29 +54,7 @@ describe('--format csv', () => {
   });
 });
 
-function identity(over: Partial<IdentitySummary> = {}): IdentitySummary {
-  return {
-    id: 'entra:t:sp:1',
-    provider: 'entra',
-    type: 'entra-service-principal',
-    name: 'Sync',
-    nativeId: '1',
-    scope: 't',
-    lastUsedAt: '2026-11-19T00:00:00Z',
-    owners: [{ name: 'Alice', relation: 'owner', enabled: true }],
-    credentials: [],
-    tier: 1,
-    tierReasons: [],
-    autonomy: 'scheduled',
-    autonomyReason: '',
-    strength: 'private-key',
-    strengthEvidence: [],
-    longLivedCredential: false,
-    crownJewels: [],
-    findingIds: [],
-    ...over,
-  };
-}
+const identity = identitySummary;
 
 describe('--format recert-csv', () => {
   const now = Date.parse('2026-11-20T09:00:00Z');

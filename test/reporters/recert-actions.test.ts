@@ -2,34 +2,13 @@ import { describe, it, expect } from 'vitest';
 import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 import { recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
 import type { IdentitySummary } from '../../src/report/types.js';
+import { identitySummary } from '../helpers/identity-summary.js';
 import { report, scanDir } from '../ci/helpers.js';
 
 const now = Date.parse('2026-11-20T09:00:00Z');
 
-function identity(over: Partial<IdentitySummary> = {}): IdentitySummary {
-  return {
-    id: 'entra:t:sp:1',
-    provider: 'entra',
-    type: 'entra-service-principal',
-    name: 'Sync',
-    nativeId: '1',
-    scope: 't',
-    createdAt: '2022-01-01T00:00:00Z',
-    lastUsedAt: '2026-11-19T00:00:00Z',
-    owners: [{ name: 'Alice', relation: 'owner', enabled: true }],
-    credentials: [],
-    tier: 1,
-    tierReasons: [],
-    autonomy: 'scheduled',
-    autonomyReason: '',
-    strength: 'private-key',
-    strengthEvidence: [],
-    longLivedCredential: false,
-    crownJewels: [],
-    findingIds: [],
-    ...over,
-  };
-}
+/** Created in 2022, so "never used" has an age. */
+const identity = (over: Partial<IdentitySummary> = {}): IdentitySummary => identitySummary({ createdAt: '2022-01-01T00:00:00Z', ...over });
 
 const actions = (i: IdentitySummary, at = now) => recommendActions(i, at).map((a) => a.action);
 const row = (i: IdentitySummary) => parseCsv(renderRecertCsv(report([], { identities: [i] })), 'x')[0];

@@ -225,6 +225,9 @@ function indirectUse(graph: Graph, n: GraphNode): NonNullable<IdentitySummary['i
   const out: NonNullable<IdentitySummary['indirectUse']> = [];
   const resource = n.attrs.lastResourceSignInAt;
   if (typeof resource === 'string') out.push({ via: 'resource', name: n.name, lastUsedAt: resource });
+  // Only Okta users own API tokens: asking every identity's incoming edges by type groups the
+  // edges of each of them (~1 s and more memory on the 100k estate, for nothing).
+  if (n.type !== 'okta-user') return out;
   const tokens = graph
     .sources(n, 'ACTS_AS')
     .filter((t) => t.type === 'okta-api-token' && graph.out(t, 'CREATED_BY').some((e) => e.to === n.id))

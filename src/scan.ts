@@ -5,7 +5,7 @@ import type { Snapshot } from './snapshot/snapshot.js';
 import type { RuleDefinition, Severity } from './engine/types.js';
 import { runRules } from './engine/run.js';
 import { analyze } from './analysis/analyze.js';
-import type { Analysis, CrownJewelPath } from './analysis/types.js';
+import type { Analysis } from './analysis/types.js';
 import { transformEntra } from './connectors/entra/transform.js';
 import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
@@ -152,18 +152,6 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   return { report, graph, analysis };
 }
 
-/**
- * The route shown for each kind of crown jewel an identity reaches: the shortest, unless it
- * depends on a condition and a route without conditions exists, as nhi-path-to-crown-jewel shows
- * it. So the summary, explain's cut and the recertification sheet follow the finding's route.
- */
-function shownPaths(analysis: Analysis, n: GraphNode): CrownJewelPath[] {
-  const shortest = analysis.crownJewelPaths(n);
-  if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
-  const firm = analysis.firmCrownJewelPaths(n);
-  return shortest.map((p) => (p.hops.some((h) => h.conditional) ? (firm.find((f) => f.group === p.group) ?? p) : p));
-}
-
 /** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */
 export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef, findingIds: readonly string[], unknownRuleIds?: string[]): IdentitySummary {
   const n = graph.node(ref)!;
@@ -198,7 +186,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     strength: strength.class,
     strengthEvidence: strength.evidence,
     longLivedCredential: strength.longLived,
-    crownJewels: shownPaths(analysis, n),
+    crownJewels: analysis.shownCrownJewelPaths(n),
     findingIds: [...findingIds].sort(),
   };
   if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = [...new Set(unknownRuleIds)].sort();

@@ -130,11 +130,9 @@ export default defineRule({
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);
     if (missing) ctx.unknown(`paths not complete: ${missing}`);
-    for (const shortest of ctx.analysis.crownJewelPaths(subject)) {
-      // A route that depends on an undecided condition is a possibility, not a fact: a longer
-      // route that holds without one is reported instead when there is one.
-      let p = shortest;
-      if (p.hops.some((h) => h.conditional)) p = ctx.analysis.firmCrownJewelPaths(subject).find((f) => f.group === shortest.group) ?? shortest;
+    // A route that depends on an undecided condition is a possibility, not a fact: a longer
+    // route that holds without one is reported instead when there is one (shownCrownJewelPaths).
+    for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
       ctx.report({

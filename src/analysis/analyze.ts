@@ -163,6 +163,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         return pathsFrom(graph, (f.reach.get(id) ?? []).map((g) => f.groups[g]), r, id);
       }),
     crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
+    shownCrownJewelPaths: (ref) => {
+      const shortest = analysis.crownJewelPaths(ref);
+      if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
+      const firm = analysis.firmCrownJewelPaths(ref);
+      return shortest.map((p) => (p.hops.some((h) => h.conditional) ? (firm.find((f) => f.group === p.group) ?? p) : p));
+    },
     accountable: (ref) => {
       const i = graph.indexOf(ref);
       if (i < 0) return NO_ONE;

@@ -63,6 +63,12 @@ export interface Analysis {
   crownJewelPaths(ref: NodeRef): CrownJewelPath[];
   /** The same, using only edges that hold without an undecided condition. */
   firmCrownJewelPaths(ref: NodeRef): CrownJewelPath[];
+  /**
+   * The route shown for each kind of crown jewel: the shortest, unless it depends on an
+   * undecided condition and a firm route of the same kind exists. What path findings report and
+   * identity summaries (explain, the recert sheet) show.
+   */
+  shownCrownJewelPaths(ref: NodeRef): CrownJewelPath[];
   /** Accountable humans (owners, sponsors, managers) and their state, in incoming-edge order. Frozen: copy to sort. */
   accountable(ref: NodeRef): readonly Accountable[];
 }

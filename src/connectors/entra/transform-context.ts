@@ -113,7 +113,7 @@ export class EntraContext {
     // A manifest record wins over the files (docs/snapshot-format.md): files of a capability it
     // records as anything but collected are not read, so a rule meets what an absent file gives
     // (unknown), never a verdict drawn from data the collector disowned. Without a record, a
-    // present file is read even when its pair is absent (users.json without userManagers.json).
+    // present file is read even when its pair is absent (roleDefinitions.json without roleAssignments.json).
     if (rec.status !== 'collected' && coverageEntry(this.snapshot, 'entra', this.tenant, capability)) {
       for (const f of files) this.disowned.add(f);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ids } from '../../src/graph/ids.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
-import { GRAPH_APP, RAW_TENANT, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
+import { RAW_TENANT, gid, rawGraph, rawGraphSp, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
 import spLevel from '../../rules/entra/entra-sp-level-credential.js';
 import longLived from '../../rules/entra/entra-secret-long-lived.js';
 import onPrivileged from '../../rules/entra/entra-secret-on-privileged-app.js';
@@ -84,14 +84,7 @@ describe('a Symmetric key credential', () => {
     ],
   };
   const ROLE_MANAGEMENT = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
-  const graphSp = {
-    id: gid(),
-    appId: GRAPH_APP,
-    displayName: 'Microsoft Graph',
-    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
-    servicePrincipalType: 'Application',
-    appRoles: [{ id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' }],
-  };
+  const graphSp = rawGraphSp({ 'RoleManagement.ReadWrite.Directory': ROLE_MANAGEMENT });
   const g = rawGraph({
     'servicePrincipals.json': [graphSp, sp],
     'applications.json': [app],

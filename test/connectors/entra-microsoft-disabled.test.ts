@@ -3,24 +3,14 @@ import dormant from '../../rules/entra/entra-sp-dormant.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { ids } from '../../src/graph/ids.js';
-import { GRAPH_APP, RAW_TENANT as TENANT, gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
+import { RAW_TENANT as TENANT, gid, rawGraph, rawGraphSp, rawSp, rawVerdict, spNodeId } from '../helpers/entra-raw.js';
 
 // servicePrincipal.disabledByMicrosoftStatus (Microsoft Graph): an SP Microsoft disabled
 // (DisabledDueToViolationOfServicesAgreement) gets no tokens, whatever accountEnabled says.
 describe('service principals disabled by Microsoft', () => {
   const ROLE_MANAGEMENT = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
   const APP_RW_OWNED_BY = '18a4783c-866b-4cc7-a460-3d5e5662c884';
-  const graphSp = {
-    id: gid(),
-    appId: GRAPH_APP,
-    displayName: 'Microsoft Graph',
-    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
-    servicePrincipalType: 'Application',
-    appRoles: [
-      { id: ROLE_MANAGEMENT, value: 'RoleManagement.ReadWrite.Directory' },
-      { id: APP_RW_OWNED_BY, value: 'Application.ReadWrite.OwnedBy' },
-    ],
-  };
+  const graphSp = rawGraphSp({ 'RoleManagement.ReadWrite.Directory': ROLE_MANAGEMENT, 'Application.ReadWrite.OwnedBy': APP_RW_OWNED_BY });
   const build = (status: string | null, appStatus: string | null = null) => {
     const sp = rawSp('Deployer', { disabledByMicrosoftStatus: status });
     const app = { id: gid(), appId: sp.appId, displayName: 'Deployer', createdDateTime: '2020-01-01T00:00:00Z', disabledByMicrosoftStatus: appStatus };

@@ -52,6 +52,18 @@ export function rawGraph(files: Record<string, unknown>, coverage: Omit<Coverage
 /** The node id of a raw service principal. */
 export const spNodeId = (o: { id: string }): string => ids.entraSp(RAW_TENANT, o.id);
 
+/** Microsoft Graph's service principal (Microsoft's tenant owns it) defining these app roles (`value` -> role id). */
+export function rawGraphSp(appRoles: Record<string, string>): { id: string; appId: string; displayName: string } & Record<string, unknown> {
+  return {
+    id: gid(),
+    appId: GRAPH_APP,
+    displayName: 'Microsoft Graph',
+    appOwnerOrganizationId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    servicePrincipalType: 'Application',
+    appRoles: Object.entries(appRoles).map(([value, id]) => ({ id, value })),
+  };
+}
+
 /** Runs one rule over a graph built by the transform and returns the verdict of one SP and its messages. */
 export function rawVerdict(rule: RuleDefinition, g: Graph, subject: string, now = '2026-11-20T00:00:00Z'): { verdict: string | undefined; messages: string[]; unknownReasons: Record<string, number> } {
   const r = runRule(rule, g, { now });

@@ -16,7 +16,8 @@ export interface ExplainCard {
   findings: Finding[];
 }
 
-export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambiguous'; candidates: GraphNode[] } | { kind: 'none' };
+/** `person`: no machine identity matches, but a person does (a user object, an IAM user signed in to by a person). */
+export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambiguous'; candidates: GraphNode[] } | { kind: 'person'; node: GraphNode } | { kind: 'none' };
 
 const CUTTABLE = new Set(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'CAN_ASSUME', 'FEDERATES_TO', 'ACTS_AS', 'SAML_MAPS_TO', 'CAN_ESCALATE_TO', 'MEMBER_OF']);
 
@@ -37,8 +38,13 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     const matches = [...candidates].filter((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q || (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q));
     if (matches.length > 1) return { kind: 'ambiguous', candidates: [...matches].sort((a, b) => (a.id < b.id ? -1 : 1)) };
     node = matches[0];
+    if (!node) {
+      const person = graph.ofKind('human').find((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q);
+      if (person) return { kind: 'person', node: person };
+    }
   }
   if (!node) return { kind: 'none' };
+  if (node.kind === 'human') return { kind: 'person', node };
   const findings = report.findings.filter((f) => f.subject.id === node.id);
   const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))]);
   const consents: ExplainCard['consents'] = [];

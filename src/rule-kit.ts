@@ -59,6 +59,16 @@ export function day(iso: string | null | undefined): string {
 }
 
 /** Credentials attached to an identity (HAS_CREDENTIAL targets). */
+/**
+ * Whether a node is a machine identity. The AWS IAM-user rules select by type, and an IAM user
+ * whose credential report shows a person (console password with MFA, no access key) is a
+ * `human` node of that type: those rules leave it alone, as the Entra and Okta rules leave
+ * human user objects alone.
+ */
+export function isMachine(node: GraphNode): boolean {
+  return node.kind === 'identity';
+}
+
 export function credentialsOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
   return graph.targets(node, 'HAS_CREDENTIAL');
 }

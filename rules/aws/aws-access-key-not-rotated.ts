@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, daysSince, day } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, daysSince, day, isMachine } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -27,7 +27,7 @@ export default defineRule({
       maxAgeDays: { default: 90, description: 'days since the last rotation after which an active key is reported (CIS AWS Foundations 1.14: 90)' },
     },
   },
-  evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
+  evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, daysSince, day } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, daysSince, day, isMachine } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -29,7 +29,7 @@ export default defineRule({
       neverUsedGraceDays: { default: 7, description: 'a key never used is reported only once it is older than this (new keys are often handed over a few days later)' },
     },
   },
-  evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
+  evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');

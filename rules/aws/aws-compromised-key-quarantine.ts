@@ -1,4 +1,4 @@
-import { defineRule, fromOptions } from '../../src/rule-kit.js';
+import { defineRule, fromOptions, isMachine } from '../../src/rule-kit.js';
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
 /** The quarantine policy names of the options, lower-cased. */
@@ -33,7 +33,7 @@ export default defineRule({
       },
     },
   },
-  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], requires: ['aws.iam'] },
+  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: isMachine, requires: ['aws.iam'] },
   check(subject, ctx) {
     const names = fromOptions(ctx.options, policyNames);
     const arns = Array.isArray(subject.attrs.attachedPolicyArns) ? (subject.attrs.attachedPolicyArns as string[]) : [];

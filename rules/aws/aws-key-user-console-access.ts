@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, day } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, day, isMachine } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -24,7 +24,7 @@ export default defineRule({
       both: '{{name}} has {{keys}} active access key(s) and a console password{{mfa}}; the password was last used {{passwordUsed}}',
     },
   },
-  evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
+  evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');

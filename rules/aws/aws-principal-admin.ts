@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, type GraphNode, type RuleContext, isMachine } from '../../src/rule-kit.js';
 
 /** External node types that stand for a way in from outside the scanned accounts. */
 const OUTSIDE = new Set(['github-repo', 'oidc-workload', 'aws-saml-provider-ref', 'x509-trust-anchor', 'aws-account', 'anyone']);
@@ -44,7 +44,7 @@ export default defineRule({
       conditional: '{{name}} is administrator-equivalent only under conditions the scanner cannot decide (for {{actions}}); review the conditions',
     },
   },
-  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true, requires: ['aws.iam'] },
+  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true && isMachine(n), requires: ['aws.iam'] },
   check(subject, ctx) {
     const grant = ctx.graph
       .out(subject.id, 'GRANTED')

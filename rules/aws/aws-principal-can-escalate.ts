@@ -1,4 +1,4 @@
-import { defineRule, type PathHop } from '../../src/rule-kit.js';
+import { defineRule, type PathHop, isMachine } from '../../src/rule-kit.js';
 
 function methodOf(h: PathHop): string {
   return h.method ?? h.type.toLowerCase();
@@ -29,7 +29,7 @@ export default defineRule({
       conditional: '{{name}} may become {{target}} in {{hops}} step(s): {{route}}; the route depends on a condition the scanner could not decide',
     },
   },
-  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true, requires: ['aws.iam'] },
+  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true && isMachine(n), requires: ['aws.iam'] },
   check(subject, ctx) {
     const held = new Set(
       ctx.graph

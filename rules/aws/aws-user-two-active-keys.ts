@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, daysSince } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, daysSince, isMachine } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -27,7 +27,7 @@ export default defineRule({
       rotationGraceDays: { default: 7, description: 'days both keys may stay active while consumers move to the new one' },
     },
   },
-  evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
+  evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
   check(user, ctx) {
     // Users created after the report was generated have no row: their keys and password are not known.
     if (user.lastUsedAt === undefined) return ctx.unknown('the user has no row in the credential report');

@@ -1,4 +1,4 @@
-import { defineRule, daysSince, day, credentialsOf, isActiveCredential } from '../../src/rule-kit.js';
+import { defineRule, daysSince, day, credentialsOf, isActiveCredential, isMachine } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -29,7 +29,7 @@ export default defineRule({
       newUserGraceDays: { default: 30, description: 'a never-used user is reported only once it is older than this' },
     },
   },
-  evaluates: { types: ['aws-iam-user'], requires: ['aws.credentialReport'] },
+  evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
   check(user, ctx) {
     if (user.lastUsedAt === undefined) {
       ctx.unknown('the user has no row in the credential report');

@@ -19,6 +19,11 @@ export function registerExplain(program: Command): void {
     const result = await runScan(flags);
     const match = explain(result, query);
     if (match.kind === 'none') throw new InputError(`no identity or finding matches ${JSON.stringify(safeText(query, 80))}`);
+    if (match.kind === 'person') {
+      const n = match.node;
+      const why = typeof n.attrs.humanEvidence === 'string' ? `: ${n.attrs.humanEvidence}` : '';
+      throw new InputError(`${JSON.stringify(safeText(n.name, 80))} is a person (${safeText(n.type, 40)}${why}), not a machine identity; nhiscan explains machine identities`);
+    }
     if (match.kind === 'ambiguous') {
       throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${match.candidates.slice(0, 5).map((n) => safeText(n.id, 120)).join(', ')}`);
     }

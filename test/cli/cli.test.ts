@@ -201,3 +201,17 @@ describe('rules and explain', () => {
     expect(cli(['rules', 'show', 'no-such-rule']).code).toBe(2);
   });
 });
+
+describe('explain of a person', () => {
+  it('says that an IAM user signed in to by a person is not a machine identity, and why (exit 2)', () => {
+    const r = cli(['explain', '--demo', 'maria.gomez', '--now', '2026-11-29T00:00:00Z']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('nhiscan: "maria.gomez" is a person (aws-iam-user: console password with MFA and no active access key), not a machine identity; nhiscan explains machine identities');
+  });
+
+  it('still finds a machine IAM user by name', () => {
+    const r = cli(['explain', '--demo', 'svc-reporting', '--now', '2026-11-29T00:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('svc-reporting');
+  });
+});

@@ -58,6 +58,12 @@ describe('transformAws on test/fixtures/aws-authz', () => {
   it('gives a human console user a password credential and no machine reasons', () => {
     const alex = g.node(user('alex.admin'))!;
     expect(alex.machineReasons).toBeUndefined();
+    // Console password with MFA, no access key, nothing else machine-like: a person, as a user
+    // object of Entra or Okta would be; not in the machine-identity inventory.
+    expect(alex.kind).toBe('human');
+    expect(alex.attrs.humanEvidence).toBe('console password with MFA and no active access key');
+    expect(g.ofKind('identity').map((n) => n.name)).not.toContain('alex.admin');
+    expect(g.node(user('deploy-bot'))!.kind).toBe('identity');
     expect(alex.attrs).toMatchObject({ interactiveUse: true, mfaActive: true });
     // The console sign-in date travels with the flag, so rules can tell an old sign-in from a current one.
     expect(alex.attrs.interactiveUseAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);

@@ -116,12 +116,20 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     }
     node.attrs.activeAccessKeys = activeKeys;
     node.lastUsedAt = latest(passwordUsed, ...keyUses);
-    if (!isRoot) classifyUser(node, passwordEnabled, activeKeys, passwordUsed, config);
+    if (!isRoot) classifyUser(node, passwordEnabled, mfa, activeKeys, passwordUsed, config);
   });
 }
 
-/** IAM users are machine identities by design; this records why each looks like an integration. */
-function classifyUser(node: GraphNode, passwordEnabled: boolean, activeKeys: number, passwordUsed: string | null, config: NhiConfig): void {
+/**
+ * Records why an IAM user looks like an integration. An IAM user is a machine identity unless its
+ * credential report says a person uses it: a console password protected by MFA, no active access
+ * key, and nothing else machine-like (name, tag, configuration, AI-agent evidence). Such a user
+ * becomes a `human` node, as an Entra or Okta user object without machine evidence is: out of the
+ * machine-identity inventory and its rules, still on the paths that run through it (someone who
+ * may create an access key for it reaches what it holds). A console user without MFA stays a
+ * machine identity: a shared login is as likely as a person, and the inventory should show it.
+ */
+function classifyUser(node: GraphNode, passwordEnabled: boolean, mfa: boolean, activeKeys: number, passwordUsed: string | null, config: NhiConfig): void {
   const reasons: string[] = [];
   const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(node.name));
   if (pattern) reasons.push(`name matches ${pattern}`);
@@ -136,4 +144,8 @@ function classifyUser(node: GraphNode, passwordEnabled: boolean, activeKeys: num
     node.attrs.interactiveUseEvidence = `console password sign-in ${String(passwordUsed).slice(0, 10)}`;
   }
   if (reasons.length > 0) node.machineReasons = reasons;
+  else if (passwordEnabled && mfa && activeKeys === 0 && node.agent === undefined) {
+    node.kind = 'human';
+    node.attrs.humanEvidence = 'console password with MFA and no active access key';
+  }
 }

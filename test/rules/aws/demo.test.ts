@@ -4,6 +4,7 @@ import { scanSnapshot } from '../../../src/scan.js';
 import { DEFAULT_CONFIG } from '../../../src/config/types.js';
 import type { ScanReport } from '../../../src/report/types.js';
 import { awsRules } from '../../../rules/aws/index.js';
+import { allRules } from '../../../rules/index.js';
 import { roleId, userId, rootId, ACCT, OTHER } from '../../helpers/aws-builders.js';
 
 /** The AWS rules over the demo snapshot (fixtures/demo/STORY.md, stories 5, 6, 9, 10 and "Other details"). */
@@ -76,5 +77,33 @@ describe('AWS rules on the demo snapshot', () => {
         'aws-principal-admin okta-admin',
       ].sort(),
     );
+  });
+});
+
+describe('a person with an IAM user in the demo (maria.gomez: console password with MFA, no access key)', () => {
+  let report: ScanReport;
+  let kind: string | undefined;
+
+  beforeAll(() => {
+    const snap = readSnapshotDir(demoDir());
+    const result = scanSnapshot(snap, { now: new Date(snap.manifest.collectedAt), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    report = result.report;
+    kind = result.graph.node(userId('maria.gomez'))?.kind;
+  });
+
+  it('is a human node, not in the machine-identity inventory, and no rule reports her', () => {
+    expect(kind).toBe('human');
+    expect(report.identities.map((i) => i.id)).not.toContain(userId('maria.gomez'));
+    expect(report.findings.filter((f) => f.subject.id === userId('maria.gomez')).map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('is not evaluated by the AWS IAM-user rules either', () => {
+    // They select every IAM user by type; a pass on a person would count her as checked. Each
+    // one evaluates exactly the machine IAM users of the inventory.
+    const machineUsers = report.identities.filter((i) => i.type === 'aws-iam-user').length;
+    expect(machineUsers).toBeGreaterThan(0);
+    for (const id of ['aws-user-unused', 'aws-access-key-not-rotated', 'aws-access-key-unused', 'aws-user-two-active-keys', 'aws-key-user-console-access']) {
+      expect(report.rules.find((r) => r.ruleId === id)?.evaluated, id).toBe(machineUsers);
+    }
   });
 });

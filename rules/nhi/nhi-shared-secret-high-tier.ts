@@ -1,24 +1,59 @@
-import { defineRule, entraFicsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
+import {
+  defineRule,
+  credentialClass,
+  credentialEvidence,
+  credentialsOf,
+  entraFicsUnread,
+  isActiveCredential,
+  tierEvidenceMissing,
+  type GraphNode,
+} from '../../src/rule-kit.js';
+
+/**
+ * What makes a credential the analysis ranks as weak as a shared secret: a copyable secret, or a
+ * trust (certificate or federation) that does not pin the subject and so admits any certificate
+ * or token of its issuer. In the order the message names them, singular and plural.
+ */
+const WEAKNESSES = [
+  { kind: 'secret', one: 'a shared secret', many: 'shared secrets' },
+  {
+    kind: 'certificate',
+    one: 'a certificate trust that does not pin the certificate subject',
+    many: 'certificate trusts that do not pin the certificate subject',
+  },
+  { kind: 'federation', one: 'a federation trust that does not pin the subject', many: 'federation trusts that do not pin the subject' },
+] as const;
+
+function weaknessOf(c: GraphNode): (typeof WEAKNESSES)[number]['kind'] {
+  if (!c.federation) return 'secret';
+  // IAM Roles Anywhere: the credential is an X.509 certificate from a trust anchor.
+  return c.credentialType === 'x509-trust-anchor' ? 'certificate' : 'federation';
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listPhrase(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
 
 export default defineRule({
   meta: {
     id: 'nhi-shared-secret-high-tier',
-    title: 'Identity that can manage identities or administer authenticates with a shared secret',
+    title: 'Identity that can manage identities or administer authenticates with a shared secret or a trust that does not pin the subject',
     severity: 'high',
     providers: ['entra', 'okta', 'aws'],
     owasp: ['NHI4:2025', 'NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password, or a federation trust that does not pin the subject).',
-    risk: 'Anyone holding a copy of the secret (a CI log, a laptop, a vendor) acts with identity-administration power; a secret cannot prove which workload used it.',
+      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials.',
+    risk: 'Anyone holding a copy of the secret (a CI log, a laptop, a vendor), or any workload of the trusted issuer, acts with identity-administration power; neither proves which workload used it.',
     remediation:
-      'Move the workload to workload identity federation with an exact subject (GitHub environment, Kubernetes service account, SPIFFE ID) or at least a private key / certificate, then delete the shared secrets.',
+      'Move the workload to workload identity federation with an exact subject (GitHub environment, Kubernetes service account, SPIFFE ID) or at least a private key / certificate, then delete the shared secrets; pin the subject of any federation or certificate trust that matches many.',
     references: [
       'https://owasp.org/www-project-non-human-identities-top-10/2025/4-insecure-authentication/',
       'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
     ],
     maturity: 'stable',
-    messages: { weak: '{{name}} is T{{tier}} and proves itself with a shared secret ({{evidence}})' },
+    messages: { weak: '{{name}} is T{{tier}} and proves itself with {{weakness}} ({{evidence}})' },
     options: { minTier: { default: 3, description: 'lowest capability tier that must not rely on shared secrets' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
@@ -35,11 +70,24 @@ export default defineRule({
       return;
     }
     if (ficsUnread) return ctx.unknown('federated credentials of this application were not read');
+    // The credentials that make the identity weak: active (the analysis skips the others too) and
+    // ranked as a shared secret. A trust whose subject could not be read (subjectUndecided) may
+    // pin one: it is not evidence of weakness, and alone it leaves the answer unknown.
+    const weak = credentialsOf(ctx.graph, subject).filter((c) => isActiveCredential(c, ctx.now) && credentialClass(c) === 'shared-secret');
+    const known = weak.filter((c) => c.attrs.subjectUndecided !== true);
+    if (known.length === 0) return ctx.unknown('the subject a federated credential accepts could not be read');
+    const evidence = known.map(credentialEvidence).sort();
+    const weakness = listPhrase(
+      WEAKNESSES.flatMap((w) => {
+        const n = known.filter((c) => weaknessOf(c) === w.kind).length;
+        return n === 0 ? [] : [n === 1 ? w.one : w.many];
+      }),
+    );
     ctx.report({
       messageId: 'weak',
       severity: tier === 4 ? 'critical' : 'high',
-      args: { tier, evidence: s.evidence.join('; ') },
-      evidence: { tier, strength: s.class, credentials: s.evidence },
+      args: { tier, weakness, evidence: evidence.join('; ') },
+      evidence: { tier, strength: s.class, credentials: evidence },
     });
   },
 });

@@ -381,7 +381,8 @@ export function toHop(graph: Graph, e: GraphEdge): PathHop {
   };
 }
 
-function credentialClass(c: GraphNode): StrengthClass {
+/** The strength class of one credential; an identity's strength is that of its weakest active one. */
+export function credentialClass(c: GraphNode): StrengthClass {
   const t = c.credentialType ?? '';
   // Any trust that does not pin the subject (OIDC sub, certificate subject) admits every token
   // or certificate of its issuer: as weak as a shared secret.
@@ -391,6 +392,12 @@ function credentialClass(c: GraphNode): StrengthClass {
   if (t === 'federated-oidc' || t === 'federated-saml') return 'federated';
   if (t === 'managed') return 'federated';
   return 'none';
+}
+
+/** How strength evidence names a credential: type, name and, for a trust, how it matches the subject. */
+export function credentialEvidence(c: GraphNode): string {
+  const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
+  return `${c.credentialType ?? 'credential'} ${c.name}${sub}`;
 }
 
 function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
@@ -404,8 +411,7 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
     // isActiveCredential in rule-kit.
     if (c.createdAt && Date.parse(c.createdAt) > now.getTime()) continue;
     const k = credentialClass(c);
-    const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
-    evidence.push(`${c.credentialType ?? 'credential'} ${c.name}${sub}`);
+    evidence.push(credentialEvidence(c));
     if (cls === undefined || STRENGTH_RANK[k] < STRENGTH_RANK[cls]) cls = k;
     // Trust-based credentials (role trust, federation) hand out sessions that expire within
     // hours; the trust itself has no expiry but is not a long-lived secret.

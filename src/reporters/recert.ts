@@ -201,7 +201,10 @@ function row(i: IdentitySummary, now: number): unknown[] {
     i.id,
     i.nativeId,
     i.name,
-    i.scope,
+    // Qualified by the provider (`aws:012345678901`, the prefix of the id column): a bare AWS
+    // account id is 12 digits, which a spreadsheet reads as a number, shows as 1.11122E+11 and
+    // strips of leading zeros. Every provider alike, so the column sorts and filters as one.
+    `${i.provider}:${i.scope}`,
     i.enabled === undefined ? 'unknown' : i.enabled ? 'yes' : 'no',
     i.owners.length === 0
       ? i.ownersIncomplete

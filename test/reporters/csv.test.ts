@@ -98,6 +98,34 @@ describe('--format recert-csv', () => {
   });
 });
 
+describe('--format recert-csv: scope', () => {
+  const cells = (...identities: IdentitySummary[]) => parseCsv(renderRecertCsv(report([], { identities })), 'x').map((x) => x.scope);
+
+  it('writes an AWS account id as text a spreadsheet keeps whole (no 7.72824E+11, no lost leading zero)', () => {
+    // A bare 12-digit cell is read as a number: shown in scientific notation, and an account id
+    // that starts with 0 loses it. Qualified by the provider, the cell is text, as in the id column.
+    const aws = (scope: string) => identity({ provider: 'aws', type: 'aws-iam-role', id: `aws:${scope}:principal:r`, nativeId: 'r', scope });
+    expect(cells(aws('772824165852'), aws('012345678901'))).toEqual(['aws:772824165852', 'aws:012345678901']);
+    // Every provider in the same form, so the column sorts and filters alike.
+    const okta = identity({ provider: 'okta', type: 'okta-service-app', id: 'okta:https://x.okta.example:app:1', scope: 'https://x.okta.example' });
+    expect(cells(identity({ scope: '691d0d64-52fb-4de1-ae87-2e52cdd26449' }), okta)).toEqual([
+      'entra:691d0d64-52fb-4de1-ae87-2e52cdd26449',
+      'okta:https://x.okta.example',
+    ]);
+  });
+
+  it('never leaves a number-looking or formula-looking scope cell in the demo sheet', () => {
+    const rows = parseCsv(renderRecertCsv(scanDir().report), 'recert.csv');
+    expect(rows.filter((x) => x.provider === 'aws').map((x) => x.scope)).toContain('aws:111122223333');
+    for (const x of rows) {
+      expect(x.scope, x.id).not.toMatch(/^\s*[-+]?[\d.,]+(e[-+]?\d+)?\s*$/i);
+      expect(x.scope.startsWith(`${x.provider}:`), x.id).toBe(true);
+    }
+    // A scope a snapshot could make look like a formula stays inert behind the provider name.
+    expect(cells(identity({ scope: '=1+1' }))).toEqual(['entra:=1+1']);
+  });
+});
+
 describe('--format recert-csv: data that was not collected', () => {
   it('shows unread Entra owner lists as unknown, not as "no owner" to assign', () => {
     const snap = copyDemo();

@@ -511,6 +511,25 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'users.json')).toHaveLength(3);
   });
 
+  it('stops reading an answer larger than the size cap, records the listing as an error and reads the rest', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25, users: 3 });
+    // 4 MiB against a 256 KiB cap, chunked with no Content-Length: only the bytes read can tell.
+    const f = await fake(dataset, { oversizedOn: { '/v1.0/servicePrincipals': 4 * 1024 * 1024 } });
+    const result = await collectEntra(options(f, { maxResponseBytes: 256 * 1024 }));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({
+      status: 'error',
+      reason: 'GET /v1.0/servicePrincipals answer larger than 262144 bytes; not read',
+    });
+    // Nothing of the oversized answer is kept, and a too-large answer is not asked for again.
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(1);
+    expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({ status: 'error', reason: expect.stringContaining('not attempted because servicePrincipals was not read') });
+    // Answers within the cap are read whole.
+    expect(cov(result, 'entra.applications')?.status).toBe('collected');
+    expect(values(result, 'users.json')).toHaveLength(3);
+  });
+
   it('reports a request timeout as a coverage error', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5 });
     const f = await fake(dataset);

@@ -47,6 +47,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     maxRetries: opts.maxRetries,
     concurrency,
     maxPagesPerList: opts.maxPagesPerList,
+    maxResponseBytes: opts.maxResponseBytes,
     signal: opts.signal,
   });
   const progress = opts.progress ?? (() => {});

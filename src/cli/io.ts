@@ -251,6 +251,9 @@ export function validateManifest(value: unknown, file: string): Manifest {
     if (!['collected', 'missing-permission', 'error', 'not-collected'].includes(c.status as string)) {
       throw new InputError('status must be collected, missing-permission, error or not-collected', file, `${at}.status`);
     }
+    if (c.unreadKeys !== undefined && !(Array.isArray(c.unreadKeys) && c.unreadKeys.every((k) => typeof k === 'string'))) {
+      throw new InputError('expected an array of strings', file, `${at}.unreadKeys`);
+    }
   });
   if (value.warnings !== undefined && !(Array.isArray(value.warnings) && value.warnings.every((w) => typeof w === 'string'))) {
     throw new InputError('expected an array of strings', file, '$.warnings');

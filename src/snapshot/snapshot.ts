@@ -83,7 +83,12 @@ export function capabilityCoverage(
     warn(`manifest.json records ${capability} (${scope}) as collected, but ${absent}; it counts as not read`);
     return { provider, scope, capability, status: 'error', reason: `recorded as collected, but ${absent}` };
   }
-  if (rec) return { ...rec, scope };
+  if (rec) {
+    // unreadKeys tells the transform which keys of a file not to read (entra.userManagers); the
+    // report's coverage keeps to status and reason (docs/report.schema.json), which count them.
+    const { unreadKeys: _unread, ...kept } = rec;
+    return { ...kept, scope };
+  }
   if (missing.length === 0) return { provider, scope, capability, status: 'collected' };
   const reason =
     missing.length === files.length

@@ -13,6 +13,12 @@ export interface CoverageRecord {
   status: CoverageStatus;
   /** Why it was not collected; never contains a secret. */
   reason?: string;
+  /**
+   * Only on `entra.userManagers`: the failure is confined to these keys (user ids) of its
+   * relationship file, which is read for every other key. Without it, a record that is not
+   * `collected` disowns the whole file (docs/snapshot-format.md).
+   */
+  unreadKeys?: string[];
 }
 
 /**

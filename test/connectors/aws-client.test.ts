@@ -263,6 +263,23 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
   }, 20_000);
 
+  it('stops reading an answer larger than the size cap, records the capability as an error and reads the rest', async () => {
+    // 4 MiB against a 256 KiB cap, chunked with no Content-Length: only the bytes read can tell.
+    const big = 4 * 1024 * 1024;
+    const { result, fake } = await run({ oversizedBody: { 'iam:GetAccountAuthorizationDetails': big, 'rolesanywhere:ListTrustAnchors': big } }, { maxResponseBytes: 256 * 1024 });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: 'GetAccountAuthorizationDetails: ResponseTooLarge the answer is larger than 262144 bytes; not read' });
+    // The older Roles Anywhere client is capped too.
+    expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListTrustAnchors: ResponseTooLarge the answer is larger than 262144 bytes/) });
+    // Nothing of it is kept, it is not asked for again, and the connection is let go rather
+    // than drained to the end.
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(1);
+    expect(fake.counts['rolesanywhere:ListTrustAnchors']).toBe(1);
+    expect(fake.oversizedFinished()).toBe(0);
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+    expect(coverageOf(result.coverage, MAIN, 'aws.federation')?.status).toBe('collected');
+  });
+
   it('stops authorization details whose full pages never end, each with a new Marker, after the page cap', async () => {
     const { result, fake } = await run({ pageSize: 2, endlessPages: true }, { maxPagesPerListing: 7 });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({

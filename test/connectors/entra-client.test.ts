@@ -404,12 +404,15 @@ describe('collectEntra against the fake tenant', () => {
     expect(cov(result, 'entra.userManagers')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed manager answer') });
     expect(cov(result, 'entra.users')?.status).toBe('collected');
 
-    // The scan runs (it used to stop on the error object with an InputError). A userManagers
-    // record that is not `collected` disowns the file, so the owner rule is unknown for every
-    // service account of the tenant, and never "no manager" for the two odd answers.
+    // The scan runs (it used to stop on the error object with an InputError). The record names
+    // the two users whose lookup failed: the owner rule is unknown for them, and never "no
+    // manager", while the two lookups that were read are judged.
+    expect(cov(result, 'entra.userManagers')?.unreadKeys).toEqual([users[0].id, users[1].id]);
     const { scan } = scanLive([result]);
     const stats = scan.report.rules.find((r) => r.ruleId === 'nhi-service-account-no-owner');
-    expect(stats?.unknownReasons['managers were not collected']).toBe(4);
+    expect(stats?.unknownReasons['managers were not collected']).toBe(2);
+    expect(scan.graph.node(`entra:${TENANT}:user:${users[2].id as string}`)?.attrs.hasManager).toBe(true);
+    expect(scan.graph.node(`entra:${TENANT}:user:${users[3].id as string}`)?.attrs.hasManager).toBe(false);
     const found = scan.report.findings.filter((x) => x.ruleId === 'nhi-service-account-no-owner').map((x) => x.subject.id);
     for (const u of users.slice(0, 2)) {
       const node = scan.graph.node(`entra:${TENANT}:user:${u.id as string}`);
@@ -417,6 +420,47 @@ describe('collectEntra against the fake tenant', () => {
       expect(node?.attrs.hasManager).toBeUndefined();
       expect(found).not.toContain(node!.id);
     }
+  });
+
+  it('keeps the managers that were read when one lookup in the $batch is refused: only that user is unknown', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 5 });
+    const users = dataset.v1['/users'];
+    for (const i of [0, 1, 2]) users[i].userPrincipalName = `svc-job${i}@contoso.example`;
+    dataset.singletons = { ...dataset.singletons, [`/users/${users[1].id}/manager`]: { id: users[4].id, displayName: 'User 4', accountEnabled: true } };
+    const f = await fake(dataset, { forbid: [`/v1.0/users/${users[0].id}/manager`] });
+    const result = await collectEntra(options(f));
+    expect(f.log.filter((l) => l.inBatch && l.path.endsWith('/manager')).map((l) => l.status).sort()).toEqual([200, 403, 404]);
+
+    // The refused lookup is left out of the file and named in the record; the others are kept.
+    expect(result.files['entra/userManagers.json']).toEqual({ [users[1].id as string]: expect.objectContaining({ id: users[4].id }), [users[2].id as string]: null });
+    expect(cov(result, 'entra.userManagers')).toEqual({
+      provider: 'entra',
+      scope: TENANT,
+      capability: 'entra.userManagers',
+      status: 'missing-permission',
+      reason: `1 of 3 manager lookups not read: 403 Authorization_RequestDenied on GET /v1.0/users/${users[0].id as string}/manager (in $batch)`,
+      unreadKeys: [users[0].id],
+    });
+
+    // The scan is still partial (the record is not `collected`) and says so; only the refused
+    // user's manager is unknown, the other two service accounts are judged.
+    const { scan } = scanLive([result]);
+    expect(scan.report.coverage.find((c) => c.capability === 'entra.userManagers')).toEqual({
+      provider: 'entra',
+      scope: TENANT,
+      capability: 'entra.userManagers',
+      status: 'missing-permission',
+      // The report keeps to docs/report.schema.json: the ids stay in the snapshot's manifest.
+      reason: expect.stringContaining('1 of 3 manager lookups not read'),
+    });
+    const node = (i: number) => scan.graph.node(`entra:${TENANT}:user:${users[i].id as string}`)!;
+    expect([node(0).attrs.hasManager, node(1).attrs.hasManager, node(2).attrs.hasManager]).toEqual([undefined, true, false]);
+    const stats = scan.report.rules.find((r) => r.ruleId === 'nhi-service-account-no-owner');
+    expect(stats?.unknownReasons['managers were not collected']).toBe(1);
+    const found = scan.report.findings.filter((x) => x.ruleId === 'nhi-service-account-no-owner').map((x) => x.subject.id);
+    expect(found).toContain(node(2).id);
+    expect(found).not.toContain(node(0).id);
+    expect(found).not.toContain(node(1).id);
   });
 
   it('records the manager lookups as not read when the user list itself failed', async () => {
@@ -507,6 +551,25 @@ describe('collectEntra against the fake tenant', () => {
     expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
     expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({ status: 'error', reason: expect.stringContaining('not attempted because servicePrincipals was not read') });
     // Listings within the cap are read whole.
+    expect(cov(result, 'entra.applications')?.status).toBe('collected');
+    expect(values(result, 'users.json')).toHaveLength(3);
+  });
+
+  it('stops reading an answer larger than the size cap, records the listing as an error and reads the rest', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25, users: 3 });
+    // 4 MiB against a 256 KiB cap, chunked with no Content-Length: only the bytes read can tell.
+    const f = await fake(dataset, { oversizedOn: { '/v1.0/servicePrincipals': 4 * 1024 * 1024 } });
+    const result = await collectEntra(options(f, { maxResponseBytes: 256 * 1024 }));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({
+      status: 'error',
+      reason: 'GET /v1.0/servicePrincipals answer larger than 262144 bytes; not read',
+    });
+    // Nothing of the oversized answer is kept, and a too-large answer is not asked for again.
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(1);
+    expect(cov(result, 'entra.appRoleAssignments')).toMatchObject({ status: 'error', reason: expect.stringContaining('not attempted because servicePrincipals was not read') });
+    // Answers within the cap are read whole.
     expect(cov(result, 'entra.applications')?.status).toBe('collected');
     expect(values(result, 'users.json')).toHaveLength(3);
   });

@@ -415,6 +415,23 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
   });
 
+  it('stops reading an answer larger than the size cap, records the listing as an error and reads the rest', async () => {
+    // 4 MiB against a 256 KiB cap, chunked with no Content-Length: only the bytes read can tell.
+    const { f, clock } = await fake({ oversizedOn: [{ template: '/api/v1/users', bytes: 4 * 1024 * 1024 }] });
+    const r = await collectOkta(ssws(f, clock, { maxResponseBytes: 256 * 1024 }));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: 'OktaResponseError: the answer from /api/v1/users is larger than 262144 bytes; not read',
+    });
+    // Nothing of it is kept, it is not asked for again, and the connection is let go rather
+    // than drained to the end.
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(1);
+    expect(f.state.oversizedFinished).toBe(0);
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+    expect(statusOf(r.coverage, 'okta.groups')).toBe('collected');
+  });
+
   it('fails a listing with an item that is not an object instead of dropping it', async () => {
     const user = sampleOrg().users[0];
     const { f, clock } = await fake({ rawBodyOn: [{ template: '/api/v1/users', body: JSON.stringify([user, 'garbage', 42, [1], true]) }] });

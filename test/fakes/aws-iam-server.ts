@@ -66,6 +66,11 @@ export interface FakeAwsOptions {
    */
   stallBody?: string[];
   /**
+   * Permission names answered 200 with a body of about this many bytes, chunked with no
+   * Content-Length (the start of a real answer, then padding): far larger than any real page.
+   */
+  oversizedBody?: Record<string, number>;
+  /**
    * GetAccountAuthorizationDetails never ends: every page is full (items start over from the
    * first once they run out) and carries a new Marker.
    */
@@ -84,6 +89,8 @@ export interface FakeAws {
   unsigned: number;
   /** MaxItems values sent with GetAccountAuthorizationDetails. */
   maxItemsSeen: string[];
+  /** Oversized answers (`oversizedBody`) written to their end: the client read them through. */
+  oversizedFinished(): number;
   close(): Promise<void>;
 }
 
@@ -132,6 +139,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     [options.credentials.accessKeyId, { account: options.accounts[0], accessKeyId: options.credentials.accessKeyId }],
   ]);
   const counts: Record<string, number> = {};
+  let oversizedFinished = 0;
   const refused: string[] = [];
   const maxItemsSeen: string[] = [];
   const report = new Map<string, { generateCalls: number; getErrors: CredentialReportError[] }>();
@@ -339,6 +347,23 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         res.write(service === 'iam' || service === 'sts' ? `<${action}Response xmlns="${IAM_XMLNS}">` : '{"');
         return;
       }
+      const oversized = options.oversizedBody?.[permission];
+      if (oversized !== undefined) {
+        const xml = service === 'iam' || service === 'sts';
+        res.writeHead(200, { 'content-type': xml ? 'text/xml' : 'application/json' });
+        res.write(xml ? `<${action}Response xmlns="${IAM_XMLNS}"><${action}Result>` : '{"trustAnchors":[');
+        const chunk = xml ? `<!--${'x'.repeat(16 * 1024)}-->` : `{"name":"${'x'.repeat(16 * 1024)}"},`;
+        // Stops writing once the client has gone, so a client that gives up early is not fed the rest.
+        void (async () => {
+          for (let sent = 0; sent < oversized && !res.destroyed; sent += chunk.length) {
+            if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+          }
+          if (res.destroyed) return;
+          oversizedFinished++;
+          res.end(xml ? `</${action}Result></${action}Response>` : '{"name":"last"}]}');
+        })();
+        return;
+      }
       const raw = options.rawOkBody?.[permission];
       if (raw !== undefined) {
         res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json' });
@@ -386,6 +411,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       return unsigned;
     },
     maxItemsSeen,
+    oversizedFinished: () => oversizedFinished,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -45,6 +45,11 @@ export interface EntraFakeOptions {
    * success status around an error object or `{}` (a misbehaving Graph or proxy).
    */
   okBodyOn?: Record<string, unknown>;
+  /**
+   * Versioned paths (no query, not inside `$batch`) answered 200 with a JSON page padded to this
+   * many bytes, sent in chunks with no Content-Length: a body far larger than any real page.
+   */
+  oversizedOn?: Record<string, number>;
   /** Rewrites the nextLink the fake would emit (foreign origin, loops). */
   rewriteNextLink?: (link: string, versionedPath: string) => string;
   /**
@@ -224,6 +229,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
       else served = graphError(405, 'MethodNotAllowed');
     }
     log.push({ path: url.pathname, status: served.status, inBatch: false });
+    const oversized = served.status === 200 && req.method === 'GET' ? opts.oversizedOn?.[url.pathname] : undefined;
+    if (oversized !== undefined) return sendOversized(res, oversized);
     res.writeHead(served.status, { 'content-type': 'application/json', ...served.headers });
     res.end(JSON.stringify(served.body));
   };
@@ -280,6 +287,22 @@ function project(item: Record<string, unknown>, select: string[] | undefined): R
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(item)) if (k === 'id' || k.startsWith('@odata.') || select.includes(k)) out[k] = v;
   return out;
+}
+
+/**
+ * A valid JSON page of about `bytes` bytes, chunked. Stops writing once the client has gone, so a
+ * client that gives up early is not fed the rest.
+ */
+async function sendOversized(res: ServerResponse, bytes: number): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = `{"id":"${'x'.repeat(16 * 1024)}"},`;
+  res.write('{"value":[');
+  let sent = 0;
+  while (sent < bytes && !res.destroyed) {
+    if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    sent += chunk.length;
+  }
+  if (!res.destroyed) res.end('{"id":"last"}]}');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

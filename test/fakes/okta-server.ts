@@ -65,6 +65,11 @@ export interface OktaFakeOptions {
    * malformed or non-JSON body; `status` defaults to 200.
    */
   rawBodyOn?: { template: string; body: string; status?: number }[];
+  /**
+   * Templates answered 200 with a JSON array of about `bytes` bytes, chunked with no
+   * Content-Length: a body far larger than any real page.
+   */
+  oversizedOn?: { template: string; bytes: number }[];
   /** Templates (the token endpoint too) answered `307 Temporary Redirect` to `location`. */
   redirectOn?: { template: string; location: string }[];
   /** Templates whose `rel="next"` link points to another origin (the credential must not follow it). */
@@ -120,6 +125,8 @@ export interface OktaFakeState {
   throttled: { template: string; waitMs: number }[];
   /** API calls refused because the OAuth token's scopes do not cover them (template and scope). */
   outsideScopes: { template: string; needs: string }[];
+  /** Oversized answers (`oversizedOn`) written to their end: the client read them through. */
+  oversizedFinished: number;
 }
 
 export interface OktaFake {
@@ -201,6 +208,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     injected429: 0,
     throttled: [],
     outsideScopes: [],
+    oversizedFinished: 0,
   };
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
@@ -340,6 +348,22 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       return send(res, 403, { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' }, limitHeaders);
     }
 
+    const oversized = opts.oversizedOn?.find((r) => r.template === template);
+    if (oversized) {
+      res.writeHead(200, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...limitHeaders });
+      // Stops writing once the client has gone, so a client that gives up early is not fed the rest.
+      const chunk = `{"id":"${'x'.repeat(16 * 1024)}"},`;
+      void (async () => {
+        res.write('[');
+        for (let sent = 0; sent < oversized.bytes && !res.destroyed; sent += chunk.length) {
+          if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+        }
+        if (res.destroyed) return;
+        state.oversizedFinished++;
+        res.end('{"id":"last"}]');
+      })();
+      return;
+    }
     const raw = opts.rawBodyOn?.find((r) => r.template === template);
     if (raw) {
       res.writeHead(raw.status ?? 200, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...limitHeaders });

@@ -102,6 +102,16 @@ describe('a malformed manifest providers section', () => {
     if (result.kind === 'input-error') expect(result.line).toMatch(line);
   });
 
+  it('names a coverage record whose unreadKeys is not a list of strings', () => {
+    const dir = copyDemo(tmp.dir, 'coverage-unread-keys');
+    const m = readJsonFile(dir, 'manifest.json');
+    m.coverage.push({ provider: 'entra', scope: '*', capability: 'entra.userManagers', status: 'error', reason: 'x', unreadKeys: 'u1' });
+    writeJsonFile(dir, 'manifest.json', m);
+    const result = outcome(() => scanSnapshotDir(dir));
+    expect(result.kind).toBe('input-error');
+    if (result.kind === 'input-error') expect(result.line).toMatch(/manifest\.json: \$\.coverage\[\d+\]\.unreadKeys: expected an array of strings$/);
+  });
+
   it('is one line with exit 2 from the CLI, not an internal error', () => {
     const dir = copyDemo(tmp.dir, 'providers-cli');
     setProviders(dir, (p) => (p.aws = { accounts: '111122223333' }));

@@ -65,6 +65,11 @@ export interface AwsCollectOptions {
    * data kept). Default MAX_PAGES_PER_LISTING (10 000); tests set a small cap.
    */
   maxPagesPerListing?: number;
+  /**
+   * Bytes of one answer read before it is given up as too large (an error record for the
+   * capability, none of its data kept). Default 64 MiB (MAX_RESPONSE_BYTES in sdk-clients.ts).
+   */
+  maxResponseBytes?: number;
 }
 
 const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
@@ -234,7 +239,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
   // Every call and wait of this run listens to opts.signal through this one listener.
   const stop = opts.signal ? requestSignals(opts.signal) : undefined;
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, stats, stop },
+    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, maxResponseBytes: opts.maxResponseBytes, stats, stop },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
     sleep: stop && !opts.sleep ? stop.sleep : waitUntilStopped(opts.sleep, opts.signal),

@@ -3,6 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RolesAnywhereClient, type RolesAnywhereClientConfig } from '@aws-sdk/client-rolesanywhere';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { RequestSignals } from '../abort.js';
 import { countRequests, type RequestStats } from './request-stats.js';
 
@@ -44,6 +45,8 @@ export interface ClientSettings {
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
   stats: RequestStats;
+  /** Bytes of one answer read before it is given up as too large. Default MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
   /**
    * The run's stop, handed out as one signal per call: once it aborts, no request is sent and
    * the ones in flight are cancelled (see `stoppable`).
@@ -65,6 +68,59 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
 }
 
 /**
+ * Bytes read from one answer before it is given up. A GetAccountAuthorizationDetails page of 1000
+ * items with their policy documents is a few MiB; an endpoint that streams without end would
+ * otherwise be buffered by the SDK until the process runs out of memory. Like the page cap,
+ * reaching it fails the read: nothing of the answer is kept.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The answer grew past the size cap while it was read. Not a transient error: the SDK does not retry it. */
+class ResponseTooLarge extends Error {
+  override readonly name = 'ResponseTooLarge';
+}
+
+/**
+ * The body of `body` passed through while it stays within `max` bytes. Past that, whoever reads it
+ * gets ResponseTooLarge and the response is destroyed, which closes its connection instead of
+ * draining it; an error of the response itself (the socket timeout's TimeoutError) reaches the
+ * reader as it is, so it is still retried.
+ */
+function capBody(body: Readable, max: number): Readable {
+  let size = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > max) done(new ResponseTooLarge(`the answer is larger than ${max} bytes; not read`));
+      else done(null, chunk);
+    },
+  });
+  pipeline(body, capped, () => undefined);
+  return capped;
+}
+
+/**
+ * The SDK's Node handler, with every answer's body capped (capBody). The SDK has no size limit of
+ * its own; the handler is where the raw response stream is handed to it, before any middleware
+ * (deserializers, our Marker peek) reads it.
+ */
+class CappedHttpHandler extends NodeHttpHandler {
+  constructor(
+    options: ConstructorParameters<typeof NodeHttpHandler>[0],
+    private readonly maxBytes: number,
+  ) {
+    super(options);
+  }
+
+  override async handle(...args: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
+    const out = await super.handle(...args);
+    const body = out.response.body as Readable | undefined;
+    if (body && typeof body.pipe === 'function') out.response.body = capBody(body, this.maxBytes);
+    return out;
+  }
+}
+
+/**
  * Timeouts so a stalled connection turns into an error coverage record instead of a hang. The
  * Smithy handler only logs a warning when `requestTimeout` passes unless `throwOnRequestTimeout`
  * is set, and would then wait for the server forever.
@@ -75,9 +131,12 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
  * @smithy/node-http-handler 4.x it destroys the response with a TimeoutError), so a silent body
  * ends like a silent server: a retryable TimeoutError, then an error record.
  */
-function requestHandler(settings: ClientSettings) {
+function requestHandler(settings: ClientSettings): NodeHttpHandler {
   const requestTimeout = settings.requestTimeoutMs ?? 120_000;
-  return { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, socketTimeout: requestTimeout, throwOnRequestTimeout: true };
+  return new CappedHttpHandler(
+    { connectionTimeout: Math.min(10_000, requestTimeout), requestTimeout, socketTimeout: requestTimeout, throwOnRequestTimeout: true },
+    settings.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+  );
 }
 
 /**
@@ -138,10 +197,11 @@ function forOldRetryMiddleware(strategy: AwsRetryStrategy): AwsRetryStrategy {
 export function makeRolesAnywhereClient(settings: ClientSettings, credentials: AwsCredentials): RolesAnywhereClient {
   const strategy = settings.retryStrategy ? forOldRetryMiddleware(settings.retryStrategy) : undefined;
   // The old client only takes a handler instance (a plain options object would be ignored and
-  // leave it with no timeout at all, so a stalled Roles Anywhere answer would hang the scan).
+  // leave it with no timeout at all, so a stalled Roles Anywhere answer would hang the scan);
+  // requestHandler gives every client one.
   const config = {
     ...commonConfig({ ...settings, retryStrategy: strategy }, credentials),
-    requestHandler: new NodeHttpHandler(requestHandler(settings)),
+    requestHandler: requestHandler(settings),
   } as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);
   countRequests(client, settings.stats);

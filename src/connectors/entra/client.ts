@@ -47,6 +47,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     maxRetries: opts.maxRetries,
     concurrency,
     maxPagesPerList: opts.maxPagesPerList,
+    maxResponseBytes: opts.maxResponseBytes,
     signal: opts.signal,
   });
   const progress = opts.progress ?? (() => {});
@@ -56,7 +57,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const fail = (capability: string, ...f: GraphFailure[]): void => {
     failures.get(capability)!.push(...f);
   };
-  const partial = new Map<string, { attempted: number; what: string }>();
+  const partial = new Map<string, { attempted: number; what: string; unreadKeys?: string[] }>();
   const warnings: string[] = [];
 
   const org = await http.list(http.url('v1.0', ORGANIZATION_PATH));
@@ -96,9 +97,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       files['entra/userManagers.json'] = stripSecretValues(managers.byUser) as Record<string, unknown>;
       // Recorded apart from entra.users: the list itself was read whole, and a coverage entry
       // that is not `collected` disowns its files (docs/snapshot-format.md), so a few failed
-      // lookups must not take every user out of the scan.
+      // lookups must not take every user out of the scan. The record names the users whose
+      // lookup failed (they are not in the file): only their managers are unknown, the managers
+      // that were read still count.
       fail('entra.userManagers', ...managers.failures);
-      if (managers.failures.length > 0) partial.set('entra.userManagers', { attempted: managers.attempted, what: 'manager lookups' });
+      if (managers.failures.length > 0) partial.set('entra.userManagers', { attempted: managers.attempted, what: 'manager lookups', unreadKeys: managers.unread });
     }
   };
   const tasks = [...LIST_ENDPOINTS.map((ep) => () => readList(ep)), readUsers];
@@ -261,26 +264,33 @@ async function readManagers(
   http: GraphHttp,
   users: GraphObject[],
   max: number,
-): Promise<{ byUser: Record<string, unknown>; failures: GraphFailure[]; attempted: number; skipped: number }> {
+): Promise<{ byUser: Record<string, unknown>; failures: GraphFailure[]; unread: string[]; attempted: number; skipped: number }> {
   const candidates = users.filter((u) => typeof u.id === 'string' && looksLikeServiceAccount(u));
   const selected = candidates.slice(0, Math.max(0, max));
   const skipped = candidates.length - selected.length;
   const byUser: Record<string, unknown> = {};
   const failures: GraphFailure[] = [];
-  if (selected.length === 0) return { byUser, failures, attempted: 0, skipped };
+  /** Users whose lookup failed, one per failure, in the order of the user list. */
+  const unread: string[] = [];
+  if (selected.length === 0) return { byUser, failures, unread, attempted: 0, skipped };
   const requests = selected.map((u, i) => ({ id: String(i), url: `/users/${encodeURIComponent(u.id as string)}/manager?$select=id,displayName,userPrincipalName,accountEnabled` }));
   const results = await http.batch('v1.0', requests);
   selected.forEach((u, i) => {
+    const id = u.id as string;
     const r = results.get(String(i));
+    const failed = (failure: GraphFailure): void => {
+      failures.push(failure);
+      unread.push(id);
+    };
     // A 200 is only a manager when it is a directory object with an id: an error object or `{}`
     // under a success status says nothing about the user (and would stop the transform).
-    if (r?.ok && isObject(r.value) && typeof r.value.id === 'string' && r.value.id !== '') byUser[u.id as string] = r.value;
-    else if (r?.ok) failures.push({ kind: 'error', reason: `malformed manager answer (no directory object with an id) for GET /v1.0/users/${u.id as string}/manager (in $batch)` });
+    if (r?.ok && isObject(r.value) && typeof r.value.id === 'string' && r.value.id !== '') byUser[id] = r.value;
+    else if (r?.ok) failed({ kind: 'error', reason: `malformed manager answer (no directory object with an id) for GET /v1.0/users/${id}/manager (in $batch)` });
     // Only the item's own 404 means "no manager"; a failed $batch says nothing about the user.
-    else if (r && r.failure.status === 404 && !r.failure.wholeBatch) byUser[u.id as string] = null;
-    else failures.push(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });
+    else if (r && r.failure.status === 404 && !r.failure.wholeBatch) byUser[id] = null;
+    else failed(r ? r.failure : { kind: 'error', reason: 'no batch result for a manager lookup' });
   });
-  return { byUser, failures, attempted: selected.length, skipped };
+  return { byUser, failures, unread, attempted: selected.length, skipped };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface GraphHttpConfig {
   concurrency?: number;
   /** Pages read per listing before it is taken as endless; default MAX_PAGES_PER_LIST. */
   maxPagesPerList?: number;
+  /** Bytes of one HTTP answer read before it is given up as too large; default MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
   /** Once aborted, no request is sent, the one in flight is cancelled, and reads reject with its reason. */
   signal?: AbortSignal;
 }
@@ -63,6 +65,18 @@ const MAX_EMPTY_PAGES_IN_A_ROW = 100;
  * (at $top=999 that is about ten million objects), so reaching it means the listing does not end.
  */
 export const MAX_PAGES_PER_LIST = 10_000;
+/**
+ * Bytes read from one HTTP answer (a page or a whole `$batch` answer) before it is given up. A
+ * full page of 999 directory objects, or a `$batch` of 20 such pages, is a few MiB; a server that
+ * streams without end would otherwise be buffered until the process runs out of memory. Like
+ * the page cap, reaching it fails the read: nothing of the answer is kept.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The answer grew past the size cap while it was read; final, not retried. */
+class ResponseTooLarge extends Error {
+  override readonly name = 'ResponseTooLarge';
+}
 
 interface RawResponse {
   status: number;
@@ -83,6 +97,7 @@ export class GraphHttp {
   private readonly maxRetries: number;
   private readonly concurrency: number;
   private readonly maxPagesPerList: number;
+  private readonly maxResponseBytes: number;
   private tokenPromise: Promise<string> | undefined;
   /** Tokens a refresh has already replaced, so concurrent 401s trigger a single re-acquisition. */
   private readonly replacedTokens = new Set<string>();
@@ -95,6 +110,7 @@ export class GraphHttp {
     this.maxRetries = config.maxRetries ?? 5;
     this.concurrency = config.concurrency ?? 4;
     this.maxPagesPerList = config.maxPagesPerList ?? MAX_PAGES_PER_LIST;
+    this.maxResponseBytes = config.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   }
 
   /** Absolute URL for a versioned path such as `v1.0` + `/servicePrincipals?$top=999`. */
@@ -250,6 +266,10 @@ export class GraphHttp {
         res = await this.fetchOnce(method, url, token, body);
       } catch (err) {
         stop?.throwIfAborted();
+        // The same server would send the same oversized answer again: not worth a retry.
+        if (err instanceof ResponseTooLarge) {
+          return { kind: 'error', reason: `${method} ${this.describe(url)} answer larger than ${this.maxResponseBytes} bytes; not read` };
+        }
         if (attempt < this.maxRetries) {
           this.stats.retries++;
           await this.sleep(this.retryDelay(null, attempt));
@@ -295,7 +315,7 @@ export class GraphHttp {
         redirect: 'error', // a redirect would carry the token to wherever Location points
         signal: request.signal,
       });
-      text = await res.text();
+      text = await readCapped(res, this.maxResponseBytes);
     } finally {
       request.done();
     }
@@ -352,6 +372,35 @@ export class GraphHttp {
       return cleanProviderText(url, 120);
     }
   }
+}
+
+/**
+ * The body as text, read chunk by chunk so that an answer past `max` bytes is cancelled (the
+ * connection is let go) as soon as it is known to be too large, whether or not it announced its
+ * length. Throws ResponseTooLarge.
+ */
+async function readCapped(res: Response, max: number): Promise<string> {
+  const announced = Number(res.headers.get('content-length'));
+  if (Number.isFinite(announced) && announced > max) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLarge();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLarge();
+    }
+    chunks.push(value);
+  }
+  // As res.text() decodes: UTF-8, a leading byte-order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 interface BatchItem {

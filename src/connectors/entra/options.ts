@@ -41,6 +41,11 @@ export interface EntraCollectOptions {
   maxManagerLookups?: number;
   /** Pages read per listing before it is given up as endless. Default 10 000 (see graph-http.ts). */
   maxPagesPerList?: number;
+  /**
+   * Bytes of one HTTP answer read before it is given up as too large (an error record for what it
+   * was read for, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in graph-http.ts).
+   */
+  maxResponseBytes?: number;
   /** Injected for tests: the Graph client's fetch (MSAL keeps its own). */
   fetch?: typeof fetch;
   /** Injected for tests: how retries wait. */

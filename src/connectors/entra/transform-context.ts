@@ -64,6 +64,12 @@ export interface IdentityRef {
 }
 
 /**
+ * Capabilities whose record may name the keys it failed on (CoverageRecord.unreadKeys): a failed
+ * manager lookup costs that user's manager only.
+ */
+const PER_KEY_CAPABILITIES = new Set(['entra.userManagers']);
+
+/**
  * State shared by the steps of the Entra transform: the builder, the tenant, indexes from
  * immutable object ids to node ids, and the local tiers the escalation step needs.
  */
@@ -89,6 +95,8 @@ export class EntraContext {
   private readonly coverage = new Map<string, CoverageStatus>();
   /** Files (`users.json`) whose capability the manifest records as not collected. */
   private readonly disowned = new Set<string>();
+  /** Capabilities read but for the keys their record names (CoverageRecord.unreadKeys). */
+  private readonly unread = new Map<string, ReadonlySet<string>>();
 
   constructor(
     readonly snapshot: Snapshot,
@@ -114,10 +122,24 @@ export class EntraContext {
     // records as anything but collected are not read, so a rule meets what an absent file gives
     // (unknown), never a verdict drawn from data the collector disowned. Without a record, a
     // present file is read even when its pair is absent (roleDefinitions.json without roleAssignments.json).
-    if (rec.status !== 'collected' && coverageEntry(this.snapshot, 'entra', this.tenant, capability)) {
+    const entry = rec.status !== 'collected' ? coverageEntry(this.snapshot, 'entra', this.tenant, capability) : undefined;
+    // Only for the capabilities whose readers ask unreadKeysOf: any other reader would take a
+    // file it was not told is partial for a whole one.
+    if (entry && PER_KEY_CAPABILITIES.has(capability) && Array.isArray(entry.unreadKeys)) {
+      this.unread.set(capability, new Set(entry.unreadKeys));
+    } else if (entry) {
       for (const f of files) this.disowned.add(f);
     }
     return rec.status;
+  }
+
+  /**
+   * The keys a capability's record names as not read while the rest of its file was read (the
+   * users whose manager lookup failed), or undefined when the record names none: then the
+   * capability is read whole (`collected`) or not at all.
+   */
+  unreadKeysOf(capability: string): ReadonlySet<string> | undefined {
+    return this.unread.get(capability);
   }
 
   /** True when the capability was fully read (partial reads do not count as evidence of absence). */

@@ -11,7 +11,10 @@ export function addUsers(ctx: EntraContext): void {
   const users = ctx.items('users.json');
   if (!users) return;
   const managers = ctx.relation('userManagers.json');
-  const managersRead = ctx.collected('entra.userManagers') && managers !== undefined;
+  // With some lookups failed, the record names those users: their managers are unknown, the
+  // managers read for the others still count.
+  const unreadManagers = ctx.unreadKeysOf('entra.userManagers');
+  const managersRead = (ctx.collected('entra.userManagers') || unreadManagers !== undefined) && managers !== undefined;
   const mfa = new Map<string, boolean>();
   if (ctx.collected('entra.mfaRegistration')) {
     for (const it of ctx.items('userRegistrationDetails.json') ?? []) {
@@ -35,7 +38,7 @@ export function addUsers(ctx: EntraContext): void {
     const signInPath = `${path}.signInActivity`;
     const lastInteractive = signIn ? r.optDate(signIn, 'lastSignInDateTime', signInPath) : undefined;
     const lastNonInteractive = signIn ? r.optDate(signIn, 'lastNonInteractiveSignInDateTime', signInPath) : undefined;
-    const managerList = managers?.get(id);
+    const managerList = unreadManagers?.has(id) ? undefined : managers?.get(id);
     const hasManager = managersRead && managerList !== undefined ? managerList.length > 0 : undefined;
     const facts = {
       id,
@@ -113,7 +116,7 @@ export function addUsers(ctx: EntraContext): void {
   if (!managers) return;
   for (const [userId, list] of managers) {
     const user = ctx.users.get(userId);
-    if (!user || user.kind !== 'identity' || list.length === 0) continue;
+    if (!user || user.kind !== 'identity' || list.length === 0 || unreadManagers?.has(userId)) continue;
     const manager = directoryObject(ctx, list[0]);
     if (!manager) continue;
     ctx.b.addEdge({

@@ -74,6 +74,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     clock,
     maxRetries: Math.max(0, Math.floor(opts.maxRetries ?? 4)),
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+    maxResponseBytes: opts.maxResponseBytes,
     stats,
     signal: stop,
   });

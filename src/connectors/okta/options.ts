@@ -86,6 +86,11 @@ export interface OktaCollectOptions {
    * sending a next link). Default 10,000; tests lower it.
    */
   maxPagesPerListing?: number;
+  /**
+   * Bytes of one answer read before it is given up as too large (an error record for the
+   * capability, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in request-executor.ts).
+   */
+  maxResponseBytes?: number;
   /** Socket timeout per request. Default 60 s. */
   requestTimeoutMs?: number;
   /**

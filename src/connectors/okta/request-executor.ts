@@ -1,5 +1,5 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
-import { OktaAuthError } from './errors.js';
+import { OktaAuthError, OktaResponseError } from './errors.js';
 import type { OktaClock } from './options.js';
 import { bucketOf, MAX_RESET_WAIT_MS, parseRateLimitHeaders, RateGate } from './rate-gate.js';
 
@@ -35,11 +35,49 @@ export interface GuardedExecutorOptions {
   maxRetries: number;
   requestTimeoutMs: number;
   stats: ExecutorStats;
+  /** Bytes of one answer read before it is given up as too large. Default MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
   /** Once aborted, no request is sent, those in flight are cancelled, and `fetch` rejects with its reason. */
   signal?: AbortSignal;
 }
 
 const TOKEN_PATH = '/oauth2/v1/token';
+
+/**
+ * Bytes read from one answer before it is given up. A page of 200 users with full profiles is well
+ * under 1 MiB; a server that streams without end would otherwise be buffered until the process
+ * runs out of memory. Like the page cap, reaching it fails the read and nothing of it is kept.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The body-reading methods of node-fetch 2's Response (its Body mixin). */
+const BODY_READERS = ['text', 'json', 'buffer', 'arrayBuffer', 'blob', 'textConverted'] as const;
+
+/**
+ * Bounds what reading `res`'s body may buffer. node-fetch 2 stops accumulating past its `size`
+ * option (a FetchError of type `max-size`) but keeps receiving and discarding the rest, so an
+ * endless body would hold the connection for ever: on that error the request is aborted through
+ * `cut`, which closes the connection, and the reader gets an OktaResponseError that says why.
+ * A clone (the token check reads one) does not inherit `size` in node-fetch 2; it gets it here.
+ */
+function capBody(res: FetchResponse, max: number, cut: AbortController): FetchResponse {
+  const r = res as unknown as Record<string, unknown>;
+  r.size = max;
+  const path = new URL(res.url).pathname;
+  for (const name of BODY_READERS) {
+    const read = r[name];
+    if (typeof read !== 'function') continue;
+    r[name] = (...args: unknown[]) =>
+      (read as (...a: unknown[]) => Promise<unknown>).apply(res, args).catch((e: unknown) => {
+        if ((e as { type?: unknown } | null)?.type !== 'max-size') throw e;
+        cut.abort();
+        throw new OktaResponseError(`the answer from ${path} is larger than ${max} bytes; not read`);
+      });
+  }
+  const clone = res.clone.bind(res);
+  res.clone = () => capBody(clone(), max, cut);
+  return res;
+}
 
 /** Control characters and excess length removed: Okta's error text is provider-controlled. */
 function cleanProviderText(s: unknown): string {
@@ -61,8 +99,24 @@ export class GuardedRequestExecutor extends RequestExecutor {
    */
   private tokenRefused?: OktaAuthError;
 
+  /**
+   * The signals of the requests whose answer is still being read. The run's stop aborts them all
+   * through one listener: one per request on the long-lived stop signal would pile up (see
+   * `requestSignal` in ../abort.ts).
+   */
+  private readonly inFlight = new Set<AbortController>();
+
   constructor(private readonly opts: GuardedExecutorOptions) {
     super();
+    const stop = opts.signal;
+    stop?.addEventListener(
+      'abort',
+      () => {
+        for (const c of this.inFlight) c.abort(stop.reason);
+        this.inFlight.clear();
+      },
+      { once: true },
+    );
   }
 
   /** Lets a token request with other scopes through after a refusal (see `connectOkta`). */
@@ -76,6 +130,7 @@ export class GuardedRequestExecutor extends RequestExecutor {
     const isToken = new URL(url).pathname === TOKEN_PATH;
     const bucket = bucketOf(method, url);
     const { gate, clock, stats, signal } = this.opts;
+    const maxBytes = this.opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     /** The reset the previous 429 of this request told us to wait for, and how often it repeated. */
     let waitedFor: number | undefined;
     let early = 0;
@@ -90,6 +145,8 @@ export class GuardedRequestExecutor extends RequestExecutor {
         throw this.tokenRefused;
       }
       let res: FetchResponse;
+      const cut = new AbortController();
+      this.inFlight.add(cut);
       try {
         stats.requests++;
         if (isToken) stats.tokenRequests++;
@@ -97,9 +154,13 @@ export class GuardedRequestExecutor extends RequestExecutor {
         // are not followed: node-fetch would re-send a 307'd token form (the signed client
         // assertion) and keep the Authorization header for any port of the same host; a 3xx
         // then fails like any other non-2xx answer.
-        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs, redirect: 'manual', ...(signal ? { signal } : {}) };
-        res = (await super.fetch(options as never)) as FetchResponse;
+        // `size` and `cut` bound the body (capBody). `cut` is this request's own signal, so
+        // aborting it closes only this connection; the run's stop reaches it through `inFlight`.
+        const options = { ...request, timeout: request.timeout || this.opts.requestTimeoutMs, redirect: 'manual', size: maxBytes, signal: cut.signal };
+        res = capBody((await super.fetch(options as never)) as FetchResponse, maxBytes, cut);
+        releaseWithBody(res, () => this.inFlight.delete(cut));
       } catch (e) {
+        this.inFlight.delete(cut);
         gate.release(bucket, undefined);
         throw signal?.aborted ? signal.reason : e;
       }
@@ -136,6 +197,16 @@ export class GuardedRequestExecutor extends RequestExecutor {
       return res;
     }
   }
+}
+
+/**
+ * Calls `release` once the body of `res` has been read, failed or been closed. Listening for
+ * these events does not start the stream flowing, so whoever reads the body later misses nothing.
+ */
+function releaseWithBody(res: FetchResponse, release: () => void): void {
+  const body = (res as { body?: unknown }).body as { once?: (event: string, fn: () => void) => void; destroyed?: boolean } | null | undefined;
+  if (!body || typeof body.once !== 'function' || body.destroyed) return release();
+  for (const event of ['end', 'error', 'close']) body.once(event, release);
 }
 
 async function checkTokenResponse(res: FetchResponse): Promise<void> {

@@ -6,6 +6,8 @@ import { oktaIds as I, oktaOrg } from '../../helpers/okta-builders.js';
 import { GraphBuilder } from '../../../src/graph/graph.js';
 import { transformOkta } from '../../../src/connectors/okta/transform.js';
 import { DEFAULT_CONFIG } from '../../../src/config/types.js';
+import { gid, rawGraph, RAW_TENANT } from '../../helpers/entra-raw.js';
+import { ids } from '../../../src/graph/ids.js';
 
 const now = '2026-11-20T00:00:00Z';
 const svc = (id: string, over: object = {}) => node(id, { provider: 'entra', type: 'entra-user', machineReasons: ['employeeType service'], attrs: { hasManager: false }, ...over });
@@ -45,6 +47,36 @@ describe('nhi-service-account-no-owner', () => {
     // An AWS owner tag names a person without an account status: it counts.
     const aws = graphOf([node('u', { type: 'aws-iam-user', machineReasons: ['keys'] }), node('tag', { kind: 'human', type: 'aws-owner-tag' })], [edge('tag', 'u', 'OWNS')]);
     expect(runRule(rule, aws, { now }).verdicts.get('u')).toBe('pass');
+  });
+
+  it('judges the Entra service accounts whose manager was read when another lookup failed; only the failed one is unknown', () => {
+    const person = (name: string, employeeType?: string) => ({ id: gid(), displayName: name, userPrincipalName: `${name}@contoso.example`, accountEnabled: true, employeeType });
+    // Declared service accounts: whether they are machines does not hang on the manager read.
+    const [boss, managed, orphan, failed] = [person('boss'), person('svc-managed', 'service'), person('svc-orphan', 'service'), person('svc-failed', 'service')];
+    const files = {
+      'users.json': [boss, managed, orphan, failed],
+      // The collector leaves a failed lookup out of the file and names it in the record.
+      'userManagers.json': { [managed.id]: { id: boss.id, displayName: 'boss', accountEnabled: true }, [orphan.id]: null },
+    };
+    const reason = '1 of 3 manager lookups not read: 500 on GET /v1.0/users/x/manager (in $batch)';
+    const verdicts = (coverage: Parameters<typeof rawGraph>[1]) => {
+      const g = rawGraph(files, coverage);
+      const r = runRule(rule, g, { now });
+      return { g, of: (u: { id: string }) => r.verdicts.get(ids.entraUser(RAW_TENANT, u.id)) };
+    };
+
+    const partial = verdicts([{ capability: 'entra.userManagers', status: 'error', reason, unreadKeys: [failed.id] }]);
+    // Still reported as not fully read: the scan stays partial.
+    expect(partial.g.capability('entra', RAW_TENANT, 'entra.userManagers')).toBe('error');
+    expect([partial.of(managed), partial.of(orphan), partial.of(failed)]).toEqual(['pass', 'fail', 'unknown']);
+
+    // A user the record names as not read is unknown even if the file holds an entry for it.
+    const listed = verdicts([{ capability: 'entra.userManagers', status: 'error', reason, unreadKeys: [failed.id, orphan.id] }]);
+    expect([listed.of(managed), listed.of(orphan)]).toEqual(['pass', 'unknown']);
+
+    // A record without the list (a snapshot from before it existed) still disowns the whole file.
+    const old = verdicts([{ capability: 'entra.userManagers', status: 'error', reason }]);
+    expect([old.of(managed), old.of(orphan), old.of(failed)]).toEqual(['unknown', 'unknown', 'unknown']);
   });
 
   it('reads the Okta manager of a service account from profile.managerId / profile.manager', () => {

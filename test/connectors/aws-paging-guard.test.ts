@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, pagingGuard } from '../../src/connectors/aws/paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../../src/connectors/limits.js';
+import { pagingGuard } from '../../src/connectors/aws/paging-guard.js';
 
 describe('pagingGuard', () => {
   it('lets a listing end on its own, however many pages it took below the cap', () => {

@@ -544,7 +544,7 @@ describe('collectEntra against the fake tenant', () => {
       // Always the first page again, under a link never seen before.
       rewriteNextLink: (link, path) => (path === '/v1.0/servicePrincipals' ? link.replace(/&n=\d+/g, '').replace(/\$skiptoken=\d+/, `$skiptoken=0&n=${n++}`) : link),
     });
-    const result = await collectEntra(options(f, { maxPagesPerList: 5 }));
+    const result = await collectEntra(options(f, { maxPagesPerListing: 5 }));
 
     expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(5);
     expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringContaining('stopped after 5 pages') });

@@ -3,7 +3,8 @@ import { paginateListAccounts, type OrganizationsClient } from '@aws-sdk/client-
 import type { AwsCredentials } from './sdk-clients.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, pagingGuard } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
+import { pagingGuard } from './paging-guard.js';
 
 /** One account to scan. */
 export interface AccountRef {

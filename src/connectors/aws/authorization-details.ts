@@ -2,7 +2,7 @@ import { GetAccountAuthorizationDetailsCommand, type GetAccountAuthorizationDeta
 import { toCliJson } from './cli-json.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
 
 /** The shape `aws iam get-account-authorization-details` prints after merging all pages. */
 export interface AuthorizationDetails {

@@ -6,7 +6,7 @@ import { readAuthorizationDetails } from './authorization-details.js';
 import { mapBounded } from './bounded-map.js';
 import { readCredentialReport } from './credential-report.js';
 import { readOidcProviders, readSamlProviders } from './federation.js';
-import { MAX_PAGES_PER_LISTING } from './paging-guard.js';
+import { MAX_PAGES_PER_LISTING } from '../limits.js';
 import { newRequestStats } from './request-stats.js';
 import { readRolesAnywhere } from './roles-anywhere.js';
 import { classifyError, redact, type Outcome } from './safe-error.js';
@@ -67,7 +67,7 @@ export interface AwsCollectOptions {
   maxPagesPerListing?: number;
   /**
    * Bytes of one answer read before it is given up as too large (an error record for the
-   * capability, none of its data kept). Default 64 MiB (MAX_RESPONSE_BYTES in sdk-clients.ts).
+   * capability, none of its data kept). Default 64 MiB (MAX_RESPONSE_BYTES in ../limits.ts).
    */
   maxResponseBytes?: number;
 }

@@ -1,13 +1,6 @@
-/** An empty page mid-listing is allowed; this many in a row, each with a new token, never ends. */
-export const MAX_EMPTY_PAGES_IN_A_ROW = 100;
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
 
-/**
- * Pages one listing may take. A listing that keeps sending full pages, each with a new token,
- * escapes both checks above and would run (and grow in memory) forever. At IAM's 1000 items a
- * page this is ten million items, far beyond IAM's quotas for one account (5000 users, 5000 roles
- * by default), and more ListAccounts pages than an organization has accounts.
- */
-export const MAX_PAGES_PER_LISTING = 10_000;
+// The limits themselves: ../limits.ts.
 
 /** Why a listing must stop: its next token repeats one it gave, it sends empty pages forever, or its pages never end. */
 export type PagingStop = 'repeated-token' | 'empty-pages' | 'too-many-pages';

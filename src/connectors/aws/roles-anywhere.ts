@@ -1,7 +1,8 @@
 import { paginateListProfiles, paginateListTrustAnchors, type RolesAnywhereClient } from '@aws-sdk/client-rolesanywhere';
 import { toCliJson } from './cli-json.js';
 import type { RequestStats } from './request-stats.js';
-import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, pagingGuard, type PagingStop } from './paging-guard.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
+import { pagingGuard, type PagingStop } from './paging-guard.js';
 
 /** `rolesanywhere.json`: what ListTrustAnchors and ListProfiles return, all pages. */
 export interface RolesAnywhereInventory {

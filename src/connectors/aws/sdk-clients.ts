@@ -6,6 +6,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { RequestSignals } from '../abort.js';
 import { countRequests, type RequestStats } from './request-stats.js';
+import { MAX_RESPONSE_BYTES } from '../limits.js';
 
 /** Static credentials or a provider function, as every SDK v3 client accepts them. */
 export type AwsCredentials = NonNullable<IAMClientConfig['credentials']>;
@@ -67,13 +68,6 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
   };
 }
 
-/**
- * Bytes read from one answer before it is given up. A GetAccountAuthorizationDetails page of 1000
- * items with their policy documents is a few MiB; an endpoint that streams without end would
- * otherwise be buffered by the SDK until the process runs out of memory. Like the page cap,
- * reaching it fails the read: nothing of the answer is kept.
- */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The answer grew past the size cap while it was read. Not a transient error: the SDK does not retry it. */
 class ResponseTooLarge extends Error {

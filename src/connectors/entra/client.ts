@@ -46,7 +46,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     timeoutMs: opts.requestTimeoutMs,
     maxRetries: opts.maxRetries,
     concurrency,
-    maxPagesPerList: opts.maxPagesPerList,
+    maxPagesPerListing: opts.maxPagesPerListing,
     maxResponseBytes: opts.maxResponseBytes,
     signal: opts.signal,
   });

@@ -2,6 +2,7 @@ import { requestSignal, waitUntilStopped } from '../abort.js';
 import type { TokenSource } from './auth.js';
 import { cleanProviderText } from './errors.js';
 import { mapWithConcurrency } from './pool.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, MAX_RESPONSE_BYTES } from '../limits.js';
 
 /** Why one Graph read failed, ready to become a coverage record. */
 export interface GraphFailure {
@@ -31,8 +32,8 @@ export interface GraphHttpConfig {
   timeoutMs?: number;
   maxRetries?: number;
   concurrency?: number;
-  /** Pages read per listing before it is taken as endless; default MAX_PAGES_PER_LIST. */
-  maxPagesPerList?: number;
+  /** Pages read per listing before it is taken as endless; default MAX_PAGES_PER_LISTING. */
+  maxPagesPerListing?: number;
   /** Bytes of one HTTP answer read before it is given up as too large; default MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
   /** Once aborted, no request is sent, the one in flight is cancelled, and reads reject with its reason. */
@@ -57,21 +58,7 @@ const LICENCE_CODES = /NonPremium|RequestFromNonPremiumTenant|LicenseRequired|Te
 const MAX_BACKOFF_MS = 32_000;
 /** A Retry-After larger than this is treated as a refusal to serve, not a wait. */
 const MAX_RETRY_AFTER_MS = 300_000;
-/** Graph may return empty pages mid-stream; this many in a row is taken as a server bug. */
-const MAX_EMPTY_PAGES_IN_A_ROW = 100;
-/**
- * A server that keeps handing out full pages with ever-new nextLinks would be read forever (the
- * loop and empty-page checks do not catch it). 10 000 pages is far beyond any real directory
- * (at $top=999 that is about ten million objects), so reaching it means the listing does not end.
- */
-export const MAX_PAGES_PER_LIST = 10_000;
-/**
- * Bytes read from one HTTP answer (a page or a whole `$batch` answer) before it is given up. A
- * full page of 999 directory objects, or a `$batch` of 20 such pages, is a few MiB; a server that
- * streams without end would otherwise be buffered until the process runs out of memory. Like
- * the page cap, reaching it fails the read: nothing of the answer is kept.
- */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+// Limits on one listing and one answer: ../limits.ts.
 
 /** The answer grew past the size cap while it was read; final, not retried. */
 class ResponseTooLarge extends Error {
@@ -96,7 +83,7 @@ export class GraphHttp {
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly concurrency: number;
-  private readonly maxPagesPerList: number;
+  private readonly maxPagesPerListing: number;
   private readonly maxResponseBytes: number;
   private tokenPromise: Promise<string> | undefined;
   /** Tokens a refresh has already replaced, so concurrent 401s trigger a single re-acquisition. */
@@ -109,7 +96,7 @@ export class GraphHttp {
     this.timeoutMs = config.timeoutMs ?? 60_000;
     this.maxRetries = config.maxRetries ?? 5;
     this.concurrency = config.concurrency ?? 4;
-    this.maxPagesPerList = config.maxPagesPerList ?? MAX_PAGES_PER_LIST;
+    this.maxPagesPerListing = config.maxPagesPerListing ?? MAX_PAGES_PER_LISTING;
     this.maxResponseBytes = config.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   }
 
@@ -154,7 +141,7 @@ export class GraphHttp {
       }
       // Like every other failure mid-listing, the pages read so far are dropped: a truncated list
       // must not pass for the whole collection.
-      if (pagesRead >= this.maxPagesPerList) {
+      if (pagesRead >= this.maxPagesPerListing) {
         return fail('error', `listing stopped after ${pagesRead} pages (still a nextLink) from ${this.describe(pageLabel)}`);
       }
       const res = await this.getJson(checked.value);

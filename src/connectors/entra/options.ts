@@ -40,10 +40,10 @@ export interface EntraCollectOptions {
   /** Users that look like service accounts whose manager is read (one batched read each). Default 5000. */
   maxManagerLookups?: number;
   /** Pages read per listing before it is given up as endless. Default 10 000 (see graph-http.ts). */
-  maxPagesPerList?: number;
+  maxPagesPerListing?: number;
   /**
    * Bytes of one HTTP answer read before it is given up as too large (an error record for what it
-   * was read for, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in graph-http.ts).
+   * was read for, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in ../limits.ts).
    */
   maxResponseBytes?: number;
   /** Injected for tests: the Graph client's fetch (MSAL keeps its own). */

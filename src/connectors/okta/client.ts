@@ -10,7 +10,8 @@ import {
   type OktaClock,
   type OktaCollectOptions,
 } from './options.js';
-import { listAll, MAX_PAGES_PER_LISTING } from './paging.js';
+import { MAX_PAGES_PER_LISTING } from '../limits.js';
+import { listAll } from './paging.js';
 import { forEachPooled } from './pool.js';
 import { RateGate } from './rate-gate.js';
 import { redactSecrets } from './redact.js';

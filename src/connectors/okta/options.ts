@@ -88,7 +88,7 @@ export interface OktaCollectOptions {
   maxPagesPerListing?: number;
   /**
    * Bytes of one answer read before it is given up as too large (an error record for the
-   * capability, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in request-executor.ts).
+   * capability, nothing of it kept). Default 64 MiB (MAX_RESPONSE_BYTES in ../limits.ts).
    */
   maxResponseBytes?: number;
   /** Socket timeout per request. Default 60 s. */

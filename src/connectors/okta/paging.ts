@@ -1,5 +1,6 @@
 import { OktaResponseError } from './errors.js';
 import type { FetchResponse } from './request-executor.js';
+import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
 
 /** Sends one authenticated GET through the SDK (auth header, token refresh, error mapping). */
 export type GetFn = (url: string) => Promise<FetchResponse>;
@@ -27,14 +28,7 @@ export function nextLinkOf(header: string | null): string | undefined {
  * nothing. Any other item that is not an object fails the listing: Okta's lists hold objects
  * only, so a string or number means the page is not what we think it is.
  */
-/** Okta may send an empty page mid-listing; this many in a row is a server that never ends. */
-const MAX_EMPTY_PAGES_IN_A_ROW = 100;
-/**
- * Pages read from one listing before giving up. At Okta's largest page size (200) this is two
- * million items, far beyond any org; a server whose every page has items and a new cursor would
- * otherwise be followed for ever. The part read is not returned: it is not the whole list.
- */
-export const MAX_PAGES_PER_LISTING = 10_000;
+// The limits themselves: ../limits.ts.
 
 export async function listAll(
   get: GetFn,

@@ -2,6 +2,7 @@ import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { OktaAuthError, OktaResponseError } from './errors.js';
 import type { OktaClock } from './options.js';
 import { bucketOf, MAX_RESET_WAIT_MS, parseRateLimitHeaders, RateGate } from './rate-gate.js';
+import { MAX_RESPONSE_BYTES } from '../limits.js';
 
 /** The part of node-fetch's Response the collector reads. */
 export interface FetchResponse {
@@ -43,12 +44,6 @@ export interface GuardedExecutorOptions {
 
 const TOKEN_PATH = '/oauth2/v1/token';
 
-/**
- * Bytes read from one answer before it is given up. A page of 200 users with full profiles is well
- * under 1 MiB; a server that streams without end would otherwise be buffered until the process
- * runs out of memory. Like the page cap, reaching it fails the read and nothing of it is kept.
- */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** The body-reading methods of node-fetch 2's Response (its Body mixin). */
 const BODY_READERS = ['text', 'json', 'buffer', 'arrayBuffer', 'blob', 'textConverted'] as const;

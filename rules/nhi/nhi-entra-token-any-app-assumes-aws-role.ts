@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the app id), not the subject (the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -22,12 +22,23 @@ export default defineRule({
     maturity: 'experimental',
     messages: {
       open: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} without a sub condition; {{why}}',
+      pattern: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} with sub pattern {{pattern}}, not one object id; {{why}}',
     },
   },
   evaluates: { types: ['oidc-workload'], where: (n) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) },
   check(subject, ctx) {
     if (subject.attrs.subjectMatch === 'exact') return;
-    const tenant = ENTRA_ISSUER.exec(String(subject.attrs.issuer))![1].toLowerCase();
+    const pattern = typeof subject.attrs.subject === 'string' ? subject.attrs.subject : undefined;
+    const issuer = String(subject.attrs.issuer);
+    const tenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
+    // The resource app's api.requestedAccessTokenVersion decides its tokens' version, and so their
+    // issuer: v1 `sts.windows.net/<tenant>/`, v2 `login.microsoftonline.com/<tenant>/v2.0`; a v2
+    // token's aud is always the app id (Microsoft identity platform, access token claims reference).
+    const v2 = /\/v2\.0\/?$/i.test(issuer);
+    const carries = (app: GraphNode, aud: string): boolean => {
+      const version = app.attrs.accessTokenVersion;
+      return version === undefined || (version === (v2 ? 2 : 1) && (!v2 || aud === app.attrs.appId));
+    };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
     if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
@@ -41,15 +52,36 @@ export default defineRule({
       if (!role) continue;
       const own = e.evidence?.audiences;
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
-      const apps = [...new Set(audiences.flatMap((a) => byAppId.get(a) ?? byName.get(a.toLowerCase()) ?? []))];
+      const named = audiences.map((a) => ({ a, apps: byAppId.get(a) ?? byName.get(a.toLowerCase()) ?? [] }));
+      const apps = [...new Set(named.flatMap(({ a, apps }) => apps.filter((app) => carries(app, a))))];
+      // Every audience names an app whose tokens come from the other issuer: no token meets the trust.
+      if (apps.length === 0 && named.length > 0 && named.every((n) => n.apps.length > 0)) continue;
       const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
       if (apps.length > 0 && requiring.length === apps.length) continue;
       if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
         ctx.unknown('whether the audience app requires app-role assignment was not collected');
         continue;
       }
-      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${apps.map((a) => a.name).join(', ')} does not require app-role assignment, so any service principal of the tenant can get such a token`;
+      const names = apps.map((a) => a.name).join(', ');
+      const unread = apps.filter((a) => a.attrs.accessTokenVersion === undefined).map((a) => a.name);
+      const version = unread.length > 0 ? ` (if its tokens carry this issuer: the api.requestedAccessTokenVersion of ${unread.join(', ')} was not read)` : '';
       const tier = ctx.analysis.tier(role);
+      if (pattern !== undefined) {
+        // The service principals the pattern admits today are those the linker gave the role; any
+        // made later whose object id matches is admitted too. Narrower than no sub condition.
+        const today = [...new Set(ctx.graph.in(role.id, 'CAN_ASSUME').filter((l) => l.evidence?.via === subject.id).map((l) => ctx.graph.node(l.from)?.name ?? l.from))];
+        const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
+        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${version}`;
+        ctx.report({
+          messageId: 'pattern',
+          key: role.id,
+          severity: tier >= 3 ? 'high' : 'medium',
+          args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
+          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), subjectPattern: pattern },
+        });
+        continue;
+      }
+      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${version}`;
       ctx.report({
         messageId: 'open',
         key: role.id,

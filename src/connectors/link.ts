@@ -60,6 +60,136 @@ export function linkProviders(b: GraphBuilder): void {
       return Array.isArray(names) ? names.filter((u): u is string => typeof u === 'string').map((u) => `${n.scope}|${u}`.toLowerCase()) : [];
     }));
 
+  // The service principals (managed identities and agent identities included) that can get an
+  // app-only token an Entra trust accepts. In such a token `aud` names the resource app (its app id,
+  // or in a v1 token the App ID URI the caller asked for) and `sub`, like `oid`, is the object id of
+  // the calling service principal (Microsoft identity platform, "Access token claims reference").
+  // Any service principal of the tenant can get a token for an app, unless the app's service
+  // principal sets appRoleAssignmentRequired: then only those granted an app-role assignment to it
+  // can (Microsoft Graph, servicePrincipal resource type). The open case (no sub condition, no
+  // assignment required) names only the audience app itself: every other service principal is the
+  // trust's external node ("any subject"), which keeps its own edge to the role.
+  let assigned: Map<string, Set<GraphNode>> | undefined;
+  /** The SPs holding an app-role assignment to a resource SP, by `tenant|resource object id`; one pass over the edges. */
+  const assigneesIndex = (): Map<string, Set<GraphNode>> => {
+    if (assigned) return assigned;
+    assigned = new Map();
+    for (const g of b.edgeList()) {
+      const resourceId = g.type === 'GRANTED' ? g.evidence?.resourceId : undefined;
+      if (typeof resourceId !== 'string') continue;
+      const holder = b.getNode(g.from);
+      if (!holder || holder.provider !== 'entra' || !CALLER_TYPES.has(holder.type) || b.getNode(g.to)?.type !== 'entra-app-role') continue;
+      const key = `${holder.scope}|${resourceId}`.toLowerCase();
+      (assigned.get(key) ?? assigned.set(key, new Set()).get(key)!).add(holder);
+    }
+    return assigned;
+  };
+  const assignmentsRead = new Map<string, boolean>();
+  /** Whether a tenant's app-role assignments were read (the last coverage record of the capability). */
+  const readAssignments = (tenant: string): boolean => {
+    let read = assignmentsRead.get(tenant);
+    if (read === undefined) {
+      read = false;
+      for (const c of b.coverageRecords()) {
+        if (c.provider === 'entra' && c.capability === 'entra.appRoleAssignments' && c.scope.toLowerCase() === tenant) read = c.status === 'collected';
+      }
+      assignmentsRead.set(tenant, read);
+    }
+    return read;
+  };
+  let callersSorted: Map<string, GraphNode[]> | undefined;
+  const matched = new Map<string, GraphNode[]>();
+  /**
+   * The SPs of a tenant whose object id a sub pattern matches. The SPs are sorted by object id once;
+   * a pattern's literal prefix (before its first wildcard) narrows them to one range, found by
+   * binary search, and each pattern is matched once however many roles use it. Only a pattern that
+   * starts with a wildcard reads them all.
+   */
+  const matching = (tenant: string, subject: string): GraphNode[] => {
+    const key = `${tenant}|${subject}`;
+    const known = matched.get(key);
+    if (known) return known;
+    if (!callersSorted) {
+      callersSorted = new Map();
+      for (const n of entraIdentities) {
+        if (!CALLER_TYPES.has(n.type)) continue;
+        const t = n.scope.toLowerCase();
+        (callersSorted.get(t) ?? callersSorted.set(t, []).get(t)!).push(n);
+      }
+      for (const list of callersSorted.values()) list.sort((x, y) => (x.nativeId < y.nativeId ? -1 : x.nativeId > y.nativeId ? 1 : 0));
+    }
+    const sps = callersSorted.get(tenant) ?? [];
+    const prefix = subject.split(/[*?]/, 1)[0];
+    let lo = 0;
+    let hi = sps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sps[mid].nativeId < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const pattern = compileWildcard(globTokens(subject));
+    const found: GraphNode[] = [];
+    for (let i = lo; i < sps.length && sps[i].nativeId.startsWith(prefix); i++) if (pattern.test(sps[i].nativeId)) found.push(sps[i]);
+    matched.set(key, found);
+    return found;
+  };
+  /**
+   * Who can get a token for one of the audiences that also meets the sub condition, each with why,
+   * and with `doubt` when that rests on something not read (then the edge is conditional).
+   */
+  const entraCallers = (tenant: string, v2: boolean, subject: string | undefined, exact: boolean, audiences: readonly string[]): Map<string, EntraCaller> => {
+    const found = new Map<string, EntraCaller>();
+    const add = (node: GraphNode, why: string, doubt: string | undefined): void => {
+      const prior = found.get(node.id);
+      if (!prior || (prior.doubt !== undefined && doubt === undefined)) found.set(node.id, { node, why, doubt });
+    };
+    const pinned = subject && exact ? entraByObjectId().get(`${tenant}|${subject}`.toLowerCase()) : undefined;
+    // A sub no service principal of the tenant has: no token of the tenant carries it.
+    if (subject && exact && (!pinned || !CALLER_TYPES.has(pinned.type))) return found;
+    const pattern = subject && !exact ? compileWildcard(globTokens(subject)) : undefined;
+    const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
+    const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
+    const wanted = v2 ? 2 : 1;
+    for (const aud of audiences) {
+      const app = entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
+      if (!app) {
+        // Not an app of the scanned tenant: whether it requires assignment is not known.
+        if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
+        continue;
+      }
+      // The version of the resource app's tokens fixes their issuer; a v2 token's aud is always
+      // the app id (Access token claims reference, aud and iss). A trust no token meets names no one.
+      const version = app.attrs.accessTokenVersion;
+      if (version !== undefined && version !== wanted) continue;
+      if (v2 && aud !== app.attrs.appId) continue;
+      const versionDoubt =
+        version === undefined
+          ? `${app.name} asks for v${wanted} tokens, which the ${v2 ? 'login.microsoftonline.com/<tenant>/v2.0' : 'sts.windows.net/<tenant>/'} issuer signs (its api.requestedAccessTokenVersion was not read)`
+          : undefined;
+      const required = app.attrs.appRoleAssignmentRequired;
+      const readOk = readAssignments(tenant);
+      const holders = readOk ? assigneesIndex().get(`${tenant}|${app.nativeId}`.toLowerCase()) : undefined;
+      if (required === true) {
+        const audWhy = `aud ${aud} is ${app.name}, which requires an app-role assignment`;
+        if (!readOk) {
+          if (pinned) add(pinned, `${subWhy}; ${audWhy}`, joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, versionDoubt));
+          continue;
+        }
+        for (const sp of holders ?? []) if (admits(sp)) add(sp, `${subWhy}; ${audWhy}, and it holds one`, versionDoubt);
+        continue;
+      }
+      // Not required, or not known: any SP can get the token, if it is not required. One holding an
+      // assignment to the app can either way.
+      const open = (sp: GraphNode): string | undefined =>
+        joinDoubts(required === undefined && !holders?.has(sp) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, versionDoubt);
+      const audWhy = `aud ${aud} is ${app.name}${required === false ? ', which does not require app-role assignment' : ''}`;
+      if (pinned) add(pinned, `${subWhy}; ${audWhy}`, open(pinned));
+      else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, open(sp));
+      else if (CALLER_TYPES.has(app.type)) add(app, `${subWhy}; ${audWhy}, so it, like any service principal of the tenant, can get one`, open(app));
+    }
+    return found;
+  };
+
   for (const e of [...b.edgeList()]) {
     if (e.type !== 'FEDERATES_TO') continue;
     const ext = b.getNode(e.from);
@@ -78,30 +208,14 @@ export function linkProviders(b: GraphBuilder): void {
     const entra = ENTRA_ISSUER.exec(issuer);
     if (entra && entraTenants.has(entra[1].toLowerCase())) {
       const tenant = entra[1].toLowerCase();
-      const holders = new Map<string, { node: GraphNode; why: string }>();
-      if (subject && subjectMatch === 'exact') {
-        const sp = entraByObjectId().get(`${tenant}|${subject}`.toLowerCase());
-        if (sp) holders.set(sp.id, { node: sp, why: `sub pins its object id ${subject}` });
-      } else {
-        // Audience-only trust: the app the audience names is the intended caller; every other
-        // service principal of the tenant can also request a token for it (see nhi rule).
-        // A sub pattern (StringLike) narrows the callers to the object ids it matches (the policy
-        // evaluator's wildcard matcher: linear time however many stars the author wrote).
-        const pattern = subject ? compileWildcard(globTokens(subject)) : undefined;
-        for (const aud of audiences) {
-          const sp = entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
-          if (!sp || (pattern && !pattern.test(sp.nativeId))) continue;
-          holders.set(sp.id, { node: sp, why: `aud ${aud} is its application${subject ? `, and sub pattern ${subject} matches its object id` : ', and no sub condition narrows it'}` });
-        }
-      }
-      for (const { node, why } of holders.values()) {
+      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', audiences).values()) {
         b.addEdge({
           from: node.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${doubt ? ` (only if ${doubt})` : ''}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
-          conditional: e.conditional,
+          conditional: e.conditional === true || doubt !== undefined,
           evidence: { issuer, subject: subject ?? null, audiences, via: ext.id },
         });
       }
@@ -133,6 +247,21 @@ export function linkProviders(b: GraphBuilder): void {
       }
     }
   }
+}
+
+/** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */
+const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity']);
+
+/** A service principal that can get a token an Entra trust accepts: why, and what that rests on that was not read. */
+interface EntraCaller {
+  node: GraphNode;
+  why: string;
+  doubt?: string;
+}
+
+/** Two reasons an edge may not hold, either or both absent. */
+function joinDoubts(a: string | undefined, b: string | undefined): string | undefined {
+  return a && b ? `${a}, and ${b}` : (a ?? b);
 }
 
 /**

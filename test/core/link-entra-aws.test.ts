@@ -10,6 +10,11 @@ const OPS_AGENT = ids.entraSp(TENANT, 'ef64d807-28f7-4739-a893-33575ef793c0');
 const OPS_AGENT_APPID = 'd8b52952-66bf-4927-97a3-022df7648254';
 const INFRA_DEPLOYER = ids.entraSp(TENANT, '17d50a4b-dc01-45d2-ba56-482d3a428ff6');
 const INFRA_APPID = '96f647d4-52b8-4491-82b6-bf90202d3dab';
+const OPS_AGENT_OID = 'ef64d807-28f7-4739-a893-33575ef793c0';
+const LEGACY_OID = 'c808fcb1-fee2-48fe-8a05-cac58233ce37';
+const LEGACY = ids.entraSp(TENANT, LEGACY_OID);
+/** Northwind Ticketing API: its SP requires app-role assignment; only Ops Agent holds one. */
+const TICKETS_APPID = 'd411036c-8c54-40f8-96d3-b1e8d43670f2';
 const roleId = (name: string) => ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/${name}`);
 
 type Json = Record<string, any>;
@@ -48,12 +53,59 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(scan(s), 'uri-role')).toEqual([OPS_AGENT]);
   });
 
-  it('a sub pattern that does not match the audience app\'s object id links nothing', () => {
-    const r = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } }));
-    expect(assumers(r, 'pattern-role')).toEqual([]);
-    // Near miss: a pattern that matches it.
-    const m = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'ef64d807-*' } }));
-    expect(assumers(m, 'pattern-role')).toEqual([OPS_AGENT]);
+  // In an app-only access token `aud` names the resource app and `sub` (like `oid`) is the object
+  // id of the calling service principal (Microsoft identity platform, "Access token claims
+  // reference"): the callers are the SPs whose object id the sub condition admits and that can get
+  // a token for the audience app: any SP of the tenant, unless the app's SP has
+  // appRoleAssignmentRequired, when only those holding an app-role assignment to it can.
+  it('a sub pattern links the service principals whose object id it matches, not the audience app', () => {
+    // Audit case K: the pattern matches Legacy Provisioning Sync's object id, not Ops Agent's.
+    const r = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'c808fcb1-*' } }));
+    expect(assumers(r, 'pattern-role')).toEqual([LEGACY]);
+    const link = r.graph.in(roleId('pattern-role'), 'CAN_ASSUME')[0];
+    expect(link.conditional).toBe(false);
+    expect(link.reason).toMatch(/sub pattern c808fcb1-\* matches its object id/);
+    // The rule names the pattern and what it admits, not a missing sub condition.
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === roleId('pattern-role'));
+    expect(f).toHaveLength(1);
+    expect(f[0].message).not.toMatch(/without a sub condition/);
+    expect(f[0].message).toMatch(/sub pattern c808fcb1-\*.*Legacy Provisioning Sync/);
+    // A pattern no object id matches links nothing.
+    expect(assumers(scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } })), 'pattern-role')).toEqual([]);
+  });
+
+  it('an audience app that requires assignment gives the role to the SPs assigned to it, not to itself', () => {
+    // Audit case C: only Ops Agent holds an app role (Tickets.ReadWrite.All) on the Ticketing API.
+    const r = scan(withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID));
+    expect(assumers(r, 'tickets-role')).toEqual([OPS_AGENT]);
+    expect(r.graph.in(roleId('tickets-role'), 'CAN_ASSUME')[0].reason).toMatch(/app-role assignment/);
+    // Without the assignments read, which SPs hold one is not known: no SP is named.
+    const s = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID);
+    s.manifest.coverage = s.manifest.coverage.map((c) => (c.capability === 'entra.appRoleAssignments' ? { ...c, status: 'missing-permission' } : c));
+    delete s.files['entra/appRoleAssignments.json'];
+    expect(assumers(scan(s), 'tickets-role')).toEqual([]);
+  });
+
+  it('a sub pinned to an SP that cannot get a token for the audience links nothing', () => {
+    // Audit case H: Legacy Provisioning Sync holds no assignment to the Ticketing API, which requires one.
+    const pinned = (oid: string) => withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: oid } }, TICKETS_APPID);
+    expect(assumers(scan(pinned(LEGACY_OID)), 'pinned-role')).toEqual([]);
+    // Near miss: pinned to Ops Agent, which is assigned.
+    const r = scan(pinned(OPS_AGENT_OID));
+    expect(assumers(r, 'pinned-role')).toEqual([OPS_AGENT]);
+    expect(r.graph.in(roleId('pinned-role'), 'CAN_ASSUME')[0].conditional).toBe(false);
+    // Assignments not read: the pinned SP may or may not hold one.
+    const s = pinned(LEGACY_OID);
+    s.manifest.coverage = s.manifest.coverage.map((c) => (c.capability === 'entra.appRoleAssignments' ? { ...c, status: 'missing-permission' } : c));
+    delete s.files['entra/appRoleAssignments.json'];
+    const doubt = scan(s).graph.in(roleId('pinned-role'), 'CAN_ASSUME');
+    expect(doubt.map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
+    expect(doubt[0].reason).toMatch(/assignments .*not read/);
+  });
+
+  it('a sub pinned to an SP of the tenant links it when the audience app does not require assignment', () => {
+    const r = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }));
+    expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);
   });
 
   it('a sub pattern with many stars is matched in linear time, with the same answers', () => {
@@ -120,22 +172,75 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
   });
 });
 
+/** Sets an app registration's api.requestedAccessTokenVersion (`undefined`: no `api` object read). */
+function setTokenVersion(s: Snapshot, appId: string, version: number | null | undefined): void {
+  const apps = s.files['entra/applications.json'] as Json;
+  const app = ((apps.value ?? apps) as Json[]).find((a) => a.appId === appId)!;
+  if (version === undefined) delete app.api;
+  else app.api = { ...app.api, requestedAccessTokenVersion: version };
+}
+
+/** A copy of ops-agent-role trusting `issuer` (added as an OIDC provider) for Ops Agent's app id. */
+function roleTrustingIssuer(issuer: string): Snapshot {
+  const s = demoSnapshot();
+  const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+  const role = structuredClone(details.RoleDetailList.find((r: Json) => r.RoleName === 'ops-agent-role'));
+  role.RoleName = 'cloud-role';
+  role.RoleId = 'AROAEXAMPLEEXAMPLE02';
+  role.Arn = `arn:aws:iam::${ACCT}:role/cloud-role`;
+  const provider = `arn:aws:iam::${ACCT}:oidc-provider/${issuer}`;
+  role.AssumeRolePolicyDocument.Statement[0].Principal = { Federated: provider };
+  role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${issuer}:aud`]: OPS_AGENT_APPID } };
+  details.RoleDetailList.push(role);
+  (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).push({ Arn: provider, Url: issuer, ClientIDList: [OPS_AGENT_APPID], ThumbprintList: [] });
+  return s;
+}
+
+describe('Entra token versions: a trust names the issuer of one version', () => {
+  // The resource app's api.requestedAccessTokenVersion decides the version of its access tokens,
+  // whatever endpoint the caller used (Microsoft Graph, apiApplication): null or 1 gives v1 tokens,
+  // issued by sts.windows.net/<tenant>/; 2 gives v2 tokens, issued by
+  // login.microsoftonline.com/<tenant>/v2.0 (access token claims reference, iss).
+  const V2 = `login.microsoftonline.com/${TENANT}/v2.0`;
+  const openFinding = (r: ReturnType<typeof scan>) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && f.evidence.role === roleId('cloud-role'));
+
+  it('a v2 issuer for an app whose tokens are v1 links nothing, and is not reported as open', () => {
+    // Audit case D: the demo's apps leave requestedAccessTokenVersion null (v1 tokens).
+    const r = scan(roleTrustingIssuer(V2));
+    expect(assumers(r, 'cloud-role')).toEqual([]);
+    expect(openFinding(r)).toEqual([]);
+    // Near miss: the app asks for v2 tokens.
+    const s = roleTrustingIssuer(V2);
+    setTokenVersion(s, OPS_AGENT_APPID, 2);
+    const v2 = scan(s);
+    expect(v2.graph.in(roleId('cloud-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    expect(openFinding(v2)).toHaveLength(1);
+  });
+
+  it('a v1 issuer for an app whose tokens are v2 links nothing', () => {
+    const s = roleTrustingIssuer(ISSUER);
+    setTokenVersion(s, OPS_AGENT_APPID, 2);
+    expect(assumers(scan(s), 'cloud-role')).toEqual([]);
+  });
+
+  it('when the token version was not read, the link holds only if the version matches', () => {
+    const s = roleTrustingIssuer(V2);
+    setTokenVersion(s, OPS_AGENT_APPID, undefined);
+    const links = scan(s).graph.in(roleId('cloud-role'), 'CAN_ASSUME');
+    expect(links.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(links[0].reason).toMatch(/requestedAccessTokenVersion/);
+  });
+});
+
 describe('Entra issuers of the national clouds', () => {
   // Issuers per cloud (Microsoft Q&A, "token issuers for the sovereign clouds"): v1
   // sts.windows.net (global and US Government) or sts.chinacloudapi.cn; v2 login.microsoftonline.com,
   // login.microsoftonline.us or login.partner.microsoftonline.cn.
   const roleTrusting = (issuer: string): Snapshot => {
-    const s = demoSnapshot();
-    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
-    const role = structuredClone(details.RoleDetailList.find((r: Json) => r.RoleName === 'ops-agent-role'));
-    role.RoleName = 'cloud-role';
-    role.RoleId = 'AROAEXAMPLEEXAMPLE02';
-    role.Arn = `arn:aws:iam::${ACCT}:role/cloud-role`;
-    const provider = `arn:aws:iam::${ACCT}:oidc-provider/${issuer}`;
-    role.AssumeRolePolicyDocument.Statement[0].Principal = { Federated: provider };
-    role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${issuer}:aud`]: OPS_AGENT_APPID } };
-    details.RoleDetailList.push(role);
-    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).push({ Arn: provider, Url: issuer, ClientIDList: [OPS_AGENT_APPID], ThumbprintList: [] });
+    const s = roleTrustingIssuer(issuer);
+    // A v2 issuer is met only by the tokens of an app that asks for v2 tokens (see above).
+    if (issuer.endsWith('/v2.0')) setTokenVersion(s, OPS_AGENT_APPID, 2);
     return s;
   };
 

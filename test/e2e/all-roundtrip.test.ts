@@ -57,8 +57,10 @@ describe('All three providers collected live from the demo, then scanned togethe
   it('links Entra → AWS: any app of the tenant can assume ops-agent-role, which reads every secret', () => {
     const g = live.scan.graph;
     const assume = g.out(OPS_AGENT, 'CAN_ASSUME').find((e) => e.to === role('ops-agent-role'));
-    // The audience is Ops Agent's appId, read live from the OIDC provider and the trust policy.
-    expect(assume?.reason).toMatch(/Entra tenant 691d0d64-52fb-4de1-ae87-2e52cdd26449 .*aud d8b52952-66bf-4927-97a3-022df7648254.*no sub condition/);
+    // The audience is Ops Agent's appId, read live from the OIDC provider and the trust policy; its
+    // token version (api.requestedAccessTokenVersion, read live) matches the v1 issuer: a firm link.
+    expect(assume?.reason).toMatch(/Entra tenant 691d0d64-52fb-4de1-ae87-2e52cdd26449 .*no sub condition; aud d8b52952-66bf-4927-97a3-022df7648254 is Ops Agent/);
+    expect(assume?.conditional).toBe(false);
     const path = findingsOf(live.scan.report.findings, 'nhi-path-to-crown-jewel').find((f) => f.subject.id === OPS_AGENT);
     expect(path?.path?.map((h) => [h.type, h.provider])).toEqual([
       ['CAN_ASSUME', expect.any(String)],

@@ -20,6 +20,8 @@ const APP_SELECT = [
   'id', 'appId', 'displayName', 'createdDateTime', 'signInAudience', 'passwordCredentials', 'keyCredentials',
   'requiredResourceAccess', 'web', 'isFallbackPublicClient', 'tags', 'notes', 'publisherDomain',
   'verifiedPublisher', 'servicePrincipalLockConfiguration', 'disabledByMicrosoftStatus',
+  // api.requestedAccessTokenVersion: the version (and so the issuer) of the tokens issued for the app.
+  'api',
 ].join(',');
 
 export const USER_SELECT_BASE = [

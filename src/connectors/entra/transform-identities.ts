@@ -15,6 +15,24 @@ export const APP_IDENTITY_TYPES: ReadonlySet<string> = new Set([
   'entra-application',
 ]);
 
+/**
+ * The version of the access tokens issued for this app as a resource: its
+ * `api.requestedAccessTokenVersion` (Microsoft Graph, apiApplication resource type) decides it,
+ * whichever endpoint the caller used; null means 1. v1 tokens are issued by
+ * `sts.windows.net/<tenant>/`, v2 tokens by `login.microsoftonline.com/<tenant>/v2.0` (Microsoft
+ * identity platform, access token claims reference, `iss`). Undefined when `api` or the field was
+ * not read (snapshots from before it was collected), or holds something else.
+ */
+function accessTokenVersion(ctx: EntraContext, obj: Record<string, unknown>, path: string, r: Reader): 1 | 2 | undefined {
+  const api = r.optObject(obj, 'api', path);
+  if (!api || !('requestedAccessTokenVersion' in api)) return undefined;
+  const v = api.requestedAccessTokenVersion;
+  if (v === null || v === 1) return 1;
+  if (v === 2) return 2;
+  ctx.b.warn(`entra/applications.json: ${path}.api.requestedAccessTokenVersion is ${JSON.stringify(v)}, not 1, 2 or null; the version of the app's tokens is taken as unknown`);
+  return undefined;
+}
+
 /** Service principals (all kinds), then app registrations joined to them by appId. */
 export function addIdentities(ctx: EntraContext): void {
   const use = credentialUse(ctx);
@@ -112,6 +130,7 @@ export function addIdentities(ctx: EntraContext): void {
       spLockEnabled: lock ? r.optBool(lock, 'isEnabled', `${path}.servicePrincipalLockConfiguration`) : undefined,
       appNotes: r.optStr(obj, 'notes', path),
       appOdataType: odataType(obj),
+      accessTokenVersion: accessTokenVersion(ctx, obj, path, r),
       // Registered in this tenant, whatever the SP says.
       tenantOwned: true,
     };

@@ -80,4 +80,45 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     const r = runRule(rule, open.build(), { now });
     expect(r.findings[0].message).toMatch(/AWS Fed does not require/);
   });
+
+  it('names a sub pattern and the service principals it admits, at a lower severity than no sub condition', () => {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false } }));
+    b.addNode(node('legacy', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Legacy Sync' }));
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subject: 'c808fcb1-*', subjectMatch: 'wildcard', audiences: ['app-guid'] } }));
+    b.addNode(node('role', { name: 'ops-agent-role' }));
+    b.addNode(node('secrets', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    b.addEdge(edge('legacy', 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
+    b.addEdge(edge('role', 'secrets', 'GRANTED'));
+    const f = runRule(rule, b.build(), { now }).findings;
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('high');
+    expect(f[0].message).toMatch(/with sub pattern c808fcb1-\*, not one object id; Ops Agent does not require .*\(today: Legacy Sync\)/);
+    expect(f[0].message).not.toMatch(/without a sub condition/);
+  });
+
+  it('does not report a trust whose issuer the audience app\'s tokens never carry (token version)', () => {
+    const withVersion = (issuer: string, version: number | undefined) => {
+      const b = new GraphBuilder();
+      b.addScope({ provider: 'entra', id: T });
+      b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+      b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false, accessTokenVersion: version } }));
+      b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer, subjectMatch: 'missing', audiences: ['app-guid'] } }));
+      b.addNode(node('role'));
+      b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+      return runRule(rule, b.build(), { now });
+    };
+    const v2 = `https://login.microsoftonline.com/${T}/v2.0`;
+    const v1 = `https://sts.windows.net/${T}/`;
+    expect(withVersion(v2, 1).verdicts.get('ext')).toBe('pass');
+    expect(withVersion(v1, 2).verdicts.get('ext')).toBe('pass');
+    // Near misses: the matching version, and a version not read (reported, saying so).
+    expect(withVersion(v2, 2).verdicts.get('ext')).toBe('fail');
+    const unread = withVersion(v2, undefined);
+    expect(unread.verdicts.get('ext')).toBe('fail');
+    expect(unread.findings[0].message).toMatch(/requestedAccessTokenVersion of Ops Agent was not read/);
+  });
 });

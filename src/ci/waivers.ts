@@ -221,7 +221,9 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
     for (const c of candidates) c.matched++;
     const active = candidates.find((c) => !c.expired && accepts(c, f));
     if (!active) {
-      if (candidates.length > 0) expiredFail = true;
+      // Only expiry fails the run whatever the severity. An unexpired entry that no longer
+      // accepts the finding's severity just leaves it counted, like any finding, against --fail-on.
+      if (candidates.some((c) => c.expired)) expiredFail = true;
       return f;
     }
     waived++;

@@ -123,6 +123,30 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect(out.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/by display name only/)]));
   });
 
+  it('a finding above its waiver\'s severity fails the gate only at or above --fail-on', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const baseline = join(work, 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const all = await cli('scan', '--snapshot', snap, '--format', 'json', '-o', join(work, 'all.json'));
+    expect(all.code).toBe(0);
+    const low = JSON.parse(readFileSync(join(work, 'all.json'), 'utf8')).findings.find((f: any) => f.severity === 'low');
+    expect(low).toBeDefined();
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, `- fingerprint: "${low.fingerprint}"\n  reason: accepted at info\n  owner: o\n  expires: 2030-01-01\n  severity: info\n`);
+    const gate = (...more: string[]) => cli('scan', '--snapshot', snap, '--waivers', waivers, '--allow-partial', '--format', 'json', '-o', join(work, 'gate.json'), ...more);
+    // Known to the baseline and below the threshold: passes, with the message about the severity.
+    const known = await gate('--baseline', baseline, '--fail-on', 'critical');
+    expect(known.stderr).toMatch(/accepted severity info, but 1 finding it matches is now low/);
+    expect(known.code).toBe(0);
+    // New against the baseline (its entry removed), the finding counts: it fails at low, not at medium.
+    editJson(baseline, (b) => {
+      b.findings = b.findings.filter((e: any) => e.fingerprint !== low.fingerprint);
+    });
+    expect((await gate('--baseline', baseline, '--fail-on', 'low')).code).toBe(1);
+    expect((await gate('--baseline', baseline, '--fail-on', 'medium')).code).toBe(0);
+  });
+
   it('a bad waiver entry is a usage error naming the file and line', async () => {
     const snap = copyDemo();
     const waivers = join(dirname(snap), 'waivers.yaml');

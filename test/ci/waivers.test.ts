@@ -312,6 +312,26 @@ describe('a waiver that records the severity it accepted', () => {
     expect(out.messages[0]).toMatch(/^w\.yaml:9: waiver for fingerprint .* accepted severity high, but 1 finding it matches is now critical: it no longer waives that finding/);
   });
 
+  it('a finding above an unexpired waiver\'s severity counts like any other, but does not fail the run by itself', () => {
+    // Only an expired waiver fails a gating run whatever the severity; an outgrown one makes its
+    // finding count again, so the finding fails the gate only at or above --fail-on.
+    const risen = finding({ severity: 'low' });
+    const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint, severity: 'info' })], NOW);
+    expect(out.findings[0].status).toBeUndefined();
+    expect(out.expiredFail).toBe(false);
+    // The same entry by rule and subject glob.
+    const glob = applyWaivers([risen], [w({ ruleId: risen.ruleId, subject: 'entra:t1:*', severity: 'info' })], NOW);
+    expect(glob.findings[0].status).toBeUndefined();
+    expect(glob.expiredFail).toBe(false);
+  });
+
+  it('an expired waiver still fails the run when an unexpired one matches the finding but not its severity', () => {
+    const risen = finding({ severity: 'high' });
+    const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint, expires: '2020-01-01' }), w({ ruleId: risen.ruleId, subject: risen.subject.id, severity: 'low' })], NOW);
+    expect(out.findings[0].status).toBeUndefined();
+    expect(out.expiredFail).toBe(true);
+  });
+
   it('without the field a waiver keeps covering its finding whatever its severity', () => {
     const risen = finding({ severity: 'critical' });
     const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint })], NOW);

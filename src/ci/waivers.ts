@@ -12,8 +12,8 @@ export interface Waiver {
   /** With `subject`: matches this rule's findings on the subjects the pattern names. */
   ruleId?: string;
   /**
-   * Exact value or glob (`*`, `?`) tested against the subject's stable id and native id (ARN,
-   * object id, app id). Never its display name: names are provider-controlled, so whoever can
+   * Exact value or glob (`*`, `?`) tested against the subject's stable id, native id (ARN,
+   * object id) and, for an Entra app, its app id. Never its display name: names are provider-controlled, so whoever can
    * create or rename an app could make it match and have its findings waived.
    */
   subject?: string;
@@ -182,7 +182,8 @@ function matches(c: Compiled, f: Finding): boolean {
   const w = c.waiver;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
-  if (c.subject && !(c.subject(f.subject.id) || c.subject(f.subject.nativeId))) {
+  const { id, nativeId, appId } = f.subject;
+  if (c.subject && !(c.subject(id) || c.subject(nativeId) || (appId !== undefined && c.subject(appId)))) {
     // Earlier versions also matched the display name: such an entry now waives nothing, and says so.
     if (!c.expired && c.subject(f.subject.name)) {
       c.byNameOnly++;

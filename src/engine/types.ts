@@ -94,7 +94,12 @@ export interface Finding {
   tier?: Tier;
   owasp: OwaspNhiId[];
   provider: Provider;
-  subject: { id: string; name: string; type: string; scope: string; nativeId: string };
+  /**
+   * `appId`: an Entra application's app (client) id, when the subject has one. It is not its
+   * native id (the object id) but is as immutable, and it is what the portal and sign-in logs
+   * show first, so a waiver may name a subject by it.
+   */
+  subject: { id: string; name: string; type: string; scope: string; nativeId: string; appId?: string };
   messageId: string;
   message: string;
   args: Record<string, string | number>;

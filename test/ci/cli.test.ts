@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildProgram, handleError } from '../../src/cli/main.js';
-import { addShadowApp, copyDemo, editJson, SHADOW_SP_ID } from './helpers.js';
+import { addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
 
 /** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -145,6 +145,20 @@ describe('CI gating end to end (issue acceptance)', () => {
     });
     expect((await gate('--baseline', baseline, '--fail-on', 'low')).code).toBe(1);
     expect((await gate('--baseline', baseline, '--fail-on', 'medium')).code).toBe(0);
+  });
+
+  it('a waiver subject may name an Entra app by its app id', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const sp = JSON.parse(readFileSync(join(snap, 'entra/servicePrincipals.json'), 'utf8')).value.find((s: any) => s.id === LEGACY_SP_ID);
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, `- ruleId: entra-secret-long-lived\n  subject: "${sp.appId}"\n  reason: by app id\n  owner: o\n  expires: 2030-01-01\n`);
+    const r = await cli('scan', '--snapshot', snap, '--waivers', waivers, '--format', 'json', '-o', join(work, 'r.json'));
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8'));
+    const waived = out.findings.filter((f: any) => f.status === 'waived');
+    expect(waived.map((f: any) => [f.ruleId, f.subject.nativeId, f.subject.appId])).toEqual([['entra-secret-long-lived', LEGACY_SP_ID, sp.appId]]);
+    expect(out.summary.waived).toBe(1);
   });
 
   it('a bad waiver entry is a usage error naming the file and line', async () => {

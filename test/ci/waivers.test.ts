@@ -143,6 +143,14 @@ describe('applyWaivers', () => {
     expect(out.messages).toEqual([]);
   });
 
+  it('waives an Entra app by its app id (client id), a native id as the docs list it', () => {
+    const sp = finding({ subject: { id: 'entra:t1:sp:4f1c', name: 'Legacy Sync', type: 'entra-service-principal', scope: 't1', nativeId: '4f1c', appId: '8541c25c-aaaa' } });
+    const other = finding({ subject: { id: 'entra:t1:sp:77', name: 'Other', type: 'entra-service-principal', scope: 't1', nativeId: '77', appId: '1111-bbbb' } });
+    const out = applyWaivers([sp, other], [w({ ruleId: 'entra-secret-long-lived', subject: '8541c25c-*' })], NOW);
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
+    expect(out.messages).toEqual([]);
+  });
+
   it('does not waive on a display name, which the provider controls: the finding counts, and a message says why', () => {
     // Anyone who can create or rename an app can give it a name a waiver pattern matches.
     const renamed = finding({ name: 'Legacy Sync (attacker)' });

@@ -228,8 +228,22 @@ describe('applyCiLayer', () => {
     expect(r.summary.waived).toBe(1);
     expect(out.staleOrExpiredFail).toBe(false);
     expect(out.messages).toHaveLength(1);
-    expect(out.messages[0]).toContain('.nhiscan/waivers.yaml:5');
+    // Named as the user would type it, not by the runner's checkout path: reports stay the same
+    // whichever directory the repository was cloned to.
+    expect(out.messages[0]).toMatch(/^\.nhiscan\/waivers\.yaml:5: /);
     expect(r.warnings).toEqual(out.messages);
+  });
+
+  it('names a bad entry in the default waivers file relative to the working directory', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    mkdirSync(join(cwd, '.nhiscan'));
+    writeFileSync(join(cwd, '.nhiscan/waivers.yml'), '- fingerprint: a\n  owner: o\n  expires: 2030-01-01\n');
+    const e = errorOf(() => applyCiLayer(report([]), {}, '2026-11-20T09:00:00Z', cwd));
+    expect(e.oneLine()).toBe('.nhiscan/waivers.yml: line 1: waiver is missing "reason"');
+    // A file that cannot be read is named the same way.
+    const other = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    mkdirSync(join(other, '.nhiscan/waivers.yaml'), { recursive: true });
+    expect(errorOf(() => applyCiLayer(report([]), {}, '2026-11-20T09:00:00Z', other)).oneLine()).toBe('.nhiscan/waivers.yaml: is a folder, expected a file');
   });
 
   it('without a waivers file leaves findings alone; with a baseline marks and counts them', () => {

@@ -111,6 +111,12 @@ export interface Finding {
   fingerprint: string;
   /** Set by waivers / baselines in the CI layer. */
   status?: 'new' | 'unchanged' | 'waived';
+  /**
+   * With a baseline: how the finding compares with it. Kept apart from `status`, which a waiver
+   * overwrites with `waived`, so a waived finding still says whether it is new (SARIF
+   * `baselineState` beside its suppression).
+   */
+  baselineState?: 'new' | 'unchanged';
   waiver?: { reason: string; owner: string; ticket?: string; expires: string };
 }
 

@@ -71,6 +71,9 @@ describe('CI gating end to end (issue acceptance)', () => {
     const waivedReport = JSON.parse(readFileSync(join(work, 'waived.json'), 'utf8'));
     expect(waivedReport.summary.waived).toBe(fresh.length);
     expect(waivedReport.findings.filter((f: any) => f.status === 'waived').every((f: any) => f.subject.id.endsWith(SHADOW_SP_ID) || f.waiver.ticket === 'SEC-42')).toBe(true);
+    // Waived, and still new against the baseline: both facts are kept.
+    expect(waivedReport.findings.filter((f: any) => f.status === 'waived').map((f: any) => f.baselineState)).toEqual(fresh.map(() => 'new'));
+    expect(waivedReport.findings.every((f: any) => f.baselineState === 'new' || f.baselineState === 'unchanged')).toBe(true);
 
     // Half an hour after expiry the waiver has expired: the findings count again and the run fails.
     const later = ['--now', '2026-11-20T10:00:00Z'];

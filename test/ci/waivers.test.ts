@@ -175,6 +175,22 @@ describe('applyWaivers', () => {
     expect(out.messages[0]).toMatch(/matches 1 finding by display name only, which does not waive it: .* e\.g\. "entra:t1:sp:\d+"/);
   });
 
+  it('a name-only match that another entry waives is not called unwaived', () => {
+    const legacy = finding({ name: 'Legacy Sync' });
+    const other = finding({ name: 'Legacy Tools' });
+    const byName = w({ ruleId: legacy.ruleId, subject: 'Legacy *', source: { file: 'w.yaml', line: 2 } });
+    const byId = w({ ruleId: legacy.ruleId, subject: legacy.subject.id, source: { file: 'w.yaml', line: 8 } });
+    const one = applyWaivers([legacy], [byName, byId], NOW);
+    expect(one.findings[0].status).toBe('waived');
+    expect(one.messages).toEqual([
+      `w.yaml:2: waiver for entra-secret-long-lived on "Legacy *" matches 1 finding by display name only, which does not waive it (another entry does): names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. "${legacy.subject.id}", or its fingerprint`,
+    ]);
+    // Two name-only matches, one of them waived by the other entry.
+    const two = applyWaivers([legacy, other], [byName, byId], NOW);
+    expect(two.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
+    expect(two.messages[0]).toMatch(/^w\.yaml:2: .* matches 2 findings by display name only, which does not waive them \(another entry waives 1 of them\): names are/);
+  });
+
   it('an expired entry that would match by name only says it expired, nothing about names', () => {
     const a = finding({ name: 'Legacy Sync' });
     const out = applyWaivers([a], [w({ ruleId: a.ruleId, subject: 'Legacy*', expires: '2020-01-01' })], NOW);

@@ -72,8 +72,8 @@ export function parseBaseline(value: unknown, file: string): Baseline {
 /**
  * Marks each finding `new` or `unchanged` by fingerprint and counts the baseline entries that
  * are gone. A known finding whose severity is now above the one in the baseline is `new`: the
- * risk that was accepted is not the one found. Returns new finding objects; the input is not
- * modified.
+ * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which
+ * waivers leave alone). Returns new finding objects; the input is not modified.
  */
 export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline): { findings: Finding[]; counts: BaselineCounts } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
@@ -85,7 +85,7 @@ export function compareWithBaseline(findings: readonly Finding[], baseline: Base
     const escalated = entry?.severity !== undefined && SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.severity];
     const status = entry !== undefined && !escalated ? 'unchanged' : 'new';
     counts[status]++;
-    return { ...f, status };
+    return { ...f, status, baselineState: status };
   });
   for (const fp of known.keys()) if (!seen.has(fp)) counts.resolved++;
   return { findings: out, counts };

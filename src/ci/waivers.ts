@@ -12,8 +12,8 @@ export interface Waiver {
   /** With `subject`: matches this rule's findings on the subjects the pattern names. */
   ruleId?: string;
   /**
-   * Exact value or glob (`*`, `?`) tested against the subject's stable id and native id (ARN,
-   * object id, app id). Never its display name: names are provider-controlled, so whoever can
+   * Exact value or glob (`*`, `?`) tested against the subject's stable id, native id (ARN,
+   * object id) and, for an Entra app, its app id. Never its display name: names are provider-controlled, so whoever can
    * create or rename an app could make it match and have its findings waived.
    */
   subject?: string;
@@ -165,6 +165,8 @@ interface Compiled {
   highest?: Severity;
   /** Findings of its rule whose display name, but neither id, the subject pattern matches (not covered). */
   byNameOnly: number;
+  /** How many of those another entry waives, so the message does not call them unwaived. */
+  byNameOnlyWaived: number;
   /** The stable id of the first of them, to suggest in the message. */
   nameOnlyExample?: string;
 }
@@ -178,16 +180,15 @@ function accepts(c: Compiled, f: Finding): boolean {
   return false;
 }
 
-function matches(c: Compiled, f: Finding): boolean {
+/** Whether the entry matches the finding; an entry that matches it by display name only goes to `nameOnly`. */
+function matches(c: Compiled, f: Finding, nameOnly: Compiled[]): boolean {
   const w = c.waiver;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
-  if (c.subject && !(c.subject(f.subject.id) || c.subject(f.subject.nativeId))) {
+  const { id, nativeId, appId } = f.subject;
+  if (c.subject && !(c.subject(id) || c.subject(nativeId) || (appId !== undefined && c.subject(appId)))) {
     // Earlier versions also matched the display name: such an entry now waives nothing, and says so.
-    if (!c.expired && c.subject(f.subject.name)) {
-      c.byNameOnly++;
-      c.nameOnlyExample ??= f.subject.id;
-    }
+    if (!c.expired && c.subject(f.subject.name)) nameOnly.push(c);
     return false;
   }
   return true;
@@ -203,7 +204,7 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
-    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0, outgrown: 0, byNameOnly: 0 };
+    const c: Compiled = { waiver: w, expired: now.getTime() >= (expiryInstant(w.expires) ?? 0), matched: 0, outgrown: 0, byNameOnly: 0, byNameOnlyWaived: 0 };
     if (w.subject !== undefined) c.subject = compileGlob(w.subject);
     const [map, key] = w.fingerprint !== undefined ? [byFp, w.fingerprint] : [byRule, w.ruleId!];
     const list = map.get(key);
@@ -215,13 +216,21 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   let waived = 0;
   let expiredFail = false;
   const out = findings.map((f): Finding => {
+    const nameOnly: Compiled[] = [];
     const candidates = [...(byFp.get(f.fingerprint) ?? []), ...(byRule.get(f.ruleId) ?? [])]
-      .filter((c) => matches(c, f))
+      .filter((c) => matches(c, f, nameOnly))
       .sort((a, b) => order.get(a)! - order.get(b)!);
     for (const c of candidates) c.matched++;
     const active = candidates.find((c) => !c.expired && accepts(c, f));
+    for (const c of nameOnly) {
+      c.byNameOnly++;
+      c.nameOnlyExample ??= f.subject.id;
+      if (active) c.byNameOnlyWaived++;
+    }
     if (!active) {
-      if (candidates.length > 0) expiredFail = true;
+      // Only expiry fails the run whatever the severity. An unexpired entry that no longer
+      // accepts the finding's severity just leaves it counted, like any finding, against --fail-on.
+      if (candidates.some((c) => c.expired)) expiredFail = true;
       return f;
     }
     waived++;
@@ -250,8 +259,11 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
     }
     if (c.byNameOnly > 0) {
       const n = c.byNameOnly === 1 ? '1 finding' : `${c.byNameOnly} findings`;
+      // Another entry (by id or fingerprint) may waive some of them: say so, rather than suggest they count.
+      const k = c.byNameOnlyWaived;
+      const elsewhere = k === 0 ? '' : k === c.byNameOnly ? (k === 1 ? ' (another entry does)' : ' (other entries do)') : k === 1 ? ' (another entry waives 1 of them)' : ` (other entries waive ${k} of them)`;
       messages.push(
-        `${where}: waiver for ${what} matches ${n} by display name only, which does not waive ${c.byNameOnly === 1 ? 'it' : 'them'}: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. ${JSON.stringify(c.nameOnlyExample)}, or its fingerprint`,
+        `${where}: waiver for ${what} matches ${n} by display name only, which does not waive ${c.byNameOnly === 1 ? 'it' : 'them'}${elsewhere}: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. ${JSON.stringify(c.nameOnlyExample)}, or its fingerprint`,
       );
     } else if (!c.expired && c.outgrown === 0 && c.matched === 0) {
       stale.push(c.waiver);

@@ -58,13 +58,23 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
 
 /** The waivers named by `--waivers`, else the default file when present, else none. */
 export function loadWaivers(file: string | undefined, cwd: string): Waiver[] | undefined {
-  const path = file ?? DEFAULT_WAIVER_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
-  if (path === undefined) return undefined;
-  const text = readText(path);
+  // The default file is named as the user would type it (relative to the working directory), not
+  // by its absolute path: messages, warnings and every report format would otherwise depend on
+  // where the runner checked the repository out.
+  const name = file ?? DEFAULT_WAIVER_FILES.find((f) => existsSync(join(cwd, f)));
+  if (name === undefined) return undefined;
+  const path = file ?? join(cwd, name);
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (e) {
+    if (!(e instanceof InputError) || e.file !== path) throw e;
+    throw new InputError(e.message, name, e.location);
+  }
   // JSON is checked by the JSON parser first for its precise syntax errors; the YAML parser then
   // gives every entry its line.
-  if (path.toLowerCase().endsWith('.json')) parseJson(text, path);
-  return parseWaivers(text, path);
+  if (name.toLowerCase().endsWith('.json')) parseJson(text, name);
+  return parseWaivers(text, name);
 }
 
 export function writeBaselineFile(report: ScanReport, file: string, createdAt: string): void {

@@ -227,6 +227,7 @@ function toFinding(rule: RuleDefinition, subject: GraphNode, r: ReportInput, ana
     remediation: rule.meta.remediation,
     fingerprint: fingerprint(rule.meta.id, subject.id, r.key),
   };
+  if (typeof subject.attrs.appId === 'string') f.subject.appId = subject.attrs.appId;
   if (tier !== undefined) f.tier = tier;
   if (r.path) f.path = r.path;
   if (r.alternatives !== undefined) f.alternatives = r.alternatives;

@@ -94,7 +94,12 @@ export interface Finding {
   tier?: Tier;
   owasp: OwaspNhiId[];
   provider: Provider;
-  subject: { id: string; name: string; type: string; scope: string; nativeId: string };
+  /**
+   * `appId`: an Entra application's app (client) id, when the subject has one. It is not its
+   * native id (the object id) but is as immutable, and it is what the portal and sign-in logs
+   * show first, so a waiver may name a subject by it.
+   */
+  subject: { id: string; name: string; type: string; scope: string; nativeId: string; appId?: string };
   messageId: string;
   message: string;
   args: Record<string, string | number>;
@@ -106,6 +111,12 @@ export interface Finding {
   fingerprint: string;
   /** Set by waivers / baselines in the CI layer. */
   status?: 'new' | 'unchanged' | 'waived';
+  /**
+   * With a baseline: how the finding compares with it. Kept apart from `status`, which a waiver
+   * overwrites with `waived`, so a waived finding still says whether it is new (SARIF
+   * `baselineState` beside its suppression).
+   */
+  baselineState?: 'new' | 'unchanged';
   waiver?: { reason: string; owner: string; ticket?: string; expires: string };
 }
 

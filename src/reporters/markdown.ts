@@ -12,6 +12,14 @@ export interface MarkdownOptions {
 
 const m = safeMarkdown;
 
+/**
+ * The display name, then the stable id a waiver's `subject` may name (escaped like the name, so it
+ * renders as itself; not truncated at a length an id may reach, since a cut id cannot be copied).
+ */
+function subjectOf(f: Finding): string {
+  return `${m(f.subject.name, 80)} (${m(f.subject.id, 4096)})`;
+}
+
 function statusOf(f: Finding): string {
   if (f.status === 'waived') return `waived until ${m(f.waiver?.expires ?? '')}`;
   return f.status ?? '';
@@ -38,9 +46,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     const group = counted.filter((f) => f.severity === level);
     if (group.length === 0) continue;
     out.push(`### ${ICON[level]} ${level} (${group.length})`, '');
-    out.push('| Rule | Subject | Provider | Status | Why |', '|---|---|---|---|---|');
+    // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.
+    out.push('| Rule | Subject | Provider | Status | Why | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of group.slice(0, limit)) {
-      out.push(`| ${m(f.ruleId)} | ${m(f.subject.name, 80)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${m(f.message, 300)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${m(f.message, 300)} | ${m(f.fingerprint)} |`);
     }
     if (group.length > limit) out.push('', `… and ${group.length - limit} more (see the JSON or SARIF output).`);
     out.push('');
@@ -61,10 +70,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
 
   if (waived.length > 0) {
-    out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Owner | Expires | Reason |', '|---|---|---|---|---|');
+    out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Owner | Expires | Reason | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of waived.slice(0, limit)) {
       const w = f.waiver;
-      out.push(`| ${m(f.ruleId)} | ${m(f.subject.name, 80)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(w?.reason, 200)}${w?.ticket ? ` (${m(w.ticket)})` : ''} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(w?.reason, 200)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
     }
     out.push('');
   }

@@ -97,7 +97,8 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
       ...(f.tier !== undefined ? { tier: f.tier } : {}),
     },
   };
-  if (f.status === 'new' || f.status === 'unchanged') r.baselineState = f.status;
+  // Independent of the suppression: a waived finding is still new or unchanged against the baseline.
+  if (f.baselineState !== undefined) r.baselineState = f.baselineState;
   if (f.status === 'waived' && f.waiver) {
     const w = f.waiver;
     r.suppressions = [

@@ -34,6 +34,8 @@ describe('baseline file', () => {
     const { findings, counts } = compareWithBaseline([a, b, c], bl);
     expect(counts).toEqual({ new: 1, unchanged: 2, resolved: 1 });
     expect(findings.map((f) => f.status)).toEqual(['unchanged', 'unchanged', 'new']);
+    // Kept apart from status, which a waiver later overwrites.
+    expect(findings.map((f) => f.baselineState)).toEqual(['unchanged', 'unchanged', 'new']);
     expect(a.status).toBeUndefined();
   });
 });

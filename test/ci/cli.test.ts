@@ -2,7 +2,7 @@ import { describe, it, expect, vi, afterEach } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildProgram, handleError } from '../../src/cli/main.js';
-import { addShadowApp, copyDemo, editJson, SHADOW_SP_ID } from './helpers.js';
+import { addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
 
 /** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -71,6 +71,9 @@ describe('CI gating end to end (issue acceptance)', () => {
     const waivedReport = JSON.parse(readFileSync(join(work, 'waived.json'), 'utf8'));
     expect(waivedReport.summary.waived).toBe(fresh.length);
     expect(waivedReport.findings.filter((f: any) => f.status === 'waived').every((f: any) => f.subject.id.endsWith(SHADOW_SP_ID) || f.waiver.ticket === 'SEC-42')).toBe(true);
+    // Waived, and still new against the baseline: both facts are kept.
+    expect(waivedReport.findings.filter((f: any) => f.status === 'waived').map((f: any) => f.baselineState)).toEqual(fresh.map(() => 'new'));
+    expect(waivedReport.findings.every((f: any) => f.baselineState === 'new' || f.baselineState === 'unchanged')).toBe(true);
 
     // Half an hour after expiry the waiver has expired: the findings count again and the run fails.
     const later = ['--now', '2026-11-20T10:00:00Z'];
@@ -121,6 +124,44 @@ describe('CI gating end to end (issue acceptance)', () => {
       expect(line).toMatch(/, e\.g\. "entra:[0-9a-f-]+:sp:[0-9a-f-]+", or its fingerprint$/);
     }
     expect(out.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/by display name only/)]));
+  });
+
+  it('a finding above its waiver\'s severity fails the gate only at or above --fail-on', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const baseline = join(work, 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const all = await cli('scan', '--snapshot', snap, '--format', 'json', '-o', join(work, 'all.json'));
+    expect(all.code).toBe(0);
+    const low = JSON.parse(readFileSync(join(work, 'all.json'), 'utf8')).findings.find((f: any) => f.severity === 'low');
+    expect(low).toBeDefined();
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, `- fingerprint: "${low.fingerprint}"\n  reason: accepted at info\n  owner: o\n  expires: 2030-01-01\n  severity: info\n`);
+    const gate = (...more: string[]) => cli('scan', '--snapshot', snap, '--waivers', waivers, '--allow-partial', '--format', 'json', '-o', join(work, 'gate.json'), ...more);
+    // Known to the baseline and below the threshold: passes, with the message about the severity.
+    const known = await gate('--baseline', baseline, '--fail-on', 'critical');
+    expect(known.stderr).toMatch(/accepted severity info, but 1 finding it matches is now low/);
+    expect(known.code).toBe(0);
+    // New against the baseline (its entry removed), the finding counts: it fails at low, not at medium.
+    editJson(baseline, (b) => {
+      b.findings = b.findings.filter((e: any) => e.fingerprint !== low.fingerprint);
+    });
+    expect((await gate('--baseline', baseline, '--fail-on', 'low')).code).toBe(1);
+    expect((await gate('--baseline', baseline, '--fail-on', 'medium')).code).toBe(0);
+  });
+
+  it('a waiver subject may name an Entra app by its app id', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const sp = JSON.parse(readFileSync(join(snap, 'entra/servicePrincipals.json'), 'utf8')).value.find((s: any) => s.id === LEGACY_SP_ID);
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, `- ruleId: entra-secret-long-lived\n  subject: "${sp.appId}"\n  reason: by app id\n  owner: o\n  expires: 2030-01-01\n`);
+    const r = await cli('scan', '--snapshot', snap, '--waivers', waivers, '--format', 'json', '-o', join(work, 'r.json'));
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(readFileSync(join(work, 'r.json'), 'utf8'));
+    const waived = out.findings.filter((f: any) => f.status === 'waived');
+    expect(waived.map((f: any) => [f.ruleId, f.subject.nativeId, f.subject.appId])).toEqual([['entra-secret-long-lived', LEGACY_SP_ID, sp.appId]]);
+    expect(out.summary.waived).toBe(1);
   });
 
   it('a bad waiver entry is a usage error naming the file and line', async () => {

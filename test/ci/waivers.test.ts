@@ -143,6 +143,14 @@ describe('applyWaivers', () => {
     expect(out.messages).toEqual([]);
   });
 
+  it('waives an Entra app by its app id (client id), a native id as the docs list it', () => {
+    const sp = finding({ subject: { id: 'entra:t1:sp:4f1c', name: 'Legacy Sync', type: 'entra-service-principal', scope: 't1', nativeId: '4f1c', appId: '8541c25c-aaaa' } });
+    const other = finding({ subject: { id: 'entra:t1:sp:77', name: 'Other', type: 'entra-service-principal', scope: 't1', nativeId: '77', appId: '1111-bbbb' } });
+    const out = applyWaivers([sp, other], [w({ ruleId: 'entra-secret-long-lived', subject: '8541c25c-*' })], NOW);
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
+    expect(out.messages).toEqual([]);
+  });
+
   it('does not waive on a display name, which the provider controls: the finding counts, and a message says why', () => {
     // Anyone who can create or rename an app can give it a name a waiver pattern matches.
     const renamed = finding({ name: 'Legacy Sync (attacker)' });
@@ -165,6 +173,22 @@ describe('applyWaivers', () => {
     expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
     expect(out.messages).toHaveLength(1);
     expect(out.messages[0]).toMatch(/matches 1 finding by display name only, which does not waive it: .* e\.g\. "entra:t1:sp:\d+"/);
+  });
+
+  it('a name-only match that another entry waives is not called unwaived', () => {
+    const legacy = finding({ name: 'Legacy Sync' });
+    const other = finding({ name: 'Legacy Tools' });
+    const byName = w({ ruleId: legacy.ruleId, subject: 'Legacy *', source: { file: 'w.yaml', line: 2 } });
+    const byId = w({ ruleId: legacy.ruleId, subject: legacy.subject.id, source: { file: 'w.yaml', line: 8 } });
+    const one = applyWaivers([legacy], [byName, byId], NOW);
+    expect(one.findings[0].status).toBe('waived');
+    expect(one.messages).toEqual([
+      `w.yaml:2: waiver for entra-secret-long-lived on "Legacy *" matches 1 finding by display name only, which does not waive it (another entry does): names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. "${legacy.subject.id}", or its fingerprint`,
+    ]);
+    // Two name-only matches, one of them waived by the other entry.
+    const two = applyWaivers([legacy, other], [byName, byId], NOW);
+    expect(two.findings.map((f) => f.status ?? '-')).toEqual(['waived', '-']);
+    expect(two.messages[0]).toMatch(/^w\.yaml:2: .* matches 2 findings by display name only, which does not waive them \(another entry waives 1 of them\): names are/);
   });
 
   it('an expired entry that would match by name only says it expired, nothing about names', () => {
@@ -220,8 +244,22 @@ describe('applyCiLayer', () => {
     expect(r.summary.waived).toBe(1);
     expect(out.staleOrExpiredFail).toBe(false);
     expect(out.messages).toHaveLength(1);
-    expect(out.messages[0]).toContain('.nhiscan/waivers.yaml:5');
+    // Named as the user would type it, not by the runner's checkout path: reports stay the same
+    // whichever directory the repository was cloned to.
+    expect(out.messages[0]).toMatch(/^\.nhiscan\/waivers\.yaml:5: /);
     expect(r.warnings).toEqual(out.messages);
+  });
+
+  it('names a bad entry in the default waivers file relative to the working directory', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    mkdirSync(join(cwd, '.nhiscan'));
+    writeFileSync(join(cwd, '.nhiscan/waivers.yml'), '- fingerprint: a\n  owner: o\n  expires: 2030-01-01\n');
+    const e = errorOf(() => applyCiLayer(report([]), {}, '2026-11-20T09:00:00Z', cwd));
+    expect(e.oneLine()).toBe('.nhiscan/waivers.yml: line 1: waiver is missing "reason"');
+    // A file that cannot be read is named the same way.
+    const other = mkdtempSync(join(tmpdir(), 'nhiscan-cwd-'));
+    mkdirSync(join(other, '.nhiscan/waivers.yaml'), { recursive: true });
+    expect(errorOf(() => applyCiLayer(report([]), {}, '2026-11-20T09:00:00Z', other)).oneLine()).toBe('.nhiscan/waivers.yaml: is a folder, expected a file');
   });
 
   it('without a waivers file leaves findings alone; with a baseline marks and counts them', () => {
@@ -310,6 +348,26 @@ describe('a waiver that records the severity it accepted', () => {
     expect(out.stale).toEqual([]);
     expect(out.messages).toHaveLength(1);
     expect(out.messages[0]).toMatch(/^w\.yaml:9: waiver for fingerprint .* accepted severity high, but 1 finding it matches is now critical: it no longer waives that finding/);
+  });
+
+  it('a finding above an unexpired waiver\'s severity counts like any other, but does not fail the run by itself', () => {
+    // Only an expired waiver fails a gating run whatever the severity; an outgrown one makes its
+    // finding count again, so the finding fails the gate only at or above --fail-on.
+    const risen = finding({ severity: 'low' });
+    const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint, severity: 'info' })], NOW);
+    expect(out.findings[0].status).toBeUndefined();
+    expect(out.expiredFail).toBe(false);
+    // The same entry by rule and subject glob.
+    const glob = applyWaivers([risen], [w({ ruleId: risen.ruleId, subject: 'entra:t1:*', severity: 'info' })], NOW);
+    expect(glob.findings[0].status).toBeUndefined();
+    expect(glob.expiredFail).toBe(false);
+  });
+
+  it('an expired waiver still fails the run when an unexpired one matches the finding but not its severity', () => {
+    const risen = finding({ severity: 'high' });
+    const out = applyWaivers([risen], [w({ fingerprint: risen.fingerprint, expires: '2020-01-01' }), w({ ruleId: risen.ruleId, subject: risen.subject.id, severity: 'low' })], NOW);
+    expect(out.findings[0].status).toBeUndefined();
+    expect(out.expiredFail).toBe(true);
   });
 
   it('without the field a waiver keeps covering its finding whatever its severity', () => {

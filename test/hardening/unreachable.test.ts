@@ -20,7 +20,7 @@ import { InputError, UnreachableError, isUnreachable } from '../../src/errors.js
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { startEntraFake } from '../fakes/entra-server.js';
-import { cli } from '../helpers/cli.js';
+import { cli, repoRoot } from '../helpers/cli.js';
 import { cliAsync } from './cli-async.js';
 import { oktaSandbox } from './okta-sandbox.js';
 
@@ -282,6 +282,25 @@ describe('the CLI when a provider cannot be reached (a closed port on 127.0.0.1)
     const r = cli(['collect', '--aws', '--out', out], { cwd: work, env: aws() });
     expect(r.code).toBe(3);
     expect(readdirSync(out)).toContain('manifest.json');
+  });
+
+  it('the collect step of the workflows in docs/ci.md fails when nothing was written, and accepts a snapshot with gaps', () => {
+    // Both exit 3; only the second wrote a snapshot. The step's shell guard, as documented, must
+    // tell them apart, or a total outage passes the Collect step and fails later, far from its cause.
+    const doc = readFileSync(join(repoRoot, 'docs', 'ci.md'), 'utf8');
+    const guards = [...doc.matchAll(/nhiscan collect [^\n]*?--out snapshot( \|\|[^\n]*)$/gm)].map((m) => m[1]);
+    expect(guards).toHaveLength(2); // GitHub Actions and GitLab CI
+    const step = (guard: string, env: Record<string, string>) => {
+      const dir = mkdtempSync(join(work, 'step-'));
+      const collect = `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}" collect ${env.OKTA_ORG_URL ? '--okta' : '--aws'} --out snapshot`;
+      const netGuard = join(repoRoot, 'test', 'helpers', 'net-guard.cjs');
+      const r = spawnSync('sh', ['-c', `${collect}${guard}`], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true', NODE_OPTIONS: `--require ${netGuard}`, ...env } });
+      return r.status;
+    };
+    for (const guard of guards) {
+      expect(step(guard, okta())).not.toBe(0);
+      expect(step(guard, aws())).toBe(0);
+    }
   });
 });
 

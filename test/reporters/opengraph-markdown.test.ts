@@ -193,7 +193,8 @@ describe('--format markdown', () => {
     const md = renderMarkdown(report([finding({ name: evil }), finding({ severity: 'critical' })]));
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Rule'));
     expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(7);
+    // Six columns: rule, subject, provider, status, why, fingerprint.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(8);
     expect(md).not.toMatch(/(?<!\\)<img/);
     expect(md).toContain('\\<img');
     expect(md).not.toContain('](http');
@@ -221,6 +222,20 @@ describe('--format markdown', () => {
     expect(md).toContain('  - FEDERATES\\_TO → **deploy** _(hidden from access reviews)_');
     expect(md).toContain('    - GRANTED → **Admin**');
     expect(md).toMatch(/Coverage gaps \(1\)[\s\S]*okta\.apiTokens: missing-permission/);
+  });
+
+  it('shows each finding\'s stable id and fingerprint, to copy into a waiver, waived ones included', () => {
+    const counted = finding({ subject: { id: 'aws:111122223333:role:arn:aws:iam::111122223333:role/ci_deploy', name: 'ci_deploy', type: 'aws-iam-role', scope: '111122223333', nativeId: 'arn:aws:iam::111122223333:role/ci_deploy' } });
+    const waived = finding({ status: 'waived', waiver: { reason: 'vendor', owner: 'marco', expires: '2027-01-31' } });
+    const md = renderMarkdown(report([counted, waived]));
+    const row = md.split('\n').find((l) => l.startsWith('| entra-secret-long-lived | ci'))!;
+    // Escaped for Markdown (an underscore would start emphasis); renders as the id itself.
+    expect(row).toContain('ci\\_deploy (aws:111122223333:role:arn:aws:iam::111122223333:role/ci\\_deploy)');
+    expect(row).toMatch(new RegExp(`\\| ${counted.fingerprint} \\|$`));
+    expect(md).toContain('| Rule | Subject | Provider | Status | Why | Fingerprint |');
+    const waivedRow = md.split('\n').find((l) => l.includes('| marco |'))!;
+    expect(waivedRow).toContain(`(${waived.subject.id})`);
+    expect(waivedRow).toMatch(new RegExp(`\\| ${waived.fingerprint} \\|$`));
   });
 
   it('caps long tables', () => {

@@ -103,8 +103,12 @@ describe('--format sarif', () => {
     const suppressed = results.filter((r: any) => r.suppressions);
     expect(suppressed).toHaveLength(1);
     expect(suppressed[0].suppressions[0]).toEqual({ kind: 'external', status: 'accepted', justification: 'accepted (owner alice, ticket SEC-1, until 2030-01-01)' });
-    const states = results.map((r: any) => r.baselineState).filter(Boolean);
-    expect(states.filter((s: string) => s === 'new').length).toBe(report.findings.filter((f) => f.status === 'new').length);
+    // A waived finding keeps its baseline state (here new: the baseline leaves it out) beside its
+    // suppression, and with a baseline every result has one.
+    expect(suppressed[0].baselineState).toBe('new');
+    const states = results.map((r: any) => r.baselineState);
+    expect(states.every((s: string) => s === 'new' || s === 'unchanged')).toBe(true);
+    expect(states.filter((s: string) => s === 'new').length).toBe(report.summary.baseline!.new);
     expect(sarif.runs[0].invocations[0].toolExecutionNotifications.some((n: any) => /expired on 2020-01-01/.test(n.message.text))).toBe(true);
   });
 
@@ -124,7 +128,7 @@ describe('--format sarif', () => {
   it('when it must leave findings out, keeps those new against the baseline before unchanged ones of the same severity', () => {
     // The one new finding comes last among equally severe unchanged ones: it must survive the cap.
     const many = Array.from({ length: SARIF_MAX_RESULTS + 1 }, (_, i) =>
-      finding({ ruleId: i === SARIF_MAX_RESULTS ? 'okta-api-token-age' : 'entra-secret-long-lived', severity: 'high', status: i === SARIF_MAX_RESULTS ? 'new' : 'unchanged' }),
+      finding({ ruleId: i === SARIF_MAX_RESULTS ? 'okta-api-token-age' : 'entra-secret-long-lived', severity: 'high', ...(i === SARIF_MAX_RESULTS ? { status: 'new', baselineState: 'new' } : { status: 'unchanged', baselineState: 'unchanged' }) }),
     );
     const run = JSON.parse(renderSarif(reportOf(many), metas)).runs[0];
     expect(run.results).toHaveLength(SARIF_MAX_RESULTS);

@@ -266,10 +266,11 @@ export function matchesAny(value: string, patterns: readonly string[]): string |
 
 /**
  * Finding keys that stay the same when a policy gains, loses or reorders other statements: a rule
- * names each finding by what it is about (a principal, an issuer and subject pattern), and
- * `unique` suffixes a repeat of the same name within one subject (`#2`, `#3`) so that two
- * findings never share a fingerprint. A statement index would re-key every finding below an
- * edit, making unchanged findings look new to a baseline and orphaning their waivers.
+ * names each finding by what it is about (a principal, an issuer), never by its state (a
+ * condition, a subject pattern, a severity), and `unique` suffixes a repeat of the same name
+ * within one subject (`#2`, `#3`) so that two findings never share a fingerprint. A statement
+ * index would re-key every finding below an edit, making unchanged findings look new to a
+ * baseline and orphaning their waivers.
  */
 export function uniqueKeys(): (base: string) => string {
   // Made on first use: most subjects report nothing (a map each was 15 MB on the 100k estate).

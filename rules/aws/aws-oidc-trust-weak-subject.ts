@@ -130,7 +130,11 @@ export default defineRule({
         ctx.report({
           messageId,
           severity,
-          key: unique(`${p.providerArn ?? issuer}|${[...sub.values].sort().join(',')}`),
+          // Keyed by the issuer the statement trusts, not by its subject pattern: adding a sub
+          // condition or narrowing one that is still too broad (a partial fix) changes the state
+          // of this trust, and must keep the fingerprint a CI baseline or waiver holds. A second
+          // statement for the same issuer gets its own key (`#2`) from uniqueKeys.
+          key: unique(p.providerArn ?? issuer),
           args: { issuer, key: sub.key, pattern: sub.values.join(', ') },
           evidence: {
             statement: st.statementIndex,

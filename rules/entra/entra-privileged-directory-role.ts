@@ -46,11 +46,21 @@ export default defineRule({
     for (const g of targets(ctx.graph, subject, 'MEMBER_OF')) {
       for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });
     }
+    // One finding per role and way of holding it (directly or through one group), keyed by those
+    // alone: whether the assignment is active or PIM-eligible is its state, not what the finding
+    // is about, so moving an assignment to eligibility (a remediation) keeps its fingerprint. An
+    // active and an eligible assignment of the same role are one finding, reported as held.
+    const byRole = new Map<string, { role: GraphNode; via?: GraphNode; eligible: boolean; scope: string }>();
     for (const { edge, via } of holders) {
       const role = ctx.graph.node(edge.to);
       if (!role || role.type !== 'entra-directory-role' || (role.tier ?? 0) < 3) continue;
       const eligible = edge.evidence?.eligible === true;
-      const scope = String(role.attrs.directoryScopeId ?? edge.evidence?.directoryScopeId ?? '/');
+      const key = `${role.id}|${via?.id ?? ''}`;
+      const seen = byRole.get(key);
+      if (seen) seen.eligible &&= eligible;
+      else byRole.set(key, { role, via, eligible, scope: String(role.attrs.directoryScopeId ?? edge.evidence?.directoryScopeId ?? '/') });
+    }
+    for (const [key, { role, via, eligible, scope }] of byRole) {
       ctx.report({
         messageId: 'role',
         args: {
@@ -60,7 +70,7 @@ export default defineRule({
           via: via ? ` through group ${via.name}` : '',
         },
         evidence: { role: role.id, templateId: role.attrs.templateId, directoryScopeId: scope, eligible, group: via?.id },
-        key: `${role.id}|${via?.id ?? ''}|${eligible ? 'eligible' : 'active'}`,
+        key,
         severity: role.tier === 4 && scope === '/' ? 'critical' : 'high',
       });
     }

@@ -27,10 +27,12 @@ export default defineRule({
       if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
       // An IAM user's owner is an owner tag; with a tag entry that could not be read, one may be missing.
       if (subject.attrs.tagsIncomplete === true) return ctx.unknown('some tags could not be read');
-      return ctx.report({ messageId: 'none', key: 'none' });
+      // No key on either finding: "none" and "all left" are states of the one finding this rule
+      // makes per account, so a change between them keeps the fingerprint a CI baseline holds.
+      return ctx.report({ messageId: 'none' });
     }
     if (people.every((p) => p.enabled === false)) {
-      ctx.report({ messageId: 'left', key: 'left', severity: 'high', args: { owners: people.map((p) => p.name).join(', ') } });
+      ctx.report({ messageId: 'left', severity: 'high', args: { owners: people.map((p) => p.name).join(', ') } });
       return;
     }
     // An owner tag names a person with no account to check; a user whose status was not read

@@ -101,6 +101,32 @@ function put(props: Record<string, OgValue>, key: string, v: unknown): void {
   }
 }
 
+/** Sort key of one canonical value: its type first, so that `1` and `"1"` never tie. */
+function orderKey(v: unknown): string {
+  return `${typeof v}:${typeof v === 'string' ? v : JSON.stringify(v)}`;
+}
+
+/**
+ * A node's value with every array sorted and every object's keys sorted, all the way down.
+ * Providers list policies, tags, service principal names, factors and client ids in an order of
+ * their own (and not always the same one), so copying that order made the same estate export
+ * different bytes. Only for values that came from the provider: nhiscan's own lists (machine and
+ * agent reasons) keep the order nhiscan gives them, since findings quote the first.
+ */
+function unordered(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.map(unordered);
+    if (items.every((x) => typeof x === 'number')) return (items as number[]).sort((a, b) => a - b);
+    const keys = items.map(orderKey);
+    return items.map((_, i) => i).sort((a, b) => compareText(keys[a], keys[b])).map((i) => items[i]);
+  }
+  if (v !== null && typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort(compareText).map((k) => [k, unordered(o[k])]));
+  }
+  return v;
+}
+
 function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined): Record<string, OgValue> {
   const p: Record<string, OgValue> = {};
   put(p, 'name', n.name);
@@ -120,13 +146,13 @@ function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined
   if (n.lastUsedAt === null) p.neverused = true;
   put(p, 'expiresat', n.expiresAt);
   if (n.expiresAt === null) p.noexpiry = true;
-  put(p, 'tags', n.tags);
+  put(p, 'tags', unordered(n.tags));
   put(p, 'credentialtype', n.credentialType);
   put(p, 'status', n.status);
   put(p, 'federation_issuer', n.federation?.issuer);
   put(p, 'federation_subject', n.federation?.subject);
   put(p, 'federation_subjectmatch', n.federation?.subjectMatch);
-  put(p, 'federation_audiences', n.federation?.audiences);
+  put(p, 'federation_audiences', unordered(n.federation?.audiences));
   put(p, 'machinereasons', n.machineReasons);
   put(p, 'agent_confidence', n.agent?.confidence);
   put(p, 'agent_reasons', n.agent?.reasons);
@@ -142,7 +168,7 @@ function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined
     put(p, 'strength', s.class);
     put(p, 'longlivedcredential', s.longLived);
   }
-  for (const k of Object.keys(n.attrs).sort()) put(p, `attr_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`, n.attrs[k]);
+  for (const k of Object.keys(n.attrs).sort()) put(p, `attr_${k.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase()}`, unordered(n.attrs[k]));
   return p;
 }
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { copyDemo, editJson, scanDir } from './helpers.js';
+import { compareWithBaseline, createBaseline } from '../../src/ci/baseline.js';
 
 const AUTHZ = 'aws/111122223333/authorization-details.json';
 const RISKY = 'github-deploy';
@@ -47,5 +48,57 @@ describe('fingerprints of trust-policy findings', () => {
     // Different statements on one role stay different findings.
     const fps = before.map((f) => f.fingerprint);
     expect(new Set(fps).size).toBe(fps.length);
+  });
+});
+
+/**
+ * Partial fixes on the demo, as a pipeline would see them against a baseline of the demo: the
+ * findings they touch change state (and severity), not identity, so none of them is new.
+ */
+describe('fingerprints survive a partial fix', () => {
+  const afterEdit = (edit: (snap: string) => void) => {
+    const baseline = createBaseline(scanDir().report.findings, 'now');
+    const snap = copyDemo();
+    edit(snap);
+    return compareWithBaseline(scanDir(snap).report.findings, baseline);
+  };
+  const SVC_BACKUP = '46bd9401-490b-406d-b5a6-1db96bfd7d7f';
+
+  it('moving a directory role to PIM eligibility', () => {
+    const { findings, counts } = afterEdit((snap) => {
+      let moved: any;
+      editJson(join(snap, 'entra/roleAssignments.json'), (d) => {
+        moved = d.value.find((a: any) => a.principalId === SVC_BACKUP);
+        d.value = d.value.filter((a: any) => a !== moved);
+      });
+      editJson(join(snap, 'entra/roleEligibilitySchedules.json'), (d) => d.value.push({ ...moved, id: 'pim-svc-backup', status: 'Provisioned', memberType: 'Direct' }));
+    });
+    const role = findings.filter((f) => f.ruleId === 'entra-privileged-directory-role' && f.subject.name === 'svc-backup');
+    expect(role.map((f) => [f.message, f.status])).toEqual([[expect.stringContaining('is eligible (PIM) for'), 'unchanged']]);
+    expect(counts.new).toBe(0);
+  });
+
+  it('lowering an identity\'s tier (a role that no longer reads secrets)', () => {
+    const { findings, counts } = afterEdit((snap) =>
+      editJson(join(snap, AUTHZ), (d) => {
+        const role = d.RoleDetailList.find((r: any) => r.RoleName === 'ops-agent-role');
+        for (const p of role.RolePolicyList) p.PolicyDocument.Statement = p.PolicyDocument.Statement.filter((st: any) => ![st.Action].flat().some((a: string) => a.startsWith('secretsmanager:')));
+      }),
+    );
+    const tier = findings.filter((f) => f.ruleId === 'nhi-tier-policy-violation' && f.subject.name === 'ops-agent-role');
+    expect(tier.map((f) => [f.args.tier, f.status])).toEqual([[2, 'unchanged']]);
+    expect(counts.new).toBe(0);
+  });
+
+  it('adding an IP condition to an administrator policy', () => {
+    const { findings } = afterEdit((snap) =>
+      editJson(join(snap, AUTHZ), (d) => {
+        const role = d.RoleDetailList.find((r: any) => r.RoleName === 'okta-admin');
+        role.AttachedManagedPolicies = [];
+        role.RolePolicyList = [{ PolicyName: 'admin-from-office', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }] } }];
+      }),
+    );
+    const admin = findings.filter((f) => f.ruleId === 'aws-principal-admin' && f.subject.name === 'okta-admin');
+    expect(admin.map((f) => [f.messageId, f.severity, f.status])).toEqual([['conditional', 'medium', 'unchanged']]);
   });
 });

@@ -24,5 +24,14 @@ export function runRule(
     ruleOptions: opts.options ? { [rule.meta.id]: opts.options } : undefined,
     collectVerdicts: true,
   });
+  // Two findings with one fingerprint would be one entry to a CI baseline and one alert to code
+  // scanning, and a waiver of one would waive both: the engine keeps both without complaint, so
+  // every rule test checks that a rule's keys tell its findings on one subject apart.
+  const seen = new Map<string, Finding>();
+  for (const f of result.findings) {
+    const other = seen.get(f.fingerprint);
+    if (other) throw new Error(`${rule.meta.id} reported two findings on ${f.subject.id} with one fingerprint: "${other.message}" and "${f.message}"`);
+    seen.set(f.fingerprint, f);
+  }
   return { findings: result.findings, stats: result.stats[0], verdicts: result.verdicts ?? new Map() };
 }

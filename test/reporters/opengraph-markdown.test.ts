@@ -3,7 +3,9 @@ import { fromOpenGraphId, openGraphId, openGraphKind, renderOpenGraph, renderOpe
 import { safeJsonText } from '../../src/reporters/sanitize.js';
 import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { GraphBuilder } from '../../src/graph/graph.js';
-import { finding, report, scanDir } from '../ci/helpers.js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyDemo, editJson, finding, report, scanDir } from '../ci/helpers.js';
 import { JSON_BATCH } from '../../src/reporters/json-chunks.js';
 
 const isPrimitive = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v);
@@ -169,6 +171,59 @@ describe('nhiscan export --format opengraph', () => {
     for (const n of graph.nodes.values()) shuffled.addNode(n);
     for (const e of [...graph.edges()].reverse()) shuffled.addEdge(e);
     expect(renderOpenGraph(shuffled.build())).toBe(renderOpenGraph(graph));
+  });
+
+  // Providers list policies, tags, names and factors in whatever order they like: the export
+  // must not change when they do (the same estate gives the same upload).
+  it('does not depend on the order the provider listed a node\'s values in', () => {
+    const build = (reverse: boolean) => {
+      const r = <T,>(xs: T[]): T[] => (reverse ? [...xs].reverse() : xs);
+      const b = new GraphBuilder();
+      b.addNode({
+        id: 'x:1',
+        kind: 'identity',
+        provider: 'aws',
+        type: 'aws-iam-role',
+        name: 'r',
+        nativeId: '1',
+        scope: '1',
+        tags: r(['ci', 'terraform', 'WindowsAzureActiveDirectoryIntegratedApp']),
+        federation: { issuer: 'i', subject: 's', subjectMatch: 'exact', audiences: r(['b', 'a']) },
+        attrs: {
+          policies: r(['AmazonS3ReadOnlyAccess', 'AWSSupportAccess']),
+          counts: r([10, 9, 100]),
+          clientIds: Object.fromEntries(r([['arn:b', r(['x', 'y'])], ['arn:a', r(['z', 'w'])]])),
+          principals: r([{ type: 'aws', value: 'b' }, { value: 'a', type: 'aws' }]),
+        },
+      });
+      return JSON.parse(renderOpenGraph(b.build())).graph.nodes[0].properties;
+    };
+    const forward = build(false);
+    expect(build(true)).toEqual(forward);
+    expect(JSON.stringify(build(true))).toBe(JSON.stringify(forward));
+    expect(forward.attr_policies).toEqual(['AWSSupportAccess', 'AmazonS3ReadOnlyAccess']);
+    expect(forward.attr_counts).toEqual([9, 10, 100]);
+    expect(forward.tags).toEqual(['WindowsAzureActiveDirectoryIntegratedApp', 'ci', 'terraform']);
+    expect(forward.federation_audiences).toEqual(['a', 'b']);
+    expect(forward.attr_clientids).toBe('{"arn:a":["w","z"],"arn:b":["x","y"]}');
+  });
+
+  it('exports the same document when the demo\'s inputs list things in another order', () => {
+    const snap = copyDemo();
+    // Every array of every file, at every depth, except a policy's statements: their order is
+    // part of the policy, and shows in each statement's index.
+    const reverseAll = (x: any, key = ''): any =>
+      Array.isArray(x)
+        ? (key === 'Statement' ? x : [...x].reverse()).map((v) => reverseAll(v))
+        : x && typeof x === 'object'
+          ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, reverseAll(v, k)]))
+          : x;
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const f of files(snap)) if (f.endsWith('.json') && !f.endsWith('manifest.json')) editJson(f, (d) => Object.assign(d, reverseAll(d)));
+    const other = scanDir(snap);
+    const reversed = JSON.parse(renderOpenGraph(other.graph, other.analysis));
+    expect(reversed.graph.nodes).toEqual(doc.graph.nodes);
+    expect(reversed.graph.edges).toEqual(doc.graph.edges);
   });
 
   it('flattens nested attributes and drops nulls', () => {

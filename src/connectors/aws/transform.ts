@@ -323,7 +323,9 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
   for (const p of principalsOf(model)) {
     const a = answers.grants[i++];
     const id = ids.awsPrincipal(account, p.arn);
-    const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].join(', ') || 'group policies';
+    // Sorted, as attrs.policies is: IAM lists attached policies in an order of its own, and the
+    // same principal must give the same reasons whatever order that is.
+    const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].sort().join(', ') || 'group policies';
     const assessment = a.assessment;
     b.getNode(id)!.attrs.adminStatus = assessment.status;
     if (assessment.status === 'conditional' && assessment.undecided) {

@@ -5,6 +5,7 @@ import { ensureCrown } from './transform-privileges.js';
 import { roleLevel } from './transform-tiers.js';
 import { appFilterAdmits, oktaGroupFilter } from './transform-aws.js';
 import { patternPart, providerAccepts, providerClaims } from './saml-claims.js';
+import { compareText } from '../../compare.js';
 
 /**
  * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type),
@@ -311,8 +312,13 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
     // holding admin roles (Okta reserves those to super admins) or one whose members Okta does not
     // change; every user is assigned already when the Everyone group is.
     const everyone = fed.groups.some((g) => isEveryone(ctx, g.groupId));
-    const entry = fed.groups.find((g) => !fixedMembership(ctx, g.groupId) && (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0);
-    const entryName = entry ? (ctx.groupNames.get(entry.groupId) ?? entry.groupId) : undefined;
+    // Any such group will do; the one named is the first by name (then id), not the first Okta
+    // happened to list, so the same org gives the same reason whatever order the API returned.
+    const entry = fed.groups
+      .filter((g) => !fixedMembership(ctx, g.groupId) && (ctx.groupRoleTypes.get(g.groupId) ?? []).length === 0)
+      .map((g) => ({ g, name: ctx.groupNames.get(g.groupId) ?? g.groupId }))
+      .sort((x, y) => compareText(x.name, y.name) || compareText(x.g.groupId, y.g.groupId))[0];
+    const entryName = entry?.name;
     for (const { node, byRole, creates, how, notAdminGroups, controls, noUser } of adders) {
       const caveat = byRole ? `, ${roleCaveat}` : '';
       const user = userClause(controls, noUser);

@@ -1,6 +1,7 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-oidc-trust-weak-subject.js';
-import { GITHUB, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { GITHUB, NOW, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 
 const ENTRA = 'sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
 const role = (t: Record<string, unknown>, managed: string[] = [], inline = [doc(allow('s3:PutObject', 'arn:aws:s3:::site/*'))]) =>
@@ -46,4 +47,28 @@ describe('aws-oidc-trust-weak-subject', () => {
     { name: 'a role trusted only by a service', graph: () => role(trust.service('ec2.amazonaws.com')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'an unparseable trust policy', graph: () => role({ Statement: [{ Effect: 'Maybe' }] }), subject: roleId('ci'), verdict: 'unknown' },
   ]);
+
+  // CI baselines and waivers key a finding by its fingerprint: adding a sub condition, or
+  // narrowing its pattern while it is still too broad (a partial fix), changes the state of the
+  // trust the finding is about, and must not make the finding look new.
+  describe('fingerprint', () => {
+    const statements = (...docs: Record<string, unknown>[]) => doc(...docs.flatMap((d) => d.Statement as Record<string, unknown>[]));
+    const findings = (t: Record<string, unknown>) => runRule(rule, role(t), { now: NOW }).findings.filter((f) => f.subject.id === roleId('ci'));
+
+    it('stays the same as the subject condition is added and narrowed', () => {
+      const steps = [trust.github(null), trust.github('repo:acme/*', { like: true }), trust.github('repo:acme/site:*', { like: true })].map(findings);
+      expect(steps.map((fs) => fs.map((f) => [f.messageId, f.severity]))).toEqual([[['missing', 'critical']], [['wildcard', 'high']], [['wildcard', 'medium']]]);
+      expect(new Set(steps.map((fs) => fs[0].fingerprint)).size).toBe(1);
+    });
+
+    it('differs between two issuers, and between two statements for the same issuer', () => {
+      const entra = trust.oidc(ENTRA, { StringEquals: { [`${ENTRA}:aud`]: 'api://app' } });
+      const two = findings(statements(trust.github('repo:acme/*', { like: true }), entra));
+      expect(two).toHaveLength(2);
+      expect(new Set(two.map((f) => f.fingerprint)).size).toBe(2);
+      const same = findings(statements(trust.github('repo:acme/*', { like: true }), trust.github('repo:other/*', { like: true })));
+      expect(same).toHaveLength(2);
+      expect(new Set(same.map((f) => f.fingerprint)).size).toBe(2);
+    });
+  });
 });

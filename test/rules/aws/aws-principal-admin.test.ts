@@ -1,6 +1,7 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-principal-admin.js';
-import { ACCT, GITHUB, VENDOR, allow, daysAgo, deny, doc, oneAccount, roleId, ruleCases, trust, userId } from '../../helpers/aws-builders.js';
+import { ACCT, GITHUB, NOW, VENDOR, allow, daysAgo, deny, doc, oneAccount, roleId, ruleCases, trust, userId } from '../../helpers/aws-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 
 const adminRole = (trustDoc: Record<string, unknown>, extra: { inline?: Record<string, unknown>[] } = {}) =>
   oneAccount({ roles: [{ name: 'deploy', trust: trustDoc, managed: ['AdministratorAccess'], inline: extra.inline }], oidcProviders: [GITHUB] });
@@ -73,4 +74,19 @@ describe('aws-principal-admin', () => {
       verdict: 'unknown',
     },
   ]);
+
+  // CI baselines and waivers key a finding by its fingerprint: narrowing administration with a
+  // condition (a partial fix) lowers the severity and must not make the finding look new.
+  it('keeps its fingerprint when the administrator policy gains a condition, and differs between principals', () => {
+    const run = (inline: Record<string, unknown>[], managed: string[]) =>
+      runRule(rule, oneAccount({ roles: [{ name: 'deploy', trust: trust.account(ACCT), managed, inline }, { name: 'ops', trust: trust.account(ACCT), managed: ['AdministratorAccess'] }] }), { now: NOW }).findings;
+    const before = run([], ['AdministratorAccess']);
+    const after = run([doc(allow('*', '*', { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }))], []);
+    const deploy = (fs: typeof before) => fs.filter((f) => f.subject.id === roleId('deploy'));
+    expect(deploy(before).map((f) => [f.messageId, f.severity])).toEqual([['admin', 'high']]);
+    expect(deploy(after).map((f) => [f.messageId, f.severity])).toEqual([['conditional', 'medium']]);
+    expect(deploy(after)[0].fingerprint).toBe(deploy(before)[0].fingerprint);
+    const ops = before.find((f) => f.subject.id === roleId('ops'))!;
+    expect(ops.fingerprint).not.toBe(deploy(before)[0].fingerprint);
+  });
 });

@@ -1,6 +1,7 @@
-import { describe } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/entra/entra-privileged-directory-role.js';
-import { ruleCases } from '../../helpers/entra-builders.js';
+import { EntraGraph, ruleCases } from '../../helpers/entra-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 import {
   APPLICATION_ADMIN,
   CLOUD_APPLICATION_ADMIN,
@@ -132,4 +133,55 @@ describe('entra-privileged-directory-role', () => {
       severities: ['critical'],
     },
   ]);
+
+  // CI baselines and waivers key a finding by its fingerprint: moving an assignment to PIM
+  // eligibility is a remediation step, and must not make the finding look new.
+  describe('fingerprint', () => {
+    const findingsOf = (build: (g: EntraGraph) => string) => {
+      const g = new EntraGraph();
+      const sp = build(g);
+      return runRule(rule, g.build(), { now: NOW }).findings.filter((f) => f.subject.id === sp);
+    };
+
+    it('stays the same when an active assignment becomes PIM-eligible', () => {
+      const active = findingsOf((g) => {
+        const sp = g.sp('app-bot');
+        g.dirRole(sp, APPLICATION_ADMIN);
+        return sp;
+      });
+      const eligible = findingsOf((g) => {
+        const sp = g.sp('app-bot');
+        g.dirRole(sp, APPLICATION_ADMIN, { eligible: true });
+        return sp;
+      });
+      expect(active.map((f) => f.message)).toEqual([expect.stringContaining('holds Application Administrator')]);
+      expect(eligible.map((f) => f.message)).toEqual([expect.stringContaining('is eligible (PIM) for Application Administrator')]);
+      expect(eligible[0].fingerprint).toBe(active[0].fingerprint);
+    });
+
+    it('differs between two roles, and between a role held directly and through a group', () => {
+      const fs = findingsOf((g) => {
+        const sp = g.sp('app-bot');
+        g.dirRole(sp, APPLICATION_ADMIN);
+        g.dirRole(sp, CLOUD_APPLICATION_ADMIN, { eligible: true });
+        const grp = g.group('Tier0');
+        g.member(sp, grp);
+        g.dirRole(grp, APPLICATION_ADMIN);
+        return sp;
+      });
+      expect(fs).toHaveLength(3);
+      expect(new Set(fs.map((f) => f.fingerprint)).size).toBe(3);
+    });
+
+    it('an active and an eligible assignment of the same role are one finding, not two with one fingerprint', () => {
+      const fs = findingsOf((g) => {
+        const sp = g.sp('app-bot');
+        g.dirRole(sp, APPLICATION_ADMIN, { eligible: true });
+        g.dirRole(sp, APPLICATION_ADMIN);
+        return sp;
+      });
+      expect(fs.map((f) => f.message)).toEqual([expect.stringContaining('holds Application Administrator')]);
+      expect(fs[0].evidence.eligible).toBe(false);
+    });
+  });
 });

@@ -36,6 +36,18 @@ describe('nhi-service-account-no-owner', () => {
     expect(r.verdicts.get('unread')).toBe('unknown');
   });
 
+  // CI baselines and waivers key a finding by its fingerprint: removing the departed manager, or
+  // the manager leaving, changes the state of the one finding, not what it is about.
+  it('keeps its fingerprint between "no accountable human" and "all of them left", and differs between accounts', () => {
+    const run = (gone: boolean) =>
+      runRule(rule, graphOf([svc('a'), svc('b'), node('gone', { kind: 'human', type: 'entra-user', enabled: false })], gone ? [edge('gone', 'a', 'MANAGES')] : []), { now }).findings;
+    const left = run(true).find((f) => f.subject.id === 'a')!;
+    const none = run(false).find((f) => f.subject.id === 'a')!;
+    expect([left.messageId, none.messageId]).toEqual(['left', 'none']);
+    expect(none.fingerprint).toBe(left.fingerprint);
+    expect(run(false).find((f) => f.subject.id === 'b')!.fingerprint).not.toBe(none.fingerprint);
+  });
+
   it('is unknown when no accountable human is known to be active (a manager whose status was not read)', () => {
     const g = graphOf(
       [svc('a'), svc('b'), node('ghost', { kind: 'human', type: 'entra-user' }), node('gone', { kind: 'human', type: 'entra-user', enabled: false }), node('boss', { kind: 'human', type: 'entra-user', enabled: true })],

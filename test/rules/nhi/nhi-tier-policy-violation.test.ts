@@ -112,4 +112,22 @@ describe('nhi-tier-policy-violation', () => {
       runRule(rule, graphOf([node('r', { attrs: { owner: 'alice' } }), secret('s', '2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z')], [edge('r', 's', 'HAS_CREDENTIAL')], [iam(status)]), { now }).verdicts.get('r');
     expect(owned('missing-permission')).toBe('pass');
   });
+
+  // CI baselines and waivers key a finding by its fingerprint: lowering the identity's tier (a
+  // remediation) while it still breaks the lower tier's policy must not make the finding new.
+  it('keeps its fingerprint when the tier changes, and differs between identities', () => {
+    const build = (tier: 3 | 4) =>
+      graphOf(
+        [node('sp'), node('other'), p('p', tier), secret('long', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z'), secret('long2', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z')],
+        [edge('sp', 'p', 'GRANTED'), edge('sp', 'long', 'HAS_CREDENTIAL'), edge('other', 'p', 'GRANTED'), edge('other', 'long2', 'HAS_CREDENTIAL')],
+        READ,
+      );
+    const t4 = runRule(rule, build(4), { now }).findings;
+    const t3 = runRule(rule, build(3), { now }).findings;
+    const sp = (fs: typeof t4) => fs.find((f) => f.subject.id === 'sp')!;
+    expect([sp(t4).args.tier, sp(t4).severity]).toEqual([4, 'high']);
+    expect([sp(t3).args.tier, sp(t3).severity]).toEqual([3, 'medium']);
+    expect(sp(t3).fingerprint).toBe(sp(t4).fingerprint);
+    expect(t4.find((f) => f.subject.id === 'other')!.fingerprint).not.toBe(sp(t4).fingerprint);
+  });
 });

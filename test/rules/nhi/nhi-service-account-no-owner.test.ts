@@ -79,6 +79,15 @@ describe('nhi-service-account-no-owner', () => {
     expect([old.of(managed), old.of(orphan), old.of(failed)]).toEqual(['unknown', 'unknown', 'unknown']);
   });
 
+  it('a manager that is itself a service account is no accountable human: fails, naming it', () => {
+    const g = graphOf([svc('a', { attrs: { hasManager: true } }), svc('b', { enabled: true }), svc('c', { attrs: { hasManager: true } })], [edge('b', 'a', 'MANAGES'), edge('c', 'c', 'MANAGES')]);
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('a')).toBe('fail');
+    expect(r.findings.find((f) => f.subject.id === 'a')?.message).toBe('a is a service account with no accountable human recorded: its only owners or managers are not people (b)');
+    // Managing itself is no one managing it.
+    expect(r.verdicts.get('c')).toBe('fail');
+  });
+
   it('reads the Okta manager of a service account from profile.managerId / profile.manager', () => {
     const org = oktaOrg()
       .user({ id: 'boss', login: 'boss@acme.com' })

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-service-account-no-owner.js';
+import tierPolicy from '../../../rules/nhi/nhi-tier-policy-violation.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 import { oktaIds as I, oktaOrg } from '../../helpers/okta-builders.js';
@@ -110,5 +111,23 @@ describe('nhi-service-account-no-owner', () => {
     // A free-text manager is a person whose account status is not known.
     expect(r.verdicts.get(I.user('sa3'))).toBe('unknown');
     expect(r.verdicts.get(I.user('sa4'))).toBe('fail');
+  });
+
+  it('an Okta managerId missing from users.json (a manager who left: DEPROVISIONED users are not listed) is warned, unknown and not accountable', () => {
+    const org = oktaOrg().user({ id: 'sa1', login: 'svc-one@acme.com' });
+    const snap = org.snapshot();
+    const profile = (snap.files['okta/users.json'] as { id: string; profile: Record<string, unknown> }[]).find((u) => u.id === 'sa1')!.profile;
+    profile.managerId = '00ugone';
+    const b = new GraphBuilder();
+    transformOkta(snap, b, DEFAULT_CONFIG);
+    const g = b.build();
+    expect(g.warnings.filter((w) => w.includes('00ugone'))).toEqual([
+      'okta/users.json: 1 service-account manager(s) not in okta/users.json ("00ugone"); the default user listing omits DEPROVISIONED users, so whether they left is unknown',
+    ]);
+    expect(g.node(I.user('00ugone'))).toMatchObject({ kind: 'human', attrs: { placeholder: true, listed: false } });
+    expect(g.node(I.user('00ugone'))!.enabled).toBeUndefined();
+    expect(runRule(rule, g, { now }).verdicts.get(I.user('sa1'))).toBe('unknown');
+    // The tier policy does not take a manager of unknown status as accountable either.
+    expect(runRule(tierPolicy, g, { now, options: { policy: { T0: { requireOwner: true } } } }).verdicts.get(I.user('sa1'))).toBe('unknown');
   });
 });

@@ -132,7 +132,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     return v;
   };
-  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => autonomyOf(graph, r));
+  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) =>
+      autonomyOf(graph, r, (id) => {
+        const i = graph.indexOf(id);
+        return i >= 0 && tierOf[i] > 0;
+      }),
+    );
 
   const analysis: Analysis = {
     tier: (ref) => {
@@ -479,15 +484,24 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   return { class: cls ?? 'none', evidence, longLived };
 }
 
-function autonomyOf(graph: Graph, ref: NodeRef): { level: Autonomy; reason: string } {
+/** `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run). */
+function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
   if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
   const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
-  const delegatedOnly = !appOnly && outs.some((e) => e.type === 'DELEGATED_GRANT');
+  // Power held through another object is the identity's own too: a group it is a member of (one
+  // holding Global Administrator), an identity it can take over or acts as. Such an edge counts
+  // when its target reaches a privilege; a membership of a group that holds nothing does not.
+  const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && CONTROL_EDGES.has(e.type) && reaches(e.to));
+  const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
     return { level: 'scheduled', reason: 'automation holding a standing credential' };
+  }
+  if (indirect) {
+    const via = indirect.type === 'MEMBER_OF' ? 'member of' : indirect.type === 'ACTS_AS' ? 'acts as' : indirect.type === 'CAN_ESCALATE_TO' ? 'can take over' : indirect.type;
+    return { level: 'scheduled', reason: `holds power of its own without a signed-in user (${via} ${graph.node(indirect.to)?.name ?? indirect.to})` };
   }
   return { level: 'scheduled', reason: appOnly ? 'holds app-only permissions or roles' : 'automation identity' };
 }

@@ -91,3 +91,26 @@ describe('accountable humans: people only', () => {
     expect(cells[cols.indexOf('action_reasons')]).toContain('no accountable owner: owned only by machine identities (svc)');
   });
 });
+
+describe('autonomy: power of its own, however held', () => {
+  const ga = node('ga', { kind: 'privilege', provider: 'entra', type: 'entra-directory-role', tier: 4, crownJewel: 'admin' });
+  const scope = node('scope', { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', tier: 1 });
+  it.each([
+    ['MEMBER_OF a group holding Global Administrator', [node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' })], [edge('a', 'grp', 'MEMBER_OF'), edge('grp', 'ga', 'HAS_ROLE')]],
+    ['CAN_ESCALATE_TO an identity with power', [node('b', { provider: 'entra', type: 'entra-service-principal' })], [edge('a', 'b', 'CAN_ESCALATE_TO'), edge('b', 'ga', 'GRANTED')]],
+    ['ACTS_AS an identity with power', [node('b', { provider: 'entra', type: 'entra-service-principal' })], [edge('a', 'b', 'ACTS_AS'), edge('b', 'ga', 'HAS_ROLE')]],
+  ] as const)('an SP with one delegated grant that holds power through %s is not human-triggered', (_, nodes, edges) => {
+    const g = graphOf([node('a', { provider: 'entra', type: 'entra-service-principal' }), ga, scope, ...nodes], [edge('a', 'scope', 'DELEGATED_GRANT'), ...edges]);
+    const a = analyze(g, opts);
+    expect(a.autonomy('a')).toBe('scheduled');
+    expect(a.autonomyReason('a')).toMatch(/app-only|of its own/);
+  });
+
+  it('near miss: a delegated grant and membership of a group that holds nothing stays human-triggered', () => {
+    const g = graphOf(
+      [node('a', { provider: 'entra', type: 'entra-service-principal' }), scope, node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' })],
+      [edge('a', 'scope', 'DELEGATED_GRANT'), edge('a', 'grp', 'MEMBER_OF')],
+    );
+    expect(analyze(g, opts).autonomy('a')).toBe('human-triggered');
+  });
+});

@@ -175,9 +175,19 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     nativeId: n.nativeId,
     scope: n.scope,
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
-    owners: [...analysis.accountable(n)]
-      .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.id, b.id))
-      .map(({ name, relation, enabled }) => (enabled === undefined ? { name, relation } : { name, relation, enabled })),
+    // Every owner is shown; one that is not a person says so and is not counted as accountable.
+    owners: [...analysis.owners(n)]
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.via ?? '', b.via ?? '') || compareText(a.id, b.id))
+      .map(({ name, relation, enabled, via, note }) => {
+        const o: IdentitySummary['owners'][number] = { name, relation };
+        if (enabled !== undefined) o.enabled = enabled;
+        if (via !== undefined) o.via = via;
+        if (note !== undefined) {
+          o.accountable = false;
+          o.note = note;
+        }
+        return o;
+      }),
     credentials: creds,
     tier: analysis.tier(n),
     tierReasons: analysis.tierReasons(n),

@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags each disabled owner of an app or service principal that still has at least one active owner (when every owner is disabled, entra-app-no-owner reports it instead).',
+      'Flags each disabled owner of an app or service principal that still has at least one owner who is a person and not disabled (when every person who owns it is disabled, or no owner is a person, entra-app-no-owner reports it instead).',
     risk: 'Stale ownership makes reviews and incident response ask the wrong person, and re-enabling a departed account restores its control over the app.',
     remediation: 'Remove the disabled account from the owners and confirm the remaining owners are the right people.',
     references: [
@@ -33,7 +33,9 @@ export default defineRule({
     }
     const owners = ownersOf(ctx.graph, subject);
     const disabled = owners.filter((o) => o.enabled === false);
-    if (disabled.length === 0 || disabled.length === owners.length) return;
+    // When every person who owns it is disabled (or no owner is a person), nobody accountable is
+    // left: entra-app-no-owner reports that, whatever machine owners remain enabled.
+    if (disabled.length === 0 || owners.every((o) => o.enabled === false || o.kind !== 'human')) return;
     for (const o of disabled) {
       ctx.report({ messageId: 'disabledOwner', args: { owner: o.name }, evidence: { owner: o.id }, key: o.id });
     }

@@ -25,12 +25,9 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
     return strength.longLived ? 'long-lived shared secret' : 'shared secret';
   }
   if (n.kind === 'identity' && n.provider !== 'aws' && credentialsOf(ctx.graph, n).some((c) => isActiveCredential(c, ctx.now))) {
-    // A user account (a person, or a service account someone signs in to) can be accountable; an
-    // owning service principal, app or role cannot.
-    const humans = ctx.analysis.accountable(n).filter((p) => {
-      const o = ctx.graph.node(p.id);
-      return o !== undefined && (o.kind === 'human' || o.type === 'entra-user' || o.type === 'okta-user');
-    });
+    // Only a person can be accountable (the analysis's answer): an owning service account,
+    // service principal, app, role or group cannot.
+    const humans = ctx.analysis.accountable(n);
     // A person whose account status is not known may still be there: not a claim to make.
     if (humans.some((p) => p.enabled !== false)) return undefined;
     if (!ownersRead(n)) return OWNERS_UNREAD;

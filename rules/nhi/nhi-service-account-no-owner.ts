@@ -10,13 +10,14 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'A user object classified as a service account has no manager, owner, sponsor or owner tag, or every one of them is disabled. One rule for Entra users (manager), Okta users (profile managerId / manager; token ownership is not accountability) and IAM users (owner tags).',
+      'A user object classified as a service account has no manager, owner, sponsor or owner tag that is a person, or every such person is disabled. A manager or owner that is itself a service account, service principal or group is no accountable human (it is named in the message). One rule for Entra users (manager), Okta users (profile managerId / manager; token ownership is not accountability) and IAM users (owner tags).',
     risk: 'Nobody rotates, reviews or offboards an account that belongs to no one; when the integration is retired the account stays, with its rights.',
     remediation: 'Record an accountable owner (manager attribute, sponsor, `owner` tag) for every service account and review it when that person changes role or leaves.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
     maturity: 'stable',
     messages: {
       none: '{{name}} is a service account with no accountable human recorded',
+      machinesOnly: '{{name}} is a service account with no accountable human recorded: its only owners or managers are not people ({{owners}})',
       left: '{{name}} is a service account whose accountable humans are all disabled ({{owners}})',
     },
   },
@@ -27,8 +28,11 @@ export default defineRule({
       if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
       // An IAM user's owner is an owner tag; with a tag entry that could not be read, one may be missing.
       if (subject.attrs.tagsIncomplete === true) return ctx.unknown('some tags could not be read');
-      // No key on either finding: "none" and "all left" are states of the one finding this rule
-      // makes per account, so a change between them keeps the fingerprint a CI baseline holds.
+      // No key on any of these findings: "none", "machines only" and "all left" are states of the
+      // one finding this rule makes per account, so a change between them keeps the fingerprint a
+      // CI baseline holds. Owned or managed only by machine identities: the same finding, naming them.
+      const machines = ctx.analysis.owners(subject).filter((o) => o.note !== undefined && o.id !== subject.id);
+      if (machines.length > 0) return ctx.report({ messageId: 'machinesOnly', args: { owners: machines.map((o) => o.name).join(', ') } });
       return ctx.report({ messageId: 'none' });
     }
     if (people.every((p) => p.enabled === false)) {

@@ -90,7 +90,7 @@ export default defineRule({
           if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown) return ctx.unknown(`tier not known: ${missing}`);
         }
       }
-      if (found.ownerUnknown) ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+      if (found.ownerUnknown) ctx.unknown(found.ownerUnknown);
       else if (found.lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
       return;
     }
@@ -127,13 +127,18 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
       }
     }
   }
-  // Accountable means a user account (a person, or a service account someone signs in to), not
-  // an owning service principal, app or role, that has not left; an account whose status is
-  // unknown counts. Owners that were not read are no evidence either way.
-  let ownerUnknown = false;
-  if (policy.requireOwner && !subject.attrs.owner && !ctx.analysis.accountable(subject).some((o) => o.enabled !== false && isUserAccount(ctx.graph.node(o.id)))) {
-    if (ownersRead(subject)) violations.push('no accountable human');
-    else ownerUnknown = true;
+  // Accountable means a person (the analysis's accountable humans: not a service account,
+  // service principal, app, role or group) who has not left. A person whose account status was
+  // not read (a manager the provider did not list) may have left: no evidence either way, like
+  // owners that were not read. An owner tag names a person with no account to check.
+  let ownerUnknown: string | undefined;
+  if (policy.requireOwner && !subject.attrs.owner) {
+    const people = ctx.analysis.accountable(subject);
+    if (!people.some((o) => o.enabled === true || ctx.graph.node(o.id)?.type === 'aws-owner-tag')) {
+      if (!ownersRead(subject)) ownerUnknown = 'whether a human is accountable for it is not known: its owners were not read';
+      else if (people.some((o) => o.enabled === undefined)) ownerUnknown = 'whether a human is accountable for it is not known: the account status of its owner, sponsor or manager was not read';
+      else violations.push('no accountable human');
+    }
   }
   return { violations, autonomy, strength, lifeUnknown, ownerUnknown };
 }
@@ -144,8 +149,4 @@ function ownersRead(n: GraphNode): boolean {
   if (n.type === 'entra-user') return n.attrs.hasManager !== undefined;
   if (n.provider === 'aws') return n.attrs.tagsIncomplete !== true;
   return true;
-}
-
-function isUserAccount(n: GraphNode | undefined): boolean {
-  return n !== undefined && (n.kind === 'human' || n.type === 'entra-user' || n.type === 'okta-user');
 }

@@ -1,7 +1,7 @@
 import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
-import type { Accountable, Analysis, Autonomy, CrownJewelPath, PathHop, StrengthResult } from './types.js';
+import type { Accountable, Analysis, Autonomy, CrownJewelPath, Owner, PathHop, StrengthResult } from './types.js';
 
 /**
  * Edges along which control flows: holding the source gives the rights of the target. OWNS is
@@ -118,6 +118,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   // The identity summaries ask for every identity's accountable humans, after several rules
   // asked for many of the same: each walk of a node's incoming edges (~330,000 on the 100k
   // estate, scattered in memory) is done once.
+  const ownersCache: (readonly Owner[] | undefined)[] = new Array(n);
   const accountableCache: (readonly Accountable[] | undefined)[] = new Array(n);
   /** The cached answer for a node of the graph; computed each time for one that is not. */
   const cached = <T>(cache: (T | undefined)[], ref: NodeRef, compute: (ref: NodeRef, id: string) => T): T => {
@@ -131,7 +132,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     return v;
   };
-  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => autonomyOf(graph, r));
+  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) =>
+      autonomyOf(graph, r, (id) => {
+        const i = graph.indexOf(id);
+        return i >= 0 && tierOf[i] > 0;
+      }),
+    );
 
   const analysis: Analysis = {
     tier: (ref) => {
@@ -169,11 +175,22 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       const firm = analysis.firmCrownJewelPaths(ref);
       return shortest.map((p) => (p.hops.some((h) => h.conditional) ? (firm.find((f) => f.group === p.group) ?? p) : p));
     },
+    owners: (ref) => {
+      const i = graph.indexOf(ref);
+      if (i < 0) return NO_ONE;
+      let v = ownersCache[i];
+      if (v === undefined) ownersCache[i] = v = ownersAt(graph, i);
+      return v;
+    },
     accountable: (ref) => {
       const i = graph.indexOf(ref);
       if (i < 0) return NO_ONE;
       let v = accountableCache[i];
-      if (v === undefined) accountableCache[i] = v = accountableAt(graph, i);
+      if (v === undefined) {
+        const all = analysis.owners(ref);
+        // Usually every owner is a person: the same frozen list, not a copy.
+        accountableCache[i] = v = all.every((o) => o.note === undefined) ? all : Object.freeze(all.filter((o) => o.note === undefined));
+      }
       return v;
     },
   };
@@ -181,33 +198,70 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
 }
 
 /** Nobody accountable: shared by every node without owners, sponsors or managers. */
-const NO_ONE: readonly Accountable[] = Object.freeze([]);
+const NO_ONE: readonly Owner[] = Object.freeze([]);
 
 /**
- * The accountable humans of the node at index `i`, frozen: the analysis hands the same list to
- * every caller (rules and the identity summary), so none may change it.
+ * Why an owner that is not a person answers for nothing. Only a person (a node of kind `human`)
+ * can be held to account: a service-account user, a service principal, a role or a group has no
+ * one behind it who reviews, rotates or offboards, so naming it as owner names nobody.
  */
-function accountableAt(graph: Graph, i: number): readonly Accountable[] {
-  const out: Accountable[] = [];
+function notAccountable(n: GraphNode): string {
+  if (n.kind === 'group') return 'group, not accountable';
+  if (n.machineReasons && n.machineReasons.length > 0) return 'service account, not accountable';
+  if (n.type === 'entra-service-principal' || n.type === 'entra-application') return 'service principal, not accountable';
+  return n.kind === 'identity' ? 'machine identity, not accountable' : 'not a person, not accountable';
+}
+
+/**
+ * The owners, sponsors and managers of the node at index `i` (see {@link Analysis.owners}),
+ * frozen: the analysis hands the same list to every caller (rules and the identity summary), so
+ * none may change it.
+ *
+ * The chain through a machine owner is followed in one case only: an identity that acts as its
+ * machine owner (an Okta API token, which works with its creator's rights and only while that
+ * user is active) is that account's credential, so the people who answer for the account answer
+ * for it too. Other ownership (a service principal owning an app) is not followed: the owning
+ * workload's people answer for that workload, and nobody has taken on the owned one.
+ */
+function ownersAt(graph: Graph, i: number): readonly Owner[] {
+  const out: Owner[] = [];
   // Each edge's source by its index (kept with the edge), not looked up by id.
   const { edges, from } = graph.inAt(i);
   for (let k = 0; k < edges.length; k++) {
     const e = edges[k];
-    const relation = e.type === 'OWNS' ? 'owns' : e.type === 'SPONSORS' ? 'sponsors' : e.type === 'MANAGES' ? 'manages' : undefined;
+    const relation = relationOf(e);
     if (relation === undefined) continue;
     const n = graph.nodeAt(from[k]);
     // An owner of both the app registration and its service principal is one person. The
     // earlier entries are few: scanning them beats a set of keys built per node.
-    if (!n || out.some((o) => o.id === n.id && o.relation === relation)) continue;
-    const entry: Accountable = {
-      id: n.id,
-      name: n.name,
-      relation,
-    };
+    if (!n || out.some((o) => o.id === n.id && o.relation === relation && o.via === undefined)) continue;
+    const entry: Owner = { id: n.id, name: n.name, relation };
     if (n.enabled !== undefined) entry.enabled = n.enabled;
+    if (n.kind === 'human') {
+      out.push(entry);
+      continue;
+    }
+    entry.note = notAccountable(n);
     out.push(entry);
+    // Machine owners are rare: asking for the subject's outgoing edges only then costs nothing.
+    if (n.kind !== 'identity' || !graph.out(graph.nodeAt(i), 'ACTS_AS').some((a) => a.to === n.id)) continue;
+    const behind = graph.inAt(from[k]);
+    for (let j = 0; j < behind.edges.length; j++) {
+      const r = relationOf(behind.edges[j]);
+      const p = graph.nodeAt(behind.from[j]);
+      if (r === undefined || !p || p.kind !== 'human' || p.id === graph.nodeAt(i).id) continue;
+      if (out.some((o) => o.id === p.id && o.relation === r && o.via === n.name)) continue;
+      const inherited: Owner = { id: p.id, name: p.name, relation: r };
+      if (p.enabled !== undefined) inherited.enabled = p.enabled;
+      inherited.via = n.name;
+      out.push(inherited);
+    }
   }
   return out.length === 0 ? NO_ONE : Object.freeze(out);
+}
+
+function relationOf(e: GraphEdge): string | undefined {
+  return e.type === 'OWNS' ? 'owns' : e.type === 'SPONSORS' ? 'sponsors' : e.type === 'MANAGES' ? 'manages' : undefined;
 }
 
 /**
@@ -430,15 +484,24 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   return { class: cls ?? 'none', evidence, longLived };
 }
 
-function autonomyOf(graph: Graph, ref: NodeRef): { level: Autonomy; reason: string } {
+/** `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run). */
+function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
   if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
   const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
-  const delegatedOnly = !appOnly && outs.some((e) => e.type === 'DELEGATED_GRANT');
+  // Power held through another object is the identity's own too: a group it is a member of (one
+  // holding Global Administrator), an identity it can take over or acts as. Such an edge counts
+  // when its target reaches a privilege; a membership of a group that holds nothing does not.
+  const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && CONTROL_EDGES.has(e.type) && reaches(e.to));
+  const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
     return { level: 'scheduled', reason: 'automation holding a standing credential' };
+  }
+  if (indirect) {
+    const via = indirect.type === 'MEMBER_OF' ? 'member of' : indirect.type === 'ACTS_AS' ? 'acts as' : indirect.type === 'CAN_ESCALATE_TO' ? 'can take over' : indirect.type;
+    return { level: 'scheduled', reason: `holds power of its own without a signed-in user (${via} ${graph.node(indirect.to)?.name ?? indirect.to})` };
   }
   return { level: 'scheduled', reason: appOnly ? 'holds app-only permissions or roles' : 'automation identity' };
 }

@@ -20,12 +20,23 @@ export interface PathHop {
   method?: string;
 }
 
-/** One accountable human of an identity (see {@link Analysis.accountable}). */
+/** One accountable human of an identity (see {@link Analysis.accountable}): a person. */
 export interface Accountable {
   id: string;
   name: string;
   relation: string;
   enabled?: boolean;
+  /**
+   * The machine owner through which this person answers for the identity: they own, sponsor or
+   * manage the service account an API token acts as (see {@link Analysis.owners}).
+   */
+  via?: string;
+}
+
+/** One owner, sponsor or manager of an identity, a person or not (see {@link Analysis.owners}). */
+export interface Owner extends Accountable {
+  /** Set when the owner is not a person and so not accountable, e.g. `service account, not accountable`. */
+  note?: string;
 }
 
 /** A path from an identity to a crown jewel. */
@@ -69,6 +80,17 @@ export interface Analysis {
    * identity summaries (explain, the recert sheet) show.
    */
   shownCrownJewelPaths(ref: NodeRef): CrownJewelPath[];
-  /** Accountable humans (owners, sponsors, managers) and their state, in incoming-edge order. Frozen: copy to sort. */
+  /**
+   * Every owner, sponsor and manager and their state, in incoming-edge order: people, and the
+   * machine identities, service-account users and groups recorded as owners, each of those with
+   * a `note` saying it is not accountable. After a machine owner that the identity acts as (an
+   * Okta API token's service account) come that owner's own people, with `via`. Frozen: copy to sort.
+   */
+  owners(ref: NodeRef): readonly Owner[];
+  /**
+   * The accountable humans: the entries of {@link owners} that are people (nodes of kind `human`),
+   * whatever their account state. The one answer rules, summaries, explain and the recert sheet
+   * give to "who answers for this identity". Frozen: copy to sort.
+   */
   accountable(ref: NodeRef): readonly Accountable[];
 }

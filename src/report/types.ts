@@ -32,7 +32,12 @@ export interface IdentitySummary {
    * its user (last use estimated; undefined when not known). Absent when there is none.
    */
   indirectUse?: { via: 'resource' | 'api-token'; name: string; lastUsedAt?: string; estimated?: true }[];
-  owners: { name: string; relation: string; enabled?: boolean }[];
+  /**
+   * Owners, sponsors and managers. `accountable: false` (with a `note`) marks one that is not a
+   * person (a service account, service principal or group): shown, but nobody accountable.
+   * `via`: a person who answers for the identity through the service account it acts as.
+   */
+  owners: { name: string; relation: string; enabled?: boolean; via?: string; accountable?: false; note?: string }[];
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */
   ownersIncomplete?: true;
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];

@@ -15,7 +15,12 @@ export function renderExplain(card: ExplainCard, color: boolean): string {
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '))}`);
   out.push('', c.bold('1. Accountable humans'));
   if (i.owners.length === 0) out.push(c.red('   none: no owner, sponsor or manager is recorded'));
-  for (const o of i.owners) out.push(`   ${t(o.name)} (${o.relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
+  else if (i.owners.every((o) => o.accountable === false)) out.push(c.red('   none: its only owners are not people'));
+  for (const o of i.owners) {
+    const relation = o.via === undefined ? o.relation : `${o.relation} ${t(o.via)}`;
+    if (o.accountable === false) out.push(`   ${t(o.name)} (${relation}, ${c.yellow(t(o.note ?? 'not accountable'))})`);
+    else out.push(`   ${t(o.name)} (${relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
+  }
   for (const g of card.consents) out.push(`   consent: ${t(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${t(g.grantedBy ?? 'one user')}`}`);
   out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''})`));
   if (i.credentials.length === 0) out.push('   no credentials recorded on the object');

@@ -108,7 +108,8 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
       : used !== undefined && (daysSince(used, now) ?? 0) >= opts.unusedDays
         ? `not used for ${daysSince(used, now)} days`
         : undefined;
-  const ownersGone = i.owners.length > 0 && i.owners.every((o) => o.enabled === false);
+  const people = accountable(i);
+  const ownersGone = people.length > 0 && people.every((o) => o.enabled === false);
   const keep: string[] = [];
   // The root user of an AWS account cannot be deleted, and leaving it unused is the goal, not a
   // sign it is forgotten (AWS: use root only for the tasks that require it).
@@ -142,7 +143,12 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier T${i.tier} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
   // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
   if (!i.ownersIncomplete) {
-    if (i.owners.length === 0) out.push({ action: 'assign owner', reason: 'no accountable owner' });
+    if (people.length === 0) {
+      // A machine owner (a service account, service principal or group) answers for nothing: say
+      // who is recorded, so the reviewer sees why an owned identity still needs one.
+      const machines = i.owners.filter((o) => o.accountable === false).map((o) => o.name);
+      out.push({ action: 'assign owner', reason: machines.length > 0 ? `no accountable owner: owned only by machine identities (${machines.join(', ')})` : 'no accountable owner' });
+    }
     else if (ownersGone) out.push({ action: 'assign owner', reason: 'every owner is disabled' });
   }
   // Last, so any other action comes first: why an identity that looks idle is not to be revoked.
@@ -150,16 +156,29 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   return out;
 }
 
+/** The owners that are people: a machine owner (marked `accountable: false`) answers for nothing. */
+function accountable(i: IdentitySummary): IdentitySummary['owners'] {
+  return i.owners.filter((o) => o.accountable !== false);
+}
+
+/** The state of the accountable humans only: a machine owner does not make an identity "active". */
 function ownerStatus(i: IdentitySummary): string {
-  const disabled = i.owners.filter((o) => o.enabled === false).length;
+  const people = accountable(i);
+  const disabled = people.filter((o) => o.enabled === false).length;
   // With owner data unread, an owner may be missing from the list: neither "none" nor "all disabled".
-  if (i.ownersIncomplete && disabled === i.owners.length) return 'unknown';
-  if (i.owners.length === 0) return 'none';
-  const unknown = i.owners.filter((o) => o.enabled === undefined).length;
-  if (disabled === i.owners.length) return 'all disabled';
-  if (disabled > 0) return `${disabled} of ${i.owners.length} disabled`;
-  if (unknown > 0) return `${unknown} of ${i.owners.length} unknown`;
+  if (i.ownersIncomplete && disabled === people.length) return 'unknown';
+  if (people.length === 0) return 'none';
+  const unknown = people.filter((o) => o.enabled === undefined).length;
+  if (disabled === people.length) return 'all disabled';
+  if (disabled > 0) return `${disabled} of ${people.length} disabled`;
+  if (unknown > 0) return `${unknown} of ${people.length} unknown`;
   return 'active';
+}
+
+function ownerCell(o: IdentitySummary['owners'][number]): string {
+  const relation = o.via === undefined ? o.relation : `${o.relation} ${o.via}`;
+  if (o.accountable === false) return `${o.name} (${relation}, ${o.note ?? 'not accountable'})`;
+  return `${o.name} (${relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`;
 }
 
 function row(i: IdentitySummary, now: number): unknown[] {
@@ -210,7 +229,7 @@ function row(i: IdentitySummary, now: number): unknown[] {
       ? i.ownersIncomplete
         ? 'unknown'
         : 'none'
-      : i.owners.map((o) => `${o.name} (${o.relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`).join('; '),
+      : i.owners.map(ownerCell).join('; '),
     ownerStatus(i),
     types.size === 0
       ? 'none'

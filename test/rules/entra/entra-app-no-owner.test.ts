@@ -60,6 +60,47 @@ describe('entra-app-no-owner', () => {
       },
       verdict: 'unknown',
     },
+    {
+      name: 'owned only by a service-account user: no person is accountable, so it fails',
+      build: (g) => {
+        const sp = g.sp('Legacy sync');
+        g.owner(g.user('svc-backup', { kind: 'identity', machineReasons: ['employeeType service'] }), sp);
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['Legacy sync is owned only by machine identities (svc-backup)'],
+    },
+    {
+      name: 'owned only by another service principal: fails',
+      build: (g) => {
+        const sp = g.sp('Ops Agent');
+        g.owner(g.sp('Infra Deployer'), sp);
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['owned only by machine identities (Infra Deployer)'],
+    },
+    {
+      name: 'near miss: a service principal and an active person own it',
+      build: (g) => {
+        const sp = g.sp('Ops Agent');
+        g.owner(g.sp('Infra Deployer'), sp);
+        g.owner(g.user('Marco'), sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
+      name: 'a service principal and a disabled person: every person who owns it left',
+      build: (g) => {
+        const sp = g.sp('Ops Agent');
+        g.owner(g.sp('Infra Deployer'), sp);
+        g.owner(g.user('Ben', { enabled: false }), sp);
+        return sp;
+      },
+      verdict: 'fail',
+      message: ['Every owner', 'Ben'],
+    },
   ]);
 });
 

@@ -28,6 +28,16 @@ describe('entra-owner-disabled', () => {
       verdict: 'pass',
     },
     {
+      name: 'near miss: the only person who owns it is disabled, next to a service principal: left to entra-app-no-owner (no accountable owner)',
+      build: (g) => {
+        const sp = g.sp('app');
+        g.owner(g.sp('Infra Deployer'), sp);
+        g.owner(g.user('Bob Former', { enabled: false }), sp);
+        return sp;
+      },
+      verdict: 'pass',
+    },
+    {
       name: 'near miss: owner with unknown state is not reported',
       build: (g) => {
         const sp = g.sp('app');

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-service-account-no-owner.js';
+import tierPolicy from '../../../rules/nhi/nhi-tier-policy-violation.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 import { oktaIds as I, oktaOrg } from '../../helpers/okta-builders.js';
@@ -91,6 +92,15 @@ describe('nhi-service-account-no-owner', () => {
     expect([old.of(managed), old.of(orphan), old.of(failed)]).toEqual(['unknown', 'unknown', 'unknown']);
   });
 
+  it('a manager that is itself a service account is no accountable human: fails, naming it', () => {
+    const g = graphOf([svc('a', { attrs: { hasManager: true } }), svc('b', { enabled: true }), svc('c', { attrs: { hasManager: true } })], [edge('b', 'a', 'MANAGES'), edge('c', 'c', 'MANAGES')]);
+    const r = runRule(rule, g, { now });
+    expect(r.verdicts.get('a')).toBe('fail');
+    expect(r.findings.find((f) => f.subject.id === 'a')?.message).toBe('a is a service account with no accountable human recorded: its only owners or managers are not people (b)');
+    // Managing itself is no one managing it.
+    expect(r.verdicts.get('c')).toBe('fail');
+  });
+
   it('reads the Okta manager of a service account from profile.managerId / profile.manager', () => {
     const org = oktaOrg()
       .user({ id: 'boss', login: 'boss@acme.com' })
@@ -113,5 +123,23 @@ describe('nhi-service-account-no-owner', () => {
     // A free-text manager is a person whose account status is not known.
     expect(r.verdicts.get(I.user('sa3'))).toBe('unknown');
     expect(r.verdicts.get(I.user('sa4'))).toBe('fail');
+  });
+
+  it('an Okta managerId missing from users.json (a manager who left: DEPROVISIONED users are not listed) is warned, unknown and not accountable', () => {
+    const org = oktaOrg().user({ id: 'sa1', login: 'svc-one@acme.com' });
+    const snap = org.snapshot();
+    const profile = (snap.files['okta/users.json'] as { id: string; profile: Record<string, unknown> }[]).find((u) => u.id === 'sa1')!.profile;
+    profile.managerId = '00ugone';
+    const b = new GraphBuilder();
+    transformOkta(snap, b, DEFAULT_CONFIG);
+    const g = b.build();
+    expect(g.warnings.filter((w) => w.includes('00ugone'))).toEqual([
+      'okta/users.json: 1 service-account manager(s) not in okta/users.json ("00ugone"); the default user listing omits DEPROVISIONED users, so whether they left is unknown',
+    ]);
+    expect(g.node(I.user('00ugone'))).toMatchObject({ kind: 'human', attrs: { placeholder: true, listed: false } });
+    expect(g.node(I.user('00ugone'))!.enabled).toBeUndefined();
+    expect(runRule(rule, g, { now }).verdicts.get(I.user('sa1'))).toBe('unknown');
+    // The tier policy does not take a manager of unknown status as accountable either.
+    expect(runRule(tierPolicy, g, { now, options: { policy: { T0: { requireOwner: true } } } }).verdicts.get(I.user('sa1'))).toBe('unknown');
   });
 });

@@ -94,6 +94,19 @@ describe('nhi-tier-policy-violation', () => {
       expect(r.findings.find((f) => f.subject.id === 'sp')?.message).toMatch(/no accountable human/);
     });
 
+    it('owned only by a service-account user: no accountable human (a service account is not a person)', () => {
+      const svc = node('svc', { provider: 'entra', type: 'entra-user', scope: 't', enabled: true, machineReasons: ['employeeType service'] });
+      const r = runRule(rule, build({ ownersCollected: true }, svc), { now });
+      expect(r.findings.find((f) => f.subject.id === 'sp')?.message).toMatch(/no accountable human/);
+    });
+
+    it('a person whose account status is not known (a manager Okta did not list) is unknown, not accountable and not a pass', () => {
+      const ghost = node('ghost', { kind: 'human', provider: 'entra', type: 'entra-user', scope: 't' });
+      const r = runRule(rule, build({ ownersCollected: true }, ghost), { now });
+      expect(r.findings).toEqual([]);
+      expect(r.verdicts.get('sp')).toBe('unknown');
+    });
+
     it('near miss: an enabled person owns it', () => {
       const r = runRule(rule, build({ ownersCollected: true }, node('bob', { kind: 'human', provider: 'entra', type: 'entra-user', enabled: true })), { now });
       expect(r.verdicts.get('sp')).toBe('pass');

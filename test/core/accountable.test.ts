@@ -1,0 +1,116 @@
+import { describe, it, expect } from 'vitest';
+import { analyze } from '../../src/analysis/analyze.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { summarizeIdentity } from '../../src/scan.js';
+import { recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
+import { graphOf, node, edge } from '../helpers/graph.js';
+
+const opts = { now: new Date('2026-11-20T00:00:00Z'), config: DEFAULT_CONFIG };
+const person = (id: string, enabled?: boolean) => node(id, { kind: 'human', provider: 'okta', type: 'okta-user', ...(enabled === undefined ? {} : { enabled }) });
+const svcUser = (id: string) => node(id, { provider: 'okta', type: 'okta-user', enabled: true, machineReasons: ['login matches a service-account pattern'] });
+
+describe('accountable humans: people only', () => {
+  it('a service-account user, a service principal or a group owning an identity is listed as an owner but is not accountable', () => {
+    const g = graphOf(
+      [
+        node('app', { provider: 'entra', type: 'entra-service-principal' }),
+        svcUser('svc'),
+        node('sp', { provider: 'entra', type: 'entra-service-principal', enabled: true }),
+        node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' }),
+        person('amy', true),
+      ],
+      [edge('svc', 'app', 'OWNS'), edge('sp', 'app', 'OWNS'), edge('grp', 'app', 'SPONSORS'), edge('amy', 'app', 'OWNS')],
+    );
+    const a = analyze(g, opts);
+    expect(a.accountable('app')).toEqual([{ id: 'amy', name: 'amy', relation: 'owns', enabled: true }]);
+    expect(a.owners('app')).toEqual([
+      { id: 'svc', name: 'svc', relation: 'owns', enabled: true, note: 'service account, not accountable' },
+      { id: 'sp', name: 'sp', relation: 'owns', enabled: true, note: 'service principal, not accountable' },
+      { id: 'grp', name: 'grp', relation: 'sponsors', note: 'group, not accountable' },
+      { id: 'amy', name: 'amy', relation: 'owns', enabled: true },
+    ]);
+    expect(Object.isFrozen(a.owners('app'))).toBe(true);
+    // The summary shows every owner, the machine ones with their note.
+    const s = summarizeIdentity(g, a, 'app', []);
+    expect(s.owners).toEqual([
+      { name: 'amy', relation: 'owns', enabled: true },
+      { name: 'grp', relation: 'sponsors', accountable: false, note: 'group, not accountable' },
+      { name: 'sp', relation: 'owns', enabled: true, accountable: false, note: 'service principal, not accountable' },
+      { name: 'svc', relation: 'owns', enabled: true, accountable: false, note: 'service account, not accountable' },
+    ]);
+  });
+
+  it('an API token owned by a service account answers to that account\'s accountable humans, and to nobody when it has none', () => {
+    const g = graphOf(
+      [
+        node('tok', { provider: 'okta', type: 'okta-api-token' }),
+        svcUser('svc'),
+        node('tok2', { provider: 'okta', type: 'okta-api-token' }),
+        svcUser('svc2'),
+        person('boss', true),
+      ],
+      [
+        edge('svc', 'tok', 'OWNS'),
+        edge('tok', 'svc', 'ACTS_AS'),
+        edge('boss', 'svc', 'MANAGES'),
+        edge('svc2', 'tok2', 'OWNS'),
+        edge('tok2', 'svc2', 'ACTS_AS'),
+      ],
+    );
+    const a = analyze(g, opts);
+    // The token is the service account's credential: whoever answers for the account answers for it.
+    expect(a.accountable('tok')).toEqual([{ id: 'boss', name: 'boss', relation: 'manages', enabled: true, via: 'svc' }]);
+    expect(a.owners('tok').map((o) => o.name)).toEqual(['svc', 'boss']);
+    expect(a.accountable('tok2')).toEqual([]);
+    expect(a.owners('tok2')).toEqual([{ id: 'svc2', name: 'svc2', relation: 'owns', enabled: true, note: 'service account, not accountable' }]);
+    const s = summarizeIdentity(g, a, 'tok2', []);
+    expect(recommendActions(s, Date.parse('2026-11-20T00:00:00Z')).map((x) => x.action)).toContain('assign owner');
+  });
+
+  it('does not carry accountability through a service principal that owns another (no person answers for the owned app)', () => {
+    const g = graphOf(
+      [node('app', { provider: 'entra', type: 'entra-service-principal' }), node('sp', { provider: 'entra', type: 'entra-service-principal', enabled: true }), person('marco', true)],
+      [edge('sp', 'app', 'OWNS'), edge('marco', 'sp', 'OWNS')],
+    );
+    const a = analyze(g, opts);
+    expect(a.accountable('app')).toEqual([]);
+    expect(a.accountable('sp')).toEqual([{ id: 'marco', name: 'marco', relation: 'owns', enabled: true }]);
+  });
+
+  it('the recert sheet shows a machine owner with its note and asks for an accountable owner', () => {
+    const g = graphOf([node('app', { provider: 'entra', type: 'entra-service-principal', attrs: { ownersCollected: true } }), svcUser('svc')], [edge('svc', 'app', 'OWNS')]);
+    const a = analyze(g, opts);
+    const s = summarizeIdentity(g, a, 'app', []);
+    const csv = renderRecertCsv({ scannedAt: '2026-11-20T00:00:00Z', identities: [s] } as never);
+    const [header, row] = csv.trim().split('\n');
+    const cols = header.split(',');
+    const cells = row.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));
+    expect(cells[cols.indexOf('owners')]).toBe('svc (owns, service account, not accountable)');
+    expect(cells[cols.indexOf('owner_status')]).toBe('none');
+    expect(cells[cols.indexOf('recommended_action')]).toBe('assign owner');
+    expect(cells[cols.indexOf('action_reasons')]).toContain('no accountable owner: owned only by machine identities (svc)');
+  });
+});
+
+describe('autonomy: power of its own, however held', () => {
+  const ga = node('ga', { kind: 'privilege', provider: 'entra', type: 'entra-directory-role', tier: 4, crownJewel: 'admin' });
+  const scope = node('scope', { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', tier: 1 });
+  it.each([
+    ['MEMBER_OF a group holding Global Administrator', [node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' })], [edge('a', 'grp', 'MEMBER_OF'), edge('grp', 'ga', 'HAS_ROLE')]],
+    ['CAN_ESCALATE_TO an identity with power', [node('b', { provider: 'entra', type: 'entra-service-principal' })], [edge('a', 'b', 'CAN_ESCALATE_TO'), edge('b', 'ga', 'GRANTED')]],
+    ['ACTS_AS an identity with power', [node('b', { provider: 'entra', type: 'entra-service-principal' })], [edge('a', 'b', 'ACTS_AS'), edge('b', 'ga', 'HAS_ROLE')]],
+  ] as const)('an SP with one delegated grant that holds power through %s is not human-triggered', (_, nodes, edges) => {
+    const g = graphOf([node('a', { provider: 'entra', type: 'entra-service-principal' }), ga, scope, ...nodes], [edge('a', 'scope', 'DELEGATED_GRANT'), ...edges]);
+    const a = analyze(g, opts);
+    expect(a.autonomy('a')).toBe('scheduled');
+    expect(a.autonomyReason('a')).toMatch(/app-only|of its own/);
+  });
+
+  it('near miss: a delegated grant and membership of a group that holds nothing stays human-triggered', () => {
+    const g = graphOf(
+      [node('a', { provider: 'entra', type: 'entra-service-principal' }), scope, node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' })],
+      [edge('a', 'scope', 'DELEGATED_GRANT'), edge('a', 'grp', 'MEMBER_OF')],
+    );
+    expect(analyze(g, opts).autonomy('a')).toBe('human-triggered');
+  });
+});

@@ -41,7 +41,7 @@ export interface GrantAnswers {
   write: Decided;
   read: Decided;
   invoke: Decided;
-  /** Whether an action of a service that does not exist is allowed: only a blanket `*` grant allows it. */
+  /** Whether an action of a service that does not exist is allowed, even under a condition: only a blanket `*` grant allows it. */
   blanket: boolean;
 }
 
@@ -80,6 +80,10 @@ function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resou
   return out;
 }
 
+function blanketAllows(decision: string): boolean {
+  return decision === 'allow' || decision === 'conditional';
+}
+
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {
   // The order every user of the answers relies on (packAnswers included): principalsOf's.
   const principals = principalsOf(model);
@@ -109,7 +113,9 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
       write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE),
       read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE),
       invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
-      blanket: ev.decide(s, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision === 'allow',
+      // Conditional counts too: an `Action: *` that holds only from the office network says no
+      // more about an AI workload than one without the condition.
+      blanket: blanketAllows(ev.decide(s, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision),
     });
     mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }

@@ -270,14 +270,15 @@ export function addUsers(ctx: OktaContext): void {
       if (managerId || manager) managed.push({ user: node, managerId, manager });
     }
   });
-  const unlisted: string[] = [];
+  // A set: every service account may name a different departed manager (a Set keeps it linear).
+  const unlisted = new Set<string>();
   for (const m of managed) addManager(ctx, m.user, m.managerId, m.manager, unlisted);
-  if (unlisted.length > 0) {
+  if (unlisted.size > 0) {
     // Okta's GET /api/v1/users leaves DEPROVISIONED users out unless asked for by filter or
     // search: a manager id that is not listed is most often a manager who left. Their status is
     // not known, so the accountability rules answer unknown; said here like a missing token owner.
-    const shown = unlisted.slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
-    b.warn(`${oktaPath('users')}: ${unlisted.length} service-account manager(s) not in ${oktaPath('users')} (${shown}); the default user listing omits DEPROVISIONED users, so whether they left is unknown`);
+    const shown = [...unlisted].slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
+    b.warn(`${oktaPath('users')}: ${unlisted.size} service-account manager(s) not in ${oktaPath('users')} (${shown}); the default user listing omits DEPROVISIONED users, so whether they left is unknown`);
   }
   if (unnamedTypes > 0) {
     const users = unnamedTypes === 1 ? '1 Okta user has' : `${unnamedTypes} Okta users have`;
@@ -297,12 +298,12 @@ export function addUsers(ctx: OktaContext): void {
  * placeholder person (status unknown) for an id not in users.json or a free-text `manager`.
  * A `managerId` not in users.json is added to `unlisted` (once), for the caller's warning.
  */
-function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undefined, manager: string | undefined, unlisted: string[]): void {
+function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undefined, manager: string | undefined, unlisted: Set<string>): void {
   let from = managerId ? ctx.users.get(managerId)?.id : undefined;
   if (!from) {
     const nativeId = managerId ?? manager!;
     from = managerId ? ids.oktaUser(ctx.org, managerId) : makeNodeId('okta', ctx.org, 'manager', manager!);
-    if (managerId && !unlisted.includes(managerId)) unlisted.push(managerId);
+    if (managerId) unlisted.add(managerId);
     ctx.b.addNode({ id: from, kind: 'human', provider: 'okta', type: 'okta-user', name: manager ?? nativeId, nativeId, scope: ctx.org, attrs: { placeholder: true, ...(managerId ? { listed: false } : {}) } });
   }
   if (from === user.id) return;

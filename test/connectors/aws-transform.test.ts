@@ -175,6 +175,39 @@ describe('transformAws on test/fixtures/aws-authz', () => {
     expect(verdict(g)).toBe('pass');
   });
 
+  it('a console user with MFA is not a person when it also has machine evidence: model access, a signing certificate', () => {
+    const snap = read('cli');
+    const authz = `aws/${A}/authorization-details.json`;
+    const report = `aws/${A}/credential-report.csv`;
+    // alex.admin may invoke Bedrock models: AI-agent evidence found only after the credential report is read.
+    const details = structuredClone(snap.files[authz]) as { UserDetailList: { UserName: string; UserPolicyList: unknown[]; GroupList: string[] }[] };
+    const alex = details.UserDetailList.find((u) => u.UserName === 'alex.admin')!;
+    // Out of the admins group, whose `*` would make model access no evidence of an agent.
+    alex.GroupList = [];
+    alex.UserPolicyList.push({
+      PolicyName: 'summaries',
+      PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: '*' }] },
+    });
+    const agent = build({ ...snap, files: { ...snap.files, [authz]: details } }).node(user('alex.admin'))!;
+    expect(agent.kind).toBe('identity');
+    expect(agent.agent?.confidence).toBe('permission');
+    expect(agent.attrs.humanEvidence).toBeUndefined();
+    // An active X.509 signing certificate is a programmatic credential.
+    const csv = String(snap.files[report]).split('\n');
+    const header = csv[0].split(',');
+    const cert = header.indexOf('cert_1_active');
+    expect(cert).toBeGreaterThan(0);
+    const withCert = csv.map((line) => {
+      if (!line.startsWith('alex.admin,')) return line;
+      const cells = line.split(',');
+      cells[cert] = 'true';
+      return cells.join(',');
+    });
+    const signer = build({ ...snap, files: { ...snap.files, [report]: withCert.join('\n') } }).node(user('alex.admin'))!;
+    expect(signer.kind).toBe('identity');
+    expect(signer.machineReasons).toEqual(['1 active signing certificate (programmatic use)']);
+  });
+
   it('without a credential report: not-collected coverage and last use undefined (not "never")', () => {
     const snap = read('cli');
     const files = { ...snap.files };

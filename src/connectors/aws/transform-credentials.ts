@@ -41,7 +41,8 @@ const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1
  * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
  * and last use of each user. The report carries no key ids, so keys are named by slot.
  */
-export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): void {
+export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): GraphNode[] {
+  const people: GraphNode[] = [];
   if (rows.length > 0) {
     for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
   }
@@ -51,7 +52,8 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     const password = flag(row, 'password_enabled', file, line, true);
     const mfa = flag(row, 'mfa_active', file, line) === true;
     const keyActive = [1, 2].map((slot) => flag(row, `access_key_${slot}_active`, file, line) === true);
-    for (const slot of [1, 2]) if (`cert_${slot}_active` in row) flag(row, `cert_${slot}_active`, file, line);
+    let activeCerts = 0;
+    for (const slot of [1, 2]) if (`cert_${slot}_active` in row && flag(row, `cert_${slot}_active`, file, line) === true) activeCerts++;
     const arn = row.arn;
     const isRoot = /:root$/.test(arn);
     const id = ids.awsPrincipal(account, arn);
@@ -116,20 +118,18 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     }
     node.attrs.activeAccessKeys = activeKeys;
     node.lastUsedAt = latest(passwordUsed, ...keyUses);
-    if (!isRoot) classifyUser(node, passwordEnabled, mfa, activeKeys, passwordUsed, config);
+    if (!isRoot && classifyUser(node, passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed, config)) people.push(node);
   });
+  return people;
 }
 
 /**
- * Records why an IAM user looks like an integration. An IAM user is a machine identity unless its
- * credential report says a person uses it: a console password protected by MFA, no active access
- * key, and nothing else machine-like (name, tag, configuration, AI-agent evidence). Such a user
- * becomes a `human` node, as an Entra or Okta user object without machine evidence is: out of the
- * machine-identity inventory and its rules, still on the paths that run through it (someone who
- * may create an access key for it reaches what it holds). A console user without MFA stays a
- * machine identity: a shared login is as likely as a person, and the inventory should show it.
+ * Records why an IAM user looks like an integration, and answers whether its credential report
+ * shows a person: a console password protected by MFA, no active access key or signing
+ * certificate, and nothing machine-like in its name, tags or the configuration. The caller makes
+ * such a user a `human` node once its permissions are known too (see {@link markPeople}).
  */
-function classifyUser(node: GraphNode, passwordEnabled: boolean, mfa: boolean, activeKeys: number, passwordUsed: string | null, config: NhiConfig): void {
+function classifyUser(node: GraphNode, passwordEnabled: boolean, mfa: boolean, activeKeys: number, activeCerts: number, passwordUsed: string | null, config: NhiConfig): boolean {
   const reasons: string[] = [];
   const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(node.name));
   if (pattern) reasons.push(`name matches ${pattern}`);
@@ -138,13 +138,28 @@ function classifyUser(node: GraphNode, passwordEnabled: boolean, mfa: boolean, a
   if (typeTag) reasons.push(`tag ${typeTag}`);
   if (activeKeys > 0) reasons.push(`${activeKeys} active access key${activeKeys > 1 ? 's' : ''} (programmatic use)`);
   if (activeKeys > 0 && !passwordEnabled) reasons.push('no console password');
+  // X.509 signing certificates sign requests to the older SOAP-style APIs: programmatic too.
+  if (activeCerts > 0) reasons.push(`${activeCerts} active signing certificate${activeCerts > 1 ? 's' : ''} (programmatic use)`);
   node.attrs.interactiveUse = passwordEnabled && passwordUsed !== null;
   if (node.attrs.interactiveUse) {
     node.attrs.interactiveUseAt = passwordUsed;
     node.attrs.interactiveUseEvidence = `console password sign-in ${String(passwordUsed).slice(0, 10)}`;
   }
   if (reasons.length > 0) node.machineReasons = reasons;
-  else if (passwordEnabled && mfa && activeKeys === 0 && node.agent === undefined) {
+  return reasons.length === 0 && passwordEnabled && mfa;
+}
+
+/**
+ * Makes the IAM users a person signs in to `human` nodes, as an Entra or Okta user object without
+ * machine evidence is: out of the machine-identity inventory and its rules, still on the paths
+ * that run through them (someone who may create an access key for one reaches what it holds).
+ * Called once the permissions are known: AI-agent evidence (a grant to invoke models, the
+ * configuration) keeps a user a machine identity. A console user without MFA stays one too: a
+ * shared login is as likely as a person, and the inventory should show it.
+ */
+export function markPeople(candidates: readonly GraphNode[]): void {
+  for (const node of candidates) {
+    if (node.agent !== undefined) continue;
     node.kind = 'human';
     node.attrs.humanEvidence = 'console password with MFA and no active access key';
   }

@@ -36,7 +36,7 @@ import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv } from './transform-csv.js';
 import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
-import { addCredentialReport } from './transform-credentials.js';
+import { addCredentialReport, markPeople } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
 
@@ -200,9 +200,7 @@ function transformAccount(
     }
   }
 
-  if (typeof reportRaw === 'string') {
-    addCredentialReport(b, parseCsv(reportRaw, reportPath), account, reportPath, config);
-  }
+  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCsv(reportRaw, reportPath), account, reportPath, config) : [];
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).
@@ -212,6 +210,8 @@ function transformAccount(
     () => snapshot.awsAnswers?.take(account, principals.map((p) => p.arn)) ?? answerAccount(model, evaluator),
   );
   addPrivileges(b, model, answers, account, crown, timings);
+  // After the grants: a user that may invoke AI models is an agent, not a person.
+  markPeople(people);
   const samlProviders = readSamlProviders(samlRaw, samlPath);
   timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, oidcRaw !== undefined, samlProviders, now, read));
   addUnreadableTrustRoutes(b, model, evaluator, answers, account);

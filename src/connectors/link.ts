@@ -172,7 +172,11 @@ export function linkProviders(b: GraphBuilder): void {
       if (required === true) {
         const audWhy = `aud ${aud} is ${app.name}, which requires an app-role assignment`;
         if (!readOk) {
-          if (pinned) add(pinned, `${subWhy}; ${audWhy}`, joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, versionDoubt));
+          // Which SPs hold one is not known: those the sub condition names may, each conditionally.
+          // Without a sub condition the trust's own entry point stands for them.
+          const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, versionDoubt);
+          if (pinned) add(pinned, `${subWhy}; ${audWhy}`, unread);
+          else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
           continue;
         }
         for (const sp of holders ?? []) if (admits(sp)) add(sp, `${subWhy}; ${audWhy}, and it holds one`, versionDoubt);

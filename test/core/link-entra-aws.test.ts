@@ -103,6 +103,17 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(doubt[0].reason).toMatch(/assignments .*not read/);
   });
 
+  it('a sub pattern to an app that requires assignment, with the assignments not read, names the SPs it matches conditionally', () => {
+    // Review case: missing assignments must not read as "nobody can get the token".
+    const s = withRole('pattern-unread', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID }, StringLike: { [`${ISSUER}:sub`]: 'c808fcb1-*' } }, TICKETS_APPID);
+    s.manifest.coverage = s.manifest.coverage.map((c) => (c.capability === 'entra.appRoleAssignments' ? { ...c, status: 'missing-permission' } : c));
+    delete s.files['entra/appRoleAssignments.json'];
+    const links = scan(s).graph.in(roleId('pattern-unread'), 'CAN_ASSUME');
+    expect(links.map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
+    expect(links[0].reason).toMatch(/sub pattern c808fcb1-\* matches its object id/);
+    expect(links[0].reason).toMatch(/assignments .*not read/);
+  });
+
   it('a sub pinned to an SP of the tenant links it when the audience app does not require assignment', () => {
     const r = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }));
     expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);

@@ -63,6 +63,17 @@ export function day(iso: string | null | undefined): string {
 
 /** Credentials attached to an identity (HAS_CREDENTIAL targets). */
 /**
+ * The one policy of the Okta service-app rules for apps that are not ACTIVE: they are not
+ * evaluated (no verdict), whatever grants, roles or secrets they hold. An INACTIVE app's client
+ * cannot get tokens from Okta, so none of those is usable until someone reactivates the app, and
+ * that someone (okta.apps.manage, an app admin role) is reported on their own grants and roles.
+ * An app whose status was not read (`enabled` undefined) is evaluated.
+ */
+export function oktaServiceAppActive(node: GraphNode): boolean {
+  return node.enabled !== false;
+}
+
+/**
  * Whether a node is a machine identity. The AWS IAM-user rules select by type, and an IAM user
  * whose credential report shows a person (console password with MFA, no access key) is a
  * `human` node of that type: those rules leave it alone, as the Entra and Okta rules leave

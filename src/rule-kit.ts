@@ -27,6 +27,7 @@ export type {
 export type { Graph, NodeRef } from './graph/graph.js';
 export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
 export { githubSubjectBreadth } from './graph/workloads.js';
+export { oktaGroupFilter } from './connectors/okta/transform-aws.js';
 // The analysis's own per-credential ranking, so a rule that names the weakest credentials agrees
 // with `ctx.analysis.strength` about which ones they are.
 export { credentialClass, credentialEvidence } from './analysis/analyze.js';
@@ -62,6 +63,17 @@ export function day(iso: string | null | undefined): string {
 }
 
 /** Credentials attached to an identity (HAS_CREDENTIAL targets). */
+/**
+ * The one policy of the Okta service-app rules for apps that are not ACTIVE: they are not
+ * evaluated (no verdict), whatever grants, roles or secrets they hold. An INACTIVE app's client
+ * cannot get tokens from Okta, so none of those is usable until someone reactivates the app, and
+ * that someone (okta.apps.manage, an app admin role) is reported on their own grants and roles.
+ * An app whose status was not read (`enabled` undefined) is evaluated.
+ */
+export function oktaServiceAppActive(node: GraphNode): boolean {
+  return node.enabled !== false;
+}
+
 /**
  * Whether a node is a machine identity. The AWS IAM-user rules select by type, and an IAM user
  * whose credential report shows a person (console password with MFA, no access key) is a

@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI4:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'An SSWS API token is not scoped: it carries every right its creator holds, now and later. This rule fails tokens whose owner holds SUPER_ADMIN or ORG_ADMIN, directly or through a group, and rates them critical when the token may be used from any network (Any IP, or a zone condition that only excludes zones).',
+      'An SSWS API token is not scoped: it carries every right its creator holds, now and later. This rule fails tokens whose owner holds SUPER_ADMIN or ORG_ADMIN, directly or through a group, and rates them critical when the token may be used from any network (Any IP, or a zone condition that only excludes zones). Okta accepts a token only while its creator is active: while the owner is SUSPENDED or DEPROVISIONED the token is reported at medium as a dormant admin credential, usable again if the owner is reactivated (okta-api-token-owner-inactive is the finding to act on).',
     risk: 'Whoever copies the token administers the whole Okta org (and everything federated from it) without MFA; with no network restriction, from anywhere on the internet.',
     remediation:
       'Replace the integration with an OAuth 2.0 service app using private_key_jwt and only the okta.* scopes it needs, then revoke the token. Until then, restrict the token to a network zone.',
@@ -23,6 +23,7 @@ export default defineRule({
       admin: 'API token {{name}} acts as {{owner}}, who holds {{roles}}',
       adminAnywhere: 'API token {{name}} acts as {{owner}}, who holds {{roles}}, and can be used from any network',
       adminAnywhereExcept: 'API token {{name}} acts as {{owner}}, who holds {{roles}}, and can be used from anywhere except zones {{zones}}',
+      adminDormant: 'API token {{name}} acts as {{owner}}, who holds {{roles}}; Okta rejects it while that account is {{status}}, and it is usable again if the owner is reactivated',
     },
     options: {
       adminRoles: { default: ['SUPER_ADMIN', 'ORG_ADMIN'], description: 'owner role types that make a token org-admin equivalent' },
@@ -40,6 +41,21 @@ export default defineRule({
     }
     const network = subject.attrs.network as { connection?: string; include?: string[]; exclude?: string[] } | undefined;
     const connection = network?.connection;
+    // Okta accepts an API token only while the user who created it is active (Okta help, "Manage
+    // Okta API tokens"): with the owner SUSPENDED or DEPROVISIONED (enabled false) the token
+    // administers nothing today, and the analysis counts its tier as reached only through a
+    // disabled owner. It is not a pass: reactivating the owner revives every right at once, so the
+    // admin rights stay on record at medium; okta-api-token-owner-inactive asks for the revocation.
+    if (owner.enabled === false) {
+      const status = (owner.attrs.status as string | undefined) ?? 'disabled';
+      ctx.report({
+        messageId: 'adminDormant',
+        severity: 'medium',
+        args: { owner: owner.name, roles: held.join(', '), status },
+        evidence: { owner: owner.id, roles: held, ownerStatus: status, networkConnection: connection ?? 'not collected' },
+      });
+      return;
+    }
     // A ZONE condition with no included zone restricts nothing: with excluded zones it is "Not in any of the
     // following zones" (every other IP is accepted), and with none it names no zone at all.
     const excluded = connection === 'ZONE' && (network?.include ?? []).length === 0 ? (network?.exclude ?? []) : undefined;

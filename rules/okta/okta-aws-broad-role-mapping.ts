@@ -1,7 +1,12 @@
-import { defineRule, sources, targets, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, oktaGroupFilter, sources, targets, type GraphNode } from '../../src/rule-kit.js';
 
-/** Group filters that let every group name through. */
-const CATCH_ALL = /^\^?\(?\.[*+]\)?\$?$/;
+/**
+ * Group names as unlike each other as names get (empty, one letter, spaces, punctuation, the
+ * syntaxes of the Okta help's filters, non-Latin script). A filter that admits all of them lets
+ * any group through, however it is written (`.*`, `.+?`, `[\s\S]*`, `(?{{role}}.*)`, …); testing
+ * what the filter matches, not how its text looks, finds every such spelling.
+ */
+const PROBE_GROUP_NAMES = ['Everyone', 'x', 'Finance Team', 'aws#prod#Admin#111122223333', 'aws_111122223333_ReadOnly', 'app-group.42 (old) $%&', '経理グループ'];
 
 export default defineRule({
   meta: {
@@ -12,7 +17,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name, sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a filter the scanner cannot compile is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -34,7 +39,17 @@ export default defineRule({
     const a = subject.attrs;
     if (a.joinAllRoles === true) ctx.report({ messageId: 'joinAllRoles', key: 'join-all-roles', evidence: { joinAllRoles: true } });
     const filter = a.groupFilter as string | undefined;
-    if (filter !== undefined && CATCH_ALL.test(filter.trim())) ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
+    // Okta help, "Enable group-based role mapping in Okta": the Group Filter is set under Use Group
+    // Mapping and only applies with it, so with group mapping explicitly off a leftover filter
+    // maps nothing. With the setting absent from the payload the filter is still checked.
+    if (filter !== undefined && filter.trim() !== '' && a.useGroupMapping !== false) {
+      // Compiled as the linker reads it (anchored, Okta's (?{{name}} groups as named groups).
+      const re = oktaGroupFilter(filter);
+      if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not a regular expression this scanner can read`);
+      else if (PROBE_GROUP_NAMES.every((name) => re.test(name))) {
+        ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
+      }
+    }
     const session = a.sessionDuration as number | undefined;
     if (session !== undefined && session > Number(ctx.options.maxSessionSeconds)) {
       ctx.report({ messageId: 'longSession', key: 'session', args: { hours: Math.round((session / 3600) * 10) / 10 }, evidence: { sessionDuration: session } });

@@ -1,4 +1,4 @@
-import { defineRule, targets } from '../../src/rule-kit.js';
+import { defineRule, targets, oktaServiceAppActive } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Fails each ACTIVE grant of an identity-control Okta scope to a service app: okta.roles.manage (critical: assigns SUPER_ADMIN), and okta.users/groups/apps/apiTokens/appGrants/policies/idps/authorizationServers/authenticators/orgs.manage (high: reset passwords and factors, add group members, mint client secrets, rewrite sign-on policy or org settings).',
+      'Fails each ACTIVE grant of an identity-control Okta scope to a service app: okta.roles.manage (critical: assigns SUPER_ADMIN), and okta.users/groups/apps/apiTokens/appGrants/policies/idps/authorizationServers/authenticators/orgs.manage (high: reset passwords and factors, add group members, mint client secrets, rewrite sign-on policy or org settings). Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
     risk: 'These scopes are one hop from taking over other identities: whoever holds the app\'s credential can reset a federated admin\'s factors, put themselves in an AWS group, or mint a secret for a more privileged app.',
     remediation: 'Revoke the grants the integration does not need, split duties across narrowly scoped apps, and bind its admin role to a resource set that excludes admins and privileged apps.',
     references: [
@@ -21,7 +21,7 @@ export default defineRule({
     messages: { scope: 'Service app {{name}} is granted {{scope}} (T{{tier}})' },
     options: { ignoreScopes: { default: [], description: 'scope ids accepted for this org (e.g. a provisioning app that must hold okta.users.manage)' } },
   },
-  evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.appGrants'] },
+  evaluates: { types: ['okta-service-app'], where: oktaServiceAppActive, requires: ['okta.apps', 'okta.appGrants'] },
   check(subject, ctx) {
     if (subject.attrs.grantsCollected !== true) return ctx.unknown("the app's grants were not read");
     const ignored = ctx.options.ignoreScopes as string[];

@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysSince, defineRule, isActiveCredential, oktaServiceAppActive } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Okta allows two active client secrets so that rotation can happen without downtime. Fails service apps with two or more ACTIVE secrets when even the newest is older than `graceDays`: the rotation was started and never finished.',
+      'Okta allows two active client secrets so that rotation can happen without downtime. Fails service apps with two or more ACTIVE secrets when even the newest is older than `graceDays`: the rotation was started and never finished. Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
     risk: 'The old secret was supposed to be retired; it still works wherever it leaked, and doubles the number of secrets to protect.',
     remediation: 'Confirm the workload uses the newest secret, then deactivate and delete the older ones.',
     references: [
@@ -21,7 +21,7 @@ export default defineRule({
     messages: { several: '{{name}} has {{count}} active client secrets; the newest dates from {{newest}}, so rotation has stalled' },
     options: { graceDays: { default: 14, description: 'days two secrets may overlap during a rotation' } },
   },
-  evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.appCredentials'] },
+  evaluates: { types: ['okta-service-app'], where: oktaServiceAppActive, requires: ['okta.apps', 'okta.appCredentials'] },
   check(subject, ctx) {
     if (subject.attrs.credentialsCollected !== true) return ctx.unknown("the app's credentials were not read");
     const active = credentialsOf(ctx.graph, subject).filter((c) => c.credentialType === 'client-secret' && isActiveCredential(c, ctx.now));

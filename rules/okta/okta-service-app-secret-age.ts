@@ -1,4 +1,4 @@
-import { credentialsOf, day, daysSince, defineRule, isActiveCredential } from '../../src/rule-kit.js';
+import { credentialsOf, day, daysSince, defineRule, isActiveCredential, oktaServiceAppActive } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Okta client secrets never expire. Fails each ACTIVE client secret of a service app created more than `maxAgeDays` days ago (90 by default). The reference catalog suggests 180 days (NHI-OKTA-CLIENT-CREDENTIAL-AGE); nhiscan keeps 90 because a secret that never expires is rotated on the same window as the other non-expiring static secrets it checks: Okta API tokens (okta-api-token-age, 90 days in the catalog too) and AWS access keys (aws-access-key-not-rotated, CIS AWS Foundations 90 days), the age OWASP NHI7 quotes for stale AWS keys. The 180 days of entra-secret-long-lived apply to Entra secrets, which carry an expiry date. Set `maxAgeDays: 180` to follow the catalog.',
+      'Okta client secrets never expire. Fails each ACTIVE client secret of a service app created more than `maxAgeDays` days ago (90 by default). The reference catalog suggests 180 days (NHI-OKTA-CLIENT-CREDENTIAL-AGE); nhiscan keeps 90 because a secret that never expires is rotated on the same window as the other non-expiring static secrets it checks: Okta API tokens (okta-api-token-age, 90 days in the catalog too) and AWS access keys (aws-access-key-not-rotated, CIS AWS Foundations 90 days), the age OWASP NHI7 quotes for stale AWS keys. The 180 days of entra-secret-long-lived apply to Entra secrets, which carry an expiry date. Set `maxAgeDays: 180` to follow the catalog. Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
     risk: 'A secret that is never rotated stays valid in every place it was ever copied to, including those you no longer control.',
     remediation: 'Add a new secret, deploy it, then deactivate and delete the old one; better, switch the app to private_key_jwt.',
     references: [
@@ -21,7 +21,7 @@ export default defineRule({
     messages: { old: 'Client secret {{secret}} of {{name}} was created {{days}} days ago ({{created}})' },
     options: { maxAgeDays: { default: 90, description: 'age in days above which a client secret should have been rotated (90, as for Okta API tokens and AWS access keys, which never expire either; the catalog suggests 180)' } },
   },
-  evaluates: { types: ['okta-service-app'], requires: ['okta.apps', 'okta.appCredentials'] },
+  evaluates: { types: ['okta-service-app'], where: oktaServiceAppActive, requires: ['okta.apps', 'okta.appCredentials'] },
   check(subject, ctx) {
     if (subject.attrs.credentialsCollected !== true) return ctx.unknown("the app's credentials were not read");
     const max = Number(ctx.options.maxAgeDays);

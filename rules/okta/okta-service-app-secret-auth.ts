@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, oktaServiceAppActive } from '../../src/rule-kit.js';
 
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
 
@@ -12,7 +12,7 @@ export default defineRule({
     owasp: ['NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'Fails active OAuth service apps (client credentials) whose token_endpoint_auth_method is client_secret_basic, client_secret_post or client_secret_jwt (Okta\'s default is client_secret_basic). Okta recommends private_key_jwt for service apps.',
+      'Fails OAuth service apps (client credentials) whose token_endpoint_auth_method is client_secret_basic, client_secret_post or client_secret_jwt (Okta\'s default is client_secret_basic). Okta recommends private_key_jwt for service apps. Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
     risk: 'A client secret is a password that has to be stored wherever the workload runs and is sent (or used to sign) on every token request; anyone who reads it becomes the app.',
     remediation: 'Register a public key (JWKS) on the app, switch token_endpoint_auth_method to private_key_jwt, then deactivate and delete the client secrets.',
     references: [
@@ -22,7 +22,7 @@ export default defineRule({
     maturity: 'stable',
     messages: { secret: 'Service app {{name}} authenticates with a client secret ({{method}})' },
   },
-  evaluates: { types: ['okta-service-app'], where: (n) => n.enabled !== false, requires: ['okta.apps'] },
+  evaluates: { types: ['okta-service-app'], where: oktaServiceAppActive, requires: ['okta.apps'] },
   check(subject, ctx) {
     const method = subject.attrs.tokenEndpointAuthMethod as string | undefined;
     if (!method) return ctx.unknown('token_endpoint_auth_method not read');

@@ -78,7 +78,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
   }
   if (flags.okta) {
     const { collectOkta } = await import('../connectors/okta/client.js');
-    const { oktaOptionsFromEnv, normaliseOrgUrl, DEFAULT_SERVICE_ACCOUNT_PATTERNS } = await import('../connectors/okta/options.js');
+    const { oktaOptionsFromEnv, normaliseOrgUrl } = await import('../connectors/okta/options.js');
     let opts;
     try {
       opts = oktaOptionsFromEnv(process.env, { oktaOrgUrl: flags.oktaOrgUrl });
@@ -88,11 +88,11 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     }
     if (!opts) throw new InputError('--okta needs OKTA_ORG_URL and credentials (see docs/okta-permissions.md)');
     // Which users get their roles, factors and groups read follows the organisation's own
-    // service-account conventions, on top of the collector's defaults.
-    const patterns = config ? [...DEFAULT_SERVICE_ACCOUNT_PATTERNS, ...config.serviceAccountPatterns.map((p) => new RegExp(p, 'i'))] : undefined;
+    // service-account conventions (patterns, declared accounts, types), on top of the
+    // collector's defaults: every user the scan will treat as a service account is read.
     const okta = opts;
-    const types = config ? { serviceAccountTypes: config.serviceAccountTypes } : {};
-    starts.push((signal) => collectOkta({ ...okta, progress, signal, ...(patterns ? { serviceAccountPatterns: patterns } : {}), ...types }).catch((e) => Promise.reject(asInput(e))));
+    const conventions = config ? { serviceAccounts: { serviceAccountPatterns: config.serviceAccountPatterns, knownServiceAccounts: config.knownServiceAccounts, serviceAccountTypes: config.serviceAccountTypes } } : {};
+    starts.push((signal) => collectOkta({ ...okta, progress, signal, ...conventions }).catch((e) => Promise.reject(asInput(e))));
   }
   const stop = new AbortController();
   let failure: { error: unknown } | undefined;

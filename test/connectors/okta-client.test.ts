@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mergeResults, writeSnapshot } from '../../src/cli/live.js';
+import { collectLiveResults, mergeResults, writeSnapshot } from '../../src/cli/live.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { collectOkta, OktaAuthError, OktaConfigError, OKTA_READ_SCOPES, SSWS_WARNING } from '../../src/connectors/okta/client.js';
 import type { OktaCollectOptions } from '../../src/connectors/okta/options.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
@@ -135,10 +136,55 @@ describe('collectOkta against the fake org (SSWS)', () => {
     ds.users.push({ ...plain('00uTYPED01', 'reporting-two@corp.example'), type: { id: 'oty1svc' } });
     ds.users.push({ ...plain('00uPROFIL1', 'reporting-three@corp.example'), profile: { login: 'reporting-three@corp.example', userType: 'Integration Account' } });
     const { f, clock } = await fake({ dataset: ds });
-    const r = await collectOkta(ssws(f, clock, { serviceAccountTypes: ['serviceaccount', 'integration account'] }));
+    const r = await collectOkta(ssws(f, clock, { serviceAccounts: { ...DEFAULT_CONFIG, serviceAccountTypes: ['serviceaccount', 'integration account'] } }));
     expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual([...SAMPLE_RELEVANT_USERS, '00uPROFIL1', '00uTYPED01'].sort());
     // The human of the sample org stays unread.
     expect(f.state.requests.some((q) => q.path.includes('00uHUMAN02'))).toBe(false);
+  });
+
+  // The transform makes a user a service account when it is listed in knownServiceAccounts or
+  // when a pattern matches its login or the part before the @; a user so classified whose roles,
+  // factors and groups were never read would look harmless under "collected" coverage. The live
+  // command passes the configuration through, and the selection uses the same predicate.
+  it('reads per-user details for users the configuration declares or whose local part matches a pattern', async () => {
+    const ds = sampleOrg();
+    const plain = (id: string, login: string): Record<string, unknown> => ({ ...ds.users.find((u) => u.id === '00uHUMAN01')!, id, profile: { login, email: login } });
+    ds.users.push(plain('00uKNOWN01', 'workday-connector@corp.example'));
+    ds.users.push(plain('00uROBOT01', 'billing-robot@corp.example'));
+    // Matches none of the collector's own heuristics, only the default configuration's pattern.
+    ds.users.push(plain('00uSYNC001', 'sync-hr@corp.example'));
+    const { f, clock } = await fake({ dataset: ds });
+    const r = await collectOkta(
+      ssws(f, clock, {
+        serviceAccounts: { ...DEFAULT_CONFIG, knownServiceAccounts: ['Workday-Connector@corp.example'], serviceAccountPatterns: [...DEFAULT_CONFIG.serviceAccountPatterns, '-robot$'] },
+      }),
+    );
+    const read = ['00uKNOWN01', '00uROBOT01', '00uSYNC001'];
+    for (const file of ['okta/userRoles.json', 'okta/userFactors.json', 'okta/userGroups.json']) {
+      expect(Object.keys(r.files[file] as object)).toEqual([...SAMPLE_RELEVANT_USERS, ...read].sort());
+    }
+    expect(f.state.requests.some((q) => q.path.includes('00uHUMAN02'))).toBe(false);
+  });
+
+  it('live collection passes the configuration\'s service-account settings to the Okta collector', async () => {
+    const ds = sampleOrg();
+    const plain = (id: string, login: string): Record<string, unknown> => ({ ...ds.users.find((u) => u.id === '00uHUMAN01')!, id, profile: { login, email: login } });
+    ds.users.push(plain('00uKNOWN01', 'workday-connector@corp.example'));
+    ds.users.push(plain('00uROBOT01', 'billing-robot@corp.example'));
+    const { f } = await fake({ dataset: ds });
+    const saved = { url: process.env.OKTA_ORG_URL, token: process.env.OKTA_API_TOKEN };
+    process.env.OKTA_ORG_URL = f.url;
+    process.env.OKTA_API_TOKEN = API_TOKEN;
+    try {
+      const config = { ...DEFAULT_CONFIG, knownServiceAccounts: ['workday-connector@corp.example'], serviceAccountPatterns: ['-robot$'] };
+      const [r] = await collectLiveResults({ okta: true }, config);
+      expect(Object.keys(r.files['okta/userRoles.json'] as object)).toEqual(expect.arrayContaining(['00uKNOWN01', '00uROBOT01']));
+    } finally {
+      if (saved.url === undefined) delete process.env.OKTA_ORG_URL;
+      else process.env.OKTA_ORG_URL = saved.url;
+      if (saved.token === undefined) delete process.env.OKTA_API_TOKEN;
+      else process.env.OKTA_API_TOKEN = saved.token;
+    }
   });
 
   it('stores no secret: client_secret values, private JWK members and the token stay out', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { OktaFakeDataset } from './okta-server.js';
 
 type Obj = Record<string, unknown>;
@@ -331,6 +332,12 @@ export function oktaMinimumPlan(
     const p = u.profile as Obj;
     const names = [p.login, p.userType, (u.type as Obj | undefined)?.id].filter((s): s is string => typeof s === 'string' && s !== '');
     if (patterns.some((re) => names.some((s) => new RegExp(re.source, re.flags.replace(/[gy]/g, '')).test(s)))) relevant.add(String(u.id));
+    // The default configuration's patterns, on the login and the part before the @, and its
+    // service-account types, on profile.userType: the transform's classification inputs.
+    const login = typeof p.login === 'string' ? p.login : '';
+    const cfgNames = login ? [login, login.split('@')[0]] : [];
+    if (DEFAULT_CONFIG.serviceAccountPatterns.some((src) => cfgNames.some((s) => new RegExp(src, 'i').test(s)))) relevant.add(String(u.id));
+    if (typeof p.userType === 'string' && DEFAULT_CONFIG.serviceAccountTypes.includes(p.userType.toLowerCase())) relevant.add(String(u.id));
   }
   for (const a of aws) for (const u of ds.appUsers[String(a.id)] ?? []) relevant.add(String(u.id));
   const groupIds = new Set<string>();

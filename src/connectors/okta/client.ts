@@ -19,11 +19,13 @@ import { GuardedRequestExecutor, type FetchResponse } from './request-executor.j
 import { connectOkta, createOktaSdk, type OktaSdk } from './sdk-client.js';
 import {
   clientIdOf,
-  hasServiceAccountType,
   idsOf,
   isAwsApp,
   isMachineApp,
   looksLikeServiceAccount,
+  serviceAccountMatcher,
+  serviceAccountSignals,
+  userSignalsOf,
   tokenOwnerIds,
 } from './selection.js';
 
@@ -105,7 +107,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop, maxPages);
     const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
     const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
-    const saTypes = new Set((opts.serviceAccountTypes ?? DEFAULT_CONFIG.serviceAccountTypes).map((t) => t.toLowerCase()));
+    const conventions = serviceAccountMatcher(opts.serviceAccounts ?? DEFAULT_CONFIG);
 
     // Every read starts as soon as what it depends on is known, so the in-flight cap of the rate
     // gate stays full instead of each step waiting for the slowest read of the previous one:
@@ -176,7 +178,10 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       const typeNames = new Map<string, Obj>();
       for (const t of typeList ?? []) if (typeof t.id === 'string' && !typeNames.has(t.id)) typeNames.set(t.id, t);
       for (const u of userList ?? []) {
-        if (typeof u.id === 'string' && (looksLikeServiceAccount(u, patterns) || hasServiceAccountType(u, saTypes, typeNames))) relevant.add(u.id);
+        if (typeof u.id !== 'string') continue;
+        // The configuration's conventions through the transform's own predicate: a user it will
+        // call a service account is never left with its roles, factors and groups unread.
+        if (looksLikeServiceAccount(u, patterns) || serviceAccountSignals(conventions, u.id, userSignalsOf(u, typeNames)).length > 0) relevant.add(u.id);
       }
       for (const id of awsIds ?? []) for (const uid of idsOf(assigned?.[id] ?? [])) relevant.add(uid);
       const userIds = [...relevant].sort();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ProgressFn } from '../../snapshot/types.js';
 import type { OktaCapability } from './coverage.js';
 import { OktaConfigError } from './errors.js';
+import type { ServiceAccountConventions } from './selection.js';
 
 /**
  * Read-only Okta API scopes the OAuth service app needs (see docs/okta-permissions.md).
@@ -94,15 +95,17 @@ export interface OktaCollectOptions {
   /** Socket timeout per request. Default 60 s. */
   requestTimeoutMs?: number;
   /**
-   * Tested against `profile.login`, `profile.userType` and `type.id` to find service accounts
-   * (Okta users have no "service account" flag).
+   * The collector's own service-account heuristics, tested against `profile.login`,
+   * `profile.userType` and `type.id` (Okta users have no "service account" flag); a user they
+   * match is read in detail on top of those `serviceAccounts` selects.
    */
   serviceAccountPatterns?: readonly RegExp[];
   /**
-   * The config's serviceAccountTypes: compared case-insensitively with `profile.userType`, the
-   * user type id and the type's name and display name. Default: those of the default config.
+   * The configuration's serviceAccountPatterns, knownServiceAccounts and serviceAccountTypes.
+   * Every user the transform will classify by them as a service account has its roles, factors
+   * and groups read (the same predicate, selection.ts). Default: those of the default config.
    */
-  serviceAccountTypes?: readonly string[];
+  serviceAccounts?: ServiceAccountConventions;
   /** Okta app `name`s whose assignments federate into AWS. */
   awsAppNames?: readonly string[];
   /** Allow plain http for a non-loopback host (never needed against a real org). */

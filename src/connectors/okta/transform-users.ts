@@ -4,6 +4,7 @@ import { Reader } from '../../snapshot/shape.js';
 import { at, groupSourceApp, type OktaContext } from './transform-context.js';
 import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { readRole, type RoleAssignment } from './transform-privileges.js';
+import { serviceAccountMatcher, serviceAccountSignals, type ServiceAccountMatcher, type UserSignals } from './selection.js';
 
 /** Okta lifecycle states in which the account cannot sign in and its API tokens are rejected. */
 const DISABLED_STATUSES: ReadonlySet<string> = new Set(['DEPROVISIONED', 'SUSPENDED']);
@@ -75,33 +76,9 @@ export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>
   }
 }
 
-interface UserFacts {
-  login: string | undefined;
-  /** The user type's `name` ("serviceAccount"). */
-  userType: string | undefined;
-  /** `type.id`; the Users API names the type by id only. */
-  userTypeId?: string;
-  /** The type's display name ("Service Account"), as an admin sees it in the console. */
-  userTypeDisplay?: string;
-  /** `profile.userType`, a free-text profile attribute independent of the user type. */
-  profileUserType?: string;
+/** The classification inputs, and the count of active MFA factors (`undefined`: not read). */
+interface UserFacts extends UserSignals {
   activeFactors: number | undefined;
-}
-
-/** The config's service-account conventions, compiled once per scan. */
-export interface ServiceAccountMatcher {
-  patterns: { source: string; re: RegExp }[];
-  known: Set<string>;
-  types: Set<string>;
-}
-
-export function serviceAccountMatcher(ctx: OktaContext): ServiceAccountMatcher {
-  const { config } = ctx;
-  return {
-    patterns: config.serviceAccountPatterns.map((p) => ({ source: p, re: new RegExp(p, 'i') })),
-    known: new Set(config.knownServiceAccounts.map((k) => k.toLowerCase())),
-    types: new Set(config.serviceAccountTypes.map((t) => t.toLowerCase())),
-  };
 }
 
 interface UserTypeName {
@@ -128,24 +105,9 @@ function readUserTypes(ctx: OktaContext): Map<string, UserTypeName> | undefined 
 
 /** Why a user object is a machine identity, or an empty list for a person. */
 export function classifyUser(ctx: OktaContext, m: ServiceAccountMatcher, userId: string, facts: UserFacts): string[] {
-  const strong: string[] = [];
-  if (facts.login) {
-    // Patterns are written for bare names; Okta logins are usually e-mail addresses, so try both.
-    const local = facts.login.split('@')[0];
-    const hit = m.patterns.find((p) => p.re.test(facts.login!) || p.re.test(local));
-    if (hit) strong.push(`login matches service-account pattern /${hit.source}/`);
-  }
-  if (m.known.has(userId.toLowerCase()) || (facts.login && m.known.has(facts.login.toLowerCase()))) strong.push('listed in knownServiceAccounts');
-  // Every user has a named type (at least the default "user"), so each type signal is tried on
-  // its own: an org may mark service accounts by user type or only by profile.userType.
-  const typeSignals: [string, string | undefined][] = [
-    ['user type', facts.userType],
-    ['user type display name', facts.userTypeDisplay],
-    ['profile.userType', facts.profileUserType],
-    ['user type id', facts.userTypeId],
-  ];
-  const typeHit = typeSignals.find(([, v]) => v !== undefined && m.types.has(v.toLowerCase()));
-  if (typeHit) strong.push(`${typeHit[0]} "${typeHit[1]}"`);
+  // The configuration's signals are the collector's selection predicate too (selection.ts): a
+  // user they make a service account always has its roles, factors and groups read.
+  const strong = serviceAccountSignals(m, userId, facts);
   // Owning a token or lacking MFA each also describes plenty of real admins, so either alone is not
   // enough; together they describe an account nobody signs in to with a second factor.
   const weak: string[] = [];
@@ -163,7 +125,7 @@ export function addUsers(ctx: OktaContext): void {
   const rf = new Reader(oktaPath('userFactors'));
   const rr = new Reader(oktaPath('userRoles'));
   const rg = new Reader(oktaPath('userGroups'));
-  const matcher = serviceAccountMatcher(ctx);
+  const matcher = serviceAccountMatcher(ctx.config);
   const typeNames = readUserTypes(ctx);
   let unnamedTypes = 0;
   const managed: { user: GraphNode; managerId?: string; manager?: string }[] = [];

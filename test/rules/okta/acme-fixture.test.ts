@@ -25,7 +25,9 @@ describe('okta rules on the recorded acme org', () => {
         'okta-api-token-age 00T3script high',
         'okta-api-token-age 00T4ghost low',
         'okta-api-token-any-network 00T1terraform critical',
-        'okta-api-token-any-network 00T3script high',
+        // The owner of 00T3script is not active (owner-inactive below): Okta refuses the token from
+        // every address, so the open network condition is reported from a base of info (T3: low).
+        'okta-api-token-any-network 00T3script low',
         'okta-api-token-human-owner 00T1terraform critical',
         'okta-api-token-human-owner 00T3script high',
         'okta-api-token-human-owner 00T5workflows critical',

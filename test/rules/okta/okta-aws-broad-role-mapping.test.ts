@@ -1,6 +1,7 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/okta/okta-aws-broad-role-mapping.js';
-import { oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { NOW, oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 import { runCase } from './run-case.js';
 
 const A = I.app('aws');
@@ -19,8 +20,23 @@ const cases: OktaRuleCase[] = [
   { name: 'unknown: users (okta.users) not collected, so assigned users cannot be classified', org: () => oktaOrg().awsApp({ id: 'aws', settings: narrow, users: [{ id: 'sa' }] }).withCoverage('okta.users', 'missing-permission', '403'), subject: A, verdict: 'unknown' },
   { name: 'unknown: assignments not collected', org: () => oktaOrg().awsApp({ id: 'aws', settings: narrow }).without('appUsers').without('appGroups'), subject: A, verdict: 'unknown' },
   { name: 'settings failures are still reported when assignments are unknown', org: () => oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, joinAllRoles: true } }).without('appUsers').without('appGroups'), subject: A, verdict: 'fail', messageIds: ['joinAllRoles'] },
+  // Okta help, "Enable group-based role mapping in Okta": the Group Filter is completed under Use Group
+  // Mapping and only applies with it; with group mapping off a leftover catch-all filter maps nothing.
+  { name: 'near miss: catch-all filter, but Use Group Mapping is off', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: false, groupFilter: '.*' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'pass' },
+  { name: 'catch-all filter with Use Group Mapping on', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: 'true', groupFilter: '.*' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'fail', messageIds: ['catchAll'] },
+  // Catch-alls are found by what they match, not by how they are written.
+  ...['.+?', '[\\s\\S]*', '^(.*)$', '.{0,}', '(?:aws_.*|.*)', '[^\\n]+'].map((f): OktaRuleCase => ({ name: `catch-all filter ${f}`, org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: f }, users: [{ id: 'p1' }] }), subject: A, verdict: 'fail', messageIds: ['catchAll'] })),
+  ...['aws_.*', '.*_admin', '\\S+', '[a-z]+', '^aws#\\S+#(?{{role}}[\\w\\-]+)#(?{{accountid}}\\d+)$'].map((f): OktaRuleCase => ({ name: `near miss: filter ${f} lets only some groups through`, org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: f }, users: [{ id: 'p1' }] }), subject: A, verdict: 'pass' })),
+  { name: 'unknown: a group filter this scanner cannot compile (e.g. Java-only syntax)', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: 'aws_\\d++_(?{{role}}.*)' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'unknown' },
 ];
 
 describe('okta-aws-broad-role-mapping', () => {
   it.each(cases)('$name', (c) => runCase(rule, c));
+
+  // Okta's named-group syntax is read as the linker reads it; the message quotes the filter as written.
+  it('finds a catch-all written with an Okta named group, (?{{role}}.*)', () => {
+    const graph = oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: '(?{{role}}.*)' } }).graph();
+    const f = runRule(rule, graph, { now: NOW }).findings.find((x) => x.messageId === 'catchAll');
+    expect(f?.message).toBe('AWS app AWS has a group filter that matches every group ((?{{role}}.*))');
+  });
 });

@@ -11,6 +11,8 @@ const cases: OktaRuleCase[] = [
   { name: 'near miss: no roles (scopes alone)', org: () => oktaOrg().serviceApp({ id: 'a1', roles: [], grants: ['okta.users.manage'] }), subject: A, verdict: 'pass' },
   { name: 'unknown: roles of this client not read', org: () => oktaOrg().serviceApp({ id: 'a1', roles: null }), subject: A, verdict: 'unknown' },
   { name: 'unknown: clientRoles.json absent', org: () => oktaOrg().serviceApp({ id: 'a1', roles: ['SUPER_ADMIN'] }).without('clientRoles'), subject: A, verdict: 'unknown' },
+  // Policy for every Okta service-app rule: an INACTIVE app gets no token, so it is not evaluated.
+  { name: 'inactive apps are not evaluated, even with SUPER_ADMIN', org: () => oktaOrg().serviceApp({ id: 'a1', status: 'INACTIVE', roles: ['SUPER_ADMIN'] }), subject: A, verdict: undefined },
 ];
 
 describe('okta-client-admin-role', () => {

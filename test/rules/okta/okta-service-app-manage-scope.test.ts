@@ -14,6 +14,9 @@ const cases: OktaRuleCase[] = [
   { name: 'near miss: scope accepted by option', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.manage'] }), subject: A, verdict: 'pass', options: { ignoreScopes: ['okta.users.manage'] } },
   { name: 'unknown: grants of this app not read', org: () => oktaOrg().serviceApp({ id: 'a1', grants: null }), subject: A, verdict: 'unknown' },
   { name: 'unknown: grants capability missing-permission', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.roles.manage'] }).withCoverage('okta.appGrants', 'missing-permission', '403'), subject: A, verdict: 'unknown' },
+  // Policy for every Okta service-app rule: an INACTIVE app gets no token, so it is not evaluated;
+  // who can reactivate it (okta.apps.manage, APP_ADMIN) is reported on those holders.
+  { name: 'inactive apps are not evaluated, even with okta.roles.manage', org: () => oktaOrg().serviceApp({ id: 'a1', status: 'INACTIVE', grants: ['okta.roles.manage', 'okta.users.manage'] }), subject: A, verdict: undefined },
 ];
 
 describe('okta-service-app-manage-scope', () => {

@@ -12,6 +12,8 @@ const cases: OktaRuleCase[] = [
   { name: 'near miss: 60 days old', org: () => oktaOrg().serviceApp({ id: 'a1', secrets: [{ id: 's1', created: '2026-09-21T09:00:00Z' }] }), subject: A, verdict: 'pass' },
   { name: 'unknown: secrets of this app not read', org: () => oktaOrg().serviceApp({ id: 'a1', secrets: null }).serviceApp({ id: 'a2' }), subject: A, verdict: 'unknown' },
   { name: 'unknown: credentials capability not collected', org: () => oktaOrg().serviceApp({ id: 'a1' }).without('appSecrets').without('appJwks'), subject: A, verdict: 'unknown' },
+  // Policy for every Okta service-app rule: an INACTIVE app gets no token, so it is not evaluated.
+  { name: 'inactive apps are not evaluated, even with an old secret and a T4 grant', org: () => oktaOrg().serviceApp({ id: 'a1', status: 'INACTIVE', grants: ['okta.roles.manage'], secrets: [{ id: 's1', created: '2024-10-03T00:00:00Z' }] }), subject: A, verdict: undefined },
 ];
 
 describe('okta-service-app-secret-age', () => {

@@ -26,7 +26,7 @@ export interface RuleMeta {
   /** States the bad condition ("Client secret lives longer than …"). */
   title: string;
   severity: Severity;
-  /** Raise severity with the subject's capability tier (T3 +1, T4 +2, T0 -1). */
+  /** Raise severity with the subject's capability tier (T3 +1, T4 +2, T0 -1, the last only when the tier's evidence was all read). */
   tiered?: boolean;
   providers: Provider[];
   owasp: OwaspNhiId[];

@@ -86,6 +86,22 @@ describe('runRules', () => {
     expect(f.severity).toBe('critical');
     expect(f.tier).toBe(4);
   });
+
+  it('does not lower severity for T0 when the evidence feeding the tier was not read', () => {
+    // No requires: the rule still runs where aws.iam (the tier's evidence) was not collected.
+    const noRequires = defineRule({ ...ageRule, evaluates: { types: ['aws-iam-role'] } });
+    const partial = graphOf(
+      [node('read', { createdAt: '2025-01-01T00:00:00Z' }), node('unread', { scope: 'other', createdAt: '2025-01-01T00:00:00Z' })],
+      [],
+      [cov('acct'), { provider: 'aws', scope: 'other', capability: 'aws.iam', status: 'missing-permission' }],
+    );
+    const r = runRules(partial, analyze(partial, { now, config: DEFAULT_CONFIG }), [noRequires], { now });
+    const by = new Map(r.findings.map((f) => [f.subject.id, f]));
+    // Read and reaching nothing: T0 lowers medium to low.
+    expect(by.get('read')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'low' });
+    // Not read: T0 is only a lower bound, so the base severity stands.
+    expect(by.get('unread')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'medium' });
+  });
 });
 
 describe('finding order', () => {

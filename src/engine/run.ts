@@ -200,10 +200,25 @@ function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown
   const out: Record<string, unknown> = {};
   for (const [k, def] of Object.entries(rule.meta.options ?? {})) out[k] = def.default;
   for (const [k, v] of Object.entries(overrides ?? {})) {
-    if (!(k in out)) throw new Error(`unknown option "${k}" for rule ${rule.meta.id}`);
-    out[k] = v;
+    // Own keys only: `constructor` or `toString` are "in" every object and are no option.
+    if (!Object.hasOwn(out, k)) throw new Error(`unknown option "${k}" for rule ${rule.meta.id}`);
+    out[k] = mergeOption(out[k], v);
   }
   return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A configured value over its default: mappings merge key by key (recursively), so setting one
+ * field of a structured option (one tier of a policy) keeps the default's other fields instead
+ * of silently dropping them; lists and scalars replace. Built with fromEntries, so a key such as
+ * `__proto__` is an ordinary own key, never the object's prototype.
+ */
+function mergeOption(def: unknown, v: unknown): unknown {
+  if (!isPlainObject(def) || !isPlainObject(v)) return v;
+  const keys = [...Object.keys(def), ...Object.keys(v).filter((k) => !Object.hasOwn(def, k))];
+  return Object.fromEntries(keys.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
 }
 
 /** Groups that hold any privilege: an unread one may lift a T0 subject that is among its members. */

@@ -14,6 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText } from './compare.js';
+import { tierEvidenceMissing, type GroupTest } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -152,6 +153,14 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   return { report, graph, analysis };
 }
 
+const tierAboveTests = new WeakMap<Analysis, GroupTest[]>();
+/** Groups above a tier (one test object per tier, so unreadGroup's per-key cache is shared). */
+function tierAbove(analysis: Analysis, tier: number): GroupTest {
+  let list = tierAboveTests.get(analysis);
+  if (!list) tierAboveTests.set(analysis, (list = []));
+  return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier });
+}
+
 /** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */
 export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef, findingIds: readonly string[], unknownRuleIds?: string[]): IdentitySummary {
   const n = graph.node(ref)!;
@@ -199,6 +208,12 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     crownJewels: analysis.shownCrownJewelPaths(n),
     findingIds: [...findingIds].sort(),
   };
+  // A tier computed without some of its evidence is a floor: say so, or T0 reads as harmless.
+  const tierMissing = summary.tier < 4 ? tierEvidenceMissing(graph, n, tierAbove(analysis, summary.tier)) : undefined;
+  if (tierMissing !== undefined) {
+    summary.tierIncomplete = tierMissing;
+    summary.tierReasons = [...summary.tierReasons, `may reach more: ${tierMissing} (the tier is a lower bound)`];
+  }
   if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = [...new Set(unknownRuleIds)].sort();
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;

@@ -33,7 +33,7 @@ export default defineRule({
     },
     options: {
       allowedIssuers: {
-        default: [
+        regex: true, default: [
           // GitHub, with or without an enterprise's own issuer path (GitHub Enterprise Cloud custom issuer).
           '^https://token\\.actions\\.githubusercontent\\.com(/[A-Za-z0-9_.-]+)?/?$',
           '^https://gitlab\\.com/?$',

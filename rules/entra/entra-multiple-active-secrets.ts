@@ -23,7 +23,7 @@ export default defineRule({
       tooMany: '{{name}} has {{count}} active client secrets ({{credentials}}); at most {{max}} are expected.',
     },
     options: {
-      maxActiveSecrets: { default: 2, description: 'Active secrets allowed at once (two covers a rotation overlap).' },
+      maxActiveSecrets: { integer: true, default: 2, description: 'Active secrets allowed at once (two covers a rotation overlap).' },
     },
   },
   evaluates: {

@@ -34,7 +34,7 @@ export default defineRule({
     },
     options: {
       highImpactPattern: {
-        default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite(\\.All)?|ChatMessage\\.Send|ChannelMessage\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
+        regex: true, default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite(\\.All)?|ChatMessage\\.Send|ChannelMessage\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
         description: 'permission names (regex, case-insensitive) that let the holder act as people on communication and content',
       },
     },

@@ -106,7 +106,7 @@ export default defineRule({
         '{{entry}} ({{why}}) may reach {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{conditional}} hop(s) depend on a condition the scanner could not decide; {{hidden}} hop(s) are invisible to access reviews',
     },
     options: {
-      minHops: { default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
+      minHops: { integer: true, default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
     },
   },
   evaluates: {

@@ -72,7 +72,7 @@ export default defineRule({
     ],
     maturity: 'experimental',
     messages: { violations: '{{name}} is T{{tier}} and violates its tier policy: {{violations}}' },
-    options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }', validate: validatePolicy } },
+    options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }, merged with the default tier by tier and field', validate: validatePolicy } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {

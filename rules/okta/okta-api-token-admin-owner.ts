@@ -1,5 +1,12 @@
 import { defineRule, targets } from '../../src/rule-kit.js';
 
+/**
+ * Okta role types are upper-case identifiers (SUPER_ADMIN, ORG_ADMIN, APP_ADMIN, CUSTOM, …; see the
+ * Role Assignments API). Checked by form rather than listed: Okta adds standard roles now and then,
+ * and a new one must stay configurable. A lower-case `super_admin` would match no owner.
+ */
+const OKTA_ROLE_TYPE = { pattern: /^[A-Z][A-Z0-9_]*$/, description: 'an Okta role type in upper case, as the API writes it (SUPER_ADMIN, ORG_ADMIN, APP_ADMIN, …)' };
+
 export default defineRule({
   meta: {
     id: 'okta-api-token-admin-owner',
@@ -26,7 +33,7 @@ export default defineRule({
       adminDormant: 'API token {{name}} acts as {{owner}}, who holds {{roles}}; Okta rejects it while that account is {{status}}, and it is usable again if the owner is reactivated',
     },
     options: {
-      adminRoles: { default: ['SUPER_ADMIN', 'ORG_ADMIN'], description: 'owner role types that make a token org-admin equivalent' },
+      adminRoles: { form: OKTA_ROLE_TYPE, default: ['SUPER_ADMIN', 'ORG_ADMIN'], description: 'owner role types that make a token org-admin equivalent' },
     },
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens', 'okta.users', 'okta.adminRoles'] },

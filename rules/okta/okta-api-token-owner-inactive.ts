@@ -1,5 +1,8 @@
 import { defineRule, targets } from '../../src/rule-kit.js';
 
+/** The lifecycle states of an Okta user (`status`, the UserStatus enum of the Users API), exactly as the API writes them. */
+const OKTA_USER_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'SUSPENDED', 'DEPROVISIONED'];
+
 export default defineRule({
   meta: {
     id: 'okta-api-token-owner-inactive',
@@ -20,7 +23,7 @@ export default defineRule({
     maturity: 'stable',
     messages: { inactive: 'API token {{name}} belongs to {{owner}}, whose account is {{status}}' },
     options: {
-      statuses: { default: ['DEPROVISIONED', 'SUSPENDED'], description: 'owner lifecycle states that count as inactive' },
+      statuses: { values: OKTA_USER_STATUSES, default: ['DEPROVISIONED', 'SUSPENDED'], description: 'owner lifecycle states that count as inactive' },
     },
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens', 'okta.users'] },

@@ -19,7 +19,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: { shared: 'API token {{name}} is one of {{count}} tokens acting as {{owner}}: {{tokens}}' },
-    options: { maxTokensPerOwner: { default: 1, description: 'tokens one owner may hold before they count as shared' } },
+    options: { maxTokensPerOwner: { integer: true, default: 1, description: 'tokens one owner may hold before they count as shared' } },
   },
   evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens'] },
   check(subject, ctx) {

@@ -1,4 +1,4 @@
-import { day, daysSince, defineRule } from '../../src/rule-kit.js';
+import { day, daysSince, defineRule, missingCapability } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI10:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-02', 'PR.AA-03'] },
     description:
-      'For active users classified as service accounts: fails when the account has no ACTIVE MFA factor (high if it holds any admin role), and when it signed in within `interactiveDays` (lastLogin moves on sign-in, not on API-token use, so a recent sign-in means someone uses the password).',
+      'For active users classified as service accounts: fails when the account has no ACTIVE MFA factor (high if it holds any admin role, or if its admin roles were not all read), and when it signed in within `interactiveDays` (lastLogin moves on sign-in, not on API-token use, so a recent sign-in means someone uses the password).',
     risk: 'A shared account without a second factor falls to one phished or leaked password; one that people sign in to erases accountability and lets them use its rights with no personal MFA.',
     remediation: 'Move the integration to an OAuth service app, or enrol a device-bound factor, restrict sign-in to a network zone, and give people their own admin accounts.',
     references: [
@@ -39,12 +39,16 @@ export default defineRule({
     if (factors === undefined) return ctx.unknown('MFA factors of the user were not read');
     if (factors > 0) return;
     const roles = (subject.attrs.adminRoles as string[] | undefined) ?? [];
+    // Roles not (all) read, directly or through groups, are not "no admin role": the missing
+    // factor is found either way, so it fails at the admin severity rather than a lower one that
+    // missing evidence would have chosen.
+    const rolesUnread = subject.attrs.adminRolesComplete !== true || missingCapability(ctx.graph, subject, ['okta.adminRoles']) !== undefined;
     ctx.report({
       messageId: 'noMfa',
       key: 'no-mfa',
-      severity: roles.length > 0 ? 'high' : 'medium',
-      args: { admin: roles.length > 0 ? ` and holds ${roles.join(', ')}` : '' },
-      evidence: { activeFactors: 0, adminRoles: roles },
+      severity: roles.length > 0 || rolesUnread ? 'high' : 'medium',
+      args: { admin: roles.length > 0 ? ` and holds ${roles.join(', ')}` : rolesUnread ? ' (its admin roles were not all read: rated as an admin)' : '' },
+      evidence: { activeFactors: 0, adminRoles: roles, ...(rolesUnread ? { adminRolesComplete: false } : {}) },
     });
   },
 });

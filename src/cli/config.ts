@@ -4,6 +4,8 @@ import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
 import { parseJson, readText } from './io.js';
+import { jsonDuplicateKey } from './json-position.js';
+import { optionValueProblem } from '../engine/meta.js';
 import { allRules } from '../../rules/index.js';
 import type { RuleDefinition } from '../engine/types.js';
 
@@ -25,7 +27,12 @@ export function readStructured(file: string): unknown {
     }
     return doc.toJS();
   }
-  return parseJson(text, file);
+  const value = parseJson(text, file);
+  // JSON.parse keeps the last of two equal keys; the YAML reader refuses them, and so does this:
+  // of `maxAgeDays: 10` and `maxAgeDays: 5000`, the one meant cannot be known.
+  const dup = jsonDuplicateKey(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (dup) throw new InputError(`duplicate key ${JSON.stringify(dup.key)}${dup.path ? ` in ${dup.path}` : ''}`, file, `line ${dup.line} column ${dup.column}`);
+  return value;
 }
 
 /**
@@ -67,20 +74,17 @@ export function loadConfig(file?: string, rules: readonly RuleDefinition[] = all
       if (!meta) throw new InputError('unknown rule id (see `nhiscan rules list`)', path, `rules.${id}`);
       if (!isObject(opts)) throw new InputError('expected a mapping of option to value', path, `rules.${id}`);
       for (const [k, v] of Object.entries(opts)) {
-        const def = meta.options?.[k];
+        // Own keys only: `constructor` or `toString` would otherwise find Object.prototype's.
+        const def = meta.options && Object.hasOwn(meta.options, k) ? meta.options[k] : undefined;
         const known = Object.keys(meta.options ?? {});
         if (!def) throw new InputError(`unknown option (${known.length ? `known: ${known.join(', ')}` : 'this rule has none'})`, path, `rules.${id}.${k}`);
         const wrong = optionTypeError(def.default, v);
         if (wrong) throw new InputError(wrong, path, `rules.${id}.${k}`);
         const invalid = def.validate?.(v);
         if (invalid) throw new InputError(invalid.problem, path, `rules.${id}.${k}${invalid.at ? `.${invalid.at}` : ''}`);
-        if (k.endsWith('Pattern')) {
-          try {
-            new RegExp(v as string);
-          } catch {
-            throw new InputError(`not a valid regular expression: ${JSON.stringify(v)}`, path, `rules.${id}.${k}`);
-          }
-        }
+        // Patterns, allowed values and ranges, as the option declares them (see RuleOption).
+        const bad = optionValueProblem(def, v);
+        if (bad) throw new InputError(bad.problem, path, `rules.${id}.${k}${bad.at ?? ''}`);
       }
       cfg.rules[id] = opts;
     }

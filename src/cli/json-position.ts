@@ -108,3 +108,50 @@ export function jsonErrorOffset(text: string): number {
   }
   return n;
 }
+
+/**
+ * The first key that appears twice in one object of a valid JSON text: the key, the path of its
+ * object (`rules.okta-api-token-age`, `list[2]`; empty at the top) and its 1-based line and
+ * column. JSON.parse silently keeps the last value. Walks the text once, iteratively.
+ */
+export function jsonDuplicateKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
+  // Per open container: its keys so far (objects) and the key or index leading into a child.
+  const stack: { keys?: Set<string>; key: string; index: number }[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top?.keys) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) {
+          const path = stack
+            .slice(0, -1)
+            .map((f) => (f.keys ? `.${f.key}` : `[${f.index}]`))
+            .join('')
+            .replace(/^\./, '');
+          const before = text.slice(0, i);
+          return { key, path, line: before.split('\n').length, column: i - before.lastIndexOf('\n') };
+        }
+        top.keys.add(key);
+        top.key = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{') {
+      stack.push({ keys: new Set(), key: '', index: 0 });
+      expectKey = true;
+    } else if (c === '[') {
+      stack.push({ key: '', index: 0 });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) expectKey = true;
+      else if (top) top.index++;
+    }
+  }
+  return undefined;
+}

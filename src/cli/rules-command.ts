@@ -31,7 +31,7 @@ export function registerRules(program: Command): void {
       const m = r.meta;
       const lines = [
         `${m.id}: ${m.title}`,
-        `severity:    ${m.severity}${m.tiered ? ' (rises with the identity\'s capability tier: T3 +1, T4 +2, T0 -1)' : ''}`,
+        `severity:    ${m.severity}${m.tiered ? ' (rises with the identity\'s capability tier: T3 +1, T4 +2, T0 -1 only when everything feeding the tier was read)' : ''}`,
         `providers:   ${m.providers.join(', ')}`,
         `OWASP NHI:   ${m.owasp.join(', ')}`,
       ];
@@ -42,7 +42,16 @@ export function registerRules(program: Command): void {
       const opts = Object.entries(m.options ?? {});
       if (opts.length) {
         lines.push('', 'Options (config file: rules.<id>.<option>):');
-        for (const [k, o] of opts) lines.push(`  ${k} = ${JSON.stringify(o.default)}  ${o.description}`);
+        for (const [k, o] of opts) {
+          // What the config loader accepts beyond the type, so a refused value can be corrected here.
+          const limits = [
+            o.regex ? 'regular expressions' : '',
+            o.values ? `one of: ${o.values.join(', ')}` : '',
+            o.form ? o.form.description : '',
+            o.integer || o.max !== undefined ? `${o.integer ? 'a whole number' : 'a number'} ${o.max !== undefined ? `from 0 to ${o.max}` : '0 or more'}` : '',
+          ].filter(Boolean);
+          lines.push(`  ${k} = ${JSON.stringify(o.default)}  ${o.description}${limits.length ? ` (${limits.join('; ')})` : ''}`);
+        }
       }
       lines.push('', 'References:', ...m.references.map((u) => `  ${u}`));
       process.stdout.write(lines.join('\n') + '\n');

@@ -5,6 +5,7 @@ import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
+import { tierEvidenceMissing, type GroupTest } from '../rule-kit.js';
 
 export interface RunOptions {
   now: Date;
@@ -147,7 +148,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
         if (failed) failed.push(rule.meta.id);
         else failedRules[at] = [rule.meta.id];
         for (let k = 0; k < reports.length; k++) {
-          const f = toFinding(rule, subject, reports[k], analysis);
+          const f = toFinding(graph, rule, subject, reports[k], analysis);
           findings.push(f);
           findingSubjects.push(at);
           findingMajors.push((4 - SEVERITY_RANK[f.severity]) * ruleIds.length + ruleRank);
@@ -199,19 +200,46 @@ function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown
   const out: Record<string, unknown> = {};
   for (const [k, def] of Object.entries(rule.meta.options ?? {})) out[k] = def.default;
   for (const [k, v] of Object.entries(overrides ?? {})) {
-    if (!(k in out)) throw new Error(`unknown option "${k}" for rule ${rule.meta.id}`);
-    out[k] = v;
+    // Own keys only: `constructor` or `toString` are "in" every object and are no option.
+    if (!Object.hasOwn(out, k)) throw new Error(`unknown option "${k}" for rule ${rule.meta.id}`);
+    out[k] = mergeOption(out[k], v);
   }
   return out;
 }
 
-function toFinding(rule: RuleDefinition, subject: GraphNode, r: ReportInput, analysis: Analysis): Finding {
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A configured value over its default: mappings merge key by key (recursively), so setting one
+ * field of a structured option (one tier of a policy) keeps the default's other fields instead
+ * of silently dropping them; lists and scalars replace. Built with fromEntries, so a key such as
+ * `__proto__` is an ordinary own key, never the object's prototype.
+ */
+function mergeOption(def: unknown, v: unknown): unknown {
+  if (!isPlainObject(def) || !isPlainObject(v)) return v;
+  const keys = [...Object.keys(def), ...Object.keys(v).filter((k) => !Object.hasOwn(def, k))];
+  return Object.fromEntries(keys.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
+}
+
+/** Groups that hold any privilege: an unread one may lift a T0 subject that is among its members. */
+const tierAboveZeroTests = new WeakMap<Analysis, GroupTest>();
+function tierAboveZero(analysis: Analysis): GroupTest {
+  let t = tierAboveZeroTests.get(analysis);
+  if (!t) tierAboveZeroTests.set(analysis, (t = { key: 'tier>0', test: (g) => analysis.tier(g) > 0 }));
+  return t;
+}
+
+function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: ReportInput, analysis: Analysis): Finding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
   const args = { name: subject.name, ...(r.args ?? {}) };
   const base: Severity = r.severity ?? rule.meta.severity;
   const tier = subject.kind === 'identity' ? analysis.tier(subject) : undefined;
-  const severity = rule.meta.tiered && tier !== undefined ? escalateSeverity(base, tier) : base;
+  let severity = rule.meta.tiered && tier !== undefined ? escalateSeverity(base, tier) : base;
+  // T0 means "reaches nothing the scanner saw": with a capability feeding the tier unread (or an
+  // unread group holding privilege the subject may belong to) it is only a lower bound, and
+  // missing evidence must never make a finding look milder. Raising on a reached tier stands.
+  if (SEVERITY_RANK[severity] < SEVERITY_RANK[base] && tierEvidenceMissing(graph, subject, tierAboveZero(analysis)) !== undefined) severity = base;
   const f: Finding = {
     ruleId: rule.meta.id,
     title: rule.meta.title,

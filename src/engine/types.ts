@@ -17,6 +17,19 @@ export interface RuleOption {
    * the path inside the value (e.g. `T4.maxCredentialDays`), or undefined when it is valid.
    */
   validate?: (value: unknown) => { at: string; problem: string } | undefined;
+  /** The string (or each item of the list) is a regular expression source: compiled when the config loads. */
+  regex?: boolean;
+  /**
+   * The values a string (or each item of a list) may take, exactly as the provider writes them:
+   * any other value would match nothing and quietly switch the check off.
+   */
+  values?: readonly string[];
+  /** For values that cannot be listed (new ones appear): the form each must have, and its name for the error. */
+  form?: { pattern: RegExp; description: string };
+  /** Numbers: the largest value that means anything (e.g. 4 for a tier). */
+  max?: number;
+  /** Numbers: a count or a tier, so a fraction is a mistake. */
+  integer?: boolean;
 }
 
 /** Rule metadata, validated when rules load (see `validateMeta`). */
@@ -26,7 +39,7 @@ export interface RuleMeta {
   /** States the bad condition ("Client secret lives longer than …"). */
   title: string;
   severity: Severity;
-  /** Raise severity with the subject's capability tier (T3 +1, T4 +2, T0 -1). */
+  /** Raise severity with the subject's capability tier (T3 +1, T4 +2, T0 -1, the last only when the tier's evidence was all read). */
   tiered?: boolean;
   providers: Provider[];
   owasp: OwaspNhiId[];

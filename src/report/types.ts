@@ -43,6 +43,11 @@ export interface IdentitySummary {
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
   tier: Tier;
   tierReasons: string[];
+  /**
+   * The first capability feeding the tier that was not read (`okta.adminRoles missing-permission`),
+   * or an unread group the identity may belong to: `tier` is then a lower bound. Absent when complete.
+   */
+  tierIncomplete?: string;
   autonomy: Autonomy;
   autonomyReason: string;
   strength: StrengthClass;

@@ -66,6 +66,35 @@ describe('runRules', () => {
     expect(() => runRules(g, a, [ageRule], { now, ruleOptions: { 'aws-test-age': { nope: 1 } } })).toThrow(/unknown option/);
   });
 
+  it('merges an object option with its default key by key; lists and scalars replace', () => {
+    let seen: Record<string, unknown> = {};
+    const optRule = defineRule({
+      ...ageRule,
+      meta: {
+        ...ageRule.meta,
+        id: 'aws-test-opts',
+        options: {
+          policy: { default: { T4: { max: 90, owner: true, kinds: ['a', 'b'] }, T3: { max: 180 } }, description: 'nested' },
+          names: { default: ['x', 'y'], description: 'list' },
+        },
+      },
+      check(_s, ctx) {
+        seen = ctx.options;
+      },
+    });
+    runRules(g, a, [optRule], { now, ruleOptions: { 'aws-test-opts': { policy: { T4: { max: 30, kinds: ['c'] }, T1: { max: 700 } }, names: ['z'] } } });
+    // Setting one field of T4 keeps T4's others and every other tier.
+    expect(seen.policy).toEqual({ T4: { max: 30, owner: true, kinds: ['c'] }, T3: { max: 180 }, T1: { max: 700 } });
+    expect(seen.names).toEqual(['z']);
+  });
+
+  it('refuses option names that are only Object built-ins', () => {
+    for (const k of ['constructor', 'toString', '__proto__']) {
+      const over = JSON.parse(`{"${k}": {}}`) as Record<string, unknown>;
+      expect(() => runRules(g, a, [ageRule], { now, ruleOptions: { 'aws-test-age': over } })).toThrow(/unknown option/);
+    }
+  });
+
   it('fingerprints from stable ids, so a rename keeps the fingerprint', () => {
     const renamed = graphOf([node('old', { name: 'new display name', createdAt: '2025-01-01T00:00:00Z' })], [], [cov('acct')]);
     const f1 = runRules(g, a, [ageRule], { now }).findings[0];
@@ -85,6 +114,22 @@ describe('runRules', () => {
     expect(f.baseSeverity).toBe('medium');
     expect(f.severity).toBe('critical');
     expect(f.tier).toBe(4);
+  });
+
+  it('does not lower severity for T0 when the evidence feeding the tier was not read', () => {
+    // No requires: the rule still runs where aws.iam (the tier's evidence) was not collected.
+    const noRequires = defineRule({ ...ageRule, evaluates: { types: ['aws-iam-role'] } });
+    const partial = graphOf(
+      [node('read', { createdAt: '2025-01-01T00:00:00Z' }), node('unread', { scope: 'other', createdAt: '2025-01-01T00:00:00Z' })],
+      [],
+      [cov('acct'), { provider: 'aws', scope: 'other', capability: 'aws.iam', status: 'missing-permission' }],
+    );
+    const r = runRules(partial, analyze(partial, { now, config: DEFAULT_CONFIG }), [noRequires], { now });
+    const by = new Map(r.findings.map((f) => [f.subject.id, f]));
+    // Read and reaching nothing: T0 lowers medium to low.
+    expect(by.get('read')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'low' });
+    // Not read: T0 is only a lower bound, so the base severity stands.
+    expect(by.get('unread')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'medium' });
   });
 });
 

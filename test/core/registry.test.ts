@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { validateMeta } from '../../src/engine/meta.js';
+import type { RuleMeta } from '../../src/engine/types.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const PROVIDERS = ['aws', 'entra', 'okta', 'nhi'];
@@ -61,6 +62,15 @@ describe('validateMeta', () => {
     expect(validateMeta({ ...good, meta: { ...good.meta, id: 'Bad_Id' } }).join()).toMatch(/kebab-case/);
     expect(validateMeta({ ...good, meta: { ...good.meta, severity: 'urgent' as never } }).join()).toMatch(/severity/);
     expect(validateMeta({ ...good, meta: { ...good.meta, references: ['http://insecure.example'] } }).join()).toMatch(/references/);
+  });
+
+  it('rejects option metadata whose default breaks its own checks, and an undeclared pattern', () => {
+    const withOptions = (options: RuleMeta['options']) => validateMeta({ ...good, meta: { ...good.meta, options } }).join();
+    expect(withOptions({ minTier: { default: 5, max: 4, integer: true, description: 'd' } })).toMatch(/option minTier default: expected a whole number from 0 to 4/);
+    expect(withOptions({ kinds: { default: ['A', 'b'], values: ['A', 'B'], description: 'd' } })).toMatch(/option kinds default\[1\]: not one of: A, B \(did you mean "B"\?\)/);
+    expect(withOptions({ namePatterns: { default: ['^svc'], description: 'd' } })).toMatch(/namePatterns is named as a pattern but does not declare regex/);
+    expect(withOptions({ namePatterns: { default: ['('], regex: true, description: 'd' } })).toMatch(/not a valid regular expression/);
+    expect(withOptions({ namePatterns: { default: ['^svc'], regex: true, description: 'd' } })).toBe('');
   });
 });
 

@@ -12,7 +12,7 @@ import { scratch } from './demo-copy.js';
 const tmp = scratch('config-file');
 afterAll(() => tmp.cleanup());
 
-const CASES: { name: string; yaml: string; place: RegExp }[] = [
+const CASES: { name: string; yaml: string; place: RegExp; ext?: string }[] = [
   { name: 'an unknown rule id under rules', yaml: 'rules:\n  entra-secret-long-livd:\n    maxSecretLifetimeDays: 90\n', place: /: rules\.entra-secret-long-livd: unknown rule id/ },
   { name: 'an unknown option', yaml: 'rules:\n  entra-secret-long-lived:\n    maxSecretLifetime: 90\n', place: /: rules\.entra-secret-long-lived\.maxSecretLifetime: unknown option/ },
   { name: 'a number option given text', yaml: 'rules:\n  entra-secret-long-lived:\n    maxSecretLifetimeDays: abc\n', place: /: rules\.entra-secret-long-lived\.maxSecretLifetimeDays: expected a number/ },
@@ -29,11 +29,25 @@ const CASES: { name: string; yaml: string; place: RegExp }[] = [
   { name: 'a custom YAML tag', yaml: 'serviceAccountPatterns: !custom ["^svc"]\n', place: /: line 1 column 25: invalid YAML \(Unresolved tag: !custom\)$/ },
   { name: 'a js/function YAML tag', yaml: 'a: !!js/function "function(){}"\n', place: /: line 1 column 4: invalid YAML \(Unresolved tag: tag:yaml\.org,2002:js\/function\)$/ },
   { name: 'an unknown rule id in disabledRules', yaml: 'disabledRules: [entra-app-no-ownr]\n', place: /: disabledRules\[0\]: unknown rule id/ },
+  // A list of patterns is checked item by item (it failed at rule time as an internal error).
+  { name: 'a list of issuer patterns with one that is no regular expression', yaml: 'rules:\n  entra-fic-weak-subject:\n    allowedIssuers: ["^https://ok$", "(unclosed"]\n', place: /: rules\.entra-fic-weak-subject\.allowedIssuers\[1\]: not a valid regular expression: "\(unclosed"$/ },
+  // Values outside their set would match nothing and switch the check off.
+  { name: 'Okta role types in the wrong case', yaml: 'rules:\n  okta-api-token-admin-owner:\n    adminRoles: [SUPER_ADMIN, org_admin]\n', place: /: rules\.okta-api-token-admin-owner\.adminRoles\[1\]: .*did you mean "ORG_ADMIN"\?/ },
+  { name: 'an Okta user status in the wrong case', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [suspended]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: .*did you mean "SUSPENDED"\?/ },
+  { name: 'an Okta user status that does not exist', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [DELETED]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: not one of: STAGED, .*DEPROVISIONED$/ },
+  { name: 'a tier threshold above T4', yaml: 'rules:\n  nhi-shared-secret-high-tier:\n    minTier: 30\n', place: /: rules\.nhi-shared-secret-high-tier\.minTier: expected a whole number from 0 to 4$/ },
+  { name: 'a count that is not a whole number', yaml: 'rules:\n  okta-api-token-shared:\n    maxTokensPerOwner: 1.5\n', place: /: rules\.okta-api-token-shared\.maxTokensPerOwner: expected a whole number, 0 or more$/ },
+  // Names every object has (lookups reached Object.prototype) are no option.
+  { name: 'an option named constructor', yaml: 'rules:\n  okta-api-token-age:\n    constructor: {}\n', place: /: rules\.okta-api-token-age\.constructor: unknown option/ },
+  { name: 'an option named toString', yaml: 'rules:\n  okta-api-token-age:\n    toString: {a: 1}\n', place: /: rules\.okta-api-token-age\.toString: unknown option/ },
+  { name: 'an option named __proto__', yaml: 'rules:\n  okta-api-token-age:\n    __proto__: {a: 1}\n', place: /: rules\.okta-api-token-age\.__proto__: unknown option/ },
+  // JSON.parse keeps the last of two equal keys; YAML refuses them, and so does JSON now.
+  { name: 'a JSON key given twice', ext: 'json', yaml: '{"rules":{"okta-api-token-age":{"maxAgeDays":10,\n  "maxAgeDays":5000}}}', place: /: line 2 column 3: duplicate key "maxAgeDays" in rules\.okta-api-token-age$/ },
 ];
 
 describe('a bad rule setting in the config file', () => {
-  it.each(CASES)('$name: exit 2, one line naming the file and the setting', ({ name, yaml, place }) => {
-    const file = join(tmp.dir, `${name.replace(/\W+/g, '-')}.yaml`);
+  it.each(CASES)('$name: exit 2, one line naming the file and the setting', ({ name, yaml, place, ext }) => {
+    const file = join(tmp.dir, `${name.replace(/\W+/g, '-')}.${ext ?? 'yaml'}`);
     writeFileSync(file, yaml);
     const r = cli(['scan', '--demo', '--config', file]);
     expect(r.code).toBe(2);

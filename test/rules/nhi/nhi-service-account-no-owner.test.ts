@@ -25,6 +25,8 @@ describe('nhi-service-account-no-owner', () => {
         node('boss', { kind: 'human', type: 'entra-user', enabled: true }),
       ],
       [edge('gone', 'left', 'MANAGES'), edge('boss', 'managed', 'MANAGES')],
+      // Everything feeding the tier was read, so T0 is known (not a lower bound) and may lower.
+      ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: 'collected' as const })),
     );
     const r = runRule(rule, g, { now });
     expect(r.verdicts.get('orphan')).toBe('fail');

@@ -56,7 +56,11 @@ describe('nhi-tier-policy-violation', () => {
   it('takes the policy from options', () => {
     const r = runRule(rule, g, { now, options: { policy: { T1: { maxCredentialDays: 30 } } } });
     expect(r.verdicts.get('t1')).toBe('fail');
-    expect(r.verdicts.get('t4')).toBe('pass');
+    // Setting T1 merges into the default policy: T4's default requirements still apply (they
+    // were once dropped, silently passing t4).
+    expect(runRule(rule, g, { now }).verdicts.get('t4')).toBe('fail');
+    expect(r.verdicts.get('t4')).toBe('fail');
+    expect(r.findings.find((f) => f.subject.id === 't4')).toEqual(runRule(rule, g, { now }).findings.find((f) => f.subject.id === 't4'));
   });
 
   it('a standing credential whose end date was not read is unknown, not within policy; near miss with the date', () => {

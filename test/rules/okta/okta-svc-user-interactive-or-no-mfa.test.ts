@@ -11,6 +11,10 @@ const cases: OktaRuleCase[] = [
   { name: 'near miss: factor enrolled, last sign-in 90 days ago', org: () => oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', lastLogin: '2026-08-22T09:00:00Z' }), subject: U, verdict: 'pass' },
   { name: 'near miss: federated account without a password', org: () => oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', factors: [], password: false }), subject: U, verdict: 'pass' },
   { name: 'people are not evaluated', org: () => oktaOrg().user({ id: 'sa', login: 'alice@acme.com', factors: [] }), subject: U, verdict: undefined },
+  // Roles not read (no userRoles entry, okta.adminRoles forbidden): the account may hold one, so
+  // no MFA is rated as for an admin, and the unread tier evidence does not lower either finding.
+  { name: 'no factor, admin roles not read → high, not lowered', org: () => oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', factors: [], roles: null, lastLogin: '2026-11-19T09:00:00Z' }).withCoverage('okta.adminRoles', 'missing-permission'), subject: U, verdict: 'fail', severities: ['high', 'medium'], messageIds: ['interactive', 'noMfa'] },
+  { name: 'no factor, roles read but group roles forbidden → high', org: () => oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', factors: [] }).withCoverage('okta.adminRoles', 'missing-permission'), subject: U, verdict: 'fail', severities: ['high'], messageIds: ['noMfa'] },
   { name: 'unknown: factors not read', org: () => oktaOrg().user({ id: 'sa', login: 'svc-hr@acme.com', factors: null }), subject: U, verdict: 'unknown' },
 ];
 

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { scanSnapshot } from '../../src/scan.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { allRules } from '../../rules/index.js';
+import { oktaIds as I, oktaOrg, NOW } from '../helpers/okta-builders.js';
+
+// An API token whose owner is a super admin: with the admin roles read it is T4; with them
+// forbidden the scanner sees no privilege, which must read as "not known", not as "harmless".
+const org = () =>
+  oktaOrg()
+    .user({ id: 'sa', login: 'svc.zapier@acme.com', factors: [], roles: ['SUPER_ADMIN'] })
+    .token({ id: 'tok', name: 'zapier-prod', userId: 'sa', created: '2025-01-01T00:00:00.000Z', connection: 'ANYWHERE' });
+
+const scan = (o: ReturnType<typeof org>) => scanSnapshot(o.snapshot(), { now: new Date(NOW), config: DEFAULT_CONFIG, rules: allRules, version: 'test' }).report;
+
+describe('an identity whose tier evidence was not read', () => {
+  it('says its tier is a lower bound, and why', () => {
+    const partial = scan(org().without('userRoles').without('groupRoles').withCoverage('okta.adminRoles', 'missing-permission'));
+    const token = partial.identities.find((i) => i.id === I.token('tok'))!;
+    expect(token.tier).toBe(0);
+    expect(token.tierIncomplete).toBe('okta.adminRoles missing-permission');
+    expect(token.tierReasons).toContain('may reach more: okta.adminRoles missing-permission (the tier is a lower bound)');
+  });
+
+  it('never has its tiered findings lowered below their base severity', () => {
+    const partial = scan(org().without('userRoles').without('groupRoles').withCoverage('okta.adminRoles', 'missing-permission'));
+    const tiered = partial.findings.filter((f) => f.subject.id === I.token('tok') && allRules.find((r) => r.meta.id === f.ruleId)!.meta.tiered);
+    expect(tiered.length).toBeGreaterThan(0);
+    for (const f of tiered) expect(f.severity).toBe(f.baseSeverity);
+  });
+
+  it('is not marked when everything feeding the tier was read', () => {
+    const full = scan(org());
+    const token = full.identities.find((i) => i.id === I.token('tok'))!;
+    expect(token.tier).toBe(4);
+    expect(token.tierIncomplete).toBeUndefined();
+    expect(token.tierReasons.some((r) => r.startsWith('may reach more'))).toBe(false);
+  });
+});

@@ -194,6 +194,14 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
   if (subject.type === 'entra-application') caps = caps.filter((c) => c !== 'entra.owners');
   const missing = missingCapability(graph, subject, caps);
   if (missing) return missing;
+  // Okta reads roles and groups per user: a collected capability can still miss this user (or the
+  // user an API token acts as), e.g. a snapshot collected with another service-account config.
+  if (subject.provider === 'okta') {
+    const users = subject.type === 'okta-user' ? [subject] : subject.type === 'okta-api-token' ? graph.targets(subject, 'ACTS_AS') : [];
+    for (const u of users) {
+      if (u.type === 'okta-user' && (u.attrs.adminRolesComplete !== true || u.attrs.groupsCollected !== true)) return `admin roles or groups of ${u.name} not read`;
+    }
+  }
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
   return group ? `members of group ${group.name} not read` : undefined;
 }

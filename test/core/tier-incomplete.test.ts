@@ -29,6 +29,24 @@ describe('an identity whose tier evidence was not read', () => {
     for (const f of tiered) expect(f.severity).toBe(f.baseSeverity);
   });
 
+  it('also when only this owner is missing from the per-user files (the capability itself was collected)', () => {
+    // Review case: the org-wide records say collected, but the owner's roles and groups were
+    // never read (collected with another configuration, or an older snapshot).
+    const unread = oktaOrg()
+      .user({ id: 'sa', login: 'svc.zapier@acme.com', factors: [], roles: null, groups: null })
+      .token({ id: 'tok', name: 'zapier-prod', userId: 'sa', created: '2025-01-01T00:00:00.000Z', connection: 'ANYWHERE' });
+    const report = scan(unread);
+    const token = report.identities.find((i) => i.id === I.token('tok'))!;
+    expect(token.tier).toBe(0);
+    expect(token.tierIncomplete).toMatch(/admin roles or groups of svc\.zapier@acme\.com not read/);
+    const tiered = report.findings.filter((f) => f.subject.id === I.token('tok') && allRules.find((r) => r.meta.id === f.ruleId)!.meta.tiered);
+    expect(tiered.length).toBeGreaterThan(0);
+    for (const f of tiered) expect(f.severity).toBe(f.baseSeverity);
+    // The service account itself too.
+    const account = report.identities.find((i) => i.id === I.user('sa'));
+    expect(account?.tierIncomplete).toMatch(/admin roles or groups of svc\.zapier@acme\.com not read/);
+  });
+
   it('is not marked when everything feeding the tier was read', () => {
     const full = scan(org());
     const token = full.identities.find((i) => i.id === I.token('tok'))!;

@@ -23,7 +23,9 @@ describe('okta rules on the recorded acme org', () => {
         'okta-api-token-admin-owner 00T5workflows high',
         'okta-api-token-age 00T1terraform critical',
         'okta-api-token-age 00T3script high',
-        'okta-api-token-age 00T4ghost low',
+        // Its owner is not in users.json: what the token can reach is not known, so its base
+        // severity (medium) is not lowered as if it reached nothing.
+        'okta-api-token-age 00T4ghost medium',
         'okta-api-token-any-network 00T1terraform critical',
         // The owner of 00T3script is not active (owner-inactive below): Okta refuses the token from
         // every address, so the open network condition is reported from a base of info (T3: low).

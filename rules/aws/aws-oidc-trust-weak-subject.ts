@@ -87,7 +87,7 @@ export default defineRule({
       wildcard: 'The trust policy of {{name}} accepts tokens from {{issuer}} whose subject matches {{pattern}}',
     },
     options: {
-      criticalTier: { max: 4, integer: true, default: 3, description: 'role tier (T0..T4) from which a weak subject is raised one severity level' },
+      criticalTier: { max: 5, integer: true, default: 3, description: 'role tier (T0..T4) from which a weak subject is raised one severity level (5: never)' },
     },
   },
   evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },

@@ -22,7 +22,7 @@ export default defineRule({
       allPrincipals: '{{name}} may act as any user with {{scope}} on {{resource}} (consented for all users).',
     },
     options: {
-      minTier: { max: 4, integer: true, default: 2, description: 'Lowest scope tier reported (2 = writes or sends data).' },
+      minTier: { max: 5, integer: true, default: 2, description: 'Lowest scope tier reported (2 = writes or sends data) (5: never)' },
     },
   },
   evaluates: {

@@ -22,7 +22,7 @@ export default defineRule({
       pending: '{{name}} reaches tier T{{tier}} ({{reasons}}) and holds {{kind}} "{{credential}}", which becomes valid on {{start}}.',
     },
     options: {
-      minTier: { max: 4, integer: true, default: 3, description: 'Lowest capability tier at which secrets are reported.' },
+      minTier: { max: 5, integer: true, default: 3, description: 'Lowest capability tier at which secrets are reported (5: never)' },
     },
   },
   evaluates: {

@@ -23,8 +23,8 @@ export default defineRule({
       privileged: '{{name}} is owned by tenant {{owner}} (publisher verified) and reaches tier T{{tier}} ({{reasons}}).',
     },
     options: {
-      unverifiedMinTier: { max: 4, integer: true, default: 2, description: 'Lowest tier reported for apps without a verified publisher.' },
-      verifiedMinTier: { max: 4, integer: true, default: 3, description: 'Lowest tier reported for apps with a verified publisher.' },
+      unverifiedMinTier: { max: 5, integer: true, default: 2, description: 'Lowest tier reported for apps without a verified publisher (5: never)' },
+      verifiedMinTier: { max: 5, integer: true, default: 3, description: 'Lowest tier reported for apps with a verified publisher (5: never)' },
     },
   },
   evaluates: {

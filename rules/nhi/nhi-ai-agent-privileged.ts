@@ -19,7 +19,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: { tier: '{{name}} is an AI agent ({{agent}}) with capability T{{tier}}: {{why}}' },
-    options: { minTier: { max: 4, integer: true, default: 3, description: 'lowest capability tier reported for agents' } },
+    options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier reported for agents (5: never)' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
   check(subject, ctx) {

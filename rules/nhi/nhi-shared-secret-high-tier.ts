@@ -54,7 +54,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: { weak: '{{name}} is T{{tier}} and proves itself with {{weakness}} ({{evidence}})' },
-    options: { minTier: { max: 4, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets' } },
+    options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets (5: never)' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {

@@ -33,9 +33,13 @@ function validatePolicy(value: unknown): { at: string; problem: string } | undef
   const listOf = (v: unknown, allowed: string[]) => Array.isArray(v) && v.every((x) => typeof x === 'string' && allowed.includes(x));
   for (const [tier, req] of Object.entries(value)) {
     if (!/^T[0-4]$/.test(tier)) return { at: tier, problem: 'unknown tier (expected T0, T1, T2, T3 or T4)' };
-    if (!isMap(req)) return { at: tier, problem: 'expected a mapping of requirements' };
+    // null removes the tier's default requirements (merged key by key otherwise).
+    if (req === null) continue;
+    if (!isMap(req)) return { at: tier, problem: 'expected a mapping of requirements (or null for none)' };
     for (const [k, v] of Object.entries(req)) {
       const at = `${tier}.${k}`;
+      // null removes this default requirement.
+      if (v === null) continue;
       if (k === 'allowedStrength') {
         if (!listOf(v, STRENGTHS)) return { at, problem: `expected a list of: ${STRENGTHS.join(', ')}` };
       } else if (k === 'allowedAutonomy') {

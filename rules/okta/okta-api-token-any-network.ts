@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI2:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'Fails API tokens whose network condition is "Any IP" (network.connection ANYWHERE), "Not in any of the following zones" (a ZONE condition that only excludes zones, which accepts every other IP), or a zone condition that names no zone. Severity rises with what the token can reach through its owner. Okta accepts a token only while its creator is active: while the owner is SUSPENDED or DEPROVISIONED the token is refused from every address, so the condition is reported from a base of info (at most medium for a T4 token) as one that applies again if the owner is reactivated.',
+      'Fails API tokens whose network condition is "Any IP" (network.connection ANYWHERE), "Not in any of the following zones" (a ZONE condition that only excludes zones, which accepts every other IP), or a zone condition that names no zone. Severity rises with what the token can reach through its owner. Okta accepts a token only while its creator is active: while the owner is SUSPENDED or DEPROVISIONED the token is refused from every address, so the condition is reported from a base of info (low up to T3, medium for a T4 token, since tiering never goes below low) as one that applies again if the owner is reactivated.',
     risk: 'A token leaked into a repository, log or ticket works from the attacker\'s own machine; a zone restriction would make the leak useless outside the corporate network.',
     remediation:
       'Edit the token (Security > API > Tokens) to allow only the network zones the integration calls from, or replace it with an OAuth service app.',

@@ -218,7 +218,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 function mergeOption(def: unknown, v: unknown): unknown {
   if (!isPlainObject(def) || !isPlainObject(v)) return v;
   const keys = [...Object.keys(def), ...Object.keys(v).filter((k) => !Object.hasOwn(def, k))];
-  return Object.fromEntries(keys.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
+  // A key set to null is removed: the way to drop a default requirement (`maxCredentialDays: null`
+  // is no lifetime limit, `T1: null` no requirement for that tier) now that mappings merge.
+  const kept = keys.filter((k) => !(Object.hasOwn(v, k) && v[k] === null));
+  return Object.fromEntries(kept.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
 }
 
 /** Groups that hold any privilege: an unread one may lift a T0 subject that is among its members. */

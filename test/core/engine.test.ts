@@ -88,6 +88,19 @@ describe('runRules', () => {
     expect(seen.names).toEqual(['z']);
   });
 
+  it('drops a default key that the configuration sets to null (the way to remove a requirement)', () => {
+    let seen: Record<string, unknown> = {};
+    const optRule = defineRule({
+      ...ageRule,
+      meta: { ...ageRule.meta, id: 'aws-test-null', options: { policy: { default: { T4: { max: 90, owner: true }, T3: { max: 180 } }, description: 'nested' } } },
+      check(_s, ctx) {
+        seen = ctx.options;
+      },
+    });
+    runRules(g, a, [optRule], { now, ruleOptions: { 'aws-test-null': { policy: { T4: { max: null }, T3: null } } } });
+    expect(seen.policy).toEqual({ T4: { owner: true } });
+  });
+
   it('refuses option names that are only Object built-ins', () => {
     for (const k of ['constructor', 'toString', '__proto__']) {
       const over = JSON.parse(`{"${k}": {}}`) as Record<string, unknown>;

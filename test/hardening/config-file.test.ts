@@ -35,7 +35,7 @@ const CASES: { name: string; yaml: string; place: RegExp; ext?: string }[] = [
   { name: 'Okta role types in the wrong case', yaml: 'rules:\n  okta-api-token-admin-owner:\n    adminRoles: [SUPER_ADMIN, org_admin]\n', place: /: rules\.okta-api-token-admin-owner\.adminRoles\[1\]: .*did you mean "ORG_ADMIN"\?/ },
   { name: 'an Okta user status in the wrong case', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [suspended]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: .*did you mean "SUSPENDED"\?/ },
   { name: 'an Okta user status that does not exist', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [DELETED]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: not one of: STAGED, .*DEPROVISIONED$/ },
-  { name: 'a tier threshold above T4', yaml: 'rules:\n  nhi-shared-secret-high-tier:\n    minTier: 30\n', place: /: rules\.nhi-shared-secret-high-tier\.minTier: expected a whole number from 0 to 4$/ },
+  { name: 'a tier threshold above T4', yaml: 'rules:\n  nhi-shared-secret-high-tier:\n    minTier: 30\n', place: /: rules\.nhi-shared-secret-high-tier\.minTier: expected a whole number from 0 to 5$/ },
   { name: 'a count that is not a whole number', yaml: 'rules:\n  okta-api-token-shared:\n    maxTokensPerOwner: 1.5\n', place: /: rules\.okta-api-token-shared\.maxTokensPerOwner: expected a whole number, 0 or more$/ },
   // Names every object has (lookups reached Object.prototype) are no option.
   { name: 'an option named constructor', yaml: 'rules:\n  okta-api-token-age:\n    constructor: {}\n', place: /: rules\.okta-api-token-age\.constructor: unknown option/ },
@@ -66,6 +66,29 @@ describe('a bad rule setting in the config file', () => {
     expect(strict.code, strict.stderr).toBe(0);
     const count = (out: string) => JSON.parse(out).findings.filter((f: { ruleId: string }) => f.ruleId === 'nhi-tier-policy-violation').length;
     expect(count(strict.stdout)).toBeGreaterThan(count(cli(['scan', '--demo', '--format', 'json']).stdout));
+  });
+
+  it('removes a default tier requirement set to null (no lifetime limit for T2, nothing for T1)', () => {
+    const file = join(tmp.dir, 'tier-null.yaml');
+    writeFileSync(file, 'rules:\n  nhi-tier-policy-violation:\n    policy:\n      T1: null\n      T2: { maxCredentialDays: null }\n');
+    const relaxed = cli(['scan', '--demo', '--config', file, '--format', 'json']);
+    expect(relaxed.code, relaxed.stderr).toBe(0);
+    const messages = (out: string) => JSON.parse(out).findings.filter((f: { ruleId: string }) => f.ruleId === 'nhi-tier-policy-violation').map((f: { message: string }) => f.message);
+    const before = messages(cli(['scan', '--demo', '--format', 'json']).stdout);
+    const after = messages(relaxed.stdout);
+    // The default T2 limit is 365 days; with it removed no T2 finding names a lifetime, and the
+    // T2 owner requirement still holds.
+    expect(before.some((m: string) => / is T2 .*lives/.test(m))).toBe(true);
+    expect(after.some((m: string) => / is T2 .*lives/.test(m))).toBe(false);
+    expect(after.some((m: string) => / is T2 .*no accountable human/.test(m))).toBe(true);
+    expect(after.some((m: string) => / is T1 /.test(m))).toBe(false);
+  });
+
+  it('accepts 5 as a tier threshold that is never reached (a setting that worked before thresholds were range-checked)', () => {
+    const file = join(tmp.dir, 'tier-never.yaml');
+    writeFileSync(file, 'rules:\n  entra-third-party-app-privileged:\n    verifiedMinTier: 5\n  aws-oidc-trust-weak-subject:\n    criticalTier: 5\n');
+    const r = cli(['scan', '--demo', '--config', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('accepts valid settings and applies them', () => {

@@ -168,7 +168,9 @@ export function linkProviders(b: GraphBuilder): void {
           : undefined;
       const required = app.attrs.appRoleAssignmentRequired;
       const readOk = readAssignments(tenant);
-      const holders = readOk ? assigneesIndex().get(`${tenant}|${app.nativeId}`.toLowerCase()) : undefined;
+      // The index of every app-role assignment (one pass over the grants) only when an app may
+      // require them: most audiences do not, and their callers need no list of holders.
+      const holders = readOk && required !== false ? assigneesIndex().get(`${tenant}|${app.nativeId}`.toLowerCase()) : undefined;
       if (required === true) {
         const audWhy = `aud ${aud} is ${app.name}, which requires an app-role assignment`;
         if (!readOk) {

@@ -3,8 +3,11 @@
  * that the same GitHub repository, GitLab project, Terraform workspace, Kubernetes service
  * account or SPIFFE workload is recognisable whether it federates into AWS or into Entra ID.
  */
+/** Every node type classifyWorkload can give an external workload, for rules that must recognise all of them. */
+export const WORKLOAD_TYPES = ['github-repo', 'gitlab-project', 'terraform-workspace', 'kubernetes-service-account', 'spiffe-workload', 'oidc-workload'] as const;
+
 export interface WorkloadKind {
-  type: 'github-repo' | 'gitlab-project' | 'terraform-workspace' | 'kubernetes-service-account' | 'spiffe-workload' | 'oidc-workload';
+  type: (typeof WORKLOAD_TYPES)[number];
   label: string;
 }
 

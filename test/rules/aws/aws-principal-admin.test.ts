@@ -46,6 +46,74 @@ describe('aws-principal-admin', () => {
       verdict: 'fail',
       severities: ['high'],
     },
+    // Every workload kind the OIDC classifier names is a way in from outside, not only GitHub.
+    ...(
+      [
+        ['GitLab', 'gitlab.com', 'https://gitlab.com', 'project_path:grp/app:ref_type:branch:ref:main'],
+        ['Terraform Cloud', 'app.terraform.io', 'aws.workload.identity', 'organization:acme:project:p:workspace:w:run_phase:apply'],
+        ['Kubernetes', 'oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789', 'sts.amazonaws.com', 'system:serviceaccount:ns:sa'],
+        ['SPIFFE', 'oidc.spire.example.com', 'sts.amazonaws.com', 'spiffe://example.org/ns/app'],
+      ] as const
+    ).map(([label, issuer, aud, sub]) => ({
+      name: `administrator role entered from ${label}`,
+      graph: () =>
+        oneAccount({
+          roles: [{ name: 'deploy', trust: trust.oidc(issuer, { StringEquals: { [`${issuer}:aud`]: aud, [`${issuer}:sub`]: sub } }), managed: ['AdministratorAccess'] }],
+          oidcProviders: [{ url: issuer, clientIds: [aud] }],
+        }),
+      subject: roleId('deploy'),
+      verdict: 'fail' as const,
+      severities: ['critical'],
+      then: (f: { messageId: string; args: Record<string, unknown> }[]) => {
+        expect(f[0].messageId).toBe('exposed');
+        expect(String(f[0].args.exposure)).toContain(`${label} ${sub}`);
+      },
+    })),
+    {
+      // STS accepts a token only when its aud is in the provider's client id list: a possibility, not a way in.
+      name: 'administrator role whose GitHub trust names an audience the provider does not accept',
+      graph: () => adminRole(trust.github('repo:acme/app:environment:prod', { aud: 'https://github.com/acme' })),
+      subject: roleId('deploy'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('mayBeExposed');
+        expect(String(f[0].args.exposure)).toContain('GitHub repo:acme/app:environment:prod');
+        expect(f[0].evidence.exposure).toEqual([]);
+      },
+    },
+    {
+      name: 'administrator role whose GitHub statement allows only sts:TagSession',
+      graph: () =>
+        adminRole(
+          doc({
+            Effect: 'Allow',
+            Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` },
+            Action: 'sts:TagSession',
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:acme/app:environment:prod' } },
+          }),
+        ),
+      subject: roleId('deploy'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => expect(f[0].messageId).toBe('mayBeExposed'),
+    },
+    {
+      name: 'a firm way in outweighs a conditional one',
+      graph: () => {
+        const gh = trust.github('repo:acme/app:environment:prod', { aud: 'https://github.com/acme' }).Statement as Record<string, unknown>[];
+        const vendor = trust.account(VENDOR).Statement as Record<string, unknown>[];
+        return adminRole(doc(...gh, ...vendor));
+      },
+      subject: roleId('deploy'),
+      verdict: 'fail',
+      severities: ['critical'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('exposed');
+        expect(f[0].evidence.exposure).toEqual([`trusted by AWS account ${VENDOR} (not scanned)`]);
+        expect(f[0].evidence.conditionalExposure).toEqual(['reachable through GitHub repo:acme/app:environment:prod']);
+      },
+    },
     {
       name: 'IAMFullAccess is not (yet) administrator',
       graph: () => oneAccount({ roles: [{ name: 'deploy', trust: trust.account(ACCT), managed: ['IAMFullAccess'] }] }),

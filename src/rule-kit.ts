@@ -6,6 +6,7 @@ import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import { compileGlob } from './aws/policy/wildcard.js';
+import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 
 export type {
   RuleDefinition,
@@ -301,4 +302,16 @@ export function uniqueKeys(): (base: string) => string {
     seen.set(base, n);
     return n === 1 ? base : `${base}#${n}`;
   };
+}
+
+/**
+ * Does this Allow statement of a role's trust facts (`role.attrs.trust`) give `principal` the
+ * action its route needs (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:AssumeRole)?
+ * False when the statement's Action does not cover it or an unconditional Deny of the same
+ * policy overrides it: the transform's own test (trustRoute) for drawing the edge, so a rule
+ * does not report a trust the graph says nobody can use. A Deny under a condition leaves it true.
+ */
+export function trustStatementAllows(facts: object, statement: object, principal: object, action: string): boolean {
+  const route = trustRoute(facts as RoleTrustFacts, statement as TrustStatementFact, principal as TrustedPrincipal, action);
+  return route !== null && route.covers;
 }

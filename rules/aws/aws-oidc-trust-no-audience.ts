@@ -1,4 +1,4 @@
-import { defineRule, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
@@ -37,7 +37,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none. For SAML providers it reports a trust with no positive `SAML:aud` condition (the AWS sign-in endpoint, e.g. `https://signin.aws.amazon.com/saml`, which the IAM console adds to every SAML role), at medium as the reference catalog (NHI-AWS-FEDERATION-AUDIENCE-WEAK) rates it.',
+      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none. For SAML providers it reports a trust with no positive `SAML:aud` condition (the AWS sign-in endpoint, e.g. `https://signin.aws.amazon.com/saml`, which the IAM console adds to every SAML role), at medium as the reference catalog (NHI-AWS-FEDERATION-AUDIENCE-WEAK) rates it. Statements whose Action does not cover the federated call (`sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`), or that an unconditional Deny of the same policy overrides, are not reported.',
     risk: 'Tokens the issuer minted for another application (another role, another cloud, another relying party) are accepted as well. For a shared issuer with a broad client list, or Cognito without `:aud`, workloads that were never meant to reach this role can assume it.',
     remediation:
       'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id); for SAML, `"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}` (or your regional sign-in endpoint).',
@@ -66,6 +66,10 @@ export default defineRule({
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal) continue;
       for (const p of st.principals) {
+        // Only statements that really let the federated call in (the statement allows it and no
+        // unconditional Deny overrides it), as the transform decides when it draws the edge.
+        if (p.type === 'saml' && !trustStatementAllows(facts, st, p, 'sts:AssumeRoleWithSAML')) continue;
+        if ((p.type === 'oidc' || p.type === 'federated-other') && !trustStatementAllows(facts, st, p, 'sts:AssumeRoleWithWebIdentity')) continue;
         if (p.type === 'saml' && p.audience && (p.audience.status === 'missing' || p.audience.status === 'any')) {
           const arn = p.providerArn ?? 'SAML';
           ctx.report({

@@ -1,4 +1,4 @@
-import { defineRule, githubSubjectBreadth, uniqueKeys, type Severity } from '../../src/rule-kit.js';
+import { defineRule, githubSubjectBreadth, trustStatementAllows, uniqueKeys, type Severity } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
@@ -72,7 +72,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository, or an exact subject as broad as one, `repo:ORG/REPO:pull_request` (issued to every pull-request run) or a customised `repo:ORG/REPO` with no branch, tag, environment or workflow (issued to every run), is medium, raised to high on such roles; a customised subject that names no single repository (`repository_owner:ORG`) is high, raised to critical.',
+      'Reports roles whose trust policy allows `sts:AssumeRoleWithWebIdentity` for an OIDC provider with no positive `<issuer>:sub` condition, a `sub` that is only wildcards, or a `StringLike` wildcard (for GitHub Actions, `repo:org/*` admits every repository of the organisation). Severity: a GitHub trust with no subject condition, or a wildcard in the repository owner (`repo:*`), is critical (any repository on GitHub); other missing or broad subjects are high, raised to critical when the role reaches tier T3 or more; a wildcard confined to the branches or environments of one repository, or an exact subject as broad as one, `repo:ORG/REPO:pull_request` (issued to every pull-request run) or a customised `repo:ORG/REPO` with no branch, tag, environment or workflow (issued to every run), is medium, raised to high on such roles; a customised subject that names no single repository (`repository_owner:ORG`) is high, raised to critical. A statement whose Action does not cover `sts:AssumeRoleWithWebIdentity`, or that an unconditional Deny of the same policy overrides, admits no token and is not reported.',
     risk: 'Every workload that can obtain a token from the issuer (any repository, pipeline, service principal or Kubernetes service account, depending on the issuer) can assume the role and use its permissions.',
     remediation:
       'Add a `StringEquals` condition on `<issuer>:sub` naming the exact workload, for GitHub `repo:ORG/REPO:environment:NAME` or `repo:ORG/REPO:ref:refs/heads/BRANCH`, and keep the `:aud` condition.',
@@ -105,6 +105,9 @@ export default defineRule({
         if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.subject) continue;
         const issuer = p.issuer ?? p.value ?? 'the issuer';
         if (p.type === 'federated-other' && issuer.toLowerCase() === COGNITO) continue;
+        // A statement that does not allow the web identity call, or that an unconditional Deny
+        // overrides, lets no token in whatever its subject condition (no graph edge either).
+        if (!trustStatementAllows(facts, st, p, 'sts:AssumeRoleWithWebIdentity')) continue;
         const sub = p.subject;
         // Exact GitHub subjects can still be broad (githubSubjectBreadth): repo:ORG/REPO:pull_request
         // is given to every pull-request run and a customised repo:ORG/REPO to every run, whatever

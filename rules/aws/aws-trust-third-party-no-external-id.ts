@@ -1,4 +1,4 @@
-import { defineRule, fromOptions, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, fromOptions, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
 
 /** The organisation's own account ids, from the options. */
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
@@ -37,7 +37,7 @@ export default defineRule({
     owasp: ['NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition). Such trusts are how SaaS vendors reach customer accounts.',
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition). Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported.',
     risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
     remediation:
       'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
@@ -68,6 +68,9 @@ export default defineRule({
       if (st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()))) continue;
       for (const p of st.principals) {
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
+        // A statement that does not allow sts:AssumeRole, or one an unconditional Deny overrides
+        // (the transform draws no edge for it), gives the vendor no way in.
+        if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) continue;
         ctx.report({
           messageId: 'noExternalId',
           key: unique(p.arn ?? p.accountId),

@@ -54,3 +54,4 @@ export {
   type TrustIndex,
   type TrustAnalysisOptions,
 } from './trust.js';
+export { trustRoute, type TrustRoute } from './trust-route.js';

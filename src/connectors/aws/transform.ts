@@ -14,8 +14,7 @@ import {
   evaluateTrust,
   emptyAccountModel,
   claimFact,
-  trustDenial,
-  trustStatementCovers,
+  trustRoute,
   trustPolicyProblem,
   trustKeysOf,
   sessionPrincipal,
@@ -730,11 +729,12 @@ function addTrust(
        * that does not cover the action).
        */
       const gate = (tp: (typeof st.principals)[number], action: string): { conditional: boolean; note: string; undecided: string[] } | null => {
-        const denial = trustDenial(facts, tp, action);
-        if (denial.status === 'always') return null;
+        const route = trustRoute(facts, st, tp, action);
+        if (!route) return null;
+        const { denial } = route;
         const notes: string[] = [];
         const undecided: string[] = [];
-        if (!trustStatementCovers(st, action)) {
+        if (!route.covers) {
           notes.push(`; but the statement does not allow ${action}, which this route needs`);
           undecided.push(`statement ${st.statementIndex} does not allow ${action}`);
         }

@@ -1,12 +1,27 @@
 import { describe, expect } from 'vitest';
 import rule from '../../../rules/aws/aws-oidc-trust-no-audience.js';
-import { GITHUB, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { ACCT, GITHUB, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'ci', trust: t }], oidcProviders: [{ ...GITHUB, clientIds: [...GITHUB.clientIds, 'https://github.com/acme'] }] });
 
 describe('aws-oidc-trust-no-audience', () => {
   ruleCases(rule, [
     { name: 'pinned subject, no audience', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main', { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
+    {
+      name: 'a GitHub statement with neither audience nor subject that allows only sts:TagSession',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:TagSession' })),
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
+    {
+      name: 'no audience, overridden by an unconditional Deny on the provider',
+      graph: () => {
+        const allowSt = trust.github(null, { aud: null }).Statement as Record<string, unknown>[];
+        return role(doc(...allowSt, { Effect: 'Deny', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:*' }));
+      },
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
     { name: 'neither audience nor subject', graph: () => role(trust.github(null, { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
     {
       name: 'Cognito identity pool without an audience',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-oidc-trust-weak-subject.js';
-import { GITHUB, NOW, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { ACCT, GITHUB, NOW, allow, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
 import { runRule } from '../../helpers/rule-tester.js';
 
 const ENTRA = 'sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
@@ -18,6 +18,34 @@ describe('aws-oidc-trust-weak-subject', () => {
       then: (f) => expect(f[0].args.pattern).toBe('repo:acme/*'),
     },
     { name: 'the same trust on an administrator role', graph: () => role(trust.github('repo:acme/*', { like: true }), ['AdministratorAccess']), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
+    // Only statements that really let the token in count: the transform's route gate (trustRoute).
+    {
+      name: 'GitHub trust with no sub condition, overridden by an unconditional Deny on the same provider',
+      graph: () => {
+        const allowSt = trust.github(null).Statement as Record<string, unknown>[];
+        return role(doc(...allowSt, { Effect: 'Deny', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:AssumeRoleWithWebIdentity' }));
+      },
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
+    {
+      name: 'GitHub trust with no sub condition whose Deny applies only under a condition: still reported',
+      graph: () => {
+        const allowSt = trust.github(null).Statement as Record<string, unknown>[];
+        return role(
+          doc(...allowSt, { Effect: 'Deny', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }),
+        );
+      },
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['critical'],
+    },
+    {
+      name: 'GitHub statement with no sub condition that allows only sts:TagSession',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com` }, Action: 'sts:TagSession' })),
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
     { name: 'GitHub trust with no sub condition at all', graph: () => role(trust.github(null)), subject: roleId('ci'), verdict: 'fail', severities: ['critical'], then: (f) => expect(f[0].messageId).toBe('missing') },
     { name: 'GitHub sub "*"', graph: () => role(trust.github('*', { like: true })), subject: roleId('ci'), verdict: 'fail', severities: ['critical'] },
     // An owner wildcard admits repositories anyone can create: as open as no sub condition (RULES-CATALOG §3.3 (a): `repo:*`).

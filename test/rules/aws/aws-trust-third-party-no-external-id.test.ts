@@ -1,6 +1,6 @@
 import { describe, expect } from 'vitest';
 import rule from '../../../rules/aws/aws-trust-third-party-no-external-id.js';
-import { ACCT, OTHER, VENDOR, awsGraph, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { ACCT, OTHER, VENDOR, awsGraph, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'vendor-access', trust: t }] });
 
@@ -20,6 +20,27 @@ describe('aws-trust-third-party-no-external-id', () => {
     { name: 'sts:ExternalId only under StringEqualsIfExists', graph: () => role(trust.account(VENDOR, { Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'sts:ExternalId StringLike "*"', graph: () => role(trust.account(VENDOR, { Condition: { StringLike: { 'sts:ExternalId': '*' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'foreign account proved to be in the organisation', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    {
+      name: 'vendor account allowed, then denied sts:* without a condition',
+      graph: () => {
+        const allowSt = trust.account(VENDOR).Statement as Record<string, unknown>[];
+        return role(doc(...allowSt, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:*' }));
+      },
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'vendor account allowed only sts:TagSession',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'vendor account allowed sts:*: still reported',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:*' })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
     { name: 'the same account', graph: () => role(trust.account(ACCT)), subject: roleId('vendor-access'), verdict: 'pass' },
     {
       name: 'another scanned account of the company',

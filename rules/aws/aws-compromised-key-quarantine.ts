@@ -1,4 +1,4 @@
-import { defineRule, fromOptions, isMachine } from '../../src/rule-kit.js';
+import { defineRule, fromOptions } from '../../src/rule-kit.js';
 
 const AWS_MANAGED = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
 /** The quarantine policy names of the options, lower-cased. */
@@ -33,7 +33,9 @@ export default defineRule({
       },
     },
   },
-  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: isMachine, requires: ['aws.iam'] },
+  // Every IAM user and role, people included: AWS attaches the policy to whoever's key leaked,
+  // and a person's leaked key is as public as a workload's (the catalog applies it to any identity).
+  evaluates: { types: ['aws-iam-user', 'aws-iam-role'], requires: ['aws.iam'] },
   check(subject, ctx) {
     const names = fromOptions(ctx.options, policyNames);
     const arns = Array.isArray(subject.attrs.attachedPolicyArns) ? (subject.attrs.attachedPolicyArns as string[]) : [];

@@ -1,8 +1,23 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-compromised-key-quarantine.js';
-import { ACCT, allow, deny, doc, oneAccount, roleId, ruleCases, trust, userId } from '../../helpers/aws-builders.js';
+import { ACCT, allow, daysAgo, deny, doc, oneAccount, roleId, ruleCases, trust, userId } from '../../helpers/aws-builders.js';
+
+const person = () =>
+  oneAccount({
+    users: [
+      {
+        name: 'alice',
+        managed: ['AWSCompromisedKeyQuarantineV3'],
+        report: { password: { lastUsed: daysAgo(9) }, mfa: true, keys: [{ active: false, rotated: daysAgo(300), lastUsed: daysAgo(28) }] },
+      },
+    ],
+  });
 
 describe('aws-compromised-key-quarantine', () => {
+  it('the person case is classified as a person, so the test covers what isMachine skipped', () => {
+    expect(person().node(userId('alice'))?.kind).toBe('human');
+  });
+
   ruleCases(rule, [
     {
       name: 'user with AWSCompromisedKeyQuarantineV3 attached',
@@ -11,6 +26,15 @@ describe('aws-compromised-key-quarantine', () => {
       verdict: 'fail',
       severities: ['critical'],
       then: (f) => expect(f[0].evidence.policyArn).toBe('arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3'),
+    },
+    // AWS quarantines whoever's key leaked: a person with a console password and MFA whose key is
+    // now inactive is as reported as a workload (the catalog says any identity).
+    {
+      name: 'person (console password with MFA, key deactivated) with the V3 policy',
+      graph: () => person(),
+      subject: userId('alice'),
+      verdict: 'fail',
+      severities: ['critical'],
     },
     { name: 'role with the V2 policy', graph: () => oneAccount({ roles: [{ name: 'r', trust: trust.service('ec2.amazonaws.com'), managed: ['AWSCompromisedKeyQuarantineV2'] }] }), subject: roleId('r'), verdict: 'fail' },
     {

@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Reads `access_key_N_last_used_date` of every active key in the credential report. Reports keys never used since they were created (after a short grace period) and keys whose last use is older than the threshold (45 days by default, as CIS AWS Foundations recommends).',
+      'Reads `access_key_N_last_used_date` of every active key in the credential report. Reports keys never used and created at least 45 days ago, and keys whose last use is at least 45 days old (both thresholds are options; 45 days is what CIS AWS Foundations recommends for both).',
     risk: 'An active key that nobody uses is a credential without an owner: the integration it belonged to is gone, yet anyone holding a copy can still sign requests with it, and its use would not be missed by anyone.',
     remediation:
       'Confirm no consumer remains (CloudTrail, the key\'s last used service), deactivate the key, and delete it after a waiting period. Delete the IAM user if it has no other purpose.',
@@ -26,7 +26,7 @@ export default defineRule({
     },
     options: {
       unusedDays: { default: 45, description: 'days without use after which an active key is reported (CIS AWS Foundations: 45)' },
-      neverUsedGraceDays: { default: 7, description: 'a key never used is reported only once it is older than this (new keys are often handed over a few days later)' },
+      neverUsedGraceDays: { default: 45, description: 'a key never used is reported once it was created at least this many days ago (CIS AWS Foundations: 45)' },
     },
   },
   evaluates: { types: ['aws-iam-user'], where: isMachine, requires: ['aws.credentialReport'] },
@@ -45,7 +45,9 @@ export default defineRule({
           ctx.unknown('the credential report gives neither a last use nor a rotation date for an active key');
           continue;
         }
-        if (age > grace) ctx.report({ messageId: 'never', key: key.id, args: { slot, rotated: day(key.createdAt), days: age }, evidence });
+        // CIS AWS Foundations (and the reference catalog) report a never used key created 45 days
+        // ago or more, the same threshold as for a key last used that long ago.
+        if (age >= grace) ctx.report({ messageId: 'never', key: key.id, args: { slot, rotated: day(key.createdAt), days: age }, evidence });
         continue;
       }
       const days = daysSince(key.lastUsedAt, ctx.now);

@@ -6,13 +6,21 @@ const user = (...keys: KeySpec[]) => oneAccount({ users: [{ name: 'etl', inline:
 
 describe('aws-access-key-unused', () => {
   ruleCases(rule, [
+    // Never used keys: reported once created at least 45 days ago, as CIS AWS Foundations and
+    // RULES-CATALOG.md (NHI-AWS-ACCESS-KEY-STALE: `N/A` and created >= 45 d) say.
     {
-      name: 'active key never used, created 30 days ago',
-      graph: () => user({ rotated: daysAgo(30), lastUsed: null }),
+      name: 'active key never used, created 50 days ago',
+      graph: () => user({ rotated: daysAgo(50), lastUsed: null }),
       subject: userId('etl'),
       verdict: 'fail',
-      then: (f) => expect(f[0].messageId).toBe('never'),
+      then: (f) => {
+        expect(f[0].messageId).toBe('never');
+        expect(f[0].args.days).toBe(50);
+      },
     },
+    { name: 'active key never used, created exactly 45 days ago', graph: () => user({ rotated: daysAgo(45), lastUsed: null }), subject: userId('etl'), verdict: 'fail' },
+    { name: 'active key never used, created 20 days ago (inside the 45-day grace)', graph: () => user({ rotated: daysAgo(20), lastUsed: null }), subject: userId('etl'), verdict: 'pass' },
+    { name: 'a shorter grace set in the options', graph: () => user({ rotated: daysAgo(20), lastUsed: null }), subject: userId('etl'), verdict: 'fail', options: { neverUsedGraceDays: 7 } },
     {
       name: 'active key last used 120 days ago',
       graph: () => user({ rotated: daysAgo(300), lastUsed: daysAgo(120) }),

@@ -20,25 +20,25 @@ interface TrustFacts {
 
 const ASSUME = ['sts:assumerole', 'sts:assumerolewithwebidentity', 'sts:assumerolewithsaml'];
 
-/** Does the statement cover one of the AssumeRole actions (NotAction: one it does not exclude)? */
-function coversAssume(st: Statement): boolean {
-  const hit = ASSUME.filter((a) => st.actions.some((p) => globMatches(p.toLowerCase(), a)));
-  return st.notAction ? hit.length < ASSUME.length : hit.length > 0;
+/** The AssumeRole actions the statement covers (NotAction: those it does not exclude). */
+function assumeActions(st: Statement): string[] {
+  return ASSUME.filter((a) => st.actions.some((p) => globMatches(p.toLowerCase(), a)) !== st.notAction);
 }
 
 /**
- * A Deny covering every principal that either applies always or narrows by a negated
- * restricting key (StringNotEquals aws:PrincipalOrgID, ArnNotLike aws:PrincipalArn…): with it,
- * "*" no longer means anyone.
+ * Whether Deny statements covering every principal, each applying always or narrowing by a
+ * negated restricting key (StringNotEquals aws:PrincipalOrgID, ArnNotLike aws:PrincipalArn…),
+ * cover every AssumeRole action the Allow grants: with them, "*" no longer means anyone. A Deny
+ * of sts:AssumeRoleWithSAML leaves an Allow of sts:AssumeRole as open as it was.
  */
-function narrowingDeny(statements: Statement[]): Statement | undefined {
-  return statements.find(
-    (d) =>
-      d.effect === 'Deny' &&
-      coversAssume(d) &&
-      (d.notPrincipal || d.principals.some((p) => p.type === 'any')) &&
-      (d.conditionKeys.length === 0 || (d.negatedRestrictingKeys ?? []).length > 0),
-  );
+function narrowedByDeny(statements: Statement[], allowed: string[]): boolean {
+  const denied = new Set<string>();
+  for (const d of statements) {
+    if (d.effect !== 'Deny' || !(d.notPrincipal || d.principals.some((p) => p.type === 'any'))) continue;
+    if (d.conditionKeys.length > 0 && (d.negatedRestrictingKeys ?? []).length === 0) continue;
+    for (const a of assumeActions(d)) denied.add(a);
+  }
+  return allowed.every((a) => denied.has(a));
 }
 
 export default defineRule({
@@ -50,13 +50,14 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation. A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
     risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
     remediation:
       'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
     ],
     maturity: 'stable',
@@ -76,11 +77,12 @@ export default defineRule({
       return;
     }
     const unique = uniqueKeys();
-    if (narrowingDeny(facts.statements)) return;
     for (const st of facts.statements) {
-      if (st.effect !== 'Allow' || st.restrictingKeys.length > 0 || !coversAssume(st)) continue;
+      const allowed = st.effect === 'Allow' && st.restrictingKeys.length === 0 ? assumeActions(st) : [];
+      if (allowed.length === 0) continue;
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');
       if (!anyone && !st.notPrincipal) continue;
+      if (narrowedByDeny(facts.statements, allowed)) continue;
       const other = st.conditionKeys.length > 0 ? ` (its conditions use only ${st.conditionKeys.join(', ')})` : '';
       ctx.report({
         messageId: 'any',

@@ -18,6 +18,8 @@ interface Statement {
   principals: Principal[];
   restrictingKeys: string[];
   externalId: boolean;
+  /** For `*`: whom its aws:PrincipalArn / aws:PrincipalAccount conditions narrow it to. */
+  conditionPrincipals?: Principal[];
 }
 interface TrustFacts {
   unusable?: { problem: string };
@@ -37,13 +39,14 @@ export default defineRule({
     owasp: ['NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition). Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported.',
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported.',
     risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
     remediation:
       'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
     references: [
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/3-vulnerable-third-party-nhi/',
     ],
     maturity: 'stable',
@@ -66,7 +69,11 @@ export default defineRule({
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
       if (st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()))) continue;
-      for (const p of st.principals) {
+      // "*" narrowed by a condition to a vendor's account or role trusts that vendor the same way.
+      // Once per principal: one also listed beside "*" is reported as listed.
+      const listed = new Set(st.principals.map((p) => p.arn ?? p.accountId));
+      const narrowed = (st.conditionPrincipals ?? []).filter((p) => !listed.has(p.arn ?? p.accountId));
+      for (const p of [...st.principals, ...narrowed]) {
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
         // A statement that does not allow sts:AssumeRole, or one an unconditional Deny overrides
         // (the transform draws no edge for it), gives the vendor no way in.

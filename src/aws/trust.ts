@@ -58,6 +58,12 @@ export interface TrustStatementFact {
    * they narrow who the policy admits ("deny unless aws:PrincipalOrgID is o-…").
    */
   negatedRestrictingKeys: string[];
+  /**
+   * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
+   * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
+   * vendor's account is `thirdParty`). Absent when no such condition pins an account.
+   */
+  conditionPrincipals?: TrustedPrincipal[];
 }
 
 export interface RoleTrustFacts {
@@ -84,13 +90,59 @@ const RESTRICTING_KEYS = new Set(
     'aws:SourceOrgID',
     'aws:SourceOrgPaths',
     'aws:userid',
-    'aws:username',
+    // Not aws:username: it is a user's friendly name, which a user of any account can have.
     'sts:ExternalId',
   ].map((k) => k.toLowerCase()),
 );
 
 const NEGATED_OPS = /^(?:for(?:all|any)values?:)?(?:stringnot|arnnot|numericnot|datenot|notip)/i;
 const LIKE_OPS = /like/i;
+// ArnEquals takes `*` and `?` in each ARN field as ArnLike does (IAM User Guide, ARN condition operators).
+const ARN_OPS = /^(?:for(?:all|any)values?:)?arn/i;
+// Set operators. ForAllValues holds when the request has no value for the key, ForAnyValue does
+// not (IAM User Guide, single-valued vs multivalued context keys): on aws:PrincipalOrgID or
+// sts:ExternalId, ForAllValues admits a caller outside any organisation or sending no external id.
+const FOR_ALL = /^forallvalues:/i;
+const FOR_ANY = /^foranyvalue:/i;
+const WILDCARD = /[*?]/;
+
+/**
+ * Whether one value of a restricting key, under `op`, still narrows who matches to an account,
+ * an organisation or a principal. Only wildcard-taking operators (…Like, Arn…) can widen a value:
+ * a value made only of wildcards admits everyone, and a wildcard in the part that names the
+ * account or organisation (`arn:aws:iam::*:role/*`, `o-*`) admits callers of any account - one
+ * the caller may own.
+ */
+function valueNarrows(key: string, op: string, value: string): boolean {
+  if (!LIKE_OPS.test(op) && !ARN_OPS.test(op)) return true; // `*` is a literal character here
+  if (/^[*?]+$/.test(value)) return false;
+  switch (key.toLowerCase()) {
+    case 'aws:principalaccount':
+    case 'aws:sourceaccount':
+    case 'aws:principalorgid':
+    case 'aws:sourceorgid':
+      return !WILDCARD.test(value);
+    case 'aws:principalarn': {
+      // arn:partition:service:region:account:resource - the account field must be a plain id
+      // and nothing before it may hold a wildcard (StringLike's `*` crosses colons).
+      const fields = value.split(':');
+      return fields.length >= 6 && /^\d{12}$/.test(fields[4]) && !WILDCARD.test(fields.slice(0, 5).join(':'));
+    }
+    case 'aws:principalorgpaths':
+    case 'aws:sourceorgpaths': {
+      // o-id/r-root/ou-…/: a wildcard below a named organisation stays inside it.
+      const org = value.split('/')[0];
+      return org.length > 0 && !WILDCARD.test(org);
+    }
+    case 'aws:userid': {
+      // UNIQUE-ID or UNIQUE-ID:session (a role's): the unique id names one principal.
+      const id = value.split(':')[0];
+      return id.length > 0 && !WILDCARD.test(id);
+    }
+    default:
+      return true;
+  }
+}
 
 function accountOf(arn: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
@@ -144,15 +196,19 @@ function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{
   return out;
 }
 
+/** Whether one positive entry narrows who matches (see narrows). */
+function entryNarrows(key: string, e: { op: string; values: string[] }): boolean {
+  return !/ifexists$/i.test(e.op) && !FOR_ALL.test(e.op) && e.values.every((v) => valueNarrows(key, e.op, v));
+}
+
 /**
  * Whether a condition on `key` narrows who matches: some positive entry that neither passes when
- * the key is absent (`...IfExists`: a caller outside any organisation has no aws:PrincipalOrgID,
- * a caller may omit sts:ExternalId) nor admits every value (a `Like` value made only of wildcards).
+ * the key is absent (`...IfExists` and `ForAllValues:`: a caller outside any organisation has no
+ * aws:PrincipalOrgID, a caller may omit sts:ExternalId) nor admits callers of any account (a
+ * wildcard value, see valueNarrows; its values are alternatives, so each must narrow).
  */
 function narrows(cond: ConditionBlock | undefined, key: string): boolean {
-  return positiveEntries(cond, key).some(
-    (e) => !/ifexists$/i.test(e.op) && !(LIKE_OPS.test(e.op) && e.values.some((v) => /^[*?]+$/.test(v))),
-  );
+  return positiveEntries(cond, key).some((e) => entryNarrows(key, e));
 }
 
 /**
@@ -251,28 +307,65 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   const block = s.principal ?? s.notPrincipal ?? {};
   const conditionKeys = s.condition ? [...new Set(Object.values(s.condition).flatMap((k) => Object.keys(k)))] : [];
   const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && narrows(s.condition, k));
-  return {
+  const principals = classifyBlock(block, s.condition, roleAccount, known);
+  const conditionPrincipals = s.effect === 'Allow' && s.principal !== undefined && principals.some((p) => p.type === 'any') ? pinnedPrincipals(s.condition, roleAccount, known) : [];
+  const fact: TrustStatementFact = {
     statementIndex: index,
     sid: s.sid,
     effect: s.effect,
     actions: s.action ?? s.notAction ?? [],
     notAction: s.action === undefined,
     notPrincipal: s.principal === undefined && s.notPrincipal !== undefined,
-    principals: classifyBlock(block, s.condition, roleAccount, known),
+    principals,
     conditionKeys,
     restrictingKeys,
     externalId: narrows(s.condition, 'sts:ExternalId'),
     negatedRestrictingKeys: negatedKeys(s.condition),
   };
+  if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
+  return fact;
 }
 
-/** Condition keys of RESTRICTING_KEYS used under a negated operator, as written. */
+/**
+ * The principals that positive aws:PrincipalArn (else aws:PrincipalAccount) conditions narrow a
+ * `*` statement to, when they pin accounts. Keys are ANDed, so only accounts every narrowing
+ * entry of the two keys admits are kept: an own account beside a vendor ARN admits no one.
+ */
+function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal[] {
+  const byKey = (key: string) => positiveEntries(cond, key).filter((e) => entryNarrows(key, e));
+  const arns = byKey('aws:PrincipalArn');
+  const accounts = byKey('aws:PrincipalAccount');
+  if (arns.length + accounts.length === 0) return [];
+  const accountOfValue = (v: string) => (/^\d{12}$/.test(v) ? v : /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(v)?.[1]);
+  let admitted: Set<string> | undefined;
+  for (const e of [...arns, ...accounts]) {
+    const mine = new Set(e.values.map(accountOfValue).filter((a): a is string => a !== undefined));
+    admitted = admitted ? new Set([...admitted].filter((a) => mine.has(a))) : mine;
+  }
+  const out: TrustedPrincipal[] = [];
+  const seen = new Set<string>();
+  for (const e of arns.length > 0 ? arns : accounts) {
+    for (const v of e.values) {
+      const acct = accountOfValue(v);
+      if (acct === undefined || !admitted!.has(acct) || seen.has(v)) continue;
+      seen.add(v);
+      out.push(classifyAws(v, roleAccount, known));
+    }
+  }
+  return out;
+}
+
+/**
+ * Condition keys of RESTRICTING_KEYS used under a negated operator, as written, when a Deny under
+ * it covers callers lacking the key and its values narrow (valueNarrows). `ForAnyValue:` is false
+ * when the key is absent, so such a Deny leaves out callers outside any organisation.
+ */
 function negatedKeys(cond: ConditionBlock | undefined): string[] {
   if (!cond) return [];
   const out = new Set<string>();
   for (const [op, keys] of Object.entries(cond)) {
-    if (!NEGATED_OPS.test(op)) continue;
-    for (const k of Object.keys(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase())) out.add(k);
+    if (!NEGATED_OPS.test(op) || FOR_ANY.test(op)) continue;
+    for (const [k, vals] of Object.entries(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v))) out.add(k);
   }
   return [...out];
 }

@@ -95,6 +95,44 @@ describe('analyzeTrust: statement facts', () => {
     expect(org.statements[0].restrictingKeys).toEqual(['aws:PrincipalOrgID']);
   });
 
+  // IAM User Guide, single-valued vs multivalued context keys: ForAllValues holds when the
+  // request has no value for the key, ForAnyValue does not.
+  it('reads set operators by what they do when the key is absent', () => {
+    const facts = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];
+    expect(facts({ 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-1', 'sts:ExternalId': 'x' } })).toMatchObject({ restrictingKeys: [], externalId: false });
+    expect(facts({ 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgID': 'o-1' } }).restrictingKeys).toEqual(['aws:PrincipalOrgID']);
+    expect(facts({ 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgID': 'o-1' } }).negatedRestrictingKeys).toEqual([]);
+    expect(facts({ 'ForAllValues:StringNotEquals': { 'aws:PrincipalOrgID': 'o-1' } }).negatedRestrictingKeys).toEqual(['aws:PrincipalOrgID']);
+    expect(facts({ StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-1' } }).negatedRestrictingKeys).toEqual(['aws:PrincipalOrgID']);
+  });
+
+  it('counts a value as narrowing only when it pins an account, organisation or principal', () => {
+    const keys = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0].restrictingKeys;
+    expect(keys({ StringLike: { 'aws:PrincipalArn': `arn:aws:iam::${OTHER_ACCT}:*` } })).toEqual(['aws:PrincipalArn']);
+    // StringLike's * crosses colons: a wildcard before the account field reaches any account.
+    expect(keys({ StringLike: { 'aws:PrincipalArn': `arn:aws:iam:*:${OTHER_ACCT}:role/x` } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/x', `arn:aws:iam::${OTHER_ACCT}:role/x`] } })).toEqual([]);
+    // Under StringEquals `*` is a literal character: no real ARN matches, which admits no one.
+    expect(keys({ StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/x' } })).toEqual(['aws:PrincipalArn']);
+    expect(keys({ StringEquals: { 'aws:username': 'deployer' } })).toEqual([]);
+    expect(keys({ StringLike: { 'aws:userid': 'AROAABCDEFGHIJKLMNOPQ:*' } })).toEqual(['aws:userid']);
+    expect(keys({ StringLike: { 'aws:userid': '*:deployer' } })).toEqual([]);
+    expect(keys({ StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } })).toEqual([]);
+  });
+
+  it('records the principals a "*" statement is narrowed to by aws:PrincipalArn / aws:PrincipalAccount', () => {
+    const vendorRole = roleArn('v', OTHER_ACCT);
+    const facts = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!, { knownAccountIds: [] }).statements[0];
+    expect(facts({ StringEquals: { 'aws:PrincipalAccount': OTHER_ACCT } }).conditionPrincipals).toEqual([{ type: 'account', accountId: OTHER_ACCT, sameAccount: false, thirdParty: true }]);
+    expect(facts({ StringEquals: { 'aws:PrincipalAccount': OTHER_ACCT }, ArnEquals: { 'aws:PrincipalArn': vendorRole } }).conditionPrincipals).toEqual([
+      { type: 'iam-role', arn: vendorRole, accountId: OTHER_ACCT, sameAccount: false, thirdParty: true },
+    ]);
+    // Both keys must hold, so this account beside a foreign role admits no one.
+    expect(facts({ StringEquals: { 'aws:PrincipalAccount': ACCT }, ArnEquals: { 'aws:PrincipalArn': vendorRole } }).conditionPrincipals).toBeUndefined();
+    expect(facts({ StringEqualsIfExists: { 'aws:PrincipalAccount': OTHER_ACCT } }).conditionPrincipals).toBeUndefined();
+    expect(facts({ StringLike: { 'aws:PrincipalAccount': '4444*' } }).conditionPrincipals).toBeUndefined();
+  });
+
   it('marks an unparseable trust policy as unusable with its location', () => {
     const m = model({ roles: [roleEntry('ok', stmt('*')), roleEntry('bad', { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] })] });
     const [, bad] = analyzeAllTrust(m);

@@ -47,6 +47,46 @@ describe('aws-trust-any-principal', () => {
       subject: roleId('open'),
       verdict: 'fail',
     },
+    // Set operators on single-valued keys: ForAllValues holds when the request lacks the key
+    // (IAM User Guide, single-valued vs multivalued context keys), so a caller outside any
+    // organisation matches ForAllValues:StringEquals aws:PrincipalOrgID.
+    { name: '"*" with ForAllValues:StringEquals aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with ForAllValues:StringEquals sts:ExternalId', graph: () => role(trust.anyone({ Condition: { 'ForAllValues:StringEquals': { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'fail' },
+    // ForAnyValue is false when the key is absent, so it still excludes callers outside any organisation.
+    { name: 'near miss: "*" with ForAnyValue:StringEquals aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'pass' },
+    // ...and a Deny under ForAnyValue:StringNotEquals does not apply to them.
+    {
+      name: '"*" with a Deny under ForAnyValue:StringNotEquals aws:PrincipalOrgID',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    {
+      name: 'near miss: "*" with a Deny under ForAllValues:StringNotEquals aws:PrincipalOrgID',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { 'ForAllValues:StringNotEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })),
+      subject: roleId('open'),
+      verdict: 'pass',
+    },
+    // A Deny on another AssumeRole action leaves the Allow's action open.
+    {
+      name: '"*" with an unconditional Deny on sts:AssumeRoleWithSAML only',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithSAML' })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    { name: 'near miss: "*" with an unconditional Deny on sts:AssumeRole*', graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole*' })), subject: roleId('open'), verdict: 'pass' },
+    // Values that do not narrow to an account or organisation.
+    { name: '"*" with StringEquals aws:username (a name any account can have)', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:username': 'deployer' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with ArnLike aws:PrincipalArn on any account', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/*' } } })), subject: roleId('open'), verdict: 'fail' },
+    // ArnEquals takes wildcards as ArnLike does.
+    { name: '"*" with ArnEquals aws:PrincipalArn on accounts 1111*', graph: () => role(trust.anyone({ Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::1111*:role/x' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with StringLike aws:PrincipalAccount "1*"', graph: () => role(trust.anyone({ Condition: { StringLike: { 'aws:PrincipalAccount': '1*' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with StringLike aws:PrincipalOrgID "o-*"', graph: () => role(trust.anyone({ Condition: { StringLike: { 'aws:PrincipalOrgID': 'o-*' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: 'near miss: "*" with ForAnyValue:StringLike aws:PrincipalOrgPaths under one organisation', graph: () => role(trust.anyone({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc123/r-ab12/ou-ab12-11111111/*' } } })), subject: roleId('open'), verdict: 'pass' },
+    { name: '"*" with ForAnyValue:StringLike aws:PrincipalOrgPaths of any organisation', graph: () => role(trust.anyone({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-*/*' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: 'near miss: "*" with StringEquals aws:PrincipalAccount of this account', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT } } })), subject: roleId('open'), verdict: 'pass' },
     { name: 'a named account', graph: () => role(trust.account(ACCT)), subject: roleId('open'), verdict: 'pass' },
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 'not a statement' }), subject: roleId('open'), verdict: 'unknown' },
   ]);

@@ -41,6 +41,42 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'fail',
     },
+    // ForAllValues holds when the key is absent (IAM User Guide, single-valued vs multivalued
+    // context keys): a caller that sends no external id, or is in no organisation, matches.
+    { name: 'sts:ExternalId only under ForAllValues:StringEquals', graph: () => role(trust.account(VENDOR, { Condition: { 'ForAllValues:StringEquals': { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'aws:PrincipalOrgID only under ForAllValues:StringEquals', graph: () => role(trust.account(VENDOR, { Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'aws:PrincipalOrgID with only wildcards after o-', graph: () => role(trust.account(VENDOR, { Condition: { StringLike: { 'aws:PrincipalOrgID': 'o-*' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    // "*" narrowed by a condition to a vendor's account or role is a third-party trust too.
+    {
+      name: '"*" narrowed to the vendor account by aws:PrincipalAccount',
+      graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].args.account).toBe(VENDOR),
+    },
+    {
+      name: '"*" narrowed to a vendor role by aws:PrincipalArn',
+      graph: () => role(trust.anyone({ Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${VENDOR}:role/VendorRole` } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].args.principal).toBe(`arn:aws:iam::${VENDOR}:role/VendorRole`),
+    },
+    {
+      name: 'the vendor account listed beside "*" and named by aws:PrincipalAccount is reported once',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: ['*', `arn:aws:iam::${VENDOR}:root`] }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.args.principal)).toEqual(['the whole account']),
+    },
+    { name: 'near miss: "*" narrowed to the vendor account with sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR, 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'near miss: "*" narrowed to this account by aws:PrincipalAccount', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    // Both keys must hold: an own account beside a vendor ARN admits no one.
+    {
+      name: 'near miss: "*" narrowed to this account and to a vendor role at once',
+      graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT }, ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${VENDOR}:role/VendorRole` } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
     { name: 'the same account', graph: () => role(trust.account(ACCT)), subject: roleId('vendor-access'), verdict: 'pass' },
     {
       name: 'another scanned account of the company',

@@ -285,6 +285,10 @@ export function addDirectoryRoles(ctx: EntraContext): void {
         },
       };
       if (tenantWide && builtIn?.crownJewel) priv.crownJewel = builtIn.crownJewel;
+      // The role's own tier, kept for a scoped assignment whose node tier is capped above: a
+      // privileged role over an administrative unit or one object is still reported
+      // (entra-privileged-directory-role).
+      if (!tenantWide) priv.attrs.roleTier = baseTier;
       // A role outside the table escalates by what its definition allows (transform-escalation).
       const appActions = !builtIn && def ? appActionsOf(def.actions).map((a) => a.action) : [];
       if (appActions.length > 0) priv.attrs.appActions = appActions;

@@ -34,7 +34,7 @@ export interface ScanResult {
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
-export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): Graph {
+export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date } = {}): Graph {
   try {
     return buildGraphOnce(snapshot, config, opts);
   } finally {
@@ -43,7 +43,7 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
   }
 }
 
-function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings }): Graph {
+function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date }): Graph {
   const b = new GraphBuilder();
   const has = (prefix: string) => Object.keys(snapshot.files).some((f) => f.startsWith(prefix));
   // With `release`, each provider's raw files are dropped once transformed: on a large estate
@@ -54,7 +54,7 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
   };
   const t = opts.timings;
   timed(t, 'transform:entra', () => {
-    if (snapshot.manifest.providers.entra || has('entra/')) transformEntra(snapshot, b, config);
+    if (snapshot.manifest.providers.entra || has('entra/')) transformEntra(snapshot, b, config, { now: opts.now });
     release('entra/');
   });
   timed(t, 'transform:okta', () => {
@@ -82,7 +82,8 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */
 export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult {
-  const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot });
+  // The clock reaches the graph: a PIM eligibility outside its schedule at `now` grants nothing.
+  const graph = buildGraph(snapshot, opts.config, { release: opts.releaseSnapshot, now: opts.now });
   opts.afterGraph?.();
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));

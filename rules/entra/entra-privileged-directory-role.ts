@@ -9,9 +9,9 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Flags service principals, managed and agent identities and service-account users holding (or PIM-eligible for) a tier-3 or tier-4 directory role, directly or through a role-assignable group. Global, Privileged Role and Privileged Authentication Administrator at tenant scope are critical; other privileged roles are high.',
+      'Flags service principals, managed and agent identities and service-account users holding (or PIM-eligible for) a tier-3 or tier-4 directory role, directly or through a role-assignable group. Global, Privileged Role and Privileged Authentication Administrator at tenant scope are critical; other privileged roles are high. A tier-3 or tier-4 role scoped below the tenant is high when scoped to an administrative unit (its members are not read, so what it manages is not known) or to one object that reaches tier 3 or 4 (an Application Administrator over that app controls it).',
     risk: 'Directory roles held by workloads are used without MFA or Conditional Access for people; one stolen credential gives the role to an attacker.',
-    remediation: 'Remove the role or scope it to an administrative unit, and give the workload narrower Graph permissions instead.',
+    remediation: 'Remove the role, or scope it to only what the workload must manage (an administrative unit without privileged members, or one object), and give the workload narrower Graph permissions instead.',
     references: [
       'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
       'https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference',
@@ -20,6 +20,7 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       role: '{{name}} {{how}} {{role}} at scope {{scope}}{{via}}.',
+      scoped: '{{name}} {{how}} {{role}} at scope {{scope}}{{via}}; {{reach}}.',
     },
   },
   evaluates: {
@@ -50,26 +51,48 @@ export default defineRule({
     // alone: whether the assignment is active or PIM-eligible is its state, not what the finding
     // is about, so moving an assignment to eligibility (a remediation) keeps its fingerprint. An
     // active and an eligible assignment of the same role are one finding, reported as held.
-    const byRole = new Map<string, { role: GraphNode; via?: GraphNode; eligible: boolean; scope: string }>();
+    const byRole = new Map<string, { role: GraphNode; via?: GraphNode; eligible: boolean; scope: string; reach?: string; reaches?: string[] }>();
     for (const { edge, via } of holders) {
       const role = ctx.graph.node(edge.to);
-      if (!role || role.type !== 'entra-directory-role' || (role.tier ?? 0) < 3) continue;
+      if (!role || role.type !== 'entra-directory-role') continue;
+      // A role scoped below the tenant has a node tier capped at 2 (the transform): report it by
+      // the role's own tier and by what the scope reaches.
+      let reach: string | undefined;
+      let reaches: string[] | undefined;
+      const roleScope = role.attrs.directoryScopeId;
+      if (typeof roleScope === 'string' && roleScope !== '/' && (role.tier ?? 0) < 3) {
+        if (Number(role.attrs.roleTier ?? 0) < 3) continue;
+        if (roleScope.startsWith('/administrativeUnits/')) {
+          // Administrative-unit members are not collected: the unit may hold privileged users.
+          reach = 'it manages the members of that administrative unit, which the scan does not read';
+        } else {
+          // One object: what the role can do to it is an escalation edge (transform-escalation).
+          const hit = ctx.graph
+            .out(role.id, 'CAN_ESCALATE_TO')
+            .map((e) => ctx.graph.node(e.to))
+            .filter((t): t is GraphNode => t !== undefined && ctx.analysis.tier(t) >= 3);
+          if (hit.length === 0) continue;
+          reaches = hit.map((t) => t.id).sort();
+          reach = `it controls ${hit.map((t) => `${t.name} (T${ctx.analysis.tier(t)})`).join(', ')}`;
+        }
+      } else if ((role.tier ?? 0) < 3) continue;
       const eligible = edge.evidence?.eligible === true;
       const key = `${role.id}|${via?.id ?? ''}`;
       const seen = byRole.get(key);
       if (seen) seen.eligible &&= eligible;
-      else byRole.set(key, { role, via, eligible, scope: String(role.attrs.directoryScopeId ?? edge.evidence?.directoryScopeId ?? '/') });
+      else byRole.set(key, { role, via, eligible, scope: String(role.attrs.directoryScopeId ?? edge.evidence?.directoryScopeId ?? '/'), reach, reaches });
     }
-    for (const [key, { role, via, eligible, scope }] of byRole) {
+    for (const [key, { role, via, eligible, scope, reach, reaches }] of byRole) {
       ctx.report({
-        messageId: 'role',
+        messageId: reach ? 'scoped' : 'role',
         args: {
           how: eligible ? 'is eligible (PIM) for' : 'holds',
           role: String(role.attrs.roleName ?? role.name),
           scope,
           via: via ? ` through group ${via.name}` : '',
+          ...(reach && { reach }),
         },
-        evidence: { role: role.id, templateId: role.attrs.templateId, directoryScopeId: scope, eligible, group: via?.id },
+        evidence: { role: role.id, templateId: role.attrs.templateId, directoryScopeId: scope, eligible, group: via?.id, ...(reaches && { reaches }) },
         key,
         severity: role.tier === 4 && scope === '/' ? 'critical' : 'high',
       });

@@ -57,6 +57,29 @@ describe('the password of a token-signing certificate', () => {
     expect(v.messages[0]).toContain(other);
   });
 
+  // Anyone who may update the service principal can PATCH in a Sign key with any keyId; the
+  // password of addPassword carries no customKeyIdentifier ("Do not use", passwordCredential v1.0).
+  // Only keyId AND customKeyIdentifier together tie a password to its signing certificate.
+  it('near miss: a Sign key copying the keyId of an ordinary secret does not hide it', () => {
+    const secret = gid();
+    const sp = rawSp('Backdoored app', {
+      keyCredentials: [{ keyId: secret, usage: 'Sign', type: 'AsymmetricX509Cert', customKeyIdentifier: 'DEADBEEF', displayName: 'CN=dummy', startDateTime: '2026-11-01T00:00:00Z', endDateTime: '2028-11-01T00:00:00Z' }],
+      passwordCredentials: [{ keyId: secret, customKeyIdentifier: null, displayName: 'backdoor', hint: 'xyz', startDateTime: '2026-11-01T00:00:00Z', endDateTime: '2028-11-01T00:00:00Z' }],
+    });
+    const g = rawGraph({ 'servicePrincipals.json': [sp] });
+    expect(g.node(cred(secret))).toMatchObject({ credentialType: 'client-secret', attrs: { location: 'servicePrincipal' } });
+    expect(g.node(spNodeId(sp))!.attrs.servicePrincipalSigningKeysSkipped).toBe(1);
+    expect(rawVerdict(spLevel, g, spNodeId(sp)).verdict).toBe('fail');
+  });
+
+  it('near miss: same keyId but another (or no) customKeyIdentifier on the password is still a client secret', () => {
+    for (const password of [{ customKeyIdentifier: 'AAAA' }, { customKeyIdentifier: undefined }, { customKeyIdentifier: '' }]) {
+      const sp = rawSp('SAML app, odd password', { preferredSingleSignOnMode: 'saml', ...signingCert({ password }) });
+      const g = rawGraph({ 'servicePrincipals.json': [sp] });
+      expect(g.node(cred(sign))).toMatchObject({ credentialType: 'client-secret' });
+    }
+  });
+
   it('near miss: a password sharing its keyId with a Verify key only is still a client secret', () => {
     const sp = rawSp('Odd pair', { keyCredentials: [{ keyId: verify, usage: 'Verify', type: 'AsymmetricX509Cert', customKeyIdentifier: THUMB, endDateTime: '2027-06-01T00:00:00Z' }] });
     sp.passwordCredentials = [{ keyId: verify, startDateTime: '2026-06-01T00:00:00Z', endDateTime: '2027-06-01T00:00:00Z' }];

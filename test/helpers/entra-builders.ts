@@ -233,7 +233,7 @@ export class EntraGraph {
       nativeId: templateId,
       scope: TENANT,
       tier: tenantWide ? info.tier : (Math.min(info.tier, 2) as Tier),
-      attrs: { templateId, roleName: info.name, directoryScopeId: scope, builtIn: true },
+      attrs: { templateId, roleName: info.name, directoryScopeId: scope, builtIn: true, ...(!tenantWide && { roleTier: info.tier }) },
     };
     if (tenantWide && info.crownJewel) node.crownJewel = info.crownJewel;
     this.b.addNode(node);

@@ -149,6 +149,13 @@ const GRAPH_ROLE_IDS: readonly (readonly [string, string])[] = [
   ['18a4783c-866b-4cc7-a460-3d5e5662c884', 'Application.ReadWrite.OwnedBy'],
   ['741f803b-c850-494e-b5df-cde7c675a1ca', 'User.ReadWrite.All'],
   ['01c0a623-fc9b-48e9-b794-0756f8e8f067', 'Policy.ReadWrite.ConditionalAccess'],
+  // Tier 4 in the table above (a federated domain, or any active / eligible role schedule).
+  // Application-permission ids as the Microsoft Graph permissions reference
+  // (learn.microsoft.com/graph/permissions-reference) lists them; checked against catalogues
+  // built from Microsoft's permission data (graphpermissions.merill.net and others).
+  ['7e05723c-0bb0-42da-be95-ae9f08a6e53c', 'Domain.ReadWrite.All'],
+  ['dd199f4a-f148-40a4-a2ec-f0069cc799ec', 'RoleAssignmentSchedule.ReadWrite.Directory'],
+  ['fee28b28-e1f3-4841-818e-2704dc62245f', 'RoleEligibilitySchedule.ReadWrite.Directory'],
   // Ids as in the Microsoft Graph permissions reference.
   ['2f6817f8-7b12-4f0f-bc18-eeaf60705a9e', 'PrivilegedAccess.ReadWrite.AzureADGroup'],
   ['41202f2c-f7ab-45be-b001-85c9728b9d69', 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'],

@@ -103,6 +103,12 @@ export class EntraContext {
     readonly b: GraphBuilder,
     readonly config: NhiConfig,
     readonly tenant: string,
+    /**
+     * The scan's clock (`--now`), in ms; NaN when neither it nor the collection time is known.
+     * Steps that judge a time window against it (PIM eligibility schedules) keep what they cannot
+     * judge.
+     */
+    readonly now: number = NaN,
   ) {}
 
   /** Records coverage for a capability from its files and remembers the status. */

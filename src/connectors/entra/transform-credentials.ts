@@ -30,7 +30,8 @@ export function credentialUse(ctx: EntraContext): Map<string, string> | undefine
  * So is the password of a signing certificate: addTokenSigningCertificate (Graph v1.0) stores the
  * certificate as a Sign key, a Verify key and a passwordCredential that opens the private key
  * (PFX) and carries the Sign key's keyId. Entra makes and keeps that password (the action returns
- * only the public part): no client can sign in with it.
+ * only the public part): no client can sign in with it. Only a password matching a Sign key on
+ * both keyId and customKeyIdentifier is taken for such a password (see below).
  */
 export function addObjectCredentials(
   ctx: EntraContext,
@@ -44,14 +45,16 @@ export function addObjectCredentials(
 ): void {
   const keys = r.optArray(obj, 'keyCredentials', path);
   const signing = new Set<string>();
-  const signKeyIds = new Set<string>();
+  // keyId + customKeyIdentifier of each Sign key: together they name a signing certificate.
+  const signKeys = new Set<string>();
   keys.forEach((kc, i) => {
     const p = `${path}.keyCredentials[${i}]`;
     if (!isObject(kc)) r.fail(p, 'expected an object');
     if (r.optStr(kc, 'usage', p) === 'Sign') {
-      signing.add(r.optStr(kc, 'customKeyIdentifier', p) ?? '');
+      const thumbprint = r.optStr(kc, 'customKeyIdentifier', p);
+      signing.add(thumbprint ?? '');
       const keyId = r.optStr(kc, 'keyId', p);
-      if (keyId) signKeyIds.add(keyId);
+      if (keyId && thumbprint) signKeys.add(`${keyId}\n${thumbprint}`);
     }
   });
   let skipped = 0;
@@ -61,9 +64,15 @@ export function addObjectCredentials(
     const p = `${path}.passwordCredentials[${i}]`;
     if (!isObject(pc)) r.fail(p, 'expected an object');
     const keyId = r.str(pc, 'keyId', p);
-    // The keyId of a Sign key, not a shared thumbprint, ties the password to its certificate: a
-    // secret added later may carry any customKeyIdentifier, but gets a keyId of its own.
-    if (signKeyIds.has(keyId)) {
+    // addTokenSigningCertificate gives the password the Sign key's keyId AND its customKeyIdentifier.
+    // Neither alone is enough: whoever may update the object can PATCH in a Sign key with any keyId
+    // (so keyId alone would let them hide a real secret), and a thumbprint is shared by the whole
+    // certificate. A secret from addPassword has no customKeyIdentifier (passwordCredential v1.0:
+    // "Do not use"), so a password without one, or with another, is reported: when in doubt we
+    // report a secret rather than hide one. preferredSingleSignOnMode is not required here: the same
+    // update right can set it, and custom signing keys also exist outside SAML SSO.
+    const passwordThumbprint = r.optStr(pc, 'customKeyIdentifier', p);
+    if (passwordThumbprint && signKeys.has(`${keyId}\n${passwordThumbprint}`)) {
       skipped++;
       return;
     }

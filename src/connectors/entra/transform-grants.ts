@@ -1,6 +1,6 @@
 import { ids } from '../../graph/ids.js';
 import type { GraphNode, Tier } from '../../graph/model.js';
-import { isObject } from '../../snapshot/shape.js';
+import { isObject, type Reader } from '../../snapshot/shape.js';
 import {
   DIRECTORY_ROLES,
   WELL_KNOWN_APP_ROLES,
@@ -245,6 +245,12 @@ export function addDirectoryRoles(ctx: EntraContext): void {
       // widest case) but the holder's HAS_ROLE edge is conditional, so no firm path rests on it.
       const scopeRead = r.optStr(obj, 'directoryScopeId', path);
       const directoryScopeId = scopeRead ?? '/';
+      // A PIM eligibility holds only within its schedule: one that ended, or has not begun, at the
+      // scan's clock grants nothing (as an expired credential signs nobody in).
+      const window = eligible ? eligibilityWindow(obj, path, r) : undefined;
+      if (window && !Number.isNaN(ctx.now) && ((window.start !== undefined && Date.parse(window.start) > ctx.now) || (window.end !== undefined && Date.parse(window.end) <= ctx.now))) {
+        continue;
+      }
       const holderNode = ctx.principal(principalId);
       if (!holderNode) {
         ctx.b.warn(`entra/${file}: ${path} gives role ${roleDefinitionId} to ${principalId}, which is not in the snapshot; ignored`);
@@ -279,6 +285,10 @@ export function addDirectoryRoles(ctx: EntraContext): void {
         },
       };
       if (tenantWide && builtIn?.crownJewel) priv.crownJewel = builtIn.crownJewel;
+      // The role's own tier, kept for a scoped assignment whose node tier is capped above: a
+      // privileged role over an administrative unit or one object is still reported
+      // (entra-privileged-directory-role).
+      if (!tenantWide) priv.attrs.roleTier = baseTier;
       // A role outside the table escalates by what its definition allows (transform-escalation).
       const appActions = !builtIn && def ? appActionsOf(def.actions).map((a) => a.action) : [];
       if (appActions.length > 0) priv.attrs.appActions = appActions;
@@ -293,9 +303,49 @@ export function addDirectoryRoles(ctx: EntraContext): void {
           (eligible ? `${holder} is eligible (PIM) for ${roleName}` : `${holder} holds ${roleName}`) +
           (scopeRead === undefined ? ' at an unknown scope (the assignment has no directoryScopeId; tenant-wide assumed)' : ` at scope ${directoryScopeId}`),
         conditional: eligible || scopeRead === undefined || undefined,
-        evidence: { directoryScopeId: scopeRead, eligible, roleDefinitionId, assignmentId: r.optStr(obj, 'id', path) },
+        evidence: {
+          directoryScopeId: scopeRead,
+          eligible,
+          roleDefinitionId,
+          assignmentId: r.optStr(obj, 'id', path),
+          ...(window?.start !== undefined && { startDateTime: window.start }),
+          ...(window?.end !== undefined && { endDateTime: window.end }),
+        },
       });
       ctx.raiseTier(from, tier);
     }
   }
+}
+
+/**
+ * The window of a PIM eligibility (unifiedRoleEligibilitySchedule, Graph v1.0): `scheduleInfo`
+ * holds `startDateTime` and `expiration` (expirationPattern: `type` noExpiration, afterDateTime
+ * with `endDateTime`, or afterDuration with an ISO 8601 `duration`). A bound that is absent or
+ * cannot be read is left undefined: the eligibility then counts (reported rather than hidden).
+ */
+function eligibilityWindow(obj: Record<string, unknown>, path: string, r: Reader): { start?: string; end?: string } {
+  const info = r.optObject(obj, 'scheduleInfo', path);
+  if (!info) return {};
+  const p = `${path}.scheduleInfo`;
+  const start = r.optDate(info, 'startDateTime', p);
+  const exp = r.optObject(info, 'expiration', p);
+  if (!exp) return { start };
+  const ep = `${p}.expiration`;
+  if (r.optStr(exp, 'type', ep) === 'noExpiration') return { start };
+  let end = r.optDate(exp, 'endDateTime', ep);
+  if (end === undefined && start !== undefined) {
+    const ms = durationMs(r.optStr(exp, 'duration', ep));
+    if (ms !== undefined) end = new Date(Date.parse(start) + ms).toISOString();
+  }
+  return { start, end };
+}
+
+/**
+ * An ISO 8601 duration of days and time (P10D, PT8H, P1DT2H30M), in ms. Years, months and weeks
+ * have no fixed length here: undefined, like anything else unreadable.
+ */
+function durationMs(d: string | undefined): number | undefined {
+  const m = d === undefined ? null : /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(d);
+  if (!m || d === 'P' || d === 'PT' || d!.endsWith('T')) return undefined;
+  return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000;
 }

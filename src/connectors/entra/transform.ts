@@ -72,13 +72,16 @@ function withManagerRecord(snapshot: Snapshot, tenant: string): Snapshot {
  * when the snapshot holds no Entra tenant. Malformed input throws an InputError naming the file
  * and JSON path; references to objects that are not in the snapshot become warnings.
  */
-export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
+export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { now?: Date } = {}): void {
   const hasFiles = Object.keys(snapshot.files).some((f) => f.startsWith('entra/'));
   const declared = snapshot.manifest.providers.entra;
   if (!declared && !hasFiles) return;
   const tenant = tenantId(snapshot);
   b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
-  const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant);
+  // The scan's clock; without one (a graph built outside a scan), the collection time, which is
+  // also the CLI's default for --now.
+  const now = opts.now?.getTime() ?? Date.parse(snapshot.manifest.collectedAt ?? '');
+  const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant, now);
   for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
 
   addUsers(ctx);

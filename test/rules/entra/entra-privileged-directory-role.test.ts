@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/entra/entra-privileged-directory-role.js';
 import { EntraGraph, ruleCases } from '../../helpers/entra-builders.js';
 import { runRule } from '../../helpers/rule-tester.js';
+import { gid, rawGraph, rawGraphSp, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
 import {
   APPLICATION_ADMIN,
   CLOUD_APPLICATION_ADMIN,
@@ -183,5 +184,42 @@ describe('entra-privileged-directory-role', () => {
       expect(fs.map((f) => f.message)).toEqual([expect.stringContaining('holds Application Administrator')]);
       expect(fs[0].evidence.eligible).toBe(false);
     });
+  });
+});
+
+// A privileged role assigned below the tenant (roleAssignment.directoryScopeId: an administrative
+// unit `/administrativeUnits/<id>` or one object `/<id>`) is narrower, but still privileged.
+describe('entra-privileged-directory-role: scoped assignments (through the transform)', () => {
+  const PRIVILEGED_AUTH_ADMIN = '7be44c8a-adaf-4e2a-84d6-ab2649e08a13';
+  const ROLE_MGMT = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
+  const graphSp = rawGraphSp({ 'RoleManagement.ReadWrite.Directory': ROLE_MGMT });
+  const crown = rawSp('Provisioning Sync');
+  const plain = rawSp('Phone Book');
+  const holder = rawSp('Deployer');
+  const build = (roleDefinitionId: string, directoryScopeId: string) =>
+    rawGraph({
+      'servicePrincipals.json': [graphSp, crown, plain, holder],
+      'appRoleAssignments.json': [{ id: gid(), principalId: crown.id, principalType: 'ServicePrincipal', resourceId: graphSp.id, appRoleId: ROLE_MGMT }],
+      'roleAssignments.json': [{ id: gid(), principalId: holder.id, roleDefinitionId, directoryScopeId }],
+    });
+
+  it('a privileged role scoped to an administrative unit is high, naming the unit', () => {
+    const v = rawVerdict(rule, build(PRIVILEGED_AUTH_ADMIN, '/administrativeUnits/aaaaaaaa-0000-4000-8000-000000000001'), spNodeId(holder));
+    expect(v.verdict).toBe('fail');
+    expect(v.messages).toEqual([expect.stringContaining('Privileged Authentication Administrator at scope /administrativeUnits/aaaaaaaa-0000-4000-8000-000000000001')]);
+  });
+
+  it('Application Administrator scoped to a tier-4 service principal is high, naming it', () => {
+    const g = build(APPLICATION_ADMIN, `/${crown.id}`);
+    const r = runRule(rule, g, { now: NOW });
+    const f = r.findings.filter((x) => x.subject.id === spNodeId(holder));
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('high');
+    expect(f[0]!.message).toContain(`at scope /${crown.id}`);
+    expect(f[0]!.message).toContain('Provisioning Sync');
+  });
+
+  it('near miss: Application Administrator scoped to a service principal that reaches nothing privileged passes', () => {
+    expect(rawVerdict(rule, build(APPLICATION_ADMIN, `/${plain.id}`), spNodeId(holder)).verdict).toBe('pass');
   });
 });

@@ -280,6 +280,14 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
   if (p.createDate) node.createdAt = isoInstant(p.createDate);
   if (p.kind === 'role') {
     if (p.path?.startsWith('/aws-service-role/')) node.firstParty = true;
+    // IAM Identity Center makes these roles from permission sets and people sign in through
+    // them; IAM cannot edit or delete them. Workforce access managed by AWS, not a machine
+    // identity to certify or delete: first-party, as service-linked roles are. Paths still run
+    // through them (the SAML provider that enters them stays an entry point).
+    if (p.path?.startsWith('/aws-reserved/sso.amazonaws.com/')) {
+      node.firstParty = true;
+      node.attrs.managedBy = 'IAM Identity Center';
+    }
     if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? isoInstant(p.roleLastUsed.lastUsedDate) : null;
     if (p.description) node.attrs.description = p.description;
     if (p.maxSessionDuration) node.attrs.maxSessionDuration = p.maxSessionDuration;

@@ -24,6 +24,19 @@ describe('aws-role-unused', () => {
     { name: 'RoleLastUsed absent from the file', graph: () => role({ lastUsed: undefined }), subject: roleId('batch'), verdict: 'unknown' },
   ]);
 
+  it('does not evaluate IAM Identity Center roles, which people sign in through and IAM cannot delete', () => {
+    // Identity Center makes and manages these roles from permission sets; "delete the role" is
+    // advice IAM refuses. They are workforce access, not machine identities.
+    const name = 'AWSReservedSSO_AdministratorAccess_0123456789abcdef';
+    const g = oneAccount({
+      roles: [{ name, path: '/aws-reserved/sso.amazonaws.com/', trust: trust.saml('AWSSSO_0123456789abcdef_DO_NOT_DELETE'), managed: ['AdministratorAccess'], lastUsed: null, created: daysAgo(900) }],
+      samlProviders: ['AWSSSO_0123456789abcdef_DO_NOT_DELETE'],
+    });
+    const run = runRule(rule, g, { now: NOW });
+    expect(run.stats.evaluated).toBe(0);
+    expect(g.node(roleId(`aws-reserved/sso.amazonaws.com/${name}`))).toMatchObject({ firstParty: true, attrs: { managedBy: 'IAM Identity Center' } });
+  });
+
   it('does not evaluate service-linked roles', () => {
     const g = oneAccount({ roles: [{ name: 'AWSServiceRoleForSupport', path: '/aws-service-role/support.amazonaws.com/', trust: trust.service('support.amazonaws.com'), lastUsed: null, created: daysAgo(900) }] });
     const run = runRule(rule, g, { now: NOW });

@@ -242,7 +242,8 @@ function row(i: IdentitySummary, now: number): unknown[] {
     oldestAge,
     nextExpiry,
     used === undefined ? 'not collected' : used === null ? 'never' : isoUtc(used),
-    `T${i.tier}`,
+    // A tier fed by data that was not read is a lower bound: a reviewer must not read T0 as harmless.
+    i.tierIncomplete === undefined ? `T${i.tier}` : `T${i.tier} or higher (not read: ${i.tierIncomplete})`,
     i.autonomy,
     i.strength,
     i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),

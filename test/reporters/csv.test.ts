@@ -149,6 +149,14 @@ describe('--format recert-csv: data that was not collected', () => {
     expect(legacy.action_reasons).toContain('assign owner');
   });
 
+  it('a tier that is only a lower bound says so, with what was not read', () => {
+    const rows = parseCsv(
+      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 0, tierIncomplete: 'okta.adminRoles missing-permission' }), identity({ id: 'b', tier: 2 })] })),
+      'x',
+    );
+    expect(rows.map((x) => x.capability_tier)).toEqual(['T0 or higher (not read: okta.adminRoles missing-permission)', 'T2']);
+  });
+
   it('an account status that was not read is "unknown", never blank', () => {
     const rows = parseCsv(renderRecertCsv(report([], { identities: [identity({ enabled: undefined, id: 'a' }), identity({ enabled: false, id: 'b' })] })), 'x');
     expect(rows.map((x) => x.enabled)).toEqual(['unknown', 'no']);

@@ -5,6 +5,7 @@
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
+import type { Analysis } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 
@@ -63,7 +64,6 @@ export function day(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 10) : 'unknown';
 }
 
-/** Credentials attached to an identity (HAS_CREDENTIAL targets). */
 /**
  * The one policy of the Okta service-app rules for apps that are not ACTIVE: they are not
  * evaluated (no verdict), whatever grants, roles or secrets they hold. An INACTIVE app's client
@@ -85,6 +85,7 @@ export function isMachine(node: GraphNode): boolean {
   return node.kind === 'identity';
 }
 
+/** Credentials attached to an identity (HAS_CREDENTIAL targets). */
 export function credentialsOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
   return graph.targets(node, 'HAS_CREDENTIAL');
 }
@@ -215,6 +216,18 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
 export interface GroupTest {
   key: string;
   test: (group: GraphNode) => boolean;
+}
+
+const tierAboveTests = new WeakMap<Analysis, GroupTest[]>();
+/**
+ * The groups whose tier is above `tier` (groups holding any privilege for 0): an unread one may
+ * lift a subject of that tier that is among its members. One test object per analysis and tier,
+ * so unreadGroup's per-key cache is shared by the engine and the identity summaries.
+ */
+export function tierAbove(analysis: Analysis, tier: number): GroupTest {
+  let list = tierAboveTests.get(analysis);
+  if (!list) tierAboveTests.set(analysis, (list = []));
+  return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier });
 }
 
 const GROUP_TYPES: Readonly<Record<string, string>> = { entra: 'entra-group' };

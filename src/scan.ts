@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText } from './compare.js';
-import { tierEvidenceMissing, type GroupTest } from './rule-kit.js';
+import { tierAbove, tierEvidenceMissing } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -152,14 +152,6 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     warnings: [...graph.warnings],
   };
   return { report, graph, analysis };
-}
-
-const tierAboveTests = new WeakMap<Analysis, GroupTest[]>();
-/** Groups above a tier (one test object per tier, so unreadGroup's per-key cache is shared). */
-function tierAbove(analysis: Analysis, tier: number): GroupTest {
-  let list = tierAboveTests.get(analysis);
-  if (!list) tierAboveTests.set(analysis, (list = []));
-  return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier });
 }
 
 /** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */

@@ -5,7 +5,7 @@ import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
-import { tierEvidenceMissing, type GroupTest } from '../rule-kit.js';
+import { tierAbove, tierEvidenceMissing } from '../rule-kit.js';
 
 export interface RunOptions {
   now: Date;
@@ -224,14 +224,6 @@ function mergeOption(def: unknown, v: unknown): unknown {
   return Object.fromEntries(kept.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
 }
 
-/** Groups that hold any privilege: an unread one may lift a T0 subject that is among its members. */
-const tierAboveZeroTests = new WeakMap<Analysis, GroupTest>();
-function tierAboveZero(analysis: Analysis): GroupTest {
-  let t = tierAboveZeroTests.get(analysis);
-  if (!t) tierAboveZeroTests.set(analysis, (t = { key: 'tier>0', test: (g) => analysis.tier(g) > 0 }));
-  return t;
-}
-
 function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: ReportInput, analysis: Analysis): Finding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
@@ -242,7 +234,7 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: Re
   // T0 means "reaches nothing the scanner saw": with a capability feeding the tier unread (or an
   // unread group holding privilege the subject may belong to) it is only a lower bound, and
   // missing evidence must never make a finding look milder. Raising on a reached tier stands.
-  if (SEVERITY_RANK[severity] < SEVERITY_RANK[base] && tierEvidenceMissing(graph, subject, tierAboveZero(analysis)) !== undefined) severity = base;
+  if (SEVERITY_RANK[severity] < SEVERITY_RANK[base] && tierEvidenceMissing(graph, subject, tierAbove(analysis, 0)) !== undefined) severity = base;
   const f: Finding = {
     ruleId: rule.meta.id,
     title: rule.meta.title,

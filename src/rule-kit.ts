@@ -33,6 +33,8 @@ export { oktaGroupFilter } from './connectors/okta/transform-aws.js';
 // The analysis's own per-credential ranking, so a rule that names the weakest credentials agrees
 // with `ctx.analysis.strength` about which ones they are.
 export { credentialClass, credentialEvidence } from './analysis/analyze.js';
+// The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
+export { tierLabel } from './report/tier-label.js';
 
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */
@@ -228,6 +230,17 @@ export function tierAbove(analysis: Analysis, tier: number): GroupTest {
   let list = tierAboveTests.get(analysis);
   if (!list) tierAboveTests.set(analysis, (list = []));
   return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier });
+}
+
+/**
+ * What was not read when the subject's own tier is only a lower bound (a capability feeding it,
+ * or an unread group above that tier it may belong to), else `undefined`. T4 is the top: nothing
+ * unread can raise it. The identity summaries, the findings and the rules that state a tier all
+ * ask this, so they agree on which tiers are lower bounds.
+ */
+export function tierLowerBound(graph: Graph, analysis: Analysis, subject: GraphNode): string | undefined {
+  const tier = analysis.tier(subject);
+  return tier < 4 ? tierEvidenceMissing(graph, subject, tierAbove(analysis, tier)) : undefined;
 }
 
 const GROUP_TYPES: Readonly<Record<string, string>> = { entra: 'entra-group' };

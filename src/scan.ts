@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText } from './compare.js';
-import { tierAbove, tierEvidenceMissing } from './rule-kit.js';
+import { tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -202,7 +202,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     findingIds: [...findingIds].sort(),
   };
   // A tier computed without some of its evidence is a floor: say so, or T0 reads as harmless.
-  const tierMissing = summary.tier < 4 ? tierEvidenceMissing(graph, n, tierAbove(analysis, summary.tier)) : undefined;
+  const tierMissing = tierLowerBound(graph, analysis, n);
   if (tierMissing !== undefined) {
     summary.tierIncomplete = tierMissing;
     summary.tierReasons = [...summary.tierReasons, `may reach more: ${tierMissing} (the tier is a lower bound)`];

@@ -1,4 +1,4 @@
-import { defineRule, ownersOf } from '../../src/rule-kit.js';
+import { defineRule, ownersOf, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -20,7 +20,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      spOwner: '{{name}} is owned by service principal {{owner}} (tier T{{ownerTier}}), which can add credentials to it.',
+      spOwner: '{{name}} is owned by service principal {{owner}} (tier {{ownerTierLabel}}), which can add credentials to it.',
     },
   },
   evaluates: {
@@ -35,7 +35,7 @@ export default defineRule({
     for (const o of ownersOf(ctx.graph, subject)) {
       if (o.kind !== 'identity' || o.type === 'entra-user' || o.id === subject.id) continue;
       const ownerTier = ctx.analysis.tier(o);
-      ctx.report({ messageId: 'spOwner', args: { owner: o.name, ownerTier }, evidence: { owner: o.id, ownerTier }, key: o.id });
+      ctx.report({ messageId: 'spOwner', args: { owner: o.name, ownerTier, ownerTierLabel: tierLabel(ownerTier, tierLowerBound(ctx.graph, ctx.analysis, o)) }, evidence: { owner: o.id, ownerTier }, key: o.id });
     }
   },
 });

@@ -1,4 +1,4 @@
-import { credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -18,8 +18,8 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      secret: '{{name}} reaches tier T{{tier}} ({{reasons}}) and authenticates with {{kind}} "{{credential}}".',
-      pending: '{{name}} reaches tier T{{tier}} ({{reasons}}) and holds {{kind}} "{{credential}}", which becomes valid on {{start}}.',
+      secret: '{{name}} reaches tier {{tierLabel}} ({{reasons}}) and authenticates with {{kind}} "{{credential}}".',
+      pending: '{{name}} reaches tier {{tierLabel}} ({{reasons}}) and holds {{kind}} "{{credential}}", which becomes valid on {{start}}.',
     },
     options: {
       minTier: { max: 5, integer: true, default: 3, description: 'Lowest capability tier at which secrets are reported (5: never)' },
@@ -45,7 +45,7 @@ export default defineRule({
       const pending = isPendingCredential(c, ctx.now);
       ctx.report({
         messageId: pending ? 'pending' : 'secret',
-        args: { tier, kind: entraCredentialKind(c), credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; '), ...(pending ? { start: day(c.createdAt) } : {}) },
+        args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), kind: entraCredentialKind(c), credential: c.name, reasons: ctx.analysis.tierReasons(subject).join('; '), ...(pending ? { start: day(c.createdAt) } : {}) },
         evidence: { keyId: c.nativeId, location: c.attrs.location, tier },
         key: c.nativeId,
         severity: tier >= 4 ? 'critical' : 'high',

@@ -1,4 +1,4 @@
-import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -19,8 +19,8 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      unverified: '{{name}} is owned by tenant {{owner}}, has no verified publisher and reaches tier T{{tier}} ({{reasons}}).',
-      privileged: '{{name}} is owned by tenant {{owner}} (publisher verified) and reaches tier T{{tier}} ({{reasons}}).',
+      unverified: '{{name}} is owned by tenant {{owner}}, has no verified publisher and reaches tier {{tierLabel}} ({{reasons}}).',
+      privileged: '{{name}} is owned by tenant {{owner}} (publisher verified) and reaches tier {{tierLabel}} ({{reasons}}).',
     },
     options: {
       unverifiedMinTier: { max: 5, integer: true, default: 2, description: 'Lowest tier reported for apps without a verified publisher (5: never)' },
@@ -43,7 +43,7 @@ export default defineRule({
     }
     ctx.report({
       messageId: tp.verifiedPublisher ? 'privileged' : 'unverified',
-      args: { owner: tp.ownerScope, tier, reasons: ctx.analysis.tierReasons(subject).join('; ') },
+      args: { owner: tp.ownerScope, tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), reasons: ctx.analysis.tierReasons(subject).join('; ') },
       evidence: { ownerTenant: tp.ownerScope, verifiedPublisher: tp.verifiedPublisher, tier },
       severity: tier >= 4 ? 'critical' : 'high',
     });

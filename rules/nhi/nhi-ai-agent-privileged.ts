@@ -1,4 +1,4 @@
-import { defineRule, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule({
       'https://genai.owasp.org/',
     ],
     maturity: 'stable',
-    messages: { tier: '{{name}} is an AI agent ({{agent}}) with capability T{{tier}}: {{why}}' },
+    messages: { tier: '{{name}} is an AI agent ({{agent}}) with capability {{tierLabel}}: {{why}}' },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier reported for agents (5: never)' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
@@ -33,7 +33,7 @@ export default defineRule({
     const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
     ctx.report({
       messageId: 'tier',
-      args: { agent: `${subject.agent!.confidence}`, tier, why: ctx.analysis.tierReasons(subject).join('; ') },
+      args: { agent: `${subject.agent!.confidence}`, tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), why: ctx.analysis.tierReasons(subject).join('; ') },
       evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName) },
       ...(best ? { path: best.hops } : {}),
     });

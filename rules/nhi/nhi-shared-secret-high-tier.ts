@@ -6,6 +6,8 @@ import {
   entraFicsUnread,
   isActiveCredential,
   tierEvidenceMissing,
+  tierLabel,
+  tierLowerBound,
   type GraphNode,
 } from '../../src/rule-kit.js';
 
@@ -53,7 +55,7 @@ export default defineRule({
       'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
     ],
     maturity: 'stable',
-    messages: { weak: '{{name}} is T{{tier}} and proves itself with {{weakness}} ({{evidence}})' },
+    messages: { weak: '{{name}} is {{tierLabel}} and proves itself with {{weakness}} ({{evidence}})' },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets (5: never)' } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
@@ -86,7 +88,7 @@ export default defineRule({
     ctx.report({
       messageId: 'weak',
       severity: tier === 4 ? 'critical' : 'high',
-      args: { tier, weakness, evidence: evidence.join('; ') },
+      args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), weakness, evidence: evidence.join('; ') },
       evidence: { tier, strength: s.class, credentials: evidence },
     });
   },

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, tierEvidenceMissing, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -75,7 +75,7 @@ export default defineRule({
       'https://www.nist.gov/cyberframework',
     ],
     maturity: 'experimental',
-    messages: { violations: '{{name}} is T{{tier}} and violates its tier policy: {{violations}}' },
+    messages: { violations: '{{name}} is {{tierLabel}} and violates its tier policy: {{violations}}' },
     options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }, merged with the default tier by tier and field', validate: validatePolicy } },
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
@@ -103,7 +103,8 @@ export default defineRule({
     ctx.report({
       messageId: 'violations',
       severity: tier === 4 ? 'high' : tier === 3 ? 'medium' : 'low',
-      args: { tier, violations: violations.join('; ') },
+      // A tier that is only a lower bound says so (the policy of a higher tier may apply).
+      args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), violations: violations.join('; ') },
       evidence: { tier, violations, autonomy, strength: strength.class },
     });
   },

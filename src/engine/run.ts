@@ -5,7 +5,7 @@ import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
-import { tierAbove, tierEvidenceMissing } from '../rule-kit.js';
+import { tierLowerBound } from '../rule-kit.js';
 
 export interface RunOptions {
   now: Date;
@@ -231,10 +231,12 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: Re
   const base: Severity = r.severity ?? rule.meta.severity;
   const tier = subject.kind === 'identity' ? analysis.tier(subject) : undefined;
   let severity = rule.meta.tiered && tier !== undefined ? escalateSeverity(base, tier) : base;
-  // T0 means "reaches nothing the scanner saw": with a capability feeding the tier unread (or an
-  // unread group holding privilege the subject may belong to) it is only a lower bound, and
-  // missing evidence must never make a finding look milder. Raising on a reached tier stands.
-  if (SEVERITY_RANK[severity] < SEVERITY_RANK[base] && tierEvidenceMissing(graph, subject, tierAbove(analysis, 0)) !== undefined) severity = base;
+  // With a capability feeding the tier unread (or an unread group above it the subject may belong
+  // to) the tier is only a lower bound: the finding says so, as the identity summary does.
+  const tierIncomplete = tier !== undefined ? tierLowerBound(graph, analysis, subject) : undefined;
+  // T0 means "reaches nothing the scanner saw": as a lower bound it must never make a finding
+  // look milder (only T0 lowers). Raising on a reached tier stands.
+  if (SEVERITY_RANK[severity] < SEVERITY_RANK[base] && tierIncomplete !== undefined) severity = base;
   const f: Finding = {
     ruleId: rule.meta.id,
     title: rule.meta.title,
@@ -252,6 +254,7 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: Re
   };
   if (typeof subject.attrs.appId === 'string') f.subject.appId = subject.attrs.appId;
   if (tier !== undefined) f.tier = tier;
+  if (tierIncomplete !== undefined) f.tierIncomplete = tierIncomplete;
   if (r.path) f.path = r.path;
   if (r.alternatives !== undefined) f.alternatives = r.alternatives;
   return f;

@@ -105,6 +105,12 @@ export interface Finding {
   severity: Severity;
   baseSeverity: Severity;
   tier?: Tier;
+  /**
+   * What was not read when `tier` is only a lower bound (as the identity summary's
+   * `tierIncomplete`); absent when the tier's evidence was read. State, not identity: it is not
+   * part of the fingerprint.
+   */
+  tierIncomplete?: string;
   owasp: OwaspNhiId[];
   provider: Provider;
   /**

@@ -1,5 +1,6 @@
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import { toCsv } from './csv.js';
+import { tierLabel } from '../report/tier-label.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -140,7 +141,7 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
     (c) => SECRET_TYPES.has(c.type) && usable(c, now) && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
   );
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
-  if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier T${i.tier} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
+  if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier ${tierLabel(i.tier, i.tierIncomplete)} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
   // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
   if (!i.ownersIncomplete) {
     if (people.length === 0) {
@@ -243,7 +244,7 @@ function row(i: IdentitySummary, now: number): unknown[] {
     nextExpiry,
     used === undefined ? 'not collected' : used === null ? 'never' : isoUtc(used),
     // A tier fed by data that was not read is a lower bound: a reviewer must not read T0 as harmless.
-    i.tierIncomplete === undefined ? `T${i.tier}` : `T${i.tier} or higher (not read: ${i.tierIncomplete})`,
+    tierLabel(i.tier, i.tierIncomplete),
     i.autonomy,
     i.strength,
     i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),

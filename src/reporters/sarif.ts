@@ -95,6 +95,7 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
       subjectType: f.subject.type,
       nativeId: f.subject.nativeId,
       ...(f.tier !== undefined ? { tier: f.tier } : {}),
+      ...(f.tierIncomplete !== undefined ? { tierIncomplete: f.tierIncomplete } : {}),
     },
   };
   // Independent of the suppression: a waived finding is still new or unchanged against the baseline.

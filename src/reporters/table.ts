@@ -3,6 +3,7 @@ import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
 import { safeText } from './sanitize.js';
+import { tierLabel } from '../report/tier-label.js';
 
 export interface TableOptions {
   color: boolean;
@@ -58,9 +59,10 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
 function renderFinding(f: Finding, c: ChalkInstance, identity?: IdentitySummary): string[] {
   const t = safeText;
   const out: string[] = [];
-  const tiered = f.severity !== f.baseSeverity ? c.gray(` (base ${f.baseSeverity}, tier T${f.tier})`) : '';
+  // A tier that is only a lower bound reads as one (as on the recert sheet), or an analyst trusts a T0.
+  const tiered = f.severity !== f.baseSeverity && f.tier !== undefined ? c.gray(` (base ${f.baseSeverity}, tier ${t(tierLabel(f.tier, f.tierIncomplete), 300)})`) : '';
   const status = f.status === 'new' ? c.magenta(' [new]') : '';
-  const profile = identity ? c.gray(` · T${identity.tier} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
+  const profile = identity ? c.gray(` · ${t(tierLabel(identity.tier, identity.tierIncomplete), 300)} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
   out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
   out.push(`    why: ${t(f.message, 400)}`);
@@ -92,7 +94,10 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
   }
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
-  out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+  // The counts place a lower-bound tier at its floor: say how many are, so T0 is not read as harmless.
+  const floors = report.identities.filter((i) => i.tierIncomplete !== undefined).length;
+  const floorNote = floors > 0 ? ` (${floors} of them lower bound${floors === 1 ? '' : 's'}: data feeding the tier was not read)` : '';
+  out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}${floorNote}`);
   if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`);
   if (s.waived) out.push(`  waived: ${s.waived}`);
   const gaps = report.coverage.filter((r) => r.status !== 'collected');

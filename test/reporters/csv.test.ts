@@ -157,6 +157,15 @@ describe('--format recert-csv: data that was not collected', () => {
     expect(rows.map((x) => x.capability_tier)).toEqual(['T0 or higher (not read: okta.adminRoles missing-permission)', 'T2']);
   });
 
+  it('the re-scope reason states a lower-bound tier as one, in the same words', () => {
+    const rows = parseCsv(
+      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 3, tierIncomplete: 'entra.pim missing-permission', findingIds: ['x'] }), identity({ id: 'b', tier: 3, findingIds: ['x'] })] })),
+      'x',
+    );
+    expect(rows[0].action_reasons).toContain('capability tier T3 or higher (not read: entra.pim missing-permission) with 1 finding rule');
+    expect(rows[1].action_reasons).toContain('capability tier T3 with 1 finding rule');
+  });
+
   it('an account status that was not read is "unknown", never blank', () => {
     const rows = parseCsv(renderRecertCsv(report([], { identities: [identity({ enabled: undefined, id: 'a' }), identity({ enabled: false, id: 'b' })] })), 'x');
     expect(rows.map((x) => x.enabled)).toEqual(['unknown', 'no']);

@@ -21,6 +21,20 @@ describe('entra-owner-is-service-principal', () => {
       message: ['owned by service principal ci-runner'],
     },
     {
+      name: 'with PIM eligibilities not read, the owner\'s tier in the message is a lower bound',
+      coverage: { 'entra.pim': 'missing-permission' },
+      build: (g) => {
+        const owned = g.sp('provisioner');
+        g.appRole(owned, 'User.ReadWrite.All');
+        const owner = g.sp('ci-runner');
+        g.owner(owner, owned);
+        return owned;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['owned by service principal ci-runner (tier T0 or higher (not read: entra.pim missing-permission)), which'],
+    },
+    {
       name: 'near miss: human owner passes',
       build: (g) => {
         const sp = g.sp('app');

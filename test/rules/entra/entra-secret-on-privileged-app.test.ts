@@ -20,6 +20,19 @@ describe('entra-secret-on-privileged-app', () => {
       message: ['T3', 'client secret "prod"'],
     },
     {
+      name: 'with PIM eligibilities not read, the tier in the message is a lower bound',
+      coverage: { 'entra.pim': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('app-admin-bot');
+        g.dirRole(sp, APPLICATION_ADMIN);
+        g.secret(sp, { name: 'prod' });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['reaches tier T3 or higher (not read: entra.pim missing-permission) (', 'client secret "prod"'],
+    },
+    {
       name: 'secret on a T4 app is critical',
       build: (g) => {
         const sp = g.sp('grant-bot');

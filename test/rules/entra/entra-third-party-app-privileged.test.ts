@@ -22,6 +22,18 @@ describe('entra-third-party-app-privileged', () => {
       message: ['no verified publisher', 'T2'],
     },
     {
+      name: 'with PIM eligibilities not read, the tier in the message is a lower bound',
+      coverage: { 'entra.pim': 'missing-permission' },
+      build: (g) => {
+        const sp = g.sp('Acme CRM', vendor(false));
+        g.delegated(sp, 'Mail.Send', 'AllPrincipals');
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high'],
+      message: ['no verified publisher and reaches tier T2 or higher (not read: entra.pim missing-permission) ('],
+    },
+    {
       name: 'verified vendor app at T4 fails critical',
       build: (g) => {
         const sp = g.sp('Big Vendor', vendor(true));

@@ -27,6 +27,12 @@ describe('nhi-ai-agent-privileged', () => {
     expect(runRule(rule, g, { now, options: { minTier: 4 } }).findings).toHaveLength(0);
   });
 
+  it('says the tier is a lower bound when evidence feeding it was not collected, and states it plainly otherwise', () => {
+    const g = (status: 'collected' | 'missing-permission') => graphOf([node('agent', { agent }), node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' })], [edge('agent', 'sec', 'GRANTED')], [iam(status)]);
+    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toContain('with capability T3 or higher (not read: aws.iam missing-permission): ');
+    expect(runRule(rule, g('collected'), { now }).findings[0].message).toContain('with capability T3: ');
+  });
+
   it('is unknown, not passing, for an agent whose tier evidence was not collected', () => {
     const g = graphOf([node('reader', { agent }), node('read', { kind: 'privilege', type: 'p', tier: 1 })], [edge('reader', 'read', 'GRANTED')], [iam('missing-permission')]);
     expect(runRule(rule, g, { now }).verdicts.get('reader')).toBe('unknown');

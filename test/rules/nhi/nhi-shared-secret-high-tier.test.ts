@@ -25,6 +25,12 @@ describe('nhi-shared-secret-high-tier', () => {
     expect(r.verdicts.get('c')).toBe('pass');
   });
 
+  it('says the tier is a lower bound when evidence feeding it was not collected, and states it plainly otherwise', () => {
+    const g = (status: 'collected' | 'missing-permission') => graphOf([node('a'), p('p3', 3), cred('s1', 'client-secret')], [edge('a', 'p3', 'GRANTED'), edge('a', 's1', 'HAS_CREDENTIAL')], [iam(status)]);
+    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toMatch(/^a is T3 or higher \(not read: aws\.iam missing-permission\) and proves itself with /);
+    expect(runRule(rule, g('collected'), { now }).findings[0].message).toMatch(/^a is T3 and proves itself with /);
+  });
+
   it('is unknown, not passing, for a secret-holding identity whose tier evidence was not collected', () => {
     const g = graphOf([node('c'), p('p2', 2), cred('s2', 'client-secret')], [edge('c', 'p2', 'GRANTED'), edge('c', 's2', 'HAS_CREDENTIAL')], [iam('missing-permission')]);
     expect(runRule(rule, g, { now }).verdicts.get('c')).toBe('unknown');

@@ -41,6 +41,8 @@ export const ids = {
   oktaCredential: (org: string, credId: string) => nodeId('okta', org, 'cred', credId),
   oktaRole: (org: string, roleType: string) => nodeId('okta', org, 'role', roleType),
   oktaScope: (org: string, scope: string) => nodeId('okta', org, 'scope', scope),
+  /** What an Okta scope's holders do through a user they control (the Okta transform's userRoute). */
+  oktaScopeUser: (org: string, scope: string) => nodeId('okta', org, 'scope-user', scope),
   awsPrincipal: (account: string, arn: string) => nodeId('aws', account, 'principal', arn),
   awsCredential: (account: string, keyId: string) => nodeId('aws', account, 'cred', keyId),
   awsGroup: (account: string, arn: string) => nodeId('aws', account, 'group', arn),

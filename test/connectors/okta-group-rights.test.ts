@@ -54,62 +54,71 @@ const creates = (g: Graph, from: string) => out(g, from).filter((e) => e.evidenc
 describe('Okta group memberships that cannot be changed through Okta', () => {
   it('gives no membership edge into an imported (APP_GROUP) group, assigned to the app or mapped by its filter', () => {
     const g = graph(org({ grants: ['okta.groups.manage'] }, ['mgmt', 'ad-mgmt']), TYPES);
-    const scope = I.scope('okta.groups.manage');
+    const scope = I.scopeUser('okta.groups.manage');
     expect(awsGroups(g, scope)).toEqual([I.group('mgmt')]);
     expect(roleGroups(g, scope).map((e) => e.evidence!.roleGroup).sort()).toEqual(['aws_111122223333_admin', 'aws_111122223333_audit']);
   });
 
   it('keeps today\'s edges for a group whose type was not read', () => {
     const g = graph(org({ grants: ['okta.groups.manage'] }, ['mgmt', 'ad-mgmt']), { 'ad-mgmt': null, 'role-ad': null });
-    const scope = I.scope('okta.groups.manage');
+    const scope = I.scopeUser('okta.groups.manage');
     expect(awsGroups(g, scope)).toEqual([I.group('ad-mgmt'), I.group('mgmt')].sort());
     expect(roleGroups(g, scope).map((e) => e.evidence!.roleGroup)).toContain('aws_111122223333_ops');
   });
 
   it('an imported group assigned to the app does not assign the user a holder adds: conditional', () => {
     const g = graph(org({ grants: ['okta.groups.manage'] }, ['ad-mgmt']), TYPES);
-    const e = roleGroups(g, I.scope('okta.groups.manage')).find((x) => x.evidence!.roleGroup === 'aws_111122223333_admin')!;
+    const e = roleGroups(g, I.scopeUser('okta.groups.manage')).find((x) => x.evidence!.roleGroup === 'aws_111122223333_admin')!;
     expect(e.conditional).toBe(true);
     expect(e.reason).toMatch(/no group it can add members to is assigned to the app/);
   });
 
   it('with Everyone assigned to the app, every user is assigned: the route holds', () => {
     const g = graph(org({ grants: ['okta.groups.manage', 'okta.users.manage'] }, ['everyone']), TYPES);
-    const e = roleGroups(g, I.scope('okta.groups.manage')).find((x) => x.evidence!.roleGroup === 'aws_111122223333_admin')!;
+    const e = roleGroups(g, I.scopeUser('okta.groups.manage')).find((x) => x.evidence!.roleGroup === 'aws_111122223333_admin')!;
     expect(e.conditional ?? false).toBe(false);
     expect(e.reason).toMatch(/every user is: the app is assigned to group Everyone/);
     // Everyone itself gets no membership edge.
-    expect(out(g, I.scope('okta.groups.manage')).some((x) => x.to === I.group('everyone'))).toBe(false);
+    expect(out(g, I.scopeUser('okta.groups.manage')).some((x) => x.to === I.group('everyone'))).toBe(false);
   });
 });
 
 describe('okta.groups.manage is held by service apps, which are not users', () => {
-  const scope = I.scope('okta.groups.manage');
+  const scope = I.scopeUser('okta.groups.manage');
   const assignedGroupEdge = (g: Graph) => out(g, scope).find((e) => e.to === I.group('mgmt'))!;
   const roleGroupEdge = (g: Graph) => roleGroups(g, scope).find((e) => e.evidence!.roleGroup === 'aws_111122223333_admin')!;
+  /** The holder's own edge into the routes that need a user. */
+  const holderEdge = (g: Graph, app: string) => out(g, I.app(app)).find((e) => e.to === scope)!;
 
-  it('without okta.users.manage its holder controls no user to add: membership routes are conditional, and say why', () => {
+  it('without okta.users.manage its holder controls no user to add: its way into the membership routes is conditional, and says why', () => {
     const g = graph(org({ grants: ['okta.groups.manage'] }), TYPES);
-    for (const e of [assignedGroupEdge(g), roleGroupEdge(g)]) {
-      expect(e.conditional).toBe(true);
-      expect(e.reason).toMatch(/granted to service apps, which are not users and control none unless they can create or take over one \(okta.users.manage\); holder holds it without okta.users.manage/);
-    }
+    const e = holderEdge(g, 'holder');
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toMatch(/^holder holds okta.groups.manage without okta.users.manage: a service app is not a user and controls none unless it can create or take over one, so this holds only if holder controls a user some other way$/);
+    // The routes themselves hold for a holder that has a user (none of their own conditions here).
+    for (const x of [assignedGroupEdge(g), roleGroupEdge(g)]) expect(x.conditional ?? false).toBe(false);
     expect(roleGroupEdge(g).reason).not.toMatch(/itself, when the holder is a user/);
   });
 
   it('with okta.users.manage it creates the user it adds: the routes hold', () => {
     const g = graph(org({ grants: ['okta.groups.manage', 'okta.users.manage'] }), TYPES);
-    for (const e of [assignedGroupEdge(g), roleGroupEdge(g)]) {
-      expect(e.conditional ?? false).toBe(false);
-      expect(e.reason).toMatch(/every app holding okta.groups.manage also holds okta.users.manage/);
-    }
+    const e = holderEdge(g, 'holder');
+    expect(e.conditional ?? false).toBe(false);
+    expect(e.reason).toMatch(/holder holds okta.groups.manage and okta.users.manage, with which it creates a user, with a password it sets, to add to groups/);
+    for (const x of [assignedGroupEdge(g), roleGroupEdge(g)]) expect(x.conditional ?? false).toBe(false);
   });
 
-  it('the scope node is shared: one holder without okta.users.manage leaves its routes conditional', () => {
+  it('each holder has its own edge: one without okta.users.manage changes nothing for one with it', () => {
     const o = org({ grants: ['okta.groups.manage', 'okta.users.manage'] }).serviceApp({ id: 'other', grants: ['okta.groups.manage'] });
     const g = graph(o, TYPES);
-    expect(roleGroupEdge(g).conditional).toBe(true);
-    expect(roleGroupEdge(g).reason).toMatch(/; other holds it without okta.users.manage/);
+    expect(holderEdge(g, 'holder').conditional ?? false).toBe(false);
+    expect(holderEdge(g, 'other').conditional).toBe(true);
+    // The shared routes name neither holder.
+    for (const x of [assignedGroupEdge(g), roleGroupEdge(g)]) {
+      expect(x.conditional ?? false).toBe(false);
+      expect(x.reason).not.toMatch(/\bholder holds|\bother\b/);
+    }
+    expect(holderEdge(g, 'holder').reason).not.toMatch(/other/);
   });
 });
 
@@ -144,7 +153,7 @@ describe('the Group Administrator role (USER_ADMIN) and group membership', () =>
 });
 
 describe('okta.groups.manage creates groups the AWS app maps by name', () => {
-  const scope = I.scope('okta.groups.manage');
+  const scope = I.scopeUser('okta.groups.manage');
 
   it('one conditional edge to the app\'s SAML provider, saying what it rests on', () => {
     const g = graph(org({ grants: ['okta.groups.manage'] }), TYPES);
@@ -199,7 +208,7 @@ describe('membership rights into role groups of an account whose provider is ano
     return b.build();
   }
   const byApp = (g: Graph) =>
-    roleGroups(g, I.scope('okta.groups.manage'))
+    roleGroups(g, I.scopeUser('okta.groups.manage'))
       .map((e) => `${e.evidence!.appId} ${e.evidence!.roleGroup}`)
       .sort();
 

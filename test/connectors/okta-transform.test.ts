@@ -6,7 +6,8 @@ import { InputError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { transformOkta } from '../../src/connectors/okta/transform.js';
 import { durationMs } from '../../src/connectors/okta/transform-tokens.js';
-import { analyze } from '../../src/analysis/analyze.js';
+import { analyze, CONTROL_EDGES } from '../../src/analysis/analyze.js';
+import type { GraphEdge } from '../../src/graph/model.js';
 import { loadSnapshotDir, oktaIds as I, oktaOrg } from '../helpers/okta-builders.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/okta/acme', import.meta.url));
@@ -16,6 +17,26 @@ function build(snapshot: Snapshot): Graph {
   const b = new GraphBuilder();
   transformOkta(snapshot, b, DEFAULT_CONFIG);
   return b.build();
+}
+
+/**
+ * A shortest route of control edges from one node to another (only unconditional edges when
+ * `firm`; never through `avoid`), as its edges; undefined when there is none.
+ */
+function route(g: Graph, from: string, to: string, firm: boolean, avoid?: string): GraphEdge[] | undefined {
+  const prev = new Map<string, GraphEdge | undefined>([[from, undefined]]);
+  const queue = [from];
+  for (let q = 0; q < queue.length; q++) {
+    for (const e of g.out(queue[q])) {
+      if (!CONTROL_EDGES.has(e.type) || (firm && e.conditional) || prev.has(e.to) || e.to === avoid) continue;
+      prev.set(e.to, e);
+      queue.push(e.to);
+    }
+  }
+  if (!prev.has(to)) return undefined;
+  const out: GraphEdge[] = [];
+  for (let e = prev.get(to); e; e = prev.get(e.from)) out.unshift(e);
+  return out;
 }
 
 function escalations(g: Graph, from: string): string[] {
@@ -154,17 +175,17 @@ describe('transformOkta on the recorded acme org', () => {
   });
 
   it('adds group, app and role escalations, and none from read scopes', () => {
-    const groupEdges = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO');
+    const groupEdges = g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO');
     expect(groupEdges.map((e) => [e.to, e.conditional ?? false]).sort()).toEqual(
       [
         [I.group('00g1awsadmin'), false],
         [I.group('00g2helpdesk'), true],
       ].sort(),
     );
-    // okta.apps.manage reaches the T3/T4 service apps (Apps Bot itself is T3) and the AWS app, not the T1 Reporter.
-    expect(escalations(g, I.scope('okta.apps.manage'))).toEqual(
-      [I.app('0oa1deploy'), I.app('0oa3rolesbot'), I.app('0oa5aws'), I.app('0oa6appsbot')].sort(),
-    );
+    // okta.apps.manage reaches the T3/T4 service apps (Apps Bot itself is T3), not the T1 Reporter,
+    // and, through a user its holder controls, the AWS app.
+    expect(escalations(g, I.scope('okta.apps.manage'))).toEqual([I.app('0oa1deploy'), I.app('0oa3rolesbot'), I.app('0oa6appsbot')].sort());
+    expect(escalations(g, I.scopeUser('okta.apps.manage'))).toEqual([I.app('0oa5aws')]);
     expect(escalations(g, I.scope('okta.roles.manage'))).toEqual([I.crown()]);
     expect(g.node(I.crown())).toMatchObject({ type: 'okta-crown', tier: 4, crownJewel: 'admin' });
     for (const s of ['okta.users.read', 'okta.logs.read', 'okta.apps.read']) expect(g.out(I.scope(s), 'CAN_ESCALATE_TO')).toEqual([]);
@@ -315,27 +336,53 @@ describe('escalation decoys', () => {
     expect(escalations(g, I.scope('okta.apps.manage'))).toEqual([I.app('admin'), I.app('minter')].sort());
   });
 
-  it('okta.apps.manage reaches an AWS app firmly only when its holders can create a user to sign in as', () => {
+  it('okta.apps.manage reaches an AWS app firmly only for a holder that can create a user to sign in as', () => {
     // The AWS app issues SAML assertions only when a user signs in through Okta: a service app
     // that rewrites its mapping and assignments still needs a user it controls. okta.users.manage
     // creates one with a password of its choosing. Its secret minting needs no user.
-    const build = (grants: string[][]) => {
-      let o = oktaOrg().serviceApp({ id: 'admin', roles: ['ORG_ADMIN'] }).awsApp({ id: 'aws1', settings: { identityProviderArn: 'arn:aws:iam::111122223333:saml-provider/Okta' } });
-      grants.forEach((gr, i) => (o = o.serviceApp({ id: `m${i}`, grants: gr })));
-      const g = o.graph();
-      const out = g.out(I.scope('okta.apps.manage'), 'CAN_ESCALATE_TO');
-      return { aws: out.find((e) => e.to === I.app('aws1'))!, minted: out.find((e) => e.to === I.app('admin'))! };
+    const build = (grants: string[]) => {
+      const g = oktaOrg()
+        .serviceApp({ id: 'admin', roles: ['ORG_ADMIN'] })
+        .awsApp({ id: 'aws1', settings: { identityProviderArn: 'arn:aws:iam::111122223333:saml-provider/Okta' } })
+        .serviceApp({ id: 'm0', grants })
+        .graph();
+      return {
+        aws: g.out(I.scopeUser('okta.apps.manage'), 'CAN_ESCALATE_TO').find((e) => e.to === I.app('aws1'))!,
+        holder: g.out(I.app('m0'), 'CAN_ESCALATE_TO').find((e) => e.to === I.scopeUser('okta.apps.manage'))!,
+        minted: g.out(I.scope('okta.apps.manage'), 'CAN_ESCALATE_TO').find((e) => e.to === I.app('admin'))!,
+      };
     };
-    const without = build([['okta.apps.manage']]);
-    expect(without.aws.conditional).toBe(true);
-    expect(without.aws.reason).toMatch(/okta.apps.manage is granted to service apps, which are not users and control none unless they can create or take over one \(okta.users.manage\); m0 holds it without okta.users.manage/);
+    const without = build(['okta.apps.manage']);
+    expect(without.holder.conditional).toBe(true);
+    expect(without.holder.reason).toMatch(/^m0 holds okta.apps.manage without okta.users.manage: a service app is not a user and controls none unless it can create or take over one, so this holds only if m0 controls a user some other way$/);
+    expect(without.aws.conditional ?? false).toBe(false);
+    expect(without.aws.reason).toMatch(/can change the role mapping and assignments of the AWS federation app AWS, assign that user to it and sign in as them/);
     expect(without.minted.conditional ?? false).toBe(false);
-    // Near miss: every holder also holds okta.users.manage.
-    const both = build([['okta.apps.manage', 'okta.users.manage']]);
+    // Near miss: the holder also holds okta.users.manage.
+    const both = build(['okta.apps.manage', 'okta.users.manage']);
+    expect(both.holder.conditional ?? false).toBe(false);
+    expect(both.holder.reason).toMatch(/^m0 holds okta.apps.manage and okta.users.manage, with which it creates a user, with a password it sets, to assign to an app and sign in as$/);
     expect(both.aws.conditional ?? false).toBe(false);
-    expect(both.aws.reason).toMatch(/every app holding okta.apps.manage also holds okta.users.manage, with which it creates a user, with a password it sets, to assign to the app and sign in as/);
-    // The scope node is shared: one holder without it makes the route conditional for all.
-    expect(build([['okta.apps.manage', 'okta.users.manage'], ['okta.apps.manage']]).aws.conditional).toBe(true);
+  });
+
+  it('okta.apps.manage: each holder\'s route into the AWS app is its own, firm with okta.users.manage and conditional without', () => {
+    const g = oktaOrg()
+      .awsApp({ id: 'aws1', settings: { identityProviderArn: ARN } })
+      .serviceApp({ id: 'alpha', grants: ['okta.apps.manage', 'okta.users.manage'] })
+      .serviceApp({ id: 'bravo', grants: ['okta.apps.manage'] })
+      .graph();
+    // The holder with both scopes has a route without conditions; the other holder does not change that.
+    const firm = route(g, I.app('alpha'), I.app('aws1'), true);
+    expect(firm).toBeDefined();
+    expect(firm!.map((e) => e.reason).join(' | ')).not.toMatch(/bravo/);
+    // The holder without okta.users.manage has a conditional route, whose condition is about it
+    // alone. Its only firm one goes through alpha, whose client credentials it can add (T3 app).
+    expect(route(g, I.app('bravo'), I.app('aws1'), true, I.app('alpha'))).toBeUndefined();
+    expect(route(g, I.app('bravo'), I.app('aws1'), true)!.map((e) => e.to)).toContain(I.app('alpha'));
+    const cond = route(g, I.app('bravo'), I.app('aws1'), false)!;
+    expect(cond).toHaveLength(2);
+    expect(cond.filter((e) => e.conditional).map((e) => e.reason).join(' | ')).toMatch(/bravo\b.*without okta.users.manage/);
+    expect(cond.map((e) => e.reason).join(' | ')).not.toMatch(/alpha/);
   });
 
   it('an inactive app holding the scope without okta.users.manage gets no token and leaves the others\' routes firm', () => {
@@ -344,9 +391,9 @@ describe('escalation decoys', () => {
       .serviceApp({ id: 'both', grants: ['okta.apps.manage', 'okta.users.manage'] })
       .serviceApp({ id: 'dead', status: 'INACTIVE', grants: ['okta.apps.manage'] })
       .graph();
-    const e = g.out(I.scope('okta.apps.manage'), 'CAN_ESCALATE_TO').find((x) => x.to === I.app('aws1'))!;
-    expect(e.conditional ?? false).toBe(false);
-    expect(e.reason).not.toMatch(/dead/);
+    const firm = route(g, I.app('both'), I.app('aws1'), true);
+    expect(firm).toBeDefined();
+    expect(firm!.map((e) => e.reason).join(' | ')).not.toMatch(/dead/);
   });
 
   it('okta.apiTokens.manage reaches admin token owners only, conditionally', () => {
@@ -436,7 +483,7 @@ describe('AWS app with group mapping: membership rights into the groups its filt
 
   it('gives each holder one edge to the SAML provider per matching group, naming it, and nothing else', () => {
     const g = org(settings).graph();
-    const all = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    const all = g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
     const esc = all.filter((e) => e.evidence?.roleGroup !== undefined);
     expect(esc).toHaveLength(500);
     expect(esc.every((e) => /^aws_111122223333_role\d+$/.test(e.evidence?.roleGroup as string) && !e.conditional && /AWS Engineers/.test(e.reason))).toBe(true);
@@ -448,12 +495,12 @@ describe('AWS app with group mapping: membership rights into the groups its filt
 
   it('adds none without group mapping', () => {
     const g = org({ ...settings, useGroupMapping: false }).graph();
-    expect(g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN))).toEqual([]);
+    expect(g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN))).toEqual([]);
   });
 
   it('an unreadable filter leaves one conditional edge that says so', () => {
     const g = org({ ...settings, groupFilter: '(' }).graph();
-    const esc = g.out(I.scope('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    const esc = g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
     expect(esc).toHaveLength(1);
     expect(esc[0]).toMatchObject({ conditional: true });
     expect(esc[0].reason).toMatch(/group filter of the AWS app AWS could not be read/);

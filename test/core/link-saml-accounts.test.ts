@@ -142,7 +142,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
     grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
     const made = scan(s)
-      .graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO')
+      .graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO')
       .filter((e) => e.evidence?.createGroup === 'create');
     // The demo's app reaches its own provider only; B's app reaches B's.
     expect(made.map((e) => [e.evidence!.appId, e.to]).sort()).toEqual(
@@ -266,7 +266,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
     grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
     const r = scan(s);
-    const esc = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
+    const esc = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
     const byGroup = esc.map((e) => `${e.evidence!.roleGroup} -> ${e.to}`).sort();
     expect(byGroup).toContain(`aws_${B}_okta-admin -> ${role(B, 'okta-admin')}`);
     expect(byGroup.filter((x) => x.startsWith(`aws_${B}_other-admin`) || x.startsWith(`aws_${B}_okta-readonly`))).toEqual([]);
@@ -283,7 +283,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
     grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
     const r = scan(s);
-    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    const made = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
     expect(made.map((e) => e.to)).toEqual([ids.external('saml-provider', `arn:aws:iam::${A}:saml-provider/Okta`)]);
     expect(awsAdmin(r, AUDIT).some((p) => p.hops.some((h) => h.to.startsWith(`aws:${B}:`)))).toBe(false);
   });
@@ -294,7 +294,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
     const r = scan(s);
     const hub = (account: string, name: string) => ids.external('saml-provider', `arn:aws:iam::${account}:saml-provider/${name}`);
-    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    const made = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
     // Account A's provider (the app's own) and account B's; never B's other provider.
     expect(made.map((e) => [e.to, e.conditional]).sort()).toEqual([[hub(A, 'Okta'), true], [hub(B, 'Okta'), true]].sort());
     expect(made.find((e) => e.to === hub(B, 'Okta'))!.reason).toMatch(new RegExp(`role value pattern names arn:aws:iam::${B}:saml-provider/Okta for account ${B}`));
@@ -313,7 +313,7 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(firm.length).toBeGreaterThan(0);
     expect(firm.filter((p) => p.hops.some((h) => h.method === 'okta:addGroup/replaceGroup+assignUserToGroup'))).toEqual([]);
     // The create edges exist, into both accounts, and stay conditional.
-    const made = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
+    const made = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.createGroup === 'create');
     expect(made.map((e) => e.conditional)).toEqual([true, true]);
   });
 });

@@ -115,7 +115,7 @@ describe("Okta AWS app App Filter: an assigned user's role groups not assigned t
 
 describe('Okta AWS app App Filter: group membership rights', () => {
   const roleGroupEdges = (r: ReturnType<typeof scan>) =>
-    r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined || e.evidence?.createGroup !== undefined);
+    r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined || e.evidence?.createGroup !== undefined);
 
   it('with active_directory only, adding members to (or creating) an Okta group reaches no role', () => {
     const r = scan(groupsManager(managementGroup(withFilter('active_directory'))));

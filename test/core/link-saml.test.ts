@@ -239,18 +239,20 @@ describe('Okta group membership rights into a group the AWS app maps but that is
   it('okta.groups.manage reaches the role of the unassigned role group, without conditions, for an app that also creates users', () => {
     const r = scan(multiAccount(['okta.groups.manage', 'okta.users.manage']));
     const p = awsAdmin(r, AUDIT);
-    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage', 'okta-admin']);
+    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage (with a user its holder controls)', 'okta-admin']);
+    // The holder's own hop: it creates the user it adds.
+    expect(p!.hops[0].conditional).toBe(false);
+    expect(p!.hops[0].reason).toMatch(/^Audit Exporter holds okta.groups.manage and okta.users.manage, with which it creates a user/);
     const hop = p!.hops[1];
     expect(hop.type).toBe('CAN_ESCALATE_TO');
     expect(hop.conditional).toBe(false);
     // The reason names the group, that it is not assigned, and how the added user gets assigned.
     expect(hop.reason).toMatch(/add a user it controls to group aws_111122223333_okta-admin, which is not assigned/);
-    expect(hop.reason).toMatch(/every app holding okta.groups.manage also holds okta.users.manage/);
-    expect(hop.reason).toMatch(/only to a member assigned to the app: okta.groups.manage assigns the user it adds by also adding it to group AWS Engineers/);
+    expect(hop.reason).toMatch(/only to a member assigned to the app: okta.groups.manage \(with a user its holder controls\) assigns the user it adds by also adding it to group AWS Engineers/);
     expect(hop.reason).toMatch(/maps aws_111122223333_okta-admin to role okta-admin/);
     expect(r.analysis.firmCrownJewelPaths(AUDIT).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
     // The readonly role group gives its own edge to its own role only.
-    const esc = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
+    const esc = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined);
     expect(esc.map((e) => `${e.evidence!.roleGroup} -> ${roleName(r, e.to)}`).sort()).toEqual([
       'aws_111122223333_okta-admin -> okta-admin',
       'aws_111122223333_okta-readonly -> okta-readonly',
@@ -263,10 +265,47 @@ describe('Okta group membership rights into a group the AWS app maps but that is
   it('an app holding okta.groups.manage alone controls no user to add: a route, not a firm one', () => {
     const r = scan(multiAccount('okta.groups.manage'));
     const p = awsAdmin(r, AUDIT);
-    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage', 'okta-admin']);
-    expect(p!.hops[1].conditional).toBe(true);
-    expect(p!.hops[1].reason).toMatch(/Audit Exporter holds it without okta.users.manage/);
+    expect(p?.hops.map((h) => roleName(r, h.to)).slice(0, 2)).toEqual(['okta.groups.manage (with a user its holder controls)', 'okta-admin']);
+    expect(p!.hops[0].conditional).toBe(true);
+    expect(p!.hops[0].reason).toMatch(/^Audit Exporter holds okta.groups.manage without okta.users.manage/);
     expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  /** A second service app, Ops Bot, a copy of Audit Exporter (no client roles) granted these scopes only. */
+  function secondHolder(s: Snapshot, scopeIds: string[]): string {
+    const id = '0oaOpsBotSecondHold01';
+    const apps = s.files['okta/apps.json'] as Json[];
+    const audit = apps.find((a) => a.id === '0oa4J7O526RezV2zvWHX')!;
+    const copy = structuredClone(audit) as Json & { credentials: { oauthClient: Json } };
+    copy.id = id;
+    copy.label = 'Ops Bot';
+    copy.credentials.oauthClient.client_id = id;
+    apps.push(copy);
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    const base = grants['0oa4J7O526RezV2zvWHX'][0];
+    grants[id] = scopeIds.map((scopeId, i) => ({ ...base, id: `oagOpsBot0000${i}`, clientId: id, scopeId }));
+    return ids.oktaApp(ORG, id);
+  }
+
+  it('each holder of okta.groups.manage has its own route: firm with okta.users.manage, conditional without, and neither names the other', () => {
+    let OPS = '';
+    const r = scan(multiAccount(['okta.groups.manage', 'okta.users.manage'], (s) => (OPS = secondHolder(s, ['okta.groups.manage']))));
+    const said = (p: ReturnType<typeof awsAdmin>) => p!.hops.map((h) => h.reason).join(' | ');
+    // Audit Exporter creates the user it adds: its route holds, whatever Ops Bot holds.
+    const audit = awsAdmin(r, AUDIT);
+    expect(audit).toBeDefined();
+    expect(audit!.hops.filter((h) => h.conditional)).toEqual([]);
+    expect(r.analysis.firmCrownJewelPaths(AUDIT).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
+    expect(said(audit)).toMatch(/Audit Exporter/);
+    expect(said(audit)).not.toMatch(/Ops Bot/);
+    // Ops Bot controls no user to add: a route, not a firm one, and the condition is about Ops Bot.
+    const ops = awsAdmin(r, OPS);
+    expect(ops).toBeDefined();
+    const cond = ops!.hops.filter((h) => h.conditional);
+    expect(cond.length).toBeGreaterThan(0);
+    expect(cond.map((h) => h.reason).join(' | ')).toMatch(/Ops Bot .*without okta.users.manage|Ops Bot holds it without okta.users.manage/);
+    expect(said(ops)).not.toMatch(/Audit Exporter/);
+    expect(r.analysis.firmCrownJewelPaths(OPS).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
   });
 
   it('GROUP_MEMBERSHIP_ADMIN reaches it too, conditional on the role not being limited to other groups', () => {
@@ -305,7 +344,7 @@ describe('Okta group membership rights into a group the AWS app maps but that is
       }),
     );
     expect(awsAdmin(r, AUDIT)).toBeDefined();
-    const esc = r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => /the name of group\(s\) 00gNWWidH8fEpVh4t1BF was not read/.test(e.reason));
+    const esc = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => /the name of group\(s\) 00gNWWidH8fEpVh4t1BF was not read/.test(e.reason));
     expect(esc.map((e) => [e.to, e.conditional])).toEqual([[ids.external('saml-provider', 'arn:aws:iam::111122223333:saml-provider/Okta'), true]]);
     expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toEqual([]);
   });
@@ -316,7 +355,7 @@ describe('Okta group membership rights into a group the AWS app maps but that is
       for (const g of s.files['okta/groups.json'] as { id: string; profile: { name: string } }[]) if (g.id === ADMIN_GROUP || g.id === READONLY_GROUP) g.profile.name = g.profile.name.replace('aws_', 'aws-');
     });
     const r = scan(renamed);
-    expect(r.graph.out(ids.oktaScope(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined)).toEqual([]);
+    expect(r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup !== undefined)).toEqual([]);
     // What is left is creating a group of a name the filter matches: a possibility, not a path.
     expect(awsPaths(r, AUDIT).length).toBeGreaterThan(0);
     for (const p of awsPaths(r, AUDIT)) expect(p.hops.some((h) => h.conditional && h.method === 'okta:addGroup/replaceGroup+assignUserToGroup')).toBe(true);

@@ -15,6 +15,8 @@ export const oktaIds = {
   group: (id: string) => ids.oktaGroup(ORG, id),
   role: (type: string) => ids.oktaRole(ORG, type),
   scope: (s: string) => ids.oktaScope(ORG, s),
+  /** What a scope's holders do through a user they control (the Okta transform's userRoute). */
+  scopeUser: (s: string) => ids.oktaScopeUser(ORG, s),
   cred: (key: string) => ids.oktaCredential(ORG, key),
   crown: () => ids.crownJewel('okta', ORG, 'super-admin'),
   samlProvider: (arn: string) => ids.external('saml-provider', arn),

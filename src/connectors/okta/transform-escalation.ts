@@ -8,16 +8,26 @@ import { patternPart, providerAccepts, providerClaims } from './saml-claims.js';
 import { compareText } from '../../compare.js';
 
 /**
- * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type),
- * and ends only at targets that matter (AWS-federated users and groups, service accounts, admins,
+ * Hidden escalation edges. Each starts at a shared privilege node (one per scope or role type, and
+ * one per scope for what its holders do through a user they control, see userRoute), and ends
+ * only at targets that matter (AWS-federated users and groups, service accounts, admins,
  * privileged service apps, the AWS roles of groups an AWS app's group filter maps), so the edge
- * count grows with the number of such targets, never with holders × all users.
+ * count grows with the number of such targets (plus one edge per holder into a userRoute node),
+ * never with holders × all users.
  */
 export function addEscalations(ctx: OktaContext): void {
   const scope = (s: string): GraphNode | undefined => ctx.b.getNode(ids.oktaScope(ctx.org, s));
   const role = (t: string): GraphNode | undefined => ctx.b.getNode(ids.oktaRole(ctx.org, t));
-  const edge = (from: GraphNode, to: string, reason: string, method: string, extra: Partial<GraphEdge> = {}): void =>
+  // userRoute nodes not added yet, by id: the first edge leaving one adds it and its holders' edges.
+  const pending = new Map<string, () => void>();
+  const edge = (from: GraphNode, to: string, reason: string, method: string, extra: Partial<GraphEdge> = {}): void => {
+    const open = pending.get(from.id);
+    if (open) {
+      pending.delete(from.id);
+      open();
+    }
     ctx.b.addEdge({ from: from.id, to, type: 'CAN_ESCALATE_TO', hidden: true, reason, evidence: { method, ...extra.evidence }, ...(extra.conditional ? { conditional: true } : {}) });
+  };
 
   const roleCaveat = 'unless the role assignment is limited to target groups or apps (targets are not collected)';
 
@@ -52,7 +62,9 @@ export function addEscalations(ctx: OktaContext): void {
   // other groups that they manage", and "Create new users" (in them), so it controls one it adds.
   const adders: Adder[] = [];
   const groupsManage = scope('okta.groups.manage');
-  if (groupsManage) adders.push({ node: groupsManage, byRole: false, creates: 'create', ...userControl(ctx, 'okta.groups.manage', 'to add') });
+  // A holder adds a user it controls: the routes leave from the scope's userRoute node, which
+  // each holder reaches on its own terms.
+  if (groupsManage) adders.push({ node: userRoute(ctx, pending, 'okta.groups.manage', 'to add to groups'), byRole: false, creates: 'create' });
   const gma = role('GROUP_MEMBERSHIP_ADMIN');
   if (gma) adders.push({ node: gma, byRole: true });
   const groupAdmin = role('USER_ADMIN');
@@ -63,14 +75,13 @@ export function addEscalations(ctx: OktaContext): void {
     const name = ctx.groupNames.get(gid) ?? gid;
     const aws = ctx.awsGroups.has(gid);
     const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
-    for (const { node, byRole, how, notAdminGroups, controls, noUser } of adders) {
+    for (const { node, byRole, how, notAdminGroups } of adders) {
       if (notAdminGroups && adminRoles.length > 0) continue;
       // Okta reserves membership changes of groups holding admin roles to super admins; kept as a conditional edge.
       const adminOnly = !aws && adminRoles.length > 0;
       const why = aws ? 'assigned to the AWS federation app' : `holds admin roles ${adminRoles.join(', ')}`;
-      const user = userClause(controls, noUser);
-      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
-        conditional: byRole || adminOnly || noUser !== undefined,
+      edge(node, nodeId, `${node.name} can add members to group ${name} (${why})${how ? `: ${how}` : ''}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:assignUserToGroup', {
+        conditional: byRole || adminOnly,
         evidence: { target: why },
       });
     }
@@ -79,12 +90,13 @@ export function addEscalations(ctx: OktaContext): void {
   addRoleGroupEscalations(ctx, adders, edge, roleCaveat);
 
   // Minting client credentials: okta.apps.manage / APP_ADMIN (createOAuth2ClientSecret, addJwk) and app settings.
-  // Through an AWS app the route also needs a user to sign in as (userControl).
-  const minters: Pick<Adder, 'node' | 'byRole' | 'controls' | 'noUser'>[] = [];
+  // Through an AWS app the route also needs a user to sign in as: a scope's goes through its
+  // userRoute node (`viaUser`).
+  const minters: { node: GraphNode; byRole: boolean; viaUser: GraphNode }[] = [];
   const appsManage = scope('okta.apps.manage');
-  if (appsManage) minters.push({ node: appsManage, byRole: false, ...userControl(ctx, 'okta.apps.manage', 'to assign to the app and sign in as') });
+  if (appsManage) minters.push({ node: appsManage, byRole: false, viaUser: userRoute(ctx, pending, 'okta.apps.manage', 'to assign to an app and sign in as') });
   const appAdmin = role('APP_ADMIN');
-  if (appAdmin) minters.push({ node: appAdmin, byRole: true });
+  if (appAdmin) minters.push({ node: appAdmin, byRole: true, viaUser: appAdmin });
   if (minters.length > 0) {
     for (const app of ctx.serviceApps.values()) {
       const tier = ctx.appTier.get(app.nativeId) ?? 0;
@@ -99,14 +111,13 @@ export function addEscalations(ctx: OktaContext): void {
     // The AWS app issues SAML assertions only to a user signing in through Okta (sp-initiated or
     // from the dashboard): changing its mapping and assignments gets a holder into AWS only as a
     // user it is or controls. A scope's holder is a service app, which needs one it can create
-    // or take over (userControl). An admin role's route is conditional already (its targets are
+    // or take over (userRoute). An admin role's route is conditional already (its targets are
     // not read); its holder may be a user, or a service app holding it as a client role, which
     // would need a user too: that part is not told apart.
     for (const fed of ctx.awsApps) {
-      for (const { node, byRole, controls, noUser } of minters) {
-        const user = userClause(controls, noUser);
-        edge(node, fed.node.id, `${node.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${user}${byRole ? `, ${roleCaveat}` : ''}`, 'okta:updateApplication+assignUserToApplication', {
-          conditional: byRole || noUser !== undefined,
+      for (const { viaUser, byRole } of minters) {
+        edge(viaUser, fed.node.id, `${viaUser.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${byRole ? `, ${roleCaveat}` : ', assign that user to it and sign in as them'}`, 'okta:updateApplication+assignUserToApplication', {
+          conditional: byRole,
         });
       }
     }
@@ -171,42 +182,56 @@ interface Adder {
    * admins can't ... Manage groups that have admin roles assigned to them".
    */
   notAdminGroups?: boolean;
-  /** How a holder that is never a user controls one to add (userControl), when it does. */
-  controls?: string;
-  /** Why a holder that is never a user may control none to add (userControl): its routes are conditional. */
-  noUser?: string;
 }
 
 /**
- * Whether the holders of a scope (okta.groups.manage, okta.apps.manage) control a user to use it
- * with. Scopes are granted to service apps (OAuth clients, appGrants.json), which are not users: a
- * route "adding a user it controls" to a group, or "signing in as a user it assigned to the AWS
- * app", needs a user the app can create or take over. okta.users.manage gives one ("Allows the app
- * to create new users and to manage all users' profile and credentials information", Okta OAuth
- * 2.0 scopes): the app creates a user with a password it chooses. The scope node is shared by all
- * holders, so its routes are firm only when every holder also holds okta.users.manage. Other ways
- * (a client admin role that creates users) are not counted. `use`: what the user is for.
+ * The node of what a scope's holders do through a user they control (okta.groups.manage adding
+ * one to groups, okta.apps.manage assigning one to the AWS app to sign in as), made on first use
+ * (`pending`, see addEscalations) so that a scope whose routes reach nothing adds nothing. Scopes
+ * are granted to service apps (OAuth clients, appGrants.json), which are not users: such a route
+ * needs a user the app can create or take over. okta.users.manage gives one ("Allows the app to
+ * create new users and to manage all users' profile and credentials information", Okta OAuth 2.0
+ * scopes): the app creates a user with a password it chooses. Whether a holder has one is its
+ * own affair, not that of the scope's other holders: each holder gets its own edge into the
+ * node, firm when it holds okta.users.manage too, conditional (and naming it alone) when it does
+ * not, and the routes leave the node once for all holders. The scope's own node keeps its id and
+ * the routes that need no user. Other ways (a client admin role that creates users) are not
+ * counted. `use`: what the user is for.
  */
-function userControl(ctx: OktaContext, scope: string, use: string): Pick<Adder, 'controls' | 'noUser'> {
-  // An inactive app gets no token: it holds nothing in use, either way.
-  const active = (id: string): boolean => ctx.serviceApps.get(id)?.enabled !== false;
-  const holders = (ctx.scopeHolders.get(scope) ?? []).filter(active);
-  const creators = new Set((ctx.scopeHolders.get('okta.users.manage') ?? []).filter(active));
-  const without = holders.filter((id) => !creators.has(id));
-  if (holders.length > 0 && without.length === 0) {
-    return { controls: `every app holding ${scope} also holds okta.users.manage, with which it creates a user, with a password it sets, ${use}` };
-  }
-  const names = without.slice(0, 3).map((id) => ctx.serviceApps.get(id)?.name ?? id);
-  const more = without.length > 3 ? ` and ${without.length - 3} more` : '';
-  const who = without.length === 0 ? 'no active app holds it' : `${names.join(', ')}${more} hold${without.length > 1 ? '' : 's'} it without okta.users.manage`;
-  return {
-    noUser: `${scope} is granted to service apps, which are not users and control none unless they can create or take over one (okta.users.manage); ${who}, so this holds only for a holder that controls a user some other way`,
+function userRoute(ctx: OktaContext, pending: Map<string, () => void>, scope: string, use: string): GraphNode {
+  const node: GraphNode = {
+    id: ids.oktaScopeUser(ctx.org, scope),
+    kind: 'privilege',
+    provider: 'okta',
+    type: 'okta-scope-user-route',
+    name: `${scope} (with a user its holder controls)`,
+    nativeId: `${scope}/user`,
+    scope: ctx.org,
+    // No tier of its own: the scope's node has it, and its holders hold that.
+    attrs: { scopeId: scope },
   };
-}
-
-/** What userControl found, as the clause a route's reason ends with ('' when it found nothing to say). */
-function userClause(controls: string | undefined, noUser: string | undefined): string {
-  return controls ? `; ${controls}` : noUser ? `; ${noUser}` : '';
+  pending.set(node.id, () => {
+    ctx.b.addNode(node);
+    const creators = new Set(ctx.scopeHolders.get('okta.users.manage') ?? []);
+    // An app may list a scope twice (two grants): one edge.
+    for (const appId of new Set(ctx.scopeHolders.get(scope) ?? [])) {
+      const app = ctx.serviceApps.get(appId);
+      if (!app) continue;
+      const creates = creators.has(appId);
+      ctx.b.addEdge({
+        from: app.id,
+        to: node.id,
+        type: 'CAN_ESCALATE_TO',
+        hidden: true,
+        reason: creates
+          ? `${app.name} holds ${scope} and okta.users.manage, with which it creates a user, with a password it sets, ${use}`
+          : `${app.name} holds ${scope} without okta.users.manage: a service app is not a user and controls none unless it can create or take over one, so this holds only if ${app.name} controls a user some other way`,
+        evidence: { method: creates ? 'okta:createUser' : 'okta:asUser' },
+        ...(creates ? {} : { conditional: true }),
+      });
+    }
+  });
+  return node;
 }
 
 /**
@@ -319,9 +344,8 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
       .map((g) => ({ g, name: ctx.groupNames.get(g.groupId) ?? g.groupId }))
       .sort((x, y) => compareText(x.name, y.name) || compareText(x.g.groupId, y.g.groupId))[0];
     const entryName = entry?.name;
-    for (const { node, byRole, creates, how, notAdminGroups, controls, noUser } of adders) {
+    for (const { node, byRole, creates, how, notAdminGroups } of adders) {
       const caveat = byRole ? `, ${roleCaveat}` : '';
-      const user = userClause(controls, noUser);
       // A holder that is a user (or acts as one) can add itself; a scope holder is an app.
       const controlled = byRole ? 'a user it controls (itself, when the holder is a user)' : 'a user it controls';
       const assign = everyone
@@ -337,8 +361,8 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
         const adminRoles = ctx.groupRoleTypes.get(gid) ?? [];
         if (notAdminGroups && adminRoles.length > 0) continue;
         const adminOnly = adminRoles.length > 0 ? `; Okta reserves membership changes of a group holding admin roles (${adminRoles.join(', ')}) to super admins` : '';
-        edge(node, hub, `${node.name} can add ${controlled} to group ${name}${adds}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${user}${caveat}`, 'okta:assignUserToGroup', {
-          conditional: byRole || adminOnly !== '' || unassignable || noUser !== undefined,
+        edge(node, hub, `${node.name} can add ${controlled} to group ${name}${adds}, which is not assigned to the AWS app ${app} but whose name the app's group filter matches, so the app sends that group's AWS role; ${assign}${adminOnly}${caveat}`, 'okta:assignUserToGroup', {
+          conditional: byRole || adminOnly !== '' || unassignable,
           evidence: { target: 'group mapped to an AWS role by the app\'s group filter', groupId: gid, roleGroup: name, ...mapping },
         });
       }
@@ -348,7 +372,7 @@ function addRoleGroupEscalations(ctx: OktaContext, adders: Adder[], edge: EdgeFn
       // whether the filter admits a name for a given role is not checked.
       if (creates && filter) {
         const made = creates === 'create' ? 'create a group' : 'rename a group it manages (one without admin roles)';
-        edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it${user}; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
+        edge(node, hub, `${node.name} can ${made} and give it a name the AWS app ${app}'s group filter maps to an AWS account and role, then add a user it controls to it; ${typeof a.appFilter === 'string' && a.appFilter.trim() !== '' ? `the app's App Filter (${a.appFilter}) admits groups made in Okta` : 'the app has no App Filter limiting the groups it maps'}; ${assign}; this reaches a role only if the group filter admits a name for it${caveat}`, 'okta:addGroup/replaceGroup+assignUserToGroup', {
           conditional: true,
           evidence: { target: 'any AWS role the app\'s group filter can name', createGroup: creates, ...mapping },
         });

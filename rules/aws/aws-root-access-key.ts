@@ -8,7 +8,7 @@ export default defineRule({
     providers: ['aws'],
     owasp: ['NHI7:2025', 'NHI5:2025'],
     frameworks: { nistCsf: ['PR.AA-01', 'PR.AA-05'] },
-    description: 'Reads the root row (`<root_account>`) of the credential report and reports each active access key of the account root user.',
+    description: 'Reads the root row (`<root_account>`) of the credential report and reports each active access key of the account root user. An account whose credential report (or authorization details) was not read has no root user in the data: it counts as one unknown evaluation, named in the reason.',
     risk: 'A root access key is a permanent credential of the account owner: no policy, permissions boundary or (outside an organisation) SCP limits it, and it can close the account, change its contact details and remove every other control.',
     remediation:
       'Find where the key is used (last used service, CloudTrail), move that automation to an IAM role, then deactivate and delete the root access key. Keep root for the few tasks that need it, with MFA.',
@@ -22,7 +22,9 @@ export default defineRule({
       rootKey: 'The root user of account {{account}} has an active access key (slot {{slot}}, rotated {{rotated}}, last used {{lastUsed}})',
     },
   },
-  evaluates: { types: ['aws-root-user'], requires: ['aws.credentialReport'] },
+  // Every account has a root user, seen only in its credential report: an account whose report
+  // was not read counts as unknown for this rule, not as an account without a root key.
+  evaluates: { types: ['aws-root-user'], requires: ['aws.credentialReport'], onePerScope: true },
   check(root, ctx) {
     for (const key of credentialsOf(ctx.graph, root)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;

@@ -166,11 +166,42 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
         verdicts?.set(subject.id, 'pass');
       }
     }
+    if (rule.evaluates.onePerScope) countUnreadScopes(graph, rule, subjects, st);
     st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => compareText(a, b)));
     stats.push(st);
   }
   const sorted = sortFindings(graph, findings, findingMajors, 5 * ruleIds.length, findingSubjects);
   return verdicts ? { findings: sorted, stats, verdicts, unknownBySubject, failedRules } : { findings: sorted, stats, unknownBySubject, failedRules };
+}
+
+/**
+ * For a rule whose subject exists once in every scope (`evaluates.onePerScope`): each
+ * scope of its providers without such a node is one unknown evaluation. Without this, an AWS
+ * account whose credential report was not read would have no root user, and the root rules would
+ * say nothing about it: a gap that reads like a pass. Scopes come in graph order.
+ */
+function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonly GraphNode[], st: RuleStats): void {
+  const seen = new Set<string>();
+  for (let s = 0; s < subjects.length; s++) seen.add(`${subjects[s].provider}|${subjects[s].scope}`);
+  const providers: readonly string[] = rule.meta.providers;
+  for (const scope of graph.scopes) {
+    if (!providers.includes(scope.provider) || seen.has(`${scope.provider}|${scope.id}`)) continue;
+    let reason = `no ${rule.evaluates.types.join(' or ')} read`;
+    for (const cap of rule.evaluates.requires ?? []) {
+      const status = graph.capability(scope.provider, scope.id, cap);
+      if (status !== 'collected') {
+        reason = `${cap} ${status}`;
+        break;
+      }
+    }
+    const key = `${scope.id}: ${reason}`;
+    const p = (st.byProvider[scope.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
+    st.evaluated++;
+    st.unknown++;
+    p.evaluated++;
+    p.unknown++;
+    st.unknownReasons[key] = (st.unknownReasons[key] ?? 0) + 1;
+  }
 }
 
 /** The nodes a rule selects by type and kind, each once, in graph order. */

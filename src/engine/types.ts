@@ -65,6 +65,14 @@ export interface Evaluates {
   where?: (node: GraphNode, ctx: RuleContext) => boolean;
   /** Coverage capabilities the verdict depends on; missing ones make the subject `unknown`. */
   requires?: string[];
+  /**
+   * Every scope of the rule's providers holds exactly one subject of `types` (an AWS account's
+   * root user), which the graph has only when the data naming it was read. A scope where none was
+   * read counts as one evaluated, `unknown` subject, its reason prefixed with the scope id: the
+   * first of `requires` not collected there, or `no <type> read`. No node is invented for it, so
+   * the identity lists and the other rules see nothing new.
+   */
+  onePerScope?: true;
 }
 
 export interface ReportInput {

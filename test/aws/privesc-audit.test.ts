@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { transformAws } from '../../src/connectors/aws/transform.js';
 import { GraphBuilder } from '../../src/graph/graph.js';
 import { ids } from '../../src/graph/ids.js';
-import { ADMIN_TARGET, assessAdmin, claimFact, createEvaluator, findEscalationEdges, findEscalationPaths, SOME_RESOURCE } from '../../src/aws/index.js';
+import { ADMIN_TARGET, assessAdmin, claimFact, createEvaluator, findEscalationEdges, findEscalationPaths, probeResources, SOME_RESOURCE } from '../../src/aws/index.js';
 import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleEntry, trustService, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
@@ -152,24 +152,45 @@ describe('assessAdmin asks resource-level actions about a real ARN, not the stri
     expect(a).toEqual({ status: 'not-admin', missing: 's3:GetObject' });
   });
 
-  // organizations:CreatePolicy has no resource type (the policy's ARN does not exist before it is
-  // created): it is the one action still asked about `*`.
+  // Service Authorization Reference, AWS Organizations, "Actions defined by AWS Organizations":
+  // CreatePolicy lists the `policy` resource type as required (ARN
+  // arn:${Partition}:organizations::${Account}:policy/o-${OrganizationId}/${PolicyType}/p-${PolicyId}),
+  // with the condition keys aws:RequestTag/${TagKey}, aws:ResourceTag/${TagKey}, aws:TagKeys and
+  // organizations:PolicyType. So it is asked about a service control policy's ARN, not "*".
   const everyArn = allow('*', ['arn:aws:*:*:*:*', 'arn:aws:s3:::*']);
-  it('an Allow of everything on every ARN, plus CreatePolicy on "*", is admin', () => {
-    expect(assess(everyArn, allow('organizations:CreatePolicy'))).toEqual({ status: 'admin' });
+  const scpArns = `arn:aws:organizations::${ACCT}:policy/*/service_control_policy/*`;
+  it('an Allow of everything on every ARN is admin: it covers the new policy\'s ARN too', () => {
+    expect(assess(everyArn)).toEqual({ status: 'admin' });
   });
 
-  it('near miss: without the "*" for CreatePolicy, only that action is missing', () => {
-    expect(assess(everyArn)).toEqual({ status: 'not-admin', missing: 'organizations:CreatePolicy' });
+  it('CreatePolicy allowed on the service control policies of the account, by ARN, is admin', () => {
+    expect(assess(everyArn, { Effect: 'Deny', Action: 'organizations:*', NotResource: scpArns })).toEqual({ status: 'admin' });
+  });
+
+  it('near miss: a Deny of CreatePolicy on every service control policy ARN is not admin', () => {
+    expect(assess(allow('*'), { Effect: 'Deny', Action: 'organizations:CreatePolicy', Resource: 'arn:aws:organizations::*:policy/*/service_control_policy/*' })).toEqual({
+      status: 'not-admin',
+      missing: 'organizations:CreatePolicy',
+    });
+  });
+
+  it('near miss: CreatePolicy allowed only for tag policies is not organisation control', () => {
+    const exceptOrganizations = allow('*', ['arn:aws:iam::*:*', 'arn:aws:sts::*:*', 'arn:aws:ec2:*:*:*', 'arn:aws:lambda:*:*:*', 'arn:aws:ssm:*:*:*', 'arn:aws:s3:::*', 'arn:aws:secretsmanager:*:*:*', 'arn:aws:kms:*:*:*']);
+    expect(assess(exceptOrganizations, allow('organizations:CreatePolicy', `arn:aws:organizations::${ACCT}:policy/*/tag_policy/*`))).toEqual({ status: 'not-admin', missing: 'organizations:CreatePolicy' });
+    expect(assess(exceptOrganizations, allow('organizations:CreatePolicy', scpArns))).toEqual({ status: 'admin' });
+  });
+
+  it('the CreatePolicy probe is a service control policy ARN in the principal\'s partition and account', () => {
+    expect(probeResources(['organizations:CreatePolicy'], U, ACCT)).toEqual([`arn:aws:organizations::${ACCT}:policy/o-nhiscanprobe/service_control_policy/p-nhiscanprobe`]);
   });
 
   it('near miss: an Allow on every ARN of another account is not admin', () => {
-    expect(assess(allow('*', ['arn:aws:*:*:444455556666:*', 'arn:aws:s3:::*']), allow('organizations:CreatePolicy')).status).toBe('not-admin');
+    expect(assess(allow('*', ['arn:aws:*:*:444455556666:*', 'arn:aws:s3:::*'])).status).toBe('not-admin');
   });
 
   it('roles are asked in the principal\'s own partition and account', () => {
-    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']), allow('organizations:CreatePolicy'))).toEqual({ status: 'admin' });
-    expect(assess(allow('*', ['arn:aws-cn:*:*:*:*', 'arn:aws-cn:s3:::*']), allow('organizations:CreatePolicy')).status).toBe('not-admin');
+    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']))).toEqual({ status: 'admin' });
+    expect(assess(allow('*', ['arn:aws-cn:*:*:*:*', 'arn:aws-cn:s3:::*'])).status).toBe('not-admin');
   });
 });
 

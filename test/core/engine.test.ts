@@ -6,6 +6,7 @@ import { escalateSeverity } from '../../src/engine/severity.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { graphOf, node, edge } from '../helpers/graph.js';
+import { GraphBuilder } from '../../src/graph/graph.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
 
@@ -143,6 +144,35 @@ describe('runRules', () => {
     expect(by.get('read')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'low' });
     // Not read: T0 is only a lower bound, so the base severity stands.
     expect(by.get('unread')).toMatchObject({ tier: 0, baseSeverity: 'medium', severity: 'medium' });
+  });
+
+  // An AWS account always has a root user, known only from data that may not have been read: a
+  // scope without the subject is one unknown evaluation, never silence.
+  it('counts a scope without the subject of a onePerScope rule as one unknown, named by scope', () => {
+    const b = new GraphBuilder();
+    for (const id of ['read', 'denied', 'empty']) b.addScope({ provider: 'aws', id });
+    b.addScope({ provider: 'okta', id: 'org' });
+    b.addNode(node('root-read', { type: 'aws-root-user', scope: 'read' }));
+    b.addCoverage({ provider: 'aws', scope: 'read', capability: 'aws.credentialReport', status: 'collected' });
+    b.addCoverage({ provider: 'aws', scope: 'denied', capability: 'aws.credentialReport', status: 'missing-permission' });
+    b.addCoverage({ provider: 'aws', scope: 'empty', capability: 'aws.credentialReport', status: 'collected' });
+    const g = b.build();
+    const evaluates = { types: ['aws-root-user'], requires: ['aws.credentialReport'] };
+    const perScope = defineRule({ ...ageRule, evaluates: { ...evaluates, onePerScope: true }, check: () => {} });
+    const plain = defineRule({ ...ageRule, evaluates, check: () => {} });
+    const r = runRules(g, analyze(g, { now, config: DEFAULT_CONFIG }), [perScope, plain], { now, collectVerdicts: true });
+    expect(r.verdicts!.get('root-read')).toBe('pass');
+    expect(r.stats[0]).toEqual({
+      ruleId: 'aws-test-age',
+      evaluated: 3,
+      failing: 0,
+      unknown: 2,
+      unknownReasons: { 'denied: aws.credentialReport missing-permission': 1, 'empty: no aws-root-user read': 1 },
+      byProvider: { aws: { evaluated: 3, failing: 0, unknown: 2 } },
+    });
+    // Without the declaration nothing changes; no subject is invented for the identity lists.
+    expect(r.stats[1]).toMatchObject({ evaluated: 1, failing: 0, unknown: 0, unknownReasons: {} });
+    expect(r.unknownBySubject.size).toBe(0);
   });
 });
 

@@ -33,10 +33,20 @@ export const SENSITIVE_ACTIONS: readonly string[] = [
 /**
  * What each sensitive action is authorized against (Service Authorization Reference, "Resource
  * types"): an ARN of that type in the principal's partition and account, with a made-up name
- * (`{p}` partition, `{a}` account, `{r}` a region of the partition); `*` for the action with no
- * resource type (organizations:CreatePolicy: the policy's ARN does not exist before the call).
- * Asking the string "*" instead let a Deny on every ARN of a service (arn:aws:s3:::*) go
- * unnoticed, and missed an Allow written as ARNs only.
+ * (`{p}` partition, `{a}` account, `{r}` a region of the partition). Asking the string "*"
+ * instead let a Deny on every ARN of a service (arn:aws:s3:::*) go unnoticed, and missed an Allow
+ * written as ARNs only.
+ *
+ * organizations:CreatePolicy: the reference's Organizations page ("Actions defined by AWS
+ * Organizations") lists the `policy` resource type as required for it, ARN
+ * `arn:${Partition}:organizations::${Account}:policy/o-${OrganizationId}/${PolicyType}/p-${PolicyId}`
+ * (condition keys aws:RequestTag, aws:ResourceTag, aws:TagKeys, organizations:PolicyType). Older
+ * editions listed no resource type, and it was asked about `*`: an Allow on policy ARNs was
+ * missed and a Deny on every service control policy ignored. The probe is a service control
+ * policy (the type that caps every account of the organisation) of a made-up organisation. The
+ * account is the principal's own: that of the management account where the organisation's
+ * policies live; a delegated administrator in a member account creates them there too, under
+ * the management account's id, which the scan does not know.
  */
 const PROBES: Readonly<Record<string, string>> = {
   'iam:CreateUser': 'arn:{p}:iam::{a}:user/nhiscan-probe',
@@ -59,7 +69,7 @@ const PROBES: Readonly<Record<string, string>> = {
   's3:PutBucketPolicy': 'arn:{p}:s3:::nhiscan-probe',
   'secretsmanager:GetSecretValue': 'arn:{p}:secretsmanager:{r}:{a}:secret:nhiscan-probe-AbCdEf',
   'kms:Decrypt': 'arn:{p}:kms:{r}:{a}:key/00000000-0000-0000-0000-000000000000',
-  'organizations:CreatePolicy': '*',
+  'organizations:CreatePolicy': 'arn:{p}:organizations::{a}:policy/o-nhiscanprobe/service_control_policy/p-nhiscanprobe',
 };
 
 /** A region of each partition (the first of its list), for regional ARNs. */

@@ -1,0 +1,52 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
+
+const tmp = scratch('input-gaps');
+afterAll(() => tmp.cleanup());
+
+const SPS = 'entra/servicePrincipals.json';
+const MEMBERS = 'entra/groupMembers.json';
+
+/** The one line the in-process scan of `dir` stops with, or the report's finding count. */
+function result(dir: string): string | number {
+  const r = outcome(() => scanSnapshotDir(dir));
+  return r.kind === 'input-error' ? r.line : r.result.report.findings.length;
+}
+
+describe('an Okta folder without an org URL in the manifest', () => {
+  // The docs' hand-built manifest: `"providers": {}`. The org URL is the Okta scope id and nothing
+  // in the okta/ files is defined to name the org, so the data cannot be read; it must not vanish.
+  it('stops with one line naming manifest.json and the missing field, like Entra without a tenant id', () => {
+    const dir = join(tmp.dir, 'okta-only');
+    copyDemo(tmp.dir, 'okta-only');
+    for (const p of ['entra', 'aws']) rmSync(join(dir, p), { recursive: true });
+    writeJsonFile(dir, 'manifest.json', { schemaVersion: 1, collectedAt: '2026-11-20T09:00:00Z', providers: {}, coverage: [] });
+    expect(result(dir)).toBe('manifest.json: $.providers.okta.orgUrl: no Okta org URL: okta/ files are present, set manifest.providers.okta.orgUrl to the org they came from');
+    const r = cli(['scan', '--snapshot', dir, '--fail-on', 'low']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe('nhiscan: manifest.json: $.providers.okta.orgUrl: no Okta org URL: okta/ files are present, set manifest.providers.okta.orgUrl to the org they came from\n');
+  });
+
+  it('stops in a full snapshot too, and reads the Okta data once the org URL is given (the near miss)', () => {
+    const dir = copyDemo(tmp.dir, 'okta-no-url');
+    const m = readJsonFile(dir, 'manifest.json');
+    delete m.providers.okta;
+    writeJsonFile(dir, 'manifest.json', m);
+    expect(result(dir)).toMatch(/^manifest\.json: \$\.providers\.okta\.orgUrl: no Okta org URL/);
+    const full = scanSnapshotDir(copyDemo(tmp.dir, 'okta-with-url')).report;
+    expect(full.findings.filter((f) => f.provider === 'okta').length).toBeGreaterThan(0);
+  });
+
+  it('does not ask for an org URL when there is no okta/ folder', () => {
+    const dir = copyDemo(tmp.dir, 'no-okta');
+    rmSync(join(dir, 'okta'), { recursive: true });
+    const m = readJsonFile(dir, 'manifest.json');
+    delete m.providers.okta;
+    m.coverage = m.coverage.filter((c: { provider: string }) => c.provider !== 'okta');
+    writeJsonFile(dir, 'manifest.json', m);
+    expect(typeof result(dir)).toBe('number');
+  });
+});

@@ -50,3 +50,38 @@ describe('an Okta folder without an org URL in the manifest', () => {
     expect(typeof result(dir)).toBe('number');
   });
 });
+
+describe('a file that holds only the first page of a Graph listing', () => {
+  it('stops the scan with the file and the place of @odata.nextLink in a collection file', () => {
+    const dir = copyDemo(tmp.dir, 'sps-first-page');
+    const doc = readJsonFile(dir, SPS);
+    writeJsonFile(dir, SPS, { value: doc.value.slice(0, 3), '@odata.nextLink': 'https://graph.microsoft.com/v1.0/servicePrincipals?$top=3&$skiptoken=X' });
+    expect(result(dir)).toBe(
+      `${SPS}: $["@odata.nextLink"]: only the first page of the list: follow @odata.nextLink and put every page's items in one "value" array`,
+    );
+    const r = cli(['scan', '--snapshot', dir, '--fail-on', 'low']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/^nhiscan: entra\/servicePrincipals\.json: \$\["@odata\.nextLink"\]: only the first page[^\n]*\n$/);
+  });
+
+  it('stops the scan at the parent whose sub-list in a relationship file has a nextLink', () => {
+    const dir = copyDemo(tmp.dir, 'members-first-page');
+    const doc = readJsonFile(dir, MEMBERS);
+    const group = Object.keys(doc)[0];
+    doc[group] = { value: doc[group].slice(0, 1), '@odata.nextLink': `https://graph.microsoft.com/v1.0/groups/${group}/members?$skiptoken=X` };
+    writeJsonFile(dir, MEMBERS, doc);
+    expect(result(dir)).toBe(`${MEMBERS}: $[${JSON.stringify(group)}]["@odata.nextLink"]: only the first page of the list: follow @odata.nextLink and put every page's items in one "value" array`);
+  });
+
+  it('reads the same envelopes without a nextLink, or with a null one, as complete lists (the near miss)', () => {
+    const dir = copyDemo(tmp.dir, 'envelopes-complete');
+    const base = scanSnapshotDir(copyDemo(tmp.dir, 'envelopes-base')).report.findings.length;
+    const sps = readJsonFile(dir, SPS);
+    writeJsonFile(dir, SPS, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#servicePrincipals', value: sps.value, '@odata.nextLink': null });
+    const members = readJsonFile(dir, MEMBERS);
+    const group = Object.keys(members)[0];
+    members[group] = { value: members[group] };
+    writeJsonFile(dir, MEMBERS, members);
+    expect(result(dir)).toBe(base);
+  });
+});

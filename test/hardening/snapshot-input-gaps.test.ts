@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -83,5 +83,27 @@ describe('a file that holds only the first page of a Graph listing', () => {
     members[group] = { value: members[group] };
     writeJsonFile(dir, MEMBERS, members);
     expect(result(dir)).toBe(base);
+  });
+});
+
+describe('coverage records in the report', () => {
+  it('do not depend on the key order of the manifest records', () => {
+    const dir = copyDemo(tmp.dir, 'coverage-order');
+    const m = readJsonFile(dir, 'manifest.json');
+    // Records the transforms restate, and one they do not (aws.account is only in the manifest).
+    m.coverage.push({ provider: 'aws', scope: '999988887777', capability: 'aws.account', status: 'error', reason: 'AccessDenied on sts:AssumeRole' });
+    writeJsonFile(dir, 'manifest.json', m);
+    const args = ['scan', '--snapshot', dir, '--format', 'json', '--now', '2026-11-29T00:00:00Z'];
+    const first = cli(args);
+    expect(first.code).toBe(0);
+    const reversed = m.coverage.map((c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).reverse()));
+    writeJsonFile(dir, 'manifest.json', { ...m, coverage: reversed });
+    expect(readFileSync(join(dir, 'manifest.json'), 'utf8')).toMatch(/\{\s*"status"/);
+    const second = cli(args);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const cov = JSON.parse(second.stdout).coverage as Record<string, unknown>[];
+    expect(cov.find((c) => c.capability === 'aws.account')).toEqual({ provider: 'aws', scope: '999988887777', capability: 'aws.account', status: 'error', reason: 'AccessDenied on sts:AssumeRole' });
+    for (const c of cov) expect(Object.keys(c)).toEqual(['provider', 'scope', 'capability', 'status', ...('reason' in c ? ['reason'] : [])]);
   });
 });

@@ -521,8 +521,14 @@ export class GraphBuilder {
     }
   }
 
+  /**
+   * Keeps the record's report fields in one fixed order. Records from a manifest keep whatever
+   * key order the file had (and any key it added), and the JSON report must be the same bytes for
+   * the same data; `unreadKeys` only steers the transform and is not part of the report.
+   */
   addCoverage(record: CoverageRecord): void {
-    this.coverage.push(record);
+    const { provider, scope, capability, status, reason } = record;
+    this.coverage.push(reason === undefined ? { provider, scope, capability, status } : { provider, scope, capability, status, reason });
   }
 
   /** The nodes in the order they were first added (one added while iterating is met too). */

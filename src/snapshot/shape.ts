@@ -1,6 +1,9 @@
 import { InputError } from '../errors.js';
 import { parseProviderInstant } from '../iso-date.js';
 
+/** Graph's link to the next page of a list (Microsoft Graph, "Paging Microsoft Graph data"). */
+const NEXT_LINK = '@odata.nextLink';
+
 /**
  * Checked access to provider JSON. Each helper names the file and JSON path of a value of the
  * wrong type, so a malformed snapshot gives one precise line instead of a crash deep in a rule.
@@ -12,8 +15,18 @@ export class Reader {
     throw new InputError(message, this.file, path);
   }
 
-  /** A collection file: a plain array, or a Graph envelope `{ value: [...] }`. */
+  /**
+   * A collection file: a plain array, or a Graph envelope `{ value: [...] }` holding the whole
+   * list. An envelope that still has an `@odata.nextLink` is one page of more (Graph pages a list
+   * and returns the link until the last page): read as the list, its missing items would pass for
+   * absent ones, so it is refused. The collector follows every link and never writes one; by hand,
+   * concatenate the pages (docs/snapshot-format.md). Okta bodies carry no such marker: Okta pages
+   * with the `Link` header.
+   */
   items(value: unknown, path = '$'): Record<string, unknown>[] {
+    if (isObject(value) && value[NEXT_LINK] !== undefined && value[NEXT_LINK] !== null) {
+      this.fail(`${path}[${JSON.stringify(NEXT_LINK)}]`, `only the first page of the list: follow ${NEXT_LINK} and put every page's items in one "value" array`);
+    }
     const arr = Array.isArray(value)
       ? value
       : isObject(value) && Array.isArray(value.value)
@@ -41,7 +54,8 @@ export class Reader {
       }
       // A list of objects is taken as it is: its path (the key quoted) is only made to name a fault.
       if (Array.isArray(v) && v.every(isObject)) out.set(k, v);
-      else out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) ? [v] : this.items(v, `${path}[${JSON.stringify(k)}]`));
+      // A lone object is the item (a user's manager); an envelope, or anything with a nextLink, is a list.
+      else out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) && !(NEXT_LINK in v) ? [v] : this.items(v, `${path}[${JSON.stringify(k)}]`));
     }
     return out;
   }

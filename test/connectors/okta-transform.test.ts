@@ -234,9 +234,24 @@ describe('transformOkta coverage', () => {
     expect(g.node(I.user('u2'))!.attrs.adminRolesComplete).toBe(true);
   });
 
-  it('does nothing without an Okta org in the manifest', () => {
+  it('stops on okta/ files without an Okta org in the manifest, rather than drop them', () => {
     const snap = oktaOrg().user({ id: 'u1' }).snapshot();
     delete snap.manifest.providers.okta;
+    const b = new GraphBuilder();
+    let err: unknown;
+    try {
+      transformOkta(snap, b, DEFAULT_CONFIG);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).oneLine()).toMatch(/^manifest\.json: \$\.providers\.okta\.orgUrl: no Okta org URL/);
+  });
+
+  it('does nothing without an Okta org and without okta/ files', () => {
+    const snap = oktaOrg().user({ id: 'u1' }).snapshot();
+    delete snap.manifest.providers.okta;
+    for (const f of Object.keys(snap.files)) if (f.startsWith('okta/')) delete snap.files[f];
     const b = new GraphBuilder();
     transformOkta(snap, b, DEFAULT_CONFIG);
     const g = b.build();

@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../../graph/graph.js';
+import { InputError } from '../../errors.js';
 import type { NhiConfig } from '../../config/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { OktaContext } from './transform-context.js';
@@ -13,11 +14,22 @@ import { ensureCrown } from './transform-privileges.js';
 /**
  * Turns the `okta/` files of a snapshot into graph nodes and edges. Pure: reads only `snapshot`,
  * writes only to `b`. Malformed files throw an InputError naming the file and JSON path; dangling
- * references become warnings. Does nothing when the snapshot has no Okta org.
+ * references become warnings. Does nothing when the snapshot has neither an Okta org in its
+ * manifest nor okta/ files.
  */
 export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig): void {
   const orgUrl = snapshot.manifest.providers.okta?.orgUrl;
-  if (!orgUrl) return;
+  if (!orgUrl) {
+    if (!Object.keys(snapshot.files).some((f) => f.startsWith('okta/'))) return;
+    // The org URL is the Okta scope id, and no Okta file is defined to name the org: without it
+    // the files cannot be read, and skipping them would make every Okta finding vanish from a
+    // report that says nothing about it. Entra without a tenant id stops the same way.
+    throw new InputError(
+      'no Okta org URL: okta/ files are present, set manifest.providers.okta.orgUrl to the org they came from',
+      'manifest.json',
+      '$.providers.okta.orgUrl',
+    );
+  }
   // The org URL is the scope id everywhere; a trailing slash would split one org in two.
   const org = orgUrl.replace(/\/+$/, '');
   b.addScope({ provider: 'okta', id: org, name: snapshot.manifest.providers.okta?.displayName ?? org });

@@ -54,9 +54,14 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(EXIT.INTERRUPTED);
   });
   // A reader that stops early (`nhiscan … | head`) closes the pipe: stop quietly, as Unix tools do.
+  // Any other write error (`> /dev/full`, a disk filling up) is the user's to fix, like a failing
+  // `-o` file: one line and exit 2. Rethrown, it was a stack trace and exit 1, which CI reads as
+  // "findings".
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    process.stderr.write(`nhiscan: standard output: cannot write: ${safeText(e.message.split('\n')[0], 500)}\n`);
+    if (argv.includes('--debug') && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exit(EXIT.USAGE);
   });
   const debug = argv.includes('--debug');
   try {

@@ -73,8 +73,11 @@ export async function main(argv: string[]): Promise<void> {
 
 export function handleError(e: unknown, debug: boolean): number {
   if (e instanceof CommanderError) {
-    // Help and version are successes; every other commander error is a usage error (2, not 1).
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    // Help asked for (--help, `help`) and version are successes. Commander also shows help, on
+    // stderr with exit code 1, when a command that needs a subcommand has none (`nhiscan`,
+    // `nhiscan rules`): that is a usage error like every other commander error (2, not 1).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+    if (e.code === 'commander.help' && e.exitCode === 0) return EXIT.OK;
     return EXIT.USAGE;
   }
   if (e instanceof InputError) {

@@ -75,6 +75,22 @@ describe('bad input', () => {
     expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
   });
 
+  // Commander prints the command's help on stderr when a subcommand is missing; it is still a
+  // usage error (a CI step running `nhiscan` with a mistyped variable must not pass).
+  it.each([[[]], [['rules']], [['baseline']], [['--debug']]])('no subcommand %j: help on stderr, exit 2', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: nhiscan/);
+  });
+
+  it.each([[['--help']], [['rules', '--help']], [['help']], [['help', 'rules']], [['baseline', '--help']]])('asked-for help %j: stdout, exit 0', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Usage: nhiscan/);
+  });
+
   it('usage errors in nested commands also exit 2', () => {
     expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
     expect(cli(['rules', 'show']).code).toBe(2);

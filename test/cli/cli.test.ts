@@ -68,6 +68,15 @@ describe('bad input', () => {
     [['rules', 'bogus'], "unknown command 'bogus'"],
     [['scan', '--demo', 'extra'], "too many arguments for 'scan'. Expected 0 arguments but got 1"],
     [['explain'], "missing required argument 'identity'"],
+    // Settings of live collection mean nothing to an offline input; silently ignored, even a bad
+    // value passed.
+    [['scan', '--demo', '--aws-concurrency', '0'], "option '--aws-concurrency <n>' cannot be used with option '--demo'"],
+    [['scan', '--snapshot', 'x', '--aws-profile', 'prod'], "option '--aws-profile <name>' cannot be used with option '--snapshot <dir>'"],
+    [['scan', '--aws-authz-details', 'x.json', '--aws-region', 'eu-west-1'], "option '--aws-region <region>' cannot be used with option '--aws-authz-details <file>'"],
+    [['certify', '--demo', '--entra-tenant', 't'], "option '--entra-tenant <id>' cannot be used with option '--demo'"],
+    [['export', '--demo', '--graph-url', 'https://graph.microsoft.us'], "option '--graph-url <url>' cannot be used with option '--demo'"],
+    [['explain', 'x', '--demo', '--okta-org-url', 'https://x.okta.com'], "option '--okta-org-url <url>' cannot be used with option '--demo'"],
+    [['baseline', 'write', '/nonexistent-nhiscan-dir/b.json', '--demo', '--aws-accounts', 'all'], "option '--aws-accounts <file|all>' cannot be used with option '--demo'"],
   ])('usage error %j is one line with the --help hint, exit 2', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);

@@ -138,12 +138,23 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
+  const origins = snapshot.origins;
   try {
-    return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+    const result = scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+    // The transforms start a warning about a file with its place in the snapshot
+    // (`aws/<account>/authorization-details.json: …`); one that came from a flag is named as the
+    // user gave it, like the errors below.
+    if (origins) {
+      const named = Object.entries(origins);
+      result.report.warnings = result.report.warnings.map((w) => {
+        const hit = named.find(([place]) => w.startsWith(`${place}: `));
+        return hit ? `${hit[1]}${w.slice(hit[0].length)}` : w;
+      });
+    }
+    return result;
   } catch (e) {
     // The transforms name a file by its place in the snapshot; one that came from a flag is
     // named as the user gave it.
-    const origins = snapshot.origins;
     if (!(e instanceof InputError) || e.file === undefined || !origins || !Object.hasOwn(origins, e.file)) throw e;
     const named = new InputError(e.message, origins[e.file], e.location);
     // --debug shows where the error arose, not this rethrow.

@@ -214,6 +214,20 @@ describe('--aws-authz-details errors name the files the user gave', () => {
     expect(r.stderr.startsWith(`nhiscan: ${file}: `)).toBe(true);
     expect(r.stderr).not.toMatch(/aws\/111122223333/);
   });
+
+  it('a warning about a policy in --aws-authz-details names that file, in every format', () => {
+    const doc = JSON.parse(readFileSync(authz, 'utf8'));
+    doc.RoleDetailList[0].RolePolicyList = [...(doc.RoleDetailList[0].RolePolicyList ?? []), { PolicyName: 'broken', PolicyDocument: '%7Bnot json' }];
+    const file = join(tmp, 'warn-authz.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--now', NOW]);
+    expect(r.code).toBe(0);
+    const warning = JSON.parse(r.stdout).warnings.find((w: string) => w.includes('policy broken'));
+    expect(warning.startsWith(`${file}: RoleDetailList[0].RolePolicyList[`)).toBe(true);
+    const table = cli(['scan', '--aws-authz-details', file, '--now', NOW]);
+    expect(table.stdout).toContain(`! ${file}: RoleDetailList[0]`);
+    expect(table.stdout).not.toContain('aws/111122223333/authorization-details.json');
+  });
 });
 
 describe('rules and explain', () => {

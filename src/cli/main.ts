@@ -49,6 +49,11 @@ export function buildProgram(): Command {
 /** Entry point used by bin/nhiscan.js. Sets process.exitCode; never throws. */
 export async function main(argv: string[]): Promise<void> {
   limitHeapGrowth();
+  // On Node < 22 the AWS SDK prints a nine-line notice at its first client that its releases after
+  // January 2027 will need Node 22. nhiscan supports Node 20 (package.json engines), so the notice
+  // is for its maintainers, and stderr stays the CLI's own. The SDK's documented switch
+  // (aws/aws-sdk-js-v3#7983; it checks for "true") is set unless the user set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.on('SIGINT', () => {
     process.stderr.write('\ninterrupted\n');
     process.exit(EXIT.INTERRUPTED);

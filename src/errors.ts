@@ -1,4 +1,7 @@
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+import { UNSAFE_CHARS } from './reporters/sanitize.js';
+
+// The same set the reporters make safe: controls, line and paragraph separators, bidi controls.
+const CONTROL = UNSAFE_CHARS;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeControl(c: string): string {

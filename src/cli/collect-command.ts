@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadConfig } from './config.js';
+import { UNSAFE_CHARS } from '../reporters/sanitize.js';
 import { addLiveOptions, checkOutFolder, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
 
 export function registerCollect(program: Command): void {
@@ -17,8 +18,8 @@ export function registerCollect(program: Command): void {
     const snapshot = mergeResults(await collectLiveResults(flags, loadConfig(flags.config)), started);
     const n = writeSnapshot(flags.out, snapshot);
     // The collectors' warnings (a capped lookup, an over-privileged credential) are shown now
-    // too, not only by a later scan. Their text may quote provider data: control characters go.
-    for (const w of snapshot.manifest.warnings ?? []) process.stderr.write(`nhiscan: warning: ${w.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g, ' ')}\n`);
+    // too, not only by a later scan. Their text may quote provider data: control, separator and bidi characters go.
+    for (const w of snapshot.manifest.warnings ?? []) process.stderr.write(`nhiscan: warning: ${w.replace(UNSAFE_CHARS, ' ')}\n`);
     const gaps = snapshot.manifest.coverage.filter((c) => c.status !== 'collected');
     process.stderr.write(`nhiscan: wrote ${n} files to ${flags.out}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);
     process.exitCode = gaps.length > 0 ? 3 : 0;

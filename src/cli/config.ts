@@ -25,7 +25,14 @@ export function readStructured(file: string): unknown {
       const pos = problem.linePos?.[0];
       throw new InputError(`invalid YAML (${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, file, pos ? `line ${pos.line} column ${pos.col}` : undefined);
     }
-    return doc.toJS();
+    // Turning the document into values expands aliases; the library refuses too many of them
+    // (an alias bomb, a "billion laughs") by throwing. The waivers reader walks the document
+    // without expanding, so it never sees this; here it is a bad file like any other.
+    try {
+      return doc.toJS();
+    } catch (e) {
+      throw new InputError(`invalid YAML (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`, file);
+    }
   }
   const value = parseJson(text, file);
   // JSON.parse keeps the last of two equal keys; the YAML reader refuses them, and so does this:

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError, UnreachableError, isUnreachable } from '../errors.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
@@ -25,21 +25,29 @@ export interface LiveFlags {
   oktaOrgUrl?: string;
 }
 
+/**
+ * The offline inputs of scan and the commands like it (src/cli/scan-command.ts). A setting of
+ * live collection given with one of them was silently ignored, even a bad value
+ * (`--demo --aws-concurrency 0` exited 0): commander refuses the pair instead, as a usage error.
+ * Commands without these inputs (collect, doctor) are not affected.
+ */
+const OFFLINE_INPUTS = ['demo', 'snapshot', 'awsAuthzDetails'];
+
 export function addLiveOptions(cmd: Command): void {
-  cmd
-    .option('--entra', 'collect live from Microsoft Entra ID (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)')
-    .option('--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)')
-    .option('--entra-client-id <id>', 'client id (default AZURE_CLIENT_ID)')
-    .option('--entra-authority <url>', 'authority host for national clouds, e.g. https://login.microsoftonline.us')
-    .option('--graph-url <url>', 'Microsoft Graph origin for national clouds, e.g. https://graph.microsoft.us')
-    .option('--okta', 'collect live from Okta (OKTA_ORG_URL with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_PATH, or OKTA_API_TOKEN)')
-    .option('--okta-org-url <url>', 'Okta org URL (default OKTA_ORG_URL)')
-    .option('--aws', 'collect live from AWS IAM (the SDK default credential chain)')
-    .option('--aws-profile <name>', 'AWS shared config profile')
-    .option('--aws-region <region>', 'region for STS and IAM Roles Anywhere (default us-east-1)')
-    .option('--aws-assume-role <name>', 'role name to assume in each account of --aws-accounts')
-    .option('--aws-accounts <file|all>', 'file with one account id per line, or "all" (AWS Organizations ListAccounts)')
-    .option('--aws-concurrency <n>', 'accounts collected at once (default 4)');
+  const live = (flags: string, description: string) => cmd.addOption(new Option(flags, description).conflicts(OFFLINE_INPUTS));
+  cmd.option('--entra', 'collect live from Microsoft Entra ID (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)');
+  live('--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)');
+  live('--entra-client-id <id>', 'client id (default AZURE_CLIENT_ID)');
+  live('--entra-authority <url>', 'authority host for national clouds, e.g. https://login.microsoftonline.us');
+  live('--graph-url <url>', 'Microsoft Graph origin for national clouds, e.g. https://graph.microsoft.us');
+  cmd.option('--okta', 'collect live from Okta (OKTA_ORG_URL with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_PATH, or OKTA_API_TOKEN)');
+  live('--okta-org-url <url>', 'Okta org URL (default OKTA_ORG_URL)');
+  cmd.option('--aws', 'collect live from AWS IAM (the SDK default credential chain)');
+  live('--aws-profile <name>', 'AWS shared config profile');
+  live('--aws-region <region>', 'region for STS and IAM Roles Anywhere (default us-east-1)');
+  live('--aws-assume-role <name>', 'role name to assume in each account of --aws-accounts');
+  live('--aws-accounts <file|all>', 'file with one account id per line, or "all" (AWS Organizations ListAccounts)');
+  live('--aws-concurrency <n>', 'accounts collected at once (default 4)');
 }
 
 export function liveRequested(flags: LiveFlags): boolean {

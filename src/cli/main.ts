@@ -49,14 +49,24 @@ export function buildProgram(): Command {
 /** Entry point used by bin/nhiscan.js. Sets process.exitCode; never throws. */
 export async function main(argv: string[]): Promise<void> {
   limitHeapGrowth();
+  // On Node < 22 the AWS SDK prints a nine-line notice at its first client that its releases after
+  // January 2027 will need Node 22. nhiscan supports Node 20 (package.json engines), so the notice
+  // is for its maintainers, and stderr stays the CLI's own. The SDK's documented switch
+  // (aws/aws-sdk-js-v3#7983; it checks for "true") is set unless the user set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.on('SIGINT', () => {
     process.stderr.write('\ninterrupted\n');
     process.exit(EXIT.INTERRUPTED);
   });
   // A reader that stops early (`nhiscan … | head`) closes the pipe: stop quietly, as Unix tools do.
+  // Any other write error (`> /dev/full`, a disk filling up) is the user's to fix, like a failing
+  // `-o` file: one line and exit 2. Rethrown, it was a stack trace and exit 1, which CI reads as
+  // "findings".
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    process.stderr.write(`nhiscan: standard output: cannot write: ${safeText(e.message.split('\n')[0], 500)}\n`);
+    if (argv.includes('--debug') && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exit(EXIT.USAGE);
   });
   const debug = argv.includes('--debug');
   try {
@@ -68,8 +78,11 @@ export async function main(argv: string[]): Promise<void> {
 
 export function handleError(e: unknown, debug: boolean): number {
   if (e instanceof CommanderError) {
-    // Help and version are successes; every other commander error is a usage error (2, not 1).
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+    // Help asked for (--help, `help`) and version are successes. Commander also shows help, on
+    // stderr with exit code 1, when a command that needs a subcommand has none (`nhiscan`,
+    // `nhiscan rules`): that is a usage error like every other commander error (2, not 1).
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
+    if (e.code === 'commander.help' && e.exitCode === 0) return EXIT.OK;
     return EXIT.USAGE;
   }
   if (e instanceof InputError) {

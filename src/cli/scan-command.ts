@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -63,6 +64,8 @@ export function registerScan(program: Command): void {
     .option('--write-baseline <file>', 'write the fingerprints of this scan as a baseline')
     .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml, .yml or .json when present)')
     .action(async (flags: ScanFlags) => {
+      // `--baseline F --write-baseline F` compares, then updates the baseline: the one pair allowed.
+      refuseSameFile([['-o', flags.output], ['--write-baseline', flags.writeBaseline]], [...inputFiles(flags), ['--baseline', flags.baseline], ['--waivers', flags.waivers]], [['--write-baseline', '--baseline']]);
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
@@ -71,17 +74,87 @@ export function registerScan(program: Command): void {
     });
 }
 
+type Named = [setting: string, path: string | undefined];
+
+/** The files an estate is read from, by the setting that names them. */
+export function inputFiles(flags: InputFlags): Named[] {
+  return [
+    ['--config', flags.config],
+    ['--aws-authz-details', flags.awsAuthzDetails],
+    ['--aws-credential-report', flags.awsCredentialReport],
+    ['--aws-accounts', flags.awsAccounts === 'all' ? undefined : flags.awsAccounts],
+  ];
+}
+
+/**
+ * Refuses an output that names the same file as another output or an input: the report would
+ * overwrite the baseline just written, or the baseline, waivers or config just read. Checked
+ * before anything is read, so the mistake costs nothing. `allowed` lists [output, input] pairs
+ * that may share a file.
+ */
+export function refuseSameFile(outputs: Named[], inputs: Named[], allowed: Array<[string, string]> = []): void {
+  const given = (list: Named[]) => list.filter((n): n is [string, string] => typeof n[1] === 'string' && n[1] !== '');
+  const outs = given(outputs);
+  const others = [...outs, ...given(inputs)];
+  outs.forEach(([setting, path], i) => {
+    for (const [other, otherPath] of others.slice(i + 1)) {
+      if (allowed.some(([a, b]) => a === setting && b === other)) continue;
+      if (sameFile(path, otherPath)) throw new InputError(`${setting} and ${other} name the same file; give each its own`, path);
+    }
+  });
+}
+
+/**
+ * Resolved paths, symbolic links followed (the file may not exist yet: then its folder's), and
+ * for two files that exist, the same device and inode (a hard link, a case-insensitive disk).
+ * A character device (/dev/null) can take any number of writers.
+ */
+function sameFile(a: string, b: string): boolean {
+  const key = (p: string): string => {
+    const abs = resolve(p);
+    try {
+      return realpathSync.native(abs);
+    } catch {
+      try {
+        return join(realpathSync.native(dirname(abs)), basename(abs));
+      } catch {
+        return abs;
+      }
+    }
+  };
+  let same = key(a) === key(b);
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    if (x.isCharacterDevice()) return false;
+    same ||= x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    // One of them does not exist yet: the paths decide.
+  }
+  return same;
+}
+
 /** Loads the input the flags name and runs the offline pipeline. */
 export async function runScan(flags: InputFlags): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
+  const origins = snapshot.origins;
   try {
-    return scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+    const result = scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+    // The transforms start a warning about a file with its place in the snapshot
+    // (`aws/<account>/authorization-details.json: …`); one that came from a flag is named as the
+    // user gave it, like the errors below.
+    if (origins) {
+      const named = Object.entries(origins);
+      result.report.warnings = result.report.warnings.map((w) => {
+        const hit = named.find(([place]) => w.startsWith(`${place}: `));
+        return hit ? `${hit[1]}${w.slice(hit[0].length)}` : w;
+      });
+    }
+    return result;
   } catch (e) {
     // The transforms name a file by its place in the snapshot; one that came from a flag is
     // named as the user gave it.
-    const origins = snapshot.origins;
     if (!(e instanceof InputError) || e.file === undefined || !origins || !Object.hasOwn(origins, e.file)) throw e;
     const named = new InputError(e.message, origins[e.file], e.location);
     // --debug shows where the error arose, not this rethrow.

@@ -19,6 +19,7 @@ export function atLeast(sev: Severity, threshold: Severity | 'none'): boolean {
   return SEVERITY_RANK[sev] >= SEVERITY_RANK[threshold];
 }
 
+/** Own keys only: `in` would also accept `constructor`, `toString`, `__proto__` (Object.prototype's). */
 export function isSeverity(s: string): s is Severity {
-  return s in SEVERITY_RANK;
+  return Object.hasOwn(SEVERITY_RANK, s);
 }

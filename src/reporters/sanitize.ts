@@ -3,12 +3,18 @@
  * make them inert for each output medium.
  */
 
-// C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the Unicode
-// bidirectional controls that can make text display in a different order than it is stored.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g;
+// The one set of characters no output carries raw. C0 and C1 control characters (ESC starts
+// terminal escape sequences; U+0085 is NEL, a line break), DEL, the Unicode line and paragraph
+// separators U+2028 and U+2029 (which editors, some terminals and JavaScript treat as line
+// breaks, so a name could start a line of its own), and the bidirectional controls that can make
+// text display in a different order than it is stored (U+061C, U+200E/F, U+202A-E, U+2066-9).
+const SEPARATORS = '\u2028\u2029';
+const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
+/** Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not `test`. */
+export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
+const CONTROL = UNSAFE_CHARS;
 
-/** For terminals and Markdown: control and bidi characters become U+FFFD; long values are cut. */
+/** For terminals and Markdown: control, separator and bidi characters become U+FFFD; long values are cut. */
 export function safeText(value: unknown, max = 300): string {
   const s = String(value ?? '').replace(CONTROL, '\ufffd');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
@@ -16,11 +22,14 @@ export function safeText(value: unknown, max = 300): string {
 
 /**
  * For spreadsheet cells: control characters removed, and a value that a spreadsheet would read
- * as a formula (= + - @, or a leading tab/CR) gets a leading apostrophe (OWASP CSV injection).
+ * as a formula gets a leading apostrophe (OWASP CSV injection). Spreadsheets skip leading blanks
+ * and double quotes before they look for = + - @ (`"=1+HR Sync Service` is a formula to them),
+ * so those are skipped here too; a leading tab or CR is a blank after the control characters
+ * become spaces. A leading apostrophe is the neutraliser itself and needs nothing more.
  */
 export function safeCell(value: unknown): string {
   const s = String(value ?? '').replace(CONTROL, ' ');
-  return /^[=+\-@\t\r]/.test(s) || /^[\s]*[=+\-@]/.test(s) ? `'${s}` : s;
+  return /^[\s"]*[=+\-@]/.test(s) ? `'${s}` : s;
 }
 
 /** For Markdown tables: escapes the characters that would change the table or inject markup. */
@@ -28,8 +37,8 @@ export function safeMarkdown(value: unknown, max = 300): string {
   return safeText(value, max).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
 
-// eslint-disable-next-line no-control-regex
-const JSON_UNSAFE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u2028\u2029]/g;
+// The same set less C0 controls, which JSON.stringify already escapes.
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
 
 /**
  * For JSON text that people may `cat` to a terminal: JSON.stringify escapes C0 controls but

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { compareWithBaseline, createBaseline, parseBaseline, serializeBaseline } from '../../src/ci/baseline.js';
 import { InputError } from '../../src/errors.js';
+import { isSeverity } from '../../src/engine/severity.js';
 import { addShadowApp, copyDemo, editJson, finding, LEGACY_APP_ID, LEGACY_SP_ID, scanDir, SHADOW_SP_ID } from './helpers.js';
 
 describe('baseline file', () => {
@@ -105,5 +106,12 @@ describe('baseline and severity', () => {
     } catch (e) {
       expect((e as InputError).oneLine()).toBe('b.json: $.findings[0].severity: expected critical, high, medium, low or info');
     }
+  });
+
+  // `in` would find these on Object.prototype: "constructor" passed, and a known finding compared
+  // against an undefined rank never counted as risen, so the gate let a critical through.
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('rejects the severity %j, a name Object.prototype has', (severity) => {
+    expect(isSeverity(severity)).toBe(false);
+    expect(() => parseBaseline({ schemaVersion: 1, tool: 'nhiscan', findings: [{ fingerprint: 'a', severity }] }, 'b.json')).toThrow(/expected critical, high, medium, low or info/);
   });
 });

@@ -173,6 +173,25 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect(r.stderr).toBe(`nhiscan: ${waivers}: line 5: waiver is missing "reason"\n`);
   });
 
+  it('a baseline entry whose severity is a name Object.prototype has is a usage error, not a disabled "severity rose" check', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const baseline = join(work, 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const doc = JSON.parse(readFileSync(baseline, 'utf8'));
+    const critical = doc.findings.findIndex((e: { severity?: string }) => e.severity === 'critical');
+    expect(critical).toBeGreaterThanOrEqual(0);
+    // "low" makes that critical finding new again (exit 1); "constructor" must not pass as a severity.
+    doc.findings[critical].severity = 'low';
+    writeFileSync(baseline, JSON.stringify(doc));
+    expect((await cli('scan', '--snapshot', snap, '--baseline', baseline, '--fail-on', 'critical', '-o', join(work, 'low.json'))).code).toBe(1);
+    doc.findings[critical].severity = 'constructor';
+    writeFileSync(baseline, JSON.stringify(doc));
+    const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--fail-on', 'critical', '-o', join(work, 'ctor.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${baseline}: $.findings[${critical}].severity: expected critical, high, medium, low or info\n`);
+  });
+
   it('export --format opengraph and certify write their files', async () => {
     const snap = copyDemo();
     const og = join(dirname(snap), 'og.json');

@@ -55,6 +55,8 @@ describe('parseWaivers', () => {
     ['an unknown key', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    expiry: 2030-01-01'], 6, /unknown key "expiry"/],
     ['a rule without a subject', ['waivers:', '  - ruleId: r1', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 2, /"ruleId" together with a "subject"/],
     ['an empty owner', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: ""', '    expires: 2030-01-01'], 4, /"owner" must be a non-empty string/],
+    ['a severity Object.prototype has', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    severity: constructor'], 6, /"severity" must be critical/],
+    ['a severity named __proto__', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    severity: __proto__'], 6, /"severity" must be critical/],
   ])('names the file and line of %s', (_what, lines, line, msg) => {
     const e = errorOf(() => parseWaivers(lines.join('\n'), '.nhiscan/waivers.yaml'));
     expect(e.file).toBe('.nhiscan/waivers.yaml');

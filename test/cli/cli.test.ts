@@ -68,11 +68,36 @@ describe('bad input', () => {
     [['rules', 'bogus'], "unknown command 'bogus'"],
     [['scan', '--demo', 'extra'], "too many arguments for 'scan'. Expected 0 arguments but got 1"],
     [['explain'], "missing required argument 'identity'"],
+    // Settings of live collection mean nothing to an offline input; silently ignored, even a bad
+    // value passed.
+    [['scan', '--demo', '--aws-concurrency', '0'], "option '--aws-concurrency <n>' cannot be used with option '--demo'"],
+    [['scan', '--snapshot', 'x', '--aws-profile', 'prod'], "option '--aws-profile <name>' cannot be used with option '--snapshot <dir>'"],
+    [['scan', '--aws-authz-details', 'x.json', '--aws-region', 'eu-west-1'], "option '--aws-region <region>' cannot be used with option '--aws-authz-details <file>'"],
+    [['certify', '--demo', '--entra-tenant', 't'], "option '--entra-tenant <id>' cannot be used with option '--demo'"],
+    [['export', '--demo', '--graph-url', 'https://graph.microsoft.us'], "option '--graph-url <url>' cannot be used with option '--demo'"],
+    [['explain', 'x', '--demo', '--okta-org-url', 'https://x.okta.com'], "option '--okta-org-url <url>' cannot be used with option '--demo'"],
+    [['baseline', 'write', '/nonexistent-nhiscan-dir/b.json', '--demo', '--aws-accounts', 'all'], "option '--aws-accounts <file|all>' cannot be used with option '--demo'"],
   ])('usage error %j is one line with the --help hint, exit 2', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
+  });
+
+  // Commander prints the command's help on stderr when a subcommand is missing; it is still a
+  // usage error (a CI step running `nhiscan` with a mistyped variable must not pass).
+  it.each([[[]], [['rules']], [['baseline']], [['--debug']]])('no subcommand %j: help on stderr, exit 2', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: nhiscan/);
+  });
+
+  it.each([[['--help']], [['rules', '--help']], [['help']], [['help', 'rules']], [['baseline', '--help']]])('asked-for help %j: stdout, exit 0', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Usage: nhiscan/);
   });
 
   it('usage errors in nested commands also exit 2', () => {
@@ -191,6 +216,20 @@ describe('--aws-authz-details errors name the files the user gave', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.startsWith(`nhiscan: ${file}: `)).toBe(true);
     expect(r.stderr).not.toMatch(/aws\/111122223333/);
+  });
+
+  it('a warning about a policy in --aws-authz-details names that file, in every format', () => {
+    const doc = JSON.parse(readFileSync(authz, 'utf8'));
+    doc.RoleDetailList[0].RolePolicyList = [...(doc.RoleDetailList[0].RolePolicyList ?? []), { PolicyName: 'broken', PolicyDocument: '%7Bnot json' }];
+    const file = join(tmp, 'warn-authz.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--now', NOW]);
+    expect(r.code).toBe(0);
+    const warning = JSON.parse(r.stdout).warnings.find((w: string) => w.includes('policy broken'));
+    expect(warning.startsWith(`${file}: RoleDetailList[0].RolePolicyList[`)).toBe(true);
+    const table = cli(['scan', '--aws-authz-details', file, '--now', NOW]);
+    expect(table.stdout).toContain(`! ${file}: RoleDetailList[0]`);
+    expect(table.stdout).not.toContain('aws/111122223333/authorization-details.json');
   });
 });
 

@@ -12,6 +12,9 @@ import { scratch } from './demo-copy.js';
 const tmp = scratch('config-file');
 afterAll(() => tmp.cleanup());
 
+/** Nine levels of ten aliases each: 10^9 values when expanded. */
+const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(i === 0 ? '*a' : `*a${i}`).join(', ')}]`)].join('\n') + '\n';
+
 const CASES: { name: string; yaml: string; place: RegExp; ext?: string }[] = [
   { name: 'an unknown rule id under rules', yaml: 'rules:\n  entra-secret-long-livd:\n    maxSecretLifetimeDays: 90\n', place: /: rules\.entra-secret-long-livd: unknown rule id/ },
   { name: 'an unknown option', yaml: 'rules:\n  entra-secret-long-lived:\n    maxSecretLifetime: 90\n', place: /: rules\.entra-secret-long-lived\.maxSecretLifetime: unknown option/ },
@@ -41,6 +44,9 @@ const CASES: { name: string; yaml: string; place: RegExp; ext?: string }[] = [
   { name: 'an option named constructor', yaml: 'rules:\n  okta-api-token-age:\n    constructor: {}\n', place: /: rules\.okta-api-token-age\.constructor: unknown option/ },
   { name: 'an option named toString', yaml: 'rules:\n  okta-api-token-age:\n    toString: {a: 1}\n', place: /: rules\.okta-api-token-age\.toString: unknown option/ },
   { name: 'an option named __proto__', yaml: 'rules:\n  okta-api-token-age:\n    __proto__: {a: 1}\n', place: /: rules\.okta-api-token-age\.__proto__: unknown option/ },
+  // Aliases of aliases (a "billion laughs"): the YAML library stops expanding them when the
+  // document is turned into values, with an error that named no file (an internal error).
+  { name: 'a YAML alias bomb', yaml: BOMB, place: /: invalid YAML \(Excessive alias count indicates a resource exhaustion attack\)$/ },
   // JSON.parse keeps the last of two equal keys; YAML refuses them, and so does JSON now.
   { name: 'a JSON key given twice', ext: 'json', yaml: '{"rules":{"okta-api-token-age":{"maxAgeDays":10,\n  "maxAgeDays":5000}}}', place: /: line 2 column 3: duplicate key "maxAgeDays" in rules\.okta-api-token-age$/ },
 ];

@@ -8,14 +8,15 @@ import { DEMO, scanInMemory } from './demo-copy.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/;
+// Bidi controls, and the line and paragraph separators that some terminals and editors break on.
+const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u2028\u2029]/;
 
 /** Strings biased towards what attacks look like: escapes, bidi marks, formula starters. */
 const hostileString = fc
   .array(
     fc.oneof(
       fc.string(),
-      fc.constantFrom('\u001b[31m', '\u001b]8;;http://x\u0007', '\u009b', '\u202e', '\u2066', '\u200f', '\r', '\n', '\t', '\u0000', '=', '+', '-', '@', ' ', '|', '`', '*', '[', ']', '<', '>'),
+      fc.constantFrom('\u001b[31m', '\u001b]8;;http://x\u0007', '\u009b', '\u202e', '\u2066', '\u200f', '\r', '\n', '\t', '\u0000', '=', '+', '-', '@', ' ', '"', '\u2028', '\u2029', '\u0085', '|', '`', '*', '[', ']', '<', '>'),
       fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c)),
     ),
     { maxLength: 30 },
@@ -48,7 +49,7 @@ describe('output encoders (property-based)', () => {
       fc.property(hostileString, (s) => {
         const out = safeCell(s);
         expect(out).not.toMatch(/^[=+\-@\t\r]/);
-        expect(out).not.toMatch(/^\s*[=+\-@]/);
+        expect(out).not.toMatch(/^[\s"]*[=+\-@]/);
         expect(out).not.toMatch(CONTROL);
         expect(out).not.toMatch(BIDI);
       }),

@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FORMATS, render, type Format } from '../../src/reporters/index.js';
 import type { ScanResult } from '../../src/scan.js';
 import { cli } from '../helpers/cli.js';
+import { explain } from '../../src/explain.js';
+import { renderExplain } from '../../src/reporters/explain.js';
 import { copyDemo, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
 import { parseCsv } from './csv-parse.js';
 
@@ -17,6 +19,9 @@ const PAYLOADS = [
   '@SUM(1)',
   '-1+1',
   `long-${LONG}`,
+  // A formula behind a leading double quote, and Unicode line and paragraph separators.
+  '"=1+HR Sync Service',
+  'line\u2028SEPARATED\u2029para',
 ];
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 const AWS = 'aws/111122223333/authorization-details.json';
@@ -64,6 +69,7 @@ function registered(format: Format): boolean {
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/;
+const SEPARATORS = /[\u2028\u2029]/;
 
 describe('the hostile demo reaches the reporters', () => {
   it('carries the raw payloads into the report data (so the checks below are not vacuous)', () => {
@@ -79,7 +85,9 @@ describe.each(['table', 'markdown'] as const)('%s output', (format) => {
     const out = render(format, result, { color: false });
     expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
     expect(out).not.toMatch(BIDI);
+    expect(out).not.toMatch(SEPARATORS);
     expect(out).toContain('RED-NAME');
+    expect(out).toContain('SEPARATED');
     expect(out).not.toContain(LONG);
     expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThan(10_000);
   });
@@ -141,12 +149,31 @@ describe.each(['csv', 'recert-csv'] as const)('%s output', (format) => {
     for (const row of rows) expect(row).toHaveLength(width);
     for (const cell of cells) {
       expect(cell).not.toMatch(/^[=+\-@\t\r]/);
-      expect(cell).not.toMatch(/^\s+[=+\-@]/);
+      // A spreadsheet skips leading blanks and double quotes before it looks for a formula.
+      expect(cell).not.toMatch(/^[\s"]+[=+\-@]/);
       expect(cell).not.toMatch(CONTROL_EXCEPT_NEWLINE);
       expect(cell).not.toMatch(BIDI);
+      expect(cell).not.toMatch(SEPARATORS);
     }
     // The formula payloads are there, made inert.
     expect(cells.some((c) => c.includes('HYPERLINK') || c.includes('cmd|') || c.includes('SUM(1)'))).toBe(true);
+    expect(cells.some((c) => c.includes('=1+HR Sync Service'))).toBe(true);
+  });
+});
+
+describe('explain output', () => {
+  it('has no control, bidi or separator character in the card of a hostile-named identity', () => {
+    const named = result.report.identities.filter((i) => i.name.includes('SEPARATED'));
+    expect(named.length).toBeGreaterThan(0);
+    for (const identity of named) {
+      const match = explain(result, identity.id);
+      if (match.kind !== 'card') throw new Error(`no card for ${identity.id}`);
+      const out = renderExplain(match.card, false);
+      expect(out).toContain('SEPARATED');
+      expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+      expect(out).not.toMatch(BIDI);
+      expect(out).not.toMatch(SEPARATORS);
+    }
   });
 });
 

@@ -8,10 +8,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyDemo, editJson, finding, report, scanDir } from '../ci/helpers.js';
 
-const FORMULAS = ['=HYPERLINK("http://evil.example","x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd', '\t=1+1', ' =1'];
+// The last three start with a double quote: a spreadsheet drops it and reads the formula behind.
+const FORMULAS = ['=HYPERLINK("http://evil.example","x")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd', '\t=1+1', ' =1', '"=1+HR Sync Service', '"" @SUM(1)', ' "-2+3'];
 
-/** What a spreadsheet would execute: a cell starting with = + - @ (after blanks). */
-const dangerous = (cell: string) => /^\s*[=+\-@]/.test(cell);
+/** What a spreadsheet would execute: a cell starting with = + - @ (after blanks and double quotes). */
+const dangerous = (cell: string) => /^[\s"]*[=+\-@]/.test(cell);
 
 describe('--format csv', () => {
   it('is RFC 4180 with CRLF, a fixed header and one row per finding', () => {
@@ -34,6 +35,15 @@ describe('--format csv', () => {
     // The text is kept behind the apostrophe, not dropped.
     expect(rows[0].subject_name).toBe(`'${FORMULAS[0]}`);
     expect(rows[2].subject_name).toBe("'-2+3");
+    // After a leading double quote too, in the name, the message and the path alike.
+    expect(rows[6].subject_name).toBe(`'${FORMULAS[6]}`);
+    expect(rows[6].message).toBe(`'${FORMULAS[6]} has a secret valid for 730 days`);
+  });
+
+  it('neutralizes a path that starts with a quoted formula-looking name', () => {
+    const hop = { from: 'a', fromName: '"=1+HR Sync Service', to: 'b', toName: 'Admin', type: 'GRANTED' as const, reason: 'r', hidden: false, conditional: false, provider: 'aws' };
+    const rows = parseCsv(renderCsv(report([finding({ path: [hop] })])), 'x');
+    expect(rows[0].path).toBe(`'"=1+HR Sync Service -[GRANTED]-> Admin`);
   });
 
   it('round-trips commas and quotes; a newline cannot split a row', () => {
@@ -95,6 +105,13 @@ describe('--format recert-csv', () => {
     const r = report([], { identities: FORMULAS.map((name, n) => identity({ name, id: `x:${n}` })) });
     const rows = parseCsv(renderRecertCsv(r), 'x');
     expect(rows.map((x) => x.name)).toEqual(FORMULAS.map((f) => `'${f.replace(/\t/g, ' ')}`));
+  });
+
+  it('neutralizes an owners cell that starts with a quoted formula-looking name', () => {
+    const r = report([], { identities: [identity({ owners: [{ name: '"=1+HR Sync Service', relation: 'owner', enabled: true }] })] });
+    const [row] = parseCsv(renderRecertCsv(r), 'x');
+    expect(row.owners.startsWith(`'"=1+HR Sync Service`)).toBe(true);
+    for (const [col, cell] of Object.entries(row)) expect(dangerous(cell), `${col}: ${cell}`).toBe(false);
   });
 });
 

@@ -1,0 +1,102 @@
+import { describe, it, expect, vi, afterEach } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildProgram, handleError } from '../../src/cli/main.js';
+import { copyDemo } from './helpers.js';
+
+/** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
+async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(['node', 'nhiscan', ...args]);
+  } catch (e) {
+    process.exitCode = handleError(e, false);
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+/**
+ * Two settings that name one file: the report would overwrite the baseline just written, or the
+ * baseline (or waivers, or config) just read. Refused before the scan, one line, exit 2.
+ */
+describe('an output that names the same file as another output or an input', () => {
+  const setup = () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    return { snap, work };
+  };
+
+  it('refuses -o and --write-baseline on one file, and writes neither', async () => {
+    const { snap, work } = setup();
+    const same = join(work, 'same.json');
+    const r = await cli('scan', '--snapshot', snap, '--format', 'json', '-o', same, '--write-baseline', same);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`nhiscan: ${same}: -o and --write-baseline name the same file; give each its own\n`);
+    expect(existsSync(same)).toBe(false);
+  });
+
+  it('compares resolved paths (./x/../same.json is same.json)', async () => {
+    const { snap, work } = setup();
+    mkdirSync(join(work, 'x'));
+    const r = await cli('scan', '--snapshot', snap, '-o', join(work, 'x', '..', 'same.json'), '--write-baseline', join(work, 'same.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/-o and --write-baseline name the same file/);
+  });
+
+  it('refuses -o over the --baseline it reads, through a symbolic link too, and leaves the baseline intact', async () => {
+    const { snap, work } = setup();
+    const baseline = join(work, 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const before = readFileSync(baseline, 'utf8');
+    const direct = await cli('scan', '--snapshot', snap, '--baseline', baseline, '-o', baseline);
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toBe(`nhiscan: ${baseline}: -o and --baseline name the same file; give each its own\n`);
+    const link = join(work, 'link.json');
+    symlinkSync(baseline, link);
+    const linked = await cli('scan', '--snapshot', snap, '--baseline', baseline, '-o', link);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toMatch(/-o and --baseline name the same file/);
+    expect(readFileSync(baseline, 'utf8')).toBe(before);
+  });
+
+  it('refuses an output over the waivers or the config it reads', async () => {
+    const { snap, work } = setup();
+    const waivers = join(work, 'waivers.yaml');
+    writeFileSync(waivers, 'waivers: []\n');
+    const config = join(work, 'config.yaml');
+    writeFileSync(config, 'disabledRules: []\n');
+    const a = await cli('scan', '--snapshot', snap, '--waivers', waivers, '--write-baseline', waivers);
+    expect([a.code, a.stderr]).toEqual([2, `nhiscan: ${waivers}: --write-baseline and --waivers name the same file; give each its own\n`]);
+    const b = await cli('certify', '--snapshot', snap, '--config', config, '-o', config);
+    expect([b.code, b.stderr]).toEqual([2, `nhiscan: ${config}: -o and --config name the same file; give each its own\n`]);
+    const c = await cli('baseline', 'write', config, '--snapshot', snap, '--config', config);
+    expect([c.code, c.stderr]).toEqual([2, `nhiscan: ${config}: <file> and --config name the same file; give each its own\n`]);
+    const d = await cli('export', '--snapshot', snap, '--config', config, '-o', config);
+    expect(d.code).toBe(2);
+    expect(readFileSync(waivers, 'utf8')).toBe('waivers: []\n');
+    expect(readFileSync(config, 'utf8')).toBe('disabledRules: []\n');
+  });
+
+  it('still compares with a baseline and updates it in place (--baseline F --write-baseline F)', async () => {
+    const { snap, work } = setup();
+    const baseline = join(work, 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--write-baseline', baseline, '-o', join(work, 'report.txt'));
+    expect([r.code, r.stderr]).toEqual([0, '']);
+  });
+});

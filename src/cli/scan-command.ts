@@ -43,7 +43,7 @@ export function addInputOptions(cmd: Command): Command {
     .option('--aws-authz-details <file>', 'scan the JSON printed by `aws iam get-account-authorization-details`')
     .option('--aws-credential-report <file>', 'with --aws-authz-details: the credential report CSV')
     .option('--now <date>', 'evaluate as of this ISO-8601 date (default: the snapshot time for snapshots, the clock for live scans)')
-    .option('--config <file>', 'configuration file (JSON or YAML); default .nhiscan/config.yaml or .json when present');
+    .option('--config <file>', 'configuration file (JSON or YAML); default .nhiscan/config.yaml, .yml or .json when present');
   addLiveOptions(cmd);
   return cmd;
 }

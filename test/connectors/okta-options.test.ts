@@ -71,4 +71,18 @@ describe('normaliseOrgUrl', () => {
     expect(message).toMatch(/OKTA_ORG_URL/);
     expect(message).not.toContain('swapped-ssws-token');
   });
+
+  it('does not echo the path or credentials of a URL given with more than the origin (a token pasted after the host)', () => {
+    for (const raw of ['https://contoso.okta.com/00aBcDeF-pasted-token-0002', 'https://user:00aBcDeF-pasted-token-0002@contoso.okta.com', 'http://contoso.okta.com/00aBcDeF-pasted-token-0002']) {
+      let message = '';
+      try {
+        normaliseOrgUrl(raw);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, raw).toMatch(/OKTA_ORG_URL/);
+      expect(message, raw).toContain('contoso.okta.com');
+      expect(message, raw).not.toContain('pasted-token');
+    }
+  });
 });

@@ -23,7 +23,7 @@ export function parseTemplate(value: string, version: string | undefined): Templ
   for (const m of value.matchAll(VARIABLE)) {
     if (m.index > last) parts.push({ text: value.slice(last, m.index) });
     const inner = m[1].trim();
-    if (inner in SPECIAL) {
+    if (Object.hasOwn(SPECIAL, inner)) {
       parts.push({ key: '', fallback: SPECIAL[inner] });
     } else {
       const comma = inner.indexOf(',');

@@ -203,7 +203,8 @@ export function normaliseOrgUrl(raw: string, allowInsecureHttp = false): string 
     throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must use https: ${url.origin}`);
   }
   if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must be just the origin, e.g. https://contoso.okta.com (got ${url.origin}${url.pathname})`);
+    // Only the origin is echoed: a path, user info or query may hold a token pasted after the host.
+    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must be just the origin, without a path, user or query: ${url.origin}`);
   }
   return url.origin;
 }

@@ -248,6 +248,8 @@ export function validateManifest(value: unknown, file: string): Manifest {
     for (const k of ['provider', 'scope', 'capability', 'status']) {
       if (typeof c[k] !== 'string') throw new InputError(`expected a string`, file, `${at}.${k}`);
     }
+    // The report names a record's provider as one of the three (docs/report.schema.json).
+    if (!['entra', 'okta', 'aws'].includes(c.provider as string)) throw new InputError('provider must be entra, okta or aws', file, `${at}.provider`);
     if (!['collected', 'missing-permission', 'error', 'not-collected'].includes(c.status as string)) {
       throw new InputError('status must be collected, missing-permission, error or not-collected', file, `${at}.status`);
     }

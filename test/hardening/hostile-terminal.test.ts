@@ -16,15 +16,16 @@ const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/;
 
 describe('table output of hostile manifest fields', () => {
-  it('neutralizes control and bidi characters in coverage provider, capability and the collection time', () => {
+  it('neutralizes control and bidi characters in coverage scope, capability and the collection time (a provider other than entra, okta or aws is refused when read)', () => {
     const dir = copyDemo(tmp.dir, 'coverage');
     const manifest = readJsonFile(dir, 'manifest.json');
-    manifest.coverage.push({ provider: 'x\u001b]8;;http://evil.example/\u0007P', scope: 's', capability: 'cap\u001b[2J\u202e', status: 'error', reason: 'r' });
+    manifest.coverage.push({ provider: 'aws', scope: 'x\u001b]8;;http://evil.example/\u0007P', capability: 'cap\u001b[2J\u202e', status: 'error', reason: 'r' });
     writeJsonFile(dir, 'manifest.json', manifest);
     const result = scanSnapshotDir(dir);
     result.report.snapshot.collectedAt = '2026-11-20 (\u001b[31mEVIL\u202e)';
     const out = render('table', result, { color: false });
     expect(out).toContain('cap');
+    expect(out).toContain('evil.example');
     expect(out).toContain('EVIL');
     expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
     expect(out).not.toMatch(BIDI);

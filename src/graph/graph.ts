@@ -536,6 +536,20 @@ export class GraphBuilder {
     for (const entry of this.nodeOrder) yield entry.node!;
   }
 
+  /**
+   * How many nodes were added so far: with {@link nodeAt}, the nodes of {@link nodeList} in an
+   * indexed loop. The graph's passes over every node run once each and are not optimised for
+   * long, and there the generator allocated a result object per node (tens of MB at 100k).
+   */
+  get nodeCount(): number {
+    return this.nodeOrder.length;
+  }
+
+  /** The `i`-th node added (0 to `nodeCount - 1`). */
+  nodeAt(i: number): GraphNode {
+    return this.nodeOrder[i].node!;
+  }
+
   edgeList(): readonly GraphEdge[] {
     return this.edges;
   }

@@ -2,6 +2,7 @@ import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Accountable, Analysis, Autonomy, CrownJewelPath, Owner, PathHop, StrengthResult } from './types.js';
+import { sortTexts } from '../compare.js';
 
 /**
  * Edges along which control flows: holding the source gives the rights of the target. OWNS is
@@ -480,7 +481,7 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
       }
     }
   }
-  evidence.sort();
+  sortTexts(evidence);
   return { class: cls ?? 'none', evidence, longLived };
 }
 

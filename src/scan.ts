@@ -137,7 +137,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     ),
     summary: {
       identities: identities.length,
-      nodes: graph.nodes.size,
+      nodes: graph.size,
       edges: graph.edgeCount,
       findings: findings.length,
       bySeverity,

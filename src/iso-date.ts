@@ -41,7 +41,7 @@ export function parseIsoInstant(s: string): number {
  * The form almost every provider date takes (and `toISOString` writes), `YYYY-MM-DDTHH:MM:SS`,
  * optional milliseconds, then `Z` or `+00:00` (AWS), read digit by digit: millions of dates per
  * large snapshot, and the regular expression of the full check took twice as long for the AWS
- * form. Days past 28 are left to the full check, which knows the length of each month. NaN
+ * form. A day past the end of its month is left to the full check (which refuses it). NaN
  * when not this form.
  */
 function strictUtc(s: string): number {
@@ -62,8 +62,9 @@ function strictUtc(s: string): number {
   const second = digits(s, 17, 2);
   const ms = withMs ? digits(s, 20, 3) : 0;
   // NaN (a non-digit) fails every comparison.
-  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (!(year >= 100 && month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return NaN;
+  if (day > 28 && day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : DAYS[month - 1])) return NaN;
+  return utcMs(year, month, day, hour, minute, second, ms);
 }
 
 /** The decimal number written by `len` ASCII digits of `s` from `at`, or NaN if one is not a digit. */
@@ -90,3 +91,29 @@ export function parseProviderInstant(s: string): number {
 
 /** A zone named at the end: GMT/UTC/Z, or a numeric offset. */
 const EXPLICIT_ZONE = /(?:\b(?:GMT|UTC|Z)|[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i;
+
+/**
+ * Exactly `Date.parse(s)`, with the UTC forms of {@link strictUtc} (what the graph's dates almost
+ * all are) read digit by digit and converted without the runtime's date parser, which costs about
+ * half a microsecond a call: the rules and the analysis ask the dates of the same credentials
+ * again and again, about a million times on a 100k estate. Anything else goes to `Date.parse`
+ * as before (for the forms taken here it gives the same number).
+ */
+export function parseDate(s: string): number {
+  const t = strictUtc(s);
+  return t === t ? t : Date.parse(s);
+}
+
+/**
+ * Milliseconds since the epoch of a valid proleptic Gregorian date and time (year 100 or later),
+ * as Date.UTC gives, in plain arithmetic ("days from civil": Howard Hinnant, chrono-compatible
+ * low-level date algorithms).
+ */
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return (era * 146097 + doe - 719468) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+}

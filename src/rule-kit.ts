@@ -8,6 +8,7 @@ import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { parseDate } from './iso-date.js';
 
 export type {
   RuleDefinition,
@@ -47,7 +48,7 @@ const DAY_MS = 86_400_000;
 /** Whole days from `iso` to `now`; `undefined` when the date is missing or invalid. */
 export function daysSince(iso: string | null | undefined, now: Date): number | undefined {
   if (!iso) return undefined;
-  const t = Date.parse(iso);
+  const t = parseDate(iso);
   if (Number.isNaN(t)) return undefined;
   return Math.floor((now.getTime() - t) / DAY_MS);
 }
@@ -55,8 +56,8 @@ export function daysSince(iso: string | null | undefined, now: Date): number | u
 /** Whole days between two ISO dates (b - a); `undefined` when either is missing. */
 export function daysBetween(a: string | null | undefined, b: string | null | undefined): number | undefined {
   if (!a || !b) return undefined;
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
+  const ta = parseDate(a);
+  const tb = parseDate(b);
   if (Number.isNaN(ta) || Number.isNaN(tb)) return undefined;
   return Math.floor((tb - ta) / DAY_MS);
 }
@@ -108,7 +109,7 @@ export function entraCredentialKind(cred: GraphNode): string {
  */
 export function isUnexpiredCredential(cred: GraphNode, now: Date): boolean {
   if (cred.status === 'inactive' || cred.status === 'expired') return false;
-  if (cred.expiresAt && Date.parse(cred.expiresAt) <= now.getTime()) return false;
+  if (cred.expiresAt && parseDate(cred.expiresAt) <= now.getTime()) return false;
   return true;
 }
 
@@ -118,12 +119,13 @@ export function isUnexpiredCredential(cred: GraphNode, now: Date): boolean {
  * creation or rotation date, never after the collection).
  */
 export function isPendingCredential(cred: GraphNode, now: Date): boolean {
-  return isUnexpiredCredential(cred, now) && cred.createdAt != null && Date.parse(cred.createdAt) > now.getTime();
+  return isUnexpiredCredential(cred, now) && cred.createdAt != null && parseDate(cred.createdAt) > now.getTime();
 }
 
 /** Active credentials, usable at `now`: unexpired and already valid (not pending). */
 export function isActiveCredential(cred: GraphNode, now: Date): boolean {
-  return isUnexpiredCredential(cred, now) && !isPendingCredential(cred, now);
+  // Not isPendingCredential, which would test (and parse) the expiry a second time.
+  return isUnexpiredCredential(cred, now) && !(cred.createdAt != null && parseDate(cred.createdAt) > now.getTime());
 }
 
 /** Nodes at the far end of outgoing edges of one type (cached by the graph; copy before sorting). */

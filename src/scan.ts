@@ -13,7 +13,7 @@ import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
-import { compareText } from './compare.js';
+import { compareText, sortTexts } from './compare.js';
 import { tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
@@ -137,7 +137,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     ),
     summary: {
       identities: identities.length,
-      nodes: graph.nodes.size,
+      nodes: graph.size,
       edges: graph.edgeCount,
       findings: findings.length,
       bySeverity,
@@ -199,7 +199,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     strengthEvidence: strength.evidence,
     longLivedCredential: strength.longLived,
     crownJewels: analysis.shownCrownJewelPaths(n),
-    findingIds: [...findingIds].sort(),
+    findingIds: sortTexts(findingIds.slice()),
   };
   // A tier computed without some of its evidence is a floor: say so, or T0 reads as harmless.
   const tierMissing = tierLowerBound(graph, analysis, n);
@@ -207,7 +207,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     summary.tierIncomplete = tierMissing;
     summary.tierReasons = [...summary.tierReasons, `may reach more: ${tierMissing} (the tier is a lower bound)`];
   }
-  if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = [...new Set(unknownRuleIds)].sort();
+  if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = sortTexts([...new Set(unknownRuleIds)]);
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;

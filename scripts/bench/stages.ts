@@ -82,5 +82,5 @@ export function measureBreakdown(dir: string): StageReport {
   });
   const enabled = allRules.filter((r) => !DEFAULT_CONFIG.disabledRules.includes(r.meta.id));
   const { findings } = timed(stages, 'rules', () => runRules(graph, analysis, enabled, { now, ruleOptions: DEFAULT_CONFIG.rules }));
-  return { mode: 'breakdown', stages, identities: entries.length, nodes: graph.nodes.size, edges: graph.edgeCount, findings: findings.length, peakRssMb: peakRssMb(), skipped: {} };
+  return { mode: 'breakdown', stages, identities: entries.length, nodes: graph.size, edges: graph.edgeCount, findings: findings.length, peakRssMb: peakRssMb(), skipped: {} };
 }

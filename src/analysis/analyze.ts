@@ -2,6 +2,8 @@ import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Accountable, Analysis, Autonomy, CrownJewelPath, Owner, PathHop, StrengthResult } from './types.js';
+import { sortTexts } from '../compare.js';
+import { parseDate } from '../iso-date.js';
 
 /**
  * Edges along which control flows: holding the source gives the rights of the target. OWNS is
@@ -460,10 +462,10 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   let longLived = false;
   for (const c of graph.targets(ref, 'HAS_CREDENTIAL')) {
     if (c.status === 'inactive' || c.status === 'expired') continue;
-    if (c.expiresAt && Date.parse(c.expiresAt) <= now.getTime()) continue;
+    if (c.expiresAt && parseDate(c.expiresAt) <= now.getTime()) continue;
     // Not valid yet (an Entra start date in the future): it cannot sign in now. Same test as
     // isActiveCredential in rule-kit.
-    if (c.createdAt && Date.parse(c.createdAt) > now.getTime()) continue;
+    if (c.createdAt && parseDate(c.createdAt) > now.getTime()) continue;
     const k = credentialClass(c);
     evidence.push(credentialEvidence(c));
     if (cls === undefined || STRENGTH_RANK[k] < STRENGTH_RANK[cls]) cls = k;
@@ -471,8 +473,8 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
     // hours; the trust itself has no expiry but is not a long-lived secret.
     const sessionBased = c.attrs.sessionSeconds !== undefined;
     if (!sessionBased && (k === 'shared-secret' || k === 'private-key')) {
-      const start = c.createdAt ? Date.parse(c.createdAt) : undefined;
-      const end = c.expiresAt ? Date.parse(c.expiresAt) : undefined;
+      const start = c.createdAt ? parseDate(c.createdAt) : undefined;
+      const end = c.expiresAt ? parseDate(c.expiresAt) : undefined;
       if (c.expiresAt === null || (start !== undefined && end !== undefined && end - start > LONG_LIVED_DAYS * 86_400_000)) {
         longLived = true;
       } else if (end === undefined && start !== undefined && now.getTime() - start > LONG_LIVED_DAYS * 86_400_000) {
@@ -480,7 +482,7 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
       }
     }
   }
-  evidence.sort();
+  sortTexts(evidence);
   return { class: cls ?? 'none', evidence, longLived };
 }
 

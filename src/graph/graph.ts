@@ -22,7 +22,8 @@ const SLOT = Symbol('nhiscan.slot');
  * by edge direction, so that rules and path search never scan the whole edge list.
  */
 export class Graph {
-  readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** Made on first ask (see {@link nodes}). */
+  private nodeMap: Map<string, GraphNode> | undefined = undefined;
   readonly coverage: readonly CoverageRecord[];
   readonly scopes: readonly ScopeInfo[];
   /** Problems met while building (dangling references, duplicate ids); shown as warnings. */
@@ -57,14 +58,11 @@ export class Graph {
     this.coverage = coverage;
     this.scopes = scopes;
     this.warnings = warnings;
-    const nodes = new Map<string, GraphNode>();
-    this.nodes = nodes;
     this.slots = new Map();
     this.typeIndex = new Map();
     this.kindIndex = new Map();
     for (const n of nodeList) {
       const slot = new Slot(n, this, this.slotList.length);
-      nodes.set(n.id, n);
       this.slots.set(n.id, slot);
       this.slotList.push(slot);
       Object.defineProperty(n, SLOT, { value: slot, enumerable: false, configurable: true, writable: true });
@@ -119,6 +117,20 @@ export class Graph {
       // A later record of the same capability replaces an earlier one, as it always has.
       records.set(c.capability, c);
     }
+  }
+
+  /**
+   * Every node by id, in node order. Made when first asked for: the scan itself finds nodes
+   * through their slots, and a second table of every id (200,000 insertions at 100k, about 10 MB
+   * kept for the whole scan) was only read by a few reporters and tests.
+   */
+  get nodes(): ReadonlyMap<string, GraphNode> {
+    if (this.nodeMap === undefined) {
+      const nodes = new Map<string, GraphNode>();
+      for (let i = 0; i < this.slotList.length; i++) nodes.set(this.slotList[i].node.id, this.slotList[i].node);
+      this.nodeMap = nodes;
+    }
+    return this.nodeMap;
   }
 
   /** The slot of a node of this graph, by node object (no hashing) or by id. */
@@ -534,6 +546,20 @@ export class GraphBuilder {
   /** The nodes in the order they were first added (one added while iterating is met too). */
   *nodeList(): IterableIterator<GraphNode> {
     for (const entry of this.nodeOrder) yield entry.node!;
+  }
+
+  /**
+   * How many nodes were added so far: with {@link nodeAt}, the nodes of {@link nodeList} in an
+   * indexed loop. The graph's passes over every node run once each and are not optimised for
+   * long, and there the generator allocated a result object per node (tens of MB at 100k).
+   */
+  get nodeCount(): number {
+    return this.nodeOrder.length;
+  }
+
+  /** The `i`-th node added (0 to `nodeCount - 1`). */
+  nodeAt(i: number): GraphNode {
+    return this.nodeOrder[i].node!;
   }
 
   edgeList(): readonly GraphEdge[] {

@@ -11,7 +11,9 @@ import type { GraphNode } from './model.js';
  */
 export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): void {
   markModelInvokers(b);
-  for (const n of b.nodeList()) {
+  // Indexed loops here and below: see GraphBuilder.nodeCount.
+  for (let i = 0; i < b.nodeCount; i++) {
+    const n = b.nodeAt(i);
     if (n.kind !== 'identity') continue;
     if (!n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
       n.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
@@ -45,12 +47,15 @@ function markModelInvokers(b: GraphBuilder): void {
   // The privileges on model-serving APIs, found once: a few thousand privilege nodes, against
   // hundreds of thousands of grant edges.
   const modelPrivileges = new Map<string, GraphNode>();
-  for (const n of b.nodeList()) {
+  for (let i = 0; i < b.nodeCount; i++) {
+    const n = b.nodeAt(i);
     if (n.kind !== 'privilege') continue;
     if (MODEL_API.test(String(n.attrs.resourceDisplayName ?? n.attrs.resourceName ?? n.name))) modelPrivileges.set(n.id, n);
   }
   if (modelPrivileges.size === 0) return;
-  for (const e of b.edgeList()) {
+  const edges = b.edgeList();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
     if (e.type !== 'GRANTED' && e.type !== 'DELEGATED_GRANT') continue;
     const to = modelPrivileges.get(e.to);
     if (!to) continue;

@@ -38,6 +38,7 @@ import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js
 import { addCredentialReport, markPeople } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
+import { sortTexts } from '../../compare.js';
 
 /** A model date (already checked by the authorization-details reader) as an ISO instant in UTC. */
 const isoInstant = (v: string): string => new Date(parseProviderInstant(v)).toISOString();
@@ -254,9 +255,17 @@ function addOwnerTag(b: GraphBuilder, node: GraphNode, account: string): void {
 }
 
 function tagList(tags: Record<string, string>): string[] {
-  return Object.entries(tags)
-    .map(([k, v]) => `${k}=${v}`)
-    .sort();
+  const out: string[] = [];
+  for (const k in tags) out.push(`${k}=${tags[k]}`);
+  return sortTexts(out);
+}
+
+/** A principal's policy names, attached then inline (each inline one followed by `inlineSuffix`), sorted. */
+function policyNames(p: IamPrincipal, inlineSuffix: string): string[] {
+  const out: string[] = [];
+  for (const x of p.attachedPolicies) out.push(x.name);
+  for (const x of p.inlinePolicies) out.push(`${x.name}${inlineSuffix}`);
+  return sortTexts(out);
 }
 
 function principalNode(p: IamPrincipal, account: string, config: NhiConfig): GraphNode {
@@ -272,8 +281,8 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
     tags,
     attrs: {
       path: p.path ?? '/',
-      policies: [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => `${x.name} (inline)`)].sort(),
-      attachedPolicyArns: p.attachedPolicies.map((x) => x.arn).sort(),
+      policies: policyNames(p, ' (inline)'),
+      attachedPolicyArns: sortTexts(p.attachedPolicies.map((x) => x.arn)),
       owner: p.tags.owner ?? p.tags.Owner ?? p.tags.OWNER,
     },
   };
@@ -332,7 +341,7 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
     const id = ids.awsPrincipal(account, p.arn);
     // Sorted, as attrs.policies is: IAM lists attached policies in an order of its own, and the
     // same principal must give the same reasons whatever order that is.
-    const policies = [...p.attachedPolicies.map((x) => x.name), ...p.inlinePolicies.map((x) => x.name)].sort().join(', ') || 'group policies';
+    const policies = policyNames(p, '').join(', ') || 'group policies';
     const assessment = a.assessment;
     b.getNode(id)!.attrs.adminStatus = assessment.status;
     if (assessment.status === 'conditional' && assessment.undecided) {

@@ -5,6 +5,7 @@ import type { Snapshot } from '../../snapshot/snapshot.js';
 import { capabilityCoverage, coverageEntry } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import type { CoverageStatus } from '../../snapshot/types.js';
+import { parseDate } from '../../iso-date.js';
 
 /** One item of a collection file with its JSON path, for precise error messages. */
 export interface Item {
@@ -231,5 +232,5 @@ export function odataType(obj: Record<string, unknown>): string | undefined {
 export function latest(a: string | undefined, b: string | undefined): string | undefined {
   if (!a) return b;
   if (!b) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
+  return parseDate(a) >= parseDate(b) ? a : b;
 }

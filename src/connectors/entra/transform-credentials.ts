@@ -4,6 +4,7 @@ import type { Reader } from '../../snapshot/shape.js';
 import { isObject } from '../../snapshot/shape.js';
 import { assessSubject, workloadOf } from './fic.js';
 import type { EntraContext, IdentityRef } from './transform-context.js';
+import { parseDate } from '../../iso-date.js';
 
 type Location = 'application' | 'servicePrincipal';
 
@@ -18,7 +19,7 @@ export function credentialUse(ctx: EntraContext): Map<string, string> | undefine
     const keyId = r.str(obj, 'keyId', path);
     const act = r.optObject(obj, 'signInActivity', path);
     const when = act ? r.optDate(act, 'lastSignInDateTime', `${path}.signInActivity`) : undefined;
-    if (when && (!out.has(keyId) || Date.parse(when) > Date.parse(out.get(keyId)!))) out.set(keyId, when);
+    if (when && (!out.has(keyId) || parseDate(when) > parseDate(out.get(keyId)!))) out.set(keyId, when);
   }
   return out;
 }
@@ -135,8 +136,8 @@ const NO_EXPIRY_MS = 90 * 365.25 * 86_400_000;
  */
 function expiry(ctx: EntraContext, start: string | undefined, end: string | undefined): { expiresAt: string | null | undefined; endDateTime?: string } {
   if (end === undefined) return { expiresAt: undefined };
-  const from = Date.parse(start ?? ctx.snapshot.manifest.collectedAt ?? '');
-  if (!Number.isNaN(from) && Date.parse(end) - from > NO_EXPIRY_MS) return { expiresAt: null, endDateTime: end };
+  const from = parseDate(start ?? ctx.snapshot.manifest.collectedAt ?? '');
+  if (!Number.isNaN(from) && parseDate(end) - from > NO_EXPIRY_MS) return { expiresAt: null, endDateTime: end };
   return { expiresAt: end };
 }
 

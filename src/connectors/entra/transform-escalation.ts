@@ -55,7 +55,10 @@ const OWNER_THEN_CREDENTIAL = `a person who is owner adds a credential, an appli
  */
 function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const e of ctx.b.edgeList()) {
+  // Indexed: a for..of here allocated an iterator result per edge of the tenant.
+  const edges = ctx.b.edgeList();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
     if (e.type !== 'GRANTED' || !e.hidden) continue;
     const priv = ctx.privileges.get(e.to);
     if (!priv || priv.type !== 'entra-app-role') continue;
@@ -214,7 +217,9 @@ function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, Readon
   if (routes.length === 0) return;
   const privs = new Set(routes.map((r) => r.priv.id));
   const holders = new Map<string, string[]>();
-  for (const e of ctx.b.edgeList()) {
+  const edges = ctx.b.edgeList();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
     if (e.type !== 'HAS_ROLE' || e.conditional || !privs.has(e.to)) continue;
     const n = ctx.node(e.from);
     if (!n || (n.kind !== 'identity' && n.kind !== 'human')) continue;

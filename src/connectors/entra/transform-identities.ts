@@ -6,6 +6,7 @@ import { addObjectCredentials, credentialUse } from './transform-credentials.js'
 import { type EntraContext, type IdentityRef, latest, odataType } from './transform-context.js';
 import { directoryObject } from './transform-users.js';
 import { agentPatternRegExps } from '../../config/types.js';
+import { parseDate } from '../../iso-date.js';
 
 const AGENT_SP_TYPES = new Set(['agentIdentity', 'agentIdentityBlueprintPrincipal']);
 /** Identity node types an owner can add credentials to (managed identities take none). */
@@ -287,7 +288,7 @@ function spSignIns(ctx: EntraContext): Map<string, SpSignIn> | undefined {
     // fields missing) may have been the app's own sign-in or a call to it.
     const last = at('lastSignInActivity');
     const known = latest(client, resource);
-    const unattributed = last !== undefined && (known === undefined || Date.parse(last) > Date.parse(known));
+    const unattributed = last !== undefined && (known === undefined || parseDate(last) > parseDate(known));
     const prev = out.get(appId) ?? {};
     out.set(appId, { client: latest(prev.client, client), resource: latest(prev.resource, resource), unattributed: prev.unattributed || unattributed || undefined });
   }

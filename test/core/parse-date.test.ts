@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseDate, parseIsoInstant } from '../../src/iso-date.js';
+
+describe('parseDate', () => {
+  it('gives exactly what Date.parse gives, for every day of a range of years in the forms it reads itself', () => {
+    const years = [100, 999, 1000, 1582, 1600, 1700, 1899, 1900, 1969, 1970, 1999, 2000, 2001, 2023, 2024, 2025, 2026, 2099, 2100, 2400, 9999];
+    for (const y of years) {
+      for (let m = 1; m <= 12; m++) {
+        for (let d = 1; d <= 31; d++) {
+          const date = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          // Date.parse rolls an impossible day over (0100-02-29 is 0100-03-01); parseIsoInstant refuses it.
+          const real = new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+          for (const s of [`${date}T00:00:00Z`, `${date}T23:59:59.999Z`, `${date}T12:34:56+00:00`, `${date}T01:02:03.004+00:00`]) {
+            expect(parseDate(s), s).toBe(Date.parse(s));
+            expect(parseIsoInstant(s), s).toBe(real ? Date.parse(s) : NaN);
+          }
+        }
+      }
+    }
+  });
+
+  it('leaves every other form to Date.parse, impossible dates and times included', () => {
+    for (const s of ['2026-02-29T00:00:00Z', '2024-02-30T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T09:60:00Z', '2026-11-20T09:00:60Z', '2026-11-20T09:00:00', '2026-11-20', '2026-11-20T09:00:00+01:00', '2026-11-20T09:00:00.5Z', '2026-11-20t09:00:00Z', '0099-01-01T00:00:00Z', 'Fri, 20 Nov 2026 09:00:00 GMT', 'not a date', '', '2026-11-2xT09:00:00Z']) {
+      expect(Object.is(parseDate(s), Date.parse(s)), s).toBe(true);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import {
   AuthzDetailsError,
   parseAuthorizationDetails,
+  truncation,
   createEvaluator,
   analyzeTrust,
   buildTrustIndex,
@@ -33,7 +34,7 @@ import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
-import { parseCsv } from './transform-csv.js';
+import { parseCsv, parseCredentialReport } from './transform-csv.js';
 import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
@@ -144,7 +145,14 @@ function transformAccount(
   const samlPath = `${dir}/saml-providers.json`;
   const raPath = `${dir}/rolesanywhere.json`;
   const warn = (m: string): void => b.warn(m);
-  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
+  let iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
+  // One page of a paged answer is not the account: like a collector that could not read every
+  // page (authorization-details.ts), none of it is used, and the gap is on the record.
+  const cut = iamCov.status === 'collected' ? truncation(snapshot.files[authzPath]) : undefined;
+  if (cut) {
+    iamCov = { ...iamCov, status: 'error', reason: `${authzPath} is one page of a paged answer (${cut}); merge all pages` };
+    warn(`${authzPath}: ${cut}: the file is one page of GetAccountAuthorizationDetails, not the whole account; it counts as not read`);
+  }
   b.addCoverage(iamCov);
   const reportCov = capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn);
   b.addCoverage(reportCov);
@@ -199,7 +207,7 @@ function transformAccount(
     }
   }
 
-  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCsv(reportRaw, reportPath), account, reportPath, config) : [];
+  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).

@@ -6,8 +6,8 @@
  * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
  * owner become `unknown`; so does a group or managed policy reference that cannot be read. An ARN
- * listed twice keeps its first entry, with an issue. Whether the file is the whole account (not
- * one page of a paged answer) is for the caller to ask, with `truncation`.
+ * listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
+ * Marker, NextToken) is not the account and is refused.
  */
 import type {
   AccountModel,
@@ -55,28 +55,19 @@ export interface ParseAuthzOptions {
 type Obj = Record<string, unknown>;
 
 /**
- * Why `input` is one page of a paged answer rather than the whole account, or undefined.
- * GetAccountAuthorizationDetails pages its answer: `IsTruncated: true` with a `Marker` naming the
- * next page (IAM API Reference). The aws CLI follows the Markers and prints the merged result
- * without them, but prints a single page with `--no-paginate`, and adds a `NextToken` when
- * `--max-items` cut the listing short. Read as the account, such a page would silently lose the
- * principals (and their findings) of the pages after it.
+ * Refuses one page of a paged answer. GetAccountAuthorizationDetails pages its answer:
+ * `IsTruncated: true` with a `Marker` naming the next page (IAM API Reference). The aws CLI follows
+ * the Markers and prints the merged lists without them, but prints a single page with
+ * `--no-paginate`, and adds a `NextToken` when `--max-items` cut the listing short; the collector
+ * merges every page and writes none of these. Read as the account, such a page would make the
+ * principals of the pages after it (and their findings) pass for absent ones, so it is malformed
+ * input, as a Graph file with an `@odata.nextLink` is (docs/snapshot-format.md).
  */
-export function truncation(input: unknown): string | undefined {
-  let root = input;
-  if (typeof input === 'string') {
-    try {
-      root = JSON.parse(input);
-    } catch {
-      return undefined; // the parser reports what is wrong with it
-    }
-  }
-  if (!isObj(root)) return undefined;
-  const marks: string[] = [];
+function refuseOnePage(root: Obj): void {
+  const more = 'one page of GetAccountAuthorizationDetails, not the whole account: merge every page into one file (the aws CLI does unless given --no-paginate or --max-items)';
   // Anything but an absent or false IsTruncated is taken as "more to come".
-  if (root.IsTruncated !== undefined && root.IsTruncated !== null && root.IsTruncated !== false) marks.push(`IsTruncated is ${JSON.stringify(root.IsTruncated)}`);
-  for (const field of ['Marker', 'NextToken']) if (typeof root[field] === 'string' && root[field] !== '') marks.push(`a ${field} names a next page`);
-  return marks.length > 0 ? marks.join(', ') : undefined;
+  if (root.IsTruncated !== undefined && root.IsTruncated !== null && root.IsTruncated !== false) throw new AuthzDetailsError('IsTruncated', more);
+  for (const field of ['Marker', 'NextToken']) if (typeof root[field] === 'string' && root[field] !== '') throw new AuthzDetailsError(field, more);
 }
 
 const ARN_ACCOUNT = /^arn:([^:]+):iam::(\d{12}):/;
@@ -305,6 +296,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   if (!known.some((k) => k in root)) {
     throw new AuthzDetailsError('', 'none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present');
   }
+  refuseOnePage(root);
   const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
   const model: AccountModel = { ...emptyAccountModel(), unparseablePolicies: ctx.unparseable, issues: ctx.issues };
 

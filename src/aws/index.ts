@@ -10,7 +10,7 @@
  *
  * Principal ids are ARNs throughout.
  */
-export { parseAuthorizationDetails, truncation, AuthzDetailsError, type ParseAuthzOptions } from './authz-details.js';
+export { parseAuthorizationDetails, AuthzDetailsError, type ParseAuthzOptions } from './authz-details.js';
 export * from './model.js';
 export { parsePolicyDocument, normalizePolicyDocument } from './policy/document.js';
 export type { PolicyDocument, PolicyStatement, PrincipalBlock, ConditionBlock, DocumentProblem, DocumentParseResult, DocumentKind } from './policy/document.js';

@@ -8,7 +8,6 @@ import { InputError } from '../../errors.js';
 import {
   AuthzDetailsError,
   parseAuthorizationDetails,
-  truncation,
   createEvaluator,
   analyzeTrust,
   buildTrustIndex,
@@ -145,14 +144,7 @@ function transformAccount(
   const samlPath = `${dir}/saml-providers.json`;
   const raPath = `${dir}/rolesanywhere.json`;
   const warn = (m: string): void => b.warn(m);
-  let iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
-  // One page of a paged answer is not the account: like a collector that could not read every
-  // page (authorization-details.ts), none of it is used, and the gap is on the record.
-  const cut = iamCov.status === 'collected' ? truncation(snapshot.files[authzPath]) : undefined;
-  if (cut) {
-    iamCov = { ...iamCov, status: 'error', reason: `${authzPath} is one page of a paged answer (${cut}); merge all pages` };
-    warn(`${authzPath}: ${cut}: the file is one page of GetAccountAuthorizationDetails, not the whole account; it counts as not read`);
-  }
+  const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
   b.addCoverage(iamCov);
   const reportCov = capabilityCoverage(snapshot, 'aws', account, CAPS.report, [reportPath], warn);
   b.addCoverage(reportCov);

@@ -5,7 +5,9 @@
  * A structurally wrong file (not an object, lists that are not arrays, a user, group or role
  * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
- * owner become `unknown`.
+ * owner become `unknown`; so does a group or managed policy reference that cannot be read. An ARN
+ * listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
+ * Marker, NextToken) is not the account and is refused.
  */
 import type {
   AccountModel,
@@ -14,6 +16,7 @@ import type {
   IamUser,
   InlinePolicy,
   ManagedPolicy,
+  ParseIssue,
   PolicyBody,
   PolicyRef,
   UnparseablePolicy,
@@ -50,6 +53,22 @@ export interface ParseAuthzOptions {
 }
 
 type Obj = Record<string, unknown>;
+
+/**
+ * Refuses one page of a paged answer. GetAccountAuthorizationDetails pages its answer:
+ * `IsTruncated: true` with a `Marker` naming the next page (IAM API Reference). The aws CLI follows
+ * the Markers and prints the merged lists without them, but prints a single page with
+ * `--no-paginate`, and adds a `NextToken` when `--max-items` cut the listing short; the collector
+ * merges every page and writes none of these. Read as the account, such a page would make the
+ * principals of the pages after it (and their findings) pass for absent ones, so it is malformed
+ * input, as a Graph file with an `@odata.nextLink` is (docs/snapshot-format.md).
+ */
+function refuseOnePage(root: Obj): void {
+  const more = 'one page of GetAccountAuthorizationDetails, not the whole account: merge every page into one file (the aws CLI does unless given --no-paginate or --max-items)';
+  // Anything but an absent or false IsTruncated is taken as "more to come".
+  if (root.IsTruncated !== undefined && root.IsTruncated !== null && root.IsTruncated !== false) throw new AuthzDetailsError('IsTruncated', more);
+  for (const field of ['Marker', 'NextToken']) if (typeof root[field] === 'string' && root[field] !== '') throw new AuthzDetailsError(field, more);
+}
 
 const ARN_ACCOUNT = /^arn:([^:]+):iam::(\d{12}):/;
 
@@ -163,14 +182,42 @@ function inlinePolicies(entry: Obj, field: string, at: string, owner: string, ct
   });
 }
 
-function policyRefs(entry: Obj, at: string, ctx: Ctx): PolicyRef[] {
+/**
+ * A group or managed policy that an entry names in a form that cannot be read. Dropped, it would
+ * read as "not attached" and close findings; kept on the owner, its grants are unknown (as for a
+ * group name missing from GroupDetailList), with a warning and a coverage record.
+ */
+function unreadRef(ctx: Ctx, owner: string, unread: ParseIssue[], location: string, policyName: string, problem: string): void {
+  ctx.issues.push({ location, problem });
+  ctx.unparseable.push({ owner, policyName, location, problem });
+  unread.push({ location, problem });
+}
+
+function policyRefs(entry: Obj, at: string, owner: string, unread: ParseIssue[], ctx: Ctx): PolicyRef[] {
   return list(entry, 'AttachedManagedPolicies', at).flatMap((p, i) => {
     if (isObj(p) && typeof p.PolicyArn === 'string') {
       return [{ arn: p.PolicyArn, name: str(p.PolicyName) ?? p.PolicyArn.slice(p.PolicyArn.lastIndexOf('/') + 1) }];
     }
-    ctx.issues.push({ location: `${at}.AttachedManagedPolicies[${i}]`, problem: 'expected {PolicyName, PolicyArn}' });
+    const name = (isObj(p) && str(p.PolicyName)) || `AttachedManagedPolicies[${i}]`;
+    unreadRef(ctx, owner, unread, `${at}.AttachedManagedPolicies[${i}]`, name, 'expected {PolicyName, PolicyArn}; what the policy grants is unknown');
     return [];
   });
+}
+
+/** The unread references of an entry, when there are any (the field is absent otherwise). */
+function unreadOf(unread: ParseIssue[]): { unreadRefs?: ParseIssue[] } {
+  return unread.length > 0 ? { unreadRefs: unread } : {};
+}
+
+/**
+ * Whether an entry repeats the ARN of an earlier one of the same list. IAM lists each ARN once;
+ * a repeat (pages merged twice, a hand-edited file) is skipped with a warning so that the result
+ * does not depend on which copy comes last, as the Entra and Okta readers do ("first one kept").
+ */
+function repeated(first: { location: string } | undefined, arn: string, at: string, ctx: Ctx): boolean {
+  if (!first) return false;
+  ctx.issues.push({ location: at, problem: `duplicate ARN ${arn} (first at ${first.location}); first one kept` });
+  return true;
 }
 
 function boundary(entry: Obj, at: string, ctx: Ctx): PolicyRef | undefined {
@@ -249,10 +296,12 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   if (!known.some((k) => k in root)) {
     throw new AuthzDetailsError('', 'none of UserDetailList, GroupDetailList, RoleDetailList or Policies is present');
   }
+  refuseOnePage(root);
   const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
   const model: AccountModel = { ...emptyAccountModel(), unparseablePolicies: ctx.unparseable, issues: ctx.issues };
 
   list(root, 'Policies', '').forEach((e, i) => {
+    if (isObj(e) && typeof e.Arn === 'string' && repeated(model.policies.get(e.Arn), e.Arn, `Policies[${i}]`, ctx)) return;
     const p = managedPolicy(e, `Policies[${i}]`, ctx);
     if (p) model.policies.set(p.arn, p);
   });
@@ -260,6 +309,8 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'GroupDetailList', '').forEach((e, i) => {
     const at = `GroupDetailList[${i}]`;
     const base = identity(e, at, 'GroupName', 'GroupId', ctx);
+    if (repeated(model.groups.get(base.arn), base.arn, at, ctx)) return;
+    const unread: ParseIssue[] = [];
     const group: IamGroup = {
       kind: 'group',
       arn: base.arn,
@@ -268,8 +319,9 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       path: base.path,
       createDate: base.createDate,
       inlinePolicies: inlinePolicies(base.entry, 'GroupPolicyList', at, base.arn, ctx),
-      attachedPolicies: policyRefs(base.entry, at, ctx),
+      attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
       tags: {},
+      ...unreadOf(unread),
       location: at,
     };
     model.groups.set(group.arn, group);
@@ -280,7 +332,13 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'UserDetailList', '').forEach((e, i) => {
     const at = `UserDetailList[${i}]`;
     const base = identity(e, at, 'UserName', 'UserId', ctx);
-    const groupNames = list(base.entry, 'GroupList', at).filter((g): g is string => typeof g === 'string');
+    if (repeated(model.users.get(base.arn), base.arn, at, ctx)) return;
+    const unread: ParseIssue[] = [];
+    const groupNames: string[] = [];
+    list(base.entry, 'GroupList', at).forEach((g, j) => {
+      if (typeof g === 'string') groupNames.push(g);
+      else unreadRef(ctx, base.arn, unread, `${at}.GroupList[${j}]`, `GroupList[${j}]`, 'expected a group name; the policies of that group are unknown');
+    });
     const groupArns: string[] = [];
     for (const name of groupNames) {
       const g = model.groupsByName.get(name);
@@ -305,9 +363,10 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       groupNames,
       groupArns,
       inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
-      attachedPolicies: policyRefs(base.entry, at, ctx),
+      attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
       permissionsBoundary: boundary(base.entry, at, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
+      ...unreadOf(unread),
       location: at,
     };
     model.users.set(user.arn, user);
@@ -316,6 +375,8 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   list(root, 'RoleDetailList', '').forEach((e, i) => {
     const at = `RoleDetailList[${i}]`;
     const base = identity(e, at, 'RoleName', 'RoleId', ctx);
+    if (repeated(model.roles.get(base.arn), base.arn, at, ctx)) return;
+    const unread: ParseIssue[] = [];
     const trust = body(base.entry.AssumeRolePolicyDocument, `${at}.AssumeRolePolicyDocument`, 'trust');
     if (!trust.ok) ctx.unparseable.push({ owner: base.arn, policyName: 'AssumeRolePolicyDocument', location: trust.location, problem: trust.problem });
     const lastUsed = base.entry.RoleLastUsed;
@@ -332,9 +393,10 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
         isObj(p) && typeof p.Arn === 'string' ? [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }] : [],
       ),
       inlinePolicies: inlinePolicies(base.entry, 'RolePolicyList', at, base.arn, ctx),
-      attachedPolicies: policyRefs(base.entry, at, ctx),
+      attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
       permissionsBoundary: boundary(base.entry, at, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
+      ...unreadOf(unread),
       description: str(base.entry.Description),
       maxSessionDuration: typeof base.entry.MaxSessionDuration === 'number' ? base.entry.MaxSessionDuration : undefined,
       location: at,

@@ -54,6 +54,11 @@ interface PrincipalBase {
   tags: Record<string, string>;
   /** A Tags entry could not be read (recorded as an issue): an owner tag may be missing. */
   tagsIncomplete?: boolean;
+  /**
+   * Entries of `GroupList` or `AttachedManagedPolicies` that could not be read: a group or a
+   * managed policy whose grants are unknown, so the answers that depend on them are unknown.
+   */
+  unreadRefs?: ParseIssue[];
   /** JSON path of the entry in the input file. */
   location: string;
 }

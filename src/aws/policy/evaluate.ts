@@ -120,7 +120,16 @@ function groupPolicies(model: AccountModel, g: IamGroup): BoundPolicy[] {
   return [
     ...g.inlinePolicies.map((p) => bindInline(g.arn, p, 'identity', g.arn)),
     ...g.attachedPolicies.map((r) => bindManaged(model, r, 'identity', g.arn)),
+    ...unreadRefs(g, g.arn),
   ];
+}
+
+/** A group or managed policy the entry names in a form that could not be read: it may grant anything. */
+function unreadRefs(p: IamPrincipal | IamGroup, via?: string): BoundPolicy[] {
+  return (p.unreadRefs ?? []).map((u) => ({
+    origin: { policyId: `${p.arn}#unread/${u.location}`, policyName: '?', kind: 'managed', via, use: 'identity', location: u.location },
+    problem: { location: u.location, problem: u.problem },
+  }));
 }
 
 /**
@@ -186,6 +195,7 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
       }
     }
   }
+  if (p.unreadRefs) identity.push(...unreadRefs(p));
   const facts: PrincipalFacts = {
     arn: p.arn,
     accountId: /^arn:[^:]+:iam::(\d{12}):/.exec(p.arn)?.[1] ?? model.accountId,

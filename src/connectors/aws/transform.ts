@@ -33,7 +33,7 @@ import { POLICY_UNREAD } from '../../aws/privesc.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
-import { parseCsv } from './transform-csv.js';
+import { parseCsv, parseCredentialReport } from './transform-csv.js';
 import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
@@ -200,7 +200,7 @@ function transformAccount(
     }
   }
 
-  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCsv(reportRaw, reportPath), account, reportPath, config) : [];
+  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).

@@ -1,0 +1,254 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile, type Outcome } from './demo-copy.js';
+
+// Reading the AWS files of an offline snapshot: a file that is not the whole account, or an
+// entry that cannot be read, must never read as "fewer findings". It is refused (exit 2, one
+// line naming the file and place) or becomes a coverage record, a warning and `unknown`.
+
+const tmp = scratch('aws-input-completeness');
+afterAll(() => tmp.cleanup());
+
+const PROD = '111122223333';
+const DIR = `aws/${PROD}`;
+const AUTHZ = `${DIR}/authorization-details.json`;
+const REPORT = `${DIR}/credential-report.csv`;
+const ADMIN = { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' };
+
+let n = 0;
+const fresh = (name: string): string => copyDemo(tmp.dir, `${name}-${n++}`);
+
+function findings(r: Outcome): string[] {
+  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
+  return r.result.report.findings.map((f) => `${f.ruleId} ${f.fingerprint} ${f.severity} ${f.message}`).sort();
+}
+
+const reportOf = (dir: string) => {
+  const r = outcome(() => scanSnapshotDir(dir));
+  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
+  return r.result.report;
+};
+
+function editAuthz(dir: string, edit: (doc: any) => void): void {
+  const doc = readJsonFile(dir, AUTHZ);
+  edit(doc);
+  writeJsonFile(dir, AUTHZ, doc);
+}
+
+function setCoverage(dir: string, capability: string, status: string, reason: string): void {
+  const m = readJsonFile(dir, 'manifest.json');
+  const rec = m.coverage.find((c: any) => c.provider === 'aws' && c.scope === PROD && c.capability === capability);
+  Object.assign(rec, { status, reason });
+  writeJsonFile(dir, 'manifest.json', m);
+}
+
+/** The aws-principal-admin answer for one principal of the prod account: pass, fail or unknown. */
+function adminAnswer(dir: string, name: string): string {
+  const report = reportOf(dir);
+  const subject = report.identities.find((x) => x.scope === PROD && x.name === name);
+  if (!subject) throw new Error(`no ${name}`);
+  if (report.findings.some((f) => f.ruleId === 'aws-principal-admin' && f.subject.id === subject.id)) return 'fail';
+  return subject.unknownRuleIds?.includes('aws-principal-admin') ? 'unknown' : 'pass';
+}
+
+// Refused like a Graph file that still has an @odata.nextLink (docs/snapshot-format.md): the
+// collector merges every page and never writes these markers, so one can only be an unmerged page.
+describe('a truncated authorization-details.json (one page of a paged answer) is refused, naming the marker', () => {
+  it.each([
+    ['IsTruncated true with a Marker', { IsTruncated: true, Marker: 'AAAAexample' }, 'IsTruncated'],
+    ['a Marker alone', { Marker: 'AAAAexample' }, 'Marker'],
+    ['IsTruncated true alone', { IsTruncated: true }, 'IsTruncated'],
+    ['IsTruncated as a string', { IsTruncated: 'true' }, 'IsTruncated'],
+    ['the NextToken the aws CLI prints with --max-items', { NextToken: 'eyJNYXJrZXIiOiBudWxsfQ==' }, 'NextToken'],
+  ])('%s', (_name, marks, field) => {
+    const cut = fresh('trunc');
+    editAuthz(cut, (doc) => Object.assign(doc, marks));
+    const r = outcome(() => scanSnapshotDir(cut));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${AUTHZ}: ${field}: one page of GetAccountAuthorizationDetails`) });
+  });
+
+  it('near miss: IsTruncated false (the last page, or all pages merged) with a null Marker reads as the demo does', () => {
+    const last = fresh('trunc-false');
+    editAuthz(last, (doc) => Object.assign(doc, { IsTruncated: false, Marker: null }));
+    expect(findings(outcome(() => scanSnapshotDir(last)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('demo')))));
+  });
+
+  it('a truncated file under aws.iam recorded as not collected is not read, so not refused', () => {
+    const dir = fresh('trunc-disowned');
+    editAuthz(dir, (doc) => Object.assign(doc, { IsTruncated: true, Marker: 'AAAAexample' }));
+    setCoverage(dir, 'aws.iam', 'error', 'GetAccountAuthorizationDetails: stopped after 1000 pages');
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+  });
+
+  it('given with --aws-authz-details: exit 2, one line naming the file given and the marker, even with --allow-partial', () => {
+    const cut = fresh('trunc-cli');
+    editAuthz(cut, (doc) => Object.assign(doc, { IsTruncated: true, Marker: 'AAAAexample' }));
+    const file = join(cut, AUTHZ);
+    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}: IsTruncated: one page of GetAccountAuthorizationDetails`);
+  });
+});
+
+describe('a credential report that is empty, has no root row, or names another account is an input error', () => {
+  const lines = (dir: string) => readFileSync(join(dir, REPORT), 'utf8').split('\n');
+
+  it.each([
+    ['empty (0 bytes)', () => '', 'empty'],
+    ['only a line break', () => '\n', 'empty'],
+  ])('%s', (_name, text, words) => {
+    const dir = fresh('cr-empty');
+    writeFileSync(join(dir, REPORT), text());
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: `) });
+    expect(r.kind === 'input-error' && r.line).toContain(words);
+  });
+
+  it('only the header row', () => {
+    const dir = fresh('cr-header');
+    writeFileSync(join(dir, REPORT), `${lines(dir)[0]}\n`);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: `) });
+    expect(r.kind === 'input-error' && r.line).toContain('<root_account>');
+  });
+
+  it('without the <root_account> row', () => {
+    const dir = fresh('cr-noroot');
+    writeFileSync(join(dir, REPORT), lines(dir).filter((l) => !l.startsWith('<root_account>,')).join('\n'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: `) });
+    expect(r.kind === 'input-error' && r.line).toContain('<root_account>');
+  });
+
+  it("another account's report (every ARN names 444455556666) names the first such line", () => {
+    const dir = fresh('cr-foreign');
+    writeFileSync(join(dir, REPORT), readFileSync(join(dir, REPORT), 'utf8').replaceAll(PROD, '444455556666'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 2, column arn: `) });
+    expect(r.kind === 'input-error' && r.line).toContain('444455556666');
+  });
+
+  it('one foreign row among the right ones names its line', () => {
+    const dir = fresh('cr-foreign-one');
+    const all = lines(dir);
+    all[3] = all[3].replace(PROD, '444455556666');
+    writeFileSync(join(dir, REPORT), all.join('\n'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 4, column arn: `) });
+  });
+
+  it('near miss: the demo report itself, with CRLF line ends, still reads', () => {
+    const dir = fresh('cr-crlf');
+    writeFileSync(join(dir, REPORT), lines(dir).join('\r\n'));
+    expect(findings(outcome(() => scanSnapshotDir(dir)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('demo')))));
+  });
+
+  it('--aws-credential-report empty.csv exits 2 naming the file', () => {
+    const dir = fresh('cr-cli');
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const r = cli(['scan', '--aws-authz-details', join(dir, AUTHZ), '--aws-credential-report', empty, '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${empty}: the file is empty`);
+  });
+});
+
+describe('a malformed group or managed-policy reference makes its holder unknown, with a coverage record', () => {
+  /** platform-admins made an admin group, and svc-reporting given one GroupList entry. */
+  function viaGroup(entry: unknown): string {
+    const dir = fresh('grp');
+    editAuthz(dir, (doc) => {
+      doc.GroupDetailList[0].AttachedManagedPolicies.push(ADMIN);
+      doc.UserDetailList.find((u: any) => u.UserName === 'svc-reporting').GroupList = [entry];
+    });
+    return dir;
+  }
+
+  it('the near miss and the known case: a group by name is admin, an unknown group name is unknown', () => {
+    expect(adminAnswer(viaGroup('platform-admins'), 'svc-reporting')).toBe('fail');
+    expect(adminAnswer(viaGroup('no-such-group'), 'svc-reporting')).toBe('unknown');
+  });
+
+  it.each([
+    ['a number', 5],
+    ['an object', { GroupName: 'platform-admins' }],
+    ['null', null],
+  ])('a GroupList entry that is %s', (_name, entry) => {
+    const dir = viaGroup(entry);
+    expect(adminAnswer(dir, 'svc-reporting')).toBe('unknown');
+    const report = reportOf(dir);
+    const at = 'UserDetailList[2].GroupList[0]';
+    expect(report.coverage).toContainEqual(expect.objectContaining({ scope: PROD, status: 'error', reason: expect.stringContaining(at) }));
+    expect(report.warnings.some((w) => w.includes(`${AUTHZ}: ${at}`))).toBe(true);
+  });
+
+  it.each([
+    ['a number', { PolicyName: 'AdministratorAccess', PolicyArn: 12345 }],
+    ['missing', { PolicyName: 'AdministratorAccess' }],
+    ['an entry that is a string', 'arn:aws:iam::aws:policy/AdministratorAccess'],
+  ])('a role AttachedManagedPolicies entry whose PolicyArn is %s', (_name, entry) => {
+    const dir = fresh('arn');
+    expect(adminAnswer(dir, 'github-deploy')).toBe('fail');
+    editAuthz(dir, (doc) => {
+      doc.RoleDetailList.find((r: any) => r.RoleName === 'github-deploy').AttachedManagedPolicies[0] = entry;
+    });
+    expect(adminAnswer(dir, 'github-deploy')).toBe('unknown');
+    const report = reportOf(dir);
+    const at = 'RoleDetailList[1].AttachedManagedPolicies[0]';
+    expect(report.coverage).toContainEqual(expect.objectContaining({ scope: PROD, status: 'error', reason: expect.stringContaining(at) }));
+    expect(report.warnings.some((w) => w.includes(`${AUTHZ}: ${at}`))).toBe(true);
+  });
+
+  it("a group's malformed AttachedManagedPolicies entry makes its members unknown", () => {
+    const dir = fresh('grp-arn');
+    editAuthz(dir, (doc) => {
+      doc.UserDetailList.find((u: any) => u.UserName === 'svc-reporting').GroupList = ['platform-admins'];
+    });
+    // Near miss: a member of the group as the demo has it (S3 read, support) is not admin.
+    expect(adminAnswer(dir, 'svc-reporting')).toBe('pass');
+    editAuthz(dir, (doc) => {
+      doc.GroupDetailList[0].AttachedManagedPolicies.push({ PolicyName: 'AdministratorAccess', PolicyArn: 12345 });
+    });
+    expect(adminAnswer(dir, 'svc-reporting')).toBe('unknown');
+    expect(reportOf(dir).coverage).toContainEqual(
+      expect.objectContaining({ scope: PROD, status: 'error', reason: expect.stringContaining('GroupDetailList[0].AttachedManagedPolicies[2]') }),
+    );
+  });
+});
+
+describe('a duplicate ARN in an IAM list: the first entry is kept, with a warning, whatever comes after', () => {
+  it.each([
+    ['RoleDetailList', 'github-deploy', 'AttachedManagedPolicies'],
+    ['UserDetailList', 'legacy-erp-integration', 'AttachedManagedPolicies'],
+    ['GroupDetailList', 'platform-admins', 'AttachedManagedPolicies'],
+  ])('a copy of %s entry %s without policies appended at the end changes nothing', (list, name, field) => {
+    const dir = fresh('dup');
+    let at = '';
+    editAuthz(dir, (doc) => {
+      const entries = doc[list];
+      const first = entries.findIndex((e: any) => e.Arn.endsWith(`/${name}`));
+      const copy = { ...structuredClone(entries[first]), [field]: [] };
+      at = `${list}[${entries.length}]`;
+      entries.push(copy);
+    });
+    const report = reportOf(dir);
+    expect(findings(outcome(() => scanSnapshotDir(dir)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('demo')))));
+    expect(report.warnings.some((w) => w.includes(`${AUTHZ}: ${at}`) && w.includes('first one kept'))).toBe(true);
+  });
+
+  it('a duplicate managed policy ARN in Policies keeps the first document', () => {
+    const dir = fresh('dup-policy');
+    editAuthz(dir, (doc) => {
+      const i = doc.Policies.findIndex((p: any) => p.PolicyName === 'erp-integration-access');
+      const copy = structuredClone(doc.Policies[i]);
+      for (const v of copy.PolicyVersionList) v.Document = { Version: '2012-10-17', Statement: [] };
+      doc.Policies.push(copy);
+    });
+    expect(findings(outcome(() => scanSnapshotDir(dir)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('demo')))));
+    expect(reportOf(dir).warnings.some((w) => w.includes(`${AUTHZ}: Policies[`) && w.includes('first one kept'))).toBe(true);
+  });
+});

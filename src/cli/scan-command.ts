@@ -193,20 +193,27 @@ async function emit(result: Renderable, flags: ScanFlags): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
   const ci = applyCiLayer(result.report, flags, result.report.scannedAt);
+  const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
+  // Known before the report is written: a reader that closes the pipe early (`| head`) ends the
+  // process inside the write (main.ts), and the exit code must still be the gate's, or
+  // `scan --fail-on high | head` under pipefail would pass the gate.
+  process.exitCode = code;
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
   await writeChunks(chunks, flags.output);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${safeText(line, 1000)}\n`);
+  if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
+  return code;
+}
+
+/** The exit code of a scan: 1 for a counted finding at or above the threshold, 3 for an incomplete collection, else 0. */
+function gate(result: Renderable, staleOrExpiredFail: boolean, threshold: Severity | 'none', allowPartial: boolean): number {
   const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
   if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
   // An expired waiver fails a gating run (CI); an analyst's plain scan only shows the message.
-  if (ci.staleOrExpiredFail && threshold !== 'none') return 1;
+  if (staleOrExpiredFail && threshold !== 'none') return 1;
   const incomplete = result.report.coverage.some((c) => c.status !== 'collected');
-  if (incomplete && threshold !== 'none' && !flags.allowPartial) {
-    process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
-    return 3;
-  }
-  return 0;
+  return incomplete && threshold !== 'none' && !allowPartial ? 3 : 0;
 }
 
 /** Writes the report in pieces, to a file or to stdout (respecting back-pressure on pipes). */

@@ -48,4 +48,14 @@ describe.skipIf(!existsSync('/dev/full'))('standard output that fails on write',
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}" scan --demo --format json | head -c 10 >/dev/null`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     expect(r.stderr).toBe('');
   });
+
+  it('a closed pipe keeps the gate\'s exit code (`scan --fail-on high | head` under pipefail still fails)', () => {
+    const bin = `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}"`;
+    // The first command's own status, whatever head does.
+    const code = (args: string) => Number(spawnSync('bash', ['-c', `${bin} ${args} | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).stdout.trim());
+    // The demo has high findings: the gate fails (1) whether or not the reader read everything.
+    expect(code('scan --demo --fail-on high --format json')).toBe(1);
+    expect(code('scan --demo --fail-on high')).toBe(1);
+    expect(code('scan --demo --format json')).toBe(0);
+  });
 });

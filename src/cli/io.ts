@@ -253,6 +253,7 @@ export function validateManifest(value: unknown, file: string): Manifest {
     if (!['collected', 'missing-permission', 'error', 'not-collected'].includes(c.status as string)) {
       throw new InputError('status must be collected, missing-permission, error or not-collected', file, `${at}.status`);
     }
+    if (c.reason !== undefined && typeof c.reason !== 'string') throw new InputError('expected a string', file, `${at}.reason`);
     if (c.unreadKeys !== undefined && !(Array.isArray(c.unreadKeys) && c.unreadKeys.every((k) => typeof k === 'string'))) {
       throw new InputError('expected an array of strings', file, `${at}.unreadKeys`);
     }

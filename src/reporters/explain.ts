@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import type { ExplainCard } from '../explain.js';
 import { safeText as t } from './sanitize.js';
 import { renderPath } from './table.js';
+import { tierLabel } from '../report/tier-label.js';
 
 /** The card as text: the three answers an auditor needs, then the findings. */
 export function renderExplain(card: ExplainCard, color: boolean): string {
@@ -10,7 +11,7 @@ export function renderExplain(card: ExplainCard, color: boolean): string {
   const out: string[] = [];
   out.push(c.bold(`${t(i.name)}`) + c.gray(`  ${i.provider} ${i.type}  ${t(i.nativeId)}`));
   out.push(c.gray(`  ${t(i.id)}`));
-  out.push(`  capability T${i.tier} (${t(i.tierReasons.join('; '))}) · autonomy ${i.autonomy} (${t(i.autonomyReason)})`);
+  out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete))} (${t(i.tierReasons.join('; '))}) · autonomy ${i.autonomy} (${t(i.autonomyReason)})`);
   if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '))}`);
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '))}`);
   out.push('', c.bold('1. Accountable humans'));

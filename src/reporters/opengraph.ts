@@ -4,6 +4,7 @@ import type { Analysis } from '../analysis/types.js';
 import { jsonChunks } from './json-chunks.js';
 import { safeText, safeJsonText } from './sanitize.js';
 import { compareText } from '../compare.js';
+import { tierLowerBound } from '../rule-kit.js';
 
 /** BloodHound OpenGraph property values: primitives or homogeneous arrays of primitives (no null, no objects). */
 export type OgValue = string | number | boolean | string[] | number[] | boolean[];
@@ -127,7 +128,7 @@ function unordered(v: unknown): unknown {
   return v;
 }
 
-function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined): Record<string, OgValue> {
+function nodeProperties(graph: Graph, n: GraphNode, id: string, analysis: Analysis | undefined): Record<string, OgValue> {
   const p: Record<string, OgValue> = {};
   put(p, 'name', n.name);
   put(p, 'displayname', n.name);
@@ -163,6 +164,8 @@ function nodeProperties(n: GraphNode, id: string, analysis: Analysis | undefined
   put(p, 'privilegetier', n.tier);
   if (analysis && n.kind === 'identity') {
     put(p, 'capabilitytier', analysis.tier(n.id));
+    // What was not read when the tier is only a lower bound (absent when it is exact).
+    put(p, 'capabilitytierincomplete', tierLowerBound(graph, analysis, n));
     put(p, 'autonomy', analysis.autonomy(n.id));
     const s = analysis.strength(n.id);
     put(p, 'strength', s.class);
@@ -216,7 +219,7 @@ export function toOpenGraph(graph: Graph, analysis?: Analysis): OpenGraphDocumen
     .map((n) => {
       const id = openGraphId(n.id);
       ogIds.set(n.id, id);
-      return { id, kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(n, id, analysis) };
+      return { id, kinds: [...new Set([openGraphKind(n.type), openGraphKind(n.kind)])], properties: nodeProperties(graph, n, id, analysis) };
     });
   // Sort keys are built once per edge, not once per comparison. The group key cannot be
   // ambiguous: encoded ids hold no control character, and kinds are letters and digits.

@@ -29,4 +29,12 @@ describe('coverage records of a manifest', () => {
       expect(lineOf(manifest(p)), p).toBe('manifest.json: $.coverage[0].provider: provider must be entra, okta or aws');
     }
   });
+
+  it('refuse a reason that is not a string (the report schema and every format print it as text)', () => {
+    const m = manifest('aws');
+    (m.coverage[0] as Record<string, unknown>).reason = { x: ['y'] };
+    expect(lineOf(m)).toBe('manifest.json: $.coverage[0].reason: expected a string');
+    (m.coverage[0] as Record<string, unknown>).reason = '403 on GenerateCredentialReport';
+    expect(lineOf(m)).toBeUndefined();
+  });
 });

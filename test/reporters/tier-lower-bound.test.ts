@@ -13,6 +13,9 @@ import { renderJson } from '../../src/reporters/json.js';
 import { buildSarif } from '../../src/reporters/sarif.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types.js';
 import { oktaIds as I, oktaOrg, NOW } from '../helpers/okta-builders.js';
+import { explain } from '../../src/explain.js';
+import { renderExplain } from '../../src/reporters/explain.js';
+import { toOpenGraph } from '../../src/reporters/opengraph.js';
 
 // A service account that is a user admin (T3 from the roles that were read) whose groups were not
 // read, and an API token acting as it: both tiers are lower bounds. Then the same org with the
@@ -117,5 +120,29 @@ describe('a capability tier that is only a lower bound, shown to a human', () =>
     const full = scan(allRead()).findings.find((f) => f.ruleId === 'nhi-tier-policy-violation' && f.subject.id === I.token('tok'));
     expect(full!.message).toMatch(/^zapier-prod is T4 and violates its tier policy: /);
     expect(full!.tierIncomplete).toBeUndefined();
+  });
+});
+
+describe('a lower-bound tier in explain and the OpenGraph export', () => {
+  const full = (o: ReturnType<typeof oktaOrg>) => scanSnapshot(o.snapshot(), { now: new Date(NOW), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+
+  it('explain heads the card with the same label as the table', () => {
+    const card = (o: ReturnType<typeof oktaOrg>) => {
+      const m = explain(full(o), 'zapier-prod');
+      if (m.kind !== 'card') throw new Error(m.kind);
+      return renderExplain(m.card, false).split('\n').find((l) => l.startsWith('  capability '));
+    };
+    expect(card(rolesForbidden())).toMatch(/^ {2}capability T0 or higher \(not read: okta\.adminRoles missing-permission\) \(/);
+    expect(card(allRead())).toMatch(/^ {2}capability T4 \(/);
+  });
+
+  it('the export says when an identity\'s capability tier is a lower bound, and only then', () => {
+    const props = (o: ReturnType<typeof oktaOrg>) => {
+      const r = full(o);
+      return toOpenGraph(r.graph, r.analysis).graph.nodes.find((n) => n.properties.name === 'zapier-prod')!.properties;
+    };
+    expect(props(rolesForbidden())).toMatchObject({ capabilitytier: 0, capabilitytierincomplete: 'okta.adminRoles missing-permission' });
+    expect(props(allRead()).capabilitytier).toBe(4);
+    expect(props(allRead())).not.toHaveProperty('capabilitytierincomplete');
   });
 });

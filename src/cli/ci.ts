@@ -56,12 +56,17 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
   return { messages, staleOrExpiredFail };
 }
 
+/** The waivers file read when `--waivers` is not given: the first default name present in `cwd`. */
+export function defaultWaiversFile(cwd: string): string | undefined {
+  return DEFAULT_WAIVER_FILES.find((f) => existsSync(join(cwd, f)));
+}
+
 /** The waivers named by `--waivers`, else the default file when present, else none. */
 export function loadWaivers(file: string | undefined, cwd: string): Waiver[] | undefined {
   // The default file is named as the user would type it (relative to the working directory), not
   // by its absolute path: messages, warnings and every report format would otherwise depend on
   // where the runner checked the repository out.
-  const name = file ?? DEFAULT_WAIVER_FILES.find((f) => existsSync(join(cwd, f)));
+  const name = file ?? defaultWaiversFile(cwd);
   if (name === undefined) return undefined;
   const path = file ?? join(cwd, name);
   let text: string;

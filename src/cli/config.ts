@@ -42,12 +42,17 @@ export function readStructured(file: string): unknown {
   return value;
 }
 
+/** The configuration file read when `--config` is not given: the first default path present. */
+export function defaultConfigFile(): string | undefined {
+  return DEFAULT_PATHS.find((p) => existsSync(p));
+}
+
 /**
  * Loads the configuration: the named file, else a default path when present, else the defaults.
  * Rule ids, option names and option types are checked against `rules`.
  */
 export function loadConfig(file?: string, rules: readonly RuleDefinition[] = allRules): NhiConfig {
-  const path = file ?? DEFAULT_PATHS.find((p) => existsSync(p));
+  const path = file ?? defaultConfigFile();
   if (!path) return { ...DEFAULT_CONFIG };
   const raw = readStructured(path);
   if (raw === null || raw === undefined) return { ...DEFAULT_CONFIG };

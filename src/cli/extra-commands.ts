@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addInputOptions, inputFiles, refuseSameFile, runScan, writeChunks, type InputFlags } from './scan-command.js';
+import { addInputOptions, inputFiles, inputFolders, refuseSameFile, runScan, writeChunks, type InputFlags } from './scan-command.js';
 import { writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { renderRecertCsv } from '../reporters/recert.js';
@@ -31,7 +31,7 @@ export function registerExtra(program: Command): void {
       .description('scan and write the fingerprints of every finding as a baseline for --baseline')
       .argument('<file>', 'baseline file to write (JSON)'),
   ).action(async (file: string, flags: InputFlags) => {
-    refuseSameFile([['<file>', file]], inputFiles(flags));
+    refuseSameFile([['<file>', file]], inputFiles(flags), [], inputFolders(flags));
     const { report } = await runScan(flags);
     writeBaselineFile(report, file, report.scannedAt);
     process.stderr.write(`nhiscan: wrote a baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} to ${file}\n`);
@@ -44,7 +44,7 @@ export function registerExtra(program: Command): void {
       .addOption(new Option('--format <format>', 'export format').choices(['opengraph']).default('opengraph'))
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (flags: OutputFlags) => {
-    refuseSameFile([['-o', flags.output]], inputFiles(flags));
+    refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));
     const { graph, analysis } = await runScan(flags);
     await writeChunks(renderOpenGraphChunks(graph, analysis), flags.output);
   });
@@ -55,7 +55,7 @@ export function registerExtra(program: Command): void {
       .description('write the recertification sheet (CSV, one row per machine identity); same as scan --format recert-csv')
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (flags: OutputFlags) => {
-    refuseSameFile([['-o', flags.output]], inputFiles(flags));
+    refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));
     const { report } = await runScan(flags);
     write(renderRecertCsv(report), flags.output);
   });

@@ -1,5 +1,5 @@
 import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -10,9 +10,9 @@ import { atLeast, isSeverity } from '../engine/severity.js';
 import type { Severity } from '../engine/types.js';
 import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
-import { loadConfig } from './config.js';
+import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, type CiOptions } from './ci.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
 import { safeText } from '../reporters/sanitize.js';
@@ -65,7 +65,8 @@ export function registerScan(program: Command): void {
     .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml, .yml or .json when present)')
     .action(async (flags: ScanFlags) => {
       // `--baseline F --write-baseline F` compares, then updates the baseline: the one pair allowed.
-      refuseSameFile([['-o', flags.output], ['--write-baseline', flags.writeBaseline]], [...inputFiles(flags), ['--baseline', flags.baseline], ['--waivers', flags.waivers]], [['--write-baseline', '--baseline']]);
+      const waivers: Named = flags.waivers !== undefined ? ['--waivers', flags.waivers] : ['the default waivers file', defaultWaiversFile(process.cwd())];
+      refuseSameFile([['-o', flags.output], ['--write-baseline', flags.writeBaseline]], [...inputFiles(flags), ['--baseline', flags.baseline], waivers], [['--write-baseline', '--baseline']], inputFolders(flags));
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
@@ -74,12 +75,12 @@ export function registerScan(program: Command): void {
     });
 }
 
-type Named = [setting: string, path: string | undefined];
+export type Named = [setting: string, path: string | undefined];
 
-/** The files an estate is read from, by the setting that names them. */
+/** The files an estate is read from, by the setting that names them (or the default config file read without one). */
 export function inputFiles(flags: InputFlags): Named[] {
   return [
-    ['--config', flags.config],
+    flags.config !== undefined ? ['--config', flags.config] : ['the default config file', defaultConfigFile()],
     ['--aws-authz-details', flags.awsAuthzDetails],
     ['--aws-credential-report', flags.awsCredentialReport],
     ['--aws-accounts', flags.awsAccounts === 'all' ? undefined : flags.awsAccounts],
@@ -92,9 +93,18 @@ export function inputFiles(flags: InputFlags): Named[] {
  * before anything is read, so the mistake costs nothing. `allowed` lists [output, input] pairs
  * that may share a file.
  */
-export function refuseSameFile(outputs: Named[], inputs: Named[], allowed: Array<[string, string]> = []): void {
+export function refuseSameFile(outputs: Named[], inputs: Named[], allowed: Array<[string, string]> = [], folders: Named[] = []): void {
   const given = (list: Named[]) => list.filter((n): n is [string, string] => typeof n[1] === 'string' && n[1] !== '');
   const outs = given(outputs);
+  // An output written into the snapshot being read replaces one of its files (or adds one the next
+  // scan reads as part of it).
+  for (const [folderSetting, folder] of given(folders)) {
+    const root = realKey(folder);
+    for (const [setting, path] of outs) {
+      const at = realKey(path);
+      if (at.startsWith(root.endsWith(sep) ? root : root + sep)) throw new InputError(`${setting} is inside the ${folderSetting} folder; write it elsewhere`, path);
+    }
+  }
   const others = [...outs, ...given(inputs)];
   outs.forEach(([setting, path], i) => {
     for (const [other, otherPath] of others.slice(i + 1)) {
@@ -110,19 +120,7 @@ export function refuseSameFile(outputs: Named[], inputs: Named[], allowed: Array
  * A character device (/dev/null) can take any number of writers.
  */
 function sameFile(a: string, b: string): boolean {
-  const key = (p: string): string => {
-    const abs = resolve(p);
-    try {
-      return realpathSync.native(abs);
-    } catch {
-      try {
-        return join(realpathSync.native(dirname(abs)), basename(abs));
-      } catch {
-        return abs;
-      }
-    }
-  };
-  let same = key(a) === key(b);
+  let same = realKey(a) === realKey(b);
   try {
     const [x, y] = [statSync(a), statSync(b)];
     if (x.isCharacterDevice()) return false;
@@ -131,6 +129,28 @@ function sameFile(a: string, b: string): boolean {
     // One of them does not exist yet: the paths decide.
   }
   return same;
+}
+
+/** A path resolved with symbolic links followed (the file may not exist yet: then its folder's). */
+function realKey(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync.native(abs);
+  } catch {
+    try {
+      return join(realpathSync.native(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+/** The snapshot folders an estate is read from, by the setting that names them. */
+export function inputFolders(flags: InputFlags): Named[] {
+  return [
+    ['--snapshot', flags.snapshot],
+    ['demo', flags.demo ? demoDir() : undefined],
+  ];
 }
 
 /** Loads the input the flags name and runs the offline pipeline. */

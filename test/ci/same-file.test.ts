@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { buildProgram, handleError } from '../../src/cli/main.js';
 import { copyDemo } from './helpers.js';
+import { cli as spawnCli } from '../helpers/cli.js';
 
 /** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
@@ -98,5 +99,44 @@ describe('an output that names the same file as another output or an input', () 
     expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
     const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--write-baseline', baseline, '-o', join(work, 'report.txt'));
     expect([r.code, r.stderr]).toEqual([0, '']);
+  });
+});
+
+/**
+ * Files read without a flag: the default config and waivers under .nhiscan/ in the working
+ * folder, and every file of the snapshot folder. An output over one of them would break every
+ * later scan, as over a file named on the command line.
+ */
+describe('an output over a file read without naming it', () => {
+  const work = () => {
+    const snap = copyDemo();
+    const dir = dirname(snap);
+    mkdirSync(join(dir, '.nhiscan'), { recursive: true });
+    return { snap, dir };
+  };
+
+  it('refuses -o over the default waivers or config file, and leaves it intact', () => {
+    const { dir } = work();
+    for (const [file, text] of [['.nhiscan/waivers.yaml', 'waivers: []\n'], ['.nhiscan/config.yaml', 'disabledRules: []\n']] as const) {
+      writeFileSync(join(dir, file), text);
+      const r = spawnCli(['scan', '--demo', '--format', 'json', '-o', file], { cwd: dir });
+      expect(r.code, file).toBe(2);
+      expect(r.stderr, file).toMatch(new RegExp(`^nhiscan: ${file.replace('.', '\\.')}: -o and the default (waivers|config) file name the same file; give each its own\\n$`));
+      expect(readFileSync(join(dir, file), 'utf8')).toBe(text);
+    }
+  });
+
+  it('refuses an output inside the snapshot folder being read', () => {
+    const { snap, dir } = work();
+    const before = readFileSync(join(snap, 'manifest.json'), 'utf8');
+    for (const args of [['scan', '--snapshot', snap, '-o', join(snap, 'manifest.json')], ['scan', '--snapshot', snap, '--write-baseline', join(snap, 'new.json')], ['export', '--snapshot', snap, '-o', join(snap, 'entra', 'og.json')]]) {
+      const r = spawnCli(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/: (-o|--write-baseline) is inside the --snapshot folder; write it elsewhere\n$/);
+    }
+    expect(readFileSync(join(snap, 'manifest.json'), 'utf8')).toBe(before);
+    expect(existsSync(join(snap, 'new.json'))).toBe(false);
+    // Beside the folder is fine.
+    expect(spawnCli(['scan', '--snapshot', snap, '--format', 'json', '-o', join(dir, 'report.json')], { cwd: dir }).code).toBe(0);
   });
 });

@@ -24,7 +24,9 @@ export default defineRule({
   },
   // Every account has a root user, seen only in its credential report: an account whose report
   // was not read counts as unknown for this rule, not as an account without a root key.
-  evaluates: { types: ['aws-root-user'], requires: ['aws.credentialReport'], onePerScope: true },
+  // The transform reads the credential report only for an account whose authorization details it
+  // read: without them there is no root user whatever the report's status.
+  evaluates: { types: ['aws-root-user'], requires: ['aws.iam', 'aws.credentialReport'], onePerScope: true },
   check(root, ctx) {
     for (const key of credentialsOf(ctx.graph, root)) {
       if (key.type !== 'aws-access-key' || key.status !== 'active') continue;

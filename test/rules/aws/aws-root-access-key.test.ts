@@ -48,7 +48,7 @@ describe('aws-root-access-key', () => {
     const run = runRule(rule, g, { now: NOW });
     expect(run.findings).toEqual([]);
     expect(run.stats).toMatchObject({ evaluated: 1, unknown: 1 });
-    expect(run.stats.unknownReasons).toEqual({ [`${ACCT}: no aws-root-user read`]: 1 });
+    expect(run.stats.unknownReasons).toEqual({ [`${ACCT}: aws.iam missing-permission`]: 1 });
   });
 
   // Two accounts, one read fully: its root is judged exactly as in a one-account snapshot, and

@@ -1,5 +1,5 @@
 import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -174,9 +174,14 @@ export async function runScan(flags: InputFlags): Promise<ScanResult> {
     return result;
   } catch (e) {
     // The transforms name a file by its place in the snapshot; one that came from a flag is
-    // named as the user gave it.
-    if (!(e instanceof InputError) || e.file === undefined || !origins || !Object.hasOwn(origins, e.file)) throw e;
-    const named = new InputError(e.message, origins[e.file], e.location);
+    // named as the user gave it, and one in a --snapshot folder under that folder, as the
+    // reader's own errors are (`snap/manifest.json`, never a bare `manifest.json`).
+    if (!(e instanceof InputError) || e.file === undefined) throw e;
+    let file: string | undefined;
+    if (origins) file = Object.hasOwn(origins, e.file) ? origins[e.file] : undefined;
+    else if (flags.snapshot !== undefined && !isAbsolute(e.file)) file = join(flags.snapshot, e.file);
+    if (file === undefined) throw e;
+    const named = new InputError(e.message, file, e.location);
     // --debug shows where the error arose, not this rethrow.
     named.stack = e.stack;
     throw named;

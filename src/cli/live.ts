@@ -33,7 +33,30 @@ export interface LiveFlags {
  */
 const OFFLINE_INPUTS = ['demo', 'snapshot', 'awsAuthzDetails'];
 
+/** Each live setting, by the provider flag it belongs to. */
+const PROVIDER_SETTINGS: ReadonlyArray<[provider: 'entra' | 'okta' | 'aws', label: string, settings: ReadonlyArray<[key: keyof LiveFlags, flag: string]>]> = [
+  ['entra', 'Entra', [['entraTenant', '--entra-tenant'], ['entraClientId', '--entra-client-id'], ['entraAuthority', '--entra-authority'], ['graphUrl', '--graph-url']]],
+  ['okta', 'Okta', [['oktaOrgUrl', '--okta-org-url']]],
+  ['aws', 'AWS', [['awsProfile', '--aws-profile'], ['awsRegion', '--aws-region'], ['awsAssumeRole', '--aws-assume-role'], ['awsAccounts', '--aws-accounts'], ['awsConcurrency', '--aws-concurrency']]],
+];
+
+/**
+ * Refuses a provider's setting given without that provider (`--okta --aws-profile prod`): it would
+ * be ignored as silently as a live setting beside an offline input, and the user would believe
+ * it applied.
+ */
+export function checkProviderSettings(flags: LiveFlags): void {
+  for (const [provider, label, settings] of PROVIDER_SETTINGS) {
+    if (flags[provider]) continue;
+    for (const [key, flag] of settings) {
+      if (flags[key] !== undefined) throw new InputError(`${flag} is a setting of live ${label} collection: give --${provider} too, or leave it out`);
+    }
+  }
+}
+
 export function addLiveOptions(cmd: Command): void {
+  // After commander's own checks (an offline input with a live setting is its conflict error).
+  cmd.hook('preAction', (_cmd, action) => checkProviderSettings(action.opts() as LiveFlags));
   const live = (flags: string, description: string) => cmd.addOption(new Option(flags, description).conflicts(OFFLINE_INPUTS));
   cmd.option('--entra', 'collect live from Microsoft Entra ID (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)');
   live('--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)');

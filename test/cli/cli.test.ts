@@ -84,6 +84,19 @@ describe('bad input', () => {
     expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
   });
 
+  // A provider's settings without that provider were ignored as silently (`--okta --aws-profile x`
+  // collects Okta and never looks at the profile): refused before any request.
+  it.each([
+    [['scan', '--okta', '--aws-profile', 'prod'], '--aws-profile is a setting of live AWS collection: give --aws too, or leave it out'],
+    [['collect', '--out', '/nonexistent-nhiscan-dir/s', '--aws', '--entra-tenant', 'contoso.example'], '--entra-tenant is a setting of live Entra collection: give --entra too, or leave it out'],
+    [['doctor', '--entra', '--okta-org-url', 'https://x.okta.com'], '--okta-org-url is a setting of live Okta collection: give --okta too, or leave it out'],
+  ])('a provider setting without its provider %j: one line, exit 2, nothing sent', (args, message) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${message}\n`);
+  });
+
   // Commander prints the command's help on stderr when a subcommand is missing; it is still a
   // usage error (a CI step running `nhiscan` with a mistyped variable must not pass).
   it.each([[[]], [['rules']], [['baseline']], [['--debug']]])('no subcommand %j: help on stderr, exit 2', (args) => {

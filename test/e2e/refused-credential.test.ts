@@ -128,7 +128,8 @@ async function quiet(): Promise<ReturnType<typeof counts>> {
 async function collect(providers: string[], out: string): Promise<{ code: number; stderr: string }> {
   const stderr: string[] = [];
   const err = await buildProgram()
-    .parseAsync(['node', 'nhiscan', 'collect', ...providers, '--graph-url', entra.url, '--out', out])
+    // --graph-url is an Entra setting: given without --entra it is refused.
+    .parseAsync(['node', 'nhiscan', 'collect', ...providers, ...(providers.includes('--entra') ? ['--graph-url', entra.url] : []), '--out', out])
     .then(
       () => undefined,
       (e: unknown) => e,

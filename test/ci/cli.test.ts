@@ -1,30 +1,9 @@
-import { describe, it, expect, vi, afterEach } from 'vitest';
+import { describe, it, expect, afterEach } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildProgram, handleError } from '../../src/cli/main.js';
-import { addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
+import { cliInProcess, addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
 
-/** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(['node', 'nhiscan', ...args]);
-  } catch (e) {
-    process.exitCode = handleError(e, false);
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr };
-}
+const cli = cliInProcess;
 
 afterEach(() => {
   process.exitCode = 0;

@@ -1,4 +1,6 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { vi } from 'vitest';
+import { buildProgram, handleError } from '../../src/cli/main.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDir, readSnapshotDir } from '../../src/cli/io.js';
@@ -112,4 +114,26 @@ export function report(findings: Finding[], over: Partial<ScanReport> = {}): Sca
     warnings: [],
     ...over,
   };
+}
+
+/** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
+export async function cliInProcess(...args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(['node', 'nhiscan', ...args]);
+  } catch (e) {
+    process.exitCode = handleError(e, false);
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stderr };
 }

@@ -1,31 +1,10 @@
-import { describe, it, expect, vi, afterEach } from 'vitest';
+import { describe, it, expect, afterEach } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildProgram, handleError } from '../../src/cli/main.js';
-import { copyDemo } from './helpers.js';
+import { cliInProcess, copyDemo } from './helpers.js';
 import { cli as spawnCli } from '../helpers/cli.js';
 
-/** Runs the CLI in-process as bin/nhiscan.js would; returns the exit code and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(['node', 'nhiscan', ...args]);
-  } catch (e) {
-    process.exitCode = handleError(e, false);
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stderr };
-}
+const cli = cliInProcess;
 
 afterEach(() => {
   process.exitCode = 0;

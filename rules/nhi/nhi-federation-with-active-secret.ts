@@ -1,5 +1,4 @@
-import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential } from '../../src/rule-kit.js';
-import type { GraphNode } from '../../src/graph/model.js';
+import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode } from '../../src/rule-kit.js';
 
 const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode } from '../../src/rule-kit.js';
 
 const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
@@ -20,14 +20,26 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
-    const creds = credentialsOf(ctx.graph, subject).filter((c) => isActiveCredential(c, ctx.now));
-    const fed = creds.find((c) => (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact');
-    const secrets = creds.filter((c) => SHARED.has(c.credentialType ?? ''));
-    if (!fed && secrets.length > 0 && entraFicsUnread(ctx.graph, subject)) return ctx.unknown('federated credentials of this application were not read');
+    // One pass over the active credentials, with no arrays for the many identities that have no
+    // shared secret: this rule meets every identity (three array passes and a filtered copy each
+    // were ~20 MB of garbage on the 100k estate).
+    const all = credentialsOf(ctx.graph, subject);
+    let fed: GraphNode | undefined;
+    let secrets: GraphNode[] | undefined;
+    let undecided = false;
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
+      if (!isActiveCredential(c, ctx.now)) continue;
+      if (!fed && (c.credentialType === 'federated-oidc' || c.credentialType === 'federated-saml') && c.federation?.subjectMatch === 'exact') fed = c;
+      if (SHARED.has(c.credentialType ?? '')) (secrets ??= []).push(c);
+      if (c.attrs.subjectUndecided === true) undecided = true;
+    }
+    if (!secrets) return;
+    if (!fed && entraFicsUnread(ctx.graph, subject)) return ctx.unknown('federated credentials of this application were not read');
     // A federated credential whose subject could not be read (a flexible credential whose
     // expression Graph beta did not give, an expression on other claims) may pin one workload.
-    if (!fed && secrets.length > 0 && creds.some((c) => c.attrs.subjectUndecided === true)) return ctx.unknown('the subject a federated credential accepts could not be read');
-    if (!fed || secrets.length === 0) return;
+    if (!fed && undecided) return ctx.unknown('the subject a federated credential accepts could not be read');
+    if (!fed) return;
     ctx.report({
       messageId: 'both',
       args: { federation: fed.name, secret: secrets.map((s) => `${s.credentialType} ${s.name}`).join(', ') },

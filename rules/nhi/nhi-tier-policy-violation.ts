@@ -58,6 +58,9 @@ function validatePolicy(value: unknown): { at: string; problem: string } | undef
 
 const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
 
+// The policy keys by tier: a `T${tier}` string made per identity was a new string to hash for each lookup.
+const TIER_KEYS = ['T0', 'T1', 'T2', 'T3', 'T4'] as const;
+
 export default defineRule({
   meta: {
     id: 'nhi-tier-policy-violation',
@@ -82,7 +85,7 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const policies = ctx.options.policy as Record<string, TierRequirement>;
-    const found = judge(subject, ctx, policies[`T${tier}`] ?? {});
+    const found = judge(subject, ctx, policies[TIER_KEYS[tier]] ?? {});
     const { violations, autonomy, strength } = found;
     if (violations.length === 0) {
       // With grants, roles or owners feeding the tier not read, the tier is a lower bound: a
@@ -90,7 +93,7 @@ export default defineRule({
       const missing = tierEvidenceMissing(ctx.graph, subject);
       if (missing) {
         for (let t = tier + 1; t <= 4; t++) {
-          const higher = judge(subject, ctx, policies[`T${t}`] ?? {});
+          const higher = judge(subject, ctx, policies[TIER_KEYS[t]] ?? {});
           if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown) return ctx.unknown(`tier not known: ${missing}`);
         }
       }
@@ -122,7 +125,11 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
   // A credential whose start or end date was not read has no known lifetime: no evidence either way.
   let lifeUnknown = false;
   if (policy.maxCredentialDays !== undefined) {
-    for (const c of credentialsOf(ctx.graph, subject)) {
+    // Indexed: judge runs for every identity, up to five times, and for..of allocated an
+    // iterator result per credential until it was optimised.
+    const creds = credentialsOf(ctx.graph, subject);
+    for (let i = 0; i < creds.length; i++) {
+      const c = creds[i];
       // Not valid yet counts: its lifetime is set already.
       if (!STANDING.has(c.credentialType ?? '') || !isUnexpiredCredential(c, ctx.now)) continue;
       const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);

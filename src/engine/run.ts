@@ -78,7 +78,6 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   // come in graph order (deterministic: the transforms add nodes in input order); findings get
   // a total order at the end, so no per-selection sort is needed.
   const subjectCache = new Map<string, readonly GraphNode[]>();
-  const reports: ReportInput[] = [];
   // For the final sort, position by position with `findings`: the node index of each finding's
   // subject (subjects are this graph's own nodes: see subjectsOf), and its severity and rule as
   // one number (critical first, then rules by id).
@@ -86,92 +85,117 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findingMajors: number[] = [];
   // The default sort orders strings by UTF-16 code units, as compareText does.
   const ruleIds = [...new Set(rules.map((r) => r.meta.id))].sort();
+  const out: RunState = { graph, analysis, findings, findingSubjects, findingMajors, failedRules, unknownBySubject, verdicts, majorsPerSeverity: ruleIds.length };
   for (const rule of rules) {
-    const options = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
-    const ruleRank = ruleIds.indexOf(rule.meta.id);
     const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
-    let unknownReason: string | undefined;
-    const ctx: RuleContext = {
-      graph,
-      now: opts.now,
-      options,
-      analysis,
-      report: (r) => void reports.push(r),
-      unknown: (reason) => void (unknownReason ??= reason),
-    };
-    const requires = rule.evaluates.requires ?? [];
-    const where = rule.evaluates.where;
-    // The missing capability (if any) depends only on the subject's provider and scope; the
-    // transforms add each scope's nodes together, so remembering the last answer is enough.
-    let lastProvider: string | undefined;
-    let lastScope: string | undefined;
-    let lastMissing: string | undefined;
-    let statsProvider: string | undefined;
-    let p: RuleStats['byProvider'][string] = { evaluated: 0, failing: 0, unknown: 0 };
-    // Indexed loops here and in subjectsOf: this function runs every rule's calls (it is not
-    // optimised for long), and its for..of loops allocated an iterator result per subject,
-    // ~90 MB of the 1 GB the rules allocate on the 100k estate.
     const subjects = subjectsOf(graph, rule, subjectCache);
-    for (let s = 0; s < subjects.length; s++) {
-      const subject = subjects[s];
-      if (where && !where(subject, ctx)) continue;
-      // Emptied only when a finding was reported: setting an array's length is a call into the
-      // runtime, and most subjects report nothing.
-      if (reports.length > 0) reports.length = 0;
-      unknownReason = undefined;
-      if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
-        lastProvider = subject.provider;
-        lastScope = subject.scope;
-        lastMissing = undefined;
-        for (const cap of requires) {
-          const status = graph.capability(subject.provider, subject.scope, cap);
-          if (status !== 'collected') {
-            lastMissing = `${cap} ${status}`;
-            break;
-          }
-        }
-      }
-      if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
-      else rule.check(subject, ctx);
-      if (subject.provider !== statsProvider) {
-        statsProvider = subject.provider;
-        p = st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 };
-      }
-      st.evaluated++;
-      p.evaluated++;
-      if (reports.length > 0) {
-        st.failing++;
-        p.failing++;
-        const at = graph.indexOf(subject);
-        // A rule meets each subject once (see subjectsOf): no rule is listed twice.
-        const failed = failedRules[at];
-        if (failed) failed.push(rule.meta.id);
-        else failedRules[at] = [rule.meta.id];
-        for (let k = 0; k < reports.length; k++) {
-          const f = toFinding(graph, rule, subject, reports[k], analysis);
-          findings.push(f);
-          findingSubjects.push(at);
-          findingMajors.push((4 - SEVERITY_RANK[f.severity]) * ruleIds.length + ruleRank);
-        }
-        verdicts?.set(subject.id, 'fail');
-      } else if (unknownReason !== undefined) {
-        verdicts?.set(subject.id, 'unknown');
-        const list = unknownBySubject.get(subject.id);
-        if (list) list.push(rule.meta.id);
-        else unknownBySubject.set(subject.id, [rule.meta.id]);
-        st.unknown++;
-        p.unknown++;
-        st.unknownReasons[unknownReason] = (st.unknownReasons[unknownReason] ?? 0) + 1;
-      } else {
-        verdicts?.set(subject.id, 'pass');
-      }
-    }
+    evaluateRule(out, rule, subjects, resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]), opts.now, ruleIds.indexOf(rule.meta.id), st);
     if (rule.evaluates.onePerScope) countUnreadScopes(graph, rule, subjects, st);
     st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => compareText(a, b)));
     stats.push(st);
   }
   const sorted = sortFindings(graph, findings, findingMajors, 5 * ruleIds.length, findingSubjects);
   return verdicts ? { findings: sorted, stats, verdicts, unknownBySubject, failedRules } : { findings: sorted, stats, unknownBySubject, failedRules };
+}
+
+/** What runRules gathers over all rules, handed to {@link evaluateRule}. */
+interface RunState {
+  graph: Graph;
+  analysis: Analysis;
+  findings: Finding[];
+  findingSubjects: number[];
+  findingMajors: number[];
+  failedRules: (string[] | undefined)[];
+  unknownBySubject: Map<string, string[]>;
+  verdicts: Map<string, Verdict> | undefined;
+  majorsPerSeverity: number;
+}
+
+/**
+ * One rule over its subjects, in a function of its own rather than a loop inside runRules. V8
+ * optimises a loop in a function that runs once by on-stack replacement of the whole function;
+ * each rule's nodes and closures bring new object shapes, so that big code was thrown away and
+ * compiled again 17 times on the 100k estate (1.3 s of compiler time, and slower code in
+ * between). This smaller function is recompiled as often, at a third of the compiler time;
+ * the rules stage is ~70 ms less CPU.
+ */
+function evaluateRule(out: RunState, rule: RuleDefinition, subjects: readonly GraphNode[], options: Record<string, unknown>, now: Date, ruleRank: number, st: RuleStats): void {
+  const { graph, analysis, findings, findingSubjects, findingMajors, failedRules, unknownBySubject, verdicts } = out;
+  const reports: ReportInput[] = [];
+  let unknownReason: string | undefined;
+  const ctx: RuleContext = {
+    graph,
+    now,
+    options,
+    analysis,
+    report: (r) => void reports.push(r),
+    unknown: (reason) => void (unknownReason ??= reason),
+  };
+  const requires = rule.evaluates.requires ?? [];
+  const where = rule.evaluates.where;
+  // The missing capability (if any) depends only on the subject's provider and scope; the
+  // transforms add each scope's nodes together, so remembering the last answer is enough.
+  let lastProvider: string | undefined;
+  let lastScope: string | undefined;
+  let lastMissing: string | undefined;
+  let statsProvider: string | undefined;
+  let p: RuleStats['byProvider'][string] = { evaluated: 0, failing: 0, unknown: 0 };
+  // Indexed loops here and in subjectsOf: for..of allocated an iterator result per subject,
+  // ~90 MB of the 1 GB the rules allocate on the 100k estate.
+  for (let s = 0; s < subjects.length; s++) {
+    const subject = subjects[s];
+    if (where && !where(subject, ctx)) continue;
+    // Emptied only when a finding was reported: setting an array's length is a call into the
+    // runtime, and most subjects report nothing.
+    if (reports.length > 0) reports.length = 0;
+    unknownReason = undefined;
+    if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
+      lastProvider = subject.provider;
+      lastScope = subject.scope;
+      lastMissing = undefined;
+      for (const cap of requires) {
+        const status = graph.capability(subject.provider, subject.scope, cap);
+        if (status !== 'collected') {
+          lastMissing = `${cap} ${status}`;
+          break;
+        }
+      }
+    }
+    if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
+    else rule.check(subject, ctx);
+    if (subject.provider !== statsProvider) {
+      statsProvider = subject.provider;
+      p = st.byProvider[subject.provider] ??= { evaluated: 0, failing: 0, unknown: 0 };
+    }
+    st.evaluated++;
+    p.evaluated++;
+    if (reports.length > 0) {
+      st.failing++;
+      p.failing++;
+      const at = graph.indexOf(subject);
+      // A rule meets each subject once (see subjectsOf): no rule is listed twice.
+      const failed = failedRules[at];
+      if (failed) failed.push(rule.meta.id);
+      else failedRules[at] = [rule.meta.id];
+      for (let k = 0; k < reports.length; k++) {
+        const f = toFinding(graph, rule, subject, reports[k], analysis);
+        findings.push(f);
+        findingSubjects.push(at);
+        findingMajors.push((4 - SEVERITY_RANK[f.severity]) * out.majorsPerSeverity + ruleRank);
+      }
+      verdicts?.set(subject.id, 'fail');
+    } else if (unknownReason !== undefined) {
+      verdicts?.set(subject.id, 'unknown');
+      const list = unknownBySubject.get(subject.id);
+      if (list) list.push(rule.meta.id);
+      else unknownBySubject.set(subject.id, [rule.meta.id]);
+      st.unknown++;
+      p.unknown++;
+      st.unknownReasons[unknownReason] = (st.unknownReasons[unknownReason] ?? 0) + 1;
+    } else {
+      verdicts?.set(subject.id, 'pass');
+    }
+  }
 }
 
 /**

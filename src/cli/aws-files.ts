@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { CoverageRecord } from '../snapshot/types.js';
 import { isObject } from '../snapshot/shape.js';
 import { readJson, readText } from './io.js';
 import { parseIsoInstant } from '../iso-date.js';
@@ -29,12 +30,20 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
   }
   const at = now === undefined ? NaN : parseIsoInstant(now);
   const collectedAt = new Date(Number.isNaN(at) ? Date.now() : at).toISOString();
+  // What these two files cannot hold is recorded as such: without records, the reasons would name
+  // snapshot paths (`aws/<account>/credential-report.csv`) the user never saw.
+  const notRead = (capability: string, reason: string): CoverageRecord => ({ provider: 'aws', scope: account, capability, status: 'not-collected', reason });
+  const coverage: CoverageRecord[] = [
+    notRead('aws.federation', 'not read from --aws-authz-details input: the OIDC and SAML provider lists need a snapshot (nhiscan collect --aws)'),
+    notRead('aws.rolesAnywhere', 'not read from --aws-authz-details input: IAM Roles Anywhere needs a snapshot (nhiscan collect --aws)'),
+  ];
+  if (!credFile) coverage.unshift(notRead('aws.credentialReport', 'not given: --aws-credential-report'));
   return {
     manifest: {
       schemaVersion: 1,
       collectedAt,
       providers: { aws: { accounts: [{ accountId: account }] } },
-      coverage: [],
+      coverage,
     },
     files,
     source: authzFile,

@@ -246,6 +246,27 @@ describe('--aws-authz-details errors name the files the user gave', () => {
   });
 });
 
+describe('--aws-authz-details coverage', () => {
+  const authz = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'authorization-details.json');
+  const coverage = (args: string[]) => JSON.parse(cli(['scan', '--aws-authz-details', authz, ...args, '--format', 'json', '--now', NOW]).stdout).coverage as Array<{ capability: string; status: string; reason?: string }>;
+
+  it('says what the user did not give, never a snapshot path they never saw', () => {
+    const cov = coverage([]);
+    expect(cov.find((c) => c.capability === 'aws.iam')?.status).toBe('collected');
+    const report = cov.find((c) => c.capability === 'aws.credentialReport');
+    expect(report).toMatchObject({ status: 'not-collected', reason: 'not given: --aws-credential-report' });
+    for (const cap of ['aws.federation', 'aws.rolesAnywhere']) {
+      expect(cov.find((c) => c.capability === cap)).toMatchObject({ status: 'not-collected', reason: expect.stringMatching(/^not read from --aws-authz-details input/) });
+    }
+    for (const c of cov) expect(c.reason ?? '', c.capability).not.toMatch(/aws\/111122223333\//);
+  });
+
+  it('a credential report given is collected', () => {
+    const csv = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'credential-report.csv');
+    expect(coverage(['--aws-credential-report', csv]).find((c) => c.capability === 'aws.credentialReport')?.status).toBe('collected');
+  });
+});
+
 describe('rules and explain', () => {
   it('lists and shows rules', () => {
     const list = cli(['rules', 'list']);

@@ -119,13 +119,18 @@ export function isUnexpiredCredential(cred: GraphNode, now: Date): boolean {
  * creation or rotation date, never after the collection).
  */
 export function isPendingCredential(cred: GraphNode, now: Date): boolean {
-  return isUnexpiredCredential(cred, now) && cred.createdAt != null && parseDate(cred.createdAt) > now.getTime();
+  return isUnexpiredCredential(cred, now) && startsAfter(cred, now);
 }
 
 /** Active credentials, usable at `now`: unexpired and already valid (not pending). */
 export function isActiveCredential(cred: GraphNode, now: Date): boolean {
-  // Not isPendingCredential, which would test (and parse) the expiry a second time.
-  return isUnexpiredCredential(cred, now) && !(cred.createdAt != null && parseDate(cred.createdAt) > now.getTime());
+  // Not !isPendingCredential, which would test (and parse) the expiry a second time.
+  return isUnexpiredCredential(cred, now) && !startsAfter(cred, now);
+}
+
+/** Created (or rotated) after `now`: not valid yet. */
+function startsAfter(cred: GraphNode, now: Date): boolean {
+  return cred.createdAt != null && parseDate(cred.createdAt) > now.getTime();
 }
 
 /** Nodes at the far end of outgoing edges of one type (cached by the graph; copy before sorting). */
@@ -153,7 +158,7 @@ export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
  * The first of `capabilities` not collected for the node's provider and scope, as
  * `<capability> <status>` (the reason rules give `unknown`), or undefined when all were.
  */
-export function missingCapability(graph: Graph, node: GraphNode, capabilities: readonly string[]): string | undefined {
+export function missingCapability(graph: Graph, node: Pick<GraphNode, 'provider' | 'scope'>, capabilities: readonly string[]): string | undefined {
   for (const cap of capabilities) {
     const status = graph.capability(node.provider, node.scope, cap);
     if (status !== 'collected') return `${cap} ${status}`;

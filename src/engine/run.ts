@@ -5,7 +5,7 @@ import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
-import { tierLowerBound } from '../rule-kit.js';
+import { missingCapability, tierLowerBound } from '../rule-kit.js';
 
 export interface RunOptions {
   now: Date;
@@ -152,14 +152,7 @@ function evaluateRule(out: RunState, rule: RuleDefinition, subjects: readonly Gr
     if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
       lastProvider = subject.provider;
       lastScope = subject.scope;
-      lastMissing = undefined;
-      for (const cap of requires) {
-        const status = graph.capability(subject.provider, subject.scope, cap);
-        if (status !== 'collected') {
-          lastMissing = `${cap} ${status}`;
-          break;
-        }
-      }
+      lastMissing = missingCapability(graph, subject, requires);
     }
     if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
     else rule.check(subject, ctx);
@@ -210,14 +203,7 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
   const providers: readonly string[] = rule.meta.providers;
   for (const scope of graph.scopes) {
     if (!providers.includes(scope.provider) || seen.has(`${scope.provider}|${scope.id}`)) continue;
-    let reason = `no ${rule.evaluates.types.join(' or ')} read`;
-    for (const cap of rule.evaluates.requires ?? []) {
-      const status = graph.capability(scope.provider, scope.id, cap);
-      if (status !== 'collected') {
-        reason = `${cap} ${status}`;
-        break;
-      }
-    }
+    const reason = missingCapability(graph, { provider: scope.provider, scope: scope.id }, rule.evaluates.requires ?? []) ?? `no ${rule.evaluates.types.join(' or ')} read`;
     const key = `${scope.id}: ${reason}`;
     const p = (st.byProvider[scope.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
     st.evaluated++;

@@ -12,11 +12,10 @@ const SEPARATORS = '\u2028\u2029';
 const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 /** Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not `test`. */
 export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
-const CONTROL = UNSAFE_CHARS;
 
 /** For terminals and Markdown: control, separator and bidi characters become U+FFFD; long values are cut. */
 export function safeText(value: unknown, max = 300): string {
-  const s = String(value ?? '').replace(CONTROL, '\ufffd');
+  const s = String(value ?? '').replace(UNSAFE_CHARS, '\ufffd');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
@@ -28,7 +27,7 @@ export function safeText(value: unknown, max = 300): string {
  * become spaces. A leading apostrophe is the neutraliser itself and needs nothing more.
  */
 export function safeCell(value: unknown): string {
-  const s = String(value ?? '').replace(CONTROL, ' ');
+  const s = String(value ?? '').replace(UNSAFE_CHARS, ' ');
   return /^[\s"]*[=+\-@]/.test(s) ? `'${s}` : s;
 }
 

@@ -33,44 +33,44 @@ export interface LiveFlags {
  */
 const OFFLINE_INPUTS = ['demo', 'snapshot', 'awsAuthzDetails'];
 
-/** Each live setting, by the provider flag it belongs to. */
-const PROVIDER_SETTINGS: ReadonlyArray<[provider: 'entra' | 'okta' | 'aws', label: string, settings: ReadonlyArray<[key: keyof LiveFlags, flag: string]>]> = [
-  ['entra', 'Entra', [['entraTenant', '--entra-tenant'], ['entraClientId', '--entra-client-id'], ['entraAuthority', '--entra-authority'], ['graphUrl', '--graph-url']]],
-  ['okta', 'Okta', [['oktaOrgUrl', '--okta-org-url']]],
-  ['aws', 'AWS', [['awsProfile', '--aws-profile'], ['awsRegion', '--aws-region'], ['awsAssumeRole', '--aws-assume-role'], ['awsAccounts', '--aws-accounts'], ['awsConcurrency', '--aws-concurrency']]],
-];
+const PROVIDER_LABEL = { entra: 'Entra', okta: 'Okta', aws: 'AWS' } as const;
+type LiveProvider = keyof typeof PROVIDER_LABEL;
 
 /**
  * Refuses a provider's setting given without that provider (`--okta --aws-profile prod`): it would
  * be ignored as silently as a live setting beside an offline input, and the user would believe
- * it applied.
+ * it applied. `settings`: each setting's option, by the provider it belongs to, in declaration order.
  */
-export function checkProviderSettings(flags: LiveFlags): void {
-  for (const [provider, label, settings] of PROVIDER_SETTINGS) {
-    if (flags[provider]) continue;
-    for (const [key, flag] of settings) {
-      if (flags[key] !== undefined) throw new InputError(`${flag} is a setting of live ${label} collection: give --${provider} too, or leave it out`);
+function checkProviderSettings(flags: Record<string, unknown>, settings: ReadonlyArray<[LiveProvider, Option]>): void {
+  for (const [provider, option] of settings) {
+    if (!flags[provider] && flags[option.attributeName()] !== undefined) {
+      throw new InputError(`${option.long} is a setting of live ${PROVIDER_LABEL[provider]} collection: give --${provider} too, or leave it out`);
     }
   }
 }
 
 export function addLiveOptions(cmd: Command): void {
+  const settings: Array<[LiveProvider, Option]> = [];
   // After commander's own checks (an offline input with a live setting is its conflict error).
-  cmd.hook('preAction', (_cmd, action) => checkProviderSettings(action.opts() as LiveFlags));
-  const live = (flags: string, description: string) => cmd.addOption(new Option(flags, description).conflicts(OFFLINE_INPUTS));
+  cmd.hook('preAction', (_cmd, action) => checkProviderSettings(action.opts(), settings));
+  const live = (provider: LiveProvider, flags: string, description: string) => {
+    const option = new Option(flags, description).conflicts(OFFLINE_INPUTS);
+    settings.push([provider, option]);
+    cmd.addOption(option);
+  };
   cmd.option('--entra', 'collect live from Microsoft Entra ID (AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret, certificate or federated token)');
-  live('--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)');
-  live('--entra-client-id <id>', 'client id (default AZURE_CLIENT_ID)');
-  live('--entra-authority <url>', 'authority host for national clouds, e.g. https://login.microsoftonline.us');
-  live('--graph-url <url>', 'Microsoft Graph origin for national clouds, e.g. https://graph.microsoft.us');
+  live('entra', '--entra-tenant <id>', 'tenant id (default AZURE_TENANT_ID)');
+  live('entra', '--entra-client-id <id>', 'client id (default AZURE_CLIENT_ID)');
+  live('entra', '--entra-authority <url>', 'authority host for national clouds, e.g. https://login.microsoftonline.us');
+  live('entra', '--graph-url <url>', 'Microsoft Graph origin for national clouds, e.g. https://graph.microsoft.us');
   cmd.option('--okta', 'collect live from Okta (OKTA_ORG_URL with OKTA_CLIENT_ID + OKTA_PRIVATE_KEY_PATH, or OKTA_API_TOKEN)');
-  live('--okta-org-url <url>', 'Okta org URL (default OKTA_ORG_URL)');
+  live('okta', '--okta-org-url <url>', 'Okta org URL (default OKTA_ORG_URL)');
   cmd.option('--aws', 'collect live from AWS IAM (the SDK default credential chain)');
-  live('--aws-profile <name>', 'AWS shared config profile');
-  live('--aws-region <region>', 'region for STS and IAM Roles Anywhere (default us-east-1)');
-  live('--aws-assume-role <name>', 'role name to assume in each account of --aws-accounts');
-  live('--aws-accounts <file|all>', 'file with one account id per line, or "all" (AWS Organizations ListAccounts)');
-  live('--aws-concurrency <n>', 'accounts collected at once (default 4)');
+  live('aws', '--aws-profile <name>', 'AWS shared config profile');
+  live('aws', '--aws-region <region>', 'region for STS and IAM Roles Anywhere (default us-east-1)');
+  live('aws', '--aws-assume-role <name>', 'role name to assume in each account of --aws-accounts');
+  live('aws', '--aws-accounts <file|all>', 'file with one account id per line, or "all" (AWS Organizations ListAccounts)');
+  live('aws', '--aws-concurrency <n>', 'accounts collected at once (default 4)');
 }
 
 export function liveRequested(flags: LiveFlags): boolean {

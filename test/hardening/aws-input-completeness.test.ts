@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile, type Outcome } from './demo-copy.js';
+import { copyDemo, findingLines as findings, outcome, readJsonFile, reportOf, scanSnapshotDir, scratch, setAwsCoverage, writeJsonFile } from './demo-copy.js';
 
 // Reading the AWS files of an offline snapshot: a file that is not the whole account, or an
 // entry that cannot be read, must never read as "fewer findings". It is refused (exit 2, one
@@ -20,29 +20,13 @@ const ADMIN = { PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:
 let n = 0;
 const fresh = (name: string): string => copyDemo(tmp.dir, `${name}-${n++}`);
 
-function findings(r: Outcome): string[] {
-  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
-  return r.result.report.findings.map((f) => `${f.ruleId} ${f.fingerprint} ${f.severity} ${f.message}`).sort();
-}
-
-const reportOf = (dir: string) => {
-  const r = outcome(() => scanSnapshotDir(dir));
-  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
-  return r.result.report;
-};
-
 function editAuthz(dir: string, edit: (doc: any) => void): void {
   const doc = readJsonFile(dir, AUTHZ);
   edit(doc);
   writeJsonFile(dir, AUTHZ, doc);
 }
 
-function setCoverage(dir: string, capability: string, status: string, reason: string): void {
-  const m = readJsonFile(dir, 'manifest.json');
-  const rec = m.coverage.find((c: any) => c.provider === 'aws' && c.scope === PROD && c.capability === capability);
-  Object.assign(rec, { status, reason });
-  writeJsonFile(dir, 'manifest.json', m);
-}
+const setCoverage = (dir: string, capability: string, status: string, reason: string): void => setAwsCoverage(dir, PROD, capability, status, reason);
 
 /** The aws-principal-admin answer for one principal of the prod account: pass, fail or unknown. */
 function adminAnswer(dir: string, name: string): string {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile, type Outcome } from './demo-copy.js';
+import { copyDemo, findingLines as findings, outcome, readJsonFile, reportOf, scanSnapshotDir, scratch, setAwsCoverage, writeJsonFile } from './demo-copy.js';
 
 const tmp = scratch('aws-snapshot-input');
 afterAll(() => tmp.cleanup());
@@ -19,24 +19,7 @@ const GITHUB = 'token.actions.githubusercontent.com';
 let n = 0;
 const fresh = (name: string): string => copyDemo(tmp.dir, `${name}-${n++}`);
 
-function setCoverage(dir: string, capability: string, status: string, reason: string): void {
-  const m = readJsonFile(dir, 'manifest.json');
-  const rec = m.coverage.find((c: any) => c.provider === 'aws' && c.scope === PROD && c.capability === capability);
-  Object.assign(rec, { status, reason });
-  writeJsonFile(dir, 'manifest.json', m);
-}
-
-/** What a reviewer compares between two scans: which rule fired on what, at which severity. */
-function findings(r: Outcome): string[] {
-  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
-  return r.result.report.findings.map((f) => `${f.ruleId} ${f.fingerprint} ${f.severity} ${f.message}`).sort();
-}
-
-const reportOf = (dir: string) => {
-  const r = outcome(() => scanSnapshotDir(dir));
-  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
-  return r.result.report;
-};
+const setCoverage = (dir: string, capability: string, status: string, reason: string): void => setAwsCoverage(dir, PROD, capability, status, reason);
 
 // The same rule for the account's two main files (docs/snapshot-format.md: a coverage entry wins
 // over the files), as Entra and Okta follow it: a record that is not `collected` disowns them.

@@ -54,3 +54,24 @@ export function outcome(run: () => ScanResult): Outcome {
     throw e;
   }
 }
+
+/** What a reviewer compares between two scans: which rule fired on what, at which severity. */
+export function findingLines(r: Outcome): string[] {
+  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
+  return r.result.report.findings.map((f) => `${f.ruleId} ${f.fingerprint} ${f.severity} ${f.message}`).sort();
+}
+
+/** The report of a scan of a snapshot folder that must not stop with an input error. */
+export function reportOf(dir: string): ScanResult['report'] {
+  const r = outcome(() => scanSnapshotDir(dir));
+  if (r.kind !== 'report') throw new Error(`expected a report, got: ${r.line}`);
+  return r.result.report;
+}
+
+/** Sets the status and reason of the manifest's record of one AWS capability of `account`. */
+export function setAwsCoverage(dir: string, account: string, capability: string, status: string, reason: string): void {
+  const m = readJsonFile(dir, 'manifest.json');
+  const rec = m.coverage.find((c: any) => c.provider === 'aws' && c.scope === account && c.capability === capability);
+  Object.assign(rec, { status, reason });
+  writeJsonFile(dir, 'manifest.json', m);
+}

@@ -8,28 +8,11 @@ import { parseArgs } from 'node:util';
 import { writeSnapshot } from '../gen/generate.js';
 import { repoRoot } from '../gen/aws-managed.js';
 import type { StageReport } from './stages.js';
+import type { BenchResult } from './main-types.js';
+import { resultsDocument } from './results-doc.js';
 
-/** One row of `bench/results.json`. */
-export interface BenchResult {
-  identities: number;
-  /** Identities the scan reported (first-party Microsoft apps excluded, service-account users included). */
-  scannedIdentities: number;
-  nodes: number;
-  edges: number;
-  findings: number;
-  runs: number;
-  /** read + every stage + every render. */
-  totalSeconds: number;
-  /** read + scan: the full offline scan with all rules and paths, without rendering (median). */
-  scanSeconds: number;
-  /** read + scan of every run, in run order: the spread on a shared machine. */
-  scanRunsSeconds: number[];
-  /** CPU seconds (all threads, GC included) of read + scan, median over the runs. */
-  scanCpuSeconds: number;
-  peakRssMb: number;
-  stages: Record<string, number>;
-  snapshotMb: number;
-}
+export type { BenchResult };
+
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, 'child.js');
@@ -85,6 +68,8 @@ function benchSize(n: number, seed: string, runs: number, keep: boolean, profile
       peakRssMb: Math.round(Math.max(...pipeline.map((p) => p.peakRssMb))),
       stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
       snapshotMb: Math.round(gen.bytes / 1e5) / 10,
+      seed,
+      managedPolicies: gen.managedPolicies,
     };
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -128,19 +113,9 @@ function main(): number {
     results.push(benchSize(n, values.seed!, runs, values.keep!, values['cpu-prof'], values['max-old-space'] ? Number(values['max-old-space']) : undefined));
   }
   process.stdout.write(table(results) + '\n');
-  const r10 = results.find((r) => r.identities === 10_000);
-  const r100 = results.find((r) => r.identities === 100_000);
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-  const doc = {
-    results,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}` },
-    node: process.version,
-    growth10kTo100k: r10 && r100 ? round(r100.totalSeconds / r10.totalSeconds) : (previous.growth10kTo100k ?? null),
-    scanGrowth10kTo100k: r10 && r100 ? round(r100.scanSeconds / r10.scanSeconds) : (previous.scanGrowth10kTo100k ?? null),
-    targets: { seconds100k: 10, peakRssMb100k: 2048, growth10kTo100k: 12 },
-    // Kept from the last `npm run bench:collect`, which measures collection separately.
-    collection: previous.collection ?? null,
-  };
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), os: `${platform()} ${release()}` };
+  const doc = resultsDocument(results, machine, process.version, previous);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(doc, null, 2) + '\n');
   process.stdout.write(`growth 10k -> 100k: ${doc.growth10kTo100k ?? 'n/a'}x total, ${doc.scanGrowth10kTo100k ?? 'n/a'}x read + scan; written to ${out}\n`);

@@ -164,7 +164,6 @@ export function generateEntra(ctx: GenContext): void {
     endDateTime: lifetimeDays >= 36500 ? '2299-12-31T23:59:59Z' : g(ageDays - lifetimeDays),
     hint: rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~', 3),
     keyId: rng.uuid(),
-    secretText: null,
     startDateTime: g(ageDays),
   });
   const cert = (name: string, ageDays: number) => ({

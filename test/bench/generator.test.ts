@@ -87,7 +87,27 @@ describe('synthetic estate generator', () => {
     for (const [rel, content] of files) {
       if (!rel.endsWith('.json')) continue;
       expect(content, rel).not.toMatch(/"(secretText|client_secret|secretKey|accessKey)":\s*"[^"]/);
+      // The collectors drop the key itself (src/connectors/entra/redact.ts), not only its value.
+      expect(content, rel).not.toMatch(/"secretText"\s*:/);
     }
+  });
+
+  it('records in the manifest the capability docs/snapshot-format.md names for every file it writes', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/snapshot-format.md', import.meta.url)), 'utf8');
+    const manifest = json('manifest.json');
+    const recorded = new Set<string>(manifest.coverage.filter((c: J) => c.status === 'collected').map((c: J) => c.capability));
+    let checked = 0;
+    for (const rel of files.keys()) {
+      const [provider, name] = rel.split('/');
+      if (provider !== 'entra' && provider !== 'okta') continue;
+      const start = doc.indexOf(provider === 'entra' ? '## Microsoft Entra ID' : '## Okta');
+      const row = doc.slice(start).split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+      // The last cell names the capability first (`entra.users`; ...).
+      const capability = /`((?:entra|okta)\.[A-Za-z0-9]+)`/.exec(row!.split('|').at(-2)!)![1];
+      expect(recorded, `${rel} -> ${capability}`).toContain(capability);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('resolves every Entra reference: owners, assignments, grants, roles, members', () => {

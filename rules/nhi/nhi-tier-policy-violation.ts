@@ -70,7 +70,7 @@ export default defineRule({
     owasp: ['NHI1:2025', 'NHI7:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
     description:
-      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required.',
+      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required. Severity follows the tier (T4 high, T3 medium, lower tiers low); a tier that is only a lower bound (a capability feeding it was not read) is never rated below medium.',
     risk: 'High-tier identities governed like low-tier ones are where breaches start: long-lived secrets, autonomous operation and no owner on the identities that can change everything else.',
     remediation: 'Bring the identity within its tier\'s controls (shorter-lived or federated credentials, an accountable owner, human approval for administrative actions), or reduce its capability to a lower tier.',
     references: [
@@ -101,13 +101,17 @@ export default defineRule({
       else if (found.lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
       return;
     }
+    // A tier that is only a lower bound says so (the policy of a higher tier may apply), and does
+    // not make the finding milder than the rule's base severity: "T2 or higher" may be T4, and
+    // missing evidence never lowers a severity (README, "unknown").
+    const bound = tierLowerBound(ctx.graph, ctx.analysis, subject);
+    const byTier = tier === 4 ? 'high' : tier === 3 ? 'medium' : 'low';
     // No key: one finding per identity. The tier is its state, not what the finding is about, so
     // lowering the tier (a remediation) keeps the fingerprint a CI baseline or waiver holds.
     ctx.report({
       messageId: 'violations',
-      severity: tier === 4 ? 'high' : tier === 3 ? 'medium' : 'low',
-      // A tier that is only a lower bound says so (the policy of a higher tier may apply).
-      args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), violations: violations.join('; ') },
+      severity: bound !== undefined && byTier === 'low' ? 'medium' : byTier,
+      args: { tier, tierLabel: tierLabel(tier, bound), violations: violations.join('; ') },
       evidence: { tier, violations, autonomy, strength: strength.class },
     });
   },

@@ -130,6 +130,26 @@ describe('nhi-tier-policy-violation', () => {
     expect(owned('missing-permission')).toBe('pass');
   });
 
+  // README: missing evidence never lowers a severity. A tier that is only a lower bound ("T2 or
+  // higher") may be T4's, so the finding keeps the rule's base severity instead of T2's `low`.
+  it('does not make a lower-bound tier milder than the rule\'s base severity', () => {
+    const run = (status: 'collected' | 'missing-permission') => {
+      const coverage: CoverageRecord[] = [{ provider: 'aws', scope: 'acct', capability: 'aws.iam', status }];
+      // A T2 grant that was read, a 400-day secret (T2 allows 365) and no owner.
+      const g2 = graphOf([node('r'), p('p2', 2), secret('s', '2026-01-01T00:00:00Z', '2027-02-05T00:00:00Z')], [edge('r', 'p2', 'GRANTED'), edge('r', 's', 'HAS_CREDENTIAL')], coverage);
+      return runRule(rule, g2, { now }).findings.find((f) => f.subject.id === 'r')!;
+    };
+    const exact = run('collected');
+    expect([exact.args.tier, exact.severity, exact.tierIncomplete]).toEqual([2, 'low', undefined]);
+    const bound = run('missing-permission');
+    expect(bound.args.tier).toBe(2);
+    expect(bound.tierIncomplete).toBeDefined();
+    expect(bound.message).toMatch(/T2 or higher/);
+    expect(bound.severity).toBe('medium');
+    // The same finding either way: lowering severity back once the data is read keeps its fingerprint.
+    expect(bound.fingerprint).toBe(exact.fingerprint);
+  });
+
   // CI baselines and waivers key a finding by its fingerprint: lowering the identity's tier (a
   // remediation) while it still breaks the lower tier's policy must not make the finding new.
   it('keeps its fingerprint when the tier changes, and differs between identities', () => {

@@ -17,7 +17,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a filter the scanner cannot compile is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, or one the scanner cannot compile, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -42,10 +42,13 @@ export default defineRule({
     // Okta help, "Enable group-based role mapping in Okta": the Group Filter is set under Use Group
     // Mapping and only applies with it, so with group mapping explicitly off a leftover filter
     // maps nothing. With the setting absent from the payload the filter is still checked.
-    if (filter !== undefined && filter.trim() !== '' && a.useGroupMapping !== false) {
-      // Compiled as the linker reads it (anchored, Okta's (?{{name}} groups as named groups).
+    if (filter !== undefined && a.useGroupMapping !== false) {
+      // Compiled as the linker reads it (anchored, Okta's (?{{name}} groups as named groups). A
+      // blank filter is not compiled: the Okta help does not say what it maps, possibly every
+      // group (oktaGroupFilter), so the linker keeps the routes, conditional, and this is unknown.
       const re = oktaGroupFilter(filter);
-      if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not a regular expression this scanner can read`);
+      if (!re && filter.trim() === '') ctx.unknown('the group filter is blank, and the Okta help does not say which groups a blank filter maps');
+      else if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not a regular expression this scanner can read`);
       else if (PROBE_GROUP_NAMES.every((name) => re.test(name))) {
         ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
       }

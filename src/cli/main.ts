@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import { InputError, UnreachableError } from '../errors.js';
 import { registerScan } from './scan-command.js';
 import { registerRules } from './rules-command.js';
@@ -13,9 +13,37 @@ import { safeText } from '../reporters/sanitize.js';
 /** Exit codes (README "Exit codes"). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
 
+/**
+ * Commander answers two usage errors with the whole help screen on stderr: a command that needs
+ * a subcommand got none (`nhiscan`, `nhiscan --debug`, `nhiscan rules`), and `help <name>` named
+ * no command. The reason is lost in that screen, so each becomes one line like every other usage
+ * error (exit 2). The commands listed are read from the command itself, so that one added or
+ * hidden later is listed right without a change here. Help that was asked for (`--help`, `help`,
+ * `help scan`) is not an error and still goes to stdout.
+ */
+class NhiscanCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new NhiscanCommand(name);
+  }
+
+  override help(context?: HelpContext | ((str: string) => string)): never {
+    if (typeof context !== 'object' || !context.error) return super.help(context as HelpContext);
+    const names = this.createHelp().visibleCommands(this).map((c) => c.name());
+    // Commander has kept the operands it read: none when the subcommand is missing, `help <name>`
+    // when the name was not found.
+    const topic = this.args[1];
+    // `help help`: the one command commander does not find by name, though it lists it.
+    if (topic !== undefined && names.includes(topic)) return super.help();
+    const what = topic === undefined ? 'missing command' : `no command '${topic}' to show help for`;
+    const path: string[] = [];
+    for (let c: Command | null = this; c?.parent; c = c.parent) path.unshift(c.name());
+    this.error(`${path.length ? `${path.join(' ')}: ` : ''}${what} (${names.join(', ')})`, { code: 'nhiscan.missingCommand', exitCode: EXIT.USAGE });
+  }
+}
+
 /** Builds the command tree; `main` runs it. Exported for in-process tests. */
 export function buildProgram(): Command {
-  const program = new Command('nhiscan')
+  const program = new NhiscanCommand('nhiscan')
     .description('Find the non-human identities and machine-to-machine paths that access reviews miss.')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
@@ -78,9 +106,8 @@ export async function main(argv: string[]): Promise<void> {
 
 export function handleError(e: unknown, debug: boolean): number {
   if (e instanceof CommanderError) {
-    // Help asked for (--help, `help`) and version are successes. Commander also shows help, on
-    // stderr with exit code 1, when a command that needs a subcommand has none (`nhiscan`,
-    // `nhiscan rules`): that is a usage error like every other commander error (2, not 1).
+    // Help asked for (--help, `help`) and version are successes. Every other commander error is
+    // a usage error (2, not commander's 1), a missing subcommand too (NhiscanCommand.help).
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.OK;
     if (e.code === 'commander.help' && e.exitCode === 0) return EXIT.OK;
     return EXIT.USAGE;

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync, cpSync, mkdirSync, readFileSync, rmSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, repoRoot } from '../helpers/cli.js';
+import { buildProgram } from '../../src/cli/main.js';
 
 const NOW = '2026-11-20T09:00:00Z';
 let tmp: string;
@@ -97,16 +98,34 @@ describe('bad input', () => {
     expect(r.stderr).toBe(`nhiscan: ${message}\n`);
   });
 
-  // Commander prints the command's help on stderr when a subcommand is missing; it is still a
-  // usage error (a CI step running `nhiscan` with a mistyped variable must not pass).
-  it.each([[[]], [['rules']], [['baseline']], [['--debug']]])('no subcommand %j: help on stderr, exit 2', (args) => {
+  // A missing subcommand is a usage error (a CI step running `nhiscan` with a mistyped variable
+  // must not pass), said in one line like the others: commander's own answer is the whole help
+  // screen on stderr, where the reason is easy to miss. The line lists the commands there are.
+  it.each([
+    [['rules'], 'rules: missing command (list, show, help)'],
+    [['baseline'], 'baseline: missing command (write, help)'],
+    [['rules', 'help', 'lst'], "rules: no command 'lst' to show help for (list, show, help)"],
+  ])('no subcommand %j: one line naming the commands, exit 2', (args, message) => {
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^Usage: nhiscan/);
+    expect(r.stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
   });
 
-  it.each([[['--help']], [['rules', '--help']], [['help']], [['help', 'rules']], [['baseline', '--help']]])('asked-for help %j: stdout, exit 0', (args) => {
+  // The top-level list is read from the program, so a command added later is named without a
+  // test to update; hidden commands are not offered.
+  it.each([[[]], [['--debug']], [['help', 'scna']]])('no subcommand %j at the top: one line with every command, no stack, exit 2', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/\n\s+at |Usage:/);
+    const lead = args[0] === 'help' ? "no command 'scna' to show help for" : 'missing command';
+    const names = buildProgram().commands.map((c) => c.name());
+    expect(r.stderr).toBe(`nhiscan: ${lead} (${[...names, 'help'].join(', ')}); run with --help for usage\n`);
+    expect(names).toEqual(expect.arrayContaining(['scan', 'rules', 'explain', 'collect', 'doctor', 'baseline', 'export', 'certify']));
+  });
+
+  it.each([[['--help']], [['rules', '--help']], [['help']], [['help', 'rules']], [['baseline', '--help']], [['--debug', '--help']], [['rules', 'help']], [['help', 'help']]])('asked-for help %j: stdout, exit 0', (args) => {
     const r = cli(args);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');

@@ -513,8 +513,8 @@ describe('AWS app with group mapping: membership rights into the groups its filt
     expect(g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN))).toEqual([]);
   });
 
-  it('an unreadable filter leaves one conditional edge that says so', () => {
-    const g = org({ ...settings, groupFilter: '(' }).graph();
+  it.each(['(', '   '])('an unreadable or blank filter %j leaves one conditional edge that says so', (groupFilter) => {
+    const g = org({ ...settings, groupFilter }).graph();
     const esc = g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
     expect(esc).toHaveLength(1);
     expect(esc[0]).toMatchObject({ conditional: true });

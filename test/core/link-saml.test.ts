@@ -101,6 +101,15 @@ describe('Okta AWS app mappings without group mapping, or unreadable', () => {
     expect(r.analysis.crownJewelPaths(HR_SYNC).some((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'))).toBe(true);
     expect(r.analysis.firmCrownJewelPaths(HR_SYNC).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
   });
+
+  // Compiled as written, a filter of spaces matched no group name, and every route through the
+  // app was gone: the reading that hides access, when what Okta does with it is not documented.
+  it('a blank group filter keeps the route too, marked conditional', () => {
+    const r = scan(withApp((app) => (app.settings.app.groupFilter = '   ')));
+    const p = r.analysis.crownJewelPaths(JORDAN).find((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'));
+    expect(p?.hops.some((h) => h.type === 'SAML_MAPS_TO' && h.conditional && /could not be read/.test(h.reason))).toBe(true);
+    expect(r.analysis.firmCrownJewelPaths(JORDAN).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
+  });
 });
 
 describe('an inactive Okta AWS app', () => {

@@ -116,10 +116,20 @@ const filterCache = new Map<string, RegExp | undefined>();
 
 /**
  * Okta's group filter syntax (`(?{{role}}...)` named groups) as a whole-name match; `undefined`
- * when there is no filter or it does not compile.
+ * when there is no filter, a blank one, or one that does not compile. Every caller reads
+ * `undefined` as a mapping it cannot apply: the link keeps the app's routes, conditional, the
+ * membership-rights transform leaves one conditional edge, and okta-aws-broad-role-mapping says
+ * unknown.
+ *
+ * Blank (empty or only whitespace): the Okta help, "Enable group-based role mapping in Okta"
+ * (aws-enable-role-based.htm), asks for a regular expression that captures {{role}} and
+ * {{accountid}}, and does not say what a blank one maps. Compiled as written, "   " would match
+ * a group named three spaces and no other, so every route through the app would disappear;
+ * should Okta skip a blank filter, or search names with it rather than match them whole, every
+ * group could map. Not knowing which, the scanner takes the reading that hides no access.
  */
 export function oktaGroupFilter(value: unknown): RegExp | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
   if (filterCache.has(value)) return filterCache.get(value);
   let re: RegExp | undefined;
   try {

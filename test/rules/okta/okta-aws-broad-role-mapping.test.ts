@@ -27,6 +27,8 @@ const cases: OktaRuleCase[] = [
   // Catch-alls are found by what they match, not by how they are written.
   ...['.+?', '[\\s\\S]*', '^(.*)$', '.{0,}', '(?:aws_.*|.*)', '[^\\n]+'].map((f): OktaRuleCase => ({ name: `catch-all filter ${f}`, org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: f }, users: [{ id: 'p1' }] }), subject: A, verdict: 'fail', messageIds: ['catchAll'] })),
   ...['aws_.*', '.*_admin', '\\S+', '[a-z]+', '^aws#\\S+#(?{{role}}[\\w\\-]+)#(?{{accountid}}\\d+)$'].map((f): OktaRuleCase => ({ name: `near miss: filter ${f} lets only some groups through`, org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: f }, users: [{ id: 'p1' }] }), subject: A, verdict: 'pass' })),
+  { name: 'unknown: a blank group filter under Use Group Mapping (the Okta help does not say what it maps)', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: '   ' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'unknown' },
+  { name: 'near miss: a blank group filter, but Use Group Mapping is off', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: false, groupFilter: '   ' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'pass' },
   { name: 'unknown: a group filter this scanner cannot compile (e.g. Java-only syntax)', org: () => oktaOrg().user({ id: 'p1', login: 'bob@acme.com' }).awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: 'aws_\\d++_(?{{role}}.*)' }, users: [{ id: 'p1' }] }), subject: A, verdict: 'unknown' },
 ];
 
@@ -38,5 +40,24 @@ describe('okta-aws-broad-role-mapping', () => {
     const graph = oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: '(?{{role}}.*)' } }).graph();
     const f = runRule(rule, graph, { now: NOW }).findings.find((x) => x.messageId === 'catchAll');
     expect(f?.message).toBe('AWS app AWS has a group filter that matches every group ((?{{role}}.*))');
+  });
+
+  // A blank group filter was no filter to this rule and a regular expression to the linker, which
+  // then matched no group name and dropped the app's routes to AWS. One graph, both readings.
+  it.each(['   ', '\t', ''])('reads the blank group filter %j as the linker does: not known, and no route dropped for it', (blank) => {
+    const graph = oktaOrg()
+      .group('g1', 'aws_111122223333_Deploy')
+      .user({ id: 'p1', login: 'bob@acme.com', groups: ['g1'] })
+      .awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: blank }, users: [{ id: 'p1' }] })
+      .graph();
+    const run = runRule(rule, graph, { now: NOW });
+    expect(run.verdicts.get(A)).toBe('unknown');
+    expect(run.stats.unknownReasons).toEqual({ 'the group filter is blank, and the Okta help does not say which groups a blank filter maps': 1 });
+    // The linker lists no role groups on bob's edge, so the link keeps his route, conditional
+    // (link.ts mappedRoles); an empty list would say that none of his groups maps to a role.
+    const edge = graph.out(I.user('p1'), 'SAML_MAPS_TO');
+    expect(edge).toHaveLength(1);
+    expect(edge[0].evidence).toMatchObject({ groupFilter: blank });
+    expect(edge[0].evidence?.roleGroups).toBeUndefined();
   });
 });

@@ -5,8 +5,9 @@
  * A structurally wrong file (not an object, lists that are not arrays, a user, group or role
  * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
- * owner become `unknown`; so does a group or managed policy reference that cannot be read. An ARN
- * listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
+ * owner become `unknown`; so does a group, managed policy or permissions boundary reference that
+ * cannot be read. An instance profile entry that cannot be read is kept on its role as unread
+ * (`unreadInstanceProfiles`). An ARN listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
  * Marker, NextToken) is not the account and is refused.
  */
 import type {
@@ -15,6 +16,7 @@ import type {
   IamRole,
   IamUser,
   InlinePolicy,
+  InstanceProfileRef,
   ManagedPolicy,
   ParseIssue,
   PolicyBody,
@@ -220,15 +222,41 @@ function repeated(first: { location: string } | undefined, arn: string, at: stri
   return true;
 }
 
-function boundary(entry: Obj, at: string, ctx: Ctx): PolicyRef | undefined {
+/**
+ * The permissions boundary of a user or role. One that is present but not
+ * `{PermissionsBoundaryArn}` is still a boundary: ignored, it would widen what the owner may do
+ * and hide the cap from the answers; kept as unread, the answers it caps are unknown (as for a
+ * boundary whose document is not in the file), with a warning and a coverage record.
+ */
+function boundary(entry: Obj, at: string, owner: string, ctx: Ctx): { permissionsBoundary?: PolicyRef; unreadBoundary?: ParseIssue } {
   const b = entry.PermissionsBoundary;
-  if (b === undefined || b === null) return undefined;
+  if (b === undefined || b === null) return {};
   if (isObj(b) && typeof b.PermissionsBoundaryArn === 'string') {
     const arn = b.PermissionsBoundaryArn;
-    return { arn, name: arn.slice(arn.lastIndexOf('/') + 1) };
+    return { permissionsBoundary: { arn, name: arn.slice(arn.lastIndexOf('/') + 1) } };
   }
-  ctx.issues.push({ location: `${at}.PermissionsBoundary`, problem: 'expected {PermissionsBoundaryArn}' });
-  return undefined;
+  const unread: ParseIssue[] = [];
+  unreadRef(ctx, owner, unread, `${at}.PermissionsBoundary`, 'PermissionsBoundary', 'expected {PermissionsBoundaryArn}; what the permissions boundary allows is unknown');
+  return { unreadBoundary: unread[0] };
+}
+
+/**
+ * The instance profiles of a role. An entry without a string Arn still says the role is in some
+ * instance profile: dropped, a role whose only entry it is would read as having none, and the
+ * routes through an EC2 instance running as that role would vanish. It is kept as unread, with a
+ * warning and a coverage record, and those routes become undecided.
+ */
+function instanceProfiles(entry: Obj, at: string, ctx: Ctx): { instanceProfiles: InstanceProfileRef[]; unreadInstanceProfiles?: ParseIssue[] } {
+  const unread: ParseIssue[] = [];
+  const refs = list(entry, 'InstanceProfileList', at).flatMap((p, i): InstanceProfileRef[] => {
+    if (isObj(p) && typeof p.Arn === 'string') return [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }];
+    const location = `${at}.InstanceProfileList[${i}]`;
+    const problem = 'expected an instance profile with an Arn; routes through an instance of this role are undecided';
+    ctx.issues.push({ location, problem });
+    unread.push({ location, problem });
+    return [];
+  });
+  return unread.length > 0 ? { instanceProfiles: refs, unreadInstanceProfiles: unread } : { instanceProfiles: refs };
 }
 
 /**
@@ -364,7 +392,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       groupArns,
       inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
-      permissionsBoundary: boundary(base.entry, at, ctx),
+      ...boundary(base.entry, at, base.arn, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
       ...unreadOf(unread),
       location: at,
@@ -389,12 +417,10 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       createDate: base.createDate,
       trustPolicy: trust,
       roleLastUsed: roleLastUsed(lastUsed, at, ctx.issues),
-      instanceProfiles: list(base.entry, 'InstanceProfileList', at).flatMap((p) =>
-        isObj(p) && typeof p.Arn === 'string' ? [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }] : [],
-      ),
+      ...instanceProfiles(base.entry, at, ctx),
       inlinePolicies: inlinePolicies(base.entry, 'RolePolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
-      permissionsBoundary: boundary(base.entry, at, ctx),
+      ...boundary(base.entry, at, base.arn, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
       ...unreadOf(unread),
       description: str(base.entry.Description),

@@ -181,6 +181,13 @@ function transformAccount(
     b.warn(`${authzPath}: ${u.location}: policy ${u.policyName} of ${u.owner} could not be parsed (${u.problem}); answers that depend on it are unknown`);
     b.addCoverage({ provider: 'aws', scope: account, capability: `aws.policy:${u.policyName}@${u.owner}`, status: 'error', reason: `${u.location}: ${u.problem}` });
   }
+  // Already a warning (model.issues); the coverage record says which role's instance profiles
+  // were not all read, since the escalation routes through them are undecided.
+  for (const r of model.roles.values()) {
+    for (const u of r.unreadInstanceProfiles ?? []) {
+      b.addCoverage({ provider: 'aws', scope: account, capability: `aws.instanceProfile:${u.location.slice(u.location.lastIndexOf('.') + 1)}@${r.arn}`, status: 'error', reason: `${u.location}: ${u.problem}` });
+    }
+  }
 
   const evaluator = createEvaluator(model, { now });
   const crown = addCrownJewels(b, account);

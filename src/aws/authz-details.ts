@@ -96,6 +96,18 @@ function date(v: unknown, location: string, issues: AccountModel['issues']): str
   return undefined;
 }
 
+/**
+ * An optional string field. One of another type is recorded as an issue (a warning) and treated
+ * as absent, so that what depends on it reads as not collected rather than silently changed.
+ */
+function optStr(entry: Obj, field: string, at: string, issues: AccountModel['issues']): string | undefined {
+  const v = entry[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  issues.push({ location: `${at}.${field}`, problem: 'expected a string; ignored' });
+  return undefined;
+}
+
 function list(parent: Obj, field: string, at: string): unknown[] {
   const v = parent[field];
   if (v === undefined || v === null) return [];
@@ -151,10 +163,23 @@ const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
  * know, so the role is treated as if last use was not collected (never as "never used").
  */
 function roleLastUsed(v: unknown, at: string, issues: AccountModel['issues']): IamRole['roleLastUsed'] {
-  if (!isObj(v)) return undefined;
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) {
+    issues.push({ location: `${at}.RoleLastUsed`, problem: 'expected an object with LastUsedDate and Region; last use unknown' });
+    return undefined;
+  }
   const lastUsedDate = date(v.LastUsedDate, `${at}.RoleLastUsed.LastUsedDate`, issues);
   if (lastUsedDate === undefined && v.LastUsedDate !== undefined && v.LastUsedDate !== null) return undefined;
-  return { lastUsedDate, region: str(v.Region) };
+  return { lastUsedDate, region: optStr(v, 'Region', `${at}.RoleLastUsed`, issues) };
+}
+
+/** MaxSessionDuration in seconds; a value that is not a number is an issue and counts as not collected. */
+function maxSession(entry: Obj, at: string, issues: AccountModel['issues']): number | undefined {
+  const v = entry.MaxSessionDuration;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  issues.push({ location: `${at}.MaxSessionDuration`, problem: 'expected a number of seconds; ignored' });
+  return undefined;
 }
 
 interface Ctx {
@@ -249,8 +274,11 @@ function boundary(entry: Obj, at: string, owner: string, ctx: Ctx): { permission
 function instanceProfiles(entry: Obj, at: string, ctx: Ctx): { instanceProfiles: InstanceProfileRef[]; unreadInstanceProfiles?: ParseIssue[] } {
   const unread: ParseIssue[] = [];
   const refs = list(entry, 'InstanceProfileList', at).flatMap((p, i): InstanceProfileRef[] => {
-    if (isObj(p) && typeof p.Arn === 'string') return [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }];
     const location = `${at}.InstanceProfileList[${i}]`;
+    if (isObj(p) && typeof p.Arn === 'string') {
+      const name = optStr(p, 'InstanceProfileName', location, ctx.issues) ?? p.Arn.slice(p.Arn.lastIndexOf('/') + 1);
+      return [{ arn: p.Arn, name, id: optStr(p, 'InstanceProfileId', location, ctx.issues) }];
+    }
     const problem = 'expected an instance profile with an Arn; routes through an instance of this role are undecided';
     ctx.issues.push({ location, problem });
     unread.push({ location, problem });
@@ -272,7 +300,7 @@ function identity(entry: unknown, at: string, nameField: string, idField: string
   const name = str(entry[nameField]);
   if (!name) throw new AuthzDetailsError(`${at}.${nameField}`, `expected a non-empty string (IAM always returns the ${nameField})`);
   noteArn(ctx, arn);
-  return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
+  return { entry, arn, name, id: optStr(entry, idField, at, ctx.issues), path: optStr(entry, 'Path', at, ctx.issues), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
 }
 
 function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | undefined {
@@ -293,8 +321,8 @@ function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | un
   return {
     arn,
     name: entry.PolicyName,
-    id: str(entry.PolicyId),
-    path: str(entry.Path),
+    id: optStr(entry, 'PolicyId', at, ctx.issues),
+    path: optStr(entry, 'Path', at, ctx.issues),
     awsManaged: /^arn:[^:]+:iam::aws:policy\//.test(arn),
     defaultVersionId,
     attachmentCount: typeof entry.AttachmentCount === 'number' ? entry.AttachmentCount : undefined,
@@ -423,8 +451,8 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       ...boundary(base.entry, at, base.arn, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
       ...unreadOf(unread),
-      description: str(base.entry.Description),
-      maxSessionDuration: typeof base.entry.MaxSessionDuration === 'number' ? base.entry.MaxSessionDuration : undefined,
+      description: optStr(base.entry, 'Description', at, ctx.issues),
+      maxSessionDuration: maxSession(base.entry, at, ctx.issues),
       location: at,
     };
     model.roles.set(role.arn, role);

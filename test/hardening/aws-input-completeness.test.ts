@@ -124,6 +124,37 @@ describe('a credential report that is empty, has no root row, or names another a
     expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 4, column arn: `) });
   });
 
+  // Read as "no date", a garbled last-use date became "never used" and a garbled rotation date
+  // dropped an inactive key, without a word: like a bad flag, a corrupt report.
+  it.each([
+    ['access_key_1_last_used_date', 'yesterday'],
+    ['access_key_1_last_rotated', '2025-13-45T00:00:00Z'],
+    ['password_last_used', 'recently'],
+    ['password_last_changed', '01/08/2025'],
+  ])('a %s that is not a date names the line and column', (column, value) => {
+    const dir = fresh('cr-date');
+    const all = lines(dir);
+    const header = all[0].split(',');
+    const cells = all[2].split(',');
+    cells[header.indexOf(column)] = value;
+    all[2] = cells.join(',');
+    writeFileSync(join(dir, REPORT), all.join('\n'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 3, column ${column}: `) });
+  });
+
+  it('near miss: N/A, no_information and not_supported in the date columns are "no date", as IAM writes them', () => {
+    const dir = fresh('cr-none');
+    const all = lines(dir);
+    const header = all[0].split(',');
+    const cells = all[2].split(',');
+    cells[header.indexOf('password_last_used')] = 'no_information';
+    cells[header.indexOf('password_next_rotation')] = 'not_supported';
+    all[2] = cells.join(',');
+    writeFileSync(join(dir, REPORT), all.join('\n'));
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+  });
+
   it('near miss: the demo report itself, with CRLF line ends, still reads', () => {
     const dir = fresh('cr-crlf');
     writeFileSync(join(dir, REPORT), lines(dir).join('\r\n'));

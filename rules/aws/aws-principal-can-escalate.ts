@@ -74,7 +74,7 @@ export default defineRule({
     }
     if (!reported) {
       const undecided = subject.attrs.undecidedEscalations;
-      if (Array.isArray(undecided) && undecided.length > 0) ctx.unknown('an escalation step could not be decided because a policy could not be read');
+      if (Array.isArray(undecided) && undecided.length > 0) ctx.unknown('an escalation step could not be decided because a policy or an instance profile entry could not be read');
     }
   },
 });

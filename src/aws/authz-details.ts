@@ -5,8 +5,9 @@
  * A structurally wrong file (not an object, lists that are not arrays, a user, group or role
  * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
- * owner become `unknown`; so does a group or managed policy reference that cannot be read. An ARN
- * listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
+ * owner become `unknown`; so does a group, managed policy or permissions boundary reference that
+ * cannot be read. An instance profile entry that cannot be read is kept on its role as unread
+ * (`unreadInstanceProfiles`). An ARN listed twice keeps its first entry, with an issue. One page of a paged answer (IsTruncated,
  * Marker, NextToken) is not the account and is refused.
  */
 import type {
@@ -15,6 +16,7 @@ import type {
   IamRole,
   IamUser,
   InlinePolicy,
+  InstanceProfileRef,
   ManagedPolicy,
   ParseIssue,
   PolicyBody,
@@ -94,6 +96,18 @@ function date(v: unknown, location: string, issues: AccountModel['issues']): str
   return undefined;
 }
 
+/**
+ * An optional string field. One of another type is recorded as an issue (a warning) and treated
+ * as absent, so that what depends on it reads as not collected rather than silently changed.
+ */
+function optStr(entry: Obj, field: string, at: string, issues: AccountModel['issues']): string | undefined {
+  const v = entry[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  issues.push({ location: `${at}.${field}`, problem: 'expected a string; ignored' });
+  return undefined;
+}
+
 function list(parent: Obj, field: string, at: string): unknown[] {
   const v = parent[field];
   if (v === undefined || v === null) return [];
@@ -149,10 +163,23 @@ const AWS_MANAGED = /^arn:[^:]+:iam::aws:policy\//;
  * know, so the role is treated as if last use was not collected (never as "never used").
  */
 function roleLastUsed(v: unknown, at: string, issues: AccountModel['issues']): IamRole['roleLastUsed'] {
-  if (!isObj(v)) return undefined;
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) {
+    issues.push({ location: `${at}.RoleLastUsed`, problem: 'expected an object with LastUsedDate and Region; last use unknown' });
+    return undefined;
+  }
   const lastUsedDate = date(v.LastUsedDate, `${at}.RoleLastUsed.LastUsedDate`, issues);
   if (lastUsedDate === undefined && v.LastUsedDate !== undefined && v.LastUsedDate !== null) return undefined;
-  return { lastUsedDate, region: str(v.Region) };
+  return { lastUsedDate, region: optStr(v, 'Region', `${at}.RoleLastUsed`, issues) };
+}
+
+/** MaxSessionDuration in seconds; a value that is not a number is an issue and counts as not collected. */
+function maxSession(entry: Obj, at: string, issues: AccountModel['issues']): number | undefined {
+  const v = entry.MaxSessionDuration;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  issues.push({ location: `${at}.MaxSessionDuration`, problem: 'expected a number of seconds; ignored' });
+  return undefined;
 }
 
 interface Ctx {
@@ -220,15 +247,44 @@ function repeated(first: { location: string } | undefined, arn: string, at: stri
   return true;
 }
 
-function boundary(entry: Obj, at: string, ctx: Ctx): PolicyRef | undefined {
+/**
+ * The permissions boundary of a user or role. One that is present but not
+ * `{PermissionsBoundaryArn}` is still a boundary: ignored, it would widen what the owner may do
+ * and hide the cap from the answers; kept as unread, the answers it caps are unknown (as for a
+ * boundary whose document is not in the file), with a warning and a coverage record.
+ */
+function boundary(entry: Obj, at: string, owner: string, ctx: Ctx): { permissionsBoundary?: PolicyRef; unreadBoundary?: ParseIssue } {
   const b = entry.PermissionsBoundary;
-  if (b === undefined || b === null) return undefined;
+  if (b === undefined || b === null) return {};
   if (isObj(b) && typeof b.PermissionsBoundaryArn === 'string') {
     const arn = b.PermissionsBoundaryArn;
-    return { arn, name: arn.slice(arn.lastIndexOf('/') + 1) };
+    return { permissionsBoundary: { arn, name: arn.slice(arn.lastIndexOf('/') + 1) } };
   }
-  ctx.issues.push({ location: `${at}.PermissionsBoundary`, problem: 'expected {PermissionsBoundaryArn}' });
-  return undefined;
+  const unread: ParseIssue[] = [];
+  unreadRef(ctx, owner, unread, `${at}.PermissionsBoundary`, 'PermissionsBoundary', 'expected {PermissionsBoundaryArn}; what the permissions boundary allows is unknown');
+  return { unreadBoundary: unread[0] };
+}
+
+/**
+ * The instance profiles of a role. An entry without a string Arn still says the role is in some
+ * instance profile: dropped, a role whose only entry it is would read as having none, and the
+ * routes through an EC2 instance running as that role would vanish. It is kept as unread, with a
+ * warning and a coverage record, and those routes become undecided.
+ */
+function instanceProfiles(entry: Obj, at: string, ctx: Ctx): { instanceProfiles: InstanceProfileRef[]; unreadInstanceProfiles?: ParseIssue[] } {
+  const unread: ParseIssue[] = [];
+  const refs = list(entry, 'InstanceProfileList', at).flatMap((p, i): InstanceProfileRef[] => {
+    const location = `${at}.InstanceProfileList[${i}]`;
+    if (isObj(p) && typeof p.Arn === 'string') {
+      const name = optStr(p, 'InstanceProfileName', location, ctx.issues) ?? p.Arn.slice(p.Arn.lastIndexOf('/') + 1);
+      return [{ arn: p.Arn, name, id: optStr(p, 'InstanceProfileId', location, ctx.issues) }];
+    }
+    const problem = 'expected an instance profile with an Arn; routes through an instance of this role are undecided';
+    ctx.issues.push({ location, problem });
+    unread.push({ location, problem });
+    return [];
+  });
+  return unread.length > 0 ? { instanceProfiles: refs, unreadInstanceProfiles: unread } : { instanceProfiles: refs };
 }
 
 /**
@@ -244,7 +300,7 @@ function identity(entry: unknown, at: string, nameField: string, idField: string
   const name = str(entry[nameField]);
   if (!name) throw new AuthzDetailsError(`${at}.${nameField}`, `expected a non-empty string (IAM always returns the ${nameField})`);
   noteArn(ctx, arn);
-  return { entry, arn, name, id: str(entry[idField]), path: str(entry.Path), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
+  return { entry, arn, name, id: optStr(entry, idField, at, ctx.issues), path: optStr(entry, 'Path', at, ctx.issues), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
 }
 
 function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | undefined {
@@ -265,8 +321,8 @@ function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | un
   return {
     arn,
     name: entry.PolicyName,
-    id: str(entry.PolicyId),
-    path: str(entry.Path),
+    id: optStr(entry, 'PolicyId', at, ctx.issues),
+    path: optStr(entry, 'Path', at, ctx.issues),
     awsManaged: /^arn:[^:]+:iam::aws:policy\//.test(arn),
     defaultVersionId,
     attachmentCount: typeof entry.AttachmentCount === 'number' ? entry.AttachmentCount : undefined,
@@ -364,7 +420,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       groupArns,
       inlinePolicies: inlinePolicies(base.entry, 'UserPolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
-      permissionsBoundary: boundary(base.entry, at, ctx),
+      ...boundary(base.entry, at, base.arn, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
       ...unreadOf(unread),
       location: at,
@@ -389,16 +445,14 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
       createDate: base.createDate,
       trustPolicy: trust,
       roleLastUsed: roleLastUsed(lastUsed, at, ctx.issues),
-      instanceProfiles: list(base.entry, 'InstanceProfileList', at).flatMap((p) =>
-        isObj(p) && typeof p.Arn === 'string' ? [{ arn: p.Arn, name: str(p.InstanceProfileName) ?? '', id: str(p.InstanceProfileId) }] : [],
-      ),
+      ...instanceProfiles(base.entry, at, ctx),
       inlinePolicies: inlinePolicies(base.entry, 'RolePolicyList', at, base.arn, ctx),
       attachedPolicies: policyRefs(base.entry, at, base.arn, unread, ctx),
-      permissionsBoundary: boundary(base.entry, at, ctx),
+      ...boundary(base.entry, at, base.arn, ctx),
       ...tagsOf(base.entry, at, ctx.issues),
       ...unreadOf(unread),
-      description: str(base.entry.Description),
-      maxSessionDuration: typeof base.entry.MaxSessionDuration === 'number' ? base.entry.MaxSessionDuration : undefined,
+      description: optStr(base.entry, 'Description', at, ctx.issues),
+      maxSessionDuration: maxSession(base.entry, at, ctx.issues),
       location: at,
     };
     model.roles.set(role.arn, role);

@@ -70,6 +70,8 @@ export interface IamUser extends PrincipalBase {
   /** ARNs of the groups found in `GroupDetailList`. */
   groupArns: string[];
   permissionsBoundary?: PolicyRef;
+  /** A `PermissionsBoundary` that is there but cannot be read: a boundary of unknown content. */
+  unreadBoundary?: ParseIssue;
   /** Only present when the input has it (GAAD itself does not return it; ListUsers does). */
   passwordLastUsed?: string;
 }
@@ -90,7 +92,14 @@ export interface IamRole extends PrincipalBase {
   /** `undefined` = not in the input; `{}` = present but never used. */
   roleLastUsed?: { lastUsedDate?: string; region?: string };
   instanceProfiles: InstanceProfileRef[];
+  /**
+   * `InstanceProfileList` entries that cannot be read: the role may be in an instance profile the
+   * file does not name, so routes through an instance of that role are undecided, not absent.
+   */
+  unreadInstanceProfiles?: ParseIssue[];
   permissionsBoundary?: PolicyRef;
+  /** A `PermissionsBoundary` that is there but cannot be read: a boundary of unknown content. */
+  unreadBoundary?: ParseIssue;
   description?: string;
   maxSessionDuration?: number;
 }

@@ -116,6 +116,11 @@ interface Target {
   group?: IamGroup;
   /** Pass-role and instance targets: trust conditions on the service that could not be decided. */
   serviceUndecided?: readonly string[];
+  /**
+   * Instance targets of a role whose InstanceProfileList entries could not be read (the first
+   * one's location): whether the role is in an instance profile at all is unknown.
+   */
+  profileUnread?: string;
 }
 
 /** Target lists holding a target whose service trust is only `maybe` (never grouped). */
@@ -225,13 +230,16 @@ function nameOf(arn: string): string {
 /** The undecided note of a step that depends on a policy that could not be read. */
 export const POLICY_UNREAD = 'policy could not be read';
 
+/** The undecided note of a step through an instance profile entry that could not be read. */
+export const PROFILE_UNREAD = 'instance profile could not be read';
+
 /**
  * A step that could not be decided because a policy was unusable: listed in `unknown`, and also
  * kept as a conditional edge, so that an unreadable policy never makes a route disappear.
  */
-function undecidedStep(edges: EscalationEdge[], unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string): void {
+function undecidedStep(edges: EscalationEdge[], unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string, note = POLICY_UNREAD): void {
   unknown.push({ from, to, method, reason });
-  const edge: EscalationEdge = { from, to, method, reason, conditional: true, undecided: [POLICY_UNREAD] };
+  const edge: EscalationEdge = { from, to, method, reason, conditional: true, undecided: [note] };
   if (via) edge.via = via;
   edges.push(edge);
 }
@@ -403,6 +411,10 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
           continue;
         }
+        if (t.profileUnread !== undefined) {
+          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (an instance profile entry of ${t.name}, ${t.profileUnread}, could not be read)`, t.via, PROFILE_UNREAD);
+          continue;
+        }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
         if (byTrust && !uniformDeny && ev.decide(s, 'sts:AssumeRole', t.resource).decision === 'deny') continue;
         let boundUndecided: readonly string[] = NONE;
@@ -531,10 +543,18 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
           let anyMaybe = false;
           for (const a of trust.byService.get(service) ?? []) {
             const r = model.roles.get(a)!;
-            if (!(m.target === 'instance-role' || !serviceLinked(r)) || (needsProfile && r.instanceProfiles.length === 0)) continue;
+            // A role whose only InstanceProfileList entries could not be read may still be in a
+            // profile: a target whose step is undecided, not no target.
+            const profileUnread = needsProfile && r.instanceProfiles.length === 0 && r.unreadInstanceProfiles !== undefined;
+            if (!(m.target === 'instance-role' || !serviceLinked(r)) || (needsProfile && r.instanceProfiles.length === 0 && !profileUnread)) continue;
             const decision = evaluateService(r, service, now);
             if (decision.result === 'no') continue;
             const t: Target = { resource: r.arn, to: r.arn, name: nameOf(r.arn), via: r.instanceProfiles[0]?.arn, viaText: r.instanceProfiles[0]?.name };
+            if (profileUnread) {
+              t.profileUnread = r.unreadInstanceProfiles![0].location;
+              t.viaText = `(unreadable ${t.profileUnread})`;
+              anyMaybe = true;
+            }
             if (decision.result !== 'yes') {
               t.serviceUndecided = decision.undecided.length > 0 ? [...new Set(decision.undecided)] : ['trust policy of the role (service principal)'];
               anyMaybe = true;

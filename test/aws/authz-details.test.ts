@@ -199,3 +199,43 @@ describe('dates that cannot be read', () => {
     ]);
   });
 });
+
+describe('optional fields of the wrong type are issues, never dropped without a word', () => {
+  it('RoleLastUsed, MaxSessionDuration, Path, ids, Description and instance profile names', () => {
+    const profile = { InstanceProfileName: 7, InstanceProfileId: false, Arn: `arn:aws:iam::${ACCT}:instance-profile/p` };
+    const m = parseAuthorizationDetails(
+      gaad({
+        users: [{ ...userEntry('u'), Path: 5, UserId: 12 }],
+        roles: [
+          { ...roleEntry('r', trustAccount()), RoleLastUsed: '2025-01-01T00:00:00Z', MaxSessionDuration: '43200', Description: ['x'], RoleId: null },
+          { ...roleEntry('s', trustAccount()), RoleLastUsed: { Region: 9 }, MaxSessionDuration: 3600, InstanceProfileList: [profile] },
+        ],
+      }),
+    );
+    const r = m.roles.get(`arn:aws:iam::${ACCT}:role/r`)!;
+    // Unread values still count as absent (not collected), so the rules that need them are unknown.
+    expect(r.roleLastUsed).toBeUndefined();
+    expect(r.maxSessionDuration).toBeUndefined();
+    expect(m.roles.get(`arn:aws:iam::${ACCT}:role/s`)!.maxSessionDuration).toBe(3600);
+    expect(m.issues.map((i) => i.location)).toEqual([
+      'UserDetailList[0].UserId',
+      'UserDetailList[0].Path',
+      'RoleDetailList[0].RoleLastUsed',
+      'RoleDetailList[0].Description',
+      'RoleDetailList[0].MaxSessionDuration',
+      'RoleDetailList[1].RoleLastUsed.Region',
+      'RoleDetailList[1].InstanceProfileList[0].InstanceProfileName',
+      'RoleDetailList[1].InstanceProfileList[0].InstanceProfileId',
+    ]);
+  });
+
+  it('near miss: the fields as IAM returns them, and null for an absent value, are no issue', () => {
+    const m = parseAuthorizationDetails(
+      gaad({
+        users: [{ ...userEntry('u'), Path: null }],
+        roles: [{ ...roleEntry('r', trustAccount(), { instanceProfile: true }), RoleLastUsed: { LastUsedDate: '2025-01-01T00:00:00Z', Region: 'eu-west-1' }, MaxSessionDuration: 43200, Description: 'd' }],
+      }),
+    );
+    expect(m.issues).toEqual([]);
+  });
+});

@@ -124,6 +124,37 @@ describe('a credential report that is empty, has no root row, or names another a
     expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 4, column arn: `) });
   });
 
+  // Read as "no date", a garbled last-use date became "never used" and a garbled rotation date
+  // dropped an inactive key, without a word: like a bad flag, a corrupt report.
+  it.each([
+    ['access_key_1_last_used_date', 'yesterday'],
+    ['access_key_1_last_rotated', '2025-13-45T00:00:00Z'],
+    ['password_last_used', 'recently'],
+    ['password_last_changed', '01/08/2025'],
+  ])('a %s that is not a date names the line and column', (column, value) => {
+    const dir = fresh('cr-date');
+    const all = lines(dir);
+    const header = all[0].split(',');
+    const cells = all[2].split(',');
+    cells[header.indexOf(column)] = value;
+    all[2] = cells.join(',');
+    writeFileSync(join(dir, REPORT), all.join('\n'));
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${REPORT}: line 3, column ${column}: `) });
+  });
+
+  it('near miss: N/A, no_information and not_supported in the date columns are "no date", as IAM writes them', () => {
+    const dir = fresh('cr-none');
+    const all = lines(dir);
+    const header = all[0].split(',');
+    const cells = all[2].split(',');
+    cells[header.indexOf('password_last_used')] = 'no_information';
+    cells[header.indexOf('password_next_rotation')] = 'not_supported';
+    all[2] = cells.join(',');
+    writeFileSync(join(dir, REPORT), all.join('\n'));
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+  });
+
   it('near miss: the demo report itself, with CRLF line ends, still reads', () => {
     const dir = fresh('cr-crlf');
     writeFileSync(join(dir, REPORT), lines(dir).join('\r\n'));
@@ -234,5 +265,104 @@ describe('a duplicate ARN in an IAM list: the first entry is kept, with a warnin
     });
     expect(findings(outcome(() => scanSnapshotDir(dir)))).toEqual(findings(outcome(() => scanSnapshotDir(fresh('demo')))));
     expect(reportOf(dir).warnings.some((w) => w.includes(`${AUTHZ}: Policies[`) && w.includes('first one kept'))).toBe(true);
+  });
+});
+
+describe('a malformed PermissionsBoundary is a boundary that cannot be read: unknown, not ignored', () => {
+  const boundaryOf = (entry: unknown): string => {
+    const dir = fresh('boundary');
+    editAuthz(dir, (doc) => {
+      doc.RoleDetailList.find((r: any) => r.RoleName === 'github-deploy').PermissionsBoundary = entry;
+    });
+    return dir;
+  };
+
+  it('near miss: a readable boundary that allows everything leaves the administrator an administrator', () => {
+    expect(adminAnswer(boundaryOf({ PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: ADMIN.PolicyArn }), 'github-deploy')).toBe('fail');
+  });
+
+  it.each([
+    ['a number for the ARN', { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: 42 }],
+    ['no ARN', { PermissionsBoundaryType: 'Policy' }],
+    ['the ARN as a bare string', ADMIN.PolicyArn],
+    ['an array', [ADMIN.PolicyArn]],
+  ])('%s: the administrator answer is unknown, with a warning and a coverage record', (_name, entry) => {
+    const dir = boundaryOf(entry);
+    expect(adminAnswer(dir, 'github-deploy')).toBe('unknown');
+    const report = reportOf(dir);
+    const at = 'RoleDetailList[1].PermissionsBoundary';
+    expect(report.coverage).toContainEqual(expect.objectContaining({ scope: PROD, status: 'error', reason: expect.stringContaining(at) }));
+    expect(report.warnings.some((w) => w.includes(`${AUTHZ}: ${at}`))).toBe(true);
+  });
+});
+
+describe('a malformed InstanceProfileList entry: the role may still be in an instance profile', () => {
+  const EC2_TRUST = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const PROFILE = {
+    Path: '/',
+    InstanceProfileName: 'ec2-runner',
+    InstanceProfileId: 'AIPA3QBOADLGEXAMPLE01',
+    Arn: `arn:aws:iam::${PROD}:instance-profile/ec2-runner`,
+    CreateDate: '2024-01-01T00:00:00Z',
+    Roles: [],
+  };
+
+  /** An administrator role that EC2 may assume, with these profile entries, and svc-reporting allowed to pass it to a new instance. */
+  function withProfiles(profiles: unknown[]): string {
+    const dir = fresh('profile');
+    editAuthz(dir, (doc) => {
+      doc.RoleDetailList.push({
+        Path: '/',
+        RoleName: 'ec2-runner',
+        RoleId: 'AROA3QBOADLGEXAMPLE01',
+        Arn: `arn:aws:iam::${PROD}:role/ec2-runner`,
+        CreateDate: '2024-01-01T00:00:00Z',
+        AssumeRolePolicyDocument: EC2_TRUST,
+        InstanceProfileList: profiles,
+        RolePolicyList: [],
+        AttachedManagedPolicies: [ADMIN],
+        Tags: [],
+        RoleLastUsed: {},
+      });
+      doc.UserDetailList.find((u: any) => u.UserName === 'svc-reporting').UserPolicyList.push({
+        PolicyName: 'launch',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:PassRole', 'ec2:RunInstances'], Resource: '*' }] },
+      });
+    });
+    return dir;
+  }
+
+  /** The aws-principal-can-escalate answer for svc-reporting: its severity, unknown or pass. */
+  function escalation(dir: string): string {
+    const report = reportOf(dir);
+    const subject = report.identities.find((x) => x.scope === PROD && x.name === 'svc-reporting')!;
+    const f = report.findings.find((x) => x.ruleId === 'aws-principal-can-escalate' && x.subject.id === subject.id);
+    if (f) return f.severity;
+    return subject.unknownRuleIds?.includes('aws-principal-can-escalate') ? 'unknown' : 'pass';
+  }
+
+  it('near misses: a readable profile is a firm route, no profile at all is none', () => {
+    expect(escalation(withProfiles([PROFILE]))).toBe('high');
+    expect(escalation(withProfiles([]))).toBe('pass');
+  });
+
+  it.each([
+    ['without its Arn', { ...PROFILE, Arn: undefined }],
+    ['with a number for the Arn', { ...PROFILE, Arn: 7 }],
+    ['a string', PROFILE.Arn],
+    ['null', null],
+  ])('an entry %s keeps the route, as one that may not hold, with a warning and a coverage record', (_name, entry) => {
+    const dir = withProfiles([entry]);
+    expect(escalation(dir)).toBe('medium');
+    const report = reportOf(dir);
+    const at = 'RoleDetailList[8].InstanceProfileList[0]';
+    expect(report.coverage).toContainEqual(expect.objectContaining({ scope: PROD, status: 'error', reason: expect.stringContaining(at) }));
+    expect(report.warnings.some((w) => w.includes(`${AUTHZ}: ${at}`))).toBe(true);
+  });
+
+  it('a malformed entry beside a readable profile changes no finding, but is still a warning', () => {
+    const dir = withProfiles([null, PROFILE]);
+    expect(escalation(dir)).toBe('high');
+    expect(reportOf(dir).warnings.some((w) => w.includes(`${AUTHZ}: RoleDetailList[8].InstanceProfileList[0]`))).toBe(true);
   });
 });

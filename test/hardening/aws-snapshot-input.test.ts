@@ -114,6 +114,8 @@ describe('a wrong-shaped rolesanywhere.json or saml-providers.json is an input e
     ['trustAnchors not an array', { trustAnchors: 'a', profiles: [] }, '$.trustAnchors'],
     ['a profile that is not an object', { trustAnchors: [], profiles: [7] }, '$.profiles[0]'],
     ['roleArns not an array', { trustAnchors: [], profiles: [{ name: 'p', roleArns: 'arn' }] }, '$.profiles[0].roleArns'],
+    // Dropped, a profile's role would lose its Roles Anywhere entry point without a word.
+    ['a roleArns entry that is not a string', { trustAnchors: [], profiles: [{ name: 'p', roleArns: [{ arn: 'x' }] }] }, '$.profiles[0].roleArns[0]'],
   ])('rolesanywhere.json with %s', (_name, value, path) => {
     const dir = fresh('ra-shape');
     writeJsonFile(dir, RA, value);
@@ -134,6 +136,25 @@ describe('a wrong-shaped rolesanywhere.json or saml-providers.json is an input e
     writeJsonFile(dir, SAML, value);
     const r = outcome(() => scanSnapshotDir(dir));
     expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${SAML}: ${path}: `) });
+  });
+
+  // A client id dropped from the list would make a trust pinned to it read as "no such token is
+  // accepted today" (a possible exposure, not a path).
+  it('an oidc-providers.json ClientIDList entry that is not a string', () => {
+    const dir = fresh('oidc-client');
+    const providers = readJsonFile(dir, OIDC);
+    providers[0].ClientIDList = [{ id: 'sts.amazonaws.com' }];
+    writeJsonFile(dir, OIDC, providers);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r).toEqual({ kind: 'input-error', line: expect.stringContaining(`${OIDC}: $[0].ClientIDList[0]: `) });
+  });
+
+  it('a Roles Anywhere profile naming a role that is not in the authorization details is a warning', () => {
+    const dir = fresh('ra-norole');
+    const ra = readJsonFile(dir, RA);
+    ra.profiles[0].roleArns.push(`arn:aws:iam::${PROD}:role/not-there`);
+    writeJsonFile(dir, RA, ra);
+    expect(reportOf(dir).warnings.some((w) => w.includes(`${RA}: $.profiles[0].roleArns[1]`) && w.includes('not-there'))).toBe(true);
   });
 
   it('the demo files themselves, and empty lists, still read', () => {

@@ -11,7 +11,7 @@
  *
  * SCPs, RCPs, session policies and resource-based policies are not modelled here.
  */
-import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, PolicyBody, PolicyRef } from '../model.js';
+import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, ParseIssue, PolicyBody, PolicyRef } from '../model.js';
 import { actionKey, compilePolicy, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
 import { lowerKeyMap, type KeyEnvironment, type PrincipalFacts, type RequestContext } from './context.js';
 import { triOr, type Tri } from './tri.js';
@@ -207,7 +207,15 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
   return {
     facts,
     identity,
-    boundary: p.permissionsBoundary ? boundManaged(model, p.permissionsBoundary, 'boundary', binder) : undefined,
+    boundary: p.permissionsBoundary ? boundManaged(model, p.permissionsBoundary, 'boundary', binder) : p.unreadBoundary ? unreadBoundary(p, p.unreadBoundary) : undefined,
+  };
+}
+
+/** A permissions boundary that is set but could not be read: it may cap anything. */
+function unreadBoundary(p: IamPrincipal, u: ParseIssue): BoundPolicy {
+  return {
+    origin: { policyId: `${p.arn}#unread/${u.location}`, policyName: '?', kind: 'managed', use: 'boundary', location: u.location },
+    problem: { location: u.location, problem: u.problem },
   };
 }
 

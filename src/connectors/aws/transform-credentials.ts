@@ -8,10 +8,21 @@ import { parseProviderInstant } from '../../iso-date.js';
 /** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
 const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
 
-function date(v: string | undefined): string | null {
+/** Date columns the scan reads; each row's are checked, as its flags are. */
+const DATES = ['password_last_used', 'password_last_changed', 'password_next_rotation', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_last_rotated', 'access_key_2_last_used_date'];
+
+/**
+ * A date column. IAM writes ISO 8601 dates, or N/A, no_information or not_supported when there is
+ * none. Anything else is a corrupt report: read as "no date", a garbled last use would read as
+ * "never used" and a garbled rotation date would drop an inactive key, so it is an input error
+ * naming the cell.
+ */
+function date(row: Record<string, string>, column: string, file: string, line: number): string | null {
+  const v = row[column];
   if (v === undefined || NONE.has(v)) return null;
   const t = parseProviderInstant(v);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  if (Number.isNaN(t)) throw new InputError(`expected a date (or N/A), found ${JSON.stringify(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
+  return new Date(t).toISOString();
 }
 
 function latest(...values: (string | null)[]): string | null {
@@ -54,6 +65,8 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     const keyActive = [1, 2].map((slot) => flag(row, `access_key_${slot}_active`, file, line) === true);
     let activeCerts = 0;
     for (const slot of [1, 2]) if (`cert_${slot}_active` in row && flag(row, `cert_${slot}_active`, file, line) === true) activeCerts++;
+    const dates: Record<string, string | null> = {};
+    for (const column of DATES) dates[column] = date(row, column, file, line);
     const arn = row.arn;
     const isRoot = /:root$/.test(arn);
     const id = ids.awsPrincipal(account, arn);
@@ -68,14 +81,14 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     const passwordEnabled = password === true;
     node.attrs.passwordEnabled = password === 'not_supported' ? undefined : passwordEnabled;
     node.attrs.mfaActive = mfa;
-    const passwordUsed = date(row.password_last_used);
+    const passwordUsed = dates.password_last_used;
     const keyUses: (string | null)[] = [];
     let activeKeys = 0;
     for (const slot of [1, 2]) {
       const active = keyActive[slot - 1];
-      const rotated = date(row[`access_key_${slot}_last_rotated`]);
+      const rotated = dates[`access_key_${slot}_last_rotated`];
       if (!active && rotated === null) continue;
-      const used = date(row[`access_key_${slot}_last_used_date`]);
+      const used = dates[`access_key_${slot}_last_used_date`];
       keyUses.push(used);
       if (active) activeKeys++;
       const cred: GraphNode = {
@@ -108,8 +121,8 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
         scope: account,
         credentialType: 'password',
         status: 'active',
-        createdAt: date(row.password_last_changed),
-        expiresAt: date(row.password_next_rotation),
+        createdAt: dates.password_last_changed,
+        expiresAt: dates.password_next_rotation,
         lastUsedAt: passwordUsed,
         attrs: { mfaActive: mfa },
       };

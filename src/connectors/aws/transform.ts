@@ -181,6 +181,13 @@ function transformAccount(
     b.warn(`${authzPath}: ${u.location}: policy ${u.policyName} of ${u.owner} could not be parsed (${u.problem}); answers that depend on it are unknown`);
     b.addCoverage({ provider: 'aws', scope: account, capability: `aws.policy:${u.policyName}@${u.owner}`, status: 'error', reason: `${u.location}: ${u.problem}` });
   }
+  // Already a warning (model.issues); the coverage record says which role's instance profiles
+  // were not all read, since the escalation routes through them are undecided.
+  for (const r of model.roles.values()) {
+    for (const u of r.unreadInstanceProfiles ?? []) {
+      b.addCoverage({ provider: 'aws', scope: account, capability: `aws.instanceProfile:${u.location.slice(u.location.lastIndexOf('.') + 1)}@${r.arn}`, status: 'error', reason: `${u.location}: ${u.problem}` });
+    }
+  }
 
   const evaluator = createEvaluator(model, { now });
   const crown = addCrownJewels(b, account);
@@ -678,7 +685,10 @@ function readProviders(raw: unknown, path: string): Map<string, OidcProvider> {
   r.items(raw).forEach((p, i) => {
     const arn = r.str(p, 'Arn', `$[${i}]`);
     const url = r.optStr(p, 'Url', `$[${i}]`) ?? arn.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
-    out.set(arn, { arn, url, clientIds: r.optArray(p, 'ClientIDList', `$[${i}]`).filter((x): x is string => typeof x === 'string') });
+    // Every client id is a string: one dropped would make a trust pinned to it read as "no such
+    // token is accepted today", so anything else is an input error.
+    const clientIds = r.optArray(p, 'ClientIDList', `$[${i}]`).map((x, j) => (typeof x === 'string' ? x : r.fail(`$[${i}].ClientIDList[${j}]`, 'expected a string')));
+    out.set(arn, { arn, url, clientIds });
   });
   return out;
 }
@@ -982,7 +992,11 @@ function addRolesAnywhere(b: GraphBuilder, raw: unknown, path: string, account: 
   const enabledAnchors = anchors.filter((a) => a.enabled !== false);
   for (const [i, p] of profiles.entries()) {
     if (p.enabled === false) continue;
-    const roleArns = r.optArray(p, 'roleArns', `$.profiles[${i}]`).filter((x): x is string => typeof x === 'string');
+    // A role ARN that is not a string would drop the role's entry point without a word.
+    const roleArns = r.optArray(p, 'roleArns', `$.profiles[${i}]`).map((x, j) => (typeof x === 'string' ? x : r.fail(`$.profiles[${i}].roleArns[${j}]`, 'expected a role ARN string')));
+    roleArns.forEach((roleArn, j) => {
+      if (!b.hasNode(ids.awsPrincipal(account, roleArn))) b.warn(`${path}: $.profiles[${i}].roleArns[${j}]: role ${roleArn} is not in the authorization details; skipped`);
+    });
     for (const a of enabledAnchors) {
       const anchorArn = String(a.trustAnchorArn ?? a.trustAnchorId ?? 'anchor');
       const extId = ids.external('x509-anchor', anchorArn);

@@ -7,11 +7,18 @@
  * Throttled rows also carry a second minimum and bound that include what the server forced:
  * one more request per throttled answer, and for Okta the wait until `X-Rate-Limit-Reset` when
  * it falls on the chain of dependent requests. The plain ratios stay in the row as well.
+ *
+ * The AWS rows run the collector as shipped (its default retry strategy, its own report polling).
+ * IAM's Throttling names no wait, so the retries wait as the strategy decides (exponential backoff
+ * with jitter); the throttled AWS row also shows those waits, as the fake saw them, and the bound
+ * with them added on each path.
+ *
+ * Every row also checks the collected ids against the fake's dataset (`allDatasetIds`): every
+ * user, group, role and policy for AWS, every service principal for Entra, every user for Okta.
  */
 import { it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { collectAws } from '../src/connectors/aws/client.js';
 import { collectEntra } from '../src/connectors/entra/client.js';
 import { collectOkta } from '../src/connectors/okta/client.js';
@@ -37,13 +44,25 @@ function sameFiles(a: CollectResult['files'], b: CollectResult['files']): boolea
   return keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
+/** Whether the items of `collected` (an array) carry exactly the `key` values of `expected`, in any order. */
+function sameIds(collected: unknown, expected: ReadonlyArray<Record<string, unknown>>, key: string): boolean {
+  if (!Array.isArray(collected)) return false;
+  const ids = (list: ReadonlyArray<unknown>): string => list.map((item) => String((item as Record<string, unknown>)[key])).sort().join('\n');
+  return collected.length === expected.length && ids(collected) === ids(expected);
+}
+
 /** One run of one scenario. */
 interface Run {
   result: CollectResult;
   wallMs: number;
   boundMs: number;
   /** Throttled answers the server sent, and the bound with what they forced (throttled runs). */
-  throttled?: { responses: number; boundMs: number };
+  throttled?: {
+    responses: number;
+    boundMs: number;
+    /** Client-chosen waits before retries, as the server saw them, and the bound with them added. */
+    waits?: { onChainMs: number; totalMs: number; boundMs: number };
+  };
 }
 
 /**
@@ -51,7 +70,14 @@ interface Run {
  * bound depends on the waits the server demanded in that run). Requests are the largest count
  * of any run; `complete` and `sameFilesAsUnthrottled` must hold for every run.
  */
-function report(provider: string, scenario: string, minimum: number, runs: Run[], baseline?: CollectResult): void {
+function report(
+  provider: string,
+  scenario: string,
+  minimum: number,
+  runs: Run[],
+  baseline: CollectResult | undefined,
+  hasDatasetIds: (result: CollectResult) => boolean,
+): void {
   const byWall = [...runs].sort((a, b) => a.wallMs - b.wallMs);
   const m = byWall[Math.floor((byWall.length - 1) / 2)];
   const wallMs = m.wallMs;
@@ -66,6 +92,7 @@ function report(provider: string, scenario: string, minimum: number, runs: Run[]
     latencyBoundSeconds: seconds(m.boundMs),
     wallRatio: +(wallMs / m.boundMs).toFixed(2),
     complete: runs.every((r) => r.result.coverage.every((c) => c.status === 'collected')),
+    allDatasetIds: runs.every((r) => hasDatasetIds(r.result)),
   };
   if (m.throttled) {
     const responses = Math.max(...runs.map((r) => r.throttled!.responses));
@@ -78,8 +105,20 @@ function report(provider: string, scenario: string, minimum: number, runs: Run[]
       wallRatioWithThrottling: +(m.wallMs / m.throttled.boundMs).toFixed(2),
       sameFilesAsUnthrottled: baseline ? runs.every((r) => sameFiles(r.result.files, baseline.files)) : null,
     });
+    const waits = m.throttled.waits;
+    if (waits) {
+      Object.assign(row, {
+        retryWaitOnChainSeconds: seconds(waits.onChainMs),
+        retryWaitAllCallsSeconds: seconds(waits.totalMs),
+        boundWithWaitsSeconds: seconds(waits.boundMs),
+        wallRatioWithWaits: +(m.wallMs / waits.boundMs).toFixed(2),
+      });
+    }
   }
-  rows.push({ ...row, runs: runs.length, wallSecondsAllRuns: runs.map((r) => seconds(r.wallMs)) });
+  const full = { ...row, runs: runs.length, wallSecondsAllRuns: runs.map((r) => seconds(r.wallMs)) };
+  rows.push(full);
+  // Printed as it is measured, so one case run alone (`-t AWS`) shows its rows too.
+  console.log(JSON.stringify(full));
 }
 
 it('Entra: 1,000 service principals, 50 ms per request, with and without throttling', async () => {
@@ -112,7 +151,9 @@ it('Entra: 1,000 service principals, 50 ms per request, with and without throttl
       // Retry-After: 0 forces no wait; the retries are spread over the connections like the rest.
       runs.push({ result, wallMs, boundMs: bound(min.requests), ...(throttle ? { throttled: { responses, boundMs: bound(min.requests + responses) } } : {}) });
     }
-    report('entra', throttle ? '1,000 SPs, 2 throttled list pages + 2 throttled batches (Retry-After: 0)' : '1,000 SPs', min.requests, runs, baseline);
+    const servicePrincipals = dataset.v1['/servicePrincipals'];
+    const hasDatasetIds = (r: CollectResult): boolean => sameIds((r.files['entra/servicePrincipals.json'] as { value?: unknown } | undefined)?.value, servicePrincipals, 'id');
+    report('entra', throttle ? '1,000 SPs, 2 throttled list pages + 2 throttled batches (Retry-After: 0)' : '1,000 SPs', min.requests, runs, baseline, hasDatasetIds);
     if (!throttle) baseline = runs[0].result;
   }
 });
@@ -162,6 +203,7 @@ it('Okta: 1,000 users, 300 apps, 50 ms per request, with and without 429 + X-Rat
       min.requests,
       runs,
       baseline,
+      (r) => sameIds(r.files['okta/users.json'], dataset.users, 'id'),
     );
     if (!throttle) baseline = runs[0].result;
   }
@@ -178,23 +220,47 @@ it('AWS: one account of 1,200 principals, 50 ms per request, with and without th
     for (const throttle of [false, true]) {
       const data = buildAccount(account, { users: 800, groups: 20, roles: 400, policies: 40, oidcProviders: 2, samlProviders: 1 });
       const min = awsMinimumPlan(data, { pageSize });
+      const detailsFile = `aws/${account}/authorization-details.json`;
+      const hasDatasetIds = (r: CollectResult): boolean => {
+        const details = r.files[detailsFile] as Record<string, unknown> | undefined;
+        return (
+          details !== undefined &&
+          sameIds(details.UserDetailList, data.users, 'Arn') &&
+          sameIds(details.GroupDetailList, data.groups, 'Arn') &&
+          sameIds(details.RoleDetailList, data.roles, 'Arn') &&
+          sameIds(details.Policies, data.policies, 'Arn')
+        );
+      };
       const runs: Run[] = [];
       for (let i = 0; i < RUNS; i++) {
         const fake = await startFakeAws({ accounts: [data], credentials: creds, pageSize, latencyMs: LATENCY_MS, ...(throttle ? { throttleFirst } : {}) });
         const started = performance.now();
-        const result = await collectAws({ endpoint: fake.url, credentials: creds, retryStrategy: new ConfiguredRetryStrategy(6, () => 10), sleep: async () => {} });
+        // As shipped: the default retry strategy and credential report polling.
+        const result = await collectAws({ endpoint: fake.url, credentials: creds });
         const wallMs = performance.now() - started;
         await fake.close();
-        // Within an account the collector reads authorization details, the credential report,
-        // the federation providers and Roles Anywhere side by side, and GetCallerIdentity beside
-        // them; the longest chain is the authorization-details pages, which must follow each
-        // other. Every throttled authorization-details attempt is on that chain (IAM's
-        // Throttling asks for no particular wait); the throttled report call is not.
-        const responses = Object.values(throttleFirst).reduce((a, b) => a + b, 0);
-        const chainWithRetries = min.criticalPath + throttleFirst['iam:GetAccountAuthorizationDetails'];
-        runs.push({ result, wallMs, boundMs: min.criticalPath * LATENCY_MS, ...(throttle ? { throttled: { responses, boundMs: chainWithRetries * LATENCY_MS } } : {}) });
+        let throttled: Run['throttled'];
+        if (throttle) {
+          // Within an account the collector reads authorization details, the credential report,
+          // the federation providers and Roles Anywhere side by side, and GetCallerIdentity beside
+          // them; the longest chain is the authorization-details pages, which must follow each
+          // other. Every throttled authorization-details attempt is on that chain; the throttled
+          // report call is on the report's own path (Generate, its retry, Get).
+          const responses = Object.values(throttleFirst).reduce((a, b) => a + b, 0);
+          const chainWithRetries = min.criticalPath + throttleFirst['iam:GetAccountAuthorizationDetails'];
+          // IAM's Throttling asks for no wait, so the plain bound has none; the strategy's own
+          // waits (random, so each run has its own) are added on the path they fall on.
+          const sum = (list: number[] | undefined): number => (list ?? []).reduce((a, b) => a + b, 0);
+          const onChainMs = sum(fake.waitsAfterThrottle['iam:GetAccountAuthorizationDetails']);
+          const onReportMs = sum(fake.waitsAfterThrottle['iam:GenerateCredentialReport']);
+          const totalMs = Object.values(fake.waitsAfterThrottle).reduce((a, list) => a + sum(list), 0);
+          const reportPath = 2 + throttleFirst['iam:GenerateCredentialReport'];
+          const boundMs = Math.max(chainWithRetries * LATENCY_MS + onChainMs, reportPath * LATENCY_MS + onReportMs);
+          throttled = { responses, boundMs: chainWithRetries * LATENCY_MS, waits: { onChainMs, totalMs, boundMs } };
+        }
+        runs.push({ result, wallMs, boundMs: min.criticalPath * LATENCY_MS, ...(throttled ? { throttled } : {}) });
       }
-      report('aws', throttle ? '1,200 principals, 3 throttled pages + 1 throttled report call' : '1,200 principals', min.requests, runs, baseline);
+      report('aws', throttle ? '1,200 principals, 3 throttled pages + 1 throttled report call' : '1,200 principals', min.requests, runs, baseline, hasDatasetIds);
       if (!throttle) baseline = runs[0].result;
     }
   } finally {
@@ -211,7 +277,9 @@ it('writes the table and bench/results.json', () => {
     note:
       'Fakes run in the same Node process as the collector, so their CPU time counts against the collector. ' +
       'Bounds: max(longest chain of dependent requests, minimum requests / concurrency) x latency (Entra 4 connections, Okta 3 in flight; AWS: the authorization-details chain). ' +
-      'Throttled rows add the requests the server forced (minimumWithRetries) and, for Okta, the waits it demanded on the user-list chain (boundWithThrottlingSeconds).',
+      'Throttled rows add the requests the server forced (minimumWithRetries) and, for Okta, the waits it demanded on the user-list chain (boundWithThrottlingSeconds). ' +
+      'AWS runs as shipped (default retry strategy): IAM Throttling names no wait, so the throttled AWS row also gives the waits its backoff chose (retryWaitOnChainSeconds) and the bound with them (boundWithWaitsSeconds). ' +
+      'allDatasetIds: every run collected exactly the ids of the dataset (AWS users, groups, roles, policies; Entra service principals; Okta users).',
     rows,
   };
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

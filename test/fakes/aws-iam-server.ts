@@ -28,6 +28,17 @@ export interface FakeAwsOptions {
   /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
   throttleFirst?: Record<string, number>;
   /**
+   * Every `every`-th IAM request of each account (counted per account, retries included) is
+   * answered Throttling: a share of all IAM calls, as when another tool shares the account's quota.
+   */
+  throttleEvery?: number;
+  /**
+   * IAM's account-wide request quota as a token bucket per account: `perSecond` requests a second
+   * on average, bursts of up to `burst`; a request that finds the bucket empty is answered
+   * Throttling (IAM's answer carries no Retry-After) and takes no token.
+   */
+  iamRateLimit?: { perSecond: number; burst: number };
+  /**
    * Permission names answered SignatureDoesNotMatch with the canonical request in the message,
    * as AWS does: its signed headers include `x-amz-security-token`, the session token.
    */
@@ -82,6 +93,14 @@ export interface FakeAws {
   url: string;
   /** HTTP requests per permission name, throttled and refused ones included. */
   counts: Record<string, number>;
+  /** Requests answered Throttling, whatever the reason (`throttleFirst`, `throttleEvery`, `iamRateLimit`). */
+  throttled(): number;
+  /**
+   * Per permission name, the milliseconds from each Throttling answer to the next request of the
+   * same permission in the same account, in order: the client's wait before its retry, as the
+   * server saw it.
+   */
+  waitsAfterThrottle: Record<string, number[]>;
   totalRequests(): number;
   /** Actions asked for that the read-only policy does not grant. */
   refused: string[];
@@ -145,6 +164,27 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   const report = new Map<string, { generateCalls: number; getErrors: CredentialReportError[] }>();
   let unsigned = 0;
   let requestSeq = 0;
+  let throttledCount = 0;
+  const waitsAfterThrottle: Record<string, number[]> = {};
+  const throttledAt = new Map<string, number>();
+  const iamRequestsByAccount = new Map<string, number>();
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** Whether this IAM request of `accountId` is over `throttleEvery` or `iamRateLimit`. */
+  const overIamQuota = (accountId: string): boolean => {
+    const seen = (iamRequestsByAccount.get(accountId) ?? 0) + 1;
+    iamRequestsByAccount.set(accountId, seen);
+    if (options.throttleEvery && seen % options.throttleEvery === 0) return true;
+    const limit = options.iamRateLimit;
+    if (!limit) return false;
+    const now = performance.now();
+    const bucket = buckets.get(accountId) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    buckets.set(accountId, bucket);
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  };
   const roleName = options.assumableRoleName ?? 'nhiscan-readonly';
 
   const reportState = (accountId: string) => {
@@ -294,6 +334,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
 
   async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const requestId = `req-${++requestSeq}`;
+    const arrived = performance.now();
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const auth = SIGV4.exec(req.headers.authorization ?? '');
     if (!auth) {
@@ -318,6 +359,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }
     const permission = `${service}:${action}`;
     counts[permission] = (counts[permission] ?? 0) + 1;
+    const waitKey = `${accessKeyId} ${permission}`;
+    const throttledSince = throttledAt.get(waitKey);
+    if (throttledSince !== undefined) {
+      (waitsAfterThrottle[permission] ??= []).push(arrived - throttledSince);
+      throttledAt.delete(waitKey);
+    }
 
     try {
       const session = sessions.get(accessKeyId);
@@ -341,7 +388,11 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         // Echoes the caller's key id, as some AWS messages do, so the collector must redact it.
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
       }
-      if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0)) throw new ApiError('Throttling', 400, 'Rate exceeded');
+      if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0) || (service === 'iam' && overIamQuota(session.account.accountId))) {
+        throttledCount += 1;
+        throttledAt.set(waitKey, performance.now());
+        throw new ApiError('Throttling', 400, 'Rate exceeded');
+      }
       if (options.stallBody?.includes(permission)) {
         res.writeHead(200, { 'content-type': service === 'iam' || service === 'sts' ? 'text/xml' : 'application/json', 'content-length': '5000' });
         res.write(service === 'iam' || service === 'sts' ? `<${action}Response xmlns="${IAM_XMLNS}">` : '{"');
@@ -405,6 +456,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    throttled: () => throttledCount,
+    waitsAfterThrottle,
     totalRequests: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     refused,
     get unsigned() {

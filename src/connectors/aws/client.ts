@@ -40,11 +40,11 @@ export interface AwsCollectOptions {
   accounts?: string[] | 'all';
   /** Accounts collected at the same time. Default 4, at most 16. */
   concurrency?: number;
-  /** Attempts per API call in adaptive retry mode. Default 6. */
+  /** Attempts per API call, the first one included (see defaultRetryStrategy in sdk-clients.ts). Default 6. */
   maxAttempts?: number;
   /** Per-attempt HTTP timeout. Default 120 000 ms. */
   requestTimeoutMs?: number;
-  /** Replaces the adaptive retry strategy (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
+  /** Replaces the default retry strategy, exponential backoff with jitter (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
   retryStrategy?: AwsRetryStrategy;
   progress?: ProgressFn;
   /** Delay used between credential report polls. */

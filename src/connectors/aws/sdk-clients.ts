@@ -3,6 +3,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { RolesAnywhereClient, type RolesAnywhereClientConfig } from '@aws-sdk/client-rolesanywhere';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { StandardRetryStrategy } from '@smithy/util-retry';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { RequestSignals } from '../abort.js';
 import { countRequests, type RequestStats } from './request-stats.js';
@@ -40,8 +41,9 @@ export interface ClientSettings {
   region: string;
   /** Overrides IAM, STS, Organizations and Roles Anywhere endpoints (tests point it at a fake). */
   endpoint?: string;
+  /** Attempts per call, the first one included (see defaultRetryStrategy). */
   maxAttempts: number;
-  /** Replaces the adaptive retry mode (tests use a fixed short delay). */
+  /** Replaces defaultRetryStrategy (tests use a fixed short delay). */
   retryStrategy?: AwsRetryStrategy;
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
@@ -55,16 +57,43 @@ export interface ClientSettings {
   stop?: RequestSignals;
 }
 
-function commonConfig(settings: ClientSettings, credentials: AwsCredentials) {
+/**
+ * The retry strategy every client gets unless the caller passes one: the SDK's standard mode,
+ * which is AWS's own "exponential backoff with full jitter". IAM's Throttling ("Rate exceeded")
+ * names no wait, so the SDK picks one: a random delay between 0 and 1 s x 2^(retries so far) for a
+ * throttling error, at most 20 s; up to `maxAttempts` attempts per call, so with the default 6 a
+ * call that stays throttled waits about 15 s on average (31 s at most) before it becomes an error
+ * coverage record. Each client also holds a retry quota (the SDK's 500 tokens, 5 per throttled
+ * retry, refilled by successes): a client whose calls keep failing stops retrying instead of
+ * pressing on against a throttled account.
+ *
+ * Not adaptive mode, which we used before: against the local fake with 50 ms per request
+ * (bench/README.md, "Choosing the AWS retry strategy") its client-side rate limiter, which starts
+ * at 0.5 requests a second after a throttle it could not yet measure a send rate for, made one
+ * account of 1,200 principals with 3 throttled first pages take 9.4 to 11.6 s (standard: 3.6 to
+ * 4.5 s), and 4 accounts with every 4th IAM call throttled 12.5 s (standard: 3.4 s), for the same
+ * requests. Adaptive was better only under a quota that never lets up (2 requests a second per
+ * account: 7.5 s and 16 throttled answers against 16.3 s and 63), where standard still
+ * completed, with about one throttled answer a second per account.
+ */
+export function defaultRetryStrategy(maxAttempts: number): AwsRetryStrategy {
+  return new StandardRetryStrategy(maxAttempts);
+}
+
+/**
+ * Region, credentials, endpoint and retries of every client. `adapt` fits the retry strategy to
+ * a client generation (see forOldRetryMiddleware). Each client gets a default strategy of its
+ * own, so one client's spent retry quota does not stop another account's retries.
+ */
+function commonConfig(settings: ClientSettings, credentials: AwsCredentials, adapt: (s: AwsRetryStrategy) => AwsRetryStrategy = (s) => s) {
   return {
     region: settings.region,
     credentials,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.retryStrategy
-      ? { retryStrategy: settings.retryStrategy }
-      : // Adaptive mode adds a client-side rate limiter after throttles, which suits IAM's
-        // account-wide request quotas; maxAttempts bounds how long one call can keep trying.
-        { retryMode: 'adaptive', maxAttempts: settings.maxAttempts }),
+      ? { retryStrategy: adapt(settings.retryStrategy) }
+      : // maxAttempts here only sets the attempt header the SDK sends; the strategy enforces it.
+        { retryStrategy: adapt(defaultRetryStrategy(settings.maxAttempts)), maxAttempts: settings.maxAttempts }),
   };
 }
 
@@ -189,12 +218,11 @@ function forOldRetryMiddleware(strategy: AwsRetryStrategy): AwsRetryStrategy {
  * current ones only nominally, and its retry middleware accepts the same RetryStrategyV2 object.
  */
 export function makeRolesAnywhereClient(settings: ClientSettings, credentials: AwsCredentials): RolesAnywhereClient {
-  const strategy = settings.retryStrategy ? forOldRetryMiddleware(settings.retryStrategy) : undefined;
   // The old client only takes a handler instance (a plain options object would be ignored and
   // leave it with no timeout at all, so a stalled Roles Anywhere answer would hang the scan);
   // requestHandler gives every client one.
   const config = {
-    ...commonConfig({ ...settings, retryStrategy: strategy }, credentials),
+    ...commonConfig(settings, credentials, forOldRetryMiddleware),
     requestHandler: requestHandler(settings),
   } as unknown as RolesAnywhereClientConfig;
   const client = new RolesAnywhereClient(config);

@@ -132,3 +132,96 @@ describe('GraphBuilder with many edges between the same two nodes', () => {
     expect(b.build().out('holder', 'CAN_ESCALATE_TO')).toHaveLength(50);
   });
 });
+
+describe('GraphBuilder edges whose ends are given as node objects', () => {
+  const ends = (b: GraphBuilder) => b.edgeList().map((e) => `${e.from}>${e.to}:${e.type}`);
+
+  it('resolve to the same nodes as ids do, and the two forms are duplicates of each other', () => {
+    const b = new GraphBuilder();
+    const a = b.addNode(node('a'));
+    const c = b.addNode(node('c'));
+    b.addEdge(edge('a', 'c', 'GRANTED', { reason: 'r' }));
+    // The same edge by object, by object and id, by id and object: all three are repeats.
+    b.addEdge({ ...edge('a', 'c', 'GRANTED', { reason: 'r' }), from: a, to: c });
+    b.addEdge({ ...edge('a', 'c', 'GRANTED', { reason: 'r' }), from: a });
+    b.addEdge({ ...edge('a', 'c', 'GRANTED', { reason: 'r' }), to: c });
+    // By object first, then by id.
+    b.addEdge({ ...edge('c', 'a', 'OWNS', { reason: 'o' }), from: c, to: a });
+    b.addEdge(edge('c', 'a', 'OWNS', { reason: 'o' }));
+    expect(ends(b)).toEqual(['a>c:GRANTED', 'c>a:OWNS']);
+    // The edges hold the ids, never the objects.
+    for (const e of b.edgeList()) expect([typeof e.from, typeof e.to]).toEqual(['string', 'string']);
+    const g = b.build();
+    expect(g.edgeCount).toBe(2);
+    expect(g.warnings).toEqual([]);
+    expect(g.targets('a', 'GRANTED').map((n) => n.id)).toEqual(['c']);
+    expect(g.sources('a', 'OWNS').map((n) => n.id)).toEqual(['c']);
+  });
+
+  it('reach the merged node after a second addNode of the same id, whichever object is given', () => {
+    const b = new GraphBuilder();
+    const first = b.addNode(node('u', { name: 'u' }));
+    const later = node('u', { name: 'Real Name', enabled: false });
+    const merged = b.addNode(later);
+    expect(merged).toBe(first);
+    b.addNode(node('p'));
+    b.addEdge({ ...edge('u', 'p', 'GRANTED', { reason: 'one' }), from: merged });
+    // The object handed to the merging addNode is not the builder's node: found by its id.
+    b.addEdge({ ...edge('u', 'p', 'GRANTED', { reason: 'two' }), from: later });
+    b.addEdge({ ...edge('u', 'p', 'GRANTED', { reason: 'two' }), from: first });
+    expect(ends(b)).toEqual(['u>p:GRANTED', 'u>p:GRANTED']);
+    const g = b.build();
+    expect(g.warnings).toEqual([]);
+    expect(g.size).toBe(2);
+    expect(g.out('u').map((e) => e.reason)).toEqual(['one', 'two']);
+    expect(g.node('u')).toMatchObject({ name: 'Real Name', enabled: false });
+  });
+
+  it('name a node of another builder, or one not added yet, by its id', () => {
+    const other = new GraphBuilder();
+    const foreign = other.addNode(node('a'));
+    const b = new GraphBuilder();
+    const own = b.addNode(node('a'));
+    // An object this builder never saw: its id names the ends (and a node added later).
+    const pending = node('late');
+    b.addEdge({ ...edge('a', 'late', 'OWNS'), from: foreign, to: pending });
+    b.addEdge({ ...edge('a', 'ghost', 'OWNS'), from: own, to: node('ghost') });
+    b.addNode(pending);
+    // One object added to both builders: each resolves it to its own entry.
+    const shared = node('s');
+    b.addNode(shared);
+    other.addNode(shared);
+    b.addEdge({ ...edge('s', 'a', 'GRANTED'), from: shared, to: foreign });
+    other.addEdge({ ...edge('s', 'a', 'GRANTED'), from: shared, to: own });
+    expect(ends(b)).toEqual(['a>late:OWNS', 'a>ghost:OWNS', 's>a:GRANTED']);
+    const g = b.build();
+    expect([0, 1, 2].map((i) => g.nodeAt(i).id)).toEqual(['a', 'late', 's']);
+    expect(g.edgeCount).toBe(2);
+    expect(g.warnings.join()).toMatch(/a -> ghost dropped/);
+    expect(g.sources('a', 'GRANTED').map((n) => n.id)).toEqual(['s']);
+    const og = other.build();
+    expect(og.edgeCount).toBe(1);
+    expect(og.targets('s', 'GRANTED').map((n) => n.id)).toEqual(['a']);
+  });
+
+  it('can be removed and added again; a copy of a node is found by its own id', () => {
+    const b = new GraphBuilder();
+    const h = b.addNode(node('h'));
+    const t = b.addNode(node('t'));
+    for (let i = 0; i < 20; i++) b.addEdge({ ...edge('h', `t`, 'GRANTED', { reason: `r${i}` }), from: h, to: t });
+    const drop = new Set(b.edgeList().slice(0, 5));
+    b.removeEdges(drop);
+    expect(b.edgeList()).toHaveLength(15);
+    b.addEdge({ ...edge('h', 't', 'GRANTED', { reason: 'r0' }), from: h, to: t });
+    b.addEdge(edge('h', 't', 'GRANTED', { reason: 'r5' }));
+    expect(b.edgeList()).toHaveLength(16);
+    // Whatever the builder keeps on its node objects stays out of keys and JSON.
+    expect(Object.keys(h)).toEqual(Object.keys(node('h')));
+    expect(JSON.stringify(h)).toBe(JSON.stringify(node('h')));
+    // A spread copies it; the copy, under another id, still names its own id (a dangling end).
+    b.addEdge({ ...edge('h', 't', 'GRANTED', { reason: 'r1' }), from: { ...h, id: 'copy' }, to: t });
+    b.addEdge({ ...edge('h', 'h2', 'OWNS'), from: h, to: { ...t, id: 'h2' } });
+    expect(b.edgeList().slice(-2).map((e) => `${e.from}>${e.to}`)).toEqual(['copy>t', 'h>h2']);
+    expect(b.build().warnings).toEqual(['dangling GRANTED edge copy -> t dropped (one end was not found)', 'dangling OWNS edge h -> h2 dropped (one end was not found)']);
+  });
+});

@@ -107,8 +107,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
         lastUsedAt: used,
         attrs: { slot, lastUsedService: NONE.has(row[`access_key_${slot}_last_used_service`] ?? '') ? null : row[`access_key_${slot}_last_used_service`] },
       };
-      b.addNode(cred);
-      b.addEdge({ from: id, to: cred.id, type: 'HAS_CREDENTIAL', reason: `${node.name} has ${active ? 'an active' : 'an inactive'} access key in slot ${slot}` });
+      b.addEdge({ from: node, to: b.addNode(cred), type: 'HAS_CREDENTIAL', reason: `${node.name} has ${active ? 'an active' : 'an inactive'} access key in slot ${slot}` });
     }
     if (passwordEnabled) {
       const cred: GraphNode = {
@@ -126,8 +125,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
         lastUsedAt: passwordUsed,
         attrs: { mfaActive: mfa },
       };
-      b.addNode(cred);
-      b.addEdge({ from: id, to: cred.id, type: 'HAS_CREDENTIAL', reason: `${node.name} can sign in to the console with a password${mfa ? ' and MFA' : ' without MFA'}` });
+      b.addEdge({ from: node, to: b.addNode(cred), type: 'HAS_CREDENTIAL', reason: `${node.name} can sign in to the console with a password${mfa ? ' and MFA' : ' without MFA'}` });
     }
     node.attrs.activeAccessKeys = activeKeys;
     node.lastUsedAt = latest(passwordUsed, ...keyUses);

@@ -193,17 +193,23 @@ function transformAccount(
   const crown = addCrownJewels(b, account);
 
   const principals = principalsOf(model);
+  // The builder's node of each principal and group, by ARN: the steps below give them as edge
+  // ends and change their attributes, without building and hashing their ids again.
+  const nodes = new Map<string, GraphNode>();
   for (const p of principals) {
     const node = b.addNode(principalNode(p, account, config));
+    nodes.set(p.arn, node);
     addOwnerTag(b, node, account);
   }
+  const groupNodes = new Map<string, GraphNode>();
   for (const g of model.groups.values()) {
     const gid = ids.awsGroup(account, g.arn);
-    b.addNode({ id: gid, kind: 'group', provider: 'aws', type: 'aws-iam-group', name: g.name, nativeId: g.arn, scope: account, attrs: { policies: g.attachedPolicies.map((p) => p.name) } });
+    groupNodes.set(g.arn, b.addNode({ id: gid, kind: 'group', provider: 'aws', type: 'aws-iam-group', name: g.name, nativeId: g.arn, scope: account, attrs: { policies: g.attachedPolicies.map((p) => p.name) } }));
   }
   for (const u of model.users.values()) {
     for (const ga of u.groupArns) {
-      b.addEdge({ from: ids.awsPrincipal(account, u.arn), to: ids.awsGroup(account, ga), type: 'MEMBER_OF', reason: `${u.name} is a member of group ${ga.slice(ga.lastIndexOf('/') + 1)}` });
+      // A group the details do not list is named by its id (a dangling edge, dropped with a warning).
+      b.addEdge({ from: nodes.get(u.arn) ?? ids.awsPrincipal(account, u.arn), to: groupNodes.get(ga) ?? ids.awsGroup(account, ga), type: 'MEMBER_OF', reason: `${u.name} is a member of group ${ga.slice(ga.lastIndexOf('/') + 1)}` });
     }
   }
 
@@ -216,23 +222,23 @@ function transformAccount(
     'aws:answers',
     () => snapshot.awsAnswers?.take(account, principals.map((p) => p.arn)) ?? answerAccount(model, evaluator),
   );
-  addPrivileges(b, model, answers, account, crown, timings);
+  addPrivileges(b, model, answers, account, crown, nodes, timings);
   // After the grants: a user that may invoke AI models is an agent, not a person.
   markPeople(people);
   const samlProviders = readSamlProviders(samlRaw, samlPath);
-  timed(timings, 'aws:trust', () => addTrust(b, model, account, accounts, oidcProviders, oidcRaw !== undefined, samlProviders, now, read));
+  timed(timings, 'aws:trust', () => addTrust(b, model, nodes, account, accounts, oidcProviders, oidcRaw !== undefined, samlProviders, now, read));
   addUnreadableTrustRoutes(b, model, evaluator, answers, account);
   addRolesAnywhere(b, raRaw, raPath, account);
   return { account, model, evaluator, answers };
 }
 
-function addCrownJewels(b: GraphBuilder, account: string): { admin: string; secrets: string; identity: string; write: string; read: string } {
+/** The builder's nodes of an account's crown jewels (GRANTED edges end at them). */
+function addCrownJewels(b: GraphBuilder, account: string): { admin: GraphNode; secrets: GraphNode; identity: GraphNode; write: GraphNode; read: GraphNode } {
   const mk = (cls: string, name: string, tier: 0 | 1 | 2 | 3 | 4, crownJewel?: 'admin' | 'identity-admin' | 'secrets') => {
     const id = ids.crownJewel('aws', account, cls);
     const node: GraphNode = { id, kind: 'privilege', provider: 'aws', type: 'aws-capability', name, nativeId: `${account}:${cls}`, scope: account, tier, attrs: {} };
     if (crownJewel) node.crownJewel = crownJewel;
-    b.addNode(node);
-    return id;
+    return b.addNode(node);
   };
   return {
     admin: mk('admin', `AWS account ${account} administrator`, 4, 'admin'),
@@ -256,8 +262,8 @@ function addOwnerTag(b: GraphBuilder, node: GraphNode, account: string): void {
     const value = t.slice(eq + 1).trim();
     if (!OWNER_TAG.test(key) || value === '') continue;
     const id = ids.crownJewel('aws', account, `owner-tag/${value.toLowerCase()}`).replace(':crown:', ':owner:');
-    b.addNode({ id, kind: 'human', provider: 'aws', type: 'aws-owner-tag', name: value, nativeId: value, scope: account, attrs: { source: `tag ${key}` } });
-    b.addEdge({ from: id, to: node.id, type: 'OWNS', reason: `${node.name} is tagged ${key}=${value}` });
+    const owner = b.addNode({ id, kind: 'human', provider: 'aws', type: 'aws-owner-tag', name: value, nativeId: value, scope: account, attrs: { source: `tag ${key}` } });
+    b.addEdge({ from: owner, to: node, type: 'OWNS', reason: `${node.name} is tagged ${key}=${value}` });
   }
 }
 
@@ -327,11 +333,12 @@ function addPrivileges(
   answers: AccountAnswers,
   account: string,
   crown: ReturnType<typeof addCrownJewels>,
+  nodes: ReadonlyMap<string, GraphNode>,
   timings?: Timings,
 ): void {
   const esc = answers.escalation;
-  timed(timings, 'aws:grants', () => grantAll(b, model, answers, account, crown));
-  timed(timings, 'aws:escalation-edges', () => addSteps(builderSink(b), account, escalationSteps(account, crown.admin, esc.edges, esc.groups ?? [])));
+  timed(timings, 'aws:grants', () => grantAll(b, model, answers, crown, nodes));
+  timed(timings, 'aws:escalation-edges', () => addSteps(builderSink(b), account, escalationSteps(account, crown.admin.id, esc.edges, esc.groups ?? [], nodes)));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
@@ -340,28 +347,28 @@ function addPrivileges(
 }
 
 /** Per principal: admin status and the GRANTED edges to the account's crown jewels. */
-function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers, account: string, crown: ReturnType<typeof addCrownJewels>): void {
+function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers, crown: ReturnType<typeof addCrownJewels>, nodes: ReadonlyMap<string, GraphNode>): void {
   const admins = new Set(answers.escalation.admins);
   let i = 0;
   for (const p of principalsOf(model)) {
     const a = answers.grants[i++];
-    const id = ids.awsPrincipal(account, p.arn);
+    const node = nodes.get(p.arn)!;
     // Sorted, as attrs.policies is: IAM lists attached policies in an order of its own, and the
     // same principal must give the same reasons whatever order that is.
     const policies = policyNames(p, '').join(', ') || 'group policies';
     const assessment = a.assessment;
-    b.getNode(id)!.attrs.adminStatus = assessment.status;
+    node.attrs.adminStatus = assessment.status;
     if (assessment.status === 'conditional' && assessment.undecided) {
-      b.getNode(id)!.attrs.adminUndecided = assessment.undecided;
+      node.attrs.adminUndecided = assessment.undecided;
     }
     if (admins.has(p.arn)) {
-      b.addEdge({ from: id, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
+      b.addEdge({ from: node, to: crown.admin, type: 'GRANTED', reason: `${p.name}'s policies (${policies}) allow every sensitive action on *: already an administrator`, evidence: { method: 'already-admin' } });
     } else if (assessment.status === 'conditional' && assessment.undecided) {
       // Every sensitive action is allowed, some only under a condition the scanner cannot decide:
       // an administrator if the condition holds. The escalation search keeps only this
       // principal's firm steps (account-answers.ts): this edge stands for the conditional ones.
       b.addEdge({
-        from: id,
+        from: node,
         to: crown.admin,
         type: 'GRANTED',
         reason: `${p.name}'s policies (${policies}) allow every sensitive action, ${assessment.undecided.join(', ')} only under a condition the scanner cannot decide: an administrator when it holds`,
@@ -370,12 +377,12 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
       });
     }
     // `on`: what the actions were asked about, for the reason ('' for "some resource").
-    const grant = (to: string, d: Decided, on: string, what: string) => {
+    const grant = (to: GraphNode, d: Decided, on: string, what: string) => {
       if (d.allowed.length === 0) {
         // Undecided because a policy could not be read: a conditional edge, never none.
         if (!d.unread) return;
         b.addEdge({
-          from: id,
+          from: node,
           to,
           type: 'GRANTED',
           reason: `${p.name}'s policies (${policies}) may allow ${d.unread.join(', ')}${on} (${what}): a policy could not be read`,
@@ -385,7 +392,7 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
         return;
       }
       b.addEdge({
-        from: id,
+        from: node,
         to,
         type: 'GRANTED',
         reason: `${p.name}'s policies (${policies}) allow ${d.allowed.join(', ')}${on} (${what})${d.conditional ? ' under a condition' : ''}`,
@@ -402,7 +409,6 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
     // An action of a service that does not exist is only allowed by a blanket `*` grant: model
     // access that comes from such a grant says nothing about the workload being an AI agent.
     if (invoke.allowed.length > 0 && !a.blanket) {
-      const node = b.getNode(id)!;
       node.attrs.modelInvoke = invoke.allowed;
       if (!node.agent || node.agent.confidence === 'name') {
         node.agent = { confidence: 'permission', reasons: [`may invoke AI models (${invoke.allowed.join(', ')})`, ...(node.agent?.reasons ?? [])] };
@@ -619,14 +625,22 @@ interface GroupStep {
   nodeIdOf: (arn: string) => string;
 }
 
-function escalationSteps(account: string, adminId: string, edges: readonly EscalationEdge[], groups: readonly EscalationGroup[]): Array<Step | GroupStep> {
+function escalationSteps(
+  account: string,
+  adminId: string,
+  edges: readonly EscalationEdge[],
+  groups: readonly EscalationGroup[],
+  /** The builder's node of each principal, by ARN. */
+  nodes: ReadonlyMap<string, GraphNode>,
+): Array<Step | GroupStep> {
   // Tens of thousands of edges name the same few thousand principals and a dozen methods: node
-  // ids, names and edge types are computed once each.
+  // ids, names and edge types are computed once each. A principal's id is its node's own id
+  // string, the very key the builder holds it under: found without comparing the text.
   const idOf = new Map<string, string>();
   const nodeIdOf = (arn: string): string => {
     let id = idOf.get(arn);
     if (id === undefined) {
-      id = ids.awsPrincipal(account, arn);
+      id = nodes.get(arn)?.id ?? ids.awsPrincipal(account, arn);
       idOf.set(arn, id);
     }
     return id;
@@ -718,6 +732,8 @@ function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): Fede
 function addTrust(
   b: GraphBuilder,
   model: AccountModel,
+  /** The builder's node of each principal, by ARN. */
+  nodes: ReadonlyMap<string, GraphNode>,
   account: string,
   accounts: Set<string>,
   oidc: Map<string, OidcProvider>,
@@ -730,9 +746,8 @@ function addTrust(
 ): void {
   void now;
   for (const role of model.roles.values()) {
-    const roleId = ids.awsPrincipal(account, role.arn);
     const facts = analyzeTrust(role, { knownAccountIds: accounts });
-    const node = b.getNode(roleId)!;
+    const node = nodes.get(role.arn)!;
     node.attrs.trust = facts;
     if (facts.unusable) {
       b.warn(`aws ${account}: trust policy of ${role.name} could not be ${role.trustPolicy.ok ? 'used' : 'parsed'} (${facts.unusable.problem}); who can assume it is unknown`);
@@ -779,7 +794,7 @@ function addTrust(
           const cn = claimFact(doc?.condition, 'aws:PrincipalTag/x509Subject/CN');
           const anyField = st.conditionKeys.filter((k) => /^aws:principaltag\/x509(subject|san)\//i.test(k));
           const subjectMatch = cn.status === 'pinned' ? 'exact' : cn.status === 'missing' && anyField.length === 0 ? 'missing' : cn.status === 'missing' ? 'exact' : 'wildcard';
-          addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:rolesanywhere`, 'x509-trust-anchor', {
+          addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:rolesanywhere`, 'x509-trust-anchor', {
             issuer: 'rolesanywhere.amazonaws.com',
             subjectMatch,
             ...(cn.values.length ? { subject: `CN=${cn.values.join('|')}` } : anyField.length ? { subject: anyField.join(', ') } : {}),
@@ -811,7 +826,7 @@ function addTrust(
             const subMatch = match === 'exact' && tp.github && !/[*?]/.test(sub) && githubSubjectBreadth(sub) !== undefined ? 'wildcard' : match;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
             const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
-            b.addNode({
+            const ext = b.addNode({
               id: extId,
               kind: 'external',
               provider: 'external',
@@ -825,8 +840,8 @@ function addTrust(
               attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: subMatch, audiences },
             });
             b.addEdge({
-              from: extId,
-              to: roleId,
+              from: ext,
+              to: node,
               type: 'FEDERATES_TO',
               reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}${g.note}`,
               hidden: true,
@@ -834,7 +849,7 @@ function addTrust(
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
               evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(g.undecided.length ? { undecided: g.undecided } : {}) },
             });
-            addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
+            addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,
               subjectMatch: subMatch,
               ...(sub !== '*' ? { subject: sub } : {}),
@@ -854,7 +869,7 @@ function addTrust(
           const auds = open ? ['*'] : tp.audience.values;
           for (const aud of auds) {
             const extId = ids.external('web-identity', `${issuer}|${aud}`);
-            b.addNode({
+            const ext = b.addNode({
               id: extId,
               kind: 'external',
               provider: 'external',
@@ -869,15 +884,15 @@ function addTrust(
             // token (the pool's unauthenticated access, the app's users) is not read: conditional.
             const undecided = [...g.undecided, ...(open ? [] : [`who can obtain a ${provider} token for aud ${aud} is not read`])];
             b.addEdge({
-              from: extId,
-              to: roleId,
+              from: ext,
+              to: node,
               type: 'FEDERATES_TO',
               reason: `trust policy of role ${role.name} allows ${provider} web identity tokens${open ? ` with no ${tp.audience.key} condition, so from any ${cognito ? 'identity pool' : 'application'}` : ` for aud ${aud}`}${tp.subject.status === 'pinned' || tp.subject.status === 'wildcard' ? ` and sub ${tp.subject.values.join(', ')}` : ''}${g.note}`,
               hidden: true,
               ...(g.conditional || !open ? { conditional: true } : {}),
               evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}) },
             });
-            addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.value}|${aud}`, 'federated-oidc', {
+            addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.value}|${aud}`, 'federated-oidc', {
               issuer,
               subjectMatch: subjectMatchOf(tp.subject.status),
               ...(tp.subject.status === 'pinned' && tp.subject.values.length === 1 ? { subject: tp.subject.values[0] } : {}),
@@ -888,27 +903,27 @@ function addTrust(
           const g = gate(tp, 'sts:AssumeRoleWithSAML');
           if (!g) continue;
           const extId = ids.external('saml-provider', tp.providerArn);
-          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
+          const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
           // A provider of another account cannot be checked here; one of this account must exist.
           const missing = saml !== undefined && tp.providerArn.includes(`::${account}:`) && !saml.has(tp.providerArn);
           b.addEdge({
-            from: extId,
-            to: roleId,
+            from: ext,
+            to: node,
             type: 'FEDERATES_TO',
             reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${g.note}`,
             hidden: true,
             ...(missing || g.conditional ? { conditional: true } : {}),
             evidence: g.undecided.length ? { statement: st.statementIndex, undecided: g.undecided } : { statement: st.statementIndex },
           });
-          addFederatedCredential(b, account, role, roleId, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
+          addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
         } else if (tp.type === 'any') {
           const g = gate(tp, 'sts:AssumeRole');
           if (!g) continue;
           const extId = ids.external('anyone', '*');
-          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'anyone', name: 'any AWS principal (Principal "*")', nativeId: '*', scope: '*', attrs: {} });
+          const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'anyone', name: 'any AWS principal (Principal "*")', nativeId: '*', scope: '*', attrs: {} });
           b.addEdge({
-            from: extId,
-            to: roleId,
+            from: ext,
+            to: node,
             type: 'CAN_ASSUME',
             reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}${g.note}`,
             hidden: true,
@@ -922,10 +937,10 @@ function addTrust(
           // the route stays, conditional, instead of vanishing as if the account had been scanned.
           const unread = accounts.has(tp.accountId);
           const extId = ids.external('aws-account', tp.accountId);
-          b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
+          const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
-            from: extId,
-            to: roleId,
+            from: ext,
+            to: node,
             type: 'CAN_ASSUME',
             reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}${g.note}`,
             hidden: true,
@@ -937,7 +952,7 @@ function addTrust(
     });
     if (services.size > 0) {
       node.attrs.trustedServices = [...services].sort();
-      addFederatedCredential(b, account, role, roleId, 'service', 'managed', undefined, `assumed by ${[...services].sort().join(', ')}`);
+      addFederatedCredential(b, account, role, node, 'service', 'managed', undefined, `assumed by ${[...services].sort().join(', ')}`);
     }
   }
 }
@@ -946,7 +961,8 @@ function addFederatedCredential(
   b: GraphBuilder,
   account: string,
   role: IamRole,
-  roleId: string,
+  /** The builder's node of the role. */
+  roleNode: GraphNode,
   key: string,
   type: 'federated-oidc' | 'federated-saml' | 'managed' | 'x509-trust-anchor',
   federation?: FederationInfo,
@@ -968,8 +984,8 @@ function addFederatedCredential(
     attrs: { sessionSeconds: role.maxSessionDuration ?? 3600 },
   };
   if (federation) node.federation = federation;
-  b.addNode(node);
-  b.addEdge({ from: roleId, to: id, type: 'HAS_CREDENTIAL', reason: `role ${role.name} is entered through ${type}` });
+  const cred = b.addNode(node);
+  b.addEdge({ from: roleNode, to: cred, type: 'HAS_CREDENTIAL', reason: `role ${role.name} is entered through ${type}` });
 }
 
 function addRolesAnywhere(b: GraphBuilder, raw: unknown, path: string, account: string): void {

@@ -177,12 +177,12 @@ function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput
     lastUsedAt: c.use ? (c.use.get(c.keyId) ?? null) : undefined,
     attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId, ...(c.endDateTime ? { endDateTime: c.endDateTime } : {}) },
   };
-  ctx.b.addNode(node);
+  const cred = ctx.b.addNode(node);
   const what = c.type === 'entra-symmetric-key' ? 'symmetric key' : c.credentialType === 'client-secret' ? 'client secret' : 'certificate';
   const where = c.location === 'application' ? 'application registration' : 'service principal object';
   ctx.b.addEdge({
-    from: owner.nodeId,
-    to: id,
+    from: owner.node,
+    to: cred,
     type: 'HAS_CREDENTIAL',
     reason: `${what} "${c.name}" (key ${c.keyId}) is set on the ${where} of ${owner.name}`,
     // The portal lists app-registration secrets, but has no tab for credentials on the SP object.
@@ -219,7 +219,7 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         ctx.b.warn(`entra/federatedIdentityCredentials.json: duplicate federated credential id ${ficId} at ${path}`);
         continue;
       }
-      ctx.b.addNode({
+      const cred = ctx.b.addNode({
         id: credId,
         kind: 'credential',
         provider: 'entra',
@@ -239,15 +239,15 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         },
       });
       ctx.b.addEdge({
-        from: owner.nodeId,
-        to: credId,
+        from: owner.node,
+        to: cred,
         type: 'HAS_CREDENTIAL',
         reason: `federated credential "${name}" on ${owner.name} trusts ${issuer} (${verdict.note})`,
         hidden: true,
       });
       const workload = workloadOf(issuer, subject, expression);
       const extId = ids.external('oidc', `${issuer}|${subject ?? expression ?? ''}`);
-      ctx.b.addNode({
+      const ext = ctx.b.addNode({
         id: extId,
         kind: 'external',
         provider: 'external',
@@ -258,8 +258,8 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         attrs: { issuer, subject, claimsMatchingExpression: expression },
       });
       ctx.b.addEdge({
-        from: extId,
-        to: owner.nodeId,
+        from: ext,
+        to: owner.node,
         type: 'FEDERATES_TO',
         reason: `a token from ${issuer} with ${verdict.note} signs in as ${owner.name} (federated credential "${name}")`,
         hidden: true,

@@ -112,7 +112,7 @@ function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
     if (!bp || bp === ref.nodeId) continue;
     ctx.b.addEdge({
       from: bp,
-      to: ref.nodeId,
+      to: ref.node,
       type: 'CAN_ASSUME',
       reason: `${ctx.node(bp)?.name ?? bp} is the agent identity blueprint of ${agent.name} and obtains its tokens with the blueprint's own credentials`,
       hidden: true,
@@ -168,7 +168,7 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
     if (reach) {
       if (reach.kind === 'crown') {
         ctx.b.addEdge({
-          from: priv.id,
+          from: priv,
           to: crownId,
           type: 'CAN_ESCALATE_TO',
           reason: `${priv.name}: ${reach.why}`,
@@ -182,8 +182,8 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
         if (reach.kind === 'app-registrations' && !objectNodes().app.has(t.nodeId)) continue;
         if (reach.kind === 'blueprints' && !blueprintIds.has(t.nodeId)) continue;
         ctx.b.addEdge({
-          from: priv.id,
-          to: t.nodeId,
+          from: priv,
+          to: t.node,
           type: 'CAN_ESCALATE_TO',
           reason: `${priv.name}: ${reach.why}, including ${t.name}`,
           hidden: true,
@@ -236,7 +236,7 @@ function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, Readon
       if (holder?.type === 'entra-user') {
         ctx.b.addEdge({
           from: h,
-          to: target.nodeId,
+          to: target.node,
           type: 'CAN_ESCALATE_TO',
           reason: `${name} holds ${priv.name}, which can make it owner of ${target.name}, and an owner who signs in as a user adds a credential`,
           hidden: true,
@@ -248,7 +248,7 @@ function addOwnerMakerRoutes(ctx: EntraContext, held: ReadonlyMap<string, Readon
       if (!via) continue;
       ctx.b.addEdge({
         from: h,
-        to: target.nodeId,
+        to: target.node,
         type: 'CAN_ESCALATE_TO',
         reason: `${name} holds ${priv.name}, which can make it owner of ${target.name}, and ${via}, with which an application adds a credential to what it owns`,
         hidden: true,
@@ -279,8 +279,8 @@ function roleActionEscalation(ctx: EntraContext, priv: GraphNode, targets: reado
     const a = acts.find((x) => x.method === 'AZAddSecret' && applies(x, t, entity)) ?? acts.find((x) => applies(x, t, entity));
     if (!a) return;
     ctx.b.addEdge({
-      from: priv.id,
-      to: t.nodeId,
+      from: priv,
+      to: t.node,
       type: 'CAN_ESCALATE_TO',
       reason:
         a.method === 'AZAddSecret'
@@ -366,7 +366,7 @@ function addSpEndpointEscalation(ctx: EntraContext, held: ReadonlyMap<string, Re
       if (t.kind !== 'sp' || t.nodeId === holder) continue;
       ctx.b.addEdge({
         from: holder,
-        to: t.nodeId,
+        to: t.node,
         type: 'CAN_ESCALATE_TO',
         reason: `${name} holds ServicePrincipalEndpoint.ReadWrite.All and Application.ReadWrite.OwnedBy: it can make itself owner of every service principal, ${t.name} included, then add a credential to it`,
         hidden: true,
@@ -449,8 +449,8 @@ function scopedEscalation(ctx: EntraContext, priv: GraphNode): void {
   }
   if (!takesCredential(target.node)) return;
   ctx.b.addEdge({
-    from: priv.id,
-    to: target.nodeId,
+    from: priv,
+    to: target.node,
     type: 'CAN_ESCALATE_TO',
     reason: `${priv.name}: can add a credential to ${target.name}`,
     hidden: true,

@@ -90,9 +90,10 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
     const from = holderNode.id;
     const holder = holderNode.name;
+    // The ends as nodes: the builder finds them without hashing their ids (one edge per assignment).
     ctx.b.addEdge({
-      from,
-      to: privilege.node.id,
+      from: holderNode,
+      to: privilege.node,
       type: 'GRANTED',
       reason: appOnly
         ? `${holder} holds the application permission ${permission} on ${resourceName}`
@@ -197,8 +198,8 @@ export function addDelegatedGrants(ctx: EntraContext): void {
       });
       maxUncapped = Math.max(maxUncapped, privilege.uncappedTier);
       ctx.b.addEdge({
-        from: client.nodeId,
-        to: privilege.node.id,
+        from: client.node,
+        to: privilege.node,
         type: 'DELEGATED_GRANT',
         reason: all
           ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
@@ -209,8 +210,8 @@ export function addDelegatedGrants(ctx: EntraContext): void {
     }
     if (!all && user && maxUncapped >= 3) {
       ctx.b.addEdge({
-        from: client.nodeId,
-        to: user.id,
+        from: client.node,
+        to: user,
         type: 'ACTS_AS',
         reason: `${client.name} holds ${scopes.join(' ')} for ${userName} and inherits that user's rights in tokens it obtains (token inheritance)`,
         hidden: true,

@@ -209,8 +209,8 @@ export function addOwners(ctx: EntraContext): void {
         const owner = directoryObject(ctx, it);
         if (!owner) continue;
         ctx.b.addEdge({
-          from: owner.id,
-          to: target.nodeId,
+          from: owner,
+          to: node,
           type: 'OWNS',
           reason: `${owner.name} is an owner of the ${what} of ${target.name}`,
           evidence: { on: what === 'service principal' ? 'servicePrincipal' : 'application' },
@@ -237,8 +237,8 @@ export function addSponsors(ctx: EntraContext): void {
       const sponsor = directoryObject(ctx, it);
       if (!sponsor) continue;
       ctx.b.addEdge({
-        from: sponsor.id,
-        to: target.nodeId,
+        from: sponsor,
+        to: target.node,
         type: 'SPONSORS',
         reason: `${sponsor.name} sponsors agent ${target.name}`,
       });

@@ -95,7 +95,7 @@ export function addUsers(ctx: EntraContext): void {
       // A user object proves itself with its password: a shared secret that never expires when
       // DisablePasswordExpiration is set.
       const credId = ids.entraCredential(ctx.tenant, `${id}#password`);
-      ctx.b.addNode({
+      const cred = ctx.b.addNode({
         id: credId,
         kind: 'credential',
         provider: 'entra',
@@ -108,7 +108,7 @@ export function addUsers(ctx: EntraContext): void {
         expiresAt: /DisablePasswordExpiration/i.test(facts.passwordPolicies ?? '') ? null : undefined,
         attrs: { passwordPolicies: facts.passwordPolicies, mfaRegistered: facts.mfaRegistered },
       });
-      ctx.b.addEdge({ from: nodeId, to: credId, type: 'HAS_CREDENTIAL', reason: `${node.name} signs in with a password${facts.mfaRegistered === false ? ' and no MFA method registered' : ''}` });
+      ctx.b.addEdge({ from: added, to: cred, type: 'HAS_CREDENTIAL', reason: `${node.name} signs in with a password${facts.mfaRegistered === false ? ' and no MFA method registered' : ''}` });
     }
     ctx.users.set(id, added);
   }
@@ -120,8 +120,8 @@ export function addUsers(ctx: EntraContext): void {
     const manager = directoryObject(ctx, list[0]);
     if (!manager) continue;
     ctx.b.addEdge({
-      from: manager.id,
-      to: user.id,
+      from: manager,
+      to: user,
       type: 'MANAGES',
       reason: `${manager.name} is the manager of service account ${user.name}`,
     });
@@ -167,8 +167,8 @@ export function addGroupMembers(ctx: EntraContext): void {
       if (!member) continue;
       list.push(member.id);
       ctx.b.addEdge({
-        from: member.id,
-        to: group.id,
+        from: member,
+        to: group,
         type: 'MEMBER_OF',
         reason: `${member.name} is a member of role-assignable group ${group.name}`,
       });

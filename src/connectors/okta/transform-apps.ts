@@ -168,7 +168,7 @@ interface CredentialInput {
 
 function addCredential(ctx: OktaContext, app: GraphNode, c: CredentialInput): void {
   const id = ids.oktaCredential(ctx.org, c.key);
-  ctx.b.addNode({
+  const cred = ctx.b.addNode({
     id,
     kind: 'credential',
     provider: 'okta',
@@ -184,7 +184,7 @@ function addCredential(ctx: OktaContext, app: GraphNode, c: CredentialInput): vo
     expiresAt: null,
     attrs: { ...c.attrs, oktaStatus: c.status },
   });
-  ctx.b.addEdge({ from: app.id, to: id, type: 'HAS_CREDENTIAL', reason: c.reason });
+  ctx.b.addEdge({ from: app, to: cred, type: 'HAS_CREDENTIAL', reason: c.reason });
 }
 
 function addGrants(ctx: OktaContext, app: GraphNode): void {
@@ -202,7 +202,7 @@ function addGrants(ctx: OktaContext, app: GraphNode): void {
     (ctx.scopeHolders.get(scopeId) ?? ctx.scopeHolders.set(scopeId, []).get(scopeId)!).push(app.nativeId);
     tier = Math.max(tier, scopeLevel(scopeId).tier);
     ctx.b.addEdge({
-      from: app.id,
+      from: app,
       to,
       type: 'GRANTED',
       hidden: true,
@@ -228,7 +228,7 @@ function addClientRoles(ctx: OktaContext): void {
       if (!role) return;
       const level = ctx.b.getNode(role.nodeId)?.tier ?? 0;
       tier = Math.max(tier, level);
-      ctx.b.addEdge({ from: app.id, to: role.nodeId, type: 'HAS_ROLE', reason: `${app.name} holds the Okta admin role ${role.label} as an OAuth client` });
+      ctx.b.addEdge({ from: app, to: role.nodeId, type: 'HAS_ROLE', reason: `${app.name} holds the Okta admin role ${role.label} as an OAuth client` });
     });
     ctx.appTier.set(app.nativeId, tier);
   }

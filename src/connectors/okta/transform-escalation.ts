@@ -26,7 +26,7 @@ export function addEscalations(ctx: OktaContext): void {
       pending.delete(from.id);
       open();
     }
-    ctx.b.addEdge({ from: from.id, to, type: 'CAN_ESCALATE_TO', hidden: true, reason, evidence: { method, ...extra.evidence }, ...(extra.conditional ? { conditional: true } : {}) });
+    ctx.b.addEdge({ from, to, type: 'CAN_ESCALATE_TO', hidden: true, reason, evidence: { method, ...extra.evidence }, ...(extra.conditional ? { conditional: true } : {}) });
   };
 
   const roleCaveat = 'unless the role assignment is limited to target groups or apps (targets are not collected)';
@@ -219,8 +219,8 @@ function userRoute(ctx: OktaContext, pending: Map<string, () => void>, scope: st
       if (!app) continue;
       const creates = creators.has(appId);
       ctx.b.addEdge({
-        from: app.id,
-        to: node.id,
+        from: app,
+        to: node,
         type: 'CAN_ESCALATE_TO',
         hidden: true,
         reason: creates

@@ -77,9 +77,9 @@ export function addTokens(ctx: OktaContext): void {
         lastUseEstimate: expiresAt && windowMs !== undefined ? new Date(Date.parse(expiresAt) - windowMs).toISOString() : undefined,
       },
     };
-    ctx.b.addNode(node);
+    const token = ctx.b.addNode(node);
     const credId = ids.oktaCredential(ctx.org, `token/${id}`);
-    ctx.b.addNode({
+    const cred = ctx.b.addNode({
       id: credId,
       kind: 'credential',
       provider: 'okta',
@@ -94,7 +94,7 @@ export function addTokens(ctx: OktaContext): void {
       expiresAt,
       attrs: { tokenWindow, network },
     });
-    ctx.b.addEdge({ from: node.id, to: credId, type: 'HAS_CREDENTIAL', reason: `API token ${name} is an SSWS bearer secret` });
+    ctx.b.addEdge({ from: token, to: cred, type: 'HAS_CREDENTIAL', reason: `API token ${name} is an SSWS bearer secret` });
     if (!userId) {
       ctx.b.warn(`${oktaPath('apiTokens')}: token ${JSON.stringify(id)} at ${path} has no userId; its rights are unknown`);
       return;
@@ -102,14 +102,14 @@ export function addTokens(ctx: OktaContext): void {
     const owner = ctx.users.get(userId) ?? placeholderOwner(ctx, userId);
     if (!ctx.users.has(userId) && ctx.files.users) missingOwners.push(userId);
     ctx.b.addEdge({
-      from: node.id,
-      to: owner.id,
+      from: token,
+      to: owner,
       type: 'ACTS_AS',
       hidden: true,
       reason: `API token ${name} acts with the full, current admin rights of its creator ${owner.name}`,
     });
-    ctx.b.addEdge({ from: node.id, to: owner.id, type: 'CREATED_BY', reason: `API token ${name} was created by ${owner.name}` });
-    ctx.b.addEdge({ from: owner.id, to: node.id, type: 'OWNS', reason: `API tokens are personal: ${owner.name} answers for ${name}` });
+    ctx.b.addEdge({ from: token, to: owner, type: 'CREATED_BY', reason: `API token ${name} was created by ${owner.name}` });
+    ctx.b.addEdge({ from: owner, to: token, type: 'OWNS', reason: `API tokens are personal: ${owner.name} answers for ${name}` });
   });
   if (missingOwners.length > 0) {
     const shown = missingOwners.slice(0, 3).map((x) => JSON.stringify(x)).join(', ');

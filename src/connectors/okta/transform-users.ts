@@ -214,15 +214,15 @@ export function addUsers(ctx: OktaContext): void {
       },
     };
     if (machineReasons.length > 0) node.machineReasons = machineReasons;
-    b.addNode(node);
+    const added = b.addNode(node);
     ctx.users.set(id, node);
 
     for (const role of direct ?? []) {
-      b.addEdge({ from: nodeId, to: role.nodeId, type: 'HAS_ROLE', reason: `${node.name} holds the Okta admin role ${role.label}` });
+      b.addEdge({ from: added, to: role.nodeId, type: 'HAS_ROLE', reason: `${node.name} holds the Okta admin role ${role.label}` });
     }
     for (const gid of groupIds ?? []) {
       const groupNode = ctx.groupNodes.get(gid);
-      if (groupNode) b.addEdge({ from: nodeId, to: groupNode, type: 'MEMBER_OF', reason: `${node.name} is a member of group ${ctx.groupNames.get(gid) ?? gid}` });
+      if (groupNode) b.addEdge({ from: added, to: groupNode, type: 'MEMBER_OF', reason: `${node.name} is a member of group ${ctx.groupNames.get(gid) ?? gid}` });
     }
     if (machineReasons.length > 0 && hasPassword) addPasswordCredential(ctx, node);
     if (machineReasons.length > 0) {
@@ -269,14 +269,14 @@ function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undef
     ctx.b.addNode({ id: from, kind: 'human', provider: 'okta', type: 'okta-user', name: manager ?? nativeId, nativeId, scope: ctx.org, attrs: { placeholder: true, ...(managerId ? { listed: false } : {}) } });
   }
   if (from === user.id) return;
-  ctx.b.addEdge({ from, to: user.id, type: 'MANAGES', reason: `${ctx.b.getNode(from)?.name ?? from} is the manager of service account ${user.name} (profile.${managerId ? 'managerId' : 'manager'})` });
+  ctx.b.addEdge({ from, to: user, type: 'MANAGES', reason: `${ctx.b.getNode(from)?.name ?? from} is the manager of service account ${user.name} (profile.${managerId ? 'managerId' : 'manager'})` });
 }
 
 /** A service account's password is its credential: the shared secret an integration signs in with. */
 function addPasswordCredential(ctx: OktaContext, user: GraphNode): void {
   const credId = ids.oktaCredential(ctx.org, `password/${user.nativeId}`);
   const changed = user.attrs.passwordChanged as string | null | undefined;
-  ctx.b.addNode({
+  const cred = ctx.b.addNode({
     id: credId,
     kind: 'credential',
     provider: 'okta',
@@ -289,5 +289,5 @@ function addPasswordCredential(ctx: OktaContext, user: GraphNode): void {
     createdAt: changed ?? user.createdAt,
     attrs: { passwordChanged: changed },
   });
-  ctx.b.addEdge({ from: user.id, to: credId, type: 'HAS_CREDENTIAL', reason: `${user.name} signs in with a password` });
+  ctx.b.addEdge({ from: user, to: cred, type: 'HAS_CREDENTIAL', reason: `${user.name} signs in with a password` });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { explain } from '../explain.js';
-import { renderExplain } from '../reporters/explain.js';
+import { EXPLAIN_WIDTH, renderExplain } from '../reporters/explain.js';
 import { safeText, safeJsonText } from '../reporters/sanitize.js';
 import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
 import { useColor } from './tty.js';
@@ -27,6 +27,9 @@ export function registerExplain(program: Command): void {
     if (match.kind === 'ambiguous') {
       throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${match.candidates.slice(0, 5).map((n) => safeText(n.id, 120)).join(', ')}`);
     }
-    process.stdout.write(flags.format === 'json' ? safeJsonText(JSON.stringify(match.card, null, 2)) + '\n' : renderExplain(match.card, useColor(flags.color)));
+    // On a terminal the lines wrap to its width; anywhere else to a fixed one, so that piped or
+    // saved output is the same bytes whatever the environment.
+    const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : EXPLAIN_WIDTH;
+    process.stdout.write(flags.format === 'json' ? safeJsonText(JSON.stringify(match.card, null, 2)) + '\n' : renderExplain(match.card, useColor(flags.color), width));
   });
 }

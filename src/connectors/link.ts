@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
-import { ids } from '../graph/ids.js';
+import { ids, oktaOrigin } from '../graph/ids.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
@@ -37,7 +37,8 @@ export function linkProviders(b: GraphBuilder): void {
       entraIdentities.push(n);
     }
     if (n.provider === 'okta' && n.kind === 'identity') {
-      const org = n.scope.replace(/\/+$/, '').toLowerCase();
+      // As its origin, as in the node ids: `HTTPS://Acme.okta.com:443/` is the issuer `https://acme.okta.com`.
+      const org = oktaOrigin(n.scope);
       oktaOrgs.set(org, n.scope);
       const clientId = n.attrs.clientId;
       if (typeof clientId === 'string') oktaByClientId.set(`${org}|${clientId}`, n);
@@ -237,15 +238,15 @@ export function linkProviders(b: GraphBuilder): void {
     }
 
     const okta = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
-    if (okta && oktaOrgs.has(okta[1].toLowerCase()) && subject && subjectMatch === 'exact') {
-      const org = okta[1].toLowerCase();
+    if (okta && oktaOrgs.has(oktaOrigin(okta[1])) && subject && subjectMatch === 'exact') {
+      const org = oktaOrigin(okta[1]);
       const app = oktaByClientId.get(`${org}|${subject}`);
       // A token whose sub is the app's client id is its client credentials access token, whose
       // aud is the authorization server's audience: the org URL for the org server; for a custom
       // server, the audience configured on it, which is not collected (the trust's aud is then
       // taken as that audience, and named in the reason). Audiences unknown: not judged.
       const orgServer = okta[2] === undefined;
-      const orgAud = audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === org);
+      const orgAud = audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === org || oktaOrigin(a) === org);
       const why =
         audiences.length === 0 ? '' : orgServer ? `, for aud ${org}, which the org authorization server's tokens carry` : `, for aud ${audiences.join(', ')} (if that authorization server issues tokens for it)`;
       if (app && !(orgServer && audiences.length > 0 && !orgAud)) {

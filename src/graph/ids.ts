@@ -7,14 +7,29 @@ export function nodeId(provider: string, scope: string, type: string, nativeId: 
 }
 
 /**
- * An Okta org URL as its origin: scheme and host lower-case (DNS and URL schemes ignore case), no
- * trailing slash, so `https://Acme.okta.com/` and `https://acme.okta.com` are one org, with the
- * same ids and fingerprints.
+ * An Okta org URL as its origin, as the URL standard writes it: scheme and host lower-case (DNS
+ * and URL schemes ignore case), no default port, no trailing slash, so `https://Acme.okta.com/`,
+ * `HTTPS://acme.okta.com:443` and `https://acme.okta.com` are one org, with the same ids and
+ * fingerprints. A value that is not an http(s) URL keeps the old rule (lower-cased up to the
+ * path); a path after the origin, which an org URL should not have, is kept as written.
  */
 export function oktaOrigin(org: string): string {
-  // Every Okta id of a scan names the same org: the last answer is kept (two regular expressions per id otherwise).
+  // Every Okta id of a scan names the same org: the last answer is kept (a URL parse per id otherwise).
   if (org === lastOrg) return lastOrigin;
-  const origin = org.replace(/\/+$/, '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, (o) => o.toLowerCase());
+  const trimmed = org.replace(/\/+$/, '');
+  const head = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(trimmed);
+  let origin = trimmed;
+  if (head) {
+    let parsed: string | undefined;
+    try {
+      const u = new URL(head[0]);
+      // User info is not part of an origin; one that holds it is left as the old rule had it.
+      if ((u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '') parsed = u.origin;
+    } catch {
+      parsed = undefined;
+    }
+    origin = (parsed ?? head[0].toLowerCase()) + trimmed.slice(head[0].length);
+  }
   lastOrg = org;
   lastOrigin = origin;
   return origin;

@@ -3,9 +3,47 @@ import type { ExplainCard } from '../explain.js';
 import { safeText as t } from './sanitize.js';
 import { renderPath } from './table.js';
 import { tierLabel } from '../report/tier-label.js';
+import { credentialExpiry } from '../report/credential-expiry.js';
+import { wrapText } from './wrap.js';
 
-/** The card as text: the three answers an auditor needs, then the findings. */
-export function renderExplain(card: ExplainCard, color: boolean): string {
+/** Lines are wrapped to this width when the output is not a terminal: the same bytes everywhere. */
+export const EXPLAIN_WIDTH = 100;
+
+// Reasons, cuts and messages are wrapped, not cut; only text this long (a hostile name inside
+// it) is, so that one value cannot flood the terminal. The JSON card has everything.
+const LONG_TEXT = 4000;
+
+type Credential = ExplainCard['identity']['credentials'][number];
+
+/**
+ * Each credential with the strength evidence that names it (`federated-oidc infra-main (exact
+ * subject …)`), so it is listed once. The evidence (credentials that count for the strength) is
+ * built as `<type> <name>[ (<how a trust matches>)]`; a longer name is matched first, so that
+ * `a (b)` is not taken for `a` with a subject note. Evidence naming no listed credential is
+ * returned apart, to be shown as before.
+ */
+function credentialLabels(credentials: Credential[], evidence: string[]): { labels: string[]; rest: string[] } {
+  const rest = [...evidence];
+  const labels = credentials.map((cr) => `${cr.type} ${cr.name}`);
+  const order = labels.map((_, k) => k).sort((a, b) => labels[b].length - labels[a].length);
+  const claim = (k: number, fits: (ev: string) => boolean): boolean => {
+    const at = rest.findIndex(fits);
+    if (at < 0) return false;
+    labels[k] = rest[at];
+    rest.splice(at, 1);
+    return true;
+  };
+  const exact = new Set<number>();
+  for (const k of order) if (claim(k, (ev) => ev === labels[k])) exact.add(k);
+  for (const k of order) if (!exact.has(k)) claim(k, (ev) => ev.startsWith(`${labels[k]} (`));
+  return { labels, rest };
+}
+
+/**
+ * The card as text: the three answers an auditor needs, then the findings. Lines longer than
+ * `width` (the terminal's, or EXPLAIN_WIDTH) wrap at spaces with a hanging indent.
+ */
+export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN_WIDTH): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const i = card.identity;
   const out: string[] = [];
@@ -25,23 +63,25 @@ export function renderExplain(card: ExplainCard, color: boolean): string {
   for (const g of card.consents) out.push(`   consent: ${t(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${t(g.grantedBy ?? 'one user')}`}`);
   out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''})`));
   if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
-  for (const cr of i.credentials) {
-    out.push(`   ${cr.type} ${t(cr.name, 80)} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${cr.expiresAt === null ? 'never' : (cr.expiresAt?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
-  }
-  for (const ev of i.strengthEvidence) out.push(c.gray(`   - ${t(ev)}`));
+  const { labels, rest } = credentialLabels(i.credentials, i.strengthEvidence);
+  i.credentials.forEach((cr, k) => {
+    const expires = credentialExpiry(cr);
+    out.push(`   ${t(labels[k], 400)} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${expires === null ? 'never' : (expires?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
+  });
+  for (const ev of rest) out.push(c.gray(`   - ${t(ev)}`));
   out.push('', c.bold('3. Delegated authority'));
   for (const p of card.privileges) out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${t(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}`);
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {
     out.push(`   ${c.red('reaches')} ${t(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
-    out.push(...renderPath(cj.hops, c, cj.alternatives).map((l) => `  ${l}`));
+    out.push(...renderPath(cj.hops, c, cj.alternatives, LONG_TEXT).map((l) => `  ${l}`));
   }
   for (const cut of card.cuts) {
     // Revoking one hop cuts this route only; say so when others reach the same jewel.
     const others = cut.otherRoutes > 0 ? `; ${cut.otherRoutes} other route${cut.otherRoutes === 1 ? '' : 's'} also reach${cut.otherRoutes === 1 ? 'es' : ''} it` : '';
-    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${t(cut.target)}, revoke: ${t(cut.revoke, 300)}${others}`);
+    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${t(cut.target)}, revoke: ${t(cut.revoke, LONG_TEXT)}${others}`);
   }
   out.push('', c.bold(`Findings (${card.findings.length})`));
-  for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 300)}`);
-  return out.join('\n') + '\n';
+  for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, LONG_TEXT)}`);
+  return wrapText(out.join('\n'), width) + '\n';
 }

@@ -1,6 +1,6 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import { safeMarkdown } from './sanitize.js';
+import { markdownCode, safeMarkdown } from './sanitize.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -10,14 +10,20 @@ export interface MarkdownOptions {
   limitPerSeverity?: number;
 }
 
+// Two treatments, one per origin of the text. `code`: everything that came from a provider (names,
+// ids, messages and reasons that quote them, coverage scopes and errors, warnings) and the snapshot
+// source, as code spans, the one form in which GitHub and GitLab neither ping an `@name` nor
+// link a URL (see markdownCode). `m`: nhiscan's own words (rule ids, types, statuses,
+// fingerprints, dates) and the team's own waiver file, escaped as Markdown prose.
 const m = safeMarkdown;
+const code = markdownCode;
 
 /**
  * The display name, then the stable id a waiver's `subject` may name (escaped like the name, so it
  * renders as itself; not truncated at a length an id may reach, since a cut id cannot be copied).
  */
 function subjectOf(f: Finding): string {
-  return `${m(f.subject.name, 80)} (${m(f.subject.id, 4096)})`;
+  return `${code(f.subject.name, 80)} (${code(f.subject.id, 4096)})`;
 }
 
 function statusOf(f: Finding): string {
@@ -27,8 +33,8 @@ function statusOf(f: Finding): string {
 
 /**
  * `--format markdown`: fits `$GITHUB_STEP_SUMMARY` and merge-request comments. Every string that
- * came from a provider goes through `safeMarkdown`, so a display name cannot break the table,
- * add a link or inject HTML.
+ * came from a provider is a code span (`markdownCode`), so a display name cannot break the table,
+ * add a link, mention a user or inject HTML.
  */
 export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): string {
   const limit = opts.limitPerSeverity ?? 50;
@@ -40,7 +46,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   out.push(`## nhiscan: ${counted.length} finding${counted.length === 1 ? '' : 's'}${waived.length ? ` (+${waived.length} waived)` : ''}`, '');
   out.push(`**${s.identities}** machine identities scanned · ${sevCounts}`, '');
   if (s.baseline) out.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`, '');
-  out.push(`Snapshot ${m(report.snapshot.source, 120)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
+  out.push(`Snapshot ${code(report.snapshot.source, 120, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
 
   for (const level of ORDER) {
     const group = counted.filter((f) => f.severity === level);
@@ -49,7 +55,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.
     out.push('| Rule | Subject | Provider | Status | Why | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of group.slice(0, limit)) {
-      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${m(f.message, 300)} | ${m(f.fingerprint)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, 300)} | ${m(f.fingerprint)} |`);
     }
     if (group.length > limit) out.push('', `… and ${group.length - limit} more (see the JSON or SARIF output).`);
     out.push('');
@@ -60,10 +66,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   if (withPaths.length > 0) {
     out.push('### Paths', '');
     for (const f of withPaths) {
-      out.push(`- **${m(f.subject.name, 80)}** (${m(f.ruleId)})`);
+      out.push(`- **${code(f.subject.name, 80, false)}** (${m(f.ruleId)})`);
       f.path!.forEach((h, i) => {
         const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
-        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${m(h.toName, 80)}**${marks ? ` _(${marks})_` : ''}: ${m(h.reason, 200)}`);
+        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, 80, false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, 200, false)}`);
       });
     }
     out.push('');
@@ -81,12 +87,12 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     out.push(`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', '');
-    for (const g of gaps) out.push(`- ${m(g.provider)} ${m(g.scope, 80)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${m(g.reason, 200)})` : ''}`);
+    for (const g of gaps) out.push(`- ${m(g.provider)} ${code(g.scope, 80, false)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, 200, false)})` : ''}`);
     out.push('');
   }
   if (report.warnings.length > 0) {
     out.push(`### Warnings (${report.warnings.length})`, '');
-    for (const w of report.warnings.slice(0, 20)) out.push(`- ${m(w, 300)}`);
+    for (const w of report.warnings.slice(0, 20)) out.push(`- ${code(w, 300, false)}`);
     if (report.warnings.length > 20) out.push(`- … and ${report.warnings.length - 20} more`);
     out.push('');
   }

@@ -1,6 +1,7 @@
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import { toCsv } from './csv.js';
 import { tierLabel } from '../report/tier-label.js';
+import { credentialExpiry } from '../report/credential-expiry.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -195,11 +196,12 @@ function row(i: IdentitySummary, now: number): unknown[] {
   // is to be removed (see the actions), not rotated.
   const live = i.credentials.filter((c) => usable(c, now));
   const ages = live.map((c) => (c.createdAt ? daysSince(c.createdAt, now) : undefined));
-  const future = i.credentials
-    .map((c) => c.expiresAt)
+  // A federated trust has no expiry of its own: `never`, as docs/ci.md defines the column.
+  const expiries = i.credentials.map(credentialExpiry);
+  const future = expiries
     .filter((e): e is string => typeof e === 'string' && Date.parse(e) >= now)
     .sort((a, b) => Date.parse(a) - Date.parse(b));
-  const noExpiry = i.credentials.some((c) => c.expiresAt === null);
+  const noExpiry = expiries.some((e) => e === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.
   const oldestAge =
     live.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
@@ -210,7 +212,7 @@ function row(i: IdentitySummary, now: number): unknown[] {
         ? isoUtc(future[0])
         : noExpiry
           ? 'never'
-          : i.credentials.some((c) => c.expiresAt === undefined)
+          : expiries.some((e) => e === undefined)
             ? 'unknown'
             : 'expired';
   const used = lastUsed(i);

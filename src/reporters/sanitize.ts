@@ -36,6 +36,27 @@ export function safeMarkdown(value: unknown, max = 300): string {
   return safeText(value, max).replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`);
 }
 
+/**
+ * For provider-controlled text in Markdown (names, ids, messages that quote them): the text as a
+ * code span. GitHub and GitLab turn `@name` into a mention (a notification) and a bare
+ * `https://…`, `www.…` or e-mail address into a link wherever Markdown renders text, and
+ * backslash escapes or entities do not stop them, because both act on the rendered text; neither
+ * acts inside code. In a code span HTML, links and emphasis are inert too, and the text shows as
+ * it is, with nothing hidden or dropped. The fence is one backtick longer than the longest run of
+ * backticks in the text, so the text cannot close it; a space pads text that starts or ends with
+ * a backtick or space (CommonMark strips one such pair). `table`: a `|` is escaped as `\|`, which
+ * GFM tables read as a pipe inside the cell, code spans included; outside a table it would show.
+ */
+export function markdownCode(value: unknown, max = 300, table = true): string {
+  let s = safeText(value, max);
+  if (s === '') return '';
+  if (table) s = s.replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(s) ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
 // The same set less C0 controls, which JSON.stringify already escapes.
 const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
 

@@ -72,13 +72,14 @@ function renderFinding(f: Finding, c: ChalkInstance, identity?: IdentitySummary)
   return out;
 }
 
-export function renderPath(path: PathHop[], c: ChalkInstance, alternatives?: number): string[] {
+/** `reasonMax`: where a hop's reason is cut (explain, which wraps its lines, passes more room). */
+export function renderPath(path: PathHop[], c: ChalkInstance, alternatives?: number, reasonMax = 300): string[] {
   const t = safeText;
   const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${alternatives ? `, ${alternatives} alternative route${alternatives === 1 ? '' : 's'}` : ''}):`];
   path.forEach((h, i) => {
     const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
     out.push(`      ${i + 1}. ${t(h.fromName, 60)} ${c.bold(`─${h.type}→`)} ${t(h.toName, 60)}${marks ? `  [${marks}]` : ''}`);
-    out.push(`         ${c.gray(t(h.reason, 300))}`);
+    out.push(`         ${c.gray(t(h.reason, reasonMax))}`);
   });
   return out;
 }

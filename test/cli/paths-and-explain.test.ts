@@ -84,7 +84,8 @@ describe('explain', () => {
     expect(shown.targetName).toBe('okta.users.manage');
     const cut = m.card.cuts.find((x) => x.target === shown.targetName)!;
     expect(cut.otherRoutes).toBe(shown.alternatives);
-    const text = cli(['explain', 'HR Sync Service', '--demo']).stdout;
+    // Long lines wrap (at spaces, continuation indented): joined back before matching.
+    const text = cli(['explain', 'HR Sync Service', '--demo']).stdout.replace(/\n +/g, ' ');
     expect(text).toMatch(/to cut this route to okta\.users\.manage, revoke: .*; 1 other route also reaches it/);
   });
 

@@ -250,9 +250,11 @@ describe('--format markdown', () => {
     expect(rows).toHaveLength(2);
     // Six columns: rule, subject, provider, status, why, fingerprint.
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length).toBe(8);
-    expect(md).not.toMatch(/(?<!\\)<img/);
-    expect(md).toContain('\\<img');
-    expect(md).not.toContain('](http');
+    // The name is a code span (fenced by two backticks: it holds one), where HTML and links are text.
+    const outside = md.replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
+    expect(outside).not.toContain('<img');
+    expect(outside).not.toContain('](http');
+    expect(md).toContain('| ``Evil \\| <img src=x onerror=alert(1)> [click](http://evil.example) `code`\ufffd# he');
     expect(md).not.toMatch(/^# heading/m);
   });
 
@@ -274,8 +276,8 @@ describe('--format markdown', () => {
     expect(md).toContain('**1 new** · 0 unchanged · 3 resolved');
     expect(md).toContain('### Waived (1)');
     expect(md).toMatch(/\| marco \| 2027-01-31 \| vendor \(SEC-9\) \|/);
-    expect(md).toContain('  - FEDERATES\\_TO → **deploy** _(hidden from access reviews)_');
-    expect(md).toContain('    - GRANTED → **Admin**');
+    expect(md).toContain('  - FEDERATES\\_TO → **`deploy`** _(hidden from access reviews)_: `trust allows repo:*`');
+    expect(md).toContain('    - GRANTED → **`Admin`**');
     expect(md).toMatch(/Coverage gaps \(1\)[\s\S]*okta\.apiTokens: missing-permission/);
   });
 
@@ -283,13 +285,13 @@ describe('--format markdown', () => {
     const counted = finding({ subject: { id: 'aws:111122223333:role:arn:aws:iam::111122223333:role/ci_deploy', name: 'ci_deploy', type: 'aws-iam-role', scope: '111122223333', nativeId: 'arn:aws:iam::111122223333:role/ci_deploy' } });
     const waived = finding({ status: 'waived', waiver: { reason: 'vendor', owner: 'marco', expires: '2027-01-31' } });
     const md = renderMarkdown(report([counted, waived]));
-    const row = md.split('\n').find((l) => l.startsWith('| entra-secret-long-lived | ci'))!;
-    // Escaped for Markdown (an underscore would start emphasis); renders as the id itself.
-    expect(row).toContain('ci\\_deploy (aws:111122223333:role:arn:aws:iam::111122223333:role/ci\\_deploy)');
+    const row = md.split('\n').find((l) => l.startsWith('| entra-secret-long-lived | `ci'))!;
+    // Code spans: the id renders as itself, ready to copy.
+    expect(row).toContain('`ci_deploy` (`aws:111122223333:role:arn:aws:iam::111122223333:role/ci_deploy`)');
     expect(row).toMatch(new RegExp(`\\| ${counted.fingerprint} \\|$`));
     expect(md).toContain('| Rule | Subject | Provider | Status | Why | Fingerprint |');
     const waivedRow = md.split('\n').find((l) => l.includes('| marco |'))!;
-    expect(waivedRow).toContain(`(${waived.subject.id})`);
+    expect(waivedRow).toContain(`(\`${waived.subject.id}\`)`);
     expect(waivedRow).toMatch(new RegExp(`\\| ${waived.fingerprint} \\|$`));
   });
 

@@ -17,6 +17,9 @@ const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 const INFRA_APP = '19e384e6-da58-40e3-9635-d6c27d5fd81e';
 const INFRA_SP = '17d50a4b-dc01-45d2-ba56-482d3a428ff6';
 const GRAPH_SP = 'a42eec4b-8a89-4632-add4-799005465768';
+/** Legacy Provisioning Sync: nobody owns it (entra-app-no-owner fails on the full copy). */
+const LEGACY_APP = '521b7fa3-4460-40d3-a6b0-1a5287a47071';
+const LEGACY_SP = 'c808fcb1-fee2-48fe-8a05-cac58233ce37';
 const GROUP = '279d6280-f5dd-4915-89c8-029e03337b50';
 
 /** A copy of the demo whose manifest records every capability as collected (and is right to). */
@@ -49,6 +52,15 @@ const drop = (key: string) => (doc: Record<string, unknown>) => {
   delete doc[key];
 };
 
+/** The rule ids that failed and that could not decide on the identity named `name`. */
+function verdicts(dir: string, name: string): { failing: string[]; unknown: string[] } {
+  const report = reportOf(dir);
+  const id = report.identities.find((i) => i.name === name);
+  expect(id, name).toBeDefined();
+  const failing = [...new Set(report.findings.filter((f) => f.subject.name === name).map((f) => f.ruleId))].sort();
+  return { failing, unknown: [...(id!.unknownRuleIds ?? [])].sort() };
+}
+
 function entraGapRecords(dir: string) {
   return reportOf(dir).coverage.filter((c) => c.provider === 'entra' && c.capability.includes('@'));
 }
@@ -80,6 +92,15 @@ describe('an application missing from federatedIdentityCredentials.json', () => 
     expect(gate(dir)).toBe(3);
   });
 
+  it('leaves the rules that read those credentials unknown for the app, the path rule included', () => {
+    const full = verdicts(fullCopy('fic-full'), 'Infra Deployer');
+    expect(full.failing).toEqual(expect.arrayContaining(['entra-fic-weak-subject', 'nhi-path-to-crown-jewel', 'nhi-shared-secret-high-tier']));
+    const gap = verdicts(gapCopy('fic-gap-verdicts', { 'federatedIdentityCredentials.json': drop(INFRA_APP) }), 'Infra Deployer');
+    expect(gap.failing).not.toEqual(expect.arrayContaining(['entra-fic-weak-subject']));
+    // Its unpinned GitHub trust made it an entry point: with the trusts unread, whether it is one is unknown.
+    expect(gap.unknown).toEqual(expect.arrayContaining(['entra-fic-weak-subject', 'nhi-path-to-crown-jewel', 'nhi-shared-secret-high-tier']));
+  });
+
   it('near miss: the application mapped to [] has no federated credential, and there is no record', () => {
     const dir = gapCopy('fic-empty', { 'federatedIdentityCredentials.json': (doc) => void (doc[INFRA_APP] = []) });
     expect(entraGapRecords(dir)).toEqual([]);
@@ -89,13 +110,23 @@ describe('an application missing from federatedIdentityCredentials.json', () => 
 
 describe('owner lists missing from applicationOwners.json / servicePrincipalOwners.json', () => {
   it('gives one record per file, and the gate exits 3', () => {
-    const dir = gapCopy('owners-gap', { 'applicationOwners.json': drop(INFRA_APP), 'servicePrincipalOwners.json': drop(INFRA_SP) });
+    const dir = gapCopy('owners-gap', { 'applicationOwners.json': drop(LEGACY_APP), 'servicePrincipalOwners.json': drop(LEGACY_SP) });
     expect(entraGapRecords(dir).map((c) => [c.capability, c.status, c.reason])).toEqual([
-      ['entra.owners@applicationOwners.json', 'error', `1 of 7 applications is not in applicationOwners.json: their owners were not read (first: ${INFRA_APP})`],
+      ['entra.owners@applicationOwners.json', 'error', `1 of 7 applications is not in applicationOwners.json: their owners were not read (first: ${LEGACY_APP})`],
       // Microsoft Graph and SharePoint Online are first-party: the collector never reads their owners.
-      ['entra.owners@servicePrincipalOwners.json', 'error', `1 of 8 service principals is not in servicePrincipalOwners.json: their owners were not read (first: ${INFRA_SP})`],
+      ['entra.owners@servicePrincipalOwners.json', 'error', `1 of 8 service principals is not in servicePrincipalOwners.json: their owners were not read (first: ${LEGACY_SP})`],
     ]);
     expect(gate(dir)).toBe(3);
+    const v = verdicts(dir, 'Legacy Provisioning Sync');
+    expect(v.failing).not.toContain('entra-app-no-owner');
+    expect(v.unknown).toContain('entra-app-no-owner');
+  });
+
+  it('near miss: owner lists mapped to [] are "no owner", and entra-app-no-owner fails', () => {
+    const empty = (key: string) => (doc: Record<string, unknown>) => void (doc[key] = []);
+    const dir = gapCopy('owners-empty', { 'applicationOwners.json': empty(LEGACY_APP), 'servicePrincipalOwners.json': empty(LEGACY_SP) });
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(verdicts(dir, 'Legacy Provisioning Sync').failing).toContain('entra-app-no-owner');
   });
 
   it("near miss: a first-party service principal's owners are never read, so its absence is no gap", () => {

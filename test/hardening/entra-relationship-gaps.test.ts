@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { parseCsv } from './csv-parse.js';
 import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
 
 /*
@@ -61,6 +62,22 @@ function verdicts(dir: string, name: string): { failing: string[]; unknown: stri
   return { failing, unknown: [...(id!.unknownRuleIds ?? [])].sort() };
 }
 
+function explain(dir: string): string {
+  const r = cli(['explain', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z', 'Infra Deployer']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** The row of `name` in the recertification sheet (`certify`), by column. */
+function recertRow(dir: string, name: string): Record<string, string> {
+  const r = cli(['certify', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z']);
+  expect(r.code, r.stderr).toBe(0);
+  const [header, ...rows] = parseCsv(r.stdout);
+  const row = rows.find((cells) => cells[header.indexOf('name')] === name);
+  expect(row, name).toBeDefined();
+  return Object.fromEntries(header.map((h, k) => [h, row![k]]));
+}
+
 function entraGapRecords(dir: string) {
   return reportOf(dir).coverage.filter((c) => c.provider === 'entra' && c.capability.includes('@'));
 }
@@ -104,7 +121,22 @@ describe('an application missing from federatedIdentityCredentials.json', () => 
   it('near miss: the application mapped to [] has no federated credential, and there is no record', () => {
     const dir = gapCopy('fic-empty', { 'federatedIdentityCredentials.json': (doc) => void (doc[INFRA_APP] = []) });
     expect(entraGapRecords(dir)).toEqual([]);
-    expect(reportOf(dir).warnings.some((w) => w.includes('were not read'))).toBe(false);
+    const report = reportOf(dir);
+    expect(report.warnings.some((w) => w.includes('were not read'))).toBe(false);
+    expect(report.identities.find((i) => i.name === 'Infra Deployer')?.credentialsIncomplete).toBeUndefined();
+    expect(explain(dir)).toContain('no credentials recorded on the object');
+    expect(recertRow(dir, 'Infra Deployer').credential_types).toBe('none');
+  });
+
+  it('explain, the JSON summary and the recert sheet say the credentials were not read, not "none"', () => {
+    const dir = gapCopy('fic-gap-wording', { 'federatedIdentityCredentials.json': drop(INFRA_APP) });
+    expect(reportOf(dir).identities.find((i) => i.name === 'Infra Deployer')?.credentialsIncomplete).toBe('federated credentials not read');
+    const card = explain(dir);
+    expect(card).toContain('unknown: federated credentials not read');
+    expect(card).not.toContain('no credentials recorded');
+    const row = recertRow(dir, 'Infra Deployer');
+    expect([row.credential_types, row.oldest_credential_age_days, row.next_expiry]).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(row.unknown_checks).toContain('nhi-path-to-crown-jewel');
   });
 });
 

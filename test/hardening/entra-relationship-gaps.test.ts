@@ -200,3 +200,34 @@ describe('the full copy', () => {
     expect(gate(dir)).toBe(0);
   });
 });
+
+describe('userManagers.json', () => {
+  const SVC_BACKUP = '46bd9401-490b-406d-b5a6-1db96bfd7d7f';
+  const ALICE = '5125ad0d-dc18-40a5-8165-4fc7f25883d6';
+
+  it('a user that looks like a service account and is missing from it is a record, and its owner rule is unknown', () => {
+    const dir = gapCopy('managers-gap', { 'userManagers.json': drop(SVC_BACKUP) });
+    const reason = `1 of 1 users that look like service accounts is not in userManagers.json: their managers were not read (first: ${SVC_BACKUP})`;
+    expect(entraGapRecords(dir)).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.userManagers@userManagers.json', status: 'error', reason }]);
+    expect(reportOf(dir).warnings).toContain(`entra/userManagers.json: ${reason}`);
+    const v = verdicts(dir, 'svc-backup');
+    expect(v.failing).not.toContain('nhi-service-account-no-owner');
+    expect(v.unknown).toContain('nhi-service-account-no-owner');
+  });
+
+  it('near miss: a person the collector never looks up is no gap', () => {
+    expect(entraGapRecords(gapCopy('managers-person', { 'userManagers.json': drop(ALICE) }))).toEqual([]);
+  });
+
+  it('a user the manifest names in unreadKeys stays on that record alone, as before', () => {
+    const dir = gapCopy('managers-unread-keys', { 'userManagers.json': drop(SVC_BACKUP) });
+    const m = readJsonFile(dir, 'manifest.json');
+    const rec = m.coverage.find((c: { capability: string }) => c.capability === 'entra.userManagers');
+    Object.assign(rec, { status: 'error', reason: '1 of 1 manager lookups not read: 503', unreadKeys: [SVC_BACKUP] });
+    writeJsonFile(dir, 'manifest.json', m);
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(reportOf(dir).coverage.find((c) => c.capability === 'entra.userManagers')?.status).toBe('error');
+    expect(verdicts(dir, 'svc-backup').unknown).toContain('nhi-service-account-no-owner');
+    expect(gate(dir)).toBe(3);
+  });
+});

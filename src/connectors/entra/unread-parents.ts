@@ -90,10 +90,15 @@ export function recordUnreadParents(ctx: EntraContext): void {
       total++;
       if (!check.read(node)) missing.add(id);
     }
-    if (missing.size === 0) continue;
-    const first = [...missing].sort().slice(0, 3).join(', ');
-    const reason = `${missing.size} of ${total} ${check.parents} ${missing.size === 1 ? 'is' : 'are'} not in ${check.file}: ${check.lost} (first: ${first})`;
-    ctx.b.addCoverage({ provider: 'entra', scope: ctx.tenant, capability: `${check.capability}@${check.file}`, status: 'error', reason });
-    ctx.b.warn(`entra/${check.file}: ${reason}`);
+    recordGap(ctx, check, total, missing);
   }
+}
+
+/** The record and the warning of one file whose `missing` parents (of `total` it is read for) are not in it. */
+export function recordGap(ctx: EntraContext, check: Pick<RelationshipCheck, 'file' | 'capability' | 'parents' | 'lost'>, total: number, missing: ReadonlySet<string>): void {
+  if (missing.size === 0) return;
+  const first = [...missing].sort().slice(0, 3).join(', ');
+  const reason = `${missing.size} of ${total} ${check.parents} ${missing.size === 1 ? 'is' : 'are'} not in ${check.file}: ${check.lost} (first: ${first})`;
+  ctx.b.addCoverage({ provider: 'entra', scope: ctx.tenant, capability: `${check.capability}@${check.file}`, status: 'error', reason });
+  ctx.b.warn(`entra/${check.file}: ${reason}`);
 }

@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
-import { tierLowerBound } from './rule-kit.js';
+import { entraFicsUnread, tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -211,6 +211,8 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
+  const credentialsMissing = credentialsIncomplete(graph, n);
+  if (credentialsMissing !== undefined) summary.credentialsIncomplete = credentialsMissing;
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
   const indirect = indirectUse(graph, n);
   if (indirect.length > 0) summary.indirectUse = indirect;
@@ -255,6 +257,15 @@ function ownersIncomplete(n: GraphNode): boolean {
   if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
   if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
   return false;
+}
+
+/**
+ * What of an identity's credentials was not read, as the credential rules judge it: the federated
+ * credentials of an Entra app registration (entraFicsUnread), else undefined.
+ */
+function credentialsIncomplete(graph: Graph, n: GraphNode): string | undefined {
+  if (n.provider === 'entra' && entraFicsUnread(graph, n)) return 'federated credentials not read';
+  return undefined;
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -33,10 +33,14 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
     if (!ownersRead(n)) return OWNERS_UNREAD;
     return humans.length > 0 ? 'no accountable human (its owners are disabled)' : 'no accountable human';
   }
+  // Federated credentials not read (absent from federatedIdentityCredentials.json): one may be a
+  // trust that does not pin its subject, which would make this identity an entry point.
+  if (n.kind === 'identity' && entraFicsUnread(ctx.graph, n)) return FICS_UNREAD;
   return undefined;
 }
 
 const OWNERS_UNREAD = 'owners not read';
+const FICS_UNREAD = 'federated credentials not read';
 
 /** Per run (its context, held weakly: not the graph after the run), the subject `where` judged last, with its answer (see check). */
 const lastEntry = new WeakMap<RuleContext, { node: GraphNode; why: string | undefined }>();
@@ -124,6 +128,16 @@ export default defineRule({
     const why = (last !== undefined && last.node === subject ? last.why : entryReason(subject, ctx)) ?? 'entry point';
     if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
     const minHops = Number(ctx.options.minHops);
+    if (why === FICS_UNREAD) {
+      // Not known to be an entry point: unknown when it would matter (it reaches a crown jewel, or
+      // its paths are not complete), else nothing could start here.
+      const reaches = ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= minHops);
+      const missing = reaches ? undefined : pathEvidenceMissing(subject, ctx);
+      if (reaches || missing) {
+        ctx.unknown(`whether it is an entry point is not known: its federated credentials were not read${missing ? ` (and paths not complete: ${missing})` : ''}`);
+      }
+      return;
+    }
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);
     if (missing) ctx.unknown(`paths not complete: ${missing}`);

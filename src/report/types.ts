@@ -41,6 +41,12 @@ export interface IdentitySummary {
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */
   ownersIncomplete?: true;
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
+  /**
+   * What of the identity's credentials was not read (`federated credentials: not in
+   * federatedIdentityCredentials.json`): `credentials` may miss some, so an empty list is not "no
+   * credential". Absent when they were all read.
+   */
+  credentialsIncomplete?: string;
   tier: Tier;
   tierReasons: string[];
   /**

@@ -61,8 +61,10 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     else out.push(`   ${t(o.name)} (${relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
   }
   for (const g of card.consents) out.push(`   consent: ${t(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${t(g.grantedBy ?? 'one user')}`}`);
-  out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''})`));
-  if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
+  out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''}${i.credentialsIncomplete !== undefined ? ', of the credentials that were read' : ''})`));
+  // A list that was not read whole is no evidence of "no credential": say what is missing.
+  if (i.credentialsIncomplete !== undefined) out.push(c.yellow(`   ${i.credentials.length === 0 ? 'unknown' : 'may have more'}: ${t(i.credentialsIncomplete)}`));
+  else if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
   const { labels, rest } = credentialLabels(i.credentials, i.strengthEvidence);
   i.credentials.forEach((cr, k) => {
     const expires = credentialExpiry(cr);

@@ -204,10 +204,12 @@ function row(i: IdentitySummary, now: number): unknown[] {
   const noExpiry = expiries.some((e) => e === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.
   const oldestAge =
-    live.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
+    live.length === 0 ? (i.credentialsIncomplete !== undefined ? 'unknown' : 'none') : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
   const nextExpiry =
     i.credentials.length === 0
-      ? 'none'
+      ? i.credentialsIncomplete !== undefined
+        ? 'unknown'
+        : 'none'
       : future.length > 0
         ? isoUtc(future[0])
         : noExpiry
@@ -234,13 +236,17 @@ function row(i: IdentitySummary, now: number): unknown[] {
         : 'none'
       : i.owners.map(ownerCell).join('; '),
     ownerStatus(i),
+    // Credentials that were not read are no evidence of none (the credential rules answer unknown).
     types.size === 0
-      ? 'none'
+      ? i.credentialsIncomplete !== undefined
+        ? 'unknown'
+        : 'none'
       : [...types]
           .map(([t, c]) => {
             const not = [c.inactive ? `${c.inactive} inactive` : '', c.expired ? `${c.expired} expired` : ''].filter(Boolean).join(', ');
             return `${c.n > 1 ? `${t} x${c.n}` : t}${not ? ` (${not})` : ''}`;
           })
+          .concat(i.credentialsIncomplete !== undefined ? [`unknown: ${i.credentialsIncomplete}`] : [])
           .join('; '),
     oldestAge,
     nextExpiry,

@@ -96,8 +96,11 @@ describe('transformEntra on the recorded Contoso payload', () => {
 
   it('records a scope and coverage for every capability, honouring the manifest', () => {
     expect(g.scopes).toEqual([{ provider: 'entra', id: T, name: 'Contoso' }]);
-    expect(g.coverage).toHaveLength(16);
+    // 16 capabilities, and one record for the service principals missing from servicePrincipalOwners.json.
+    expect(g.coverage).toHaveLength(17);
     expect(g.capability('entra', T, 'entra.servicePrincipals')).toBe('collected');
+    expect(g.capability('entra', T, 'entra.owners')).toBe('collected');
+    expect(g.coverageRecord('entra', T, 'entra.owners@servicePrincipalOwners.json')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^8 of 11 service principals are not in/) });
     expect(g.coverageRecord('entra', T, 'entra.mfaRegistration')).toMatchObject({
       status: 'missing-permission',
       reason: expect.stringContaining('403'),
@@ -306,6 +309,8 @@ describe('transformEntra on the recorded Contoso payload', () => {
 
   it('warns about dangling assignments instead of failing', () => {
     expect(g.warnings).toEqual([
+      // The fixture reads the owners of 3 of the 11 service principals that are not Microsoft's.
+      expect.stringMatching(/^entra\/servicePrincipalOwners\.json: 8 of 11 service principals are not in servicePrincipalOwners\.json: their owners were not read \(first: /),
       expect.stringMatching(/appRoleAssignments\.json: \$\.value\[5\].*a1000000-0000-4000-8000-000000000999.*not in the snapshot/),
       expect.stringMatching(/roleAssignments\.json: \$\.value\[3\].*d4000000-0000-4000-8000-000000000404/),
     ]);

@@ -1,5 +1,4 @@
 import type { CollectResult } from '../../snapshot/types.js';
-import { DEFAULT_CONFIG } from '../../config/types.js';
 import { createTokenSource } from './auth.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
 import { coverageRecord, dependsOn } from './coverage.js';
@@ -17,6 +16,7 @@ import { mapWithConcurrency } from './pool.js';
 import { stripSecretValues } from './redact.js';
 import { isObject } from '../../snapshot/shape.js';
 import { planRelationships } from './plan.js';
+import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
 
 export type { EntraCollectOptions, EntraCredential } from './options.js';
@@ -246,14 +246,6 @@ const SIGN_IN_ACTIVITY_MAX_TOP = 500;
 
 /** Manager lookups cost one batched read per user: only users that look like service accounts. */
 const MAX_MANAGER_LOOKUPS = 5000;
-
-function looksLikeServiceAccount(u: GraphObject): boolean {
-  const names = [u.userPrincipalName, u.displayName, u.mailNickname].filter((x): x is string => typeof x === 'string');
-  const local = names.map((n) => n.split('@')[0]);
-  if ([...names, ...local].some((n) => DEFAULT_CONFIG.serviceAccountPatterns.some((p) => new RegExp(p, 'i').test(n)))) return true;
-  if (typeof u.employeeType === 'string' && DEFAULT_CONFIG.serviceAccountTypes.includes(u.employeeType.toLowerCase())) return true;
-  return typeof u.passwordPolicies === 'string' && /DisablePasswordExpiration/i.test(u.passwordPolicies);
-}
 
 /**
  * Reads `/users/{id}/manager` for the users that look like service accounts ("no manager" is

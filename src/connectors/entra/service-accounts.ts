@@ -1,4 +1,20 @@
-import type { NhiConfig } from '../../config/types.js';
+import { DEFAULT_CONFIG, type NhiConfig } from '../../config/types.js';
+
+const DEFAULT_PATTERNS = DEFAULT_CONFIG.serviceAccountPatterns.map((p) => new RegExp(p, 'i'));
+
+/**
+ * Whether the collector looks up this user's manager (client.ts, readManagers): a user object
+ * whose names, employeeType or password policy look like a service account's, by the default
+ * conventions (the collector has no scan config). The transform asks the same question to tell
+ * a user missing from userManagers.json that was never to be read from one that was not read.
+ */
+export function looksLikeServiceAccount(u: Record<string, unknown>): boolean {
+  const names = [u.userPrincipalName, u.displayName, u.mailNickname].filter((x): x is string => typeof x === 'string');
+  const local = names.map((n) => n.split('@')[0]);
+  if ([...names, ...local].some((n) => DEFAULT_PATTERNS.some((p) => p.test(n)))) return true;
+  if (typeof u.employeeType === 'string' && DEFAULT_CONFIG.serviceAccountTypes.includes(u.employeeType.toLowerCase())) return true;
+  return typeof u.passwordPolicies === 'string' && /DisablePasswordExpiration/i.test(u.passwordPolicies);
+}
 
 /** What is known about one user object, for the service-account decision. */
 export interface UserFacts {

@@ -155,7 +155,7 @@ export class EntraContext {
   }
 
   /** True when the file is present and the manifest does not disown its capability (see cover). */
-  private readable(file: string): boolean {
+  readable(file: string): boolean {
     return `entra/${file}` in this.snapshot.files && !this.disowned.has(file);
   }
 

@@ -1,6 +1,7 @@
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
-import { classifyUser } from './service-accounts.js';
+import { classifyUser, looksLikeServiceAccount } from './service-accounts.js';
+import { recordGap } from './unread-parents.js';
 import { type EntraContext, type Item, latest, odataType } from './transform-context.js';
 
 /**
@@ -15,6 +16,10 @@ export function addUsers(ctx: EntraContext): void {
   // managers read for the others still count.
   const unreadManagers = ctx.unreadKeysOf('entra.userManagers');
   const managersRead = (ctx.collected('entra.userManagers') || unreadManagers !== undefined) && managers !== undefined;
+  // Users the collector looks up a manager for, and those of them missing from the file while
+  // its record does not name them (a missing key was not read: see recordUnreadParents).
+  let lookups = 0;
+  const managerless = new Set<string>();
   const mfa = new Map<string, boolean>();
   if (ctx.collected('entra.mfaRegistration')) {
     for (const it of ctx.items('userRegistrationDetails.json') ?? []) {
@@ -39,6 +44,10 @@ export function addUsers(ctx: EntraContext): void {
     const lastInteractive = signIn ? r.optDate(signIn, 'lastSignInDateTime', signInPath) : undefined;
     const lastNonInteractive = signIn ? r.optDate(signIn, 'lastNonInteractiveSignInDateTime', signInPath) : undefined;
     const managerList = unreadManagers?.has(id) ? undefined : managers?.get(id);
+    if (managersRead && looksLikeServiceAccount(obj)) {
+      lookups++;
+      if (managerList === undefined && !unreadManagers?.has(id)) managerless.add(id);
+    }
     const hasManager = managersRead && managerList !== undefined ? managerList.length > 0 : undefined;
     const facts = {
       id,
@@ -113,6 +122,12 @@ export function addUsers(ctx: EntraContext): void {
     ctx.users.set(id, added);
   }
 
+  recordGap(
+    ctx,
+    { file: 'userManagers.json', capability: 'entra.userManagers', parents: 'users that look like service accounts', lost: 'their managers were not read' },
+    lookups,
+    managerless,
+  );
   if (!managers) return;
   for (const [userId, list] of managers) {
     const user = ctx.users.get(userId);

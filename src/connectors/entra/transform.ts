@@ -10,6 +10,7 @@ import { addIdentities, addOwners, addSponsors } from './transform-identities.js
 import { addFederatedCredentials } from './transform-credentials.js';
 import { addMicrosoftDisabled } from './transform-status.js';
 import { addGroupMembers, addGroups, addUsers } from './transform-users.js';
+import { recordUnreadParents } from './unread-parents.js';
 
 /** Every capability the Entra transform reads, with its files (docs/snapshot-format.md). */
 export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])[] = [
@@ -92,6 +93,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   addOwners(ctx);
   addSponsors(ctx);
   addGroupMembers(ctx);
+  recordUnreadParents(ctx);
   addAppRoleAssignments(ctx);
   addDelegatedGrants(ctx);
   addDirectoryRoles(ctx);

@@ -1,0 +1,104 @@
+import type { EntraContext, IdentityRef } from './transform-context.js';
+
+/**
+ * One relationship file and the parents the collector reads it for (client.ts, plan.ts). A parent
+ * of that set that is not a key of the file was not read (docs/snapshot-format.md, "Two shapes of
+ * file"): its list is unknown, not empty. The add* steps mark each parent they meet in the file
+ * (`read`), so the check costs no second pass over the file.
+ */
+interface RelationshipCheck {
+  file: string;
+  capability: string;
+  /** What the parents are, plural ("applications"). */
+  parents: string;
+  /** What their absence costs ("their owners were not read"). */
+  lost: string;
+  expected(ctx: EntraContext): Iterable<[string, IdentityRef['node']]>;
+  read(node: IdentityRef['node']): boolean;
+}
+
+function* refs(index: ReadonlyMap<string, IdentityRef>, keep: (ref: IdentityRef) => boolean = () => true): Iterable<[string, IdentityRef['node']]> {
+  for (const [id, ref] of index) if (keep(ref)) yield [id, ref.node];
+}
+
+const CHECKS: readonly RelationshipCheck[] = [
+  {
+    file: 'federatedIdentityCredentials.json',
+    capability: 'entra.federatedIdentityCredentials',
+    parents: 'applications',
+    lost: 'their federated credentials were not read',
+    expected: (ctx) => refs(ctx.apps),
+    read: (n) => n.attrs.ficsCollected === true,
+  },
+  {
+    file: 'applicationOwners.json',
+    capability: 'entra.owners',
+    parents: 'applications',
+    lost: 'their owners were not read',
+    expected: (ctx) => refs(ctx.apps),
+    read: (n) => n.attrs.appOwnersCollected === true,
+  },
+  {
+    // The collector skips Microsoft's first-party service principals (plan.ts): not a gap.
+    file: 'servicePrincipalOwners.json',
+    capability: 'entra.owners',
+    parents: 'service principals',
+    lost: 'their owners were not read',
+    expected: (ctx) => refs(ctx.sps, (ref) => !ref.firstParty),
+    read: (n) => n.attrs.spOwnersCollected === true,
+  },
+  {
+    // Placeholders (a group met only as an owner or member) are not in groups.json: nobody read
+    // their members, and nobody was asked to.
+    file: 'groupMembers.json',
+    capability: 'entra.groups',
+    parents: 'groups',
+    lost: 'their members were not read',
+    expected: function* (ctx) {
+      for (const [id, g] of ctx.groups) if (g.attrs.placeholder !== true) yield [id, g];
+    },
+    read: (n) => n.attrs.membersCollected === true,
+  },
+  {
+    // Sponsors are read for agent identities and agent blueprints only (plan.ts).
+    file: 'agentSponsors.json',
+    capability: 'entra.agentSponsors',
+    parents: 'agent identities and blueprints',
+    lost: 'their sponsors were not read',
+    expected: function* (ctx) {
+      yield* refs(ctx.sps, (ref) => ref.node.attrs.odataType === 'agentIdentity');
+      yield* refs(ctx.apps, (ref) => ref.node.attrs.appOdataType === 'agentIdentityBlueprint');
+    },
+    read: (n) => n.attrs.sponsorsCollected === true,
+  },
+];
+
+/**
+ * Records the parents missing from each relationship file the manifest does not disown: one
+ * coverage record per file (status `error`, capability `<capability>@<file>`, so that it does not
+ * stand in for the capability's own record, which would disown the whole file) and one warning.
+ * The rules read the per-parent marks (`ficsCollected`, `ownersCollected`, ...) and answer
+ * unknown for those parents; the record makes the gap visible and fails the CI gate (exit 3).
+ * Runs after the add* steps that set the marks.
+ */
+export function recordUnreadParents(ctx: EntraContext): void {
+  for (const check of CHECKS) {
+    if (!ctx.readable(check.file)) continue;
+    const missing = new Set<string>();
+    let total = 0;
+    for (const [id, node] of check.expected(ctx)) {
+      total++;
+      if (!check.read(node)) missing.add(id);
+    }
+    recordGap(ctx, check, total, missing);
+  }
+}
+
+/** The record and the warning of one file whose `missing` parents (of `total` it is read for) are not in it. */
+export function recordGap(ctx: EntraContext, check: Pick<RelationshipCheck, 'file' | 'capability' | 'parents' | 'lost'>, total: number, missing: ReadonlySet<string>): void {
+  if (missing.size === 0) return;
+  const first = [...missing].sort().slice(0, 3).join(', ');
+  const reason = `${missing.size} of ${total} ${check.parents} ${missing.size === 1 ? 'is' : 'are'} not in ${check.file}: ${check.lost} (first: ${first})`;
+  ctx.b.addCoverage({ provider: 'entra', scope: ctx.tenant, capability: `${check.capability}@${check.file}`, status: 'error', reason });
+  ctx.b.warn(`entra/${check.file}: ${reason}`);
+}

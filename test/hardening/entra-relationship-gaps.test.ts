@@ -1,0 +1,233 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { parseCsv } from './csv-parse.js';
+import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
+
+/*
+ * A relationship file that lacks a parent's key did not read that parent's list
+ * (docs/snapshot-format.md, "Two shapes of file"). Each case copies the demo with every
+ * capability recorded as collected, deletes one key, and checks that the gap is a coverage
+ * record, a warning, unknown verdicts, and an exit 3 from the CI gate, never a silent pass.
+ */
+
+const tmp = scratch('entra-rel-gaps');
+afterAll(() => tmp.cleanup());
+
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const INFRA_APP = '19e384e6-da58-40e3-9635-d6c27d5fd81e';
+const INFRA_SP = '17d50a4b-dc01-45d2-ba56-482d3a428ff6';
+const GRAPH_SP = 'a42eec4b-8a89-4632-add4-799005465768';
+/** Legacy Provisioning Sync: nobody owns it (entra-app-no-owner fails on the full copy). */
+const LEGACY_APP = '521b7fa3-4460-40d3-a6b0-1a5287a47071';
+const LEGACY_SP = 'c808fcb1-fee2-48fe-8a05-cac58233ce37';
+const GROUP = '279d6280-f5dd-4915-89c8-029e03337b50';
+
+/** A copy of the demo whose manifest records every capability as collected (and is right to). */
+function fullCopy(name: string): string {
+  const dir = copyDemo(tmp.dir, name);
+  const m = readJsonFile(dir, 'manifest.json');
+  for (const c of m.coverage) {
+    c.status = 'collected';
+    delete c.reason;
+  }
+  writeJsonFile(dir, 'manifest.json', m);
+  // The demo's collector was refused this report; recorded as collected, it must be there.
+  writeJsonFile(dir, 'entra/appCredentialSignInActivities.json', { value: [] });
+  return dir;
+}
+
+/** `fullCopy` with `edit` applied to each named relationship file. */
+function gapCopy(name: string, edits: Record<string, (doc: Record<string, unknown>) => void>): string {
+  const dir = fullCopy(name);
+  for (const [file, edit] of Object.entries(edits)) {
+    const doc = readJsonFile(dir, `entra/${file}`);
+    edit(doc);
+    writeJsonFile(dir, `entra/${file}`, doc);
+  }
+  return dir;
+}
+
+const drop = (key: string) => (doc: Record<string, unknown>) => {
+  expect(doc).toHaveProperty([key]);
+  delete doc[key];
+};
+
+/** The rule ids that failed and that could not decide on the identity named `name`. */
+function verdicts(dir: string, name: string): { failing: string[]; unknown: string[] } {
+  const report = reportOf(dir);
+  const id = report.identities.find((i) => i.name === name);
+  expect(id, name).toBeDefined();
+  const failing = [...new Set(report.findings.filter((f) => f.subject.name === name).map((f) => f.ruleId))].sort();
+  return { failing, unknown: [...(id!.unknownRuleIds ?? [])].sort() };
+}
+
+function explain(dir: string): string {
+  const r = cli(['explain', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z', 'Infra Deployer']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** The row of `name` in the recertification sheet (`certify`), by column. */
+function recertRow(dir: string, name: string): Record<string, string> {
+  const r = cli(['certify', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z']);
+  expect(r.code, r.stderr).toBe(0);
+  const [header, ...rows] = parseCsv(r.stdout);
+  const row = rows.find((cells) => cells[header.indexOf('name')] === name);
+  expect(row, name).toBeDefined();
+  return Object.fromEntries(header.map((h, k) => [h, row![k]]));
+}
+
+function entraGapRecords(dir: string) {
+  return reportOf(dir).coverage.filter((c) => c.provider === 'entra' && c.capability.includes('@'));
+}
+
+let baseline: string;
+beforeAll(() => {
+  const dir = fullCopy('baseline-source');
+  baseline = join(tmp.dir, 'baseline.json');
+  const r = cli(['scan', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z', '--format', 'json', '--write-baseline', baseline, '--output', join(tmp.dir, 'base-report.json')]);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+/** `scan --fail-on high` against the baseline of the full copy: only new findings count. */
+function gate(dir: string): number {
+  return cli(['scan', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z', '--format', 'json', '--baseline', baseline, '--fail-on', 'high', '--output', `${dir}.report.json`]).code;
+}
+
+describe('an application missing from federatedIdentityCredentials.json', () => {
+  it('is a coverage record and a warning naming the file, and the CI gate exits 3', () => {
+    const dir = gapCopy('fic-gap', { 'federatedIdentityCredentials.json': drop(INFRA_APP) });
+    const report = reportOf(dir);
+    const reason = `1 of 7 applications is not in federatedIdentityCredentials.json: their federated credentials were not read (first: ${INFRA_APP})`;
+    expect(entraGapRecords(dir)).toEqual([
+      { provider: 'entra', scope: TENANT, capability: 'entra.federatedIdentityCredentials@federatedIdentityCredentials.json', status: 'error', reason },
+    ]);
+    // The capability's own record stands: the rest of the file is read.
+    expect(report.coverage.find((c) => c.capability === 'entra.federatedIdentityCredentials')?.status).toBe('collected');
+    expect(report.warnings).toContain(`entra/federatedIdentityCredentials.json: ${reason}`);
+    expect(gate(dir)).toBe(3);
+  });
+
+  it('leaves the rules that read those credentials unknown for the app, the path rule included', () => {
+    const full = verdicts(fullCopy('fic-full'), 'Infra Deployer');
+    expect(full.failing).toEqual(expect.arrayContaining(['entra-fic-weak-subject', 'nhi-path-to-crown-jewel', 'nhi-shared-secret-high-tier']));
+    const gap = verdicts(gapCopy('fic-gap-verdicts', { 'federatedIdentityCredentials.json': drop(INFRA_APP) }), 'Infra Deployer');
+    expect(gap.failing).not.toEqual(expect.arrayContaining(['entra-fic-weak-subject']));
+    // Its unpinned GitHub trust made it an entry point: with the trusts unread, whether it is one is unknown.
+    expect(gap.unknown).toEqual(expect.arrayContaining(['entra-fic-weak-subject', 'nhi-path-to-crown-jewel', 'nhi-shared-secret-high-tier']));
+  });
+
+  it('near miss: the application mapped to [] has no federated credential, and there is no record', () => {
+    const dir = gapCopy('fic-empty', { 'federatedIdentityCredentials.json': (doc) => void (doc[INFRA_APP] = []) });
+    expect(entraGapRecords(dir)).toEqual([]);
+    const report = reportOf(dir);
+    expect(report.warnings.some((w) => w.includes('were not read'))).toBe(false);
+    expect(report.identities.find((i) => i.name === 'Infra Deployer')?.credentialsIncomplete).toBeUndefined();
+    expect(explain(dir)).toContain('no credentials recorded on the object');
+    expect(recertRow(dir, 'Infra Deployer').credential_types).toBe('none');
+  });
+
+  it('explain, the JSON summary and the recert sheet say the credentials were not read, not "none"', () => {
+    const dir = gapCopy('fic-gap-wording', { 'federatedIdentityCredentials.json': drop(INFRA_APP) });
+    expect(reportOf(dir).identities.find((i) => i.name === 'Infra Deployer')?.credentialsIncomplete).toBe('federated credentials not read');
+    const card = explain(dir);
+    expect(card).toContain('unknown: federated credentials not read');
+    expect(card).not.toContain('no credentials recorded');
+    const row = recertRow(dir, 'Infra Deployer');
+    expect([row.credential_types, row.oldest_credential_age_days, row.next_expiry]).toEqual(['unknown', 'unknown', 'unknown']);
+    expect(row.unknown_checks).toContain('nhi-path-to-crown-jewel');
+  });
+});
+
+describe('owner lists missing from applicationOwners.json / servicePrincipalOwners.json', () => {
+  it('gives one record per file, and the gate exits 3', () => {
+    const dir = gapCopy('owners-gap', { 'applicationOwners.json': drop(LEGACY_APP), 'servicePrincipalOwners.json': drop(LEGACY_SP) });
+    expect(entraGapRecords(dir).map((c) => [c.capability, c.status, c.reason])).toEqual([
+      ['entra.owners@applicationOwners.json', 'error', `1 of 7 applications is not in applicationOwners.json: their owners were not read (first: ${LEGACY_APP})`],
+      // Microsoft Graph and SharePoint Online are first-party: the collector never reads their owners.
+      ['entra.owners@servicePrincipalOwners.json', 'error', `1 of 8 service principals is not in servicePrincipalOwners.json: their owners were not read (first: ${LEGACY_SP})`],
+    ]);
+    expect(gate(dir)).toBe(3);
+    const v = verdicts(dir, 'Legacy Provisioning Sync');
+    expect(v.failing).not.toContain('entra-app-no-owner');
+    expect(v.unknown).toContain('entra-app-no-owner');
+  });
+
+  it('near miss: owner lists mapped to [] are "no owner", and entra-app-no-owner fails', () => {
+    const empty = (key: string) => (doc: Record<string, unknown>) => void (doc[key] = []);
+    const dir = gapCopy('owners-empty', { 'applicationOwners.json': empty(LEGACY_APP), 'servicePrincipalOwners.json': empty(LEGACY_SP) });
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(verdicts(dir, 'Legacy Provisioning Sync').failing).toContain('entra-app-no-owner');
+  });
+
+  it("near miss: a first-party service principal's owners are never read, so its absence is no gap", () => {
+    const dir = gapCopy('owners-first-party', { 'servicePrincipalOwners.json': drop(GRAPH_SP) });
+    expect(entraGapRecords(dir)).toEqual([]);
+  });
+});
+
+describe('a group missing from groupMembers.json', () => {
+  it('is a record and a warning', () => {
+    const dir = gapCopy('members-gap', { 'groupMembers.json': drop(GROUP) });
+    const reason = `1 of 1 groups is not in groupMembers.json: their members were not read (first: ${GROUP})`;
+    expect(entraGapRecords(dir)).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.groups@groupMembers.json', status: 'error', reason }]);
+    expect(reportOf(dir).warnings).toContain(`entra/groupMembers.json: ${reason}`);
+  });
+});
+
+describe('agentSponsors.json', () => {
+  it('is checked for agent identities only: the demo has none, so an empty file is complete', () => {
+    expect(entraGapRecords(fullCopy('sponsors-none'))).toEqual([]);
+  });
+
+  it('an agent identity missing from it is a record', () => {
+    const dir = fullCopy('sponsors-gap');
+    const sps = readJsonFile(dir, 'entra/servicePrincipals.json');
+    const agent = sps.value.find((s: { id: string }) => s.id === INFRA_SP);
+    agent['@odata.type'] = '#microsoft.graph.agentIdentity';
+    writeJsonFile(dir, 'entra/servicePrincipals.json', sps);
+    expect(entraGapRecords(dir).map((c) => c.reason)).toEqual([
+      `1 of 1 agent identities and blueprints is not in agentSponsors.json: their sponsors were not read (first: ${INFRA_SP})`,
+    ]);
+  });
+});
+
+describe('the full copy', () => {
+  it('has no gap record and passes the gate against its own baseline', () => {
+    const dir = fullCopy('complete');
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(gate(dir)).toBe(0);
+  });
+});
+
+describe('userManagers.json', () => {
+  const SVC_BACKUP = '46bd9401-490b-406d-b5a6-1db96bfd7d7f';
+  const ALICE = '5125ad0d-dc18-40a5-8165-4fc7f25883d6';
+
+  it('a user that looks like a service account and is missing from it is a record, and its owner rule is unknown', () => {
+    const dir = gapCopy('managers-gap', { 'userManagers.json': drop(SVC_BACKUP) });
+    const reason = `1 of 1 users that look like service accounts is not in userManagers.json: their managers were not read (first: ${SVC_BACKUP})`;
+    expect(entraGapRecords(dir)).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.userManagers@userManagers.json', status: 'error', reason }]);
+    expect(reportOf(dir).warnings).toContain(`entra/userManagers.json: ${reason}`);
+    const v = verdicts(dir, 'svc-backup');
+    expect(v.failing).not.toContain('nhi-service-account-no-owner');
+    expect(v.unknown).toContain('nhi-service-account-no-owner');
+  });
+
+  it('near miss: a person the collector never looks up is no gap', () => {
+    expect(entraGapRecords(gapCopy('managers-person', { 'userManagers.json': drop(ALICE) }))).toEqual([]);
+  });
+
+  it('a user the manifest names in unreadKeys stays on that record alone, as before', () => {
+    const dir = gapCopy('managers-unread-keys', { 'userManagers.json': drop(SVC_BACKUP) });
+    const m = readJsonFile(dir, 'manifest.json');
+    const rec = m.coverage.find((c: { capability: string }) => c.capability === 'entra.userManagers');
+    Object.assign(rec, { status: 'error', reason: '1 of 1 manager lookups not read: 503', unreadKeys: [SVC_BACKUP] });
+    writeJsonFile(dir, 'manifest.json', m);
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(reportOf(dir).coverage.find((c) => c.capability === 'entra.userManagers')?.status).toBe('error');
+    expect(verdicts(dir, 'svc-backup').unknown).toContain('nhi-service-account-no-owner');
+    expect(gate(dir)).toBe(3);
+  });
+});

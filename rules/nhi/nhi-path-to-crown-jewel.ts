@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -33,10 +33,14 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
     if (!ownersRead(n)) return OWNERS_UNREAD;
     return humans.length > 0 ? 'no accountable human (its owners are disabled)' : 'no accountable human';
   }
+  // Credentials that were not read may include a shared secret: whether this is an entry point
+  // is not known (check answers unknown unless a path is found from another entry reason).
+  if (n.kind === 'identity' && credentialsUnread(n) !== undefined) return CREDENTIALS_UNREAD;
   return undefined;
 }
 
 const OWNERS_UNREAD = 'owners not read';
+const CREDENTIALS_UNREAD = 'credentials not read';
 
 /** Per run (its context, held weakly: not the graph after the run), the subject `where` judged last, with its answer (see check). */
 const lastEntry = new WeakMap<RuleContext, { node: GraphNode; why: string | undefined }>();
@@ -123,6 +127,11 @@ export default defineRule({
     const last = lastEntry.get(ctx);
     const why = (last !== undefined && last.node === subject ? last.why : entryReason(subject, ctx)) ?? 'entry point';
     if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+    // It reaches a crown jewel, but whether it is an entry point is not known. With no path the
+    // check below answers as for any entry point (no path, or paths not complete).
+    if (why === CREDENTIALS_UNREAD && ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= Number(ctx.options.minHops))) {
+      return ctx.unknown(`whether it is an entry point is not known: ${credentialsUnread(subject)}`);
+    }
     const minHops = Number(ctx.options.minHops);
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);

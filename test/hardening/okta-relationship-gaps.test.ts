@@ -89,6 +89,34 @@ describe('a parent the collector reads, absent from an Okta relationship file', 
   });
 });
 
+describe('the identity whose sub-collection was not read answers unknown, not pass', () => {
+  const unknownOf = (dir: string, name: string): string[] => reportOf(dir).identities.find((i) => i.name === name)?.unknownRuleIds ?? [];
+
+  it('a service app absent from appSecrets.json: its path to a crown jewel, its secret rules and its tier rule are unknown', () => {
+    const dir = fresh('app-unknown');
+    dropKey(dir, 'appSecrets.json', HR_SYNC);
+    const report = reportOf(dir);
+    const app = report.identities.find((i) => i.name === 'HR Sync Service')!;
+    const rules = ['nhi-path-to-crown-jewel', 'nhi-shared-secret-high-tier', 'nhi-credential-no-expiry', 'okta-service-app-secret-age', 'okta-service-app-multiple-secrets'];
+    expect(report.findings.filter((f) => f.subject.id === app.id && rules.includes(f.ruleId))).toEqual([]);
+    for (const rule of rules) expect(app.unknownRuleIds, rule).toContain(rule);
+    const rule = report.rules.find((r) => r.ruleId === 'nhi-path-to-crown-jewel')!;
+    expect(Object.keys(rule.unknownReasons).join('\n')).toContain("the app's client secrets or keys were not read");
+  });
+
+  it.each([
+    ['appGrants.json', HR_SYNC, 'HR Sync Service', 'okta-service-app-manage-scope'],
+    ['clientRoles.json', HR_SYNC, 'HR Sync Service', 'okta-client-admin-role'],
+    ['userFactors.json', SVC_ZAPIER, 'svc.zapier@northwind.example', 'nhi-service-account-weak-auth'],
+    ['userRoles.json', SVC_ZAPIER, 'zapier-prod', 'okta-api-token-admin-owner'],
+    ['groupRoles.json', SVC_GROUP, 'svc.siem@northwind.example', 'nhi-path-to-crown-jewel'],
+  ])('%s without %s: %s is unknown for %s', (file, key, name, rule) => {
+    const dir = fresh('unknown');
+    dropKey(dir, file, key);
+    expect(unknownOf(dir, name)).toContain(rule);
+  });
+});
+
 describe('near misses: no record', () => {
   it('a parent mapped to [] has none: no record, no warning', () => {
     const dir = fresh('empty');

@@ -82,6 +82,12 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
     if (tier) return tier;
     const missing = missingCapability(ctx.graph, n, PATH_CAPABILITIES[n.provider] ?? []);
     if (missing) return missing;
+    // Who federates into AWS through an Okta AWS app is read per app (appUsers.json,
+    // appGroups.json): an app whose assignments were not read may carry a route.
+    if (n.provider === 'okta') {
+      const app = ctx.graph.ofType('okta-aws-federation-app').find((a) => a.scope === n.scope && a.attrs.assignmentsCollected !== true);
+      if (app) return `assignments of the AWS app ${app.name} not read`;
+    }
   }
   return undefined;
 }

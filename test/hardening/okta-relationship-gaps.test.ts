@@ -110,6 +110,8 @@ describe('the identity whose sub-collection was not read answers unknown, not pa
     ['userFactors.json', SVC_ZAPIER, 'svc.zapier@northwind.example', 'nhi-service-account-weak-auth'],
     ['userRoles.json', SVC_ZAPIER, 'zapier-prod', 'okta-api-token-admin-owner'],
     ['groupRoles.json', SVC_GROUP, 'svc.siem@northwind.example', 'nhi-path-to-crown-jewel'],
+    ['appUsers.json', AWS_APP, 'siem-log-pull', 'nhi-path-to-crown-jewel'],
+    ['appGroups.json', AWS_APP, 'siem-log-pull', 'nhi-path-to-crown-jewel'],
   ])('%s without %s: %s is unknown for %s', (file, key, name, rule) => {
     const dir = fresh('unknown');
     dropKey(dir, file, key);

@@ -224,6 +224,8 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
     for (const u of users) {
       if (u.type === 'okta-user' && (u.attrs.adminRolesComplete !== true || u.attrs.groupsCollected !== true)) return `admin roles or groups of ${u.name} not read`;
     }
+    // A service app's scope grants and client roles are read per app (appGrants.json, clientRoles.json).
+    if (subject.type === 'okta-service-app' && (subject.attrs.grantsCollected !== true || subject.attrs.clientRolesCollected !== true)) return `grants or admin roles of ${subject.name} not read`;
   }
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
   return group ? `members of group ${group.name} not read` : undefined;

@@ -106,6 +106,8 @@ describe('the identity whose sub-collection was not read answers unknown, not pa
 
   it.each([
     ['appGrants.json', HR_SYNC, 'HR Sync Service', 'okta-service-app-manage-scope'],
+    // Its scope grants feed its tier: a path it might have through them is not known.
+    ['appGrants.json', AUDIT_EXPORTER, 'Audit Exporter', 'nhi-path-to-crown-jewel'],
     ['clientRoles.json', HR_SYNC, 'HR Sync Service', 'okta-client-admin-role'],
     ['userFactors.json', SVC_ZAPIER, 'svc.zapier@northwind.example', 'nhi-service-account-weak-auth'],
     ['userRoles.json', SVC_ZAPIER, 'zapier-prod', 'okta-api-token-admin-owner'],

@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
-import { tierLowerBound } from './rule-kit.js';
+import { credentialsUnread, tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -211,6 +211,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
+  if (credentialsUnread(n) !== undefined) summary.credentialsIncomplete = true;
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
   const indirect = indirectUse(graph, n);
   if (indirect.length > 0) summary.indirectUse = indirect;

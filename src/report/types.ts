@@ -40,6 +40,8 @@ export interface IdentitySummary {
   owners: { name: string; relation: string; enabled?: boolean; via?: string; accountable?: false; note?: string }[];
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */
   ownersIncomplete?: true;
+  /** The identity's own credentials were not (fully) read: `credentials` may miss some, so an empty list is not "no credential". */
+  credentialsIncomplete?: true;
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
   tier: Tier;
   tierReasons: string[];

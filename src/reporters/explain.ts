@@ -24,7 +24,9 @@ export function renderExplain(card: ExplainCard, color: boolean): string {
   }
   for (const g of card.consents) out.push(`   consent: ${t(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${t(g.grantedBy ?? 'one user')}`}`);
   out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''})`));
-  if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
+  // An unread credential list is no evidence of none: said so, not "no credentials".
+  if (i.credentialsIncomplete) out.push(c.yellow(`   credentials not read: ${i.credentials.length === 0 ? 'none are known' : 'more than those below may exist'}`));
+  else if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
   for (const cr of i.credentials) {
     out.push(`   ${cr.type} ${t(cr.name, 80)} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${cr.expiresAt === null ? 'never' : (cr.expiresAt?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
   }

@@ -201,11 +201,13 @@ function row(i: IdentitySummary, now: number): unknown[] {
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   const noExpiry = i.credentials.some((c) => c.expiresAt === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.
+  // With the credential list not read, "none" would claim there is no credential.
+  const none = i.credentialsIncomplete ? 'unknown' : 'none';
   const oldestAge =
-    live.length === 0 ? 'none' : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
+    live.length === 0 ? none : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
   const nextExpiry =
     i.credentials.length === 0
-      ? 'none'
+      ? none
       : future.length > 0
         ? isoUtc(future[0])
         : noExpiry
@@ -233,13 +235,15 @@ function row(i: IdentitySummary, now: number): unknown[] {
       : i.owners.map(ownerCell).join('; '),
     ownerStatus(i),
     types.size === 0
-      ? 'none'
+      ? i.credentialsIncomplete
+        ? 'unknown'
+        : 'none'
       : [...types]
           .map(([t, c]) => {
             const not = [c.inactive ? `${c.inactive} inactive` : '', c.expired ? `${c.expired} expired` : ''].filter(Boolean).join(', ');
             return `${c.n > 1 ? `${t} x${c.n}` : t}${not ? ` (${not})` : ''}`;
           })
-          .join('; '),
+          .join('; ') + (i.credentialsIncomplete ? '; others not read' : ''),
     oldestAge,
     nextExpiry,
     used === undefined ? 'not collected' : used === null ? 'never' : isoUtc(used),

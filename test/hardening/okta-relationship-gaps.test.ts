@@ -121,6 +121,30 @@ describe('the identity whose sub-collection was not read answers unknown, not pa
   });
 });
 
+describe('explain and the recertification sheet say "not read", not "none"', () => {
+  const NOW = ['--now', '2026-11-29T00:00:00Z', '--no-color'];
+
+  it('a service app absent from appSecrets.json', () => {
+    const dir = fresh('explain');
+    dropKey(dir, 'appSecrets.json', HR_SYNC);
+    const report = reportOf(dir);
+    expect(report.identities.find((i) => i.name === 'HR Sync Service')?.credentialsIncomplete).toBe(true);
+    const card = cli(['explain', 'HR Sync Service', '--snapshot', dir, ...NOW]);
+    expect(card.code).toBe(0);
+    expect(card.stdout).toContain('credentials not read: none are known');
+    expect(card.stdout).not.toContain('no credentials recorded');
+    const sheet = cli(['scan', '--snapshot', dir, '--format', 'recert-csv', ...NOW]).stdout.split('\n');
+    const header = sheet[0].split(',');
+    const row = sheet.find((l) => l.includes(`,${HR_SYNC},`))!.split(',');
+    for (const col of ['credential_types', 'oldest_credential_age_days', 'next_expiry']) expect(row[header.indexOf(col)], col).toBe('unknown');
+  });
+
+  it('near miss: the demo app whose secrets were read has no credentialsIncomplete', () => {
+    const report = reportOf(fresh('explain-demo'));
+    expect(report.identities.filter((i) => i.credentialsIncomplete)).toEqual([]);
+  });
+});
+
 describe('near misses: no record', () => {
   it('a parent mapped to [] has none: no record, no warning', () => {
     const dir = fresh('empty');

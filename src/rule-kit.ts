@@ -181,6 +181,18 @@ export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
 }
 
 /**
+ * Why the subject's own credentials are not all known, or undefined: an Okta service app whose
+ * client secrets or keys were not read (absent from okta/appSecrets.json or appJwks.json, or
+ * okta.appCredentials not collected), or an IAM user with no row in its account's credential
+ * report (its access keys and password). "No credential" is then not evidence of none.
+ */
+export function credentialsUnread(subject: GraphNode): string | undefined {
+  if (subject.type === 'okta-service-app' && subject.attrs.credentialsCollected !== true) return "the app's client secrets or keys were not read";
+  if (subject.type === 'aws-iam-user' && subject.attrs.credentialReportRow === false) return 'the user has no row in the credential report';
+  return undefined;
+}
+
+/**
  * Coverage capabilities whose grants, roles, memberships and ownerships feed an identity's
  * capability tier. Entra owners count: an SP that owns an app or SP can add a credential to it
  * (a CAN_ESCALATE_TO edge) and takes its tier.
@@ -212,6 +224,8 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
     for (const u of users) {
       if (u.type === 'okta-user' && (u.attrs.adminRolesComplete !== true || u.attrs.groupsCollected !== true)) return `admin roles or groups of ${u.name} not read`;
     }
+    // A service app's scope grants and client roles are read per app (appGrants.json, clientRoles.json).
+    if (subject.type === 'okta-service-app' && (subject.attrs.grantsCollected !== true || subject.attrs.clientRolesCollected !== true)) return `grants or admin roles of ${subject.name} not read`;
   }
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
   return group ? `members of group ${group.name} not read` : undefined;

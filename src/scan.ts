@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
-import { entraFicsUnread, tierLowerBound } from './rule-kit.js';
+import { credentialsUnread, entraFicsUnread, tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -261,11 +261,12 @@ function ownersIncomplete(n: GraphNode): boolean {
 
 /**
  * What of an identity's credentials was not read, as the credential rules judge it: the federated
- * credentials of an Entra app registration (entraFicsUnread), else undefined.
+ * credentials of an Entra app registration (entraFicsUnread), an Okta service app's secrets and
+ * keys or an IAM user's credential report row (credentialsUnread), else undefined.
  */
 function credentialsIncomplete(graph: Graph, n: GraphNode): string | undefined {
   if (n.provider === 'entra' && entraFicsUnread(graph, n)) return 'federated credentials not read';
-  return undefined;
+  return credentialsUnread(n);
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential, daysSince } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, daysSince } from '../../src/rule-kit.js';
 
 const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
 
@@ -21,6 +21,9 @@ export default defineRule({
   },
   evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
   check(subject, ctx) {
+    // Only decides when nothing is reported: a credential that was read still fails.
+    const unread = credentialsUnread(subject);
+    if (unread) ctx.unknown(unread);
     for (const c of credentialsOf(ctx.graph, subject)) {
       if (!STANDING.has(c.credentialType ?? '') || !isActiveCredential(c, ctx.now)) continue;
       // undefined: the expiry was not collected (e.g. a password under the tenant's policy), not "never".

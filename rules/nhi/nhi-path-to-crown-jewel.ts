@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -36,11 +36,15 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // Federated credentials not read (absent from federatedIdentityCredentials.json): one may be a
   // trust that does not pin its subject, which would make this identity an entry point.
   if (n.kind === 'identity' && entraFicsUnread(ctx.graph, n)) return FICS_UNREAD;
+  // Credentials that were not read may include a shared secret: whether this is an entry point
+  // is not known (check answers unknown unless a path is found from another entry reason).
+  if (n.kind === 'identity' && credentialsUnread(n) !== undefined) return CREDENTIALS_UNREAD;
   return undefined;
 }
 
 const OWNERS_UNREAD = 'owners not read';
 const FICS_UNREAD = 'federated credentials not read';
+const CREDENTIALS_UNREAD = 'credentials not read';
 
 /** Per run (its context, held weakly: not the graph after the run), the subject `where` judged last, with its answer (see check). */
 const lastEntry = new WeakMap<RuleContext, { node: GraphNode; why: string | undefined }>();
@@ -82,6 +86,12 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
     if (tier) return tier;
     const missing = missingCapability(ctx.graph, n, PATH_CAPABILITIES[n.provider] ?? []);
     if (missing) return missing;
+    // Who federates into AWS through an Okta AWS app is read per app (appUsers.json,
+    // appGroups.json): an app whose assignments were not read may carry a route.
+    if (n.provider === 'okta') {
+      const app = ctx.graph.ofType('okta-aws-federation-app').find((a) => a.scope === n.scope && a.attrs.assignmentsCollected !== true);
+      if (app) return `assignments of the AWS app ${app.name} not read`;
+    }
   }
   return undefined;
 }
@@ -127,6 +137,11 @@ export default defineRule({
     const last = lastEntry.get(ctx);
     const why = (last !== undefined && last.node === subject ? last.why : entryReason(subject, ctx)) ?? 'entry point';
     if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
+    // It reaches a crown jewel, but whether it is an entry point is not known. With no path the
+    // check below answers as for any entry point (no path, or paths not complete).
+    if (why === CREDENTIALS_UNREAD && ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= Number(ctx.options.minHops))) {
+      return ctx.unknown(`whether it is an entry point is not known: ${credentialsUnread(subject)}`);
+    }
     const minHops = Number(ctx.options.minHops);
     if (why === FICS_UNREAD) {
       // Not known to be an entry point: unknown when it would matter (it reaches a crown jewel, or

@@ -3,6 +3,7 @@ import {
   credentialClass,
   credentialEvidence,
   credentialsOf,
+  credentialsUnread,
   entraFicsUnread,
   isActiveCredential,
   tierEvidenceMissing,
@@ -65,13 +66,16 @@ export default defineRule({
     // Federated credentials that were not read may include one that does not pin its subject,
     // a shared secret: the weakest credential is then not known.
     const ficsUnread = s.class !== 'shared-secret' && entraFicsUnread(ctx.graph, subject);
-    if (s.class !== 'shared-secret' && !ficsUnread) return;
+    // Likewise an Okta service app's secrets or an IAM user's access keys that were not read.
+    const credsUnread = s.class !== 'shared-secret' ? credentialsUnread(subject) : undefined;
+    if (s.class !== 'shared-secret' && !ficsUnread && !credsUnread) return;
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
       if (missing) ctx.unknown(`tier not known: ${missing}`);
       return;
     }
     if (ficsUnread) return ctx.unknown('federated credentials of this application were not read');
+    if (credsUnread) return ctx.unknown(credsUnread);
     // The credentials that make the identity weak: active (the analysis skips the others too) and
     // ranked as a shared secret. A trust whose subject could not be read (subjectUndecided) may
     // pin one: it is not evidence of weakness, and alone it leaves the answer unknown.

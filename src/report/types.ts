@@ -42,9 +42,9 @@ export interface IdentitySummary {
   ownersIncomplete?: true;
   credentials: { type: string; name: string; createdAt?: string | null; expiresAt?: string | null; lastUsedAt?: string | null; status?: string }[];
   /**
-   * What of the identity's credentials was not read (`federated credentials: not in
-   * federatedIdentityCredentials.json`): `credentials` may miss some, so an empty list is not "no
-   * credential". Absent when they were all read.
+   * What of the identity's own credentials was not read (`federated credentials not read`, an
+   * Okta app's secrets or keys, an IAM user's credential report row): `credentials` may miss
+   * some, so an empty list is not "no credential". Absent when they were all read.
    */
   credentialsIncomplete?: string;
   tier: Tier;

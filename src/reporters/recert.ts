@@ -203,13 +203,13 @@ function row(i: IdentitySummary, now: number): unknown[] {
     .sort((a, b) => Date.parse(a) - Date.parse(b));
   const noExpiry = expiries.some((e) => e === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.
+  // With the credential list not read, "none" would claim there is no credential.
+  const none = i.credentialsIncomplete !== undefined ? 'unknown' : 'none';
   const oldestAge =
-    live.length === 0 ? (i.credentialsIncomplete !== undefined ? 'unknown' : 'none') : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
+    live.length === 0 ? none : ages.every((d): d is number => d !== undefined) ? Math.max(...ages) : 'unknown';
   const nextExpiry =
     i.credentials.length === 0
-      ? i.credentialsIncomplete !== undefined
-        ? 'unknown'
-        : 'none'
+      ? none
       : future.length > 0
         ? isoUtc(future[0])
         : noExpiry

@@ -58,6 +58,10 @@ describe('transformOkta on the recorded acme org', () => {
       'okta.apiTokens=collected',
       'okta.appAssignments=collected',
       'okta.appCredentials=collected',
+      // Only Deploy Bot has a key in appSecrets.json, and three service apps have none in
+      // appJwks.json: the collector reads both for every service app, so those were not read.
+      'okta.appCredentials@appJwks.json=error',
+      'okta.appCredentials@appSecrets.json=error',
       'okta.appGrants=collected',
       'okta.apps=collected',
       'okta.clientRoles=collected',
@@ -66,6 +70,9 @@ describe('transformOkta on the recorded acme org', () => {
       'okta.userTypes=collected',
       'okta.users=collected',
     ]);
+    expect(g.coverage.find((c) => c.capability === 'okta.appCredentials@appSecrets.json')?.reason).toBe(
+      '3 of 4 service apps are not in appSecrets.json: their client secrets were not read (first: 0oa2reporter, 0oa3rolesbot, 0oa6appsbot)',
+    );
   });
 
   it('makes OIDC service apps identities and leaves browser apps out', () => {

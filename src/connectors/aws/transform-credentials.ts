@@ -135,6 +135,31 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
 }
 
 /**
+ * An IAM user of the authorization details with no row in the account's credential report: its
+ * access keys, console password and MFA were not read (a user created after the report was
+ * generated, or a row lost from the file). Its findings would otherwise vanish as if it had no
+ * credentials, so the file gets a coverage record of its own capability name (the report's own
+ * record keeps the other rows) and a warning, and the user is marked (`credentialReportRow:
+ * false`) for the rules that read its credentials, which answer unknown.
+ */
+export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: string; name: string }[], account: string, file: string): void {
+  const absent: string[] = [];
+  for (const u of users) {
+    const node = b.getNode(ids.awsPrincipal(account, u.arn));
+    // A row sets mfaActive on the node (addCredentialReport): without it the row was not there.
+    if (!node || node.attrs.mfaActive !== undefined) continue;
+    node.attrs.credentialReportRow = false;
+    absent.push(u.name);
+  }
+  if (absent.length === 0) return;
+  absent.sort();
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  const reason = `${absent.length} of ${users.length} IAM users are not in ${name}: their access keys, console password and MFA were not read (first: ${absent.slice(0, 3).join(', ')})`;
+  b.addCoverage({ provider: 'aws', scope: account, capability: `aws.credentialReport@${name}`, status: 'error', reason });
+  b.warn(`${file}: ${reason}`);
+}
+
+/**
  * Records why an IAM user looks like an integration, and answers whether its credential report
  * shows a person: a console password protected by MFA, no active access key or signing
  * certificate, and nothing machine-like in its name, tags or the configuration. The caller makes

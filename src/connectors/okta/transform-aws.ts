@@ -73,6 +73,7 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
     const userId = ru.str(a, 'id', p);
     fed.users.push({ userId, scope: ru.optStr(a, 'scope', p), samlRoles: samlRoles(ru, a, p) });
     ctx.awsUsers.add(userId);
+    ctx.awsAppUsers.add(userId);
   });
   const rg = new Reader(oktaPath('appGroups'));
   ctx.files.appGroups?.get(appId)?.forEach((a, j) => {

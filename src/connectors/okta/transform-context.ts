@@ -50,6 +50,13 @@ export interface OktaContext {
   awsGroups: Set<string>;
   /** Group id → admin role types held by the group. */
   groupRoleTypes: Map<string, string[]>;
+  /**
+   * Users the collector reads roles, factors and groups for: API token owners, users the
+   * configuration makes service accounts, users assigned to an AWS app directly.
+   */
+  readUsers: Set<string>;
+  /** Okta user ids assigned to an AWS federation app directly (appUsers.json). */
+  awsAppUsers: Set<string>;
 }
 
 /** The name of the app an imported group comes from (`active_directory`, …), when both were read. */

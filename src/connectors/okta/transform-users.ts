@@ -182,7 +182,10 @@ export function addUsers(ctx: OktaContext): void {
       if (ctx.awsGroups.has(gid)) ctx.awsUsers.add(id);
     }
 
-    const machineReasons = classifyUser(ctx, matcher, id, { login, userType: named?.name, userTypeId: typeId, userTypeDisplay: named?.displayName, profileUserType, activeFactors });
+    const signals = { login, userType: named?.name, userTypeId: typeId, userTypeDisplay: named?.displayName, profileUserType };
+    const machineReasons = classifyUser(ctx, matcher, id, { ...signals, activeFactors });
+    // The collector's selection (client.ts): its roles, factors and groups are expected in the files.
+    if (ctx.tokenOwners.has(id) || ctx.awsAppUsers.has(id) || serviceAccountSignals(matcher, id, signals).length > 0) ctx.readUsers.add(id);
     const nodeId = ids.oktaUser(org, id);
     const lastLogin = u.lastLogin === null ? null : r.optDate(u, 'lastLogin', path);
     const node: GraphNode = {

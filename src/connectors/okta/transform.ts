@@ -10,6 +10,7 @@ import { addTokens, countTokenOwners } from './transform-tokens.js';
 import { linkAws } from './transform-aws.js';
 import { addEscalations } from './transform-escalation.js';
 import { ensureCrown } from './transform-privileges.js';
+import { recordUnreadParents } from './transform-unread.js';
 
 /**
  * Turns the `okta/` files of a snapshot into graph nodes and edges. Pure: reads only `snapshot`,
@@ -55,6 +56,8 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
     awsUsers: new Set(),
     awsGroups: new Set(),
     groupRoleTypes: new Map(),
+    readUsers: new Set(),
+    awsAppUsers: new Set(),
   };
   ensureCrown(ctx);
   const groupRoles = readGroups(ctx);
@@ -65,6 +68,7 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
   addTokens(ctx);
   linkAws(ctx);
   addEscalations(ctx);
+  recordUnreadParents(ctx);
 }
 
 /** The contract's name for a provider transform. */

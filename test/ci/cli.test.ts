@@ -25,7 +25,7 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect(same.code).toBe(0);
     const sameReport = JSON.parse(readFileSync(join(work, 'same.json'), 'utf8'));
     expect(sameReport.findings.length).toBeGreaterThan(0);
-    expect(sameReport.summary.baseline).toEqual({ new: 0, unchanged: sameReport.findings.length, resolved: 0 });
+    expect(sameReport.summary.baseline).toEqual({ new: 0, unchanged: sameReport.findings.length, resolved: 0, unknown: 0 });
 
     // A risky app appears: its findings are new and fail the run.
     addShadowApp(snap);

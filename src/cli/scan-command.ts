@@ -238,10 +238,37 @@ async function emit(result: Renderable, flags: ScanFlags, evidence?: ScanEvidenc
   process.exitCode = code;
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
   await writeChunks(chunks, flags.output);
+  // The table lists coverage gaps and warnings itself; the machine formats go to files and
+  // pipelines nobody reads on a terminal, so what was not read is said on stderr too. The CI
+  // messages (also in the warnings) are printed below, as before.
+  if (flags.format !== 'table') printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${safeText(line, 1000)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
+}
+
+/** At most this many warnings go to stderr; the report holds them all. */
+const STDERR_WARNINGS = 20;
+
+/**
+ * For output that is not the terminal table: the coverage gaps and the scan's warnings on stderr,
+ * one sanitised line each (a warning may quote provider data), after the report was written, so
+ * a report that could not be written keeps its one error line. `except`: warnings printed
+ * elsewhere.
+ */
+export function printGaps(report: ScanReport, except: readonly string[] = []): void {
+  const lines: string[] = [];
+  const gaps = report.coverage.filter((c) => c.status !== 'collected');
+  if (gaps.length > 0) {
+    lines.push(`${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`);
+    for (const g of gaps) lines.push(`not read: ${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+  }
+  const skip = new Set(except);
+  const warnings = report.warnings.filter((w) => !skip.has(w));
+  lines.push(...warnings.slice(0, STDERR_WARNINGS));
+  if (warnings.length > STDERR_WARNINGS) lines.push(`… and ${warnings.length - STDERR_WARNINGS} more warnings (see the report)`);
+  for (const line of lines) process.stderr.write(`nhiscan: warning: ${safeText(line, 1000)}\n`);
 }
 
 /** The exit code of a scan: 1 for a counted finding at or above the threshold, 3 for an incomplete collection, else 0. */

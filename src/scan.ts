@@ -31,6 +31,8 @@ export interface ScanResult {
   report: ScanReport;
   graph: Graph;
   analysis: Analysis;
+  /** Per subject id, the rules that answered unknown for it (the report keeps this for identities only). */
+  unknownBySubject: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
@@ -151,7 +153,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     identities,
     warnings: [...graph.warnings],
   };
-  return { report, graph, analysis };
+  return { report, graph, analysis, unknownBySubject };
 }
 
 /** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */

@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 import { compareText } from '../compare.js';
+import type { CoverageRecord } from '../snapshot/types.js';
 
 /** One accepted finding, identified by its fingerprint; rule and subject are kept for humans reading the file. */
 export interface BaselineEntry {
@@ -15,11 +16,23 @@ export interface BaselineEntry {
   severity?: Severity;
 }
 
+/** A tenant, Okta org or AWS account a baseline was written from. */
+export interface BaselineScope {
+  provider: string;
+  id: string;
+}
+
 /** The baseline file (`--write-baseline`, `nhiscan baseline write`). */
 export interface Baseline {
   schemaVersion: 1;
   tool: 'nhiscan';
   createdAt: string;
+  /**
+   * The scopes the scan read, sorted. Some fingerprints carry no scope (a path from an external
+   * issuer into "an" AWS account), so only this list tells a baseline of another estate apart.
+   * Absent in baselines written before 0.1.
+   */
+  scopes?: BaselineScope[];
   findings: BaselineEntry[];
 }
 
@@ -27,12 +40,23 @@ export interface Baseline {
 export interface BaselineCounts {
   new: number;
   unchanged: number;
-  /** In the baseline, no longer found. */
+  /** In the baseline, no longer found, and judged gone: the rule could tell. */
   resolved: number;
+  /**
+   * In the baseline, no longer found, but not judged by this scan: the rule answered unknown for
+   * the subject, did not run, or the subject is missing from data that was not (fully) read.
+   */
+  unknown: number;
 }
 
+/**
+ * Whether this scan could not have judged a baseline entry that it no longer finds (see
+ * {@link baselineJudge}); without one, every entry no longer found counts as resolved.
+ */
+export type Unjudged = (entry: BaselineEntry) => boolean;
+
 /** Builds a baseline from a scan's findings, sorted by fingerprint so the file diffs cleanly. */
-export function createBaseline(findings: readonly Finding[], createdAt: string): Baseline {
+export function createBaseline(findings: readonly Finding[], createdAt: string, scopes?: readonly BaselineScope[]): Baseline {
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
     const known = byFp.get(f.fingerprint);
@@ -40,7 +64,9 @@ export function createBaseline(findings: readonly Finding[], createdAt: string):
     else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
   }
   const entries = [...byFp.values()].sort((a, b) => compareText(a.fingerprint, b.fingerprint));
-  return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
+  if (scopes === undefined) return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
+  const sorted = scopes.map((x) => ({ provider: x.provider, id: x.id })).sort((a, b) => compareText(scopeKey(a), scopeKey(b)));
+  return { schemaVersion: 1, tool: 'nhiscan', createdAt, scopes: sorted, findings: entries };
 }
 
 export function serializeBaseline(baseline: Baseline): string {
@@ -66,19 +92,38 @@ export function parseBaseline(value: unknown, file: string): Baseline {
     }
     return entry;
   });
-  return { schemaVersion: 1, tool: 'nhiscan', createdAt: String(v.createdAt ?? ''), findings };
+  const createdAt = String(v.createdAt ?? '');
+  if (v.scopes === undefined) return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings };
+  if (!Array.isArray(v.scopes)) throw new InputError('expected an array', file, '$.scopes');
+  const scopes = v.scopes.map((e: unknown, i: number): BaselineScope => {
+    const r = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+    if (typeof r.provider !== 'string' || r.provider === '') throw new InputError('expected a provider string', file, `$.scopes[${i}].provider`);
+    if (typeof r.id !== 'string' || r.id === '') throw new InputError('expected a scope id string', file, `$.scopes[${i}].id`);
+    return { provider: r.provider, id: r.id };
+  });
+  return { schemaVersion: 1, tool: 'nhiscan', createdAt, scopes, findings };
+}
+
+export function judgedKey(ruleId: string, subjectId: string): string {
+  return `${ruleId}\n${subjectId}`;
+}
+
+export function scopeKey(s: BaselineScope): string {
+  return `${s.provider}:${s.id}`;
 }
 
 /**
  * Marks each finding `new` or `unchanged` by fingerprint and counts the baseline entries that
- * are gone. A known finding whose severity is now above the one in the baseline is `new`: the
+ * are gone: `resolved`, or `unknown` when `unjudged` says this scan could not have found them. A
+ * rule that could not judge a subject reports nothing about it, so "not found" alone is no
+ * evidence that the risk went away. A known finding whose severity is now above the one in the baseline is `new`: the
  * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which
  * waivers leave alone). Returns new finding objects; the input is not modified.
  */
-export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline): { findings: Finding[]; counts: BaselineCounts } {
+export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline, unjudged?: Unjudged): { findings: Finding[]; counts: BaselineCounts } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
-  const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0 };
+  const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0, unknown: 0 };
   const out = findings.map((f): Finding => {
     seen.add(f.fingerprint);
     const entry = known.get(f.fingerprint);
@@ -87,6 +132,86 @@ export function compareWithBaseline(findings: readonly Finding[], baseline: Base
     counts[status]++;
     return { ...f, status, baselineState: status };
   });
-  for (const fp of known.keys()) if (!seen.has(fp)) counts.resolved++;
+  for (const [fp, entry] of known) {
+    if (seen.has(fp)) continue;
+    if (unjudged?.(entry)) counts.unknown++;
+    else counts.resolved++;
+  }
   return { findings: out, counts };
+}
+
+/** What a scan knows about its own blind spots, for {@link baselineJudge}. */
+export interface ScanEvidence {
+  scopes: readonly BaselineScope[];
+  coverage: readonly CoverageRecord[];
+  /** The capabilities each rule that ran requires; a rule not listed did not run. */
+  ruleRequires: ReadonlyMap<string, readonly string[]>;
+  /** Per subject id, the rules that answered unknown for it. */
+  unknownBySubject: ReadonlyMap<string, readonly string[]>;
+  /**
+   * `ruleId` and subject id (see {@link judgedKey}) of the baseline entries whose subject the rule
+   * evaluated in this scan: present, of its types, and let through by its `where`.
+   */
+  evaluated: ReadonlySet<string>;
+}
+
+/**
+ * The capabilities that list each provider's subjects: when one was not read in a scope, a
+ * subject missing from that scope may have been deleted or merely not read.
+ */
+const INVENTORY: Record<string, readonly string[]> = {
+  entra: ['entra.servicePrincipals', 'entra.applications', 'entra.users', 'entra.federatedIdentityCredentials'],
+  okta: ['okta.users', 'okta.apps', 'okta.apiTokens'],
+  aws: ['aws.iam', 'aws.credentialReport', 'aws.account'],
+};
+
+/**
+ * Decides, for a baseline entry this scan no longer finds, whether the scan could have found it.
+ * It could not when the rule answered unknown for the subject, when the rule did not run, and
+ * when the rule did not evaluate the subject (gone, or not selected) in a scope whose inventory
+ * or whose rule's required data was not read (or a scope this scan did not read at all). A subject outside every scope (an external
+ * issuer) is judged gone only when no scope has such a gap. Entries without a rule or subject
+ * (hand-written files) cannot be checked and count as resolved, as before.
+ */
+export function baselineJudge(evidence: ScanEvidence): Unjudged {
+  const gaps = evidence.coverage.filter((c) => c.status !== 'collected');
+  const gapIn = (provider: string, scope: string | undefined, requires: readonly string[]) =>
+    gaps.some((g) => g.provider === provider && (scope === undefined || g.scope === scope) && ((INVENTORY[provider] ?? []).includes(g.capability) || requires.includes(g.capability)));
+  return (entry) => {
+    if (entry.ruleId === '' || entry.subjectId === '') return false;
+    const requires = evidence.ruleRequires.get(entry.ruleId);
+    if (requires === undefined) return true;
+    if (evidence.unknownBySubject.get(entry.subjectId)?.includes(entry.ruleId)) return true;
+    // Evaluated and not unknown: the rule judged it, and it passes now.
+    if (evidence.evaluated.has(judgedKey(entry.ruleId, entry.subjectId))) return false;
+    // Not evaluated: the subject is gone or no longer selected (disabled, no longer a machine),
+    // which data that was not read can cause as well as a real change.
+    const scope = evidence.scopes.find((s) => entry.subjectId.startsWith(`${scopeKey(s)}:`));
+    if (scope !== undefined) return gapIn(scope.provider, scope.id, requires);
+    const provider = entry.subjectId.slice(0, entry.subjectId.indexOf(':'));
+    // A provider's subject in none of the scopes read: that tenant or account was not scanned.
+    if (Object.hasOwn(INVENTORY, provider)) return true;
+    return Object.keys(INVENTORY).some((p) => gapIn(p, undefined, requires));
+  };
+}
+
+/**
+ * How the scopes a baseline was written from compare with those scanned: `foreign` when they
+ * share none (another tenant, or the wrong file), `added` and `dropped` otherwise. A baseline
+ * without `scopes` (written before 0.1) is placed by its subject ids instead; one whose
+ * subjects name no provider scope at all cannot be placed (`recorded: false`).
+ */
+export function compareScopes(baseline: Baseline, scanned: readonly BaselineScope[]): { recorded: boolean; foreign: boolean; added: string[]; dropped: string[] } {
+  const now = scanned.map(scopeKey);
+  if (baseline.scopes === undefined) {
+    const scoped = baseline.findings.filter((e) => Object.keys(INVENTORY).some((p) => e.subjectId.startsWith(`${p}:`)));
+    if (scoped.length === 0 || now.length === 0) return { recorded: false, foreign: false, added: [], dropped: [] };
+    const foreign = !scoped.some((e) => now.some((k) => e.subjectId.startsWith(`${k}:`)));
+    return { recorded: false, foreign, added: [], dropped: [] };
+  }
+  const then = baseline.scopes.map(scopeKey);
+  const added = now.filter((k) => !then.includes(k));
+  const dropped = then.filter((k) => !now.includes(k));
+  const foreign = then.length > 0 && now.length > 0 && added.length === now.length;
+  return { recorded: true, foreign, added, dropped };
 }

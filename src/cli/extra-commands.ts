@@ -1,25 +1,12 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addInputOptions, inputFiles, inputFolders, refuseSameFile, runScan, writeChunks, type InputFlags } from './scan-command.js';
+import { addInputOptions, inputFiles, inputFolders, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags } from './scan-command.js';
 import { writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { renderRecertCsv } from '../reporters/recert.js';
 
 interface OutputFlags extends InputFlags {
   output?: string;
-}
-
-function write(out: string, file: string | undefined): void {
-  if (!file) {
-    process.stdout.write(out);
-    return;
-  }
-  try {
-    writeFileSync(file, out);
-  } catch (e) {
-    throw new InputError(`cannot write: ${(e as Error).message}`, file);
-  }
 }
 
 /** Commands added by later capabilities (collect, certify, baseline, export, doctor). */
@@ -35,6 +22,7 @@ export function registerExtra(program: Command): void {
     const { report } = await runScan(flags);
     writeBaselineFile(report, file, report.scannedAt);
     process.stderr.write(`nhiscan: wrote a baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} to ${file}\n`);
+    printGaps(report);
   });
 
   addInputOptions(
@@ -45,8 +33,9 @@ export function registerExtra(program: Command): void {
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (flags: OutputFlags) => {
     refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));
-    const { graph, analysis } = await runScan(flags);
+    const { graph, analysis, report } = await runScan(flags);
     await writeChunks(renderOpenGraphChunks(graph, analysis), flags.output);
+    printGaps(report);
   });
 
   addInputOptions(
@@ -57,6 +46,10 @@ export function registerExtra(program: Command): void {
   ).action(async (flags: OutputFlags) => {
     refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));
     const { report } = await runScan(flags);
-    write(renderRecertCsv(report), flags.output);
+    // Written like scan's reports, so a failed write is the one error line, with no warnings before it.
+    await writeChunks([renderRecertCsv(report)], flags.output);
+    // The sheet has no place for a note (a comment row breaks CSV readers): identities whose data
+    // was not read are missing from it, so stderr says what was not read.
+    printGaps(report);
   });
 }

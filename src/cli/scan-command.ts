@@ -12,7 +12,9 @@ import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, defaultWaiversFile, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, readBaseline, scanEvidence, type CiOptions } from './ci.js';
+import type { ScanEvidence } from '../ci/baseline.js';
+import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
 import { safeText } from '../reporters/sanitize.js';
@@ -70,9 +72,20 @@ export function registerScan(program: Command): void {
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
-      const { report } = await runScan(flags);
-      process.exitCode = await emit({ report }, flags);
+      const { report, evidence } = await scanForCi(flags);
+      process.exitCode = await emit({ report }, flags, evidence);
     });
+}
+
+/**
+ * The report, and with --baseline what the comparison needs of the graph (a set of ids, not the
+ * graph itself, which must not outlive this function).
+ */
+async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; evidence?: ScanEvidence }> {
+  const result = await runScan(flags);
+  if (!flags.baseline) return { report: result.report };
+  const baseline = readBaseline(flags.baseline);
+  return { report: result.report, evidence: scanEvidence(result, baseline.findings, new Date(result.report.scannedAt)) };
 }
 
 export type Named = [setting: string, path: string | undefined];
@@ -214,10 +227,10 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));
 }
 
-async function emit(result: Renderable, flags: ScanFlags): Promise<number> {
+async function emit(result: Renderable, flags: ScanFlags, evidence?: ScanEvidence): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
-  const ci = applyCiLayer(result.report, flags, result.report.scannedAt);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), evidence);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
   // Known before the report is written: a reader that closes the pipe early (`| head`) ends the
   // process inside the write (main.ts), and the exit code must still be the gate's, or
@@ -225,10 +238,37 @@ async function emit(result: Renderable, flags: ScanFlags): Promise<number> {
   process.exitCode = code;
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
   await writeChunks(chunks, flags.output);
+  // The table lists coverage gaps and warnings itself; the machine formats go to files and
+  // pipelines nobody reads on a terminal, so what was not read is said on stderr too. The CI
+  // messages (also in the warnings) are printed below, as before.
+  if (flags.format !== 'table') printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${safeText(line, 1000)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
+}
+
+/** At most this many warnings go to stderr; the report holds them all. */
+const STDERR_WARNINGS = 20;
+
+/**
+ * For output that is not the terminal table: the coverage gaps and the scan's warnings on stderr,
+ * one sanitised line each (a warning may quote provider data), after the report was written, so
+ * a report that could not be written keeps its one error line. `except`: warnings printed
+ * elsewhere.
+ */
+export function printGaps(report: ScanReport, except: readonly string[] = []): void {
+  const lines: string[] = [];
+  const gaps = report.coverage.filter((c) => c.status !== 'collected');
+  if (gaps.length > 0) {
+    lines.push(`${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`);
+    for (const g of gaps) lines.push(`not read: ${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+  }
+  const skip = new Set(except);
+  const warnings = report.warnings.filter((w) => !skip.has(w));
+  lines.push(...warnings.slice(0, STDERR_WARNINGS));
+  if (warnings.length > STDERR_WARNINGS) lines.push(`… and ${warnings.length - STDERR_WARNINGS} more warnings (see the report)`);
+  for (const line of lines) process.stderr.write(`nhiscan: warning: ${safeText(line, 1000)}\n`);
 }
 
 /** The exit code of a scan: 1 for a counted finding at or above the threshold, 3 for an incomplete collection, else 0. */

@@ -237,7 +237,7 @@ function subjectsOf(graph: Graph, rule: RuleDefinition, cache: Map<string, reado
   return subjects;
 }
 
-function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown>): Record<string, unknown> {
+export function resolveOptions(rule: RuleDefinition, overrides?: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, def] of Object.entries(rule.meta.options ?? {})) out[k] = def.default;
   for (const [k, v] of Object.entries(overrides ?? {})) {

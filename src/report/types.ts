@@ -4,7 +4,7 @@ import type { ScopeInfo, StrengthClass, Tier } from '../graph/model.js';
 import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
 
 /** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
-export const REPORT_SCHEMA_VERSION = '1.2.0';
+export const REPORT_SCHEMA_VERSION = '1.3.0';
 
 export interface ProviderSummary {
   identities: number;
@@ -86,7 +86,7 @@ export interface ScanReport {
     byStrength: Record<StrengthClass, number>;
     byTier: Record<string, number>;
     /** Present when a baseline was given. */
-    baseline?: { new: number; unchanged: number; resolved: number };
+    baseline?: { new: number; unchanged: number; resolved: number; unknown: number };
     waived?: number;
   };
   rules: RuleStats[];

@@ -45,7 +45,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const sevCounts = ORDER.map((l) => `${l} ${counted.filter((f) => f.severity === l).length}`).join(' · ');
   out.push(`## nhiscan: ${counted.length} finding${counted.length === 1 ? '' : 's'}${waived.length ? ` (+${waived.length} waived)` : ''}`, '');
   out.push(`**${s.identities}** machine identities scanned · ${sevCounts}`, '');
-  if (s.baseline) out.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`, '');
+  if (s.baseline) out.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`, '');
   out.push(`Snapshot ${code(report.snapshot.source, 120, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
 
   for (const level of ORDER) {

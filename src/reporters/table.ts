@@ -99,7 +99,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
   const floors = report.identities.filter((i) => i.tierIncomplete !== undefined).length;
   const floorNote = floors > 0 ? ` (${floors} of them lower bound${floors === 1 ? '' : 's'}: data feeding the tier was not read)` : '';
   out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}${floorNote}`);
-  if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved`);
+  if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`);
   if (s.waived) out.push(`  waived: ${s.waived}`);
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {

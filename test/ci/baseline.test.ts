@@ -33,7 +33,7 @@ describe('baseline file', () => {
     const gone = finding();
     const bl = createBaseline([a, b, gone], 'now');
     const { findings, counts } = compareWithBaseline([a, b, c], bl);
-    expect(counts).toEqual({ new: 1, unchanged: 2, resolved: 1 });
+    expect(counts).toEqual({ new: 1, unchanged: 2, resolved: 1, unknown: 0 });
     expect(findings.map((f) => f.status)).toEqual(['unchanged', 'unchanged', 'new']);
     // Kept apart from status, which a waiver later overwrites.
     expect(findings.map((f) => f.baselineState)).toEqual(['unchanged', 'unchanged', 'new']);
@@ -47,7 +47,7 @@ describe('baseline on the demo snapshot', () => {
   it('a second scan of the same snapshot has nothing new', () => {
     const { counts } = compareWithBaseline(scanDir().report.findings, createBaseline(original.findings, 'x'));
     expect(original.findings.length).toBeGreaterThan(10);
-    expect(counts).toEqual({ new: 0, unchanged: original.findings.length, resolved: 0 });
+    expect(counts).toEqual({ new: 0, unchanged: original.findings.length, resolved: 0, unknown: 0 });
   });
 
   it('renaming an app keeps its fingerprints: no new findings', () => {
@@ -65,7 +65,7 @@ describe('baseline on the demo snapshot', () => {
     expect(onApp.length).toBeGreaterThan(0);
     expect(onApp.every((f) => f.subject.name === 'Provisioning Sync (renamed)')).toBe(true);
     const { counts } = compareWithBaseline(renamed.findings, createBaseline(original.findings, 'x'));
-    expect(counts).toEqual({ new: 0, unchanged: renamed.findings.length, resolved: 0 });
+    expect(counts).toEqual({ new: 0, unchanged: renamed.findings.length, resolved: 0, unknown: 0 });
   });
 
   it('a new risky app shows up as new, and only its findings do', () => {
@@ -90,13 +90,13 @@ describe('baseline and severity', () => {
     const lowered = { ...other, severity: 'low' as const };
     const { findings, counts } = compareWithBaseline([escalated, lowered], bl);
     expect(findings.map((f) => f.status)).toEqual(['new', 'unchanged']);
-    expect(counts).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+    expect(counts).toEqual({ new: 1, unchanged: 1, resolved: 0, unknown: 0 });
   });
 
   it('a baseline written before severities were recorded still matches by fingerprint', () => {
     const f = finding({ severity: 'critical' });
     const bl = parseBaseline({ schemaVersion: 1, tool: 'nhiscan', findings: [{ fingerprint: f.fingerprint }] }, 'b.json');
-    expect(compareWithBaseline([f], bl).counts).toEqual({ new: 0, unchanged: 1, resolved: 0 });
+    expect(compareWithBaseline([f], bl).counts).toEqual({ new: 0, unchanged: 1, resolved: 0, unknown: 0 });
   });
 
   it('rejects an unknown severity in a baseline entry', () => {

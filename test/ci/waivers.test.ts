@@ -274,7 +274,7 @@ describe('applyCiLayer', () => {
     expect(first.summary.waived).toBeUndefined();
     const second = report([a, b]);
     applyCiLayer(second, { baseline: file }, second.scannedAt, cwd);
-    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0, unknown: 0 });
     expect(second.findings.map((f) => f.status)).toEqual(['unchanged', 'new']);
   });
 
@@ -285,7 +285,7 @@ describe('applyCiLayer', () => {
     applyCiLayer(other, { writeBaseline: file }, other.scannedAt, cwd);
     const r = report([finding(), finding(), finding()]);
     const out = applyCiLayer(r, { baseline: file }, r.scannedAt, cwd);
-    expect(r.summary.baseline).toEqual({ new: 3, unchanged: 0, resolved: 2 });
+    expect(r.summary.baseline).toEqual({ new: 3, unchanged: 0, resolved: 2, unknown: 0 });
     expect(out.messages).toEqual([`${file}: the baseline matches none of the 3 findings, so all are new (a baseline of another tenant, or the wrong file?)`]);
     expect(r.warnings).toEqual(out.messages);
     // Control: one known finding is enough to stay quiet.
@@ -314,7 +314,7 @@ describe('applyCiLayer', () => {
     applyCiLayer(first, { writeBaseline: file }, first.scannedAt, cwd);
     const second = report([a, b]);
     applyCiLayer(second, { baseline: file, writeBaseline: file }, second.scannedAt, cwd);
-    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0 });
+    expect(second.summary.baseline).toEqual({ new: 1, unchanged: 1, resolved: 0, unknown: 0 });
     expect(JSON.parse(readFileSync(file, 'utf8')).findings).toHaveLength(2);
   });
 

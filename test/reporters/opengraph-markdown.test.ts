@@ -269,7 +269,7 @@ describe('--format markdown', () => {
         coverage: [{ provider: 'okta', scope: 'https://x.okta.example', capability: 'okta.apiTokens', status: 'missing-permission', reason: 'okta.apiTokens.read not granted' }],
       },
     );
-    r.summary.baseline = { new: 1, unchanged: 0, resolved: 3 };
+    r.summary.baseline = { new: 1, unchanged: 0, resolved: 3, unknown: 0 };
     const md = renderMarkdown(r);
     expect(md).toMatch(/^## nhiscan: 1 finding \(\+1 waived\)/);
     expect(md).toContain('critical 1 · high 0');

@@ -62,6 +62,17 @@ export function addShadowApp(snap: string): void {
       servicePrincipalNames: ['3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f'],
     });
   });
+  // As the collector writes it: the new app and SP have entries (empty: no owner, no federated
+  // credential) in the per-object files. Absent, they would be "not read" (docs/snapshot-format.md).
+  editJson(join(snap, 'entra/federatedIdentityCredentials.json'), (doc) => {
+    doc['0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e'] = [];
+  });
+  editJson(join(snap, 'entra/applicationOwners.json'), (doc) => {
+    doc['0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e'] = [];
+  });
+  editJson(join(snap, 'entra/servicePrincipalOwners.json'), (doc) => {
+    doc[SHADOW_SP_ID] = [];
+  });
 }
 
 let seq = 0;

@@ -29,7 +29,7 @@ describe('an IAM user missing from its account credential report', () => {
   it('gives one error record for the file, one warning naming it, and unknown for the rules that read its credentials', () => {
     const report = reportOf(withoutRow('row'));
     const recs = report.coverage.filter((c) => c.capability.startsWith('aws.credentialReport'));
-    expect(recs).toContainEqual({ provider: 'aws', scope: PROD, capability: 'aws.credentialReport@credential-report.csv', status: 'error', reason: expect.stringMatching(/^1 of \d+ IAM users are not in credential-report\.csv: .* \(first: legacy-erp-integration\)$/) });
+    expect(recs).toContainEqual({ provider: 'aws', scope: PROD, capability: 'aws.credentialReport@credential-report.csv', status: 'error', reason: expect.stringMatching(/^1 of \d+ IAM users is not in credential-report\.csv: .* \(first: legacy-erp-integration\)$/) });
     expect(recs.find((c) => c.capability === 'aws.credentialReport' && c.scope === PROD)?.status).toBe('collected');
     expect(report.warnings).toContainEqual(expect.stringContaining(`${REPORT}: 1 of`));
     const user = report.identities.find((i) => i.scope === PROD && i.name === USER)!;

@@ -4,6 +4,7 @@ import { ids } from '../../graph/ids.js';
 import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
 import { parseProviderInstant } from '../../iso-date.js';
+import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 
 /** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
 const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
@@ -151,12 +152,9 @@ export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: st
     node.attrs.credentialReportRow = false;
     absent.push(u.name);
   }
-  if (absent.length === 0) return;
-  absent.sort();
   const name = file.slice(file.lastIndexOf('/') + 1);
-  const reason = `${absent.length} of ${users.length} IAM users are not in ${name}: their access keys, console password and MFA were not read (first: ${absent.slice(0, 3).join(', ')})`;
-  b.addCoverage({ provider: 'aws', scope: account, capability: `aws.credentialReport@${name}`, status: 'error', reason });
-  b.warn(`${file}: ${reason}`);
+  const gap = { provider: 'aws' as const, scope: account, capability: 'aws.credentialReport', file: name, path: file, parents: 'IAM users', lost: 'their access keys, console password and MFA were not read', total: users.length };
+  recordRelationshipGap(b, gap, absent);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EntraContext, IdentityRef } from './transform-context.js';
+import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 
 /**
  * One relationship file and the parents the collector reads it for (client.ts, plan.ts). A parent
@@ -96,9 +97,5 @@ export function recordUnreadParents(ctx: EntraContext): void {
 
 /** The record and the warning of one file whose `missing` parents (of `total` it is read for) are not in it. */
 export function recordGap(ctx: EntraContext, check: Pick<RelationshipCheck, 'file' | 'capability' | 'parents' | 'lost'>, total: number, missing: ReadonlySet<string>): void {
-  if (missing.size === 0) return;
-  const first = [...missing].sort().slice(0, 3).join(', ');
-  const reason = `${missing.size} of ${total} ${check.parents} ${missing.size === 1 ? 'is' : 'are'} not in ${check.file}: ${check.lost} (first: ${first})`;
-  ctx.b.addCoverage({ provider: 'entra', scope: ctx.tenant, capability: `${check.capability}@${check.file}`, status: 'error', reason });
-  ctx.b.warn(`entra/${check.file}: ${reason}`);
+  recordRelationshipGap(ctx.b, { provider: 'entra', scope: ctx.tenant, capability: check.capability, file: check.file, path: `entra/${check.file}`, parents: check.parents, lost: check.lost, total }, missing);
 }

@@ -1,6 +1,7 @@
 import { isMachineApp, clientIdOf } from './selection.js';
 import type { OktaContext } from './transform-context.js';
 import { OKTA_CAPABILITIES, oktaPath } from './transform-read.js';
+import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 
 /**
  * A relationship file (`{ "<parentId>": [...] }`) that lacks the key of a parent the collector
@@ -46,12 +47,9 @@ function check(ctx: OktaContext, name: RelationName, expected: readonly string[]
   // A file not read at all is already said by its capability's own record.
   if (!map) return;
   const wanted = [...new Set(expected)];
-  const absent = wanted.filter((id) => !map.has(id)).sort();
+  const absent = wanted.filter((id) => !map.has(id));
   if (absent.length === 0) return;
-  const cap = Object.entries(OKTA_CAPABILITIES).find(([, names]) => names.includes(name))![0];
-  const file = `${name}.json`;
-  const first = absent.slice(0, 3).join(', ');
-  const reason = `${absent.length} of ${wanted.length} ${parents} are not in ${file}: their ${what} were not read (first: ${first})`;
-  ctx.b.addCoverage({ provider: 'okta', scope: ctx.org, capability: `${cap}@${file}`, status: 'error', reason });
-  ctx.b.warn(`${oktaPath(name)}: ${reason}`);
+  const capability = Object.entries(OKTA_CAPABILITIES).find(([, names]) => names.includes(name))![0];
+  const gap = { provider: 'okta' as const, scope: ctx.org, capability, file: `${name}.json`, path: oktaPath(name), parents, lost: `their ${what} were not read`, total: wanted.length };
+  recordRelationshipGap(ctx.b, gap, absent);
 }

@@ -1,16 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { demoSnapshot, scan } from '../e2e/demo.js';
+import { demoSnapshot, scan, withOrgUrl } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const ORG = 'https://northwind.okta.example';
 
-function withOrgUrl(url: string): Snapshot {
-  const s = demoSnapshot();
-  s.manifest.providers.okta!.orgUrl = url;
-  for (const c of s.manifest.coverage) if (c.provider === 'okta' && c.scope === ORG) c.scope = url;
-  return s;
-}
 const ACCT = '111122223333';
 type Json = Record<string, any>;
 /** Adds a role trusting the org authorization server's tokens whose sub is HR Sync Service's client id. */

@@ -1,17 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { demoSnapshot, scan } from '../e2e/demo.js';
+import { demoSnapshot, scan, withOrgUrl } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const ORG = 'https://northwind.okta.example';
 
-/** The demo with its Okta org URL written another way (in the manifest and its coverage records). */
-function withOrgUrl(url: string): Snapshot {
-  const s = demoSnapshot();
-  s.manifest.providers.okta!.orgUrl = url;
-  for (const c of s.manifest.coverage) if (c.provider === 'okta' && c.scope === ORG) c.scope = url;
-  return s;
-}
 const oktaFingerprints = (s: Snapshot) =>
   scan(s)
     .report.findings.filter((f) => f.provider === 'okta' || f.subject.id.startsWith('okta:'))

@@ -67,3 +67,14 @@ export function fingerprints(findings: readonly Finding[]): string[] {
 export function findingsOf(findings: readonly Finding[], ruleId: string): Finding[] {
   return findings.filter((f) => f.ruleId === ruleId);
 }
+
+/** The demo's Okta org URL as its manifest writes it. */
+export const DEMO_OKTA_ORG = 'https://northwind.okta.example';
+
+/** The demo with its Okta org URL written another way (in the manifest and its coverage records). */
+export function withOrgUrl(url: string): Snapshot {
+  const s = demoSnapshot();
+  s.manifest.providers.okta!.orgUrl = url;
+  for (const c of s.manifest.coverage) if (c.provider === 'okta' && c.scope === DEMO_OKTA_ORG) c.scope = url;
+  return s;
+}

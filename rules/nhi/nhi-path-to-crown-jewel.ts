@@ -137,19 +137,16 @@ export default defineRule({
     const last = lastEntry.get(ctx);
     const why = (last !== undefined && last.node === subject ? last.why : entryReason(subject, ctx)) ?? 'entry point';
     if (why === OWNERS_UNREAD) return ctx.unknown('whether a human is accountable for it is not known: its owners were not read');
-    // It reaches a crown jewel, but whether it is an entry point is not known. With no path the
-    // check below answers as for any entry point (no path, or paths not complete).
-    if (why === CREDENTIALS_UNREAD && ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= Number(ctx.options.minHops))) {
-      return ctx.unknown(`whether it is an entry point is not known: ${credentialsUnread(subject)}`);
-    }
     const minHops = Number(ctx.options.minHops);
-    if (why === FICS_UNREAD) {
-      // Not known to be an entry point: unknown when it would matter (it reaches a crown jewel, or
-      // its paths are not complete), else nothing could start here.
+    if (why === FICS_UNREAD || why === CREDENTIALS_UNREAD) {
+      // Not known to be an entry point (credentials that were not read may include a weak trust
+      // or a shared secret): unknown when it would matter (it reaches a crown jewel, or its paths
+      // are not complete), else nothing could start here.
       const reaches = ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= minHops);
       const missing = reaches ? undefined : pathEvidenceMissing(subject, ctx);
       if (reaches || missing) {
-        ctx.unknown(`whether it is an entry point is not known: its federated credentials were not read${missing ? ` (and paths not complete: ${missing})` : ''}`);
+        const unread = why === FICS_UNREAD ? 'its federated credentials were not read' : credentialsUnread(subject);
+        ctx.unknown(`whether it is an entry point is not known: ${unread}${missing ? ` (and paths not complete: ${missing})` : ''}`);
       }
       return;
     }

@@ -29,11 +29,12 @@ export const DEFAULT_WAIVER_FILES = ['.nhiscan/waivers.yaml', '.nhiscan/waivers.
  * Baselines and waivers: marks findings new/unchanged/waived before rendering (the report is
  * updated in place), writes `--write-baseline`, and returns the lines to print on stderr.
  */
-export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, cwd = process.cwd(), evidence?: ScanEvidence): CiOutcome {
+export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, cwd = process.cwd(), read?: BaselineRead): CiOutcome {
   const messages: string[] = [];
   if (opts.baseline) {
     const file = opts.baseline;
-    const baseline = readBaseline(file);
+    const baseline = read?.baseline ?? readBaseline(file);
+    const evidence = read?.evidence;
     const scopes = compareScopes(baseline, report.scopes);
     // A baseline of other scopes is compared as an empty one: fingerprints that carry no scope (a
     // path from an external issuer) would otherwise match risk in this estate to risk accepted in
@@ -78,6 +79,12 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
   return { messages, staleOrExpiredFail };
 }
 
+/** The `--baseline` file as read once for the scan (scanEvidence), and what the scan knew of its entries. */
+export interface BaselineRead {
+  baseline: Baseline;
+  evidence: ScanEvidence;
+}
+
 /** Up to five scopes, then how many more. */
 function listScopes(keys: readonly string[]): string {
   const shown = keys.slice(0, 5).join(', ');
@@ -95,13 +102,16 @@ export function scanEvidence(result: ScanResult, entries: readonly BaselineEntry
   const ran = new Set(result.report.rules.map((st) => st.ruleId));
   const { graph, analysis } = result;
   const evaluated = new Set<string>();
+  // One context per rule, not per entry: a baseline of a large estate has a hundred thousand entries.
+  const contexts = new Map<string, RuleContext>();
   for (const e of entries) {
     const rule = byId.get(e.ruleId);
     const node = graph.node(e.subjectId);
     if (!rule || !node || !ran.has(e.ruleId)) continue;
     const { types, kinds = [], where } = rule.evaluates;
     if (!types.includes(node.type) && !kinds.includes(node.kind)) continue;
-    const ctx: RuleContext = { graph, now, analysis, options: resolveOptions(rule), report: () => undefined, unknown: () => undefined };
+    let ctx = contexts.get(e.ruleId);
+    if (ctx === undefined) contexts.set(e.ruleId, (ctx = { graph, now, analysis, options: resolveOptions(rule), report: () => undefined, unknown: () => undefined }));
     if (where && !where(node, ctx)) continue;
     evaluated.add(judgedKey(e.ruleId, e.subjectId));
   }

@@ -238,8 +238,8 @@ export function linkProviders(b: GraphBuilder): void {
     }
 
     const okta = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
-    if (okta && oktaOrgs.has(oktaOrigin(okta[1])) && subject && subjectMatch === 'exact') {
-      const org = oktaOrigin(okta[1]);
+    const org = okta ? oktaOrigin(okta[1]) : undefined;
+    if (okta && org !== undefined && oktaOrgs.has(org) && subject && subjectMatch === 'exact') {
       const app = oktaByClientId.get(`${org}|${subject}`);
       // A token whose sub is the app's client id is its client credentials access token, whose
       // aud is the authorization server's audience: the org URL for the org server; for a custom

@@ -17,6 +17,7 @@ import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
 import { safeText } from '../reporters/sanitize.js';
+import { gapsHeadline } from '../reporters/table.js';
 import { parseIsoInstant } from '../iso-date.js';
 
 export interface InputFlags extends LiveFlags {
@@ -261,7 +262,7 @@ export function printGaps(report: ScanReport, except: readonly string[] = []): v
   const lines: string[] = [];
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
-    lines.push(`${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`);
+    lines.push(gapsHeadline(gaps.length));
     for (const g of gaps) lines.push(`not read: ${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
   }
   const skip = new Set(except);

@@ -103,7 +103,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
   if (s.waived) out.push(`  waived: ${s.waived}`);
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {
-    out.push('', c.yellow.bold(`Coverage: ${gaps.length} capabilit${gaps.length === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`));
+    out.push('', c.yellow.bold(`Coverage: ${gapsHeadline(gaps.length)}`));
     for (const g of gaps) out.push(c.yellow(`  ! ${t(g.provider, 80)} ${t(g.scope, 80)} ${t(g.capability, 120)}: ${t(g.status, 40)}${g.reason ? ` (${t(g.reason, 200)})` : ''}`));
   }
   if (report.warnings.length > 0) {
@@ -112,4 +112,9 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
     if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
   }
   return out;
+}
+
+/** The line that heads a report's coverage gaps, in the table and on stderr (printGaps). */
+export function gapsHeadline(count: number): string {
+  return `${count} capabilit${count === 1 ? 'y was' : 'ies were'} not read; rules that need them report unknown, not pass`;
 }

@@ -11,6 +11,7 @@ import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
 import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
+import { oktaOrigin } from './graph/ids.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
@@ -74,7 +75,9 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     // a whole provider that failed) still belong in the coverage section.
     const graphPreview = new Set<string>();
     for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
-    for (const c of snapshot.manifest.coverage) {
+    for (const m of snapshot.manifest.coverage) {
+      // An Okta record names its org as the transform does (the origin), written however it was.
+      const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : m;
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     }
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);

@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 import { compareText } from '../compare.js';
+import { oktaOrigin } from '../graph/ids.js';
 import type { CoverageRecord } from '../snapshot/types.js';
 
 /** One accepted finding, identified by its fingerprint; rule and subject are kept for humans reading the file. */
@@ -108,8 +109,13 @@ export function judgedKey(ruleId: string, subjectId: string): string {
   return `${ruleId}\n${subjectId}`;
 }
 
+/**
+ * A scope as the prefix of its subjects' ids. An Okta org is keyed by its origin, as the node ids
+ * are, so a baseline written when the scope kept the org URL as written (`HTTPS://Acme.okta.com:443/`)
+ * still matches a scan of the same org.
+ */
 export function scopeKey(s: BaselineScope): string {
-  return `${s.provider}:${s.id}`;
+  return `${s.provider}:${s.provider === 'okta' ? oktaOrigin(s.id) : s.id}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AnswerThread } from '../connectors/aws/answer-pool.js';
 import type { CoverageRecord, ProviderName } from './types.js';
+import { oktaOrigin } from '../graph/ids.js';
 
 /** A snapshot in memory: the manifest and the raw provider files, keyed by relative path. */
 export interface Snapshot {
@@ -41,15 +42,21 @@ export function filesUnder(snapshot: Snapshot, prefix: string): string[] {
     .sort();
 }
 
-/** The manifest's coverage record for one capability of one scope (or of `*`), if it has one. */
+/**
+ * The manifest's coverage record for one capability of one scope (or of `*`), if it has one. An
+ * Okta scope is compared as its origin (the scope the transform uses): a record written
+ * `https://acme.okta.com/` or with `:443` is still about that org, and ignoring it would turn a
+ * capability the manifest says was not read into one judged from its files.
+ */
 export function coverageEntry(
   snapshot: Snapshot,
   provider: ProviderName,
   scope: string,
   capability: string,
 ): CoverageRecord | undefined {
+  const same = provider === 'okta' ? (s: string) => oktaOrigin(s) === oktaOrigin(scope) : (s: string) => s === scope;
   return snapshot.manifest.coverage.find(
-    (c) => c.provider === provider && c.capability === capability && (c.scope === scope || c.scope === '*'),
+    (c) => c.provider === provider && c.capability === capability && (c.scope === '*' || same(c.scope)),
   );
 }
 

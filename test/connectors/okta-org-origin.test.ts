@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { demoSnapshot, scan, withOrgUrl } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { baselineJudge, compareScopes, createBaseline } from '../../src/ci/baseline.js';
 
 const ORG = 'https://northwind.okta.example';
 
@@ -44,5 +45,49 @@ describe('Okta org URL as its origin', () => {
   it('links Okta tokens into an AWS role when the org URL carries the default port', () => {
     expect(oktaLinks(withOktaRole(demoSnapshot()))).toHaveLength(1);
     expect(oktaLinks(withOktaRole(withOrgUrl('HTTPS://Northwind.OKTA.example:443/')))).toHaveLength(1);
+  });
+});
+
+describe('Okta scope as the org origin, as in the ids', () => {
+  const WRITTEN = 'HTTPS://Northwind.OKTA.example:443/';
+  const scopesOf = (s: Snapshot) => {
+    const r = scan(s).report;
+    return {
+      scopes: r.scopes.filter((x) => x.provider === 'okta'),
+      coverage: r.coverage.filter((c) => c.provider === 'okta').map((c) => `${c.scope} ${c.capability} ${c.status}`),
+      subjects: [...new Set(r.findings.filter((f) => f.provider === 'okta').map((f) => f.subject.scope))],
+    };
+  };
+
+  it('reports the same scope, coverage and finding scopes whichever way the org URL is written', () => {
+    const plain = scopesOf(demoSnapshot());
+    expect(plain.scopes.map((x) => x.id)).toEqual([ORG]);
+    expect(plain.subjects).toEqual([ORG]);
+    expect(scopesOf(withOrgUrl(WRITTEN))).toEqual(plain);
+  });
+
+  it('a manifest coverage record still applies when its scope is written another way than the org URL', () => {
+    const s = demoSnapshot();
+    s.manifest.coverage.push({ provider: 'okta', scope: WRITTEN, capability: 'okta.apiTokens', status: 'missing-permission', reason: 'not granted' });
+    s.manifest.coverage = s.manifest.coverage.filter((c) => !(c.provider === 'okta' && c.capability === 'okta.apiTokens' && c.scope !== WRITTEN));
+    expect(scopesOf(s).coverage).toContain(`${ORG} okta.apiTokens missing-permission`);
+  });
+
+  it('a baseline and the scan agree on the scope: not foreign, nothing added or dropped', () => {
+    const written = scan(withOrgUrl(WRITTEN)).report;
+    const plain = scan(demoSnapshot()).report;
+    const fromPlain = createBaseline(plain.findings, 'now', plain.scopes);
+    expect(compareScopes(fromPlain, written.scopes)).toEqual({ recorded: true, foreign: false, added: [], dropped: [] });
+    // A baseline written before the scope was normalised names the org as written in the manifest.
+    const old = { ...fromPlain, scopes: fromPlain.scopes!.map((x) => (x.provider === 'okta' ? { ...x, id: WRITTEN } : x)) };
+    expect(compareScopes(old, plain.scopes)).toEqual({ recorded: true, foreign: false, added: [], dropped: [] });
+  });
+
+  it('an Okta subject gone from a fully read org is resolved, not unknown, when the org URL is written with :443', () => {
+    const r = scan(withOrgUrl(WRITTEN)).report;
+    const judge = baselineJudge({ scopes: r.scopes, coverage: r.coverage, ruleRequires: new Map([['r', []]]), unknownBySubject: new Map(), evaluated: new Set() });
+    const okta = r.coverage.filter((c) => c.provider === 'okta' && ['okta.users', 'okta.apps', 'okta.apiTokens'].includes(c.capability));
+    expect(okta.every((c) => c.status === 'collected')).toBe(true);
+    expect(judge({ fingerprint: 'x', ruleId: 'r', subjectId: ids.oktaApp(ORG, '0oaGONE') })).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../../graph/graph.js';
 import { InputError } from '../../errors.js';
+import { oktaOrigin } from '../../graph/ids.js';
 import type { NhiConfig } from '../../config/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { OktaContext } from './transform-context.js';
@@ -31,8 +32,10 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
       '$.providers.okta.orgUrl',
     );
   }
-  // The org URL is the scope id everywhere; a trailing slash would split one org in two.
-  const org = orgUrl.replace(/\/+$/, '');
+  // The org URL is the scope id everywhere, as the origin the node ids use: written with a
+  // trailing slash, a default port or upper case it is still one org, whose scope in reports,
+  // coverage and baselines must match the prefix of its subjects' ids.
+  const org = oktaOrigin(orgUrl);
   b.addScope({ provider: 'okta', id: org, name: snapshot.manifest.providers.okta?.displayName ?? org });
   const { files, coverage } = readOktaFiles(snapshot, org, b);
   const ctx: OktaContext = {

@@ -16,7 +16,11 @@ export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARAT
 /** For terminals and Markdown: control, separator and bidi characters become U+FFFD; long values are cut. */
 export function safeText(value: unknown, max = 300): string {
   const s = String(value ?? '').replace(UNSAFE_CHARS, '\ufffd');
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  if (s.length <= max) return s;
+  // Not between the two halves of a surrogate pair (an emoji, a rare CJK ideograph): the half
+  // left would be written as U+FFFD.
+  const end = /[\ud800-\udbff]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${s.slice(0, end)}…`;
 }
 
 /**

@@ -2,33 +2,15 @@
  * Word wrapping for terminal text. A line longer than the width is broken at spaces, and its
  * continuation lines are indented two columns deeper than the line itself, so a wrapped entry
  * still reads as one. A word longer than the room left is broken where the line ends: nothing is
- * cut. Widths count code points; SGR colour sequences (the only escapes the reporters write, the
- * untrusted text having been through safeText) take no room and are never split.
+ * cut. Widths are terminal columns (width.ts): a CJK character or an emoji takes two, a
+ * combining mark none, and a break never falls inside a character and its marks. SGR colour
+ * sequences (the only escapes the reporters write, the untrusted text having been through
+ * safeText) take no room and are never split.
  */
 
-// eslint-disable-next-line no-control-regex
-const SGR = /\u001b\[[0-9;]*m/y;
+import { displayWidth, pieces } from './width.js';
 
-/** The visible pieces of a string: each SGR sequence whole, every other code point on its own. */
-function pieces(s: string): { text: string; width: number }[] {
-  const out: { text: string; width: number }[] = [];
-  let i = 0;
-  while (i < s.length) {
-    SGR.lastIndex = i;
-    const m = SGR.exec(s);
-    if (m) {
-      out.push({ text: m[0], width: 0 });
-      i += m[0].length;
-      continue;
-    }
-    const cp = String.fromCodePoint(s.codePointAt(i)!);
-    out.push({ text: cp, width: 1 });
-    i += cp.length;
-  }
-  return out;
-}
-
-const widthOf = (s: string): number => pieces(s).reduce((n, p) => n + p.width, 0);
+const widthOf = displayWidth;
 
 /** One line as lines no wider than `width`; a line shorter than that is returned as it is. */
 export function wrapLine(line: string, width: number): string[] {

@@ -237,7 +237,10 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   // process inside the write (main.ts), and the exit code must still be the gate's, or
   // `scan --fail-on high | head` under pipefail would pass the gate.
   process.exitCode = code;
-  const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output) });
+  // On a terminal the table's hop reasons wrap to its width; in a file or a pipe to a fixed one
+  // (the table's default), so that saved output is the same bytes whatever the environment.
+  const width = !flags.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+  const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output), width });
   await writeChunks(chunks, flags.output);
   // The table lists coverage gaps and warnings itself; the machine formats go to files and
   // pipelines nobody reads on a terminal, so what was not read is said on stderr too. The CI

@@ -76,7 +76,7 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {
     out.push(`   ${c.red('reaches')} ${t(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
-    out.push(...renderPath(cj.hops, c, cj.alternatives, LONG_TEXT).map((l) => `  ${l}`));
+    out.push(...renderPath(cj.hops, c, cj.alternatives, { whole: 'this card with --format json' }).map((l) => `  ${l}`));
   }
   for (const cut of card.cuts) {
     // Revoking one hop cuts this route only; say so when others reach the same jewel.

@@ -15,6 +15,8 @@ export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
   color: boolean;
+  /** Columns the table's hop reasons wrap to (the terminal's); TABLE_WIDTH when not given. */
+  width?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ function ruleMetas(): Map<string, RuleMeta> {
 
 const RENDERERS: Partial<Record<Format, Renderer>> = {
   // The terminal report lists at most 1,000 findings per severity; the machine formats list all.
-  table: (r, o) => renderTable(r.report, { color: o.color, limitPerSeverity: 1000 }),
+  table: (r, o) => renderTable(r.report, { color: o.color, limitPerSeverity: 1000, width: o.width }),
   json: (r) => renderJson(r.report),
   csv: (r) => renderCsv(r.report),
   sarif: (r) => renderSarif(r.report, ruleMetas()),

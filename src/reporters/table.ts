@@ -4,11 +4,27 @@ import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
 import { safeText } from './sanitize.js';
 import { tierLabel } from '../report/tier-label.js';
+import { wrapLine } from './wrap.js';
+
+/**
+ * Hop reasons wrap to this width when the output is not a terminal (a pipe, `--output`), as
+ * explain's lines do, so that saved output is the same bytes wherever it was made.
+ */
+export const TABLE_WIDTH = 100;
+
+/**
+ * A hop reason is shown whole up to this many characters: it is the one line that says why an
+ * identity reaches a crown jewel, and an analyst needs all of it. Only a reason this long (a
+ * hostile name inside it) is cut, with a note saying where the whole text is.
+ */
+export const REASON_MAX = 4000;
 
 export interface TableOptions {
   color: boolean;
   /** Findings shown per severity before "… and N more"; 0 = all. */
   limitPerSeverity?: number;
+  /** Columns hop reasons wrap to: the terminal's, or TABLE_WIDTH. */
+  width?: number;
 }
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -39,7 +55,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
     lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
     const limit = opts.limitPerSeverity ?? 0;
     const shown = limit > 0 ? group.slice(0, limit) : group;
-    for (const f of shown) lines.push(...renderFinding(f, c, identities.get(f.subject.id)));
+    for (const f of shown) lines.push(...renderFinding(f, c, identities.get(f.subject.id), opts.width ?? TABLE_WIDTH));
     if (shown.length < group.length) lines.push(c.gray(`  … and ${group.length - shown.length} more (use --format json for all)`));
     lines.push('');
   }
@@ -56,7 +72,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   return lines.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, c: ChalkInstance, identity?: IdentitySummary): string[] {
+function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary | undefined, width: number): string[] {
   const t = safeText;
   const out: string[] = [];
   // A tier that is only a lower bound reads as one (as on the recert sheet), or an analyst trusts a T0.
@@ -66,20 +82,32 @@ function renderFinding(f: Finding, c: ChalkInstance, identity?: IdentitySummary)
   out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
   out.push(`    why: ${t(f.message, 400)}`);
-  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives));
+  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives, { width, whole: `--format json and in nhiscan explain ${f.fingerprint} --format json` }));
   out.push(`    fix: ${c.gray(t(f.remediation, 400))}`);
   out.push(`    id:  ${c.gray(`${f.fingerprint}  ${t(f.subject.id, 200)}`)}`);
   return out;
 }
 
-/** `reasonMax`: where a hop's reason is cut (explain, which wraps its lines, passes more room). */
-export function renderPath(path: PathHop[], c: ChalkInstance, alternatives?: number, reasonMax = 300): string[] {
+export interface PathLayout {
+  /** Columns the reasons wrap to; without it each is one line (explain wraps its whole card). */
+  width?: number;
+  /** Where a reason cut at REASON_MAX can be read whole, for the note that marks the cut. */
+  whole: string;
+}
+
+/** A path hop by hop: each hop, then why it holds (its reason, wrapped when `layout.width` is given). */
+export function renderPath(path: PathHop[], c: ChalkInstance, alternatives: number | undefined, layout: PathLayout): string[] {
   const t = safeText;
   const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${alternatives ? `, ${alternatives} alternative route${alternatives === 1 ? '' : 's'}` : ''}):`];
   path.forEach((h, i) => {
     const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
     out.push(`      ${i + 1}. ${t(h.fromName, 60)} ${c.bold(`─${h.type}→`)} ${t(h.toName, 60)}${marks ? `  [${marks}]` : ''}`);
-    out.push(`         ${c.gray(t(h.reason, reasonMax))}`);
+    const reason = h.reason.length > REASON_MAX ? `${t(h.reason, REASON_MAX)} [reason cut at ${REASON_MAX} of ${h.reason.length} characters; the whole reason is in ${layout.whole}]` : t(h.reason, REASON_MAX);
+    const indent = '         ';
+    if (layout.width === undefined) out.push(`${indent}${c.gray(reason)}`);
+    // Wrapped before it is coloured, and coloured line by line, so that each line is whole on its
+    // own (a pager or a terminal that redraws one line keeps it grey).
+    else for (const l of wrapLine(`${indent}${reason}`, layout.width)) out.push(l.replace(/^( *)(.*)$/, (_, sp: string, text: string) => `${sp}${c.gray(text)}`));
   });
   return out;
 }

@@ -34,6 +34,13 @@ export interface ScanResult {
   analysis: Analysis;
   /** Per subject id, the rules that answered unknown for it (the report keeps this for identities only). */
   unknownBySubject: ReadonlyMap<string, readonly string[]>;
+  /** The rules that ran (those the configuration did not disable). */
+  rules: readonly RuleDefinition[];
+  /**
+   * Per rule id, the options it ran with (configured over defaults): a baseline entry is judged
+   * with these, so that a rule's `where` asked again answers as it did in the scan.
+   */
+  ruleOptions: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
@@ -92,7 +99,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   opts.afterGraph?.();
   const analysis = analyze(graph, { now: opts.now, config: opts.config });
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
-  const { findings, stats, unknownBySubject, failedRules } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
+  const { findings, stats, unknownBySubject, failedRules, options } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
 
   // Id order; the built-in string sort (UTF-16 code units, as `<`) beats a comparator on 100k objects.
   const identities: IdentitySummary[] = graph
@@ -156,7 +163,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     identities,
     warnings: [...graph.warnings],
   };
-  return { report, graph, analysis, unknownBySubject };
+  return { report, graph, analysis, unknownBySubject, rules: enabled, ruleOptions: options };
 }
 
 /** The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule ids). */

@@ -96,6 +96,19 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
   return undefined;
 }
 
+/**
+ * The key of a path finding. Within the subject's own tenant, account or org its group says it
+ * all (the subject's id names the scope). A path into another scope, and every path from an
+ * external issuer (whose scope is the issuer, never a tenant), adds the scope of the jewel
+ * reached: without it, the same GitHub workload reaching admin of account A and of account B
+ * had one fingerprint, and a baseline of A accepted the path into B. Versions before this gave
+ * every path the group alone; the CI layer still matches those (src/cli/ci.ts, legacyPaths).
+ */
+export function pathKey(subject: GraphNode, group: string, target: GraphNode | undefined): string {
+  if (target === undefined || (target.provider === subject.provider && target.scope === subject.scope)) return group;
+  return `${group}|${target.scope}`;
+}
+
 export default defineRule({
   meta: {
     id: 'nhi-path-to-crown-jewel',
@@ -162,8 +175,9 @@ export default defineRule({
         messageId: conditional > 0 ? 'conditional' : 'path',
         // One finding per entry point and kind of crown jewel (provider and class): keyed by the
         // group, not the jewel, so that a nearer jewel of the same kind, or a firm route chosen
-        // over a conditional one, does not make the finding look new to a CI baseline.
-        key: p.group,
+        // over a conditional one, does not make the finding look new to a CI baseline. A jewel
+        // outside the subject's own scope adds its scope (see pathKey).
+        key: pathKey(subject, p.group, ctx.graph.node(p.target)),
         severity: p.crownJewel === 'admin' && conditional === 0 ? 'critical' : 'high',
         args: {
           entry: subject.name,

@@ -283,6 +283,11 @@ function reachIndex(groups: JewelGroup[]): Map<string, number[]> {
   return reach;
 }
 
+/** The key of a group of crown jewels (`aws|admin`): the provider and the kind of jewel. */
+export function jewelGroup(provider: string, cls: CrownJewelClass): string {
+  return `${provider}|${cls}`;
+}
+
 function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOnly = false): JewelGroup[] {
   const bySeedKey = new Map<string, { cls: CrownJewelClass; seeds: number[] }>();
   for (const p of privileges) {
@@ -290,7 +295,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
     // One group per provider and class, not per scope: an estate of many AWS accounts whose roles
     // trust each other would otherwise give every identity a path to every account (quadratic
     // in the number of accounts). Each identity gets the nearest jewel of each class instead.
-    const key = `${p.provider}|${p.crownJewel}`;
+    const key = jewelGroup(p.provider, p.crownJewel);
     const g = bySeedKey.get(key) ?? { cls: p.crownJewel, seeds: [] };
     g.seeds.push(graph.indexOf(p));
     bySeedKey.set(key, g);

@@ -29,9 +29,9 @@ export interface Baseline {
   tool: 'nhiscan';
   createdAt: string;
   /**
-   * The scopes the scan read, sorted. Some fingerprints carry no scope (a path from an external
-   * issuer into "an" AWS account), so only this list tells a baseline of another estate apart.
-   * Absent in baselines written before 0.1.
+   * The scopes the scan read, sorted: what tells a baseline of another estate apart, and the
+   * scopes an entry with an old, scope-less path fingerprint can stand for (see
+   * compareWithBaseline). Absent in baselines written before 0.1.
    */
   scopes?: BaselineScope[];
   findings: BaselineEntry[];
@@ -86,7 +86,13 @@ export function parseBaseline(value: unknown, file: string): Baseline {
     if (typeof e !== 'object' || e === null) throw new InputError('expected an object', file, at);
     const r = e as Record<string, unknown>;
     if (typeof r.fingerprint !== 'string' || r.fingerprint === '') throw new InputError('expected a fingerprint string', file, `${at}.fingerprint`);
-    const entry: BaselineEntry = { fingerprint: r.fingerprint, ruleId: String(r.ruleId ?? ''), subjectId: String(r.subjectId ?? '') };
+    // Rule and subject may be left out or null (a hand-written entry matches by fingerprint
+    // alone; such an entry is never judged resolved, see judgeable), but a value given must be a
+    // string: `String(5)` would name a rule that never ran.
+    for (const k of ['ruleId', 'subjectId'] as const) {
+      if (r[k] !== undefined && r[k] !== null && typeof r[k] !== 'string') throw new InputError(`expected a ${k} string`, file, `${at}.${k}`);
+    }
+    const entry: BaselineEntry = { fingerprint: r.fingerprint, ruleId: typeof r.ruleId === 'string' ? r.ruleId : '', subjectId: typeof r.subjectId === 'string' ? r.subjectId : '' };
     if (r.severity !== undefined) {
       if (typeof r.severity !== 'string' || !isSeverity(r.severity)) throw new InputError('expected critical, high, medium, low or info', file, `${at}.severity`);
       entry.severity = r.severity;
@@ -124,15 +130,33 @@ export function scopeKey(s: BaselineScope): string {
  * rule that could not judge a subject reports nothing about it, so "not found" alone is no
  * evidence that the risk went away. A known finding whose severity is now above the one in the baseline is `new`: the
  * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which
- * waivers leave alone). Returns new finding objects; the input is not modified.
+ * waivers leave alone). With `legacy`, a finding not known by its fingerprint is looked up by the
+ * one earlier versions gave it (`legacyMatches` counts those). Entries without a rule or subject
+ * are never resolved. Returns new finding objects; the input is not modified.
  */
-export function compareWithBaseline(findings: readonly Finding[], baseline: Baseline, unjudged?: Unjudged): { findings: Finding[]; counts: BaselineCounts } {
+export function compareWithBaseline(
+  findings: readonly Finding[],
+  baseline: Baseline,
+  unjudged?: Unjudged,
+  legacy?: ReadonlyMap<string, LegacyFingerprint>,
+): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; matched: ReadonlySet<string> } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
   const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0, unknown: 0 };
+  // An old fingerprint stands for the finding only in a scope the baseline was written for: it
+  // named no scope, and matching it elsewhere is the mistake the new one corrects. A baseline
+  // that recorded no scopes cannot say, so its old fingerprints match nothing.
+  const covered = new Set((baseline.scopes ?? []).map(scopeKey));
+  let legacyMatches = 0;
   const out = findings.map((f): Finding => {
     seen.add(f.fingerprint);
-    const entry = known.get(f.fingerprint);
+    let entry = known.get(f.fingerprint);
+    const old = entry === undefined ? legacy?.get(f.fingerprint) : undefined;
+    if (old !== undefined && covered.has(scopeKey(old.scope)) && known.has(old.fingerprint) && !seen.has(old.fingerprint)) {
+      entry = known.get(old.fingerprint);
+      seen.add(old.fingerprint);
+      legacyMatches++;
+    }
     const escalated = entry?.severity !== undefined && SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.severity];
     const status = entry !== undefined && !escalated ? 'unchanged' : 'new';
     counts[status]++;
@@ -140,10 +164,24 @@ export function compareWithBaseline(findings: readonly Finding[], baseline: Base
   });
   for (const [fp, entry] of known) {
     if (seen.has(fp)) continue;
-    if (unjudged?.(entry)) counts.unknown++;
+    if (!judgeable(entry) || unjudged?.(entry)) counts.unknown++;
     else counts.resolved++;
   }
-  return { findings: out, counts };
+  return { findings: out, counts, legacyMatches, matched: seen };
+}
+
+/**
+ * Whether an entry names the rule and subject it is about. One without (written by hand) still
+ * matches by fingerprint, but no scan can tell whether its finding is gone: unknown, never resolved.
+ */
+export function judgeable(entry: BaselineEntry): boolean {
+  return entry.ruleId !== '' && entry.subjectId !== '';
+}
+
+/** The fingerprint earlier versions gave a finding, and the scope it is about (see compareWithBaseline). */
+export interface LegacyFingerprint {
+  fingerprint: string;
+  scope: BaselineScope;
 }
 
 /** What a scan knows about its own blind spots, for {@link baselineJudge}. */
@@ -159,6 +197,14 @@ export interface ScanEvidence {
    * evaluated in this scan: present, of its types, and let through by its `where`.
    */
   evaluated: ReadonlySet<string>;
+  /**
+   * Fingerprints of path entries this scan cannot judge although the rule evaluated the subject:
+   * the jewel's scope was not read, or the subject still reaches a jewel of that kind elsewhere,
+   * the one finding per kind the rule reports, so whether this one is still reached is not known.
+   */
+  unjudgedPaths?: ReadonlySet<string>;
+  /** Per current fingerprint, the one earlier versions gave the finding (see compareWithBaseline). */
+  legacy?: ReadonlyMap<string, LegacyFingerprint>;
 }
 
 /**
@@ -177,14 +223,15 @@ const INVENTORY: Record<string, readonly string[]> = {
  * when the rule did not evaluate the subject (gone, or not selected) in a scope whose inventory
  * or whose rule's required data was not read (or a scope this scan did not read at all). A subject outside every scope (an external
  * issuer) is judged gone only when no scope has such a gap. Entries without a rule or subject
- * (hand-written files) cannot be checked and count as resolved, as before.
+ * (hand-written files) cannot be checked: unknown.
  */
 export function baselineJudge(evidence: ScanEvidence): Unjudged {
   const gaps = evidence.coverage.filter((c) => c.status !== 'collected');
   const gapIn = (provider: string, scope: string | undefined, requires: readonly string[]) =>
     gaps.some((g) => g.provider === provider && (scope === undefined || g.scope === scope) && ((INVENTORY[provider] ?? []).includes(g.capability) || requires.includes(g.capability)));
   return (entry) => {
-    if (entry.ruleId === '' || entry.subjectId === '') return false;
+    if (!judgeable(entry)) return true;
+    if (evidence.unjudgedPaths?.has(entry.fingerprint)) return true;
     const requires = evidence.ruleRequires.get(entry.ruleId);
     if (requires === undefined) return true;
     if (evidence.unknownBySubject.get(entry.subjectId)?.includes(entry.ruleId)) return true;

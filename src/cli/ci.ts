@@ -2,11 +2,27 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanReport } from '../report/types.js';
 import { InputError } from '../errors.js';
-import { baselineJudge, compareScopes, compareWithBaseline, createBaseline, judgedKey, parseBaseline, serializeBaseline, type Baseline, type BaselineEntry, type ScanEvidence } from '../ci/baseline.js';
+import {
+  baselineJudge,
+  compareScopes,
+  compareWithBaseline,
+  createBaseline,
+  judgeable,
+  judgedKey,
+  parseBaseline,
+  scopeKey,
+  serializeBaseline,
+  type Baseline,
+  type BaselineScope,
+  type LegacyFingerprint,
+  type ScanEvidence,
+} from '../ci/baseline.js';
+import type { CrownJewelClass } from '../graph/model.js';
 import type { RuleContext } from '../engine/types.js';
-import { resolveOptions } from '../engine/run.js';
+import { fingerprint, resolveOptions } from '../engine/run.js';
+import { jewelGroup } from '../analysis/analyze.js';
 import type { ScanResult } from '../scan.js';
-import { allRules } from '../../rules/index.js';
+import { pathKey } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
 import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
 import { parseJson, readText } from './io.js';
 
@@ -36,11 +52,12 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
     const baseline = read?.baseline ?? readBaseline(file);
     const evidence = read?.evidence;
     const scopes = compareScopes(baseline, report.scopes);
-    // A baseline of other scopes is compared as an empty one: fingerprints that carry no scope (a
-    // path from an external issuer) would otherwise match risk in this estate to risk accepted in
-    // another. Its entries were not judged by this scan, so none is resolved.
+    // A baseline of other scopes is compared as an empty one: nothing accepted there is about this
+    // estate (fingerprints name their scope; those older versions gave paths did not, and would
+    // match risk here to risk accepted there). Its entries were not judged by this scan, so none
+    // is resolved.
     const compared = scopes.foreign ? { ...baseline, findings: [] } : baseline;
-    const { findings, counts } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined);
+    const { findings, counts, legacyMatches, matched } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
     if (scopes.foreign) counts.unknown = new Set(baseline.findings.map((e) => e.fingerprint)).size;
     report.findings = findings;
     report.summary.baseline = counts;
@@ -55,11 +72,24 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
       if (known.size > 0 && findings.length > 0 && !findings.some((f) => known.has(f.fingerprint))) {
         messages.push(`${file}: the baseline matches none of the ${findings.length} findings, so all are new (a baseline of another tenant, or the wrong file?)`);
       }
-      if (scopes.added.length > 0) messages.push(`${file}: the baseline does not cover ${listScopes(scopes.added)}: findings there are new, except those whose fingerprint names no scope (paths from external issuers), which may match a finding accepted elsewhere`);
+      if (scopes.added.length > 0) messages.push(`${file}: the baseline does not cover ${listScopes(scopes.added)}: findings there are new`);
       if (scopes.dropped.length > 0) messages.push(`${file}: this scan did not read ${listScopes(scopes.dropped)}, which the baseline covers: its findings count as unknown, not resolved`);
     }
+    if (legacyMatches > 0) {
+      messages.push(
+        `${file}: ${legacyMatches} finding${legacyMatches === 1 ? '' : 's'} matched baseline entries by the fingerprint earlier versions gave paths into another tenant, account or org; rewrite the baseline (nhiscan baseline write) to record their new fingerprints`,
+      );
+    }
+    if (!scopes.foreign) {
+      // Entries written by hand: named by their place in the file, the first of them at least.
+      const unnamed = baseline.findings.flatMap((e, i) => (!judgeable(e) && !matched.has(e.fingerprint) ? [i] : []));
+      if (unnamed.length > 0) {
+        const more = unnamed.length > 1 ? ` (and ${unnamed.length - 1} more)` : '';
+        messages.push(`${file}: $.findings[${unnamed[0]}]${more}: no longer found, and without ruleId and subjectId no scan can judge whether the finding is gone: counted as unknown, not resolved`);
+      }
+    }
     if (counts.unknown > 0 && !scopes.foreign) {
-      messages.push(`${file}: ${counts.unknown} baseline finding${counts.unknown === 1 ? ' is' : 's are'} no longer found but could not be judged (rule unknown, or data not read): counted as unknown, not resolved`);
+      messages.push(`${file}: ${counts.unknown} baseline finding${counts.unknown === 1 ? ' is' : 's are'} no longer found but could not be judged (rule unknown, data or scope not read, or no rule and subject given): counted as unknown, not resolved`);
     }
   }
   // Written after the comparison, so `--baseline F --write-baseline F` compares, then updates.
@@ -94,10 +124,12 @@ function listScopes(keys: readonly string[]): string {
 /**
  * What a baseline comparison needs of a scan beyond its report: the rules that ran and what
  * they require, which subjects were unknown, and which of the baseline's subjects each rule
- * evaluated (its types and `where` asked again of the graph). Taken before the graph is let go.
+ * evaluated (its types and `where` asked again of the graph, with the options the rule ran
+ * with), and what {@link pathEvidence} finds. Taken before the graph is let go.
  */
-export function scanEvidence(result: ScanResult, entries: readonly BaselineEntry[], now: Date): ScanEvidence {
-  const byId = new Map(allRules.map((r) => [r.meta.id, r]));
+export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date): ScanEvidence {
+  const entries = baseline.findings;
+  const byId = new Map(result.rules.map((r) => [r.meta.id, r]));
   const ruleRequires = new Map(result.report.rules.map((st) => [st.ruleId, byId.get(st.ruleId)?.evaluates.requires ?? []]));
   const ran = new Set(result.report.rules.map((st) => st.ruleId));
   const { graph, analysis } = result;
@@ -111,11 +143,67 @@ export function scanEvidence(result: ScanResult, entries: readonly BaselineEntry
     const { types, kinds = [], where } = rule.evaluates;
     if (!types.includes(node.type) && !kinds.includes(node.kind)) continue;
     let ctx = contexts.get(e.ruleId);
-    if (ctx === undefined) contexts.set(e.ruleId, (ctx = { graph, now, analysis, options: resolveOptions(rule), report: () => undefined, unknown: () => undefined }));
+    if (ctx === undefined) {
+      const options = result.ruleOptions.get(e.ruleId) ?? resolveOptions(rule);
+      contexts.set(e.ruleId, (ctx = { graph, now, analysis, options, report: () => undefined, unknown: () => undefined }));
+    }
     if (where && !where(node, ctx)) continue;
     evaluated.add(judgedKey(e.ruleId, e.subjectId));
   }
-  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated };
+  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, ...pathEvidence(result, baseline) };
+}
+
+const PATH_RULE = 'nhi-path-to-crown-jewel';
+const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 'secrets'];
+
+/**
+ * The path rule's part of the evidence. `legacy`: for each path finding into another scope, the
+ * fingerprint earlier versions gave it (its group alone) and the scope it reaches, for the
+ * baseline entries still written that way. `unjudgedPaths`: entries of the rule that this scan
+ * no longer finds and cannot judge. Their fingerprints hide the group and scope they are about,
+ * so those are found again by hashing each group with each scope either side knows (a few
+ * hashes for each entry not found, not for the whole baseline): an entry about a scope this scan
+ * did not read is unknown, and so is one whose subject still has a finding of that group, into
+ * another scope (the rule reports the nearest jewel of each kind only, so whether this one is
+ * still reached was not asked).
+ */
+function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<string, LegacyFingerprint>; unjudgedPaths: Set<string> } {
+  const { graph, report } = result;
+  const legacy = new Map<string, LegacyFingerprint>();
+  const unjudgedPaths = new Set<string>();
+  const groupsBySubject = new Map<string, Set<string>>();
+  for (const f of report.findings) {
+    if (f.ruleId !== PATH_RULE) continue;
+    const subject = graph.node(f.subject.id);
+    const target = graph.node(String(f.evidence.target));
+    if (subject === undefined || target === undefined) continue;
+    const group = jewelGroup(target.provider, f.evidence.crownJewel as CrownJewelClass);
+    let groups = groupsBySubject.get(subject.id);
+    if (groups === undefined) groupsBySubject.set(subject.id, (groups = new Set()));
+    groups.add(group);
+    if (pathKey(subject, group, target) !== group) legacy.set(f.fingerprint, { fingerprint: fingerprint(PATH_RULE, subject.id, group), scope: { provider: target.provider, id: target.scope } });
+  }
+  const current = new Set(report.findings.map((f) => f.fingerprint));
+  const scanned = new Set(report.scopes.map(scopeKey));
+  const candidates = new Map<string, BaselineScope>();
+  for (const s of [...report.scopes, ...(baseline.scopes ?? [])]) candidates.set(scopeKey(s), { provider: s.provider, id: s.id });
+  const providers = [...new Set([...candidates.values()].map((s) => s.provider))];
+  for (const e of baseline.findings) {
+    if (e.ruleId !== PATH_RULE || current.has(e.fingerprint)) continue;
+    let about: { group: string; scope?: BaselineScope } | undefined;
+    for (const provider of providers) {
+      for (const cls of JEWEL_CLASSES) {
+        const group = jewelGroup(provider, cls);
+        if (fingerprint(PATH_RULE, e.subjectId, group) === e.fingerprint) about = { group };
+        for (const s of candidates.values()) {
+          if (s.provider === provider && fingerprint(PATH_RULE, e.subjectId, `${group}|${s.id}`) === e.fingerprint) about = { group, scope: s };
+        }
+      }
+    }
+    if (about === undefined) continue;
+    if ((about.scope !== undefined && !scanned.has(scopeKey(about.scope))) || groupsBySubject.get(e.subjectId)?.has(about.group)) unjudgedPaths.add(e.fingerprint);
+  }
+  return { legacy, unjudgedPaths };
 }
 
 /** Reads and checks the baseline file named by `--baseline`. */

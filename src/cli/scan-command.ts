@@ -86,7 +86,7 @@ async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baseli
   if (!flags.baseline) return { report: result.report };
   // Read once here; the comparison (applyCiLayer) takes it from here.
   const baseline = readBaseline(flags.baseline);
-  return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline.findings, new Date(result.report.scannedAt)) } };
+  return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline, new Date(result.report.scannedAt)) } };
 }
 
 export type Named = [setting: string, path: string | undefined];

@@ -26,6 +26,8 @@ export interface RunResult {
    * reported a finding on it, each once; undefined for a subject without findings.
    */
   failedRules: readonly (readonly string[] | undefined)[];
+  /** Per rule id, the options it ran with: its defaults under the configured values. */
+  options: Map<string, Record<string, unknown>>;
 }
 
 const templates = new Map<string, string[]>();
@@ -86,16 +88,19 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   // The default sort orders strings by UTF-16 code units, as compareText does.
   const ruleIds = [...new Set(rules.map((r) => r.meta.id))].sort();
   const out: RunState = { graph, analysis, findings, findingSubjects, findingMajors, failedRules, unknownBySubject, verdicts, majorsPerSeverity: ruleIds.length };
+  const options = new Map<string, Record<string, unknown>>();
   for (const rule of rules) {
     const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
     const subjects = subjectsOf(graph, rule, subjectCache);
-    evaluateRule(out, rule, subjects, resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]), opts.now, ruleIds.indexOf(rule.meta.id), st);
+    const resolved = resolveOptions(rule, opts.ruleOptions?.[rule.meta.id]);
+    options.set(rule.meta.id, resolved);
+    evaluateRule(out, rule, subjects, resolved, opts.now, ruleIds.indexOf(rule.meta.id), st);
     if (rule.evaluates.onePerScope) countUnreadScopes(graph, rule, subjects, st);
     st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => compareText(a, b)));
     stats.push(st);
   }
   const sorted = sortFindings(graph, findings, findingMajors, 5 * ruleIds.length, findingSubjects);
-  return verdicts ? { findings: sorted, stats, verdicts, unknownBySubject, failedRules } : { findings: sorted, stats, unknownBySubject, failedRules };
+  return verdicts ? { findings: sorted, stats, verdicts, unknownBySubject, failedRules, options } : { findings: sorted, stats, unknownBySubject, failedRules, options };
 }
 
 /** What runRules gathers over all rules, handed to {@link evaluateRule}. */

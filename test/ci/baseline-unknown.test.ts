@@ -57,7 +57,7 @@ describe('a baseline finding the scan could not judge is unknown, not resolved',
     expect(e('r', 'okta:https://o.example:user:00u1')).toBe(true); // okta.users not read
     expect(e('r', 'aws:999988887777:principal:x')).toBe(true); // an account not scanned
     expect(e('r', 'external:oidc:x')).toBe(true); // outside every scope, and a scope has an inventory gap
-    expect(e('', '')).toBe(false); // a hand-written entry cannot be checked
+    expect(e('', '')).toBe(true); // a hand-written entry cannot be checked: unknown
   });
 
   it('owners of the ownerless app not read: its critical entra-app-no-owner finding is unknown', async () => {

@@ -169,6 +169,8 @@ interface Compiled {
   byNameOnlyWaived: number;
   /** The stable id of the first of them, to suggest in the message. */
   nameOnlyExample?: string;
+  /** Current fingerprints of the findings it matched by the fingerprint an earlier version gave them (see applyWaivers' `earlier`). */
+  renamed?: string[];
 }
 
 /** Whether the waiver accepted the finding's severity (any, when it records none). */
@@ -181,9 +183,9 @@ function accepts(c: Compiled, f: Finding): boolean {
 }
 
 /** Whether the entry matches the finding; an entry that matches it by display name only goes to `nameOnly`. */
-function matches(c: Compiled, f: Finding, nameOnly: Compiled[]): boolean {
+function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string | undefined): boolean {
   const w = c.waiver;
-  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint) return false;
+  if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint && w.fingerprint !== earlier) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
   const { id, nativeId, appId } = f.subject;
   if (c.subject && !(c.subject(id) || c.subject(nativeId) || (appId !== undefined && c.subject(appId)))) {
@@ -198,9 +200,12 @@ function matches(c: Compiled, f: Finding, nameOnly: Compiled[]): boolean {
  * Applies waivers to findings as of `now`. Waivers are indexed by fingerprint and by rule id, so
  * the cost is one map lookup per finding plus the few waivers written for its rule. With
  * `incomplete` (some capability was not collected), a waiver that matches nothing is not called
- * stale: its finding may only be unknown in this scan.
+ * stale: its finding may only be unknown in this scan. `earlier` gives, per current fingerprint, the one
+ * an earlier version gave the same finding (paths into another scope: see src/cli/ci.ts,
+ * legacyPathFingerprints): an entry written with that one still waives it, and says what to write
+ * instead, so that upgrading nhiscan does not turn accepted risk into failures.
  */
-export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date, incomplete = false): WaiverOutcome {
+export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date, incomplete = false, earlier?: ReadonlyMap<string, string>): WaiverOutcome {
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
@@ -217,10 +222,15 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   let expiredFail = false;
   const out = findings.map((f): Finding => {
     const nameOnly: Compiled[] = [];
-    const candidates = [...(byFp.get(f.fingerprint) ?? []), ...(byRule.get(f.ruleId) ?? [])]
-      .filter((c) => matches(c, f, nameOnly))
+    const old = earlier?.get(f.fingerprint);
+    const byOld = old !== undefined ? (byFp.get(old) ?? []) : [];
+    const candidates = [...(byFp.get(f.fingerprint) ?? []), ...byOld, ...(byRule.get(f.ruleId) ?? [])]
+      .filter((c) => matches(c, f, nameOnly, old))
       .sort((a, b) => order.get(a)! - order.get(b)!);
-    for (const c of candidates) c.matched++;
+    for (const c of candidates) {
+      c.matched++;
+      if (old !== undefined && c.waiver.fingerprint === old) (c.renamed ??= []).push(f.fingerprint);
+    }
     const active = candidates.find((c) => !c.expired && accepts(c, f));
     for (const c of nameOnly) {
       c.byNameOnly++;
@@ -245,6 +255,11 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   for (const c of all) {
     const where = `${c.waiver.source.file}:${c.waiver.source.line}`;
     const what = describe(c.waiver);
+    if (c.renamed !== undefined) {
+      messages.push(
+        `${where}: waiver for ${what} matched its path finding by the fingerprint earlier versions gave paths into another tenant, account or org; write ${c.renamed.map((fp) => JSON.stringify(fp)).join(', ')} instead`,
+      );
+    }
     if (c.expired) {
       expired.push({ waiver: c.waiver, matched: c.matched });
       messages.push(

@@ -45,7 +45,15 @@ export const DEFAULT_WAIVER_FILES = ['.nhiscan/waivers.yaml', '.nhiscan/waivers.
  * Baselines and waivers: marks findings new/unchanged/waived before rendering (the report is
  * updated in place), writes `--write-baseline`, and returns the lines to print on stderr.
  */
-export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, cwd = process.cwd(), read?: BaselineRead): CiOutcome {
+export function applyCiLayer(
+  report: ScanReport,
+  opts: CiOptions,
+  now: string,
+  cwd = process.cwd(),
+  read?: BaselineRead,
+  /** Per path finding into another scope, the fingerprint earlier versions gave it (legacyPathFingerprints); with a baseline, its evidence has them. */
+  earlier: ReadonlyMap<string, LegacyFingerprint> | undefined = read?.evidence.legacy,
+): CiOutcome {
   const messages: string[] = [];
   if (opts.baseline) {
     const file = opts.baseline;
@@ -98,7 +106,8 @@ export function applyCiLayer(report: ScanReport, opts: CiOptions, now: string, c
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
     const incomplete = report.coverage.some((c) => c.status !== 'collected');
-    const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete);
+    const old = earlier && new Map([...earlier].map(([fp, l]) => [fp, l.fingerprint]));
+    const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete, old);
     report.findings = outcome.findings;
     report.summary.waived = outcome.waived;
     messages.push(...outcome.messages);
@@ -168,21 +177,9 @@ const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 's
  * still reached was not asked).
  */
 function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<string, LegacyFingerprint>; unjudgedPaths: Set<string> } {
-  const { graph, report } = result;
-  const legacy = new Map<string, LegacyFingerprint>();
+  const { report } = result;
   const unjudgedPaths = new Set<string>();
-  const groupsBySubject = new Map<string, Set<string>>();
-  for (const f of report.findings) {
-    if (f.ruleId !== PATH_RULE) continue;
-    const subject = graph.node(f.subject.id);
-    const target = graph.node(String(f.evidence.target));
-    if (subject === undefined || target === undefined) continue;
-    const group = jewelGroup(target.provider, f.evidence.crownJewel as CrownJewelClass);
-    let groups = groupsBySubject.get(subject.id);
-    if (groups === undefined) groupsBySubject.set(subject.id, (groups = new Set()));
-    groups.add(group);
-    if (pathKey(subject, group, target) !== group) legacy.set(f.fingerprint, { fingerprint: fingerprint(PATH_RULE, subject.id, group), scope: { provider: target.provider, id: target.scope } });
-  }
+  const { legacy, groupsBySubject } = pathFacts(result);
   const current = new Set(report.findings.map((f) => f.fingerprint));
   const scanned = new Set(report.scopes.map(scopeKey));
   const candidates = new Map<string, BaselineScope>();
@@ -204,6 +201,34 @@ function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<str
     if ((about.scope !== undefined && !scanned.has(scopeKey(about.scope))) || groupsBySubject.get(e.subjectId)?.has(about.group)) unjudgedPaths.add(e.fingerprint);
   }
   return { legacy, unjudgedPaths };
+}
+
+/**
+ * For each path finding into another scope, the fingerprint earlier versions gave it (its group
+ * alone) and the scope it reaches: baseline entries and waivers written before still match it.
+ * Taken before the graph is let go.
+ */
+export function legacyPathFingerprints(result: ScanResult): Map<string, LegacyFingerprint> {
+  return pathFacts(result).legacy;
+}
+
+/** What the path findings say: their fingerprints as earlier versions gave them, and the jewel groups each subject reaches. */
+function pathFacts(result: ScanResult): { legacy: Map<string, LegacyFingerprint>; groupsBySubject: Map<string, Set<string>> } {
+  const { graph, report } = result;
+  const legacy = new Map<string, LegacyFingerprint>();
+  const groupsBySubject = new Map<string, Set<string>>();
+  for (const f of report.findings) {
+    if (f.ruleId !== PATH_RULE) continue;
+    const subject = graph.node(f.subject.id);
+    const target = graph.node(String(f.evidence.target));
+    if (subject === undefined || target === undefined) continue;
+    const group = jewelGroup(target.provider, f.evidence.crownJewel as CrownJewelClass);
+    let groups = groupsBySubject.get(subject.id);
+    if (groups === undefined) groupsBySubject.set(subject.id, (groups = new Set()));
+    groups.add(group);
+    if (pathKey(subject, group, target) !== group) legacy.set(f.fingerprint, { fingerprint: fingerprint(PATH_RULE, subject.id, group), scope: { provider: target.provider, id: target.scope } });
+  }
+  return { legacy, groupsBySubject };
 }
 
 /** Reads and checks the baseline file named by `--baseline`. */

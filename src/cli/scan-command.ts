@@ -12,7 +12,8 @@ import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, defaultWaiversFile, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, legacyPathFingerprints, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
+import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
@@ -72,8 +73,8 @@ export function registerScan(program: Command): void {
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
-      const { report, baselineRead } = await scanForCi(flags);
-      process.exitCode = await emit({ report }, flags, baselineRead);
+      const { report, baselineRead, earlier } = await scanForCi(flags);
+      process.exitCode = await emit({ report }, flags, baselineRead, earlier);
     });
 }
 
@@ -81,9 +82,10 @@ export function registerScan(program: Command): void {
  * The report, and with --baseline what the comparison needs of the graph (a set of ids, not the
  * graph itself, which must not outlive this function).
  */
-async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baselineRead?: BaselineRead }> {
+async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
   const result = await runScan(flags);
-  if (!flags.baseline) return { report: result.report };
+  // Waivers may still name paths by the fingerprints earlier versions gave them.
+  if (!flags.baseline) return { report: result.report, earlier: legacyPathFingerprints(result) };
   // Read once here; the comparison (applyCiLayer) takes it from here.
   const baseline = readBaseline(flags.baseline);
   return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline, new Date(result.report.scannedAt)) } };
@@ -228,10 +230,10 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));
 }
 
-async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead): Promise<number> {
+async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
-  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier ?? baselineRead?.evidence.legacy);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
   // Known before the report is written: a reader that closes the pipe early (`| head`) ends the
   // process inside the write (main.ts), and the exit code must still be the gate's, or

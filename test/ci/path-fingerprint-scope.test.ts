@@ -143,3 +143,31 @@ describe('a baseline written before paths were keyed by scope', () => {
     expect(report.findings.filter((f: any) => f.ruleId === RULE && String(f.evidence.target).startsWith('entra:')).every((f: any) => f.baselineState === 'unchanged')).toBe(true);
   });
 });
+
+describe('a waiver written with the fingerprint an earlier version gave a path', () => {
+  it('still waives that path (without a baseline too), and says which fingerprint to write instead', async () => {
+    const snap = copyDemo();
+    const f = pathFinding(scanDir(snap).report, GITHUB_ANY, 'aws:111122223333:crown:admin');
+    const old = legacyFingerprint(f);
+    expect(old).not.toBe(f.fingerprint);
+    const waivers = join(dirname(snap), 'waivers.yaml');
+    writeFileSync(waivers, `- fingerprint: "${old}"\n  reason: accepted before the upgrade\n  owner: o\n  expires: 2030-01-01\n`);
+    const { report, stderr } = await scanJson(snap, '--waivers', waivers);
+    const now = pathFinding(report, GITHUB_ANY, 'aws:111122223333:crown:admin');
+    expect(now.status).toBe('waived');
+    expect(report.summary.waived).toBe(1);
+    expect(stderr).not.toMatch(/stale/);
+    expect(stderr).toContain(`${waivers}:1: waiver for fingerprint ${old} matched its path finding by the fingerprint earlier versions gave paths into another tenant, account or org; write "${f.fingerprint}" instead`);
+  });
+
+  it('the new fingerprint waives its path, and nothing is said about earlier versions', async () => {
+    // The control: the new fingerprint waives exactly its finding and nothing is said about it.
+    const snap = copyDemo();
+    const f = pathFinding(scanDir(snap).report, GITHUB_ANY, 'aws:111122223333:crown:admin');
+    const waivers = join(dirname(snap), 'waivers.yaml');
+    writeFileSync(waivers, `- fingerprint: "${f.fingerprint}"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n`);
+    const { report, stderr } = await scanJson(snap, '--waivers', waivers);
+    expect(report.summary.waived).toBe(1);
+    expect(stderr).not.toMatch(/earlier versions/);
+  });
+});

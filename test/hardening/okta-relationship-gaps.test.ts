@@ -179,6 +179,21 @@ describe('explain and the recertification sheet say "not read", not "none"', () 
     for (const col of ['credential_types', 'oldest_credential_age_days', 'next_expiry']) expect(row[header.indexOf(col)], col).toBe('unknown');
   });
 
+  it('a private_key_jwt app absent from appJwks.json whose keys are also inline in apps.json: the inline keys count, the list does not', () => {
+    // The inline copy has no key id, status or creation date, and the collector's read of the
+    // app's keys failed: "all keys known" would contradict the coverage record.
+    const dir = fresh('jwks-inline');
+    dropKey(dir, 'appJwks.json', AUDIT_EXPORTER);
+    const report = reportOf(dir);
+    const app = report.identities.find((i) => i.name === 'Audit Exporter')!;
+    expect(app.credentialsIncomplete).toBe("the app's client secrets or keys were not read");
+    expect(app.credentials.map((c) => c.name)).toEqual(['public key audit-exporter-2026-05']);
+    // A finding the inline key makes still stands.
+    expect(app.findingIds).toContain('nhi-credential-no-expiry');
+    const card = cli(['explain', 'Audit Exporter', '--snapshot', dir, ...NOW]);
+    expect(card.stdout).toContain("may have more: the app's client secrets or keys were not read");
+  });
+
   it('near miss: the demo app whose secrets were read has no credentialsIncomplete', () => {
     const report = reportOf(fresh('explain-demo'));
     expect(report.identities.filter((i) => i.credentialsIncomplete)).toEqual([]);

@@ -129,7 +129,9 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
     let base = `$[${JSON.stringify(appId)}]`;
     let keys = list;
     if (!keys) {
-      // Older apps keep their public keys inline in settings.oauthClient.jwks instead.
+      // Older apps keep their public keys inline in settings.oauthClient.jwks instead. That copy
+      // has no key id, status or creation date and need not hold every key the JWKS API lists:
+      // its keys are recorded (they exist), but the app's keys still count as not read below.
       const inline = r.optObject(f.oauth, 'jwks', f.oauthPath);
       if (!inline) return false;
       base = `${f.oauthPath}.jwks.keys`;
@@ -155,7 +157,9 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
         reason: `${app.name} authenticates to Okta with a JWT signed by the private key of ${kid ?? keyId}`,
       });
     });
-    return true;
+    // Read only when appJwks.json has the app: absent, the collector's read of its keys failed
+    // or was not made (a coverage record says which), and the inline copy does not stand in.
+    return list !== undefined;
   }
   return true;
 }

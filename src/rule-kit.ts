@@ -193,6 +193,24 @@ export function credentialsUnread(subject: GraphNode): string | undefined {
 }
 
 /**
+ * Why it is not known whether the subject is a service account that is a user object, or
+ * undefined: an IAM user with no row in the credential report and nothing in its name, tags or
+ * the configuration that says so. Its access keys, the usual evidence, are in the missing row.
+ * The service-account rules evaluate such a user and answer unknown where the answer depends on
+ * it being one.
+ */
+export function serviceAccountUnclassified(subject: GraphNode): string | undefined {
+  if (subject.kind !== 'identity' || subject.type !== 'aws-iam-user' || subject.attrs.credentialReportRow !== false) return undefined;
+  if (subject.machineReasons !== undefined && subject.machineReasons.length > 0) return undefined;
+  return 'whether it is a service account is not known: the user has no row in the credential report';
+}
+
+/** The subjects of the service-account rules: user objects classified as one, and those that may be one (see {@link serviceAccountUnclassified}). */
+export function maybeServiceAccount(n: GraphNode): boolean {
+  return (n.machineReasons !== undefined && n.machineReasons.length > 0) || serviceAccountUnclassified(n) !== undefined;
+}
+
+/**
  * Coverage capabilities whose grants, roles, memberships and ownerships feed an identity's
  * capability tier. Entra owners count: an SP that owns an app or SP can add a credential to it
  * (a CAN_ESCALATE_TO edge) and takes its tier.

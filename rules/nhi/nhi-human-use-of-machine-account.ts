@@ -1,4 +1,4 @@
-import { daysSince, defineRule } from '../../src/rule-kit.js';
+import { credentialsUnread, daysSince, defineRule, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -20,10 +20,13 @@ export default defineRule({
     // then agree on the same Okta account, and a window that long still catches a person who signs in monthly.
     options: { interactiveDays: { default: 30, description: 'only a sign-in this recent (in days, against --now) counts as interactive use' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 },
+  evaluates: { types: [], kinds: ['identity'], where: maybeServiceAccount },
   check(subject, ctx) {
+    const unclassified = serviceAccountUnclassified(subject);
+    if (unclassified) return ctx.unknown(unclassified);
     const v = subject.attrs.interactiveUse;
-    if (v === undefined) return ctx.unknown('interactive sign-in activity was not collected');
+    // An IAM user's console sign-ins are in its credential report row.
+    if (v === undefined) return ctx.unknown(credentialsUnread(subject) ?? 'interactive sign-in activity was not collected');
     if (v !== true) return;
     // A sign-in with no date cannot be shown to be old, so it still counts.
     const days = daysSince(subject.attrs.interactiveUseAt as string | null | undefined, ctx.now);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -21,9 +21,16 @@ export default defineRule({
       left: '{{name}} is a service account whose accountable humans are all disabled ({{owners}})',
     },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 && n.type !== 'okta-api-token' },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' },
   check(subject, ctx) {
     const people = ctx.analysis.accountable(subject);
+    // An account that may not be a service account passes only on what would pass one anyway:
+    // an accountable person who has not left (an owner tag has no account to check).
+    const unclassified = serviceAccountUnclassified(subject);
+    if (unclassified) {
+      if (people.some((p) => p.enabled === true || ctx.graph.node(p.id)?.type === 'aws-owner-tag')) return;
+      return ctx.unknown(unclassified);
+    }
     if (people.length === 0) {
       if (subject.provider === 'entra' && subject.attrs.hasManager === undefined) return ctx.unknown('managers were not collected');
       // An IAM user's owner is an owner tag; with a tag entry that could not be read, one may be missing.

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isActiveCredential } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -17,10 +17,14 @@ export default defineRule({
     maturity: 'stable',
     messages: { nomfa: '{{name}} is a service account with a password ({{password}}) and no second factor' },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => n.machineReasons !== undefined && n.machineReasons.length > 0 },
+  evaluates: { types: [], kinds: ['identity'], where: maybeServiceAccount },
   check(subject, ctx) {
     const passwords = credentialsOf(ctx.graph, subject).filter((c) => c.credentialType === 'password' && isActiveCredential(c, ctx.now));
-    if (passwords.length === 0) return;
+    // No password read is no password only when the credentials were read (an IAM user's row).
+    if (passwords.length === 0) {
+      const unread = credentialsUnread(subject);
+      return unread ? ctx.unknown(unread) : undefined;
+    }
     const mfa = subject.attrs.mfa;
     if (mfa === undefined) return ctx.unknown('MFA registration was not collected');
     if (mfa === true) return;

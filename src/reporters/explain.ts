@@ -53,8 +53,12 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '))}`);
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '))}`);
   out.push('', c.bold('1. Accountable humans'));
-  if (i.owners.length === 0) out.push(c.red('   none: no owner, sponsor or manager is recorded'));
-  else if (i.owners.every((o) => o.accountable === false)) out.push(c.red('   none: its only owners are not people'));
+  // Owner data that was not all read (an owner list or manager lookup missing) is no evidence
+  // of "none": the card says unknown, as the owner rules and the recertification sheet do.
+  if (i.owners.length === 0) out.push(i.ownersIncomplete ? c.yellow('   unknown: none recorded, but its owners or manager were not read') : c.red('   none: no owner, sponsor or manager is recorded'));
+  else if (i.owners.every((o) => o.accountable === false)) {
+    out.push(i.ownersIncomplete ? c.yellow('   unknown: its recorded owners are not people, and its owners or manager were not all read') : c.red('   none: its only owners are not people'));
+  }
   for (const o of i.owners) {
     const relation = o.via === undefined ? o.relation : `${o.relation} ${t(o.via)}`;
     if (o.accountable === false) out.push(`   ${t(o.name)} (${relation}, ${c.yellow(t(o.note ?? 'not accountable'))})`);

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -217,6 +218,34 @@ describe('userManagers.json', () => {
 
   it('near miss: a person the collector never looks up is no gap', () => {
     expect(entraGapRecords(gapCopy('managers-person', { 'userManagers.json': drop(ALICE) }))).toEqual([]);
+  });
+
+  it('absent entirely while a user looks like a service account (the collector then writes it): a record, unknown, exit 3', () => {
+    const dir = fullCopy('managers-absent');
+    rmSync(join(dir, 'entra/userManagers.json'));
+    const reason = `1 of 1 users that look like service accounts is not in userManagers.json: their managers were not read (first: ${SVC_BACKUP})`;
+    expect(entraGapRecords(dir)).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.userManagers@userManagers.json', status: 'error', reason }]);
+    expect(reportOf(dir).warnings).toContain(`entra/userManagers.json: ${reason}`);
+    const v = verdicts(dir, 'svc-backup');
+    expect(v.failing).not.toContain('nhi-service-account-no-owner');
+    expect(v.unknown).toContain('nhi-service-account-no-owner');
+    expect(gate(dir)).toBe(3);
+    // Neither the card nor the sheet says "no manager".
+    const card = cli(['explain', '--snapshot', dir, '--now', '2026-11-20T09:00:00Z', '--no-color', 'svc-backup']);
+    expect(card.code, card.stderr).toBe(0);
+    const accountable = card.stdout.slice(card.stdout.indexOf('1. Accountable humans'), card.stdout.indexOf('2. Workload identity'));
+    expect(accountable).not.toContain('none: no owner, sponsor or manager is recorded');
+    expect(accountable).toContain('unknown: none recorded, but its owners or manager were not read');
+    expect(recertRow(dir, 'svc-backup').owner_status).toBe('unknown');
+  });
+
+  it('near miss: absent while no user looks like a service account (the collector writes none): no record', () => {
+    const dir = fullCopy('managers-none-needed');
+    rmSync(join(dir, 'entra/userManagers.json'));
+    const users = readJsonFile(dir, 'entra/users.json');
+    users.value = users.value.filter((u: { id: string }) => u.id !== SVC_BACKUP);
+    writeJsonFile(dir, 'entra/users.json', users);
+    expect(entraGapRecords(dir)).toEqual([]);
   });
 
   it('a user the manifest names in unreadKeys stays on that record alone, as before', () => {

@@ -89,6 +89,46 @@ describe('a parent the collector reads, absent from an Okta relationship file', 
   });
 });
 
+describe('an IAM Identity Center app (amazon_aws_sso): the collector reads its assignments too', () => {
+  const SSO_APP = '0oaIdentityCenter001';
+  const SSO_GROUP = '00gIdentityCenterGrp';
+  /** Adds the app; its assignments (users, groups) are written to the files unless given as undefined. */
+  function withSsoApp(users: unknown[] | undefined, groups: unknown[] | undefined): string {
+    const dir = fresh('sso');
+    const apps = readJsonFile(dir, 'okta/apps.json');
+    apps.push({ id: SSO_APP, name: 'amazon_aws_sso', label: 'AWS IAM Identity Center', status: 'ACTIVE', signOnMode: 'SAML_2_0' });
+    writeJsonFile(dir, 'okta/apps.json', apps);
+    if (users) setKey(dir, 'appUsers.json', SSO_APP, users);
+    if (groups) setKey(dir, 'appGroups.json', SSO_APP, groups);
+    return dir;
+  }
+
+  it('near miss: with both assignment lists read, no record and no warning about the keys', () => {
+    const dir = withSsoApp([], []);
+    expect(gapRecords(dir)).toEqual([]);
+    expect(reportOf(dir).warnings.filter((w) => w.includes(SSO_APP))).toEqual([]);
+  });
+
+  it.each(['appUsers.json', 'appGroups.json'])('absent from %s: one error record and one warning, as an amazon_aws app', (file) => {
+    const dir = withSsoApp(file === 'appUsers.json' ? undefined : [], file === 'appGroups.json' ? undefined : []);
+    const report = reportOf(dir);
+    expect(gapRecords(dir)).toEqual([{ provider: 'okta', scope: ORG, capability: `okta.appAssignments@${file}`, status: 'error', reason: `1 of 2 AWS federation apps is not in ${file}: their ${file === 'appUsers.json' ? 'user' : 'group'} assignments were not read (first: ${SSO_APP})` }]);
+    expect(report.warnings.filter((w) => w.startsWith(`okta/${file}: `))).toEqual([expect.stringContaining(`(first: ${SSO_APP})`)]);
+  });
+
+  it('a user assigned to it directly, and a group assigned to it, are read per user and per group: absent, they give records', () => {
+    const dir = withSsoApp([{ id: ALICE, scope: 'USER' }], [{ id: SSO_GROUP }]);
+    for (const f of ['userRoles.json', 'userFactors.json', 'userGroups.json']) dropKey(dir, f, ALICE);
+    const caps = gapRecords(dir).map((c) => `${c.capability} ${(c.reason ?? '').slice((c.reason ?? '').indexOf('(first'))}`);
+    expect(caps).toEqual([
+      `okta.adminRoles@groupRoles.json (first: ${SSO_GROUP})`,
+      `okta.adminRoles@userRoles.json (first: ${ALICE})`,
+      `okta.factors@userFactors.json (first: ${ALICE})`,
+      `okta.groups@userGroups.json (first: ${ALICE})`,
+    ]);
+  });
+});
+
 describe('the identity whose sub-collection was not read answers unknown, not pass', () => {
   const unknownOf = (dir: string, name: string): string[] => reportOf(dir).identities.find((i) => i.name === name)?.unknownRuleIds ?? [];
 
@@ -137,6 +177,21 @@ describe('explain and the recertification sheet say "not read", not "none"', () 
     const header = sheet[0].split(',');
     const row = sheet.find((l) => l.includes(`,${HR_SYNC},`))!.split(',');
     for (const col of ['credential_types', 'oldest_credential_age_days', 'next_expiry']) expect(row[header.indexOf(col)], col).toBe('unknown');
+  });
+
+  it('a private_key_jwt app absent from appJwks.json whose keys are also inline in apps.json: the inline keys count, the list does not', () => {
+    // The inline copy has no key id, status or creation date, and the collector's read of the
+    // app's keys failed: "all keys known" would contradict the coverage record.
+    const dir = fresh('jwks-inline');
+    dropKey(dir, 'appJwks.json', AUDIT_EXPORTER);
+    const report = reportOf(dir);
+    const app = report.identities.find((i) => i.name === 'Audit Exporter')!;
+    expect(app.credentialsIncomplete).toBe("the app's client secrets or keys were not read");
+    expect(app.credentials.map((c) => c.name)).toEqual(['public key audit-exporter-2026-05']);
+    // A finding the inline key makes still stands.
+    expect(app.findingIds).toContain('nhi-credential-no-expiry');
+    const card = cli(['explain', 'Audit Exporter', '--snapshot', dir, ...NOW]);
+    expect(card.stdout).toContain("may have more: the app's client secrets or keys were not read");
   });
 
   it('near miss: the demo app whose secrets were read has no credentialsIncomplete', () => {

@@ -130,7 +130,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     }
     node.attrs.activeAccessKeys = activeKeys;
     node.lastUsedAt = latest(passwordUsed, ...keyUses);
-    if (!isRoot && classifyUser(node, passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed, config)) people.push(node);
+    if (!isRoot && classifyUser(node, { passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed }, config)) people.push(node);
   });
   return people;
 }
@@ -141,15 +141,18 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
  * generated, or a row lost from the file). Its findings would otherwise vanish as if it had no
  * credentials, so the file gets a coverage record of its own capability name (the report's own
  * record keeps the other rows) and a warning, and the user is marked (`credentialReportRow:
- * false`) for the rules that read its credentials, which answer unknown.
+ * false`) for the rules that read its credentials, which answer unknown. It is still classified
+ * from what was read (name, tags, configuration), so the service-account rules judge it too.
  */
-export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: string; name: string }[], account: string, file: string): void {
+export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: string; name: string }[], account: string, file: string, config: NhiConfig): void {
   const absent: string[] = [];
   for (const u of users) {
     const node = b.getNode(ids.awsPrincipal(account, u.arn));
     // A row sets mfaActive on the node (addCredentialReport): without it the row was not there.
     if (!node || node.attrs.mfaActive !== undefined) continue;
     node.attrs.credentialReportRow = false;
+    // Never a person: that takes a password with MFA, which only the row shows.
+    classifyUser(node, undefined, config);
     absent.push(u.name);
   }
   const name = file.slice(file.lastIndexOf('/') + 1);
@@ -157,19 +160,35 @@ export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: st
   recordRelationshipGap(b, gap, absent);
 }
 
+/** What one user's credential report row says, as classifyUser reads it. */
+interface RowFacts {
+  passwordEnabled: boolean;
+  mfa: boolean;
+  activeKeys: number;
+  activeCerts: number;
+  passwordUsed: string | null;
+}
+
 /**
  * Records why an IAM user looks like an integration, and answers whether its credential report
  * shows a person: a console password protected by MFA, no active access key or signing
  * certificate, and nothing machine-like in its name, tags or the configuration. The caller makes
- * such a user a `human` node once its permissions are known too (see {@link markPeople}).
+ * such a user a `human` node once its permissions are known too (see {@link markPeople}). Without
+ * a row (`row` undefined) only the name, tags and configuration are evidence; the keys, password
+ * and sign-ins stay unset, which the rules read as not collected.
  */
-function classifyUser(node: GraphNode, passwordEnabled: boolean, mfa: boolean, activeKeys: number, activeCerts: number, passwordUsed: string | null, config: NhiConfig): boolean {
+function classifyUser(node: GraphNode, row: RowFacts | undefined, config: NhiConfig): boolean {
   const reasons: string[] = [];
   const pattern = config.serviceAccountPatterns.find((p) => new RegExp(p, 'i').test(node.name));
   if (pattern) reasons.push(`name matches ${pattern}`);
   if (config.knownServiceAccounts.includes(node.nativeId) || config.knownServiceAccounts.includes(node.name)) reasons.push('declared a service account in the configuration');
   const typeTag = (node.tags ?? []).find((t) => /^(type|account[-_]?type|purpose)=/i.test(t) && config.serviceAccountTypes.some((v) => t.toLowerCase().endsWith(`=${v}`)));
   if (typeTag) reasons.push(`tag ${typeTag}`);
+  if (!row) {
+    if (reasons.length > 0) node.machineReasons = reasons;
+    return false;
+  }
+  const { passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed } = row;
   if (activeKeys > 0) reasons.push(`${activeKeys} active access key${activeKeys > 1 ? 's' : ''} (programmatic use)`);
   if (activeKeys > 0 && !passwordEnabled) reasons.push('no console password');
   // X.509 signing certificates sign requests to the older SOAP-style APIs: programmatic too.

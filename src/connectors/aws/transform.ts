@@ -214,7 +214,7 @@ function transformAccount(
   }
 
   const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
-  if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath);
+  if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).

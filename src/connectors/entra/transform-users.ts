@@ -15,7 +15,11 @@ export function addUsers(ctx: EntraContext): void {
   // With some lookups failed, the record names those users: their managers are unknown, the
   // managers read for the others still count.
   const unreadManagers = ctx.unreadKeysOf('entra.userManagers');
-  const managersRead = (ctx.collected('entra.userManagers') || unreadManagers !== undefined) && managers !== undefined;
+  // Lookups the record says were made. The file may be absent under such a record only when no
+  // user needed a lookup (the collector writes it for any): absent otherwise, every user that
+  // needed one is missing from it, which the check below counts as for a single missing key.
+  const lookupsMade = ctx.collected('entra.userManagers') || unreadManagers !== undefined;
+  const managersRead = lookupsMade && managers !== undefined;
   // Users the collector looks up a manager for, and those of them missing from the file while
   // its record does not name them (a missing key was not read: see recordUnreadParents).
   let lookups = 0;
@@ -44,7 +48,7 @@ export function addUsers(ctx: EntraContext): void {
     const lastInteractive = signIn ? r.optDate(signIn, 'lastSignInDateTime', signInPath) : undefined;
     const lastNonInteractive = signIn ? r.optDate(signIn, 'lastNonInteractiveSignInDateTime', signInPath) : undefined;
     const managerList = unreadManagers?.has(id) ? undefined : managers?.get(id);
-    if (managersRead && looksLikeServiceAccount(obj)) {
+    if (lookupsMade && looksLikeServiceAccount(obj)) {
       lookups++;
       if (managerList === undefined && !unreadManagers?.has(id)) managerless.add(id);
     }

@@ -4,14 +4,15 @@ import { Reader } from '../../snapshot/shape.js';
 import { at, type OktaContext } from './transform-context.js';
 import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { ensureScope, readRole } from './transform-privileges.js';
-import { readAwsApp } from './transform-aws.js';
+import { readAwsApp, readAwsSsoApp } from './transform-aws.js';
 import { SECRET_AUTH_METHODS, scopeLevel } from './transform-tiers.js';
 
 type Item = Record<string, unknown>;
 
 /**
  * Reads apps.json. OIDC service apps (client credentials) become `okta-service-app` identities;
- * `amazon_aws` apps become the federation bridge; other apps (browser SSO, SPA) act only for the
+ * `amazon_aws` apps become the federation bridge; of `amazon_aws_sso` (IAM Identity Center) apps
+ * only the assignments are read (see OktaContext.awsSsoApps); other apps (browser SSO, SPA) act only for the
  * signed-in user and are not machine identities.
  */
 export function addApps(ctx: OktaContext): void {
@@ -29,6 +30,10 @@ export function addApps(ctx: OktaContext): void {
     if (name !== undefined) ctx.appNames.set(id, name);
     if (name === 'amazon_aws') {
       readAwsApp(ctx, r, app, path);
+      return;
+    }
+    if (name === 'amazon_aws_sso') {
+      readAwsSsoApp(ctx, id);
       return;
     }
     const settings = r.optObject(app, 'settings', path);
@@ -124,7 +129,9 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
     let base = `$[${JSON.stringify(appId)}]`;
     let keys = list;
     if (!keys) {
-      // Older apps keep their public keys inline in settings.oauthClient.jwks instead.
+      // Older apps keep their public keys inline in settings.oauthClient.jwks instead. That copy
+      // has no key id, status or creation date and need not hold every key the JWKS API lists:
+      // its keys are recorded (they exist), but the app's keys still count as not read below.
       const inline = r.optObject(f.oauth, 'jwks', f.oauthPath);
       if (!inline) return false;
       base = `${f.oauthPath}.jwks.keys`;
@@ -150,7 +157,9 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
         reason: `${app.name} authenticates to Okta with a JWT signed by the private key of ${kid ?? keyId}`,
       });
     });
-    return true;
+    // Read only when appJwks.json has the app: absent, the collector's read of its keys failed
+    // or was not made (a coverage record says which), and the inline copy does not stand in.
+    return list !== undefined;
   }
   return true;
 }

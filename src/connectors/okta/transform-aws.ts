@@ -20,6 +20,19 @@ function literalProviderArn(pattern: string | undefined): string | undefined {
 }
 
 /**
+ * Reads who is assigned to one `amazon_aws_sso` (IAM Identity Center) app. Access through it is
+ * granted by permission sets in AWS, which a snapshot does not hold, so it links nothing; its
+ * assignments tell which users and groups the collector read per user and per group.
+ */
+export function readAwsSsoApp(ctx: OktaContext, appId: string): void {
+  const ru = new Reader(oktaPath('appUsers'));
+  ctx.files.appUsers?.get(appId)?.forEach((a, j) => ctx.awsAppUsers.add(ru.str(a, 'id', at(`$[${JSON.stringify(appId)}]`, j))));
+  const rg = new Reader(oktaPath('appGroups'));
+  const groups = (ctx.files.appGroups?.get(appId) ?? []).map((a, j) => rg.str(a, 'id', at(`$[${JSON.stringify(appId)}]`, j)));
+  ctx.awsSsoApps.push({ appId, groups });
+}
+
+/**
  * Reads one `amazon_aws` app: its role-mapping settings (key names as the Okta Terraform provider
  * documents them; Okta's API spec types `settings.app` as free-form) and who is assigned to it.
  * The app becomes a privilege node: holding it, or changing it, is holding AWS access.
@@ -284,7 +297,7 @@ export function linkAws(ctx: OktaContext): void {
     ctx.b.warn(`${oktaPath('appUsers')}: ${missingUsers.size} assigned user(s) not in ${oktaPath('users')} (${shown}); not linked to AWS`);
   }
   if (ctx.files.apps) {
-    const awsIds = new Set(ctx.awsApps.map((f) => f.appId));
+    const awsIds = new Set([...ctx.awsApps.map((f) => f.appId), ...ctx.awsSsoApps.map((f) => f.appId)]);
     for (const file of ['appUsers', 'appGroups'] as const) {
       const map = ctx.files[file];
       const stray = [...(map?.keys() ?? [])].filter((k) => !awsIds.has(k));

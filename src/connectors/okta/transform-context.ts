@@ -42,6 +42,14 @@ export interface OktaContext {
   appTier: Map<string, number>;
   /** AWS federation apps with their assignments, linked to AWS once users are known. */
   awsApps: AwsFederationApp[];
+  /**
+   * IAM Identity Center apps (`amazon_aws_sso`) with the groups assigned to them (their users go
+   * to awsAppUsers). The scan
+   * does not follow their route into AWS, but the collector reads their assignments, and the
+   * roles, factors and groups of those users and the admin roles of those groups, as for
+   * `amazon_aws`: which of these files lack them is known (transform-unread.ts).
+   */
+  awsSsoApps: { appId: string; groups: string[] }[];
   /** User ids owning at least one API token → number of tokens. */
   tokenOwners: Map<string, number>;
   /** Okta user ids assigned to an AWS federation app, directly or through a group. */
@@ -55,7 +63,7 @@ export interface OktaContext {
    * configuration makes service accounts, users assigned to an AWS app directly.
    */
   readUsers: Set<string>;
-  /** Okta user ids assigned to an AWS federation app directly (appUsers.json). */
+  /** Okta user ids assigned to an AWS federation or Identity Center app directly (appUsers.json). */
   awsAppUsers: Set<string>;
 }
 

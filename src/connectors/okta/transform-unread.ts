@@ -19,12 +19,14 @@ export function recordUnreadParents(ctx: OktaContext): void {
   const machine = (ctx.files.apps ?? []).filter(isMachineApp);
   const appIds = machine.map((a) => a.id).filter((id): id is string => typeof id === 'string');
   const clientIds = machine.map(clientIdOf).filter((id): id is string => id !== undefined);
-  const awsAppIds = ctx.awsApps.map((a) => a.appId);
+  // Identity Center apps too: the collector reads the assignments of both AWS app names.
+  const awsAppIds = [...ctx.awsApps.map((a) => a.appId), ...ctx.awsSsoApps.map((a) => a.appId)];
   const users = [...ctx.readUsers];
   // Group roles are read for the groups of the users above and the groups assigned to AWS apps.
   const groups = new Set<string>();
   for (const uid of users) for (const g of ctx.files.userGroups?.get(uid) ?? []) if (typeof g.id === 'string') groups.add(g.id);
   for (const a of ctx.awsApps) for (const g of a.groups) groups.add(g.groupId);
+  for (const a of ctx.awsSsoApps) for (const g of a.groups) groups.add(g);
 
   const APPS = 'service apps';
   const USERS = 'users read per user (API token owners, service accounts, AWS app users)';

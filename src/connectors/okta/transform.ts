@@ -55,6 +55,7 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
     scopeHolders: new Map(),
     appTier: new Map(),
     awsApps: [],
+    awsSsoApps: [],
     tokenOwners: new Map(),
     awsUsers: new Set(),
     awsGroups: new Set(),

@@ -1,14 +1,16 @@
 /**
- * The retry behaviour the AWS collector ships with (no `retryStrategy` passed): exponential
- * backoff with full jitter, up to `maxAttempts` attempts, and a throttle that never clears ends
- * as an error coverage record. Math.random is pinned so the jittered delays are known.
+ * The retry behaviour the AWS collector ships with (no `retryStrategy` passed), end to end with the
+ * real SDK against the fake: short exponential backoff with full jitter, a throttle that never
+ * clears ending as an error coverage record once its wait budget is spent, and a lasting quota
+ * outlasted with fewer throttled answers thanks to the pacer. Math.random is pinned so the
+ * jittered delays are known; the strategy's own decisions are in aws-paced-retry.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { StandardRetryStrategy } from '@smithy/util-retry';
-import type { RetryErrorInfo, StandardRetryToken } from '@smithy/types';
+import type { RetryErrorInfo } from '@smithy/types';
 import { collectAws } from '../../src/connectors/aws/client.js';
 import { newRequestStats } from '../../src/connectors/aws/request-stats.js';
-import { defaultRetryStrategy, makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
+import { PacedRetryStrategy } from '../../src/connectors/aws/paced-retry.js';
+import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
 import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
@@ -32,53 +34,24 @@ afterEach(async () => {
   expect(env.blocked).toEqual([]);
 });
 
-/** The delay the strategy waited before granting each retry, until it refuses one. */
-async function retryDelays(maxAttempts: number, advance?: () => Promise<unknown>): Promise<{ delays: number[]; refused: boolean }> {
-  const strategy = defaultRetryStrategy(maxAttempts) as StandardRetryStrategy;
-  let token: StandardRetryToken = await strategy.acquireInitialRetryToken('');
-  const delays: number[] = [];
-  for (;;) {
-    const next = strategy.refreshRetryTokenForRetry(token, THROTTLED).then(
-      (t) => t,
-      () => undefined,
-    );
-    if (advance) await advance();
-    const granted = await next;
-    if (!granted) return { delays, refused: true };
-    token = granted;
-    delays.push((token as unknown as { $retryLog: { acquisitionDelay: number } }).$retryLog.acquisitionDelay);
-  }
-}
-
 describe('the default AWS retry strategy', () => {
-  it('doubles the jittered delay after each throttled attempt and stops at maxAttempts', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.01);
-    // A throttling error starts from 1 s; the random factor (here 0.01) spreads clients apart.
-    expect(await retryDelays(6)).toEqual({ delays: [10, 20, 40, 80, 160], refused: true });
-    expect(await retryDelays(2)).toEqual({ delays: [10], refused: true });
-  });
-
-  it('caps one delay at 20 s however many attempts are allowed', async () => {
-    vi.useFakeTimers();
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
-    const { delays } = await retryDelays(9, () => vi.runAllTimersAsync());
-    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
-  });
-
-  it('is what every client gets when no strategy is passed, with the configured attempts', async () => {
-    const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, stats: newRequestStats() };
+  it('is what every client gets when no strategy is passed, each its own, with the configured attempts and budget', async () => {
+    const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, throttleBudgetMs: 300, stats: newRequestStats() };
     const credentials = { accessKeyId: KEY, secretAccessKey: SECRET };
+    const strategies: PacedRetryStrategy[] = [];
     for (const client of [makeIamClient(settings, credentials), makeStsClient(settings, credentials)]) {
       const strategy = await client.config.retryStrategy();
-      expect(strategy).toBeInstanceOf(StandardRetryStrategy);
-      expect(await (strategy as StandardRetryStrategy).maxAttempts()).toBe(4);
+      expect(strategy).toBeInstanceOf(PacedRetryStrategy);
+      expect(await (strategy as PacedRetryStrategy).maxAttempts()).toBe(4);
+      strategies.push(strategy as PacedRetryStrategy);
       client.destroy();
     }
-    // The older Roles Anywhere client gets the same strategy behind a scope adapter: its
-    // refusal after maxAttempts shows it is the standard one with the same attempts.
-    vi.spyOn(Math, 'random').mockReturnValue(0.01);
+    expect(strategies[0]).not.toBe(strategies[1]);
+    // The older Roles Anywhere client gets the same strategy behind a scope adapter: its waits
+    // and its refusal once the 300 ms budget is spent show it is the paced one with that budget.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const ra = makeRolesAnywhereClient(settings, credentials);
-    const config = ra.config as unknown as { retryStrategy: () => Promise<StandardRetryStrategy> };
+    const config = ra.config as unknown as { retryStrategy: () => Promise<PacedRetryStrategy> };
     const strategy = await config.retryStrategy();
     let token = await strategy.acquireInitialRetryToken(undefined as unknown as string);
     const delays: number[] = [];
@@ -86,27 +59,31 @@ describe('the default AWS retry strategy', () => {
       (async () => {
         for (;;) {
           token = await strategy.refreshRetryTokenForRetry(token, THROTTLED);
-          delays.push((token as unknown as { $retryLog: { acquisitionDelay: number } }).$retryLog.acquisitionDelay);
+          delays.push(token.$retryLog.acquisitionDelay);
         }
       })(),
     ).rejects.toThrow();
-    expect(delays).toEqual([10, 20, 40]);
+    expect(delays).toEqual([50, 100, 150]);
     ra.destroy();
   });
 });
 
 describe('collectAws with the default retry strategy', () => {
-  async function run(fakeOptions: Partial<FakeAwsOptions>): Promise<{ fake: FakeAws; result: Awaited<ReturnType<typeof collectAws>>; progress: string[] }> {
-    const fake = await startFakeAws({ accounts: [buildAccount(MAIN, { users: 5, roles: 4 })], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, pageSize: 3, ...fakeOptions });
+  async function run(
+    fakeOptions: Partial<FakeAwsOptions>,
+    collectOptions: Partial<Parameters<typeof collectAws>[0]> = {},
+    size = { users: 5, roles: 4 },
+  ): Promise<{ fake: FakeAws; result: Awaited<ReturnType<typeof collectAws>>; progress: string[] }> {
+    const fake = await startFakeAws({ accounts: [buildAccount(MAIN, size)], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, pageSize: 3, ...fakeOptions });
     fakes.push(fake);
     const progress: string[] = [];
-    // No retryStrategy: the one users run.
-    const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, progress: (m) => progress.push(m) });
+    // No retryStrategy unless a test passes one: the one users run.
+    const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, progress: (m) => progress.push(m), ...collectOptions });
     return { fake, result, progress };
   }
 
-  it('retries throttled calls after growing waits and collects the same files as without throttling', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.01);
+  it('retries throttled calls after short growing waits and collects the same files as without throttling', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const baseline = await run({});
     const throttleFirst = { 'iam:GetAccountAuthorizationDetails': 3, 'iam:GenerateCredentialReport': 1, 'rolesanywhere:ListTrustAnchors': 1 };
     const { fake, result } = await run({ throttleFirst });
@@ -115,23 +92,49 @@ describe('collectAws with the default retry strategy', () => {
     expect(result.coverage.every((c) => c.status === 'collected')).toBe(true);
     expect(fake.throttled()).toBe(5);
     expect(result.stats.retries).toBe(5);
-    // The server saw each retry come no sooner than the backoff asked (timers never fire early;
-    // 1 ms of slack for their rounding).
+    // Half of 100, 200 and 400 ms. The server saw each retry come no sooner than the backoff asked
+    // (timers never fire early; 1 ms of slack for their rounding).
     const waits = fake.waitsAfterThrottle['iam:GetAccountAuthorizationDetails'];
     expect(waits).toHaveLength(3);
-    [10, 20, 40].forEach((delay, i) => expect(waits[i]).toBeGreaterThanOrEqual(delay - 1));
+    [50, 100, 200].forEach((delay, i) => expect(waits[i]).toBeGreaterThanOrEqual(delay - 1));
   });
 
-  it('turns a throttle that never clears into an error record after maxAttempts, with a progress warning', async () => {
+  it('turns a throttle that never clears into an error record once the wait budget is spent, with a progress warning', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.01);
-    const { fake, result, progress } = await run({ throttleFirst: { 'iam:ListOpenIDConnectProviders': 1000 } });
+    // Waits of 1, 2, 4, ... 128 ms, then the 45 ms left of a 300 ms budget: 10 attempts, more than
+    // maxAttempts (6), which only limits errors other than throttling.
+    const { fake, result, progress } = await run({ throttleFirst: { 'iam:ListOpenIDConnectProviders': 1000 } }, { throttleBudgetMs: 300 });
 
     const federation = result.coverage.find((c) => c.scope === MAIN && c.capability === 'aws.federation');
     expect(federation?.status).toBe('error');
-    expect(federation?.reason).toMatch(/^ListOpenIDConnectProviders: Throttling .*still throttled after 6 attempts/);
-    expect(fake.counts['iam:ListOpenIDConnectProviders']).toBe(6);
+    expect(federation?.reason).toMatch(/^ListOpenIDConnectProviders: Throttling .*still throttled after 10 attempts/);
+    expect(fake.counts['iam:ListOpenIDConnectProviders']).toBe(10);
+    expect(fake.waitsAfterThrottle['iam:ListOpenIDConnectProviders'].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(300 - 9);
     expect(progress).toContain(`aws ${MAIN}: aws.federation error`);
     expect(result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
     expect(result.coverage.filter((c) => c.capability !== 'aws.federation').every((c) => c.status === 'collected')).toBe(true);
+  });
+
+  it('outlasts a quota that never lets up, every capability collected, with fewer throttled answers than the same backoff unpaced', async () => {
+    // Short waits (a tenth of each cap), so the calls come back soon after every throttle: unpaced,
+    // the account's calls running side by side keep running into the quota; paced, the client sends
+    // at the rate that got through.
+    vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    const size = { users: 12, roles: 10, groups: 2, policies: 3 };
+    const baseline = await run({}, {}, size);
+    const quota = { iamRateLimit: { perSecond: 20, burst: 1 } };
+
+    const paced = await run(quota, {}, size);
+    const unpaced = await run(quota, { retryStrategy: new PacedRetryStrategy({ maxAttempts: 6, pacing: false }) }, size);
+
+    for (const r of [paced, unpaced]) {
+      expect(r.result.files).toEqual(baseline.result.files);
+      expect(r.result.coverage.every((c) => c.status === 'collected')).toBe(true);
+    }
+    // Both made every request the collection needs; the difference is throttled answers.
+    expect(paced.fake.totalRequests() - paced.fake.throttled()).toBe(baseline.fake.totalRequests());
+    expect(unpaced.fake.totalRequests() - unpaced.fake.throttled()).toBe(baseline.fake.totalRequests());
+    const counts = `throttled answers: paced ${paced.fake.throttled()}, unpaced ${unpaced.fake.throttled()}`;
+    expect(paced.fake.throttled() * 2, counts).toBeLessThan(unpaced.fake.throttled());
   });
 });

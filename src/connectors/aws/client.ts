@@ -40,11 +40,13 @@ export interface AwsCollectOptions {
   accounts?: string[] | 'all';
   /** Accounts collected at the same time. Default 4, at most 16. */
   concurrency?: number;
-  /** Attempts per API call, the first one included (see defaultRetryStrategy in sdk-clients.ts). Default 6. */
+  /** Attempts per API call, the first one included, for errors other than throttling (see defaultRetryStrategy in sdk-clients.ts). Default 6. */
   maxAttempts?: number;
+  /** Backoff a throttled API call may wait in all before it fails (see defaultRetryStrategy). Default 30 000 ms. */
+  throttleBudgetMs?: number;
   /** Per-attempt HTTP timeout. Default 120 000 ms. */
   requestTimeoutMs?: number;
-  /** Replaces the default retry strategy, exponential backoff with jitter (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
+  /** Replaces the default retry strategy, paced exponential backoff with jitter (tests: `new ConfiguredRetryStrategy(n, () => 10)`). */
   retryStrategy?: AwsRetryStrategy;
   progress?: ProgressFn;
   /** Delay used between credential report polls. */
@@ -239,7 +241,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
   // Every call and wait of this run listens to opts.signal through this one listener.
   const stop = opts.signal ? requestSignals(opts.signal) : undefined;
   const ctx: RunContext = {
-    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, maxResponseBytes: opts.maxResponseBytes, stats, stop },
+    settings: { region, endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: opts.maxAttempts ?? 6, throttleBudgetMs: opts.throttleBudgetMs, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs, maxResponseBytes: opts.maxResponseBytes, stats, stop },
     secrets,
     progress: (message) => opts.progress?.(redact(message, secrets)),
     sleep: stop && !opts.sleep ? stop.sleep : waitUntilStopped(opts.sleep, opts.signal),

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { RetryErrorInfo } from '@smithy/types';
 import { collectAws } from '../../src/connectors/aws/client.js';
 import { newRequestStats } from '../../src/connectors/aws/request-stats.js';
+import { requestSignals } from '../../src/connectors/abort.js';
 import { PacedRetryStrategy } from '../../src/connectors/aws/paced-retry.js';
 import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
@@ -65,6 +66,24 @@ describe('the default AWS retry strategy', () => {
     ).rejects.toThrow();
     expect(delays).toEqual([50, 100, 150]);
     ra.destroy();
+  });
+});
+
+describe('the default strategy and the run\'s stop', () => {
+  it('a backoff wait ends when the run is stopped: the retry is refused with the stop\'s reason at once', async () => {
+    const stop = new AbortController();
+    const signals = requestSignals(stop.signal);
+    const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, stats: newRequestStats(), stop: signals };
+    const client = makeIamClient(settings, { accessKeyId: KEY, secretAccessKey: SECRET });
+    const strategy = (await client.config.retryStrategy()) as PacedRetryStrategy;
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const token = await strategy.acquireInitialRetryToken(undefined as unknown as string);
+    const waiting = strategy.refreshRetryTokenForRetry(token, THROTTLED);
+    const reason = new Error('stopped: another provider failed');
+    stop.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    signals.close();
+    client.destroy();
   });
 });
 

@@ -98,10 +98,23 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials, ada
     ...(settings.retryStrategy
       ? { retryStrategy: adapt(settings.retryStrategy) }
       : // maxAttempts here only sets the attempt header the SDK sends; the strategy enforces it.
-        { retryStrategy: adapt(defaultRetryStrategy(settings.maxAttempts, settings.throttleBudgetMs === undefined ? {} : { throttleBudgetMs: settings.throttleBudgetMs })), maxAttempts: settings.maxAttempts }),
+        { retryStrategy: adapt(defaultRetryStrategy(settings.maxAttempts, pacedOptions(settings))), maxAttempts: settings.maxAttempts }),
   };
 }
 
+
+/**
+ * The default strategy's settings from the run's: its budget, and its waits (backoff and pacing)
+ * made to end when the run stops. The SDK gives up on a call once its signal aborts, but a plain
+ * timer would go on holding the process for up to 20 s after a stopped run.
+ */
+function pacedOptions(settings: ClientSettings): Omit<PacedRetryOptions, 'maxAttempts'> {
+  const stop = settings.stop;
+  return {
+    ...(settings.throttleBudgetMs === undefined ? {} : { throttleBudgetMs: settings.throttleBudgetMs }),
+    ...(stop ? { sleep: (ms: number) => stop.sleep(ms) } : {}),
+  };
+}
 
 /** The answer grew past the size cap while it was read. Not a transient error: the SDK does not retry it. */
 class ResponseTooLarge extends Error {

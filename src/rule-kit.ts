@@ -184,25 +184,30 @@ export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
  * Why the subject's own credentials are not all known, or undefined: an Okta service app whose
  * client secrets or keys were not read (absent from okta/appSecrets.json or appJwks.json, or
  * okta.appCredentials not collected), or an IAM user with no row in its account's credential
- * report (its access keys and password). "No credential" is then not evidence of none.
+ * report, or whose account's report was not read at all (its access keys and password). "No credential" is then not evidence of none.
  */
 export function credentialsUnread(subject: GraphNode): string | undefined {
   if (subject.type === 'okta-service-app' && subject.attrs.credentialsCollected !== true) return "the app's client secrets or keys were not read";
-  if (subject.type === 'aws-iam-user' && subject.attrs.credentialReportRow === false) return 'the user has no row in the credential report';
+  if (subject.type === 'aws-iam-user' && subject.attrs.credentialReportRow === false) return reportGap(subject);
   return undefined;
+}
+
+/** Why an IAM user with no credential report row has none: its own row missing, or the whole report of its account not read. */
+function reportGap(subject: GraphNode): string {
+  return subject.attrs.credentialReportUnread === true ? 'the credential report of its account was not read' : 'the user has no row in the credential report';
 }
 
 /**
  * Why it is not known whether the subject is a service account that is a user object, or
- * undefined: an IAM user with no row in the credential report and nothing in its name, tags or
- * the configuration that says so. Its access keys, the usual evidence, are in the missing row.
+ * undefined: an IAM user with no row in the credential report (or whose account's report was not
+ * read) and nothing in its name, tags or the configuration that says so. Its access keys, the usual evidence, are in the missing row.
  * The service-account rules evaluate such a user and answer unknown where the answer depends on
  * it being one.
  */
 export function serviceAccountUnclassified(subject: GraphNode): string | undefined {
   if (subject.kind !== 'identity' || subject.type !== 'aws-iam-user' || subject.attrs.credentialReportRow !== false) return undefined;
   if (subject.machineReasons !== undefined && subject.machineReasons.length > 0) return undefined;
-  return 'whether it is a service account is not known: the user has no row in the credential report';
+  return `whether it is a service account is not known: ${reportGap(subject)}`;
 }
 
 /** The subjects of the service-account rules: user objects classified as one, and those that may be one (see {@link serviceAccountUnclassified}). */

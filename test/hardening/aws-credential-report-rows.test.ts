@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { parseCsv } from './csv-parse.js';
 import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
 
 // An IAM user of the authorization details with no row in the credential report: its keys,
@@ -89,5 +90,88 @@ describe('an IAM user missing from its account credential report', () => {
   it('near miss: every user has a row (the demo): no such record', () => {
     const report = reportOf(copyDemo(tmp.dir, 'demo'));
     expect(report.coverage.filter((c) => c.capability.includes('@credential-report'))).toEqual([]);
+  });
+});
+
+// The whole credential report of an account not read (file absent, or the collection recorded
+// 403 or an error): every IAM user of the account lacks its row. The account-level record
+// `aws.credentialReport` says so once; each user is still classified from its name, tags and the
+// configuration, and every rule that needs the report answers unknown for it, not nothing.
+describe('an account whose credential report was not read', () => {
+  const UNREAD = 'the credential report of its account was not read';
+  const USERS = ['billing-export', 'legacy-erp-integration', 'maria.gomez', 'svc-reporting'];
+  const NOW = ['--now', '2026-11-29T00:00:00Z', '--no-color'];
+
+  function withoutReport(name: string): string {
+    const dir = copyDemo(tmp.dir, `${name}-${n++}`);
+    rmSync(join(dir, REPORT));
+    return dir;
+  }
+
+  /** The report kept, but the manifest records the read as forbidden: the file is not used. */
+  function forbidden(name: string): string {
+    const dir = copyDemo(tmp.dir, `${name}-${n++}`);
+    const manifest = readJsonFile(dir, 'manifest.json');
+    const rec = manifest.coverage.find((c: { scope: string; capability: string }) => c.scope === PROD && c.capability === 'aws.credentialReport');
+    rec.status = 'missing-permission';
+    rec.reason = '403 AccessDenied on iam:GenerateCredentialReport';
+    writeJsonFile(dir, 'manifest.json', manifest);
+    return dir;
+  }
+
+  for (const [how, make] of [
+    ['absent', withoutReport],
+    ['recorded as forbidden', forbidden],
+  ] as const) {
+    it(`(${how}) classifies every IAM user of the account from its name, tags and config, and the rules that need the report answer unknown naming it`, () => {
+      const report = reportOf(make(how.replace(/ /g, '-')));
+      const users = report.identities.filter((i) => i.scope === PROD && i.type === 'aws-iam-user');
+      expect(users.map((u) => u.name).sort()).toEqual(USERS);
+      for (const u of users) {
+        expect(u.credentialsIncomplete, u.name).toBe(UNREAD);
+        // A report-derived fact with no report: unknown, never a silent skip.
+        expect(u.unknownRuleIds, u.name).toContain('nhi-credential-no-expiry');
+        expect(u.unknownRuleIds, u.name).toContain('nhi-service-account-weak-auth');
+        expect(u.unknownRuleIds, u.name).toContain('nhi-human-use-of-machine-account');
+      }
+      const user = (name: string) => users.find((u) => u.name === name)!;
+      // By name: a service account without an owner tag fails the ownership rule without the report.
+      expect(user(USER).machineReasons).toEqual(['name matches [-_.](svc|service|bot|integration)$']);
+      expect(user(USER).findingIds).toContain('nhi-service-account-no-owner');
+      expect(user('svc-reporting').findingIds).toContain('nhi-service-account-no-owner');
+      // No machine evidence outside the report: not known to be a service account; its owner tag still passes ownership.
+      expect(user('billing-export').machineReasons).toBeUndefined();
+      expect(user('billing-export').unknownRuleIds).not.toContain('nhi-service-account-no-owner');
+      expect(user('billing-export').findingIds ?? []).not.toContain('nhi-service-account-no-owner');
+      const reasons = (rule: string) => Object.keys(report.rules.find((s) => s.ruleId === rule)!.unknownReasons);
+      expect(reasons('nhi-credential-no-expiry')).toContain(UNREAD);
+      expect(reasons('nhi-service-account-weak-auth')).toContain(UNREAD);
+      expect(reasons('nhi-human-use-of-machine-account')).toContain(`whether it is a service account is not known: ${UNREAD}`);
+      // One account-level record, no per-user or per-file duplicates; the other account is untouched.
+      const recs = report.coverage.filter((c) => c.capability.startsWith('aws.credentialReport'));
+      expect(recs.filter((c) => c.scope === PROD)).toEqual([expect.objectContaining({ capability: 'aws.credentialReport', status: how === 'absent' ? 'error' : 'missing-permission' })]);
+      expect(recs.filter((c) => c.scope !== PROD)).toEqual([expect.objectContaining({ capability: 'aws.credentialReport', status: 'collected' })]);
+      expect(report.identities.filter((i) => i.scope !== PROD && i.credentialsIncomplete !== undefined)).toEqual([]);
+    });
+  }
+
+  it('explain and the recertification sheet say unknown for the credentials and last use, not none', () => {
+    const dir = withoutReport('explain');
+    const card = cli(['explain', 'svc-reporting', '--snapshot', dir, ...NOW]);
+    expect(card.code).toBe(0);
+    expect(card.stdout).toContain(`unknown: ${UNREAD}`);
+    expect(card.stdout).not.toContain('no credentials recorded');
+    const [header, ...rows] = parseCsv(cli(['scan', '--snapshot', dir, '--format', 'recert-csv', ...NOW]).stdout);
+    for (const name of USERS) {
+      const row = rows.find((r) => r[header.indexOf('native_id')] === `arn:aws:iam::${PROD}:user/${name}`)!;
+      for (const col of ['credential_types', 'oldest_credential_age_days', 'next_expiry']) expect(row[header.indexOf(col)], `${name} ${col}`).toBe('unknown');
+      expect(row[header.indexOf('last_used')], name).toBe('not collected');
+    }
+  });
+
+  it('near miss: the per-row case keeps its own reason', () => {
+    const report = reportOf(withoutRow('row-reason'));
+    expect(report.identities.find((i) => i.scope === PROD && i.name === USER)?.credentialsIncomplete).toBe('the user has no row in the credential report');
+    expect(report.identities.filter((i) => i.scope === PROD && i.name !== USER && i.credentialsIncomplete !== undefined)).toEqual([]);
   });
 });

@@ -160,6 +160,26 @@ export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: st
   recordRelationshipGap(b, gap, absent);
 }
 
+/**
+ * The IAM users of an account whose credential report was not read at all (the file absent, or
+ * its capability recorded as forbidden or failed): no user has a row, as for a single user above,
+ * but the account's own `aws.credentialReport` record already says so, once, with its warning, so
+ * nothing is recorded per user. Each user is marked for the rules that read its credentials
+ * (`credentialReportRow: false`, and `credentialReportUnread` so their reason names the report,
+ * not a row) and classified from its name, tags and the configuration; without that, every user
+ * of the account would drop out of the service-account and credential rules as if it had nothing
+ * to judge.
+ */
+export function recordReportUnread(b: GraphBuilder, users: readonly { arn: string }[], account: string, config: NhiConfig): void {
+  for (const u of users) {
+    const node = b.getNode(ids.awsPrincipal(account, u.arn));
+    if (!node) continue;
+    node.attrs.credentialReportRow = false;
+    node.attrs.credentialReportUnread = true;
+    classifyUser(node, undefined, config);
+  }
+}
+
 /** What one user's credential report row says, as classifyUser reads it. */
 interface RowFacts {
   passwordEnabled: boolean;

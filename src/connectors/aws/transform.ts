@@ -35,7 +35,7 @@ import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
 import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
-import { addCredentialReport, markPeople, recordUsersWithoutRow } from './transform-credentials.js';
+import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant } from '../../iso-date.js';
 import { sortTexts } from '../../compare.js';
@@ -215,6 +215,7 @@ function transformAccount(
 
   const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
   if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
+  else recordReportUnread(b, [...model.users.values()], account, config);
 
   const oidcProviders = readProviders(oidcRaw, oidcPath);
   // From the answer thread when it has them (the same pure function of the same file and clock).

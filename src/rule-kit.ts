@@ -9,6 +9,7 @@ import type { Analysis } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
+import { unreadText } from './connectors/entra/service-accounts.js';
 
 export type {
   RuleDefinition,
@@ -200,11 +201,19 @@ function reportGap(subject: GraphNode): string {
 /**
  * Why it is not known whether the subject is a service account that is a user object, or
  * undefined: an IAM user with no row in the credential report (or whose account's report was not
- * read) and nothing in its name, tags or the configuration that says so. Its access keys, the usual evidence, are in the missing row.
+ * read) and nothing in its name, tags or the configuration that says so (its access keys, the
+ * usual evidence, are in the missing row); an Entra user named like one whose supporting signals
+ * read are none while one of them was not read (its manager, MFA registration or sign-in
+ * activity). The Entra user stays a `human` node.
  * The service-account rules evaluate such a user and answer unknown where the answer depends on
  * it being one.
  */
 export function serviceAccountUnclassified(subject: GraphNode): string | undefined {
+  if (subject.type === 'entra-user') {
+    const unread = subject.attrs.serviceAccountUnread;
+    if (subject.kind !== 'human' || !Array.isArray(unread) || unread.length === 0) return undefined;
+    return `whether it is a service account is not known: its name looks like one and its ${unreadText(unread as string[])}`;
+  }
   if (subject.kind !== 'identity' || subject.type !== 'aws-iam-user' || subject.attrs.credentialReportRow !== false) return undefined;
   if (subject.machineReasons !== undefined && subject.machineReasons.length > 0) return undefined;
   return `whether it is a service account is not known: ${reportGap(subject)}`;

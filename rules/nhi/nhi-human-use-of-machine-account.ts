@@ -20,17 +20,20 @@ export default defineRule({
     // then agree on the same Okta account, and a window that long still catches a person who signs in monthly.
     options: { interactiveDays: { default: 30, description: 'only a sign-in this recent (in days, against --now) counts as interactive use' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: maybeServiceAccount },
+  // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
+  evaluates: { types: [], kinds: ['identity', 'human'], where: maybeServiceAccount },
   check(subject, ctx) {
+    // An account that may not be a service account passes only where one would (no recent
+    // interactive use read); recent interactive use is a finding only on a service account.
     const unclassified = serviceAccountUnclassified(subject);
-    if (unclassified) return ctx.unknown(unclassified);
     const v = subject.attrs.interactiveUse;
     // An IAM user's console sign-ins are in its credential report row.
-    if (v === undefined) return ctx.unknown(credentialsUnread(subject) ?? 'interactive sign-in activity was not collected');
+    if (v === undefined) return ctx.unknown(unclassified ?? credentialsUnread(subject) ?? 'interactive sign-in activity was not collected');
     if (v !== true) return;
     // A sign-in with no date cannot be shown to be old, so it still counts.
     const days = daysSince(subject.attrs.interactiveUseAt as string | null | undefined, ctx.now);
     if (days !== undefined && days > Number(ctx.options.interactiveDays)) return;
+    if (unclassified) return ctx.unknown(unclassified);
     ctx.report({
       messageId: 'human',
       args: { why: subject.machineReasons!.join('; '), evidence: String(subject.attrs.interactiveUseEvidence ?? 'interactive sign-in recorded') },

@@ -21,7 +21,8 @@ export default defineRule({
       left: '{{name}} is a service account whose accountable humans are all disabled ({{owners}})',
     },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' },
+  // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' },
   check(subject, ctx) {
     const people = ctx.analysis.accountable(subject);
     // An account that may not be a service account passes only on what would pass one anyway:

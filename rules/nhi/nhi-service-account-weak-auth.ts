@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -17,8 +17,13 @@ export default defineRule({
     maturity: 'stable',
     messages: { nomfa: '{{name}} is a service account with a password ({{password}}) and no second factor' },
   },
-  evaluates: { types: [], kinds: ['identity'], where: maybeServiceAccount },
+  // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
+  evaluates: { types: [], kinds: ['identity', 'human'], where: maybeServiceAccount },
   check(subject, ctx) {
+    // Such an Entra user has a password like any user object, but no credential node (those are
+    // made for service accounts): registered MFA passes it either way, anything else is unknown.
+    const unclassified = serviceAccountUnclassified(subject);
+    if (unclassified && subject.kind === 'human') return subject.attrs.mfa === true ? undefined : ctx.unknown(unclassified);
     const passwords = credentialsOf(ctx.graph, subject).filter((c) => c.credentialType === 'password' && isActiveCredential(c, ctx.now));
     // No password read is no password only when the credentials were read (an IAM user's row).
     if (passwords.length === 0) {

@@ -91,6 +91,8 @@ describe('transformEntra on the recorded Contoso payload', () => {
       HAS_ROLE: 4,
       MEMBER_OF: 1,
       CAN_ESCALATE_TO: 8,
+      // Alice manages Svc Named Person, a user that may be a service account (MFA not read).
+      MANAGES: 1,
     });
   });
 
@@ -284,6 +286,9 @@ describe('transformEntra on the recorded Contoso payload', () => {
     const named = g.node(user(4))!;
     expect(named.kind).toBe('human');
     expect(named.attrs.serviceAccountSignals).toHaveLength(1);
+    // Its manager and sign-ins were read (it never signed in); its MFA registration was not
+    // (missing-permission), and "no MFA" would make it a service account.
+    expect(named.attrs.serviceAccountUnread).toEqual(['MFA registration']);
     const g2 = run(load(), { ...DEFAULT_CONFIG, knownServiceAccounts: ['svc-named@contoso.com'] });
     expect(g2.node(user(4))!.kind).toBe('identity');
   });
@@ -309,6 +314,8 @@ describe('transformEntra on the recorded Contoso payload', () => {
 
   it('warns about dangling assignments instead of failing', () => {
     expect(g.warnings).toEqual([
+      // Svc Named Person: its MFA registration, which could make it a service account, was not read.
+      'entra/users.json: 1 user named like a service account could not be classified, because data that decides it was not read: the service-account rules answer unknown for it (first: Svc Named Person: its MFA registration was not read)',
       // The fixture reads the owners of 3 of the 11 service principals that are not Microsoft's.
       expect.stringMatching(/^entra\/servicePrincipalOwners\.json: 8 of 11 service principals are not in servicePrincipalOwners\.json: their owners were not read \(first: /),
       expect.stringMatching(/appRoleAssignments\.json: \$\.value\[5\].*a1000000-0000-4000-8000-000000000999.*not in the snapshot/),
@@ -503,6 +510,20 @@ describe('service-account classification', () => {
     ['employeeType declares it', { userPrincipalName: 'jane@c.com', employeeType: 'Service Account' }, true],
   ] as const)('%s', (_name, facts, machine) => {
     expect(classifyUser({ ...base, ...facts }, DEFAULT_CONFIG).machine).toBe(machine);
+  });
+
+  it('names the unread sources of supporting signals of a name-matched user that is not one on what was read', () => {
+    const read = { id: 'u1', signInKnown: true, lastInteractive: '2026-11-01T00:00:00Z', hasManager: true, mfaRegistered: true };
+    expect(classifyUser({ ...read, userPrincipalName: 'svc-x@c.com' }, DEFAULT_CONFIG)).toMatchObject({ machine: false, unread: [] });
+    expect(classifyUser({ id: 'u1', signInKnown: false, userPrincipalName: 'svc-x@c.com' }, DEFAULT_CONFIG)).toMatchObject({
+      machine: false,
+      unread: ['manager', 'MFA registration', 'sign-in activity'],
+    });
+    expect(classifyUser({ ...read, hasManager: undefined, userPrincipalName: 'svc-x@c.com' }, DEFAULT_CONFIG).unread).toEqual(['manager']);
+    // Not named like one: supporting signals alone never decide, so nothing unread matters.
+    expect(classifyUser({ id: 'u1', signInKnown: false, userPrincipalName: 'jane@c.com' }, DEFAULT_CONFIG).unread).toEqual([]);
+    // Already a service account on what was read.
+    expect(classifyUser({ id: 'u1', signInKnown: false, userPrincipalName: 'svc-x@c.com', passwordPolicies: 'DisablePasswordExpiration' }, DEFAULT_CONFIG).unread).toEqual([]);
   });
 });
 

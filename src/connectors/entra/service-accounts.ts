@@ -38,6 +38,13 @@ export interface Classification {
   machine: boolean;
   /** Every reason found, strong ones first (kept even when the user stays human, for review). */
   reasons: string[];
+  /**
+   * For a user named like a service account that no signal read makes one: the sources of
+   * supporting signals that were not read ("manager", "MFA registration", "sign-in activity"),
+   * any of which could have made it one. Empty otherwise: a declared or supported user is decided,
+   * and without the name no supporting signal decides anything.
+   */
+  unread: string[];
 }
 
 /**
@@ -72,7 +79,21 @@ export function classifyUser(u: UserFacts, config: NhiConfig): Classification {
   if (u.signInKnown && u.lastNonInteractive && !u.lastInteractive) support.push('only non-interactive sign-ins');
   if (u.onPremisesSyncEnabled === true) support.push('synced from on-premises AD');
   const machine = declared.length > 0 || (named.length > 0 && support.length > 0);
-  return { machine, reasons: [...declared, ...named, ...support] };
+  // Such a user is a person only on the signals read: one that was not may be the one that
+  // makes it a service account, so the caller must not present it as a person without saying so.
+  const unread: string[] = [];
+  if (!machine && named.length > 0) {
+    if (u.hasManager === undefined) unread.push('manager');
+    if (u.mfaRegistered === undefined) unread.push('MFA registration');
+    if (!u.signInKnown) unread.push('sign-in activity');
+  }
+  return { machine, reasons: [...declared, ...named, ...support], unread };
+}
+
+/** "manager was not read", "manager and MFA registration were not read": the sources a user's classification lacks. */
+export function unreadText(unread: readonly string[]): string {
+  if (unread.length === 1) return `${unread[0]} was not read`;
+  return `${unread.slice(0, -1).join(', ')} and ${unread[unread.length - 1]} were not read`;
 }
 
 function safeTest(pattern: string, value: string): boolean {

@@ -1,6 +1,6 @@
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
-import { classifyUser, looksLikeServiceAccount } from './service-accounts.js';
+import { classifyUser, looksLikeServiceAccount, unreadText } from './service-accounts.js';
 import { recordGap } from './unread-parents.js';
 import { type EntraContext, type Item, latest, odataType } from './transform-context.js';
 
@@ -24,6 +24,8 @@ export function addUsers(ctx: EntraContext): void {
   // its record does not name them (a missing key was not read: see recordUnreadParents).
   let lookups = 0;
   const managerless = new Set<string>();
+  // Users named like service accounts whose deciding signals were not read (see below).
+  const unclassified: { name: string; unread: string[] }[] = [];
   const mfa = new Map<string, boolean>();
   if (ctx.collected('entra.mfaRegistration')) {
     for (const it of ctx.items('userRegistrationDetails.json') ?? []) {
@@ -92,8 +94,19 @@ export function addUsers(ctx: EntraContext): void {
         lastNonInteractiveSignIn: lastNonInteractive,
       },
     };
-    if (cls.machine) {
-      node.machineReasons = cls.reasons;
+    // Named like a service account, a person on the signals read, but a signal that could make
+    // it one was not read: it stays a person for ownership and paths (calling it a machine would
+    // invent findings about the apps it owns), and is marked so the service-account rules still
+    // judge it, answering unknown where the answer depends on what it is (rule-kit,
+    // serviceAccountUnclassified). The normalized mfa and interactive-use evidence those rules
+    // read is set on it as on a service account.
+    if (cls.unread.length > 0) {
+      node.attrs.serviceAccountUnread = cls.unread;
+      if (typeof facts.mfaRegistered === 'boolean') node.attrs.mfa = facts.mfaRegistered;
+      unclassified.push({ name: node.name, unread: cls.unread });
+    }
+    if (cls.machine) node.machineReasons = cls.reasons;
+    if (cls.machine || cls.unread.length > 0) {
       // One vocabulary across providers: interactive sign-ins on a machine account (NHI10).
       if ('signInActivity' in obj) {
         node.attrs.interactiveUse = lastInteractive !== undefined && lastInteractive !== null;
@@ -102,7 +115,8 @@ export function addUsers(ctx: EntraContext): void {
           node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
         }
       }
-    } else if (cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
+    }
+    if (!cls.machine && cls.reasons.length > 0) node.attrs.serviceAccountSignals = cls.reasons;
     const added = ctx.b.addNode(node);
     if (cls.machine) {
       // A user object proves itself with its password: a shared secret that never expires when
@@ -132,17 +146,27 @@ export function addUsers(ctx: EntraContext): void {
     lookups,
     managerless,
   );
+  if (unclassified.length > 0) {
+    const [first] = unclassified;
+    const many = unclassified.length > 1;
+    ctx.b.warn(
+      `entra/users.json: ${unclassified.length} user${many ? 's' : ''} named like a service account could not be classified, because data that decides it was not read: ` +
+        `the service-account rules answer unknown for ${many ? 'them' : 'it'} (first: ${first.name}: its ${unreadText(first.unread)})`,
+    );
+  }
   if (!managers) return;
   for (const [userId, list] of managers) {
     const user = ctx.users.get(userId);
-    if (!user || user.kind !== 'identity' || list.length === 0 || unreadManagers?.has(userId)) continue;
+    // A manager of a user that may be a service account is its accountable human if it is one.
+    const judged = user !== undefined && (user.kind === 'identity' || user.attrs.serviceAccountUnread !== undefined);
+    if (!user || !judged || list.length === 0 || unreadManagers?.has(userId)) continue;
     const manager = directoryObject(ctx, list[0]);
     if (!manager) continue;
     ctx.b.addEdge({
       from: manager,
       to: user,
       type: 'MANAGES',
-      reason: `${manager.name} is the manager of service account ${user.name}`,
+      reason: `${manager.name} is the manager of ${user.kind === 'identity' ? 'service account' : 'possible service account'} ${user.name}`,
     });
   }
 }

@@ -1,0 +1,154 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
+
+/*
+ * An Entra user named like a service account is one only with a supporting signal (no manager,
+ * no MFA, password never expires, only non-interactive sign-ins, synced from AD). When the data
+ * a signal comes from was not read, the user cannot be called a person: the service-account
+ * rules must still see it and answer unknown where their answer depends on what it is, and a
+ * warning must count it. Never a silent "person".
+ */
+
+const tmp = scratch('entra-unclassified');
+afterAll(() => tmp.cleanup());
+
+const SVC = 'a3c1f0e2-7b4d-4e59-9c1a-5d2e8f6b7a90';
+const NAME = 'svc-reports';
+const ALICE = '5125ad0d-dc18-40a5-8165-4fc7f25883d6';
+const RULES = ['nhi-service-account-no-owner', 'nhi-service-account-weak-auth', 'nhi-human-use-of-machine-account'] as const;
+
+/**
+ * The demo with every capability recorded as collected, plus svc-reports: named like a service
+ * account and nothing else machine-like read in users.json (password expires, interactive
+ * sign-ins, MFA registered unless `mfa` says otherwise). Its manager is `manager` (null: none).
+ */
+let n = 0;
+function withSvc(name: string, opts: { manager: string | null; mfa?: boolean }): string {
+  const dir = copyDemo(tmp.dir, `${name}-${n++}`);
+  const m = readJsonFile(dir, 'manifest.json');
+  for (const c of m.coverage) {
+    c.status = 'collected';
+    delete c.reason;
+  }
+  writeJsonFile(dir, 'manifest.json', m);
+  writeJsonFile(dir, 'entra/appCredentialSignInActivities.json', { value: [] });
+  const users = readJsonFile(dir, 'entra/users.json');
+  users.value.push({
+    id: SVC,
+    userPrincipalName: `${NAME}@northwind.example`,
+    displayName: NAME,
+    accountEnabled: true,
+    userType: 'Member',
+    employeeType: null,
+    passwordPolicies: null,
+    createdDateTime: '2025-03-01T10:00:00Z',
+    signInActivity: { lastSignInDateTime: '2026-11-19T10:00:00Z', lastNonInteractiveSignInDateTime: '2026-11-19T11:00:00Z' },
+  });
+  writeJsonFile(dir, 'entra/users.json', users);
+  const reg = readJsonFile(dir, 'entra/userRegistrationDetails.json');
+  reg.value.push({ id: SVC, userPrincipalName: `${NAME}@northwind.example`, isMfaRegistered: opts.mfa ?? true });
+  writeJsonFile(dir, 'entra/userRegistrationDetails.json', reg);
+  const managers = readJsonFile(dir, 'entra/userManagers.json');
+  managers[SVC] = opts.manager === null ? null : { '@odata.type': '#microsoft.graph.user', id: opts.manager, displayName: 'Alice Chen', userPrincipalName: 'alice.chen@northwind.example' };
+  writeJsonFile(dir, 'entra/userManagers.json', managers);
+  return dir;
+}
+
+/** Marks the MFA registration report as not read, as a collector refused it would. */
+function mfaNotRead(dir: string): void {
+  const m = readJsonFile(dir, 'manifest.json');
+  const rec = m.coverage.find((c: { capability: string }) => c.capability === 'entra.mfaRegistration');
+  rec.status = 'not-collected';
+  rec.reason = '403 Forbidden';
+  writeJsonFile(dir, 'manifest.json', m);
+  rmSync(join(dir, 'entra/userRegistrationDetails.json'));
+}
+
+type Report = ReturnType<typeof reportOf>;
+const stats = (r: Report, rule: string) => r.rules.find((s) => s.ruleId === rule)!;
+const onSvc = (r: Report) => r.findings.filter((f) => f.subject.name === NAME).map((f) => f.ruleId);
+const unclassifiedReasons = (r: Report, rule: string) => Object.entries(stats(r, rule).unknownReasons).filter(([k]) => k.startsWith('whether it is a service account is not known'));
+
+describe('an Entra user named like a service account whose deciding data was not read', () => {
+  it('control: with its manager read as none, it is a service account and the rules judge it', () => {
+    const r = reportOf(withSvc('control', { manager: null }));
+    const svc = r.identities.find((i) => i.name === NAME);
+    expect(svc?.machineReasons).toEqual([`name "${NAME}" matches /^(svc|sa|srv|app|bot|svc_|integration|sync|api)[-_.]/`, 'no manager']);
+    expect(onSvc(r)).toContain('nhi-service-account-no-owner');
+  });
+
+  it('userManagers.json absent: the service-account rules evaluate it and answer unknown, no finding, one warning counts it', () => {
+    const present = reportOf(withSvc('managers-present', { manager: ALICE }));
+    const dir = withSvc('managers-absent', { manager: null });
+    rmSync(join(dir, 'entra/userManagers.json'));
+    const r = reportOf(dir);
+    // Not classified either way: not in the identity inventory, not a finding.
+    expect(r.identities.find((i) => i.name === NAME)).toBeUndefined();
+    expect(onSvc(r)).toEqual([]);
+    // Each rule counts one evaluation more than with the manager read (a person, not evaluated)
+    // and that one is unknown, saying why.
+    for (const rule of RULES) expect(stats(r, rule).evaluated, rule).toBe(stats(present, rule).evaluated + 1);
+    // No manager read and a recent interactive sign-in: each a finding only on a service account.
+    for (const rule of ['nhi-service-account-no-owner', 'nhi-human-use-of-machine-account']) {
+      expect(unclassifiedReasons(r, rule), rule).toEqual([['whether it is a service account is not known: its name looks like one and its manager was not read', 1]]);
+    }
+    // MFA registered: weak-auth would pass it as a service account too, so it passes.
+    expect(unclassifiedReasons(r, 'nhi-service-account-weak-auth')).toEqual([]);
+    expect(stats(r, 'nhi-service-account-weak-auth').unknown).toBe(stats(present, 'nhi-service-account-weak-auth').unknown);
+    expect(r.warnings).toContain(
+      'entra/users.json: 1 user named like a service account could not be classified, because data that decides it was not read: the service-account rules answer unknown for it (first: svc-reports: its manager was not read)',
+    );
+  });
+
+  it('MFA registration not read while its manager is read: the ownership rule passes on that manager, the others are unknown', () => {
+    // With MFA read as not registered, it is a service account that fails weak-auth.
+    const control = reportOf(withSvc('mfa-false', { manager: ALICE, mfa: false }));
+    expect(control.identities.find((i) => i.name === NAME)?.machineReasons).toContain('no MFA method registered');
+    expect(onSvc(control)).toContain('nhi-service-account-weak-auth');
+
+    const dir = withSvc('mfa-unread', { manager: ALICE, mfa: false });
+    mfaNotRead(dir);
+    const r = reportOf(dir);
+    expect(onSvc(r)).toEqual([]);
+    // An accountable person who has not left answers the ownership rule whatever the account is.
+    expect(unclassifiedReasons(r, 'nhi-service-account-no-owner')).toEqual([]);
+    expect(stats(r, 'nhi-service-account-no-owner').evaluated).toBe(stats(control, 'nhi-service-account-no-owner').evaluated);
+    // A recent interactive sign-in is a finding only on a service account.
+    for (const rule of ['nhi-service-account-weak-auth', 'nhi-human-use-of-machine-account']) {
+      expect(unclassifiedReasons(r, rule), rule).toEqual([['whether it is a service account is not known: its name looks like one and its MFA registration was not read', 1]]);
+    }
+    expect(r.warnings.some((w) => w.startsWith('entra/users.json: 1 user named like a service account could not be classified'))).toBe(true);
+  });
+
+  it('an old interactive sign-in only: human-use passes it, as it would a service account', () => {
+    const dir = withSvc('old-sign-in', { manager: ALICE });
+    mfaNotRead(dir);
+    const users = readJsonFile(dir, 'entra/users.json');
+    users.value.find((u: { id: string }) => u.id === SVC).signInActivity.lastSignInDateTime = '2026-01-05T10:00:00Z';
+    writeJsonFile(dir, 'entra/users.json', users);
+    const r = reportOf(dir);
+    expect(unclassifiedReasons(r, 'nhi-human-use-of-machine-account')).toEqual([]);
+    expect(unclassifiedReasons(r, 'nhi-service-account-weak-auth')).toHaveLength(1);
+    expect(onSvc(r)).toEqual([]);
+  });
+
+  it('near miss: everything read, a manager and MFA: a person, not evaluated, no warning', () => {
+    const r = reportOf(withSvc('person', { manager: ALICE }));
+    expect(r.identities.find((i) => i.name === NAME)).toBeUndefined();
+    for (const rule of RULES) expect(unclassifiedReasons(r, rule), rule).toEqual([]);
+    expect(r.warnings.filter((w) => w.includes('could not be classified'))).toEqual([]);
+  });
+
+  it('near miss: data unread but a supporting signal read (password never expires): a service account, not unclassified', () => {
+    const dir = withSvc('pwd-never', { manager: null });
+    const users = readJsonFile(dir, 'entra/users.json');
+    users.value.find((u: { id: string }) => u.id === SVC).passwordPolicies = 'DisablePasswordExpiration';
+    writeJsonFile(dir, 'entra/users.json', users);
+    rmSync(join(dir, 'entra/userManagers.json'));
+    const r = reportOf(dir);
+    expect(r.identities.find((i) => i.name === NAME)?.machineReasons).toContain('password never expires');
+    expect(r.warnings.filter((w) => w.includes('could not be classified'))).toEqual([]);
+  });
+});

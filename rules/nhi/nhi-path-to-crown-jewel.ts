@@ -171,13 +171,14 @@ export default defineRule({
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
+      const target = ctx.graph.node(p.target);
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',
         // One finding per entry point and kind of crown jewel (provider and class): keyed by the
         // group, not the jewel, so that a nearer jewel of the same kind, or a firm route chosen
         // over a conditional one, does not make the finding look new to a CI baseline. A jewel
         // outside the subject's own scope adds its scope (see pathKey).
-        key: pathKey(subject, p.group, ctx.graph.node(p.target)),
+        key: pathKey(subject, p.group, target),
         severity: p.crownJewel === 'admin' && conditional === 0 ? 'critical' : 'high',
         args: {
           entry: subject.name,
@@ -189,7 +190,8 @@ export default defineRule({
           hidden: p.hiddenHops,
           conditional,
         },
-        evidence: { target: p.target, crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },
+        // The scope reached is part of the fingerprint (pathKey); a baseline records it (src/ci/baseline.ts).
+        evidence: { target: p.target, ...(target ? { targetScope: target.scope } : {}), crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },
         path: p.hops,
         alternatives: p.alternatives,
       });

@@ -15,6 +15,29 @@ export interface BaselineEntry {
    * identity gained privileges) reports it as new again. Absent in baselines written before 0.1.
    */
   severity?: Severity;
+  /**
+   * For a path finding (nhi-path-to-crown-jewel): the provider, kind and scope of the crown jewel
+   * it reached. Its fingerprint is a hash of these, so without them a later scan that no longer
+   * finds the path could only recover them by hashing every kind with every scope (see
+   * src/cli/ci.ts, pathEvidence). Absent in baselines written before 0.1.
+   */
+  path?: BaselinePath;
+}
+
+/** What a path entry reached (see {@link BaselineEntry.path}). */
+export interface BaselinePath {
+  provider: string;
+  crownJewel: string;
+  scope: string;
+}
+
+const PATH_RULE = 'nhi-path-to-crown-jewel';
+
+/** The jewel a path finding reached, from its evidence (the target's provider is its id's first part: src/graph/ids.ts). */
+function pathOf(f: Finding): BaselinePath | undefined {
+  const { target, crownJewel, targetScope } = f.evidence;
+  if (f.ruleId !== PATH_RULE || typeof target !== 'string' || typeof crownJewel !== 'string' || typeof targetScope !== 'string') return undefined;
+  return { provider: target.slice(0, target.indexOf(':')), crownJewel, scope: targetScope };
 }
 
 /** A tenant, Okta org or AWS account a baseline was written from. */
@@ -61,8 +84,12 @@ export function createBaseline(findings: readonly Finding[], createdAt: string, 
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
     const known = byFp.get(f.fingerprint);
-    if (!known) byFp.set(f.fingerprint, { fingerprint: f.fingerprint, ruleId: f.ruleId, subjectId: f.subject.id, severity: f.severity });
-    else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
+    if (!known) {
+      const entry: BaselineEntry = { fingerprint: f.fingerprint, ruleId: f.ruleId, subjectId: f.subject.id, severity: f.severity };
+      const path = pathOf(f);
+      if (path !== undefined) entry.path = path;
+      byFp.set(f.fingerprint, entry);
+    } else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
   }
   const entries = [...byFp.values()].sort((a, b) => compareText(a.fingerprint, b.fingerprint));
   if (scopes === undefined) return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
@@ -96,6 +123,14 @@ export function parseBaseline(value: unknown, file: string): Baseline {
     if (r.severity !== undefined) {
       if (typeof r.severity !== 'string' || !isSeverity(r.severity)) throw new InputError('expected critical, high, medium, low or info', file, `${at}.severity`);
       entry.severity = r.severity;
+    }
+    if (r.path !== undefined) {
+      const p = r.path as Record<string, unknown>;
+      if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new InputError('expected an object with provider, crownJewel and scope', file, `${at}.path`);
+      for (const k of ['provider', 'crownJewel', 'scope'] as const) {
+        if (typeof p[k] !== 'string' || p[k] === '') throw new InputError(`expected a ${k} string`, file, `${at}.path.${k}`);
+      }
+      entry.path = { provider: p.provider as string, crownJewel: p.crownJewel as string, scope: p.scope as string };
     }
     return entry;
   });

@@ -169,8 +169,8 @@ interface Compiled {
   byNameOnlyWaived: number;
   /** The stable id of the first of them, to suggest in the message. */
   nameOnlyExample?: string;
-  /** Current fingerprints of the findings it matched by the fingerprint an earlier version gave them (see applyWaivers' `earlier`). */
-  renamed?: string[];
+  /** The findings it matched by the fingerprint an earlier version gave them (see applyWaivers' `earlier`): current fingerprint and scope reached. */
+  renamed?: { fingerprint: string; reaches: string }[];
 }
 
 /** Whether the waiver accepted the finding's severity (any, when it records none). */
@@ -205,7 +205,13 @@ function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string 
  * legacyPathFingerprints): an entry written with that one still waives it, and says what to write
  * instead, so that upgrading nhiscan does not turn accepted risk into failures.
  */
-export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], now: Date, incomplete = false, earlier?: ReadonlyMap<string, string>): WaiverOutcome {
+export function applyWaivers(
+  findings: readonly Finding[],
+  waivers: readonly Waiver[],
+  now: Date,
+  incomplete = false,
+  earlier?: ReadonlyMap<string, { fingerprint: string; reaches: string }>,
+): WaiverOutcome {
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
   const all: Compiled[] = waivers.map((w) => {
@@ -222,14 +228,15 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
   let expiredFail = false;
   const out = findings.map((f): Finding => {
     const nameOnly: Compiled[] = [];
-    const old = earlier?.get(f.fingerprint);
+    const renamed = earlier?.get(f.fingerprint);
+    const old = renamed?.fingerprint;
     const byOld = old !== undefined ? (byFp.get(old) ?? []) : [];
     const candidates = [...(byFp.get(f.fingerprint) ?? []), ...byOld, ...(byRule.get(f.ruleId) ?? [])]
       .filter((c) => matches(c, f, nameOnly, old))
       .sort((a, b) => order.get(a)! - order.get(b)!);
     for (const c of candidates) {
       c.matched++;
-      if (old !== undefined && c.waiver.fingerprint === old) (c.renamed ??= []).push(f.fingerprint);
+      if (renamed !== undefined && c.waiver.fingerprint === renamed.fingerprint) (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: renamed.reaches });
     }
     const active = candidates.find((c) => !c.expired && accepts(c, f));
     for (const c of nameOnly) {
@@ -257,7 +264,8 @@ export function applyWaivers(findings: readonly Finding[], waivers: readonly Wai
     const what = describe(c.waiver);
     if (c.renamed !== undefined) {
       messages.push(
-        `${where}: waiver for ${what} matched its path finding by the fingerprint earlier versions gave paths into another tenant, account or org; write ${c.renamed.map((fp) => JSON.stringify(fp)).join(', ')} instead`,
+        // That fingerprint named no scope: the path it waives now may lead elsewhere than the one accepted.
+        `${where}: waiver for ${what} matched the path finding into ${c.renamed.map((r) => r.reaches).join(', ')} by the fingerprint earlier versions gave paths into another tenant, account or org, which named none; if that is the path accepted, write ${c.renamed.map((r) => JSON.stringify(r.fingerprint)).join(', ')} instead`,
       );
     }
     if (c.expired) {

@@ -77,7 +77,7 @@ export function applyCiLayer(
       // Not an error (every finding counts, which fails safe), but a gate failing on the whole
       // estate usually means a baseline of another tenant or the wrong file.
       const known = new Set(baseline.findings.map((e) => e.fingerprint));
-      if (known.size > 0 && findings.length > 0 && !findings.some((f) => known.has(f.fingerprint))) {
+      if (known.size > 0 && findings.length > 0 && legacyMatches === 0 && !findings.some((f) => known.has(f.fingerprint))) {
         messages.push(`${file}: the baseline matches none of the ${findings.length} findings, so all are new (a baseline of another tenant, or the wrong file?)`);
       }
       if (scopes.added.length > 0) messages.push(`${file}: the baseline does not cover ${listScopes(scopes.added)}: findings there are new`);
@@ -106,7 +106,7 @@ export function applyCiLayer(
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
     const incomplete = report.coverage.some((c) => c.status !== 'collected');
-    const old = earlier && new Map([...earlier].map(([fp, l]) => [fp, l.fingerprint]));
+    const old = earlier && new Map([...earlier].map(([fp, l]) => [fp, { fingerprint: l.fingerprint, reaches: `${l.scope.provider}:${l.scope.id}` }]));
     const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete, old);
     report.findings = outcome.findings;
     report.summary.waived = outcome.waived;
@@ -164,17 +164,20 @@ export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date):
 
 const PATH_RULE = 'nhi-path-to-crown-jewel';
 const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 'secrets'];
+/** The providers whose privileges can be crown jewels. */
+const JEWEL_PROVIDERS = ['entra', 'okta', 'aws'] as const;
 
 /**
  * The path rule's part of the evidence. `legacy`: for each path finding into another scope, the
  * fingerprint earlier versions gave it (its group alone) and the scope it reaches, for the
  * baseline entries still written that way. `unjudgedPaths`: entries of the rule that this scan
- * no longer finds and cannot judge. Their fingerprints hide the group and scope they are about,
- * so those are found again by hashing each group with each scope either side knows (a few
- * hashes for each entry not found, not for the whole baseline): an entry about a scope this scan
- * did not read is unknown, and so is one whose subject still has a finding of that group, into
- * another scope (the rule reports the nearest jewel of each kind only, so whether this one is
- * still reached was not asked).
+ * no longer finds and cannot judge. An entry records the jewel it reached (`path`); one written
+ * before that has the scope-less fingerprint, whose kind of jewel nine hashes at most recover,
+ * but not its scope. Unknown: an entry about a scope this scan did not read (for an old entry,
+ * when the scan did not read some scope of that provider the baseline covered), and one whose
+ * subject still has a finding of that kind, into another scope (the rule reports the nearest
+ * jewel of each kind only, so whether this one is still reached was not asked). Constant work
+ * per entry not found, whatever the number of scopes.
  */
 function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<string, LegacyFingerprint>; unjudgedPaths: Set<string> } {
   const { report } = result;
@@ -182,23 +185,33 @@ function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<str
   const { legacy, groupsBySubject } = pathFacts(result);
   const current = new Set(report.findings.map((f) => f.fingerprint));
   const scanned = new Set(report.scopes.map(scopeKey));
-  const candidates = new Map<string, BaselineScope>();
-  for (const s of [...report.scopes, ...(baseline.scopes ?? [])]) candidates.set(scopeKey(s), { provider: s.provider, id: s.id });
-  const providers = [...new Set([...candidates.values()].map((s) => s.provider))];
+  // Providers of which the baseline covered a scope this scan did not read: an entry that does
+  // not say which scope it reached may be about one of those.
+  const unreadProviders = new Set((baseline.scopes ?? []).filter((s) => !scanned.has(scopeKey(s))).map((s) => s.provider));
   for (const e of baseline.findings) {
     if (e.ruleId !== PATH_RULE || current.has(e.fingerprint)) continue;
-    let about: { group: string; scope?: BaselineScope } | undefined;
-    for (const provider of providers) {
-      for (const cls of JEWEL_CLASSES) {
-        const group = jewelGroup(provider, cls);
-        if (fingerprint(PATH_RULE, e.subjectId, group) === e.fingerprint) about = { group };
-        for (const s of candidates.values()) {
-          if (s.provider === provider && fingerprint(PATH_RULE, e.subjectId, `${group}|${s.id}`) === e.fingerprint) about = { group, scope: s };
+    let provider: string | undefined;
+    let group: string | undefined;
+    let reached: BaselineScope | undefined;
+    if (e.path !== undefined) {
+      provider = e.path.provider;
+      group = jewelGroup(provider, e.path.crownJewel as CrownJewelClass);
+      reached = { provider, id: e.path.scope };
+    } else {
+      // Written before baselines recorded the jewel, so its fingerprint is the scope-less one of
+      // those versions: a hash of the subject and the jewel's kind, one of nine.
+      find: for (const p of JEWEL_PROVIDERS) {
+        for (const cls of JEWEL_CLASSES) {
+          if (fingerprint(PATH_RULE, e.subjectId, jewelGroup(p, cls)) !== e.fingerprint) continue;
+          provider = p;
+          group = jewelGroup(p, cls);
+          break find;
         }
       }
     }
-    if (about === undefined) continue;
-    if ((about.scope !== undefined && !scanned.has(scopeKey(about.scope))) || groupsBySubject.get(e.subjectId)?.has(about.group)) unjudgedPaths.add(e.fingerprint);
+    if (provider === undefined || group === undefined) continue;
+    const scopeUnread = reached !== undefined ? !scanned.has(scopeKey(reached)) : unreadProviders.has(provider);
+    if (scopeUnread || groupsBySubject.get(e.subjectId)?.has(group)) unjudgedPaths.add(e.fingerprint);
   }
   return { legacy, unjudgedPaths };
 }

@@ -5,6 +5,7 @@ import { fingerprint } from '../../src/engine/run.js';
 import { cliInProcess as cli, copyDemo, editJson, scanDir } from './helpers.js';
 import { scanEvidence } from '../../src/cli/ci.js';
 import { baselineJudge, createBaseline } from '../../src/ci/baseline.js';
+import { rmSync } from 'node:fs';
 
 afterEach(() => {
   process.exitCode = 0;
@@ -60,6 +61,8 @@ async function legacyBaseline(snap: string): Promise<{ baseline: string; rewritt
       if (f.ruleId !== RULE || scopeOf(f.subject.id, report.scopes) === scopeOf(String(f.evidence.target), report.scopes)) continue;
       const entry = b.findings.find((e: any) => e.fingerprint === f.fingerprint);
       entry.fingerprint = legacyFingerprint(f);
+      // Written before baselines recorded the jewel a path reached.
+      delete entry.path;
       rewritten++;
     }
   });
@@ -157,7 +160,9 @@ describe('a waiver written with the fingerprint an earlier version gave a path',
     expect(now.status).toBe('waived');
     expect(report.summary.waived).toBe(1);
     expect(stderr).not.toMatch(/stale/);
-    expect(stderr).toContain(`${waivers}:1: waiver for fingerprint ${old} matched its path finding by the fingerprint earlier versions gave paths into another tenant, account or org; write "${f.fingerprint}" instead`);
+    expect(stderr).toContain(
+      `${waivers}:1: waiver for fingerprint ${old} matched the path finding into aws:111122223333 by the fingerprint earlier versions gave paths into another tenant, account or org, which named none; if that is the path accepted, write "${f.fingerprint}" instead`,
+    );
   });
 
   it('the new fingerprint waives its path, and nothing is said about earlier versions', async () => {
@@ -169,5 +174,86 @@ describe('a waiver written with the fingerprint an earlier version gave a path',
     const { report, stderr } = await scanJson(snap, '--waivers', waivers);
     expect(report.summary.waived).toBe(1);
     expect(stderr).not.toMatch(/earlier versions/);
+  });
+});
+
+/** The demo without its production account: neither its folder nor its manifest entry. */
+function dropProdAccount(snap: string): void {
+  rmSync(join(snap, 'aws/111122223333'), { recursive: true });
+  editJson(join(snap, 'manifest.json'), (m) => {
+    m.providers.aws.accounts = m.providers.aws.accounts.filter((a: any) => a.accountId !== '111122223333');
+    m.coverage = (m.coverage ?? []).filter((c: any) => c.scope !== '111122223333');
+  });
+}
+
+describe('baseline path entries and the scope they reached', () => {
+  it('a baseline records, for each path entry, the provider, kind and scope of the jewel reached', () => {
+    const { report } = scanDir();
+    const baseline = createBaseline(report.findings, 'then', report.scopes);
+    const f = pathFinding(report, GITHUB_ANY, 'aws:111122223333:crown:admin');
+    expect(f.evidence.targetScope).toBe('111122223333');
+    const entry = baseline.findings.find((e) => e.fingerprint === f.fingerprint)!;
+    expect(entry.path).toEqual({ provider: 'aws', crownJewel: 'admin', scope: '111122223333' });
+    // Other rules' entries carry none.
+    expect(baseline.findings.filter((e) => e.ruleId !== RULE).every((e) => e.path === undefined)).toBe(true);
+  });
+
+  it('an entry is judged by the scope it records, not by reversing its fingerprint', () => {
+    const snap = copyDemo();
+    const result = scanDir(snap);
+    const scopes = [...result.report.scopes, { provider: 'aws', id: '999999999999' }];
+    const entry = { fingerprint: 'f'.repeat(32), ruleId: RULE, subjectId: GITHUB_ANY, path: { provider: 'aws', crownJewel: 'admin', scope: '999999999999' } };
+    const baseline = { schemaVersion: 1 as const, tool: 'nhiscan' as const, createdAt: 'then', scopes, findings: [entry] };
+    const evidence = scanEvidence(result, baseline, new Date(result.report.scannedAt));
+    expect(evidence.unjudgedPaths?.has(entry.fingerprint)).toBe(true);
+    // The same entry into a scope this scan read, whose subject no longer reaches that kind: judged.
+    const gone = { ...entry, subjectId: 'external:oidc:ext:https://token.actions.githubusercontent.com|repo:nobody/*', path: { ...entry.path, scope: '111122223333' } };
+    const evidence2 = scanEvidence(result, { ...baseline, findings: [gone] }, new Date(result.report.scannedAt));
+    expect(evidence2.unjudgedPaths?.has(gone.fingerprint)).toBe(false);
+  });
+
+  it('an older baseline\'s path entries into an account this scan did not read are unknown, not resolved', async () => {
+    const snap = copyDemo();
+    const before = scanDir(snap).report;
+    const { baseline } = await legacyBaseline(snap);
+    const intoProd = before.findings.filter((f) => f.ruleId === RULE && String(f.evidence.target).startsWith('aws:111122223333:')).map(legacyFingerprint);
+    expect(intoProd.length).toBeGreaterThanOrEqual(3);
+    dropProdAccount(snap);
+    const result = scanDir(snap);
+    const parsed = JSON.parse(readFileSync(baseline, 'utf8'));
+    const evidence = scanEvidence(result, parsed, new Date(result.report.scannedAt));
+    const judge = baselineJudge(evidence);
+    for (const fp of intoProd) {
+      const entry = parsed.findings.find((e: any) => e.fingerprint === fp);
+      expect(entry, fp).toBeDefined();
+      expect(judge(entry), entry.subjectId).toBe(true);
+    }
+  });
+
+  it('a baseline matched only by earlier fingerprints is not said to match none of the findings', async () => {
+    const snap = copyDemo();
+    const { baseline } = await legacyBaseline(snap);
+    const report = scanDir(snap).report;
+    const oldOnly = new Set(report.findings.filter((f) => f.ruleId === RULE && f.fingerprint !== legacyFingerprint(f)).map(legacyFingerprint));
+    editJson(baseline, (b) => {
+      b.findings = b.findings.filter((e: any) => oldOnly.has(e.fingerprint));
+    });
+    const { report: compared, stderr } = await scanJson(snap, '--baseline', baseline);
+    expect(compared.summary.baseline.unchanged).toBe(oldOnly.size);
+    expect(stderr).not.toMatch(/matches none of the/);
+  });
+
+  it('a path entry whose path is not an object with string fields is refused, naming the place', async () => {
+    const snap = copyDemo();
+    const baseline = join(dirname(snap), 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    let at = -1;
+    editJson(baseline, (b) => {
+      at = b.findings.findIndex((e: any) => e.path !== undefined);
+      b.findings[at].path.scope = 5;
+    });
+    const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`nhiscan: ${baseline}: $.findings[${at}].path.scope: expected a scope string`);
   });
 });

@@ -25,6 +25,22 @@ export function copyDemo(parent: string, name: string): string {
   return dir;
 }
 
+/**
+ * A copy of the demo whose manifest records every capability as collected (and is right to: the
+ * one report the demo's collector was refused is written, empty).
+ */
+export function copyDemoFullyCollected(parent: string, name: string): string {
+  const dir = copyDemo(parent, name);
+  const m = readJsonFile(dir, 'manifest.json');
+  for (const c of m.coverage) {
+    c.status = 'collected';
+    delete c.reason;
+  }
+  writeJsonFile(dir, 'manifest.json', m);
+  writeJsonFile(dir, 'entra/appCredentialSignInActivities.json', { value: [] });
+  return dir;
+}
+
 export function readJsonFile(dir: string, rel: string): any {
   return JSON.parse(readFileSync(join(dir, rel), 'utf8'));
 }

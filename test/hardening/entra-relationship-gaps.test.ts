@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { parseCsv } from './csv-parse.js';
-import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
+import { copyDemoFullyCollected, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
 
 /*
  * A relationship file that lacks a parent's key did not read that parent's list
@@ -25,18 +25,7 @@ const LEGACY_SP = 'c808fcb1-fee2-48fe-8a05-cac58233ce37';
 const GROUP = '279d6280-f5dd-4915-89c8-029e03337b50';
 
 /** A copy of the demo whose manifest records every capability as collected (and is right to). */
-function fullCopy(name: string): string {
-  const dir = copyDemo(tmp.dir, name);
-  const m = readJsonFile(dir, 'manifest.json');
-  for (const c of m.coverage) {
-    c.status = 'collected';
-    delete c.reason;
-  }
-  writeJsonFile(dir, 'manifest.json', m);
-  // The demo's collector was refused this report; recorded as collected, it must be there.
-  writeJsonFile(dir, 'entra/appCredentialSignInActivities.json', { value: [] });
-  return dir;
-}
+const fullCopy = (name: string): string => copyDemoFullyCollected(tmp.dir, name);
 
 /** `fullCopy` with `edit` applied to each named relationship file. */
 function gapCopy(name: string, edits: Record<string, (doc: Record<string, unknown>) => void>): string {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyDemo, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
+import { copyDemoFullyCollected, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
 
 /*
  * An Entra user named like a service account is one only with a supporting signal (no manager,
@@ -26,14 +26,7 @@ const RULES = ['nhi-service-account-no-owner', 'nhi-service-account-weak-auth', 
  */
 let n = 0;
 function withSvc(name: string, opts: { manager: string | null; mfa?: boolean }): string {
-  const dir = copyDemo(tmp.dir, `${name}-${n++}`);
-  const m = readJsonFile(dir, 'manifest.json');
-  for (const c of m.coverage) {
-    c.status = 'collected';
-    delete c.reason;
-  }
-  writeJsonFile(dir, 'manifest.json', m);
-  writeJsonFile(dir, 'entra/appCredentialSignInActivities.json', { value: [] });
+  const dir = copyDemoFullyCollected(tmp.dir, `${name}-${n++}`);
   const users = readJsonFile(dir, 'entra/users.json');
   users.value.push({
     id: SVC,

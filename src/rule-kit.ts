@@ -204,11 +204,18 @@ function reportGap(subject: GraphNode): string {
  * read) and nothing in its name, tags or the configuration that says so (its access keys, the
  * usual evidence, are in the missing row); an Entra user named like one whose supporting signals
  * read are none while one of them was not read (its manager, MFA registration or sign-in
- * activity). The Entra user stays a `human` node.
+ * activity); an Okta user that owns API tokens, no convention names, and whose MFA factors
+ * (with the tokens, the deciding signal) were not read. The Entra and Okta users stay `human` nodes.
  * The service-account rules evaluate such a user and answer unknown where the answer depends on
  * it being one.
  */
 export function serviceAccountUnclassified(subject: GraphNode): string | undefined {
+  if (subject.type === 'okta-user') {
+    // A token owner whose factors (the deciding second weak signal) were not read.
+    const unread = subject.attrs.serviceAccountUnread;
+    if (subject.kind !== 'human' || !Array.isArray(unread) || unread.length === 0) return undefined;
+    return 'whether it is a service account is not known: it owns API tokens and its MFA factors were not read';
+  }
   if (subject.type === 'entra-user') {
     const unread = subject.attrs.serviceAccountUnread;
     if (subject.kind !== 'human' || !Array.isArray(unread) || unread.length === 0) return undefined;

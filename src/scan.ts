@@ -224,7 +224,12 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
   const credentialsMissing = credentialsIncomplete(graph, n);
-  if (credentialsMissing !== undefined) summary.credentialsIncomplete = credentialsMissing;
+  if (credentialsMissing !== undefined) {
+    summary.credentialsIncomplete = credentialsMissing;
+    // Strength is that of the weakest credential read, and "none" only says none was read: an
+    // unread one may be weaker, or long-lived.
+    summary.strengthEvidence = [...summary.strengthEvidence, `credentials not all read (${credentialsMissing}): strength and longLivedCredential judge only those read`];
+  }
   if (n.lastUsedAt !== undefined) summary.lastUsedAt = n.lastUsedAt;
   const indirect = indirectUse(graph, n);
   if (indirect.length > 0) summary.indirectUse = indirect;

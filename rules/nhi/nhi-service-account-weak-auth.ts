@@ -31,7 +31,11 @@ export default defineRule({
       return unread ? ctx.unknown(unread) : undefined;
     }
     const mfa = subject.attrs.mfa;
-    if (mfa === undefined) return ctx.unknown('MFA registration was not collected');
+    if (mfa === undefined) {
+      // An Entra user the registration report left out, while the report was read.
+      if (subject.attrs.mfaRegistrationRead === false) return ctx.unknown('the user is not in userRegistrationDetails.json: its MFA registration was not read');
+      return ctx.unknown('MFA registration was not collected');
+    }
     if (mfa === true) return;
     ctx.report({
       messageId: 'nomfa',

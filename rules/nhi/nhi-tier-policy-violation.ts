@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -94,11 +94,12 @@ export default defineRule({
       if (missing) {
         for (let t = tier + 1; t <= 4; t++) {
           const higher = judge(subject, ctx, policies[TIER_KEYS[t]] ?? {});
-          if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown) return ctx.unknown(`tier not known: ${missing}`);
+          if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown || higher.credentialsUnknown) return ctx.unknown(`tier not known: ${missing}`);
         }
       }
       if (found.ownerUnknown) ctx.unknown(found.ownerUnknown);
       else if (found.lifeUnknown) ctx.unknown('the lifetime of an active standing credential is not known: its start or end date was not read');
+      else if (found.credentialsUnknown) ctx.unknown(found.credentialsUnknown);
       return;
     }
     // A tier that is only a lower bound says so (the policy of a higher tier may apply), and does
@@ -156,7 +157,15 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
       else violations.push('no accountable human');
     }
   }
-  return { violations, autonomy, strength, lifeUnknown, ownerUnknown };
+  // Credentials that were not read (an IAM user without its credential report row, an Okta
+  // service app whose secrets were not read) may break the strength or lifetime limits: none read
+  // is no pass on them.
+  let credentialsUnknown: string | undefined;
+  if (policy.maxCredentialDays !== undefined || policy.allowedStrength) {
+    const why = credentialsUnread(subject);
+    if (why !== undefined) credentialsUnknown = `the ${policy.maxCredentialDays !== undefined ? 'lifetime' : 'strength'} of its standing credentials is not known: ${why}`;
+  }
+  return { violations, autonomy, strength, lifeUnknown, ownerUnknown, credentialsUnknown };
 }
 
 /** Whether the identity's owners were read: Entra app and SP owners, a user's manager, readable AWS tags. */

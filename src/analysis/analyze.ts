@@ -504,6 +504,12 @@ function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean
   const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
+    // An IAM user's keys and password are in its credential report row: without the row (or the
+    // report) it is automation by what classified it, but what it signs in with was not read.
+    if (n.type === 'aws-iam-user' && n.attrs.credentialReportRow === false) {
+      const why = n.attrs.credentialReportUnread === true ? 'the credential report of its account was not read' : 'the user has no row in the credential report';
+      return { level: 'scheduled', reason: `automation; whether it holds a standing credential is not known: ${why}` };
+    }
     return { level: 'scheduled', reason: 'automation holding a standing credential' };
   }
   if (indirect) {

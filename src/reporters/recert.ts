@@ -254,7 +254,8 @@ function row(i: IdentitySummary, now: number): unknown[] {
     // A tier fed by data that was not read is a lower bound: a reviewer must not read T0 as harmless.
     tierLabel(i.tier, i.tierIncomplete),
     i.autonomy,
-    i.strength,
+    // "none" with credentials not read is no evidence of none (as in credential_types).
+    i.strength === 'none' && i.credentialsIncomplete !== undefined ? 'unknown' : i.strength,
     i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
     i.findingIds.join('; '),
     actions[0]?.action ?? 'keep',

@@ -249,3 +249,55 @@ describe('userManagers.json', () => {
     expect(gate(dir)).toBe(3);
   });
 });
+
+describe('userRegistrationDetails.json', () => {
+  const SVC_BACKUP = '46bd9401-490b-406d-b5a6-1db96bfd7d7f';
+  const ALICE = '5125ad0d-dc18-40a5-8165-4fc7f25883d6';
+  /** Ben Ortiz: accountEnabled false, and the report is not served for disabled users. */
+  const BEN = '7da04c59-13ed-404c-bfb2-48fda1f318c9';
+  const dropUser = (id: string) => (doc: Record<string, unknown>) => {
+    const list = doc.value as { id: string }[];
+    expect(list.some((u) => u.id === id)).toBe(true);
+    doc.value = list.filter((u) => u.id !== id);
+  };
+  const weakAuthReasons = (dir: string) => reportOf(dir).rules.find((s) => s.ruleId === 'nhi-service-account-weak-auth')!.unknownReasons;
+
+  it('an enabled service account missing from it is a record, a warning, unknown weak-auth naming the file, exit 3', () => {
+    // Read as not registered, the password with no second factor fails.
+    expect(verdicts(fullCopy('mfa-full'), 'svc-backup').failing).toContain('nhi-service-account-weak-auth');
+    const dir = gapCopy('mfa-gap', { 'userRegistrationDetails.json': dropUser(SVC_BACKUP) });
+    const reason = `1 of 5 enabled users is not in userRegistrationDetails.json: their MFA registration was not read (first: ${SVC_BACKUP})`;
+    expect(entraGapRecords(dir)).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.mfaRegistration@userRegistrationDetails.json', status: 'error', reason }]);
+    const report = reportOf(dir);
+    expect(report.coverage.find((c) => c.capability === 'entra.mfaRegistration')?.status).toBe('collected');
+    expect(report.warnings).toContain(`entra/userRegistrationDetails.json: ${reason}`);
+    const v = verdicts(dir, 'svc-backup');
+    expect(v.failing).not.toContain('nhi-service-account-weak-auth');
+    expect(v.unknown).toContain('nhi-service-account-weak-auth');
+    expect(weakAuthReasons(dir)).toEqual({ 'the user is not in userRegistrationDetails.json: its MFA registration was not read': 1 });
+    expect(gate(dir)).toBe(3);
+  });
+
+  it('a person missing from it is a gap too: the collector reads the report for every enabled user', () => {
+    const dir = gapCopy('mfa-person', { 'userRegistrationDetails.json': dropUser(ALICE) });
+    expect(entraGapRecords(dir).map((c) => c.reason)).toEqual([
+      `1 of 5 enabled users is not in userRegistrationDetails.json: their MFA registration was not read (first: ${ALICE})`,
+    ]);
+  });
+
+  it('near miss: a disabled user missing from it is no gap (the report is not served for disabled users)', () => {
+    const dir = gapCopy('mfa-disabled', { 'userRegistrationDetails.json': dropUser(BEN) });
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(reportOf(dir).warnings.some((w) => w.startsWith('entra/userRegistrationDetails.json'))).toBe(false);
+  });
+
+  it('near miss: with the report not collected there is no per-user record (the capability record says it)', () => {
+    const dir = fullCopy('mfa-not-collected');
+    const m = readJsonFile(dir, 'manifest.json');
+    Object.assign(m.coverage.find((c: { capability: string }) => c.capability === 'entra.mfaRegistration'), { status: 'not-collected', reason: '403 Forbidden' });
+    writeJsonFile(dir, 'manifest.json', m);
+    rmSync(join(dir, 'entra/userRegistrationDetails.json'));
+    expect(entraGapRecords(dir)).toEqual([]);
+    expect(weakAuthReasons(dir)).toEqual({ 'MFA registration was not collected': 1 });
+  });
+});

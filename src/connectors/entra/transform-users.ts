@@ -27,13 +27,24 @@ export function addUsers(ctx: EntraContext): void {
   // Users named like service accounts whose deciding signals were not read (see below).
   const unclassified: { name: string; unread: string[] }[] = [];
   const mfa = new Map<string, boolean>();
+  // The report was read (collected and there): the ids it lists, to tell a user it left out.
+  let registered: Set<string> | undefined;
   if (ctx.collected('entra.mfaRegistration')) {
-    for (const it of ctx.items('userRegistrationDetails.json') ?? []) {
+    const report = ctx.items('userRegistrationDetails.json');
+    if (report) registered = new Set();
+    for (const it of report ?? []) {
       const id = it.r.str(it.obj, 'id', it.path);
+      registered!.add(id);
       const reg = it.r.optBool(it.obj, 'isMfaRegistered', it.path);
       if (reg !== undefined) mfa.set(id, reg);
     }
   }
+  // The collector reads the report whole (endpoints.ts, no filter), and Graph serves it for
+  // every enabled user but no disabled one: an enabled user it lacks was not read, like a parent
+  // missing from a relationship file. Its MFA state stays undefined (the rules answer unknown);
+  // the file gets its gap record below.
+  let mfaExpected = 0;
+  const mfaMissing = new Set<string>();
 
   for (const it of users) {
     const { obj, path, r } = it;
@@ -100,6 +111,13 @@ export function addUsers(ctx: EntraContext): void {
     // judge it, answering unknown where the answer depends on what it is (rule-kit,
     // serviceAccountUnclassified). The normalized mfa and interactive-use evidence those rules
     // read is set on it as on a service account.
+    if (registered && node.enabled !== false) {
+      mfaExpected++;
+      if (!registered.has(id)) {
+        mfaMissing.add(id);
+        node.attrs.mfaRegistrationRead = false;
+      }
+    }
     if (cls.unread.length > 0) {
       node.attrs.serviceAccountUnread = cls.unread;
       if (typeof facts.mfaRegistered === 'boolean') node.attrs.mfa = facts.mfaRegistered;
@@ -145,6 +163,12 @@ export function addUsers(ctx: EntraContext): void {
     { file: 'userManagers.json', capability: 'entra.userManagers', parents: 'users that look like service accounts', lost: 'their managers were not read' },
     lookups,
     managerless,
+  );
+  recordGap(
+    ctx,
+    { file: 'userRegistrationDetails.json', capability: 'entra.mfaRegistration', parents: 'enabled users', lost: 'their MFA registration was not read' },
+    mfaExpected,
+    mfaMissing,
   );
   if (unclassified.length > 0) {
     const [first] = unclassified;

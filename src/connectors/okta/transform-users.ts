@@ -128,6 +128,8 @@ export function addUsers(ctx: OktaContext): void {
   const matcher = serviceAccountMatcher(ctx.config);
   const typeNames = readUserTypes(ctx);
   let unnamedTypes = 0;
+  // Token owners that may be service accounts, their factors not read (see below).
+  const unclassified: string[] = [];
   const managed: { user: GraphNode; managerId?: string; manager?: string }[] = [];
   (files.users ?? []).forEach((u, i) => {
     const path = at('$', i);
@@ -217,6 +219,15 @@ export function addUsers(ctx: OktaContext): void {
       },
     };
     if (machineReasons.length > 0) node.machineReasons = machineReasons;
+    // A token owner no convention names is a service account when it has no active factor: with
+    // its factors not read (missing from userFactors.json, or okta.factors not collected) it is a
+    // person only for want of data. It stays a `human` node (its apps and groups keep their
+    // person), marked so the service-account rules and okta-api-token-human-owner answer unknown
+    // rather than judge it a person (rule-kit, serviceAccountUnclassified).
+    else if (activeFactors === undefined && ctx.tokenOwners.has(id)) {
+      node.attrs.serviceAccountUnread = ['MFA factors'];
+      unclassified.push(node.name);
+    }
     const added = b.addNode(node);
     ctx.users.set(id, node);
 
@@ -244,6 +255,13 @@ export function addUsers(ctx: OktaContext): void {
     // not known, so the accountability rules answer unknown; said here like a missing token owner.
     const shown = [...unlisted].slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
     b.warn(`${oktaPath('users')}: ${unlisted.size} service-account manager(s) not in ${oktaPath('users')} (${shown}); the default user listing omits DEPROVISIONED users, so whether they left is unknown`);
+  }
+  if (unclassified.length > 0) {
+    const many = unclassified.length > 1;
+    b.warn(
+      `${oktaPath('users')}: ${unclassified.length} user${many ? 's' : ''} owning API tokens could not be classified, because ${many ? 'their' : 'its'} MFA factors were not read: ` +
+        `the service-account rules answer unknown for ${many ? 'them' : 'it'} (first: ${unclassified[0]})`,
+    );
   }
   if (unnamedTypes > 0) {
     const users = unnamedTypes === 1 ? '1 Okta user has' : `${unnamedTypes} Okta users have`;

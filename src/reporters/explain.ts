@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { ExplainCard } from '../explain.js';
-import { safeText as t } from './sanitize.js';
+import { CUT, cutLine } from './sanitize.js';
 import { renderPath } from './table.js';
 import { tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
@@ -9,9 +9,13 @@ import { wrapText } from './wrap.js';
 /** Lines are wrapped to this width when the output is not a terminal: the same bytes everywhere. */
 export const EXPLAIN_WIDTH = 100;
 
-// Reasons, cuts and messages are wrapped, not cut; only text this long (a hostile name inside
-// it) is, so that one value cannot flood the terminal. The JSON card has everything.
-const LONG_TEXT = 4000;
+// Everything is wrapped, not cut; only a value past its CUT limit (a hostile one) is, so that one
+// value cannot flood the terminal, and the cut is marked with a note. The JSON card has it all.
+const WHOLE = 'this card with --format json';
+/** A name (an identity, an owner, a scope, a target). */
+const n = (v: unknown): string => cutLine(v, CUT.name, 'name', WHOLE);
+/** Free text (reasons, evidence, messages) and ids, `what` naming it in the note. */
+const t = (v: unknown, what = 'text'): string => cutLine(v, CUT.text, what, WHOLE);
 
 type Credential = ExplainCard['identity']['credentials'][number];
 
@@ -47,11 +51,11 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   const c = new Chalk({ level: color ? 1 : 0 });
   const i = card.identity;
   const out: string[] = [];
-  out.push(c.bold(`${t(i.name)}`) + c.gray(`  ${i.provider} ${i.type}  ${t(i.nativeId)}`));
-  out.push(c.gray(`  ${t(i.id)}`));
-  out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete))} (${t(i.tierReasons.join('; '))}) · autonomy ${i.autonomy} (${t(i.autonomyReason)})`);
-  if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '))}`);
-  if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '))}`);
+  out.push(c.bold(`${n(i.name)}`) + c.gray(`  ${i.provider} ${i.type}  ${t(i.nativeId, 'id')}`));
+  out.push(c.gray(`  ${t(i.id, 'id')}`));
+  out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')}) · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
+  if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '), 'reason')}`);
+  if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '), 'reason')}`);
   out.push('', c.bold('1. Accountable humans'));
   // Owner data that was not all read (an owner list or manager lookup missing) is no evidence
   // of "none": the card says unknown, as the owner rules and the recertification sheet do.
@@ -60,34 +64,34 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     out.push(i.ownersIncomplete ? c.yellow('   unknown: its recorded owners are not people, and its owners or manager were not all read') : c.red('   none: its only owners are not people'));
   }
   for (const o of i.owners) {
-    const relation = o.via === undefined ? o.relation : `${o.relation} ${t(o.via)}`;
-    if (o.accountable === false) out.push(`   ${t(o.name)} (${relation}, ${c.yellow(t(o.note ?? 'not accountable'))})`);
-    else out.push(`   ${t(o.name)} (${relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
+    const relation = o.via === undefined ? o.relation : `${o.relation} ${n(o.via)}`;
+    if (o.accountable === false) out.push(`   ${n(o.name)} (${relation}, ${c.yellow(t(o.note ?? 'not accountable', 'note'))})`);
+    else out.push(`   ${n(o.name)} (${relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
   }
-  for (const g of card.consents) out.push(`   consent: ${t(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${t(g.grantedBy ?? 'one user')}`}`);
+  for (const g of card.consents) out.push(`   consent: ${n(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${n(g.grantedBy ?? 'one user')}`}`);
   out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''}${i.credentialsIncomplete !== undefined ? ', of the credentials that were read' : ''})`));
   // A list that was not read whole is no evidence of "no credential": say what is missing.
-  if (i.credentialsIncomplete !== undefined) out.push(c.yellow(`   ${i.credentials.length === 0 ? 'unknown' : 'may have more'}: ${t(i.credentialsIncomplete)}`));
+  if (i.credentialsIncomplete !== undefined) out.push(c.yellow(`   ${i.credentials.length === 0 ? 'unknown' : 'may have more'}: ${t(i.credentialsIncomplete, 'note')}`));
   else if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
   const { labels, rest } = credentialLabels(i.credentials, i.strengthEvidence);
   i.credentials.forEach((cr, k) => {
     const expires = credentialExpiry(cr);
-    out.push(`   ${t(labels[k], 400)} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${expires === null ? 'never' : (expires?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
+    out.push(`   ${t(labels[k], 'credential')} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${expires === null ? 'never' : (expires?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
   });
-  for (const ev of rest) out.push(c.gray(`   - ${t(ev)}`));
+  for (const ev of rest) out.push(c.gray(`   - ${t(ev, 'evidence')}`));
   out.push('', c.bold('3. Delegated authority'));
-  for (const p of card.privileges) out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${t(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}`);
+  for (const p of card.privileges) out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}`);
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {
-    out.push(`   ${c.red('reaches')} ${t(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
-    out.push(...renderPath(cj.hops, c, cj.alternatives, { whole: 'this card with --format json' }).map((l) => `  ${l}`));
+    out.push(`   ${c.red('reaches')} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
+    out.push(...renderPath(cj.hops, c, cj.alternatives, { whole: WHOLE }).map((l) => `  ${l}`));
   }
   for (const cut of card.cuts) {
     // Revoking one hop cuts this route only; say so when others reach the same jewel.
     const others = cut.otherRoutes > 0 ? `; ${cut.otherRoutes} other route${cut.otherRoutes === 1 ? '' : 's'} also reach${cut.otherRoutes === 1 ? 'es' : ''} it` : '';
-    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${t(cut.target)}, revoke: ${t(cut.revoke, LONG_TEXT)}${others}`);
+    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${n(cut.target)}, revoke: ${t(cut.revoke, 'hop')}${others}`);
   }
   out.push('', c.bold(`Findings (${card.findings.length})`));
-  for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, LONG_TEXT)}`);
+  for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 'message')}`);
   return wrapText(out.join('\n'), width) + '\n';
 }

@@ -1,6 +1,6 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import { markdownCode, safeMarkdown } from './sanitize.js';
+import { CUT, cutLine, cutText, markdownCode, safeMarkdown } from './sanitize.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -16,14 +16,27 @@ export interface MarkdownOptions {
 // link a URL (see markdownCode). `m`: nhiscan's own words (rule ids, types, statuses,
 // fingerprints, dates) and the team's own waiver file, escaped as Markdown prose.
 const m = safeMarkdown;
-const code = markdownCode;
+
+/**
+ * Provider text as a code span, cut only past `max` (a CUT limit), and then followed by the note
+ * that says so and where the whole value is: outside the span, as nhiscan's own words.
+ */
+function code(value: unknown, max: number, what: string, where: string, table = true): string {
+  const { text, note } = cutText(value, max, what, where);
+  return `${markdownCode(text, Infinity, table)}${note ? ` ${m(note, Infinity)}` : ''}`;
+}
+
+/** Where the whole of a finding's text can be read. */
+const findingWhole = (f: Finding) => `--format json and in nhiscan explain ${f.fingerprint} --format json`;
+/** Where the whole of the report's own text (snapshot, coverage, warnings) can be read. */
+const REPORT_WHOLE = '--format json';
 
 /**
  * The display name, then the stable id a waiver's `subject` may name (escaped like the name, so it
- * renders as itself; not truncated at a length an id may reach, since a cut id cannot be copied).
+ * renders as itself; not cut at a length a real id reaches, since a cut id cannot be copied).
  */
 function subjectOf(f: Finding): string {
-  return `${code(f.subject.name, 80)} (${code(f.subject.id, 4096)})`;
+  return `${code(f.subject.name, CUT.name, 'name', findingWhole(f))} (${code(f.subject.id, CUT.text, 'id', findingWhole(f))})`;
 }
 
 function statusOf(f: Finding): string {
@@ -46,7 +59,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   out.push(`## nhiscan: ${counted.length} finding${counted.length === 1 ? '' : 's'}${waived.length ? ` (+${waived.length} waived)` : ''}`, '');
   out.push(`**${s.identities}** machine identities scanned · ${sevCounts}`, '');
   if (s.baseline) out.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`, '');
-  out.push(`Snapshot ${code(report.snapshot.source, 120, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
+  out.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
 
   for (const level of ORDER) {
     const group = counted.filter((f) => f.severity === level);
@@ -55,7 +68,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.
     out.push('| Rule | Subject | Provider | Status | Why | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of group.slice(0, limit)) {
-      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, 300)} | ${m(f.fingerprint)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, CUT.text, 'message', findingWhole(f))} | ${m(f.fingerprint)} |`);
     }
     if (group.length > limit) out.push('', `… and ${group.length - limit} more (see the JSON or SARIF output).`);
     out.push('');
@@ -66,10 +79,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   if (withPaths.length > 0) {
     out.push('### Paths', '');
     for (const f of withPaths) {
-      out.push(`- **${code(f.subject.name, 80, false)}** (${m(f.ruleId)})`);
+      out.push(`- **${code(f.subject.name, CUT.name, 'name', findingWhole(f), false)}** (${m(f.ruleId)})`);
       f.path!.forEach((h, i) => {
         const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
-        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, 80, false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, 200, false)}`);
+        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f), false)}`);
       });
     }
     out.push('');
@@ -79,7 +92,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Owner | Expires | Reason | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of waived.slice(0, limit)) {
       const w = f.waiver;
-      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(w?.reason, 200)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', findingWhole(f)), Infinity)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
     }
     out.push('');
   }
@@ -87,12 +100,12 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     out.push(`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', '');
-    for (const g of gaps) out.push(`- ${m(g.provider)} ${code(g.scope, 80, false)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, 200, false)})` : ''}`);
+    for (const g of gaps) out.push(`- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`);
     out.push('');
   }
   if (report.warnings.length > 0) {
     out.push(`### Warnings (${report.warnings.length})`, '');
-    for (const w of report.warnings.slice(0, 20)) out.push(`- ${code(w, 300, false)}`);
+    for (const w of report.warnings.slice(0, 20)) out.push(`- ${code(w, CUT.text, 'warning', REPORT_WHOLE, false)}`);
     if (report.warnings.length > 20) out.push(`- … and ${report.warnings.length - 20} more`);
     out.push('');
   }

@@ -24,6 +24,43 @@ export function safeText(value: unknown, max = 300): string {
 }
 
 /**
+ * Where the human-readable outputs (terminal table, Markdown, explain) cut text, the one place
+ * these limits live. nhiscan's own rule text (a remediation) is never cut. Text that came from a
+ * provider, or quotes it (names, ids, hop reasons, finding messages, coverage errors, warnings),
+ * is shown whole and wrapped, up to a length only a hostile or broken value reaches; past it the
+ * value is cut, so that one value cannot flood a terminal or a step summary, and the cut says so
+ * (`cutText`). The JSON report always has the whole value.
+ */
+export const CUT = {
+  /** Free text: reasons, messages, coverage errors, warnings, ids. */
+  text: 4000,
+  /**
+   * A name (an identity, a hop's ends, a scope). Kept shorter than free text because it sits
+   * inside a line with other fields (a path hop, a heading, a Markdown table cell), which a name
+   * of thousands of characters would push out of sight. 256 is the longest display name the
+   * providers allow (Entra's displayName), so no real name is cut.
+   */
+  name: 256,
+} as const;
+
+/**
+ * `value` made safe (safeText) and, when longer than `max`, cut with a note that says what was
+ * cut, how much, and `where` the whole value can be read: `text` is the value, `note` the note
+ * (empty when nothing was cut), apart so that a format can set the note outside a code span.
+ */
+export function cutText(value: unknown, max: number, what: string, where: string): { text: string; note: string } {
+  const s = String(value ?? '');
+  const text = safeText(s, max);
+  return { text, note: s.length > max ? `[${what} cut at ${max} of ${s.length} characters; the whole ${what} is in ${where}]` : '' };
+}
+
+/** `cutText` as one string: the value, then its note when it was cut. */
+export function cutLine(value: unknown, max: number, what: string, where: string): string {
+  const { text, note } = cutText(value, max, what, where);
+  return note ? `${text} ${note}` : text;
+}
+
+/**
  * For spreadsheet cells: control characters removed, and a value that a spreadsheet would read
  * as a formula gets a leading apostrophe (OWASP CSV injection). Spreadsheets skip leading blanks
  * and double quotes before they look for = + - @ (`"=1+HR Sync Service` is a formula to them),

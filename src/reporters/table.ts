@@ -2,28 +2,41 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
-import { safeText } from './sanitize.js';
+import { CUT, cutLine, safeText } from './sanitize.js';
 import { tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 
 /**
- * Hop reasons wrap to this width when the output is not a terminal (a pipe, `--output`), as
- * explain's lines do, so that saved output is the same bytes wherever it was made.
+ * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
+ * when the output is not a terminal (a pipe, `--output`), as explain's lines do, so that saved
+ * output is the same bytes wherever it was made.
  */
 export const TABLE_WIDTH = 100;
 
+/** Where the whole of a finding's text can be read, for the note on anything of it that is cut. */
+const findingWhole = (fingerprint: string) => `--format json and in nhiscan explain ${fingerprint} --format json`;
+/** Where the whole of the report's own text (snapshot, coverage, warnings, waivers) can be read. */
+const REPORT_WHOLE = '--format json';
+
 /**
- * A hop reason is shown whole up to this many characters: it is the one line that says why an
- * identity reaches a crown jewel, and an analyst needs all of it. Only a reason this long (a
- * hostile name inside it) is cut, with a note saying where the whole text is.
+ * `lead` then `text`, wrapped to `width` (continuation lines indented two deeper; one line when
+ * no width is given), and the text painted line by line, after wrapping, so that each line is
+ * whole on its own (a pager or a terminal that redraws one line keeps its colour).
  */
-export const REASON_MAX = 4000;
+function wrapped(lead: string, text: string, width: number | undefined, paint: (s: string) => string = (s) => s): string[] {
+  const lines = width === undefined ? [`${lead}${text}`] : wrapLine(`${lead}${text}`, width);
+  return lines.map((l, i) => {
+    const start = i === 0 ? lead.length : /^ */.exec(l)![0].length;
+    const rest = l.slice(start);
+    return `${l.slice(0, start)}${rest === '' ? '' : paint(rest)}`;
+  });
+}
 
 export interface TableOptions {
   color: boolean;
   /** Findings shown per severity before "… and N more"; 0 = all. */
   limitPerSeverity?: number;
-  /** Columns hop reasons wrap to: the terminal's, or TABLE_WIDTH. */
+  /** Columns long lines wrap to: the terminal's, or TABLE_WIDTH. */
   width?: number;
 }
 
@@ -45,7 +58,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const sev = paint(c);
   const lines: string[] = [];
   const t = safeText;
-  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${t(report.snapshot.source)} collected ${t(report.snapshot.collectedAt, 80)} · scanned ${report.scannedAt}`));
+  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${cutLine(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE)} collected ${cutLine(report.snapshot.collectedAt, CUT.name, 'date', REPORT_WHOLE)} · scanned ${report.scannedAt}`));
   lines.push('');
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));
@@ -63,57 +76,59 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   if (waived.length > 0) {
     lines.push(c.bold(`Waived (${waived.length})`));
     for (const f of waived) {
-      lines.push(`  ${c.gray('~')} ${t(f.ruleId)} ${t(f.subject.name)} ${c.gray(`until ${f.waiver?.expires} (${t(f.waiver?.owner)}: ${t(f.waiver?.reason, 120)})`)}`);
+      const whole = findingWhole(f.fingerprint);
+      lines.push(`  ${c.gray('~')} ${t(f.ruleId)} ${cutLine(f.subject.name, CUT.name, 'name', whole)} ${c.gray(`until ${t(f.waiver?.expires)} (${cutLine(f.waiver?.owner, CUT.name, 'owner', whole)}: ${cutLine(f.waiver?.reason, CUT.text, 'reason', whole)})`)}`);
     }
     lines.push('');
   }
   if (visible.length === 0) lines.push(c.green('No findings.'), '');
-  lines.push(...renderSummary(report, c));
+  lines.push(...renderSummary(report, c, opts.width ?? TABLE_WIDTH));
   return lines.join('\n') + '\n';
 }
 
 function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary | undefined, width: number): string[] {
   const t = safeText;
+  const whole = findingWhole(f.fingerprint);
   const out: string[] = [];
   // A tier that is only a lower bound reads as one (as on the recert sheet), or an analyst trusts a T0.
-  const tiered = f.severity !== f.baseSeverity && f.tier !== undefined ? c.gray(` (base ${f.baseSeverity}, tier ${t(tierLabel(f.tier, f.tierIncomplete), 300)})`) : '';
+  const tiered = f.severity !== f.baseSeverity && f.tier !== undefined ? c.gray(` (base ${f.baseSeverity}, tier ${cutLine(tierLabel(f.tier, f.tierIncomplete), CUT.text, 'tier', whole)})`) : '';
   const status = f.status === 'new' ? c.magenta(' [new]') : '';
-  const profile = identity ? c.gray(` · ${t(tierLabel(identity.tier, identity.tierIncomplete), 300)} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
-  out.push(`  ${c.bold(t(f.subject.name, 80))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
+  const profile = identity ? c.gray(` · ${cutLine(tierLabel(identity.tier, identity.tierIncomplete), CUT.text, 'tier', whole)} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
+  out.push(`  ${c.bold(cutLine(f.subject.name, CUT.name, 'name', whole))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
-  out.push(`    why: ${t(f.message, 400)}`);
-  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives, { width, whole: `--format json and in nhiscan explain ${f.fingerprint} --format json` }));
-  out.push(`    fix: ${c.gray(t(f.remediation, 400))}`);
-  out.push(`    id:  ${c.gray(`${f.fingerprint}  ${t(f.subject.id, 200)}`)}`);
+  // The message is the rule's words around the names it quotes: whole, unless a name in it is
+  // pathological. The remediation is the rule's own text only: never cut.
+  out.push(...wrapped('    why: ', cutLine(f.message, CUT.text, 'message', whole), width));
+  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives, { width, whole }));
+  out.push(...wrapped('    fix: ', t(f.remediation, Infinity), width, c.gray));
+  // Not wrapped, and cut only past CUT.text: an id is copied into waivers and queries whole.
+  out.push(`    id:  ${c.gray(`${f.fingerprint}  ${cutLine(f.subject.id, CUT.text, 'id', whole)}`)}`);
   return out;
 }
 
 export interface PathLayout {
   /** Columns the reasons wrap to; without it each is one line (explain wraps its whole card). */
   width?: number;
-  /** Where a reason cut at REASON_MAX can be read whole, for the note that marks the cut. */
+  /** Where a name or reason that is cut (CUT) can be read whole, for the note that marks the cut. */
   whole: string;
 }
 
-/** A path hop by hop: each hop, then why it holds (its reason, wrapped when `layout.width` is given). */
+/**
+ * A path hop by hop: each hop, then why it holds (its reason, wrapped when `layout.width` is
+ * given). The hop line itself is not wrapped: its two names are capped at CUT.name instead.
+ */
 export function renderPath(path: PathHop[], c: ChalkInstance, alternatives: number | undefined, layout: PathLayout): string[] {
-  const t = safeText;
   const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${alternatives ? `, ${alternatives} alternative route${alternatives === 1 ? '' : 's'}` : ''}):`];
   path.forEach((h, i) => {
     const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
-    out.push(`      ${i + 1}. ${t(h.fromName, 60)} ${c.bold(`─${h.type}→`)} ${t(h.toName, 60)}${marks ? `  [${marks}]` : ''}`);
-    const reason = h.reason.length > REASON_MAX ? `${t(h.reason, REASON_MAX)} [reason cut at ${REASON_MAX} of ${h.reason.length} characters; the whole reason is in ${layout.whole}]` : t(h.reason, REASON_MAX);
-    const indent = '         ';
-    if (layout.width === undefined) out.push(`${indent}${c.gray(reason)}`);
-    // Wrapped before it is coloured, and coloured line by line, so that each line is whole on its
-    // own (a pager or a terminal that redraws one line keeps it grey).
-    else for (const l of wrapLine(`${indent}${reason}`, layout.width)) out.push(l.replace(/^( *)(.*)$/, (_, sp: string, text: string) => `${sp}${c.gray(text)}`));
+    const name = (n: string) => cutLine(n, CUT.name, 'name', layout.whole);
+    out.push(`      ${i + 1}. ${name(h.fromName)} ${c.bold(`─${h.type}→`)} ${name(h.toName)}${marks ? `  [${marks}]` : ''}`);
+    out.push(...wrapped('         ', cutLine(h.reason, CUT.text, 'reason', layout.whole), layout.width, c.gray));
   });
   return out;
 }
 
-function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
-  const t = safeText;
+function renderSummary(report: ScanReport, c: ChalkInstance, width: number): string[] {
   const s = report.summary;
   const out: string[] = [c.bold('Summary')];
   out.push(`  ${s.identities} machine identities · ${s.nodes} nodes · ${s.edges} edges · ${s.findings} findings`);
@@ -132,11 +147,12 @@ function renderSummary(report: ScanReport, c: ChalkInstance): string[] {
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {
     out.push('', c.yellow.bold(`Coverage: ${gapsHeadline(gaps.length)}`));
-    for (const g of gaps) out.push(c.yellow(`  ! ${t(g.provider, 80)} ${t(g.scope, 80)} ${t(g.capability, 120)}: ${t(g.status, 40)}${g.reason ? ` (${t(g.reason, 200)})` : ''}`));
+    const name = (v: string) => cutLine(v, CUT.name, 'name', REPORT_WHOLE);
+    for (const g of gaps) out.push(...wrapped('  ', `! ${name(g.provider)} ${name(g.scope)} ${name(g.capability)}: ${name(g.status)}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', REPORT_WHOLE)})` : ''}`, width, c.yellow));
   }
   if (report.warnings.length > 0) {
     out.push('', c.yellow.bold(`Warnings (${report.warnings.length})`));
-    for (const w of report.warnings.slice(0, 20)) out.push(c.yellow(`  ! ${t(w, 300)}`));
+    for (const w of report.warnings.slice(0, 20)) out.push(...wrapped('  ', `! ${cutLine(w, CUT.text, 'warning', REPORT_WHOLE)}`, width, c.yellow));
     if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
   }
   return out;

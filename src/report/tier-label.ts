@@ -7,3 +7,12 @@
 export function tierLabel(tier: number, notRead?: string): string {
   return notRead === undefined ? `T${tier}` : `T${tier} or higher (not read: ${notRead})`;
 }
+
+/**
+ * An identity's credential strength as a person reads it: `none` only when its credentials were
+ * all read; with some not read (`notRead`: why), "no credential" is no evidence of none, so
+ * `unknown`. The one wording of the terminal table and the recertification sheet.
+ */
+export function strengthLabel(strength: string, notRead?: string): string {
+  return strength === 'none' && notRead !== undefined ? 'unknown' : strength;
+}

@@ -1,6 +1,6 @@
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import { toCsv } from './csv.js';
-import { tierLabel } from '../report/tier-label.js';
+import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
@@ -255,7 +255,7 @@ function row(i: IdentitySummary, now: number): unknown[] {
     tierLabel(i.tier, i.tierIncomplete),
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
-    i.strength === 'none' && i.credentialsIncomplete !== undefined ? 'unknown' : i.strength,
+    strengthLabel(i.strength, i.credentialsIncomplete),
     i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
     i.findingIds.join('; '),
     actions[0]?.action ?? 'keep',

@@ -38,7 +38,8 @@ export const CUT = {
    * A name (an identity, a hop's ends, a scope). Kept shorter than free text because it sits
    * inside a line with other fields (a path hop, a heading, a Markdown table cell), which a name
    * of thousands of characters would push out of sight. 256 is the longest display name the
-   * providers allow (Entra's displayName), so no real name is cut.
+   * providers allow (Entra's displayName). Names nhiscan builds (an OIDC workload: issuer plus
+   * subject) can be longer; the cut note says so and where the whole name is.
    */
   name: 256,
 } as const;

@@ -3,7 +3,7 @@ import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
 import { CUT, cutLine, safeText } from './sanitize.js';
-import { tierLabel } from '../report/tier-label.js';
+import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 
 /**
@@ -93,7 +93,7 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // A tier that is only a lower bound reads as one (as on the recert sheet), or an analyst trusts a T0.
   const tiered = f.severity !== f.baseSeverity && f.tier !== undefined ? c.gray(` (base ${f.baseSeverity}, tier ${cutLine(tierLabel(f.tier, f.tierIncomplete), CUT.text, 'tier', whole)})`) : '';
   const status = f.status === 'new' ? c.magenta(' [new]') : '';
-  const profile = identity ? c.gray(` · ${cutLine(tierLabel(identity.tier, identity.tierIncomplete), CUT.text, 'tier', whole)} · ${identity.strength}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
+  const profile = identity ? c.gray(` · ${cutLine(tierLabel(identity.tier, identity.tierIncomplete), CUT.text, 'tier', whole)} · ${strengthLabel(identity.strength, identity.credentialsIncomplete)}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
   out.push(`  ${c.bold(cutLine(f.subject.name, CUT.name, 'name', whole))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
   // The message is the rule's words around the names it quotes: whole, unless a name in it is

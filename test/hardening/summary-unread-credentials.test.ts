@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderRecertCsv } from '../../src/reporters/recert.js';
+import { renderTable } from '../../src/reporters/table.js';
 import { parseCsv } from './csv-parse.js';
 import { copyDemo, reportOf, scratch } from './demo-copy.js';
 
@@ -68,6 +69,12 @@ describe('the summary of an IAM user whose credentials were not read', () => {
       expect(i.strengthEvidence).toContain(`credentials not all read (${why}): strength and longLivedCredential judge only those read`);
       expect(recert.strength).toBe('unknown');
       expect(recert.credential_types).toBe('unknown');
+      // The terminal table's profile line says the same as the sheet.
+      const table = renderTable(reportOf(make()), { color: false });
+      const heading = table.split('\n').find((l) => l.trim().startsWith(`${USER} aws aws-iam-user`));
+      expect(heading).toBeDefined();
+      expect(heading).toContain(' · unknown · ');
+      expect(heading).not.toContain(' · none · ');
     });
   }
 });

@@ -19,7 +19,7 @@ export interface BaselineEntry {
    * For a path finding (nhi-path-to-crown-jewel): the provider, kind and scope of the crown jewel
    * it reached. Its fingerprint is a hash of these, so without them a later scan that no longer
    * finds the path could only recover them by hashing every kind with every scope (see
-   * src/cli/ci.ts, pathEvidence). Absent in baselines written before 0.1.
+   * src/cli/ci.ts, pathEvidence). Absent in baselines written by earlier versions.
    */
   path?: BaselinePath;
 }

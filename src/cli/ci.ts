@@ -209,7 +209,13 @@ function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<str
         }
       }
     }
-    if (provider === undefined || group === undefined) continue;
+    if (provider === undefined || group === undefined) {
+      // Neither the field nor an older fingerprint says what it reached (a baseline from a build
+      // between the two, or edited by hand): with any scope of the baseline not read, it may
+      // be about that one.
+      if (unreadProviders.size > 0) unjudgedPaths.add(e.fingerprint);
+      continue;
+    }
     const scopeUnread = reached !== undefined ? !scanned.has(scopeKey(reached)) : unreadProviders.has(provider);
     if (scopeUnread || groupsBySubject.get(e.subjectId)?.has(group)) unjudgedPaths.add(e.fingerprint);
   }

@@ -230,6 +230,25 @@ describe('baseline path entries and the scope they reached', () => {
     }
   });
 
+  it('a path entry that records no jewel and matches no older fingerprint is unknown when a scope of the baseline was not read', async () => {
+    // Written by a build between the scoped fingerprints and the recorded jewel, or edited by hand:
+    // neither the field nor the nine older hashes say which scope it reached.
+    const snap = copyDemo();
+    const baseline = join(dirname(snap), 'baseline.json');
+    expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
+    const before = scanDir(snap).report;
+    const intoProd = new Set(before.findings.filter((f) => f.ruleId === RULE && String(f.evidence.target).startsWith('aws:111122223333:') && f.fingerprint !== legacyFingerprint(f)).map((f) => f.fingerprint));
+    expect(intoProd.size).toBeGreaterThanOrEqual(3);
+    editJson(baseline, (b) => {
+      for (const e of b.findings) delete e.path;
+    });
+    dropProdAccount(snap);
+    const result = scanDir(snap);
+    const parsed = JSON.parse(readFileSync(baseline, 'utf8'));
+    const judge = baselineJudge(scanEvidence(result, parsed, new Date(result.report.scannedAt)));
+    for (const fp of intoProd) expect(judge(parsed.findings.find((e: any) => e.fingerprint === fp)), fp).toBe(true);
+  });
+
   it('a baseline matched only by earlier fingerprints is not said to match none of the findings', async () => {
     const snap = copyDemo();
     const { baseline } = await legacyBaseline(snap);

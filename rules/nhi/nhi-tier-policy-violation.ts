@@ -163,7 +163,11 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
   let credentialsUnknown: string | undefined;
   if (policy.maxCredentialDays !== undefined || policy.allowedStrength) {
     const why = credentialsUnread(subject);
-    if (why !== undefined) credentialsUnknown = `the ${policy.maxCredentialDays !== undefined ? 'lifetime' : 'strength'} of its standing credentials is not known: ${why}`;
+    if (why !== undefined) {
+      // Every limit the tier sets that the unread credentials leave unchecked.
+      const limits = [...(policy.maxCredentialDays !== undefined ? ['lifetime'] : []), ...(policy.allowedStrength ? ['strength'] : [])];
+      credentialsUnknown = `the ${limits.join(' and ')} of its standing credentials ${limits.length > 1 ? 'are' : 'is'} not known: ${why}`;
+    }
   }
   return { violations, autonomy, strength, lifeUnknown, ownerUnknown, credentialsUnknown };
 }

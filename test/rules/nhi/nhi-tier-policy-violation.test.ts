@@ -53,6 +53,23 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('owned')).toBe('pass');
   });
 
+  it('with credentials not read, the unknown names every credential limit the tier sets', () => {
+    const g2 = graphOf(
+      [
+        node('u', { type: 'aws-iam-user', provider: 'aws', scope: 'acct', attrs: { credentialReportRow: false } }),
+        node('alice', { kind: 'human', type: 'entra-user', enabled: true }),
+        p('p2', 2),
+      ],
+      [edge('u', 'p2', 'GRANTED'), edge('alice', 'u', 'OWNS')],
+      READ,
+    );
+    const both = runRule(rule, g2, { now, options: { policy: { T2: { maxCredentialDays: 365, allowedStrength: ['federated'] } } } });
+    expect(both.verdicts.get('u')).toBe('unknown');
+    expect(Object.keys(both.stats.unknownReasons)).toEqual(['the lifetime and strength of its standing credentials are not known: the user has no row in the credential report']);
+    const one = runRule(rule, g2, { now });
+    expect(Object.keys(one.stats.unknownReasons)).toEqual(['the lifetime of its standing credentials is not known: the user has no row in the credential report']);
+  });
+
   it('takes the policy from options', () => {
     const r = runRule(rule, g, { now, options: { policy: { T1: { maxCredentialDays: 30 } } } });
     expect(r.verdicts.get('t1')).toBe('fail');

@@ -1,6 +1,6 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import { CUT, cutLine, cutText, markdownCode, safeMarkdown } from './sanitize.js';
+import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -23,20 +23,15 @@ const m = safeMarkdown;
  */
 function code(value: unknown, max: number, what: string, where: string, table = true): string {
   const { text, note } = cutText(value, max, what, where);
-  return `${markdownCode(text, Infinity, table)}${note ? ` ${m(note, Infinity)}` : ''}`;
+  return `${markdownCode(text, table)}${note ? ` ${m(note, Infinity)}` : ''}`;
 }
-
-/** Where the whole of a finding's text can be read. */
-const findingWhole = (f: Finding) => `--format json and in nhiscan explain ${f.fingerprint} --format json`;
-/** Where the whole of the report's own text (snapshot, coverage, warnings) can be read. */
-const REPORT_WHOLE = '--format json';
 
 /**
  * The display name, then the stable id a waiver's `subject` may name (escaped like the name, so it
  * renders as itself; not cut at a length a real id reaches, since a cut id cannot be copied).
  */
 function subjectOf(f: Finding): string {
-  return `${code(f.subject.name, CUT.name, 'name', findingWhole(f))} (${code(f.subject.id, CUT.text, 'id', findingWhole(f))})`;
+  return `${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint))} (${code(f.subject.id, CUT.text, 'id', findingWhole(f.fingerprint))})`;
 }
 
 function statusOf(f: Finding): string {
@@ -68,7 +63,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.
     out.push('| Rule | Subject | Provider | Status | Why | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of group.slice(0, limit)) {
-      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, CUT.text, 'message', findingWhole(f))} | ${m(f.fingerprint)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, CUT.text, 'message', findingWhole(f.fingerprint))} | ${m(f.fingerprint)} |`);
     }
     if (group.length > limit) out.push('', `… and ${group.length - limit} more (see the JSON or SARIF output).`);
     out.push('');
@@ -79,10 +74,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   if (withPaths.length > 0) {
     out.push('### Paths', '');
     for (const f of withPaths) {
-      out.push(`- **${code(f.subject.name, CUT.name, 'name', findingWhole(f), false)}** (${m(f.ruleId)})`);
+      out.push(`- **${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint), false)}** (${m(f.ruleId)})`);
       f.path!.forEach((h, i) => {
         const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
-        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f), false)}`);
+        out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f.fingerprint), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f.fingerprint), false)}`);
       });
     }
     out.push('');
@@ -92,7 +87,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     out.push(`### Waived (${waived.length})`, '', '| Rule | Subject | Owner | Expires | Reason | Fingerprint |', '|---|---|---|---|---|---|');
     for (const f of waived.slice(0, limit)) {
       const w = f.waiver;
-      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', findingWhole(f)), Infinity)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
+      out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', findingWhole(f.fingerprint)), Infinity)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
     }
     out.push('');
   }

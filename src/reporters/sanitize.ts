@@ -44,6 +44,14 @@ export const CUT = {
   name: 256,
 } as const;
 
+/** Where the whole of a finding's text can be read, for the note on anything of it that is cut. */
+export function findingWhole(fingerprint: string): string {
+  return `--format json and in nhiscan explain ${fingerprint} --format json`;
+}
+
+/** Where the whole of the report's own text (snapshot, coverage, warnings) can be read. */
+export const REPORT_WHOLE = '--format json';
+
 /**
  * `value` made safe (safeText) and, when longer than `max`, cut with a note that says what was
  * cut, how much, and `where` the whole value can be read: `text` is the value, `note` the note
@@ -89,8 +97,9 @@ export function safeMarkdown(value: unknown, max = 300): string {
  * a backtick or space (CommonMark strips one such pair). `table`: a `|` is escaped as `\|`, which
  * GFM tables read as a pipe inside the cell, code spans included; outside a table it would show.
  */
-export function markdownCode(value: unknown, max = 300, table = true): string {
-  let s = safeText(value, max);
+export function markdownCode(value: unknown, table = true): string {
+  // Never cut here: the caller cuts with a note (cutText), outside the span.
+  let s = safeText(value, Infinity);
   if (s === '') return '';
   if (table) s = s.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
-import { CUT, cutLine, safeText } from './sanitize.js';
+import { CUT, cutLine, findingWhole, REPORT_WHOLE, safeText } from './sanitize.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 
@@ -13,10 +13,6 @@ import { wrapLine } from './wrap.js';
  */
 export const TABLE_WIDTH = 100;
 
-/** Where the whole of a finding's text can be read, for the note on anything of it that is cut. */
-const findingWhole = (fingerprint: string) => `--format json and in nhiscan explain ${fingerprint} --format json`;
-/** Where the whole of the report's own text (snapshot, coverage, warnings, waivers) can be read. */
-const REPORT_WHOLE = '--format json';
 
 /**
  * `lead` then `text`, wrapped to `width` (continuation lines indented two deeper; one line when

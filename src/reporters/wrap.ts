@@ -10,11 +10,9 @@
 
 import { displayWidth, pieces } from './width.js';
 
-const widthOf = displayWidth;
-
 /** One line as lines no wider than `width`; a line shorter than that is returned as it is. */
 export function wrapLine(line: string, width: number): string[] {
-  if (widthOf(line) <= width) return [line];
+  if (displayWidth(line) <= width) return [line];
   const indent = /^ */.exec(line)![0].length;
   const hang = ' '.repeat(indent + 2);
   // However deep the indent, a line keeps 20 columns for text.
@@ -32,7 +30,7 @@ export function wrapLine(line: string, width: number): string[] {
   for (const word of line.slice(indent).split(' ')) {
     // A run of spaces where the line breaks is the break itself.
     if (empty && word === '' && out.length > 0) continue;
-    const w = widthOf(word);
+    const w = displayWidth(word);
     if (!empty && curWidth + 1 + w > limit) newLine();
     if (!empty) {
       cur += ' ';

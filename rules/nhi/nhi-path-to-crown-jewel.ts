@@ -104,6 +104,9 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
  * had one fingerprint, and a baseline of A accepted the path into B. Versions before this gave
  * every path the group alone; the CI layer still matches those (src/cli/ci.ts, legacyPaths).
  */
+/** This rule's id: the CI layer reads its findings' fingerprints and evidence (src/ci/baseline.ts, src/cli/ci.ts). */
+export const PATH_RULE_ID = 'nhi-path-to-crown-jewel';
+
 export function pathKey(subject: GraphNode, group: string, target: GraphNode | undefined): string {
   if (target === undefined || (target.provider === subject.provider && target.scope === subject.scope)) return group;
   return `${group}|${target.scope}`;
@@ -111,7 +114,7 @@ export function pathKey(subject: GraphNode, group: string, target: GraphNode | u
 
 export default defineRule({
   meta: {
-    id: 'nhi-path-to-crown-jewel',
+    id: PATH_RULE_ID,
     title: 'Machine identity reaches a crown jewel through a chain of other identities',
     severity: 'high',
     providers: ['entra', 'okta', 'aws', 'external'],

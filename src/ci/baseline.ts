@@ -3,6 +3,7 @@ import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 import { compareText } from '../compare.js';
 import { oktaOrigin } from '../graph/ids.js';
+import { PATH_RULE_ID } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
 import type { CoverageRecord } from '../snapshot/types.js';
 
 /** One accepted finding, identified by its fingerprint; rule and subject are kept for humans reading the file. */
@@ -31,12 +32,11 @@ export interface BaselinePath {
   scope: string;
 }
 
-const PATH_RULE = 'nhi-path-to-crown-jewel';
 
 /** The jewel a path finding reached, from its evidence (the target's provider is its id's first part: src/graph/ids.ts). */
 function pathOf(f: Finding): BaselinePath | undefined {
   const { target, crownJewel, targetScope } = f.evidence;
-  if (f.ruleId !== PATH_RULE || typeof target !== 'string' || typeof crownJewel !== 'string' || typeof targetScope !== 'string') return undefined;
+  if (f.ruleId !== PATH_RULE_ID || typeof target !== 'string' || typeof crownJewel !== 'string' || typeof targetScope !== 'string') return undefined;
   return { provider: target.slice(0, target.indexOf(':')), crownJewel, scope: targetScope };
 }
 
@@ -264,6 +264,8 @@ export function baselineJudge(evidence: ScanEvidence): Unjudged {
   const gaps = evidence.coverage.filter((c) => c.status !== 'collected');
   const gapIn = (provider: string, scope: string | undefined, requires: readonly string[]) =>
     gaps.some((g) => g.provider === provider && (scope === undefined || g.scope === scope) && ((INVENTORY[provider] ?? []).includes(g.capability) || requires.includes(g.capability)));
+  // Each scope's id prefix once, not once per entry judged (an Okta scope's key parses its URL).
+  const prefixes = evidence.scopes.map((s) => ({ scope: s, prefix: `${scopeKey(s)}:` }));
   return (entry) => {
     if (!judgeable(entry)) return true;
     if (evidence.unjudgedPaths?.has(entry.fingerprint)) return true;
@@ -274,7 +276,7 @@ export function baselineJudge(evidence: ScanEvidence): Unjudged {
     if (evidence.evaluated.has(judgedKey(entry.ruleId, entry.subjectId))) return false;
     // Not evaluated: the subject is gone or no longer selected (disabled, no longer a machine),
     // which data that was not read can cause as well as a real change.
-    const scope = evidence.scopes.find((s) => entry.subjectId.startsWith(`${scopeKey(s)}:`));
+    const scope = prefixes.find((p) => entry.subjectId.startsWith(p.prefix))?.scope;
     if (scope !== undefined) return gapIn(scope.provider, scope.id, requires);
     const provider = entry.subjectId.slice(0, entry.subjectId.indexOf(':'));
     // A provider's subject in none of the scopes read: that tenant or account was not scanned.

@@ -4,6 +4,7 @@ import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
+import { scopeKey, type LegacyFingerprint } from './baseline.js';
 
 /** One accepted risk from the waivers file. */
 export interface Waiver {
@@ -210,7 +211,7 @@ export function applyWaivers(
   waivers: readonly Waiver[],
   now: Date,
   incomplete = false,
-  earlier?: ReadonlyMap<string, { fingerprint: string; reaches: string }>,
+  earlier?: ReadonlyMap<string, LegacyFingerprint>,
 ): WaiverOutcome {
   const byFp = new Map<string, Compiled[]>();
   const byRule = new Map<string, Compiled[]>();
@@ -236,7 +237,7 @@ export function applyWaivers(
       .sort((a, b) => order.get(a)! - order.get(b)!);
     for (const c of candidates) {
       c.matched++;
-      if (renamed !== undefined && c.waiver.fingerprint === renamed.fingerprint) (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: renamed.reaches });
+      if (renamed !== undefined && c.waiver.fingerprint === renamed.fingerprint) (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: scopeKey(renamed.scope) });
     }
     const active = candidates.find((c) => !c.expired && accepts(c, f));
     for (const c of nameOnly) {

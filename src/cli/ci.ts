@@ -22,7 +22,7 @@ import type { RuleContext } from '../engine/types.js';
 import { fingerprint, resolveOptions } from '../engine/run.js';
 import { jewelGroup } from '../analysis/analyze.js';
 import type { ScanResult } from '../scan.js';
-import { pathKey } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
+import { PATH_RULE_ID as PATH_RULE, pathKey } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
 import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
 import { parseJson, readText } from './io.js';
 
@@ -106,8 +106,7 @@ export function applyCiLayer(
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
     const incomplete = report.coverage.some((c) => c.status !== 'collected');
-    const old = earlier && new Map([...earlier].map(([fp, l]) => [fp, { fingerprint: l.fingerprint, reaches: `${l.scope.provider}:${l.scope.id}` }]));
-    const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete, old);
+    const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete, earlier);
     report.findings = outcome.findings;
     report.summary.waived = outcome.waived;
     messages.push(...outcome.messages);
@@ -162,7 +161,6 @@ export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date):
   return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, ...pathEvidence(result, baseline) };
 }
 
-const PATH_RULE = 'nhi-path-to-crown-jewel';
 const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 'secrets'];
 /** The providers whose privileges can be crown jewels. */
 const JEWEL_PROVIDERS = ['entra', 'okta', 'aws'] as const;

@@ -233,7 +233,7 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
 async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
-  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier ?? baselineRead?.evidence.legacy);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
   // Known before the report is written: a reader that closes the pipe early (`| head`) ends the
   // process inside the write (main.ts), and the exit code must still be the gate's, or

@@ -210,16 +210,13 @@ function reportGap(subject: GraphNode): string {
  * it being one.
  */
 export function serviceAccountUnclassified(subject: GraphNode): string | undefined {
-  if (subject.type === 'okta-user') {
-    // A token owner whose factors (the deciding second weak signal) were not read.
+  if (subject.type === 'okta-user' || subject.type === 'entra-user') {
     const unread = subject.attrs.serviceAccountUnread;
     if (subject.kind !== 'human' || !Array.isArray(unread) || unread.length === 0) return undefined;
-    return 'whether it is a service account is not known: it owns API tokens and its MFA factors were not read';
-  }
-  if (subject.type === 'entra-user') {
-    const unread = subject.attrs.serviceAccountUnread;
-    if (subject.kind !== 'human' || !Array.isArray(unread) || unread.length === 0) return undefined;
-    return `whether it is a service account is not known: its name looks like one and its ${unreadText(unread as string[])}`;
+    // Okta: a token owner whose factors (the deciding second weak signal) were not read.
+    return subject.type === 'okta-user'
+      ? 'whether it is a service account is not known: it owns API tokens and its MFA factors were not read'
+      : `whether it is a service account is not known: its name looks like one and its ${unreadText(unread as string[])}`;
   }
   if (subject.kind !== 'identity' || subject.type !== 'aws-iam-user' || subject.attrs.credentialReportRow !== false) return undefined;
   if (subject.machineReasons !== undefined && subject.machineReasons.length > 0) return undefined;

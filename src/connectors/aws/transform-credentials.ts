@@ -150,9 +150,7 @@ export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: st
     const node = b.getNode(ids.awsPrincipal(account, u.arn));
     // A row sets mfaActive on the node (addCredentialReport): without it the row was not there.
     if (!node || node.attrs.mfaActive !== undefined) continue;
-    node.attrs.credentialReportRow = false;
-    // Never a person: that takes a password with MFA, which only the row shows.
-    classifyUser(node, undefined, config);
+    markWithoutRow(node, config, false);
     absent.push(u.name);
   }
   const name = file.slice(file.lastIndexOf('/') + 1);
@@ -173,11 +171,20 @@ export function recordUsersWithoutRow(b: GraphBuilder, users: readonly { arn: st
 export function recordReportUnread(b: GraphBuilder, users: readonly { arn: string }[], account: string, config: NhiConfig): void {
   for (const u of users) {
     const node = b.getNode(ids.awsPrincipal(account, u.arn));
-    if (!node) continue;
-    node.attrs.credentialReportRow = false;
-    node.attrs.credentialReportUnread = true;
-    classifyUser(node, undefined, config);
+    if (node) markWithoutRow(node, config, true);
   }
+}
+
+/**
+ * A user whose row was not read: marked for the rules that read its credentials (rule-kit,
+ * credentialsUnread; `reportUnread` when the whole report was not, so their reason names it) and
+ * classified from its name, tags and the configuration. Never a person: that takes a password
+ * with MFA, which only the row shows.
+ */
+function markWithoutRow(node: GraphNode, config: NhiConfig, reportUnread: boolean): void {
+  node.attrs.credentialReportRow = false;
+  if (reportUnread) node.attrs.credentialReportUnread = true;
+  classifyUser(node, undefined, config);
 }
 
 /** What one user's credential report row says, as classifyUser reads it. */

@@ -54,7 +54,8 @@ export function coverageEntry(
   scope: string,
   capability: string,
 ): CoverageRecord | undefined {
-  const same = provider === 'okta' ? (s: string) => oktaOrigin(s) === oktaOrigin(scope) : (s: string) => s === scope;
+  const org = provider === 'okta' ? oktaOrigin(scope) : undefined;
+  const same = org !== undefined ? (s: string) => oktaOrigin(s) === org : (s: string) => s === scope;
   return snapshot.manifest.coverage.find(
     (c) => c.provider === provider && c.capability === capability && (c.scope === '*' || same(c.scope)),
   );

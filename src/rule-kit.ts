@@ -157,7 +157,9 @@ export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
 
 /**
  * The first of `capabilities` not collected for the node's provider and scope, as
- * `<capability> <status>` (the reason rules give `unknown`), or undefined when all were.
+ * `<capability> <status>`, or undefined when all were. Short, for the tier's lower-bound notes
+ * and rules' own checks; a rule's `evaluates.requires` gets a sentence from the engine instead
+ * (src/engine/missing-capability.ts).
  */
 export function missingCapability(graph: Graph, node: Pick<GraphNode, 'provider' | 'scope'>, capabilities: readonly string[]): string | undefined {
   for (const cap of capabilities) {

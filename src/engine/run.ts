@@ -5,7 +5,8 @@ import type { Analysis } from '../analysis/types.js';
 import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Severity, Verdict } from './types.js';
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
-import { missingCapability, tierLowerBound } from '../rule-kit.js';
+import { tierLowerBound } from '../rule-kit.js';
+import { missingCapabilityReason } from './missing-capability.js';
 
 export interface RunOptions {
   now: Date;
@@ -157,7 +158,7 @@ function evaluateRule(out: RunState, rule: RuleDefinition, subjects: readonly Gr
     if (requires.length > 0 && (subject.provider !== lastProvider || subject.scope !== lastScope)) {
       lastProvider = subject.provider;
       lastScope = subject.scope;
-      lastMissing = missingCapability(graph, subject, requires);
+      lastMissing = missingCapabilityReason(graph, subject, requires, rule.meta.title);
     }
     if (requires.length > 0 && lastMissing !== undefined) unknownReason = lastMissing;
     else rule.check(subject, ctx);
@@ -208,8 +209,10 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
   const providers: readonly string[] = rule.meta.providers;
   for (const scope of graph.scopes) {
     if (!providers.includes(scope.provider) || seen.has(`${scope.provider}|${scope.id}`)) continue;
-    const reason = missingCapability(graph, { provider: scope.provider, scope: scope.id }, rule.evaluates.requires ?? []) ?? `no ${rule.evaluates.types.join(' or ')} read`;
-    const key = `${scope.id}: ${reason}`;
+    // The sentence for a missing capability names the scope itself; the fallback needs the prefix.
+    const key =
+      missingCapabilityReason(graph, { provider: scope.provider, scope: scope.id }, rule.evaluates.requires ?? [], rule.meta.title) ??
+      `${scope.id}: no ${rule.evaluates.types.join(' or ')} read`;
     const p = (st.byProvider[scope.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
     st.evaluated++;
     st.unknown++;

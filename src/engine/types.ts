@@ -63,14 +63,17 @@ export interface Evaluates {
   kinds?: NodeKind[];
   /** Optional narrowing; subjects it rejects are not counted as evaluated. */
   where?: (node: GraphNode, ctx: RuleContext) => boolean;
-  /** Coverage capabilities the verdict depends on; missing ones make the subject `unknown`. */
+  /**
+   * Coverage capabilities the verdict depends on; missing ones make the subject `unknown`, with a
+   * reason saying which was not read, where and why (src/engine/missing-capability.ts).
+   */
   requires?: string[];
   /**
    * Every scope of the rule's providers holds exactly one subject of `types` (an AWS account's
    * root user), which the graph has only when the data naming it was read. A scope where none was
-   * read counts as one evaluated, `unknown` subject, its reason prefixed with the scope id: the
-   * first of `requires` not collected there, or `no <type> read`. No node is invented for it, so
-   * the identity lists and the other rules see nothing new.
+   * read counts as one evaluated, `unknown` subject whose reason names the scope: the sentence for
+   * the first of `requires` not collected there, or `<scope id>: no <type> read`. No node is
+   * invented for it, so the identity lists and the other rules see nothing new.
    */
   onePerScope?: true;
 }

@@ -57,7 +57,7 @@ describe('runRules', () => {
     // The "other" scope has no coverage record: not collected is unknown, never pass.
     expect(r.verdicts!.get('elsewhere')).toBe('unknown');
     expect(r.stats[0]).toMatchObject({ evaluated: 4, failing: 1, unknown: 2 });
-    expect(r.stats[0].unknownReasons['aws.iam not-collected']).toBe(1);
+    expect(r.stats[0].unknownReasons['the IAM authorization details (users, roles, groups and policies) of account other were not read (not collected); so whether "Thing is older than the threshold allows" holds cannot be judged']).toBe(1);
     expect(r.findings[0].message).toBe('old is 688 days old');
   });
 
@@ -167,7 +167,10 @@ describe('runRules', () => {
       evaluated: 3,
       failing: 0,
       unknown: 2,
-      unknownReasons: { 'denied: aws.credentialReport missing-permission': 1, 'empty: no aws-root-user read': 1 },
+      unknownReasons: {
+        'empty: no aws-root-user read': 1,
+        'the IAM credential report of account denied was not read (denied); so whether "Thing is older than the threshold allows" holds cannot be judged': 1,
+      },
       byProvider: { aws: { evaluated: 3, failing: 0, unknown: 2 } },
     });
     // Without the declaration nothing changes; no subject is invented for the identity lists.

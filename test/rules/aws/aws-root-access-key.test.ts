@@ -6,6 +6,9 @@ import { scanSnapshot } from '../../../src/scan.js';
 import { DEFAULT_CONFIG } from '../../../src/config/types.js';
 import { renderTable } from '../../../src/reporters/table.js';
 
+// What the engine says when the account's data naming the root user was not read.
+const CANNOT = 'so whether "AWS account root user has an active access key" holds cannot be judged';
+
 describe('aws-root-access-key', () => {
   ruleCases(rule, [
     {
@@ -31,13 +34,13 @@ describe('aws-root-access-key', () => {
     const run = runRule(rule, g, { now: NOW });
     expect(run.findings).toEqual([]);
     expect(run.stats).toMatchObject({ evaluated: 1, failing: 0, unknown: 1, byProvider: { aws: { evaluated: 1, failing: 0, unknown: 1 } } });
-    expect(run.stats.unknownReasons).toEqual({ [`${ACCT}: aws.credentialReport missing-permission`]: 1 });
+    expect(run.stats.unknownReasons).toEqual({ [`the IAM credential report of account ${ACCT} was not read (denied: AccessDenied); ${CANNOT}`]: 1 });
   });
 
   it('an account without credential-report.csv (nothing in the manifest) is unknown, not-collected', () => {
     const run = runRule(rule, oneAccount({ credentialReport: false }), { now: NOW });
     expect(run.stats).toMatchObject({ evaluated: 1, failing: 0, unknown: 1 });
-    expect(run.stats.unknownReasons).toEqual({ [`${ACCT}: aws.credentialReport not-collected`]: 1 });
+    expect(run.stats.unknownReasons).toEqual({ [`the IAM credential report of account ${ACCT} was not read (not collected: no aws/${ACCT}/credential-report.csv in the snapshot); ${CANNOT}`]: 1 });
   });
 
   // The transform reads the report only for an account whose authorization details it read: a
@@ -48,7 +51,7 @@ describe('aws-root-access-key', () => {
     const run = runRule(rule, g, { now: NOW });
     expect(run.findings).toEqual([]);
     expect(run.stats).toMatchObject({ evaluated: 1, unknown: 1 });
-    expect(run.stats.unknownReasons).toEqual({ [`${ACCT}: aws.iam missing-permission`]: 1 });
+    expect(run.stats.unknownReasons).toEqual({ [`the IAM authorization details (users, roles, groups and policies) of account ${ACCT} were not read (denied: AccessDenied); ${CANNOT}`]: 1 });
   });
 
   // Two accounts, one read fully: its root is judged exactly as in a one-account snapshot, and
@@ -61,7 +64,7 @@ describe('aws-root-access-key', () => {
     expect(both.verdicts.get(rootId())).toBe('fail');
     expect(both.verdicts.has(rootId(OTHER))).toBe(false);
     expect(both.stats).toMatchObject({ evaluated: 2, failing: 1, unknown: 1 });
-    expect(both.stats.unknownReasons).toEqual({ [`${OTHER}: aws.credentialReport not-collected`]: 1 });
+    expect(both.stats.unknownReasons).toEqual({ [`the IAM credential report of account ${OTHER} was not read (not collected: no aws/${OTHER}/credential-report.csv in the snapshot); ${CANNOT}`]: 1 });
     expect(alone.stats).toMatchObject({ evaluated: 1, failing: 1, unknown: 0, unknownReasons: {} });
   });
 
@@ -75,7 +78,7 @@ describe('aws-root-access-key', () => {
     expect(read.summary.byProvider.aws).toMatchObject({ evaluated: 1, failing: 0, unknown: 0 });
     expect(unread.summary.byProvider.aws).toMatchObject({ evaluated: 1, failing: 0, unknown: 1 });
     expect(unread.rules).toEqual([
-      { ruleId: rule.meta.id, evaluated: 1, failing: 0, unknown: 1, unknownReasons: { [`${ACCT}: aws.credentialReport not-collected`]: 1 }, byProvider: { aws: { evaluated: 1, failing: 0, unknown: 1 } } },
+      { ruleId: rule.meta.id, evaluated: 1, failing: 0, unknown: 1, unknownReasons: { [`the IAM credential report of account ${ACCT} was not read (not collected: no aws/${ACCT}/credential-report.csv in the snapshot); ${CANNOT}`]: 1 }, byProvider: { aws: { evaluated: 1, failing: 0, unknown: 1 } } },
     ]);
     expect(unread.identities.map((i) => i.type)).not.toContain('aws-root-user');
     expect(renderTable(unread, { color: false })).toContain('0 failing / 1 evaluated / 1 unknown');

@@ -4,29 +4,34 @@ import type { GraphNode } from './model.js';
 
 /**
  * One vocabulary for service accounts that are user objects, whatever the provider: after the
- * transforms, each such identity gets `attrs.mfa` (a second factor is registered/active),
- * `attrs.interactiveUse` (+ `interactiveUseAt`, the date of the latest such sign-in, and evidence)
- * where the provider's evidence allows, and the
- * organisation's declared agents are marked. `undefined` stays "not collected".
+ * transforms, each such identity, and each person node that may be one (`serviceAccountUnread`:
+ * the service-account rules judge it too), gets `attrs.mfa` (a second factor is
+ * registered/active), `attrs.interactiveUse` (+ `interactiveUseAt`, the date of the latest such
+ * sign-in, and evidence) where the provider's evidence allows, and the organisation's declared
+ * agents are marked. `undefined` stays "not collected".
  */
 export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): void {
   markModelInvokers(b);
   // Indexed loops here and below: see GraphBuilder.nodeCount.
   for (let i = 0; i < b.nodeCount; i++) {
     const n = b.nodeAt(i);
-    if (n.kind !== 'identity') continue;
-    if (!n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
+    const unread = n.attrs.serviceAccountUnread;
+    const maybe = n.kind === 'human' && Array.isArray(unread) && unread.length > 0;
+    if (n.kind !== 'identity' && !maybe) continue;
+    if (n.kind === 'identity' && !n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
       n.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
     }
-    if (!n.machineReasons) continue;
+    if (!n.machineReasons && !maybe) continue;
     const a = n.attrs;
     if (a.mfa === undefined) {
       if (typeof a.mfaRegistered === 'boolean') a.mfa = a.mfaRegistered;
       else if (typeof a.activeFactors === 'number') a.mfa = a.activeFactors > 0;
       else if (typeof a.mfaActive === 'boolean') a.mfa = a.mfaActive;
     }
-    if (a.interactiveUse === undefined && n.provider === 'okta' && 'lastLogin' in a) {
-      // Okta's lastLogin moves on sign-in through the login flow, not on API-token use.
+    // Okta's lastLogin moves on sign-in through the login flow, not on API-token use. null is
+    // "never signed in"; a record without the field (or with one that could not be read) says
+    // nothing, and leaves interactive use not collected rather than "none".
+    if (a.interactiveUse === undefined && n.provider === 'okta' && a.lastLogin !== undefined) {
       a.interactiveUse = a.lastLogin !== null && a.lastLogin !== undefined;
       if (a.interactiveUse) {
         a.interactiveUseAt = a.lastLogin;

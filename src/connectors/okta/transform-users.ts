@@ -239,7 +239,10 @@ export function addUsers(ctx: OktaContext): void {
       if (groupNode) b.addEdge({ from: added, to: groupNode, type: 'MEMBER_OF', reason: `${node.name} is a member of group ${ctx.groupNames.get(gid) ?? gid}` });
     }
     if (machineReasons.length > 0 && hasPassword) addPasswordCredential(ctx, node);
-    if (machineReasons.length > 0) {
+    // A token owner that may be a service account is judged by the service-account rules too:
+    // the manager on its profile is its accountable human if it is one (and harms nothing if not),
+    // as for an Entra user that may be one.
+    if (machineReasons.length > 0 || node.attrs.serviceAccountUnread !== undefined) {
       // Okta's base profile records the accountable human in managerId / manager.
       const managerId = r.optStr(profile, 'managerId', `${path}.profile`) || undefined;
       const manager = r.optStr(profile, 'manager', `${path}.profile`) || undefined;
@@ -277,9 +280,10 @@ export function addUsers(ctx: OktaContext): void {
 }
 
 /**
- * MANAGES edge from a service account's manager: the Okta user `managerId` names, else a
- * placeholder person (status unknown) for an id not in users.json or a free-text `manager`.
- * A `managerId` not in users.json is added to `unlisted` (once), for the caller's warning.
+ * MANAGES edge from the manager of a service account (or of a token owner that may be one): the
+ * Okta user `managerId` names, else a placeholder person (status unknown) for an id not in
+ * users.json or a free-text `manager`. A `managerId` not in users.json is added to `unlisted`
+ * (once), for the caller's warning.
  */
 function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undefined, manager: string | undefined, unlisted: Set<string>): void {
   let from = managerId ? ctx.users.get(managerId)?.id : undefined;
@@ -290,7 +294,8 @@ function addManager(ctx: OktaContext, user: GraphNode, managerId: string | undef
     ctx.b.addNode({ id: from, kind: 'human', provider: 'okta', type: 'okta-user', name: manager ?? nativeId, nativeId, scope: ctx.org, attrs: { placeholder: true, ...(managerId ? { listed: false } : {}) } });
   }
   if (from === user.id) return;
-  ctx.b.addEdge({ from, to: user, type: 'MANAGES', reason: `${ctx.b.getNode(from)?.name ?? from} is the manager of service account ${user.name} (profile.${managerId ? 'managerId' : 'manager'})` });
+  const what = user.kind === 'identity' ? 'service account' : 'possible service account';
+  ctx.b.addEdge({ from, to: user, type: 'MANAGES', reason: `${ctx.b.getNode(from)?.name ?? from} is the manager of ${what} ${user.name} (profile.${managerId ? 'managerId' : 'manager'})` });
 }
 
 /** A service account's password is its credential: the shared secret an integration signs in with. */

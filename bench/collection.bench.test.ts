@@ -268,6 +268,48 @@ it('AWS: one account of 1,200 principals, 50 ms per request, with and without th
   }
 });
 
+it('AWS: four accounts of 630 principals under a lasting quota of 2 IAM requests a second each', async () => {
+  const env = isolateAwsEnv();
+  const creds = { accessKeyId: 'AKIABENCH00000000000', secretAccessKey: 'bench-secret-not-real' };
+  const pageSize = 100;
+  const quota = { perSecond: 2, burst: 2 };
+  const ids = ['111122223333', '222233334444', '333344445555', '444455556666'];
+  try {
+    const dataset = () => ids.map((a) => buildAccount(a, { users: 400, groups: 10, roles: 200, policies: 20, oidcProviders: 1, samlProviders: 1 }));
+    const plans = dataset().map((a) => awsMinimumPlan(a, { pageSize }));
+    // Per account: AssumeRole (STS, outside IAM's quota) takes the place of GetCallerIdentity in
+    // the plan, then the account's requests; the IAM ones (all but that one and the two Roles
+    // Anywhere lists) can go no faster than the bucket refills once its burst is spent, and the
+    // last answer takes one more round trip.
+    const minimum = plans.reduce((n, p) => n + p.requests, 0);
+    const quotaBoundMs = Math.max(...plans.map((p) => LATENCY_MS + ((p.requests - 3 - quota.burst) / quota.perSecond) * 1000 + LATENCY_MS));
+    const collect = async (throttle: boolean) => {
+      const data = dataset();
+      const fake = await startFakeAws({ accounts: data, credentials: creds, pageSize, latencyMs: LATENCY_MS, ...(throttle ? { iamRateLimit: quota } : {}) });
+      const started = performance.now();
+      const result = await collectAws({ endpoint: fake.url, credentials: creds, assumeRoleName: 'nhiscan-readonly', accounts: ids });
+      const wallMs = performance.now() - started;
+      const responses = fake.throttled();
+      await fake.close();
+      return { result, wallMs, responses, data };
+    };
+    const unthrottled = await collect(false);
+    const hasDatasetIds = (r: CollectResult): boolean =>
+      unthrottled.data.every((d) => {
+        const details = r.files[`aws/${d.accountId}/authorization-details.json`] as Record<string, unknown> | undefined;
+        return details !== undefined && sameIds(details.UserDetailList, d.users, 'Arn') && sameIds(details.RoleDetailList, d.roles, 'Arn') && sameIds(details.GroupDetailList, d.groups, 'Arn') && sameIds(details.Policies, d.policies, 'Arn');
+      });
+    const runs: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const { result, wallMs, responses } = await collect(true);
+      runs.push({ result, wallMs, boundMs: quotaBoundMs, throttled: { responses, boundMs: quotaBoundMs } });
+    }
+    report('aws', `4 accounts x 630 principals, IAM quota ${quota.perSecond} requests/s per account (burst ${quota.burst}); bound: the quota's refill`, minimum, runs, unthrottled.result, hasDatasetIds);
+  } finally {
+    env.restore();
+  }
+});
+
 it('writes the table and bench/results.json', () => {
   console.table(rows);
   const file = join(import.meta.dirname, 'results.json');

@@ -52,27 +52,27 @@ async function retries(s: PacedRetryStrategy, errors: RetryErrorType[]): Promise
 }
 
 describe('PacedRetryStrategy backoff', () => {
-  it('starts throttled retries at up to 100 ms, doubles the cap, and stops once 30 s have been waited', async () => {
-    // random 0.5: half of each cap. The caps go 100, 200, ... 12.8 s, then 20 s; the last wait is
+  it('starts throttled retries at up to 25 ms, doubles the cap, and stops once 30 s have been waited', async () => {
+    // random 0.5: half of each cap. The caps go 25, 50, ... 12.8 s, then 20 s; the last wait is
     // cut to what is left of the 30 s budget.
     const { s } = strategy({ pacing: false });
     const { delays, attempts } = await retries(s, ['THROTTLING']);
-    expect(delays).toEqual([50, 100, 200, 400, 800, 1600, 3200, 6400, 10_000, 7250]);
+    expect(delays).toEqual([12, 25, 50, 100, 200, 400, 800, 1600, 3200, 6400, 10_000, 7213]);
     expect(delays.reduce((a, b) => a + b, 0)).toBe(30_000);
     // Far more than maxAttempts (6): the budget, not the attempt count, ends a throttled call.
-    expect(attempts).toBe(11);
+    expect(attempts).toBe(13);
   });
 
   it('draws each wait from the full range (full jitter)', async () => {
     const draws = [0, 0.999, 0.25];
     const { s } = strategy({ pacing: false, random: () => draws.shift() ?? 0.5, maxAttempts: 2 });
     const { delays } = await retries(s, ['THROTTLING', 'THROTTLING', 'THROTTLING', 'CLIENT_ERROR']);
-    expect(delays).toEqual([0, 199, 100]);
+    expect(delays).toEqual([0, 49, 25]);
   });
 
   it('honours a shorter throttle budget', async () => {
     const { s } = strategy({ pacing: false, throttleBudgetMs: 300 });
-    expect((await retries(s, ['THROTTLING'])).delays).toEqual([50, 100, 150]);
+    expect((await retries(s, ['THROTTLING'])).delays).toEqual([12, 25, 50, 100, 113]);
   });
 
   it('stops a throttled call at maxThrottledAttempts when the random source keeps drawing no wait', async () => {
@@ -85,9 +85,10 @@ describe('PacedRetryStrategy backoff', () => {
   it('ends other transient errors after maxAttempts attempts, not counting throttled ones', async () => {
     expect(await retries(strategy({ pacing: false }).s, ['TRANSIENT'])).toEqual({ delays: [50, 100, 200, 400, 800], attempts: 6 });
     expect(await retries(strategy({ pacing: false, maxAttempts: 2 }).s, ['TRANSIENT'])).toEqual({ delays: [50], attempts: 2 });
-    // Three throttles first: the transient errors after them still get their maxAttempts - 1 retries.
+    // Three throttles first: the transient errors after them still get their maxAttempts - 1 retries,
+    // each from the 100 ms base of other errors (the cap doubles per retry of the call, whatever failed).
     const mixed = await retries(strategy({ pacing: false, maxAttempts: 3 }).s, ['THROTTLING', 'THROTTLING', 'THROTTLING', 'TRANSIENT']);
-    expect(mixed).toEqual({ delays: [50, 100, 200, 400, 800], attempts: 6 });
+    expect(mixed).toEqual({ delays: [12, 25, 50, 400, 800], attempts: 6 });
   });
 
   it('does not retry client errors or server errors the SDK does not call transient', async () => {
@@ -125,7 +126,7 @@ describe('PacedRetryStrategy backoff', () => {
     expect(soon.$retryLog.acquisitionDelay).toBe(3000);
     expect(soon.throttleWaitedMs).toBe(3000);
     const far = await s.refreshRetryTokenForRetry(first, { errorType: 'THROTTLING', retryAfterHint: new Date(1_060_000) });
-    expect(far.$retryLog.acquisitionDelay).toBe(50 + 5000);
+    expect(far.$retryLog.acquisitionDelay).toBe(12 + 5000);
   });
 
   it('reports maxAttempts for the SDK header', async () => {

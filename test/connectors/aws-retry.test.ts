@@ -64,7 +64,7 @@ describe('the default AWS retry strategy', () => {
         }
       })(),
     ).rejects.toThrow();
-    expect(delays).toEqual([50, 100, 150]);
+    expect(delays).toEqual([12, 25, 50, 100, 113]);
     ra.destroy();
   });
 });
@@ -111,16 +111,16 @@ describe('collectAws with the default retry strategy', () => {
     expect(result.coverage.every((c) => c.status === 'collected')).toBe(true);
     expect(fake.throttled()).toBe(5);
     expect(result.stats.retries).toBe(5);
-    // Half of 100, 200 and 400 ms. The server saw each retry come no sooner than the backoff asked
+    // Half of 25, 50 and 100 ms. The server saw each retry come no sooner than the backoff asked
     // (timers never fire early; 1 ms of slack for their rounding).
     const waits = fake.waitsAfterThrottle['iam:GetAccountAuthorizationDetails'];
     expect(waits).toHaveLength(3);
-    [50, 100, 200].forEach((delay, i) => expect(waits[i]).toBeGreaterThanOrEqual(delay - 1));
+    [12, 25, 50].forEach((delay, i) => expect(waits[i]).toBeGreaterThanOrEqual(delay - 1));
   });
 
   it('turns a throttle that never clears into an error record once the wait budget is spent, with a progress warning', async () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.01);
-    // Waits of 1, 2, 4, ... 128 ms, then the 45 ms left of a 300 ms budget: 10 attempts, more than
+    vi.spyOn(Math, 'random').mockReturnValue(0.04);
+    // Waits of 1, 2, 4, ... 128 ms (0.04 of caps from 25 ms), then the 45 ms left of a 300 ms budget: 10 attempts, more than
     // maxAttempts (6), which only limits errors other than throttling.
     const { fake, result, progress } = await run({ throttleFirst: { 'iam:ListOpenIDConnectProviders': 1000 } }, { throttleBudgetMs: 300 });
 

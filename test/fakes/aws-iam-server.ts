@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
 import { IAM_XMLNS, queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
+import { holdUntil } from './latency.js';
 
 export type CredentialReportError = 'ReportInProgress' | 'ReportNotPresent';
 
@@ -86,6 +87,11 @@ export interface FakeAwsOptions {
    * first once they run out) and carries a new Marker.
    */
   endlessPages?: boolean;
+  /**
+   * Each answer leaves this long after its request arrived: the fake builds the answer within that
+   * time (see holdUntil), as a server whose answers take this long would, instead of adding its own
+   * work on top.
+   */
   latencyMs?: number;
 }
 
@@ -335,7 +341,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
   async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const requestId = `req-${++requestSeq}`;
     const arrived = performance.now();
-    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    // When this answer leaves (the throttle clock below starts then, not when the fake decided).
+    const leaves = options.latencyMs ? arrived + options.latencyMs : undefined;
+    if (leaves !== undefined) holdUntil(res, leaves);
     const auth = SIGV4.exec(req.headers.authorization ?? '');
     if (!auth) {
       unsigned += 1;
@@ -390,7 +398,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0) || (service === 'iam' && overIamQuota(session.account.accountId))) {
         throttledCount += 1;
-        throttledAt.set(waitKey, performance.now());
+        throttledAt.set(waitKey, Math.max(performance.now(), leaves ?? 0));
         throw new ApiError('Throttling', 400, 'Rate exceeded');
       }
       if (options.stallBody?.includes(permission)) {
@@ -472,3 +480,4 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }),
   };
 }
+

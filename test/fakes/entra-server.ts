@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { EntraDataset } from './entra-dataset.js';
 import { allowedBy, documentedCall } from './entra-permissions.js';
+import { holdUntil } from './latency.js';
 
 /** Faults and credentials of one fake tenant. */
 export interface EntraFakeOptions {
@@ -198,7 +199,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
-    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    // The answer leaves latencyMs after the request arrived, built meanwhile (see holdUntil).
+    if (opts.latencyMs) holdUntil(res, performance.now() + opts.latencyMs);
     const host = req.headers.host ?? '127.0.0.1';
     const url = new URL(req.url ?? '/', `http://${host}`);
     let served: Served;

@@ -26,8 +26,19 @@ export interface PacedRetryOptions {
   throttleBudgetMs?: number;
   /** A backstop on the attempts of a throttled call, for a random source that keeps drawing tiny waits. Default 50. */
   maxThrottledAttempts?: number;
-  /** The cap of the first retry's random wait, doubled for each retry after it. Default 100 ms. */
+  /**
+   * The cap of the first retry's random wait after an error other than throttling, doubled for
+   * each retry after it. Default 100 ms.
+   */
   baseDelayMs?: number;
+  /**
+   * The same cap after throttling. Default 25 ms: IAM's Throttling names no wait, and most
+   * throttles pass within a few tens of milliseconds (a burst of side-by-side calls), so the first
+   * retries wait little; a quota that lasts is left to the pacer, which then spaces every send, and
+   * to the doubling, which reaches the 100 ms curve's waits after two more retries. The wait
+   * budget, not an attempt count, ends a throttled call, so the short start costs no coverage.
+   */
+  throttleBaseDelayMs?: number;
   /** The cap of one wait. Default 20 s, the SDK's. */
   maxDelayMs?: number;
   /** Whether sends are paced after throttling (off only to compare against plain backoff). Default true. */
@@ -39,7 +50,7 @@ export interface PacedRetryOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const DEFAULTS = { throttleBudgetMs: 30_000, maxThrottledAttempts: 50, baseDelayMs: 100, maxDelayMs: 20_000 } as const;
+const DEFAULTS = { throttleBudgetMs: 30_000, maxThrottledAttempts: 50, baseDelayMs: 100, throttleBaseDelayMs: 25, maxDelayMs: 20_000 } as const;
 
 /**
  * The retry quota, as the SDK's standard mode keeps it: a client starts with 500 tokens, a retry
@@ -183,6 +194,7 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
       throttleBudgetMs: options.throttleBudgetMs ?? DEFAULTS.throttleBudgetMs,
       maxThrottledAttempts: options.maxThrottledAttempts ?? DEFAULTS.maxThrottledAttempts,
       baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
+      throttleBaseDelayMs: options.throttleBaseDelayMs ?? DEFAULTS.throttleBaseDelayMs,
       maxDelayMs: options.maxDelayMs ?? DEFAULTS.maxDelayMs,
       pacing: options.pacing ?? true,
       random: options.random ?? Math.random,
@@ -244,7 +256,8 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
     } else if (token.otherFailures + 1 >= this.options.maxAttempts) {
       return undefined;
     }
-    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** token.retries);
+    const base = throttled ? this.options.throttleBaseDelayMs : this.options.baseDelayMs;
+    const ceiling = Math.min(this.options.maxDelayMs, base * 2 ** token.retries);
     let delay = Math.floor(this.options.random() * ceiling);
     // A service that names a time to come back (Retry-After; IAM does not) is waited for, as the
     // SDK's standard mode does: up to 5 s beyond the backoff.

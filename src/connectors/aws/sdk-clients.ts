@@ -62,8 +62,9 @@ export interface ClientSettings {
 /**
  * The retry strategy every client gets unless the caller passes one: PacedRetryStrategy
  * (paced-retry.ts). IAM's Throttling ("Rate exceeded") names no wait, so the strategy picks one: a
- * random delay between 0 and 100 ms x 2^(retries so far), at most 20 s ("full jitter", as AWS
- * recommends, from a shorter start than the SDK's 1 s), and a throttled call keeps retrying until
+ * random delay between 0 and 25 ms x 2^(retries so far), at most 20 s ("full jitter", as AWS
+ * recommends, from a much shorter start than the SDK's 1 s; 100 ms for errors other than
+ * throttling), and a throttled call keeps retrying until
  * it has waited `throttleBudgetMs` (default 30 s) in all: patience counted in time, so a quota
  * that lasts is outlasted rather than given up on after a few short waits. Once the account
  * throttles, the client paces its sends at the rate its requests were succeeding at (measured over

@@ -4,6 +4,7 @@ import { runRule } from '../helpers/rule-tester.js';
 import { NOW, oktaIds as I, oktaOrg, type OktaOrg } from '../helpers/okta-builders.js';
 import type { Graph } from '../../src/graph/graph.js';
 import { InputError } from '../../src/errors.js';
+import { earlierJwkCredentialId } from '../../src/connectors/okta/transform-apps.js';
 
 // The RSA key of RFC 7638, section 3.1, whose thumbprint the RFC gives.
 const RFC_KEY = {
@@ -102,5 +103,13 @@ describe('an Okta app key has one identity, whichever way it was read', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).location).toBe('$[0].settings.oauthClient.jwks.keys[0]');
     expect((err as InputError).message).toMatch(/public key members.*"kid"/);
+  });
+
+  it('knows the id earlier versions gave the key: the API id from the list, the kid from the inline copy', () => {
+    const earlier = (g: Graph) => earlierJwkCredentialId(keysOf(g)[0], g.node(I.app(APP))!);
+    expect(earlier(listed([{ id: 'pks1', ...RFC_KEY, kid: 'deploy-1', created: '2025-01-01T00:00:00.000Z' }]).graph())).toBe(I.cred(`jwk/${APP}/pks1`));
+    expect(earlier(inline([{ ...RFC_KEY, kid: 'deploy-1' }]).graph())).toBe(I.cred(`jwk/${APP}/deploy-1`));
+    // Earlier versions refused an inline key with no kid: it had no fingerprint to keep.
+    expect(earlier(inline([{ ...RFC_KEY }]).graph())).toBeUndefined();
   });
 });

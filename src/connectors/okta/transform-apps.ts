@@ -177,6 +177,21 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
   return true;
 }
 
+/**
+ * The credential id earlier versions gave an app's public key, or undefined when it is the
+ * current one: they named it by the JWKS API's id for it, or by its kid when the key was read
+ * from the inline copy, which has no id. Findings about the key had fingerprints made with it;
+ * src/cli/ci.ts (legacyKeyFingerprints) lets baselines and waivers still match them.
+ */
+export function earlierJwkCredentialId(cred: GraphNode, app: GraphNode): string | undefined {
+  if (cred.type !== 'okta-jwk') return undefined;
+  const { keyId, kid } = cred.attrs;
+  const named = typeof keyId === 'string' ? keyId : typeof kid === 'string' ? kid : undefined;
+  if (named === undefined) return undefined;
+  const id = ids.oktaCredential(cred.scope, `jwk/${app.nativeId}/${named}`);
+  return id === cred.id ? undefined : id;
+}
+
 /** The members RFC 7638 hashes per key type, in the lexicographic order it prescribes. */
 const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
   RSA: ['e', 'kty', 'n'],

@@ -67,6 +67,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     sdk = connected.sdk;
     for (const d of connected.dropped) refused.set(d.capability, d.scope);
   } catch (e) {
+    // Rate-limited at the token endpoint: nothing was decided about the credential.
+    if (e instanceof OktaAuthError && e.httpStatus === 429) {
+      report.credential = { name: 'credential', status: 'throttled', detail: `token request answered HTTP 429: ${THROTTLED_ADVICE}` };
+      return report;
+    }
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };
     return report;
   }

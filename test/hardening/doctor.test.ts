@@ -514,6 +514,21 @@ describe('doctor against a throttling provider', () => {
       expect(doctorExitCode([report])).toBe(3);
     });
 
+    it('a throttled token request is not a refused credential: THROTTLED, exit 3, not 2', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const clock = new VirtualClock();
+      const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] }, inject429: [{ template: '/oauth2/v1/token', times: 100, resetAfterMs: 60_000 }] });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock });
+        expect(report.credential).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/429.*run doctor again later/) });
+        expect(fake.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(1);
+        expect(doctorExitCode([report])).toBe(3);
+      } finally {
+        await fake.close();
+      }
+    });
+
     it('near miss: a reset two seconds away is waited for and OK', async () => {
       const { report, reads } = await run([{ template: '/api/v1/groups', times: 1, resetAfterMs: 2000 }]);
       expect(status(report)['okta.groups']).toBe('ok');

@@ -235,5 +235,6 @@ async function checkTokenResponse(res: FetchResponse): Promise<void> {
       'private_key_jwt client authentication, and that the read-only scopes are granted ' +
       '(docs/okta-permissions.md).',
     typeof body?.error === 'string' ? body.error : undefined,
+    res.status,
   );
 }

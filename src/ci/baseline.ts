@@ -166,7 +166,8 @@ export function scopeKey(s: BaselineScope): string {
  * evidence that the risk went away. A known finding whose severity is now above the one in the baseline is `new`: the
  * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which
  * waivers leave alone). With `legacy`, a finding not known by its fingerprint is looked up by the
- * one earlier versions gave it (`legacyMatches` counts those). Entries without a rule or subject
+ * one earlier versions gave it (`legacyMatches` counts those, `legacyKeyMatches` those of them
+ * about Okta app keys). Entries without a rule or subject
  * are never resolved. Returns new finding objects; the input is not modified.
  */
 export function compareWithBaseline(
@@ -174,7 +175,7 @@ export function compareWithBaseline(
   baseline: Baseline,
   unjudged?: Unjudged,
   legacy?: ReadonlyMap<string, LegacyFingerprint>,
-): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; matched: ReadonlySet<string> } {
+): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; legacyKeyMatches: number; matched: ReadonlySet<string> } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
   const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0, unknown: 0 };
@@ -183,6 +184,7 @@ export function compareWithBaseline(
   // that recorded no scopes cannot say, so its old fingerprints match nothing.
   const covered = new Set((baseline.scopes ?? []).map(scopeKey));
   let legacyMatches = 0;
+  let legacyKeyMatches = 0;
   const out = findings.map((f): Finding => {
     seen.add(f.fingerprint);
     let entry = known.get(f.fingerprint);
@@ -191,6 +193,7 @@ export function compareWithBaseline(
       entry = known.get(old.fingerprint);
       seen.add(old.fingerprint);
       legacyMatches++;
+      if (old.about === 'okta-key') legacyKeyMatches++;
     }
     const escalated = entry?.severity !== undefined && SEVERITY_RANK[f.severity] > SEVERITY_RANK[entry.severity];
     const status = entry !== undefined && !escalated ? 'unchanged' : 'new';
@@ -202,7 +205,7 @@ export function compareWithBaseline(
     if (!judgeable(entry) || unjudged?.(entry)) counts.unknown++;
     else counts.resolved++;
   }
-  return { findings: out, counts, legacyMatches, matched: seen };
+  return { findings: out, counts, legacyMatches, legacyKeyMatches, matched: seen };
 }
 
 /**
@@ -217,6 +220,12 @@ export function judgeable(entry: BaselineEntry): boolean {
 export interface LegacyFingerprint {
   fingerprint: string;
   scope: BaselineScope;
+  /**
+   * Which change made it old: absent for a path into another scope (whose old fingerprint named
+   * no scope); `okta-key` for a finding about an Okta app's public key (named by where the key
+   * was read, now by its thumbprint). Messages differ.
+   */
+  about?: 'okta-key';
 }
 
 /** What a scan knows about its own blind spots, for {@link baselineJudge}. */

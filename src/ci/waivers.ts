@@ -172,6 +172,8 @@ interface Compiled {
   nameOnlyExample?: string;
   /** The findings it matched by the fingerprint an earlier version gave them (see applyWaivers' `earlier`): current fingerprint and scope reached. */
   renamed?: { fingerprint: string; reaches: string }[];
+  /** The same for findings about Okta app keys (LegacyFingerprint `about`): their current fingerprints. */
+  renamedKeys?: string[];
 }
 
 /** Whether the waiver accepted the finding's severity (any, when it records none). */
@@ -202,8 +204,8 @@ function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string 
  * the cost is one map lookup per finding plus the few waivers written for its rule. With
  * `incomplete` (some capability was not collected), a waiver that matches nothing is not called
  * stale: its finding may only be unknown in this scan. `earlier` gives, per current fingerprint, the one
- * an earlier version gave the same finding (paths into another scope: see src/cli/ci.ts,
- * legacyPathFingerprints): an entry written with that one still waives it, and says what to write
+ * an earlier version gave the same finding (paths into another scope, findings about Okta app
+ * keys: see src/cli/ci.ts, legacyPathFingerprints): an entry written with that one still waives it, and says what to write
  * instead, so that upgrading nhiscan does not turn accepted risk into failures.
  */
 export function applyWaivers(
@@ -237,7 +239,9 @@ export function applyWaivers(
       .sort((a, b) => order.get(a)! - order.get(b)!);
     for (const c of candidates) {
       c.matched++;
-      if (renamed !== undefined && c.waiver.fingerprint === renamed.fingerprint) (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: scopeKey(renamed.scope) });
+      if (renamed === undefined || c.waiver.fingerprint !== renamed.fingerprint) continue;
+      if (renamed.about === 'okta-key') (c.renamedKeys ??= []).push(f.fingerprint);
+      else (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: scopeKey(renamed.scope) });
     }
     const active = candidates.find((c) => !c.expired && accepts(c, f));
     for (const c of nameOnly) {
@@ -268,6 +272,10 @@ export function applyWaivers(
         // That fingerprint named no scope: the path it waives now may lead elsewhere than the one accepted.
         `${where}: waiver for ${what} matched the path finding into ${c.renamed.map((r) => r.reaches).join(', ')} by the fingerprint earlier versions gave paths into another tenant, account or org, which named none; if that is the path accepted, write ${c.renamed.map((r) => JSON.stringify(r.fingerprint)).join(', ')} instead`,
       );
+    }
+    if (c.renamedKeys !== undefined) {
+      // The key is the same; only its name in the fingerprint changed, so the new one is a copy.
+      messages.push(`${where}: waiver for ${what} matched a finding about an Okta app key by the fingerprint earlier versions gave it; write ${c.renamedKeys.map((fp) => JSON.stringify(fp)).join(', ')} instead`);
     }
     if (c.expired) {
       expired.push({ waiver: c.waiver, matched: c.matched });

@@ -23,6 +23,8 @@ import { fingerprint, resolveOptions } from '../engine/run.js';
 import { jewelGroup } from '../analysis/analyze.js';
 import type { ScanResult } from '../scan.js';
 import { PATH_RULE_ID as PATH_RULE, pathKey } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
+import noExpiry from '../../rules/nhi/nhi-credential-no-expiry.js';
+import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
 import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
 import { parseJson, readText } from './io.js';
 
@@ -65,7 +67,7 @@ export function applyCiLayer(
     // match risk here to risk accepted there). Its entries were not judged by this scan, so none
     // is resolved.
     const compared = scopes.foreign ? { ...baseline, findings: [] } : baseline;
-    const { findings, counts, legacyMatches, matched } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
+    const { findings, counts, legacyMatches, legacyKeyMatches, matched } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
     if (scopes.foreign) counts.unknown = new Set(baseline.findings.map((e) => e.fingerprint)).size;
     report.findings = findings;
     report.summary.baseline = counts;
@@ -83,9 +85,16 @@ export function applyCiLayer(
       if (scopes.added.length > 0) messages.push(`${file}: the baseline does not cover ${listScopes(scopes.added)}: findings there are new`);
       if (scopes.dropped.length > 0) messages.push(`${file}: this scan did not read ${listScopes(scopes.dropped)}, which the baseline covers: its findings count as unknown, not resolved`);
     }
-    if (legacyMatches > 0) {
+    const legacyPaths = legacyMatches - legacyKeyMatches;
+    if (legacyPaths > 0) {
       messages.push(
-        `${file}: ${legacyMatches} finding${legacyMatches === 1 ? '' : 's'} matched baseline entries by the fingerprint earlier versions gave paths into another tenant, account or org; rewrite the baseline (nhiscan baseline write) to record their new fingerprints`,
+        `${file}: ${legacyPaths} finding${legacyPaths === 1 ? '' : 's'} matched baseline entries by the fingerprint earlier versions gave paths into another tenant, account or org; rewrite the baseline (nhiscan baseline write) to record their new fingerprints`,
+      );
+    }
+    if (legacyKeyMatches > 0) {
+      const n = legacyKeyMatches === 1 ? '1 finding matched a baseline entry' : `${legacyKeyMatches} findings matched baseline entries`;
+      messages.push(
+        `${file}: ${n} by the fingerprint earlier versions gave findings about Okta app keys (named by the JWKS API's key id or the kid, now by the key's thumbprint); rewrite the baseline (nhiscan baseline write) to record their new fingerprints`,
       );
     }
     if (!scopes.foreign) {
@@ -158,7 +167,9 @@ export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date):
     if (where && !where(node, ctx)) continue;
     evaluated.add(judgedKey(e.ruleId, e.subjectId));
   }
-  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, ...pathEvidence(result, baseline) };
+  const paths = pathEvidence(result, baseline);
+  const legacy = new Map([...paths.legacy, ...legacyKeyFingerprints(result)]);
+  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, unjudgedPaths: paths.unjudgedPaths, legacy };
 }
 
 const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 'secrets'];
@@ -222,11 +233,31 @@ function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<str
 
 /**
  * For each path finding into another scope, the fingerprint earlier versions gave it (its group
- * alone) and the scope it reaches: baseline entries and waivers written before still match it.
- * Taken before the graph is let go.
+ * alone) and the scope it reaches, and for each finding about an Okta app key the one made with
+ * the key's earlier id (legacyKeyFingerprints): baseline entries and waivers written before still
+ * match it. Taken before the graph is let go.
  */
 export function legacyPathFingerprints(result: ScanResult): Map<string, LegacyFingerprint> {
-  return pathFacts(result).legacy;
+  return new Map([...pathFacts(result).legacy, ...legacyKeyFingerprints(result)]);
+}
+
+/**
+ * For each finding about an Okta app's public key (nhi-credential-no-expiry, keyed by the
+ * credential id), the fingerprint it had when the key was named by where it was read (see
+ * earlierJwkCredentialId); its scope is the org, which a baseline must have covered.
+ */
+function legacyKeyFingerprints(result: ScanResult): Map<string, LegacyFingerprint> {
+  const { graph, report } = result;
+  const legacy = new Map<string, LegacyFingerprint>();
+  for (const f of report.findings) {
+    if (f.ruleId !== noExpiry.meta.id || f.subject.type !== 'okta-service-app') continue;
+    const cred = graph.node(String(f.evidence.credential));
+    const app = graph.node(f.subject.id);
+    if (cred === undefined || app === undefined) continue;
+    const earlier = earlierJwkCredentialId(cred, app);
+    if (earlier !== undefined) legacy.set(f.fingerprint, { fingerprint: fingerprint(f.ruleId, f.subject.id, earlier), scope: { provider: 'okta', id: cred.scope }, about: 'okta-key' });
+  }
+  return legacy;
 }
 
 /** What the path findings say: their fingerprints as earlier versions gave them, and the jewel groups each subject reaches. */

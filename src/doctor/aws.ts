@@ -11,10 +11,10 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
-import { classifyError, errorName } from '../connectors/aws/safe-error.js';
+import { classifyError, errorName, isThrottled } from '../connectors/aws/safe-error.js';
 import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, sharedEndpointFromEnv, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import { isUnreachable } from '../errors.js';
-import type { CheckResult, ProviderReport } from './types.js';
+import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, type CheckResult, type ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
 export interface AwsDoctorOptions {
@@ -28,6 +28,9 @@ export interface AwsDoctorOptions {
   assumeRoleName?: string;
   /** With `assumeRoleName`: account ids, or `all` (organizations:ListAccounts). One is checked. */
   accounts?: string[] | 'all';
+  /** Tests: the backoff's clock and jitter (see PacedRetryOptions). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 /** The capabilities read in each account, as in the collector's coverage records. */
@@ -51,7 +54,18 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   const given = opts.credentials ?? fromNodeProviderChain(opts.profile ? { profile: opts.profile } : {});
   const secrets = new Set<string>();
   const credentials = rememberingSecrets(given, secrets);
-  const settings: ClientSettings = { region: opts.region ?? 'us-east-1', endpoint: opts.endpoint ?? sharedEndpointFromEnv(), maxAttempts: 3, retryStrategy: opts.retryStrategy, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats: newRequestStats() };
+  // A throttled read waits DOCTOR_WAIT_BUDGET_MS in all, not the collector's 30 s, then says so;
+  // without pacing, that budget is all the waiting a read does.
+  const settings: ClientSettings = {
+    region: opts.region ?? 'us-east-1',
+    endpoint: opts.endpoint ?? sharedEndpointFromEnv(),
+    maxAttempts: 3,
+    throttleBudgetMs: DOCTOR_WAIT_BUDGET_MS,
+    retryTuning: { pacing: false, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.random ? { random: opts.random } : {}) },
+    retryStrategy: opts.retryStrategy,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+    stats: newRequestStats(),
+  };
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };
   const probe = async (name: string, grant: string, call: () => Promise<unknown>): Promise<CheckResult> => {
@@ -61,6 +75,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
     } catch (e) {
       const failed = classifyError(name, e, secrets);
       if (failed.ok) return { name, status: 'ok' };
+      if (isThrottled(e)) return { name, status: 'throttled', detail: `${failed.reason}: ${THROTTLED_ADVICE}` };
       return failed.status === 'missing-permission' ? { name, status: 'missing', grant, detail: failed.reason } : { name, status: 'error', detail: failed.reason };
     }
   };
@@ -74,6 +89,10 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
       report.credential.detail = `GetCallerIdentity: account ${caller.value.accountId}`;
     } catch (e) {
       const failed = classifyError('GetCallerIdentity', e, secrets);
+      if (isThrottled(e)) {
+        report.credential = { name: 'credential', status: 'throttled', detail: `${failed.ok ? 'GetCallerIdentity' : failed.reason}: ${THROTTLED_ADVICE}` };
+        return report;
+      }
       report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : {}) };
       return report;
     }

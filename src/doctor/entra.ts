@@ -3,7 +3,7 @@ import { normalizeAuthorityHost, resolveGraphOrigin } from '../connectors/entra/
 import { GraphHttp } from '../connectors/entra/graph-http.js';
 import type { EntraCollectOptions } from '../connectors/entra/options.js';
 import { isUnreachable } from '../errors.js';
-import type { CheckResult, ProviderReport } from './types.js';
+import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, type CheckResult, type ProviderReport } from './types.js';
 
 interface Probe {
   capability: string;
@@ -46,12 +46,16 @@ export async function checkEntra(opts: EntraCollectOptions): Promise<ProviderRep
     };
     return report;
   }
-  const http = new GraphHttp({ origin, tokens, fetch: opts.fetch, sleep: opts.sleep, timeoutMs: opts.requestTimeoutMs ?? 30_000, maxRetries: opts.maxRetries ?? 2 });
+  const http = new GraphHttp({ origin, tokens, fetch: opts.fetch, sleep: opts.sleep, timeoutMs: opts.requestTimeoutMs ?? 30_000, maxRetries: opts.maxRetries ?? 2, waitBudgetMs: DOCTOR_WAIT_BUDGET_MS });
   report.checks = await Promise.all(
     PROBES.map(async (p): Promise<CheckResult> => {
       const res = await http.getJson(http.url(p.version, p.path));
       if (res.ok) return { name: p.capability, status: 'ok' };
       if (res.failure.kind === 'missing-permission') return { name: p.capability, status: 'missing', grant: p.grant, detail: res.failure.reason };
+      if (res.failure.status === 429) {
+        const asked = res.failure.retryAfterMs === undefined ? '' : `, asked to retry after ${Math.ceil(res.failure.retryAfterMs / 1000)} s`;
+        return { name: p.capability, status: 'throttled', detail: `${res.failure.reason}${asked}: ${THROTTLED_ADVICE}` };
+      }
       return { name: p.capability, status: 'error', detail: res.failure.reason };
     }),
   );

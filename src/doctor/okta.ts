@@ -5,7 +5,7 @@ import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/r
 import { connectOkta, createOktaSdk } from '../connectors/okta/sdk-client.js';
 import { clientIdOf } from '../connectors/okta/selection.js';
 import { isUnreachable } from '../errors.js';
-import type { ProviderReport } from './types.js';
+import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, type ProviderReport } from './types.js';
 
 /** What earlier probes found to read per-object endpoints on. */
 interface FirstIds {
@@ -48,8 +48,10 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   const orgUrl = normaliseOrgUrl(opts.orgUrl, opts.allowInsecureHttp);
   const clock = opts.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   const stats = { requests: 0, retries: 0, tokenRequests: 0 };
-  const gate = new RateGate({ maxConcurrent: 1, reserveFraction: 0.1, resetPaddingMs: 1000, clock });
-  const executor = new GuardedRequestExecutor({ gate, clock, maxRetries: 2, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats });
+  // Neither a bucket's reset nor a 429's is waited for past DOCTOR_WAIT_BUDGET_MS: a read held up
+  // longer goes out (or stays refused) and is reported as throttled.
+  const gate = new RateGate({ maxConcurrent: 1, reserveFraction: 0.1, resetPaddingMs: 1000, maxResetWaitMs: DOCTOR_WAIT_BUDGET_MS, clock });
+  const executor = new GuardedRequestExecutor({ gate, clock, maxRetries: 2, waitBudgetMs: DOCTOR_WAIT_BUDGET_MS, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats });
   let sdk = createOktaSdk(orgUrl, opts.auth, executor);
   const report: ProviderReport = {
     provider: 'okta',
@@ -65,6 +67,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     sdk = connected.sdk;
     for (const d of connected.dropped) refused.set(d.capability, d.scope);
   } catch (e) {
+    // Rate-limited at the token endpoint: nothing was decided about the credential.
+    if (e instanceof OktaAuthError && e.httpStatus === 429) {
+      report.credential = { name: 'credential', status: 'throttled', detail: `token request answered HTTP 429: ${THROTTLED_ADVICE}` };
+      return report;
+    }
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };
     return report;
   }
@@ -106,6 +113,10 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
       if (status === 401 || e instanceof OktaAuthError) {
         report.credential = { name: 'credential', status: 'error', detail: `Okta rejected the credential (${describeError(e)})` };
         return report;
+      }
+      if (status === 429) {
+        report.checks.push({ name: p.capability, status: 'throttled', detail: `${describeError(e)}: ${THROTTLED_ADVICE}` });
+        continue;
       }
       report.checks.push(status === 403 ? { name: p.capability, status: 'missing', grant: `${p.scope} (and an admin role that can read it)`, detail: describeError(e) } : { name: p.capability, status: 'error', detail: describeError(e) });
     }

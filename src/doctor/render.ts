@@ -2,7 +2,7 @@ import { safeText } from '../reporters/sanitize.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 const LABEL: Record<string, string> = { entra: 'Microsoft Entra ID', okta: 'Okta', aws: 'AWS IAM' };
-const MARK: Record<CheckResult['status'], string> = { ok: 'OK     ', missing: 'MISSING', error: 'ERROR  ', skipped: 'SKIPPED' };
+const MARK: Record<CheckResult['status'], string> = { ok: 'OK       ', missing: 'MISSING  ', error: 'ERROR    ', skipped: 'SKIPPED  ', throttled: 'THROTTLED' };
 
 function line(c: CheckResult, width: number): string {
   const extra = c.status === 'missing' ? `grant ${c.grant ?? '(see docs)'}${c.detail ? ` (${safeText(c.detail, 160)})` : ''}` : c.detail ? safeText(c.detail, 200) : '';
@@ -21,23 +21,26 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
   }
   if (reports.some(refused)) out.push('A credential was refused or could not be used (see the credential line above): fix that first.');
   if (reports.some(unreachable)) out.push('A provider could not be reached (see its credential line above): check network access, the endpoint settings and any proxy, then run doctor again.');
+  if (reports.some(throttled)) out.push("A provider limited doctor's requests (THROTTLED above): those permissions were not checked; run doctor again later.");
   if (reports.some(incomplete)) out.push('Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
   if (doctorExitCode(reports) === 0) out.push('All checks passed.');
   return out.join('\n') + '\n';
 }
 
-const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && !r.credential.unreachable;
+// A credential check that was throttled was not refused: nothing was decided about it.
+const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.status !== 'throttled' && !r.credential.unreachable;
 const unreachable = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.unreachable === true;
 const incomplete = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'missing' || c.status === 'error');
+const throttled = (r: ProviderReport): boolean => r.credential.status === 'throttled' || r.checks.some((c) => c.status === 'throttled');
 
 /**
  * 0 when everything is OK; 2 when a credential was refused or unusable (the user's to fix, as a
- * configuration error); 3 when a capability is missing or failed, or a provider could not be
- * reached at all (connection refused, DNS, TLS, timeout): as `collect`, whose coverage records
- * such failures and which exits 3 for them, a network failure is not an input error.
+ * configuration error); 3 when a capability is missing or failed, a provider could not be
+ * reached at all (connection refused, DNS, TLS, timeout) or kept throttling: as `collect`, whose
+ * coverage records such failures and which exits 3 for them, a network failure is not an input error.
  */
 export function doctorExitCode(reports: readonly ProviderReport[]): number {
   if (reports.some(refused)) return 2;
-  if (reports.some((r) => unreachable(r) || incomplete(r))) return 3;
+  if (reports.some((r) => unreachable(r) || incomplete(r) || throttled(r))) return 3;
   return 0;
 }

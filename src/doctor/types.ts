@@ -1,7 +1,22 @@
 import type { ProviderName } from '../snapshot/types.js';
 
-/** Outcome of one doctor check: `missing` means a permission or scope must be granted. */
-export type CheckStatus = 'ok' | 'missing' | 'error' | 'skipped';
+/**
+ * Outcome of one doctor check: `missing` means a permission or scope must be granted;
+ * `throttled` that the provider kept limiting the read past DOCTOR_WAIT_BUDGET_MS, so nothing
+ * was learned about it.
+ */
+export type CheckStatus = 'ok' | 'missing' | 'error' | 'skipped' | 'throttled';
+
+/**
+ * How long one doctor read may wait in all after being throttled (backoff, Retry-After, an Okta
+ * rate-limit reset) before it is reported as throttled. A scan is patient (AWS: 30 s per call;
+ * Okta: up to a bucket's reset), since giving up costs it a capability; doctor only asks whether
+ * a read is allowed, and a screen that hangs for minutes answers nothing.
+ */
+export const DOCTOR_WAIT_BUDGET_MS = 5_000;
+
+/** The end of a throttled check's detail: what to do about it. */
+export const THROTTLED_ADVICE = 'the provider is limiting requests; run doctor again later';
 
 /** One line of the doctor screen. */
 export interface CheckResult {

@@ -12,7 +12,7 @@ import { checkAws } from '../../src/doctor/aws.js';
 import { checkEntra } from '../../src/doctor/entra.js';
 import { checkOkta } from '../../src/doctor/okta.js';
 import { doctorExitCode, renderDoctor } from '../../src/doctor/render.js';
-import type { ProviderReport } from '../../src/doctor/types.js';
+import { DOCTOR_WAIT_BUDGET_MS, type ProviderReport } from '../../src/doctor/types.js';
 import { InputError } from '../../src/errors.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws } from '../fakes/aws-iam-server.js';
@@ -57,7 +57,7 @@ describe('renderDoctor and doctorExitCode', () => {
 
   it('names what to grant and neutralises provider text', () => {
     const out = renderDoctor([{ ...ok, checks: [{ name: 'okta.apps', status: 'missing', grant: 'okta.apps.read', detail: 'HTTP 403 \u001b[31mE0000006' }] }]);
-    expect(out).toMatch(/MISSING okta\.apps\s+grant okta\.apps\.read \(HTTP 403 /);
+    expect(out).toMatch(/MISSING\s+okta\.apps\s+grant okta\.apps\.read \(HTTP 403 /);
     expect(out).not.toContain('\u001b');
   });
 });
@@ -195,7 +195,7 @@ describe('doctor against the Okta fake', () => {
       const out = written.join('');
       expect(out).toMatch(/^Okta \(http:\/\/127\.0\.0\.1:\d+\)\n/);
       expect(out).toMatch(/OK\s+credential\s+API token accepted \(SSWS/);
-      expect(out).toMatch(/MISSING okta\.apiTokens\s+grant okta\.apiTokens\.read/);
+      expect(out).toMatch(/MISSING\s+okta\.apiTokens\s+grant okta\.apiTokens\.read/);
       expect(out).not.toContain('doctor-ssws-token');
       expect(out.split('\n').length).toBeLessThan(25);
 
@@ -334,8 +334,8 @@ describe('doctor against the AWS fake', () => {
       await program.parseAsync(['node', 'nhiscan', 'doctor', '--aws', '--aws-assume-role', 'nhiscan-readonly', '--aws-accounts', 'all']);
       const out = written.join('');
       expect(out).toMatch(/OK\s+aws\.organizationAccounts/);
-      expect(out).toMatch(/MISSING aws\.account\s+grant sts:AssumeRole on arn:aws:iam::111122223333:role\/nhiscan-readonly/);
-      expect(out).toMatch(/SKIPPED aws\.iam/);
+      expect(out).toMatch(/MISSING\s+aws\.account\s+grant sts:AssumeRole on arn:aws:iam::111122223333:role\/nhiscan-readonly/);
+      expect(out).toMatch(/SKIPPED\s+aws\.iam/);
       expect(process.exitCode).toBe(3);
       expect(env.blocked).toEqual([]);
     } finally {
@@ -375,5 +375,172 @@ describe('doctor against the AWS fake', () => {
     expect(report.checks).toEqual([]);
     expect(doctorExitCode([report])).toBe(2);
     expect(env.blocked).toEqual([]);
+  });
+});
+
+// A throttled provider must not hold doctor for long: every read waits at most
+// DOCTOR_WAIT_BUDGET_MS in all after being throttled, then its line says THROTTLED (neither OK nor
+// a permission to grant) and doctor exits 3. Waits go through an injected clock: the tests count
+// requests and the milliseconds asked for, never wall time.
+describe('doctor against a throttling provider', () => {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+  describe('AWS', () => {
+    let env: AwsTestEnv;
+    beforeAll(() => {
+      env = isolateAwsEnv();
+    });
+    afterAll(() => env.restore());
+    const KEY = 'AKIADOCTOR0000000002';
+    const SECRET = 'doctor-aws-secret-0000000000000000002';
+
+    it('a read throttled throughout waits the short doctor budget, not the collector\'s 30 s, and is THROTTLED', async () => {
+      const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, throttleFirst: { 'iam:GetAccountAuthorizationDetails': 1000 } });
+      const sleeps: number[] = [];
+      try {
+        const report = await checkAws({
+          endpoint: fake.url,
+          credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+          sleep: async (ms) => void sleeps.push(ms),
+          random: () => 0.5,
+        });
+        expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+        expect(report.checks.find((c) => c.name === 'aws.iam')?.detail).toMatch(/GetAccountAuthorizationDetails: Throttling.*run doctor again later/);
+        // Half of 100, 200, 400 ... ms: 50 + 100 + 200 + 400 + 800 + 1600 = 3150, then the 1850 left
+        // of the budget: 7 retries, 8 requests, and no send held back by pacing.
+        expect(sum(sleeps)).toBe(DOCTOR_WAIT_BUDGET_MS);
+        expect(sleeps).toHaveLength(7);
+        expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(8);
+        expect(doctorExitCode([report])).toBe(3);
+        const out = renderDoctor([report]);
+        expect(out).toMatch(/THROTTLED aws\.iam\s+GetAccountAuthorizationDetails/);
+        expect(out).toMatch(/limited doctor's requests.*run doctor again later/);
+        expect(out).not.toMatch(/All checks passed|grant iam:GetAccountAuthorizationDetails/);
+        expect(env.blocked).toEqual([]);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('a throttled GetCallerIdentity is not a refused credential: THROTTLED, exit 3, not 2', async () => {
+      const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, throttleFirst: { 'sts:GetCallerIdentity': 1000 } });
+      const sleeps: number[] = [];
+      try {
+        const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
+        expect(report.credential).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/run doctor again later/) });
+        expect(sum(sleeps)).toBe(DOCTOR_WAIT_BUDGET_MS);
+        expect(doctorExitCode([report])).toBe(3);
+        expect(renderDoctor([report])).not.toMatch(/credential was refused/);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('near miss: a throttle that passes within the budget is OK', async () => {
+      const fake = await startFakeAws({ accounts: [buildAccount('111122223333')], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, throttleFirst: { 'iam:GetAccountAuthorizationDetails': 2 } });
+      try {
+        const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, sleep: async () => undefined, random: () => 0.5 });
+        expect(status(report)['aws.iam']).toBe('ok');
+        expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(3);
+        expect(doctorExitCode([report])).toBe(0);
+      } finally {
+        await fake.close();
+      }
+    });
+  });
+
+  describe('Entra', () => {
+    const TENANT = '11111111-2222-4333-8444-555555555555';
+    const CLIENT = '99999999-8888-4777-8666-555555555555';
+    const SECRET = 'doctor-entra-secret';
+    const run = async (throttle: { times: number; retryAfter?: string }) => {
+      const fake = await startEntraFake({ dataset: makeEntraDataset(TENANT, { servicePrincipals: 5 }), clientId: CLIENT, clientSecret: SECRET, grantedPermissions: ENTRA_SHORT_VERSION, throttle: { '/v1.0/groups': throttle } });
+      const sleeps: number[] = [];
+      try {
+        const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, tokenEndpoint: fake.tokenEndpoint, graphUrl: fake.url, sleep: async (ms) => void sleeps.push(ms) });
+        return { report, sleeps, groupReads: fake.log.filter((l) => l.path === '/v1.0/groups').length };
+      } finally {
+        await fake.close();
+      }
+    };
+
+    it('a Retry-After beyond the budget is not waited for: one request, THROTTLED with the wait asked', async () => {
+      const { report, sleeps, groupReads } = await run({ times: 100, retryAfter: '120' });
+      expect(report.checks.find((c) => c.name === 'entra.groups')).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/429.*retry after 120 s.*run doctor again later/) });
+      expect(groupReads).toBe(1);
+      expect(sleeps).toEqual([]);
+      expect(status(report)['entra.users']).toBe('ok');
+      expect(doctorExitCode([report])).toBe(3);
+    });
+
+    it('backoff without Retry-After stays within the budget, then THROTTLED', async () => {
+      const { report, sleeps, groupReads } = await run({ times: 100 });
+      expect(status(report)['entra.groups']).toBe('throttled');
+      expect(sum(sleeps)).toBeLessThanOrEqual(DOCTOR_WAIT_BUDGET_MS);
+      expect(groupReads).toBe(sleeps.length + 1);
+    });
+
+    it('near miss: a short Retry-After that passes is waited for and OK', async () => {
+      const { report, sleeps, groupReads } = await run({ times: 1, retryAfter: '2' });
+      expect(status(report)['entra.groups']).toBe('ok');
+      expect(sleeps).toEqual([2000]);
+      expect(groupReads).toBe(2);
+    });
+  });
+
+  describe('Okta', () => {
+    let sandbox: { restore(): void };
+    beforeAll(() => {
+      sandbox = oktaSandbox();
+    });
+    afterAll(() => sandbox.restore());
+    const run = async (inject429: { template: string; times: number; resetAfterMs?: number }[]) => {
+      const clock = new VirtualClock();
+      const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, inject429 });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-token' }, clock });
+        return { report, slept: clock.slept, reads: (t: string) => fake.state.requests.filter((q) => q.template === t).length };
+      } finally {
+        await fake.close();
+      }
+    };
+
+    it('a rate-limit reset a minute away is not waited for: one request, THROTTLED', async () => {
+      const { report, slept, reads } = await run([{ template: '/api/v1/groups', times: 100, resetAfterMs: 60_000 }]);
+      expect(report.checks.find((c) => c.name === 'okta.groups')).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/429.*run doctor again later/) });
+      expect(reads('/api/v1/groups')).toBe(1);
+      expect(slept).toBeLessThanOrEqual(DOCTOR_WAIT_BUDGET_MS);
+      expect(status(report)['okta.users']).toBe('ok');
+      expect(doctorExitCode([report])).toBe(3);
+    });
+
+    it('a throttled token request is not a refused credential: THROTTLED, exit 3, not 2', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const clock = new VirtualClock();
+      const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] }, inject429: [{ template: '/oauth2/v1/token', times: 100, resetAfterMs: 60_000 }] });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock });
+        expect(report.credential).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/429.*run doctor again later/) });
+        expect(fake.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(1);
+        expect(doctorExitCode([report])).toBe(3);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('near miss: a reset two seconds away is waited for and OK', async () => {
+      const { report, reads } = await run([{ template: '/api/v1/groups', times: 1, resetAfterMs: 2000 }]);
+      expect(status(report)['okta.groups']).toBe('ok');
+      expect(reads('/api/v1/groups')).toBe(2);
+    });
+  });
+
+  it('renders THROTTLED apart from errors and missing grants, and exits 3', () => {
+    const r: ProviderReport = { provider: 'okta', scope: 'https://x.okta.com', credential: { name: 'credential', status: 'ok' }, checks: [{ name: 'okta.apps', status: 'throttled', detail: 'HTTP 429; run doctor again later' }] };
+    const out = renderDoctor([r]);
+    expect(out).toMatch(/THROTTLED okta\.apps\s+HTTP 429/);
+    expect(out).not.toMatch(/Some capabilities cannot be read|All checks passed/);
+    expect(doctorExitCode([r])).toBe(3);
   });
 });

@@ -72,7 +72,10 @@ export interface ServiceAppSpec {
   roles?: string[] | null;
   /** `null` = secrets not read. */
   secrets?: { id: string; status?: string; created: string }[] | null;
-  jwks?: { id: string; status?: string; created: string }[] | null;
+  /** Entries of appJwks.json (the JWKS API): `kid` defaults to `id`; public members (kty, n, e...) as given. `null` = keys not read. */
+  jwks?: ({ id: string; kid?: string | null; status?: string; created?: string } & Json)[] | null;
+  /** Keys kept inline in the app, `settings.oauthClient.jwks.keys` (no id, status or date). */
+  inlineJwks?: Json[];
 }
 
 export interface TokenSpec {
@@ -160,7 +163,13 @@ export class OktaOrg {
       created: '2024-01-01T00:00:00.000Z',
       signOnMode: 'OPENID_CONNECT',
       credentials: { oauthClient: { client_id: clientId, token_endpoint_auth_method: a.authMethod ?? 'client_secret_basic' } },
-      settings: { oauthClient: { application_type: a.applicationType ?? 'service', grant_types: a.grantTypes ?? ['client_credentials'] } },
+      settings: {
+        oauthClient: {
+          application_type: a.applicationType ?? 'service',
+          grant_types: a.grantTypes ?? ['client_credentials'],
+          ...(a.inlineJwks ? { jwks: { keys: a.inlineJwks } } : {}),
+        },
+      },
     });
     if (a.grants !== null) {
       this.rel('appGrants')[a.id] = (a.grants ?? []).map((g, i) => ({

@@ -47,6 +47,12 @@ export interface ClientSettings {
   throttleBudgetMs?: number;
   /** Replaces defaultRetryStrategy (tests use a fixed short delay). */
   retryStrategy?: AwsRetryStrategy;
+  /**
+   * Tunables of the default strategy beyond its budget: doctor turns pacing off (it sends a
+   * handful of requests, and a pacer's waits would not count toward its short budget); tests give
+   * it a virtual clock and fixed jitter. A `sleep` here replaces the run's stoppable one.
+   */
+  retryTuning?: Pick<PacedRetryOptions, 'pacing' | 'sleep' | 'random'>;
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
   stats: RequestStats;
@@ -114,6 +120,7 @@ function pacedOptions(settings: ClientSettings): Omit<PacedRetryOptions, 'maxAtt
   return {
     ...(settings.throttleBudgetMs === undefined ? {} : { throttleBudgetMs: settings.throttleBudgetMs }),
     ...(stop ? { sleep: (ms: number) => stop.sleep(ms) } : {}),
+    ...settings.retryTuning,
   };
 }
 

@@ -12,6 +12,8 @@ export interface GraphFailure {
   reason: string;
   /** The `$batch` request itself failed: the status is not the answer of the item's own URL. */
   wholeBatch?: boolean;
+  /** A throttled answer's Retry-After, when it named one: the wait that was not made. */
+  retryAfterMs?: number;
 }
 
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
@@ -31,6 +33,12 @@ export interface GraphHttpConfig {
   now?: () => number;
   timeoutMs?: number;
   maxRetries?: number;
+  /**
+   * Milliseconds one request (or one `$batch`) may wait in all across its retries; a retry whose
+   * wait would go past it is not made, and the last answer is final. Default: no limit beyond
+   * `maxRetries` (doctor sets a short one: see DOCTOR_WAIT_BUDGET_MS).
+   */
+  waitBudgetMs?: number;
   concurrency?: number;
   /** Pages read per listing before it is taken as endless; default MAX_PAGES_PER_LISTING. */
   maxPagesPerListing?: number;
@@ -82,6 +90,7 @@ export class GraphHttp {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly waitBudgetMs: number;
   private readonly concurrency: number;
   private readonly maxPagesPerListing: number;
   private readonly maxResponseBytes: number;
@@ -95,6 +104,7 @@ export class GraphHttp {
     this.now = config.now ?? Date.now;
     this.timeoutMs = config.timeoutMs ?? 60_000;
     this.maxRetries = config.maxRetries ?? 5;
+    this.waitBudgetMs = config.waitBudgetMs ?? Infinity;
     this.concurrency = config.concurrency ?? 4;
     this.maxPagesPerListing = config.maxPagesPerListing ?? MAX_PAGES_PER_LISTING;
     this.maxResponseBytes = config.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -172,7 +182,9 @@ export class GraphHttp {
     const res = await this.send('GET', url);
     if ('kind' in res) return { ok: false, failure: res };
     if (res.status >= 200 && res.status < 300) return { ok: true, value: res.body };
-    return { ok: false, failure: failureFromStatus(res.status, res.body, `GET ${this.describe(url)}`) };
+    const failure = failureFromStatus(res.status, res.body, `GET ${this.describe(url)}`);
+    const retryAfterMs = RETRYABLE.has(res.status) ? this.retryAfterMs(res.headers.get('retry-after')) : undefined;
+    return { ok: false, failure: retryAfterMs === undefined ? failure : { ...failure, retryAfterMs } };
   }
 
   /**
@@ -195,6 +207,7 @@ export class GraphHttp {
   ): Promise<void> {
     const batchUrl = this.url(version, '/$batch');
     let pending = chunk;
+    let waited = 0;
     for (let attempt = 0; pending.length > 0; attempt++) {
       this.stats.batches++;
       const body = { requests: pending.map((r) => ({ id: r.id, method: 'GET', url: r.url })) };
@@ -210,6 +223,8 @@ export class GraphHttp {
         for (const item of responses as BatchItem[]) if (item && typeof item.id === 'string') byId.set(item.id, item);
       }
       const retry: BatchRequest[] = [];
+      /** The items to retry, with the failure each stands for if the wait is over budget. */
+      const unlessOverBudget: [string, GraphFailure][] = [];
       let wait = 0;
       for (const r of pending) {
         const item = byId.get(r.id);
@@ -220,13 +235,19 @@ export class GraphHttp {
           results.set(r.id, { ok: true, value: item.body });
         } else if (RETRYABLE.has(item.status) && attempt < this.maxRetries && this.worthWaiting(headerValue(item.headers, 'retry-after'))) {
           retry.push(r);
+          unlessOverBudget.push([r.id, failureFromStatus(item.status, item.body, label)]);
           wait = Math.max(wait, this.retryDelay(headerValue(item.headers, 'retry-after'), attempt));
         } else {
           results.set(r.id, { ok: false, failure: failureFromStatus(item.status, item.body, label) });
         }
       }
+      if (retry.length > 0 && waited + wait > this.waitBudgetMs) {
+        for (const [id, failure] of unlessOverBudget) results.set(id, { ok: false, failure });
+        return;
+      }
       if (retry.length > 0) {
         this.stats.retries += retry.length;
+        waited += wait;
         await this.sleep(wait);
       }
       pending = retry;
@@ -236,6 +257,7 @@ export class GraphHttp {
   /** Sends one request with retries; returns the final response or a transport-level failure. */
   private async send(method: 'GET' | 'POST', url: string, body?: unknown): Promise<RawResponse | GraphFailure> {
     let refreshed = false;
+    let waited = 0;
     const stop = this.config.signal;
     for (let attempt = 0; ; attempt++) {
       // Stopped from outside: reject rather than record a failure, and send nothing more.
@@ -257,9 +279,11 @@ export class GraphHttp {
         if (err instanceof ResponseTooLarge) {
           return { kind: 'error', reason: `${method} ${this.describe(url)} answer larger than ${this.maxResponseBytes} bytes; not read` };
         }
-        if (attempt < this.maxRetries) {
+        const delay = this.retryDelay(null, attempt);
+        if (attempt < this.maxRetries && waited + delay <= this.waitBudgetMs) {
           this.stats.retries++;
-          await this.sleep(this.retryDelay(null, attempt));
+          waited += delay;
+          await this.sleep(delay);
           continue;
         }
         const what = (err as Error).name === 'TimeoutError' ? 'timed out' : 'network error';
@@ -278,9 +302,13 @@ export class GraphHttp {
         continue;
       }
       if (RETRYABLE.has(res.status) && attempt < this.maxRetries && this.worthWaiting(res.headers.get('retry-after'))) {
-        this.stats.retries++;
-        await this.sleep(this.retryDelay(res.headers.get('retry-after'), attempt));
-        continue;
+        const delay = this.retryDelay(res.headers.get('retry-after'), attempt);
+        if (waited + delay <= this.waitBudgetMs) {
+          this.stats.retries++;
+          waited += delay;
+          await this.sleep(delay);
+          continue;
+        }
       }
       return res;
     }

@@ -13,6 +13,8 @@ export class OktaAuthError extends Error {
     message: string,
     /** The token endpoint's OAuth `error` code (e.g. `invalid_scope`), when it gave one. */
     readonly tokenError?: string,
+    /** The token endpoint's HTTP status: a 429 limited the request rather than refusing the app. */
+    readonly httpStatus?: number,
   ) {
     super(message);
   }

@@ -29,6 +29,8 @@ export interface RateGateOptions {
    * has been seen. Default 0.
    */
   clockAheadWithoutDateMs?: number;
+  /** Longest wait for a bucket's reset; past it the request goes out (see MAX_RESET_WAIT_MS, the default). */
+  maxResetWaitMs?: number;
   clock: OktaClock;
 }
 
@@ -167,7 +169,7 @@ export class RateGate {
     if (state.remaining - mine > reserve) return { ok: true };
     if (mine > 0) return { ok: false };
     const waitMs = this.msUntilReset(state);
-    if (waitMs > MAX_RESET_WAIT_MS) {
+    if (waitMs > (this.opts.maxResetWaitMs ?? MAX_RESET_WAIT_MS)) {
       this.buckets.delete(bucket);
       return { ok: true };
     }

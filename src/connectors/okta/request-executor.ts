@@ -34,6 +34,12 @@ export interface GuardedExecutorOptions {
   gate: RateGate;
   clock: OktaClock;
   maxRetries: number;
+  /**
+   * Milliseconds one request may wait in all after 429s; a retry whose wait would go past it is
+   * not made and the 429 is the answer. Default: no limit beyond `maxRetries` and
+   * MAX_RESET_WAIT_MS (doctor sets a short one: see DOCTOR_WAIT_BUDGET_MS).
+   */
+  waitBudgetMs?: number;
   requestTimeoutMs: number;
   stats: ExecutorStats;
   /** Bytes of one answer read before it is given up as too large. Default MAX_RESPONSE_BYTES. */
@@ -129,6 +135,8 @@ export class GuardedRequestExecutor extends RequestExecutor {
     /** The reset the previous 429 of this request told us to wait for, and how often it repeated. */
     let waitedFor: number | undefined;
     let early = 0;
+    let waited = 0;
+    const budget = this.opts.waitBudgetMs ?? Infinity;
     for (let attempt = 0; ; attempt++) {
       await gate.acquire(bucket);
       if (signal?.aborted) {
@@ -167,18 +175,19 @@ export class GuardedRequestExecutor extends RequestExecutor {
       const repeat = limits !== undefined && waitedFor !== undefined && limits.reset <= waitedFor;
       const nextEarly = repeat ? early + 1 : early;
       const resetWait = limits ? gate.msUntilReset(limits, nextEarly === 0 ? 0 : 2 ** nextEarly - 1) : 0;
-      // A reset beyond MAX_RESET_WAIT_MS counts as retries exhausted: the 429 is reported.
-      if (res.status === 429 && attempt < this.opts.maxRetries && resetWait <= MAX_RESET_WAIT_MS) {
+      // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
+      const wait = limits ? resetWait : Math.min(60_000, 1000 * 2 ** attempt);
+      // A reset beyond MAX_RESET_WAIT_MS, or a wait past the request's budget, counts as retries
+      // exhausted: the 429 is reported.
+      if (res.status === 429 && attempt < this.opts.maxRetries && resetWait <= MAX_RESET_WAIT_MS && waited + wait <= budget) {
         stats.retries++;
         await res.text().catch(() => undefined);
         if (limits) {
           early = nextEarly;
           waitedFor = limits.reset;
-          await clock.sleep(resetWait);
-        } else {
-          // Without usable headers, back off exponentially (1 s, 2 s, 4 s ... capped at 60 s).
-          await clock.sleep(Math.min(60_000, 1000 * 2 ** attempt));
         }
+        waited += wait;
+        await clock.sleep(wait);
         continue;
       }
       if (isToken) {
@@ -226,5 +235,6 @@ async function checkTokenResponse(res: FetchResponse): Promise<void> {
       'private_key_jwt client authentication, and that the read-only scopes are granted ' +
       '(docs/okta-permissions.md).',
     typeof body?.error === 'string' ? body.error : undefined,
+    res.status,
   );
 }

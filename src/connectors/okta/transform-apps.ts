@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
@@ -141,27 +142,80 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
       });
     }
     const reader = list ? rj : r;
+    // One credential per key. The list may hold one key twice (added again under a new id): an
+    // ACTIVE copy is the one that says what the key can do.
+    const byIdentity = new Map<string, CredentialInput>();
     keys.forEach((k, j) => {
       const p = at(base, j);
-      const kid = reader.optStr(k, 'kid', p);
-      const keyId = reader.optStr(k, 'id', p) ?? kid;
-      if (!keyId) reader.fail(p, 'expected an "id" or "kid"');
-      addCredential(ctx, app, {
-        key: `jwk/${appId}/${keyId}`,
+      // Okta allows a key without a kid (null): treat an empty one the same.
+      const kid = reader.optStr(k, 'kid', p) || undefined;
+      const keyId = reader.optStr(k, 'id', p) || undefined;
+      const thumbprint = jwkThumbprint(reader, k, p);
+      const identity =
+        thumbprint ??
+        (kid !== undefined ? `kid:${kid}` : keyId !== undefined ? `id:${keyId}` : reader.fail(p, 'expected the public key members (kty, and n and e for RSA), a "kid" or an "id"'));
+      const label = kid ?? thumbprint ?? keyId!;
+      const status = reader.optStr(k, 'status', p);
+      const kept = byIdentity.get(identity);
+      if (kept !== undefined && (kept.status === undefined || kept.status === 'ACTIVE' || status === 'INACTIVE')) return;
+      byIdentity.set(identity, {
+        key: `jwk/${appId}/${identity}`,
         type: 'okta-jwk',
         credentialType: 'private-key-jwt',
-        name: `public key ${kid ?? keyId}`,
-        status: reader.optStr(k, 'status', p),
+        name: `public key ${label}`,
+        status,
         created: reader.optDate(k, 'created', p),
-        attrs: { kid, keyId, kty: reader.optStr(k, 'kty', p), use: reader.optStr(k, 'use', p) },
-        reason: `${app.name} authenticates to Okta with a JWT signed by the private key of ${kid ?? keyId}`,
+        attrs: { kid, keyId, thumbprint, kty: reader.optStr(k, 'kty', p), use: reader.optStr(k, 'use', p) },
+        reason: `${app.name} authenticates to Okta with a JWT signed by the private key of ${label}`,
       });
     });
+    for (const c of byIdentity.values()) addCredential(ctx, app, c);
     // Read only when appJwks.json has the app: absent, the collector's read of its keys failed
     // or was not made (a coverage record says which), and the inline copy does not stand in.
     return list !== undefined;
   }
   return true;
+}
+
+/**
+ * The credential id earlier versions gave an app's public key, or undefined when it is the
+ * current one: they named it by the JWKS API's id for it, or by its kid when the key was read
+ * from the inline copy, which has no id. Findings about the key had fingerprints made with it;
+ * src/cli/ci.ts (legacyKeyFingerprints) lets baselines and waivers still match them.
+ */
+export function earlierJwkCredentialId(cred: GraphNode, app: GraphNode): string | undefined {
+  if (cred.type !== 'okta-jwk') return undefined;
+  const { keyId, kid } = cred.attrs;
+  const named = typeof keyId === 'string' ? keyId : typeof kid === 'string' ? kid : undefined;
+  if (named === undefined) return undefined;
+  const id = ids.oktaCredential(cred.scope, `jwk/${app.nativeId}/${named}`);
+  return id === cred.id ? undefined : id;
+}
+
+/** The members RFC 7638 hashes per key type, in the lexicographic order it prescribes. */
+const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = {
+  RSA: ['e', 'kty', 'n'],
+  EC: ['crv', 'kty', 'x', 'y'],
+  OKP: ['crv', 'kty', 'x'],
+};
+
+/**
+ * The RFC 7638 thumbprint (SHA-256, base64url) of a public key, or undefined when the key lacks
+ * a member its type needs. The JWKS API and the inline copy in the app both carry these members,
+ * while the API's key id exists only in the one and the kid is optional in both: the thumbprint
+ * is what makes the same key one credential, whichever way a snapshot has it.
+ */
+function jwkThumbprint(r: Reader, k: Item, p: string): string | undefined {
+  const kty = r.optStr(k, 'kty', p);
+  const members = kty === undefined ? undefined : THUMBPRINT_MEMBERS[kty];
+  if (members === undefined) return undefined;
+  const parts: string[] = [];
+  for (const m of members) {
+    const v = r.optStr(k, m, p);
+    if (!v) return undefined;
+    parts.push(`${JSON.stringify(m)}:${JSON.stringify(v)}`);
+  }
+  return createHash('sha256').update(`{${parts.join(',')}}`).digest('base64url');
 }
 
 interface CredentialInput {

@@ -70,16 +70,17 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
   if (counted.length === 0) out.push('No findings.', '');
 
-  const withPaths = counted.filter((f) => f.path && f.path.length > 0).slice(0, limit);
+  const withPaths = counted.filter((f) => f.path && f.path.length > 0);
   if (withPaths.length > 0) {
     out.push('### Paths', '');
-    for (const f of withPaths) {
+    for (const f of withPaths.slice(0, limit)) {
       out.push(`- **${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint), false)}** (${m(f.ruleId)})`);
       f.path!.forEach((h, i) => {
         const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
         out.push(`${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f.fingerprint), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f.fingerprint), false)}`);
       });
     }
+    if (withPaths.length > limit) out.push(`- … and ${withPaths.length - limit} more (see the JSON output).`);
     out.push('');
   }
 
@@ -89,6 +90,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
       const w = f.waiver;
       out.push(`| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', findingWhole(f.fingerprint)), Infinity)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`);
     }
+    if (waived.length > limit) out.push('', `… and ${waived.length - limit} more (see the JSON or SARIF output).`);
     out.push('');
   }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { explain } from '../explain.js';
 import { EXPLAIN_WIDTH, renderExplain } from '../reporters/explain.js';
-import { safeText, safeJsonText } from '../reporters/sanitize.js';
+import { CUT, cutLine, cutText, safeText, safeJsonText } from '../reporters/sanitize.js';
 import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
 import { useColor } from './tty.js';
 
@@ -22,10 +22,15 @@ export function registerExplain(program: Command): void {
     if (match.kind === 'person') {
       const n = match.node;
       const why = typeof n.attrs.humanEvidence === 'string' ? `: ${n.attrs.humanEvidence}` : '';
-      throw new InputError(`${JSON.stringify(safeText(n.name, 80))} is a person (${safeText(n.type, 40)}${why}), not a machine identity; nhiscan explains machine identities`);
+      // A person is in no report, so the note names no place to read the rest of the name.
+      const { text, note } = cutText(n.name, CUT.name, 'name');
+      throw new InputError(`${JSON.stringify(text)}${note ? ` ${note}` : ''} is a person (${safeText(n.type, 40)}${why}), not a machine identity; nhiscan explains machine identities`);
     }
     if (match.kind === 'ambiguous') {
-      throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${match.candidates.slice(0, 5).map((n) => safeText(n.id, 120)).join(', ')}`);
+      // The ids whole (CUT.text is past any real id): a cut id cannot be copied into the next command.
+      const ids = match.candidates.slice(0, 5).map((n) => cutLine(n.id, CUT.text, 'id', 'nhiscan scan --format json'));
+      const more = match.candidates.length > 5 ? ` and ${match.candidates.length - 5} more` : '';
+      throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${ids.join(', ')}${more}`);
     }
     // On a terminal the lines wrap to its width; anywhere else to a fixed one, so that piped or
     // saved output is the same bytes whatever the environment.

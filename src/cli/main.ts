@@ -8,7 +8,7 @@ import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { packageVersion } from './io.js';
 import { limitHeapGrowth } from './heap.js';
-import { safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine, safeText } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<void> {
   // "findings".
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`nhiscan: standard output: cannot write: ${safeText(e.message.split('\n')[0], 500)}\n`);
+    process.stderr.write(`nhiscan: standard output: cannot write: ${cutLine(e.message.split('\n')[0], 500, 'error')}\n`);
     if (argv.includes('--debug') && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exit(EXIT.USAGE);
   });
@@ -112,18 +112,20 @@ export function handleError(e: unknown, debug: boolean): number {
     if (e.code === 'commander.help' && e.exitCode === 0) return EXIT.OK;
     return EXIT.USAGE;
   }
+  // An error line may quote provider text (an HTTP error, a name, ids to choose from): whole up to
+  // the CUT limit for free text, and a cut says so. Only --debug adds more (the stack).
   if (e instanceof InputError) {
-    process.stderr.write(`nhiscan: ${safeText(e.oneLine(), 2000)}\n`);
+    process.stderr.write(`nhiscan: ${cutLine(e.oneLine(), CUT.text, 'error')}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.USAGE;
   }
   if (e instanceof UnreachableError) {
-    process.stderr.write(`nhiscan: ${safeText(e.message, 2000)}\n`);
+    process.stderr.write(`nhiscan: ${cutLine(e.message, CUT.text, 'error')}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.INCOMPLETE;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`nhiscan: internal error: ${safeText(msg.split('\n')[0], 500)}${debug ? '' : ' (run with --debug for details)'}\n`);
+  process.stderr.write(`nhiscan: internal error: ${cutLine(msg.split('\n')[0], 500, 'error')}${debug ? '' : ' (run with --debug for details)'}\n`);
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT.USAGE;
 }

@@ -17,7 +17,7 @@ import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
-import { safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine, safeText } from '../reporters/sanitize.js';
 import { gapsHeadline } from '../reporters/table.js';
 import { parseIsoInstant } from '../iso-date.js';
 
@@ -249,10 +249,16 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   // messages (also in the warnings) are printed below, as before.
   if (flags.format !== 'table') printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
-  for (const line of ci.messages) process.stderr.write(`nhiscan: ${safeText(line, 1000)}\n`);
+  for (const line of ci.messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
 }
+
+/**
+ * Where the whole of a stderr line's provider text is: the same warnings and coverage records are
+ * in the JSON report (said of scan, since certify, export and baseline write print these too).
+ */
+const STDERR_WHOLE = 'nhiscan scan --format json';
 
 /** At most this many warnings go to stderr; the report holds them all. */
 const STDERR_WARNINGS = 20;
@@ -268,13 +274,14 @@ export function printGaps(report: ScanReport, except: readonly string[] = []): v
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     lines.push(gapsHeadline(gaps.length));
-    for (const g of gaps) lines.push(`not read: ${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}`);
+    for (const g of gaps) lines.push(`not read: ${g.provider} ${cutLine(g.scope, CUT.name, 'scope', STDERR_WHOLE)} ${g.capability}: ${g.status}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', STDERR_WHOLE)})` : ''}`);
   }
   const skip = new Set(except);
   const warnings = report.warnings.filter((w) => !skip.has(w));
-  lines.push(...warnings.slice(0, STDERR_WARNINGS));
+  lines.push(...warnings.slice(0, STDERR_WARNINGS).map((w) => cutLine(w, CUT.text, 'warning', STDERR_WHOLE)));
   if (warnings.length > STDERR_WARNINGS) lines.push(`… and ${warnings.length - STDERR_WARNINGS} more warnings (see the report)`);
-  for (const line of lines) process.stderr.write(`nhiscan: warning: ${safeText(line, 1000)}\n`);
+  // Each part that came from a provider was cut above, with a note; here only made safe.
+  for (const line of lines) process.stderr.write(`nhiscan: warning: ${safeText(line, Infinity)}\n`);
 }
 
 /** The exit code of a scan: 1 for a counted finding at or above the threshold, 3 for an incomplete collection, else 0. */

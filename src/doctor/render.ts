@@ -1,11 +1,16 @@
-import { safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine } from '../reporters/sanitize.js';
 import type { CheckResult, ProviderReport } from './types.js';
 
 const LABEL: Record<string, string> = { entra: 'Microsoft Entra ID', okta: 'Okta', aws: 'AWS IAM' };
 const MARK: Record<CheckResult['status'], string> = { ok: 'OK       ', missing: 'MISSING  ', error: 'ERROR    ', skipped: 'SKIPPED  ', throttled: 'THROTTLED' };
 
+// A provider's reason is shown whole up to the CUT limits: its end often names what to fix (an
+// AWS refusal ends with the policy that denied it). Past them it is cut, and says so; no other
+// output holds the doctor's checks, so the note names no place to read the rest.
+const detailOf = (c: CheckResult): string => cutLine(c.detail, CUT.text, 'detail');
+
 function line(c: CheckResult, width: number): string {
-  const extra = c.status === 'missing' ? `grant ${c.grant ?? '(see docs)'}${c.detail ? ` (${safeText(c.detail, 160)})` : ''}` : c.detail ? safeText(c.detail, 200) : '';
+  const extra = c.status === 'missing' ? `grant ${c.grant ?? '(see docs)'}${c.detail ? ` (${detailOf(c)})` : ''}` : c.detail ? detailOf(c) : '';
   return `  ${MARK[c.status]} ${c.name.padEnd(width)}${extra ? `  ${extra}` : ''}`.trimEnd();
 }
 
@@ -14,7 +19,7 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
   const out: string[] = [];
   for (const r of reports) {
     const width = Math.max('credential'.length, ...r.checks.map((c) => c.name.length));
-    out.push(`${LABEL[r.provider]} (${safeText(r.scope, 100)})`);
+    out.push(`${LABEL[r.provider]} (${cutLine(r.scope, CUT.name, 'scope')})`);
     out.push(line(r.credential, width));
     for (const c of r.checks) out.push(line(c, width));
     out.push('');

@@ -56,15 +56,17 @@ export const REPORT_WHOLE = '--format json';
  * `value` made safe (safeText) and, when longer than `max`, cut with a note that says what was
  * cut, how much, and `where` the whole value can be read: `text` is the value, `note` the note
  * (empty when nothing was cut), apart so that a format can set the note outside a code span.
+ * Without `where` (doctor, which keeps no report) the note says only what was cut and how much.
  */
-export function cutText(value: unknown, max: number, what: string, where: string): { text: string; note: string } {
+export function cutText(value: unknown, max: number, what: string, where?: string): { text: string; note: string } {
   const s = String(value ?? '');
   const text = safeText(s, max);
-  return { text, note: s.length > max ? `[${what} cut at ${max} of ${s.length} characters; the whole ${what} is in ${where}]` : '' };
+  if (s.length <= max) return { text, note: '' };
+  return { text, note: `[${what} cut at ${max} of ${s.length} characters${where ? `; the whole ${what} is in ${where}` : ''}]` };
 }
 
 /** `cutText` as one string: the value, then its note when it was cut. */
-export function cutLine(value: unknown, max: number, what: string, where: string): string {
+export function cutLine(value: unknown, max: number, what: string, where?: string): string {
   const { text, note } = cutText(value, max, what, where);
   return note ? `${text} ${note}` : text;
 }

@@ -1,0 +1,146 @@
+import { describe, it, expect, vi } from 'vitest';
+import { renderDoctor } from '../../src/doctor/render.js';
+import type { ProviderReport } from '../../src/doctor/types.js';
+import { printGaps } from '../../src/cli/scan-command.js';
+import { handleError } from '../../src/cli/main.js';
+import { InputError, UnreachableError } from '../../src/errors.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliInProcess, copyDemo, editJson, report } from '../ci/helpers.js';
+
+// doctor and the stderr lines quote provider text. Like the table, Markdown and explain, they cut
+// it only past the CUT limits, and a cut says it was cut (src/reporters/sanitize.ts, cutText).
+
+// A real AWS refusal runs past 200 characters, and its end (which policy denied) is the part
+// that says what to fix.
+const ACCESS_DENIED =
+  'AccessDenied: User: arn:aws:sts::123456789012:assumed-role/nhiscan-reader/ci is not authorized to perform: iam:ListRoles on resource: arn:aws:iam::123456789012:role/ with an explicit deny in a service control policy';
+
+const ok: ProviderReport = { provider: 'aws', scope: '123456789012', credential: { name: 'credential', status: 'ok' }, checks: [] };
+
+describe('doctor: provider text whole, or cut with a note', () => {
+  it('shows an AWS refusal whole, with the policy that denied it', () => {
+    const out = renderDoctor([{ ...ok, checks: [{ name: 'aws.roles', status: 'missing', grant: 'iam:ListRoles', detail: ACCESS_DENIED }, { name: 'aws.users', status: 'error', detail: ACCESS_DENIED }] }]);
+    expect(out).toContain(`grant iam:ListRoles (${ACCESS_DENIED})`);
+    expect(out).toMatch(new RegExp(`ERROR\\s+aws\\.users\\s+${ACCESS_DENIED.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  });
+
+  it('cuts a pathological detail or scope, and says so', () => {
+    const detail = 'x'.repeat(5000);
+    const scope = 's'.repeat(300);
+    const out = renderDoctor([{ ...ok, scope, checks: [{ name: 'aws.roles', status: 'missing', grant: 'iam:ListRoles', detail }, { name: 'aws.users', status: 'error', detail }] }]);
+    expect(out).toContain(`AWS IAM (${'s'.repeat(255)}… [scope cut at 256 of 300 characters])`);
+    expect(out).toContain(`grant iam:ListRoles (${'x'.repeat(3999)}… [detail cut at 4000 of 5000 characters])`);
+    expect(out).toMatch(/ERROR\s+aws\.users\s+x{3999}… \[detail cut at 4000 of 5000 characters\]$/m);
+  });
+});
+
+describe('stderr warning lines: provider text whole, or cut with a note', () => {
+  function stderrOf(fn: () => void): string {
+    let err = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      err += String(s);
+      return true;
+    });
+    try {
+      fn();
+    } finally {
+      spy.mockRestore();
+    }
+    return err;
+  }
+
+  it('a warning or coverage error past 1,000 characters is written whole', () => {
+    const long = `HTTP 500 ${'y'.repeat(1500)} end`;
+    const r = report([], { coverage: [{ provider: 'okta', scope: 'org', capability: 'okta.apiTokens', status: 'error', reason: long }] });
+    r.warnings = [`app ${long}`];
+    const err = stderrOf(() => printGaps(r));
+    expect(err).toContain(`nhiscan: warning: not read: okta org okta.apiTokens: error (${long})\n`);
+    expect(err).toContain(`nhiscan: warning: app ${long}\n`);
+  });
+
+  it('a pathological one is cut with a note saying where it is whole', () => {
+    const long = 'z'.repeat(5000);
+    const r = report([], { coverage: [{ provider: 'okta', scope: 'o'.repeat(300), capability: 'okta.apiTokens', status: 'error', reason: long }] });
+    r.warnings = [long];
+    const err = stderrOf(() => printGaps(r));
+    expect(err).toContain(`not read: okta ${'o'.repeat(255)}… [scope cut at 256 of 300 characters; the whole scope is in nhiscan scan --format json] okta.apiTokens: error (${'z'.repeat(3999)}… [error cut at 4000 of 5000 characters; the whole error is in nhiscan scan --format json])\n`);
+    expect(err).toContain(`nhiscan: warning: ${'z'.repeat(3999)}… [warning cut at 4000 of 5000 characters; the whole warning is in nhiscan scan --format json]\n`);
+  });
+});
+
+describe('stderr baseline and waiver messages: cut only with a note', () => {
+  it('a message quoting a pathological baseline scope is cut at 4,000 characters, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-cut-'));
+    const file = join(dir, 'baseline.json');
+    expect((await cliInProcess('scan', '--demo', '--write-baseline', file, '--format', 'json', '-o', join(dir, 'a.json'))).code).toBe(0);
+    const b = JSON.parse(readFileSync(file, 'utf8'));
+    b.scopes.push({ provider: 'okta', id: `https://${'a'.repeat(5000)}.okta.example` });
+    writeFileSync(file, JSON.stringify(b));
+    const { stderr } = await cliInProcess('scan', '--demo', '--baseline', file, '--format', 'json', '-o', join(dir, 'b.json'));
+    const line = stderr.split('\n').find((l) => l.includes('this scan did not read'))!;
+    expect(line).toContain('a'.repeat(3000));
+    expect(line).toMatch(/… \[message cut at 4000 of \d+ characters; the whole message is in nhiscan scan --format json\]$/);
+  });
+});
+
+describe('explain errors: provider names and ids cut only with a note', () => {
+  const ALICE = '5125ad0d-dc18-40a5-8165-4fc7f25883d6';
+
+  it('a person\'s long name is shown up to the name limit, then cut with a note', async () => {
+    const snap = copyDemo();
+    const name = `Alice Chen ${'x'.repeat(300)}`;
+    editJson(join(snap, 'entra/users.json'), (doc) => {
+      doc.value.find((u: { id: string }) => u.id === ALICE).displayName = name;
+    });
+    const { code, stderr } = await cliInProcess('explain', ALICE, '--snapshot', snap);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`nhiscan: "${name.slice(0, 255)}…" [name cut at 256 of ${name.length} characters] is a person (entra-user)`);
+  });
+
+  it('names every candidate id it lists, and how many more there are', async () => {
+    const snap = copyDemo();
+    editJson(join(snap, 'entra/servicePrincipals.json'), (doc) => {
+      for (const sp of doc.value) sp.displayName = 'Same Name';
+    });
+    const { code, stderr } = await cliInProcess('explain', 'Same Name', '--snapshot', snap);
+    expect(code).toBe(2);
+    const m = /(\d+) identities are named "Same Name"; use an id: (.*)$/m.exec(stderr)!;
+    const n = Number(m[1]);
+    expect(n).toBeGreaterThan(5);
+    expect(m[2]).toMatch(new RegExp(`^(entra:[^ ,]+, ){4}entra:[^ ,]+ and ${n - 5} more$`));
+  });
+});
+
+describe('error lines: cut only with a note', () => {
+  function errOf(e: unknown): { code: number; stderr: string } {
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
+    try {
+      return { code: handleError(e, false), stderr };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('an input error quoting 3,000 characters (five long AWS ids) is one whole line', () => {
+    const msg = `use an id: ${'i'.repeat(3000)}`;
+    const { code, stderr } = errOf(new InputError(msg, 'f.json'));
+    expect(code).toBe(2);
+    expect(stderr).toBe(`nhiscan: f.json: ${msg}\n`);
+  });
+
+  it('a pathological input or unreachable error is cut at 4,000 characters, and says so', () => {
+    const long = 'e'.repeat(5000);
+    expect(errOf(new InputError(long)).stderr).toBe(`nhiscan: ${'e'.repeat(3999)}… [error cut at 4000 of 5000 characters]\n`);
+    expect(errOf(new UnreachableError(long)).stderr).toBe(`nhiscan: ${'e'.repeat(3999)}… [error cut at 4000 of 5000 characters]\n`);
+  });
+
+  it('an internal error\'s first line past 500 characters says it was cut', () => {
+    expect(errOf(new Error('q'.repeat(600))).stderr).toBe(`nhiscan: internal error: ${'q'.repeat(499)}… [error cut at 500 of 600 characters] (run with --debug for details)\n`);
+  });
+});

@@ -228,7 +228,7 @@ describe('the inventory: a user that may be a service account', () => {
   it('the table and the markdown summary count it apart from the machine identities', () => {
     const dir = managersAbsent('inv-table');
     const table = cli(['scan', '--snapshot', dir, '--now', NOW, '--no-color']);
-    expect(table.stdout).toMatch(/\n  \d+ machine identities · .*\n  \+ 1 possible service account, not verified \(data that decides it was not read\): listed in the\n/);
+    expect(table.stdout).toMatch(/\n  \d+ machine identities · .*\n  \+ 1 possible service account, not verified \(data that decides it was not read\): listed in the JSON\n    identities and the recertification sheet, not counted above\n/);
     const md = cli(['scan', '--snapshot', dir, '--now', NOW, '--format', 'markdown']);
     expect(md.stdout).toContain('machine identities scanned (+ **1** possible service account, not verified)');
   });

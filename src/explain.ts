@@ -3,6 +3,7 @@ import { summarizeIdentity } from './scan.js';
 import type { IdentitySummary } from './report/types.js';
 import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
+import { serviceAccountUnclassified } from './rule-kit.js';
 
 /** The auditor's card for one identity: who is accountable, how it proves itself, what it can do. */
 export interface ExplainCard {
@@ -16,7 +17,11 @@ export interface ExplainCard {
   findings: Finding[];
 }
 
-/** `person`: no machine identity matches, but a person does (a user object, an IAM user signed in to by a person). */
+/**
+ * `person`: no machine identity matches, but a person does (a user object, an IAM user signed in
+ * to by a person). A user that may be a service account (its deciding data not read) gets a card:
+ * the inventory lists it, so it can be asked about, and the card says it is not verified.
+ */
 export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambiguous'; candidates: GraphNode[] } | { kind: 'person'; node: GraphNode } | { kind: 'none' };
 
 const CUTTABLE = new Set(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'CAN_ASSUME', 'FEDERATES_TO', 'ACTS_AS', 'SAML_MAPS_TO', 'CAN_ESCALATE_TO', 'MEMBER_OF']);
@@ -40,11 +45,12 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     node = matches[0];
     if (!node) {
       const person = graph.ofKind('human').find((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q);
-      if (person) return { kind: 'person', node: person };
+      if (person && serviceAccountUnclassified(person) === undefined) return { kind: 'person', node: person };
+      node = person;
     }
   }
   if (!node) return { kind: 'none' };
-  if (node.kind === 'human') return { kind: 'person', node };
+  if (node.kind === 'human' && serviceAccountUnclassified(node) === undefined) return { kind: 'person', node };
   const findings = report.findings.filter((f) => f.subject.id === node.id);
   const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))]);
   const consents: ExplainCard['consents'] = [];

@@ -15,7 +15,7 @@ import { oktaOrigin } from './graph/ids.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
-import { credentialsUnread, entraFicsUnread, tierLowerBound } from './rule-kit.js';
+import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
 
 export interface ScanOptions {
   now: Date;
@@ -101,11 +101,17 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   const enabled = opts.rules.filter((r) => !opts.config.disabledRules.includes(r.meta.id));
   const { findings, stats, unknownBySubject, failedRules, options } = runRules(graph, analysis, enabled, { now: opts.now, ruleOptions: opts.config.rules });
 
-  // Id order; the built-in string sort (UTF-16 code units, as `<`) beats a comparator on 100k objects.
-  const identities: IdentitySummary[] = graph
+  // The inventory: the machine identities, and the users that may be service accounts but whose
+  // deciding data was not read. Those stay people in the graph, but an inventory without them
+  // would hide them from the review; each is marked unverified and counted apart. One pass over
+  // the people, a test of two attributes each.
+  const listed = graph
     .ofKind('identity')
     .filter((n) => !n.firstParty)
-    .map((n) => n.id)
+    .map((n) => n.id);
+  for (const n of graph.ofKind('human')) if (possibleServiceAccount(n) !== undefined) listed.push(n.id);
+  // Id order; the built-in string sort (UTF-16 code units, as `<`) beats a comparator on 100k objects.
+  const identities: IdentitySummary[] = listed
     .sort()
     .map((id) => {
       const n = graph.node(id)!;
@@ -132,7 +138,13 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   }
   const byStrength: Record<StrengthClass, number> = { none: 0, 'shared-secret': 0, 'private-key': 0, federated: 0 };
   const byTier: Record<string, number> = { T0: 0, T1: 0, T2: 0, T3: 0, T4: 0 };
+  let possible = 0;
   for (const i of identities) {
+    // Not a machine identity until someone confirms it: in no count of machine identities.
+    if (i.possibleServiceAccount !== undefined) {
+      possible++;
+      continue;
+    }
     prov(i.provider).identities++;
     byStrength[i.strength]++;
     byTier[`T${i.tier}`]++;
@@ -148,7 +160,9 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
       `${a.provider}|${a.scope}|${a.capability}` < `${b.provider}|${b.scope}|${b.capability}` ? -1 : 1,
     ),
     summary: {
-      identities: identities.length,
+      identities: identities.length - possible,
+      // Absent when there is none, so a report with none is the same bytes as before the count.
+      ...(possible > 0 ? { possibleIdentities: possible } : {}),
       nodes: graph.size,
       edges: graph.edgeCount,
       findings: findings.length,
@@ -235,7 +249,30 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (indirect.length > 0) summary.indirectUse = indirect;
   if (n.agent) summary.agent = n.agent;
   if (n.machineReasons) summary.machineReasons = n.machineReasons;
+  const possible = possibleServiceAccount(n);
+  if (possible !== undefined) {
+    summary.possibleServiceAccount = possible;
+    // The analysis answers for the node as it is modelled; whether a person drives it is the very
+    // question left open, so "scheduled" would present a guess as a fact.
+    summary.autonomy = 'unknown';
+    summary.autonomyReason = 'not known: a service account runs unattended, a person does not, and which this is was not decided';
+  }
   return summary;
+}
+
+/**
+ * For a user that may be a service account but whose deciding data was not read (a person in the
+ * graph, judged by the service-account rules with unknowns: rule-kit serviceAccountUnclassified),
+ * what was not read, why it is unknown and the signals read; otherwise undefined.
+ */
+function possibleServiceAccount(n: GraphNode): IdentitySummary['possibleServiceAccount'] {
+  if (n.kind !== 'human') return undefined;
+  const reason = serviceAccountUnclassified(n);
+  if (reason === undefined) return undefined;
+  const out: NonNullable<IdentitySummary['possibleServiceAccount']> = { notRead: [...(n.attrs.serviceAccountUnread as string[])], reason };
+  const signals = n.attrs.serviceAccountSignals;
+  if (Array.isArray(signals) && signals.length > 0) out.signals = signals.map(String);
+  return out;
 }
 
 /**
@@ -282,6 +319,9 @@ function ownersIncomplete(n: GraphNode): boolean {
  * keys or an IAM user's credential report row (credentialsUnread), else undefined.
  */
 function credentialsIncomplete(graph: Graph, n: GraphNode): string | undefined {
+  // A user is given its password as a credential once it is known to be a service account: until
+  // then the list is empty for want of a decision, not for want of a password.
+  if (n.kind === 'human') return possibleServiceAccount(n) === undefined ? undefined : 'its password is not listed: it is not known to be a service account';
   if (n.provider === 'entra' && entraFicsUnread(graph, n)) return 'federated credentials not read';
   return credentialsUnread(n);
 }

@@ -14,7 +14,10 @@ export interface ProviderSummary {
   findings: number;
 }
 
-/** One machine identity, as the recertification sheet and `explain` see it. */
+/**
+ * One machine identity, as the recertification sheet and `explain` see it, or a user that may be
+ * one (`possibleServiceAccount`), listed so that the review sees it.
+ */
 export interface IdentitySummary {
   id: string;
   provider: string;
@@ -54,7 +57,8 @@ export interface IdentitySummary {
    * or an unread group the identity may belong to: `tier` is then a lower bound. Absent when complete.
    */
   tierIncomplete?: string;
-  autonomy: Autonomy;
+  /** `unknown` only on a possible service account (`possibleServiceAccount`): whether a person drives it is the open question. */
+  autonomy: Autonomy | 'unknown';
   autonomyReason: string;
   strength: StrengthClass;
   strengthEvidence: string[];
@@ -65,6 +69,14 @@ export interface IdentitySummary {
   findingIds: string[];
   /** Rules that answered unknown for this identity (evidence missing); absent when none did. */
   unknownRuleIds?: string[];
+  /**
+   * Present only on a user that may be a service account but is not known to be one: the data
+   * that decides it was not read (`notRead`: an Entra user's manager, MFA registration or sign-in
+   * activity; an Okta token owner's MFA factors). Not a confirmed machine identity: it is in no
+   * count of machine identities (`summary.possibleIdentities` counts these) and stays a person for
+   * ownership and paths. `signals`: what was read that points to a service account.
+   */
+  possibleServiceAccount?: { notRead: string[]; reason: string; signals?: string[] };
 }
 
 /** The whole result of a scan: data only, rendered by reporters. */
@@ -76,7 +88,10 @@ export interface ScanReport {
   scopes: ScopeInfo[];
   coverage: CoverageRecord[];
   summary: {
+    /** Machine identities: the entries of `identities` without `possibleServiceAccount`. */
     identities: number;
+    /** Entries of `identities` that may be service accounts, not verified; absent when none. */
+    possibleIdentities?: number;
     nodes: number;
     edges: number;
     findings: number;

@@ -56,6 +56,10 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')}) · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
   if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '), 'reason')}`);
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '), 'reason')}`);
+  if (i.possibleServiceAccount) {
+    const p = i.possibleServiceAccount;
+    out.push(c.yellow(`  possible service account, not verified: ${t(p.reason, 'reason')}${p.signals ? ` (read: ${t(p.signals.join('; '), 'reason')})` : ''}`));
+  }
   out.push('', c.bold('1. Accountable humans'));
   // Owner data that was not all read (an owner list or manager lookup missing) is no evidence
   // of "none": the card says unknown, as the owner rules and the recertification sheet do.

@@ -184,7 +184,10 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const header: string[] = [];
   const sevCounts = ORDER.map((l) => `${l} ${counted.filter((f) => f.severity === l).length}`).join(' · ');
   header.push(`## nhiscan: ${counted.length} finding${counted.length === 1 ? '' : 's'}${waived.length ? ` (+${waived.length} waived)` : ''}`, '');
-  header.push(`**${s.identities}** machine identities scanned · ${sevCounts}`, '');
+  // Users that may be service accounts are counted apart, never as machine identities.
+  const possible = s.possibleIdentities ?? 0;
+  const unverified = possible > 0 ? ` (+ **${possible}** possible service account${possible === 1 ? '' : 's'}, not verified)` : '';
+  header.push(`**${s.identities}** machine identities scanned${unverified} · ${sevCounts}`, '');
   if (s.baseline) header.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`, '');
   header.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
 

@@ -30,9 +30,11 @@ export const RECERT_COLUMNS = [
   'justification',
   // Last, so the columns before it keep their place in existing sheets and macros.
   'unknown_checks',
+  // After it, for the same reason: whether the row is a machine identity or only may be one.
+  'classification',
 ] as const;
 
-export type RecertAction = 'revoke' | 'remove expired' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
+export type RecertAction = 'confirm classification' | 'revoke' | 'remove expired' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
 
 export interface RecertOptions {
   /** No use for this long (or never) suggests revoking. 90 days matches the dormancy rules (RULES-CATALOG §3). */
@@ -91,11 +93,17 @@ function lastUsed(i: IdentitySummary): string | null | undefined {
 }
 
 /**
- * Every action that applies with its reason, most decisive first (revoke, remove expired, rotate,
- * re-scope, assign owner), then `keep` with why an identity that looks idle is not to be revoked.
+ * Every action that applies with its reason, most decisive first (confirm classification, revoke,
+ * remove expired, rotate, re-scope, assign owner), then `keep` with why an identity that looks
+ * idle is not to be revoked.
  */
 export function recommendActions(i: IdentitySummary, now: number, opts: RecertOptions = DEFAULTS): { action: RecertAction; reason: string }[] {
   const out: { action: RecertAction; reason: string }[] = [];
+  // A user that may be a service account: what it is decides which of the rest apply (a person's
+  // account is reviewed elsewhere), so that question comes first.
+  if (i.possibleServiceAccount !== undefined) {
+    out.push({ action: 'confirm classification', reason: `${i.possibleServiceAccount.reason}; confirm whether it is a machine identity` });
+  }
   const used = lastUsed(i);
   // Never used counts once the identity has existed for the idle window (the rules' grace period
   // for new identities); with no creation date it counts at once.
@@ -265,13 +273,21 @@ function row(i: IdentitySummary, now: number): unknown[] {
     '',
     // Without it, an empty finding_ids cannot tell "checked, nothing found" from "not checked".
     i.unknownRuleIds && i.unknownRuleIds.length > 0 ? i.unknownRuleIds.join('; ') : 'none',
+    classification(i),
   ];
 }
 
+/** Whether the row is a machine identity, or a user that may be one and why that is not known. */
+function classification(i: IdentitySummary): string {
+  const p = i.possibleServiceAccount;
+  return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
+}
+
 /**
- * The recertification sheet: one row per machine identity with what a reviewer needs to decide,
- * a recommended action, and empty decision/reviewer/justification columns to fill in. Ages are
- * measured from the scan time, so the same input gives the same sheet.
+ * The recertification sheet: one row per machine identity, and per user that may be one (marked
+ * unverified in `classification`), with what a reviewer needs to decide, a recommended action,
+ * and empty decision/reviewer/justification columns to fill in. Ages are measured from the scan
+ * time, so the same input gives the same sheet.
  */
 export function renderRecertCsv(report: ScanReport): string {
   const now = Date.parse(report.scannedAt);

@@ -89,7 +89,7 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // A tier that is only a lower bound reads as one (as on the recert sheet), or an analyst trusts a T0.
   const tiered = f.severity !== f.baseSeverity && f.tier !== undefined ? c.gray(` (base ${f.baseSeverity}, tier ${cutLine(tierLabel(f.tier, f.tierIncomplete), CUT.text, 'tier', whole)})`) : '';
   const status = f.status === 'new' ? c.magenta(' [new]') : '';
-  const profile = identity ? c.gray(` · ${cutLine(tierLabel(identity.tier, identity.tierIncomplete), CUT.text, 'tier', whole)} · ${strengthLabel(identity.strength, identity.credentialsIncomplete)}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}`) : '';
+  const profile = identity ? c.gray(` · ${cutLine(tierLabel(identity.tier, identity.tierIncomplete), CUT.text, 'tier', whole)} · ${strengthLabel(identity.strength, identity.credentialsIncomplete)}${identity.agent ? ' · AI agent' : ''}${identity.machineReasons ? ' · service account' : ''}${identity.possibleServiceAccount ? ' · possible service account, not verified' : ''}`) : '';
   out.push(`  ${c.bold(cutLine(f.subject.name, CUT.name, 'name', whole))} ${c.gray(`${f.provider} ${f.subject.type}`)}${profile}${status}`);
   out.push(`    ${c.cyan(f.ruleId)} ${c.gray(f.owasp.join(','))}${tiered}`);
   // The message is the rule's words around the names it quotes: whole, unless a name in it is
@@ -128,6 +128,12 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   const s = report.summary;
   const out: string[] = [c.bold('Summary')];
   out.push(`  ${s.identities} machine identities · ${s.nodes} nodes · ${s.edges} edges · ${s.findings} findings`);
+  // Users that may be service accounts are in the inventory, never in the counts of machine identities.
+  const possible = s.possibleIdentities ?? 0;
+  if (possible > 0) {
+    const one = possible === 1;
+    out.push(...wrapped('  ', `+ ${possible} possible service account${one ? '' : 's'}, not verified (data that decides ${one ? 'it' : 'them'} was not read): listed in the JSON identities and the recertification sheet, not counted above`, width));
+  }
   out.push(`  severity: ${ORDER.map((l) => `${l} ${s.bySeverity[l]}`).join(' · ')}`);
   for (const [p, v] of Object.entries(s.byProvider)) {
     out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.failing} failing / ${v.evaluated} evaluated / ${v.unknown} unknown`);
@@ -135,7 +141,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
   // The counts place a lower-bound tier at its floor: say how many are, so T0 is not read as harmless.
-  const floors = report.identities.filter((i) => i.tierIncomplete !== undefined).length;
+  const floors = report.identities.filter((i) => i.tierIncomplete !== undefined && i.possibleServiceAccount === undefined).length;
   const floorNote = floors > 0 ? ` (${floors} of them lower bound${floors === 1 ? '' : 's'}: data feeding the tier was not read)` : '';
   out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}${floorNote}`);
   if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`);

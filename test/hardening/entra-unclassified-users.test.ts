@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyDemoFullyCollected, readJsonFile, reportOf, scratch, writeJsonFile } from './demo-copy.js';
+import { cli } from '../helpers/cli.js';
+import { parseCsv } from './csv-parse.js';
+import { DEMO, copyDemoFullyCollected, readJsonFile, reportOf, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
 
 /*
  * An Entra user named like a service account is one only with a supporting signal (no manager,
@@ -77,8 +79,10 @@ describe('an Entra user named like a service account whose deciding data was not
     const dir = withSvc('managers-absent', { manager: null });
     rmSync(join(dir, 'entra/userManagers.json'));
     const r = reportOf(dir);
-    // Not classified either way: not in the identity inventory, not a finding.
-    expect(r.identities.find((i) => i.name === NAME)).toBeUndefined();
+    // Not classified either way: no finding, and in the inventory only as a possible service
+    // account (see 'the inventory' below), not counted as a machine identity.
+    expect(r.identities.find((i) => i.name === NAME)?.possibleServiceAccount?.notRead).toEqual(['manager']);
+    expect(r.summary.identities).toBe(present.summary.identities);
     expect(onSvc(r)).toEqual([]);
     // Each rule counts one evaluation more than with the manager read (a person, not evaluated)
     // and that one is unknown, saying why.
@@ -130,6 +134,7 @@ describe('an Entra user named like a service account whose deciding data was not
   it('near miss: everything read, a manager and MFA: a person, not evaluated, no warning', () => {
     const r = reportOf(withSvc('person', { manager: ALICE }));
     expect(r.identities.find((i) => i.name === NAME)).toBeUndefined();
+    expect(r.summary.possibleIdentities).toBeUndefined();
     for (const rule of RULES) expect(unclassifiedReasons(r, rule), rule).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('could not be classified'))).toEqual([]);
   });
@@ -143,5 +148,116 @@ describe('an Entra user named like a service account whose deciding data was not
     const r = reportOf(dir);
     expect(r.identities.find((i) => i.name === NAME)?.machineReasons).toContain('password never expires');
     expect(r.warnings.filter((w) => w.includes('could not be classified'))).toEqual([]);
+  });
+});
+
+/*
+ * The inventory (the JSON identities, the recertification sheet, the table) is the evidence a
+ * compliance team exports. A user that may be a service account must be in it, marked as not
+ * verified and filled only with what was read: never left out (nobody would review it), never
+ * counted or shown as a confirmed machine identity.
+ */
+describe('the inventory: a user that may be a service account', () => {
+  const NOW = '2026-11-20T09:00:00Z';
+  const managersAbsent = (name: string): string => {
+    const dir = withSvc(name, { manager: null });
+    rmSync(join(dir, 'entra/userManagers.json'));
+    return dir;
+  };
+  const sheet = (dir: string): Record<string, string>[] => {
+    const r = cli(['certify', '--snapshot', dir, '--now', NOW]);
+    expect(r.code, r.stderr).toBe(0);
+    const [header, ...rows] = parseCsv(r.stdout);
+    return rows.filter((cells) => cells.length === header.length).map((cells) => Object.fromEntries(header.map((h, k) => [h, cells[k]])));
+  };
+
+  it('is listed in the JSON identities, marked unverified, with the owner data that was not read said to be unknown', () => {
+    const present = reportOf(withSvc('inv-present', { manager: ALICE }));
+    const dir = managersAbsent('inv-json');
+    const r = reportOf(dir);
+    const svc = r.identities.find((i) => i.name === NAME)!;
+    expect(svc).toBeDefined();
+    expect(svc.possibleServiceAccount).toEqual({
+      notRead: ['manager'],
+      reason: 'whether it is a service account is not known: its name looks like one and its manager was not read',
+      signals: [`name "${NAME}" matches /^(svc|sa|srv|app|bot|svc_|integration|sync|api)[-_.]/`],
+    });
+    expect(svc.machineReasons).toBeUndefined();
+    expect(svc.type).toBe('entra-user');
+    // What was read is there; what was not is not "none".
+    expect(svc.owners).toEqual([]);
+    expect(svc.ownersIncomplete).toBe(true);
+    expect(svc.lastUsedAt).toBe('2026-11-19T11:00:00.000Z');
+    expect(svc.credentials).toEqual([]);
+    expect(svc.credentialsIncomplete).toMatch(/not known to be a service account/);
+    expect(svc.autonomy).toBe('unknown');
+    expect(svc.unknownRuleIds).toEqual(expect.arrayContaining(['nhi-human-use-of-machine-account', 'nhi-service-account-no-owner']));
+    // Counted apart: the machine-identity counts are those of the scan that read the manager.
+    expect(r.summary.identities).toBe(present.summary.identities);
+    expect(r.summary.possibleIdentities).toBe(1);
+    expect(present.summary.possibleIdentities).toBeUndefined();
+    expect(r.summary.byProvider.entra.identities).toBe(present.summary.byProvider.entra.identities);
+    expect(r.summary.byTier).toEqual(present.summary.byTier);
+    expect(r.summary.byStrength).toEqual(present.summary.byStrength);
+    expect(r.identities.filter((i) => i.possibleServiceAccount === undefined)).toHaveLength(r.summary.identities);
+    // Still a person in the graph: ownership and paths are as before.
+    const node = scanSnapshotDir(dir).graph.ofKind('human').find((n) => n.name === NAME);
+    expect(node?.kind).toBe('human');
+  });
+
+  it('has a recertification row marked unverified, asking to confirm what it is first', () => {
+    const rows = sheet(managersAbsent('inv-csv'));
+    const row = rows.find((x) => x.name === NAME)!;
+    expect(row).toBeDefined();
+    expect(row.classification).toBe('unverified: possible service account (not read: manager)');
+    expect(row.recommended_action).toBe('confirm classification');
+    expect(row.action_reasons).toMatch(/^confirm classification: whether it is a service account is not known: its name looks like one and its manager was not read/);
+    expect(row.owners).toBe('unknown');
+    expect(row.owner_status).toBe('unknown');
+    expect(row.credential_types).toMatch(/^unknown/);
+    expect(row.strength).toBe('unknown');
+    expect(row.autonomy).toBe('unknown');
+    expect(row.last_used).toBe('2026-11-19T11:00:00.000Z');
+    expect(row.unknown_checks).toContain('nhi-service-account-no-owner');
+    // Every other row is a machine identity, and says so.
+    const others = rows.filter((x) => x.name !== NAME);
+    expect(others.length).toBeGreaterThan(0);
+    for (const x of others) expect(x.classification, x.name).toBe('machine identity');
+  });
+
+  it('the table and the markdown summary count it apart from the machine identities', () => {
+    const dir = managersAbsent('inv-table');
+    const table = cli(['scan', '--snapshot', dir, '--now', NOW, '--no-color']);
+    expect(table.stdout).toMatch(/\n  \d+ machine identities · .*\n  \+ 1 possible service account, not verified \(data that decides it was not read\): listed in the JSON\n    identities and the recertification sheet, not counted above\n/);
+    const md = cli(['scan', '--snapshot', dir, '--now', NOW, '--format', 'markdown']);
+    expect(md.stdout).toContain('machine identities scanned (+ **1** possible service account, not verified)');
+  });
+
+  it('explain gives its card, marked unverified, not "is a person"', () => {
+    const card = cli(['explain', '--snapshot', managersAbsent('inv-explain'), '--now', NOW, '--no-color', NAME]);
+    expect(card.code, card.stderr).toBe(0);
+    expect(card.stdout).toContain('  possible service account, not verified: whether it is a service account is not known:');
+    expect(card.stdout).toContain('unknown: none recorded, but its owners or manager were not read');
+  });
+
+  it('near miss: explain still refuses a person whose data was all read', () => {
+    const r = cli(['explain', '--snapshot', withSvc('inv-explain-person', { manager: ALICE }), '--now', NOW, NAME]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is a person');
+  });
+
+  it('the demo as shipped has none: its inventory and counts are those of confirmed machine identities', () => {
+    const r = reportOf(DEMO);
+    expect(r.summary.possibleIdentities).toBeUndefined();
+    expect(r.identities.filter((i) => i.possibleServiceAccount !== undefined)).toEqual([]);
+    expect(r.identities).toHaveLength(r.summary.identities);
+  });
+
+  it('near miss: with everything read it is a service account, listed as a machine identity, no possible count', () => {
+    const r = reportOf(withSvc('inv-control', { manager: null }));
+    const svc = r.identities.find((i) => i.name === NAME)!;
+    expect(svc.possibleServiceAccount).toBeUndefined();
+    expect(svc.machineReasons).toBeDefined();
+    expect(r.summary.possibleIdentities).toBeUndefined();
   });
 });

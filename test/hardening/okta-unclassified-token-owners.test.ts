@@ -66,8 +66,13 @@ describe('an Okta token owner whose MFA factors were not read', () => {
     expect(stats(r, 'okta-api-token-human-owner').unknownReasons).toMatchObject({
       'the owner may be a service account: it owns API tokens and its MFA factors were not read': 1,
     });
-    // Not in the identity list either way, and judged by the service-account rules with unknowns.
-    expect(r.identities.find((i) => i.name === LOGIN)).toBeUndefined();
+    // In the inventory only as a possible service account, not counted as a machine identity, and
+    // judged by the service-account rules with unknowns.
+    const listed = r.identities.find((i) => i.name === LOGIN);
+    expect(listed?.possibleServiceAccount).toEqual({ notRead: ['MFA factors'], reason: 'whether it is a service account is not known: it owns API tokens and its MFA factors were not read' });
+    expect(listed?.machineReasons).toBeUndefined();
+    expect(r.summary.identities).toBe(control.summary.identities - 1);
+    expect(r.summary.possibleIdentities).toBe(1);
     for (const rule of RULES) {
       expect(unclassifiedReasons(r, rule), rule).toEqual([['whether it is a service account is not known: it owns API tokens and its MFA factors were not read', 1]]);
       expect(stats(r, rule).evaluated, rule).toBe(stats(control, rule).evaluated);
@@ -95,6 +100,8 @@ describe('an Okta token owner whose MFA factors were not read', () => {
     writeJsonFile(dir, 'okta/userFactors.json', factors);
     const r = reportOf(dir);
     expect(humanOwner(r)).toContain('zapier-prod');
+    expect(r.identities.find((i) => i.name === LOGIN)).toBeUndefined();
+    expect(r.summary.possibleIdentities).toBeUndefined();
     for (const rule of RULES) expect(unclassifiedReasons(r, rule), rule).toEqual([]);
     expect(r.warnings.filter((w) => w.includes('could not be classified'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -179,6 +179,24 @@ describe('--format json', () => {
     // The reversal reaches an identity with two owners, or this test would prove nothing.
     expect(before.identities.some((i) => i.owners.length > 1)).toBe(true);
     expect(renderJson({ ...after, snapshot: before.snapshot })).toBe(renderJson(before));
+  });
+
+  it('a report listing a possible service account validates, and the schema checks that entry', () => {
+    // A user named like a service account whose manager was not read: listed, not verified.
+    const snap = copyDemo();
+    editJson(resolve(snap, 'entra/users.json'), (d) => {
+      d.value.push({ id: 'a3c1f0e2-7b4d-4e59-9c1a-5d2e8f6b7a90', userPrincipalName: 'svc-reports@northwind.example', displayName: 'svc-reports', accountEnabled: true, signInActivity: null });
+    });
+    rmSync(resolve(snap, 'entra/userManagers.json'));
+    const doc = JSON.parse(renderJson(scanDir(snap).report));
+    const possible = doc.identities.filter((i: any) => i.possibleServiceAccount !== undefined);
+    expect(possible.map((i: any) => i.name)).toEqual(['svc-reports']);
+    expect(doc.summary.possibleIdentities).toBe(1);
+    const ok = validate(doc);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    possible[0].possibleServiceAccount.notRead = [];
+    expect(validate(doc)).toBe(false);
   });
 
   it('the plain demo report validates too', () => {

@@ -406,11 +406,12 @@ describe('doctor against a throttling provider', () => {
         });
         expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
         expect(report.checks.find((c) => c.name === 'aws.iam')?.detail).toMatch(/GetAccountAuthorizationDetails: Throttling.*run doctor again later/);
-        // Half of 100, 200, 400 ... ms: 50 + 100 + 200 + 400 + 800 + 1600 = 3150, then the 1850 left
-        // of the budget: 7 retries, 8 requests, and no send held back by pacing.
+        // Half of 25, 50, 100 ... ms (the throttling base): 12 + 25 + 50 + 100 + 200 + 400 + 800 +
+        // 1600 = 3187, then the 1813 left of the budget: 9 retries, 10 requests, and no send held
+        // back by pacing.
         expect(sum(sleeps)).toBe(DOCTOR_WAIT_BUDGET_MS);
-        expect(sleeps).toHaveLength(7);
-        expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(8);
+        expect(sleeps).toEqual([12, 25, 50, 100, 200, 400, 800, 1600, 1813]);
+        expect(fake.counts['iam:GetAccountAuthorizationDetails']).toBe(10);
         expect(doctorExitCode([report])).toBe(3);
         const out = renderDoctor([report]);
         expect(out).toMatch(/THROTTLED aws\.iam\s+GetAccountAuthorizationDetails/);

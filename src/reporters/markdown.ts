@@ -95,7 +95,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     out.push(`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', '');
-    for (const g of gaps) out.push(`- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`);
+    for (const g of gaps) out.push(`- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${code(g.capability, CUT.name, 'capability', REPORT_WHOLE, false)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`);
     out.push('');
   }
   if (report.warnings.length > 0) {

@@ -2,6 +2,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { handleError } from '../../src/cli/main.js';
+import { progressFn } from '../../src/cli/tty.js';
 import { InputError, UnreachableError } from '../../src/errors.js';
 import { render } from '../../src/reporters/index.js';
 import { cli } from '../helpers/cli.js';
@@ -143,5 +144,30 @@ describe('--debug on an error', () => {
     expect(stderr).not.toMatch(BIDI);
     expect(stderr).not.toMatch(/[\u2028\u2029]/);
     expect(stderr).not.toMatch(INVISIBLE);
+  });
+});
+
+describe('progress lines on a terminal', () => {
+  it('carry no control, bidi or invisible character but the line reset they start with', () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
+    try {
+      Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+      progressFn()!('aws 111122223333: role \u001b]0;pwned\u0007\u202e\u200bx collected');
+    } finally {
+      spy.mockRestore();
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    expect(stderr.startsWith('\r\u001b[2K')).toBe(true);
+    const line = stderr.slice('\r\u001b[2K'.length);
+    expect(line).toContain('aws 111122223333: role');
+    expect(line).not.toMatch(CONTROL_EXCEPT_NEWLINE);
+    expect(line).not.toMatch(BIDI);
+    expect(line).not.toMatch(INVISIBLE);
   });
 });

@@ -1,11 +1,12 @@
-import { UNSAFE_CHARS } from './reporters/sanitize.js';
+import { escapeChar, UNSAFE_CHARS } from './reporters/sanitize.js';
 
-// The same set the reporters make safe: controls, line and paragraph separators, bidi controls.
+// The same set the reporters make safe: controls, line and paragraph separators, bidi controls,
+// invisible characters.
 const CONTROL = UNSAFE_CHARS;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeControl(c: string): string {
-  return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return NAMED[c] ?? escapeChar(c);
 }
 
 /**
@@ -25,7 +26,7 @@ export class InputError extends Error {
   /**
    * `file: location: message`, each part present only when known. Messages may quote values
    * from the input; control characters among them are shown escaped (`\n`, `\u001b`) so the
-   * error stays one line.
+   * error stays one line, and so are bidi controls and invisible characters (`\u200b`).
    */
   oneLine(): string {
     return [this.file, this.location, this.message].filter(Boolean).join(': ').replace(CONTROL, escapeControl);

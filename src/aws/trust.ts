@@ -9,6 +9,7 @@ import type { PrincipalFacts } from './policy/context.js';
 import type { ConditionBlock, PolicyStatement, PrincipalBlock } from './policy/document.js';
 import { triOr, type Tri } from './policy/tri.js';
 import { compileGlob } from './policy/wildcard.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 /** How tightly a federated claim (`:sub`, `:aud`, `SAML:aud`) is constrained. */
 export interface ClaimFact {
@@ -629,7 +630,7 @@ function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: st
     const result: Tri = sessionOnly ? 'maybe' : applies.result;
     statements.push(st.index);
     undecided.push(...applies.undecided);
-    const sessionNote = pm.sessions ? `session name ${pm.sessions.map((n) => JSON.stringify(n)).join(' or ')} of role ${principal.name}` : undefined;
+    const sessionNote = pm.sessions ? `session name ${pm.sessions.map((n) => quoteInput(n)).join(' or ')} of role ${principal.name}` : undefined;
     if (s.effect === 'Deny') {
       if (sessionNote && sessionOnly) undecided.push(sessionNote);
       if (result === 'yes') return { result: 'no', direct: false, named: 'no', session: 'no', statements, undecided };

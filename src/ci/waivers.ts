@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { scopeKey, type LegacyFingerprint } from './baseline.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 /** One accepted risk from the waivers file. */
 export interface Waiver {
@@ -68,7 +69,7 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   if (isMap(list)) {
     for (const p of list.items) {
       const k = keyName(p);
-      if (k !== 'waivers') fail(`unknown top-level key ${JSON.stringify(k)} (expected "waivers")`, p.key as YamlNode);
+      if (k !== 'waivers') fail(`unknown top-level key ${quoteInput(k)} (expected "waivers")`, p.key as YamlNode);
     }
     list = (list.get('waivers', true) as YamlNode | undefined) ?? null;
     if (list === null) return [];
@@ -91,7 +92,7 @@ function parseEntry(
   const values = new Map<string, { value: unknown; node: YamlNode }>();
   for (const p of item.items) {
     const k = keyName(p);
-    if (!KEYS.has(k)) fail(`unknown key ${JSON.stringify(k)} in waiver (allowed: ${[...KEYS].join(', ')})`, p.key as YamlNode);
+    if (!KEYS.has(k)) fail(`unknown key ${quoteInput(k)} in waiver (allowed: ${[...KEYS].join(', ')})`, p.key as YamlNode);
     const node = (p.value ?? p.key) as YamlNode;
     values.set(k, { value: isScalar(p.value) ? p.value.value : p.value, node });
   }
@@ -115,13 +116,13 @@ function parseEntry(
   const expires = str('expires', true)!;
   const severity = str('severity', false);
   if (severity !== undefined && !isSeverity(severity)) {
-    fail(`"severity" must be critical, high, medium, low or info, got ${JSON.stringify(severity.slice(0, 40))}`, values.get('severity')!.node);
+    fail(`"severity" must be critical, high, medium, low or info, got ${quoteInput(severity.slice(0, 40))}`, values.get('severity')!.node);
   }
   if (fingerprint === undefined && (ruleId === undefined || subject === undefined)) {
     fail('waiver needs a "fingerprint", or a "ruleId" together with a "subject"', item);
   }
   if (expiryInstant(expires) === undefined) {
-    fail(`"expires" must be a date (YYYY-MM-DD) or an ISO-8601 instant, got ${JSON.stringify(expires.slice(0, 40))}`, values.get('expires')!.node);
+    fail(`"expires" must be a date (YYYY-MM-DD) or an ISO-8601 instant, got ${quoteInput(expires.slice(0, 40))}`, values.get('expires')!.node);
   }
   const w: Waiver = { reason, owner, expires, source: { file, line: lineOf(item) } };
   if (fingerprint !== undefined) w.fingerprint = fingerprint;
@@ -295,7 +296,7 @@ export function applyWaivers(
       const k = c.byNameOnlyWaived;
       const elsewhere = k === 0 ? '' : k === c.byNameOnly ? (k === 1 ? ' (another entry does)' : ' (other entries do)') : k === 1 ? ' (another entry waives 1 of them)' : ` (other entries waive ${k} of them)`;
       messages.push(
-        `${where}: waiver for ${what} matches ${n} by display name only, which does not waive ${c.byNameOnly === 1 ? 'it' : 'them'}${elsewhere}: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. ${JSON.stringify(c.nameOnlyExample)}, or its fingerprint`,
+        `${where}: waiver for ${what} matches ${n} by display name only, which does not waive ${c.byNameOnly === 1 ? 'it' : 'them'}${elsewhere}: names are provider-controlled (whoever can create or rename an app could match the pattern); write the subject's id or ARN instead, e.g. ${quoteInput(c.nameOnlyExample)}, or its fingerprint`,
       );
     } else if (!c.expired && c.outgrown === 0 && c.matched === 0) {
       stale.push(c.waiver);
@@ -311,5 +312,5 @@ export function applyWaivers(
 
 function describe(w: Waiver): string {
   if (w.fingerprint !== undefined) return `fingerprint ${w.fingerprint.slice(0, 80)}`;
-  return `${w.ruleId} on ${JSON.stringify(w.subject)}`;
+  return `${w.ruleId} on ${quoteInput(w.subject)}`;
 }

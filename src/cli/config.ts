@@ -8,6 +8,7 @@ import { jsonDuplicateKey } from './json-position.js';
 import { optionValueProblem } from '../engine/meta.js';
 import { allRules } from '../../rules/index.js';
 import type { RuleDefinition } from '../engine/types.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 const DEFAULT_PATHS = ['.nhiscan/config.yaml', '.nhiscan/config.yml', '.nhiscan/config.json'];
 const LIST_KEYS = ['serviceAccountPatterns', 'knownServiceAccounts', 'serviceAccountTypes', 'agentPatterns', 'knownAgents', 'disabledRules'] as const;
@@ -38,7 +39,7 @@ export function readStructured(file: string): unknown {
   // JSON.parse keeps the last of two equal keys; the YAML reader refuses them, and so does this:
   // of `maxAgeDays: 10` and `maxAgeDays: 5000`, the one meant cannot be known.
   const dup = jsonDuplicateKey(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  if (dup) throw new InputError(`duplicate key ${JSON.stringify(dup.key)}${dup.path ? ` in ${dup.path}` : ''}`, file, `line ${dup.line} column ${dup.column}`);
+  if (dup) throw new InputError(`duplicate key ${quoteInput(dup.key)}${dup.path ? ` in ${dup.path}` : ''}`, file, `line ${dup.line} column ${dup.column}`);
   return value;
 }
 
@@ -69,7 +70,7 @@ export function loadConfig(file?: string, rules: readonly RuleDefinition[] = all
         try {
           new RegExp(p, 'i');
         } catch {
-          throw new InputError(`not a valid regular expression: ${JSON.stringify(p)}`, path, `${k}[${i}]`);
+          throw new InputError(`not a valid regular expression: ${quoteInput(p)}`, path, `${k}[${i}]`);
         }
       });
     }
@@ -77,7 +78,7 @@ export function loadConfig(file?: string, rules: readonly RuleDefinition[] = all
   }
   const metas = new Map(rules.map((r) => [r.meta.id, r.meta]));
   cfg.disabledRules.forEach((id, i) => {
-    if (!metas.has(id)) throw new InputError(`unknown rule id ${JSON.stringify(id)} (see \`nhiscan rules list\`)`, path, `disabledRules[${i}]`);
+    if (!metas.has(id)) throw new InputError(`unknown rule id ${quoteInput(id)} (see \`nhiscan rules list\`)`, path, `disabledRules[${i}]`);
   });
   if (raw.rules !== undefined) {
     if (!isObject(raw.rules)) throw new InputError('expected a mapping of rule id to options', path, 'rules');

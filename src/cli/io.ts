@@ -8,6 +8,7 @@ import { isObject, Reader } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { startAnswerThread } from '../connectors/aws/answer-pool.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 /** Files larger than this are refused rather than read into memory whole. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -108,7 +109,7 @@ export function parseJson(raw: string, file: string): unknown {
       // One character, not the text around it: a syntax error can sit inside a secret value
       // (an unquoted token, a bad escape), and the error line must not print the secret.
       const ch = String.fromCodePoint(text.codePointAt(offset) ?? 0);
-      throw new InputError(offset >= text.length ? 'invalid JSON (unexpected end of input)' : `invalid JSON: unexpected ${JSON.stringify(ch)}`, file, `line ${line} column ${col}`);
+      throw new InputError(offset >= text.length ? 'invalid JSON (unexpected end of input)' : `invalid JSON: unexpected ${quoteInput(ch)}`, file, `line ${line} column ${col}`);
     }
     // V8 quotes the source text in its message ('…, "<text>" is not valid JSON'): left out.
     throw new InputError(`invalid JSON (${msg.split('\n')[0].replace(/, ".*" is not valid JSON$/s, '')})`, file);
@@ -120,10 +121,16 @@ export function readJson(file: string, scratch?: ReadBuffer): unknown {
 }
 
 function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
+  const { code, syscall, path } = (e ?? {}) as NodeJS.ErrnoException;
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return (e as Error)?.message ?? String(e);
+  const message = (e as Error)?.message ?? String(e);
+  // Node ends the message with the call and the path in quotes (`ELOOP: too many symbolic links
+  // encountered, stat '/snap/okta/x.json'`). The error names the file already, escaped; the
+  // path quoted raw would carry whatever a file name holds (an escape sequence) into the
+  // message, and so into a --debug stack trace.
+  const at = syscall && path !== undefined ? message.indexOf(`, ${syscall} '`) : -1;
+  return at >= 0 ? message.slice(0, at) : message;
 }
 
 /**

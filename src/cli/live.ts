@@ -8,6 +8,7 @@ import type { CollectResult, CoverageRecord } from '../snapshot/types.js';
 import type { AwsCollectOptions } from '../connectors/aws/client.js';
 import { packageVersion, readText } from './io.js';
 import { progressFn } from './tty.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 export interface LiveFlags {
   entra?: boolean;
@@ -183,7 +184,7 @@ export async function awsOptions(flags: LiveFlags, progress: ((m: string) => voi
     else {
       const lines = readText(flags.awsAccounts).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
       lines.forEach((l, i) => {
-        if (!/^\d{12}$/.test(l)) throw new InputError(`not a 12-digit account id: ${JSON.stringify(l.slice(0, 20))}`, flags.awsAccounts, `line ${i + 1}`);
+        if (!/^\d{12}$/.test(l)) throw new InputError(`not a 12-digit account id: ${quoteInput(l.slice(0, 20))}`, flags.awsAccounts, `line ${i + 1}`);
       });
       opts.accounts = lines;
     }
@@ -210,7 +211,7 @@ async function checkAwsProfile(flag: string | undefined): Promise<void> {
     throw new InputError(`${setting}: cannot read the AWS shared config files (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!Object.hasOwn(files.configFile, name) && !Object.hasOwn(files.credentialsFile, name)) {
-    throw new InputError(`${setting}: no profile ${JSON.stringify(name)} in the AWS shared config or credentials file`);
+    throw new InputError(`${setting}: no profile ${quoteInput(name)} in the AWS shared config or credentials file`);
   }
 }
 

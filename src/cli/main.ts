@@ -8,7 +8,7 @@ import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { packageVersion } from './io.js';
 import { limitHeapGrowth } from './heap.js';
-import { CUT, cutLine, safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine, safeLines, safeText } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
@@ -51,7 +51,7 @@ export function buildProgram(): Command {
     // Commander's errors quote the command line, which may hold escapes (a pasted value, a
     // variable from CI): each line is made safe, the line breaks are kept.
     .configureOutput({
-      writeErr: (s) => process.stderr.write(s.split('\n').map((l) => safeText(l, 2000)).join('\n')),
+      writeErr: (s) => process.stderr.write(safeLines(s)),
       // A usage error is one line, like every other error: commander puts its "(Did you mean
       // …?)" on a line of its own, and a separate hint would be another. Its "error: " prefix
       // gives way to the "nhiscan: " the other errors start with.
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     process.stderr.write(`nhiscan: standard output: cannot write: ${cutLine(e.message.split('\n')[0], 500, 'error')}\n`);
-    if (argv.includes('--debug') && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (argv.includes('--debug')) writeStack(e);
     process.exit(EXIT.USAGE);
   });
   const debug = argv.includes('--debug');
@@ -116,16 +116,25 @@ export function handleError(e: unknown, debug: boolean): number {
   // the CUT limit for free text, and a cut says so. Only --debug adds more (the stack).
   if (e instanceof InputError) {
     process.stderr.write(`nhiscan: ${cutLine(e.oneLine(), CUT.text, 'error')}\n`);
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug) writeStack(e);
     return EXIT.USAGE;
   }
   if (e instanceof UnreachableError) {
     process.stderr.write(`nhiscan: ${cutLine(e.message, CUT.text, 'error')}\n`);
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug) writeStack(e);
     return EXIT.INCOMPLETE;
   }
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`nhiscan: internal error: ${cutLine(msg.split('\n')[0], 500, 'error')}${debug ? '' : ' (run with --debug for details)'}\n`);
-  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  if (debug && e instanceof Error) writeStack(e);
   return EXIT.USAGE;
+}
+
+/**
+ * The stack trace `--debug` asks for, each line through the filter of every other stderr line:
+ * its first line is the error's message, which may quote a snapshot value or a file name (an
+ * escape sequence, a bidi override).
+ */
+function writeStack(e: Error): void {
+  if (e.stack) process.stderr.write(`${safeLines(e.stack)}\n`);
 }

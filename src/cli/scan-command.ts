@@ -17,7 +17,7 @@ import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
 import { useColor } from './tty.js';
-import { CUT, cutLine, safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine, quoteInput, safeText } from '../reporters/sanitize.js';
 import { gapsHeadline } from '../reporters/table.js';
 import { parseIsoInstant } from '../iso-date.js';
 
@@ -218,7 +218,7 @@ export async function loadInput(flags: InputFlags, config: ReturnType<typeof loa
 export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   if (now !== undefined) {
     const t = parseIsoInstant(now);
-    if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${JSON.stringify(now.slice(0, 40))}`);
+    if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${quoteInput(now.slice(0, 40))}`);
     // Allowed (a report "as of" a date), but ages and days since last use are then measured
     // backwards from data read later, and can come out negative: say so, once.
     const collected = parseIsoInstant(snapshot.manifest.collectedAt);

@@ -1,3 +1,5 @@
+import { safeText } from '../reporters/sanitize.js';
+
 /** Colour follows --color/--no-color, then NO_COLOR / FORCE_COLOR, then whether stdout is a terminal. */
 export function useColor(flag: boolean | undefined, outputFile?: string): boolean {
   if (flag === true && process.argv.includes('--color')) return true;
@@ -8,8 +10,11 @@ export function useColor(flag: boolean | undefined, outputFile?: string): boolea
   return process.stdout.isTTY === true;
 }
 
-/** Progress lines go to stderr, and only when it is a terminal. */
+/**
+ * Progress lines go to stderr, and only when it is a terminal. Through the filter of every other
+ * stderr line: the collectors compose them, but some name what a provider answered.
+ */
 export function progressFn(): ((msg: string) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  return (msg: string) => process.stderr.write(`\r\u001b[2K${msg}`);
+  return (msg: string) => process.stderr.write(`\r\u001b[2K${safeText(msg, 1000)}`);
 }

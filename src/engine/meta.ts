@@ -1,4 +1,5 @@
 import { SEVERITIES, type RuleDefinition, type RuleOption } from './types.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 const ID_RE = /^(aws|entra|okta|nhi)-[a-z0-9]+(-[a-z0-9]+)*$/;
 const OWASP_RE = /^NHI([1-9]|10):2025$/;
@@ -71,14 +72,14 @@ export function optionValueProblem(def: RuleOption, v: unknown): { at?: string; 
       try {
         new RegExp(x, 'i');
       } catch {
-        return fail(`not a valid regular expression: ${JSON.stringify(x)}`);
+        return fail(`not a valid regular expression: ${quoteInput(x)}`);
       }
     }
     // Provider values are upper case (Okta role types and user statuses): a lower-case one is
     // refused with the spelling that works rather than accepted, so the file says what is compared.
     const fits = (s: string) => (!def.values || def.values.includes(s)) && (!def.form || def.form.pattern.test(s));
     if (!fits(x)) {
-      const hint = fits(x.toUpperCase()) ? ` (did you mean ${JSON.stringify(x.toUpperCase())}?)` : '';
+      const hint = fits(x.toUpperCase()) ? ` (did you mean ${quoteInput(x.toUpperCase())}?)` : '';
       return fail(def.values && !def.values.includes(x) ? `not one of: ${def.values.join(', ')}${hint}` : `expected ${def.form!.description}${hint}`);
     }
   }

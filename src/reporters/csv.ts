@@ -24,14 +24,20 @@ export const FINDING_COLUMNS = [
   'path',
 ] as const;
 
+// Quoted besides a comma: a semicolon, the list separator of spreadsheets in many locales (so
+// that one reading RFC 4180 keeps the cell whole there too), and a tab, CR, LF or double quote
+// (safeCell leaves none of the first three; quoting them anyway costs nothing).
+const QUOTED = /[;\t\r\n"]/;
+
 /**
- * RFC 4180: comma, CRLF, a header row, fields quoted when they hold a comma or quote. Every
- * cell, header included, goes through `safeCell`, so no provider-controlled name can start a
- * formula and no control character can split a row.
+ * RFC 4180: comma, CRLF, a header row, fields quoted when they hold a comma, quote or
+ * semicolon. Every cell, header included, goes through `safeCell`, so no provider-controlled
+ * name can start a formula, at the start of the cell or behind a `;` or `,` in it, and no
+ * control character can split a row.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const records = [header, ...rows].map((r) => r.map((v) => safeCell(v)));
-  return stringify(records, { delimiter: ',', record_delimiter: '\r\n', quote: '"', escape: '"', eof: true });
+  return stringify(records, { delimiter: ',', record_delimiter: '\r\n', quote: '"', escape: '"', quoted_match: QUOTED, eof: true });
 }
 
 /** One hop list as `A -[CAN_ASSUME]-> B -[HAS_ROLE]-> C`. */

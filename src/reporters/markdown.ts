@@ -241,7 +241,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     const entry = (g: (typeof gaps)[number]): string =>
-      `- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${m(g.capability)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`;
+      `- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${code(g.capability, CUT.name, 'capability', REPORT_WHOLE, false)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`;
     add(gaps, Infinity, entry, {
       head: [`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', ''],
       lead: [],

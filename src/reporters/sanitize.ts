@@ -6,14 +6,51 @@
 // The one set of characters no output carries raw. C0 and C1 control characters (ESC starts
 // terminal escape sequences; U+0085 is NEL, a line break), DEL, the Unicode line and paragraph
 // separators U+2028 and U+2029 (which editors, some terminals and JavaScript treat as line
-// breaks, so a name could start a line of its own), and the bidirectional controls that can make
-// text display in a different order than it is stored (U+061C, U+200E/F, U+202A-E, U+2066-9).
+// breaks, so a name could start a line of its own), the bidirectional controls that can make
+// text display in a different order than it is stored (U+061C, U+200E/F, U+202A-E, U+2066-9),
+// and characters that draw nothing, so that two names that look the same are the same and no
+// text hides in a name (`INVISIBLE`, `JOINER`).
 const SEPARATORS = '\u2028\u2029';
 const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
-/** Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not `test`. */
-export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
+// Characters that take no room and show nothing: the soft hyphen (most terminals and browsers
+// draw it only at a line break), the Mongolian vowel separator, the zero-width space, the word
+// joiner and the invisible operators (U+2060-4), the deprecated format controls (U+206A-F), the
+// byte order mark (a zero-width no-break space inside text), the interlinear annotation marks
+// (U+FFF9-B), and the tag characters (U+E0000-7F, which spell text that nothing shows).
+// Variation selectors are not among them: they choose how the character before them is drawn
+// (text or emoji), and hide nothing on their own.
+const INVISIBLE = '\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}';
+// ZWNJ (U+200C) and ZWJ (U+200D) are invisible too, but some text needs them: an emoji sequence
+// (a family, a profession with a skin tone, the rainbow flag) is emoji joined by ZWJ, which the
+// display width code measures as one cluster (width.ts), and in Arabic-script (Persian, Urdu)
+// and Indic writing, and a few other scripts, they choose how two letters join. They are kept
+// there: a ZWJ between an emoji (or its skin tone modifier or VS16) and the next emoji, and
+// either between two letters or marks of a script that uses them. Anywhere else (between Latin,
+// Cyrillic or CJK letters, at either end of a name) they only make one name look like another.
+const JOINING_SCRIPTS = ['Arabic', 'Syriac', 'Thaana', 'Nko', 'Mongolian', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Tibetan', 'Myanmar', 'Khmer']
+  .map((name) => `\\p{Script=${name}}`)
+  .join('');
+// Matched as the joiner, then looked around: a scan for the common case (no joiner) stays a
+// scan for one character class.
+const JOINER = `[\\u200c\\u200d](?!(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\ufe0f]\\u200d)\\p{Extended_Pictographic})(?![${JOINING_SCRIPTS}](?<=[${JOINING_SCRIPTS}][\\u200c\\u200d].))`;
+/**
+ * Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not
+ * `test`. Matches whole code points (a tag character is one match, not two surrogate halves).
+ */
+export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${JOINER}`, 'gu');
 
-/** For terminals and Markdown: control, separator and bidi characters become U+FFFD; long values are cut. */
+/**
+ * `c` (one character of UNSAFE_CHARS) written as JavaScript and JSON write it escaped: `\u001b`,
+ * and a character beyond U+FFFF as its two UTF-16 halves (`\udb40\udc68`), which JSON parsers
+ * read back as the same character.
+ */
+export function escapeChar(c: string): string {
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/** For terminals and Markdown: every character of UNSAFE_CHARS becomes U+FFFD; long values are cut. */
 export function safeText(value: unknown, max = 300): string {
   const s = String(value ?? '').replace(UNSAFE_CHARS, '\ufffd');
   if (s.length <= max) return s;
@@ -21,6 +58,18 @@ export function safeText(value: unknown, max = 300): string {
   // left would be written as U+FFFD.
   const end = /[\ud800-\udbff]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
   return `${s.slice(0, end)}…`;
+}
+
+/**
+ * Several lines for a terminal (a stack trace, commander's help and errors): each line made safe
+ * as `safeText` makes it, the line breaks kept. A stack trace starts with the error's message,
+ * which may quote the input.
+ */
+export function safeLines(text: string, max = 2000): string {
+  return text
+    .split('\n')
+    .map((line) => safeText(line, max))
+    .join('\n');
 }
 
 /**
@@ -71,16 +120,32 @@ export function cutLine(value: unknown, max: number, what: string, where?: strin
   return note ? `${text} ${note}` : text;
 }
 
+// In a spreadsheet cell an invisible character shows as U+FFFD, as on a terminal: a space,
+// which the control characters become there, would look like the space it hides next to.
+const CELL_INVISIBLE = new RegExp(`[${INVISIBLE}]|${JOINER}`, 'gu');
+// Where a piece of a cell starts that a spreadsheet may read as a cell of its own: the cell's
+// start, and after a `;` or `,`, when what follows (past blanks and double quotes, which
+// spreadsheets skip) is a formula trigger, = + - @ or its fullwidth form.
+const FORMULA_PIECE = /(^|[;,])(?=[\s"]*[=+\-@\uff1d\uff0b\uff0d\uff20])/g;
+
 /**
- * For spreadsheet cells: control characters removed, and a value that a spreadsheet would read
- * as a formula gets a leading apostrophe (OWASP CSV injection). Spreadsheets skip leading blanks
- * and double quotes before they look for = + - @ (`"=1+HR Sync Service` is a formula to them),
- * so those are skipped here too; a leading tab or CR is a blank after the control characters
- * become spaces. A leading apostrophe is the neutraliser itself and needs nothing more.
+ * For spreadsheet cells (OWASP CSV injection): invisible characters become U+FFFD, other unsafe
+ * characters (controls, so a tab, CR or LF) spaces, and every piece that a spreadsheet could
+ * read as a formula gets an apostrophe in front. A piece is the cell from its start, and what
+ * follows each `;` or `,` in it: Excel in locales whose list separator is `;` (German, French,
+ * Dutch…) splits a line at every `;` and ignores RFC 4180 quotes around a cell that does not
+ * start a field, so `Billing Sync;=2+5` becomes a text cell and a formula cell; a `,` is there
+ * for readers that split without honouring quotes. Spreadsheets skip leading blanks and double
+ * quotes before they look for = + - @ (`"=1+HR Sync Service` is a formula to them), so those
+ * are skipped here too and the apostrophe goes before them; the fullwidth forms (＝ ＋ － ＠)
+ * count, as East Asian input turns them into the ASCII ones. The apostrophe goes right at the
+ * start of the piece (after the `;` or `,`): `Billing Sync;'=2+5`. A leading apostrophe is the
+ * neutraliser itself and needs nothing more. The CSV writer quotes any cell with a `;` as well
+ * (csv.ts).
  */
 export function safeCell(value: unknown): string {
-  const s = String(value ?? '').replace(UNSAFE_CHARS, ' ');
-  return /^[\s"]*[=+\-@]/.test(s) ? `'${s}` : s;
+  const s = String(value ?? '').replace(CELL_INVISIBLE, '\ufffd').replace(UNSAFE_CHARS, ' ');
+  return s.replace(FORMULA_PIECE, "$1'");
 }
 
 /** For Markdown tables: escapes the characters that would change the table or inject markup. */
@@ -111,13 +176,24 @@ export function markdownCode(value: unknown, table = true): string {
 }
 
 // The same set less C0 controls, which JSON.stringify already escapes.
-const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}]`, 'g');
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${JOINER}`, 'gu');
 
 /**
  * For JSON text that people may `cat` to a terminal: JSON.stringify escapes C0 controls but
- * leaves DEL, C1 controls (U+009B is a terminal escape on its own) and bidi overrides raw.
- * These only occur inside string values, so escaping them keeps the parsed value identical.
+ * leaves DEL, C1 controls (U+009B is a terminal escape on its own), bidi overrides and invisible
+ * characters raw. These only occur inside string values, so escaping them keeps the parsed value
+ * identical.
  */
 export function safeJsonText(json: string): string {
-  return json.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(JSON_UNSAFE, escapeChar);
+}
+
+/**
+ * A value from the input quoted for a message (an error, a warning): in double quotes, with
+ * every character of UNSAFE_CHARS escaped (`"2027\u009b2J\u202eevil"`), so that the message
+ * shows what is there wherever it is written, stack traces included. JSON.stringify alone
+ * escapes only C0 controls.
+ */
+export function quoteInput(value: unknown): string {
+  return safeJsonText(JSON.stringify(String(value)));
 }

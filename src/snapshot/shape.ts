@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseProviderInstant } from '../iso-date.js';
+import { quoteInput } from '../reporters/sanitize.js';
 
 /** Graph's link to the next page of a list (Microsoft Graph, "Paging Microsoft Graph data"). */
 const NEXT_LINK = '@odata.nextLink';
@@ -55,7 +56,7 @@ export class Reader {
       // A list of objects is taken as it is: its path (the key quoted) is only made to name a fault.
       if (Array.isArray(v) && v.every(isObject)) out.set(k, v);
       // A lone object is the item (a user's manager); an envelope, or anything with a nextLink, is a list.
-      else out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) && !(NEXT_LINK in v) ? [v] : this.items(v, `${path}[${JSON.stringify(k)}]`));
+      else out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) && !(NEXT_LINK in v) ? [v] : this.items(v, `${path}[${quoteInput(k)}]`));
     }
     return out;
   }
@@ -101,7 +102,7 @@ export class Reader {
     // ISO-8601 without a zone is UTC; another format only when it names its zone. Never the
     // local time of whoever runs the scan.
     const t = parseProviderInstant(v);
-    if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${JSON.stringify(v.slice(0, 40))}`);
+    if (Number.isNaN(t)) this.fail(`${path}.${key}`, `not a date: ${quoteInput(v.slice(0, 40))}`);
     // Most provider dates are already written as toISOString writes them: a valid date in that
     // exact form is its own result (millions of dates per large snapshot).
     if (isIsoString(v)) return v;

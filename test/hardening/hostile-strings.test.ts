@@ -9,6 +9,7 @@ import { parseCsv } from './csv-parse.js';
 
 /** Strings a tenant admin (or an attacker who can name an app) controls. */
 const LONG = 'L'.repeat(100_000);
+const LEGIT = 'Ops \u{1f468}\u200d\u{1f469}\u200d\u{1f467} \u56e2\u961f \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645';
 const PAYLOADS = [
   '\u001b[31mRED-NAME\u001b[0m',
   '\u001b]8;;http://evil.example/\u0007click-here\u001b]8;;\u0007',
@@ -22,6 +23,15 @@ const PAYLOADS = [
   // A formula behind a leading double quote, and Unicode line and paragraph separators.
   '"=1+HR Sync Service',
   'line\u2028SEPARATED\u2029para',
+];
+/** Names of Okta apps added to the hostile demo, one each, after the ones that take PAYLOADS. */
+const EXTRA = [
+  // Characters that draw nothing: a name that looks like another, and text hidden in tag characters.
+  `HR Sync\u200b Service\u2060${[...'hidden text'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}\ufeff\u00ad`,
+  // A formula behind a semicolon, a cell of its own where `;` separates fields.
+  "Billing Sync;=2+5*cmd|' /C calc'!A0;x",
+  // Legitimate names: an emoji joined by ZWJ (a family), CJK, and Persian with a ZWNJ.
+  LEGIT,
 ];
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 const AWS = 'aws/111122223333/authorization-details.json';
@@ -43,6 +53,14 @@ function hostileDemo(): string {
   writeJsonFile(dir, 'entra/servicePrincipals.json', sps);
   const apps = readJsonFile(dir, 'okta/apps.json');
   for (const app of apps) app.label = next();
+  // Copies of the second service app (the one without a secret), each with an id of its own.
+  EXTRA.forEach((label, i) => {
+    const id = `0oaExtraApp${i}`;
+    const copy = structuredClone(apps[1]);
+    Object.assign(copy, { id, label });
+    copy.credentials.oauthClient.client_id = id;
+    apps.push(copy);
+  });
   writeJsonFile(dir, 'okta/apps.json', apps);
   const authz = readJsonFile(dir, AWS);
   for (const role of authz.RoleDetailList) {
@@ -70,6 +88,15 @@ function registered(format: Format): boolean {
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 const BIDI = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/;
 const SEPARATORS = /[\u2028\u2029]/;
+// What draws nothing; a ZWJ or ZWNJ is checked apart (it is kept inside an emoji sequence or a word).
+const INVISIBLE = /[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]/u;
+
+/** No invisible character, and the one legitimate name whole (its joiners kept). */
+function expectNoInvisible(out: string): void {
+  expect(out).not.toMatch(INVISIBLE);
+  expect(out.replaceAll(LEGIT, '')).not.toMatch(/[\u200c\u200d]/);
+  expect(out).toContain(LEGIT);
+}
 
 describe('the hostile demo reaches the reporters', () => {
   it('carries the raw payloads into the report data (so the checks below are not vacuous)', () => {
@@ -90,6 +117,8 @@ describe.each(['table', 'markdown'] as const)('%s output', (format) => {
     expect(out).toContain('SEPARATED');
     expect(out).not.toContain(LONG);
     expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThan(10_000);
+    expectNoInvisible(out);
+    expect(out).toContain('HR Sync\ufffd Service\ufffd');
   });
 });
 
@@ -125,6 +154,7 @@ describe.each(['json', 'sarif'] as const)('%s output', (format) => {
       expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
       expect(out).not.toMatch(BIDI);
     }
+    expectNoInvisible(out);
   });
 });
 
@@ -135,6 +165,9 @@ describe('json output printed to a terminal', () => {
     const out = render('json', result, { color: false });
     expect(out).not.toMatch(CONTROL_EXCEPT_NEWLINE);
     expect(out).not.toMatch(BIDI);
+    // Invisible characters too, escaped as \uXXXX; the legitimate name's joiners stay raw.
+    expectNoInvisible(out);
+    expect(out).toContain('HR Sync\\u200b Service\\u2060\\udb40\\udc68');
     expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(result.report)));
   });
 });
@@ -158,6 +191,11 @@ describe.each(['csv', 'recert-csv'] as const)('%s output', (format) => {
     // The formula payloads are there, made inert.
     expect(cells.some((c) => c.includes('HYPERLINK') || c.includes('cmd|') || c.includes('SUM(1)'))).toBe(true);
     expect(cells.some((c) => c.includes('=1+HR Sync Service'))).toBe(true);
+    // Nor does any piece behind a `;`, which a spreadsheet in a `;` locale makes a cell of its own.
+    for (const line of out.split('\r\n')) for (const piece of line.split(';')) expect(piece).not.toMatch(/^[\s"]*[=+\-@]/);
+    expect(cells).toContain("Billing Sync;'=2+5*cmd|' /C calc'!A0;x");
+    expectNoInvisible(out);
+    expect(cells.some((c) => c.includes('HR Sync\ufffd Service\ufffd'))).toBe(true);
   });
 });
 

@@ -64,6 +64,38 @@ describe('--format csv', () => {
   });
 });
 
+// In locales whose list separator is `;` (German, French, Dutch…), Excel splits a line of a
+// CSV file at every `;` and ignores the RFC 4180 quotes around a cell that does not start a
+// field: whatever follows a `;` inside a cell starts a cell of its own.
+const SEMICOLON = ["Billing Sync;=2+5*cmd|' /C calc'!A0;x", 'a; @SUM(1)', 'a;"-2+3', 'a, +1', 'x;\uff1d1+1', '\uff20SUM(1)'];
+
+/** The fields a spreadsheet splitting at `;` (or at `,` without honouring quotes) makes of a CSV text. */
+const pieces = (text: string) => text.split('\r\n').flatMap((line) => line.split(/[;,]/));
+const formulaStart = /^[\s"]*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
+describe('CSV cells under other list separators', () => {
+  it('neutralises a formula behind a semicolon or comma inside a cell, in --format csv', () => {
+    const out = renderCsv(report(SEMICOLON.map((name) => finding({ name }))));
+    for (const piece of pieces(out)) expect(piece, piece).not.toMatch(formulaStart);
+    const rows = parseCsv(out, 'out.csv');
+    expect(rows.map((r) => r.subject_name)).toEqual(["Billing Sync;'=2+5*cmd|' /C calc'!A0;x", "a;' @SUM(1)", `a;'"-2+3`, "a,' +1", "x;'\uff1d1+1", "'\uff20SUM(1)"]);
+    expect(rows[0].message).toBe("Billing Sync;'=2+5*cmd|' /C calc'!A0;x has a secret valid for 730 days");
+  });
+
+  it('neutralises it in the recertification sheet (an Okta app label)', () => {
+    const r = report([], { identities: SEMICOLON.map((name, n) => identity({ name, id: `x:${n}` })) });
+    const out = renderRecertCsv(r);
+    for (const piece of pieces(out)) expect(piece, piece).not.toMatch(formulaStart);
+    expect(parseCsv(out, 'x')[0].name).toBe("Billing Sync;'=2+5*cmd|' /C calc'!A0;x");
+  });
+
+  it('quotes every cell that holds a semicolon, so a spreadsheet reading RFC 4180 keeps it one cell', () => {
+    const out = renderCsv(report([finding({ name: 'a;b' })]));
+    expect(out).toContain(',"a;b",');
+    expect(out).toContain(',"a;b has a secret valid for 730 days",');
+  });
+});
+
 const identity = identitySummary;
 
 describe('--format recert-csv', () => {

@@ -36,4 +36,14 @@ describe('--format markdown: provider names cannot ping people or add links', ()
     // A value with a single backtick is fenced by two, and the pipe is escaped for the table.
     expect(md).toContain('| ``@octocat https://evil.example www.evil.example mail@evil.example `tick` \\| pipe`` (');
   });
+
+  it('puts the capability of a coverage record, which the snapshot manifest names, in a code span', () => {
+    const gap = renderMarkdown(
+      report([], { coverage: [{ provider: 'aws', scope: '111122223333', capability: 'aws.iam @octocat https://evil.example/login', status: 'error' }] }),
+    );
+    const line = gap.split('\n').find((l) => l.includes('octocat'))!;
+    expect(line).toBe('- aws `111122223333` `aws.iam @octocat https://evil.example/login`: error');
+    expect(outsideCode(gap)).not.toContain('@');
+    expect(outsideCode(gap)).not.toMatch(/https?:/);
+  });
 });

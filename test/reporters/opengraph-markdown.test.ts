@@ -278,7 +278,7 @@ describe('--format markdown', () => {
     expect(md).toMatch(/\| marco \| 2027-01-31 \| vendor \(SEC-9\) \|/);
     expect(md).toContain('  - FEDERATES\\_TO → **`deploy`** _(hidden from access reviews)_: `trust allows repo:*`');
     expect(md).toContain('    - GRANTED → **`Admin`**');
-    expect(md).toMatch(/Coverage gaps \(1\)[\s\S]*okta\.apiTokens: missing-permission/);
+    expect(md).toMatch(/Coverage gaps \(1\)[\s\S]*`okta\.apiTokens`: missing-permission/);
   });
 
   it('shows each finding\'s stable id and fingerprint, to copy into a waiver, waived ones included', () => {

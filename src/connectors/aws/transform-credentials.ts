@@ -5,6 +5,7 @@ import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
 import { parseProviderInstant } from '../../iso-date.js';
 import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
 const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
@@ -22,7 +23,7 @@ function date(row: Record<string, string>, column: string, file: string, line: n
   const v = row[column];
   if (v === undefined || NONE.has(v)) return null;
   const t = parseProviderInstant(v);
-  if (Number.isNaN(t)) throw new InputError(`expected a date (or N/A), found ${JSON.stringify(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
+  if (Number.isNaN(t)) throw new InputError(`expected a date (or N/A), found ${quoteInput(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
   return new Date(t).toISOString();
 }
 
@@ -44,7 +45,7 @@ function flag(row: Record<string, string>, column: string, file: string, line: n
   if (lower === 'true') return true;
   if (lower === 'false') return false;
   if (notSupported && v === 'not_supported') return 'not_supported';
-  throw new InputError(`expected true or false${notSupported ? ' (or not_supported)' : ''}, found ${JSON.stringify(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
+  throw new InputError(`expected true or false${notSupported ? ' (or not_supported)' : ''}, found ${quoteInput(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
 }
 
 const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_active'];

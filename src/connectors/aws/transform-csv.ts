@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into records keyed by header. */
 export function parseCsv(text: string, file: string): Record<string, string>[] {
@@ -74,7 +75,7 @@ export function parseCredentialReport(text: string, file: string, account: strin
     if (row.arn === undefined) return;
     const named = REPORT_ARN.exec(row.arn)?.[1];
     if (named !== account) {
-      const found = named ? `account ${named}` : JSON.stringify(row.arn.slice(0, 80));
+      const found = named ? `account ${named}` : quoteInput(row.arn.slice(0, 80));
       throw new InputError(`expected an IAM ARN of account ${account}, found ${found}`, file, `line ${i + 2}, column arn`);
     }
   });

@@ -6,6 +6,7 @@ import { capabilityCoverage, coverageEntry } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import type { CoverageStatus } from '../../snapshot/types.js';
 import { parseDate } from '../../iso-date.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** One item of a collection file with its JSON path, for precise error messages. */
 export interface Item {
@@ -46,7 +47,7 @@ class RelationItem implements Item {
   ) {}
 
   get path(): string {
-    const list = `$[${JSON.stringify(this.parent)}]${this.inEnvelope ? '.value' : ''}`;
+    const list = `$[${quoteInput(this.parent)}]${this.inEnvelope ? '.value' : ''}`;
     return this.index < 0 ? list : `${list}[${this.index}]`;
   }
 }

@@ -10,6 +10,7 @@ import {
   tierFromRoleActions,
 } from './permissions.js';
 import type { EntraContext } from './transform-context.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** The all-zero app role id: "default access", an assignment with no specific role. */
 const DEFAULT_ACCESS = '00000000-0000-0000-0000-000000000000';
@@ -152,7 +153,7 @@ export function addDelegatedGrants(ctx: EntraContext): void {
     const resourceId = r.str(obj, 'resourceId', path);
     const consentType = r.str(obj, 'consentType', path);
     if (consentType !== 'AllPrincipals' && consentType !== 'Principal') {
-      r.fail(`${path}.consentType`, `expected "AllPrincipals" or "Principal", got ${JSON.stringify(consentType.slice(0, 40))}`);
+      r.fail(`${path}.consentType`, `expected "AllPrincipals" or "Principal", got ${quoteInput(consentType.slice(0, 40))}`);
     }
     const principalId = r.optStr(obj, 'principalId', path);
     const grantId = r.optStr(obj, 'id', path);

@@ -7,6 +7,7 @@ import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { ensureScope, readRole } from './transform-privileges.js';
 import { readAwsApp, readAwsSsoApp } from './transform-aws.js';
 import { SECRET_AUTH_METHODS, scopeLevel } from './transform-tiers.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 type Item = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ export function addApps(ctx: OktaContext): void {
     const path = at('$', i);
     const id = r.str(app, 'id', path);
     if (seen.has(id)) {
-      ctx.b.warn(`${oktaPath('apps')}: duplicate app id ${JSON.stringify(id)} at ${path}; first one kept`);
+      ctx.b.warn(`${oktaPath('apps')}: duplicate app id ${quoteInput(id)} at ${path}; first one kept`);
       return;
     }
     seen.add(id);
@@ -94,7 +95,7 @@ function addServiceApp(ctx: OktaContext, r: Reader, app: Item, path: string, id:
   ctx.b.addNode(node);
   ctx.serviceApps.set(id, node);
   if (clientId) {
-    if (ctx.clientIds.has(clientId)) ctx.b.warn(`${oktaPath('apps')}: client_id ${JSON.stringify(clientId)} is used by more than one app (${path})`);
+    if (ctx.clientIds.has(clientId)) ctx.b.warn(`${oktaPath('apps')}: client_id ${quoteInput(clientId)} is used by more than one app (${path})`);
     else ctx.clientIds.set(clientId, id);
   }
   node.attrs.credentialsCollected = addAppCredentials(ctx, r, node, authMethod, f);
@@ -109,7 +110,7 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
     if (!list) return false;
     const rs = new Reader(oktaPath('appSecrets'));
     list.forEach((s, j) => {
-      const p = at(`$[${JSON.stringify(appId)}]`, j);
+      const p = at(`$[${quoteInput(appId)}]`, j);
       const secretId = rs.str(s, 'id', p);
       addCredential(ctx, app, {
         key: `secret/${appId}/${secretId}`,
@@ -127,7 +128,7 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
   if (authMethod === 'private_key_jwt') {
     const list = ctx.files.appJwks?.get(appId);
     const rj = new Reader(oktaPath('appJwks'));
-    let base = `$[${JSON.stringify(appId)}]`;
+    let base = `$[${quoteInput(appId)}]`;
     let keys = list;
     if (!keys) {
       // Older apps keep their public keys inline in settings.oauthClient.jwks instead. That copy
@@ -256,7 +257,7 @@ function addGrants(ctx: OktaContext, app: GraphNode): void {
   const r = new Reader(oktaPath('appGrants'));
   let tier = ctx.appTier.get(app.nativeId) ?? 0;
   list.forEach((g, j) => {
-    const p = at(`$[${JSON.stringify(app.nativeId)}]`, j);
+    const p = at(`$[${quoteInput(app.nativeId)}]`, j);
     const scopeId = r.str(g, 'scopeId', p);
     const status = r.optStr(g, 'status', p);
     // Revoked or pending consents give no token with that scope.
@@ -287,7 +288,7 @@ function addClientRoles(ctx: OktaContext): void {
     if (!app) continue;
     let tier = ctx.appTier.get(app.nativeId) ?? 0;
     list.forEach((obj, j) => {
-      const role = readRole(ctx, r, obj, at(`$[${JSON.stringify(clientId)}]`, j));
+      const role = readRole(ctx, r, obj, at(`$[${quoteInput(clientId)}]`, j));
       if (!role) return;
       const level = ctx.b.getNode(role.nodeId)?.tier ?? 0;
       tier = Math.max(tier, level);

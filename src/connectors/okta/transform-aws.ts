@@ -3,6 +3,7 @@ import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
 import { at, groupSourceApp, type AwsFederationApp, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 type Item = Record<string, unknown>;
 
@@ -26,9 +27,9 @@ function literalProviderArn(pattern: string | undefined): string | undefined {
  */
 export function readAwsSsoApp(ctx: OktaContext, appId: string): void {
   const ru = new Reader(oktaPath('appUsers'));
-  ctx.files.appUsers?.get(appId)?.forEach((a, j) => ctx.awsAppUsers.add(ru.str(a, 'id', at(`$[${JSON.stringify(appId)}]`, j))));
+  ctx.files.appUsers?.get(appId)?.forEach((a, j) => ctx.awsAppUsers.add(ru.str(a, 'id', at(`$[${quoteInput(appId)}]`, j))));
   const rg = new Reader(oktaPath('appGroups'));
-  const groups = (ctx.files.appGroups?.get(appId) ?? []).map((a, j) => rg.str(a, 'id', at(`$[${JSON.stringify(appId)}]`, j)));
+  const groups = (ctx.files.appGroups?.get(appId) ?? []).map((a, j) => rg.str(a, 'id', at(`$[${quoteInput(appId)}]`, j)));
   ctx.awsSsoApps.push({ appId, groups });
 }
 
@@ -82,7 +83,7 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
   const fed: AwsFederationApp = { node, appId, samlProviderArn, users: [], groups: [] };
   const ru = new Reader(oktaPath('appUsers'));
   ctx.files.appUsers?.get(appId)?.forEach((a, j) => {
-    const p = at(`$[${JSON.stringify(appId)}]`, j);
+    const p = at(`$[${quoteInput(appId)}]`, j);
     const userId = ru.str(a, 'id', p);
     fed.users.push({ userId, scope: ru.optStr(a, 'scope', p), samlRoles: samlRoles(ru, a, p) });
     ctx.awsUsers.add(userId);
@@ -90,14 +91,14 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
   });
   const rg = new Reader(oktaPath('appGroups'));
   ctx.files.appGroups?.get(appId)?.forEach((a, j) => {
-    const p = at(`$[${JSON.stringify(appId)}]`, j);
+    const p = at(`$[${quoteInput(appId)}]`, j);
     const groupId = rg.str(a, 'id', p);
     fed.groups.push({ groupId, samlRoles: samlRoles(rg, a, p) });
     ctx.awsGroups.add(groupId);
   });
   ctx.awsApps.push(fed);
   if (!samlProviderArn) {
-    ctx.b.warn(`AWS federation app ${JSON.stringify(node.name)} (${appId}) has no literal SAML provider ARN (identityProviderArn / roleValuePattern); it is not linked to AWS`);
+    ctx.b.warn(`AWS federation app ${quoteInput(node.name)} (${appId}) has no literal SAML provider ARN (identityProviderArn / roleValuePattern); it is not linked to AWS`);
   }
 }
 
@@ -208,7 +209,7 @@ function roleGroupsOf(
   const unnamed: string[] = [];
   const unsure: string[] = [];
   list.forEach((g, j) => {
-    const p = at(`$[${JSON.stringify(userId)}]`, j);
+    const p = at(`$[${quoteInput(userId)}]`, j);
     const id = r.str(g, 'id', p);
     if (assigned.has(id)) return;
     const listed = ctx.groupNames.get(id);
@@ -293,7 +294,7 @@ export function linkAws(ctx: OktaContext): void {
     }
   }
   if (missingUsers.size > 0 && ctx.files.users) {
-    const shown = [...missingUsers].slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
+    const shown = [...missingUsers].slice(0, 3).map((x) => quoteInput(x)).join(', ');
     ctx.b.warn(`${oktaPath('appUsers')}: ${missingUsers.size} assigned user(s) not in ${oktaPath('users')} (${shown}); not linked to AWS`);
   }
   if (ctx.files.apps) {
@@ -301,7 +302,7 @@ export function linkAws(ctx: OktaContext): void {
     for (const file of ['appUsers', 'appGroups'] as const) {
       const map = ctx.files[file];
       const stray = [...(map?.keys() ?? [])].filter((k) => !awsIds.has(k));
-      if (stray.length > 0) ctx.b.warn(`${oktaPath(file)}: ${stray.length} key(s) are not AWS federation apps (${stray.slice(0, 3).map((x) => JSON.stringify(x)).join(', ')}); ignored`);
+      if (stray.length > 0) ctx.b.warn(`${oktaPath(file)}: ${stray.length} key(s) are not AWS federation apps (${stray.slice(0, 3).map((x) => quoteInput(x)).join(', ')}); ignored`);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
 import { at, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** Counts API tokens per owner before users are classified (owning tokens is a machine signal). */
 export function countTokenOwners(ctx: OktaContext): void {
@@ -41,7 +42,7 @@ export function addTokens(ctx: OktaContext): void {
     const path = at('$', i);
     const id = r.str(t, 'id', path);
     if (seen.has(id)) {
-      ctx.b.warn(`${oktaPath('apiTokens')}: duplicate token id ${JSON.stringify(id)} at ${path}; first one kept`);
+      ctx.b.warn(`${oktaPath('apiTokens')}: duplicate token id ${quoteInput(id)} at ${path}; first one kept`);
       return;
     }
     seen.add(id);
@@ -50,7 +51,7 @@ export function addTokens(ctx: OktaContext): void {
     const expiresAt = r.optDate(t, 'expiresAt', path);
     const tokenWindow = r.optStr(t, 'tokenWindow', path);
     const windowMs = tokenWindow ? durationMs(tokenWindow) : undefined;
-    if (tokenWindow && windowMs === undefined) r.fail(`${path}.tokenWindow`, `not an ISO-8601 duration: ${JSON.stringify(tokenWindow.slice(0, 20))}`);
+    if (tokenWindow && windowMs === undefined) r.fail(`${path}.tokenWindow`, `not an ISO-8601 duration: ${quoteInput(tokenWindow.slice(0, 20))}`);
     const net = r.optObject(t, 'network', path);
     const strings = (key: string): string[] =>
       net
@@ -96,7 +97,7 @@ export function addTokens(ctx: OktaContext): void {
     });
     ctx.b.addEdge({ from: token, to: cred, type: 'HAS_CREDENTIAL', reason: `API token ${name} is an SSWS bearer secret` });
     if (!userId) {
-      ctx.b.warn(`${oktaPath('apiTokens')}: token ${JSON.stringify(id)} at ${path} has no userId; its rights are unknown`);
+      ctx.b.warn(`${oktaPath('apiTokens')}: token ${quoteInput(id)} at ${path} has no userId; its rights are unknown`);
       return;
     }
     const owner = ctx.users.get(userId) ?? placeholderOwner(ctx, userId);
@@ -112,7 +113,7 @@ export function addTokens(ctx: OktaContext): void {
     ctx.b.addEdge({ from: owner, to: token, type: 'OWNS', reason: `API tokens are personal: ${owner.name} answers for ${name}` });
   });
   if (missingOwners.length > 0) {
-    const shown = missingOwners.slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
+    const shown = missingOwners.slice(0, 3).map((x) => quoteInput(x)).join(', ');
     ctx.b.warn(
       `${oktaPath('apiTokens')}: ${missingOwners.length} token owner(s) not in ${oktaPath('users')} (${shown}); the default user listing omits DEPROVISIONED users`,
     );

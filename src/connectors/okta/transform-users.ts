@@ -5,6 +5,7 @@ import { at, groupSourceApp, type OktaContext } from './transform-context.js';
 import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { readRole, type RoleAssignment } from './transform-privileges.js';
 import { serviceAccountMatcher, serviceAccountSignals, type ServiceAccountMatcher, type UserSignals } from './selection.js';
+import { quoteInput } from '../../reporters/sanitize.js';
 
 /** Okta lifecycle states in which the account cannot sign in and its API tokens are rejected. */
 const DISABLED_STATUSES: ReadonlySet<string> = new Set(['DEPROVISIONED', 'SUSPENDED']);
@@ -18,7 +19,7 @@ export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
     const id = rg.str(g, 'id', path);
     const profile = rg.optObject(g, 'profile', path);
     const name = profile ? rg.optStr(profile, 'name', `${path}.profile`) : undefined;
-    if (ctx.groupNames.has(id)) b.warn(`${oktaPath('groups')}: duplicate group id ${JSON.stringify(id)} at ${path}; first one kept`);
+    if (ctx.groupNames.has(id)) b.warn(`${oktaPath('groups')}: duplicate group id ${quoteInput(id)} at ${path}; first one kept`);
     else {
       ctx.groupNames.set(id, name ?? id);
       const type = rg.optStr(g, 'type', path);
@@ -35,7 +36,7 @@ export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
   const roles = new Map<string, RoleAssignment[]>();
   const rr = new Reader(oktaPath('groupRoles'));
   for (const [groupId, list] of files.groupRoles ?? []) {
-    const base = `$[${JSON.stringify(groupId)}]`;
+    const base = `$[${quoteInput(groupId)}]`;
     const assigned: RoleAssignment[] = [];
     list.forEach((obj, i) => {
       const role = readRole(ctx, rr, obj, at(base, i));
@@ -59,7 +60,7 @@ export function addGroups(ctx: OktaContext, roles: Map<string, RoleAssignment[]>
   for (const gid of [...relevant].sort()) {
     const nodeId = ids.oktaGroup(ctx.org, gid);
     ctx.groupNodes.set(gid, nodeId);
-    if (ctx.files.groups && !ctx.groupNames.has(gid)) ctx.b.warn(`group ${JSON.stringify(gid)} is referenced but not in ${oktaPath('groups')}`);
+    if (ctx.files.groups && !ctx.groupNames.has(gid)) ctx.b.warn(`group ${quoteInput(gid)} is referenced but not in ${oktaPath('groups')}`);
     ctx.b.addNode({
       id: nodeId,
       kind: 'group',
@@ -135,7 +136,7 @@ export function addUsers(ctx: OktaContext): void {
     const path = at('$', i);
     const id = r.str(u, 'id', path);
     if (ctx.users.has(id)) {
-      b.warn(`${oktaPath('users')}: duplicate user id ${JSON.stringify(id)} at ${path}; first one kept`);
+      b.warn(`${oktaPath('users')}: duplicate user id ${quoteInput(id)} at ${path}; first one kept`);
       return;
     }
     const status = r.optStr(u, 'status', path);
@@ -159,7 +160,7 @@ export function addUsers(ctx: OktaContext): void {
 
     // The user's key as a JSON path, for the items of the files keyed by user: made once, when needed.
     let key: string | undefined;
-    const keyPath = (): string => (key ??= `$[${JSON.stringify(id)}]`);
+    const keyPath = (): string => (key ??= `$[${quoteInput(id)}]`);
     const factorList = files.userFactors?.get(id);
     let activeFactors: number | undefined;
     let factorTypes: string[] | undefined;
@@ -256,7 +257,7 @@ export function addUsers(ctx: OktaContext): void {
     // Okta's GET /api/v1/users leaves DEPROVISIONED users out unless asked for by filter or
     // search: a manager id that is not listed is most often a manager who left. Their status is
     // not known, so the accountability rules answer unknown; said here like a missing token owner.
-    const shown = [...unlisted].slice(0, 3).map((x) => JSON.stringify(x)).join(', ');
+    const shown = [...unlisted].slice(0, 3).map((x) => quoteInput(x)).join(', ');
     b.warn(`${oktaPath('users')}: ${unlisted.size} service-account manager(s) not in ${oktaPath('users')} (${shown}); the default user listing omits DEPROVISIONED users, so whether they left is unknown`);
   }
   if (unclassified.length > 0) {

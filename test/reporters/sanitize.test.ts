@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { quoteInput, safeCell, safeJsonText, safeText } from '../../src/reporters/sanitize.js';
+
+const TAGS = [...'hidden'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+
+describe('characters that draw nothing', () => {
+  it.each([
+    ['zero-width space', 'HR Sync\u200b Service'],
+    ['word joiner', 'HR Sync Service\u2060'],
+    ['byte order mark', '\ufeffHR Sync Service'],
+    ['soft hyphen', 'HR Sy\u00adnc Service'],
+    ['Mongolian vowel separator', 'HR\u180eSync'],
+    ['invisible plus', 'a\u2064b'],
+    ['ZWNJ between Latin letters', 'HR\u200cSync'],
+    ['ZWJ between Latin letters', 'HR\u200dSync'],
+    ['a ZWJ that ends the name', 'HR Sync\u200d'],
+    ['tag characters', `HR Sync${TAGS}`],
+  ])('shows a %s as U+FFFD in terminal and Markdown text', (_, name) => {
+    const out = safeText(name);
+    expect(out).toContain('\ufffd');
+    expect(out).not.toMatch(/[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]/u);
+  });
+
+  it('shows tag characters as one U+FFFD each, not two halves', () => {
+    expect(safeText(`x${TAGS}y`)).toBe(`x${'\ufffd'.repeat(6)}y`);
+  });
+
+  it.each([
+    ['an emoji family joined by ZWJ', '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}'],
+    ['a profession emoji with skin tone', '\u{1f469}\u{1f3fd}\u200d\u{1f4bb}'],
+    ['a rainbow flag (VS16 before the ZWJ)', '\u{1f3f3}\ufe0f\u200d\u{1f308}'],
+    ['Persian with a ZWNJ', '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645'],
+    ['Devanagari with a ZWJ after the virama', '\u0915\u094d\u200d\u0937'],
+    ['CJK', '\u56e2\u961f\u30b5\u30fc\u30d3\u30b9'],
+    ['a variation selector', '\u2764\ufe0f'],
+  ])('keeps %s whole', (_, name) => {
+    expect(safeText(name)).toBe(name);
+    expect(safeJsonText(JSON.stringify(name))).toBe(JSON.stringify(name));
+    expect(quoteInput(name)).toBe(JSON.stringify(name));
+  });
+
+  it('escapes them in JSON text as \\uXXXX, so that the parsed value is the same', () => {
+    const name = `HR Sync\u200b Service\u2060\u00ad${TAGS}`;
+    const out = safeJsonText(JSON.stringify({ name }));
+    expect(out).toBe('{"name":"HR Sync\\u200b Service\\u2060\\u00ad\\udb40\\udc68\\udb40\\udc69\\udb40\\udc64\\udb40\\udc64\\udb40\\udc65\\udb40\\udc6e"}');
+    expect(JSON.parse(out)).toEqual({ name });
+  });
+
+  it('shows them as U+FFFD in a spreadsheet cell, where a space would look like a space', () => {
+    expect(safeCell('HR Sync\u200b Service\u2060')).toBe('HR Sync\ufffd Service\ufffd');
+    // Control characters still become spaces there.
+    expect(safeCell('a\tb\nc')).toBe('a b c');
+  });
+
+  it('escapes them, like control characters, in an error line', () => {
+    expect(new InputError(`bad name HR\u200bSync${TAGS.slice(0, 2)}`, 'f.json').oneLine()).toBe('f.json: bad name HR\\u200bSync\\udb40\\udc68');
+  });
+});
+
+describe('quoteInput', () => {
+  it('quotes like JSON.stringify, with C1 controls, bidi controls, separators and invisible characters escaped', () => {
+    expect(quoteInput('2027\u009b2J\u202eevil\u200b')).toBe('"2027\\u009b2J\\u202eevil\\u200b"');
+    expect(quoteInput('a\u001b]0;x\u0007"\\\n\u2028\u007f')).toBe('"a\\u001b]0;x\\u0007\\"\\\\\\n\\u2028\\u007f"');
+    expect(quoteInput('plain name')).toBe('"plain name"');
+  });
+});
+
+describe('safeCell and list separators', () => {
+  it.each([
+    ["Billing Sync;=2+5*cmd|' /C calc'!A0;x", "Billing Sync;'=2+5*cmd|' /C calc'!A0;x"],
+    ['a;  "@SUM(1)', `a;'  "@SUM(1)`],
+    ['a,-1;+2', "a,'-1;'+2"],
+    ['\uff1d1+1', "'\uff1d1+1"],
+    ['a;\uff0b1', "a;'\uff0b1"],
+    ['=1;=2', "'=1;'=2"],
+    // What is not a formula start stays as it is: a hyphen inside a word, a dash after a space.
+    ['a;b-c, d - e', 'a;b-c, d - e'],
+  ])('neutralises the formula start of every ;- or ,-separated piece of %j', (value, cell) => {
+    expect(safeCell(value)).toBe(cell);
+  });
+});

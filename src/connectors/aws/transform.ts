@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../../graph/graph.js';
 import type { FederationInfo, GraphEdge, GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
 import { agentPatternRegExps, type NhiConfig } from '../../config/types.js';
-import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
+import { capabilityCoverage, collectedAtMs, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import { InputError } from '../../errors.js';
 import {
@@ -97,7 +97,7 @@ export function crossAccountState(st: AccountState): CrossAccountState {
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
 export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): void {
-  const now = new Date(snapshot.manifest.collectedAt);
+  const now = new Date(collectedAtMs(snapshot.manifest));
   const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
     const m = /^aws\/([^/]+)\//.exec(f);

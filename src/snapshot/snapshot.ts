@@ -30,7 +30,11 @@ export interface Manifest {
   providers: {
     entra?: { tenantId: string; displayName?: string };
     okta?: { orgUrl: string; displayName?: string };
-    aws?: { accounts: { accountId: string; alias?: string }[] };
+    /**
+     * `accounts` may be left out (or null): the accounts are also the aws/<id>/ folders, and the
+     * list adds their aliases. Read it as empty then.
+     */
+    aws?: { accounts?: { accountId: string; alias?: string }[] | null };
   };
   coverage: CoverageRecord[];
   warnings?: string[];

@@ -132,6 +132,31 @@ describe('the CLI in different time zones', () => {
     expect(verdicts(runs[0].stdout)).toEqual(verdicts(demo.stdout));
   });
 
+  it('an AWS policy date condition without a zone (aws:CurrentTime) is read as UTC everywhere', () => {
+    // Half an hour after the collection in UTC; before it east of UTC+0:30 when read as local time.
+    const withCondition = (name: string, until: string): string => {
+      const dir = copyDemo(tmp.dir, name);
+      const authz = readJsonFile(dir, 'aws/444455556666/authorization-details.json');
+      authz.RoleDetailList[0].RolePolicyList = [
+        ...(authz.RoleDetailList[0].RolePolicyList ?? []),
+        { PolicyName: 'until', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': until } } }] } },
+      ];
+      writeJsonFile(dir, 'aws/444455556666/authorization-details.json', authz);
+      return dir;
+    };
+    const findingsOf = (stdout: string): string => JSON.stringify(JSON.parse(stdout).findings);
+    const runs = inZones(['scan', '--snapshot', withCondition('aws-condition-zoneless', '2026-11-20T09:30:00'), '--format', 'json']);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs[1].stdout).toBe(runs[0].stdout);
+    expect(runs[2].stdout).toBe(runs[0].stdout);
+    // Read as UTC: the same findings as the condition written with Z, and not those of a grant
+    // that ended before the collection.
+    const utc = cli(['scan', '--snapshot', withCondition('aws-condition-utc', '2026-11-20T09:30:00Z'), '--format', 'json']);
+    expect(findingsOf(runs[0].stdout)).toBe(findingsOf(utc.stdout));
+    const ended = cli(['scan', '--snapshot', withCondition('aws-condition-ended', '2026-11-20T08:30:00Z'), '--format', 'json']);
+    expect(findingsOf(runs[0].stdout)).not.toBe(findingsOf(ended.stdout));
+  });
+
   it('a waiver instant without zone expires at the same moment everywhere', () => {
     const file = `${tmp.dir}/waivers.yaml`;
     writeJsonFile(tmp.dir, 'waivers.yaml', [{ ruleId: 'entra-app-no-owner', subject: '*', reason: 'r', owner: 'o', expires: '2026-11-20T09:30' }]);

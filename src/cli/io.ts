@@ -3,7 +3,7 @@ import { isAscii } from 'node:buffer';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
+import { collectedAtMs, type Manifest, type Snapshot } from '../snapshot/snapshot.js';
 import { isObject, Reader } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
@@ -151,7 +151,7 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   // Started before the files are read, so that the second core works while this one reads. The
   // clock is the one the AWS transform reads (transform.ts).
   const thread = opts.awsAnswerThread;
-  const awsAnswers = thread ? startAnswerThread(dir, new Date(manifest.collectedAt), thread === true ? {} : thread) : undefined;
+  const awsAnswers = thread ? startAnswerThread(dir, new Date(collectedAtMs(manifest)), thread === true ? {} : thread) : undefined;
   const files: Record<string, unknown> = {};
   // Released with the call: the buffer is as large as the largest file.
   try {

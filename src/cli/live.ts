@@ -184,7 +184,9 @@ export async function awsOptions(flags: LiveFlags, progress: ((m: string) => voi
     else {
       const lines = readText(flags.awsAccounts).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
       lines.forEach((l, i) => {
-        if (!/^\d{12}$/.test(l)) throw new InputError(`not a 12-digit account id: ${quoteInput(l.slice(0, 20))}`, flags.awsAccounts, `line ${i + 1}`);
+        // The line is not quoted: a wrong file given here (a credentials file, a token) would
+        // print the start of a secret. The line number is enough to find it.
+        if (!/^\d{12}$/.test(l)) throw new InputError('not a 12-digit account id (the line is not shown)', flags.awsAccounts, `line ${i + 1}`);
       });
       opts.accounts = lines;
     }
@@ -211,8 +213,21 @@ async function checkAwsProfile(flag: string | undefined): Promise<void> {
     throw new InputError(`${setting}: cannot read the AWS shared config files (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!Object.hasOwn(files.configFile, name) && !Object.hasOwn(files.credentialsFile, name)) {
-    throw new InputError(`${setting}: no profile ${quoteInput(name)} in the AWS shared config or credentials file`);
+    const named = looksLikeProfileName(name) ? quoteInput(name) : `of that name (a name of ${name.length} characters, not shown)`;
+    throw new InputError(`${setting}: no profile ${named} in the AWS shared config or credentials file`);
   }
+}
+
+/**
+ * Whether a profile name that does not exist may be shown in the error. Names as people and
+ * `aws configure sso` write them (`prod`, `audit-ro`, `ReadOnly-111122223333`) are; a value that
+ * looks like a key or token pasted into AWS_PROFILE (an access key id, or a long run of mixed
+ * case and digits such as a secret access key) is not, so that a swapped variable is not printed.
+ */
+export function looksLikeProfileName(name: string): boolean {
+  if (!/^[\w.@-]{1,64}$/.test(name)) return false;
+  if (/^(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}$/.test(name)) return false;
+  return name.split(/[-_.@]/).every((part) => part.length < 12 || !(/[a-z]/.test(part) && /[A-Z]/.test(part) && /\d/.test(part)));
 }
 
 /** Merges collector results into one in-memory snapshot. */

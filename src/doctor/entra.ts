@@ -50,7 +50,12 @@ export async function checkEntra(opts: EntraCollectOptions): Promise<ProviderRep
   report.checks = await Promise.all(
     PROBES.map(async (p): Promise<CheckResult> => {
       const res = await http.getJson(http.url(p.version, p.path));
-      if (res.ok) return { name: p.capability, status: 'ok' };
+      // Every probe reads a Graph collection or object. A 2xx body that is not a JSON object (not
+      // JSON at all: getJson gives undefined) has not shown that the read works.
+      if (res.ok) {
+        if (res.value !== null && typeof res.value === 'object' && !Array.isArray(res.value)) return { name: p.capability, status: 'ok' };
+        return { name: p.capability, status: 'error', detail: `GET /${p.version}${p.path.split('?')[0]} answered without a JSON object` };
+      }
       if (res.failure.kind === 'missing-permission') return { name: p.capability, status: 'missing', grant: p.grant, detail: res.failure.reason };
       if (res.failure.status === 429) {
         const asked = res.failure.retryAfterMs === undefined ? '' : `, asked to retry after ${Math.ceil(res.failure.retryAfterMs / 1000)} s`;

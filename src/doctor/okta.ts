@@ -1,5 +1,6 @@
 import { describeError, httpStatusOf, OktaAuthError } from '../connectors/okta/errors.js';
 import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/options.js';
+import { readJsonBody } from '../connectors/okta/paging.js';
 import { RateGate } from '../connectors/okta/rate-gate.js';
 import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/request-executor.js';
 import { connectOkta, createOktaSdk } from '../connectors/okta/sdk-client.js';
@@ -92,7 +93,8 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     }
     try {
       for (const path of paths) {
-        const body = await (await get(path)).json();
+        // Not `.json()`: its error quotes the body, which may hold a secret (as in the collector).
+        const body = await readJsonBody(await get(path), `${orgUrl}${path}`);
         const first = Array.isArray(body) ? (body[0] as Record<string, unknown> | undefined) : undefined;
         if (typeof first?.id === 'string' && p.capability === 'okta.apps') {
           ids.app = first.id;

@@ -1,6 +1,7 @@
 import type { AnswerThread } from '../connectors/aws/answer-pool.js';
 import type { CoverageRecord, ProviderName } from './types.js';
 import { oktaOrigin } from '../graph/ids.js';
+import { parseIsoInstant } from '../iso-date.js';
 
 /** A snapshot in memory: the manifest and the raw provider files, keyed by relative path. */
 export interface Snapshot {
@@ -29,10 +30,23 @@ export interface Manifest {
   providers: {
     entra?: { tenantId: string; displayName?: string };
     okta?: { orgUrl: string; displayName?: string };
-    aws?: { accounts: { accountId: string; alias?: string }[] };
+    /**
+     * `accounts` may be left out (or null): the accounts are also the aws/<id>/ folders, and the
+     * list adds their aliases. Read it as empty then.
+     */
+    aws?: { accounts?: { accountId: string; alias?: string }[] | null };
   };
   coverage: CoverageRecord[];
   warnings?: string[];
+}
+
+/**
+ * When the snapshot was collected (its clock), in epoch milliseconds; NaN when collectedAt is not
+ * a date. Read with the parser the manifest check uses: `new Date`/`Date.parse` refuse forms it
+ * accepts (a comma before the fraction, a space before the zone), and would give an invalid date.
+ */
+export function collectedAtMs(manifest: Manifest): number {
+  return typeof manifest.collectedAt === 'string' ? parseIsoInstant(manifest.collectedAt) : NaN;
 }
 
 /** Files of one provider (and, for AWS, one account folder) present in the snapshot. */

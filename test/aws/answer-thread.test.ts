@@ -202,4 +202,35 @@ describe('AWS answer thread', () => {
       rmSync(bad, { recursive: true, force: true });
     }
   });
+
+  // The manifest check accepts a comma before the fraction (ISO 8601 allows it); the thread got
+  // `new Date` of it, an invalid date, and gave up on every account with a policy clock in it.
+  it('reads collectedAt as the transform does, in every form the manifest accepts', () => {
+    const commaDir = mkdtempSync(join(tmpdir(), 'nhiscan-answer-thread-comma-'));
+    try {
+      writeSnapshot(commaDir, { identities: 300, seed: 'answer-thread-comma' });
+      const manifest = JSON.parse(readFileSync(join(commaDir, 'manifest.json'), 'utf8'));
+      const at = Date.parse(manifest.collectedAt);
+      manifest.collectedAt = new Date(at).toISOString().replace(/\.(\d+)Z$/, ',$1Z');
+      writeFileSync(join(commaDir, 'manifest.json'), JSON.stringify(manifest));
+      const names = readdirSync(join(commaDir, 'aws')).sort();
+      const file = join(commaDir, 'aws', names[0], 'authorization-details.json');
+      const details = JSON.parse(readFileSync(file, 'utf8'));
+      details.RoleDetailList[0].RolePolicyList = [
+        { PolicyName: 'from-yesterday', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': new Date(at - 86_400_000).toISOString() } } }] } },
+      ];
+      writeFileSync(file, JSON.stringify(details));
+      const snapshot = io.readSnapshotDir(commaDir, forced);
+      const thread = snapshot.awsAnswers!;
+      expect(thread).toBeDefined();
+      thread.settle();
+      const got = thread.take(names[0]);
+      thread.close();
+      expect(got).toBeDefined();
+      const model = aws.parseAuthorizationDetails(details);
+      expect(got).toEqual(answers.answerAccount(model, aws.createEvaluator(model, { now: new Date(at) })));
+    } finally {
+      rmSync(commaDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -45,6 +45,26 @@ describe('oktaOptionsFromEnv', () => {
     expect(() => oktaOptionsFromEnv(env, {}, noFile)).toThrow(OktaConfigError);
     expect(() => oktaOptionsFromEnv(env, {}, noFile)).toThrow(message);
   });
+
+  // The variable names a file; a key pasted into it instead (`OKTA_PRIVATE_KEY_PATH="$(cat key.pem)"`)
+  // must not come back in the error line, nor should a path, which is the user's setting (as Entra's).
+  it.each([
+    ['a PEM key', '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCanarySecretBody\n-----END PRIVATE KEY-----\n', /looks like the key itself/],
+    ['a JWK', '{"kty":"RSA","n":"pasted-modulus","d":"CanarySecretExponent"}', /looks like the key itself/],
+    ['a path', '/keys/CanarySecretName.pem', /cannot read the file OKTA_PRIVATE_KEY_PATH names \(ENOENT\)/],
+  ])('does not echo the value of OKTA_PRIVATE_KEY_PATH it cannot read (%s)', (_what, value, message) => {
+    let error: unknown;
+    try {
+      oktaOptionsFromEnv({ OKTA_ORG_URL: 'https://c.okta.com', OKTA_CLIENT_ID: 'c', OKTA_PRIVATE_KEY_PATH: value }, {}, noFile);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OktaConfigError);
+    const text = (error as Error).message;
+    expect(text).toMatch(message);
+    expect(text).toMatch(/OKTA_PRIVATE_KEY_PATH must name the file that holds the private key/);
+    expect(text).not.toMatch(/CanarySecret|BEGIN|kty/);
+  });
 });
 
 describe('normaliseOrgUrl', () => {

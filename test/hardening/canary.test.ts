@@ -1,4 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { collectAws } from '../../src/connectors/aws/client.js';
@@ -158,6 +161,48 @@ describe('canary secrets never reach stderr of the CLI, even with --debug', () =
     expect(r.stderr).toMatch(/https/);
     expect(entra.counts.token).toBe(before);
     assertClean(r.stderr + r.stdout, 'entra stderr');
+  });
+
+  // A secret pasted into a setting that names something else (a file, a profile, an account
+  // list) is not echoed by the line that says the setting is wrong, with --debug either.
+  it('Okta: a private key pasted into OKTA_PRIVATE_KEY_PATH, for doctor, scan and collect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-pasted-'));
+    const out = join(dir, 'out');
+    for (const args of [['doctor', '--okta'], ['scan', '--okta'], ['collect', '--okta', '--out', out]]) {
+      const before = oktaOauth.state.tokenRequests.length;
+      const r = await cliAsync([...args, '--debug'], { OKTA_ORG_URL: oktaOauth.url, OKTA_CLIENT_ID: '0oaCANARYAPP', OKTA_PRIVATE_KEY_PATH: OKTA_PEM, HOME: '/nonexistent' });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toMatch(/^nhiscan: OKTA_PRIVATE_KEY_PATH must name the file that holds the private key; its value looks like the key itself/);
+      expect(oktaOauth.state.tokenRequests.length, args[0]).toBe(before);
+      assertClean(r.stderr + r.stdout, `okta ${args[0]} stderr`);
+    }
+    expect(existsSync(out)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('AWS: a secret given as the profile name (AWS_PROFILE or --aws-profile) or as a line of --aws-accounts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-pasted-'));
+    const accounts = join(dir, 'accounts.txt');
+    writeFileSync(accounts, `${AWS_SECRET}\n111122223333\n`);
+    const env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_ENDPOINT_URL: aws.url, HOME: dir };
+    writeFileSync(env.AWS_CONFIG_FILE, '[profile audit]\nregion = us-east-1\n');
+    const runs: Array<[string[], Record<string, string>, RegExp]> = [
+      [['doctor', '--aws'], { AWS_PROFILE: AWS_SECRET }, /^nhiscan: AWS_PROFILE: no profile of that name \(a name of \d+ characters, not shown\)/],
+      [['scan', '--aws', '--aws-profile', AWS_SECRET], {}, /^nhiscan: --aws-profile: no profile of that name/],
+      [['collect', '--aws', '--out', join(dir, 'out'), '--aws-assume-role', 'nhiscan-readonly', '--aws-accounts', accounts], {}, /^nhiscan: .*accounts\.txt: line 1: not a 12-digit account id/],
+    ];
+    const before = Object.values(aws.counts).reduce((a, b) => a + b, 0);
+    for (const [args, extra, message] of runs) {
+      const r = await cliAsync([...args, '--debug'], { ...env, ...extra });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      assertClean(r.stderr + r.stdout, `aws ${args.join(' ')}`);
+    }
+    // A plain profile name is still named, as before.
+    const plain = await cliAsync(['doctor', '--aws'], { ...env, AWS_PROFILE: 'no-such-profile' });
+    expect(plain.stderr).toMatch(/^nhiscan: AWS_PROFILE: no profile "no-such-profile"/);
+    expect(Object.values(aws.counts).reduce((a, b) => a + b, 0)).toBe(before);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('AWS: denied calls and a partial scan, with --debug and every format', async () => {

@@ -94,6 +94,26 @@ describe('doctor against the Entra fake', () => {
     expect(doctorExitCode([report])).toBe(3);
   });
 
+  // A 200 whose body is not JSON (a proxy's page, a cut answer) has not shown that the read works:
+  // an error, like the collector's "malformed page", and nothing of the body is quoted.
+  it('reports an answer that is not JSON as an error, not OK, without quoting it', async () => {
+    const fake = await startEntraFake({ dataset: makeEntraDataset(TENANT, { servicePrincipals: 5 }), clientId: CLIENT, clientSecret: SECRET, grantedPermissions: ENTRA_SHORT_VERSION });
+    const cut: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (new URL(url).pathname === '/v1.0/applications') return new Response('{"value": [{"secretText": DOCTORSECRETVALUE-0123', { status: 200, headers: { 'content-type': 'application/json' } });
+      return fetch(input, init);
+    };
+    try {
+      const report = await checkEntra({ tenantId: TENANT, clientId: CLIENT, credential: { kind: 'secret', clientSecret: SECRET }, tokenEndpoint: fake.tokenEndpoint, graphUrl: fake.url, fetch: cut });
+      expect(report.checks.find((c) => c.name === 'entra.applications')).toEqual({ name: 'entra.applications', status: 'error', detail: 'GET /v1.0/applications answered without a JSON object' });
+      expect(status(report)['entra.servicePrincipals']).toBe('ok');
+      expect(renderDoctor([report])).not.toMatch(/DOCTORSECRET|SECRETVALUE|secretText/);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('reports a refused secret on the credential line without echoing it', async () => {
     const { report } = await run(ENTRA_SHORT_VERSION, 'doctor-wrong-secret');
     expect(report.credential.status).toBe('error');
@@ -170,6 +190,24 @@ describe('doctor against the Okta fake', () => {
       expect(missing['okta.clientRoles']).toMatch(/^okta\.roles\.read/);
       expect(missing['okta.appAssignments']).toMatch(/^okta\.apps\.read/);
       expect(fake.state.requests.every((r) => r.method === 'GET')).toBe(true);
+      expect(doctorExitCode([report])).toBe(3);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  // V8's JSON.parse message quotes the text around the fault, here part of a client secret: the
+  // check says which read failed, as the collector does, and quotes nothing of the body.
+  it('reports an answer that is not valid JSON without quoting its body', async () => {
+    const clock = new VirtualClock();
+    const body = '[{"id":"0oa1","signOnMode":"OPENID_CONNECT","credentials":{"oauthClient":{"client_id":"0oa1","client_secret":DOCTORSECRETVALUE-abcdef0123456789}}}]';
+    const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, rawBodyOn: [{ template: '/api/v1/apps', body }, { template: '/api/v1/groups', body: '{"truncated": "DOCTORSECRETVALUE' }] });
+    try {
+      const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-token' }, clock });
+      expect(report.checks.find((c) => c.name === 'okta.apps')).toEqual({ name: 'okta.apps', status: 'error', detail: 'OktaResponseError: the body from /api/v1/apps is not valid JSON' });
+      expect(report.checks.find((c) => c.name === 'okta.groups')).toEqual({ name: 'okta.groups', status: 'error', detail: 'OktaResponseError: the body from /api/v1/groups is not valid JSON' });
+      const out = renderDoctor([report]);
+      expect(out).not.toMatch(/DOCTORSECRET|SECRETVALUE|client_secret/);
       expect(doctorExitCode([report])).toBe(3);
     } finally {
       await fake.close();
@@ -257,6 +295,24 @@ describe('doctor against the AWS fake', () => {
       expect(missing[0].detail, action).toMatch(/AccessDenied/);
       expect(fake.refused, action).toEqual([]);
       expect(doctorExitCode([report]), action).toBe(3);
+    }
+  });
+
+  // The SDK's parse error can quote the answer (V8's JSON.parse quotes the text around the fault):
+  // the reason says the answer could not be parsed, and nothing of it. The collector shares it.
+  it('reports an answer the SDK cannot parse (JSON or XML) without quoting it', async () => {
+    const fake = await startFakeAws({
+      accounts: [buildAccount('111122223333')],
+      credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+      rawOkBody: { 'rolesanywhere:ListTrustAnchors': '{"trustAnchors": DOCTORSECRETVALUE-0123456789', 'iam:ListSAMLProviders': '<ListSAMLProvidersResponse><x>DOCTORSECRETVALUE-0123456789<<' },
+    });
+    try {
+      const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1) });
+      expect(report.checks.find((c) => c.name === 'aws.rolesAnywhere')).toMatchObject({ status: 'error', detail: expect.stringMatching(/^ListTrustAnchors: SyntaxError the answer could not be parsed/) });
+      expect(report.checks.find((c) => c.name === 'aws.federation')).toMatchObject({ status: 'error', detail: expect.stringMatching(/^ListSAMLProviders: \w+ \(HTTP 200\) the answer could not be parsed/) });
+      expect(renderDoctor([report])).not.toMatch(/DOCTORSECRET|SECRETVALUE|trustAnchors/);
+    } finally {
+      await fake.close();
     }
   });
 

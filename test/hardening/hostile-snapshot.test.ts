@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
+import { copyDemo, findingLines, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
 
 const tmp = scratch('hostile-snapshot');
 afterAll(() => tmp.cleanup());
@@ -100,6 +100,37 @@ describe('a malformed manifest providers section', () => {
     const result = outcome(() => scanSnapshotDir(dir));
     expect(result.kind).toBe('input-error');
     if (result.kind === 'input-error') expect(result.line).toMatch(line);
+  });
+
+  // The account list is optional (docs/snapshot-format.md): the accounts are also the aws/<id>/
+  // folders, and the list adds only aliases. Left out or null, it reads as empty, as with no aws
+  // entry at all; the transform read `.find` of it and crashed.
+  it.each([
+    ['aws without accounts', (p: any) => (p.aws = {})],
+    ['accounts null', (p: any) => (p.aws = { accounts: null })],
+    ['aws null', (p: any) => (p.aws = null)],
+  ])('%s: the same findings as a manifest without an aws entry', (name, change) => {
+    const none = copyDemo(tmp.dir, `providers-none-${name.replace(/\W+/g, '-')}`);
+    setProviders(none, (p) => delete p.aws);
+    const dir = copyDemo(tmp.dir, `providers-${name.replace(/\W+/g, '-')}`);
+    setProviders(dir, change);
+    const without = findingLines(outcome(() => scanSnapshotDir(none)));
+    expect(without.some((l) => l.startsWith('aws-'))).toBe(true);
+    expect(findingLines(outcome(() => scanSnapshotDir(dir)))).toEqual(without);
+  });
+
+  it('an entra entry without tenantId is read as the tenant organization.json names (the Entra equivalent)', () => {
+    const dir = copyDemo(tmp.dir, 'providers-entra-empty');
+    setProviders(dir, (p) => (p.entra = {}));
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+  });
+
+  it('aws without accounts is scanned by the CLI, not an internal error', () => {
+    const dir = copyDemo(tmp.dir, 'providers-aws-empty-cli');
+    setProviders(dir, (p) => (p.aws = {}));
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
   });
 
   it('names a coverage record whose unreadKeys is not a list of strings', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseIsoInstant, parseProviderInstant } from '../../src/iso-date.js';
 import { expiryInstant } from '../../src/ci/waivers.js';
 import { cli } from '../helpers/cli.js';
-import { copyDemo, readJsonFile, scratch, writeJsonFile } from './demo-copy.js';
+import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from './demo-copy.js';
 
 /**
  * Same input, same output, whatever the machine's time zone: a date-time written without a zone
@@ -132,6 +132,31 @@ describe('the CLI in different time zones', () => {
     expect(verdicts(runs[0].stdout)).toEqual(verdicts(demo.stdout));
   });
 
+  it('an AWS policy date condition without a zone (aws:CurrentTime) is read as UTC everywhere', () => {
+    // Half an hour after the collection in UTC; before it east of UTC+0:30 when read as local time.
+    const withCondition = (name: string, until: string): string => {
+      const dir = copyDemo(tmp.dir, name);
+      const authz = readJsonFile(dir, 'aws/444455556666/authorization-details.json');
+      authz.RoleDetailList[0].RolePolicyList = [
+        ...(authz.RoleDetailList[0].RolePolicyList ?? []),
+        { PolicyName: 'until', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': until } } }] } },
+      ];
+      writeJsonFile(dir, 'aws/444455556666/authorization-details.json', authz);
+      return dir;
+    };
+    const findingsOf = (stdout: string): string => JSON.stringify(JSON.parse(stdout).findings);
+    const runs = inZones(['scan', '--snapshot', withCondition('aws-condition-zoneless', '2026-11-20T09:30:00'), '--format', 'json']);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs[1].stdout).toBe(runs[0].stdout);
+    expect(runs[2].stdout).toBe(runs[0].stdout);
+    // Read as UTC: the same findings as the condition written with Z, and not those of a grant
+    // that ended before the collection.
+    const utc = cli(['scan', '--snapshot', withCondition('aws-condition-utc', '2026-11-20T09:30:00Z'), '--format', 'json']);
+    expect(findingsOf(runs[0].stdout)).toBe(findingsOf(utc.stdout));
+    const ended = cli(['scan', '--snapshot', withCondition('aws-condition-ended', '2026-11-20T08:30:00Z'), '--format', 'json']);
+    expect(findingsOf(runs[0].stdout)).not.toBe(findingsOf(ended.stdout));
+  });
+
   it('a waiver instant without zone expires at the same moment everywhere', () => {
     const file = `${tmp.dir}/waivers.yaml`;
     writeJsonFile(tmp.dir, 'waivers.yaml', [{ ruleId: 'entra-app-no-owner', subject: '*', reason: 'r', owner: 'o', expires: '2026-11-20T09:30' }]);
@@ -139,5 +164,56 @@ describe('the CLI in different time zones', () => {
     const waived = runs.map((r) => JSON.parse(r.stdout).summary.waived);
     expect(waived[0]).toBeGreaterThan(0);
     expect(waived).toEqual([waived[0], waived[0], waived[0]]);
+  });
+});
+
+/**
+ * Every form of collectedAt the manifest check accepts is read as the same instant wherever the
+ * snapshot's clock is used: the AWS policy clock (aws:CurrentTime), the Entra lifetime of a
+ * credential without a start date, the answer thread (test/aws/answer-thread.test.ts).
+ */
+describe('collectedAt in every form the manifest accepts', () => {
+  /** A demo copy whose clock matters: a grant from 09:00:00.400 on, and a credential without a start. */
+  function clockDemo(name: string, collectedAt: string): string {
+    const dir = copyDemo(tmp.dir, name);
+    const m = readJsonFile(dir, 'manifest.json');
+    m.collectedAt = collectedAt;
+    writeJsonFile(dir, 'manifest.json', m);
+    const authz = readJsonFile(dir, 'aws/444455556666/authorization-details.json');
+    authz.RoleDetailList[0].RolePolicyList = [
+      ...(authz.RoleDetailList[0].RolePolicyList ?? []),
+      { PolicyName: 'from-collection', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-11-20T09:00:00.400Z' } } }] } },
+    ];
+    writeJsonFile(dir, 'aws/444455556666/authorization-details.json', authz);
+    const apps = readJsonFile(dir, 'entra/applications.json');
+    const credential = apps.value[0].passwordCredentials[0];
+    delete credential.startDateTime;
+    credential.endDateTime = '2299-12-31T00:00:00Z';
+    writeJsonFile(dir, 'entra/applications.json', apps);
+    return dir;
+  }
+  /** The report less `snapshot`, which repeats collectedAt as written and the folder's name. */
+  const reportText = (dir: string): string => {
+    const r = outcome(() => scanSnapshotDir(dir));
+    if (r.kind !== 'report') throw new Error(r.line);
+    return JSON.stringify({ ...r.result.report, snapshot: undefined });
+  };
+
+  it('a comma fraction, a space or no-break space before Z, an offset: the same report as the canonical form', () => {
+    const canonical = reportText(clockDemo('canonical', '2026-11-20T09:00:00.500Z'));
+    // The clock is read: a collection before the grant's start gives another report.
+    expect(reportText(clockDemo('earlier', '2026-11-20T09:00:00.300Z'))).not.toBe(canonical);
+    const forms = ['2026-11-20T09:00:00,5Z', '2026-11-20T09:00:00.5 Z', '2026-11-20T09:00:00.5\u00a0Z', '2026-11-20T10:00:00,5+01:00', '2026-11-20T09:00:00,500'];
+    forms.forEach((form, i) => {
+      expect(reportText(clockDemo(`form-${i}`, form)), JSON.stringify(form)).toBe(canonical);
+    });
+  });
+
+  it('the CLI scans a manifest with a comma fraction and an aws:CurrentTime condition (it crashed: Invalid time value)', () => {
+    const dir = clockDemo('cli-comma', '2026-11-20T09:00:00,5Z');
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).scannedAt).toBe('2026-11-20T09:00:00.500Z');
   });
 });

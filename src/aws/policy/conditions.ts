@@ -7,6 +7,7 @@
  * `ForAllValues` holds on an empty or missing set; `ForAnyValue` does not.
  * An operator this module does not know makes the block undecidable, never true.
  */
+import { parseProviderInstant } from '../../iso-date.js';
 import { resolveKey, type KeyEnvironment } from './context.js';
 import { fromBool, triAnd, triNot, triOr, type Tri } from './tri.js';
 import { arnPiecesTokens, compileWildcard, globTokens, type ArnPiece, type WildToken } from './wildcard.js';
@@ -117,9 +118,11 @@ function parseNumber(v: string): number | undefined {
 }
 
 function parseDate(v: string): number | undefined {
-  // IAM accepts ISO 8601 dates and epoch seconds.
+  // IAM accepts ISO 8601 dates and epoch seconds. Read as every snapshot date is (iso-date.ts):
+  // Date.parse takes a date-time without a zone as the local time of the machine running the
+  // scan, so a condition would hold in one time zone and not in another.
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
+  const t = parseProviderInstant(v);
   return Number.isNaN(t) ? undefined : t;
 }
 

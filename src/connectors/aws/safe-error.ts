@@ -19,6 +19,8 @@ const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequest
 /** Long-term and temporary access key ids (AKIA…, ASIA…) are redacted from every message. */
 const KEY_ID = /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{8,}\b/g;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
+/** What the SDK appends to the message of an error thrown while deserializing an answer. */
+const DESERIALIZATION_HINT = /Deserialization error: to see the raw response/;
 
 /**
  * Removes key ids, any known secret value and control characters from text that is about to
@@ -67,6 +69,10 @@ export function classifyError(fallbackCall: string, error: unknown, secrets: Rea
   const message = typeof e.message === 'string' ? e.message : String(error);
   const where = `${call}: ${name}${status ? ` (HTTP ${status})` : ''}`;
   if (ACCESS_DENIED.has(name)) return failed('missing-permission', redact(`${where} ${message}`, secrets));
+  // An answer the SDK could not parse: its parser's message may quote the answer (V8's JSON.parse
+  // quotes the text around the fault), which can hold anything, a secret included. Not shown.
+  // ResponseTooLarge is the size cap's own error (sdk-clients.ts), raised while the body is read.
+  if (DESERIALIZATION_HINT.test(message) && name !== 'ResponseTooLarge') return failed('error', redact(`${where} the answer could not be parsed (its text is not shown)`, secrets));
   if (THROTTLING.has(name) || status === 429) {
     return failed('error', redact(`${where} still throttled after ${attempts ?? '?'} attempts`, secrets));
   }

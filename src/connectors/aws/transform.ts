@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../../graph/graph.js';
 import type { FederationInfo, GraphEdge, GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
 import { agentPatternRegExps, type NhiConfig } from '../../config/types.js';
-import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
+import { capabilityCoverage, collectedAtMs, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import { InputError } from '../../errors.js';
 import {
@@ -97,8 +97,10 @@ export function crossAccountState(st: AccountState): CrossAccountState {
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
 export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiConfig, opts: { release?: boolean; timings?: Timings } = {}): void {
-  const now = new Date(snapshot.manifest.collectedAt);
-  const accounts = new Set<string>((snapshot.manifest.providers.aws?.accounts ?? []).map((a) => a.accountId));
+  const now = new Date(collectedAtMs(snapshot.manifest));
+  // The manifest's list is optional (snapshot.ts): the folders name the accounts as well.
+  const listed = snapshot.manifest.providers.aws?.accounts ?? [];
+  const accounts = new Set<string>(listed.map((a) => a.accountId));
   for (const f of Object.keys(snapshot.files)) {
     const m = /^aws\/([^/]+)\//.exec(f);
     if (m) accounts.add(m[1]);
@@ -110,7 +112,7 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
   const sharedDocuments = new Map<string, PolicyDocument>();
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
-    const alias = snapshot.manifest.providers.aws?.accounts.find((a) => a.accountId === account)?.alias;
+    const alias = listed.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
     const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings, read);
     // Only what the cross-account pass needs outlives the account.

@@ -5,6 +5,7 @@ import { isObject } from '../../snapshot/shape.js';
 import { assessSubject, workloadOf } from './fic.js';
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { parseDate } from '../../iso-date.js';
+import { collectedAtMs } from '../../snapshot/snapshot.js';
 
 type Location = 'application' | 'servicePrincipal';
 
@@ -136,7 +137,7 @@ const NO_EXPIRY_MS = 90 * 365.25 * 86_400_000;
  */
 function expiry(ctx: EntraContext, start: string | undefined, end: string | undefined): { expiresAt: string | null | undefined; endDateTime?: string } {
   if (end === undefined) return { expiresAt: undefined };
-  const from = parseDate(start ?? ctx.snapshot.manifest.collectedAt ?? '');
+  const from = start !== undefined ? parseDate(start) : collectedAtMs(ctx.snapshot.manifest);
   if (!Number.isNaN(from) && parseDate(end) - from > NO_EXPIRY_MS) return { expiresAt: null, endDateTime: end };
   return { expiresAt: end };
 }

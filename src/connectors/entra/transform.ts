@@ -1,7 +1,7 @@
 import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
 import type { GraphBuilder } from '../../graph/graph.js';
-import { coverageEntry, type Snapshot } from '../../snapshot/snapshot.js';
+import { collectedAtMs, coverageEntry, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader } from '../../snapshot/shape.js';
 import { EntraContext } from './transform-context.js';
 import { addCrown, addEscalation } from './transform-escalation.js';
@@ -81,7 +81,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
   // The scan's clock; without one (a graph built outside a scan), the collection time, which is
   // also the CLI's default for --now.
-  const now = opts.now?.getTime() ?? Date.parse(snapshot.manifest.collectedAt ?? '');
+  const now = opts.now?.getTime() ?? collectedAtMs(snapshot.manifest);
   const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant, now);
   for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
 

@@ -179,10 +179,19 @@ export function oktaOptionsFromEnv(
   try {
     privateKey = readFile(keyPath);
   } catch (e) {
+    // The value is never echoed: `OKTA_PRIVATE_KEY_PATH="$(cat key.pem)"` puts the key itself
+    // here, and the error line would print it (Entra's certificate path is not echoed either).
+    const hint = 'OKTA_PRIVATE_KEY_PATH must name the file that holds the private key';
+    if (looksLikeKeyMaterial(keyPath)) throw new OktaConfigError(`${hint}; its value looks like the key itself (not shown): save the key to a file and give its path`);
     const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new OktaConfigError(`cannot read OKTA_PRIVATE_KEY_PATH ${keyPath} (${code})`);
+    throw new OktaConfigError(`cannot read the file OKTA_PRIVATE_KEY_PATH names (${code}); ${hint} (the value is not shown)`);
   }
   return { orgUrl, auth: { kind: 'privateKey', clientId, privateKey, keyId } };
+}
+
+/** A PEM block, a JWK or anything spanning lines: key material, not a file name. */
+function looksLikeKeyMaterial(value: string): boolean {
+  return /-----BEGIN|[\r\n]/.test(value) || value.startsWith('{');
 }
 
 /**

@@ -21,6 +21,20 @@ export function nextLinkOf(header: string | null): string | undefined {
 }
 
 /**
+ * The parsed body of an answer to `url`. Parsed here rather than with `res.json()`: node-fetch's
+ * error would carry V8's parse message, which quotes the text around the fault (part of a
+ * client_secret on /credentials/secrets), and the full URL. The error names the path only.
+ */
+export async function readJsonBody(res: FetchResponse, url: string): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OktaResponseError(`the body from ${new URL(url).pathname} is not valid JSON`);
+  }
+}
+
+/**
  * Reads every page of an Okta list endpoint by following `Link: rel="next"`. Refuses a next
  * link to another origin (the credential would go with it) and stops on a repeated link
  * instead of looping forever. `null` entries are dropped: the SDK's own iterator yields them
@@ -47,15 +61,7 @@ export async function listAll(
     seen.add(url);
     const res = await get(url);
     onPage();
-    // Parsed here rather than with res.json(): node-fetch's error would carry V8's parse message,
-    // which quotes the text around the fault (part of a client_secret on /credentials/secrets).
-    const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new OktaResponseError(`the body from ${new URL(url).pathname} is not valid JSON`);
-    }
+    const body = await readJsonBody(res, url);
     if (!Array.isArray(body)) {
       throw new OktaResponseError(`expected a JSON array from ${new URL(url).pathname}`);
     }

@@ -17,9 +17,17 @@ const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 // joiner and the invisible operators (U+2060-4), the deprecated format controls (U+206A-F), the
 // byte order mark (a zero-width no-break space inside text), the interlinear annotation marks
 // (U+FFF9-B), and the tag characters (U+E0000-7F, which spell text that nothing shows).
-// Variation selectors are not among them: they choose how the character before them is drawn
-// (text or emoji), and hide nothing on their own.
-const INVISIBLE = '\u00ad\u180e\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}';
+// Also every other code point Unicode lists as Default_Ignorable_Code_Point (drawn as nothing
+// by renderers that do not know it): the combining grapheme joiner U+034F, the Hangul fillers
+// (U+115F, U+1160, U+3164, U+FFA0, a known way to make a name look blank), the Khmer inherent
+// vowels U+17B4-5, the shorthand format controls U+1BCA0-3, the musical symbol format controls
+// U+1D173-A, and the unassigned ones (U+2065, U+FFF0-8, U+E0080-E0FFF outside the variation
+// selectors). test/reporters/sanitize.test.ts checks the whole list against Unicode's.
+// Variation selectors are not among them (U+FE00-F, U+E0100-EF, and Mongolian's U+180B-D and
+// U+180F): they choose how the character before them is drawn (text or emoji), and hide nothing
+// on their own.
+const INVISIBLE =
+  '\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u206f\u3164\uffa0\ufeff\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e00ff}\u{e01f0}-\u{e0fff}';
 // ZWNJ (U+200C) and ZWJ (U+200D) are invisible too, but some text needs them: an emoji sequence
 // (a family, a profession with a skin tone, the rainbow flag) is emoji joined by ZWJ, which the
 // display width code measures as one cluster (width.ts), and in Arabic-script (Persian, Urdu)

@@ -68,6 +68,13 @@ describe('stderr warning lines: provider text whole, or cut with a note', () => 
     expect(err).toContain(`not read: okta ${'o'.repeat(255)}… [scope cut at 256 of 300 characters; the whole scope is in nhiscan scan --format json] okta.apiTokens: error (${'z'.repeat(3999)}… [error cut at 4000 of 5000 characters; the whole error is in nhiscan scan --format json])\n`);
     expect(err).toContain(`nhiscan: warning: ${'z'.repeat(3999)}… [warning cut at 4000 of 5000 characters; the whole warning is in nhiscan scan --format json]\n`);
   });
+
+  it('a pathological capability name from the manifest is cut like the scope, with a note', () => {
+    const r = report([], { coverage: [{ provider: 'aws', scope: '111122223333', capability: `aws.iam${'x'.repeat(5000)}`, status: 'error' }] });
+    const err = stderrOf(() => printGaps(r));
+    expect(err).toContain(`not read: aws 111122223333 aws.iam${'x'.repeat(248)}… [capability cut at 256 of 5007 characters; the whole capability is in nhiscan scan --format json]: error\n`);
+    expect(err.length).toBeLessThan(1000);
+  });
 });
 
 describe('stderr baseline and waiver messages: cut only with a note', () => {

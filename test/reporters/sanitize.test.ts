@@ -22,6 +22,21 @@ describe('characters that draw nothing', () => {
     expect(out).not.toMatch(/[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]/u);
   });
 
+  it('replaces every default-ignorable code point Unicode lists, but variation selectors and the joiners it keeps', () => {
+    // Unicode's Default_Ignorable_Code_Point: what renderers draw as nothing. Variation selectors
+    // (including the Mongolian free variation selectors) only choose how the character before them
+    // is drawn; ZWNJ and ZWJ are judged by context (the tests below). Every other one must go.
+    const kept = /[\u180b-\u180d\u180f\u200c\u200d\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+    const missed: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (!/\p{Default_Ignorable_Code_Point}/u.test(c) || kept.test(c)) continue;
+      if (safeText(`a${c}b`) !== 'a\ufffdb') missed.push(cp.toString(16));
+    }
+    expect(missed).toEqual([]);
+  });
+
   it('shows tag characters as one U+FFFD each, not two halves', () => {
     expect(safeText(`x${TAGS}y`)).toBe(`x${'\ufffd'.repeat(6)}y`);
   });

@@ -1,4 +1,4 @@
-import { describeError, httpStatusOf, OktaAuthError } from '../connectors/okta/errors.js';
+import { describeError, httpStatusOf, OktaAuthError, OktaTokenThrottledError } from '../connectors/okta/errors.js';
 import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/options.js';
 import { readJsonBody } from '../connectors/okta/paging.js';
 import { RateGate } from '../connectors/okta/rate-gate.js';
@@ -69,7 +69,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     for (const d of connected.dropped) refused.set(d.capability, d.scope);
   } catch (e) {
     // Rate-limited at the token endpoint: nothing was decided about the credential.
-    if (e instanceof OktaAuthError && e.httpStatus === 429) {
+    if (e instanceof OktaTokenThrottledError) {
       report.credential = { name: 'credential', status: 'throttled', detail: `token request answered HTTP 429: ${THROTTLED_ADVICE}` };
       return report;
     }

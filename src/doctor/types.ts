@@ -8,8 +8,10 @@ import type { ProviderName } from '../snapshot/types.js';
 export type CheckStatus = 'ok' | 'missing' | 'error' | 'skipped' | 'throttled';
 
 /**
- * How long one doctor read may wait in all after being throttled (backoff, Retry-After, an Okta
- * rate-limit reset) before it is reported as throttled. A scan is patient (AWS: 30 s per call;
+ * How long one doctor request may wait in all after being throttled (backoff, Retry-After, an
+ * Okta rate-limit reset) before it is reported as throttled. Per request, not per check: a check
+ * that makes several requests in a row (AWS federation: three) may wait this long for each, and
+ * an Okta request may also wait this long at its rate-limit bucket before it is sent. A scan is patient (AWS: 30 s per call;
  * Okta: up to a bucket's reset), since giving up costs it a capability; doctor only asks whether
  * a read is allowed, and a screen that hangs for minutes answers nothing.
  */

@@ -629,6 +629,21 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(r.stats.tokenRequests).toBe(1);
   });
 
+  it('a token request Okta rate-limits past the wait it allows is throttling, not a refused app: each read ends as an error naming the 429', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), inject429: [{ template: '/oauth2/v1/token', times: 1000, resetAfterMs: 10 * 60_000 }] });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    // Resolves: an OktaAuthError here would stop the whole run as a refused service app (exit 2).
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock, maxConcurrent: 1 });
+    for (const cap of ['okta.apps', 'okta.apiTokens', 'okta.users', 'okta.groups', 'okta.userTypes']) {
+      expect(r.coverage.find((c) => c.capability === cap), cap).toMatchObject({ status: 'error', reason: 'HTTP 429 on /oauth2/v1/token' });
+    }
+    expect(r.coverage.find((c) => c.capability === 'okta.appGrants')).toMatchObject({ status: 'not-collected' });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(r.files['okta/apps.json']).toBeUndefined();
+    // No API read went out without a token.
+    expect(f.state.requests.filter((q) => q.template !== '/oauth2/v1/token')).toEqual([]);
+  });
+
   it('gets a new token when the old one expires mid-run', async () => {
     const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 10 });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -171,11 +171,11 @@ export class SendPacer {
  * RetryStrategyV2 for the AWS SDK clients (see the file comment). One instance per client: its
  * pacer and retry quota then belong to one account's service, as IAM's quota does.
  *
- * A retry after throttling waits a random time between 0 and min(maxDelayMs, baseDelayMs x
- * 2^retries) ("full jitter"), cut to what is left of the call's throttleBudgetMs; once the budget
+ * A retry after throttling waits a random time between 0 and min(maxDelayMs, throttleBaseDelayMs
+ * x 2^retries) ("full jitter"), cut to what is left of the call's throttleBudgetMs; once the budget
  * is spent (or maxThrottledAttempts reached, or the retry quota is dry) the call fails and its
- * capability becomes an error coverage record. Other retryable errors wait the same way but end
- * after maxAttempts attempts. Every send, first attempts included, then waits for its turn at the
+ * capability becomes an error coverage record. Other retryable errors wait the same way, from
+ * baseDelayMs, and end after maxAttempts attempts. Every send, first attempts included, then waits for its turn at the
  * pacer.
  */
 export class PacedRetryStrategy implements RetryStrategyV2 {

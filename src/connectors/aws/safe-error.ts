@@ -51,15 +51,15 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has(errorName(error));
 }
 
-/**
- * Turns an SDK error into a coverage status and a reason that is safe to store. `fallbackCall`
- * names the step when the error did not come from an SDK command (those carry their own name).
- */
 /** Whether AWS answered that it is limiting requests (after the retry strategy gave up waiting). */
 export function isThrottled(error: unknown): boolean {
   return THROTTLING.has(errorName(error)) || (error as AwsErrorShape | undefined)?.$metadata?.httpStatusCode === 429;
 }
 
+/**
+ * Turns an SDK error into a coverage status and a reason that is safe to store. `fallbackCall`
+ * names the step when the error did not come from an SDK command (those carry their own name).
+ */
 export function classifyError(fallbackCall: string, error: unknown, secrets: ReadonlySet<string>): Outcome<never> {
   const e = (error ?? {}) as AwsErrorShape;
   const call = typeof e.nhiscanCall === 'string' ? e.nhiscanCall : fallbackCall;

@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG } from '../../config/types.js';
 import type { CollectResult } from '../../snapshot/types.js';
 import { waitUntilStopped } from '../abort.js';
 import { CoverageBook, type OktaCapability } from './coverage.js';
-import { describeError, httpStatusOf, OktaAuthError } from './errors.js';
+import { describeError, httpStatusOf, OktaAuthError, OktaTokenThrottledError } from './errors.js';
 import {
   DEFAULT_AWS_APP_NAMES,
   DEFAULT_SERVICE_ACCOUNT_PATTERNS,
@@ -93,7 +93,13 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats.maxInFlight = gate.maxInflightSeen;
   };
   try {
-    const connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop);
+    // Okta limiting the first token request past the wait allowed says nothing about the app: the
+    // reads ask for a token again, and each one still limited ends as an error record naming the
+    // 429 (exit 3), never as a refused service app (exit 2).
+    const connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop).catch((e: unknown) => {
+      if (e instanceof OktaTokenThrottledError) return { sdk, dropped: [] };
+      throw e;
+    });
     sdk = connected.sdk;
     // Scopes the token was asked for without, because the app was not granted them: their
     // capabilities are recorded as refused and not read.

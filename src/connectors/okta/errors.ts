@@ -13,10 +13,22 @@ export class OktaAuthError extends Error {
     message: string,
     /** The token endpoint's OAuth `error` code (e.g. `invalid_scope`), when it gave one. */
     readonly tokenError?: string,
-    /** The token endpoint's HTTP status: a 429 limited the request rather than refusing the app. */
-    readonly httpStatus?: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The OAuth token endpoint answered 429 and the wait it asked for was more than the run allows:
+ * the request was limited, the service app was not refused. Not an OktaAuthError, so nothing
+ * treats the credential as dead; `status` makes it read as any other 429 (httpStatusOf), so the
+ * read that needed the token ends as an error record naming the limit, and doctor says THROTTLED.
+ */
+export class OktaTokenThrottledError extends Error {
+  override name = 'OktaTokenThrottledError';
+  readonly status = 429;
+  constructor(readonly url: string) {
+    super("Okta's token endpoint limited the request (HTTP 429) beyond the wait this run allows");
   }
 }
 

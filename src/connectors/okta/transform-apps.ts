@@ -154,7 +154,9 @@ function addAppCredentials(ctx: OktaContext, r: Reader, app: GraphNode, authMeth
       const thumbprint = jwkThumbprint(reader, k, p);
       const identity =
         thumbprint ??
-        (kid !== undefined ? `kid:${kid}` : keyId !== undefined ? `id:${keyId}` : reader.fail(p, 'expected the public key members (kty, and n and e for RSA), a "kid" or an "id"'));
+        // Without the public members (never so from Okta's API): the list's own id, which tells two
+        // keys apart where a shared kid would merge them, then the kid (inline keys have no id).
+        (keyId !== undefined ? `id:${keyId}` : kid !== undefined ? `kid:${kid}` : reader.fail(p, 'expected the public key members (kty, and n and e for RSA), a "kid" or an "id"'));
       const label = kid ?? thumbprint ?? keyId!;
       const status = reader.optStr(k, 'status', p);
       const kept = byIdentity.get(identity);

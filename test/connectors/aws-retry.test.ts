@@ -74,9 +74,11 @@ describe('the default strategy and the run\'s stop', () => {
     const stop = new AbortController();
     const signals = requestSignals(stop.signal);
     const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, stats: newRequestStats(), stop: signals };
+    // Pinned before the client exists: the strategy takes Math.random when it is made, and a real
+    // draw of 0 (1 in 25 from the 25 ms cap) would mean no wait at all to stop.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const client = makeIamClient(settings, { accessKeyId: KEY, secretAccessKey: SECRET });
     const strategy = (await client.config.retryStrategy()) as PacedRetryStrategy;
-    vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const token = await strategy.acquireInitialRetryToken(undefined as unknown as string);
     const waiting = strategy.refreshRetryTokenForRetry(token, THROTTLED);
     const reason = new Error('stopped: another provider failed');

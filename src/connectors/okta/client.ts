@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from '../../config/types.js';
 import type { CollectResult } from '../../snapshot/types.js';
 import { waitUntilStopped } from '../abort.js';
-import { CoverageBook, type OktaCapability } from './coverage.js';
+import { CoverageBook, OKTA_CAPABILITIES, type OktaCapability } from './coverage.js';
 import { describeError, httpStatusOf, OktaAuthError, OktaTokenThrottledError } from './errors.js';
 import {
   DEFAULT_AWS_APP_NAMES,
@@ -93,13 +93,19 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats.maxInFlight = gate.maxInflightSeen;
   };
   try {
-    // Okta limiting the first token request past the wait allowed says nothing about the app: the
-    // reads ask for a token again, and each one still limited ends as an error record naming the
-    // 429 (exit 3), never as a refused service app (exit 2).
-    const connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop).catch((e: unknown) => {
-      if (e instanceof OktaTokenThrottledError) return { sdk, dropped: [] };
-      throw e;
-    });
+    // Okta limiting the first token request past the wait allowed says nothing about the app, and
+    // without a token nothing can be read: every capability is an error record naming the limit
+    // (exit 3), never a refused service app (exit 2). No read asks again: that would press on a
+    // limited endpoint, and with the default scopes a read could not tell a scope the app lacks
+    // (invalid_scope, which connectOkta handles) from a refused app.
+    let connected: Awaited<ReturnType<typeof connectOkta>>;
+    try {
+      connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop);
+    } catch (e) {
+      if (!(e instanceof OktaTokenThrottledError)) throw e;
+      for (const cap of OKTA_CAPABILITIES) book.note(cap, 'error', `${describeError(e)}: Okta limited the token request, so nothing was read; run again later`);
+      return { files, coverage: book.records(), manifest: { orgUrl, authMode: sdk.authMode, ...(warnings.length > 0 ? { warnings } : {}) }, stats };
+    }
     sdk = connected.sdk;
     // Scopes the token was asked for without, because the app was not granted them: their
     // capabilities are recorded as refused and not read.

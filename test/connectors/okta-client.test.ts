@@ -643,6 +643,20 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(f.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(1);
   });
 
+  it('an org that requires DPoP: the first token request is answered use_dpop_nonce, the SDK asks again with the nonce, and the reads carry DPoP tokens', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), dpopNonce: 'nonce-from-okta' });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' }, clock });
+    expect(f.state.tokenRequests.map((t) => [t.ok, t.error, t.dpopNonce])).toEqual([
+      [false, 'use_dpop_nonce', undefined],
+      [true, undefined, 'nonce-from-okta'],
+    ]);
+    expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    const apiCalls = f.state.requests.filter((q) => q.template !== '/oauth2/v1/token');
+    expect(apiCalls.length).toBeGreaterThan(10);
+    expect(apiCalls.every((q) => q.authorization.startsWith('DPoP CANARY-OKTA-AT-'))).toBe(true);
+  });
+
   it('gets a new token when the old one expires mid-run', async () => {
     const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 10 });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

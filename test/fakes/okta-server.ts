@@ -89,6 +89,12 @@ export interface OktaFakeOptions {
   tokenLifetimeRequests?: number;
   /** Token requests after this many successful ones are refused with invalid_client. */
   tokenGrantsAllowed?: number;
+  /**
+   * The org requires DPoP with a server nonce (Okta's "Demonstrating Proof-of-Possession"): a token
+   * request whose DPoP proof does not carry this `nonce` claim is answered 400 `use_dpop_nonce`
+   * with the nonce in a `dpop-nonce` header, as Okta answers the first one.
+   */
+  dpopNonce?: string;
   /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
   responseDelayMs?: number;
   /**
@@ -103,6 +109,8 @@ export interface TokenRequestRecord {
   ok: boolean;
   error?: string;
   hadDpop: boolean;
+  /** The `nonce` claim of the request's DPoP proof, when it had one. */
+  dpopNonce?: string;
   scope: string;
   kid?: string;
 }
@@ -332,7 +340,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (template === '/oauth2/v1/token') {
       if (method !== 'POST') return send(res, 405, { error: 'invalid_request' }, limitHeaders);
       const r = tokenResponse(req, host, body);
-      return send(res, r.status, r.body, limitHeaders);
+      return send(res, r.status, r.body, { ...limitHeaders, ...(r.headers ?? {}) });
     }
     if (method !== 'GET') return send(res, 405, { errorCode: 'E0000022' }, limitHeaders);
     if (!authorised(String(req.headers.authorization ?? ''))) {
@@ -432,14 +440,27 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     return opts.tokenLifetimeRequests === undefined || uses <= opts.tokenLifetimeRequests;
   }
 
-  function tokenResponse(req: IncomingMessage, host: string, body: string): { status: number; body: Obj } {
+  function tokenResponse(req: IncomingMessage, host: string, body: string): { status: number; body: Obj; headers?: Record<string, string> } {
     const form = new URLSearchParams(body);
+    const proof = typeof req.headers.dpop === 'string' ? req.headers.dpop.split('.') : [];
     const record: TokenRequestRecord = {
       ok: false,
-      hadDpop: typeof req.headers.dpop === 'string' && req.headers.dpop.split('.').length === 3,
+      hadDpop: proof.length === 3,
       scope: form.get('scope') ?? '',
     };
+    if (proof.length === 3) {
+      try {
+        const nonce = b64urlJson(proof[1]).nonce;
+        if (typeof nonce === 'string') record.dpopNonce = nonce;
+      } catch {
+        // Not a JWT: hadDpop says so.
+      }
+    }
     state.tokenRequests.push(record);
+    if (opts.dpopNonce !== undefined && record.dpopNonce !== opts.dpopNonce) {
+      record.error = 'use_dpop_nonce';
+      return { status: 400, body: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' }, headers: { 'dpop-nonce': opts.dpopNonce } };
+    }
     const fail = (status: number, error: string, description: string): { status: number; body: Obj } => {
       record.error = error;
       return { status, body: { error, error_description: description } };

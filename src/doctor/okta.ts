@@ -1,4 +1,4 @@
-import { describeError, httpStatusOf, OktaAuthError, OktaTokenThrottledError } from '../connectors/okta/errors.js';
+import { describeError, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from '../connectors/okta/errors.js';
 import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/options.js';
 import { readJsonBody } from '../connectors/okta/paging.js';
 import { RateGate } from '../connectors/okta/rate-gate.js';
@@ -69,8 +69,13 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     for (const d of connected.dropped) refused.set(d.capability, d.scope);
   } catch (e) {
     // Rate-limited at the token endpoint: nothing was decided about the credential.
-    if (e instanceof OktaTokenThrottledError) {
+    if (e instanceof OktaTokenUnavailableError && e.status === 429) {
       report.credential = { name: 'credential', status: 'throttled', detail: `token request answered HTTP 429: ${THROTTLED_ADVICE}` };
+      return report;
+    }
+    // A server error at the token endpoint: the credential was not judged (exit 3, not 2).
+    if (e instanceof OktaTokenUnavailableError) {
+      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${e.status} (a server error, not a refusal); run doctor again later`, unreachable: true };
       return report;
     }
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };

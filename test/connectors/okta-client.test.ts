@@ -643,6 +643,15 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(f.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(1);
   });
 
+  it('a token endpoint that fails (HTTP 503) is not a refused app: every capability an error naming it, no read sent', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenStatus: 503 });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock });
+    expect(r.coverage.map((c) => c.capability).sort()).toEqual([...OKTA_CAPABILITIES].sort());
+    expect(r.coverage.every((c) => c.status === 'error' && /^HTTP 503 on \/oauth2\/v1\/token: Okta's token endpoint failed/.test(c.reason ?? ''))).toBe(true);
+    expect(f.state.requests.filter((q) => q.template !== '/oauth2/v1/token')).toEqual([]);
+  });
+
   it('an org that requires DPoP: the first token request is answered use_dpop_nonce, the SDK asks again with the nonce, and the reads carry DPoP tokens', async () => {
     const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), dpopNonce: 'nonce-from-okta' });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

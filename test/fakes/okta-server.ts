@@ -95,6 +95,8 @@ export interface OktaFakeOptions {
    * with the nonce in a `dpop-nonce` header, as Okta answers the first one.
    */
   dpopNonce?: string;
+  /** Every token request is answered with this HTTP status (a 5xx: the endpoint failing) and `server_error`. */
+  tokenStatus?: number;
   /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
   responseDelayMs?: number;
   /**
@@ -457,6 +459,10 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       }
     }
     state.tokenRequests.push(record);
+    if (opts.tokenStatus !== undefined) {
+      record.error = 'server_error';
+      return { status: opts.tokenStatus, body: { error: 'server_error', error_description: 'The authorization server failed.' } };
+    }
     if (opts.dpopNonce !== undefined && record.dpopNonce !== opts.dpopNonce) {
       record.error = 'use_dpop_nonce';
       return { status: 400, body: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' }, headers: { 'dpop-nonce': opts.dpopNonce } };

@@ -571,6 +571,20 @@ describe('doctor against a throttling provider', () => {
       expect(doctorExitCode([report])).toBe(3);
     });
 
+    it('a token endpoint that fails (HTTP 503) is not a refused credential: not checked, exit 3, not 2', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const clock = new VirtualClock();
+      const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] }, tokenStatus: 503 });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock });
+        expect(report.credential).toMatchObject({ status: 'error', unreachable: true, detail: expect.stringMatching(/HTTP 503 \(a server error, not a refusal\)/) });
+        expect(doctorExitCode([report])).toBe(3);
+      } finally {
+        await fake.close();
+      }
+    });
+
     it('a throttled token request is not a refused credential: THROTTLED, exit 3, not 2', async () => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

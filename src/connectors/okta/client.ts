@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG } from '../../config/types.js';
 import type { CollectResult } from '../../snapshot/types.js';
 import { waitUntilStopped } from '../abort.js';
 import { CoverageBook, OKTA_CAPABILITIES, type OktaCapability } from './coverage.js';
-import { describeError, httpStatusOf, OktaAuthError, OktaTokenThrottledError } from './errors.js';
+import { describeError, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from './errors.js';
 import {
   DEFAULT_AWS_APP_NAMES,
   DEFAULT_SERVICE_ACCOUNT_PATTERNS,
@@ -93,17 +93,18 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     stats.maxInFlight = gate.maxInflightSeen;
   };
   try {
-    // Okta limiting the first token request past the wait allowed says nothing about the app, and
-    // without a token nothing can be read: every capability is an error record naming the limit
-    // (exit 3), never a refused service app (exit 2). No read asks again: that would press on a
+    // Okta limiting the first token request past the wait allowed, or failing it (5xx), says
+    // nothing about the app, and without a token nothing can be read: every capability is an
+    // error record naming the answer (exit 3), never a refused service app (exit 2). No read asks again: that would press on a
     // limited endpoint, and with the default scopes a read could not tell a scope the app lacks
     // (invalid_scope, which connectOkta handles) from a refused app.
     let connected: Awaited<ReturnType<typeof connectOkta>>;
     try {
       connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop);
     } catch (e) {
-      if (!(e instanceof OktaTokenThrottledError)) throw e;
-      for (const cap of OKTA_CAPABILITIES) book.note(cap, 'error', `${describeError(e)}: Okta limited the token request, so nothing was read; run again later`);
+      if (!(e instanceof OktaTokenUnavailableError)) throw e;
+      const what = e.status === 429 ? 'Okta limited the token request' : "Okta's token endpoint failed";
+      for (const cap of OKTA_CAPABILITIES) book.note(cap, 'error', `${describeError(e)}: ${what}, so nothing was read; run again later`);
       return { files, coverage: book.records(), manifest: { orgUrl, authMode: sdk.authMode, ...(warnings.length > 0 ? { warnings } : {}) }, stats };
     }
     sdk = connected.sdk;

@@ -19,16 +19,19 @@ export class OktaAuthError extends Error {
 }
 
 /**
- * The OAuth token endpoint answered 429 and the wait it asked for was more than the run allows:
- * the request was limited, the service app was not refused. Not an OktaAuthError, so nothing
- * treats the credential as dead; `status` makes it read as any other 429 (httpStatusOf), so the
- * read that needed the token ends as an error record naming the limit, and doctor says THROTTLED.
+ * The OAuth token endpoint could not give a token, without refusing the service app: it answered
+ * 429 and the wait it asked for was more than the run allows, or it failed (5xx). Not an
+ * OktaAuthError, so nothing treats the credential as dead; `status` makes it read as any other
+ * answer of that status (httpStatusOf). The collector then records every capability as an error
+ * naming it (exit 3), and doctor says THROTTLED (429) or that the credential was not judged (5xx).
  */
-export class OktaTokenThrottledError extends Error {
-  override name = 'OktaTokenThrottledError';
-  readonly status = 429;
-  constructor(readonly url: string) {
-    super("Okta's token endpoint limited the request (HTTP 429) beyond the wait this run allows");
+export class OktaTokenUnavailableError extends Error {
+  override name = 'OktaTokenUnavailableError';
+  constructor(
+    readonly status: number,
+    readonly url: string,
+  ) {
+    super(status === 429 ? "Okta's token endpoint limited the request (HTTP 429) beyond the wait this run allows" : `Okta's token endpoint failed (HTTP ${status}), which is not a refusal of the service app`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
-import { OktaAuthError, OktaResponseError, OktaTokenThrottledError } from './errors.js';
+import { OktaAuthError, OktaResponseError, OktaTokenUnavailableError } from './errors.js';
 import type { OktaClock } from './options.js';
 import { bucketOf, MAX_RESET_WAIT_MS, parseRateLimitHeaders, RateGate } from './rate-gate.js';
 import { MAX_RESPONSE_BYTES } from '../limits.js';
@@ -227,8 +227,8 @@ async function checkTokenResponse(res: FetchResponse): Promise<void> {
   }
   // DPoP-bound orgs answer the first token call with this; the SDK retries it with the nonce.
   if (body?.error === 'use_dpop_nonce') return;
-  // Limited, not refused (the retries above did not get through within the allowed wait).
-  if (res.status === 429) throw new OktaTokenThrottledError(res.url);
+  // Limited (the retries above did not get through within the allowed wait) or failing: not refused.
+  if (res.status === 429 || res.status >= 500) throw new OktaTokenUnavailableError(res.status, res.url);
   const code = cleanProviderText(body?.error) || 'no error code';
   const desc = cleanProviderText(body?.error_description);
   throw new OktaAuthError(

@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { Client } from '@okta/okta-sdk-nodejs';
-import { OktaAuthError, OktaConfigError, OktaTokenThrottledError } from './errors.js';
+import { OktaAuthError, OktaConfigError, OktaTokenUnavailableError } from './errors.js';
 import { OKTA_OPTIONAL_SCOPES, OKTA_READ_SCOPES, type OktaAuth, type OptionalScope } from './options.js';
 import type { GuardedRequestExecutor } from './request-executor.js';
 
@@ -146,9 +146,10 @@ export async function preflightToken(sdk: OktaSdk, stop?: AbortSignal): Promise<
   try {
     token = await oauth.getAccessToken();
   } catch (e) {
-    // A limited token request (OktaTokenThrottledError) is passed on as it is: the collector
-    // goes on to its reads, doctor says THROTTLED; neither calls the app refused.
-    if (e instanceof OktaAuthError || e instanceof OktaConfigError || e instanceof OktaTokenThrottledError) throw e;
+    // A limited or failing token endpoint (OktaTokenUnavailableError) is passed on as it is: the
+    // collector records it on every capability, doctor says THROTTLED or not judged; neither
+    // calls the app refused.
+    if (e instanceof OktaAuthError || e instanceof OktaConfigError || e instanceof OktaTokenUnavailableError) throw e;
     // Stopped from outside (the executor rejects with the signal's reason): not a token problem.
     stop?.throwIfAborted();
     // Network failures are worth showing; signing errors from the SDK's key parsing are not

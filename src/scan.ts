@@ -109,7 +109,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     .ofKind('identity')
     .filter((n) => !n.firstParty)
     .map((n) => n.id);
-  for (const n of graph.ofKind('human')) if (possibleServiceAccount(n) !== undefined) listed.push(n.id);
+  for (const n of graph.ofKind('human')) if (serviceAccountUnclassified(n) !== undefined) listed.push(n.id);
   // Id order; the built-in string sort (UTF-16 code units, as `<`) beats a comparator on 100k objects.
   const identities: IdentitySummary[] = listed
     .sort()
@@ -237,7 +237,8 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;
-  const credentialsMissing = credentialsIncomplete(graph, n);
+  const possible = possibleServiceAccount(n);
+  const credentialsMissing = credentialsIncomplete(graph, n, possible !== undefined);
   if (credentialsMissing !== undefined) {
     summary.credentialsIncomplete = credentialsMissing;
     // Strength is that of the weakest credential read, and "none" only says none was read: an
@@ -249,7 +250,6 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (indirect.length > 0) summary.indirectUse = indirect;
   if (n.agent) summary.agent = n.agent;
   if (n.machineReasons) summary.machineReasons = n.machineReasons;
-  const possible = possibleServiceAccount(n);
   if (possible !== undefined) {
     summary.possibleServiceAccount = possible;
     // The analysis answers for the node as it is modelled; whether a person drives it is the very
@@ -317,11 +317,12 @@ function ownersIncomplete(n: GraphNode): boolean {
  * What of an identity's credentials was not read, as the credential rules judge it: the federated
  * credentials of an Entra app registration (entraFicsUnread), an Okta service app's secrets and
  * keys or an IAM user's credential report row (credentialsUnread), else undefined.
+ * `possibleServiceAccount`: `n` is a user that may be one (see possibleServiceAccount).
  */
-function credentialsIncomplete(graph: Graph, n: GraphNode): string | undefined {
+function credentialsIncomplete(graph: Graph, n: GraphNode, possibleServiceAccount: boolean): string | undefined {
   // A user is given its password as a credential once it is known to be a service account: until
   // then the list is empty for want of a decision, not for want of a password.
-  if (n.kind === 'human') return possibleServiceAccount(n) === undefined ? undefined : 'its password is not listed: it is not known to be a service account';
+  if (n.kind === 'human') return possibleServiceAccount ? 'its password is not listed: it is not known to be a service account' : undefined;
   if (n.provider === 'entra' && entraFicsUnread(graph, n)) return 'federated credentials not read';
   return credentialsUnread(n);
 }

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { allRules } from '../../rules/index.js';
 import { timed } from '../../src/timings.js';
 import { narrowHeapGrowth } from '../../src/cli/heap.js';
+import { collectedAtMs } from '../../src/snapshot/snapshot.js';
 
 /** What one measurement child reports (seconds; RSS in MB). */
 export interface StageReport {
@@ -35,7 +36,7 @@ export function measurePipeline(dir: string): StageReport {
   const stages: Record<string, number> = {};
   const cpu0 = process.cpuUsage();
   const snapshot = timed(stages, 'read', () => readSnapshotDir(dir, { awsAnswerThread: true }));
-  const now = new Date(snapshot.manifest.collectedAt);
+  const now = new Date(collectedAtMs(snapshot.manifest));
   // As `nhiscan scan` does: only the report is kept for rendering, so the graph and the
   // analysis can be collected first.
   const { report } = timed(stages, 'scan', () => scanSnapshot(snapshot, { now, config: DEFAULT_CONFIG, rules: allRules, version: 'bench', releaseSnapshot: true, afterGraph: narrowHeapGrowth }));
@@ -68,7 +69,7 @@ export function measurePipeline(dir: string): StageReport {
 export function measureBreakdown(dir: string): StageReport {
   const stages: Record<string, number> = {};
   const snapshot = readSnapshotDir(dir, { awsAnswerThread: true });
-  const now = new Date(snapshot.manifest.collectedAt);
+  const now = new Date(collectedAtMs(snapshot.manifest));
   const steps: Record<string, number> = {};
   const graph = timed(stages, 'graph', () => buildGraph(snapshot, DEFAULT_CONFIG, { release: true, timings: steps }));
   Object.assign(stages, steps);

@@ -206,7 +206,7 @@ function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string 
  * `incomplete` (some capability was not collected), a waiver that matches nothing is not called
  * stale: its finding may only be unknown in this scan. `earlier` gives, per current fingerprint, the one
  * an earlier version gave the same finding (paths into another scope, findings about Okta app
- * keys: see src/cli/ci.ts, legacyPathFingerprints): an entry written with that one still waives it, and says what to write
+ * keys: see src/cli/ci.ts, legacyFingerprints): an entry written with that one still waives it, and says what to write
  * instead, so that upgrading nhiscan does not turn accepted risk into failures.
  */
 export function applyWaivers(

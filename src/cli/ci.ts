@@ -53,7 +53,7 @@ export function applyCiLayer(
   now: string,
   cwd = process.cwd(),
   read?: BaselineRead,
-  /** Per path finding into another scope, the fingerprint earlier versions gave it (legacyPathFingerprints); with a baseline, its evidence has them. */
+  /** Per path finding into another scope, and per finding about an Okta app key, the fingerprint earlier versions gave it (legacyFingerprints); with a baseline, its evidence has them. */
   earlier: ReadonlyMap<string, LegacyFingerprint> | undefined = read?.evidence.legacy,
 ): CiOutcome {
   const messages: string[] = [];
@@ -237,7 +237,7 @@ function pathEvidence(result: ScanResult, baseline: Baseline): { legacy: Map<str
  * the key's earlier id (legacyKeyFingerprints): baseline entries and waivers written before still
  * match it. Taken before the graph is let go.
  */
-export function legacyPathFingerprints(result: ScanResult): Map<string, LegacyFingerprint> {
+export function legacyFingerprints(result: ScanResult): Map<string, LegacyFingerprint> {
   return new Map([...pathFacts(result).legacy, ...legacyKeyFingerprints(result)]);
 }
 

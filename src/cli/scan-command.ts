@@ -2,7 +2,7 @@ import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
-import type { Snapshot } from '../snapshot/snapshot.js';
+import { collectedAtMs, type Snapshot } from '../snapshot/snapshot.js';
 import { scanSnapshot, type ScanResult } from '../scan.js';
 import { narrowHeapGrowth } from './heap.js';
 import { allRules } from '../../rules/index.js';
@@ -12,7 +12,7 @@ import { demoDir, packageVersion, readSnapshotDir } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, defaultWaiversFile, legacyPathFingerprints, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
 import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
@@ -85,7 +85,7 @@ export function registerScan(program: Command): void {
 async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
   const result = await runScan(flags);
   // Waivers may still name paths by the fingerprints earlier versions gave them.
-  if (!flags.baseline) return { report: result.report, earlier: legacyPathFingerprints(result) };
+  if (!flags.baseline) return { report: result.report, earlier: legacyFingerprints(result) };
   // Read once here; the comparison (applyCiLayer) takes it from here.
   const baseline = readBaseline(flags.baseline);
   return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline, new Date(result.report.scannedAt)) } };
@@ -221,13 +221,13 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
     if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${quoteInput(now.slice(0, 40))}`);
     // Allowed (a report "as of" a date), but ages and days since last use are then measured
     // backwards from data read later, and can come out negative: say so, once.
-    const collected = parseIsoInstant(snapshot.manifest.collectedAt);
+    const collected = collectedAtMs(snapshot.manifest);
     if (snapshot.source !== 'live' && t < collected) {
       process.stderr.write(`nhiscan: warning: --now ${new Date(t).toISOString()} is before the snapshot was collected (${new Date(collected).toISOString()}); ages and days since last use are measured from --now and may be negative\n`);
     }
     return new Date(t);
   }
-  return new Date(snapshot.source === 'live' ? Date.now() : parseIsoInstant(snapshot.manifest.collectedAt));
+  return new Date(snapshot.source === 'live' ? Date.now() : collectedAtMs(snapshot.manifest));
 }
 
 async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {

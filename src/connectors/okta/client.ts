@@ -95,9 +95,9 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
   try {
     // Okta limiting the first token request past the wait allowed, or failing it (5xx), says
     // nothing about the app, and without a token nothing can be read: every capability is an
-    // error record naming the answer (exit 3), never a refused service app (exit 2). No read asks again: that would press on a
-    // limited endpoint, and with the default scopes a read could not tell a scope the app lacks
-    // (invalid_scope, which connectOkta handles) from a refused app.
+    // error record naming the answer (exit 3), never a refused service app (exit 2). No read asks
+    // again: that would press on a limited endpoint, and with the default scopes a read could not
+    // tell a scope the app lacks (invalid_scope, which connectOkta handles) from a refused app.
     let connected: Awaited<ReturnType<typeof connectOkta>>;
     try {
       connected = await connectOkta(sdk, orgUrl, opts.auth, executor, stop);

@@ -27,7 +27,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      weakSubject: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}} with {{why}}.',
+      weakSubject: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}}: {{why}}.',
       issuer: 'Federated credential "{{credential}}" on {{name}} trusts issuer {{issuer}}, which is not in the allowed list.',
       audience: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of the token-exchange audience (api://AzureADTokenExchange or its national-cloud variant).',
     },

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, daysSince } from '../../src/rule-kit.js';
+import { credentialLabel, defineRule, credentialsOf, credentialsUnread, isActiveCredential, daysSince } from '../../src/rule-kit.js';
 
 const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
 
@@ -37,7 +37,7 @@ export default defineRule({
       ctx.report({
         messageId: 'forever',
         key: c.id,
-        args: { credential: `${c.credentialType} ${c.name}`, age: age === undefined ? 'age unknown' : `${age} days old` },
+        args: { credential: credentialLabel(c.credentialType, c.name), age: age === undefined ? 'age unknown' : `${age} days old` },
         evidence: { credential: c.id, createdAt: c.createdAt ?? null },
       });
     }

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode } from '../../src/rule-kit.js';
+import { credentialLabel, defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode } from '../../src/rule-kit.js';
 
 const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
@@ -42,7 +42,7 @@ export default defineRule({
     if (!fed) return;
     ctx.report({
       messageId: 'both',
-      args: { federation: fed.name, secret: secrets.map((s) => `${s.credentialType} ${s.name}`).join(', ') },
+      args: { federation: fed.name, secret: secrets.map((s) => credentialLabel(s.credentialType, s.name)).join(', ') },
       evidence: { federated: fed.id, secrets: secrets.map((s) => s.id) },
     });
   },

@@ -82,7 +82,8 @@ export default defineRule({
     const weak = credentialsOf(ctx.graph, subject).filter((c) => isActiveCredential(c, ctx.now) && credentialClass(c) === 'shared-secret');
     const known = weak.filter((c) => c.attrs.subjectUndecided !== true);
     if (known.length === 0) return ctx.unknown('the subject a federated credential accepts could not be read');
-    const evidence = known.map(credentialEvidence).sort();
+    // Grouped as the message names them (secrets, then untied trusts...), sorted within a kind.
+    const evidence = WEAKNESSES.flatMap((w) => known.filter((c) => weaknessOf(c) === w.kind).map(credentialEvidence).sort());
     const weakness = listPhrase(
       WEAKNESSES.flatMap((w) => {
         const n = known.filter((c) => weaknessOf(c) === w.kind).length;

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -140,7 +140,7 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
       const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
       if (life === undefined) lifeUnknown = true;
       else if (life > policy.maxCredentialDays) {
-        violations.push(`${c.credentialType} ${c.name} lives ${life === Infinity ? 'forever' : `${life} days`} (max ${policy.maxCredentialDays})`);
+        violations.push(`${credentialLabel(c.credentialType, c.name)} ${life === Infinity ? 'never expires' : `lives ${life} days from creation to expiry`} (max ${policy.maxCredentialDays} days)`);
       }
     }
   }

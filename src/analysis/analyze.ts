@@ -4,6 +4,7 @@ import type { NhiConfig } from '../config/types.js';
 import type { Accountable, Analysis, Autonomy, CrownJewelPath, Owner, PathHop, StrengthResult } from './types.js';
 import { sortTexts } from '../compare.js';
 import { parseDate } from '../iso-date.js';
+import { credentialLabel } from '../graph/credential-label.js';
 
 /**
  * Edges along which control flows: holding the source gives the rights of the target. OWNS is
@@ -455,10 +456,20 @@ export function credentialClass(c: GraphNode): StrengthClass {
   return 'none';
 }
 
+/**
+ * How a trust matches its subject, in words. `wildcard` covers every subject that admits more than
+ * one workload; only a subject with a `*` in it is called a wildcard (a GitHub
+ * `repo:org/app:pull_request` subject has none, yet admits every pull-request workflow).
+ */
+function subjectNote(f: NonNullable<GraphNode['federation']>): string {
+  if (f.subject === undefined || f.subjectMatch === 'missing') return f.subjectMatch === 'missing' ? 'no subject condition: every identity the issuer vouches for' : `${f.subjectMatch} subject`;
+  if (f.subjectMatch === 'wildcard' && !f.subject.includes('*')) return `broad subject ${f.subject}`;
+  return `${f.subjectMatch} subject ${f.subject}`;
+}
+
 /** How strength evidence names a credential: type, name and, for a trust, how it matches the subject. */
 export function credentialEvidence(c: GraphNode): string {
-  const sub = c.federation ? ` (${c.federation.subjectMatch} subject${c.federation.subject ? ` ${c.federation.subject}` : ''})` : '';
-  return `${c.credentialType ?? 'credential'} ${c.name}${sub}`;
+  return `${credentialLabel(c.credentialType, c.name)}${c.federation ? ` (${subjectNote(c.federation)})` : ''}`;
 }
 
 function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {

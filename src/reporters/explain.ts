@@ -5,6 +5,7 @@ import { renderPath } from './table.js';
 import { tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { wrapText } from './wrap.js';
+import { credentialLabel } from '../graph/credential-label.js';
 
 /** Lines are wrapped to this width when the output is not a terminal: the same bytes everywhere. */
 export const EXPLAIN_WIDTH = 100;
@@ -28,7 +29,7 @@ type Credential = ExplainCard['identity']['credentials'][number];
  */
 function credentialLabels(credentials: Credential[], evidence: string[]): { labels: string[]; rest: string[] } {
   const rest = [...evidence];
-  const labels = credentials.map((cr) => `${cr.type} ${cr.name}`);
+  const labels = credentials.map((cr) => credentialLabel(cr.type, cr.name));
   const order = labels.map((_, k) => k).sort((a, b) => labels[b].length - labels[a].length);
   const claim = (k: number, fits: (ev: string) => boolean): boolean => {
     const at = rest.findIndex(fits);

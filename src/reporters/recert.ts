@@ -2,6 +2,7 @@ import type { IdentitySummary, ScanReport } from '../report/types.js';
 import { toCsv } from './csv.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
+import { credentialLabel } from '../graph/credential-label.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -139,7 +140,7 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   }
   const gone = i.credentials.filter((c) => expired(c, now));
   if (gone.length > 0) {
-    const list = gone.map((c) => (typeof c.expiresAt === 'string' ? `${c.type} ${c.name}, ${day(c.expiresAt)}` : `${c.type} ${c.name}`)).join('; ');
+    const list = gone.map((c) => (typeof c.expiresAt === 'string' ? `${credentialLabel(c.type, c.name)}, ${day(c.expiresAt)}` : credentialLabel(c.type, c.name))).join('; ');
     const one = gone.length === 1;
     out.push({
       action: 'remove expired',

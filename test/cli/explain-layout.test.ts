@@ -77,7 +77,7 @@ describe('explain text: workload identity', () => {
     expect(infra.filter((l) => l.includes('infra-main'))).toHaveLength(1);
     expect(infra.filter((l) => l.includes('infra-pull-requests'))).toHaveLength(1);
     expect(infra.find((l) => l.includes('infra-main'))).toContain('(exact subject repo:northwind/infra:ref:refs/heads/main)');
-    expect(infra.find((l) => l.includes('infra-pull-requests'))).toContain('(wildcard subject repo:northwind/infra:pull_request)');
+    expect(infra.find((l) => l.includes('infra-pull-requests'))).toContain('(broad subject repo:northwind/infra:pull_request)');
   });
 
   it('says a federated trust never expires, as for an AWS trust (it has no expiry of its own)', () => {

@@ -202,7 +202,7 @@ describe('analysis', () => {
       ],
       [edge('fed', 'c1', 'HAS_CREDENTIAL'), edge('fed', 'next', 'HAS_CREDENTIAL')],
     );
-    expect(analyze(g, opts).strength('fed')).toMatchObject({ class: 'federated', evidence: ['federated-oidc c1 (exact subject s)'] });
+    expect(analyze(g, opts).strength('fed')).toMatchObject({ class: 'federated', evidence: ['OIDC federation c1 (exact subject s)'] });
     // Near miss: once its start date has passed, it counts.
     expect(analyze(g, { ...opts, now: new Date('2027-01-02T00:00:00Z') }).strength('fed').class).toBe('shared-secret');
   });

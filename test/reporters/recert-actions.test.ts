@@ -90,7 +90,7 @@ describe('recert: credentials that are not usable', () => {
     });
     const r = row(token);
     expect([r.next_expiry, r.recommended_action, r.oldest_credential_age_days, r.credential_types]).toEqual(['expired', 'remove expired', 'none', 'api-token (1 expired)']);
-    expect(r.action_reasons).toBe('remove expired: 1 credential expired (api-token SSWS token zapier-prod, 2026-11-01): remove it, or issue a new one if still needed');
+    expect(r.action_reasons).toBe('remove expired: 1 credential expired (SSWS token zapier-prod, 2026-11-01): remove it, or issue a new one if still needed');
     // Near miss: before it expires, the old secret is to be rotated.
     expect(actions(token, Date.parse('2026-10-01T00:00:00Z'))[0]).toBe('rotate');
   });

@@ -262,7 +262,8 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         from: ext,
         to: owner.node,
         type: 'FEDERATES_TO',
-        reason: `a token from ${issuer} with ${verdict.note} signs in as ${owner.name} (federated credential "${name}")`,
+        // The note is a clause of its own ("subject … is issued to every …"): it follows a colon.
+        reason: `a token from ${issuer} signs in as ${owner.name} (federated credential "${name}"): ${verdict.note}`,
         hidden: true,
         evidence: { method: 'AZAuthenticatesTo', ficId, subjectMatch: verdict.match, audiences },
       });

@@ -78,8 +78,8 @@ describe('nhi-shared-secret-high-tier', () => {
     it('calls a federation trust without a pinned subject that, not a shared secret, and leaves out the pinned trust and the certificate', () => {
       const r = run([pinned, wild, cred('k1', 'certificate')]);
       expect(r.findings).toHaveLength(1);
-      expect(r.findings[0].message).toBe('a is T4 and proves itself with a federation trust that does not pin the subject (federated-oidc prs (wildcard subject repo:o/*))');
-      expect(r.findings[0].evidence).toEqual({ tier: 4, strength: 'shared-secret', credentials: ['federated-oidc prs (wildcard subject repo:o/*)'] });
+      expect(r.findings[0].message).toBe('a is T4 and proves itself with a federation trust that does not pin the subject (OIDC federation prs (wildcard subject repo:o/*))');
+      expect(r.findings[0].evidence).toEqual({ tier: 4, strength: 'shared-secret', credentials: ['OIDC federation prs (wildcard subject repo:o/*)'] });
       // The id and fingerprint do not depend on the message: baselines and waivers keep matching.
       expect(r.findings[0].ruleId).toBe('nhi-shared-secret-high-tier');
       expect(r.findings[0].fingerprint).toBe(fingerprint('nhi-shared-secret-high-tier', 'a'));
@@ -88,22 +88,22 @@ describe('nhi-shared-secret-high-tier', () => {
     it('calls a client secret a shared secret and lists it alone, not the certificate, the pinned trust or a deactivated secret', () => {
       const old = node('s0', { kind: 'credential', type: 'c', credentialType: 'client-secret', status: 'inactive' });
       const r = run([cred('s1', 'client-secret'), cred('k1', 'certificate'), pinned, old]);
-      expect(r.findings[0].message).toBe('a is T4 and proves itself with a shared secret (client-secret s1)');
-      expect(r.findings[0].evidence.credentials).toEqual(['client-secret s1']);
+      expect(r.findings[0].message).toBe('a is T4 and proves itself with a shared secret (client secret s1)');
+      expect(r.findings[0].evidence.credentials).toEqual(['client secret s1']);
     });
 
     it('calls an IAM Roles Anywhere trust without a certificate subject condition a certificate trust', () => {
       const ra = trust('rolesanywhere', 'x509-trust-anchor', { issuer: 'rolesanywhere.amazonaws.com', subjectMatch: 'missing' });
       const r = run([ra]);
       expect(r.findings[0].message).toBe(
-        'a is T4 and proves itself with a certificate trust that does not pin the certificate subject (x509-trust-anchor rolesanywhere (missing subject))',
+        'a is T4 and proves itself with a certificate trust that does not pin the certificate subject (X.509 trust anchor rolesanywhere (no subject condition: every identity the issuer vouches for))',
       );
     });
 
     it('names every kind present, plural where there are several, in a fixed order', () => {
       const r = run([wild, cred('s2', 'client-secret'), cred('s1', 'client-secret'), pinned]);
       expect(r.findings[0].message).toBe(
-        'a is T4 and proves itself with shared secrets and a federation trust that does not pin the subject (client-secret s1; client-secret s2; federated-oidc prs (wildcard subject repo:o/*))',
+        'a is T4 and proves itself with shared secrets and a federation trust that does not pin the subject (client secret s1; client secret s2; OIDC federation prs (wildcard subject repo:o/*))',
       );
     });
 
@@ -114,7 +114,7 @@ describe('nhi-shared-secret-high-tier', () => {
       expect(r.findings).toHaveLength(0);
       // With a secret as well, the secret is what the finding is about; the unread trust is not listed.
       const both = run([unread, cred('s1', 'client-secret')]);
-      expect(both.findings[0].message).toBe('a is T4 and proves itself with a shared secret (client-secret s1)');
+      expect(both.findings[0].message).toBe('a is T4 and proves itself with a shared secret (client secret s1)');
     });
   });
 });

@@ -46,7 +46,7 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('t4')).toBe('fail');
     const f = r.findings.find((x) => x.subject.id === 't4')!;
     expect(f.severity).toBe('high');
-    expect(f.message).toMatch(/lives 730 days \(max 90\)/);
+    expect(f.message).toMatch(/lives 730 days from creation to expiry \(max 90 days\)/);
     expect(f.message).toMatch(/no accountable human/);
     // A two-year secret on a T1 reader is within its tier's 730 days and T1 needs no owner.
     expect(r.verdicts.get('t1')).toBe('pass');
@@ -93,7 +93,7 @@ describe('nhi-tier-policy-violation', () => {
 
   it('judges the lifetime of a standing credential that is not valid yet too', () => {
     const g2 = graphOf([node('sp'), p('p4b', 4), secret('next', '2027-05-01T00:00:00Z', '2029-05-01T00:00:00Z')], [edge('sp', 'p4b', 'GRANTED'), edge('sp', 'next', 'HAS_CREDENTIAL')]);
-    expect(runRule(rule, g2, { now }).findings[0]?.message).toMatch(/client-secret next lives 731 days \(max 90\)/);
+    expect(runRule(rule, g2, { now }).findings[0]?.message).toMatch(/client secret next lives 731 days from creation to expiry \(max 90 days\)/);
   });
 
   describe('requireOwner is judged on people, and only when owners were read', () => {

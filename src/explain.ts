@@ -4,6 +4,7 @@ import type { IdentitySummary } from './report/types.js';
 import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
+import { cutHopIndex } from './report/cut.js';
 
 /** The auditor's card for one identity: who is accountable, how it proves itself, what it can do. */
 export interface ExplainCard {
@@ -23,8 +24,6 @@ export interface ExplainCard {
  * the inventory lists it, so it can be asked about, and the card says it is not verified.
  */
 export type ExplainMatch = { kind: 'card'; card: ExplainCard } | { kind: 'ambiguous'; candidates: GraphNode[] } | { kind: 'person'; node: GraphNode } | { kind: 'none' };
-
-const CUTTABLE = new Set(['GRANTED', 'DELEGATED_GRANT', 'HAS_ROLE', 'CAN_ASSUME', 'FEDERATES_TO', 'ACTS_AS', 'SAML_MAPS_TO', 'CAN_ESCALATE_TO', 'MEMBER_OF']);
 
 /** Finds the identity (or other finding subject) by node id, provider id, finding fingerprint, or exact name (case-insensitive). */
 export function explain(result: ScanResult, query: string): ExplainMatch {
@@ -71,7 +70,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));
   const cuts = identity.crownJewels.map((cj) => {
-    const hop = cj.hops.find((h) => CUTTABLE.has(h.type)) ?? cj.hops[0];
+    const hop = cj.hops[Math.max(0, cutHopIndex(cj.hops))];
     return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
   });
   return { kind: 'card', card: { identity, consents, privileges, cuts, findings } };

@@ -1,6 +1,7 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
+import { pathCut } from '../report/cut.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -213,13 +214,16 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
 
   const withPaths = counted.filter((f) => f.path && f.path.length > 0);
   if (withPaths.length > 0) {
-    const entry = (f: Finding): string =>
+    const entry = (f: Finding): string => pathEntry(f, pathCut(f.path!));
+    const pathEntry = (f: Finding, cut: string | undefined): string =>
       [
-        `- **${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint), false)}** (${m(f.ruleId)})`,
+        `- **${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint), false)}** (${m(f.ruleId)}, ${f.severity}, ${m(f.fingerprint)})`,
         ...f.path!.map((h, i) => {
           const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
           return `${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f.fingerprint), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f.fingerprint), false)}`;
         }),
+        // nhiscan's own words and an edge type: nothing provider-controlled.
+        ...(cut === undefined ? [] : [`  - _Cut:_ ${m(cut)}`]),
       ].join('\n');
     add(withPaths, limit, entry, { head: ['### Paths', ''], lead: [], more: moreEntries('the JSON output'), rank: RANK.paths, noun: 'path' });
   }

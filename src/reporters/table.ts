@@ -3,6 +3,7 @@ import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import type { PathHop } from '../analysis/types.js';
 import { CUT, cutLine, findingWhole, REPORT_WHOLE, safeText } from './sanitize.js';
+import { pathCut } from '../report/cut.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 
@@ -95,7 +96,12 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // The message is the rule's words around the names it quotes: whole, unless a name in it is
   // pathological. The remediation is the rule's own text only: never cut.
   out.push(...wrapped('    why: ', cutLine(f.message, CUT.text, 'message', whole), width));
-  if (f.path && f.path.length > 0) out.push(...renderPath(f.path, c, f.alternatives, { width, whole }));
+  if (f.path && f.path.length > 0) {
+    out.push(...renderPath(f.path, c, f.alternatives, { width, whole }));
+    // The hop to cut, as explain names it: the fix below lists every way, this says where.
+    const cut = pathCut(f.path);
+    if (cut !== undefined) out.push(...wrapped('    cut: ', cut, width));
+  }
   out.push(...wrapped('    fix: ', t(f.remediation, Infinity), width, c.gray));
   // Not wrapped, and cut only past CUT.text: an id is copied into waivers and queries whole.
   out.push(`    id:  ${c.gray(`${f.fingerprint}  ${cutLine(f.subject.id, CUT.text, 'id', whole)}`)}`);

@@ -1,0 +1,36 @@
+import type { PathHop } from '../analysis/types.js';
+
+/**
+ * Where to cut a path, and how. The first hop that is a grant, a trust, a membership or an
+ * escalation is the one to cut: the hops before it (a credential, an ownership) belong to the
+ * identity itself, and cutting later leaves the identity holding a step toward the same jewel.
+ * explain, the terminal table and the Markdown report name the same hop.
+ */
+const ADVICE: Partial<Record<PathHop['type'], string>> = {
+  GRANTED: 'remove the grant, or narrow it to the resources the workload uses',
+  DELEGATED_GRANT: 'revoke the consent, or narrow it to the scopes the client needs',
+  HAS_ROLE: 'remove the role assignment, or replace it with a role scoped to what the workload does',
+  CAN_ASSUME: 'remove the trust, or narrow it to the one principal that needs to assume the role',
+  FEDERATES_TO: 'pin the federation to one workload (an exact subject), or remove it',
+  ACTS_AS: 'stop the identity acting with another account\'s rights: revoke the credential or consent, and reissue it from an account that holds only what the integration needs',
+  SAML_MAPS_TO: 'remove the SAML role mapping, or map it to a less privileged role',
+  CAN_ESCALATE_TO: 'remove the permission that allows this escalation, or restrict it to the resources it must manage',
+  MEMBER_OF: 'remove the membership, or move the identity to a group without the privilege',
+};
+
+/** The index of the hop to cut, or -1 for a path with none of the kinds above (cut its first hop then). */
+export function cutHopIndex(hops: readonly PathHop[]): number {
+  return hops.findIndex((h) => ADVICE[h.type] !== undefined);
+}
+
+/** What to do at the cut hop, in nhiscan's own words (no provider-controlled text). */
+export function cutAdvice(hop: PathHop): string {
+  return ADVICE[hop.type] ?? 'remove this link, or make it conditional on a reviewed owner';
+}
+
+/** `hop 2 (HAS_ROLE): remove the role assignment, …` for a path, or undefined when it has no hops. */
+export function pathCut(hops: readonly PathHop[]): string | undefined {
+  if (hops.length === 0) return undefined;
+  const at = Math.max(0, cutHopIndex(hops));
+  return `hop ${at + 1} (${hops[at].type}): ${cutAdvice(hops[at])}`;
+}

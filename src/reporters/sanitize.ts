@@ -69,14 +69,15 @@ export function safeText(value: unknown, max = 300): string {
 }
 
 /**
- * Several lines for a terminal (a stack trace, commander's help and errors): each line made safe
- * as `safeText` makes it, the line breaks kept. A stack trace starts with the error's message,
- * which may quote the input.
+ * Several lines for a terminal (a stack trace, commander's help): each line made safe as
+ * `safeText` makes it, the line breaks kept. A stack trace starts with the error's message,
+ * which may quote the input; a line past `max` is cut with a note (`cutLine`), as the one-line
+ * error above it is.
  */
 export function safeLines(text: string, max = 2000): string {
   return text
     .split('\n')
-    .map((line) => safeText(line, max))
+    .map((line) => cutLine(line, max, 'line'))
     .join('\n');
 }
 

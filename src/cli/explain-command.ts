@@ -6,6 +6,16 @@ import { CUT, cutLine, cutText, safeText, safeJsonText } from '../reporters/sani
 import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
 import { useColor } from './tty.js';
 
+/**
+ * A name or the user's own query in double quotes, for an error line: whole up to the name limit,
+ * past it cut with a note outside the quotes. Neither is in any report, so the note names no
+ * place to read the rest (the query is what was typed).
+ */
+function quoted(value: string, what: string): string {
+  const { text, note } = cutText(value, CUT.name, what);
+  return `${JSON.stringify(text)}${note ? ` ${note}` : ''}`;
+}
+
 export function registerExplain(program: Command): void {
   const cmd = program
     .command('explain <identity>')
@@ -18,19 +28,17 @@ export function registerExplain(program: Command): void {
     if (flags.format !== 'text' && flags.format !== 'json') throw new InputError(`--format: expected text or json`);
     const result = await runScan(flags);
     const match = explain(result, query);
-    if (match.kind === 'none') throw new InputError(`no identity or finding matches ${JSON.stringify(safeText(query, 80))}`);
+    if (match.kind === 'none') throw new InputError(`no identity or finding matches ${quoted(query, 'query')}`);
     if (match.kind === 'person') {
       const n = match.node;
       const why = typeof n.attrs.humanEvidence === 'string' ? `: ${n.attrs.humanEvidence}` : '';
-      // A person is in no report, so the note names no place to read the rest of the name.
-      const { text, note } = cutText(n.name, CUT.name, 'name');
-      throw new InputError(`${JSON.stringify(text)}${note ? ` ${note}` : ''} is a person (${safeText(n.type, 40)}${why}), not a machine identity; nhiscan explains machine identities`);
+      throw new InputError(`${quoted(n.name, 'name')} is a person (${safeText(n.type, 40)}${why}), not a machine identity; nhiscan explains machine identities`);
     }
     if (match.kind === 'ambiguous') {
       // The ids whole (CUT.text is past any real id): a cut id cannot be copied into the next command.
       const ids = match.candidates.slice(0, 5).map((n) => cutLine(n.id, CUT.text, 'id', 'nhiscan scan --format json'));
       const more = match.candidates.length > 5 ? ` and ${match.candidates.length - 5} more` : '';
-      throw new InputError(`${match.candidates.length} identities are named ${JSON.stringify(safeText(query, 80))}; use an id: ${ids.join(', ')}${more}`);
+      throw new InputError(`${match.candidates.length} identities are named ${quoted(query, 'query')}; use an id: ${ids.join(', ')}${more}`);
     }
     // On a terminal the lines wrap to its width; anywhere else to a fixed one, so that piped or
     // saved output is the same bytes whatever the environment.

@@ -8,7 +8,7 @@ import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { packageVersion } from './io.js';
 import { limitHeapGrowth } from './heap.js';
-import { CUT, cutLine, safeLines, safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine, safeLines } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
@@ -54,10 +54,12 @@ export function buildProgram(): Command {
       writeErr: (s) => process.stderr.write(safeLines(s)),
       // A usage error is one line, like every other error: commander puts its "(Did you mean
       // …?)" on a line of its own, and a separate hint would be another. Its "error: " prefix
-      // gives way to the "nhiscan: " the other errors start with.
+      // gives way to the "nhiscan: " the other errors start with. The line quotes what was typed
+      // (an option, a command, a value), whole up to the limit of every other error line; a
+      // longer one is cut with a note, since a bare "…" reads as the end of what was typed.
       outputError: (s) => {
         const message = s.trim().replace(/^error: /, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ').replace(/\.$/, '');
-        process.stderr.write(`nhiscan: ${safeText(message, 2000)}; run with --help for usage\n`);
+        process.stderr.write(`nhiscan: ${cutLine(message, CUT.text, 'error')}; run with --help for usage\n`);
       },
     });
   registerScan(program);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { allRules } from '../../rules/index.js';
-import { safeText } from '../reporters/sanitize.js';
+import { CUT, cutLine } from '../reporters/sanitize.js';
 
 export function registerRules(program: Command): void {
   const rules = program.command('rules').description('list the rules or show one');
@@ -15,7 +15,7 @@ export function registerRules(program: Command): void {
         process.stdout.write(JSON.stringify(sorted.map((r) => r.meta), null, 2) + '\n');
         return;
       }
-      if (flags.format !== 'table') throw new InputError(`--format: expected table or json, got ${safeText(flags.format, 40)}`);
+      if (flags.format !== 'table') throw new InputError(`--format: expected table or json, got ${cutLine(flags.format, CUT.name, 'format')}`);
       const w = Math.max(...sorted.map((r) => r.meta.id.length));
       for (const r of sorted) {
         process.stdout.write(`${r.meta.id.padEnd(w)}  ${r.meta.severity.padEnd(8)}  ${r.meta.owasp.map((o) => o.replace(':2025', '')).join(',').padEnd(14)}  ${r.meta.title}\n`);
@@ -27,7 +27,7 @@ export function registerRules(program: Command): void {
     .description('everything about one rule: risk, remediation, options, references')
     .action((id: string) => {
       const r = allRules.find((x) => x.meta.id === id);
-      if (!r) throw new InputError(`no rule with id ${safeText(id, 80)} (see \`nhiscan rules list\`)`);
+      if (!r) throw new InputError(`no rule with id ${cutLine(id, CUT.name, 'id')} (see \`nhiscan rules list\`)`);
       const m = r.meta;
       const lines = [
         `${m.id}: ${m.title}`,

@@ -9,14 +9,14 @@
 // breaks, so a name could start a line of its own), the bidirectional controls that can make
 // text display in a different order than it is stored (U+061C, U+200E/F, U+202A-E, U+2066-9),
 // and characters that draw nothing, so that two names that look the same are the same and no
-// text hides in a name (`INVISIBLE`, `JOINER`).
+// text hides in a name (`INVISIBLE`, `TAG`, `JOINER`).
 const SEPARATORS = '\u2028\u2029';
 const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 // Characters that take no room and show nothing: the soft hyphen (most terminals and browsers
 // draw it only at a line break), the Mongolian vowel separator, the zero-width space, the word
 // joiner and the invisible operators (U+2060-4), the deprecated format controls (U+206A-F), the
 // byte order mark (a zero-width no-break space inside text), the interlinear annotation marks
-// (U+FFF9-B), and the tag characters (U+E0000-7F, which spell text that nothing shows).
+// (U+FFF9-B), and the tag characters (U+E0000-7F, which spell text that nothing shows; `TAG`).
 // Also every other code point Unicode lists as Default_Ignorable_Code_Point (drawn as nothing
 // by renderers that do not know it): the combining grapheme joiner U+034F, the Hangul fillers
 // (U+115F, U+1160, U+3164, U+FFA0, a known way to make a name look blank), the Khmer inherent
@@ -27,7 +27,21 @@ const BIDI = '\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069';
 // U+180F): they choose how the character before them is drawn (text or emoji), and hide nothing
 // on their own.
 const INVISIBLE =
-  '\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u206f\u3164\uffa0\ufeff\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e00ff}\u{e01f0}-\u{e0fff}';
+  '\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u206f\u3164\uffa0\ufeff\ufff0-\ufffb\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0080}-\u{e00ff}\u{e01f0}-\u{e0fff}';
+// Tag characters have one use Unicode recommends: the flags of England, Scotland and Wales, each
+// a black flag U+1F3F4, its subdivision code (gbeng, gbsct, gbwls) in tag letters, and CANCEL TAG
+// U+E007F. Those three sequences are kept whole, so that a name with one shows the flag and not a
+// black flag and six U+FFFD; every other tag character goes, including any tag between, before or
+// after the letters of a flag, so no text hides next to one. The width code measures a kept flag
+// as one cluster two columns wide (width.ts).
+const TAGS = '\u{e0000}-\u{e007f}';
+const SUBDIVISION_FLAGS = ['gbeng', 'gbsct', 'gbwls']
+  .map((code) => `\u{1f3f4}${[...code].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}\u{e007f}`)
+  .join('|');
+// Matched as the tag character, then looked back: it is kept when a black flag at most six
+// characters back starts one of the three flags (the lookahead inside the lookbehind checks the
+// whole sequence from there), which makes it one of that flag's six tag characters.
+const TAG = `[${TAGS}](?<!(?=(?:${SUBDIVISION_FLAGS}))\u{1f3f4}[${TAGS}]{1,6})`;
 // ZWNJ (U+200C) and ZWJ (U+200D) are invisible too, but some text needs them: an emoji sequence
 // (a family, a profession with a skin tone, the rainbow flag) is emoji joined by ZWJ, which the
 // display width code measures as one cluster (width.ts), and in Arabic-script (Persian, Urdu)
@@ -45,7 +59,7 @@ const JOINER = `[\\u200c\\u200d](?!(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modi
  * Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not
  * `test`. Matches whole code points (a tag character is one match, not two surrogate halves).
  */
-export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${JOINER}`, 'gu');
+export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${TAG}|${JOINER}`, 'gu');
 
 /**
  * `c` (one character of UNSAFE_CHARS) written as JavaScript and JSON write it escaped: `\u001b`,
@@ -64,19 +78,24 @@ export function safeText(value: unknown, max = 300): string {
   if (s.length <= max) return s;
   // Not between the two halves of a surrogate pair (an emoji, a rare CJK ideograph): the half
   // left would be written as U+FFFD.
-  const end = /[\ud800-\udbff]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
+  let end = /[\ud800-\udbff]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
+  // Nor inside a subdivision flag, the only tag characters left: its first letters without the
+  // cancel tag would be a tag sequence the filter lets through nowhere else. The flag goes whole.
+  const partFlag = /\u{1f3f4}[\u{e0020}-\u{e007e}]{1,5}$/u.exec(s.slice(0, end));
+  if (partFlag) end = partFlag.index;
   return `${s.slice(0, end)}…`;
 }
 
 /**
- * Several lines for a terminal (a stack trace, commander's help and errors): each line made safe
- * as `safeText` makes it, the line breaks kept. A stack trace starts with the error's message,
- * which may quote the input.
+ * Several lines for a terminal (a stack trace, commander's help): each line made safe as
+ * `safeText` makes it, the line breaks kept. A stack trace starts with the error's message,
+ * which may quote the input; a line past `max` is cut with a note (`cutLine`), as the one-line
+ * error above it is.
  */
 export function safeLines(text: string, max = 2000): string {
   return text
     .split('\n')
-    .map((line) => safeText(line, max))
+    .map((line) => cutLine(line, max, 'line'))
     .join('\n');
 }
 
@@ -130,7 +149,7 @@ export function cutLine(value: unknown, max: number, what: string, where?: strin
 
 // In a spreadsheet cell an invisible character shows as U+FFFD, as on a terminal: a space,
 // which the control characters become there, would look like the space it hides next to.
-const CELL_INVISIBLE = new RegExp(`[${INVISIBLE}]|${JOINER}`, 'gu');
+const CELL_INVISIBLE = new RegExp(`[${INVISIBLE}]|${TAG}|${JOINER}`, 'gu');
 // Where a piece of a cell starts that a spreadsheet may read as a cell of its own: the cell's
 // start, and after a `;` or `,`, when what follows (past blanks and double quotes, which
 // spreadsheets skip) is a formula trigger, = + - @ or its fullwidth form.
@@ -184,7 +203,7 @@ export function markdownCode(value: unknown, table = true): string {
 }
 
 // The same set less C0 controls, which JSON.stringify already escapes.
-const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${JOINER}`, 'gu');
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${TAG}|${JOINER}`, 'gu');
 
 /**
  * For JSON text that people may `cat` to a terminal: JSON.stringify escapes C0 controls but

@@ -151,3 +151,80 @@ describe('error lines: cut only with a note', () => {
     expect(errOf(new Error('q'.repeat(600))).stderr).toBe(`nhiscan: internal error: ${'q'.repeat(499)}… [error cut at 500 of 600 characters] (run with --debug for details)\n`);
   });
 });
+
+// What the user typed comes back in usage errors (commander's: an unknown option, command or help
+// topic, a value that is not one of the choices) and in the explain and rules errors that echo the
+// query. It is shown whole up to the CUT limits like provider text; past them the cut says so,
+// since a line that ends in "…" alone looks like the whole of what was typed.
+describe('usage errors and the echo of the user\'s own text: cut only with a note', () => {
+  const FORMATS = 'table, json, csv, sarif, markdown, recert-csv';
+  const cases = (n: number): [string, string[], string][] => {
+    const v = 'v'.repeat(n);
+    return [
+      ['an unknown option', ['scan', '--demo', `--${v}`], `unknown option '--${v}'`],
+      ['a value not among the choices', ['scan', '--demo', '--format', v], `option '--format <format>' argument '${v}' is invalid. Allowed choices are ${FORMATS}`],
+      ['an unknown command', [v], `unknown command '${v}'`],
+      ['a help topic that is no command', ['rules', 'help', v], `rules: no command '${v}' to show help for (list, show, help)`],
+    ];
+  };
+
+  it.each(cases(3000))('%s of 3,000 characters is one whole line, exit 2', async (_, args, message) => {
+    const { code, stderr } = await cliInProcess(...args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`nhiscan: ${message}; run with --help for usage\n`);
+  });
+
+  it.each(cases(5000))('%s past 4,000 characters is cut, and the line says so', async (_, args, message) => {
+    const { code, stderr } = await cliInProcess(...args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`nhiscan: ${message.slice(0, 3999)}… [error cut at 4000 of ${message.length} characters]; run with --help for usage\n`);
+  });
+
+  it('explain echoes a query of 200 characters whole', async () => {
+    const q = 'q'.repeat(200);
+    const { code, stderr } = await cliInProcess('explain', q, '--demo');
+    expect(code).toBe(2);
+    expect(stderr).toBe(`nhiscan: no identity or finding matches "${q}"\n`);
+  });
+
+  it('explain cuts a query past the name limit, and says so', async () => {
+    const q = 'q'.repeat(300);
+    const { code, stderr } = await cliInProcess('explain', q, '--demo');
+    expect(code).toBe(2);
+    expect(stderr).toBe(`nhiscan: no identity or finding matches "${'q'.repeat(255)}…" [query cut at 256 of 300 characters]\n`);
+  });
+
+  it('explain echoes the name several identities share, cut only with a note', async () => {
+    const snap = copyDemo();
+    const name = `Same Name ${'n'.repeat(290)}`;
+    editJson(join(snap, 'entra/servicePrincipals.json'), (doc) => {
+      for (const sp of doc.value) sp.displayName = name;
+    });
+    const { code, stderr } = await cliInProcess('explain', name, '--snapshot', snap);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`^nhiscan: \\d+ identities are named "${name.slice(0, 255)}…" \\[query cut at 256 of 300 characters\\]; use an id: `));
+  });
+
+  it('rules show and rules list --format echo what was typed, cut only with a note', async () => {
+    const id = 'r'.repeat(200);
+    expect(await cliInProcess('rules', 'show', id)).toEqual({ code: 2, stderr: `nhiscan: no rule with id ${id} (see \`nhiscan rules list\`)\n` });
+    expect((await cliInProcess('rules', 'show', 'r'.repeat(300))).stderr).toBe(`nhiscan: no rule with id ${'r'.repeat(255)}… [id cut at 256 of 300 characters] (see \`nhiscan rules list\`)\n`);
+    expect((await cliInProcess('rules', 'list', '--format', 'f'.repeat(100))).stderr).toBe(`nhiscan: --format: expected table or json, got ${'f'.repeat(100)}\n`);
+    expect((await cliInProcess('rules', 'list', '--format', 'f'.repeat(300))).stderr).toBe(`nhiscan: --format: expected table or json, got ${'f'.repeat(255)}… [format cut at 256 of 300 characters]\n`);
+  });
+
+  it('a --debug stack whose first line (the message) is past 2,000 characters says it was cut', () => {
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
+    try {
+      handleError(new InputError('m'.repeat(3000)), true);
+    } finally {
+      spy.mockRestore();
+    }
+    const stackHead = stderr.split('\n')[1];
+    expect(stackHead).toBe(`InputError: ${'m'.repeat(1987)}… [line cut at 2000 of 3012 characters]`);
+  });
+});

@@ -9,7 +9,10 @@ import { parseCsv } from './csv-parse.js';
 
 /** Strings a tenant admin (or an attacker who can name an app) controls. */
 const LONG = 'L'.repeat(100_000);
-const LEGIT = 'Ops \u{1f468}\u200d\u{1f469}\u200d\u{1f467} \u56e2\u961f \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645';
+const tags = (s: string): string => [...s].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+/** The flags of England, Scotland and Wales: a black flag, tag letters, a cancel tag. */
+const SUBDIVISION_FLAGS = ['gbeng', 'gbsct', 'gbwls'].map((code) => `\u{1f3f4}${tags(code)}\u{e007f}`).join('');
+const LEGIT = `Ops \u{1f468}\u200d\u{1f469}\u200d\u{1f467} \u56e2\u961f \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 ${SUBDIVISION_FLAGS}`;
 const PAYLOADS = [
   '\u001b[31mRED-NAME\u001b[0m',
   '\u001b]8;;http://evil.example/\u0007click-here\u001b]8;;\u0007',
@@ -27,10 +30,13 @@ const PAYLOADS = [
 /** Names of Okta apps added to the hostile demo, one each, after the ones that take PAYLOADS. */
 const EXTRA = [
   // Characters that draw nothing: a name that looks like another, and text hidden in tag characters.
-  `HR Sync\u200b Service\u2060${[...'hidden text'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('')}\ufeff\u00ad`,
+  `HR Sync\u200b Service\u2060${tags('hidden text')}\ufeff\u00ad`,
+  // Text hidden inside what starts as the flag of England.
+  `Flag Sync \u{1f3f4}${tags('gbeng hidden')}\u{e007f}`,
   // A formula behind a semicolon, a cell of its own where `;` separates fields.
   "Billing Sync;=2+5*cmd|' /C calc'!A0;x",
-  // Legitimate names: an emoji joined by ZWJ (a family), CJK, and Persian with a ZWNJ.
+  // Legitimate names: an emoji joined by ZWJ (a family), CJK, Persian with a ZWNJ, and the
+  // three flags spelled with tag characters.
   LEGIT,
 ];
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
@@ -91,9 +97,9 @@ const SEPARATORS = /[\u2028\u2029]/;
 // What draws nothing; a ZWJ or ZWNJ is checked apart (it is kept inside an emoji sequence or a word).
 const INVISIBLE = /[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]/u;
 
-/** No invisible character, and the one legitimate name whole (its joiners kept). */
+/** No invisible character, and the one legitimate name whole (its joiners and flags kept). */
 function expectNoInvisible(out: string): void {
-  expect(out).not.toMatch(INVISIBLE);
+  expect(out.replaceAll(LEGIT, '')).not.toMatch(INVISIBLE);
   expect(out.replaceAll(LEGIT, '')).not.toMatch(/[\u200c\u200d]/);
   expect(out).toContain(LEGIT);
 }
@@ -119,6 +125,8 @@ describe.each(['table', 'markdown'] as const)('%s output', (format) => {
     expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThan(10_000);
     expectNoInvisible(out);
     expect(out).toContain('HR Sync\ufffd Service\ufffd');
+    // Every tag character of the false flag is shown as one U+FFFD; its black flag stays.
+    expect(out).toContain(`Flag Sync \u{1f3f4}${'\ufffd'.repeat(13)}`);
   });
 });
 
@@ -196,6 +204,7 @@ describe.each(['csv', 'recert-csv'] as const)('%s output', (format) => {
     expect(cells).toContain("Billing Sync;'=2+5*cmd|' /C calc'!A0;x");
     expectNoInvisible(out);
     expect(cells.some((c) => c.includes('HR Sync\ufffd Service\ufffd'))).toBe(true);
+    expect(cells.some((c) => c.includes(`Flag Sync \u{1f3f4}${'\ufffd'.repeat(13)}`))).toBe(true);
   });
 });
 

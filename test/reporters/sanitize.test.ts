@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { quoteInput, safeCell, safeJsonText, safeText } from '../../src/reporters/sanitize.js';
+import { markdownCode, quoteInput, safeCell, safeJsonText, safeMarkdown, safeText } from '../../src/reporters/sanitize.js';
+import { displayWidth } from '../../src/reporters/width.js';
 
 const TAGS = [...'hidden'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
 
@@ -93,5 +94,72 @@ describe('safeCell and list separators', () => {
     ['a;b-c, d - e', 'a;b-c, d - e'],
   ])('neutralises the formula start of every ;- or ,-separated piece of %j', (value, cell) => {
     expect(safeCell(value)).toBe(cell);
+  });
+});
+
+// The flags of England, Scotland and Wales are the three emoji Unicode recommends (RGI) that are
+// spelled with tag characters: a black flag U+1F3F4, the subdivision code in tag letters, and
+// CANCEL TAG U+E007F. They pass whole; every other tag character still goes, so no text can hide
+// behind or inside one.
+describe('subdivision flags', () => {
+  const tags = (s: string): string => [...s].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+  const flag = (code: string): string => `\u{1f3f4}${tags(code)}\u{e007f}`;
+  const FLAGS = [
+    ['England', flag('gbeng')],
+    ['Scotland', flag('gbsct')],
+    ['Wales', flag('gbwls')],
+  ];
+  const TAG = /[\u{e0000}-\u{e007f}]/u;
+
+  it.each(FLAGS)('keeps the flag of %s whole in every output', (_, f) => {
+    const name = `Ops ${f} Sync`;
+    expect(safeText(name)).toBe(name);
+    expect(safeMarkdown(name)).toBe(name);
+    expect(markdownCode(name)).toBe(`\`${name}\``);
+    expect(safeCell(name)).toBe(name);
+    expect(safeJsonText(JSON.stringify({ name }))).toBe(JSON.stringify({ name }));
+    expect(quoteInput(name)).toBe(JSON.stringify(name));
+    expect(new InputError(`bad name ${name}`).oneLine()).toBe(`bad name ${name}`);
+    // One cluster, two columns wide, so that a table pads it right and wrapping never splits it.
+    expect(displayWidth(f)).toBe(2);
+  });
+
+  it('keeps flags next to each other, and next to removed tag characters', () => {
+    const [eng, sct, wls] = FLAGS.map(([, f]) => f);
+    expect(safeText(`${eng}${sct}${wls}`)).toBe(`${eng}${sct}${wls}`);
+    expect(safeText(`${tags('hi')}${eng}${tags('hi')}`)).toBe(`\ufffd\ufffd${eng}\ufffd\ufffd`);
+    expect(safeText(`${eng}\u{e007f}`)).toBe(`${eng}\ufffd`);
+  });
+
+  it.each([
+    ['a subdivision that is no RGI flag (California)', `\u{1f3f4}${tags('usca')}\u{e007f}`, `\u{1f3f4}${'\ufffd'.repeat(5)}`],
+    ['upper-case tag letters', `\u{1f3f4}${tags('GBENG')}\u{e007f}`, `\u{1f3f4}${'\ufffd'.repeat(6)}`],
+    ['a flag\'s tags without the black flag', `x${tags('gbeng')}\u{e007f}`, `x${'\ufffd'.repeat(6)}`],
+    ['another base before them', `\u{1f3f3}${tags('gbeng')}\u{e007f}`, `\u{1f3f3}${'\ufffd'.repeat(6)}`],
+    ['a flag without its cancel tag', `\u{1f3f4}${tags('gbeng')}x`, `\u{1f3f4}${'\ufffd'.repeat(5)}x`],
+    ['text hidden inside a flag', `\u{1f3f4}${tags('gbenghidden')}\u{e007f}`, `\u{1f3f4}${'\ufffd'.repeat(12)}`],
+    ['text hidden after a flag\'s letters', `\u{1f3f4}${tags('gbengx')}\u{e007f}`, `\u{1f3f4}${'\ufffd'.repeat(7)}`],
+  ])('still shows %s as U+FFFD, one per tag character, and escapes it in JSON', (_, name, shown) => {
+    expect(safeText(name)).toBe(shown);
+    expect(safeMarkdown(name)).toBe(shown);
+    expect(safeCell(name)).toBe(shown);
+    const json = safeJsonText(JSON.stringify(name));
+    expect(json).not.toMatch(TAG);
+    expect(JSON.parse(json)).toBe(name);
+    expect(quoteInput(name)).not.toMatch(TAG);
+    expect(new InputError(name).oneLine()).not.toMatch(TAG);
+  });
+
+  it('a cut never splits a flag: it is shown whole or not at all, and no tag character is left', () => {
+    const [, eng] = FLAGS[0];
+    for (let n = 280; n <= 300; n++) {
+      const out = safeText(`${'a'.repeat(n)}${eng}${'b'.repeat(50)}`, 300);
+      expect(out.endsWith('…')).toBe(true);
+      const rest = out.replace(eng, '');
+      expect(rest).not.toMatch(TAG);
+      expect(rest).not.toContain('\ufffd');
+      // Whole whenever it fits before the cut.
+      if (n + eng.length <= 299) expect(out).toContain(eng);
+    }
   });
 });

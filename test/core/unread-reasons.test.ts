@@ -3,6 +3,7 @@ import pathRule from '../../rules/nhi/nhi-path-to-crown-jewel.js';
 import delegatedRule from '../../rules/nhi/nhi-ai-agent-delegated-high-impact.js';
 import roleRule from '../../rules/entra/entra-privileged-directory-role.js';
 import agentPrivileged from '../../rules/nhi/nhi-ai-agent-privileged.js';
+import tierPolicy from '../../rules/nhi/nhi-tier-policy-violation.js';
 import { runRule } from '../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../helpers/graph.js';
 import { scanSnapshot } from '../../src/scan.js';
@@ -100,6 +101,36 @@ describe('tier rules: the unknown when the tier may be higher', () => {
       'the IAM authorization details (users, roles, groups and policies) of account acct were not read (error: GetAccountAuthorizationDetails throttled); so whether its tier reaches T3 cannot be judged': 1,
     });
   });
+  it('nhi-tier-policy-violation says which tier policy applies cannot be judged', () => {
+    // A T0 role with an active access key and no owner: no breach of T0's policy, but T3's or T4's
+    // would be breached; with the account's IAM data not read, its tier may be one of them.
+    const g = graphOf(
+      [node('r', { type: 'aws-iam-user' }), node('k', { kind: 'credential', type: 'aws-access-key', credentialType: 'access-key', createdAt: '2024-01-01T00:00:00Z' })],
+      [edge('r', 'k', 'HAS_CREDENTIAL')],
+      [{ provider: 'aws', scope: 'acct', capability: 'aws.iam', status: 'missing-permission', reason: 'AccessDenied on GetAccountAuthorizationDetails' }],
+    );
+    expect(runRule(tierPolicy, g, { now }).stats.unknownReasons).toEqual({
+      'the IAM authorization details (users, roles, groups and policies) of account acct were not read (denied: AccessDenied on GetAccountAuthorizationDetails); so its tier, and so which tier policy applies, cannot be judged': 1,
+    });
+  });
+});
+
+describe('nhi-path-to-crown-jewel on an Okta org', () => {
+  it('names the AWS app whose assignments were not read, the org and the record of the file that lacks it', () => {
+    const o = oktaOrg()
+      .user({ id: 'sa', login: 'svc.sync@acme.com', factors: [], roles: [], groups: [] })
+      .token({ id: 'tok', name: 'sync', userId: 'sa', created: '2026-10-01T00:00:00.000Z', connection: 'ANYWHERE' })
+      .awsApp({ id: 'aws1', label: 'AWS prod' });
+    const snap = o.snapshot();
+    delete (snap.files['okta/appUsers.json'] as Record<string, unknown>).aws1;
+    const result = scanSnapshot(snap, { now: new Date(NOW), config: DEFAULT_CONFIG, rules: [pathRule], version: 'test' });
+    const record = result.report.coverage.find((c) => c.capability === 'okta.appAssignments@appUsers.json')!;
+    expect(record.status).toBe('error');
+    // Both entry points of the org say it: the token and its user, a service account.
+    expect(result.report.rules[0].unknownReasons).toEqual({
+      [`the user and group assignments of the AWS app AWS prod of org ${ORG} were not read (error: ${record.reason}); so whether it reaches a crown jewel cannot be judged`]: 2,
+    });
+  });
 });
 
 describe('a tier that is only a lower bound', () => {
@@ -121,6 +152,13 @@ describe('a tier that is only a lower bound', () => {
   it('reads "T0 or higher" with the sentence wherever a tier is shown to a person', () => {
     expect(tierLabel(0, GAP)).toBe(`T0 or higher (${GAP}; so whether it reaches a tier above T0 cannot be judged)`);
     expect(tierLabel(2)).toBe('T2');
+  });
+
+  it('names the service app whose grants or roles were not read, the org and the record of the file that lacks it', () => {
+    const report = scan(oktaOrg().serviceApp({ id: 'app1', label: 'Sync app', grants: null }));
+    const app = report.identities.find((i) => i.id === I.app('app1'))!;
+    const record = report.coverage.find((c) => c.capability === 'okta.appGrants@appGrants.json')!;
+    expect(app.tierIncomplete).toBe(`the scope grants or admin roles of app Sync app of org ${ORG} were not read (error: ${record.reason})`);
   });
 
   it('names the user whose roles or groups were not read, the org, and the records of the files that lack it', () => {

@@ -10,6 +10,7 @@ import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
+import { capabilityGap, itemGap } from './engine/missing-capability.js';
 
 export type {
   RuleDefinition,
@@ -38,6 +39,9 @@ export { oktaGroupFilter } from './connectors/okta/transform-aws.js';
 export { credentialClass, credentialEvidence } from './analysis/analyze.js';
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
+// The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)
+// and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
+export { cannotJudge, itemGap } from './engine/missing-capability.js';
 
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */
@@ -157,17 +161,13 @@ export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
 }
 
 /**
- * The first of `capabilities` not collected for the node's provider and scope, as
- * `<capability> <status>`, or undefined when all were. Short, for the tier's lower-bound notes
- * and rules' own checks; a rule's `evaluates.requires` gets a sentence from the engine instead
- * (src/engine/missing-capability.ts).
+ * The first of `capabilities` not collected for the node's provider and scope, as a clause that
+ * says what was not read, where, and the coverage record's status and reason (the engine's own
+ * wording: src/engine/missing-capability.ts), or undefined when all were. A rule's unknown reason
+ * adds what cannot be judged with {@link cannotJudge}.
  */
 export function missingCapability(graph: Graph, node: Pick<GraphNode, 'provider' | 'scope'>, capabilities: readonly string[]): string | undefined {
-  for (const cap of capabilities) {
-    const status = graph.capability(node.provider, node.scope, cap);
-    if (status !== 'collected') return `${cap} ${status}`;
-  }
-  return undefined;
+  return capabilityGap(graph, node, capabilities);
 }
 
 /**
@@ -244,30 +244,42 @@ const TIER_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   aws: ['aws.iam'],
 };
 
+/** The Entra capabilities feeding an app registration's tier: without a service principal it owns nothing. */
+const APP_TIER_CAPABILITIES = TIER_CAPABILITIES.entra.filter((c) => c !== 'entra.owners');
+
 /**
- * The first capability feeding the subject's tier that was not collected (`<capability> <status>`),
- * or `undefined`. When one is missing, a tier below a threshold is only a lower bound: not a pass.
- * With `counts`, a group whose members were not read and for which `counts(group)` holds (e.g. its
- * tier reaches the rule's threshold) is missing evidence too: the subject may be a member.
+ * What was not read of the evidence feeding the subject's tier, as a clause naming it, its scope
+ * and, where a coverage record says it, the status and reason; or `undefined`. When one is
+ * missing, a tier below a threshold is only a lower bound: not a pass. With `counts`, a group
+ * whose members were not read and for which `counts(group)` holds (e.g. its tier reaches the
+ * rule's threshold) is missing evidence too: the subject may be a member.
  */
 export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: GroupTest): string | undefined {
-  let caps = TIER_CAPABILITIES[subject.provider] ?? [];
   // An app registration without a service principal owns nothing: unread owner lists cannot raise it.
-  if (subject.type === 'entra-application') caps = caps.filter((c) => c !== 'entra.owners');
-  const missing = missingCapability(graph, subject, caps);
+  const caps = subject.type === 'entra-application' ? APP_TIER_CAPABILITIES : (TIER_CAPABILITIES[subject.provider] ?? []);
+  const missing = capabilityGap(graph, subject, caps);
   if (missing) return missing;
   // Okta reads roles and groups per user: a collected capability can still miss this user (or the
   // user an API token acts as), e.g. a snapshot collected with another service-account config.
   if (subject.provider === 'okta') {
     const users = subject.type === 'okta-user' ? [subject] : subject.type === 'okta-api-token' ? graph.targets(subject, 'ACTS_AS') : [];
     for (const u of users) {
-      if (u.type === 'okta-user' && (u.attrs.adminRolesComplete !== true || u.attrs.groupsCollected !== true)) return `admin roles or groups of ${u.name} not read`;
+      if (u.type === 'okta-user' && (u.attrs.adminRolesComplete !== true || u.attrs.groupsCollected !== true)) {
+        return itemGap(graph, u, `the admin roles or groups of user ${u.name}`, ['okta.adminRoles@userRoles.json', 'okta.groups@userGroups.json', 'okta.adminRoles@groupRoles.json']);
+      }
     }
     // A service app's scope grants and client roles are read per app (appGrants.json, clientRoles.json).
-    if (subject.type === 'okta-service-app' && (subject.attrs.grantsCollected !== true || subject.attrs.clientRolesCollected !== true)) return `grants or admin roles of ${subject.name} not read`;
+    if (subject.type === 'okta-service-app' && (subject.attrs.grantsCollected !== true || subject.attrs.clientRolesCollected !== true)) {
+      return itemGap(graph, subject, `the scope grants or admin roles of app ${subject.name}`, ['okta.appGrants@appGrants.json', 'okta.clientRoles@clientRoles.json']);
+    }
   }
   const group = counts ? unreadGroup(graph, subject, counts) : undefined;
-  return group ? `members of group ${group.name} not read` : undefined;
+  return group ? groupMembersUnread(graph, group) : undefined;
+}
+
+/** That the members of an Entra group were not read, as a gap clause (with the record of groupMembers.json, if any). */
+export function groupMembersUnread(graph: Graph, group: GraphNode): string {
+  return itemGap(graph, group, `the members of group ${group.name}`, ['entra.groups@groupMembers.json']);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { defineRule, missingCapability, targets, unreadGroup, type GraphEdge, type GraphNode } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, groupMembersUnread, missingCapability, targets, unreadGroup, type GraphEdge, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -32,7 +32,7 @@ export default defineRule({
     // Not in `requires`: an active role is reported even when these are missing, but without them
     // a PIM-eligible role or a role held through a role-assignable group would be missed.
     const missing = missingCapability(ctx.graph, subject, ['entra.pim', 'entra.groups']);
-    if (missing) ctx.unknown(missing);
+    if (missing) ctx.unknown(cannotJudge(missing, 'whether it holds a privileged directory role as a PIM eligibility or through a role-assignable group'));
     // A group holding a privileged role whose members were not read: the subject may be one.
     const unread = unreadGroup(ctx.graph, subject, {
       key: 'directory-role-tier>=3',
@@ -42,7 +42,7 @@ export default defineRule({
           return role?.type === 'entra-directory-role' && (role.tier ?? 0) >= 3;
         }),
     });
-    if (unread) ctx.unknown(`members of group ${unread.name} not read`);
+    if (unread) ctx.unknown(cannotJudge(groupMembersUnread(ctx.graph, unread), 'whether it holds a privileged directory role through that group'));
     const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
     for (const g of targets(ctx.graph, subject, 'MEMBER_OF')) {
       for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });

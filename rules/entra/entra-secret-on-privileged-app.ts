@@ -1,4 +1,4 @@
-import { credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -35,7 +35,7 @@ export default defineRule({
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
       if (missing && credentialsOf(ctx.graph, subject).some((c) => c.credentialType === 'client-secret' && isUnexpiredCredential(c, ctx.now))) {
-        ctx.unknown(`tier not known: ${missing}`);
+        ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       }
       return;
     }

@@ -1,4 +1,4 @@
-import { defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -38,7 +38,7 @@ export default defineRule({
     const min = Number(tp.verifiedPublisher ? ctx.options.verifiedMinTier : ctx.options.unverifiedMinTier);
     if (tier < min) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${min}`, test: (g) => ctx.analysis.tier(g) >= min });
-      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${min}`));
       return;
     }
     ctx.report({

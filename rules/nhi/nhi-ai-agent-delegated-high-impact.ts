@@ -1,4 +1,4 @@
-import { defineRule, missingCapability, type GraphNode } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, missingCapability, type GraphNode } from '../../src/rule-kit.js';
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -45,7 +45,7 @@ export default defineRule({
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
     // Grants that were not read could hold a high-impact permission (a grant found still fails).
     const missing = missingCapability(ctx.graph, subject, GRANT_CAPABILITIES[subject.provider] ?? []);
-    if (missing) ctx.unknown(missing);
+    if (missing) ctx.unknown(cannotJudge(missing, 'whether it can act for every user on mail, files or chat'));
     const delegated: string[] = [];
     const application: string[] = [];
     for (const e of ctx.graph.out(subject.id)) {

@@ -1,4 +1,4 @@
-import { defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -26,7 +26,7 @@ export default defineRule({
     const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
-      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       return;
     }
     const paths = ctx.analysis.crownJewelPaths(subject);

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -43,6 +43,8 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
 }
 
 const OWNERS_UNREAD = 'owners not read';
+/** What an incomplete path search leaves undecided (see pathEvidenceMissing). */
+const REACH = 'whether it reaches a crown jewel';
 const FICS_UNREAD = 'federated credentials not read';
 const CREDENTIALS_UNREAD = 'credentials not read';
 
@@ -68,10 +70,11 @@ const PATH_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Why "no path found" is not evidence of no path for this subject: a capability of its own scope
- * (for an external workload: of each scope it federates into) that was not collected, or a group
- * that reaches a crown jewel and whose members were not read. Paths that leave the subject's
- * scope through a scope with gaps are not checked.
+ * Why "no path found" is not evidence of no path for this subject, as a gap clause (what was not
+ * read, where, and why): a capability of its own scope (for an external workload: of each scope
+ * it federates into) that was not collected, a group that reaches a crown jewel and whose members
+ * were not read, or an Okta AWS app whose assignments were not read. Paths that leave the
+ * subject's scope through a scope with gaps are not checked.
  */
 function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | undefined {
   const starts =
@@ -90,7 +93,7 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
     // appGroups.json): an app whose assignments were not read may carry a route.
     if (n.provider === 'okta') {
       const app = ctx.graph.ofType('okta-aws-federation-app').find((a) => a.scope === n.scope && a.attrs.assignmentsCollected !== true);
-      if (app) return `assignments of the AWS app ${app.name} not read`;
+      if (app) return itemGap(ctx.graph, app, `the user and group assignments of the AWS app ${app.name}`, ['okta.appAssignments@appUsers.json', 'okta.appAssignments@appGroups.json']);
     }
   }
   return undefined;
@@ -162,13 +165,13 @@ export default defineRule({
       const missing = reaches ? undefined : pathEvidenceMissing(subject, ctx);
       if (reaches || missing) {
         const unread = why === FICS_UNREAD ? 'its federated credentials were not read' : credentialsUnread(subject);
-        ctx.unknown(`whether it is an entry point is not known: ${unread}${missing ? ` (and paths not complete: ${missing})` : ''}`);
+        ctx.unknown(`whether it is an entry point is not known: ${unread}${missing ? `; and ${cannotJudge(missing, REACH)}` : ''}`);
       }
       return;
     }
     // Only decides when nothing is reported: a path that was found still fails.
     const missing = pathEvidenceMissing(subject, ctx);
-    if (missing) ctx.unknown(`paths not complete: ${missing}`);
+    if (missing) ctx.unknown(cannotJudge(missing, REACH));
     // A route that depends on an undecided condition is a possibility, not a fact: a longer
     // route that holds without one is reported instead when there is one (shownCrownJewelPaths).
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {

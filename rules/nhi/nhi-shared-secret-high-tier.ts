@@ -1,4 +1,5 @@
 import {
+  cannotJudge,
   defineRule,
   credentialClass,
   credentialEvidence,
@@ -71,7 +72,7 @@ export default defineRule({
     if (s.class !== 'shared-secret' && !ficsUnread && !credsUnread) return;
     if (tier < Number(ctx.options.minTier)) {
       const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
-      if (missing) ctx.unknown(`tier not known: ${missing}`);
+      if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       return;
     }
     if (ficsUnread) return ctx.unknown('federated credentials of this application were not read');

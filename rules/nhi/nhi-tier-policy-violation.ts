@@ -1,4 +1,4 @@
-import { credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { cannotJudge, credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -94,7 +94,7 @@ export default defineRule({
       if (missing) {
         for (let t = tier + 1; t <= 4; t++) {
           const higher = judge(subject, ctx, policies[TIER_KEYS[t]] ?? {});
-          if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown || higher.credentialsUnknown) return ctx.unknown(`tier not known: ${missing}`);
+          if (higher.violations.length > 0 || higher.ownerUnknown || higher.lifeUnknown || higher.credentialsUnknown) return ctx.unknown(cannotJudge(missing, 'its tier, and so which tier policy applies,'));
         }
       }
       if (found.ownerUnknown) ctx.unknown(found.ownerUnknown);

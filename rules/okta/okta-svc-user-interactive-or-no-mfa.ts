@@ -1,4 +1,4 @@
-import { day, daysSince, defineRule, missingCapability } from '../../src/rule-kit.js';
+import { day, daysSince, defineRule } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -42,7 +42,7 @@ export default defineRule({
     // Roles not (all) read, directly or through groups, are not "no admin role": the missing
     // factor is found either way, so it fails at the admin severity rather than a lower one that
     // missing evidence would have chosen.
-    const rolesUnread = subject.attrs.adminRolesComplete !== true || missingCapability(ctx.graph, subject, ['okta.adminRoles']) !== undefined;
+    const rolesUnread = subject.attrs.adminRolesComplete !== true || ctx.graph.capability(subject.provider, subject.scope, 'okta.adminRoles') !== 'collected';
     ctx.report({
       messageId: 'noMfa',
       key: 'no-mfa',

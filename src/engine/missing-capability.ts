@@ -77,6 +77,71 @@ const STATUS_WORDS: Readonly<Record<Exclude<CoverageStatus, 'collected'>, string
   'not-collected': 'not collected',
 };
 
+/** `tenant t`, `org https://…`, `account 1234…`: how a report names a provider's scope. */
+function scopeName(provider: string, scope: string): string {
+  return `${Object.hasOwn(SCOPE_NOUN, provider) ? SCOPE_NOUN[provider] : `${provider} scope`} ${scope}`;
+}
+
+/** `denied: <reason>`, `error`, …: a coverage record's status in words, with its own reason. */
+function statusText(status: Exclude<CoverageStatus, 'collected'>, reason: string | undefined): string {
+  return reason ? `${STATUS_WORDS[status]}: ${reason}` : STATUS_WORDS[status];
+}
+
+/** Per graph, the clause of each capability of each scope not collected (see {@link capabilityGap}). */
+const gapCache = new WeakMap<Graph, Map<string, string>>();
+
+/**
+ * What was not read, as a clause: the first of `capabilities` not collected for the scope, named
+ * by its label, the scope, and the status with the coverage record's own reason ("the PIM role
+ * eligibilities of tenant t were not read (denied: 403 …)"). Undefined when all were collected.
+ * Every unknown reason and lower-bound note built on a missing capability starts with it (see
+ * {@link cannotJudge}). One string per capability and scope, kept with the graph: the tier notes
+ * ask it for every identity and finding of a large scope.
+ */
+export function capabilityGap(graph: Graph, scope: { provider: string; scope: string }, capabilities: readonly string[]): string | undefined {
+  for (const cap of capabilities) {
+    if (graph.capability(scope.provider, scope.scope, cap) === 'collected') continue;
+    let byKey = gapCache.get(graph);
+    if (!byKey) gapCache.set(graph, (byKey = new Map()));
+    const key = `${scope.provider}\n${scope.scope}\n${cap}`;
+    let text = byKey.get(key);
+    if (text === undefined) {
+      const record = graph.coverageRecord(scope.provider, scope.scope, cap);
+      const label = capabilityLabel(cap);
+      const status = (record?.status ?? 'not-collected') as Exclude<CoverageStatus, 'collected'>;
+      text = `${label.text} of ${scopeName(scope.provider, scope.scope)} ${label.plural ? 'were' : 'was'} not read (${statusText(status, record?.reason)})`;
+      byKey.set(key, text);
+    }
+    return text;
+  }
+  return undefined;
+}
+
+/**
+ * What one item of a scope lacks, as a clause like {@link capabilityGap}'s: `what` (plural, e.g.
+ * "the members of group Tier0") of the scope were not read, with the status and reason of each of
+ * `records` (coverage capabilities such as `entra.groups@groupMembers.json`, in the order given)
+ * that is present and not collected. A per-item gap need not have a record (an Okta user read
+ * under another service-account configuration): then no status is claimed.
+ */
+export function itemGap(graph: Graph, scope: { provider: string; scope: string }, what: string, records: readonly string[]): string {
+  const why: string[] = [];
+  for (const cap of records) {
+    const record = graph.coverageRecord(scope.provider, scope.scope, cap);
+    if (record !== undefined && record.status !== 'collected') why.push(statusText(record.status, record.reason));
+  }
+  return `${what} of ${scopeName(scope.provider, scope.scope)} were not read${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
+}
+
+/**
+ * The one join of a gap ({@link capabilityGap}, {@link itemGap}) and what it leaves undecided
+ * (`what`: "whether it reaches a crown jewel"), so every unknown reason and lower-bound note
+ * reads the same way.
+ */
+export function cannotJudge(gap: string, what: string): string {
+  return `${gap}; so ${what} cannot be judged`;
+}
+
 /**
  * Why a subject is unknown when its scope lacks a capability the rule requires, as one sentence:
  * the first of `capabilities` not collected, the scope, the status with the coverage record's own
@@ -84,14 +149,6 @@ const STATUS_WORDS: Readonly<Record<Exclude<CoverageStatus, 'collected'>, string
  * collected. Built from the record alone, so the same snapshot gives the same words.
  */
 export function missingCapabilityReason(graph: Graph, scope: { provider: string; scope: string }, capabilities: readonly string[], ruleTitle: string): string | undefined {
-  for (const cap of capabilities) {
-    const record = graph.coverageRecord(scope.provider, scope.scope, cap);
-    const status = record?.status ?? 'not-collected';
-    if (status === 'collected') continue;
-    const label = capabilityLabel(cap);
-    const noun = Object.hasOwn(SCOPE_NOUN, scope.provider) ? SCOPE_NOUN[scope.provider] : `${scope.provider} scope`;
-    const why = record?.reason ? `${STATUS_WORDS[status]}: ${record.reason}` : STATUS_WORDS[status];
-    return `${label.text} of ${noun} ${scope.scope} ${label.plural ? 'were' : 'was'} not read (${why}); so whether "${ruleTitle}" holds cannot be judged`;
-  }
-  return undefined;
+  const gap = capabilityGap(graph, scope, capabilities);
+  return gap === undefined ? undefined : cannotJudge(gap, `whether "${ruleTitle}" holds`);
 }

@@ -1,11 +1,19 @@
+import { cannotJudge } from '../engine/missing-capability.js';
+
 /**
- * A capability tier as a person reads it: `T2`, or `T0 or higher (not read: …)` when data feeding
- * the tier was not read (`notRead`: what was missing), so that a lower bound is not taken for the
- * exact tier and a T0 for harmless. The one wording of every human-facing output (terminal table,
- * recertification sheet, finding messages), so they cannot drift apart.
+ * A capability tier as a person reads it: `T2`, or `T0 or higher (<what was not read>; so whether
+ * it reaches a tier above T0 cannot be judged)` when data feeding the tier was not read
+ * (`notRead`: the clause of rule-kit's tierLowerBound), so that a lower bound is not taken for
+ * the exact tier and a T0 for harmless. The one wording of every human-facing output (terminal
+ * table, recertification sheet, explain, finding messages), so they cannot drift apart.
  */
 export function tierLabel(tier: number, notRead?: string): string {
-  return notRead === undefined ? `T${tier}` : `T${tier} or higher (not read: ${notRead})`;
+  return notRead === undefined ? `T${tier}` : `T${tier} or higher (${lowerBoundNote(tier, notRead)})`;
+}
+
+/** What was not read (`notRead`) and that a tier above `tier` cannot be ruled out, as one sentence. */
+export function lowerBoundNote(tier: number, notRead: string): string {
+  return cannotJudge(notRead, `whether it reaches a tier above T${tier}`);
 }
 
 /**

@@ -53,8 +53,10 @@ export interface IdentitySummary {
   tier: Tier;
   tierReasons: string[];
   /**
-   * The first capability feeding the tier that was not read (`okta.adminRoles missing-permission`),
-   * or an unread group the identity may belong to: `tier` is then a lower bound. Absent when complete.
+   * What was not read of the data feeding the tier, as a clause naming it, its scope and the
+   * coverage record's status and reason (`the admin role assignments of org https://… were not
+   * read (denied: …)`), or the members of an unread group the identity may belong to: `tier` is
+   * then a lower bound. Absent when complete.
    */
   tierIncomplete?: string;
   /** `unknown` only on a possible service account (`possibleServiceAccount`): whether a person drives it is the open question. */

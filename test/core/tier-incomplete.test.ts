@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scanSnapshot } from '../../src/scan.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { allRules } from '../../rules/index.js';
-import { oktaIds as I, oktaOrg, NOW } from '../helpers/okta-builders.js';
+import { oktaIds as I, oktaOrg, NOW, ORG } from '../helpers/okta-builders.js';
 
 // An API token whose owner is a super admin: with the admin roles read it is T4; with them
 // forbidden the scanner sees no privilege, which must read as "not known", not as "harmless".
@@ -18,8 +18,8 @@ describe('an identity whose tier evidence was not read', () => {
     const partial = scan(org().without('userRoles').without('groupRoles').withCoverage('okta.adminRoles', 'missing-permission'));
     const token = partial.identities.find((i) => i.id === I.token('tok'))!;
     expect(token.tier).toBe(0);
-    expect(token.tierIncomplete).toBe('okta.adminRoles missing-permission');
-    expect(token.tierReasons).toContain('may reach more: okta.adminRoles missing-permission (the tier is a lower bound)');
+    expect(token.tierIncomplete).toBe(`the admin role assignments of org ${ORG} were not read (denied)`);
+    expect(token.tierReasons).toContain(`may reach more: the admin role assignments of org ${ORG} were not read (denied); so whether it reaches a tier above T0 cannot be judged (the tier is a lower bound)`);
   });
 
   it('never has its tiered findings lowered below their base severity', () => {
@@ -38,13 +38,13 @@ describe('an identity whose tier evidence was not read', () => {
     const report = scan(unread);
     const token = report.identities.find((i) => i.id === I.token('tok'))!;
     expect(token.tier).toBe(0);
-    expect(token.tierIncomplete).toMatch(/admin roles or groups of svc\.zapier@acme\.com not read/);
+    expect(token.tierIncomplete).toMatch(/^the admin roles or groups of user svc\.zapier@acme\.com of org https:\/\/acme\.okta\.com were not read \(error: /);
     const tiered = report.findings.filter((f) => f.subject.id === I.token('tok') && allRules.find((r) => r.meta.id === f.ruleId)!.meta.tiered);
     expect(tiered.length).toBeGreaterThan(0);
     for (const f of tiered) expect(f.severity).toBe(f.baseSeverity);
     // The service account itself too.
     const account = report.identities.find((i) => i.id === I.user('sa'));
-    expect(account?.tierIncomplete).toMatch(/admin roles or groups of svc\.zapier@acme\.com not read/);
+    expect(account?.tierIncomplete).toMatch(/^the admin roles or groups of user svc\.zapier@acme\.com of org https:\/\/acme\.okta\.com were not read \(error: /);
   });
 
   it('is not marked when everything feeding the tier was read', () => {

@@ -200,18 +200,18 @@ describe('--format recert-csv: data that was not collected', () => {
 
   it('a tier that is only a lower bound says so, with what was not read', () => {
     const rows = parseCsv(
-      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 0, tierIncomplete: 'okta.adminRoles missing-permission' }), identity({ id: 'b', tier: 2 })] })),
+      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 0, tierIncomplete: 'the admin role assignments of org https://o.example were not read (denied: 403 E0000006)' }), identity({ id: 'b', tier: 2 })] })),
       'x',
     );
-    expect(rows.map((x) => x.capability_tier)).toEqual(['T0 or higher (not read: okta.adminRoles missing-permission)', 'T2']);
+    expect(rows.map((x) => x.capability_tier)).toEqual(['T0 or higher (the admin role assignments of org https://o.example were not read (denied: 403 E0000006); so whether it reaches a tier above T0 cannot be judged)', 'T2']);
   });
 
   it('the re-scope reason states a lower-bound tier as one, in the same words', () => {
     const rows = parseCsv(
-      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 3, tierIncomplete: 'entra.pim missing-permission', findingIds: ['x'] }), identity({ id: 'b', tier: 3, findingIds: ['x'] })] })),
+      renderRecertCsv(report([], { identities: [identity({ id: 'a', tier: 3, tierIncomplete: 'the PIM role eligibilities of tenant t were not read (denied)', findingIds: ['x'] }), identity({ id: 'b', tier: 3, findingIds: ['x'] })] })),
       'x',
     );
-    expect(rows[0].action_reasons).toContain('capability tier T3 or higher (not read: entra.pim missing-permission) with 1 finding rule');
+    expect(rows[0].action_reasons).toContain('capability tier T3 or higher (the PIM role eligibilities of tenant t were not read (denied); so whether it reaches a tier above T3 cannot be judged) with 1 finding rule');
     expect(rows[1].action_reasons).toContain('capability tier T3 with 1 finding rule');
   });
 

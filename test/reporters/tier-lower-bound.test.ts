@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { buildSarif } from '../../src/reporters/sarif.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/types.js';
-import { oktaIds as I, oktaOrg, NOW } from '../helpers/okta-builders.js';
+import { oktaIds as I, oktaOrg, NOW, ORG } from '../helpers/okta-builders.js';
 import { explain } from '../../src/explain.js';
 import { renderExplain } from '../../src/reporters/explain.js';
 import { toOpenGraph } from '../../src/reporters/opengraph.js';
@@ -19,7 +19,11 @@ import { toOpenGraph } from '../../src/reporters/opengraph.js';
 // A service account that is a user admin (T3 from the roles that were read) whose groups were not
 // read, and an API token acting as it: both tiers are lower bounds. Then the same org with the
 // account's roles forbidden outright (the token reads T0), and everything read (T4).
-const GAP = 'admin roles or groups of svc.zapier@acme.com not read';
+const GAP = `the admin roles or groups of user svc.zapier@acme.com of org ${ORG} were not read (error: 1 of 1 users read per user (API token owners, service accounts, AWS app users) is not in userGroups.json: their group memberships were not read (first: sa))`;
+/** The same for the roles forbidden outright: the org's record, denied (the builder gives no reason). */
+const FORBIDDEN = `the admin role assignments of org ${ORG} were not read (denied)`;
+const note = (tier: number, gap: string) => `T${tier} or higher (${gap}; so whether it reaches a tier above T${tier} cannot be judged)`;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const groupsUnread = () =>
   oktaOrg()
     .user({ id: 'sa', login: 'svc.zapier@acme.com', factors: [], roles: ['USER_ADMIN'], groups: null })
@@ -40,11 +44,11 @@ const scan = (o: ReturnType<typeof oktaOrg>) => scanSnapshot(o.snapshot(), { now
 const ofToken = (r: ReturnType<typeof scan>) => r.findings.filter((f) => f.subject.id === I.token('tok'));
 
 describe('a capability tier that is only a lower bound, shown to a human', () => {
-  it('the terminal table gives the identity\'s tier as "T0 or higher (not read: …)", the complete one plainly', () => {
+  it('the terminal table gives the identity\'s tier as "T0 or higher (<what was not read>; …)", the complete one plainly', () => {
     const partial = renderTable(scan(rolesForbidden()), { color: false });
     const heads = partial.split('\n').filter((l) => l.startsWith('  zapier-prod '));
     expect(heads.length).toBeGreaterThan(0);
-    for (const l of heads) expect(l).toContain(' · T0 or higher (not read: okta.adminRoles missing-permission) · ');
+    for (const l of heads) expect(l).toContain(` · ${note(0, FORBIDDEN)} · `);
     const full = renderTable(scan(allRead()), { color: false });
     const fullHeads = full.split('\n').filter((l) => l.startsWith('  zapier-prod '));
     expect(fullHeads.length).toBeGreaterThan(0);
@@ -65,7 +69,7 @@ describe('a capability tier that is only a lower bound, shown to a human', () =>
     const raised = r.findings.find((f) => f.severity !== f.baseSeverity && f.tier === 3);
     expect(raised).toBeDefined();
     const table = renderTable(r, { color: false });
-    expect(table).toContain(`(base ${raised!.baseSeverity}, tier T3 or higher (not read: ${GAP}))`);
+    expect(table).toContain(`(base ${raised!.baseSeverity}, tier ${note(3, GAP)})`);
     expect(table).not.toMatch(/tier T\d\)/);
   });
 
@@ -73,7 +77,7 @@ describe('a capability tier that is only a lower bound, shown to a human', () =>
     const partial = ofToken(scan(rolesForbidden()));
     const full = ofToken(scan(allRead()));
     expect(partial.length).toBeGreaterThan(0);
-    for (const f of partial) expect(f.tierIncomplete).toBe('okta.adminRoles missing-permission');
+    for (const f of partial) expect(f.tierIncomplete).toBe(FORBIDDEN);
     for (const f of full) expect(f.tierIncomplete).toBeUndefined();
     // Same finding (rule, subject, key) in both: the tier's state is not part of its identity.
     const fp = (fs: typeof full) => new Map(fs.map((f) => [`${f.ruleId}|${String(f.evidence.keyId ?? '')}`, f.fingerprint]));
@@ -101,22 +105,22 @@ describe('a capability tier that is only a lower bound, shown to a human', () =>
     const sarif = buildSarif(scan(rolesForbidden())) as { runs: { results: { properties: Record<string, unknown>; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[] };
     const results = sarif.runs[0].results.filter((x) => x.locations[0].logicalLocations[0].fullyQualifiedName === I.token('tok'));
     expect(results.length).toBeGreaterThan(0);
-    for (const x of results) expect(x.properties).toMatchObject({ tier: 0, tierIncomplete: 'okta.adminRoles missing-permission' });
+    for (const x of results) expect(x.properties).toMatchObject({ tier: 0, tierIncomplete: FORBIDDEN });
   });
 
   it('a finding message that states the tier says it is a lower bound, in the table and in markdown', () => {
     const r = scan(groupsUnread());
     const policy = r.findings.find((f) => f.ruleId === 'nhi-tier-policy-violation' && f.subject.id === I.token('tok'));
     expect(policy).toBeDefined();
-    expect(policy!.message).toMatch(new RegExp(`^zapier-prod is T3 or higher \\(not read: ${GAP}\\) and violates its tier policy: `));
+    expect(policy!.message).toMatch(new RegExp(`^zapier-prod is ${escape(note(3, GAP))} and violates its tier policy: `));
     // The number stays a number for consumers of args and evidence.
     expect(policy!.args.tier).toBe(3);
     expect(policy!.evidence.tier).toBe(3);
     expect(policy!.tierIncomplete).toBe(GAP);
     // The table wraps the message; joined back, it reads as the one line it is.
-    expect(renderTable(r, { color: false }).replace(/\n {6}(?=\S)/g, ' ')).toContain(`why: zapier-prod is T3 or higher (not read: ${GAP}) and violates`);
+    expect(renderTable(r, { color: false }).replace(/\n {6}(?=\S)/g, ' ')).toContain(`why: zapier-prod is ${note(3, GAP)} and violates`);
     // Markdown shows the message as a code span, as it is.
-    expect(renderMarkdown(r)).toContain(`| \`zapier-prod is T3 or higher (not read: ${GAP}) and violates`);
+    expect(renderMarkdown(r)).toContain(`| \`zapier-prod is ${note(3, GAP)} and violates`);
     const full = scan(allRead()).findings.find((f) => f.ruleId === 'nhi-tier-policy-violation' && f.subject.id === I.token('tok'));
     expect(full!.message).toMatch(/^zapier-prod is T4 and violates its tier policy: /);
     expect(full!.tierIncomplete).toBeUndefined();
@@ -130,9 +134,10 @@ describe('a lower-bound tier in explain and the OpenGraph export', () => {
     const card = (o: ReturnType<typeof oktaOrg>) => {
       const m = explain(full(o), 'zapier-prod');
       if (m.kind !== 'card') throw new Error(m.kind);
-      return renderExplain(m.card, false).split('\n').find((l) => l.startsWith('  capability '));
+      // Wide enough that the card's tier line, with the whole sentence of what was not read, is one line.
+      return renderExplain(m.card, false, 1000).split('\n').find((l) => l.startsWith('  capability '));
     };
-    expect(card(rolesForbidden())).toMatch(/^ {2}capability T0 or higher \(not read: okta\.adminRoles missing-permission\) \(/);
+    expect(card(rolesForbidden())).toMatch(new RegExp(`^ {2}capability ${escape(note(0, FORBIDDEN))} \\(`));
     expect(card(allRead())).toMatch(/^ {2}capability T4 \(/);
   });
 
@@ -141,7 +146,7 @@ describe('a lower-bound tier in explain and the OpenGraph export', () => {
       const r = full(o);
       return toOpenGraph(r.graph, r.analysis).graph.nodes.find((n) => n.properties.name === 'zapier-prod')!.properties;
     };
-    expect(props(rolesForbidden())).toMatchObject({ capabilitytier: 0, capabilitytierincomplete: 'okta.adminRoles missing-permission' });
+    expect(props(rolesForbidden())).toMatchObject({ capabilitytier: 0, capabilitytierincomplete: FORBIDDEN });
     expect(props(allRead()).capabilitytier).toBe(4);
     expect(props(allRead())).not.toHaveProperty('capabilitytierincomplete');
   });

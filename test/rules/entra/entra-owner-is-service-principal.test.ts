@@ -32,7 +32,7 @@ describe('entra-owner-is-service-principal', () => {
       },
       verdict: 'fail',
       severities: ['high'],
-      message: ['owned by service principal ci-runner (tier T0 or higher (not read: entra.pim missing-permission)), which'],
+      message: ['owned by service principal ci-runner (tier T0 or higher (the PIM role eligibilities of tenant 11111111-2222-4333-8444-555555555555 were not read (denied: test); so whether it reaches a tier above T0 cannot be judged)), which'],
     },
     {
       name: 'near miss: human owner passes',

@@ -30,7 +30,7 @@ describe('entra-secret-on-privileged-app', () => {
       },
       verdict: 'fail',
       severities: ['high'],
-      message: ['reaches tier T3 or higher (not read: entra.pim missing-permission) (', 'client secret "prod"'],
+      message: ['reaches tier T3 or higher (the PIM role eligibilities of tenant 11111111-2222-4333-8444-555555555555 were not read (denied: test); so whether it reaches a tier above T3 cannot be judged) (', 'client secret "prod"'],
     },
     {
       name: 'secret on a T4 app is critical',

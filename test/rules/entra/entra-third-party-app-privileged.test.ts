@@ -31,7 +31,7 @@ describe('entra-third-party-app-privileged', () => {
       },
       verdict: 'fail',
       severities: ['high'],
-      message: ['no verified publisher and reaches tier T2 or higher (not read: entra.pim missing-permission) ('],
+      message: ['no verified publisher and reaches tier T2 or higher (the PIM role eligibilities of tenant 11111111-2222-4333-8444-555555555555 were not read (denied: test); so whether it reaches a tier above T2 cannot be judged) ('],
     },
     {
       name: 'verified vendor app at T4 fails critical',

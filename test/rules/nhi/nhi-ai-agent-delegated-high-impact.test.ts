@@ -83,10 +83,15 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
         grantsRead(status),
       );
     // Grants are held by service principals: with that list not read, an app registration's may hold one.
-    for (const cap of ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants']) {
+    const labels: Record<string, string> = {
+      'entra.servicePrincipals': 'the service principal list of tenant acct was',
+      'entra.appRoleAssignments': 'the application permission assignments of tenant acct were',
+      'entra.oauth2PermissionGrants': 'the delegated permission grants of tenant acct were',
+    };
+    for (const [cap, label] of Object.entries(labels)) {
       const r = runRule(rule, build({ [cap]: 'missing-permission' }), { now });
       expect(r.verdicts.get('quiet')).toBe('unknown');
-      expect(r.stats.unknownReasons).toEqual({ [`${cap} missing-permission`]: 1 });
+      expect(r.stats.unknownReasons).toEqual({ [`${label} not read (denied); so whether it can act for every user on mail, files or chat cannot be judged`]: 1 });
       expect(r.verdicts.get('bot')).toBe('fail');
     }
     expect(runRule(rule, build({}), { now }).verdicts.get('quiet')).toBe('pass');

@@ -29,7 +29,7 @@ describe('nhi-ai-agent-privileged', () => {
 
   it('says the tier is a lower bound when evidence feeding it was not collected, and states it plainly otherwise', () => {
     const g = (status: 'collected' | 'missing-permission') => graphOf([node('agent', { agent }), node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' })], [edge('agent', 'sec', 'GRANTED')], [iam(status)]);
-    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toContain('with capability T3 or higher (not read: aws.iam missing-permission): ');
+    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toContain('with capability T3 or higher (the IAM authorization details (users, roles, groups and policies) of account acct were not read (denied); so whether it reaches a tier above T3 cannot be judged): ');
     expect(runRule(rule, g('collected'), { now }).findings[0].message).toContain('with capability T3: ');
   });
 

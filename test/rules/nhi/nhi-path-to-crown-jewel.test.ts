@@ -3,6 +3,7 @@ import rule from '../../../rules/nhi/nhi-path-to-crown-jewel.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 import type { CoverageStatus } from '../../../src/snapshot/types.js';
+import { capabilityLabel } from '../../../src/engine/missing-capability.js';
 
 const now = '2026-11-20T00:00:00Z';
 const admin = node('aws-admin', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin' });
@@ -162,7 +163,8 @@ describe('nhi-path-to-crown-jewel', () => {
         const caps = [...covered('entra', 't', ENTRA_PATH_CAPS.filter((c) => c !== cap)), ...covered('entra', 't', [cap], 'missing-permission')];
         const r = runRule(rule, graphOf(entry(), [edge('sp', 's1', 'HAS_CREDENTIAL')], caps), { now });
         expect(r.verdicts.get('sp')).toBe('unknown');
-        expect(r.stats.unknownReasons).toEqual({ [`paths not complete: ${cap} missing-permission`]: 1 });
+        const label = capabilityLabel(cap);
+        expect(r.stats.unknownReasons).toEqual({ [`${label.text} of tenant t ${label.plural ? 'were' : 'was'} not read (denied); so whether it reaches a crown jewel cannot be judged`]: 1 });
       });
     }
 

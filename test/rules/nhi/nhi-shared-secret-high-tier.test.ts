@@ -27,7 +27,7 @@ describe('nhi-shared-secret-high-tier', () => {
 
   it('says the tier is a lower bound when evidence feeding it was not collected, and states it plainly otherwise', () => {
     const g = (status: 'collected' | 'missing-permission') => graphOf([node('a'), p('p3', 3), cred('s1', 'client-secret')], [edge('a', 'p3', 'GRANTED'), edge('a', 's1', 'HAS_CREDENTIAL')], [iam(status)]);
-    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toMatch(/^a is T3 or higher \(not read: aws\.iam missing-permission\) and proves itself with /);
+    expect(runRule(rule, g('missing-permission'), { now }).findings[0].message).toMatch(/^a is T3 or higher \(the IAM authorization details \(users, roles, groups and policies\) of account acct were not read \(denied\); so whether it reaches a tier above T3 cannot be judged\) and proves itself with /);
     expect(runRule(rule, g('collected'), { now }).findings[0].message).toMatch(/^a is T3 and proves itself with /);
   });
 

@@ -93,7 +93,10 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         report.credential = { name: 'credential', status: 'throttled', detail: `${failed.ok ? 'GetCallerIdentity' : failed.reason}: ${THROTTLED_ADVICE}` };
         return report;
       }
-      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : {}) };
+      // STS answered with a server error (after the SDK's retries): the credential was not
+      // judged, so it is not refused (exit 2) and not a network problem either.
+      const serverError = ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
+      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : serverError ? { serverError: true } : {}) };
       return report;
     }
     if (opts.assumeRoleName) {

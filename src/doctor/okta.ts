@@ -75,7 +75,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     }
     // A server error at the token endpoint: the credential was not judged (exit 3, not 2).
     if (e instanceof OktaTokenUnavailableError) {
-      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${e.status} (a server error, not a refusal); run doctor again later`, unreachable: true };
+      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${e.status} (a server error, not a refusal); run doctor again later`, serverError: true };
       return report;
     }
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };

@@ -34,6 +34,12 @@ export interface CheckResult {
    * nothing was decided. On the credential line this is not a refused credential (exit 3, not 2).
    */
   unreachable?: boolean;
+  /**
+   * With `error`: the provider answered, but with a server error (5xx), so nothing was decided
+   * either. On the credential line this is neither a refused credential nor a network problem:
+   * exit 3, and the advice is to retry later, not to check the network.
+   */
+  serverError?: boolean;
 }
 
 /** Everything the doctor learned about one provider. */

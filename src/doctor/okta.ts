@@ -88,6 +88,10 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   }
   // An API token is only tried by the first read (OAuth: the token endpoint has answered).
   let answered = sdk.authMode !== 'ssws';
+  // And only judged by a read answered with something else than a server error (5xx) or a limit
+  // (429): until then, "accepted" would be a guess.
+  let judged = answered;
+  let serverFailed = false;
   const ids: FirstIds = {};
   for (const p of PROBES) {
     const scope = refused.get(p.capability);
@@ -119,6 +123,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
         if (typeof first?.id === 'string' && p.capability === 'okta.users') ids.user = first.id;
       }
       answered = true;
+      judged = true;
       report.checks.push({ name: p.capability, status: 'ok' });
     } catch (e) {
       const status = httpStatusOf(e);
@@ -128,6 +133,8 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
         return report;
       }
       answered = true;
+      if (status !== undefined && status >= 500) serverFailed = true;
+      else if (status !== 429 && !isUnreachable(e)) judged = true;
       if (status === 401 || e instanceof OktaAuthError) {
         report.credential = { name: 'credential', status: 'error', detail: `Okta rejected the credential (${describeError(e)})` };
         return report;
@@ -138,6 +145,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
       }
       report.checks.push(status === 403 ? { name: p.capability, status: 'missing', grant: `${p.scope} (and an admin role that can read it)`, detail: describeError(e) } : { name: p.capability, status: 'error', detail: describeError(e) });
     }
+  }
+  if (!judged && serverFailed) {
+    report.credential = { name: 'credential', status: 'error', detail: 'API token not checked: every read the org answered was a server error (5xx) or a limit (429), not a refusal; run doctor again later', serverError: true };
+  } else if (!judged && report.checks.some((c) => c.status === 'throttled')) {
+    report.credential = { name: 'credential', status: 'throttled', detail: `API token not checked: every read was limited or not sent; ${THROTTLED_ADVICE}` };
   }
   return report;
 }

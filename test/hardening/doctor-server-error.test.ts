@@ -62,6 +62,56 @@ describe('doctor: a server error at the credential step', () => {
     });
   });
 
+  describe('Okta API token (SSWS): no token endpoint, the reads judge the token', () => {
+    let sandbox: { restore(): void };
+    beforeAll(() => {
+      sandbox = oktaSandbox();
+    });
+    afterAll(() => sandbox.restore());
+    const LISTS = ['/api/v1/apps', '/api/v1/users', '/api/v1/groups', '/api/v1/api-tokens', '/api/v1/meta/types/user'];
+    const run = async (failing: string[]) => {
+      const clock = new VirtualClock();
+      const body = JSON.stringify({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' });
+      const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-5xx', now: clock.now, responseDelayMs: 0, rawBodyOn: failing.map((template) => ({ template, body, status: 503 })) });
+      try {
+        return await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-5xx' }, clock });
+      } finally {
+        await fake.close();
+      }
+    };
+
+    it('every read answering 503: the token is not shown as accepted, but as not checked (server error)', async () => {
+      const report = await run(LISTS);
+      expect(report.credential).toMatchObject({ status: 'error', serverError: true, detail: expect.stringMatching(/API token not checked/) });
+      expect(report.checks.filter((c) => c.status === 'error').map((c) => c.name)).toEqual(['okta.apps', 'okta.users', 'okta.groups', 'okta.apiTokens', 'okta.userTypes']);
+      const out = renderDoctor([report]);
+      expect(out).not.toMatch(/API token accepted/);
+      expect(out).toMatch(SERVER_ADVICE);
+      expect(doctorExitCode([report])).toBe(3);
+    });
+
+    it('every read limited (429): the token is THROTTLED, not shown as accepted nor refused', async () => {
+      const clock = new VirtualClock();
+      const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-429', now: clock.now, responseDelayMs: 0, inject429: LISTS.map((template) => ({ template, times: 1000, resetAfterMs: 60_000 })) });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-429' }, clock });
+        expect(report.credential).toMatchObject({ status: 'throttled', detail: expect.stringMatching(/API token not checked.*run doctor again later/) });
+        const out = renderDoctor([report]);
+        expect(out).not.toMatch(/API token accepted|refused|could not be reached/);
+        expect(doctorExitCode([report])).toBe(3);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('near miss: one read answered is enough to have judged the token', async () => {
+      const report = await run(LISTS.filter((t) => t !== '/api/v1/groups'));
+      expect(report.credential).toMatchObject({ status: 'ok', detail: expect.stringMatching(/API token accepted/) });
+      expect(report.checks.find((c) => c.name === 'okta.groups')?.status).toBe('ok');
+      expect(doctorExitCode([report])).toBe(3);
+    });
+  });
+
   describe('Entra', () => {
     const TENANT = '11111111-2222-4333-8444-555555555555';
     const CLIENT = '99999999-8888-4777-8666-555555555555';

@@ -144,6 +144,9 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     // Not a machine identity until someone confirms it: in no count of machine identities.
     if (i.possibleServiceAccount !== undefined) {
       possible++;
+      // Set only once there is one, so a provider without any keeps the bytes it had.
+      const p = prov(i.provider);
+      p.possibleIdentities = (p.possibleIdentities ?? 0) + 1;
       continue;
     }
     prov(i.provider).identities++;

@@ -14,7 +14,7 @@ import { newRequestStats } from '../connectors/aws/request-stats.js';
 import { classifyError, errorName, isThrottled } from '../connectors/aws/safe-error.js';
 import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, sharedEndpointFromEnv, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import { isUnreachable } from '../errors.js';
-import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, type CheckResult, type ProviderReport } from './types.js';
+import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, WaitAllowance, type CheckResult, type ProviderReport } from './types.js';
 
 /** What the AWS doctor needs; the same meaning as in the collector's options. */
 export interface AwsDoctorOptions {
@@ -56,12 +56,15 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   const credentials = rememberingSecrets(given, secrets);
   // A throttled read waits DOCTOR_WAIT_BUDGET_MS in all, not the collector's 30 s, then says so;
   // without pacing, that budget is all the waiting a read does.
+  // Every client's retries also draw on one allowance for the whole check (DOCTOR_CHECK_BUDGET_MS):
+  // the credential, account and capability steps go one after another.
+  const allowance = new WaitAllowance();
   const settings: ClientSettings = {
     region: opts.region ?? 'us-east-1',
     endpoint: opts.endpoint ?? sharedEndpointFromEnv(),
     maxAttempts: 3,
     throttleBudgetMs: DOCTOR_WAIT_BUDGET_MS,
-    retryTuning: { pacing: false, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.random ? { random: opts.random } : {}) },
+    retryTuning: { pacing: false, sharedThrottleBudget: allowance, ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.random ? { random: opts.random } : {}) },
     retryStrategy: opts.retryStrategy,
     requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
     stats: newRequestStats(),
@@ -69,6 +72,8 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   const sts = makeStsClient(settings, credentials);
   const report: ProviderReport = { provider: 'aws', scope: 'caller', credential: { name: 'credential', status: 'ok' }, checks: [] };
   const probe = async (name: string, grant: string, call: () => Promise<unknown>): Promise<CheckResult> => {
+    // Throttling has used up the check's allowance: this read is not sent, and is not OK.
+    if (allowance.leftMs() === 0) return { name, status: 'throttled', detail: allowance.notChecked() };
     try {
       await call();
       return { name, status: 'ok' };
@@ -93,7 +98,10 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         report.credential = { name: 'credential', status: 'throttled', detail: `${failed.ok ? 'GetCallerIdentity' : failed.reason}: ${THROTTLED_ADVICE}` };
         return report;
       }
-      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : {}) };
+      // STS answered with a server error (after the SDK's retries): the credential was not
+      // judged, so it is not refused (exit 2) and not a network problem either.
+      const serverError = ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0) >= 500;
+      report.credential = { name: 'credential', status: 'error', detail: failed.ok ? undefined : failed.reason, ...(isUnreachable(e) ? { unreachable: true } : serverError ? { serverError: true } : {}) };
       return report;
     }
     if (opts.assumeRoleName) {

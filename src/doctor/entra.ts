@@ -1,5 +1,6 @@
 import { createTokenSource } from '../connectors/entra/auth.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from '../connectors/entra/cloud.js';
+import { EntraAuthError } from '../connectors/entra/errors.js';
 import { GraphHttp } from '../connectors/entra/graph-http.js';
 import type { EntraCollectOptions } from '../connectors/entra/options.js';
 import { isUnreachable } from '../errors.js';
@@ -38,6 +39,17 @@ export async function checkEntra(opts: EntraCollectOptions): Promise<ProviderRep
     await tokens.getToken(false);
   } catch (e) {
     const hint = (e as { hint?: unknown }).hint;
+    // The token endpoint answered 429 or 5xx (EntraAuthError.status): the credential was not
+    // judged, so it is neither refused (exit 2) nor a network problem.
+    const answered = e instanceof EntraAuthError ? e.status : undefined;
+    if (answered === 429) {
+      report.credential = { name: 'credential', status: 'throttled', detail: `token request answered HTTP 429: ${THROTTLED_ADVICE}` };
+      return report;
+    }
+    if (answered !== undefined && answered >= 500) {
+      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${answered} (a server error, not a refusal); run doctor again later`, serverError: true };
+      return report;
+    }
     report.credential = {
       name: 'credential',
       status: 'error',

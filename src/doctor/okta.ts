@@ -6,7 +6,7 @@ import { GuardedRequestExecutor, type FetchResponse } from '../connectors/okta/r
 import { connectOkta, createOktaSdk } from '../connectors/okta/sdk-client.js';
 import { clientIdOf } from '../connectors/okta/selection.js';
 import { isUnreachable } from '../errors.js';
-import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, type ProviderReport } from './types.js';
+import { DOCTOR_WAIT_BUDGET_MS, THROTTLED_ADVICE, WaitAllowance, type ProviderReport } from './types.js';
 
 /** What earlier probes found to read per-object endpoints on. */
 interface FirstIds {
@@ -47,12 +47,17 @@ const PROBES: readonly Probe[] = [
 /** Gets a token (OAuth) or makes a first call (SSWS), then one read per capability. */
 export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderReport> {
   const orgUrl = normaliseOrgUrl(opts.orgUrl, opts.allowInsecureHttp);
-  const clock = opts.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  const given = opts.clock ?? { now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  // Every wait of the gate and the executor (a bucket's reset, a 429's backoff) is charged to
+  // the check's allowance: the probes go one after another, so their waits add up.
+  const allowance = new WaitAllowance();
+  const clock = { now: given.now, sleep: (ms: number) => (allowance.spend(ms), given.sleep(ms)) };
   const stats = { requests: 0, retries: 0, tokenRequests: 0 };
-  // Neither a bucket's reset nor a 429's is waited for past DOCTOR_WAIT_BUDGET_MS: a read held up
-  // longer goes out (or stays refused) and is reported as throttled.
-  const gate = new RateGate({ maxConcurrent: 1, reserveFraction: 0.1, resetPaddingMs: 1000, maxResetWaitMs: DOCTOR_WAIT_BUDGET_MS, clock });
-  const executor = new GuardedRequestExecutor({ gate, clock, maxRetries: 2, waitBudgetMs: DOCTOR_WAIT_BUDGET_MS, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats });
+  // Neither a bucket's reset nor a 429's is waited for past DOCTOR_WAIT_BUDGET_MS, nor past what is
+  // left of the allowance: a read held up longer goes out (or stays refused) and is reported as throttled.
+  const most = () => Math.min(DOCTOR_WAIT_BUDGET_MS, allowance.leftMs());
+  const gate = new RateGate({ maxConcurrent: 1, reserveFraction: 0.1, resetPaddingMs: 1000, maxResetWaitMs: most, clock });
+  const executor = new GuardedRequestExecutor({ gate, clock, maxRetries: 2, waitBudgetMs: most, requestTimeoutMs: opts.requestTimeoutMs ?? 30_000, stats });
   let sdk = createOktaSdk(orgUrl, opts.auth, executor);
   const report: ProviderReport = {
     provider: 'okta',
@@ -75,7 +80,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
     }
     // A server error at the token endpoint: the credential was not judged (exit 3, not 2).
     if (e instanceof OktaTokenUnavailableError) {
-      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${e.status} (a server error, not a refusal); run doctor again later`, unreachable: true };
+      report.credential = { name: 'credential', status: 'error', detail: `credential not checked: the token request answered HTTP ${e.status} (a server error, not a refusal); run doctor again later`, serverError: true };
       return report;
     }
     report.credential = { name: 'credential', status: 'error', detail: (e as Error).message, ...(isUnreachable(e) ? { unreachable: true } : {}) };
@@ -83,6 +88,10 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
   }
   // An API token is only tried by the first read (OAuth: the token endpoint has answered).
   let answered = sdk.authMode !== 'ssws';
+  // And only judged by a read answered with something else than a server error (5xx) or a limit
+  // (429): until then, "accepted" would be a guess.
+  let judged = answered;
+  let serverFailed = false;
   const ids: FirstIds = {};
   for (const p of PROBES) {
     const scope = refused.get(p.capability);
@@ -91,6 +100,12 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
       continue;
     }
     const paths = Array.isArray(p.paths) ? p.paths : p.paths(ids);
+    // The allowance is spent: this read would most likely be limited too, and waiting on is what
+    // the allowance forbids. Not sent, and not OK.
+    if (paths !== undefined && allowance.leftMs() === 0) {
+      report.checks.push({ name: p.capability, status: 'throttled', detail: allowance.notChecked() });
+      continue;
+    }
     if (paths === undefined) {
       const what = p.capability === 'okta.clientRoles' ? 'no OIDC app listed first' : 'no app or user listed';
       report.checks.push({ name: p.capability, status: 'skipped', detail: `nothing to read it on (${what})` });
@@ -108,6 +123,7 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
         if (typeof first?.id === 'string' && p.capability === 'okta.users') ids.user = first.id;
       }
       answered = true;
+      judged = true;
       report.checks.push({ name: p.capability, status: 'ok' });
     } catch (e) {
       const status = httpStatusOf(e);
@@ -117,6 +133,8 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
         return report;
       }
       answered = true;
+      if (status !== undefined && status >= 500) serverFailed = true;
+      else if (status !== 429 && !isUnreachable(e)) judged = true;
       if (status === 401 || e instanceof OktaAuthError) {
         report.credential = { name: 'credential', status: 'error', detail: `Okta rejected the credential (${describeError(e)})` };
         return report;
@@ -127,6 +145,11 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
       }
       report.checks.push(status === 403 ? { name: p.capability, status: 'missing', grant: `${p.scope} (and an admin role that can read it)`, detail: describeError(e) } : { name: p.capability, status: 'error', detail: describeError(e) });
     }
+  }
+  if (!judged && serverFailed) {
+    report.credential = { name: 'credential', status: 'error', detail: 'API token not checked: every read the org answered was a server error (5xx) or a limit (429), not a refusal; run doctor again later', serverError: true };
+  } else if (!judged && report.checks.some((c) => c.status === 'throttled')) {
+    report.credential = { name: 'credential', status: 'throttled', detail: `API token not checked: every read was limited or not sent; ${THROTTLED_ADVICE}` };
   }
   return report;
 }

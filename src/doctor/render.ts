@@ -26,26 +26,30 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
   }
   if (reports.some(refused)) out.push('A credential was refused or could not be used (see the credential line above): fix that first.');
   if (reports.some(unreachable)) out.push('A provider could not be reached (see its credential line above): check network access, the endpoint settings and any proxy, then run doctor again.');
+  if (reports.some(serverFailed)) out.push("A provider answered with a server error (see its credential line above): the credential was not checked; run doctor again later, and check the provider's status page if it persists.");
   if (reports.some(throttled)) out.push("A provider limited doctor's requests (THROTTLED above): those permissions were not checked; run doctor again later.");
   if (reports.some(incomplete)) out.push('Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
   if (doctorExitCode(reports) === 0) out.push('All checks passed.');
   return out.join('\n') + '\n';
 }
 
-// A credential check that was throttled was not refused: nothing was decided about it.
-const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.status !== 'throttled' && !r.credential.unreachable;
+// A credential check that was throttled, got no answer or a server error was not refused:
+// nothing was decided about it.
+const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.status !== 'throttled' && !r.credential.unreachable && !r.credential.serverError;
 const unreachable = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.unreachable === true;
+const serverFailed = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.serverError === true;
 const incomplete = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'missing' || c.status === 'error');
 const throttled = (r: ProviderReport): boolean => r.credential.status === 'throttled' || r.checks.some((c) => c.status === 'throttled');
 
 /**
  * 0 when everything is OK; 2 when a credential was refused or unusable (the user's to fix, as a
  * configuration error); 3 when a capability is missing or failed, a provider could not be
- * reached at all (connection refused, DNS, TLS, timeout) or kept throttling: as `collect`, whose
+ * reached at all (connection refused, DNS, TLS, timeout), answered the credential check with a
+ * server error (5xx) or kept throttling: as `collect`, whose
  * coverage records such failures and which exits 3 for them, a network failure is not an input error.
  */
 export function doctorExitCode(reports: readonly ProviderReport[]): number {
   if (reports.some(refused)) return 2;
-  if (reports.some((r) => unreachable(r) || incomplete(r) || throttled(r))) return 3;
+  if (reports.some((r) => unreachable(r) || serverFailed(r) || incomplete(r) || throttled(r))) return 3;
   return 0;
 }

@@ -7,11 +7,14 @@ import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
 export const REPORT_SCHEMA_VERSION = '1.3.0';
 
 export interface ProviderSummary {
+  /** The provider's machine identities, possible service accounts not included. */
   identities: number;
   evaluated: number;
   failing: number;
   unknown: number;
   findings: number;
+  /** The provider's share of `summary.possibleIdentities`; absent when it has none. */
+  possibleIdentities?: number;
 }
 
 /**

@@ -142,7 +142,9 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   }
   out.push(`  severity: ${ORDER.map((l) => `${l} ${s.bySeverity[l]}`).join(' · ')}`);
   for (const [p, v] of Object.entries(s.byProvider)) {
-    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.failing} failing / ${v.evaluated} evaluated / ${v.unknown} unknown`);
+    // Said only when there is one, so a scan without any shows what it always did.
+    const maybe = v.possibleIdentities ? ` (+ ${v.possibleIdentities} possible)` : '';
+    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.failing} failing / ${v.evaluated} evaluated / ${v.unknown} unknown`);
   }
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);

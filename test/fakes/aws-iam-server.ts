@@ -28,6 +28,8 @@ export interface FakeAwsOptions {
   rolesAnywherePageSize?: number;
   /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
   throttleFirst?: Record<string, number>;
+  /** Permission name -> first N calls are answered HTTP 503 ServiceUnavailable (a server error). */
+  serverErrorFirst?: Record<string, number>;
   /**
    * Every `every`-th IAM request of each account (counted per account, retries included) is
    * answered Throttling: a share of all IAM calls, as when another tool shares the account's quota.
@@ -395,6 +397,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       if (options.deny?.includes(permission)) {
         // Echoes the caller's key id, as some AWS messages do, so the collector must redact it.
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
+      }
+      if (counts[permission] <= (options.serverErrorFirst?.[permission] ?? 0)) {
+        throw new ApiError('ServiceUnavailable', 503, 'Service is unable to handle request.');
       }
       if (counts[permission] <= (options.throttleFirst?.[permission] ?? 0) || (service === 'iam' && overIamQuota(session.account.accountId))) {
         throttledCount += 1;

@@ -29,6 +29,11 @@ export interface EntraFakeOptions {
   /** Token requests are answered `307 Temporary Redirect` to this URL (fetch would re-send the form). */
   redirectTokenTo?: string;
   /**
+   * Every token request is answered with this status and an OAuth error body (`temporarily_unavailable`
+   * for 429 and 503, `server_error` otherwise), as a failing or limiting authority would.
+   */
+  tokenStatus?: number;
+  /**
    * Graph's documented page limit for `/users` when `signInActivity` is selected (user-list: 500).
    * When set, a larger `$top` there is answered 400, as a real tenant may.
    */
@@ -212,6 +217,10 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.redirectTokenTo) {
       counts.token++;
       served = { status: 307, headers: { location: opts.redirectTokenTo }, body: {} };
+    } else if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.tokenStatus !== undefined) {
+      counts.token++;
+      const error = opts.tokenStatus === 429 || opts.tokenStatus === 503 ? 'temporarily_unavailable' : 'server_error';
+      served = { status: opts.tokenStatus, headers: opts.tokenStatus === 429 ? { 'retry-after': '120' } : {}, body: { error, error_description: 'AADSTS50000: There was an error issuing a token.', error_codes: [50000] } };
     } else if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token')) {
       served = serveToken(Object.fromEntries(new URLSearchParams(raw)), host, url.pathname);
     } else {

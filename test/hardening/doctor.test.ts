@@ -578,7 +578,7 @@ describe('doctor against a throttling provider', () => {
       const fake = await startOktaFake({ dataset: sampleOrg(), now: clock.now, responseDelayMs: 0, serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] }, tokenStatus: 503 });
       try {
         const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock });
-        expect(report.credential).toMatchObject({ status: 'error', unreachable: true, detail: expect.stringMatching(/HTTP 503 \(a server error, not a refusal\)/) });
+        expect(report.credential).toMatchObject({ status: 'error', serverError: true, detail: expect.stringMatching(/HTTP 503 \(a server error, not a refusal\)/) });
         expect(doctorExitCode([report])).toBe(3);
       } finally {
         await fake.close();

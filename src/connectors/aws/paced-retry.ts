@@ -48,6 +48,12 @@ export interface PacedRetryOptions {
   /** Milliseconds on a monotonic clock. Default performance.now. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Backoff after throttling that several calls (of several clients) may wait in all, on top of
+   * each call's throttleBudgetMs: a throttled call waits no more than it has left, and is not
+   * retried once it is spent. Doctor's overall allowance for one provider's check. Default none.
+   */
+  sharedThrottleBudget?: { leftMs(): number; spend(ms: number): void };
 }
 
 const DEFAULTS = { throttleBudgetMs: 30_000, maxThrottledAttempts: 50, baseDelayMs: 100, throttleBaseDelayMs: 25, maxDelayMs: 20_000 } as const;
@@ -182,13 +188,15 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'nhiscan-paced';
   readonly pacer: SendPacer;
   private capacity: number = QUOTA.initial;
-  private readonly options: Required<Omit<PacedRetryOptions, 'random' | 'now' | 'sleep'>> & { random: () => number };
+  private readonly options: Required<Omit<PacedRetryOptions, 'random' | 'now' | 'sleep' | 'sharedThrottleBudget'>> & { random: () => number };
+  private readonly shared: PacedRetryOptions['sharedThrottleBudget'];
 
   constructor(options: PacedRetryOptions) {
     const now = options.now ?? (() => performance.now());
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.pacer = new SendPacer(now, sleep);
     this.sleep = sleep;
+    this.shared = options.sharedThrottleBudget;
     this.options = {
       maxAttempts: options.maxAttempts,
       throttleBudgetMs: options.throttleBudgetMs ?? DEFAULTS.throttleBudgetMs,
@@ -225,6 +233,9 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
     if (delay === undefined) throw new Error('No retry token available');
     const cost = throttled ? QUOTA.throttledRetry : QUOTA.otherRetry;
     this.capacity -= cost;
+    // Charged before the wait, with no await since nextDelay: calls throttled side by side cannot
+    // both count on the same remainder.
+    if (throttled) this.shared?.spend(delay);
     if (delay > 0) await this.sleep(delay);
     const paced = this.options.pacing ? await this.pacer.turn() : 0;
     return new PacedRetryToken(
@@ -253,6 +264,7 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
     if (throttled) {
       if (attempts >= this.options.maxThrottledAttempts) return undefined;
       if (token.throttleWaitedMs >= this.options.throttleBudgetMs) return undefined;
+      if (this.shared && this.shared.leftMs() <= 0) return undefined;
     } else if (token.otherFailures + 1 >= this.options.maxAttempts) {
       return undefined;
     }
@@ -262,6 +274,6 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
     // A service that names a time to come back (Retry-After; IAM does not) is waited for, as the
     // SDK's standard mode does: up to 5 s beyond the backoff.
     if (retryAfter instanceof Date) delay = Math.max(delay, Math.min(retryAfter.getTime() - Date.now(), delay + 5000));
-    return throttled ? Math.min(delay, this.options.throttleBudgetMs - token.throttleWaitedMs) : delay;
+    return throttled ? Math.min(delay, this.options.throttleBudgetMs - token.throttleWaitedMs, this.shared?.leftMs() ?? Infinity) : delay;
   }
 }

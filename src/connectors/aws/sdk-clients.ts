@@ -50,9 +50,10 @@ export interface ClientSettings {
   /**
    * Tunables of the default strategy beyond its budget: doctor turns pacing off (it sends a
    * handful of requests, and a pacer's waits would not count toward its short budget); tests give
-   * it a virtual clock and fixed jitter. A `sleep` here replaces the run's stoppable one.
+   * it a virtual clock and fixed jitter, and its overall allowance for every client of its check.
+   * A `sleep` here replaces the run's stoppable one.
    */
-  retryTuning?: Pick<PacedRetryOptions, 'pacing' | 'sleep' | 'random'>;
+  retryTuning?: Pick<PacedRetryOptions, 'pacing' | 'sleep' | 'random' | 'sharedThrottleBudget'>;
   /** Per-attempt timeout; a stalled answer becomes a retryable error. Default 120 000 ms. */
   requestTimeoutMs?: number;
   stats: RequestStats;

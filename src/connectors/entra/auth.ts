@@ -58,7 +58,8 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
       } catch (err) {
         // Stopped from outside: not this credential's failure.
         opts.signal?.throwIfAborted();
-        throw authErrorFrom(err, opts, log.sent > sentBefore ? log.lastNoAnswer : undefined);
+        const sent = log.sent > sentBefore;
+        throw authErrorFrom(err, opts, sent ? log.lastNoAnswer : undefined, sent ? log.lastStatus : undefined);
       }
       if (!result?.accessToken) throw new EntraAuthError('the token endpoint returned no access token');
       if (!result.fromCache) networkRequests++;
@@ -196,6 +197,8 @@ interface NetworkLog {
   sent: number;
   /** How the last request to end ended, when it got no answer; undefined when it was answered. */
   lastNoAnswer?: NoAnswer;
+  /** The HTTP status of the last request to end, when it was answered. */
+  lastStatus?: number;
 }
 
 /**
@@ -225,11 +228,13 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, lo
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
       log.lastNoAnswer = timedOut ? 'timeout' : 'no-answer';
+      log.lastStatus = undefined;
       throw new AuthError(timedOut ? TIMED_OUT : UNREACHABLE, timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
     } finally {
       request.done();
     }
     log.lastNoAnswer = undefined;
+    log.lastStatus = res.status;
     if (res.status >= 300 && res.status < 400) throw new AuthError(REDIRECTED, `answered ${res.status} (a redirect, not followed)`);
     const headers: Record<string, string> = {};
     res.headers.forEach((value, key) => {
@@ -253,9 +258,9 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, lo
 /**
  * Turns an MSAL error into one line: error code and AADSTS number only, never the raw text.
  * `noAnswer`: the last of this acquisition's requests to end got no answer (how); MSAL then gave
- * up for that reason, whatever code it reports.
+ * up for that reason, whatever code it reports. `answered`: that request's HTTP status otherwise.
  */
-function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnswer | undefined): Error {
+function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnswer | undefined, answered?: number): Error {
   if (err instanceof EntraConfigError) return err;
   const e = err as { errorCode?: unknown; errorMessage?: unknown; message?: unknown };
   const code = cleanProviderText(e.errorCode ?? 'unknown_error', 60).replace(/[^\w.-]/g, '_');
@@ -283,6 +288,16 @@ function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnsw
     return new EntraAuthError(
       `token request for tenant ${tenant} failed: the authority answered with a redirect, which is not followed`,
       'check the authority host (--entra-authority or AZURE_AUTHORITY_HOST) and any proxy in between',
+    );
+  }
+  if (answered !== undefined && (answered === 429 || answered >= 500)) {
+    // The endpoint is limiting requests or failing: the credential's hint (an expired secret?)
+    // would send the user after the wrong thing.
+    const why = answered === 429 ? 'limited the request' : 'failed';
+    return new EntraAuthError(
+      `token request for tenant ${tenant} failed: the token endpoint ${why} (HTTP ${answered}, ${code}${aadsts ? `, ${aadsts}` : ''})`,
+      'not a refusal of the credential; try again later',
+      { status: answered },
     );
   }
   return new EntraAuthError(`token request for tenant ${tenant} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`, HINTS[opts.credential.kind]);

@@ -15,18 +15,22 @@ export class EntraConfigError extends Error {
 /**
  * No token could be had before any data was read, so there is nothing to collect: the token
  * endpoint refused us, or (`unreachable`) the authority did not answer at all (connection
- * refused, DNS, TLS, timeout), which is not the user's input.
+ * refused, DNS, TLS, timeout), which is not the user's input, or (`status` 429 or 5xx) it answered
+ * that it is limiting requests or failed, which judged nothing about the credential.
  */
 export class EntraAuthError extends Error {
   override readonly name = 'EntraAuthError';
   readonly unreachable: boolean;
+  /** The token endpoint's HTTP status when it answered 429 or 5xx; undefined otherwise. */
+  readonly status?: number;
   constructor(
     message: string,
     readonly hint?: string,
-    options: { unreachable?: boolean } = {},
+    options: { unreachable?: boolean; status?: number } = {},
   ) {
     super(message);
     this.unreachable = options.unreachable ?? false;
+    if (options.status !== undefined) this.status = options.status;
   }
 }
 

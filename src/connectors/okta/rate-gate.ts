@@ -29,8 +29,11 @@ export interface RateGateOptions {
    * has been seen. Default 0.
    */
   clockAheadWithoutDateMs?: number;
-  /** Longest wait for a bucket's reset; past it the request goes out (see MAX_RESET_WAIT_MS, the default). */
-  maxResetWaitMs?: number;
+  /**
+   * Longest wait for a bucket's reset; past it the request goes out (see MAX_RESET_WAIT_MS, the
+   * default). A function is asked at each wait (doctor: what is left of its overall allowance).
+   */
+  maxResetWaitMs?: number | (() => number);
   clock: OktaClock;
 }
 
@@ -169,7 +172,8 @@ export class RateGate {
     if (state.remaining - mine > reserve) return { ok: true };
     if (mine > 0) return { ok: false };
     const waitMs = this.msUntilReset(state);
-    if (waitMs > (this.opts.maxResetWaitMs ?? MAX_RESET_WAIT_MS)) {
+    const most = this.opts.maxResetWaitMs;
+    if (waitMs > (typeof most === 'function' ? most() : (most ?? MAX_RESET_WAIT_MS))) {
       this.buckets.delete(bucket);
       return { ok: true };
     }

@@ -37,9 +37,10 @@ export interface GuardedExecutorOptions {
   /**
    * Milliseconds one request may wait in all after 429s; a retry whose wait would go past it is
    * not made and the 429 is the answer. Default: no limit beyond `maxRetries` and
-   * MAX_RESET_WAIT_MS (doctor sets a short one: see DOCTOR_WAIT_BUDGET_MS).
+   * MAX_RESET_WAIT_MS (doctor sets a short one: see DOCTOR_WAIT_BUDGET_MS). A function is asked
+   * once per request, as it starts (doctor: the smaller of that and what its check has left).
    */
-  waitBudgetMs?: number;
+  waitBudgetMs?: number | (() => number);
   requestTimeoutMs: number;
   stats: ExecutorStats;
   /** Bytes of one answer read before it is given up as too large. Default MAX_RESPONSE_BYTES. */
@@ -136,7 +137,8 @@ export class GuardedRequestExecutor extends RequestExecutor {
     let waitedFor: number | undefined;
     let early = 0;
     let waited = 0;
-    const budget = this.opts.waitBudgetMs ?? Infinity;
+    const given = this.opts.waitBudgetMs;
+    const budget = typeof given === 'function' ? given() : (given ?? Infinity);
     for (let attempt = 0; ; attempt++) {
       await gate.acquire(bucket);
       if (signal?.aborted) {

@@ -137,7 +137,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   }
   out.push(`  severity: ${ORDER.map((l) => `${l} ${s.bySeverity[l]}`).join(' · ')}`);
   for (const [p, v] of Object.entries(s.byProvider)) {
-    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.findings} findings · ${v.evaluated} checks (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
+    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.findings} finding${v.findings === 1 ? '' : 's'} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
   }
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
@@ -188,7 +188,7 @@ function renderUnknown(report: ScanReport, c: ChalkInstance, width: number): str
   const rules = unknownRules(report);
   if (rules.length === 0) return [];
   const total = rules.reduce((n, r) => n + r.unknown, 0);
-  const out = ['', c.yellow.bold(`Unknown: ${total} rule checks could not be judged (not passes)`)];
+  const out = ['', c.yellow.bold(`Unknown: ${total} rule check${total === 1 ? '' : 's'} could not be judged (not passes)`)];
   for (const r of rules.slice(0, UNKNOWN_RULES_SHOWN)) {
     out.push(...wrapped('  ', `${safeText(r.ruleId)}: ${r.unknown} unknown: ${cutLine(r.reason, CUT.text, 'reason', REPORT_WHOLE)}${unknownTail(r)}`, width));
   }

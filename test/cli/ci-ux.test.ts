@@ -179,7 +179,7 @@ describe('the table\'s summary per provider adds up', () => {
     let sum = 0;
     for (const [p, v] of Object.entries(rep.summary.byProvider)) {
       sum += v.findings;
-      expect(lines).toContain(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.findings} findings · ${v.evaluated} checks (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
+      expect(lines).toContain(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities · ${v.findings} finding${v.findings === 1 ? '' : 's'} · ${v.evaluated} checks (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
     }
     expect(sum).toBe(rep.summary.findings);
   });

@@ -175,7 +175,7 @@ export function compareWithBaseline(
   baseline: Baseline,
   unjudged?: Unjudged,
   legacy?: ReadonlyMap<string, LegacyFingerprint>,
-): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; legacyKeyMatches: number; matched: ReadonlySet<string> } {
+): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; legacyKeyMatches: number; matched: ReadonlySet<string>; resolved: BaselineEntry[] } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
   const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0, unknown: 0 };
@@ -200,12 +200,14 @@ export function compareWithBaseline(
     counts[status]++;
     return { ...f, status, baselineState: status };
   });
+  const resolved: BaselineEntry[] = [];
   for (const [fp, entry] of known) {
     if (seen.has(fp)) continue;
     if (!judgeable(entry) || unjudged?.(entry)) counts.unknown++;
-    else counts.resolved++;
+    else resolved.push(entry);
   }
-  return { findings: out, counts, legacyMatches, legacyKeyMatches, matched: seen };
+  counts.resolved = resolved.length;
+  return { findings: out, counts, legacyMatches, legacyKeyMatches, matched: seen, resolved };
 }
 
 /**
@@ -249,6 +251,11 @@ export interface ScanEvidence {
   unjudgedPaths?: ReadonlySet<string>;
   /** Per current fingerprint, the one earlier versions gave the finding (see compareWithBaseline). */
   legacy?: ReadonlyMap<string, LegacyFingerprint>;
+  /**
+   * The display names of the baseline's subjects this scan still has in its graph: a resolved
+   * entry is named in the report by its subject's name as well as its id.
+   */
+  subjectNames?: ReadonlyMap<string, string>;
 }
 
 /**

@@ -26,7 +26,7 @@ import { PATH_RULE_ID as PATH_RULE, pathKey } from '../../rules/nhi/nhi-path-to-
 import noExpiry from '../../rules/nhi/nhi-credential-no-expiry.js';
 import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
 import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
-import { parseJson, readText } from './io.js';
+import { makeParentFolders, parseJson, readText, writeFailure } from './io.js';
 
 export interface CiOptions {
   baseline?: string;
@@ -67,10 +67,18 @@ export function applyCiLayer(
     // match risk here to risk accepted there). Its entries were not judged by this scan, so none
     // is resolved.
     const compared = scopes.foreign ? { ...baseline, findings: [] } : baseline;
-    const { findings, counts, legacyMatches, legacyKeyMatches, matched } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
+    const { findings, counts, legacyMatches, legacyKeyMatches, matched, resolved } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
     if (scopes.foreign) counts.unknown = new Set(baseline.findings.map((e) => e.fingerprint)).size;
     report.findings = findings;
     report.summary.baseline = counts;
+    // The counts say how many are gone; this says which, so that nobody has to diff fingerprints.
+    const names = evidence?.subjectNames ?? new Map(report.identities.map((i) => [i.id, i.name]));
+    report.baseline = {
+      resolved: resolved.map((e) => {
+        const name = names.get(e.subjectId);
+        return { fingerprint: e.fingerprint, ruleId: e.ruleId, subjectId: e.subjectId, ...(name !== undefined ? { subjectName: name } : {}), ...(e.severity !== undefined ? { severity: e.severity } : {}) };
+      }),
+    };
     if (scopes.foreign) {
       const read = listScopes(report.scopes.map((s) => `${s.provider}:${s.id}`));
       const then = scopes.recorded ? `was written for ${listScopes(baseline.scopes!.map((s) => `${s.provider}:${s.id}`))}, none of which this scan read` : 'names subjects in none of the scopes this scan read';
@@ -153,9 +161,11 @@ export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date):
   const evaluated = new Set<string>();
   // One context per rule, not per entry: a baseline of a large estate has a hundred thousand entries.
   const contexts = new Map<string, RuleContext>();
+  const subjectNames = new Map<string, string>();
   for (const e of entries) {
     const rule = byId.get(e.ruleId);
     const node = graph.node(e.subjectId);
+    if (node) subjectNames.set(e.subjectId, node.name);
     if (!rule || !node || !ran.has(e.ruleId)) continue;
     const { types, kinds = [], where } = rule.evaluates;
     if (!types.includes(node.type) && !kinds.includes(node.kind)) continue;
@@ -169,7 +179,7 @@ export function scanEvidence(result: ScanResult, baseline: Baseline, now: Date):
   }
   const paths = pathEvidence(result, baseline);
   const legacy = new Map([...paths.legacy, ...legacyKeyFingerprints(result)]);
-  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, unjudgedPaths: paths.unjudgedPaths, legacy };
+  return { scopes: result.report.scopes, coverage: result.report.coverage, ruleRequires, unknownBySubject: result.unknownBySubject, evaluated, unjudgedPaths: paths.unjudgedPaths, legacy, subjectNames };
 }
 
 const JEWEL_CLASSES: readonly CrownJewelClass[] = ['admin', 'identity-admin', 'secrets'];
@@ -311,9 +321,10 @@ export function loadWaivers(file: string | undefined, cwd: string): Waiver[] | u
 }
 
 export function writeBaselineFile(report: ScanReport, file: string, createdAt: string): void {
+  makeParentFolders(file, 'cannot write baseline');
   try {
     writeFileSync(file, serializeBaseline(createBaseline(report.findings, createdAt, report.scopes)));
   } catch (e) {
-    throw new InputError(`cannot write baseline: ${(e as Error).message}`, file);
+    throw writeFailure(e, file, 'cannot write baseline');
   }
 }

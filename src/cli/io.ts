@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +131,49 @@ function describeFsError(e: unknown): string {
   // message, and so into a --debug stack trace.
   const at = syscall && path !== undefined ? message.indexOf(`, ${syscall} '`) : -1;
   return at >= 0 ? message.slice(0, at) : message;
+}
+
+/**
+ * What a failed write is, in words: the system's error text (`ENOTDIR: not a directory, open
+ * 'out/x.json'`) names the file again, raw, and speaks of calls the user never made. The code
+ * stays on the error's `cause`, which --debug prints.
+ */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a folder, expected a file',
+  // mkdir answers EEXIST, open ENOTDIR, when a folder on the way is a file.
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a part of the path is a file, not a folder',
+  ENAMETOOLONG: 'file name too long',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+};
+
+/** The one-line error for a file nhiscan could not write (`what`: `cannot write`, `cannot write baseline`). */
+export function writeFailure(e: unknown, file: string, what = 'cannot write'): InputError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const words = (code !== undefined && Object.hasOwn(WRITE_ERRORS, code) ? WRITE_ERRORS[code] : undefined) ?? describeFsError(e).replace(/^[A-Z][A-Z0-9_]+: /, '');
+  const err = new InputError(`${what}: ${words}`, file);
+  err.cause = e;
+  return err;
+}
+
+/**
+ * Creates the folders above a file about to be written. The README's first CI step writes
+ * `.nhiscan/baseline.json` in a checkout that has none, and a report goes to `out/…` before
+ * anything made `out`: both once failed with the system's ENOENT.
+ */
+export function makeParentFolders(file: string, what?: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw writeFailure(e, file, what);
+  }
 }
 
 /**

@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError, UnreachableError, isUnreachable } from '../errors.js';
 import type { NhiConfig } from '../config/types.js';
 import type { Manifest, Snapshot } from '../snapshot/snapshot.js';
 import type { CollectResult, CoverageRecord } from '../snapshot/types.js';
 import type { AwsCollectOptions } from '../connectors/aws/client.js';
-import { packageVersion, readText } from './io.js';
+import { makeParentFolders, packageVersion, readText, writeFailure } from './io.js';
 import { progressFn } from './tty.js';
 import { quoteInput } from '../reporters/sanitize.js';
 
@@ -283,8 +283,12 @@ export function writeSnapshot(dir: string, snapshot: Snapshot): number {
   let n = 0;
   const write = (rel: string, value: unknown) => {
     const full = join(dir, rel);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
+    makeParentFolders(full);
+    try {
+      writeFileSync(full, typeof value === 'string' ? value : JSON.stringify(value, null, 2) + '\n');
+    } catch (e) {
+      throw writeFailure(e, full);
+    }
     n++;
   };
   write('manifest.json', snapshot.manifest);

@@ -139,4 +139,7 @@ export function handleError(e: unknown, debug: boolean): number {
  */
 function writeStack(e: Error): void {
   if (e.stack) process.stderr.write(`${safeLines(e.stack)}\n`);
+  // The system error behind a one-line message (a failed write: its code, call and path).
+  const cause = e.cause;
+  if (cause instanceof Error && cause.stack) process.stderr.write(`caused by: ${safeLines(cause.stack)}\n`);
 }

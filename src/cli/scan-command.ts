@@ -8,7 +8,7 @@ import { narrowHeapGrowth } from './heap.js';
 import { allRules } from '../../rules/index.js';
 import { atLeast, isSeverity } from '../engine/severity.js';
 import type { Severity } from '../engine/types.js';
-import { demoDir, packageVersion, readSnapshotDir } from './io.js';
+import { demoDir, makeParentFolders, packageVersion, readSnapshotDir, writeFailure } from './io.js';
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
@@ -250,8 +250,24 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   if (flags.format !== 'table') printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
+  if (code === 1) process.stderr.write(`nhiscan: ${cutLine(gateFailure(result.report, threshold as Severity, flags.baseline), CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
+}
+
+/**
+ * Why the gate failed (exit 1), for the CI log: a SARIF or JSON report written to a file says
+ * nothing on the terminal, and a failed step with an empty log sends the reader hunting.
+ */
+function gateFailure(report: ScanReport, threshold: Severity, baseline: string | undefined): string {
+  const n = countedAtLeast(report, threshold).length;
+  if (n === 0) return `an expired waiver still covers a finding (see the waiver messages above; --fail-on ${threshold}); failing (exit 1)`;
+  return `${n} ${baseline !== undefined ? 'new ' : ''}finding${n === 1 ? '' : 's'} at or above ${threshold}${baseline !== undefined ? ` (baseline ${baseline})` : ''}; failing (exit 1)`;
+}
+
+/** The findings that count toward the gate (not waived, not unchanged against the baseline) at or above `threshold`. */
+function countedAtLeast(report: ScanReport, threshold: Severity | 'none'): ScanReport['findings'] {
+  return report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged' && atLeast(f.severity, threshold));
 }
 
 /**
@@ -286,8 +302,7 @@ export function printGaps(report: ScanReport, except: readonly string[] = []): v
 
 /** The exit code of a scan: 1 for a counted finding at or above the threshold, 3 for an incomplete collection, else 0. */
 function gate(result: Renderable, staleOrExpiredFail: boolean, threshold: Severity | 'none', allowPartial: boolean): number {
-  const counted = result.report.findings.filter((f) => f.status !== 'waived' && f.status !== 'unchanged');
-  if (counted.some((f) => atLeast(f.severity, threshold))) return 1;
+  if (countedAtLeast(result.report, threshold).length > 0) return 1;
   // An expired waiver fails a gating run (CI); an analyst's plain scan only shows the message.
   if (staleOrExpiredFail && threshold !== 'none') return 1;
   const incomplete = result.report.coverage.some((c) => c.status !== 'collected');
@@ -298,10 +313,11 @@ function gate(result: Renderable, staleOrExpiredFail: boolean, threshold: Severi
 export async function writeChunks(chunks: Iterable<string>, file: string | undefined): Promise<void> {
   let fd: number | undefined;
   if (file) {
+    makeParentFolders(file);
     try {
       fd = openSync(file, 'w');
     } catch (e) {
-      throw new InputError(`cannot write: ${(e as Error).message}`, file);
+      throw writeFailure(e, file);
     }
   }
   const flush = async (text: string): Promise<void> => {
@@ -311,7 +327,7 @@ export async function writeChunks(chunks: Iterable<string>, file: string | undef
         const bytes = Buffer.from(text, 'utf8');
         for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
       } catch (e) {
-        throw new InputError(`cannot write: ${(e as Error).message}`, file);
+        throw writeFailure(e, file!);
       }
     } else if (!process.stdout.write(text)) await new Promise((r) => process.stdout.once('drain', r));
   };

@@ -4,7 +4,7 @@ import type { ScopeInfo, StrengthClass, Tier } from '../graph/model.js';
 import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
 
 /** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
-export const REPORT_SCHEMA_VERSION = '1.3.0';
+export const REPORT_SCHEMA_VERSION = '1.4.0';
 
 export interface ProviderSummary {
   /** The provider's machine identities, possible service accounts not included. */
@@ -113,4 +113,15 @@ export interface ScanReport {
   findings: Finding[];
   identities: IdentitySummary[];
   warnings: string[];
+  /** Present when a baseline was given: its entries this scan judged gone (summary.baseline counts them). */
+  baseline?: { resolved: ResolvedEntry[] };
+}
+
+/** A baseline entry no longer found and judged gone: what the baseline recorded, and the subject's name when this scan still has the subject. */
+export interface ResolvedEntry {
+  fingerprint: string;
+  ruleId: string;
+  subjectId: string;
+  subjectName?: string;
+  severity?: Severity;
 }

@@ -2,6 +2,7 @@ import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
 import { pathCut } from '../report/cut.js';
+import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -73,9 +74,10 @@ interface Section {
 }
 
 // The order in which the budget keeps items: the rows that fail a CI run first; then the coverage
-// gaps, without which a clean result reads as a pass; then the milder rows; then the warnings,
-// the waived findings, and last the paths, which detail findings whose rows are already shown.
-const RANK = { critical: 0, high: 1, gaps: 2, medium: 3, low: 4, info: 5, warnings: 6, waived: 7, paths: 8 } as const;
+// gaps, without which a clean result reads as a pass; then the milder rows; then the rules that
+// answered unknown, the warnings, the resolved baseline findings, the waived findings, and last
+// the paths, which detail findings whose rows are already shown.
+const RANK = { critical: 0, high: 1, gaps: 2, medium: 3, low: 4, info: 5, unknown: 6, warnings: 7, resolved: 8, waived: 9, paths: 10 } as const;
 
 /** `… and N more (see …)` under a table, or `N not shown (see …)` when the budget kept no row. */
 function moreRows(where: string): Section['more'] {
@@ -190,7 +192,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const unverified = possible > 0 ? ` (+ **${possible}** possible service account${possible === 1 ? '' : 's'}, not verified)` : '';
   header.push(`**${s.identities}** machine identities scanned${unverified} · ${sevCounts}`, '');
   if (s.baseline) header.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`, '');
-  header.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} collected ${m(report.snapshot.collectedAt)}, scanned ${m(report.scannedAt)}.`, '');
+  header.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} collected ${m(report.snapshot.collectedAt)}, evaluated as of ${m(report.scannedAt)}.`, '');
 
   const sections: Section[] = [];
   /** A section of at most `max` entries: those become items, the rest are counted in its "more" line. */
@@ -242,6 +244,21 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     });
   }
 
+  const resolved = report.baseline?.resolved ?? [];
+  if (resolved.length > 0) {
+    const entry = (e: (typeof resolved)[number]): string => {
+      const who = e.subjectName !== undefined ? `${code(e.subjectName, CUT.name, 'name', REPORT_WHOLE, false)} (${code(e.subjectId, CUT.text, 'id', REPORT_WHOLE, false)})` : code(e.subjectId, CUT.text, 'id', REPORT_WHOLE, false);
+      return `- ${m(e.ruleId)} ${who} ${m(e.fingerprint)}`;
+    };
+    add(resolved, 20, entry, {
+      head: [`### Resolved since the baseline (${resolved.length})`, '', 'In the baseline, no longer found, and judged gone by this scan.', ''],
+      lead: [],
+      more: moreEntries('the JSON output'),
+      rank: RANK.resolved,
+      noun: 'resolved finding',
+    });
+  }
+
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     const entry = (g: (typeof gaps)[number]): string =>
@@ -252,6 +269,17 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
       more: moreEntries('the JSON output'),
       rank: RANK.gaps,
       noun: 'coverage gap',
+    });
+  }
+  const unknown = unknownRules(report);
+  if (unknown.length > 0) {
+    const total = unknown.reduce((n, r) => n + r.unknown, 0);
+    add(unknown, 20, (r) => `- ${m(r.ruleId)}: ${r.unknown} unknown: ${code(r.reason, CUT.text, 'reason', REPORT_WHOLE, false)}${m(unknownTail(r))}`, {
+      head: [`### Unknown checks (${total})`, '', 'Rules that could not judge a subject (data not read) report **unknown**, not pass. Each rule with the reason it gave most; every reason is in the JSON output (`rules[].unknownReasons`), and which identities in `identities[].unknownRuleIds`.', ''],
+      lead: [],
+      more: moreEntries('the JSON output'),
+      rank: RANK.unknown,
+      noun: 'unknown rule',
     });
   }
   if (report.warnings.length > 0) {

@@ -6,6 +6,7 @@ import { CUT, cutLine, findingWhole, REPORT_WHOLE, safeText } from './sanitize.j
 import { pathCut } from '../report/cut.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
+import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 
 /**
  * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
@@ -55,7 +56,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const sev = paint(c);
   const lines: string[] = [];
   const t = safeText;
-  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${cutLine(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE)} collected ${cutLine(report.snapshot.collectedAt, CUT.name, 'date', REPORT_WHOLE)} · scanned ${report.scannedAt}`));
+  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${cutLine(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE)} collected ${cutLine(report.snapshot.collectedAt, CUT.name, 'date', REPORT_WHOLE)} · evaluated as of ${report.scannedAt}`));
   lines.push('');
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));
@@ -144,7 +145,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   for (const [p, v] of Object.entries(s.byProvider)) {
     // Said only when there is one, so a scan without any shows what it always did.
     const maybe = v.possibleIdentities ? ` (+ ${v.possibleIdentities} possible)` : '';
-    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.failing} failing / ${v.evaluated} evaluated / ${v.unknown} unknown`);
+    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.findings} finding${v.findings === 1 ? '' : 's'} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
   }
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
@@ -153,7 +154,9 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   const floorNote = floors > 0 ? ` (${floors} of them lower bound${floors === 1 ? '' : 's'}: data feeding the tier was not read)` : '';
   out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}${floorNote}`);
   if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`);
+  out.push(...renderResolved(report, c));
   if (s.waived) out.push(`  waived: ${s.waived}`);
+  out.push(...renderUnknown(report, c, width));
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {
     out.push('', c.yellow.bold(`Coverage: ${gapsHeadline(gaps.length)}`));
@@ -165,6 +168,41 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
     for (const w of report.warnings.slice(0, 20)) out.push(...wrapped('  ', `! ${cutLine(w, CUT.text, 'warning', REPORT_WHOLE)}`, width, c.yellow));
     if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
   }
+  return out;
+}
+
+/** Resolved baseline entries listed under the baseline line; the JSON report lists them all. */
+const RESOLVED_SHOWN = 10;
+
+/** The baseline's findings this scan judged gone, by rule and subject (the name when the scan still has it), capped. */
+function renderResolved(report: ScanReport, c: ChalkInstance): string[] {
+  const resolved = report.baseline?.resolved ?? [];
+  const out = resolved.slice(0, RESOLVED_SHOWN).map((e) => {
+    const who = e.subjectName !== undefined ? `${cutLine(e.subjectName, CUT.name, 'name', REPORT_WHOLE)} (${cutLine(e.subjectId, CUT.text, 'id', REPORT_WHOLE)})` : cutLine(e.subjectId, CUT.text, 'id', REPORT_WHOLE);
+    return `  resolved: ${safeText(e.ruleId)} ${who} ${c.gray(safeText(e.fingerprint))}`;
+  });
+  if (resolved.length > RESOLVED_SHOWN) out.push(c.gray(`  … and ${resolved.length - RESOLVED_SHOWN} more resolved (see --format json: baseline.resolved)`));
+  return out;
+}
+
+/** Rules listed in the table's Unknown section; the JSON report has every rule's reasons. */
+const UNKNOWN_RULES_SHOWN = 10;
+
+/**
+ * The rules that answered unknown, most unknowns first, each with the reason it gave most:
+ * the per-provider counts say how many checks were unknown, this says which rule and why.
+ */
+function renderUnknown(report: ScanReport, c: ChalkInstance, width: number): string[] {
+  const rules = unknownRules(report);
+  if (rules.length === 0) return [];
+  const total = rules.reduce((n, r) => n + r.unknown, 0);
+  const out = ['', c.yellow.bold(`Unknown: ${total} rule check${total === 1 ? '' : 's'} could not be judged (not passes)`)];
+  for (const r of rules.slice(0, UNKNOWN_RULES_SHOWN)) {
+    out.push(...wrapped('  ', `${safeText(r.ruleId)}: ${r.unknown} unknown: ${cutLine(r.reason, CUT.text, 'reason', REPORT_WHOLE)}${unknownTail(r)}`, width));
+  }
+  const more = rules.length - UNKNOWN_RULES_SHOWN;
+  if (more > 0) out.push(c.gray(`  … and ${more} more rule${more === 1 ? '' : 's'}`));
+  out.push(...wrapped('  ', 'every reason: --format json (rules[].unknownReasons); which identities: its identities[].unknownRuleIds, or nhiscan explain ID --format json', width, c.gray));
   return out;
 }
 

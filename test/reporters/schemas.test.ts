@@ -35,7 +35,9 @@ function demoWithCi(): ScanReport {
     ],
     DEMO_NOW,
   );
-  return { ...r, findings: out.findings, summary: { ...r.summary, baseline: cmp.counts, waived: out.waived }, warnings: [...r.warnings, ...out.messages] };
+  // One resolved entry, named as applyCiLayer names it (the subject's name when the scan still has it).
+  const resolved = [{ fingerprint: 'f'.repeat(32), ruleId: w1.ruleId, subjectId: w1.subject.id, subjectName: w1.subject.name, severity: w1.severity }];
+  return { ...r, findings: out.findings, summary: { ...r.summary, baseline: cmp.counts, waived: out.waived }, warnings: [...r.warnings, ...out.messages], baseline: { resolved } };
 }
 
 describe('--format sarif', () => {

@@ -81,6 +81,6 @@ describe('aws-root-access-key', () => {
       { ruleId: rule.meta.id, evaluated: 1, failing: 0, unknown: 1, unknownReasons: { [`the IAM credential report of account ${ACCT} was not read (not collected: no aws/${ACCT}/credential-report.csv in the snapshot); ${CANNOT}`]: 1 }, byProvider: { aws: { evaluated: 1, failing: 0, unknown: 1 } } },
     ]);
     expect(unread.identities.map((i) => i.type)).not.toContain('aws-root-user');
-    expect(renderTable(unread, { color: false })).toContain('0 failing / 1 evaluated / 1 unknown');
+    expect(renderTable(unread, { color: false })).toContain('0 findings · 1 check (rule × subject): 0 failing, 1 unknown');
   });
 });

@@ -270,9 +270,9 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output), width });
   await writeChunks(chunks, flags.output);
   // The table lists coverage gaps and warnings itself; the machine formats go to files and
-  // pipelines nobody reads on a terminal, so what was not read is said on stderr too. The CI
-  // messages (also in the warnings) are printed below, as before.
-  if (flags.format !== 'table') printGaps(result.report, ci.messages);
+  // pipelines nobody reads on a terminal, and so does a table written with -o, so what was not
+  // read is said on stderr too. The CI messages (also in the warnings) are printed below, as before.
+  if (flags.format !== 'table' || flags.output) printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');

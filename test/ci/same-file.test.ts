@@ -77,7 +77,9 @@ describe('an output that names the same file as another output or an input', () 
     const baseline = join(work, 'baseline.json');
     expect((await cli('baseline', 'write', baseline, '--snapshot', snap)).code).toBe(0);
     const r = await cli('scan', '--snapshot', snap, '--baseline', baseline, '--write-baseline', baseline, '-o', join(work, 'report.txt'));
-    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.code).toBe(0);
+    // Only the demo's coverage gap, said on stderr because the table went to a file: no refusal.
+    expect(r.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('nhiscan: warning: '))).toBe(true);
   });
 });
 

@@ -86,7 +86,7 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
   if (filterProblem !== undefined) {
     const reason = `the group filter of AWS app ${quoteInput(node.name)} (${quoteInput(appId)}) is not applied: ${filterProblem}; its group-to-role mapping is unknown`;
     ctx.b.addCoverage({ provider: 'okta', scope: ctx.org, capability: `okta.groupFilter@${appId}`, status: 'error', reason });
-    ctx.b.warn(`${sp}.groupFilter: ${reason}`);
+    ctx.b.warn(`${oktaPath('apps')} ${sp}.groupFilter: ${reason}`);
   }
   const fed: AwsFederationApp = { node, appId, samlProviderArn, users: [], groups: [] };
   const ru = new Reader(oktaPath('appUsers'));

@@ -33,7 +33,7 @@ export type { Graph, NodeRef } from './graph/graph.js';
 export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
 export { githubSubjectBreadth, WORKLOAD_TYPES } from './graph/workloads.js';
 export { credentialLabel } from './graph/credential-label.js';
-export { oktaGroupFilter } from './connectors/okta/transform-aws.js';
+export { oktaGroupFilter, oktaGroupFilterProblem } from './connectors/okta/transform-aws.js';
 // The analysis's own per-credential ranking, so a rule that names the weakest credentials agrees
 // with `ctx.analysis.strength` about which ones they are.
 export { credentialClass, credentialEvidence } from './analysis/analyze.js';

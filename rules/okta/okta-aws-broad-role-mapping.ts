@@ -1,4 +1,4 @@
-import { defineRule, oktaGroupFilter, sources, targets, type GraphNode } from '../../src/rule-kit.js';
+import { defineRule, oktaGroupFilter, oktaGroupFilterProblem, sources, targets, type GraphNode } from '../../src/rule-kit.js';
 
 /**
  * Group names as unlike each other as names get (empty, one letter, spaces, punctuation, the
@@ -17,7 +17,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, or one the scanner cannot compile, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -48,7 +48,7 @@ export default defineRule({
       // group (oktaGroupFilter), so the linker keeps the routes, conditional, and this is unknown.
       const re = oktaGroupFilter(filter);
       if (!re && filter.trim() === '') ctx.unknown('the group filter is blank, and the Okta help does not say which groups a blank filter maps');
-      else if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not a regular expression this scanner can read`);
+      else if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not applied: ${oktaGroupFilterProblem(filter) ?? 'it is not a regular expression this scanner can read'}`);
       else if (PROBE_GROUP_NAMES.every((name) => re.test(name))) {
         ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
       }

@@ -1,4 +1,5 @@
 import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
@@ -100,6 +101,30 @@ export function inputFiles(flags: InputFlags): Named[] {
     ['--aws-authz-details', flags.awsAuthzDetails],
     ['--aws-credential-report', flags.awsCredentialReport],
     ['--aws-accounts', flags.awsAccounts === 'all' ? undefined : flags.awsAccounts],
+    ...credentialFiles(),
+  ];
+}
+
+/**
+ * The files credentials are read from, by the environment variable that names them: a report
+ * written over one would destroy the key, certificate or token there (and hand its place to
+ * whatever reads the report). Listed whether or not this run collects live, since no run should
+ * write there. Okta and Entra name them in the variables their collectors read; AWS in those the
+ * SDK's credential chain reads, and without them the SDK's defaults under ~/.aws.
+ */
+export function credentialFiles(env: NodeJS.ProcessEnv = process.env): Named[] {
+  const set = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const aws = (name: string, file: string): Named => [set(name) !== undefined ? name : `the default AWS ${file} file`, set(name) ?? join(homedir(), '.aws', file)];
+  return [
+    ['OKTA_PRIVATE_KEY_PATH', set('OKTA_PRIVATE_KEY_PATH')],
+    ['AZURE_CLIENT_CERTIFICATE_PATH', set('AZURE_CLIENT_CERTIFICATE_PATH')],
+    ['AZURE_FEDERATED_TOKEN_FILE', set('AZURE_FEDERATED_TOKEN_FILE')],
+    ['AWS_WEB_IDENTITY_TOKEN_FILE', set('AWS_WEB_IDENTITY_TOKEN_FILE')],
+    aws('AWS_SHARED_CREDENTIALS_FILE', 'credentials'),
+    aws('AWS_CONFIG_FILE', 'config'),
   ];
 }
 
@@ -245,9 +270,9 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output), width });
   await writeChunks(chunks, flags.output);
   // The table lists coverage gaps and warnings itself; the machine formats go to files and
-  // pipelines nobody reads on a terminal, so what was not read is said on stderr too. The CI
-  // messages (also in the warnings) are printed below, as before.
-  if (flags.format !== 'table') printGaps(result.report, ci.messages);
+  // pipelines nobody reads on a terminal, and so does a table written with -o, so what was not
+  // read is said on stderr too. The CI messages (also in the warnings) are printed below, as before.
+  if (flags.format !== 'table' || flags.output) printGaps(result.report, ci.messages);
   // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
   for (const line of ci.messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 1) process.stderr.write(`nhiscan: ${cutLine(gateFailure(result.report, threshold as Severity, flags.baseline), CUT.text, 'message', STDERR_WHOLE)}\n`);

@@ -74,13 +74,24 @@ function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | un
   return d;
 }
 
+/**
+ * A SARIF plain-text message made of provider text. SARIF 2.1.0 (3.11.6) lets a plain-text
+ * message embed links, `[text](url)`, which viewers such as GitHub code scanning render: an app
+ * named `[Approve](https://evil.example)` would become a link in the alert. Literal brackets are
+ * escaped as `\[` and `\]`, as that section asks, so no name, reason or warning makes one. Escaped
+ * after the cut, so a cut never splits an escape.
+ */
+function messageText(text: string, max: number): string {
+  return safeText(text, max).replace(/[[\]]/g, '\\$&');
+}
+
 function result(f: Finding, ruleIndex: number): Record<string, unknown> {
   const path = pathText(f.path);
   const r: Record<string, unknown> = {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: safeText(path ? `${f.message}${/[.!?]$/.test(f.message) ? '' : '.'} Path: ${path}` : f.message, 4000) },
+    message: { text: messageText(path ? `${f.message}${/[.!?]$/.test(f.message) ? '' : '.'} Path: ${path}` : f.message, 4000) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: artifactUri(f.provider, f.subject.scope) }, region: { startLine: 1 } },
@@ -162,9 +173,9 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
                 : []),
               ...gaps.map((g) => ({
                 level: 'warning',
-                message: { text: safeText(`${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}; rules that need it report unknown`, 1000) },
+                message: { text: messageText(`${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}; rules that need it report unknown`, 1000) },
               })),
-              ...report.warnings.map((w) => ({ level: 'note', message: { text: safeText(w, 1000) } })),
+              ...report.warnings.map((w) => ({ level: 'note', message: { text: messageText(w, 1000) } })),
             ],
           },
         ],

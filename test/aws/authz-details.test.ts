@@ -124,6 +124,21 @@ describe('parseAuthorizationDetails errors', () => {
     expect(r.unusable?.[0].problemLocation).toBe('UserDetailList[0].UserPolicyList[1].PolicyDocument.Statement[1].Effect');
   });
 
+  // A review: a Deny with NotPrincipal in an identity policy (IAM refuses the document) was parsed,
+  // and the evaluator ignored the element, so the Deny denied everything and findings disappeared.
+  it.each(['NotPrincipal', 'Principal'])('an identity policy statement with %s is unusable: the answer is unknown, not deny', (key) => {
+    const bad = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', [key]: { AWS: 'x' } }] };
+    const m = parseAuthorizationDetails(gaad({ users: [userEntry('u', { inline: [doc(allow('s3:GetObject')), bad] })] }));
+    expect(m.unparseablePolicies).toEqual([expect.objectContaining({ location: `UserDetailList[0].UserPolicyList[1].PolicyDocument.Statement[0].${key}`, problem: expect.stringMatching(new RegExp(`identity policy cannot have ${key}`)) })]);
+    const r = createEvaluator(m).canDo(`arn:aws:iam::${ACCT}:user/u`, 's3:GetObject', 'arn:aws:s3:::b/k');
+    expect(r.decision).toBe('unknown');
+  });
+
+  it('keeps Principal and NotPrincipal in a trust policy', () => {
+    const m = parseAuthorizationDetails(gaad({ roles: [roleEntry('r', trustAccount())] }));
+    expect(m.unparseablePolicies).toEqual([]);
+  });
+
   it('rejects an entry without an ARN or name and says where (IAM always returns both: the export is corrupt)', () => {
     const at = (input: unknown) => {
       try {

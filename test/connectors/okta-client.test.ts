@@ -205,6 +205,48 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(svc?.credentials).toEqual({ password: { hash: {} }, recovery_question: { question: 'first pet' }, provider: { type: 'OKTA', name: 'OKTA' } });
   });
 
+  // A review: integration settings (settings.app, member names each integration chooses) kept
+  // credentials under names without a secret-like word, and values shaped like credentials under
+  // innocent names. Neither reaches the written snapshot; what the AWS transform reads stays.
+  it('keeps credential-named settings and credential-shaped values out of the snapshot folder', async () => {
+    const dataset = sampleOrg();
+    const aws = dataset.apps.find((a) => a.id === '0oaAWS0001') as { settings: { app: Record<string, unknown> } };
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ${CANARY}x.c2lnbmF0dXJl${CANARY}`;
+    Object.assign(aws.settings.app, {
+      bearerCredential: `${CANARY}BEARER-CREDENTIAL`,
+      scimAuthHeader: `Basic ${CANARY}dXNlcjpwYXNz`,
+      credentialsValue: `${CANARY}CREDENTIALS-VALUE`,
+      apiKeyHeaderValue: `${CANARY}APIKEY`,
+      authorization: { value: `${CANARY}AUTH-OBJECT` },
+      // Innocent names, credential values.
+      notes: `Bearer ${CANARY}abcdef0123456789`,
+      webhookHeader2: `SSWS ${CANARY}00abcdefghijklmnop`,
+      certificate: `-----BEGIN CERTIFICATE-----\nMIIB${CANARY}\n-----END CERTIFICATE-----\n`,
+      idToken2: jwt,
+      samlIssuer: jwt,
+      // Plain text that only starts like a scheme stays.
+      description: 'Basic Auth App for the AWS console',
+    });
+    const { f, clock } = await fake({ dataset });
+    const r = await collectOkta(ssws(f, clock));
+    const out = join(sandbox, `snapshot-creds-${Date.now()}`);
+    writeSnapshot(out, mergeResults([r], new Date(clock.now())));
+    const leaks: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const full = join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (readFileSync(full, 'utf8').includes(CANARY)) leaks.push(full.slice(out.length));
+      }
+    };
+    walk(out);
+    expect(leaks).toEqual([]);
+    const apps = JSON.parse(readFileSync(join(out, 'okta', 'apps.json'), 'utf8')) as { id: string; settings?: { app?: Record<string, unknown> } }[];
+    const kept = apps.find((a) => a.id === '0oaAWS0001')!.settings!.app!;
+    expect(kept).toMatchObject({ awsEnvironmentType: 'aws.amazon', groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)', useGroupMapping: true, joinAllRoles: false, sessionDuration: 3600, description: 'Basic Auth App for the AWS console' });
+    expect(Object.keys(kept)).not.toEqual(expect.arrayContaining(['bearerCredential']));
+  });
+
   it('keeps every secret-named member out of the snapshot folder, whatever the exact name', async () => {
     const { f, clock } = await fake();
     const r = await collectOkta(ssws(f, clock));

@@ -6,12 +6,15 @@ import { InputError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { transformOkta } from '../../src/connectors/okta/transform.js';
 import { durationMs } from '../../src/connectors/okta/transform-tokens.js';
+import { oktaGroupFilter, oktaGroupFilterProblem } from '../../src/connectors/okta/transform-aws.js';
 import { analyze, CONTROL_EDGES } from '../../src/analysis/analyze.js';
 import type { GraphEdge } from '../../src/graph/model.js';
 import { loadSnapshotDir, oktaIds as I, oktaOrg } from '../helpers/okta-builders.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/okta/acme', import.meta.url));
 const ARN = 'arn:aws:iam::111122223333:saml-provider/Okta';
+/** fixtures/demo's AWS Prod SSO filter (story 9). */
+const DEMO_FILTER = 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)';
 
 function build(snapshot: Snapshot): Graph {
   const b = new GraphBuilder();
@@ -526,6 +529,71 @@ describe('AWS app with group mapping: membership rights into the groups its filt
     expect(esc).toHaveLength(1);
     expect(esc[0]).toMatchObject({ conditional: true });
     expect(esc[0].reason).toMatch(/group filter of the AWS app AWS could not be read/);
+  });
+});
+
+// A review's ReDoS: the filter and the group names both come from the provider, and a filter
+// with a quantified group holding a quantifier took exponential time on a crafted name (the scan
+// hung). Such filters are refused: the mapping is unknown, with a warning and a coverage record.
+describe('AWS app group filters that could take exponential time', () => {
+  const HOSTILE = 'aws_(?{{accountid}}\\d+)_(?{{role}}([a-z]+)+)';
+  const settings = { identityProviderArn: ARN, useGroupMapping: true, groupFilter: HOSTILE };
+  const org = (appSettings: Record<string, unknown>) =>
+    oktaOrg()
+      .group('evil', `aws_111122223333_${'a'.repeat(34)}!`)
+      .group('ok', 'aws_111122223333_admin')
+      .user({ id: 'u1', login: 'bob@acme.com', groups: ['evil', 'ok'] })
+      .serviceApp({ id: 'grp', grants: ['okta.groups.manage', 'okta.users.manage'] })
+      .awsApp({ id: 'aws1', settings: appSettings, users: [{ id: 'u1' }] });
+
+  it.each([
+    ['a quantified group holding a quantifier', HOSTILE],
+    ['nested stars', '(?{{role}}(a*)*)'],
+    ['an alternation under a quantifier', 'aws_(?{{role}}(a|aa)+)'],
+    ['an alternation nested deeper under a quantifier', '(?:x(?:a|b)y)*(?{{role}}.+)'],
+    ['a bounded repeat of a quantified group', '(?{{role}}(?:a+){3})'],
+    ['a backreference', '(\\w)\\1(?{{role}}.+)'],
+    ['a named backreference', '(?{{role}}\\w+)\\k<role>'],
+    ['a lookahead', '(?=aws_)(?{{role}}.+)'],
+    ['a lookbehind', '(?<!x)(?{{role}}.+)'],
+    ['three unbounded quantifiers in a row', 'aws_.*_.*_(?{{role}}.*)'],
+    ['repeats whose stop is written as an escape they match', '\\x41+A\\x41+A(?{{role}}.+)'],
+  ])('refuses %s', (_why, filter) => {
+    expect(oktaGroupFilter(filter)).toBeUndefined();
+    expect(oktaGroupFilterProblem(filter)).toMatch(/refused as a regular expression whose matching time can explode/);
+  });
+
+  it.each([
+    ['the Okta default filter', 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)'],
+    ['the demo filter', DEMO_FILTER],
+    ['a fixed-width account', '^aws#\\S+#(?{{role}}[\\w\\-]+)#(?{{accountid}}\\d{12})$'],
+    ['the Okta help example', '^aws\\#\\S+\\#(?{{role}}[\\w\\-]+)\\#(?{{accountid}}\\d+)$'],
+    ['a quantifier inside a group that is not repeated', '^(.*)$'],
+    ['an alternation not under a quantifier', '(?:aws_.*|.*)'],
+    ['literal braces and a lazy quantifier', 'x{a}(?{{role}}.+?)'],
+  ])('keeps %s', (_why, filter) => {
+    expect(oktaGroupFilterProblem(filter)).toBeUndefined();
+    expect(oktaGroupFilter(filter)).toBeInstanceOf(RegExp);
+  });
+
+  it('leaves the mapping unknown with a warning and a coverage record, and finishes', () => {
+    const g = org(settings).graph();
+    const record = g.coverage.find((c) => c.capability === 'okta.groupFilter@aws1');
+    expect(record).toMatchObject({ provider: 'okta', status: 'error' });
+    expect(record!.reason).toMatch(/group filter of AWS app .* is not applied: .*quantified group holding a quantifier.*mapping is unknown/);
+    expect(g.warnings.some((w) => /^okta\/apps\.json \$\[\d+\]\.settings\.app\.groupFilter: .*quantified group holding a quantifier/.test(w))).toBe(true);
+    // Not silently empty: the user's route stays, and the rights into role groups stay, conditional.
+    const esc = g.out(I.scopeUser('okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.to === I.samlProvider(ARN));
+    expect(esc).toHaveLength(1);
+    expect(esc[0]).toMatchObject({ conditional: true });
+  });
+
+  it('records nothing for a filter it applies, or one under group mapping turned off', () => {
+    for (const s of [{ ...settings, groupFilter: DEMO_FILTER }, { ...settings, useGroupMapping: false }]) {
+      const g = org(s).graph();
+      expect(g.coverage.filter((c) => c.capability.startsWith('okta.groupFilter'))).toEqual([]);
+      expect(g.warnings.filter((w) => /groupFilter/.test(w))).toEqual([]);
+    }
   });
 });
 

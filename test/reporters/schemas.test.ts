@@ -94,6 +94,24 @@ describe('--format sarif', () => {
     });
   });
 
+  // A review: SARIF plain-text messages may embed links, [text](url), which viewers render, so a
+  // provider-controlled name in a message became a link. Every bracket is escaped (SARIF 3.11.6).
+  it('escapes square brackets in every message built from provider text, so no name makes a link', () => {
+    const evil = '[Approve](https://evil.example/)';
+    const r = reportOf([finding({ name: evil, message: `${evil} has a secret` })], {
+      coverage: [{ provider: 'okta', scope: 'https://x.okta.com', capability: 'okta.users', status: 'error', reason: `timeout on ${evil}` }],
+      warnings: [`group ${evil} unreadable`],
+    });
+    const out = JSON.parse(renderSarif(r, metas));
+    const texts: string[] = [out.runs[0].results[0].message.text, ...out.runs[0].invocations[0].toolExecutionNotifications.map((n: any) => n.message.text)];
+    expect(texts.filter((t) => t.includes('Approve'))).toHaveLength(3);
+    for (const t of texts) {
+      expect(t).not.toMatch(/(^|[^\\])[[\]]/);
+      if (t.includes('Approve')) expect(t).toContain('\\[Approve\\](https://evil.example/)');
+    }
+    expect(validate(out)).toBe(true);
+  });
+
   it('a path finding reads as two sentences: the message, then the path', () => {
     const withPath = sarif.runs[0].results.filter((r: any) => / Path: /.test(r.message.text));
     expect(withPath.length).toBeGreaterThan(0);

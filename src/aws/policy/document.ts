@@ -108,6 +108,14 @@ function statement(raw: unknown, path: string, kind: DocumentKind): PolicyStatem
   if (kind === 'identity' && !out.resource && !out.notResource) {
     throw new ProblemError(path, 'identity policy statement needs Resource or NotResource');
   }
+  // IAM refuses Principal and NotPrincipal in an identity policy (they belong to resource and
+  // trust policies), and the identity evaluator does not read them: a Deny with NotPrincipal would
+  // silently deny everything, or nothing. Such a document is malformed, like a lower-case Effect.
+  if (kind === 'identity') {
+    for (const key of ['Principal', 'NotPrincipal'] as const) {
+      if (s[key] !== undefined) throw new ProblemError(`${path}.${key}`, `an identity policy cannot have ${key} (IAM refuses it)`);
+    }
+  }
   if (s.Principal !== undefined) out.principal = principalBlock(s.Principal, `${path}.Principal`);
   if (s.NotPrincipal !== undefined) out.notPrincipal = principalBlock(s.NotPrincipal, `${path}.NotPrincipal`);
   if (kind === 'trust' && !out.principal && !out.notPrincipal) {

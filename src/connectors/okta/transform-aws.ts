@@ -80,6 +80,14 @@ export function readAwsApp(ctx: OktaContext, r: Reader, app: Item, path: string)
     },
   };
   ctx.b.addNode(node);
+  // A filter that is not applied leaves the app's group-to-role mapping unknown (the link keeps
+  // its routes, conditional); say so where the gaps are listed, since it depends on the data.
+  const filterProblem = node.attrs.useGroupMapping === false ? undefined : oktaGroupFilterProblem(node.attrs.groupFilter);
+  if (filterProblem !== undefined) {
+    const reason = `the group filter of AWS app ${quoteInput(node.name)} (${quoteInput(appId)}) is not applied: ${filterProblem}; its group-to-role mapping is unknown`;
+    ctx.b.addCoverage({ provider: 'okta', scope: ctx.org, capability: `okta.groupFilter@${appId}`, status: 'error', reason });
+    ctx.b.warn(`${oktaPath('apps')} ${sp}.groupFilter: ${reason}`);
+  }
   const fed: AwsFederationApp = { node, appId, samlProviderArn, users: [], groups: [] };
   const ru = new Reader(oktaPath('appUsers'));
   ctx.files.appUsers?.get(appId)?.forEach((a, j) => {
@@ -146,14 +154,161 @@ const filterCache = new Map<string, RegExp | undefined>();
 export function oktaGroupFilter(value: unknown): RegExp | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   if (filterCache.has(value)) return filterCache.get(value);
+  const source = oktaFilterSource(value);
   let re: RegExp | undefined;
   try {
-    re = new RegExp(`^(?:${value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>')})$`);
+    re = unsafeFilterReason(source) === undefined ? new RegExp(`^(?:${source})$`) : undefined;
   } catch {
     re = undefined;
   }
   filterCache.set(value, re);
   return re;
+}
+
+/** Okta's `(?{{name}}` groups written as JavaScript named groups. */
+function oktaFilterSource(value: string): string {
+  return value.replace(/\(\?\{\{(\w+)\}\}/g, '(?<$1>');
+}
+
+/**
+ * Why a non-blank group filter is not applied (it does not compile, or it is refused as unsafe),
+ * or `undefined` when oktaGroupFilter compiles it. The Okta transform turns the answer into a
+ * warning and a coverage record, so the app's group-to-role mapping is reported unknown.
+ */
+export function oktaGroupFilterProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const source = oktaFilterSource(value);
+  const unsafe = unsafeFilterReason(source);
+  if (unsafe !== undefined) return `it is refused as a regular expression whose matching time can explode (${unsafe})`;
+  try {
+    new RegExp(source);
+  } catch {
+    return 'it is not a regular expression this scanner can read';
+  }
+  return undefined;
+}
+
+/** More variable quantifiers than this in one filter are refused (see unsafeFilterReason). */
+const MAX_QUANTIFIERS = 4;
+/** More unbounded quantifiers (`*`, `+`, `{n,}`, `{n,m}` with n < m) than this are refused. */
+const MAX_UNBOUNDED = 2;
+
+/**
+ * Why a filter's source is unsafe to run on group names, or `undefined`. The filter and the
+ * group names both come from the provider, and V8's backtracking engine can take exponential time
+ * on an ambiguous pattern (ReDoS): `(a+)+!` against "aaaa…" never finishes. A linear engine
+ * would need a dependency or V8's experimental `l` flag (behind a Node option), and a bound on
+ * the name's length alone does not help an exponential pattern. So the scanner refuses what makes
+ * backtracking blow up, read conservatively from the source:
+ * - a quantified group holding a quantifier or an alternation (`(a+)+`, `(a|aa)*`): exponential;
+ * - backreferences and lookarounds: outside what Okta's filters need, and harder to bound;
+ * - more than MAX_UNBOUNDED unbounded quantifiers, or MAX_QUANTIFIERS variable ones in all: with
+ *   no quantified group, a failing match costs about n^k steps for k unbounded quantifiers on a
+ *   name of n characters (`.*_.*_.*x` on a 1,000-character name took seconds), so k is kept at 2
+ *   (quadratic), with a few `?` on top. A repeat followed by a literal it cannot match
+ *   (stopsAtNext) has one way to go on, and is not counted.
+ * The Okta default filter `aws_(?{{accountid}}\d+)_(?{{role}}[a-zA-Z0-9+=,.@\-_]+)` and the Okta
+ * help's example `^aws\#\S+\#(?{{role}}[\w\-]+)\#(?{{accountid}}\d+)$` are kept. A refused
+ * filter is not a pass: its app's mapping is unknown, with a warning.
+ */
+function unsafeFilterReason(source: string): string | undefined {
+  // One frame per open group: whether it holds a quantifier or an alternation, at any depth.
+  const stack: { quantified: boolean; alternation: boolean }[] = [{ quantified: false, alternation: false }];
+  let quantifiers = 0;
+  let unbounded = 0;
+  let i = 0;
+  // The quantifier starting at `j`, if any: its length and whether it is unbounded.
+  const quantifierAt = (j: number): { length: number; unbounded: boolean; exact: boolean } | undefined => {
+    const c = source[j];
+    if (c === '*' || c === '+') return { length: 1, unbounded: true, exact: false };
+    if (c === '?') return { length: 1, unbounded: false, exact: false };
+    if (c !== '{') return undefined;
+    // Without the u flag a `{` that does not start a quantifier is a literal brace.
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(j));
+    if (!m) return undefined;
+    const exact = m[2] === undefined || m[3] === m[1];
+    return { length: m[0].length, unbounded: !exact, exact };
+  };
+  // Reads the quantifier after an atom (with a lazy `?`) and counts it. `atom` is the source of
+  // a one-character atom (a literal, an escape or a class); for a group it is undefined.
+  const quantify = (atom?: string): void => {
+    const q = quantifierAt(i);
+    if (!q) return;
+    i += q.length;
+    if (source[i] === '?') i++;
+    if (q.exact) return;
+    quantifiers++;
+    stack[stack.length - 1].quantified = true;
+    if (q.unbounded && !stopsAtNext(atom, i)) unbounded++;
+  };
+  // Whether a repeated one-character atom is followed (past the ends of groups) by a literal
+  // character it cannot match, as `\d+` by `_` in `(?{{accountid}}\d+)_`: giving back characters
+  // then only puts a character of the atom where the literal must be, so the repeat has one way
+  // to go on and does not raise the degree of the backtracking.
+  const stopsAtNext = (atom: string | undefined, j: number): boolean => {
+    if (atom === undefined) return false;
+    while (source[j] === ')') {
+      if (quantifierAt(j + 1)) return false;
+      j++;
+    }
+    let literal: string | undefined;
+    let end = j + 1;
+    if (source[j] === '\\' && /^[^\w\s]$/.test(source[j + 1] ?? '')) {
+      literal = source[j + 1];
+      end = j + 2;
+    } else if (source[j] !== undefined && !'\\[]()|.^$*+?{}'.includes(source[j])) literal = source[j];
+    if (literal === undefined || quantifierAt(end)) return false;
+    try {
+      return !new RegExp(`^(?:${atom})$`).test(literal);
+    } catch {
+      return false;
+    }
+  };
+  while (i < source.length) {
+    const c = source[i];
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next !== undefined && /[1-9]/.test(next)) return 'a backreference';
+      if (next === 'k' && source[i + 2] === '<') return 'a backreference';
+      // A hexadecimal, Unicode or control escape spans more than two characters: read it whole,
+      // and give no atom, so its repeat is always counted.
+      const long = /^\\(x[\da-fA-F]{2}|u[\da-fA-F]{4}|c[a-zA-Z])/.exec(source.slice(i));
+      i += long ? long[0].length : 2;
+      quantify(long ? undefined : source.slice(i - 2, i));
+    } else if (c === '[') {
+      // A character class, up to its first unescaped `]` (JavaScript's `[]` and `[^]` included).
+      const start = i;
+      i++;
+      if (source[i] === '^') i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      i++;
+      quantify(source.slice(start, i));
+    } else if (c === '(') {
+      if (/^\(\?(=|!|<=|<!)/.test(source.slice(i, i + 4))) return 'a lookaround';
+      stack.push({ quantified: false, alternation: false });
+      i++;
+    } else if (c === ')') {
+      // An unbalanced `)` is left to the compiler, which refuses it.
+      const group = stack.length > 1 ? stack.pop()! : { quantified: false, alternation: false };
+      i++;
+      const q = quantifierAt(i);
+      if (q && group.quantified) return 'a quantified group holding a quantifier';
+      if (q && group.alternation) return 'a quantified group holding an alternation';
+      const parent = stack[stack.length - 1];
+      parent.quantified ||= group.quantified;
+      parent.alternation ||= group.alternation;
+      quantify();
+    } else if (c === '|') {
+      stack[stack.length - 1].alternation = true;
+      i++;
+    } else {
+      i++;
+      if (c !== '^' && c !== '$') quantify(c === '.' ? '.' : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+    }
+  }
+  if (unbounded > MAX_UNBOUNDED) return `more than ${MAX_UNBOUNDED} unbounded quantifiers`;
+  if (quantifiers > MAX_QUANTIFIERS) return `more than ${MAX_QUANTIFIERS} quantifiers`;
+  return undefined;
 }
 
 /** Whether the App Filter lets a group through: `yes`, `no`, or `maybe` when that depends on what was not read. */

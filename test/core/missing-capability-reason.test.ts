@@ -126,6 +126,7 @@ describe('the reason of a subject unknown for a missing capability', () => {
     expect(capabilityLabel('aws.policy:Deploy@arn:aws:iam::1:role/ci')).toEqual({ text: 'the policy Deploy of arn:aws:iam::1:role/ci', plural: false });
     expect(capabilityLabel('aws.instanceProfile:Roles@arn:aws:iam::1:instance-profile/web')).toEqual({ text: 'the instance profile Roles of arn:aws:iam::1:instance-profile/web', plural: false });
     expect(capabilityLabel('entra.userManagers@userManagers.json')).toEqual({ text: 'the user managers (userManagers.json)', plural: true });
+    expect(capabilityLabel('okta.groupFilter@0oa1')).toEqual({ text: 'the group filter of the AWS app (0oa1)', plural: false });
     expect(capabilityLabel('vendor.newThing')).toEqual({ text: 'the data recorded as vendor.newThing', plural: false });
     // Own keys only: a name of Object.prototype is no label.
     expect(capabilityLabel('constructor')).toEqual({ text: 'the data recorded as constructor', plural: false });

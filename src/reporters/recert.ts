@@ -1,4 +1,5 @@
 import type { IdentitySummary, ScanReport } from '../report/types.js';
+import type { Finding } from '../engine/types.js';
 import { toCsv } from './csv.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
@@ -33,6 +34,10 @@ export const RECERT_COLUMNS = [
   'unknown_checks',
   // After it, for the same reason: whether the row is a machine identity or only may be one.
   'classification',
+  // Then the findings themselves (finding_ids names their rules): the worst severity, and each
+  // finding as `severity fingerprint (rule)`, most severe first, to look up or waive one by one.
+  'highest_severity',
+  'finding_fingerprints',
 ] as const;
 
 export type RecertAction = 'confirm classification' | 'revoke' | 'remove expired' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
@@ -192,7 +197,7 @@ function ownerCell(o: IdentitySummary['owners'][number]): string {
   return `${o.name} (${relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`;
 }
 
-function row(i: IdentitySummary, now: number): unknown[] {
+function row(i: IdentitySummary, now: number, findings: readonly Finding[]): unknown[] {
   const types = new Map<string, { n: number; inactive: number; expired: number }>();
   for (const c of i.credentials) {
     const t = types.get(c.type) ?? { n: 0, inactive: 0, expired: 0 };
@@ -275,6 +280,8 @@ function row(i: IdentitySummary, now: number): unknown[] {
     // Without it, an empty finding_ids cannot tell "checked, nothing found" from "not checked".
     i.unknownRuleIds && i.unknownRuleIds.length > 0 ? i.unknownRuleIds.join('; ') : 'none',
     classification(i),
+    findings.length === 0 ? 'none' : findings[0].severity,
+    findings.map((f) => `${f.severity} ${f.fingerprint} (${f.ruleId})`).join('; '),
   ];
 }
 
@@ -292,5 +299,14 @@ function classification(i: IdentitySummary): string {
  */
 export function renderRecertCsv(report: ScanReport): string {
   const now = Date.parse(report.scannedAt);
-  return toCsv(RECERT_COLUMNS, report.identities.map((i) => row(i, now)));
+  // A waived finding is an accepted risk with its own owner and expiry: not one to recertify.
+  // The report's findings are in severity order already, so each list comes out most severe first.
+  const bySubject = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    if (f.status === 'waived') continue;
+    const list = bySubject.get(f.subject.id);
+    if (list === undefined) bySubject.set(f.subject.id, [f]);
+    else list.push(f);
+  }
+  return toCsv(RECERT_COLUMNS, report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? [])));
 }

@@ -85,6 +85,34 @@ export function oktaServiceAppActive(node: GraphNode): boolean {
 }
 
 /**
+ * The Okta policy for the cross-provider nhi-* rules: an Okta identity that cannot authenticate
+ * (a service app that is not ACTIVE, a user SUSPENDED or DEPROVISIONED: `enabled` false) is not
+ * evaluated, as the Okta service-app rules (above) and service-user rules do not evaluate it; one
+ * rule set naming an identity the other leaves alone would be two policies for one org. Every
+ * other identity passes: an Entra service principal or user that is disabled stays evaluated, as
+ * the Entra rules evaluate it (its credentials and grants are still there when it is re-enabled),
+ * and an AWS principal has no such state. Status not read (`enabled` undefined): evaluated.
+ */
+export function oktaIdentityActive(node: GraphNode): boolean {
+  return node.provider !== 'okta' || node.enabled !== false;
+}
+
+/**
+ * For an Okta API token whose owner is SUSPENDED or DEPROVISIONED, the owner's name and status:
+ * Okta accepts a token only while its creator is active, so the token does nothing today, and
+ * everything comes back if the owner is reactivated. The Okta token rules report such a token's
+ * power as dormant, at a lower severity (okta-api-token-admin-owner, okta-api-token-any-network);
+ * the nhi-* rules that judge power do the same. Undefined for any other node, and for a token
+ * whose owner's status was not read (counted as active, as those rules do).
+ */
+export function dormantOktaToken(graph: Graph, node: GraphNode): { owner: string; status: string } | undefined {
+  if (node.type !== 'okta-api-token') return undefined;
+  const owner = graph.targets(node, 'ACTS_AS')[0];
+  if (owner?.enabled !== false) return undefined;
+  return { owner: owner.name, status: (owner.attrs.status as string | undefined) ?? 'disabled' };
+}
+
+/**
  * Whether a node is a machine identity. The AWS IAM-user rules select by type, and an IAM user
  * whose credential report shows a person (console password with MFA, no access key) is a
  * `human` node of that type: those rules leave it alone, as the Entra and Okta rules leave

@@ -1,4 +1,4 @@
-import { cannotJudge, defineRule, missingCapability, type GraphNode } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, missingCapability, type GraphNode, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -18,7 +18,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…).',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled.',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
@@ -39,7 +39,7 @@ export default defineRule({
       },
     },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty && oktaIdentityActive(n) },
   check(subject, ctx) {
     const re = new RegExp(String(ctx.options.highImpactPattern), 'i');
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;

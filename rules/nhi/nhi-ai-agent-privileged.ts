@@ -1,4 +1,4 @@
-import { cannotJudge, defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03', 'ASI10'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials.',
+      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra identity is reported at the same severity, as the Entra privilege rules report it, but the message says it is disabled and no path is shown from it: it acts on none of this until someone re-enables it.',
     risk: 'A hijacked agent can rewrite its own permissions, mint credentials for others or read every secret; the blast radius of one prompt injection becomes the whole tenant or account.',
     remediation:
       'Split the model-invoking identity from any administrative identity, constrain it with a permissions boundary or resource sets, and require human approval (PIM, just-in-time) for identity-changing actions.',
@@ -18,10 +18,14 @@ export default defineRule({
       'https://genai.owasp.org/',
     ],
     maturity: 'stable',
-    messages: { tier: '{{name}} is an AI agent ({{agent}}) with capability {{tierLabel}}: {{why}}' },
+    messages: {
+      tier: '{{name}} is an AI agent ({{agent}}) with capability {{tierLabel}}: {{why}}',
+      tierDormant: '{{name}} is an AI agent ({{agent}}) with capability {{tierLabel}}: {{why}}; Okta rejects it while {{owner}} is {{status}}, and it is usable again if the owner is reactivated',
+      tierDisabled: '{{name}} is an AI agent ({{agent}}) with capability {{tierLabel}}: {{why}}; it is disabled, so it acts on none of this until it is re-enabled',
+    },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier reported for agents (5: never)' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => n.agent !== undefined && !n.firstParty && oktaIdentityActive(n) },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
@@ -30,11 +34,20 @@ export default defineRule({
       return;
     }
     const paths = ctx.analysis.crownJewelPaths(subject);
-    const best = [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
+    // A disabled identity (an Entra service principal with accountEnabled false, or disabled by
+    // Microsoft) gets no token: the rights are still its own, and the Entra privilege rules
+    // report them at full severity, but a path shown from it would be a route nobody can walk
+    // today (nhi-path-to-crown-jewel starts none there). The jewels it would reach stay in the
+    // evidence. An API token whose owner is not active is dormant, at medium (see
+    // dormantOktaToken); its paths end at the disabled owner, so it has none to show.
+    const disabled = subject.enabled === false;
+    const dormant = dormantOktaToken(ctx.graph, subject);
+    const best = disabled ? undefined : [...paths].sort((a, b) => a.hops.length - b.hops.length)[0];
     ctx.report({
-      messageId: 'tier',
-      args: { agent: `${subject.agent!.confidence}`, tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), why: ctx.analysis.tierReasons(subject).join('; ') },
-      evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName) },
+      messageId: dormant ? 'tierDormant' : disabled ? 'tierDisabled' : 'tier',
+      ...(dormant ? { severity: 'medium' as const } : {}),
+      args: { agent: `${subject.agent!.confidence}`, tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), why: ctx.analysis.tierReasons(subject).join('; '), ...dormant },
+      evidence: { tier, agent: subject.agent, crownJewels: paths.map((p) => p.targetName), ...(dormant ? { ownerStatus: dormant.status } : {}), ...(disabled ? { enabled: false } : {}) },
       ...(best ? { path: best.hops } : {}),
     });
   },

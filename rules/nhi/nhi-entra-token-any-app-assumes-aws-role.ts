@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled. A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -53,9 +53,20 @@ export default defineRule({
       const own = e.evidence?.audiences;
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
       const named = audiences.map((a) => ({ a, apps: byAppId.get(a) ?? byName.get(a.toLowerCase()) ?? [] }));
-      const apps = [...new Set(named.flatMap(({ a, apps }) => apps.filter((app) => carries(app, a))))];
+      const carrying = [...new Set(named.flatMap(({ a, apps }) => apps.filter((app) => carries(app, a))))];
       // Every audience names an app whose tokens come from the other issuer: no token meets the trust.
-      if (apps.length === 0 && named.length > 0 && named.every((n) => n.apps.length > 0)) continue;
+      if (carrying.length === 0 && named.length > 0 && named.every((n) => n.apps.length > 0)) continue;
+      // Entra issues no token for a resource whose service principal is disabled (AADSTS500014:
+      // the access is blocked until it is re-enabled). Such an app does not open the role today:
+      // the enabled ones are judged alone. When they keep it closed (none, or each requires
+      // assignment) and a disabled one would not, the trust is dormant, not gone: re-enabling that
+      // app (an Application Administrator's or owner's act) reopens it, so it is reported, as one
+      // that applies again then, at a lower severity, naming the disabled apps.
+      const live = carrying.filter((app) => app.enabled !== false);
+      const off = carrying.filter((app) => app.enabled === false);
+      const requireAll = (list: GraphNode[]) => list.length > 0 && list.every((a) => a.attrs.appRoleAssignmentRequired === true);
+      const dormant = off.length > 0 && (live.length === 0 || requireAll(live)) && !requireAll(off);
+      const apps = dormant ? off : live;
       const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
       if (apps.length > 0 && requiring.length === apps.length) continue;
       if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
@@ -66,28 +77,43 @@ export default defineRule({
       const unread = apps.filter((a) => a.attrs.accessTokenVersion === undefined).map((a) => a.name);
       const version = unread.length > 0 ? ` (if its tokens carry this issuer: the api.requestedAccessTokenVersion of ${unread.join(', ')} was not read)` : '';
       const tier = ctx.analysis.tier(role);
+      const offNote = dormant
+        ? `; ${names} ${apps.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${apps.length === 1 ? 'it is' : 'one is'} re-enabled`
+        : '';
+      const offEvidence = dormant ? { audienceAppsDisabled: true } : {};
       if (pattern !== undefined) {
         // The service principals the pattern admits today are those the linker gave the role; any
-        // made later whose object id matches is admitted too. Narrower than no sub condition.
-        const today = [...new Set(ctx.graph.in(role.id, 'CAN_ASSUME').filter((l) => l.evidence?.via === subject.id).map((l) => ctx.graph.node(l.from)?.name ?? l.from))];
+        // made later whose object id matches is admitted too. Narrower than no sub condition. A
+        // disabled one gets no token either (it is named, as one that may be re-enabled).
+        const today = [
+          ...new Set(
+            ctx.graph
+              .in(role.id, 'CAN_ASSUME')
+              .filter((l) => l.evidence?.via === subject.id)
+              .map((l) => {
+                const sp = ctx.graph.node(l.from);
+                return sp ? `${sp.name}${sp.enabled === false ? ' (disabled)' : ''}` : l.from;
+              }),
+          ),
+        ];
         const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
-        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${version}`;
+        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${version}${offNote}`;
         ctx.report({
           messageId: 'pattern',
           key: role.id,
-          severity: tier >= 3 ? 'high' : 'medium',
+          severity: dormant ? 'low' : tier >= 3 ? 'high' : 'medium',
           args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
-          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), subjectPattern: pattern },
+          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), subjectPattern: pattern, ...offEvidence },
         });
         continue;
       }
-      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${version}`;
+      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${version}${offNote}`;
       ctx.report({
         messageId: 'open',
         key: role.id,
-        severity: tier >= 3 ? 'critical' : 'high',
+        severity: dormant ? 'medium' : tier >= 3 ? 'critical' : 'high',
         args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },
-        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id) },
+        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), ...offEvidence },
       });
     }
   },

@@ -1,4 +1,4 @@
-import { credentialLabel, defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode } from '../../src/rule-kit.js';
+import { credentialLabel, defineRule, credentialsOf, entraFicsUnread, isActiveCredential, type GraphNode, oktaIdentityActive } from '../../src/rule-kit.js';
 
 const SHARED = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 
@@ -11,14 +11,15 @@ export default defineRule({
     providers: ['entra', 'okta', 'aws'],
     owasp: ['NHI4:2025', 'NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
-    description: 'The identity has a federated credential pinned to an exact subject, and also an active client secret, API token or access key.',
+    description:
+      'The identity has a federated credential pinned to an exact subject, and also an active client secret, API token or access key. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as the Entra credential rules evaluate it: its secret works again the moment it is re-enabled.',
     risk: 'The migration to federation is only half done: the leaked-secret risk it was meant to remove is still there, and nobody watches the secret any more.',
     remediation: 'Confirm the workload uses the federated credential (sign-in logs per credential), then delete the remaining secrets.',
     references: ['https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-considerations'],
     maturity: 'stable',
     messages: { both: '{{name}} has federation ({{federation}}) and still an active {{secret}}' },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) },
   check(subject, ctx) {
     // One pass over the active credentials, with no arrays for the many identities that have no
     // shared secret: this rule meets every identity (three array passes and a filtered copy each

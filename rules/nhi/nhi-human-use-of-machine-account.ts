@@ -1,4 +1,4 @@
-import { credentialsUnread, daysSince, defineRule, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { credentialsUnread, daysSince, defineRule, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI10:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-02'] },
     description:
-      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra), a last login through the sign-in page (Okta), no older than `interactiveDays`. An older sign-in is not evidence of current use: an account that owns an Okta API token, for one, signed in once to create it.',
+      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra), a last login through the sign-in page (Okta), no older than `interactiveDays`. An older sign-in is not evidence of current use: an account that owns an Okta API token, for one, signed in once to create it. An Okta user that is SUSPENDED or DEPROVISIONED is not evaluated, as okta-svc-user-interactive-or-no-mfa does not evaluate it: nobody signs in with it today.',
     risk: 'Someone is using the integration\'s standing credentials by hand: their actions are logged as the machine, MFA and offboarding are bypassed, and the account cannot be rotated without breaking the person.',
     remediation: 'Give the person their own account with MFA; remove the password (console access) from the machine account and keep only its workload credential.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/'],
@@ -21,7 +21,7 @@ export default defineRule({
     options: { interactiveDays: { default: 30, description: 'only a sign-in this recent (in days, against --now) counts as interactive use' } },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: maybeServiceAccount },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n) },
   check(subject, ctx) {
     // An account that may not be a service account passes only where one would (no recent
     // interactive use read); recent interactive use is a finding only on a service account.

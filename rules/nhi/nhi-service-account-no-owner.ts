@@ -1,4 +1,4 @@
-import { defineRule, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { defineRule, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'A user object classified as a service account has no manager, owner, sponsor or owner tag that is a person, or every such person is disabled. A manager or owner that is itself a service account, service principal or group is no accountable human (it is named in the message). One rule for Entra users (manager), Okta users (profile managerId / manager; token ownership is not accountability) and IAM users (owner tags).',
+      'A user object classified as a service account has no manager, owner, sponsor or owner tag that is a person, or every such person is disabled. A manager or owner that is itself a service account, service principal or group is no accountable human (it is named in the message). One rule for Entra users (manager), Okta users (profile managerId / manager; token ownership is not accountability) and IAM users (owner tags). An Okta user that is SUSPENDED or DEPROVISIONED is not evaluated, as the Okta service-user rules do not evaluate it.',
     risk: 'Nobody rotates, reviews or offboards an account that belongs to no one; when the integration is retired the account stays, with its rights.',
     remediation: 'Record an accountable owner (manager attribute, sponsor, `owner` tag) for every service account and review it when that person changes role or leaves.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
@@ -22,7 +22,7 @@ export default defineRule({
     },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' && oktaIdentityActive(n) },
   check(subject, ctx) {
     const people = ctx.analysis.accountable(subject);
     // An account that may not be a service account passes only on what would pass one anyway:

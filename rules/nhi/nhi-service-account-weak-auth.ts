@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'A user object classified as a service account (Entra user, Okta user, IAM user with a console password) can sign in with a password and has no MFA registered or active. One rule for all three providers, reading the normalized `mfa` evidence.',
+      'A user object classified as a service account (Entra user, Okta user, IAM user with a console password) can sign in with a password and has no MFA registered or active. One rule for all three providers, reading the normalized `mfa` evidence. An Okta user that is SUSPENDED or DEPROVISIONED is not evaluated, as okta-svc-user-interactive-or-no-mfa does not evaluate it: nobody signs in with it today.',
     risk: 'A password is a shared secret that people can type: whoever learns it signs in as the integration, from anywhere, and certification campaigns review the account as a person.',
     remediation: 'Replace the user object with a workload identity (service principal or managed identity, OAuth service app, IAM role); if it must stay, remove interactive sign-in and require phishing-resistant MFA or a location-bound policy.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/4-insecure-authentication/'],
@@ -18,7 +18,7 @@ export default defineRule({
     messages: { nomfa: '{{name}} is a service account with a password ({{password}}) and no second factor' },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: maybeServiceAccount },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n) },
   check(subject, ctx) {
     // Such an Entra user has a password like any user object, but no credential node (those are
     // made for service accounts): registered MFA passes it either way, anything else is unknown.

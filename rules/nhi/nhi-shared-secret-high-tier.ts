@@ -5,8 +5,10 @@ import {
   credentialEvidence,
   credentialsOf,
   credentialsUnread,
+  dormantOktaToken,
   entraFicsUnread,
   isActiveCredential,
+  oktaIdentityActive,
   tierEvidenceMissing,
   tierLabel,
   tierLowerBound,
@@ -48,7 +50,7 @@ export default defineRule({
     owasp: ['NHI4:2025', 'NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials.',
+      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra service principal is reported as an enabled one, as entra-secret-on-privileged-app reports it: its secret works again the moment it is re-enabled.',
     risk: 'Anyone holding a copy of the secret (a CI log, a laptop, a vendor), or any workload of the trusted issuer, acts with identity-administration power; neither proves which workload used it.',
     remediation:
       'Move the workload to workload identity federation with an exact subject (GitHub environment, Kubernetes service account, SPIFFE ID) or at least a private key / certificate, then delete the shared secrets; pin the subject of any federation or certificate trust that matches many.',
@@ -57,10 +59,13 @@ export default defineRule({
       'https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation',
     ],
     maturity: 'stable',
-    messages: { weak: '{{name}} is {{tierLabel}} and proves itself with {{weakness}} ({{evidence}})' },
+    messages: {
+      weak: '{{name}} is {{tierLabel}} and proves itself with {{weakness}} ({{evidence}})',
+      weakDormant: '{{name}} is {{tierLabel}} and proves itself with {{weakness}} ({{evidence}}); Okta rejects it while {{owner}} is {{status}}, and it is usable again if the owner is reactivated',
+    },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets (5: never)' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const s = ctx.analysis.strength(subject);
@@ -91,11 +96,16 @@ export default defineRule({
         return n === 0 ? [] : [n === 1 ? w.one : w.many];
       }),
     );
+    // A token whose owner is not active: the tier is its owner's, reached only on reactivation.
+    // Not a pass (reactivating the owner revives the token with every right), but not the
+    // critical of a token in use either: medium, as okta-api-token-admin-owner rates it. No key:
+    // the same finding as when the owner is active, so a baseline holds it across the change.
+    const dormant = dormantOktaToken(ctx.graph, subject);
     ctx.report({
-      messageId: 'weak',
-      severity: tier === 4 ? 'critical' : 'high',
-      args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), weakness, evidence: evidence.join('; ') },
-      evidence: { tier, strength: s.class, credentials: evidence },
+      messageId: dormant ? 'weakDormant' : 'weak',
+      severity: dormant ? 'medium' : tier === 4 ? 'critical' : 'high',
+      args: { tier, tierLabel: tierLabel(tier, tierLowerBound(ctx.graph, ctx.analysis, subject)), weakness, evidence: evidence.join('; '), ...dormant },
+      evidence: { tier, strength: s.class, credentials: evidence, ...(dormant ? { ownerStatus: dormant.status } : {}) },
     });
   },
 });

@@ -163,6 +163,11 @@ export function linkProviders(b: GraphBuilder): void {
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
         continue;
       }
+      // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014):
+      // until it is re-enabled the audience gives no one a token, as an inactive Okta AWS app
+      // federates no one (narrowSamlAssignments). nhi-entra-token-any-app-assumes-aws-role reports
+      // an open trust on it as dormant all the same.
+      if (app.enabled === false) continue;
       // The version of the resource app's tokens fixes their issuer; a v2 token's aud is always
       // the app id (Access token claims reference, aud and iss). A trust no token meets names no one.
       const version = app.attrs.accessTokenVersion;

@@ -119,6 +119,30 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);
   });
 
+  it('an audience app whose service principal is disabled gives no caller a token, as an inactive Okta AWS app federates no one', () => {
+    // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014).
+    const disable = (s: Snapshot): Snapshot => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      const sps = (file.value ?? file) as Json[];
+      sps.find((x) => x.appId === OPS_AGENT_APPID)!.accountEnabled = false;
+      return s;
+    };
+    const pinned = () => withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: LEGACY_OID } });
+    const pattern = () => withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'c808fcb1-*' } });
+    // Near misses: the same trusts with the app enabled.
+    expect(assumers(scan(pinned()), 'pinned-role')).toEqual([LEGACY]);
+    expect(assumers(scan(pattern()), 'pattern-role')).toEqual([LEGACY]);
+    expect(assumers(scan(disable(pinned())), 'pinned-role')).toEqual([]);
+    const r = scan(disable(pattern()));
+    expect(assumers(r, 'pattern-role')).toEqual([]);
+    // The open trust is still reported, as dormant, by the rule that judges it.
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role').map((x) => [x.evidence.role, x.severity]);
+    expect(f).toEqual([
+      [roleId('ops-agent-role'), 'medium'],
+      [roleId('pattern-role'), 'low'],
+    ]);
+  });
+
   it('a sub pattern with many stars is matched in linear time, with the same answers', () => {
     // A backtracking regex would need about 36^10 steps for the first pattern: the scan stalled.
     const miss = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: `${'*e'.repeat(10)}*X` } }));

@@ -100,6 +100,65 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(f[0].message).not.toMatch(/without a sub condition/);
   });
 
+  // Entra issues no token for a resource whose service principal is disabled (AADSTS500014), nor
+  // to a client that is: the open trust is dormant until the app is re-enabled, not gone.
+  function withAudience(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean }, subject?: string) {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', enabled: enabled.app, attrs: { appId: 'app-guid', appRoleAssignmentRequired: false } }));
+    if (enabled.other !== undefined) {
+      b.addNode(node('other', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent 2', enabled: enabled.other, attrs: { appId: 'other-guid', appRoleAssignmentRequired: enabled.otherRequires ?? false } }));
+    }
+    const audiences = enabled.other !== undefined ? ['app-guid', 'other-guid'] : ['app-guid'];
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: subject ? 'wildcard' : 'missing', ...(subject ? { subject } : {}), audiences } }));
+    b.addNode(node('role', { name: 'ops-agent-role' }));
+    b.addNode(node('secrets', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    b.addEdge(edge('role', 'secrets', 'GRANTED'));
+    if (enabled.caller !== undefined) {
+      b.addNode(node('legacy', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Legacy Sync', enabled: enabled.caller }));
+      b.addNode(node('live', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Live Sync', enabled: true }));
+      b.addEdge(edge('legacy', 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
+      b.addEdge(edge('live', 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
+    }
+    return runRule(rule, b.build(), { now }).findings;
+  }
+
+  it('reports a trust whose only audience app is disabled at medium, saying so, not as critical', () => {
+    expect(withAudience({ app: true }).map((f) => f.severity)).toEqual(['critical']);
+    const f = withAudience({ app: false });
+    expect(f.map((x) => [x.severity, x.evidence.audienceAppsDisabled])).toEqual([['medium', true]]);
+    expect(f[0].message).toMatch(
+      /; Ops Agent is disabled, and Entra issues no token for a disabled app, so no one gets such a token until it is re-enabled$/,
+    );
+  });
+
+  it('with a sub pattern and every audience app disabled: low', () => {
+    expect(withAudience({ app: true }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['high']);
+    expect(withAudience({ app: false }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['low']);
+  });
+
+  it('an audience app that is enabled keeps the trust open, and is the one named', () => {
+    const f = withAudience({ app: false, other: true });
+    expect(f.map((x) => x.severity)).toEqual(['critical']);
+    expect(f[0].message).toMatch(/Ops Agent 2 does not require app-role assignment/);
+    expect(f[0].message).not.toMatch(/Ops Agent,|Ops Agent does not/);
+    expect(f[0].evidence.audienceApps).toEqual(['other']);
+  });
+
+  it('an enabled audience app that requires assignment does not hide a disabled one that does not: dormant, naming that one', () => {
+    expect(withAudience({ app: true, other: true, otherRequires: true }).map((f) => f.severity)).toEqual(['critical']);
+    const f = withAudience({ app: false, other: true, otherRequires: true });
+    expect(f.map((x) => [x.severity, x.evidence.audienceApps])).toEqual([['medium', ['app']]]);
+    expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment, .*; Ops Agent is disabled/);
+  });
+
+  it('a disabled service principal the pattern admits today is named as disabled (it gets no token)', () => {
+    const f = withAudience({ app: true, caller: false }, 'c808fcb1-*');
+    expect(f[0].message).toMatch(/\(today: Legacy Sync \(disabled\), Live Sync\)/);
+  });
+
   it('does not report a trust whose issuer the audience app\'s tokens never carry (token version)', () => {
     const withVersion = (issuer: string, version: number | undefined) => {
       const b = new GraphBuilder();

@@ -55,9 +55,10 @@ export interface OktaFakeOptions {
    * The first `times` requests to `template` are answered 429 (not counted as violations), with
    * `X-Rate-Limit-Remaining: 0` and `X-Rate-Limit-Reset` in UTC epoch seconds as Okta sends
    * them: the end of the current rate-limit window, or with `resetAfterMs` the first whole
-   * second at least that far ahead.
+   * second at least that far ahead. With `after`, that many requests to `template` are answered
+   * as usual first (a token refresh limited mid-run: `after: 1` on `/oauth2/v1/token`).
    */
-  inject429?: { template: string; times: number; resetAfterMs?: number }[];
+  inject429?: { template: string; times: number; resetAfterMs?: number; after?: number }[];
   /** Templates answered 403 E0000006 (a scope the credential lacks). */
   forbid?: string[];
   /**
@@ -97,6 +98,8 @@ export interface OktaFakeOptions {
   dpopNonce?: string;
   /** Every token request is answered with this HTTP status (a 5xx: the endpoint failing) and `server_error`. */
   tokenStatus?: number;
+  /** With `tokenStatus`: the first this many token requests are answered as usual, only later ones fail. */
+  tokenStatusAfter?: number;
   /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
   responseDelayMs?: number;
   /**
@@ -223,6 +226,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
   const resetAfter = new Map((opts.inject429 ?? []).map((i) => [i.template, i.resetAfterMs]));
+  /** Requests per template still answered as usual before its injected 429s start. */
+  const before429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.after ?? 0]));
   /** Issued access token → API requests it has served. */
   const issuedTokens = new Map<string, number>();
   /** Issued access token → the scopes it was granted. */
@@ -297,7 +302,9 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     const window = Math.floor(t / windowMs);
     const reset = String(((window + 1) * windowMs) / 1000);
     const injected = pending429.get(template) ?? 0;
-    if (injected > 0) {
+    const spared = before429.get(template) ?? 0;
+    if (spared > 0) before429.set(template, spared - 1);
+    else if (injected > 0) {
       pending429.set(template, injected - 1);
       state.injected429++;
       const after = resetAfter.get(template);
@@ -459,7 +466,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       }
     }
     state.tokenRequests.push(record);
-    if (opts.tokenStatus !== undefined) {
+    if (opts.tokenStatus !== undefined && state.tokenRequests.length > (opts.tokenStatusAfter ?? 0)) {
       record.error = 'server_error';
       return { status: opts.tokenStatus, body: { error: 'server_error', error_description: 'The authorization server failed.' } };
     }

@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdUntil } from './latency.js';
 
 type Obj = Record<string, unknown>;
 
@@ -100,12 +101,16 @@ export interface OktaFakeOptions {
   tokenStatus?: number;
   /** With `tokenStatus`: the first this many token requests are answered as usual, only later ones fail. */
   tokenStatusAfter?: number;
-  /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
+  /**
+   * Real time from a request's arrival to its answer, so that concurrent requests overlap. The
+   * answer is built on arrival and held until then (see holdUntil): the delay is a floor, and the
+   * fake's own work is not added to it. Default 3 ms.
+   */
   responseDelayMs?: number;
   /**
-   * Real-time mode (benchmarks): every answer is delayed by this many milliseconds and the
-   * rate-limit windows run on the real clock, so it cannot be combined with `now`. Overrides
-   * `responseDelayMs`.
+   * Real-time mode (benchmarks): every answer leaves this many milliseconds after its request
+   * arrived (built meanwhile, as with `responseDelayMs`) and the rate-limit windows run on the
+   * real clock, so it cannot be combined with `now`. Overrides `responseDelayMs`.
    */
   latencyMs?: number;
 }
@@ -271,14 +276,15 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      setTimeout(() => {
-        try {
-          handle(req, res, Buffer.concat(chunks).toString('utf8'));
-        } catch (e) {
-          // A bug in the fake must show up as a failed request, not hang the client.
-          send(res, 500, { errorCode: 'FAKE', errorSummary: String(e) });
-        }
-      }, delay);
+      // The answer leaves `delay` after the request arrived, built meanwhile: as the AWS and Entra
+      // fakes do, so that a benchmark's latency is not the fake's work plus the delay.
+      const held = holdUntil(res, performance.now() + delay);
+      try {
+        handle(req, res, Buffer.concat(chunks).toString('utf8'), held);
+      } catch (e) {
+        // A bug in the fake must show up as a failed request, not hang the client.
+        send(res, 500, { errorCode: 'FAKE', errorSummary: String(e) });
+      }
     });
   });
 
@@ -288,7 +294,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     res.end(JSON.stringify(body));
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+  /** `held` settles once the answer's hold has ended and writes go straight out. */
+  function handle(req: IncomingMessage, res: ServerResponse, body: string, held: Promise<void>): void {
     const host = req.headers.host ?? '127.0.0.1';
     const url = new URL(req.url ?? '/', `http://${host}`);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -369,11 +376,24 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (oversized) {
       res.writeHead(200, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...limitHeaders });
       // Stops writing once the client has gone, so a client that gives up early is not fed the rest.
+      // Streams only once the hold has ended: until then every write would be queued whole.
       const chunk = `{"id":"${'x'.repeat(16 * 1024)}"},`;
       void (async () => {
+        await held;
         res.write('[');
         for (let sent = 0; sent < oversized.bytes && !res.destroyed; sent += chunk.length) {
-          if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+          // Whichever comes first, the other listener goes too: left behind, one per wait, they pile up.
+          if (!res.write(chunk)) {
+            await new Promise<void>((r) => {
+              const go = (): void => {
+                res.off('drain', go);
+                res.off('close', go);
+                r();
+              };
+              res.once('drain', go);
+              res.once('close', go);
+            });
+          }
         }
         if (res.destroyed) return;
         state.oversizedFinished++;

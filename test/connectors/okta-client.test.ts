@@ -740,6 +740,80 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(f.state.requests.some((q) => q.authorization.includes('undefined'))).toBe(false);
   });
 
+  // The fake's access token serves five reads: the five lists the run starts with. Every read after
+  // them is answered 401, and the SDK asks the token endpoint for a new token.
+  const REFRESH_CAPS = {
+    'okta.apps': 'collected',
+    'okta.appCredentials': 'error',
+    'okta.appGrants': 'error',
+    'okta.clientRoles': 'error',
+    'okta.apiTokens': 'collected',
+    'okta.users': 'collected',
+    'okta.adminRoles': 'error',
+    'okta.factors': 'error',
+    'okta.groups': 'error',
+    'okta.appAssignments': 'error',
+    'okta.userTypes': 'collected',
+  };
+
+  it('a token refresh Okta limits mid-run (429, reset past the wait allowed) is asked for once: the reads left are error records naming it', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: serviceApp(),
+      tokenLifetimeRequests: 5,
+      inject429: [{ template: '/oauth2/v1/token', after: 1, times: 1000, resetAfterMs: 10 * 60_000 }],
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    // Resolves: the limited refresh is no refused app, and what was read before it is kept.
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock });
+    // The first token and the limited refresh, nothing more: the per-object reads that followed,
+    // in several waves, did not ask the limited endpoint again.
+    expect(f.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(2);
+    expect(f.state.injected429).toBe(1);
+    expect(r.stats.tokenRequests).toBe(2);
+    expect(Object.fromEntries(r.coverage.map((c) => [c.capability, c.status]))).toEqual(REFRESH_CAPS);
+    for (const c of r.coverage.filter((x) => x.status === 'error')) {
+      expect(c.reason).toMatch(/HTTP 429 on \/oauth2\/v1\/token/);
+      expect(c.reason).toMatch(/Okta limited the request for a new access token/);
+      // Not the wording of a listing's own 429, whose reads share a rate-limit bucket.
+      expect(c.reason).not.toMatch(/share its rate limit/);
+    }
+    expect(ids(r.files['okta/users.json'])).toEqual(sampleOrg().users.map((u) => u.id));
+    expect(f.state.requests.some((q) => q.authorization.includes('undefined'))).toBe(false);
+  });
+
+  it('a token refresh that fails mid-run (HTTP 503) is asked for once: the reads left are error records naming it', async () => {
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 5, tokenStatus: 503, tokenStatusAfter: 1 });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock });
+    expect(f.state.tokenRequests.map((t) => [t.ok, t.error])).toEqual([
+      [true, undefined],
+      [false, 'server_error'],
+    ]);
+    expect(r.stats.tokenRequests).toBe(2);
+    expect(Object.fromEntries(r.coverage.map((c) => [c.capability, c.status]))).toEqual(REFRESH_CAPS);
+    for (const c of r.coverage.filter((x) => x.status === 'error')) {
+      expect(c.reason).toMatch(/HTTP 503 on \/oauth2\/v1\/token: Okta's token endpoint failed when asked for a new access token/);
+    }
+  });
+
+  it('a token refresh limited for a short while is retried after the reset it names, and the run completes', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: serviceApp(),
+      tokenLifetimeRequests: 20,
+      inject429: [{ template: '/oauth2/v1/token', after: 1, times: 2, resetAfterMs: 2000 }],
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock });
+    // Remembering a limited token endpoint starts only once the retries within the wait allowed
+    // have run out: here the third try of the refresh gets its token.
+    expect(f.state.tokenRequests.map((t) => t.ok)).toEqual([true, true]);
+    expect(f.state.injected429).toBe(2);
+    expect(r.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(clock.slept).toBeGreaterThanOrEqual(2000);
+  });
+
   it('accepts the key as a JWK with its own kid', async () => {
     const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp() });
     const jwk = { ...key.privateKey.export({ format: 'jwk' }), kid: 'nhiscan-kid' };

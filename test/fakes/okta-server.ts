@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { holdUntil } from './latency.js';
 
 type Obj = Record<string, unknown>;
 
@@ -55,9 +56,10 @@ export interface OktaFakeOptions {
    * The first `times` requests to `template` are answered 429 (not counted as violations), with
    * `X-Rate-Limit-Remaining: 0` and `X-Rate-Limit-Reset` in UTC epoch seconds as Okta sends
    * them: the end of the current rate-limit window, or with `resetAfterMs` the first whole
-   * second at least that far ahead.
+   * second at least that far ahead. With `after`, that many requests to `template` are answered
+   * as usual first (a token refresh limited mid-run: `after: 1` on `/oauth2/v1/token`).
    */
-  inject429?: { template: string; times: number; resetAfterMs?: number }[];
+  inject429?: { template: string; times: number; resetAfterMs?: number; after?: number }[];
   /** Templates answered 403 E0000006 (a scope the credential lacks). */
   forbid?: string[];
   /**
@@ -97,12 +99,18 @@ export interface OktaFakeOptions {
   dpopNonce?: string;
   /** Every token request is answered with this HTTP status (a 5xx: the endpoint failing) and `server_error`. */
   tokenStatus?: number;
-  /** Real delay before each answer so that concurrent requests overlap. Default 3 ms. */
+  /** With `tokenStatus`: the first this many token requests are answered as usual, only later ones fail. */
+  tokenStatusAfter?: number;
+  /**
+   * Real time from a request's arrival to its answer, so that concurrent requests overlap. The
+   * answer is built on arrival and held until then (see holdUntil): the delay is a floor, and the
+   * fake's own work is not added to it. Default 3 ms.
+   */
   responseDelayMs?: number;
   /**
-   * Real-time mode (benchmarks): every answer is delayed by this many milliseconds and the
-   * rate-limit windows run on the real clock, so it cannot be combined with `now`. Overrides
-   * `responseDelayMs`.
+   * Real-time mode (benchmarks): every answer leaves this many milliseconds after its request
+   * arrived (built meanwhile, as with `responseDelayMs`) and the rate-limit windows run on the
+   * real clock, so it cannot be combined with `now`. Overrides `responseDelayMs`.
    */
   latencyMs?: number;
 }
@@ -223,6 +231,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
   const used = new Map<string, { window: number; count: number }>();
   const pending429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.times]));
   const resetAfter = new Map((opts.inject429 ?? []).map((i) => [i.template, i.resetAfterMs]));
+  /** Requests per template still answered as usual before its injected 429s start. */
+  const before429 = new Map((opts.inject429 ?? []).map((i) => [i.template, i.after ?? 0]));
   /** Issued access token → API requests it has served. */
   const issuedTokens = new Map<string, number>();
   /** Issued access token → the scopes it was granted. */
@@ -266,14 +276,15 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      setTimeout(() => {
-        try {
-          handle(req, res, Buffer.concat(chunks).toString('utf8'));
-        } catch (e) {
-          // A bug in the fake must show up as a failed request, not hang the client.
-          send(res, 500, { errorCode: 'FAKE', errorSummary: String(e) });
-        }
-      }, delay);
+      // The answer leaves `delay` after the request arrived, built meanwhile: as the AWS and Entra
+      // fakes do, so that a benchmark's latency is not the fake's work plus the delay.
+      const held = holdUntil(res, performance.now() + delay);
+      try {
+        handle(req, res, Buffer.concat(chunks).toString('utf8'), held);
+      } catch (e) {
+        // A bug in the fake must show up as a failed request, not hang the client.
+        send(res, 500, { errorCode: 'FAKE', errorSummary: String(e) });
+      }
     });
   });
 
@@ -283,7 +294,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     res.end(JSON.stringify(body));
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+  /** `held` settles once the answer's hold has ended and writes go straight out. */
+  function handle(req: IncomingMessage, res: ServerResponse, body: string, held: Promise<void>): void {
     const host = req.headers.host ?? '127.0.0.1';
     const url = new URL(req.url ?? '/', `http://${host}`);
     const method = (req.method ?? 'GET').toUpperCase();
@@ -297,7 +309,9 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     const window = Math.floor(t / windowMs);
     const reset = String(((window + 1) * windowMs) / 1000);
     const injected = pending429.get(template) ?? 0;
-    if (injected > 0) {
+    const spared = before429.get(template) ?? 0;
+    if (spared > 0) before429.set(template, spared - 1);
+    else if (injected > 0) {
       pending429.set(template, injected - 1);
       state.injected429++;
       const after = resetAfter.get(template);
@@ -362,11 +376,24 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (oversized) {
       res.writeHead(200, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...limitHeaders });
       // Stops writing once the client has gone, so a client that gives up early is not fed the rest.
+      // Streams only once the hold has ended: until then every write would be queued whole.
       const chunk = `{"id":"${'x'.repeat(16 * 1024)}"},`;
       void (async () => {
+        await held;
         res.write('[');
         for (let sent = 0; sent < oversized.bytes && !res.destroyed; sent += chunk.length) {
-          if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+          // Whichever comes first, the other listener goes too: left behind, one per wait, they pile up.
+          if (!res.write(chunk)) {
+            await new Promise<void>((r) => {
+              const go = (): void => {
+                res.off('drain', go);
+                res.off('close', go);
+                r();
+              };
+              res.once('drain', go);
+              res.once('close', go);
+            });
+          }
         }
         if (res.destroyed) return;
         state.oversizedFinished++;
@@ -459,7 +486,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       }
     }
     state.tokenRequests.push(record);
-    if (opts.tokenStatus !== undefined) {
+    if (opts.tokenStatus !== undefined && state.tokenRequests.length > (opts.tokenStatusAfter ?? 0)) {
       record.error = 'server_error';
       return { status: opts.tokenStatus, body: { error: 'server_error', error_description: 'The authorization server failed.' } };
     }

@@ -600,6 +600,35 @@ describe('doctor against a throttling provider', () => {
       }
     });
 
+    it('a token refresh limited mid-check is asked for once: the checks left are THROTTLED naming it, exit 3', async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const clock = new VirtualClock();
+      // The first token serves two reads; the request for the next one is limited for ten minutes.
+      const fake = await startOktaFake({
+        dataset: sampleOrg(),
+        now: clock.now,
+        responseDelayMs: 0,
+        serviceApp: { clientId: '0oaDOCTOR1', publicKey, grantedScopes: [...OKTA_READ_SCOPES] },
+        tokenLifetimeRequests: 2,
+        inject429: [{ template: '/oauth2/v1/token', after: 1, times: 100, resetAfterMs: 10 * 60_000 }],
+      });
+      try {
+        const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'privateKey', clientId: '0oaDOCTOR1', privateKey: pem, scopes: [...OKTA_READ_SCOPES] }, clock });
+        // Each check reads on its own, one after the other: without the refusal remembered, every
+        // check after the third would ask the limited token endpoint again.
+        expect(fake.state.requests.filter((q) => q.template === '/oauth2/v1/token')).toHaveLength(2);
+        expect(report.credential.status).toBe('ok');
+        const throttled = report.checks.filter((c) => c.status === 'throttled');
+        expect(throttled.length).toBeGreaterThan(1);
+        for (const c of throttled) expect(c.detail).toMatch(/^HTTP 429 on \/oauth2\/v1\/token: .*run doctor again later/);
+        expect(report.checks.filter((c) => c.status === 'ok')).toHaveLength(2);
+        expect(doctorExitCode([report])).toBe(3);
+      } finally {
+        await fake.close();
+      }
+    });
+
     it('near miss: a reset two seconds away is waited for and OK', async () => {
       const { report, reads } = await run([{ template: '/api/v1/groups', times: 1, resetAfterMs: 2000 }]);
       expect(status(report)['okta.groups']).toBe('ok');

@@ -267,7 +267,10 @@ class Collector {
     private readonly maxPages: number,
   ) {}
 
-  /** Set once the credential is refused mid-run: later reads fail at once instead of retrying it. */
+  /**
+   * Set once the credential is refused mid-run, or the token endpoint limited or failed the
+   * request for a new access token: later reads fail at once instead of asking again.
+   */
   private authDead?: unknown;
 
   private answered: () => void = () => undefined;
@@ -286,7 +289,7 @@ class Collector {
         return res;
       },
       (e: unknown) => {
-        if (e instanceof OktaAuthError || httpStatusOf(e) === 401) this.authDead = e;
+        if (e instanceof OktaAuthError || e instanceof OktaTokenUnavailableError || httpStatusOf(e) === 401) this.authDead = e;
         this.answered();
         throw e;
       },
@@ -320,6 +323,16 @@ class Collector {
     return `${describeError(e)} (needs ${SCOPE_HINT[cap]} and an admin role that can read it)`;
   }
 
+  /**
+   * The token endpoint gave no new access token mid-run (429 past the wait allowed, or 5xx). Its
+   * status reads like a listing's own 429, whose reads share one rate-limit bucket; this says
+   * what was refused instead.
+   */
+  private tokenLost(e: OktaTokenUnavailableError): string {
+    const what = e.status === 429 ? 'Okta limited the request for a new access token' : "Okta's token endpoint failed when asked for a new access token";
+    return `${describeError(e)}: ${what}, and no read can go out without one; run again later`;
+  }
+
   /** A collection file: the whole listing or nothing. */
   async list(cap: OktaCapability, file: string, path: string): Promise<Obj[] | undefined> {
     try {
@@ -330,6 +343,7 @@ class Collector {
     } catch (e) {
       this.rethrowAuth(e);
       if (httpStatusOf(e) === 403) this.book.note(cap, 'missing-permission', this.forbidden(cap, e));
+      else if (e instanceof OktaTokenUnavailableError) this.book.note(cap, 'error', `${file} not read: ${this.tokenLost(e)}`);
       else this.book.note(cap, 'error', describeError(e));
       return undefined;
     }
@@ -346,13 +360,14 @@ class Collector {
     const got = new Map<string, Obj[]>();
     let forbidden: string | undefined;
     let throttled: string | undefined;
+    let tokenLost: string | undefined;
     let skipped = 0;
     let failures = 0;
     let firstFailure: string | undefined;
     const unique = dedupe(parents);
     await forEachPooled(unique, this.concurrency, async (p) => {
       if (forbidden !== undefined) return;
-      if (throttled !== undefined) {
+      if (throttled !== undefined || tokenLost !== undefined) {
         skipped++;
         return;
       }
@@ -364,7 +379,8 @@ class Collector {
           forbidden ??= this.forbidden(cap, e);
           return;
         }
-        if (httpStatusOf(e) === 429) throttled ??= describeError(e);
+        if (e instanceof OktaTokenUnavailableError) tokenLost ??= this.tokenLost(e);
+        else if (httpStatusOf(e) === 429) throttled ??= describeError(e);
         failures++;
         firstFailure ??= describeError(e);
       }
@@ -379,7 +395,9 @@ class Collector {
       if (v !== undefined) out[p.key] = v;
     }
     this.files[file] = out;
-    if (throttled !== undefined) {
+    if (tokenLost !== undefined) {
+      this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed${skipped > 0 ? ` and ${skipped} were not tried` : ''}: ${tokenLost}`);
+    } else if (throttled !== undefined) {
       this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed (first: ${firstFailure}) and ${skipped} were not tried: Okta still answered ${throttled} after the retries, and the other reads share its rate limit`);
     } else if (failures > 0) {
       this.book.note(cap, 'error', `${failures} of ${unique.length} reads for ${file} failed (first: ${firstFailure})`);

@@ -95,11 +95,14 @@ function cleanProviderText(s: unknown): string {
  */
 export class GuardedRequestExecutor extends RequestExecutor {
   /**
-   * The token endpoint's refusal, once it has refused the service app. Reads running side by
-   * side each ask for a new token when theirs expires; after one refusal the others get the
-   * same error without asking again.
+   * Why the token endpoint gave no token, once it has refused the service app, limited the
+   * request past the wait allowed (429) or failed (5xx). Reads running side by side each ask for
+   * a new token when theirs expires, and every later read asks again once the cached token is
+   * gone: after one such answer they all get the same error without asking. A limit or failure is
+   * kept for the rest of the run too, not only a refusal: the 429 retries above have already
+   * waited for the resets allowed, and asking on each read would press on a limited endpoint.
    */
-  private tokenRefused?: OktaAuthError;
+  private tokenRefused?: OktaAuthError | OktaTokenUnavailableError;
 
   /**
    * The signals of the requests whose answer is still being read. The run's stop aborts them all
@@ -196,7 +199,7 @@ export class GuardedRequestExecutor extends RequestExecutor {
         try {
           await checkTokenResponse(res);
         } catch (e) {
-          if (e instanceof OktaAuthError) this.tokenRefused = e;
+          if (e instanceof OktaAuthError || e instanceof OktaTokenUnavailableError) this.tokenRefused = e;
           throw e;
         }
       }

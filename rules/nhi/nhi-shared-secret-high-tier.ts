@@ -6,6 +6,7 @@ import {
   credentialsUnread,
   entraFicsUnread,
   isActiveCredential,
+  isRootUser,
   tierEvidenceMissing,
   tierLabel,
   tierLowerBound,
@@ -47,7 +48,7 @@ export default defineRule({
     owasp: ['NHI4:2025', 'NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials.',
+      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials. The AWS root user is left to `aws-root-access-key`: its console password with MFA is a person\'s break-glass login, not a machine\'s secret.',
     risk: 'Anyone holding a copy of the secret (a CI log, a laptop, a vendor), or any workload of the trusted issuer, acts with identity-administration power; neither proves which workload used it.',
     remediation:
       'Move the workload to workload identity federation with an exact subject (GitHub environment, Kubernetes service account, SPIFFE ID) or at least a private key / certificate, then delete the shared secrets; pin the subject of any federation or certificate trust that matches many.',
@@ -59,7 +60,9 @@ export default defineRule({
     messages: { weak: '{{name}} is {{tierLabel}} and proves itself with {{weakness}} ({{evidence}})' },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets (5: never)' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty },
+  // The AWS root user is the account owner's login, T4 by nature: judged by the root rules
+  // (aws-root-access-key), not as a machine identity (isRootUser in rule-kit).
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && !isRootUser(n) },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const s = ctx.analysis.strength(subject);

@@ -503,6 +503,12 @@ function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean
   const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && CONTROL_EDGES.has(e.type) && reaches(e.to));
   const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
+  if (n?.type === 'aws-root-user') {
+    // The account owner's login, for the few tasks that need it: a person signs in to it with its
+    // password and MFA. An access key on it is automation using that login.
+    if (typeof n.attrs.activeAccessKeys === 'number' && n.attrs.activeAccessKeys > 0) return { level: 'scheduled', reason: 'root user with an active access key (programmatic use of the root login)' };
+    return { level: 'human-triggered', reason: 'root user: a person\'s break-glass sign-in, not an automation' };
+  }
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
     // An IAM user's keys and password are in its credential report row: without the row (or the
     // report) it is automation by what classified it, but what it signs in with was not read.

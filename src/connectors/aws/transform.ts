@@ -215,7 +215,9 @@ function transformAccount(
     }
   }
 
-  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
+  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : { people: [], roots: [] };
+  const people = fromReport.people;
+  for (const root of fromReport.roots) grantRoot(b, root, crown);
   if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
   else recordReportUnread(b, [...model.users.values()], account, config);
 
@@ -251,6 +253,18 @@ function addCrownJewels(b: GraphBuilder, account: string): { admin: GraphNode; s
     write: mk('write', `AWS account ${account} data write`, 2),
     read: mk('read', `AWS account ${account} data read`, 1),
   };
+}
+
+/**
+ * The root user holds every right in its account: no IAM policy or permissions boundary limits
+ * it (only an SCP of an organisation can, which the scan does not read), so it is the account's
+ * administrator and holds each crown jewel itself.
+ */
+function grantRoot(b: GraphBuilder, root: GraphNode, crown: ReturnType<typeof addCrownJewels>): void {
+  const reason = `${root.name} holds every right in the account; IAM policies do not limit the root user`;
+  for (const to of [crown.admin, crown.identity, crown.secrets, crown.write, crown.read]) {
+    b.addEdge({ from: root, to, type: 'GRANTED', reason, evidence: { method: 'root-user' } });
+  }
 }
 
 const OWNER_TAG = /^(owner|owners|contact|technical[-_]?owner|business[-_]?owner)$/i;

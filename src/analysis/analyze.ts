@@ -494,6 +494,9 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
 /** `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run). */
 function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
+  // A privilege (an Okta app that signs people in to AWS, a role, a scope) does nothing by itself:
+  // whoever holds it or signs in through it acts. What it reaches is what it grants them.
+  if (n?.kind === 'privilege') return { level: 'human-triggered', reason: 'a privilege, not an identity: used only by whoever holds it or signs in through it' };
   if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
   const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');

@@ -510,7 +510,9 @@ function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean
     // The account owner's login, for the few tasks that need it: a person signs in to it with its
     // password and MFA. An access key on it is automation using that login.
     if (typeof n.attrs.activeAccessKeys === 'number' && n.attrs.activeAccessKeys > 0) return { level: 'scheduled', reason: 'root user with an active access key (programmatic use of the root login)' };
-    return { level: 'human-triggered', reason: 'root user: a person\'s break-glass sign-in, not an automation' };
+    // Whether that sign-in needs MFA is in the same report row: said here, where the card shows it.
+    const mfa = n.attrs.mfaActive === true ? ', MFA on' : n.attrs.mfaActive === false ? ', NO MFA' : '';
+    return { level: 'human-triggered', reason: `root user: a person's break-glass sign-in${mfa}, not an automation` };
   }
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
     // An IAM user's keys and password are in its credential report row: without the row (or the

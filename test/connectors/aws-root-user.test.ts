@@ -23,7 +23,7 @@ describe('the AWS root user', () => {
     expect(root.tier).toBe(4);
     expect(root.tierReasons.join(' ')).toContain(`AWS account ${ACCT} administrator`);
     expect(root.autonomy).toBe('human-triggered');
-    expect(root.autonomyReason).toMatch(/root user/);
+    expect(root.autonomyReason).toBe("root user: a person's break-glass sign-in, MFA on, not an automation");
     expect(root.credentials.map((c) => [c.type, c.name, c.status])).toEqual([['password', 'root console password', 'active']]);
     expect(root.strength).toBe('shared-secret');
     // It holds the account's crown jewels itself (one hop): no path finding of its own.
@@ -65,6 +65,8 @@ describe('the AWS root user', () => {
     const root = rootOf(scan({ root: { mfa: true } }));
     expect(root.tier).toBe(4);
     expect(root.autonomy).toBe('human-triggered');
+    // Near miss for the MFA note: the report's mfa_active false is said plainly.
+    expect(rootOf(scan({ root: { mfa: false } })).autonomyReason).toBe("root user: a person's break-glass sign-in, NO MFA, not an automation");
     expect(root.credentials).toEqual([]);
   });
 

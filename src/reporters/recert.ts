@@ -281,6 +281,9 @@ function row(i: IdentitySummary, now: number): unknown[] {
 
 /** Whether the row is a machine identity, or a user that may be one and why that is not known. */
 function classification(i: IdentitySummary): string {
+  // The account owner's login: reviewed here (it holds every right in the account), but a person
+  // signs in to it, so it is not called a machine identity.
+  if (i.type === 'aws-root-user') return 'root user (break-glass login)';
   const p = i.possibleServiceAccount;
   return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
 }

@@ -45,6 +45,8 @@ describe('the AWS root user', () => {
     // IAM records no owner for root (the account's contacts answer for it, which the scan does
     // not read): "assign owner" cannot be done, so the sheet says keep, and why.
     expect(row.recommended_action).toBe('keep');
+    // In the sheet for its review, but not as a machine identity.
+    expect(row.classification).toBe('root user (break-glass login)');
     expect(row.action_reasons).not.toContain('assign owner');
   });
 

@@ -242,8 +242,8 @@ it('AWS: one account of 1,200 principals, 50 ms per request, with and without th
         let throttled: Run['throttled'];
         if (throttle) {
           // Within an account the collector reads authorization details, the credential report,
-          // the federation providers and Roles Anywhere side by side, and GetCallerIdentity beside
-          // them; the longest chain is the authorization-details pages, which must follow each
+          // the federation providers, Roles Anywhere and the ListRoles pages side by side, and
+          // GetCallerIdentity beside them; the longest chain is the authorization-details pages, which must follow each
           // other. Every throttled authorization-details attempt is on that chain; the throttled
           // report call is on the report's own path (Generate, its retry, Get).
           const responses = Object.values(throttleFirst).reduce((a, b) => a + b, 0);

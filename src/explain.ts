@@ -9,6 +9,11 @@ import { cutHopIndex } from './report/cut.js';
 /** The auditor's card for one identity: who is accountable, how it proves itself, what it can do. */
 export interface ExplainCard {
   identity: IdentitySummary;
+  /**
+   * Set for a subject that is a privilege, not an identity (an Okta AWS federation app): what it
+   * reaches is what it grants whoever signs in through it; it has no credential or autonomy of its own.
+   */
+  subjectKind?: 'privilege';
   /** Delegated consents: who consented to what on behalf of whom. */
   consents: { scope: string; consentType: string; grantedBy?: string }[];
   /** What the identity holds directly (roles, app permissions, scopes, trusts). */
@@ -73,5 +78,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     const hop = cj.hops[Math.max(0, cutHopIndex(cj.hops))];
     return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
   });
-  return { kind: 'card', card: { identity, consents, privileges, cuts, findings } };
+  const card: ExplainCard = { identity, consents, privileges, cuts, findings };
+  if (node.kind === 'privilege') card.subjectKind = 'privilege';
+  return { kind: 'card', card };
 }

@@ -213,6 +213,16 @@ export function entraFicsUnread(graph: Graph, subject: GraphNode): boolean {
 }
 
 /**
+ * The root user of an AWS account: the account owner's login, which a person signs in to for the
+ * few tasks that need it. It holds every right in the account, so it is T4, but it is no machine
+ * identity: the generic rules on secrets, lifetimes and tier policy leave it to the root rules
+ * (aws-root-access-key), which judge what is wrong with it (an access key).
+ */
+export function isRootUser(n: GraphNode): boolean {
+  return n.type === 'aws-root-user';
+}
+
+/**
  * Why the subject's own credentials are not all known, or undefined: an Okta service app whose
  * client secrets or keys were not read (absent from okta/appSecrets.json or appJwks.json, or
  * okta.appCredentials not collected), or an IAM user with no row in its account's credential

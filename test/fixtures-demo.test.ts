@@ -49,7 +49,7 @@ const OKTA_FILES: Record<string, string> = {
 };
 const AWS_FILES: Record<string, string> = {
   'authorization-details.json': 'aws.iam', 'credential-report.csv': 'aws.credentialReport', 'oidc-providers.json': 'aws.federation',
-  'saml-providers.json': 'aws.federation', 'rolesanywhere.json': 'aws.rolesAnywhere',
+  'saml-providers.json': 'aws.federation', 'rolesanywhere.json': 'aws.rolesAnywhere', 'list-roles.json': 'aws.roleSessions',
 };
 const CREDENTIAL_REPORT_COLUMNS = [
   'user', 'arn', 'user_creation_time', 'password_enabled', 'password_last_used', 'password_last_changed', 'password_next_rotation', 'mfa_active',

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-kit.js';
+import { defineRule, missingCapability } from '../../src/rule-kit.js';
 
 interface TrustFacts {
   unusable?: { problem: string };
@@ -14,7 +14,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'Reports roles entered through a SAML provider whose `MaxSessionDuration` exceeds the limit (1 hour by default, the IAM default for a role and the limit the reference catalog sets for federated AWS sessions). The value comes from GetRole; `get-account-authorization-details` does not return it, so without it the verdict is unknown.',
+      'Reports roles entered through a SAML provider whose `MaxSessionDuration` exceeds the limit (1 hour by default, the IAM default for a role and the limit the reference catalog sets for federated AWS sessions). The value comes from ListRoles (`list-roles.json`, capability `aws.roleSessions`); `get-account-authorization-details` does not return it, so without it (a snapshot made before the collector read ListRoles, `--aws-authz-details` input, ListRoles denied or failed, or a role created after the list was read) the verdict is unknown, with the reason.',
     risk: 'Role session credentials stay valid for their whole lifetime even after the person is disabled in the IdP or the session is stolen from a browser or a CLI cache: a 12-hour session is 12 hours of unrevocable access.',
     remediation:
       'Lower the role\'s maximum session duration (`aws iam update-role --max-session-duration`) and the IdP\'s SessionDuration attribute to what the work needs, e.g. one to four hours.',
@@ -41,8 +41,10 @@ export default defineRule({
   check(role, ctx) {
     const seconds = role.attrs.maxSessionDuration;
     if (typeof seconds !== 'number') {
-      ctx.unknown('MaxSessionDuration was not collected (GetRole returns it, the authorization details do not)');
-      return;
+      // The authorization details never carry it: ListRoles (aws.roleSessions) does.
+      const missing = missingCapability(ctx.graph, role, ['aws.roleSessions']);
+      if (missing) return ctx.unknown(`MaxSessionDuration was not read: ${missing} (ListRoles returns it, the authorization details do not)`);
+      return ctx.unknown('MaxSessionDuration was not read: the role is not in the ListRoles answer (made after the list was read?)');
     }
     const limit = Number(ctx.options.maxSessionHours);
     if (seconds <= limit * 3600) return;

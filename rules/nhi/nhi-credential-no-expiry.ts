@@ -1,4 +1,4 @@
-import { credentialLabel, defineRule, credentialsOf, credentialsUnread, isActiveCredential, daysSince, oktaIdentityActive } from '../../src/rule-kit.js';
+import { credentialLabel, defineRule, credentialsOf, credentialsUnread, isActiveCredential, daysSince, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
 
 const STANDING = new Set(['client-secret', 'access-key', 'api-token', 'certificate', 'private-key-jwt', 'password']);
 
@@ -12,7 +12,7 @@ export default defineRule({
     owasp: ['NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'An active secret, key, token or certificate has no expiry date (AWS access keys, Okta client secrets and JWKS keys, Entra credentials made with the old "never" option, whose end date is ~99 years out). An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as the Entra credential rules evaluate it: its credentials work again the moment it is re-enabled.',
+      'An active secret, key, token or certificate has no expiry date (AWS access keys, Okta client secrets and JWKS keys, Entra credentials made with the old "never" option, whose end date is ~99 years out). An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as the Entra credential rules evaluate it: its credentials work again the moment it is re-enabled. The AWS root user is left to `aws-root-access-key`: its console password is a person\'s break-glass login, and its access keys are that rule\'s finding.',
     risk: 'A copy leaked years ago still works today; only a rotation process, if one exists, ever ends it.',
     remediation: 'Prefer federated, short-lived credentials; where a standing credential must stay, enforce a maximum lifetime and rotate it on a schedule.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/'],
@@ -20,7 +20,9 @@ export default defineRule({
     messages: { forever: '{{name}}: {{credential}} has no expiry ({{age}})' },
     options: { minAgeDays: { default: 30, description: 'report only credentials at least this old (new keys get a grace period to be rotated into a schedule)' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) },
+  // The AWS root user is the account owner's login, T4 by nature: judged by the root rules
+  // (aws-root-access-key), not as a machine identity (isRootUser in rule-kit).
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) && !isRootUser(n) },
   check(subject, ctx) {
     // Only decides when nothing is reported: a credential that was read still fails.
     const unread = credentialsUnread(subject);

@@ -4,7 +4,7 @@ import { defineRule, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnr
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // An external node that something else leads into (a SAML provider fed by a scanned IdP) is a
   // waypoint, not where an attacker starts.
-  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? 'external federated workload' : undefined;
+  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? externalEntry(n) : undefined;
   if (n.firstParty) return undefined;
   // A disabled identity cannot sign in with its credentials.
   if (n.enabled === false) return undefined;
@@ -40,6 +40,27 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // is not known (check answers unknown unless a path is found from another entry reason).
   if (n.kind === 'identity' && credentialsUnread(n) !== undefined) return CREDENTIALS_UNREAD;
   return undefined;
+}
+
+/**
+ * What an external entry point is, as the message names it. Only a workload that presents a token
+ * (an OIDC subject, a GitHub workflow, a web identity) is federated; an AWS account a role trusts
+ * by id, Principal "*", a SAML provider no scanned IdP feeds and a Roles Anywhere trust anchor are
+ * other kinds of outsiders, and calling them federated workloads misleads the reader.
+ */
+function externalEntry(n: GraphNode): string {
+  switch (n.type) {
+    case 'aws-account':
+      return 'trusted AWS account';
+    case 'anyone':
+      return 'any AWS principal';
+    case 'aws-saml-provider-ref':
+      return 'SAML identity provider outside the scan';
+    case 'x509-trust-anchor':
+      return 'certificates of an external trust anchor';
+    default:
+      return 'external federated workload';
+  }
 }
 
 const OWNERS_UNREAD = 'owners not read';
@@ -124,7 +145,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Starts from every entry point (external federated workloads, shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read) is reported as "may reach", at high severity, unless a longer route holds without one. An identity that cannot authenticate today starts no path: an Entra service principal or user that is disabled (accountEnabled false, or disabled by Microsoft), an Okta service app that is not ACTIVE, an Okta user that is SUSPENDED or DEPROVISIONED, and an Okta API token whose owner is one (Okta rejects it). Nor does a path pass through such an object, unless an edge can re-enable it or add a credential to it. Their standing credentials and rights are reported by the rules that judge those.',
+      'Starts from every entry point (external federated workloads, AWS accounts outside the scan that a role trusts, Principal "*", shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read) is reported as "may reach", at high severity, unless a longer route holds without one. An identity that cannot authenticate today starts no path: an Entra service principal or user that is disabled (accountEnabled false, or disabled by Microsoft), an Okta service app that is not ACTIVE, an Okta user that is SUSPENDED or DEPROVISIONED, and an Okta API token whose owner is one (Okta rejects it). Nor does a path pass through such an object, unless an edge can re-enable it or add a credential to it. Their standing credentials and rights are reported by the rules that judge those.',
     risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
     remediation:
       'Cut the path at a hop you control (the report\'s cut line and `nhiscan explain` name the first grant, trust or membership on it): pin the federation subject, remove or narrow the trust or grant, or scope the role. Where the path starts with a shared secret, replace it with a federated credential. Then assign an accountable owner to every identity on the path.',

@@ -9,6 +9,7 @@ import {
   entraFicsUnread,
   isActiveCredential,
   oktaIdentityActive,
+  isRootUser,
   tierEvidenceMissing,
   tierLabel,
   tierLowerBound,
@@ -50,7 +51,7 @@ export default defineRule({
     owasp: ['NHI4:2025', 'NHI7:2025'],
     frameworks: { nistCsf: ['PR.AA-03'] },
     description:
-      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra service principal is reported as an enabled one, as entra-secret-on-privileged-app reports it: its secret works again the moment it is re-enabled.',
+      'The identity reaches capability tier T3 or T4 and its weakest active credential is a shared secret (client secret, API token, access key, password) or a trust as weak as one: a federation trust (OIDC, federated identity credential) or certificate trust (IAM Roles Anywhere) that does not pin the subject. The message says which, and lists only those credentials. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra service principal is reported as an enabled one, as entra-secret-on-privileged-app reports it: its secret works again the moment it is re-enabled. The AWS root user is left to `aws-root-access-key`: its console password with MFA is a person\'s break-glass login, not a machine\'s secret.',
     risk: 'Anyone holding a copy of the secret (a CI log, a laptop, a vendor), or any workload of the trusted issuer, acts with identity-administration power; neither proves which workload used it.',
     remediation:
       'Move the workload to workload identity federation with an exact subject (GitHub environment, Kubernetes service account, SPIFFE ID) or at least a private key / certificate, then delete the shared secrets; pin the subject of any federation or certificate trust that matches many.',
@@ -65,7 +66,9 @@ export default defineRule({
     },
     options: { minTier: { max: 5, integer: true, default: 3, description: 'lowest capability tier that must not rely on shared secrets (5: never)' } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) },
+  // The AWS root user is the account owner's login, T4 by nature: judged by the root rules
+  // (aws-root-access-key), not as a machine identity (isRootUser in rule-kit).
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) && !isRootUser(n) },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const s = ctx.analysis.strength(subject);

@@ -1,4 +1,4 @@
-import { cannotJudge, credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive } from '../../src/rule-kit.js';
+import { cannotJudge, credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -70,7 +70,7 @@ export default defineRule({
     owasp: ['NHI1:2025', 'NHI7:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
     description:
-      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required. Severity follows the tier (T4 high, T3 medium, lower tiers low); a tier that is only a lower bound (a capability feeding it was not read) is never rated below medium. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra identity is, as the Entra rules evaluate it, and so is an Okta API token whose owner is not active (as okta-api-token-age judges it): their credentials and rights come back the moment the identity or owner is re-enabled.',
+      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required. Severity follows the tier (T4 high, T3 medium, lower tiers low); a tier that is only a lower bound (a capability feeding it was not read) is never rated below medium. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra identity is, as the Entra rules evaluate it, and so is an Okta API token whose owner is not active (as okta-api-token-age judges it): their credentials and rights come back the moment the identity or owner is re-enabled. The AWS root user (T4 by nature, a person\'s break-glass login with no owner field in IAM) is left to `aws-root-access-key`.',
     risk: 'High-tier identities governed like low-tier ones are where breaches start: long-lived secrets, autonomous operation and no owner on the identities that can change everything else.',
     remediation: 'Bring the identity within its tier\'s controls (shorter-lived or federated credentials, an accountable owner, human approval for administrative actions), or reduce its capability to a lower tier.',
     references: [
@@ -81,7 +81,9 @@ export default defineRule({
     messages: { violations: '{{name}} is {{tierLabel}} and violates its tier policy: {{violations}}' },
     options: { policy: { default: DEFAULT_POLICY as unknown as Record<string, unknown>, description: 'requirements per tier: { T0..T4: { allowedStrength?, allowedAutonomy?, maxCredentialDays?, requireOwner? } }, merged with the default tier by tier and field', validate: validatePolicy } },
   },
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) },
+  // The AWS root user is the account owner's login, T4 by nature: judged by the root rules
+  // (aws-root-access-key), not as a machine identity (isRootUser in rule-kit).
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) && !isRootUser(n) },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const policies = ctx.options.policy as Record<string, TierRequirement>;

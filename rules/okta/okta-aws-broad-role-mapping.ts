@@ -17,7 +17,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group).',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`).',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -37,7 +37,13 @@ export default defineRule({
   evaluates: { types: ['okta-aws-federation-app'], requires: ['okta.apps'] },
   check(subject, ctx) {
     const a = subject.attrs;
-    if (a.joinAllRoles === true) ctx.report({ messageId: 'joinAllRoles', key: 'join-all-roles', evidence: { joinAllRoles: true } });
+    // The app is a door into AWS, not an identity: no identity tier raises its findings. A broad
+    // mapping is as bad as the roles behind it, so one into a T3 or T4 role (administration,
+    // IAM write, secrets) is high, and the evidence names that tier.
+    const tier = ctx.analysis.tier(subject);
+    const raised = tier >= 3 ? { severity: 'high' as const } : {};
+    const reach = tier >= 3 ? { mapsToTier: tier } : {};
+    if (a.joinAllRoles === true) ctx.report({ messageId: 'joinAllRoles', key: 'join-all-roles', ...raised, evidence: { joinAllRoles: true, ...reach } });
     const filter = a.groupFilter as string | undefined;
     // Okta help, "Enable group-based role mapping in Okta": the Group Filter is set under Use Group
     // Mapping and only applies with it, so with group mapping explicitly off a leftover filter
@@ -50,12 +56,12 @@ export default defineRule({
       if (!re && filter.trim() === '') ctx.unknown('the group filter is blank, and the Okta help does not say which groups a blank filter maps');
       else if (!re) ctx.unknown(`the group filter ${JSON.stringify(filter)} is not applied: ${oktaGroupFilterProblem(filter) ?? 'it is not a regular expression this scanner can read'}`);
       else if (PROBE_GROUP_NAMES.every((name) => re.test(name))) {
-        ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, evidence: { groupFilter: filter } });
+        ctx.report({ messageId: 'catchAll', key: 'group-filter', args: { filter }, ...raised, evidence: { groupFilter: filter, ...reach } });
       }
     }
     const session = a.sessionDuration as number | undefined;
     if (session !== undefined && session > Number(ctx.options.maxSessionSeconds)) {
-      ctx.report({ messageId: 'longSession', key: 'session', args: { hours: Math.round((session / 3600) * 10) / 10 }, evidence: { sessionDuration: session } });
+      ctx.report({ messageId: 'longSession', key: 'session', args: { hours: Math.round((session / 3600) * 10) / 10 }, ...raised, evidence: { sessionDuration: session, ...reach } });
     }
     if (a.assignmentsCollected !== true || ctx.graph.capability('okta', subject.scope, 'okta.appAssignments') !== 'collected') {
       return ctx.unknown('assignments of the AWS app were not read');

@@ -333,6 +333,10 @@ export function generateAwsAccount(ctx: GenContext, acct: AwsAccountPlan, index:
     ),
   );
   ctx.emit(`${dir}/rolesanywhere.json`, JSON.stringify(rolesAnywhere(rng, account, roleArns, index, a), null, 2));
+  // ListRoles, for the MaxSessionDuration the authorization details lack: every seventh role
+  // allows 12-hour sessions. Chosen by position, not drawn, so the rest of the estate keeps its bytes.
+  const listed = roles.map((r, i) => ({ Arn: r.Arn, RoleName: r.RoleName, MaxSessionDuration: i % 7 === 3 ? 43200 : 3600 }));
+  ctx.emit(`${dir}/list-roles.json`, JSON.stringify({ Roles: listed }, null, 4));
   bump(ctx, 'aws.roles', roles.length);
   bump(ctx, 'aws.users', users.length);
   bump(ctx, 'aws.groups', groups.length);

@@ -505,6 +505,9 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
 /** `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run). */
 function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
+  // A privilege (an Okta app that signs people in to AWS, a role, a scope) does nothing by itself:
+  // whoever holds it or signs in through it acts. What it reaches is what it grants them.
+  if (n?.kind === 'privilege') return { level: 'human-triggered', reason: 'a privilege, not an identity: used only by whoever holds it or signs in through it' };
   if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
   const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
@@ -514,6 +517,14 @@ function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean
   const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && CONTROL_EDGES.has(e.type) && reaches(e.to));
   const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
+  if (n?.type === 'aws-root-user') {
+    // The account owner's login, for the few tasks that need it: a person signs in to it with its
+    // password and MFA. An access key on it is automation using that login.
+    if (typeof n.attrs.activeAccessKeys === 'number' && n.attrs.activeAccessKeys > 0) return { level: 'scheduled', reason: 'root user with an active access key (programmatic use of the root login)' };
+    // Whether that sign-in needs MFA is in the same report row: said here, where the card shows it.
+    const mfa = n.attrs.mfaActive === true ? ', MFA on' : n.attrs.mfaActive === false ? ', NO MFA' : '';
+    return { level: 'human-triggered', reason: `root user: a person's break-glass sign-in${mfa}, not an automation` };
+  }
   if (n?.type === 'okta-api-token' || n?.type === 'aws-iam-user' || n?.machineReasons) {
     // An IAM user's keys and password are in its credential report row: without the row (or the
     // report) it is automation by what classified it, but what it signs in with was not read.

@@ -36,6 +36,7 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
   const coverage: CoverageRecord[] = [
     notRead('aws.federation', 'not read from --aws-authz-details input: the OIDC and SAML provider lists need a snapshot (nhiscan collect --aws)'),
     notRead('aws.rolesAnywhere', 'not read from --aws-authz-details input: IAM Roles Anywhere needs a snapshot (nhiscan collect --aws)'),
+    notRead('aws.roleSessions', 'not read from --aws-authz-details input: the roles\' MaxSessionDuration comes from ListRoles, which needs a snapshot (nhiscan collect --aws)'),
   ];
   if (!credFile) coverage.unshift(notRead('aws.credentialReport', 'not given: --aws-credential-report'));
   return {

@@ -4,6 +4,7 @@ import {
   GetCredentialReportCommand,
   GetOpenIDConnectProviderCommand,
   ListOpenIDConnectProvidersCommand,
+  ListRolesCommand,
   ListSAMLProvidersCommand,
 } from '@aws-sdk/client-iam';
 import { ListProfilesCommand, ListTrustAnchorsCommand } from '@aws-sdk/client-rolesanywhere';
@@ -34,7 +35,7 @@ export interface AwsDoctorOptions {
 }
 
 /** The capabilities read in each account, as in the collector's coverage records. */
-const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
+const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
 
 /** GetCredentialReport answers these while the report is being built or absent: the call itself was allowed. */
 const REPORT_NOT_READY = new Set([
@@ -165,6 +166,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         await anywhere.send(new ListTrustAnchorsCommand({ pageSize: 1 }));
         await anywhere.send(new ListProfilesCommand({ pageSize: 1 }));
       }),
+      probe('aws.roleSessions', 'iam:ListRoles', () => iam.send(new ListRolesCommand({ MaxItems: 1 }))),
     ]);
     report.checks.push(...reads);
   } finally {

@@ -49,6 +49,7 @@ const LABELS: Readonly<Record<string, CapabilityLabel>> = {
   'aws.credentialReport': one('the IAM credential report'),
   'aws.federation': many('the OIDC and SAML identity providers'),
   'aws.rolesAnywhere': many('the IAM Roles Anywhere trust anchors and profiles'),
+  'aws.roleSessions': many('the maximum session durations of the roles (ListRoles)'),
   'aws.account': one('the scan role'),
   'aws.organizationAccounts': one('the account list of the organization'),
 };

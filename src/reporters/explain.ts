@@ -54,7 +54,11 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   const out: string[] = [];
   out.push(c.bold(`${n(i.name)}`) + c.gray(`  ${i.provider} ${i.type}  ${t(i.nativeId, 'id')}`));
   out.push(c.gray(`  ${t(i.id, 'id')}`));
-  out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')}) · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
+  const privilege = card.subjectKind === 'privilege';
+  // A privilege (an Okta app that signs people in to AWS) reaches what it grants; it does nothing
+  // on its own, so it gets no autonomy and no workload-identity section.
+  if (privilege) out.push(`  privilege, not a machine identity: whoever signs in through it gets capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')})`);
+  else out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')}) · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
   if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '), 'reason')}`);
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '), 'reason')}`);
   if (i.possibleServiceAccount) {
@@ -74,17 +78,8 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     else out.push(`   ${n(o.name)} (${relation}${o.enabled === false ? c.red(', DISABLED') : o.enabled === true ? ', enabled' : ''})`);
   }
   for (const g of card.consents) out.push(`   consent: ${n(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${n(g.grantedBy ?? 'one user')}`}`);
-  out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''}${i.credentialsIncomplete !== undefined ? ', of the credentials that were read' : ''})`));
-  // A list that was not read whole is no evidence of "no credential": say what is missing.
-  if (i.credentialsIncomplete !== undefined) out.push(c.yellow(`   ${i.credentials.length === 0 ? 'unknown' : 'may have more'}: ${t(i.credentialsIncomplete, 'note')}`));
-  else if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
-  const { labels, rest } = credentialLabels(i.credentials, i.strengthEvidence);
-  i.credentials.forEach((cr, k) => {
-    const expires = credentialExpiry(cr);
-    out.push(`   ${t(labels[k], 'credential')} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${expires === null ? 'never' : (expires?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
-  });
-  for (const ev of rest) out.push(c.gray(`   - ${t(ev, 'evidence')}`));
-  out.push('', c.bold('3. Delegated authority'));
+  if (!privilege) workloadSection(out, i, c);
+  out.push('', c.bold(privilege ? '2. What it grants' : '3. Delegated authority'));
   for (const p of card.privileges) out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}`);
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {
@@ -99,4 +94,18 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   out.push('', c.bold(`Findings (${card.findings.length})`));
   for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 'message')}`);
   return wrapText(out.join('\n'), width) + '\n';
+}
+
+/** Section 2 of an identity's card: how it proves itself (its credentials and their strength). */
+function workloadSection(out: string[], i: ExplainCard['identity'], c: InstanceType<typeof Chalk>): void {
+  out.push('', c.bold('2. Workload identity') + c.gray(` (strength: ${i.strength}${i.longLivedCredential ? ', long-lived' : ''}${i.credentialsIncomplete !== undefined ? ', of the credentials that were read' : ''})`));
+  // A list that was not read whole is no evidence of "no credential": say what is missing.
+  if (i.credentialsIncomplete !== undefined) out.push(c.yellow(`   ${i.credentials.length === 0 ? 'unknown' : 'may have more'}: ${t(i.credentialsIncomplete, 'note')}`));
+  else if (i.credentials.length === 0) out.push('   no credentials recorded on the object');
+  const { labels, rest } = credentialLabels(i.credentials, i.strengthEvidence);
+  i.credentials.forEach((cr, k) => {
+    const expires = credentialExpiry(cr);
+    out.push(`   ${t(labels[k], 'credential')} · created ${cr.createdAt?.slice(0, 10) ?? 'unknown'} · expires ${expires === null ? 'never' : (expires?.slice(0, 10) ?? 'unknown')} · last used ${cr.lastUsedAt === null ? 'never' : (cr.lastUsedAt?.slice(0, 10) ?? 'not collected')}${cr.status ? ` · ${cr.status}` : ''}`);
+  });
+  for (const ev of rest) out.push(c.gray(`   - ${t(ev, 'evidence')}`));
 }

@@ -158,7 +158,9 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
   if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier ${tierLabel(i.tier, i.tierIncomplete)} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
   // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
-  if (!i.ownersIncomplete) {
+  // IAM records no owner for a root user (the account's contacts answer for it, not read here):
+  // "assign owner" is nothing a reviewer could do on it.
+  if (!i.ownersIncomplete && i.type !== 'aws-root-user') {
     if (people.length === 0) {
       // A machine owner (a service account, service principal or group) answers for nothing: say
       // who is recorded, so the reviewer sees why an owned identity still needs one.
@@ -287,6 +289,9 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[]): unk
 
 /** Whether the row is a machine identity, or a user that may be one and why that is not known. */
 function classification(i: IdentitySummary): string {
+  // The account owner's login: reviewed here (it holds every right in the account), but a person
+  // signs in to it, so it is not called a machine identity.
+  if (i.type === 'aws-root-user') return 'root user (break-glass login)';
   const p = i.possibleServiceAccount;
   return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
 }

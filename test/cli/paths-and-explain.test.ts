@@ -158,3 +158,38 @@ describe('risk tiers and strength in the demo', () => {
     expect(demo.report.identities.find((i) => i.name === 'batch-export-x509')!.strength).toBe('private-key');
   });
 });
+
+// "AWS Prod SSO" is the Okta SAML app that signs people in to AWS: a privilege (a door into the
+// account's roles), not a machine identity. A review found explain calling it "capability T4 ·
+// autonomy scheduled (holds power of its own without a signed-in user)" while it was in no
+// inventory, had no tier in the table and its broad-mapping findings stayed medium.
+describe('the Okta AWS federation app (AWS Prod SSO)', () => {
+  const card = () => {
+    const m = explain(demo, 'AWS Prod SSO');
+    if (m.kind !== 'card') throw new Error(m.kind);
+    return m.card;
+  };
+
+  it('is a privilege, not an identity: outside the inventory, and explain says so', () => {
+    expect(demo.report.identities.map((i) => i.name)).not.toContain('AWS Prod SSO');
+    const c = card();
+    expect(c.subjectKind).toBe('privilege');
+    // It acts only for whoever signs in through it.
+    expect(c.identity.autonomy).toBe('human-triggered');
+    expect(c.identity.autonomyReason).not.toMatch(/without a signed-in user/);
+    const text = cli(['explain', 'AWS Prod SSO', '--demo']).stdout.replace(/\n +/g, ' ');
+    expect(text).toMatch(/privilege, not a machine identity: whoever signs in through it gets capability T4/);
+    expect(text).not.toMatch(/autonomy scheduled/);
+    expect(text).not.toMatch(/2\. Workload identity/);
+  });
+
+  it('its broad-mapping findings are raised by what it hands out (a T4 role), saying so', () => {
+    const mine = demo.report.findings.filter((f) => f.subject.name === 'AWS Prod SSO');
+    expect(mine.map((f) => [f.messageId, f.severity, f.evidence.mapsToTier]).sort()).toEqual([
+      ['joinAllRoles', 'high', 4],
+      ['longSession', 'high', 4],
+    ]);
+    // No identity tier on the finding: the app has none of its own.
+    expect(mine.every((f) => f.tier === undefined)).toBe(true);
+  });
+});

@@ -116,6 +116,7 @@ describe('collectAws against the fake IAM', () => {
       'aws.credentialReport:collected',
       'aws.federation:collected',
       'aws.rolesAnywhere:collected',
+      'aws.roleSessions:collected',
     ]);
     expect(result.manifest).toEqual({ accounts: [{ accountId: MAIN }] });
   });
@@ -128,16 +129,17 @@ describe('collectAws against the fake IAM', () => {
 
     const gaadPages = Math.ceil(authorizationItemCount(account) / pageSize);
     const rolesAnywhere = 2;
+    const listRolesPages = Math.ceil(account.roles.length / pageSize);
     // The same formula the collection benchmark uses: caller identity, authorization-details
     // pages, report polls + COMPLETE + GetCredentialReport, OIDC list + one Get each + SAML list,
-    // Roles Anywhere trust anchors + profiles.
+    // Roles Anywhere trust anchors + profiles, ListRoles pages.
     const expected = awsMinimumPlan(account, { pageSize, reportInProgressPolls: inProgressPolls }).requests;
-    expect(expected).toBe(1 + gaadPages + (inProgressPolls + 2) + (1 + account.oidcProviders.length + 1) + rolesAnywhere);
+    expect(expected).toBe(1 + gaadPages + (inProgressPolls + 2) + (1 + account.oidcProviders.length + 1) + rolesAnywhere + listRolesPages);
 
     expect(fake.totalRequests()).toBe(expected);
     expect(result.stats.requests).toBe(expected);
     expect(result.stats.retries).toBe(0);
-    expect(result.stats.pages).toBe(gaadPages + 2 + rolesAnywhere);
+    expect(result.stats.pages).toBe(gaadPages + 2 + rolesAnywhere + listRolesPages);
     expect(fake.counts['iam:GenerateCredentialReport']).toBe(inProgressPolls + 1);
     expect(sleeps).toHaveLength(inProgressPolls);
     expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBe(account.credentialReportCsv);
@@ -178,6 +180,47 @@ describe('collectAws against the fake IAM', () => {
     expect(throttled.result.stats.retries).toBe(extra);
     expect(throttled.result.stats.requests).toBe(baseline.result.stats.requests + extra);
     expect(throttled.fake.totalRequests()).toBe(throttled.result.stats.requests);
+  });
+
+  // GetAccountAuthorizationDetails does not return MaxSessionDuration; ListRoles does, paged.
+  describe('ListRoles: the roles\' MaxSessionDuration (aws.roleSessions)', () => {
+    it('reads every page into list-roles.json, each role with its duration', async () => {
+      const account = buildAccount(MAIN, { roles: 5 });
+      const { result, fake } = await run({ accounts: [account], listRolesPageSize: 2 });
+      const file = result.files[`aws/${MAIN}/list-roles.json`] as { Roles: Array<Record<string, unknown>> };
+      expect(file.Roles.map((r) => [r.RoleName, r.MaxSessionDuration])).toEqual(account.roles.map((r, i) => [r.RoleName, i % 2 === 1 ? 43200 : 3600]));
+      // Only what the scan reads is kept: no trust policy a second time.
+      expect(Object.keys(file.Roles[0]).sort()).toEqual(['Arn', 'MaxSessionDuration', 'RoleName']);
+      expect(fake.counts['iam:ListRoles']).toBe(3);
+      expect(coverageOf(result.coverage, MAIN, 'aws.roleSessions')).toEqual({ provider: 'aws', scope: MAIN, capability: 'aws.roleSessions', status: 'collected' });
+    });
+
+    it('a denied ListRoles is a missing-permission record for aws.roleSessions only, with no file', async () => {
+      const { result } = await run({ deny: ['iam:ListRoles'] });
+      expect(coverageOf(result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('ListRoles') });
+      expect(coverageOf(result.coverage, MAIN, 'aws.roleSessions')?.reason).not.toContain(CANARY_KEY);
+      expect(result.files[`aws/${MAIN}/list-roles.json`]).toBeUndefined();
+      for (const cap of ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere']) expect(coverageOf(result.coverage, MAIN, cap)?.status).toBe('collected');
+    });
+
+    it('retries a throttled page; throttling that never clears is an error record', async () => {
+      const once = await run({ listRolesPageSize: 1, throttleFirst: { 'iam:ListRoles': 1 } });
+      expect(coverageOf(once.result.coverage, MAIN, 'aws.roleSessions')?.status).toBe('collected');
+      expect((once.result.files[`aws/${MAIN}/list-roles.json`] as { Roles: unknown[] }).Roles).toHaveLength(3);
+      expect(once.fake.counts['iam:ListRoles']).toBe(4);
+      const never = await run({ throttleFirst: { 'iam:ListRoles': 1000 } });
+      expect(coverageOf(never.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringContaining('ListRoles') });
+      expect(never.result.files[`aws/${MAIN}/list-roles.json`]).toBeUndefined();
+    });
+
+    it('a repeated Marker or a page cap ends the read as an error, none of it kept', async () => {
+      const loop = await run({ listRolesPageSize: 1, listRolesRepeatMarker: true });
+      expect(coverageOf(loop.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListRoles repeated a Marker/) });
+      expect(loop.result.files[`aws/${MAIN}/list-roles.json`]).toBeUndefined();
+      const capped = await run({ accounts: [buildAccount(MAIN, { users: 0, groups: 0, policies: 0, roles: 5 })], listRolesPageSize: 1 }, { maxPagesPerListing: 3 });
+      expect(coverageOf(capped.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListRoles: stopped after 3 pages/) });
+      expect(capped.fake.counts['iam:ListRoles']).toBe(3);
+    });
   });
 
   it('turns throttling that never clears into an error record for that capability only', async () => {

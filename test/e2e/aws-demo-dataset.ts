@@ -34,7 +34,8 @@ interface AuthorizationDetails {
 /**
  * One fake account per `aws/<accountId>/` folder of the demo: users, groups, roles and managed
  * policies from `authorization-details.json`, the credential report CSV verbatim, OIDC and SAML
- * providers, and IAM Roles Anywhere trust anchors and profiles.
+ * providers, IAM Roles Anywhere trust anchors and profiles, and the roles' MaxSessionDuration
+ * from `list-roles.json`.
  */
 export function awsAccountsFromDemo(snapshot: Snapshot): FakeAwsAccount[] {
   const accounts = snapshot.manifest.providers.aws?.accounts ?? [];
@@ -59,6 +60,7 @@ export function awsAccountsFromDemo(snapshot: Snapshot): FakeAwsAccount[] {
       credentialReportCsv: demoFile<string>(snapshot, `${dir}/credential-report.csv`),
       trustAnchors: anywhere.trustAnchors,
       profiles: anywhere.profiles,
+      roleSessions: Object.fromEntries(demoFile<{ Roles: Array<{ Arn: string; MaxSessionDuration: number }> }>(snapshot, `${dir}/list-roles.json`).Roles.map((r) => [r.Arn, r.MaxSessionDuration])),
     };
   });
 }

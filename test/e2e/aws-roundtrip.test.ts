@@ -35,7 +35,7 @@ describe('AWS round trip: demo accounts → fake IAM → collectAws (real SDK) �
     expect(got).toEqual(fingerprints(expected.report.findings));
   });
 
-  it('writes back the demo files: authorization details, credential report, federation, Roles Anywhere', () => {
+  it('writes back the demo files: authorization details, credential report, federation, Roles Anywhere, role sessions', () => {
     for (const account of [PROD, DEV]) {
       const dir = `aws/${account}`;
       // Policy documents went out URL-encoded in XML and dates as ISO-8601; both come back CLI-shaped.
@@ -43,10 +43,18 @@ describe('AWS round trip: demo accounts → fake IAM → collectAws (real SDK) �
       expect(run.result.files[`${dir}/credential-report.csv`]).toBe(demo.files[`${dir}/credential-report.csv`]);
       expect(run.result.files[`${dir}/saml-providers.json`]).toEqual(demo.files[`${dir}/saml-providers.json`]);
       expect(run.result.files[`${dir}/rolesanywhere.json`]).toEqual(demo.files[`${dir}/rolesanywhere.json`]);
+      // ListRoles, paged by Marker, for what the authorization details lack: MaxSessionDuration.
+      expect(run.result.files[`${dir}/list-roles.json`]).toEqual(demo.files[`${dir}/list-roles.json`]);
       // GetOpenIDConnectProvider also returns the provider's tags, which the demo omits.
       const oidc = (run.result.files[`${dir}/oidc-providers.json`] as Record<string, unknown>[]).map(({ Tags, ...rest }) => rest);
       expect(oidc).toEqual(demo.files[`${dir}/oidc-providers.json`]);
     }
+  });
+
+  it('judges the SAML roles\' session length from ListRoles: okta-admin\'s 12 hours fail, okta-readonly\'s hour passes', () => {
+    expect(findingsOf(live.scan.report.findings, 'aws-saml-long-session').map((f) => [f.subject.id, f.evidence.maxSessionDuration])).toEqual([[role(PROD, 'okta-admin'), 43200]]);
+    const stats = live.scan.report.rules.find((r) => r.ruleId === 'aws-saml-long-session')!;
+    expect(stats).toMatchObject({ evaluated: 2, failing: 1, unknown: 0 });
   });
 
   it('reports the GitHub trust for the whole org on an admin role, and the old integration key', () => {
@@ -62,7 +70,7 @@ describe('AWS round trip: demo accounts → fake IAM → collectAws (real SDK) �
 
   it('entered both accounts through sts:AssumeRole, collected everything and asked for nothing outside the read-only policy', () => {
     expect(run.result.coverage.map((c) => `${c.scope} ${c.capability} ${c.status}`)).toEqual(
-      [PROD, DEV].flatMap((a) => ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'].map((c) => `${a} ${c} collected`)),
+      [PROD, DEV].flatMap((a) => ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'].map((c) => `${a} ${c} collected`)),
     );
     expect(run.fake.counts['sts:AssumeRole']).toBe(2);
     expect(run.fake.refused).toEqual([]);

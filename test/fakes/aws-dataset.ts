@@ -20,6 +20,11 @@ export interface FakeAwsAccount {
   credentialReportCsv: string;
   trustAnchors: Wire[];
   profiles: Wire[];
+  /**
+   * Role ARN -> MaxSessionDuration (seconds), which ListRoles returns and the authorization
+   * details do not; a role not listed has IAM's default, 3600.
+   */
+  roleSessions?: Record<string, number>;
 }
 
 export interface DatasetSize {
@@ -152,6 +157,8 @@ export function buildAccount(accountId: string, size: DatasetSize = {}, name = `
     groups,
     roles,
     policies,
+    // Every other role allows 12-hour sessions (ListRoles only), the rest IAM's default.
+    roleSessions: Object.fromEntries(roles.map((r, i) => [r.Arn as string, i % 2 === 1 ? 43200 : 3600])),
     oidcProviders: Array.from({ length: n.oidcProviders }, (_, i) => {
       const host = i === 0 ? 'token.actions.githubusercontent.com' : `oidc-${i}.example.com`;
       return {
@@ -203,8 +210,9 @@ export interface AwsMinimumPlan {
   requests: number;
   /**
    * Requests that must follow each other: the authorization-details pages (each needs the
-   * previous page's Marker). GetCallerIdentity, the credential report, the federation providers
-   * and Roles Anywhere need no answer from that chain and can run beside it.
+   * previous page's Marker). GetCallerIdentity, the credential report, the federation providers,
+   * Roles Anywhere and the ListRoles pages (a shorter chain) need no answer from that chain and
+   * can run beside it.
    */
   criticalPath: number;
 }
@@ -212,12 +220,13 @@ export interface AwsMinimumPlan {
 /**
  * GetCallerIdentity, every GetAccountAuthorizationDetails page (`pageSize` items each, as the
  * fake serves them), GenerateCredentialReport until COMPLETE plus GetCredentialReport, the OIDC
- * provider list plus one Get per provider, the SAML provider list, and the Roles Anywhere trust
- * anchor and profile pages.
+ * provider list plus one Get per provider, the SAML provider list, the Roles Anywhere trust
+ * anchor and profile pages, and every ListRoles page (`listRolesPageSize` roles each, by default
+ * `pageSize`, as the fake serves them) for the roles' MaxSessionDuration.
  */
 export function awsMinimumPlan(
   account: FakeAwsAccount,
-  opts: { pageSize: number; reportInProgressPolls?: number; rolesAnywherePageSize?: number },
+  opts: { pageSize: number; reportInProgressPolls?: number; rolesAnywherePageSize?: number; listRolesPageSize?: number },
 ): AwsMinimumPlan {
   const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / size));
   const gaadPages = pages(authorizationItemCount(account), opts.pageSize);
@@ -225,5 +234,8 @@ export function awsMinimumPlan(
   const federation = 1 + account.oidcProviders.length + 1;
   const raPage = opts.rolesAnywherePageSize ?? 50;
   const rolesAnywhere = pages(account.trustAnchors.length, raPage) + pages(account.profiles.length, raPage);
-  return { requests: 1 + gaadPages + report + federation + rolesAnywhere, criticalPath: gaadPages };
+  // A chain of its own beside the authorization details (each page needs the previous Marker);
+  // never longer, since every role is also an authorization-details item.
+  const listRoles = pages(account.roles.length, opts.listRolesPageSize ?? opts.pageSize);
+  return { requests: 1 + gaadPages + report + federation + rolesAnywhere + listRoles, criticalPath: Math.max(gaadPages, listRoles) };
 }

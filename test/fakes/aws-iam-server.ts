@@ -24,6 +24,10 @@ export interface FakeAwsOptions {
   denyAssumeRoleInto?: string[];
   /** IAM may return fewer items than MaxItems: a cap per GetAccountAuthorizationDetails page. */
   pageSize?: number;
+  /** A cap per ListRoles page (default `pageSize`). */
+  listRolesPageSize?: number;
+  /** From the second page on, ListRoles hands back the first page's Marker. */
+  listRolesRepeatMarker?: boolean;
   orgPageSize?: number;
   rolesAnywherePageSize?: number;
   /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
@@ -269,6 +273,25 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       case 'ListSAMLProviders':
         return { SAMLProviderList: account.samlProviders };
+      case 'ListRoles': {
+        // What IAM sends per role (no tags, RoleLastUsed or boundary), with MaxSessionDuration,
+        // which the authorization details lack.
+        const size = Math.min(Number(params.get('MaxItems') ?? 100), options.listRolesPageSize ?? options.pageSize ?? Infinity);
+        const start = decodeToken(params.get('Marker'));
+        const next = start + size;
+        const Roles = account.roles.slice(start, next).map((r) => ({
+          Path: r.Path,
+          RoleName: r.RoleName,
+          RoleId: r.RoleId,
+          Arn: r.Arn,
+          CreateDate: r.CreateDate,
+          AssumeRolePolicyDocument: r.AssumeRolePolicyDocument,
+          MaxSessionDuration: account.roleSessions?.[r.Arn as string] ?? 3600,
+        }));
+        const truncated = next < account.roles.length;
+        const marker = options.listRolesRepeatMarker && start > 0 ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
+        return { Roles, IsTruncated: marker !== undefined, Marker: marker };
+      }
       default:
         throw new ApiError('InvalidAction', 400, `Could not find operation ${action}`);
     }

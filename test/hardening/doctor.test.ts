@@ -338,7 +338,7 @@ describe('doctor against the AWS fake', () => {
     process.env.AWS_ENDPOINT_URL = fake.url;
     try {
       const report = await checkAws({ credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1), requestTimeoutMs: 2000 });
-      expect(status(report)).toEqual({ 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+      expect(status(report)).toEqual({ 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
       expect(fake.counts['rolesanywhere:ListTrustAnchors']).toBe(1);
       expect(env.blocked).toEqual([]);
     } finally {
@@ -360,7 +360,7 @@ describe('doctor against the AWS fake', () => {
     };
 
     const ok = await probe({}, 'all');
-    expect(status(ok.report)).toEqual({ 'aws.organizationAccounts': 'ok', 'aws.account': 'ok', 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+    expect(status(ok.report)).toEqual({ 'aws.organizationAccounts': 'ok', 'aws.account': 'ok', 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
     expect(ok.report.scope).toMatch(/^\d{12}$/);
     expect(ok.assumes).toBe(1);
     expect(ok.refused).toEqual([]);
@@ -460,7 +460,7 @@ describe('doctor against a throttling provider', () => {
           sleep: async (ms) => void sleeps.push(ms),
           random: () => 0.5,
         });
-        expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok' });
+        expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
         expect(report.checks.find((c) => c.name === 'aws.iam')?.detail).toMatch(/GetAccountAuthorizationDetails: Throttling.*run doctor again later/);
         // Half of 25, 50, 100 ... ms (the throttling base): 12 + 25 + 50 + 100 + 200 + 400 + 800 +
         // 1600 = 3187, then the 1813 left of the budget: 9 retries, 10 requests, and no send held

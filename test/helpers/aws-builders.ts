@@ -98,6 +98,11 @@ export interface AccountSpec {
   root?: ReportSpec;
   /** false = no credential report file. */
   credentialReport?: boolean;
+  /**
+   * false = no list-roles.json (a snapshot made before the collector read ListRoles). Otherwise
+   * it lists the roles with a `maxSessionDuration`; a role without one is not in it.
+   */
+  listRoles?: boolean;
   oidcProviders?: { url: string; clientIds: string[] }[];
   samlProviders?: string[];
   rolesAnywhere?: Doc;
@@ -217,6 +222,10 @@ export function awsSnapshot(accounts: Record<string, AccountSpec>, opts: { colle
     }));
     files[`${dir}/saml-providers.json`] = (spec.samlProviders ?? []).map((name) => ({ Arn: `arn:aws:iam::${acct}:saml-provider/${name}`, CreateDate: '2024-01-01T00:00:00Z' }));
     files[`${dir}/rolesanywhere.json`] = spec.rolesAnywhere ?? { trustAnchors: [], profiles: [] };
+    if (spec.listRoles !== false) {
+      const listed = (spec.roles ?? []).filter((r) => r.maxSessionDuration !== undefined);
+      files[`${dir}/list-roles.json`] = { Roles: listed.map((r) => ({ Arn: `arn:aws:iam::${acct}:role${r.path ?? '/'}${r.name}`, RoleName: r.name, MaxSessionDuration: r.maxSessionDuration })) };
+    }
   }
   return {
     manifest: {

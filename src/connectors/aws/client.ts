@@ -9,6 +9,7 @@ import { readOidcProviders, readSamlProviders } from './federation.js';
 import { MAX_PAGES_PER_LISTING } from '../limits.js';
 import { newRequestStats } from './request-stats.js';
 import { readRolesAnywhere } from './roles-anywhere.js';
+import { readRoleSessions, type RoleSessions } from './role-sessions.js';
 import { classifyError, redact, type Outcome } from './safe-error.js';
 import {
   makeIamClient,
@@ -74,7 +75,7 @@ export interface AwsCollectOptions {
   maxResponseBytes?: number;
 }
 
-const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'] as const;
+const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
 
 interface RunContext {
   settings: ClientSettings;
@@ -129,10 +130,11 @@ interface AccountReads {
   oidc: Outcome<unknown[]>;
   saml: Outcome<unknown[]>;
   anywhere: Outcome<unknown>;
+  sessions: Outcome<RoleSessions>;
 }
 
 /**
- * Reads the four capabilities of one account with credentials valid in that account. `label`
+ * Reads the five capabilities of one account with credentials valid in that account. `label`
  * names the account in progress messages; it is a function because in single-account mode the
  * account id arrives while these reads are already running.
  */
@@ -142,7 +144,7 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
   const stats = ctx.settings.stats;
   const say = (message: string): void => ctx.progress(`aws ${label()}: ${message}`);
   try {
-    const [details, report, oidc, saml, anywhere] = await Promise.all([
+    const [details, report, oidc, saml, anywhere, sessions] = await Promise.all([
       attempt('GetAccountAuthorizationDetails', ctx, () =>
         readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`), ctx.maxPages),
       ),
@@ -152,8 +154,10 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
       attempt('ListOpenIDConnectProviders', ctx, () => wrap(() => readOidcProviders(iam, stats))),
       attempt('ListSAMLProviders', ctx, () => wrap(() => readSamlProviders(iam, stats))),
       attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats, ctx.maxPages))),
+      // Beside the authorization-details chain: the roles' MaxSessionDuration, which it lacks.
+      attempt('ListRoles', ctx, () => wrap(() => readRoleSessions(iam, stats, ctx.maxPages))),
     ]);
-    return { details, report, oidc, saml, anywhere };
+    return { details, report, oidc, saml, anywhere, sessions };
   } finally {
     iam.destroy();
     rolesAnywhere.destroy();
@@ -162,7 +166,7 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
 
 /** Files and coverage records of one account's reads. */
 function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): AccountResult {
-  const { details, report, oidc, saml, anywhere } = reads;
+  const { details, report, oidc, saml, anywhere, sessions } = reads;
   const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
   const dir = `aws/${accountId}`;
   const files: Record<string, unknown> = {};
@@ -171,6 +175,7 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
   if (oidc.ok) files[`${dir}/oidc-providers.json`] = oidc.value;
   if (saml.ok) files[`${dir}/saml-providers.json`] = saml.value;
   if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
+  if (sessions.ok) files[`${dir}/list-roles.json`] = sessions.value;
 
   const byCapability: Record<(typeof CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
     'aws.iam': combine([details]),
@@ -178,6 +183,8 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
     'aws.federation': combine([oidc, saml]),
     // Roles Anywhere is optional and regional: a failure is a coverage gap, never fatal.
     'aws.rolesAnywhere': combine([anywhere]),
+    // Only aws-saml-long-session needs it: a failure is a gap that rule reports unknown, never fatal.
+    'aws.roleSessions': combine([sessions]),
   };
   const coverage = CAPABILITIES.map((capability) => {
     const { status, reason } = byCapability[capability];
@@ -204,7 +211,7 @@ function memoizeCredentials(provider: Exclude<AwsCredentials, { accessKeyId: str
   };
 }
 
-/** Each account runs up to five calls at once; more than 16 accounts in parallel only buys throttling. */
+/** Each account runs up to six calls at once; more than 16 accounts in parallel only buys throttling. */
 function clampConcurrency(value: number | undefined): number {
   return Math.min(16, Math.max(1, Math.floor(value ?? 4) || 1));
 }
@@ -225,8 +232,8 @@ function validate(opts: AwsCollectOptions): void {
 }
 
 /**
- * Collects IAM users, groups, roles and policies, the credential report, OIDC/SAML providers and
- * IAM Roles Anywhere for one account (the caller's) or many (through `sts:AssumeRole`). Never
+ * Collects IAM users, groups, roles and policies, the credential report, OIDC/SAML providers,
+ * IAM Roles Anywhere and the roles' maximum session durations for one account (the caller's) or many (through `sts:AssumeRole`). Never
  * throws for provider errors: each capability of each account ends with a coverage record.
  * Throws a TypeError only for contradictory options; once `opts.signal` aborts, rejects with its
  * reason and sends no further request.

@@ -52,10 +52,13 @@ const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1
 
 /**
  * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
- * and last use of each user. The report carries no key ids, so keys are named by slot.
+ * and last use of each user. The report carries no key ids, so keys are named by slot. Returns
+ * the users that look like people (see markPeople) and the account's root user, whose node only
+ * the report's `<root_account>` row makes.
  */
-export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): GraphNode[] {
+export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): { people: GraphNode[]; roots: GraphNode[] } {
   const people: GraphNode[] = [];
+  const roots: GraphNode[] = [];
   if (rows.length > 0) {
     for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
   }
@@ -77,7 +80,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
       return;
     }
     if (isRoot) {
-      b.addNode({ id, kind: 'identity', provider: 'aws', type: 'aws-root-user', name: `root user of ${account}`, nativeId: arn, scope: account, attrs: {} });
+      roots.push(b.addNode({ id, kind: 'identity', provider: 'aws', type: 'aws-root-user', name: `root user of ${account}`, nativeId: arn, scope: account, attrs: {} }));
     }
     const node = b.getNode(id)!;
     const passwordEnabled = password === true;
@@ -111,13 +114,16 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
       };
       b.addEdge({ from: node, to: b.addNode(cred), type: 'HAS_CREDENTIAL', reason: `${node.name} has ${active ? 'an active' : 'an inactive'} access key in slot ${slot}` });
     }
-    if (passwordEnabled) {
+    // IAM writes not_supported in the root row's password_enabled (the report cannot say whether
+    // root has a password), but a password_last_used date shows one it signed in with: that is
+    // the root's console password, the credential a break-glass sign-in uses.
+    if (passwordEnabled || (isRoot && password === 'not_supported' && passwordUsed !== null)) {
       const cred: GraphNode = {
         id: ids.awsCredential(account, `${arn}#password`),
         kind: 'credential',
         provider: 'aws',
         type: 'aws-console-password',
-        name: `${row.user} console password`,
+        name: `${isRoot ? 'root' : row.user} console password`,
         nativeId: `${arn}#password`,
         scope: account,
         credentialType: 'password',
@@ -133,7 +139,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     node.lastUsedAt = latest(passwordUsed, ...keyUses);
     if (!isRoot && classifyUser(node, { passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed }, config)) people.push(node);
   });
-  return people;
+  return { people, roots };
 }
 
 /**

@@ -48,6 +48,7 @@ const CAPS = {
   report: 'aws.credentialReport',
   federation: 'aws.federation',
   rolesAnywhere: 'aws.rolesAnywhere',
+  roleSessions: 'aws.roleSessions',
 };
 
 export interface AccountState {
@@ -146,6 +147,7 @@ function transformAccount(
   const oidcPath = `${dir}/oidc-providers.json`;
   const samlPath = `${dir}/saml-providers.json`;
   const raPath = `${dir}/rolesanywhere.json`;
+  const listRolesPath = `${dir}/list-roles.json`;
   const warn = (m: string): void => b.warn(m);
   const iamCov = capabilityCoverage(snapshot, 'aws', account, CAPS.iam, [authzPath], warn);
   b.addCoverage(iamCov);
@@ -155,6 +157,10 @@ function transformAccount(
   const raCov = capabilityCoverage(snapshot, 'aws', account, CAPS.rolesAnywhere, [raPath], warn);
   b.addCoverage(fedCov);
   b.addCoverage(raCov);
+  // Snapshots made before the collector read ListRoles have no list-roles.json: a not-collected
+  // record (capabilityCoverage), so the coverage section says the durations were not read.
+  const sessionsCov = capabilityCoverage(snapshot, 'aws', account, CAPS.roleSessions, [listRolesPath], warn);
+  b.addCoverage(sessionsCov);
   // A file whose capability was not collected (403, error, or its sibling file missing) may be a
   // partial list: read as complete, a missing GitHub OIDC provider would turn "reaches" into "may
   // reach". Such a file is read as if it were absent, which the trust code treats as unknown; the
@@ -164,6 +170,7 @@ function transformAccount(
   const oidcRaw = usable(oidcPath, fedCov);
   const samlRaw = usable(samlPath, fedCov);
   const raRaw = usable(raPath, raCov);
+  const sessionsRaw = usable(listRolesPath, sessionsCov);
   const reportRaw = usable(reportPath, reportCov);
   const raw = usable(authzPath, iamCov);
   if (raw === undefined) return undefined;
@@ -194,12 +201,14 @@ function transformAccount(
   const evaluator = createEvaluator(model, { now });
   const crown = addCrownJewels(b, account);
 
+  const sessions = readRoleSessions(sessionsRaw, listRolesPath);
   const principals = principalsOf(model);
   // The builder's node of each principal and group, by ARN: the steps below give them as edge
   // ends and change their attributes, without building and hashing their ids again.
   const nodes = new Map<string, GraphNode>();
   for (const p of principals) {
     const node = b.addNode(principalNode(p, account, config));
+    if (p.kind === 'role' && sessions) setSessionDuration(node, sessions, p.arn);
     nodes.set(p.arn, node);
     addOwnerTag(b, node, account);
   }
@@ -215,7 +224,9 @@ function transformAccount(
     }
   }
 
-  const people = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : [];
+  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : { people: [], roots: [] };
+  const people = fromReport.people;
+  for (const root of fromReport.roots) grantRoot(b, root, crown);
   if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
   else recordReportUnread(b, [...model.users.values()], account, config);
 
@@ -251,6 +262,18 @@ function addCrownJewels(b: GraphBuilder, account: string): { admin: GraphNode; s
     write: mk('write', `AWS account ${account} data write`, 2),
     read: mk('read', `AWS account ${account} data read`, 1),
   };
+}
+
+/**
+ * The root user holds every right in its account: no IAM policy or permissions boundary limits
+ * it (only an SCP of an organisation can, which the scan does not read), so it is the account's
+ * administrator and holds each crown jewel itself.
+ */
+function grantRoot(b: GraphBuilder, root: GraphNode, crown: ReturnType<typeof addCrownJewels>): void {
+  const reason = `${root.name} holds every right in the account; IAM policies do not limit the root user`;
+  for (const to of [crown.admin, crown.identity, crown.secrets, crown.write, crown.read]) {
+    b.addEdge({ from: root, to, type: 'GRANTED', reason, evidence: { method: 'root-user' } });
+  }
 }
 
 const OWNER_TAG = /^(owner|owners|contact|technical[-_]?owner|business[-_]?owner)$/i;
@@ -727,6 +750,41 @@ function readSamlProviders(raw: unknown, path: string): Set<string> | undefined 
       return r.str(p, 'Arn', `$[${i}]`);
     }),
   );
+}
+
+/**
+ * `list-roles.json` (ListRoles, as `aws iam list-roles` prints it: `{ "Roles": [...] }`): each
+ * role's MaxSessionDuration by ARN. Undefined when the file was not read. A role without a
+ * number there is left out, so its duration stays unknown.
+ */
+function readRoleSessions(raw: unknown, path: string): Map<string, number> | undefined {
+  if (raw === undefined) return undefined;
+  const r: Reader = new Reader(path);
+  if (!isObject(raw) || !Array.isArray(raw.Roles)) r.fail('$', 'expected an object with a "Roles" array, as `aws iam list-roles` prints');
+  const out = new Map<string, number>();
+  raw.Roles.forEach((role, i) => {
+    if (!isObject(role)) r.fail(`$.Roles[${i}]`, 'expected an object');
+    const arn = r.str(role, 'Arn', `$.Roles[${i}]`);
+    const seconds = role.MaxSessionDuration;
+    if (seconds === undefined) return;
+    // IAM allows 3600 to 43200 seconds; anything else is no IAM answer (a corrupt file), and read
+    // as a duration it could pass or fail the session rule on a made-up value.
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
+      r.fail(`$.Roles[${i}].MaxSessionDuration`, 'expected a whole number of seconds from 3600 to 43200');
+    }
+    out.set(arn, seconds);
+  });
+  return out;
+}
+
+/**
+ * A role's MaxSessionDuration from ListRoles, over the authorization details' (which IAM does not
+ * send). A role the list does not have (made after it was read) keeps what it had, usually
+ * nothing: the session rule then says it is not in the list.
+ */
+function setSessionDuration(node: GraphNode, sessions: ReadonlyMap<string, number>, arn: string): void {
+  const seconds = sessions.get(arn);
+  if (seconds !== undefined) node.attrs.maxSessionDuration = seconds;
 }
 
 function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): FederationInfo['subjectMatch'] {

@@ -1,7 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/aws/aws-saml-long-session.js';
 import { runRule } from '../../helpers/rule-tester.js';
-import { NOW, oneAccount, roleId, ruleCases, trust, type RoleSpec } from '../../helpers/aws-builders.js';
+import { ACCT, NOW, awsSnapshot, missing, oneAccount, roleId, ruleCases, trust, type RoleSpec } from '../../helpers/aws-builders.js';
+import { GraphBuilder } from '../../../src/graph/graph.js';
+import { transformAws } from '../../../src/connectors/aws/transform.js';
+import { DEFAULT_CONFIG } from '../../../src/config/types.js';
+import { InputError } from '../../../src/errors.js';
+import type { Snapshot } from '../../../src/snapshot/snapshot.js';
+import type { CoverageRecord } from '../../../src/snapshot/types.js';
 
 const role = (spec: Partial<RoleSpec>) => oneAccount({ roles: [{ name: 'sso-admin', trust: trust.saml(), ...spec }], samlProviders: ['Okta'] });
 
@@ -20,6 +26,72 @@ describe('aws-saml-long-session', () => {
     { name: 'a looser limit from the options', graph: () => role({ maxSessionDuration: 4 * 3600 }), subject: roleId('sso-admin'), verdict: 'pass', options: { maxSessionHours: 4 } },
     { name: 'MaxSessionDuration not collected (GAAD omits it)', graph: () => role({}), subject: roleId('sso-admin'), verdict: 'unknown' },
   ]);
+
+  // GetAccountAuthorizationDetails does not return MaxSessionDuration: the collector reads it with
+  // ListRoles into list-roles.json (capability aws.roleSessions).
+  describe('MaxSessionDuration from list-roles.json', () => {
+    const snap = (spec: Partial<RoleSpec>, opts: { listRoles?: boolean; coverage?: CoverageRecord[] } = {}): Snapshot => {
+      const s = awsSnapshot({ [ACCT]: { roles: [{ name: 'sso-admin', trust: trust.saml(), ...spec }], samlProviders: ['Okta'], listRoles: opts.listRoles } }, { coverage: opts.coverage });
+      // As IAM answers: the authorization details never carry it.
+      const details = s.files[`aws/${ACCT}/authorization-details.json`] as { RoleDetailList: Record<string, unknown>[] };
+      for (const r of details.RoleDetailList) delete r.MaxSessionDuration;
+      return s;
+    };
+    const graphOf = (s: Snapshot) => {
+      const b = new GraphBuilder();
+      transformAws(s, b, DEFAULT_CONFIG);
+      return b.build();
+    };
+    const verdict = (s: Snapshot) => {
+      const r = runRule(rule, graphOf(s), { now: NOW });
+      return { verdict: r.verdicts.get(roleId('sso-admin')), reasons: Object.keys(r.stats.unknownReasons), findings: r.findings };
+    };
+
+    it('judges the duration ListRoles gave, with no MaxSessionDuration in the authorization details', () => {
+      const long = verdict(snap({ maxSessionDuration: 43200 }));
+      expect(long.verdict).toBe('fail');
+      expect(long.findings[0].evidence.maxSessionDuration).toBe(43200);
+      expect(verdict(snap({ maxSessionDuration: 3600 })).verdict).toBe('pass');
+    });
+
+    it('a snapshot without list-roles.json (made before ListRoles was read): unknown, and the coverage says so', () => {
+      const s = snap({ maxSessionDuration: 43200 }, { listRoles: false });
+      const g = graphOf(s);
+      expect(g.coverageRecord('aws', ACCT, 'aws.roleSessions')).toEqual({ provider: 'aws', scope: ACCT, capability: 'aws.roleSessions', status: 'not-collected', reason: `no aws/${ACCT}/list-roles.json in the snapshot` });
+      const v = verdict(s);
+      expect(v.verdict).toBe('unknown');
+      expect(v.reasons).toEqual(['MaxSessionDuration was not read: aws.roleSessions not-collected (ListRoles returns it, the authorization details do not)']);
+    });
+
+    it('ListRoles denied (manifest record): unknown, the file not read even when present', () => {
+      const v = verdict(snap({ maxSessionDuration: 43200 }, { coverage: [missing('aws.roleSessions')] }));
+      expect(v.verdict).toBe('unknown');
+      expect(v.reasons[0]).toContain('aws.roleSessions missing-permission');
+    });
+
+    it('a role missing from the list (made after it was read) is unknown, saying so', () => {
+      const v = verdict(snap({}));
+      expect(v.verdict).toBe('unknown');
+      expect(v.reasons[0]).toContain('not in the ListRoles answer');
+    });
+
+    it('a malformed list-roles.json is an input error naming the place', () => {
+      const s = snap({ maxSessionDuration: 43200 });
+      (s.files[`aws/${ACCT}/list-roles.json`] as { Roles: Record<string, unknown>[] }).Roles[0].MaxSessionDuration = '12h';
+      const thrown = (): InputError => {
+        try {
+          graphOf(s);
+        } catch (e) {
+          if (e instanceof InputError) return e;
+          throw e;
+        }
+        throw new Error('no input error');
+      };
+      expect(thrown()).toMatchObject({ file: `aws/${ACCT}/list-roles.json`, location: '$.Roles[0].MaxSessionDuration' });
+      s.files[`aws/${ACCT}/list-roles.json`] = [];
+      expect(thrown().message).toMatch(/"Roles" array/);
+    });
+  });
 
   it('evaluates only roles entered through SAML', () => {
     const g = oneAccount({ roles: [{ name: 'svc', trust: trust.service('ec2.amazonaws.com'), maxSessionDuration: 43200 }] });

@@ -4,6 +4,7 @@ import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 import type { CoverageStatus } from '../../../src/snapshot/types.js';
 import { capabilityLabel } from '../../../src/engine/missing-capability.js';
+import { GITHUB, VENDOR, oneAccount, trust } from '../../helpers/aws-builders.js';
 
 const now = '2026-11-20T00:00:00Z';
 const admin = node('aws-admin', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin' });
@@ -242,5 +243,32 @@ describe('nhi-path-to-crown-jewel', () => {
       expect(r.findings).toEqual([]);
       expect(r.verdicts.has('sp')).toBe(false);
     });
+  });
+});
+
+// An AWS account that a role trusts is not a federated workload: the entry point's label says
+// what it is (a review found "AWS account 999988887777 (not scanned) (external federated workload)").
+describe('nhi-path-to-crown-jewel: the label of an external entry point', () => {
+  const entryOf = (trustDoc: Record<string, unknown>) => {
+    const g = oneAccount({ roles: [{ name: 'vendor-admin', trust: trustDoc, managed: ['AdministratorAccess'] }] });
+    const f = runRule(rule, g, { now }).findings.find((x) => x.evidence.crownJewel === 'admin')!;
+    return { why: f.args.why, message: f.message };
+  };
+
+  it('a trusted AWS account outside the scan is a trusted AWS account', () => {
+    const { why, message } = entryOf(trust.account(VENDOR));
+    expect(why).toBe('trusted AWS account');
+    expect(message).toContain(`AWS account ${VENDOR} (not scanned) (trusted AWS account)`);
+  });
+
+  it('Principal "*" is anyone', () => {
+    expect(entryOf(trust.anyone()).why).toBe('any AWS principal');
+  });
+
+  // Near miss: an OIDC workload still is a federated workload.
+  it('a GitHub workflow stays an external federated workload', () => {
+    const g = oneAccount({ oidcProviders: [GITHUB], roles: [{ name: 'deploy', trust: trust.github('repo:acme/*', { like: true }), managed: ['AdministratorAccess'] }] });
+    const f = runRule(rule, g, { now }).findings.find((x) => x.evidence.crownJewel === 'admin')!;
+    expect(f.args.why).toBe('external federated workload');
   });
 });

@@ -35,6 +35,18 @@ const cases: OktaRuleCase[] = [
 describe('okta-aws-broad-role-mapping', () => {
   it.each(cases)('$name', (c) => runCase(rule, c));
 
+  // Raised to high only when the roles behind the app reach T3 or T4 (the demo's AWS Prod SSO,
+  // test/cli/paths-and-explain.test.ts). Near miss: here no AWS account is scanned, so the app
+  // reaches nothing known and its findings keep the rule's medium, with no tier in the evidence.
+  it('keeps medium when the roles behind the app are not known to reach a high tier', () => {
+    const graph = oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, joinAllRoles: true, sessionDuration: 43200 } }).graph();
+    const found = runRule(rule, graph, { now: NOW }).findings;
+    expect(found.map((f) => [f.messageId, f.severity, f.evidence.mapsToTier]).sort()).toEqual([
+      ['joinAllRoles', 'medium', undefined],
+      ['longSession', 'medium', undefined],
+    ]);
+  });
+
   // Okta's named-group syntax is read as the linker reads it; the message quotes the filter as written.
   it('finds a catch-all written with an Okta named group, (?{{role}}.*)', () => {
     const graph = oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: '(?{{role}}.*)' } }).graph();

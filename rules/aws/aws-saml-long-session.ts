@@ -1,4 +1,4 @@
-import { defineRule, missingCapability } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, missingCapability } from '../../src/rule-kit.js';
 
 interface TrustFacts {
   unusable?: { problem: string };
@@ -43,7 +43,7 @@ export default defineRule({
     if (typeof seconds !== 'number') {
       // The authorization details never carry it: ListRoles (aws.roleSessions) does.
       const missing = missingCapability(ctx.graph, role, ['aws.roleSessions']);
-      if (missing) return ctx.unknown(`MaxSessionDuration was not read: ${missing} (ListRoles returns it, the authorization details do not)`);
+      if (missing) return ctx.unknown(`${cannotJudge(missing, 'whether its sessions outlast the limit')} (ListRoles returns MaxSessionDuration; the authorization details do not)`);
       return ctx.unknown('MaxSessionDuration was not read: the role is not in the ListRoles answer (made after the list was read?)');
     }
     const limit = Number(ctx.options.maxSessionHours);

@@ -37,7 +37,7 @@ describe('the AWS root user', () => {
     const text = renderExplain(m.card, false);
     expect(text).toContain('capability T4');
     expect(text).toContain('autonomy human-triggered');
-    expect(text).toContain('password root console password');
+    expect(text).toContain('root console password');
     expect(text).not.toContain('no credentials recorded');
     const row = parseCsv(renderRecertCsv(r.report), 'recert.csv').find((x) => x.type === 'aws-root-user')!;
     expect(row.capability_tier).toBe('T4');

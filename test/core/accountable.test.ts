@@ -81,7 +81,7 @@ describe('accountable humans: people only', () => {
     const g = graphOf([node('app', { provider: 'entra', type: 'entra-service-principal', attrs: { ownersCollected: true } }), svcUser('svc')], [edge('svc', 'app', 'OWNS')]);
     const a = analyze(g, opts);
     const s = summarizeIdentity(g, a, 'app', []);
-    const csv = renderRecertCsv({ scannedAt: '2026-11-20T00:00:00Z', identities: [s] } as never);
+    const csv = renderRecertCsv({ scannedAt: '2026-11-20T00:00:00Z', identities: [s], findings: [] } as never);
     const [header, row] = csv.trim().split('\n');
     const cols = header.split(',');
     const cells = row.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, ''));

@@ -101,7 +101,7 @@ describe('AWS', () => {
   afterAll(() => env.restore());
   const KEY = 'AKIADOCTOR0000000007';
   const SECRET = 'doctor-aws-secret-0000000000000000007';
-  const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere'];
+  const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'];
 
   it('three steps in a row that each wait their 5 s spend the budget: the capabilities are not read, THROTTLED, not OK', async () => {
     // With random 0.5 the ninth throttle of a call ends its 5 s exactly (12 + 25 + ... + 1600 +
@@ -129,6 +129,7 @@ describe('AWS', () => {
         'aws.credentialReport': 'throttled',
         'aws.federation': 'throttled',
         'aws.rolesAnywhere': 'throttled',
+        'aws.roleSessions': 'throttled',
       });
       expect(sum(sleeps)).toBe(3 * DOCTOR_WAIT_BUDGET_MS);
       expect(sum(sleeps)).toBeLessThanOrEqual(DOCTOR_CHECK_BUDGET_MS);
@@ -146,17 +147,17 @@ describe('AWS', () => {
     const fake = await startFakeAws({
       accounts: [buildAccount('111122223333')],
       credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
-      throttleFirst: { 'iam:GetAccountAuthorizationDetails': 1000, 'iam:GenerateCredentialReport': 1000, 'iam:ListOpenIDConnectProviders': 1000, 'rolesanywhere:ListTrustAnchors': 1000 },
+      throttleFirst: { 'iam:GetAccountAuthorizationDetails': 1000, 'iam:GenerateCredentialReport': 1000, 'iam:ListOpenIDConnectProviders': 1000, 'rolesanywhere:ListTrustAnchors': 1000, 'iam:ListRoles': 1000 },
     });
     const sleeps: number[] = [];
     try {
       const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
-      expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'throttled', 'aws.federation': 'throttled', 'aws.rolesAnywhere': 'throttled' });
-      // Four calls of 5 s each would be 20 s; the budget ends them together.
+      expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'throttled', 'aws.federation': 'throttled', 'aws.rolesAnywhere': 'throttled', 'aws.roleSessions': 'throttled' });
+      // Five calls of 5 s each would be 25 s; the budget ends them together.
       expect(sum(sleeps)).toBe(DOCTOR_CHECK_BUDGET_MS);
       // Every wait was followed by a retry, and each call made one last attempt that was not retried.
-      const sent = ['iam:GetAccountAuthorizationDetails', 'iam:GenerateCredentialReport', 'iam:ListOpenIDConnectProviders', 'rolesanywhere:ListTrustAnchors'].map((p) => fake.counts[p] ?? 0);
-      expect(sum(sent)).toBe(sleeps.length + 4);
+      const sent = ['iam:GetAccountAuthorizationDetails', 'iam:GenerateCredentialReport', 'iam:ListOpenIDConnectProviders', 'rolesanywhere:ListTrustAnchors', 'iam:ListRoles'].map((p) => fake.counts[p] ?? 0);
+      expect(sum(sent)).toBe(sleeps.length + 5);
       // Nothing after a limited call of a capability was sent.
       expect(fake.counts['iam:GetCredentialReport'] ?? 0).toBe(0);
       expect(fake.counts['iam:ListSAMLProviders'] ?? 0).toBe(0);

@@ -60,13 +60,13 @@ describe('aws-saml-long-session', () => {
       expect(g.coverageRecord('aws', ACCT, 'aws.roleSessions')).toEqual({ provider: 'aws', scope: ACCT, capability: 'aws.roleSessions', status: 'not-collected', reason: `no aws/${ACCT}/list-roles.json in the snapshot` });
       const v = verdict(s);
       expect(v.verdict).toBe('unknown');
-      expect(v.reasons).toEqual(['MaxSessionDuration was not read: aws.roleSessions not-collected (ListRoles returns it, the authorization details do not)']);
+      expect(v.reasons).toEqual(['the maximum session durations of the roles (ListRoles) of account 111122223333 were not read (not collected: no aws/111122223333/list-roles.json in the snapshot); so whether its sessions outlast the limit cannot be judged (ListRoles returns MaxSessionDuration; the authorization details do not)']);
     });
 
     it('ListRoles denied (manifest record): unknown, the file not read even when present', () => {
       const v = verdict(snap({ maxSessionDuration: 43200 }, { coverage: [missing('aws.roleSessions')] }));
       expect(v.verdict).toBe('unknown');
-      expect(v.reasons[0]).toContain('aws.roleSessions missing-permission');
+      expect(v.reasons[0]).toContain('the maximum session durations of the roles (ListRoles) of account 111122223333 were not read (denied: AccessDenied); so whether its sessions outlast the limit cannot be judged');
     });
 
     it('a role missing from the list (made after it was read) is unknown, saying so', () => {

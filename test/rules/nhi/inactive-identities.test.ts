@@ -85,7 +85,7 @@ describe('an Okta API token whose owner is SUSPENDED or DEPROVISIONED: its power
     const dormant = verdictOf(sharedSecretHighTier, org('SUSPENDED'), T);
     expect(dormant).toMatchObject({ verdict: 'fail', severities: ['medium'], messageIds: ['weakDormant'] });
     expect(dormant.findings[0].message).toBe(
-      'agent-token is T4 and proves itself with a shared secret (api-token SSWS token agent-token); Okta rejects it while pat.lee@acme.com is SUSPENDED, and it is usable again if the owner is reactivated',
+      'agent-token is T4 and proves itself with a shared secret (SSWS token agent-token); Okta rejects it while pat.lee@acme.com is SUSPENDED, and it is usable again if the owner is reactivated',
     );
     expect(dormant.findings[0].evidence.ownerStatus).toBe('SUSPENDED');
   });

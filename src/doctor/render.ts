@@ -28,7 +28,10 @@ export function renderDoctor(reports: readonly ProviderReport[]): string {
   if (reports.some(unreachable)) out.push('A provider could not be reached (see its credential line above): check network access, the endpoint settings and any proxy, then run doctor again.');
   if (reports.some(serverFailed)) out.push("A provider answered with a server error (see its credential line above): the credential was not checked; run doctor again later, and check the provider's status page if it persists.");
   if (reports.some(throttled)) out.push("A provider limited doctor's requests (THROTTLED above): those permissions were not checked; run doctor again later.");
-  if (reports.some(incomplete)) out.push('Some capabilities cannot be read: grant what is listed above, or scans will report them as coverage gaps.');
+  // By cause: a MISSING line names what to grant; an ERROR line is a read that failed (a server
+  // error, a timeout, an answer we could not use), where granting anything would change nothing.
+  if (reports.some(missing)) out.push('Some capabilities cannot be read: grant what is listed above (MISSING), or scans will report them as coverage gaps.');
+  if (reports.some(readFailed)) out.push('A capability read failed (ERROR above): nothing to grant for it; run doctor again later, and if it persists, see the error on its line. Until then scans will report it as a coverage gap.');
   if (doctorExitCode(reports) === 0) out.push('All checks passed.');
   return out.join('\n') + '\n';
 }
@@ -39,6 +42,8 @@ const refused = (r: ProviderReport): boolean => r.credential.status !== 'ok' && 
 const unreachable = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.unreachable === true;
 const serverFailed = (r: ProviderReport): boolean => r.credential.status !== 'ok' && r.credential.serverError === true;
 const incomplete = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'missing' || c.status === 'error');
+const missing = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'missing');
+const readFailed = (r: ProviderReport): boolean => r.checks.some((c) => c.status === 'error');
 const throttled = (r: ProviderReport): boolean => r.credential.status === 'throttled' || r.checks.some((c) => c.status === 'throttled');
 
 /**

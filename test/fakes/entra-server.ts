@@ -33,6 +33,8 @@ export interface EntraFakeOptions {
    * for 429 and 503, `server_error` otherwise), as a failing or limiting authority would.
    */
   tokenStatus?: number;
+  /** Only the first this many token requests get `tokenStatus`; the later ones are served as usual. Default: all. */
+  tokenStatusTimes?: number;
   /**
    * Graph's documented page limit for `/users` when `signInActivity` is selected (user-list: 500).
    * When set, a larger `$top` there is answered 400, as a real tenant may.
@@ -106,6 +108,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   const cert = opts.certificatePem ? new X509Certificate(opts.certificatePem) : undefined;
   let hangTokens = opts.hangTokenRequests ?? 0;
   let failedBatches = 0;
+  let statusTokensLeft = opts.tokenStatusTimes ?? Infinity;
 
   const issueToken = (): string => {
     const token = `fake-at-${randomBytes(12).toString('hex')}`;
@@ -217,7 +220,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.redirectTokenTo) {
       counts.token++;
       served = { status: 307, headers: { location: opts.redirectTokenTo }, body: {} };
-    } else if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.tokenStatus !== undefined) {
+    } else if (req.method === 'POST' && url.pathname.endsWith('/oauth2/v2.0/token') && opts.tokenStatus !== undefined && statusTokensLeft > 0) {
+      statusTokensLeft--;
       counts.token++;
       const error = opts.tokenStatus === 429 || opts.tokenStatus === 503 ? 'temporarily_unavailable' : 'server_error';
       served = { status: opts.tokenStatus, headers: opts.tokenStatus === 429 ? { 'retry-after': '120' } : {}, body: { error, error_description: 'AADSTS50000: There was an error issuing a token.', error_codes: [50000] } };

@@ -36,6 +36,21 @@ describe('doctor: a server error at the credential step', () => {
     expect(renderDoctor([r, refused])).toMatch(/credential was refused[^]*answered with a server error/);
   });
 
+  it('a capability read that failed with a server error is not sent to be granted: the footer says why by cause', () => {
+    const failed: ProviderReport = { provider: 'entra', scope: 't', credential: { name: 'credential', status: 'ok', detail: 'token acquired' }, checks: [{ name: 'entra.users', status: 'error', detail: '503 ServiceUnavailable on /v1.0/users' }] };
+    const out = renderDoctor([failed]);
+    expect(out).not.toMatch(/grant what is listed/);
+    expect(out).toMatch(/^A capability read failed \(ERROR above\): nothing to grant for it; run doctor again later/m);
+    expect(doctorExitCode([failed])).toBe(3);
+    // A missing permission still asks for the grant, and only the grant.
+    const missing: ProviderReport = { ...failed, checks: [{ name: 'entra.users', status: 'missing', grant: 'User.Read.All' }] };
+    expect(renderDoctor([missing])).toMatch(/^Some capabilities cannot be read: grant what is listed above \(MISSING\), or scans will report them as coverage gaps\.$/m);
+    expect(renderDoctor([missing])).not.toMatch(/A capability read failed/);
+    // Both: both lines.
+    const both: ProviderReport = { ...failed, checks: [...failed.checks, { name: 'entra.groups', status: 'missing', grant: 'GroupMember.Read.All' }] };
+    expect(renderDoctor([both])).toMatch(/grant what is listed above[^]*A capability read failed/);
+  });
+
   describe('Okta', () => {
     let sandbox: { restore(): void };
     beforeAll(() => {

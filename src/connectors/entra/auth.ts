@@ -8,7 +8,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { requestSignal } from '../abort.js';
+import { requestSignal, waitUntilStopped } from '../abort.js';
 import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
 import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
@@ -42,7 +42,8 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
     ...(await credentialConfig(opts.credential, readFile)),
   };
   const log: NetworkLog = { sent: 0 };
-  const cca = new ConfidentialClientApplication({ auth, system: { networkClient: timedNetworkClient(opts.requestTimeoutMs ?? 60_000, opts.signal, log) } });
+  const networkClient = timedNetworkClient(opts.requestTimeoutMs ?? 60_000, opts.signal, log, waitUntilStopped(opts.sleep, opts.signal), opts.now ?? Date.now);
+  const cca = new ConfidentialClientApplication({ auth, system: { networkClient } });
   const scopes = [`${graphOrigin}/.default`];
   let networkRequests = 0;
   return {
@@ -59,7 +60,7 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
         // Stopped from outside: not this credential's failure.
         opts.signal?.throwIfAborted();
         const sent = log.sent > sentBefore;
-        throw authErrorFrom(err, opts, sent ? log.lastNoAnswer : undefined, sent ? log.lastStatus : undefined);
+        throw authErrorFrom(err, opts, sent ? log.lastNoAnswer : undefined, sent ? { status: log.lastStatus, url: log.lastUrl, attempts: log.sent - sentBefore } : undefined);
       }
       if (!result?.accessToken) throw new EntraAuthError('the token endpoint returned no access token');
       if (!result.fromCache) networkRequests++;
@@ -199,7 +200,24 @@ interface NetworkLog {
   lastNoAnswer?: NoAnswer;
   /** The HTTP status of the last request to end, when it was answered. */
   lastStatus?: number;
+  /** Where the last request went: origin and path, no query (for reasons; never a secret). */
+  lastUrl?: string;
 }
+
+/**
+ * A token POST answered 429 or 5xx is sent again at most this many times. MSAL itself never
+ * retries: it remembers the answer for the request (60 s, or the Retry-After up to an hour) and
+ * fails every later acquisition at once without asking again, so a single 503 would otherwise
+ * cost the whole tenant.
+ */
+const TOKEN_RETRIES = 2;
+/** Wait before retry n (0-based) when the answer named none: short, the run is waiting on it. */
+const TOKEN_BACKOFF_MS = 500;
+/**
+ * Longest total wait for one token request. A Retry-After asking for more is not waited out:
+ * the answer is final, and the collector records the tenant as not read (exit 3).
+ */
+const TOKEN_WAIT_BUDGET_MS = 10_000;
 
 /**
  * MSAL's own network module sets no timeout on the token POST, so a token endpoint that never
@@ -209,22 +227,22 @@ interface NetworkLog {
  * records whether each request got an answer. fetch rejects only when none came (connection
  * refused or reset, DNS, TLS), or when stopped; with `redirect: 'manual'` a redirect is an answer
  * instead of a rejection. A body that breaks off or never ends (timeout) counts as no answer.
+ * A token POST answered 429 or 5xx is sent again a few times (TOKEN_RETRIES) within a short wait.
  */
-function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, log: NetworkLog): INetworkModule {
-  const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
-    let res: Response;
-    let text: string;
+function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, log: NetworkLog, sleep: (ms: number) => Promise<void>, now: () => number): INetworkModule {
+  const sendOnce = async (url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<{ res: Response; text: string }> => {
     const request = requestSignal(timeoutMs, stop);
     log.sent++;
+    log.lastUrl = withoutQuery(url);
     try {
-      res = await fetch(url, {
+      const res = await fetch(url, {
         method,
         headers: options?.headers,
         ...(method === 'POST' ? { body: options?.body ?? '' } : {}),
         redirect: 'manual',
         signal: request.signal,
       });
-      text = await res.text();
+      return { res, text: await res.text() };
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
       log.lastNoAnswer = timedOut ? 'timeout' : 'no-answer';
@@ -232,6 +250,19 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, lo
       throw new AuthError(timedOut ? TIMED_OUT : UNREACHABLE, timedOut ? `no answer within ${timeoutMs} ms` : 'network request failed');
     } finally {
       request.done();
+    }
+  };
+  const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    let { res, text } = await sendOnce(url, method, options);
+    // Only the token POST is asked again: a limited or failing token endpoint has judged nothing.
+    // MSAL sees only the last answer, so its own memory of a 429/5xx holds just that one.
+    let waited = 0;
+    for (let retry = 0; method === 'POST' && (res.status === 429 || res.status >= 500) && retry < TOKEN_RETRIES; retry++) {
+      const wait = retryAfterMs(res.headers.get('retry-after'), now) ?? TOKEN_BACKOFF_MS * 2 ** retry;
+      if (waited + wait > TOKEN_WAIT_BUDGET_MS) break;
+      waited += wait;
+      await sleep(wait);
+      ({ res, text } = await sendOnce(url, method, options));
     }
     log.lastNoAnswer = undefined;
     log.lastStatus = res.status;
@@ -255,12 +286,31 @@ function timedNetworkClient(timeoutMs: number, stop: AbortSignal | undefined, lo
   };
 }
 
+/** A Retry-After header (seconds or an HTTP date) in milliseconds; undefined when absent or unreadable. */
+function retryAfterMs(value: string | null, now: () => number): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - now();
+  return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
+}
+
+/** Origin and path of a URL, for a reason: a query could carry something that is not ours to print. */
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return 'the token endpoint';
+  }
+}
+
 /**
  * Turns an MSAL error into one line: error code and AADSTS number only, never the raw text.
  * `noAnswer`: the last of this acquisition's requests to end got no answer (how); MSAL then gave
  * up for that reason, whatever code it reports. `answered`: that request's HTTP status otherwise.
  */
-function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnswer | undefined, answered?: number): Error {
+function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnswer | undefined, last?: { status?: number; url?: string; attempts: number }): Error {
+  const answered = last?.status;
   if (err instanceof EntraConfigError) return err;
   const e = err as { errorCode?: unknown; errorMessage?: unknown; message?: unknown };
   const code = cleanProviderText(e.errorCode ?? 'unknown_error', 60).replace(/[^\w.-]/g, '_');
@@ -297,7 +347,7 @@ function authErrorFrom(err: unknown, opts: EntraCollectOptions, noAnswer: NoAnsw
     return new EntraAuthError(
       `token request for tenant ${tenant} failed: the token endpoint ${why} (HTTP ${answered}, ${code}${aadsts ? `, ${aadsts}` : ''})`,
       'not a refusal of the credential; try again later',
-      { status: answered },
+      { status: answered, ...(last?.url ? { endpoint: last.url } : {}), attempts: last!.attempts },
     );
   }
   return new EntraAuthError(`token request for tenant ${tenant} failed: ${code}${aadsts ? ` (${aadsts})` : ''}`, HINTS[opts.credential.kind]);

@@ -1,5 +1,6 @@
 import type { CollectResult } from '../../snapshot/types.js';
 import { createTokenSource } from './auth.js';
+import { EntraAuthError, cleanProviderText } from './errors.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
 import { coverageRecord, dependsOn } from './coverage.js';
 import {
@@ -34,7 +35,15 @@ type GraphObject = Record<string, unknown>;
 export async function collectEntra(opts: EntraCollectOptions): Promise<CollectResult> {
   const origin = resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
   const tokens = await createTokenSource(opts, origin);
-  await tokens.getToken(false); // a refused credential is a setup problem, not partial coverage
+  try {
+    await tokens.getToken(false); // a refused credential is a setup problem, not partial coverage
+  } catch (e) {
+    // A token endpoint that limited (429) or failed (5xx) past the retries has judged nothing
+    // about the credential, and without a token nothing can be read: every capability is an
+    // error naming the answer (exit 3), and the other providers go on, as for Okta.
+    if (e instanceof EntraAuthError && e.status !== undefined) return tokenUnavailable(opts.tenantId, e);
+    throw e;
+  }
   const concurrency = opts.concurrency ?? 4;
   const top = String(opts.pageSize ?? 999);
   const http = new GraphHttp({
@@ -182,6 +191,26 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRequests: tokens.networkRequests,
       tokenRefreshes: http.stats.tokenRefreshes,
     },
+  };
+}
+
+/**
+ * The result of a tenant whose token endpoint answered 429 or 5xx: no files, an error record per
+ * capability and one warning, both naming the status and the endpoint (our own URL, never the
+ * answer's body, which is provider text).
+ */
+function tokenUnavailable(tenantId: string, e: EntraAuthError): CollectResult {
+  const status = e.status!;
+  const endpoint = cleanProviderText(e.endpoint ?? 'the token endpoint', 200);
+  const what = status === 429 ? 'limited the token request' : 'failed the token request';
+  const tries = e.attempts !== undefined && e.attempts > 1 ? ` (${e.attempts} attempts)` : '';
+  const reason = `HTTP ${status} from ${endpoint}: the token endpoint ${what}${tries}, so nothing was read; not a refusal of the credential, run again later`;
+  const warning = `Entra: the token endpoint ${endpoint} answered HTTP ${status}${tries}, so nothing was read from tenant ${cleanProviderText(tenantId, 80)}; this is not a refusal of the credential: run again later`;
+  return {
+    files: {},
+    coverage: ENTRA_CAPABILITIES.map((capability) => ({ provider: 'entra', scope: tenantId, capability, status: 'error', reason })),
+    manifest: { tenantId, warnings: [warning] },
+    stats: { requests: e.attempts ?? 0, pages: 0, retries: Math.max(0, (e.attempts ?? 1) - 1), batches: 0, tokenRequests: e.attempts ?? 0, tokenRefreshes: 0 },
   };
 }
 

@@ -23,14 +23,19 @@ export class EntraAuthError extends Error {
   readonly unreachable: boolean;
   /** The token endpoint's HTTP status when it answered 429 or 5xx; undefined otherwise. */
   readonly status?: number;
+  /** With `status`: the URL (origin and path) that answered it, and how many requests were sent. */
+  readonly endpoint?: string;
+  readonly attempts?: number;
   constructor(
     message: string,
     readonly hint?: string,
-    options: { unreachable?: boolean; status?: number } = {},
+    options: { unreachable?: boolean; status?: number; endpoint?: string; attempts?: number } = {},
   ) {
     super(message);
     this.unreachable = options.unreachable ?? false;
     if (options.status !== undefined) this.status = options.status;
+    if (options.endpoint !== undefined) this.endpoint = options.endpoint;
+    if (options.attempts !== undefined) this.attempts = options.attempts;
   }
 }
 

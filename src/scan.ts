@@ -16,7 +16,7 @@ import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts } from './compare.js';
 import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
-import { lowerBoundNote } from './report/tier-label.js';
+import { lowerBoundReason } from './report/tier-label.js';
 
 export interface ScanOptions {
   now: Date;
@@ -235,7 +235,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   const tierMissing = tierLowerBound(graph, analysis, n);
   if (tierMissing !== undefined) {
     summary.tierIncomplete = tierMissing;
-    summary.tierReasons = [...summary.tierReasons, `may reach more: ${lowerBoundNote(summary.tier, tierMissing)} (the tier is a lower bound)`];
+    summary.tierReasons = [...summary.tierReasons, lowerBoundReason(summary.tier, tierMissing)];
   }
   if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = sortTexts([...new Set(unknownRuleIds)]);
   if (n.enabled !== undefined) summary.enabled = n.enabled;

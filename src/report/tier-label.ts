@@ -11,6 +11,15 @@ export function tierLabel(tier: number, notRead?: string): string {
   return notRead === undefined ? `T${tier}` : `T${tier} or higher (${lowerBoundNote(tier, notRead)})`;
 }
 
+/**
+ * The tier reason an identity summary adds when its tier is a lower bound, for readers of
+ * `tierReasons` alone (the JSON report, explain --format json). The explain card leaves it out:
+ * its tier label (`tierLabel`) already says the same, and is read first.
+ */
+export function lowerBoundReason(tier: number, notRead: string): string {
+  return `may reach more: ${lowerBoundNote(tier, notRead)} (the tier is a lower bound)`;
+}
+
 /** What was not read (`notRead`) and that a tier above `tier` cannot be ruled out, as one sentence. */
 export function lowerBoundNote(tier: number, notRead: string): string {
   return cannotJudge(notRead, `whether it reaches a tier above T${tier}`);

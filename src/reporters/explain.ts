@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import type { ExplainCard } from '../explain.js';
 import { CUT, cutLine } from './sanitize.js';
 import { renderPath } from './table.js';
-import { tierLabel } from '../report/tier-label.js';
+import { lowerBoundReason, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { wrapText } from './wrap.js';
 import { credentialLabel } from '../graph/credential-label.js';
@@ -54,11 +54,16 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   const out: string[] = [];
   out.push(c.bold(`${n(i.name)}`) + c.gray(`  ${i.provider} ${i.type}  ${t(i.nativeId, 'id')}`));
   out.push(c.gray(`  ${t(i.id, 'id')}`));
+  // What was not read is said once, in the tier label: the same sentence among the reasons
+  // after it would only repeat it.
+  const notRead = i.tierIncomplete;
+  const tierReasons = notRead === undefined ? i.tierReasons : i.tierReasons.filter((r) => r !== lowerBoundReason(i.tier, notRead));
+  const reasons = tierReasons.length > 0 ? ` (${t(tierReasons.join('; '), 'reason')})` : '';
   const privilege = card.subjectKind === 'privilege';
   // A privilege (an Okta app that signs people in to AWS) reaches what it grants; it does nothing
   // on its own, so it gets no autonomy and no workload-identity section.
-  if (privilege) out.push(`  privilege, not a machine identity: whoever signs in through it gets capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')})`);
-  else out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')} (${t(i.tierReasons.join('; '), 'reason')}) · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
+  if (privilege) out.push(`  privilege, not a machine identity: whoever signs in through it gets capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')}${reasons}`);
+  else out.push(`  capability ${t(tierLabel(i.tier, i.tierIncomplete), 'tier')}${reasons} · autonomy ${i.autonomy} (${t(i.autonomyReason, 'reason')})`);
   if (i.agent) out.push(`  AI agent [${i.agent.confidence}]: ${t(i.agent.reasons.join('; '), 'reason')}`);
   if (i.machineReasons) out.push(`  service account (user object): ${t(i.machineReasons.join('; '), 'reason')}`);
   if (i.possibleServiceAccount) {

@@ -2,7 +2,7 @@ import type { Graph } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import type { Analysis } from '../analysis/types.js';
 import { jsonChunks } from './json-chunks.js';
-import { safeText, safeJsonText } from './sanitize.js';
+import { cutLine, safeJsonText } from './sanitize.js';
 import { compareText } from '../compare.js';
 import { tierLowerBound } from '../rule-kit.js';
 
@@ -31,6 +31,11 @@ export interface OpenGraphDocument {
 export const SOURCE_KIND = 'NHI_Base';
 const PREFIX = 'NHI_';
 const MAX_STRING = 2000;
+/**
+ * Where the whole of a cut value is. Only text from the provider gets this long (a description,
+ * a policy, a name), and every property is that text or quotes it: the snapshot holds it whole.
+ */
+const WHOLE = 'the snapshot this export was made from';
 
 // Kept as is: printable ASCII that upper-casing leaves alone and that is not itself an escape,
 // i.e. everything from U+0020 to U+007E except A-Z, `%` (percent escape), `:` and `^` (case marker).
@@ -79,14 +84,19 @@ export function openGraphKind(name: string): string {
   return `${PREFIX}${pascal || 'Unknown'}`;
 }
 
-function str(v: unknown): string {
-  return safeText(v, MAX_STRING);
+/**
+ * A string property, made safe, and past MAX_STRING cut with a note naming the property (`what`),
+ * how long it was, and where it is whole, as the human-readable outputs cut (`cutLine`): a graph
+ * analyst otherwise takes the cut value for the whole one.
+ */
+function str(v: unknown, what: string): string {
+  return cutLine(v, MAX_STRING, what, WHOLE);
 }
 
 /** Flattens one value into `props[key]`, dropping what OpenGraph cannot hold. */
 function put(props: Record<string, OgValue>, key: string, v: unknown): void {
   if (v === undefined || v === null) return;
-  if (typeof v === 'string') props[key] = str(v);
+  if (typeof v === 'string') props[key] = str(v, key);
   else if (typeof v === 'number') {
     if (Number.isFinite(v)) props[key] = v;
   } else if (typeof v === 'boolean') props[key] = v;
@@ -96,9 +106,9 @@ function put(props: Record<string, OgValue>, key: string, v: unknown): void {
     // Arrays must be homogeneous primitives; anything else becomes an array of strings.
     if (items.every((x) => typeof x === 'number' && Number.isFinite(x))) props[key] = items as number[];
     else if (items.every((x) => typeof x === 'boolean')) props[key] = items as boolean[];
-    else props[key] = items.map((x) => (typeof x === 'object' ? str(JSON.stringify(x)) : str(x)));
+    else props[key] = items.map((x) => (typeof x === 'object' ? str(JSON.stringify(x), key) : str(x, key)));
   } else if (typeof v === 'object') {
-    props[key] = str(JSON.stringify(v));
+    props[key] = str(JSON.stringify(v), key);
   }
 }
 
@@ -189,7 +199,7 @@ function edgeProperties(group: readonly GraphEdge[]): Record<string, OgValue> {
   const p: Record<string, OgValue> = {};
   put(p, 'reason', first.reason);
   // Not put(): an empty reason must still keep its place, so the arrays stay aligned.
-  p.reasons = group.map((e) => str(e.reason));
+  p.reasons = group.map((e) => str(e.reason, 'reason'));
   p.count = group.length;
   // Hidden if any one is: the provider's access-review screens miss at least one way this access
   // exists. Conditional only if every one is: one unconditional edge makes the access hold.
@@ -200,7 +210,7 @@ function edgeProperties(group: readonly GraphEdge[]): Record<string, OgValue> {
   if (group.length > 1) {
     p.hiddens = group.map((e) => e.hidden === true);
     p.conditionals = group.map((e) => e.conditional === true);
-    p.evidences = group.map((e) => str(JSON.stringify(e.evidence ?? {})));
+    p.evidences = group.map((e) => str(JSON.stringify(e.evidence ?? {}), 'evidence'));
   }
   return p;
 }

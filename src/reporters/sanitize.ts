@@ -83,8 +83,28 @@ export function safeText(value: unknown, max = 300): string {
   // cancel tag would be a tag sequence the filter lets through nowhere else. The flag goes whole.
   const partFlag = /\u{1f3f4}[\u{e0020}-\u{e007e}]{1,5}$/u.exec(s.slice(0, end));
   if (partFlag) end = partFlag.index;
+  // Nor inside an emoji ZWJ sequence (a family, a profession with a skin tone): cut right after a
+  // joiner, the joiner would end the text raw, with nothing to join; cut before one or before a
+  // skin tone, the emoji left would show as another emoji than the name has. The sequence goes
+  // whole, as a flag does. Only looked for when a joiner, a skin tone or VS16 touches the cut, so
+  // the common cut scans nothing.
+  if (/[\u200c\u200d]/.test(s[end - 1] ?? '') || /^[\u200d\ufe0f\p{Emoji_Modifier}]/u.test(s.slice(end, end + 2))) {
+    for (const m of s.matchAll(EMOJI_ZWJ_SEQUENCE)) {
+      if (m.index >= end) break;
+      if (m.index + m[0].length > end) {
+        end = m.index;
+        break;
+      }
+    }
+    // A joiner kept between two letters of a joining script, with its second letter cut off.
+    if (/[\u200c\u200d]/.test(s[end - 1] ?? '')) end -= 1;
+  }
   return `${s.slice(0, end)}…`;
 }
+
+// An emoji with its skin tone modifier or VS16 if any, and the emoji joined to it by ZWJ (the
+// joiners JOINER keeps): what a cut keeps whole or leaves out.
+const EMOJI_ZWJ_SEQUENCE = /\p{Extended_Pictographic}[\p{Emoji_Modifier}\ufe0f]*(?:\u200d\p{Extended_Pictographic}[\p{Emoji_Modifier}\ufe0f]*)*/gu;
 
 /**
  * Several lines for a terminal (a stack trace, commander's help): each line made safe as

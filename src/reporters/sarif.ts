@@ -1,7 +1,7 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, RuleMeta, Severity } from '../engine/types.js';
 import { SEVERITY_RANK } from '../engine/severity.js';
-import { safeText, safeJsonText } from './sanitize.js';
+import { cutLine, safeJsonText } from './sanitize.js';
 import { pathText } from './csv.js';
 
 /** GitHub code scanning reads `security-severity` (0-10) to rank alerts as critical/high/medium/low. */
@@ -75,27 +75,41 @@ function ruleDescriptor(ruleId: string, findings: Finding[], meta: RuleMeta | un
 }
 
 /**
- * A SARIF plain-text message made of provider text. SARIF 2.1.0 (3.11.6) lets a plain-text
- * message embed links, `[text](url)`, which viewers such as GitHub code scanning render: an app
- * named `[Approve](https://evil.example)` would become a link in the alert. Literal brackets are
- * escaped as `\[` and `\]`, as that section asks, so no name, reason or warning makes one. Escaped
- * after the cut, so a cut never splits an escape.
+ * How long provider text may get before it is cut, as in the human-readable outputs (`cutLine`,
+ * sanitize.ts): a cut says what was cut, of how many characters, and where the whole value is, so
+ * that an alert never reads as if a truncated name or reason were the whole of it. A finding's
+ * message may quote names and a path; a name sits in a location's one line; a reason inside a
+ * suppression or a notification sits beside nhiscan's own words, which stay whole after it.
  */
-function messageText(text: string, max: number): string {
-  return safeText(text, max).replace(/[[\]]/g, '\\$&');
+const MAX = { message: 4000, name: 200, reason: 1000 } as const;
+/** Where the whole of the report's text can be read. */
+const REPORT_WHOLE = 'nhiscan scan --format json';
+/** Where the whole of a finding's text can be read. */
+const findingWhole = (fingerprint: string): string => `${REPORT_WHOLE} and in nhiscan explain ${fingerprint} --format json`;
+
+/**
+ * A SARIF plain-text message made of provider text, cut already (`cutLine`). SARIF 2.1.0 (3.11.6)
+ * lets a plain-text message embed links, `[text](url)`, which viewers such as GitHub code scanning
+ * render: an app named `[Approve](https://evil.example)` would become a link in the alert. Literal
+ * brackets are escaped as `\[` and `\]`, as that section asks, so no name, reason or warning makes
+ * one (nor the brackets of a cut note). Escaped after the cut, so a cut never splits an escape.
+ */
+function messageText(text: string): string {
+  return text.replace(/[[\]]/g, '\\$&');
 }
 
 function result(f: Finding, ruleIndex: number): Record<string, unknown> {
   const path = pathText(f.path);
+  const whole = findingWhole(f.fingerprint);
   const r: Record<string, unknown> = {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: messageText(path ? `${f.message}${/[.!?]$/.test(f.message) ? '' : '.'} Path: ${path}` : f.message, 4000) },
+    message: { text: messageText(cutLine(path ? `${f.message}${/[.!?]$/.test(f.message) ? '' : '.'} Path: ${path}` : f.message, MAX.message, 'message', whole)) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: artifactUri(f.provider, f.subject.scope) }, region: { startLine: 1 } },
-        logicalLocations: [{ name: safeText(f.subject.name, 200), fullyQualifiedName: f.subject.id, kind: 'object' }],
+        logicalLocations: [{ name: cutLine(f.subject.name, MAX.name, 'name', whole), fullyQualifiedName: f.subject.id, kind: 'object' }],
       },
     ],
     partialFingerprints: { 'nhiscanFingerprint/v1': f.fingerprint },
@@ -117,7 +131,8 @@ function result(f: Finding, ruleIndex: number): Record<string, unknown> {
       {
         kind: 'external',
         status: 'accepted',
-        justification: safeText(`${w.reason} (owner ${w.owner}${w.ticket ? `, ticket ${w.ticket}` : ''}, until ${w.expires})`, 1000),
+        // Each part cut on its own, so that a long reason leaves the owner and expiry in sight.
+        justification: `${cutLine(w.reason, MAX.reason, 'reason', whole)} (owner ${cutLine(w.owner, MAX.name, 'owner', whole)}${w.ticket ? `, ticket ${cutLine(w.ticket, MAX.name, 'ticket', whole)}` : ''}, until ${cutLine(w.expires, MAX.name, 'date', whole)})`,
       },
     ];
   }
@@ -173,9 +188,14 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
                 : []),
               ...gaps.map((g) => ({
                 level: 'warning',
-                message: { text: messageText(`${g.provider} ${g.scope} ${g.capability}: ${g.status}${g.reason ? ` (${g.reason})` : ''}; rules that need it report unknown`, 1000) },
+                // Each part cut on its own, so that a long error leaves the end of the sentence in sight.
+                message: {
+                  text: messageText(
+                    `${cutLine(g.provider, MAX.name, 'provider', REPORT_WHOLE)} ${cutLine(g.scope, MAX.name, 'scope', REPORT_WHOLE)} ${cutLine(g.capability, MAX.name, 'capability', REPORT_WHOLE)}: ${cutLine(g.status, MAX.name, 'status', REPORT_WHOLE)}${g.reason ? ` (${cutLine(g.reason, MAX.reason, 'error', REPORT_WHOLE)})` : ''}; rules that need it report unknown`,
+                  ),
+                },
               })),
-              ...report.warnings.map((w) => ({ level: 'note', message: { text: messageText(w, 1000) } })),
+              ...report.warnings.map((w) => ({ level: 'note', message: { text: messageText(cutLine(w, MAX.reason, 'warning', REPORT_WHOLE)) } })),
             ],
           },
         ],

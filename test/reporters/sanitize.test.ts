@@ -162,4 +162,26 @@ describe('subdivision flags', () => {
       if (n + eng.length <= 299) expect(out).toContain(eng);
     }
   });
+
+  it('a cut never splits an emoji ZWJ sequence: it is shown whole or not at all, and no joiner is left at the end', () => {
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    const coder = '\u{1f469}\u{1f3fd}\u200d\u{1f4bb}';
+    for (const seq of [family, coder]) {
+      for (let n = 280; n <= 300; n++) {
+        const out = safeText(`${'a'.repeat(n)}${seq}${'b'.repeat(50)}`, 300);
+        expect(out.endsWith('…')).toBe(true);
+        expect(out, `${n}`).not.toMatch(/[\u200c\u200d]…$/);
+        const kept = out.slice(n, -1).replace(/b+$/, '');
+        // Everything of the sequence or nothing of it.
+        expect([seq, ''], `${n}`).toContain(kept);
+        if (n + seq.length <= 299) expect(out).toContain(seq);
+      }
+    }
+  });
+
+  it('a cut right after a joiner between letters of a joining script leaves no joiner at the end', () => {
+    // The joiner is the 400th character, the last one a cut at 401 keeps.
+    const out = safeText(`${'\u0915'.repeat(398)}\u094d\u200d\u0937\u0937`, 401);
+    expect(out).toBe(`${'\u0915'.repeat(398)}\u094d…`);
+  });
 });

@@ -141,6 +141,17 @@ describe('a lower-bound tier in explain and the OpenGraph export', () => {
     expect(card(allRead())).toMatch(/^ {2}capability T4 \(/);
   });
 
+  it('explain says what was not read once, in the tier label, not again among the tier reasons', () => {
+    const m = explain(full(rolesForbidden()), 'zapier-prod');
+    if (m.kind !== 'card') throw new Error(m.kind);
+    const text = renderExplain(m.card, false, 1000);
+    const sentence = `${FORBIDDEN}; so whether it reaches a tier above T0 cannot be judged`;
+    expect(text.split(sentence)).toHaveLength(2);
+    expect(text).not.toContain('may reach more');
+    // The JSON card keeps the reason, for readers of tierReasons alone.
+    expect(m.card.identity.tierReasons.some((r) => r.startsWith('may reach more: '))).toBe(true);
+  });
+
   it('the export says when an identity\'s capability tier is a lower bound, and only then', () => {
     const props = (o: ReturnType<typeof oktaOrg>) => {
       const r = full(o);

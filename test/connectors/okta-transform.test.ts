@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { GraphBuilder, type Graph } from '../../src/graph/graph.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
@@ -558,6 +559,12 @@ describe('AWS app group filters that could take exponential time', () => {
     ['a lookbehind', '(?<!x)(?{{role}}.+)'],
     ['three unbounded quantifiers in a row', 'aws_.*_.*_(?{{role}}.*)'],
     ['repeats whose stop is written as an escape they match', '\\x41+A\\x41+A(?{{role}}.+)'],
+    // A review: no group is quantified, but each of 27 groups offers two ways to read one
+    // character, so a name that fails at its end is tried 2^27 ways (9 s on the demo).
+    ['a run of unquantified alternations', `aws_${'(?:a|\\w)'.repeat(27)}z`],
+    ['five two-way alternations', '(?{{role}}(?:a|\\w)(?:a|\\w)(?:a|\\w)(?:a|\\w)(?:a|\\w))'],
+    ['an alternation nested in another', '(?:x(?:a|b|c|d|e)|(?:f|g|h|i))(?:p|q|r|s)'],
+    ['a top-level alternation times a group', 'a|b|c|d|e|(?:f|g|h|i)(?:j|k|l|m)'],
   ])('refuses %s', (_why, filter) => {
     expect(oktaGroupFilter(filter)).toBeUndefined();
     expect(oktaGroupFilterProblem(filter)).toMatch(/refused as a regular expression whose matching time can explode/);
@@ -571,9 +578,30 @@ describe('AWS app group filters that could take exponential time', () => {
     ['a quantifier inside a group that is not repeated', '^(.*)$'],
     ['an alternation not under a quantifier', '(?:aws_.*|.*)'],
     ['literal braces and a lazy quantifier', 'x{a}(?{{role}}.+?)'],
+    ['four two-way alternations', `aws_${'(?:a|\\w)'.repeat(4)}z`],
+    ['account ids listed as alternatives', 'aws_(?{{accountid}}111122223333|444455556666)_(?{{role}}\\w+)'],
+    ['an escaped bar and a bar in a class', 'aws\\|[|](?:a|b)(?{{role}}\\w+)'],
   ])('keeps %s', (_why, filter) => {
     expect(oktaGroupFilterProblem(filter)).toBeUndefined();
     expect(oktaGroupFilter(filter)).toBeInstanceOf(RegExp);
+  });
+
+  // Under the static check, V8's linear engine takes over a match that backtracks too much: once
+  // a filter is compiled, even a pattern the check would refuse (2^40 ways to fail here, days
+  // with backtracking alone) answers. It runs in a child process (the built dist/), because a
+  // regular expression that hangs cannot be interrupted in this one; the timeout only ends a hang.
+  it('compiling a filter bounds later backtracking in the process', () => {
+    const module = new URL('../../dist/src/connectors/okta/transform-aws.js', import.meta.url).href;
+    const script = [
+      `const { oktaGroupFilter } = await import(${JSON.stringify(module)});`,
+      `const filter = oktaGroupFilter(${JSON.stringify(DEMO_FILTER)});`,
+      `const hostile = new RegExp('^aws_(?<role>' + '(?:a|\\\\w)'.repeat(40) + ')z$');`,
+      `const named = hostile.exec('aws_' + 'a'.repeat(39) + 'bz')?.groups?.role;`,
+      `console.log(filter instanceof RegExp, hostile.test('aws_' + 'a'.repeat(40) + 'x'), named);`,
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`true false ${'a'.repeat(39)}b`);
   });
 
   it('leaves the mapping unknown with a warning and a coverage record, and finishes', () => {

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
@@ -155,6 +156,7 @@ export function oktaGroupFilter(value: unknown): RegExp | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   if (filterCache.has(value)) return filterCache.get(value);
   const source = oktaFilterSource(value);
+  boundBacktracking();
   let re: RegExp | undefined;
   try {
     re = unsafeFilterReason(source) === undefined ? new RegExp(`^(?:${source})$`) : undefined;
@@ -163,6 +165,28 @@ export function oktaGroupFilter(value: unknown): RegExp | undefined {
   }
   filterCache.set(value, re);
   return re;
+}
+
+let backtrackingBounded = false;
+
+/**
+ * Lets V8 finish a match that backtracks too much on its linear-time engine, once per process,
+ * before the first filter is compiled. It is a second line under unsafeFilterReason, for an
+ * explosive shape the static check misses: the answer is the same (only the time differs), and
+ * the engine reads the named groups the filters use; backreferences and lookarounds, which it
+ * cannot run, are refused by the check. Node 20 (V8 11.3) takes this flag at run time, and it
+ * applies to expressions already compiled too, so the CLI and a library caller get it alike.
+ * Measured: 40 overlapping two-way groups against a name that fails at its end answered in a
+ * few milliseconds, against days for backtracking alone.
+ */
+function boundBacktracking(): void {
+  if (backtrackingBounded) return;
+  backtrackingBounded = true;
+  try {
+    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  } catch {
+    // A runtime without the flag keeps the static check alone.
+  }
 }
 
 /** Okta's `(?{{name}}` groups written as JavaScript named groups. */
@@ -192,14 +216,17 @@ export function oktaGroupFilterProblem(value: unknown): string | undefined {
 const MAX_QUANTIFIERS = 4;
 /** More unbounded quantifiers (`*`, `+`, `{n,}`, `{n,m}` with n < m) than this are refused. */
 const MAX_UNBOUNDED = 2;
+/** A filter whose alternations multiply to more ways through than this is refused. */
+const MAX_ALTERNATIVE_PATHS = 16;
 
 /**
  * Why a filter's source is unsafe to run on group names, or `undefined`. The filter and the
  * group names both come from the provider, and V8's backtracking engine can take exponential time
- * on an ambiguous pattern (ReDoS): `(a+)+!` against "aaaa…" never finishes. A linear engine
- * would need a dependency or V8's experimental `l` flag (behind a Node option), and a bound on
- * the name's length alone does not help an exponential pattern. So the scanner refuses what makes
- * backtracking blow up, read conservatively from the source:
+ * on an ambiguous pattern (ReDoS): `(a+)+!` against "aaaa…" never finishes. A bound on the
+ * name's length alone does not help an exponential pattern, and V8's linear engine
+ * (boundBacktracking) is experimental, so it is only the second line: what is refused or kept
+ * is decided here, the same on any runtime. The scanner refuses what makes backtracking blow up,
+ * read conservatively from the source:
  * - a quantified group holding a quantifier or an alternation (`(a+)+`, `(a|aa)*`): exponential;
  * - backreferences and lookarounds: outside what Okta's filters need, and harder to bound;
  * - more than MAX_UNBOUNDED unbounded quantifiers, or MAX_QUANTIFIERS variable ones in all: with
@@ -207,13 +234,21 @@ const MAX_UNBOUNDED = 2;
  *   name of n characters (`.*_.*_.*x` on a 1,000-character name took seconds), so k is kept at 2
  *   (quadratic), with a few `?` on top. A repeat followed by a literal it cannot match
  *   (stopsAtNext) has one way to go on, and is not counted.
+ * - alternations that multiply to more than MAX_ALTERNATIVE_PATHS ways through: one unquantified
+ *   group `(?:a|\w)` doubles the ways a failing name is tried when its alternatives overlap, so
+ *   27 of them in a row took 9 s (2^27 ways). Counting the alternatives of every group and of the
+ *   whole filter, and multiplying, bounds that without judging which alternatives overlap; nested
+ *   alternations are multiplied too, which overcounts and so errs towards refusing.
  * The Okta default filter `aws_(?{{accountid}}\d+)_(?{{role}}[a-zA-Z0-9+=,.@\-_]+)` and the Okta
  * help's example `^aws\#\S+\#(?{{role}}[\w\-]+)\#(?{{accountid}}\d+)$` are kept. A refused
  * filter is not a pass: its app's mapping is unknown, with a warning.
  */
 function unsafeFilterReason(source: string): string | undefined {
-  // One frame per open group: whether it holds a quantifier or an alternation, at any depth.
-  const stack: { quantified: boolean; alternation: boolean }[] = [{ quantified: false, alternation: false }];
+  // One frame per open group: whether it holds a quantifier or an alternation, at any depth, and
+  // how many alternatives it has itself (one plus its own bars).
+  const frame = (): { quantified: boolean; alternation: boolean; alternatives: number } => ({ quantified: false, alternation: false, alternatives: 1 });
+  const stack = [frame()];
+  let paths = 1;
   let quantifiers = 0;
   let unbounded = 0;
   let i = 0;
@@ -285,12 +320,14 @@ function unsafeFilterReason(source: string): string | undefined {
       quantify(source.slice(start, i));
     } else if (c === '(') {
       if (/^\(\?(=|!|<=|<!)/.test(source.slice(i, i + 4))) return 'a lookaround';
-      stack.push({ quantified: false, alternation: false });
+      stack.push(frame());
       i++;
     } else if (c === ')') {
       // An unbalanced `)` is left to the compiler, which refuses it.
-      const group = stack.length > 1 ? stack.pop()! : { quantified: false, alternation: false };
+      const group = stack.length > 1 ? stack.pop()! : frame();
       i++;
+      paths *= group.alternatives;
+      if (paths > MAX_ALTERNATIVE_PATHS) return `alternations with more than ${MAX_ALTERNATIVE_PATHS} ways through`;
       const q = quantifierAt(i);
       if (q && group.quantified) return 'a quantified group holding a quantifier';
       if (q && group.alternation) return 'a quantified group holding an alternation';
@@ -300,12 +337,15 @@ function unsafeFilterReason(source: string): string | undefined {
       quantify();
     } else if (c === '|') {
       stack[stack.length - 1].alternation = true;
+      stack[stack.length - 1].alternatives++;
       i++;
     } else {
       i++;
       if (c !== '^' && c !== '$') quantify(c === '.' ? '.' : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
     }
   }
+  // The filter's own top-level bars (an unclosed group is left to the compiler, which refuses it).
+  if (paths * stack[0].alternatives > MAX_ALTERNATIVE_PATHS) return `alternations with more than ${MAX_ALTERNATIVE_PATHS} ways through`;
   if (unbounded > MAX_UNBOUNDED) return `more than ${MAX_UNBOUNDED} unbounded quantifiers`;
   if (quantifiers > MAX_QUANTIFIERS) return `more than ${MAX_QUANTIFIERS} quantifiers`;
   return undefined;

@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled. A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -66,6 +66,10 @@ export default defineRule({
       const off = carrying.filter((app) => app.enabled === false);
       const requireAll = (list: GraphNode[]) => list.length > 0 && list.every((a) => a.attrs.appRoleAssignmentRequired === true);
       const dormant = off.length > 0 && (live.length === 0 || requireAll(live)) && !requireAll(off);
+      // Every carrying app disabled and each requiring assignment: no token today, and none for an
+      // unassigned caller once one is re-enabled, so the trust is closed either way. Without this,
+      // `live` (empty) would be judged and read as "the audience app is not in the snapshot".
+      if (carrying.length > 0 && live.length === 0 && !dormant) continue;
       const apps = dormant ? off : live;
       const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
       if (apps.length > 0 && requiring.length === apps.length) continue;
@@ -73,12 +77,15 @@ export default defineRule({
         ctx.unknown('whether the audience app requires app-role assignment was not collected');
         continue;
       }
-      const names = apps.map((a) => a.name).join(', ');
-      const unread = apps.filter((a) => a.attrs.accessTokenVersion === undefined).map((a) => a.name);
+      // Named are the apps that open the role: one of them that requires assignment does not, and
+      // saying it "does not require app-role assignment" would be false.
+      const opening = apps.filter((a) => a.attrs.appRoleAssignmentRequired === false);
+      const names = opening.map((a) => a.name).join(', ');
+      const unread = opening.filter((a) => a.attrs.accessTokenVersion === undefined).map((a) => a.name);
       const version = unread.length > 0 ? ` (if its tokens carry this issuer: the api.requestedAccessTokenVersion of ${unread.join(', ')} was not read)` : '';
       const tier = ctx.analysis.tier(role);
       const offNote = dormant
-        ? `; ${names} ${apps.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${apps.length === 1 ? 'it is' : 'one is'} re-enabled`
+        ? `; ${names} ${opening.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${opening.length === 1 ? 'it is' : 'one is'} re-enabled`
         : '';
       const offEvidence = dormant ? { audienceAppsDisabled: true } : {};
       if (pattern !== undefined) {
@@ -103,7 +110,7 @@ export default defineRule({
           key: role.id,
           severity: dormant ? 'low' : tier >= 3 ? 'high' : 'medium',
           args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
-          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), subjectPattern: pattern, ...offEvidence },
+          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, ...offEvidence },
         });
         continue;
       }
@@ -113,7 +120,7 @@ export default defineRule({
         key: role.id,
         severity: dormant ? 'medium' : tier >= 3 ? 'critical' : 'high',
         args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },
-        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: apps.map((a) => a.id), ...offEvidence },
+        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), ...offEvidence },
       });
     }
   },

@@ -80,9 +80,11 @@ export function safeText(value: unknown, max = 300): string {
   // left would be written as U+FFFD.
   let end = /[\ud800-\udbff]/.test(s[max - 2] ?? '') ? max - 2 : max - 1;
   // Nor inside a subdivision flag, the only tag characters left: its first letters without the
-  // cancel tag would be a tag sequence the filter lets through nowhere else. The flag goes whole.
-  const partFlag = /\u{1f3f4}[\u{e0020}-\u{e007e}]{1,5}$/u.exec(s.slice(0, end));
-  if (partFlag) end = partFlag.index;
+  // cancel tag would be a tag sequence the filter lets through nowhere else, and the black flag
+  // without its letters (a cut right after it) is another emoji than the name has. The flag goes
+  // whole. A black flag no tag follows is an emoji of its own, and stays.
+  const partFlag = /\u{1f3f4}[\u{e0020}-\u{e007e}]{0,5}$/u.exec(s.slice(0, end));
+  if (partFlag && (partFlag[0].length > 2 || /^[\u{e0020}-\u{e007f}]/u.test(s.slice(end, end + 2)))) end = partFlag.index;
   // Nor inside an emoji ZWJ sequence (a family, a profession with a skin tone): cut right after a
   // joiner, the joiner would end the text raw, with nothing to join; cut before one or before a
   // skin tone, the emoji left would show as another emoji than the name has. The sequence goes

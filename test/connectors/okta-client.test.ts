@@ -226,7 +226,12 @@ describe('collectOkta against the fake org (SSWS)', () => {
       samlIssuer: jwt,
       // Plain text that only starts like a scheme stays.
       description: 'Basic Auth App for the AWS console',
+      mode: 'Basic Authentication',
     });
+    // Names and descriptions that read like a scheme and a word are prose, not credentials.
+    dataset.groups.push({ id: '00gBASIC001', type: 'OKTA_GROUP', profile: { name: 'Basic Services', description: 'Bearer Readonly' } });
+    // A per-app listing: its paths start at the app's key.
+    Object.assign(dataset.appGrants['0oaSVCSEC1'][0], { note: `Bearer ${CANARY}aB3dEf6hIj9kLm2nOp` });
     const { f, clock } = await fake({ dataset });
     const r = await collectOkta(ssws(f, clock));
     const out = join(sandbox, `snapshot-creds-${Date.now()}`);
@@ -243,8 +248,20 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(leaks).toEqual([]);
     const apps = JSON.parse(readFileSync(join(out, 'okta', 'apps.json'), 'utf8')) as { id: string; settings?: { app?: Record<string, unknown> } }[];
     const kept = apps.find((a) => a.id === '0oaAWS0001')!.settings!.app!;
-    expect(kept).toMatchObject({ awsEnvironmentType: 'aws.amazon', groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)', useGroupMapping: true, joinAllRoles: false, sessionDuration: 3600, description: 'Basic Auth App for the AWS console' });
+    expect(kept).toMatchObject({ awsEnvironmentType: 'aws.amazon', groupFilter: 'aws_(?{{accountid}}\\d+)_(?{{role}}[a-zA-Z0-9+=,.@\\-_]+)', useGroupMapping: true, joinAllRoles: false, sessionDuration: 3600, description: 'Basic Auth App for the AWS console', mode: 'Basic Authentication' });
     expect(Object.keys(kept)).not.toEqual(expect.arrayContaining(['bearerCredential']));
+    const groups = JSON.parse(readFileSync(join(out, 'okta', 'groups.json'), 'utf8')) as { id: string; profile: unknown }[];
+    expect(groups.find((g) => g.id === '00gBASIC001')?.profile).toEqual({ name: 'Basic Services', description: 'Bearer Readonly' });
+    // Each value left out for its shape is named by file and path (never by value), in the
+    // manifest the collect command prints as warnings; members dropped by name are not listed.
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { warnings?: string[] };
+    const dropped = (manifest.warnings ?? []).filter((w) => w.includes('shaped like a credential'));
+    const i = sampleOrg().apps.findIndex((a) => a.id === '0oaAWS0001');
+    const at = (m: string) => `$[${i}].settings.app.${m}`;
+    expect(dropped).toEqual([
+      'okta/appGrants.json: a value shaped like a credential (an authorization header value, a PEM block or a JWT) was left out of the snapshot and the scan: $["0oaSVCSEC1"][0].note',
+      `okta/apps.json: 4 values shaped like a credential (an authorization header value, a PEM block or a JWT) were left out of the snapshot and the scan: ${['notes', 'certificate', 'idToken2', 'samlIssuer'].map(at).join(', ')}`,
+    ]);
   });
 
   it('keeps every secret-named member out of the snapshot folder, whatever the exact name', async () => {

@@ -68,6 +68,48 @@ describe('redactSecrets', () => {
   });
 });
 
+describe('redactSecrets: values shaped like a credential', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n';
+  const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+
+  // A review: "scheme word, space, 8+ token characters" also matched names and descriptions.
+  it('keeps prose that starts with an authorization scheme word, wherever it is', () => {
+    const groups = [{ id: 'g1', profile: { name: 'Basic Services', description: 'Bearer Readonly' } }, { id: 'g2', profile: { name: 'Basic Auth App' } }];
+    expect(redactSecrets(groups)).toEqual(groups);
+    const app = { id: 'a1', label: 'Basic Authentication', settings: { app: { description: 'Basic Authentication', mode: 'SSWS Integration' } } };
+    expect(redactSecrets(app)).toEqual(app);
+  });
+
+  it('drops a short scheme token where secrets live (settings, credentials) and a long one anywhere', () => {
+    const input = {
+      settings: { app: { notes: 'Basic dXNlcjpwYXNz', mode: 'Bearer Readonly' }, other: { note: 'Bearer abc12345' } },
+      credentials: { signing: { value: 'SSWS 00aB3xY9' } },
+      profile: { note: 'Bearer aB3dEf6hIj9kLm2nOp', cert: pem, id: jwt, title: 'Bearer of news' },
+    };
+    expect(redactSecrets(input)).toEqual({
+      settings: { app: { mode: 'Bearer Readonly' }, other: {} },
+      credentials: { signing: {} },
+      profile: { title: 'Bearer of news' },
+    });
+  });
+
+  it('tells where each value-shaped drop was, never the value; name-matched secrets are not counted', () => {
+    const dropped: string[] = [];
+    const out = redactSecrets(
+      [
+        { id: 'g1', profile: { name: 'Basic Services', 'display name': pem } },
+        { id: 'a1', client_secret: 's', settings: { app: { notes: 'Basic dXNlcjpwYXNz' } }, keys: [jwt, 'public'] },
+      ],
+      (path) => dropped.push(path),
+    );
+    expect(dropped).toEqual(['$[0].profile["display name"]', '$[1].settings.app.notes', '$[1].keys[0]']);
+    expect(out).toEqual([{ id: 'g1', profile: { name: 'Basic Services' } }, { id: 'a1', settings: { app: {} }, keys: ['public'] }]);
+    const under: string[] = [];
+    redactSecrets([{ note: jwt }], (path) => under.push(path), '$["0oa1"]');
+    expect(under).toEqual(['$["0oa1"][0].note']);
+  });
+});
+
 describe('rate limit helpers', () => {
   it('maps object paths onto one bucket per endpoint', () => {
     expect(bucketOf('get', 'https://o/api/v1/users/00u1/roles')).toBe('GET /api/v1/users/{id}/roles');

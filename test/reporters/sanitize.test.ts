@@ -158,9 +158,20 @@ describe('subdivision flags', () => {
       const rest = out.replace(eng, '');
       expect(rest).not.toMatch(TAG);
       expect(rest).not.toContain('\ufffd');
+      // Everything of the flag or nothing of it: a black flag alone is another emoji.
+      expect([eng, ''], `${n}`).toContain(out.slice(n, -1).replace(/b+$/, ''));
       // Whole whenever it fits before the cut.
       if (n + eng.length <= 299) expect(out).toContain(eng);
     }
+  });
+
+  it('a cut right after the black flag of a flag leaves it out; a black flag on its own stays', () => {
+    const [, eng] = FLAGS[0];
+    // The black flag ends the 11 characters a cut at 12 keeps; its tags come after the cut.
+    expect(safeText(`${'a'.repeat(8)}${eng}${'z'.repeat(17)}`, 12)).toBe(`${'a'.repeat(8)}…`);
+    // Near misses: a black flag followed by no tag is whole as it is, and is kept.
+    expect(safeText(`${'a'.repeat(9)}\u{1f3f4}${'z'.repeat(17)}`, 12)).toBe(`${'a'.repeat(9)}\u{1f3f4}…`);
+    expect(safeText(`${'a'.repeat(9)}\u{1f3f4}`, 12)).toBe(`${'a'.repeat(9)}\u{1f3f4}`);
   });
 
   it('a cut never splits an emoji ZWJ sequence: it is shown whole or not at all, and no joiner is left at the end', () => {

@@ -86,6 +86,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
   const files: Record<string, unknown> = {};
   const warnings: string[] = [];
   if (sdk.authMode === 'ssws') warnings.push(SSWS_WARNING);
+  /** Per file, the JSON paths of values left out for looking like a credential (redact.ts). */
+  const dropped = new Map<string, string[]>();
   const progress = opts.progress ?? (() => undefined);
 
   const finish = (): void => {
@@ -117,7 +119,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       warnings.push(`The Okta service app is not granted ${d.scope}, so ${d.capability} was not read. Okta refuses the whole token request for a scope the app lacks, so the token was requested again without it; grant the scope to read it (docs/okta-permissions.md).`);
     }
     const maxPages = Math.max(1, Math.floor(opts.maxPagesPerListing ?? MAX_PAGES_PER_LISTING));
-    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop, maxPages);
+    const c = new Collector(sdk, orgUrl, maxConcurrent, book, files, () => stats.pages++, stop, maxPages, dropped);
     const awsNames = new Set(opts.awsAppNames ?? DEFAULT_AWS_APP_NAMES);
     const patterns = opts.serviceAccountPatterns ?? DEFAULT_SERVICE_ACCOUNT_PATTERNS;
     const conventions = serviceAccountMatcher(opts.serviceAccounts ?? DEFAULT_CONFIG);
@@ -229,10 +231,24 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     finish();
   }
 
+  // Added once every read is done, by file name: the reads finish in any order.
+  for (const file of [...dropped.keys()].sort()) warnings.push(droppedWarning(file, dropped.get(file)!));
   const manifest: Record<string, unknown> = { orgUrl, authMode: sdk.authMode };
   if (sdk.scopes) manifest.scopes = [...sdk.scopes];
   if (warnings.length > 0) manifest.warnings = warnings;
   return { files, coverage: book.records(), manifest, stats };
+}
+
+/**
+ * A value dropped for its shape may have been a name or description the transform reads: the
+ * warning says which file and where, never the value. The paths are capped: one listing can have
+ * many.
+ */
+function droppedWarning(file: string, paths: string[]): string {
+  const shown = paths.slice(0, 5).join(', ');
+  const more = paths.length > 5 ? `, and ${paths.length - 5} more` : '';
+  const what = paths.length === 1 ? 'a value shaped like a credential' : `${paths.length} values shaped like a credential`;
+  return `${file}: ${what} (an authorization header value, a PEM block or a JWT) ${paths.length === 1 ? 'was' : 'were'} left out of the snapshot and the scan: ${shown}${more}`;
 }
 
 function enc(id: unknown): string {
@@ -265,7 +281,16 @@ class Collector {
     private readonly onPage: () => void,
     private readonly stop: AbortSignal | undefined,
     private readonly maxPages: number,
+    private readonly dropped: Map<string, string[]>,
   ) {}
+
+  /** Notes the paths of values of `file` that redaction dropped for their shape. */
+  private noteDropped(file: string, paths: string[] | undefined): void {
+    if (!paths || paths.length === 0) return;
+    const list = this.dropped.get(file);
+    if (list) list.push(...paths);
+    else this.dropped.set(file, [...paths]);
+  }
 
   /**
    * Set once the credential is refused mid-run, or the token endpoint limited or failed the
@@ -337,7 +362,9 @@ class Collector {
   async list(cap: OktaCapability, file: string, path: string): Promise<Obj[] | undefined> {
     try {
       const items = await this.fetchList(path);
-      this.files[file] = redactSecrets(items);
+      const paths: string[] = [];
+      this.files[file] = redactSecrets(items, (path) => paths.push(path));
+      this.noteDropped(file, paths);
       this.book.note(cap, 'collected');
       return items;
     } catch (e) {
@@ -364,6 +391,8 @@ class Collector {
     let skipped = 0;
     let failures = 0;
     let firstFailure: string | undefined;
+    // Kept per parent and noted in parent order below: the reads finish in any order.
+    const droppedOf = new Map<string, string[]>();
     const unique = dedupe(parents);
     await forEachPooled(unique, this.concurrency, async (p) => {
       if (forbidden !== undefined) return;
@@ -372,7 +401,10 @@ class Collector {
         return;
       }
       try {
-        got.set(p.key, redactSecrets(await this.fetchList(p.path)));
+        const items = await this.fetchList(p.path);
+        const paths: string[] = [];
+        got.set(p.key, redactSecrets(items, (path) => paths.push(path), `$[${JSON.stringify(p.key)}]`));
+        if (paths.length > 0) droppedOf.set(p.key, paths);
       } catch (e) {
         this.rethrowAuth(e);
         if (httpStatusOf(e) === 403) {
@@ -393,6 +425,7 @@ class Collector {
     for (const p of unique) {
       const v = got.get(p.key);
       if (v !== undefined) out[p.key] = v;
+      this.noteDropped(file, droppedOf.get(p.key));
     }
     this.files[file] = out;
     if (tokenLost !== undefined) {

@@ -51,15 +51,24 @@ const SETTINGS_SECRET_NAME = /credential|auth|header|bearer|apikey/;
 /**
  * A string that is a credential whatever its member is called: an HTTP authorization value
  * (a scheme, then one token: `Basic dXNl…`, `Bearer …`, Okta's `SSWS …`), a PEM block, or a JWT
- * (three base64url parts, the first a JSON header: `eyJ…`). Plain text that only starts with
- * such a word ("Basic Auth App") is not one token, and stays.
+ * (three base64url parts, the first a JSON header: `eyJ…`).
+ *
+ * A scheme word followed by one more word is also how names and descriptions read ("Basic
+ * Services", "Bearer Readonly", "Basic Authentication"), and those fields are what the transform
+ * names identities by. So the token after the scheme must look like one: where secrets live (an
+ * app's `settings`, any `credentials`) 8+ characters that are not one word of prose (a digit, a
+ * `+/=._~-`, or a lower-case letter followed by a capital, as base64 has); anywhere else 16+
+ * characters mixing lower case, capitals and digits. PEM blocks and JWTs have no prose look-alike
+ * and are dropped anywhere.
  */
-function looksLikeCredential(value: string): boolean {
-  return (
-    /^\s*(?:basic|bearer|ssws|dpop)\s+[A-Za-z0-9+/=._~-]{8,}\s*$/i.test(value) ||
-    /-----BEGIN [A-Z0-9 ]+-----/.test(value) ||
-    /^\s*eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/.test(value)
-  );
+const AUTH_VALUE = /^\s*(?:basic|bearer|ssws|dpop)\s+([A-Za-z0-9+/=._~-]+)\s*$/i;
+
+function looksLikeCredential(value: string, secretTree: boolean): boolean {
+  const token = AUTH_VALUE.exec(value)?.[1];
+  if (token !== undefined && (secretTree ? token.length >= 8 && /[0-9+/=._~-]|[a-z][A-Z]/.test(token) : token.length >= 16 && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token))) {
+    return true;
+  }
+  return /-----BEGIN [A-Z0-9 ]+-----/.test(value) || /^\s*eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/.test(value);
 }
 
 /** Private members of an RSA/EC/oct JWK (RFC 7518 §6). Public `n`, `e`, `x`, `y` are kept. */
@@ -76,18 +85,38 @@ function isJwk(o: Record<string, unknown>): boolean {
  * `password: {}` (on a user: "this account has a password") and a nested
  * `signing_secret: { value, algorithm }` keeps nothing readable.
  * `secret_hash` is kept: it identifies a secret without revealing it.
+ *
+ * A member dropped for its value's shape, not its name, may be a field the transform reads (a
+ * name, a label): `onDrop` gets the JSON path of each (from `base`), never the value, so that
+ * the collector can say what is missing.
  */
-export function redactSecrets<T>(value: T): T {
-  return redactValue(value, 'plain') as T;
+export function redactSecrets<T>(value: T, onDrop?: (path: string) => void, base = '$'): T {
+  return redactValue(value, { place: 'plain', secretTree: false }, base, onDrop ?? (() => undefined)) as T;
 }
 
 /** Where a value sits: anywhere, an app's `settings` object, or inside its `settings.app`. */
 type Place = 'plain' | 'settings' | 'settingsApp';
 
-function redactValue(value: unknown, place: Place): unknown {
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, place)).filter((v) => v !== DROPPED);
-  if (typeof value === 'string') return looksLikeCredential(value) ? DROPPED : value;
+/** The place, and whether it is under a `settings` or `credentials` member at any depth. */
+interface Where {
+  place: Place;
+  secretTree: boolean;
+}
+
+/** `.name` when the member name reads as one, else `["na me"]`. */
+function member(path: string, key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function redactValue(value: unknown, where: Where, path: string, onDrop: (path: string) => void): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => redactValue(v, where, `${path}[${i}]`, onDrop)).filter((v) => v !== DROPPED);
+  if (typeof value === 'string') {
+    if (!looksLikeCredential(value, where.secretTree)) return value;
+    onDrop(path);
+    return DROPPED;
+  }
   if (value === null || typeof value !== 'object') return value;
+  const { place } = where;
   const src = value as Record<string, unknown>;
   const jwk = isJwk(src);
   const out: Record<string, unknown> = {};
@@ -99,7 +128,8 @@ function redactValue(value: unknown, place: Place): unknown {
     }
     if (jwk && PRIVATE_JWK_KEYS.has(k)) continue;
     const next: Place = place === 'settingsApp' ? 'settingsApp' : k === 'settings' ? 'settings' : place === 'settings' && k === 'app' ? 'settingsApp' : 'plain';
-    const kept = redactValue(v, next);
+    const secretTree = where.secretTree || k === 'settings' || k === 'credentials';
+    const kept = redactValue(v, { place: next, secretTree }, member(path, k), onDrop);
     if (kept !== DROPPED) out[k] = kept;
   }
   return out;

@@ -102,11 +102,14 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
 
   // Entra issues no token for a resource whose service principal is disabled (AADSTS500014), nor
   // to a client that is: the open trust is dormant until the app is re-enabled, not gone.
-  function withAudience(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean }, subject?: string) {
+  function withAudience(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean; appRequires?: boolean }, subject?: string) {
+    return withAudienceRun(enabled, subject).findings;
+  }
+  function withAudienceRun(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean; appRequires?: boolean }, subject?: string) {
     const b = new GraphBuilder();
     b.addScope({ provider: 'entra', id: T });
     b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
-    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', enabled: enabled.app, attrs: { appId: 'app-guid', appRoleAssignmentRequired: false } }));
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', enabled: enabled.app, attrs: { appId: 'app-guid', appRoleAssignmentRequired: enabled.appRequires ?? false } }));
     if (enabled.other !== undefined) {
       b.addNode(node('other', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent 2', enabled: enabled.other, attrs: { appId: 'other-guid', appRoleAssignmentRequired: enabled.otherRequires ?? false } }));
     }
@@ -122,7 +125,7 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
       b.addEdge(edge('legacy', 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
       b.addEdge(edge('live', 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
     }
-    return runRule(rule, b.build(), { now }).findings;
+    return runRule(rule, b.build(), { now });
   }
 
   it('reports a trust whose only audience app is disabled at medium, saying so, not as critical', () => {
@@ -152,6 +155,38 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     const f = withAudience({ app: false, other: true, otherRequires: true });
     expect(f.map((x) => [x.severity, x.evidence.audienceApps])).toEqual([['medium', ['app']]]);
     expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment, .*; Ops Agent is disabled/);
+  });
+
+  it('does not report a trust whose audience apps are all disabled and all require assignment: closed either way', () => {
+    // Disabled: no token today; requiring assignment: none for an unassigned caller once re-enabled.
+    const alone = withAudienceRun({ app: false, appRequires: true });
+    expect(alone.findings).toEqual([]);
+    expect(alone.verdicts.get('ext')).toBe('pass');
+    expect(withAudience({ app: false, appRequires: true }, 'c808fcb1-*')).toEqual([]);
+    expect(withAudience({ app: false, appRequires: true, other: false, otherRequires: true })).toEqual([]);
+    // Near misses: an enabled app that requires assignment is closed too; one disabled app that
+    // does not require it keeps the trust dormant (medium), and only that one is named.
+    expect(withAudience({ app: true, appRequires: true })).toEqual([]);
+    const dormant = withAudience({ app: false, appRequires: true, other: false, otherRequires: false });
+    expect(dormant.map((x) => [x.severity, x.evidence.audienceApps])).toEqual([['medium', ['other']]]);
+    expect(dormant[0].message).not.toMatch(/not in the tenant snapshot/);
+    expect(withAudience({ app: false, appRequires: false }).map((x) => x.severity)).toEqual(['medium']);
+    // Of two enabled apps, the one that requires assignment is not said not to.
+    const mixed = withAudience({ app: true, appRequires: true, other: true, otherRequires: false });
+    expect(mixed.map((x) => [x.severity, x.evidence.audienceApps])).toEqual([['critical', ['other']]]);
+    expect(mixed[0].message).toMatch(/; Ops Agent 2 does not require app-role assignment/);
+  });
+
+  it('an audience no app of the snapshot carries is still reported as not in the snapshot', () => {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: 'missing', audiences: ['elsewhere-guid'] } }));
+    b.addNode(node('role', { name: 'ops-agent-role' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    const f = runRule(rule, b.build(), { now }).findings;
+    expect(f.map((x) => x.messageId)).toEqual(['open']);
+    expect(f[0].message).toMatch(/the audience app is not in the tenant snapshot$/);
   });
 
   it('a disabled service principal the pattern admits today is named as disabled (it gets no token)', () => {

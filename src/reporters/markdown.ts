@@ -233,7 +233,9 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   if (waived.length > 0) {
     const row = (f: Finding): string => {
       const w = f.waiver;
-      return `| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(w?.owner)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', findingWhole(f.fingerprint)), Infinity)}${w?.ticket ? ` (${m(w.ticket)})` : ''} | ${m(f.fingerprint)} |`;
+      // Owner and ticket come from the team's waiver file and may be long: cut with a note, as the reason.
+      const whole = findingWhole(f.fingerprint);
+      return `| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(cutLine(w?.owner, CUT.name, 'owner', whole), Infinity)} | ${m(w?.expires)} | ${m(cutLine(w?.reason, CUT.text, 'reason', whole), Infinity)}${w?.ticket ? ` (${m(cutLine(w.ticket, CUT.name, 'ticket', whole), Infinity)})` : ''} | ${m(f.fingerprint)} |`;
     };
     add(waived, limit, row, {
       head: [`### Waived (${waived.length})`, ''],

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
 import { IAM_XMLNS, queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
 import { holdUntil } from './latency.js';
+import { writableAgain } from './backpressure.js';
 
 export type CredentialReportError = 'ReportInProgress' | 'ReportNotPresent';
 
@@ -443,7 +444,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         // Stops writing once the client has gone, so a client that gives up early is not fed the rest.
         void (async () => {
           for (let sent = 0; sent < oversized && !res.destroyed; sent += chunk.length) {
-            if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+            if (!res.write(chunk)) await writableAgain(res);
           }
           if (res.destroyed) return;
           oversizedFinished++;

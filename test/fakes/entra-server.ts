@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { EntraDataset } from './entra-dataset.js';
 import { allowedBy, documentedCall } from './entra-permissions.js';
 import { holdUntil } from './latency.js';
+import { writableAgain } from './backpressure.js';
 
 /** Faults and credentials of one fake tenant. */
 export interface EntraFakeOptions {
@@ -314,7 +315,7 @@ async function sendOversized(res: ServerResponse, bytes: number): Promise<void> 
   res.write('{"value":[');
   let sent = 0;
   while (sent < bytes && !res.destroyed) {
-    if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+    if (!res.write(chunk)) await writableAgain(res);
     sent += chunk.length;
   }
   if (!res.destroyed) res.end('{"id":"last"}]}');

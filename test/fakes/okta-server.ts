@@ -2,6 +2,7 @@ import { verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { holdUntil } from './latency.js';
+import { writableAgain } from './backpressure.js';
 
 type Obj = Record<string, unknown>;
 
@@ -382,18 +383,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
         await held;
         res.write('[');
         for (let sent = 0; sent < oversized.bytes && !res.destroyed; sent += chunk.length) {
-          // Whichever comes first, the other listener goes too: left behind, one per wait, they pile up.
-          if (!res.write(chunk)) {
-            await new Promise<void>((r) => {
-              const go = (): void => {
-                res.off('drain', go);
-                res.off('close', go);
-                r();
-              };
-              res.once('drain', go);
-              res.once('close', go);
-            });
-          }
+          if (!res.write(chunk)) await writableAgain(res);
         }
         if (res.destroyed) return;
         state.oversizedFinished++;

@@ -41,7 +41,7 @@ export function registerExtra(program: Command): void {
   addInputOptions(
     program
       .command('certify')
-      .description('write the recertification sheet (CSV, one row per machine identity, and per possible one marked unverified); same as scan --format recert-csv')
+      .description('write the recertification sheet (CSV, one row per machine identity, per possible one marked unverified, and per other subject with a finding, such as an external workload); same as scan --format recert-csv')
       .option('-o, --output <file>', 'write to a file instead of stdout'),
   ).action(async (flags: OutputFlags) => {
     refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));

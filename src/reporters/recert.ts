@@ -4,6 +4,7 @@ import { toCsv } from './csv.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
+import { WORKLOAD_TYPES } from '../graph/workloads.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -296,22 +297,139 @@ function classification(i: IdentitySummary): string {
   return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
 }
 
+/** Every node type an external OIDC workload gets (graph/workloads.ts WORKLOAD_TYPES): federated, it presents a token. */
+const WORKLOADS: ReadonlySet<string> = new Set<string>(WORKLOAD_TYPES);
+
+/**
+ * What a subject outside the inventory is, in the form of the other classification values. The
+ * kinds of outsider follow the path rule's own words (nhi-path-to-crown-jewel externalEntry): only
+ * a workload presenting a token is federated; a trusted account, Principal "*", a SAML provider
+ * and a trust anchor are outsiders of other kinds.
+ */
+function outsideClassification(provider: string, type: string, tier: number | undefined): string {
+  if (provider === 'external') {
+    if (WORKLOADS.has(type)) return 'external workload (federated)';
+    switch (type) {
+      case 'aws-account':
+        return 'external account (trusted AWS account)';
+      case 'anyone':
+        return 'external: any AWS principal';
+      case 'aws-saml-provider-ref':
+        return 'external identity provider (SAML, outside the scan)';
+      case 'x509-trust-anchor':
+        return 'external certificate authority (Roles Anywhere trust anchor)';
+      default:
+        return 'external subject';
+    }
+  }
+  if (type === 'okta-aws-federation-app') return 'federation app (a privilege, not an identity)';
+  // Rules give a tier only to identities (engine toFinding), and the inventory lists every
+  // identity but the first-party ones (service-linked and IAM Identity Center roles, Microsoft's
+  // own apps): an identity that is no row is one of those.
+  if (tier !== undefined) return 'first-party identity (managed by the provider, not in the inventory)';
+  return 'not an identity';
+}
+
+/**
+ * The row of a subject that carries unwaived findings (`open`, most severe first) but is not in
+ * the inventory: an external workload, account or provider a trust admits, an Okta AWS app, a
+ * first-party role. The report holds only what its findings say of it, so every column it has no
+ * data for says `unknown` (`not collected` for the last use), as for data that was not read; it
+ * has no owner in the scanned tenants (`none`). `all` also holds its waived findings: as on an
+ * identity row, they count in finding_ids and crown jewels (a waiver accepts a risk, it does not
+ * remove the path), not in the severity and fingerprint columns.
+ */
+function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[] {
+  const f = open[0];
+  const s = f.subject;
+  const tiered = all.find((x) => x.tier !== undefined);
+  const tier = tiered === undefined ? 'unknown' : tierLabel(tiered.tier!, tiered.tierIncomplete);
+  const rules = [...new Set(all.map((x) => x.ruleId))].sort();
+  const jewels: string[] = [];
+  for (const x of all) {
+    const cls = x.evidence.crownJewel;
+    if (x.path === undefined || x.path.length === 0 || typeof cls !== 'string') continue;
+    const n = x.path.length;
+    const cell = `${x.path[n - 1].toName} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
+    if (!jewels.includes(cell)) jewels.push(cell);
+  }
+  const count = `${rules.length} finding rule${rules.length === 1 ? '' : 's'}`;
+  // Re-scope as on an identity row (tier T3 or T4 with findings); with no tier to judge (nothing
+  // outside the inventory but a first-party identity has one) the findings alone decide, since
+  // a tier that was not computed is no evidence of a low one. No "assign owner": nhiscan records
+  // no owner for such a subject, so it is nothing the review could settle here (as for a root user).
+  const actions =
+    tiered === undefined
+      ? [{ action: 're-scope', reason: `no capability tier for a subject outside the inventory, with ${count}: narrow or remove the trust, grant or mapping that lets it in (each finding's remediation says how)` }]
+      : tiered.tier! >= 3
+        ? [{ action: 're-scope', reason: `capability tier ${tier} with ${count}` }]
+        : [];
+  return [
+    f.provider,
+    s.type,
+    s.id,
+    s.nativeId,
+    s.name,
+    `${f.provider}:${s.scope}`,
+    'unknown',
+    'none',
+    'none',
+    'unknown',
+    'unknown',
+    'unknown',
+    'not collected',
+    tier,
+    'unknown',
+    'unknown',
+    // Only its path findings tell what it reaches: without one, that is not known (blank would read as "none").
+    jewels.length > 0 ? jewels.join('; ') : 'unknown',
+    rules.join('; '),
+    actions[0]?.action ?? 'keep',
+    actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
+    '',
+    '',
+    '',
+    // Which rules answered unknown is kept per identity only: for this subject it is not known.
+    'unknown',
+    outsideClassification(f.provider, s.type, tiered?.tier),
+    f.severity,
+    open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
+  ];
+}
+
 /**
  * The recertification sheet: one row per machine identity, and per user that may be one (marked
  * unverified in `classification`), with what a reviewer needs to decide, a recommended action,
- * and empty decision/reviewer/justification columns to fill in. Ages are measured from the scan
- * time, so the same input gives the same sheet.
+ * and empty decision/reviewer/justification columns to fill in. Then one row per other subject
+ * with an unwaived finding (see outsideRow), so that every finding the review must see is on
+ * exactly one row: the most dangerous federations have external subjects. Those rows come after
+ * the inventory, in subject id order, so the identity rows keep their places. Ages are measured
+ * from the scan time, so the same input gives the same sheet.
  */
 export function renderRecertCsv(report: ScanReport): string {
   const now = Date.parse(report.scannedAt);
+  const listed = new Set(report.identities.map((i) => i.id));
   // A waived finding is an accepted risk with its own owner and expiry: not one to recertify.
   // The report's findings are in severity order already, so each list comes out most severe first.
   const bySubject = new Map<string, Finding[]>();
+  // Every finding of a subject outside the inventory, waived ones too (see outsideRow).
+  const outside = new Map<string, Finding[]>();
   for (const f of report.findings) {
+    if (!listed.has(f.subject.id)) {
+      const all = outside.get(f.subject.id);
+      if (all === undefined) outside.set(f.subject.id, [f]);
+      else all.push(f);
+    }
     if (f.status === 'waived') continue;
     const list = bySubject.get(f.subject.id);
     if (list === undefined) bySubject.set(f.subject.id, [f]);
     else list.push(f);
   }
-  return toCsv(RECERT_COLUMNS, report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? [])));
+  const rows = report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? []));
+  // Id order, as the inventory's (the built-in sort); a subject whose findings are all waived has no row.
+  for (const id of [...outside.keys()].sort()) {
+    const open = bySubject.get(id);
+    if (open !== undefined) rows.push(outsideRow(open, outside.get(id)!));
+  }
+  return toCsv(RECERT_COLUMNS, rows);
 }

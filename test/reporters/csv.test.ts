@@ -116,12 +116,14 @@ describe('--format recert-csv', () => {
     expect(recommendActions(i, now)[0]?.action ?? 'keep').toBe(action);
   });
 
-  it('has one row per identity of the demo, safe cells and empty reviewer columns', () => {
+  it('has one row per identity of the demo, then per other subject with findings, safe cells and empty reviewer columns', () => {
     const r = scanDir().report;
     const text = renderRecertCsv(r);
     expect(text.split('\r\n')[0]).toBe(RECERT_COLUMNS.join(','));
     const rows = parseCsv(text, 'recert.csv');
-    expect(rows.map((x) => x.id)).toEqual(r.identities.map((i) => i.id));
+    // The inventory first, in its order; the external subjects and the like after it (recert-subjects.test.ts).
+    expect(rows.slice(0, r.identities.length).map((x) => x.id)).toEqual(r.identities.map((i) => i.id));
+    expect(rows.length).toBeGreaterThan(r.identities.length);
     for (const row of rows) {
       expect(row.decision + row.reviewer + row.justification).toBe('');
       expect(['revoke', 'remove expired', 'rotate', 're-scope', 'assign owner', 'keep']).toContain(row.recommended_action);

@@ -1,0 +1,157 @@
+import { describe, it, expect } from 'vitest';
+import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
+import { renderRecertCsv } from '../../src/reporters/recert.js';
+import type { Finding } from '../../src/engine/types.js';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { identitySummary } from '../helpers/identity-summary.js';
+import { finding, report } from '../ci/helpers.js';
+
+const demo = scan(demoSnapshot()).report;
+const rows = (csv: string) => parseCsv(csv, 'x');
+const fingerprintsOf = (r: Record<string, string>) => (r.finding_fingerprints === '' ? [] : r.finding_fingerprints.split('; ').map((e) => e.split(' ')[1]));
+
+/** An external subject as the AWS and Entra transforms make it, for synthetic findings. */
+const external = (type: string, key: string, name: string, scope: string, over: Partial<Finding> = {}): Finding =>
+  finding({
+    provider: 'external',
+    tier: undefined,
+    subject: { id: `external:x:ext:${key}`, name, type, scope, nativeId: key },
+    ...over,
+  });
+
+describe('recert sheet: subjects with findings that are not identities', () => {
+  it('puts every unwaived finding of the demo on exactly one row', () => {
+    const sheet = rows(renderRecertCsv(demo));
+    const listed = sheet.flatMap(fingerprintsOf);
+    // No finding on two rows, and none left off.
+    expect(listed.length).toBe(new Set(listed).size);
+    const expected = demo.findings.filter((f) => f.status !== 'waived').map((f) => f.fingerprint);
+    expect(new Set(listed)).toEqual(new Set(expected));
+    expect(listed.length).toBe(expected.length);
+    // The demo has findings on external subjects, several critical: the test is not vacuous.
+    const outside = demo.findings.filter((f) => !demo.identities.some((i) => i.id === f.subject.id));
+    expect(outside.filter((f) => f.severity === 'critical').length).toBeGreaterThan(1);
+  });
+
+  it('lists the inventory first, in its order, then the other subjects in id order, one row each', () => {
+    const sheet = rows(renderRecertCsv(demo));
+    const inventory = demo.identities.map((i) => i.id);
+    expect(sheet.slice(0, inventory.length).map((r) => r.id)).toEqual(inventory);
+    const rest = sheet.slice(inventory.length).map((r) => r.id);
+    const subjects = [...new Set(demo.findings.map((f) => f.subject.id))].filter((id) => !inventory.includes(id));
+    expect(rest).toEqual([...subjects].sort());
+    expect(rest.length).toBeGreaterThan(3);
+  });
+
+  it('fills a federated GitHub subject\'s row from what the report knows, and says unknown for the rest', () => {
+    const r = rows(renderRecertCsv(demo)).find((x) => x.name === 'GitHub repo:northwind/*')!;
+    expect(r).toBeDefined();
+    const mine = demo.findings.filter((f) => f.subject.id === r.id);
+    expect(r).toMatchObject({
+      provider: 'external',
+      type: 'github-repo',
+      id: 'external:oidc:ext:https://token.actions.githubusercontent.com|repo:northwind/*',
+      native_id: 'https://token.actions.githubusercontent.com|repo:northwind/*',
+      scope: 'external:https://token.actions.githubusercontent.com',
+      enabled: 'unknown',
+      owners: 'none',
+      owner_status: 'none',
+      credential_types: 'unknown',
+      oldest_credential_age_days: 'unknown',
+      next_expiry: 'unknown',
+      last_used: 'not collected',
+      capability_tier: 'unknown',
+      autonomy: 'unknown',
+      strength: 'unknown',
+      finding_ids: 'nhi-path-to-crown-jewel',
+      recommended_action: 're-scope',
+      decision: '',
+      reviewer: '',
+      justification: '',
+      unknown_checks: 'unknown',
+      classification: 'external workload (federated)',
+      highest_severity: 'critical',
+    });
+    expect(fingerprintsOf(r).sort()).toEqual(mine.map((f) => f.fingerprint).sort());
+    expect(r.action_reasons).toMatch(/^re-scope: /);
+    expect(r.action_reasons).not.toContain('assign owner');
+    // The crown jewels its path findings reach, as an identity row names them.
+    expect(r.crown_jewels_reachable.split('; ')).toHaveLength(mine.filter((f) => f.path !== undefined).length);
+    expect(r.crown_jewels_reachable).toMatch(/\(admin, \d+ hops?\)/);
+  });
+
+  it('marks an Entra issuer trusted for any subject as an external workload, and an Okta AWS app as a privilege', () => {
+    const sheet = rows(renderRecertCsv(demo));
+    const entra = sheet.find((x) => x.name.endsWith('(any subject)'))!;
+    expect(entra.classification).toBe('external workload (federated)');
+    expect(entra.finding_ids).toContain('nhi-entra-token-any-app-assumes-aws-role');
+    expect(entra.highest_severity).toBe('critical');
+    const app = sheet.find((x) => x.type === 'okta-aws-federation-app')!;
+    expect(app).toMatchObject({ provider: 'okta', scope: 'okta:https://northwind.okta.example', classification: 'federation app (a privilege, not an identity)', owner_status: 'none' });
+    expect(app.finding_ids).toBe('okta-aws-broad-role-mapping');
+    // No path finding says what the app reaches: not known, rather than a blank that reads as none.
+    expect(app.crown_jewels_reachable).toBe('unknown');
+  });
+
+  it('names each kind of outsider, and a first-party identity by its tier', () => {
+    const findings = [
+      external('aws-account', '999988887777', 'AWS account 999988887777 (not scanned)', '999988887777'),
+      external('anyone', '*', 'any AWS principal (Principal "*")', '*'),
+      external('aws-saml-provider-ref', 'arn:aws:iam::1:saml-provider/x', 'SAML provider x', '111122223333'),
+      external('x509-trust-anchor', 'arn:aws:rolesanywhere:a', 'Roles Anywhere trust anchor a', '111122223333'),
+      external('gitlab-project', 'gl', 'GitLab project_path:a/b', 'https://gitlab.com'),
+      finding({
+        provider: 'aws',
+        tier: 1,
+        ruleId: 'aws-saml-long-session',
+        subject: { id: 'aws:1:principal:sso', name: 'AWSReservedSSO_Billing', type: 'aws-iam-role', scope: '1', nativeId: 'sso' },
+      }),
+      finding({ provider: 'aws', tier: 4, tierIncomplete: 'the x of y were not read', subject: { id: 'aws:1:principal:admin', name: 'AWSReservedSSO_Admin', type: 'aws-iam-role', scope: '1', nativeId: 'admin' } }),
+    ];
+    const byName = Object.fromEntries(rows(renderRecertCsv(report(findings))).map((x) => [x.name, x]));
+    expect(byName['AWS account 999988887777 (not scanned)'].classification).toBe('external account (trusted AWS account)');
+    expect(byName['any AWS principal (Principal "*")'].classification).toBe('external: any AWS principal');
+    expect(byName['SAML provider x'].classification).toBe('external identity provider (SAML, outside the scan)');
+    expect(byName['Roles Anywhere trust anchor a'].classification).toBe('external certificate authority (Roles Anywhere trust anchor)');
+    expect(byName['GitLab project_path:a/b'].classification).toBe('external workload (federated)');
+    // An identity outside the inventory has a tier (rules give one only to identities): first-party.
+    const billing = byName.AWSReservedSSO_Billing;
+    expect(billing.classification).toBe('first-party identity (managed by the provider, not in the inventory)');
+    expect(billing.capability_tier).toBe('T1');
+    // As on an identity row, re-scope needs tier T3 or higher: T1 with a finding is kept.
+    expect(billing.recommended_action).toBe('keep');
+    const admin = byName.AWSReservedSSO_Admin;
+    expect(admin.capability_tier).toMatch(/^T4 or higher \(/);
+    expect(admin.recommended_action).toBe('re-scope');
+    expect(admin.action_reasons).toMatch(/^re-scope: capability tier T4 or higher/);
+  });
+
+  it('gives no row to a subject whose findings are all waived, and leaves a waived finding off a row', () => {
+    const a = external('github-repo', 'a', 'GitHub a', 'https://token.actions.githubusercontent.com', { status: 'waived', fingerprint: 'a'.repeat(32) });
+    const b1 = external('github-repo', 'b', 'GitHub b', 'https://token.actions.githubusercontent.com', { severity: 'critical', status: 'waived', fingerprint: 'b'.repeat(32) });
+    const b2 = external('github-repo', 'b', 'GitHub b', 'https://token.actions.githubusercontent.com', { severity: 'high', fingerprint: 'c'.repeat(32) });
+    const sheet = rows(renderRecertCsv(report([b1, a, b2])));
+    expect(sheet.map((x) => x.name)).toEqual(['GitHub b']);
+    expect(sheet[0].highest_severity).toBe('high');
+    expect(fingerprintsOf(sheet[0])).toEqual(['c'.repeat(32)]);
+  });
+
+  it('does not repeat a subject that is an identity row', () => {
+    const i = identitySummary({ id: 'entra:t1:sp:me', name: 'Me' });
+    const f = finding({ subject: { id: i.id, name: i.name, type: i.type, scope: i.scope, nativeId: i.nativeId } });
+    expect(rows(renderRecertCsv(report([f], { identities: [i] }))).map((x) => x.id)).toEqual([i.id]);
+  });
+
+  it('makes every new cell safe for a spreadsheet', () => {
+    const hostile = external('oidc-workload', '=cmd|x', '=HYPERLINK("http://e")', '+issuer;=1+1', {
+      path: [{ from: 'a', fromName: 'a', to: 'b', toName: '@SUM(1)', type: 'FEDERATES_TO', reason: 'r', hidden: true, conditional: false, provider: 'external' }],
+      evidence: { crownJewel: 'admin' },
+    });
+    const [r] = rows(renderRecertCsv(report([hostile])));
+    expect(r.name).toBe(`'=HYPERLINK("http://e")`);
+    expect(r.native_id).toBe(`'=cmd|x`);
+    expect(r.scope).toBe(`external:+issuer;'=1+1`);
+    expect(r.crown_jewels_reachable).toBe(`'@SUM(1) (admin, 1 hop)`);
+    for (const [col, cell] of Object.entries(r)) expect(cell, col).not.toMatch(/^[\s"]*[=+\-@]/);
+  });
+});

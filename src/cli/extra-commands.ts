@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { addInputOptions, inputFiles, inputFolders, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags } from './scan-command.js';
-import { writeBaselineFile } from './ci.js';
+import { addInputOptions, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
+import { applyCiLayer, defaultWaiversFile, legacyFingerprints, writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { renderRecertCsv } from '../reporters/recert.js';
 
@@ -42,14 +42,21 @@ export function registerExtra(program: Command): void {
     program
       .command('certify')
       .description('write the recertification sheet (CSV, one row per machine identity, per possible one marked unverified, and per other subject with a finding, such as an external workload); same as scan --format recert-csv')
-      .option('-o, --output <file>', 'write to a file instead of stdout'),
-  ).action(async (flags: OutputFlags) => {
-    refuseSameFile([['-o', flags.output]], inputFiles(flags), [], inputFolders(flags));
-    const { report } = await runScan(flags);
+      .option('-o, --output <file>', 'write to a file instead of stdout')
+      .option('--waivers <file>', 'waivers file (default .nhiscan/waivers.yaml, .yml or .json when present)'),
+  ).action(async (flags: OutputFlags & { waivers?: string }) => {
+    const waivers: Named = flags.waivers !== undefined ? ['--waivers', flags.waivers] : ['the default waivers file', defaultWaiversFile(process.cwd())];
+    refuseSameFile([['-o', flags.output]], [...inputFiles(flags), waivers], [], inputFolders(flags));
+    const result = await runScan(flags);
+    const { report } = result;
+    // The same sheet as scan --format recert-csv: waived findings are accepted risks with an
+    // owner and an expiry of their own, and are left out of the rows' findings there too.
+    const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result));
     // Written like scan's reports, so a failed write is the one error line, with no warnings before it.
     await writeChunks([renderRecertCsv(report)], flags.output);
     // The sheet has no place for a note (a comment row breaks CSV readers): identities whose data
     // was not read are missing from it, so stderr says what was not read.
-    printGaps(report);
+    printGaps(report, ci.messages);
+    printCiMessages(ci.messages);
   });
 }

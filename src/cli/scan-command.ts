@@ -273,8 +273,7 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   // pipelines nobody reads on a terminal, and so does a table written with -o, so what was not
   // read is said on stderr too. The CI messages (also in the warnings) are printed below, as before.
   if (flags.format !== 'table' || flags.output) printGaps(result.report, ci.messages);
-  // Waiver messages quote the waivers file (fingerprints, rule ids, subjects): one safe line each.
-  for (const line of ci.messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
+  printCiMessages(ci.messages);
   if (code === 1) process.stderr.write(`nhiscan: ${cutLine(gateFailure(result.report, threshold as Severity, flags.baseline), CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
@@ -310,6 +309,11 @@ const STDERR_WARNINGS = 20;
  * a report that could not be written keeps its one error line. `except`: warnings printed
  * elsewhere.
  */
+/** Baseline and waiver messages on stderr. They quote the waivers file (fingerprints, rule ids, subjects): one safe line each. */
+export function printCiMessages(messages: readonly string[]): void {
+  for (const line of messages) process.stderr.write(`nhiscan: ${cutLine(line, CUT.text, 'message', STDERR_WHOLE)}\n`);
+}
+
 export function printGaps(report: ScanReport, except: readonly string[] = []): void {
   const lines: string[] = [];
   const gaps = report.coverage.filter((c) => c.status !== 'collected');

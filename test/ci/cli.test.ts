@@ -1,7 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cliInProcess, addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
+import { cli as spawnCli } from '../helpers/cli.js';
 
 const cli = cliInProcess;
 
@@ -192,5 +193,33 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect(JSON.parse(readFileSync(og, 'utf8')).metadata.source_kind).toBe('NHI_Base');
     expect((await cli('certify', '--snapshot', snap, '-o', sheet)).code).toBe(0);
     expect(readFileSync(sheet, 'utf8').split('\r\n')[0]).toMatch(/^provider,type,id,/);
+  });
+
+  it('certify leaves waived findings out of the sheet as scan --format recert-csv does, from the default waivers file and from --waivers', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const report = join(work, 'report.json');
+    expect((await cli('scan', '--snapshot', snap, '--format', 'json', '-o', report)).code).toBe(0);
+    const fp: string = JSON.parse(readFileSync(report, 'utf8')).findings[0].fingerprint;
+    const entry = `waivers:\n  - fingerprint: ${fp}\n    reason: accepted for the test\n    owner: marco.rossi@northwind.example\n    expires: 2027-12-31\n`;
+
+    // The default file, found in the working directory as scan finds it.
+    mkdirSync(join(work, '.nhiscan'));
+    writeFileSync(join(work, '.nhiscan', 'waivers.yaml'), entry);
+    const certified = spawnCli(['certify', '--snapshot', snap], { cwd: work });
+    const scanned = spawnCli(['scan', '--snapshot', snap, '--format', 'recert-csv'], { cwd: work });
+    expect(certified.code).toBe(0);
+    expect(scanned.stdout).not.toContain(fp);
+    expect(certified.stdout).toBe(scanned.stdout);
+
+    // A file named by --waivers.
+    const named = join(work, 'accepted.yaml');
+    writeFileSync(named, entry);
+    const sheet = join(work, 'certify.csv');
+    const viaScan = join(work, 'scan.csv');
+    expect((await cli('certify', '--snapshot', snap, '--waivers', named, '-o', sheet)).code).toBe(0);
+    expect((await cli('scan', '--snapshot', snap, '--format', 'recert-csv', '--waivers', named, '-o', viaScan)).code).toBe(0);
+    expect(readFileSync(sheet, 'utf8')).not.toContain(fp);
+    expect(readFileSync(sheet, 'utf8')).toBe(readFileSync(viaScan, 'utf8'));
   });
 });

@@ -40,6 +40,15 @@ function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
   return target?.enabled !== false || e.type === 'CAN_ESCALATE_TO';
 }
 
+/**
+ * Whether a path may follow `e` today: into an object that is not disabled (flowsInto), and not
+ * along a trust that no token can meet today (the link stage marks it `dormant`: an Entra trust
+ * whose audience apps are all disabled). Tiers do not ask this: they count the latent capability.
+ */
+function pathFollows(e: GraphEdge, target: GraphNode | undefined): boolean {
+  return flowsInto(e, target) && e.evidence?.dormant === undefined;
+}
+
 export interface AnalyzeOptions {
   now: Date;
   config: NhiConfig;
@@ -338,7 +347,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
           const v = from[k];
-          if (!CONTROL_EDGES.has(e.type) || dist[v] >= 0 || (firmOnly && e.conditional) || !flowsInto(e, target)) continue;
+          if (!CONTROL_EDGES.has(e.type) || dist[v] >= 0 || (firmOnly && e.conditional) || !pathFollows(e, target)) continue;
           const h = hu + (e.hidden ? 1 : 0);
           const c = cu + (e.conditional ? 1 : 0);
           // Undecided conditions on the chosen route: among shortest routes, the fewest wins (a
@@ -390,7 +399,7 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], ref: NodeRef, id: string)
     // held and also escalated to) are one route.
     const nextHops = new Set<string>();
     for (const e of graph.out(ref)) {
-      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && flowsInto(e, graph.node(e.to))) nextHops.add(e.to);
+      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && pathFollows(e, graph.node(e.to))) nextHops.add(e.to);
     }
     const alternatives = nextHops.size;
     let hiddenHops = 0;

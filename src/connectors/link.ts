@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
+import { sortTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
@@ -238,6 +239,14 @@ export function linkProviders(b: GraphBuilder): void {
           conditional: e.conditional === true || doubt !== undefined,
           evidence: { issuer, subject: subject ?? null, audiences, via: ext.id },
         });
+      }
+      // Every audience an app of the tenant whose service principal is disabled: Entra gives no
+      // one a token the trust accepts (AADSTS500014) until one is re-enabled, so no path starts
+      // at the issuer through it. The edge stays (the trust is a fact, and the rule judging it
+      // reports it as dormant); the path search reads the mark (pathFollows, analyze.ts).
+      const apps = audiences.map((aud) => entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase()));
+      if (apps.length > 0 && apps.every((app) => app?.enabled === false)) {
+        e.evidence = { ...e.evidence, dormant: `Entra issues no token for ${sortTexts([...new Set(apps.map((app) => app!.name))]).join(', ')}: disabled` };
       }
       continue;
     }

@@ -143,6 +143,27 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     ]);
   });
 
+  it('a trust whose audience apps are all disabled is no path from the issuer: Entra issues no token for them', () => {
+    const ISSUER_NODE = `sts.windows.net/${TENANT}/ (any subject)`;
+    const issuerPaths = (r: ReturnType<typeof scan>) =>
+      r.report.findings.filter((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.name === ISSUER_NODE).map((x) => x.evidence.crownJewel);
+    const disable = (s: Snapshot, ...appIds: string[]): Snapshot => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      for (const sp of (file.value ?? file) as Json[]) if (appIds.includes(sp.appId)) sp.accountEnabled = false;
+      return s;
+    };
+    // Near miss: with Ops Agent enabled, the demo's ops-agent-role is reached from the issuer.
+    expect(issuerPaths(scan(demoSnapshot())).length).toBeGreaterThan(0);
+    const r = scan(disable(demoSnapshot(), OPS_AGENT_APPID));
+    expect(issuerPaths(r)).toEqual([]);
+    // The trust itself is still reported, as dormant, by the rule that judges it.
+    expect(r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role').map((x) => x.severity)).toEqual(['medium']);
+    // One audience disabled and another enabled: the enabled one still gives tokens, so the path stays.
+    const both = withRole('both-role', { StringEquals: { [`${ISSUER}:aud`]: [OPS_AGENT_APPID, INFRA_APPID] } }, INFRA_APPID);
+    const rb = scan(disable(both, OPS_AGENT_APPID));
+    expect(issuerPaths(rb).length).toBeGreaterThan(0);
+  });
+
   it('a sub pattern with many stars is matched in linear time, with the same answers', () => {
     // A backtracking regex would need about 36^10 steps for the first pattern: the scan stalled.
     const miss = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: `${'*e'.repeat(10)}*X` } }));

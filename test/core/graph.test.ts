@@ -224,4 +224,26 @@ describe('GraphBuilder edges whose ends are given as node objects', () => {
     expect(b.edgeList().slice(-2).map((e) => `${e.from}>${e.to}`)).toEqual(['copy>t', 'h>h2']);
     expect(b.build().warnings).toEqual(['dangling GRANTED edge copy -> t dropped (one end was not found)', 'dangling OWNS edge h -> h2 dropped (one end was not found)']);
   });
+
+  it('keeps each edge with its own ends through a growing edge list, removals and ends named before their nodes', () => {
+    const b = new GraphBuilder();
+    // 2,000 edges (the builder's list of ends starts with room for 512 and grows); every other
+    // target is named before its node exists, and some never get one (dangling).
+    for (let i = 0; i < 2000; i++) {
+      if (i % 2 === 0) b.addNode(node(`t${i}`));
+      b.addEdge(edge(`s${i % 7}`, `t${i}`, 'GRANTED', { reason: `r${i}` }));
+    }
+    for (let i = 0; i < 7; i++) b.addNode(node(`s${i}`));
+    for (let i = 1; i < 2000; i += 2) if (i % 3 !== 0) b.addNode(node(`t${i}`));
+    b.removeEdges(new Set(b.edgeList().filter((e) => Number(e.reason.slice(1)) % 5 === 0)));
+    const g = b.build();
+    const kept = [...Array(2000).keys()].filter((i) => i % 5 !== 0 && (i % 2 === 0 || i % 3 !== 0));
+    expect(g.edgeCount).toBe(kept.length);
+    for (const i of kept) {
+      expect(g.in(`t${i}`).map((e) => `${e.from}>${e.reason}`)).toEqual([`s${i % 7}>r${i}`]);
+      expect(g.sources(`t${i}`, 'GRANTED').map((n) => n.id)).toEqual([`s${i % 7}`]);
+    }
+    // The targets never added: odd multiples of 3, less those removed (multiples of 5).
+    expect(g.warnings).toHaveLength([...Array(2000).keys()].filter((i) => i % 2 === 1 && i % 3 === 0 && i % 5 !== 0).length);
+  });
 });

@@ -16,7 +16,7 @@ import { assessAdmin, type AdminStatus } from './policy/admin.js';
 import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
 import type { Tri } from './policy/tri.js';
-import { createEvaluator, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
+import { createEvaluator, sameAnswerForEvery, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
 import { buildTrustIndex, evaluateService, evaluateTrust, trustKeysOf, type TrustIndex } from './trust.js';
 
@@ -302,6 +302,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));
   const rolePlan = plan.filter(({ m }) => m.principalKinds.includes('role'));
   const targets = createTargetLists(model, trust, ev.now);
+  // Every role of the model, one shared list: the candidates of assumeRoleEdges are among them.
+  const roleArns = [...model.roles.keys()];
 
   // Without its boundary (removed or replaced by AdministratorAccess), is the principal admin,
   // or can its own policies let it rewrite them? Asked only of principals that have a boundary.
@@ -348,7 +350,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     for (let mi = 0; mi < kindPlan.length; mi++) {
       const { m, targetActions, need, ctx, choices, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
-        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
+        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown, roleArns);
         continue;
       }
       if (m.liftsBoundary && !s.boundary) continue;
@@ -374,7 +376,13 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       // (With no target action, every target gets the answer of the other actions.)
       const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions, resourcesOf(list)));
+      // Not grouped (a condition, say), but still one answer for every target: asked once.
+      const same = uniform || (list.length > 1 && sameAnswerForEvery(s, targetActions, resourcesOf(list)));
       let shared: Answer | undefined;
+      // The per-target sts:AssumeRole answers of the holder and of its boundary alone, when the
+      // same for every target (undefined: not known yet; null: asked per target).
+      let sharedAssume: Decided | null | undefined;
+      let sharedBound: Decided | null | undefined;
       // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
       const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);
       if (uniformDeny && ev.decide(s, 'sts:AssumeRole', list[0].resource).decision === 'deny') continue;
@@ -404,7 +412,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       }
       for (const t of list) {
         if (t.to === p.arn) continue;
-        const res: Answer = targetActions.length === 0 ? other : uniform ? (shared ??= ask(t.resource)) : ask(t.resource);
+        const res: Answer = targetActions.length === 0 ? other : same ? (shared ??= ask(t.resource)) : ask(t.resource);
         if (res.decision === 'no') continue;
         const values = valuesOf(t, res.policy);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
@@ -416,10 +424,14 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           continue;
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
-        if (byTrust && !uniformDeny && ev.decide(s, 'sts:AssumeRole', t.resource).decision === 'deny') continue;
+        if (byTrust && !uniformDeny) {
+          sharedAssume ??= list.length > 1 && sameAnswerForEvery(s, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(s, 'sts:AssumeRole', t.resource) : null;
+          if ((sharedAssume ?? ev.decide(s, 'sts:AssumeRole', t.resource)).decision === 'deny') continue;
+        }
         let boundUndecided: readonly string[] = NONE;
         if (bound) {
-          const b = ev.decide(bound, 'sts:AssumeRole', t.resource);
+          sharedBound ??= list.length > 1 && sameAnswerForEvery(bound, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(bound, 'sts:AssumeRole', t.resource) : null;
+          const b = sharedBound ?? ev.decide(bound, 'sts:AssumeRole', t.resource);
           if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
           if (b.decision === 'unknown') {
             undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (the permissions boundary could not be read)`, t.via);
@@ -575,7 +587,7 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
 
 const ASSUME_ROLE: readonly string[] = ['sts:AssumeRole'];
 
-function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
+function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[], roleArns: readonly string[]): void {
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
@@ -590,10 +602,12 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   // Most principals are named by no trust policy and may not call sts:AssumeRole: nothing to build.
   if (named.length === 0 && byAccount === undefined && anyone.length === 0) return;
   const candidates = new Set<string>([...named, ...(byAccount ?? []), ...anyone]);
-  // When no statement on sts:AssumeRole has a condition or a resource but `*`, the identity
-  // answer is the same for every role: asked once (sameForEveryResource).
+  // When every statement on sts:AssumeRole lists `*` or a prefix of every role's ARN, the
+  // identity answer is the same for every role: asked once (sameAnswerForEvery); so is the
+  // boundary's alone.
   let uniform: boolean | undefined;
   let shared: Decided | undefined;
+  let sharedBound: Decided | null | undefined;
   for (const roleArn of candidates) {
     if (roleArn === p.arn) continue;
     const role = model.roles.get(roleArn)!;
@@ -614,7 +628,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const session = t.session ?? 'no';
     const trustAlone = named !== 'no' || session !== 'no';
     if (!identityMay && !trustAlone) continue;
-    uniform ??= sameForEveryResource(s, ASSUME_ROLE);
+    uniform ??= sameAnswerForEvery(s, ASSUME_ROLE, roleArns);
     const r = uniform ? (shared ??= ev.decide(s, 'sts:AssumeRole', roleArn)) : ev.decide(s, 'sts:AssumeRole', roleArn);
     if (r.decision === 'deny') continue;
     // Neither the identity policies nor the trust alone let it in (byTrust below would be 'no'):
@@ -637,7 +651,11 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         // user ARN is not limited by the boundary) gives way here: trust policies are the
         // documented exception to the resource-based policy logic.
         // Its explicit Deny stops the session route too.
-        const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
+        if (sharedBound === undefined) {
+          const alone = boundaryAlone(s);
+          sharedBound = sameAnswerForEvery(alone, ASSUME_ROLE, roleArns) ? ev.decide(alone, 'sts:AssumeRole', roleArn) : null;
+        }
+        const b = sharedBound ?? ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;
         if (b.decision === 'unknown') {
           undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);

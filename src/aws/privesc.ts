@@ -235,10 +235,12 @@ export const PROFILE_UNREAD = 'instance profile could not be read';
 
 /**
  * A step that could not be decided because a policy was unusable: listed in `unknown`, and also
- * kept as a conditional edge, so that an unreadable policy never makes a route disappear.
+ * kept as a conditional edge, so that an unreadable policy never makes a route disappear. `edges`
+ * is undefined for a holder whose conditional edges are left out (conditionalAdmins).
  */
-function undecidedStep(edges: EscalationEdge[], unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string, note = POLICY_UNREAD): void {
+function undecidedStep(edges: EscalationEdge[] | undefined, unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string, note = POLICY_UNREAD): void {
   unknown.push({ from, to, method, reason });
+  if (edges === undefined) return;
   const edge: EscalationEdge = { from, to, method, reason, conditional: true, undecided: [note] };
   if (via) edge.via = via;
   edges.push(edge);
@@ -343,14 +345,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     const p = principals[pi];
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
-    const edgesFrom = edges.length;
-    const groupsFrom = groups?.length ?? 0;
+    // A conditional administrator's conditional edges and groups are never made (the caller gives
+    // it a conditional route to admin of its own); its `unknown` steps still are. Making them and
+    // dropping them afterwards built ~45,000 edges per account of the 100k estate for nothing.
+    const firm = firmOnly.has(p.arn);
+    const unsure = firm ? undefined : edges;
     may.fill(0);
     const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
     for (let mi = 0; mi < kindPlan.length; mi++) {
       const { m, targetActions, need, ctx, choices, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
-        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown, roleArns);
+        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown, roleArns, firm);
         continue;
       }
       if (m.liftsBoundary && !s.boundary) continue;
@@ -392,13 +397,15 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         const exclude = list.some((t) => t.to === p.arn) ? p.arn : undefined;
         const count = exclude ? list.length - 1 : list.length;
         if (res.decision !== 'unknown' && count > options.groupAbove!) {
+          const conditional = res.decision === 'conditional' || alwaysConditional;
+          if (firm && conditional) continue;
           const first = list[0].to === p.arn ? list[1] : list[0];
           const g: EscalationGroup = {
             from: p.arn,
             method: m.id,
             targets: list,
             count,
-            conditional: res.decision === 'conditional' || alwaysConditional,
+            conditional,
             reason: fill(m.reason, valuesOf(first)),
             position: edges.length,
           };
@@ -414,13 +421,12 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         if (t.to === p.arn) continue;
         const res: Answer = targetActions.length === 0 ? other : same ? (shared ??= ask(t.resource)) : ask(t.resource);
         if (res.decision === 'no') continue;
-        const values = valuesOf(t, res.policy);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
-          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
+          undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (a policy could not be read)`, t.via);
           continue;
         }
         if (t.profileUnread !== undefined) {
-          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (an instance profile entry of ${t.name}, ${t.profileUnread}, could not be read)`, t.via, PROFILE_UNREAD);
+          undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (an instance profile entry of ${t.name}, ${t.profileUnread}, could not be read)`, t.via, PROFILE_UNREAD);
           continue;
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
@@ -434,7 +440,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           const b = sharedBound ?? ev.decide(bound, 'sts:AssumeRole', t.resource);
           if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
           if (b.decision === 'unknown') {
-            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (the permissions boundary could not be read)`, t.via);
+            undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (the permissions boundary could not be read)`, t.via);
             continue;
           }
           if (b.decision === 'conditional') {
@@ -447,16 +453,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           const status = assessAdmin(ev, joined).status;
           if (status === 'not-admin') continue;
           if (status === 'unknown') {
-            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
+            undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (a policy could not be read)`, t.via);
             continue;
           }
           if (status === 'conditional') conditional = true;
         }
+        if (firm && (conditional || alwaysConditional)) continue;
         const edge: EscalationEdge = {
           from: p.arn,
           to: t.to,
           method: m.id,
-          reason: fill(m.reason, values),
+          reason: fill(m.reason, valuesOf(t, res.policy)),
           conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
@@ -465,34 +472,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         edges.push(edge);
       }
     }
-    if (firmOnly.has(p.arn)) keepFirm(edges, edgesFrom, groups, groupsFrom);
   }
   return groups ? { admins, edges, groups, unknown, unusableTrust: trust.unusable } : { admins, edges, unknown, unusableTrust: trust.unusable };
-}
-
-/**
- * Drops the conditional edges from `edgesFrom` on and the conditional groups from `groupsFrom` on
- * (one holder's), moving each kept group's position back by the edges dropped before it.
- */
-function keepFirm(edges: EscalationEdge[], edgesFrom: number, groups: EscalationGroup[] | undefined, groupsFrom: number): void {
-  let g = groupsFrom;
-  let kept = edgesFrom;
-  let out = groupsFrom;
-  const placeGroups = (before: number): void => {
-    for (; groups && g < groups.length && groups[g].position <= before; g++) {
-      const group = groups[g];
-      if (group.conditional) continue;
-      group.position = kept;
-      groups[out++] = group;
-    }
-  };
-  for (let i = edgesFrom; i < edges.length; i++) {
-    placeGroups(i);
-    if (!edges[i].conditional) edges[kept++] = edges[i];
-  }
-  placeGroups(Infinity);
-  edges.length = kept;
-  if (groups) groups.length = out;
 }
 
 /** Target kinds whose per-target edge differs only in the target (no per-target check). */
@@ -587,7 +568,8 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
 
 const ASSUME_ROLE: readonly string[] = ['sts:AssumeRole'];
 
-function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[], roleArns: readonly string[]): void {
+function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[], roleArns: readonly string[], firm: boolean): void {
+  const unsure = firm ? undefined : edges;
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
@@ -614,7 +596,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now);
     if (t.result === 'no') continue;
     if (t.result === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);
+      undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);
       continue;
     }
     // Same account: a trust policy naming the principal's own user or role ARN is enough on its
@@ -637,7 +619,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     let conditional = t.result === 'maybe';
     const undecided = [...t.undecided];
     if (r.decision === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (an identity policy could not be read)`);
+      undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (an identity policy could not be read)`);
       continue;
     }
     if (r.decision !== 'allow') {
@@ -658,7 +640,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         const b = sharedBound ?? ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;
         if (b.decision === 'unknown') {
-          undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);
+          undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);
           continue;
         }
         if (b.decision === 'implicit-deny') byName = 'no';
@@ -675,6 +657,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         if (byName === 'no' && session !== 'no' && t.sessionNote !== undefined) undecided.push(t.sessionNote);
       }
     }
+    if (firm && conditional) continue;
     const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason: assumeReason(m, p, role, t), conditional };
     if (undecided.length > 0) edge.undecided = [...new Set(undecided)];
     edges.push(edge);

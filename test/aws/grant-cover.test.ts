@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEvaluator, principalsOf, SOME_RESOURCE, probeResources } from '../../src/aws/index.js';
+import { createEvaluator, principalsOf, SOME_RESOURCE, probeResources, type ResourceQuery } from '../../src/aws/index.js';
 import { answerAccount, coveredGrantActions } from '../../src/connectors/aws/account-answers.js';
 import { allow, awsPolicyArn, deny, doc, managedEntry, model, policyArn, userArn, userEntry } from './helpers.js';
 
@@ -43,7 +43,7 @@ describe('grant answers asked only where a policy covers the action (coveredGran
     principalsOf(m).forEach((p, i) => {
       const s = ev.subject(p.arn)!;
       for (const [name, actions, probed] of lists) {
-        const resources = probed ? probeResources(actions, p.arn, s.facts.accountId) : actions.map(() => SOME_RESOURCE);
+        const resources: ReadonlyArray<ResourceQuery> = probed ? probeResources(actions, p.arn, s.facts.accountId) : actions.map(() => SOME_RESOURCE);
         const d = actions.map((a, k) => ev.decide(s, a, resources[k]).decision);
         const allowed = actions.filter((_, k) => d[k] === 'allow' || d[k] === 'conditional');
         const unread = actions.filter((_, k) => d[k] === 'unknown');

@@ -16,7 +16,7 @@ import { assessAdmin, type AdminStatus } from './policy/admin.js';
 import { SOME_RESOURCE, type ResourceQuery } from './policy/compile.js';
 import type { RequestContext } from './policy/context.js';
 import type { Tri } from './policy/tri.js';
-import { createEvaluator, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
+import { createEvaluator, sameAnswerForEvery, sameForEveryResource, subjectFor, type Decided, type Decision, type Evaluator, type Subject } from './policy/evaluate.js';
 import { ADMIN_POLICY_NAME, PRIVESC_METHODS, type PrivescMethod } from './privesc-methods.js';
 import { buildTrustIndex, evaluateService, evaluateTrust, trustKeysOf, type TrustIndex } from './trust.js';
 
@@ -235,10 +235,12 @@ export const PROFILE_UNREAD = 'instance profile could not be read';
 
 /**
  * A step that could not be decided because a policy was unusable: listed in `unknown`, and also
- * kept as a conditional edge, so that an unreadable policy never makes a route disappear.
+ * kept as a conditional edge, so that an unreadable policy never makes a route disappear. `edges`
+ * is undefined for a holder whose conditional edges are left out (conditionalAdmins).
  */
-function undecidedStep(edges: EscalationEdge[], unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string, note = POLICY_UNREAD): void {
+function undecidedStep(edges: EscalationEdge[] | undefined, unknown: UndecidedEdge[], from: string, to: string, method: string, reason: string, via?: string, note = POLICY_UNREAD): void {
   unknown.push({ from, to, method, reason });
+  if (edges === undefined) return;
   const edge: EscalationEdge = { from, to, method, reason, conditional: true, undecided: [note] };
   if (via) edge.via = via;
   edges.push(edge);
@@ -302,6 +304,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
   const userPlan = plan.filter(({ m }) => m.principalKinds.includes('user'));
   const rolePlan = plan.filter(({ m }) => m.principalKinds.includes('role'));
   const targets = createTargetLists(model, trust, ev.now);
+  // Every role of the model, one shared list: the candidates of assumeRoleEdges are among them.
+  const roleArns = [...model.roles.keys()];
 
   // Without its boundary (removed or replaced by AdministratorAccess), is the principal admin,
   // or can its own policies let it rewrite them? Asked only of principals that have a boundary.
@@ -341,14 +345,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     const p = principals[pi];
     if (adminSet.has(p.arn)) continue;
     const s = ev.subject(p.arn)!;
-    const edgesFrom = edges.length;
-    const groupsFrom = groups?.length ?? 0;
+    // A conditional administrator's conditional edges and groups are never made (the caller gives
+    // it a conditional route to admin of its own); its `unknown` steps still are. Making them and
+    // dropping them afterwards built ~45,000 edges per account of the 100k estate for nothing.
+    const firm = firmOnly.has(p.arn);
+    const unsure = firm ? undefined : edges;
     may.fill(0);
     const kindPlan = p.kind === 'user' ? userPlan : rolePlan;
     for (let mi = 0; mi < kindPlan.length; mi++) {
       const { m, targetActions, need, ctx, choices, actionsText } = kindPlan[mi];
       if (m.target === 'assumable-role') {
-        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown);
+        assumeRoleEdges(ev, model, trust, p, s, m, edges, unknown, roleArns, firm);
         continue;
       }
       if (m.liftsBoundary && !s.boundary) continue;
@@ -374,7 +381,13 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       // (With no target action, every target gets the answer of the other actions.)
       const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions, resourcesOf(list)));
+      // Not grouped (a condition, say), but still one answer for every target: asked once.
+      const same = uniform || (list.length > 1 && sameAnswerForEvery(s, targetActions, resourcesOf(list)));
       let shared: Answer | undefined;
+      // The per-target sts:AssumeRole answers of the holder and of its boundary alone, when the
+      // same for every target (undefined: not known yet; null: asked per target).
+      let sharedAssume: Decided | null | undefined;
+      let sharedBound: Decided | null | undefined;
       // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
       const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);
       if (uniformDeny && ev.decide(s, 'sts:AssumeRole', list[0].resource).decision === 'deny') continue;
@@ -384,13 +397,15 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         const exclude = list.some((t) => t.to === p.arn) ? p.arn : undefined;
         const count = exclude ? list.length - 1 : list.length;
         if (res.decision !== 'unknown' && count > options.groupAbove!) {
+          const conditional = res.decision === 'conditional' || alwaysConditional;
+          if (firm && conditional) continue;
           const first = list[0].to === p.arn ? list[1] : list[0];
           const g: EscalationGroup = {
             from: p.arn,
             method: m.id,
             targets: list,
             count,
-            conditional: res.decision === 'conditional' || alwaysConditional,
+            conditional,
             reason: fill(m.reason, valuesOf(first)),
             position: edges.length,
           };
@@ -404,25 +419,28 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       }
       for (const t of list) {
         if (t.to === p.arn) continue;
-        const res: Answer = targetActions.length === 0 ? other : uniform ? (shared ??= ask(t.resource)) : ask(t.resource);
+        const res: Answer = targetActions.length === 0 ? other : same ? (shared ??= ask(t.resource)) : ask(t.resource);
         if (res.decision === 'no') continue;
-        const values = valuesOf(t, res.policy);
         if (res.decision === 'unknown' || other.decision === 'unknown' || cap === 'unknown') {
-          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
+          undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (a policy could not be read)`, t.via);
           continue;
         }
         if (t.profileUnread !== undefined) {
-          undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (an instance profile entry of ${t.name}, ${t.profileUnread}, could not be read)`, t.via, PROFILE_UNREAD);
+          undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (an instance profile entry of ${t.name}, ${t.profileUnread}, could not be read)`, t.via, PROFILE_UNREAD);
           continue;
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
-        if (byTrust && !uniformDeny && ev.decide(s, 'sts:AssumeRole', t.resource).decision === 'deny') continue;
+        if (byTrust && !uniformDeny) {
+          sharedAssume ??= list.length > 1 && sameAnswerForEvery(s, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(s, 'sts:AssumeRole', t.resource) : null;
+          if ((sharedAssume ?? ev.decide(s, 'sts:AssumeRole', t.resource)).decision === 'deny') continue;
+        }
         let boundUndecided: readonly string[] = NONE;
         if (bound) {
-          const b = ev.decide(bound, 'sts:AssumeRole', t.resource);
+          sharedBound ??= list.length > 1 && sameAnswerForEvery(bound, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(bound, 'sts:AssumeRole', t.resource) : null;
+          const b = sharedBound ?? ev.decide(bound, 'sts:AssumeRole', t.resource);
           if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
           if (b.decision === 'unknown') {
-            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (the permissions boundary could not be read)`, t.via);
+            undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (the permissions boundary could not be read)`, t.via);
             continue;
           }
           if (b.decision === 'conditional') {
@@ -435,16 +453,17 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
           const status = assessAdmin(ev, joined).status;
           if (status === 'not-admin') continue;
           if (status === 'unknown') {
-            undecidedStep(edges, unknown, p.arn, t.to, m.id, `${fill(m.reason, values)} (a policy could not be read)`, t.via);
+            undecidedStep(unsure, unknown, p.arn, t.to, m.id, `${fill(m.reason, valuesOf(t, res.policy))} (a policy could not be read)`, t.via);
             continue;
           }
           if (status === 'conditional') conditional = true;
         }
+        if (firm && (conditional || alwaysConditional)) continue;
         const edge: EscalationEdge = {
           from: p.arn,
           to: t.to,
           method: m.id,
-          reason: fill(m.reason, values),
+          reason: fill(m.reason, valuesOf(t, res.policy)),
           conditional: conditional || alwaysConditional,
         };
         if (t.via) edge.via = t.via;
@@ -453,34 +472,8 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         edges.push(edge);
       }
     }
-    if (firmOnly.has(p.arn)) keepFirm(edges, edgesFrom, groups, groupsFrom);
   }
   return groups ? { admins, edges, groups, unknown, unusableTrust: trust.unusable } : { admins, edges, unknown, unusableTrust: trust.unusable };
-}
-
-/**
- * Drops the conditional edges from `edgesFrom` on and the conditional groups from `groupsFrom` on
- * (one holder's), moving each kept group's position back by the edges dropped before it.
- */
-function keepFirm(edges: EscalationEdge[], edgesFrom: number, groups: EscalationGroup[] | undefined, groupsFrom: number): void {
-  let g = groupsFrom;
-  let kept = edgesFrom;
-  let out = groupsFrom;
-  const placeGroups = (before: number): void => {
-    for (; groups && g < groups.length && groups[g].position <= before; g++) {
-      const group = groups[g];
-      if (group.conditional) continue;
-      group.position = kept;
-      groups[out++] = group;
-    }
-  };
-  for (let i = edgesFrom; i < edges.length; i++) {
-    placeGroups(i);
-    if (!edges[i].conditional) edges[kept++] = edges[i];
-  }
-  placeGroups(Infinity);
-  edges.length = kept;
-  if (groups) groups.length = out;
 }
 
 /** Target kinds whose per-target edge differs only in the target (no per-target check). */
@@ -575,7 +568,8 @@ function createTargetLists(model: AccountModel, trust: TrustIndex, now: Date | u
 
 const ASSUME_ROLE: readonly string[] = ['sts:AssumeRole'];
 
-function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[]): void {
+function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, p: IamPrincipal, s: Subject, m: PrivescMethod, edges: EscalationEdge[], unknown: UndecidedEdge[], roleArns: readonly string[], firm: boolean): void {
+  const unsure = firm ? undefined : edges;
   const identityMay = ev.mayDoAction(s, 'sts:AssumeRole');
   // Without an identity Allow, only a trust policy that names this principal itself can give an
   // edge (see trustAlone below), so roles trusting the account or `*` need not be evaluated.
@@ -590,17 +584,19 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   // Most principals are named by no trust policy and may not call sts:AssumeRole: nothing to build.
   if (named.length === 0 && byAccount === undefined && anyone.length === 0) return;
   const candidates = new Set<string>([...named, ...(byAccount ?? []), ...anyone]);
-  // When no statement on sts:AssumeRole has a condition or a resource but `*`, the identity
-  // answer is the same for every role: asked once (sameForEveryResource).
+  // When every statement on sts:AssumeRole lists `*` or a prefix of every role's ARN, the
+  // identity answer is the same for every role: asked once (sameAnswerForEvery); so is the
+  // boundary's alone.
   let uniform: boolean | undefined;
   let shared: Decided | undefined;
+  let sharedBound: Decided | null | undefined;
   for (const roleArn of candidates) {
     if (roleArn === p.arn) continue;
     const role = model.roles.get(roleArn)!;
     const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now);
     if (t.result === 'no') continue;
     if (t.result === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);
+      undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);
       continue;
     }
     // Same account: a trust policy naming the principal's own user or role ARN is enough on its
@@ -614,7 +610,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     const session = t.session ?? 'no';
     const trustAlone = named !== 'no' || session !== 'no';
     if (!identityMay && !trustAlone) continue;
-    uniform ??= sameForEveryResource(s, ASSUME_ROLE);
+    uniform ??= sameAnswerForEvery(s, ASSUME_ROLE, roleArns);
     const r = uniform ? (shared ??= ev.decide(s, 'sts:AssumeRole', roleArn)) : ev.decide(s, 'sts:AssumeRole', roleArn);
     if (r.decision === 'deny') continue;
     // Neither the identity policies nor the trust alone let it in (byTrust below would be 'no'):
@@ -623,7 +619,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
     let conditional = t.result === 'maybe';
     const undecided = [...t.undecided];
     if (r.decision === 'unknown') {
-      undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (an identity policy could not be read)`);
+      undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (an identity policy could not be read)`);
       continue;
     }
     if (r.decision !== 'allow') {
@@ -637,10 +633,14 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         // user ARN is not limited by the boundary) gives way here: trust policies are the
         // documented exception to the resource-based policy logic.
         // Its explicit Deny stops the session route too.
-        const b = ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
+        if (sharedBound === undefined) {
+          const alone = boundaryAlone(s);
+          sharedBound = sameAnswerForEvery(alone, ASSUME_ROLE, roleArns) ? ev.decide(alone, 'sts:AssumeRole', roleArn) : null;
+        }
+        const b = sharedBound ?? ev.decide(boundaryAlone(s), 'sts:AssumeRole', roleArn);
         if (b.decision === 'deny') continue;
         if (b.decision === 'unknown') {
-          undecidedStep(edges, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);
+          undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (the permissions boundary could not be read)`);
           continue;
         }
         if (b.decision === 'implicit-deny') byName = 'no';
@@ -657,6 +657,7 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
         if (byName === 'no' && session !== 'no' && t.sessionNote !== undefined) undecided.push(t.sessionNote);
       }
     }
+    if (firm && conditional) continue;
     const edge: EscalationEdge = { from: p.arn, to: roleArn, method: m.id, reason: assumeReason(m, p, role, t), conditional };
     if (undecided.length > 0) edge.undecided = [...new Set(undecided)];
     edges.push(edge);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator, SOME_RESOURCE, type Decision } from '../../src/aws/index.js';
-import { narrowedTo, sameForEveryResource } from '../../src/aws/policy/evaluate.js';
+import { narrowedTo, sameAnswerForEvery, sameForEveryResource } from '../../src/aws/policy/evaluate.js';
 import { ACCT, allow, deny, doc, groupEntry, managedEntry, model, policyArn, roleArn, roleEntry, trustAccount, userArn, userEntry } from './helpers.js';
 
 type Doc = Record<string, unknown>;
@@ -190,6 +190,36 @@ describe('sameForEveryResource', () => {
       expect(sameForEveryResource(s, ['iam:CreateAccessKey'], users)).toBe(true);
       expect(sameForEveryResource(s, ['iam:CreateAccessKey'], mixed)).toBe(false);
     }
+  });
+});
+
+describe('sameAnswerForEvery', () => {
+  const mfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } };
+  const broken = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*' }] };
+  const users = [userArn('a'), userArn('b'), userArn('admin')];
+  const cases: Array<[string, Doc[], string | undefined, boolean]> = [
+    ['a condition on a Deny of the whole account (a conditional administrator)', [doc(allow('*', '*'), deny('iam:*', `arn:aws:iam::${ACCT}:*`, mfa))], undefined, true],
+    ['a NotResource Deny listing every target', [doc(allow('*', '*'), { Effect: 'Deny', Action: 'iam:*', NotResource: `arn:aws:iam::${ACCT}:user/*` })], undefined, true],
+    ['a policy that could not be read', [doc(allow('iam:*', '*', mfa)), broken], undefined, true],
+    ['a boundary with a condition on *', [doc(allow('iam:*', '*'))], 'b', true],
+    ['a Deny naming one target', [doc(allow('*', '*'), deny('iam:CreateAccessKey', userArn('admin'), mfa))], undefined, false],
+    ['a Deny on a prefix only some targets start with', [doc(allow('*', '*'), deny('iam:CreateAccessKey', `arn:aws:iam::${ACCT}:user/a*`, mfa))], undefined, false],
+    ['a policy variable in the resource', [doc(allow('iam:CreateAccessKey', `arn:aws:iam::${ACCT}:user/\${aws:username}`))], undefined, false],
+  ];
+
+  it.each(cases)('%s', (name, inline, boundary, same) => {
+    const m = model({
+      users: [userEntry('u', { inline, ...(boundary ? { boundary: policyArn(boundary) } : {}) })],
+      policies: [managedEntry(policyArn('b'), doc(allow('iam:*', '*', mfa)))],
+    });
+    const ev = createEvaluator(m, { now: new Date('2026-01-01T00:00:00Z') });
+    const s = ev.subject(userArn('u'))!;
+    expect(sameAnswerForEvery(s, ['iam:CreateAccessKey'], users)).toBe(same);
+    // Whenever it says so, asking target by target gives the very same decision and keys.
+    const answers = users.map((t) => ev.decide(s, 'iam:CreateAccessKey', t));
+    if (same) for (const a of answers) expect(a).toEqual(answers[0]);
+    // The Denies that name some targets do change the answer (the variable is only not checked).
+    else if (!name.includes('variable')) expect(answers.some((a) => a.decision !== answers[0].decision)).toBe(true);
   });
 });
 

@@ -45,6 +45,16 @@ describe('ActionMatcher', () => {
     expect(joined).not.toBe(a);
     expect(joined.matches('s3:getobject')).toBe(false);
     expect(a.matches('s3:getobject')).toBe(true);
+    // A list that begins another (the tree of items holds both) is a list of its own; so are
+    // the same items in another order, and the empty list.
+    const first = actionMatcher(['sts:AssumeRole']);
+    expect(first).not.toBe(a);
+    expect(first.matches('s3:getobject')).toBe(false);
+    expect(actionMatcher(['sts:AssumeRole'])).toBe(first);
+    expect(actionMatcher(['s3:Get*', 'sts:AssumeRole'])).not.toBe(a);
+    expect(actionMatcher([]).matches('sts:assumerole')).toBe(false);
+    expect(actionMatcher(['sts:AssumeRole', 's3:Get*', 'iam:*']).matches('iam:createuser')).toBe(true);
+    expect(a.matches('iam:createuser')).toBe(false);
     // A long list is built for its statement (and matches as any other).
     const long = Array.from({ length: 40 }, (_, i) => `svc:Action${i}`);
     expect(actionMatcher(long)).not.toBe(actionMatcher(long));

@@ -304,6 +304,42 @@ export function sameForEveryResource(s: Subject, actions: readonly string[], tar
 }
 
 /**
+ * Whether the subject's answer to each action (decision and undecided keys) is the same for every
+ * resource of `targets`: every statement covering the action (Allow or Deny, identity or boundary)
+ * has no Resource, or lists `*` or a prefix and final `*` that every target starts with, so its
+ * resource test answers alike for each (`yes`, or `no` under NotResource). Unlike
+ * sameForEveryResource, conditions, NotResource and unreadable policies are allowed: a condition
+ * is decided from the principal, the action, the clock and the request keys (KeyEnvironment holds
+ * no resource), and an unreadable policy takes part alike in every answer. sameForEveryResource
+ * still decides which answers are grouped; this only lets a caller ask once instead of once per
+ * target (a conditional administrator, whose MFA Deny on `arn:aws:iam::…:*` has a condition, was
+ * asked the same question about each of an account's 2,000 roles).
+ */
+export function sameAnswerForEvery(s: Subject, actions: readonly string[], targets: readonly string[]): boolean {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actionKey(actions[i]);
+    const identity = s.identity;
+    for (let k = 0; k < identity.length; k++) if (!resourceFree(identity[k], a, targets)) return false;
+    if (s.boundary && !resourceFree(s.boundary, a, targets)) return false;
+  }
+  return true;
+}
+
+/** See sameAnswerForEvery: the policy's statements covering the action test every target alike. */
+function resourceFree(bp: BoundPolicy, a: ActionKey, targets: readonly string[]): boolean {
+  if (!bp.compiled) return true;
+  const list = statementsForKey(bp.compiled, a);
+  for (let i = 0; i < list.length; i++) {
+    const entries = list[i].resources;
+    if (entries === undefined) continue;
+    let all = false;
+    for (let k = 0; k < entries.length && !all; k++) all = entries[k].raw === '*' || prefixCoversAllOnce(entries[k].raw, targets);
+    if (!all) return false;
+  }
+  return true;
+}
+
+/**
  * The subject as far as one action is concerned: the same facts and boundary, and of its identity
  * policies only those with a statement covering the action, and those that could not be read.
  * Every answer about that action (decide, canDo, mayDoAction, sameForEveryResource) is the same as

@@ -399,26 +399,41 @@ export class ActionMatcher {
   }
 }
 
-/** Matchers shared by statements that list the same actions (see actionMatcher). */
-const sharedMatchers = new Map<string, ActionMatcher>();
+/** Matchers shared by statements that list the same actions (see actionMatcher), by list item. */
+interface MatcherNode {
+  matcher?: ActionMatcher;
+  next?: Map<string, MatcherNode>;
+}
+const sharedMatchers: MatcherNode = {};
+let sharedCount = 0;
 const MAX_SHARED_MATCHERS = 10_000;
-/** Longer lists are built per statement: they are rare, and their keys would be long. */
+/** Longer lists are built per statement: they are rare, and their paths would be long. */
 const MAX_SHARED_PATTERNS = 16;
 
 /**
  * The ActionMatcher for a statement's Action or NotAction list. Statements repeat a few lists
  * (nearly every trust policy says `sts:AssumeRole`; an account's inline policies tens of
  * thousands of times a few hundred lists), and a matcher never changes once built, so equal
- * lists share one instead of each building its sets and maps.
+ * lists share one instead of each building its sets and maps. Lists are looked up item by item
+ * in a tree of maps keyed by the items themselves: a JSON text of the list as the key cost a new
+ * string (and its hash) per statement compiled, ~0.3 s of the 100k estate's answer thread.
  */
 export function actionMatcher(patterns: readonly string[]): ActionMatcher {
   if (patterns.length > MAX_SHARED_PATTERNS) return new ActionMatcher(patterns);
-  // JSON keeps the list's items apart whatever characters they hold.
-  const key = JSON.stringify(patterns);
-  let m = sharedMatchers.get(key);
-  if (m === undefined) {
-    m = new ActionMatcher(patterns);
-    if (sharedMatchers.size < MAX_SHARED_MATCHERS) sharedMatchers.set(key, m);
+  let node = sharedMatchers;
+  for (let i = 0; i < patterns.length; i++) {
+    let next = node.next?.get(patterns[i]);
+    if (next === undefined) {
+      if (sharedCount >= MAX_SHARED_MATCHERS) return new ActionMatcher(patterns);
+      next = {};
+      (node.next ??= new Map()).set(patterns[i], next);
+    }
+    node = next;
   }
-  return m;
+  if (node.matcher === undefined) {
+    if (sharedCount >= MAX_SHARED_MATCHERS) return new ActionMatcher(patterns);
+    node.matcher = new ActionMatcher(patterns);
+    sharedCount++;
+  }
+  return node.matcher;
 }

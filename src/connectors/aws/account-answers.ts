@@ -13,6 +13,8 @@ import {
   type Subject,
 } from '../../aws/index.js';
 import { ADMIN_TARGET } from '../../aws/privesc.js';
+import { actionKey, statementsForKey, type CompiledPolicy } from '../../aws/policy/compile.js';
+import type { BoundPolicy } from '../../aws/policy/evaluate.js';
 
 /** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
 const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters'];
@@ -20,6 +22,55 @@ const IDENTITY_ADMIN_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:Cr
 const WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction'];
 const READ_ACTIONS = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances'];
 const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
+/** An action of a service that does not exist: only a blanket `*` grant covers it. */
+const BLANKET_PROBE = 'nhiscanprobe:NoSuchAction';
+
+/**
+ * Every action answerAccount asks of every principal, each list at its offset: bit `offset + i`
+ * of a cover mask stands for `list[i]` (28 bits in all).
+ */
+const GRANT_ACTIONS = [...SECRETS_ACTIONS, ...IDENTITY_ADMIN_ACTIONS, ...WRITE_ACTIONS, ...READ_ACTIONS, ...MODEL_INVOKE_ACTIONS, BLANKET_PROBE];
+const GRANT_KEYS = GRANT_ACTIONS.map(actionKey);
+const OFFSET = {
+  secrets: 0,
+  identity: SECRETS_ACTIONS.length,
+  write: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length,
+  read: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length + WRITE_ACTIONS.length,
+  invoke: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length + WRITE_ACTIONS.length + READ_ACTIONS.length,
+  blanket: GRANT_ACTIONS.length - 1,
+};
+const ALL_COVERED = -1;
+
+/** Per compiled policy (shared by every principal that attaches it): which GRANT_ACTIONS a statement of it covers. */
+const coverMasks = new WeakMap<CompiledPolicy, number>();
+
+function coverMask(bp: BoundPolicy): number {
+  const c = bp.compiled;
+  // A policy that could not be read takes part in every answer.
+  if (c === undefined) return ALL_COVERED;
+  let m = coverMasks.get(c);
+  if (m === undefined) {
+    m = 0;
+    for (let k = 0; k < GRANT_KEYS.length; k++) if (statementsForKey(c, GRANT_KEYS[k]).length > 0) m |= 1 << k;
+    coverMasks.set(c, m);
+  }
+  return m;
+}
+
+/**
+ * Which GRANT_ACTIONS some statement of the subject's policies (identity or boundary) covers, or
+ * an unreadable policy may: for any other, the evaluator's answer is the implicit deny of "nothing
+ * covers it" (decide's first test), which adds nothing to a grant list. Most principals' policies
+ * name a few services, so most of their ~28 questions are answered here by one bit each, from
+ * masks built once per policy document instead of a policy-by-policy scan per question.
+ */
+export function coveredGrantActions(s: Subject): number {
+  let m = 0;
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) m |= coverMask(identity[i]);
+  if (s.boundary) m |= coverMask(s.boundary);
+  return m;
+}
 
 /** Above this many targets of one method, a holder's edges go through a shared set node. */
 export const FAN_OUT = 8;
@@ -62,11 +113,13 @@ export interface AccountAnswers {
  * Which of `actions` the principal is allowed: each on `resource`, or position by position on
  * `resource[i]` (the probes of probeResources: "any resource of the action's type").
  */
-function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE | readonly string[]): Decided {
+function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resource: string | typeof SOME_RESOURCE | readonly string[], covered: number, offset: number): Decided {
   const allowed: string[] = [];
   let unread: string[] | undefined;
   let conditional = true;
   for (let i = 0; i < actions.length; i++) {
+    // Covered by nothing: an implicit deny (see coveredGrantActions).
+    if ((covered & (1 << (offset + i))) === 0) continue;
     const a = actions[i];
     const d = ev.decide(s, a, Array.isArray(resource) ? resource[i] : (resource as string | typeof SOME_RESOURCE)).decision;
     if (d === 'allow') {
@@ -103,19 +156,20 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
   const mayAssume: boolean[] = [];
   for (let i = 0; i < principals.length; i++) {
     const s = subjects[i];
+    const covered = coveredGrantActions(s);
     grants.push({
       assessment: assessments[i],
       // Secrets and IAM writes on any resource of their type, asked about a made-up ARN of it:
       // asked about the string "*", an Allow written as ARNs (secret:*) was missed, and a Deny
       // on them went unnoticed (as in assessAdmin).
-      secrets: decisionOf(ev, s, SECRETS_ACTIONS, probeResources(SECRETS_ACTIONS, s.facts.arn, s.facts.accountId)),
-      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, probeResources(IDENTITY_ADMIN_ACTIONS, s.facts.arn, s.facts.accountId)),
-      write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE),
-      read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE),
-      invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE),
+      secrets: decisionOf(ev, s, SECRETS_ACTIONS, probeResources(SECRETS_ACTIONS, s.facts.arn, s.facts.accountId), covered, OFFSET.secrets),
+      identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, probeResources(IDENTITY_ADMIN_ACTIONS, s.facts.arn, s.facts.accountId), covered, OFFSET.identity),
+      write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE, covered, OFFSET.write),
+      read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE, covered, OFFSET.read),
+      invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE, covered, OFFSET.invoke),
       // Conditional counts too: an `Action: *` that holds only from the office network says no
       // more about an AI workload than one without the condition.
-      blanket: blanketAllows(ev.decide(s, 'nhiscanprobe:NoSuchAction', SOME_RESOURCE).decision),
+      blanket: (covered & (1 << OFFSET.blanket)) !== 0 && blanketAllows(ev.decide(s, BLANKET_PROBE, SOME_RESOURCE).decision),
     });
     mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }

@@ -89,6 +89,26 @@ export function parseProviderInstant(s: string): number {
   return Date.parse(s);
 }
 
+/**
+ * `new Date(parseProviderInstant(s)).toISOString()`, remembered by text (undefined when `s` is
+ * no date): a large AWS snapshot repeats a few thousand dates over 50,000 principals and their
+ * credential report rows, and each was parsed and written out again (about 0.2 s of the AWS
+ * transform at 100,000 identities). Repeated dates then share one string in the graph. Kept for
+ * one transform: it holds every distinct date it was asked.
+ */
+export function providerIsoMemo(): (s: string) => string | undefined {
+  const seen = new Map<string, string | undefined>();
+  return (s) => {
+    let iso = seen.get(s);
+    if (iso === undefined && !seen.has(s)) {
+      const t = parseProviderInstant(s);
+      iso = Number.isNaN(t) ? undefined : new Date(t).toISOString();
+      seen.set(s, iso);
+    }
+    return iso;
+  };
+}
+
 /** A zone named at the end: GMT/UTC/Z, or a numeric offset. */
 const EXPLICIT_ZONE = /(?:\b(?:GMT|UTC|Z)|[+-]\d{2}:?\d{2})\s*(?:\([^)]*\))?$/i;
 

@@ -252,7 +252,7 @@ function entryAccepts(e: { op: string; values: string[] }, value: string): boole
   return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
 }
 
-function classifyAws(value: string, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal {
+function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
   if (value === '*') return { type: 'any' };
   const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);
   if (/^\d{12}$/.test(value) || /^arn:[^:]+:iam::\d{12}:root$/.test(value)) {
@@ -290,7 +290,7 @@ function classifyFederated(value: string, cond: ConditionBlock | undefined): Tru
   return { type: 'federated-other', value, audience: claimFact(cond, `${value}:aud`), subject: claimFact(cond, `${value}:sub`) };
 }
 
-function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal[] {
+function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal[] {
   if (block === '*') return [{ type: 'any' }];
   const out: TrustedPrincipal[] = [];
   for (const [type, values] of Object.entries(block)) {
@@ -304,7 +304,7 @@ function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, 
   return out;
 }
 
-function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: Set<string> | undefined): TrustStatementFact {
+function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustStatementFact {
   const block = s.principal ?? s.notPrincipal ?? {};
   const conditionKeys = s.condition ? [...new Set(Object.values(s.condition).flatMap((k) => Object.keys(k)))] : [];
   const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && narrows(s.condition, k));
@@ -332,7 +332,7 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
  * `*` statement to, when they pin accounts. Keys are ANDed, so only accounts every narrowing
  * entry of the two keys admits are kept: an own account beside a vendor ARN admits no one.
  */
-function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string | undefined, known: Set<string> | undefined): TrustedPrincipal[] {
+function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal[] {
   const byKey = (key: string) => positiveEntries(cond, key).filter((e) => entryNarrows(key, e));
   const arns = byKey('aws:PrincipalArn');
   const accounts = byKey('aws:PrincipalAccount');
@@ -387,8 +387,17 @@ export function trustPolicyProblem(role: IamRole): { location: string; problem: 
 /** Facts about one role's trust policy. */
 export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}): RoleTrustFacts {
   const accountId = accountOf(role.arn);
-  const known = options.knownAccountIds ? new Set(options.knownAccountIds) : undefined;
-  if (accountId && known) known.add(accountId);
+  // A set that already holds the role's account is read as it is (it is only read): the AWS
+  // transform passes the same set of scanned accounts for each of its 50,000 roles at 100,000
+  // identities, and each call copied it.
+  const given = options.knownAccountIds;
+  let known: ReadonlySet<string> | undefined;
+  if (given instanceof Set && (!accountId || given.has(accountId))) known = given as ReadonlySet<string>;
+  else if (given) {
+    const copy = new Set(given);
+    if (accountId) copy.add(accountId);
+    known = copy;
+  }
   const problem = trustPolicyProblem(role);
   if (problem || !role.trustPolicy.ok) {
     return { roleArn: role.arn, accountId, unusable: problem, statements: [] };

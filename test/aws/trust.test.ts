@@ -14,6 +14,18 @@ function principalsOf(trust: Doc, known?: string[]): TrustedPrincipal[] {
 const stmt = (Principal: unknown, extra: Doc = {}) => doc({ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...extra });
 
 describe('analyzeTrust: principal classification', () => {
+  it('gives the same facts for the known accounts as an array, a set with the role\'s account and a set without it, and leaves the set as it was', () => {
+    const m = model({ roles: [roleEntry('r', stmt({ AWS: [ACCT, `arn:aws:iam::${OTHER_ACCT}:root`, 'arn:aws:iam::999988887777:root'] }))] });
+    const role = m.roles.get(roleArn('r'))!;
+    const fromArray = analyzeTrust(role, { knownAccountIds: [OTHER_ACCT] });
+    const without = new Set([OTHER_ACCT]);
+    const withOwn = new Set([OTHER_ACCT, ACCT]);
+    expect(analyzeTrust(role, { knownAccountIds: without })).toEqual(fromArray);
+    expect(analyzeTrust(role, { knownAccountIds: withOwn })).toEqual(fromArray);
+    expect([...without]).toEqual([OTHER_ACCT]);
+    expect(fromArray.statements[0].principals.map((p) => ('thirdParty' in p ? p.thirdParty : undefined))).toEqual([false, false, true]);
+  });
+
   it('classifies *, accounts, ARNs, services, unique ids and canonical users', () => {
     const p = principalsOf(
       stmt({

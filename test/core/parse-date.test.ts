@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseIsoInstant } from '../../src/iso-date.js';
+import { parseDate, parseIsoInstant, parseProviderInstant, providerIsoMemo } from '../../src/iso-date.js';
 
 describe('parseDate', () => {
   it('gives exactly what Date.parse gives, for every day of a range of years in the forms it reads itself', () => {
@@ -22,6 +22,20 @@ describe('parseDate', () => {
   it('leaves every other form to Date.parse, impossible dates and times included', () => {
     for (const s of ['2026-02-29T00:00:00Z', '2024-02-30T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T09:60:00Z', '2026-11-20T09:00:60Z', '2026-11-20T09:00:00', '2026-11-20', '2026-11-20T09:00:00+01:00', '2026-11-20T09:00:00.5Z', '2026-11-20t09:00:00Z', '0099-01-01T00:00:00Z', 'Fri, 20 Nov 2026 09:00:00 GMT', 'not a date', '', '2026-11-2xT09:00:00Z']) {
       expect(Object.is(parseDate(s), Date.parse(s)), s).toBe(true);
+    }
+  });
+});
+
+describe('providerIsoMemo', () => {
+  it('gives what new Date(parseProviderInstant(s)).toISOString() gives, per text, and undefined for no date', () => {
+    const iso = providerIsoMemo();
+    const texts = ['2021-03-10T09:00:00+00:00', '2021-03-10T09:00:00Z', '2021-03-10T09:00:01+00:00', '2024-02-29T23:59:59.123Z', '2021-03-10T11:00:00+02:00', 'Wed, 21 Oct 2015 07:28:00 GMT', '2021-03-10'];
+    // Twice, in two orders: an answer remembered under the wrong text would show.
+    for (const s of [...texts, ...[...texts].reverse()]) expect(iso(s)).toBe(new Date(parseProviderInstant(s)).toISOString());
+    expect(iso('2021-03-10T09:00:00+00:00')).not.toBe(iso('2021-03-10T09:00:01+00:00'));
+    for (const bad of ['N/A', '2026-02-30T00:00:00Z', '', 'yesterday']) {
+      expect(iso(bad)).toBeUndefined();
+      expect(iso(bad)).toBeUndefined();
     }
   });
 });

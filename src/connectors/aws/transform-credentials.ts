@@ -3,7 +3,7 @@ import type { GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
 import type { NhiConfig } from '../../config/types.js';
 import { InputError } from '../../errors.js';
-import { parseProviderInstant } from '../../iso-date.js';
+import { providerIsoMemo } from '../../iso-date.js';
 import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
@@ -19,12 +19,12 @@ const DATES = ['password_last_used', 'password_last_changed', 'password_next_rot
  * "never used" and a garbled rotation date would drop an inactive key, so it is an input error
  * naming the cell.
  */
-function date(row: Record<string, string>, column: string, file: string, line: number): string | null {
+function date(row: Record<string, string>, column: string, file: string, line: number, iso: (s: string) => string | undefined): string | null {
   const v = row[column];
   if (v === undefined || NONE.has(v)) return null;
-  const t = parseProviderInstant(v);
-  if (Number.isNaN(t)) throw new InputError(`expected a date (or N/A), found ${quoteInput(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
-  return new Date(t).toISOString();
+  const out = iso(v);
+  if (out === undefined) throw new InputError(`expected a date (or N/A), found ${quoteInput(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
+  return out;
 }
 
 function latest(...values: (string | null)[]): string | null {
@@ -56,7 +56,15 @@ const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1
  * the users that look like people (see markPeople) and the account's root user, whose node only
  * the report's `<root_account>` row makes.
  */
-export function addCredentialReport(b: GraphBuilder, rows: Record<string, string>[], account: string, file: string, config: NhiConfig): { people: GraphNode[]; roots: GraphNode[] } {
+export function addCredentialReport(
+  b: GraphBuilder,
+  rows: Record<string, string>[],
+  account: string,
+  file: string,
+  config: NhiConfig,
+  /** The dates as ISO instants, remembered over the transform (providerIsoMemo). */
+  iso: (s: string) => string | undefined = providerIsoMemo(),
+): { people: GraphNode[]; roots: GraphNode[] } {
   const people: GraphNode[] = [];
   const roots: GraphNode[] = [];
   if (rows.length > 0) {
@@ -71,7 +79,7 @@ export function addCredentialReport(b: GraphBuilder, rows: Record<string, string
     let activeCerts = 0;
     for (const slot of [1, 2]) if (`cert_${slot}_active` in row && flag(row, `cert_${slot}_active`, file, line) === true) activeCerts++;
     const dates: Record<string, string | null> = {};
-    for (const column of DATES) dates[column] = date(row, column, file, line);
+    for (const column of DATES) dates[column] = date(row, column, file, line, iso);
     const arn = row.arn;
     const isRoot = /:root$/.test(arn);
     const id = ids.awsPrincipal(account, arn);

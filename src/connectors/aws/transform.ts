@@ -37,10 +37,10 @@ import { parseCsv, parseCredentialReport } from './transform-csv.js';
 import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
-import { parseProviderInstant } from '../../iso-date.js';
+import { parseProviderInstant, providerIsoMemo } from '../../iso-date.js';
 import { sortTexts } from '../../compare.js';
 
-/** A model date (already checked by the authorization-details reader) as an ISO instant in UTC. */
+/** A model date (already checked by the authorization-details reader) as an ISO instant in UTC; throws if it is none (as `iso` gives undefined for). */
 const isoInstant = (v: string): string => new Date(parseProviderInstant(v)).toISOString();
 
 const CAPS = {
@@ -111,11 +111,12 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
   const read = new Set([...accounts].filter((a) => snapshot.files[`aws/${a}/authorization-details.json`] !== undefined));
   const states: CrossAccountState[] = [];
   const sharedDocuments = new Map<string, PolicyDocument>();
+  const iso = providerIsoMemo();
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = listed.find((a) => a.accountId === account)?.alias;
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, opts.timings, read);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, iso, opts.timings, read);
     // Only what the cross-account pass needs outlives the account.
     if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.
@@ -137,6 +138,8 @@ function transformAccount(
   accounts: Set<string>,
   now: Date,
   sharedDocuments: Map<string, PolicyDocument>,
+  /** Provider dates as ISO instants, remembered over the accounts (providerIsoMemo). */
+  iso: (s: string) => string | undefined,
   timings?: Timings,
   /** Accounts whose IAM was read (default: all of `accounts`). */
   read: Set<string> = accounts,
@@ -207,7 +210,7 @@ function transformAccount(
   // ends and change their attributes, without building and hashing their ids again.
   const nodes = new Map<string, GraphNode>();
   for (const p of principals) {
-    const node = b.addNode(principalNode(p, account, config));
+    const node = b.addNode(principalNode(p, account, config, iso));
     if (p.kind === 'role' && sessions) setSessionDuration(node, sessions, p.arn);
     nodes.set(p.arn, node);
     addOwnerTag(b, node, account);
@@ -224,7 +227,7 @@ function transformAccount(
     }
   }
 
-  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config) : { people: [], roots: [] };
+  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config, iso) : { people: [], roots: [] };
   const people = fromReport.people;
   for (const root of fromReport.roots) grantRoot(b, root, crown);
   if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
@@ -308,7 +311,7 @@ function policyNames(p: IamPrincipal, inlineSuffix: string): string[] {
   return sortTexts(out);
 }
 
-function principalNode(p: IamPrincipal, account: string, config: NhiConfig): GraphNode {
+function principalNode(p: IamPrincipal, account: string, config: NhiConfig, iso: (s: string) => string | undefined): GraphNode {
   const tags = tagList(p.tags);
   const node: GraphNode = {
     id: ids.awsPrincipal(account, p.arn),
@@ -326,7 +329,7 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
       owner: p.tags.owner ?? p.tags.Owner ?? p.tags.OWNER,
     },
   };
-  if (p.createDate) node.createdAt = isoInstant(p.createDate);
+  if (p.createDate) node.createdAt = iso(p.createDate) ?? isoInstant(p.createDate);
   if (p.kind === 'role') {
     if (p.path?.startsWith('/aws-service-role/')) node.firstParty = true;
     // IAM Identity Center makes these roles from permission sets and people sign in through
@@ -337,7 +340,7 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig): Gra
       node.firstParty = true;
       node.attrs.managedBy = 'IAM Identity Center';
     }
-    if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? isoInstant(p.roleLastUsed.lastUsedDate) : null;
+    if (p.roleLastUsed !== undefined) node.lastUsedAt = p.roleLastUsed.lastUsedDate ? (iso(p.roleLastUsed.lastUsedDate) ?? isoInstant(p.roleLastUsed.lastUsedDate)) : null;
     if (p.description) node.attrs.description = p.description;
     if (p.maxSessionDuration) node.attrs.maxSessionDuration = p.maxSessionDuration;
   }

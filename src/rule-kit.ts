@@ -349,6 +349,21 @@ export function tierAbove(analysis: Analysis, tier: number): GroupTest {
  * ask this, so they agree on which tiers are lower bounds.
  */
 export function tierLowerBound(graph: Graph, analysis: Analysis, subject: GraphNode): string | undefined {
+  const i = graph.indexOf(subject);
+  if (i < 0) return lowerBoundOf(graph, analysis, subject);
+  // Asked for every finding with a tier (168,000 on the 100k estate, on 69,000 subjects) and
+  // again for every identity summary: each node's answer is worked out once per analysis.
+  let memo = lowerBounds.get(analysis);
+  if (memo === undefined || memo.graph !== graph) lowerBounds.set(analysis, (memo = { graph, values: new Array(graph.size) }));
+  let v = memo.values[i];
+  if (v === undefined) memo.values[i] = v = lowerBoundOf(graph, analysis, subject) ?? null;
+  return v ?? undefined;
+}
+
+/** Per analysis, and the graph it was asked with: tierLowerBound's answer by node index (null: none; undefined: not asked yet). */
+const lowerBounds = new WeakMap<Analysis, { graph: Graph; values: (string | null | undefined)[] }>();
+
+function lowerBoundOf(graph: Graph, analysis: Analysis, subject: GraphNode): string | undefined {
   const tier = analysis.tier(subject);
   return tier < 4 ? tierEvidenceMissing(graph, subject, tierAbove(analysis, tier)) : undefined;
 }

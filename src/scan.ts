@@ -188,17 +188,18 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
 export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef, findingIds: readonly string[], unknownRuleIds?: string[]): IdentitySummary {
   const n = graph.node(ref)!;
   const strength = analysis.strength(n);
-  const creds = graph
-    .targets(n, 'HAS_CREDENTIAL')
-    .map((c) => {
-      const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
-      if (c.createdAt !== undefined) entry.createdAt = c.createdAt;
-      if (c.expiresAt !== undefined) entry.expiresAt = c.expiresAt;
-      if (c.lastUsedAt !== undefined) entry.lastUsedAt = c.lastUsedAt;
-      if (c.status !== undefined) entry.status = c.status;
-      return entry;
-    })
-    .sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
+  const creds = graph.targets(n, 'HAS_CREDENTIAL').map((c) => {
+    const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
+    if (c.createdAt !== undefined) entry.createdAt = c.createdAt;
+    if (c.expiresAt !== undefined) entry.expiresAt = c.expiresAt;
+    if (c.lastUsedAt !== undefined) entry.lastUsedAt = c.lastUsedAt;
+    if (c.status !== undefined) entry.status = c.status;
+    return entry;
+  });
+  // Sorted only with two or more: most identities hold none or one, and sort() allocated its
+  // work arrays for each of them (see sortTexts). Likewise the owners below.
+  if (creds.length > 1) creds.sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
+  const owners = analysis.owners(n);
   const summary: IdentitySummary = {
     id: n.id,
     provider: n.provider,
@@ -208,9 +209,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     scope: n.scope,
     // Sorted (name, relation, then id): the providers list owners in no fixed order.
     // Every owner is shown; one that is not a person says so and is not counted as accountable.
-    owners: [...analysis.owners(n)]
-      .sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.via ?? '', b.via ?? '') || compareText(a.id, b.id))
-      .map(({ name, relation, enabled, via, note }) => {
+    owners: (owners.length > 1 ? [...owners].sort((a, b) => compareText(a.name, b.name) || compareText(a.relation, b.relation) || compareText(a.via ?? '', b.via ?? '') || compareText(a.id, b.id)) : owners).map(({ name, relation, enabled, via, note }) => {
         const o: IdentitySummary['owners'][number] = { name, relation };
         if (enabled !== undefined) o.enabled = enabled;
         if (via !== undefined) o.via = via;

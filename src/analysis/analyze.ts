@@ -178,9 +178,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           firm = { groups: fg, reach: reachIndex(fg) };
         }
         const f = firm;
-        return pathsFrom(graph, (f.reach.get(id) ?? []).map((g) => f.groups[g]), r, id);
+        return pathsFrom(graph, f.groups, f.reach.get(id), r, id);
       }),
-    crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, (reach.get(id) ?? []).map((g) => groups[g]), r, id)),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, groups, reach.get(id), r, id)),
     shownCrownJewelPaths: (ref) => {
       const shortest = analysis.crownJewelPaths(ref);
       if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
@@ -380,27 +380,45 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
   return groups;
 }
 
-function pathsFrom(graph: Graph, groups: JewelGroup[], ref: NodeRef, id: string): CrownJewelPath[] {
+/** The paths from `ref` (its id `id`) into the groups at the positions `reached` (see reachIndex). */
+function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reached: readonly number[] | undefined, ref: NodeRef, id: string): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
-  for (const g of groups) {
+  if (reached === undefined) return out;
+  // The subject's control edges that a path may follow, with their targets: the same for every
+  // group, so worked out once instead of once per group (each a lookup of the target by id).
+  let first: GraphEdge[] | undefined;
+  for (let i = 0; i < reached.length; i++) {
+    const g = groups[reached[i]];
     const d = g.dist.get(id);
     if (d === undefined || d === 0) continue;
     const hops: PathHop[] = [];
     let cur = id;
     // Each step lowers the distance by one, so the walk ends at a jewel after exactly d hops.
     let guard = 0;
-    while (g.next.has(cur) && guard++ < d) {
-      const e = g.next.get(cur)!;
-      hops.push(toHop(graph, e));
+    // Whether the hops' ends belong to more than one provider (external ends and unknown nodes
+    // do not count). Each hop starts where the one before it ended, so the ends are the hops'
+    // sources and the last hop's target: each looked up once, for the hop that names it.
+    let seen: string | undefined;
+    let crosses = false;
+    let target: GraphNode | undefined;
+    for (let e = g.next.get(cur); e !== undefined && guard++ < d; e = g.next.get(cur)) {
+      const from = hops.length === 0 ? graph.node(e.from) : target;
+      target = graph.node(e.to);
+      hops.push(hopOf(e, from, target));
+      for (let k = 0; k < 2 && !crosses; k++) {
+        const provider = (k === 0 ? from : target)?.provider;
+        if (provider === undefined || provider === 'external') continue;
+        if (seen === undefined) seen = provider;
+        else if (provider !== seen) crosses = true;
+      }
       cur = e.to;
     }
-    const target = graph.node(cur);
+    if (hops.length === 0) target = graph.node(cur);
+    first ??= graph.out(ref).filter((e) => CONTROL_EDGES.has(e.type) && pathFollows(e, graph.node(e.to)));
     // Distinct next identities that also lead to the group: two edges to the same one (a role
     // held and also escalated to) are one route.
     const nextHops = new Set<string>();
-    for (const e of graph.out(ref)) {
-      if (CONTROL_EDGES.has(e.type) && g.dist.has(e.to) && pathFollows(e, graph.node(e.to))) nextHops.add(e.to);
-    }
+    for (const e of first) if (g.dist.has(e.to)) nextHops.add(e.to);
     const alternatives = nextHops.size;
     let hiddenHops = 0;
     for (const h of hops) if (h.hidden) hiddenHops++;
@@ -412,32 +430,18 @@ function pathsFrom(graph: Graph, groups: JewelGroup[], ref: NodeRef, id: string)
       hops,
       hiddenHops,
       alternatives: Math.max(0, alternatives - 1),
-      crossesProviders: crossesProviders(graph, hops),
+      crossesProviders: crosses,
     });
   }
   return out;
 }
 
-/**
- * Whether the hops' ends belong to more than one provider (external ends and unknown nodes do
- * not count). A loop, not a set of every end's provider: every identity's paths are computed.
- */
-function crossesProviders(graph: Graph, hops: readonly PathHop[]): boolean {
-  let seen: string | undefined;
-  // Ends in order: hop 0's from and to, hop 1's from and to, ...
-  for (let k = 0; k < 2 * hops.length; k++) {
-    const h = hops[k >> 1];
-    const provider = graph.node(k % 2 === 0 ? h.from : h.to)?.provider;
-    if (provider === undefined || provider === 'external') continue;
-    if (seen === undefined) seen = provider;
-    else if (provider !== seen) return true;
-  }
-  return false;
+export function toHop(graph: Graph, e: GraphEdge): PathHop {
+  return hopOf(e, graph.node(e.from), graph.node(e.to));
 }
 
-export function toHop(graph: Graph, e: GraphEdge): PathHop {
-  const from = graph.node(e.from);
-  const to = graph.node(e.to);
+/** {@link toHop} with the edge's ends already looked up (undefined: not in the graph). */
+function hopOf(e: GraphEdge, from: GraphNode | undefined, to: GraphNode | undefined): PathHop {
   return {
     from: e.from,
     fromName: from?.name ?? e.from,

@@ -88,7 +88,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
   const findingMajors: number[] = [];
   // The default sort orders strings by UTF-16 code units, as compareText does.
   const ruleIds = [...new Set(rules.map((r) => r.meta.id))].sort();
-  const out: RunState = { graph, analysis, findings, findingSubjects, findingMajors, failedRules, unknownBySubject, verdicts, majorsPerSeverity: ruleIds.length };
+  const out: RunState = { graph, analysis, findings, findingSubjects, findingMajors, failedRules, findingSubjectInfo: new Array(graph.size), unknownBySubject, verdicts, majorsPerSeverity: ruleIds.length };
   const options = new Map<string, Record<string, unknown>>();
   for (const rule of rules) {
     const st: RuleStats = { ruleId: rule.meta.id, evaluated: 0, failing: 0, unknown: 0, unknownReasons: {}, byProvider: {} };
@@ -112,6 +112,11 @@ interface RunState {
   findingSubjects: number[];
   findingMajors: number[];
   failedRules: (string[] | undefined)[];
+  /**
+   * By node index, the `subject` of the node's findings: one object shared by all of them (171,000
+   * findings on 69,000 subjects on the 100k estate), which stays alive with the report.
+   */
+  findingSubjectInfo: (Finding['subject'] | undefined)[];
   unknownBySubject: Map<string, string[]>;
   verdicts: Map<string, Verdict> | undefined;
   majorsPerSeverity: number;
@@ -126,7 +131,7 @@ interface RunState {
  * the rules stage is ~70 ms less CPU.
  */
 function evaluateRule(out: RunState, rule: RuleDefinition, subjects: readonly GraphNode[], options: Record<string, unknown>, now: Date, ruleRank: number, st: RuleStats): void {
-  const { graph, analysis, findings, findingSubjects, findingMajors, failedRules, unknownBySubject, verdicts } = out;
+  const { graph, analysis, findings, findingSubjects, findingMajors, failedRules, findingSubjectInfo, unknownBySubject, verdicts } = out;
   const reports: ReportInput[] = [];
   let unknownReason: string | undefined;
   const ctx: RuleContext = {
@@ -176,8 +181,9 @@ function evaluateRule(out: RunState, rule: RuleDefinition, subjects: readonly Gr
       const failed = failedRules[at];
       if (failed) failed.push(rule.meta.id);
       else failedRules[at] = [rule.meta.id];
+      const info = (findingSubjectInfo[at] ??= subjectInfo(subject));
       for (let k = 0; k < reports.length; k++) {
-        const f = toFinding(graph, rule, subject, reports[k], analysis);
+        const f = toFinding(graph, rule, subject, info, reports[k], analysis);
         findings.push(f);
         findingSubjects.push(at);
         findingMajors.push((4 - SEVERITY_RANK[f.severity]) * out.majorsPerSeverity + ruleRank);
@@ -273,7 +279,14 @@ function mergeOption(def: unknown, v: unknown): unknown {
   return Object.fromEntries(kept.map((k) => [k, !Object.hasOwn(v, k) ? def[k] : Object.hasOwn(def, k) ? mergeOption(def[k], v[k]) : v[k]]));
 }
 
-function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: ReportInput, analysis: Analysis): Finding {
+/** What a finding says of its subject (see RunState.findingSubjectInfo). */
+function subjectInfo(subject: GraphNode): Finding['subject'] {
+  const info: Finding['subject'] = { id: subject.id, name: subject.name, type: subject.type, scope: subject.scope, nativeId: subject.nativeId };
+  if (typeof subject.attrs.appId === 'string') info.appId = subject.attrs.appId;
+  return info;
+}
+
+function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, info: Finding['subject'], r: ReportInput, analysis: Analysis): Finding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
   const args = { name: subject.name, ...(r.args ?? {}) };
@@ -293,7 +306,7 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: Re
     baseSeverity: base,
     owasp: rule.meta.owasp,
     provider: subject.provider,
-    subject: { id: subject.id, name: subject.name, type: subject.type, scope: subject.scope, nativeId: subject.nativeId },
+    subject: info,
     messageId: r.messageId,
     message: renderMessage(template, args),
     args,
@@ -301,7 +314,6 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, r: Re
     remediation: rule.meta.remediation,
     fingerprint: fingerprint(rule.meta.id, subject.id, r.key),
   };
-  if (typeof subject.attrs.appId === 'string') f.subject.appId = subject.attrs.appId;
   if (tier !== undefined) f.tier = tier;
   if (tierIncomplete !== undefined) f.tierIncomplete = tierIncomplete;
   if (r.path) f.path = r.path;

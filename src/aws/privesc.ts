@@ -431,12 +431,13 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         }
         let conditional = res.decision === 'conditional' || t.serviceUndecided !== undefined;
         if (byTrust && !uniformDeny) {
-          sharedAssume ??= list.length > 1 && sameAnswerForEvery(s, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(s, 'sts:AssumeRole', t.resource) : null;
+          // Not `??=`: that would ask again after a null ("per target") for every target.
+          if (sharedAssume === undefined) sharedAssume = list.length > 1 && sameAnswerForEvery(s, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(s, 'sts:AssumeRole', t.resource) : null;
           if ((sharedAssume ?? ev.decide(s, 'sts:AssumeRole', t.resource)).decision === 'deny') continue;
         }
         let boundUndecided: readonly string[] = NONE;
         if (bound) {
-          sharedBound ??= list.length > 1 && sameAnswerForEvery(bound, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(bound, 'sts:AssumeRole', t.resource) : null;
+          if (sharedBound === undefined) sharedBound = list.length > 1 && sameAnswerForEvery(bound, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(bound, 'sts:AssumeRole', t.resource) : null;
           const b = sharedBound ?? ev.decide(bound, 'sts:AssumeRole', t.resource);
           if (b.decision === 'deny' || b.decision === 'implicit-deny') continue;
           if (b.decision === 'unknown') {

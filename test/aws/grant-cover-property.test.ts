@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createEvaluator, SOME_RESOURCE } from '../../src/aws/index.js';
+import { coveredGrantActions } from '../../src/connectors/aws/account-answers.js';
+import { ACCT, doc, managedEntry, model, policyArn, userArn, userEntry } from '../aws/helpers.js';
+type Doc = Record<string, unknown>;
+let seed = 99;
+const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+const pick = <T,>(a: readonly T[]): T => a[rnd(a.length)];
+const GRANT = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters', 'iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateRole', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 's3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction', 's3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances', 'bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint', 'nhiscanprobe:NoSuchAction'];
+const ACT = ['*', 'IAM:*', 'iam:Pass*', 'S3:Get*', 's3:*Object', 'SSM:GetParameter?', 'bedrock:Invoke*', '*:Invoke*', 'kms:*', 'sts:AssumeRole', 'ec2:Describe*', '?3:GetObject', 'nhiscanprobe:*'];
+const stmt = (): Doc => ({ Effect: rnd(3) ? 'Allow' : 'Deny', ...(rnd(4) === 0 ? { NotAction: pick(ACT) } : { Action: rnd(2) ? pick(ACT) : [pick(ACT), pick(ACT)] }), Resource: '*' });
+const broken = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*' }] };
+describe('grant-cover masks, against asking the evaluator (seeded random policies)', () => {
+  it('an action outside the mask is an implicit deny', () => {
+    let skipped = 0;
+    for (let i = 0; i < 2000; i++) {
+      const withB = rnd(3) === 0;
+      const m = model({ users: [userEntry('u', { inline: [rnd(20) === 0 ? broken : doc(stmt(), stmt())], ...(withB ? { boundary: policyArn('b') } : {}) })], policies: [managedEntry(policyArn('b'), rnd(6) === 0 ? broken : doc(stmt()))] });
+      const ev = createEvaluator(m);
+      const s = ev.subject(userArn('u'))!;
+      const mask = coveredGrantActions(s);
+      GRANT.forEach((a, k) => {
+        if ((mask & (1 << k)) !== 0) return;
+        skipped++;
+        expect([a, ev.decide(s, a, SOME_RESOURCE).decision, ev.decide(s, a, `arn:aws:s3:::x/y`).decision]).toEqual([a, 'implicit-deny', 'implicit-deny']);
+      });
+    }
+    // The seeded policies leave hundreds of questions uncovered (728 with this seed): the check has cases.
+    expect(skipped).toBeGreaterThan(500);
+  });
+});

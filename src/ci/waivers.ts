@@ -33,6 +33,33 @@ export interface Waiver {
   source: { file: string; line: number };
 }
 
+/**
+ * What a scan did not read, as far as waivers care: whether a waiver that matches nothing is
+ * stale, or its finding may only be hidden by the gap (unknown, or its subject not read).
+ */
+export interface WaiverGaps {
+  /** The providers with a capability not collected. */
+  providers: ReadonlySet<string>;
+  /** A rule's providers (its meta), or undefined for a rule this version does not know. */
+  ruleProviders: (ruleId: string) => readonly string[] | undefined;
+  /** Whether the rule answered unknown for some subject in this scan. */
+  answeredUnknown: (ruleId: string) => boolean;
+}
+
+/**
+ * Whether the gaps could hide a finding the waiver would match. Only a gap in a provider its rule
+ * looks at can, or any gap once the rule answered unknown somewhere (a rule may also read another
+ * provider's data: an Okta AWS app is linked to AWS roles). Without a rule to go by (a waiver by
+ * fingerprint alone, a rule this version does not ship), any gap might.
+ */
+function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): boolean {
+  if (gaps === undefined || gaps.providers.size === 0) return false;
+  if (w.ruleId === undefined) return true;
+  const providers = gaps.ruleProviders(w.ruleId);
+  if (providers === undefined || gaps.answeredUnknown(w.ruleId)) return true;
+  return providers.some((p) => gaps.providers.has(p));
+}
+
 /** What the waivers did to a scan's findings. */
 export interface WaiverOutcome {
   /** New finding objects; waived ones carry `status: 'waived'` and `waiver`. */
@@ -202,9 +229,9 @@ function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string 
 
 /**
  * Applies waivers to findings as of `now`. Waivers are indexed by fingerprint and by rule id, so
- * the cost is one map lookup per finding plus the few waivers written for its rule. With
- * `incomplete` (some capability was not collected), a waiver that matches nothing is not called
- * stale: its finding may only be unknown in this scan. `earlier` gives, per current fingerprint, the one
+ * the cost is one map lookup per finding plus the few waivers written for its rule. A waiver
+ * that matches nothing is not called stale when one of `gaps` (capabilities not collected) could
+ * hide its finding (mayBeHidden): it may only be unknown in this scan. `earlier` gives, per current fingerprint, the one
  * an earlier version gave the same finding (paths into another scope, findings about Okta app
  * keys: see src/cli/ci.ts, legacyFingerprints): an entry written with that one still waives it, and says what to write
  * instead, so that upgrading nhiscan does not turn accepted risk into failures.
@@ -213,7 +240,7 @@ export function applyWaivers(
   findings: readonly Finding[],
   waivers: readonly Waiver[],
   now: Date,
-  incomplete = false,
+  gaps?: WaiverGaps,
   earlier?: ReadonlyMap<string, LegacyFingerprint>,
 ): WaiverOutcome {
   const byFp = new Map<string, Compiled[]>();
@@ -301,7 +328,7 @@ export function applyWaivers(
     } else if (!c.expired && c.outgrown === 0 && c.matched === 0) {
       stale.push(c.waiver);
       messages.push(
-        incomplete
+        mayBeHidden(c.waiver, gaps)
           ? `${where}: waiver for ${what} matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`
           : `${where}: waiver for ${what} matches no finding (stale); remove it`,
       );

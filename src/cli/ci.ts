@@ -25,7 +25,8 @@ import type { ScanResult } from '../scan.js';
 import { PATH_RULE_ID as PATH_RULE, pathKey } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
 import noExpiry from '../../rules/nhi/nhi-credential-no-expiry.js';
 import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
-import { applyWaivers, parseWaivers, type Waiver } from '../ci/waivers.js';
+import { applyWaivers, parseWaivers, type Waiver, type WaiverGaps } from '../ci/waivers.js';
+import { allRules } from '../../rules/index.js';
 import { makeParentFolders, parseJson, readText, writeFailure } from './io.js';
 
 export interface CiOptions {
@@ -122,8 +123,7 @@ export function applyCiLayer(
   const waivers = loadWaivers(opts.waivers, cwd);
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
-    const incomplete = report.coverage.some((c) => c.status !== 'collected');
-    const outcome = applyWaivers(report.findings, waivers, new Date(now), incomplete, earlier);
+    const outcome = applyWaivers(report.findings, waivers, new Date(now), waiverGaps(report), earlier);
     report.findings = outcome.findings;
     report.summary.waived = outcome.waived;
     messages.push(...outcome.messages);
@@ -132,6 +132,15 @@ export function applyCiLayer(
   // Every format shows warnings, so expired and stale waivers stay visible outside stderr too.
   report.warnings = [...report.warnings, ...messages];
   return { messages, staleOrExpiredFail };
+}
+
+/** What the scan did not read, and what each rule looks at, for the waivers (applyWaivers' `gaps`). */
+function waiverGaps(report: ScanReport): WaiverGaps | undefined {
+  const providers = new Set<string>(report.coverage.filter((c) => c.status !== 'collected').map((c) => c.provider));
+  if (providers.size === 0) return undefined;
+  const meta = new Map(allRules.map((r) => [r.meta.id, r.meta.providers]));
+  const unknown = new Set(report.rules.filter((r) => r.unknown > 0).map((r) => r.ruleId));
+  return { providers, ruleProviders: (id) => meta.get(id), answeredUnknown: (id) => unknown.has(id) };
 }
 
 /** The `--baseline` file as read once for the scan (scanEvidence), and what the scan knew of its entries. */

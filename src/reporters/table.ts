@@ -131,10 +131,34 @@ export function renderPath(path: PathHop[], c: ChalkInstance, alternatives: numb
   return out;
 }
 
+/**
+ * The summary's finding counts as the table shows them: those that count (not waived), as its
+ * severity headings and the Markdown count them, and how many are waived. The JSON's summary
+ * keeps counting every finding, waived ones included (docs/ci.md).
+ */
+function countedSummary(report: ScanReport): { s: ScanReport['summary']; waived: number; waivedBy: Map<string, number> } {
+  const waivedBy = new Map<string, number>();
+  const waived = report.findings.filter((f) => f.status === 'waived');
+  // Without waived findings the report's own counts are these: the same bytes as ever.
+  if (waived.length === 0) return { s: report.summary, waived: 0, waivedBy };
+  const bySeverity = { ...report.summary.bySeverity };
+  const byOwasp = { ...report.summary.byOwasp };
+  const byProvider = Object.fromEntries(Object.entries(report.summary.byProvider).map(([p, v]) => [p, { ...v }]));
+  for (const f of waived) {
+    bySeverity[f.severity]--;
+    for (const o of f.owasp) if (--byOwasp[o] === 0) delete byOwasp[o];
+    const p = byProvider[f.provider];
+    if (p) p.findings--;
+    waivedBy.set(f.provider, (waivedBy.get(f.provider) ?? 0) + 1);
+  }
+  return { s: { ...report.summary, findings: report.summary.findings - waived.length, bySeverity, byOwasp, byProvider }, waived: waived.length, waivedBy };
+}
+
 function renderSummary(report: ScanReport, c: ChalkInstance, width: number): string[] {
-  const s = report.summary;
+  const { s, waived, waivedBy } = countedSummary(report);
+  const plus = (n: number | undefined) => (n ? ` (+${n} waived)` : '');
   const out: string[] = [c.bold('Summary')];
-  out.push(`  ${s.identities} machine identities · ${s.nodes} nodes · ${s.edges} edges · ${s.findings} findings`);
+  out.push(`  ${s.identities} machine identities · ${s.nodes} nodes · ${s.edges} edges · ${s.findings} findings${plus(waived)}`);
   // Users that may be service accounts are in the inventory, never in the counts of machine identities.
   const possible = s.possibleIdentities ?? 0;
   if (possible > 0) {
@@ -145,7 +169,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   for (const [p, v] of Object.entries(s.byProvider)) {
     // Said only when there is one, so a scan without any shows what it always did.
     const maybe = v.possibleIdentities ? ` (+ ${v.possibleIdentities} possible)` : '';
-    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.findings} finding${v.findings === 1 ? '' : 's'} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
+    out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.findings} finding${v.findings === 1 ? '' : 's'}${plus(waivedBy.get(p))} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
   }
   out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
@@ -155,7 +179,6 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   out.push(`  capability tiers: ${Object.entries(s.byTier).map(([k, v]) => `${k} ${v}`).join(' · ')}${floorNote}`);
   if (s.baseline) out.push(`  baseline: ${s.baseline.new} new · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`);
   out.push(...renderResolved(report, c));
-  if (s.waived) out.push(`  waived: ${s.waived}`);
   out.push(...renderUnknown(report, c, width));
   const gaps = report.coverage.filter((r) => r.status !== 'collected');
   if (gaps.length > 0) {

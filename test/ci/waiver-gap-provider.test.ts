@@ -1,0 +1,64 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyCiLayer } from '../../src/cli/ci.js';
+import type { CoverageRecord } from '../../src/snapshot/types.js';
+import type { RuleStats } from '../../src/engine/types.js';
+import { demoDir } from '../../src/cli/io.js';
+import { finding, report, scanDir } from './helpers.js';
+
+const gap = (provider: CoverageRecord['provider'], capability: string): CoverageRecord => ({ provider, scope: 's1', capability, status: 'missing-permission' });
+const stats = (ruleId: string, unknown: number): RuleStats => ({ ruleId, evaluated: 1, failing: 0, unknown, unknownReasons: {}, byProvider: {} });
+
+/** The messages of the CI layer for one waivers file over a report with the given gaps. */
+function messagesFor(waivers: string, coverage: CoverageRecord[], rules: RuleStats[] = []): { file: string; messages: string[] } {
+  const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-wg-'));
+  const file = join(cwd, 'w.yaml');
+  writeFileSync(file, waivers);
+  const r = report([finding()], { coverage, rules });
+  return { file, messages: applyCiLayer(r, { waivers: file }, r.scannedAt, cwd).messages };
+}
+
+const ROLE_WAIVER = '- ruleId: aws-role-unused\n  subject: "arn:aws:iam::111122223333:role/break-glass-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+const STALE = ': waiver for aws-role-unused on "arn:aws:iam::111122223333:role/break-glass-*" matches no finding (stale); remove it';
+const KEEP = ': waiver for aws-role-unused on "arn:aws:iam::111122223333:role/break-glass-*" matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan';
+
+describe('a waiver that matches nothing while collection was incomplete', () => {
+  it('is stale when every gap is in a provider its rule does not look at', () => {
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('okta', 'okta.apiTokens')], [stats('aws-role-unused', 0)]);
+    expect(messages).toEqual([`${file}:1${STALE}`]);
+  });
+
+  it('is kept when a gap is in one of its rule’s providers', () => {
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.roleSessions')], [stats('aws-role-unused', 0)]);
+    expect(messages).toEqual([`${file}:1${KEEP}`]);
+  });
+
+  it('is kept when its rule answered unknown in this scan, whatever the gap’s provider', () => {
+    // A rule can read another provider's data (an Okta AWS app links to AWS roles): its unknowns say so.
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity')], [stats('aws-role-unused', 2)]);
+    expect(messages).toEqual([`${file}:1${KEEP}`]);
+  });
+
+  it('is kept when its rule is not known (no provider to rule the gap out)', () => {
+    const w = '- ruleId: acme-custom-rule\n  subject: "x-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    const { file, messages } = messagesFor(w, [gap('entra', 'entra.owners')]);
+    expect(messages).toEqual([`${file}:1: waiver for acme-custom-rule on "x-*" matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
+  });
+
+  it('by fingerprint alone names no rule, so any gap keeps it', () => {
+    const w = '- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    const { file, messages } = messagesFor(w, [gap('okta', 'okta.apiTokens')]);
+    expect(messages).toEqual([`${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
+  });
+
+  it('on the demo, whose only gap is in Entra, the AWS role waiver of the review is stale', () => {
+    const { report: r } = scanDir(demoDir(), new Date('2026-11-29T00:00:00Z'));
+    expect(r.coverage.filter((c) => c.status !== 'collected').map((c) => c.provider)).toEqual(['entra']);
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-wg-'));
+    const file = join(cwd, 'w.yaml');
+    writeFileSync(file, ROLE_WAIVER);
+    expect(applyCiLayer(r, { waivers: file }, r.scannedAt, cwd).messages).toEqual([`${file}:1${STALE}`]);
+  });
+});

@@ -39,6 +39,8 @@ export { oktaGroupFilter, oktaGroupFilterProblem } from './connectors/okta/trans
 export { credentialClass, credentialEvidence } from './analysis/analyze.js';
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
+// Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.
+export { scannedEntraTenant } from './graph/entra-issuer.js';
 // The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)
 // and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
 export { cannotJudge, itemGap } from './engine/missing-capability.js';

@@ -1,10 +1,10 @@
-import { defineRule, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // An external node that something else leads into (a SAML provider fed by a scanned IdP) is a
   // waypoint, not where an attacker starts.
-  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? externalEntry(n) : undefined;
+  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? externalEntry(n, ctx) : undefined;
   if (n.firstParty) return undefined;
   // A disabled identity cannot sign in with its credentials.
   if (n.enabled === false) return undefined;
@@ -48,7 +48,21 @@ function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
  * by id, Principal "*", a SAML provider no scanned IdP feeds and a Roles Anywhere trust anchor are
  * other kinds of outsiders, and calling them federated workloads misleads the reader.
  */
-function externalEntry(n: GraphNode): string {
+function externalEntry(n: GraphNode, ctx: RuleContext): string {
+  // Tokens of a tenant the scan read come from its own service principals, each of which can get
+  // one with its own credentials: which of them the trust admits is what its subject says.
+  const tenant = scannedEntraTenant(ctx.graph, n);
+  if (tenant) {
+    const named = `the scanned Entra tenant ${tenant.name ?? tenant.id}`;
+    // An AWS trust states its match and audiences on the node; an Entra federated credential on
+    // its edge (the broadest of them speaks for the node).
+    const out = ctx.graph.out(n.id).filter((e) => e.type === 'FEDERATES_TO');
+    const matches = typeof n.attrs.subjectMatch === 'string' ? [n.attrs.subjectMatch] : out.map((e) => e.evidence?.subjectMatch);
+    const audiences = Array.isArray(n.attrs.audiences) ? n.attrs.audiences : out.flatMap((e) => (Array.isArray(e.evidence?.audiences) ? e.evidence.audiences : []));
+    if (matches.length > 0 && matches.every((m) => m === 'exact')) return `one service principal of ${named} (exact subject)`;
+    if (matches.length > 0 && matches.every((m) => m === 'exact' || m === 'wildcard')) return `service principals of ${named} (subject pattern)`;
+    return `any service principal of ${named} (${audiences.length > 0 ? 'audience-only trust' : 'no subject or audience condition'})`;
+  }
   switch (n.type) {
     case 'aws-account':
       return 'trusted AWS account';
@@ -148,7 +162,7 @@ export default defineRule({
       'Starts from every entry point (external federated workloads, AWS accounts outside the scan that a role trusts, Principal "*", shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read) is reported as "may reach", at high severity, unless a longer route holds without one. An identity that cannot authenticate today starts no path: an Entra service principal or user that is disabled (accountEnabled false, or disabled by Microsoft), an Okta service app that is not ACTIVE, an Okta user that is SUSPENDED or DEPROVISIONED, and an Okta API token whose owner is one (Okta rejects it). Nor does a path pass through such an object, unless an edge can re-enable it or add a credential to it; nor through an AWS trust of Entra tokens whose audience apps are all disabled (Entra issues no token for them). Their standing credentials and rights are reported by the rules that judge those.',
     risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
     remediation:
-      'Cut the path at a hop you control (the report\'s cut line and `nhiscan explain` name the first grant, trust or membership on it): pin the federation subject, remove or narrow the trust or grant, or scope the role. Where the path starts with a shared secret, replace it with a federated credential. Then assign an accountable owner to every identity on the path.',
+      'Cut the path at a hop you control (the report\'s cut line and `nhiscan explain` name the first grant, trust or membership on it, or the next one when the path starts with a federation already pinned to one workload): pin the federation subject, remove or narrow the trust or grant, or scope the role. Where the path starts with a shared secret, replace it with a federated credential. Then assign an accountable owner to every identity on the path.',
     references: [
       'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',

@@ -453,7 +453,20 @@ function hopOf(e: GraphEdge, from: GraphNode | undefined, to: GraphNode | undefi
     conditional: e.conditional === true,
     provider: from?.provider ?? 'external',
     ...(typeof e.evidence?.method === 'string' ? { method: e.evidence.method } : {}),
+    ...(e.type === 'FEDERATES_TO' ? federationMatch(e, from) : {}),
   };
+}
+
+const SUBJECT_MATCHES: ReadonlySet<unknown> = new Set(['exact', 'wildcard', 'missing']);
+
+/**
+ * The subject match of a federation edge, as the linker reads it (src/connectors/link.ts): an
+ * Entra federated credential states it on the edge, an AWS trust on its issuer node (shared by
+ * every role trusting the same issuer and subject). Nothing when neither states one.
+ */
+function federationMatch(e: GraphEdge, from: GraphNode | undefined): { subjectMatch?: NonNullable<PathHop['subjectMatch']> } {
+  const m = SUBJECT_MATCHES.has(e.evidence?.subjectMatch) ? e.evidence!.subjectMatch : from?.attrs.subjectMatch;
+  return SUBJECT_MATCHES.has(m) ? { subjectMatch: m as NonNullable<PathHop['subjectMatch']> } : {};
 }
 
 /** The strength class of one credential; an identity's strength is that of its weakest active one. */

@@ -18,6 +18,11 @@ export interface PathHop {
   provider: string;
   /** The escalation or grant method of the edge, when it names one (e.g. `iam:PassRole+lambda`). */
   method?: string;
+  /**
+   * For a FEDERATES_TO hop, how the trust matches the token's subject (the edge's own statement,
+   * else its issuer node's). `exact` names one workload: the path's cut then lies further on.
+   */
+  subjectMatch?: 'exact' | 'wildcard' | 'missing';
 }
 
 /** One accountable human of an identity (see {@link Analysis.accountable}): a person. */

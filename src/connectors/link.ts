@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
+import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { sortTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -12,7 +13,6 @@ import { patternPart, providerAccepts, providerClaims, type ProviderClaims } fro
  * (global and US Government) or `sts.chinacloudapi.cn` (21Vianet); v2 `login.microsoftonline.com`,
  * `login.microsoftonline.us` or `login.partner.microsoftonline.cn`.
  */
-const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.com|login\.microsoftonline\.us|sts\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn)\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
 
 /**
  * Joins the providers' graphs where one provider's configuration trusts another's identities.

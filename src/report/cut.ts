@@ -4,6 +4,7 @@ import type { PathHop } from '../analysis/types.js';
  * Where to cut a path, and how. The first hop that is a grant, a trust, a membership or an
  * escalation is the one to cut: the hops before it (a credential, an ownership) belong to the
  * identity itself, and cutting later leaves the identity holding a step toward the same jewel.
+ * A federation already pinned to one workload is the exception (see cutHopIndex).
  * explain, the terminal table and the Markdown report name the same hop.
  */
 const ADVICE: Partial<Record<PathHop['type'], string>> = {
@@ -18,13 +19,24 @@ const ADVICE: Partial<Record<PathHop['type'], string>> = {
   MEMBER_OF: 'remove the membership, or move the identity to a group without the privilege',
 };
 
-/** The index of the hop to cut, or -1 for a path with none of the kinds above (cut its first hop then). */
+/** A federation that already names one workload: pinning it is done, and removing it only takes the workload's own deploy access. */
+const pinnedFederation = (h: PathHop): boolean => h.type === 'FEDERATES_TO' && h.subjectMatch === 'exact';
+
+/**
+ * The index of the hop to cut, or -1 for a path with none of the kinds above (cut its first hop
+ * then). A pinned federation is passed over for the next hop of those kinds, when there is one:
+ * that hop is where the workload's reach to the jewel can be narrowed without taking its access.
+ */
 export function cutHopIndex(hops: readonly PathHop[]): number {
-  return hops.findIndex((h) => ADVICE[h.type] !== undefined);
+  const at = hops.findIndex((h) => ADVICE[h.type] !== undefined);
+  if (at < 0 || !pinnedFederation(hops[at])) return at;
+  const next = hops.findIndex((h, i) => i > at && ADVICE[h.type] !== undefined);
+  return next < 0 ? at : next;
 }
 
 /** What to do at the cut hop, in nhiscan's own words (no provider-controlled text). */
 export function cutAdvice(hop: PathHop): string {
+  if (pinnedFederation(hop)) return 'the federation already names one workload (an exact subject): remove it, or move what that workload needs to an identity that holds less';
   return ADVICE[hop.type] ?? 'remove this link, or make it conditional on a reviewed owner';
 }
 

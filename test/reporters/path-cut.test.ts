@@ -53,3 +53,57 @@ describe('the cut in the reports', () => {
     expect(entry).toMatch(/ {2}- _Cut:_ hop 1 \\\(ACTS\\_AS\\\): stop the identity/);
   });
 });
+
+// A federation that already names one workload (an exact subject) cannot be pinned further: its
+// cut would only offer removing it. The cut moves to the next hop that can be cut; a broad
+// subject keeps the cut on the federation (a user review of the demo).
+describe('the cut of a path from a pinned federation', () => {
+  it('moves past a FEDERATES_TO hop with an exact subject to the next hop that can be cut', () => {
+    expect(cutHopIndex([hop('FEDERATES_TO', { subjectMatch: 'exact' }), hop('HAS_ROLE'), hop('GRANTED')])).toBe(1);
+    expect(cutHopIndex([hop('FEDERATES_TO', { subjectMatch: 'wildcard' }), hop('HAS_ROLE')])).toBe(0);
+    expect(cutHopIndex([hop('FEDERATES_TO', { subjectMatch: 'missing' }), hop('HAS_ROLE')])).toBe(0);
+    expect(cutHopIndex([hop('FEDERATES_TO'), hop('HAS_ROLE')])).toBe(0);
+  });
+
+  it('stays on the pinned federation when nothing after it can be cut, without advising to pin it', () => {
+    const only = [hop('FEDERATES_TO', { subjectMatch: 'exact' }), hop('OWNS')];
+    expect(cutHopIndex(only)).toBe(0);
+    expect(pathCut(only)).toMatch(/^hop 1 \(FEDERATES_TO\): /);
+    expect(pathCut(only)).not.toContain('pin the federation');
+  });
+
+  const pinned = report.findings.find((f) => f.fingerprint.startsWith('0c5d8ed4'))!;
+  const broad = report.findings.find((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'GitHub repo:northwind/*')!;
+
+  it('the demo: the main-branch workflow path carries its exact subject, the broad one does not', () => {
+    expect(pinned.subject.name).toBe('northwind/infra (repo:northwind/infra:ref:refs/heads/main)');
+    expect(pinned.path![0]).toMatchObject({ type: 'FEDERATES_TO', subjectMatch: 'exact' });
+    expect(pinned.path![1]).toMatchObject({ type: 'HAS_ROLE', fromName: 'Infra Deployer', toName: 'Application Administrator' });
+    expect(broad.path![0]).toMatchObject({ type: 'FEDERATES_TO', subjectMatch: 'wildcard' });
+  });
+
+  it('the table, the Markdown and explain cut hop 2 of the pinned path and hop 1 of the broad one', () => {
+    const table = renderTable(report, { color: false, width: 200 });
+    const blockOf = (fp: string) => {
+      const at = table.indexOf(`id:  ${fp}`);
+      return table.slice(table.lastIndexOf('why: ', at), at);
+    };
+    expect(blockOf(pinned.fingerprint)).toMatch(/ {4}cut: hop 2 \(HAS_ROLE\): remove the role assignment/);
+    expect(blockOf(broad.fingerprint)).toMatch(/ {4}cut: hop 1 \(FEDERATES_TO\): pin the federation to one workload \(an exact subject\), or remove it/);
+
+    const md = renderMarkdown(report);
+    const entryOf = (fp: string) => {
+      const at = md.indexOf(`, ${fp})`);
+      const end = md.indexOf('\n- ', at);
+      return md.slice(at, end < 0 ? undefined : end);
+    };
+    expect(entryOf(pinned.fingerprint)).toMatch(/_Cut:_ hop 2 \\\(HAS\\_ROLE\\\): remove the role assignment/);
+    expect(entryOf(broad.fingerprint)).toMatch(/_Cut:_ hop 1 \\\(FEDERATES\\_TO\\\): pin the federation/);
+
+    const card = explain(result, pinned.fingerprint);
+    if (card.kind !== 'card') throw new Error('no card');
+    const h = pinned.path![1];
+    expect(card.card.cuts.map((c) => c.revoke)).toContain(`Infra Deployer HAS_ROLE Application Administrator: ${h.reason}`);
+    expect(card.card.cuts.map((c) => c.revoke).some((r) => r.includes('FEDERATES_TO'))).toBe(false);
+  });
+});

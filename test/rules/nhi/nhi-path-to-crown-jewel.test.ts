@@ -5,6 +5,10 @@ import { graphOf, node, edge } from '../../helpers/graph.js';
 import type { CoverageStatus } from '../../../src/snapshot/types.js';
 import { capabilityLabel } from '../../../src/engine/missing-capability.js';
 import { GITHUB, VENDOR, oneAccount, trust } from '../../helpers/aws-builders.js';
+import { GraphBuilder } from '../../../src/graph/graph.js';
+import { demoSnapshot, scan as demoScanOf } from '../../e2e/demo.js';
+
+const demoScan = () => demoScanOf(demoSnapshot());
 
 const now = '2026-11-20T00:00:00Z';
 const admin = node('aws-admin', { kind: 'privilege', type: 'aws-capability', tier: 4, crownJewel: 'admin', name: 'AWS admin' });
@@ -270,5 +274,59 @@ describe('nhi-path-to-crown-jewel: the label of an external entry point', () => 
     const g = oneAccount({ oidcProviders: [GITHUB], roles: [{ name: 'deploy', trust: trust.github('repo:acme/*', { like: true }), managed: ['AdministratorAccess'] }] });
     const f = runRule(rule, g, { now }).findings.find((x) => x.evidence.crownJewel === 'admin')!;
     expect(f.args.why).toBe('external federated workload');
+  });
+});
+
+// A trust of tokens from an Entra tenant that nhiscan scanned admits that tenant's own service
+// principals, not an outside workload (a user review: the demo's sts.windows.net/<tenant>/ entry
+// was labelled "external federated workload").
+describe('nhi-path-to-crown-jewel: an issuer that is a scanned Entra tenant', () => {
+  const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+  const issuerGraph = (opts: { scanned: boolean; tenant?: string; subject?: string; subjectMatch?: 'exact' | 'wildcard' | 'missing'; audiences?: string[] }) => {
+    const tenant = opts.tenant ?? TENANT;
+    const b = new GraphBuilder();
+    if (opts.scanned) b.addScope({ provider: 'entra', id: TENANT, name: 'Northwind Robotics' });
+    const issuer = `https://sts.windows.net/${tenant}/`;
+    b.addNode(
+      node('ext', {
+        kind: 'external',
+        provider: 'external',
+        type: 'oidc-workload',
+        name: `sts.windows.net/${tenant}/ ${opts.subject ?? '(any subject)'}`,
+        scope: issuer,
+        attrs: { issuer, subject: opts.subject, subjectMatch: opts.subjectMatch ?? 'missing', audiences: opts.audiences ?? ['d8b52952-66bf-4927-97a3-022df7648254'] },
+      }),
+    );
+    b.addNode(node('role'));
+    b.addNode(admin);
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO', { hidden: true }));
+    b.addEdge(edge('role', 'aws-admin', 'GRANTED'));
+    return runRule(rule, b.build(), { now }).findings[0];
+  };
+
+  it('says any service principal of the tenant can get the token when only the audience is checked', () => {
+    const f = issuerGraph({ scanned: true });
+    expect(f.args.why).toBe('any service principal of the scanned Entra tenant Northwind Robotics (audience-only trust)');
+    expect(f.message).toContain('(any subject) (any service principal of the scanned Entra tenant Northwind Robotics (audience-only trust)) reaches');
+  });
+
+  it('names a pinned or patterned subject, and a trust without an audience condition', () => {
+    expect(issuerGraph({ scanned: true, subject: 'c808fcb1-fee2-48fe-8a05-cac58233ce37', subjectMatch: 'exact' }).args.why).toBe('one service principal of the scanned Entra tenant Northwind Robotics (exact subject)');
+    expect(issuerGraph({ scanned: true, subject: 'c808*', subjectMatch: 'wildcard' }).args.why).toBe('service principals of the scanned Entra tenant Northwind Robotics (subject pattern)');
+    expect(issuerGraph({ scanned: true, audiences: [] }).args.why).toBe('any service principal of the scanned Entra tenant Northwind Robotics (no subject or audience condition)');
+  });
+
+  // Near misses: the same issuer when the tenant was not scanned, and another tenant's issuer.
+  it('stays an external federated workload when the tenant was not scanned', () => {
+    expect(issuerGraph({ scanned: false }).args.why).toBe('external federated workload');
+    expect(issuerGraph({ scanned: true, tenant: '00000000-0000-4000-8000-000000000001' }).args.why).toBe('external federated workload');
+  });
+
+  it('the demo: the message changes, the fingerprint does not', () => {
+    const f = demoScan().report.findings.find((x) => x.fingerprint === '81a87ef9c9dc4e1c62eefbe257f5433e')!;
+    expect(f.subject.id).toBe('external:oidc:ext:https://sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/|*');
+    expect(f.message).toBe(
+      'sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/ (any subject) (any service principal of the scanned Entra tenant Northwind Robotics (audience-only trust)) reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets) in 2 hops; 1 hop(s) are invisible to access reviews',
+    );
   });
 });

@@ -102,9 +102,16 @@ function lastUsed(i: IdentitySummary): string | null | undefined {
 /**
  * Every action that applies with its reason, most decisive first (confirm classification, revoke,
  * remove expired, rotate, re-scope, assign owner), then `keep` with why an identity that looks
- * idle is not to be revoked.
+ * idle is not to be revoked. `open` is the rules with a finding not waived (all of them by
+ * default): a waived finding is an accepted risk with its own owner and expiry, so it does not
+ * ask for a re-scope.
  */
-export function recommendActions(i: IdentitySummary, now: number, opts: RecertOptions = DEFAULTS): { action: RecertAction; reason: string }[] {
+export function recommendActions(
+  i: IdentitySummary,
+  now: number,
+  opts: RecertOptions = DEFAULTS,
+  open: readonly string[] = i.findingIds,
+): { action: RecertAction; reason: string }[] {
   const out: { action: RecertAction; reason: string }[] = [];
   // A user that may be a service account: what it is decides which of the rest apply (a person's
   // account is reviewed elsewhere), so that question comes first.
@@ -157,7 +164,7 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
     (c) => SECRET_TYPES.has(c.type) && usable(c, now) && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
   );
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
-  if (i.tier >= 3 && i.findingIds.length > 0) out.push({ action: 're-scope', reason: `capability tier ${tierLabel(i.tier, i.tierIncomplete)} with ${i.findingIds.length} finding rule${i.findingIds.length === 1 ? '' : 's'}` });
+  if (i.tier >= 3 && open.length > 0) out.push({ action: 're-scope', reason: `capability tier ${tierLabel(i.tier, i.tierIncomplete)} with ${ruleCount(open.length)}` });
   // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
   // IAM records no owner for a root user (the account's contacts answer for it, not read here):
   // "assign owner" is nothing a reviewer could do on it.
@@ -173,6 +180,22 @@ export function recommendActions(i: IdentitySummary, now: number, opts: RecertOp
   // Last, so any other action comes first: why an identity that looks idle is not to be revoked.
   for (const reason of keep) out.push({ action: 'keep', reason });
   return out;
+}
+
+const ruleCount = (n: number): string => `${n} finding rule${n === 1 ? '' : 's'}`;
+
+/**
+ * The rules of `all` (a subject's findings, waived ones too) whose every finding is waived: one
+ * open finding (a path to another crown jewel) keeps its rule open.
+ */
+function waivedRules(all: readonly Finding[]): Set<string> {
+  const open = new Set(all.filter((f) => f.status !== 'waived').map((f) => f.ruleId));
+  return new Set(all.filter((f) => !open.has(f.ruleId)).map((f) => f.ruleId));
+}
+
+/** finding_ids: every rule id, those whose findings are all waived marked so (the JSON report keeps them unmarked). */
+function findingIdsCell(rules: readonly string[], waived: ReadonlySet<string>): string {
+  return rules.map((r) => (waived.has(r) ? `${r} (waived)` : r)).join('; ');
 }
 
 /** The owners that are people: a machine owner (marked `accountable: false`) answers for nothing. */
@@ -200,7 +223,7 @@ function ownerCell(o: IdentitySummary['owners'][number]): string {
   return `${o.name} (${relation}, ${o.enabled === undefined ? 'status unknown' : o.enabled ? 'active' : 'disabled'})`;
 }
 
-function row(i: IdentitySummary, now: number, findings: readonly Finding[]): unknown[] {
+function row(i: IdentitySummary, now: number, findings: readonly Finding[], all: readonly Finding[]): unknown[] {
   const types = new Map<string, { n: number; inactive: number; expired: number }>();
   for (const c of i.credentials) {
     const t = types.get(c.type) ?? { n: 0, inactive: 0, expired: 0 };
@@ -235,7 +258,8 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[]): unk
             ? 'unknown'
             : 'expired';
   const used = lastUsed(i);
-  const actions = recommendActions(i, now);
+  const waived = waivedRules(all);
+  const actions = recommendActions(i, now, DEFAULTS, i.findingIds.filter((r) => !waived.has(r)));
   return [
     i.provider,
     i.type,
@@ -274,7 +298,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[]): unk
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
     i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
-    i.findingIds.join('; '),
+    findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
     '',
@@ -330,21 +354,57 @@ function outsideClassification(provider: string, type: string, tier: number | un
   return 'not an identity';
 }
 
+/** The tier of each crown jewel class, as every provider's transform gives its crown jewels. */
+const JEWEL_TIER: Readonly<Record<string, number>> = { admin: 4, 'identity-admin': 3, secrets: 3 };
+
+/**
+ * The highest tier the findings of a subject outside the inventory say it reaches, or undefined
+ * when none says: a broad Okta AWS mapping's `mapsToTier`, the `roleTier` of the AWS role an
+ * Entra token opens, the class of the crown jewel a path ends at. Only these keys: other tiers in
+ * evidence are of someone else (an owner's `ownerTier`).
+ */
+function reachedTier(all: readonly Finding[]): number | undefined {
+  let best: number | undefined;
+  const see = (t: unknown) => {
+    if (typeof t === 'number' && Number.isInteger(t) && t >= 0 && t <= 4 && (best === undefined || t > best)) best = t;
+  };
+  for (const x of all) {
+    see(x.evidence.mapsToTier);
+    see(x.evidence.roleTier);
+    if (x.path !== undefined && x.path.length > 0 && typeof x.evidence.crownJewel === 'string') see(JEWEL_TIER[x.evidence.crownJewel]);
+  }
+  return best;
+}
+
 /**
  * The row of a subject that carries unwaived findings (`open`, most severe first) but is not in
  * the inventory: an external workload, account or provider a trust admits, an Okta AWS app, a
  * first-party role. The report holds only what its findings say of it, so every column it has no
  * data for says `unknown` (`not collected` for the last use), as for data that was not read; it
  * has no owner in the scanned tenants (`none`). `all` also holds its waived findings: as on an
- * identity row, they count in finding_ids and crown jewels (a waiver accepts a risk, it does not
- * remove the path), not in the severity and fingerprint columns.
+ * identity row, they count in finding_ids (marked waived), the tier and the crown jewels (a
+ * waiver accepts a risk, it does not remove the path), not in the action, the severity and the
+ * fingerprint columns.
  */
 function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[] {
   const f = open[0];
   const s = f.subject;
   const tiered = all.find((x) => x.tier !== undefined);
-  const tier = tiered === undefined ? 'unknown' : tierLabel(tiered.tier!, tiered.tierIncomplete);
+  // A first-party identity's findings carry its own tier. For any other subject, what its findings
+  // name is what it reaches at least: other grants may go further, so below T4 the tier is a lower
+  // bound, said as such.
+  const reached = tiered === undefined ? reachedTier(all) : undefined;
+  const tier =
+    tiered !== undefined
+      ? tierLabel(tiered.tier!, tiered.tierIncomplete)
+      : reached === undefined
+        ? 'unknown'
+        : reached === 4
+          ? 'T4'
+          : tierLabel(reached, 'only what its findings name is in the report');
+  const short = tiered !== undefined ? tier : reached === undefined ? undefined : reached === 4 ? 'T4' : `T${reached} or higher`;
   const rules = [...new Set(all.map((x) => x.ruleId))].sort();
+  const openRules = new Set(open.map((x) => x.ruleId));
   const jewels: string[] = [];
   for (const x of all) {
     const cls = x.evidence.crownJewel;
@@ -353,14 +413,15 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[
     const cell = `${x.path[n - 1].toName} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
     if (!jewels.includes(cell)) jewels.push(cell);
   }
-  const count = `${rules.length} finding rule${rules.length === 1 ? '' : 's'}`;
-  // Re-scope as on an identity row (tier T3 or T4 with findings); with no tier to judge (nothing
-  // outside the inventory but a first-party identity has one) the findings alone decide, since
-  // a tier that was not computed is no evidence of a low one. No "assign owner": nhiscan records
-  // no owner for such a subject, so it is nothing the review could settle here (as for a root user).
+  const count = ruleCount(openRules.size);
+  // Re-scope as on an identity row (tier T3 or T4 with findings not waived) for a first-party
+  // identity. Any other subject is let in by a trust, grant or mapping, and its tier is unknown or
+  // a lower bound, no evidence of a low one: its open findings alone decide. No "assign owner":
+  // nhiscan records no owner for such a subject, so it is nothing the review could settle here
+  // (as for a root user).
   const actions =
     tiered === undefined
-      ? [{ action: 're-scope', reason: `no capability tier for a subject outside the inventory, with ${count}: narrow or remove the trust, grant or mapping that lets it in (each finding's remediation says how)` }]
+      ? [{ action: 're-scope', reason: `${short === undefined ? 'no capability tier for a subject outside the inventory,' : `capability tier ${short}`} with ${count}: narrow or remove the trust, grant or mapping that lets it in (each finding's remediation says how)` }]
       : tiered.tier! >= 3
         ? [{ action: 're-scope', reason: `capability tier ${tier} with ${count}` }]
         : [];
@@ -383,7 +444,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[
     'unknown',
     // Only its path findings tell what it reaches: without one, that is not known (blank would read as "none").
     jewels.length > 0 ? jewels.join('; ') : 'unknown',
-    rules.join('; '),
+    findingIdsCell(rules, new Set(rules.filter((r) => !openRules.has(r)))),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
     '',
@@ -412,24 +473,25 @@ export function renderRecertCsv(report: ScanReport): string {
   // A waived finding is an accepted risk with its own owner and expiry: not one to recertify.
   // The report's findings are in severity order already, so each list comes out most severe first.
   const bySubject = new Map<string, Finding[]>();
-  // Every finding of a subject outside the inventory, waived ones too (see outsideRow).
-  const outside = new Map<string, Finding[]>();
-  for (const f of report.findings) {
-    if (!listed.has(f.subject.id)) {
-      const all = outside.get(f.subject.id);
-      if (all === undefined) outside.set(f.subject.id, [f]);
-      else all.push(f);
-    }
-    if (f.status === 'waived') continue;
-    const list = bySubject.get(f.subject.id);
-    if (list === undefined) bySubject.set(f.subject.id, [f]);
+  // Every finding of a subject, waived ones too: they still name their rule in finding_ids (marked
+  // waived) and, outside the inventory, what the subject reaches (see outsideRow).
+  const every = new Map<string, Finding[]>();
+  const add = (map: Map<string, Finding[]>, f: Finding) => {
+    const list = map.get(f.subject.id);
+    if (list === undefined) map.set(f.subject.id, [f]);
     else list.push(f);
+  };
+  for (const f of report.findings) {
+    add(every, f);
+    if (f.status !== 'waived') add(bySubject, f);
   }
-  const rows = report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? []));
-  // Id order, as the inventory's (the built-in sort); a subject whose findings are all waived has no row.
-  for (const id of [...outside.keys()].sort()) {
+  const rows = report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? [], every.get(i.id) ?? []));
+  // Id order, as the inventory's (the built-in sort). A subject that is no identity is on the sheet
+  // for its open findings only: with all of them waived it has no row.
+  for (const id of [...every.keys()].sort()) {
+    if (listed.has(id)) continue;
     const open = bySubject.get(id);
-    if (open !== undefined) rows.push(outsideRow(open, outside.get(id)!));
+    if (open !== undefined) rows.push(outsideRow(open, every.get(id)!));
   }
   return toCsv(RECERT_COLUMNS, rows);
 }

@@ -60,7 +60,8 @@ describe('recert sheet: subjects with findings that are not identities', () => {
       oldest_credential_age_days: 'unknown',
       next_expiry: 'unknown',
       last_used: 'not collected',
-      capability_tier: 'unknown',
+      // Its path findings reach an administrator crown jewel (see recert-waived.test.ts).
+      capability_tier: 'T4',
       autonomy: 'unknown',
       strength: 'unknown',
       finding_ids: 'nhi-path-to-crown-jewel',

@@ -1,0 +1,115 @@
+import { describe, it, expect } from 'vitest';
+import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
+import { recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
+import type { ScanReport } from '../../src/report/types.js';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { finding, report as reportOf } from '../ci/helpers.js';
+
+const demo = scan(demoSnapshot()).report;
+const now = Date.parse(demo.scannedAt);
+const sheet = (r: ScanReport) => parseCsv(renderRecertCsv(r), 'x');
+const rowById = (r: ScanReport, id: string) => sheet(r).find((x) => x.id === id);
+
+/** The demo with every finding of `subject` (of `rule`, when given) waived. */
+function waive(subject: string, rule?: string): ScanReport {
+  const copy = structuredClone(demo);
+  for (const f of copy.findings) if (f.subject.id === subject && (rule === undefined || f.ruleId === rule)) f.status = 'waived';
+  return copy;
+}
+
+const OKTA_ADMIN = demo.identities.find((i) => i.nativeId.endsWith(':role/okta-admin'))!;
+const ENTRA_ISSUER = demo.findings.find((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role')!.subject.id;
+
+describe('recert sheet: waived findings do not drive the recommended action', () => {
+  it('keeps the row of an identity whose findings are all waived, with the action its other facts give', () => {
+    // The demo's okta-admin role is T4 with two finding rules: re-scope, for those findings only.
+    expect(OKTA_ADMIN.tier).toBe(4);
+    expect(OKTA_ADMIN.findingIds.length).toBe(2);
+    expect(rowById(demo, OKTA_ADMIN.id)!.recommended_action).toBe('re-scope');
+    const r = rowById(waive(OKTA_ADMIN.id), OKTA_ADMIN.id)!;
+    expect(r).toBeDefined();
+    const expected = recommendActions({ ...OKTA_ADMIN, findingIds: [] }, now);
+    expect(r.recommended_action).toBe(expected[0]?.action ?? 'keep');
+    expect(r.recommended_action).not.toBe('re-scope');
+    expect(r.action_reasons).not.toMatch(/finding rule/);
+    expect(r.highest_severity).toBe('none');
+    expect(r.finding_fingerprints).toBe('');
+    // finding_ids still names the rules (the JSON report's findingIds), each marked waived.
+    expect(r.finding_ids).toBe(OKTA_ADMIN.findingIds.map((id) => `${id} (waived)`).join('; '));
+  });
+
+  it('counts only the rules with a finding not waived on an identity row', () => {
+    const rule = OKTA_ADMIN.findingIds[0];
+    const r = rowById(waive(OKTA_ADMIN.id, rule), OKTA_ADMIN.id)!;
+    expect(r.recommended_action).toBe('re-scope');
+    expect(r.action_reasons).toContain('capability tier T4 with 1 finding rule');
+    expect(r.finding_ids).toBe([`${rule} (waived)`, ...OKTA_ADMIN.findingIds.slice(1)].join('; '));
+  });
+
+  it('counts a rule with one of its findings waived and another open as open', () => {
+    // HR Sync Service has several findings of one rule (paths to different crown jewels).
+    const hr = demo.identities.find((i) => i.name === 'HR Sync Service')!;
+    const mine = demo.findings.filter((f) => f.subject.id === hr.id);
+    const rule = mine.find((f) => mine.filter((g) => g.ruleId === f.ruleId).length > 1)!.ruleId;
+    const copy = structuredClone(demo);
+    copy.findings.find((f) => f.subject.id === hr.id && f.ruleId === rule)!.status = 'waived';
+    const before = rowById(demo, hr.id)!;
+    const after = rowById(copy, hr.id)!;
+    expect(after.finding_ids).toBe(before.finding_ids);
+    expect(after.action_reasons).toBe(before.action_reasons);
+  });
+
+  it('counts only the open rules on a row outside the inventory, and marks the waived ones', () => {
+    const before = rowById(demo, ENTRA_ISSUER)!;
+    expect(before.action_reasons).toContain('with 2 finding rules');
+    const r = rowById(waive(ENTRA_ISSUER, 'nhi-path-to-crown-jewel'), ENTRA_ISSUER)!;
+    expect(r.recommended_action).toBe('re-scope');
+    expect(r.action_reasons).toContain('with 1 finding rule');
+    expect(r.action_reasons).not.toContain('2 finding rules');
+    expect(r.finding_ids).toBe('nhi-entra-token-any-app-assumes-aws-role; nhi-path-to-crown-jewel (waived)');
+    // A waiver accepts the risk; the path is still there.
+    expect(r.crown_jewels_reachable).toBe(before.crown_jewels_reachable);
+    // All waived: a subject that is no identity has no row.
+    expect(rowById(waive(ENTRA_ISSUER), ENTRA_ISSUER)).toBeUndefined();
+  });
+});
+
+describe('recert sheet: what a row outside the inventory reaches, from its findings', () => {
+  it('gives the Okta AWS app the tier its mapping findings name', () => {
+    const app = demo.findings.find((f) => f.ruleId === 'okta-aws-broad-role-mapping')!;
+    expect(app.evidence.mapsToTier).toBe(4);
+    const r = rowById(demo, app.subject.id)!;
+    expect(r.capability_tier).toBe('T4');
+    expect(r.action_reasons).toMatch(/^re-scope: capability tier T4 with 1 finding rule/);
+    // The mapping findings name a tier, not which crown jewel: that stays unknown.
+    expect(r.crown_jewels_reachable).toBe('unknown');
+  });
+
+  it('gives a workload the tier of the crown jewels its paths reach', () => {
+    const gh = demo.findings.find((f) => f.subject.id.endsWith('|repo:northwind/*'))!.subject.id;
+    const r = rowById(demo, gh)!;
+    expect(r.crown_jewels_reachable).toContain('(admin, ');
+    expect(r.capability_tier).toBe('T4');
+  });
+
+  it('says a tier below T4 read from findings is a lower bound', () => {
+    // The Entra issuer: a T3 role (roleTier) and a path to secrets (T3), nothing at T4.
+    const r = rowById(demo, ENTRA_ISSUER)!;
+    expect(r.capability_tier).toMatch(/^T3 or higher \(/);
+    expect(r.recommended_action).toBe('re-scope');
+    expect(r.action_reasons).toMatch(/^re-scope: capability tier T3 or higher with 2 finding rules/);
+  });
+
+  it('keeps unknown where no finding says what the subject reaches', () => {
+    const f = finding({
+      provider: 'external',
+      tier: undefined,
+      evidence: { ownerTier: 4 },
+      subject: { id: 'external:x:ext:a', name: 'A', type: 'github-repo', scope: 'https://token.actions.githubusercontent.com', nativeId: 'a' },
+    });
+    const r = sheet(reportOf([f]))[0];
+    expect(r.capability_tier).toBe('unknown');
+    expect(r.crown_jewels_reachable).toBe('unknown');
+    expect(r.action_reasons).toMatch(/^re-scope: no capability tier for a subject outside the inventory, with 1 finding rule/);
+  });
+});

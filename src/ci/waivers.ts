@@ -145,6 +145,11 @@ function parseEntry(
   if (severity !== undefined && !isSeverity(severity)) {
     fail(`"severity" must be critical, high, medium, low or info, got ${quoteInput(severity.slice(0, 40))}`, values.get('severity')!.node);
   }
+  // A rule id is matched exactly; only the subject takes * and ?. Accepted, "*" would waive
+  // nothing while its author reads it as "every rule".
+  if (ruleId !== undefined && /[*?]/.test(ruleId)) {
+    fail(`"ruleId" names one rule exactly (only "subject" takes * and ?), got ${quoteInput(ruleId.slice(0, 60))}`, values.get('ruleId')!.node);
+  }
   if (fingerprint === undefined && (ruleId === undefined || subject === undefined)) {
     fail('waiver needs a "fingerprint", or a "ruleId" together with a "subject"', item);
   }

@@ -56,6 +56,9 @@ describe('parseWaivers', () => {
     ['a rule without a subject', ['waivers:', '  - ruleId: r1', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 2, /"ruleId" together with a "subject"/],
     ['an empty owner', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: ""', '    expires: 2030-01-01'], 4, /"owner" must be a non-empty string/],
     ['a severity Object.prototype has', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    severity: constructor'], 6, /"severity" must be critical/],
+    // Rule ids are matched exactly: "*" would waive nothing while looking like "every rule".
+    ['a rule id written as a pattern', ['waivers:', '  - ruleId: "*"', '    subject: s', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 2, /"ruleId" names one rule exactly/],
+    ['a rule id with a ?', ['waivers:', '  - ruleId: aws-role-unuse?', '    subject: s', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 2, /"ruleId" names one rule exactly/],
     ['a severity named __proto__', ['waivers:', '  - fingerprint: x', '    reason: r', '    owner: o', '    expires: 2030-01-01', '    severity: __proto__'], 6, /"severity" must be critical/],
   ])('names the file and line of %s', (_what, lines, line, msg) => {
     const e = errorOf(() => parseWaivers(lines.join('\n'), '.nhiscan/waivers.yaml'));

@@ -5,6 +5,7 @@ import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
 import { WORKLOAD_TYPES } from '../graph/workloads.js';
+import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -330,8 +331,11 @@ const WORKLOADS: ReadonlySet<string> = new Set<string>(WORKLOAD_TYPES);
  * a workload presenting a token is federated; a trusted account, Principal "*", a SAML provider
  * and a trust anchor are outsiders of other kinds.
  */
-function outsideClassification(provider: string, type: string, tier: number | undefined): string {
+function outsideClassification(provider: string, type: string, tier: number | undefined, tenant: string | undefined): string {
   if (provider === 'external') {
+    // The issuer of a tenant that was scanned stands for that tenant's own service principals
+    // (each can get its token), as the path rule names it: no outside workload.
+    if (tenant !== undefined) return `service principals of the scanned Entra tenant ${tenant} (its token issuer)`;
     if (WORKLOADS.has(type)) return 'external workload (federated)';
     switch (type) {
       case 'aws-account':
@@ -352,6 +356,15 @@ function outsideClassification(provider: string, type: string, tier: number | un
   // own apps): an identity that is no row is one of those.
   if (tier !== undefined) return 'first-party identity (managed by the provider, not in the inventory)';
   return 'not an identity';
+}
+
+/** The name (or id) of the scanned Entra tenant whose token issuer `scope` is, if it is one. */
+function scannedIssuerTenant(scope: string | undefined, scopes: ScanReport['scopes']): string | undefined {
+  const m = scope === undefined ? null : ENTRA_ISSUER.exec(scope);
+  if (!m) return undefined;
+  const tenant = m[1].toLowerCase();
+  const s = scopes.find((x) => x.provider === 'entra' && x.id.toLowerCase() === tenant);
+  return s === undefined ? undefined : (s.name ?? s.id);
 }
 
 /** The tier of each crown jewel class, as every provider's transform gives its crown jewels. */
@@ -386,7 +399,7 @@ function reachedTier(all: readonly Finding[]): number | undefined {
  * waiver accepts a risk, it does not remove the path), not in the action, the severity and the
  * fingerprint columns.
  */
-function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[] {
+function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: ScanReport['scopes']): unknown[] {
   const f = open[0];
   const s = f.subject;
   const tiered = all.find((x) => x.tier !== undefined);
@@ -452,7 +465,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[]): unknown[
     '',
     // Which rules answered unknown is kept per identity only: for this subject it is not known.
     'unknown',
-    outsideClassification(f.provider, s.type, tiered?.tier),
+    outsideClassification(f.provider, s.type, tiered?.tier, scannedIssuerTenant(s.scope, scopes)),
     f.severity,
     open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
   ];
@@ -491,7 +504,7 @@ export function renderRecertCsv(report: ScanReport): string {
   for (const id of [...every.keys()].sort()) {
     if (listed.has(id)) continue;
     const open = bySubject.get(id);
-    if (open !== undefined) rows.push(outsideRow(open, every.get(id)!));
+    if (open !== undefined) rows.push(outsideRow(open, every.get(id)!, report.scopes));
   }
   return toCsv(RECERT_COLUMNS, rows);
 }

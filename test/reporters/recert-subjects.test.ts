@@ -81,10 +81,14 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     expect(r.crown_jewels_reachable).toMatch(/\(admin, \d+ hops?\)/);
   });
 
-  it('marks an Entra issuer trusted for any subject as an external workload, and an Okta AWS app as a privilege', () => {
+  it('marks the issuer of a scanned Entra tenant as that tenant\'s service principals, not external, and an Okta AWS app as a privilege', () => {
     const sheet = rows(renderRecertCsv(demo));
     const entra = sheet.find((x) => x.name.endsWith('(any subject)'))!;
-    expect(entra.classification).toBe('external workload (federated)');
+    // Tenant 691d0d64-… is the scanned one: any of its service principals can get the token.
+    expect(entra.classification).toBe('service principals of the scanned Entra tenant Northwind Robotics (its token issuer)');
+    // Near miss: the same issuer of a tenant that was not scanned stays an external workload.
+    const other = { ...demo, scopes: demo.scopes.filter((x) => x.provider !== 'entra') };
+    expect(rows(renderRecertCsv(other)).find((x) => x.name.endsWith('(any subject)'))!.classification).toBe('external workload (federated)');
     expect(entra.finding_ids).toContain('nhi-entra-token-any-app-assumes-aws-role');
     expect(entra.highest_severity).toBe('critical');
     const app = sheet.find((x) => x.type === 'okta-aws-federation-app')!;

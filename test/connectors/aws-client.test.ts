@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { markerInXml } from '../../src/connectors/aws/authorization-details.js';
@@ -6,20 +6,16 @@ import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/cli
 import type { CoverageRecord } from '../../src/snapshot/types.js';
 import { authorizationItemCount, awsMinimumPlan, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 
 const CANARY_KEY = 'AKIACANARY0000000001';
 const CANARY_SECRET = 'CANARYSECRETwJalrXUtnFEMIK7MDENGbPxRfiCY';
 const MAIN = '111122223333';
 const MAX_ATTEMPTS = 4;
 
-let env: AwsTestEnv;
 let fakes: FakeAws[] = [];
 
-beforeAll(() => {
-  env = isolateAwsEnv();
-});
-afterAll(() => env.restore());
+const env = useIsolatedAwsEnv();
 afterEach(async () => {
   for (const fake of fakes) {
     // The fake refuses anything outside docs/aws-readonly-policy.json; the collector must not ask.

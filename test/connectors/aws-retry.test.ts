@@ -5,7 +5,7 @@
  * outlasted with fewer throttled answers thanks to the pacer. Math.random is pinned so the
  * jittered delays are known; the strategy's own decisions are in aws-paced-retry.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RetryErrorInfo } from '@smithy/types';
 import { collectAws } from '../../src/connectors/aws/client.js';
 import { newRequestStats } from '../../src/connectors/aws/request-stats.js';
@@ -14,19 +14,15 @@ import { PacedRetryStrategy } from '../../src/connectors/aws/paced-retry.js';
 import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 
 const KEY = 'AKIARETRY00000000001';
 const SECRET = 'retry-test-secret-not-real-0000000000';
 const MAIN = '111122223333';
 const THROTTLED: RetryErrorInfo = { errorType: 'THROTTLING' };
 
-let env: AwsTestEnv;
 let fakes: FakeAws[] = [];
-beforeAll(() => {
-  env = isolateAwsEnv();
-});
-afterAll(() => env.restore());
+const env = useIsolatedAwsEnv();
 afterEach(async () => {
   vi.restoreAllMocks();
   vi.useRealTimers();

@@ -3,6 +3,7 @@
  * guard that fails any TCP connect to a non-loopback host (stray endpoint, IMDS probe, proxy).
  */
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -40,6 +41,23 @@ export function isolateAwsEnv(): AwsTestEnv {
       net.Socket.prototype.connect = original;
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
+    },
+  };
+}
+
+/**
+ * isolateAwsEnv around the tests of the enclosing describe block (or file): set up before the
+ * first, restored after the last. `blocked` reads the guard's list of the current set-up.
+ */
+export function useIsolatedAwsEnv(): { readonly blocked: string[] } {
+  let env: AwsTestEnv | undefined;
+  beforeAll(() => {
+    env = isolateAwsEnv();
+  });
+  afterAll(() => env?.restore());
+  return {
+    get blocked(): string[] {
+      return env!.blocked;
     },
   };
 }

@@ -8,7 +8,7 @@ import { doctorExitCode, renderDoctor } from '../../src/doctor/render.js';
 import type { ProviderReport } from '../../src/doctor/types.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { ENTRA_SHORT_VERSION } from '../fakes/entra-permissions.js';
 import { startEntraFake } from '../fakes/entra-server.js';
@@ -176,11 +176,7 @@ describe('doctor: a server error at the credential step', () => {
   });
 
   describe('AWS', () => {
-    let env: AwsTestEnv;
-    beforeAll(() => {
-      env = isolateAwsEnv();
-    });
-    afterAll(() => env.restore());
+    const env = useIsolatedAwsEnv();
     const KEY = 'AKIADOCTOR0000000005';
     const SECRET = 'doctor-aws-secret-0000000000000000005';
 

@@ -6,7 +6,7 @@ import { doctorExitCode, renderDoctor } from '../../src/doctor/render.js';
 import { DOCTOR_CHECK_BUDGET_MS, DOCTOR_WAIT_BUDGET_MS, type ProviderReport } from '../../src/doctor/types.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { ENTRA_SHORT_VERSION } from '../fakes/entra-permissions.js';
 import { startEntraFake } from '../fakes/entra-server.js';
@@ -94,11 +94,7 @@ describe('Okta: probes go one after another', () => {
 });
 
 describe('AWS', () => {
-  let env: AwsTestEnv;
-  beforeAll(() => {
-    env = isolateAwsEnv();
-  });
-  afterAll(() => env.restore());
+  const env = useIsolatedAwsEnv();
   const KEY = 'AKIADOCTOR0000000007';
   const SECRET = 'doctor-aws-secret-0000000000000000007';
   const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'];

@@ -16,7 +16,7 @@ import { DOCTOR_WAIT_BUDGET_MS, type ProviderReport } from '../../src/doctor/typ
 import { InputError } from '../../src/errors.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { ENTRA_SHORT_VERSION } from '../fakes/entra-permissions.js';
 import { startEntraFake } from '../fakes/entra-server.js';
@@ -250,11 +250,7 @@ describe('doctor against the Okta fake', () => {
 });
 
 describe('doctor against the AWS fake', () => {
-  let env: AwsTestEnv;
-  beforeAll(() => {
-    env = isolateAwsEnv();
-  });
-  afterAll(() => env.restore());
+  const env = useIsolatedAwsEnv();
   const KEY = 'AKIADOCTOR0000000001';
   const SECRET = 'doctor-aws-secret-0000000000000000000';
 
@@ -442,11 +438,7 @@ describe('doctor against a throttling provider', () => {
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
   describe('AWS', () => {
-    let env: AwsTestEnv;
-    beforeAll(() => {
-      env = isolateAwsEnv();
-    });
-    afterAll(() => env.restore());
+    const env = useIsolatedAwsEnv();
     const KEY = 'AKIADOCTOR0000000002';
     const SECRET = 'doctor-aws-secret-0000000000000000002';
 

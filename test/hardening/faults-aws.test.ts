@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/client.js';
 import type { CollectResult } from '../../src/snapshot/types.js';
 import { buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { queryError, queryResponse } from '../fakes/aws-xml.js';
 import { expectCollectedExcept, expectGap } from './coverage-asserts.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from './fault-proxy.js';
@@ -14,14 +14,10 @@ const SECRET = 'HARDENINGSECRETwJalrXUtnFEMIK7MDENGbPxR';
 const MAIN = '111122223333';
 const ATTEMPTS = 3;
 
-let env: AwsTestEnv;
 const closers: Array<{ close(): Promise<void> }> = [];
 const fakes: FakeAws[] = [];
 
-beforeAll(() => {
-  env = isolateAwsEnv();
-});
-afterAll(() => env.restore());
+const env = useIsolatedAwsEnv();
 afterEach(async () => {
   for (const f of fakes.splice(0)) expect(f.refused).toEqual([]);
   for (const c of closers.splice(0)) await c.close();

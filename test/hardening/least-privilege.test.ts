@@ -8,7 +8,7 @@ import { collectEntra } from '../../src/connectors/entra/client.js';
 import { collectOkta, OKTA_READ_SCOPES } from '../../src/connectors/okta/client.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { readOnlyActions, startFakeAws } from '../fakes/aws-iam-server.js';
-import { isolateAwsEnv, type AwsTestEnv } from '../fakes/aws-test-env.js';
+import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { DOCUMENTED_GRAPH_CALLS, ENTRA_SHORT_VERSION } from '../fakes/entra-permissions.js';
 import { startEntraFake } from '../fakes/entra-server.js';
@@ -21,11 +21,7 @@ import { oktaSandbox } from './okta-sandbox.js';
 const docs = (name: string) => readFileSync(join(repoRoot, 'docs', name), 'utf8');
 
 describe('AWS: only docs/aws-readonly-policy.json', () => {
-  let env: AwsTestEnv;
-  beforeAll(() => {
-    env = isolateAwsEnv();
-  });
-  afterAll(() => env.restore());
+  const env = useIsolatedAwsEnv();
 
   it('a single-account and an organization-wide run ask for nothing outside the policy, and read-only actions only', async () => {
     const accounts = [buildAccount('111122223333'), buildAccount('444455556666')];

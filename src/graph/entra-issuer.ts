@@ -11,8 +11,13 @@ export const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microso
  */
 export function scannedEntraTenant(graph: Graph, n: GraphNode): ScopeInfo | undefined {
   if (n.kind !== 'external' || typeof n.attrs.issuer !== 'string') return undefined;
-  const m = ENTRA_ISSUER.exec(n.attrs.issuer);
+  return scannedIssuerTenant(n.attrs.issuer, graph.scopes);
+}
+
+/** The scanned Entra tenant (among `scopes`) whose token issuer `issuer` is, if it is one. */
+export function scannedIssuerTenant(issuer: string, scopes: readonly ScopeInfo[]): ScopeInfo | undefined {
+  const m = ENTRA_ISSUER.exec(issuer);
   if (!m) return undefined;
   const tenant = m[1].toLowerCase();
-  return graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
+  return scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
 }

@@ -5,7 +5,7 @@ import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
 import { WORKLOAD_TYPES } from '../graph/workloads.js';
-import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
+import { scannedIssuerTenant } from '../graph/entra-issuer.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -358,13 +358,10 @@ function outsideClassification(provider: string, type: string, tier: number | un
   return 'not an identity';
 }
 
-/** The name (or id) of the scanned Entra tenant whose token issuer `scope` is, if it is one. */
-function scannedIssuerTenant(scope: string | undefined, scopes: ScanReport['scopes']): string | undefined {
-  const m = scope === undefined ? null : ENTRA_ISSUER.exec(scope);
-  if (!m) return undefined;
-  const tenant = m[1].toLowerCase();
-  const s = scopes.find((x) => x.provider === 'entra' && x.id.toLowerCase() === tenant);
-  return s === undefined ? undefined : (s.name ?? s.id);
+/** The name (or id) of the scanned Entra tenant whose token issuer a subject's `scope` is, if it is one. */
+function issuerTenantName(scope: string | undefined, scopes: ScanReport['scopes']): string | undefined {
+  const t = scope === undefined ? undefined : scannedIssuerTenant(scope, scopes);
+  return t === undefined ? undefined : (t.name ?? t.id);
 }
 
 /** The tier of each crown jewel class, as every provider's transform gives its crown jewels. */
@@ -465,7 +462,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     '',
     // Which rules answered unknown is kept per identity only: for this subject it is not known.
     'unknown',
-    outsideClassification(f.provider, s.type, tiered?.tier, scannedIssuerTenant(s.scope, scopes)),
+    outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes)),
     f.severity,
     open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
   ];

@@ -140,6 +140,9 @@ export function linkProviders(b: GraphBuilder): void {
     matched.set(key, found);
     return found;
   };
+  /** The app of the tenant a token audience names: by app id, or by an App ID URI of its service principal. */
+  const audienceApp = (tenant: string, aud: string): GraphNode | undefined =>
+    entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
   /**
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
@@ -158,7 +161,7 @@ export function linkProviders(b: GraphBuilder): void {
     const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
     const wanted = v2 ? 2 : 1;
     for (const aud of audiences) {
-      const app = entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
+      const app = audienceApp(tenant, aud);
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -244,7 +247,7 @@ export function linkProviders(b: GraphBuilder): void {
       // one a token the trust accepts (AADSTS500014) until one is re-enabled, so no path starts
       // at the issuer through it. The edge stays (the trust is a fact, and the rule judging it
       // reports it as dormant); the path search reads the mark (pathFollows, analyze.ts).
-      const apps = audiences.map((aud) => entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase()));
+      const apps = audiences.map((aud) => audienceApp(tenant, aud));
       if (apps.length > 0 && apps.every((app) => app?.enabled === false)) {
         e.evidence = { ...e.evidence, dormant: `Entra issues no token for ${sortTexts([...new Set(apps.map((app) => app!.name))]).join(', ')}: disabled` };
       }

@@ -105,15 +105,19 @@ function lastUsed(i: IdentitySummary): string | null | undefined {
  * remove expired, rotate, re-scope, assign owner), then `keep` with why an identity that looks
  * idle is not to be revoked. `open` is the rules with a finding not waived (all of them by
  * default): a waived finding is an accepted risk with its own owner and expiry, so it does not
- * ask for a re-scope.
+ * ask for a re-scope. `findings` is the identity's findings, waived ones too: advice drawn from
+ * a fact (idle, an old or expired credential, no owner) is left out where a waived finding of a
+ * rule that judges that same fact covers it and no open one does (see FACT_RULES).
  */
 export function recommendActions(
   i: IdentitySummary,
   now: number,
   opts: RecertOptions = DEFAULTS,
   open: readonly string[] = i.findingIds,
+  findings: readonly Finding[] = [],
 ): { action: RecertAction; reason: string }[] {
   const out: { action: RecertAction; reason: string }[] = [];
+  const accepted = acceptance(findings);
   // A user that may be a service account: what it is decides which of the rest apply (a person's
   // account is reviewed elsewhere), so that question comes first.
   if (i.possibleServiceAccount !== undefined) {
@@ -139,7 +143,7 @@ export function recommendActions(
   // The root user of an AWS account cannot be deleted, and leaving it unused is the goal, not a
   // sign it is forgotten (AWS: use root only for the tasks that require it).
   if (i.type === 'aws-root-user') keep.push('a root user cannot be revoked and should stay unused: confirm it has MFA and no access keys');
-  else if (idle) {
+  else if (idle && !accepted.fact(FACT_RULES.idle)) {
     // Use its own sign-ins do not show (calls to it as a resource, a token acting as it): recent or
     // unread, revoking it may break whoever relies on it; all of it old, it is idle after all.
     const other = [...(i.indirectUse ?? [])].sort((a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''));
@@ -152,7 +156,7 @@ export function recommendActions(
       out.push({ action: 'revoke', reason: [idle, ...other.map((u) => indirectPhrase(u, true)), extra].filter(Boolean).join('; ') });
     }
   }
-  const gone = i.credentials.filter((c) => expired(c, now));
+  const gone = i.credentials.filter((c) => expired(c, now) && !accepted.credential(FACT_RULES.expired, c));
   if (gone.length > 0) {
     const list = gone.map((c) => (typeof c.expiresAt === 'string' ? `${credentialLabel(c.type, c.name)}, ${day(c.expiresAt)}` : credentialLabel(c.type, c.name))).join('; ');
     const one = gone.length === 1;
@@ -162,14 +166,19 @@ export function recommendActions(
     });
   }
   const old = i.credentials.filter(
-    (c) => SECRET_TYPES.has(c.type) && usable(c, now) && c.createdAt && (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays,
+    (c) =>
+      SECRET_TYPES.has(c.type) &&
+      usable(c, now) &&
+      c.createdAt &&
+      (daysSince(c.createdAt, now) ?? 0) >= opts.rotateDays &&
+      !accepted.credential(FACT_RULES.age, c),
   );
   if (old.length > 0) out.push({ action: 'rotate', reason: `${old.length} shared secret${old.length === 1 ? '' : 's'} older than ${opts.rotateDays} days` });
   if (i.tier >= 3 && open.length > 0) out.push({ action: 're-scope', reason: `capability tier ${tierLabel(i.tier, i.tierIncomplete)} with ${ruleCount(open.length)}` });
   // Owner data that was not read is no evidence of a missing owner (the owner rules answer unknown).
   // IAM records no owner for a root user (the account's contacts answer for it, not read here):
   // "assign owner" is nothing a reviewer could do on it.
-  if (!i.ownersIncomplete && i.type !== 'aws-root-user') {
+  if (!i.ownersIncomplete && i.type !== 'aws-root-user' && !accepted.fact(FACT_RULES.owner)) {
     if (people.length === 0) {
       // A machine owner (a service account, service principal or group) answers for nothing: say
       // who is recorded, so the reviewer sees why an owned identity still needs one.
@@ -181,6 +190,60 @@ export function recommendActions(
   // Last, so any other action comes first: why an identity that looks idle is not to be revoked.
   for (const reason of keep) out.push({ action: 'keep', reason });
   return out;
+}
+
+/** Whether two provider dates name the same instant (both absent counts as the same). */
+function sameInstant(a: unknown, b: string | null | undefined): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  return typeof a === 'string' && (a === b || Date.parse(a) === Date.parse(b));
+}
+
+/** Whether a finding of a per-credential rule is about credential `c` of the row. */
+type AboutCredential = (f: Finding, c: Credential) => boolean;
+
+/**
+ * The rules that judge the same fact as a piece of the sheet's own advice, so that a waiver of
+ * their finding is an accepted risk the advice must not contradict. `idle` (revoke) and `owner`
+ * (assign owner) are facts of the identity: the rules judging them report once per identity.
+ * `age` (rotate) and `expired` (remove expired) are facts of each credential: a finding covers
+ * the credential its evidence names (as each rule writes it: an Entra credential's name and
+ * dates, an Okta secret's creation date, an AWS key's rotation date; an Okta API token or
+ * service-account user holds one such credential, itself or its password). A rule not listed
+ * here judges something else (a password no rule ages, a token's owner that is a service
+ * account): its advice stays whatever is waived.
+ */
+const FACT_RULES = {
+  idle: ['entra-sp-dormant', 'aws-role-unused', 'aws-user-unused', 'okta-api-token-unused'],
+  owner: ['entra-app-no-owner', 'entra-agent-no-sponsor', 'nhi-service-account-no-owner'],
+  age: {
+    'entra-secret-long-lived': (f, c) => f.args.credential === c.name && sameInstant(f.evidence.createdAt, c.createdAt),
+    'okta-service-app-secret-age': (f, c) => c.type === 'client-secret' && sameInstant(f.evidence.created, c.createdAt),
+    'aws-access-key-not-rotated': (f, c) => c.type === 'access-key' && sameInstant(f.evidence.lastRotated, c.createdAt),
+    'okta-api-token-age': (_f, c) => c.type === 'api-token',
+    'okta-svc-user-password-never-changed': (_f, c) => c.type === 'password',
+  },
+  expired: {
+    'entra-credential-expired-present': (f, c) => f.args.credential === c.name && sameInstant(f.evidence.expiresAt, c.expiresAt),
+  },
+} satisfies { idle: string[]; owner: string[]; age: Record<string, AboutCredential>; expired: Record<string, AboutCredential> };
+
+/**
+ * What the row's waivers accepted: a fact (by the rules that judge it) or one credential's fact
+ * is accepted when a waived finding covers it and no finding that is not waived does; an open
+ * finding on the same fact still asks for the action.
+ */
+function acceptance(findings: readonly Finding[]): {
+  fact: (rules: readonly string[]) => boolean;
+  credential: (rules: Readonly<Record<string, AboutCredential>>, c: Credential) => boolean;
+} {
+  const covers = (waived: boolean, test: (f: Finding) => boolean) => findings.some((f) => (f.status === 'waived') === waived && test(f));
+  return {
+    fact: (rules) => covers(true, (f) => rules.includes(f.ruleId)) && !covers(false, (f) => rules.includes(f.ruleId)),
+    credential: (rules, c) => {
+      const about = (f: Finding) => Object.hasOwn(rules, f.ruleId) && rules[f.ruleId](f, c);
+      return covers(true, about) && !covers(false, about);
+    },
+  };
 }
 
 const ruleCount = (n: number): string => `${n} finding rule${n === 1 ? '' : 's'}`;
@@ -260,7 +323,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
             : 'expired';
   const used = lastUsed(i);
   const waived = waivedRules(all);
-  const actions = recommendActions(i, now, DEFAULTS, i.findingIds.filter((r) => !waived.has(r)));
+  const actions = recommendActions(i, now, DEFAULTS, i.findingIds.filter((r) => !waived.has(r)), all);
   return [
     i.provider,
     i.type,

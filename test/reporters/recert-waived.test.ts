@@ -4,6 +4,7 @@ import { recommendActions, renderRecertCsv } from '../../src/reporters/recert.js
 import type { ScanReport } from '../../src/report/types.js';
 import { demoSnapshot, scan } from '../e2e/demo.js';
 import { finding, report as reportOf } from '../ci/helpers.js';
+import { identitySummary } from '../helpers/identity-summary.js';
 
 const demo = scan(demoSnapshot()).report;
 const now = Date.parse(demo.scannedAt);
@@ -111,5 +112,78 @@ describe('recert sheet: what a row outside the inventory reaches, from its findi
     expect(r.capability_tier).toBe('unknown');
     expect(r.crown_jewels_reachable).toBe('unknown');
     expect(r.action_reasons).toMatch(/^re-scope: no capability tier for a subject outside the inventory, with 1 finding rule/);
+  });
+});
+
+describe('recert sheet: a waiver silences the advice drawn from the fact its finding judges', () => {
+  const byName = (name: string) => demo.identities.find((i) => i.name === name)!;
+  const reasons = (r: Record<string, string>) => r.action_reasons.split('; ').map((x) => x.split(':')[0]);
+
+  it('drops rotate when the finding on the old secret is waived, and keeps the age in its column', () => {
+    const legacy = byName('Legacy Provisioning Sync');
+    const before = rowById(demo, legacy.id)!;
+    expect(before.action_reasons).toContain('rotate: 1 shared secret older than 90 days');
+    const after = rowById(waive(legacy.id, 'entra-secret-long-lived'), legacy.id)!;
+    expect(reasons(after)).not.toContain('rotate');
+    expect(after.recommended_action).toBe('re-scope');
+    // The fact stays on the sheet; the acceptance shows in finding_ids.
+    expect(after.oldest_credential_age_days).toBe(before.oldest_credential_age_days);
+    expect(after.finding_ids).toContain('entra-secret-long-lived (waived)');
+    // Near miss: a waiver of a rule that judges something else leaves rotate alone.
+    expect(rowById(waive(legacy.id, 'entra-secret-on-privileged-app'), legacy.id)!.action_reasons).toContain('rotate: 1 shared secret older than 90 days');
+  });
+
+  it('drops only the secrets a waived finding covers: an old password no rule judged still asks for rotation', () => {
+    // legacy-erp-integration: an old access key (aws-access-key-not-rotated) and an old console password.
+    const erp = byName('legacy-erp-integration');
+    expect(rowById(demo, erp.id)!.action_reasons).toContain('rotate: 2 shared secrets older than 90 days');
+    const r = rowById(waive(erp.id, 'aws-access-key-not-rotated'), erp.id)!;
+    expect(r.action_reasons).toContain('rotate: 1 shared secret older than 90 days');
+  });
+
+  it('drops rotate on an Okta token and an Okta app secret whose age finding is waived', () => {
+    for (const [name, rule] of [['siem-log-pull', 'okta-api-token-age'], ['HR Sync Service', 'okta-service-app-secret-age']]) {
+      const i = byName(name);
+      expect(reasons(rowById(demo, i.id)!), name).toContain('rotate');
+      expect(reasons(rowById(waive(i.id, rule), i.id)!), name).not.toContain('rotate');
+    }
+  });
+
+  it('drops assign owner when the owner finding is waived, unless another open finding asks for an owner', () => {
+    const legacy = byName('Legacy Provisioning Sync');
+    expect(reasons(rowById(waive(legacy.id, 'entra-app-no-owner'), legacy.id)!)).not.toContain('assign owner');
+    const svc = byName('svc-reporting');
+    const r = rowById(waive(svc.id, 'nhi-service-account-no-owner'), svc.id)!;
+    expect(reasons(r)).not.toContain('assign owner');
+    expect(r.recommended_action).toBe('keep');
+    expect(r.owners).toBe(rowById(demo, svc.id)!.owners);
+    // Ops Agent: entra-agent-no-sponsor still open asks for an accountable person too.
+    const ops = byName('Ops Agent');
+    expect(reasons(rowById(waive(ops.id, 'entra-app-no-owner'), ops.id)!)).toContain('assign owner');
+    expect(reasons(rowById(waive(ops.id, 'entra-agent-no-sponsor'), ops.id)!)).toContain('assign owner');
+    const both = waive(ops.id, 'entra-app-no-owner');
+    for (const f of both.findings) if (f.subject.id === ops.id && f.ruleId === 'entra-agent-no-sponsor') f.status = 'waived';
+    expect(reasons(rowById(both, ops.id)!)).not.toContain('assign owner');
+  });
+
+  it('drops revoke when the dormancy finding is waived, and remove expired when the expired-credential finding is', () => {
+    const id = identitySummary({
+      lastUsedAt: '2026-01-01T00:00:00Z',
+      credentials: [
+        { type: 'client-secret', name: 'old', createdAt: '2025-01-01T00:00:00Z', expiresAt: '2026-02-01T00:00:00Z' },
+        { type: 'client-secret', name: 'older', createdAt: '2024-01-01T00:00:00Z', expiresAt: '2025-02-01T00:00:00Z' },
+      ],
+      findingIds: ['entra-credential-expired-present', 'entra-sp-dormant'],
+    });
+    const subject = { id: id.id, name: id.name, type: id.type, scope: id.scope, nativeId: id.nativeId };
+    const dormant = finding({ ruleId: 'entra-sp-dormant', subject, status: 'waived', evidence: { lastUsedAt: id.lastUsedAt } });
+    const expiredOld = finding({ ruleId: 'entra-credential-expired-present', subject, status: 'waived', args: { credential: 'old' }, evidence: { expiresAt: '2026-02-01T00:00:00Z' } });
+    const expiredOlder = finding({ ruleId: 'entra-credential-expired-present', subject, args: { credential: 'older' }, evidence: { expiresAt: '2025-02-01T00:00:00Z' } });
+    const r = sheet(reportOf([dormant, expiredOld, expiredOlder], { identities: [id] }))[0];
+    expect(reasons(r)).not.toContain('revoke');
+    // One of the two expired secrets is accepted; the other is still to be removed.
+    expect(r.recommended_action).toBe('remove expired');
+    expect(r.action_reasons).toContain('1 credential expired (client secret older');
+    expect(r.last_used).toBe('2026-01-01T00:00:00.000Z');
   });
 });

@@ -452,8 +452,9 @@ function reachedTier(all: readonly Finding[]): number | undefined {
 /**
  * The row of a subject that carries unwaived findings (`open`, most severe first) but is not in
  * the inventory: an external workload, account or provider a trust admits, an Okta AWS app, a
- * first-party role. The report holds only what its findings say of it, so every column it has no
- * data for says `unknown` (`not collected` for the last use), as for data that was not read; it
+ * first-party role. The report holds only what its findings say of it (what its paths reach, or
+ * for an Okta AWS app what the roles behind it reach), so every column it has no data for says
+ * `unknown` (`not collected` for the last use), as for data that was not read; it
  * has no owner in the scanned tenants (`none`). `all` also holds its waived findings: as on an
  * identity row, they count in finding_ids (marked waived), the tier and the crown jewels (a
  * waiver accepts a risk, it does not remove the path), not in the action, the severity and the
@@ -479,12 +480,25 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
   const rules = [...new Set(all.map((x) => x.ruleId))].sort();
   const openRules = new Set(open.map((x) => x.ruleId));
   const jewels: string[] = [];
+  const jewel = (name: string, cls: string, n: number) => {
+    const cell = `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
+    if (!jewels.includes(cell)) jewels.push(cell);
+  };
+  // Whether some finding says what the subject reaches, even nothing: a path finding, or the list
+  // an Okta AWS app's mapping findings give of what the roles behind it reach.
+  let reachKnown = false;
   for (const x of all) {
     const cls = x.evidence.crownJewel;
-    if (x.path === undefined || x.path.length === 0 || typeof cls !== 'string') continue;
-    const n = x.path.length;
-    const cell = `${x.path[n - 1].toName} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
-    if (!jewels.includes(cell)) jewels.push(cell);
+    if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
+      reachKnown = true;
+      jewel(x.path[x.path.length - 1].toName, cls, x.path.length);
+    }
+    const behind = x.evidence.mapsToCrownJewels;
+    if (!Array.isArray(behind)) continue;
+    reachKnown = true;
+    for (const j of behind as { name?: unknown; crownJewel?: unknown; hops?: unknown }[]) {
+      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(j.name, j.crownJewel, j.hops);
+    }
   }
   const count = ruleCount(openRules.size);
   // Re-scope as on an identity row (tier T3 or T4 with findings not waived) for a first-party
@@ -515,8 +529,9 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     tier,
     'unknown',
     'unknown',
-    // Only its path findings tell what it reaches: without one, that is not known (blank would read as "none").
-    jewels.length > 0 ? jewels.join('; ') : 'unknown',
+    // Only its findings tell what it reaches: without one that says, not known (blank reads as
+    // "none", as on an identity row, and is written only when a finding says it reaches none).
+    reachKnown ? jewels.join('; ') : 'unknown',
     findingIdsCell(rules, new Set(rules.filter((r) => !openRules.has(r)))),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),

@@ -94,8 +94,8 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     const app = sheet.find((x) => x.type === 'okta-aws-federation-app')!;
     expect(app).toMatchObject({ provider: 'okta', scope: 'okta:https://northwind.okta.example', classification: 'federation app (a privilege, not an identity)', owner_status: 'none' });
     expect(app.finding_ids).toBe('okta-aws-broad-role-mapping');
-    // No path finding says what the app reaches: not known, rather than a blank that reads as none.
-    expect(app.crown_jewels_reachable).toBe('unknown');
+    // No path finding starts at the app, but its mapping findings name what the roles behind it reach.
+    expect(app.crown_jewels_reachable).toMatch(/^AWS account 111122223333 administrator \(admin, 3 hops\); /);
   });
 
   it('names each kind of outsider, and a first-party identity by its tier', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 import { recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
 import type { ScanReport } from '../../src/report/types.js';
-import { demoSnapshot, scan } from '../e2e/demo.js';
+import { demoSnapshot, restrictDemo, scan } from '../e2e/demo.js';
 import { finding, report as reportOf } from '../ci/helpers.js';
 import { identitySummary } from '../helpers/identity-summary.js';
 
@@ -82,8 +82,34 @@ describe('recert sheet: what a row outside the inventory reaches, from its findi
     const r = rowById(demo, app.subject.id)!;
     expect(r.capability_tier).toBe('T4');
     expect(r.action_reasons).toMatch(/^re-scope: capability tier T4 with 1 finding rule/);
-    // The mapping findings name a tier, not which crown jewel: that stays unknown.
-    expect(r.crown_jewels_reachable).toBe('unknown');
+  });
+
+  it('gives the Okta AWS app the crown jewels of the roles its SAML provider opens, as its findings name them', () => {
+    const app = demo.findings.find((f) => f.ruleId === 'okta-aws-broad-role-mapping')!;
+    // AWS Prod SSO -> SAML provider Okta -> okta-admin -> the account's crown jewels.
+    expect(app.evidence.mapsToCrownJewels).toContainEqual({ target: 'aws:111122223333:crown:admin', name: 'AWS account 111122223333 administrator', crownJewel: 'admin', hops: 3 });
+    const r = rowById(demo, app.subject.id)!;
+    expect(r.crown_jewels_reachable).toBe(
+      'AWS account 111122223333 administrator (admin, 3 hops); AWS account 111122223333 IAM write (identity-admin, 3 hops); AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets, 3 hops)',
+    );
+    // The same, with every finding of the app waived but one: any of them says it.
+    const copy = structuredClone(demo);
+    copy.findings.find((f) => f.fingerprint === app.fingerprint)!.status = 'waived';
+    expect(rowById(copy, app.subject.id)!.crown_jewels_reachable).toBe(r.crown_jewels_reachable);
+  });
+
+  it('says an Okta AWS app reaches none when its findings say so, and unknown when they do not say', () => {
+    const subject = { id: 'okta:o:app:a', name: 'AWS', type: 'okta-aws-federation-app', scope: 'o', nativeId: 'a' };
+    const none = finding({ provider: 'okta', tier: undefined, ruleId: 'okta-aws-broad-role-mapping', subject, evidence: { joinAllRoles: true, mapsToCrownJewels: [] } });
+    // Blank, as on an identity row that reaches no crown jewel.
+    expect(sheet(reportOf([none]))[0].crown_jewels_reachable).toBe('');
+    const unread = finding({ provider: 'okta', tier: undefined, ruleId: 'okta-aws-broad-role-mapping', subject, evidence: { joinAllRoles: true } });
+    expect(sheet(reportOf([unread]))[0].crown_jewels_reachable).toBe('unknown');
+    // The demo without its AWS account: the roles behind the app were not read, so not known.
+    const oktaOnly = scan(restrictDemo(demoSnapshot(), ['entra', 'okta'])).report;
+    const app = oktaOnly.findings.find((f) => f.ruleId === 'okta-aws-broad-role-mapping')!;
+    expect(app.evidence).not.toHaveProperty('mapsToCrownJewels');
+    expect(rowById(oktaOnly, app.subject.id)!.crown_jewels_reachable).toBe('unknown');
   });
 
   it('gives a workload the tier of the crown jewels its paths reach', () => {

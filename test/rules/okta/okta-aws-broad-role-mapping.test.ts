@@ -45,6 +45,9 @@ describe('okta-aws-broad-role-mapping', () => {
       ['joinAllRoles', 'medium', undefined],
       ['longSession', 'medium', undefined],
     ]);
+    // Nor does it say which crown jewels the app reaches: the roles behind it were not read, which
+    // is not "none".
+    for (const f of found) expect(f.evidence).not.toHaveProperty('mapsToCrownJewels');
   });
 
   // Okta's named-group syntax is read as the linker reads it; the message quotes the filter as written.

@@ -36,7 +36,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also gives the app\'s Okta status (`appStatus`, e.g. ACTIVE) and lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -61,7 +61,10 @@ export default defineRule({
     // IAM write, secrets) is high, and the evidence names that tier.
     const tier = ctx.analysis.tier(subject);
     const raised = tier >= 3 ? { severity: 'high' as const } : {};
-    const reach = { ...(tier >= 3 ? { mapsToTier: tier } : {}), ...crownJewelsBehind(subject, ctx) };
+    // What the reports know of the app only from its findings (it is in no inventory): whether Okta
+    // has it active, and what the roles behind it reach.
+    const about = { ...(typeof a.status === 'string' ? { appStatus: a.status } : {}), ...crownJewelsBehind(subject, ctx) };
+    const reach = { ...(tier >= 3 ? { mapsToTier: tier } : {}), ...about };
     if (a.joinAllRoles === true) ctx.report({ messageId: 'joinAllRoles', key: 'join-all-roles', ...raised, evidence: { joinAllRoles: true, ...reach } });
     const filter = a.groupFilter as string | undefined;
     // Okta help, "Enable group-based role mapping in Okta": the Group Filter is set under Use Group
@@ -121,7 +124,7 @@ export default defineRule({
       key: 'service-accounts',
       severity: 'high',
       args: { accounts: names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '') },
-      evidence: { serviceAccounts: [...accounts.keys()].sort(), ...crownJewelsBehind(subject, ctx) },
+      evidence: { serviceAccounts: [...accounts.keys()].sort(), ...about },
     });
   },
 });

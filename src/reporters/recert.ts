@@ -421,6 +421,30 @@ function outsideClassification(provider: string, type: string, tier: number | un
   return 'not an identity';
 }
 
+/**
+ * The strength of how a subject outside the inventory gets in, where its kind says it: a workload
+ * (or a tenant's issuer) presents an OIDC token and a SAML provider an assertion (federated), a
+ * Roles Anywhere trust anchor admits certificates (private-key, as an identity's x509 trust).
+ * A trusted account or Principal "*" may use any credential of its own, an Okta AWS app is a
+ * privilege whose users sign in with their own, a first-party identity's credentials are not in
+ * the report: unknown.
+ */
+function outsideStrength(provider: string, type: string): string {
+  if (provider !== 'external') return 'unknown';
+  if (WORKLOADS.has(type) || type === 'aws-saml-provider-ref') return 'federated';
+  return type === 'x509-trust-anchor' ? 'private-key' : 'unknown';
+}
+
+/**
+ * Whether a subject outside the inventory is enabled, where its findings say: an Okta AWS app's
+ * status (`appStatus`, ACTIVE or not). Whether an external workload, account or provider is still
+ * in use is nothing the scan reads: unknown.
+ */
+function outsideEnabled(all: readonly Finding[]): string {
+  const status = all.map((x) => x.evidence.appStatus).find((v): v is string => typeof v === 'string');
+  return status === undefined ? 'unknown' : status === 'ACTIVE' ? 'yes' : 'no';
+}
+
 /** The name (or id) of the scanned Entra tenant whose token issuer a subject's `scope` is, if it is one. */
 function issuerTenantName(scope: string | undefined, scopes: ScanReport['scopes']): string | undefined {
   const t = scope === undefined ? undefined : scannedIssuerTenant(scope, scopes);
@@ -519,7 +543,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     s.nativeId,
     s.name,
     `${f.provider}:${s.scope}`,
-    'unknown',
+    outsideEnabled(all),
     'none',
     'none',
     'unknown',
@@ -528,7 +552,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     'not collected',
     tier,
     'unknown',
-    'unknown',
+    outsideStrength(f.provider, s.type),
     // Only its findings tell what it reaches: without one that says, not known (blank reads as
     // "none", as on an identity row, and is written only when a finding says it reaches none).
     reachKnown ? jewels.join('; ') : 'unknown',

@@ -63,7 +63,8 @@ describe('recert sheet: subjects with findings that are not identities', () => {
       // Its path findings reach an administrator crown jewel (see recert-waived.test.ts).
       capability_tier: 'T4',
       autonomy: 'unknown',
-      strength: 'unknown',
+      // It gets in with an OIDC token: federated, whatever else is not known of it.
+      strength: 'federated',
       finding_ids: 'nhi-path-to-crown-jewel',
       recommended_action: 're-scope',
       decision: '',
@@ -96,6 +97,35 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     expect(app.finding_ids).toBe('okta-aws-broad-role-mapping');
     // No path finding starts at the app, but its mapping findings name what the roles behind it reach.
     expect(app.crown_jewels_reachable).toMatch(/^AWS account 111122223333 administrator \(admin, 3 hops\); /);
+  });
+
+  it('fills enabled and strength where the report knows them for a subject outside the inventory', () => {
+    const sheet = rows(renderRecertCsv(demo));
+    // The demo's AWS Prod SSO app is ACTIVE in Okta; its findings say so.
+    const app = sheet.find((x) => x.type === 'okta-aws-federation-app')!;
+    expect(demo.findings.find((f) => f.subject.id === app.id)!.evidence.appStatus).toBe('ACTIVE');
+    expect(app.enabled).toBe('yes');
+    // A privilege, not a credential holder: how those who use it sign in is on their own rows.
+    expect(app.strength).toBe('unknown');
+    const entra = sheet.find((x) => x.name.endsWith('(any subject)'))!;
+    expect(entra.strength).toBe('federated');
+    // Whether an outside workload is still there is nothing the scan reads.
+    expect(entra.enabled).toBe('unknown');
+    const subject = { id: 'okta:o:app:a', name: 'AWS', type: 'okta-aws-federation-app', scope: 'o', nativeId: 'a' };
+    const appRow = (evidence: Record<string, unknown>) =>
+      rows(renderRecertCsv(report([finding({ provider: 'okta', tier: undefined, ruleId: 'okta-aws-broad-role-mapping', subject, evidence })])))[0];
+    expect(appRow({ appStatus: 'INACTIVE' }).enabled).toBe('no');
+    expect(appRow({}).enabled).toBe('unknown');
+    const kinds = [
+      external('aws-account', '999988887777', 'account', '999988887777'),
+      external('anyone', '*', 'anyone', '*'),
+      external('aws-saml-provider-ref', 'arn:aws:iam::1:saml-provider/x', 'saml', '111122223333'),
+      external('x509-trust-anchor', 'arn:aws:rolesanywhere:a', 'anchor', '111122223333'),
+      external('gitlab-project', 'gl', 'gitlab', 'https://gitlab.com'),
+      finding({ provider: 'aws', tier: 1, subject: { id: 'aws:1:principal:sso', name: 'first-party', type: 'aws-iam-role', scope: '1', nativeId: 'sso' } }),
+    ];
+    const strength = Object.fromEntries(rows(renderRecertCsv(report(kinds))).map((x) => [x.name, x.strength]));
+    expect(strength).toEqual({ account: 'unknown', anyone: 'unknown', saml: 'federated', anchor: 'private-key', gitlab: 'federated', 'first-party': 'unknown' });
   });
 
   it('names each kind of outsider, and a first-party identity by its tier', () => {

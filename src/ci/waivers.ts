@@ -6,6 +6,7 @@ import { parseIsoInstant } from '../iso-date.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { scopeKey, type LegacyFingerprint } from './baseline.js';
 import { quoteInput } from '../reporters/sanitize.js';
+import { oktaOrigin } from '../graph/ids.js';
 
 /** One accepted risk from the waivers file. */
 export interface Waiver {
@@ -38,26 +39,65 @@ export interface Waiver {
  * stale, or its finding may only be hidden by the gap (unknown, or its subject not read).
  */
 export interface WaiverGaps {
-  /** The providers with a capability not collected. */
-  providers: ReadonlySet<string>;
-  /** A rule's providers (its meta), or undefined for a rule this version does not know. */
-  ruleProviders: (ruleId: string) => readonly string[] | undefined;
+  /** The capabilities not collected: one per coverage record whose status is not `collected`. */
+  gaps: readonly { provider: string; scope: string; capability: string }[];
+  /**
+   * A rule's providers (its meta) and the capabilities its verdict requires (`evaluates.requires`),
+   * or undefined for a rule this version does not know.
+   */
+  rule: (ruleId: string) => { providers: readonly string[]; requires: readonly string[] } | undefined;
   /** Whether the rule answered unknown for some subject in this scan. */
   answeredUnknown: (ruleId: string) => boolean;
 }
 
 /**
- * Whether the gaps could hide a finding the waiver would match. Only a gap in a provider its rule
- * looks at can, or any gap once the rule answered unknown somewhere (a rule may also read another
- * provider's data: an Okta AWS app is linked to AWS roles). Without a rule to go by (a waiver by
- * fingerprint alone, a rule this version does not ship), any gap might.
+ * Whether the gaps could hide a finding the waiver would match. A rule that requires capabilities
+ * is not run on a scope lacking one (its subjects there are unknown, or not read at all): only
+ * such a gap can hide its finding, and only in a scope the waiver's subject may be in. Its other
+ * reads it reports as unknown answers, so any gap keeps the waiver once the rule answered unknown
+ * somewhere (a rule may also read another provider's data: an Okta AWS app is linked to AWS
+ * roles). A rule that requires nothing declares no capability to rule a gap out: any gap in its
+ * providers might. Without a rule to go by (a waiver by fingerprint alone, a rule this version
+ * does not ship), any gap might.
  */
 function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): boolean {
-  if (gaps === undefined || gaps.providers.size === 0) return false;
+  if (gaps === undefined || gaps.gaps.length === 0) return false;
   if (w.ruleId === undefined) return true;
-  const providers = gaps.ruleProviders(w.ruleId);
-  if (providers === undefined || gaps.answeredUnknown(w.ruleId)) return true;
-  return providers.some((p) => gaps.providers.has(p));
+  const rule = gaps.rule(w.ruleId);
+  if (rule === undefined || gaps.answeredUnknown(w.ruleId)) return true;
+  if (rule.requires.length === 0) return gaps.gaps.some((g) => rule.providers.includes(g.provider));
+  return gaps.gaps.some(
+    // A per-item record (`okta.groupFilter@<app>`, `entra.groups@<file>`) is a gap in the capability before its `@`.
+    (g) => rule.requires.includes(g.capability.split('@')[0]) && subjectMayBeIn(w.subject, g.provider, g.scope),
+  );
+}
+
+/**
+ * Whether a subject pattern may match a subject of the provider's scope: false only when the
+ * pattern names another scope, as a stable id (`aws:<account>:…`, `entra:<tenant>:…`,
+ * `okta:<org>:…`) or an ARN with its account (`arn:aws:iam::<account>:…`). A pattern that names
+ * none (a bare object id, an app id, a leading `*`) may be in any scope.
+ */
+function subjectMayBeIn(pattern: string | undefined, provider: string, scope: string): boolean {
+  if (pattern === undefined) return true;
+  const id = /^(aws|entra|okta):/.exec(pattern);
+  if (id !== undefined && id !== null) {
+    // Stable ids start `<provider>:<scope>:` (graph/ids.ts nodeId; an Okta org by its origin).
+    return id[1] === provider && globMayStartWith(pattern, `${provider}:${provider === 'okta' ? oktaOrigin(scope) : scope}:`);
+  }
+  const arn = /^arn:[^:*?]*:[^:*?]*:[^:*?]*:(\d{12}):/.exec(pattern);
+  if (arn !== null) return provider === 'aws' && arn[1] === scope;
+  return true;
+}
+
+/** Whether some text the glob matches starts with `prefix` (`*` any run, `?` one character). */
+function globMayStartWith(glob: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    if (i >= glob.length) return false;
+    if (glob[i] === '*') return true;
+    if (glob[i] !== '?' && glob[i] !== prefix[i]) return false;
+  }
+  return true;
 }
 
 /** What the waivers did to a scan's findings. */

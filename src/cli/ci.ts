@@ -136,11 +136,11 @@ export function applyCiLayer(
 
 /** What the scan did not read, and what each rule looks at, for the waivers (applyWaivers' `gaps`). */
 function waiverGaps(report: ScanReport): WaiverGaps | undefined {
-  const providers = new Set<string>(report.coverage.filter((c) => c.status !== 'collected').map((c) => c.provider));
-  if (providers.size === 0) return undefined;
-  const meta = new Map(allRules.map((r) => [r.meta.id, r.meta.providers]));
+  const gaps = report.coverage.filter((c) => c.status !== 'collected');
+  if (gaps.length === 0) return undefined;
+  const meta = new Map(allRules.map((r) => [r.meta.id, { providers: r.meta.providers, requires: r.evaluates.requires ?? [] }]));
   const unknown = new Set(report.rules.filter((r) => r.unknown > 0).map((r) => r.ruleId));
-  return { providers, ruleProviders: (id) => meta.get(id), answeredUnknown: (id) => unknown.has(id) };
+  return { gaps, rule: (id) => meta.get(id), answeredUnknown: (id) => unknown.has(id) };
 }
 
 /** The `--baseline` file as read once for the scan (scanEvidence), and what the scan knew of its entries. */

@@ -8,7 +8,7 @@ import type { RuleStats } from '../../src/engine/types.js';
 import { demoDir } from '../../src/cli/io.js';
 import { finding, report, scanDir } from './helpers.js';
 
-const gap = (provider: CoverageRecord['provider'], capability: string): CoverageRecord => ({ provider, scope: 's1', capability, status: 'missing-permission' });
+const gap = (provider: CoverageRecord['provider'], capability: string, scope = 's1'): CoverageRecord => ({ provider, scope, capability, status: 'missing-permission' });
 const stats = (ruleId: string, unknown: number): RuleStats => ({ ruleId, evaluated: 1, failing: 0, unknown, unknownReasons: {}, byProvider: {} });
 
 /** The messages of the CI layer for one waivers file over a report with the given gaps. */
@@ -30,9 +30,43 @@ describe('a waiver that matches nothing while collection was incomplete', () => 
     expect(messages).toEqual([`${file}:1${STALE}`]);
   });
 
-  it('is kept when a gap is in one of its rule’s providers', () => {
-    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.roleSessions')], [stats('aws-role-unused', 0)]);
+  it('is kept when a gap is in a capability its rule requires, in the account its subject names', () => {
+    // aws-role-unused requires aws.iam (the roles and their last use).
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.iam', '111122223333')], [stats('aws-role-unused', 0)]);
     expect(messages).toEqual([`${file}:1${KEEP}`]);
+  });
+
+  it('is stale when the gap in its rule’s provider is in a capability the rule does not require', () => {
+    // The roles' session durations (ListRoles) decide nothing about a role's last use.
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('aws', 'aws.roleSessions', '111122223333'), gap('aws', 'aws.credentialReport', '111122223333')], [stats('aws-role-unused', 0)]);
+    expect(messages).toEqual([`${file}:1${STALE}`]);
+  });
+
+  it('is stale when the required capability is missing only in another account than the one its subject names', () => {
+    const { file, messages } = messagesFor(ROLE_WAIVER, [gap('aws', 'aws.iam', '444455556666')], [stats('aws-role-unused', 0)]);
+    expect(messages).toEqual([`${file}:1${STALE}`]);
+    // By stable id, the account is named too; a pattern that names none may be in any account.
+    const byId = '- ruleId: aws-role-unused\n  subject: "aws:111122223333:principal:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(byId, [gap('aws', 'aws.iam', '444455556666')], [stats('aws-role-unused', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
+    expect(messagesFor(byId, [gap('aws', 'aws.iam', '111122223333')], [stats('aws-role-unused', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+    const anyAccount = '- ruleId: aws-role-unused\n  subject: "*role/break-glass-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(anyAccount, [gap('aws', 'aws.iam', '444455556666')], [stats('aws-role-unused', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+  });
+
+  it('names the Okta org and Entra tenant by their ids as well', () => {
+    const token = '- ruleId: okta-api-token-age\n  subject: "okta:https://a.okta.example:token:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(token, [gap('okta', 'okta.apiTokens', 'https://b.okta.example')], [stats('okta-api-token-age', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
+    expect(messagesFor(token, [gap('okta', 'okta.apiTokens', 'https://a.okta.example')], [stats('okta-api-token-age', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+    // (Tenant t3: the report's one finding is an entra-secret-long-lived one in t1, which t1 would match.)
+    const secret = '- ruleId: entra-secret-long-lived\n  subject: "entra:t3:sp:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(secret, [gap('entra', 'entra.applications', 't2')], [stats('entra-secret-long-lived', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
+    expect(messagesFor(secret, [gap('entra', 'entra.applications', 't3')], [stats('entra-secret-long-lived', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+  });
+
+  it('is kept on any gap in its rule’s providers when the rule requires no capability (nothing rules a gap out)', () => {
+    const w = '- ruleId: entra-app-no-owner\n  subject: "entra:t1:sp:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(w, [gap('entra', 'entra.owners', 't1')], [stats('entra-app-no-owner', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+    expect(messagesFor(w, [gap('okta', 'okta.apps')], [stats('entra-app-no-owner', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
   });
 
   it('is kept when its rule answered unknown in this scan, whatever the gap’s provider', () => {

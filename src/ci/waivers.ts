@@ -42,33 +42,37 @@ export interface WaiverGaps {
   /** The capabilities not collected: one per coverage record whose status is not `collected`. */
   gaps: readonly { provider: string; scope: string; capability: string }[];
   /**
-   * A rule's providers (its meta) and the capabilities its verdict requires (`evaluates.requires`),
-   * or undefined for a rule this version does not know.
+   * A rule's providers (its meta) and the capabilities without which it may not report a finding
+   * it would: those it requires (`evaluates.requires`) and those that list its subjects
+   * (missing-capability.ts listingCapabilities); `capabilities` undefined when these are not all
+   * known (a rule that requires nothing, or evaluates node kinds or a type not listed there). The
+   * whole answer undefined for a rule this version does not know.
    */
-  rule: (ruleId: string) => { providers: readonly string[]; requires: readonly string[] } | undefined;
+  rule: (ruleId: string) => { providers: readonly string[]; capabilities?: readonly string[] } | undefined;
   /** Whether the rule answered unknown for some subject in this scan. */
   answeredUnknown: (ruleId: string) => boolean;
 }
 
 /**
- * Whether the gaps could hide a finding the waiver would match. A rule that requires capabilities
- * is not run on a scope lacking one (its subjects there are unknown, or not read at all): only
- * such a gap can hide its finding, and only in a scope the waiver's subject may be in. Its other
- * reads it reports as unknown answers, so any gap keeps the waiver once the rule answered unknown
- * somewhere (a rule may also read another provider's data: an Okta AWS app is linked to AWS
- * roles). A rule that requires nothing declares no capability to rule a gap out: any gap in its
- * providers might. Without a rule to go by (a waiver by fingerprint alone, a rule this version
- * does not ship), any gap might.
+ * Whether the gaps could hide a finding the waiver would match. A rule is not run on a scope
+ * lacking a capability it requires (its subjects there are unknown), and has no subject where the
+ * list of its subjects was not read: only such a gap can hide its finding, and only in a scope the
+ * waiver's subject may be in. Its other reads it reports as unknown answers, so any gap keeps the
+ * waiver once the rule answered unknown somewhere (a rule may also read another provider's data:
+ * an Okta AWS app is linked to AWS roles). A rule that requires nothing declares no capability
+ * to rule a gap out: any gap in its providers might. Without a rule to go by (a waiver by
+ * fingerprint alone, a rule this version does not ship), any gap might.
  */
 function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): boolean {
   if (gaps === undefined || gaps.gaps.length === 0) return false;
   if (w.ruleId === undefined) return true;
   const rule = gaps.rule(w.ruleId);
   if (rule === undefined || gaps.answeredUnknown(w.ruleId)) return true;
-  if (rule.requires.length === 0) return gaps.gaps.some((g) => rule.providers.includes(g.provider));
+  const needed = rule.capabilities;
+  if (needed === undefined) return gaps.gaps.some((g) => rule.providers.includes(g.provider));
   return gaps.gaps.some(
     // A per-item record (`okta.groupFilter@<app>`, `entra.groups@<file>`) is a gap in the capability before its `@`.
-    (g) => rule.requires.includes(g.capability.split('@')[0]) && subjectMayBeIn(w.subject, g.provider, g.scope),
+    (g) => needed.includes(g.capability.split('@')[0]) && subjectMayBeIn(w.subject, g.provider, g.scope),
   );
 }
 

@@ -18,7 +18,8 @@ import {
   type ScanEvidence,
 } from '../ci/baseline.js';
 import type { CrownJewelClass } from '../graph/model.js';
-import type { RuleContext } from '../engine/types.js';
+import type { RuleContext, RuleDefinition } from '../engine/types.js';
+import { listingCapabilities } from '../engine/missing-capability.js';
 import { fingerprint, resolveOptions } from '../engine/run.js';
 import { jewelGroup } from '../analysis/analyze.js';
 import type { ScanResult } from '../scan.js';
@@ -134,11 +135,28 @@ export function applyCiLayer(
   return { messages, staleOrExpiredFail };
 }
 
+/**
+ * The capabilities without which a rule may not report a finding it would (WaiverGaps `rule`):
+ * those it requires and those that list its subject types; undefined when a rule requires none
+ * (it declares nothing to rule a gap out) or evaluates kinds or a type whose list is not known.
+ */
+function hidingCapabilities(r: RuleDefinition): readonly string[] | undefined {
+  const requires = r.evaluates.requires ?? [];
+  if (requires.length === 0 || (r.evaluates.kinds?.length ?? 0) > 0) return undefined;
+  const out = new Set(requires);
+  for (const type of r.evaluates.types) {
+    const listed = listingCapabilities(type);
+    if (listed === undefined) return undefined;
+    for (const c of listed) out.add(c);
+  }
+  return [...out];
+}
+
 /** What the scan did not read, and what each rule looks at, for the waivers (applyWaivers' `gaps`). */
 function waiverGaps(report: ScanReport): WaiverGaps | undefined {
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length === 0) return undefined;
-  const meta = new Map(allRules.map((r) => [r.meta.id, { providers: r.meta.providers, requires: r.evaluates.requires ?? [] }]));
+  const meta = new Map(allRules.map((r) => [r.meta.id, { providers: r.meta.providers, capabilities: hidingCapabilities(r) }]));
   const unknown = new Set(report.rules.filter((r) => r.unknown > 0).map((r) => r.ruleId));
   return { gaps, rule: (id) => meta.get(id), answeredUnknown: (id) => unknown.has(id) };
 }

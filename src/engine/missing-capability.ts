@@ -55,6 +55,35 @@ const LABELS: Readonly<Record<string, CapabilityLabel>> = {
 };
 
 /**
+ * Per node type a rule may evaluate, the capabilities without which a subject of that type may be
+ * absent from the graph (the list it comes from) or, for a user, not be known to be a service
+ * account (the data that decides it: see rule-kit serviceAccountUnclassified): a rule then says
+ * nothing about it, not even unknown, whatever capabilities it `requires`.
+ */
+const LISTED_BY: Readonly<Record<string, readonly string[]>> = {
+  'entra-service-principal': ['entra.servicePrincipals'],
+  'entra-agent-identity': ['entra.servicePrincipals'],
+  'entra-managed-identity': ['entra.servicePrincipals'],
+  'entra-application': ['entra.applications'],
+  'entra-user': ['entra.users', 'entra.userManagers', 'entra.mfaRegistration', 'entra.userSignInActivity'],
+  'okta-service-app': ['okta.apps'],
+  'okta-aws-federation-app': ['okta.apps'],
+  'okta-api-token': ['okta.apiTokens'],
+  'okta-user': ['okta.users', 'okta.userTypes', 'okta.factors'],
+  'aws-iam-user': ['aws.iam'],
+  'aws-iam-role': ['aws.iam'],
+  'aws-root-user': ['aws.credentialReport'],
+};
+
+/**
+ * The capabilities that list the nodes of `type` (see LISTED_BY), or undefined for a type not
+ * listed there: then no capability can be ruled out.
+ */
+export function listingCapabilities(type: string): readonly string[] | undefined {
+  return Object.hasOwn(LISTED_BY, type) ? LISTED_BY[type] : undefined;
+}
+
+/**
  * The label of a capability id. Records the transforms add for one item are `<kind>:<name>@<owner>`
  * (an AWS policy or instance profile that could not be read) or `<capability>@<file>` (a
  * relationship file missing some of its keys); any other id is named as it is.

@@ -53,6 +53,18 @@ describe('a waiver that matches nothing while collection was incomplete', () => 
     expect(messagesFor(anyAccount, [gap('aws', 'aws.iam', '444455556666')], [stats('aws-role-unused', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
   });
 
+  it('is kept when the gap is in the capability that lists its rule’s subjects, required or not', () => {
+    // aws-user-unused requires the credential report, but IAM users come from aws.iam: without it
+    // there is no user to judge, and the rule says nothing, not even unknown.
+    const w = '- ruleId: aws-user-unused\n  subject: "arn:aws:iam::111122223333:user/svc-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(w, [gap('aws', 'aws.iam', '111122223333')], [stats('aws-user-unused', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+    // entra-sp-dormant requires the sign-in activity; its service principals come from their list.
+    const sp = '- ruleId: entra-sp-dormant\n  subject: "entra:t3:sp:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    expect(messagesFor(sp, [gap('entra', 'entra.servicePrincipals', 't3')], [stats('entra-sp-dormant', 0)]).messages[0]).toMatch(/keep it until a complete scan$/);
+    // Near miss: the app registrations list no service principal.
+    expect(messagesFor(sp, [gap('entra', 'entra.owners', 't3')], [stats('entra-sp-dormant', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
+  });
+
   it('names the Okta org and Entra tenant by their ids as well', () => {
     const token = '- ruleId: okta-api-token-age\n  subject: "okta:https://a.okta.example:token:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
     expect(messagesFor(token, [gap('okta', 'okta.apiTokens', 'https://b.okta.example')], [stats('okta-api-token-age', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);

@@ -227,15 +227,21 @@ const FACT_RULES = {
   },
 } satisfies { idle: string[]; owner: string[]; age: Record<string, AboutCredential>; expired: Record<string, AboutCredential> };
 
+interface Acceptance {
+  fact: (rules: readonly string[]) => boolean;
+  credential: (rules: Readonly<Record<string, AboutCredential>>, c: Credential) => boolean;
+}
+
+const NOTHING_ACCEPTED: Acceptance = { fact: () => false, credential: () => false };
+
 /**
  * What the row's waivers accepted: a fact (by the rules that judge it) or one credential's fact
  * is accepted when a waived finding covers it and no finding that is not waived does; an open
  * finding on the same fact still asks for the action.
  */
-function acceptance(findings: readonly Finding[]): {
-  fact: (rules: readonly string[]) => boolean;
-  credential: (rules: Readonly<Record<string, AboutCredential>>, c: Credential) => boolean;
-} {
+function acceptance(findings: readonly Finding[]): Acceptance {
+  // Most rows have no waived finding: nothing accepted, and no closures made for each of them.
+  if (!findings.some((f) => f.status === 'waived')) return NOTHING_ACCEPTED;
   const covers = (waived: boolean, test: (f: Finding) => boolean) => findings.some((f) => (f.status === 'waived') === waived && test(f));
   return {
     fact: (rules) => covers(true, (f) => rules.includes(f.ruleId)) && !covers(false, (f) => rules.includes(f.ruleId)),

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cliInProcess, addShadowApp, copyDemo, editJson, LEGACY_SP_ID, SHADOW_SP_ID } from './helpers.js';
 import { cli as spawnCli } from '../helpers/cli.js';
+import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 
 const cli = cliInProcess;
 
@@ -221,5 +222,23 @@ describe('CI gating end to end (issue acceptance)', () => {
     expect((await cli('scan', '--snapshot', snap, '--format', 'recert-csv', '--waivers', named, '-o', viaScan)).code).toBe(0);
     expect(readFileSync(sheet, 'utf8')).not.toContain(fp);
     expect(readFileSync(sheet, 'utf8')).toBe(readFileSync(viaScan, 'utf8'));
+  });
+
+  it('certify with a waiver of the old-secret finding no longer advises rotating that secret, and still shows its age', async () => {
+    const snap = copyDemo();
+    const work = dirname(snap);
+    const rowOf = (csv: string) => parseCsv(csv, 'x').find((r) => r.native_id === LEGACY_SP_ID)!;
+    const before = join(work, 'before.csv');
+    expect((await cli('certify', '--snapshot', snap, '-o', before)).code).toBe(0);
+    expect(rowOf(readFileSync(before, 'utf8')).action_reasons).toMatch(/^rotate: 1 shared secret older than 90 days; /);
+    const waivers = join(work, 'w.yaml');
+    writeFileSync(waivers, `- ruleId: entra-secret-long-lived\n  subject: "${LEGACY_SP_ID}"\n  reason: replaced by a certificate next quarter\n  owner: marco.rossi@northwind.example\n  expires: 2027-12-31\n`);
+    const after = join(work, 'after.csv');
+    expect((await cli('certify', '--snapshot', snap, '--waivers', waivers, '-o', after)).code).toBe(0);
+    const r = rowOf(readFileSync(after, 'utf8'));
+    expect(r.action_reasons).not.toMatch(/rotate/);
+    expect(r.recommended_action).toBe('re-scope');
+    expect(r.oldest_credential_age_days).toBe(rowOf(readFileSync(before, 'utf8')).oldest_credential_age_days);
+    expect(r.finding_ids).toContain('entra-secret-long-lived (waived)');
   });
 });

@@ -240,15 +240,17 @@ export function linkProviders(b: GraphBuilder): void {
     const entra = ENTRA_ISSUER.exec(issuer);
     if (entra && entraTenants.has(entra[1].toLowerCase())) {
       const tenant = entra[1].toLowerCase();
-      // Each audience with the app it names and whether a token of that app meets the trust's aud
-      // condition (its operator, its case) and the provider's client id list (read on the role).
+      // Each audience with the app it names and, for an IAM role's trust, whether a token of that
+      // app meets its aud condition (operator, case) and the provider's client id list (read on
+      // the role). An Entra app's federated credential is matched by Entra, not by these rules.
+      const aws = target.provider === 'aws';
       const listed = (target.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(e.evidence?.provider)];
       const clientIds = Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
       const resolved = audiences.map((aud): EntraAudience => {
         const app = audienceApp(tenant, aud);
         if (!app) return { aud };
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
-        return { aud, app, ...audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) };
+        return aws ? { aud, app, ...audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) } : { aud, app };
       });
       for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', resolved).values()) {
         b.addEdge({
@@ -273,13 +275,13 @@ export function linkProviders(b: GraphBuilder): void {
       } else if (bars.length > 0) {
         // An audience no token of its app meets (an app id in upper case under StringEquals) is a
         // fact of the trust worth saying where the trust is shown. When every audience is such
-        // or disabled, no token meets the trust at all, and unlike a disabled app no change in
-        // the tenant opens it: it is dead until the trust policy is edited. The path search
-        // reads the mark as it reads `dormant`.
+        // or disabled, no token meets the trust at all: dormant if re-enabling an app opens it,
+        // otherwise dead until the trust policy is edited (no change in the tenant opens it).
+        // The path search reads either mark.
         e.reason = `${e.reason}; but ${bars.join('; ')}`;
         if (resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
-          const off = apps.filter((app) => app?.enabled === false);
-          e.evidence = { ...e.evidence, dead: [...bars, ...(off.length > 0 ? [disabled(off)] : [])].join('; ') };
+          const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
+          e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}; ${bars.join('; ')}` } : { ...e.evidence, dead: bars.join('; ') };
         }
       }
       continue;
@@ -322,7 +324,6 @@ interface EntraCaller {
   doubt?: string;
 }
 
-/** Two reasons an edge may not hold, either or both absent. */
 /** One audience of an Entra trust: the app of the scanned tenant it names, and its verdict (audienceVerdict). */
 interface EntraAudience {
   aud: string;
@@ -331,6 +332,7 @@ interface EntraAudience {
   doubt?: string;
 }
 
+/** Two reasons an edge may not hold, either or both absent. */
 function joinDoubts(a: string | undefined, b: string | undefined): string | undefined {
   return a && b ? `${a}, and ${b}` : (a ?? b);
 }

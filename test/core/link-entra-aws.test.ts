@@ -353,6 +353,25 @@ describe('the case of an app id in the aud condition', () => {
     expect(openFindings(lower, 'upper-role')).toHaveLength(1);
   });
 
+  it('beside an audience that stays open, the barred one is said and the trust is not dead; beside a disabled app it is dormant', () => {
+    const both = () => withRole('both-role', { StringEquals: { [`${ISSUER}:aud`]: [UPPER, INFRA_APPID] } }, UPPER);
+    const s = both();
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(INFRA_APPID);
+    const r = scan(s);
+    expect(assumers(r, 'both-role')).toEqual([INFRA_DEPLOYER]);
+    const e = federation(r, 'both-role');
+    expect(e.reason).toMatch(new RegExp(`but aud ${UPPER} is the app id of Ops Agent`));
+    expect([e.evidence?.dead, e.evidence?.dormant]).toEqual([undefined, undefined]);
+    // Infra Deployer disabled: re-enabling it opens the trust again, so it is dormant, not dead.
+    const off = both();
+    (off.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(INFRA_APPID);
+    const file = off.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === INFRA_APPID)!.accountEnabled = false;
+    const d = federation(scan(off), 'both-role');
+    expect(d.evidence?.dead).toBeUndefined();
+    expect(d.evidence?.dormant).toMatch(/Infra.*disabled; aud .* lower case/);
+  });
+
   it('an upper-case app id under StringEqualsIgnoreCase links the app, for v1 and v2 tokens', () => {
     const r = scan(withRole('upper-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER } }, UPPER));
     expect(r.graph.in(roleId('upper-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);

@@ -1,6 +1,6 @@
-import { defineRule, type Graph, type GraphNode } from '../../src/rule-kit.js';
-
-const ENTRA_ISSUER = /^(?:https:\/\/)?(?:sts\.windows\.net|login\.microsoftonline\.(?:com|us))\/([0-9a-f-]{36})(?:\/v2\.0)?\/?$/i;
+// The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
+// sovereign-cloud tenant trusted for any app is the same risk.
+import { audienceVerdict, defineRule, ENTRA_ISSUER, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -32,12 +32,17 @@ export default defineRule({
     const issuer = String(subject.attrs.issuer);
     const tenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
     // The resource app's api.requestedAccessTokenVersion decides its tokens' version, and so their
-    // issuer: v1 `sts.windows.net/<tenant>/`, v2 `login.microsoftonline.com/<tenant>/v2.0`; a v2
-    // token's aud is always the app id (Microsoft identity platform, access token claims reference).
+    // issuer: v1 `sts.windows.net/<tenant>/` (China: sts.chinacloudapi.cn), v2
+    // `login.microsoftonline.com/<tenant>/v2.0` (or a national cloud's host), told by the `/v2.0`;
+    // a v2 token's aud is always the app id (Microsoft identity platform, access token claims reference).
     const v2 = /\/v2\.0\/?$/i.test(issuer);
-    const carries = (app: GraphNode, aud: string): boolean => {
+    // A token of the app must also meet the aud condition as the trust writes it: an app id in
+    // upper case under StringEquals meets none, as the linker judges it (audienceVerdict).
+    const carries = (app: GraphNode, aud: string, fact: unknown): boolean => {
       const version = app.attrs.accessTokenVersion;
-      return version === undefined || (version === (v2 ? 2 : 1) && (!v2 || aud === app.attrs.appId));
+      const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
+      if (audienceVerdict(aud, appId, app.name, fact, undefined).bar !== undefined) return false;
+      return version === undefined || (version === (v2 ? 2 : 1) && (!v2 || aud.toLowerCase() === appId?.toLowerCase()));
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
@@ -52,9 +57,10 @@ export default defineRule({
       if (!role) continue;
       const own = e.evidence?.audiences;
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
-      const named = audiences.map((a) => ({ a, apps: byAppId.get(a) ?? byName.get(a.toLowerCase()) ?? [] }));
-      const carrying = [...new Set(named.flatMap(({ a, apps }) => apps.filter((app) => carries(app, a))))];
-      // Every audience names an app whose tokens come from the other issuer: no token meets the trust.
+      const named = audiences.map((a) => ({ a, apps: byAppId.get(a.toLowerCase()) ?? byName.get(a.toLowerCase()) ?? [] }));
+      const carrying = [...new Set(named.flatMap(({ a, apps }) => apps.filter((app) => carries(app, a, e.evidence?.audience))))];
+      // Every audience names an app whose tokens come from the other issuer, or whose tokens the
+      // aud condition turns away: no token meets the trust.
       if (carrying.length === 0 && named.length > 0 && named.every((n) => n.apps.length > 0)) continue;
       // Entra issues no token for a resource whose service principal is disabled (AADSTS500014:
       // the access is blocked until it is re-enabled). Such an app does not open the role today:
@@ -148,7 +154,8 @@ function audienceIndex(graph: Graph, tenant: string): AudienceIndex {
   };
   for (const n of graph.ofKind('identity')) {
     if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
-    put(index.byAppId, n.attrs.appId, n);
+    // By the lower-case app id: the trust may write it in any case (its verdict is audienceVerdict's).
+    put(index.byAppId, n.attrs.appId.toLowerCase(), n);
     const names = n.attrs.servicePrincipalNames;
     if (Array.isArray(names)) for (const u of names) if (typeof u === 'string') put(index.byName, u.toLowerCase(), n);
   }

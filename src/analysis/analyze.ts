@@ -43,10 +43,12 @@ function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
 /**
  * Whether a path may follow `e` today: into an object that is not disabled (flowsInto), and not
  * along a trust that no token can meet today (the link stage marks it `dormant`: an Entra trust
- * whose audience apps are all disabled). Tiers do not ask this: they count the latent capability.
+ * whose audience apps are all disabled; or `dead`: one whose aud condition no token of its apps
+ * meets, such as an app id in upper case under StringEquals). Tiers do not ask this: they count
+ * the latent capability.
  */
 function pathFollows(e: GraphEdge, target: GraphNode | undefined): boolean {
-  return flowsInto(e, target) && e.evidence?.dormant === undefined;
+  return flowsInto(e, target) && e.evidence?.dormant === undefined && e.evidence?.dead === undefined;
 }
 
 export interface AnalyzeOptions {

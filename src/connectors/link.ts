@@ -2,6 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
+import { audienceVerdict } from '../graph/entra-audience.js';
 import { sortTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -140,14 +141,18 @@ export function linkProviders(b: GraphBuilder): void {
     matched.set(key, found);
     return found;
   };
-  /** The app of the tenant a token audience names: by app id, or by an App ID URI of its service principal. */
+  /**
+   * The app of the tenant a token audience names: by app id, or by an App ID URI of its service
+   * principal. Either in any case: whether a token of the app meets the trust in the case it is
+   * written in is the audience's verdict (audienceVerdict), not a miss here.
+   */
   const audienceApp = (tenant: string, aud: string): GraphNode | undefined =>
-    entraByAppId().get(`${tenant}|${aud}`) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
+    entraByAppId().get(`${tenant}|${aud}`.toLowerCase()) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
   /**
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
    */
-  const entraCallers = (tenant: string, v2: boolean, subject: string | undefined, exact: boolean, audiences: readonly string[]): Map<string, EntraCaller> => {
+  const entraCallers = (tenant: string, v2: boolean, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[]): Map<string, EntraCaller> => {
     const found = new Map<string, EntraCaller>();
     const add = (node: GraphNode, why: string, doubt: string | undefined): void => {
       const prior = found.get(node.id);
@@ -160,8 +165,7 @@ export function linkProviders(b: GraphBuilder): void {
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
     const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
     const wanted = v2 ? 2 : 1;
-    for (const aud of audiences) {
-      const app = audienceApp(tenant, aud);
+    for (const { aud, app, bar, doubt: audDoubt } of audiences) {
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -172,15 +176,19 @@ export function linkProviders(b: GraphBuilder): void {
       // federates no one (narrowSamlAssignments). nhi-entra-token-any-app-assumes-aws-role reports
       // an open trust on it as dormant all the same.
       if (app.enabled === false) continue;
+      // No token of the app meets the trust's aud condition (the case of its app id, a pattern).
+      if (bar !== undefined) continue;
       // The version of the resource app's tokens fixes their issuer; a v2 token's aud is always
       // the app id (Access token claims reference, aud and iss). A trust no token meets names no one.
       const version = app.attrs.accessTokenVersion;
       if (version !== undefined && version !== wanted) continue;
-      if (v2 && aud !== app.attrs.appId) continue;
-      const versionDoubt =
+      if (v2 && (typeof app.attrs.appId !== 'string' || aud.toLowerCase() !== app.attrs.appId.toLowerCase())) continue;
+      const versionDoubt = joinDoubts(
         version === undefined
           ? `${app.name} asks for v${wanted} tokens, which the ${v2 ? 'login.microsoftonline.com/<tenant>/v2.0' : 'sts.windows.net/<tenant>/'} issuer signs (its api.requestedAccessTokenVersion was not read)`
-          : undefined;
+          : undefined,
+        audDoubt,
+      );
       const required = app.attrs.appRoleAssignmentRequired;
       const readOk = readAssignments(tenant);
       // The index of every app-role assignment (one pass over the grants) only when an app may
@@ -232,7 +240,19 @@ export function linkProviders(b: GraphBuilder): void {
     const entra = ENTRA_ISSUER.exec(issuer);
     if (entra && entraTenants.has(entra[1].toLowerCase())) {
       const tenant = entra[1].toLowerCase();
-      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', audiences).values()) {
+      // Each audience with the app it names and, for an IAM role's trust, whether a token of that
+      // app meets its aud condition (operator, case) and the provider's client id list (read on
+      // the role). An Entra app's federated credential is matched by Entra, not by these rules.
+      const aws = target.provider === 'aws';
+      const listed = (target.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(e.evidence?.provider)];
+      const clientIds = Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
+      const resolved = audiences.map((aud): EntraAudience => {
+        const app = audienceApp(tenant, aud);
+        if (!app) return { aud };
+        const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
+        return aws ? { aud, app, ...audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) } : { aud, app };
+      });
+      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', resolved).values()) {
         b.addEdge({
           from: node.id,
           to: target.id,
@@ -247,9 +267,22 @@ export function linkProviders(b: GraphBuilder): void {
       // one a token the trust accepts (AADSTS500014) until one is re-enabled, so no path starts
       // at the issuer through it. The edge stays (the trust is a fact, and the rule judging it
       // reports it as dormant); the path search reads the mark (pathFollows, analyze.ts).
-      const apps = audiences.map((aud) => audienceApp(tenant, aud));
+      const apps = resolved.map((r) => r.app);
+      const bars = sortTexts([...new Set(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])))]);
+      const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
       if (apps.length > 0 && apps.every((app) => app?.enabled === false)) {
-        e.evidence = { ...e.evidence, dormant: `Entra issues no token for ${sortTexts([...new Set(apps.map((app) => app!.name))]).join(', ')}: disabled` };
+        e.evidence = { ...e.evidence, dormant: disabled(apps) };
+      } else if (bars.length > 0) {
+        // An audience no token of its app meets (an app id in upper case under StringEquals) is a
+        // fact of the trust worth saying where the trust is shown. When every audience is such
+        // or disabled, no token meets the trust at all: dormant if re-enabling an app opens it,
+        // otherwise dead until the trust policy is edited (no change in the tenant opens it).
+        // The path search reads either mark.
+        e.reason = `${e.reason}; but ${bars.join('; ')}`;
+        if (resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
+          const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
+          e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}; ${bars.join('; ')}` } : { ...e.evidence, dead: bars.join('; ') };
+        }
       }
       continue;
     }
@@ -288,6 +321,14 @@ const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'e
 interface EntraCaller {
   node: GraphNode;
   why: string;
+  doubt?: string;
+}
+
+/** One audience of an Entra trust: the app of the scanned tenant it names, and its verdict (audienceVerdict). */
+interface EntraAudience {
+  aud: string;
+  app?: GraphNode;
+  bar?: string;
   doubt?: string;
 }
 

@@ -310,3 +310,103 @@ describe('Entra issuers of the national clouds', () => {
     expect(assumers(scan(roleTrusting(`login.microsoftonline.cn.example/${TENANT}/v2.0`)), 'cloud-role')).toEqual([]);
   });
 });
+
+describe('the case of an app id in the aud condition', () => {
+  // Entra writes an app id in a token's aud in lower case, whatever case the caller asked for it in
+  // (an upper-case client_id came back lower case: AzureAD/microsoft-authentication-library-for-python#304).
+  // StringEquals and StringLike compare case; StringEqualsIgnoreCase does not (IAM User Guide,
+  // condition operators). So an upper-case app id under StringEquals is a trust no token meets.
+  const UPPER = OPS_AGENT_APPID.toUpperCase();
+  const federation = (r: ReturnType<typeof scan>, role: string) => r.graph.in(roleId(role), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+  const openFindings = (r: ReturnType<typeof scan>, role: string) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && f.evidence.role === roleId(role));
+  /** The crown jewels reached from the tenant's issuer (the demo's ops-agent-role is its only way in). */
+  const issuerPaths = (r: ReturnType<typeof scan>) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === `sts.windows.net/${TENANT}/ (any subject)`).map((f) => f.evidence.crownJewel);
+  /** The demo with ops-agent-role's own trust under `condition`, its provider also listing `clientId`. */
+  const opsTrust = (condition: Json, clientId: string): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = condition;
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(clientId);
+    return s;
+  };
+
+  it('an upper-case app id under StringEquals links no one, is no path, and the trust says why', () => {
+    // The provider's client id list holds the same value, so the trust is not already blocked there.
+    const r = scan(withRole('upper-role', { StringEquals: { [`${ISSUER}:aud`]: UPPER } }, UPPER));
+    expect(assumers(r, 'upper-role')).toEqual([]);
+    const e = federation(r, 'upper-role');
+    expect(e.evidence?.dead).toMatch(/lower case/);
+    expect(e.reason).toMatch(new RegExp(`aud ${UPPER}.*lower case.*no token`));
+    // Not an open role: no token any app of the tenant gets meets it.
+    expect(openFindings(r, 'upper-role')).toEqual([]);
+    // Nor a path from the issuer: with ops-agent-role trusting it so, the issuer reaches nothing.
+    expect(issuerPaths(scan(opsTrust({ StringEquals: { [`${ISSUER}:aud`]: UPPER } }, UPPER)))).toEqual([]);
+    expect(issuerPaths(scan(opsTrust({ StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER } }, UPPER))).length).toBeGreaterThan(0);
+    // StringLike without a wildcard compares case too.
+    expect(assumers(scan(withRole('upper-role', { StringLike: { [`${ISSUER}:aud`]: UPPER } }, UPPER)), 'upper-role')).toEqual([]);
+    // Near miss: the app id as Entra writes it.
+    const lower = scan(withRole('upper-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID } }));
+    expect(assumers(lower, 'upper-role')).toEqual([OPS_AGENT]);
+    expect(federation(lower, 'upper-role').evidence?.dead).toBeUndefined();
+    expect(openFindings(lower, 'upper-role')).toHaveLength(1);
+  });
+
+  it('beside an audience that stays open, the barred one is said and the trust is not dead; beside a disabled app it is dormant', () => {
+    const both = () => withRole('both-role', { StringEquals: { [`${ISSUER}:aud`]: [UPPER, INFRA_APPID] } }, UPPER);
+    const s = both();
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(INFRA_APPID);
+    const r = scan(s);
+    expect(assumers(r, 'both-role')).toEqual([INFRA_DEPLOYER]);
+    const e = federation(r, 'both-role');
+    expect(e.reason).toMatch(new RegExp(`but aud ${UPPER} is the app id of Ops Agent`));
+    expect([e.evidence?.dead, e.evidence?.dormant]).toEqual([undefined, undefined]);
+    // Infra Deployer disabled: re-enabling it opens the trust again, so it is dormant, not dead.
+    const off = both();
+    (off.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(INFRA_APPID);
+    const file = off.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === INFRA_APPID)!.accountEnabled = false;
+    const d = federation(scan(off), 'both-role');
+    expect(d.evidence?.dead).toBeUndefined();
+    expect(d.evidence?.dormant).toMatch(/Infra.*disabled; aud .* lower case/);
+  });
+
+  it('an upper-case app id under StringEqualsIgnoreCase links the app, for v1 and v2 tokens', () => {
+    const r = scan(withRole('upper-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER } }, UPPER));
+    expect(r.graph.in(roleId('upper-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    expect(federation(r, 'upper-role').evidence?.dead).toBeUndefined();
+    expect(openFindings(r, 'upper-role')).toHaveLength(1);
+    // A v2 token's aud is the app id: the same trust on the v2 issuer, for an app asking for v2 tokens.
+    const V2 = `login.microsoftonline.com/${TENANT}/v2.0`;
+    const s = roleTrustingIssuer(V2);
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'cloud-role').AssumeRolePolicyDocument.Statement[0].Condition = { StringEqualsIgnoreCase: { [`${V2}:aud`]: UPPER } };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === V2)!.ClientIDList.push(UPPER);
+    setTokenVersion(s, OPS_AGENT_APPID, 2);
+    expect(assumers(scan(s), 'cloud-role')).toEqual([OPS_AGENT]);
+  });
+
+  it('a StringLike pattern is matched, with its case, against the app id as Entra writes it', () => {
+    // With a pattern the audiences are the provider's client ids; the token's aud must also match it.
+    const upper = scan(withRole('like-role', { StringLike: { [`${ISSUER}:aud`]: 'D8B52952-*' } }));
+    expect(assumers(upper, 'like-role')).toEqual([]);
+    expect(federation(upper, 'like-role').evidence?.dead).toMatch(/D8B52952-\*/);
+    expect(openFindings(upper, 'like-role')).toEqual([]);
+    const lower = scan(withRole('like-role', { StringLike: { [`${ISSUER}:aud`]: 'd8b52952-*' } }));
+    expect(assumers(lower, 'like-role')).toEqual([OPS_AGENT]);
+    expect(openFindings(lower, 'like-role')).toHaveLength(1);
+  });
+
+  it('a client id that differs from the token\'s aud only in case is a doubt, not a dead trust', () => {
+    // No aud condition: the provider's client id list alone decides, and whether STS compares it
+    // ignoring case is not documented.
+    const s = withRole('list-role', {});
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = [UPPER];
+    const r = scan(s);
+    const links = r.graph.in(roleId('list-role'), 'CAN_ASSUME');
+    expect(links.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(links[0].reason).toMatch(/client id list/);
+    expect(federation(r, 'list-role').evidence?.dead).toBeUndefined();
+  });
+});

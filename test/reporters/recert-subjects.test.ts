@@ -82,6 +82,25 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     expect(r.crown_jewels_reachable).toMatch(/\(admin, \d+ hops?\)/);
   });
 
+  it('writes an OIDC subject\'s native id one way, issuer and subject, whether an IAM role or an Entra app trusts it', () => {
+    // The demo's GitHub subjects: repo:northwind/* from an IAM role's trust, the two northwind/infra
+    // ones from Entra apps' federated credentials. A subject alone does not say whose token it is
+    // (a sub of one issuer can be any text another issuer puts in its tokens).
+    const oidc = rows(renderRecertCsv(demo)).filter((r) => r.id.startsWith('external:oidc:ext:'));
+    const github = oidc.filter((r) => r.scope === 'external:https://token.actions.githubusercontent.com').map((r) => r.native_id);
+    expect(github).toEqual([
+      'https://token.actions.githubusercontent.com|repo:northwind/*',
+      'https://token.actions.githubusercontent.com|repo:northwind/infra:pull_request',
+      'https://token.actions.githubusercontent.com|repo:northwind/infra:ref:refs/heads/main',
+    ]);
+    // Every OIDC subject: its issuer (the row's scope), a bar, its subject, as the tail of its id.
+    expect(oidc.length).toBeGreaterThan(github.length);
+    for (const r of oidc) {
+      expect(r.native_id.startsWith(`${r.scope.replace(/^external:/, '')}|`)).toBe(true);
+      expect(r.native_id).toBe(r.id.slice('external:oidc:ext:'.length));
+    }
+  });
+
   it('marks the issuer of a scanned Entra tenant as that tenant\'s service principals, not external, and an Okta AWS app as a privilege', () => {
     const sheet = rows(renderRecertCsv(demo));
     const entra = sheet.find((x) => x.name.endsWith('(any subject)'))!;

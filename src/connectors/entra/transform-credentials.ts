@@ -247,14 +247,19 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         hidden: true,
       });
       const workload = workloadOf(issuer, subject, expression);
-      const extId = ids.external('oidc', `${issuer}|${subject ?? expression ?? ''}`);
+      // The native id is the pair a trust names, issuer and subject (the tail of the id), as the
+      // AWS transform writes it for the workload an IAM role trusts: the node is shared by id, so
+      // the first transform to add it decided which form a report showed; and a subject alone
+      // does not say whose token it is.
+      const key = `${issuer}|${subject ?? expression ?? ''}`;
+      const extId = ids.external('oidc', key);
       const ext = ctx.b.addNode({
         id: extId,
         kind: 'external',
         provider: 'external',
         type: workload.type,
         name: workload.name,
-        nativeId: subject ?? expression ?? '',
+        nativeId: key,
         scope: issuer,
         attrs: { issuer, subject, claimsMatchingExpression: expression },
       });

@@ -7,14 +7,14 @@ import { GraphBuilder } from '../../../src/graph/graph.js';
 const now = '2026-11-20T00:00:00Z';
 const T = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 
-function build(opts: { subjectMatch: string; assignmentRequired: boolean | undefined; scanned?: boolean; sps?: 'collected' | 'missing-permission' }) {
+function build(opts: { subjectMatch: string; assignmentRequired: boolean | undefined; scanned?: boolean; sps?: 'collected' | 'missing-permission'; issuer?: string }) {
   const b = new GraphBuilder();
   if (opts.scanned !== false) {
     b.addScope({ provider: 'entra', id: T });
     b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: opts.sps ?? 'collected' });
   }
   b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, attrs: { appId: 'app-guid', appRoleAssignmentRequired: opts.assignmentRequired } }));
-  b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subjectMatch: opts.subjectMatch, audiences: ['app-guid'] } }));
+  b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: opts.issuer ?? `https://sts.windows.net/${T}/`, subjectMatch: opts.subjectMatch, audiences: ['app-guid'] } }));
   b.addNode(node('role', { name: 'ops-agent-role' }));
   b.addNode(node('secrets', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' }));
   b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
@@ -32,6 +32,18 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
   it('passes when the subject is pinned or the app requires assignment', () => {
     expect(runRule(rule, build({ subjectMatch: 'exact', assignmentRequired: false }), { now }).verdicts.get('ext')).toBe('pass');
     expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: true }), { now }).verdicts.get('ext')).toBe('pass');
+  });
+  it('judges the Entra issuers of the sovereign clouds as it judges the global ones', () => {
+    // Issuers per cloud (Microsoft Q&A, "token issuers for the sovereign clouds"): v1
+    // sts.windows.net or sts.chinacloudapi.cn (21Vianet); v2 login.microsoftonline.com,
+    // login.microsoftonline.us or login.partner.microsoftonline.cn. The linker knows them all.
+    for (const issuer of [`https://sts.chinacloudapi.cn/${T}/`, `https://login.partner.microsoftonline.cn/${T}/v2.0`, `https://login.microsoftonline.us/${T}/v2.0`]) {
+      const r = runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, issuer }), { now });
+      expect([issuer, r.verdicts.get('ext')]).toEqual([issuer, 'fail']);
+      expect(r.findings[0].message).toMatch(new RegExp(`tenant ${T}`));
+    }
+    // A look-alike host is no Entra issuer: the rule does not take it for one.
+    expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, issuer: `https://sts.chinacloudapi.cn.example/${T}/` }), { now }).verdicts.get('ext')).toBeUndefined();
   });
   it('is unknown, not failing, when the service principals of the tenant were not collected', () => {
     expect(runRule(rule, build({ subjectMatch: 'missing', assignmentRequired: false, sps: 'missing-permission' }), { now }).verdicts.get('ext')).toBe('unknown');

@@ -1,0 +1,75 @@
+import { compileGlob } from '../aws/policy/wildcard.js';
+
+/**
+ * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
+ * the form the linker (src/connectors/link.ts) and nhi-entra-token-any-app-assumes-aws-role both
+ * judge it by, so a path and a finding never disagree about it.
+ *
+ * What the token carries: an app id Entra always writes in lower case, whatever case the caller
+ * asked for it in (an upper-case client_id came back lower case in aud:
+ * AzureAD/microsoft-authentication-library-for-python#304); an App ID URI (v1 tokens only) as the
+ * caller wrote it in its request, Entra matching the app ignoring case (MicrosoftDocs reports
+ * and MSAL issues of an aud echoing a mixed-case resource), so a caller can always send the case
+ * the trust wants.
+ *
+ * How AWS compares: StringEquals and StringLike compare case, StringEqualsIgnoreCase does not
+ * (IAM User Guide, condition operators). STS also needs the aud among the OIDC provider's client
+ * ids; whether that comparison ignores case is not documented, so a difference in case there is
+ * a doubt, not a verdict.
+ */
+export interface AudienceVerdict {
+  /** Why no token for the app meets the condition: the trust is dead for this audience. */
+  bar?: string;
+  /** What the link rests on that is not known (the client id list's comparison). */
+  doubt?: string;
+}
+
+/** The parts of a ClaimFact (src/aws/trust.ts) read here: the edge's `evidence.audience`. */
+interface AudienceFact {
+  status?: unknown;
+  values?: unknown;
+  operators?: unknown;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * The verdict for one audience `aud` of a trust (a value of its aud condition, or with no pinned
+ * condition one of the provider's client ids) that names the app with app id `appId`.
+ * `fact` is the trust's aud ClaimFact; `clientIds` the provider's client id list when it was read.
+ */
+export function audienceVerdict(aud: string, appId: string | undefined, appName: string, fact: unknown, clientIds: readonly string[] | undefined): AudienceVerdict {
+  const byAppId = appId !== undefined && aud.toLowerCase() === appId.toLowerCase();
+  // The aud a token for this audience carries: for an App ID URI the caller picks the case.
+  const token = byAppId ? appId.toLowerCase() : aud;
+  const f = (fact ?? {}) as AudienceFact;
+  const operators = strings(f.operators);
+  const values = strings(f.values);
+  if (f.status === 'pinned') {
+    const ignoreCase = operators.length > 0 && operators.every((op) => /ignorecase/i.test(op));
+    if (!ignoreCase && token !== aud) {
+      return {
+        bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(operators)} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
+      };
+    }
+  } else if (f.status === 'wildcard') {
+    // The audiences are the provider's client ids; the token's aud must match a pattern as well.
+    if (!values.some((p) => compileGlob(p).test(token))) {
+      return { bar: `aud pattern ${values.join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
+    }
+  }
+  // With no pinned condition the audiences are the client ids themselves.
+  const list = f.status === 'pinned' ? clientIds : [aud];
+  if (list && !list.includes(token) && list.some((c) => c.toLowerCase() === token.toLowerCase())) {
+    return {
+      doubt: `STS compares the token's aud ${token} with the provider's client id list ignoring case, which is not documented: the list holds it only as ${list.filter((c) => c.toLowerCase() === token.toLowerCase()).join(', ')}`,
+    };
+  }
+  return {};
+}
+
+/** The trust's operators on the key that compare case, as written. */
+function caseOperators(ops: readonly string[]): string {
+  const names = [...new Set(ops)].filter((op) => !/ignorecase/i.test(op));
+  return names.length > 0 ? names.join(' and ') : 'the condition';
+}

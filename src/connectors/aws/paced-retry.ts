@@ -1,7 +1,7 @@
 /**
  * The AWS collector's retry strategy: a short exponential backoff with full jitter, patience
  * measured as time spent waiting rather than as a few attempts, and a send pacer that, once the
- * account throttles, spaces requests at the rate that was actually getting through.
+ * account throttles, spaces requests at a rate it learns from what the account lets through.
  *
  * Why not one of the SDK's strategies (bench/README.md, "Choosing the AWS retry strategy"):
  * standard mode's first throttling wait is up to 1 s and it keeps no memory of the account's
@@ -110,8 +110,10 @@ export class PacedRetryToken implements StandardRetryToken {
  * What it learns from: a throttled request found the account's quota spent when it arrived.
  * Between two such moments A and T, the quota let through the n requests sent in between that
  * succeeded, give or take one, so, unless its bucket filled up meanwhile, the sustainable rate is
- * below (n + 1) / (T - A). A stays the throttle that began the episode, so the interval lengthens
- * with every throttle and the bound closes in on the quota.
+ * below (n + 1) / (T - A). A is the throttle that began the episode, or once there is one, the
+ * latest throttle at least 2 s before T: the interval lengthens as throttles come and the bound
+ * closes in on the quota, without reaching back over stretches in which the client sent under the
+ * quota (its bucket filled up then, so the successes there undercount it).
  *
  * - The first throttle starts the measurement. If the last second holds two successes or more, it
  *   also starts pacing at 0.9 of their rate (a client younger than 250 ms counted as 250 ms old);
@@ -139,6 +141,8 @@ export class SendPacer {
   /** The span (and successes) a bound must rest on before it holds back the rate's climb. */
   static readonly TRUSTED_SPAN_MS = 500;
   static readonly TRUSTED_SUCCESSES = 2;
+  /** A measurement starts from the latest throttle at least this long before the one that ends it. */
+  static readonly RECENT_MS = 2000;
   /** Past this, a measurement starts again from the latest throttle, so a quota that changes is followed. */
   static readonly MAX_SPAN_MS = 20_000;
   static readonly MIN_RATE = 0.5;
@@ -164,6 +168,8 @@ export class SendPacer {
   private anchor: number | undefined;
   /** Send times of the successful requests sent after `anchor`. */
   private readonly sinceAnchor: number[] = [];
+  /** Send times of the throttled requests since `anchor` that the rate answered for. */
+  private readonly throttledAt: number[] = [];
   /** Where the fast climb stops (0.8 of a trusted bound); Infinity while there is none. */
   private ceiling = Infinity;
   /** The throttled call retrying while no rate is set, until an answer to it (or to a later send) comes. */
@@ -255,8 +261,14 @@ export class SendPacer {
       else this.decision++;
       return;
     }
-    const spanMs = at - this.anchor;
-    const n = this.sinceAnchor.filter((t) => t < at).length;
+    // From the latest throttle at least RECENT_MS before this one, else from the episode's first:
+    // over a stretch in which the client sent under the quota, its bucket filled up and wasted
+    // refill, and a measurement spanning it would come out low.
+    let from = this.anchor;
+    for (const t of this.throttledAt) if (at - t >= SendPacer.RECENT_MS) from = Math.max(from, t);
+    this.throttledAt.push(at);
+    const spanMs = at - from;
+    const n = this.sinceAnchor.filter((t) => t > from && t < at).length;
     const measured = (n * 1000) / Math.max(spanMs, SendPacer.MIN_SPAN_MS);
     const upper = spanMs > 0 ? ((n + 1) * 1000) / spanMs : Infinity;
     // Not paced yet (the first throttle had too little to measure): the last second's successes, one more counted.
@@ -290,12 +302,14 @@ export class SendPacer {
     const kept = this.sinceAnchor.filter((t) => t > at);
     this.sinceAnchor.length = 0;
     this.sinceAnchor.push(...kept);
+    this.throttledAt.length = 0;
   }
 
   private stopPacing(): void {
     this.rate = undefined;
     this.anchor = undefined;
     this.sinceAnchor.length = 0;
+    this.throttledAt.length = 0;
     this.ceiling = Infinity;
   }
 

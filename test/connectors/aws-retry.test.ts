@@ -10,7 +10,7 @@ import type { RetryErrorInfo } from '@smithy/types';
 import { collectAws } from '../../src/connectors/aws/client.js';
 import { newRequestStats } from '../../src/connectors/aws/request-stats.js';
 import { requestSignals } from '../../src/connectors/abort.js';
-import { PacedRetryStrategy } from '../../src/connectors/aws/paced-retry.js';
+import { PacedRetryStrategy, PacedRetryToken } from '../../src/connectors/aws/paced-retry.js';
 import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
@@ -50,13 +50,15 @@ describe('the default AWS retry strategy', () => {
     const ra = makeRolesAnywhereClient(settings, credentials);
     const config = ra.config as unknown as { retryStrategy: () => Promise<PacedRetryStrategy> };
     const strategy = await config.retryStrategy();
-    let token = await strategy.acquireInitialRetryToken(undefined as unknown as string);
+    let token = (await strategy.acquireInitialRetryToken(undefined as unknown as string)) as PacedRetryToken;
     const delays: number[] = [];
     await expect(
       (async () => {
         for (;;) {
-          token = await strategy.refreshRetryTokenForRetry(token, THROTTLED);
-          delays.push(token.$retryLog.acquisitionDelay);
+          const waited = token.throttleWaitedMs;
+          token = (await strategy.refreshRetryTokenForRetry(token, THROTTLED)) as PacedRetryToken;
+          // The backoff alone: once the throttles go on, the pacer spaces the retries as well.
+          delays.push(token.throttleWaitedMs - waited);
         }
       })(),
     ).rejects.toThrow();

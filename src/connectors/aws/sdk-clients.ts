@@ -74,8 +74,9 @@ export interface ClientSettings {
  * throttling), and a throttled call keeps retrying until
  * it has waited `throttleBudgetMs` (default 30 s) in all: patience counted in time, so a quota
  * that lasts is outlasted rather than given up on after a few short waits. Once the account
- * throttles, the client paces its sends at the rate its requests were succeeding at (measured over
- * the last second) and speeds up again with every success. Other retryable errors (5xx, timeouts)
+ * throttles, the client paces its sends at a rate it learns from the send times of its throttled
+ * and successful requests (SendPacer in paced-retry.ts) and speeds up again with every success.
+ * Other retryable errors (5xx, timeouts)
  * end after `maxAttempts` attempts. Each client also holds a retry quota (the SDK's 500 tokens, 5
  * per throttled retry, refilled by successes): a client whose calls keep failing stops retrying.
  *

@@ -199,6 +199,38 @@ describe('OIDC trusts whose provider does not accept the token', () => {
     expect(f.path![0]).toMatchObject({ conditional: true });
     expect(f.path![0].reason).toMatch(/client id list/);
   });
+
+  it('under StringEqualsIgnoreCase a pinned aud the client id list holds in another case passes: the token carries the listed case', () => {
+    // The provider lists sts.amazonaws.com; a token with that aud meets STS.AMAZONAWS.COM ignoring case.
+    const s = demoSnapshot();
+    const role = (s.files[`aws/${ACCT}/authorization-details.json`] as Json).RoleDetailList.find((r: Json) => r.RoleName === 'github-deploy');
+    const cond = role.AssumeRolePolicyDocument.Statement[0].Condition;
+    const aud = 'token.actions.githubusercontent.com:aud';
+    cond.StringEqualsIgnoreCase = { [aud]: 'STS.AMAZONAWS.COM' };
+    delete cond.StringEquals[aud];
+    if (Object.keys(cond.StringEquals).length === 0) delete cond.StringEquals;
+    const f = ghFinding(scan(s))!;
+    expect(f.path![0].conditional).toBe(false);
+    expect(f.path![0].reason).not.toMatch(/client id list/);
+    // Near miss: StringEquals compares case, and STS's own comparison of the list is not
+    // documented: a possibility that rests on it, not a trust no token passes.
+    const t = demoSnapshot();
+    const c2 = (t.files[`aws/${ACCT}/authorization-details.json`] as Json).RoleDetailList.find((r: Json) => r.RoleName === 'github-deploy').AssumeRolePolicyDocument.Statement[0].Condition;
+    c2.StringEquals[aud] = 'STS.AMAZONAWS.COM';
+    const g = ghFinding(scan(t))!;
+    expect(g.path![0].conditional).toBe(true);
+    expect(g.path![0].reason).toMatch(/only if STS compares the token's aud STS\.AMAZONAWS\.COM with the provider's client id list ignoring case/);
+    expect(g.path![0].reason).not.toMatch(/no such token is accepted today/);
+  });
+
+  it('an Entra app id in upper case under StringEqualsIgnoreCase, listed in lower case, links the app firmly', () => {
+    // The provider lists the app id as Entra writes it; before, the upper-case value read as "not in the list".
+    const r = scan(withRole('ic-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: OPS_AGENT_APPID.toUpperCase() } }));
+    expect(r.graph.in(roleId('ic-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    const fed = r.graph.in(roleId('ic-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.conditional).toBeFalsy();
+    expect(fed.reason).not.toMatch(/client id list/);
+  });
 });
 
 it('an Entra app\'s link into a role inherits the doubt of the trust it rides on', () => {

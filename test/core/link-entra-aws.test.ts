@@ -441,4 +441,38 @@ describe('the case of an app id in the aud condition', () => {
     expect(links[0].reason).toMatch(/client id list/);
     expect(federation(r, 'list-role').evidence?.dead).toBeUndefined();
   });
+
+  it('the same doubt makes the issuer\'s own edge into the role conditional, so its paths are possibilities', () => {
+    // ops-agent-role with no aud condition, its provider listing the app id only in upper case:
+    // every token the tenant issues for Ops Agent carries the lower-case id.
+    const doubtful = (list: string[]): Snapshot => {
+      const s = opsTrust({}, UPPER);
+      (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = list;
+      return s;
+    };
+    const r = scan(doubtful([UPPER]));
+    const e = federation(r, 'ops-agent-role');
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toMatch(new RegExp(`only if STS compares the token's aud ${OPS_AGENT_APPID} with the provider's client id list ignoring case`));
+    expect(e.evidence?.undecided).toEqual([expect.stringMatching(/client id list ignoring case/)]);
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === `sts.windows.net/${TENANT}/ (any subject)`);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const f of paths) expect(f.message).toMatch(/may reach/);
+    // Near miss: the list also holds the id as Entra writes it, so some token passes as written.
+    const firm = federation(scan(doubtful([UPPER, OPS_AGENT_APPID])), 'ops-agent-role');
+    expect(firm.conditional).toBeFalsy();
+    expect(firm.reason).not.toMatch(/only if/);
+  });
+
+  it('a doubt the trust edge already says (a pinned aud listed only in another case) is said once on the link', () => {
+    const s = withRole('pinned-list-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID } });
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = [UPPER];
+    const r = scan(s);
+    const e = federation(r, 'pinned-list-role');
+    expect(e.conditional).toBe(true);
+    expect(e.reason.split('client id list ignoring case').length - 1).toBe(1);
+    const links = r.graph.in(roleId('pinned-list-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(links[0].reason.split('client id list ignoring case').length - 1).toBe(1);
+  });
 });

@@ -35,7 +35,7 @@ import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
-import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
+import { githubSubjectBreadth, oidcSubjectNode } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant, providerIsoMemo } from '../../iso-date.js';
@@ -897,16 +897,14 @@ function addTrust(
             // (fic.ts). A `*` under StringEquals is a literal no token carries.
             const subMatch = match === 'exact' && tp.github && !/[*?]/.test(sub) && githubSubjectBreadth(sub) !== undefined ? 'wildcard' : match;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
-            const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
+            // Named as the Entra transform names the same subject (oidcSubjectNode): the node is shared.
+            const kind = oidcSubjectNode(issuer, sub === '*' ? undefined : sub);
             const ext = b.addNode({
               id: extId,
               kind: 'external',
               provider: 'external',
               type: kind.type,
-              name:
-                kind.type === 'oidc-workload'
-                  ? `${tp.issuer} ${sub === '*' ? '(any subject)' : sub}`
-                  : `${kind.label} ${sub === '*' ? (kind.type === 'github-repo' ? 'any repository' : '(any subject)') : sub}`,
+              name: kind.name,
               nativeId: `${issuer}|${sub}`,
               scope: issuer,
               attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: subMatch, audiences },

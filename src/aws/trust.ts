@@ -252,6 +252,46 @@ function entryAccepts(e: { op: string; values: string[] }, value: string): boole
   return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
 }
 
+/**
+ * Whether a condition on a claim compares without case: every operator naming the key is an
+ * ...IgnoreCase one. The operators of a block are ANDed, so one that compares case decides.
+ */
+export function ignoresCase(operators: readonly string[]): boolean {
+  return operators.length > 0 && operators.every((op) => /ignorecase/i.test(op));
+}
+
+/**
+ * What a token's aud passing STS rests on when the OIDC provider's client id list holds it only in
+ * another case: STS must find the aud in the list, and whether it compares ignoring case is not
+ * documented. Undefined when the list holds it as written, or not in any case.
+ */
+export function clientIdCaseDoubt(aud: string, clientIds: readonly string[]): string | undefined {
+  if (clientIds.includes(aud)) return undefined;
+  const others = clientIds.filter((c) => c.toLowerCase() === aud.toLowerCase());
+  return others.length > 0 ? `STS compares the token's aud ${aud} with the provider's client id list ignoring case, which is not documented: the list holds it only as ${others.join(', ')}` : undefined;
+}
+
+/**
+ * Whether some token a pinned aud condition admits is also one STS takes through an OIDC provider
+ * listing `clientIds`: `yes` when a value is listed as the condition compares it (under
+ * StringEqualsIgnoreCase a token carrying the listed spelling meets the condition, so any case
+ * will do; under StringEquals or StringLike the token carries the value as written, which the
+ * list must hold); `maybe`, with what it rests on, when the list holds a value only in another
+ * case under an operator that compares case (clientIdCaseDoubt); `no` otherwise.
+ */
+export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators'>, clientIds: readonly string[]): { listed: 'yes' | 'no'; doubt?: undefined } | { listed: 'maybe'; doubt: string } {
+  if (ignoresCase(fact.operators)) {
+    const listed = new Set(clientIds.map((c) => c.toLowerCase()));
+    return { listed: fact.values.some((v) => listed.has(v.toLowerCase())) ? 'yes' : 'no' };
+  }
+  if (fact.values.some((v) => clientIds.includes(v))) return { listed: 'yes' };
+  for (const v of fact.values) {
+    const doubt = clientIdCaseDoubt(v, clientIds);
+    if (doubt !== undefined) return { listed: 'maybe', doubt };
+  }
+  return { listed: 'no' };
+}
+
 function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
   if (value === '*') return { type: 'any' };
   const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);

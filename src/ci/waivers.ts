@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { scopeKey, type LegacyFingerprint } from './baseline.js';
-import { quoteInput } from '../reporters/sanitize.js';
+import { quoteInput, safeText } from '../reporters/sanitize.js';
 import { oktaOrigin } from '../graph/ids.js';
 
 /** One accepted risk from the waivers file. */
@@ -54,26 +54,36 @@ export interface WaiverGaps {
 }
 
 /**
- * Whether the gaps could hide a finding the waiver would match. A rule is not run on a scope
- * lacking a capability it requires (its subjects there are unknown), and has no subject where the
- * list of its subjects was not read: only such a gap can hide its finding, and only in a scope the
- * waiver's subject may be in. Its other reads it reports as unknown answers, so any gap keeps the
- * waiver once the rule answered unknown somewhere (a rule may also read another provider's data:
- * an Okta AWS app is linked to AWS roles). A rule that requires nothing declares no capability
- * to rule a gap out: any gap in its providers might. Without a rule to go by (a waiver by
- * fingerprint alone, a rule this version does not ship), any gap might.
+ * The gaps that could hide a finding the waiver would match (none: it is stale). A rule is not
+ * run on a scope lacking a capability it requires (its subjects there are unknown), and has no
+ * subject where the list of its subjects was not read: only such a gap can hide its finding, and
+ * only in a scope the waiver's subject may be in. Its other reads it reports as unknown answers,
+ * so any gap keeps the waiver once the rule answered unknown somewhere (a rule may also read
+ * another provider's data: an Okta AWS app is linked to AWS roles). A rule that requires nothing
+ * declares no capability to rule a gap out: any gap in its providers might. Without a rule to go
+ * by (a waiver by fingerprint alone, a rule this version does not ship), any gap might.
  */
-function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): boolean {
-  if (gaps === undefined || gaps.gaps.length === 0) return false;
-  if (w.ruleId === undefined) return true;
+function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): WaiverGaps['gaps'] {
+  if (gaps === undefined || gaps.gaps.length === 0) return [];
+  if (w.ruleId === undefined) return gaps.gaps;
   const rule = gaps.rule(w.ruleId);
-  if (rule === undefined || gaps.answeredUnknown(w.ruleId)) return true;
+  if (rule === undefined || gaps.answeredUnknown(w.ruleId)) return gaps.gaps;
   const needed = rule.capabilities;
-  if (needed === undefined) return gaps.gaps.some((g) => rule.providers.includes(g.provider));
-  return gaps.gaps.some(
+  if (needed === undefined) return gaps.gaps.filter((g) => rule.providers.includes(g.provider));
+  return gaps.gaps.filter(
     // A per-item record (`okta.groupFilter@<app>`, `entra.groups@<file>`) is a gap in the capability before its `@`.
     (g) => needed.includes(g.capability.split('@')[0]) && subjectMayBeIn(w.subject, g.provider, g.scope),
   );
+}
+
+/**
+ * The gaps that keep a waiver, for its message: the first in coverage order (capability,
+ * provider and scope, so the reader knows what to collect), and how many others there are.
+ */
+function gapsText(gaps: WaiverGaps['gaps']): string {
+  const first = gaps[0];
+  const more = gaps.length - 1;
+  return `not collected: ${safeText(first.capability)} in ${first.provider} ${safeText(first.scope)}${more > 0 ? `, and ${more} other gap${more === 1 ? '' : 's'}` : ''}`;
 }
 
 /**
@@ -376,9 +386,10 @@ export function applyWaivers(
       );
     } else if (!c.expired && c.outgrown === 0 && c.matched === 0) {
       stale.push(c.waiver);
+      const hiding = mayBeHidden(c.waiver, gaps);
       messages.push(
-        mayBeHidden(c.waiver, gaps)
-          ? `${where}: waiver for ${what} matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`
+        hiding.length > 0
+          ? `${where}: waiver for ${what} matches no finding, but collection was incomplete (${gapsText(hiding)}; see coverage): its finding may be unknown in this scan; keep it until a complete scan`
           : `${where}: waiver for ${what} matches no finding (stale); remove it`,
       );
     }

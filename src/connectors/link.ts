@@ -252,7 +252,12 @@ export function linkProviders(b: GraphBuilder): void {
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
         return aws ? { aud, app, ...audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) } : { aud, app };
       });
-      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', resolved).values()) {
+      // A doubt the trust edge already carries (the transform's, for a pinned aud the client id
+      // list holds only in another case) reaches each link through `e.conditional` and its reason:
+      // it is not said a second time.
+      const said = new Set(Array.isArray(e.evidence?.undecided) ? (e.evidence.undecided as unknown[]) : []);
+      const own = resolved.map((r) => (r.doubt !== undefined && said.has(r.doubt) ? { ...r, doubt: undefined } : r));
+      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', own).values()) {
         b.addEdge({
           from: node.id,
           to: target.id,
@@ -282,6 +287,20 @@ export function linkProviders(b: GraphBuilder): void {
         if (resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
           const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
           e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}; ${bars.join('; ')}` } : { ...e.evidence, dead: bars.join('; ') };
+        }
+      }
+      // Every audience a token can meet today rests on a doubt of the audience itself (the client
+      // id list holds the app id only in another case than Entra writes it): then so does every
+      // token of the issuer the trust takes, whoever holds it, and the trust edge (the entry point
+      // of "any other service principal") is as conditional as the links above. Doubts of a
+      // caller (assignments, token version not read) are not the trust's and stay on the links.
+      const open = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
+      if (open.length > 0 && open.every((r) => r.doubt !== undefined)) {
+        const doubts = sortTexts([...new Set(open.map((r) => r.doubt!))]).filter((d) => !said.has(d));
+        if (doubts.length > 0) {
+          e.conditional = true;
+          e.reason = `${e.reason}; only if ${doubts.join(', or if ')}`;
+          e.evidence = { ...e.evidence, undecided: [...said, ...doubts] };
         }
       }
       continue;

@@ -1,4 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
+import { clientIdCaseDoubt, ignoresCase } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -46,8 +47,7 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   const operators = strings(f.operators);
   const values = strings(f.values);
   if (f.status === 'pinned') {
-    const ignoreCase = operators.length > 0 && operators.every((op) => /ignorecase/i.test(op));
-    if (!ignoreCase && token !== aud) {
+    if (!ignoresCase(operators) && token !== aud) {
       return {
         bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(operators)} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
       };
@@ -60,12 +60,8 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   }
   // With no pinned condition the audiences are the client ids themselves.
   const list = f.status === 'pinned' ? clientIds : [aud];
-  if (list && !list.includes(token) && list.some((c) => c.toLowerCase() === token.toLowerCase())) {
-    return {
-      doubt: `STS compares the token's aud ${token} with the provider's client id list ignoring case, which is not documented: the list holds it only as ${list.filter((c) => c.toLowerCase() === token.toLowerCase()).join(', ')}`,
-    };
-  }
-  return {};
+  const doubt = list ? clientIdCaseDoubt(token, list) : undefined;
+  return doubt !== undefined ? { doubt } : {};
 }
 
 /** The trust's operators on the key that compare case, as written. */

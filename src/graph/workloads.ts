@@ -28,6 +28,22 @@ export function classifyWorkload(issuer: string, subject: string | undefined): W
 }
 
 /**
+ * The type and name of the external node of an OIDC subject, `<issuer>|<subject>`. The node is
+ * shared by id between the AWS transform (an IAM role's trust) and the Entra one (an app's
+ * federated credential), and the graph builder keeps the first value it is given: both name it
+ * here, from issuer and subject alone, so the node reads the same whichever provider is
+ * transformed first. `expression` is an Entra claims-matching expression standing for the
+ * subject; neither given is a trust with no sub condition. A GitHub subject is named after
+ * GitHub, a generic issuer by its host (and path), without the scheme.
+ */
+export function oidcSubjectNode(issuer: string, subject: string | undefined, expression?: string): { type: WorkloadKind['type']; name: string } {
+  const kind = classifyWorkload(issuer, subject);
+  const what = subject ?? expression;
+  if (kind.type === 'oidc-workload') return { type: kind.type, name: `${issuer.replace(/^https:\/\//i, '')} ${what ?? '(any subject)'}` };
+  return { type: kind.type, name: `${kind.label} ${what ?? (kind.type === 'github-repo' ? 'any repository' : '(any subject)')}` };
+}
+
+/**
  * Claims of a GitHub Actions `sub` that pin which runs get it: a branch or tag (`ref`), an
  * environment (whose protection rules gate the run), or a workflow file at a ref
  * (`workflow_ref`, `job_workflow_ref`, `sha`). GitHub builds a customised subject from the

@@ -22,7 +22,9 @@ function messagesFor(waivers: string, coverage: CoverageRecord[], rules: RuleSta
 
 const ROLE_WAIVER = '- ruleId: aws-role-unused\n  subject: "arn:aws:iam::111122223333:role/break-glass-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
 const STALE = ': waiver for aws-role-unused on "arn:aws:iam::111122223333:role/break-glass-*" matches no finding (stale); remove it';
-const KEEP = ': waiver for aws-role-unused on "arn:aws:iam::111122223333:role/break-glass-*" matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan';
+/** The message keeping ROLE_WAIVER, naming the gap that keeps it. */
+const KEEP = (gapText: string) =>
+  `: waiver for aws-role-unused on "arn:aws:iam::111122223333:role/break-glass-*" matches no finding, but collection was incomplete (${gapText}; see coverage): its finding may be unknown in this scan; keep it until a complete scan`;
 
 describe('a waiver that matches nothing while collection was incomplete', () => {
   it('is stale when every gap is in a provider its rule does not look at', () => {
@@ -33,7 +35,22 @@ describe('a waiver that matches nothing while collection was incomplete', () => 
   it('is kept when a gap is in a capability its rule requires, in the account its subject names', () => {
     // aws-role-unused requires aws.iam (the roles and their last use).
     const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.iam', '111122223333')], [stats('aws-role-unused', 0)]);
-    expect(messages).toEqual([`${file}:1${KEEP}`]);
+    expect(messages).toEqual([`${file}:1${KEEP('not collected: aws.iam in aws 111122223333')}`]);
+  });
+
+  it('names the gap that keeps it: the first such gap, and how many more there are', () => {
+    // Only the gaps that may hide its finding count: the Entra one does not, the two AWS ones in its account do.
+    const one = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.iam', '111122223333')], [stats('aws-role-unused', 0)]);
+    expect(one.messages[0]).toContain('but collection was incomplete (not collected: aws.iam in aws 111122223333; see coverage): its finding may be unknown');
+    const three = messagesFor(
+      ROLE_WAIVER,
+      [gap('entra', 'entra.credentialSignInActivity'), gap('aws', 'aws.iam', '111122223333'), gap('aws', 'aws.iam', '444455556666'), gap('aws', 'aws.iam@x', '111122223333')],
+      [stats('aws-role-unused', 0)],
+    );
+    expect(three.messages[0]).toContain('(not collected: aws.iam in aws 111122223333, and 1 other gap; see coverage)');
+    // Any gap may hide a waiver by fingerprint: all are counted, the first named.
+    const fp = messagesFor('- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n', [gap('okta', 'okta.apiTokens', 'https://a.okta.example'), gap('entra', 'entra.owners', 't1'), gap('aws', 'aws.iam', '1')]);
+    expect(fp.messages[0]).toContain('(not collected: okta.apiTokens in okta https://a.okta.example, and 2 other gaps; see coverage)');
   });
 
   it('is stale when the gap in its rule’s provider is in a capability the rule does not require', () => {
@@ -84,19 +101,19 @@ describe('a waiver that matches nothing while collection was incomplete', () => 
   it('is kept when its rule answered unknown in this scan, whatever the gap’s provider', () => {
     // A rule can read another provider's data (an Okta AWS app links to AWS roles): its unknowns say so.
     const { file, messages } = messagesFor(ROLE_WAIVER, [gap('entra', 'entra.credentialSignInActivity')], [stats('aws-role-unused', 2)]);
-    expect(messages).toEqual([`${file}:1${KEEP}`]);
+    expect(messages).toEqual([`${file}:1${KEEP('not collected: entra.credentialSignInActivity in entra s1')}`]);
   });
 
   it('is kept when its rule is not known (no provider to rule the gap out)', () => {
     const w = '- ruleId: acme-custom-rule\n  subject: "x-*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
     const { file, messages } = messagesFor(w, [gap('entra', 'entra.owners')]);
-    expect(messages).toEqual([`${file}:1: waiver for acme-custom-rule on "x-*" matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
+    expect(messages).toEqual([`${file}:1: waiver for acme-custom-rule on "x-*" matches no finding, but collection was incomplete (not collected: entra.owners in entra s1; see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
   });
 
   it('by fingerprint alone names no rule, so any gap keeps it', () => {
     const w = '- fingerprint: deadbeef\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
     const { file, messages } = messagesFor(w, [gap('okta', 'okta.apiTokens')]);
-    expect(messages).toEqual([`${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
+    expect(messages).toEqual([`${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (not collected: okta.apiTokens in okta s1; see coverage): its finding may be unknown in this scan; keep it until a complete scan`]);
   });
 
   it('on the demo, whose only gap is in Entra, the AWS role waiver of the review is stale', () => {

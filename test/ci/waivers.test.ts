@@ -303,7 +303,7 @@ describe('applyCiLayer', () => {
     const gap = { provider: 'entra' as const, scope: 't1', capability: 'entra.owners', status: 'missing-permission' as const };
     const partial = report([finding()], { coverage: [gap] });
     expect(applyCiLayer(partial, { waivers: file }, partial.scannedAt, cwd).messages).toEqual([
-      `${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (see coverage): its finding may be unknown in this scan; keep it until a complete scan`,
+      `${file}:1: waiver for fingerprint deadbeef matches no finding, but collection was incomplete (not collected: entra.owners in entra t1; see coverage): its finding may be unknown in this scan; keep it until a complete scan`,
     ]);
     const complete = report([finding()]);
     expect(applyCiLayer(complete, { waivers: file }, complete.scannedAt, cwd).messages).toEqual([`${file}:1: waiver for fingerprint deadbeef matches no finding (stale); remove it`]);

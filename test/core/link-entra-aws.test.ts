@@ -199,6 +199,38 @@ describe('OIDC trusts whose provider does not accept the token', () => {
     expect(f.path![0]).toMatchObject({ conditional: true });
     expect(f.path![0].reason).toMatch(/client id list/);
   });
+
+  it('under StringEqualsIgnoreCase a pinned aud the client id list holds in another case passes: the token carries the listed case', () => {
+    // The provider lists sts.amazonaws.com; a token with that aud meets STS.AMAZONAWS.COM ignoring case.
+    const s = demoSnapshot();
+    const role = (s.files[`aws/${ACCT}/authorization-details.json`] as Json).RoleDetailList.find((r: Json) => r.RoleName === 'github-deploy');
+    const cond = role.AssumeRolePolicyDocument.Statement[0].Condition;
+    const aud = 'token.actions.githubusercontent.com:aud';
+    cond.StringEqualsIgnoreCase = { [aud]: 'STS.AMAZONAWS.COM' };
+    delete cond.StringEquals[aud];
+    if (Object.keys(cond.StringEquals).length === 0) delete cond.StringEquals;
+    const f = ghFinding(scan(s))!;
+    expect(f.path![0].conditional).toBe(false);
+    expect(f.path![0].reason).not.toMatch(/client id list/);
+    // Near miss: StringEquals compares case, and STS's own comparison of the list is not
+    // documented: a possibility that rests on it, not a trust no token passes.
+    const t = demoSnapshot();
+    const c2 = (t.files[`aws/${ACCT}/authorization-details.json`] as Json).RoleDetailList.find((r: Json) => r.RoleName === 'github-deploy').AssumeRolePolicyDocument.Statement[0].Condition;
+    c2.StringEquals[aud] = 'STS.AMAZONAWS.COM';
+    const g = ghFinding(scan(t))!;
+    expect(g.path![0].conditional).toBe(true);
+    expect(g.path![0].reason).toMatch(/only if STS compares the token's aud STS\.AMAZONAWS\.COM with the provider's client id list ignoring case/);
+    expect(g.path![0].reason).not.toMatch(/no such token is accepted today/);
+  });
+
+  it('an Entra app id in upper case under StringEqualsIgnoreCase, listed in lower case, links the app firmly', () => {
+    // The provider lists the app id as Entra writes it; before, the upper-case value read as "not in the list".
+    const r = scan(withRole('ic-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: OPS_AGENT_APPID.toUpperCase() } }));
+    expect(r.graph.in(roleId('ic-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    const fed = r.graph.in(roleId('ic-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.conditional).toBeFalsy();
+    expect(fed.reason).not.toMatch(/client id list/);
+  });
 });
 
 it('an Entra app\'s link into a role inherits the doubt of the trust it rides on', () => {
@@ -408,5 +440,39 @@ describe('the case of an app id in the aud condition', () => {
     expect(links.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
     expect(links[0].reason).toMatch(/client id list/);
     expect(federation(r, 'list-role').evidence?.dead).toBeUndefined();
+  });
+
+  it('the same doubt makes the issuer\'s own edge into the role conditional, so its paths are possibilities', () => {
+    // ops-agent-role with no aud condition, its provider listing the app id only in upper case:
+    // every token the tenant issues for Ops Agent carries the lower-case id.
+    const doubtful = (list: string[]): Snapshot => {
+      const s = opsTrust({}, UPPER);
+      (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = list;
+      return s;
+    };
+    const r = scan(doubtful([UPPER]));
+    const e = federation(r, 'ops-agent-role');
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toMatch(new RegExp(`only if STS compares the token's aud ${OPS_AGENT_APPID} with the provider's client id list ignoring case`));
+    expect(e.evidence?.undecided).toEqual([expect.stringMatching(/client id list ignoring case/)]);
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === `sts.windows.net/${TENANT}/ (any subject)`);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const f of paths) expect(f.message).toMatch(/may reach/);
+    // Near miss: the list also holds the id as Entra writes it, so some token passes as written.
+    const firm = federation(scan(doubtful([UPPER, OPS_AGENT_APPID])), 'ops-agent-role');
+    expect(firm.conditional).toBeFalsy();
+    expect(firm.reason).not.toMatch(/only if/);
+  });
+
+  it('a doubt the trust edge already says (a pinned aud listed only in another case) is said once on the link', () => {
+    const s = withRole('pinned-list-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID } });
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = [UPPER];
+    const r = scan(s);
+    const e = federation(r, 'pinned-list-role');
+    expect(e.conditional).toBe(true);
+    expect(e.reason.split('client id list ignoring case').length - 1).toBe(1);
+    const links = r.graph.in(roleId('pinned-list-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(links[0].reason.split('client id list ignoring case').length - 1).toBe(1);
   });
 });

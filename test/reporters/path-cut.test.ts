@@ -76,7 +76,7 @@ describe('the cut of a path from a pinned federation', () => {
   const broad = report.findings.find((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'GitHub repo:northwind/*')!;
 
   it('the demo: the main-branch workflow path carries its exact subject, the broad one does not', () => {
-    expect(pinned.subject.name).toBe('northwind/infra (repo:northwind/infra:ref:refs/heads/main)');
+    expect(pinned.subject.name).toBe('GitHub repo:northwind/infra:ref:refs/heads/main');
     expect(pinned.path![0]).toMatchObject({ type: 'FEDERATES_TO', subjectMatch: 'exact' });
     expect(pinned.path![1]).toMatchObject({ type: 'HAS_ROLE', fromName: 'Infra Deployer', toName: 'Application Administrator' });
     expect(broad.path![0]).toMatchObject({ type: 'FEDERATES_TO', subjectMatch: 'wildcard' });

@@ -30,11 +30,12 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
+import { pinnedAudienceListed } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
-import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
+import { githubSubjectBreadth, oidcSubjectNode } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant, providerIsoMemo } from '../../iso-date.js';
@@ -874,14 +875,20 @@ function addTrust(
           const audiences = tp.audience.status === 'pinned' ? tp.audience.values : (provider?.clientIds ?? []);
           // STS accepts a web identity token only through an OIDC provider of the account whose
           // client id list holds the token's aud: a trust that cannot pass is a possibility (the
-          // provider can be re-created or edited), not a path.
+          // provider can be re-created or edited), not a path. The condition's operator decides
+          // which spellings of a value a token may carry (pinnedAudienceListed); one the list
+          // holds only in another case rests on STS's comparison, which is not documented.
+          const listed = oidcRead && provider && tp.audience.status === 'pinned' ? pinnedAudienceListed(tp.audience, provider.clientIds) : undefined;
           const blocked = !oidcRead
             ? undefined
             : !provider
               ? `; but the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
-              : tp.audience.status === 'pinned' && !tp.audience.values.some((v) => provider.clientIds.includes(v))
+              : listed?.listed === 'no'
                 ? `; but the provider's client id list (${provider.clientIds.join(', ') || 'empty'}) holds none of those audiences, so no such token is accepted today`
-                : undefined;
+                : listed?.doubt !== undefined
+                  ? `; only if ${listed.doubt}`
+                  : undefined;
+          const undecided = listed?.doubt !== undefined ? [...g.undecided, listed.doubt] : g.undecided;
           const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
           const match = subjectMatchOf(tp.subject.status);
           for (const sub of subjects) {
@@ -890,16 +897,14 @@ function addTrust(
             // (fic.ts). A `*` under StringEquals is a literal no token carries.
             const subMatch = match === 'exact' && tp.github && !/[*?]/.test(sub) && githubSubjectBreadth(sub) !== undefined ? 'wildcard' : match;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
-            const kind = classifyWorkload(issuer, sub === '*' ? undefined : sub);
+            // Named as the Entra transform names the same subject (oidcSubjectNode): the node is shared.
+            const kind = oidcSubjectNode(issuer, sub === '*' ? undefined : sub);
             const ext = b.addNode({
               id: extId,
               kind: 'external',
               provider: 'external',
               type: kind.type,
-              name:
-                kind.type === 'oidc-workload'
-                  ? `${tp.issuer} ${sub === '*' ? '(any subject)' : sub}`
-                  : `${kind.label} ${sub === '*' ? (kind.type === 'github-repo' ? 'any repository' : '(any subject)') : sub}`,
+              name: kind.name,
               nativeId: `${issuer}|${sub}`,
               scope: issuer,
               attrs: { issuer, subject: sub === '*' ? undefined : sub, subjectMatch: subMatch, audiences },
@@ -912,7 +917,7 @@ function addTrust(
               hidden: true,
               ...(blocked || g.conditional ? { conditional: true } : {}),
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
-              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(g.undecided.length ? { undecided: g.undecided } : {}) },
+              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(undecided.length ? { undecided } : {}) },
             });
             addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,

@@ -1,4 +1,4 @@
-import { classifyWorkload, githubSubjectBreadth } from '../../graph/workloads.js';
+import { githubSubjectBreadth } from '../../graph/workloads.js';
 import type { FederationInfo } from '../../graph/model.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -91,17 +91,6 @@ function assessPlain(issuer: string, subject: string): SubjectAssessment {
 export function isGithubIssuer(issuer: string): boolean {
   const i = issuer.replace(/\/+$/, '').toLowerCase();
   return i === GITHUB_ISSUER || /^https:\/\/token\.actions\.githubusercontent\.com\/[^/]+$/.test(i);
-}
-
-/** The workload a FIC trusts, for the external node: a GitHub repository or another OIDC workload. */
-export function workloadOf(issuer: string, subject: string | undefined, expression: string | undefined): { type: string; name: string } {
-  const key = subject ?? expression ?? '(subject not read)';
-  if (isGithubIssuer(issuer)) {
-    const m = /repo:([^:'"\s*]+(?:\*)?)/.exec(key);
-    return { type: 'github-repo', name: m ? `${m[1]} (${key})` : key };
-  }
-  const kind = classifyWorkload(issuer, subject);
-  return { type: kind.type, name: kind.type === 'oidc-workload' ? `${key} @ ${issuer}` : `${kind.label} ${key}` };
 }
 
 export function sameIssuer(a: string, b: string): boolean {

@@ -2,7 +2,8 @@ import { ids } from '../../graph/ids.js';
 import type { CredentialType, GraphNode } from '../../graph/model.js';
 import type { Reader } from '../../snapshot/shape.js';
 import { isObject } from '../../snapshot/shape.js';
-import { assessSubject, workloadOf } from './fic.js';
+import { assessSubject } from './fic.js';
+import { oidcSubjectNode } from '../../graph/workloads.js';
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { parseDate } from '../../iso-date.js';
 import { collectedAtMs } from '../../snapshot/snapshot.js';
@@ -246,7 +247,10 @@ export function addFederatedCredentials(ctx: EntraContext): void {
         reason: `federated credential "${name}" on ${owner.name} trusts ${issuer} (${verdict.note})`,
         hidden: true,
       });
-      const workload = workloadOf(issuer, subject, expression);
+      // Named from issuer and subject as the AWS transform names the subject an IAM role trusts
+      // (oidcSubjectNode): the node is shared by id, and the first to add it would name it. A
+      // credential with neither subject nor expression was not read (Entra requires one).
+      const workload = oidcSubjectNode(issuer, subject, expression ?? (subject === undefined ? '(subject not read)' : undefined));
       // The native id is the pair a trust names, issuer and subject (the tail of the id), as the
       // AWS transform writes it for the workload an IAM role trusts: the node is shared by id, so
       // the first transform to add it decided which form a report showed; and a subject alone

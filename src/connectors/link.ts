@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
-import { audienceVerdict } from '../graph/entra-audience.js';
+import { audienceVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { sortTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -244,8 +244,7 @@ export function linkProviders(b: GraphBuilder): void {
       // app meets its aud condition (operator, case) and the provider's client id list (read on
       // the role). An Entra app's federated credential is matched by Entra, not by these rules.
       const aws = target.provider === 'aws';
-      const listed = (target.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(e.evidence?.provider)];
-      const clientIds = Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
+      const clientIds = trustClientIds(target, e.evidence);
       const resolved = audiences.map((aud): EntraAudience => {
         const app = audienceApp(tenant, aud);
         if (!app) return { aud };

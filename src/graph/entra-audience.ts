@@ -64,6 +64,15 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   return doubt !== undefined ? { doubt } : {};
 }
 
+/**
+ * The client ids of the OIDC provider an IAM role's trust edge (FEDERATES_TO) names, as the AWS
+ * transform keeps them on the role (`oidcClientIds`, by provider ARN); undefined when not read.
+ */
+export function trustClientIds(role: { attrs: Record<string, unknown> }, evidence: Record<string, unknown> | undefined): string[] | undefined {
+  const listed = (role.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(evidence?.provider)];
+  return Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
+}
+
 /** The trust's operators on the key that compare case, as written. */
 function caseOperators(ops: readonly string[]): string {
   const names = [...new Set(ops)].filter((op) => !/ignorecase/i.test(op));

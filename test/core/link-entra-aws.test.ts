@@ -458,10 +458,17 @@ describe('the case of an app id in the aud condition', () => {
     const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === `sts.windows.net/${TENANT}/ (any subject)`);
     expect(paths.length).toBeGreaterThan(0);
     for (const f of paths) expect(f.message).toMatch(/may reach/);
+    // The rule judging the trust says the same doubt, as the paths say "may reach".
+    const open = openFindings(r, 'ops-agent-role');
+    expect(open).toHaveLength(1);
+    expect(open[0].message).toMatch(new RegExp(`; the role may accept such a token, only if STS compares the token's aud ${OPS_AGENT_APPID} with the provider's client id list ignoring case`));
+    expect(open[0].evidence.undecided).toEqual(e.evidence?.undecided);
     // Near miss: the list also holds the id as Entra writes it, so some token passes as written.
-    const firm = federation(scan(doubtful([UPPER, OPS_AGENT_APPID])), 'ops-agent-role');
+    const firmScan = scan(doubtful([UPPER, OPS_AGENT_APPID]));
+    const firm = federation(firmScan, 'ops-agent-role');
     expect(firm.conditional).toBeFalsy();
     expect(firm.reason).not.toMatch(/only if/);
+    expect(openFindings(firmScan, 'ops-agent-role')[0].message).not.toMatch(/may accept/);
   });
 
   it('a doubt the trust edge already says (a pinned aud listed only in another case) is said once on the link', () => {
@@ -474,5 +481,10 @@ describe('the case of an app id in the aud condition', () => {
     const links = r.graph.in(roleId('pinned-list-role'), 'CAN_ASSUME');
     expect(links.map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, true]]);
     expect(links[0].reason.split('client id list ignoring case').length - 1).toBe(1);
+    // And once in the rule's finding.
+    const f = openFindings(r, 'pinned-list-role');
+    expect(f).toHaveLength(1);
+    expect(f[0].message.split('client id list ignoring case').length - 1).toBe(1);
+    expect(f[0].message).toMatch(/the role may accept such a token, only if/);
   });
 });

@@ -228,3 +228,50 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(unread.findings[0].message).toMatch(/requestedAccessTokenVersion of Ops Agent was not read/);
   });
 });
+
+describe('nhi-entra-token-any-app-assumes-aws-role: the client id list holding the app id only in another case', () => {
+  // Entra writes an app id in aud in lower case; STS must find the aud in the OIDC provider's
+  // client id list, and whether it compares that list ignoring case is not documented. The linker
+  // makes such a trust conditional (its paths "may reach"): the finding says the same doubt.
+  const PROVIDER = `arn:aws:iam::111122223333:oidc-provider/sts.windows.net/${T}/`;
+  function trust(opts: { audience: Record<string, unknown>; audiences: string[]; clientIds: string[]; subject?: string }) {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false, accessTokenVersion: 1 } }));
+    const sub = opts.subject ? { subject: opts.subject, subjectMatch: 'wildcard' } : { subjectMatch: 'missing' };
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, ...sub, audiences: opts.audiences } }));
+    b.addNode(node('role', { name: 'ops-agent-role', attrs: { oidcClientIds: { [PROVIDER]: opts.clientIds } } }));
+    b.addNode(node('secrets', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO', { evidence: { provider: PROVIDER, audience: opts.audience, audiences: opts.audiences } }));
+    b.addEdge(edge('role', 'secrets', 'GRANTED'));
+    return runRule(rule, b.build(), { now }).findings;
+  }
+  const none = { key: `sts.windows.net/${T}/:aud`, status: 'missing', values: [], operators: [] };
+  const pinned = { key: `sts.windows.net/${T}/:aud`, status: 'pinned', values: ['app-guid'], operators: ['StringEquals'] };
+  const doubt = /the role may accept such a token, only if STS compares the token's aud app-guid with the provider's client id list ignoring case, which is not documented: the list holds it only as APP-GUID$/;
+
+  it('with no aud condition, a list holding only the upper-case app id: the finding says the role may accept the token, and on what', () => {
+    const f = trust({ audience: none, audiences: ['APP-GUID'], clientIds: ['APP-GUID'] });
+    expect(f.map((x) => x.messageId)).toEqual(['open']);
+    expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment, so any service principal of the tenant can get such a token; /);
+    expect(f[0].message).toMatch(doubt);
+    expect(f[0].evidence.undecided).toEqual([expect.stringMatching(/^STS compares the token's aud app-guid with the provider's client id list ignoring case/)]);
+    // Near miss: the list holds the id as Entra writes it too, so some token passes as written.
+    const firm = trust({ audience: none, audiences: ['APP-GUID', 'app-guid'], clientIds: ['APP-GUID', 'app-guid'] });
+    expect(firm.map((x) => x.messageId)).toEqual(['open']);
+    expect(firm[0].message).not.toMatch(/may accept|client id list/);
+    expect(firm[0].evidence.undecided).toBeUndefined();
+  });
+
+  it('a pinned aud the client id list holds only in upper case, and a sub pattern: the same doubt', () => {
+    const f = trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['APP-GUID'] });
+    expect(f[0].message).toMatch(doubt);
+    const p = trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['APP-GUID'], subject: 'c808fcb1-*' });
+    expect(p.map((x) => x.messageId)).toEqual(['pattern']);
+    expect(p[0].message).toMatch(doubt);
+    expect(p[0].evidence.undecided).toHaveLength(1);
+    // Near miss: listed as written.
+    expect(trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['app-guid'] })[0].message).not.toMatch(/may accept/);
+  });
+});

@@ -1,6 +1,6 @@
 // The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
 // sovereign-cloud tenant trusted for any app is the same risk.
-import { audienceVerdict, defineRule, ENTRA_ISSUER, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
+import { audienceVerdict, defineRule, ENTRA_ISSUER, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. STS also needs the token\'s aud in the OIDC provider\'s client id list, and whether it compares that list ignoring case is not documented: when the list holds the app id only in another case than Entra writes it (for every audience of the apps named), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach". A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach". A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -37,16 +37,17 @@ export default defineRule({
     // a v2 token's aud is always the app id (Microsoft identity platform, access token claims reference).
     const v2 = /\/v2\.0\/?$/i.test(issuer);
     // A token of the app must also meet the aud condition as the trust writes it: an app id in
-    // upper case under StringEquals meets none, as the linker judges it (audienceVerdict). What
-    // it may rest on (the provider's client id list holding the app id only in another case) is
-    // returned: the linker makes the trust conditional on it, and the finding says it.
+    // upper case under StringEquals meets none. Both as the linker judges them (tokenVersionVerdict,
+    // audienceVerdict). What it may rest on (the app's token version not read, the provider's
+    // client id list holding the app id only in another case) is returned: the linker makes the
+    // trust conditional on it, and the finding says it.
     const carries = (app: GraphNode, aud: string, fact: unknown, clientIds: readonly string[] | undefined): { doubt?: string } | undefined => {
-      const version = app.attrs.accessTokenVersion;
       const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
-      const verdict = audienceVerdict(aud, appId, app.name, fact, clientIds);
-      if (verdict.bar !== undefined) return undefined;
-      const met = version === undefined || (version === (v2 ? 2 : 1) && (!v2 || aud.toLowerCase() === appId?.toLowerCase()));
-      return met ? { doubt: verdict.doubt } : undefined;
+      const version = tokenVersionVerdict(aud, app, v2);
+      const condition = audienceVerdict(aud, appId, app.name, fact, clientIds);
+      if (version.bar !== undefined || condition.bar !== undefined) return undefined;
+      const doubts = [version.doubt, condition.doubt].filter((d): d is string => d !== undefined);
+      return { doubt: doubts.length > 0 ? doubts.join(', and ') : undefined };
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
@@ -98,11 +99,10 @@ export default defineRule({
       // saying it "does not require app-role assignment" would be false.
       const opening = apps.filter((a) => a.attrs.appRoleAssignmentRequired === false);
       const names = opening.map((a) => a.name).join(', ');
-      const unread = opening.filter((a) => a.attrs.accessTokenVersion === undefined).map((a) => a.name);
-      const version = unread.length > 0 ? ` (if its tokens carry this issuer: the api.requestedAccessTokenVersion of ${unread.join(', ')} was not read)` : '';
-      // Every audience of the opening apps rests on the client id list's case: so does every token
-      // that opens the role, and the linker's trust edge is conditional (paths from the issuer "may
-      // reach"). One audience taken as written decides it, and then nothing is said.
+      // Every audience of the opening apps rests on something not known (the token version, the
+      // client id list's case): so does every token that opens the role, and the linker's trust
+      // edge is conditional (paths from the issuer "may reach"). One audience without a doubt
+      // decides it, and then nothing is said.
       const opened = carried.filter((c) => opening.includes(c.app));
       const undecided = opened.length > 0 && opened.every((c) => c.doubt !== undefined) ? [...new Set(opened.map((c) => c.doubt!))].sort() : [];
       const doubtNote = undecided.length > 0 ? `; the role may accept such a token, only if ${undecided.join(', or if ')}` : '';
@@ -128,7 +128,7 @@ export default defineRule({
           ),
         ];
         const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
-        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${version}${offNote}${doubtNote}`;
+        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}`;
         ctx.report({
           messageId: 'pattern',
           key: role.id,
@@ -138,7 +138,7 @@ export default defineRule({
         });
         continue;
       }
-      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${version}${offNote}${doubtNote}`;
+      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${doubtNote}${offNote}`;
       ctx.report({
         messageId: 'open',
         key: role.id,

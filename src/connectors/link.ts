@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
-import { audienceVerdict, trustClientIds } from '../graph/entra-audience.js';
+import { audienceVerdict, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { sortTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -152,7 +152,7 @@ export function linkProviders(b: GraphBuilder): void {
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
    */
-  const entraCallers = (tenant: string, v2: boolean, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[]): Map<string, EntraCaller> => {
+  const entraCallers = (tenant: string, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[]): Map<string, EntraCaller> => {
     const found = new Map<string, EntraCaller>();
     const add = (node: GraphNode, why: string, doubt: string | undefined): void => {
       const prior = found.get(node.id);
@@ -164,8 +164,7 @@ export function linkProviders(b: GraphBuilder): void {
     const pattern = subject && !exact ? compileWildcard(globTokens(subject)) : undefined;
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
     const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
-    const wanted = v2 ? 2 : 1;
-    for (const { aud, app, bar, doubt: audDoubt } of audiences) {
+    for (const { aud, app, bar, doubts } of audiences) {
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -176,19 +175,11 @@ export function linkProviders(b: GraphBuilder): void {
       // federates no one (narrowSamlAssignments). nhi-entra-token-any-app-assumes-aws-role reports
       // an open trust on it as dormant all the same.
       if (app.enabled === false) continue;
-      // No token of the app meets the trust's aud condition (the case of its app id, a pattern).
+      // No token of the issuer carries the audience (its app's token version) or meets the trust's
+      // aud condition (the case of its app id, a pattern): it names no one.
       if (bar !== undefined) continue;
-      // The version of the resource app's tokens fixes their issuer; a v2 token's aud is always
-      // the app id (Access token claims reference, aud and iss). A trust no token meets names no one.
-      const version = app.attrs.accessTokenVersion;
-      if (version !== undefined && version !== wanted) continue;
-      if (v2 && (typeof app.attrs.appId !== 'string' || aud.toLowerCase() !== app.attrs.appId.toLowerCase())) continue;
-      const versionDoubt = joinDoubts(
-        version === undefined
-          ? `${app.name} asks for v${wanted} tokens, which the ${v2 ? 'login.microsoftonline.com/<tenant>/v2.0' : 'sts.windows.net/<tenant>/'} issuer signs (its api.requestedAccessTokenVersion was not read)`
-          : undefined,
-        audDoubt,
-      );
+      // What every token for the audience rests on (its version not read, the client id list's case).
+      const audienceDoubt = doubts.length > 0 ? doubts.join(', and ') : undefined;
       const required = app.attrs.appRoleAssignmentRequired;
       const readOk = readAssignments(tenant);
       // The index of every app-role assignment (one pass over the grants) only when an app may
@@ -199,18 +190,18 @@ export function linkProviders(b: GraphBuilder): void {
         if (!readOk) {
           // Which SPs hold one is not known: those the sub condition names may, each conditionally.
           // Without a sub condition the trust's own entry point stands for them.
-          const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, versionDoubt);
+          const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, audienceDoubt);
           if (pinned) add(pinned, `${subWhy}; ${audWhy}`, unread);
           else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
           continue;
         }
-        for (const sp of holders ?? []) if (admits(sp)) add(sp, `${subWhy}; ${audWhy}, and it holds one`, versionDoubt);
+        for (const sp of holders ?? []) if (admits(sp)) add(sp, `${subWhy}; ${audWhy}, and it holds one`, audienceDoubt);
         continue;
       }
       // Not required, or not known: any SP can get the token, if it is not required. One holding an
       // assignment to the app can either way.
       const open = (sp: GraphNode): string | undefined =>
-        joinDoubts(required === undefined && !holders?.has(sp) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, versionDoubt);
+        joinDoubts(required === undefined && !holders?.has(sp) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, audienceDoubt);
       const audWhy = `aud ${aud} is ${app.name}${required === false ? ', which does not require app-role assignment' : ''}`;
       if (pinned) add(pinned, `${subWhy}; ${audWhy}`, open(pinned));
       else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, open(sp));
@@ -240,23 +231,29 @@ export function linkProviders(b: GraphBuilder): void {
     const entra = ENTRA_ISSUER.exec(issuer);
     if (entra && entraTenants.has(entra[1].toLowerCase())) {
       const tenant = entra[1].toLowerCase();
-      // Each audience with the app it names and, for an IAM role's trust, whether a token of that
-      // app meets its aud condition (operator, case) and the provider's client id list (read on
-      // the role). An Entra app's federated credential is matched by Entra, not by these rules.
+      // Each audience with the app it names; whether a token of the issuer carries it at all (the
+      // app's token version); and, for an IAM role's trust, whether a token of that app meets its
+      // aud condition (operator, case) and the provider's client id list (read on the role). An
+      // Entra app's federated credential is matched by Entra, not by the AWS rules.
       const aws = target.provider === 'aws';
+      const v2 = /\/v2\.0\/?$/i.test(issuer);
       const clientIds = trustClientIds(target, e.evidence);
       const resolved = audiences.map((aud): EntraAudience => {
         const app = audienceApp(tenant, aud);
-        if (!app) return { aud };
+        if (!app) return { aud, doubts: [] };
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
-        return aws ? { aud, app, ...audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) } : { aud, app };
+        const version = tokenVersionVerdict(aud, app, v2);
+        const condition = aws ? audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) : {};
+        // A token of the other version never reaches the aud condition: its bar is the one said.
+        const doubts = [version.doubt, condition.doubt].filter((d): d is string => d !== undefined);
+        return { aud, app, bar: version.bar ?? condition.bar, doubts };
       });
       // A doubt the trust edge already carries (the transform's, for a pinned aud the client id
       // list holds only in another case) reaches each link through `e.conditional` and its reason:
       // it is not said a second time.
       const said = new Set(Array.isArray(e.evidence?.undecided) ? (e.evidence.undecided as unknown[]) : []);
-      const own = resolved.map((r) => (r.doubt !== undefined && said.has(r.doubt) ? { ...r, doubt: undefined } : r));
-      for (const { node, why, doubt } of entraCallers(tenant, /\/v2\.0\/?$/i.test(issuer), subject, subjectMatch === 'exact', own).values()) {
+      const own = resolved.map((r) => ({ ...r, doubts: r.doubts.filter((d) => !said.has(d)) }));
+      for (const { node, why, doubt } of entraCallers(tenant, subject, subjectMatch === 'exact', own).values()) {
         b.addEdge({
           from: node.id,
           to: target.id,
@@ -267,35 +264,32 @@ export function linkProviders(b: GraphBuilder): void {
           evidence: { issuer, subject: subject ?? null, audiences, via: ext.id },
         });
       }
-      // Every audience an app of the tenant whose service principal is disabled: Entra gives no
-      // one a token the trust accepts (AADSTS500014) until one is re-enabled, so no path starts
-      // at the issuer through it. The edge stays (the trust is a fact, and the rule judging it
-      // reports it as dormant); the path search reads the mark (pathFollows, analyze.ts).
-      const apps = resolved.map((r) => r.app);
+      // An audience no token meets (its app's tokens are the other version, or the aud condition
+      // turns the app id away: in upper case under StringEquals) is a fact of the trust worth saying
+      // where the trust is shown. An app whose service principal is disabled gives no one a token
+      // (AADSTS500014) until it is re-enabled. When every audience is one or the other, no path
+      // starts at the issuer through the trust: dormant if re-enabling an app opens it, otherwise
+      // dead until the trust policy or an app's token version is edited. The edge stays (the trust
+      // is a fact, and the rule judging it reports it as dormant); the path search reads either
+      // mark (pathFollows, analyze.ts).
       const bars = sortTexts([...new Set(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])))]);
       const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
-      if (apps.length > 0 && apps.every((app) => app?.enabled === false)) {
-        e.evidence = { ...e.evidence, dormant: disabled(apps) };
-      } else if (bars.length > 0) {
-        // An audience no token of its app meets (an app id in upper case under StringEquals) is a
-        // fact of the trust worth saying where the trust is shown. When every audience is such
-        // or disabled, no token meets the trust at all: dormant if re-enabling an app opens it,
-        // otherwise dead until the trust policy is edited (no change in the tenant opens it).
-        // The path search reads either mark.
-        e.reason = `${e.reason}; but ${bars.join('; ')}`;
-        if (resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
-          const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
-          e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}; ${bars.join('; ')}` } : { ...e.evidence, dead: bars.join('; ') };
-        }
+      if (bars.length > 0) e.reason = `${e.reason}; but ${bars.join('; ')}`;
+      if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
+        const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
+        const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
+        e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
       }
-      // Every audience a token can meet today rests on a doubt of the audience itself (the client
-      // id list holds the app id only in another case than Entra writes it): then so does every
-      // token of the issuer the trust takes, whoever holds it, and the trust edge (the entry point
-      // of "any other service principal") is as conditional as the links above. Doubts of a
-      // caller (assignments, token version not read) are not the trust's and stay on the links.
+      // Every audience a token can meet today rests on a doubt of the audience itself (its app's
+      // token version was not read, or the client id list holds the app id only in another case
+      // than Entra writes it): then so does every token of the issuer the trust takes, whoever
+      // holds it, and the trust edge (the entry point of "any other service principal") is as
+      // conditional as the links above. Doubts of a caller (assignments not read) are not the
+      // trust's and stay on the links. One the edge already says (the transform's) is not repeated.
       const open = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
-      if (open.length > 0 && open.every((r) => r.doubt !== undefined)) {
-        const doubts = sortTexts([...new Set(open.map((r) => r.doubt!))]).filter((d) => !said.has(d));
+      if (open.length > 0 && open.every((r) => r.doubts.length > 0)) {
+        const unsaid = open.map((r) => r.doubts.filter((d) => !said.has(d)));
+        const doubts = sortTexts([...new Set(unsaid.flatMap((d) => (d.length > 0 ? [d.join(', and ')] : [])))]);
         if (doubts.length > 0) {
           e.conditional = true;
           e.reason = `${e.reason}; only if ${doubts.join(', or if ')}`;
@@ -342,12 +336,16 @@ interface EntraCaller {
   doubt?: string;
 }
 
-/** One audience of an Entra trust: the app of the scanned tenant it names, and its verdict (audienceVerdict). */
+/**
+ * One audience of an Entra trust: the app of the scanned tenant it names, and its verdict
+ * (tokenVersionVerdict, then audienceVerdict): why no token meets it, or what every token for it
+ * rests on that is not known.
+ */
 interface EntraAudience {
   aud: string;
   app?: GraphNode;
   bar?: string;
-  doubt?: string;
+  doubts: string[];
 }
 
 /** Two reasons an edge may not hold, either or both absent. */

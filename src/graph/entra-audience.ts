@@ -65,6 +65,34 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
 }
 
 /**
+ * Whether a token of the trust's issuer can carry `aud` for `app` at all, whoever asks for it, and
+ * whether an IAM role's or an Entra app's trust: the app's api.requestedAccessTokenVersion decides
+ * the version of its tokens, whatever endpoint the caller used, and so their issuer (v1
+ * `sts.windows.net/<tenant>/`, v2 `login.microsoftonline.com/<tenant>/v2.0`, or a national cloud's
+ * host, told by the `/v2.0`); a v2 token's aud is always the app id, never an App ID URI (Microsoft
+ * identity platform, access token claims reference, aud and iss). A version not read is a doubt
+ * of every token for the audience, not a bar. `v2`: the issuer is a v2 one.
+ */
+export function tokenVersionVerdict(aud: string, app: { name: string; attrs: Record<string, unknown> }, v2: boolean): AudienceVerdict {
+  const wanted = v2 ? 2 : 1;
+  const version = app.attrs.accessTokenVersion;
+  const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
+  if (version !== undefined && version !== wanted) {
+    return { bar: `${app.name} asks for v${String(version)} tokens, which the ${versionIssuer(version === 2)} issuer signs, so no token of this one carries aud ${aud}` };
+  }
+  if (v2 && aud.toLowerCase() !== appId?.toLowerCase()) {
+    return { bar: `aud ${aud} is an App ID URI of ${app.name}, and a v2 token's aud is always the app id, so no token of this issuer carries it` };
+  }
+  if (version === undefined) return { doubt: `${app.name} asks for v${wanted} tokens, which the ${versionIssuer(v2)} issuer signs (its api.requestedAccessTokenVersion was not read)` };
+  return {};
+}
+
+/** The issuer of one token version, as the global cloud names it (the tenant left as a placeholder). */
+function versionIssuer(v2: boolean): string {
+  return v2 ? 'login.microsoftonline.com/<tenant>/v2.0' : 'sts.windows.net/<tenant>/';
+}
+
+/**
  * The client ids of the OIDC provider an IAM role's trust edge (FEDERATES_TO) names, as the AWS
  * transform keeps them on the role (`oidcClientIds`, by provider ARN); undefined when not read.
  */

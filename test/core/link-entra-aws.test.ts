@@ -319,6 +319,101 @@ describe('Entra token versions: a trust names the issuer of one version', () => 
     expect(links.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
     expect(links[0].reason).toMatch(/requestedAccessTokenVersion/);
   });
+
+  // An audience no token of the trust's issuer carries (its app's tokens are the other version, or
+  // it is an App ID URI, which a v2 token never carries) is as dead as one the aud condition turns
+  // away: a trust left with only such audiences is no path from the issuer. A version not read is
+  // a doubt of the audience (every token of the issuer for it rests on it), not a bar.
+  const trustEdge = (r: ReturnType<typeof scan>) => r.graph.in(roleId('cloud-role'), 'FEDERATES_TO')[0];
+  const issuerPaths = (r: ReturnType<typeof scan>, issuer: string) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === `${issuer} (any subject)`);
+
+  it('a trust whose only audience app asks for the other version is dead: no path from the issuer', () => {
+    const r = scan(roleTrustingIssuer(V2));
+    const e = trustEdge(r);
+    expect(e.evidence?.dead).toMatch(/Ops Agent asks for v1 tokens, which the sts\.windows\.net\/<tenant>\/ issuer signs/);
+    expect(e.reason).toMatch(/; but Ops Agent asks for v1 tokens/);
+    expect(issuerPaths(r, V2)).toEqual([]);
+    // v1 issuer, app asking for v2 tokens: the same.
+    const s1 = roleTrustingIssuer(ISSUER);
+    setTokenVersion(s1, OPS_AGENT_APPID, 2);
+    expect(trustEdge(scan(s1)).evidence?.dead).toMatch(/Ops Agent asks for v2 tokens/);
+    // Near miss: the app asks for v2 tokens; the trust is open and the issuer reaches the role's jewels.
+    const s = roleTrustingIssuer(V2);
+    setTokenVersion(s, OPS_AGENT_APPID, 2);
+    const open = scan(s);
+    expect(trustEdge(open).evidence?.dead).toBeUndefined();
+    expect(trustEdge(open).conditional).toBeFalsy();
+    expect(issuerPaths(open, V2).length).toBeGreaterThan(0);
+  });
+
+  it('an App ID URI on the v2 issuer is dead whatever the version: a v2 token\'s aud is the app id', () => {
+    const s = roleTrustingIssuer(V2);
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'cloud-role').AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${V2}:aud`]: 'api://ops-agent' } };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === V2)!.ClientIDList.push('api://ops-agent');
+    const sps = (s.files['entra/servicePrincipals.json'] as Json).value ?? s.files['entra/servicePrincipals.json'];
+    (sps as Json[]).find((x) => x.appId === OPS_AGENT_APPID)!.servicePrincipalNames = [OPS_AGENT_APPID, 'api://ops-agent'];
+    for (const version of [2, undefined]) {
+      setTokenVersion(s, OPS_AGENT_APPID, version);
+      const r = scan(s);
+      expect([version, trustEdge(r).evidence?.dead]).toEqual([version, expect.stringMatching(/aud api:\/\/ops-agent is an App ID URI of Ops Agent/)]);
+      expect(issuerPaths(r, V2)).toEqual([]);
+    }
+  });
+
+  it('a version not read is a doubt of the trust, not a dead trust: its edge is conditional and its paths "may reach"', () => {
+    const s = roleTrustingIssuer(V2);
+    setTokenVersion(s, OPS_AGENT_APPID, undefined);
+    const r = scan(s);
+    const e = trustEdge(r);
+    expect(e.evidence?.dead).toBeUndefined();
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toMatch(/; only if Ops Agent asks for v2 tokens, which the login\.microsoftonline\.com\/<tenant>\/v2\.0 issuer signs \(its api\.requestedAccessTokenVersion was not read\)$/);
+    expect(e.evidence?.undecided).toEqual([expect.stringMatching(/requestedAccessTokenVersion was not read/)]);
+    const paths = issuerPaths(r, V2);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const f of paths) expect(f.message).toMatch(/may reach/);
+    // The link says it once.
+    const links = r.graph.in(roleId('cloud-role'), 'CAN_ASSUME');
+    expect(links.map((l) => l.reason.split('requestedAccessTokenVersion').length - 1)).toEqual([1]);
+  });
+
+  it('an audience of the other version beside one resting on the client id list\'s case leaves the trust conditional on that case', () => {
+    // A role on the v1 issuer with no aud condition, its provider listing Ops Agent's app id only
+    // in upper case and Infra Deployer's as written; Infra Deployer asks for v2 tokens.
+    const s = withRole('mixed-role', {});
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = [OPS_AGENT_APPID.toUpperCase(), INFRA_APPID];
+    setTokenVersion(s, INFRA_APPID, 2);
+    const edgeOf = (x: Snapshot) => scan(x).graph.in(roleId('mixed-role'), 'FEDERATES_TO').find((f) => f.from.includes(TENANT))!;
+    const e = edgeOf(s);
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toMatch(/; but Infra Deployer asks for v2 tokens.*; only if STS compares the token's aud/);
+    expect(e.evidence?.dead).toBeUndefined();
+    // Near miss: Infra Deployer asks for v1 tokens, so its audience, listed as written, keeps the trust firm.
+    setTokenVersion(s, INFRA_APPID, 1);
+    expect(edgeOf(s).conditional).toBeFalsy();
+  });
+
+  it('an audience of the other version beside a disabled app: dormant, not dead', () => {
+    const s = roleTrustingIssuer(ISSUER);
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'cloud-role').AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${ISSUER}:aud`]: [OPS_AGENT_APPID, INFRA_APPID] } };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(INFRA_APPID);
+    setTokenVersion(s, INFRA_APPID, 2);
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === OPS_AGENT_APPID)!.accountEnabled = false;
+    const e = trustEdge(scan(s));
+    expect(e.evidence?.dead).toBeUndefined();
+    expect(e.evidence?.dormant).toMatch(/Entra issues no token for Ops Agent: disabled; Infra Deployer asks for v2 tokens/);
+    // A disabled app whose tokens are the other version: re-enabling it opens nothing, so dead.
+    const both = roleTrustingIssuer(V2);
+    const sps = both.files['entra/servicePrincipals.json'] as Json;
+    ((sps.value ?? sps) as Json[]).find((x) => x.appId === OPS_AGENT_APPID)!.accountEnabled = false;
+    const d = trustEdge(scan(both));
+    expect(d.evidence?.dormant).toBeUndefined();
+    expect(d.evidence?.dead).toMatch(/Ops Agent asks for v1 tokens/);
+  });
 });
 
 describe('Entra issuers of the national clouds', () => {

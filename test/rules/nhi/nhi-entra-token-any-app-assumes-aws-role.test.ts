@@ -207,12 +207,12 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
   });
 
   it('does not report a trust whose issuer the audience app\'s tokens never carry (token version)', () => {
-    const withVersion = (issuer: string, version: number | undefined) => {
+    const withVersion = (issuer: string, version: number | undefined, aud = 'app-guid') => {
       const b = new GraphBuilder();
       b.addScope({ provider: 'entra', id: T });
       b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
-      b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false, accessTokenVersion: version } }));
-      b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer, subjectMatch: 'missing', audiences: ['app-guid'] } }));
+      b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', servicePrincipalNames: ['app-guid', 'api://ops-agent'], appRoleAssignmentRequired: false, accessTokenVersion: version } }));
+      b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer, subjectMatch: 'missing', audiences: [aud] } }));
       b.addNode(node('role'));
       b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
       return runRule(rule, b.build(), { now });
@@ -225,7 +225,13 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(withVersion(v2, 2).verdicts.get('ext')).toBe('fail');
     const unread = withVersion(v2, undefined);
     expect(unread.verdicts.get('ext')).toBe('fail');
-    expect(unread.findings[0].message).toMatch(/requestedAccessTokenVersion of Ops Agent was not read/);
+    expect(unread.findings[0].message).toMatch(/; the role may accept such a token, only if Ops Agent asks for v2 tokens, which the login\.microsoftonline\.com\/<tenant>\/v2\.0 issuer signs \(its api\.requestedAccessTokenVersion was not read\)$/);
+    expect(unread.findings[0].evidence.undecided).toEqual([expect.stringMatching(/requestedAccessTokenVersion was not read/)]);
+    // An App ID URI on the v2 issuer: a v2 token's aud is always the app id, so no token meets it,
+    // whether the version was read or not (the linker marks the trust dead). On the v1 issuer it opens.
+    expect(withVersion(v2, undefined, 'api://ops-agent').verdicts.get('ext')).toBe('pass');
+    expect(withVersion(v2, 2, 'api://ops-agent').verdicts.get('ext')).toBe('pass');
+    expect(withVersion(v1, 1, 'api://ops-agent').verdicts.get('ext')).toBe('fail');
   });
 });
 

@@ -325,6 +325,30 @@ describe('SendPacer', () => {
     expect((await p.turn()).waited).toBe(0);
   });
 
+  it('keeps only the send times a later measurement can count, however long it paces', async () => {
+    // A token bucket of 5 a second (burst 2) answering 5,000 sequential sends, 20 ms each: the
+    // pacer throttles now and then for the whole run. Every send time it holds must not pile up:
+    // each throttle filtered all of them (quadratic over a long collection).
+    const { p, time } = pacer();
+    let tokens = 2;
+    let last = time.now();
+    for (let i = 0; i < 5000; i++) {
+      const t = await p.turn();
+      tokens = Math.min(2, tokens + ((t.sent.at - last) * 5) / 1000);
+      last = t.sent.at;
+      time.advance(20);
+      if (tokens >= 1) {
+        tokens -= 1;
+        p.succeeded(t.sent);
+      } else p.throttled(t.sent);
+    }
+    expect(p.currentRate()).toBeDefined();
+    // White box: the lists a throttle measures from (one RECENT_MS stretch and a few of its throttles).
+    const held = p as unknown as { sinceAnchor: number[]; throttledAt: number[] };
+    expect(held.sinceAnchor.length).toBeLessThan(100);
+    expect(held.throttledAt.length).toBeLessThan(50);
+  });
+
   it('never paces below half a request a second', async () => {
     const { p, time } = pacer();
     await burst(p, time);

@@ -269,6 +269,11 @@ export class SendPacer {
     this.throttledAt.push(at);
     const spanMs = at - from;
     const n = this.sinceAnchor.filter((t) => t > from && t < at).length;
+    // No later measurement starts before `from`: a throttle it counts was sent after this one's
+    // decision, so at or after `at`, and the throttles at least RECENT_MS before it include those
+    // before this one. What lies before `from` is dropped, or the lists would hold every send of
+    // a long paced collection and each throttle would go through all of them.
+    this.dropBefore(from);
     const measured = (n * 1000) / Math.max(spanMs, SendPacer.MIN_SPAN_MS);
     const upper = spanMs > 0 ? ((n + 1) * 1000) / spanMs : Infinity;
     // Not paced yet (the first throttle had too little to measure): the last second's successes, one more counted.
@@ -311,6 +316,17 @@ export class SendPacer {
     this.sinceAnchor.length = 0;
     this.throttledAt.length = 0;
     this.ceiling = Infinity;
+  }
+
+  /** Forgets the successes sent at or before `from` and the throttles sent before it (see throttled). */
+  private dropBefore(from: number): void {
+    const kept = this.sinceAnchor.filter((t) => t > from);
+    if (kept.length < this.sinceAnchor.length) {
+      this.sinceAnchor.length = 0;
+      this.sinceAnchor.push(...kept);
+    }
+    const first = this.throttledAt.findIndex((t) => t >= from);
+    this.throttledAt.splice(0, first < 0 ? this.throttledAt.length : first);
   }
 
   private forgetBefore(t: number): void {

@@ -42,7 +42,10 @@ export default defineRule({
       const version = app.attrs.accessTokenVersion;
       const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
       if (audienceVerdict(aud, appId, app.name, fact, undefined).bar !== undefined) return false;
-      return version === undefined || (version === (v2 ? 2 : 1) && (!v2 || aud.toLowerCase() === appId?.toLowerCase()));
+      // The v2 issuer signs only v2 tokens, whose aud is the app id: an App ID URI there meets no
+      // token whether or not the app's version was read (the linker skips it alike).
+      if (v2 && aud.toLowerCase() !== appId?.toLowerCase()) return false;
+      return version === undefined || version === (v2 ? 2 : 1);
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);

@@ -1,4 +1,4 @@
-import { day, daysSince, defineRule } from '../../src/rule-kit.js';
+import { cannotJudge, day, daysSince, defineRule, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Only sign-ins of the app as a client count: tokens issued for it as a resource are calls made to it by others, not its own use. Third-party apps are evaluated only when they hold some permission (tier 1 or more).',
+      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Only sign-ins of the app as a client count: tokens issued for it as a resource are calls made to it by others, not its own use. Third-party apps are evaluated only when they hold some permission (tier 1 or more); a dormant one whose permissions were not all read (app-role assignments, delegated grants, directory roles, groups, owners) is unknown.',
     risk: 'Dormant identities keep standing access and credentials that nobody would miss, so a compromise goes unnoticed; they are leftovers of retired projects.',
     remediation: 'Disable the service principal, remove its permissions and credentials, and delete it after a grace period unless an owner re-certifies it.',
     references: [
@@ -29,8 +29,10 @@ export default defineRule({
   },
   evaluates: {
     types: ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'],
+    // A third-party app whose permissions were not all read may hold one: it is evaluated, and
+    // answers unknown where it would be reported (see unheld), rather than left out unseen.
     where: (n, ctx) =>
-      n.firstParty !== true && n.enabled !== false && (n.thirdParty === undefined || ctx.analysis.tier(n) >= 1),
+      n.firstParty !== true && n.enabled !== false && (n.thirdParty === undefined || ctx.analysis.tier(n) >= 1 || tierEvidenceMissing(ctx.graph, n) !== undefined),
     requires: ['entra.signInActivity'],
   },
   check(subject, ctx) {
@@ -46,6 +48,8 @@ export default defineRule({
       // identities cannot be judged, as in aws-role-unused.
       if (age === undefined) return ctx.unknown('no sign-in on record and the creation date is not known');
       if (age <= Number(ctx.options.newGraceDays)) return;
+      const gap = unheld(subject, ctx);
+      if (gap !== undefined) return ctx.unknown(gap);
       ctx.report({
         messageId: 'never',
         args: { created: ` (created ${day(subject.createdAt)})`, resource },
@@ -55,7 +59,20 @@ export default defineRule({
     }
     const days = daysSince(subject.lastUsedAt, ctx.now);
     if (days !== undefined && days >= Number(ctx.options.dormantDays)) {
+      const gap = unheld(subject, ctx);
+      if (gap !== undefined) return ctx.unknown(gap);
       ctx.report({ messageId: 'stale', args: { last: day(subject.lastUsedAt), days, resource }, evidence: { lastUsedAt: subject.lastUsedAt, lastResourceSignInAt: asResource } });
     }
   },
 });
+
+/**
+ * Why a third-party app is judged without knowing it holds a permission (its tier is 0 and the
+ * data that would raise it was not read), or undefined: such an app is reported only when it holds
+ * one, so a dormant one is unknown.
+ */
+function unheld(subject: GraphNode, ctx: RuleContext): string | undefined {
+  if (subject.thirdParty === undefined || ctx.analysis.tier(subject) >= 1) return undefined;
+  const gap = tierEvidenceMissing(ctx.graph, subject);
+  return gap === undefined ? undefined : cannotJudge(gap, 'whether this third-party app holds a permission (only one that does is reported)');
+}

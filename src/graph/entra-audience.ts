@@ -55,6 +55,15 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   } else if (f.status === 'wildcard') {
     // The audiences are the provider's client ids; the token's aud must match a pattern as well.
     if (!values.some((p) => compileGlob(p).test(token))) {
+      // An App ID URI goes into aud in the case the caller asked for it: a pattern that matches it
+      // in another case is met by a token asked for so, which STS must then find in the client id
+      // list in the case written there (not documented, as below).
+      const other = byAppId ? undefined : values.find((p) => compileGlob(p, true).test(token));
+      if (other !== undefined) {
+        return {
+          doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,
+        };
+      }
       return { bar: `aud pattern ${values.join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
     }
   }

@@ -429,14 +429,15 @@ function outsideClassification(provider: string, type: string, tier: number | un
 
 /**
  * The strength of how a subject outside the inventory gets in, where its kind says it: a workload
- * (or a tenant's issuer) presents an OIDC token and a SAML provider an assertion (federated), a
- * Roles Anywhere trust anchor admits certificates (private-key, as an identity's x509 trust).
- * A trusted account or Principal "*" may use any credential of its own, an Okta AWS app is a
- * privilege whose users sign in with their own, a first-party identity's credentials are not in
- * the report: unknown.
+ * presents an OIDC token and a SAML provider an assertion (federated), a Roles Anywhere trust
+ * anchor admits certificates (private-key, as an identity's x509 trust). A trusted account or
+ * Principal "*" may use any credential of its own, an Okta AWS app is a privilege whose users sign
+ * in with their own, a scanned Entra tenant's issuer (`tenant`) stands for its service principals,
+ * each getting the token with its own credential (a client secret as well as a managed identity),
+ * on its own row; a first-party identity's credentials are not in the report: unknown.
  */
-function outsideStrength(provider: string, type: string): string {
-  if (provider !== 'external') return 'unknown';
+function outsideStrength(provider: string, type: string, tenant: string | undefined): string {
+  if (provider !== 'external' || tenant !== undefined) return 'unknown';
   if (WORKLOADS.has(type) || type === 'aws-saml-provider-ref') return 'federated';
   return type === 'x509-trust-anchor' ? 'private-key' : 'unknown';
 }
@@ -558,7 +559,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     'not collected',
     tier,
     'unknown',
-    outsideStrength(f.provider, s.type),
+    outsideStrength(f.provider, s.type, issuerTenantName(s.scope, scopes)),
     // Only its findings tell what it reaches: without one that says, not known (blank reads as
     // "none", as on an identity row, and is written only when a finding says it reaches none).
     reachKnown ? jewels.join('; ') : 'unknown',

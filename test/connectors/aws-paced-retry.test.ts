@@ -325,6 +325,57 @@ describe('SendPacer', () => {
     expect((await p.turn()).waited).toBe(0);
   });
 
+  it('ends an episode it never set a rate for once its throttle is long past: a later throttle is measured from the last second, not from it', async () => {
+    // One throttle too early to measure (no rate), then a minute of unthrottled sends at 2 a second
+    // (the client sent under the quota), then 10 in the last second and a throttle: a quota of
+    // about 10 a second. Measured from the minute-old throttle, the bound is the minute's average,
+    // about 2 a second, and the climb would stop at 0.8 of it.
+    const { p, time } = pacer();
+    const first = (await p.turn()).sent;
+    time.advance(50);
+    p.throttled(first);
+    expect(p.currentRate()).toBeUndefined();
+    for (let i = 0; i < 120; i++) {
+      const t = await p.turn();
+      time.advance(500);
+      p.succeeded(t.sent);
+    }
+    for (let i = 0; i < 10; i++) {
+      const t = await p.turn();
+      time.advance(100);
+      p.succeeded(t.sent);
+    }
+    const t = await p.turn();
+    time.advance(50);
+    p.throttled(t.sent);
+    // A first throttle again: 0.9 of the last second's 10 successes (one of the slow ones is still in it).
+    expect(p.currentRate()).toBeGreaterThan(8);
+  });
+
+  it('keeps only the send times a later measurement can count, however long it paces', async () => {
+    // A token bucket of 5 a second (burst 2) answering 5,000 sequential sends, 20 ms each: the
+    // pacer throttles now and then for the whole run. Every send time it holds must not pile up:
+    // each throttle filtered all of them (quadratic over a long collection).
+    const { p, time } = pacer();
+    let tokens = 2;
+    let last = time.now();
+    for (let i = 0; i < 5000; i++) {
+      const t = await p.turn();
+      tokens = Math.min(2, tokens + ((t.sent.at - last) * 5) / 1000);
+      last = t.sent.at;
+      time.advance(20);
+      if (tokens >= 1) {
+        tokens -= 1;
+        p.succeeded(t.sent);
+      } else p.throttled(t.sent);
+    }
+    expect(p.currentRate()).toBeDefined();
+    // White box: the lists a throttle measures from (one RECENT_MS stretch and a few of its throttles).
+    const held = p as unknown as { sinceAnchor: number[]; throttledAt: number[] };
+    expect(held.sinceAnchor.length).toBeLessThan(100);
+    expect(held.throttledAt.length).toBeLessThan(50);
+  });
+
   it('never paces below half a request a second', async () => {
     const { p, time } = pacer();
     await burst(p, time);

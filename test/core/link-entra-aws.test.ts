@@ -525,6 +525,30 @@ describe('the case of an app id in the aud condition', () => {
     expect(openFindings(lower, 'like-role')).toHaveLength(1);
   });
 
+  it('a StringLike pattern an App ID URI meets only in another case is a doubt, not a dead trust: the caller picks the case', () => {
+    // Ops Agent with the App ID URI api://OpsAgent, the provider listing it so, the trust's pattern
+    // in lower case. Entra matches an App ID URI ignoring case and writes aud as the caller asked,
+    // so a token for api://opsagent meets the pattern; STS must then find it in the list, whose
+    // comparison of case is not documented.
+    const uri = (pattern: string) => {
+      const s = withRole('uri-role', { StringLike: { [`${ISSUER}:aud`]: pattern } });
+      (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://OpsAgent'];
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      ((file.value ?? file) as Json[]).find((x) => x.appId === OPS_AGENT_APPID)!.servicePrincipalNames = [OPS_AGENT_APPID, 'api://OpsAgent'];
+      return scan(s);
+    };
+    const r = uri('api://opsagent*');
+    expect(r.graph.in(roleId('uri-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(r.graph.in(roleId('uri-role'), 'CAN_ASSUME')[0].reason).toMatch(/client id list/);
+    expect(federation(r, 'uri-role').evidence?.dead).toBeUndefined();
+    expect(openFindings(r, 'uri-role')).toHaveLength(1);
+    // Near miss: a pattern no case of the App ID URI matches admits no one.
+    const none = uri('api://other*');
+    expect(assumers(none, 'uri-role')).toEqual([]);
+    expect(federation(none, 'uri-role').evidence?.dead).toMatch(/api:\/\/other\*/);
+    expect(openFindings(none, 'uri-role')).toEqual([]);
+  });
+
   it('a client id that differs from the token\'s aud only in case is a doubt, not a dead trust', () => {
     // No aud condition: the provider's client id list alone decides, and whether STS compares it
     // ignoring case is not documented.

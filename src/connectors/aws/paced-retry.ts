@@ -120,7 +120,8 @@ export class PacedRetryToken implements StandardRetryToken {
  *   that rate includes the quota's burst, so it is high, and the next throttles bring it down.
  *   With fewer there is nothing to measure (adaptive mode falls to 0.5 requests a second there):
  *   sends stay unpaced, but the client's throttled calls retry one at a time, each once an answer
- *   to the one before has come (the probe), instead of all running into the quota again together.
+ *   to the one before has come (the probe), instead of all running into the quota again together;
+ *   once MAX_SPAN_MS pass with no other throttle, that episode is over.
  * - A later throttle of a request sent under the current rate sets the rate to 0.9 of the rate
  *   measured since A, no lower than 0.7 of the current rate, and never above 0.9 of the bound. A
  *   throttle of a request sent before the latest decision changes nothing: the requests a client
@@ -239,8 +240,16 @@ export class SendPacer {
     this.firstSeen ??= now;
     this.recent.push(now);
     this.forgetBefore(now - SendPacer.WINDOW_MS);
+    if (this.rate === undefined) {
+      // A throttle with too little to measure, then MAX_SPAN_MS of sends unthrottled: it passed.
+      // The episode ends (no more probing), so a later throttle is measured as a first one, from
+      // the last second: from this one, the bound would be the average of a long stretch sent
+      // under the quota, far below it, and the successes would pile up meanwhile.
+      if (this.anchor !== undefined && now - this.anchor >= SendPacer.MAX_SPAN_MS) this.stopPacing();
+      else if (sent && this.anchor !== undefined && sent.at > this.anchor) this.sinceAnchor.push(sent.at);
+      return;
+    }
     if (sent && this.anchor !== undefined && sent.at > this.anchor) this.sinceAnchor.push(sent.at);
-    if (this.rate === undefined) return;
     this.rate = this.rate < this.ceiling ? Math.min(this.ceiling, this.rate * SendPacer.INCREASE) : this.rate * SendPacer.CREEP;
     if (this.rate > SendPacer.MAX_PACED_RATE) this.stopPacing();
   }
@@ -269,6 +278,11 @@ export class SendPacer {
     this.throttledAt.push(at);
     const spanMs = at - from;
     const n = this.sinceAnchor.filter((t) => t > from && t < at).length;
+    // No later measurement starts before `from`: a throttle it counts was sent after this one's
+    // decision, so at or after `at`, and the throttles at least RECENT_MS before it include those
+    // before this one. What lies before `from` is dropped, or the lists would hold every send of
+    // a long paced collection and each throttle would go through all of them.
+    this.dropBefore(from);
     const measured = (n * 1000) / Math.max(spanMs, SendPacer.MIN_SPAN_MS);
     const upper = spanMs > 0 ? ((n + 1) * 1000) / spanMs : Infinity;
     // Not paced yet (the first throttle had too little to measure): the last second's successes, one more counted.
@@ -311,6 +325,17 @@ export class SendPacer {
     this.sinceAnchor.length = 0;
     this.throttledAt.length = 0;
     this.ceiling = Infinity;
+  }
+
+  /** Forgets the successes sent at or before `from` and the throttles sent before it (see throttled). */
+  private dropBefore(from: number): void {
+    const kept = this.sinceAnchor.filter((t) => t > from);
+    if (kept.length < this.sinceAnchor.length) {
+      this.sinceAnchor.length = 0;
+      this.sinceAnchor.push(...kept);
+    }
+    const first = this.throttledAt.findIndex((t) => t >= from);
+    this.throttledAt.splice(0, first < 0 ? this.throttledAt.length : first);
   }
 
   private forgetBefore(t: number): void {

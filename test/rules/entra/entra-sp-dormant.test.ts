@@ -45,6 +45,25 @@ describe('entra-sp-dormant', () => {
       verdict: 'not-evaluated',
     },
     {
+      name: 'a dormant third-party app holding no permission is not evaluated',
+      build: (g) => g.sp('Vendor', { thirdParty: { ownerScope: 'other', verifiedPublisher: false }, lastUsedAt: '2026-01-01T00:00:00Z' }),
+      verdict: 'not-evaluated',
+    },
+    {
+      // Whether it holds one is not known: not a silent skip (a waiver of its finding would then
+      // read as stale while only the gap hides it).
+      name: 'a dormant third-party app is unknown when the app-role assignments deciding whether it holds a permission were not read',
+      coverage: { 'entra.appRoleAssignments': 'missing-permission' },
+      build: (g) => g.sp('Vendor', { thirdParty: { ownerScope: 'other', verifiedPublisher: false }, lastUsedAt: '2026-01-01T00:00:00Z' }),
+      verdict: 'unknown',
+    },
+    {
+      name: 'near miss: a third-party app that signed in lately passes when its permissions were not read',
+      coverage: { 'entra.appRoleAssignments': 'missing-permission' },
+      build: (g) => g.sp('Vendor', { thirdParty: { ownerScope: 'other', verifiedPublisher: false }, lastUsedAt: '2026-11-01T00:00:00Z' }),
+      verdict: 'pass',
+    },
+    {
       name: 'unknown when sign-in activity was not collected',
       coverage: { 'entra.signInActivity': 'missing-permission' },
       build: (g) => g.sp('x'),

@@ -280,4 +280,23 @@ describe('nhi-entra-token-any-app-assumes-aws-role: the client id list holding t
     // Near miss: listed as written.
     expect(trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['app-guid'] })[0].message).not.toMatch(/may accept/);
   });
+
+  it('does not report a v2 issuer\'s trust whose audience is an App ID URI, token version read or not: a v2 token\'s aud is the app id', () => {
+    // Whatever the app asks for, no token meets it: a v1 token comes from sts.windows.net, a v2
+    // token names the app id in aud. The linker gives such a trust no caller.
+    const withUri = (issuer: string, aud: string) => {
+      const b = new GraphBuilder();
+      b.addScope({ provider: 'entra', id: T });
+      b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+      b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'AWS Fed', attrs: { appId: 'fed-guid', servicePrincipalNames: ['fed-guid', 'api://aws-fed'], appRoleAssignmentRequired: false } }));
+      b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer, subjectMatch: 'missing', audiences: [aud] } }));
+      b.addNode(node('role'));
+      b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+      return runRule(rule, b.build(), { now }).verdicts.get('ext');
+    };
+    expect(withUri(`https://login.microsoftonline.com/${T}/v2.0`, 'api://aws-fed')).toBe('pass');
+    // Near misses: the app id on the v2 issuer, the App ID URI on the v1 issuer.
+    expect(withUri(`https://login.microsoftonline.com/${T}/v2.0`, 'fed-guid')).toBe('fail');
+    expect(withUri(`https://sts.windows.net/${T}/`, 'api://aws-fed')).toBe('fail');
+  });
 });

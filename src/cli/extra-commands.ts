@@ -3,7 +3,8 @@ import { InputError } from '../errors.js';
 import { addInputOptions, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
 import { applyCiLayer, defaultWaiversFile, legacyFingerprints, writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
-import { renderRecertCsv } from '../reporters/recert.js';
+import { recertCsvChunks } from '../reporters/recert.js';
+import type { ScanReport } from '../report/types.js';
 
 interface OutputFlags extends InputFlags {
   output?: string;
@@ -47,16 +48,26 @@ export function registerExtra(program: Command): void {
   ).action(async (flags: OutputFlags & { waivers?: string }) => {
     const waivers: Named = flags.waivers !== undefined ? ['--waivers', flags.waivers] : ['the default waivers file', defaultWaiversFile(process.cwd())];
     refuseSameFile([['-o', flags.output]], [...inputFiles(flags), waivers], [], inputFolders(flags));
-    const result = await runScan(flags);
-    const { report } = result;
-    // The same sheet as scan --format recert-csv: waived findings are accepted risks with an
-    // owner and an expiry of their own, and are left out of the rows' findings there too.
-    const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result));
+    // Only the report is kept for writing the sheet, as scan does: the graph and the analysis
+    // can be collected first (most of the heap on a large estate).
+    const { report, ci } = await certifiedReport(flags);
     // Written like scan's reports, so a failed write is the one error line, with no warnings before it.
-    await writeChunks([renderRecertCsv(report)], flags.output);
+    await writeChunks(recertCsvChunks(report), flags.output);
     // The sheet has no place for a note (a comment row breaks CSV readers): identities whose data
     // was not read are missing from it, so stderr says what was not read.
     printGaps(report, ci.messages);
     printCiMessages(ci.messages);
   });
+}
+
+/**
+ * The scan's report with the waivers applied, as scan --format recert-csv writes it: waived
+ * findings are accepted risks with an owner and an expiry of their own, and are left out of the
+ * rows' findings there too. The graph does not outlive this function.
+ */
+async function certifiedReport(flags: InputFlags & { waivers?: string }): Promise<{ report: ScanReport; ci: ReturnType<typeof applyCiLayer> }> {
+  const result = await runScan(flags);
+  const { report } = result;
+  const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result));
+  return { report, ci };
 }

@@ -3,12 +3,12 @@ import type { RuleMeta } from '../engine/types.js';
 import { allRules } from '../../rules/index.js';
 import { renderTable } from './table.js';
 import { renderJson } from './json.js';
-import { renderCsv } from './csv.js';
+import { csvFindingChunks, renderCsv } from './csv.js';
 import { renderSarif, buildSarif } from './sarif.js';
 import { jsonChunks } from './json-chunks.js';
 import { safeJsonText } from './sanitize.js';
 import { renderMarkdown } from './markdown.js';
-import { renderRecertCsv } from './recert.js';
+import { recertCsvChunks, renderRecertCsv } from './recert.js';
 
 export const FORMATS = ['table', 'json', 'csv', 'sarif', 'markdown', 'recert-csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -50,11 +50,23 @@ export function render(format: Format, result: Renderable, opts: RenderOptions):
   return r(result, opts);
 }
 
+/** The formats written in pieces as they are made (the sheets; see csvChunks). */
+const CHUNKED: Partial<Record<Format, (result: Renderable) => Iterable<string>>> = {
+  csv: (r) => csvFindingChunks(r.report),
+  'recert-csv': (r) => recertCsvChunks(r.report),
+};
+
 /**
  * The same output as `render`, in chunks: the JSON formats are streamed so that a report larger
- * than the longest string V8 allows can still be written.
+ * than the longest string V8 allows can still be written, and the CSV sheets row by row, so that
+ * the whole text and every row's cells are never held at once.
  */
 export function* renderChunks(format: Format, result: Renderable, opts: RenderOptions): Generator<string> {
+  const chunked = CHUNKED[format];
+  if (chunked) {
+    yield* chunked(result);
+    return;
+  }
   const doc = format === 'json' ? result.report : format === 'sarif' ? buildSarif(result.report, ruleMetas()) : undefined;
   if (doc === undefined) {
     yield render(format, result, opts);

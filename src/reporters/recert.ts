@@ -1,6 +1,6 @@
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding } from '../engine/types.js';
-import { toCsv } from './csv.js';
+import { csvChunks } from './csv.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
@@ -587,6 +587,15 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
  * from the scan time, so the same input gives the same sheet.
  */
 export function renderRecertCsv(report: ScanReport): string {
+  return [...recertCsvChunks(report)].join('');
+}
+
+/** The same text as renderRecertCsv, in pieces, each row made as its piece is written (see csvChunks). */
+export function recertCsvChunks(report: ScanReport): Generator<string> {
+  return csvChunks(RECERT_COLUMNS, recertRows(report));
+}
+
+function* recertRows(report: ScanReport): Generator<unknown[]> {
   const now = Date.parse(report.scannedAt);
   const listed = new Set(report.identities.map((i) => i.id));
   // A waived finding is an accepted risk with its own owner and expiry: not one to recertify.
@@ -604,13 +613,12 @@ export function renderRecertCsv(report: ScanReport): string {
     add(every, f);
     if (f.status !== 'waived') add(bySubject, f);
   }
-  const rows = report.identities.map((i) => row(i, now, bySubject.get(i.id) ?? [], every.get(i.id) ?? []));
+  for (const i of report.identities) yield row(i, now, bySubject.get(i.id) ?? [], every.get(i.id) ?? []);
   // Id order, as the inventory's (the built-in sort). A subject that is no identity is on the sheet
   // for its open findings only: with all of them waived it has no row.
   for (const id of [...every.keys()].sort()) {
     if (listed.has(id)) continue;
     const open = bySubject.get(id);
-    if (open !== undefined) rows.push(outsideRow(open, every.get(id)!, report.scopes));
+    if (open !== undefined) yield outsideRow(open, every.get(id)!, report.scopes);
   }
-  return toCsv(RECERT_COLUMNS, rows);
 }

@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
-import { FINDING_COLUMNS, renderCsv } from '../../src/reporters/csv.js';
+import { stringify } from 'csv-stringify/sync';
+import { FINDING_COLUMNS, csvChunks, renderCsv } from '../../src/reporters/csv.js';
 import { RECERT_COLUMNS, recommendActions, renderRecertCsv } from '../../src/reporters/recert.js';
+import { renderChunks } from '../../src/reporters/index.js';
+import { safeCell } from '../../src/reporters/sanitize.js';
 import type { IdentitySummary } from '../../src/report/types.js';
 import { identitySummary } from '../helpers/identity-summary.js';
 import { rmSync } from 'node:fs';
@@ -72,6 +75,48 @@ const SEMICOLON = ["Billing Sync;=2+5*cmd|' /C calc'!A0;x", 'a; @SUM(1)', 'a;"-2
 /** The fields a spreadsheet splitting at `;` (or at `,` without honouring quotes) makes of a CSV text. */
 const pieces = (text: string) => text.split('\r\n').flatMap((line) => line.split(/[;,]/));
 const formulaStart = /^[\s"]*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
+describe('CSV sheets written in pieces', () => {
+  // Cells that need quoting and sanitising, so that a piece boundary that dropped or doubled a
+  // record delimiter, or quoted by another rule than the whole sheet, would show.
+  const rows = Array.from({ length: 2_345 }, (_, n) => [`id-${n}`, n % 3 === 0 ? `a;b "${n}"` : `=cmd${n}`, n % 7 === 0 ? '' : `x,${n}`]);
+  const header = ['id', 'name', 'note'];
+
+  it('joined, are the sheet stringified whole', () => {
+    const pieces = [...csvChunks(header, rows)];
+    expect(pieces.length).toBe(3);
+    const whole = stringify([header, ...rows].map((r) => r.map((v) => safeCell(v))), { delimiter: ',', record_delimiter: '\r\n', quote: '"', escape: '"', quoted_match: /[;\t\r\n"]/, eof: true });
+    expect(pieces.join('')).toBe(whole);
+    // Each piece ends a record.
+    for (const p of pieces) expect(p.endsWith('\r\n')).toBe(true);
+  });
+
+  it('makes each row only when its piece is written', () => {
+    let made = 0;
+    function* lazy() {
+      for (const r of rows) {
+        made++;
+        yield r;
+      }
+    }
+    const it = csvChunks(header, lazy());
+    it.next();
+    // The header and 999 rows: one piece, not the whole sheet.
+    expect(made).toBe(999);
+  });
+
+  it('renders the findings and recert sheets in pieces, the same text as render', () => {
+    const findings = Array.from({ length: 2_100 }, (_, n) => finding({ name: `app ${n}` }));
+    const r = report(findings, { identities: findings.slice(0, 1_500).map((_, n) => identitySummary({ id: `x:${n}`, name: `app ${n}` })) });
+    const csv = [...renderChunks('csv', { report: r }, { color: false })];
+    expect(csv.length).toBeGreaterThan(1);
+    expect(csv.join('')).toBe(renderCsv(r));
+    const recert = [...renderChunks('recert-csv', { report: r }, { color: false })];
+    expect(recert.length).toBeGreaterThan(1);
+    expect(recert.join('')).toBe(renderRecertCsv(r));
+    expect(parseCsv(recert.join(''), 'x').slice(0, 1_500).map((x) => x.id)).toEqual(r.identities.map((i) => i.id));
+  });
+});
 
 describe('CSV cells under other list separators', () => {
   it('neutralises a formula behind a semicolon or comma inside a cell, in --format csv', () => {

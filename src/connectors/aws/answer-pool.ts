@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { unpackAnswers, type AccountAnswers, type PackedAnswers } from './account-answers.js';
 import type { StepOp } from './transform.js';
@@ -11,6 +12,18 @@ import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
  * thread: starting a thread costs more than it saves on a small estate.
  */
 export const ANSWER_THREAD_MIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The answer thread's young generation: semi-spaces of 16 MB growing to 48 MB. V8 sizes a new
+ * isolate's heap from the process's flags when the isolate is made (a Worker's resourceLimits
+ * do not override flags given to Node), so the thread got the 48-96 MB semi-spaces the CLI starts
+ * Node with for the main thread's sake (node-flags.ts). It lives until the AWS transform ends,
+ * where the main thread's heap is near its largest, and the 100,000-identity scan peaked there
+ * (1,788-1,799 MB). Its work alone (every account of that estate, one process, two runs): peak
+ * RSS 595-620 MB at 48/96, 439-442 MB at 16/48, 363-370 MB at 8/32; CPU within the noise of each
+ * other (11.1-13.2 s), but 8/32 doubled the thread's full collections (3 to 7).
+ */
+export const ANSWER_THREAD_YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--max-semi-space-size=48'];
 
 /**
  * If the thread makes no progress on an account for this long, the main thread stops waiting
@@ -179,6 +192,10 @@ export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: num
   const state = new SharedArrayBuffer(4 * (accounts.length + 1));
   const { port1, port2 } = new MessageChannel();
   const data: AnswerThreadData = { files, accounts, now: now.getTime(), state, port: port2 };
+  // Read when the thread's isolate is made; the main thread's heap was sized when Node started,
+  // and flags changed later do not resize it. A worker started after this one gets them too
+  // (a scan starts no other).
+  for (const f of ANSWER_THREAD_YOUNG_GENERATION_FLAGS) setFlagsFromString(f);
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: data, transferList: [port2] });

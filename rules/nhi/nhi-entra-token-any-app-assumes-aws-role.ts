@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach". A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. A trust STS turns away today because the account has no IAM OIDC provider for the issuer, or the provider\'s client id list holds none of the trust\'s audiences, is reported the same way, at medium (low for a sub pattern), as one that opens when the provider is created or its list edited, the trust policy untouched. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach"; so is what the trust policy itself leaves undecided for every token (a Deny under a condition). A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -41,12 +41,16 @@ export default defineRule({
     // audienceVerdict). What it may rest on (the app's token version not read, the provider's
     // client id list holding the app id only in another case) is returned: the linker makes the
     // trust conditional on it, and the finding says it.
-    const carries = (app: GraphNode, aud: string, fact: unknown, clientIds: readonly string[] | undefined): { doubt?: string } | undefined => {
+    // Every audience doubt met is also put in `said`, alone and as joined here (the linker joins
+    // them the same way): the doubts on the trust edge that are none of these are the edge's own.
+    const carries = (app: GraphNode, aud: string, fact: unknown, clientIds: readonly string[] | undefined, said: Set<string>): { doubt?: string } | undefined => {
       const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
       const version = tokenVersionVerdict(aud, app, v2);
       const condition = audienceVerdict(aud, appId, app.name, fact, clientIds);
-      if (version.bar !== undefined || condition.bar !== undefined) return undefined;
       const doubts = [version.doubt, condition.doubt].filter((d): d is string => d !== undefined);
+      for (const d of doubts) said.add(d);
+      if (doubts.length > 0) said.add(doubts.join(', and '));
+      if (version.bar !== undefined || condition.bar !== undefined) return undefined;
       return { doubt: doubts.length > 0 ? doubts.join(', and ') : undefined };
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
@@ -64,9 +68,10 @@ export default defineRule({
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
       const named = audiences.map((a) => ({ a, apps: byAppId.get(a.toLowerCase()) ?? byName.get(a.toLowerCase()) ?? [] }));
       const clientIds = trustClientIds(role, e.evidence);
+      const audienceDoubts = new Set<string>();
       const carried = named.flatMap(({ a, apps }) =>
         apps.flatMap((app) => {
-          const c = carries(app, a, e.evidence?.audience, clientIds);
+          const c = carries(app, a, e.evidence?.audience, clientIds, audienceDoubts);
           return c ? [{ app, doubt: c.doubt }] : [];
         }),
       );
@@ -104,14 +109,31 @@ export default defineRule({
       // edge is conditional (paths from the issuer "may reach"). One audience without a doubt
       // decides it, and then nothing is said.
       const opened = carried.filter((c) => opening.includes(c.app));
-      const undecided = opened.length > 0 && opened.every((c) => c.doubt !== undefined) ? [...new Set(opened.map((c) => c.doubt!))].sort() : [];
-      const doubtNote = undecided.length > 0 ? `; the role may accept such a token, only if ${undecided.join(', or if ')}` : '';
+      const audienceUndecided = opened.length > 0 && opened.every((c) => c.doubt !== undefined) ? [...new Set(opened.map((c) => c.doubt!))].sort() : [];
+      // What the trust edge itself rests on, whatever the token's audience (a Deny of the trust
+      // policy under a condition, a statement that may not cover the action): the AWS transform's
+      // doubts, which make the edge conditional and the paths from the issuer "may reach".
+      const edgeUndecided = Array.isArray(e.evidence?.undecided) ? e.evidence.undecided.filter((d): d is string => typeof d === 'string') : [];
+      const trustUndecided = [...new Set(edgeUndecided.filter((d) => !audienceDoubts.has(d)))].sort();
+      const undecided = [...new Set([...audienceUndecided, ...trustUndecided])].sort();
+      const doubtNote =
+        (audienceUndecided.length > 0 ? `; the role may accept such a token, only if ${audienceUndecided.join(', or if ')}` : '') +
+        (trustUndecided.length > 0 ? `; whether the trust admits it rests on what the scan could not decide: ${trustUndecided.join('; ')}` : '');
       const doubtEvidence = undecided.length > 0 ? { undecided } : {};
       const tier = ctx.analysis.tier(role);
       const offNote = dormant
         ? `; ${names} ${opening.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${opening.length === 1 ? 'it is' : 'one is'} re-enabled`
         : '';
       const offEvidence = dormant ? { audienceAppsDisabled: true } : {};
+      // The account turns every such token away today (no OIDC provider for the issuer, or one whose
+      // client id list holds none of the trust's audiences): the AWS transform makes the issuer's
+      // edge conditional and says why (evidence.blocked). Creating the provider or adding a client
+      // id, without touching the trust policy, opens the role: latent like a dormant trust, and
+      // reported at the same lower severity, saying why no one gets in today.
+      const blocked = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : undefined;
+      const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
+      const blockedEvidence = blocked !== undefined ? { blocked } : {};
+      const latent = dormant || blocked !== undefined;
       if (pattern !== undefined) {
         // The service principals the pattern admits today are those the linker gave the role; any
         // made later whose object id matches is admitted too. Narrower than no sub condition. A
@@ -128,23 +150,23 @@ export default defineRule({
           ),
         ];
         const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
-        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}`;
+        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
           messageId: 'pattern',
           key: role.id,
-          severity: dormant ? 'low' : tier >= 3 ? 'high' : 'medium',
+          severity: latent ? 'low' : tier >= 3 ? 'high' : 'medium',
           args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
-          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, ...offEvidence, ...doubtEvidence },
+          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, ...offEvidence, ...blockedEvidence, ...doubtEvidence },
         });
         continue;
       }
-      const why = apps.length === 0 ? 'the audience app is not in the tenant snapshot' : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${doubtNote}${offNote}`;
+      const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${doubtNote}${offNote}${blockedNote}`;
       ctx.report({
         messageId: 'open',
         key: role.id,
-        severity: dormant ? 'medium' : tier >= 3 ? 'critical' : 'high',
+        severity: latent ? 'medium' : tier >= 3 ? 'critical' : 'high',
         args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },
-        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), ...offEvidence, ...doubtEvidence },
+        evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), ...offEvidence, ...blockedEvidence, ...doubtEvidence },
       });
     }
   },

@@ -607,3 +607,107 @@ describe('the case of an app id in the aud condition', () => {
     expect(f[0].message).toMatch(/the role may accept such a token, only if/);
   });
 });
+
+describe('an Entra trust the account\'s OIDC provider turns away', () => {
+  // STS takes a web identity token only through an OIDC provider of the account whose client id
+  // list holds its aud. Without one the transform makes the issuer's edge into the role
+  // conditional ("no such token is accepted today"): the rule judging the trust must agree.
+  const RULE = 'nhi-entra-token-any-app-assumes-aws-role';
+  const ISSUER_NODE = `sts.windows.net/${TENANT}/ (any subject)`;
+  const ruleFindings = (r: ReturnType<typeof scan>) => r.report.findings.filter((f) => f.ruleId === RULE);
+  const issuerPaths = (r: ReturnType<typeof scan>) => r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === ISSUER_NODE);
+  const providers = (s: Snapshot) => s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+  const withoutProvider = (s: Snapshot): Snapshot => {
+    s.files[`aws/${ACCT}/oidc-providers.json`] = providers(s).filter((p) => p.Url !== ISSUER);
+    return s;
+  };
+  const unlisted = (s: Snapshot): Snapshot => {
+    providers(s).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://something-else'];
+    return s;
+  };
+
+  it('with no provider for the issuer, ops-agent-role is a latent trust at medium, not an open one, and the issuer reaches nothing firmly', () => {
+    const r = scan(withoutProvider(demoSnapshot()));
+    const f = ruleFindings(r);
+    expect(f.map((x) => [x.evidence.role, x.severity])).toEqual([[roleId('ops-agent-role'), 'medium']]);
+    expect(f[0].message).toMatch(new RegExp(`; but the account has no OIDC provider arn:aws:iam::${ACCT}:oidc-provider/sts\\.windows\\.net/${TENANT}/, so no such token is accepted today`));
+    expect(f[0].evidence.blocked).toMatch(/no OIDC provider/);
+    // The path findings from the issuer: possibilities at most, never a firm path.
+    expect(issuerPaths(r).length).toBeGreaterThan(0);
+    for (const p of issuerPaths(r)) expect(p.message).toMatch(/may reach/);
+    // Near miss: the demo as is is open, critical, with nothing of the kind.
+    const d = scan(demoSnapshot());
+    const open = ruleFindings(d);
+    expect(open.map((x) => x.severity)).toEqual(['critical']);
+    expect(open[0].message).not.toMatch(/no such token/);
+    expect(open[0].evidence.blocked).toBeUndefined();
+    expect(issuerPaths(d).some((p) => !/may reach/.test(p.message))).toBe(true);
+  });
+
+  it('with a client id list that holds none of the trust\'s audiences, the same', () => {
+    const r = scan(unlisted(demoSnapshot()));
+    const f = ruleFindings(r);
+    expect(f.map((x) => [x.evidence.role, x.severity])).toEqual([[roleId('ops-agent-role'), 'medium']]);
+    expect(f[0].message).toMatch(/; but the provider's client id list \(api:\/\/something-else\) holds none of those audiences, so no such token is accepted today/);
+    expect(issuerPaths(r).length).toBeGreaterThan(0);
+    for (const p of issuerPaths(r)) expect(p.message).toMatch(/may reach/);
+    const fed = r.graph.in(roleId('ops-agent-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.conditional).toBe(true);
+    expect(f[0].evidence.blocked).toBe(fed.evidence?.blocked);
+  });
+
+  it('a sub pattern trust the provider turns away is low, as a dormant one', () => {
+    const pattern = { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'ef64d807-*' } };
+    const sev = (s: Snapshot) => ruleFindings(scan(s)).filter((x) => x.evidence.role === roleId('pattern-role')).map((x) => x.severity);
+    expect(sev(withoutProvider(withRole('pattern-role', pattern)))).toEqual(['low']);
+    expect(sev(unlisted(withRole('pattern-role', pattern)))).toEqual(['low']);
+    // Near miss: the provider lists the app id.
+    expect(sev(withRole('pattern-role', pattern))).toEqual(['high']);
+  });
+
+  it('a trust with no aud condition and no provider is latent too, not an open role whose audience app is unknown', () => {
+    const r = scan(withoutProvider(withRole('noaud-role', {})));
+    const f = ruleFindings(r).filter((x) => x.evidence.role === roleId('noaud-role'));
+    expect(f.map((x) => x.severity)).toEqual(['medium']);
+    expect(f[0].message).toMatch(/no OIDC provider/);
+  });
+
+  it('a doubt of the trust edge itself (a Deny under a condition) is said in the finding, as the paths say "may reach"', () => {
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    const doc = details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument;
+    const allow = doc.Statement[0];
+    doc.Statement.push({ Effect: 'Deny', Principal: allow.Principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
+    const r = scan(s);
+    const fed = r.graph.in(roleId('ops-agent-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.conditional).toBe(true);
+    expect(fed.evidence?.undecided).toEqual(['Deny statement 1 of the trust policy']);
+    expect(issuerPaths(r).length).toBeGreaterThan(0);
+    for (const p of issuerPaths(r)) expect(p.message).toMatch(/may reach/);
+    const f = ruleFindings(r);
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/; whether the trust admits it rests on what the scan could not decide: Deny statement 1 of the trust policy$/);
+    expect(f[0].evidence.undecided).toEqual(fed.evidence?.undecided);
+    // Still an open trust: a Deny that may not apply closes nothing for sure.
+    expect(f[0].severity).toBe('critical');
+  });
+
+  it('a trust doubt beside an audience doubt: both are said, each once', () => {
+    // No aud condition, the provider listing the app id only in upper case, and a Deny under a condition.
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    const doc = details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument;
+    const allow = doc.Statement[0];
+    allow.Condition = {};
+    doc.Statement.push({ Effect: 'Deny', Principal: allow.Principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
+    providers(s).find((p) => p.Url === ISSUER)!.ClientIDList = [OPS_AGENT_APPID.toUpperCase()];
+    const r = scan(s);
+    const fed = r.graph.in(roleId('ops-agent-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    const f = ruleFindings(r);
+    expect(f).toHaveLength(1);
+    expect(f[0].evidence.undecided).toEqual([...(fed.evidence?.undecided as string[])].sort());
+    expect(f[0].evidence.undecided).toHaveLength(2);
+    expect(f[0].message.split('client id list ignoring case').length - 1).toBe(1);
+    expect(f[0].message.split('Deny statement 1').length - 1).toBe(1);
+  });
+});

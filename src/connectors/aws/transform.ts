@@ -879,15 +879,16 @@ function addTrust(
           // which spellings of a value a token may carry (pinnedAudienceListed); one the list
           // holds only in another case rests on STS's comparison, which is not documented.
           const listed = oidcRead && provider && tp.audience.status === 'pinned' ? pinnedAudienceListed(tp.audience, provider.clientIds) : undefined;
-          const blocked = !oidcRead
+          // Why no token passes today, kept on the edge (evidence.blocked) for the rules that judge
+          // the trust: such a trust is latent, not open.
+          const refused = !oidcRead
             ? undefined
             : !provider
-              ? `; but the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
+              ? `the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
               : listed?.listed === 'no'
-                ? `; but the provider's client id list (${provider.clientIds.join(', ') || 'empty'}) holds none of those audiences, so no such token is accepted today`
-                : listed?.doubt !== undefined
-                  ? `; only if ${listed.doubt}`
-                  : undefined;
+                ? `the provider's client id list (${provider.clientIds.join(', ') || 'empty'}) holds none of those audiences, so no such token is accepted today`
+                : undefined;
+          const blocked = refused !== undefined ? `; but ${refused}` : listed?.doubt !== undefined ? `; only if ${listed.doubt}` : undefined;
           const undecided = listed?.doubt !== undefined ? [...g.undecided, listed.doubt] : g.undecided;
           const subjects = tp.subject.values.length > 0 ? tp.subject.values : ['*'];
           const match = subjectMatchOf(tp.subject.status);
@@ -917,7 +918,7 @@ function addTrust(
               hidden: true,
               ...(blocked || g.conditional ? { conditional: true } : {}),
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
-              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(undecided.length ? { undecided } : {}) },
+              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(refused !== undefined ? { blocked: refused } : {}), ...(undecided.length ? { undecided } : {}) },
             });
             addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,

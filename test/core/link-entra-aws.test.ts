@@ -656,6 +656,15 @@ describe('an Entra trust the account\'s OIDC provider turns away', () => {
     expect(f[0].evidence.blocked).toBe(fed.evidence?.blocked);
   });
 
+  it('names at most five ids of a long client id list, and how many more', () => {
+    const s = demoSnapshot();
+    providers(s).find((p) => p.Url === ISSUER)!.ClientIDList = Array.from({ length: 40 }, (_, i) => `api://other-${String(i).padStart(2, '0')}`);
+    const f = ruleFindings(scan(s));
+    expect(f).toHaveLength(1);
+    expect(f[0].message).toMatch(/client id list \(api:\/\/other-00, api:\/\/other-01, api:\/\/other-02, api:\/\/other-03, api:\/\/other-04 and 35 more\) holds none of those audiences/);
+    expect(f[0].message).not.toContain('other-05');
+  });
+
   it('a sub pattern trust the provider turns away is low, as a dormant one', () => {
     const pattern = { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: 'ef64d807-*' } };
     const sev = (s: Snapshot) => ruleFindings(scan(s)).filter((x) => x.evidence.role === roleId('pattern-role')).map((x) => x.severity);

@@ -886,7 +886,7 @@ function addTrust(
             : !provider
               ? `the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
               : listed?.listed === 'no'
-                ? `the provider's client id list (${provider.clientIds.join(', ') || 'empty'}) holds none of those audiences, so no such token is accepted today`
+                ? `the provider's client id list (${clientIdsText(provider.clientIds)}) holds none of those audiences, so no such token is accepted today`
                 : undefined;
           const blocked = refused !== undefined ? `; but ${refused}` : listed?.doubt !== undefined ? `; only if ${listed.doubt}` : undefined;
           const undecided = listed?.doubt !== undefined ? [...g.undecided, listed.doubt] : g.undecided;
@@ -1371,3 +1371,15 @@ function namesInTrust(role: IamRole): string[] {
 const EMPTY_MODEL: AccountModel = emptyAccountModel();
 
 export { parseCsv };
+
+/**
+ * A provider's client id list as the text of a reason: the first few ids and how many more. The
+ * reason reaches finding messages and terminal tables, and a provider shared by many apps can list
+ * dozens (one of the generated 10,000-identity estate's made a 2,300-character message); the whole
+ * list stays in the snapshot's provider record.
+ */
+export function clientIdsText(clientIds: readonly string[], shown = 5): string {
+  if (clientIds.length === 0) return 'empty';
+  if (clientIds.length <= shown) return clientIds.join(', ');
+  return `${clientIds.slice(0, shown).join(', ')} and ${clientIds.length - shown} more`;
+}

@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. A trust STS turns away today because the account has no IAM OIDC provider for the issuer, or the provider\'s client id list holds none of the trust\'s audiences, is reported the same way, at medium (low for a sub pattern), as one that opens when the provider is created or its list edited, the trust policy untouched. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach"; so is what the trust policy itself leaves undecided for every token (a Deny under a condition). A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. A trust STS turns away today because the account has no IAM OIDC provider for the issuer, or the provider\'s client id list holds none of the trust\'s audiences, is reported the same way, at medium (low for a sub pattern), as one that opens when the provider is created or its list edited, the trust policy untouched. An audience app whose audiences that list does not hold (while it holds another audience of the trust) is judged as a disabled one is: the others decide whether the role is open today, and when they keep it closed the trust is reported the same way, naming the app and the client id that is missing. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach"; so is what the trust policy itself leaves undecided for every token (a Deny under a condition). A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -43,7 +43,9 @@ export default defineRule({
     // trust conditional on it, and the finding says it.
     // Every audience doubt met is also put in `said`, alone and as joined here (the linker joins
     // them the same way): the doubts on the trust edge that are none of these are the edge's own.
-    const carries = (app: GraphNode, aud: string, fact: unknown, clientIds: readonly string[] | undefined, said: Set<string>): { doubt?: string } | undefined => {
+    // An audience STS turns away today (the provider's client id list does not hold it) is carried
+    // with why (`refused`): it opens the role only once the client id is added.
+    const carries = (app: GraphNode, aud: string, fact: unknown, clientIds: readonly string[] | undefined, said: Set<string>): { doubt?: string; refused?: string } | undefined => {
       const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
       const version = tokenVersionVerdict(aud, app, v2);
       const condition = audienceVerdict(aud, appId, app.name, fact, clientIds);
@@ -51,7 +53,7 @@ export default defineRule({
       for (const d of doubts) said.add(d);
       if (doubts.length > 0) said.add(doubts.join(', and '));
       if (version.bar !== undefined || condition.bar !== undefined) return undefined;
-      return { doubt: doubts.length > 0 ? doubts.join(', and ') : undefined };
+      return { doubt: doubts.length > 0 ? doubts.join(', and ') : undefined, refused: condition.refused };
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
     const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
@@ -72,7 +74,7 @@ export default defineRule({
       const carried = named.flatMap(({ a, apps }) =>
         apps.flatMap((app) => {
           const c = carries(app, a, e.evidence?.audience, clientIds, audienceDoubts);
-          return c ? [{ app, doubt: c.doubt }] : [];
+          return c ? [{ app, doubt: c.doubt, refused: c.refused }] : [];
         }),
       );
       const carrying = [...new Set(carried.map((c) => c.app))];
@@ -85,15 +87,21 @@ export default defineRule({
       // assignment) and a disabled one would not, the trust is dormant, not gone: re-enabling that
       // app (an Application Administrator's or owner's act) reopens it, so it is reported, as one
       // that applies again then, at a lower severity, naming the disabled apps.
-      const live = carrying.filter((app) => app.enabled !== false);
+      // An enabled app every audience of which STS turns away today (the client id list does not
+      // hold it) is shut the same way until the client id is added, an act outside the trust policy
+      // as re-enabling is: judged with the disabled ones.
+      const shutOut = (app: GraphNode) => carried.every((c) => c.app !== app || c.refused !== undefined);
+      const live = carrying.filter((app) => app.enabled !== false && !shutOut(app));
       const off = carrying.filter((app) => app.enabled === false);
+      const shut = carrying.filter((app) => app.enabled !== false && shutOut(app));
+      const latentApps = [...off, ...shut];
       const requireAll = (list: GraphNode[]) => list.length > 0 && list.every((a) => a.attrs.appRoleAssignmentRequired === true);
-      const dormant = off.length > 0 && (live.length === 0 || requireAll(live)) && !requireAll(off);
-      // Every carrying app disabled and each requiring assignment: no token today, and none for an
-      // unassigned caller once one is re-enabled, so the trust is closed either way. Without this,
-      // `live` (empty) would be judged and read as "the audience app is not in the snapshot".
-      if (carrying.length > 0 && live.length === 0 && !dormant) continue;
-      const apps = dormant ? off : live;
+      const reopenable = latentApps.length > 0 && (live.length === 0 || requireAll(live)) && !requireAll(latentApps);
+      // Every carrying app disabled or shut out and each requiring assignment: no token today, and
+      // none for an unassigned caller once one is reopened, so the trust is closed either way.
+      // Without this, `live` (empty) would be judged and read as "the audience app is not in the snapshot".
+      if (carrying.length > 0 && live.length === 0 && !reopenable) continue;
+      const apps = reopenable ? latentApps : live;
       const requiring = apps.filter((a) => a.attrs.appRoleAssignmentRequired === true);
       if (apps.length > 0 && requiring.length === apps.length) continue;
       if (apps.some((a) => a.attrs.appRoleAssignmentRequired === undefined) && !apps.some((a) => a.attrs.appRoleAssignmentRequired === false)) {
@@ -108,7 +116,8 @@ export default defineRule({
       // client id list's case): so does every token that opens the role, and the linker's trust
       // edge is conditional (paths from the issuer "may reach"). One audience without a doubt
       // decides it, and then nothing is said.
-      const opened = carried.filter((c) => opening.includes(c.app));
+      // An app's refused audiences stand for it only when it has no other (it is shut out).
+      const opened = carried.filter((c) => opening.includes(c.app) && (c.refused === undefined || shutOut(c.app)));
       const audienceUndecided = opened.length > 0 && opened.every((c) => c.doubt !== undefined) ? [...new Set(opened.map((c) => c.doubt!))].sort() : [];
       // What the trust edge itself rests on, whatever the token's audience (a Deny of the trust
       // policy under a condition, a statement that may not cover the action): the AWS transform's
@@ -121,8 +130,11 @@ export default defineRule({
         (trustUndecided.length > 0 ? `; whether the trust admits it rests on what the scan could not decide: ${trustUndecided.join('; ')}` : '');
       const doubtEvidence = undecided.length > 0 ? { undecided } : {};
       const tier = ctx.analysis.tier(role);
+      // The opening apps that are disabled, when it is their re-enabling (or a client id's adding) that opens the role.
+      const disabledOpening = reopenable ? opening.filter((a) => a.enabled === false) : [];
+      const dormant = disabledOpening.length > 0;
       const offNote = dormant
-        ? `; ${names} ${opening.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${opening.length === 1 ? 'it is' : 'one is'} re-enabled`
+        ? `; ${disabledOpening.map((a) => a.name).join(', ')} ${disabledOpening.length === 1 ? 'is' : 'are'} disabled, and Entra issues no token for a disabled app, so no one gets such a token until ${disabledOpening.length === 1 ? 'it is' : 'one is'} re-enabled`
         : '';
       const offEvidence = dormant ? { audienceAppsDisabled: true } : {};
       // The account turns every such token away today (no OIDC provider for the issuer, or one whose
@@ -130,7 +142,10 @@ export default defineRule({
       // edge conditional and says why (evidence.blocked). Creating the provider or adding a client
       // id, without touching the trust policy, opens the role: latent like a dormant trust, and
       // reported at the same lower severity, saying why no one gets in today.
-      const blocked = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : undefined;
+      // The same for the audiences of opening apps the list does not hold, when those apps have no
+      // other: the linker says it on the edge when no audience a token meets today is left, else it is said here.
+      const refusals = reopenable ? [...new Set(carried.flatMap((c) => (shut.includes(c.app) && opening.includes(c.app) && c.refused !== undefined ? [c.refused] : [])))].sort() : [];
+      const blocked = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : refusals.length > 0 ? refusals.join('; ') : undefined;
       const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
       const blockedEvidence = blocked !== undefined ? { blocked } : {};
       const latent = dormant || blocked !== undefined;

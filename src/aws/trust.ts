@@ -292,6 +292,20 @@ export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators
   return { listed: 'no' };
 }
 
+/**
+ * Why STS turns away, today, every token for one value of a pinned aud condition: the OIDC
+ * provider's client id list does not hold it in any case, while it holds another value of the
+ * condition (one it holds only in another case is a doubt, clientIdCaseDoubt). Adding the client id
+ * reopens it, the trust policy untouched. When the list holds none of the values the whole trust
+ * is refused (pinnedAudienceListed `no`, the transform's evidence.blocked), so undefined here.
+ */
+export function unlistedAudience(aud: string, fact: Pick<ClaimFact, 'status' | 'values'>, clientIds: readonly string[]): string | undefined {
+  if (fact.status !== 'pinned') return undefined;
+  const listed = new Set(clientIds.map((c) => c.toLowerCase()));
+  if (listed.has(aud.toLowerCase()) || !fact.values.some((v) => listed.has(v.toLowerCase()))) return undefined;
+  return `the provider's client id list (${clientIds.join(', ')}) does not hold aud ${aud}, so no token for it is accepted today`;
+}
+
 function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
   if (value === '*') return { type: 'any' };
   const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);

@@ -164,7 +164,10 @@ export function linkProviders(b: GraphBuilder): void {
     const pattern = subject && !exact ? compileWildcard(globTokens(subject)) : undefined;
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
     const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
-    for (const { aud, app, bar, doubts } of audiences) {
+    for (const { aud, app, bar, doubts, refused } of audiences) {
+      // STS turns every token for the audience away (its client id list does not hold it): until
+      // the list is edited it names no one, as a barred audience or a disabled app does.
+      if (refused !== undefined) continue;
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -240,13 +243,15 @@ export function linkProviders(b: GraphBuilder): void {
       const clientIds = trustClientIds(target, e.evidence);
       const resolved = audiences.map((aud): EntraAudience => {
         const app = audienceApp(tenant, aud);
-        if (!app) return { aud, doubts: [] };
+        // An audience of no scanned app is still one STS must find in the client id list.
+        if (!app) return { aud, doubts: [], refused: aws ? audienceVerdict(aud, undefined, aud, e.evidence?.audience, clientIds).refused : undefined };
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
         const version = tokenVersionVerdict(aud, app, v2);
         const condition = aws ? audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) : {};
         // A token of the other version never reaches the aud condition: its bar is the one said.
         const doubts = [version.doubt, condition.doubt].filter((d): d is string => d !== undefined);
-        return { aud, app, bar: version.bar ?? condition.bar, doubts };
+        const bar = version.bar ?? condition.bar;
+        return { aud, app, bar, doubts, refused: bar === undefined ? condition.refused : undefined };
       });
       // A doubt the trust edge already carries (the transform's, for a pinned aud the client id
       // list holds only in another case) reaches each link through `e.conditional` and its reason:
@@ -273,8 +278,10 @@ export function linkProviders(b: GraphBuilder): void {
       // is a fact, and the rule judging it reports it as dormant); the path search reads either
       // mark (pathFollows, analyze.ts).
       const bars = sortTexts([...new Set(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])))]);
+      // An audience the provider's client id list does not hold is said there too.
+      const refusals = sortTexts([...new Set(resolved.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])))]);
       const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
-      if (bars.length > 0) e.reason = `${e.reason}; but ${bars.join('; ')}`;
+      if (bars.length + refusals.length > 0) e.reason = `${e.reason}; but ${[...bars, ...refusals].join('; ')}`;
       if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
         const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
         const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
@@ -287,8 +294,18 @@ export function linkProviders(b: GraphBuilder): void {
       // conditional as the links above. Doubts of a caller (assignments not read) are not the
       // trust's and stay on the links. One the edge already says (the transform's) is not repeated.
       const open = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
-      if (open.length > 0 && open.every((r) => r.doubts.length > 0)) {
-        const unsaid = open.map((r) => r.doubts.filter((d) => !said.has(d)));
+      // Every audience a token can meet today is one STS turns away (the client id list does not
+      // hold it, though it holds another audience of the trust): the trust is latent, as the AWS
+      // transform marks one whose list holds none of its audiences (a conditional edge, why in
+      // evidence.blocked), so paths from the issuer say "may reach" and the rule judging the trust
+      // reports it as one that adding a client id opens. Only the others can open it today.
+      const reachable = open.filter((r) => r.refused === undefined);
+      if (open.length > 0 && reachable.length === 0) {
+        e.conditional = true;
+        e.evidence = { ...e.evidence, blocked: sortTexts([...new Set(open.map((r) => r.refused!))]).join('; ') };
+      }
+      if (reachable.length > 0 && reachable.every((r) => r.doubts.length > 0)) {
+        const unsaid = reachable.map((r) => r.doubts.filter((d) => !said.has(d)));
         const doubts = sortTexts([...new Set(unsaid.flatMap((d) => (d.length > 0 ? [d.join(', and ')] : [])))]);
         if (doubts.length > 0) {
           e.conditional = true;
@@ -346,6 +363,8 @@ interface EntraAudience {
   app?: GraphNode;
   bar?: string;
   doubts: string[];
+  /** Why STS turns away every token for it today (the client id list does not hold it): latent, not a bar. */
+  refused?: string;
 }
 
 /** Two reasons an edge may not hold, either or both absent. */

@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { clientIdCaseDoubt, ignoresCase } from '../aws/trust.js';
+import { clientIdCaseDoubt, ignoresCase, unlistedAudience } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -16,13 +16,20 @@ import { clientIdCaseDoubt, ignoresCase } from '../aws/trust.js';
  * How AWS compares: StringEquals and StringLike compare case, StringEqualsIgnoreCase does not
  * (IAM User Guide, condition operators). STS also needs the aud among the OIDC provider's client
  * ids; whether that comparison ignores case is not documented, so a difference in case there is
- * a doubt, not a verdict.
+ * a doubt, not a verdict. An aud the list does not hold in any case is turned away today, whatever
+ * the condition says; the list can be edited, so that is latent, not a bar.
  */
 export interface AudienceVerdict {
   /** Why no token for the app meets the condition: the trust is dead for this audience. */
   bar?: string;
   /** What the link rests on that is not known (the client id list's comparison). */
   doubt?: string;
+  /**
+   * Why STS turns every token for the audience away today (the provider's client id list does not
+   * hold it, though it holds another audience of the trust): no one gets in through it, but adding
+   * the client id reopens it, as re-enabling a disabled app does (see unlistedAudience).
+   */
+  refused?: string;
 }
 
 /** The parts of a ClaimFact (src/aws/trust.ts) read here: the edge's `evidence.audience`. */
@@ -70,7 +77,9 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   // With no pinned condition the audiences are the client ids themselves.
   const list = f.status === 'pinned' ? clientIds : [aud];
   const doubt = list ? clientIdCaseDoubt(token, list) : undefined;
-  return doubt !== undefined ? { doubt } : {};
+  if (doubt !== undefined) return { doubt };
+  const refused = clientIds && f.status === 'pinned' ? unlistedAudience(aud, { status: f.status, values }, clientIds) : undefined;
+  return refused !== undefined ? { refused } : {};
 }
 
 /**

@@ -720,3 +720,102 @@ describe('an Entra trust the account\'s OIDC provider turns away', () => {
     expect(f[0].message.split('Deny statement 1').length - 1).toBe(1);
   });
 });
+
+describe('an audience the OIDC provider\'s client id list does not hold, beside one it does', () => {
+  // STS takes a web identity token only when its aud is among the provider's client ids, whatever
+  // the trust policy's aud condition says: a pinned audience the list does not hold (in any case)
+  // is refused today, and adding the client id reopens it without touching the trust policy.
+  const RULE = 'nhi-entra-token-any-app-assumes-aws-role';
+  const ISSUER_NODE = `sts.windows.net/${TENANT}/ (any subject)`;
+  const ruleFindings = (r: ReturnType<typeof scan>) => r.report.findings.filter((f) => f.ruleId === RULE);
+  const issuerPaths = (r: ReturnType<typeof scan>) => r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === ISSUER_NODE);
+  const federation = (r: ReturnType<typeof scan>) => r.graph.in(roleId('ops-agent-role'), 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+  /** ops-agent-role pinned to Ops Agent's and the Ticketing API's app ids, the provider listing `list`. */
+  const twoAudiences = (list: string[], ticketingDisabled = false): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringEquals: { [`${ISSUER}:aud`]: [OPS_AGENT_APPID, TICKETS_APPID] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = list;
+    if (ticketingDisabled) {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      ((file.value ?? file) as Json[]).find((x) => x.appId === TICKETS_APPID)!.accountEnabled = false;
+    }
+    return s;
+  };
+  const REFUSED = new RegExp(`the provider's client id list \\(${TICKETS_APPID}\\) does not hold aud ${OPS_AGENT_APPID}, so no token for it is accepted today`);
+
+  it('the refused audience links no one; the finding is judged by the listed one (which requires assignment) and is latent', () => {
+    const r = scan(twoAudiences([TICKETS_APPID]));
+    // Ops Agent still assumes the role, but only through the Ticketing API, to which it holds an app-role assignment.
+    const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, false]]);
+    expect(links[0].reason).toMatch(new RegExp(`aud ${TICKETS_APPID} is Northwind Ticketing API, which requires an app-role assignment, and it holds one`));
+    expect(links[0].reason).not.toMatch(new RegExp(`aud ${OPS_AGENT_APPID} is Ops Agent`));
+    // The trust edge says the refusal; the listed audience keeps it as a Ticketing-only trust is.
+    const fed = federation(r);
+    expect(fed.reason).toMatch(REFUSED);
+    expect(fed.evidence?.dead).toBeUndefined();
+    expect(fed.evidence?.dormant).toBeUndefined();
+    // Open to any service principal only once Ops Agent's app id is listed: medium, saying why.
+    const f = ruleFindings(r);
+    expect(f.map((x) => [x.evidence.role, x.severity])).toEqual([[roleId('ops-agent-role'), 'medium']]);
+    expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
+    expect(f[0].message).toMatch(new RegExp(`; but ${REFUSED.source}`));
+    expect(f[0].evidence.blocked).toMatch(REFUSED);
+  });
+
+  it('near miss: the list holds both audiences, and the trust is open as before', () => {
+    const r = scan(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID]));
+    const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, false]]);
+    expect(links[0].reason).toMatch(new RegExp(`aud ${OPS_AGENT_APPID} is Ops Agent`));
+    const fed = federation(r);
+    expect(fed.conditional).toBeFalsy();
+    expect(fed.reason).not.toMatch(/does not hold aud/);
+    const f = ruleFindings(r);
+    expect(f.map((x) => x.severity)).toEqual(['critical']);
+    expect(f[0].message).not.toMatch(/no token for it is accepted today/);
+    expect(f[0].evidence.blocked).toBeUndefined();
+    expect(issuerPaths(r).some((p) => !/may reach/.test(p.message))).toBe(true);
+  });
+
+  it('a sub pattern trust whose opening audience is refused is low; one the list holds only in another case is a doubt, not a refusal', () => {
+    const pattern = (list: string[]): Snapshot => {
+      const s = twoAudiences(list);
+      const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+      details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition.StringLike = { [`${ISSUER}:sub`]: 'ef64d807-*' };
+      return s;
+    };
+    const low = ruleFindings(scan(pattern([TICKETS_APPID])));
+    expect(low.map((x) => x.severity)).toEqual(['low']);
+    expect(low[0].message).toMatch(REFUSED);
+    expect(ruleFindings(scan(pattern([TICKETS_APPID, OPS_AGENT_APPID]))).map((x) => x.severity)).toEqual(['high']);
+    // Listed in upper case only: STS may take it (its comparison is not documented), so the trust
+    // is open with that doubt, as a lone audience listed so is.
+    const r = scan(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID.toUpperCase()]));
+    const f = ruleFindings(r);
+    expect(f.map((x) => x.severity)).toEqual(['critical']);
+    expect(f[0].message).toMatch(/the role may accept such a token, only if STS compares the token's aud/);
+    expect(f[0].message).not.toMatch(/does not hold aud/);
+    expect(federation(r).reason).not.toMatch(/does not hold aud/);
+  });
+
+  it('when every audience a token can meet today is refused so (the listed one\'s app disabled), the trust edge is latent as a blocked one', () => {
+    const r = scan(twoAudiences([TICKETS_APPID], true));
+    expect(r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME')).toEqual([]);
+    const fed = federation(r);
+    expect(fed.conditional).toBe(true);
+    expect(fed.evidence?.blocked).toMatch(REFUSED);
+    expect(fed.evidence?.dormant).toBeUndefined();
+    expect(issuerPaths(r).length).toBeGreaterThan(0);
+    for (const p of issuerPaths(r)) expect(p.message).toMatch(/may reach/);
+    const f = ruleFindings(r);
+    expect(f.map((x) => x.severity)).toEqual(['medium']);
+    expect(f[0].message.split('does not hold aud').length - 1).toBe(1);
+    expect(f[0].evidence.blocked).toBe(fed.evidence?.blocked);
+    // Near miss: the Ticketing API disabled, Ops Agent listed: open, critical.
+    expect(ruleFindings(scan(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID], true))).map((x) => x.severity)).toEqual(['critical']);
+  });
+});

@@ -303,7 +303,7 @@ export function unlistedAudience(aud: string, fact: Pick<ClaimFact, 'status' | '
   if (fact.status !== 'pinned') return undefined;
   const listed = new Set(clientIds.map((c) => c.toLowerCase()));
   if (listed.has(aud.toLowerCase()) || !fact.values.some((v) => listed.has(v.toLowerCase()))) return undefined;
-  return `the provider's client id list (${clientIds.join(', ')}) does not hold aud ${aud}, so no token for it is accepted today`;
+  return `the provider's client id list (${clientIdsText(clientIds)}) does not hold aud ${aud}, so no token for it is accepted today`;
 }
 
 function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
@@ -807,4 +807,16 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
     cached.answers.set(name, hit);
   }
   return hit;
+}
+
+/**
+ * A provider's client id list as the text of a reason: the first few ids and how many more. The
+ * reason reaches finding messages and terminal tables, and a provider shared by many apps can list
+ * dozens (one of the generated 10,000-identity estate's made a 2,300-character message); the whole
+ * list stays in the snapshot's provider record.
+ */
+export function clientIdsText(clientIds: readonly string[], shown = 5): string {
+  if (clientIds.length === 0) return 'empty';
+  if (clientIds.length <= shown) return clientIds.join(', ');
+  return `${clientIds.slice(0, shown).join(', ')} and ${clientIds.length - shown} more`;
 }

@@ -30,7 +30,7 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
-import { pinnedAudienceListed } from '../../aws/trust.js';
+import { clientIdsText, pinnedAudienceListed } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -1371,15 +1371,3 @@ function namesInTrust(role: IamRole): string[] {
 const EMPTY_MODEL: AccountModel = emptyAccountModel();
 
 export { parseCsv };
-
-/**
- * A provider's client id list as the text of a reason: the first few ids and how many more. The
- * reason reaches finding messages and terminal tables, and a provider shared by many apps can list
- * dozens (one of the generated 10,000-identity estate's made a 2,300-character message); the whole
- * list stays in the snapshot's provider record.
- */
-export function clientIdsText(clientIds: readonly string[], shown = 5): string {
-  if (clientIds.length === 0) return 'empty';
-  if (clientIds.length <= shown) return clientIds.join(', ');
-  return `${clientIds.slice(0, shown).join(', ')} and ${clientIds.length - shown} more`;
-}

@@ -400,11 +400,19 @@ const WORKLOADS: ReadonlySet<string> = new Set<string>(WORKLOAD_TYPES);
  * a workload presenting a token is federated; a trusted account, Principal "*", a SAML provider
  * and a trust anchor are outsiders of other kinds.
  */
-function outsideClassification(provider: string, type: string, tier: number | undefined, tenant: string | undefined): string {
+function outsideClassification(provider: string, type: string, tier: number | undefined, tenant: string | undefined, nativeId: string | undefined): string {
   if (provider === 'external') {
     // The issuer of a tenant that was scanned stands for that tenant's own service principals
-    // (each can get its token), as the path rule names it: no outside workload.
-    if (tenant !== undefined) return `service principals of the scanned Entra tenant ${tenant} (its token issuer)`;
+    // (each can get its token), as the path rule names it: no outside workload. A trust pinned to
+    // a subject (the native id is <issuer>|<subject>, `*` for none) admits one of them, or those
+    // a pattern matches: the plural of the whole tenant would overstate who the row is.
+    if (tenant !== undefined) {
+      const bar = nativeId?.indexOf('|') ?? -1;
+      const sub = bar < 0 ? '*' : nativeId!.slice(bar + 1);
+      if (sub === '*') return `service principals of the scanned Entra tenant ${tenant} (its token issuer)`;
+      if (/[*?]/.test(sub)) return `service principals of the scanned Entra tenant ${tenant} whose object id matches a subject pattern (its token issuer)`;
+      return `one service principal of the scanned Entra tenant ${tenant} (a subject its token issuer names)`;
+    }
     if (WORKLOADS.has(type)) return 'external workload (federated)';
     switch (type) {
       case 'aws-account':
@@ -571,7 +579,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     '',
     // Which rules answered unknown is kept per identity only: for this subject it is not known.
     'unknown',
-    outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes)),
+    outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes), s.nativeId),
     f.severity,
     open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
   ];

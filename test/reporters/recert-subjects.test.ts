@@ -118,6 +118,18 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     expect(app.crown_jewels_reachable).toMatch(/^AWS account 111122223333 administrator \(admin, 3 hops\); /);
   });
 
+  it('names a scanned tenant issuer\'s pinned subject as one service principal, not as the tenant\'s service principals', () => {
+    // A trust pinned to one object id (sub) of the tenant's tokens: its row is that one principal,
+    // as the path finding on the same row says ("one service principal of ... (exact subject)").
+    const ISS = 'https://sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
+    const pin = (sub: string) => (f: Finding): Finding =>
+      f.subject.nativeId === `${ISS}|*` ? { ...f, subject: { ...f.subject, id: `external:oidc:ext:${ISS}|${sub}`, nativeId: `${ISS}|${sub}`, name: `sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/ ${sub}` } } : f;
+    const at = (sub: string) => rows(renderRecertCsv({ ...demo, findings: demo.findings.map(pin(sub)) })).find((x) => x.native_id === `${ISS}|${sub}`)!;
+    expect(at('ef64d807-28f7-4739-a893-33575ef793c0').classification).toBe('one service principal of the scanned Entra tenant Northwind Robotics (a subject its token issuer names)');
+    expect(at('ef64d807-*').classification).toBe('service principals of the scanned Entra tenant Northwind Robotics whose object id matches a subject pattern (its token issuer)');
+    // Near miss: no sub condition keeps the plural of the whole tenant (the demo row, tested above).
+  });
+
   it('fills enabled and strength where the report knows them for a subject outside the inventory', () => {
     const sheet = rows(renderRecertCsv(demo));
     // The demo's AWS Prod SSO app is ACTIVE in Okta; its findings say so.

@@ -367,7 +367,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
-    i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
+    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops)).join('; '),
     findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
@@ -389,6 +389,19 @@ function classification(i: IdentitySummary): string {
   if (i.type === 'aws-root-user') return 'root user (break-glass login)';
   const p = i.possibleServiceAccount;
   return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
+}
+
+/**
+ * One crown jewel of the crown_jewels_reachable column: its name, class and hops. A path that holds
+ * only under a condition the scanner could not decide, or that blocks it today, is a "may reach",
+ * as its path finding says: a reviewer must not read it as a standing reach. `hops` is the path
+ * when it is known, else only its length (an Okta AWS app's list).
+ */
+function jewelCell(name: string, cls: string, hops: number | readonly { conditional?: boolean }[]): string {
+  const n = typeof hops === 'number' ? hops : hops.length;
+  const doubtful = typeof hops === 'number' ? 0 : hops.filter((h) => h.conditional === true).length;
+  const may = doubtful > 0 ? `, may reach: ${doubtful} hop${doubtful === 1 ? '' : 's'} conditional` : '';
+  return `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'}${may})`;
 }
 
 /** Every node type an external OIDC workload gets (graph/workloads.ts WORKLOAD_TYPES): federated, it presents a token. */
@@ -519,8 +532,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
   const rules = [...new Set(all.map((x) => x.ruleId))].sort();
   const openRules = new Set(open.map((x) => x.ruleId));
   const jewels: string[] = [];
-  const jewel = (name: string, cls: string, n: number) => {
-    const cell = `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
+  const jewel = (cell: string) => {
     if (!jewels.includes(cell)) jewels.push(cell);
   };
   // Whether some finding says what the subject reaches, even nothing: a path finding, or the list
@@ -530,13 +542,13 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const cls = x.evidence.crownJewel;
     if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
       reachKnown = true;
-      jewel(x.path[x.path.length - 1].toName, cls, x.path.length);
+      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path));
     }
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;
     reachKnown = true;
     for (const j of behind as { name?: unknown; crownJewel?: unknown; hops?: unknown }[]) {
-      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(j.name, j.crownJewel, j.hops);
+      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(jewelCell(j.name, j.crownJewel, j.hops));
     }
   }
   const count = ruleCount(openRules.size);

@@ -130,6 +130,22 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     // Near miss: no sub condition keeps the plural of the whole tenant (the demo row, tested above).
   });
 
+  it('crown_jewels_reachable says "may reach" for a path that holds only under a condition, on identity and outside rows', () => {
+    // Without the account's OIDC provider for the tenant's issuer, no token passes today: Ops
+    // Agent's way into ops-agent-role is conditional, and so are the paths through it.
+    const s = demoSnapshot();
+    const key = 'aws/111122223333/oidc-providers.json';
+    s.files[key] = (s.files[key] as { Url: string }[]).filter((x) => !x.Url.startsWith('sts.windows.net/'));
+    const sheet = rows(renderRecertCsv(scan(s).report));
+    const jewels = (name: string) => sheet.find((x) => x.name === name)!.crown_jewels_reachable;
+    expect(jewels('Ops Agent')).toContain('AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets, 2 hops, may reach: 1 hop conditional)');
+    expect(sheet.find((x) => x.name.endsWith('(any subject)'))!.crown_jewels_reachable).toMatch(/\(secrets, 2 hops, may reach: 1 hop conditional\)/);
+    // Near miss: the demo as is, a firm path, said as before.
+    const firm = rows(renderRecertCsv(demo));
+    expect(firm.find((x) => x.name === 'Ops Agent')!.crown_jewels_reachable).toContain('AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets, 2 hops)');
+    expect(firm.map((x) => x.crown_jewels_reachable).join('\n')).not.toMatch(/may reach/);
+  });
+
   it('fills enabled and strength where the report knows them for a subject outside the inventory', () => {
     const sheet = rows(renderRecertCsv(demo));
     // The demo's AWS Prod SSO app is ACTIVE in Okta; its findings say so.

@@ -159,7 +159,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Starts from every entry point (external federated workloads, AWS accounts outside the scan that a role trusts, Principal "*", shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read) is reported as "may reach", at high severity, unless a longer route holds without one. An identity that cannot authenticate today starts no path: an Entra service principal or user that is disabled (accountEnabled false, or disabled by Microsoft), an Okta service app that is not ACTIVE, an Okta user that is SUSPENDED or DEPROVISIONED, and an Okta API token whose owner is one (Okta rejects it). Nor does a path pass through such an object, unless an edge can re-enable it or add a credential to it; nor through an AWS trust of Entra tokens whose audience apps are all disabled (Entra issues no token for them). Their standing credentials and rights are reported by the rules that judge those.',
+      'Starts from every entry point (external federated workloads, AWS accounts outside the scan that a role trusts, Principal "*", shared secrets and API tokens, third-party apps, identities nobody owns) and follows trust, federation, role, grant and escalation edges across Entra ID, Okta and AWS to tenant, org or account administration, identity management and secret stores. Reports one finding per entry point and kind of crown jewel of each provider (the nearest one: an estate of many AWS accounts that trust each other gives one finding, not one per account), with the shortest path (among equals, the one needing the fewest undecided conditions, then the most hidden) and the number of alternative routes. A route that holds only under a condition the scanner could not decide (a PIM-eligible role, a policy condition, a mapping it could not read), or through an AWS trust the account\'s OIDC provider turns away today (no provider for the issuer, or a client id list without the audience; said as such), is reported as "may reach", at high severity, unless a longer route holds without one. An identity that cannot authenticate today starts no path: an Entra service principal or user that is disabled (accountEnabled false, or disabled by Microsoft), an Okta service app that is not ACTIVE, an Okta user that is SUSPENDED or DEPROVISIONED, and an Okta API token whose owner is one (Okta rejects it). Nor does a path pass through such an object, unless an edge can re-enable it or add a credential to it; nor through an AWS trust of Entra tokens whose audience apps are all disabled (Entra issues no token for them). Their standing credentials and rights are reported by the rules that judge those.',
     risk: 'Each hop is legitimate on its own and reviewed (if at all) in a different console; chained, they let whoever holds the entry credential act as an administrator, and no access review shows the chain.',
     remediation:
       'Cut the path at a hop you control (the report\'s cut line and `nhiscan explain` name the first grant, trust or membership on it, or the next one when the path starts with a federation already pinned to one workload): pin the federation subject, remove or narrow the trust or grant, or scope the role. Where the path starts with a shared secret, replace it with a federated credential. Then assign an accountable owner to every identity on the path.',
@@ -171,7 +171,7 @@ export default defineRule({
     messages: {
       path: '{{entry}} ({{why}}) reaches {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{hidden}} hop(s) are invisible to access reviews',
       conditional:
-        '{{entry}} ({{why}}) may reach {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{conditional}} hop(s) depend on a condition the scanner could not decide; {{hidden}} hop(s) are invisible to access reviews',
+        '{{entry}} ({{why}}) may reach {{target}} ({{class}}) in {{hops}} hops{{cross}}; {{doubt}}; {{hidden}} hop(s) are invisible to access reviews',
     },
     options: {
       minHops: { integer: true, default: 2, description: 'shortest path length to report; one hop is a direct grant that provider rules already report' },
@@ -212,6 +212,14 @@ export default defineRule({
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
+      // A trust the account's OIDC provider turns away (evidence.blocked on the edge) is decided:
+      // no token passes today. It stays a "may reach" (a change to the provider opens it), but
+      // calling it undecided would contradict the hop's own reason.
+      const blocked = p.hops.filter((h) => h.conditional && ctx.graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)).length;
+      const doubt = [
+        ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
+        ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
+      ].join('; ');
       const target = ctx.graph.node(p.target);
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',
@@ -230,6 +238,8 @@ export default defineRule({
           cross: p.crossesProviders ? ', crossing providers' : '',
           hidden: p.hiddenHops,
           conditional,
+          // Only a "may reach" message says it; the firm message's args stay as they were.
+          ...(conditional > 0 ? { doubt } : {}),
         },
         // The scope reached is part of the fingerprint (pathKey); a baseline records it (src/ci/baseline.ts).
         evidence: { target: p.target, ...(target ? { targetScope: target.scope } : {}), crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },

@@ -37,7 +37,9 @@ export function registerRules(program: Command): void {
       ];
       if (m.frameworks?.asi?.length) lines.push(`OWASP ASI:   ${m.frameworks.asi.join(', ')}`);
       if (m.frameworks?.nistCsf?.length) lines.push(`NIST CSF:    ${m.frameworks.nistCsf.join(', ')}`);
-      lines.push(`maturity:    ${m.maturity}`, `evaluates:   ${r.evaluates.types.join(', ')}${r.evaluates.requires?.length ? ` (needs ${r.evaluates.requires.join(', ')})` : ''}`, '');
+      // Cross-provider rules list kinds of node instead of types: without them the line was blank.
+      const evaluated = [...r.evaluates.types, ...(r.evaluates.kinds ?? []).map((k) => (k === 'identity' ? 'every identity' : `every ${k} node`))];
+      lines.push(`maturity:    ${m.maturity}`, `evaluates:   ${evaluated.join(', ')}${r.evaluates.requires?.length ? ` (needs ${r.evaluates.requires.join(', ')})` : ''}`, '');
       lines.push('What it checks:', `  ${m.description}`, '', 'Why it matters:', `  ${m.risk}`, '', 'How to fix:', `  ${m.remediation}`);
       const opts = Object.entries(m.options ?? {});
       if (opts.length) {

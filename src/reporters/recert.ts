@@ -367,7 +367,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
-    i.crownJewels.map((p) => `${p.targetName} (${p.crownJewel}, ${p.hops.length} hop${p.hops.length === 1 ? '' : 's'})`).join('; '),
+    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops)).join('; '),
     findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
@@ -391,6 +391,19 @@ function classification(i: IdentitySummary): string {
   return p === undefined ? 'machine identity' : `unverified: possible service account (not read: ${p.notRead.join(', ')})`;
 }
 
+/**
+ * One crown jewel of the crown_jewels_reachable column: its name, class and hops. A path that holds
+ * only under a condition the scanner could not decide, or that blocks it today, is a "may reach",
+ * as its path finding says: a reviewer must not read it as a standing reach. `hops` is the path
+ * when it is known, else only its length (an Okta AWS app's list).
+ */
+function jewelCell(name: string, cls: string, hops: number | readonly { conditional?: boolean }[]): string {
+  const n = typeof hops === 'number' ? hops : hops.length;
+  const doubtful = typeof hops === 'number' ? 0 : hops.filter((h) => h.conditional === true).length;
+  const may = doubtful > 0 ? `, may reach: ${doubtful} hop${doubtful === 1 ? '' : 's'} conditional` : '';
+  return `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'}${may})`;
+}
+
 /** Every node type an external OIDC workload gets (graph/workloads.ts WORKLOAD_TYPES): federated, it presents a token. */
 const WORKLOADS: ReadonlySet<string> = new Set<string>(WORKLOAD_TYPES);
 
@@ -400,11 +413,19 @@ const WORKLOADS: ReadonlySet<string> = new Set<string>(WORKLOAD_TYPES);
  * a workload presenting a token is federated; a trusted account, Principal "*", a SAML provider
  * and a trust anchor are outsiders of other kinds.
  */
-function outsideClassification(provider: string, type: string, tier: number | undefined, tenant: string | undefined): string {
+function outsideClassification(provider: string, type: string, tier: number | undefined, tenant: string | undefined, nativeId: string | undefined): string {
   if (provider === 'external') {
     // The issuer of a tenant that was scanned stands for that tenant's own service principals
-    // (each can get its token), as the path rule names it: no outside workload.
-    if (tenant !== undefined) return `service principals of the scanned Entra tenant ${tenant} (its token issuer)`;
+    // (each can get its token), as the path rule names it: no outside workload. A trust pinned to
+    // a subject (the native id is <issuer>|<subject>, `*` for none) admits one of them, or those
+    // a pattern matches: the plural of the whole tenant would overstate who the row is.
+    if (tenant !== undefined) {
+      const bar = nativeId?.indexOf('|') ?? -1;
+      const sub = bar < 0 ? '*' : nativeId!.slice(bar + 1);
+      if (sub === '*') return `service principals of the scanned Entra tenant ${tenant} (its token issuer)`;
+      if (/[*?]/.test(sub)) return `service principals of the scanned Entra tenant ${tenant} whose object id matches a subject pattern (its token issuer)`;
+      return `one service principal of the scanned Entra tenant ${tenant} (a subject its token issuer names)`;
+    }
     if (WORKLOADS.has(type)) return 'external workload (federated)';
     switch (type) {
       case 'aws-account':
@@ -511,8 +532,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
   const rules = [...new Set(all.map((x) => x.ruleId))].sort();
   const openRules = new Set(open.map((x) => x.ruleId));
   const jewels: string[] = [];
-  const jewel = (name: string, cls: string, n: number) => {
-    const cell = `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'})`;
+  const jewel = (cell: string) => {
     if (!jewels.includes(cell)) jewels.push(cell);
   };
   // Whether some finding says what the subject reaches, even nothing: a path finding, or the list
@@ -522,13 +542,13 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const cls = x.evidence.crownJewel;
     if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
       reachKnown = true;
-      jewel(x.path[x.path.length - 1].toName, cls, x.path.length);
+      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path));
     }
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;
     reachKnown = true;
     for (const j of behind as { name?: unknown; crownJewel?: unknown; hops?: unknown }[]) {
-      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(j.name, j.crownJewel, j.hops);
+      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(jewelCell(j.name, j.crownJewel, j.hops));
     }
   }
   const count = ruleCount(openRules.size);
@@ -571,7 +591,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     '',
     // Which rules answered unknown is kept per identity only: for this subject it is not known.
     'unknown',
-    outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes)),
+    outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes), s.nativeId),
     f.severity,
     open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
   ];

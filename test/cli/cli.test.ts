@@ -295,6 +295,13 @@ describe('rules and explain', () => {
     expect(show.stdout).toMatch(/NHI5:2025/);
     expect(cli(['rules', 'show', 'no-such-rule']).code).toBe(2);
   });
+
+  it('rules show names what a rule evaluates when it evaluates kinds of node, not a blank line', () => {
+    // nhi-path-to-crown-jewel lists no types, only the identity and external kinds.
+    expect(cli(['rules', 'show', 'nhi-path-to-crown-jewel']).stdout).toMatch(/^evaluates: {3}every identity, every external node$/m);
+    // Near miss: a rule naming types keeps them, with the capabilities it needs.
+    expect(cli(['rules', 'show', 'aws-role-unused']).stdout).toMatch(/^evaluates: {3}aws-iam-role \(needs [^)]+\)$/m);
+  });
 });
 
 describe('explain of a person', () => {

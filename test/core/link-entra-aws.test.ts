@@ -200,6 +200,19 @@ describe('OIDC trusts whose provider does not accept the token', () => {
     expect(f.path![0].reason).toMatch(/client id list/);
   });
 
+  it('a path through a trust the OIDC provider turns away says so, not that the scanner could not decide', () => {
+    // The hop's own reason says "no such token is accepted today": that is decided, and the
+    // finding's summary must not call it an undecided condition.
+    const s = demoSnapshot();
+    const providers = s.files[`aws/${ACCT}/oidc-providers.json`] as Json[];
+    providers.find((p) => p.Url === 'token.actions.githubusercontent.com')!.ClientIDList = ['something-else'];
+    const f = ghFinding(scan(s))!;
+    expect(f.message).toMatch(/may reach .*; 1 hop\(s\) turned away today by the account's OIDC provider, open if it changes; /);
+    expect(f.message).not.toMatch(/could not decide/);
+    expect(f.evidence.conditional).toBe(true);
+    // Near miss (a doubt that is one, still called so): the token-version test further down.
+  });
+
   it('under StringEqualsIgnoreCase a pinned aud the client id list holds in another case passes: the token carries the listed case', () => {
     // The provider lists sts.amazonaws.com; a token with that aud meets STS.AMAZONAWS.COM ignoring case.
     const s = demoSnapshot();
@@ -374,6 +387,8 @@ describe('Entra token versions: a trust names the issuer of one version', () => 
     const paths = issuerPaths(r, V2);
     expect(paths.length).toBeGreaterThan(0);
     for (const f of paths) expect(f.message).toMatch(/may reach/);
+    // A doubt, not a trust turned away: the summary calls it undecided.
+    for (const f of paths) expect(f.message).toMatch(/; 1 hop\(s\) depend on a condition the scanner could not decide; /);
     // The link says it once.
     const links = r.graph.in(roleId('cloud-role'), 'CAN_ASSUME');
     expect(links.map((l) => l.reason.split('requestedAccessTokenVersion').length - 1)).toEqual([1]);

@@ -118,6 +118,34 @@ describe('recert sheet: subjects with findings that are not identities', () => {
     expect(app.crown_jewels_reachable).toMatch(/^AWS account 111122223333 administrator \(admin, 3 hops\); /);
   });
 
+  it('names a scanned tenant issuer\'s pinned subject as one service principal, not as the tenant\'s service principals', () => {
+    // A trust pinned to one object id (sub) of the tenant's tokens: its row is that one principal,
+    // as the path finding on the same row says ("one service principal of ... (exact subject)").
+    const ISS = 'https://sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
+    const pin = (sub: string) => (f: Finding): Finding =>
+      f.subject.nativeId === `${ISS}|*` ? { ...f, subject: { ...f.subject, id: `external:oidc:ext:${ISS}|${sub}`, nativeId: `${ISS}|${sub}`, name: `sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/ ${sub}` } } : f;
+    const at = (sub: string) => rows(renderRecertCsv({ ...demo, findings: demo.findings.map(pin(sub)) })).find((x) => x.native_id === `${ISS}|${sub}`)!;
+    expect(at('ef64d807-28f7-4739-a893-33575ef793c0').classification).toBe('one service principal of the scanned Entra tenant Northwind Robotics (a subject its token issuer names)');
+    expect(at('ef64d807-*').classification).toBe('service principals of the scanned Entra tenant Northwind Robotics whose object id matches a subject pattern (its token issuer)');
+    // Near miss: no sub condition keeps the plural of the whole tenant (the demo row, tested above).
+  });
+
+  it('crown_jewels_reachable says "may reach" for a path that holds only under a condition, on identity and outside rows', () => {
+    // Without the account's OIDC provider for the tenant's issuer, no token passes today: Ops
+    // Agent's way into ops-agent-role is conditional, and so are the paths through it.
+    const s = demoSnapshot();
+    const key = 'aws/111122223333/oidc-providers.json';
+    s.files[key] = (s.files[key] as { Url: string }[]).filter((x) => !x.Url.startsWith('sts.windows.net/'));
+    const sheet = rows(renderRecertCsv(scan(s).report));
+    const jewels = (name: string) => sheet.find((x) => x.name === name)!.crown_jewels_reachable;
+    expect(jewels('Ops Agent')).toContain('AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets, 2 hops, may reach: 1 hop conditional)');
+    expect(sheet.find((x) => x.name.endsWith('(any subject)'))!.crown_jewels_reachable).toMatch(/\(secrets, 2 hops, may reach: 1 hop conditional\)/);
+    // Near miss: the demo as is, a firm path, said as before.
+    const firm = rows(renderRecertCsv(demo));
+    expect(firm.find((x) => x.name === 'Ops Agent')!.crown_jewels_reachable).toContain('AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (secrets, 2 hops)');
+    expect(firm.map((x) => x.crown_jewels_reachable).join('\n')).not.toMatch(/may reach/);
+  });
+
   it('fills enabled and strength where the report knows them for a subject outside the inventory', () => {
     const sheet = rows(renderRecertCsv(demo));
     // The demo's AWS Prod SSO app is ACTIVE in Okta; its findings say so.

@@ -886,7 +886,7 @@ function addTrust(
             : !provider
               ? `the account has no OIDC provider ${tp.providerArn}, so no such token is accepted today`
               : listed?.listed === 'no'
-                ? `the provider's client id list (${clientIdsText(provider.clientIds)}) holds none of those audiences, so no such token is accepted today`
+                ? `the provider's client id list (${clientIdsText(provider.clientIds)}) ${tp.audience.values.length === 1 ? `does not hold ${tp.audience.values[0]}` : 'holds none of those audiences'}, so no such token is accepted today`
                 : undefined;
           const blocked = refused !== undefined ? `; but ${refused}` : listed?.doubt !== undefined ? `; only if ${listed.doubt}` : undefined;
           const undecided = listed?.doubt !== undefined ? [...g.undecided, listed.doubt] : g.undecided;

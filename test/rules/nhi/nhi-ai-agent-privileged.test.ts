@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-ai-agent-privileged.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
+import { demoSnapshot, scan } from '../../e2e/demo.js';
 
 const now = '2026-11-20T00:00:00Z';
 const iam = (status: 'collected' | 'missing-permission') => ({ provider: 'aws' as const, scope: 'acct', capability: 'aws.iam', status });
@@ -36,5 +37,53 @@ describe('nhi-ai-agent-privileged', () => {
   it('is unknown, not passing, for an agent whose tier evidence was not collected', () => {
     const g = graphOf([node('reader', { agent }), node('read', { kind: 'privilege', type: 'p', tier: 1 })], [edge('reader', 'read', 'GRANTED')], [iam('missing-permission')]);
     expect(runRule(rule, g, { now }).verdicts.get('reader')).toBe('unknown');
+  });
+});
+
+describe('nhi-ai-agent-privileged: a crown jewel reached only under a condition', () => {
+  const opsAgent = (r: ReturnType<typeof scan>) => r.report.findings.find((f) => f.ruleId === 'nhi-ai-agent-privileged' && f.subject.name === 'Ops Agent')!;
+
+  it('says "may reach", at high as nhi-path-to-crown-jewel reports a "may reach" path, when every route to the jewel is conditional', () => {
+    // Without the account's OIDC provider for the tenant's issuer, no token passes today: Ops
+    // Agent's only way into ops-agent-role (and so to the account's secrets) is a conditional hop.
+    const s = demoSnapshot();
+    const key = 'aws/111122223333/oidc-providers.json';
+    s.files[key] = (s.files[key] as { Url: string }[]).filter((x) => !x.Url.startsWith('sts.windows.net/'));
+    const r = scan(s);
+    const f = opsAgent(r);
+    expect(f.path!.some((h) => h.conditional)).toBe(true);
+    // Worded as Ops Agent's own path finding words the same hop.
+    expect(f.message).toContain('with capability T3: may reach AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3); 1 hop(s) depend on a condition the scanner could not decide');
+    expect(f.severity).toBe('high');
+    expect(f.evidence.conditional).toBe(true);
+    const p = r.report.findings.find((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.name === 'Ops Agent' && x.evidence.crownJewel === 'secrets')!;
+    expect(p.message).toMatch(/may reach .*; 1 hop\(s\) depend on a condition the scanner could not decide/);
+    expect(p.severity).toBe(f.severity);
+  });
+
+  it('near miss: the demo as is, a firm route, "reaches" at critical, no conditional evidence', () => {
+    const f = opsAgent(scan(demoSnapshot()));
+    expect(f.message).toContain('with capability T3: reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3)');
+    expect(f.message).not.toMatch(/may reach|turned away/);
+    expect(f.severity).toBe('critical');
+    expect(f.evidence.conditional).toBeUndefined();
+  });
+
+  it('a route under an undecided condition says so; a firm route at the tier keeps "reaches" and critical', () => {
+    const jewel = node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets', name: 'secrets' });
+    const cond = graphOf([node('agent', { agent }), node('role'), jewel], [edge('agent', 'role', 'CAN_ASSUME', { conditional: true }), edge('role', 'sec', 'GRANTED')], [iam('collected')]);
+    const f = runRule(rule, cond, { now }).findings[0];
+    expect(f.message).toContain('capability T3: may reach secrets (T3); 1 hop(s) depend on a condition the scanner could not decide');
+    expect(f.severity).toBe('high');
+    // Near miss: a longer firm route beside the conditional one.
+    const firm = graphOf(
+      [node('agent', { agent }), node('role'), node('hop1'), node('hop2'), jewel],
+      [edge('agent', 'role', 'CAN_ASSUME', { conditional: true }), edge('role', 'sec', 'GRANTED'), edge('agent', 'hop1', 'CAN_ASSUME'), edge('hop1', 'hop2', 'CAN_ASSUME'), edge('hop2', 'sec', 'GRANTED')],
+      [iam('collected')],
+    );
+    const g = runRule(rule, firm, { now }).findings[0];
+    expect(g.message).toContain('capability T3: reaches secrets (T3)');
+    expect(g.severity).toBe('critical');
+    expect(g.path!.some((h) => h.conditional)).toBe(false);
   });
 });

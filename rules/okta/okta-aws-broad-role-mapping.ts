@@ -10,20 +10,25 @@ const PROBE_GROUP_NAMES = ['Everyone', 'x', 'Finance Team', 'aws#prod#Admin#1111
 
 /**
  * The crown jewels the roles behind the app reach, as `mapsToCrownJewels` (each one's id, name,
- * class and hops from the app: app, its SAML provider, a role trusting it, …), for the reports
+ * class and hops from the app: app, its SAML provider, a role trusting it, …; and how many of
+ * those hops hold only under a condition, when any do), for the reports
  * that show the app, which is no identity and so has no crown-jewel list of its own. Empty when
  * they reach none; absent when that is not known: the app names no SAML provider the scan
  * linked, or the IAM data of the provider's account was not read, so the roles trusting it are
  * not known.
  */
-function crownJewelsBehind(subject: GraphNode, ctx: RuleContext): { mapsToCrownJewels?: { target: string; name: string; crownJewel: string; hops: number }[] } {
+function crownJewelsBehind(subject: GraphNode, ctx: RuleContext): { mapsToCrownJewels?: { target: string; name: string; crownJewel: string; hops: number; conditionalHops?: number }[] } {
   const provider = targets(ctx.graph, subject, 'SAML_MAPS_TO')[0];
   const account = provider?.nativeId.split(':')[4];
   if (account === undefined || ctx.graph.capability('aws', account, 'aws.iam') !== 'collected') return {};
   return {
-    mapsToCrownJewels: ctx.analysis
-      .shownCrownJewelPaths(subject)
-      .map((p) => ({ target: p.target, name: p.targetName, crownJewel: p.crownJewel, hops: p.hops.length })),
+    mapsToCrownJewels: ctx.analysis.shownCrownJewelPaths(subject).map((p) => {
+      // A reach through hops that hold only under a condition (a Deny under a condition on the
+      // role's trust, a mapping that could not be read) is a "may reach": the recert sheet says
+      // so, as for an identity's path. Only then is the count recorded, so a firm entry stays as it was.
+      const conditionalHops = p.hops.filter((h) => h.conditional).length;
+      return { target: p.target, name: p.targetName, crownJewel: p.crownJewel, hops: p.hops.length, ...(conditionalHops > 0 ? { conditionalHops } : {}) };
+    }),
   };
 }
 
@@ -36,7 +41,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also gives the app\'s Okta status (`appStatus`, e.g. ACTIVE) and lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also gives the app\'s Okta status (`appStatus`, e.g. ACTIVE) and lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app, and `conditionalHops`, the number of those hops that hold only under a condition, present only when there are some; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [

@@ -395,11 +395,12 @@ function classification(i: IdentitySummary): string {
  * One crown jewel of the crown_jewels_reachable column: its name, class and hops. A path that holds
  * only under a condition the scanner could not decide, or that blocks it today, is a "may reach",
  * as its path finding says: a reviewer must not read it as a standing reach. `hops` is the path
- * when it is known, else only its length (an Okta AWS app's list).
+ * when it is known, else only its length, with the number of its conditional hops (an Okta AWS
+ * app's list, evidence.mapsToCrownJewels).
  */
-function jewelCell(name: string, cls: string, hops: number | readonly { conditional?: boolean }[]): string {
+function jewelCell(name: string, cls: string, hops: number | readonly { conditional?: boolean }[], conditionalHops = 0): string {
   const n = typeof hops === 'number' ? hops : hops.length;
-  const doubtful = typeof hops === 'number' ? 0 : hops.filter((h) => h.conditional === true).length;
+  const doubtful = typeof hops === 'number' ? conditionalHops : hops.filter((h) => h.conditional === true).length;
   const may = doubtful > 0 ? `, may reach: ${doubtful} hop${doubtful === 1 ? '' : 's'} conditional` : '';
   return `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'}${may})`;
 }
@@ -547,8 +548,10 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;
     reachKnown = true;
-    for (const j of behind as { name?: unknown; crownJewel?: unknown; hops?: unknown }[]) {
-      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') jewel(jewelCell(j.name, j.crownJewel, j.hops));
+    for (const j of behind as { name?: unknown; crownJewel?: unknown; hops?: unknown; conditionalHops?: unknown }[]) {
+      if (typeof j?.name === 'string' && typeof j.crownJewel === 'string' && typeof j.hops === 'number') {
+        jewel(jewelCell(j.name, j.crownJewel, j.hops, typeof j.conditionalHops === 'number' ? j.conditionalHops : 0));
+      }
     }
   }
   const count = ruleCount(openRules.size);

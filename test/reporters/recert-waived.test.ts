@@ -98,6 +98,19 @@ describe('recert sheet: what a row outside the inventory reaches, from its findi
     expect(rowById(copy, app.subject.id)!.crown_jewels_reachable).toBe(r.crown_jewels_reachable);
   });
 
+  it('says "may reach" for an Okta AWS app\'s crown jewel that its findings mark conditional, as on an identity row', () => {
+    const subject = { id: 'okta:o:app:a', name: 'AWS', type: 'okta-aws-federation-app', scope: 'o', nativeId: 'a' };
+    const jewels = [
+      { target: 'aws:1:crown:admin', name: 'AWS account 1 administrator', crownJewel: 'admin', hops: 3, conditionalHops: 1 },
+      { target: 'aws:1:crown:secrets', name: 'AWS account 1 secrets', crownJewel: 'secrets', hops: 3, conditionalHops: 2 },
+    ];
+    const f = finding({ provider: 'okta', tier: undefined, ruleId: 'okta-aws-broad-role-mapping', subject, evidence: { joinAllRoles: true, mapsToCrownJewels: jewels } });
+    expect(sheet(reportOf([f]))[0].crown_jewels_reachable).toBe('AWS account 1 administrator (admin, 3 hops, may reach: 1 hop conditional); AWS account 1 secrets (secrets, 3 hops, may reach: 2 hops conditional)');
+    // Near miss: the firm entries of the demo, said as before (tested above without "may reach").
+    const app = demo.findings.find((x) => x.ruleId === 'okta-aws-broad-role-mapping')!;
+    expect(rowById(demo, app.subject.id)!.crown_jewels_reachable).not.toMatch(/may reach/);
+  });
+
   it('says an Okta AWS app reaches none when its findings say so, and unknown when they do not say', () => {
     const subject = { id: 'okta:o:app:a', name: 'AWS', type: 'okta-aws-federation-app', scope: 'o', nativeId: 'a' };
     const none = finding({ provider: 'okta', tier: undefined, ruleId: 'okta-aws-broad-role-mapping', subject, evidence: { joinAllRoles: true, mapsToCrownJewels: [] } });

@@ -3,6 +3,7 @@ import rule from '../../../rules/okta/okta-aws-broad-role-mapping.js';
 import { NOW, oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { runCase } from './run-case.js';
+import { demoSnapshot, scan } from '../../e2e/demo.js';
 
 const A = I.app('aws');
 const ARN = 'arn:aws:iam::111122223333:saml-provider/Okta';
@@ -74,5 +75,35 @@ describe('okta-aws-broad-role-mapping', () => {
     expect(edge).toHaveLength(1);
     expect(edge[0].evidence).toMatchObject({ groupFilter: blank });
     expect(edge[0].evidence?.roleGroups).toBeUndefined();
+  });
+});
+
+describe('okta-aws-broad-role-mapping: a crown jewel behind the app reached only under a condition', () => {
+  /** The demo with a Deny under a condition the scanner cannot decide on each SAML trust of the account. */
+  function denyOnSamlTrusts() {
+    const s = demoSnapshot();
+    const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { AssumeRolePolicyDocument: { Statement: Record<string, unknown>[] } }[] };
+    for (const role of details.RoleDetailList) {
+      const doc = role.AssumeRolePolicyDocument;
+      const allow = doc.Statement.find((x) => JSON.stringify(x).includes('saml-provider'));
+      if (allow) doc.Statement.push({ Effect: 'Deny', Principal: allow.Principal, Action: 'sts:AssumeRoleWithSAML', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
+    }
+    return s;
+  }
+  const appFindings = (r: ReturnType<typeof scan>) => r.report.findings.filter((f) => f.ruleId === 'okta-aws-broad-role-mapping');
+
+  it('marks each conditional reach in mapsToCrownJewels with its number of conditional hops', () => {
+    const found = appFindings(scan(denyOnSamlTrusts()));
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      expect(f.evidence.mapsToCrownJewels).toContainEqual({ target: 'aws:111122223333:crown:admin', name: 'AWS account 111122223333 administrator', crownJewel: 'admin', hops: 3, conditionalHops: 1 });
+    }
+  });
+
+  it('near miss: the demo as is, firm reaches, entries as before (no conditionalHops key)', () => {
+    for (const f of appFindings(scan(demoSnapshot()))) {
+      expect(f.evidence.mapsToCrownJewels).toContainEqual({ target: 'aws:111122223333:crown:admin', name: 'AWS account 111122223333 administrator', crownJewel: 'admin', hops: 3 });
+      for (const j of f.evidence.mapsToCrownJewels as Record<string, unknown>[]) expect(j).not.toHaveProperty('conditionalHops');
+    }
   });
 });

@@ -266,7 +266,9 @@ export function linkProviders(b: GraphBuilder): void {
           reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${doubt ? ` (only if ${doubt})` : ''}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
           conditional: e.conditional === true || doubt !== undefined,
-          evidence: { issuer, subject: subject ?? null, audiences, via: ext.id },
+          // The account turns every such token away today (the transform's evidence.blocked): the
+          // link is latent for the same reason, and the path rule says so for a path through it.
+          evidence: { issuer, subject: subject ?? null, audiences, via: ext.id, ...(typeof e.evidence?.blocked === 'string' ? { blocked: e.evidence.blocked } : {}) },
         });
       }
       // An audience no token meets (its app's tokens are the other version, or the aud condition

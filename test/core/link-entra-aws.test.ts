@@ -671,6 +671,24 @@ describe('an Entra trust the account\'s OIDC provider turns away', () => {
     expect(f[0].evidence.blocked).toBe(fed.evidence?.blocked);
   });
 
+  it("a service principal's path through a trust the provider turns away says so, not that the scanner could not decide", () => {
+    const r = scan(withoutProvider(demoSnapshot()));
+    const link = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').find((e) => e.evidence?.via !== undefined && String(e.evidence.via).includes(TENANT))!;
+    expect(link.conditional).toBe(true);
+    expect(link.evidence?.blocked).toMatch(/no OIDC provider/);
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) {
+      expect(p.message).toMatch(/may reach/);
+      expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
+      expect(p.message).not.toMatch(/could not decide/);
+    }
+    // Near miss: with the provider, Ops Agent's link is firm and carries no such mark.
+    const d = scan(demoSnapshot());
+    const firm = d.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').find((e) => e.evidence?.via !== undefined && String(e.evidence.via).includes(TENANT))!;
+    expect(firm.evidence?.blocked).toBeUndefined();
+  });
+
   it('a trust pinned to several audiences, none listed, says none of them is held', () => {
     const s = unlisted(demoSnapshot());
     const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;

@@ -52,12 +52,13 @@ describe('nhi-ai-agent-privileged: a crown jewel reached only under a condition'
     const r = scan(s);
     const f = opsAgent(r);
     expect(f.path!.some((h) => h.conditional)).toBe(true);
-    // Worded as Ops Agent's own path finding words the same hop.
-    expect(f.message).toContain('with capability T3: may reach AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3); 1 hop(s) depend on a condition the scanner could not decide');
+    // Worded as Ops Agent's own path finding words the same hop: the account turns the token away
+    // today (no OIDC provider), a decided fact, not a condition the scanner could not decide.
+    expect(f.message).toContain("with capability T3: may reach AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3); 1 hop(s) turned away today by the account's OIDC provider, open if it changes");
     expect(f.severity).toBe('high');
     expect(f.evidence.conditional).toBe(true);
     const p = r.report.findings.find((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.name === 'Ops Agent' && x.evidence.crownJewel === 'secrets')!;
-    expect(p.message).toMatch(/may reach .*; 1 hop\(s\) depend on a condition the scanner could not decide/);
+    expect(p.message).toMatch(/may reach .*; 1 hop\(s\) turned away today by the account's OIDC provider, open if it changes/);
     expect(p.severity).toBe(f.severity);
   });
 

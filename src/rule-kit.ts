@@ -5,7 +5,7 @@
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
-import type { Analysis } from './analysis/types.js';
+import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
@@ -469,4 +469,20 @@ export function uniqueKeys(): (base: string) => string {
 export function trustStatementAllows(facts: object, statement: object, principal: object, action: string): boolean {
   const route = trustRoute(facts as RoleTrustFacts, statement as TrustStatementFact, principal as TrustedPrincipal, action);
   return route !== null && route.covers;
+}
+
+/**
+ * What a path's conditional hops depend on, in the words of the path findings: a hop through a
+ * trust the account's OIDC provider turns away (evidence.blocked on its edge) is decided, no token
+ * passes today, and saying it depends on an undecided condition would contradict the hop's own
+ * reason; any other conditional hop is undecided. Empty for a firm path. nhi-path-to-crown-jewel
+ * and nhi-ai-agent-privileged word the same hops alike.
+ */
+export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): string[] {
+  const conditional = hops.filter((h) => h.conditional).length;
+  const blocked = hops.filter((h) => h.conditional && graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)).length;
+  return [
+    ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
+    ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
+  ];
 }

@@ -1,4 +1,4 @@
-import { cannotJudge, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
+import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
  * When the jewel the tier reason names is reached only through conditional hops (a policy
@@ -17,14 +17,8 @@ function conditionalReach(subject: GraphNode, tier: number, reasons: readonly st
     .shownCrownJewelPaths(subject)
     .find((p) => p.hops.some((h) => h.conditional) && reasons.some((r) => r.startsWith(`reaches ${p.targetName} (`)));
   if (!path) return undefined;
-  const conditional = path.hops.filter((h) => h.conditional).length;
-  // As nhi-path-to-crown-jewel: a trust the OIDC provider turns away (evidence.blocked) is decided
-  // today, not a condition the scanner could not decide.
-  const blocked = path.hops.filter((h) => h.conditional && ctx.graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)).length;
-  const doubt = [
-    ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
-    ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
-  ];
+  // In the words nhi-path-to-crown-jewel uses for the same hops.
+  const doubt = conditionalHopsText(ctx.graph, path.hops);
   const why = reasons.map((r) => (r.startsWith(`reaches ${path.targetName} (`) ? `may ${r.replace(/^reaches/, 'reach')}` : r));
   const minTier = Number(ctx.options.minTier);
   return { why: [...why, ...doubt].join('; '), firmAtMinTier: firm.some((p) => jewelTier(p.target) >= minTier) };

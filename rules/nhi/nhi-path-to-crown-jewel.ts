@@ -1,4 +1,4 @@
-import { defineRule, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, conditionalHopsText, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -212,14 +212,8 @@ export default defineRule({
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
-      // A trust the account's OIDC provider turns away (evidence.blocked on the edge) is decided:
-      // no token passes today. It stays a "may reach" (a change to the provider opens it), but
-      // calling it undecided would contradict the hop's own reason.
-      const blocked = p.hops.filter((h) => h.conditional && ctx.graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)).length;
-      const doubt = [
-        ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
-        ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
-      ].join('; ');
+      // A hop through a trust the account's OIDC provider turns away is said as such, not as undecided.
+      const doubt = conditionalHopsText(ctx.graph, p.hops).join('; ');
       const target = ctx.graph.node(p.target);
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',

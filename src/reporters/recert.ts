@@ -367,7 +367,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
-    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops)).join('; '),
+    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops.length, conditionalCount(p.hops))).join('; '),
     findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
@@ -394,15 +394,18 @@ function classification(i: IdentitySummary): string {
 /**
  * One crown jewel of the crown_jewels_reachable column: its name, class and hops. A path that holds
  * only under a condition the scanner could not decide, or that blocks it today, is a "may reach",
- * as its path finding says: a reviewer must not read it as a standing reach. `hops` is the path
- * when it is known, else only its length, with the number of its conditional hops (an Okta AWS
- * app's list, evidence.mapsToCrownJewels).
+ * as its path finding says: a reviewer must not read it as a standing reach. `hops` is the path's
+ * length, `conditional` how many of its hops are conditional (from the path's hops, or from an Okta
+ * AWS app's evidence.mapsToCrownJewels).
  */
-function jewelCell(name: string, cls: string, hops: number | readonly { conditional?: boolean }[], conditionalHops = 0): string {
-  const n = typeof hops === 'number' ? hops : hops.length;
-  const doubtful = typeof hops === 'number' ? conditionalHops : hops.filter((h) => h.conditional === true).length;
-  const may = doubtful > 0 ? `, may reach: ${doubtful} hop${doubtful === 1 ? '' : 's'} conditional` : '';
-  return `${name} (${cls}, ${n} hop${n === 1 ? '' : 's'}${may})`;
+function jewelCell(name: string, cls: string, hops: number, conditional: number): string {
+  const may = conditional > 0 ? `, may reach: ${conditional} hop${conditional === 1 ? '' : 's'} conditional` : '';
+  return `${name} (${cls}, ${hops} hop${hops === 1 ? '' : 's'}${may})`;
+}
+
+/** How many hops of a path hold only under a condition (or are turned away today). */
+function conditionalCount(hops: readonly { conditional?: boolean }[]): number {
+  return hops.filter((h) => h.conditional === true).length;
 }
 
 /** Every node type an external OIDC workload gets (graph/workloads.ts WORKLOAD_TYPES): federated, it presents a token. */
@@ -543,7 +546,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const cls = x.evidence.crownJewel;
     if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
       reachKnown = true;
-      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path));
+      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path.length, conditionalCount(x.path)));
     }
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;

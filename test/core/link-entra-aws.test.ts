@@ -540,6 +540,30 @@ describe('the case of an app id in the aud condition', () => {
     expect(openFindings(lower, 'like-role')).toHaveLength(1);
   });
 
+  it('StringEqualsIgnoreCase on the upper-case app id beside a lower-case StringLike pattern links the app firmly: the token meets both operators', () => {
+    // IAM ANDs the operators on one key: the token's aud (the lower-case app id) must meet each.
+    // StringEqualsIgnoreCase takes it in any case and the pattern matches it as written, so the
+    // trust is open; judged across the two operators' values together it read as dead.
+    const both = { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'd8b52952-*' } };
+    const r = scan(withRole('and-role', both));
+    expect(r.graph.in(roleId('and-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    const e = federation(r, 'and-role');
+    expect([e.evidence?.dead, e.evidence?.blocked, e.conditional ?? false]).toEqual([undefined, undefined, false]);
+    expect(e.reason).not.toMatch(/lower case|only if/);
+    const f = openFindings(r, 'and-role');
+    expect(f.map((x) => [x.messageId, x.severity])).toEqual([['open', 'critical']]);
+    expect(f[0].message).not.toMatch(/may accept/);
+    // Near miss: StringEquals compares case, so no token meets both; the trust stays dead.
+    const dead = scan(withRole('and-role', { StringEquals: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'd8b52952-*' } }, UPPER));
+    expect(assumers(dead, 'and-role')).toEqual([]);
+    expect(federation(dead, 'and-role').evidence?.dead).toMatch(/StringEquals/);
+    expect(openFindings(dead, 'and-role')).toEqual([]);
+    // Nor does a pattern in the other case beside StringEqualsIgnoreCase.
+    const upperLike = scan(withRole('and-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'D8B52952-*' } }));
+    expect(assumers(upperLike, 'and-role')).toEqual([]);
+    expect(federation(upperLike, 'and-role').evidence?.dead).toMatch(/D8B52952-\*/);
+  });
+
   it('a StringLike pattern an App ID URI meets only in another case is a doubt, not a dead trust: the caller picks the case', () => {
     // Ops Agent with the App ID URI api://OpsAgent, the provider listing it so, the trust's pattern
     // in lower case. Entra matches an App ID URI ignoring case and writes aud as the caller asked,

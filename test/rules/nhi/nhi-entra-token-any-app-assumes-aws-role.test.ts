@@ -3,6 +3,7 @@ import rule from '../../../rules/nhi/nhi-entra-token-any-app-assumes-aws-role.js
 import { runRule } from '../../helpers/rule-tester.js';
 import { node, edge } from '../../helpers/graph.js';
 import { GraphBuilder } from '../../../src/graph/graph.js';
+import { claimFact } from '../../../src/aws/trust.js';
 
 const now = '2026-11-20T00:00:00Z';
 const T = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
@@ -279,6 +280,19 @@ describe('nhi-entra-token-any-app-assumes-aws-role: the client id list holding t
     expect(p[0].evidence.undecided).toHaveLength(1);
     // Near miss: listed as written.
     expect(trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['app-guid'] })[0].message).not.toMatch(/may accept/);
+  });
+
+  it('judges each operator on the aud key on its own, as IAM ANDs them: StringEqualsIgnoreCase APP-GUID beside StringLike app-* is open', () => {
+    // The fact as the AWS transform makes it from the trust's condition.
+    const key = `sts.windows.net/${T}/:aud`;
+    const fact = (cond: Record<string, Record<string, string[]>>): Record<string, unknown> => ({ ...claimFact(cond, key) });
+    const open = trust({ audience: fact({ StringEqualsIgnoreCase: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['app-*'] } }), audiences: ['APP-GUID'], clientIds: ['app-guid'] });
+    expect(open.map((x) => [x.messageId, x.severity])).toEqual([['open', 'critical']]);
+    expect(open[0].message).not.toMatch(/may accept|lower case/);
+    expect(open[0].evidence.undecided).toBeUndefined();
+    // Near misses: StringEquals compares case, and so does the pattern: no token meets both.
+    expect(trust({ audience: fact({ StringEquals: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['app-*'] } }), audiences: ['APP-GUID'], clientIds: ['APP-GUID'] })).toEqual([]);
+    expect(trust({ audience: fact({ StringEqualsIgnoreCase: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['APP-*'] } }), audiences: ['APP-GUID'], clientIds: ['app-guid'] })).toEqual([]);
   });
 
   it('does not report a v2 issuer\'s trust whose audience is an App ID URI, token version read or not: a v2 token\'s aud is the app id', () => {

@@ -150,6 +150,21 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     );
   });
 
+  it('words a latent trust as latent, under its own messageId, and keeps the open trust\'s fingerprint', () => {
+    const open = withAudience({ app: true });
+    const latent = withAudience({ app: false });
+    expect(open.map((f) => f.messageId)).toEqual(['open']);
+    expect(latent.map((f) => f.messageId)).toEqual(['latent']);
+    expect(latent[0].message).toMatch(/^role ops-agent-role trusts tenant \S+ for audience app-guid without a sub condition, a latent trust: no token passes it today, but it opens with no change to its policy; Ops Agent does not require/);
+    // The same trust, waived or tracked while latent, is the same finding once it opens.
+    expect(latent[0].fingerprint).toBe(open[0].fingerprint);
+    const openPattern = withAudience({ app: true }, 'c808fcb1-*');
+    const latentPattern = withAudience({ app: false }, 'c808fcb1-*');
+    expect([openPattern[0].messageId, latentPattern[0].messageId]).toEqual(['pattern', 'patternLatent']);
+    expect(latentPattern[0].message).toMatch(/with sub pattern c808fcb1-\*, not one object id, a latent trust: no token passes it today, but it opens with no change to its policy; /);
+    expect(latentPattern[0].fingerprint).toBe(openPattern[0].fingerprint);
+  });
+
   it('with a sub pattern and every audience app disabled: low', () => {
     expect(withAudience({ app: true }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['high']);
     expect(withAudience({ app: false }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['low']);

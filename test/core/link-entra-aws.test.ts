@@ -812,7 +812,7 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
   };
   const REFUSED = new RegExp(`the provider's client id list \\(${TICKETS_APPID}\\) does not hold aud ${OPS_AGENT_APPID}, so no token for it is accepted today`);
 
-  it('the refused audience links no one; the finding is judged by the listed one (which requires assignment) and is latent', () => {
+  it('the refused audience opens nothing today; the finding is judged by the listed one (which requires assignment) and is latent', () => {
     const r = scan(twoAudiences([TICKETS_APPID]));
     // Ops Agent still assumes the role, but only through the Ticketing API, to which it holds an app-role assignment.
     const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
@@ -830,6 +830,26 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
     expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
     expect(f[0].message).toMatch(new RegExp(`; but ${REFUSED.source}`));
     expect(f[0].evidence.blocked).toMatch(REFUSED);
+  });
+
+  it('a refused audience gives its callers a latent link, as a trust the provider turns away whole does: conditional, with why in evidence.blocked', () => {
+    // STS turns the token away, as when the list holds none of the trust's audiences (the
+    // transform's evidence.blocked): Entra still issues it, and adding the client id opens the
+    // role, the trust policy untouched. Both are latent hops, not doubts and not missing ones.
+    const r = scan(twoAudiences([TICKETS_APPID], true));
+    const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, true, expect.stringMatching(REFUSED)]]);
+    expect(links[0].reason).toMatch(new RegExp(`aud ${OPS_AGENT_APPID} is Ops Agent.*; but ${REFUSED.source}`));
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) {
+      expect(p.message).toMatch(/may reach/);
+      expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
+      expect(p.message).not.toMatch(/could not decide/);
+    }
+    // Beside a listed audience that opens the role to the same caller, the firm link is the one kept.
+    const firm = scan(twoAudiences([TICKETS_APPID])).graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(firm.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, false, undefined]]);
   });
 
   it('near miss: the list holds both audiences, and the trust is open as before', () => {
@@ -870,7 +890,7 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
 
   it('when every audience a token can meet today is refused so (the listed one\'s app disabled), the trust edge is latent as a blocked one', () => {
     const r = scan(twoAudiences([TICKETS_APPID], true));
-    expect(r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME')).toEqual([]);
+    expect(r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, true]]);
     const fed = federation(r);
     expect(fed.conditional).toBe(true);
     expect(fed.evidence?.blocked).toMatch(REFUSED);

@@ -151,7 +151,9 @@ export default defineRule({
       // reported at the same lower severity, saying why no one gets in today.
       // The same for the audiences of opening apps the list does not hold, when those apps have no
       // other: the linker says it on the edge when no audience a token meets today is left, else it is said here.
-      const refusals = reopenable ? [...new Set(carried.flatMap((c) => (shut.includes(c.app) && opening.includes(c.app) && c.refused !== undefined ? [c.refused] : [])))].sort() : [];
+      // A disabled app among them is refused as well: re-enabling it opens nothing until its
+      // client id is listed, so both are said.
+      const refusals = reopenable ? [...new Set(carried.flatMap((c) => (latentApps.includes(c.app) && shutOut(c.app) && opening.includes(c.app) && c.refused !== undefined ? [c.refused] : [])))].sort() : [];
       const blocked = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : refusals.length > 0 ? refusals.join('; ') : undefined;
       const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
       const blockedEvidence = blocked !== undefined ? { blocked } : {};

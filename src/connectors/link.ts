@@ -295,9 +295,14 @@ export function linkProviders(b: GraphBuilder): void {
       const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
       if (bars.length + refusals.length > 0) e.reason = `${e.reason}; but ${[...bars, ...refusals].join('; ')}`;
       if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
-        const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
+        const offAudiences = resolved.filter((r) => r.bar === undefined);
+        const off = offAudiences.map((r) => r.app);
         const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
-        e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
+        // A disabled app's audience the client id list does not hold stays shut once the app is
+        // re-enabled, until the id is listed: the mark says both.
+        const unlisted = sortTexts([...new Set(offAudiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])))]);
+        const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
+        e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
       }
       // Every audience a token can meet today rests on a doubt of the audience itself (its app's
       // token version was not read, or the client id list holds the app id only in another case

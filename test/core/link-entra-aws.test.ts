@@ -852,6 +852,32 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
     expect(firm.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, false, undefined]]);
   });
 
+  it('an audience app that is both disabled and not in the client id list is said to be both, in the finding and on a dormant trust', () => {
+    const disable = (s: Snapshot, appId: string): Snapshot => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      ((file.value ?? file) as Json[]).find((x) => x.appId === appId)!.accountEnabled = false;
+      return s;
+    };
+    // Ops Agent disabled and unlisted; the Ticketing API listed but requiring assignment: only
+    // Ops Agent opens the role, and re-enabling it is not enough, its app id must be listed too.
+    const f = ruleFindings(scan(disable(twoAudiences([TICKETS_APPID]), OPS_AGENT_APPID)));
+    expect(f.map((x) => [x.severity, x.evidence.audienceAppsDisabled])).toEqual([['medium', true]]);
+    expect(f[0].message).toMatch(/Ops Agent is disabled, and Entra issues no token for a disabled app/);
+    expect(f[0].message).toMatch(new RegExp(`; but ${REFUSED.source}`));
+    expect(f[0].evidence.blocked).toMatch(REFUSED);
+    // Both apps disabled: the trust is dormant, and its mark names the missing client id too.
+    const fed = federation(scan(twoAudiences([TICKETS_APPID], true)));
+    expect(fed.evidence?.dormant).toBeUndefined();
+    const dormant = federation(scan(disable(twoAudiences([TICKETS_APPID], true), OPS_AGENT_APPID)));
+    expect(dormant.evidence?.dormant).toMatch(/Entra issues no token for Northwind Ticketing API, Ops Agent: disabled/);
+    expect(dormant.evidence?.dormant).toMatch(REFUSED);
+    // Near miss: disabled but listed: disabled is all there is to say.
+    const listed = ruleFindings(scan(disable(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID]), OPS_AGENT_APPID)));
+    expect(listed.map((x) => x.severity)).toEqual(['medium']);
+    expect(listed[0].message).not.toMatch(/does not hold aud/);
+    expect(listed[0].evidence.blocked).toBeUndefined();
+  });
+
   it('near miss: the list holds both audiences, and the trust is open as before', () => {
     const r = scan(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID]));
     const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');

@@ -23,6 +23,13 @@ export default defineRule({
     messages: {
       open: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} without a sub condition; {{why}}',
       pattern: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} with sub pattern {{pattern}}, not one object id; {{why}}',
+      // A trust no token passes today (its audience apps disabled, or the account's OIDC provider
+      // turning the tokens away) that opens without an edit to the trust policy: its own message,
+      // so it is not read as open. The fingerprint does not hold the messageId, so the finding
+      // stays the same one when the trust opens.
+      latent: 'role {{role}} trusts tenant {{tenant}} for audience {{audience}} without a sub condition, a latent trust: no token passes it today, but it opens with no change to its policy; {{why}}',
+      patternLatent:
+        'role {{role}} trusts tenant {{tenant}} for audience {{audience}} with sub pattern {{pattern}}, not one object id, a latent trust: no token passes it today, but it opens with no change to its policy; {{why}}',
     },
   },
   evaluates: { types: ['oidc-workload'], where: (n) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) },
@@ -144,7 +151,9 @@ export default defineRule({
       // reported at the same lower severity, saying why no one gets in today.
       // The same for the audiences of opening apps the list does not hold, when those apps have no
       // other: the linker says it on the edge when no audience a token meets today is left, else it is said here.
-      const refusals = reopenable ? [...new Set(carried.flatMap((c) => (shut.includes(c.app) && opening.includes(c.app) && c.refused !== undefined ? [c.refused] : [])))].sort() : [];
+      // A disabled app among them is refused as well: re-enabling it opens nothing until its
+      // client id is listed, so both are said.
+      const refusals = reopenable ? [...new Set(carried.flatMap((c) => (latentApps.includes(c.app) && shutOut(c.app) && opening.includes(c.app) && c.refused !== undefined ? [c.refused] : [])))].sort() : [];
       const blocked = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : refusals.length > 0 ? refusals.join('; ') : undefined;
       const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
       const blockedEvidence = blocked !== undefined ? { blocked } : {};
@@ -167,7 +176,7 @@ export default defineRule({
         const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
         const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
-          messageId: 'pattern',
+          messageId: latent ? 'patternLatent' : 'pattern',
           key: role.id,
           severity: latent ? 'low' : tier >= 3 ? 'high' : 'medium',
           args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
@@ -177,7 +186,7 @@ export default defineRule({
       }
       const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${doubtNote}${offNote}${blockedNote}`;
       ctx.report({
-        messageId: 'open',
+        messageId: latent ? 'latent' : 'open',
         key: role.id,
         severity: latent ? 'medium' : tier >= 3 ? 'critical' : 'high',
         args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },

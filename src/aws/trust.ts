@@ -22,6 +22,20 @@ export interface ClaimFact {
   status: 'missing' | 'any' | 'wildcard' | 'pinned';
   values: string[];
   operators: string[];
+  /**
+   * Each operator naming the key with its own values, as written, when more than one does. IAM
+   * ANDs them, so a claim value must meet every one; `values` alone (the strictest operator's,
+   * narrowed by the others) loses which operator a value came from, and with it whether case is
+   * compared for it (StringEqualsIgnoreCase beside StringLike). With one operator `operators` and
+   * `values` already say it, and the field is left out.
+   */
+  entries?: ClaimEntry[];
+}
+
+/** One positive operator on a claim's key and its values, which are alternatives. */
+export interface ClaimEntry {
+  op: string;
+  values: string[];
 }
 
 /** One trusted principal of a statement, classified. */
@@ -242,14 +256,28 @@ export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimF
     const passing = values.filter((v) => entries.every((e) => entryAccepts(e, v)));
     if (passing.length > 0) values = passing;
   }
-  return { key, status, values, operators };
+  const fact: ClaimFact = { key, status, values, operators };
+  if (entries.length > 1) fact.entries = entries.map((e) => ({ op: e.op, values: [...e.values] }));
+  return fact;
 }
 
-/** Whether one positive condition entry holds for a claim value (any of its values matches). */
-function entryAccepts(e: { op: string; values: string[] }, value: string): boolean {
-  const ignoreCase = /ignorecase/i.test(e.op);
-  if (LIKE_OPS.test(e.op)) return e.values.some((p) => compileGlob(p).test(value));
+/**
+ * Whether one positive condition entry holds for a claim value (any of its values matches).
+ * `anyCase`: whether it would, were every operator to ignore case.
+ */
+export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boolean {
+  const ignoreCase = anyCase || /ignorecase/i.test(e.op);
+  if (LIKE_OPS.test(e.op)) return e.values.some((p) => compileGlob(p, anyCase).test(value));
   return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
+}
+
+/**
+ * The operators on a claim's key, each with its values: `entries` when several name it, else the
+ * one operator with the fact's values. Empty for a fact with no condition on the key.
+ */
+export function claimEntries(fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): ClaimEntry[] {
+  if (fact.entries) return fact.entries;
+  return fact.operators.map((op) => ({ op, values: fact.values }));
 }
 
 /**
@@ -279,13 +307,39 @@ export function clientIdCaseDoubt(aud: string, clientIds: readonly string[]): st
  * list must hold); `maybe`, with what it rests on, when the list holds a value only in another
  * case under an operator that compares case (clientIdCaseDoubt); `no` otherwise.
  */
-export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators'>, clientIds: readonly string[]): { listed: 'yes' | 'no'; doubt?: undefined } | { listed: 'maybe'; doubt: string } {
+export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>, clientIds: readonly string[]): { listed: 'yes' | 'no'; doubt?: undefined } | { listed: 'maybe'; doubt: string } {
+  const entries = claimEntries(fact);
+  if (entries.length > 1) {
+    const answer = listedUnderEvery(entries, clientIds);
+    if (answer !== undefined) return answer;
+  }
   if (ignoresCase(fact.operators)) {
     const listed = new Set(clientIds.map((c) => c.toLowerCase()));
     return { listed: fact.values.some((v) => listed.has(v.toLowerCase())) ? 'yes' : 'no' };
   }
   if (fact.values.some((v) => clientIds.includes(v))) return { listed: 'yes' };
   for (const v of fact.values) {
+    const doubt = clientIdCaseDoubt(v, clientIds);
+    if (doubt !== undefined) return { listed: 'maybe', doubt };
+  }
+  return { listed: 'no' };
+}
+
+/**
+ * pinnedAudienceListed for a key several operators name, each to be met (IAM ANDs them), so which
+ * spellings a token may carry is what every operator takes: `yes` when one takes a listed client id
+ * as written; `maybe` when all take a spelling the list holds only in another case (tried: the
+ * literal values and the client ids, each as written, in lower and in upper case); `no` when they
+ * take some spelling but none of those. Undefined when they take none of them: no token meets the
+ * condition (the linker says so of the trust), and the list is judged on its values as written.
+ */
+function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly string[]): { listed: 'yes' | 'no' } | { listed: 'maybe'; doubt: string } | undefined {
+  const meets = (v: string) => entries.every((e) => entryAccepts(e, v));
+  if (clientIds.some(meets)) return { listed: 'yes' };
+  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
+  const spellings = [...new Set([...literals, ...clientIds].flatMap((v) => [v, v.toLowerCase(), v.toUpperCase()]))].filter(meets);
+  if (spellings.length === 0) return undefined;
+  for (const v of spellings) {
     const doubt = clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
   }

@@ -154,9 +154,13 @@ export function linkProviders(b: GraphBuilder): void {
    */
   const entraCallers = (tenant: string, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[]): Map<string, EntraCaller> => {
     const found = new Map<string, EntraCaller>();
-    const add = (node: GraphNode, why: string, doubt: string | undefined): void => {
+    // A caller reached through several audiences keeps its best way in: one that holds today over
+    // one resting on a doubt, and either over one STS turns away today.
+    const rank = (c: { doubt?: string; blocked?: string }) => (c.blocked !== undefined ? 2 : c.doubt !== undefined ? 1 : 0);
+    const keep = (node: GraphNode, why: string, doubt: string | undefined, blocked: string | undefined): void => {
       const prior = found.get(node.id);
-      if (!prior || (prior.doubt !== undefined && doubt === undefined)) found.set(node.id, { node, why, doubt });
+      const next: EntraCaller = blocked !== undefined ? { node, why, doubt, blocked } : { node, why, doubt };
+      if (!prior || rank(next) < rank(prior)) found.set(node.id, next);
     };
     const pinned = subject && exact ? entraByObjectId().get(`${tenant}|${subject}`.toLowerCase()) : undefined;
     // A sub no service principal of the tenant has: no token of the tenant carries it.
@@ -165,9 +169,13 @@ export function linkProviders(b: GraphBuilder): void {
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
     const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
     for (const { aud, app, bar, doubts, refused } of audiences) {
-      // STS turns every token for the audience away (its client id list does not hold it): until
-      // the list is edited it names no one, as a barred audience or a disabled app does.
-      if (refused !== undefined) continue;
+      // STS turns every token for the audience away today (its client id list does not hold it),
+      // as it does every token of a trust whose list holds none of its audiences (the transform's
+      // evidence.blocked): Entra issues the token all the same, and adding the client id opens the
+      // role with the trust policy untouched. Its callers get the same latent link as there,
+      // conditional and saying why (`refused`), not a doubt and not no link; a barred audience or
+      // a disabled app gives none, as no token for it is issued or meets the condition at all.
+      const add = (node: GraphNode, why: string, doubt: string | undefined): void => keep(node, why, doubt, refused);
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -258,17 +266,19 @@ export function linkProviders(b: GraphBuilder): void {
       // it is not said a second time.
       const said = new Set(Array.isArray(e.evidence?.undecided) ? (e.evidence.undecided as unknown[]) : []);
       const own = resolved.map((r) => ({ ...r, doubts: r.doubts.filter((d) => !said.has(d)) }));
-      for (const { node, why, doubt } of entraCallers(tenant, subject, subjectMatch === 'exact', own).values()) {
+      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, subjectMatch === 'exact', own).values()) {
+        // The account turns every such token away today (the transform's evidence.blocked), or
+        // every token for the audience this caller comes through: the link is latent for that
+        // reason, and the path rule says so for a path through it.
+        const turnedAway = typeof e.evidence?.blocked === 'string' ? e.evidence.blocked : blocked;
         b.addEdge({
           from: node.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${doubt ? ` (only if ${doubt})` : ''}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Entra tenant ${tenant} tokens (${why}); ${node.name} can obtain one with its own credentials${doubt ? ` (only if ${doubt})` : ''}${blocked !== undefined ? `; but ${blocked}` : ''}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
-          conditional: e.conditional === true || doubt !== undefined,
-          // The account turns every such token away today (the transform's evidence.blocked): the
-          // link is latent for the same reason, and the path rule says so for a path through it.
-          evidence: { issuer, subject: subject ?? null, audiences, via: ext.id, ...(typeof e.evidence?.blocked === 'string' ? { blocked: e.evidence.blocked } : {}) },
+          conditional: e.conditional === true || doubt !== undefined || blocked !== undefined,
+          evidence: { issuer, subject: subject ?? null, audiences, via: ext.id, ...(turnedAway !== undefined ? { blocked: turnedAway } : {}) },
         });
       }
       // An audience no token meets (its app's tokens are the other version, or the aud condition
@@ -285,9 +295,14 @@ export function linkProviders(b: GraphBuilder): void {
       const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
       if (bars.length + refusals.length > 0) e.reason = `${e.reason}; but ${[...bars, ...refusals].join('; ')}`;
       if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
-        const off = resolved.filter((r) => r.bar === undefined).map((r) => r.app);
+        const offAudiences = resolved.filter((r) => r.bar === undefined);
+        const off = offAudiences.map((r) => r.app);
         const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
-        e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
+        // A disabled app's audience the client id list does not hold stays shut once the app is
+        // re-enabled, until the id is listed: the mark says both.
+        const unlisted = sortTexts([...new Set(offAudiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])))]);
+        const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
+        e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
       }
       // Every audience a token can meet today rests on a doubt of the audience itself (its app's
       // token version was not read, or the client id list holds the app id only in another case
@@ -353,6 +368,8 @@ interface EntraCaller {
   node: GraphNode;
   why: string;
   doubt?: string;
+  /** Why STS turns its token away today (its audience is not in the provider's client id list): the link is latent. */
+  blocked?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { clientIdCaseDoubt, ignoresCase, unlistedAudience } from '../aws/trust.js';
+import { clientIdCaseDoubt, entryAccepts, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -37,6 +37,7 @@ interface AudienceFact {
   status?: unknown;
   values?: unknown;
   operators?: unknown;
+  entries?: unknown;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -49,29 +50,57 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 export function audienceVerdict(aud: string, appId: string | undefined, appName: string, fact: unknown, clientIds: readonly string[] | undefined): AudienceVerdict {
   const byAppId = appId !== undefined && aud.toLowerCase() === appId.toLowerCase();
   // The aud a token for this audience carries: for an App ID URI the caller picks the case.
-  const token = byAppId ? appId.toLowerCase() : aud;
+  let token = byAppId ? appId.toLowerCase() : aud;
   const f = (fact ?? {}) as AudienceFact;
   const operators = strings(f.operators);
   const values = strings(f.values);
-  if (f.status === 'pinned') {
+  // Several operators on the key are ANDed (IAM User Guide, condition element): the token's aud
+  // must meet each, and each compares case or not for its own values.
+  const entries = Array.isArray(f.entries) ? entriesOf(f.entries) : undefined;
+  if (f.status === 'pinned' && entries !== undefined && entries.length > 1) {
+    // The operators that hold `aud` itself decide which spellings stand for it: with one that
+    // compares case, only `aud` as written.
+    const holding = entries.filter((e) => e.values.includes(aud));
+    const exact = holding.length > 0 && !ignoresCase(holding.map((e) => e.op));
+    if (exact && token !== aud && byAppId) {
+      return {
+        bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(holding.map((e) => e.op))} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
+      };
+    }
+    // An App ID URI reaches aud in the case the caller asks for: as written, or as another
+    // operator's value or a whole-case form of it, when `aud` does not have to be kept as written.
+    const spellings = byAppId || exact ? [token] : [...new Set([aud, ...entries.flatMap((e) => e.values), aud.toLowerCase(), aud.toUpperCase()])].filter((v) => v.toLowerCase() === aud.toLowerCase());
+    const met = spellings.find((v) => entries.every((e) => entryAccepts(e, v)));
+    if (met === undefined) {
+      const refusing = entries.filter((e) => !entryAccepts(e, token));
+      const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : exact ? `${aud} as ${caseOperators(holding.map((e) => e.op))} holds it (it compares case)` : `${aud} in any case a caller may ask Entra for`;
+      return {
+        bar: `${refusing.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ')} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take ${carried}, and every operator on a key must hold, so no token meets aud ${aud}`,
+      };
+    }
+    token = met;
+  } else if (f.status === 'pinned') {
     if (!ignoresCase(operators) && token !== aud) {
       return {
         bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(operators)} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
       };
     }
   } else if (f.status === 'wildcard') {
-    // The audiences are the provider's client ids; the token's aud must match a pattern as well.
-    if (!values.some((p) => compileGlob(p).test(token))) {
+    // The audiences are the provider's client ids; the token's aud must match a pattern as well,
+    // one of each operator's when several name the key.
+    const all = entries !== undefined && entries.length > 1 ? entries : [{ op: 'StringLike', values }];
+    const refusing = all.filter((e) => !entryAccepts(e, token));
+    if (refusing.length > 0) {
       // An App ID URI goes into aud in the case the caller asked for it: a pattern that matches it
       // in another case is met by a token asked for so, which STS must then find in the client id
       // list in the case written there (not documented, as below).
-      const other = byAppId ? undefined : values.find((p) => compileGlob(p, true).test(token));
+      const other = byAppId || !all.every((e) => entryAccepts(e, token, true)) ? undefined : refusing.map((e) => e.values.find((p) => compileGlob(p, true).test(token))).join(', ');
       if (other !== undefined) {
         return {
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,
         };
       }
-      return { bar: `aud pattern ${values.join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
+      return { bar: `aud pattern ${refusing.flatMap((e) => e.values).join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
     }
   }
   // With no pinned condition the audiences are the client ids themselves.
@@ -117,6 +146,14 @@ function versionIssuer(v2: boolean): string {
 export function trustClientIds(role: { attrs: Record<string, unknown> }, evidence: Record<string, unknown> | undefined): string[] | undefined {
   const listed = (role.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(evidence?.provider)];
   return Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
+}
+
+/** The operator entries of a fact's `entries`, as the AWS transform writes them (ClaimFact). */
+function entriesOf(list: unknown[]): ClaimEntry[] {
+  return list.flatMap((e) => {
+    const x = e as { op?: unknown; values?: unknown };
+    return typeof x.op === 'string' ? [{ op: x.op, values: strings(x.values) }] : [];
+  });
 }
 
 /** The trust's operators on the key that compare case, as written. */

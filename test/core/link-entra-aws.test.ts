@@ -540,6 +540,30 @@ describe('the case of an app id in the aud condition', () => {
     expect(openFindings(lower, 'like-role')).toHaveLength(1);
   });
 
+  it('StringEqualsIgnoreCase on the upper-case app id beside a lower-case StringLike pattern links the app firmly: the token meets both operators', () => {
+    // IAM ANDs the operators on one key: the token's aud (the lower-case app id) must meet each.
+    // StringEqualsIgnoreCase takes it in any case and the pattern matches it as written, so the
+    // trust is open; judged across the two operators' values together it read as dead.
+    const both = { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'd8b52952-*' } };
+    const r = scan(withRole('and-role', both));
+    expect(r.graph.in(roleId('and-role'), 'CAN_ASSUME').map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    const e = federation(r, 'and-role');
+    expect([e.evidence?.dead, e.evidence?.blocked, e.conditional ?? false]).toEqual([undefined, undefined, false]);
+    expect(e.reason).not.toMatch(/lower case|only if/);
+    const f = openFindings(r, 'and-role');
+    expect(f.map((x) => [x.messageId, x.severity])).toEqual([['open', 'critical']]);
+    expect(f[0].message).not.toMatch(/may accept/);
+    // Near miss: StringEquals compares case, so no token meets both; the trust stays dead.
+    const dead = scan(withRole('and-role', { StringEquals: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'd8b52952-*' } }, UPPER));
+    expect(assumers(dead, 'and-role')).toEqual([]);
+    expect(federation(dead, 'and-role').evidence?.dead).toMatch(/StringEquals/);
+    expect(openFindings(dead, 'and-role')).toEqual([]);
+    // Nor does a pattern in the other case beside StringEqualsIgnoreCase.
+    const upperLike = scan(withRole('and-role', { StringEqualsIgnoreCase: { [`${ISSUER}:aud`]: UPPER }, StringLike: { [`${ISSUER}:aud`]: 'D8B52952-*' } }));
+    expect(assumers(upperLike, 'and-role')).toEqual([]);
+    expect(federation(upperLike, 'and-role').evidence?.dead).toMatch(/D8B52952-\*/);
+  });
+
   it('a StringLike pattern an App ID URI meets only in another case is a doubt, not a dead trust: the caller picks the case', () => {
     // Ops Agent with the App ID URI api://OpsAgent, the provider listing it so, the trust's pattern
     // in lower case. Entra matches an App ID URI ignoring case and writes aud as the caller asked,
@@ -788,7 +812,7 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
   };
   const REFUSED = new RegExp(`the provider's client id list \\(${TICKETS_APPID}\\) does not hold aud ${OPS_AGENT_APPID}, so no token for it is accepted today`);
 
-  it('the refused audience links no one; the finding is judged by the listed one (which requires assignment) and is latent', () => {
+  it('the refused audience opens nothing today; the finding is judged by the listed one (which requires assignment) and is latent', () => {
     const r = scan(twoAudiences([TICKETS_APPID]));
     // Ops Agent still assumes the role, but only through the Ticketing API, to which it holds an app-role assignment.
     const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
@@ -806,6 +830,52 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
     expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
     expect(f[0].message).toMatch(new RegExp(`; but ${REFUSED.source}`));
     expect(f[0].evidence.blocked).toMatch(REFUSED);
+  });
+
+  it('a refused audience gives its callers a latent link, as a trust the provider turns away whole does: conditional, with why in evidence.blocked', () => {
+    // STS turns the token away, as when the list holds none of the trust's audiences (the
+    // transform's evidence.blocked): Entra still issues it, and adding the client id opens the
+    // role, the trust policy untouched. Both are latent hops, not doubts and not missing ones.
+    const r = scan(twoAudiences([TICKETS_APPID], true));
+    const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(links.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, true, expect.stringMatching(REFUSED)]]);
+    expect(links[0].reason).toMatch(new RegExp(`aud ${OPS_AGENT_APPID} is Ops Agent.*; but ${REFUSED.source}`));
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) {
+      expect(p.message).toMatch(/may reach/);
+      expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
+      expect(p.message).not.toMatch(/could not decide/);
+    }
+    // Beside a listed audience that opens the role to the same caller, the firm link is the one kept.
+    const firm = scan(twoAudiences([TICKETS_APPID])).graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
+    expect(firm.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, false, undefined]]);
+  });
+
+  it('an audience app that is both disabled and not in the client id list is said to be both, in the finding and on a dormant trust', () => {
+    const disable = (s: Snapshot, appId: string): Snapshot => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      ((file.value ?? file) as Json[]).find((x) => x.appId === appId)!.accountEnabled = false;
+      return s;
+    };
+    // Ops Agent disabled and unlisted; the Ticketing API listed but requiring assignment: only
+    // Ops Agent opens the role, and re-enabling it is not enough, its app id must be listed too.
+    const f = ruleFindings(scan(disable(twoAudiences([TICKETS_APPID]), OPS_AGENT_APPID)));
+    expect(f.map((x) => [x.severity, x.evidence.audienceAppsDisabled])).toEqual([['medium', true]]);
+    expect(f[0].message).toMatch(/Ops Agent is disabled, and Entra issues no token for a disabled app/);
+    expect(f[0].message).toMatch(new RegExp(`; but ${REFUSED.source}`));
+    expect(f[0].evidence.blocked).toMatch(REFUSED);
+    // Both apps disabled: the trust is dormant, and its mark names the missing client id too.
+    const fed = federation(scan(twoAudiences([TICKETS_APPID], true)));
+    expect(fed.evidence?.dormant).toBeUndefined();
+    const dormant = federation(scan(disable(twoAudiences([TICKETS_APPID], true), OPS_AGENT_APPID)));
+    expect(dormant.evidence?.dormant).toMatch(/Entra issues no token for Northwind Ticketing API, Ops Agent: disabled/);
+    expect(dormant.evidence?.dormant).toMatch(REFUSED);
+    // Near miss: disabled but listed: disabled is all there is to say.
+    const listed = ruleFindings(scan(disable(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID]), OPS_AGENT_APPID)));
+    expect(listed.map((x) => x.severity)).toEqual(['medium']);
+    expect(listed[0].message).not.toMatch(/does not hold aud/);
+    expect(listed[0].evidence.blocked).toBeUndefined();
   });
 
   it('near miss: the list holds both audiences, and the trust is open as before', () => {
@@ -846,7 +916,7 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
 
   it('when every audience a token can meet today is refused so (the listed one\'s app disabled), the trust edge is latent as a blocked one', () => {
     const r = scan(twoAudiences([TICKETS_APPID], true));
-    expect(r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME')).toEqual([]);
+    expect(r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').map((l) => [l.from, l.conditional])).toEqual([[OPS_AGENT, true]]);
     const fed = federation(r);
     expect(fed.conditional).toBe(true);
     expect(fed.evidence?.blocked).toMatch(REFUSED);

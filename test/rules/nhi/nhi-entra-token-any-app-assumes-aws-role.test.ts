@@ -3,6 +3,7 @@ import rule from '../../../rules/nhi/nhi-entra-token-any-app-assumes-aws-role.js
 import { runRule } from '../../helpers/rule-tester.js';
 import { node, edge } from '../../helpers/graph.js';
 import { GraphBuilder } from '../../../src/graph/graph.js';
+import { claimFact } from '../../../src/aws/trust.js';
 
 const now = '2026-11-20T00:00:00Z';
 const T = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
@@ -149,6 +150,21 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     );
   });
 
+  it('words a latent trust as latent, under its own messageId, and keeps the open trust\'s fingerprint', () => {
+    const open = withAudience({ app: true });
+    const latent = withAudience({ app: false });
+    expect(open.map((f) => f.messageId)).toEqual(['open']);
+    expect(latent.map((f) => f.messageId)).toEqual(['latent']);
+    expect(latent[0].message).toMatch(/^role ops-agent-role trusts tenant \S+ for audience app-guid without a sub condition, a latent trust: no token passes it today, but it opens with no change to its policy; Ops Agent does not require/);
+    // The same trust, waived or tracked while latent, is the same finding once it opens.
+    expect(latent[0].fingerprint).toBe(open[0].fingerprint);
+    const openPattern = withAudience({ app: true }, 'c808fcb1-*');
+    const latentPattern = withAudience({ app: false }, 'c808fcb1-*');
+    expect([openPattern[0].messageId, latentPattern[0].messageId]).toEqual(['pattern', 'patternLatent']);
+    expect(latentPattern[0].message).toMatch(/with sub pattern c808fcb1-\*, not one object id, a latent trust: no token passes it today, but it opens with no change to its policy; /);
+    expect(latentPattern[0].fingerprint).toBe(openPattern[0].fingerprint);
+  });
+
   it('with a sub pattern and every audience app disabled: low', () => {
     expect(withAudience({ app: true }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['high']);
     expect(withAudience({ app: false }, 'c808fcb1-*').map((f) => f.severity)).toEqual(['low']);
@@ -279,6 +295,19 @@ describe('nhi-entra-token-any-app-assumes-aws-role: the client id list holding t
     expect(p[0].evidence.undecided).toHaveLength(1);
     // Near miss: listed as written.
     expect(trust({ audience: pinned, audiences: ['app-guid'], clientIds: ['app-guid'] })[0].message).not.toMatch(/may accept/);
+  });
+
+  it('judges each operator on the aud key on its own, as IAM ANDs them: StringEqualsIgnoreCase APP-GUID beside StringLike app-* is open', () => {
+    // The fact as the AWS transform makes it from the trust's condition.
+    const key = `sts.windows.net/${T}/:aud`;
+    const fact = (cond: Record<string, Record<string, string[]>>): Record<string, unknown> => ({ ...claimFact(cond, key) });
+    const open = trust({ audience: fact({ StringEqualsIgnoreCase: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['app-*'] } }), audiences: ['APP-GUID'], clientIds: ['app-guid'] });
+    expect(open.map((x) => [x.messageId, x.severity])).toEqual([['open', 'critical']]);
+    expect(open[0].message).not.toMatch(/may accept|lower case/);
+    expect(open[0].evidence.undecided).toBeUndefined();
+    // Near misses: StringEquals compares case, and so does the pattern: no token meets both.
+    expect(trust({ audience: fact({ StringEquals: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['app-*'] } }), audiences: ['APP-GUID'], clientIds: ['APP-GUID'] })).toEqual([]);
+    expect(trust({ audience: fact({ StringEqualsIgnoreCase: { [key]: ['APP-GUID'] }, StringLike: { [key]: ['APP-*'] } }), audiences: ['APP-GUID'], clientIds: ['app-guid'] })).toEqual([]);
   });
 
   it('does not report a v2 issuer\'s trust whose audience is an App ID URI, token version read or not: a v2 token\'s aud is the app id', () => {

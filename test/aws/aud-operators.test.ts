@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
+import { audienceVerdict } from '../../src/graph/entra-audience.js';
+
+// IAM ANDs the operators naming one condition key; only the values of one operator are
+// alternatives. Each operator compares case or not for its own values.
+const KEY = 'sts.windows.net/t/:aud';
+const fact = (cond: Record<string, string[]>) => claimFact(Object.fromEntries(Object.entries(cond).map(([op, v]) => [op, { [KEY]: v }])), KEY);
+
+describe('an aud key several operators name', () => {
+  it('keeps each operator with its own values, only when there are several', () => {
+    expect(fact({ StringEquals: ['a'] }).entries).toBeUndefined();
+    expect(fact({ StringEqualsIgnoreCase: ['ABC'], StringLike: ['abc*'] }).entries).toEqual([
+      { op: 'StringEqualsIgnoreCase', values: ['ABC'] },
+      { op: 'StringLike', values: ['abc*'] },
+    ]);
+  });
+
+  it('is listed when a client id meets every operator, and refused when none does though some spelling would', () => {
+    const both = fact({ StringEqualsIgnoreCase: ['ABC'], StringLike: ['abc*'] });
+    expect(pinnedAudienceListed(both, ['abc'])).toEqual({ listed: 'yes' });
+    // The only spelling both take is abc; a list holding ABC holds it only in another case.
+    expect(pinnedAudienceListed(both, ['ABC'])).toEqual({ listed: 'maybe', doubt: expect.stringMatching(/aud abc with the provider's client id list ignoring case.*only as ABC/) });
+    expect(pinnedAudienceListed(both, ['xyz'])).toEqual({ listed: 'no' });
+    // No spelling meets StringEquals ABC and StringLike abc*: judged on the values as written.
+    expect(pinnedAudienceListed(fact({ StringEquals: ['ABC'], StringLike: ['abc*'] }), ['ABC'])).toEqual({ listed: 'yes' });
+  });
+
+  it('lets an App ID URI take the case another operator asks for, unless an operator holding it compares case', () => {
+    const ok = audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEqualsIgnoreCase: ['API://Ops'], StringLike: ['api://ops*'] }), ['api://ops']);
+    expect(ok).toEqual({});
+    expect(audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEqualsIgnoreCase: ['API://Ops'], StringLike: ['api://x*'] }), ['api://ops']).bar).toMatch(/StringLike api:\/\/x\* on the same key does not take API:\/\/Ops in any case a caller may ask Entra for/);
+    // Listed only as written: a token asked for as api://ops rests on the list's comparison.
+    expect(audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEqualsIgnoreCase: ['API://Ops'], StringLike: ['api://ops*'] }), ['API://Ops']).doubt).toMatch(/only as API:\/\/Ops/);
+    const bar = audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEquals: ['API://Ops'], StringLike: ['api://ops*'] }), ['API://Ops']).bar;
+    expect(bar).toBe('StringLike api://ops* on the same key does not take API://Ops as StringEquals holds it (it compares case), and every operator on a key must hold, so no token meets aud API://Ops');
+  });
+});

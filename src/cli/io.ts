@@ -90,6 +90,12 @@ function readInto(file: string, scratch: ReadBuffer): Buffer {
   }
 }
 
+/** The one default file present, or none; more than one is an input error naming the first two. */
+export function onlyDefault(present: readonly string[], what: string, flag: string): string | undefined {
+  if (present.length > 1) throw new InputError(`${present[1]} is there too, and only one default ${what} file is read: keep one, or name it with ${flag}`, present[0]);
+  return present[0];
+}
+
 /** Parses JSON, reporting a syntax error with its line and column. */
 export function parseJson(raw: string, file: string): unknown {
   // Positions are counted in the text without its byte order mark, as editors show them.

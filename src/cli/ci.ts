@@ -28,7 +28,7 @@ import noExpiry from '../../rules/nhi/nhi-credential-no-expiry.js';
 import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
 import { applyWaivers, parseWaivers, type Waiver, type WaiverGaps } from '../ci/waivers.js';
 import { allRules } from '../../rules/index.js';
-import { makeParentFolders, parseJson, readText, writeFailure } from './io.js';
+import { makeParentFolders, onlyDefault, parseJson, readText, writeFailure } from './io.js';
 
 export interface CiOptions {
   baseline?: string;
@@ -321,9 +321,9 @@ export function readBaseline(file: string): Baseline {
   return parseBaseline(parseJson(readText(file), file), file);
 }
 
-/** The waivers file read when `--waivers` is not given: the first default name present in `cwd`. */
+/** The waivers file read when `--waivers` is not given: the default name present in `cwd` (two are refused, as for the config). */
 export function defaultWaiversFile(cwd: string): string | undefined {
-  return DEFAULT_WAIVER_FILES.find((f) => existsSync(join(cwd, f)));
+  return onlyDefault(DEFAULT_WAIVER_FILES.filter((f) => existsSync(join(cwd, f))), 'waivers', '--waivers');
 }
 
 /** The waivers named by `--waivers`, else the default file when present, else none. */

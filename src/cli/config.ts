@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
-import { parseJson, readText } from './io.js';
+import { onlyDefault, parseJson, readText } from './io.js';
 import { jsonDuplicateKey } from './json-position.js';
 import { optionValueProblem } from '../engine/meta.js';
 import { allRules } from '../../rules/index.js';
@@ -43,9 +43,13 @@ export function readStructured(file: string): unknown {
   return value;
 }
 
-/** The configuration file read when `--config` is not given: the first default path present. */
+/**
+ * The configuration file read when `--config` is not given: the default path present. Two of
+ * them present (a config.json left beside a new config.yaml) are refused: only one would be read,
+ * and the settings of the other would silently do nothing.
+ */
 export function defaultConfigFile(): string | undefined {
-  return DEFAULT_PATHS.find((p) => existsSync(p));
+  return onlyDefault(DEFAULT_PATHS.filter((p) => existsSync(p)), 'config', '--config');
 }
 
 /**

@@ -90,6 +90,12 @@ function readInto(file: string, scratch: ReadBuffer): Buffer {
   }
 }
 
+/** The one default file present, or none; more than one is an input error naming the first two. */
+export function onlyDefault(present: readonly string[], what: string, flag: string): string | undefined {
+  if (present.length > 1) throw new InputError(`${present[1]} is there too, and only one default ${what} file is read: keep one, or name it with ${flag}`, present[0]);
+  return present[0];
+}
+
 /** Parses JSON, reporting a syntax error with its line and column. */
 export function parseJson(raw: string, file: string): unknown {
   // Positions are counted in the text without its byte order mark, as editors show them.
@@ -241,6 +247,11 @@ function walk(root: string, dir: string, depth: number, files: Record<string, un
       isFile = target.isFile();
       if (isDir && ancestors.includes(realpathSync(full))) throw new InputError('symbolic link loop (leads back to a folder above it)', full);
     }
+    // A name that would be read (.json, .csv) stands for a snapshot file. Something else under
+    // it (a folder, a named pipe) was once walked or passed over, and the capability then read
+    // as "not in the snapshot" while something sat there under its name: a damaged snapshot, as
+    // an unreadable file is, so it stops the run naming the entry.
+    if (!isFile && /\.(json|csv)$/.test(ent.name)) throw new InputError(isDir ? 'is a folder, expected a file' : 'not a regular file', full);
     if (isDir) walk(root, full, depth + 1, files, scratch, [...ancestors, realpathSync(full)]);
     else if (isFile) {
       const rel = relative(root, full).split(sep).join('/');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
@@ -222,5 +222,49 @@ describe('the header names the evaluation time for what it is', () => {
     const md = renderMarkdown(rep);
     expect(md).toContain('collected 2026-11-20T09:00:00Z, evaluated as of 2026-11-29T00:00:00.000Z.');
     expect(md).not.toMatch(/scanned 20/);
+  });
+});
+
+// With `.nhiscan/config.yaml` and `.nhiscan/config.json` both present, the first was read and the
+// other passed over without a word: settings or waivers someone wrote into the other file did
+// nothing, and nothing said so. Two candidates for one default are refused, naming both.
+describe('two default files for one setting', () => {
+  const withFiles = (files: Record<string, string>): string => {
+    const cwd = fresh();
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(cwd, '.nhiscan'), { recursive: true });
+      writeFileSync(join(cwd, name), text);
+    }
+    return cwd;
+  };
+
+  it('config.yaml and config.json: one line naming both, exit 2', () => {
+    const cwd = withFiles({ '.nhiscan/config.yaml': 'disabledRules: []\n', '.nhiscan/config.json': '{"disabledRules": ["entra-app-no-owner"]}' });
+    for (const args of [['scan', '--demo'], ['certify', '--demo'], ['explain', 'Ops Agent', '--demo']]) {
+      const r = cli(args, { cwd });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('nhiscan: .nhiscan/config.yaml: .nhiscan/config.json is there too, and only one default config file is read: keep one, or name it with --config\n');
+    }
+    // Named with --config, the other one is no question.
+    expect(cli(['scan', '--demo', '--config', '.nhiscan/config.json', '--format', 'json'], { cwd }).code).toBe(0);
+  });
+
+  it('waivers.yaml and waivers.yml: one line naming both, exit 2; --waivers settles it', () => {
+    const waiver = '- ruleId: entra-app-no-owner\n  subject: "*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    const cwd = withFiles({ '.nhiscan/waivers.yaml': waiver, '.nhiscan/waivers.yml': waiver });
+    for (const args of [['scan', '--demo'], ['certify', '--demo']]) {
+      const r = cli(args, { cwd });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toBe('nhiscan: .nhiscan/waivers.yaml: .nhiscan/waivers.yml is there too, and only one default waivers file is read: keep one, or name it with --waivers\n');
+    }
+    expect(cli(['scan', '--demo', '--waivers', '.nhiscan/waivers.yml', '--format', 'json'], { cwd }).code).toBe(0);
+  });
+
+  it('one default file alone is read as before', () => {
+    const cwd = withFiles({ '.nhiscan/config.json': '{"disabledRules": ["entra-app-no-owner"]}' });
+    const r = cli(['scan', '--demo', '--format', 'json'], { cwd });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings.some((f: { ruleId: string }) => f.ruleId === 'entra-app-no-owner')).toBe(false);
   });
 });

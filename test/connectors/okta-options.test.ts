@@ -39,6 +39,8 @@ describe('oktaOptionsFromEnv', () => {
     [{ OKTA_API_TOKEN: 't' }, /OKTA_ORG_URL/],
     [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_API_TOKEN: 't', OKTA_CLIENT_ID: 'c' }, /choose one/],
     [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_CLIENT_ID: 'c' }, /OKTA_PRIVATE_KEY_PATH is not/],
+    // Only the org: the error once said OKTA_PRIVATE_KEY_PATH was set, when nothing but the org was.
+    [{ OKTA_ORG_URL: 'https://c.okta.com' }, /^no Okta credential is set: set OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_PATH$/],
     [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_PRIVATE_KEY_PATH: '/k' }, /OKTA_CLIENT_ID is not/],
     [{ OKTA_ORG_URL: 'https://c.okta.com', OKTA_CLIENT_ID: 'c', OKTA_PRIVATE_KEY_PATH: '/missing.pem' }, /cannot read .*ENOENT/],
   ])('rejects incomplete or conflicting settings %#', (env, message) => {

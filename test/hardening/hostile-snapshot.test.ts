@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -280,6 +281,43 @@ describe('a file the manifest records as collected is absent', () => {
     expect(r.code).toBe(3);
     // The coverage line wraps to 100 columns; joined back it reads as one.
     expect(r.stdout.replace(/\n {4}(?=\S)/g, ' ')).toMatch(/entra\.users: error \(.*entra\/users\.json is not in the snapshot/);
+  });
+});
+
+describe('a snapshot file that is not a regular file', () => {
+  // Read as a folder and skipped, a folder named okta/apps.json once left the capability "not in
+  // the snapshot", a warning that says the file is missing when something is there under its
+  // name. It is a damaged snapshot, as an unreadable file is: one line naming it, exit 2.
+  it('a folder under a snapshot file\'s name ends in one line naming it, exit 2', () => {
+    const dir = copyDemo(tmp.dir, 'folder-as-file');
+    rmSync(join(dir, 'okta/apps.json'));
+    mkdirSync(join(dir, 'okta/apps.json'));
+    const r = cli(['scan', '--snapshot', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${join(dir, 'okta/apps.json')}: is a folder, expected a file\n`);
+  });
+
+  it('so does a folder named like a CSV file, a link to a folder and a named pipe', () => {
+    const csv = copyDemo(tmp.dir, 'folder-as-csv');
+    rmSync(join(csv, 'aws/111122223333/credential-report.csv'));
+    mkdirSync(join(csv, 'aws/111122223333/credential-report.csv'));
+    expect(outcome(() => scanSnapshotDir(csv))).toEqual({ kind: 'input-error', line: `${join(csv, 'aws/111122223333/credential-report.csv')}: is a folder, expected a file` });
+    const link = copyDemo(tmp.dir, 'link-to-folder');
+    rmSync(join(link, 'okta/users.json'));
+    symlinkSync(join(link, 'entra'), join(link, 'okta/users.json'));
+    expect(outcome(() => scanSnapshotDir(link))).toEqual({ kind: 'input-error', line: `${join(link, 'okta/users.json')}: is a folder, expected a file` });
+    const fifo = copyDemo(tmp.dir, 'fifo-as-file');
+    rmSync(join(fifo, 'okta/users.json'));
+    execFileSync('mkfifo', [join(fifo, 'okta/users.json')]);
+    expect(outcome(() => scanSnapshotDir(fifo))).toEqual({ kind: 'input-error', line: `${join(fifo, 'okta/users.json')}: not a regular file` });
+  });
+
+  it('a folder with another name is still walked, and a stray non-file with another name ignored', () => {
+    const dir = copyDemo(tmp.dir, 'folder-other-name');
+    mkdirSync(join(dir, 'okta/notes'));
+    execFileSync('mkfifo', [join(dir, 'okta/notes.txt')]);
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
   });
 });
 

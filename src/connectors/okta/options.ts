@@ -173,6 +173,8 @@ export function oktaOptionsFromEnv(
     );
   }
   if (token) return { orgUrl, auth: { kind: 'ssws', token } };
+  // An org with no credential at all is the first step of a set-up, not a half-given key pair.
+  if (!clientId && !keyPath) throw new OktaConfigError('no Okta credential is set: set OKTA_API_TOKEN, or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY_PATH');
   if (!clientId) throw new OktaConfigError('OKTA_PRIVATE_KEY_PATH is set but OKTA_CLIENT_ID is not');
   if (!keyPath) throw new OktaConfigError('OKTA_CLIENT_ID is set but OKTA_PRIVATE_KEY_PATH is not');
   let privateKey: string;

@@ -8,8 +8,9 @@ import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type Rule
  * critical). Undefined when the named jewel is reached firmly, or is no crown jewel.
  */
 function conditionalReach(subject: GraphNode, tier: number, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
-  // The tier reason names one privilege ("reaches NAME (Tn)"); a firm route to another jewel of
-  // that tier makes the capability firm all the same.
+  // The tier reason names one privilege ("reaches NAME (Tn)"), one reached without a conditional
+  // hop when there is one (see analyze): a firm route to a jewel of the tier makes the capability
+  // firm, and the reason then names no conditional jewel.
   const jewelTier = (id: string): number => ctx.graph.node(id)?.tier ?? 0;
   const firm = ctx.analysis.firmCrownJewelPaths(subject);
   if (firm.some((p) => jewelTier(p.target) >= tier)) return undefined;

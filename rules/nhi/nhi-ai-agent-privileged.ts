@@ -1,28 +1,23 @@
 import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
- * When the jewel the tier reason names is reached only through conditional hops (a policy
- * condition, a PIM-eligible role, a trust the account's OIDC provider turns away): the reason
- * reworded "may reach" with what the hops depend on, in the words of nhi-path-to-crown-jewel, and
- * whether a firm route still reaches a jewel at the lowest tier reported (which keeps it
- * critical). Undefined when the named jewel is reached firmly, or is no crown jewel.
+ * When the tier reason says "may reach" (the analysis words it so when every route to a
+ * privilege of the identity's tier has a conditional hop: a policy condition, a PIM-eligible
+ * role, a trust the account's OIDC provider turns away): the reasons with what the hops of the
+ * route shown to that jewel depend on, in the words of nhi-path-to-crown-jewel, and whether a
+ * firm route still reaches a jewel at the lowest tier reported (which keeps it critical).
+ * Undefined when the reason says "reaches".
  */
-function conditionalReach(subject: GraphNode, tier: number, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
-  // The tier reason names one privilege ("reaches NAME (Tn)"), one reached without a conditional
-  // hop when there is one (see analyze): a firm route to a jewel of the tier makes the capability
-  // firm, and the reason then names no conditional jewel.
-  const jewelTier = (id: string): number => ctx.graph.node(id)?.tier ?? 0;
-  const firm = ctx.analysis.firmCrownJewelPaths(subject);
-  if (firm.some((p) => jewelTier(p.target) >= tier)) return undefined;
-  const path = ctx.analysis
-    .shownCrownJewelPaths(subject)
-    .find((p) => p.hops.some((h) => h.conditional) && reasons.some((r) => r.startsWith(`reaches ${p.targetName} (`)));
-  if (!path) return undefined;
-  // In the words nhi-path-to-crown-jewel uses for the same hops.
-  const doubt = conditionalHopsText(ctx.graph, path.hops);
-  const why = reasons.map((r) => (r.startsWith(`reaches ${path.targetName} (`) ? `may ${r.replace(/^reaches/, 'reach')}` : r));
+function conditionalReach(subject: GraphNode, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
+  const named = reasons.find((r) => r.startsWith('may reach '));
+  if (named === undefined) return undefined;
+  const path = ctx.analysis.shownCrownJewelPaths(subject).find((p) => p.hops.some((h) => h.conditional) && named.startsWith(`may reach ${p.targetName} (`));
+  // In the words nhi-path-to-crown-jewel uses for the same hops; a privilege that is no crown
+  // jewel has no path shown, and its reason says "may reach" alone.
+  const doubt = path ? conditionalHopsText(ctx.graph, path.hops) : [];
   const minTier = Number(ctx.options.minTier);
-  return { why: [...why, ...doubt].join('; '), firmAtMinTier: firm.some((p) => jewelTier(p.target) >= minTier) };
+  const firm = ctx.analysis.firmCrownJewelPaths(subject);
+  return { why: [...reasons, ...doubt].join('; '), firmAtMinTier: firm.some((p) => (ctx.graph.node(p.target)?.tier ?? 0) >= minTier) };
 }
 
 export default defineRule({
@@ -72,7 +67,7 @@ export default defineRule({
     const shown = ctx.analysis.shownCrownJewelPaths(subject);
     const best = disabled ? undefined : [...shown].sort((a, b) => a.hops.length - b.hops.length)[0];
     const reasons = ctx.analysis.tierReasons(subject);
-    const may = conditionalReach(subject, tier, reasons, ctx);
+    const may = conditionalReach(subject, reasons, ctx);
     ctx.report({
       messageId: dormant ? 'tierDormant' : disabled ? 'tierDisabled' : 'tier',
       // A jewel reached only under a condition is a "may reach", which nhi-path-to-crown-jewel

@@ -176,7 +176,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       const p = graph.nodeAt(src);
       if (src === i) return [`is ${p.name}`];
       const via = tierVia[i];
-      const reaches = `reaches ${p.name} (T${p.tier ?? '?'})`;
+      // A tier given only by routes with a conditional hop is still counted (latent capability),
+      // but worded as nhi-path-to-crown-jewel words such a path: "may reach".
+      const reaches = `${tierConditional[i] === 1 ? 'may reach' : 'reaches'} ${p.name} (T${p.tier ?? '?'})`;
       if (via < 0) return [reaches];
       if (via === src) return [`${reaches}, which is disabled`];
       return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];

@@ -40,3 +40,15 @@ describe('tier reasons: "may reach" when only conditional routes give the tier',
     expect(renderExplain(card(r, 'Ops Agent'), false, 1000)).toContain(`capability T3 (reaches ${SECRETS} (T3)) · autonomy`);
   });
 });
+
+describe('explain: a crown jewel whose shown route has a conditional hop is "may reach"', () => {
+  it('the card\'s crown-jewel line says "may reach" for the route through the trust turned away', () => {
+    const text = renderExplain(card(demo(false), 'Ops Agent'), false, 1000);
+    expect(text).toContain(`\n   may reach ${SECRETS} (secrets, crosses providers):\n`);
+    expect(text).not.toContain(`\n   reaches ${SECRETS}`);
+  });
+
+  it('near miss: the demo as is, the same route held today, "reaches"', () => {
+    expect(renderExplain(card(demo(true), 'Ops Agent'), false, 1000)).toContain(`\n   reaches ${SECRETS} (secrets, crosses providers):\n`);
+  });
+});

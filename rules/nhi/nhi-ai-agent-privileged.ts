@@ -1,12 +1,12 @@
 import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
- * When the tier reason says "may reach" (the analysis words it so when every route to a
- * privilege of the identity's tier has a conditional hop: a policy condition, a PIM-eligible
- * role, a trust the account's OIDC provider turns away): the reasons with what the hops of the
- * route shown to that jewel depend on, in the words of nhi-path-to-crown-jewel, and whether a
- * firm route still reaches a jewel at the lowest tier reported (which keeps it critical).
- * Undefined when the reason says "reaches".
+ * When the tier reason says "may reach" (the analysis words it so when no firm route into no
+ * disabled object reaches a privilege of the identity's tier and one with a conditional hop does:
+ * a policy condition, a PIM-eligible role, a trust the account's OIDC provider turns away): the
+ * reasons with what the hops of the route shown to that jewel depend on, in the words of
+ * nhi-path-to-crown-jewel, and whether a firm route still reaches a jewel at the lowest tier
+ * reported (which keeps it critical). Undefined when the reason says "reaches".
  */
 function conditionalReach(subject: GraphNode, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
   const named = reasons.find((r) => r.startsWith('may reach '));

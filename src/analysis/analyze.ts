@@ -79,7 +79,10 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const tierSource = new Int32Array(n).fill(-1);
   /** Nodes that reach their tier only through a disabled object: that object (one of them). */
   const tierVia = new Int32Array(n).fill(-1);
-  /** 1 for nodes whose every route to their tier's privilege has a conditional hop. */
+  /**
+   * 1 for nodes whose tier rests on a route with a conditional hop: no firm route into no disabled
+   * object reaches a privilege of their tier (and, when tierVia is set, no firm route at all).
+   */
   const tierConditional = new Uint8Array(n);
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {

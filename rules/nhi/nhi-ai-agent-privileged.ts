@@ -1,27 +1,23 @@
 import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
- * When the jewel the tier reason names is reached only through conditional hops (a policy
- * condition, a PIM-eligible role, a trust the account's OIDC provider turns away): the reason
- * reworded "may reach" with what the hops depend on, in the words of nhi-path-to-crown-jewel, and
- * whether a firm route still reaches a jewel at the lowest tier reported (which keeps it
- * critical). Undefined when the named jewel is reached firmly, or is no crown jewel.
+ * When the tier reason says "may reach" (the analysis words it so when no firm route into no
+ * disabled object reaches a privilege of the identity's tier and one with a conditional hop does:
+ * a policy condition, a PIM-eligible role, a trust the account's OIDC provider turns away): the
+ * reasons with what the hops of the route shown to that jewel depend on, in the words of
+ * nhi-path-to-crown-jewel, and whether a firm route still reaches a jewel at the lowest tier
+ * reported (which keeps it critical). Undefined when the reason says "reaches".
  */
-function conditionalReach(subject: GraphNode, tier: number, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
-  // The tier reason names one privilege ("reaches NAME (Tn)"); a firm route to another jewel of
-  // that tier makes the capability firm all the same.
-  const jewelTier = (id: string): number => ctx.graph.node(id)?.tier ?? 0;
-  const firm = ctx.analysis.firmCrownJewelPaths(subject);
-  if (firm.some((p) => jewelTier(p.target) >= tier)) return undefined;
-  const path = ctx.analysis
-    .shownCrownJewelPaths(subject)
-    .find((p) => p.hops.some((h) => h.conditional) && reasons.some((r) => r.startsWith(`reaches ${p.targetName} (`)));
-  if (!path) return undefined;
-  // In the words nhi-path-to-crown-jewel uses for the same hops.
-  const doubt = conditionalHopsText(ctx.graph, path.hops);
-  const why = reasons.map((r) => (r.startsWith(`reaches ${path.targetName} (`) ? `may ${r.replace(/^reaches/, 'reach')}` : r));
+function conditionalReach(subject: GraphNode, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
+  const named = reasons.find((r) => r.startsWith('may reach '));
+  if (named === undefined) return undefined;
+  const path = ctx.analysis.shownCrownJewelPaths(subject).find((p) => p.hops.some((h) => h.conditional) && named.startsWith(`may reach ${p.targetName} (`));
+  // In the words nhi-path-to-crown-jewel uses for the same hops; a privilege that is no crown
+  // jewel has no path shown, and its reason says "may reach" alone.
+  const doubt = path ? conditionalHopsText(ctx.graph, path.hops) : [];
   const minTier = Number(ctx.options.minTier);
-  return { why: [...why, ...doubt].join('; '), firmAtMinTier: firm.some((p) => jewelTier(p.target) >= minTier) };
+  const firm = ctx.analysis.firmCrownJewelPaths(subject);
+  return { why: [...reasons, ...doubt].join('; '), firmAtMinTier: firm.some((p) => (ctx.graph.node(p.target)?.tier ?? 0) >= minTier) };
 }
 
 export default defineRule({
@@ -33,7 +29,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03', 'ASI10'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials. When the crown jewel that gives the tier is reached only through hops that hold under a condition the scanner could not decide, or through an AWS trust the account\'s OIDC provider turns away today, the message says "may reach" and what the hops depend on, and the finding is high, as nhi-path-to-crown-jewel reports such a path, unless a firm route reaches another jewel of tier T3 or above (`minTier`). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra identity is reported at the same severity, as the Entra privilege rules report it, but the message says it is disabled and no path is shown from it: it acts on none of this until someone re-enables it.',
+      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities; the message names a privilege of that tier the agent reaches by a firm route when there is one. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials. When the crown jewel that gives the tier is reached only through hops that hold under a condition the scanner could not decide, or through an AWS trust the account\'s OIDC provider turns away today, the message says "may reach" and what the hops depend on, and the finding is high, as nhi-path-to-crown-jewel reports such a path, unless a firm route reaches another jewel of tier T3 or above (`minTier`). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra identity is reported at the same severity, as the Entra privilege rules report it, but the message says it is disabled and no path is shown from it: it acts on none of this until someone re-enables it.',
     risk: 'A hijacked agent can rewrite its own permissions, mint credentials for others or read every secret; the blast radius of one prompt injection becomes the whole tenant or account.',
     remediation:
       'Split the model-invoking identity from any administrative identity, constrain it with a permissions boundary or resource sets, and require human approval (PIM, just-in-time) for identity-changing actions.',
@@ -71,7 +67,7 @@ export default defineRule({
     const shown = ctx.analysis.shownCrownJewelPaths(subject);
     const best = disabled ? undefined : [...shown].sort((a, b) => a.hops.length - b.hops.length)[0];
     const reasons = ctx.analysis.tierReasons(subject);
-    const may = conditionalReach(subject, tier, reasons, ctx);
+    const may = conditionalReach(subject, reasons, ctx);
     ctx.report({
       messageId: dormant ? 'tierDormant' : disabled ? 'tierDisabled' : 'tier',
       // A jewel reached only under a condition is a "may reach", which nhi-path-to-crown-jewel

@@ -79,6 +79,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const tierSource = new Int32Array(n).fill(-1);
   /** Nodes that reach their tier only through a disabled object: that object (one of them). */
   const tierVia = new Int32Array(n).fill(-1);
+  /**
+   * 1 for nodes whose tier rests on a route with a conditional hop: no firm route into no disabled
+   * object reaches a privilege of their tier (and, when tierVia is set, no firm route at all).
+   */
+  const tierConditional = new Uint8Array(n);
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
@@ -94,27 +99,36 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       const i = graph.indexOf(p);
       visit(i, i);
     }
-    // Tiers count the latent capability (see flowsInto), but the reason should say when it is
-    // only latent: first the routes paths may follow, then, from everything they reached, the
-    // rest, noting for each node so reached the disabled object its route enters. Each node's
-    // in-edges are read at most twice per level: still linear.
-    const spread = (latent: boolean): void => {
+    // Tiers count the latent capability (see flowsInto) and conditional edges, but the reason
+    // should name a privilege reached by a route that holds today when there is one, and say
+    // when there is none. So the routes are taken in four rounds, each over everything reached
+    // before it: firm routes paths may follow; then those with conditional hops; then firm
+    // routes through a disabled object; then the rest. A node first reached in a later round
+    // has no route of an earlier kind. Each round reads each node's in-edges at most once: still
+    // linear. A conditional node is passed over by the firm rounds: what it leads to is no firm
+    // route either.
+    const spread = (conditional: boolean, latent: boolean): void => {
       for (let q = 0; q < queue.length; q++) {
         const cur = queue[q];
+        if (!conditional && tierConditional[cur] === 1) continue;
         const target = graph.nodeAt(cur);
         const seed = tierSource[cur];
         const { edges, from } = graph.inAt(cur);
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type)) continue;
+          if (!CONTROL_EDGES.has(e.type) || (!conditional && e.conditional)) continue;
           const flows = flowsInto(e, target);
           if (!latent && !flows) continue;
-          if (visit(from[k], seed) && latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
+          if (!visit(from[k], seed)) continue;
+          if (latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
+          if (tierConditional[cur] === 1 || e.conditional) tierConditional[from[k]] = 1;
         }
       }
     };
-    spread(false);
-    spread(true);
+    spread(false, false);
+    spread(true, false);
+    spread(false, true);
+    spread(true, true);
   }
 
   const groups = buildJewelGroups(graph, privileges);
@@ -165,7 +179,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       const p = graph.nodeAt(src);
       if (src === i) return [`is ${p.name}`];
       const via = tierVia[i];
-      const reaches = `reaches ${p.name} (T${p.tier ?? '?'})`;
+      // A tier given only by routes with a conditional hop is still counted (latent capability),
+      // but worded as nhi-path-to-crown-jewel words such a path: "may reach".
+      const reaches = `${tierConditional[i] === 1 ? 'may reach' : 'reaches'} ${p.name} (T${p.tier ?? '?'})`;
       if (via < 0) return [reaches];
       if (via === src) return [`${reaches}, which is disabled`];
       return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];

@@ -71,6 +71,13 @@ export interface StrengthResult {
 export interface Analysis {
   /** Capability tier (T0..T4) from everything the identity can reach, with the reasons. */
   tier(ref: NodeRef): Tier;
+  /**
+   * The privilege that gives the tier, named by the first kind of route to a privilege of the
+   * tier there is: firm and into no disabled object ("reaches NAME (Tn)"); with a conditional hop
+   * ("may reach NAME (Tn)"); firm through a disabled object ("reaches NAME (Tn) only through X,
+   * which is disabled"); both ("may reach ... only through X, which is disabled"). The tier
+   * counts every kind.
+   */
   tierReasons(ref: NodeRef): string[];
   autonomy(ref: NodeRef): Autonomy;
   autonomyReason(ref: NodeRef): string;

@@ -88,7 +88,10 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   for (const p of card.privileges) out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}`);
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {
-    out.push(`   ${c.red('reaches')} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
+    // A route with a conditional hop (marked so below) is a "may reach", as the path finding and
+    // the recertification sheet word it.
+    const reach = cj.hops.some((h) => h.conditional) ? c.yellow('may reach') : c.red('reaches');
+    out.push(`   ${reach} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
     out.push(...renderPath(cj.hops, c, cj.alternatives, { whole: WHOLE }).map((l) => `  ${l}`));
   }
   for (const cut of card.cuts) {

@@ -151,6 +151,38 @@ describe('analysis', () => {
     expect(a.tierReasons('sp')).toEqual(['reaches Global Administrator (T4)']);
   });
 
+  it('a tier reason resting only on conditional hops says "may reach"; a firm route, even a longer one, says "reaches"', () => {
+    const g = graphOf(
+      [
+        node('cond'),
+        node('both'),
+        node('hop'),
+        node('role'),
+        node('old', { provider: 'entra', type: 'entra-service-principal', name: 'Old Sync', enabled: false }),
+        node('gh', { kind: 'external', provider: 'external', type: 'github-repo' }),
+        node('jewel', { kind: 'privilege', type: 'p', name: 'Global Administrator', tier: 4, crownJewel: 'admin' }),
+      ],
+      [
+        edge('role', 'jewel', 'HAS_ROLE'),
+        edge('cond', 'role', 'CAN_ASSUME', { conditional: true }),
+        // Near miss: the same conditional hop beside a longer firm route.
+        edge('both', 'role', 'CAN_ASSUME', { conditional: true }),
+        edge('both', 'hop', 'CAN_ASSUME'),
+        edge('hop', 'role', 'CAN_ASSUME'),
+        // Conditional and through a disabled object: both are said.
+        edge('old', 'jewel', 'HAS_ROLE'),
+        edge('gh', 'old', 'FEDERATES_TO', { conditional: true }),
+      ],
+    );
+    const a = analyze(g, opts);
+    // The tier counts the latent capability all the same.
+    expect([a.tier('cond'), a.tier('both'), a.tier('gh')]).toEqual([4, 4, 4]);
+    expect(a.tierReasons('cond')).toEqual(['may reach Global Administrator (T4)']);
+    expect(a.tierReasons('both')).toEqual(['reaches Global Administrator (T4)']);
+    expect(a.tierReasons('role')).toEqual(['reaches Global Administrator (T4)']);
+    expect(a.tierReasons('gh')).toEqual(['may reach Global Administrator (T4) only through Old Sync, which is disabled']);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

@@ -582,7 +582,7 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
       sets.add(setId);
       addSetNode(b, scope, setId, first.method, group.length);
       for (const st of group) {
-        b.addEdge({ from: setId, to: st.to, type: st.type, reason: `${first.method} reaches ${st.toName}`, hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
+        b.addEdge({ from: setId, to: st.to, type: st.type, reason: setHopReason(first.method, st.toName, st.conditional), hidden: true, conditional: st.conditional, evidence: evidenceOf(st) });
       }
     }
     b.addHolderEdge(first.from, setId, first.type, first.method, group.length, reasonOf(first), group.every((st) => st.conditional));
@@ -591,6 +591,15 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
 
 function addSetNode(b: StepSink, scope: string, setId: string, method: string, count: number): void {
   b.addNode({ id: setId, kind: 'privilege', provider: 'aws', type: 'aws-escalation-set', name: `${method} on ${count} principals`, nativeId: setId, scope, attrs: { method, targets: count } });
+}
+
+/**
+ * The reason of a set node's edge to one of its targets: a hop of every path through the set. One
+ * that holds only under a condition says "may reach", as the path and tier wording does; the
+ * holder's edge into the set names the condition.
+ */
+function setHopReason(method: string, target: string, conditional: boolean | undefined): string {
+  return `${method} ${conditional ? 'may reach' : 'reaches'} ${target}`;
 }
 
 /** The one edge from a holder to the shared set of its targets. */
@@ -642,7 +651,7 @@ function addGroup(
       const evidence: Record<string, unknown> = { method: g.method };
       if (t.via) evidence.via = t.via;
       if (g.undecided) evidence.undecided = g.undecided;
-      b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: `${g.method} reaches ${t.name}`, hidden: true, conditional: g.conditional, evidence });
+      b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: setHopReason(g.method, t.name, g.conditional), hidden: true, conditional: g.conditional, evidence });
     }
   }
   b.addHolderEdge(gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
@@ -1311,7 +1320,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
               groupSets.set(idCond, setId);
               addSetNode(b, 'cross-account', setId, method, uniformHits.length);
               for (const h of uniformHits) {
-                b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: `${method} reaches ${h.c.role.name}`, hidden: true, conditional: idCond || h.maybe, evidence: hitEvidence(h) });
+                b.addEdge({ from: setId, to: h.c.id, type: 'CAN_ASSUME', reason: setHopReason(method, h.c.role.name, idCond || h.maybe), hidden: true, conditional: idCond || h.maybe, evidence: hitEvidence(h) });
               }
             }
             b.addHolderEdge(from, setId, 'CAN_ASSUME', method, uniformHits.length, reasonOf(uniformHits[0]), idCond || uniformHits.every((h) => h.maybe));

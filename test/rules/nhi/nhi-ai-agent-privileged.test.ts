@@ -88,3 +88,36 @@ describe('nhi-ai-agent-privileged: a crown jewel reached only under a condition'
     expect(g.path!.some((h) => h.conditional)).toBe(false);
   });
 });
+
+describe('nhi-ai-agent-privileged: two crown jewels of the tier, one reached firmly', () => {
+  const OPS = 'ef64d807-28f7-4739-a893-33575ef793c0';
+  const EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de';
+  /**
+   * The demo with Ops Agent PIM-eligible for Exchange Administrator (T3): one conditional hop,
+   * nearer than its AWS route to the account's secrets (T3, two hops); without the account's
+   * OIDC provider for the tenant's issuer that route is conditional too.
+   */
+  const eligible = (oidcProvider: boolean) => {
+    const s = demoSnapshot();
+    const schedules = s.files['entra/roleEligibilitySchedules.json'] as { value: Record<string, unknown>[] };
+    schedules.value.push({ ...schedules.value[0], id: 'ops-agent-eligible', principalId: OPS, roleDefinitionId: EXCHANGE_ADMIN });
+    const key = 'aws/111122223333/oidc-providers.json';
+    if (!oidcProvider) s.files[key] = (s.files[key] as { Url: string }[]).filter((x) => !x.Url.startsWith('sts.windows.net/'));
+    return scan(s).report.findings.find((f) => f.ruleId === 'nhi-ai-agent-privileged' && f.subject.name === 'Ops Agent')!;
+  };
+
+  it('names the jewel it reaches firmly, not the nearer one it reaches only under a condition', () => {
+    const f = eligible(true);
+    expect(f.message).toContain('with capability T3: reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3)');
+    expect(f.message).not.toMatch(/Exchange Administrator|may reach/);
+    expect(f.severity).toBe('critical');
+    expect(f.evidence.conditional).toBeUndefined();
+  });
+
+  it('near miss: with every route to the tier conditional, "may reach" the nearest, at high', () => {
+    const f = eligible(false);
+    expect(f.message).toContain('with capability T3: may reach Exchange Administrator (T3); 1 hop(s) depend on a condition the scanner could not decide');
+    expect(f.severity).toBe('high');
+    expect(f.evidence.conditional).toBe(true);
+  });
+});

@@ -277,7 +277,13 @@ function validateProviders(providers: Record<string, unknown>, r: Reader): void 
   }
   const okta = r.optObject(providers, 'okta', at);
   if (okta) {
-    r.str(okta, 'orgUrl', `${at}.okta`);
+    // Rewritten to the collector's form: the org URL is the Okta scope and the prefix of every
+    // Okta id, so `acme.okta.com` kept as written would be another org than the `https://acme.okta.com`
+    // a collected snapshot names, and a baseline taken from one would call every finding of the other new.
+    const origin = manifestOktaOrg(r.str(okta, 'orgUrl', `${at}.okta`));
+    // The value is not echoed: a query or user info pasted with the host may hold a token.
+    if (origin === undefined) r.fail(`${at}.okta.orgUrl`, 'expected the Okta org URL, e.g. https://acme.okta.com or acme.okta.com, without a path, query or user name (the value is not shown)');
+    okta.orgUrl = origin;
     r.optStr(okta, 'displayName', `${at}.okta`);
   }
   const aws = r.optObject(providers, 'aws', at);
@@ -289,6 +295,29 @@ function validateProviders(providers: Record<string, unknown>, r: Reader): void 
       r.optStr(a, 'alias', path);
     });
   }
+}
+
+/**
+ * The origin the collector would have written for a hand-written Okta org URL (normaliseOrgUrl in
+ * connectors/okta/options.ts): scheme and host lower-case, no default port, no trailing slash. A
+ * host alone is read as https, the only scheme an Okta org is served on. Undefined for what names
+ * no org on its own: a path (the admin console's, an authorization server's), a query, user info,
+ * white space inside, or a scheme other than http(s). http is kept as written: the collector
+ * writes it for a loopback test org.
+ */
+function manifestOktaOrg(raw: string): string | undefined {
+  const value = raw.trim().replace(/\/+$/, '');
+  // The URL parser drops tabs and line breaks inside a value; here they mean a mangled one.
+  if (/\s/.test(value)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return undefined;
+  return url.origin;
 }
 
 export function validateManifest(value: unknown, file: string): Manifest {
@@ -315,6 +344,9 @@ export function validateManifest(value: unknown, file: string): Manifest {
       throw new InputError('status must be collected, missing-permission, error or not-collected', file, `${at}.status`);
     }
     if (c.reason !== undefined && typeof c.reason !== 'string') throw new InputError('expected a string', file, `${at}.reason`);
+    // Read as orgUrl is: a record scoped `acme.okta.com` is about the org now named
+    // `https://acme.okta.com`, and left as written it would be about no org (its gap ignored).
+    if (c.provider === 'okta' && c.scope !== '*') c.scope = manifestOktaOrg(c.scope as string) ?? c.scope;
     if (c.unreadKeys !== undefined && !(Array.isArray(c.unreadKeys) && c.unreadKeys.every((k) => typeof k === 'string'))) {
       throw new InputError('expected an array of strings', file, `${at}.unreadKeys`);
     }

@@ -271,6 +271,94 @@ export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boo
   return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
 }
 
+/** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
+const CASE_SEARCH_STEPS = 20_000;
+
+/**
+ * A spelling of `text`, each letter as written or in the other case, that every entry takes (IAM
+ * ANDs them), preferring the text as written and then, letter by letter, the written case; undefined
+ * when none does. An App ID URI reaches aud in the case the caller asks Entra for, letter by letter,
+ * so a mixed-case spelling is as reachable as the written one: the literal characters of a
+ * case-sensitive pattern (StringLike) or value (StringEquals) fix the case of the characters they
+ * meet, an IgnoreCase operator fixes none, and two operators can fix one letter both ways.
+ * The case-sensitive entries are run together over the text, as sets of pattern positions, one
+ * letter at a time (a product of their automata: no backtracking over where a `*` ends, and each
+ * (letter, state) pair is tried once). A search past CASE_SEARCH_STEPS, which only a contrived
+ * condition reaches, takes the text as written rather than calling a trust dead for want of search.
+ */
+export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[]): string | undefined {
+  if (entries.every((e) => entryAccepts(e, text))) return text;
+  const lower = text.toLowerCase();
+  const patterns: string[][][] = [];
+  for (const e of entries) {
+    if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
+      // Takes every spelling of the text or none.
+      if (!e.values.some((v) => v.toLowerCase() === lower)) return undefined;
+      continue;
+    }
+    // A `*` or `?` is a wildcard under a …Like operator only; elsewhere a literal character.
+    const like = LIKE_OPS.test(e.op);
+    patterns.push(e.values.map((v) => [...v].map((c) => (like && (c === '*' || c === '?') ? c : `=${c}`))));
+  }
+  const chars = [...text];
+  // Each position's spellings: as written, then in the other case when that is one character.
+  const choices = chars.map((c) => {
+    const other = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+    return other !== c && [...other].length === 1 && other.toLowerCase() === c.toLowerCase() ? [c, other] : [c];
+  });
+  // One entry's state: the positions reached in each of its values, `value:position`, with every
+  // `*` already stepped over or not (a closure), sorted so equal states have equal keys.
+  const close = (pats: string[][], states: Iterable<string>): string[] => {
+    const seen = new Set<string>();
+    const stack = [...states];
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const [vi, pi] = s.split(':').map(Number);
+      if (pats[vi][pi] === '*') stack.push(`${vi}:${pi + 1}`);
+    }
+    return [...seen].sort();
+  };
+  const step = (pats: string[][], states: readonly string[], c: string): string[] => {
+    const next: string[] = [];
+    for (const s of states) {
+      const [vi, pi] = s.split(':').map(Number);
+      const u = pats[vi][pi];
+      if (u === undefined) continue;
+      if (u === '*') next.push(s);
+      else if (u === '?' || u === `=${c}`) next.push(`${vi}:${pi + 1}`);
+    }
+    return close(pats, next);
+  };
+  const accepts = (pats: string[][], states: readonly string[]) =>
+    states.some((s) => {
+      const [vi, pi] = s.split(':').map(Number);
+      return pi === pats[vi].length;
+    });
+  const failed = new Set<string>();
+  let steps = 0;
+  const picked: string[] = [];
+  const search = (i: number, states: string[][]): boolean | 'budget' => {
+    if (i === chars.length) return patterns.every((pats, k) => accepts(pats, states[k]));
+    const key = `${i}|${states.map((s) => s.join(',')).join('|')}`;
+    if (failed.has(key)) return false;
+    for (const c of choices[i]) {
+      if (++steps > CASE_SEARCH_STEPS) return 'budget';
+      const next = patterns.map((pats, k) => step(pats, states[k], c));
+      if (next.some((s) => s.length === 0)) continue;
+      picked[i] = c;
+      const found = search(i + 1, next);
+      if (found !== false) return found;
+    }
+    failed.add(key);
+    return false;
+  };
+  const found = search(0, patterns.map((pats) => close(pats, pats.map((_, vi) => `${vi}:0`))));
+  if (found === 'budget') return text;
+  return found ? picked.join('') : undefined;
+}
+
 /**
  * The operators on a claim's key, each with its values: `entries` when several name it, else the
  * one operator with the fact's values. Empty for a fact with no condition on the key.
@@ -328,21 +416,23 @@ export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators
 /**
  * pinnedAudienceListed for a key several operators name, each to be met (IAM ANDs them), so which
  * spellings a token may carry is what every operator takes: `yes` when one takes a listed client id
- * as written; `maybe` when all take a spelling the list holds only in another case (tried: the
- * literal values and the client ids, each as written, in lower and in upper case); `no` when they
- * take some spelling but none of those. Undefined when they take none of them: no token meets the
+ * as written; `maybe` when all take a spelling the list holds only in another case (any casing of a
+ * client id, caseVariantMeeting); `no` when they take some spelling but none of those. Undefined when they take none of them: no token meets the
  * condition (the linker says so of the trust), and the list is judged on its values as written.
  */
 function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly string[]): { listed: 'yes' | 'no' } | { listed: 'maybe'; doubt: string } | undefined {
   const meets = (v: string) => entries.every((e) => entryAccepts(e, v));
   if (clientIds.some(meets)) return { listed: 'yes' };
-  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
-  const spellings = [...new Set([...literals, ...clientIds].flatMap((v) => [v, v.toLowerCase(), v.toUpperCase()]))].filter(meets);
-  if (spellings.length === 0) return undefined;
-  for (const v of spellings) {
-    const doubt = clientIdCaseDoubt(v, clientIds);
+  // A client id in some other case every operator takes (caseVariantMeeting: letter by letter).
+  for (const c of clientIds) {
+    const v = caseVariantMeeting(c, entries);
+    const doubt = v === undefined ? undefined : clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
   }
+  // With a pinned status some operator holds only literal values, and any aud every operator takes
+  // is one of them in some case: none so is no token at all.
+  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
+  if (!literals.some((v) => caseVariantMeeting(v, entries) !== undefined)) return undefined;
   return { listed: 'no' };
 }
 

@@ -36,3 +36,32 @@ describe('an aud key several operators name', () => {
     expect(bar).toBe('StringLike api://ops* on the same key does not take API://Ops as StringEquals holds it (it compares case), and every operator on a key must hold, so no token meets aud API://Ops');
   });
 });
+
+describe('an App ID URI several case-sensitive operators each fix part of the case of', () => {
+  // Entra echoes an App ID URI in aud in the case the caller asked for it, letter by letter: a
+  // spelling in mixed case is as reachable as all-lower or all-upper. The literal characters of a
+  // StringLike pattern fix the case of the characters they match; an IgnoreCase operator fixes none.
+  const mixed = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'] });
+
+  it('is met by the mixed-case spelling the operators leave: api://Ops', () => {
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', mixed, ['api://Ops'])).toEqual({});
+    // Listed only in lower case: the token asked for as api://Ops rests on the list's comparison.
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', mixed, ['api://ops']).doubt).toMatch(/aud api:\/\/Ops .*only as api:\/\/ops/);
+    expect(pinnedAudienceListed(mixed, ['api://Ops'])).toEqual({ listed: 'yes' });
+    expect(pinnedAudienceListed(mixed, ['api://ops'])).toEqual({ listed: 'maybe', doubt: expect.stringMatching(/aud api:\/\/Ops .*only as api:\/\/ops/) });
+  });
+
+  it('is met when two patterns fix different letters: api://OpS', () => {
+    const two = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*pS'] });
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', two, ['api://OpS'])).toEqual({});
+    expect(pinnedAudienceListed(two, ['api://ops'])).toEqual({ listed: 'maybe', doubt: expect.stringMatching(/aud api:\/\/OpS /) });
+  });
+
+  it('near miss: patterns that fix the same letter in two cases admit no spelling, and the bar says they conflict', () => {
+    const clash = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] });
+    const bar = audienceVerdict('api://ops', 'guid', 'Ops', clash, ['api://ops']).bar;
+    expect(bar).toMatch(/StringLike api:\/\/O\* and ForAnyValue:StringLike api:\/\/o\* on the same key take api:\/\/ops only in cases that conflict/);
+    expect(bar).toMatch(/so no token meets aud api:\/\/ops$/);
+    expect(pinnedAudienceListed(clash, ['api://ops', 'api://Ops'])).toEqual({ listed: 'yes' });
+  });
+});

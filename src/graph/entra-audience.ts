@@ -103,7 +103,9 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
       // An App ID URI goes into aud in the case the caller asked for it: a pattern that matches it
       // in another case is met by a token asked for so, which STS must then find in the client id
       // list in the case written there (not documented, as below).
-      const other = byAppId || !all.every((e) => entryAccepts(e, token, true)) ? undefined : refusing.map((e) => e.values.find((p) => compileGlob(p, true).test(token))).join(', ');
+      // Several patterns must match one and the same spelling: each matching some casing of the
+      // URI is not enough when they fix a letter in two cases (caseVariantMeeting).
+      const other = byAppId || caseVariantMeeting(token, all) === undefined ? undefined : refusing.map((e) => e.values.find((p) => compileGlob(p, true).test(token))).join(', ');
       if (other !== undefined) {
         return {
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,

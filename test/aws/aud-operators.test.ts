@@ -65,3 +65,17 @@ describe('an App ID URI several case-sensitive operators each fix part of the ca
     expect(pinnedAudienceListed(clash, ['api://ops', 'api://Ops'])).toEqual({ listed: 'yes' });
   });
 });
+
+describe('StringLike patterns on the aud key with no pinned value (the audiences are the client ids)', () => {
+  it('are met by an App ID URI in another case only when one casing matches every pattern', () => {
+    // api://Opsagent matches both: a caller may ask for it so, and STS must then find it in the list.
+    const both = fact({ StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] });
+    expect(audienceVerdict('api://opsagent', 'guid', 'Ops', both, ['api://opsagent']).doubt).toMatch(/aud pattern api:\/\/O\* \(StringLike compares case\) matches api:\/\/opsagent only in another case/);
+    // Near miss: each pattern matches some casing, but they fix the o in two cases, so none matches both.
+    const clash = fact({ StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] });
+    expect(clash.status).toBe('wildcard');
+    const v = audienceVerdict('api://opsagent', 'guid', 'Ops', clash, ['api://opsagent']);
+    expect(v.doubt).toBeUndefined();
+    expect(v.bar).toMatch(/no token meets it/);
+  });
+});

@@ -71,8 +71,11 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
     }
     // An App ID URI reaches aud in the case the caller asks for, letter by letter, when `aud` does
     // not have to be kept as written: any spelling every operator takes (caseVariantMeeting).
+    // The search starts from the spelling the client id list holds, as the AWS transform's does
+    // (pinnedAudienceListed): the same spelling, and the same doubt, said once on the trust.
     const free = !byAppId && !exact;
-    const met = free ? caseVariantMeeting(aud, entries) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
+    const starts = [...(clientIds ?? []).filter((c) => c.toLowerCase() === aud.toLowerCase()), aud];
+    const met = free ? starts.map((v) => caseVariantMeeting(v, entries)).find((v) => v !== undefined) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
     if (met === undefined) {
       const said = (list: readonly ClaimEntry[]) => list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
       // Under a free case an operator may refuse every spelling, or each may take some spelling

@@ -61,3 +61,27 @@ describe('the linker and the rule agree on a trust under several aud operators',
     expect(judge(ops, clientIds)).toEqual({ linker: expected, rule: expected });
   });
 });
+
+describe('a doubt of the client id list under several aud operators', () => {
+  it('is said once, in the spelling the transform and the linker both find', () => {
+    // StringEqualsIgnoreCase API://OPSAGENT beside StringLike api://O*: a token asked for as
+    // api://Opsagent meets both, and the list holds it only as api://opsagent.
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringEqualsIgnoreCase: { [KEY]: ['API://OPSAGENT'] },
+      StringLike: { [KEY]: ['api://O*'] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://opsagent'];
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+    const r = scan(s);
+    const doubt = /^STS compares the token's aud api:\/\/Opsagent with the provider's client id list ignoring case, which is not documented: the list holds it only as api:\/\/opsagent$/;
+    const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.evidence?.undecided).toEqual([expect.stringMatching(doubt)]);
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
+    expect(f.map((x) => x.messageId)).toEqual(['open']);
+    expect(f[0].evidence.undecided).toEqual([expect.stringMatching(doubt)]);
+    expect(f[0].message.match(/STS compares/g)).toHaveLength(1);
+  });
+});

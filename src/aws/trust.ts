@@ -253,7 +253,13 @@ export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimF
   if (status === 'pinned') {
     // A pinned value must also pass every other entry on the key (AND); when none does, no
     // token can match, and the values stay as written rather than reading as "any".
-    const passing = values.filter((v) => entries.every((e) => entryAccepts(e, v)));
+    // A web identity token's aud is what the caller asked for (an Entra App ID URI in the case it
+    // was asked in, any audience a GitHub workflow names), so an aud value passes in any casing
+    // every entry takes (caseVariantMeeting); whether a token of its app can carry that casing is
+    // the audience's own verdict (audienceVerdict: an app id comes in lower case only). SAML:aud
+    // and other claims are as the issuer writes them, compared as written.
+    const chosenCase = /:aud$/i.test(key) && !/^saml:/i.test(key);
+    const passing = values.filter((v) => (chosenCase ? caseVariantMeeting(v, entries) !== undefined : entries.every((e) => entryAccepts(e, v))));
     if (passing.length > 0) values = passing;
   }
   const fact: ClaimFact = { key, status, values, operators };

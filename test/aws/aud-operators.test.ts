@@ -79,3 +79,12 @@ describe('StringLike patterns on the aud key with no pinned value (the audiences
     expect(v.bar).toMatch(/no token meets it/);
   });
 });
+
+describe('the values of a pinned aud condition several operators name', () => {
+  it('keep a value an IgnoreCase operator holds that another operator takes only in another case: a caller may ask for it so', () => {
+    // api://a meets both; dropping API://A left only api://b, and the app behind API://A unseen.
+    expect(fact({ StringEqualsIgnoreCase: ['API://A', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['API://A', 'api://b']);
+    // Near miss: a value no casing of which the pattern takes is dropped as before.
+    expect(fact({ StringEqualsIgnoreCase: ['urn:a', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['api://b']);
+  });
+});

@@ -85,3 +85,24 @@ describe('a doubt of the client id list under several aud operators', () => {
     expect(f[0].message.match(/STS compares/g)).toHaveLength(1);
   });
 });
+
+describe('an aud value the operators take only in another case', () => {
+  it('still names its app: the caller asks for the case they take', () => {
+    // StringLike api://* takes api://opsagent, a spelling of API://OPSAGENT a caller may ask for,
+    // beside a value the pattern takes as written (api://gone, no app of the tenant).
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringEqualsIgnoreCase: { [KEY]: ['API://OPSAGENT', 'api://gone'] },
+      StringLike: { [KEY]: ['api://*'] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['API://OPSAGENT', 'api://gone'];
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+    const r = scan(s);
+    expect(r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined).map((e) => e.from)).toEqual([ids.entraSp(TENANT, 'ef64d807-28f7-4739-a893-33575ef793c0')]);
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
+    expect(f.map((x) => [x.messageId, x.evidence.audiences])).toEqual([['open', ['API://OPSAGENT', 'api://gone']]]);
+    expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
+  });
+});

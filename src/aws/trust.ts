@@ -278,7 +278,7 @@ export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boo
 }
 
 /** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
-const CASE_SEARCH_STEPS = 20_000;
+const CASE_SEARCH_STEPS = 2_000;
 
 /**
  * A spelling of `text`, each letter as written or in the other case, that every entry takes (IAM
@@ -294,17 +294,27 @@ const CASE_SEARCH_STEPS = 20_000;
  */
 export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[]): string | undefined {
   if (entries.every((e) => entryAccepts(e, text))) return text;
+  // Roles made from one template share their condition, and the transform, the linker and the rule
+  // each ask of it: the answer is kept per text and condition.
+  const memo = `${text}\u0000${JSON.stringify(entries)}`;
+  if (caseSearches.has(memo)) return caseSearches.get(memo) ?? undefined;
+  const found = searchCases(text, entries);
+  caseSearches.set(memo, found ?? null);
+  return found;
+}
+
+const caseSearches = new Map<string, string | null>();
+
+function searchCases(text: string, entries: readonly ClaimEntry[]): string | undefined {
   const lower = text.toLowerCase();
-  const patterns: string[][][] = [];
+  const automata: CaseAutomaton[] = [];
   for (const e of entries) {
     if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
       // Takes every spelling of the text or none.
       if (!e.values.some((v) => v.toLowerCase() === lower)) return undefined;
       continue;
     }
-    // A `*` or `?` is a wildcard under a …Like operator only; elsewhere a literal character.
-    const like = LIKE_OPS.test(e.op);
-    patterns.push(e.values.map((v) => [...v].map((c) => (like && (c === '*' || c === '?') ? c : `=${c}`))));
+    automata.push(caseAutomaton(e.values, LIKE_OPS.test(e.op)));
   }
   const chars = [...text];
   // Each position's spellings: as written, then in the other case when that is one character.
@@ -312,46 +322,16 @@ export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[])
     const other = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
     return other !== c && [...other].length === 1 && other.toLowerCase() === c.toLowerCase() ? [c, other] : [c];
   });
-  // One entry's state: the positions reached in each of its values, `value:position`, with every
-  // `*` already stepped over or not (a closure), sorted so equal states have equal keys.
-  const close = (pats: string[][], states: Iterable<string>): string[] => {
-    const seen = new Set<string>();
-    const stack = [...states];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      const [vi, pi] = s.split(':').map(Number);
-      if (pats[vi][pi] === '*') stack.push(`${vi}:${pi + 1}`);
-    }
-    return [...seen].sort();
-  };
-  const step = (pats: string[][], states: readonly string[], c: string): string[] => {
-    const next: string[] = [];
-    for (const s of states) {
-      const [vi, pi] = s.split(':').map(Number);
-      const u = pats[vi][pi];
-      if (u === undefined) continue;
-      if (u === '*') next.push(s);
-      else if (u === '?' || u === `=${c}`) next.push(`${vi}:${pi + 1}`);
-    }
-    return close(pats, next);
-  };
-  const accepts = (pats: string[][], states: readonly string[]) =>
-    states.some((s) => {
-      const [vi, pi] = s.split(':').map(Number);
-      return pi === pats[vi].length;
-    });
   const failed = new Set<string>();
   let steps = 0;
   const picked: string[] = [];
-  const search = (i: number, states: string[][]): boolean | 'budget' => {
-    if (i === chars.length) return patterns.every((pats, k) => accepts(pats, states[k]));
+  const search = (i: number, states: number[][]): boolean | 'budget' => {
+    if (i === chars.length) return automata.every((a, k) => states[k].some((s) => a.final[s]));
     const key = `${i}|${states.map((s) => s.join(',')).join('|')}`;
     if (failed.has(key)) return false;
     for (const c of choices[i]) {
       if (++steps > CASE_SEARCH_STEPS) return 'budget';
-      const next = patterns.map((pats, k) => step(pats, states[k], c));
+      const next = automata.map((a, k) => a.step(states[k], c));
       if (next.some((s) => s.length === 0)) continue;
       picked[i] = c;
       const found = search(i + 1, next);
@@ -360,9 +340,62 @@ export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[])
     failed.add(key);
     return false;
   };
-  const found = search(0, patterns.map((pats) => close(pats, pats.map((_, vi) => `${vi}:0`))));
+  const found = search(0, automata.map((a) => a.start));
   if (found === 'budget') return text;
   return found ? picked.join('') : undefined;
+}
+
+/**
+ * The values of one entry as one automaton: a state is a position in one value, numbered across
+ * them all; a state set is kept sorted, so equal sets have equal keys.
+ */
+interface CaseAutomaton {
+  start: number[];
+  final: boolean[];
+  step(states: readonly number[], c: string): number[];
+}
+
+function caseAutomaton(values: readonly string[], like: boolean): CaseAutomaton {
+  // unit[s]: the character position s must meet, `*` / `?` (under a …Like operator only; elsewhere
+  // a literal character), or undefined at the end of a value.
+  const unit: Array<{ star: true } | { one: true } | { ch: string } | undefined> = [];
+  const starts: number[] = [];
+  for (const v of values) {
+    starts.push(unit.length);
+    for (const c of v) unit.push(like && c === '*' ? { star: true } : like && c === '?' ? { one: true } : { ch: c });
+    unit.push(undefined);
+  }
+  const final = unit.map((u) => u === undefined);
+  const mark = new Uint8Array(unit.length);
+  // Adds s and, past each `*` that may match nothing, the positions after it.
+  const add = (s: number, out: number[]) => {
+    for (; !mark[s]; s++) {
+      mark[s] = 1;
+      out.push(s);
+      const u = unit[s];
+      if (u === undefined || !('star' in u)) break;
+    }
+  };
+  const sorted = (out: number[]) => {
+    for (const s of out) mark[s] = 0;
+    return out.sort((a, b) => a - b);
+  };
+  const start: number[] = [];
+  for (const s of starts) add(s, start);
+  return {
+    start: sorted(start),
+    final,
+    step(states, c) {
+      const out: number[] = [];
+      for (const s of states) {
+        const u = unit[s];
+        if (u === undefined) continue;
+        if ('star' in u) add(s, out);
+        else if ('one' in u || u.ch === c) add(s + 1, out);
+      }
+      return sorted(out);
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
+import { caseVariantMeeting, claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
 import { audienceVerdict } from '../../src/graph/entra-audience.js';
 
 // IAM ANDs the operators naming one condition key; only the values of one operator are
@@ -86,5 +86,21 @@ describe('the values of a pinned aud condition several operators name', () => {
     expect(fact({ StringEqualsIgnoreCase: ['API://A', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['API://A', 'api://b']);
     // Near miss: a value no casing of which the pattern takes is dropped as before.
     expect(fact({ StringEqualsIgnoreCase: ['urn:a', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['api://b']);
+  });
+});
+
+describe('the search for a casing every operator takes', () => {
+  it('stops on a contrived condition and takes the text as written: a trust is not called dead for want of search', () => {
+    const text = `api://${'ab'.repeat(40)}`;
+    const entries = [
+      { op: 'StringEqualsIgnoreCase', values: [text] },
+      { op: 'StringLike', values: ['*A*b*A*b*A*b*A*b*', '*a?B*'] },
+      { op: 'StringLike', values: ['*b*A*B*a*B*a*B*a*Z'] },
+      { op: 'StringLike', values: ['api://*A?A*'] },
+    ];
+    expect(caseVariantMeeting(text, entries)).toBe(text);
+    // Near miss: a condition no casing meets that the search settles is still refused.
+    expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*a?'] }])).toBeUndefined();
+    expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*B'] }])).toBe('api://AB');
   });
 });

@@ -53,6 +53,9 @@ const rows: Array<[string, Record<string, string[]>, string[], Verdict]> = [
   ['URI, StringEquals beside a pattern in another case', { StringEquals: [URI], StringLike: ['api://ops*'] }, [URI], 'dead'],
   ['URI, met, the list holding another audience only', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*'] }, [OTHER], 'latent'],
   ['URI, patterns only, one casing meets both', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] }, ['api://opsagent'], 'open'],
+  // …IfExists and ForAllValues: hold when the key is absent, but a web identity token always has aud.
+  ['URI, IfExists and ForAllValues: operators, mixed case', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'] }, [URI], 'open'],
+  ['URI, IfExists and ForAllValues: operators, conflicting', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'], StringLikeIfExists: ['api://o*'] }, [URI], 'dead'],
   ['URI, patterns only, fixing one letter both ways', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] }, ['api://opsagent'], 'dead'],
 ];
 

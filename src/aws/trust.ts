@@ -253,7 +253,13 @@ export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimF
   if (status === 'pinned') {
     // A pinned value must also pass every other entry on the key (AND); when none does, no
     // token can match, and the values stay as written rather than reading as "any".
-    const passing = values.filter((v) => entries.every((e) => entryAccepts(e, v)));
+    // A web identity token's aud is what the caller asked for (an Entra App ID URI in the case it
+    // was asked in, any audience a GitHub workflow names), so an aud value passes in any casing
+    // every entry takes (caseVariantMeeting); whether a token of its app can carry that casing is
+    // the audience's own verdict (audienceVerdict: an app id comes in lower case only). SAML:aud
+    // and other claims are as the issuer writes them, compared as written.
+    const chosenCase = /:aud$/i.test(key) && !/^saml:/i.test(key);
+    const passing = values.filter((v) => (chosenCase ? caseVariantMeeting(v, entries) !== undefined : entries.every((e) => entryAccepts(e, v))));
     if (passing.length > 0) values = passing;
   }
   const fact: ClaimFact = { key, status, values, operators };
@@ -269,6 +275,127 @@ export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boo
   const ignoreCase = anyCase || /ignorecase/i.test(e.op);
   if (LIKE_OPS.test(e.op)) return e.values.some((p) => compileGlob(p, anyCase).test(value));
   return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
+}
+
+/** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
+const CASE_SEARCH_STEPS = 2_000;
+
+/**
+ * A spelling of `text`, each letter as written or in the other case, that every entry takes (IAM
+ * ANDs them), preferring the text as written and then, letter by letter, the written case; undefined
+ * when none does. An App ID URI reaches aud in the case the caller asks Entra for, letter by letter,
+ * so a mixed-case spelling is as reachable as the written one: the literal characters of a
+ * case-sensitive pattern (StringLike) or value (StringEquals) fix the case of the characters they
+ * meet, an IgnoreCase operator fixes none, and two operators can fix one letter both ways.
+ * The case-sensitive entries are run together over the text, as sets of pattern positions, one
+ * letter at a time (a product of their automata: no backtracking over where a `*` ends, and each
+ * (letter, state) pair is tried once). A search past CASE_SEARCH_STEPS, which only a contrived
+ * condition reaches, takes the text as written rather than calling a trust dead for want of search.
+ */
+export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[]): string | undefined {
+  if (entries.every((e) => entryAccepts(e, text))) return text;
+  // Roles made from one template share their condition, and the transform, the linker and the rule
+  // each ask of it: the answer is kept per text and condition.
+  const memo = `${text}\u0000${JSON.stringify(entries)}`;
+  if (caseSearches.has(memo)) return caseSearches.get(memo) ?? undefined;
+  const found = searchCases(text, entries);
+  caseSearches.set(memo, found ?? null);
+  return found;
+}
+
+const caseSearches = new Map<string, string | null>();
+
+function searchCases(text: string, entries: readonly ClaimEntry[]): string | undefined {
+  const lower = text.toLowerCase();
+  const automata: CaseAutomaton[] = [];
+  for (const e of entries) {
+    if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
+      // Takes every spelling of the text or none.
+      if (!e.values.some((v) => v.toLowerCase() === lower)) return undefined;
+      continue;
+    }
+    automata.push(caseAutomaton(e.values, LIKE_OPS.test(e.op)));
+  }
+  const chars = [...text];
+  // Each position's spellings: as written, then in the other case when that is one character.
+  const choices = chars.map((c) => {
+    const other = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+    return other !== c && [...other].length === 1 && other.toLowerCase() === c.toLowerCase() ? [c, other] : [c];
+  });
+  const failed = new Set<string>();
+  let steps = 0;
+  const picked: string[] = [];
+  const search = (i: number, states: number[][]): boolean | 'budget' => {
+    if (i === chars.length) return automata.every((a, k) => states[k].some((s) => a.final[s]));
+    const key = `${i}|${states.map((s) => s.join(',')).join('|')}`;
+    if (failed.has(key)) return false;
+    for (const c of choices[i]) {
+      if (++steps > CASE_SEARCH_STEPS) return 'budget';
+      const next = automata.map((a, k) => a.step(states[k], c));
+      if (next.some((s) => s.length === 0)) continue;
+      picked[i] = c;
+      const found = search(i + 1, next);
+      if (found !== false) return found;
+    }
+    failed.add(key);
+    return false;
+  };
+  const found = search(0, automata.map((a) => a.start));
+  if (found === 'budget') return text;
+  return found ? picked.join('') : undefined;
+}
+
+/**
+ * The values of one entry as one automaton: a state is a position in one value, numbered across
+ * them all; a state set is kept sorted, so equal sets have equal keys.
+ */
+interface CaseAutomaton {
+  start: number[];
+  final: boolean[];
+  step(states: readonly number[], c: string): number[];
+}
+
+function caseAutomaton(values: readonly string[], like: boolean): CaseAutomaton {
+  // unit[s]: the character position s must meet, `*` / `?` (under a …Like operator only; elsewhere
+  // a literal character), or undefined at the end of a value.
+  const unit: Array<{ star: true } | { one: true } | { ch: string } | undefined> = [];
+  const starts: number[] = [];
+  for (const v of values) {
+    starts.push(unit.length);
+    for (const c of v) unit.push(like && c === '*' ? { star: true } : like && c === '?' ? { one: true } : { ch: c });
+    unit.push(undefined);
+  }
+  const final = unit.map((u) => u === undefined);
+  const mark = new Uint8Array(unit.length);
+  // Adds s and, past each `*` that may match nothing, the positions after it.
+  const add = (s: number, out: number[]) => {
+    for (; !mark[s]; s++) {
+      mark[s] = 1;
+      out.push(s);
+      const u = unit[s];
+      if (u === undefined || !('star' in u)) break;
+    }
+  };
+  const sorted = (out: number[]) => {
+    for (const s of out) mark[s] = 0;
+    return out.sort((a, b) => a - b);
+  };
+  const start: number[] = [];
+  for (const s of starts) add(s, start);
+  return {
+    start: sorted(start),
+    final,
+    step(states, c) {
+      const out: number[] = [];
+      for (const s of states) {
+        const u = unit[s];
+        if (u === undefined) continue;
+        if ('star' in u) add(s, out);
+        else if ('one' in u || u.ch === c) add(s + 1, out);
+      }
+      return sorted(out);
+    },
+  };
 }
 
 /**
@@ -328,21 +455,23 @@ export function pinnedAudienceListed(fact: Pick<ClaimFact, 'values' | 'operators
 /**
  * pinnedAudienceListed for a key several operators name, each to be met (IAM ANDs them), so which
  * spellings a token may carry is what every operator takes: `yes` when one takes a listed client id
- * as written; `maybe` when all take a spelling the list holds only in another case (tried: the
- * literal values and the client ids, each as written, in lower and in upper case); `no` when they
- * take some spelling but none of those. Undefined when they take none of them: no token meets the
+ * as written; `maybe` when all take a spelling the list holds only in another case (any casing of a
+ * client id, caseVariantMeeting); `no` when they take some spelling but none of those. Undefined when they take none of them: no token meets the
  * condition (the linker says so of the trust), and the list is judged on its values as written.
  */
 function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly string[]): { listed: 'yes' | 'no' } | { listed: 'maybe'; doubt: string } | undefined {
   const meets = (v: string) => entries.every((e) => entryAccepts(e, v));
   if (clientIds.some(meets)) return { listed: 'yes' };
-  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
-  const spellings = [...new Set([...literals, ...clientIds].flatMap((v) => [v, v.toLowerCase(), v.toUpperCase()]))].filter(meets);
-  if (spellings.length === 0) return undefined;
-  for (const v of spellings) {
-    const doubt = clientIdCaseDoubt(v, clientIds);
+  // A client id in some other case every operator takes (caseVariantMeeting: letter by letter).
+  for (const c of clientIds) {
+    const v = caseVariantMeeting(c, entries);
+    const doubt = v === undefined ? undefined : clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
   }
+  // With a pinned status some operator holds only literal values, and any aud every operator takes
+  // is one of them in some case: none so is no token at all.
+  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
+  if (!literals.some((v) => caseVariantMeeting(v, entries) !== undefined)) return undefined;
   return { listed: 'no' };
 }
 

@@ -1,5 +1,7 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { clientIdCaseDoubt, entryAccepts, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+
+const LIKE_OPS = /like/i;
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -67,15 +69,25 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
         bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(holding.map((e) => e.op))} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
       };
     }
-    // An App ID URI reaches aud in the case the caller asks for: as written, or as another
-    // operator's value or a whole-case form of it, when `aud` does not have to be kept as written.
-    const spellings = byAppId || exact ? [token] : [...new Set([aud, ...entries.flatMap((e) => e.values), aud.toLowerCase(), aud.toUpperCase()])].filter((v) => v.toLowerCase() === aud.toLowerCase());
-    const met = spellings.find((v) => entries.every((e) => entryAccepts(e, v)));
+    // An App ID URI reaches aud in the case the caller asks for, letter by letter, when `aud` does
+    // not have to be kept as written: any spelling every operator takes (caseVariantMeeting).
+    // The search starts from the spelling the client id list holds, as the AWS transform's does
+    // (pinnedAudienceListed): the same spelling, and the same doubt, said once on the trust.
+    const free = !byAppId && !exact;
+    const starts = [...(clientIds ?? []).filter((c) => c.toLowerCase() === aud.toLowerCase()), aud];
+    const met = free ? starts.map((v) => caseVariantMeeting(v, entries)).find((v) => v !== undefined) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
     if (met === undefined) {
-      const refusing = entries.filter((e) => !entryAccepts(e, token));
+      const said = (list: readonly ClaimEntry[]) => list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
+      // Under a free case an operator may refuse every spelling, or each may take some spelling
+      // and no one spelling suit them all (they fix a letter in two cases).
+      const refusing = entries.filter((e) => (free ? caseVariantMeeting(aud, [e]) === undefined : !entryAccepts(e, token)));
+      if (refusing.length === 0) {
+        const fixing = entries.filter((e) => !(!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)));
+        return { bar: `${said(fixing)} on the same key take ${aud} only in cases that conflict, and every operator on a key must hold, so no token meets aud ${aud}` };
+      }
       const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : exact ? `${aud} as ${caseOperators(holding.map((e) => e.op))} holds it (it compares case)` : `${aud} in any case a caller may ask Entra for`;
       return {
-        bar: `${refusing.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ')} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take ${carried}, and every operator on a key must hold, so no token meets aud ${aud}`,
+        bar: `${said(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take ${carried}, and every operator on a key must hold, so no token meets aud ${aud}`,
       };
     }
     token = met;
@@ -94,7 +106,9 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
       // An App ID URI goes into aud in the case the caller asked for it: a pattern that matches it
       // in another case is met by a token asked for so, which STS must then find in the client id
       // list in the case written there (not documented, as below).
-      const other = byAppId || !all.every((e) => entryAccepts(e, token, true)) ? undefined : refusing.map((e) => e.values.find((p) => compileGlob(p, true).test(token))).join(', ');
+      // Several patterns must match one and the same spelling: each matching some casing of the
+      // URI is not enough when they fix a letter in two cases (caseVariantMeeting).
+      const other = byAppId || caseVariantMeeting(token, all) === undefined ? undefined : refusing.map((e) => e.values.find((p) => compileGlob(p, true).test(token))).join(', ');
       if (other !== undefined) {
         return {
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,

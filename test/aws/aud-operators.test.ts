@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
+import { caseVariantMeeting, claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
 import { audienceVerdict } from '../../src/graph/entra-audience.js';
 
 // IAM ANDs the operators naming one condition key; only the values of one operator are
@@ -34,5 +34,73 @@ describe('an aud key several operators name', () => {
     expect(audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEqualsIgnoreCase: ['API://Ops'], StringLike: ['api://ops*'] }), ['API://Ops']).doubt).toMatch(/only as API:\/\/Ops/);
     const bar = audienceVerdict('API://Ops', 'guid', 'Ops', fact({ StringEquals: ['API://Ops'], StringLike: ['api://ops*'] }), ['API://Ops']).bar;
     expect(bar).toBe('StringLike api://ops* on the same key does not take API://Ops as StringEquals holds it (it compares case), and every operator on a key must hold, so no token meets aud API://Ops');
+  });
+});
+
+describe('an App ID URI several case-sensitive operators each fix part of the case of', () => {
+  // Entra echoes an App ID URI in aud in the case the caller asked for it, letter by letter: a
+  // spelling in mixed case is as reachable as all-lower or all-upper. The literal characters of a
+  // StringLike pattern fix the case of the characters they match; an IgnoreCase operator fixes none.
+  const mixed = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'] });
+
+  it('is met by the mixed-case spelling the operators leave: api://Ops', () => {
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', mixed, ['api://Ops'])).toEqual({});
+    // Listed only in lower case: the token asked for as api://Ops rests on the list's comparison.
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', mixed, ['api://ops']).doubt).toMatch(/aud api:\/\/Ops .*only as api:\/\/ops/);
+    expect(pinnedAudienceListed(mixed, ['api://Ops'])).toEqual({ listed: 'yes' });
+    expect(pinnedAudienceListed(mixed, ['api://ops'])).toEqual({ listed: 'maybe', doubt: expect.stringMatching(/aud api:\/\/Ops .*only as api:\/\/ops/) });
+  });
+
+  it('is met when two patterns fix different letters: api://OpS', () => {
+    const two = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*pS'] });
+    expect(audienceVerdict('api://ops', 'guid', 'Ops', two, ['api://OpS'])).toEqual({});
+    expect(pinnedAudienceListed(two, ['api://ops'])).toEqual({ listed: 'maybe', doubt: expect.stringMatching(/aud api:\/\/OpS /) });
+  });
+
+  it('near miss: patterns that fix the same letter in two cases admit no spelling, and the bar says they conflict', () => {
+    const clash = fact({ StringEqualsIgnoreCase: ['api://ops'], StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] });
+    const bar = audienceVerdict('api://ops', 'guid', 'Ops', clash, ['api://ops']).bar;
+    expect(bar).toMatch(/StringLike api:\/\/O\* and ForAnyValue:StringLike api:\/\/o\* on the same key take api:\/\/ops only in cases that conflict/);
+    expect(bar).toMatch(/so no token meets aud api:\/\/ops$/);
+    expect(pinnedAudienceListed(clash, ['api://ops', 'api://Ops'])).toEqual({ listed: 'yes' });
+  });
+});
+
+describe('StringLike patterns on the aud key with no pinned value (the audiences are the client ids)', () => {
+  it('are met by an App ID URI in another case only when one casing matches every pattern', () => {
+    // api://Opsagent matches both: a caller may ask for it so, and STS must then find it in the list.
+    const both = fact({ StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] });
+    expect(audienceVerdict('api://opsagent', 'guid', 'Ops', both, ['api://opsagent']).doubt).toMatch(/aud pattern api:\/\/O\* \(StringLike compares case\) matches api:\/\/opsagent only in another case/);
+    // Near miss: each pattern matches some casing, but they fix the o in two cases, so none matches both.
+    const clash = fact({ StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] });
+    expect(clash.status).toBe('wildcard');
+    const v = audienceVerdict('api://opsagent', 'guid', 'Ops', clash, ['api://opsagent']);
+    expect(v.doubt).toBeUndefined();
+    expect(v.bar).toMatch(/no token meets it/);
+  });
+});
+
+describe('the values of a pinned aud condition several operators name', () => {
+  it('keep a value an IgnoreCase operator holds that another operator takes only in another case: a caller may ask for it so', () => {
+    // api://a meets both; dropping API://A left only api://b, and the app behind API://A unseen.
+    expect(fact({ StringEqualsIgnoreCase: ['API://A', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['API://A', 'api://b']);
+    // Near miss: a value no casing of which the pattern takes is dropped as before.
+    expect(fact({ StringEqualsIgnoreCase: ['urn:a', 'api://b'], StringLike: ['api://*'] }).values).toEqual(['api://b']);
+  });
+});
+
+describe('the search for a casing every operator takes', () => {
+  it('stops on a contrived condition and takes the text as written: a trust is not called dead for want of search', () => {
+    const text = `api://${'ab'.repeat(40)}`;
+    const entries = [
+      { op: 'StringEqualsIgnoreCase', values: [text] },
+      { op: 'StringLike', values: ['*A*b*A*b*A*b*A*b*', '*a?B*'] },
+      { op: 'StringLike', values: ['*b*A*B*a*B*a*B*a*Z'] },
+      { op: 'StringLike', values: ['api://*A?A*'] },
+    ];
+    expect(caseVariantMeeting(text, entries)).toBe(text);
+    // Near miss: a condition no casing meets that the search settles is still refused.
+    expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*a?'] }])).toBeUndefined();
+    expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*B'] }])).toBe('api://AB');
   });
 });

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { ids } from '../../src/graph/ids.js';
+
+// The linker (the trust's FEDERATES_TO edge and the CAN_ASSUME links it gives), the AWS transform
+// (the client id list, evidence.blocked) and nhi-entra-token-any-app-assumes-aws-role judge one
+// Entra -> AWS trust by the same verdicts (audienceVerdict, pinnedAudienceListed): over operator
+// combinations on the aud key, they must agree whether it is open, latent or dead.
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const ACCT = '111122223333';
+const ISSUER = `sts.windows.net/${TENANT}/`;
+const KEY = `${ISSUER}:aud`;
+const APPID = 'd8b52952-66bf-4927-97a3-022df7648254'; // Ops Agent: no assignment required, v1 tokens
+const UPPER = APPID.toUpperCase();
+const URI = 'api://OpsAgent';
+const OTHER = '96f647d4-52b8-4491-82b6-bf90202d3dab';
+const ROLE = ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/ops-agent-role`);
+
+type Json = Record<string, any>;
+type Verdict = 'open' | 'latent' | 'dead';
+
+function judge(ops: Record<string, string[]>, clientIds: string[]): { linker: Verdict; rule: Verdict } {
+  const s = demoSnapshot();
+  const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+  details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = Object.fromEntries(
+    Object.entries(ops).map(([op, values]) => [op, { [KEY]: values }]),
+  );
+  (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = clientIds;
+  const file = s.files['entra/servicePrincipals.json'] as Json;
+  ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+  const r = scan(s);
+  const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+  const links = r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined);
+  let linker: Verdict = fed.evidence?.dead !== undefined || links.length === 0 ? 'dead' : fed.evidence?.blocked !== undefined ? 'latent' : 'open';
+  // A link that holds today beside a trust the account turns away (or the other way) is a disagreement.
+  if (linker === 'latent' && links.some((l) => l.evidence?.blocked === undefined)) linker = 'open';
+  if (linker === 'open' && links.every((l) => l.evidence?.blocked !== undefined)) linker = 'latent';
+  const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
+  expect(f.length).toBeLessThanOrEqual(1);
+  const rule: Verdict = f.length === 0 ? 'dead' : f[0].messageId === 'latent' ? 'latent' : 'open';
+  return { linker, rule };
+}
+
+const rows: Array<[string, Record<string, string[]>, string[], Verdict]> = [
+  ['app id, IgnoreCase upper beside a lower pattern', { StringEqualsIgnoreCase: [UPPER], StringLike: ['d8b52952-*'] }, [APPID], 'open'],
+  ['app id, IgnoreCase upper beside an upper pattern', { StringEqualsIgnoreCase: [UPPER], StringLike: ['D8B52952-*'] }, [APPID], 'dead'],
+  ['app id, StringEquals upper beside a lower pattern', { StringEquals: [UPPER], StringLike: ['d8b52952-*'] }, [APPID], 'dead'],
+  ['app id, both operators take it, the list does not hold it', { StringEqualsIgnoreCase: [UPPER], 'ForAnyValue:StringLike': ['d8b52952-?*'] }, [OTHER], 'latent'],
+  ['URI, IgnoreCase lower beside a mixed-case pattern', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*'] }, [URI], 'open'],
+  ['URI, patterns fixing two letters', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*', 'x'], StringLikeIfExists: ['*Agent'] }, [URI], 'open'],
+  ['URI, patterns fixing one letter both ways', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] }, [URI], 'dead'],
+  ['URI, StringEquals as listed beside a pattern it meets', { StringEquals: [URI], StringLike: ['api://Ops*'] }, [URI], 'open'],
+  ['URI, StringEquals beside a pattern in another case', { StringEquals: [URI], StringLike: ['api://ops*'] }, [URI], 'dead'],
+  ['URI, met, the list holding another audience only', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*'] }, [OTHER], 'latent'],
+  ['URI, patterns only, one casing meets both', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] }, ['api://opsagent'], 'open'],
+  // …IfExists and ForAllValues: hold when the key is absent, but a web identity token always has aud.
+  ['URI, IfExists and ForAllValues: operators, mixed case', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'] }, [URI], 'open'],
+  ['URI, IfExists and ForAllValues: operators, conflicting', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'], StringLikeIfExists: ['api://o*'] }, [URI], 'dead'],
+  ['URI, patterns only, fixing one letter both ways', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] }, ['api://opsagent'], 'dead'],
+];
+
+describe('the linker and the rule agree on a trust under several aud operators', () => {
+  it.each(rows)('%s', (_name, ops, clientIds, expected) => {
+    expect(judge(ops, clientIds)).toEqual({ linker: expected, rule: expected });
+  });
+});
+
+describe('a doubt of the client id list under several aud operators', () => {
+  it('is said once, in the spelling the transform and the linker both find', () => {
+    // StringEqualsIgnoreCase API://OPSAGENT beside StringLike api://O*: a token asked for as
+    // api://Opsagent meets both, and the list holds it only as api://opsagent.
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringEqualsIgnoreCase: { [KEY]: ['API://OPSAGENT'] },
+      StringLike: { [KEY]: ['api://O*'] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://opsagent'];
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+    const r = scan(s);
+    const doubt = /^STS compares the token's aud api:\/\/Opsagent with the provider's client id list ignoring case, which is not documented: the list holds it only as api:\/\/opsagent$/;
+    const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.evidence?.undecided).toEqual([expect.stringMatching(doubt)]);
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
+    expect(f.map((x) => x.messageId)).toEqual(['open']);
+    expect(f[0].evidence.undecided).toEqual([expect.stringMatching(doubt)]);
+    expect(f[0].message.match(/STS compares/g)).toHaveLength(1);
+  });
+});
+
+describe('an aud value the operators take only in another case', () => {
+  it('still names its app: the caller asks for the case they take', () => {
+    // StringLike api://* takes api://opsagent, a spelling of API://OPSAGENT a caller may ask for,
+    // beside a value the pattern takes as written (api://gone, no app of the tenant).
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringEqualsIgnoreCase: { [KEY]: ['API://OPSAGENT', 'api://gone'] },
+      StringLike: { [KEY]: ['api://*'] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['API://OPSAGENT', 'api://gone'];
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+    const r = scan(s);
+    expect(r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined).map((e) => e.from)).toEqual([ids.entraSp(TENANT, 'ef64d807-28f7-4739-a893-33575ef793c0')]);
+    const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
+    expect(f.map((x) => [x.messageId, x.evidence.audiences])).toEqual([['open', ['API://OPSAGENT', 'api://gone']]]);
+    expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
+  });
+});

@@ -479,8 +479,16 @@ export function trustStatementAllows(facts: object, statement: object, principal
  * and nhi-ai-agent-privileged word the same hops alike.
  */
 export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): string[] {
-  const conditional = hops.filter((h) => h.conditional).length;
-  const blocked = hops.filter((h) => h.conditional && graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)).length;
+  // One pass, no arrays: asked for every path a rule reports, most of them firm.
+  let conditional = 0;
+  let blocked = 0;
+  for (let i = 0; i < hops.length; i++) {
+    const h = hops[i];
+    if (!h.conditional) continue;
+    conditional++;
+    if (graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)) blocked++;
+  }
+  if (conditional === 0) return [];
   return [
     ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
     ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),

@@ -213,7 +213,8 @@ export default defineRule({
       if (p.hops.length < minHops) continue;
       const conditional = p.hops.filter((h) => h.conditional).length;
       // A hop through a trust the account's OIDC provider turns away is said as such, not as undecided.
-      const doubt = conditionalHopsText(ctx.graph, p.hops).join('; ');
+      // Only a "may reach" message says it: a firm path builds no text.
+      const doubt = conditional > 0 ? conditionalHopsText(ctx.graph, p.hops).join('; ') : '';
       const target = ctx.graph.node(p.target);
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',

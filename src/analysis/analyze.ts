@@ -59,10 +59,18 @@ export interface AnalyzeOptions {
 interface JewelGroup {
   key: string;
   cls: CrownJewelClass;
-  /** Per node: distance (hops) to the nearest jewel of the group. */
-  dist: Map<string, number>;
-  /** Per node: the edge to follow toward the jewel. */
-  next: Map<string, GraphEdge>;
+  /**
+   * By node index: distance (hops) to the nearest jewel of the group, -1 where it is not reached.
+   * Arrays of numbers, not maps by id: the groups of the 100k estate held about a million entries
+   * for the whole scan, and a path's walk looked up each hop's ends by id.
+   */
+  dist: Int32Array;
+  /**
+   * By node index: the edge to follow toward the jewel, as the index of the node it leads to
+   * (-1 for none) and its position among that node's incoming edges ({@link Graph.inAt}).
+   */
+  nextNode: Int32Array;
+  nextEdge: Int32Array;
 }
 
 /**
@@ -132,11 +140,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   }
 
   const groups = buildJewelGroups(graph, privileges);
-  const reach = reachIndex(groups);
+  const reach = reachIndex(groups, n);
   // Routes made only of unconditional edges, built on first use (the escalation rule asks when
   // the shortest route depends on a condition): one more reverse pass per group, not a search
   // per principal.
-  let firm: { groups: JewelGroup[]; reach: Map<string, number[]> } | undefined;
+  let firm: { groups: JewelGroup[]; reach: (number[] | undefined)[] } | undefined;
   // The report and several rules ask for the same identity's answers; each is computed once, in
   // an array by node index. Callers copy before sorting.
   const firmCache: (CrownJewelPath[] | undefined)[] = new Array(n);
@@ -193,12 +201,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       cached(firmCache, ref, (r, id) => {
         if (!firm) {
           const fg = buildJewelGroups(graph, privileges, true);
-          firm = { groups: fg, reach: reachIndex(fg) };
+          firm = { groups: fg, reach: reachIndex(fg, n) };
         }
-        const f = firm;
-        return pathsFrom(graph, f.groups, f.reach.get(id), r, id);
+        return pathsFrom(graph, firm.groups, firm.reach, r);
       }),
-    crownJewelPaths: (ref) => cached(pathCache, ref, (r, id) => pathsFrom(graph, groups, reach.get(id), r, id)),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, groups, reach, r)),
     shownCrownJewelPaths: (ref) => {
       const shortest = analysis.crownJewelPaths(ref);
       if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
@@ -298,14 +305,14 @@ function relationOf(e: GraphEdge): string | undefined {
  * Which groups each node can reach (ascending group order), so a path query touches only those
  * instead of testing every (provider, class) group.
  */
-function reachIndex(groups: JewelGroup[]): Map<string, number[]> {
-  const reach = new Map<string, number[]>();
+function reachIndex(groups: JewelGroup[], size: number): (number[] | undefined)[] {
+  const reach: (number[] | undefined)[] = new Array(size).fill(undefined);
   groups.forEach((g, i) => {
-    for (const [nodeId, d] of g.dist) {
-      if (d === 0) continue;
-      const list = reach.get(nodeId);
+    for (let v = 0; v < size; v++) {
+      if (g.dist[v] <= 0) continue;
+      const list = reach[v];
       if (list) list.push(i);
-      else reach.set(nodeId, [i]);
+      else reach[v] = [i];
     }
   });
   return reach;
@@ -328,30 +335,28 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
     g.seeds.push(graph.indexOf(p));
     bySeedKey.set(key, g);
   }
-  // The search works on node indexes, with arrays the groups share: per node, its distance (-1
-  // while unreached), the hidden and undecided hops of its route and, while it is a candidate of
-  // the next layer, the best edge found so far and the node that edge leads to. `round` tells
-  // this layer's candidates from older ones.
+  // The search works on node indexes, with arrays the groups share: per node, the hidden and
+  // undecided hops of its route and, while it is a candidate of the next layer, the best edge
+  // found so far (its position among the in-edges of the node it leads to) and that node.
+  // `round` tells this layer's candidates from older ones. Each group keeps its own distances.
   const n = graph.size;
-  const dist = new Int32Array(n);
   const hidden = new Int32Array(n);
   const conditional = new Int32Array(n);
   const via = new Int32Array(n);
   const round = new Int32Array(n);
-  const best: (GraphEdge | undefined)[] = new Array(n).fill(undefined);
+  const bestAt = new Int32Array(n);
   let rounds = 0;
   const groups: JewelGroup[] = [];
   for (const key of [...bySeedKey.keys()].sort()) {
     const { cls, seeds } = bySeedKey.get(key)!;
-    const distById = new Map<string, number>();
-    const next = new Map<string, GraphEdge>();
-    dist.fill(-1);
+    const dist = new Int32Array(n).fill(-1);
+    const nextNode = new Int32Array(n).fill(-1);
+    const nextEdge = new Int32Array(n).fill(-1);
     let layer = seeds;
     for (const s of layer) {
       dist[s] = 0;
       hidden[s] = 0;
       conditional[s] = 0;
-      distById.set(graph.nodeAt(s).id, 0);
     }
     let d = 0;
     while (layer.length > 0) {
@@ -377,7 +382,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
           } else if (!(c < conditional[v] || (c === conditional[v] && (h > hidden[v] || (h === hidden[v] && u !== via[v] && target.id < graph.nodeAt(via[v]).id))))) {
             continue;
           }
-          best[v] = e;
+          bestAt[v] = k;
           via[v] = u;
           hidden[v] = h;
           conditional[v] = c;
@@ -386,64 +391,71 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
       d++;
       for (const v of found) {
         dist[v] = d;
-        const id = graph.nodeAt(v).id;
-        distById.set(id, d);
-        next.set(id, best[v]!);
-        best[v] = undefined;
+        nextNode[v] = via[v];
+        nextEdge[v] = bestAt[v];
       }
       layer = found;
     }
-    groups.push({ key, cls, dist: distById, next });
+    groups.push({ key, cls, dist, nextNode, nextEdge });
   }
   return groups;
 }
 
-/** The paths from `ref` (its id `id`) into the groups at the positions `reached` (see reachIndex). */
-function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reached: readonly number[] | undefined, ref: NodeRef, id: string): CrownJewelPath[] {
+/** The paths from the graph's node `ref` into the groups it reaches (see reachIndex). */
+function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly (number[] | undefined)[], ref: NodeRef): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
+  const at = graph.indexOf(ref);
+  const reached = at < 0 ? undefined : reach[at];
   if (reached === undefined) return out;
-  // The subject's control edges that a path may follow, with their targets: the same for every
-  // group, so worked out once instead of once per group (each a lookup of the target by id).
-  let first: GraphEdge[] | undefined;
+  // The subject's control edges that a path may follow, by the index of their targets: the same
+  // for every group, so worked out once instead of once per group.
+  let first: number[] | undefined;
   for (let i = 0; i < reached.length; i++) {
     const g = groups[reached[i]];
-    const d = g.dist.get(id);
-    if (d === undefined || d === 0) continue;
+    const d = g.dist[at];
+    if (d <= 0) continue;
     const hops: PathHop[] = [];
-    let cur = id;
+    // The walk goes by node index: each hop's edge is found among the in-edges of the node it
+    // leads to, and its ends are nodes of the graph (no lookup by id).
+    let cur = at;
     // Each step lowers the distance by one, so the walk ends at a jewel after exactly d hops.
     let guard = 0;
     // Whether the hops' ends belong to more than one provider (external ends and unknown nodes
     // do not count). Each hop starts where the one before it ended, so the ends are the hops'
-    // sources and the last hop's target: each looked up once, for the hop that names it.
+    // sources and the last hop's target.
     let seen: string | undefined;
     let crosses = false;
-    let target: GraphNode | undefined;
-    for (let e = g.next.get(cur); e !== undefined && guard++ < d; e = g.next.get(cur)) {
-      const from = hops.length === 0 ? graph.node(e.from) : target;
-      target = graph.node(e.to);
+    let from = graph.nodeAt(at);
+    let target = from;
+    for (let to = g.nextNode[cur]; to >= 0 && guard++ < d; to = g.nextNode[cur]) {
+      const e = graph.inAt(to).edges[g.nextEdge[cur]];
+      target = graph.nodeAt(to);
       hops.push(hopOf(e, from, target));
       for (let k = 0; k < 2 && !crosses; k++) {
-        const provider = (k === 0 ? from : target)?.provider;
-        if (provider === undefined || provider === 'external') continue;
+        const provider = (k === 0 ? from : target).provider;
+        if (provider === 'external') continue;
         if (seen === undefined) seen = provider;
         else if (provider !== seen) crosses = true;
       }
-      cur = e.to;
+      cur = to;
+      from = target;
     }
-    if (hops.length === 0) target = graph.node(cur);
-    first ??= graph.out(ref).filter((e) => CONTROL_EDGES.has(e.type) && pathFollows(e, graph.node(e.to)));
+    if (first === undefined) {
+      first = [];
+      const { edges, to } = graph.outAt(at);
+      for (let k = 0; k < edges.length; k++) if (CONTROL_EDGES.has(edges[k].type) && pathFollows(edges[k], graph.nodeAt(to[k]))) first.push(to[k]);
+    }
     // Distinct next identities that also lead to the group: two edges to the same one (a role
     // held and also escalated to) are one route.
-    const nextHops = new Set<string>();
-    for (const e of first) if (g.dist.has(e.to)) nextHops.add(e.to);
+    const nextHops = new Set<number>();
+    for (let k = 0; k < first.length; k++) if (g.dist[first[k]] >= 0) nextHops.add(first[k]);
     const alternatives = nextHops.size;
     let hiddenHops = 0;
     for (const h of hops) if (h.hidden) hiddenHops++;
     out.push({
       group: g.key,
-      target: cur,
-      targetName: target?.name ?? cur,
+      target: target.id,
+      targetName: target.name,
       crownJewel: g.cls,
       hops,
       hiddenHops,

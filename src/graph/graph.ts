@@ -223,6 +223,12 @@ export class Graph {
     return { edges: adj.all, from: adj.far };
   }
 
+  /** Outgoing edges of the node at `index`, and the index of each edge's target, position by position. */
+  outAt(index: number): { edges: readonly GraphEdge[]; to: readonly number[] } {
+    const adj = this.slotList[index].out;
+    return { edges: adj.all, to: adj.far };
+  }
+
   ofType(type: string): readonly GraphNode[] {
     return this.typeIndex.get(type) ?? [];
   }

@@ -66,3 +66,34 @@ describe('escalation targets shared by every holder', () => {
     expect(g.out([...sets][0])).toHaveLength(15);
   });
 });
+
+describe('escalation sets of holders with target lists alike at both ends', () => {
+  it('lists of one length with the same first and last target but another in between get sets of their own', () => {
+    // Named role by role, so each holder's targets come one edge each and are gathered into a set
+    // (more than FAN_OUT of them); the set is found by its list, which only the middle tells apart.
+    const on = (names: string[]) => [doc(allow('iam:UpdateAssumeRolePolicy', names.map((n) => roleArn(n))))];
+    const names = ROLES.map((r) => r.name);
+    const listA = names.filter((n) => n !== 'app-5');
+    const listB = names.filter((n) => n !== 'app-6');
+    const g = oneAccount({
+      roles: [
+        { name: 'holder-a', trust: trust.service('lambda.amazonaws.com'), inline: on(listA) },
+        { name: 'holder-b', trust: trust.service('lambda.amazonaws.com'), inline: on(listB) },
+        { name: 'holder-c', trust: trust.service('lambda.amazonaws.com'), inline: on(listA) },
+        ...ROLES,
+      ],
+    });
+    const method = 'iam-update-assume-role-policy';
+    const setOf = (h: string) => {
+      const hops = g.out(roleId(h)).filter((e) => e.evidence?.method === method);
+      expect(hops).toHaveLength(1);
+      expect(g.node(hops[0].to)?.type).toBe('aws-escalation-set');
+      return hops[0].to;
+    };
+    expect(setOf('holder-a')).not.toBe(setOf('holder-b'));
+    expect(setOf('holder-a')).toBe(setOf('holder-c'));
+    const members = (h: string) => [...reached(g, roleId(h), method).keys()].sort();
+    expect(members('holder-a')).toEqual(listA.map((n) => roleId(n)).sort());
+    expect(members('holder-b')).toEqual(listB.map((n) => roleId(n)).sort());
+  });
+});

@@ -109,6 +109,14 @@ describe('Graph lookups by node object', () => {
     expect(into.from.map((i) => g.nodeAt(i).id)).toEqual(['x', 'y']);
     expect(g.targets('x', 'GRANTED').map((n) => n.id)).toEqual(['z']);
   });
+
+  it('gives a node\'s outgoing edges with the index of each target, as its incoming ones with their sources', () => {
+    const g = build(['x', 'y', 'z'], [['y', 'z', 'GRANTED'], ['y', 'x', 'MEMBER_OF'], ['x', 'z', 'OWNS']]);
+    const from = g.outAt(g.indexOf('y'));
+    expect(from.edges.map((e) => e.to)).toEqual(['z', 'x']);
+    expect(from.to.map((i) => g.nodeAt(i).id)).toEqual(['z', 'x']);
+    expect(g.outAt(g.indexOf('z')).edges).toHaveLength(0);
+  });
 });
 
 describe('GraphBuilder with many edges between the same two nodes', () => {

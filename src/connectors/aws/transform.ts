@@ -555,15 +555,19 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
   const setIds = new WeakMap<object, Map<string, string>>();
   // Holders of one method mostly reach the same targets in the same order (every user of the
   // account, every role trusting it): the list as given is the key to its sorted hash, so each
-  // distinct list is sorted and hashed once.
-  const setIdsByList = new Map<string, string>();
+  // distinct list is sorted and hashed once. Lists are found by method, length and ends, then
+  // compared member by member: a key string joining the members was built and hashed per holder
+  // (thousands of ARNs each, a string of up to a few hundred KB).
+  const setIdsByList = new Map<string, Array<{ members: readonly string[]; id: string }>>();
   const setIdOf = (method: string, members: string[]): string => {
-    const key = `${method}\n${members.join('\n')}`;
-    let id = setIdsByList.get(key);
-    if (id === undefined) {
-      id = ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update(members.sort().join('\n')).digest('hex').slice(0, 16)}`);
-      setIdsByList.set(key, id);
-    }
+    const n = members.length;
+    const key = n === 0 ? `${method}\n0` : `${method}\n${n}\n${members[0]}\n${members[n - 1]}`;
+    let bucket = setIdsByList.get(key);
+    if (bucket === undefined) setIdsByList.set(key, (bucket = []));
+    for (const seen of bucket) if (sameMembers(seen.members, members)) return seen.id;
+    // Sorted for the hash on a copy: the list as given stays the one compared.
+    const id = ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 16)}`);
+    bucket.push({ members, id });
     return id;
   };
   for (const entry of entries) {
@@ -587,6 +591,13 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
     }
     b.addHolderEdge(first.from, setId, first.type, first.method, group.length, reasonOf(first), group.every((st) => st.conditional));
   }
+}
+
+/** The same members in the same order (member ids are mostly the same strings: most compare by reference). */
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function addSetNode(b: StepSink, scope: string, setId: string, method: string, count: number): void {

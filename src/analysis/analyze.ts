@@ -84,6 +84,14 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    * object reaches a privilege of their tier (and, when tierVia is set, no firm route at all).
    */
   const tierConditional = new Uint8Array(n);
+  /** 1 for nodes a firm route (into a disabled object or not) takes to a privilege of their tier. */
+  const firmReach = new Uint8Array(n);
+  /**
+   * Nodes a route with a conditional hop reaches a privilege of their tier by, today, that also
+   * have a firm route through a disabled object: that route's privilege and disabled object,
+   * which their reason does not name but nodes reached through them do. Rare: a map.
+   */
+  const firmAside = new Map<number, { seed: number; via: number }>();
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
@@ -101,16 +109,13 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     // Tiers count the latent capability (see flowsInto) and conditional edges, but the reason
     // should name a privilege reached by a route that holds today when there is one, and say
-    // when there is none. So the routes are taken in four rounds, each over everything reached
-    // before it: firm routes paths may follow; then those with conditional hops; then firm
-    // routes through a disabled object; then the rest. A node first reached in a later round
-    // has no route of an earlier kind. Each round reads each node's in-edges at most once: still
-    // linear. A conditional node is passed over by the firm rounds: what it leads to is no firm
-    // route either.
+    // when there is none. So the routes are taken in four rounds: firm routes paths may follow;
+    // then those with conditional hops; then firm routes through a disabled object; then the
+    // rest. A node first reached in a later round has no route of an earlier kind. Rounds 2 and
+    // 4 go on from everything reached before them; round 3 from what round 1 reached.
     const spread = (conditional: boolean, latent: boolean): void => {
       for (let q = 0; q < queue.length; q++) {
         const cur = queue[q];
-        if (!conditional && tierConditional[cur] === 1) continue;
         const target = graph.nodeAt(cur);
         const seed = tierSource[cur];
         const { edges, from } = graph.inAt(cur);
@@ -125,9 +130,38 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         }
       }
     };
+    // Round 3 goes through the nodes round 2 reached as well: such a node may have a firm route
+    // through a disabled object beside its conditional one, and a node whose firm edge leads only
+    // into it (when it is disabled) then has a firm route too. The node keeps its round-2 reason;
+    // its firm route is kept aside for the nodes behind it. Each round reads each node's in-edges
+    // at most once: still linear.
+    const firmRound = (firmQueue: number[]): void => {
+      for (const x of firmQueue) firmReach[x] = 1;
+      for (let q = 0; q < firmQueue.length; q++) {
+        const cur = firmQueue[q];
+        const aside = tierConditional[cur] === 1 ? firmAside.get(cur) : undefined;
+        const seed = aside ? aside.seed : tierSource[cur];
+        const via = aside ? aside.via : tierVia[cur];
+        const target = graph.nodeAt(cur);
+        const { edges, from } = graph.inAt(cur);
+        for (let k = 0; k < edges.length; k++) {
+          const e = edges[k];
+          if (!CONTROL_EDGES.has(e.type) || e.conditional) continue;
+          const s = from[k];
+          // Reached by a firm route already, or of a higher tier (which no route here decides).
+          if (firmReach[s] === 1 || (tierOf[s] >= 0 && tierOf[s] !== level)) continue;
+          const v = flowsInto(e, target) ? via : cur;
+          if (visit(s, seed)) tierVia[s] = v;
+          else firmAside.set(s, { seed, via: v });
+          firmReach[s] = 1;
+          firmQueue.push(s);
+        }
+      }
+    };
     spread(false, false);
+    const firmOpen = queue.slice();
     spread(true, false);
-    spread(false, true);
+    firmRound(firmOpen);
     spread(true, true);
   }
 

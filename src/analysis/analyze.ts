@@ -92,6 +92,18 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    * which their reason does not name but nodes reached through them do. Rare: a map.
    */
   const firmAside = new Map<number, { seed: number; via: number }>();
+  /**
+   * Per node, what a later round may still find among its in-edges (bits below), so that rounds
+   * pass over the many nodes whose in-edges the first reading used up: their sources are all
+   * reached, and reading them again would find nothing.
+   */
+  const left = new Uint8Array(n);
+  /** Not read yet. */
+  const UNREAD = 4;
+  /** A control edge passed over at the last reading came from a node not reached then. */
+  const LOOSE = 1;
+  /** Round 1 passed over a firm edge into it (it is disabled) from a node not reached then. */
+  const DISABLED_IN = 2;
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
@@ -99,6 +111,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (tierOf[node] >= 0) return false;
       tierOf[node] = level;
       tierSource[node] = seed;
+      left[node] = UNREAD;
       queue.push(node);
       return true;
     };
@@ -116,27 +129,33 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     const spread = (conditional: boolean, latent: boolean): void => {
       for (let q = 0; q < queue.length; q++) {
         const cur = queue[q];
+        if ((left[cur] & (UNREAD | LOOSE)) === 0) continue;
         const target = graph.nodeAt(cur);
         const seed = tierSource[cur];
         const { edges, from } = graph.inAt(cur);
+        let still = left[cur] & DISABLED_IN;
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type) || (!conditional && e.conditional)) continue;
+          if (!CONTROL_EDGES.has(e.type)) continue;
           const flows = flowsInto(e, target);
-          if (!latent && !flows) continue;
+          if ((!conditional && e.conditional) || (!latent && !flows)) {
+            if (tierOf[from[k]] < 0) still |= !conditional && !e.conditional ? LOOSE | DISABLED_IN : LOOSE;
+            continue;
+          }
           if (!visit(from[k], seed)) continue;
           if (latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
           if (tierConditional[cur] === 1 || e.conditional) tierConditional[from[k]] = 1;
         }
+        left[cur] = still;
       }
     };
     // Round 3 goes through the nodes round 2 reached as well: such a node may have a firm route
     // through a disabled object beside its conditional one, and a node whose firm edge leads only
     // into it (when it is disabled) then has a firm route too. The node keeps its round-2 reason;
     // its firm route is kept aside for the nodes behind it. Each round reads each node's in-edges
-    // at most once: still linear.
+    // at most once, and rounds 2 to 4 only those of nodes an earlier reading left something in
+    // (see left): on an estate most nodes are read once.
     const firmRound = (firmQueue: number[]): void => {
-      for (const x of firmQueue) firmReach[x] = 1;
       for (let q = 0; q < firmQueue.length; q++) {
         const cur = firmQueue[q];
         const aside = tierConditional[cur] === 1 ? firmAside.get(cur) : undefined;
@@ -159,7 +178,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       }
     };
     spread(false, false);
-    const firmOpen = queue.slice();
+    // Round 3 need only read, of what round 1 reached, the nodes a firm edge enters unfollowed.
+    const firmOpen: number[] = [];
+    for (const x of queue) {
+      firmReach[x] = 1;
+      if ((left[x] & DISABLED_IN) !== 0) firmOpen.push(x);
+    }
     spread(true, false);
     firmRound(firmOpen);
     spread(true, true);

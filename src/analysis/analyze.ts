@@ -92,6 +92,26 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    * object reaches a privilege of their tier (and, when tierVia is set, no firm route at all).
    */
   const tierConditional = new Uint8Array(n);
+  /** 1 for nodes a firm route (into a disabled object or not) takes to a privilege of their tier. */
+  const firmReach = new Uint8Array(n);
+  /**
+   * Nodes a route with a conditional hop reaches a privilege of their tier by, today, that also
+   * have a firm route through a disabled object: that route's privilege and disabled object,
+   * which their reason does not name but nodes reached through them do. Rare: a map.
+   */
+  const firmAside = new Map<number, { seed: number; via: number }>();
+  /**
+   * Per node, what a later round may still find among its in-edges (bits below), so that rounds
+   * pass over the many nodes whose in-edges the first reading used up: their sources are all
+   * reached, and reading them again would find nothing.
+   */
+  const left = new Uint8Array(n);
+  /** Not read yet. */
+  const UNREAD = 4;
+  /** A control edge passed over at the last reading came from a node not reached then. */
+  const LOOSE = 1;
+  /** Round 1 passed over a firm edge into it (it is disabled) from a node not reached then. */
+  const DISABLED_IN = 2;
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
@@ -99,6 +119,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (tierOf[node] >= 0) return false;
       tierOf[node] = level;
       tierSource[node] = seed;
+      left[node] = UNREAD;
       queue.push(node);
       return true;
     };
@@ -109,33 +130,70 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     // Tiers count the latent capability (see flowsInto) and conditional edges, but the reason
     // should name a privilege reached by a route that holds today when there is one, and say
-    // when there is none. So the routes are taken in four rounds, each over everything reached
-    // before it: firm routes paths may follow; then those with conditional hops; then firm
-    // routes through a disabled object; then the rest. A node first reached in a later round
-    // has no route of an earlier kind. Each round reads each node's in-edges at most once: still
-    // linear. A conditional node is passed over by the firm rounds: what it leads to is no firm
-    // route either.
+    // when there is none. So the routes are taken in four rounds: firm routes paths may follow;
+    // then those with conditional hops; then firm routes through a disabled object; then the
+    // rest. A node first reached in a later round has no route of an earlier kind. Rounds 2 and
+    // 4 go on from everything reached before them; round 3 from what round 1 reached.
     const spread = (conditional: boolean, latent: boolean): void => {
       for (let q = 0; q < queue.length; q++) {
         const cur = queue[q];
-        if (!conditional && tierConditional[cur] === 1) continue;
+        if ((left[cur] & (UNREAD | LOOSE)) === 0) continue;
         const target = graph.nodeAt(cur);
         const seed = tierSource[cur];
         const { edges, from } = graph.inAt(cur);
+        let still = left[cur] & DISABLED_IN;
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type) || (!conditional && e.conditional)) continue;
+          if (!CONTROL_EDGES.has(e.type)) continue;
           const flows = flowsInto(e, target);
-          if (!latent && !flows) continue;
+          if ((!conditional && e.conditional) || (!latent && !flows)) {
+            if (tierOf[from[k]] < 0) still |= !conditional && !e.conditional ? LOOSE | DISABLED_IN : LOOSE;
+            continue;
+          }
           if (!visit(from[k], seed)) continue;
           if (latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
           if (tierConditional[cur] === 1 || e.conditional) tierConditional[from[k]] = 1;
         }
+        left[cur] = still;
+      }
+    };
+    // Round 3 goes through the nodes round 2 reached as well: such a node may have a firm route
+    // through a disabled object beside its conditional one, and a node whose firm edge leads only
+    // into it (when it is disabled) then has a firm route too. The node keeps its round-2 reason;
+    // its firm route is kept aside for the nodes behind it. Each round reads each node's in-edges
+    // at most once, and rounds 2 to 4 only those of nodes an earlier reading left something in
+    // (see left): on an estate most nodes are read once.
+    const firmRound = (firmQueue: number[]): void => {
+      for (let q = 0; q < firmQueue.length; q++) {
+        const cur = firmQueue[q];
+        const aside = tierConditional[cur] === 1 ? firmAside.get(cur) : undefined;
+        const seed = aside ? aside.seed : tierSource[cur];
+        const via = aside ? aside.via : tierVia[cur];
+        const target = graph.nodeAt(cur);
+        const { edges, from } = graph.inAt(cur);
+        for (let k = 0; k < edges.length; k++) {
+          const e = edges[k];
+          if (!CONTROL_EDGES.has(e.type) || e.conditional) continue;
+          const s = from[k];
+          // Reached by a firm route already, or of a higher tier (which no route here decides).
+          if (firmReach[s] === 1 || (tierOf[s] >= 0 && tierOf[s] !== level)) continue;
+          const v = flowsInto(e, target) ? via : cur;
+          if (visit(s, seed)) tierVia[s] = v;
+          else firmAside.set(s, { seed, via: v });
+          firmReach[s] = 1;
+          firmQueue.push(s);
+        }
       }
     };
     spread(false, false);
+    // Round 3 need only read, of what round 1 reached, the nodes a firm edge enters unfollowed.
+    const firmOpen: number[] = [];
+    for (const x of queue) {
+      firmReach[x] = 1;
+      if ((left[x] & DISABLED_IN) !== 0) firmOpen.push(x);
+    }
     spread(true, false);
-    spread(false, true);
+    firmRound(firmOpen);
     spread(true, true);
   }
 

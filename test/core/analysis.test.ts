@@ -183,6 +183,30 @@ describe('analysis', () => {
     expect(a.tierReasons('gh')).toEqual(['may reach Global Administrator (T4) only through Old Sync, which is disabled']);
   });
 
+  it('a firm route through a disabled object that another node reaches conditionally as well still says "reaches"', () => {
+    // Old Sync reaches the jewel today only by a conditional grant, and firmly through Retired
+    // Bot, which is disabled; ci's one edge leads into Old Sync (disabled): its only routes are
+    // through disabled objects, and one of them is firm.
+    const g = graphOf(
+      [
+        node('ci'),
+        node('old', { name: 'Old Sync', enabled: false }),
+        node('bot', { name: 'Retired Bot', enabled: false }),
+        node('jewel', { kind: 'privilege', type: 'p', name: 'Global Administrator', tier: 4, crownJewel: 'admin' }),
+      ],
+      [
+        edge('old', 'jewel', 'HAS_ROLE', { conditional: true }),
+        edge('old', 'bot', 'CAN_ASSUME'),
+        edge('bot', 'jewel', 'HAS_ROLE'),
+        edge('ci', 'old', 'CAN_ASSUME'),
+      ],
+    );
+    const a = analyze(g, opts);
+    expect(a.tierReasons('old')).toEqual(['may reach Global Administrator (T4)']);
+    expect(a.tier('ci')).toBe(4);
+    expect(a.tierReasons('ci')).toEqual(['reaches Global Administrator (T4) only through Old Sync, which is disabled']);
+  });
+
   it('reports the nearest jewel of each provider and class once, however many accounts chain together', () => {
     // A ring of accounts whose roles trust the next account: every role reaches every account's
     // admin. Per-scope groups would give each role one path per account (quadratic).

@@ -5,6 +5,8 @@ import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
+import { missingCapabilityReason } from './engine/missing-capability.js';
+import type { ReportInput, RuleContext } from './engine/types.js';
 
 /** The auditor's card for one identity: who is accountable, how it proves itself, what it can do. */
 export interface ExplainCard {
@@ -21,6 +23,12 @@ export interface ExplainCard {
   /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
+  /**
+   * The rules that answered unknown for the subject (by rule id), each with the reason it gave:
+   * the coverage gap it rests on. Present only when there is one, so a card without them is as
+   * it was.
+   */
+  unknownRules?: { ruleId: string; reason: string }[];
 }
 
 /**
@@ -56,7 +64,8 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   if (!node) return { kind: 'none' };
   if (node.kind === 'human' && serviceAccountUnclassified(node) === undefined) return { kind: 'person', node };
   const findings = report.findings.filter((f) => f.subject.id === node.id);
-  const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))]);
+  const unknownIds = result.unknownBySubject.get(node.id);
+  const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))], unknownIds ? [...unknownIds] : undefined);
   const consents: ExplainCard['consents'] = [];
   const privileges: ExplainCard['privileges'] = [];
   for (const e of graph.out(node.id)) {
@@ -80,5 +89,35 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   });
   const card: ExplainCard = { identity, consents, privileges, cuts, findings };
   if (node.kind === 'privilege') card.subjectKind = 'privilege';
+  // In the order and with the ids the identity summary lists them (unknownRuleIds).
+  if (identity.unknownRuleIds) card.unknownRules = identity.unknownRuleIds.map((ruleId) => ({ ruleId, reason: unknownReason(result, ruleId, node) }));
   return { kind: 'card', card };
+}
+
+/**
+ * The reason `ruleId` gave when it answered unknown for `subject`. The scan keeps only which rules
+ * did (a reason per subject and rule would be held for every subject of a large estate); one card
+ * asks the rule again, as the engine did: the sentence for a required capability not collected,
+ * else the rule's own call. Rules are pure functions of the graph, the analysis, the clock and
+ * their options, so the answer is the one counted in the report's rules[].unknownReasons.
+ */
+function unknownReason(result: ScanResult, ruleId: string, subject: GraphNode): string {
+  const rule = result.rules.find((r) => r.meta.id === ruleId);
+  const fallback = 'no reason given';
+  if (!rule) return fallback;
+  const missing = missingCapabilityReason(result.graph, subject, rule.evaluates.requires ?? [], rule.meta.title);
+  if (missing !== undefined) return missing;
+  const reports: ReportInput[] = [];
+  let reason: string | undefined;
+  const ctx: RuleContext = {
+    graph: result.graph,
+    now: new Date(result.report.scannedAt),
+    options: result.ruleOptions.get(ruleId) ?? {},
+    analysis: result.analysis,
+    report: (r) => void reports.push(r),
+    unknown: (why) => void (reason ??= why),
+  };
+  rule.check(subject, ctx);
+  // A rule that reports a finding fails, whatever else it said; it was not unknown then.
+  return reports.length === 0 && reason !== undefined ? reason : fallback;
 }

@@ -101,6 +101,12 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   }
   out.push('', c.bold(`Findings (${card.findings.length})`));
   for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 'message')}`);
+  // The checks that could not be judged: without them a card with no finding reads as a clean
+  // bill. Each rule with the reason it gave (what was not read), as the table's unknown section.
+  if (card.unknownRules) {
+    out.push('', c.bold(`Unknown checks (${card.unknownRules.length}): could not be judged, not passes`));
+    for (const u of card.unknownRules) out.push(`   ${c.yellow('unknown ')} ${u.ruleId}: ${t(u.reason, 'reason')}`);
+  }
   return wrapText(out.join('\n'), width) + '\n';
 }
 

@@ -18,8 +18,12 @@ export interface ExplainCard {
   subjectKind?: 'privilege';
   /** Delegated consents: who consented to what on behalf of whom. */
   consents: { scope: string; consentType: string; grantedBy?: string }[];
-  /** What the identity holds directly (roles, app permissions, scopes, trusts). */
-  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string }[];
+  /**
+   * What the identity holds directly (roles, app permissions, scopes, trusts). `conditional` is set
+   * (true) only on an edge that holds under a condition the scanner could not decide or that turns
+   * it away today; `reason` says which.
+   */
+  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true }[];
   /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
@@ -80,6 +84,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     if (e.type === 'HAS_CREDENTIAL' || e.type === 'OWNS' || e.type === 'CREATED_BY') continue;
     const p: ExplainCard['privileges'][number] = { name: t.name, via: e.type, hidden: e.hidden === true, reason: e.reason };
     if (t.tier !== undefined) p.tier = t.tier;
+    if (e.conditional) p.conditional = true;
     privileges.push(p);
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));

@@ -20,3 +20,8 @@ export function sortTexts(list: string[]): string[] {
   }
   return list;
 }
+
+/** The distinct texts of `list`, sorted as sortTexts sorts them. */
+export function uniqueSortedTexts(list: Iterable<string>): string[] {
+  return sortTexts([...new Set(list)]);
+}

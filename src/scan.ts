@@ -14,7 +14,7 @@ import { normalizeServiceAccounts } from './graph/normalize.js';
 import { oktaOrigin } from './graph/ids.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
-import { compareText, sortTexts } from './compare.js';
+import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
 import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
 
@@ -236,7 +236,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     summary.tierIncomplete = tierMissing;
     summary.tierReasons = [...summary.tierReasons, lowerBoundReason(summary.tier, tierMissing)];
   }
-  if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = sortTexts([...new Set(unknownRuleIds)]);
+  if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = uniqueSortedTexts(unknownRuleIds);
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
   if (ownersIncomplete(n)) summary.ownersIncomplete = true;

@@ -3,7 +3,7 @@ import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
-import { sortTexts } from '../compare.js';
+import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
@@ -289,10 +289,10 @@ export function linkProviders(b: GraphBuilder): void {
       // dead until the trust policy or an app's token version is edited. The edge stays (the trust
       // is a fact, and the rule judging it reports it as dormant); the path search reads either
       // mark (pathFollows, analyze.ts).
-      const bars = sortTexts([...new Set(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])))]);
+      const bars = uniqueSortedTexts(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])));
       // An audience the provider's client id list does not hold is said there too.
-      const refusals = sortTexts([...new Set(resolved.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])))]);
-      const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${sortTexts([...new Set(list.map((app) => app!.name))]).join(', ')}: disabled`;
+      const refusals = uniqueSortedTexts(resolved.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])));
+      const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${uniqueSortedTexts(list.map((app) => app!.name)).join(', ')}: disabled`;
       if (bars.length + refusals.length > 0) e.reason = `${e.reason}; but ${[...bars, ...refusals].join('; ')}`;
       if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
         const offAudiences = resolved.filter((r) => r.bar === undefined);
@@ -300,7 +300,7 @@ export function linkProviders(b: GraphBuilder): void {
         const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
         // A disabled app's audience the client id list does not hold stays shut once the app is
         // re-enabled, until the id is listed: the mark says both.
-        const unlisted = sortTexts([...new Set(offAudiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])))]);
+        const unlisted = uniqueSortedTexts(offAudiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])));
         const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
         e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
       }
@@ -319,11 +319,11 @@ export function linkProviders(b: GraphBuilder): void {
       const reachable = open.filter((r) => r.refused === undefined);
       if (open.length > 0 && reachable.length === 0) {
         e.conditional = true;
-        e.evidence = { ...e.evidence, blocked: sortTexts([...new Set(open.map((r) => r.refused!))]).join('; ') };
+        e.evidence = { ...e.evidence, blocked: uniqueSortedTexts(open.map((r) => r.refused!)).join('; ') };
       }
       if (reachable.length > 0 && reachable.every((r) => r.doubts.length > 0)) {
         const unsaid = reachable.map((r) => r.doubts.filter((d) => !said.has(d)));
-        const doubts = sortTexts([...new Set(unsaid.flatMap((d) => (d.length > 0 ? [d.join(', and ')] : [])))]);
+        const doubts = uniqueSortedTexts(unsaid.flatMap((d) => (d.length > 0 ? [d.join(', and ')] : [])));
         if (doubts.length > 0) {
           e.conditional = true;
           e.reason = `${e.reason}; only if ${doubts.join(', or if ')}`;

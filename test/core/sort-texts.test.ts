@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortTexts } from '../../src/compare.js';
+import { sortTexts, uniqueSortedTexts } from '../../src/compare.js';
 
 /** A deterministic pseudo-random generator (the same lists on every run). */
 function rng(seed: number): () => number {
@@ -30,5 +30,12 @@ describe('sortTexts', () => {
       expect(same).toBe(list);
       expect(list).toEqual(expected);
     }
+  });
+
+  it('uniqueSortedTexts keeps each text once, in the same order, from any iterable', () => {
+    expect(uniqueSortedTexts(['b', 'a', 'b', 'A', 'a'])).toEqual(['A', 'a', 'b']);
+    expect(uniqueSortedTexts(new Set(['z', 'y']).values())).toEqual(['y', 'z']);
+    const many = Array.from({ length: 40 }, (_, i) => `t${i % 7}`);
+    expect(uniqueSortedTexts(many)).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
   });
 });

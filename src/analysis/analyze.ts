@@ -161,14 +161,16 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         let still = left[cur] & LATENT_IN;
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type)) continue;
+          // A source reached already gains nothing from the edge, whatever its kind: asked first,
+          // it spares most edges the questions below.
+          if (tierOf[from[k]] >= 0 || !CONTROL_EDGES.has(e.type)) continue;
           const flows = flowsInto(e, target);
           const open = flows && latentTrust(e) === undefined;
           if ((!conditional && e.conditional) || (!latent && !open)) {
-            if (tierOf[from[k]] < 0) still |= !conditional && !e.conditional ? LOOSE | LATENT_IN : LOOSE;
+            still |= !conditional && !e.conditional ? LOOSE | LATENT_IN : LOOSE;
             continue;
           }
-          if (!visit(from[k], seed)) continue;
+          visit(from[k], seed);
           if (latent) {
             // The reason names the latent hop nearest the node: a disabled object, or else a
             // trust no token passes today; past an open hop, whichever the next node names.

@@ -44,11 +44,19 @@ function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
  * Whether a path may follow `e` today: into an object that is not disabled (flowsInto), and not
  * along a trust that no token can meet today (the link stage marks it `dormant`: an Entra trust
  * whose audience apps are all disabled; or `dead`: one whose aud condition no token of its apps
- * meets, such as an app id in upper case under StringEquals). Tiers do not ask this: they count
- * the latent capability.
+ * meets, such as an app id in upper case under StringEquals). Tiers count the latent capability
+ * all the same; their reason says when it rests on such a trust (see latentTrust).
  */
 function pathFollows(e: GraphEdge, target: GraphNode | undefined): boolean {
-  return flowsInto(e, target) && e.evidence?.dormant === undefined && e.evidence?.dead === undefined;
+  return flowsInto(e, target) && latentTrust(e) === undefined;
+}
+
+/** Why no token passes the trust `e` today (its `dormant` or `dead` mark), or undefined when one can. */
+function latentTrust(e: GraphEdge): string | undefined {
+  const ev = e.evidence;
+  if (ev === undefined) return undefined;
+  const why = ev.dormant ?? ev.dead;
+  return why === undefined ? undefined : String(why);
 }
 
 export interface AnalyzeOptions {
@@ -85,21 +93,27 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const n = graph.size;
   const tierOf = new Int8Array(n).fill(-1);
   const tierSource = new Int32Array(n).fill(-1);
-  /** Nodes that reach their tier only through a disabled object: that object (one of them). */
-  const tierVia = new Int32Array(n).fill(-1);
   /**
-   * 1 for nodes whose tier rests on a route with a conditional hop: no firm route into no disabled
-   * object reaches a privilege of their tier (and, when tierVia is set, no firm route at all).
+   * Nodes that reach their tier only through a latent hop, the one nearest them when that is a
+   * disabled object: that object. When it is a trust no token passes today, tierTrust holds it.
+   */
+  const tierVia = new Int32Array(n).fill(-1);
+  /** Nodes whose nearest latent hop is a trust no token passes today: that trust edge (rare, so a map). */
+  const tierTrust = new Map<number, GraphEdge>();
+  /**
+   * 1 for nodes whose tier rests on a route with a conditional hop: no firm route without a latent
+   * hop reaches a privilege of their tier (and, when a latent hop is named, no firm route at all).
    */
   const tierConditional = new Uint8Array(n);
-  /** 1 for nodes a firm route (into a disabled object or not) takes to a privilege of their tier. */
+  /** 1 for nodes a firm route (with a latent hop or not) takes to a privilege of their tier. */
   const firmReach = new Uint8Array(n);
   /**
    * Nodes a route with a conditional hop reaches a privilege of their tier by, today, that also
-   * have a firm route through a disabled object: that route's privilege and disabled object,
-   * which their reason does not name but nodes reached through them do. Rare: a map.
+   * have a firm route through a latent hop: that route's privilege and latent hop (a disabled
+   * object, or a trust), which their reason does not name but nodes reached through them do.
+   * Rare: a map.
    */
-  const firmAside = new Map<number, { seed: number; via: number }>();
+  const firmAside = new Map<number, { seed: number; via: number; trust: GraphEdge | undefined }>();
   /**
    * Per node, what a later round may still find among its in-edges (bits below), so that rounds
    * pass over the many nodes whose in-edges the first reading used up: their sources are all
@@ -110,8 +124,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   const UNREAD = 4;
   /** A control edge passed over at the last reading came from a node not reached then. */
   const LOOSE = 1;
-  /** Round 1 passed over a firm edge into it (it is disabled) from a node not reached then. */
-  const DISABLED_IN = 2;
+  /**
+   * Round 1 passed over a firm latent edge into it (it is disabled, or the edge is a trust no
+   * token passes today) from a node not reached then.
+   */
+  const LATENT_IN = 2;
   const privileges = graph.ofKind('privilege');
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
@@ -130,9 +147,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     // Tiers count the latent capability (see flowsInto) and conditional edges, but the reason
     // should name a privilege reached by a route that holds today when there is one, and say
-    // when there is none. So the routes are taken in four rounds: firm routes paths may follow;
-    // then those with conditional hops; then firm routes through a disabled object; then the
-    // rest. A node first reached in a later round has no route of an earlier kind. Rounds 2 and
+    // when there is none. So the routes are taken in four rounds: firm routes paths may follow
+    // (see pathFollows); then those with conditional hops; then firm routes through a latent hop
+    // (a disabled object, or a trust no token passes today); then the rest. A node first reached in a later round has no route of an earlier kind. Rounds 2 and
     // 4 go on from everything reached before them; round 3 from what round 1 reached.
     const spread = (conditional: boolean, latent: boolean): void => {
       for (let q = 0; q < queue.length; q++) {
@@ -141,25 +158,38 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         const target = graph.nodeAt(cur);
         const seed = tierSource[cur];
         const { edges, from } = graph.inAt(cur);
-        let still = left[cur] & DISABLED_IN;
+        let still = left[cur] & LATENT_IN;
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type)) continue;
+          // A source reached already gains nothing from the edge, whatever its kind: asked first,
+          // it spares most edges the questions below.
+          if (tierOf[from[k]] >= 0 || !CONTROL_EDGES.has(e.type)) continue;
           const flows = flowsInto(e, target);
-          if ((!conditional && e.conditional) || (!latent && !flows)) {
-            if (tierOf[from[k]] < 0) still |= !conditional && !e.conditional ? LOOSE | DISABLED_IN : LOOSE;
+          const open = flows && latentTrust(e) === undefined;
+          if ((!conditional && e.conditional) || (!latent && !open)) {
+            still |= !conditional && !e.conditional ? LOOSE | LATENT_IN : LOOSE;
             continue;
           }
-          if (!visit(from[k], seed)) continue;
-          if (latent) tierVia[from[k]] = flows ? tierVia[cur] : cur;
+          visit(from[k], seed);
+          if (latent) {
+            // The reason names the latent hop nearest the node: a disabled object, or else a
+            // trust no token passes today; past an open hop, whichever the next node names.
+            if (!flows) tierVia[from[k]] = cur;
+            else if (!open) tierTrust.set(from[k], e);
+            else {
+              tierVia[from[k]] = tierVia[cur];
+              const trust = tierTrust.get(cur);
+              if (trust !== undefined) tierTrust.set(from[k], trust);
+            }
+          }
           if (tierConditional[cur] === 1 || e.conditional) tierConditional[from[k]] = 1;
         }
         left[cur] = still;
       }
     };
     // Round 3 goes through the nodes round 2 reached as well: such a node may have a firm route
-    // through a disabled object beside its conditional one, and a node whose firm edge leads only
-    // into it (when it is disabled) then has a firm route too. The node keeps its round-2 reason;
+    // through a latent hop beside its conditional one, and a node whose firm edge leads only
+    // into it (when it is disabled, or along a latent trust) then has a firm route too. The node keeps its round-2 reason;
     // its firm route is kept aside for the nodes behind it. Each round reads each node's in-edges
     // at most once, and rounds 2 to 4 only those of nodes an earlier reading left something in
     // (see left): on an estate most nodes are read once.
@@ -169,6 +199,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         const aside = tierConditional[cur] === 1 ? firmAside.get(cur) : undefined;
         const seed = aside ? aside.seed : tierSource[cur];
         const via = aside ? aside.via : tierVia[cur];
+        const trust = aside ? aside.trust : tierTrust.get(cur);
         const target = graph.nodeAt(cur);
         const { edges, from } = graph.inAt(cur);
         for (let k = 0; k < edges.length; k++) {
@@ -177,9 +208,20 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           const s = from[k];
           // Reached by a firm route already, or of a higher tier (which no route here decides).
           if (firmReach[s] === 1 || (tierOf[s] >= 0 && tierOf[s] !== level)) continue;
-          const v = flowsInto(e, target) ? via : cur;
-          if (visit(s, seed)) tierVia[s] = v;
-          else firmAside.set(s, { seed, via: v });
+          // The nearest latent hop, as in spread: this edge's when it has one, else cur's.
+          let v = via;
+          let t = trust;
+          if (!flowsInto(e, target)) {
+            v = cur;
+            t = undefined;
+          } else if (latentTrust(e) !== undefined) {
+            v = -1;
+            t = e;
+          }
+          if (visit(s, seed)) {
+            tierVia[s] = v;
+            if (t !== undefined) tierTrust.set(s, t);
+          } else firmAside.set(s, { seed, via: v, trust: t });
           firmReach[s] = 1;
           firmQueue.push(s);
         }
@@ -190,7 +232,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     const firmOpen: number[] = [];
     for (const x of queue) {
       firmReach[x] = 1;
-      if ((left[x] & DISABLED_IN) !== 0) firmOpen.push(x);
+      if ((left[x] & LATENT_IN) !== 0) firmOpen.push(x);
     }
     spread(true, false);
     firmRound(firmOpen);
@@ -248,6 +290,13 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       // A tier given only by routes with a conditional hop is still counted (latent capability),
       // but worded as nhi-path-to-crown-jewel words such a path: "may reach".
       const reaches = `${tierConditional[i] === 1 ? 'may reach' : 'reaches'} ${p.name} (T${p.tier ?? '?'})`;
+      // A trust no token passes today opens only when something changes (an app re-enabled, the
+      // policy edited): a "may reach", as the path rule calls such a trust latent.
+      const trust = tierTrust.get(i);
+      if (trust !== undefined) {
+        const trusted = trust.from === graph.nodeAt(i).id ? 'it' : (graph.node(trust.from)?.name ?? trust.from);
+        return [`may reach ${p.name} (T${p.tier ?? '?'}) only through a latent trust: ${graph.node(trust.to)?.name ?? trust.to} trusts ${trusted}, but no token passes today (${latentTrust(trust)})`];
+      }
       if (via < 0) return [reaches];
       if (via === src) return [`${reaches}, which is disabled`];
       return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];

@@ -75,8 +75,9 @@ export interface Analysis {
    * The privilege that gives the tier, named by the first kind of route to a privilege of the
    * tier there is: firm and into no disabled object ("reaches NAME (Tn)"); with a conditional hop
    * ("may reach NAME (Tn)"); firm through a disabled object ("reaches NAME (Tn) only through X,
-   * which is disabled"); both ("may reach ... only through X, which is disabled"). The tier
-   * counts every kind.
+   * which is disabled"); both ("may reach ... only through X, which is disabled"); through a
+   * trust no token passes today, dormant or dead ("may reach NAME (Tn) only through a latent
+   * trust: R trusts it, but no token passes today (why)"). The tier counts every kind.
    */
   tierReasons(ref: NodeRef): string[];
   autonomy(ref: NodeRef): Autonomy;

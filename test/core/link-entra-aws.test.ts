@@ -931,3 +931,56 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
     expect(ruleFindings(scan(twoAudiences([TICKETS_APPID, OPS_AGENT_APPID], true))).map((x) => x.severity)).toEqual(['critical']);
   });
 });
+
+describe('the tier reason of an issuer reaching its tier only through a latent trust', () => {
+  // The tier counts a trust no token passes today (dormant: its audience apps disabled; dead: its
+  // aud condition met by no token), as it counts a disabled object; paths skip it. The reason
+  // must not say "reaches" for it, or explain and the JSON read as if the issuer got in today.
+  const issuer = (r: ReturnType<typeof scan>) => r.graph.ofKind('external').find((n) => n.name === `sts.windows.net/${TENANT}/ (any subject)`)!;
+  const withOps = (s: Snapshot, edit: (ops: Json) => void): Snapshot => {
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    edit(details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role'));
+    return s;
+  };
+
+  it('a dormant trust (its audience app disabled): "may reach ... only through a latent trust", naming the role and why', () => {
+    const s = demoSnapshot();
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    for (const sp of (file.value ?? file) as Json[]) if (sp.appId === OPS_AGENT_APPID) sp.accountEnabled = false;
+    const r = scan(s);
+    const node = issuer(r);
+    // Still counted: tiers are latent capability.
+    expect(r.analysis.tier(node)).toBe(3);
+    expect(r.analysis.tierReasons(node)).toEqual([
+      'may reach AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3) only through a latent trust: ops-agent-role trusts it, but no token passes today (Entra issues no token for Ops Agent: disabled)',
+    ]);
+    // Near miss: Ops Agent enabled, the trust holds today.
+    expect(scan(demoSnapshot()).analysis.tierReasons(issuer(scan(demoSnapshot())))).toEqual(['reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3)']);
+  });
+
+  it('a dead trust (an upper-case app id under StringEquals) says so too, and a firm route beside it is named instead', () => {
+    const upper = OPS_AGENT_APPID.toUpperCase();
+    // The provider's client id list holds the same value, so STS does not turn the token away first.
+    const dead = () => {
+      const s = withOps(demoSnapshot(), (ops) => {
+        ops.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${ISSUER}:aud`]: upper } };
+      });
+      (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList.push(upper);
+      return s;
+    };
+    const r = scan(dead());
+    expect(r.analysis.tier(issuer(r))).toBe(3);
+    expect(r.analysis.tierReasons(issuer(r))).toEqual([
+      expect.stringMatching(/^may reach AWS account 111122223333 secrets \(Secrets Manager, KMS, SSM\) \(T3\) only through a latent trust: ops-agent-role trusts it, but no token passes today \(.*lower case.*\)$/),
+    ]);
+    // A second role with the same rights whose trust holds: the tier rests on a firm route as well.
+    const s = dead();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    const role = structuredClone(details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role'));
+    Object.assign(role, { RoleName: 'open-role', RoleId: 'AROAEXAMPLEEXAMPLE03', Arn: `arn:aws:iam::${ACCT}:role/open-role` });
+    role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID } };
+    details.RoleDetailList.push(role);
+    const both = scan(s);
+    expect(both.analysis.tierReasons(issuer(both))).toEqual(['reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3)']);
+  });
+});

@@ -17,8 +17,8 @@ function rng(seed: number): () => number {
 
 /**
  * The kinds of route the tier reason tells apart. A route is firm when none of its hops is
- * conditional, and open when every hop may be followed today (into an enabled object, or an
- * escalation, which can change a disabled one).
+ * conditional, and open when every hop may be followed today: into an enabled object (or an
+ * escalation, which can change a disabled one), and not along a latent trust.
  */
 type RouteKind = { firm: boolean; open: boolean };
 const KINDS: Record<'firmOpen' | 'open' | 'firm' | 'any', RouteKind> = {
@@ -27,6 +27,9 @@ const KINDS: Record<'firmOpen' | 'open' | 'firm' | 'any', RouteKind> = {
   firm: { firm: true, open: false },
   any: { firm: false, open: false },
 };
+
+/** A trust no token passes today: the link stage marks it dormant or dead. */
+const latent = (e: GraphEdge): boolean => e.evidence?.dormant !== undefined || e.evidence?.dead !== undefined;
 
 /**
  * The reference: from `from`, the nodes reached by routes of the kind asked, a plain forward
@@ -40,7 +43,7 @@ function reachable(nodes: Map<string, GraphNode>, edges: readonly GraphEdge[], f
     for (const e of edges) {
       if (e.from !== cur || seen.has(e.to) || !CONTROL_EDGES.has(e.type)) continue;
       if (kind.firm && e.conditional) continue;
-      if (kind.open && nodes.get(e.to)!.enabled === false && e.type !== 'CAN_ESCALATE_TO') continue;
+      if (kind.open && ((nodes.get(e.to)!.enabled === false && e.type !== 'CAN_ESCALATE_TO') || latent(e))) continue;
       seen.add(e.to);
       todo.push(e.to);
     }
@@ -56,6 +59,7 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
     let checked = 0;
     const seen = new Set<string>();
+    let seenTrust = false;
     for (let round = 0; round < 6000; round++) {
       const ni = 2 + Math.floor(r() * 7);
       const np = 1 + Math.floor(r() * 3);
@@ -71,7 +75,11 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
         const from = r() < 0.9 ? pick(nodes.slice(0, ni)) : pick(nodes.slice(ni));
         const to = pick(nodes);
         if (from === to) continue;
-        drawn.push(edge(from.id, to.id, pick(TYPES), { conditional: r() < 0.35 ? true : undefined }));
+        const conditional = r() < 0.35 ? true : undefined;
+        // Now and then a trust no token passes today, marked as the link stage marks one.
+        const t = r();
+        const evidence = t < 0.1 ? { dormant: `${from.id} off` } : t < 0.15 ? { dead: `${from.id} barred` } : undefined;
+        drawn.push(edge(from.id, to.id, pick(TYPES), { conditional, evidence }));
       }
       // The reference reads the edges the graph kept (it keeps one of two with the same reason).
       const g = graphOf(nodes, drawn);
@@ -83,7 +91,7 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
       for (const v of nodes) {
         const all = reachable(byId, edges, v.id, KINDS.any);
         const tier = Math.max(0, ...[...all].filter((id) => byId.get(id)!.kind === 'privilege').map(tierOf));
-        const where = `round ${round}, ${v.id}: ${JSON.stringify(nodes.filter((x) => x.kind === 'privilege' || x.enabled === false).map((x) => [x.id, x.tier ?? 0, x.enabled ?? true]))} ${JSON.stringify(edges.map((e) => [e.from, e.to, e.type, e.conditional ?? false]))}`;
+        const where = `round ${round}, ${v.id}: ${JSON.stringify(nodes.filter((x) => x.kind === 'privilege' || x.enabled === false).map((x) => [x.id, x.tier ?? 0, x.enabled ?? true]))} ${JSON.stringify(edges.map((e) => [e.from, e.to, e.type, e.conditional ?? false, latent(e)]))}`;
         expect(a.tier(v.id), where).toBe(tier);
         const reasons = a.tierReasons(v.id);
         expect(reasons.length, where).toBe(1);
@@ -101,12 +109,15 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
         const hits = (kind: RouteKind): GraphNode[] => [...reachable(byId, edges, v.id, kind)].map((id) => byId.get(id)!).filter((x) => x.kind === 'privilege' && x.tier === tier);
         const best = order.find((k) => hits(KINDS[k]).length > 0)!;
         const kind = KINDS[best];
-        const m = /^(reaches|may reach) (P\d) \(T(\d)\)(?:, which is disabled| only through ([nP]\d), which is disabled)?$/.exec(reason);
+        const m = /^(reaches|may reach) (P\d) \(T(\d)\)(?:, which is disabled| only through ([nP]\d), which is disabled| only through a latent trust: ([nP]\d) trusts (it|[nP]\d), but no token passes today \((.*)\))?$/.exec(reason);
         expect(m, `${where}: ${reason}`).not.toBeNull();
-        const [, verb, named, t, via] = m!;
+        const [, verb, named, t, via, role, trusted, why] = m!;
         expect(Number(t), where).toBe(tier);
-        expect(verb, `${where}: ${reason} (${best})`).toBe(kind.firm ? 'reaches' : 'may reach');
-        expect(reason.endsWith('which is disabled'), `${where}: ${reason} (${best})`).toBe(!kind.open);
+        // "reaches" only when a firm route passes no disabled object and no latent trust, or
+        // passes a disabled object (and says so); a trust no token passes today is a "may reach".
+        expect(verb, `${where}: ${reason} (${best})`).toBe(kind.firm && role === undefined ? 'reaches' : 'may reach');
+        // A route that is not open names its latent hop: a disabled object or a latent trust.
+        expect(reason.endsWith('which is disabled') || role !== undefined, `${where}: ${reason} (${best})`).toBe(!kind.open);
         // The privilege named is one of the tier that a route of that kind reaches.
         const target = hits(kind).find((x) => x.name === named);
         expect(target, `${where}: ${reason} (${best})`).toBeDefined();
@@ -116,6 +127,16 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
           expect(x.enabled, where).toBe(false);
           expect(reachable(byId, edges, v.id, { ...kind, open: false }).has(x.id), where).toBe(true);
           expect(reachable(byId, edges, x.id, { ...kind, open: false }).has(target!.id), where).toBe(true);
+        } else if (role !== undefined) {
+          // The latent trust named lies on a route of that kind to the privilege named.
+          const truster = trusted === 'it' ? v : byName.get(trusted)!;
+          const r2 = byName.get(role)!;
+          const trust = edges.find((e) => e.from === truster.id && e.to === r2.id && latent(e) && CONTROL_EDGES.has(e.type) && !(kind.firm && e.conditional) && String(e.evidence!.dormant ?? e.evidence!.dead) === why);
+          expect(trust, `${where}: ${reason} (${best})`).toBeDefined();
+          expect(trusted === 'it' || truster.id !== v.id, where).toBe(true);
+          expect(reachable(byId, edges, v.id, { ...kind, open: false }).has(truster.id), where).toBe(true);
+          expect(reachable(byId, edges, r2.id, { ...kind, open: false }).has(target!.id), where).toBe(true);
+          seenTrust = true;
         } else if (!kind.open) {
           expect(target!.enabled, where).toBe(false);
         }
@@ -125,6 +146,7 @@ describe('tier reasons against a reference search (seeded random graphs)', () =>
     }
     // The graphs drawn exercise every kind of route.
     expect([...seen].sort()).toEqual(['any', 'firm', 'firmOpen', 'open']);
+    expect(seenTrust).toBe(true);
     expect(checked).toBeGreaterThan(10000);
   });
 });

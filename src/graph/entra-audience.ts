@@ -143,7 +143,9 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,
         };
       }
-      return { bar: `aud pattern ${refusing.flatMap((e) => e.values).join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
+      // An App ID URI, or an audience of no app of the tenant, in any case a caller may ask for.
+      const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : `${aud} in any case a caller may ask Entra for`;
+      return { bar: `aud pattern ${refusing.flatMap((e) => e.values).join(', ')} (StringLike compares case) does not match ${carried}, so no token meets it` };
     }
   }
   // With no pinned condition the audiences are the client ids themselves.

@@ -74,6 +74,10 @@ const rows: Array<[string, Record<string, string[]>, string[], Verdict]> = [
   ['app id, Null true on aud', { StringEquals: [APPID], Null: ['true'] }, [APPID], 'dead'],
   ['app id, Null false on aud', { StringEquals: [APPID], Null: ['false'] }, [APPID], 'open'],
   ['app id, ArnNotLike on aud: how it reads a non-ARN is not known', { StringEquals: [APPID], ArnNotLike: ['arn:*'] }, [APPID], 'may'],
+  // The audiences are the client ids: one no casing of which meets the pattern is no token STS takes,
+  // whichever app (of the tenant or not) it names.
+  ['a pattern no client id meets, naming no app of the tenant', { StringLike: ['api://x*'] }, ['api://gone'], 'dead'],
+  ['a pattern no client id meets, one naming no app and one the app id', { StringLike: ['api://x*'] }, ['api://gone', APPID], 'dead'],
 ];
 
 describe('the linker and the rule agree on a trust under several aud operators', () => {
@@ -124,5 +128,24 @@ describe('an aud value the operators take only in another case', () => {
     const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
     expect(f.map((x) => [x.messageId, x.evidence.audiences])).toEqual([['open', ['API://OPSAGENT', 'api://gone']]]);
     expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
+  });
+});
+
+describe('a trust whose client ids no token meeting its aud pattern can carry', () => {
+  it('gives a pinned sub no link and is dead for paths from the issuer', () => {
+    // StringLike api://x* admits only audiences the list must hold, and it holds api://gone (no app
+    // of the tenant), which no casing of meets the pattern: STS takes no token through the trust.
+    const sp = 'ef64d807-28f7-4739-a893-33575ef793c0';
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringLike: { [KEY]: ['api://x*'] },
+      StringEquals: { [`${ISSUER}:sub`]: [sp] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://gone'];
+    const r = scan(s);
+    expect(r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined)).toEqual([]);
+    const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.evidence?.dead).toMatch(/api:\/\/x\*.*api:\/\/gone/);
   });
 });

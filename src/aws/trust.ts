@@ -23,16 +23,21 @@ export interface ClaimFact {
   values: string[];
   operators: string[];
   /**
-   * Each operator naming the key with its own values, as written, when more than one does. IAM
-   * ANDs them, so a claim value must meet every one; `values` alone (the strictest operator's,
-   * narrowed by the others) loses which operator a value came from, and with it whether case is
-   * compared for it (StringEqualsIgnoreCase beside StringLike). With one operator `operators` and
-   * `values` already say it, and the field is left out.
+   * Each operator naming the key with its own values, as written, when more than one does or one
+   * is negated or Null. IAM ANDs them, so a claim value must meet every one; `values` alone (the
+   * strictest positive operator's, narrowed by the others) loses which operator a value came from,
+   * and with it whether case is compared for it (StringEqualsIgnoreCase beside StringLike), and says
+   * nothing of the values a negated operator turns away. With one positive operator `operators` and
+   * `values` already say it, and the field is left out. `status`, `values` and `operators` are
+   * the positive operators' only.
    */
   entries?: ClaimEntry[];
 }
 
-/** One positive operator on a claim's key and its values, which are alternatives. */
+/**
+ * One operator on a claim's key and its values, which are alternatives: a positive one, a negated
+ * one (StringNotEquals, StringNotLike…: holds when the claim matches none of them) or Null.
+ */
 export interface ClaimEntry {
   op: string;
   values: string[];
@@ -211,6 +216,42 @@ function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{
   return out;
 }
 
+/** Every condition entry naming one key, case-insensitive: positive, negated and Null. */
+function keyEntries(cond: ConditionBlock | undefined, key: string): ClaimEntry[] {
+  if (!cond) return [];
+  const out: ClaimEntry[] = [];
+  const k = key.toLowerCase();
+  for (const [op, keys] of Object.entries(cond)) {
+    for (const [ck, vals] of Object.entries(keys)) if (ck.toLowerCase() === k) out.push({ op, values: vals });
+  }
+  return out;
+}
+
+/**
+ * How an entry on a claim's key is judged for a claim that is present (a web identity token always
+ * carries aud and sub, and the key is single-valued, so …IfExists and the ForAllValues:/ForAnyValue:
+ * prefixes change nothing): `positive`; `negated`, a StringNot… operator, which holds when the value
+ * matches none of its values; `null`, Null, which holds for a present key only with "false";
+ * `unsure`, a negated operator of another type (ArnNotLike, NumericNotEquals, DateNotEquals,
+ * NotIpAddress) or a Null value other than true or false, whose reading of a claim the scan does not
+ * know: it may hold, and what rests on it is a doubt (entryUnsure).
+ */
+function entryKind(e: ClaimEntry): 'positive' | 'negated' | 'null' | 'unsure' {
+  if (/^null$/i.test(e.op)) return e.values.every((v) => /^(?:true|false)$/i.test(v)) ? 'null' : 'unsure';
+  if (!NEGATED_OPS.test(e.op)) return 'positive';
+  return /^(?:for(?:all|any)values?:)?stringnot/i.test(e.op) ? 'negated' : 'unsure';
+}
+
+/** Whether an entry is a positive operator: one whose values are the claim values it admits. */
+export function entryPositive(e: ClaimEntry): boolean {
+  return entryKind(e) === 'positive';
+}
+
+/** Whether the scan cannot tell if an entry holds for a claim (entryKind `unsure`): taken as holding, with a doubt. */
+export function entryUnsure(e: ClaimEntry): boolean {
+  return entryKind(e) === 'unsure';
+}
+
 /** Whether one positive entry narrows who matches (see narrows). */
 function entryNarrows(key: string, e: { op: string; values: string[] }): boolean {
   return !/ifexists$/i.test(e.op) && !FOR_ALL.test(e.op) && e.values.every((v) => valueNarrows(key, e.op, v));
@@ -233,8 +274,15 @@ function narrows(cond: ConditionBlock | undefined, key: string): boolean {
  * StringEquals `repo:o/r:ref:refs/heads/main` beside StringLike `*` is pinned to that value.
  */
 export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimFact {
-  const entries = positiveEntries(cond, key);
-  if (entries.length === 0) return { key, status: 'missing', values: [], operators: [] };
+  // Negated and Null entries admit no value of their own: they only turn values away (or, Null
+  // true, every present claim), so they are kept beside the positive ones in `entries`.
+  const all = keyEntries(cond, key);
+  const entries = all.filter(entryPositive);
+  const withAll = (fact: ClaimFact): ClaimFact => {
+    if (all.length > 1 || all.length > entries.length) fact.entries = all.map((e) => ({ op: e.op, values: [...e.values] }));
+    return fact;
+  };
+  if (entries.length === 0) return withAll({ key, status: 'missing', values: [], operators: [] });
   const operators = entries.map((e) => e.op);
   // Each entry on its own: the loosest of its values (they are alternatives).
   const statusOf = (e: { op: string; values: string[] }): ClaimFact['status'] => {
@@ -259,22 +307,25 @@ export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimF
     // the audience's own verdict (audienceVerdict: an app id comes in lower case only). SAML:aud
     // and other claims are as the issuer writes them, compared as written.
     const chosenCase = /:aud$/i.test(key) && !/^saml:/i.test(key);
-    const passing = values.filter((v) => (chosenCase ? caseVariantMeeting(v, entries) !== undefined : entries.every((e) => entryAccepts(e, v))));
+    const passing = values.filter((v) => (chosenCase ? caseVariantMeeting(v, all) !== undefined : all.every((e) => entryAccepts(e, v))));
     if (passing.length > 0) values = passing;
   }
-  const fact: ClaimFact = { key, status, values, operators };
-  if (entries.length > 1) fact.entries = entries.map((e) => ({ op: e.op, values: [...e.values] }));
-  return fact;
+  return withAll({ key, status, values, operators });
 }
 
 /**
- * Whether one positive condition entry holds for a claim value (any of its values matches).
+ * Whether one condition entry holds for a claim value that is present: a positive one when any of
+ * its values matches, a negated one when none does, Null only with "false"; an entry the scan
+ * cannot read (entryUnsure) is taken as holding, and its caller says the doubt.
  * `anyCase`: whether it would, were every operator to ignore case.
  */
 export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boolean {
+  const kind = entryKind(e);
+  if (kind === 'unsure') return true;
+  if (kind === 'null') return e.values.some((v) => v.toLowerCase() === 'false');
   const ignoreCase = anyCase || /ignorecase/i.test(e.op);
-  if (LIKE_OPS.test(e.op)) return e.values.some((p) => compileGlob(p, anyCase).test(value));
-  return e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
+  const matches = LIKE_OPS.test(e.op) ? e.values.some((p) => compileGlob(p, anyCase).test(value)) : e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
+  return kind === 'negated' ? !matches : matches;
 }
 
 /** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
@@ -309,12 +360,19 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
   const lower = text.toLowerCase();
   const automata: CaseAutomaton[] = [];
   for (const e of entries) {
-    if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
-      // Takes every spelling of the text or none.
-      if (!e.values.some((v) => v.toLowerCase() === lower)) return undefined;
+    const kind = entryKind(e);
+    // Null holds for every spelling or none; an entry the scan cannot read is taken as holding.
+    if (kind === 'null') {
+      if (!entryAccepts(e, text)) return undefined;
       continue;
     }
-    automata.push(caseAutomaton(e.values, LIKE_OPS.test(e.op)));
+    if (kind === 'unsure') continue;
+    if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
+      // Takes every spelling of the text or none (a negated one: the other way round).
+      if (e.values.some((v) => v.toLowerCase() === lower) === (kind === 'negated')) return undefined;
+      continue;
+    }
+    automata.push(caseAutomaton(e.values, LIKE_OPS.test(e.op), kind === 'negated'));
   }
   const chars = [...text];
   // Each position's spellings: as written, then in the other case when that is one character.
@@ -326,13 +384,15 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
   let steps = 0;
   const picked: string[] = [];
   const search = (i: number, states: number[][]): boolean | 'budget' => {
-    if (i === chars.length) return automata.every((a, k) => states[k].some((s) => a.final[s]));
+    // A negated entry holds when no state of its own is final at the end.
+    if (i === chars.length) return automata.every((a, k) => states[k].some((s) => a.final[s]) !== a.negated);
     const key = `${i}|${states.map((s) => s.join(',')).join('|')}`;
     if (failed.has(key)) return false;
     for (const c of choices[i]) {
       if (++steps > CASE_SEARCH_STEPS) return 'budget';
       const next = automata.map((a, k) => a.step(states[k], c));
-      if (next.some((s) => s.length === 0)) continue;
+      // A positive entry with no state left can match no longer; a negated one then holds whatever follows.
+      if (next.some((s, k) => s.length === 0 && !automata[k].negated)) continue;
       picked[i] = c;
       const found = search(i + 1, next);
       if (found !== false) return found;
@@ -350,12 +410,14 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
  * them all; a state set is kept sorted, so equal sets have equal keys.
  */
 interface CaseAutomaton {
+  /** The entry is negated: it holds when the text matches none of its values. */
+  negated: boolean;
   start: number[];
   final: boolean[];
   step(states: readonly number[], c: string): number[];
 }
 
-function caseAutomaton(values: readonly string[], like: boolean): CaseAutomaton {
+function caseAutomaton(values: readonly string[], like: boolean, negated: boolean): CaseAutomaton {
   // unit[s]: the character position s must meet, `*` / `?` (under a …Like operator only; elsewhere
   // a literal character), or undefined at the end of a value.
   const unit: Array<{ star: true } | { one: true } | { ch: string } | undefined> = [];
@@ -383,6 +445,7 @@ function caseAutomaton(values: readonly string[], like: boolean): CaseAutomaton 
   const start: number[] = [];
   for (const s of starts) add(s, start);
   return {
+    negated,
     start: sorted(start),
     final,
     step(states, c) {
@@ -470,7 +533,8 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
   }
   // With a pinned status some operator holds only literal values, and any aud every operator takes
   // is one of them in some case: none so is no token at all.
-  const literals = entries.flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
+  // A negated entry's values are what it turns away, no audience.
+  const literals = entries.filter(entryPositive).flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
   if (!literals.some((v) => caseVariantMeeting(v, entries) !== undefined)) return undefined;
   return { listed: 'no' };
 }

@@ -176,6 +176,9 @@ export function linkProviders(b: GraphBuilder): void {
       // conditional and saying why (`refused`), not a doubt and not no link; a barred audience or
       // a disabled app gives none, as no token for it is issued or meets the condition at all.
       const add = (node: GraphNode, why: string, doubt: string | undefined): void => keep(node, why, doubt, refused);
+      // No token of the issuer carries the audience (its app's token version) or meets the trust's
+      // aud condition (the case of its app id, a pattern no casing of it meets): it names no one.
+      if (bar !== undefined) continue;
       if (!app) {
         // Not an app of the scanned tenant: whether it requires assignment is not known.
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
@@ -186,9 +189,6 @@ export function linkProviders(b: GraphBuilder): void {
       // federates no one (narrowSamlAssignments). nhi-entra-token-any-app-assumes-aws-role reports
       // an open trust on it as dormant all the same.
       if (app.enabled === false) continue;
-      // No token of the issuer carries the audience (its app's token version) or meets the trust's
-      // aud condition (the case of its app id, a pattern): it names no one.
-      if (bar !== undefined) continue;
       // What every token for the audience rests on (its version not read, the client id list's case).
       const audienceDoubt = doubts.length > 0 ? doubts.join(', and ') : undefined;
       const required = app.attrs.appRoleAssignmentRequired;
@@ -251,8 +251,13 @@ export function linkProviders(b: GraphBuilder): void {
       const clientIds = trustClientIds(target, e.evidence);
       const resolved = audiences.map((aud): EntraAudience => {
         const app = audienceApp(tenant, aud);
-        // An audience of no scanned app is still one STS must find in the client id list.
-        if (!app) return { aud, doubts: [], refused: aws ? audienceVerdict(aud, undefined, aud, e.evidence?.audience, clientIds).refused : undefined };
+        // An audience of no scanned app is still one STS must find in the client id list, and one the
+        // aud condition must take (a pattern no casing of the client id meets bars it, whichever app
+        // it names): the client id list decides whether any token is accepted at all.
+        if (!app) {
+          const verdict = aws ? audienceVerdict(aud, undefined, aud, e.evidence?.audience, clientIds) : {};
+          return { aud, bar: verdict.bar, doubts: [], refused: verdict.bar === undefined ? verdict.refused : undefined };
+        }
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
         const version = tokenVersionVerdict(aud, app, v2);
         const condition = aws ? audienceVerdict(aud, appId, app.name, e.evidence?.audience, clientIds) : {};

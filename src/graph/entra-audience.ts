@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 const LIKE_OPS = /like/i;
 
@@ -50,19 +50,35 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
  * `fact` is the trust's aud ClaimFact; `clientIds` the provider's client id list when it was read.
  */
 export function audienceVerdict(aud: string, appId: string | undefined, appName: string, fact: unknown, clientIds: readonly string[] | undefined): AudienceVerdict {
+  const f = (fact ?? {}) as AudienceFact;
+  const entries = Array.isArray(f.entries) ? entriesOf(f.entries) : undefined;
+  // Null true on aud holds only for a request without aud, and every web identity token has one.
+  const nulls = (entries ?? []).filter((e) => /^null$/i.test(e.op) && !entryUnsure(e) && !entryAccepts(e, aud));
+  if (nulls.length > 0) {
+    return { bar: `Null ${nulls[0].values.join(', ')} on aud holds only for a token without aud, and every web identity token carries one, so no token meets aud ${aud}` };
+  }
+  const verdict = conditionVerdict(aud, appId, appName, f, entries, clientIds);
+  // An operator whose reading of an aud the scan does not know (ArnNotLike, NumericNotEquals…) was
+  // taken as holding: what the audience's tokens meet rests on it.
+  const unsure = (entries ?? []).filter(entryUnsure);
+  if (verdict.bar !== undefined || unsure.length === 0) return verdict;
+  const doubt = `the aud condition ${unsure.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ')} holds for aud ${aud} (how IAM compares an aud under it is not known)`;
+  return { ...verdict, doubt: verdict.doubt !== undefined ? `${verdict.doubt}, and ${doubt}` : doubt };
+}
+
+function conditionVerdict(aud: string, appId: string | undefined, appName: string, f: AudienceFact, entries: ClaimEntry[] | undefined, clientIds: readonly string[] | undefined): AudienceVerdict {
   const byAppId = appId !== undefined && aud.toLowerCase() === appId.toLowerCase();
   // The aud a token for this audience carries: for an App ID URI the caller picks the case.
   let token = byAppId ? appId.toLowerCase() : aud;
-  const f = (fact ?? {}) as AudienceFact;
   const operators = strings(f.operators);
   const values = strings(f.values);
   // Several operators on the key are ANDed (IAM User Guide, condition element): the token's aud
-  // must meet each, and each compares case or not for its own values.
-  const entries = Array.isArray(f.entries) ? entriesOf(f.entries) : undefined;
+  // must meet each, and each compares case or not for its own values. A negated one (StringNotLike…)
+  // is met by an aud that matches none of its values, in the case the token carries.
   if (f.status === 'pinned' && entries !== undefined && entries.length > 1) {
     // The operators that hold `aud` itself decide which spellings stand for it: with one that
     // compares case, only `aud` as written.
-    const holding = entries.filter((e) => e.values.includes(aud));
+    const holding = entries.filter((e) => entryPositive(e) && e.values.includes(aud));
     const exact = holding.length > 0 && !ignoresCase(holding.map((e) => e.op));
     if (exact && token !== aud && byAppId) {
       return {
@@ -97,11 +113,24 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
         bar: `aud ${aud} is the app id of ${appName} in other than lower case, and ${caseOperators(operators)} compares case: Entra writes the app id in lower case (${token}), so no token meets it`,
       };
     }
-  } else if (f.status === 'wildcard') {
+  } else if (f.status === 'wildcard' || (entries !== undefined && entries.length > 0)) {
     // The audiences are the provider's client ids; the token's aud must match a pattern as well,
-    // one of each operator's when several name the key.
-    const all = entries !== undefined && entries.length > 1 ? entries : [{ op: 'StringLike', values }];
+    // one of each operator's when several name the key, and match none of a negated operator's.
+    const all = entries !== undefined && entries.length > 0 ? entries : [{ op: 'StringLike', values }];
     const refusing = all.filter((e) => !entryAccepts(e, token));
+    if (refusing.some((e) => !entryPositive(e))) {
+      // A negated operator turns the aud away as written: an App ID URI asked for in a case every
+      // operator takes still passes, if STS finds that spelling in the client id list.
+      const variant = byAppId ? undefined : caseVariantMeeting(token, all);
+      const said = refusing.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
+      if (variant !== undefined) {
+        return {
+          doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: ${said} ${refusing.length === 1 ? 'turns' : 'turn'} away ${aud} as written, a caller may ask Entra for it as ${variant}, which every operator on the key takes, and the list holds it as ${aud}`,
+        };
+      }
+      const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : `${aud} in any case a caller may ask Entra for`;
+      return { bar: `${said} on the same key ${refusing.length === 1 ? 'turns' : 'turn'} away ${carried}, and every operator on a key must hold, so no token meets aud ${aud}` };
+    }
     if (refusing.length > 0) {
       // An App ID URI goes into aud in the case the caller asked for it: a pattern that matches it
       // in another case is met by a token asked for so, which STS must then find in the client id
@@ -114,7 +143,9 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: aud pattern ${other} (StringLike compares case) matches ${aud} only in another case, which a caller may ask Entra for, and the list holds it as ${aud}`,
         };
       }
-      return { bar: `aud pattern ${refusing.flatMap((e) => e.values).join(', ')} (StringLike compares case) does not match ${token}, the aud Entra writes for ${appName}, so no token meets it` };
+      // An App ID URI, or an audience of no app of the tenant, in any case a caller may ask for.
+      const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : `${aud} in any case a caller may ask Entra for`;
+      return { bar: `aud pattern ${refusing.flatMap((e) => e.values).join(', ')} (StringLike compares case) does not match ${carried}, so no token meets it` };
     }
   }
   // With no pinned condition the audiences are the client ids themselves.

@@ -17,7 +17,9 @@ const OTHER = '96f647d4-52b8-4491-82b6-bf90202d3dab';
 const ROLE = ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/ops-agent-role`);
 
 type Json = Record<string, any>;
-type Verdict = 'open' | 'latent' | 'dead';
+// `may`: open only if something the scan cannot decide holds (the linker's links and trust edge
+// conditional on it, the rule's finding saying it in evidence.undecided).
+type Verdict = 'open' | 'may' | 'latent' | 'dead';
 
 function judge(ops: Record<string, string[]>, clientIds: string[]): { linker: Verdict; rule: Verdict } {
   const s = demoSnapshot();
@@ -35,9 +37,10 @@ function judge(ops: Record<string, string[]>, clientIds: string[]): { linker: Ve
   // A link that holds today beside a trust the account turns away (or the other way) is a disagreement.
   if (linker === 'latent' && links.some((l) => l.evidence?.blocked === undefined)) linker = 'open';
   if (linker === 'open' && links.every((l) => l.evidence?.blocked !== undefined)) linker = 'latent';
+  if (linker === 'open' && fed.conditional === true && links.every((l) => l.conditional === true)) linker = 'may';
   const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
   expect(f.length).toBeLessThanOrEqual(1);
-  const rule: Verdict = f.length === 0 ? 'dead' : f[0].messageId === 'latent' ? 'latent' : 'open';
+  const rule: Verdict = f.length === 0 ? 'dead' : f[0].messageId === 'latent' ? 'latent' : f[0].evidence.undecided !== undefined ? 'may' : 'open';
   return { linker, rule };
 }
 
@@ -52,11 +55,29 @@ const rows: Array<[string, Record<string, string[]>, string[], Verdict]> = [
   ['URI, StringEquals as listed beside a pattern it meets', { StringEquals: [URI], StringLike: ['api://Ops*'] }, [URI], 'open'],
   ['URI, StringEquals beside a pattern in another case', { StringEquals: [URI], StringLike: ['api://ops*'] }, [URI], 'dead'],
   ['URI, met, the list holding another audience only', { StringEqualsIgnoreCase: ['api://opsagent'], StringLike: ['api://O*'] }, [OTHER], 'latent'],
-  ['URI, patterns only, one casing meets both', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] }, ['api://opsagent'], 'open'],
+  // api://Opsagent meets both; the list holds it only as api://opsagent (clientIdCaseDoubt).
+  ['URI, patterns only, one casing meets both', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['*agent'] }, ['api://opsagent'], 'may'],
   // …IfExists and ForAllValues: hold when the key is absent, but a web identity token always has aud.
   ['URI, IfExists and ForAllValues: operators, mixed case', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'] }, [URI], 'open'],
   ['URI, IfExists and ForAllValues: operators, conflicting', { StringEqualsIgnoreCaseIfExists: ['api://opsagent'], 'ForAllValues:StringLike': ['api://O*'], StringLikeIfExists: ['api://o*'] }, [URI], 'dead'],
   ['URI, patterns only, fixing one letter both ways', { StringLike: ['api://O*'], 'ForAnyValue:StringLike': ['api://o*'] }, ['api://opsagent'], 'dead'],
+  // Negated operators hold when the aud matches none of their values (aud is single-valued, and
+  // always present, so …IfExists changes nothing); Null true never holds for a web identity token.
+  ['app id, StringNotEquals the one pinned app id', { StringEquals: [APPID], StringNotEquals: [APPID] }, [APPID], 'dead'],
+  ['app id, StringNotEquals alone names it', { StringNotEquals: [APPID] }, [APPID], 'dead'],
+  ['app id, StringNotLikeIfExists beside StringLike *', { StringLike: ['*'], StringNotLikeIfExists: ['d8b52952-*'] }, [APPID], 'dead'],
+  ['app id, StringNotEquals in upper case, which Entra never writes', { StringEquals: [APPID], StringNotEquals: [UPPER] }, [APPID], 'open'],
+  ['URI, StringNotLike of its written case: another case passes, the list holds it as written', { StringLike: ['api://*'], StringNotLike: ['api://Ops*'] }, [URI], 'may'],
+  ['URI, StringNotEqualsIgnoreCase names it', { StringLike: ['api://*'], StringNotEqualsIgnoreCase: ['api://opsagent'] }, [URI], 'dead'],
+  ['URI, StringNotLike of another app', { StringLike: ['api://*'], StringNotLike: ['api://x*'] }, [URI], 'open'],
+  ['URI, IgnoreCase beside StringNotEquals of its listed spelling', { StringEqualsIgnoreCase: [URI], StringNotEquals: [URI] }, [URI], 'may'],
+  ['app id, Null true on aud', { StringEquals: [APPID], Null: ['true'] }, [APPID], 'dead'],
+  ['app id, Null false on aud', { StringEquals: [APPID], Null: ['false'] }, [APPID], 'open'],
+  ['app id, ArnNotLike on aud: how it reads a non-ARN is not known', { StringEquals: [APPID], ArnNotLike: ['arn:*'] }, [APPID], 'may'],
+  // The audiences are the client ids: one no casing of which meets the pattern is no token STS takes,
+  // whichever app (of the tenant or not) it names.
+  ['a pattern no client id meets, naming no app of the tenant', { StringLike: ['api://x*'] }, ['api://gone'], 'dead'],
+  ['a pattern no client id meets, one naming no app and one the app id', { StringLike: ['api://x*'] }, ['api://gone', APPID], 'dead'],
 ];
 
 describe('the linker and the rule agree on a trust under several aud operators', () => {
@@ -107,5 +128,24 @@ describe('an aud value the operators take only in another case', () => {
     const f = r.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === ROLE);
     expect(f.map((x) => [x.messageId, x.evidence.audiences])).toEqual([['open', ['API://OPSAGENT', 'api://gone']]]);
     expect(f[0].message).toMatch(/Ops Agent does not require app-role assignment/);
+  });
+});
+
+describe('a trust whose client ids no token meeting its aud pattern can carry', () => {
+  it('gives a pinned sub no link and is dead for paths from the issuer', () => {
+    // StringLike api://x* admits only audiences the list must hold, and it holds api://gone (no app
+    // of the tenant), which no casing of meets the pattern: STS takes no token through the trust.
+    const sp = 'ef64d807-28f7-4739-a893-33575ef793c0';
+    const s = demoSnapshot();
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = {
+      StringLike: { [KEY]: ['api://x*'] },
+      StringEquals: { [`${ISSUER}:sub`]: [sp] },
+    };
+    (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = ['api://gone'];
+    const r = scan(s);
+    expect(r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined)).toEqual([]);
+    const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
+    expect(fed.evidence?.dead).toMatch(/api:\/\/x\*.*api:\/\/gone/);
   });
 });

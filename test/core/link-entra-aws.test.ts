@@ -37,6 +37,17 @@ function withRole(name: string, condition: Json, extraClientId?: string): Snapsh
 }
 const assumers = (r: ReturnType<typeof scan>, role: string) => r.graph.in(roleId(role), 'CAN_ASSUME').map((e) => e.from).sort();
 
+/** Ops Agent's paths through ops-agent-role say the OIDC provider turns the token away today, not that the scanner could not decide. */
+function expectTurnedAwayPaths(r: ReturnType<typeof scan>): void {
+  const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
+  expect(paths.length).toBeGreaterThan(0);
+  for (const p of paths) {
+    expect(p.message).toMatch(/may reach/);
+    expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
+    expect(p.message).not.toMatch(/could not decide/);
+  }
+}
+
 describe('Entra tokens into AWS roles: only the apps the trust names', () => {
   it('each role is linked to the app its own aud condition names, not the first role\'s', () => {
     const r = scan(withRole('infra-role', { StringEquals: { [`${ISSUER}:aud`]: INFRA_APPID } }, INFRA_APPID));
@@ -700,13 +711,7 @@ describe('an Entra trust the account\'s OIDC provider turns away', () => {
     const link = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').find((e) => e.evidence?.via !== undefined && String(e.evidence.via).includes(TENANT))!;
     expect(link.conditional).toBe(true);
     expect(link.evidence?.blocked).toMatch(/no OIDC provider/);
-    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
-    expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) {
-      expect(p.message).toMatch(/may reach/);
-      expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
-      expect(p.message).not.toMatch(/could not decide/);
-    }
+    expectTurnedAwayPaths(r);
     // Near miss: with the provider, Ops Agent's link is firm and carries no such mark.
     const d = scan(demoSnapshot());
     const firm = d.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME').find((e) => e.evidence?.via !== undefined && String(e.evidence.via).includes(TENANT))!;
@@ -840,13 +845,7 @@ describe('an audience the OIDC provider\'s client id list does not hold, beside 
     const links = r.graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
     expect(links.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, true, expect.stringMatching(REFUSED)]]);
     expect(links[0].reason).toMatch(new RegExp(`aud ${OPS_AGENT_APPID} is Ops Agent.*; but ${REFUSED.source}`));
-    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.name === 'Ops Agent' && f.path?.some((h) => h.to === roleId('ops-agent-role')));
-    expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) {
-      expect(p.message).toMatch(/may reach/);
-      expect(p.message).toMatch(/turned away today by the account's OIDC provider/);
-      expect(p.message).not.toMatch(/could not decide/);
-    }
+    expectTurnedAwayPaths(r);
     // Beside a listed audience that opens the role to the same caller, the firm link is the one kept.
     const firm = scan(twoAudiences([TICKETS_APPID])).graph.in(roleId('ops-agent-role'), 'CAN_ASSUME');
     expect(firm.map((l) => [l.from, l.conditional, l.evidence?.blocked])).toEqual([[OPS_AGENT, false, undefined]]);

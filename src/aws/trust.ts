@@ -540,6 +540,9 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
   // A client id in some other case every operator takes (caseVariantMeeting: letter by letter).
   for (const c of clientIds) {
     const v = caseVariantMeeting(c, entries);
+    // A search past its budget takes the client id as written (caseVariantMeeting), as the linker
+    // then does (audienceVerdict): listed as written, so not a trust the list turns away.
+    if (v === c) return { listed: 'yes' };
     const doubt = v === undefined ? undefined : clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
   }

@@ -116,3 +116,16 @@ describe('the casing search’s kept answers', () => {
     expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*a?'] }])).toBeUndefined();
   });
 });
+
+describe('the client id list under a condition the casing search gives up on', () => {
+  it('holds the audience the search takes as written when the list holds it so, as the linker reads it (not a trust turned away)', () => {
+    const text = `api://${'ab'.repeat(40)}`;
+    const contrived = fact({ StringEqualsIgnoreCase: [text], StringLike: ['*A*b*A*b*A*b*A*b*', '*a?B*'], StringLikeIfExists: ['*b*A*B*a*B*a*B*a*Z'], 'ForAnyValue:StringLike': ['api://*A?A*'] });
+    // The search stops and takes the text as written: the trust is open to it (linker) ...
+    expect(audienceVerdict(text, 'guid', 'App', contrived, [text])).toEqual({});
+    // ... and the list holds it as written: listed, not 'no' (which marks the trust blocked).
+    expect(pinnedAudienceListed(contrived, [text])).toEqual({ listed: 'yes' });
+    // Near miss: a list without it in any case does not hold it.
+    expect(pinnedAudienceListed(contrived, ['api://other'])).toEqual({ listed: 'no' });
+  });
+});

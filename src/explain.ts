@@ -5,6 +5,7 @@ import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
+import { latentTrust } from './analysis/analyze.js';
 import { missingCapabilityReason } from './engine/missing-capability.js';
 import type { ReportInput, RuleContext } from './engine/types.js';
 
@@ -21,9 +22,11 @@ export interface ExplainCard {
   /**
    * What the identity holds directly (roles, app permissions, scopes, trusts). `conditional` is set
    * (true) only on an edge that holds under a condition the scanner could not decide or that turns
-   * it away today; `reason` says which.
+   * it away today; `latent` (true) only on a trust no token passes today (its audience apps
+   * disabled, or no token meeting its aud condition), which opens only when something changes;
+   * `reason` says which.
    */
-  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true }[];
+  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true }[];
   /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
@@ -84,7 +87,10 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     if (e.type === 'HAS_CREDENTIAL' || e.type === 'OWNS' || e.type === 'CREATED_BY') continue;
     const p: ExplainCard['privileges'][number] = { name: t.name, via: e.type, hidden: e.hidden === true, reason: e.reason };
     if (t.tier !== undefined) p.tier = t.tier;
-    if (e.conditional) p.conditional = true;
+    // A trust no token passes today (dormant or dead) is a latent hop, as the tier reason calls it,
+    // not a firm entry beside it; its reason says why after "but".
+    if (latentTrust(e) !== undefined) p.latent = true;
+    else if (e.conditional) p.conditional = true;
     privileges.push(p);
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));

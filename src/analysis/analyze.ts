@@ -51,8 +51,11 @@ function pathFollows(e: GraphEdge, target: GraphNode | undefined): boolean {
   return flowsInto(e, target) && latentTrust(e) === undefined;
 }
 
-/** Why no token passes the trust `e` today (its `dormant` or `dead` mark), or undefined when one can. */
-function latentTrust(e: GraphEdge): string | undefined {
+/**
+ * Why no token passes the trust `e` today (its `dormant` or `dead` mark), or undefined when one can.
+ * explain marks such an edge of the card with it, as the tier reason names it.
+ */
+export function latentTrust(e: GraphEdge): string | undefined {
   const ev = e.evidence;
   if (ev === undefined) return undefined;
   const why = ev.dormant ?? ev.dead;

@@ -350,11 +350,23 @@ export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[])
   const memo = `${text}\u0000${JSON.stringify(entries)}`;
   if (caseSearches.has(memo)) return caseSearches.get(memo) ?? undefined;
   const found = searchCases(text, entries);
+  // The map lives as long as the process (a library caller may scan many estates in one): past
+  // the bound it starts over, as compileGlob's cache does. An answer depends only on its key, so
+  // forgetting one changes no output, only time.
+  if (caseSearches.size >= CASE_SEARCHES_KEPT) caseSearches.clear();
   caseSearches.set(memo, found ?? null);
   return found;
 }
 
+/** At most this many answers of the casing search are kept (see caseVariantMeeting). */
+export const CASE_SEARCHES_KEPT = 10_000;
+
 const caseSearches = new Map<string, string | null>();
+
+/** How many answers of the casing search are kept now: for tests of the bound. */
+export function caseSearchesHeld(): number {
+  return caseSearches.size;
+}
 
 function searchCases(text: string, entries: readonly ClaimEntry[]): string | undefined {
   const lower = text.toLowerCase();
@@ -528,6 +540,9 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
   // A client id in some other case every operator takes (caseVariantMeeting: letter by letter).
   for (const c of clientIds) {
     const v = caseVariantMeeting(c, entries);
+    // A search past its budget takes the client id as written (caseVariantMeeting), as the linker
+    // then does (audienceVerdict): listed as written, so not a trust the list turns away.
+    if (v === c) return { listed: 'yes' };
     const doubt = v === undefined ? undefined : clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
   }

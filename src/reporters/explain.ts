@@ -85,10 +85,14 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   for (const g of card.consents) out.push(`   consent: ${n(g.scope)} ${g.consentType === 'AllPrincipals' ? c.yellow('for ALL users (admin consent)') : `for ${n(g.grantedBy ?? 'one user')}`}`);
   if (!privilege) workloadSection(out, i, c);
   out.push('', c.bold(privilege ? '2. What it grants' : '3. Delegated authority'));
-  // A firm entry names the edge only; one that holds under a condition says so with its reason,
-  // which states the condition, as a path hop marked conditional does.
+  // A firm entry names the edge only; one that holds under a condition, or a trust no token passes
+  // today, says so with its reason, which states the condition or why, as a path hop does.
   for (const p of card.privileges) {
-    const condition = p.conditional ? ` ${c.yellow('(conditional:')} ${t(p.reason, 'reason')}${c.yellow(')')}` : '';
+    const condition = p.latent
+      ? ` ${c.yellow('(latent, no token passes today:')} ${t(p.reason, 'reason')}${c.yellow(')')}`
+      : p.conditional
+        ? ` ${c.yellow('(conditional:')} ${t(p.reason, 'reason')}${c.yellow(')')}`
+        : '';
     out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}${condition}`);
   }
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseVariantMeeting, claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
+import { CASE_SEARCHES_KEPT, caseSearchesHeld, caseVariantMeeting, claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
 import { audienceVerdict } from '../../src/graph/entra-audience.js';
 
 // IAM ANDs the operators naming one condition key; only the values of one operator are
@@ -102,5 +102,30 @@ describe('the search for a casing every operator takes', () => {
     // Near miss: a condition no casing meets that the search settles is still refused.
     expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*a?'] }])).toBeUndefined();
     expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*B'] }])).toBe('api://AB');
+  });
+});
+
+describe('the casing search’s kept answers', () => {
+  it('are bounded: a long run asking of many audiences does not hold every answer for the life of the process', () => {
+    // Each text a new App ID URI that only another casing meets, so each is searched and kept.
+    const entries = [{ op: 'StringLike', values: ['API://*'] }];
+    for (let i = 0; i <= CASE_SEARCHES_KEPT + 10; i++) expect(caseVariantMeeting(`api://app${i}`, entries)).toBe(`API://app${i}`);
+    expect(caseSearchesHeld()).toBeLessThanOrEqual(CASE_SEARCHES_KEPT);
+    // Answers asked again after the bound was reached are the same.
+    expect(caseVariantMeeting('api://app0', entries)).toBe('API://app0');
+    expect(caseVariantMeeting('api://ab', [{ op: 'StringLike', values: ['api://A*'] }, { op: 'StringLike', values: ['*a?'] }])).toBeUndefined();
+  });
+});
+
+describe('the client id list under a condition the casing search gives up on', () => {
+  it('holds the audience the search takes as written when the list holds it so, as the linker reads it (not a trust turned away)', () => {
+    const text = `api://${'ab'.repeat(40)}`;
+    const contrived = fact({ StringEqualsIgnoreCase: [text], StringLike: ['*A*b*A*b*A*b*A*b*', '*a?B*'], StringLikeIfExists: ['*b*A*B*a*B*a*B*a*Z'], 'ForAnyValue:StringLike': ['api://*A?A*'] });
+    // The search stops and takes the text as written: the trust is open to it (linker) ...
+    expect(audienceVerdict(text, 'guid', 'App', contrived, [text])).toEqual({});
+    // ... and the list holds it as written: listed, not 'no' (which marks the trust blocked).
+    expect(pinnedAudienceListed(contrived, [text])).toEqual({ listed: 'yes' });
+    // Near miss: a list without it in any case does not hold it.
+    expect(pinnedAudienceListed(contrived, ['api://other'])).toEqual({ listed: 'no' });
   });
 });

@@ -39,3 +39,46 @@ describe('explain: a conditional direct edge in the delegated authority list', (
     expect(renderExplain(plain, false)).not.toMatch(/conditional:/);
   });
 });
+
+// A trust no token passes today (its evidence's dormant or dead mark) was listed in the card's
+// delegated authority as a firm one ("cloud-role via FEDERATES_TO"), while the tier line above it
+// said "only through a latent trust: ... no token passes today".
+const ACCT = '111122223333';
+const V2 = 'login.microsoftonline.com/691d0d64-52fb-4de1-ae87-2e52cdd26449/v2.0';
+
+/** The demo with cloud-role trusting the v2 issuer for Ops Agent's app id; `version`: the app's requestedAccessTokenVersion. */
+function v2Trust(version: number | null): Snapshot {
+  const s = demoSnapshot();
+  const details = s.files[`aws/${ACCT}/authorization-details.json`] as { RoleDetailList: Record<string, any>[] };
+  const role = structuredClone(details.RoleDetailList.find((r) => r.RoleName === 'ops-agent-role')!);
+  role.RoleName = 'cloud-role';
+  role.RoleId = 'AROAEXAMPLEEXAMPLE02';
+  role.Arn = `arn:aws:iam::${ACCT}:role/cloud-role`;
+  const provider = `arn:aws:iam::${ACCT}:oidc-provider/${V2}`;
+  role.AssumeRolePolicyDocument.Statement[0].Principal = { Federated: provider };
+  role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${V2}:aud`]: OPS_AGENT_APPID } };
+  details.RoleDetailList.push(role);
+  (s.files[`aws/${ACCT}/oidc-providers.json`] as Record<string, unknown>[]).push({ Arn: provider, Url: V2, ClientIDList: [OPS_AGENT_APPID], ThumbprintList: [] });
+  const apps = s.files['entra/applications.json'] as { value?: Record<string, any>[] } | Record<string, any>[];
+  const app = (Array.isArray(apps) ? apps : apps.value!).find((a) => a.appId === OPS_AGENT_APPID)!;
+  app.api = { ...app.api, requestedAccessTokenVersion: version };
+  return s;
+}
+
+describe('explain: a trust no token passes today in the delegated authority list', () => {
+  it('is marked latent, with why, in text and JSON', () => {
+    const m = explain(scan(v2Trust(1)), `external:oidc:ext:https://${V2}|*`);
+    if (m.kind !== 'card') throw new Error('no card');
+    expect(m.card.identity.tierReasons[0]).toMatch(/only through a latent trust/);
+    const trust = m.card.privileges.find((p) => p.name === 'cloud-role')!;
+    expect(trust.latent).toBe(true);
+    expect(Object.keys(trust)).not.toContain('conditional');
+    const text = renderExplain(m.card, false).replace(/\n +/g, ' ');
+    expect(text).toMatch(/ cloud-role via FEDERATES_TO, hidden from access reviews \(latent, no token passes today: trust policy of role cloud-role .*; but Ops Agent asks for v1 tokens.*\)/);
+    // Near miss: the app asks for v2 tokens, the trust is open and its entry unmarked.
+    const open = explain(scan(v2Trust(2)), `external:oidc:ext:https://${V2}|*`);
+    if (open.kind !== 'card') throw new Error('no card');
+    expect(Object.keys(open.card.privileges.find((p) => p.name === 'cloud-role')!)).not.toContain('latent');
+    expect(renderExplain(open.card, false)).not.toMatch(/latent/);
+  });
+});

@@ -116,7 +116,8 @@ const RESTRICTING_KEYS = new Set(
 );
 
 const NEGATED_OPS = /^(?:for(?:all|any)values?:)?(?:stringnot|arnnot|numericnot|datenot|notip)/i;
-const LIKE_OPS = /like/i;
+/** Operators that read `*` and `?` as wildcards (StringLike, StringNotLike, ArnLike, their variants). */
+export const LIKE_OPS = /like/i;
 // ArnEquals takes `*` and `?` in each ARN field as ArnLike does (IAM User Guide, ARN condition operators).
 const ARN_OPS = /^(?:for(?:all|any)values?:)?arn/i;
 // Set operators. ForAllValues holds when the request has no value for the key, ForAnyValue does

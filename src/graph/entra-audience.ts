@@ -1,7 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
-
-const LIKE_OPS = /like/i;
+import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, LIKE_OPS, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in

@@ -206,15 +206,8 @@ export function trustKeysOf(p: { arn: string; id?: string }): string[] {
 }
 
 /** Positive (non-negated, non-Null) condition entries for one key, case-insensitive. */
-function positiveEntries(cond: ConditionBlock | undefined, key: string): Array<{ op: string; values: string[] }> {
-  if (!cond) return [];
-  const out: Array<{ op: string; values: string[] }> = [];
-  const k = key.toLowerCase();
-  for (const [op, keys] of Object.entries(cond)) {
-    if (NEGATED_OPS.test(op) || op.toLowerCase() === 'null') continue;
-    for (const [ck, vals] of Object.entries(keys)) if (ck.toLowerCase() === k) out.push({ op, values: vals });
-  }
-  return out;
+function positiveEntries(cond: ConditionBlock | undefined, key: string): ClaimEntry[] {
+  return keyEntries(cond, key).filter(entryPositive);
 }
 
 /** Every condition entry naming one key, case-insensitive: positive, negated and Null. */
@@ -318,15 +311,22 @@ export function claimFact(cond: ConditionBlock | undefined, key: string): ClaimF
  * Whether one condition entry holds for a claim value that is present: a positive one when any of
  * its values matches, a negated one when none does, Null only with "false"; an entry the scan
  * cannot read (entryUnsure) is taken as holding, and its caller says the doubt.
- * `anyCase`: whether it would, were every operator to ignore case.
  */
-export function entryAccepts(e: ClaimEntry, value: string, anyCase = false): boolean {
+export function entryAccepts(e: ClaimEntry, value: string): boolean {
   const kind = entryKind(e);
   if (kind === 'unsure') return true;
   if (kind === 'null') return e.values.some((v) => v.toLowerCase() === 'false');
-  const ignoreCase = anyCase || /ignorecase/i.test(e.op);
-  const matches = LIKE_OPS.test(e.op) ? e.values.some((p) => compileGlob(p, anyCase).test(value)) : e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
+  const ignoreCase = /ignorecase/i.test(e.op);
+  const matches = LIKE_OPS.test(e.op) ? e.values.some((p) => compileGlob(p).test(value)) : e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
   return kind === 'negated' ? !matches : matches;
+}
+
+/**
+ * Whether an entry compares without case and without wildcards (StringEqualsIgnoreCase and its
+ * negated and IfExists forms): it takes every spelling of a text or none, so it fixes no letter's case.
+ */
+export function takesEveryCase(e: ClaimEntry): boolean {
+  return !LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op);
 }
 
 /** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
@@ -380,7 +380,7 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
       continue;
     }
     if (kind === 'unsure') continue;
-    if (!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)) {
+    if (takesEveryCase(e)) {
       // Takes every spelling of the text or none (a negated one: the other way round).
       if (e.values.some((v) => v.toLowerCase() === lower) === (kind === 'negated')) return undefined;
       continue;

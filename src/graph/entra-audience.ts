@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, LIKE_OPS, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, takesEveryCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -60,7 +60,7 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   // taken as holding: what the audience's tokens meet rests on it.
   const unsure = (entries ?? []).filter(entryUnsure);
   if (verdict.bar !== undefined || unsure.length === 0) return verdict;
-  const doubt = `the aud condition ${unsure.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ')} holds for aud ${aud} (how IAM compares an aud under it is not known)`;
+  const doubt = `the aud condition ${entriesText(unsure)} holds for aud ${aud} (how IAM compares an aud under it is not known)`;
   return { ...verdict, doubt: verdict.doubt !== undefined ? `${verdict.doubt}, and ${doubt}` : doubt };
 }
 
@@ -91,17 +91,16 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
     const starts = [...(clientIds ?? []).filter((c) => c.toLowerCase() === aud.toLowerCase()), aud];
     const met = free ? starts.map((v) => caseVariantMeeting(v, entries)).find((v) => v !== undefined) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
     if (met === undefined) {
-      const said = (list: readonly ClaimEntry[]) => list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
       // Under a free case an operator may refuse every spelling, or each may take some spelling
       // and no one spelling suit them all (they fix a letter in two cases).
       const refusing = entries.filter((e) => (free ? caseVariantMeeting(aud, [e]) === undefined : !entryAccepts(e, token)));
       if (refusing.length === 0) {
-        const fixing = entries.filter((e) => !(!LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op)));
-        return { bar: `${said(fixing)} on the same key take ${aud} only in cases that conflict, and every operator on a key must hold, so no token meets aud ${aud}` };
+        const fixing = entries.filter((e) => !takesEveryCase(e));
+        return { bar: `${entriesText(fixing)} on the same key take ${aud} only in cases that conflict, and every operator on a key must hold, so no token meets aud ${aud}` };
       }
       const carried = byAppId ? `${token}, the aud Entra writes for ${appName}` : exact ? `${aud} as ${caseOperators(holding.map((e) => e.op))} holds it (it compares case)` : `${aud} in any case a caller may ask Entra for`;
       return {
-        bar: `${said(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take ${carried}, and every operator on a key must hold, so no token meets aud ${aud}`,
+        bar: `${entriesText(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take ${carried}, and every operator on a key must hold, so no token meets aud ${aud}`,
       };
     }
     token = met;
@@ -120,7 +119,7 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
       // A negated operator turns the aud away as written: an App ID URI asked for in a case every
       // operator takes still passes, if STS finds that spelling in the client id list.
       const variant = byAppId ? undefined : caseVariantMeeting(token, all);
-      const said = refusing.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
+      const said = entriesText(refusing);
       if (variant !== undefined) {
         return {
           doubt: `STS compares the token's aud with the provider's client id list ignoring case, which is not documented: ${said} ${refusing.length === 1 ? 'turns' : 'turn'} away ${aud} as written, a caller may ask Entra for it as ${variant}, which every operator on the key takes, and the list holds it as ${aud}`,
@@ -189,6 +188,11 @@ function versionIssuer(v2: boolean): string {
 export function trustClientIds(role: { attrs: Record<string, unknown> }, evidence: Record<string, unknown> | undefined): string[] | undefined {
   const listed = (role.attrs.oidcClientIds as Record<string, unknown> | undefined)?.[String(evidence?.provider)];
   return Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
+}
+
+/** Operator entries as a reason says them: each operator with its values, joined by "and". */
+function entriesText(list: readonly ClaimEntry[]): string {
+  return list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
 }
 
 /** The operator entries of a fact's `entries`, as the AWS transform writes them (ClaimFact). */

@@ -62,6 +62,25 @@ export function latentTrust(e: GraphEdge): string | undefined {
   return why === undefined ? undefined : String(why);
 }
 
+/**
+ * The latent hop a tier reason names for a node whose route goes along `e` into the node at index
+ * `cur` (`target`): the nearest one, so the edge's own when it has one (`cur` when it enters a
+ * disabled object; the edge when it is a trust no token passes today), else the one `cur`'s route
+ * names (`via`, -1 for none, and `trust`).
+ */
+function nearestLatent(e: GraphEdge, target: GraphNode | undefined, cur: number, via: number, trust: GraphEdge | undefined): { via: number; trust: GraphEdge | undefined } {
+  if (!flowsInto(e, target)) return { via: cur, trust: undefined };
+  if (latentTrust(e) !== undefined) return { via: -1, trust: e };
+  return { via, trust };
+}
+
+/** How many hops of a path hold only under a condition (or are turned away today): a "may reach" when any. */
+export function conditionalHopCount(hops: readonly { conditional?: boolean }[]): number {
+  let count = 0;
+  for (const h of hops) if (h.conditional === true) count++;
+  return count;
+}
+
 export interface AnalyzeOptions {
   now: Date;
   config: NhiConfig;
@@ -167,23 +186,16 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           // A source reached already gains nothing from the edge, whatever its kind: asked first,
           // it spares most edges the questions below.
           if (tierOf[from[k]] >= 0 || !CONTROL_EDGES.has(e.type)) continue;
-          const flows = flowsInto(e, target);
-          const open = flows && latentTrust(e) === undefined;
+          const open = pathFollows(e, target);
           if ((!conditional && e.conditional) || (!latent && !open)) {
             still |= !conditional && !e.conditional ? LOOSE | LATENT_IN : LOOSE;
             continue;
           }
           visit(from[k], seed);
           if (latent) {
-            // The reason names the latent hop nearest the node: a disabled object, or else a
-            // trust no token passes today; past an open hop, whichever the next node names.
-            if (!flows) tierVia[from[k]] = cur;
-            else if (!open) tierTrust.set(from[k], e);
-            else {
-              tierVia[from[k]] = tierVia[cur];
-              const trust = tierTrust.get(cur);
-              if (trust !== undefined) tierTrust.set(from[k], trust);
-            }
+            const hop = nearestLatent(e, target, cur, tierVia[cur], tierTrust.get(cur));
+            tierVia[from[k]] = hop.via;
+            if (hop.trust !== undefined) tierTrust.set(from[k], hop.trust);
           }
           if (tierConditional[cur] === 1 || e.conditional) tierConditional[from[k]] = 1;
         }
@@ -211,20 +223,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           const s = from[k];
           // Reached by a firm route already, or of a higher tier (which no route here decides).
           if (firmReach[s] === 1 || (tierOf[s] >= 0 && tierOf[s] !== level)) continue;
-          // The nearest latent hop, as in spread: this edge's when it has one, else cur's.
-          let v = via;
-          let t = trust;
-          if (!flowsInto(e, target)) {
-            v = cur;
-            t = undefined;
-          } else if (latentTrust(e) !== undefined) {
-            v = -1;
-            t = e;
-          }
+          const hop = nearestLatent(e, target, cur, via, trust);
           if (visit(s, seed)) {
-            tierVia[s] = v;
-            if (t !== undefined) tierTrust.set(s, t);
-          } else firmAside.set(s, { seed, via: v, trust: t });
+            tierVia[s] = hop.via;
+            if (hop.trust !== undefined) tierTrust.set(s, hop.trust);
+          } else firmAside.set(s, { seed, ...hop });
           firmReach[s] = 1;
           firmQueue.push(s);
         }

@@ -36,7 +36,7 @@ export { credentialLabel } from './graph/credential-label.js';
 export { oktaGroupFilter, oktaGroupFilterProblem } from './connectors/okta/transform-aws.js';
 // The analysis's own per-credential ranking, so a rule that names the weakest credentials agrees
 // with `ctx.analysis.strength` about which ones they are.
-export { credentialClass, credentialEvidence } from './analysis/analyze.js';
+export { conditionalHopCount, credentialClass, credentialEvidence } from './analysis/analyze.js';
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
 // Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.

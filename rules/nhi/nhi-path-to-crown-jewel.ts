@@ -1,4 +1,4 @@
-import { defineRule, conditionalHopsText, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, conditionalHopCount, conditionalHopsText, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -211,7 +211,7 @@ export default defineRule({
     // route that holds without one is reported instead when there is one (shownCrownJewelPaths).
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
       if (p.hops.length < minHops) continue;
-      const conditional = p.hops.filter((h) => h.conditional).length;
+      const conditional = conditionalHopCount(p.hops);
       // A hop through a trust the account's OIDC provider turns away is said as such, not as undecided.
       // Only a "may reach" message says it: a firm path builds no text.
       const doubt = conditional > 0 ? conditionalHopsText(ctx.graph, p.hops).join('; ') : '';

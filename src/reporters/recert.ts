@@ -6,6 +6,7 @@ import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
 import { WORKLOAD_TYPES } from '../graph/workloads.js';
 import { scannedIssuerTenant } from '../graph/entra-issuer.js';
+import { conditionalHopCount } from '../analysis/analyze.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -367,7 +368,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
-    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops.length, conditionalCount(p.hops))).join('; '),
+    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops.length, conditionalHopCount(p.hops))).join('; '),
     findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
@@ -401,11 +402,6 @@ function classification(i: IdentitySummary): string {
 function jewelCell(name: string, cls: string, hops: number, conditional: number): string {
   const may = conditional > 0 ? `, may reach: ${conditional} hop${conditional === 1 ? '' : 's'} conditional` : '';
   return `${name} (${cls}, ${hops} hop${hops === 1 ? '' : 's'}${may})`;
-}
-
-/** How many hops of a path hold only under a condition (or are turned away today). */
-function conditionalCount(hops: readonly { conditional?: boolean }[]): number {
-  return hops.filter((h) => h.conditional === true).length;
 }
 
 /** Every node type an external OIDC workload gets (graph/workloads.ts WORKLOAD_TYPES): federated, it presents a token. */
@@ -546,7 +542,7 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const cls = x.evidence.crownJewel;
     if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
       reachKnown = true;
-      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path.length, conditionalCount(x.path)));
+      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path.length, conditionalHopCount(x.path)));
     }
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;

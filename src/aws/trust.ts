@@ -246,6 +246,72 @@ export function entryUnsure(e: ClaimEntry): boolean {
   return entryKind(e) === 'unsure';
 }
 
+/**
+ * The type a positive operator of another kind than string compares a claim as, with how a reason
+ * names it, and whether a claim value can be of it. IAM User Guide, condition operators
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html):
+ * numeric operators compare "a key to an integer or decimal value", date operators "to a date/time
+ * value" (ISO 8601 or epoch time), Bool "to true or false", IpAddress "to an IPv4 or IPv6 address or
+ * range", ARN operators "to an ARN" whose six colon-delimited fields are checked one by one. A token
+ * claim that is none of these (an app id GUID, an App ID URI) is not a value such an operator can
+ * match. A bare `*` under an ARN operator may be read before the claim is parsed as an ARN, and
+ * BinaryEquals compares bytes the policy gives in base-64: neither is known, and is a doubt.
+ */
+const TYPED_OPS: ReadonlyArray<{ op: RegExp; type: string; fits: (v: string) => boolean }> = [
+  { op: /^numeric/i, type: 'a number', fits: (v) => /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(v.trim()) },
+  // An ISO 8601 date (with or without a time), or epoch seconds.
+  { op: /^date/i, type: 'a date', fits: (v) => /^\d{4}-\d{2}-\d{2}(?:[T ].*)?$/.test(v) || /^\d+$/.test(v) },
+  { op: /^bool/i, type: 'true or false', fits: (v) => /^(?:true|false)$/i.test(v) },
+  { op: /^ipaddress/i, type: 'an IP address', fits: (v) => /^[\d.]+(?:\/\d+)?$/.test(v) || (v.includes(':') && /^[0-9a-f:.]+(?:\/\d+)?$/i.test(v)) },
+  { op: /^arn/i, type: 'an ARN', fits: (v) => /^arn:[^:]*:[^:]*:[^:]*:[^:]*:/.test(v) },
+];
+
+/** The type of a positive operator of another kind than string (TYPED_OPS), or undefined: a String… or unknown one. */
+function typedOp(e: ClaimEntry): (typeof TYPED_OPS)[number] | undefined {
+  if (entryKind(e) !== 'positive') return undefined;
+  const bare = e.op.replace(/^for(?:all|any)values?:/i, '');
+  return TYPED_OPS.find((t) => t.op.test(bare));
+}
+
+/**
+ * How a positive entry of another type than string reads a claim value: `no` when the value is not
+ * of its type (it never matches), `unsure` when it is, or for an operator whose reading the scan does
+ * not know (BinaryEquals, a bare `*` under an ARN operator): taken as holding, with a doubt.
+ * Undefined for a String… operator, negated ones and Null (entryKind).
+ */
+function typedReading(e: ClaimEntry, value: string): 'no' | 'unsure' | undefined {
+  if (entryKind(e) !== 'positive') return undefined;
+  const bare = e.op.replace(/^for(?:all|any)values?:/i, '');
+  if (/^string/i.test(bare)) return undefined;
+  const t = typedOp(e);
+  if (t === undefined) return 'unsure';
+  if (t.type === 'an ARN' && e.values.some((v) => /^[*]+$/.test(v))) return 'unsure';
+  return t.fits(value) ? 'unsure' : 'no';
+}
+
+/**
+ * Why a positive entry of another type than string never matches `value` (typedReading `no`), as a
+ * reason says it, or undefined.
+ */
+export function typedRefusal(e: ClaimEntry, value: string, claim: string): string | undefined {
+  if (typedReading(e, value) !== 'no') return undefined;
+  return `${entriesText([e])} compares ${claim} as ${typedOp(e)!.type}, and ${claim} ${value} is not one`;
+}
+
+/**
+ * Whether what an entry says of `value` is not known, so that it is taken as holding and what rests
+ * on it is a doubt: a negated operator of another type, an odd Null (entryUnsure), or a positive
+ * one of another type than string for a value of its type (typedReading).
+ */
+export function entryDoubtful(e: ClaimEntry, value: string): boolean {
+  return entryUnsure(e) || typedReading(e, value) === 'unsure';
+}
+
+/** Operator entries as a reason says them: each operator with its values, joined by "and". */
+export function entriesText(list: readonly ClaimEntry[]): string {
+  return list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
+}
+
 /** Whether one positive entry narrows who matches (see narrows). */
 function entryNarrows(key: string, e: { op: string; values: string[] }): boolean {
   return !/ifexists$/i.test(e.op) && !FOR_ALL.test(e.op) && e.values.every((v) => valueNarrows(key, e.op, v));
@@ -316,6 +382,10 @@ export function entryAccepts(e: ClaimEntry, value: string): boolean {
   const kind = entryKind(e);
   if (kind === 'unsure') return true;
   if (kind === 'null') return e.values.some((v) => v.toLowerCase() === 'false');
+  // A positive operator of another type than string matches no value not of its type, and is
+  // taken as holding for one that is (typedReading).
+  const typed = typedReading(e, value);
+  if (typed !== undefined) return typed === 'unsure';
   const ignoreCase = /ignorecase/i.test(e.op);
   const matches = LIKE_OPS.test(e.op) ? e.values.some((p) => compileGlob(p).test(value)) : e.values.some((p) => (ignoreCase ? p.toLowerCase() === value.toLowerCase() : p === value));
   return kind === 'negated' ? !matches : matches;
@@ -329,7 +399,10 @@ export function takesEveryCase(e: ClaimEntry): boolean {
   return !LIKE_OPS.test(e.op) && /ignorecase/i.test(e.op);
 }
 
-/** Past this many steps the search of caseVariantMeeting stops, taking the text as written. */
+/**
+ * Past this many steps the search of caseVariantMeeting stops, taking the text as written; the
+ * answer is then not known, and those who ask say so (caseSearchDoubt).
+ */
 const CASE_SEARCH_STEPS = 2_000;
 
 /**
@@ -342,34 +415,55 @@ const CASE_SEARCH_STEPS = 2_000;
  * The case-sensitive entries are run together over the text, as sets of pattern positions, one
  * letter at a time (a product of their automata: no backtracking over where a `*` ends, and each
  * (letter, state) pair is tried once). A search past CASE_SEARCH_STEPS, which only a contrived
- * condition reaches, takes the text as written rather than calling a trust dead for want of search.
+ * condition reaches, takes the text as written rather than calling a trust dead for want of search;
+ * caseSearchDoubt then says that the answer is not known, for a caller to make it a doubt.
  */
 export function caseVariantMeeting(text: string, entries: readonly ClaimEntry[]): string | undefined {
   if (entries.every((e) => entryAccepts(e, text))) return text;
+  const found = caseSearch(text, entries);
+  return found === GAVE_UP ? text : (found ?? undefined);
+}
+
+/**
+ * Why whether a token carrying `text` in some casing meets `entries` is not known: the casing search
+ * of caseVariantMeeting stopped at its budget (and took the text as written). Undefined when it
+ * found an answer, or was not needed (the text as written meets them all).
+ */
+export function caseSearchDoubt(text: string, entries: readonly ClaimEntry[]): string | undefined {
+  if (entries.every((e) => entryAccepts(e, text)) || caseSearch(text, entries) !== GAVE_UP) return undefined;
+  return `the search for a casing of aud ${text} that every operator on the key takes gave up after ${String(CASE_SEARCH_STEPS).replace(/\B(?=(?:\d{3})+$)/g, ',')} steps, so whether a token carrying it meets them is not known`;
+}
+
+/** A search of caseVariantMeeting stopped at its budget: its answer is not known. */
+const GAVE_UP = Symbol('casing search gave up');
+
+/** The kept or new answer of the casing search for a text that does not meet `entries` as written. */
+function caseSearch(text: string, entries: readonly ClaimEntry[]): string | null | typeof GAVE_UP {
   // Roles made from one template share their condition, and the transform, the linker and the rule
   // each ask of it: the answer is kept per text and condition.
   const memo = `${text}\u0000${JSON.stringify(entries)}`;
-  if (caseSearches.has(memo)) return caseSearches.get(memo) ?? undefined;
+  const kept = caseSearches.get(memo);
+  if (kept !== undefined) return kept;
   const found = searchCases(text, entries);
   // The map lives as long as the process (a library caller may scan many estates in one): past
   // the bound it starts over, as compileGlob's cache does. An answer depends only on its key, so
   // forgetting one changes no output, only time.
   if (caseSearches.size >= CASE_SEARCHES_KEPT) caseSearches.clear();
   caseSearches.set(memo, found ?? null);
-  return found;
+  return found ?? null;
 }
 
 /** At most this many answers of the casing search are kept (see caseVariantMeeting). */
 export const CASE_SEARCHES_KEPT = 10_000;
 
-const caseSearches = new Map<string, string | null>();
+const caseSearches = new Map<string, string | null | typeof GAVE_UP>();
 
 /** How many answers of the casing search are kept now: for tests of the bound. */
 export function caseSearchesHeld(): number {
   return caseSearches.size;
 }
 
-function searchCases(text: string, entries: readonly ClaimEntry[]): string | undefined {
+function searchCases(text: string, entries: readonly ClaimEntry[]): string | undefined | typeof GAVE_UP {
   const lower = text.toLowerCase();
   const automata: CaseAutomaton[] = [];
   for (const e of entries) {
@@ -380,6 +474,11 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
       continue;
     }
     if (kind === 'unsure') continue;
+    // An operator of another type than string reads a value's type, which its case does not change.
+    if (typedReading(e, text) !== undefined) {
+      if (!entryAccepts(e, text)) return undefined;
+      continue;
+    }
     if (takesEveryCase(e)) {
       // Takes every spelling of the text or none (a negated one: the other way round).
       if (e.values.some((v) => v.toLowerCase() === lower) === (kind === 'negated')) return undefined;
@@ -414,7 +513,7 @@ function searchCases(text: string, entries: readonly ClaimEntry[]): string | und
     return false;
   };
   const found = search(0, automata.map((a) => a.start));
-  if (found === 'budget') return text;
+  if (found === 'budget') return GAVE_UP;
   return found ? picked.join('') : undefined;
 }
 
@@ -541,8 +640,11 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
   // A client id in some other case every operator takes (caseVariantMeeting: letter by letter).
   for (const c of clientIds) {
     const v = caseVariantMeeting(c, entries);
-    // A search past its budget takes the client id as written (caseVariantMeeting), as the linker
-    // then does (audienceVerdict): listed as written, so not a trust the list turns away.
+    // A search past its budget takes the client id as written (caseVariantMeeting): whether a token
+    // carrying it in some casing meets the operators is not known, a doubt the linker says alike
+    // (audienceVerdict), not a trust the list turns away nor one open today.
+    const gaveUp = caseSearchDoubt(c, entries);
+    if (gaveUp !== undefined) return { listed: 'maybe', doubt: gaveUp };
     if (v === c) return { listed: 'yes' };
     const doubt = v === undefined ? undefined : clientIdCaseDoubt(v, clientIds);
     if (doubt !== undefined) return { listed: 'maybe', doubt };
@@ -553,6 +655,56 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
   const literals = entries.filter(entryPositive).flatMap((e) => (LIKE_OPS.test(e.op) ? e.values.filter((v) => !WILDCARD.test(v)) : e.values));
   if (!literals.some((v) => caseVariantMeeting(v, entries) !== undefined)) return undefined;
   return { listed: 'no' };
+}
+
+/**
+ * Whether a web identity token whose sub is `sub` meets every operator on the trust's sub key (IAM
+ * ANDs them): `bar` when none does, `doubt` when that rests on what the scan cannot decide. `sub` is
+ * a value of a pinned condition (`exact`), a pattern of a StringLike one, or undefined for no
+ * positive condition (any sub). A sub is compared as the issuer writes it, case and all.
+ * - a pinned sub must meet each operator as written: a negated one (StringNot…) turns it away when
+ *   it matches one of its values, a positive one of another type when it is not of its type;
+ * - Null true holds only for a token without sub, and every web identity token carries one (its
+ *   subject: OpenID Connect Core, ID token), so it admits none; Null false holds for every one;
+ * - a pattern against a negated operator may turn away some subjects it admits and not others: a
+ *   doubt (the linker checks each service principal's object id exactly);
+ * - with no positive condition a negated operator turns away only what it names, unless a value of
+ *   it under a …Like operator matches every sub (only wildcards, `?` at most once);
+ * - an operator whose reading the scan does not know (entryDoubtful) is taken as holding, a doubt.
+ */
+export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): { bar?: string; doubt?: string } {
+  const entries = claimEntries(fact);
+  const said = sub === undefined ? 'any sub' : `sub ${sub}`;
+  const nulls = entries.filter((e) => entryKind(e) === 'null' && !entryAccepts(e, sub ?? ''));
+  if (nulls.length > 0) return { bar: `Null ${nulls[0].values.join(', ')} on sub holds only for a token without sub, and every web identity token carries one, so no token meets ${said}` };
+  if (sub !== undefined && exact) {
+    const refusing = entries.filter((e) => !entryAccepts(e, sub));
+    if (refusing.length > 0) return { bar: `${entriesText(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take sub ${sub}, and every operator on a key must hold, so no token meets sub ${sub}` };
+    const unsure = entries.filter((e) => entryDoubtful(e, sub));
+    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)` } : {};
+  }
+  const negated = entries.filter((e) => entryKind(e) === 'negated');
+  if (sub === undefined) {
+    const all = negated.filter((e) => LIKE_OPS.test(e.op) && e.values.some((v) => /^[*?]+$/.test(v) && (v.match(/\?/g) ?? []).length <= 1));
+    if (all.length > 0) return { bar: `${entriesText(all)} on the same key does not take any sub, and every web identity token carries one, so no token meets it` };
+    const unsure = entries.filter(entryUnsure);
+    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)` } : {};
+  }
+  const doubts: string[] = [];
+  if (negated.length > 0) doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
+  const unsure = entries.filter(entryUnsure);
+  if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`);
+  return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
+}
+
+/**
+ * Whether a token whose sub is `sub` (an object id, a value the issuer writes) meets the negated and
+ * Null operators on the trust's sub key, taking one whose reading is not known as holding
+ * (subjectVerdict says that doubt of the trust). The linker asks it of each service principal a sub
+ * pattern or no sub condition admits, having matched the positive pattern itself.
+ */
+export function subjectAdmits(sub: string, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): boolean {
+  return claimEntries(fact).every((e) => entryPositive(e) || entryAccepts(e, sub));
 }
 
 /**

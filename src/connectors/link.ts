@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
-import { audienceVerdict, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
+import { audienceVerdict, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -152,12 +152,14 @@ export function linkProviders(b: GraphBuilder): void {
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
    */
-  const entraCallers = (tenant: string, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[]): Map<string, EntraCaller> => {
+  const entraCallers = (tenant: string, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[], subAdmits: (objectId: string) => boolean): Map<string, EntraCaller> => {
     const found = new Map<string, EntraCaller>();
     // A caller reached through several audiences keeps its best way in: one that holds today over
     // one resting on a doubt, and either over one STS turns away today.
     const rank = (c: { doubt?: string; blocked?: string }) => (c.blocked !== undefined ? 2 : c.doubt !== undefined ? 1 : 0);
     const keep = (node: GraphNode, why: string, doubt: string | undefined, blocked: string | undefined): void => {
+      // Every operator on the trust's sub key must take the caller's object id, negated ones too.
+      if (!subAdmits(node.nativeId)) return;
       const prior = found.get(node.id);
       const next: EntraCaller = blocked !== undefined ? { node, why, doubt, blocked } : { node, why, doubt };
       if (!prior || rank(next) < rank(prior)) found.set(node.id, next);
@@ -231,6 +233,8 @@ export function linkProviders(b: GraphBuilder): void {
     if (!ext || !target || ext.kind !== 'external') continue;
     const issuer = typeof ext.attrs.issuer === 'string' ? ext.attrs.issuer : undefined;
     if (!issuer) continue;
+    // The AWS transform found that no token meets the trust's sub condition: it names no one.
+    if (e.evidence?.dead !== undefined) continue;
     const subject = typeof ext.attrs.subject === 'string' ? ext.attrs.subject : undefined;
     // An Entra federated credential states its own match on the edge; AWS trusts on the node.
     const subjectMatch = typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : ext.attrs.subjectMatch;
@@ -271,7 +275,8 @@ export function linkProviders(b: GraphBuilder): void {
       // it is not said a second time.
       const said = new Set(Array.isArray(e.evidence?.undecided) ? (e.evidence.undecided as unknown[]) : []);
       const own = resolved.map((r) => ({ ...r, doubts: r.doubts.filter((d) => !said.has(d)) }));
-      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, subjectMatch === 'exact', own).values()) {
+      const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
+      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, subjectMatch === 'exact', own, subAdmits).values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
         // reason, and the path rule says so for a path through it.

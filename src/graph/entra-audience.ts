@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseVariantMeeting, clientIdCaseDoubt, entryAccepts, entryPositive, entryUnsure, ignoresCase, takesEveryCase, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseSearchDoubt, caseVariantMeeting, clientIdCaseDoubt, entriesText, entryAccepts, entryDoubtful, entryPositive, entryUnsure, ignoresCase, subjectAdmits, takesEveryCase, typedRefusal, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -55,10 +55,15 @@ export function audienceVerdict(aud: string, appId: string | undefined, appName:
   if (nulls.length > 0) {
     return { bar: `Null ${nulls[0].values.join(', ')} on aud holds only for a token without aud, and every web identity token carries one, so no token meets aud ${aud}` };
   }
+  // A positive operator of another type than string (NumericEquals, ArnLike, Bool…) compares aud by
+  // its type (typedRefusal): an aud not of it meets none of its values, whatever its case.
+  const all = entries ?? strings(f.operators).map((op) => ({ op, values: strings(f.values) }));
+  const typed = all.map((e) => typedRefusal(e, aud, 'aud')).find((t) => t !== undefined);
+  if (typed !== undefined) return { bar: `${typed}, so no token meets it` };
   const verdict = conditionVerdict(aud, appId, appName, f, entries, clientIds);
-  // An operator whose reading of an aud the scan does not know (ArnNotLike, NumericNotEquals…) was
-  // taken as holding: what the audience's tokens meet rests on it.
-  const unsure = (entries ?? []).filter(entryUnsure);
+  // An operator whose reading of an aud the scan does not know (ArnNotLike, NumericNotEquals…, or
+  // NumericEquals of an aud that is a number) was taken as holding: what the audience's tokens meet rests on it.
+  const unsure = all.filter((e) => entryDoubtful(e, aud));
   if (verdict.bar !== undefined || unsure.length === 0) return verdict;
   const doubt = `the aud condition ${entriesText(unsure)} holds for aud ${aud} (how IAM compares an aud under it is not known)`;
   return { ...verdict, doubt: verdict.doubt !== undefined ? `${verdict.doubt}, and ${doubt}` : doubt };
@@ -68,6 +73,7 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
   const byAppId = appId !== undefined && aud.toLowerCase() === appId.toLowerCase();
   // The aud a token for this audience carries: for an App ID URI the caller picks the case.
   let token = byAppId ? appId.toLowerCase() : aud;
+  let searchDoubt: string | undefined;
   const operators = strings(f.operators);
   const values = strings(f.values);
   // Several operators on the key are ANDed (IAM User Guide, condition element): the token's aud
@@ -89,7 +95,11 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
     // (pinnedAudienceListed): the same spelling, and the same doubt, said once on the trust.
     const free = !byAppId && !exact;
     const starts = [...(clientIds ?? []).filter((c) => c.toLowerCase() === aud.toLowerCase()), aud];
-    const met = free ? starts.map((v) => caseVariantMeeting(v, entries)).find((v) => v !== undefined) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
+    const start = free ? starts.find((v) => caseVariantMeeting(v, entries) !== undefined) : undefined;
+    const met = free ? (start === undefined ? undefined : caseVariantMeeting(start, entries)) : entries.every((e) => entryAccepts(e, token)) ? token : undefined;
+    // A search that stopped at its budget took the spelling as written: whether any casing of it
+    // meets every operator is not known (the transform's pinnedAudienceListed says the same doubt).
+    searchDoubt = start === undefined ? undefined : caseSearchDoubt(start, entries);
     if (met === undefined) {
       // Under a free case an operator may refuse every spelling, or each may take some spelling
       // and no one spelling suit them all (they fix a letter in two cases).
@@ -113,8 +123,11 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
   } else if (f.status === 'wildcard' || (entries !== undefined && entries.length > 0)) {
     // The audiences are the provider's client ids; the token's aud must match a pattern as well,
     // one of each operator's when several name the key, and match none of a negated operator's.
-    const all = entries !== undefined && entries.length > 0 ? entries : [{ op: 'StringLike', values }];
+    const all = entries !== undefined && entries.length > 0 ? entries : operators.map((op) => ({ op, values }));
     const refusing = all.filter((e) => !entryAccepts(e, token));
+    // Whether some casing of an App ID URI meets them all is not known past the search's budget.
+    const gaveUp = refusing.length > 0 && !byAppId ? caseSearchDoubt(token, all) : undefined;
+    if (gaveUp !== undefined) return { doubt: gaveUp };
     if (refusing.some((e) => !entryPositive(e))) {
       // A negated operator turns the aud away as written: an App ID URI asked for in a case every
       // operator takes still passes, if STS finds that spelling in the client id list.
@@ -147,7 +160,8 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
   }
   // With no pinned condition the audiences are the client ids themselves.
   const list = f.status === 'pinned' ? clientIds : [aud];
-  const doubt = list ? clientIdCaseDoubt(token, list) : undefined;
+  const listDoubt = list ? clientIdCaseDoubt(token, list) : undefined;
+  const doubt = searchDoubt !== undefined && listDoubt !== undefined ? `${searchDoubt}, and ${listDoubt}` : (searchDoubt ?? listDoubt);
   if (doubt !== undefined) return { doubt };
   const refused = clientIds && f.status === 'pinned' ? unlistedAudience(aud, { status: f.status, values }, clientIds) : undefined;
   return refused !== undefined ? { refused } : {};
@@ -190,9 +204,16 @@ export function trustClientIds(role: { attrs: Record<string, unknown> }, evidenc
   return Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : undefined;
 }
 
-/** Operator entries as a reason says them: each operator with its values, joined by "and". */
-function entriesText(list: readonly ClaimEntry[]): string {
-  return list.map((e) => `${e.op} ${e.values.join(', ')}`).join(' and ');
+/**
+ * Whether a token whose sub is an object id meets the negated and Null operators on the sub key of
+ * an AWS trust edge (its `evidence.subject`, a ClaimFact; subjectAdmits). With none, or a fact not
+ * of that shape, every object id.
+ */
+export function subjectFilter(fact: unknown): (objectId: string) => boolean {
+  const f = (fact ?? {}) as AudienceFact;
+  const claim = { values: strings(f.values), operators: strings(f.operators), entries: Array.isArray(f.entries) ? entriesOf(f.entries) : undefined };
+  if (claim.entries === undefined || claim.entries.every(entryPositive)) return () => true;
+  return (objectId) => subjectAdmits(objectId, claim);
 }
 
 /** The operator entries of a fact's `entries`, as the AWS transform writes them (ClaimFact). */

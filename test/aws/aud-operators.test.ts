@@ -118,14 +118,45 @@ describe('the casing search’s kept answers', () => {
 });
 
 describe('the client id list under a condition the casing search gives up on', () => {
-  it('holds the audience the search takes as written when the list holds it so, as the linker reads it (not a trust turned away)', () => {
+  it('is a doubt, said alike by the linker and the list, not an open or a turned-away trust', () => {
     const text = `api://${'ab'.repeat(40)}`;
     const contrived = fact({ StringEqualsIgnoreCase: [text], StringLike: ['*A*b*A*b*A*b*A*b*', '*a?B*'], StringLikeIfExists: ['*b*A*B*a*B*a*B*a*Z'], 'ForAnyValue:StringLike': ['api://*A?A*'] });
-    // The search stops and takes the text as written: the trust is open to it (linker) ...
-    expect(audienceVerdict(text, 'guid', 'App', contrived, [text])).toEqual({});
-    // ... and the list holds it as written: listed, not 'no' (which marks the trust blocked).
-    expect(pinnedAudienceListed(contrived, [text])).toEqual({ listed: 'yes' });
+    // Past its budget the answer is not known: a doubt, the same one for the linker and the
+    // transform (said once on the trust), neither open nor turned away.
+    const gaveUp = `the search for a casing of aud ${text} that every operator on the key takes gave up after 2,000 steps, so whether a token carrying it meets them is not known`;
+    expect(audienceVerdict(text, 'guid', 'App', contrived, [text])).toEqual({ doubt: gaveUp });
+    expect(pinnedAudienceListed(contrived, [text])).toEqual({ listed: 'maybe', doubt: gaveUp });
     // Near miss: a list without it in any case does not hold it.
     expect(pinnedAudienceListed(contrived, ['api://other'])).toEqual({ listed: 'no' });
+  });
+});
+
+describe('a positive aud operator of another type than string', () => {
+  // IAM compares a Numeric…, Date…, Bool, IpAddress or Arn… operator's values by their type: an app
+  // id (a GUID) or an App ID URI is no number, date, boolean, address or ARN, so it never matches.
+  const GUID = 'd8b52952-66bf-4927-97a3-022df7648254';
+  const one = (op: string, values: string[]) => fact({ [op]: values });
+
+  it('turns away an aud that is not of its type', () => {
+    expect(audienceVerdict(GUID, GUID, 'App', one('NumericEquals', [GUID]), [GUID]).bar).toBe(
+      `NumericEquals ${GUID} compares aud as a number, and aud ${GUID} is not one, so no token meets it`,
+    );
+    expect(audienceVerdict('api://ops', 'guid', 'App', one('ArnLike', ['api://*']), ['api://ops']).bar).toMatch(/^ArnLike api:\/\/\* compares aud as an ARN, and aud api:\/\/ops is not one/);
+    expect(audienceVerdict(GUID, GUID, 'App', one('DateEquals', [GUID]), [GUID]).bar).toMatch(/as a date/);
+    expect(audienceVerdict(GUID, GUID, 'App', one('Bool', ['true']), [GUID]).bar).toMatch(/as true or false/);
+    expect(audienceVerdict(GUID, GUID, 'App', one('IpAddress', ['10.0.0.0/8']), [GUID]).bar).toMatch(/as an IP address/);
+    // Beside a string operator that takes it, it still bars.
+    expect(audienceVerdict(GUID, GUID, 'App', fact({ StringEquals: [GUID], NumericLessThan: ['5'] }), [GUID]).bar).toMatch(/^NumericLessThan 5 compares aud as a number/);
+  });
+
+  it('near miss: an aud of its type, or an operator whose reading the scan does not know, is a doubt', () => {
+    expect(audienceVerdict('12345', undefined, '12345', one('NumericEquals', ['12345']), ['12345'])).toEqual({
+      doubt: 'the aud condition NumericEquals 12345 holds for aud 12345 (how IAM compares an aud under it is not known)',
+    });
+    // A bare * under ArnLike may be read before the value is parsed as an ARN.
+    expect(audienceVerdict(GUID, GUID, 'App', one('ArnLike', ['*']), [GUID]).doubt).toMatch(/ArnLike \* holds for aud/);
+    expect(audienceVerdict(GUID, GUID, 'App', one('BinaryEquals', ['QmluYXJ5']), [GUID]).doubt).toMatch(/BinaryEquals QmluYXJ5 holds for aud/);
+    // A string operator is judged as before.
+    expect(audienceVerdict(GUID, GUID, 'App', one('StringEquals', [GUID]), [GUID])).toEqual({});
   });
 });

@@ -21,7 +21,7 @@ type Json = Record<string, any>;
 // conditional on it, the rule's finding saying it in evidence.undecided).
 type Verdict = 'open' | 'may' | 'latent' | 'dead';
 
-function judge(ops: Record<string, string[]>, clientIds: string[]): { linker: Verdict; rule: Verdict } {
+function judge(ops: Record<string, string[]>, clientIds: string[], uri = URI): { linker: Verdict; rule: Verdict } {
   const s = demoSnapshot();
   const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
   details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = Object.fromEntries(
@@ -29,7 +29,7 @@ function judge(ops: Record<string, string[]>, clientIds: string[]): { linker: Ve
   );
   (s.files[`aws/${ACCT}/oidc-providers.json`] as Json[]).find((p) => p.Url === ISSUER)!.ClientIDList = clientIds;
   const file = s.files['entra/servicePrincipals.json'] as Json;
-  ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, URI];
+  ((file.value ?? file) as Json[]).find((x) => x.appId === APPID)!.servicePrincipalNames = [APPID, uri];
   const r = scan(s);
   const fed = r.graph.in(ROLE, 'FEDERATES_TO').find((e) => e.from.includes(TENANT))!;
   const links = r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined);
@@ -78,11 +78,25 @@ const rows: Array<[string, Record<string, string[]>, string[], Verdict]> = [
   // whichever app (of the tenant or not) it names.
   ['a pattern no client id meets, naming no app of the tenant', { StringLike: ['api://x*'] }, ['api://gone'], 'dead'],
   ['a pattern no client id meets, one naming no app and one the app id', { StringLike: ['api://x*'] }, ['api://gone', APPID], 'dead'],
+  // Operators of another type compare aud by it (IAM condition operators): an app id is no number,
+  // date, boolean, address or ARN, so such an operator never takes it; one whose reading is not known is a doubt.
+  ['app id, NumericEquals of the app id', { NumericEquals: [APPID] }, [APPID], 'dead'],
+  ['app id, StringEquals beside DateEquals', { StringEquals: [APPID], DateEquals: ['2026-01-01T00:00:00Z'] }, [APPID], 'dead'],
+  ['app id, ArnLike of a bare *', { StringEquals: [APPID], ArnLike: ['*'] }, [APPID], 'may'],
+  ['app id, Bool true', { StringEquals: [APPID], Bool: ['true'] }, [APPID], 'dead'],
 ];
 
 describe('the linker and the rule agree on a trust under several aud operators', () => {
   it.each(rows)('%s', (_name, ops, clientIds, expected) => {
     expect(judge(ops, clientIds)).toEqual({ linker: expected, rule: expected });
+  });
+});
+
+describe('a condition the casing search gives up on', () => {
+  it('is a doubt for the linker, the transform and the rule alike', () => {
+    const text = `api://${'ab'.repeat(40)}`;
+    const ops = { StringEqualsIgnoreCase: [text], StringLike: ['*A*b*A*b*A*b*A*b*', '*a?B*'], StringLikeIfExists: ['*b*A*B*a*B*a*B*a*Z'], 'ForAnyValue:StringLike': ['api://*A?A*'] };
+    expect(judge(ops, [text], text)).toEqual({ linker: 'may', rule: 'may' });
   });
 });
 

@@ -30,7 +30,7 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
-import { clientIdsText, pinnedAudienceListed } from '../../aws/trust.js';
+import { clientIdsText, pinnedAudienceListed, subjectVerdict } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -917,6 +917,12 @@ function addTrust(
             // a repository with no branch or environment, an owner): as the Entra side judges it
             // (fic.ts). A `*` under StringEquals is a literal no token carries.
             const subMatch = match === 'exact' && tp.github && !/[*?]/.test(sub) && githubSubjectBreadth(sub) !== undefined ? 'wildcard' : match;
+            // Every operator on the sub key must hold too (negated ones, Null, another type's):
+            // a sub none lets through is a trust no token passes (evidence.dead, as the linker marks
+            // an aud no token meets); one that may be turned away is a doubt of the edge.
+            const subject = subjectVerdict(sub === '*' && match === 'missing' ? undefined : sub, tp.subject.status === 'pinned', tp.subject);
+            const subNote = subject.bar !== undefined ? `; but ${subject.bar}` : subject.doubt !== undefined ? `; only if ${subject.doubt}` : '';
+            const subUndecided = subject.doubt !== undefined ? [...undecided, subject.doubt] : undecided;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
             // Named as the Entra transform names the same subject (oidcSubjectNode): the node is shared.
             const kind = oidcSubjectNode(issuer, sub === '*' ? undefined : sub);
@@ -934,11 +940,20 @@ function addTrust(
               from: ext,
               to: node,
               type: 'FEDERATES_TO',
-              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}${g.note}`,
+              reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}${subNote}${g.note}`,
               hidden: true,
-              ...(blocked || g.conditional ? { conditional: true } : {}),
+              ...(blocked || g.conditional || subject.doubt !== undefined ? { conditional: true } : {}),
               // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
-              evidence: { statement: st.statementIndex, provider: tp.providerArn, subject: tp.subject, audience: tp.audience, audiences, ...(refused !== undefined ? { blocked: refused } : {}), ...(undecided.length ? { undecided } : {}) },
+              evidence: {
+                statement: st.statementIndex,
+                provider: tp.providerArn,
+                subject: tp.subject,
+                audience: tp.audience,
+                audiences,
+                ...(refused !== undefined ? { blocked: refused } : {}),
+                ...(subUndecided.length ? { undecided: subUndecided } : {}),
+                ...(subject.bar !== undefined ? { dead: subject.bar } : {}),
+              },
             });
             addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
               issuer,

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { ids } from '../../src/graph/ids.js';
+
+// Operators on a trust's sub key are ANDed as on aud: a token's sub must meet each, a negated one
+// (StringNot…) when the sub matches none of its values, Null true never (every web identity token
+// carries sub). A sub a negated operator turns away gets no link; one it may turn away (a pattern
+// against a pattern, an operator of another type) rests on a doubt, never silently open or dead.
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const ACCT = '111122223333';
+const ISSUER = `sts.windows.net/${TENANT}/`;
+const AUD = `${ISSUER}:aud`;
+const SUB = `${ISSUER}:sub`;
+const APPID = 'd8b52952-66bf-4927-97a3-022df7648254'; // Ops Agent: no assignment required, v1 tokens
+const SP = 'ef64d807-28f7-4739-a893-33575ef793c0'; // Ops Agent's service principal
+const ROLE = ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/ops-agent-role`);
+const RULE = 'nhi-entra-token-any-app-assumes-aws-role';
+
+type Json = Record<string, any>;
+
+function run(sub: Record<string, string[]>) {
+  const s = demoSnapshot();
+  const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+  const cond: Json = { StringEquals: { [AUD]: [APPID] } };
+  for (const [op, values] of Object.entries(sub)) cond[op] = { ...(cond[op] ?? {}), [SUB]: values };
+  details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = cond;
+  const r = scan(s);
+  const feds = r.graph.in(ROLE, 'FEDERATES_TO').filter((e) => e.from.includes(TENANT));
+  const links = r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined);
+  const findings = r.report.findings.filter((x) => x.ruleId === RULE && x.evidence.role === ROLE);
+  return { feds, links, findings };
+}
+
+describe('a pinned sub beside a negated operator on sub', () => {
+  it('is turned away when the negated operator names it: no link, the trust dead', () => {
+    const { feds, links } = run({ StringEquals: [SP], StringNotEquals: [SP] });
+    expect(links).toEqual([]);
+    expect(feds).toHaveLength(1);
+    expect(feds[0].evidence?.dead).toBe(`StringNotEquals ${SP} on the same key does not take sub ${SP}, and every operator on a key must hold, so no token meets sub ${SP}`);
+  });
+
+  it('is turned away by a negated pattern that matches it', () => {
+    const { links, feds } = run({ StringEquals: [SP], StringNotLikeIfExists: ['ef64*'] });
+    expect(links).toEqual([]);
+    expect(feds[0].evidence?.dead).toMatch(/^StringNotLikeIfExists ef64\* on the same key does not take sub/);
+  });
+
+  it('near miss: a negated operator naming another sub leaves the link firm', () => {
+    const { links, feds } = run({ StringEquals: [SP], StringNotLike: ['x*'] });
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[ids.entraSp(TENANT, SP), false]]);
+    expect(feds[0].evidence?.dead).toBeUndefined();
+  });
+
+  it('is turned away by Null true (every web identity token carries sub); Null false holds', () => {
+    expect(run({ StringEquals: [SP], Null: ['true'] }).links).toEqual([]);
+    expect(run({ StringEquals: [SP], Null: ['false'] }).links).toHaveLength(1);
+  });
+
+  it('rests on a doubt under a negated operator of another type', () => {
+    const { links, feds } = run({ StringEquals: [SP], ArnNotLike: ['arn:*'] });
+    expect(links.map((l) => l.conditional)).toEqual([true]);
+    expect(feds[0].conditional).toBe(true);
+    expect(feds[0].evidence?.undecided).toEqual([`the sub condition ArnNotLike arn:* holds for sub ${SP} (how IAM compares a sub under it is not known)`]);
+  });
+});
+
+describe('a sub pattern beside a negated operator on sub', () => {
+  it('may turn away tokens the pattern admits: the trust and the rule say so, and a service principal it names gets no link', () => {
+    const { links, feds, findings } = run({ StringLike: ['ef64*'], StringNotLike: ['ef64d807*'] });
+    // The Ops Agent SP's object id is one the negated pattern turns away.
+    expect(links).toEqual([]);
+    const doubt = 'StringNotLike ef64d807* on the same key may turn away tokens whose sub matches ef64*';
+    expect(feds[0].conditional).toBe(true);
+    expect(feds[0].evidence?.undecided).toEqual([doubt]);
+    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', [doubt]]]);
+  });
+
+  it('near miss: without the negated operator the pattern links the SP firmly', () => {
+    const { links, feds, findings } = run({ StringLike: ['ef64*'] });
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[ids.entraSp(TENANT, SP), false]]);
+    expect(feds[0].conditional).not.toBe(true);
+    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', undefined]]);
+  });
+});
+
+describe('no positive sub condition beside a negated one', () => {
+  it('still admits every other service principal, but not the one it names', () => {
+    const { links, findings } = run({ StringNotEquals: [SP] });
+    // The open case links only the audience app itself, which the condition turns away.
+    expect(links).toEqual([]);
+    expect(findings.map((f) => f.messageId)).toEqual(['open']);
+  });
+
+  it('admits no one when the negated pattern matches every sub', () => {
+    const { links, feds, findings } = run({ StringNotLike: ['*'] });
+    expect(links).toEqual([]);
+    expect(feds[0].evidence?.dead).toMatch(/^StringNotLike \* on the same key does not take any sub/);
+    expect(findings).toEqual([]);
+  });
+});

@@ -44,7 +44,8 @@ function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
  * Whether a path may follow `e` today: into an object that is not disabled (flowsInto), and not
  * along a trust that no token can meet today (the link stage marks it `dormant`: an Entra trust
  * whose audience apps are all disabled; or `dead`: one whose aud condition no token of its apps
- * meets, such as an app id in upper case under StringEquals). Tiers count the latent capability
+ * meets, such as an app id in upper case under StringEquals; the AWS transform marks `dead` an OIDC
+ * trust whose sub condition no token meets, such as StringEquals X beside StringNotEquals X). Tiers count the latent capability
  * all the same; their reason says when it rests on such a trust (see latentTrust).
  */
 function pathFollows(e: GraphEdge, target: GraphNode | undefined): boolean {

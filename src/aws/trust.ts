@@ -679,6 +679,8 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
   if (nulls.length > 0) return { bar: `Null ${nulls[0].values.join(', ')} on sub holds only for a token without sub, and every web identity token carries one, so no token meets ${said}` };
   if (sub !== undefined && exact) {
     const refusing = entries.filter((e) => !entryAccepts(e, sub));
+    const typed = refusing.map((e) => typedRefusal(e, sub, 'sub')).find((t) => t !== undefined);
+    if (typed !== undefined) return { bar: `${typed}, so no token meets it` };
     if (refusing.length > 0) return { bar: `${entriesText(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take sub ${sub}, and every operator on a key must hold, so no token meets sub ${sub}` };
     const unsure = entries.filter((e) => entryDoubtful(e, sub));
     return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)` } : {};

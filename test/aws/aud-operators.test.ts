@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_SEARCHES_KEPT, caseSearchesHeld, caseVariantMeeting, claimFact, pinnedAudienceListed } from '../../src/aws/trust.js';
+import { CASE_SEARCHES_KEPT, caseSearchesHeld, caseVariantMeeting, claimFact, pinnedAudienceListed, subjectVerdict } from '../../src/aws/trust.js';
 import { audienceVerdict } from '../../src/graph/entra-audience.js';
 
 // IAM ANDs the operators naming one condition key; only the values of one operator are
@@ -158,5 +158,37 @@ describe('a positive aud operator of another type than string', () => {
     expect(audienceVerdict(GUID, GUID, 'App', one('BinaryEquals', ['QmluYXJ5']), [GUID]).doubt).toMatch(/BinaryEquals QmluYXJ5 holds for aud/);
     // A string operator is judged as before.
     expect(audienceVerdict(GUID, GUID, 'App', one('StringEquals', [GUID]), [GUID])).toEqual({});
+  });
+});
+
+describe('operators on a sub key (subjectVerdict)', () => {
+  const SUBKEY = 'token.actions.githubusercontent.com:sub';
+  const sub = (cond: Record<string, string[]>) => claimFact(Object.fromEntries(Object.entries(cond).map(([op, v]) => [op, { [SUBKEY]: v }])), SUBKEY);
+
+  it('bars a pinned sub another operator on the key turns away, compared as written', () => {
+    expect(subjectVerdict('repo:o/r:ref:refs/heads/main', true, sub({ StringEquals: ['repo:o/r:ref:refs/heads/main'], StringNotLike: ['repo:o/*'] })).bar).toMatch(/^StringNotLike repo:o\/\* on the same key does not take sub/);
+    // A positive pattern it does not match turns it away as well.
+    expect(subjectVerdict('repo:o/r:ref:refs/heads/main', true, sub({ StringEquals: ['repo:o/r:ref:refs/heads/main'], StringLike: ['repo:x/*'] })).bar).toMatch(/^StringLike repo:x\/\* on the same key/);
+    // A sub is the issuer's, not the caller's: another case is another sub.
+    expect(subjectVerdict('repo:o/r', true, sub({ StringEquals: ['repo:o/r'], StringNotEquals: ['REPO:O/R'] }))).toEqual({});
+    expect(subjectVerdict('repo:o/r', true, sub({ StringEquals: ['repo:o/r'], StringNotEqualsIgnoreCase: ['REPO:O/R'] })).bar).toBeDefined();
+  });
+
+  it('makes a doubt of a pattern beside a negated operator, and of an operator of another type', () => {
+    expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:o/x*'] }))).toEqual({
+      doubt: 'StringNotLike repo:o/x* on the same key may turn away tokens whose sub matches repo:o/*',
+    });
+    expect(subjectVerdict('12345', true, sub({ StringEquals: ['12345'], NumericNotEquals: ['7'] })).doubt).toMatch(/^the sub condition NumericNotEquals 7 holds for sub 12345/);
+    // A sub that is no number never meets NumericEquals; one that is, is a doubt.
+    expect(subjectVerdict('repo:o/r', true, sub({ NumericEquals: ['repo:o/r'] })).bar).toBe('NumericEquals repo:o/r compares sub as a number, and sub repo:o/r is not one, so no token meets it');
+    expect(subjectVerdict('12345', true, sub({ NumericEquals: ['12345'] })).doubt).toMatch(/NumericEquals 12345 holds for sub 12345/);
+  });
+
+  it('with no positive condition, bars only a negated pattern every sub matches', () => {
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['*'] })).bar).toMatch(/does not take any sub/);
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?*'] })).bar).toBeDefined();
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['??*'] }))).toEqual({});
+    expect(subjectVerdict(undefined, false, sub({ StringNotEquals: ['*'] }))).toEqual({});
+    expect(subjectVerdict(undefined, false, sub({ Null: ['true'] })).bar).toMatch(/^Null true on sub/);
   });
 });

@@ -973,6 +973,13 @@ function addTrust(
           const cognito = provider.toLowerCase() === 'cognito-identity.amazonaws.com';
           const open = tp.audience.status === 'missing' || tp.audience.status === 'any';
           const auds = open ? ['*'] : tp.audience.values;
+          // Every operator on the sub key must hold too (subjectVerdict): the trust admits no token
+          // when each sub value it pins is turned away (evidence.dead), and rests on a doubt when
+          // every one it leaves may be.
+          const subVerdicts = (tp.subject.status === 'missing' ? [undefined] : tp.subject.values).map((v) => subjectVerdict(v, tp.subject.status === 'pinned', tp.subject));
+          const subOpen = subVerdicts.filter((v) => v.bar === undefined);
+          const subBar = subOpen.length === 0 ? [...new Set(subVerdicts.map((v) => v.bar!))].join('; ') : undefined;
+          const subDoubts = subOpen.length > 0 && subOpen.every((v) => v.doubt !== undefined) ? [...new Set(subOpen.map((v) => v.doubt!))] : [];
           for (const aud of auds) {
             const extId = ids.external('web-identity', `${issuer}|${aud}`);
             const ext = b.addNode({
@@ -988,15 +995,16 @@ function addTrust(
             // Without an aud condition any identity pool or app of the provider, including one an
             // outsider creates, gets tokens the role accepts: firm. With one, who can obtain such a
             // token (the pool's unauthenticated access, the app's users) is not read: conditional.
-            const undecided = [...g.undecided, ...(open ? [] : [`who can obtain a ${provider} token for aud ${aud} is not read`])];
+            const undecided = [...g.undecided, ...(open ? [] : [`who can obtain a ${provider} token for aud ${aud} is not read`]), ...subDoubts];
+            const subNote = subBar !== undefined ? `; but ${subBar}` : subDoubts.length > 0 ? `; only if ${subDoubts.join(', or if ')}` : '';
             b.addEdge({
               from: ext,
               to: node,
               type: 'FEDERATES_TO',
-              reason: `trust policy of role ${role.name} allows ${provider} web identity tokens${open ? ` with no ${tp.audience.key} condition, so from any ${cognito ? 'identity pool' : 'application'}` : ` for aud ${aud}`}${tp.subject.status === 'pinned' || tp.subject.status === 'wildcard' ? ` and sub ${tp.subject.values.join(', ')}` : ''}${g.note}`,
+              reason: `trust policy of role ${role.name} allows ${provider} web identity tokens${open ? ` with no ${tp.audience.key} condition, so from any ${cognito ? 'identity pool' : 'application'}` : ` for aud ${aud}`}${tp.subject.status === 'pinned' || tp.subject.status === 'wildcard' ? ` and sub ${tp.subject.values.join(', ')}` : ''}${subNote}${g.note}`,
               hidden: true,
-              ...(g.conditional || !open ? { conditional: true } : {}),
-              evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}) },
+              ...(g.conditional || !open || subDoubts.length > 0 ? { conditional: true } : {}),
+              evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}), ...(subBar !== undefined ? { dead: subBar } : {}) },
             });
             addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.value}|${aud}`, 'federated-oidc', {
               issuer,

@@ -24,9 +24,10 @@ export interface ExplainCard {
    * (true) only on an edge that holds under a condition the scanner could not decide or that turns
    * it away today; `latent` (true) only on a trust no token passes today (its audience apps
    * disabled, or no token meeting its aud condition), which opens only when something changes;
-   * `reason` says which.
+   * `reason` says which. `targetDisabled` (true) only on an edge into a disabled object that the
+   * analysis does not follow today (anything but an escalation, which can re-enable it).
    */
-  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true }[];
+  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true; targetDisabled?: true }[];
   /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
@@ -91,6 +92,9 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     // not a firm entry beside it; its reason says why after "but".
     if (latentTrust(e) !== undefined) p.latent = true;
     else if (e.conditional) p.conditional = true;
+    // Nothing passes into a disabled object until it is re-enabled, as the tier reason says
+    // ("which is disabled"); an escalation still gives its rights: it can reactivate or reset it.
+    if (t.enabled === false && e.type !== 'CAN_ESCALATE_TO') p.targetDisabled = true;
     privileges.push(p);
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));

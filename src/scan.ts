@@ -83,14 +83,36 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     // a whole provider that failed) still belong in the coverage section.
     const graphPreview = new Set<string>();
     for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
-    for (const m of snapshot.manifest.coverage) {
+    const oktaOrg = snapshot.manifest.providers.okta?.orgUrl;
+    const org = oktaOrg !== undefined ? oktaOrigin(oktaOrg) : undefined;
+    const strayOkta: string[] = [];
+    snapshot.manifest.coverage.forEach((m, i) => {
       // An Okta record names its org as the transform does (the origin), written however it was.
       const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : m;
+      // A record about another org (an edited org URL, a record copied from another snapshot)
+      // gates none of this org's files: kept as written, but said, so that a gap it records is
+      // not taken for one of this org.
+      if (c.provider === 'okta' && c.scope !== '*' && c.scope !== org) strayOkta.push(`$.coverage[${i}] (${c.capability}, ${shownOktaScope(c.scope)})`);
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
+    });
+    if (strayOkta.length > 0) {
+      const one = strayOkta.length === 1;
+      const more = strayOkta.length > 5 ? `, and ${strayOkta.length - 5} more` : '';
+      b.warn(
+        `manifest.json: ${strayOkta.length} Okta coverage record${one ? '' : 's'} name${one ? 's' : ''} no Okta org of this snapshot (${org ?? 'it has none'}) and appl${one ? 'ies' : 'y'} to nothing: ${strayOkta.slice(0, 5).join(', ')}${more}`,
+      );
     }
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
     return b.build();
   });
+}
+
+/**
+ * A coverage record's Okta scope for a warning: an org URL as such, anything else (a path, a
+ * query, user info pasted with the host may hold a token) not echoed.
+ */
+function shownOktaScope(scope: string): string {
+  return /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(scope) ? scope : 'a scope that is not an org URL (not shown)';
 }
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */

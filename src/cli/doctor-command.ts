@@ -39,7 +39,7 @@ export function registerDoctor(program: Command): void {
 }
 
 async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
-  const { entraOptionsFromEnv } = await import('../connectors/entra/client.js');
+  const { entraCredentialChoiceWarning, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
   const { checkEntra } = await import('../doctor/entra.js');
   try {
     const opts = entraOptionsFromEnv(process.env, {
@@ -49,6 +49,8 @@ async function entraReport(flags: DoctorFlags): Promise<ProviderReport> {
       graphUrl: flags.graphUrl,
       tokenEndpoint: flags.entraTokenEndpoint,
     });
+    const choice = entraCredentialChoiceWarning(process.env);
+    if (choice) process.stderr.write(`nhiscan: warning: ${choice}\n`);
     return await checkEntra(opts);
   } catch (e) {
     throw asInput(e);

@@ -96,7 +96,7 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     starts.push((signal) => collectAws({ ...opts, signal }));
   }
   if (flags.entra) {
-    const { collectEntra, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
+    const { collectEntra, entraCredentialChoiceWarning, entraOptionsFromEnv } = await import('../connectors/entra/client.js');
     const { normalizeAuthorityHost, resolveGraphOrigin } = await import('../connectors/entra/cloud.js');
     let opts;
     try {
@@ -105,6 +105,8 @@ export async function collectLiveResults(flags: LiveFlags, config?: NhiConfig): 
     } catch (e) {
       throw asInput(e);
     }
+    const choice = entraCredentialChoiceWarning(process.env);
+    if (choice) process.stderr.write(`nhiscan: warning: ${choice}\n`);
     const entra = opts;
     starts.push((signal) => collectEntra({ ...entra, progress, signal }).catch((e) => Promise.reject(asInput(e))));
   }

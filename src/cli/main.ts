@@ -6,7 +6,7 @@ import { registerExplain } from './explain-command.js';
 import { registerExtra } from './extra-commands.js';
 import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
-import { packageVersion } from './io.js';
+import { packageVersion, writeFailure } from './io.js';
 import { limitHeapGrowth } from './heap.js';
 import { CUT, cutLine, safeLines } from '../reporters/sanitize.js';
 
@@ -92,10 +92,13 @@ export async function main(argv: string[]): Promise<void> {
   // Any other write error (`> /dev/full`, a disk filling up) is the user's to fix, like a failing
   // `-o` file: one line and exit 2. Rethrown, it was a stack trace and exit 1, which CI reads as
   // "findings".
+  // The line is the one a failing `-o` file gets (writeFailure), with standard output in the
+  // file's place; the system's code and call are on its cause, for --debug.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`nhiscan: standard output: cannot write: ${cutLine(e.message.split('\n')[0], 500, 'error')}\n`);
-    if (argv.includes('--debug')) writeStack(e);
+    const failure = writeFailure(e, 'standard output');
+    process.stderr.write(`nhiscan: ${cutLine(failure.oneLine(), CUT.text, 'error')}\n`);
+    if (argv.includes('--debug')) writeStack(failure);
     process.exit(EXIT.USAGE);
   });
   const debug = argv.includes('--debug');

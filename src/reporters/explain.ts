@@ -86,14 +86,16 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   if (!privilege) workloadSection(out, i, c);
   out.push('', c.bold(privilege ? '2. What it grants' : '3. Delegated authority'));
   // A firm entry names the edge only; one that holds under a condition, or a trust no token passes
-  // today, says so with its reason, which states the condition or why, as a path hop does.
+  // today, says so with its reason, which states the condition or why, as a path hop does. One
+  // into a disabled object says that too, as the tier reason does.
   for (const p of card.privileges) {
     const condition = p.latent
       ? ` ${c.yellow('(latent, no token passes today:')} ${t(p.reason, 'reason')}${c.yellow(')')}`
       : p.conditional
         ? ` ${c.yellow('(conditional:')} ${t(p.reason, 'reason')}${c.yellow(')')}`
         : '';
-    out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}${condition}`);
+    const disabled = p.targetDisabled ? ` ${c.yellow('(target disabled: nothing passes into it until it is re-enabled)')}` : '';
+    out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}${condition}${disabled}`);
   }
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {

@@ -82,3 +82,45 @@ describe('explain: a trust no token passes today in the delegated authority list
     expect(renderExplain(open.card, false)).not.toMatch(/latent/);
   });
 });
+
+// An edge into a disabled object (a suspended Okta user, a disabled service principal) was listed
+// as a firm one, while the tier line above it said "only through ..., which is disabled": nothing
+// passes into such an object until it is re-enabled (analyze.ts, flowsInto). An edge that can
+// change the object (CAN_ESCALATE_TO: reset or reactivate it) still gives its rights, unmarked.
+const ZAPIER_OWNER = 'svc.zapier@northwind.example';
+
+/** The demo with the owner of the zapier-prod API token in `status`. */
+function ownerStatus(status: string): Snapshot {
+  const s = demoSnapshot();
+  const users = s.files['okta/users.json'] as Record<string, any>[];
+  users.find((u) => u.profile.login === ZAPIER_OWNER)!.status = status;
+  return s;
+}
+
+describe('explain: an edge into a disabled object in the delegated authority list', () => {
+  it('is marked target disabled in text and JSON, as the tier reason words it; near miss unmarked', () => {
+    const m = explain(scan(ownerStatus('SUSPENDED')), 'zapier-prod');
+    if (m.kind !== 'card') throw new Error('no card');
+    expect(m.card.identity.tierReasons[0]).toMatch(new RegExp(`only through ${ZAPIER_OWNER.replace(/\./g, '\\.')}, which is disabled`));
+    const owner = m.card.privileges.find((p) => p.name === ZAPIER_OWNER)!;
+    expect(owner).toMatchObject({ via: 'ACTS_AS', targetDisabled: true });
+    const text = renderExplain(m.card, false).replace(/\n +/g, ' ');
+    expect(text).toContain(` ${ZAPIER_OWNER} via ACTS_AS, hidden from access reviews (target disabled: nothing passes into it until it is re-enabled)`);
+    const active = explain(scan(ownerStatus('ACTIVE')), 'zapier-prod');
+    if (active.kind !== 'card') throw new Error('no card');
+    expect(Object.keys(active.card.privileges.find((p) => p.name === ZAPIER_OWNER)!)).not.toContain('targetDisabled');
+    expect(renderExplain(active.card, false)).not.toMatch(/target disabled/);
+  });
+
+  it('leaves an escalation into a disabled object unmarked: it can reactivate or reset it', () => {
+    // okta.users.manage (held by HR Sync Service) can reset or reactivate the SIEM service account.
+    const s = demoSnapshot();
+    const users = s.files['okta/users.json'] as Record<string, any>[];
+    users.find((u) => u.profile.login === 'svc.siem@northwind.example')!.status = 'SUSPENDED';
+    const m = explain(scan(s), 'okta:https://northwind.okta.example:scope:okta.users.manage');
+    if (m.kind !== 'card') throw new Error('no card');
+    const entry = m.card.privileges.find((p) => p.name === 'svc.siem@northwind.example')!;
+    expect(entry.via).toBe('CAN_ESCALATE_TO');
+    expect(Object.keys(entry)).not.toContain('targetDisabled');
+  });
+});

@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { allRules } from '../../rules/index.js';
+import { readSnapshotDir } from '../../src/cli/io.js';
 import { collectLiveResults, mergeResults, writeSnapshot } from '../../src/cli/live.js';
+import { scanSnapshot } from '../../src/scan.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { OKTA_CAPABILITIES } from '../../src/connectors/okta/coverage.js';
 import { collectOkta, OktaAuthError, OktaConfigError, OKTA_READ_SCOPES, SSWS_WARNING } from '../../src/connectors/okta/client.js';
@@ -413,6 +416,40 @@ describe('collectOkta against the fake org (SSWS)', () => {
       SAMPLE_RELEVANT_USERS.filter((u) => u !== '00uALICE01'),
     );
     expect((r.manifest.warnings as string[]).some((w) => w.includes('okta.apiTokens'))).toBe(true);
+  });
+
+  // The users whose roles and factors are read are picked from the user list (service accounts
+  // by convention, besides token owners and AWS app users), and the transform makes user nodes
+  // from it alone: with the list refused, a "collected" record for roles or factors would claim
+  // reads that never happened, or that no rule can use.
+  it('records okta.adminRoles and okta.factors as not collected, with a warning, when the user list fails', async () => {
+    const { f, clock } = await fake({ forbid: ['/api/v1/users'] });
+    const r = await collectOkta(ssws(f, clock));
+
+    expect(statusOf(r.coverage, 'okta.users')).toBe('missing-permission');
+    for (const cap of ['okta.adminRoles', 'okta.factors']) {
+      expect(r.coverage.find((c) => c.capability === cap)).toMatchObject({ status: 'not-collected', reason: expect.stringContaining('needs the user list (okta.users)') });
+    }
+    for (const file of ['okta/userRoles.json', 'okta/userFactors.json', 'okta/groupRoles.json']) expect(r.files[file]).toBeUndefined();
+    expect(f.state.requests.some((q) => q.template === '/api/v1/users/{id}/roles' || q.template === '/api/v1/users/{id}/factors' || q.template === '/api/v1/groups/{id}/roles')).toBe(false);
+    // The AWS link still reads the AWS app users' groups by user id.
+    expect(statusOf(r.coverage, 'okta.groups')).toBe('collected');
+    expect(Object.keys(r.files['okta/userGroups.json'] as object).length).toBeGreaterThan(0);
+    expect((r.manifest.warnings as string[]).filter((w) => w.includes('okta.adminRoles and okta.factors were not collected'))).toHaveLength(1);
+
+    // The scan keeps the records, and a rule that needs the roles answers unknown for every token.
+    const out = join(sandbox, `snapshot-no-users-${Date.now()}`);
+    writeSnapshot(out, mergeResults([r], new Date(clock.now())));
+    const scan = scanSnapshot(readSnapshotDir(out), { now: new Date(clock.now()), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0-test' });
+    for (const cap of ['okta.adminRoles', 'okta.factors']) {
+      expect(scan.report.coverage.find((c) => c.capability === cap)).toMatchObject({ status: 'not-collected', reason: expect.stringContaining('okta.users') });
+    }
+    const tokens = [...scan.graph.nodes.values()].filter((n) => n.type === 'okta-api-token');
+    expect(tokens).toHaveLength(2);
+    for (const t of tokens) {
+      expect(scan.unknownBySubject.get(t.id)).toContain('okta-api-token-admin-owner');
+      expect(scan.report.findings.some((x) => x.ruleId === 'okta-api-token-admin-owner' && x.subject.id === t.id)).toBe(false);
+    }
   });
 
   it('reads the org user types, and turns a 403 on them into missing-permission with a warning', async () => {

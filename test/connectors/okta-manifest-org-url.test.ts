@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from '../hardening/demo-copy.js';
@@ -50,6 +52,48 @@ describe('the Okta org URL of a hand-built manifest', () => {
     Object.assign(rec, { status: 'missing-permission', reason: 'not granted' });
     writeJsonFile(dir, 'manifest.json', m);
     expect(seen(dir).coverage).toContain(`${ORG} okta.apiTokens missing-permission`);
+  });
+
+  // A record about another org (an edited org URL, a record pasted from another snapshot) applies
+  // to nothing here: it stays in the coverage section as written, and one warning names it.
+  it('Okta coverage records whose scope is no org of the snapshot are kept and named in one warning', () => {
+    const dir = copyDemo(tmp.dir, `other-org-${n++}`);
+    const m = readJsonFile(dir, 'manifest.json');
+    const at = (cap: string) => m.coverage.findIndex((c: any) => c.provider === 'okta' && c.capability === cap);
+    const tokens = at('okta.apiTokens');
+    const factors = at('okta.factors');
+    Object.assign(m.coverage[tokens], { scope: 'other.okta.example', status: 'missing-permission', reason: 'not granted' });
+    m.coverage[factors].scope = 'https://elsewhere.okta.example/';
+    // A scope that is no org URL may hold what was pasted with it: named by its place only.
+    const groups = at('okta.groups');
+    m.coverage[groups].scope = 'https://northwind.okta.example/?token=00SECRETVALUE';
+    writeJsonFile(dir, 'manifest.json', m);
+    const r = scanSnapshotDir(dir).report;
+    const about = r.warnings.filter((w) => w.includes('no Okta org of this snapshot'));
+    expect(about).toEqual([
+      `manifest.json: 3 Okta coverage records name no Okta org of this snapshot (${ORG}) and apply to nothing: $.coverage[${tokens}] (okta.apiTokens, https://other.okta.example), $.coverage[${factors}] (okta.factors, https://elsewhere.okta.example), $.coverage[${groups}] (okta.groups, a scope that is not an org URL (not shown))`,
+    ]);
+    expect(about.join('')).not.toContain('SECRETVALUE');
+    expect(r.coverage.filter((c) => c.provider === 'okta' && c.scope !== ORG && !c.scope.includes('?')).map((c) => `${c.scope} ${c.capability} ${c.status}`).sort()).toEqual([
+      'https://elsewhere.okta.example okta.factors collected',
+      'https://other.okta.example okta.apiTokens missing-permission',
+    ]);
+    // The demo as collected has none.
+    expect(scanSnapshotDir(copyDemo(tmp.dir, `as-is-${n++}`)).report.warnings.filter((w) => w.includes('no Okta org'))).toEqual([]);
+  });
+
+  it('an Okta coverage record in a snapshot with no Okta org is named too', () => {
+    const dir = copyDemo(tmp.dir, `no-org-${n++}`);
+    const m = readJsonFile(dir, 'manifest.json');
+    delete m.providers.okta;
+    m.coverage = m.coverage.filter((c: any) => c.provider !== 'okta' || c.capability === 'okta.apps');
+    writeJsonFile(dir, 'manifest.json', m);
+    for (const f of readdirSync(join(dir, 'okta'))) rmSync(join(dir, 'okta', f));
+    const i = m.coverage.findIndex((c: any) => c.provider === 'okta');
+    const r = scanSnapshotDir(dir).report;
+    expect(r.warnings.filter((w) => w.includes('Okta coverage record'))).toEqual([
+      `manifest.json: 1 Okta coverage record names no Okta org of this snapshot (it has none) and applies to nothing: $.coverage[${i}] (okta.apps, ${ORG})`,
+    ]);
   });
 
   it.each([

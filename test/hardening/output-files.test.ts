@@ -38,14 +38,32 @@ describe.skipIf(!existsSync('/dev/full'))('standard output that fails on write',
     try {
       const r = run(args, fd);
       expect(r.status).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^nhiscan: standard output: cannot write: .*ENOSPC/)]);
+      // Worded as the same failure on an -o file is, with standard output in the file's place:
+      // the system's code and call (`ENOSPC: …, write`) are for --debug.
+      expect(r.stderr.trim().split('\n')).toEqual(['nhiscan: standard output: cannot write: no space left on device']);
+      const file = cli([...args, '-o', '/dev/full']);
+      expect(file.stderr.replace('/dev/full', 'standard output')).toBe(r.stderr);
     } finally {
       closeSync(fd);
     }
   });
 
-  it('a closed pipe (EPIPE) still ends quietly', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}" scan --demo --format json | head -c 10 >/dev/null`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  it('--debug adds the stack and the system error behind the line', () => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = run(['scan', '--demo', '--format', 'json', '--debug'], fd);
+      expect(r.status).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toBe('nhiscan: standard output: cannot write: no space left on device');
+      expect(r.stderr).toMatch(/\n\s+at /);
+      expect(r.stderr).toMatch(/caused by: Error: ENOSPC/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it.each([['scan --demo --format json'], ['scan --demo'], ['scan --demo --format sarif'], ['export --demo']])('a closed pipe (EPIPE) still ends quietly: %s | head', (line) => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}" ${line} | head -c 10 >/dev/null`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     expect(r.stderr).toBe('');
   });
 

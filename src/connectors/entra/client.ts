@@ -21,7 +21,7 @@ import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
 
 export type { EntraCollectOptions, EntraCredential } from './options.js';
-export { entraOptionsFromEnv, type EntraFlags } from './env.js';
+export { entraCredentialChoiceWarning, entraOptionsFromEnv, type EntraFlags } from './env.js';
 export { EntraAuthError, EntraConfigError } from './errors.js';
 
 type GraphObject = Record<string, unknown>;

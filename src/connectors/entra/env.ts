@@ -50,6 +50,27 @@ export function entraOptionsFromEnv(env: Env, flags: EntraFlags = {}): EntraColl
   };
 }
 
+/** The credential variables in the order azure-identity's EnvironmentCredential tries them. */
+const CREDENTIAL_VARIABLES = [
+  ['AZURE_CLIENT_SECRET', 'the client secret'],
+  ['AZURE_CLIENT_CERTIFICATE_PATH', 'the certificate'],
+  ['AZURE_FEDERATED_TOKEN_FILE', 'the federated token file'],
+] as const;
+
+/**
+ * One line when more than one Entra credential is set: the first wins (credentialFromEnv), and a
+ * certificate or federated token set up to replace a secret that was never unset would otherwise
+ * be passed over without a word. Names the variables only, never their values.
+ */
+export function entraCredentialChoiceWarning(env: Env): string | undefined {
+  const set = CREDENTIAL_VARIABLES.filter(([name]) => env[name]);
+  if (set.length < 2) return undefined;
+  const names = set.map(([name]) => name);
+  const listed = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const [used, what] = set[0];
+  return `${listed} are ${set.length === 2 ? 'both' : 'all'} set: ${what} (${used}) is used, as azure-identity orders them; unset the ${set.length === 2 ? 'one' : 'ones'} not meant`;
+}
+
 function credentialFromEnv(env: Env): EntraCredential {
   if (env.AZURE_CLIENT_SECRET) return { kind: 'secret', clientSecret: env.AZURE_CLIENT_SECRET };
   if (env.AZURE_CLIENT_CERTIFICATE_PATH) {

@@ -200,8 +200,21 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       }
       for (const id of awsIds ?? []) for (const uid of idsOf(assigned?.[id] ?? [])) relevant.add(uid);
       const userIds = [...relevant].sort();
-      progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
       const perUser = (sub: string): ParentCall[] => userIds.map((id) => ({ key: id, path: `/api/v1/users/${enc(id)}${sub}` }));
+      if (!userList) {
+        // Without the user list the service accounts among the users cannot be picked, and the
+        // transform makes user nodes from that list only: roles and factors read for the token
+        // owners and AWS app users alone would be a partial file under a "collected" record, and
+        // no rule could use them. They are not read; the AWS app users' groups still are (the
+        // AWS link reads them by user id).
+        const why = `needs the user list (okta.users), which was not read: the users whose roles and factors are read are picked from it`;
+        book.note('okta.adminRoles', 'not-collected', why);
+        book.note('okta.factors', 'not-collected', why);
+        warnings.push('The Okta user list was not read (okta.users), so the users whose admin roles and MFA factors matter (service accounts, API token owners) could not be picked: okta.adminRoles and okta.factors were not collected.');
+        progress(`okta: reading groups of ${userIds.length} users`);
+        return c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'));
+      }
+      progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
       const [, , groupsOfUsers] = await Promise.all([
         c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles')),
         c.perParent('okta.factors', 'okta/userFactors.json', perUser('/factors')),
@@ -212,7 +225,10 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
 
     // Group admin roles only for groups that reach a relevant user or an AWS app: one call per
     // group in a large org would dominate the run.
-    const groupRoles = Promise.all([userGroups, awsApps, appGroups]).then(async ([ofUsers, awsIds, assigned]) => {
+    const groupRoles = Promise.all([userGroups, awsApps, appGroups, users]).then(async ([ofUsers, awsIds, assigned, userList]) => {
+      // okta.adminRoles is already not collected without the user list (above): group roles read
+      // now would be ignored by the scan.
+      if (!userList) return;
       const groupIds = new Set<string>();
       for (const gs of Object.values(ofUsers ?? {})) for (const g of idsOf(gs)) groupIds.add(g);
       for (const id of awsIds ?? []) for (const g of idsOf(assigned?.[id] ?? [])) groupIds.add(g);

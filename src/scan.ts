@@ -89,7 +89,7 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     }
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
-    return b.build();
+    return b.finish();
   });
 }
 

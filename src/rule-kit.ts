@@ -188,8 +188,13 @@ export function sources(graph: Graph, node: NodeRef, type: Parameters<Graph['in'
  */
 export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
   const all = graph.sources(node, 'OWNS');
-  // Almost always one or two owners: a scan of the earlier ones beats a set per subject.
-  return all.filter((o, i) => all.findIndex((p) => p.id === o.id) === i);
+  // Almost always one or two owners, none twice: then the graph's own (frozen) list is the answer.
+  // A filtered copy per call was most of this function's time (three rules ask it of each of
+  // 31,000 subjects on the 100k estate). A scan of the earlier ones beats a set per subject.
+  for (let i = 1; i < all.length; i++) {
+    for (let j = 0; j < i; j++) if (all[j].id === all[i].id) return all.filter((o, k) => all.findIndex((p) => p.id === o.id) === k);
+  }
+  return all;
 }
 
 /**

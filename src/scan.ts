@@ -103,7 +103,7 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
       );
     }
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
-    return b.build();
+    return b.finish();
   });
 }
 

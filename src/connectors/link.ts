@@ -79,7 +79,11 @@ export function linkProviders(b: GraphBuilder): void {
   /** The SPs holding an app-role assignment to a resource SP, by `tenant|resource object id`; one pass over the edges. */
   const assigneesIndex = (): Map<string, Set<GraphNode>> => {
     if (assigned) return assigned;
-    assigned = new Map();
+    const byKey = new Map<string, Set<GraphNode>>();
+    // Per tenant and resource id as written, the set of its lower-cased key: about 88,000
+    // assignments name some 1,450 resources on the 100k estate, and a key string made, lower-cased
+    // and hashed per assignment was half of this pass (~100 -> ~45 ms, measured alone).
+    const byWritten = new Map<string, Map<string, Set<GraphNode>>>();
     const edges = b.edgeList();
     for (let i = 0; i < edges.length; i++) {
       const g = edges[i];
@@ -87,10 +91,18 @@ export function linkProviders(b: GraphBuilder): void {
       if (typeof resourceId !== 'string') continue;
       const holder = b.getNode(g.from);
       if (!holder || holder.provider !== 'entra' || !CALLER_TYPES.has(holder.type) || b.getNode(g.to)?.type !== 'entra-app-role') continue;
-      const key = `${holder.scope}|${resourceId}`.toLowerCase();
-      (assigned.get(key) ?? assigned.set(key, new Set()).get(key)!).add(holder);
+      let inTenant = byWritten.get(holder.scope);
+      if (inTenant === undefined) byWritten.set(holder.scope, (inTenant = new Map()));
+      let holders = inTenant.get(resourceId);
+      if (holders === undefined) {
+        const key = `${holder.scope}|${resourceId}`.toLowerCase();
+        holders = byKey.get(key);
+        if (holders === undefined) byKey.set(key, (holders = new Set()));
+        inTenant.set(resourceId, holders);
+      }
+      holders.add(holder);
     }
-    return assigned;
+    return (assigned = byKey);
   };
   const assignmentsRead = new Map<string, boolean>();
   /** Whether a tenant's app-role assignments were read (the last coverage record of the capability). */

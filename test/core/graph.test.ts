@@ -54,6 +54,48 @@ describe('GraphBuilder', () => {
   });
 });
 
+describe('GraphBuilder.finish', () => {
+  /** The same small estate twice: ids named by edges before their nodes, a dangling end, merged nodes. */
+  function fill(b: GraphBuilder): void {
+    b.addEdge(edge('early', 'late', 'OWNS'));
+    b.addEdge(edge('late', 'ghost', 'GRANTED'));
+    b.addNode(node('early'));
+    b.addNode(node('middle'));
+    b.addNode(node('late'));
+    b.addNode(node('middle', { name: 'merged' }));
+    b.addEdge(edge('middle', 'late', 'CAN_ASSUME'));
+  }
+
+  it('gives the graph build() gives, its lookups by id through the builder\'s own table', () => {
+    const a = new GraphBuilder();
+    fill(a);
+    const built = a.build();
+    const b = new GraphBuilder();
+    fill(b);
+    const finished = b.finish();
+    for (const id of ['early', 'middle', 'late', 'ghost', 'nothing']) {
+      expect(finished.node(id)).toEqual(built.node(id));
+      expect(finished.node(id) === undefined ? -1 : finished.indexOf(finished.node(id)!)).toBe(built.node(id) === undefined ? -1 : built.indexOf(built.node(id)!));
+      expect(finished.out(id)).toEqual(built.out(id));
+      expect(finished.in(id)).toEqual(built.in(id));
+    }
+    // An id only an edge named (no node) is no node of the graph, as in build()'s own table.
+    expect(finished.node('ghost')).toBeUndefined();
+    expect([...finished.nodes.keys()]).toEqual(['early', 'middle', 'late']);
+    expect(finished.warnings).toEqual(built.warnings);
+  });
+
+  it('leaves a builder that takes no more nodes or edges', () => {
+    const b = new GraphBuilder();
+    fill(b);
+    const g = b.finish();
+    expect(() => b.addNode(node('later'))).toThrow(/after finish/);
+    expect(() => b.addEdge(edge('early', 'middle', 'OWNS'))).toThrow(/after finish/);
+    expect(g.node('later')).toBeUndefined();
+    expect(g.edgeCount).toBe(2);
+  });
+});
+
 describe('Graph lookups by node object', () => {
   const build = (ids: string[], edges: [string, string, Parameters<typeof edge>[2]][]) => {
     const b = new GraphBuilder();

@@ -81,7 +81,8 @@ export interface ClientSettings {
  * that lasts is outlasted rather than given up on after a few short waits. Once the account
  * throttles, the client paces its sends at a rate it learns from the send times of its throttled
  * and successful requests (SendPacer in paced-retry.ts) and speeds up again with every success.
- * Other retryable errors (5xx, timeouts)
+ * In a run of several accounts the IAM clients also share one quota (SharedQuota in
+ * paced-retry.ts; see makeIamClient). Other retryable errors (5xx, timeouts)
  * end after `maxAttempts` attempts. Each client also holds a retry quota (the SDK's 500 tokens, 5
  * per throttled retry, refilled by successes): a client whose calls keep failing stops retrying.
  *

@@ -10,7 +10,7 @@ import type { RetryErrorInfo } from '@smithy/types';
 import { collectAws } from '../../src/connectors/aws/client.js';
 import { newRequestStats } from '../../src/connectors/aws/request-stats.js';
 import { requestSignals } from '../../src/connectors/abort.js';
-import { PacedRetryStrategy, PacedRetryToken } from '../../src/connectors/aws/paced-retry.js';
+import { PacedRetryStrategy, PacedRetryToken, SharedQuota } from '../../src/connectors/aws/paced-retry.js';
 import { makeIamClient, makeRolesAnywhereClient, makeStsClient, type ClientSettings } from '../../src/connectors/aws/sdk-clients.js';
 import { buildAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
@@ -32,6 +32,26 @@ afterEach(async () => {
 });
 
 describe('the default AWS retry strategy', () => {
+  it("shares a run's IAM quota between the IAM clients of its accounts: a client held for the first is let go when that one is closed", async () => {
+    const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, stats: newRequestStats(), iamQuota: new SharedQuota() };
+    const credentials = { accessKeyId: KEY, secretAccessKey: SECRET };
+    const first = makeIamClient(settings, credentials);
+    const second = makeIamClient(settings, credentials);
+    const sts = makeStsClient(settings, credentials);
+    const strategy = async (client: { config: { retryStrategy: () => Promise<unknown> } }) => (await client.config.retryStrategy()) as PacedRetryStrategy;
+    let held = true;
+    const waiting = (await strategy(second)).acquireInitialRetryToken('').then(() => (held = false));
+    // STS is another service's quota: its client does not wait.
+    await (await strategy(sts)).acquireInitialRetryToken('');
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(held).toBe(true);
+    first.destroy();
+    await waiting;
+    expect(held).toBe(false);
+    second.destroy();
+    sts.destroy();
+  });
+
   it('is what every client gets when no strategy is passed, each its own, with the configured attempts and budget', async () => {
     const settings: ClientSettings = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 4, throttleBudgetMs: 300, stats: newRequestStats() };
     const credentials = { accessKeyId: KEY, secretAccessKey: SECRET };
@@ -155,5 +175,28 @@ describe('collectAws with the default retry strategy', () => {
     expect(unpaced.fake.totalRequests() - unpaced.fake.throttled()).toBe(baseline.fake.totalRequests());
     const counts = `throttled answers: paced ${paced.fake.throttled()}, unpaced ${unpaced.fake.throttled()}`;
     expect(paced.fake.throttled() * 2, counts).toBeLessThan(unpaced.fake.throttled());
+  });
+
+  it('collects every account of a run under a lasting quota with the accounts sharing what the first one learns, the same files as unthrottled', async () => {
+    // Four accounts side by side: the first leads and the others wait for it (SharedQuota), so a
+    // hold that never ended would hang here; each account has its own bucket, as IAM has.
+    vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    const ids = [MAIN, '222233334444', '333344445555', '444455556666'];
+    const collect = async (fakeOptions: Partial<FakeAwsOptions>) => {
+      const fake = await startFakeAws({
+        accounts: ids.map((id) => buildAccount(id, { users: 12, roles: 10, groups: 2, policies: 3 })),
+        credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+        pageSize: 3,
+        ...fakeOptions,
+      });
+      fakes.push(fake);
+      const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, assumeRoleName: 'nhiscan-readonly', accounts: ids });
+      return { fake, result };
+    };
+    const baseline = await collect({});
+    const quota = await collect({ iamRateLimit: { perSecond: 20, burst: 2 } });
+    expect(quota.result.files).toEqual(baseline.result.files);
+    expect(quota.result.coverage.every((c) => c.status === 'collected')).toBe(true);
+    expect(quota.fake.totalRequests() - quota.fake.throttled()).toBe(baseline.fake.totalRequests());
   });
 });

@@ -3,6 +3,7 @@ import { requestSignals, waitUntilStopped } from '../abort.js';
 import type { CollectResult, CoverageRecord, CoverageStatus, ProgressFn } from '../../snapshot/types.js';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount, readOrganizationAccounts, type AccountRef } from './accounts.js';
 import { readAuthorizationDetails } from './authorization-details.js';
+import { SharedQuota, sendsFirst } from './paced-retry.js';
 import { mapBounded } from './bounded-map.js';
 import { readCredentialReport } from './credential-report.js';
 import { readOidcProviders, readSamlProviders } from './federation.js';
@@ -145,8 +146,10 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
   const say = (message: string): void => ctx.progress(`aws ${label()}: ${message}`);
   try {
     const [details, report, oidc, saml, anywhere, sessions] = await Promise.all([
+      // Its pages follow each other and bound the account's time: while the client starts slowly
+      // (a run of several accounts), they go ahead of the other reads.
       attempt('GetAccountAuthorizationDetails', ctx, () =>
-        readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`), ctx.maxPages),
+        sendsFirst(() => readAuthorizationDetails(iam, stats, (page, items) => say(`authorization details page ${page} (${items} items)`), ctx.maxPages)),
       ),
       attempt('GenerateCredentialReport', ctx, () =>
         readCredentialReport(iam, { maxPolls: ctx.polls, delayMs: ctx.pollDelayMs, sleep: ctx.sleep }),
@@ -305,6 +308,9 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
 
     const roleName = opts.assumeRoleName;
     const session = sessionName((opts.now ?? (() => new Date()))());
+    // IAM's quota is the same in every account of a partition: what the first account learns of it,
+    // the others start from (SharedQuota in paced-retry.ts).
+    if (refs.length > 1) ctx.settings.iamQuota = new SharedQuota();
     const results = await mapBounded(refs, clampConcurrency(opts.concurrency), async (ref): Promise<AccountResult> => {
       if (!roleName) return collectAccount(ref.accountId, base, ctx);
       const roleArn = `arn:${partitionOf(region)}:iam::${ref.accountId}:role/${roleName}`;

@@ -13,6 +13,7 @@
  * waited `throttleBudgetMs` in all, and the pacer keeps the account's other calls from using up
  * the quota meanwhile.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
 
 /** Tunables of PacedRetryStrategy; every field has a default (see DEFAULTS). */
@@ -54,6 +55,10 @@ export interface PacedRetryOptions {
    * retried once it is spent. Doctor's overall allowance for one provider's check. Default none.
    */
   sharedThrottleBudget?: { leftMs(): number; spend(ms: number): void };
+  /** Whether a client starts with two requests in flight until it knows more (see SendPacer). Default true. */
+  slowStart?: boolean;
+  /** What the run's clients of the same service learn of its quota, shared between accounts (see SharedQuota). Default none. */
+  sharedQuota?: SharedQuota;
 }
 
 const DEFAULTS = { throttleBudgetMs: 30_000, maxThrottledAttempts: 50, baseDelayMs: 100, throttleBaseDelayMs: 25, maxDelayMs: 20_000 } as const;
@@ -71,6 +76,21 @@ export interface SendMark {
   at: number;
   /** The pacer's decision count at the send: a throttle of an attempt sent before the latest decision says nothing about the current rate. */
   decision: number;
+  /** Whether it took one of the slow start's places in flight, which its answer gives back. */
+  windowed?: boolean;
+  /** Set once its answer gave its place back. */
+  answered?: boolean;
+}
+
+const firstInLine = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `read` with its sends ahead of the client's others while the slow start holds them (see
+ * SendPacer): for a chain of pages that must follow each other, whose length bounds the
+ * collection's time, while the other reads can fill the place beside it.
+ */
+export function sendsFirst<T>(read: () => Promise<T>): Promise<T> {
+  return firstInLine.run(true, read);
 }
 
 /** One call's retry state. The strategy waits itself, so the SDK's own delay is always 0. */
@@ -100,6 +120,105 @@ export class PacedRetryToken implements StandardRetryToken {
   getRetryCost(): number | undefined {
     return this.cost;
   }
+}
+
+/**
+ * What the clients of one run learn about one service's quota, shared between its accounts. IAM
+ * throttles each account on its own, but the quota is the same service quota in every account of
+ * a partition, so what one account's pacer learns is a good start for the others: without it, each
+ * account of a run pays for finding the quota itself, most of it at its start, when its reads go
+ * out side by side against a burst it cannot know (bench/README.md, "Slow start and one quota per
+ * run (nineteenth session)").
+ *
+ * The first client to join leads; the others hold their sends until it has shown what the quota is
+ * like:
+ * - LEAD_SUCCESSES successes in a row with no throttle (no quota in sight, or one that passed):
+ *   they start as the lead did, unpaced unless it paces;
+ * - a rate the account let through since its first throttle, resting on two successes or more over
+ *   half a second or more (SendPacer.throughRate): they start paced under it, under the lead's own
+ *   rate and under 0.8 of the lowest bound any client measured, and climb no higher than that
+ *   bound allows (cap), so that none of them pays again for what the lead found;
+ * - or the lead's end (its reads are done or its client is closed).
+ * Once the lead's first throttle has shown the burst its account let through, each held client
+ * sends that many at once (its own account's bucket is as full), and while it waits its bucket
+ * fills again. A run of one account has no one to hold and pays nothing; a run of several
+ * unthrottled accounts pays the lead's first few round trips.
+ */
+export class SharedQuota {
+  /** Successes in a row, with no throttle since, after which the lead lets the others start. */
+  static readonly LEAD_SUCCESSES = 6;
+  private lead: SendPacer | undefined;
+  private open = false;
+  private readonly held: Array<() => void> = [];
+  private learned: Learned | undefined;
+  private lowest = Infinity;
+  private firstBurst: number | undefined;
+
+  /** Whether `pacer` leads: the first to join, while the others are still held. */
+  join(pacer: SendPacer): boolean {
+    if (this.lead !== undefined || this.open) return false;
+    this.lead = pacer;
+    return true;
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Resolves once the others may send, or once the lead has measured its burst. */
+  whenChanged(): Promise<void> {
+    return this.open ? Promise.resolve() : new Promise((resolve) => this.held.push(resolve));
+  }
+
+  /** The burst the lead's account let through at its start, once a throttle ended it: each held client may send as many. */
+  burst(): number | undefined {
+    return this.firstBurst;
+  }
+
+  /** The lead's first throttle ended its burst of `burst` successes. */
+  burstSeen(from: SendPacer, burst: number): void {
+    if (from !== this.lead || this.firstBurst !== undefined || this.open) return;
+    this.firstBurst = burst;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+
+  /** How fast a client that started from the run's rate may go: 0.8 of the lowest bound on the quota any client measured (Infinity while none has). */
+  cap(): number {
+    return SendPacer.CAP_UNDER * this.lowest;
+  }
+
+  /** A client measured a bound on the quota it can vouch for (see SendPacer.throttled). */
+  measured(bound: number): void {
+    this.lowest = Math.min(this.lowest, bound);
+  }
+
+  /** The latest rate any client of the run learned, for a client that starts now. */
+  known(): Learned | undefined {
+    return this.learned;
+  }
+
+  /** A client learned a rate: clients that start later start from it. From the lead, it also lets the others start. */
+  remember(from: SendPacer, learned: Learned): void {
+    this.learned = learned;
+    if (from === this.lead) this.openUp();
+  }
+
+  /** The lead has seen enough (or is done): the held clients go on. */
+  release(from: SendPacer): void {
+    if (from === this.lead) this.openUp();
+  }
+
+  private openUp(): void {
+    if (this.open) return;
+    this.open = true;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+}
+
+/** A rate to start from, and the burst the account that learned it let through at its start. */
+export interface Learned {
+  rate: number;
+  burst: number;
 }
 
 /**
@@ -134,6 +253,13 @@ export class PacedRetryToken implements StandardRetryToken {
  * - Sends take turns one at a time, each turn set when the one before it has gone, at the rate of
  *   that moment: a cut delays the sends already waiting too (the previous pacer kept the turns it
  *   had handed out, so a cut took effect only after them).
+ * - With `slowStart` (the IAM clients of a run of several accounts), a client starts with
+ *   SLOW_START_WINDOW requests in flight, not all its reads at once, until SLOW_START_SUCCESSES
+ *   successes in a row or a rate of its own: against an unknown burst, the reads sent side by side
+ *   past it are all throttled. Sends of `sendsFirst` (the authorization-details chain, whose pages
+ *   follow each other and bound the account's time) take a free place before the others.
+ * - With a `quota` (SharedQuota), the run's first client leads and the others start from what it
+ *   learned; see there.
  */
 export class SendPacer {
   static readonly WINDOW_MS = 1000;
@@ -152,11 +278,19 @@ export class SendPacer {
   static readonly DECREASE = 0.7;
   /** How far under a measured rate (or its bound) the pacer sends. */
   static readonly UNDER = 0.9;
+  /** How close to the lowest bound a run's accounts measured the others may go. */
+  static readonly CAP_UNDER = 0.8;
   /** How close to a trusted bound the climb may go. */
   static readonly CEILING = 0.8;
   static readonly INCREASE = 1.1;
   /** The climb per success past the ceiling. */
   static readonly CREEP = 1.02;
+  /** The successes after the first throttle that throughRate counts (the first few are what another account starts from). */
+  static readonly THROUGH_SAMPLE = 8;
+  /** Requests a client has in flight at its start, before it knows anything of the quota. */
+  static readonly SLOW_START_WINDOW = 2;
+  /** Successes with no throttle that end the slow start. */
+  static readonly SLOW_START_SUCCESSES = 6;
 
   /** Requests a second; undefined while not pacing. */
   private rate: number | undefined;
@@ -173,15 +307,48 @@ export class SendPacer {
   private readonly throttledAt: number[] = [];
   /** Where the fast climb stops (0.8 of a trusted bound); Infinity while there is none. */
   private ceiling = Infinity;
+  /** The lowest bound measured since the episode began, trusted or not: what a client starting from this one's rate stays under. */
+  private bound = Infinity;
   /** The throttled call retrying while no rate is set, until an answer to it (or to a later send) comes. */
   private probe: { sentAt: number; answered: Promise<void>; release: () => void } | undefined;
   /** The last send waiting for its turn, while any is. */
   private queue: Promise<void> | undefined;
+  /** Whether this client leads its run's quota (see SharedQuota), and whether it is still held back by the lead. */
+  private readonly leads: boolean;
+  private held: boolean;
+  /** Whether the rate was taken from another account's: the climb then stops at the run's cap. */
+  private adopted = false;
+  /** Sends made from the burst while held, and when the latest went. */
+  private earlySent = 0;
+  private earlyAt: number | undefined;
+  /** Sends that go at once, whatever the rate: the burst a client adopting a run's rate still has. */
+  private credit = 0;
+  /** Successes since the latest throttle. */
+  private streak = 0;
+  /** Send time of the first throttled request, and the send times of the successes sent up to a little after it. */
+  private firstThrottleAt: number | undefined;
+  private readonly earlySends: number[] = [];
+  /** How long the first success took, send to answer. */
+  private roundTrip: number | undefined;
+  /** Send times of the successes sent after the first throttled request, the first few (see throughRate). */
+  private readonly throughSince: number[] = [];
+  /** The slow start's places in flight, until the first throttle or SLOW_START_SUCCESSES successes; undefined once it is over. */
+  private window: number | undefined;
+  private inFlight = 0;
+  /** Sends waiting for a place in flight; those of `sendsFirst` go ahead of the others. */
+  private readonly waiting: Array<{ first: boolean; go: () => void }> = [];
+  private readonly quota: SharedQuota | undefined;
 
   constructor(
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
+    options: { quota?: SharedQuota; slowStart?: boolean } = {},
+  ) {
+    this.quota = options.quota;
+    this.leads = this.quota?.join(this) ?? false;
+    this.held = this.quota !== undefined && !this.leads && !this.quota.isOpen();
+    if (options.slowStart) this.window = SendPacer.SLOW_START_WINDOW;
+  }
 
   /** The current send rate in requests a second, or undefined while sends are not paced. */
   currentRate(): number | undefined {
@@ -194,8 +361,40 @@ export class SendPacer {
    */
   async turn(afterThrottle = false): Promise<{ waited: number; sent: SendMark }> {
     const start = this.now();
-    this.firstSeen ??= start;
     let held = false;
+    let early = false;
+    while (this.held) {
+      held = true;
+      // The account's own burst goes as soon as the lead has measured its own: the same quota, and
+      // while this client waits, its bucket fills up again.
+      const burst = this.quota!.burst();
+      if (burst !== undefined && this.earlySent < burst) {
+        this.earlySent++;
+        this.earlyAt = this.now();
+        early = true;
+        break;
+      }
+      await this.quota!.whenChanged();
+      if (this.quota!.isOpen() && this.held) this.adopt();
+    }
+    if (early) {
+      const at = this.now();
+      return { waited: at - start, sent: { at, decision: this.decision } };
+    }
+    this.firstSeen ??= this.now();
+    let windowed = false;
+    if (this.window !== undefined && this.inFlight >= this.window) {
+      held = true;
+      const first = firstInLine.getStore() === true;
+      await new Promise<void>((go) => {
+        const at = first ? this.waiting.findIndex((w) => !w.first) : -1;
+        this.waiting.splice(at < 0 ? this.waiting.length : at, 0, { first, go });
+      });
+    }
+    if (this.window !== undefined) {
+      this.inFlight++;
+      windowed = true;
+    }
     if (afterThrottle && this.rate === undefined && this.anchor !== undefined) {
       // One throttled call retries at a time (see the class comment). The wait ends: every attempt
       // ends in recordSuccess or refreshRetryTokenForRetry, which release the probe, but for a call
@@ -212,7 +411,7 @@ export class SendPacer {
     }
     if (this.rate === undefined && this.queue === undefined) {
       const at = this.now();
-      return { waited: held ? at - start : 0, sent: { at, decision: this.decision } };
+      return { waited: held ? at - start : 0, sent: { at, decision: this.decision, ...(windowed ? { windowed } : {}) } };
     }
     // One send at a time takes its turn, and each turn is set when the one before it has gone, at
     // the rate of that moment: a cut while sends wait delays all of them, not only those that
@@ -223,10 +422,11 @@ export class SendPacer {
     this.queue = mine;
     try {
       await previous;
-      for (let now = this.now(); this.rate !== undefined && now < this.nextSendAt; now = this.now()) await this.sleep(this.nextSendAt - now);
+      if (this.credit > 0 && this.rate !== undefined) this.credit--;
+      else for (let now = this.now(); this.rate !== undefined && now < this.nextSendAt; now = this.now()) await this.sleep(this.nextSendAt - now);
       const at = this.now();
       if (this.rate !== undefined) this.nextSendAt = at + 1000 / this.rate;
-      return { waited: at - start, sent: { at, decision: this.decision } };
+      return { waited: at - start, sent: { at, decision: this.decision, ...(windowed ? { windowed } : {}) } };
     } finally {
       if (this.queue === mine) this.queue = undefined;
       release();
@@ -238,6 +438,22 @@ export class SendPacer {
     this.answered(sent);
     const now = this.now();
     this.firstSeen ??= now;
+    this.streak++;
+    if (sent) this.roundTrip ??= now - sent.at;
+    if (this.streak >= SendPacer.SLOW_START_SUCCESSES) this.endSlowStart();
+    if (sent && (this.firstThrottleAt === undefined || sent.at <= this.firstThrottleAt)) {
+      // Until the first throttle only the last second's are kept: the burst is counted from a quarter second of them.
+      if (this.firstThrottleAt === undefined && this.earlySends.length > 0 && this.earlySends[0] <= now - SendPacer.WINDOW_MS) {
+        const kept = this.earlySends.filter((t) => t > now - SendPacer.WINDOW_MS);
+        this.earlySends.length = 0;
+        this.earlySends.push(...kept);
+      }
+      this.earlySends.push(sent.at);
+    }
+    // The lead has shown enough (see SharedQuota): no quota in sight, or one that passed, or what
+    // its account lets through.
+    if (sent && this.firstThrottleAt !== undefined && sent.at > this.firstThrottleAt && this.throughSince.length < SendPacer.THROUGH_SAMPLE) this.throughSince.push(sent.at);
+    if (this.leads && (this.streak >= SharedQuota.LEAD_SUCCESSES || this.throughRate() !== undefined)) this.letOthersGo();
     this.recent.push(now);
     this.forgetBefore(now - SendPacer.WINDOW_MS);
     if (this.rate === undefined) {
@@ -250,7 +466,10 @@ export class SendPacer {
       return;
     }
     if (sent && this.anchor !== undefined && sent.at > this.anchor) this.sinceAnchor.push(sent.at);
-    this.rate = this.rate < this.ceiling ? Math.min(this.ceiling, this.rate * SendPacer.INCREASE) : this.rate * SendPacer.CREEP;
+    // Started from another account's rate: no faster than what the run's accounts measured allows
+    // (the same quota, so its own throttles would only cost requests to find it again).
+    if (this.adopted && this.quota) this.rate = Math.min(this.rate * SendPacer.INCREASE, this.quota.cap());
+    else this.rate = this.rate < this.ceiling ? Math.min(this.ceiling, this.rate * SendPacer.INCREASE) : this.rate * SendPacer.CREEP;
     if (this.rate > SendPacer.MAX_PACED_RATE) this.stopPacing();
   }
 
@@ -261,12 +480,20 @@ export class SendPacer {
     this.firstSeen ??= now;
     this.forgetBefore(now - SendPacer.WINDOW_MS);
     const at = sent?.at ?? now;
+    this.streak = 0;
+    if (this.firstThrottleAt === undefined) {
+      this.firstThrottleAt = at;
+      if (this.leads) this.quota?.burstSeen(this, this.burstBefore(at));
+    }
     // Sent before the latest decision: that decision has answered for it already.
     if (sent && sent.decision < this.decision) return;
     const span = Math.min(SendPacer.WINDOW_MS, Math.max(SendPacer.MIN_SPAN_MS, now - this.firstSeen));
     if (this.anchor === undefined) {
       this.startMeasuring(at);
-      if (this.recent.length >= 2) this.decide(now, SendPacer.UNDER * ((this.recent.length * 1000) / span));
+      const recentRate = (this.recent.length * 1000) / span;
+      // Paced at a rate another account learned: that account's quota was this one's, so the cut is a small one.
+      if (this.rate !== undefined) this.decide(now, Math.max(this.rate * SendPacer.DECREASE, Math.min(this.rate, SendPacer.UNDER * recentRate)));
+      else if (this.recent.length >= 2) this.decide(now, SendPacer.UNDER * recentRate);
       else this.decision++;
       return;
     }
@@ -285,15 +512,114 @@ export class SendPacer {
     this.dropBefore(from);
     const measured = (n * 1000) / Math.max(spanMs, SendPacer.MIN_SPAN_MS);
     const upper = spanMs > 0 ? ((n + 1) * 1000) / spanMs : Infinity;
+    if (spanMs >= SendPacer.MIN_SPAN_MS) {
+      this.bound = Math.min(this.bound, upper);
+      // For the run, only a bound with a success in it: with none, it rests on two send times alone,
+      // and a few milliseconds of difference in when they arrived move it by the quota's whole size.
+      if (this.quota && n >= 1 && this.bucketStayedLow(from, at, upper)) this.quota.measured(upper);
+    }
     // Not paced yet (the first throttle had too little to measure): the last second's successes, one more counted.
     const current = this.rate ?? ((this.recent.length + 1) * 1000) / span;
     this.decide(now, Math.min(current, SendPacer.UNDER * upper, Math.max(current * SendPacer.DECREASE, SendPacer.UNDER * measured)));
-    if (spanMs >= SendPacer.TRUSTED_SPAN_MS && n >= SendPacer.TRUSTED_SUCCESSES) this.ceiling = SendPacer.CEILING * upper;
+    if (spanMs >= SendPacer.TRUSTED_SPAN_MS && n >= SendPacer.TRUSTED_SUCCESSES) {
+      this.ceiling = SendPacer.CEILING * upper;
+      this.quota?.remember(this, this.learned()!);
+    }
     if (spanMs >= SendPacer.MAX_SPAN_MS) this.startMeasuring(at);
+  }
+
+  private endSlowStart(): void {
+    if (this.window === undefined) return;
+    this.window = undefined;
+    for (const w of this.waiting.splice(0)) w.go();
+  }
+
+  /** A place in flight came free: the next send waiting for one takes it. */
+  private nextInLine(): void {
+    if (this.window === undefined || this.inFlight >= this.window) return;
+    this.waiting.shift()?.go();
+  }
+
+  /**
+   * Whether the account's bucket cannot have filled up between the throttled sends at `from` and
+   * `at`: no gap between this client's sends there was long enough for the quota, were it `upper`,
+   * to refill the burst. A bucket that filled wasted refill, and the bound then undercounts the quota
+   * (with a burst of one, a client pacing a little under the quota does that at every send): such a
+   * bound is fine for this client's own pacing, which climbs past it, but not as a cap for the run.
+   */
+  private bucketStayedLow(from: number, at: number, upper: number): boolean {
+    const burst = this.burstBefore(this.firstThrottleAt ?? at);
+    const sends = [from, ...this.sinceAnchor.filter((t) => t > from && t < at), ...this.throttledAt.filter((t) => t > from && t < at), at].sort((a, b) => a - b);
+    for (let i = 1; i < sends.length; i++) if (((sends[i] - sends[i - 1]) * upper) / 1000 >= burst) return false;
+    return true;
+  }
+
+  /** The client is done (its reads ended, or it was closed): clients its run held for it go on. */
+  close(): void {
+    if (this.leads) this.letOthersGo();
+  }
+
+  /** What this client knows of the quota, for others to start from: undefined while it does not pace. */
+  private learned(): Learned | undefined {
+    if (this.rate === undefined) return undefined;
+    const burst = this.burstBefore(this.firstThrottleAt ?? this.now());
+    // Another account starts under what this one let through and under its bounds: each throttle
+    // there would cost a request, while a rate a little low costs only a few successes' climb.
+    const rate = Math.min(this.rate, this.quota?.cap() ?? Infinity, SendPacer.UNDER * (this.throughRate() ?? Infinity), SendPacer.UNDER * this.bound);
+    return { rate, burst };
+  }
+
+  /**
+   * The rate at which the account let requests through since its first throttle, once that rests on
+   * TRUSTED_SUCCESSES successes over TRUSTED_SPAN_MS or more: the quota's refill, give or take the
+   * tokens left at the throttle (under one), or the client's own rate if it sent slower.
+   */
+  private throughRate(): number | undefined {
+    const first = this.firstThrottleAt;
+    if (first === undefined || this.throughSince.length < SendPacer.TRUSTED_SUCCESSES) return undefined;
+    const span = Math.max(...this.throughSince) - first;
+    return span >= SendPacer.TRUSTED_SPAN_MS ? (this.throughSince.length * 1000) / span : undefined;
+  }
+
+  /**
+   * The burst: the successes sent up to the first throttled send, within a round trip and a half
+   * of it (at least a quarter second): a client sends its first reads side by side, and successes
+   * much earlier were let through by the refill.
+   */
+  private burstBefore(first: number): number {
+    const reach = Math.max(SendPacer.MIN_SPAN_MS, 1.5 * (this.roundTrip ?? 0));
+    return Math.max(1, this.earlySends.filter((t) => t > first - reach && t <= first).length);
+  }
+
+  private letOthersGo(): void {
+    const learned = this.learned();
+    if (learned) this.quota?.remember(this, learned);
+    else this.quota?.release(this);
+  }
+
+  /** A held client starts: paced at the run's trusted rate if there is one, its account's burst sent at once. */
+  private adopt(): void {
+    this.held = false;
+    // The lead's start has shown what the slow start would find out.
+    this.endSlowStart();
+    const known = this.quota?.known();
+    if (!known || this.rate !== undefined) return;
+    this.rate = known.rate;
+    // The bucket refilled while this client was held after its early sends: at the adopted rate (at
+    // most the quota's), by the time it waited; never past the burst.
+    const refilled = this.earlyAt === undefined ? known.burst : Math.floor(((this.now() - this.earlyAt) * known.rate) / 1000);
+    this.credit = Math.min(known.burst, refilled);
+    this.adopted = true;
+    this.decision++;
   }
 
   /** Some answer came to an attempt sent at `sent`: the probe, if it is that one or older, is done. */
   answered(sent?: SendMark): void {
+    if (sent?.windowed && !sent.answered) {
+      sent.answered = true;
+      this.inFlight--;
+      this.nextInLine();
+    }
     const probe = this.probe;
     if (!probe || (sent && sent.at < probe.sentAt)) return;
     this.probe = undefined;
@@ -307,6 +633,8 @@ export class SendPacer {
     probe?.release();
     this.rate = Math.max(SendPacer.MIN_RATE, rate);
     this.decision++;
+    // The pacer takes over from the slow start (until then, a throttle with too little to measure keeps it).
+    this.endSlowStart();
     // The request just throttled was one too many: the next one waits a full interval.
     this.nextSendAt = Math.max(this.nextSendAt, now + 1000 / this.rate);
   }
@@ -325,6 +653,7 @@ export class SendPacer {
     this.sinceAnchor.length = 0;
     this.throttledAt.length = 0;
     this.ceiling = Infinity;
+    this.bound = Infinity;
   }
 
   /** Forgets the successes sent at or before `from` and the throttles sent before it (see throttled). */
@@ -358,13 +687,13 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
   readonly mode = 'nhiscan-paced';
   readonly pacer: SendPacer;
   private capacity: number = QUOTA.initial;
-  private readonly options: Required<Omit<PacedRetryOptions, 'random' | 'now' | 'sleep' | 'sharedThrottleBudget'>> & { random: () => number };
+  private readonly options: Required<Omit<PacedRetryOptions, 'random' | 'now' | 'sleep' | 'sharedThrottleBudget' | 'sharedQuota' | 'slowStart'>> & { random: () => number };
   private readonly shared: PacedRetryOptions['sharedThrottleBudget'];
 
   constructor(options: PacedRetryOptions) {
     const now = options.now ?? (() => performance.now());
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.pacer = new SendPacer(now, sleep);
+    this.pacer = new SendPacer(now, sleep, options.pacing === false ? {} : { quota: options.sharedQuota, slowStart: options.slowStart ?? options.sharedQuota !== undefined });
     this.sleep = sleep;
     this.shared = options.sharedThrottleBudget;
     this.options = {
@@ -421,6 +750,11 @@ export class PacedRetryStrategy implements RetryStrategyV2 {
       delay + (turn?.waited ?? 0),
       turn?.sent,
     );
+  }
+
+  /** The client is done: other accounts' clients held for it go on (see SharedQuota). */
+  close(): void {
+    this.pacer.close();
   }
 
   recordSuccess(token: PacedRetryToken): void {

@@ -5,7 +5,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { RequestSignals } from '../abort.js';
-import { PacedRetryStrategy, type PacedRetryOptions } from './paced-retry.js';
+import { PacedRetryStrategy, type PacedRetryOptions, type SharedQuota } from './paced-retry.js';
 import { countRequests, type RequestStats } from './request-stats.js';
 import { MAX_RESPONSE_BYTES } from '../limits.js';
 
@@ -60,6 +60,11 @@ export interface ClientSettings {
   /** Bytes of one answer read before it is given up as too large. Default MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
   /**
+   * What the run's IAM clients learn of IAM's quota, shared between its accounts (SharedQuota in
+   * paced-retry.ts): set for a run of several accounts, whose quotas are the same service quota.
+   */
+  iamQuota?: SharedQuota;
+  /**
    * The run's stop, handed out as one signal per call: once it aborts, no request is sent and
    * the ones in flight are cancelled (see `stoppable`).
    */
@@ -76,7 +81,8 @@ export interface ClientSettings {
  * that lasts is outlasted rather than given up on after a few short waits. Once the account
  * throttles, the client paces its sends at a rate it learns from the send times of its throttled
  * and successful requests (SendPacer in paced-retry.ts) and speeds up again with every success.
- * Other retryable errors (5xx, timeouts)
+ * In a run of several accounts the IAM clients also share one quota (SharedQuota in
+ * paced-retry.ts; see makeIamClient). Other retryable errors (5xx, timeouts)
  * end after `maxAttempts` attempts. Each client also holds a retry quota (the SDK's 500 tokens, 5
  * per throttled retry, refilled by successes): a client whose calls keep failing stops retrying.
  *
@@ -99,7 +105,7 @@ export function defaultRetryStrategy(maxAttempts: number, options: Omit<PacedRet
  * a client generation (see forOldRetryMiddleware). Each client gets a default strategy of its
  * own, so one client's spent retry quota does not stop another account's retries.
  */
-function commonConfig(settings: ClientSettings, credentials: AwsCredentials, adapt: (s: AwsRetryStrategy) => AwsRetryStrategy = (s) => s) {
+function commonConfig(settings: ClientSettings, credentials: AwsCredentials, adapt: (s: AwsRetryStrategy) => AwsRetryStrategy = (s) => s, own?: AwsRetryStrategy) {
   return {
     region: settings.region,
     credentials,
@@ -107,7 +113,7 @@ function commonConfig(settings: ClientSettings, credentials: AwsCredentials, ada
     ...(settings.retryStrategy
       ? { retryStrategy: adapt(settings.retryStrategy) }
       : // maxAttempts here only sets the attempt header the SDK sends; the strategy enforces it.
-        { retryStrategy: adapt(defaultRetryStrategy(settings.maxAttempts, pacedOptions(settings))), maxAttempts: settings.maxAttempts }),
+        { retryStrategy: adapt(own ?? defaultRetryStrategy(settings.maxAttempts, pacedOptions(settings))), maxAttempts: settings.maxAttempts }),
   };
 }
 
@@ -210,9 +216,22 @@ function stoppable<C extends { send: (...args: never[]) => unknown }>(client: C,
   return client;
 }
 
+/**
+ * An IAM client. In a run of several accounts its default strategy shares what it learns of the
+ * quota with the run's other IAM clients (`iamQuota`), and tells them when it is closed: a client
+ * held back for the run's first account must not wait for one that is gone.
+ */
 export function makeIamClient(settings: ClientSettings, credentials: AwsCredentials): IAMClient {
-  const client = new IAMClient({ ...commonConfig(settings, credentials), requestHandler: requestHandler(settings) });
+  const own = settings.retryStrategy || !settings.iamQuota ? undefined : new PacedRetryStrategy({ ...pacedOptions(settings), sharedQuota: settings.iamQuota, maxAttempts: settings.maxAttempts });
+  const client = new IAMClient({ ...commonConfig(settings, credentials, undefined, own), requestHandler: requestHandler(settings) });
   countRequests(client, settings.stats);
+  if (own) {
+    const destroy = client.destroy.bind(client);
+    client.destroy = () => {
+      own.close();
+      destroy();
+    };
+  }
   return stoppable(client, settings.stop);
 }
 

@@ -686,17 +686,80 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
     return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)` } : {};
   }
   const negated = entries.filter((e) => entryKind(e) === 'negated');
+  // Which subs the negated operators together turn away, of those the pattern (or, with no
+  // positive condition, `*`) admits: all of them, some, none, or not known (patternCoverage).
+  const covered = negated.length > 0 ? patternCoverage(sub ?? '*', negated) : 'none';
+  const does = negated.length === 1 ? 'does' : 'do';
   if (sub === undefined) {
-    const all = negated.filter((e) => LIKE_OPS.test(e.op) && e.values.some((v) => /^[*?]+$/.test(v) && (v.match(/\?/g) ?? []).length <= 1));
-    if (all.length > 0) return { bar: `${entriesText(all)} on the same key does not take any sub, and every web identity token carries one, so no token meets it` };
+    if (covered === 'all') return { bar: `${entriesText(negated)} on the same key ${does} not take any sub, and every web identity token carries one, so no token meets it` };
+    const doubts: string[] = [];
+    if (covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away every token`);
     const unsure = entries.filter(entryUnsure);
-    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)` } : {};
+    if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)`);
+    return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
   }
+  if (covered === 'all') return { bar: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away every sub that matches ${sub}, and every operator on a key must hold, so no token meets it` };
   const doubts: string[] = [];
-  if (negated.length > 0) doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
+  // Some subs the pattern admits are turned away and others not: which tokens pass is known only
+  // sub by sub (the linker checks each object id exactly); a trust of every such token is a doubt.
+  if (covered === 'some' || covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
   const unsure = entries.filter(entryUnsure);
   if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`);
   return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
+}
+
+/** Past this many product states patternCoverage stops: the answer is then not known. */
+const COVERAGE_STATES = 5_000;
+
+/**
+ * Which of the non-empty texts a StringLike `pattern` matches the negated entries together turn
+ * away (a text is turned away when it matches a value of one of them, compared as each compares):
+ * `all`, `some`, `none`, or `unknown` past COVERAGE_STATES. Texts are compared as written (a sub is
+ * the issuer's, case and all). The pattern's automaton is run beside every entry's over an
+ * alphabet of the characters they name plus one they do not (which only `*` and `?` match), each
+ * pair of state sets visited once: a text the pattern matches and no entry does, or one both do.
+ * An empty text is left out: every web identity token's sub names someone.
+ */
+function patternCoverage(pattern: string, negated: readonly ClaimEntry[]): 'all' | 'some' | 'none' | 'unknown' {
+  const folds = negated.map((e) => takesEveryCase(e));
+  const pat = caseAutomaton([pattern], true, false);
+  const neg = negated.map((e, i) => caseAutomaton(folds[i] ? e.values.map((v) => v.toLowerCase()) : e.values, LIKE_OPS.test(e.op), true));
+  const letters = new Set<string>();
+  for (const c of pattern) letters.add(c);
+  negated.forEach((e, i) => {
+    for (const v of e.values) for (const c of v) for (const x of folds[i] ? [c, c.toLowerCase(), c.toUpperCase()] : [c]) letters.add(x);
+  });
+  // A character no value names: U+0001 unless one does, then the first free code point.
+  let other = 1;
+  while (letters.has(String.fromCodePoint(other))) other++;
+  letters.add(String.fromCodePoint(other));
+  const alphabet = [...letters].sort();
+  let escapes = false;
+  let caught = false;
+  const seen = new Set<string>();
+  let frontier: Array<{ p: number[]; n: number[][] }> = [{ p: pat.start, n: neg.map((a) => a.start) }];
+  while (frontier.length > 0) {
+    const next: Array<{ p: number[]; n: number[][] }> = [];
+    for (const { p, n } of frontier) {
+      for (const c of alphabet) {
+        const p2 = pat.step(p, c);
+        if (p2.length === 0) continue;
+        const n2 = neg.map((a, i) => a.step(n[i], folds[i] ? c.toLowerCase() : c));
+        const key = JSON.stringify([p2, n2]);
+        if (seen.has(key)) continue;
+        if (seen.size >= COVERAGE_STATES) return 'unknown';
+        seen.add(key);
+        if (p2.some((s) => pat.final[s])) {
+          if (n2.some((states, i) => states.some((s) => neg[i].final[s]))) caught = true;
+          else escapes = true;
+          if (caught && escapes) return 'some';
+        }
+        next.push({ p: p2, n: n2 });
+      }
+    }
+    frontier = next;
+  }
+  return escapes ? 'none' : 'all';
 }
 
 /**

@@ -190,5 +190,26 @@ describe('operators on a sub key (subjectVerdict)', () => {
     expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['??*'] }))).toEqual({});
     expect(subjectVerdict(undefined, false, sub({ StringNotEquals: ['*'] }))).toEqual({});
     expect(subjectVerdict(undefined, false, sub({ Null: ['true'] })).bar).toMatch(/^Null true on sub/);
+    // `?` stands for exactly one character: it turns away one-letter subs, not every sub.
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?'] }))).toEqual({});
+    // Several negated operators together may turn away every sub, though none does alone.
+    expect(subjectVerdict(undefined, false, sub({ StringNotEquals: ['a'], StringNotLike: ['??*'] }))).toEqual({});
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?', '??*'] })).bar).toBe('StringNotLike ?, ??* on the same key does not take any sub, and every web identity token carries one, so no token meets it');
+  });
+
+  it('bars a sub pattern every sub of which a negated operator turns away; a negated operator it cannot meet is no doubt', () => {
+    expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:*'] })).bar).toBe(
+      'StringNotLike repo:* on the same key turns away every sub that matches repo:o/*, and every operator on a key must hold, so no token meets it',
+    );
+    // StringLike * (status any) with StringNotLike *: no token at all.
+    expect(subjectVerdict('*', false, sub({ StringLike: ['*'], StringNotLike: ['*'] })).bar).toBeDefined();
+    // Together: ab itself, and ab followed by at least one character.
+    expect(subjectVerdict('ab*', false, sub({ StringLike: ['ab*'], StringNotEquals: ['ab'], StringNotLike: ['ab?*'] })).bar).toBe(
+      'StringNotEquals ab and StringNotLike ab?* on the same key turn away every sub that matches ab*, and every operator on a key must hold, so no token meets it',
+    );
+    // Case counts: StringNotLike REPO:* does not turn away repo:o/x.
+    expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['REPO:*'] }))).toEqual({});
+    expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:x/*'] }))).toEqual({});
+    expect(subjectVerdict('repo:o/?', false, sub({ StringLike: ['repo:o/?'], StringNotEquals: ['repo:o/ab'] }))).toEqual({});
   });
 });

@@ -672,7 +672,7 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
  *   it under a …Like operator matches every sub (only wildcards, `?` at most once);
  * - an operator whose reading the scan does not know (entryDoubtful) is taken as holding, a doubt.
  */
-export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): { bar?: string; doubt?: string } {
+export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): SubjectVerdict {
   const entries = claimEntries(fact);
   const said = sub === undefined ? 'any sub' : `sub ${sub}`;
   const nulls = entries.filter((e) => entryKind(e) === 'null' && !entryAccepts(e, sub ?? ''));
@@ -683,29 +683,53 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
     if (typed !== undefined) return { bar: `${typed}, so no token meets it` };
     if (refusing.length > 0) return { bar: `${entriesText(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take sub ${sub}, and every operator on a key must hold, so no token meets sub ${sub}` };
     const unsure = entries.filter((e) => entryDoubtful(e, sub));
-    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)` } : {};
+    if (unsure.length === 0) return {};
+    const doubt = `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`;
+    return { doubt, unsure: doubt };
   }
   const negated = entries.filter((e) => entryKind(e) === 'negated');
   // Which subs the negated operators together turn away, of those the pattern (or, with no
   // positive condition, `*`) admits: all of them, some, none, or not known (patternCoverage).
   const covered = negated.length > 0 ? patternCoverage(sub ?? '*', negated) : 'none';
   const does = negated.length === 1 ? 'does' : 'do';
+  // The negated operators turn away some of the subs admitted (or may: a search that gave up).
+  const except = covered === 'some' || covered === 'unknown' ? { except: negated } : {};
   if (sub === undefined) {
     if (covered === 'all') return { bar: `${entriesText(negated)} on the same key ${does} not take any sub, and every web identity token carries one, so no token meets it` };
     const doubts: string[] = [];
     if (covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away every token`);
     const unsure = entries.filter(entryUnsure);
     if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)`);
-    return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
+    return doubts.length > 0 ? { doubt: doubts.join(', and '), unsure: doubts.join(', and '), ...except } : except;
   }
   if (covered === 'all') return { bar: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away every sub that matches ${sub}, and every operator on a key must hold, so no token meets it` };
   const doubts: string[] = [];
+  const unknown: string[] = [];
   // Some subs the pattern admits are turned away and others not: which tokens pass is known only
   // sub by sub (the linker checks each object id exactly); a trust of every such token is a doubt.
   if (covered === 'some' || covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
+  if (covered === 'unknown') unknown.push(doubts[0]);
   const unsure = entries.filter(entryUnsure);
-  if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`);
-  return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
+  if (unsure.length > 0) {
+    const d = `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`;
+    doubts.push(d);
+    unknown.push(d);
+  }
+  return { ...(doubts.length > 0 ? { doubt: doubts.join(', and ') } : {}), ...(unknown.length > 0 ? { unsure: unknown.join(', and ') } : {}), ...except };
+}
+
+/**
+ * subjectVerdict's answer: `bar` when no token's sub meets the operators, `doubt` when a token
+ * meeting them rests on something the scan cannot decide of every token (the AWS transform makes
+ * its trust edge conditional on it); `except`, the negated operators when they turn away some of the
+ * subs admitted and not others (a rule naming who the trust admits says "but …"); `unsure`, the part
+ * of `doubt` that no one can settle by reading each sub, an operator whose reading is not known.
+ */
+export interface SubjectVerdict {
+  bar?: string;
+  doubt?: string;
+  except?: ClaimEntry[];
+  unsure?: string;
 }
 
 /** Past this many product states patternCoverage stops: the answer is then not known. */

@@ -89,6 +89,20 @@ describe('no positive sub condition beside a negated one', () => {
     // The open case links only the audience app itself, which the condition turns away.
     expect(links).toEqual([]);
     expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    // The finding names who is left out: "any service principal of the tenant" alone would be false.
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but Ops Agent (object id ${SP}) can get such a token`);
+  });
+
+  it('says a negated pattern, and an object id naming no service principal, as written', () => {
+    const other = '00000000-0000-4000-8000-000000000000';
+    const { findings } = run({ StringNotLike: ['ef64*'], StringNotEquals: [other] });
+    expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but those whose object id matches ef64* and object id ${other} can get such a token`);
+  });
+
+  it('near miss: with no negated operator the finding says any service principal of the tenant', () => {
+    const { findings } = run({});
+    expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');
   });
 
   it('admits no one when the negated pattern matches every sub', () => {

@@ -666,10 +666,11 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
  *   it matches one of its values, a positive one of another type when it is not of its type;
  * - Null true holds only for a token without sub, and every web identity token carries one (its
  *   subject: OpenID Connect Core, ID token), so it admits none; Null false holds for every one;
- * - a pattern against a negated operator may turn away some subjects it admits and not others: a
- *   doubt (the linker checks each service principal's object id exactly);
- * - with no positive condition a negated operator turns away only what it names, unless a value of
- *   it under a …Like operator matches every sub (only wildcards, `?` at most once);
+ * - a pattern against negated operators: the subs it admits that they turn away are found by running
+ *   their automata together (patternCoverage): all of them is a bar; some is no doubt but said
+ *   (`except`, `note`: the tokens they leave pass, and the linker checks each service principal's
+ *   object id exactly); a search past its budget is a doubt;
+ * - with no positive condition the same, for the pattern `*` (every sub but the empty one);
  * - an operator whose reading the scan does not know (entryDoubtful) is taken as holding, a doubt.
  */
 export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): SubjectVerdict {
@@ -692,8 +693,9 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
   // positive condition, `*`) admits: all of them, some, none, or not known (patternCoverage).
   const covered = negated.length > 0 ? patternCoverage(sub ?? '*', negated) : 'none';
   const does = negated.length === 1 ? 'does' : 'do';
-  // The negated operators turn away some of the subs admitted (or may: a search that gave up).
-  const except = covered === 'some' || covered === 'unknown' ? { except: negated } : {};
+  // The negated operators turn away some of the subs admitted (or may: a search that gave up):
+  // which ones is known, and said (`note`), not a doubt: the tokens they leave pass.
+  const except = covered === 'some' || covered === 'unknown' ? { except: negated, note: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away the tokens whose sub ${subsText(negated)}` } : {};
   if (sub === undefined) {
     if (covered === 'all') return { bar: `${entriesText(negated)} on the same key ${does} not take any sub, and every web identity token carries one, so no token meets it` };
     const doubts: string[] = [];
@@ -705,10 +707,12 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
   if (covered === 'all') return { bar: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away every sub that matches ${sub}, and every operator on a key must hold, so no token meets it` };
   const doubts: string[] = [];
   const unknown: string[] = [];
-  // Some subs the pattern admits are turned away and others not: which tokens pass is known only
-  // sub by sub (the linker checks each object id exactly); a trust of every such token is a doubt.
-  if (covered === 'some' || covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
-  if (covered === 'unknown') unknown.push(doubts[0]);
+  // Past the search's budget, whether the negated operators leave any sub the pattern admits is
+  // not known: a doubt of every such token.
+  if (covered === 'unknown') {
+    doubts.push(`${entriesText(negated)} on the same key may turn away every token whose sub matches ${sub}`);
+    unknown.push(doubts[0]);
+  }
   const unsure = entries.filter(entryUnsure);
   if (unsure.length > 0) {
     const d = `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`;
@@ -729,7 +733,14 @@ export interface SubjectVerdict {
   bar?: string;
   doubt?: string;
   except?: ClaimEntry[];
+  /** `except` as a reason says it: which tokens the negated operators turn away. */
+  note?: string;
   unsure?: string;
+}
+
+/** The subs negated entries turn away, as a reason says them: `matches P`, `is X`, joined by "or". */
+function subsText(entries: readonly ClaimEntry[]): string {
+  return entries.map((e) => (LIKE_OPS.test(e.op) ? `matches ${e.values.join(' or ')}` : `is ${e.values.join(' or ')}${/ignorecase/i.test(e.op) ? ' in any case' : ''}`)).join(' or ');
 }
 
 /** Past this many product states patternCoverage stops: the answer is then not known. */

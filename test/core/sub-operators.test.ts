@@ -65,14 +65,22 @@ describe('a pinned sub beside a negated operator on sub', () => {
 });
 
 describe('a sub pattern beside a negated operator on sub', () => {
-  it('may turn away tokens the pattern admits: the trust and the rule say so, and a service principal it names gets no link', () => {
+  it('turns away some tokens the pattern admits: the trust says which, and a service principal it names gets no link', () => {
     const { links, feds, findings } = run({ StringLike: ['ef64*'], StringNotLike: ['ef64d807*'] });
     // The Ops Agent SP's object id is one the negated pattern turns away.
     expect(links).toEqual([]);
-    const doubt = 'StringNotLike ef64d807* on the same key may turn away tokens whose sub matches ef64*';
-    expect(feds[0].conditional).toBe(true);
-    expect(feds[0].evidence?.undecided).toEqual([doubt]);
-    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', [doubt]]]);
+    // Which subs it turns away is known (the pattern's and the operator's automata, subjectVerdict):
+    // no doubt, the tokens it leaves pass.
+    expect(feds[0].conditional).not.toBe(true);
+    expect(feds[0].evidence?.undecided).toBeUndefined();
+    expect(feds[0].reason).toContain('; but StringNotLike ef64d807* on the same key turns away the tokens whose sub matches ef64d807*');
+    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', undefined]]);
+  });
+
+  it('links firmly a service principal the negated operator does not name: its object id was checked', () => {
+    const { links, feds } = run({ StringLike: ['ef64*'], StringNotLike: [`${SP.slice(0, -1)}1`] });
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[ids.entraSp(TENANT, SP), false]]);
+    expect(feds[0].conditional).not.toBe(true);
   });
 
   it('near miss: without the negated operator the pattern links the SP firmly', () => {

@@ -164,6 +164,19 @@ export default defineRule({
       const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
       const blockedEvidence = blocked !== undefined ? { blocked } : {};
       const latent = dormant || blocked !== undefined;
+      // A negated operator on sub still turns away the object ids it names of those the pattern (or,
+      // with no positive condition, any sub) admits, and the linker links none of them: they are
+      // named, so that "any service principal" stays true.
+      const except = subjectVerdict(pattern, false, (e.evidence?.subject ?? { values: [], operators: [] }) as Parameters<typeof subjectVerdict>[2]).except ?? [];
+      const excepted = except.flatMap((x) =>
+        /like/i.test(x.op)
+          ? [`those whose object id matches ${x.values.join(' or ')}`]
+          : x.values.map((v) => {
+              const sp = /ignorecase/i.test(x.op) ? byObjectId.get(v.toLowerCase()) : byObjectId.get(v.toLowerCase())?.nativeId === v ? byObjectId.get(v.toLowerCase()) : undefined;
+              return sp ? `${sp.name} (object id ${sp.nativeId})` : `object id ${v}`;
+            }),
+      );
+      const but = excepted.length === 0 ? '' : ` but ${excepted.length === 1 ? excepted[0] : `${excepted.slice(0, -1).join(', ')} and ${excepted[excepted.length - 1]}`}`;
       if (pattern !== undefined) {
         // The service principals the pattern admits today are those the linker gave the role; any
         // made later whose object id matches is admitted too. Narrower than no sub condition. A
@@ -179,7 +192,7 @@ export default defineRule({
               }),
           ),
         ];
-        const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
+        const who = `any service principal of the tenant whose object id matches${but !== '' ? `,${but},` : ''} can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
         const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
           messageId: latent ? 'patternLatent' : 'pattern',
@@ -190,18 +203,6 @@ export default defineRule({
         });
         continue;
       }
-      // With no positive sub condition a negated one still turns away the object ids it names (the
-      // linker links none of them): they are named, so that "any service principal" stays true.
-      const except = subjectVerdict(undefined, false, (e.evidence?.subject ?? { values: [], operators: [] }) as Parameters<typeof subjectVerdict>[2]).except ?? [];
-      const excepted = except.flatMap((x) =>
-        /like/i.test(x.op)
-          ? [`those whose object id matches ${x.values.join(' or ')}`]
-          : x.values.map((v) => {
-              const sp = /ignorecase/i.test(x.op) ? byObjectId.get(v.toLowerCase()) : byObjectId.get(v.toLowerCase())?.nativeId === v ? byObjectId.get(v.toLowerCase()) : undefined;
-              return sp ? `${sp.name} (object id ${sp.nativeId})` : `object id ${v}`;
-            }),
-      );
-      const but = excepted.length === 0 ? '' : ` but ${excepted.length === 1 ? excepted[0] : `${excepted.slice(0, -1).join(', ')} and ${excepted[excepted.length - 1]}`}`;
       const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant${but} can get such a token${doubtNote}${offNote}${blockedNote}`;
       ctx.report({
         messageId: latent ? 'latent' : 'open',

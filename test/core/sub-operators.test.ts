@@ -77,6 +77,11 @@ describe('a sub pattern beside a negated operator on sub', () => {
     expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', undefined]]);
   });
 
+  it('names in the finding what the negated operator turns away of the pattern', () => {
+    const { findings } = run({ StringLike: ['ef64*'], StringNotLike: ['ef64d807*'] });
+    expect(findings[0].args.why).toContain('so any service principal of the tenant whose object id matches, but those whose object id matches ef64d807*, can get such a token (today: none)');
+  });
+
   it('links firmly a service principal the negated operator does not name: its object id was checked', () => {
     const { links, feds } = run({ StringLike: ['ef64*'], StringNotLike: [`${SP.slice(0, -1)}1`] });
     expect(links.map((l) => [l.from, l.conditional])).toEqual([[ids.entraSp(TENANT, SP), false]]);

@@ -755,7 +755,23 @@ const COVERAGE_STATES = 5_000;
  * pair of state sets visited once: a text the pattern matches and no entry does, or one both do.
  * An empty text is left out: every web identity token's sub names someone.
  */
-function patternCoverage(pattern: string, negated: readonly ClaimEntry[]): 'all' | 'some' | 'none' | 'unknown' {
+function patternCoverage(pattern: string, negated: readonly ClaimEntry[]): Coverage {
+  // Roles made from one template share their condition, and the transform and three rules ask of
+  // it: the answer is kept per pattern and entries, bounded as the casing search's answers are.
+  const memo = `${pattern}\u0000${JSON.stringify(negated)}`;
+  const kept = coverages.get(memo);
+  if (kept !== undefined) return kept;
+  const found = coverageOf(pattern, negated);
+  if (coverages.size >= CASE_SEARCHES_KEPT) coverages.clear();
+  coverages.set(memo, found);
+  return found;
+}
+
+type Coverage = 'all' | 'some' | 'none' | 'unknown';
+
+const coverages = new Map<string, Coverage>();
+
+function coverageOf(pattern: string, negated: readonly ClaimEntry[]): Coverage {
   const folds = negated.map((e) => takesEveryCase(e));
   const pat = caseAutomaton([pattern], true, false);
   const neg = negated.map((e, i) => caseAutomaton(folds[i] ? e.values.map((v) => v.toLowerCase()) : e.values, LIKE_OPS.test(e.op), true));

@@ -201,6 +201,16 @@ describe('operators on a sub key (subjectVerdict)', () => {
     expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?', '??*'] })).bar).toBe('StringNotLike ?, ??* on the same key does not take any sub, and every web identity token carries one, so no token meets it');
   });
 
+  it('makes a doubt, not a verdict, of a coverage search past its budget', () => {
+    // Which subs *a followed by 13 single characters matches needs 2^13 sets of positions: contrived.
+    const wide = `*a${'?'.repeat(13)}`;
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: [wide] })))).toEqual({ doubt: `StringNotLike ${wide} on the same key may turn away every token` });
+    expect(said(subjectVerdict('x*', false, sub({ StringLike: ['x*'], StringNotLike: [wide] })))).toEqual({ doubt: `StringNotLike ${wide} on the same key may turn away every token whose sub matches x*` });
+    // Near miss: 9 of them are searched to the end (some subs pass, some do not).
+    const narrow = `*a${'?'.repeat(9)}`;
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: [narrow] })))).toEqual({});
+  });
+
   it('bars a sub pattern every sub of which a negated operator turns away; a negated operator it cannot meet is no doubt', () => {
     expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:*'] })).bar).toBe(
       'StringNotLike repo:* on the same key turns away every sub that matches repo:o/*, and every operator on a key must hold, so no token meets it',

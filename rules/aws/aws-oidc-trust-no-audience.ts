@@ -1,9 +1,21 @@
-import { defineRule, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, subjectVerdict, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
 
 interface Claim {
   key: string;
   status: 'missing' | 'any' | 'wildcard' | 'pinned';
   values: string[];
+  operators: string[];
+  entries?: { op: string; values: string[] }[];
+}
+
+/**
+ * Whether no token's sub meets the operators on the sub key (subjectVerdict, as the AWS transform
+ * judges the trust): every value a positive condition names is turned away, or with none any sub.
+ */
+function noSubjectPasses(sub: Claim | undefined): boolean {
+  if (sub === undefined) return false;
+  const values = sub.status === 'missing' ? [undefined] : sub.values;
+  return values.every((v) => subjectVerdict(v, sub.status === 'pinned', sub).bar !== undefined);
 }
 interface Principal {
   type: string;
@@ -37,7 +49,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none. For SAML providers it reports a trust with no positive `SAML:aud` condition (the AWS sign-in endpoint, e.g. `https://signin.aws.amazon.com/saml`, which the IAM console adds to every SAML role), at medium as the reference catalog (NHI-AWS-FEDERATION-AUDIENCE-WEAK) rates it. Statements whose Action does not cover the federated call (`sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`), or that an unconditional Deny of the same policy overrides, are not reported.',
+      'Reports roles whose trust policy allows an OIDC or web-identity provider with no positive `<issuer>:aud` condition (or one that is only wildcards). STS still checks the audience against the provider\'s client id list, so the finding is medium, and high when the subject is not pinned either; for Cognito identity pools, where `:aud` is the pool id, it is high. For GitHub Actions it also reports an `:aud` condition that admits any value other than `sts.amazonaws.com` (the audience aws-actions/configure-aws-credentials requests, and the one GitHub and the reference catalog prescribe), with the same severities: a wrong audience cannot be worse than none. For SAML providers it reports a trust with no positive `SAML:aud` condition (the AWS sign-in endpoint, e.g. `https://signin.aws.amazon.com/saml`, which the IAM console adds to every SAML role), at medium as the reference catalog (NHI-AWS-FEDERATION-AUDIENCE-WEAK) rates it. Statements whose Action does not cover the federated call (`sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`), or that an unconditional Deny of the same policy overrides, are not reported; nor is a web identity trust whose sub condition no token meets (the operators on the key are ANDed: a pinned sub its own `StringNotEquals` names, `StringNotLike *`, `Null` true).',
     risk: 'Tokens the issuer minted for another application (another role, another cloud, another relying party) are accepted as well. For a shared issuer with a broad client list, or Cognito without `:aud`, workloads that were never meant to reach this role can assume it.',
     remediation:
       'Add `"StringEquals": {"<issuer>:aud": "<the audience this role expects>"}` (for GitHub Actions `sts.amazonaws.com`, for Entra the application id URI, for Cognito the identity pool id); for SAML, `"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}` (or your regional sign-in endpoint).',
@@ -82,6 +94,8 @@ export default defineRule({
           continue;
         }
         if ((p.type !== 'oidc' && p.type !== 'federated-other') || !p.audience) continue;
+        // A trust whose sub condition no token meets lets in no token, whatever its audience.
+        if (noSubjectPasses(p.subject)) continue;
         const issuer = p.issuer ?? p.value ?? 'the issuer';
         const subjectOpen = p.subject !== undefined && p.subject.status !== 'pinned';
         if (p.audience.status !== 'missing' && p.audience.status !== 'any') {

@@ -1,6 +1,6 @@
 // The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
 // sovereign-cloud tenant trusted for any app is the same risk.
-import { audienceVerdict, defineRule, ENTRA_ISSUER, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
+import { audienceVerdict, defineRule, ENTRA_ISSUER, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -11,7 +11,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-04'] },
     description:
-      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one; so does a pattern no casing of a client id naming no app of the tenant meets (STS takes only an aud its client id list holds). A negated operator on aud (StringNotEquals, StringNotLike and their IgnoreCase and IfExists forms) turns away the audiences it names, an App ID URI passing only in a case it does not name (then STS must find that spelling in the client id list, a doubt); Null true on aud admits no token (every web identity token carries aud); a negated operator of another type (ArnNotLike, NumericNotEquals…) is taken as holding, with a doubt. A positive operator of another type than string (NumericEquals, DateEquals, Bool, IpAddress, ArnLike…) compares aud by its type, and an app id or App ID URI is no number, date, boolean, address or ARN, so it admits no token; an aud of its type, BinaryEquals, or a bare * under an ARN operator is taken as holding, with a doubt. Whether some casing of an App ID URI meets several operators is searched letter by letter; a search that gives up (2,000 steps, contrived conditions only) is a doubt, not a verdict. The sub key is judged alike: a pinned sub a negated operator (or another operator on the key, or Null true) turns away admits no token, so the trust is not reported; beside a sub pattern a negated operator may turn away some of the service principals it admits, which the finding says (evidence.undecided); a service principal whose object id a negated operator names is not among those the finding names. Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. A trust STS turns away today because the account has no IAM OIDC provider for the issuer, or the provider\'s client id list holds none of the trust\'s audiences, is reported the same way, at medium (low for a sub pattern), as one that opens when the provider is created or its list edited, the trust policy untouched. An audience app whose audiences that list does not hold (while it holds another audience of the trust) is judged as a disabled one is: the others decide whether the role is open today, and when they keep it closed the trust is reported the same way, naming the app and the client id that is missing. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach"; so is what the trust policy itself leaves undecided for every token (a Deny under a condition). A disabled service principal a sub pattern admits today is marked as such.',
+      'An IAM role trusts an Entra ID tenant as OIDC provider (sts.windows.net/<tenant>/ or login.microsoftonline.com/<tenant>/v2.0, or a national cloud\'s issuer: sts.chinacloudapi.cn, login.microsoftonline.us, login.partner.microsoftonline.cn) and its trust policy checks only the audience (the resource app), not the subject (in an app-only token, the object id of the calling service principal). Unless the audience app requires app-role assignment, every service principal in the tenant can request a token for that audience with its own credentials and assume the role. A sub pattern (StringLike) instead of one object id is reported at a lower severity: it admits every service principal whose object id matches, today and later. A trust whose issuer the audience app\'s tokens never carry (its api.requestedAccessTokenVersion: null or 1 gives v1 tokens from sts.windows.net, 2 gives v2 tokens from login.microsoftonline.com; a v2 token\'s aud is always the app id, never an App ID URI) is not reported, nor is one whose aud condition no token of the app meets: Entra writes an app id in aud in lower case, and StringEquals and StringLike compare case (StringEqualsIgnoreCase does not), so an app id written in upper case under them, or a StringLike pattern the lower-case app id does not match, admits no one; so does a pattern no casing of a client id naming no app of the tenant meets (STS takes only an aud its client id list holds). A negated operator on aud (StringNotEquals, StringNotLike and their IgnoreCase and IfExists forms) turns away the audiences it names, an App ID URI passing only in a case it does not name (then STS must find that spelling in the client id list, a doubt); Null true on aud admits no token (every web identity token carries aud); a negated operator of another type (ArnNotLike, NumericNotEquals…) is taken as holding, with a doubt. A positive operator of another type than string (NumericEquals, DateEquals, Bool, IpAddress, ArnLike…) compares aud by its type, and an app id or App ID URI is no number, date, boolean, address or ARN, so it admits no token; an aud of its type, BinaryEquals, or a bare * under an ARN operator is taken as holding, with a doubt. Whether some casing of an App ID URI meets several operators is searched letter by letter; a search that gives up (2,000 steps, contrived conditions only) is a doubt, not a verdict. The sub key is judged alike: a pinned sub a negated operator (or another operator on the key, or Null true) turns away admits no token, so the trust is not reported; so is a sub pattern every object id of which a negated operator turns away; a service principal whose object id a negated operator names is not among those the finding names, and with no positive sub condition the finding says whom the negated operators leave out ("any service principal of the tenant but …"). Entra issues no token for an app whose service principal is disabled (accountEnabled false, or disabled by Microsoft): a trust is judged on its enabled audience apps, and when those keep the role closed and a disabled one would not, the trust is reported at medium (low for a sub pattern), as one that opens again when that app is re-enabled; one whose audience apps are all disabled and all require assignment is closed either way and not reported. A trust STS turns away today because the account has no IAM OIDC provider for the issuer, or the provider\'s client id list holds none of the trust\'s audiences, is reported the same way, at medium (low for a sub pattern), as one that opens when the provider is created or its list edited, the trust policy untouched. An audience app whose audiences that list does not hold (while it holds another audience of the trust) is judged as a disabled one is: the others decide whether the role is open today, and when they keep it closed the trust is reported the same way, naming the app and the client id that is missing. The apps named are those that do not require assignment. When every audience of the apps named rests on something the scan cannot decide (the app\'s api.requestedAccessTokenVersion was not read; or the OIDC provider\'s client id list holds the app id only in another case than Entra writes it, and whether STS compares that list ignoring case is not documented), the finding says the role may accept such a token and on what that rests (evidence.undecided), as the path findings say "may reach"; so is what the trust policy itself leaves undecided for every token (a Deny under a condition). A disabled service principal a sub pattern admits today is marked as such.',
     risk: 'The role meant for one workload is open to every app registration, managed identity and third-party app of the tenant; compromising any of them reaches AWS.',
     remediation:
       'Add a `sub` condition with the object id of the one service principal (managed identity) allowed to assume the role, and set "assignment required" (appRoleAssignmentRequired) on the audience app with an explicit app-role assignment.',
@@ -67,7 +67,7 @@ export default defineRule({
     if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
     const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
     if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
-    const { byAppId, byName } = audienceIndex(ctx.graph, tenant);
+    const { byAppId, byName, byObjectId } = audienceIndex(ctx.graph, tenant);
     // The external node is shared by every role trusting this issuer and subject; each role's
     // accepted audiences ride on its own edge (the node keeps the first role's).
     for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
@@ -164,6 +164,19 @@ export default defineRule({
       const blockedNote = blocked !== undefined ? `; but ${blocked}` : '';
       const blockedEvidence = blocked !== undefined ? { blocked } : {};
       const latent = dormant || blocked !== undefined;
+      // A negated operator on sub still turns away the object ids it names of those the pattern (or,
+      // with no positive condition, any sub) admits, and the linker links none of them: they are
+      // named, so that "any service principal" stays true.
+      const except = subjectVerdict(pattern, false, (e.evidence?.subject ?? { values: [], operators: [] }) as Parameters<typeof subjectVerdict>[2]).except ?? [];
+      const excepted = except.flatMap((x) =>
+        /like/i.test(x.op)
+          ? [`those whose object id matches ${x.values.join(' or ')}`]
+          : x.values.map((v) => {
+              const sp = /ignorecase/i.test(x.op) ? byObjectId.get(v.toLowerCase()) : byObjectId.get(v.toLowerCase())?.nativeId === v ? byObjectId.get(v.toLowerCase()) : undefined;
+              return sp ? `${sp.name} (object id ${sp.nativeId})` : `object id ${v}`;
+            }),
+      );
+      const but = excepted.length === 0 ? '' : ` but ${excepted.length === 1 ? excepted[0] : `${excepted.slice(0, -1).join(', ')} and ${excepted[excepted.length - 1]}`}`;
       if (pattern !== undefined) {
         // The service principals the pattern admits today are those the linker gave the role; any
         // made later whose object id matches is admitted too. Narrower than no sub condition. A
@@ -179,7 +192,7 @@ export default defineRule({
               }),
           ),
         ];
-        const who = `any service principal of the tenant whose object id matches can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
+        const who = `any service principal of the tenant whose object id matches${but !== '' ? `,${but},` : ''} can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
         const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
           messageId: latent ? 'patternLatent' : 'pattern',
@@ -190,7 +203,7 @@ export default defineRule({
         });
         continue;
       }
-      const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant can get such a token${doubtNote}${offNote}${blockedNote}`;
+      const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant${but} can get such a token${doubtNote}${offNote}${blockedNote}`;
       ctx.report({
         messageId: latent ? 'latent' : 'open',
         key: role.id,
@@ -206,7 +219,11 @@ export default defineRule({
 interface AudienceIndex {
   byAppId: Map<string, GraphNode[]>;
   byName: Map<string, GraphNode[]>;
+  /** Service principals (and managed and agent identities) by lower-case object id: the sub of their app-only tokens. */
+  byObjectId: Map<string, GraphNode>;
 }
+
+const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity']);
 
 /** Per graph and tenant, built on first use: once per trusting workload, each build read every identity of the graph. */
 const audienceIndexes = new WeakMap<Graph, Map<string, AudienceIndex>>();
@@ -216,14 +233,16 @@ function audienceIndex(graph: Graph, tenant: string): AudienceIndex {
   if (!byTenant) audienceIndexes.set(graph, (byTenant = new Map()));
   let index = byTenant.get(tenant);
   if (index) return index;
-  index = { byAppId: new Map(), byName: new Map() };
+  index = { byAppId: new Map(), byName: new Map(), byObjectId: new Map() };
   const put = (m: Map<string, GraphNode[]>, k: string, n: GraphNode) => {
     const list = m.get(k);
     if (!list) m.set(k, [n]);
     else if (!list.includes(n)) list.push(n);
   };
   for (const n of graph.ofKind('identity')) {
-    if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant || typeof n.attrs.appId !== 'string') continue;
+    if (n.provider !== 'entra' || n.scope.toLowerCase() !== tenant) continue;
+    if (CALLER_TYPES.has(n.type)) index.byObjectId.set(n.nativeId.toLowerCase(), n);
+    if (typeof n.attrs.appId !== 'string') continue;
     // By the lower-case app id: the trust may write it in any case (its verdict is audienceVerdict's).
     put(index.byAppId, n.attrs.appId.toLowerCase(), n);
     const names = n.attrs.servicePrincipalNames;

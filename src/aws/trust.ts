@@ -666,13 +666,14 @@ function listedUnderEvery(entries: readonly ClaimEntry[], clientIds: readonly st
  *   it matches one of its values, a positive one of another type when it is not of its type;
  * - Null true holds only for a token without sub, and every web identity token carries one (its
  *   subject: OpenID Connect Core, ID token), so it admits none; Null false holds for every one;
- * - a pattern against a negated operator may turn away some subjects it admits and not others: a
- *   doubt (the linker checks each service principal's object id exactly);
- * - with no positive condition a negated operator turns away only what it names, unless a value of
- *   it under a …Like operator matches every sub (only wildcards, `?` at most once);
+ * - a pattern against negated operators: the subs it admits that they turn away are found by running
+ *   their automata together (patternCoverage): all of them is a bar; some is no doubt but said
+ *   (`except`, `note`: the tokens they leave pass, and the linker checks each service principal's
+ *   object id exactly); a search past its budget is a doubt;
+ * - with no positive condition the same, for the pattern `*` (every sub but the empty one);
  * - an operator whose reading the scan does not know (entryDoubtful) is taken as holding, a doubt.
  */
-export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): { bar?: string; doubt?: string } {
+export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): SubjectVerdict {
   const entries = claimEntries(fact);
   const said = sub === undefined ? 'any sub' : `sub ${sub}`;
   const nulls = entries.filter((e) => entryKind(e) === 'null' && !entryAccepts(e, sub ?? ''));
@@ -683,20 +684,133 @@ export function subjectVerdict(sub: string | undefined, exact: boolean, fact: Pi
     if (typed !== undefined) return { bar: `${typed}, so no token meets it` };
     if (refusing.length > 0) return { bar: `${entriesText(refusing)} on the same key ${refusing.length === 1 ? 'does' : 'do'} not take sub ${sub}, and every operator on a key must hold, so no token meets sub ${sub}` };
     const unsure = entries.filter((e) => entryDoubtful(e, sub));
-    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)` } : {};
+    if (unsure.length === 0) return {};
+    const doubt = `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`;
+    return { doubt, unsure: doubt };
   }
   const negated = entries.filter((e) => entryKind(e) === 'negated');
+  // Which subs the negated operators together turn away, of those the pattern (or, with no
+  // positive condition, `*`) admits: all of them, some, none, or not known (patternCoverage).
+  const covered = negated.length > 0 ? patternCoverage(sub ?? '*', negated) : 'none';
+  const does = negated.length === 1 ? 'does' : 'do';
+  // The negated operators turn away some of the subs admitted (or may: a search that gave up):
+  // which ones is known, and said (`note`), not a doubt: the tokens they leave pass.
+  const except = covered === 'some' || covered === 'unknown' ? { except: negated, note: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away the tokens whose sub ${subsText(negated)}` } : {};
   if (sub === undefined) {
-    const all = negated.filter((e) => LIKE_OPS.test(e.op) && e.values.some((v) => /^[*?]+$/.test(v) && (v.match(/\?/g) ?? []).length <= 1));
-    if (all.length > 0) return { bar: `${entriesText(all)} on the same key does not take any sub, and every web identity token carries one, so no token meets it` };
+    if (covered === 'all') return { bar: `${entriesText(negated)} on the same key ${does} not take any sub, and every web identity token carries one, so no token meets it` };
+    const doubts: string[] = [];
+    if (covered === 'unknown') doubts.push(`${entriesText(negated)} on the same key may turn away every token`);
     const unsure = entries.filter(entryUnsure);
-    return unsure.length > 0 ? { doubt: `the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)` } : {};
+    if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for any sub (how IAM compares a sub under it is not known)`);
+    return doubts.length > 0 ? { doubt: doubts.join(', and '), unsure: doubts.join(', and '), ...except } : except;
   }
+  if (covered === 'all') return { bar: `${entriesText(negated)} on the same key turn${negated.length === 1 ? 's' : ''} away every sub that matches ${sub}, and every operator on a key must hold, so no token meets it` };
   const doubts: string[] = [];
-  if (negated.length > 0) doubts.push(`${entriesText(negated)} on the same key may turn away tokens whose sub matches ${sub}`);
+  const unknown: string[] = [];
+  // Past the search's budget, whether the negated operators leave any sub the pattern admits is
+  // not known: a doubt of every such token.
+  if (covered === 'unknown') {
+    doubts.push(`${entriesText(negated)} on the same key may turn away every token whose sub matches ${sub}`);
+    unknown.push(doubts[0]);
+  }
   const unsure = entries.filter(entryUnsure);
-  if (unsure.length > 0) doubts.push(`the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`);
-  return doubts.length > 0 ? { doubt: doubts.join(', and ') } : {};
+  if (unsure.length > 0) {
+    const d = `the sub condition ${entriesText(unsure)} holds for sub ${sub} (how IAM compares a sub under it is not known)`;
+    doubts.push(d);
+    unknown.push(d);
+  }
+  return { ...(doubts.length > 0 ? { doubt: doubts.join(', and ') } : {}), ...(unknown.length > 0 ? { unsure: unknown.join(', and ') } : {}), ...except };
+}
+
+/**
+ * subjectVerdict's answer: `bar` when no token's sub meets the operators, `doubt` when a token
+ * meeting them rests on something the scan cannot decide of every token (the AWS transform makes
+ * its trust edge conditional on it); `except`, the negated operators when they turn away some of the
+ * subs admitted and not others (a rule naming who the trust admits says "but …"); `unsure`, the part
+ * of `doubt` that no one can settle by reading each sub, an operator whose reading is not known.
+ */
+export interface SubjectVerdict {
+  bar?: string;
+  doubt?: string;
+  except?: ClaimEntry[];
+  /** `except` as a reason says it: which tokens the negated operators turn away. */
+  note?: string;
+  unsure?: string;
+}
+
+/** The subs negated entries turn away, as a reason says them: `matches P`, `is X`, joined by "or". */
+function subsText(entries: readonly ClaimEntry[]): string {
+  return entries.map((e) => (LIKE_OPS.test(e.op) ? `matches ${e.values.join(' or ')}` : `is ${e.values.join(' or ')}${/ignorecase/i.test(e.op) ? ' in any case' : ''}`)).join(' or ');
+}
+
+/** Past this many product states patternCoverage stops: the answer is then not known. */
+const COVERAGE_STATES = 5_000;
+
+/**
+ * Which of the non-empty texts a StringLike `pattern` matches the negated entries together turn
+ * away (a text is turned away when it matches a value of one of them, compared as each compares):
+ * `all`, `some`, `none`, or `unknown` past COVERAGE_STATES. Texts are compared as written (a sub is
+ * the issuer's, case and all). The pattern's automaton is run beside every entry's over an
+ * alphabet of the characters they name plus one they do not (which only `*` and `?` match), each
+ * pair of state sets visited once: a text the pattern matches and no entry does, or one both do.
+ * An empty text is left out: every web identity token's sub names someone.
+ */
+function patternCoverage(pattern: string, negated: readonly ClaimEntry[]): Coverage {
+  // Roles made from one template share their condition, and the transform and three rules ask of
+  // it: the answer is kept per pattern and entries, bounded as the casing search's answers are.
+  const memo = `${pattern}\u0000${JSON.stringify(negated)}`;
+  const kept = coverages.get(memo);
+  if (kept !== undefined) return kept;
+  const found = coverageOf(pattern, negated);
+  if (coverages.size >= CASE_SEARCHES_KEPT) coverages.clear();
+  coverages.set(memo, found);
+  return found;
+}
+
+type Coverage = 'all' | 'some' | 'none' | 'unknown';
+
+const coverages = new Map<string, Coverage>();
+
+function coverageOf(pattern: string, negated: readonly ClaimEntry[]): Coverage {
+  const folds = negated.map((e) => takesEveryCase(e));
+  const pat = caseAutomaton([pattern], true, false);
+  const neg = negated.map((e, i) => caseAutomaton(folds[i] ? e.values.map((v) => v.toLowerCase()) : e.values, LIKE_OPS.test(e.op), true));
+  const letters = new Set<string>();
+  for (const c of pattern) letters.add(c);
+  negated.forEach((e, i) => {
+    for (const v of e.values) for (const c of v) for (const x of folds[i] ? [c, c.toLowerCase(), c.toUpperCase()] : [c]) letters.add(x);
+  });
+  // A character no value names: U+0001 unless one does, then the first free code point.
+  let other = 1;
+  while (letters.has(String.fromCodePoint(other))) other++;
+  letters.add(String.fromCodePoint(other));
+  const alphabet = [...letters].sort();
+  let escapes = false;
+  let caught = false;
+  const seen = new Set<string>();
+  let frontier: Array<{ p: number[]; n: number[][] }> = [{ p: pat.start, n: neg.map((a) => a.start) }];
+  while (frontier.length > 0) {
+    const next: Array<{ p: number[]; n: number[][] }> = [];
+    for (const { p, n } of frontier) {
+      for (const c of alphabet) {
+        const p2 = pat.step(p, c);
+        if (p2.length === 0) continue;
+        const n2 = neg.map((a, i) => a.step(n[i], folds[i] ? c.toLowerCase() : c));
+        const key = JSON.stringify([p2, n2]);
+        if (seen.has(key)) continue;
+        if (seen.size >= COVERAGE_STATES) return 'unknown';
+        seen.add(key);
+        if (p2.some((s) => pat.final[s])) {
+          if (n2.some((states, i) => states.some((s) => neg[i].final[s]))) caught = true;
+          else escapes = true;
+          if (caught && escapes) return 'some';
+        }
+        next.push({ p: p2, n: n2 });
+      }
+    }
+    frontier = next;
+  }
+  return escapes ? 'none' : 'all';
 }
 
 /**

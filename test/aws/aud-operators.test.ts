@@ -163,6 +163,8 @@ describe('a positive aud operator of another type than string', () => {
 
 describe('operators on a sub key (subjectVerdict)', () => {
   const SUBKEY = 'token.actions.githubusercontent.com:sub';
+  // The bar and the doubt (what the transform says of the trust), without the entries `except` keeps.
+  const said = (v: { bar?: string; doubt?: string }) => ({ bar: v.bar, doubt: v.doubt });
   const sub = (cond: Record<string, string[]>) => claimFact(Object.fromEntries(Object.entries(cond).map(([op, v]) => [op, { [SUBKEY]: v }])), SUBKEY);
 
   it('bars a pinned sub another operator on the key turns away, compared as written', () => {
@@ -170,13 +172,15 @@ describe('operators on a sub key (subjectVerdict)', () => {
     // A positive pattern it does not match turns it away as well.
     expect(subjectVerdict('repo:o/r:ref:refs/heads/main', true, sub({ StringEquals: ['repo:o/r:ref:refs/heads/main'], StringLike: ['repo:x/*'] })).bar).toMatch(/^StringLike repo:x\/\* on the same key/);
     // A sub is the issuer's, not the caller's: another case is another sub.
-    expect(subjectVerdict('repo:o/r', true, sub({ StringEquals: ['repo:o/r'], StringNotEquals: ['REPO:O/R'] }))).toEqual({});
+    expect(said(subjectVerdict('repo:o/r', true, sub({ StringEquals: ['repo:o/r'], StringNotEquals: ['REPO:O/R'] })))).toEqual({});
     expect(subjectVerdict('repo:o/r', true, sub({ StringEquals: ['repo:o/r'], StringNotEqualsIgnoreCase: ['REPO:O/R'] })).bar).toBeDefined();
   });
 
-  it('makes a doubt of a pattern beside a negated operator, and of an operator of another type', () => {
+  it('says what a negated operator turns away of a pattern, and makes a doubt of an operator of another type', () => {
+    // Which subs of a pattern a negated operator turns away is known: not a doubt, but said.
     expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:o/x*'] }))).toEqual({
-      doubt: 'StringNotLike repo:o/x* on the same key may turn away tokens whose sub matches repo:o/*',
+      except: [{ op: 'StringNotLike', values: ['repo:o/x*'] }],
+      note: 'StringNotLike repo:o/x* on the same key turns away the tokens whose sub matches repo:o/x*',
     });
     expect(subjectVerdict('12345', true, sub({ StringEquals: ['12345'], NumericNotEquals: ['7'] })).doubt).toMatch(/^the sub condition NumericNotEquals 7 holds for sub 12345/);
     // A sub that is no number never meets NumericEquals; one that is, is a doubt.
@@ -187,8 +191,39 @@ describe('operators on a sub key (subjectVerdict)', () => {
   it('with no positive condition, bars only a negated pattern every sub matches', () => {
     expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['*'] })).bar).toMatch(/does not take any sub/);
     expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?*'] })).bar).toBeDefined();
-    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['??*'] }))).toEqual({});
-    expect(subjectVerdict(undefined, false, sub({ StringNotEquals: ['*'] }))).toEqual({});
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: ['??*'] })))).toEqual({});
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotEquals: ['*'] })))).toEqual({});
     expect(subjectVerdict(undefined, false, sub({ Null: ['true'] })).bar).toMatch(/^Null true on sub/);
+    // `?` stands for exactly one character: it turns away one-letter subs, not every sub.
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: ['?'] })))).toEqual({});
+    // Several negated operators together may turn away every sub, though none does alone.
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotEquals: ['a'], StringNotLike: ['??*'] })))).toEqual({});
+    expect(subjectVerdict(undefined, false, sub({ StringNotLike: ['?', '??*'] })).bar).toBe('StringNotLike ?, ??* on the same key does not take any sub, and every web identity token carries one, so no token meets it');
+  });
+
+  it('makes a doubt, not a verdict, of a coverage search past its budget', () => {
+    // Which subs *a followed by 13 single characters matches needs 2^13 sets of positions: contrived.
+    const wide = `*a${'?'.repeat(13)}`;
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: [wide] })))).toEqual({ doubt: `StringNotLike ${wide} on the same key may turn away every token` });
+    expect(said(subjectVerdict('x*', false, sub({ StringLike: ['x*'], StringNotLike: [wide] })))).toEqual({ doubt: `StringNotLike ${wide} on the same key may turn away every token whose sub matches x*` });
+    // Near miss: 9 of them are searched to the end (some subs pass, some do not).
+    const narrow = `*a${'?'.repeat(9)}`;
+    expect(said(subjectVerdict(undefined, false, sub({ StringNotLike: [narrow] })))).toEqual({});
+  });
+
+  it('bars a sub pattern every sub of which a negated operator turns away; a negated operator it cannot meet is no doubt', () => {
+    expect(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:*'] })).bar).toBe(
+      'StringNotLike repo:* on the same key turns away every sub that matches repo:o/*, and every operator on a key must hold, so no token meets it',
+    );
+    // StringLike * (status any) with StringNotLike *: no token at all.
+    expect(subjectVerdict('*', false, sub({ StringLike: ['*'], StringNotLike: ['*'] })).bar).toBeDefined();
+    // Together: ab itself, and ab followed by at least one character.
+    expect(subjectVerdict('ab*', false, sub({ StringLike: ['ab*'], StringNotEquals: ['ab'], StringNotLike: ['ab?*'] })).bar).toBe(
+      'StringNotEquals ab and StringNotLike ab?* on the same key turn away every sub that matches ab*, and every operator on a key must hold, so no token meets it',
+    );
+    // Case counts: StringNotLike REPO:* does not turn away repo:o/x.
+    expect(said(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['REPO:*'] })))).toEqual({});
+    expect(said(subjectVerdict('repo:o/*', false, sub({ StringLike: ['repo:o/*'], StringNotLike: ['repo:x/*'] })))).toEqual({});
+    expect(said(subjectVerdict('repo:o/?', false, sub({ StringLike: ['repo:o/?'], StringNotEquals: ['repo:o/ab'] })))).toEqual({});
   });
 });

@@ -234,7 +234,7 @@ describe('web identity providers named directly in a trust (Cognito, Google…)'
 describe('a web identity provider named directly, with operators on sub', () => {
   const web = (provider: string, Condition: Record<string, unknown>) => doc({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition });
 
-  it('is a trust no token passes when every pinned sub is turned away, and a doubt when a pattern may be', () => {
+  it('is a trust no token passes when every pinned sub is turned away, and says what a negated pattern turns away of a pattern', () => {
     const aud = { 'accounts.google.com:aud': '1234.apps.googleusercontent.com' };
     const g = awsGraph({
       [ACCT]: {
@@ -242,13 +242,18 @@ describe('a web identity provider named directly, with operators on sub', () => 
           { name: 'Refused', trust: web('accounts.google.com', { StringEquals: { ...aud, 'accounts.google.com:sub': '1111' }, StringNotEquals: { 'accounts.google.com:sub': '1111' } }) },
           { name: 'Narrowed', trust: web('accounts.google.com', { StringEquals: aud, StringLike: { 'accounts.google.com:sub': '11*' }, StringNotLike: { 'accounts.google.com:sub': '111*' } }) },
           { name: 'Plain', trust: web('accounts.google.com', { StringEquals: { ...aud, 'accounts.google.com:sub': '1111' }, StringNotEquals: { 'accounts.google.com:sub': '2222' } }) },
+          { name: 'Covered', trust: web('accounts.google.com', { StringEquals: aud, StringLike: { 'accounts.google.com:sub': '11*' }, StringNotLike: { 'accounts.google.com:sub': '1*' } }) },
         ],
       },
     });
     const fed = (role: string) => g.in(roleId(role), 'FEDERATES_TO')[0];
     expect(fed('Refused').evidence?.dead).toBe('StringNotEquals 1111 on the same key does not take sub 1111, and every operator on a key must hold, so no token meets sub 1111');
     expect(fed('Narrowed').evidence?.dead).toBeUndefined();
-    expect(fed('Narrowed').evidence?.undecided).toContain('StringNotLike 111* on the same key may turn away tokens whose sub matches 11*');
+    // Which subs of 11* the negated pattern turns away is known: said, and no doubt of its own.
+    expect(fed('Narrowed').evidence?.undecided).toEqual(['who can obtain a accounts.google.com token for aud 1234.apps.googleusercontent.com is not read']);
+    expect(fed('Narrowed').reason).toContain('; but StringNotLike 111* on the same key turns away the tokens whose sub matches 111*');
+    // A negated pattern covering the whole of it: no token passes.
+    expect(fed('Covered').evidence?.dead).toBe('StringNotLike 1* on the same key turns away every sub that matches 11*, and every operator on a key must hold, so no token meets it');
     // Near miss: a negated value naming another sub turns away nothing this trust admits.
     expect(fed('Plain').evidence?.dead).toBeUndefined();
     expect(fed('Plain').evidence?.undecided).toEqual(['who can obtain a accounts.google.com token for aud 1234.apps.googleusercontent.com is not read']);

@@ -65,14 +65,27 @@ describe('a pinned sub beside a negated operator on sub', () => {
 });
 
 describe('a sub pattern beside a negated operator on sub', () => {
-  it('may turn away tokens the pattern admits: the trust and the rule say so, and a service principal it names gets no link', () => {
+  it('turns away some tokens the pattern admits: the trust says which, and a service principal it names gets no link', () => {
     const { links, feds, findings } = run({ StringLike: ['ef64*'], StringNotLike: ['ef64d807*'] });
     // The Ops Agent SP's object id is one the negated pattern turns away.
     expect(links).toEqual([]);
-    const doubt = 'StringNotLike ef64d807* on the same key may turn away tokens whose sub matches ef64*';
-    expect(feds[0].conditional).toBe(true);
-    expect(feds[0].evidence?.undecided).toEqual([doubt]);
-    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', [doubt]]]);
+    // Which subs it turns away is known (the pattern's and the operator's automata, subjectVerdict):
+    // no doubt, the tokens it leaves pass.
+    expect(feds[0].conditional).not.toBe(true);
+    expect(feds[0].evidence?.undecided).toBeUndefined();
+    expect(feds[0].reason).toContain('; but StringNotLike ef64d807* on the same key turns away the tokens whose sub matches ef64d807*');
+    expect(findings.map((f) => [f.messageId, f.evidence.undecided])).toEqual([['pattern', undefined]]);
+  });
+
+  it('names in the finding what the negated operator turns away of the pattern', () => {
+    const { findings } = run({ StringLike: ['ef64*'], StringNotLike: ['ef64d807*'] });
+    expect(findings[0].args.why).toContain('so any service principal of the tenant whose object id matches, but those whose object id matches ef64d807*, can get such a token (today: none)');
+  });
+
+  it('links firmly a service principal the negated operator does not name: its object id was checked', () => {
+    const { links, feds } = run({ StringLike: ['ef64*'], StringNotLike: [`${SP.slice(0, -1)}1`] });
+    expect(links.map((l) => [l.from, l.conditional])).toEqual([[ids.entraSp(TENANT, SP), false]]);
+    expect(feds[0].conditional).not.toBe(true);
   });
 
   it('near miss: without the negated operator the pattern links the SP firmly', () => {
@@ -89,6 +102,20 @@ describe('no positive sub condition beside a negated one', () => {
     // The open case links only the audience app itself, which the condition turns away.
     expect(links).toEqual([]);
     expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    // The finding names who is left out: "any service principal of the tenant" alone would be false.
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but Ops Agent (object id ${SP}) can get such a token`);
+  });
+
+  it('says a negated pattern, and an object id naming no service principal, as written', () => {
+    const other = '00000000-0000-4000-8000-000000000000';
+    const { findings } = run({ StringNotLike: ['ef64*'], StringNotEquals: [other] });
+    expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but those whose object id matches ef64* and object id ${other} can get such a token`);
+  });
+
+  it('near miss: with no negated operator the finding says any service principal of the tenant', () => {
+    const { findings } = run({});
+    expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');
   });
 
   it('admits no one when the negated pattern matches every sub', () => {

@@ -921,7 +921,8 @@ function addTrust(
             // a sub none lets through is a trust no token passes (evidence.dead, as the linker marks
             // an aud no token meets); one that may be turned away is a doubt of the edge.
             const subject = subjectVerdict(sub === '*' && match === 'missing' ? undefined : sub, tp.subject.status === 'pinned', tp.subject);
-            const subNote = subject.bar !== undefined ? `; but ${subject.bar}` : subject.doubt !== undefined ? `; only if ${subject.doubt}` : '';
+            // Which tokens a negated operator turns away of those the sub admits is known and said (note).
+            const subNote = subject.bar !== undefined ? `; but ${subject.bar}` : `${subject.note !== undefined ? `; but ${subject.note}` : ''}${subject.doubt !== undefined ? `; only if ${subject.doubt}` : ''}`;
             const subUndecided = subject.doubt !== undefined ? [...undecided, subject.doubt] : undecided;
             const extId = ids.external('oidc', `${issuer}|${sub}`);
             // Named as the Entra transform names the same subject (oidcSubjectNode): the node is shared.
@@ -980,6 +981,7 @@ function addTrust(
           const subOpen = subVerdicts.filter((v) => v.bar === undefined);
           const subBar = subOpen.length === 0 ? [...new Set(subVerdicts.map((v) => v.bar!))].join('; ') : undefined;
           const subDoubts = subOpen.length > 0 && subOpen.every((v) => v.doubt !== undefined) ? [...new Set(subOpen.map((v) => v.doubt!))] : [];
+          const subNotes = [...new Set(subOpen.flatMap((v) => (v.note !== undefined ? [v.note] : [])))];
           for (const aud of auds) {
             const extId = ids.external('web-identity', `${issuer}|${aud}`);
             const ext = b.addNode({
@@ -996,7 +998,7 @@ function addTrust(
             // outsider creates, gets tokens the role accepts: firm. With one, who can obtain such a
             // token (the pool's unauthenticated access, the app's users) is not read: conditional.
             const undecided = [...g.undecided, ...(open ? [] : [`who can obtain a ${provider} token for aud ${aud} is not read`]), ...subDoubts];
-            const subNote = subBar !== undefined ? `; but ${subBar}` : subDoubts.length > 0 ? `; only if ${subDoubts.join(', or if ')}` : '';
+            const subNote = subBar !== undefined ? `; but ${subBar}` : `${subNotes.length > 0 ? `; but ${subNotes.join('; ')}` : ''}${subDoubts.length > 0 ? `; only if ${subDoubts.join(', or if ')}` : ''}`;
             b.addEdge({
               from: ext,
               to: node,

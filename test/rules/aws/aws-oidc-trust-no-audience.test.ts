@@ -4,6 +4,8 @@ import { ACCT, GITHUB, doc, oneAccount, roleId, ruleCases, trust } from '../../h
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'ci', trust: t }], oidcProviders: [{ ...GITHUB, clientIds: [...GITHUB.clientIds, 'https://github.com/acme'] }] });
 
+const SUBKEY = 'token.actions.githubusercontent.com:sub';
+
 describe('aws-oidc-trust-no-audience', () => {
   ruleCases(rule, [
     { name: 'pinned subject, no audience', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main', { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['medium'] },
@@ -21,6 +23,22 @@ describe('aws-oidc-trust-no-audience', () => {
       },
       subject: roleId('ci'),
       verdict: 'pass',
+    },
+    // Every operator on the sub key must hold (subjectVerdict, as the transform judges the trust): a
+    // trust no token passes lets in no token of another relying party either.
+    {
+      name: 'no audience, and a pinned subject its own StringNotEquals turns away',
+      graph: () => role(trust.oidc('token.actions.githubusercontent.com', { StringEquals: { [SUBKEY]: 'repo:acme/site:ref:refs/heads/main' }, StringNotEquals: { [SUBKEY]: 'repo:acme/site:ref:refs/heads/main' } })),
+      subject: roleId('ci'),
+      verdict: 'pass',
+    },
+    { name: 'no audience, and a StringNotLike every sub matches', graph: () => role(trust.oidc('token.actions.githubusercontent.com', { StringNotLike: { [SUBKEY]: '*' } })), subject: roleId('ci'), verdict: 'pass' },
+    {
+      name: 'near miss: no audience, and a StringNotEquals naming another subject: reported',
+      graph: () => role(trust.oidc('token.actions.githubusercontent.com', { StringEquals: { [SUBKEY]: 'repo:acme/site:ref:refs/heads/main' }, StringNotEquals: { [SUBKEY]: 'repo:acme/site:pull_request' } })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['medium'],
     },
     { name: 'neither audience nor subject', graph: () => role(trust.github(null, { aud: null })), subject: roleId('ci'), verdict: 'fail', severities: ['high'] },
     {

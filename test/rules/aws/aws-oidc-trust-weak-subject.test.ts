@@ -7,6 +7,13 @@ const ENTRA = 'sts.windows.net/691d0d64-52fb-4de1-ae87-2e52cdd26449/';
 const role = (t: Record<string, unknown>, managed: string[] = [], inline = [doc(allow('s3:PutObject', 'arn:aws:s3:::site/*'))]) =>
   oneAccount({ roles: [{ name: 'ci', trust: t, managed, inline }], oidcProviders: [GITHUB, { url: ENTRA, clientIds: ['api://app'] }] });
 
+// A GitHub trust with the usual aud and these operators on sub.
+const gh = (sub: Record<string, string>) =>
+  trust.oidc('token.actions.githubusercontent.com', {
+    StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+    ...Object.fromEntries(Object.entries(sub).map(([op, v]) => [op, { ...(op === 'StringEquals' ? { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } : {}), 'token.actions.githubusercontent.com:sub': v }])),
+  });
+
 describe('aws-oidc-trust-weak-subject', () => {
   ruleCases(rule, [
     {
@@ -73,6 +80,42 @@ describe('aws-oidc-trust-weak-subject', () => {
     { name: 'pinned repository and branch', graph: () => role(trust.github('repo:acme/site:ref:refs/heads/main')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'StringEquals with a "*" is a literal, not a wildcard', graph: () => role(trust.github('repo:acme/site:*')), subject: roleId('ci'), verdict: 'pass' },
     { name: 'a role trusted only by a service', graph: () => role(trust.service('ec2.amazonaws.com')), subject: roleId('ci'), verdict: 'pass' },
+    // Operators on the sub key are ANDed, negated ones too (subjectVerdict): a trust no token passes is not weak.
+    { name: 'a sub pattern a StringNotLike turns away entirely', graph: () => role(gh({ StringLike: 'repo:acme/*', StringNotLike: 'repo:*' })), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'no positive sub condition and a StringNotLike every sub matches', graph: () => role(gh({ StringNotLike: '*' })), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'a broad exact GitHub subject its own StringNotEquals names', graph: () => role(gh({ StringEquals: 'repo:acme/site:pull_request', StringNotEquals: 'repo:acme/site:pull_request' })), subject: roleId('ci'), verdict: 'pass' },
+    { name: 'a sub pattern whose Null true no token meets', graph: () => role(gh({ StringLike: 'repo:acme/*', Null: 'true' })), subject: roleId('ci'), verdict: 'pass' },
+    {
+      name: 'near miss: a StringNotLike that turns away part of the pattern leaves it weak, and says what it turns away',
+      graph: () => role(gh({ StringLike: 'repo:acme/*', StringNotLike: 'repo:acme/sandbox*' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('wildcardExcept');
+        expect(f[0].args.except).toBe('sub matching repo:acme/sandbox*');
+        expect(f[0].evidence.undecided).toBeUndefined();
+      },
+    },
+    {
+      name: 'near miss: no positive sub condition beside a StringNotEquals is still any token but the one it names',
+      graph: () => role(gh({ StringNotEquals: 'repo:acme/site:ref:refs/heads/main' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['critical'],
+      then: (f) => {
+        expect(f[0].messageId).toBe('missingExcept');
+        expect(f[0].args.except).toBe('sub repo:acme/site:ref:refs/heads/main');
+      },
+    },
+    {
+      name: 'a sub pattern beside an operator whose reading of a sub is not known: reported, with the doubt',
+      graph: () => role(gh({ StringLike: 'repo:acme/*', ArnNotLike: 'arn:*' })),
+      subject: roleId('ci'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => expect(f[0].evidence.undecided).toEqual(['the sub condition ArnNotLike arn:* holds for sub repo:acme/* (how IAM compares a sub under it is not known)']),
+    },
     { name: 'an unparseable trust policy', graph: () => role({ Statement: [{ Effect: 'Maybe' }] }), subject: roleId('ci'), verdict: 'unknown' },
   ]);
 

@@ -5,7 +5,7 @@ import { ACCT, doc, managedEntry, model, policyArn, roleArn, roleEntry, trustAcc
 
 type Doc = Record<string, unknown>;
 let seed = 12345;
-const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+const rnd = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed % n; };
 const pick = <T,>(a: readonly T[]): T => a[rnd(a.length)];
 
 const RES = ['*', `arn:aws:iam::${ACCT}:*`, `arn:aws:iam::${ACCT}:role/*`, `arn:aws:iam::${ACCT}:user/*`, `arn:aws:iam::${ACCT}:role/a*`, roleArn('a1'), `arn:aws:iam::${ACCT}:user/\${aws:username}`, `arn:aws:iam::${ACCT}:role/\${aws:PrincipalTag/team}*`, `arn:aws:iam::*:role/*`, 'arn:aws:iam::*', `arn:aws:iam::${ACCT}:role/?1`];

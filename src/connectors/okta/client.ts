@@ -171,7 +171,14 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     if (sdk.authMode === 'ssws') await c.firstAnswer;
 
     const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens').then((list) => {
-      if (!list) warnings.push('API token owners are unknown (okta.apiTokens not read); their roles and factors were not collected.');
+      // okta.adminRoles and okta.factors stay collected: they hold every user read per user, and a
+      // user missing from their files counts as not read (its roles are not taken as none). What
+      // the token list would have added is said here, without claiming those records failed.
+      if (!list) {
+        warnings.push(
+          'The Okta API token list was not read (okta.apiTokens): no API token is judged, and their owners are unknown. okta.adminRoles and okta.factors hold the users picked without it (service accounts by the configuration, AWS app users); an owner who is neither was not read, and one with no active MFA factor is not known to be a service account.',
+        );
+      }
       return list;
     });
     const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);

@@ -482,6 +482,22 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(scan.report.warnings.filter((w) => w.includes('okta.apiTokens'))).toEqual(about);
   });
 
+  // The token list and the user types are read side by side: the manifest's warnings must not
+  // follow whichever refusal came back first, or two collections of one org differ.
+  it('orders the warnings of refused lists the same whichever answer comes first', async () => {
+    const forbid = ['/api/v1/api-tokens', '/api/v1/meta/types/user'];
+    const runs: string[][] = [];
+    for (const late of forbid) {
+      // Answered 429 twice first, this list's refusal comes back after the other's.
+      const { f, clock } = await fake({ forbid, inject429: [{ template: late, times: 2, resetAfterMs: 1000 }] });
+      const r = await collectOkta(ssws(f, clock));
+      for (const cap of ['okta.apiTokens', 'okta.userTypes']) expect(statusOf(r.coverage, cap)).toBe('missing-permission');
+      runs.push(r.manifest.warnings as string[]);
+    }
+    expect(runs[0].some((w) => w.includes('okta.apiTokens')) && runs[0].some((w) => w.includes('okta.userTypes'))).toBe(true);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('reads the org user types, and turns a 403 on them into missing-permission with a warning', async () => {
     const ok = await fake();
     const r1 = await collectOkta(ssws(ok.f, ok.clock));

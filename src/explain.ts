@@ -5,7 +5,7 @@ import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
-import { latentTrust } from './analysis/analyze.js';
+import { flowsInto, latentTrust } from './analysis/analyze.js';
 import { missingCapabilityReason } from './engine/missing-capability.js';
 import type { ReportInput, RuleContext } from './engine/types.js';
 
@@ -94,7 +94,8 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     else if (e.conditional) p.conditional = true;
     // Nothing passes into a disabled object until it is re-enabled, as the tier reason says
     // ("which is disabled"); an escalation still gives its rights: it can reactivate or reset it.
-    if (t.enabled === false && e.type !== 'CAN_ESCALATE_TO') p.targetDisabled = true;
+    // The analysis' own test, so the card cannot drift from the paths and tiers.
+    if (!flowsInto(e, t)) p.targetDisabled = true;
     privileges.push(p);
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));

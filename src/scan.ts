@@ -2,6 +2,7 @@ import { GraphBuilder, type Graph, type NodeRef } from './graph/graph.js';
 import type { GraphNode, StrengthClass } from './graph/model.js';
 import type { NhiConfig } from './config/types.js';
 import type { Snapshot } from './snapshot/snapshot.js';
+import type { CoverageRecord, ProviderName } from './snapshot/types.js';
 import type { RuleDefinition, Severity } from './engine/types.js';
 import { runRules } from './engine/run.js';
 import { analyze } from './analysis/analyze.js';
@@ -83,36 +84,81 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     // a whole provider that failed) still belong in the coverage section.
     const graphPreview = new Set<string>();
     for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
-    const oktaOrg = snapshot.manifest.providers.okta?.orgUrl;
-    const org = oktaOrg !== undefined ? oktaOrigin(oktaOrg) : undefined;
-    const strayOkta: string[] = [];
+    const stray = new StrayScopes(snapshot, b);
     snapshot.manifest.coverage.forEach((m, i) => {
       // An Okta record names its org as the transform does (the origin), written however it was.
       const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : m;
-      // A record about another org (an edited org URL, a record copied from another snapshot)
-      // gates none of this org's files: kept as written, but said, so that a gap it records is
-      // not taken for one of this org.
-      if (c.provider === 'okta' && c.scope !== '*' && c.scope !== org) strayOkta.push(`$.coverage[${i}] (${c.capability}, ${shownOktaScope(c.scope)})`);
+      stray.check(c, i);
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     });
-    if (strayOkta.length > 0) {
-      const one = strayOkta.length === 1;
-      const more = strayOkta.length > 5 ? `, and ${strayOkta.length - 5} more` : '';
-      b.warn(
-        `manifest.json: ${strayOkta.length} Okta coverage record${one ? '' : 's'} name${one ? 's' : ''} no Okta org of this snapshot (${org ?? 'it has none'}) and appl${one ? 'ies' : 'y'} to nothing: ${strayOkta.slice(0, 5).join(', ')}${more}`,
-      );
-    }
+    stray.warn(b);
     for (const w of snapshot.manifest.warnings ?? []) b.warn(w);
     return b.finish();
   });
 }
 
 /**
- * A coverage record's Okta scope for a warning: an org URL as such, anything else (a path, a
- * query, user info pasted with the host may hold a token) not echoed.
+ * How a warning names the scopes of each provider, and which record scopes it echoes: a tenant id
+ * (or the domain a tenant may be configured by), an org URL, an account id as such; anything else
+ * (a path, a query, user info pasted with the host, a value pasted into the field) may hold a
+ * secret and is named by its place only.
  */
-function shownOktaScope(scope: string): string {
-  return /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(scope) ? scope : 'a scope that is not an org URL (not shown)';
+const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string; shown: RegExp; what: string }>> = {
+  entra: {
+    label: 'Entra',
+    noun: 'tenant',
+    shown: /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$/i,
+    what: 'a tenant id',
+  },
+  okta: { label: 'Okta', noun: 'org', shown: /^https?:\/\/[a-z0-9.-]+(:\d+)?$/, what: 'an org URL' },
+  aws: { label: 'AWS', noun: 'account', shown: /^\d{12}$/, what: 'an account id' },
+};
+
+/**
+ * Coverage records whose scope is no tenant, org or account of the snapshot (an edited tenant id
+ * or org URL, a record copied from another snapshot). They gate none of the snapshot's files and
+ * are kept as written, but said, once per provider, so that a gap one records is not taken for
+ * one of this snapshot. Not stray: `*` (every scope), and the AWS collector's records of what it
+ * could not file under an account of the snapshot: `caller` (its identity was not read),
+ * `organization` (the account list) and an account it could not enter (its `aws.account` record
+ * is not `collected`).
+ */
+class StrayScopes {
+  private readonly found = new Map<ProviderName, string[]>();
+  private readonly scopes: Readonly<Record<ProviderName, readonly string[]>>;
+  private readonly notEntered = new Set<string>();
+
+  constructor(snapshot: Snapshot, b: GraphBuilder) {
+    this.scopes = { entra: b.scopeIds('entra'), okta: b.scopeIds('okta'), aws: b.scopeIds('aws') };
+    for (const c of snapshot.manifest.coverage) if (c.provider === 'aws' && c.capability === 'aws.account' && c.status !== 'collected') this.notEntered.add(c.scope);
+  }
+
+  /** Notes the record at `$.coverage[index]` (its Okta scope already the origin) if it is stray. */
+  check(c: CoverageRecord, index: number): void {
+    if (!Object.hasOwn(this.scopes, c.provider) || c.scope === '*' || this.scopes[c.provider].includes(c.scope)) return;
+    if (c.provider === 'aws' && (c.scope === 'caller' || c.scope === 'organization' || this.notEntered.has(c.scope))) return;
+    const words = STRAY_WORDS[c.provider];
+    const shown = words.shown.test(c.scope) ? c.scope : `a scope that is not ${words.what} (not shown)`;
+    let list = this.found.get(c.provider);
+    if (!list) this.found.set(c.provider, (list = []));
+    list.push(`$.coverage[${index}] (${c.capability}, ${shown})`);
+  }
+
+  /** One warning per provider with stray records, in a fixed provider order. */
+  warn(b: GraphBuilder): void {
+    for (const provider of ['entra', 'okta', 'aws'] as const) {
+      const list = this.found.get(provider);
+      if (!list) continue;
+      const { label, noun } = STRAY_WORDS[provider];
+      const own = this.scopes[provider];
+      const mine = own.length === 0 ? 'it has none' : own.length > 3 ? `${own.slice(0, 3).join(', ')} and ${own.length - 3} more` : own.join(', ');
+      const one = list.length === 1;
+      const more = list.length > 5 ? `, and ${list.length - 5} more` : '';
+      b.warn(
+        `manifest.json: ${list.length} ${label} coverage record${one ? '' : 's'} name${one ? 's' : ''} no ${label} ${noun} of this snapshot (${mine}) and appl${one ? 'ies' : 'y'} to nothing: ${list.slice(0, 5).join(', ')}${more}`,
+      );
+    }
+  }
 }
 
 /** The whole offline pipeline: graph, analysis, rules, report data. Pure: the clock is `opts.now`. */

@@ -36,7 +36,7 @@ const LONG_LIVED_DAYS = 90;
  * Tiers are capability and keep counting it: a token whose suspended owner is an admin is an
  * admin token again the day the owner is reactivated.
  */
-function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
+export function flowsInto(e: GraphEdge, target: GraphNode | undefined): boolean {
   return target?.enabled !== false || e.type === 'CAN_ESCALATE_TO';
 }
 

@@ -69,7 +69,9 @@ const LISTED_BY: Readonly<Record<string, readonly string[]>> = {
   'okta-service-app': ['okta.apps'],
   'okta-aws-federation-app': ['okta.apps'],
   'okta-api-token': ['okta.apiTokens'],
-  'okta-user': ['okta.users', 'okta.userTypes', 'okta.factors'],
+  // Owning an API token with no active MFA factor makes a user a service account (transform-users):
+  // with the token list not read, such a user is a person for want of data.
+  'okta-user': ['okta.users', 'okta.userTypes', 'okta.factors', 'okta.apiTokens'],
   'aws-iam-user': ['aws.iam'],
   'aws-iam-role': ['aws.iam'],
   'aws-root-user': ['aws.credentialReport'],

@@ -667,6 +667,11 @@ export class GraphBuilder {
     if (!this.scopes.some((s) => s.provider === scope.provider && s.id === scope.id)) this.scopes.push(scope);
   }
 
+  /** The ids of the scopes of `provider` added so far, in the order they were added. */
+  scopeIds(provider: string): string[] {
+    return this.scopes.filter((s) => s.provider === provider).map((s) => s.id);
+  }
+
   warn(message: string): void {
     this.warnings.push(message);
   }

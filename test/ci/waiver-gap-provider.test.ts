@@ -82,6 +82,18 @@ describe('a waiver that matches nothing while collection was incomplete', () => 
     expect(messagesFor(sp, [gap('entra', 'entra.owners', 't3')], [stats('entra-sp-dormant', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);
   });
 
+  it('is kept when the Okta API token list was not read and its rule judges Okta service accounts', () => {
+    // Owning an API token with no active MFA factor makes an Okta user a service account: with the
+    // token list not read such a user is a person in the graph, and the service-account rules
+    // have no subject to find it on. Its finding is hidden by the gap, not gone.
+    const w = '- ruleId: okta-svc-user-interactive-or-no-mfa\n  subject: "okta:https://a.okta.example:user:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
+    const rule = [stats('okta-svc-user-interactive-or-no-mfa', 0)];
+    expect(messagesFor(w, [gap('okta', 'okta.apiTokens', 'https://a.okta.example')], rule).messages[0]).toMatch(/keep it until a complete scan$/);
+    // In another org, or a gap that decides nothing about who is a service account: stale.
+    expect(messagesFor(w, [gap('okta', 'okta.apiTokens', 'https://b.okta.example')], rule).messages[0]).toMatch(/\(stale\); remove it$/);
+    expect(messagesFor(w, [gap('okta', 'okta.appGrants', 'https://a.okta.example')], rule).messages[0]).toMatch(/\(stale\); remove it$/);
+  });
+
   it('names the Okta org and Entra tenant by their ids as well', () => {
     const token = '- ruleId: okta-api-token-age\n  subject: "okta:https://a.okta.example:token:*"\n  reason: r\n  owner: o\n  expires: 2030-01-01\n';
     expect(messagesFor(token, [gap('okta', 'okta.apiTokens', 'https://b.okta.example')], [stats('okta-api-token-age', 0)]).messages[0]).toMatch(/\(stale\); remove it$/);

@@ -452,6 +452,52 @@ describe('collectOkta against the fake org (SSWS)', () => {
     }
   });
 
+  // Token owners are picked from the token list: with it refused, an owner that is no service
+  // account by the configuration is not read per user. okta.adminRoles and okta.factors stay
+  // collected, as they are for the users they hold (a user missing from userRoles.json is not
+  // read, and rules needing its roles answer unknown); the gap is the token list's own record,
+  // and the warning must not say otherwise. No token is in the graph, so no token rule passes one.
+  it('with the API token list refused, says what that leaves unread in one warning that matches the records', async () => {
+    const { f, clock } = await fake({ forbid: ['/api/v1/api-tokens'] });
+    const r = await collectOkta(ssws(f, clock));
+    expect(statusOf(r.coverage, 'okta.apiTokens')).toBe('missing-permission');
+    expect(statusOf(r.coverage, 'okta.adminRoles')).toBe('collected');
+    expect(statusOf(r.coverage, 'okta.factors')).toBe('collected');
+    const about = (r.manifest.warnings as string[]).filter((w) => w.includes('okta.apiTokens'));
+    expect(about).toEqual([
+      'The Okta API token list was not read (okta.apiTokens): no API token is judged, and their owners are unknown. okta.adminRoles and okta.factors hold the users picked without it (service accounts by the configuration, AWS app users); an owner who is neither was not read, and one with no active MFA factor is not known to be a service account.',
+    ]);
+
+    const out = join(sandbox, `snapshot-no-tokens-${Date.now()}`);
+    writeSnapshot(out, mergeResults([r], new Date(clock.now())));
+    const scan = scanSnapshot(readSnapshotDir(out), { now: new Date(clock.now()), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0-test' });
+    expect(scan.graph.ofType('okta-api-token')).toHaveLength(0);
+    const tokenRules = allRules.filter((x) => x.evaluates.types.includes('okta-api-token')).map((x) => x.meta.id);
+    expect(tokenRules).toContain('okta-api-token-admin-owner');
+    for (const id of tokenRules) expect(scan.report.rules.find((st) => st.ruleId === id)).toMatchObject({ evaluated: 0, failing: 0 });
+    // alice owns the org's admin token: not read per user, and her roles not taken as none.
+    const alice = scan.graph.ofType('okta-user').find((u) => u.nativeId === '00uALICE01')!;
+    expect(alice.attrs).toMatchObject({ adminRolesComplete: false, activeFactors: undefined });
+    expect(scan.report.coverage.find((c) => c.capability === 'okta.apiTokens')?.status).toBe('missing-permission');
+    expect(scan.report.warnings.filter((w) => w.includes('okta.apiTokens'))).toEqual(about);
+  });
+
+  // The token list and the user types are read side by side: the manifest's warnings must not
+  // follow whichever refusal came back first, or two collections of one org differ.
+  it('orders the warnings of refused lists the same whichever answer comes first', async () => {
+    const forbid = ['/api/v1/api-tokens', '/api/v1/meta/types/user'];
+    const runs: string[][] = [];
+    for (const late of forbid) {
+      // Answered 429 twice first, this list's refusal comes back after the other's.
+      const { f, clock } = await fake({ forbid, inject429: [{ template: late, times: 2, resetAfterMs: 1000 }] });
+      const r = await collectOkta(ssws(f, clock));
+      for (const cap of ['okta.apiTokens', 'okta.userTypes']) expect(statusOf(r.coverage, cap)).toBe('missing-permission');
+      runs.push(r.manifest.warnings as string[]);
+    }
+    expect(runs[0].some((w) => w.includes('okta.apiTokens')) && runs[0].some((w) => w.includes('okta.userTypes'))).toBe(true);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('reads the org user types, and turns a 403 on them into missing-permission with a warning', async () => {
     const ok = await fake();
     const r1 = await collectOkta(ssws(ok.f, ok.clock));

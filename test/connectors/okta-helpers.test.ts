@@ -201,4 +201,24 @@ describe('CoverageBook', () => {
       { provider: 'okta', scope: 'https://o', capability: 'okta.adminRoles', status: 'error', reason: 'HTTP 500 on /api/v1/groups/1/roles' },
     ]);
   });
+
+  // Several reads feed one capability side by side (appSecrets and appJwks, groups.json and
+  // userGroups.json, appUsers and appGroups): the record must not depend on which failed first.
+  it('gives one record whichever order the same outcomes were noted in', () => {
+    const outcomes: [string, string][] = [
+      ['missing-permission', 'HTTP 403 E0000006 (needs okta.apps.read and an admin role that can read it)'],
+      ['error', '2 of 3 reads for okta/appJwks.json failed (first: HTTP 500)'],
+      ['collected', ''],
+    ];
+    const book = (order: [string, string][]) => {
+      const b = new CoverageBook('https://o');
+      for (const [status, reason] of order) b.note('okta.appCredentials', status as never, reason || undefined);
+      return b.records();
+    };
+    const one = book(outcomes);
+    expect(one[0]).toMatchObject({ status: 'missing-permission' });
+    expect(one[0].reason).toContain('appJwks.json');
+    expect(book([...outcomes].reverse())).toEqual(one);
+    expect(book([outcomes[1], outcomes[2], outcomes[0]])).toEqual(one);
+  });
 });

@@ -170,15 +170,24 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     // rejected token costs one request rather than one per independent list.
     if (sdk.authMode === 'ssws') await c.firstAnswer;
 
+    // The warnings of the lists read side by side, added in this order once all are done: pushed
+    // as each answer came back, two collections of one org listed them in different orders.
+    const listWarnings: { tokens?: string; userTypes?: string; users?: string } = {};
     const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens').then((list) => {
-      if (!list) warnings.push('API token owners are unknown (okta.apiTokens not read); their roles and factors were not collected.');
+      // okta.adminRoles and okta.factors stay collected: they hold every user read per user, and a
+      // user missing from their files counts as not read (its roles are not taken as none). What
+      // the token list would have added is said here, without claiming those records failed.
+      if (!list) {
+        listWarnings.tokens =
+          'The Okta API token list was not read (okta.apiTokens): no API token is judged, and their owners are unknown. okta.adminRoles and okta.factors hold the users picked without it (service accounts by the configuration, AWS app users); an owner who is neither was not read, and one with no active MFA factor is not known to be a service account.';
+      }
       return list;
     });
     const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
     // A user's `type` is only an id in the Users API; the org's user types (at most ten, one
     // unpaged list) give the names serviceAccountTypes is written against.
     const userTypes = (refused.has('okta.userTypes') ? Promise.resolve(undefined) : c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user')).then((list) => {
-      if (!list) warnings.push('Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by profile.userType and type id only, and a user whose type cannot be named is not known to be a person.');
+      if (!list) listWarnings.userTypes = 'Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by profile.userType and type id only, and a user whose type cannot be named is not known to be a person.';
       return list;
     });
     const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
@@ -210,7 +219,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
         const why = `needs the user list (okta.users), which was not read: the users whose roles and factors are read are picked from it`;
         book.note('okta.adminRoles', 'not-collected', why);
         book.note('okta.factors', 'not-collected', why);
-        warnings.push('The Okta user list was not read (okta.users), so the users whose admin roles and MFA factors matter (service accounts, API token owners) could not be picked: okta.adminRoles and okta.factors were not collected.');
+        listWarnings.users = 'The Okta user list was not read (okta.users), so the users whose admin roles and MFA factors matter (service accounts, API token owners) could not be picked: okta.adminRoles and okta.factors were not collected.';
         progress(`okta: reading groups of ${userIds.length} users`);
         return c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'));
       }
@@ -243,6 +252,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     const settled = await Promise.allSettled([machineReads, groupList, groupRoles, userTypes]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+    for (const w of [listWarnings.tokens, listWarnings.userTypes, listWarnings.users]) if (w !== undefined) warnings.push(w);
   } finally {
     finish();
   }

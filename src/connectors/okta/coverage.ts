@@ -1,3 +1,4 @@
+import { sortTexts } from '../../compare.js';
 import type { CoverageRecord, CoverageStatus } from '../../snapshot/types.js';
 
 /** Okta capability names used in coverage records (docs/snapshot-format.md). */
@@ -52,7 +53,9 @@ export class CoverageBook {
     return OKTA_CAPABILITIES.filter((c) => this.entries.has(c)).map((capability) => {
       const e = this.entries.get(capability)!;
       const rec: CoverageRecord = { provider: 'okta', scope: this.scope, capability, status: e.status };
-      if (e.status !== 'collected' && e.reasons.length > 0) rec.reason = e.reasons.join('; ');
+      // Sorted: reads feeding one capability run side by side and fail in any order, and the same
+      // outcomes must give the same record.
+      if (e.status !== 'collected' && e.reasons.length > 0) rec.reason = sortTexts([...e.reasons]).join('; ');
       return rec;
     });
   }

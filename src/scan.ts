@@ -13,6 +13,8 @@ import { transformAws } from './connectors/aws/transform.js';
 import { linkProviders } from './connectors/link.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
 import { oktaOrigin } from './graph/ids.js';
+import { withOktaOrigins } from './connectors/okta/org-url.js';
+import { InputError } from './errors.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
@@ -48,11 +50,25 @@ export interface ScanResult {
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
 export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date } = {}): Graph {
   try {
-    return buildGraphOnce(snapshot, config, opts);
+    return buildGraphOnce(inCollectorForm(snapshot), config, opts);
   } finally {
     // Whatever the AWS transform did not take is not needed any more.
     snapshot.awsAnswers?.close();
   }
+}
+
+/**
+ * The snapshot with its Okta org URL as the collector writes it. A snapshot read from a folder
+ * already is (the manifest check reads it so); one handed to the scan as an object (library use,
+ * a live collection) has had no such check, and a bare host kept as given there would name
+ * another org than the same snapshot read from disk: other ids, every fingerprint new. The
+ * caller's object is not changed; a copy carries the rewritten manifest, sharing the files.
+ */
+function inCollectorForm(snapshot: Snapshot): Snapshot {
+  const manifest = withOktaOrigins(snapshot.manifest, (location, message) => {
+    throw new InputError(message, 'manifest', location);
+  });
+  return manifest === snapshot.manifest ? snapshot : { ...snapshot, manifest };
 }
 
 function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date }): Graph {

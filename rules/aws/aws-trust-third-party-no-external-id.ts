@@ -17,6 +17,8 @@ interface Statement {
   notPrincipal: boolean;
   principals: Principal[];
   restrictingKeys: string[];
+  /** Every key the statement's Condition block tests, in the policy's order. */
+  conditionKeys: string[];
   externalId: boolean;
   /** For `*`: whom its aws:PrincipalArn / aws:PrincipalAccount conditions narrow it to. */
   conditionPrincipals?: Principal[];
@@ -29,6 +31,22 @@ interface TrustFacts {
 const AWS_TYPES = new Set(['account', 'iam-user', 'iam-role', 'assumed-role', 'iam-other']);
 /** An organisation condition proves the foreign account is one of yours, not a vendor's. */
 const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
+/** The keys that narrow `"*"` to one account or principal: for such a principal they are what the message names it by. */
+const PRINCIPAL_KEYS = new Set(['aws:principalaccount', 'aws:principalarn']);
+
+/**
+ * The statement's conditions other than the external id, as the message names them: without
+ * them "lets account X assume it" would read as unconditional when, say, aws:SourceArn or
+ * aws:SourceIp narrows it. sts:ExternalId is left out, being what the message says is missing
+ * (one under IfExists or ForAllValues binds no caller); for a principal that `"*"` was narrowed
+ * to, so are the keys that named it.
+ */
+function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
+  return (st.conditionKeys ?? []).filter((k) => {
+    const key = k.toLowerCase();
+    return key !== 'sts:externalid' && !(narrowedPrincipal && PRINCIPAL_KEYS.has(key));
+  });
+}
 
 export default defineRule({
   meta: {
@@ -39,7 +57,7 @@ export default defineRule({
     owasp: ['NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported.',
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported. A positive `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition puts the statement out of scope: the caller must then be inside the organisation named, which the rule takes for yours (it is not told your organisation id, so it cannot tell a vendor organisation named there from yours), and a principal of your own organisation is no vendor acting for other customers: there is no deputy to confuse. `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` and `aws:SourceOrgPaths` do not put it out of scope and do not lower the severity (high): the AWS confused deputy guide gives them for the cross-service case, where an AWS service principal calls on behalf of the owner of a resource and sets them, and the external id for the cross-account case this rule is about; the rule does not model which calls from the principals of another account carry them. Those and any other conditions of the statement (`sts:SourceIdentity`, `aws:SourceIp`...) are named in the message (`under conditions on ...`) so that a reviewer can judge them; a statement without any keeps the unconditional message.',
     risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
     remediation:
       'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
@@ -52,6 +70,8 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       noExternalId: 'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it without an sts:ExternalId condition',
+      noExternalIdConditional:
+        'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it under conditions on {{conditions}}, but with no sts:ExternalId condition',
     },
     options: {
       ownAccounts: { default: [], description: 'account ids that belong to you but are not in the snapshot (they are not third parties)' },
@@ -73,15 +93,17 @@ export default defineRule({
       // Once per principal: one also listed beside "*" is reported as listed.
       const listed = new Set(st.principals.map((p) => p.arn ?? p.accountId));
       const narrowed = (st.conditionPrincipals ?? []).filter((p) => !listed.has(p.arn ?? p.accountId));
-      for (const p of [...st.principals, ...narrowed]) {
+      const candidates = [...st.principals.map((p) => ({ p, fromCondition: false })), ...narrowed.map((p) => ({ p, fromCondition: true }))];
+      for (const { p, fromCondition } of candidates) {
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
         // A statement that does not allow sts:AssumeRole, or one an unconditional Deny overrides
         // (the transform draws no edge for it), gives the vendor no way in.
         if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) continue;
+        const conditions = otherConditions(st, fromCondition);
         ctx.report({
-          messageId: 'noExternalId',
+          messageId: conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId',
           key: unique(p.arn ?? p.accountId),
-          args: { account: p.accountId, principal: p.arn ?? 'the whole account' },
+          args: { account: p.accountId, principal: p.arn ?? 'the whole account', ...(conditions.length > 0 ? { conditions: conditions.join(', ') } : {}) },
           evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
         });
       }

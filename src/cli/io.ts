@@ -9,6 +9,7 @@ import { jsonErrorOffset } from './json-position.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { startAnswerThread } from '../connectors/aws/answer-pool.js';
 import { quoteInput } from '../reporters/sanitize.js';
+import { MANIFEST_ORG_URL_REFUSED, manifestOktaOrigin } from '../connectors/okta/org-url.js';
 
 /** Files larger than this are refused rather than read into memory whole. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -280,9 +281,9 @@ function validateProviders(providers: Record<string, unknown>, r: Reader): void 
     // Rewritten to the collector's form: the org URL is the Okta scope and the prefix of every
     // Okta id, so `acme.okta.com` kept as written would be another org than the `https://acme.okta.com`
     // a collected snapshot names, and a baseline taken from one would call every finding of the other new.
-    const origin = manifestOktaOrg(r.str(okta, 'orgUrl', `${at}.okta`));
-    // The value is not echoed: a query or user info pasted with the host may hold a token.
-    if (origin === undefined) r.fail(`${at}.okta.orgUrl`, 'expected the Okta org URL, e.g. https://acme.okta.com or acme.okta.com, without a path, query or user name (the value is not shown)');
+    // Read by the collector's own rules (connectors/okta/org-url.ts), a bare host as https.
+    const origin = manifestOktaOrigin(r.str(okta, 'orgUrl', `${at}.okta`));
+    if (origin === undefined) r.fail(`${at}.okta.orgUrl`, MANIFEST_ORG_URL_REFUSED);
     okta.orgUrl = origin;
     r.optStr(okta, 'displayName', `${at}.okta`);
   }
@@ -295,29 +296,6 @@ function validateProviders(providers: Record<string, unknown>, r: Reader): void 
       r.optStr(a, 'alias', path);
     });
   }
-}
-
-/**
- * The origin the collector would have written for a hand-written Okta org URL (normaliseOrgUrl in
- * connectors/okta/options.ts): scheme and host lower-case, no default port, no trailing slash. A
- * host alone is read as https, the only scheme an Okta org is served on. Undefined for what names
- * no org on its own: a path (the admin console's, an authorization server's), a query, user info,
- * white space inside, or a scheme other than http(s). http is kept as written: the collector
- * writes it for a loopback test org.
- */
-function manifestOktaOrg(raw: string): string | undefined {
-  const value = raw.trim().replace(/\/+$/, '');
-  // The URL parser drops tabs and line breaks inside a value; here they mean a mangled one.
-  if (/\s/.test(value)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password || url.search || url.hash || url.pathname !== '/') return undefined;
-  return url.origin;
 }
 
 export function validateManifest(value: unknown, file: string): Manifest {
@@ -346,7 +324,7 @@ export function validateManifest(value: unknown, file: string): Manifest {
     if (c.reason !== undefined && typeof c.reason !== 'string') throw new InputError('expected a string', file, `${at}.reason`);
     // Read as orgUrl is: a record scoped `acme.okta.com` is about the org now named
     // `https://acme.okta.com`, and left as written it would be about no org (its gap ignored).
-    if (c.provider === 'okta' && c.scope !== '*') c.scope = manifestOktaOrg(c.scope as string) ?? c.scope;
+    if (c.provider === 'okta' && c.scope !== '*') c.scope = manifestOktaOrigin(c.scope as string) ?? c.scope;
     if (c.unreadKeys !== undefined && !(Array.isArray(c.unreadKeys) && c.unreadKeys.every((k) => typeof k === 'string'))) {
       throw new InputError('expected an array of strings', file, `${at}.unreadKeys`);
     }

@@ -2,7 +2,9 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { copyDemo, outcome, readJsonFile, scanSnapshotDir, scratch, writeJsonFile } from '../hardening/demo-copy.js';
+import { copyDemo, outcome, readJsonFile, scanInMemory, scanSnapshotDir, scratch, writeJsonFile } from '../hardening/demo-copy.js';
+import { readSnapshotDir } from '../../src/cli/io.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 // A manifest written by hand names the org however its author types it; the collector writes
 // the origin (https://northwind.okta.example for the demo). The two must be one org: the same
@@ -122,5 +124,62 @@ describe('the Okta org URL of a hand-built manifest', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/manifest\.json: \$\.providers\.okta\.orgUrl: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+// Library use: the scan is given a snapshot object, not a folder, so no manifest check has run.
+// Its org URL must still be read as the collector writes it, or the same org gets other ids
+// (and every fingerprint differs) depending on how the snapshot reached the scan.
+describe('the Okta org URL of a snapshot given to the scan in memory', () => {
+  const collected = seen(copyDemo(tmp.dir, 'as-collected-mem'));
+
+  function inMemory(orgUrl: string, scopes: boolean): Snapshot {
+    const s = readSnapshotDir(copyDemo(tmp.dir, `mem-${n++}`));
+    s.manifest.providers.okta!.orgUrl = orgUrl;
+    if (scopes) for (const c of s.manifest.coverage) if (c.provider === 'okta' && c.scope === ORG) c.scope = orgUrl;
+    return s;
+  }
+
+  function seenInMemory(s: Snapshot) {
+    const r = scanInMemory(s).report;
+    return {
+      fingerprints: r.findings.map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`).sort(),
+      scopes: r.scopes.filter((x) => x.provider === 'okta').map((x) => `${x.id} ${x.name}`),
+      coverage: r.coverage.filter((c) => c.provider === 'okta').map((c) => `${c.scope} ${c.capability} ${c.status}`),
+    };
+  }
+
+  it.each(['northwind.okta.example', 'Northwind.OKTA.example/', 'northwind.okta.example:443'])(
+    '%j gives the scope, coverage and fingerprints of the collected snapshot',
+    (written) => {
+      expect(seenInMemory(inMemory(written, true))).toEqual(collected);
+      expect(seenInMemory(inMemory(written, false))).toEqual(collected);
+    },
+  );
+
+  it('a bare-host coverage record of an in-memory snapshot still says what was not read', () => {
+    const s = inMemory('northwind.okta.example', true);
+    Object.assign(s.manifest.coverage.find((c) => c.provider === 'okta' && c.capability === 'okta.apiTokens')!, { status: 'missing-permission', reason: 'not granted' });
+    expect(seenInMemory(s).coverage).toContain(`${ORG} okta.apiTokens missing-permission`);
+  });
+
+  it('the caller\'s snapshot object is left as given', () => {
+    const s = inMemory('northwind.okta.example', true);
+    scanInMemory(s);
+    expect(s.manifest.providers.okta!.orgUrl).toBe('northwind.okta.example');
+  });
+
+  it.each([
+    ['a path', 'https://northwind.okta.example/admin/dashboard'],
+    ['a query', 'https://northwind.okta.example?token=00SECRETVALUE'],
+    ['user info', 'https://admin:hunter2@northwind.okta.example'],
+    ['no host at all', 'Northwind Robotics'],
+  ])('%s is refused with the one error the folder reader gives, without echoing the value', (_name, written) => {
+    const r = outcome(() => scanInMemory(inMemory(written, false)));
+    expect(r.kind).toBe('input-error');
+    if (r.kind !== 'input-error') return;
+    expect(r.line).toMatch(/\$\.providers\.okta\.orgUrl: expected the Okta org URL/);
+    expect(r.line).not.toContain(written.trim());
+    expect(r.line).not.toMatch(/SECRETVALUE|hunter2|admin|dashboard|Robotics/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OktaConfigError } from '../../src/connectors/okta/errors.js';
 import { normaliseOrgUrl, oktaOptionsFromEnv } from '../../src/connectors/okta/options.js';
+import { manifestOktaOrigin } from '../../src/connectors/okta/org-url.js';
 
 const noFile = (p: string): string => {
   throw Object.assign(new Error(`no ${p}`), { code: 'ENOENT' });
@@ -106,5 +107,40 @@ describe('normaliseOrgUrl', () => {
       expect(message, raw).toContain('contoso.okta.com');
       expect(message, raw).not.toContain('pasted-token');
     }
+  });
+});
+
+// One org URL, one origin: the collector writes what a hand-written manifest of the same org is
+// read as, or a baseline taken from one snapshot calls every finding of the other new.
+describe('the collector and a manifest read an org URL by the same rules', () => {
+  it.each([
+    'https://contoso.okta.com',
+    'https://Contoso.OKTA.com/',
+    'HTTPS://contoso.okta.com:443//',
+    '  https://contoso.okta.com  ',
+    'https://contoso.okta.com:8443',
+    'http://127.0.0.1:8080/',
+    'http://localhost:9000',
+  ])('%j', (raw) => {
+    expect(normaliseOrgUrl(raw)).toBe(manifestOktaOrigin(raw));
+  });
+
+  it.each(['https://contoso.okta.com/admin', 'https://contoso.okta.com?x=1', 'https://u:p@contoso.okta.com', 'https://con\ttoso.okta.com', 'ftp://contoso.okta.com'])(
+    'both refuse %j',
+    (raw) => {
+      expect(manifestOktaOrigin(raw)).toBeUndefined();
+      expect(() => normaliseOrgUrl(raw)).toThrow(OktaConfigError);
+    },
+  );
+
+  it('a live setting must write its scheme: a bare value is not sent requests (a token in the URL\'s place)', () => {
+    expect(manifestOktaOrigin('contoso.okta.com')).toBe('https://contoso.okta.com');
+    expect(() => normaliseOrgUrl('contoso.okta.com')).toThrow(/is not a valid URL/);
+    expect(() => normaliseOrgUrl('00aBcDeFswappedtoken')).toThrow(/is not a valid URL/);
+  });
+
+  it('another scheme is refused as not https, without an origin of "null"', () => {
+    expect(() => normaliseOrgUrl('ftp://contoso.okta.com')).toThrow(/must use https/);
+    expect(() => normaliseOrgUrl('ftp://contoso.okta.com')).not.toThrow(/null/);
   });
 });

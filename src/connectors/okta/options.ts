@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ProgressFn } from '../../snapshot/types.js';
 import type { OktaCapability } from './coverage.js';
 import { OktaConfigError } from './errors.js';
+import { readOktaOrgUrl } from './org-url.js';
 import type { ServiceAccountConventions } from './selection.js';
 
 /**
@@ -197,25 +198,23 @@ function looksLikeKeyMaterial(value: string): boolean {
 }
 
 /**
- * Normalises the org URL: no trailing slash (SDK 8.1.0 would otherwise request `//api/v1/...`),
- * no path, https unless the host is loopback or `allowInsecureHttp` is set, because the
- * credential travels with every request.
+ * The org URL the collector talks to, read by the rules a manifest's is read by (org-url.ts), so
+ * that the origin it writes is the one a hand-written manifest of the same org turns into: no
+ * trailing slash (SDK 8.1.0 would otherwise request `//api/v1/...`), no path. Two things are
+ * asked of a live setting that a manifest is spared: the scheme is written out, since requests
+ * go wherever the value says, and it is https unless the host is loopback or `allowInsecureHttp`
+ * is set, because the credential travels with every request.
  */
 export function normaliseOrgUrl(raw: string, allowInsecureHttp = false): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    // The value is not echoed: a swapped pair of variables would print the API token.
-    throw new OktaConfigError('the Okta org URL (OKTA_ORG_URL or --okta-org-url) is not a valid URL, e.g. https://contoso.okta.com');
+  const r = readOktaOrgUrl(raw, { bareHost: false });
+  // The value is not echoed: a swapped pair of variables would print the API token.
+  if (!r.ok && r.why === 'not-a-url') throw new OktaConfigError('the Okta org URL (OKTA_ORG_URL or --okta-org-url) is not a valid URL, e.g. https://contoso.okta.com');
+  if (!r.ok && r.why === 'not-http') throw new OktaConfigError('the Okta org URL (OKTA_ORG_URL or --okta-org-url) must use https, e.g. https://contoso.okta.com');
+  // Only the origin is echoed: a path, user info or query may hold a token pasted after the host.
+  if (!r.ok) throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must be just the origin, without a path, user or query: ${r.origin}`);
+  const loopback = r.hostname === '127.0.0.1' || r.hostname === 'localhost' || r.hostname === '[::1]';
+  if (r.protocol !== 'https:' && !(loopback || allowInsecureHttp)) {
+    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must use https: ${r.origin}`);
   }
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || allowInsecureHttp))) {
-    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must use https: ${url.origin}`);
-  }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-    // Only the origin is echoed: a path, user info or query may hold a token pasted after the host.
-    throw new OktaConfigError(`the Okta org URL (OKTA_ORG_URL or --okta-org-url) must be just the origin, without a path, user or query: ${url.origin}`);
-  }
-  return url.origin;
+  return r.origin;
 }

@@ -88,3 +88,68 @@ describe('aws-trust-third-party-no-external-id', () => {
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 42 }), subject: roleId('vendor-access'), verdict: 'unknown' },
   ]);
 });
+
+// The message says who may assume the role. When other conditions narrow the statement it must
+// say so, or "lets account X assume it" reads as unconditional; without any, it keeps its words.
+describe('aws-trust-third-party-no-external-id: the message and the conditions of the statement', () => {
+  const NAME = 'The trust policy of vendor-access';
+  ruleCases(rule, [
+    {
+      name: 'no condition: the message is the unconditional one, word for word',
+      graph: () => role(trust.account(VENDOR)),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it without an sts:ExternalId condition`]),
+    },
+    {
+      name: 'an external id that binds no one (IfExists) is not another condition: same words',
+      graph: () => role(trust.account(VENDOR, { Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it without an sts:ExternalId condition`]),
+    },
+    {
+      name: 'aws:SourceArn and aws:SourceAccount are named, with the evidence unchanged',
+      graph: () =>
+        role(trust.account(VENDOR, { Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${VENDOR}:rule/x` }, StringEquals: { 'aws:SourceAccount': VENDOR } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      severities: ['high'],
+      then: (f) => {
+        expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it under conditions on aws:SourceArn, aws:SourceAccount, but with no sts:ExternalId condition`]);
+        expect(f[0].evidence.restrictingKeys).toEqual(['aws:SourceArn', 'aws:SourceAccount']);
+      },
+    },
+    {
+      name: 'a condition that is no restricting key (sts:SourceIdentity, aws:SourceIp) is named too',
+      graph: () => role(trust.principal(`arn:aws:iam::${VENDOR}:role/scanner`, { Condition: { StringEquals: { 'sts:SourceIdentity': 'scanner' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) =>
+        expect(f.map((x) => x.message)).toEqual([
+          `${NAME} lets account ${VENDOR} (arn:aws:iam::${VENDOR}:role/scanner) assume it under conditions on sts:SourceIdentity, aws:SourceIp, but with no sts:ExternalId condition`,
+        ]),
+    },
+    {
+      name: 'an organisation condition that binds no one (ForAllValues) is still a condition of the statement',
+      graph: () => role(trust.account(VENDOR, { Condition: { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': 'o-abc123' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].message).toBe(`${NAME} lets account ${VENDOR} (the whole account) assume it under conditions on aws:PrincipalOrgID, but with no sts:ExternalId condition`),
+    },
+    {
+      name: '"*" narrowed to the vendor: the keys that name the vendor are the principal, not another condition',
+      graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it without an sts:ExternalId condition`]),
+    },
+    {
+      name: '"*" narrowed to the vendor and by a source ARN: only the source ARN is another condition',
+      graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR }, ArnLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${VENDOR}:t` } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it under conditions on aws:SourceArn, but with no sts:ExternalId condition`]),
+    },
+  ]);
+});

@@ -121,3 +121,40 @@ describe('nhi-ai-agent-privileged: two crown jewels of the tier, one reached fir
     expect(f.evidence.conditional).toBe(true);
   });
 });
+
+// A trust no token passes today (its audience apps all disabled: dormant; an aud or sub condition
+// no token meets: dead) still gives the tier, which counts capability; no path walks it today.
+describe('nhi-ai-agent-privileged: a tier that rests only on a latent trust', () => {
+  const admin = node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin', name: 'account administration' });
+  const latent = (why: Record<string, string>, extra: { nodes?: ReturnType<typeof node>[]; edges?: ReturnType<typeof edge>[] } = {}) =>
+    graphOf(
+      [node('agent', { agent }), node('role', { name: 'deploy-role' }), admin, ...(extra.nodes ?? [])],
+      [edge('agent', 'role', 'CAN_ASSUME', { evidence: why }), edge('role', 'jewel', 'GRANTED'), ...(extra.edges ?? [])],
+      [iam('collected')],
+    );
+
+  it.each([
+    ['dead', { dead: 'no token meets its sub condition' }],
+    ['dormant', { dormant: 'its audience apps are all disabled' }],
+  ])('a %s trust: "may reach ... only through a latent trust", high, no path shown', (_kind, why) => {
+    const r = runRule(rule, latent(why), { now });
+    expect(r.verdicts.get('agent')).toBe('fail');
+    const f = r.findings[0];
+    expect(f.message).toContain(`with capability T4: may reach account administration (T4) only through a latent trust: deploy-role trusts it, but no token passes today (${Object.values(why)[0]})`);
+    expect(f.severity).toBe('high');
+    expect(f.path).toBeUndefined();
+    expect(f.evidence.conditional).toBe(true);
+  });
+
+  it('near miss: a firm route to another jewel of T3 or above keeps it critical', () => {
+    const secrets = node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets', name: 'secrets' });
+    const f = runRule(rule, latent({ dead: 'no token meets its sub condition' }, { nodes: [secrets], edges: [edge('agent', 'sec', 'GRANTED')] }), { now }).findings[0];
+    expect(f.message).toContain('may reach account administration (T4) only through a latent trust');
+    expect(f.severity).toBe('critical');
+  });
+
+  it('the description says so', () => {
+    expect(rule.meta.description).toMatch(/latent trust/);
+    expect(rule.meta.description).toMatch(/no token passes today/);
+  });
+});

@@ -456,12 +456,15 @@ describe('SharedQuota: one quota per run', () => {
 
   it('holds the other clients until the lead has had six successes with no throttle, then lets them go unpaced', async () => {
     const { time, lead, other } = run();
+    const early = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
     const waiting = other.turn();
     for (let i = 0; i < 5; i++) {
       const t = await lead.turn();
       time.advance(50);
       lead.succeeded(t.sent);
     }
+    // As many as the lead had through (its own bucket holds as many), not one more.
+    for (const send of early) expect(await hasSettled(send)).toBe(true);
     expect(await hasSettled(waiting)).toBe(false);
     const t = await lead.turn();
     time.advance(50);
@@ -578,6 +581,27 @@ describe('SharedQuota: one quota per run', () => {
     expect(later.currentRate()).toBe(1.5);
   });
 
+  it("lets each held client send as many as the lead's account has let through with no throttle yet: its own bucket holds at least as many", async () => {
+    const { time, lead, other } = run();
+    const held = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
+    expect(await hasSettled(held[0])).toBe(false);
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    time.advance(50);
+    lead.succeeded(a);
+    expect(await hasSettled(held[0])).toBe(true);
+    expect(await hasSettled(held[1])).toBe(false);
+    lead.succeeded(b);
+    expect(await hasSettled(held[1])).toBe(true);
+    expect(await hasSettled(held[2])).toBe(false);
+    // Then a throttle that shows a burst of two: no more early sends, the rest wait for what the lead learns.
+    const c = (await lead.turn()).sent;
+    time.advance(50);
+    lead.throttled(c);
+    expect(await hasSettled(held[2])).toBe(false);
+    expect(other.currentRate()).toBeUndefined();
+  });
+
   it('lets each held client send the burst the lead saw, then start paced under what the lead let through, its burst sent again', async () => {
     const { time, lead, other } = run();
     // The lead's account: a burst of two, then the two sends of the next round trip are throttled.
@@ -589,11 +613,13 @@ describe('SharedQuota: one quota per run', () => {
     const c = (await lead.turn()).sent;
     const d = (await lead.turn()).sent;
     const held = [other.turn(), other.turn(), other.turn()];
-    expect(await hasSettled(held[0])).toBe(false);
+    // Two through so far: the other account sends as many.
+    expect(await hasSettled(held[1])).toBe(true);
+    expect(await hasSettled(held[2])).toBe(false);
     time.advance(50);
     lead.throttled(c);
     lead.throttled(d);
-    // Its first throttle has shown the burst: the other account sends as many, and holds the rest.
+    // Its first throttle has shown the burst of two: no more, the rest wait.
     expect(await hasSettled(held[0])).toBe(true);
     expect(await hasSettled(held[1])).toBe(true);
     expect(await hasSettled(held[2])).toBe(false);

@@ -143,10 +143,11 @@ export class PacedRetryToken implements StandardRetryToken {
  *   round trips if longer (quietLimit). A connection that stalls would otherwise hold the run for up
  *   to the request timeout. The others then start as if alone (slow start, unpaced), unless the
  *   lead had learned a rate by then.
- * Once the lead's first throttle has shown the burst its account let through, each held client
- * sends that many at once (its own account's bucket is as full), and while it waits its bucket
- * fills again. A run of one account has no one to hold and pays nothing; a run of several
- * unthrottled accounts pays the lead's first few round trips.
+ * Meanwhile each held client sends as many as the lead's account has let through with no throttle
+ * yet (its own account's bucket holds at least as many), and once the lead's first throttle has
+ * shown the burst, no more than that burst; while it then waits its bucket fills again. A run of
+ * one account has no one to hold and pays nothing; a run of several unthrottled accounts pays
+ * about the lead's first round trip.
  */
 export class SharedQuota {
   /** Successes in a row, with no throttle since, after which the lead lets the others start. */
@@ -182,6 +183,8 @@ export class SharedQuota {
   private learned: Learned | undefined;
   private lowest = Infinity;
   private firstBurst: number | undefined;
+  /** The lead's successes before its first throttle, while it has had none. */
+  private unthrottled = 0;
 
   /** Whether `pacer` leads: the first to join, while the others are still held. */
   join(pacer: SendPacer): boolean {
@@ -229,9 +232,20 @@ export class SharedQuota {
     });
   }
 
-  /** The burst the lead's account let through at its start, once a throttle ended it: each held client may send as many. */
+  /**
+   * How many each held client may send before the others may go: the burst the lead's account let
+   * through at its start, once a throttle ended it; until then, the successes it has had so far
+   * (its own account's bucket holds at least as many). Undefined while the lead has had none.
+   */
   burst(): number | undefined {
-    return this.firstBurst;
+    return this.firstBurst ?? (this.unthrottled > 0 ? this.unthrottled : undefined);
+  }
+
+  /** The lead has had `successes` successes and no throttle yet. */
+  succeededSoFar(from: SendPacer, successes: number): void {
+    if (from !== this.lead || this.firstBurst !== undefined || this.open || successes <= this.unthrottled) return;
+    this.unthrottled = successes;
+    for (const resolve of this.held.splice(0)) resolve();
   }
 
   /** The lead's first throttle ended its burst of `burst` successes. */
@@ -518,6 +532,8 @@ export class SendPacer {
     // its account lets through.
     if (sent && this.firstThrottleAt !== undefined && sent.at > this.firstThrottleAt && this.throughSince.length < SendPacer.THROUGH_SAMPLE) this.throughSince.push(sent.at);
     if (this.leads && (this.streak >= SharedQuota.LEAD_SUCCESSES || this.throughRate() !== undefined)) this.letOthersGo();
+    // No throttle yet: the others may send as many as went through here, a round trip behind the lead rather than three.
+    else if (this.leads && this.firstThrottleAt === undefined) this.quota?.succeededSoFar(this, this.streak);
     this.recent.push(now);
     this.forgetBefore(now - SendPacer.WINDOW_MS);
     if (this.rate === undefined) {

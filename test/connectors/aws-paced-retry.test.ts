@@ -456,12 +456,15 @@ describe('SharedQuota: one quota per run', () => {
 
   it('holds the other clients until the lead has had six successes with no throttle, then lets them go unpaced', async () => {
     const { time, lead, other } = run();
+    const early = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
     const waiting = other.turn();
     for (let i = 0; i < 5; i++) {
       const t = await lead.turn();
       time.advance(50);
       lead.succeeded(t.sent);
     }
+    // As many as the lead had through (its own bucket holds as many), not one more.
+    for (const send of early) expect(await hasSettled(send)).toBe(true);
     expect(await hasSettled(waiting)).toBe(false);
     const t = await lead.turn();
     time.advance(50);
@@ -482,6 +485,123 @@ describe('SharedQuota: one quota per run', () => {
     expect(await hasSettled(waiting)).toBe(true);
   });
 
+  /** Timers the test fires itself, on the fake clock: a SharedQuota's watch over a quiet lead. */
+  function manualTimers(time: ReturnType<typeof fakeTime>) {
+    const pending: Array<{ at: number; fn: () => void }> = [];
+    return {
+      setTimer: (ms: number, fn: () => void) => {
+        const timer = { at: time.now() + ms, fn };
+        pending.push(timer);
+        return () => {
+          const i = pending.indexOf(timer);
+          if (i >= 0) pending.splice(i, 1);
+        };
+      },
+      /** Moves the clock by `ms` and fires the timers due by then. */
+      pass: (ms: number) => {
+        time.advance(ms);
+        for (const due of pending.filter((t) => t.at <= time.now())) {
+          pending.splice(pending.indexOf(due), 1);
+          due.fn();
+        }
+      },
+      pending,
+    };
+  }
+
+  it('lets the others go, still starting slowly, once the lead has been quiet for STALL_MS: a stalled connection must not hold the run', async () => {
+    const time = fakeTime();
+    const timers = manualTimers(time);
+    const quota = new SharedQuota({ now: time.now, setTimer: timers.setTimer });
+    const lead = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    const other = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    // The lead's two first sends never come back (a connection that stalls until the request timeout).
+    const sends = [(await lead.turn()).sent, (await lead.turn()).sent];
+    const waiting = other.turn();
+    // It answers something (here an error the strategy does not retry) now and then: not stalled.
+    for (let i = 0; i < 8; i++) {
+      timers.pass(400);
+      lead.answered(sends[i % 2]);
+      sends[i % 2] = (await lead.turn()).sent;
+      expect(await hasSettled(waiting)).toBe(false);
+    }
+    timers.pass(SharedQuota.STALL_MS - 1);
+    expect(await hasSettled(waiting)).toBe(false);
+    timers.pass(1);
+    expect(await hasSettled(waiting)).toBe(true);
+    // Nothing learned: it keeps its own slow start (two in flight), since the lead showed nothing of the quota.
+    const more = [other.turn(), other.turn()];
+    expect(await hasSettled(more[0])).toBe(true);
+    expect(await hasSettled(more[1])).toBe(false);
+    expect(timers.pending).toEqual([]);
+  });
+
+  it('gives a lead that paces slowly its pacing interval twice before it counts as stalled', async () => {
+    const time = fakeTime();
+    const timers = manualTimers(time);
+    const quota = new SharedQuota({ now: time.now, setTimer: timers.setTimer });
+    const lead = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    const other = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    // Two successes in 100 ms then a throttle: paced, and its first throttle shows a burst of 2.
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    timers.pass(50);
+    lead.succeeded(a);
+    lead.succeeded(b);
+    const c = (await lead.turn()).sent;
+    timers.pass(50);
+    lead.throttled(c);
+    lead.throttled(c);
+    const held = [other.turn(), other.turn(), other.turn()];
+    expect(await hasSettled(held[1])).toBe(true);
+    expect(await hasSettled(held[2])).toBe(false);
+    // Cut to MIN_RATE: one send every 2 s, so STALL_MS alone would call it stalled between two answers.
+    (lead as unknown as { rate: number }).rate = SendPacer.MIN_RATE;
+    timers.pass(3900);
+    expect(await hasSettled(held[2])).toBe(false);
+    timers.pass(100);
+    expect(await hasSettled(held[2])).toBe(true);
+  });
+
+  it('starts a client that joins once the lead has let the others go as they started: no slow start, at the run rate', async () => {
+    const { time, lead, quota } = run();
+    for (let i = 0; i < SharedQuota.LEAD_SUCCESSES; i++) {
+      const t = await lead.turn();
+      time.advance(50);
+      lead.succeeded(t.sent);
+    }
+    lead.close();
+    // An account of a later batch (or every account after the first with --concurrency 1).
+    const late = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    const sends = [late.turn(), late.turn(), late.turn()];
+    for (const send of sends) expect(await hasSettled(send)).toBe(true);
+    // With a rate learned by then, it starts paced at it.
+    quota.remember(late, { rate: 1.5, burst: 2 });
+    const later = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    expect(later.currentRate()).toBe(1.5);
+  });
+
+  it("lets each held client send as many as the lead's account has let through with no throttle yet: its own bucket holds at least as many", async () => {
+    const { time, lead, other } = run();
+    const held = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
+    expect(await hasSettled(held[0])).toBe(false);
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    time.advance(50);
+    lead.succeeded(a);
+    expect(await hasSettled(held[0])).toBe(true);
+    expect(await hasSettled(held[1])).toBe(false);
+    lead.succeeded(b);
+    expect(await hasSettled(held[1])).toBe(true);
+    expect(await hasSettled(held[2])).toBe(false);
+    // Then a throttle that shows a burst of two: no more early sends, the rest wait for what the lead learns.
+    const c = (await lead.turn()).sent;
+    time.advance(50);
+    lead.throttled(c);
+    expect(await hasSettled(held[2])).toBe(false);
+    expect(other.currentRate()).toBeUndefined();
+  });
+
   it('lets each held client send the burst the lead saw, then start paced under what the lead let through, its burst sent again', async () => {
     const { time, lead, other } = run();
     // The lead's account: a burst of two, then the two sends of the next round trip are throttled.
@@ -493,11 +613,13 @@ describe('SharedQuota: one quota per run', () => {
     const c = (await lead.turn()).sent;
     const d = (await lead.turn()).sent;
     const held = [other.turn(), other.turn(), other.turn()];
-    expect(await hasSettled(held[0])).toBe(false);
+    // Two through so far: the other account sends as many.
+    expect(await hasSettled(held[1])).toBe(true);
+    expect(await hasSettled(held[2])).toBe(false);
     time.advance(50);
     lead.throttled(c);
     lead.throttled(d);
-    // Its first throttle has shown the burst: the other account sends as many, and holds the rest.
+    // Its first throttle has shown the burst of two: no more, the rest wait.
     expect(await hasSettled(held[0])).toBe(true);
     expect(await hasSettled(held[1])).toBe(true);
     expect(await hasSettled(held[2])).toBe(false);

@@ -199,4 +199,24 @@ describe('collectAws with the default retry strategy', () => {
     expect(quota.result.coverage.every((c) => c.status === 'collected')).toBe(true);
     expect(quota.fake.totalRequests() - quota.fake.throttled()).toBe(baseline.fake.totalRequests());
   });
+
+  it.each([1, 2])('collects every account with --concurrency %i under a lasting quota: the accounts after the first batch start from the run rate, none waits forever', async (concurrency) => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    const ids = [MAIN, '222233334444', '333344445555'];
+    const collect = async (fakeOptions: Partial<FakeAwsOptions>) => {
+      const fake = await startFakeAws({
+        accounts: ids.map((id) => buildAccount(id, { users: 8, roles: 6, groups: 2, policies: 2 })),
+        credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
+        pageSize: 3,
+        ...fakeOptions,
+      });
+      fakes.push(fake);
+      const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, assumeRoleName: 'nhiscan-readonly', accounts: ids, concurrency });
+      return { fake, result };
+    };
+    const baseline = await collect({});
+    const quota = await collect({ iamRateLimit: { perSecond: 20, burst: 2 } });
+    expect(quota.result.files).toEqual(baseline.result.files);
+    expect(quota.result.coverage.every((c) => c.status === 'collected')).toBe(true);
+  });
 });

@@ -138,26 +138,59 @@ export class PacedRetryToken implements StandardRetryToken {
  *   half a second or more (SendPacer.throughRate): they start paced under it, under the lead's own
  *   rate and under 0.8 of the lowest bound any client measured, and climb no higher than that
  *   bound allows (cap), so that none of them pays again for what the lead found;
- * - or the lead's end (its reads are done or its client is closed).
- * Once the lead's first throttle has shown the burst its account let through, each held client
- * sends that many at once (its own account's bucket is as full), and while it waits its bucket
- * fills again. A run of one account has no one to hold and pays nothing; a run of several
- * unthrottled accounts pays the lead's first few round trips.
+ * - or the lead's end (its reads are done or its client is closed);
+ * - or a lead gone quiet: no answer for STALL_MS, or for twice its pacing interval or four of its
+ *   round trips if longer (quietLimit). A connection that stalls would otherwise hold the run for up
+ *   to the request timeout. The others then start as if alone (slow start, unpaced), unless the
+ *   lead had learned a rate by then.
+ * Meanwhile each held client sends as many as the lead's account has let through with no throttle
+ * yet (its own account's bucket holds at least as many), and once the lead's first throttle has
+ * shown the burst, no more than that burst; while it then waits its bucket fills again. A run of
+ * one account has no one to hold and pays nothing; a run of several unthrottled accounts pays
+ * about the lead's first round trip.
  */
 export class SharedQuota {
   /** Successes in a row, with no throttle since, after which the lead lets the others start. */
   static readonly LEAD_SUCCESSES = 6;
+  /**
+   * How long the lead may go without an answer before the others stop waiting for it (at least;
+   * see SendPacer.quietLimit). A healthy lead keeps two requests in flight and hears back every
+   * round trip (50 ms to the bench's fake, 100 to 300 ms to IAM, up to 200 ms here under load):
+   * 1.5 s is five round trips or more, and what a stalled lead can cost the others.
+   */
+  static readonly STALL_MS = 1500;
   private lead: SendPacer | undefined;
   private open = false;
+  /** Whether the others went because the lead went quiet, not because it showed anything. */
+  private quiet = false;
+  /** When the lead joined or was last heard from. */
+  private lastNews = 0;
+  private cancelWatch: (() => void) | undefined;
+  private readonly now: () => number;
+  private readonly setTimer: (ms: number, fn: () => void) => () => void;
+
+  /** `now` and `setTimer` (which returns its cancel) are for tests; by default the real clock and setTimeout. */
+  constructor(options: { now?: () => number; setTimer?: (ms: number, fn: () => void) => () => void } = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.setTimer =
+      options.setTimer ??
+      ((ms, fn) => {
+        const timer = setTimeout(fn, ms);
+        return () => clearTimeout(timer);
+      });
+  }
   private readonly held: Array<() => void> = [];
   private learned: Learned | undefined;
   private lowest = Infinity;
   private firstBurst: number | undefined;
+  /** The lead's successes before its first throttle, while it has had none. */
+  private unthrottled = 0;
 
   /** Whether `pacer` leads: the first to join, while the others are still held. */
   join(pacer: SendPacer): boolean {
     if (this.lead !== undefined || this.open) return false;
     this.lead = pacer;
+    this.lastNews = this.now();
     return true;
   }
 
@@ -165,14 +198,54 @@ export class SharedQuota {
     return this.open;
   }
 
-  /** Resolves once the others may send, or once the lead has measured its burst. */
-  whenChanged(): Promise<void> {
-    return this.open ? Promise.resolve() : new Promise((resolve) => this.held.push(resolve));
+  /** Whether the others went because the lead went quiet (see STALL_MS): they then know nothing of the quota from it. */
+  wentQuiet(): boolean {
+    return this.quiet;
   }
 
-  /** The burst the lead's account let through at its start, once a throttle ended it: each held client may send as many. */
+  /** Resolves once the others may send, or once the lead has measured its burst. */
+  whenChanged(): Promise<void> {
+    if (this.open) return Promise.resolve();
+    this.watch(this.lead?.quietLimit() ?? SharedQuota.STALL_MS);
+    return new Promise((resolve) => this.held.push(resolve));
+  }
+
+  /** The lead had an answer: it is not stalled. */
+  heard(from: SendPacer): void {
+    if (from === this.lead) this.lastNews = this.now();
+  }
+
+  /**
+   * While a client is held: one timer, due when the lead will have been quiet for `limit`; when it
+   * fires, the lead was heard from meanwhile (a new deadline) or the others go. Cancelled when they
+   * go for any other reason, so that no timer outlives the hold.
+   */
+  private watch(limit: number): void {
+    if (this.cancelWatch !== undefined || this.open) return;
+    this.cancelWatch = this.setTimer(Math.max(1, this.lastNews + limit - this.now()), () => {
+      this.cancelWatch = undefined;
+      if (this.open) return;
+      const limitNow = this.lead?.quietLimit() ?? SharedQuota.STALL_MS;
+      if (this.now() - this.lastNews < limitNow) return this.watch(limitNow);
+      this.quiet = true;
+      this.openUp();
+    });
+  }
+
+  /**
+   * How many each held client may send before the others may go: the burst the lead's account let
+   * through at its start, once a throttle ended it; until then, the successes it has had so far
+   * (its own account's bucket holds at least as many). Undefined while the lead has had none.
+   */
   burst(): number | undefined {
-    return this.firstBurst;
+    return this.firstBurst ?? (this.unthrottled > 0 ? this.unthrottled : undefined);
+  }
+
+  /** The lead has had `successes` successes and no throttle yet. */
+  succeededSoFar(from: SendPacer, successes: number): void {
+    if (from !== this.lead || this.firstBurst !== undefined || this.open || successes <= this.unthrottled) return;
+    this.unthrottled = successes;
+    for (const resolve of this.held.splice(0)) resolve();
   }
 
   /** The lead's first throttle ended its burst of `burst` successes. */
@@ -211,6 +284,8 @@ export class SharedQuota {
   private openUp(): void {
     if (this.open) return;
     this.open = true;
+    this.cancelWatch?.();
+    this.cancelWatch = undefined;
     for (const resolve of this.held.splice(0)) resolve();
   }
 }
@@ -348,6 +423,9 @@ export class SendPacer {
     this.leads = this.quota?.join(this) ?? false;
     this.held = this.quota !== undefined && !this.leads && !this.quota.isOpen();
     if (options.slowStart) this.window = SendPacer.SLOW_START_WINDOW;
+    // An account that starts after the lead let the others go (a later batch, or every account
+    // after the first with --concurrency 1) starts as they did: from the run's rate, its bucket full.
+    if (this.quota !== undefined && !this.leads && !this.held) this.adopt();
   }
 
   /** The current send rate in requests a second, or undefined while sends are not paced. */
@@ -454,6 +532,8 @@ export class SendPacer {
     // its account lets through.
     if (sent && this.firstThrottleAt !== undefined && sent.at > this.firstThrottleAt && this.throughSince.length < SendPacer.THROUGH_SAMPLE) this.throughSince.push(sent.at);
     if (this.leads && (this.streak >= SharedQuota.LEAD_SUCCESSES || this.throughRate() !== undefined)) this.letOthersGo();
+    // No throttle yet: the others may send as many as went through here, a round trip behind the lead rather than three.
+    else if (this.leads && this.firstThrottleAt === undefined) this.quota?.succeededSoFar(this, this.streak);
     this.recent.push(now);
     this.forgetBefore(now - SendPacer.WINDOW_MS);
     if (this.rate === undefined) {
@@ -554,6 +634,14 @@ export class SendPacer {
     return true;
   }
 
+  /**
+   * How long this client, leading, may go without an answer before the others stop waiting for it:
+   * STALL_MS, or four round trips, or twice its pacing interval (a lead sending slowly is not stalled).
+   */
+  quietLimit(): number {
+    return Math.max(SharedQuota.STALL_MS, 4 * (this.roundTrip ?? 0), this.rate !== undefined ? 2000 / this.rate : 0);
+  }
+
   /** The client is done (its reads ended, or it was closed): clients its run held for it go on. */
   close(): void {
     if (this.leads) this.letOthersGo();
@@ -600,9 +688,9 @@ export class SendPacer {
   /** A held client starts: paced at the run's trusted rate if there is one, its account's burst sent at once. */
   private adopt(): void {
     this.held = false;
-    // The lead's start has shown what the slow start would find out.
-    this.endSlowStart();
     const known = this.quota?.known();
+    // The lead's start has shown what the slow start would find out; unless it went quiet first.
+    if (known || !this.quota?.wentQuiet()) this.endSlowStart();
     if (!known || this.rate !== undefined) return;
     this.rate = known.rate;
     // The bucket refilled while this client was held after its early sends: at the adopted rate (at
@@ -615,6 +703,7 @@ export class SendPacer {
 
   /** Some answer came to an attempt sent at `sent`: the probe, if it is that one or older, is done. */
   answered(sent?: SendMark): void {
+    if (this.leads) this.quota?.heard(this);
     if (sent?.windowed && !sent.answered) {
       sent.answered = true;
       this.inFlight--;

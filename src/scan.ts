@@ -85,9 +85,13 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     const graphPreview = new Set<string>();
     for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
     const stray = new StrayScopes(snapshot, b);
+    // Tenant ids by lower case: a GUID is case-insensitive (see coverageEntry).
+    const tenants = new Map(b.scopeIds('entra').map((t) => [t.toLowerCase(), t]));
     snapshot.manifest.coverage.forEach((m, i) => {
-      // An Okta record names its org as the transform does (the origin), written however it was.
-      const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : m;
+      // An Okta record names its org as the transform does (the origin), and an Entra record its
+      // tenant as the transform does (its letter case), written however it was.
+      const tenant = m.provider === 'entra' ? tenants.get(m.scope.toLowerCase()) : undefined;
+      const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : tenant !== undefined && tenant !== m.scope ? { ...m, scope: tenant } : m;
       stray.check(c, i);
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     });

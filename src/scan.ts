@@ -18,6 +18,7 @@ import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
 import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
+import { shownScope } from './report/scope-shown.js';
 
 export interface ScanOptions {
   now: Date;
@@ -101,21 +102,11 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
   });
 }
 
-/**
- * How a warning names the scopes of each provider, and which record scopes it echoes: a tenant id
- * (or the domain a tenant may be configured by), an org URL, an account id as such; anything else
- * (a path, a query, user info pasted with the host, a value pasted into the field) may hold a
- * secret and is named by its place only.
- */
-const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string; shown: RegExp; what: string }>> = {
-  entra: {
-    label: 'Entra',
-    noun: 'tenant',
-    shown: /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$/i,
-    what: 'a tenant id',
-  },
-  okta: { label: 'Okta', noun: 'org', shown: /^https?:\/\/[a-z0-9.-]+(:\d+)?$/, what: 'an org URL' },
-  aws: { label: 'AWS', noun: 'account', shown: /^\d{12}$/, what: 'an account id' },
+/** How a warning names the scopes of each provider (which it echoes: see shownScope). */
+const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string }>> = {
+  entra: { label: 'Entra', noun: 'tenant' },
+  okta: { label: 'Okta', noun: 'org' },
+  aws: { label: 'AWS', noun: 'account' },
 };
 
 /**
@@ -141,8 +132,7 @@ class StrayScopes {
   check(c: CoverageRecord, index: number): void {
     if (!Object.hasOwn(this.scopes, c.provider) || c.scope === '*' || this.scopes[c.provider].includes(c.scope)) return;
     if (c.provider === 'aws' && (c.scope === 'caller' || c.scope === 'organization' || this.notEntered.has(c.scope))) return;
-    const words = STRAY_WORDS[c.provider];
-    const shown = words.shown.test(c.scope) ? c.scope : `a scope that is not ${words.what} (not shown)`;
+    const shown = shownScope(c.provider, c.scope);
     let list = this.found.get(c.provider);
     if (!list) this.found.set(c.provider, (list = []));
     list.push(`$.coverage[${index}] (${c.capability}, ${shown})`);

@@ -20,6 +20,7 @@ import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
 import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
+import { shownScope } from './report/scope-shown.js';
 
 export interface ScanOptions {
   now: Date;
@@ -101,9 +102,13 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
     const graphPreview = new Set<string>();
     for (const c of b.coverageRecords()) graphPreview.add(`${c.provider}|${c.scope}|${c.capability}`);
     const stray = new StrayScopes(snapshot, b);
+    // Tenant ids by lower case: a GUID is case-insensitive (see coverageEntry).
+    const tenants = new Map(b.scopeIds('entra').map((t) => [t.toLowerCase(), t]));
     snapshot.manifest.coverage.forEach((m, i) => {
-      // An Okta record names its org as the transform does (the origin), written however it was.
-      const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : m;
+      // An Okta record names its org as the transform does (the origin), and an Entra record its
+      // tenant as the transform does (its letter case), written however it was.
+      const tenant = m.provider === 'entra' ? tenants.get(m.scope.toLowerCase()) : undefined;
+      const c = m.provider === 'okta' ? { ...m, scope: oktaOrigin(m.scope) } : tenant !== undefined && tenant !== m.scope ? { ...m, scope: tenant } : m;
       stray.check(c, i);
       if (!graphPreview.has(`${c.provider}|${c.scope}|${c.capability}`)) b.addCoverage(c);
     });
@@ -113,21 +118,11 @@ function buildGraphOnce(snapshot: Snapshot, config: NhiConfig, opts: { release?:
   });
 }
 
-/**
- * How a warning names the scopes of each provider, and which record scopes it echoes: a tenant id
- * (or the domain a tenant may be configured by), an org URL, an account id as such; anything else
- * (a path, a query, user info pasted with the host, a value pasted into the field) may hold a
- * secret and is named by its place only.
- */
-const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string; shown: RegExp; what: string }>> = {
-  entra: {
-    label: 'Entra',
-    noun: 'tenant',
-    shown: /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})$/i,
-    what: 'a tenant id',
-  },
-  okta: { label: 'Okta', noun: 'org', shown: /^https?:\/\/[a-z0-9.-]+(:\d+)?$/, what: 'an org URL' },
-  aws: { label: 'AWS', noun: 'account', shown: /^\d{12}$/, what: 'an account id' },
+/** How a warning names the scopes of each provider (which it echoes: see shownScope). */
+const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string }>> = {
+  entra: { label: 'Entra', noun: 'tenant' },
+  okta: { label: 'Okta', noun: 'org' },
+  aws: { label: 'AWS', noun: 'account' },
 };
 
 /**
@@ -153,8 +148,7 @@ class StrayScopes {
   check(c: CoverageRecord, index: number): void {
     if (!Object.hasOwn(this.scopes, c.provider) || c.scope === '*' || this.scopes[c.provider].includes(c.scope)) return;
     if (c.provider === 'aws' && (c.scope === 'caller' || c.scope === 'organization' || this.notEntered.has(c.scope))) return;
-    const words = STRAY_WORDS[c.provider];
-    const shown = words.shown.test(c.scope) ? c.scope : `a scope that is not ${words.what} (not shown)`;
+    const shown = shownScope(c.provider, c.scope);
     let list = this.found.get(c.provider);
     if (!list) this.found.set(c.provider, (list = []));
     list.push(`$.coverage[${index}] (${c.capability}, ${shown})`);

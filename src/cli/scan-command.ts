@@ -21,6 +21,7 @@ import { useColor } from './tty.js';
 import { CUT, cutLine, quoteInput, safeText } from '../reporters/sanitize.js';
 import { gapsHeadline } from '../reporters/table.js';
 import { parseIsoInstant } from '../iso-date.js';
+import { shownScope } from '../report/scope-shown.js';
 
 export interface InputFlags extends LiveFlags {
   demo?: boolean;
@@ -319,7 +320,7 @@ export function printGaps(report: ScanReport, except: readonly string[] = []): v
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     lines.push(gapsHeadline(gaps.length));
-    for (const g of gaps) lines.push(`not read: ${g.provider} ${cutLine(g.scope, CUT.name, 'scope', STDERR_WHOLE)} ${cutLine(g.capability, CUT.name, 'capability', STDERR_WHOLE)}: ${g.status}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', STDERR_WHOLE)})` : ''}`);
+    for (const g of gaps) lines.push(`not read: ${g.provider} ${cutLine(shownScope(g.provider, g.scope), CUT.name, 'scope', STDERR_WHOLE)} ${cutLine(g.capability, CUT.name, 'capability', STDERR_WHOLE)}: ${g.status}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', STDERR_WHOLE)})` : ''}`);
   }
   const skip = new Set(except);
   const warnings = report.warnings.filter((w) => !skip.has(w));

@@ -86,6 +86,24 @@ export function listingCapabilities(type: string): readonly string[] | undefined
 }
 
 /**
+ * Of LISTED_BY, the capabilities that decide whether a user is a service account one user at a
+ * time: a user they leave undecided is still a subject, marked `serviceAccountUnread` from what
+ * its own object lacks, and answers unknown (rule-kit serviceAccountUnclassified). Their gap is
+ * visible per user, so it is no gap of the scope's subject list (see subjectListCapabilities).
+ * The Okta token list is not here: a token owner not read leaves no mark on its user.
+ */
+const MARKED_PER_USER: ReadonlySet<string> = new Set(['entra.userManagers', 'entra.mfaRegistration', 'entra.userSignInActivity', 'okta.factors']);
+
+/**
+ * The capabilities whose gap in a scope leaves subjects of `type` absent without a trace (the
+ * list they come from, or for an Okta user the token list that makes one a service account):
+ * listingCapabilities less those marked per user. Empty for a type not listed there.
+ */
+export function subjectListCapabilities(type: string): readonly string[] {
+  return (listingCapabilities(type) ?? []).filter((cap) => !MARKED_PER_USER.has(cap));
+}
+
+/**
  * The label of a capability id. Records the transforms add for one item are `<kind>:<name>@<owner>`
  * (an AWS policy or instance profile that could not be read) or `<capability>@<file>` (a
  * relationship file missing some of its keys); any other id is named as it is.

@@ -6,7 +6,7 @@ import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Seve
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
 import { tierLowerBound } from '../rule-kit.js';
-import { missingCapabilityReason } from './missing-capability.js';
+import { missingCapabilityReason, subjectListCapabilities } from './missing-capability.js';
 
 export interface RunOptions {
   now: Date;
@@ -97,6 +97,7 @@ export function runRules(graph: Graph, analysis: Analysis, rules: readonly RuleD
     options.set(rule.meta.id, resolved);
     evaluateRule(out, rule, subjects, resolved, opts.now, ruleIds.indexOf(rule.meta.id), st);
     if (rule.evaluates.onePerScope) countUnreadScopes(graph, rule, subjects, st);
+    else countUnlistedScopes(graph, rule, st);
     st.unknownReasons = Object.fromEntries(Object.entries(st.unknownReasons).sort(([a], [b]) => compareText(a, b)));
     stats.push(st);
   }
@@ -225,6 +226,37 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
     p.evaluated++;
     p.unknown++;
     st.unknownReasons[key] = (st.unknownReasons[key] ?? 0) + 1;
+  }
+}
+
+/**
+ * For every other rule: each scope of its providers where a capability listing its subject types
+ * (subjectListCapabilities) was not collected is one unknown evaluation, whose reason is the sentence
+ * for the first such capability (naming the scope, the status and the record's reason). A refused
+ * list leaves the rule no subjects there, and "0 evaluated" would read like a clean pass; a list cut
+ * short leaves it some, which say nothing of the rest. A scope whose subjects already answered
+ * unknown with the same sentence (the rule requires that capability) shows the gap already and is
+ * not counted again. Rules on kinds are skipped: a kind's lists are not known here.
+ */
+function countUnlistedScopes(graph: Graph, rule: RuleDefinition, st: RuleStats): void {
+  if ((rule.evaluates.kinds?.length ?? 0) > 0) return;
+  const listing = new Set<string>();
+  for (const type of rule.evaluates.types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
+  if (listing.size === 0) return;
+  const providers: readonly string[] = rule.meta.providers;
+  for (const scope of graph.scopes) {
+    if (!providers.includes(scope.provider)) continue;
+    // Capability ids start with their provider: an Okta list is no gap of an AWS account.
+    const own = [...listing].filter((cap) => cap.startsWith(`${scope.provider}.`));
+    if (own.length === 0) continue;
+    const key = missingCapabilityReason(graph, { provider: scope.provider, scope: scope.id }, own, rule.meta.title);
+    if (key === undefined || Object.hasOwn(st.unknownReasons, key)) continue;
+    const p = (st.byProvider[scope.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });
+    st.evaluated++;
+    st.unknown++;
+    p.evaluated++;
+    p.unknown++;
+    st.unknownReasons[key] = 1;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
 import { pathCut } from '../report/cut.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
+import { shownScope } from '../report/scope-shown.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -264,7 +265,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const gaps = report.coverage.filter((c) => c.status !== 'collected');
   if (gaps.length > 0) {
     const entry = (g: (typeof gaps)[number]): string =>
-      `- ${m(g.provider)} ${code(g.scope, CUT.name, 'name', REPORT_WHOLE, false)} ${code(g.capability, CUT.name, 'capability', REPORT_WHOLE, false)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`;
+      `- ${m(g.provider)} ${code(shownScope(g.provider, g.scope), CUT.name, 'name', REPORT_WHOLE, false)} ${code(g.capability, CUT.name, 'capability', REPORT_WHOLE, false)}: ${m(g.status)}${g.reason ? ` (${code(g.reason, CUT.text, 'error', REPORT_WHOLE, false)})` : ''}`;
     add(gaps, Infinity, entry, {
       head: [`### ⚠️ Coverage gaps (${gaps.length})`, '', 'Rules that need these report **unknown**, not pass.', ''],
       lead: [],

@@ -3,6 +3,7 @@ import type { Finding, RuleMeta, Severity } from '../engine/types.js';
 import { SEVERITY_RANK } from '../engine/severity.js';
 import { cutLine, safeJsonText } from './sanitize.js';
 import { pathText } from './csv.js';
+import { shownScope } from '../report/scope-shown.js';
 
 /** GitHub code scanning reads `security-severity` (0-10) to rank alerts as critical/high/medium/low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
@@ -191,7 +192,7 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
                 // Each part cut on its own, so that a long error leaves the end of the sentence in sight.
                 message: {
                   text: messageText(
-                    `${cutLine(g.provider, MAX.name, 'provider', REPORT_WHOLE)} ${cutLine(g.scope, MAX.name, 'scope', REPORT_WHOLE)} ${cutLine(g.capability, MAX.name, 'capability', REPORT_WHOLE)}: ${cutLine(g.status, MAX.name, 'status', REPORT_WHOLE)}${g.reason ? ` (${cutLine(g.reason, MAX.reason, 'error', REPORT_WHOLE)})` : ''}; rules that need it report unknown`,
+                    `${cutLine(g.provider, MAX.name, 'provider', REPORT_WHOLE)} ${cutLine(shownScope(g.provider, g.scope), MAX.name, 'scope', REPORT_WHOLE)} ${cutLine(g.capability, MAX.name, 'capability', REPORT_WHOLE)}: ${cutLine(g.status, MAX.name, 'status', REPORT_WHOLE)}${g.reason ? ` (${cutLine(g.reason, MAX.reason, 'error', REPORT_WHOLE)})` : ''}; rules that need it report unknown`,
                   ),
                 },
               })),

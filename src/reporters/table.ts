@@ -7,6 +7,7 @@ import { pathCut } from '../report/cut.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
+import { shownScope } from '../report/scope-shown.js';
 
 /**
  * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
@@ -184,7 +185,7 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
   if (gaps.length > 0) {
     out.push('', c.yellow.bold(`Coverage: ${gapsHeadline(gaps.length)}`));
     const name = (v: string) => cutLine(v, CUT.name, 'name', REPORT_WHOLE);
-    for (const g of gaps) out.push(...wrapped('  ', `! ${name(g.provider)} ${name(g.scope)} ${name(g.capability)}: ${name(g.status)}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', REPORT_WHOLE)})` : ''}`, width, c.yellow));
+    for (const g of gaps) out.push(...wrapped('  ', `! ${name(g.provider)} ${name(shownScope(g.provider, g.scope))} ${name(g.capability)}: ${name(g.status)}${g.reason ? ` (${cutLine(g.reason, CUT.text, 'error', REPORT_WHOLE)})` : ''}`, width, c.yellow));
   }
   if (report.warnings.length > 0) {
     out.push('', c.yellow.bold(`Warnings (${report.warnings.length})`));

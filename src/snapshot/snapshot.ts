@@ -60,7 +60,8 @@ export function filesUnder(snapshot: Snapshot, prefix: string): string[] {
  * The manifest's coverage record for one capability of one scope (or of `*`), if it has one. An
  * Okta scope is compared as its origin (the scope the transform uses): a record written
  * `https://acme.okta.com/` or with `:443` is still about that org, and ignoring it would turn a
- * capability the manifest says was not read into one judged from its files.
+ * capability the manifest says was not read into one judged from its files. An Entra scope is
+ * compared without regard to letter case, for the same reason.
  */
 export function coverageEntry(
   snapshot: Snapshot,
@@ -69,7 +70,11 @@ export function coverageEntry(
   capability: string,
 ): CoverageRecord | undefined {
   const org = provider === 'okta' ? oktaOrigin(scope) : undefined;
-  const same = org !== undefined ? (s: string) => oktaOrigin(s) === org : (s: string) => s === scope;
+  // A tenant id is a GUID (or a domain name), case-insensitive either way: a record naming the
+  // tenant in capitals is about it. AWS account ids are digits, so exact is right there.
+  const tenant = provider === 'entra' ? scope.toLowerCase() : undefined;
+  const same =
+    org !== undefined ? (s: string) => oktaOrigin(s) === org : tenant !== undefined ? (s: string) => s.toLowerCase() === tenant : (s: string) => s === scope;
   return snapshot.manifest.coverage.find(
     (c) => c.provider === provider && c.capability === capability && (c.scope === '*' || same(c.scope)),
   );

@@ -53,19 +53,19 @@ describe('stderr warning lines: provider text whole, or cut with a note', () => 
 
   it('a warning or coverage error past 1,000 characters is written whole', () => {
     const long = `HTTP 500 ${'y'.repeat(1500)} end`;
-    const r = report([], { coverage: [{ provider: 'okta', scope: 'org', capability: 'okta.apiTokens', status: 'error', reason: long }] });
+    const r = report([], { coverage: [{ provider: 'okta', scope: 'https://org.okta.example', capability: 'okta.apiTokens', status: 'error', reason: long }] });
     r.warnings = [`app ${long}`];
     const err = stderrOf(() => printGaps(r));
-    expect(err).toContain(`nhiscan: warning: not read: okta org okta.apiTokens: error (${long})\n`);
+    expect(err).toContain(`nhiscan: warning: not read: okta https://org.okta.example okta.apiTokens: error (${long})\n`);
     expect(err).toContain(`nhiscan: warning: app ${long}\n`);
   });
 
   it('a pathological one is cut with a note saying where it is whole', () => {
     const long = 'z'.repeat(5000);
-    const r = report([], { coverage: [{ provider: 'okta', scope: 'o'.repeat(300), capability: 'okta.apiTokens', status: 'error', reason: long }] });
+    const r = report([], { coverage: [{ provider: 'okta', scope: `https://${'o'.repeat(292)}`, capability: 'okta.apiTokens', status: 'error', reason: long }] });
     r.warnings = [long];
     const err = stderrOf(() => printGaps(r));
-    expect(err).toContain(`not read: okta ${'o'.repeat(255)}… [scope cut at 256 of 300 characters; the whole scope is in nhiscan scan --format json] okta.apiTokens: error (${'z'.repeat(3999)}… [error cut at 4000 of 5000 characters; the whole error is in nhiscan scan --format json])\n`);
+    expect(err).toContain(`not read: okta https://${'o'.repeat(247)}… [scope cut at 256 of 300 characters; the whole scope is in nhiscan scan --format json] okta.apiTokens: error (${'z'.repeat(3999)}… [error cut at 4000 of 5000 characters; the whole error is in nhiscan scan --format json])\n`);
     expect(err).toContain(`nhiscan: warning: ${'z'.repeat(3999)}… [warning cut at 4000 of 5000 characters; the whole warning is in nhiscan scan --format json]\n`);
   });
 

@@ -8,7 +8,7 @@ import { entraCredentialChoiceWarning } from '../../src/connectors/entra/env.js'
 import { cli } from '../helpers/cli.js';
 
 // Several Entra credentials in the environment: the first of secret, certificate, federated token
-// is used (azure-identity's EnvironmentCredential order). A certificate set up to replace a secret
+// is used (azure-identity's DefaultAzureCredential order). A certificate set up to replace a secret
 // that was never unset would otherwise be ignored without a word.
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT = '99999999-8888-4777-8666-555555555555';

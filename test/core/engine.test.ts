@@ -173,9 +173,65 @@ describe('runRules', () => {
       },
       byProvider: { aws: { evaluated: 3, failing: 0, unknown: 2 } },
     });
-    // Without the declaration nothing changes; no subject is invented for the identity lists.
-    expect(r.stats[1]).toMatchObject({ evaluated: 1, failing: 0, unknown: 0, unknownReasons: {} });
+    // Without the declaration a scope still counts once where the list of its subjects (the
+    // credential report) was not read; a scope read and empty is silent. No subject is invented for
+    // the identity lists.
+    expect(r.stats[1]).toMatchObject({
+      evaluated: 2,
+      failing: 0,
+      unknown: 1,
+      unknownReasons: {
+        'the IAM credential report of account denied was not read (denied); so whether "Thing is older than the threshold allows" holds cannot be judged': 1,
+      },
+    });
     expect(r.unknownBySubject.size).toBe(0);
+  });
+
+  // A subject list refused (Okta API tokens, 403) leaves a rule on those subjects nothing to
+  // evaluate in that scope: "0 evaluated" would read as a clean pass, so the scope is one unknown
+  // naming the list and the coverage record's reason. Near misses: a scope whose list was read
+  // (empty or not) adds nothing, nor does a scope of another provider, nor a rule whose subjects
+  // in the scope already answered unknown with that sentence (no double count).
+  it('counts a scope whose subject list was not read as one unknown, with the coverage reason', () => {
+    const b = new GraphBuilder();
+    for (const id of ['denied', 'empty', 'full']) b.addScope({ provider: 'okta', id });
+    b.addScope({ provider: 'aws', id: 'acct' });
+    b.addNode(node('tok', { type: 'okta-api-token', provider: 'okta', scope: 'full' }));
+    // A list cut short: a token read before the refusal.
+    b.addNode(node('part', { type: 'okta-api-token', provider: 'okta', scope: 'denied' }));
+    b.addCoverage({ provider: 'okta', scope: 'denied', capability: 'okta.apiTokens', status: 'missing-permission', reason: '403 E0000006' });
+    b.addCoverage({ provider: 'okta', scope: 'empty', capability: 'okta.apiTokens', status: 'collected' });
+    b.addCoverage({ provider: 'okta', scope: 'full', capability: 'okta.apiTokens', status: 'collected' });
+    const g = b.build();
+    const meta = { ...ageRule.meta, id: 'okta-test-token', providers: ['okta' as const] };
+    const tokens = defineRule({ ...ageRule, meta, evaluates: { types: ['okta-api-token'] }, check: () => {} });
+    const required = defineRule({ ...ageRule, meta, evaluates: { types: ['okta-api-token'], requires: ['okta.apiTokens'] }, check: () => {} });
+    const r = runRules(g, analyze(g, { now, config: DEFAULT_CONFIG }), [tokens, required], { now, collectVerdicts: true });
+    const reason = 'the API token list of org denied was not read (denied: 403 E0000006); so whether "Thing is older than the threshold allows" holds cannot be judged';
+    // tokens: tok and part pass, the denied scope is one unknown. required: part is unknown with
+    // the same sentence, so the scope is not counted a second time.
+    expect(r.stats[0]).toMatchObject({ evaluated: 3, failing: 0, unknown: 1, unknownReasons: { [reason]: 1 }, byProvider: { okta: { evaluated: 3, failing: 0, unknown: 1 } } });
+    expect(r.stats[1]).toMatchObject({ evaluated: 2, failing: 0, unknown: 1, unknownReasons: { [reason]: 1 }, byProvider: { okta: { evaluated: 2, failing: 0, unknown: 1 } } });
+    expect(r.verdicts!.get('tok')).toBe('pass');
+    expect([...r.unknownBySubject]).toEqual([['part', ['okta-test-token']]]);
+  });
+
+  // Near miss: what decides whether an Entra user is a service account (here its sign-in activity)
+  // is judged user by user (serviceAccountUnread), so its gap is no gap of the user list.
+  it('does not count a scope for a capability judged per user, only for the user list', () => {
+    const b = new GraphBuilder();
+    for (const id of ['t1', 't2']) b.addScope({ provider: 'entra', id });
+    for (const cap of ['entra.users', 'entra.userManagers', 'entra.mfaRegistration']) b.addCoverage({ provider: 'entra', scope: 't1', capability: cap, status: 'collected' });
+    b.addCoverage({ provider: 'entra', scope: 't2', capability: 'entra.users', status: 'error', reason: 'HTTP 500' });
+    const g = b.build();
+    const meta = { ...ageRule.meta, id: 'entra-test-user', providers: ['entra' as const] };
+    const users = defineRule({ ...ageRule, meta, evaluates: { types: ['entra-user'] }, check: () => {} });
+    const r = runRules(g, analyze(g, { now, config: DEFAULT_CONFIG }), [users], { now });
+    expect(r.stats[0]).toMatchObject({
+      evaluated: 1,
+      unknown: 1,
+      unknownReasons: { 'the user list of tenant t2 was not read (error: HTTP 500); so whether "Thing is older than the threshold allows" holds cannot be judged': 1 },
+    });
   });
 });
 

@@ -40,7 +40,7 @@ function hugeReport() {
   for (const f of findings.slice(0, 20)) f.path = Array.from({ length: 30 }, () => hop({ reason: EURO.repeat(4000) }));
   const waiver = { reason: 'vendor', owner: 'marco', expires: '2027-01-31' };
   findings.push(...Array.from({ length: 10 }, (_, i) => finding({ status: 'waived', waiver, name: `waived-${i}` })));
-  const coverage = Array.from({ length: 300 }, (_, i) => ({ provider: 'okta' as const, scope: `org-${i}`, capability: 'okta.apiTokens', status: 'error' as const, reason: EURO.repeat(1000) }));
+  const coverage = Array.from({ length: 300 }, (_, i) => ({ provider: 'okta' as const, scope: `https://org-${i}.okta.example`, capability: 'okta.apiTokens', status: 'error' as const, reason: EURO.repeat(1000) }));
   const r = report(findings, { coverage });
   r.warnings = Array.from({ length: 30 }, (_, i) => `warning-${i} ${EURO.repeat(3990)}`);
   return r;
@@ -126,7 +126,7 @@ describe('--format markdown: what the budget keeps first', () => {
     expect(BYTES(md)).toBeLessThanOrEqual(budget);
     expect(rowsOf(md, 'critical')).toHaveLength(50);
     expect(rowsOf(md, 'high')).toHaveLength(50);
-    expect(md.split('\n').filter((l) => l.startsWith('- okta `org-'))).toHaveLength(300);
+    expect(md.split('\n').filter((l) => l.startsWith('- okta `https://org-'))).toHaveLength(300);
     expect(rowsOf(md, 'medium').length).toBeLessThan(50);
     expect(rowsOf(md, 'low')).toEqual([]);
     expect(md).not.toContain('- **`critical-0`**');

@@ -23,8 +23,9 @@ const TENANT_DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+
 
 /**
  * Builds collector options from the environment variables the Azure SDKs use. When several
- * credentials are present the precedence is the one of azure-identity's EnvironmentCredential:
- * client secret, then certificate, then a federated token file. Pure: files are read at collect time.
+ * credentials are present the precedence is the one of azure-identity's DefaultAzureCredential:
+ * client secret, then certificate (its EnvironmentCredential, which never reads a federated token
+ * file), then a federated token file (its WorkloadIdentityCredential, tried next). Pure: files are read at collect time.
  */
 export function entraOptionsFromEnv(env: Env, flags: EntraFlags = {}): EntraCollectOptions {
   const tenantId = flags.tenantId ?? env.AZURE_TENANT_ID;
@@ -50,7 +51,7 @@ export function entraOptionsFromEnv(env: Env, flags: EntraFlags = {}): EntraColl
   };
 }
 
-/** The credential variables in the order azure-identity's EnvironmentCredential tries them. */
+/** The credential variables in the order azure-identity's DefaultAzureCredential tries them. */
 const CREDENTIAL_VARIABLES = [
   ['AZURE_CLIENT_SECRET', 'the client secret'],
   ['AZURE_CLIENT_CERTIFICATE_PATH', 'the certificate'],

@@ -137,16 +137,19 @@ const STRAY_WORDS: Readonly<Record<ProviderName, { label: string; noun: string }
 class StrayScopes {
   private readonly found = new Map<ProviderName, string[]>();
   private readonly scopes: Readonly<Record<ProviderName, readonly string[]>>;
+  /** `scopes` as sets: every record is checked, and an organization's accounts each have several (a list scan per record grew with the square of the accounts). */
+  private readonly known: Readonly<Record<ProviderName, ReadonlySet<string>>>;
   private readonly notEntered = new Set<string>();
 
   constructor(snapshot: Snapshot, b: GraphBuilder) {
     this.scopes = { entra: b.scopeIds('entra'), okta: b.scopeIds('okta'), aws: b.scopeIds('aws') };
+    this.known = { entra: new Set(this.scopes.entra), okta: new Set(this.scopes.okta), aws: new Set(this.scopes.aws) };
     for (const c of snapshot.manifest.coverage) if (c.provider === 'aws' && c.capability === 'aws.account' && c.status !== 'collected') this.notEntered.add(c.scope);
   }
 
   /** Notes the record at `$.coverage[index]` (its Okta scope already the origin) if it is stray. */
   check(c: CoverageRecord, index: number): void {
-    if (!Object.hasOwn(this.scopes, c.provider) || c.scope === '*' || this.scopes[c.provider].includes(c.scope)) return;
+    if (!Object.hasOwn(this.known, c.provider) || c.scope === '*' || this.known[c.provider].has(c.scope)) return;
     if (c.provider === 'aws' && (c.scope === 'caller' || c.scope === 'organization' || this.notEntered.has(c.scope))) return;
     const shown = shownScope(c.provider, c.scope);
     let list = this.found.get(c.provider);

@@ -483,6 +483,8 @@ export class GraphBuilder {
   private edgeEnds: Entry[] = [];
   private readonly coverage: CoverageRecord[] = [];
   private readonly scopes: ScopeInfo[] = [];
+  /** `provider\nid` of each of `scopes`. */
+  private readonly scopeKeys = new Set<string>();
   private readonly warnings: string[] = [];
   /** The source entry of the last edge added. */
   private lastSource: Entry | undefined = undefined;
@@ -664,7 +666,12 @@ export class GraphBuilder {
   }
 
   addScope(scope: ScopeInfo): void {
-    if (!this.scopes.some((s) => s.provider === scope.provider && s.id === scope.id)) this.scopes.push(scope);
+    // A set of the scopes added: a scan of the list per call grew with the square of the scopes
+    // (an organization's thousands of accounts).
+    const key = `${scope.provider}\n${scope.id}`;
+    if (this.scopeKeys.has(key)) return;
+    this.scopeKeys.add(key);
+    this.scopes.push(scope);
   }
 
   /** The ids of the scopes of `provider` added so far, in the order they were added. */

@@ -69,15 +69,55 @@ export function coverageEntry(
   scope: string,
   capability: string,
 ): CoverageRecord | undefined {
-  const org = provider === 'okta' ? oktaOrigin(scope) : undefined;
-  // A tenant id is a GUID (or a domain name), case-insensitive either way: a record naming the
-  // tenant in capitals is about it. AWS account ids are digits, so exact is right there.
-  const tenant = provider === 'entra' ? scope.toLowerCase() : undefined;
-  const same =
-    org !== undefined ? (s: string) => oktaOrigin(s) === org : tenant !== undefined ? (s: string) => s.toLowerCase() === tenant : (s: string) => s === scope;
-  return snapshot.manifest.coverage.find(
-    (c) => c.provider === provider && c.capability === capability && (c.scope === '*' || same(c.scope)),
-  );
+  const coverage = snapshot.manifest.coverage;
+  const index = coverageIndex(coverage);
+  // The first record in manifest order, of the scope or of `*`.
+  const own = index.byScope.get(`${provider}\n${capability}\n${scopeKey(provider, scope)}`);
+  const every = index.everyScope.get(`${provider}\n${capability}`);
+  const at = own === undefined ? every : every === undefined ? own : Math.min(own, every);
+  return at === undefined ? undefined : coverage[at];
+}
+
+/**
+ * How a scope is compared: an Okta scope as its origin; an Entra one without regard to letter case
+ * (a tenant id is a GUID, or a domain name, case-insensitive either way: a record naming the tenant
+ * in capitals is about it); an AWS account id (digits) as written.
+ */
+function scopeKey(provider: string, scope: string): string {
+  return provider === 'okta' ? oktaOrigin(scope) : provider === 'entra' ? scope.toLowerCase() : scope;
+}
+
+interface CoverageIndex {
+  length: number;
+  /** `provider\ncapability\nscopeKey` -> the place of its first record. */
+  byScope: Map<string, number>;
+  /** `provider\ncapability` -> the place of its first record of scope `*`. */
+  everyScope: Map<string, number>;
+}
+
+/**
+ * The manifest's records by provider, capability and scope, made once per coverage list: each
+ * transform asks for several capabilities of every scope, and a scan of the list per question
+ * grew with the square of the scopes (an organization's thousands of accounts). Made again when
+ * records were added since (the list is the manifest's own, which a caller may extend).
+ */
+const coverageIndexes = new WeakMap<readonly CoverageRecord[], CoverageIndex>();
+
+function coverageIndex(coverage: readonly CoverageRecord[]): CoverageIndex {
+  const kept = coverageIndexes.get(coverage);
+  if (kept !== undefined && kept.length === coverage.length) return kept;
+  const index: CoverageIndex = { length: coverage.length, byScope: new Map(), everyScope: new Map() };
+  coverage.forEach((c, i) => {
+    if (c.scope === '*') {
+      const key = `${c.provider}\n${c.capability}`;
+      if (!index.everyScope.has(key)) index.everyScope.set(key, i);
+      return;
+    }
+    const key = `${c.provider}\n${c.capability}\n${scopeKey(c.provider, c.scope)}`;
+    if (!index.byScope.has(key)) index.byScope.set(key, i);
+  });
+  coverageIndexes.set(coverage, index);
+  return index;
 }
 
 /**

@@ -113,9 +113,12 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
   const states: CrossAccountState[] = [];
   const sharedDocuments = new Map<string, PolicyDocument>();
   const iso = providerIsoMemo();
+  // Each account's alias, the first listed (a lookup in the list per account grew with the square of an organization's accounts).
+  const aliases = new Map<string, string | undefined>();
+  for (const a of listed) if (!aliases.has(a.accountId)) aliases.set(a.accountId, a.alias);
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
-    const alias = listed.find((a) => a.accountId === account)?.alias;
+    const alias = aliases.get(account);
     b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
     const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, iso, opts.timings, read);
     // Only what the cross-account pass needs outlives the account.

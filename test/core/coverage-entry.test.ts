@@ -18,7 +18,7 @@ describe('coverageEntry', () => {
     aws: ['111122223333', '444455556666', '*'],
   };
   const caps = ['a', 'b'];
-  const statuses = ['collected', 'error', 'not-collected', 'denied'] as const;
+  const statuses = ['collected', 'error', 'not-collected', 'missing-permission'] as const;
 
   it('answers as a scan of the list would, over seeded mixes of scope spellings, `*` records and repeats', () => {
     let seed = 7;

@@ -675,6 +675,42 @@ describe('SharedQuota: one quota per run', () => {
     // Thirty successes would have taken the previous climb far past it (a tenth each, then 2 %).
     expect(other.currentRate()).toBeCloseTo(2, 9);
   });
+
+  it('starts a held client whose first send comes after the lead opened the quota from the run rate: no early send from the burst', async () => {
+    const { time, quota, lead, other } = run();
+    // The lead's account: a burst of two, then throttled, then one request through every 600 ms,
+    // while the other client (held since its start) has nothing to send.
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    time.advance(50);
+    lead.succeeded(a);
+    lead.succeeded(b);
+    const c = (await lead.turn()).sent;
+    const d = (await lead.turn()).sent;
+    time.advance(50);
+    lead.throttled(c);
+    lead.throttled(d);
+    for (let i = 0; i < 2; i++) {
+      time.advance(600);
+      const t = await lead.turn();
+      time.advance(50);
+      lead.succeeded(t.sent);
+    }
+    expect(quota.isOpen()).toBe(true);
+    const learned = quota.known()!;
+    expect(learned.burst).toBe(2);
+    // Its first send already goes at the run's rate (its bucket full: the burst, then one a turn),
+    // not as one of the held client's early sends, which would add one unpaced send to the burst.
+    const first = await other.turn();
+    expect(other.currentRate()).toBe(learned.rate);
+    expect(first.sent.decision).toBeGreaterThan(0);
+    const waits = [first.waited];
+    for (let i = 0; i < 3; i++) waits.push((await other.turn()).waited);
+    expect(waits[0]).toBe(0);
+    expect(waits[1]).toBe(0);
+    expect(waits[2]).toBeCloseTo(1000 / learned.rate, 6);
+    expect(waits[3]).toBeCloseTo(1000 / learned.rate, 6);
+  });
 });
 
 describe('PacedRetryStrategy with its pacer', () => {

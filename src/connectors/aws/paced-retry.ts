@@ -442,6 +442,12 @@ export class SendPacer {
     let held = false;
     let early = false;
     while (this.held) {
+      // The lead may have let the others go while this client had nothing to send: it then starts
+      // from the run's rate (see adopt), not with an early send the burst would still allow.
+      if (this.quota!.isOpen()) {
+        this.adopt();
+        break;
+      }
       held = true;
       // The account's own burst goes as soon as the lead has measured its own: the same quota, and
       // while this client waits, its bucket fills up again.
@@ -453,7 +459,6 @@ export class SendPacer {
         break;
       }
       await this.quota!.whenChanged();
-      if (this.quota!.isOpen() && this.held) this.adopt();
     }
     if (early) {
       const at = this.now();

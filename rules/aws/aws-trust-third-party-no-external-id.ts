@@ -42,8 +42,13 @@ const PRINCIPAL_KEYS = new Set(['aws:principalaccount', 'aws:principalarn']);
  * to, so are the keys that named it.
  */
 function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
+  // IAM matches condition keys case-insensitively: aws:SourceArn under one operator and
+  // aws:sourcearn under another are one key, named once, as first spelled in the policy.
+  const seen = new Set<string>();
   return (st.conditionKeys ?? []).filter((k) => {
     const key = k.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
     return key !== 'sts:externalid' && !(narrowedPrincipal && PRINCIPAL_KEYS.has(key));
   });
 }

@@ -151,5 +151,23 @@ describe('aws-trust-third-party-no-external-id: the message and the conditions o
       verdict: 'fail',
       then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it under conditions on aws:SourceArn, but with no sts:ExternalId condition`]),
     },
+    {
+      // Condition keys are case-insensitive in IAM: two spellings under two operators are one key,
+      // named once, as first spelled; the next key keeps its place.
+      name: 'one key spelled two ways (aws:SourceArn, aws:sourcearn) is named once, in its first spelling',
+      graph: () =>
+        role(
+          trust.account(VENDOR, {
+            Condition: {
+              ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${VENDOR}:rule/x` },
+              ArnEquals: { 'aws:sourcearn': `arn:aws:events:us-east-1:${VENDOR}:rule/x`, 'AWS:SOURCEACCOUNT': VENDOR },
+              StringEquals: { 'aws:SourceAccount': VENDOR },
+            },
+          }),
+        ),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f.map((x) => x.message)).toEqual([`${NAME} lets account ${VENDOR} (the whole account) assume it under conditions on aws:SourceArn, AWS:SOURCEACCOUNT, but with no sts:ExternalId condition`]),
+    },
   ]);
 });

@@ -454,6 +454,29 @@ describe('SharedQuota: one quota per run', () => {
     return { time, quota, lead, other };
   }
 
+  /**
+   * The lead's account: a burst of two, the next round trip's two sends throttled, then one request
+   * through every 600 ms, twice; the lead then has a rate and the run's quota is open.
+   */
+  async function leadLearns(time: ReturnType<typeof fakeTime>, lead: SendPacer) {
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    time.advance(50);
+    lead.succeeded(a);
+    lead.succeeded(b);
+    const c = (await lead.turn()).sent;
+    const d = (await lead.turn()).sent;
+    time.advance(50);
+    lead.throttled(c);
+    lead.throttled(d);
+    for (let i = 0; i < 2; i++) {
+      time.advance(600);
+      const t = await lead.turn();
+      time.advance(50);
+      lead.succeeded(t.sent);
+    }
+  }
+
   it('holds the other clients until the lead has had six successes with no throttle, then lets them go unpaced', async () => {
     const { time, lead, other } = run();
     const early = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
@@ -647,20 +670,7 @@ describe('SharedQuota: one quota per run', () => {
   it('keeps a client that started from the run rate under 0.8 of the lowest bound any client measured', async () => {
     const { time, quota, lead, other } = run();
     // A lead paced from its first throttle, with what its account let through to start the other from.
-    const sends = [(await lead.turn()).sent, (await lead.turn()).sent];
-    time.advance(50);
-    for (const s of sends) lead.succeeded(s);
-    const c = (await lead.turn()).sent;
-    const d = (await lead.turn()).sent;
-    time.advance(50);
-    lead.throttled(c);
-    lead.throttled(d);
-    for (let i = 0; i < 2; i++) {
-      time.advance(600);
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-    }
+    await leadLearns(time, lead);
     const first = other.turn();
     await first;
     await other.turn();
@@ -678,24 +688,8 @@ describe('SharedQuota: one quota per run', () => {
 
   it('starts a held client whose first send comes after the lead opened the quota from the run rate: no early send from the burst', async () => {
     const { time, quota, lead, other } = run();
-    // The lead's account: a burst of two, then throttled, then one request through every 600 ms,
-    // while the other client (held since its start) has nothing to send.
-    const a = (await lead.turn()).sent;
-    const b = (await lead.turn()).sent;
-    time.advance(50);
-    lead.succeeded(a);
-    lead.succeeded(b);
-    const c = (await lead.turn()).sent;
-    const d = (await lead.turn()).sent;
-    time.advance(50);
-    lead.throttled(c);
-    lead.throttled(d);
-    for (let i = 0; i < 2; i++) {
-      time.advance(600);
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-    }
+    // The lead learns a rate while the other client (held since its start) has nothing to send.
+    await leadLearns(time, lead);
     expect(quota.isOpen()).toBe(true);
     const learned = quota.known()!;
     expect(learned.burst).toBe(2);

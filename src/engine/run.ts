@@ -243,12 +243,16 @@ function countUnlistedScopes(graph: Graph, rule: RuleDefinition, st: RuleStats):
   const listing = new Set<string>();
   for (const type of rule.evaluates.types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
   if (listing.size === 0) return;
-  const providers: readonly string[] = rule.meta.providers;
+  // Capability ids start with their provider: an Okta list is no gap of an AWS account. Split
+  // once per provider, not per scope (an organization has thousands of accounts).
+  const byProvider = new Map<string, string[]>();
+  for (const provider of rule.meta.providers as readonly string[]) {
+    const own = [...listing].filter((cap) => cap.startsWith(`${provider}.`));
+    if (own.length > 0) byProvider.set(provider, own);
+  }
   for (const scope of graph.scopes) {
-    if (!providers.includes(scope.provider)) continue;
-    // Capability ids start with their provider: an Okta list is no gap of an AWS account.
-    const own = [...listing].filter((cap) => cap.startsWith(`${scope.provider}.`));
-    if (own.length === 0) continue;
+    const own = byProvider.get(scope.provider);
+    if (own === undefined) continue;
     const key = missingCapabilityReason(graph, { provider: scope.provider, scope: scope.id }, own, rule.meta.title);
     if (key === undefined || Object.hasOwn(st.unknownReasons, key)) continue;
     const p = (st.byProvider[scope.provider] ??= { evaluated: 0, failing: 0, unknown: 0 });

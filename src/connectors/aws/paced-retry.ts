@@ -245,14 +245,14 @@ export class SharedQuota {
   succeededSoFar(from: SendPacer, successes: number): void {
     if (from !== this.lead || this.firstBurst !== undefined || this.open || successes <= this.unthrottled) return;
     this.unthrottled = successes;
-    for (const resolve of this.held.splice(0)) resolve();
+    this.wakeHeld();
   }
 
   /** The lead's first throttle ended its burst of `burst` successes. */
   burstSeen(from: SendPacer, burst: number): void {
     if (from !== this.lead || this.firstBurst !== undefined || this.open) return;
     this.firstBurst = burst;
-    for (const resolve of this.held.splice(0)) resolve();
+    this.wakeHeld();
   }
 
   /** How fast a client that started from the run's rate may go: 0.8 of the lowest bound on the quota any client measured (Infinity while none has). */
@@ -286,6 +286,11 @@ export class SharedQuota {
     this.open = true;
     this.cancelWatch?.();
     this.cancelWatch = undefined;
+    this.wakeHeld();
+  }
+
+  /** Every held client looks again at what it may do (send its burst, adopt the run's rate, wait on). */
+  private wakeHeld(): void {
     for (const resolve of this.held.splice(0)) resolve();
   }
 }
@@ -440,7 +445,6 @@ export class SendPacer {
   async turn(afterThrottle = false): Promise<{ waited: number; sent: SendMark }> {
     const start = this.now();
     let held = false;
-    let early = false;
     while (this.held) {
       // The lead may have let the others go while this client had nothing to send: it then starts
       // from the run's rate (see adopt), not with an early send the burst would still allow.
@@ -454,15 +458,10 @@ export class SendPacer {
       const burst = this.quota!.burst();
       if (burst !== undefined && this.earlySent < burst) {
         this.earlySent++;
-        this.earlyAt = this.now();
-        early = true;
-        break;
+        const at = (this.earlyAt = this.now());
+        return { waited: at - start, sent: { at, decision: this.decision } };
       }
       await this.quota!.whenChanged();
-    }
-    if (early) {
-      const at = this.now();
-      return { waited: at - start, sent: { at, decision: this.decision } };
     }
     this.firstSeen ??= this.now();
     let windowed = false;

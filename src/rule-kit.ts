@@ -48,6 +48,8 @@ export { subjectVerdict, type SubjectVerdict } from './aws/trust.js';
 // The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)
 // and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
 export { cannotJudge, itemGap } from './engine/missing-capability.js';
+// `a, b and c`, as every message lists names.
+export { andList } from './report/and-list.js';
 
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */

@@ -1,6 +1,6 @@
 // The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
 // sovereign-cloud tenant trusted for any app is the same risk.
-import { audienceVerdict, defineRule, ENTRA_ISSUER, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
+import { andList, audienceVerdict, defineRule, ENTRA_ISSUER, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -176,7 +176,7 @@ export default defineRule({
               return sp ? `${sp.name} (object id ${sp.nativeId})` : `object id ${v}`;
             }),
       );
-      const but = excepted.length === 0 ? '' : ` but ${excepted.length === 1 ? excepted[0] : `${excepted.slice(0, -1).join(', ')} and ${excepted[excepted.length - 1]}`}`;
+      const but = excepted.length === 0 ? '' : ` but ${andList(excepted)}`;
       if (pattern !== undefined) {
         // The service principals the pattern admits today are those the linker gave the role; any
         // made later whose object id matches is admitted too. Narrower than no sub condition. A

@@ -1,4 +1,5 @@
 import {
+  andList,
   cannotJudge,
   defineRule,
   credentialClass,
@@ -37,10 +38,6 @@ function weaknessOf(c: GraphNode): (typeof WEAKNESSES)[number]['kind'] {
   return c.credentialType === 'x509-trust-anchor' ? 'certificate' : 'federation';
 }
 
-/** `a`, `a and b`, `a, b and c`. */
-function listPhrase(parts: readonly string[]): string {
-  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-}
 
 export default defineRule({
   meta: {
@@ -93,7 +90,7 @@ export default defineRule({
     if (known.length === 0) return ctx.unknown('the subject a federated credential accepts could not be read');
     // Grouped as the message names them (secrets, then untied trusts...), sorted within a kind.
     const evidence = WEAKNESSES.flatMap((w) => known.filter((c) => weaknessOf(c) === w.kind).map(credentialEvidence).sort());
-    const weakness = listPhrase(
+    const weakness = andList(
       WEAKNESSES.flatMap((w) => {
         const n = known.filter((c) => weaknessOf(c) === w.kind).length;
         return n === 0 ? [] : [n === 1 ? w.one : w.many];

@@ -4,6 +4,7 @@ import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMa
 import { pathCut } from '../report/cut.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
+import { andList } from '../report/and-list.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -111,10 +112,6 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** "a, b and c". */
-function listed(parts: string[]): string {
-  return parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
 
 /**
  * The closing line when the budget left items out: how many of each, in the order of the
@@ -133,8 +130,8 @@ function budgetNote(sections: Section[], kept: number[], budget: number): string
       rowCount += left;
     } else others.push(plural(left, s.noun));
   });
-  const rowPart = rows.length > 0 ? [`${listed(rows)} finding row${rowCount === 1 ? '' : 's'}`] : [];
-  return `**Shortened to fit:** GitHub shows at most 1 MiB of a step summary, so this one is kept within ${budget} bytes and leaves out ${listed([...rowPart, ...others])}. The same scan with \`--format json\` writes the whole report.`;
+  const rowPart = rows.length > 0 ? [`${andList(rows)} finding row${rowCount === 1 ? '' : 's'}`] : [];
+  return `**Shortened to fit:** GitHub shows at most 1 MiB of a step summary, so this one is kept within ${budget} bytes and leaves out ${andList([...rowPart, ...others])}. The same scan with \`--format json\` writes the whole report.`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { EntraConfigError } from './errors.js';
+import { andList } from '../../report/and-list.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
 
 /** Command-line flags that shape the Entra connection (all optional). */
@@ -67,7 +68,7 @@ export function entraCredentialChoiceWarning(env: Env): string | undefined {
   const set = CREDENTIAL_VARIABLES.filter(([name]) => env[name]);
   if (set.length < 2) return undefined;
   const names = set.map(([name]) => name);
-  const listed = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const listed = andList(names);
   const [used, what] = set[0];
   return `${listed} are ${set.length === 2 ? 'both' : 'all'} set: ${what} (${used}) is used, as azure-identity orders them; unset the ${set.length === 2 ? 'one' : 'ones'} not meant`;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG, type NhiConfig } from '../../config/types.js';
+import { andList } from '../../report/and-list.js';
 
 const DEFAULT_PATTERNS = DEFAULT_CONFIG.serviceAccountPatterns.map((p) => new RegExp(p, 'i'));
 
@@ -93,7 +94,7 @@ export function classifyUser(u: UserFacts, config: NhiConfig): Classification {
 /** "manager was not read", "manager and MFA registration were not read": the sources a user's classification lacks. */
 export function unreadText(unread: readonly string[]): string {
   if (unread.length === 1) return `${unread[0]} was not read`;
-  return `${unread.slice(0, -1).join(', ')} and ${unread[unread.length - 1]} were not read`;
+  return `${andList(unread)} were not read`;
 }
 
 function safeTest(pattern: string, value: string): boolean {

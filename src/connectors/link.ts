@@ -313,7 +313,7 @@ export function linkProviders(b: GraphBuilder): void {
       // mark (pathFollows, analyze.ts).
       const bars = uniqueSortedTexts(resolved.flatMap((r) => (r.bar !== undefined ? [r.bar] : [])));
       // An audience the provider's client id list does not hold is said there too.
-      const refusals = uniqueSortedTexts(resolved.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])));
+      const refusals = refusedTexts(resolved);
       const disabled = (list: readonly (GraphNode | undefined)[]) => `Entra issues no token for ${uniqueSortedTexts(list.map((app) => app!.name)).join(', ')}: disabled`;
       if (bars.length + refusals.length > 0) e.reason = `${e.reason}; but ${[...bars, ...refusals].join('; ')}`;
       if (resolved.length > 0 && resolved.every((r) => r.bar !== undefined || r.app?.enabled === false)) {
@@ -322,7 +322,7 @@ export function linkProviders(b: GraphBuilder): void {
         const barred = bars.length > 0 ? `; ${bars.join('; ')}` : '';
         // A disabled app's audience the client id list does not hold stays shut once the app is
         // re-enabled, until the id is listed: the mark says both.
-        const unlisted = uniqueSortedTexts(offAudiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])));
+        const unlisted = refusedTexts(offAudiences);
         const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
         e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
       }
@@ -341,7 +341,7 @@ export function linkProviders(b: GraphBuilder): void {
       const reachable = open.filter((r) => r.refused === undefined);
       if (open.length > 0 && reachable.length === 0) {
         e.conditional = true;
-        e.evidence = { ...e.evidence, blocked: uniqueSortedTexts(open.map((r) => r.refused!)).join('; ') };
+        e.evidence = { ...e.evidence, blocked: refusedTexts(open).join('; ') };
       }
       if (reachable.length > 0 && reachable.every((r) => r.doubts.length > 0)) {
         const unsaid = reachable.map((r) => r.doubts.filter((d) => !said.has(d)));
@@ -406,6 +406,11 @@ interface EntraAudience {
   doubts: string[];
   /** Why STS turns away every token for it today (the client id list does not hold it): latent, not a bar. */
   refused?: string;
+}
+
+/** The audiences' refusals, each once, sorted: as the edge's reason, its dormant mark and its `blocked` evidence say them. */
+function refusedTexts(audiences: readonly EntraAudience[]): string[] {
+  return uniqueSortedTexts(audiences.flatMap((r) => (r.refused !== undefined ? [r.refused] : [])));
 }
 
 /** Two reasons an edge may not hold, either or both absent. */

@@ -116,6 +116,26 @@ describe('no positive sub condition beside a negated one', () => {
     expect(findings[0].args.why).toContain(`so any service principal of the tenant but those whose object id matches ef64* and object id ${other} can get such a token`);
   });
 
+  // Entra writes an object id in a token's sub in lower case, and StringNotEquals and StringNotLike
+  // compare case: a value in capitals under them turns away no token, so it excludes no one.
+  it('names no one for an object id in capitals under a case-sensitive negated operator', () => {
+    const { findings } = run({ StringNotEquals: [SP.toUpperCase()] });
+    expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');
+    expect(findings[0].args.why).not.toContain(' but ');
+  });
+
+  it('names only the values that turn a token away, of a pattern in capitals and a lower-case id', () => {
+    const other = '00000000-0000-4000-8000-000000000000';
+    const { findings } = run({ StringNotLike: ['EF64*'], StringNotEquals: [SP.toUpperCase(), other] });
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but object id ${other} can get such a token`);
+  });
+
+  it('near miss: the same capitals under StringNotEqualsIgnoreCase name the service principal', () => {
+    const { findings } = run({ StringNotEqualsIgnoreCase: [SP.toUpperCase()] });
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but Ops Agent (object id ${SP}) can get such a token`);
+  });
+
   it('near miss: with no negated operator the finding says any service principal of the tenant', () => {
     const { findings } = run({});
     expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');

@@ -148,6 +148,14 @@ describe('demo snapshot: files and manifest', () => {
     expect(values('entra/organization.json')[0].id).toBe(TENANT);
   });
 
+  // The collector records every capability it reads (ENTRA_CAPABILITIES); the users' sign-in
+  // activity comes with the user list, and every user of users.json carries it: read, not refused.
+  it('records the sign-in activity of the users as collected, as the collector does when it reads it', () => {
+    expect(values('entra/users.json').every((u: J) => 'signInActivity' in u)).toBe(true);
+    const rec = manifest.coverage.filter((c: J) => c.provider === 'entra' && c.capability === 'entra.userSignInActivity');
+    expect(rec).toEqual([{ provider: 'entra', scope: TENANT, capability: 'entra.userSignInActivity', status: 'collected' }]);
+  });
+
   it('holds no secret values', () => {
     for (const f of jsonFiles) {
       walk(json(f), (k, v, path) => {

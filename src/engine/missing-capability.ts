@@ -78,6 +78,39 @@ const LISTED_BY: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Per node kind a rule may select (`evaluates.kinds`), the node types of LISTED_BY that can be of
+ * that kind: a kind's subjects come from the lists of its types, so a rule on every identity has
+ * as many subject lists as the identity types have. A user object is an identity when classified
+ * as a service account and a human otherwise; an IAM user whose credential report shows a person
+ * is a human. Other kinds (an external workload, found in the trusts of identities listed here)
+ * add no list of their own.
+ */
+const KIND_TYPES: Readonly<Record<string, readonly string[]>> = {
+  identity: [
+    'entra-service-principal',
+    'entra-agent-identity',
+    'entra-managed-identity',
+    'entra-application',
+    'entra-user',
+    'okta-service-app',
+    'okta-api-token',
+    'okta-user',
+    'aws-iam-user',
+    'aws-iam-role',
+    'aws-root-user',
+  ],
+  human: ['entra-user', 'okta-user', 'aws-iam-user'],
+};
+
+/**
+ * The node types of `kind` whose subject lists are known (see KIND_TYPES); empty for a kind
+ * without such types.
+ */
+export function typesOfKind(kind: string): readonly string[] {
+  return Object.hasOwn(KIND_TYPES, kind) ? KIND_TYPES[kind] : [];
+}
+
+/**
  * The capabilities that list the nodes of `type` (see LISTED_BY), or undefined for a type not
  * listed there: then no capability can be ruled out.
  */

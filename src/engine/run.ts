@@ -6,7 +6,7 @@ import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Seve
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
 import { tierLowerBound } from '../rule-kit.js';
-import { missingCapabilityReason, subjectListCapabilities } from './missing-capability.js';
+import { missingCapabilityReason, subjectListCapabilities, typesOfKind } from './missing-capability.js';
 
 export interface RunOptions {
   now: Date;
@@ -236,12 +236,13 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
  * list leaves the rule no subjects there, and "0 evaluated" would read like a clean pass; a list cut
  * short leaves it some, which say nothing of the rest. A scope whose subjects already answered
  * unknown with the same sentence (the rule requires that capability) shows the gap already and is
- * not counted again. Rules on kinds are skipped: a kind's lists are not known here.
+ * not counted again. A rule on kinds (every identity, say) has the lists of the kinds' types
+ * (typesOfKind): an Okta token list refused leaves it no token of that org either.
  */
 function countUnlistedScopes(graph: Graph, rule: RuleDefinition, st: RuleStats): void {
-  if ((rule.evaluates.kinds?.length ?? 0) > 0) return;
   const listing = new Set<string>();
   for (const type of rule.evaluates.types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
+  for (const kind of rule.evaluates.kinds ?? []) for (const type of typesOfKind(kind)) for (const cap of subjectListCapabilities(type)) listing.add(cap);
   if (listing.size === 0) return;
   // Capability ids start with their provider: an Okta list is no gap of an AWS account. Split
   // once per provider, not per scope (an organization has thousands of accounts).

@@ -28,7 +28,10 @@ function run(sub: Record<string, string[]>) {
   const feds = r.graph.in(ROLE, 'FEDERATES_TO').filter((e) => e.from.includes(TENANT));
   const links = r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined);
   const findings = r.report.findings.filter((x) => x.ruleId === RULE && x.evidence.role === ROLE);
-  return { feds, links, findings };
+  // The role's record of this trust (the federated credential the transform adds per sub).
+  const creds = r.graph.targets(ROLE, 'HAS_CREDENTIAL').filter((c) => c.federation?.issuer.includes(TENANT));
+  const summary = r.report.identities.find((i) => i.id === ROLE)!;
+  return { feds, links, findings, creds, summary, strength: r.analysis.strength(ROLE), all: r.report.findings.filter((x) => x.subject.id === ROLE) };
 }
 
 describe('a pinned sub beside a negated operator on sub', () => {
@@ -113,6 +116,26 @@ describe('no positive sub condition beside a negated one', () => {
     expect(findings[0].args.why).toContain(`so any service principal of the tenant but those whose object id matches ef64* and object id ${other} can get such a token`);
   });
 
+  // Entra writes an object id in a token's sub in lower case, and StringNotEquals and StringNotLike
+  // compare case: a value in capitals under them turns away no token, so it excludes no one.
+  it('names no one for an object id in capitals under a case-sensitive negated operator', () => {
+    const { findings } = run({ StringNotEquals: [SP.toUpperCase()] });
+    expect(findings.map((f) => f.messageId)).toEqual(['open']);
+    expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');
+    expect(findings[0].args.why).not.toContain(' but ');
+  });
+
+  it('names only the values that turn a token away, of a pattern in capitals and a lower-case id', () => {
+    const other = '00000000-0000-4000-8000-000000000000';
+    const { findings } = run({ StringNotLike: ['EF64*'], StringNotEquals: [SP.toUpperCase(), other] });
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but object id ${other} can get such a token`);
+  });
+
+  it('near miss: the same capitals under StringNotEqualsIgnoreCase name the service principal', () => {
+    const { findings } = run({ StringNotEqualsIgnoreCase: [SP.toUpperCase()] });
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but Ops Agent (object id ${SP}) can get such a token`);
+  });
+
   it('near miss: with no negated operator the finding says any service principal of the tenant', () => {
     const { findings } = run({});
     expect(findings[0].args.why).toContain('so any service principal of the tenant can get such a token');
@@ -123,5 +146,29 @@ describe('no positive sub condition beside a negated one', () => {
     expect(links).toEqual([]);
     expect(feds[0].evidence?.dead).toMatch(/^StringNotLike \* on the same key does not take any sub/);
     expect(findings).toEqual([]);
+  });
+});
+
+describe('the federated credential of a trust no token passes', () => {
+  it('is inactive, with the reason of the edge: the role is not entered through it', () => {
+    const { feds, creds, summary } = run({ StringEquals: [SP], StringNotEquals: [SP] });
+    const why = feds[0].evidence?.dead;
+    expect(why).toBeDefined();
+    expect(creds.map((c) => [c.status, c.attrs.dead])).toEqual([['inactive', why]]);
+    expect(summary.credentials.filter((c) => c.type === 'federated-oidc' && c.name.includes(TENANT)).map((c) => c.status)).toEqual(['inactive']);
+  });
+
+  it('does not make the role as weak as a shared secret when its sub pattern admits no one', () => {
+    const { feds, creds, strength, all } = run({ StringLike: ['ef64*'], StringNotLike: ['ef*'] });
+    expect(feds[0].evidence?.dead).toBeDefined();
+    expect(creds.map((c) => c.status)).toEqual(['inactive']);
+    expect(strength.evidence.some((e) => e.includes(TENANT))).toBe(false);
+    expect(all.filter((f) => f.ruleId === 'nhi-shared-secret-high-tier' || f.ruleId === 'nhi-tier-policy-violation').map((f) => JSON.stringify(f.evidence))).not.toContainEqual(expect.stringContaining(TENANT));
+  });
+
+  it('near miss: a trust a token passes keeps its credential active, with no dead mark', () => {
+    const { creds, strength } = run({ StringLike: ['ef64*'] });
+    expect(creds.map((c) => [c.status, c.attrs.dead])).toEqual([['active', undefined]]);
+    expect(strength.evidence.some((e) => e.includes(TENANT))).toBe(true);
   });
 });

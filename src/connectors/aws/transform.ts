@@ -959,12 +959,17 @@ function addTrust(
                 ...(subject.bar !== undefined ? { dead: subject.bar } : {}),
               },
             });
-            addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}|${sub}`, 'federated-oidc', {
-              issuer,
-              subjectMatch: subMatch,
-              ...(sub !== '*' ? { subject: sub } : {}),
-              audiences,
-            });
+            addFederatedCredential(
+              b,
+              account,
+              role,
+              node,
+              `trust${st.statementIndex}:${tp.providerArn}|${sub}`,
+              'federated-oidc',
+              { issuer, subjectMatch: subMatch, ...(sub !== '*' ? { subject: sub } : {}), audiences },
+              undefined,
+              subject.bar,
+            );
           }
         } else if (tp.type === 'federated-other') {
           // A web identity provider named directly (cognito-identity.amazonaws.com,
@@ -1011,12 +1016,22 @@ function addTrust(
               ...(g.conditional || !open || subDoubts.length > 0 ? { conditional: true } : {}),
               evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}), ...(subBar !== undefined ? { dead: subBar } : {}) },
             });
-            addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.value}|${aud}`, 'federated-oidc', {
-              issuer,
-              subjectMatch: subjectMatchOf(tp.subject.status),
-              ...(tp.subject.status === 'pinned' && tp.subject.values.length === 1 ? { subject: tp.subject.values[0] } : {}),
-              audiences: aud === '*' ? [] : [aud],
-            });
+            addFederatedCredential(
+              b,
+              account,
+              role,
+              node,
+              `trust${st.statementIndex}:${tp.value}|${aud}`,
+              'federated-oidc',
+              {
+                issuer,
+                subjectMatch: subjectMatchOf(tp.subject.status),
+                ...(tp.subject.status === 'pinned' && tp.subject.values.length === 1 ? { subject: tp.subject.values[0] } : {}),
+                audiences: aud === '*' ? [] : [aud],
+              },
+              undefined,
+              subBar,
+            );
           }
         } else if (tp.type === 'saml') {
           const g = gate(tp, 'sts:AssumeRoleWithSAML');
@@ -1086,6 +1101,14 @@ function addFederatedCredential(
   type: 'federated-oidc' | 'federated-saml' | 'managed' | 'x509-trust-anchor',
   federation?: FederationInfo,
   label?: string,
+  /**
+   * Why no token passes the trust (its FEDERATES_TO edge's evidence.dead): the role is not entered
+   * through it, so the record is inactive, as a deactivated key is. Strength, the credential rules
+   * and the recertification sheet then judge the trusts a token can pass, and the sheet counts
+   * this one among those to remove. A trust refused only for want of an OIDC provider (blocked)
+   * stays active: it opens when the provider is created, the trust policy untouched.
+   */
+  dead?: string,
 ): void {
   const id = ids.awsCredential(account, `${role.arn}#${key}`);
   const node: GraphNode = {
@@ -1097,14 +1120,14 @@ function addFederatedCredential(
     nativeId: `${role.arn}#${key}`,
     scope: account,
     credentialType: type,
-    status: 'active',
+    status: dead === undefined ? 'active' : 'inactive',
     // Role sessions are short-lived (MaxSessionDuration); the trust itself has no expiry.
     expiresAt: null,
-    attrs: { sessionSeconds: role.maxSessionDuration ?? 3600 },
+    attrs: dead === undefined ? { sessionSeconds: role.maxSessionDuration ?? 3600 } : { sessionSeconds: role.maxSessionDuration ?? 3600, dead },
   };
   if (federation) node.federation = federation;
   const cred = b.addNode(node);
-  b.addEdge({ from: roleNode, to: cred, type: 'HAS_CREDENTIAL', reason: `role ${role.name} is entered through ${type}` });
+  b.addEdge({ from: roleNode, to: cred, type: 'HAS_CREDENTIAL', reason: dead === undefined ? `role ${role.name} is entered through ${type}` : `role ${role.name} has a ${type} trust no token passes: ${dead}` });
 }
 
 function addRolesAnywhere(b: GraphBuilder, raw: unknown, path: string, account: string): void {

@@ -159,8 +159,6 @@ const WRITE_ERRORS: Record<string, string> = {
   ENAMETOOLONG: 'file name too long',
   EFBIG: 'file too large',
   EIO: 'input/output error',
-  // Standard output closed before the start (main.ts); `> /dev/null` is the way to discard it.
-  EBADF: 'it is closed (to discard the report, send it to /dev/null with > /dev/null)',
 };
 
 /** The one-line error for a file nhiscan could not write (`what`: `cannot write`, `cannot write baseline`). */

@@ -7,7 +7,6 @@ import { registerExtra } from './extra-commands.js';
 import { registerCollect } from './collect-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { packageVersion, writeFailure } from './io.js';
-import { stdoutClosedAtStart } from './closed-stdout.js';
 import { limitHeapGrowth } from './heap.js';
 import { CUT, cutLine, safeLines } from '../reporters/sanitize.js';
 
@@ -102,13 +101,6 @@ export async function main(argv: string[]): Promise<void> {
     if (argv.includes('--debug')) writeStack(failure);
     process.exit(EXIT.USAGE);
   });
-  // Closed before the start, standard output is /dev/null under Node (see stdoutClosedAtStart):
-  // the first write fails as a write to a closed descriptor does, through the handler above.
-  // Nothing written (a report to an -o file), nothing lost: no error.
-  if (stdoutClosedAtStart()) {
-    const closed = Object.assign(new Error('standard output was closed before nhiscan started'), { code: 'EBADF', syscall: 'write' });
-    process.stdout.write = (() => process.stdout.emit('error', closed)) as unknown as typeof process.stdout.write;
-  }
   const debug = argv.includes('--debug');
   try {
     await buildProgram().parseAsync(argv);

@@ -410,9 +410,15 @@ function sortFindings(graph: Graph, findings: readonly Finding[], majors: readon
       distinct.push(subjects[i]);
     }
   }
+  // The ids sorted by the built-in string sort (UTF-16 code units, as compareText), then each
+  // subject's rank found by its id: a comparator over positions called compareText about a
+  // million times for the 69,000 subjects of the 100k estate (that step 137-238 -> 150-198 ms,
+  // 7 of 8 alternated runs).
   const ids = distinct.map((at) => graph.nodeAt(at).id);
-  const byId = distinct.map((_, k) => k).sort((a, b) => compareText(ids[a], ids[b]));
-  for (let r = 0; r < byId.length; r++) rank[distinct[byId[r]]] = r;
+  const sorted = ids.slice().sort();
+  const rankOf = new Map<string, number>();
+  for (let r = 0; r < sorted.length; r++) rankOf.set(sorted[r], r);
+  for (let k = 0; k < ids.length; k++) rank[distinct[k]] = rankOf.get(ids[k])!;
   const bySubject = placeBy(n, distinct.length, (i) => rank[subjects[i]]);
   const order = placeBy(n, majorCount, (i) => majors[i], bySubject);
   const out: Finding[] = new Array(n);

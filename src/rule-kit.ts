@@ -495,7 +495,13 @@ export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): str
     const h = hops[i];
     if (!h.conditional) continue;
     conditional++;
-    if (graph.out(h.from, h.type).some((e) => e.to === h.to && e.evidence?.blocked !== undefined)) blocked++;
+    // The hop's edges are in both its source's outgoing and its target's incoming list of the
+    // type: the shorter is searched. A role trusted by thousands of principals, or a principal
+    // with thousands of grants, has a long list one way: searching the source's side read 4.9
+    // million edges for the 10,000 conditional hops of the 100k estate's paths, this 40,000.
+    const out = graph.out(h.from, h.type);
+    const into = graph.in(h.to, h.type);
+    if (out.length <= into.length ? out.some((e) => e.to === h.to && e.evidence?.blocked !== undefined) : into.some((e) => e.from === h.from && e.evidence?.blocked !== undefined)) blocked++;
   }
   if (conditional === 0) return [];
   return [

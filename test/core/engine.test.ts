@@ -269,6 +269,58 @@ describe('finding order', () => {
   });
 });
 
+describe('subject selection', () => {
+  // Nodes of three types and two kinds, added out of type order: a rule's subjects are the nodes
+  // of any of its types or kinds, each once, in graph order, whichever selection asks first.
+  const g = graphOf(
+    [
+      node('r1'),
+      node('u1', { type: 'aws-iam-user' }),
+      node('h1', { type: 'aws-iam-user', kind: 'human' }),
+      node('x1', { type: 'oidc-workload', kind: 'external', provider: 'external', scope: 'https://issuer' }),
+      node('r2'),
+      node('h2', { type: 'aws-root-user', kind: 'human' }),
+      node('u2', { type: 'aws-iam-user' }),
+    ],
+    [],
+    [cov('acct')],
+  );
+  const a = analyze(g, { now, config: DEFAULT_CONFIG });
+  const seen = new Map<string, string[]>();
+  const selecting = (id: string, types: string[], kinds: ('identity' | 'human' | 'external')[] = []) =>
+    defineRule({
+      ...ageRule,
+      meta: { ...ageRule.meta, id },
+      evaluates: { types, kinds },
+      check(s) {
+        seen.set(id, [...(seen.get(id) ?? []), s.id]);
+      },
+    });
+
+  it('takes each node of the types and kinds once, in graph order', () => {
+    seen.clear();
+    const rules = [
+      selecting('aws-users-roles', ['aws-iam-user', 'aws-iam-role']),
+      selecting('aws-roles-users', ['aws-iam-role', 'aws-iam-user', 'aws-iam-role']),
+      selecting('aws-users-and-humans', ['aws-iam-user'], ['human']),
+      selecting('aws-humans-externals', [], ['human', 'external']),
+      selecting('aws-one-type', ['aws-iam-user']),
+      selecting('aws-one-kind', [], ['human']),
+      selecting('aws-nothing', []),
+    ];
+    const r = runRules(g, a, rules, { now });
+    expect(Object.fromEntries(seen)).toEqual({
+      'aws-users-roles': ['r1', 'u1', 'h1', 'r2', 'u2'],
+      'aws-roles-users': ['r1', 'u1', 'h1', 'r2', 'u2'],
+      'aws-users-and-humans': ['u1', 'h1', 'h2', 'u2'],
+      'aws-humans-externals': ['h1', 'x1', 'h2'],
+      'aws-one-type': ['u1', 'h1', 'u2'],
+      'aws-one-kind': ['h1', 'h2'],
+    });
+    expect(r.stats.find((st) => st.ruleId === 'aws-nothing')?.evaluated).toBe(0);
+  });
+});
+
 describe('severity and messages', () => {
   it('escalates by tier within bounds', () => {
     expect(escalateSeverity('medium', 4)).toBe('critical');

@@ -92,6 +92,14 @@ export interface EscalationGroup {
   reason: string;
   /** Index in `edges` where the expanded edges would begin, to keep the original order. */
   position: number;
+  /**
+   * Gathered only to save making and sending each edge: the graph transform builds it as the
+   * plain edges it expands to (a set of the holder's own targets, itself left out), where other
+   * groups of one target list share one set, their holders included. These are the holders whose
+   * answer is the same for every target without being independent of the resource (a condition,
+   * say; sameAnswerForEvery), or whose sts:AssumeRole answer was not (see the loop).
+   */
+  perHolder?: true;
 }
 
 export interface EscalationGraph {
@@ -424,6 +432,39 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         }
         shared = res;
       }
+      // One answer for every target and nothing asked per target (no boundary, no service trust
+      // or instance profile in doubt, the sts:AssumeRole answer shared too): every target but the
+      // holder gets the same edge, so the loop below would make one edge per target that differs
+      // only in it. Over the 100k estate that was ~190,000 edges (iam:UpdateAssumeRolePolicy on
+      // every role under a condition, say), each with its reason text, packed and sent by the
+      // answer thread, then gathered again by the transform into one set per holder. They go as
+      // one perHolder group instead; a conditional administrator's conditional ones are not made.
+      if (same && groups && !bound && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
+        // The first target the loop would reach (lists hold each principal once; same needs two).
+        const first = list[0].to === p.arn ? list[1] : list[0];
+        const res: Answer = targetActions.length === 0 ? other : (shared ??= ask(first.resource));
+        // No target gets an edge.
+        if (res.decision === 'no') continue;
+        if (byTrust && !uniformDeny && sharedAssume === undefined) {
+          sharedAssume = sameAnswerForEvery(s, ASSUME_ROLE, resourcesOf(list)) ? ev.decide(s, 'sts:AssumeRole', first.resource) : null;
+        }
+        // Asked per target, sts:AssumeRole only takes targets away when denied: a run when none is.
+        if (res.decision !== 'unknown' && (!byTrust || uniformDeny || sharedAssume !== null || !assumeDeniedOnSome(ev, s, list, p.arn))) {
+          if (sharedAssume?.decision === 'deny') continue;
+          const conditional = res.decision === 'conditional' || alwaysConditional;
+          if (firm && conditional) continue;
+          const exclude = holdsTarget(list, p.arn) ? p.arn : undefined;
+          const count = exclude ? list.length - 1 : list.length;
+          if (count > options.groupAbove!) {
+            const g: EscalationGroup = { from: p.arn, method: m.id, targets: list, count, conditional, reason: fill(m.reason, valuesOf(first, res.policy)), position: edges.length, perHolder: true };
+            if (exclude) g.exclude = exclude;
+            const undecided = undecidedOf(res.undecided, otherUndecided);
+            if (undecided) g.undecided = undecided;
+            groups.push(g);
+            continue;
+          }
+        }
+      }
       for (const t of list) {
         if (t.to === p.arn) continue;
         const res: Answer = targetActions.length === 0 ? other : same ? (shared ??= ask(t.resource)) : ask(t.resource);
@@ -482,6 +523,12 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
     }
   }
   return groups ? { admins, edges, groups, unknown, unusableTrust: trust.unusable } : { admins, edges, unknown, unusableTrust: trust.unusable };
+}
+
+/** Whether the subject's policies deny sts:AssumeRole on some target of the list other than `self`. */
+function assumeDeniedOnSome(ev: Evaluator, s: Subject, list: readonly Target[], self: string): boolean {
+  for (const t of list) if (t.to !== self && ev.decide(s, 'sts:AssumeRole', t.resource).decision === 'deny') return true;
+  return false;
 }
 
 /** The targets of each list, by ARN (a holder is looked up in a list of thousands). */

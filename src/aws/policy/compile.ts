@@ -101,8 +101,17 @@ function servicesOf(policy: CompiledPolicy): ReadonlySet<string> | null {
 
 /** Whether the policy's statements name only services other than the action's. */
 function otherService(policy: CompiledPolicy, key: ActionKey): boolean {
+  return !mayNameService(policy, key.service);
+}
+
+/**
+ * Whether a statement of the policy (Allow or Deny) may cover some action of `service` (lower
+ * case): false when every statement names only other services, so statementsForKey gives no
+ * statement for any action of it.
+ */
+export function mayNameService(policy: CompiledPolicy, service: string): boolean {
   if (policy.services === undefined) policy.services = servicesOf(policy);
-  return policy.services !== null && !policy.services.has(key.service);
+  return policy.services === null || policy.services.has(service);
 }
 
 /**

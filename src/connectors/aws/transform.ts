@@ -25,6 +25,7 @@ import {
   type IamPrincipal,
   type IamRole,
   type EscalationEdge,
+  type EscalationGraph,
   type EscalationGroup,
 } from '../../aws/index.js';
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
@@ -569,13 +570,33 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
     if (bucket === undefined) setIdsByList.set(key, (bucket = []));
     for (const seen of bucket) if (sameMembers(seen.members, members)) return seen.id;
     // Sorted for the hash on a copy: the list as given stays the one compared.
-    const id = ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 16)}`);
+    const id = sortedSetId(scope, method, [...members].sort());
     bucket.push({ members, id });
     return id;
   };
+  // perHolder groups: each holder's members are its list less itself, so each list's members are
+  // sorted once (per firmness) and each holder's sorted members are that less its own id. Sorting
+  // ~185,000 members of 323 such holders, ARN ids sharing their first 50-odd characters, was most
+  // of setIdOf's time on the main thread.
+  const sortedLists = new WeakMap<object, Map<string, string[]>>();
+  const runSetId = (gs: GroupStep): string => {
+    const g = gs.group;
+    const suffix = g.conditional ? '?' : '';
+    let bySuffix = sortedLists.get(g.targets);
+    if (bySuffix === undefined) sortedLists.set(g.targets, (bySuffix = new Map()));
+    let sorted = bySuffix.get(suffix);
+    if (sorted === undefined) {
+      sorted = g.targets.map((t) => `${gs.nodeIdOf(t.to)}${suffix}`).sort();
+      bySuffix.set(suffix, sorted);
+    }
+    if (g.exclude === undefined) return sortedSetId(scope, g.method, sorted);
+    const own = `${gs.nodeIdOf(g.exclude)}${suffix}`;
+    return sortedSetId(scope, g.method, sorted.filter((m) => m !== own));
+  };
   for (const entry of entries) {
     if (!Array.isArray(entry)) {
-      addGroup(b, scope, entry, sets, setIds, setIdOf);
+      if (entry.group.perHolder) addRun(b, scope, entry, sets, runSetId);
+      else addGroup(b, scope, entry, sets, setIds, setIdOf);
       continue;
     }
     const group = entry;
@@ -594,6 +615,11 @@ function addSteps(b: StepSink, scope: string, steps: ReadonlyArray<Step | GroupS
     }
     b.addHolderEdge(first.from, setId, first.type, first.method, group.length, reasonOf(first), group.every((st) => st.conditional));
   }
+}
+
+/** The id of a shared set of escalation targets: a hash of its members, sorted. */
+function sortedSetId(scope: string, method: string, sorted: readonly string[]): string {
+  return ids.crownJewel('aws', scope, `escalation-set/${method}/${createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 16)}`);
 }
 
 /** The same members in the same order (member ids are mostly the same strings: most compare by reference). */
@@ -671,6 +697,37 @@ function addGroup(
   b.addHolderEdge(gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
 }
 
+/**
+ * The edges of a perHolder group (EscalationGroup.perHolder): exactly what its expanded steps
+ * give through the list path of addSteps, which is always a set since the group has more than
+ * FAN_OUT targets (findEscalationEdges' groupAbove): one set of the holder's own targets, in
+ * their order, whose edges are made by the first holder that reaches it; then the holder's edge.
+ */
+function addRun(b: StepSink, scope: string, gs: GroupStep, sets: Set<string>, runSetId: (gs: GroupStep) => string): void {
+  const g = gs.group;
+  if (g.count <= FAN_OUT) throw new Error(`escalation group of ${g.from} (${g.method}) has ${g.count} targets, not more than ${FAN_OUT}`);
+  // The id setIdOf gives the members `${id}${'?' if conditional}` of every target but the holder.
+  const setId = runSetId(gs);
+  if (!sets.has(setId)) {
+    sets.add(setId);
+    addSetNode(b, scope, setId, g.method, g.count);
+    for (const t of g.targets) {
+      if (t.to === g.exclude) continue;
+      // As escalationSteps makes a step's evidence, each edge its own.
+      const evidence: Record<string, unknown> = { method: g.method };
+      if (t.via) evidence.via = t.via;
+      if (g.undecided) evidence.undecided = [...g.undecided];
+      b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: setHopReason(g.method, stepName(t.to), g.conditional), hidden: true, conditional: g.conditional, evidence });
+    }
+  }
+  b.addHolderEdge(gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
+}
+
+/** How a step names its target (a principal ARN) in a set's edge reason. */
+function stepName(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
 /** A holder's edges of one method, still gathered (see EscalationGroup). */
 interface GroupStep {
   group: EscalationGroup;
@@ -728,7 +785,7 @@ function escalationSteps(
     out.push({
       from: nodeIdOf(e.from),
       to: admin ? adminId : nodeIdOf(e.to),
-      toName: admin ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
+      toName: admin ? 'administrator' : stepName(e.to),
       type: edgeType(e.method),
       method: e.method,
       reason: e.reason,
@@ -738,6 +795,17 @@ function escalationSteps(
   });
   flushGroups(Infinity);
   return out;
+}
+
+/**
+ * The graph calls one account's escalation answers give (escalationSteps, then addSteps), as a
+ * StepRecorder records them; principals are named by their ids. For tests, which compare what a
+ * gathered group gives with what its plain edges give.
+ */
+export function recordEscalationSteps(account: string, adminId: string, esc: Pick<EscalationGraph, 'edges' | 'groups'>): StepOp[] {
+  const recorder = new StepRecorder();
+  addSteps(recorder, account, escalationSteps(account, adminId, esc.edges, esc.groups ?? [], new Map()));
+  return recorder.ops;
 }
 
 interface OidcProvider {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { markdownCode, quoteInput, safeCell, safeJsonText, safeMarkdown, safeText } from '../../src/reporters/sanitize.js';
+import { UNSAFE_CHARS, escapeChar, markdownCode, quoteInput, safeCell, safeJsonText, safeMarkdown, safeText } from '../../src/reporters/sanitize.js';
 import { displayWidth } from '../../src/reporters/width.js';
 
 const TAGS = [...'hidden'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
@@ -194,5 +194,61 @@ describe('subdivision flags', () => {
     // The joiner is the 400th character, the last one a cut at 401 keeps.
     const out = safeText(`${'\u0915'.repeat(398)}\u094d\u200d\u0937\u0937`, 401);
     expect(out).toBe(`${'\u0915'.repeat(398)}\u094d…`);
+  });
+});
+
+// safeCell and safeJsonText leave text with no character their replaces could match as it is,
+// without running the replaces (the common case, measured at 100,000 identities). These check
+// that this shortcut never skips text the replaces would change (safeText, which has none, as the
+// reference for the terminal's set).
+describe('text left as it is', () => {
+  const cellReplaces = (s: string): string =>
+    s
+      .replace(new RegExp(`[\\u00ad\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180e\\u200b\\u2060-\\u206f\\u3164\\uffa0\\ufeff\\ufff0-\\ufffb\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0080}-\\u{e00ff}\\u{e01f0}-\\u{e0fff}]|[\\u{e0000}-\\u{e007f}]|[\\u200c\\u200d]`, 'gu'), '\ufffd')
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+      .replace(/(^|[;,])(?=[\s"]*[=+\-@\uff1d\uff0b\uff0d\uff20])/g, "$1'");
+
+  it('changes every code point the replaces change, alone between Latin letters', () => {
+    const missed: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const c = String.fromCodePoint(cp);
+      const text = `a${c}b`;
+      const replaced = text.replace(UNSAFE_CHARS, '\ufffd');
+      if (safeText(text) !== replaced) missed.push(`text ${cp.toString(16)}`);
+      // Between Latin letters every character of the cell's set goes, so the reference above is exact.
+      if (safeCell(text) !== cellReplaces(text)) missed.push(`cell ${cp.toString(16)}`);
+      const json = JSON.stringify(text);
+      const escaped = json.replace(/[^\u0000-\u007e]/gu, (x) => (replaced === text ? x : escapeChar(x)));
+      if (cp >= 0x20 && safeJsonText(json) !== escaped) missed.push(`json ${cp.toString(16)}`);
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('still replaces one unsafe character after 10,000 plain ones, and one before them', () => {
+    const plain = 'Billing Sync '.repeat(800);
+    for (const c of ['\u001b', '\u007f', '\u009b', '\u202e', '\u200b', '\u{e0068}']) {
+      expect(safeText(`${plain}${c}`, Infinity)).toBe(`${plain}\ufffd`);
+      expect(safeText(`${c}${plain}`, Infinity)).toBe(`\ufffd${plain}`);
+      expect(safeCell(`${plain}${c}`)).toMatch(/[ \ufffd]$/);
+      expect(safeCell(`${plain}${c}`)).toBe(cellReplaces(`${plain}${c}`));
+      expect(safeJsonText(JSON.stringify(`${plain}${c}`))).toBe(JSON.stringify(`${plain}${c}`).replace(c, escapeChar(c)));
+      expect(JSON.parse(safeJsonText(JSON.stringify(`${plain}${c}`)))).toBe(`${plain}${c}`);
+    }
+  });
+
+  it('escapes DEL in JSON text that is otherwise plain ASCII, and an unsafe character after a harmless non-ASCII one', () => {
+    const plain = '{"name": "x"}\n'.repeat(1000);
+    expect(safeJsonText(`${plain}\u007f`)).toBe(`${plain}\\u007f`);
+    expect(safeJsonText(`${plain}\u2013 ${plain}\u200b`)).toBe(`${plain}\u2013 ${plain}\\u200b`);
+    expect(safeJsonText(`${plain}\u2013`)).toBe(`${plain}\u2013`);
+  });
+
+  it('neutralises a formula trigger after 10,000 plain characters, the fullwidth ones too', () => {
+    const plain = 'Billing Sync '.repeat(800);
+    for (const t of ['=', '+', '-', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20']) {
+      expect(safeCell(`${plain};${t}1`)).toBe(`${plain};'${t}1`);
+      expect(safeCell(`${plain}, "${t}1`)).toBe(`${plain},' "${t}1`);
+      expect(safeCell(`${plain}${t}1`)).toBe(`${plain}${t}1`);
+    }
   });
 });

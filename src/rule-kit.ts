@@ -277,6 +277,23 @@ export function serviceAccountUnclassified(subject: GraphNode): string | undefin
   return `whether it is a service account is not known: ${reportGap(subject)}`;
 }
 
+/**
+ * The identity types maybeServiceAccount never takes: only a user object (Entra, Okta, IAM) is
+ * classified a service account, or left undecided. The service-account rules select every
+ * identity by kind and skip these (`evaluates.skipsTypes`), so a service principal or role list
+ * not read is no gap of theirs.
+ */
+export const NOT_USER_IDENTITY_TYPES: readonly string[] = [
+  'entra-service-principal',
+  'entra-agent-identity',
+  'entra-managed-identity',
+  'entra-application',
+  'okta-service-app',
+  'okta-api-token',
+  'aws-iam-role',
+  'aws-root-user',
+];
+
 /** The subjects of the service-account rules: user objects classified as one, and those that may be one (see {@link serviceAccountUnclassified}). */
 export function maybeServiceAccount(n: GraphNode): boolean {
   return (n.machineReasons !== undefined && n.machineReasons.length > 0) || serviceAccountUnclassified(n) !== undefined;

@@ -169,10 +169,12 @@ export default defineRule({
       // named, so that "any service principal" stays true.
       // Entra writes the object id in sub in lower case: a value with a capital letter under an
       // operator that compares case (StringNotEquals, StringNotLike) turns away no token, so it is
-      // no exception; under an IgnoreCase form it is one.
+      // no exception; under an IgnoreCase form it is one. A value spelled exactly as a service
+      // principal's object id was read (a snapshot holding it in capitals) is one too: the linker
+      // compares it so and gave that service principal no link.
       const except = subjectVerdict(pattern, false, (e.evidence?.subject ?? { values: [], operators: [] }) as Parameters<typeof subjectVerdict>[2]).except ?? [];
       const excepted = except.flatMap((x) => {
-        const values = /ignorecase/i.test(x.op) ? x.values : x.values.filter((v) => v === v.toLowerCase());
+        const values = /ignorecase/i.test(x.op) ? x.values : x.values.filter((v) => v === v.toLowerCase() || (!/like/i.test(x.op) && byObjectId.get(v.toLowerCase())?.nativeId === v));
         if (values.length === 0) return [];
         return /like/i.test(x.op)
           ? [`those whose object id matches ${values.join(' or ')}`]

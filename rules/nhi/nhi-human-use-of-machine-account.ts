@@ -1,4 +1,4 @@
-import { credentialsUnread, daysSince, defineRule, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { credentialsUnread, daysSince, defineRule, maybeServiceAccount, NOT_USER_IDENTITY_TYPES, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -21,7 +21,7 @@ export default defineRule({
     options: { interactiveDays: { default: 30, description: 'only a sign-in this recent (in days, against --now) counts as interactive use' } },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n) },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n), skipsTypes: NOT_USER_IDENTITY_TYPES },
   check(subject, ctx) {
     // An account that may not be a service account passes only where one would (no recent
     // interactive use read); recent interactive use is a finding only on a service account.

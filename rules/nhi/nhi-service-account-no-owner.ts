@@ -1,4 +1,4 @@
-import { defineRule, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { defineRule, maybeServiceAccount, NOT_USER_IDENTITY_TYPES, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -22,7 +22,7 @@ export default defineRule({
     },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' && oktaIdentityActive(n) },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && n.type !== 'okta-api-token' && oktaIdentityActive(n), skipsTypes: NOT_USER_IDENTITY_TYPES },
   check(subject, ctx) {
     const people = ctx.analysis.accountable(subject);
     // An account that may not be a service account passes only on what would pass one anyway:

@@ -1,4 +1,4 @@
-import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
+import { defineRule, credentialsOf, credentialsUnread, isActiveCredential, maybeServiceAccount, NOT_USER_IDENTITY_TYPES, oktaIdentityActive, serviceAccountUnclassified } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule({
     messages: { nomfa: '{{name}} is a service account with a password ({{password}}) and no second factor' },
   },
   // Humans too: an Entra user that may be a service account stays a person (serviceAccountUnclassified).
-  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n) },
+  evaluates: { types: [], kinds: ['identity', 'human'], where: (n) => maybeServiceAccount(n) && oktaIdentityActive(n), skipsTypes: NOT_USER_IDENTITY_TYPES },
   check(subject, ctx) {
     // Such an Entra user has a password like any user object, but no credential node (those are
     // made for service accounts): registered MFA passes it either way, anything else is unknown.

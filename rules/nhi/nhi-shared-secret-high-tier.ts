@@ -65,7 +65,7 @@ export default defineRule({
   },
   // The AWS root user is the account owner's login, T4 by nature: judged by the root rules
   // (aws-root-access-key), not as a machine identity (isRootUser in rule-kit).
-  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) && !isRootUser(n) },
+  evaluates: { types: [], kinds: ['identity'], where: (n) => !n.firstParty && oktaIdentityActive(n) && !isRootUser(n), skipsTypes: ['aws-root-user'] },
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     const s = ctx.analysis.strength(subject);

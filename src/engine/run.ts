@@ -237,12 +237,16 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
  * short leaves it some, which say nothing of the rest. A scope whose subjects already answered
  * unknown with the same sentence (the rule requires that capability) shows the gap already and is
  * not counted again. A rule on kinds (every identity, say) has the lists of the kinds' types
- * (typesOfKind): an Okta token list refused leaves it no token of that org either.
+ * (typesOfKind): an Okta token list refused leaves it no token of that org either. Types its
+ * filter never takes (`skipsTypes`: the root user, or every identity but a user) add no list.
  */
 function countUnlistedScopes(graph: Graph, rule: RuleDefinition, st: RuleStats): void {
   const listing = new Set<string>();
   for (const type of rule.evaluates.types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
-  for (const kind of rule.evaluates.kinds ?? []) for (const type of typesOfKind(kind)) for (const cap of subjectListCapabilities(type)) listing.add(cap);
+  const skipped = rule.evaluates.skipsTypes ?? [];
+  for (const kind of rule.evaluates.kinds ?? []) {
+    for (const type of typesOfKind(kind)) if (!skipped.includes(type)) for (const cap of subjectListCapabilities(type)) listing.add(cap);
+  }
   if (listing.size === 0) return;
   // Capability ids start with their provider: an Okta list is no gap of an AWS account. Split
   // once per provider, not per scope (an organization has thousands of accounts).

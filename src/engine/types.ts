@@ -64,6 +64,12 @@ export interface Evaluates {
   /** Optional narrowing; subjects it rejects are not counted as evaluated. */
   where?: (node: GraphNode, ctx: RuleContext) => boolean;
   /**
+   * Node types of `kinds` that `where` rejects whatever the node: their subject lists are no gap
+   * of the rule (a list not read leaves it nothing it would have judged), so a scope where only
+   * they were not read counts no unknown (engine/run.ts countUnlistedScopes).
+   */
+  skipsTypes?: readonly string[];
+  /**
    * Coverage capabilities the verdict depends on; missing ones make the subject `unknown`, with a
    * reason saying which was not read, where and why (src/engine/missing-capability.ts).
    */

@@ -172,3 +172,23 @@ describe('the federated credential of a trust no token passes', () => {
     expect(strength.evidence.some((e) => e.includes(TENANT))).toBe(true);
   });
 });
+
+describe('an object id written in capitals in the snapshot', () => {
+  // The linker compares a negated value with the object id as read (subjectFilter on nativeId):
+  // a snapshot whose service principal id is in capitals, under StringNotEquals of that very
+  // spelling, loses the link, and the finding names it among those left out.
+  it('is left out by the finding as by the linker when a case-sensitive negated value names it as read', () => {
+    const upper = SP.toUpperCase();
+    const s = demoSnapshot();
+    for (const file of ['entra/servicePrincipals.json', 'entra/appRoleAssignments.json', 'entra/servicePrincipalOwners.json']) {
+      s.files[file] = JSON.parse(JSON.stringify(s.files[file]).split(SP).join(upper));
+    }
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    details.RoleDetailList.find((x: Json) => x.RoleName === 'ops-agent-role').AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [AUD]: [APPID] }, StringNotEquals: { [SUB]: [upper] } };
+    const r = scan(s);
+    const links = r.graph.in(ROLE, 'CAN_ASSUME').filter((e) => e.evidence?.issuer !== undefined);
+    expect(links.some((e) => r.graph.node(e.from)?.nativeId === upper)).toBe(false);
+    const findings = r.report.findings.filter((x) => x.ruleId === RULE && x.evidence.role === ROLE);
+    expect(findings[0].args.why).toContain(`so any service principal of the tenant but Ops Agent (object id ${upper}) can get such a token`);
+  });
+});

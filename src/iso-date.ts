@@ -67,6 +67,18 @@ function strictUtc(s: string): number {
   return utcMs(year, month, day, hour, minute, second, ms);
 }
 
+/**
+ * Whether `s` is already exactly what `new Date(Date.parse(s)).toISOString()` writes: the form
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` with a possible date and time and a year of 100 to 9999 (strictUtc's
+ * checks), which toISOString writes back digit for digit. A reporter writing provider dates in
+ * UTC skips the Date and its text for these (almost every date the transforms keep).
+ */
+export function isIsoUtcText(s: string): boolean {
+  if (s.length !== 24) return false;
+  const t = strictUtc(s);
+  return t === t;
+}
+
 /** The decimal number written by `len` ASCII digits of `s` from `at`, or NaN if one is not a digit. */
 function digits(s: string, at: number, len: number): number {
   let v = 0;

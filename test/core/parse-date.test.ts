@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseIsoInstant, parseProviderInstant, providerIsoMemo } from '../../src/iso-date.js';
+import { isIsoUtcText, parseDate, parseIsoInstant, parseProviderInstant, providerIsoMemo } from '../../src/iso-date.js';
 
 describe('parseDate', () => {
   it('gives exactly what Date.parse gives, for every day of a range of years in the forms it reads itself', () => {
@@ -22,6 +22,39 @@ describe('parseDate', () => {
   it('leaves every other form to Date.parse, impossible dates and times included', () => {
     for (const s of ['2026-02-29T00:00:00Z', '2024-02-30T00:00:00Z', '2026-04-31T00:00:00Z', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-11-20T24:00:00Z', '2026-11-20T09:60:00Z', '2026-11-20T09:00:60Z', '2026-11-20T09:00:00', '2026-11-20', '2026-11-20T09:00:00+01:00', '2026-11-20T09:00:00.5Z', '2026-11-20t09:00:00Z', '0099-01-01T00:00:00Z', 'Fri, 20 Nov 2026 09:00:00 GMT', 'not a date', '', '2026-11-2xT09:00:00Z']) {
       expect(Object.is(parseDate(s), Date.parse(s)), s).toBe(true);
+    }
+  });
+});
+
+describe('isIsoUtcText', () => {
+  it('holds exactly for text that toISOString writes back unchanged', () => {
+    const texts = ['2026-11-20T09:00:00.000Z', '0100-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2024-02-29T12:00:00.123Z'];
+    // Not that form, or a date Date.parse rolls over or refuses: toISOString writes something else (or throws).
+    const others = ['2026-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-11-20T24:00:00.000Z', '2026-11-20T09:60:00.000Z', '2026-13-01T00:00:00.000Z', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00.000+00:00', '2026-11-20T09:00:00.000z', '2026-11-20 09:00:00.000Z', '2026-11-20T09:00:00,000Z', '2026-11-2xT09:00:00.000Z', '+02026-11-20T09:00:00.00Z', ''];
+    for (const s of texts) {
+      expect(isIsoUtcText(s), s).toBe(true);
+      expect(new Date(Date.parse(s)).toISOString()).toBe(s);
+    }
+    for (const s of others) {
+      expect(isIsoUtcText(s), s).toBe(false);
+      const t = Date.parse(s);
+      if (!Number.isNaN(t)) expect(new Date(t).toISOString(), s).not.toBe(s);
+    }
+    // A year below 100 is left to the full path (which writes it back too): false is only slower.
+    expect(isIsoUtcText('0099-12-31T00:00:00.000Z')).toBe(false);
+  });
+
+  it('agrees with the round trip for every day of a leap and a common year at several times', () => {
+    for (const y of [1900, 2000, 2024, 2026]) {
+      for (let m = 1; m <= 12; m++) {
+        for (let d = 1; d <= 31; d++) {
+          for (const time of ['00:00:00.000', '23:59:59.999', '12:34:56.789']) {
+            const s = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}T${time}Z`;
+            const t = Date.parse(s);
+            expect(isIsoUtcText(s), s).toBe(!Number.isNaN(t) && new Date(t).toISOString() === s);
+          }
+        }
+      }
     }
   });
 });

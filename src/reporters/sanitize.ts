@@ -54,16 +54,20 @@ const JOINING_SCRIPTS = ['Arabic', 'Syriac', 'Thaana', 'Nko', 'Mongolian', 'Deva
   .join('');
 // Matched as the joiner, then looked around: a scan for the common case (no joiner) stays a
 // scan for one character class.
-const JOINER = `[\\u200c\\u200d](?!(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\ufe0f]\\u200d)\\p{Extended_Pictographic})(?![${JOINING_SCRIPTS}](?<=[${JOINING_SCRIPTS}][\\u200c\\u200d].))`;
+const JOINERS = '\\u200c\\u200d';
+const JOINER = `[${JOINERS}](?!(?<=[\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\ufe0f]\\u200d)\\p{Extended_Pictographic})(?![${JOINING_SCRIPTS}](?<=[${JOINING_SCRIPTS}][\\u200c\\u200d].))`;
+// The characters UNSAFE_CHARS replaces wherever they stand.
+const UNSAFE_CLASS = `\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}`;
 /**
  * Every character `safeText`, `safeCell` and error lines replace. Global: for `replace`, not
  * `test`. Matches whole code points (a tag character is one match, not two surrogate halves).
  */
-export const UNSAFE_CHARS = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}]|${TAG}|${JOINER}`, 'gu');
+export const UNSAFE_CHARS = new RegExp(`[${UNSAFE_CLASS}]|${TAG}|${JOINER}`, 'gu');
 
 // Every character UNSAFE_CHARS can match, whatever its context (the lookarounds only keep some
-// joiners and flag tags): text with none of them is left as it is by its replace (safeCell).
-const UNSAFE_SET = `\\u0000-\\u001f\\u007f-\\u009f${SEPARATORS}${BIDI}${INVISIBLE}${TAGS}\\u200c\\u200d`;
+// joiners and flag tags): text with none of them is left as it is by its replace (safeCell). Built
+// from the same pieces, so a character added to UNSAFE_CHARS cannot slip past the shortcut.
+const UNSAFE_SET = `${UNSAFE_CLASS}${TAGS}${JOINERS}`;
 
 /**
  * `c` (one character of UNSAFE_CHARS) written as JavaScript and JSON write it escaped: `\u001b`,

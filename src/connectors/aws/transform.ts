@@ -684,10 +684,21 @@ function addGroup(
     setId = setIdOf(g.method, members);
     byKey.set(key, setId);
   }
+  addSetAndHolder(b, scope, gs, sets, setId, g.targets.length);
+}
+
+/**
+ * A group's shared set: its node and one edge to each of the group's targets but `exclude`, made
+ * by the first holder that reaches it (as its expanded steps' edges would be), then the holder's
+ * edge into it. `count`: the set's members.
+ */
+function addSetAndHolder(b: StepSink, scope: string, gs: GroupStep, sets: Set<string>, setId: string, count: number, exclude?: string): void {
+  const g = gs.group;
   if (!sets.has(setId)) {
     sets.add(setId);
-    addSetNode(b, scope, setId, g.method, g.targets.length);
+    addSetNode(b, scope, setId, g.method, count);
     for (const t of g.targets) {
+      if (t.to === exclude) continue;
       const evidence: Record<string, unknown> = { method: g.method };
       if (t.via) evidence.via = t.via;
       if (g.undecided) evidence.undecided = g.undecided;
@@ -707,25 +718,7 @@ function addRun(b: StepSink, scope: string, gs: GroupStep, sets: Set<string>, ru
   const g = gs.group;
   if (g.count <= FAN_OUT) throw new Error(`escalation group of ${g.from} (${g.method}) has ${g.count} targets, not more than ${FAN_OUT}`);
   // The id setIdOf gives the members `${id}${'?' if conditional}` of every target but the holder.
-  const setId = runSetId(gs);
-  if (!sets.has(setId)) {
-    sets.add(setId);
-    addSetNode(b, scope, setId, g.method, g.count);
-    for (const t of g.targets) {
-      if (t.to === g.exclude) continue;
-      // As escalationSteps makes a step's evidence, each edge its own.
-      const evidence: Record<string, unknown> = { method: g.method };
-      if (t.via) evidence.via = t.via;
-      if (g.undecided) evidence.undecided = [...g.undecided];
-      b.addEdge({ from: setId, to: gs.nodeIdOf(t.to), type: gs.type, reason: setHopReason(g.method, stepName(t.to), g.conditional), hidden: true, conditional: g.conditional, evidence });
-    }
-  }
-  b.addHolderEdge(gs.from, setId, gs.type, g.method, g.count, g.reason, g.conditional);
-}
-
-/** How a step names its target (a principal ARN) in a set's edge reason. */
-function stepName(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
+  addSetAndHolder(b, scope, gs, sets, runSetId(gs), g.count, g.exclude);
 }
 
 /** A holder's edges of one method, still gathered (see EscalationGroup). */
@@ -785,7 +778,7 @@ function escalationSteps(
     out.push({
       from: nodeIdOf(e.from),
       to: admin ? adminId : nodeIdOf(e.to),
-      toName: admin ? 'administrator' : stepName(e.to),
+      toName: admin ? 'administrator' : e.to.slice(e.to.lastIndexOf('/') + 1),
       type: edgeType(e.method),
       method: e.method,
       reason: e.reason,

@@ -10,7 +10,7 @@ import { compileGlob } from './aws/policy/wildcard.js';
 import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
-import { capabilityGap, itemGap } from './engine/missing-capability.js';
+import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
 
 export type {
   RuleDefinition,
@@ -281,18 +281,11 @@ export function serviceAccountUnclassified(subject: GraphNode): string | undefin
  * The identity types maybeServiceAccount never takes: only a user object (Entra, Okta, IAM) is
  * classified a service account, or left undecided. The service-account rules select every
  * identity by kind and skip these (`evaluates.skipsTypes`), so a service principal or role list
- * not read is no gap of theirs.
+ * not read is no gap of theirs. The user objects are the identity types that can also be of
+ * kind `human` (a user classified a person), so this is read off the engine's table of both
+ * (typesOfKind) rather than listed again: a type added there cannot be missed here.
  */
-export const NOT_USER_IDENTITY_TYPES: readonly string[] = [
-  'entra-service-principal',
-  'entra-agent-identity',
-  'entra-managed-identity',
-  'entra-application',
-  'okta-service-app',
-  'okta-api-token',
-  'aws-iam-role',
-  'aws-root-user',
-];
+export const NOT_USER_IDENTITY_TYPES: readonly string[] = typesOfKind('identity').filter((t) => !typesOfKind('human').includes(t));
 
 /** The subjects of the service-account rules: user objects classified as one, and those that may be one (see {@link serviceAccountUnclassified}). */
 export function maybeServiceAccount(n: GraphNode): boolean {

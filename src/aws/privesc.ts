@@ -396,7 +396,7 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // Thousands of targets (every user, every role) and statements on `*`: one answer for all.
       // (With no target action, every target gets the answer of the other actions.)
       const uniform = list.length > 1 && (targetActions.length === 0 || sameForEveryResource(s, targetActions, resourcesOf(list)));
-      // Not grouped (a condition, say), but still one answer for every target: asked once.
+      // Not uniform (a condition, say), but still one answer for every target: asked once.
       const same = uniform || (list.length > 1 && sameAnswerForEvery(s, targetActions, resourcesOf(list)));
       let shared: Answer | undefined;
       // The per-target sts:AssumeRole answers of the holder and of its boundary alone, when the
@@ -406,39 +406,15 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
       // An explicit identity Deny on sts:AssumeRole still wins over a trust policy naming the user.
       const uniformDeny = byTrust && uniform && sameForEveryResource(s, ['sts:AssumeRole']);
       if (uniformDeny && ev.decide(s, 'sts:AssumeRole', list[0].resource).decision === 'deny') continue;
-      if (uniform && groups && !bound && (!byTrust || uniformDeny) && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
-        const res = combine(ev, s, targetActions, list[0].resource, ctx);
-        if (res.decision === 'no') continue;
-        const exclude = holdsTarget(list, p.arn) ? p.arn : undefined;
-        const count = exclude ? list.length - 1 : list.length;
-        if (res.decision !== 'unknown' && count > options.groupAbove!) {
-          const conditional = res.decision === 'conditional' || alwaysConditional;
-          if (firm && conditional) continue;
-          const first = list[0].to === p.arn ? list[1] : list[0];
-          const g: EscalationGroup = {
-            from: p.arn,
-            method: m.id,
-            targets: list,
-            count,
-            conditional,
-            reason: fill(m.reason, valuesOf(first)),
-            position: edges.length,
-          };
-          if (exclude) g.exclude = exclude;
-          const undecided = undecidedOf(res.undecided, otherUndecided);
-          if (undecided) g.undecided = undecided;
-          groups.push(g);
-          continue;
-        }
-        shared = res;
-      }
       // One answer for every target and nothing asked per target (no boundary, no service trust
       // or instance profile in doubt, the sts:AssumeRole answer shared too): every target but the
       // holder gets the same edge, so the loop below would make one edge per target that differs
-      // only in it. Over the 100k estate that was ~190,000 edges (iam:UpdateAssumeRolePolicy on
-      // every role under a condition, say), each with its reason text, packed and sent by the
-      // answer thread, then gathered again by the transform into one set per holder. They go as
-      // one perHolder group instead; a conditional administrator's conditional ones are not made.
+      // only in it. Such a holder method goes as one EscalationGroup instead. When the answer does
+      // not depend on the resource at all (uniform) and no per-target sts:AssumeRole question
+      // remains, the transform may share one set between the holders of a list; otherwise (a
+      // condition, say: ~190,000 edges over the 100k estate, each with its reason text) the group
+      // is perHolder and gets a set of its own. A conditional administrator's conditional ones
+      // are not made.
       if (same && groups && !bound && GROUPABLE.has(m.target) && !conditionalLists.has(list) && cap !== 'unknown' && other.decision !== 'unknown') {
         // The first target the loop would reach (lists hold each principal once; same needs two).
         const first = list[0].to === p.arn ? list[1] : list[0];
@@ -452,11 +428,13 @@ export function findEscalationEdges(model: AccountModel, options: EscalationOpti
         if (res.decision !== 'unknown' && (!byTrust || uniformDeny || sharedAssume !== null || !assumeDeniedOnSome(ev, s, list, p.arn))) {
           if (sharedAssume?.decision === 'deny') continue;
           const conditional = res.decision === 'conditional' || alwaysConditional;
+          // The loop below would make no edge either.
           if (firm && conditional) continue;
           const exclude = holdsTarget(list, p.arn) ? p.arn : undefined;
           const count = exclude ? list.length - 1 : list.length;
           if (count > options.groupAbove!) {
-            const g: EscalationGroup = { from: p.arn, method: m.id, targets: list, count, conditional, reason: fill(m.reason, valuesOf(first, res.policy)), position: edges.length, perHolder: true };
+            const g: EscalationGroup = { from: p.arn, method: m.id, targets: list, count, conditional, reason: fill(m.reason, valuesOf(first, res.policy)), position: edges.length };
+            if (!uniform || (byTrust && !uniformDeny)) g.perHolder = true;
             if (exclude) g.exclude = exclude;
             const undecided = undecidedOf(res.undecided, otherUndecided);
             if (undecided) g.undecided = undecided;

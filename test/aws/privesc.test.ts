@@ -337,6 +337,8 @@ describe('gathered escalation edges (groupAbove)', () => {
     expect(strip(expanded)).toEqual(strip(plain.edges));
     const key = (g: { from: string; method: string }) => `${g.from.slice(g.from.lastIndexOf('/') + 1)} ${g.method}`;
     expect(gathered.groups!.map(key).sort()).toEqual(['keymaker iam-create-access-key', 'keymaker iam-create-login-profile', 'ops iam-create-access-key']);
+    // Answers that hold on every resource (no condition): groups whose set the transform may share, not perHolder ones.
+    expect(gathered.groups!.filter((g) => g.perHolder)).toEqual([]);
     const keymaker = gathered.groups!.find((g) => key(g) === 'keymaker iam-create-access-key')!;
     expect(keymaker.exclude).toBe(userArn('keymaker'));
     expect(keymaker.count).toBe(13);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RetryErrorType } from '@smithy/types';
-import { PacedRetryStrategy, PacedRetryToken, SendPacer, SharedQuota, sendsFirst, type PacedRetryOptions } from '../../src/connectors/aws/paced-retry.js';
+import { PacedRetryStrategy, PacedRetryToken, SendPacer, SharedQuota, sendsFirst, type PacedRetryOptions, type SendMark } from '../../src/connectors/aws/paced-retry.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -397,6 +397,15 @@ async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   return done;
 }
 
+/** `n` sends of `p` one after another, each answered with a success 50 ms after it went. */
+async function succeeds(time: ReturnType<typeof fakeTime>, p: SendPacer, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const t = await p.turn();
+    time.advance(50);
+    p.succeeded(t.sent);
+  }
+}
+
 describe('SendPacer slow start', () => {
   it('keeps two requests in flight until an answer frees a place, and gives it to the chain first', async () => {
     const time = fakeTime();
@@ -422,11 +431,7 @@ describe('SendPacer slow start', () => {
   it('ends after six successes in a row: then every send goes at once, unpaced', async () => {
     const time = fakeTime();
     const p = new SendPacer(time.now, time.sleep, { slowStart: true });
-    for (let i = 0; i < 6; i++) {
-      const t = await p.turn();
-      time.advance(50);
-      p.succeeded(t.sent);
-    }
+    await succeeds(time, p, 6);
     const sends = [p.turn(), p.turn(), p.turn(), p.turn()];
     for (const send of sends) expect(await hasSettled(send)).toBe(true);
     expect(p.currentRate()).toBeUndefined();
@@ -446,12 +451,41 @@ describe('SendPacer slow start', () => {
 });
 
 describe('SharedQuota: one quota per run', () => {
-  function run() {
+  /**
+   * A lead and another client of one run quota, on the fake clock. `watched`: the quota's stall
+   * watch runs on that clock and on timers the test fires itself (manualTimers); otherwise the
+   * quota keeps its defaults, as the tests that never let the lead stall always had.
+   */
+  function run(options: { watched?: boolean } = {}) {
     const time = fakeTime();
-    const quota = new SharedQuota();
+    const timers = manualTimers(time);
+    const quota = options.watched ? new SharedQuota({ now: time.now, setTimer: timers.setTimer }) : new SharedQuota();
     const lead = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
     const other = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
-    return { time, quota, lead, other };
+    return { time, timers, quota, lead, other };
+  }
+
+  /** The lead's account lets a burst of two through; the next round trip's two sends are out, not answered yet. */
+  async function leadBurstOfTwo(time: ReturnType<typeof fakeTime>, lead: SendPacer): Promise<[SendMark, SendMark]> {
+    const a = (await lead.turn()).sent;
+    const b = (await lead.turn()).sent;
+    time.advance(50);
+    lead.succeeded(a);
+    lead.succeeded(b);
+    return [(await lead.turn()).sent, (await lead.turn()).sent];
+  }
+
+  /** The lead goes on paced, its account letting one request through every 600 ms, `n` times: when each was sent. */
+  async function leadPacedThrough(time: ReturnType<typeof fakeTime>, lead: SendPacer, n: number): Promise<number[]> {
+    const through: number[] = [];
+    for (let i = 0; i < n; i++) {
+      time.advance(600);
+      const t = await lead.turn();
+      time.advance(50);
+      lead.succeeded(t.sent);
+      through.push(t.sent.at);
+    }
+    return through;
   }
 
   /**
@@ -459,39 +493,22 @@ describe('SharedQuota: one quota per run', () => {
    * through every 600 ms, twice; the lead then has a rate and the run's quota is open.
    */
   async function leadLearns(time: ReturnType<typeof fakeTime>, lead: SendPacer) {
-    const a = (await lead.turn()).sent;
-    const b = (await lead.turn()).sent;
-    time.advance(50);
-    lead.succeeded(a);
-    lead.succeeded(b);
-    const c = (await lead.turn()).sent;
-    const d = (await lead.turn()).sent;
+    const [c, d] = await leadBurstOfTwo(time, lead);
     time.advance(50);
     lead.throttled(c);
     lead.throttled(d);
-    for (let i = 0; i < 2; i++) {
-      time.advance(600);
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-    }
+    await leadPacedThrough(time, lead, 2);
   }
 
   it('holds the other clients until the lead has had six successes with no throttle, then lets them go unpaced', async () => {
     const { time, lead, other } = run();
     const early = [other.turn(), other.turn(), other.turn(), other.turn(), other.turn()];
     const waiting = other.turn();
-    for (let i = 0; i < 5; i++) {
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-    }
+    await succeeds(time, lead, 5);
     // As many as the lead had through (its own bucket holds as many), not one more.
     for (const send of early) expect(await hasSettled(send)).toBe(true);
     expect(await hasSettled(waiting)).toBe(false);
-    const t = await lead.turn();
-    time.advance(50);
-    lead.succeeded(t.sent);
+    await succeeds(time, lead, 1);
     expect(await hasSettled(waiting)).toBe(true);
     expect(other.currentRate()).toBeUndefined();
     // The lead had tried the quota already: the others do not start slowly too.
@@ -533,11 +550,7 @@ describe('SharedQuota: one quota per run', () => {
   }
 
   it('lets the others go, still starting slowly, once the lead has been quiet for STALL_MS: a stalled connection must not hold the run', async () => {
-    const time = fakeTime();
-    const timers = manualTimers(time);
-    const quota = new SharedQuota({ now: time.now, setTimer: timers.setTimer });
-    const lead = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
-    const other = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    const { timers, lead, other } = run({ watched: true });
     // The lead's two first sends never come back (a connection that stalls until the request timeout).
     const sends = [(await lead.turn()).sent, (await lead.turn()).sent];
     const waiting = other.turn();
@@ -560,11 +573,7 @@ describe('SharedQuota: one quota per run', () => {
   });
 
   it('gives a lead that paces slowly its pacing interval twice before it counts as stalled', async () => {
-    const time = fakeTime();
-    const timers = manualTimers(time);
-    const quota = new SharedQuota({ now: time.now, setTimer: timers.setTimer });
-    const lead = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
-    const other = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
+    const { timers, lead, other } = run({ watched: true });
     // Two successes in 100 ms then a throttle: paced, and its first throttle shows a burst of 2.
     const a = (await lead.turn()).sent;
     const b = (await lead.turn()).sent;
@@ -588,11 +597,7 @@ describe('SharedQuota: one quota per run', () => {
 
   it('starts a client that joins once the lead has let the others go as they started: no slow start, at the run rate', async () => {
     const { time, lead, quota } = run();
-    for (let i = 0; i < SharedQuota.LEAD_SUCCESSES; i++) {
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-    }
+    await succeeds(time, lead, SharedQuota.LEAD_SUCCESSES);
     lead.close();
     // An account of a later batch (or every account after the first with --concurrency 1).
     const late = new SendPacer(time.now, time.sleep, { quota, slowStart: true });
@@ -628,13 +633,7 @@ describe('SharedQuota: one quota per run', () => {
   it('lets each held client send the burst the lead saw, then start paced under what the lead let through, its burst sent again', async () => {
     const { time, lead, other } = run();
     // The lead's account: a burst of two, then the two sends of the next round trip are throttled.
-    const a = (await lead.turn()).sent;
-    const b = (await lead.turn()).sent;
-    time.advance(50);
-    lead.succeeded(a);
-    lead.succeeded(b);
-    const c = (await lead.turn()).sent;
-    const d = (await lead.turn()).sent;
+    const [c, d] = await leadBurstOfTwo(time, lead);
     const held = [other.turn(), other.turn(), other.turn()];
     // Two through so far: the other account sends as many.
     expect(await hasSettled(held[1])).toBe(true);
@@ -648,14 +647,7 @@ describe('SharedQuota: one quota per run', () => {
     expect(await hasSettled(held[2])).toBe(false);
     expect(other.currentRate()).toBeUndefined();
     // The lead goes on paced; its account lets one request through every 600 ms.
-    const through: number[] = [];
-    while (through.length < 2) {
-      time.advance(600);
-      const t = await lead.turn();
-      time.advance(50);
-      lead.succeeded(t.sent);
-      through.push(t.sent.at);
-    }
+    const through = await leadPacedThrough(time, lead, 2);
     // Two successes over half a second or more since the first throttled send: the other starts,
     // paced at 0.9 of that rate (under the lead's own), its bucket refilled meanwhile.
     expect(await hasSettled(held[2])).toBe(true);
@@ -677,11 +669,7 @@ describe('SharedQuota: one quota per run', () => {
     await other.turn();
     expect(other.currentRate()).toBeDefined();
     quota.measured(2.5);
-    for (let i = 0; i < 30; i++) {
-      const t = await other.turn();
-      time.advance(50);
-      other.succeeded(t.sent);
-    }
+    await succeeds(time, other, 30);
     // Thirty successes would have taken the previous climb far past it (a tenth each, then 2 %).
     expect(other.currentRate()).toBeCloseTo(2, 9);
   });

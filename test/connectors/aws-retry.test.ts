@@ -108,12 +108,14 @@ describe('the default strategy and the run\'s stop', () => {
 });
 
 describe('collectAws with the default retry strategy', () => {
+  /** One collection against a fake holding MAIN, or every account `collectOptions.accounts` names, each of `size`. */
   async function run(
     fakeOptions: Partial<FakeAwsOptions>,
     collectOptions: Partial<Parameters<typeof collectAws>[0]> = {},
-    size = { users: 5, roles: 4 },
+    size: Parameters<typeof buildAccount>[1] = { users: 5, roles: 4 },
   ): Promise<{ fake: FakeAws; result: Awaited<ReturnType<typeof collectAws>>; progress: string[] }> {
-    const fake = await startFakeAws({ accounts: [buildAccount(MAIN, size)], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, pageSize: 3, ...fakeOptions });
+    const ids = Array.isArray(collectOptions.accounts) ? collectOptions.accounts : [MAIN];
+    const fake = await startFakeAws({ accounts: ids.map((id) => buildAccount(id, size)), credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, pageSize: 3, ...fakeOptions });
     fakes.push(fake);
     const progress: string[] = [];
     // No retryStrategy unless a test passes one: the one users run.
@@ -181,18 +183,8 @@ describe('collectAws with the default retry strategy', () => {
     // Four accounts side by side: the first leads and the others wait for it (SharedQuota), so a
     // hold that never ended would hang here; each account has its own bucket, as IAM has.
     vi.spyOn(Math, 'random').mockReturnValue(0.1);
-    const ids = [MAIN, '222233334444', '333344445555', '444455556666'];
-    const collect = async (fakeOptions: Partial<FakeAwsOptions>) => {
-      const fake = await startFakeAws({
-        accounts: ids.map((id) => buildAccount(id, { users: 12, roles: 10, groups: 2, policies: 3 })),
-        credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
-        pageSize: 3,
-        ...fakeOptions,
-      });
-      fakes.push(fake);
-      const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, assumeRoleName: 'nhiscan-readonly', accounts: ids });
-      return { fake, result };
-    };
+    const accounts = [MAIN, '222233334444', '333344445555', '444455556666'];
+    const collect = (fakeOptions: Partial<FakeAwsOptions>) => run(fakeOptions, { assumeRoleName: 'nhiscan-readonly', accounts }, { users: 12, roles: 10, groups: 2, policies: 3 });
     const baseline = await collect({});
     const quota = await collect({ iamRateLimit: { perSecond: 20, burst: 2 } });
     expect(quota.result.files).toEqual(baseline.result.files);
@@ -202,18 +194,8 @@ describe('collectAws with the default retry strategy', () => {
 
   it.each([1, 2])('collects every account with --concurrency %i under a lasting quota: the accounts after the first batch start from the run rate, none waits forever', async (concurrency) => {
     vi.spyOn(Math, 'random').mockReturnValue(0.1);
-    const ids = [MAIN, '222233334444', '333344445555'];
-    const collect = async (fakeOptions: Partial<FakeAwsOptions>) => {
-      const fake = await startFakeAws({
-        accounts: ids.map((id) => buildAccount(id, { users: 8, roles: 6, groups: 2, policies: 2 })),
-        credentials: { accessKeyId: KEY, secretAccessKey: SECRET },
-        pageSize: 3,
-        ...fakeOptions,
-      });
-      fakes.push(fake);
-      const result = await collectAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, assumeRoleName: 'nhiscan-readonly', accounts: ids, concurrency });
-      return { fake, result };
-    };
+    const accounts = [MAIN, '222233334444', '333344445555'];
+    const collect = (fakeOptions: Partial<FakeAwsOptions>) => run(fakeOptions, { assumeRoleName: 'nhiscan-readonly', accounts, concurrency }, { users: 8, roles: 6, groups: 2, policies: 2 });
     const baseline = await collect({});
     const quota = await collect({ iamRateLimit: { perSecond: 20, burst: 2 } });
     expect(quota.result.files).toEqual(baseline.result.files);

@@ -5,6 +5,7 @@ import { cli } from '../helpers/cli.js';
 import { copyDemo, outcome, readJsonFile, scanInMemory, scanSnapshotDir, scratch, writeJsonFile } from '../hardening/demo-copy.js';
 import { readSnapshotDir } from '../../src/cli/io.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import type { ScanResult } from '../../src/scan.js';
 
 // A manifest written by hand names the org however its author types it; the collector writes
 // the origin (https://northwind.okta.example for the demo). The two must be one org: the same
@@ -25,14 +26,16 @@ function demoWithOrg(orgUrl: string, scopes = true): string {
   return dir;
 }
 
-function seen(dir: string) {
-  const r = scanSnapshotDir(dir).report;
+/** What must not depend on how the org was written: every fingerprint, and the Okta scopes and coverage. */
+function oktaView(r: ScanResult['report']) {
   return {
     fingerprints: r.findings.map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`).sort(),
     scopes: r.scopes.filter((s) => s.provider === 'okta').map((s) => `${s.id} ${s.name}`),
     coverage: r.coverage.filter((c) => c.provider === 'okta').map((c) => `${c.scope} ${c.capability} ${c.status}`),
   };
 }
+
+const seen = (dir: string) => oktaView(scanSnapshotDir(dir).report);
 
 describe('the Okta org URL of a hand-built manifest', () => {
   const collected = seen(copyDemo(tmp.dir, 'as-collected'));
@@ -140,14 +143,7 @@ describe('the Okta org URL of a snapshot given to the scan in memory', () => {
     return s;
   }
 
-  function seenInMemory(s: Snapshot) {
-    const r = scanInMemory(s).report;
-    return {
-      fingerprints: r.findings.map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`).sort(),
-      scopes: r.scopes.filter((x) => x.provider === 'okta').map((x) => `${x.id} ${x.name}`),
-      coverage: r.coverage.filter((c) => c.provider === 'okta').map((c) => `${c.scope} ${c.capability} ${c.status}`),
-    };
-  }
+  const seenInMemory = (s: Snapshot) => oktaView(scanInMemory(s).report);
 
   it.each(['northwind.okta.example', 'Northwind.OKTA.example/', 'northwind.okta.example:443'])(
     '%j gives the scope, coverage and fingerprints of the collected snapshot',

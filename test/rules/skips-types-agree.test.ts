@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import type { RuleContext } from '../../src/engine/types.js';
+import { NOT_USER_IDENTITY_TYPES } from '../../src/rule-kit.js';
 import { demoSnapshot, DEMO_NOW, scan } from '../e2e/demo.js';
 
 // `evaluates.skipsTypes` restates what a kind rule's `where` turns away, so that a subject list of
@@ -13,6 +14,21 @@ describe('skipsTypes agrees with where', () => {
 
   it('some rules declare skipped types', () => {
     expect(declaring.length).toBeGreaterThan(0);
+  });
+
+  // Derived from the engine's kind table (typesOfKind): every identity type but the user objects
+  // maybeServiceAccount may classify, which the service-account rules judge.
+  it('NOT_USER_IDENTITY_TYPES is every identity type that is not a user object', () => {
+    expect([...NOT_USER_IDENTITY_TYPES].sort()).toEqual([
+      'aws-iam-role',
+      'aws-root-user',
+      'entra-agent-identity',
+      'entra-application',
+      'entra-managed-identity',
+      'entra-service-principal',
+      'okta-api-token',
+      'okta-service-app',
+    ]);
   });
 
   for (const rule of declaring) {

@@ -2,6 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENTRA_CAPABILITIES as ENTRA_COLLECTED } from '../src/connectors/entra/endpoints.js';
+import { OKTA_CAPABILITIES as OKTA_COLLECTED } from '../src/connectors/okta/coverage.js';
+import { ACCOUNT_CAPABILITIES as AWS_ACCOUNT_CAPABILITIES } from '../src/connectors/aws/client.js';
 
 // The bundled demo snapshot (fixtures/demo) is hand-built, so nothing but this test keeps its
 // ids consistent across files and providers. These checks follow docs/snapshot-format.md.
@@ -146,6 +149,19 @@ describe('demo snapshot: files and manifest', () => {
     }
     expect(sorted(ACCOUNTS)).toEqual(sorted(new Set(files.filter((f) => f.startsWith('aws/')).map((f) => f.split('/')[1]))));
     expect(values('entra/organization.json')[0].id).toBe(TENANT);
+  });
+
+  // A capability without a record is judged from its files alone, which a capability with no file
+  // of its own (the flexible credentials' expressions, inside federatedIdentityCredentials.json)
+  // cannot be: the demo says what a collection would, one record per capability and scope.
+  it('records every capability the collectors write, for each scope', () => {
+    const recorded = new Set(manifest.coverage.map((c: J) => `${c.provider}|${c.scope}|${c.capability}`));
+    const expected = [
+      ...ENTRA_COLLECTED.map((cap) => `entra|${TENANT}|${cap}`),
+      ...OKTA_COLLECTED.map((cap) => `okta|${manifest.providers.okta.orgUrl}|${cap}`),
+      ...ACCOUNTS.flatMap((account) => AWS_ACCOUNT_CAPABILITIES.map((cap) => `aws|${account}|${cap}`)),
+    ];
+    expect(expected.filter((key) => !recorded.has(key))).toEqual([]);
   });
 
   // The collector records every capability it reads (ENTRA_CAPABILITIES); the users' sign-in

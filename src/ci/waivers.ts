@@ -45,8 +45,9 @@ export interface WaiverGaps {
    * A rule's providers (its meta) and the capabilities without which it may not report a finding
    * it would: those it requires (`evaluates.requires`) and those that list its subjects
    * (missing-capability.ts listingCapabilities); `capabilities` undefined when these are not all
-   * known (a rule that requires nothing, or evaluates node kinds or a type not listed there). The
-   * whole answer undefined for a rule this version does not know.
+   * known (a rule that requires nothing, or evaluates a type not listed there or a kind whose types
+   * are not known: missing-capability.ts typesOfKind). The whole answer undefined for a rule this
+   * version does not know.
    */
   rule: (ruleId: string) => { providers: readonly string[]; capabilities?: readonly string[] } | undefined;
   /** Whether the rule answered unknown for some subject in this scan. */

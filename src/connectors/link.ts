@@ -7,6 +7,7 @@ import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
+import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 
 /**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
@@ -48,8 +49,9 @@ export function linkProviders(b: GraphBuilder): void {
   }
 
   // Each index is made when a trust first needs it (a key per identity of a large tenant costs;
-  // many estates need one index or none). Only edges are added from here, so the nodes and their
-  // attributes are those a pass made up front would have read.
+  // many estates need one index or none). Only edges are added from here (and AWS trust
+  // credentials marked dead, which no index reads), so the nodes and their attributes are those a
+  // pass made up front would have read.
   const index = (keysOf: (n: GraphNode) => readonly string[]): Map<string, GraphNode> => {
     const m = new Map<string, GraphNode>();
     for (const n of entraIdentities) for (const k of keysOf(n)) m.set(k, n);
@@ -237,6 +239,29 @@ export function linkProviders(b: GraphBuilder): void {
 
   // The edges present now: those added below are not visited (the builder only appends them).
   const edges = b.edgeList();
+  let heldBy: Map<string, GraphEdge> | undefined;
+  /**
+   * Marks the federated credential of an IAM role's trust in an Entra tenant's OIDC provider
+   * inactive, with why no token passes (attrs.dead), and its HAS_CREDENTIAL edge says so, as
+   * addFederatedCredential makes it for a dead trust. Found by the id the transform gave it (the
+   * edge's statement and provider, the node's sub); the edges holding credentials are indexed
+   * once, on the first such trust.
+   */
+  const markTrustDead = (e: GraphEdge, role: GraphNode, subject: string | undefined, dead: string): void => {
+    const statement = e.evidence?.statement;
+    const provider = e.evidence?.provider;
+    if (typeof statement !== 'number' || typeof provider !== 'string') return;
+    const cred = b.getNode(ids.awsCredential(role.scope, `${role.nativeId}#${oidcTrustKey(statement, provider, subject ?? '*')}`));
+    if (cred === undefined || cred.type !== 'aws-role-trust') return;
+    cred.status = 'inactive';
+    cred.attrs = { ...cred.attrs, dead };
+    if (heldBy === undefined) {
+      heldBy = new Map();
+      for (let i = 0; i < edges.length; i++) if (edges[i].type === 'HAS_CREDENTIAL') heldBy.set(edges[i].to, edges[i]);
+    }
+    const held = heldBy.get(cred.id);
+    if (held !== undefined && held.from === role.id) held.reason = deadTrustReason(role.name, cred.credentialType ?? 'federated-oidc', dead);
+  };
   for (let i = 0, count = edges.length; i < count; i++) {
     const e = edges[i];
     if (e.type !== 'FEDERATES_TO') continue;
@@ -325,6 +350,11 @@ export function linkProviders(b: GraphBuilder): void {
         const unlisted = refusedTexts(offAudiences);
         const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
         e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
+        // Dead, the role is not entered through the trust: its record is inactive, as the AWS
+        // transform makes it for a sub no token meets. A dormant one stays active: re-enabling an
+        // app opens it with the trust policy untouched, as a blocked trust opens once its OIDC
+        // provider is created.
+        if (aws && off.length === 0) markTrustDead(e, target, subject, bars.join('; '));
       }
       // Every audience a token can meet today rests on a doubt of the audience itself (its app's
       // token version was not read, or the client id list holds the app id only in another case

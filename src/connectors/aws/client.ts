@@ -76,7 +76,8 @@ export interface AwsCollectOptions {
   maxResponseBytes?: number;
 }
 
-const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
+/** The capabilities recorded for every account read (or not entered), in manifest order. */
+export const ACCOUNT_CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
 
 interface RunContext {
   settings: ClientSettings;
@@ -180,7 +181,7 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
   if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
   if (sessions.ok) files[`${dir}/list-roles.json`] = sessions.value;
 
-  const byCapability: Record<(typeof CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
+  const byCapability: Record<(typeof ACCOUNT_CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
     'aws.iam': combine([details]),
     'aws.credentialReport': combine([report]),
     'aws.federation': combine([oidc, saml]),
@@ -189,7 +190,7 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
     // Only aws-saml-long-session needs it: a failure is a gap that rule reports unknown, never fatal.
     'aws.roleSessions': combine([sessions]),
   };
-  const coverage = CAPABILITIES.map((capability) => {
+  const coverage = ACCOUNT_CAPABILITIES.map((capability) => {
     const { status, reason } = byCapability[capability];
     if (status !== 'collected') say(`${capability} ${status}`);
     return record(accountId, capability, status, reason);
@@ -322,7 +323,7 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
           files: {},
           coverage: [
             record(ref.accountId, 'aws.account', assumed.status, assumed.reason),
-            ...CAPABILITIES.map((capability) => record(ref.accountId, capability, 'not-collected', notCollected)),
+            ...ACCOUNT_CAPABILITIES.map((capability) => record(ref.accountId, capability, 'not-collected', notCollected)),
           ],
           collected: false,
         };

@@ -1025,7 +1025,7 @@ function addTrust(
               account,
               role,
               node,
-              `trust${st.statementIndex}:${tp.providerArn}|${sub}`,
+              oidcTrustKey(st.statementIndex, tp.providerArn, sub),
               'federated-oidc',
               { issuer, subjectMatch: subMatch, ...(sub !== '*' ? { subject: sub } : {}), audiences },
               undefined,
@@ -1188,7 +1188,23 @@ function addFederatedCredential(
   };
   if (federation) node.federation = federation;
   const cred = b.addNode(node);
-  b.addEdge({ from: roleNode, to: cred, type: 'HAS_CREDENTIAL', reason: dead === undefined ? `role ${role.name} is entered through ${type}` : `role ${role.name} has a ${type} trust no token passes: ${dead}` });
+  b.addEdge({ from: roleNode, to: cred, type: 'HAS_CREDENTIAL', reason: dead === undefined ? `role ${role.name} is entered through ${type}` : deadTrustReason(role.name, type, dead) });
+}
+
+/** The HAS_CREDENTIAL reason of a role's trust no token passes (addFederatedCredential's `dead`). */
+export function deadTrustReason(roleName: string, type: string, dead: string): string {
+  return `role ${roleName} has a ${type} trust no token passes: ${dead}`;
+}
+
+/**
+ * The key of the federated credential added for one sub of a trust in an IAM OIDC provider (its
+ * id is `ids.awsCredential(account, <role ARN>#<key>)`): the trust statement, the provider's ARN
+ * and the sub, `*` for none. Its FEDERATES_TO edge carries the statement and provider in its
+ * evidence, and its external node the sub, so the linker finds the credential of a trust it finds
+ * no token passes.
+ */
+export function oidcTrustKey(statement: number, providerArn: string, sub: string): string {
+  return `trust${statement}:${providerArn}|${sub}`;
 }
 
 function addRolesAnywhere(b: GraphBuilder, raw: unknown, path: string, account: string): void {

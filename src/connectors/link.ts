@@ -8,6 +8,7 @@ import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
+import { deadFicReason } from './entra/transform-credentials.js';
 
 /**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
@@ -49,9 +50,9 @@ export function linkProviders(b: GraphBuilder): void {
   }
 
   // Each index is made when a trust first needs it (a key per identity of a large tenant costs;
-  // many estates need one index or none). Only edges are added from here (and AWS trust
-  // credentials marked dead, which no index reads), so the nodes and their attributes are those a
-  // pass made up front would have read.
+  // many estates need one index or none). Only edges are added from here (and the credentials of
+  // trusts no token passes marked dead, which no index reads), so the nodes and their attributes
+  // are those a pass made up front would have read.
   const index = (keysOf: (n: GraphNode) => readonly string[]): Map<string, GraphNode> => {
     const m = new Map<string, GraphNode>();
     for (const n of entraIdentities) for (const k of keysOf(n)) m.set(k, n);
@@ -241,18 +242,30 @@ export function linkProviders(b: GraphBuilder): void {
   const edges = b.edgeList();
   let heldBy: Map<string, GraphEdge> | undefined;
   /**
-   * Marks the federated credential of an IAM role's trust in an Entra tenant's OIDC provider
-   * inactive, with why no token passes (attrs.dead), and its HAS_CREDENTIAL edge says so, as
-   * addFederatedCredential makes it for a dead trust. Found by the id the transform gave it (the
-   * edge's statement and provider, the node's sub); the edges holding credentials are indexed
-   * once, on the first such trust.
+   * Marks the credential record of a trust in an Entra tenant that no token passes inactive, with
+   * why (attrs.dead), and its HAS_CREDENTIAL edge says so, as addFederatedCredential makes an IAM
+   * role's dead trust. Found by the id its transform gave it: an IAM role's trust by the edge's
+   * statement and provider and the node's sub (oidcTrustKey); an Entra app's federated identity
+   * credential by the edge's ficId. The edges holding credentials are indexed once, on the first
+   * such trust.
    */
-  const markTrustDead = (e: GraphEdge, role: GraphNode, subject: string | undefined, dead: string): void => {
-    const statement = e.evidence?.statement;
-    const provider = e.evidence?.provider;
-    if (typeof statement !== 'number' || typeof provider !== 'string') return;
-    const cred = b.getNode(ids.awsCredential(role.scope, `${role.nativeId}#${oidcTrustKey(statement, provider, subject ?? '*')}`));
-    if (cred === undefined || cred.type !== 'aws-role-trust') return;
+  const markTrustDead = (e: GraphEdge, target: GraphNode, subject: string | undefined, dead: string): void => {
+    let cred: GraphNode | undefined;
+    let reason: string;
+    if (target.provider === 'aws') {
+      const statement = e.evidence?.statement;
+      const provider = e.evidence?.provider;
+      if (typeof statement !== 'number' || typeof provider !== 'string') return;
+      cred = b.getNode(ids.awsCredential(target.scope, `${target.nativeId}#${oidcTrustKey(statement, provider, subject ?? '*')}`));
+      if (cred === undefined || cred.type !== 'aws-role-trust') return;
+      reason = deadTrustReason(target.name, cred.credentialType ?? 'federated-oidc', dead);
+    } else {
+      const ficId = e.evidence?.ficId;
+      if (typeof ficId !== 'string') return;
+      cred = b.getNode(ids.entraCredential(target.scope, ficId));
+      if (cred === undefined || cred.type !== 'entra-federated-credential' || cred.federation === undefined) return;
+      reason = deadFicReason(cred.name, target.name, cred.federation.issuer, dead);
+    }
     cred.status = 'inactive';
     cred.attrs = { ...cred.attrs, dead };
     if (heldBy === undefined) {
@@ -260,7 +273,7 @@ export function linkProviders(b: GraphBuilder): void {
       for (let i = 0; i < edges.length; i++) if (edges[i].type === 'HAS_CREDENTIAL') heldBy.set(edges[i].to, edges[i]);
     }
     const held = heldBy.get(cred.id);
-    if (held !== undefined && held.from === role.id) held.reason = deadTrustReason(role.name, cred.credentialType ?? 'federated-oidc', dead);
+    if (held !== undefined && held.from === target.id) held.reason = reason;
   };
   for (let i = 0, count = edges.length; i < count; i++) {
     const e = edges[i];
@@ -350,11 +363,11 @@ export function linkProviders(b: GraphBuilder): void {
         const unlisted = refusedTexts(offAudiences);
         const refusedOff = unlisted.length > 0 ? `; and ${unlisted.join('; ')}` : '';
         e.evidence = off.length > 0 ? { ...e.evidence, dormant: `${disabled(off)}${refusedOff}${barred}` } : { ...e.evidence, dead: bars.join('; ') };
-        // Dead, the role is not entered through the trust: its record is inactive, as the AWS
-        // transform makes it for a sub no token meets. A dormant one stays active: re-enabling an
-        // app opens it with the trust policy untouched, as a blocked trust opens once its OIDC
-        // provider is created.
-        if (aws && off.length === 0) markTrustDead(e, target, subject, bars.join('; '));
+        // Dead, the role or app is not entered through the trust: its record (the IAM role's trust,
+        // the app's federated identity credential) is inactive, as the AWS transform makes it for a
+        // sub no token meets. A dormant one stays active: re-enabling an app opens it with the
+        // trust untouched, as a blocked trust opens once its OIDC provider is created.
+        if (off.length === 0) markTrustDead(e, target, subject, bars.join('; '));
       }
       // Every audience a token can meet today rests on a doubt of the audience itself (its app's
       // token version was not read, or the client id list holds the app id only in another case

@@ -75,6 +75,9 @@ const LISTED_BY: Readonly<Record<string, readonly string[]>> = {
   'aws-iam-user': ['aws.iam'],
   'aws-iam-role': ['aws.iam'],
   'aws-root-user': ['aws.credentialReport'],
+  // The owner an IAM user's or role's tags name (the AWS transform's addOwnerTag): the tags come
+  // with the principal in the authorization details, so an unread list leaves no such owner either.
+  'aws-owner-tag': ['aws.iam'],
 };
 
 /**
@@ -82,8 +85,9 @@ const LISTED_BY: Readonly<Record<string, readonly string[]>> = {
  * that kind: a kind's subjects come from the lists of its types, so a rule on every identity has
  * as many subject lists as the identity types have. A user object is an identity when classified
  * as a service account and a human otherwise; an IAM user whose credential report shows a person
- * is a human. Other kinds (an external workload, found in the trusts of identities listed here)
- * add no list of their own.
+ * is a human, and so is the owner an IAM principal's owner tag names. Other kinds (an external
+ * workload, found in the trusts of identities listed here) add no list of their own.
+ * test/core/kind-types.test.ts checks the demo's and a generated estate's types against this.
  */
 const KIND_TYPES: Readonly<Record<string, readonly string[]>> = {
   identity: [
@@ -99,7 +103,7 @@ const KIND_TYPES: Readonly<Record<string, readonly string[]>> = {
     'aws-iam-role',
     'aws-root-user',
   ],
-  human: ['entra-user', 'okta-user', 'aws-iam-user'],
+  human: ['entra-user', 'okta-user', 'aws-iam-user', 'aws-owner-tag'],
 };
 
 /**

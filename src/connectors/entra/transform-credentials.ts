@@ -281,3 +281,12 @@ export function addFederatedCredentials(ctx: EntraContext): void {
     }
   }
 }
+
+/**
+ * The HAS_CREDENTIAL reason of a federated identity credential no token passes: the linker finds
+ * it so when the issuer is a scanned tenant none of whose tokens carries any of its audiences
+ * (src/connectors/link.ts), and marks the credential inactive with `dead` as its attrs.dead.
+ */
+export function deadFicReason(name: string, ownerName: string, issuer: string, dead: string): string {
+  return `federated credential "${name}" on ${ownerName} trusts ${issuer}, which no token passes: ${dead}`;
+}

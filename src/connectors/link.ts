@@ -11,6 +11,18 @@ import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
 
 /**
+ * Entra's token exchange audience, `api://AzureADTokenExchange` (and the national clouds' forms,
+ * such as `api://AzureADTokenExchangeChina`): what Microsoft documents as the audience of a
+ * federated identity credential fed by Entra's own tokens (a managed identity's, under the v2
+ * issuer). Entra writes it in the token as it is, so it is never judged as an App ID URI of a
+ * scanned app, even when a service principal of the tenant happens to list it: that would read a
+ * working credential as one no token passes. Any case, and any suffix, so that no form of it is
+ * misjudged as barred (a trust it does not open stays a path shown, never one hidden).
+ * https://learn.microsoft.com/graph/api/resources/federatedidentitycredential
+ */
+const TOKEN_EXCHANGE_AUDIENCE = /^api:\/\/AzureADTokenExchange[A-Za-z]*$/i;
+
+/**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
  * (Microsoft Q&A, "What are the token issuers for the sovereign clouds"): v1 `sts.windows.net`
  * (global and US Government) or `sts.chinacloudapi.cn` (21Vianet); v2 `login.microsoftonline.com`,
@@ -162,7 +174,7 @@ export function linkProviders(b: GraphBuilder): void {
    * written in is the audience's verdict (audienceVerdict), not a miss here.
    */
   const audienceApp = (tenant: string, aud: string): GraphNode | undefined =>
-    entraByAppId().get(`${tenant}|${aud}`.toLowerCase()) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
+    TOKEN_EXCHANGE_AUDIENCE.test(aud) ? undefined : entraByAppId().get(`${tenant}|${aud}`.toLowerCase()) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
   /**
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).

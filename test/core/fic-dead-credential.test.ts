@@ -98,6 +98,17 @@ describe('an Entra app\'s federated credential whose every audience no token of 
     expect([status, cred.attrs.dead]).toEqual([['active'], undefined]);
   });
 
+  it('near miss: Entra\'s token exchange audience names no app even where a service principal lists it as an App ID URI', () => {
+    // The audience Microsoft documents for a federated credential fed by Entra's own tokens (a
+    // managed identity's, under the v2 issuer) is written as it is in the token; a tenant whose
+    // service principal happens to list it must not make it an App ID URI that no v2 token carries.
+    for (const audience of ['api://AzureADTokenExchange', 'api://azureadtokenexchange', 'api://AzureADTokenExchangeChina']) {
+      const { cred, fed, status } = run({ audience, version: 2, uri: audience });
+      expect(fed.evidence?.dead).toBeUndefined();
+      expect([status, cred.attrs.dead]).toEqual([['active'], undefined]);
+    }
+  });
+
   it('near miss: an audience of no app of the tenant (api://AzureADTokenExchange) is not judged, and the credential stays active', () => {
     const { cred, fed, status } = run({ audience: 'api://AzureADTokenExchange' });
     expect(fed.evidence?.dead).toBeUndefined();

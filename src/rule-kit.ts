@@ -42,7 +42,7 @@ export { tierLabel } from './report/tier-label.js';
 // Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.
 export { ENTRA_ISSUER, scannedEntraTenant } from './graph/entra-issuer.js';
 // Whether a token of an Entra app meets an AWS trust's aud condition, as the linker judges it.
-export { audienceVerdict, tokenVersionVerdict, trustClientIds } from './graph/entra-audience.js';
+export { audienceVerdict, isTokenExchangeAudience, tokenVersionVerdict, trustClientIds } from './graph/entra-audience.js';
 // Whether a token's sub meets every operator on a trust's sub key, as the AWS transform judges it.
 export { subjectVerdict, type SubjectVerdict } from './aws/trust.js';
 // The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)

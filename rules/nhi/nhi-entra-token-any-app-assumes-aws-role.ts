@@ -1,6 +1,6 @@
 // The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
 // sovereign-cloud tenant trusted for any app is the same risk.
-import { andList, audienceVerdict, defineRule, ENTRA_ISSUER, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
+import { andList, audienceVerdict, defineRule, ENTRA_ISSUER, isTokenExchangeAudience, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -78,7 +78,8 @@ export default defineRule({
       if (e.evidence?.dead !== undefined) continue;
       const own = e.evidence?.audiences;
       const audiences = Array.isArray(own) ? own.filter((a): a is string => typeof a === 'string') : nodeAudiences;
-      const named = audiences.map((a) => ({ a, apps: byAppId.get(a.toLowerCase()) ?? byName.get(a.toLowerCase()) ?? [] }));
+      // Entra's token exchange audience names no app of the tenant, as the linker reads it (isTokenExchangeAudience).
+      const named = audiences.map((a) => ({ a, apps: isTokenExchangeAudience(a) ? [] : (byAppId.get(a.toLowerCase()) ?? byName.get(a.toLowerCase()) ?? []) }));
       const clientIds = trustClientIds(role, e.evidence);
       const audienceDoubts = new Set<string>();
       const carried = named.flatMap(({ a, apps }) =>

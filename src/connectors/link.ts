@@ -2,25 +2,13 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
-import { audienceVerdict, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
+import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
-
-/**
- * Entra's token exchange audience, `api://AzureADTokenExchange` (and the national clouds' forms,
- * such as `api://AzureADTokenExchangeChina`): what Microsoft documents as the audience of a
- * federated identity credential fed by Entra's own tokens (a managed identity's, under the v2
- * issuer). Entra writes it in the token as it is, so it is never judged as an App ID URI of a
- * scanned app, even when a service principal of the tenant happens to list it: that would read a
- * working credential as one no token passes. Any case, and any suffix, so that no form of it is
- * misjudged as barred (a trust it does not open stays a path shown, never one hidden).
- * https://learn.microsoft.com/graph/api/resources/federatedidentitycredential
- */
-const TOKEN_EXCHANGE_AUDIENCE = /^api:\/\/AzureADTokenExchange[A-Za-z]*$/i;
 
 /**
  * Entra token issuers, `<host>/<tenant>/` (v1 tokens) or `<host>/<tenant>/v2.0`. Per cloud
@@ -174,7 +162,7 @@ export function linkProviders(b: GraphBuilder): void {
    * written in is the audience's verdict (audienceVerdict), not a miss here.
    */
   const audienceApp = (tenant: string, aud: string): GraphNode | undefined =>
-    TOKEN_EXCHANGE_AUDIENCE.test(aud) ? undefined : entraByAppId().get(`${tenant}|${aud}`.toLowerCase()) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
+    isTokenExchangeAudience(aud) ? undefined : entraByAppId().get(`${tenant}|${aud}`.toLowerCase()) ?? entraByIdentifierUri().get(`${tenant}|${aud}`.toLowerCase());
   /**
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).

@@ -168,6 +168,24 @@ function conditionVerdict(aud: string, appId: string | undefined, appName: strin
 }
 
 /**
+ * Whether `aud` is Entra's token exchange audience, `api://AzureADTokenExchange` (and the national
+ * clouds' forms, such as `api://AzureADTokenExchangeChina`): what Microsoft documents as the
+ * audience of a federated identity credential fed by Entra's own tokens (a managed identity's,
+ * under the v2 issuer). Entra writes it in the token as it is, so it is never judged as an App ID
+ * URI of a scanned app, even when a service principal of the tenant happens to list it: that would
+ * read a working trust as one no token passes. Any case, and any suffix, so that no form of it is
+ * misjudged as barred (a trust it does not open stays a path shown, never one hidden). The linker
+ * (src/connectors/link.ts) and nhi-entra-token-any-app-assumes-aws-role both go by it, so that a
+ * path and a finding agree on such a trust.
+ * https://learn.microsoft.com/graph/api/resources/federatedidentitycredential
+ */
+export function isTokenExchangeAudience(aud: string): boolean {
+  return TOKEN_EXCHANGE_AUDIENCE.test(aud);
+}
+
+const TOKEN_EXCHANGE_AUDIENCE = /^api:\/\/AzureADTokenExchange[A-Za-z]*$/i;
+
+/**
  * Whether a token of the trust's issuer can carry `aud` for `app` at all, whoever asks for it, and
  * whether an IAM role's or an Entra app's trust: the app's api.requestedAccessTokenVersion decides
  * the version of its tokens, whatever endpoint the caller used, and so their issuer (v1

@@ -328,4 +328,23 @@ describe('nhi-entra-token-any-app-assumes-aws-role: the client id list holding t
     expect(withUri(`https://login.microsoftonline.com/${T}/v2.0`, 'fed-guid')).toBe('fail');
     expect(withUri(`https://sts.windows.net/${T}/`, 'api://aws-fed')).toBe('fail');
   });
+
+  it('takes Entra\'s token exchange audience for no App ID URI of the tenant, as the linker does: a v2 trust for it is open', () => {
+    // api://AzureADTokenExchange (any case, and its national-cloud forms) is written into the token
+    // as it is; a service principal of the tenant that happens to list it as an App ID URI does not
+    // make it one no v2 token carries. The linker leaves such a trust's edge live (no evidence.dead).
+    const exchange = (aud: string) => {
+      const b = new GraphBuilder();
+      b.addScope({ provider: 'entra', id: T });
+      b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+      b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Lister', attrs: { appId: 'fed-guid', servicePrincipalNames: ['fed-guid', aud], appRoleAssignmentRequired: false } }));
+      b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://login.microsoftonline.com/${T}/v2.0`, subjectMatch: 'missing', audiences: [aud] } }));
+      b.addNode(node('role'));
+      b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+      return runRule(rule, b.build(), { now }).verdicts.get('ext');
+    };
+    for (const aud of ['api://AzureADTokenExchange', 'API://azureadtokenexchange', 'api://AzureADTokenExchangeChina']) expect([aud, exchange(aud)]).toEqual([aud, 'fail']);
+    // Near miss: any other App ID URI under the v2 issuer is still one no token carries.
+    expect(exchange('api://AzureADTokenExchange/other')).toBe('pass');
+  });
 });

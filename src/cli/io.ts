@@ -1,5 +1,4 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAscii } from 'node:buffer';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
@@ -39,7 +38,7 @@ export function demoDir(): string {
  * into a buffer of its own is memory outside the JavaScript heap, and V8 answers every 64 MB or
  * so of such memory with a full collection: reading a 100,000-identity snapshot (a dozen files of
  * 25 to 50 MB) cost several full collections of the growing heap for that alone. One buffer,
- * grown to the largest file, is allocated once.
+ * as large as the largest file, is allocated once (see readSnapshotDir).
  */
 export class ReadBuffer {
   bytes: Buffer = Buffer.allocUnsafe(0);
@@ -62,10 +61,12 @@ export function readText(file: string, scratch?: ReadBuffer): string {
     if (e instanceof InputError) throw e;
     throw new InputError(describeFsError(e), file);
   }
-  // Provider exports are nearly always plain ASCII: then every byte is its own character, and
-  // the latin1 decoder copies them straight into a one-byte string, about twice as fast as
-  // UTF-8 decoding (which has to look for multi-byte sequences). Anything else is UTF-8.
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  // UTF-8 even for plain ASCII, although the latin1 decoder copies ASCII faster: for a text over
+  // about 1 MB it makes an external string (its characters outside the JavaScript heap), and V8
+  // answers every 64 MB or so of external memory with a full collection. The 388 MB of a
+  // 100,000-identity snapshot cost five full collections of the growing heap while it was read,
+  // against two with heap strings, which UTF-8 decoding makes (a one-byte string for ASCII).
+  return bytes.toString('utf8');
 }
 
 /** The whole file in the shared buffer (grown when the file is larger), until end of file. */
@@ -203,16 +204,40 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   const thread = opts.awsAnswerThread;
   const awsAnswers = thread ? startAnswerThread(dir, new Date(collectedAtMs(manifest)), thread === true ? {} : thread) : undefined;
   const files: Record<string, unknown> = {};
-  // Released with the call: the buffer is as large as the largest file.
   try {
     const root = resolve(dir);
-    walk(root, root, 0, files, new ReadBuffer(), [realpathSync(root)]);
+    const found: SnapshotFile[] = [];
+    walk(root, root, 0, found, [realpathSync(root)]);
+    // Released with the call. Made at the size of the largest file (a larger one is refused by
+    // readText) before the first is read: grown file by file as larger ones came, it was
+    // allocated several times over, and V8 counts each allocation towards its next full collection.
+    const scratch = new ReadBuffer();
+    scratch.bytes = Buffer.allocUnsafe(Math.min(found.reduce((most, f) => Math.max(most, f.size), 0), MAX_FILE_BYTES) + 1);
+    for (const f of found) files[f.rel] = f.csv ? readText(f.full, scratch) : readJson(f.full, scratch);
   } catch (e) {
     awsAnswers?.close();
     throw e;
   }
   delete files['manifest.json'];
   return awsAnswers ? { manifest, files, source: dir, awsAnswers } : { manifest, files, source: dir };
+}
+
+/** A file of a snapshot folder to read, found by {@link walk}. */
+interface SnapshotFile {
+  full: string;
+  /** The path below the snapshot folder, with forward slashes: the key in `Snapshot.files`. */
+  rel: string;
+  csv: boolean;
+  /** Bytes when found (0 if it could not be read then: readText names the problem). */
+  size: number;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -223,7 +248,7 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
  * walked again and again, so it is refused with one line. A link whose target does not exist is
  * refused when its name is one that would be read (.json, .csv): it stands for a snapshot file.
  */
-function walk(root: string, dir: string, depth: number, files: Record<string, unknown>, scratch: ReadBuffer, ancestors: string[]): void {
+function walk(root: string, dir: string, depth: number, found: SnapshotFile[], ancestors: string[]): void {
   if (depth > MAX_DEPTH) return;
   let entries;
   try {
@@ -253,11 +278,9 @@ function walk(root: string, dir: string, depth: number, files: Record<string, un
     // as "not in the snapshot" while something sat there under its name: a damaged snapshot, as
     // an unreadable file is, so it stops the run naming the entry.
     if (!isFile && /\.(json|csv)$/.test(ent.name)) throw new InputError(isDir ? 'is a folder, expected a file' : 'not a regular file', full);
-    if (isDir) walk(root, full, depth + 1, files, scratch, [...ancestors, realpathSync(full)]);
-    else if (isFile) {
-      const rel = relative(root, full).split(sep).join('/');
-      if (ent.name.endsWith('.json')) files[rel] = readJson(full, scratch);
-      else if (ent.name.endsWith('.csv')) files[rel] = readText(full, scratch);
+    if (isDir) walk(root, full, depth + 1, found, [...ancestors, realpathSync(full)]);
+    else if (isFile && /\.(json|csv)$/.test(ent.name)) {
+      found.push({ full, rel: relative(root, full).split(sep).join('/'), csv: ent.name.endsWith('.csv'), size: sizeOf(full) });
     }
   }
 }

@@ -313,6 +313,15 @@ describe('a snapshot file that is not a regular file', () => {
     expect(outcome(() => scanSnapshotDir(fifo))).toEqual({ kind: 'input-error', line: `${join(fifo, 'okta/users.json')}: not a regular file` });
   });
 
+  it('is refused before any file is parsed: the folder is checked whole, then read', () => {
+    // The AWS file comes first in the walk: broken too, it is not what the line names.
+    const dir = copyDemo(tmp.dir, 'folder-as-file-after-bad-json');
+    writeFileSync(join(dir, AWS), '{"UserDetailList": [');
+    rmSync(join(dir, 'okta/apps.json'));
+    mkdirSync(join(dir, 'okta/apps.json'));
+    expect(outcome(() => scanSnapshotDir(dir))).toEqual({ kind: 'input-error', line: `${join(dir, 'okta/apps.json')}: is a folder, expected a file` });
+  });
+
   it('a folder with another name is still walked, and a stray non-file with another name ignored', () => {
     const dir = copyDemo(tmp.dir, 'folder-other-name');
     mkdirSync(join(dir, 'okta/notes'));

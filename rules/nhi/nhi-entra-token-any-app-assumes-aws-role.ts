@@ -34,7 +34,13 @@ export default defineRule({
   },
   evaluates: { types: ['oidc-workload'], where: (n) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) },
   check(subject, ctx) {
-    if (subject.attrs.subjectMatch === 'exact') return;
+    // Each trust's own sub match, on its edge: the node is shared by every trust naming this issuer
+    // and subject and keeps the first one's, and a value one role takes as a literal (StringEquals)
+    // another may take as a pattern (StringLike), as the linker reads it. One object id pinned is
+    // not this rule's case: a node all of whose trusts pin one is not judged at all.
+    const trusts = ctx.graph.out(subject.id, 'FEDERATES_TO');
+    const matchOf = (e: (typeof trusts)[number]): unknown => (typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : subject.attrs.subjectMatch);
+    if (trusts.length === 0 ? subject.attrs.subjectMatch === 'exact' : trusts.every((e) => matchOf(e) === 'exact')) return;
     const pattern = typeof subject.attrs.subject === 'string' ? subject.attrs.subject : undefined;
     const issuer = String(subject.attrs.issuer);
     const tenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
@@ -70,9 +76,9 @@ export default defineRule({
     const { byAppId, byName, byObjectId } = audienceIndex(ctx.graph, tenant);
     // The external node is shared by every role trusting this issuer and subject; each role's
     // accepted audiences ride on its own edge (the node keeps the first role's).
-    for (const e of ctx.graph.out(subject.id, 'FEDERATES_TO')) {
+    for (const e of trusts) {
       const role = ctx.graph.node(e.to);
-      if (!role) continue;
+      if (!role || matchOf(e) === 'exact') continue;
       // No token meets the trust at all (its sub condition, as the AWS transform judged it, or its
       // aud condition, as the linker did): closed whatever the audience apps.
       if (e.evidence?.dead !== undefined) continue;

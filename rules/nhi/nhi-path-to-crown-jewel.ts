@@ -54,10 +54,12 @@ function externalEntry(n: GraphNode, ctx: RuleContext): string {
   const tenant = scannedEntraTenant(ctx.graph, n);
   if (tenant) {
     const named = `the scanned Entra tenant ${tenant.name ?? tenant.id}`;
-    // An AWS trust states its match and audiences on the node; an Entra federated credential on
-    // its edge (the broadest of them speaks for the node).
+    // Each trust states its match on its edge (the broadest of them speaks for the node): the node
+    // is shared by every trust naming this issuer and subject and keeps the first AWS role's, and a
+    // value one role compares literally another may take as a pattern. The node's is read only for
+    // an edge that states none. The audiences are the node's (an AWS trust's), else the edges'.
     const out = ctx.graph.out(n.id).filter((e) => e.type === 'FEDERATES_TO');
-    const matches = typeof n.attrs.subjectMatch === 'string' ? [n.attrs.subjectMatch] : out.map((e) => e.evidence?.subjectMatch);
+    const matches = out.length > 0 ? out.map((e) => (typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : n.attrs.subjectMatch)) : [n.attrs.subjectMatch];
     const audiences = Array.isArray(n.attrs.audiences) ? n.attrs.audiences : out.flatMap((e) => (Array.isArray(e.evidence?.audiences) ? e.evidence.audiences : []));
     if (matches.length > 0 && matches.every((m) => m === 'exact')) return `one service principal of ${named} (exact subject)`;
     if (matches.length > 0 && matches.every((m) => m === 'exact' || m === 'wildcard')) return `service principals of ${named} (subject pattern)`;

@@ -604,9 +604,10 @@ function hopOf(e: GraphEdge, from: GraphNode | undefined, to: GraphNode | undefi
 const SUBJECT_MATCHES: ReadonlySet<unknown> = new Set(['exact', 'wildcard', 'missing']);
 
 /**
- * The subject match of a federation edge, as the linker reads it (src/connectors/link.ts): an
- * Entra federated credential states it on the edge, an AWS trust on its issuer node (shared by
- * every role trusting the same issuer and subject). Nothing when neither states one.
+ * The subject match of a federation edge, as the linker reads it (src/connectors/link.ts): each
+ * trust states its own on its edge (the issuer node is shared by every trust naming the same issuer
+ * and subject, and keeps the first one's); the node's only for an edge that states none. Nothing
+ * when neither states one.
  */
 function federationMatch(e: GraphEdge, from: GraphNode | undefined): { subjectMatch?: NonNullable<PathHop['subjectMatch']> } {
   const m = SUBJECT_MATCHES.has(e.evidence?.subjectMatch) ? e.evidence!.subjectMatch : from?.attrs.subjectMatch;

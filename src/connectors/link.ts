@@ -285,8 +285,13 @@ export function linkProviders(b: GraphBuilder): void {
     if (!issuer) continue;
     // The AWS transform found that no token meets the trust's sub condition: it names no one.
     if (e.evidence?.dead !== undefined) continue;
-    const subject = typeof ext.attrs.subject === 'string' ? ext.attrs.subject : undefined;
-    // An Entra federated credential states its own match on the edge; AWS trusts on the node.
+    // The node's subject, but a `*` an IAM role's trust compares literally is on its edge (`sub`):
+    // the node, shared with trusts that have no sub condition, names none for it.
+    const subject = typeof ext.attrs.subject === 'string' ? ext.attrs.subject : typeof e.evidence?.sub === 'string' ? e.evidence.sub : undefined;
+    // Each trust states its own match on its edge (an Entra federated credential, an IAM role's
+    // trust): the node is shared by every trust naming this issuer and subject, and one role may
+    // take the value as a literal (StringEquals) where another takes it as a pattern (StringLike).
+    // The node's is read only for an edge that states none.
     const subjectMatch = typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : ext.attrs.subjectMatch;
     // The node is shared by every role trusting this issuer and subject: the audiences are the
     // edge's (this role's condition, or its account's provider client ids), not the node's.

@@ -182,6 +182,48 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     const hit = scan(withRole('pattern-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '*e*6*4*d*8*0*7*-*2*8*' } }));
     expect(assumers(hit, 'pattern-role')).toEqual([OPS_AGENT]);
   });
+
+  // Both roles name the same issuer and sub value, so the AWS transform gives them one external
+  // node, made with the first role's match. StringEquals takes `c808fcb1-*` as a literal (no
+  // object id is it); StringLike as a pattern (Legacy Provisioning Sync's object id matches).
+  // Each role must be judged by its own operator, whichever of them the node was made for.
+  for (const order of [['literal', 'pattern'], ['pattern', 'literal']] as const) {
+    it(`two roles trusting the same sub value, one exactly and one as a pattern, are each judged by their own operator (${order.join(' role first, then ')})`, () => {
+      const s = demoSnapshot();
+      const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+      const ops = details.RoleDetailList.find((r: Json) => r.RoleName === 'ops-agent-role');
+      const operators = { literal: 'StringEquals', pattern: 'StringLike' };
+      order.forEach((kind, i) => {
+        const role = structuredClone(ops);
+        Object.assign(role, { RoleName: `${kind}-role`, RoleId: `AROAEXAMPLEEXAMPLE1${i}`, Arn: `arn:aws:iam::${ACCT}:role/${kind}-role` });
+        role.AssumeRolePolicyDocument.Statement[0].Condition =
+          kind === 'literal'
+            ? { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: 'c808fcb1-*' } }
+            : { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, [operators[kind]]: { [`${ISSUER}:sub`]: 'c808fcb1-*' } };
+        details.RoleDetailList.push(role);
+      });
+      const r = scan(s);
+      // The shared node is what the test is about: one node, two trust edges.
+      const trusts = r.graph.in(roleId('literal-role'), 'FEDERATES_TO').concat(r.graph.in(roleId('pattern-role'), 'FEDERATES_TO'));
+      expect(new Set(trusts.map((e) => e.from)).size).toBe(1);
+      expect(assumers(r, 'pattern-role')).toEqual([LEGACY]);
+      expect(r.graph.in(roleId('pattern-role'), 'CAN_ASSUME')[0].reason).toMatch(/sub pattern c808fcb1-\* matches its object id/);
+      expect(assumers(r, 'literal-role')).toEqual([]);
+      // The rule judges each trust by its own operator too: the pattern is reported, the literal is not.
+      const reported = r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && [roleId('literal-role'), roleId('pattern-role')].includes(f.evidence.role as string));
+      expect(reported.map((f) => f.evidence.role)).toEqual([roleId('pattern-role')]);
+      expect(reported[0].message).toMatch(/sub pattern c808fcb1-\*.*Legacy Provisioning Sync/);
+    });
+  }
+
+  it('a sub of `*` under StringEquals is a literal no object id is: it links no one, while under StringLike it is no sub condition', () => {
+    // Both share the node of no sub condition (issuer|*), which names no subject.
+    const literal = scan(withRole('star-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: '*' } }));
+    expect(assumers(literal, 'star-role')).toEqual([]);
+    const pattern = scan(withRole('star-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: '*' } }));
+    expect(assumers(pattern, 'star-role')).toEqual([OPS_AGENT]);
+    expect(pattern.graph.in(roleId('star-role'), 'CAN_ASSUME')[0].reason).toMatch(/no sub condition/);
+  });
 });
 
 describe('OIDC trusts whose provider does not accept the token', () => {

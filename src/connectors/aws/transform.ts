@@ -1008,11 +1008,17 @@ function addTrust(
               reason: `trust policy of role ${role.name} allows ${tp.issuer} tokens${match === 'missing' ? ' with no sub condition' : ` with sub ${sub}`}${tp.audience.status === 'missing' ? ' and no aud condition' : ` for aud ${tp.audience.values.join(', ')}`}${blocked ?? ''}${subNote}${g.note}`,
               hidden: true,
               ...(blocked || g.conditional || subject.doubt !== undefined ? { conditional: true } : {}),
-              // The audiences this role accepts: the external node is shared by every role trusting the same issuer and subject.
+              // The audiences this role accepts, and how its sub condition matches (a value that is a
+              // literal under StringEquals is a pattern under StringLike): the external node is shared
+              // by every role trusting the same issuer and subject, and keeps the first role's. A `*`
+              // is also kept as the value it names (`sub`) when compared literally: the node names no
+              // subject for it, as for no sub condition, yet no token of it carries one.
               evidence: {
                 statement: st.statementIndex,
                 provider: tp.providerArn,
                 subject: tp.subject,
+                subjectMatch: subMatch,
+                ...(sub === '*' && subMatch === 'exact' ? { sub } : {}),
                 audience: tp.audience,
                 audiences,
                 ...(refused !== undefined ? { blocked: refused } : {}),

@@ -32,15 +32,19 @@ export default defineRule({
         'role {{role}} trusts tenant {{tenant}} for audience {{audience}} with sub pattern {{pattern}}, not one object id, a latent trust: no token passes it today, but it opens with no change to its policy; {{why}}',
     },
   },
-  evaluates: { types: ['oidc-workload'], where: (n) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) },
+  // Judged: the workloads of an Entra issuer that an IAM role trusts. The same node also
+  // FEDERATES_TO each Entra app whose federated identity credential trusts that issuer; such a
+  // credential is no IAM trust (no aud condition, no OIDC provider, no role to name), and its
+  // subject is entra-fic-weak-subject's to judge. A node only Entra apps trust is not evaluated.
+  evaluates: { types: ['oidc-workload'], where: (n, ctx) => ENTRA_ISSUER.test(String(n.attrs.issuer ?? '')) && roleTrusts(ctx.graph, n).length > 0 },
   check(subject, ctx) {
     // Each trust's own sub match, on its edge: the node is shared by every trust naming this issuer
     // and subject and keeps the first one's, and a value one role takes as a literal (StringEquals)
     // another may take as a pattern (StringLike), as the linker reads it. One object id pinned is
     // not this rule's case: a node all of whose trusts pin one is not judged at all.
-    const trusts = ctx.graph.out(subject.id, 'FEDERATES_TO');
+    const trusts = roleTrusts(ctx.graph, subject);
     const matchOf = (e: (typeof trusts)[number]): unknown => (typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : subject.attrs.subjectMatch);
-    if (trusts.length === 0 ? subject.attrs.subjectMatch === 'exact' : trusts.every((e) => matchOf(e) === 'exact')) return;
+    if (trusts.every((e) => matchOf(e) === 'exact')) return;
     const pattern = typeof subject.attrs.subject === 'string' ? subject.attrs.subject : undefined;
     const issuer = String(subject.attrs.issuer);
     const tenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
@@ -230,6 +234,14 @@ export default defineRule({
     }
   },
 });
+
+/** The FEDERATES_TO edges of a workload into IAM roles: its other edges are Entra apps' federated credentials. */
+function roleTrusts(graph: Graph, workload: GraphNode) {
+  return graph.out(workload.id, 'FEDERATES_TO').filter((e) => {
+    const target = graph.node(e.to);
+    return target !== undefined && target.provider === 'aws' && target.type === 'aws-iam-role';
+  });
+}
 
 /** The apps of one tenant by what a token's aud may name: the app id, or one of its App ID URIs (servicePrincipalNames). */
 interface AudienceIndex {

@@ -19,7 +19,7 @@ import {
 } from '../ci/baseline.js';
 import type { CrownJewelClass } from '../graph/model.js';
 import type { RuleContext, RuleDefinition } from '../engine/types.js';
-import { listingCapabilities, typesOfKind } from '../engine/missing-capability.js';
+import { listingCapabilities, subjectTypes } from '../engine/missing-capability.js';
 import { fingerprint, resolveOptions } from '../engine/run.js';
 import { jewelGroup } from '../analysis/analyze.js';
 import type { ScanResult } from '../scan.js';
@@ -139,25 +139,21 @@ export function applyCiLayer(
  * The capabilities without which a rule may not report a finding it would (WaiverGaps `rule`):
  * those it requires and those that list its subject types; undefined when a rule requires none
  * (it declares nothing to rule a gap out) or evaluates a type whose list is not known. A rule on
- * kinds has the lists of each kind's types (typesOfKind), as the engine counts its unlisted
- * scopes (engine/run.ts countUnlistedScopes), less the types its filter never takes
- * (`skipsTypes`); a kind with no known types (an external workload, found in trusts) leaves it
- * undefined, since any gap might hide such a subject. Unlike the engine's count, the data that
+ * kinds has the lists of each kind's types less the types its filter never takes (subjectTypes),
+ * as the engine counts its unlisted scopes (engine/run.ts countUnlistedScopes); a kind with no
+ * known types (an external workload, found in trusts) leaves it undefined, since any gap might
+ * hide such a subject. Unlike the engine's count, the data that
  * decides a user's class one user at a time stays in (listingCapabilities): a user it leaves
  * undecided answers unknown only where the rule's answer depends on it, so its gap may still hide
  * a finding.
  */
 function hidingCapabilities(r: RuleDefinition): readonly string[] | undefined {
-  const { types, kinds = [], skipsTypes = [], requires = [] } = r.evaluates;
+  const requires = r.evaluates.requires ?? [];
   if (requires.length === 0) return undefined;
-  const subjectTypes = new Set(types);
-  for (const kind of kinds) {
-    const ofKind = typesOfKind(kind);
-    if (ofKind.length === 0) return undefined;
-    for (const type of ofKind) if (!skipsTypes.includes(type)) subjectTypes.add(type);
-  }
+  const { types, partial } = subjectTypes(r.evaluates);
+  if (partial) return undefined;
   const out = new Set(requires);
-  for (const type of subjectTypes) {
+  for (const type of types) {
     const listed = listingCapabilities(type);
     if (listed === undefined) return undefined;
     for (const c of listed) out.add(c);

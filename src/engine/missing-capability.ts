@@ -115,6 +115,25 @@ export function typesOfKind(kind: string): readonly string[] {
 }
 
 /**
+ * The node types whose lists hold a rule's subjects: its `types`, and the known types of its
+ * `kinds` (typesOfKind) less those its filter never takes (`skipsTypes`). `partial` when a kind
+ * has no known types (an external workload, found in the trusts of listed identities): its
+ * subjects then also come from lists this does not name. What the engine counts as unlisted
+ * scopes (engine/run.ts) and what a waiver's gap may hide (cli/ci.ts) both start from this.
+ */
+export function subjectTypes(evaluates: { types: readonly string[]; kinds?: readonly string[]; skipsTypes?: readonly string[] }): { types: ReadonlySet<string>; partial: boolean } {
+  const types = new Set(evaluates.types);
+  const skipped = evaluates.skipsTypes ?? [];
+  let partial = false;
+  for (const kind of evaluates.kinds ?? []) {
+    const ofKind = typesOfKind(kind);
+    if (ofKind.length === 0) partial = true;
+    for (const type of ofKind) if (!skipped.includes(type)) types.add(type);
+  }
+  return { types, partial };
+}
+
+/**
  * The capabilities that list the nodes of `type` (see LISTED_BY), or undefined for a type not
  * listed there: then no capability can be ruled out.
  */

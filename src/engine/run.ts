@@ -6,7 +6,7 @@ import type { Finding, ReportInput, RuleContext, RuleDefinition, RuleStats, Seve
 import { escalateSeverity, SEVERITY_RANK } from './severity.js';
 import { compareText } from '../compare.js';
 import { tierLowerBound } from '../rule-kit.js';
-import { missingCapabilityReason, subjectListCapabilities, typesOfKind } from './missing-capability.js';
+import { missingCapabilityReason, subjectListCapabilities, subjectTypes } from './missing-capability.js';
 
 export interface RunOptions {
   now: Date;
@@ -242,11 +242,7 @@ function countUnreadScopes(graph: Graph, rule: RuleDefinition, subjects: readonl
  */
 function countUnlistedScopes(graph: Graph, rule: RuleDefinition, st: RuleStats): void {
   const listing = new Set<string>();
-  for (const type of rule.evaluates.types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
-  const skipped = rule.evaluates.skipsTypes ?? [];
-  for (const kind of rule.evaluates.kinds ?? []) {
-    for (const type of typesOfKind(kind)) if (!skipped.includes(type)) for (const cap of subjectListCapabilities(type)) listing.add(cap);
-  }
+  for (const type of subjectTypes(rule.evaluates).types) for (const cap of subjectListCapabilities(type)) listing.add(cap);
   if (listing.size === 0) return;
   // Capability ids start with their provider: an Okta list is no gap of an AWS account. Split
   // once per provider, not per scope (an organization has thousands of accounts).

@@ -197,8 +197,13 @@ export function linkProviders(b: GraphBuilder): void {
       // aud condition (the case of its app id, a pattern no casing of it meets): it names no one.
       if (bar !== undefined) continue;
       if (!app) {
-        // Not an app of the scanned tenant: whether it requires assignment is not known.
-        if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`);
+        // Not an app of the scanned tenant (another tenant's app, Entra's token exchange audience):
+        // whether it requires assignment is not known. The SPs the sub condition names may each get
+        // a token for it, a pattern's as a pinned one; with no sub condition the trust's own entry
+        // point stands for them.
+        const unknown = `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`;
+        if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, unknown);
+        else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}, for aud ${aud}`, unknown);
         continue;
       }
       // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014):

@@ -125,6 +125,26 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(links[0].reason).toMatch(/assignments .*not read/);
   });
 
+  // An audience that is no app of the scanned tenant (another tenant's app id, or Entra's token
+  // exchange audience): the SPs the sub condition admits may get a token for it, and whether that
+  // needs an app-role assignment is not known. A pattern names them as a pinned sub does.
+  for (const aud of ['5b4ce6a1-0000-4000-8000-00000000f0f0', 'api://AzureADTokenExchange']) {
+    it(`an audience naming no scanned app (${aud}) links the SPs a sub pattern matches, each conditionally, as a pinned sub links its SP`, () => {
+      const pattern = scan(withRole('foreign-aud', { StringEquals: { [`${ISSUER}:aud`]: aud }, StringLike: { [`${ISSUER}:sub`]: 'c808fcb1-*' } }, aud));
+      const links = pattern.graph.in(roleId('foreign-aud'), 'CAN_ASSUME').filter((e) => e.from !== roleId('foreign-aud'));
+      const sps = links.filter((e) => e.from.startsWith('entra:'));
+      expect(sps.map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
+      expect(sps[0].reason).toMatch(/sub pattern c808fcb1-\* matches its object id, for aud /);
+      expect(sps[0].reason).toMatch(/no app of the scanned tenant/);
+      // Near miss: a pattern no object id matches links no SP.
+      const none = scan(withRole('foreign-aud', { StringEquals: { [`${ISSUER}:aud`]: aud }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } }, aud));
+      expect(none.graph.in(roleId('foreign-aud'), 'CAN_ASSUME').filter((e) => e.from.startsWith('entra:'))).toEqual([]);
+      // The pinned form names the same SP with the same doubt.
+      const pinned = scan(withRole('foreign-aud', { StringEquals: { [`${ISSUER}:aud`]: aud, [`${ISSUER}:sub`]: LEGACY_OID } }, aud));
+      expect(pinned.graph.in(roleId('foreign-aud'), 'CAN_ASSUME').filter((e) => e.from.startsWith('entra:')).map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
+    });
+  }
+
   it('a sub pinned to an SP of the tenant links it when the audience app does not require assignment', () => {
     const r = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }));
     expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);

@@ -336,6 +336,31 @@ describe('collectEntra against the fake tenant', () => {
     expect(scan.graph.in(node.id, 'OWNS').map((e) => e.from)).toEqual([`entra:${TENANT}:user:${guid(1, 0)}`]);
   });
 
+  it('reads the assignments of a service principal that requires assignment and defines no app roles (default access)', async () => {
+    // appRoleAssignment.appRoleId: "If the resource application has not declared any app roles, a
+    // default app role ID of 00000000-0000-0000-0000-000000000000 can be specified" (Graph v1.0).
+    // With appRoleAssignmentRequired, such an assignment is what lets a client get a token for it.
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 10 });
+    const sps = dataset.v1['/servicePrincipals'];
+    const audience = sps.find((s) => s.displayName === 'sp-3')!;
+    const holder = sps.find((s) => s.displayName === 'sp-1')!;
+    expect([audience.appRoles, holder.servicePrincipalType]).toEqual([[], 'ManagedIdentity']);
+    audience.appRoleAssignmentRequired = true;
+    const assignment = { id: 'ara-default', principalId: holder.id, principalType: 'ServicePrincipal', resourceId: audience.id, appRoleId: '00000000-0000-0000-0000-000000000000' };
+    dataset.v1[`/servicePrincipals/${audience.id as string}/appRoleAssignedTo`] = [assignment];
+    // An SP with neither app roles nor required assignment is still not asked: nothing it holds gates a token.
+    const open = sps.find((s) => s.displayName === 'sp-4')!;
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+
+    expect(values(result, 'appRoleAssignments.json')).toContainEqual(assignment);
+    expect(f.log.some((l) => l.path === `/v1.0/servicePrincipals/${open.id as string}/appRoleAssignedTo`)).toBe(false);
+    expect(cov(result, 'entra.appRoleAssignments')?.status).toBe('collected');
+    const { scan } = scanLive([result]);
+    const granted = scan.graph.out(`entra:${TENANT}:sp:${holder.id as string}`, 'GRANTED');
+    expect(granted.map((e) => [scan.graph.node(e.to)?.attrs.permission, e.evidence?.resourceId])).toContainEqual(['default access', audience.id]);
+  });
+
   it('says how many service accounts past the manager-lookup cap were not looked up, and the owner rule answers unknown for them', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 5 });
     const users = dataset.v1['/users'];

@@ -107,8 +107,9 @@ describe('All three providers collected live from the demo, then scanned togethe
     expect(got.size).toBeGreaterThan(100);
     expect([...got].filter((e) => !want.has(e))).toEqual([]);
     expect([...want].filter((e) => !got.has(e)).sort()).toEqual([
-      // collectEntra reads appRoleAssignedTo only on service principals that define app roles;
-      // Dana's assignment to Helpdesk AI Assistant (which defines none) is "default access".
+      // collectEntra reads appRoleAssignedTo only on service principals that define app roles or
+      // require assignment; Dana's assignment to Helpdesk AI Assistant (which does neither) is
+      // "default access".
       `GRANTED ${DANA_ENTRA} -> ${HELPDESK_DEFAULT_ACCESS}`,
       // collectOkta reads roles, factors and groups only of token owners, service-account-like
       // users and AWS-app users; Alice is none of these (a human super admin with factors).

@@ -41,8 +41,8 @@ const V1_LISTS: Record<string, string> = {
 /**
  * Serves the demo tenant as Graph would: every collection at its list path, every relationship
  * file split back into its per-object endpoint, and `appRoleAssignments.json` (a concatenation of
- * `appRoleAssignedTo` listings) split back by `resourceId`. Every SP that defines app roles gets
- * a listing, empty when nobody holds one of its roles, as Graph answers.
+ * `appRoleAssignedTo` listings) split back by `resourceId`. Every SP that defines app roles or
+ * requires assignment gets a listing, empty when nobody holds one of its roles, as Graph answers.
  *
  * Not served: `appCredentialSignInActivities` (absent from the demo: the collector is refused
  * with a 403 through the fake's `forbid`, see {@link DEMO_ENTRA_FORBID}). `userManagers.json`
@@ -66,7 +66,7 @@ export function entraDatasetFromDemo(snapshot: Snapshot): EntraDataset {
   for (const [groupId, members] of relation(snapshot, 'groupMembers.json')) v1[`/groups/${groupId}/members`] = members;
 
   for (const sp of v1['/servicePrincipals']) {
-    if (Array.isArray(sp.appRoles) && sp.appRoles.length > 0) v1[`/servicePrincipals/${String(sp.id)}/appRoleAssignedTo`] = [];
+    if ((Array.isArray(sp.appRoles) && sp.appRoles.length > 0) || sp.appRoleAssignmentRequired === true) v1[`/servicePrincipals/${String(sp.id)}/appRoleAssignedTo`] = [];
   }
   for (const a of items(snapshot, 'appRoleAssignments.json')) {
     // Graph lists default-access assignments (appRoleId all zeros) even on an SP with no appRoles.

@@ -33,8 +33,12 @@ const CAPABILITY: Record<RelationshipKind, string> = {
  * principal except Microsoft's first-party ones. The SP of a multi-tenant app registered
  * elsewhere is a local object: this tenant's users and SPs can own it and, as owners, add
  * credentials to it (unless its publisher locked SP credentials, which is not visible here),
- * so its owners matter as much as those of the tenant's own apps. App-role assignments: only
- * SPs that define app roles can be assigned one.
+ * so its owners matter as much as those of the tenant's own apps. App-role assignments: SPs that
+ * define app roles, and SPs that require assignment (appRoleAssignmentRequired) whatever they
+ * define: one with no app roles is assigned "default access" (appRoleId all zeros, appRoleAssignment
+ * resource type), and for it that assignment is what lets a client get a token (an AWS role
+ * trusting the app's tokens is reached through it). An SP with neither gates nothing by assignment,
+ * and is not asked, to save one read per SP.
  */
 export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; invalid: Map<string, GraphFailure[]> } {
   const jobs: RelationshipJob[] = [];
@@ -59,7 +63,7 @@ export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; 
     if (sp.servicePrincipalType === 'ManagedIdentity' || typeof owner !== 'string' || !MICROSOFT_TENANTS.has(owner)) {
       add('servicePrincipalOwners', sp, 'v1.0', (id) => `/servicePrincipals/${id}/owners?$select=${PRINCIPAL_SELECT}`);
     }
-    if (Array.isArray(sp.appRoles) && sp.appRoles.length > 0) {
+    if ((Array.isArray(sp.appRoles) && sp.appRoles.length > 0) || sp.appRoleAssignmentRequired === true) {
       add('appRoleAssignedTo', sp, 'v1.0', (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$top=${input.top}`);
     }
   }

@@ -39,6 +39,7 @@ export function addIdentities(ctx: EntraContext): void {
   const use = credentialUse(ctx);
   const signIns = spSignIns(ctx);
   const pending: { ref: IdentityRef; obj: Record<string, unknown>; path: string; r: Reader; saml: boolean }[] = [];
+  const home = homeTenantId(ctx);
 
   for (const { obj, path, r } of ctx.items('servicePrincipals.json') ?? []) {
     const id = r.str(obj, 'id', path);
@@ -54,6 +55,7 @@ export function addIdentities(ctx: EntraContext): void {
     const managed = spType === 'ManagedIdentity';
     const type = isAgent ? 'entra-agent-identity' : managed ? 'entra-managed-identity' : 'entra-service-principal';
     const firstParty = !managed && ownerOrg !== undefined && MICROSOFT_TENANTS.has(ownerOrg);
+    const tenantOwned = ownerOrg !== undefined && ownerOrg.toLowerCase() === home;
     const publisher = r.optObject(obj, 'verifiedPublisher', path);
     const verified = !!(publisher && r.optStr(publisher, 'verifiedPublisherId', `${path}.verifiedPublisher`));
     const name = r.optStr(obj, 'displayName', path) ?? appId ?? id;
@@ -77,7 +79,7 @@ export function addIdentities(ctx: EntraContext): void {
         odataType: odata,
         servicePrincipalType: spType,
         appOwnerOrganizationId: ownerOrg,
-        tenantOwned: ownerOrg === ctx.tenant,
+        tenantOwned,
         appRoleAssignmentRequired: r.optBool(obj, 'appRoleAssignmentRequired', path),
         preferredSingleSignOnMode: sso,
         signInAudience: r.optStr(obj, 'signInAudience', path),
@@ -92,7 +94,7 @@ export function addIdentities(ctx: EntraContext): void {
       },
     };
     if (firstParty) node.firstParty = true;
-    else if (!managed && ownerOrg !== undefined && ownerOrg !== ctx.tenant) {
+    else if (!managed && ownerOrg !== undefined && !tenantOwned) {
       node.thirdParty = { ownerScope: ownerOrg, verifiedPublisher: verified };
     }
     if (isAgent) {
@@ -170,6 +172,37 @@ export function addIdentities(ctx: EntraContext): void {
 
   for (const p of pending) addObjectCredentials(ctx, p.ref, p.obj, p.path, p.r, 'servicePrincipal', use, p.saml);
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) markHeuristicAgent(ctx, ref);
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The tenant's id in lower case, as Graph writes it in `appOwnerOrganizationId`, to tell the
+ * tenant's own apps from other tenants'. The snapshot names the tenant by its id when
+ * /organization was read; without it the collector keeps AZURE_TENANT_ID as given: a GUID in any
+ * case, or a domain name (docs/entra-permissions.md). For a domain name the id is learned from the
+ * service principals of the app registrations (applications.json lists only apps registered in
+ * this tenant, so their owner organization is this tenant). When that cannot be done (no
+ * registration read, or they disagree), undefined, with a warning: every non-Microsoft app is
+ * then taken as another tenant's, as the data alone says.
+ */
+function homeTenantId(ctx: EntraContext): string | undefined {
+  if (GUID.test(ctx.tenant)) return ctx.tenant.toLowerCase();
+  const appIds = new Set<string>();
+  for (const { obj } of ctx.items('applications.json') ?? []) if (typeof obj.appId === 'string') appIds.add(obj.appId);
+  const owners = new Set<string>();
+  if (appIds.size > 0) {
+    for (const { obj } of ctx.items('servicePrincipals.json') ?? []) {
+      const owner = obj.appOwnerOrganizationId;
+      if (typeof obj.appId === 'string' && appIds.has(obj.appId) && typeof owner === 'string' && GUID.test(owner)) owners.add(owner.toLowerCase());
+    }
+  }
+  if (owners.size === 1) return [...owners][0];
+  ctx.b.warn(
+    `entra: the tenant is named ${ctx.tenant}, not by its id, and its id could not be learned from its app registrations' service principals` +
+      `${owners.size > 1 ? ` (they name ${owners.size} different owner organizations)` : ''}; service principals owned by any tenant but Microsoft are taken as third-party apps (grant Organization.Read.All so that /organization gives the id)`,
+  );
+  return undefined;
 }
 
 /**

@@ -40,7 +40,7 @@ export { conditionalHopCount, credentialClass, credentialEvidence } from './anal
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
 // Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.
-export { ENTRA_ISSUER, scannedEntraTenant } from './graph/entra-issuer.js';
+export { ENTRA_ISSUER, scannedEntraTenant, scannedIssuerTenant } from './graph/entra-issuer.js';
 // Whether a token of an Entra app meets an AWS trust's aud condition, as the linker judges it.
 export { audienceVerdict, isTokenExchangeAudience, tokenVersionVerdict, trustClientIds } from './graph/entra-audience.js';
 // Whether a token's sub meets every operator on a trust's sub key, as the AWS transform judges it.

@@ -1,6 +1,6 @@
 // The issuers of every cloud (China's and the partner clouds' too), as the linker reads them: a
 // sovereign-cloud tenant trusted for any app is the same risk.
-import { andList, audienceVerdict, defineRule, ENTRA_ISSUER, isTokenExchangeAudience, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
+import { andList, audienceVerdict, defineRule, ENTRA_ISSUER, isTokenExchangeAudience, scannedIssuerTenant, subjectVerdict, tokenVersionVerdict, trustClientIds, type Graph, type GraphNode } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -47,7 +47,7 @@ export default defineRule({
     if (trusts.every((e) => matchOf(e) === 'exact')) return;
     const pattern = typeof subject.attrs.subject === 'string' ? subject.attrs.subject : undefined;
     const issuer = String(subject.attrs.issuer);
-    const tenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
+    const issuerTenant = ENTRA_ISSUER.exec(issuer)![1].toLowerCase();
     // The resource app's api.requestedAccessTokenVersion decides its tokens' version, and so their
     // issuer: v1 `sts.windows.net/<tenant>/` (China: sts.chinacloudapi.cn), v2
     // `login.microsoftonline.com/<tenant>/v2.0` (or a national cloud's host), told by the `/v2.0`;
@@ -73,8 +73,10 @@ export default defineRule({
       return { doubt: doubts.length > 0 ? doubts.join(', and ') : undefined, refused: condition.refused };
     };
     const nodeAudiences = Array.isArray(subject.attrs.audiences) ? (subject.attrs.audiences as string[]) : [];
-    const scanned = ctx.graph.scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
-    if (!scanned) return ctx.unknown(`Entra tenant ${tenant} was not scanned, so whether the audience app requires assignment is unknown`);
+    // A tenant scanned under a domain name is found by its id (scannedIssuerTenant); its nodes carry the scope's name.
+    const scanned = scannedIssuerTenant(issuer, ctx.graph.scopes);
+    if (!scanned) return ctx.unknown(`Entra tenant ${issuerTenant} was not scanned, so whether the audience app requires assignment is unknown`);
+    const tenant = scanned.id.toLowerCase();
     const sps = ctx.graph.capability('entra', scanned.id, 'entra.servicePrincipals');
     if (sps !== 'collected') return ctx.unknown(`service principals of Entra tenant ${tenant} were not read (${sps}), so the audience app is unknown`);
     const { byAppId, byName, byObjectId } = audienceIndex(ctx.graph, tenant);
@@ -218,7 +220,7 @@ export default defineRule({
           messageId: latent ? 'patternLatent' : 'pattern',
           key: role.id,
           severity: latent ? 'low' : tier >= 3 ? 'high' : 'medium',
-          args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', pattern, why },
+          args: { role: role.name, tenant: issuerTenant, audience: audiences.join(', ') || '(none)', pattern, why },
           evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, ...offEvidence, ...blockedEvidence, ...doubtEvidence },
         });
         continue;
@@ -228,7 +230,7 @@ export default defineRule({
         messageId: latent ? 'latent' : 'open',
         key: role.id,
         severity: latent ? 'medium' : tier >= 3 ? 'critical' : 'high',
-        args: { role: role.name, tenant, audience: audiences.join(', ') || '(none)', why },
+        args: { role: role.name, tenant: issuerTenant, audience: audiences.join(', ') || '(none)', why },
         evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), ...offEvidence, ...blockedEvidence, ...doubtEvidence },
       });
     }

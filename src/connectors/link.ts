@@ -28,7 +28,8 @@ import { deadFicReason } from './entra/transform-credentials.js';
 export function linkProviders(b: GraphBuilder): void {
   narrowSamlAssignments(b);
   const oktaByClientId = new Map<string, GraphNode>();
-  const entraTenants = new Set<string>();
+  /** Each scanned Entra tenant (lower case) by what an issuer names it by: its scope id, and its id when the scope is a domain name. */
+  const entraTenants = new Map<string, string>();
   const oktaOrgs = new Map<string, string>();
   /** The Entra identities, in node order: the three indexes below are built from them on first use. */
   const entraIdentities: GraphNode[] = [];
@@ -37,7 +38,8 @@ export function linkProviders(b: GraphBuilder): void {
   for (let i = 0; i < b.nodeCount; i++) {
     const n = b.nodeAt(i);
     if (n.provider === 'entra' && n.kind === 'identity') {
-      entraTenants.add(n.scope.toLowerCase());
+      const t = n.scope.toLowerCase();
+      entraTenants.set(t, t);
       entraIdentities.push(n);
     }
     if (n.provider === 'okta' && n.kind === 'identity') {
@@ -47,6 +49,12 @@ export function linkProviders(b: GraphBuilder): void {
       const clientId = n.attrs.clientId;
       if (typeof clientId === 'string') oktaByClientId.set(`${org}|${clientId}`, n);
     }
+  }
+
+  // A tenant scanned under a domain name is named by its id in token issuers.
+  for (const scope of b.scopesOf('entra')) {
+    const t = scope.id.toLowerCase();
+    if (scope.tenantId !== undefined && entraTenants.has(t)) entraTenants.set(scope.tenantId, t);
   }
 
   // Each index is made when a trust first needs it (a key per identity of a large tenant costs;
@@ -304,8 +312,8 @@ export function linkProviders(b: GraphBuilder): void {
     const audiences = (Array.isArray(own) ? own : Array.isArray(ext.attrs.audiences) ? ext.attrs.audiences : []).filter((a): a is string => typeof a === 'string');
 
     const entra = ENTRA_ISSUER.exec(issuer);
-    if (entra && entraTenants.has(entra[1].toLowerCase())) {
-      const tenant = entra[1].toLowerCase();
+    const tenant = entra ? entraTenants.get(entra[1].toLowerCase()) : undefined;
+    if (tenant !== undefined) {
       // Each audience with the app it names; whether a token of the issuer carries it at all (the
       // app's token version); and, for an IAM role's trust, whether a token of that app meets its
       // aud condition (operator, case) and the provider's client id list (read on the role). An

@@ -19,5 +19,6 @@ export function scannedIssuerTenant(issuer: string, scopes: readonly ScopeInfo[]
   const m = ENTRA_ISSUER.exec(issuer);
   if (!m) return undefined;
   const tenant = m[1].toLowerCase();
-  return scopes.find((s) => s.provider === 'entra' && s.id.toLowerCase() === tenant);
+  // A tenant scanned under a domain name is found by the id it carries (ScopeInfo.tenantId).
+  return scopes.find((s) => s.provider === 'entra' && (s.id.toLowerCase() === tenant || s.tenantId === tenant));
 }

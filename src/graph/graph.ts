@@ -674,6 +674,11 @@ export class GraphBuilder {
     this.scopes.push(scope);
   }
 
+  /** The scopes of `provider` added so far, in the order they were added. */
+  scopesOf(provider: string): ScopeInfo[] {
+    return this.scopes.filter((s) => s.provider === provider);
+  }
+
   /** The ids of the scopes of `provider` added so far, in the order they were added. */
   scopeIds(provider: string): string[] {
     return this.scopes.filter((s) => s.provider === provider).map((s) => s.id);

@@ -122,6 +122,11 @@ export interface ScopeInfo {
   provider: Exclude<Provider, 'external'>;
   id: string;
   name?: string;
+  /**
+   * Entra: the tenant's id (a GUID in lower case) when `id` names it otherwise (a domain name, as
+   * AZURE_TENANT_ID may, when /organization was not read). Token issuers name a tenant by its id.
+   */
+  tenantId?: string;
 }
 
 export type { CoverageRecord };

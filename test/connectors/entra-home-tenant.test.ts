@@ -76,3 +76,36 @@ describe('Entra: the tenant named by a domain or an upper-case GUID', () => {
     expect(g.node(ids.entraSp('contoso.onmicrosoft.com', spId(2)))!.thirdParty).toBeDefined();
   });
 });
+
+describe('Entra tenant named by a domain: cross-provider trusts of its id still reach it', async () => {
+  const { demoSnapshot, scan } = await import('../e2e/demo.js');
+  const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+  const DOMAIN = 'northwind.example';
+  const ACCT = '111122223333';
+  const role = ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/ops-agent-role`);
+  /** The demo as collected without /organization, AZURE_TENANT_ID a domain name. */
+  const byDomain = (): Snapshot => {
+    const s = demoSnapshot();
+    delete s.files['entra/organization.json'];
+    s.manifest.providers.entra = { tenantId: DOMAIN, displayName: 'Northwind Robotics' };
+    s.manifest.coverage = [
+      ...s.manifest.coverage.map((c) => (c.provider === 'entra' ? { ...c, scope: DOMAIN } : c)),
+    ].map((c) => (c.provider === 'entra' && c.capability === 'entra.organization' ? { ...c, status: 'missing-permission' as const, reason: '403 Authorization_RequestDenied' } : c));
+    return s;
+  };
+
+  it("an AWS role trusting the tenant's id (sts.windows.net/<id>/) is linked to the tenant's service principals, and judged by the rule, as when the tenant is named by its id", () => {
+    const byId = scan(demoSnapshot());
+    const named = scan(byDomain());
+    const callers = (r: ReturnType<typeof scan>, t: string) =>
+      r.graph.in(role, 'CAN_ASSUME').filter((e) => e.from.startsWith('entra:')).map((e) => `${e.from.replace(t, 'T')} ${e.conditional}`).sort();
+    expect(callers(byId, TENANT).length).toBeGreaterThan(0);
+    expect(callers(named, DOMAIN)).toEqual(callers(byId, TENANT));
+    const judged = (r: ReturnType<typeof scan>) =>
+      r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role').map((f) => `${f.severity} ${f.evidence.role}`).sort();
+    expect(judged(byId).length).toBeGreaterThan(0);
+    expect(judged(named)).toEqual(judged(byId));
+    // The scope says which id the domain stands for.
+    expect(named.graph.scopes.find((s) => s.provider === 'entra')).toMatchObject({ id: DOMAIN, tenantId: TENANT });
+  });
+});

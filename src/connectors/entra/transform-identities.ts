@@ -35,11 +35,11 @@ function accessTokenVersion(ctx: EntraContext, obj: Record<string, unknown>, pat
 }
 
 /** Service principals (all kinds), then app registrations joined to them by appId. */
-export function addIdentities(ctx: EntraContext): void {
+/** `home`: the tenant's id in lower case, when known (homeTenantId). */
+export function addIdentities(ctx: EntraContext, home: string | undefined): void {
   const use = credentialUse(ctx);
   const signIns = spSignIns(ctx);
   const pending: { ref: IdentityRef; obj: Record<string, unknown>; path: string; r: Reader; saml: boolean }[] = [];
-  const home = homeTenantId(ctx);
 
   for (const { obj, path, r } of ctx.items('servicePrincipals.json') ?? []) {
     const id = r.str(obj, 'id', path);
@@ -186,7 +186,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * registration read, or they disagree), undefined, with a warning: every non-Microsoft app is
  * then taken as another tenant's, as the data alone says.
  */
-function homeTenantId(ctx: EntraContext): string | undefined {
+export function homeTenantId(ctx: EntraContext): string | undefined {
   if (GUID.test(ctx.tenant)) return ctx.tenant.toLowerCase();
   const appIds = new Set<string>();
   for (const { obj } of ctx.items('applications.json') ?? []) if (typeof obj.appId === 'string') appIds.add(obj.appId);

@@ -6,7 +6,7 @@ import { Reader } from '../../snapshot/shape.js';
 import { EntraContext } from './transform-context.js';
 import { addCrown, addEscalation } from './transform-escalation.js';
 import { addAppRoleAssignments, addDelegatedGrants, addDirectoryRoles } from './transform-grants.js';
-import { addIdentities, addOwners, addSponsors } from './transform-identities.js';
+import { addIdentities, homeTenantId, addOwners, addSponsors } from './transform-identities.js';
 import { addFederatedCredentials } from './transform-credentials.js';
 import { addMicrosoftDisabled } from './transform-status.js';
 import { addGroupMembers, addGroups, addUsers } from './transform-users.js';
@@ -78,16 +78,20 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   const declared = snapshot.manifest.providers.entra;
   if (!declared && !hasFiles) return;
   const tenant = tenantId(snapshot);
-  b.addScope({ provider: 'entra', id: tenant, name: declared?.displayName ?? orgName(snapshot) });
   // The scan's clock; without one (a graph built outside a scan), the collection time, which is
   // also the CLI's default for --now.
   const now = opts.now?.getTime() ?? collectedAtMs(snapshot.manifest);
   const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant, now);
   for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
+  // A tenant named by a domain keeps that name as its scope (node ids, coverage records); its id,
+  // when learned, rides on the scope, for token issuers and trusts name a tenant by its id.
+  const home = homeTenantId(ctx);
+  const name = declared?.displayName ?? orgName(snapshot);
+  b.addScope({ provider: 'entra', id: tenant, name, ...(home !== undefined && home !== tenant.toLowerCase() ? { tenantId: home } : {}) });
 
   addUsers(ctx);
   addGroups(ctx);
-  addIdentities(ctx);
+  addIdentities(ctx, home);
   addMicrosoftDisabled(ctx);
   addFederatedCredentials(ctx);
   addOwners(ctx);

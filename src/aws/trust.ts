@@ -1011,6 +1011,18 @@ function samePrincipal(a: TrustedPrincipal, b: TrustedPrincipal): boolean {
   return a.type === 'canonical-user' && b.type === 'canonical-user' && b.id === a.id;
 }
 
+/**
+ * Whether a Deny naming `deny` covers every caller the Allow's `allowed` stands for. An account
+ * stands for each principal of it, a user, role or session ARN for that principal only (IAM User
+ * Guide, Principal element: AWS account principals, IAM user and role principals): a Deny naming
+ * the account covers a user of it, but one naming a user of the account leaves its other
+ * principals as the Allow let them in.
+ */
+function denyCovers(deny: TrustedPrincipal, allowed: TrustedPrincipal): boolean {
+  if ('arn' in deny) return 'arn' in allowed && allowed.arn === deny.arn;
+  return samePrincipal(deny, allowed);
+}
+
 /** How the trust policy's Deny statements treat a trusted principal calling `action`. */
 export interface TrustDenial {
   /** `always`: an unconditional Deny covers it; `conditional`: a Deny covers it under a condition; `none`. */
@@ -1022,14 +1034,14 @@ export interface TrustDenial {
 
 /**
  * Whether a Deny of the trust policy covers `principal` (as an Allow statement names it) for
- * `action`. A Deny naming `*` covers everyone; one naming an account covers its principals; a
- * NotPrincipal Deny covers every principal it does not list (only under a condition, as a rule).
+ * `action`. A Deny naming `*` covers everyone; one naming an account covers its principals, one
+ * naming a principal that principal only (denyCovers); a NotPrincipal Deny covers every principal it does not list (only under a condition, as a rule).
  */
 export function trustDenial(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): TrustDenial {
   const out: TrustDenial = { status: 'none', statements: [], narrowingKeys: [] };
   for (const st of facts.statements) {
     if (st.effect !== 'Deny' || !trustStatementCovers(st, action)) continue;
-    const listed = st.principals.some((d) => d.type === 'any' || samePrincipal(d, principal));
+    const listed = st.principals.some((d) => d.type === 'any' || denyCovers(d, principal));
     const covers = st.notPrincipal ? !st.principals.some((d) => samePrincipal(d, principal)) : listed;
     if (!covers) continue;
     out.statements.push(st.statementIndex);

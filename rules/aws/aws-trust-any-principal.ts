@@ -12,6 +12,8 @@ interface Statement {
   restrictingKeys: string[];
   /** Restricting keys under a negated operator: in a Deny ("deny unless aws:PrincipalOrgID is o-…") they narrow who may assume. */
   negatedRestrictingKeys?: string[];
+  /** For a Deny with a condition: every condition entry holds for every caller outside what those keys name (none lets one escape). */
+  outsidersDenied?: boolean;
 }
 interface TrustFacts {
   unusable?: { problem: string };
@@ -29,13 +31,15 @@ function assumeActions(st: Statement): string[] {
  * Whether Deny statements covering every principal, each applying always or narrowing by a
  * negated restricting key (StringNotEquals aws:PrincipalOrgID, ArnNotLike aws:PrincipalArn…),
  * cover every AssumeRole action the Allow grants: with them, "*" no longer means anyone. A Deny
- * of sts:AssumeRoleWithSAML leaves an Allow of sts:AssumeRole as open as it was.
+ * of sts:AssumeRoleWithSAML leaves an Allow of sts:AssumeRole as open as it was. A Deny whose
+ * other conditions some outsider can fail (aws:SourceIp beside aws:PrincipalOrgID: IAM ANDs
+ * them) does not narrow: that outsider escapes it (outsidersDenied false).
  */
 function narrowedByDeny(statements: Statement[], allowed: string[]): boolean {
   const denied = new Set<string>();
   for (const d of statements) {
     if (d.effect !== 'Deny' || !(d.notPrincipal || d.principals.some((p) => p.type === 'any'))) continue;
-    if (d.conditionKeys.length > 0 && (d.negatedRestrictingKeys ?? []).length === 0) continue;
+    if (d.conditionKeys.length > 0 && ((d.negatedRestrictingKeys ?? []).length === 0 || d.outsidersDenied === false)) continue;
     for (const a of assumeActions(d)) denied.add(a);
   }
   return allowed.every((a) => denied.has(a));
@@ -50,7 +54,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation. A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation, and a Deny counts only when each of its conditions holds for every caller outside what it names (IAM ANDs them: beside `aws:SourceIp`, a role name of any account or a tag the caller sets, an outsider can escape it; `aws:PrincipalIsAWSService` false holds for every IAM caller). A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
     risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
     remediation:
       'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',

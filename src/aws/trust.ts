@@ -79,6 +79,13 @@ export interface TrustStatementFact {
    */
   negatedRestrictingKeys: string[];
   /**
+   * For a Deny with a Condition: whether each of its condition entries holds for every caller
+   * outside what its negated restricting keys name, so that it denies all of them (see
+   * deniesOutsiders). IAM ANDs a statement's conditions: "not in the organisation" beside "not
+   * from this network" spares an outsider calling from that network. Absent for other statements.
+   */
+  outsidersDenied?: boolean;
+  /**
    * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
    * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
    * vendor's account is `thirdParty`). Absent when no such condition pins an account.
@@ -909,7 +916,33 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
     negatedRestrictingKeys: negatedKeys(s.condition),
   };
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
+  if (s.effect === 'Deny' && s.condition) fact.outsidersDenied = deniesOutsiders(s.condition);
   return fact;
+}
+
+/**
+ * Whether every entry of a Deny's condition block holds for any caller outside the organisations,
+ * accounts or principals its negated restricting keys name (IAM ANDs operators and keys: IAM User
+ * Guide, conditions with multiple context keys or values), so that the Deny turns all of them away.
+ * An entry does when it is a negated operator on a restricting key whose values narrow (negatedKeys:
+ * such a caller matches none of them, or lacks the key) or `Bool aws:PrincipalIsAWSService false`,
+ * which every IAM caller meets. Any other entry (aws:SourceIp, a role name of any account, a
+ * principal tag the caller sets) may fail for some of them, who then escape the Deny. False too
+ * with no negated restricting key at all: nothing then names who is inside.
+ */
+function deniesOutsiders(cond: ConditionBlock): boolean {
+  let narrowing = false;
+  for (const [op, keys] of Object.entries(cond)) {
+    for (const [k, vals] of Object.entries(keys)) {
+      if (NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v))) {
+        narrowing = true;
+        continue;
+      }
+      if (/^bool(?:ifexists)?$/i.test(op) && k.toLowerCase() === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false')) continue;
+      return false;
+    }
+  }
+  return narrowing;
 }
 
 /**
@@ -1011,6 +1044,18 @@ function samePrincipal(a: TrustedPrincipal, b: TrustedPrincipal): boolean {
   return a.type === 'canonical-user' && b.type === 'canonical-user' && b.id === a.id;
 }
 
+/**
+ * Whether a Deny naming `deny` covers every caller the Allow's `allowed` stands for. An account
+ * stands for each principal of it, a user, role or session ARN for that principal only (IAM User
+ * Guide, Principal element: AWS account principals, IAM user and role principals): a Deny naming
+ * the account covers a user of it, but one naming a user of the account leaves its other
+ * principals as the Allow let them in.
+ */
+function denyCovers(deny: TrustedPrincipal, allowed: TrustedPrincipal): boolean {
+  if ('arn' in deny) return 'arn' in allowed && allowed.arn === deny.arn;
+  return samePrincipal(deny, allowed);
+}
+
 /** How the trust policy's Deny statements treat a trusted principal calling `action`. */
 export interface TrustDenial {
   /** `always`: an unconditional Deny covers it; `conditional`: a Deny covers it under a condition; `none`. */
@@ -1022,14 +1067,14 @@ export interface TrustDenial {
 
 /**
  * Whether a Deny of the trust policy covers `principal` (as an Allow statement names it) for
- * `action`. A Deny naming `*` covers everyone; one naming an account covers its principals; a
- * NotPrincipal Deny covers every principal it does not list (only under a condition, as a rule).
+ * `action`. A Deny naming `*` covers everyone; one naming an account covers its principals, one
+ * naming a principal that principal only (denyCovers); a NotPrincipal Deny covers every principal it does not list (only under a condition, as a rule).
  */
 export function trustDenial(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): TrustDenial {
   const out: TrustDenial = { status: 'none', statements: [], narrowingKeys: [] };
   for (const st of facts.statements) {
     if (st.effect !== 'Deny' || !trustStatementCovers(st, action)) continue;
-    const listed = st.principals.some((d) => d.type === 'any' || samePrincipal(d, principal));
+    const listed = st.principals.some((d) => d.type === 'any' || denyCovers(d, principal));
     const covers = st.notPrincipal ? !st.principals.some((d) => samePrincipal(d, principal)) : listed;
     if (!covers) continue;
     out.statements.push(st.statementIndex);

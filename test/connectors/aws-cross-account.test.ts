@@ -170,11 +170,14 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
           { name: 'Maybe', trust: doc(allowV('sts:AssumeRole'), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }) },
           { name: 'Tag', trust: doc(allowV('sts:TagSession')) },
           { name: 'Plain', trust: doc(allowV('sts:AssumeRole')) },
+          // A Deny naming one user of the account leaves its other principals in (the account is not the user).
+          { name: 'OneUserDenied', trust: doc(allowV('sts:AssumeRole'), { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${V}:user/intern` }, Action: 'sts:AssumeRole' }) },
         ],
       },
     });
     const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((e) => e.from === ids.external('aws-account', V));
     expect(ext('Denied')).toEqual([]);
+    expect(ext('OneUserDenied').map((e) => !!e.conditional)).toEqual([false]);
     expect(ext('Maybe').map((e) => e.conditional)).toEqual([true]);
     expect(ext('Tag').map((e) => e.conditional)).toEqual([true]);
     expect(ext('Tag')[0].reason).toMatch(/does not allow sts:AssumeRole/);

@@ -62,6 +62,53 @@ describe('aws-trust-any-principal', () => {
       subject: roleId('open'),
       verdict: 'fail',
     },
+    // IAM ANDs a statement's conditions (IAM User Guide, conditions with multiple context keys or
+    // values): a Deny "outside the organisation AND outside this network" spares outsiders who call
+    // from that network, so "*" is as open to them as an Allow narrowed by aws:SourceIp alone.
+    {
+      name: '"*" with a Deny outside the organisation and outside a source network: outsiders on that network get in',
+      graph: () =>
+        role(
+          doc(
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' }, NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+          ),
+        ),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    // A role name exempted in any account (a wildcard account) is one an outsider can create.
+    {
+      name: '"*" with a Deny outside the organisation except a role name of any account',
+      graph: () =>
+        role(
+          doc(
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' }, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } } },
+          ),
+        ),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    // The data-perimeter form: every IAM caller has aws:PrincipalIsAWSService false, so the Deny
+    // still covers every caller outside the organisation (and an account it lists).
+    {
+      name: 'near miss: "*" with a Deny outside the organisation and its accounts for every caller that is no AWS service',
+      graph: () =>
+        role(
+          doc(
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            {
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123', 'aws:PrincipalAccount': ACCT }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+            },
+          ),
+        ),
+      subject: roleId('open'),
+      verdict: 'pass',
+    },
     {
       name: 'near miss: "*" with a Deny under ForAllValues:StringNotEquals aws:PrincipalOrgID',
       graph: () =>

@@ -29,6 +29,25 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'pass',
     },
+    // A Deny names only the principals it lists: one user of the vendor's account is not the
+    // account (IAM User Guide, Principal element: an account ARN stands for every principal of the
+    // account, a user ARN for that user), so the rest of the account may still assume the role.
+    {
+      name: 'vendor account allowed, one user of it denied without a condition: the rest of the account still gets in',
+      graph: () => {
+        const allowSt = trust.account(VENDOR).Statement as Record<string, unknown>[];
+        return role(doc(...allowSt, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:user/intern` }, Action: 'sts:AssumeRole' }));
+      },
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].args.account).toBe(VENDOR),
+    },
+    {
+      name: 'a vendor role allowed, the vendor account denied without a condition',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: VENDOR }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
     {
       name: 'vendor account allowed only sts:TagSession',
       graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' })),

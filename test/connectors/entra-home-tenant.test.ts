@@ -108,4 +108,17 @@ describe('Entra tenant named by a domain: cross-provider trusts of its id still 
     // The scope says which id the domain stands for.
     expect(named.graph.scopes.find((s) => s.provider === 'entra')).toMatchObject({ id: DOMAIN, tenantId: TENANT });
   });
+
+  it('the JSON report lists the id on the scope and validates against docs/report.schema.json', async () => {
+    const { Ajv } = await import('ajv');
+    const addFormats = (await import('ajv-formats')).default as unknown as (a: InstanceType<typeof Ajv>) => unknown;
+    const { renderJson } = await import('../../src/reporters/json.js');
+    const { readFileSync } = await import('node:fs');
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')));
+    const doc = JSON.parse(renderJson(scan(byDomain()).report));
+    expect(doc.scopes.find((s: { provider: string }) => s.provider === 'entra')).toEqual({ provider: 'entra', id: DOMAIN, name: 'Northwind Robotics', tenantId: TENANT });
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+  });
 });

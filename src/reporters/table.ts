@@ -8,6 +8,7 @@ import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
+import { newFirst } from '../report/new-first.js';
 
 /**
  * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
@@ -62,7 +63,8 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));
   for (const level of ORDER) {
-    const group = visible.filter((f) => f.severity === level);
+    // New findings (with --baseline) first: what failed the gate is never past the limit.
+    const group = newFirst(visible.filter((f) => f.severity === level));
     if (group.length === 0) continue;
     lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
     const limit = opts.limitPerSeverity ?? 0;

@@ -174,7 +174,9 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
     const maybe = v.possibleIdentities ? ` (+ ${v.possibleIdentities} possible)` : '';
     out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.findings} finding${v.findings === 1 ? '' : 's'}${plus(waivedBy.get(p))} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
   }
-  out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
+  // In the Top 10's own order (NHI1 … NHI10): the report's keys sort as text, NHI10 before NHI1.
+  const owasp = Object.entries(s.byOwasp).sort(([a], [b]) => owaspRank(a) - owaspRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  out.push(`  OWASP NHI: ${owasp.map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
   // The counts place a lower-bound tier at its floor: say how many are, so T0 is not read as harmless.
   const floors = report.identities.filter((i) => i.tierIncomplete !== undefined && i.possibleServiceAccount === undefined).length;
@@ -195,6 +197,12 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
     if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
   }
   return out;
+}
+
+/** The number of an OWASP NHI id (`NHI7:2025` is 7); an id of another form sorts after them. */
+function owaspRank(id: string): number {
+  const m = /^NHI(\d+)(?::|$)/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
 }
 
 /** Resolved baseline entries listed under the baseline line; the JSON report lists them all. */

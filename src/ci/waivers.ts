@@ -142,9 +142,15 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   const fail = (msg: string, node?: YamlNode | null): never => {
     throw new InputError(msg, file, `line ${lineOf(node)}`);
   };
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw new InputError(`cannot parse waivers: ${e.message.split('\n')[0]}`, file, `line ${e.linePos?.[0].line ?? 1}`);
+  // A warning (an unknown tag such as `!custom`) is refused like an error, as in the config file:
+  // the library would read the tagged value some other way than it is written. The library's
+  // first line ends with the place again and the colon of a code frame ("… at line 3, column 5:"):
+  // the place is said once, in front, as for the config's YAML and every JSON syntax error.
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    const what = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(`cannot parse waivers (${what})`, file, pos ? `line ${pos.line} column ${pos.col}` : 'line 1');
   }
   let list: YamlNode | null = doc.contents as YamlNode | null;
   if (list === null || (isScalar(list) && (list.value === null || list.value === ''))) return [];

@@ -5,6 +5,7 @@ import { pathCut } from '../report/cut.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
 import { andList } from '../report/and-list.js';
+import { newFirst } from '../report/new-first.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -197,9 +198,14 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const add = <T>(entries: T[], max: number, item: (e: T) => string, rest: Omit<Section, 'items' | 'beyond'>): void => {
     sections.push({ ...rest, items: entries.slice(0, max).map(item), beyond: Math.max(0, entries.length - max) });
   };
+  // The findings by severity as the tables and the paths list them.
+  const listed: Finding[] = [];
   for (const level of ORDER) {
-    const group = counted.filter((f) => f.severity === level);
+    // New findings (with --baseline) first, so that the rows kept (the limit, the budget) show
+    // what failed the gate.
+    const group = newFirst(counted.filter((f) => f.severity === level));
     if (group.length === 0) continue;
+    listed.push(...group);
     add(group, limit, (f) => `| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, CUT.text, 'message', findingWhole(f.fingerprint))} | ${m(f.fingerprint)} |`, {
       head: [`### ${ICON[level]} ${level} (${group.length})`, ''],
       // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.
@@ -212,7 +218,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   }
   if (counted.length === 0) sections.push({ head: ['No findings.'], lead: [], items: [], beyond: 0, more: () => [], rank: 0, noun: '' });
 
-  const withPaths = counted.filter((f) => f.path && f.path.length > 0);
+  const withPaths = listed.filter((f) => f.path && f.path.length > 0);
   if (withPaths.length > 0) {
     const entry = (f: Finding): string => pathEntry(f, pathCut(f.path!));
     const pathEntry = (f: Finding, cut: string | undefined): string =>

@@ -8,6 +8,7 @@ import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
+import { newFirst } from '../report/new-first.js';
 
 /**
  * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
@@ -62,7 +63,8 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));
   for (const level of ORDER) {
-    const group = visible.filter((f) => f.severity === level);
+    // New findings (with --baseline) first: what failed the gate is never past the limit.
+    const group = newFirst(visible.filter((f) => f.severity === level));
     if (group.length === 0) continue;
     lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
     const limit = opts.limitPerSeverity ?? 0;
@@ -172,7 +174,9 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
     const maybe = v.possibleIdentities ? ` (+ ${v.possibleIdentities} possible)` : '';
     out.push(`  ${p.padEnd(9)} ${String(v.identities).padStart(6)} identities${maybe} · ${v.findings} finding${v.findings === 1 ? '' : 's'}${plus(waivedBy.get(p))} · ${v.evaluated} check${v.evaluated === 1 ? '' : 's'} (rule × subject): ${v.failing} failing, ${v.unknown} unknown`);
   }
-  out.push(`  OWASP NHI: ${Object.entries(s.byOwasp).map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
+  // In the Top 10's own order (NHI1 … NHI10): the report's keys sort as text, NHI10 before NHI1.
+  const owasp = Object.entries(s.byOwasp).sort(([a], [b]) => owaspRank(a) - owaspRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  out.push(`  OWASP NHI: ${owasp.map(([k, v]) => `${k.replace(':2025', '')} ${v}`).join(' · ') || 'none'}`);
   out.push(`  credential strength: ${Object.entries(s.byStrength).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
   // The counts place a lower-bound tier at its floor: say how many are, so T0 is not read as harmless.
   const floors = report.identities.filter((i) => i.tierIncomplete !== undefined && i.possibleServiceAccount === undefined).length;
@@ -193,6 +197,12 @@ function renderSummary(report: ScanReport, c: ChalkInstance, width: number): str
     if (report.warnings.length > 20) out.push(c.yellow(`  … and ${report.warnings.length - 20} more (see --format json)`));
   }
   return out;
+}
+
+/** The number of an OWASP NHI id (`NHI7:2025` is 7); an id of another form sorts after them. */
+function owaspRank(id: string): number {
+  const m = /^NHI(\d+)(?::|$)/.exec(id);
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER;
 }
 
 /** Resolved baseline entries listed under the baseline line; the JSON report lists them all. */

@@ -79,6 +79,21 @@ describe('parseWaivers', () => {
     expect(e.oneLine()).toContain(file);
   });
 
+  it.each([
+    ['a key given twice', ['waivers:', '  - fingerprint: a', '    fingerprint: b'], 'line 3 column 5', 'cannot parse waivers (Map keys must be unique)'],
+    ['a tab as indentation', ['waivers:', '\t- fingerprint: a'], 'line 2 column 1', 'cannot parse waivers (Tabs are not allowed as indentation)'],
+    ['an unclosed flow map', ['waivers:', '  - {fingerprint: a'], 'line 2 column 20', /^cannot parse waivers \(Flow map in block collection must be sufficiently indented and end with a \}\)$/],
+    // As in the config file: the library would read the tagged value some other way than written.
+    ['an unknown tag', ['waivers:', '  - fingerprint: !custom a', '    reason: r', '    owner: o', '    expires: 2030-01-01'], 'line 2 column 18', 'cannot parse waivers (Unresolved tag: !custom)'],
+  ])('a YAML syntax problem (%s) is one line with its place, said once', (_what, lines, location, msg) => {
+    const e = errorOf(() => parseWaivers(lines.join('\n'), 'w.yaml'));
+    expect(e.location).toBe(location);
+    if (typeof msg === 'string') expect(e.message).toBe(msg);
+    else expect(e.message).toMatch(msg);
+    // The parser's own "at line 3, column 5:" (the start of a code frame) is not repeated.
+    expect(e.oneLine()).not.toMatch(/at line \d+|:$/);
+  });
+
   it('reports JSON syntax errors with the JSON parser position', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nhiscan-w-'));
     const file = join(dir, 'waivers.json');

@@ -87,7 +87,8 @@ describe('the table summary with waivers', () => {
     }
     const owasp = new Map<string, number>();
     for (const f of counted) for (const o of f.owasp) owasp.set(o, (owasp.get(o) ?? 0) + 1);
-    const owaspLine = Object.keys(report.summary.byOwasp).filter((k) => owasp.has(k)).map((k) => `${k.replace(':2025', '')} ${owasp.get(k)}`).join(' · ');
+    const nhi = (k: string) => Number(/^NHI(\d+)/.exec(k)![1]);
+    const owaspLine = Object.keys(report.summary.byOwasp).filter((k) => owasp.has(k)).sort((a, b) => nhi(a) - nhi(b)).map((k) => `${k.replace(':2025', '')} ${owasp.get(k)}`).join(' · ');
     expect(summary).toContain(`  OWASP NHI: ${owaspLine}\n`);
     const perProvider = Object.keys(report.summary.byProvider).reduce((t, p) => t + counted.filter((f) => f.provider === p).length, 0);
     expect(perProvider).toBe(counted.length);

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname, sep } from 'node:path';
+import { join, relative, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { collectedAtMs, type Manifest, type Snapshot } from '../snapshot/snapshot.js';
@@ -205,7 +205,8 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   const awsAnswers = thread ? startAnswerThread(dir, new Date(collectedAtMs(manifest)), thread === true ? {} : thread) : undefined;
   const files: Record<string, unknown> = {};
   try {
-    const root = resolve(dir);
+    // The folder as given: a file's problem is named by the path the user typed, as the manifest's is.
+    const root = dir;
     const found: SnapshotFile[] = [];
     walk(root, root, 0, found, [realpathSync(root)]);
     // Released with the call. Made at the size of the largest file (a larger one is refused by

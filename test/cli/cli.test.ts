@@ -159,6 +159,17 @@ describe('bad input', () => {
     expect(dbg.stderr).toMatch(/\n\s+at /);
   });
 
+  it('a malformed snapshot file is named by the path as given, as the manifest and the transforms name theirs', () => {
+    const dir = join(tmp, 'bad-relative');
+    cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });
+    writeFileSync(join(dir, 'entra', 'users.json'), '{"value": [\n oops]}');
+    // Given relative to the working folder, the line names it so, not by its absolute path.
+    const r = cli(['scan', '--snapshot', 'bad-relative'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^nhiscan: bad-relative[\\/]entra[\\/]users\.json: line 2 column \d+: invalid JSON/);
+  });
+
   it('a manifest with only schemaVersion and collectedAt scans the files it finds (providers and coverage are optional)', () => {
     const dir = join(tmp, 'minimal-manifest');
     cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });

@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Fails each ACTIVE grant of an identity-control Okta scope to a service app: okta.roles.manage (critical: assigns SUPER_ADMIN), and okta.users/groups/apps/apiTokens/appGrants/policies/idps/authorizationServers/authenticators/orgs.manage (high: reset passwords and factors, add group members, mint client secrets, rewrite sign-on policy or org settings). Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
+      'Fails each ACTIVE grant of an identity-control Okta scope to a service app: okta.roles.manage (critical: assigns SUPER_ADMIN), and okta.users/groups/apps/clients/apiTokens/appGrants/policies/idps/authorizationServers/authenticators/orgs.manage (high: reset passwords and factors, add group members, mint client secrets or keys, rewrite sign-on policy or org settings). Apps that are not ACTIVE are not evaluated: an inactive app cannot get tokens, and who can reactivate it is reported on their own grants and roles.',
     risk: 'These scopes are one hop from taking over other identities: whoever holds the app\'s credential can reset a federated admin\'s factors, put themselves in an AWS group, or mint a secret for a more privileged app.',
     remediation: 'Revoke the grants the integration does not need, split duties across narrowly scoped apps, and bind its admin role to a resource set that excludes admins and privileged apps.',
     references: [

@@ -208,6 +208,31 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(svc?.credentials).toEqual({ password: { hash: {} }, recovery_question: { question: 'first pet' }, provider: { type: 'OKTA', name: 'OKTA' } });
   });
 
+  // GET /api/v1/apps/{appId}/credentials/jwks answers with a key set, not a list: Okta's API
+  // reference (ApplicationSSOPublicKeys, "List all the OAuth 2.0 client JSON Web Keys") shows
+  // {"jwks": {"keys": [...]}}, and the Okta Node SDK 8.1.0 types it ListJwk200Response, {"keys": [...]}.
+  // Read as a listing, every machine app's read failed and okta.appCredentials was an error.
+  it.each(['jwks', 'keys'] as const)('reads the public keys of an app from a JWKS answered as a key set (%s)', async (jwksAs) => {
+    const { f, clock } = await fake({ jwksAs });
+    const r = await collectOkta(ssws(f, clock));
+    expect(statusOf(r.coverage, 'okta.appCredentials')).toBe('collected');
+    const jwks = r.files['okta/appJwks.json'] as Record<string, Record<string, unknown>[]>;
+    expect(Object.keys(jwks)).toEqual(SAMPLE_MACHINE_APPS);
+    expect(jwks['0oaSVCKEY1']).toHaveLength(1);
+    expect(jwks['0oaSVCKEY1'][0]).toMatchObject({ id: 'pks1', kid: 'deploy-key-1', n: 'public-modulus' });
+    // Redaction still applies to the keys inside the set.
+    expect(jwks['0oaSVCKEY1'][0]).not.toHaveProperty('d');
+    expect(jwks['0oaSVCSEC1']).toEqual([]);
+    expect(JSON.stringify(r)).not.toContain(CANARY);
+  });
+
+  it('records a JWKS answer that is neither a list nor a key set as an error', async () => {
+    const { f, clock } = await fake({ rawBodyOn: [{ template: '/api/v1/apps/{id}/credentials/jwks', body: JSON.stringify({ jwks: { keys: 'none' } }) }] });
+    const r = await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
+    expect(r.coverage.find((c) => c.capability === 'okta.appCredentials')).toMatchObject({ status: 'error', reason: expect.stringContaining('/credentials/jwks') });
+    expect(r.files['okta/appJwks.json']).toEqual({});
+  });
+
   // A review: integration settings (settings.app, member names each integration chooses) kept
   // credentials under names without a secret-like word, and values shaped like credentials under
   // innocent names. Neither reaches the written snapshot; what the AWS transform reads stays.

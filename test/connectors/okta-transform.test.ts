@@ -362,6 +362,27 @@ describe('escalation decoys', () => {
     expect(escalations(g, I.scope('okta.apps.manage'))).toEqual([I.app('admin'), I.app('minter')].sort());
   });
 
+  it('okta.clients.manage mints credentials for the T3/T4 service apps, and gives no route into an AWS app', () => {
+    // Okta's OAuth-for-Okta endpoint table: PUT /oauth2/v1/clients/{clientId} (the client's JWKS
+    // and auth method) and POST /oauth2/v1/clients/{clientId}/lifecycle/newSecret take
+    // okta.clients.manage. The Dynamic Client Registration API manages OAuth clients only, not
+    // the SAML AWS app.
+    const g = oktaOrg()
+      .serviceApp({ id: 'minter', grants: ['okta.clients.manage'] })
+      .serviceApp({ id: 'reader', grants: ['okta.logs.read'], roles: ['READ_ONLY_ADMIN'] })
+      .serviceApp({ id: 'admin', roles: ['SUPER_ADMIN'] })
+      .awsApp({ id: 'aws1', settings: { identityProviderArn: ARN } })
+      .graph();
+    expect(g.node(I.scope('okta.clients.manage'))?.tier).toBe(3);
+    expect(escalations(g, I.scope('okta.clients.manage'))).toEqual([I.app('admin'), I.app('minter')].sort());
+    const minted = g.out(I.scope('okta.clients.manage'), 'CAN_ESCALATE_TO').find((e) => e.to === I.app('admin'))!;
+    expect(minted.conditional ?? false).toBe(false);
+    expect(minted.evidence?.method).toBe('okta:newSecret/updateClient');
+    expect(g.node(I.scopeUser('okta.clients.manage'))).toBeUndefined();
+    expect(route(g, I.app('minter'), I.app('admin'), true)).toBeDefined();
+    expect(route(g, I.app('minter'), I.app('aws1'), false)).toBeUndefined();
+  });
+
   it('okta.apps.manage reaches an AWS app firmly only for a holder that can create a user to sign in as', () => {
     // The AWS app issues SAML assertions only when a user signs in through Okta: a service app
     // that rewrites its mapping and assignments still needs a user it controls. okta.users.manage

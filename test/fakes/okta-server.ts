@@ -75,6 +75,13 @@ export interface OktaFakeOptions {
   oversizedOn?: { template: string; bytes: number }[];
   /** Templates (the token endpoint too) answered `307 Temporary Redirect` to `location`. */
   redirectOn?: { template: string; location: string }[];
+  /**
+   * How `GET /api/v1/apps/{id}/credentials/jwks` answers: a plain array of keys (the default, as
+   * older SDKs type it), `keys` for a key set `{"keys": [...]}` (Okta's Node SDK 8.1.0,
+   * ListJwk200Response) or `jwks` for `{"jwks": {"keys": [...]}}` (the sample in Okta's API
+   * reference, ApplicationSSOPublicKeys). A key set is one answer, with no Link header.
+   */
+  jwksAs?: 'array' | 'keys' | 'jwks';
   /** Templates whose `rel="next"` link points to another origin (the credential must not follow it). */
   foreignNextOn?: string[];
   /** Templates that, past their last item, keep serving empty pages with a new next link each. */
@@ -398,6 +405,10 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       return;
     }
     let items: Obj[];
+    if (template === '/api/v1/apps/{id}/credentials/jwks' && opts.jwksAs !== undefined && opts.jwksAs !== 'array' && appIds.has(m.id!)) {
+      const keys = ds.appJwks[m.id!] ?? [];
+      return send(res, 200, opts.jwksAs === 'keys' ? { keys } : { jwks: { keys } }, limitHeaders);
+    }
     if (collections[template]) {
       items = collections[template]();
     } else {

@@ -11,7 +11,7 @@ import {
   type OktaCollectOptions,
 } from './options.js';
 import { MAX_PAGES_PER_LISTING } from '../limits.js';
-import { listAll } from './paging.js';
+import { jwksKeys, listAll, type ItemsOf } from './paging.js';
 import { forEachPooled } from './pool.js';
 import { RateGate } from './rate-gate.js';
 import { redactSecrets } from './redact.js';
@@ -150,7 +150,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
         .map((id) => ({ key: id, path: `/oauth2/v1/clients/${enc(id)}/roles` }));
       await Promise.all([
         c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets')),
-        c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks')),
+        // A key set, not a list (jwksKeys).
+        c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks'), jwksKeys),
         c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants')),
         c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients),
       ]);
@@ -347,8 +348,8 @@ class Collector {
     );
   };
 
-  private fetchList(path: string): Promise<Obj[]> {
-    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage, this.maxPages);
+  private fetchList(path: string, itemsOf?: ItemsOf): Promise<Obj[]> {
+    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage, this.maxPages, itemsOf);
   }
 
   /**
@@ -409,7 +410,7 @@ class Collector {
    * 429 after its retries: the parents share one rate-limit bucket, and each further parent
    * would wait out the same reset (minutes) up to maxRetries times.
    */
-  async perParent(cap: OktaCapability, file: string, parents: ParentCall[]): Promise<Record<string, Obj[]> | undefined> {
+  async perParent(cap: OktaCapability, file: string, parents: ParentCall[], itemsOf?: ItemsOf): Promise<Record<string, Obj[]> | undefined> {
     const got = new Map<string, Obj[]>();
     let forbidden: string | undefined;
     let throttled: string | undefined;
@@ -427,7 +428,7 @@ class Collector {
         return;
       }
       try {
-        const items = await this.fetchList(p.path);
+        const items = await this.fetchList(p.path, itemsOf);
         const paths: string[] = [];
         got.set(p.key, redactSecrets(items, (path) => paths.push(path), `$[${JSON.stringify(p.key)}]`));
         if (paths.length > 0) droppedOf.set(p.key, paths);

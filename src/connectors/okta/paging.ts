@@ -34,6 +34,27 @@ export async function readJsonBody(res: FetchResponse, url: string): Promise<unk
   }
 }
 
+/** The items one answer holds, or undefined when it holds none in the expected form. */
+export type ItemsOf = (body: unknown) => unknown[] | undefined;
+
+/** A listing's items: the answer is the list. */
+const listItems: ItemsOf = (body) => (Array.isArray(body) ? body : undefined);
+
+/**
+ * The keys of an answer from `GET /api/v1/apps/{appId}/credentials/jwks`, which answers with a
+ * key set rather than a list: Okta's API reference (ApplicationSSOPublicKeys, "List all the
+ * OAuth 2.0 client JSON Web Keys") shows `{"jwks": {"keys": [...]}}`, and the Okta Node SDK
+ * 8.1.0 types it `ListJwk200Response`, `{"keys": [...]}`. Earlier SDKs (Go) typed it as a plain
+ * list of keys, which is read too.
+ */
+export const jwksKeys: ItemsOf = (body) => {
+  if (Array.isArray(body)) return body;
+  if (body === null || typeof body !== 'object') return undefined;
+  const outer = body as Record<string, unknown>;
+  const set = outer.jwks !== null && typeof outer.jwks === 'object' && !Array.isArray(outer.jwks) ? (outer.jwks as Record<string, unknown>) : outer;
+  return Array.isArray(set.keys) ? set.keys : undefined;
+};
+
 /**
  * Reads every page of an Okta list endpoint by following `Link: rel="next"`. Refuses a next
  * link to another origin (the credential would go with it) and stops on a repeated link
@@ -49,6 +70,7 @@ export async function listAll(
   firstUrl: string,
   onPage: () => void,
   maxPages: number = MAX_PAGES_PER_LISTING,
+  itemsOf: ItemsOf = listItems,
 ): Promise<Record<string, unknown>[]> {
   const origin = new URL(firstUrl).origin;
   const seen = new Set<string>();
@@ -61,9 +83,9 @@ export async function listAll(
     seen.add(url);
     const res = await get(url);
     onPage();
-    const body = await readJsonBody(res, url);
-    if (!Array.isArray(body)) {
-      throw new OktaResponseError(`expected a JSON array from ${new URL(url).pathname}`);
+    const body = itemsOf(await readJsonBody(res, url));
+    if (body === undefined) {
+      throw new OktaResponseError(`expected ${itemsOf === listItems ? 'a JSON array' : 'a JSON array or a JSON Web Key Set'} from ${new URL(url).pathname}`);
     }
     pages++;
     for (const item of body) {

@@ -91,18 +91,22 @@ export function addEscalations(ctx: OktaContext): void {
 
   // Minting client credentials: okta.apps.manage / APP_ADMIN (createOAuth2ClientSecret, addJwk) and app settings.
   // Through an AWS app the route also needs a user to sign in as: a scope's goes through its
-  // userRoute node (`viaUser`).
-  const minters: { node: GraphNode; byRole: boolean; viaUser: GraphNode }[] = [];
+  // userRoute node (`viaUser`). okta.clients.manage mints through the Dynamic Client Registration
+  // API (a new secret, or the client's keys replaced), which manages OAuth clients only: it has
+  // no route into the AWS app (no `viaUser`).
+  const minters: { node: GraphNode; byRole: boolean; viaUser?: GraphNode; method: string }[] = [];
   const appsManage = scope('okta.apps.manage');
-  if (appsManage) minters.push({ node: appsManage, byRole: false, viaUser: userRoute(ctx, pending, 'okta.apps.manage', 'to assign to an app and sign in as') });
+  if (appsManage) minters.push({ node: appsManage, byRole: false, viaUser: userRoute(ctx, pending, 'okta.apps.manage', 'to assign to an app and sign in as'), method: 'okta:createOAuth2ClientSecret/addJwk' });
+  const clientsManage = scope('okta.clients.manage');
+  if (clientsManage) minters.push({ node: clientsManage, byRole: false, method: 'okta:newSecret/updateClient' });
   const appAdmin = role('APP_ADMIN');
-  if (appAdmin) minters.push({ node: appAdmin, byRole: true, viaUser: appAdmin });
+  if (appAdmin) minters.push({ node: appAdmin, byRole: true, viaUser: appAdmin, method: 'okta:createOAuth2ClientSecret/addJwk' });
   if (minters.length > 0) {
     for (const app of ctx.serviceApps.values()) {
       const tier = ctx.appTier.get(app.nativeId) ?? 0;
       if (tier < 3) continue;
-      for (const { node, byRole } of minters) {
-        edge(node, app.id, `${node.name} can add a client secret or key to ${app.name} (T${tier}) and authenticate as it${byRole ? `, ${roleCaveat}` : ''}`, 'okta:createOAuth2ClientSecret/addJwk', {
+      for (const { node, byRole, method } of minters) {
+        edge(node, app.id, `${node.name} can add a client secret or key to ${app.name} (T${tier}) and authenticate as it${byRole ? `, ${roleCaveat}` : ''}`, method, {
           conditional: byRole,
           evidence: { targetTier: tier },
         });
@@ -116,6 +120,7 @@ export function addEscalations(ctx: OktaContext): void {
     // would need a user too: that part is not told apart.
     for (const fed of ctx.awsApps) {
       for (const { viaUser, byRole } of minters) {
+        if (!viaUser) continue;
         edge(viaUser, fed.node.id, `${viaUser.name} can change the role mapping and assignments of the AWS federation app ${fed.node.name}${byRole ? `, ${roleCaveat}` : ', assign that user to it and sign in as them'}`, 'okta:updateApplication+assignUserToApplication', {
           conditional: byRole,
         });

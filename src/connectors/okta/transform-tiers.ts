@@ -11,11 +11,16 @@ export interface PrivilegeLevel {
  * the T3 list of RULES-CATALOG §3.2 (NHI-OKTA-PRIVILEGED-SCOPE-GRANT). §4.1 leaves out
  * `okta.authenticators.manage` (it can switch MFA off for everyone) and `okta.orgs.manage`
  * (org-wide settings, including Okta support access to the org); both are identity control.
+ * The catalog leaves out `okta.clients.manage` too: Okta's table of endpoints that accept OAuth
+ * tokens gives it `PUT /oauth2/v1/clients/{clientId}` (a client's keys and auth method) and
+ * `POST /oauth2/v1/clients/{clientId}/lifecycle/newSecret`, so it mints credentials for any
+ * OAuth client, service apps included, as `okta.apps.manage` does.
  */
 export const IDENTITY_ADMIN_SCOPES: ReadonlySet<string> = new Set([
   'okta.users.manage',
   'okta.groups.manage',
   'okta.apps.manage',
+  'okta.clients.manage',
   'okta.apiTokens.manage',
   'okta.appGrants.manage',
   'okta.policies.manage',

@@ -9,6 +9,11 @@ const cases: OktaRuleCase[] = [
   { name: 'users + apps manage → two high findings', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.manage', 'okta.apps.manage', 'okta.logs.read'] }), subject: A, verdict: 'fail', severities: ['high', 'high'] },
   // RULES-CATALOG §3.2 NHI-OKTA-PRIVILEGED-SCOPE-GRANT lists okta.orgs.manage among the T3 scopes (org-wide settings, Okta support access).
   { name: 'okta.orgs.manage → high', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.orgs.manage'] }), subject: A, verdict: 'fail', severities: ['high'] },
+  // Okta's OAuth-for-Okta endpoint table: PUT /oauth2/v1/clients/{clientId} and POST
+  // /oauth2/v1/clients/{clientId}/lifecycle/newSecret take okta.clients.manage, so its holder can
+  // give any service app a new secret or key and authenticate as it, as okta.apps.manage can.
+  { name: 'okta.clients.manage → high', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.clients.manage'] }), subject: A, verdict: 'fail', severities: ['high'] },
+  { name: 'near miss: okta.clients.read and okta.clients.register', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.clients.read', 'okta.clients.register'] }), subject: A, verdict: 'pass' },
   { name: 'near miss: read scopes and a non-identity manage scope', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.read', 'okta.networkZones.manage'] }), subject: A, verdict: 'pass' },
   { name: 'near miss: manage grant is INACTIVE', org: () => oktaOrg().serviceApp({ id: 'a1', grants: [{ scopeId: 'okta.users.manage', status: 'INACTIVE' }] }), subject: A, verdict: 'pass' },
   { name: 'near miss: scope accepted by option', org: () => oktaOrg().serviceApp({ id: 'a1', grants: ['okta.users.manage'] }), subject: A, verdict: 'pass', options: { ignoreScopes: ['okta.users.manage'] } },

@@ -9,6 +9,11 @@ function escapeControl(c: string): string {
   return NAMED[c] ?? escapeChar(c);
 }
 
+/** `text` (a path the user typed, say) with the characters UNSAFE_CHARS names shown escaped, as InputError lines show them. */
+export function escapeUnsafe(text: string): string {
+  return text.replace(CONTROL, escapeControl);
+}
+
 /**
  * An error the user can fix (bad flag, unreadable file, malformed JSON): printed as one line,
  * exit code 2, no stack trace unless --debug.
@@ -29,7 +34,7 @@ export class InputError extends Error {
    * error stays one line, and so are bidi controls and invisible characters (`\u200b`).
    */
   oneLine(): string {
-    return [this.file, this.location, this.message].filter(Boolean).join(': ').replace(CONTROL, escapeControl);
+    return escapeUnsafe([this.file, this.location, this.message].filter(Boolean).join(': '));
   }
 }
 

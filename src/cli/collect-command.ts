@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { escapeUnsafe, InputError } from '../errors.js';
 import { loadConfig } from './config.js';
 import { UNSAFE_CHARS } from '../reporters/sanitize.js';
 import { addLiveOptions, checkOutFolder, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
@@ -21,7 +21,7 @@ export function registerCollect(program: Command): void {
     // too, not only by a later scan. Their text may quote provider data: control, separator and bidi characters go.
     for (const w of snapshot.manifest.warnings ?? []) process.stderr.write(`nhiscan: warning: ${w.replace(UNSAFE_CHARS, ' ')}\n`);
     const gaps = snapshot.manifest.coverage.filter((c) => c.status !== 'collected');
-    process.stderr.write(`nhiscan: wrote ${n} files to ${flags.out}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);
+    process.stderr.write(`nhiscan: wrote ${n} files to ${escapeUnsafe(flags.out)}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);
     process.exitCode = gaps.length > 0 ? 3 : 0;
   });
 }

@@ -170,6 +170,15 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/^nhiscan: bad-relative[\\/]entra[\\/]users\.json: line 2 column \d+: invalid JSON/);
   });
 
+  it('the lines naming a file written show the control characters of its name escaped, as error lines do', () => {
+    const file = join(tmp, 'base\u001b[2Jline\u202e.json');
+    const r = cli(['baseline', 'write', file, '--demo']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/"findings"/);
+    expect(r.stderr).not.toMatch(/[\u001b\u202e]/);
+    expect(r.stderr).toContain('base\\u001b[2Jline\\u202e.json');
+  });
+
   it('a manifest with only schemaVersion and collectedAt scans the files it finds (providers and coverage are optional)', () => {
     const dir = join(tmp, 'minimal-manifest');
     cpSync(join(repoRoot, 'fixtures', 'demo'), dir, { recursive: true });

@@ -1,5 +1,5 @@
-// Date, then optional time (T or space), fraction, and zone (Z, +HH:MM or +HHMM).
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}:?\d{2})?)?$/;
+// Date, then optional time (T or space), fraction, and zone (Z, +HH:MM, +HHMM or +HH).
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -24,7 +24,7 @@ export function parseIsoInstant(s: string): number {
   let offset = 0;
   if (zone !== 'Z' && zone !== 'z') {
     const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(-2));
+    const om = zone.length > 3 ? Number(zone.slice(-2)) : 0;
     if (oh > 23 || om > 59) return NaN;
     offset = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }

@@ -26,6 +26,17 @@ describe('parseDate', () => {
   });
 });
 
+describe('parseIsoInstant zones', () => {
+  it('reads a zone of hours only (+05, -03), which ISO 8601 allows, as those hours', () => {
+    expect(parseIsoInstant('2026-11-20T09:00:00+05')).toBe(Date.UTC(2026, 10, 20, 4));
+    expect(parseIsoInstant('2026-11-20T09:00:00-03')).toBe(Date.UTC(2026, 10, 20, 12));
+    expect(parseIsoInstant('2026-11-20T09:00:00+0530')).toBe(Date.UTC(2026, 10, 20, 3, 30));
+    expect(parseIsoInstant('2026-11-20T09:00:00+05:30')).toBe(Date.UTC(2026, 10, 20, 3, 30));
+    // Near misses: a lone digit or three digits is no zone.
+    for (const s of ['2026-11-20T09:00:00+5', '2026-11-20T09:00:00+053', '2026-11-20T09:00:00+24']) expect(parseIsoInstant(s), s).toBeNaN();
+  });
+});
+
 describe('isIsoUtcText', () => {
   it('holds exactly for text that toISOString writes back unchanged', () => {
     const texts = ['2026-11-20T09:00:00.000Z', '0100-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', '2024-02-29T12:00:00.123Z'];

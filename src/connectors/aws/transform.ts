@@ -1126,9 +1126,9 @@ function addTrust(
             from: ext,
             to: node,
             type: 'CAN_ASSUME',
-            reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}${g.note}`,
+            reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : st.doubtfulKeys ? ` perhaps narrowed by ${st.doubtfulKeys.join(', ')} (through a policy variable whose value is not known)` : ' with no narrowing condition'}${g.note}`,
             hidden: true,
-            conditional: st.restrictingKeys.length > 0 || g.conditional,
+            conditional: st.restrictingKeys.length > 0 || st.doubtfulKeys !== undefined || g.conditional,
             ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
           });
         } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {

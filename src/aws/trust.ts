@@ -93,6 +93,12 @@ export interface TrustStatementFact {
    */
   doubtfulKeys?: string[];
   /**
+   * For a Deny with a Condition: whether it turns away every caller that does not send the
+   * external id it names (see deniesWithoutExternalId), so that it requires one as a positive
+   * sts:ExternalId condition on the Allow would. Absent for other statements.
+   */
+  externalIdRequired?: boolean;
+  /**
    * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
    * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
    * vendor's account is `thirdParty`). Absent when no such condition pins an account.
@@ -992,7 +998,10 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   };
   if (doubtfulKeys.length > 0) fact.doubtfulKeys = doubtfulKeys;
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
-  if (s.effect === 'Deny' && s.condition) fact.outsidersDenied = deniesOutsiders(s.condition, scope);
+  if (s.effect === 'Deny' && s.condition) {
+    fact.outsidersDenied = deniesOutsiders(s.condition, scope);
+    fact.externalIdRequired = deniesWithoutExternalId(s.condition, scope);
+  }
   return fact;
 }
 
@@ -1019,6 +1028,43 @@ function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
     }
   }
   return narrowing;
+}
+
+/**
+ * Whether a Deny's condition block holds for every caller that does not send the external id it
+ * names, so that the Deny turns all of them away. IAM ANDs operators and keys, so every entry must:
+ * a negated string operator on sts:ExternalId (StringNotEquals…, …IfExists and ForAllValues: too)
+ * holds when the key is absent and for any other value (IAM User Guide, condition operators), its
+ * values narrowing as a positive condition's must (no value of only wildcards); `Bool
+ * aws:PrincipalIsAWSService false` holds for every IAM caller. `ForAnyValue:` is false when the key
+ * is absent, `Null sts:ExternalId true` spares a caller sending any value at all, and any other
+ * entry (aws:SourceIp…) may fail for some caller, who then escapes the Deny.
+ */
+function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
+  let required = false;
+  for (const [op, keys] of Object.entries(cond)) {
+    for (const [k, vals] of Object.entries(keys)) {
+      const key = k.toLowerCase();
+      if (key === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope))) {
+        required = true;
+        continue;
+      }
+      if (/^bool(?:ifexists)?$/i.test(op) && key === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false')) continue;
+      return false;
+    }
+  }
+  return required;
+}
+
+/**
+ * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
+ * names the principal (`*`, its account or itself, as trustDenial reads a Deny), covers the action,
+ * and turns away every caller without the external id it names (externalIdRequired).
+ */
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
+  return facts.statements.some(
+    (st) => st.effect === 'Deny' && st.externalIdRequired === true && !st.notPrincipal && trustStatementCovers(st, action) && st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -488,6 +488,15 @@ export function uniqueKeys(): (base: string) => string {
 export function trustStatementAllows(facts: object, statement: object, principal: object, action: string): boolean {
   const route = trustRoute(facts as RoleTrustFacts, statement as TrustStatementFact, principal as TrustedPrincipal, action);
   return route !== null && route.covers;
+}
+
+/**
+ * Does a Deny of a role's trust facts (`role.attrs.trust`) require an external id of `principal`
+ * calling `action`: one that names it, covers the action and turns away every caller without the
+ * external id it names, whatever else it tests? See externalIdRequiredByDeny.
+ */
+export function trustDenyRequiresExternalId(facts: object, principal: object, action: string): boolean {
+  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
 }
 
 /**

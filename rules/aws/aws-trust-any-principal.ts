@@ -10,6 +10,8 @@ interface Statement {
   principals: { type: string }[];
   conditionKeys: string[];
   restrictingKeys: string[];
+  /** Restricting keys that would narrow but for a policy variable the scan cannot resolve (`${aws:SourceAccount}` in the account part). */
+  doubtfulKeys?: string[];
   /** Restricting keys under a negated operator: in a Deny ("deny unless aws:PrincipalOrgID is o-…") they narrow who may assume. */
   negatedRestrictingKeys?: string[];
   /** For a Deny with a condition: every condition entry holds for every caller outside what those keys name (none lets one escape). */
@@ -54,7 +56,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation, and a Deny counts only when each of its conditions holds for every caller outside what it names (IAM ANDs them: beside `aws:SourceIp`, a role name of any account or a tag the caller sets, an outsider can escape it; `aws:PrincipalIsAWSService` false holds for every IAM caller). A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation, and a Deny counts only when each of its conditions holds for every caller outside what it names (IAM ANDs them: beside `aws:SourceIp`, a role name of any account or a tag the caller sets, an outsider can escape it; `aws:PrincipalIsAWSService` false holds for every IAM caller). Policy variables in condition values are read as IAM fills them in: `${aws:ResourceAccount}` is the account of the role itself (it pins it), `${aws:PrincipalAccount}` and `${aws:PrincipalTag/...}` are those of the caller (they pin nothing); with another variable in the part naming the account, the answer is unknown. A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
     risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
     remediation:
       'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',
@@ -62,6 +64,7 @@ export default defineRule({
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/6-insecure-cloud-deployment-configurations/',
     ],
     maturity: 'stable',
@@ -87,6 +90,12 @@ export default defineRule({
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');
       if (!anyone && !st.notPrincipal) continue;
       if (narrowedByDeny(facts.statements, allowed)) continue;
+      // A condition naming the account through a variable whose value is not known may or may not
+      // narrow: neither "any account" nor pinned. A statement open for sure still fails the role.
+      if (st.doubtfulKeys && st.doubtfulKeys.length > 0) {
+        ctx.unknown(`a condition on ${st.doubtfulKeys.join(', ')} names the account through a policy variable whose value is not known`);
+        continue;
+      }
       const other = st.conditionKeys.length > 0 ? ` (its conditions use only ${st.conditionKeys.join(', ')})` : '';
       ctx.report({
         messageId: 'any',

@@ -41,6 +41,7 @@ export {
   buildTrustIndex,
   claimFact,
   trustDenial,
+  externalIdRequiredByDeny,
   trustStatementCovers,
   trustPolicyProblem,
   trustKeysOf,

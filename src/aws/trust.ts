@@ -8,6 +8,7 @@ import { compilePolicy, statementApplies, type CompiledPolicy } from './policy/c
 import type { PrincipalFacts } from './policy/context.js';
 import type { ConditionBlock, PolicyStatement, PrincipalBlock } from './policy/document.js';
 import { triOr, type Tri } from './policy/tri.js';
+import { parseTemplate } from './policy/variables.js';
 import { compileGlob } from './policy/wildcard.js';
 import { quoteInput } from '../reporters/sanitize.js';
 
@@ -86,6 +87,18 @@ export interface TrustStatementFact {
    */
   outsidersDenied?: boolean;
   /**
+   * Restricting keys (positive, as restrictingKeys) that would narrow who may assume but for a
+   * policy variable the scan cannot resolve in the part naming the account or principal
+   * (`arn:aws:iam::${aws:SourceAccount}:role/*`): whether they narrow is not known. Absent when none.
+   */
+  doubtfulKeys?: string[];
+  /**
+   * For a Deny with a Condition: whether it turns away every caller that does not send the
+   * external id it names (see deniesWithoutExternalId), so that it requires one as a positive
+   * sts:ExternalId condition on the Allow would. Absent for other statements.
+   */
+  externalIdRequired?: boolean;
+  /**
    * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
    * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
    * vendor's account is `thirdParty`). Absent when no such condition pins an account.
@@ -135,41 +148,96 @@ const FOR_ANY = /^foranyvalue:/i;
 const WILDCARD = /[*?]/;
 
 /**
+ * What a trust policy's policy variables are known to stand for: only 2012-10-17 documents have
+ * them (IAM User Guide, policy variables), and the one the scan knows is aws:ResourceAccount, the
+ * account owning the resource, which for a trust policy is the role's own account.
+ */
+interface VariableScope {
+  version?: string;
+  roleAccount?: string;
+}
+
+// Stand-ins used while judging a value with policy variables: a character no account, organisation
+// or id has and no operator reads as a wildcard (a literal `*` or `?`, `${*}`, `${?}`), and a
+// variable whose value the scan does not know.
+const LITERAL_MARK = '\u0000';
+const UNKNOWN_MARK = '\u0001';
+
+/**
+ * A value with its policy variables replaced for judging whether it narrows, as if under a …Like
+ * operator: aws:ResourceAccount by the role's account; a variable the caller sets for itself (its
+ * own account, aws:PrincipalAccount, or a tag on it, aws:PrincipalTag/…) by `*`, since every
+ * caller matches its own value; any other variable by UNKNOWN_MARK. Undefined without variables.
+ */
+function substituteVariables(value: string, op: string, scope: VariableScope | undefined): string | undefined {
+  const parts = scope ? parseTemplate(value, scope.version) : undefined;
+  if (!parts) return undefined;
+  const wildcards = LIKE_OPS.test(op) || ARN_OPS.test(op);
+  return parts
+    .map((part) => {
+      if ('text' in part) return wildcards ? part.text : part.text.replace(/[*?]/g, LITERAL_MARK);
+      if (part.key === '') return part.fallback === '$' ? '$' : LITERAL_MARK;
+      const k = part.key.toLowerCase();
+      if (k === 'aws:resourceaccount') return scope?.roleAccount ?? UNKNOWN_MARK;
+      if (k === 'aws:principalaccount' || k.startsWith('aws:principaltag/')) return '*';
+      return UNKNOWN_MARK;
+    })
+    .join('');
+}
+
+/**
  * Whether one value of a restricting key, under `op`, still narrows who matches to an account,
  * an organisation or a principal. Only wildcard-taking operators (…Like, Arn…) can widen a value:
  * a value made only of wildcards admits everyone, and a wildcard in the part that names the
  * account or organisation (`arn:aws:iam::*:role/*`, `o-*`) admits callers of any account - one
- * the caller may own.
+ * the caller may own. Policy variables are replaced first (substituteVariables): `unknown` when
+ * that part holds one whose value the scan does not know.
  */
-function valueNarrows(key: string, op: string, value: string): boolean {
-  if (!LIKE_OPS.test(op) && !ARN_OPS.test(op)) return true; // `*` is a literal character here
-  if (/^[*?]+$/.test(value)) return false;
+function valueNarrowing(key: string, op: string, value: string, scope?: VariableScope): 'yes' | 'no' | 'unknown' {
+  const text = substituteVariables(value, op, scope) ?? value;
+  if (text === value && !LIKE_OPS.test(op) && !ARN_OPS.test(op)) return 'yes'; // `*` is a literal character here
+  if (/^[*?]+$/.test(text)) return 'no';
+  // The part of the value that names the account, organisation or principal: a wildcard in it
+  // admits any, a variable not known leaves it open.
+  const judge = (part: string, fits = true): 'yes' | 'no' | 'unknown' => (WILDCARD.test(part) ? 'no' : part.includes(UNKNOWN_MARK) ? 'unknown' : fits ? 'yes' : 'no');
   switch (key.toLowerCase()) {
     case 'aws:principalaccount':
     case 'aws:sourceaccount':
     case 'aws:principalorgid':
     case 'aws:sourceorgid':
-      return !WILDCARD.test(value);
+      return judge(text);
     case 'aws:principalarn': {
       // arn:partition:service:region:account:resource - the account field must be a plain id
       // and nothing before it may hold a wildcard (StringLike's `*` crosses colons).
-      const fields = value.split(':');
-      return fields.length >= 6 && /^\d{12}$/.test(fields[4]) && !WILDCARD.test(fields.slice(0, 5).join(':'));
+      const fields = text.split(':');
+      const head = fields.slice(0, 5).join(':');
+      if (fields.length < 6 && !WILDCARD.test(head) && text.includes(UNKNOWN_MARK)) return 'unknown';
+      return judge(head, fields.length >= 6 && (/^\d{12}$/.test(fields[4]) || fields[4].includes(UNKNOWN_MARK)));
     }
     case 'aws:principalorgpaths':
     case 'aws:sourceorgpaths': {
       // o-id/r-root/ou-…/: a wildcard below a named organisation stays inside it.
-      const org = value.split('/')[0];
-      return org.length > 0 && !WILDCARD.test(org);
+      const org = text.split('/')[0];
+      return judge(org, org.length > 0);
     }
     case 'aws:userid': {
       // UNIQUE-ID or UNIQUE-ID:session (a role's): the unique id names one principal.
-      const id = value.split(':')[0];
-      return id.length > 0 && !WILDCARD.test(id);
+      const id = text.split(':')[0];
+      return judge(id, id.length > 0);
     }
     default:
-      return true;
+      return 'yes';
   }
+}
+
+function valueNarrows(key: string, op: string, value: string, scope?: VariableScope): boolean {
+  return valueNarrowing(key, op, value, scope) === 'yes';
+}
+
+/** A value with `${aws:ResourceAccount}` replaced by the role's account, when the document has variables and the account is known. */
+function withResourceAccount(value: string, scope: VariableScope): string {
+  if (scope.roleAccount === undefined || !parseTemplate(value, scope.version)) return value;
+  return value.replace(/\$\{\s*aws:resourceaccount\s*(?:,[^}]*)?\}/gi, scope.roleAccount);
 }
 
 function accountOf(arn: string): string | undefined {
@@ -320,8 +388,19 @@ export function entriesText(list: readonly ClaimEntry[]): string {
 }
 
 /** Whether one positive entry narrows who matches (see narrows). */
-function entryNarrows(key: string, e: { op: string; values: string[] }): boolean {
-  return !/ifexists$/i.test(e.op) && !FOR_ALL.test(e.op) && e.values.every((v) => valueNarrows(key, e.op, v));
+function entryNarrows(key: string, e: { op: string; values: string[] }, scope?: VariableScope): boolean {
+  return !/ifexists$/i.test(e.op) && !FOR_ALL.test(e.op) && e.values.every((v) => valueNarrows(key, e.op, v, scope));
+}
+
+/**
+ * Whether one positive entry would narrow who matches but for a policy variable whose value the
+ * scan does not know (valueNarrowing `unknown`): no value of it admits any account, and one does not
+ * say which.
+ */
+function narrowingDoubtful(key: string, e: { op: string; values: string[] }, scope: VariableScope): boolean {
+  if (/ifexists$/i.test(e.op) || FOR_ALL.test(e.op)) return false;
+  const readings = e.values.map((v) => valueNarrowing(key, e.op, v, scope));
+  return readings.includes('unknown') && !readings.includes('no');
 }
 
 /**
@@ -330,8 +409,8 @@ function entryNarrows(key: string, e: { op: string; values: string[] }): boolean
  * aws:PrincipalOrgID, a caller may omit sts:ExternalId) nor admits callers of any account (a
  * wildcard value, see valueNarrows; its values are alternatives, so each must narrow).
  */
-function narrows(cond: ConditionBlock | undefined, key: string): boolean {
-  return positiveEntries(cond, key).some((e) => entryNarrows(key, e));
+function narrows(cond: ConditionBlock | undefined, key: string, scope?: VariableScope): boolean {
+  return positiveEntries(cond, key).some((e) => entryNarrows(key, e, scope));
 }
 
 /**
@@ -896,12 +975,14 @@ function classifyBlock(block: PrincipalBlock, cond: ConditionBlock | undefined, 
   return out;
 }
 
-function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustStatementFact {
+function statementFact(s: PolicyStatement, index: number, roleAccount: string | undefined, known: ReadonlySet<string> | undefined, version: string | undefined): TrustStatementFact {
   const block = s.principal ?? s.notPrincipal ?? {};
+  const scope: VariableScope = { version, roleAccount };
   const conditionKeys = s.condition ? [...new Set(Object.values(s.condition).flatMap((k) => Object.keys(k)))] : [];
-  const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && narrows(s.condition, k));
+  const restrictingKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && narrows(s.condition, k, scope));
+  const doubtfulKeys = conditionKeys.filter((k) => RESTRICTING_KEYS.has(k.toLowerCase()) && !restrictingKeys.includes(k) && positiveEntries(s.condition, k).some((e) => narrowingDoubtful(k, e, scope)));
   const principals = classifyBlock(block, s.condition, roleAccount, known);
-  const conditionPrincipals = s.effect === 'Allow' && s.principal !== undefined && principals.some((p) => p.type === 'any') ? pinnedPrincipals(s.condition, roleAccount, known) : [];
+  const conditionPrincipals = s.effect === 'Allow' && s.principal !== undefined && principals.some((p) => p.type === 'any') ? pinnedPrincipals(s.condition, roleAccount, known, scope) : [];
   const fact: TrustStatementFact = {
     statementIndex: index,
     sid: s.sid,
@@ -912,11 +993,15 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
     principals,
     conditionKeys,
     restrictingKeys,
-    externalId: narrows(s.condition, 'sts:ExternalId'),
-    negatedRestrictingKeys: negatedKeys(s.condition),
+    externalId: narrows(s.condition, 'sts:ExternalId', scope),
+    negatedRestrictingKeys: negatedKeys(s.condition, scope),
   };
+  if (doubtfulKeys.length > 0) fact.doubtfulKeys = doubtfulKeys;
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
-  if (s.effect === 'Deny' && s.condition) fact.outsidersDenied = deniesOutsiders(s.condition);
+  if (s.effect === 'Deny' && s.condition) {
+    fact.outsidersDenied = deniesOutsiders(s.condition, scope);
+    fact.externalIdRequired = deniesWithoutExternalId(s.condition, scope);
+  }
   return fact;
 }
 
@@ -930,11 +1015,11 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
  * principal tag the caller sets) may fail for some of them, who then escape the Deny. False too
  * with no negated restricting key at all: nothing then names who is inside.
  */
-function deniesOutsiders(cond: ConditionBlock): boolean {
+function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
   let narrowing = false;
   for (const [op, keys] of Object.entries(cond)) {
     for (const [k, vals] of Object.entries(keys)) {
-      if (NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v))) {
+      if (NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope))) {
         narrowing = true;
         continue;
       }
@@ -946,12 +1031,53 @@ function deniesOutsiders(cond: ConditionBlock): boolean {
 }
 
 /**
+ * Whether a Deny's condition block holds for every caller that does not send the external id it
+ * names, so that the Deny turns all of them away. IAM ANDs operators and keys, so every entry must:
+ * a negated string operator on sts:ExternalId (StringNotEquals…, …IfExists and ForAllValues: too)
+ * holds when the key is absent and for any other value (IAM User Guide, condition operators), its
+ * values narrowing as a positive condition's must (no value of only wildcards); `Bool
+ * aws:PrincipalIsAWSService false` holds for every IAM caller. `ForAnyValue:` is false when the key
+ * is absent, `Null sts:ExternalId true` spares a caller sending any value at all, and any other
+ * entry (aws:SourceIp…) may fail for some caller, who then escapes the Deny.
+ */
+function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
+  let required = false;
+  for (const [op, keys] of Object.entries(cond)) {
+    for (const [k, vals] of Object.entries(keys)) {
+      const key = k.toLowerCase();
+      if (key === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope))) {
+        required = true;
+        continue;
+      }
+      if (/^bool(?:ifexists)?$/i.test(op) && key === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false')) continue;
+      return false;
+    }
+  }
+  return required;
+}
+
+/**
+ * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
+ * names the principal (`*`, its account or itself, as trustDenial reads a Deny), covers the action,
+ * and turns away every caller without the external id it names (externalIdRequired).
+ */
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
+  return facts.statements.some(
+    (st) => st.effect === 'Deny' && st.externalIdRequired === true && !st.notPrincipal && trustStatementCovers(st, action) && st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+  );
+}
+
+/**
  * The principals that positive aws:PrincipalArn (else aws:PrincipalAccount) conditions narrow a
  * `*` statement to, when they pin accounts. Keys are ANDed, so only accounts every narrowing
  * entry of the two keys admits are kept: an own account beside a vendor ARN admits no one.
  */
-function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal[] {
-  const byKey = (key: string) => positiveEntries(cond, key).filter((e) => entryNarrows(key, e));
+function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string | undefined, known: ReadonlySet<string> | undefined, scope: VariableScope): TrustedPrincipal[] {
+  // Values are read with aws:ResourceAccount replaced by the role's account (substituteVariables).
+  const byKey = (key: string) =>
+    positiveEntries(cond, key)
+      .filter((e) => entryNarrows(key, e, scope))
+      .map((e) => ({ op: e.op, values: e.values.map((v) => withResourceAccount(v, scope)) }));
   const arns = byKey('aws:PrincipalArn');
   const accounts = byKey('aws:PrincipalAccount');
   if (arns.length + accounts.length === 0) return [];
@@ -979,12 +1105,12 @@ function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string 
  * it covers callers lacking the key and its values narrow (valueNarrows). `ForAnyValue:` is false
  * when the key is absent, so such a Deny leaves out callers outside any organisation.
  */
-function negatedKeys(cond: ConditionBlock | undefined): string[] {
+function negatedKeys(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
   if (!cond) return [];
   const out = new Set<string>();
   for (const [op, keys] of Object.entries(cond)) {
     if (!NEGATED_OPS.test(op) || FOR_ANY.test(op)) continue;
-    for (const [k, vals] of Object.entries(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v))) out.add(k);
+    for (const [k, vals] of Object.entries(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope))) out.add(k);
   }
   return [...out];
 }
@@ -1023,7 +1149,7 @@ export function analyzeTrust(role: IamRole, options: TrustAnalysisOptions = {}):
   return {
     roleArn: role.arn,
     accountId,
-    statements: role.trustPolicy.document.statements.map((s, i) => statementFact(s, i, accountId, known)),
+    statements: role.trustPolicy.document.statements.map((s, i) => statementFact(s, i, accountId, known, role.trustPolicy.ok ? role.trustPolicy.document.version : undefined)),
   };
 }
 
@@ -1194,6 +1320,11 @@ interface CompiledTrust {
    * string (and its hash) per question.
    */
   byAccount: Map<string, Map<string, TrustDecision>>;
+  /**
+   * Request keys the role fixes whoever calls: aws:ResourceAccount, the account owning the
+   * resource, which for a trust policy is the role's (IAM User Guide, global condition keys).
+   */
+  keys?: Map<string, string>;
 }
 
 const trustCache = new WeakMap<IamRole, CompiledTrust>();
@@ -1207,14 +1338,17 @@ function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
 }
 
 /** A trust policy's statements with their Principal or NotPrincipal blocks compiled by `block`. */
-function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: PrincipalBlock) => PrincipalMatcher): CompiledTrust {
+function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: PrincipalBlock) => PrincipalMatcher, roleArn: string): CompiledTrust {
   const statements = compilePolicy(document).statements.map((st): TrustStatement => {
     const out: TrustStatement = { st };
     if (st.source.principal) out.principal = block(st.source.principal);
     else if (st.source.notPrincipal) out.notPrincipal = block(st.source.notPrincipal);
     return out;
   });
-  return { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+  const out: CompiledTrust = { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+  const account = accountOf(roleArn);
+  if (account !== undefined && !out.unconditional) out.keys = new Map([['aws:resourceaccount', account]]);
+  return out;
 }
 
 /**
@@ -1228,7 +1362,7 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
     // Only a usable trust policy is compiled and kept, and a role's trust policy does not change
     // once parsed: a role found here passed this check before.
     if (!role.trustPolicy.ok || trustPolicyProblem(role)) return { result: 'unknown', direct: false, statements: [], undecided: [] };
-    trust = compileTrust(role.trustPolicy.document, compileBlock);
+    trust = compileTrust(role.trustPolicy.document, compileBlock, role.arn);
     trustCache.set(role, trust);
   }
   // Roles trusting an account are asked once per principal of that account; without conditions
@@ -1248,7 +1382,7 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
 }
 
 function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: string, now: Date | undefined): TrustDecision {
-  const env = { principal, action: action.toLowerCase(), now };
+  const env = { principal, action: action.toLowerCase(), now, extra: trust.keys };
   let allow: Tri = 'no';
   let named: Tri = 'no';
   let session: Tri = 'no';
@@ -1371,7 +1505,7 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
   if (problem) return { result: 'unknown', direct: false, statements: [], undecided: [`trust policy of ${role.arn}: ${problem.problem}`] };
   let cached = serviceTrustCache.get(role);
   if (!cached) {
-    cached = { trust: compileTrust(role.trustPolicy.document, compileServiceBlock), answers: new Map() };
+    cached = { trust: compileTrust(role.trustPolicy.document, compileServiceBlock, role.arn), answers: new Map() };
     serviceTrustCache.set(role, cached);
   }
   const name = service.toLowerCase();

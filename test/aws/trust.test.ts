@@ -206,6 +206,16 @@ describe('evaluateTrust', () => {
     }
   });
 
+  // In a trust policy the resource is the role, so ${aws:ResourceAccount} is the role's own account
+  // (IAM User Guide, policy variables; aws:ResourceAccount is in the request context of most actions).
+  it('reads ${aws:ResourceAccount} in a condition as the role\'s own account', () => {
+    const n = model({ roles: [roleEntry('own', stmt('*', { Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:ResourceAccount}:user/*' } } }))] });
+    const role = n.roles.get(roleArn('own'))!;
+    const other = { arn: userArn('w', OTHER_ACCT), accountId: OTHER_ACCT, type: 'user' as const, name: 'w' };
+    expect(evaluateTrust(role, facts('u')).result).toBe('yes');
+    expect(evaluateTrust(role, other).result).toBe('no');
+  });
+
   it('answers unknown, every time, for a trust policy IAM would not accept (NotPrincipal)', () => {
     const n = model({ roles: [roleEntry('np', doc({ Effect: 'Allow', NotPrincipal: { AWS: userArn('x') }, Action: 'sts:AssumeRole' }))] });
     const role = n.roles.get(roleArn('np'))!;

@@ -160,6 +160,41 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(anyoneEdge(g, 'Open')?.conditional).toBe(false);
   });
 
+  it('"*" narrowed by an account the scan cannot read (a policy variable) is conditional; by ${aws:ResourceAccount}, narrowed', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Var', trust: trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:SourceAccount}:role/*' } } }) },
+          { name: 'Own', trust: trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:ResourceAccount}:role/*' } } }) },
+        ],
+      },
+    });
+    expect(anyoneEdge(g, 'Var')?.conditional).toBe(true);
+    expect(anyoneEdge(g, 'Var')?.reason).toMatch(/perhaps narrowed by aws:PrincipalArn/);
+    expect(anyoneEdge(g, 'Own')?.reason).toMatch(/narrowed by aws:PrincipalArn/);
+    expect(anyoneEdge(g, 'Own')?.conditional).toBe(true);
+  });
+
+  it('an external account whose external id a Deny requires is trusted "with an sts:ExternalId"', () => {
+    const V = '999988887777';
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          {
+            name: 'DenyExt',
+            trust: doc(
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action: 'sts:AssumeRole' },
+              { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' } } },
+            ),
+          },
+        ],
+      },
+    });
+    const e = g.in(roleId('DenyExt'), 'CAN_ASSUME').filter((x) => x.from === ids.external('aws-account', V));
+    expect(e.map((x) => x.evidence?.externalId)).toEqual([true]);
+    expect(e[0].reason).toMatch(/with an sts:ExternalId/);
+  });
+
   it('an external account denied unconditionally gets no edge; denied under a condition, or allowed only another action, a conditional one', () => {
     const V = '999988887777';
     const allowV = (Action: string, extra = {}) => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action, ...extra });

@@ -31,7 +31,7 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
-import { clientIdsText, pinnedAudienceListed, subjectVerdict } from '../../aws/trust.js';
+import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, subjectVerdict } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -1126,9 +1126,9 @@ function addTrust(
             from: ext,
             to: node,
             type: 'CAN_ASSUME',
-            reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : ' with no narrowing condition'}${g.note}`,
+            reason: `trust policy of role ${role.name} allows Principal "*"${st.restrictingKeys.length ? ` narrowed by ${st.restrictingKeys.join(', ')}` : st.doubtfulKeys ? ` perhaps narrowed by ${st.doubtfulKeys.join(', ')} (through a policy variable whose value is not known)` : ' with no narrowing condition'}${g.note}`,
             hidden: true,
-            conditional: st.restrictingKeys.length > 0 || g.conditional,
+            conditional: st.restrictingKeys.length > 0 || st.doubtfulKeys !== undefined || g.conditional,
             ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
           });
         } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {
@@ -1138,15 +1138,17 @@ function addTrust(
           // the route stays, conditional, instead of vanishing as if the account had been scanned.
           const unread = accounts.has(tp.accountId);
           const extId = ids.external('aws-account', tp.accountId);
+          // An external id a Deny requires (aws-trust-third-party-no-external-id reads it alike).
+          const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole');
           const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
             from: ext,
             to: node,
             type: 'CAN_ASSUME',
-            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${st.externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}${g.note}`,
+            reason: `trust policy of role ${role.name} trusts account ${tp.accountId}${tp.type === 'account' ? '' : ` (${tp.arn})`}${externalId ? ' with an sts:ExternalId' : ' without sts:ExternalId'}${unread ? `; the account is listed but its IAM was not read, so which of its principals may assume the role is unknown` : ''}${g.note}`,
             hidden: true,
             ...(unread || g.conditional ? { conditional: true } : {}),
-            evidence: unread || g.undecided.length ? { externalId: st.externalId, statement: st.statementIndex, undecided: [...(unread ? [`IAM of account ${tp.accountId} not read`] : []), ...g.undecided] } : { externalId: st.externalId, statement: st.statementIndex },
+            evidence: unread || g.undecided.length ? { externalId, statement: st.statementIndex, undecided: [...(unread ? [`IAM of account ${tp.accountId} not read`] : []), ...g.undecided] } : { externalId, statement: st.statementIndex },
           });
         }
       }

@@ -134,6 +134,29 @@ describe('aws-trust-any-principal', () => {
     { name: 'near miss: "*" with ForAnyValue:StringLike aws:PrincipalOrgPaths under one organisation', graph: () => role(trust.anyone({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc123/r-ab12/ou-ab12-11111111/*' } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" with ForAnyValue:StringLike aws:PrincipalOrgPaths of any organisation', graph: () => role(trust.anyone({ Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-*/*' } } })), subject: roleId('open'), verdict: 'fail' },
     { name: 'near miss: "*" with StringEquals aws:PrincipalAccount of this account', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': ACCT } } })), subject: roleId('open'), verdict: 'pass' },
+    // Policy variables in condition values are replaced by the request's values (IAM User Guide,
+    // policy variables: string and ARN operators). In a trust policy the resource is the role, so
+    // aws:ResourceAccount is the role's own account; aws:PrincipalAccount is the caller's own.
+    { name: 'near miss: "*" with ArnLike aws:PrincipalArn on ${aws:ResourceAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:ResourceAccount}:role/*' } } })), subject: roleId('open'), verdict: 'pass' },
+    { name: 'near miss: "*" with StringEquals aws:PrincipalAccount ${aws:ResourceAccount}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:ResourceAccount}' } } })), subject: roleId('open'), verdict: 'pass' },
+    {
+      name: 'near miss: "*" with a Deny outside ${aws:ResourceAccount}',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:ResourceAccount}:*' } } })),
+      subject: roleId('open'),
+      verdict: 'pass',
+    },
+    { name: '"*" with StringEquals aws:PrincipalAccount ${aws:PrincipalAccount} (every caller is in its own account)', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:PrincipalAccount}' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with ArnLike aws:PrincipalArn on ${aws:PrincipalAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:PrincipalAccount}:role/*' } } })), subject: roleId('open'), verdict: 'fail' },
+    // A variable whose value the scan does not know, in the account part: neither "any account" nor pinned.
+    { name: '"*" with ArnLike aws:PrincipalArn on an account from ${aws:SourceAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:SourceAccount}:role/*' } } })), subject: roleId('open'), verdict: 'unknown' },
+    // Only 2012-10-17 documents have variables: in older ones the text is literal (and names no account).
+    {
+      name: '"*" with ArnLike aws:PrincipalArn on ${aws:ResourceAccount} in a 2008-10-17 document',
+      graph: () => role({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:ResourceAccount}:role/*' } } }] }),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
     { name: 'a named account', graph: () => role(trust.account(ACCT)), subject: roleId('open'), verdict: 'pass' },
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 'not a statement' }), subject: roleId('open'), verdict: 'unknown' },
   ]);

@@ -3,6 +3,7 @@ import rule from '../../../rules/aws/aws-trust-third-party-no-external-id.js';
 import { ACCT, OTHER, VENDOR, awsGraph, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'vendor-access', trust: t }] });
+const allowVendor = () => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:AssumeRole' });
 
 describe('aws-trust-third-party-no-external-id', () => {
   ruleCases(rule, [
@@ -105,6 +106,63 @@ describe('aws-trust-third-party-no-external-id', () => {
     },
     { name: 'an own account listed in the options', graph: () => role(trust.account(VENDOR)), subject: roleId('vendor-access'), verdict: 'pass', options: { ownAccounts: [VENDOR] } },
     { name: 'an unparseable trust policy', graph: () => role({ Version: '2012-10-17', Statement: 42 }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    // A Deny on every caller whose external id is not the one issued enforces it as a positive
+    // condition on the Allow would: a negated operator holds when the key is absent (IAM User Guide,
+    // condition operators), so a caller sending no external id, or another one, is turned away.
+    {
+      name: 'near miss: vendor account allowed, a Deny on "*" with StringNotEquals sts:ExternalId',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: vendor account allowed, a Deny on the vendor account with StringNotEquals sts:ExternalId beside aws:PrincipalIsAWSService false',
+      graph: () =>
+        role(doc(allowVendor(), { Effect: 'Deny', Principal: { AWS: VENDOR }, Action: 'sts:*', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' }, Bool: { 'aws:PrincipalIsAWSService': 'false' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    // Null true only asks that some external id be sent: any value, the other customer's too, passes.
+    {
+      name: 'vendor account allowed, a Deny only when sts:ExternalId is absent (Null true)',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { Null: { 'sts:ExternalId': 'true' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    // IAM ANDs a statement's conditions: beside aws:SourceIp, a caller from another network escapes the Deny.
+    {
+      name: 'vendor account allowed, a Deny on a wrong external id only outside a source network',
+      graph: () =>
+        role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    // ForAnyValue: is false when the key is absent: a caller that sends no external id is not denied.
+    {
+      name: 'vendor account allowed, a Deny under ForAnyValue:StringNotEquals sts:ExternalId',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { 'ForAnyValue:StringNotEquals': { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    {
+      name: 'vendor account allowed, a Deny with StringNotLike sts:ExternalId "*"',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotLike: { 'sts:ExternalId': '*' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    // A Deny naming another principal, or another action, leaves the vendor as the Allow let it in.
+    {
+      name: 'vendor account allowed, the external id enforced by a Deny on another account only',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: { AWS: OTHER }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    {
+      name: 'vendor account allowed, the external id enforced by a Deny of sts:AssumeRoleWithSAML only',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRoleWithSAML', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
   ]);
 });
 

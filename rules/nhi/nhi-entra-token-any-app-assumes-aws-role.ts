@@ -101,6 +101,8 @@ export default defineRule({
         }),
       );
       const carrying = [...new Set(carried.map((c) => c.app))];
+      // Said when no app of the tenant opens the role: the token exchange audience is no app at all.
+      const noApp = named.length > 0 && named.every((n) => isTokenExchangeAudience(n.a)) ? "the audience is Entra's token exchange audience, which names no app of the tenant" : 'the audience app is not in the tenant snapshot';
       // An audience naming no app of the tenant is still a client id the aud condition must take: a
       // pattern no casing of it meets bars it, as the linker judges it (audienceVerdict).
       const unnamedOpen = named.some((n) => n.apps.length === 0 && audienceVerdict(n.a, undefined, n.a, e.evidence?.audience, clientIds).bar === undefined);
@@ -215,7 +217,7 @@ export default defineRule({
           ),
         ];
         const who = `any service principal of the tenant whose object id matches${but !== '' ? `,${but},` : ''} can get such a token${today.length > 0 ? ` (today: ${today.join(', ')})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
-        const why = apps.length === 0 ? `the audience app is not in the tenant snapshot; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
+        const why = apps.length === 0 ? `${noApp}; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
           messageId: latent ? 'patternLatent' : 'pattern',
           key: role.id,
@@ -225,7 +227,7 @@ export default defineRule({
         });
         continue;
       }
-      const why = apps.length === 0 ? `the audience app is not in the tenant snapshot${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant${but} can get such a token${doubtNote}${offNote}${blockedNote}`;
+      const why = apps.length === 0 ? `${noApp}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so any service principal of the tenant${but} can get such a token${doubtNote}${offNote}${blockedNote}`;
       ctx.report({
         messageId: latent ? 'latent' : 'open',
         key: role.id,

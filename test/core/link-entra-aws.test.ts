@@ -136,6 +136,11 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
       expect(sps.map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
       expect(sps[0].reason).toMatch(/sub pattern c808fcb1-\* matches its object id, for aud /);
       expect(sps[0].reason).toMatch(/no app of the scanned tenant/);
+      // The rule names the same SP, and says what the audience is.
+      const f = pattern.report.findings.filter((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === roleId('foreign-aud'));
+      expect(f).toHaveLength(1);
+      expect(f[0].message).toMatch(/\(today: Legacy Provisioning Sync\)/);
+      expect(f[0].message).toMatch(aud.startsWith('api://') ? /the audience is Entra's token exchange audience, which names no app of the tenant;/ : /the audience app is not in the tenant snapshot;/);
       // Near miss: a pattern no object id matches links no SP.
       const none = scan(withRole('foreign-aud', { StringEquals: { [`${ISSUER}:aud`]: aud }, StringLike: { [`${ISSUER}:sub`]: '00000000-*' } }, aud));
       expect(none.graph.in(roleId('foreign-aud'), 'CAN_ASSUME').filter((e) => e.from.startsWith('entra:'))).toEqual([]);

@@ -150,6 +150,19 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);
   });
 
+  it('a sub pinned in another case than the object id links no one under StringEquals, and the SP under StringEqualsIgnoreCase', () => {
+    // The token's sub is the object id as Entra writes it (lower case, as Graph returns it);
+    // StringEquals compares case, StringEqualsIgnoreCase does not (IAM User Guide, condition operators).
+    const upper = LEGACY_OID.toUpperCase();
+    const strict = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(strict, 'pinned-role')).toEqual([]);
+    const loose = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringEqualsIgnoreCase: { [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(loose, 'pinned-role')).toEqual([LEGACY]);
+    // StringLike without a wildcard compares case too.
+    const like = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(like, 'pinned-role')).toEqual([]);
+  });
+
   it('an audience app whose service principal is disabled gives no caller a token, as an inactive Okta AWS app federates no one', () => {
     // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014).
     const disable = (s: Snapshot): Snapshot => {

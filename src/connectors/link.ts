@@ -313,6 +313,24 @@ export function linkProviders(b: GraphBuilder): void {
 
     const entra = ENTRA_ISSUER.exec(issuer);
     const tenant = entra ? entraTenants.get(entra[1].toLowerCase()) : undefined;
+    // An Entra app's federated credential is matched by Entra against the token's iss and sub as
+    // written, case included (Graph, federatedIdentityCredential: the issuer "must match the issuer
+    // claim of the external token"; a trailing slash fails with AADSTS70021; Entra's breaking
+    // changes: "Federated identity credentials now use case-sensitive matching"). One that writes the
+    // issuer otherwise than the tokens carry it (a slash, a case, no scheme) takes no token of it.
+    // The trust is dead (no path follows it, its credential record is inactive), as one whose
+    // audiences no token carries: no issuer writes that iss.
+    const fic = target.provider === 'entra';
+    const misWritten = (iss: string): void => {
+      const dead = `the issuer is written ${issuer}, but the tokens of that issuer carry iss ${iss}, and Entra matches a federated credential's issuer as written`;
+      e.reason = `${e.reason}; but ${dead}`;
+      e.evidence = { ...e.evidence, dead };
+      markTrustDead(e, target, subject, dead);
+    };
+    if (tenant !== undefined && fic && issuer !== entraTokenIss(issuer)) {
+      misWritten(entraTokenIss(issuer));
+      continue;
+    }
     if (tenant !== undefined) {
       // Each audience with the app it names; whether a token of the issuer carries it at all (the
       // app's token version); and, for an IAM role's trust, whether a token of that app meets its
@@ -343,7 +361,9 @@ export function linkProviders(b: GraphBuilder): void {
       // it is not said a second time.
       const said = new Set(Array.isArray(e.evidence?.undecided) ? (e.evidence.undecided as unknown[]) : []);
       const own = resolved.map((r) => ({ ...r, doubts: r.doubts.filter((d) => !said.has(d)) }));
-      const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
+      // The object id is found ignoring case: a pinned sub is then held to the trust's own match
+      // (the IAM operators, or a credential's case-sensitive subject).
+      const subAdmits = aws ? subjectFilter(e.evidence?.subject) : subject !== undefined && subjectMatch === 'exact' ? (oid: string) => oid === subject : () => true;
       for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, subjectMatch === 'exact', own, subAdmits).values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
@@ -418,6 +438,13 @@ export function linkProviders(b: GraphBuilder): void {
 
     const okta = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
     const org = okta ? oktaOrigin(okta[1]) : undefined;
+    // A federated credential's issuer must be the iss Okta writes: the org's origin, then the
+    // custom authorization server's path, with no trailing slash (see the Entra case above).
+    const oktaIss = okta && org !== undefined ? `${org}${okta[2] === undefined ? '' : `/oauth2/${okta[2].slice('/oauth2/'.length)}`}` : undefined;
+    if (okta && org !== undefined && oktaOrgs.has(org) && fic && oktaIss !== undefined && issuer !== oktaIss) {
+      misWritten(oktaIss);
+      continue;
+    }
     if (okta && org !== undefined && oktaOrgs.has(org) && subject && subjectMatch === 'exact') {
       const app = oktaByClientId.get(`${org}|${subject}`);
       // A token whose sub is the app's client id is its client credentials access token, whose
@@ -441,6 +468,15 @@ export function linkProviders(b: GraphBuilder): void {
       }
     }
   }
+}
+
+/**
+ * The iss of an Entra token of the issuer `issuer` (one ENTRA_ISSUER matches), as Entra writes it:
+ * https, host and tenant id in lower case, a v1 issuer ending in `/`, a v2 one in `/v2.0`.
+ */
+function entraTokenIss(issuer: string): string {
+  const m = /^(?:https:\/\/)?([^/]+)\/([^/]+)(\/v2\.0)?\/?$/i.exec(issuer);
+  return m ? `https://${m[1].toLowerCase()}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}` : issuer;
 }
 
 /** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */

@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseSearchDoubt, caseVariantMeeting, clientIdCaseDoubt, entriesText, entryAccepts, entryDoubtful, entryPositive, entryUnsure, ignoresCase, subjectAdmits, takesEveryCase, typedRefusal, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseSearchDoubt, caseVariantMeeting, claimEntries, clientIdCaseDoubt, entriesText, entryAccepts, entryDoubtful, entryPositive, entryUnsure, ignoresCase, subjectAdmits, takesEveryCase, typedRefusal, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -223,13 +223,22 @@ export function trustClientIds(role: { attrs: Record<string, unknown> }, evidenc
 }
 
 /**
- * Whether a token whose sub is an object id meets the negated and Null operators on the sub key of
- * an AWS trust edge (its `evidence.subject`, a ClaimFact; subjectAdmits). With none, or a fact not
- * of that shape, every object id.
+ * Whether a token whose sub is an object id meets the operators on the sub key of an AWS trust edge
+ * (its `evidence.subject`, a ClaimFact). A pattern, or no sub condition, is matched by the linker
+ * itself: only its negated and Null operators are asked here (subjectAdmits). A pinned sub is found
+ * among the tenant's object ids ignoring case, so every operator is asked, positive ones too: the
+ * token carries the object id as Entra writes it (lower case, as Graph returns it), and StringEquals
+ * (or StringLike) compares case while StringEqualsIgnoreCase does not (IAM User Guide, condition
+ * operators), so an upper-case object id under StringEquals admits no token. With no operator, or
+ * a fact not of that shape, every object id.
  */
 export function subjectFilter(fact: unknown): (objectId: string) => boolean {
   const f = (fact ?? {}) as AudienceFact;
   const claim = { values: strings(f.values), operators: strings(f.operators), entries: Array.isArray(f.entries) ? entriesOf(f.entries) : undefined };
+  if (f.status === 'pinned') {
+    const entries = claimEntries(claim);
+    return (objectId) => entries.every((e) => entryAccepts(e, objectId));
+  }
   if (claim.entries === undefined || claim.entries.every(entryPositive)) return () => true;
   return (objectId) => subjectAdmits(objectId, claim);
 }

@@ -155,6 +155,19 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(r, 'pinned-role')).toEqual([LEGACY]);
   });
 
+  it('a sub pinned in another case than the object id links no one under StringEquals, and the SP under StringEqualsIgnoreCase', () => {
+    // The token's sub is the object id as Entra writes it (lower case, as Graph returns it);
+    // StringEquals compares case, StringEqualsIgnoreCase does not (IAM User Guide, condition operators).
+    const upper = LEGACY_OID.toUpperCase();
+    const strict = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(strict, 'pinned-role')).toEqual([]);
+    const loose = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringEqualsIgnoreCase: { [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(loose, 'pinned-role')).toEqual([LEGACY]);
+    // StringLike without a wildcard compares case too.
+    const like = scan(withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: upper } }));
+    expect(assumers(like, 'pinned-role')).toEqual([]);
+  });
+
   it('an audience app whose service principal is disabled gives no caller a token, as an inactive Okta AWS app federates no one', () => {
     // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014).
     const disable = (s: Snapshot): Snapshot => {
@@ -348,6 +361,45 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
     expect(r.graph.out(reader, 'CAN_ASSUME').map((e) => e.to)).toEqual([legacy]);
     const admin = r.analysis.crownJewelPaths(reader).find((p) => p.crownJewel === 'admin');
     expect(admin?.hops[0]).toMatchObject({ from: reader, to: legacy, type: 'CAN_ASSUME' });
+  });
+
+  // Entra matches a federated credential's issuer and subject against the token's iss and sub as
+  // written, case included (Graph, federatedIdentityCredential: the issuer "must match the issuer
+  // claim"; a trailing slash fails with AADSTS70021, MicrosoftDocs/azure-docs#97699; matching is
+  // case-sensitive, Entra breaking changes, "Federated identity credentials now use case-sensitive
+  // matching"). A v2 token's iss is login.microsoftonline.com/<tenant>/v2.0, no slash, tenant in lower case.
+  const READER_OID = '9ecf916d-06cc-4a4d-a861-b237ebf00e83';
+  const ficLinks = (issuer: string, subject = READER_OID, issuerHolder = ids.entraSp(TENANT, READER_OID)) => {
+    const s = demoSnapshot();
+    const fics = s.files['entra/federatedIdentityCredentials.json'] as Record<string, Json[]>;
+    fics['521b7fa3-4460-40d3-a6b0-1a5287a47071'] = [{ id: '0f5e0c57-7a3b-4d8e-9d55-2d1f2f6b3a10', name: 'from-reader', issuer, subject, audiences: ['api://AzureADTokenExchange'] }];
+    const r = scan(s);
+    const trust = r.graph.in(ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37'), 'FEDERATES_TO').find((e) => r.graph.node(e.from)?.attrs.issuer === issuer)!;
+    return { links: r.graph.out(issuerHolder, 'CAN_ASSUME').map((e) => e.to), dead: trust.evidence?.dead !== undefined };
+  };
+  it('a credential whose issuer or subject is not written as the token carries it links no one', () => {
+    const legacy = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
+    // No token carries such an issuer: the trust is dead (no path follows it).
+    const dead = { links: [], dead: true };
+    expect(ficLinks(`https://login.microsoftonline.com/${TENANT}/v2.0/`)).toEqual(dead);
+    expect(ficLinks(`https://login.microsoftonline.com/${TENANT.toUpperCase()}/v2.0`)).toEqual(dead);
+    expect(ficLinks(`login.microsoftonline.com/${TENANT}/v2.0`)).toEqual(dead);
+    // A subject in upper case is no service principal's sub: no one is linked (the trust is left as it is).
+    expect(ficLinks(`https://login.microsoftonline.com/${TENANT}/v2.0`, READER_OID.toUpperCase()).links).toEqual([]);
+    // Near miss: as the token carries them.
+    expect(ficLinks(`https://login.microsoftonline.com/${TENANT}/v2.0`)).toEqual({ links: [legacy], dead: false });
+  });
+
+  it('an Okta issuer with a trailing slash, or its host in another case, links no Okta service app', () => {
+    const legacy = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
+    const hrSync = ids.oktaApp('https://northwind.okta.example', '0oaKYWOIriafAH29u2He');
+    const custom = '/oauth2/aus1a2b3c4d5e6f7g8h9';
+    const dead = { links: [], dead: true };
+    expect(ficLinks(`https://northwind.okta.example${custom}/`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
+    expect(ficLinks(`https://Northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
+    expect(ficLinks(`https://northwind.okta.example:443${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
+    // Near miss: the custom authorization server's issuer as its tokens carry it.
+    expect(ficLinks(`https://northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual({ links: [legacy], dead: false });
   });
 });
 

@@ -500,19 +500,34 @@ export function trustDenyRequiresExternalId(facts: object, principal: object, ac
 }
 
 /**
+ * Whether a path hop works only with a token issued for a signed-in user: an Entra delegated grant,
+ * or the token inheritance a user's own consent gives an app (an ACTS_AS edge by delegated token).
+ * The user's own rights limit it, and the app's own credential never gets such a token.
+ */
+function signedInUserHop(h: PathHop): boolean {
+  return h.type === 'DELEGATED_GRANT' || (h.type === 'ACTS_AS' && h.method === 'delegated-token');
+}
+
+/**
  * What a path's conditional hops depend on, in the words of the path findings: a hop through a
  * trust the account's OIDC provider turns away (evidence.blocked on its edge) is decided, no token
  * passes today, and saying it depends on an undecided condition would contradict the hop's own
- * reason; any other conditional hop is undecided. Empty for a firm path. nhi-path-to-crown-jewel
- * and nhi-ai-agent-privileged word the same hops alike.
+ * reason; a delegated permission holds only for a signed-in user (see signedInUserHop); any other
+ * conditional hop is undecided. Empty for a firm path. nhi-path-to-crown-jewel and
+ * nhi-ai-agent-privileged word the same hops alike.
  */
 export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): string[] {
   // One pass, no arrays: asked for every path a rule reports, most of them firm.
   let conditional = 0;
   let blocked = 0;
+  let signedIn = 0;
   for (let i = 0; i < hops.length; i++) {
     const h = hops[i];
     if (!h.conditional) continue;
+    if (signedInUserHop(h)) {
+      signedIn++;
+      continue;
+    }
     conditional++;
     // The hop's edges are in both its source's outgoing and its target's incoming list of the
     // type: the shorter is searched. A role trusted by thousands of principals, or a principal
@@ -522,9 +537,10 @@ export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): str
     const into = graph.in(h.to, h.type);
     if (out.length <= into.length ? out.some((e) => e.to === h.to && e.evidence?.blocked !== undefined) : into.some((e) => e.from === h.from && e.evidence?.blocked !== undefined)) blocked++;
   }
-  if (conditional === 0) return [];
+  if (conditional === 0 && signedIn === 0) return [];
   return [
     ...(conditional > blocked ? [`${conditional - blocked} hop(s) depend on a condition the scanner could not decide`] : []),
     ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
+    ...(signedIn > 0 ? [`${signedIn} hop(s) act only for a signed-in user, within that user's own rights`] : []),
   ];
 }

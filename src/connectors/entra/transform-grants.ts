@@ -198,6 +198,10 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: full.tier };
       });
       maxUncapped = Math.max(maxUncapped, privilege.uncappedTier);
+      // Conditional: a delegated scope is in a token only when a user signs in to the app, and
+      // then does only what that user may do; the app's own credential (a secret, a federated
+      // token) gets an app-only token without it. The tier counts it (an admin may sign in), but
+      // no path says the app reaches it on its own.
       ctx.b.addEdge({
         from: client.node,
         to: privilege.node,
@@ -205,6 +209,7 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         reason: all
           ? `${client.name} may act as any user with ${scope} on ${resourceName} (consent for all users)`
           : `${client.name} may act as ${userName} with ${scope} on ${resourceName}`,
+        conditional: true,
         evidence,
       });
       if (all) ctx.raiseTier(client.nodeId, privilege.tier);
@@ -216,6 +221,8 @@ export function addDelegatedGrants(ctx: EntraContext): void {
         type: 'ACTS_AS',
         reason: `${client.name} holds ${scopes.join(' ')} for ${userName} and inherits that user's rights in tokens it obtains (token inheritance)`,
         hidden: true,
+        // Only in a token issued while that user signs in to it, as the delegated grants above.
+        conditional: true,
         evidence: { method: 'delegated-token', grantId, scopes },
       });
     }

@@ -162,12 +162,20 @@ interface VariableScope {
 // variable whose value the scan does not know.
 const LITERAL_MARK = '\u0000';
 const UNKNOWN_MARK = '\u0001';
+// The role's own organisation (aws:ResourceOrgID): one organisation, though the scan does not know its id.
+const OWN_ORG_MARK = '\u0002';
+/**
+ * Keys whose value a caller's own request supplies: a condition comparing one of them with the
+ * same key of the request (`aws:PrincipalOrgID` = `${aws:PrincipalOrgID}`) holds for every caller.
+ */
+const CALLER_KEYS = new Set(['aws:principalaccount', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalarn', 'aws:userid', 'aws:username', 'aws:principaltype']);
 
 /**
  * A value with its policy variables replaced for judging whether it narrows, as if under a …Like
- * operator: aws:ResourceAccount by the role's account; a variable the caller sets for itself (its
- * own account, aws:PrincipalAccount, or a tag on it, aws:PrincipalTag/…) by `*`, since every
- * caller matches its own value; any other variable by UNKNOWN_MARK. Undefined without variables.
+ * operator: aws:ResourceAccount by the role's account; aws:ResourceOrgID by OWN_ORG_MARK (the role's
+ * own organisation: one, named); a variable of the caller's own request (CALLER_KEYS: its account,
+ * organisation, ARN, id; or a tag on it, aws:PrincipalTag/…) by `*`, since every caller matches its
+ * own value; any other variable by UNKNOWN_MARK. Undefined without variables.
  */
 function substituteVariables(value: string, op: string, scope: VariableScope | undefined): string | undefined {
   const parts = scope ? parseTemplate(value, scope.version) : undefined;
@@ -179,7 +187,8 @@ function substituteVariables(value: string, op: string, scope: VariableScope | u
       if (part.key === '') return part.fallback === '$' ? '$' : LITERAL_MARK;
       const k = part.key.toLowerCase();
       if (k === 'aws:resourceaccount') return scope?.roleAccount ?? UNKNOWN_MARK;
-      if (k === 'aws:principalaccount' || k.startsWith('aws:principaltag/')) return '*';
+      if (k === 'aws:resourceorgid') return OWN_ORG_MARK;
+      if (CALLER_KEYS.has(k) || k.startsWith('aws:principaltag/')) return '*';
       return UNKNOWN_MARK;
     })
     .join('');

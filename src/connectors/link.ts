@@ -321,14 +321,18 @@ export function linkProviders(b: GraphBuilder): void {
     // The trust is dead (no path follows it, its credential record is inactive), as one whose
     // audiences no token carries: no issuer writes that iss.
     const fic = target.provider === 'entra';
-    const misWritten = (iss: string): void => {
-      const dead = `the issuer is written ${issuer}, but the tokens of that issuer carry iss ${iss}, and Entra matches a federated credential's issuer as written`;
+    const misWritten = (iss: string | undefined): void => {
+      const dead =
+        iss === undefined
+          ? `the issuer is written ${issuer}, which no Entra token carries (v1 tokens come from an sts. host ending in /, v2 tokens from a login. host ending in /v2.0), and Entra matches a federated credential's issuer as written`
+          : `the issuer is written ${issuer}, but the tokens of that issuer carry iss ${iss}, and Entra matches a federated credential's issuer as written`;
       e.reason = `${e.reason}; but ${dead}`;
       e.evidence = { ...e.evidence, dead };
       markTrustDead(e, target, subject, dead);
     };
-    if (tenant !== undefined && fic && issuer !== entraTokenIss(issuer)) {
-      misWritten(entraTokenIss(issuer));
+    const iss = tenant !== undefined && fic ? entraTokenIss(issuer) : issuer;
+    if (issuer !== iss) {
+      misWritten(iss);
       continue;
     }
     if (tenant !== undefined) {
@@ -474,9 +478,14 @@ export function linkProviders(b: GraphBuilder): void {
  * The iss of an Entra token of the issuer `issuer` (one ENTRA_ISSUER matches), as Entra writes it:
  * https, host and tenant id in lower case, a v1 issuer ending in `/`, a v2 one in `/v2.0`.
  */
-function entraTokenIss(issuer: string): string {
+function entraTokenIss(issuer: string): string | undefined {
   const m = /^(?:https:\/\/)?([^/]+)\/([^/]+)(\/v2\.0)?\/?$/i.exec(issuer);
-  return m ? `https://${m[1].toLowerCase()}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}` : issuer;
+  if (!m) return issuer;
+  const host = m[1].toLowerCase();
+  // v1 tokens come from an sts.* host with a trailing slash, v2 tokens from a login.* host with /v2.0
+  // (access token claims reference): the other pairings are no issuer at all.
+  if (host.startsWith('sts.') === (m[3] !== undefined)) return undefined;
+  return `https://${host}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}`;
 }
 
 /** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */

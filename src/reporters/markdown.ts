@@ -205,7 +205,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
     // what failed the gate.
     const group = newFirst(counted.filter((f) => f.severity === level));
     if (group.length === 0) continue;
-    listed.push(...group);
+    for (const f of group) listed.push(f);
     add(group, limit, (f) => `| ${m(f.ruleId)} | ${subjectOf(f)} | ${m(f.provider)} ${m(f.subject.type)} | ${statusOf(f)} | ${code(f.message, CUT.text, 'message', findingWhole(f.fingerprint))} | ${m(f.fingerprint)} |`, {
       head: [`### ${ICON[level]} ${level} (${group.length})`, ''],
       // The fingerprint too: docs/ci.md tells users to copy it into a waiver from any format.

@@ -172,6 +172,7 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(anyoneEdge(g, 'Var')?.conditional).toBe(true);
     expect(anyoneEdge(g, 'Var')?.reason).toMatch(/perhaps narrowed by aws:PrincipalArn/);
     expect(anyoneEdge(g, 'Own')?.reason).toMatch(/narrowed by aws:PrincipalArn/);
+    expect(anyoneEdge(g, 'Own')?.reason).not.toMatch(/perhaps/);
     expect(anyoneEdge(g, 'Own')?.conditional).toBe(true);
   });
 

@@ -390,6 +390,15 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
     expect(ficLinks(`https://login.microsoftonline.com/${TENANT}/v2.0`)).toEqual({ links: [legacy], dead: false });
   });
 
+  it("a credential pairing one token version's host with the other version's path names an issuer no token carries", () => {
+    const legacy = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
+    // v1 tokens carry https://sts.windows.net/<tenant>/, v2 tokens https://login.microsoftonline.com/<tenant>/v2.0.
+    expect(ficLinks(`https://login.microsoftonline.com/${TENANT}/`)).toEqual({ links: [], dead: true });
+    expect(ficLinks(`https://sts.windows.net/${TENANT}/v2.0`)).toEqual({ links: [], dead: true });
+    // Near miss: the v1 issuer as written.
+    expect(ficLinks(`https://sts.windows.net/${TENANT}/`)).toEqual({ links: [legacy], dead: false });
+  });
+
   it('an Okta issuer with a trailing slash, or its host in another case, links no Okta service app', () => {
     const legacy = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
     const hrSync = ids.oktaApp('https://northwind.okta.example', '0oaKYWOIriafAH29u2He');

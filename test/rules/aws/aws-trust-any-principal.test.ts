@@ -148,6 +148,25 @@ describe('aws-trust-any-principal', () => {
     },
     { name: '"*" with StringEquals aws:PrincipalAccount ${aws:PrincipalAccount} (every caller is in its own account)', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:PrincipalAccount}' } } })), subject: roleId('open'), verdict: 'fail' },
     { name: '"*" with ArnLike aws:PrincipalArn on ${aws:PrincipalAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:PrincipalAccount}:role/*' } } })), subject: roleId('open'), verdict: 'fail' },
+    // aws:ResourceOrgID is the organisation of the account owning the role: AWS's data-perimeter
+    // idiom pins callers to the role's own organisation with it.
+    { name: 'near miss: "*" with StringEquals aws:PrincipalOrgID ${aws:ResourceOrgID}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } } })), subject: roleId('open'), verdict: 'pass' },
+    {
+      name: 'near miss: "*" with a Deny outside ${aws:ResourceOrgID} for every caller that is no AWS service',
+      graph: () =>
+        role(
+          doc(
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } } },
+          ),
+        ),
+      subject: roleId('open'),
+      verdict: 'pass',
+    },
+    // A value every caller meets with its own request's value narrows nothing, whichever key it is.
+    { name: '"*" with StringEquals aws:PrincipalOrgID ${aws:PrincipalOrgID} (every caller is in its own organisation)', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:PrincipalOrgID}' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with StringEquals aws:PrincipalArn ${aws:PrincipalArn}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalArn': '${aws:PrincipalArn}' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: '"*" with StringEquals aws:userid ${aws:userid}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:userid': '${aws:userid}' } } })), subject: roleId('open'), verdict: 'fail' },
     // A variable whose value the scan does not know, in the account part: neither "any account" nor pinned.
     { name: '"*" with ArnLike aws:PrincipalArn on an account from ${aws:SourceAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:SourceAccount}:role/*' } } })), subject: roleId('open'), verdict: 'unknown' },
     // Only 2012-10-17 documents have variables: in older ones the text is literal (and names no account).

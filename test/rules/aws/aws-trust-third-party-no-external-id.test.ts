@@ -21,6 +21,8 @@ describe('aws-trust-third-party-no-external-id', () => {
     { name: 'sts:ExternalId only under StringEqualsIfExists', graph: () => role(trust.account(VENDOR, { Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'cust-42' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'sts:ExternalId StringLike "*"', graph: () => role(trust.account(VENDOR, { Condition: { StringLike: { 'sts:ExternalId': '*' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
     { name: 'foreign account proved to be in the organisation', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    // aws:ResourceOrgID is the organisation of the role's own account (a policy variable, IAM User Guide).
+    { name: "foreign account proved to be in the role's own organisation (${aws:ResourceOrgID})", graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
     {
       name: 'vendor account allowed, then denied sts:* without a condition',
       graph: () => {

@@ -476,7 +476,8 @@ export function linkProviders(b: GraphBuilder): void {
 
 /**
  * The iss of an Entra token of the issuer `issuer` (one ENTRA_ISSUER matches), as Entra writes it:
- * https, host and tenant id in lower case, a v1 issuer ending in `/`, a v2 one in `/v2.0`.
+ * https, host and tenant id in lower case, a v1 issuer ending in `/`, a v2 one in `/v2.0`; undefined
+ * when no Entra token carries such an issuer (a v1 path on a login.* host, a v2 path on an sts.* one).
  */
 function entraTokenIss(issuer: string): string | undefined {
   const m = /^(?:https:\/\/)?([^/]+)\/([^/]+)(\/v2\.0)?\/?$/i.exec(issuer);

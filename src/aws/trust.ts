@@ -1014,55 +1014,58 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   return fact;
 }
 
+/** A condition entry, as the Deny judgements below read one: its operator, key and values. */
+type EntryTest = (op: string, key: string, values: readonly string[]) => boolean;
+
+/** `Bool aws:PrincipalIsAWSService false` (or BoolIfExists): an entry every IAM caller meets. */
+const everyIamCaller: EntryTest = (op, k, vals) => /^bool(?:ifexists)?$/i.test(op) && k.toLowerCase() === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false');
+
 /**
- * Whether every entry of a Deny's condition block holds for any caller outside the organisations,
- * accounts or principals its negated restricting keys name (IAM ANDs operators and keys: IAM User
- * Guide, conditions with multiple context keys or values), so that the Deny turns all of them away.
- * An entry does when it is a negated operator on a restricting key whose values narrow (negatedKeys:
- * such a caller matches none of them, or lacks the key) or `Bool aws:PrincipalIsAWSService false`,
- * which every IAM caller meets. Any other entry (aws:SourceIp, a role name of any account, a
- * principal tag the caller sets) may fail for some of them, who then escape the Deny. False too
- * with no negated restricting key at all: nothing then names who is inside.
+ * A negated operator (not `ForAnyValue:`) on a restricting key whose values narrow (valueNarrows):
+ * every caller outside what they name matches none of them, or lacks the key. negatedKeys lists
+ * such keys; deniesOutsiders asks it of each entry.
  */
-function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
-  let narrowing = false;
-  for (const [op, keys] of Object.entries(cond)) {
-    for (const [k, vals] of Object.entries(keys)) {
-      if (NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope))) {
-        narrowing = true;
-        continue;
-      }
-      if (/^bool(?:ifexists)?$/i.test(op) && k.toLowerCase() === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false')) continue;
-      return false;
-    }
-  }
-  return narrowing;
+function negatedNarrowing(op: string, k: string, vals: readonly string[], scope: VariableScope): boolean {
+  return NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope));
 }
 
 /**
- * Whether a Deny's condition block holds for every caller that does not send the external id it
- * names, so that the Deny turns all of them away. IAM ANDs operators and keys, so every entry must:
- * a negated string operator on sts:ExternalId (StringNotEquals…, …IfExists and ForAllValues: too)
- * holds when the key is absent and for any other value (IAM User Guide, condition operators), its
- * values narrowing as a positive condition's must (no value of only wildcards); `Bool
- * aws:PrincipalIsAWSService false` holds for every IAM caller. `ForAnyValue:` is false when the key
- * is absent, `Null sts:ExternalId true` spares a caller sending any value at all, and any other
- * entry (aws:SourceIp…) may fail for some caller, who then escapes the Deny.
+ * Whether a Deny's condition block turns away every caller that fails the entries `required`
+ * takes. IAM ANDs operators and keys (IAM User Guide, conditions with multiple context keys or
+ * values), so every entry must be one `required` takes or one every IAM caller meets
+ * (everyIamCaller); any other (aws:SourceIp, a role name of any account, a tag the caller sets)
+ * may fail for some caller, who then escapes the Deny. False with no entry `required` takes:
+ * nothing then names whom the Deny is about.
  */
-function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
-  let required = false;
+function denyTurnsAway(cond: ConditionBlock, required: EntryTest): boolean {
+  let found = false;
   for (const [op, keys] of Object.entries(cond)) {
     for (const [k, vals] of Object.entries(keys)) {
-      const key = k.toLowerCase();
-      if (key === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope))) {
-        required = true;
-        continue;
-      }
-      if (/^bool(?:ifexists)?$/i.test(op) && key === 'aws:principalisawsservice' && vals.length > 0 && vals.every((v) => v.toLowerCase() === 'false')) continue;
-      return false;
+      if (required(op, k, vals)) found = true;
+      else if (!everyIamCaller(op, k, vals)) return false;
     }
   }
-  return required;
+  return found;
+}
+
+/**
+ * Whether a Deny turns away every caller outside the organisations, accounts or principals its
+ * negated restricting keys name (negatedNarrowing), whatever else it tests (denyTurnsAway).
+ */
+function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
+  return denyTurnsAway(cond, (op, k, vals) => negatedNarrowing(op, k, vals, scope));
+}
+
+/**
+ * Whether a Deny turns away every caller that does not send the external id it names
+ * (denyTurnsAway). Such an entry is a negated string operator on sts:ExternalId (StringNotEquals…,
+ * …IfExists and ForAllValues: too), which holds when the key is absent and for any other value (IAM
+ * User Guide, condition operators), its values narrowing as a positive condition's must (no value
+ * of only wildcards). `ForAnyValue:` is false when the key is absent, and `Null sts:ExternalId true`
+ * spares a caller sending any value at all: neither is one.
+ */
+function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
+  return denyTurnsAway(cond, (op, k, vals) => k.toLowerCase() === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope)));
 }
 
 /**
@@ -1117,10 +1120,7 @@ function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string 
 function negatedKeys(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
   if (!cond) return [];
   const out = new Set<string>();
-  for (const [op, keys] of Object.entries(cond)) {
-    if (!NEGATED_OPS.test(op) || FOR_ANY.test(op)) continue;
-    for (const [k, vals] of Object.entries(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope))) out.add(k);
-  }
+  for (const [op, keys] of Object.entries(cond)) for (const [k, vals] of Object.entries(keys)) if (negatedNarrowing(op, k, vals, scope)) out.add(k);
   return [...out];
 }
 

@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNo
 import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { InputError } from '../errors.js';
+import { yamlProblem } from '../yaml-problem.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { scopeKey, type LegacyFingerprint } from './baseline.js';
@@ -142,16 +143,9 @@ export function parseWaivers(text: string, file: string): Waiver[] {
   const fail = (msg: string, node?: YamlNode | null): never => {
     throw new InputError(msg, file, `line ${lineOf(node)}`);
   };
-  // A warning (an unknown tag such as `!custom`) is refused like an error, as in the config file:
-  // the library would read the tagged value some other way than it is written. The library's
-  // first line ends with the place again and the colon of a code frame ("… at line 3, column 5:"):
-  // the place is said once, in front, as for the config's YAML and every JSON syntax error.
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) {
-    const pos = problem.linePos?.[0];
-    const what = problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new InputError(`cannot parse waivers (${what})`, file, pos ? `line ${pos.line} column ${pos.col}` : 'line 1');
-  }
+  // Errors and warnings (an unknown tag) refused as in the config file (yamlProblem).
+  const problem = yamlProblem(doc, file, 'cannot parse waivers', 'line 1');
+  if (problem) throw problem;
   let list: YamlNode | null = doc.contents as YamlNode | null;
   if (list === null || (isScalar(list) && (list.value === null || list.value === ''))) return [];
   if (isMap(list)) {

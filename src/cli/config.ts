@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { yamlProblem } from '../yaml-problem.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
@@ -21,11 +22,8 @@ export function readStructured(file: string): unknown {
     // for the waivers file: `parse` would print the library's own multi-line warning to stderr
     // and go on with the tagged value read some other way. parseDocument only collects them.
     const doc = parseDocument(text);
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) {
-      const pos = problem.linePos?.[0];
-      throw new InputError(`invalid YAML (${problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, file, pos ? `line ${pos.line} column ${pos.col}` : undefined);
-    }
+    const problem = yamlProblem(doc, file, 'invalid YAML');
+    if (problem) throw problem;
     // Turning the document into values expands aliases; the library refuses too many of them
     // (an alias bomb, a "billion laughs") by throwing. The waivers reader walks the document
     // without expanding, so it never sees this; here it is a bad file like any other.

@@ -6,7 +6,7 @@
  * growing to 64 MB per semi-space cut the 100,000-identity scan from 21.8 to 19.8 s in four
  * back-to-back pairs (fourth session); 48 growing to 96 MB, against 32/64 in four alternated
  * pairs (seventh session), took read + scan from a median of 18.8 to 17.8 s and its CPU from
- * 32.9 to 31.1 s, for 60-130 MB more peak memory (1,833-1,910 MB; bench/README.md).
+ * 32.9 to 31.1 s, for 60-130 MB more peak memory (1,833-1,910 MB; bench/HISTORY.md).
  */
 export const YOUNG_GENERATION_FLAGS: readonly string[] = ['--min-semi-space-size=48', '--max-semi-space-size=96'];
 

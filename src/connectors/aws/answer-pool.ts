@@ -38,7 +38,7 @@ const STALL_MS = 120_000;
  * a pure function of the account's authorization-details.json and the snapshot's clock, and the
  * thread reads that file from the folder itself, so nothing large is copied between threads but
  * the answers. On the development machine's two cores this takes the largest single stage of a
- * 100,000-identity scan off the main thread (bench/README.md).
+ * 100,000-identity scan off the main thread (bench/HISTORY.md).
  */
 export class AnswerThread {
   private readonly index = new Map<string, number>();

@@ -3,7 +3,7 @@
  * measured as time spent waiting rather than as a few attempts, and a send pacer that, once the
  * account throttles, spaces requests at a rate it learns from what the account lets through.
  *
- * Why not one of the SDK's strategies (bench/README.md, "Choosing the AWS retry strategy"):
+ * Why not one of the SDK's strategies (bench/HISTORY.md, "Choosing the AWS retry strategy"):
  * standard mode's first throttling wait is up to 1 s and it keeps no memory of the account's
  * quota, so a passing throttle costs seconds and a lasting quota is pressed on about once a second
  * per call; adaptive mode remembers, but after a throttle it could not measure a rate for yet it
@@ -127,7 +127,7 @@ export class PacedRetryToken implements StandardRetryToken {
  * throttles each account on its own, but the quota is the same service quota in every account of
  * a partition, so what one account's pacer learns is a good start for the others: without it, each
  * account of a run pays for finding the quota itself, most of it at its start, when its reads go
- * out side by side against a burst it cannot know (bench/README.md, "Slow start and one quota per
+ * out side by side against a burst it cannot know (bench/HISTORY.md, "Slow start and one quota per
  * run (nineteenth session)").
  *
  * The first client to join leads; the others hold their sends until it has shown what the quota is

@@ -86,7 +86,7 @@ export interface ClientSettings {
  * end after `maxAttempts` attempts. Each client also holds a retry quota (the SDK's 500 tokens, 5
  * per throttled retry, refilled by successes): a client whose calls keep failing stops retrying.
  *
- * Measured against the local fake with 50 ms per request (bench/README.md, "Choosing the AWS
+ * Measured against the local fake with 50 ms per request (bench/HISTORY.md, "Choosing the AWS
  * retry strategy", twelfth and thirteenth sessions): the SDK's adaptive mode paced a client at 0.5
  * requests a second after a throttle it had no rate for yet, which made one account with 3
  * throttled first pages take about 10 s; its standard mode took about 4 s there and, under a

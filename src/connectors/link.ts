@@ -6,6 +6,7 @@ import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVe
 import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
+import { linkEntraSaml } from './entra-saml-link.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
@@ -27,6 +28,7 @@ import { deadFicReason } from './entra/transform-credentials.js';
  */
 export function linkProviders(b: GraphBuilder): void {
   narrowSamlAssignments(b);
+  linkEntraSaml(b);
   const oktaByClientId = new Map<string, GraphNode>();
   /** Each scanned Entra tenant (lower case) by what an issuer names it by: its scope id, and its id when the scope is a domain name. */
   const entraTenants = new Map<string, string>();

@@ -106,7 +106,74 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       evidence: { assignmentId, resourceId, appRoleId, createdDateTime: r.optStr(obj, 'createdDateTime', path) },
     });
     ctx.raiseTier(from, privilege.tier);
+    if (!appOnly && resource) {
+      const pair = awsSamlRole(permission);
+      const app = ctx.sps.get(resourceId)?.node;
+      if (pair && app) addAwsSamlMapping(ctx, holderNode, app, pair, appRoleId);
+    }
   }
+}
+
+/** An IAM role ARN and a SAML provider ARN, as one AWS app role value names them. */
+interface AwsSamlPair {
+  roleArn: string;
+  providerArn: string;
+}
+
+const AWS_ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+const AWS_SAML_PROVIDER_ARN = /^arn:aws[\w-]*:iam::(\d{12}):saml-provider\/[\w.-]+$/;
+
+/**
+ * The role and SAML provider an app role value names, when it is the value AWS reads from a SAML
+ * assertion's `https://aws.amazon.com/SAML/Attributes/Role` attribute: a role ARN and a provider
+ * ARN joined by a comma, in either order (IAM User Guide, "Configure SAML assertions for the
+ * authentication response"). Entra's AWS gallery apps put exactly that in each app role's value
+ * and send the signed-in user's assigned roles in that attribute.
+ */
+export function awsSamlRole(value: string): AwsSamlPair | undefined {
+  const parts = value.split(',');
+  if (parts.length !== 2) return undefined;
+  const [a, b] = [parts[0].trim(), parts[1].trim()];
+  const [roleArn, providerArn] = AWS_ROLE_ARN.test(a) ? [a, b] : [b, a];
+  const role = AWS_ROLE_ARN.exec(roleArn);
+  const provider = AWS_SAML_PROVIDER_ARN.exec(providerArn);
+  return role && provider ? { roleArn, providerArn } : undefined;
+}
+
+/**
+ * A user or group assigned an app role whose value names an AWS role and SAML provider can sign in
+ * to AWS as that role through the enterprise app: an edge to the provider's node, with the role in
+ * its evidence. The cross-provider link (entra-saml-link.ts) turns it into an edge to the role
+ * when the role's trust policy names the provider. A disabled app signs nobody in: no edge. An app
+ * whose single sign-on mode is not SAML may issue no assertion (the mode is what the portal
+ * launches; Graph's SAML set-up sets it to `saml`), so that route is conditional.
+ */
+function addAwsSamlMapping(ctx: EntraContext, holder: GraphNode, app: GraphNode, pair: AwsSamlPair, appRoleId: string): void {
+  if (app.enabled === false) return;
+  const account = AWS_SAML_PROVIDER_ARN.exec(pair.providerArn)![1];
+  const hubId = ids.external('saml-provider', pair.providerArn);
+  ctx.b.addNode({
+    id: hubId,
+    kind: 'external',
+    provider: 'external',
+    type: 'aws-saml-provider-ref',
+    name: pair.providerArn,
+    nativeId: pair.providerArn,
+    scope: account,
+    attrs: { arn: pair.providerArn, accountId: account },
+  });
+  const mode = app.attrs.preferredSingleSignOnMode;
+  const saml = mode === 'saml';
+  const role = pair.roleArn.slice(pair.roleArn.indexOf(':role/') + 6);
+  ctx.b.addEdge({
+    from: holder,
+    to: hubId,
+    type: 'SAML_MAPS_TO',
+    hidden: true,
+    ...(saml ? {} : { conditional: true }),
+    reason: `${holder.kind === 'group' ? `members of group ${holder.name} are` : `${holder.name} is`} assigned the app role ${role} of the enterprise app ${app.name}, which names the AWS role ${pair.roleArn} through the SAML provider ${pair.providerArn}${saml ? '' : `; the app's single sign-on mode is ${typeof mode === 'string' ? `"${mode}"` : 'not set'}, not SAML, so whether Entra signs it an assertion is not known`}`,
+    evidence: { entraApp: app.id, appRoleId, roleArn: pair.roleArn, providerArn: pair.providerArn },
+  });
 }
 
 /** A privilege node a grant step added, with the tier it gave. */

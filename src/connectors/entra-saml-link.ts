@@ -1,0 +1,86 @@
+import type { GraphBuilder } from '../graph/graph.js';
+import type { GraphEdge, GraphNode } from '../graph/model.js';
+import { providerClaims } from './okta/saml-claims.js';
+
+/**
+ * Entra enterprise apps that sign users in to AWS by SAML (the AWS gallery apps): the Entra
+ * transform leaves each assignment of an app role naming an AWS role as a SAML_MAPS_TO edge to the
+ * SAML provider's node, with the role ARN in its evidence. Here that edge becomes an edge to the
+ * role itself, as AWS decides it:
+ *
+ * - the role was scanned and its trust policy lets the provider in (a FEDERATES_TO edge from the
+ *   provider): an edge to the role, conditional when the trust or the assignment is;
+ * - the role's account was scanned but no role of that ARN trusts the provider: AWS refuses the
+ *   assertion ("Not authorized to perform sts:AssumeRoleWithSAML"), so no edge is left;
+ * - the account was not scanned: the edge to the provider stays, for what cannot be checked.
+ *
+ * An IAM SAML provider holds one identity provider's metadata (its issuer and signing
+ * certificate), which the snapshot does not hold. When another scanned app (Okta, or another
+ * Entra app) also names the provider, which one it was made for is not known, and the route is
+ * conditional.
+ *
+ * Linear: one pass over the edges, one over the Entra SAML edges found.
+ */
+export function linkEntraSaml(b: GraphBuilder): void {
+  /** Roles trusting each SAML provider node, by role ARN, with their trust edge. */
+  const trusting = new Map<string, Map<string, GraphEdge>>();
+  const assignments: GraphEdge[] = [];
+  /** The Entra apps naming each provider ARN (node ids). */
+  const entraApps = new Map<string, Set<string>>();
+  const edges = b.edgeList();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
+    if (e.type === 'FEDERATES_TO') {
+      const hub = b.getNode(e.from);
+      const role = b.getNode(e.to);
+      if (hub?.type !== 'aws-saml-provider-ref' || !role) continue;
+      (trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!).set(role.nativeId, e);
+    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.roleArn === 'string') {
+      assignments.push(e);
+      const arn = e.evidence.providerArn as string;
+      (entraApps.get(arn) ?? entraApps.set(arn, new Set()).get(arn)!).add(e.evidence.entraApp);
+    }
+  }
+  if (assignments.length === 0) return;
+  const okta: GraphNode[] = [];
+  for (let i = 0; i < b.nodeCount; i++) {
+    const n = b.nodeAt(i);
+    if (n.type === 'okta-aws-federation-app') okta.push(n);
+  }
+  const oktaClaims = providerClaims(okta);
+  const scanned = new Set(b.scopesOf('aws').map((s) => s.id));
+  const drop = new Set<GraphEdge>();
+  const add: GraphEdge[] = [];
+  for (const e of assignments) {
+    const roleArn = e.evidence!.roleArn as string;
+    const providerArn = e.evidence!.providerArn as string;
+    const account = roleArn.split(':')[4];
+    const trust = trusting.get(e.to)?.get(roleArn);
+    if (!trust) {
+      if (scanned.has(account)) drop.add(e);
+      continue;
+    }
+    drop.add(e);
+    const role = b.getNode(trust.to)!;
+    const doubt = sharedProvider(providerArn, e.evidence!.entraApp as string, entraApps, oktaClaims.get(providerArn) ?? [], b);
+    add.push({
+      ...e,
+      ...(e.conditional || trust.conditional || doubt ? { conditional: true } : {}),
+      to: role.id,
+      reason: `${e.reason}, and ${trust.conditional ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through it`}${doubt ? `; ${doubt}` : ''}`,
+      evidence: { ...e.evidence, via: e.to },
+    });
+  }
+  b.removeEdges(drop);
+  for (const e of add) b.addEdge(e);
+}
+
+/** Why the provider may hold another app's metadata: another scanned app names it too. */
+function sharedProvider(arn: string, app: string, entra: Map<string, Set<string>>, okta: GraphNode[], b: GraphBuilder): string | undefined {
+  const others: string[] = [];
+  for (const id of entra.get(arn) ?? []) if (id !== app) others.push(`the Entra app ${b.getNode(id)?.name ?? id}`);
+  for (const n of okta) others.push(`the Okta app ${n.name}`);
+  if (others.length === 0) return undefined;
+  others.sort();
+  return `${others.join(' and ')} also name${others.length === 1 ? 's' : ''} that provider, which holds one identity provider's metadata (not read), so it may not accept this app's assertions`;
+}

@@ -1,0 +1,180 @@
+import { describe, it, expect } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { ids } from '../../src/graph/ids.js';
+import { awsSamlRole } from '../../src/connectors/entra/transform-grants.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+const PROD = '444455556666';
+const PROVIDER = `arn:aws:iam::${PROD}:saml-provider/EntraID`;
+const ADMIN_ROLE = `arn:aws:iam::${PROD}:role/entra-admin`;
+const OPS_ROLE = `arn:aws:iam::${PROD}:role/prod-ops-access`;
+const FOREIGN_ROLE = 'arn:aws:iam::999988887777:role/vendor-admin';
+const FOREIGN_PROVIDER = 'arn:aws:iam::999988887777:saml-provider/EntraID';
+const AWS_APP = 'aa5e2b0c-0d6f-4c3a-9d0e-3b9b0d9b7a01';
+const SVC_BACKUP = '46bd9401-490b-406d-b5a6-1db96bfd7d7f';
+const DANA = 'ebfe2ce4-5013-4602-9279-e3341c0453f9';
+const TIER0_GROUP = '279d6280-f5dd-4915-89c8-029e03337b50';
+const ROLE_IDS = { admin: 'b7e1c0de-0000-4000-8000-000000000001', ops: 'b7e1c0de-0000-4000-8000-000000000002', foreign: 'b7e1c0de-0000-4000-8000-000000000003' };
+
+type Json = Record<string, unknown>;
+
+/**
+ * The demo with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin
+ * (a new administrator role of the prod account that trusts the EntraID SAML provider),
+ * prod-ops-access (which trusts no SAML provider) and a role of an account not scanned.
+ */
+function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json } = {}): Snapshot {
+  const s = demoSnapshot();
+  const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+  sps.push({
+    id: AWS_APP,
+    appId: 'f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f',
+    displayName: 'AWS Single-Account Access',
+    accountEnabled: edit.enabled ?? true,
+    appOwnerOrganizationId: TENANT,
+    servicePrincipalType: 'Application',
+    appRoleAssignmentRequired: true,
+    preferredSingleSignOnMode: 'sso' in edit ? edit.sso : 'saml',
+    appRoles: [
+      { id: ROLE_IDS.admin, value: `${ADMIN_ROLE},${PROVIDER}`, displayName: 'entra-admin', isEnabled: true },
+      // The other order: AWS takes the two ARNs either way.
+      { id: ROLE_IDS.ops, value: `${PROVIDER},${OPS_ROLE}`, displayName: 'prod-ops', isEnabled: true },
+      { id: ROLE_IDS.foreign, value: `${FOREIGN_ROLE},${FOREIGN_PROVIDER}`, displayName: 'vendor', isEnabled: true },
+    ],
+    keyCredentials: [],
+    passwordCredentials: [],
+    servicePrincipalNames: [],
+    tags: [],
+  });
+  const assign = (principalId: string, principalType: string, appRoleId: string, n: number) => ({
+    id: `assignment-aws-${n}`,
+    appRoleId,
+    principalId,
+    principalType,
+    resourceId: AWS_APP,
+    resourceDisplayName: 'AWS Single-Account Access',
+    createdDateTime: '2025-01-10T10:00:00Z',
+  });
+  (s.files['entra/appRoleAssignments.json'] as { value: Json[] }).value.push(
+    assign(SVC_BACKUP, 'User', ROLE_IDS.admin, 1),
+    assign(DANA, 'User', ROLE_IDS.ops, 2),
+    assign(TIER0_GROUP, 'Group', ROLE_IDS.foreign, 3),
+  );
+  const details = s.files[`aws/${PROD}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
+  const prodPolicies = (s.files['aws/111122223333/authorization-details.json'] as { Policies: Json[] }).Policies;
+  details.Policies.push(prodPolicies.find((p) => p.PolicyName === 'AdministratorAccess')!);
+  details.RoleDetailList.push({
+    Path: '/',
+    RoleName: 'entra-admin',
+    RoleId: 'AROAENTRAADMIN0000001',
+    Arn: ADMIN_ROLE,
+    CreateDate: '2024-05-01T10:00:00+00:00',
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        edit.adminTrust ?? {
+          Effect: 'Allow',
+          Principal: { Federated: PROVIDER },
+          Action: 'sts:AssumeRoleWithSAML',
+          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+        },
+      ],
+    },
+    InstanceProfileList: [],
+    RolePolicyList: [],
+    AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    Tags: [],
+  });
+  (s.files[`aws/${PROD}/list-roles.json`] as { Roles: Json[] }).Roles.push({ Arn: ADMIN_ROLE, RoleName: 'entra-admin', MaxSessionDuration: 3600 });
+  (s.files[`aws/${PROD}/saml-providers.json`] as Json[]).push({ Arn: PROVIDER, CreateDate: '2024-05-01T10:00:00+00:00', ValidUntil: '2124-05-01T10:00:00+00:00' });
+  return s;
+}
+
+const user = (id: string) => ids.entraUser(TENANT, id);
+const role = (arn: string) => ids.awsPrincipal(arn.split(':')[4], arn);
+
+describe('awsSamlRole', () => {
+  it('reads a role and a provider ARN in either order, and nothing else', () => {
+    expect(awsSamlRole(`${ADMIN_ROLE},${PROVIDER}`)).toEqual({ roleArn: ADMIN_ROLE, providerArn: PROVIDER });
+    expect(awsSamlRole(`${PROVIDER}, ${ADMIN_ROLE}`)).toEqual({ roleArn: ADMIN_ROLE, providerArn: PROVIDER });
+    expect(awsSamlRole(`arn:aws:iam::${PROD}:role/ops/team/admin,${PROVIDER}`)?.roleArn).toBe(`arn:aws:iam::${PROD}:role/ops/team/admin`);
+    expect(awsSamlRole('msiam_access')).toBeUndefined();
+    expect(awsSamlRole(ADMIN_ROLE)).toBeUndefined();
+    expect(awsSamlRole(`${ADMIN_ROLE},${ADMIN_ROLE}`)).toBeUndefined();
+    expect(awsSamlRole(`${PROVIDER},${PROVIDER}`)).toBeUndefined();
+    expect(awsSamlRole(`${ADMIN_ROLE},${PROVIDER},${OPS_ROLE}`)).toBeUndefined();
+  });
+});
+
+describe('Entra enterprise app federated to AWS by SAML', () => {
+  it('links a user assigned an app role to the AWS role that trusts the provider, and the path reaches AWS administrator', () => {
+    const r = scan(withAwsApp());
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
+    expect(edges[0].reason).toMatch(/AWS Single-Account Access/);
+    const path = r.analysis.crownJewelPaths(user(SVC_BACKUP)).find((p) => p.group === 'aws|admin');
+    expect(path?.hops[0]).toMatchObject({ type: 'SAML_MAPS_TO', to: role(ADMIN_ROLE) });
+    expect(path?.hops.every((h) => !h.conditional)).toBe(true);
+    // The path rule reports it: a service account with a password reaches AWS administrator.
+    const finding = r.report.findings.find((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.id === user(SVC_BACKUP) && /administrator/.test(f.message));
+    expect(finding?.message).toMatch(/ reaches AWS account 444455556666 administrator .*crossing providers/);
+  });
+
+  it('links no one to a role whose trust policy does not name the provider (AWS refuses the assertion)', () => {
+    const r = scan(withAwsApp());
+    expect(r.graph.out(user(DANA), 'SAML_MAPS_TO')).toEqual([]);
+  });
+
+  it('keeps the edge to the provider of an account that was not scanned', () => {
+    const r = scan(withAwsApp());
+    const edges = r.graph.out(ids.entraGroup(TENANT, TIER0_GROUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => e.to)).toEqual([ids.external('saml-provider', FOREIGN_PROVIDER)]);
+  });
+
+  it('a disabled app signs nobody in', () => {
+    const r = scan(withAwsApp({ enabled: false }));
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);
+    expect(r.analysis.crownJewelPaths(user(SVC_BACKUP)).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it('an app whose single sign-on mode is not SAML gives a conditional route, saying why', () => {
+    for (const sso of [null, 'password']) {
+      const r = scan(withAwsApp({ sso }));
+      const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+      expect(edges.map((e) => [e.to, e.conditional])).toEqual([[role(ADMIN_ROLE), true]]);
+      expect(edges[0].reason).toMatch(/single sign-on mode/);
+    }
+  });
+
+  it('a provider another scanned app also names makes the route conditional', () => {
+    // entra-admin trusts the Okta app's provider instead: that provider holds Okta's metadata.
+    const s = withAwsApp();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+    const app = sps.find((x) => x.id === AWS_APP)!;
+    const okta = `arn:aws:iam::111122223333:saml-provider/Okta`;
+    (app.appRoles as Json[])[0].value = `arn:aws:iam::111122223333:role/okta-admin,${okta}`;
+    const r = scan(s);
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional])).toEqual([[role('arn:aws:iam::111122223333:role/okta-admin'), true]]);
+    expect(edges[0].reason).toMatch(/Okta app .* also names that provider/);
+  });
+
+  it('a role trusting the provider only under a condition it may not meet gives a conditional route', () => {
+    const r = scan(
+      withAwsApp({
+        adminTrust: {
+          Effect: 'Allow',
+          Principal: { Federated: PROVIDER },
+          Action: 'sts:AssumeRoleWithSAML',
+          Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      }),
+    );
+    const trust = r.graph.in(role(ADMIN_ROLE), 'FEDERATES_TO')[0];
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => e.to)).toEqual([role(ADMIN_ROLE)]);
+    expect(edges[0].conditional ?? false).toBe(trust.conditional ?? false);
+  });
+});
+

@@ -5,6 +5,7 @@ import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
+import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
@@ -31,6 +32,8 @@ export function linkProviders(b: GraphBuilder): void {
   /** Each scanned Entra tenant (lower case) by what an issuer names it by: its scope id, and its id when the scope is a domain name. */
   const entraTenants = new Map<string, string>();
   const oktaOrgs = new Map<string, string>();
+  /** The Okta identities with a client id (service apps), per org origin, in node order. */
+  const oktaApps = new Map<string, GraphNode[]>();
   /** The Entra identities, in node order: the three indexes below are built from them on first use. */
   const entraIdentities: GraphNode[] = [];
   // Indexed loops over the builder's nodes and edges here and below: these passes run once, and
@@ -47,7 +50,10 @@ export function linkProviders(b: GraphBuilder): void {
       const org = oktaOrigin(n.scope);
       oktaOrgs.set(org, n.scope);
       const clientId = n.attrs.clientId;
-      if (typeof clientId === 'string') oktaByClientId.set(`${org}|${clientId}`, n);
+      if (typeof clientId === 'string') {
+        oktaByClientId.set(`${org}|${clientId}`, n);
+        (oktaApps.get(org) ?? oktaApps.set(org, []).get(org)!).push(n);
+      }
     }
   }
 
@@ -147,21 +153,29 @@ export function linkProviders(b: GraphBuilder): void {
         const t = n.scope.toLowerCase();
         (callersSorted.get(t) ?? callersSorted.set(t, []).get(t)!).push(n);
       }
-      for (const list of callersSorted.values()) list.sort((x, y) => (x.nativeId < y.nativeId ? -1 : x.nativeId > y.nativeId ? 1 : 0));
+      for (const list of callersSorted.values()) list.sort((x, y) => codeUnitOrder(x.nativeId, y.nativeId));
     }
-    const sps = callersSorted.get(tenant) ?? [];
-    const prefix = subject.split(/[*?]/, 1)[0];
-    let lo = 0;
-    let hi = sps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sps[mid].nativeId < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const pattern = compileWildcard(globTokens(subject));
-    const found: GraphNode[] = [];
-    for (let i = lo; i < sps.length && sps[i].nativeId.startsWith(prefix); i++) if (pattern.test(sps[i].nativeId)) found.push(sps[i]);
+    const found = prefixMatches(callersSorted.get(tenant) ?? [], (n) => n.nativeId, subject);
     matched.set(key, found);
+    return found;
+  };
+  let oktaSorted: Map<string, GraphNode[]> | undefined;
+  const oktaMatched = new Map<string, GraphNode[]>();
+  /**
+   * The service apps of an Okta org whose client id a sub pattern matches, as `matching` finds
+   * Entra service principals: sorted by client id once, narrowed by the pattern's literal prefix,
+   * each pattern matched once.
+   */
+  const oktaMatching = (org: string, subject: string): GraphNode[] => {
+    const key = `${org}|${subject}`;
+    const known = oktaMatched.get(key);
+    if (known) return known;
+    if (!oktaSorted) {
+      oktaSorted = new Map();
+      for (const [o, list] of oktaApps) oktaSorted.set(o, [...list].sort((x, y) => codeUnitOrder(x.attrs.clientId as string, y.attrs.clientId as string)));
+    }
+    const found = prefixMatches(oktaSorted.get(org) ?? [], (n) => n.attrs.clientId as string, subject);
+    oktaMatched.set(key, found);
     return found;
   };
   /**
@@ -449,29 +463,102 @@ export function linkProviders(b: GraphBuilder): void {
       misWritten(oktaIss);
       continue;
     }
-    if (okta && org !== undefined && oktaOrgs.has(org) && subject && subjectMatch === 'exact') {
-      const app = oktaByClientId.get(`${org}|${subject}`);
-      // A token whose sub is the app's client id is its client credentials access token, whose
-      // aud is the authorization server's audience: the org URL for the org server; for a custom
-      // server, the audience configured on it, which is not collected (the trust's aud is then
-      // taken as that audience, and named in the reason). Audiences unknown: not judged.
+    if (okta && org !== undefined && oktaOrgs.has(org) && subject && (subjectMatch === 'exact' || subjectMatch === 'wildcard')) {
+      // A token whose sub is an app's client id is its client credentials access token (Okta's
+      // client credentials flow: sub is the client_id), whose aud is the authorization server's
+      // audience: the org URL for the org server; for a custom server, the audience configured on
+      // it, which is not collected (the trust's aud is then taken as that audience, and named in
+      // the reason). Audiences unknown: not judged. A sub pattern is met by every service app of
+      // the org whose client id it matches, as a pinned sub by the one it names.
       const orgServer = okta[2] === undefined;
-      const orgAud = audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === org || oktaOrigin(a) === org);
-      const why =
+      const aws = target.provider === 'aws';
+      const aud = orgServer ? oktaOrgAudience(org, audiences, aws ? e.evidence : undefined, aws ? trustClientIds(target, e.evidence) : undefined) : { met: true as const };
+      if (!aud.met) continue;
+      // Every operator on the sub key must take the client id (negated ones too), as for Entra.
+      const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
+      const exact = subjectMatch === 'exact';
+      const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
+      const audWhy =
         audiences.length === 0 ? '' : orgServer ? `, for aud ${org}, which the org authorization server's tokens carry` : `, for aud ${audiences.join(', ')} (if that authorization server issues tokens for it)`;
-      if (app && !(orgServer && audiences.length > 0 && !orgAud)) {
+      for (const app of apps) {
+        const clientId = app.attrs.clientId as string;
+        if (!subAdmits(clientId)) continue;
+        const subWhy = exact ? `with sub ${subject}, the client id of ${app.name}` : `with a sub pattern ${subject} that matches ${clientId}, the client id of ${app.name}`;
+        const only = aud.doubt !== undefined ? ` (only if ${aud.doubt})` : '';
+        const but = aud.refused !== undefined ? `; but ${aud.refused}` : '';
         b.addEdge({
           from: app.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}${why}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Okta issuer ${issuer} ${subWhy}${audWhy}${only}${but}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
-          conditional: e.conditional,
-          evidence: { issuer, subject, audiences, via: ext.id },
+          conditional: aud.doubt !== undefined || aud.refused !== undefined ? true : e.conditional,
+          evidence: { issuer, subject, audiences, via: ext.id, ...(aud.refused !== undefined ? { blocked: aud.refused } : {}) },
         });
       }
     }
   }
+}
+
+/** Two texts in UTF-16 code unit order, the order `<` compares them in. */
+function codeUnitOrder(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The items of `sorted` (in code unit order of `keyOf`) whose key a StringLike pattern matches: the
+ * pattern's literal prefix (before its first wildcard) narrows them to one range, found by binary
+ * search; only a pattern that starts with a wildcard reads them all.
+ */
+function prefixMatches(sorted: readonly GraphNode[], keyOf: (n: GraphNode) => string, subject: string): GraphNode[] {
+  const prefix = subject.split(/[*?]/, 1)[0];
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid]) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const pattern = compileWildcard(globTokens(subject));
+  const found: GraphNode[] = [];
+  for (let i = lo; i < sorted.length && keyOf(sorted[i]).startsWith(prefix); i++) if (pattern.test(keyOf(sorted[i]))) found.push(sorted[i]);
+  return found;
+}
+
+/**
+ * Whether a token of an Okta org authorization server meets a trust's audience: its access token's
+ * aud is the org URL, `https://{yourOktaDomain}` (Okta developer docs, "Authorization servers": the
+ * org authorization server), written as the org's origin (as its iss is), so it is compared as that
+ * text, not as a URL: a trailing slash, a port or another case is another value. For an IAM role's
+ * trust (`evidence` and the provider's `clientIds` given) every operator on the aud key must take it
+ * (IAM ANDs them; StringEquals and StringLike compare case, StringEqualsIgnoreCase does not), and STS
+ * must find it in the provider's client id list: one holding it only in another case is a doubt (STS's
+ * comparison is not documented), one not holding it while it holds another audience of the condition
+ * turns the token away today (`refused`: latent). With no aud condition the audiences are the client
+ * ids themselves. For another trust (an Entra app's federated credential), one of its audiences must
+ * be the org URL as written. No audiences known: not judged.
+ */
+function oktaOrgAudience(org: string, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): { met: false } | { met: true; doubt?: string; refused?: string } {
+  if (audiences.length === 0) return { met: true };
+  if (evidence === undefined) return audiences.includes(org) ? { met: true } : { met: false };
+  const fact = (evidence.audience ?? {}) as { status?: unknown; values?: unknown; operators?: unknown; entries?: unknown };
+  const texts = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const entries = claimEntries({
+    values: texts(fact.values),
+    operators: texts(fact.operators),
+    entries: Array.isArray(fact.entries) ? (fact.entries as { op?: unknown; values?: unknown }[]).flatMap((x) => (typeof x.op === 'string' ? [{ op: x.op, values: texts(x.values) }] : [])) : undefined,
+  });
+  if (!entries.every((x) => entryAccepts(x, org))) return { met: false };
+  const pinned = fact.status === 'pinned';
+  const list = pinned ? clientIds : audiences;
+  if (list === undefined || list.includes(org)) return { met: true };
+  const doubt = clientIdCaseDoubt(org, list);
+  if (doubt !== undefined) return { met: true, doubt };
+  if (!pinned) return { met: false };
+  // The transform already marks a trust whose list holds none of its audiences (evidence.blocked,
+  // a conditional edge), which the link's `e.conditional` carries.
+  const refused = unlistedAudience(org, { status: 'pinned', values: texts(fact.values) }, list);
+  return refused !== undefined ? { met: true, refused } : { met: true };
 }
 
 /**

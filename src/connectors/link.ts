@@ -683,6 +683,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   const assignees = new Map<GraphNode, Set<string>>();
+  // Apps with Join all roles off (per-assignment roles): the users assigned directly with roles of
+  // their own, and each group assignment's edges to its roles (separateRoles).
+  const direct = new Map<GraphNode, Set<string>>();
+  const groupRoutes: GroupRoute[] = [];
   for (const e of assignments) {
     const from = b.getNode(e.from)!;
     const hub = b.getNode(e.to);
@@ -693,11 +697,17 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const roles = providers(hub, app);
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
+    const separate = app.attrs.joinAllRoles === false && app.attrs.useGroupMapping !== true;
+    if (separate && from.kind !== 'group' && e.evidence?.assignment === 'USER' && Array.isArray(e.evidence.samlRoles) && e.evidence.samlRoles.length > 0) {
+      (direct.get(app) ?? direct.set(app, new Set()).get(app)!).add(from.id);
+    }
     if (mapped === undefined || mapped.unread !== undefined) {
       const what = `which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read`;
       add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
       if (mapped === undefined) continue;
     }
+    const first = add.length;
+    if (separate && from.kind === 'group' && mapped.found.length > 0) groupRoutes.push({ app, group: from, first, count: mapped.found.length });
     for (const { role, why, via, note, unsure, doubt } of mapped.found) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
@@ -771,9 +781,73 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     }
     if (!own) drop.add(e);
   }
+  const replaced = direct.size > 0 && groupRoutes.length > 0 ? separateRoles(b, edges, direct, groupRoutes, add) : undefined;
   b.removeEdges(drop);
-  for (const e of add) b.addEdge(e);
+  for (const e of add) if (!replaced?.has(e)) b.addEdge(e);
   for (const [app, set] of assignees) app.attrs.assignees = [...set].sort();
+}
+
+/** A group's assignment to an AWS app with Join all roles off: its edges to roles, `add[first .. first + count)`. */
+interface GroupRoute {
+  app: GraphNode;
+  group: GraphNode;
+  first: number;
+  count: number;
+}
+
+/**
+ * Join all roles off (Okta help, "Configure the Amazon Web Services Account Federation app in
+ * Okta"): a user assigned to the app directly gets the roles of that assignment only, not those of
+ * the groups it is in that are assigned to the app ("Join all roles OFF: Role1 and Role2 are
+ * available", the direct ones; on, the group's RoleA and RoleB as well). Only with per-assignment
+ * roles: under Use Group Mapping the roles come from the groups' names. A group's edge to a role
+ * would give it to every member, so for a group that has a member assigned directly (with roles of
+ * its own; one with none may get the group's, which is not documented, and keeps them), the
+ * group's edges to its roles are replaced by one per member not assigned directly, and one per
+ * edge into the group that gives control of a member to be (membership rights: a user added to it
+ * who is not assigned directly gets them). Which of several groups' roles a user assigned only
+ * through groups gets (group priority, or combined values, set per attribute in the profile editor)
+ * is not read: each group's edge stays. Returns the edges of `add` replaced; the new ones are
+ * appended to it. One pass over the edges, only when such a group exists.
+ */
+function separateRoles(b: GraphBuilder, edges: readonly GraphEdge[], direct: Map<GraphNode, Set<string>>, routes: GroupRoute[], add: GraphEdge[]): Set<GraphEdge> {
+  const replaced = new Set<GraphEdge>();
+  const groups = new Set(routes.filter((r) => direct.has(r.app)).map((r) => r.group.id));
+  if (groups.size === 0) return replaced;
+  // Per such group, the edges into it that give what it has: memberships and membership rights.
+  const into = new Map<string, GraphEdge[]>();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
+    if ((e.type === 'MEMBER_OF' || e.type === 'CAN_ESCALATE_TO') && groups.has(e.to)) (into.get(e.to) ?? into.set(e.to, []).get(e.to)!).push(e);
+  }
+  for (const { app, group, first, count } of routes) {
+    const own = direct.get(app);
+    const incoming = into.get(group.id) ?? [];
+    if (!own || !incoming.some((e) => e.type === 'MEMBER_OF' && own.has(e.from))) continue;
+    const names = incoming.filter((e) => e.type === 'MEMBER_OF' && own.has(e.from)).map((e) => b.getNode(e.from)?.name ?? e.from);
+    const off = `the app's Join all roles is off, so a member assigned to it directly (${names.join(', ')}) gets the roles of that assignment only`;
+    for (const r of add.slice(first, first + count)) {
+      replaced.add(r);
+      const role = b.getNode(r.to);
+      for (const e of incoming) {
+        if (e.type === 'MEMBER_OF' && own.has(e.from)) continue;
+        const member = e.type === 'MEMBER_OF';
+        const who = member ? b.getNode(e.from)?.name ?? e.from : undefined;
+        add.push({
+          ...(r.conditional || e.conditional ? { conditional: true } : {}),
+          from: e.from,
+          to: r.to,
+          type: member ? 'SAML_MAPS_TO' : 'CAN_ESCALATE_TO',
+          hidden: true,
+          reason: member
+            ? `${who} is a member of group ${group.name}, and ${r.reason}; ${off}, and ${who} is not assigned to it directly`
+            : `${e.reason}; a user it adds to group ${group.name} who is not assigned to ${app.name} directly gets role ${role?.name ?? r.to}, as ${r.reason}; ${off}`,
+          evidence: { ...(member ? r.evidence : e.evidence), group: group.id, via: r.evidence?.via },
+        });
+      }
+    }
+  }
+  return replaced;
 }
 
 /**

@@ -649,7 +649,9 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
       const role = b.getNode(e.to);
-      if (hub?.type === 'aws-saml-provider-ref' && role) {
+      // A trust no assertion passes (the AWS transform's evidence.dead: a SAML:aud that is no
+      // sign-in endpoint) is no role an assignment can be mapped to.
+      if (hub?.type === 'aws-saml-provider-ref' && role && e.evidence?.dead === undefined) {
         let index = rolesOf.get(hub.id);
         if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);

@@ -437,3 +437,43 @@ describe('Okta AWS app "Join all roles" with per-assignment SAML roles', () => {
     expect(on.graph.out(ids.oktaGroup(ORG, ADMIN_GROUP), 'SAML_MAPS_TO').map((e) => roleName(on, e.to))).toEqual(['okta-admin']);
   });
 });
+
+/**
+ * IAM User Guide, "Configure SAML assertions for the authentication response": the response's
+ * SubjectConfirmationData Recipient "must include a value that matches the AWS sign-in endpoint
+ * URL" (https://signin.aws.amazon.com/saml, a regional https://<region>.signin.aws.amazon.com/saml,
+ * with /acs/<IdP-ID> for encrypted assertions; the China and GovCloud partitions' own hosts), and
+ * SAML:aud is that Recipient. A trust whose SAML:aud no sign-in endpoint meets takes no assertion.
+ */
+describe('a SAML trust whose SAML:aud is no AWS sign-in endpoint', () => {
+  const withAdminCondition = (condition: Record<string, unknown>): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: unknown }[] } }[] };
+    details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement[0].Condition = condition;
+    return s;
+  };
+  const jordanReachesAdmin = (r: ReturnType<typeof scan>) => r.analysis.crownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+
+  it('takes no assertion: no path through it, and its trust record is inactive, saying why', () => {
+    for (const aud of ['https://signin.aws.amazon.com/saml/extra', 'https://example.com/saml', 'signin.aws.amazon.com/saml']) {
+      const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } }));
+      expect(jordanReachesAdmin(r)).toBe(false);
+      const trust = [...r.graph.nodes.values()].find((n) => n.type === 'aws-role-trust' && n.nativeId.includes(':role/okta-admin#'))!;
+      expect(trust.status).toBe('inactive');
+      expect(String(trust.attrs.dead)).toMatch(/sign-in endpoint/);
+    }
+  });
+
+  it('the sign-in endpoints, global, regional or with an IdP id, and a negated operator that leaves one, keep the path', () => {
+    for (const aud of ['https://signin.aws.amazon.com/saml', 'https://eu-west-1.signin.aws.amazon.com/saml', 'https://us-east-2.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46']) {
+      expect(jordanReachesAdmin(scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } })))).toBe(true);
+    }
+    expect(jordanReachesAdmin(scan(withAdminCondition({ StringEquals: { 'SAML:aud': ['https://example.com/saml', 'https://signin.aws.amazon.com/saml'] } })))).toBe(true);
+    expect(jordanReachesAdmin(scan(withAdminCondition({ StringLike: { 'SAML:aud': 'https://*signin.aws.amazon.com/saml' } })))).toBe(true);
+  });
+
+  it('operators on the same key are ANDed: StringNotEquals naming the one endpoint pinned leaves none', () => {
+    const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' }, StringNotEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }));
+    expect(jordanReachesAdmin(r)).toBe(false);
+  });
+});

@@ -962,6 +962,25 @@ export function samlAudienceBar(fact: ClaimFact): string | undefined {
   return `${entriesText(refusing)} on SAML:aud ${refusing.length === 1 ? 'turns' : 'turn'} away ${endpoints.join(', ')}, the sign-in endpoint${endpoints.length === 1 ? '' : 's'} it names, and every operator on a key must hold, so no assertion meets it`;
 }
 
+/** SAML condition keys that name whom or what an assertion is about (IAM User Guide, "Available keys for SAML-based federation"). */
+const SAML_SUBJECT_KEYS = ['SAML:sub', 'SAML:sub_type', 'SAML:iss'];
+
+/**
+ * What a SAML trust's routes rest on when its statement has a condition on SAML:sub (the
+ * assertion's NameID), SAML:sub_type (the NameID's format) or SAML:iss (the IdP's issuer), any
+ * operator: the IdP decides what each user's assertion carries (an Okta app's user name format, an
+ * Entra app's NameID claim), which a snapshot does not hold, so who meets it is not known. Undefined
+ * without such a condition.
+ */
+export function samlSubjectDoubt(cond: ConditionBlock | undefined): string | undefined {
+  const said = SAML_SUBJECT_KEYS.flatMap((key) => {
+    const entries = keyEntries(cond, key);
+    return entries.length > 0 ? [`${entriesText(entries)} on ${key}`] : [];
+  });
+  if (said.length === 0) return undefined;
+  return `the assertion meets ${said.join(' and ')} (which user's assertion carries what is set in the identity provider, and not read)`;
+}
+
 function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
   if (value === '*') return { type: 'any' };
   const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);

@@ -477,3 +477,33 @@ describe('a SAML trust whose SAML:aud is no AWS sign-in endpoint', () => {
     expect(jordanReachesAdmin(r)).toBe(false);
   });
 });
+
+/**
+ * IAM User Guide, "Available keys for SAML-based federation": SAML:sub is the assertion's NameID,
+ * SAML:sub_type its format, SAML:iss the IdP's issuer. What Okta writes there for each user (the
+ * app's user name format) is not in the snapshot, so a trust with such a condition admits some
+ * assignees and not others, unknown which: every route through it is conditional.
+ */
+describe('a SAML trust with a condition on SAML:sub, SAML:sub_type or SAML:iss', () => {
+  const withAdminCondition = (extra: Record<string, Record<string, unknown>>): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: Record<string, Record<string, unknown>> }[] } }[] };
+    const st = details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement[0];
+    for (const [op, keys] of Object.entries(extra)) st.Condition![op] = { ...(st.Condition![op] ?? {}), ...keys };
+    return s;
+  };
+  const firm = (r: ReturnType<typeof scan>) => r.analysis.firmCrownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+  const any = (r: ReturnType<typeof scan>) => r.analysis.crownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+
+  it('keeps the route, conditional on the condition, and says so', () => {
+    expect(firm(scan(withAdminCondition({})))).toBe(true);
+    for (const extra of [{ StringEquals: { 'SAML:sub': 'someone.else@northwind.example' } }, { StringEquals: { 'SAML:sub_type': 'persistent' } }, { StringNotEquals: { 'SAML:iss': 'http://www.okta.com/exk1' } }]) {
+      const r = scan(withAdminCondition(extra));
+      expect(firm(r)).toBe(false);
+      expect(any(r)).toBe(true);
+      const hop = r.analysis.crownJewelPaths(JORDAN).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin')!;
+      expect(hop.conditional).toBe(true);
+      expect(hop.reason).toMatch(/SAML:(sub|iss)/);
+    }
+  });
+});

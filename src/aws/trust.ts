@@ -932,6 +932,55 @@ export function unlistedAudience(aud: string, fact: Pick<ClaimFact, 'status' | '
   return `the provider's client id list (${clientIdsText(clientIds)}) does not hold aud ${aud}, so no token for it is accepted today`;
 }
 
+/**
+ * An AWS sign-in endpoint a SAML response is posted to, which its Recipient must match (IAM User
+ * Guide, "Configure SAML assertions for the authentication response": `https://signin.aws.amazon.com/saml`,
+ * `https://<region-code>.signin.aws.amazon.com/saml`, with `/acs/<IdP-ID>` appended when the
+ * provider requires encryption; the China and GovCloud partitions' sign-in hosts alike, and the
+ * China guide's `https://signin.amazonaws.cn/static/saml`). Case is ignored here: whether AWS
+ * compares the host's case is not documented, and a trust is only judged dead when it is sure.
+ */
+const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(?:saml(?:\/acs\/[^/]+)?|static\/saml)$/i;
+
+/**
+ * Why no SAML assertion meets a trust's SAML:aud condition, or undefined. SAML:aud is the
+ * Recipient of the assertion's SubjectConfirmationData (IAM User Guide, "Available keys for
+ * SAML-based federation"), and AWS takes a response only when that Recipient is one of its sign-in
+ * endpoints (SIGNIN_ENDPOINT). So a pinned condition none of whose values is such an endpoint, or
+ * whose endpoints another operator on the key turns away (IAM ANDs them), takes no assertion. A
+ * pattern, or no positive condition, is not judged: some endpoint may match it.
+ */
+export function samlAudienceBar(fact: ClaimFact): string | undefined {
+  if (fact.status !== 'pinned') return undefined;
+  const entries = claimEntries(fact);
+  const endpoints = fact.values.filter((v) => SIGNIN_ENDPOINT.test(v));
+  if (endpoints.some((v) => entries.every((e) => entryAccepts(e, v)))) return undefined;
+  if (endpoints.length === 0) {
+    return `SAML:aud ${fact.values.join(', ')} is no AWS sign-in endpoint, and AWS takes a SAML assertion only when its Recipient (which SAML:aud is) is one (https://signin.aws.amazon.com/saml or a regional sign-in endpoint), so no assertion meets it`;
+  }
+  const refusing = entries.filter((e) => endpoints.some((v) => !entryAccepts(e, v)));
+  return `${entriesText(refusing)} on SAML:aud ${refusing.length === 1 ? 'turns' : 'turn'} away ${endpoints.join(', ')}, the sign-in endpoint${endpoints.length === 1 ? '' : 's'} it names, and every operator on a key must hold, so no assertion meets it`;
+}
+
+/** SAML condition keys that name whom or what an assertion is about (IAM User Guide, "Available keys for SAML-based federation"). */
+const SAML_SUBJECT_KEYS = ['SAML:sub', 'SAML:sub_type', 'SAML:iss'];
+
+/**
+ * What a SAML trust's routes rest on when its statement has a condition on SAML:sub (the
+ * assertion's NameID), SAML:sub_type (the NameID's format) or SAML:iss (the IdP's issuer), any
+ * operator: the IdP decides what each user's assertion carries (an Okta app's user name format, an
+ * Entra app's NameID claim), which a snapshot does not hold, so who meets it is not known. Undefined
+ * without such a condition.
+ */
+export function samlSubjectDoubt(cond: ConditionBlock | undefined): string | undefined {
+  const said = SAML_SUBJECT_KEYS.flatMap((key) => {
+    const entries = keyEntries(cond, key);
+    return entries.length > 0 ? [`${entriesText(entries)} on ${key}`] : [];
+  });
+  if (said.length === 0) return undefined;
+  return `the assertion meets ${said.join(' and ')} (which user's assertion carries what is set in the identity provider, and not read)`;
+}
+
 function classifyAws(value: string, roleAccount: string | undefined, known: ReadonlySet<string> | undefined): TrustedPrincipal {
   if (value === '*') return { type: 'any' };
   const third = (acct: string | undefined, same: boolean) => (same ? false : known && acct ? !known.has(acct) : undefined);

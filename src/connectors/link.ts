@@ -5,6 +5,7 @@ import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
+import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { linkEntraSaml } from './entra-saml-link.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
@@ -33,6 +34,8 @@ export function linkProviders(b: GraphBuilder): void {
   /** Each scanned Entra tenant (lower case) by what an issuer names it by: its scope id, and its id when the scope is a domain name. */
   const entraTenants = new Map<string, string>();
   const oktaOrgs = new Map<string, string>();
+  /** The Okta identities with a client id (service apps), per org origin, in node order. */
+  const oktaApps = new Map<string, GraphNode[]>();
   /** The Entra identities, in node order: the three indexes below are built from them on first use. */
   const entraIdentities: GraphNode[] = [];
   // Indexed loops over the builder's nodes and edges here and below: these passes run once, and
@@ -49,7 +52,10 @@ export function linkProviders(b: GraphBuilder): void {
       const org = oktaOrigin(n.scope);
       oktaOrgs.set(org, n.scope);
       const clientId = n.attrs.clientId;
-      if (typeof clientId === 'string') oktaByClientId.set(`${org}|${clientId}`, n);
+      if (typeof clientId === 'string') {
+        oktaByClientId.set(`${org}|${clientId}`, n);
+        (oktaApps.get(org) ?? oktaApps.set(org, []).get(org)!).push(n);
+      }
     }
   }
 
@@ -149,21 +155,29 @@ export function linkProviders(b: GraphBuilder): void {
         const t = n.scope.toLowerCase();
         (callersSorted.get(t) ?? callersSorted.set(t, []).get(t)!).push(n);
       }
-      for (const list of callersSorted.values()) list.sort((x, y) => (x.nativeId < y.nativeId ? -1 : x.nativeId > y.nativeId ? 1 : 0));
+      for (const list of callersSorted.values()) list.sort((x, y) => codeUnitOrder(x.nativeId, y.nativeId));
     }
-    const sps = callersSorted.get(tenant) ?? [];
-    const prefix = subject.split(/[*?]/, 1)[0];
-    let lo = 0;
-    let hi = sps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sps[mid].nativeId < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const pattern = compileWildcard(globTokens(subject));
-    const found: GraphNode[] = [];
-    for (let i = lo; i < sps.length && sps[i].nativeId.startsWith(prefix); i++) if (pattern.test(sps[i].nativeId)) found.push(sps[i]);
+    const found = prefixMatches(callersSorted.get(tenant) ?? [], (n) => n.nativeId, subject);
     matched.set(key, found);
+    return found;
+  };
+  let oktaSorted: Map<string, GraphNode[]> | undefined;
+  const oktaMatched = new Map<string, GraphNode[]>();
+  /**
+   * The service apps of an Okta org whose client id a sub pattern matches, as `matching` finds
+   * Entra service principals: sorted by client id once, narrowed by the pattern's literal prefix,
+   * each pattern matched once.
+   */
+  const oktaMatching = (org: string, subject: string): GraphNode[] => {
+    const key = `${org}|${subject}`;
+    const known = oktaMatched.get(key);
+    if (known) return known;
+    if (!oktaSorted) {
+      oktaSorted = new Map();
+      for (const [o, list] of oktaApps) oktaSorted.set(o, [...list].sort((x, y) => codeUnitOrder(x.attrs.clientId as string, y.attrs.clientId as string)));
+    }
+    const found = prefixMatches(oktaSorted.get(org) ?? [], (n) => n.attrs.clientId as string, subject);
+    oktaMatched.set(key, found);
     return found;
   };
   /**
@@ -451,29 +465,102 @@ export function linkProviders(b: GraphBuilder): void {
       misWritten(oktaIss);
       continue;
     }
-    if (okta && org !== undefined && oktaOrgs.has(org) && subject && subjectMatch === 'exact') {
-      const app = oktaByClientId.get(`${org}|${subject}`);
-      // A token whose sub is the app's client id is its client credentials access token, whose
-      // aud is the authorization server's audience: the org URL for the org server; for a custom
-      // server, the audience configured on it, which is not collected (the trust's aud is then
-      // taken as that audience, and named in the reason). Audiences unknown: not judged.
+    if (okta && org !== undefined && oktaOrgs.has(org) && subject && (subjectMatch === 'exact' || subjectMatch === 'wildcard')) {
+      // A token whose sub is an app's client id is its client credentials access token (Okta's
+      // client credentials flow: sub is the client_id), whose aud is the authorization server's
+      // audience: the org URL for the org server; for a custom server, the audience configured on
+      // it, which is not collected (the trust's aud is then taken as that audience, and named in
+      // the reason). Audiences unknown: not judged. A sub pattern is met by every service app of
+      // the org whose client id it matches, as a pinned sub by the one it names.
       const orgServer = okta[2] === undefined;
-      const orgAud = audiences.some((a) => a.replace(/\/+$/, '').toLowerCase() === org || oktaOrigin(a) === org);
-      const why =
+      const aws = target.provider === 'aws';
+      const aud = orgServer ? oktaOrgAudience(org, audiences, aws ? e.evidence : undefined, aws ? trustClientIds(target, e.evidence) : undefined) : { met: true as const };
+      if (!aud.met) continue;
+      // Every operator on the sub key must take the client id (negated ones too), as for Entra.
+      const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
+      const exact = subjectMatch === 'exact';
+      const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
+      const audWhy =
         audiences.length === 0 ? '' : orgServer ? `, for aud ${org}, which the org authorization server's tokens carry` : `, for aud ${audiences.join(', ')} (if that authorization server issues tokens for it)`;
-      if (app && !(orgServer && audiences.length > 0 && !orgAud)) {
+      for (const app of apps) {
+        const clientId = app.attrs.clientId as string;
+        if (!subAdmits(clientId)) continue;
+        const subWhy = exact ? `with sub ${subject}, the client id of ${app.name}` : `with a sub pattern ${subject} that matches ${clientId}, the client id of ${app.name}`;
+        const only = aud.doubt !== undefined ? ` (only if ${aud.doubt})` : '';
+        const but = aud.refused !== undefined ? `; but ${aud.refused}` : '';
         b.addEdge({
           from: app.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Okta issuer ${issuer} with sub ${subject}, the client id of ${app.name}${why}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Okta issuer ${issuer} ${subWhy}${audWhy}${only}${but}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
-          conditional: e.conditional,
-          evidence: { issuer, subject, audiences, via: ext.id },
+          conditional: aud.doubt !== undefined || aud.refused !== undefined ? true : e.conditional,
+          evidence: { issuer, subject, audiences, via: ext.id, ...(aud.refused !== undefined ? { blocked: aud.refused } : {}) },
         });
       }
     }
   }
+}
+
+/** Two texts in UTF-16 code unit order, the order `<` compares them in. */
+function codeUnitOrder(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The items of `sorted` (in code unit order of `keyOf`) whose key a StringLike pattern matches: the
+ * pattern's literal prefix (before its first wildcard) narrows them to one range, found by binary
+ * search; only a pattern that starts with a wildcard reads them all.
+ */
+function prefixMatches(sorted: readonly GraphNode[], keyOf: (n: GraphNode) => string, subject: string): GraphNode[] {
+  const prefix = subject.split(/[*?]/, 1)[0];
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(sorted[mid]) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const pattern = compileWildcard(globTokens(subject));
+  const found: GraphNode[] = [];
+  for (let i = lo; i < sorted.length && keyOf(sorted[i]).startsWith(prefix); i++) if (pattern.test(keyOf(sorted[i]))) found.push(sorted[i]);
+  return found;
+}
+
+/**
+ * Whether a token of an Okta org authorization server meets a trust's audience: its access token's
+ * aud is the org URL, `https://{yourOktaDomain}` (Okta developer docs, "Authorization servers": the
+ * org authorization server), written as the org's origin (as its iss is), so it is compared as that
+ * text, not as a URL: a trailing slash, a port or another case is another value. For an IAM role's
+ * trust (`evidence` and the provider's `clientIds` given) every operator on the aud key must take it
+ * (IAM ANDs them; StringEquals and StringLike compare case, StringEqualsIgnoreCase does not), and STS
+ * must find it in the provider's client id list: one holding it only in another case is a doubt (STS's
+ * comparison is not documented), one not holding it while it holds another audience of the condition
+ * turns the token away today (`refused`: latent). With no aud condition the audiences are the client
+ * ids themselves. For another trust (an Entra app's federated credential), one of its audiences must
+ * be the org URL as written. No audiences known: not judged.
+ */
+function oktaOrgAudience(org: string, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): { met: false } | { met: true; doubt?: string; refused?: string } {
+  if (audiences.length === 0) return { met: true };
+  if (evidence === undefined) return audiences.includes(org) ? { met: true } : { met: false };
+  const fact = (evidence.audience ?? {}) as { status?: unknown; values?: unknown; operators?: unknown; entries?: unknown };
+  const texts = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const entries = claimEntries({
+    values: texts(fact.values),
+    operators: texts(fact.operators),
+    entries: Array.isArray(fact.entries) ? (fact.entries as { op?: unknown; values?: unknown }[]).flatMap((x) => (typeof x.op === 'string' ? [{ op: x.op, values: texts(x.values) }] : [])) : undefined,
+  });
+  if (!entries.every((x) => entryAccepts(x, org))) return { met: false };
+  const pinned = fact.status === 'pinned';
+  const list = pinned ? clientIds : audiences;
+  if (list === undefined || list.includes(org)) return { met: true };
+  const doubt = clientIdCaseDoubt(org, list);
+  if (doubt !== undefined) return { met: true, doubt };
+  if (!pinned) return { met: false };
+  // The transform already marks a trust whose list holds none of its audiences (evidence.blocked,
+  // a conditional edge), which the link's `e.conditional` carries.
+  const refused = unlistedAudience(org, { status: 'pinned', values: texts(fact.values) }, list);
+  return refused !== undefined ? { met: true, refused } : { met: true };
 }
 
 /**
@@ -564,7 +651,9 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
       const role = b.getNode(e.to);
-      if (hub?.type === 'aws-saml-provider-ref' && role) {
+      // A trust no assertion passes (the AWS transform's evidence.dead: a SAML:aud that is no
+      // sign-in endpoint) is no role an assignment can be mapped to.
+      if (hub?.type === 'aws-saml-provider-ref' && role && e.evidence?.dead === undefined) {
         let index = rolesOf.get(hub.id);
         if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);
@@ -598,6 +687,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   const assignees = new Map<GraphNode, Set<string>>();
+  // Apps with Join all roles off (per-assignment roles): the users assigned directly with roles of
+  // their own, and each group assignment's edges to its roles (separateRoles).
+  const direct = new Map<GraphNode, Set<string>>();
+  const groupRoutes: GroupRoute[] = [];
   for (const e of assignments) {
     const from = b.getNode(e.from)!;
     const hub = b.getNode(e.to);
@@ -608,11 +701,17 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const roles = providers(hub, app);
     // An inactive app issues no assertion: its assignments reach no role.
     const mapped = app.enabled === false ? { found: [] } : mappedRoles(app, from, e, roles, groupsOf.get(from.id) ?? []);
+    const separate = app.attrs.joinAllRoles === false && app.attrs.useGroupMapping !== true;
+    if (separate && from.kind !== 'group' && e.evidence?.assignment === 'USER' && Array.isArray(e.evidence.samlRoles) && e.evidence.samlRoles.length > 0) {
+      (direct.get(app) ?? direct.set(app, new Set()).get(app)!).add(from.id);
+    }
     if (mapped === undefined || mapped.unread !== undefined) {
       const what = `which of the roles trusting it the app maps ${from.kind === 'group' ? 'the group' : 'the user'} to could not be read`;
       add.push({ ...e, conditional: true, reason: `${e.reason}; ${what}${mapped?.unread ? ` (${mapped.unread})` : ''}` });
       if (mapped === undefined) continue;
     }
+    const first = add.length;
+    if (separate && from.kind === 'group' && mapped.found.length > 0) groupRoutes.push({ app, group: from, first, count: mapped.found.length });
     for (const { role, why, via, note, unsure, doubt } of mapped.found) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
@@ -686,9 +785,73 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     }
     if (!own) drop.add(e);
   }
+  const replaced = direct.size > 0 && groupRoutes.length > 0 ? separateRoles(b, edges, direct, groupRoutes, add) : undefined;
   b.removeEdges(drop);
-  for (const e of add) b.addEdge(e);
+  for (const e of add) if (!replaced?.has(e)) b.addEdge(e);
   for (const [app, set] of assignees) app.attrs.assignees = [...set].sort();
+}
+
+/** A group's assignment to an AWS app with Join all roles off: its edges to roles, `add[first .. first + count)`. */
+interface GroupRoute {
+  app: GraphNode;
+  group: GraphNode;
+  first: number;
+  count: number;
+}
+
+/**
+ * Join all roles off (Okta help, "Configure the Amazon Web Services Account Federation app in
+ * Okta"): a user assigned to the app directly gets the roles of that assignment only, not those of
+ * the groups it is in that are assigned to the app ("Join all roles OFF: Role1 and Role2 are
+ * available", the direct ones; on, the group's RoleA and RoleB as well). Only with per-assignment
+ * roles: under Use Group Mapping the roles come from the groups' names. A group's edge to a role
+ * would give it to every member, so for a group that has a member assigned directly (with roles of
+ * its own; one with none may get the group's, which is not documented, and keeps them), the
+ * group's edges to its roles are replaced by one per member not assigned directly, and one per
+ * edge into the group that gives control of a member to be (membership rights: a user added to it
+ * who is not assigned directly gets them). Which of several groups' roles a user assigned only
+ * through groups gets (group priority, or combined values, set per attribute in the profile editor)
+ * is not read: each group's edge stays. Returns the edges of `add` replaced; the new ones are
+ * appended to it. One pass over the edges, only when such a group exists.
+ */
+function separateRoles(b: GraphBuilder, edges: readonly GraphEdge[], direct: Map<GraphNode, Set<string>>, routes: GroupRoute[], add: GraphEdge[]): Set<GraphEdge> {
+  const replaced = new Set<GraphEdge>();
+  const groups = new Set(routes.filter((r) => direct.has(r.app)).map((r) => r.group.id));
+  if (groups.size === 0) return replaced;
+  // Per such group, the edges into it that give what it has: memberships and membership rights.
+  const into = new Map<string, GraphEdge[]>();
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i];
+    if ((e.type === 'MEMBER_OF' || e.type === 'CAN_ESCALATE_TO') && groups.has(e.to)) (into.get(e.to) ?? into.set(e.to, []).get(e.to)!).push(e);
+  }
+  for (const { app, group, first, count } of routes) {
+    const own = direct.get(app);
+    const incoming = into.get(group.id) ?? [];
+    if (!own || !incoming.some((e) => e.type === 'MEMBER_OF' && own.has(e.from))) continue;
+    const names = incoming.filter((e) => e.type === 'MEMBER_OF' && own.has(e.from)).map((e) => b.getNode(e.from)?.name ?? e.from);
+    const off = `the app's Join all roles is off, so a member assigned to it directly (${names.join(', ')}) gets the roles of that assignment only`;
+    for (const r of add.slice(first, first + count)) {
+      replaced.add(r);
+      const role = b.getNode(r.to);
+      for (const e of incoming) {
+        if (e.type === 'MEMBER_OF' && own.has(e.from)) continue;
+        const member = e.type === 'MEMBER_OF';
+        const who = member ? b.getNode(e.from)?.name ?? e.from : undefined;
+        add.push({
+          ...(r.conditional || e.conditional ? { conditional: true } : {}),
+          from: e.from,
+          to: r.to,
+          type: member ? 'SAML_MAPS_TO' : 'CAN_ESCALATE_TO',
+          hidden: true,
+          reason: member
+            ? `${who} is a member of group ${group.name}, and ${r.reason}; ${off}, and ${who} is not assigned to it directly`
+            : `${e.reason}; a user it adds to group ${group.name} who is not assigned to ${app.name} directly gets role ${role?.name ?? r.to}, as ${r.reason}; ${off}`,
+          evidence: { ...(member ? r.evidence : e.evidence), group: group.id, via: r.evidence?.via },
+        });
+      }
+    }
+  }
+  return replaced;
 }
 
 /**

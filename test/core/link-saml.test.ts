@@ -371,3 +371,139 @@ describe('Okta group membership rights into a group the AWS app maps but that is
     expect(r.analysis.firmCrownJewelPaths(AUDIT).filter((x) => x.group.startsWith('aws|'))).toEqual([]);
   });
 });
+
+/**
+ * Okta help, "Configure the Amazon Web Services Account Federation app in Okta" (Join all roles):
+ * a user directly assigned Role1 and Role2 who is in a group assigned RoleA and RoleB gets Role1
+ * and Role2 with Join all roles off, all four with it on. Per-assignment SAML roles (no group
+ * mapping): Jordan is assigned directly with okta-readonly and is in aws_111122223333_okta-admin,
+ * whose assignment names okta-admin; Dana, in that group too, is not assigned directly.
+ */
+describe('Okta AWS app "Join all roles" with per-assignment SAML roles', () => {
+  type App = { id: string; name?: string; settings: { app: Record<string, unknown> } };
+  const withJoin = (join: boolean | 'true' | 'false' | undefined): Snapshot => {
+    const s = demoSnapshot();
+    const app = (s.files['okta/apps.json'] as App[]).find((a) => a.name === 'amazon_aws')!;
+    app.settings.app.useGroupMapping = false;
+    if (join === undefined) delete app.settings.app.joinAllRoles;
+    else app.settings.app.joinAllRoles = join;
+    const groups = (s.files['okta/appGroups.json'] as Record<string, { id: string; profile: Record<string, unknown> }[]>)[app.id];
+    for (const g of groups) g.profile = { samlRoles: [g.id === ADMIN_GROUP ? 'okta-admin' : 'okta-readonly'] };
+    const users = (s.files['okta/appUsers.json'] as Record<string, { id: string; scope: string; profile: Record<string, unknown> }[]>)[app.id];
+    const jordan = users.find((u) => u.id === '00uALsvFO0rPShXu0fXS')!;
+    jordan.scope = 'USER';
+    jordan.profile = { samlRoles: ['okta-readonly'] };
+    const memberships = s.files['okta/userGroups.json'] as Record<string, { id: string }[]>;
+    const admin = memberships['00uALsvFO0rPShXu0fXS'].find((g) => g.id === ADMIN_GROUP)!;
+    memberships['00ukYYLpouQiwynTxTvh'].push(structuredClone(admin));
+    return s;
+  };
+  const reaches = (r: ReturnType<typeof scan>, id: string, role: string) => r.analysis.crownJewelPaths(id).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === role));
+
+  it('off: the directly assigned user gets only its own roles, not its group\'s; a member not assigned directly still gets the group\'s', () => {
+    for (const off of [false, 'false'] as const) {
+      const r = scan(withJoin(off));
+      expect(reaches(r, JORDAN, 'okta-admin')).toBe(false);
+      expect(reaches(r, DANA, 'okta-admin')).toBe(true);
+      // Dana's route names the group and why it holds for her.
+      const hop = r.analysis.crownJewelPaths(DANA).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin')!;
+      expect(hop.reason).toMatch(/okta-admin/);
+      expect(hop.reason).toMatch(/Join all roles/);
+    }
+  });
+
+  it('on, or not read: the union of the direct assignment and the group\'s roles', () => {
+    for (const on of [true, undefined] as const) {
+      const r = scan(withJoin(on));
+      expect(reaches(r, JORDAN, 'okta-admin')).toBe(true);
+      expect(reaches(r, DANA, 'okta-admin')).toBe(true);
+    }
+  });
+
+  it('off: whoever can add a user it controls to the group still reaches the group\'s roles', () => {
+    const on = scan(withJoin(true));
+    const off = scan(withJoin(false));
+    // The routes into okta-admin that do not start at a member of the group: the same either way.
+    // The group itself is left out: with Join all roles off its edge to the role is replaced by
+    // one per member not assigned directly (a group edge would give it to Jordan too).
+    const outsiders = (r: ReturnType<typeof scan>) =>
+      [...r.graph.nodes.values()]
+        .filter((n) => n.provider === 'okta' && n.kind !== 'group' && n.id !== JORDAN && n.id !== DANA && reaches(r, n.id, 'okta-admin'))
+        .map((n) => n.id)
+        .sort();
+    expect(outsiders(off)).toEqual(outsiders(on));
+    expect(outsiders(off).length).toBeGreaterThan(0);
+    expect(off.graph.out(ids.oktaGroup(ORG, ADMIN_GROUP), 'SAML_MAPS_TO').map((e) => roleName(off, e.to))).toEqual([]);
+    expect(on.graph.out(ids.oktaGroup(ORG, ADMIN_GROUP), 'SAML_MAPS_TO').map((e) => roleName(on, e.to))).toEqual(['okta-admin']);
+  });
+});
+
+/**
+ * IAM User Guide, "Configure SAML assertions for the authentication response": the response's
+ * SubjectConfirmationData Recipient "must include a value that matches the AWS sign-in endpoint
+ * URL" (https://signin.aws.amazon.com/saml, a regional https://<region>.signin.aws.amazon.com/saml,
+ * with /acs/<IdP-ID> for encrypted assertions; the China and GovCloud partitions' own hosts), and
+ * SAML:aud is that Recipient. A trust whose SAML:aud no sign-in endpoint meets takes no assertion.
+ */
+describe('a SAML trust whose SAML:aud is no AWS sign-in endpoint', () => {
+  const withAdminCondition = (condition: Record<string, unknown>): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: unknown }[] } }[] };
+    details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement[0].Condition = condition;
+    return s;
+  };
+  const jordanReachesAdmin = (r: ReturnType<typeof scan>) => r.analysis.crownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+
+  it('takes no assertion: no path through it, and its trust record is inactive, saying why', () => {
+    for (const aud of ['https://signin.aws.amazon.com/saml/extra', 'https://example.com/saml', 'signin.aws.amazon.com/saml']) {
+      const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } }));
+      expect(jordanReachesAdmin(r)).toBe(false);
+      const trust = [...r.graph.nodes.values()].find((n) => n.type === 'aws-role-trust' && n.nativeId.includes(':role/okta-admin#'))!;
+      expect(trust.status).toBe('inactive');
+      expect(String(trust.attrs.dead)).toMatch(/sign-in endpoint/);
+    }
+  });
+
+  it('the sign-in endpoints, global, regional or with an IdP id, and a negated operator that leaves one, keep the path', () => {
+    for (const aud of ['https://signin.aws.amazon.com/saml', 'https://eu-west-1.signin.aws.amazon.com/saml', 'https://us-east-2.signin.aws.amazon.com/saml/acs/SAMLSP4SHN3UIS2D558H46']) {
+      expect(jordanReachesAdmin(scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } })))).toBe(true);
+    }
+    expect(jordanReachesAdmin(scan(withAdminCondition({ StringEquals: { 'SAML:aud': ['https://example.com/saml', 'https://signin.aws.amazon.com/saml'] } })))).toBe(true);
+    expect(jordanReachesAdmin(scan(withAdminCondition({ StringLike: { 'SAML:aud': 'https://*signin.aws.amazon.com/saml' } })))).toBe(true);
+  });
+
+  it('operators on the same key are ANDed: StringNotEquals naming the one endpoint pinned leaves none', () => {
+    const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' }, StringNotEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }));
+    expect(jordanReachesAdmin(r)).toBe(false);
+  });
+});
+
+/**
+ * IAM User Guide, "Available keys for SAML-based federation": SAML:sub is the assertion's NameID,
+ * SAML:sub_type its format, SAML:iss the IdP's issuer. What Okta writes there for each user (the
+ * app's user name format) is not in the snapshot, so a trust with such a condition admits some
+ * assignees and not others, unknown which: every route through it is conditional.
+ */
+describe('a SAML trust with a condition on SAML:sub, SAML:sub_type or SAML:iss', () => {
+  const withAdminCondition = (extra: Record<string, Record<string, unknown>>): Snapshot => {
+    const s = demoSnapshot();
+    const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: Record<string, Record<string, unknown>> }[] } }[] };
+    const st = details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement[0];
+    for (const [op, keys] of Object.entries(extra)) st.Condition![op] = { ...(st.Condition![op] ?? {}), ...keys };
+    return s;
+  };
+  const firm = (r: ReturnType<typeof scan>) => r.analysis.firmCrownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+  const any = (r: ReturnType<typeof scan>) => r.analysis.crownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+
+  it('keeps the route, conditional on the condition, and says so', () => {
+    expect(firm(scan(withAdminCondition({})))).toBe(true);
+    for (const extra of [{ StringEquals: { 'SAML:sub': 'someone.else@northwind.example' } }, { StringEquals: { 'SAML:sub_type': 'persistent' } }, { StringNotEquals: { 'SAML:iss': 'http://www.okta.com/exk1' } }]) {
+      const r = scan(withAdminCondition(extra));
+      expect(firm(r)).toBe(false);
+      expect(any(r)).toBe(true);
+      const hop = r.analysis.crownJewelPaths(JORDAN).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin')!;
+      expect(hop.conditional).toBe(true);
+      expect(hop.reason).toMatch(/SAML:(sub|iss)/);
+    }
+  });
+});

@@ -31,7 +31,7 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
-import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, subjectVerdict } from '../../aws/trust.js';
+import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, samlAudienceBar, samlSubjectDoubt, subjectVerdict } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -1107,16 +1107,26 @@ function addTrust(
           const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-saml-provider-ref', name: `SAML provider ${tp.providerArn.slice(tp.providerArn.lastIndexOf('/') + 1)}`, nativeId: tp.providerArn, scope: account, attrs: { providerArn: tp.providerArn } });
           // A provider of another account cannot be checked here; one of this account must exist.
           const missing = saml !== undefined && tp.providerArn.includes(`::${account}:`) && !saml.has(tp.providerArn);
+          // A SAML:aud no assertion's Recipient can be takes no one (evidence.dead: the linker maps
+          // no assignment through it, and the path search does not follow it).
+          const audBar = samlAudienceBar(tp.audience);
+          // A condition on who the assertion names (SAML:sub, the NameID; SAML:sub_type, its
+          // format; SAML:iss, the IdP's issuer) admits only some of the provider's assertions: which
+          // user's carries what is set in the IdP and not read, so every route through the trust
+          // rests on it.
+          const doc = role.trustPolicy.ok ? role.trustPolicy.document.statements[st.statementIndex] : undefined;
+          const subjectDoubt = samlSubjectDoubt(doc?.condition);
+          const undecided = subjectDoubt !== undefined ? [...g.undecided, subjectDoubt] : g.undecided;
           b.addEdge({
             from: ext,
             to: node,
             type: 'FEDERATES_TO',
-            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${g.note}`,
+            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${audBar !== undefined ? `; but ${audBar}` : ''}${subjectDoubt !== undefined ? `; only if ${subjectDoubt}` : ''}${g.note}`,
             hidden: true,
-            ...(missing || g.conditional ? { conditional: true } : {}),
-            evidence: g.undecided.length ? { statement: st.statementIndex, undecided: g.undecided } : { statement: st.statementIndex },
+            ...(missing || g.conditional || subjectDoubt !== undefined ? { conditional: true } : {}),
+            evidence: { statement: st.statementIndex, ...(undecided.length ? { undecided } : {}), ...(audBar !== undefined ? { dead: audBar } : {}) },
           });
-          addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' });
+          addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' }, undefined, audBar);
         } else if (tp.type === 'any') {
           const g = gate(tp, 'sts:AssumeRole');
           if (!g) continue;

@@ -33,7 +33,9 @@ export function linkEntraSaml(b: GraphBuilder): void {
     if (e.type === 'FEDERATES_TO') {
       const hub = b.getNode(e.from);
       const role = b.getNode(e.to);
-      if (hub?.type !== 'aws-saml-provider-ref' || !role) continue;
+      // A dead trust (the AWS transform's evidence.dead: a SAML:aud that is no sign-in endpoint)
+      // takes no assertion.
+      if (hub?.type !== 'aws-saml-provider-ref' || !role || e.evidence?.dead !== undefined) continue;
       (trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!).set(role.nativeId, e);
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.roleArn === 'string') {
       assignments.push(e);

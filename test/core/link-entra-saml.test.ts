@@ -176,5 +176,19 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     expect(edges.map((e) => e.to)).toEqual([role(ADMIN_ROLE)]);
     expect(edges[0].conditional ?? false).toBe(trust.conditional ?? false);
   });
-});
 
+  it('a trust whose SAML:aud is no AWS sign-in endpoint takes no assertion: no route', () => {
+    const r = scan(
+      withAwsApp({
+        adminTrust: {
+          Effect: 'Allow',
+          Principal: { Federated: PROVIDER },
+          Action: 'sts:AssumeRoleWithSAML',
+          Condition: { StringEquals: { 'SAML:aud': 'https://example.com/saml' } },
+        },
+      }),
+    );
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);
+    expect(r.analysis.crownJewelPaths(user(SVC_BACKUP)).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+  });
+});

@@ -497,7 +497,8 @@ describe('a SAML trust with a condition on SAML:sub, SAML:sub_type or SAML:iss',
 
   it('keeps the route, conditional on the condition, and says so', () => {
     expect(firm(scan(withAdminCondition({})))).toBe(true);
-    for (const extra of [{ StringEquals: { 'SAML:sub': 'someone.else@northwind.example' } }, { StringEquals: { 'SAML:sub_type': 'persistent' } }, { StringNotEquals: { 'SAML:iss': 'http://www.okta.com/exk1' } }]) {
+    const extras: Record<string, Record<string, unknown>>[] = [{ StringEquals: { 'SAML:sub': 'someone.else@northwind.example' } }, { StringEquals: { 'SAML:sub_type': 'persistent' } }, { StringNotEquals: { 'SAML:iss': 'http://www.okta.com/exk1' } }];
+    for (const extra of extras) {
       const r = scan(withAdminCondition(extra));
       expect(firm(r)).toBe(false);
       expect(any(r)).toBe(true);

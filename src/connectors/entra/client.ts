@@ -19,6 +19,7 @@ import { isObject } from '../../snapshot/shape.js';
 import { planRelationships } from './plan.js';
 import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
+import { appendAll } from '../../append-all.js';
 
 export type { EntraCollectOptions, EntraCredential } from './options.js';
 export { entraCredentialChoiceWarning, entraOptionsFromEnv, type EntraFlags } from './env.js';
@@ -63,9 +64,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
 
   const files: Record<string, unknown> = {};
   const failures = new Map<string, GraphFailure[]>(ENTRA_CAPABILITIES.map((c) => [c, []]));
-  const fail = (capability: string, ...f: GraphFailure[]): void => {
-    failures.get(capability)!.push(...f);
+  const fail = (capability: string, f: GraphFailure): void => {
+    failures.get(capability)!.push(f);
   };
+  // One failure per parent whose relationship was not read: as many as the tenant has parents.
+  const failEach = (capability: string, list: readonly GraphFailure[]): void => appendAll(failures.get(capability)!, list);
   const partial = new Map<string, { attempted: number; what: string; unreadKeys?: string[] }>();
   const warnings: string[] = [];
 
@@ -109,7 +112,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       // lookups must not take every user out of the scan. The record names the users whose
       // lookup failed (they are not in the file): only their managers are unknown, the managers
       // that were read still count.
-      fail('entra.userManagers', ...managers.failures);
+      failEach('entra.userManagers', managers.failures);
       if (managers.failures.length > 0) partial.set('entra.userManagers', { attempted: managers.attempted, what: 'manager lookups', unreadKeys: managers.unread });
     }
   };
@@ -120,7 +123,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const sps = lists.get('servicePrincipals.json');
   const groups = lists.get('groups.json');
   const plan = planRelationships({ tenantId, apps, sps, groups, top });
-  for (const [capability, f] of plan.invalid) fail(capability, ...f);
+  for (const [capability, f] of plan.invalid) failEach(capability, f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
     outcomes.get(kind) ?? { byParent: new Map(), failures: [], attempted: 0 };
@@ -133,7 +136,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     let attempted = 0;
     for (const kind of kinds) {
       attempted += outcome(kind).attempted;
-      fail(capability, ...outcome(kind).failures);
+      failEach(capability, outcome(kind).failures);
     }
     partial.set(capability, { attempted, what });
   };
@@ -142,7 +145,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
   if (apps) {
     const flexible = await readClaimsMatchingExpressions(http, outcome('federatedIdentityCredentials').byParent);
-    fail(FLEXIBLE_CAPABILITY, ...flexible.failures);
+    failEach(FLEXIBLE_CAPABILITY, flexible.failures);
     partial.set(FLEXIBLE_CAPABILITY, { attempted: flexible.asked, what: 'federated credentials with no subject' });
     if (flexible.failures.length > 0) {
       const warning = `Entra: the claims-matching expression of ${flexible.failures.length} of ${flexible.asked} federated credential(s) with no subject could not be read from Graph beta (${flexible.failures[0].reason}); which tokens they accept stays undecided`;

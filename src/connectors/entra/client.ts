@@ -1,5 +1,6 @@
 import type { CollectResult } from '../../snapshot/types.js';
-import { createTokenSource } from './auth.js';
+import { createTokenSource, tenantIdOfAccessToken } from './auth.js';
+import { TENANT_GUID } from './env.js';
 import { EntraAuthError, cleanProviderText } from './errors.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
 import { coverageRecord, dependsOn } from './coverage.js';
@@ -36,8 +37,11 @@ type GraphObject = Record<string, unknown>;
 export async function collectEntra(opts: EntraCollectOptions): Promise<CollectResult> {
   const origin = resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
   const tokens = await createTokenSource(opts, origin);
+  let tokenTenant: string | undefined;
   try {
-    await tokens.getToken(false); // a refused credential is a setup problem, not partial coverage
+    // A refused credential is a setup problem, not partial coverage. Of the token only the
+    // tenant it names is kept, for a tenant configured by a domain name (below).
+    tokenTenant = tenantIdOfAccessToken(await tokens.getToken(false));
   } catch (e) {
     // A token endpoint that limited (429) or failed (5xx) past the retries has judged nothing
     // about the credential, and without a token nothing can be read: every capability is an
@@ -76,9 +80,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const orgItems = org.ok ? (org.value as GraphObject[]) : undefined;
   if (org.ok) files['entra/organization.json'] = { value: stripSecretValues(org.value) };
   else fail('entra.organization', org.failure);
-  // The configured tenant may be a domain name; owner selection needs the tenant GUID.
+  // The configured tenant may be a domain name; the snapshot names the tenant by its GUID, which
+  // token issuers and trusts name it by. Without /organization, a domain name gives way to the
+  // tenant the access token was issued in (its tid claim), when the token says.
   const orgId = typeof orgItems?.[0]?.id === 'string' ? (orgItems[0].id as string) : undefined;
-  const tenantId = orgId ?? opts.tenantId;
+  const tenantId = orgId ?? (TENANT_GUID.test(opts.tenantId) ? opts.tenantId : (tokenTenant ?? opts.tenantId));
 
   const lists = new Map<string, GraphObject[]>();
   const readList = async (ep: ListEndpoint): Promise<void> => {

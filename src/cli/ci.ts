@@ -29,6 +29,7 @@ import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
 import { applyWaivers, parseWaivers, type Waiver, type WaiverGaps } from '../ci/waivers.js';
 import { allRules } from '../../rules/index.js';
 import { makeParentFolders, onlyDefault, parseJson, readText, writeFailure } from './io.js';
+import { appendAll } from '../append-all.js';
 
 export interface CiOptions {
   baseline?: string;
@@ -127,7 +128,7 @@ export function applyCiLayer(
     const outcome = applyWaivers(report.findings, waivers, new Date(now), waiverGaps(report), earlier);
     report.findings = outcome.findings;
     report.summary.waived = outcome.waived;
-    messages.push(...outcome.messages);
+    appendAll(messages, outcome.messages);
     staleOrExpiredFail = outcome.expiredFail;
   }
   // Every format shows warnings, so expired and stale waivers stay visible outside stderr too.

@@ -9,6 +9,7 @@ import type { AwsCollectOptions } from '../connectors/aws/client.js';
 import { makeParentFolders, packageVersion, readText, writeFailure } from './io.js';
 import { progressFn } from './tty.js';
 import { quoteInput } from '../reporters/sanitize.js';
+import { appendAll } from '../append-all.js';
 
 export interface LiveFlags {
   entra?: boolean;
@@ -240,12 +241,12 @@ export function mergeResults(results: CollectResult[], collectedAt: Date): Snaps
   const warnings: string[] = [];
   for (const r of results) {
     Object.assign(files, r.files);
-    coverage.push(...r.coverage);
+    appendAll(coverage, r.coverage);
     const m = r.manifest as Record<string, unknown>;
     if ('tenantId' in m) providers.entra = m as Manifest['providers']['entra'];
     else if ('orgUrl' in m) providers.okta = m as Manifest['providers']['okta'];
     else if ('accounts' in m) providers.aws = m as Manifest['providers']['aws'];
-    if (Array.isArray(m.warnings)) warnings.push(...(m.warnings as string[]));
+    if (Array.isArray(m.warnings)) appendAll(warnings, m.warnings as string[]);
   }
   const manifest: Manifest = {
     schemaVersion: 1,

@@ -11,7 +11,7 @@ import { limitHeapGrowth } from './heap.js';
 import { CUT, cutLine, safeLines } from '../reporters/sanitize.js';
 
 /** Exit codes (README "Exit codes"). */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130 } as const;
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3, INTERRUPTED: 130, BROKEN_PIPE: 141 } as const;
 
 /**
  * Commander answers two usage errors with the whole help screen on stderr: a command that needs
@@ -88,14 +88,24 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write('\ninterrupted\n');
     process.exit(EXIT.INTERRUPTED);
   });
-  // A reader that stops early (`nhiscan … | head`) closes the pipe: stop quietly, as Unix tools do.
+  // A reader that stops early (`nhiscan … | head`) or had exited already closes the pipe: stop as
+  // Unix tools do, killed by SIGPIPE (EPIPE here, for Node ignores the signal): quietly, with the
+  // status a shell gives that, 141. Not the gate's code: the report was not written whole, and a
+  // gate of 0 would pass a CI step (under pipefail) whose report went nowhere. Standard error
+  // piped to a reader that has gone (`2>&1 | head`) ends the same way; unhandled, it was a stack
+  // trace (lost in the closed pipe) and exit 1, which CI reads as "findings".
   // Any other write error (`> /dev/full`, a disk filling up) is the user's to fix, like a failing
-  // `-o` file: one line and exit 2. Rethrown, it was a stack trace and exit 1, which CI reads as
-  // "findings".
+  // `-o` file: one line and exit 2. Rethrown, it was a stack trace and exit 1.
   // The line is the one a failing `-o` file gets (writeFailure), with standard output in the
   // file's place; the system's code and call are on its cause, for --debug.
+  // Standard output closed before the start (`>&-`) is not seen: Node opens /dev/null in place
+  // of a closed descriptor 0-2 at its start, so writes succeed, as with `> /dev/null`.
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.BROKEN_PIPE);
+    throw e;
+  });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') process.exit(EXIT.BROKEN_PIPE);
     const failure = writeFailure(e, 'standard output');
     process.stderr.write(`nhiscan: ${cutLine(failure.oneLine(), CUT.text, 'error')}\n`);
     if (argv.includes('--debug')) writeStack(failure);

@@ -261,14 +261,11 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
   const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
-  // Known before the report is written: a reader that closes the pipe early (`| head`) ends the
-  // process inside the write (main.ts), and the exit code must still be the gate's, or
-  // `scan --fail-on high | head` under pipefail would pass the gate.
-  process.exitCode = code;
   // On a terminal the table's hop reasons wrap to its width; in a file or a pipe to a fixed one
   // (the table's default), so that saved output is the same bytes whatever the environment.
   const width = !flags.output && process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
   const chunks = renderChunks(flags.format as Format, result, { color: useColor(flags.color, flags.output), width });
+  // A reader that closes the pipe early (`| head`) ends the process inside the write (main.ts: 141).
   await writeChunks(chunks, flags.output);
   // The table lists coverage gaps and warnings itself; the machine formats go to files and
   // pipelines nobody reads on a terminal, and so does a table written with -o, so what was not

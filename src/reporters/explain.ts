@@ -103,7 +103,7 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     // the recertification sheet word it.
     const reach = cj.hops.some((h) => h.conditional) ? c.yellow('may reach') : c.red('reaches');
     out.push(`   ${reach} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
-    out.push(...renderPath(cj.hops, c, cj.alternatives, { whole: WHOLE }).map((l) => `  ${l}`));
+    for (const l of renderPath(cj.hops, c, cj.alternatives, { whole: WHOLE })) out.push(`  ${l}`);
   }
   for (const cut of card.cuts) {
     // Revoking one hop cuts this route only; say so when others reach the same jewel.

@@ -99,7 +99,11 @@ function compose(header: string[], sections: Section[], kept: number[], note: st
   sections.forEach((s, i) => {
     const k = kept[i]!;
     out.push(...s.head);
-    if (k > 0) out.push(...s.lead, ...s.items.slice(0, k));
+    if (k > 0) {
+      out.push(...s.lead);
+      // Items are as many as the section has (every coverage gap): one push each.
+      for (let j = 0; j < k; j++) out.push(s.items[j]!);
+    }
     const hidden = s.items.length - k + s.beyond;
     if (hidden > 0) out.push(...s.more(hidden, k));
     out.push('');

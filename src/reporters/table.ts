@@ -9,6 +9,7 @@ import { wrapLine } from './wrap.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
 import { newFirst } from '../report/new-first.js';
+import { appendAll } from '../append-all.js';
 
 /**
  * Long lines (a finding's why and fix, hop reasons, coverage gaps, warnings) wrap to this width
@@ -69,7 +70,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
     lines.push(sev[level](` ${level.toUpperCase()} `) + c.bold(` ${group.length} finding${group.length === 1 ? '' : 's'}`));
     const limit = opts.limitPerSeverity ?? 0;
     const shown = limit > 0 ? group.slice(0, limit) : group;
-    for (const f of shown) lines.push(...renderFinding(f, c, identities.get(f.subject.id), opts.width ?? TABLE_WIDTH));
+    for (const f of shown) appendAll(lines, renderFinding(f, c, identities.get(f.subject.id), opts.width ?? TABLE_WIDTH));
     if (shown.length < group.length) lines.push(c.gray(`  … and ${group.length - shown.length} more (use --format json for all)`));
     lines.push('');
   }
@@ -83,7 +84,8 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
     lines.push('');
   }
   if (visible.length === 0) lines.push(c.green('No findings.'), '');
-  lines.push(...renderSummary(report, c, opts.width ?? TABLE_WIDTH));
+  // One line (or more) per coverage gap: as many as the scan has.
+  appendAll(lines, renderSummary(report, c, opts.width ?? TABLE_WIDTH));
   return lines.join('\n') + '\n';
 }
 
@@ -101,7 +103,7 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // pathological. The remediation is the rule's own text only: never cut.
   out.push(...wrapped('    why: ', cutLine(f.message, CUT.text, 'message', whole), width));
   if (f.path && f.path.length > 0) {
-    out.push(...renderPath(f.path, c, f.alternatives, { width, whole }));
+    appendAll(out, renderPath(f.path, c, f.alternatives, { width, whole }));
     // The hop to cut, as explain names it: the fix below lists every way, this says where.
     const cut = pathCut(f.path);
     if (cut !== undefined) out.push(...wrapped('    cut: ', cut, width));

@@ -310,6 +310,44 @@ describe('collectEntra against the fake tenant', () => {
     expect(cov(result, 'entra.owners')?.reason).not.toMatch(/service principals/);
   });
 
+  describe('the tenant named by a domain, /organization refused and no app registration read', () => {
+    const DOMAIN = 'contoso.onmicrosoft.com';
+    const refused = { forbid: ['/v1.0/organization', '/v1.0/applications'], tenantDomains: [DOMAIN] };
+    const tenantWarning = (r: CollectResult) => scanLive([r]).scan.report.warnings.filter((w) => w.includes('could not be learned'));
+
+    it("learns the tenant's id from the access token's tid claim: the snapshot names the tenant by it, as /organization would, and no warning", async () => {
+      const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+      const result = await collectEntra(options(await fake(dataset, { ...refused, jwtAccessTokens: true }), { tenantId: DOMAIN }));
+      expect(cov(result, 'entra.organization')?.status).toBe('missing-permission');
+      expect(result.manifest.tenantId).toBe(TENANT);
+      expect(new Set(result.coverage.map((c) => c.scope))).toEqual(new Set([TENANT]));
+      expect(tenantWarning(result)).toEqual([]);
+      // The token itself is kept nowhere: not in the files, the manifest or the coverage.
+      expect(JSON.stringify(result)).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    });
+
+    it('keeps the name as given, with the warning, when the access token is not a JWT (opaque)', async () => {
+      const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+      const result = await collectEntra(options(await fake(dataset, refused), { tenantId: DOMAIN }));
+      expect(result.manifest.tenantId).toBe(DOMAIN);
+      expect(tenantWarning(result)).toHaveLength(1);
+    });
+
+    it("ignores a tid that is not a GUID: the name stays as given, with the warning", async () => {
+      const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+      const result = await collectEntra(options(await fake(dataset, { ...refused, jwtAccessTokens: { tid: 'not-a-tenant/../x' } }), { tenantId: DOMAIN }));
+      expect(result.manifest.tenantId).toBe(DOMAIN);
+      expect(tenantWarning(result)).toHaveLength(1);
+    });
+
+    it('with /organization read, its id names the tenant whatever the token says', async () => {
+      const dataset = makeEntraDataset(TENANT, { servicePrincipals: 20 });
+      const other = '33333333-0000-4000-8000-000000000000';
+      const result = await collectEntra(options(await fake(dataset, { tenantDomains: [DOMAIN], jwtAccessTokens: { tid: other } }), { tenantId: DOMAIN }));
+      expect(result.manifest.tenantId).toBe(TENANT);
+    });
+  });
+
   it('reads the owners of third-party service principals (a local object this tenant\'s principals can own), not of Microsoft\'s', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 10 });
     const sps = dataset.v1['/servicePrincipals'];

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { findingKeys } from '../helpers/finding-keys.js';
 import { copyDemo, outcome, readJsonFile, scanInMemory, scanSnapshotDir, scratch, writeJsonFile } from '../hardening/demo-copy.js';
 import { readSnapshotDir } from '../../src/cli/io.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
@@ -29,7 +30,7 @@ function demoWithOrg(orgUrl: string, scopes = true): string {
 /** What must not depend on how the org was written: every fingerprint, and the Okta scopes and coverage. */
 function oktaView(r: ScanResult['report']) {
   return {
-    fingerprints: r.findings.map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`).sort(),
+    fingerprints: findingKeys(r.findings),
     scopes: r.scopes.filter((s) => s.provider === 'okta').map((s) => `${s.id} ${s.name}`),
     coverage: r.coverage.filter((c) => c.provider === 'okta').map((c) => `${c.scope} ${c.capability} ${c.status}`),
   };

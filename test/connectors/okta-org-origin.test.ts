@@ -3,6 +3,7 @@ import { demoSnapshot, scan, withOrgUrl } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { baselineJudge, compareScopes, createBaseline } from '../../src/ci/baseline.js';
+import { findingKeys } from '../helpers/finding-keys.js';
 
 const ORG = 'https://northwind.okta.example';
 
@@ -27,7 +28,7 @@ const oktaLinks = (s: Snapshot) =>
   scan(s)
     .graph.in(ids.awsPrincipal(ACCT, `arn:aws:iam::${ACCT}:role/okta-fed-role`), 'CAN_ASSUME')
     .filter((e) => e.from === ids.oktaApp(ORG, '0oaKYWOIriafAH29u2He'));
-const fingerprints = (s: Snapshot) => scan(s).report.findings.map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`).sort();
+const fingerprints = (s: Snapshot) => findingKeys(scan(s).report.findings);
 
 describe('Okta org URL as its origin', () => {
   it('drops the scheme\'s default port, as a URL origin does', () => {

@@ -2,14 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { demoSnapshot, scan, withOrgUrl } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { findingKeys } from '../helpers/finding-keys.js';
 
 const ORG = 'https://northwind.okta.example';
 
-const oktaFingerprints = (s: Snapshot) =>
-  scan(s)
-    .report.findings.filter((f) => f.provider === 'okta' || f.subject.id.startsWith('okta:'))
-    .map((f) => `${f.ruleId} ${f.subject.id} ${f.fingerprint}`)
-    .sort();
+const oktaFingerprints = (s: Snapshot) => findingKeys(scan(s).report.findings.filter((f) => f.provider === 'okta' || f.subject.id.startsWith('okta:')));
 
 describe('Okta org URL in node ids', () => {
   it('the scheme and host are compared without letter case, and a trailing slash does not count', () => {

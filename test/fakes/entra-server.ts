@@ -12,6 +12,12 @@ export interface EntraFakeOptions {
   clientId: string;
   /** Domain names the token endpoint also accepts as the tenant (`/contoso.onmicrosoft.com/oauth2/v2.0/token`). */
   tenantDomains?: string[];
+  /**
+   * Access tokens shaped as the Microsoft identity platform issues them: a JWT whose payload names
+   * the tenant in `tid` (the dataset's tenant id; a string given here instead). Default: an opaque
+   * string, as a token the client must not read may be.
+   */
+  jwtAccessTokens?: boolean | { tid: string };
   /** Accept `client_secret` equal to this. */
   clientSecret?: string;
   /** Accept PS256 client assertions signed by the key of this PEM certificate. */
@@ -112,7 +118,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
   let statusTokensLeft = opts.tokenStatusTimes ?? Infinity;
 
   const issueToken = (): string => {
-    const token = `fake-at-${randomBytes(12).toString('hex')}`;
+    const token = opts.jwtAccessTokens ? fakeJwt(opts.jwtAccessTokens === true ? tenant : opts.jwtAccessTokens.tid) : `fake-at-${randomBytes(12).toString('hex')}`;
     const first = tokens.size === 0;
     tokens.set(token, { calls: 0, limit: first && opts.expireFirstTokenAfterCalls !== undefined ? opts.expireFirstTokenAfterCalls : Infinity });
     return token;
@@ -296,6 +302,15 @@ function checkCertificateAssertion(jwt: string | undefined, cert: X509Certificat
   if (payload.aud !== endpoint || payload.iss !== clientId || payload.sub !== clientId) return 'AADSTS700027: bad claims';
   if (typeof payload.exp !== 'number' || payload.exp * 1000 < Date.now()) return 'AADSTS700027: expired';
   return undefined;
+}
+
+/** A JWT-shaped access token for Graph naming tenant `tid` (signed by nothing: the fake only matches it whole). */
+function fakeJwt(tid: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const header = { typ: 'JWT', alg: 'RS256', kid: 'fake' };
+  const payload = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tid}/`, iat: now, nbf: now, exp: now + 3599, tid, uti: randomBytes(12).toString('hex') };
+  return `${part(header)}.${part(payload)}.${randomBytes(32).toString('base64url')}`;
 }
 
 function project(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {

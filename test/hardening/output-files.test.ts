@@ -21,7 +21,7 @@ describe.skipIf(!existsSync('/dev/full'))('an output file that fails on write (a
 /**
  * The same failure on standard output (`nhiscan scan --demo > /dev/full`): exit 1 would read as
  * "findings" to CI, and a stack trace is not an answer. A reader that closes the pipe early
- * (`| head`) is still ended quietly.
+ * (`| head`) ends the run quietly, but not as a success.
  */
 describe.skipIf(!existsSync('/dev/full'))('standard output that fails on write', () => {
   const run = (args: string[], stdout: number | 'pipe') =>
@@ -62,18 +62,47 @@ describe.skipIf(!existsSync('/dev/full'))('standard output that fails on write',
     }
   });
 
-  it.each([['scan --demo --format json'], ['scan --demo'], ['scan --demo --format sarif'], ['export --demo']])('a closed pipe (EPIPE) still ends quietly: %s | head', (line) => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}" ${line} | head -c 10 >/dev/null`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  /**
+   * The exit status of nhiscan itself in `sh -c "nhiscan ARGS REDIRECT | READER"`, whatever the
+   * reader does, and what nhiscan wrote on stderr (when REDIRECT leaves it out of the pipe).
+   */
+  const piped = (args: string, reader: string, redirect = '') => {
+    const bin = `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}"`;
+    const r = spawnSync('bash', ['-c', `${bin} ${args} ${redirect} | ${reader}; echo \${PIPESTATUS[0]} >&3`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
+    return { status: Number(String(r.output[3]).trim()), stderr: r.stderr };
+  };
+
+  // A writer whose reader has gone ends as Unix tools do, killed by SIGPIPE: quietly, and with
+  // the status a shell gives that (128 + 13). Not 0: the report was not written whole, so a CI
+  // step (under pipefail) must not pass, and a reader that failed must not look like a clean scan.
+  it.each([['scan --demo --format json'], ['scan --demo'], ['scan --demo --format sarif'], ['export --demo']])('a reader that stops early (EPIPE): quiet, exit 141: %s | head', (line) => {
+    const r = piped(line, 'head -c 10 >/dev/null', '2>/dev/null');
+    expect(r.status).toBe(141);
+    expect(piped(line, 'head -c 10 >/dev/null').stderr).toBe('');
+  });
+
+  it('a reader that stopped early ends the run as 141 whatever the gate (a failing gate too)', () => {
+    expect(piped('scan --demo --fail-on high --format json', 'head -c 10 >/dev/null', '2>/dev/null').status).toBe(141);
+    expect(piped('scan --demo --fail-on high', 'head -c 10 >/dev/null', '2>/dev/null').status).toBe(141);
+  });
+
+  it('a reader that exited before the first write: exit 141, quiet', () => {
+    const r = piped('scan --demo --format json', 'true');
+    expect(r.status).toBe(141);
     expect(r.stderr).toBe('');
   });
 
-  it('a closed pipe keeps the gate\'s exit code (`scan --fail-on high | head` under pipefail still fails)', () => {
-    const bin = `"${process.execPath}" "${join(repoRoot, 'bin', 'nhiscan.js')}"`;
-    // The first command's own status, whatever head does.
-    const code = (args: string) => Number(spawnSync('bash', ['-c', `${bin} ${args} | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).stdout.trim());
-    // The demo has high findings: the gate fails (1) whether or not the reader read everything.
-    expect(code('scan --demo --fail-on high --format json')).toBe(1);
-    expect(code('scan --demo --fail-on high')).toBe(1);
-    expect(code('scan --demo --format json')).toBe(0);
+  it('standard error piped to a reader that has gone (`2>&1 | …`): exit 141, not 1 (findings) and a stack trace', () => {
+    const r = piped('scan --demo --format json', 'true', '2>&1 >/dev/null');
+    expect(r.status).toBe(141);
+  });
+
+  it('a reader that read everything: the gate decides, as without a pipe', () => {
+    expect(piped('scan --demo --fail-on high --format json', 'cat >/dev/null', '2>/dev/null').status).toBe(1);
+    expect(piped('scan --demo --format json', 'cat >/dev/null', '2>/dev/null').status).toBe(0);
   });
 });

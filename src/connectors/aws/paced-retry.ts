@@ -15,6 +15,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RetryErrorInfo, RetryErrorType, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import { appendAll } from '../../append-all.js';
 
 /** Tunables of PacedRetryStrategy; every field has a default (see DEFAULTS). */
 export interface PacedRetryOptions {
@@ -754,7 +755,7 @@ export class SendPacer {
     const kept = this.sinceAnchor.filter((t) => t > from);
     if (kept.length < this.sinceAnchor.length) {
       this.sinceAnchor.length = 0;
-      this.sinceAnchor.push(...kept);
+      appendAll(this.sinceAnchor, kept);
     }
     const first = this.throttledAt.findIndex((t) => t >= from);
     this.throttledAt.splice(0, first < 0 ? this.throttledAt.length : first);

@@ -12,6 +12,8 @@ import { requestSignal, waitUntilStopped } from '../abort.js';
 import { normalizeAuthorityHost, parseTrustedUrl } from './cloud.js';
 import { EntraAuthError, EntraConfigError, cleanProviderText } from './errors.js';
 import type { EntraCollectOptions, EntraCredential } from './options.js';
+import { TENANT_GUID } from './env.js';
+import { isObject } from '../../snapshot/shape.js';
 
 /** Hands out Graph access tokens; `forceRefresh` bypasses MSAL's in-memory cache. */
 export interface TokenSource {
@@ -67,6 +69,26 @@ export async function createTokenSource(opts: EntraCollectOptions, graphOrigin: 
       return result.accessToken;
     },
   };
+}
+
+/**
+ * The tenant an access token was issued in: the `tid` claim of its payload (a GUID; Microsoft
+ * identity platform, "Access token claims reference"), in lower case as Graph writes ids.
+ * Undefined when the token is not a three-part JWT (the platform may issue opaque or encrypted
+ * tokens, and tells clients not to depend on their format) or its tid is not a GUID. Only the
+ * payload is decoded, nothing is verified (the token came from the token endpoint just asked),
+ * and the token is neither kept nor logged.
+ */
+export function tenantIdOfAccessToken(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    const tid = isObject(payload) ? payload.tid : undefined;
+    return typeof tid === 'string' && TENANT_GUID.test(tid) ? tid.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function authorityMetadataFor(opts: EntraCollectOptions, authority: string): string | undefined {

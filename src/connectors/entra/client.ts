@@ -1,5 +1,6 @@
 import type { CollectResult } from '../../snapshot/types.js';
-import { createTokenSource } from './auth.js';
+import { createTokenSource, tenantIdOfAccessToken } from './auth.js';
+import { TENANT_GUID } from './env.js';
 import { EntraAuthError, cleanProviderText } from './errors.js';
 import { normalizeAuthorityHost, resolveGraphOrigin } from './cloud.js';
 import { coverageRecord, dependsOn } from './coverage.js';
@@ -19,6 +20,7 @@ import { isObject } from '../../snapshot/shape.js';
 import { planRelationships } from './plan.js';
 import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
+import { appendAll } from '../../append-all.js';
 
 export type { EntraCollectOptions, EntraCredential } from './options.js';
 export { entraCredentialChoiceWarning, entraOptionsFromEnv, type EntraFlags } from './env.js';
@@ -35,8 +37,11 @@ type GraphObject = Record<string, unknown>;
 export async function collectEntra(opts: EntraCollectOptions): Promise<CollectResult> {
   const origin = resolveGraphOrigin(opts.graphUrl, normalizeAuthorityHost(opts.authorityHost));
   const tokens = await createTokenSource(opts, origin);
+  let tokenTenant: string | undefined;
   try {
-    await tokens.getToken(false); // a refused credential is a setup problem, not partial coverage
+    // A refused credential is a setup problem, not partial coverage. Of the token only the
+    // tenant it names is kept, for a tenant configured by a domain name (below).
+    tokenTenant = tenantIdOfAccessToken(await tokens.getToken(false));
   } catch (e) {
     // A token endpoint that limited (429) or failed (5xx) past the retries has judged nothing
     // about the credential, and without a token nothing can be read: every capability is an
@@ -63,9 +68,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
 
   const files: Record<string, unknown> = {};
   const failures = new Map<string, GraphFailure[]>(ENTRA_CAPABILITIES.map((c) => [c, []]));
-  const fail = (capability: string, ...f: GraphFailure[]): void => {
-    failures.get(capability)!.push(...f);
+  const fail = (capability: string, f: GraphFailure): void => {
+    failures.get(capability)!.push(f);
   };
+  // One failure per parent whose relationship was not read: as many as the tenant has parents.
+  const failEach = (capability: string, list: readonly GraphFailure[]): void => appendAll(failures.get(capability)!, list);
   const partial = new Map<string, { attempted: number; what: string; unreadKeys?: string[] }>();
   const warnings: string[] = [];
 
@@ -73,9 +80,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const orgItems = org.ok ? (org.value as GraphObject[]) : undefined;
   if (org.ok) files['entra/organization.json'] = { value: stripSecretValues(org.value) };
   else fail('entra.organization', org.failure);
-  // The configured tenant may be a domain name; owner selection needs the tenant GUID.
+  // The configured tenant may be a domain name; the snapshot names the tenant by its GUID, which
+  // token issuers and trusts name it by. Without /organization, a domain name gives way to the
+  // tenant the access token was issued in (its tid claim), when the token says.
   const orgId = typeof orgItems?.[0]?.id === 'string' ? (orgItems[0].id as string) : undefined;
-  const tenantId = orgId ?? opts.tenantId;
+  const tenantId = orgId ?? (TENANT_GUID.test(opts.tenantId) ? opts.tenantId : (tokenTenant ?? opts.tenantId));
 
   const lists = new Map<string, GraphObject[]>();
   const readList = async (ep: ListEndpoint): Promise<void> => {
@@ -109,7 +118,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       // lookups must not take every user out of the scan. The record names the users whose
       // lookup failed (they are not in the file): only their managers are unknown, the managers
       // that were read still count.
-      fail('entra.userManagers', ...managers.failures);
+      failEach('entra.userManagers', managers.failures);
       if (managers.failures.length > 0) partial.set('entra.userManagers', { attempted: managers.attempted, what: 'manager lookups', unreadKeys: managers.unread });
     }
   };
@@ -120,7 +129,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const sps = lists.get('servicePrincipals.json');
   const groups = lists.get('groups.json');
   const plan = planRelationships({ tenantId, apps, sps, groups, top });
-  for (const [capability, f] of plan.invalid) fail(capability, ...f);
+  for (const [capability, f] of plan.invalid) failEach(capability, f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
     outcomes.get(kind) ?? { byParent: new Map(), failures: [], attempted: 0 };
@@ -133,7 +142,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     let attempted = 0;
     for (const kind of kinds) {
       attempted += outcome(kind).attempted;
-      fail(capability, ...outcome(kind).failures);
+      failEach(capability, outcome(kind).failures);
     }
     partial.set(capability, { attempted, what });
   };
@@ -142,7 +151,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
   if (apps) {
     const flexible = await readClaimsMatchingExpressions(http, outcome('federatedIdentityCredentials').byParent);
-    fail(FLEXIBLE_CAPABILITY, ...flexible.failures);
+    failEach(FLEXIBLE_CAPABILITY, flexible.failures);
     partial.set(FLEXIBLE_CAPABILITY, { attempted: flexible.asked, what: 'federated credentials with no subject' });
     if (flexible.failures.length > 0) {
       const warning = `Entra: the claims-matching expression of ${flexible.failures.length} of ${flexible.asked} federated credential(s) with no subject could not be read from Graph beta (${flexible.failures[0].reason}); which tokens they accept stays undecided`;

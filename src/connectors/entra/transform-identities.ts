@@ -180,7 +180,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The tenant's id in lower case, as Graph writes it in `appOwnerOrganizationId`, to tell the
  * tenant's own apps from other tenants'. The snapshot names the tenant by its id when
  * /organization was read; without it the collector keeps AZURE_TENANT_ID as given: a GUID in any
- * case, or a domain name (docs/entra-permissions.md). For a domain name the id is learned from the
+ * case, or a domain name when the access token did not name the tenant (docs/entra-permissions.md). For a domain name the id is learned from the
  * service principals of the app registrations (applications.json lists only apps registered in
  * this tenant, so their owner organization is this tenant). When that cannot be done (no
  * registration read, or they disagree), undefined, with a warning: every non-Microsoft app is

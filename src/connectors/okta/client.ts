@@ -28,6 +28,7 @@ import {
   userSignalsOf,
   tokenOwnerIds,
 } from './selection.js';
+import { appendAll } from '../../append-all.js';
 
 export type { OktaCollectOptions } from './options.js';
 export { oktaOptionsFromEnv, OKTA_READ_SCOPES } from './options.js';
@@ -315,7 +316,7 @@ class Collector {
   private noteDropped(file: string, paths: string[] | undefined): void {
     if (!paths || paths.length === 0) return;
     const list = this.dropped.get(file);
-    if (list) list.push(...paths);
+    if (list) appendAll(list, paths);
     else this.dropped.set(file, [...paths]);
   }
 

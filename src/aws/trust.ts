@@ -1184,10 +1184,17 @@ function samePrincipal(a: TrustedPrincipal, b: TrustedPrincipal): boolean {
  * stands for each principal of it, a user, role or session ARN for that principal only (IAM User
  * Guide, Principal element: AWS account principals, IAM user and role principals): a Deny naming
  * the account covers a user of it, but one naming a user of the account leaves its other
- * principals as the Allow let them in.
+ * principals as the Allow let them in. A role acts only through its sessions, and a role named as
+ * a principal stands for them (IAM role principals: the effective permissions of a role principal
+ * are limited by session policies, which only a session has), so a Deny naming the role covers a
+ * session of it an Allow names; a Deny naming one session leaves the role's other sessions.
  */
 function denyCovers(deny: TrustedPrincipal, allowed: TrustedPrincipal): boolean {
-  if ('arn' in deny) return 'arn' in allowed && allowed.arn === deny.arn;
+  if ('arn' in deny) {
+    if (!('arn' in allowed)) return false;
+    if (allowed.arn === deny.arn) return true;
+    return deny.type === 'iam-role' && allowed.type === 'assumed-role' && sessionPrincipal(allowed.arn)?.role === sessionKeyOf(deny.arn);
+  }
   return samePrincipal(deny, allowed);
 }
 

@@ -51,6 +51,32 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'pass',
     },
+    // A role acts only through its sessions, and a role named as a principal stands for them: its
+    // sessions' effective permissions are what the role's limit (IAM User Guide, Principal element,
+    // IAM role principals and role session principals). A Deny naming the role turns away every
+    // session of it, the one an Allow names by session ARN too; a Deny naming one session leaves the
+    // role's other sessions, and a Deny naming another role leaves this one's.
+    {
+      name: 'a session of a vendor role allowed, the vendor role denied without a condition',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/ops/scanner` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'a session of a vendor role allowed, another vendor role denied without a condition',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner-old` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    {
+      name: 'a vendor role allowed, one session of it denied without a condition: its other sessions still get in',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
     {
       name: 'vendor account allowed only sts:TagSession',
       graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' })),

@@ -220,6 +220,28 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(ext('Plain').map((e) => !!e.conditional)).toEqual([false]);
   });
 
+  // A session of a role in an account not scanned is a principal of that account as the role is
+  // (IAM User Guide, Principal element, role session principals): the trust is reached from the
+  // account's external node alike, external id and Deny read alike; a Deny naming the role covers it.
+  it('a trusted session of a role in an account not scanned gets an edge from that account, as the role does', () => {
+    const V = '999988887777';
+    const session = `arn:aws:sts::${V}:assumed-role/scanner/nightly`;
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Session', trust: trust.principal(session) },
+          { name: 'SessionExt', trust: trust.principal(session, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-42' } } }) },
+          { name: 'SessionDenied', trust: doc({ Effect: 'Allow', Principal: { AWS: session }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${V}:role/scanner` }, Action: 'sts:AssumeRole' }) },
+        ],
+      },
+    });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((e) => e.from === ids.external('aws-account', V));
+    expect(ext('Session').map((e) => [!!e.conditional, e.evidence?.externalId])).toEqual([[false, false]]);
+    expect(ext('Session')[0].reason).toContain(`trusts account ${V} (${session}) without sts:ExternalId`);
+    expect(ext('SessionExt').map((e) => e.evidence?.externalId)).toEqual([true]);
+    expect(ext('SessionDenied')).toEqual([]);
+  });
+
   it('OIDC and SAML trusts: a conditional Deny or the wrong action make the route conditional, an unconditional Deny removes it', () => {
     const gh = `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com`;
     const saml = `arn:aws:iam::${ACCT}:saml-provider/Okta`;

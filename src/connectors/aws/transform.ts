@@ -1131,7 +1131,9 @@ function addTrust(
             conditional: st.restrictingKeys.length > 0 || st.doubtfulKeys !== undefined || g.conditional,
             ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
           });
-        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {
+        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role' || tp.type === 'assumed-role') && tp.accountId && !read.has(tp.accountId)) {
+          // A session of a role of that account (arn:aws:sts::…:assumed-role/ROLE/SESSION) is one of
+          // its principals as the role is: reached from the account alike.
           const g = gate(tp, 'sts:AssumeRole');
           if (!g) continue;
           // A listed account whose IAM was not read: who in it may assume the role is unknown, so

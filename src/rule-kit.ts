@@ -493,10 +493,12 @@ export function trustStatementAllows(facts: object, statement: object, principal
 /**
  * Does a Deny of a role's trust facts (`role.attrs.trust`) require an external id of `principal`
  * calling `action`: one that names it, covers the action and turns away every caller without the
- * external id it names, whatever else it tests? See externalIdRequiredByDeny.
+ * external id it names, whatever else it tests? With `outsideOrg` (the principal is a third party,
+ * outside the organisation a condition names), also one that turns away every caller outside the
+ * organisation it names without the external id. See externalIdRequiredByDeny.
  */
-export function trustDenyRequiresExternalId(facts: object, principal: object, action: string): boolean {
-  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
+export function trustDenyRequiresExternalId(facts: object, principal: object, action: string, outsideOrg = false): boolean {
+  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
 }
 
 /**

@@ -99,6 +99,13 @@ export interface TrustStatementFact {
    */
   externalIdRequired?: boolean;
   /**
+   * For a Deny with a Condition that ANDs a negated aws:PrincipalOrgID or aws:PrincipalOrgPaths
+   * with a negated sts:ExternalId (see deniesWithoutExternalId): it turns away every caller outside
+   * the organisation it names that does not send the external id, so it requires one of callers
+   * outside it (a third party, when the organisation is yours). Absent when not so.
+   */
+  externalIdRequiredOutsideOrg?: true;
+  /**
    * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
    * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
    * vendor's account is `thirdParty`). Absent when no such condition pins an account.
@@ -1010,6 +1017,7 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
     fact.externalIdRequired = deniesWithoutExternalId(s.condition, scope);
+    if (!fact.externalIdRequired && deniesWithoutExternalId(s.condition, scope, true)) fact.externalIdRequiredOutsideOrg = true;
   }
   return fact;
 }
@@ -1063,19 +1071,42 @@ function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
  * User Guide, condition operators), its values narrowing as a positive condition's must (no value
  * of only wildcards). `ForAnyValue:` is false when the key is absent, and `Null sts:ExternalId true`
  * spares a caller sending any value at all: neither is one.
+ * With `outsideOrg`, of every caller outside the organisation its negated aws:PrincipalOrgID or
+ * aws:PrincipalOrgPaths entries name (negatedNarrowing): such a caller meets them, so IAM's AND
+ * leaves the external id to decide. True only when such an entry is there beside the external id.
  */
-function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
-  return denyTurnsAway(cond, (op, k, vals) => k.toLowerCase() === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope)));
+function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope, outsideOrg = false): boolean {
+  let org = false;
+  const turnsAway = denyTurnsAway(cond, (op, k, vals) => {
+    const key = k.toLowerCase();
+    if (key === 'sts:externalid') return /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope));
+    if (outsideOrg && (key === 'aws:principalorgid' || key === 'aws:principalorgpaths') && negatedNarrowing(op, k, vals, scope)) return (org = true);
+    return false;
+  });
+  return turnsAway && (!outsideOrg || org) && hasExternalIdEntry(cond);
+}
+
+/** Whether a condition block names sts:ExternalId at all (under any operator). */
+function hasExternalIdEntry(cond: ConditionBlock): boolean {
+  return Object.values(cond).some((keys) => Object.keys(keys).some((k) => k.toLowerCase() === 'sts:externalid'));
 }
 
 /**
  * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
  * names the principal (`*`, its account or itself, as trustDenial reads a Deny), covers the action,
- * and turns away every caller without the external id it names (externalIdRequired).
+ * and turns away every caller without the external id it names (externalIdRequired) or, when the
+ * principal is known to be outside the organisation (`outsideOrg`: a third party, the organisation
+ * a condition names being taken for yours), every such caller outside the organisation it names
+ * (externalIdRequiredOutsideOrg).
  */
-export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
   return facts.statements.some(
-    (st) => st.effect === 'Deny' && st.externalIdRequired === true && !st.notPrincipal && trustStatementCovers(st, action) && st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+    (st) =>
+      st.effect === 'Deny' &&
+      (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true)) &&
+      !st.notPrincipal &&
+      trustStatementCovers(st, action) &&
+      st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
   );
 }
 

@@ -196,6 +196,16 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(e[0].reason).toMatch(/with an sts:ExternalId/);
   });
 
+  it('a third party whose external id a Deny on callers outside the organisation requires is trusted "with an sts:ExternalId"', () => {
+    const V = '999988887777';
+    const allowV = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action: 'sts:AssumeRole' };
+    const denyOutside = (org: string) => ({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': org, 'sts:ExternalId': 'cust-42' } } });
+    const g = awsGraph({ [ACCT]: { roles: [{ name: 'OrgExt', trust: doc(allowV, denyOutside('o-abc123')) }, { name: 'AnyOrgExt', trust: doc(allowV, { ...denyOutside('o-*'), Condition: { StringNotLike: { 'aws:PrincipalOrgID': 'o-*', 'sts:ExternalId': 'cust-42' } } }) }] } });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((x) => x.from === ids.external('aws-account', V));
+    expect(ext('OrgExt').map((x) => x.evidence?.externalId)).toEqual([true]);
+    expect(ext('AnyOrgExt').map((x) => x.evidence?.externalId)).toEqual([false]);
+  });
+
   it('an external account denied unconditionally gets no edge; denied under a condition, or allowed only another action, a conditional one', () => {
     const V = '999988887777';
     const allowV = (Action: string, extra = {}) => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action, ...extra });

@@ -1141,7 +1141,8 @@ function addTrust(
           const unread = accounts.has(tp.accountId);
           const extId = ids.external('aws-account', tp.accountId);
           // An external id a Deny requires (aws-trust-third-party-no-external-id reads it alike).
-          const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole');
+          // A third party is outside the organisation a Deny names (the rule takes it for yours).
+          const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole', tp.thirdParty === true);
           const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
             from: ext,

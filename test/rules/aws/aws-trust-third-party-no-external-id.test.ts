@@ -150,6 +150,35 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'pass',
     },
+    // IAM ANDs the keys of one operator: this Deny turns away every caller outside the organisation
+    // that does not send the external id. The rule takes the organisation a condition names for yours
+    // (as a positive aws:PrincipalOrgID puts a statement out of scope), and a third party is outside
+    // it, so for the vendor the external id is required.
+    {
+      name: 'near miss: vendor account allowed, a Deny on "*" with StringNotEquals aws:PrincipalOrgID and sts:ExternalId',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: the same with the organisation as ${aws:ResourceOrgID} and the organisation under another operator',
+      graph: () =>
+        role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' }, StringNotEquals: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    // ForAnyValue: is false for a caller in no organisation; o-* names no one organisation; and
+    // beside aws:SourceIp a caller from another network escapes: none of these requires the id.
+    ...[
+      { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgID': 'o-abc123' }, StringNotEquals: { 'sts:ExternalId': 'cust-42' } },
+      { StringNotLike: { 'aws:PrincipalOrgID': 'o-*', 'sts:ExternalId': 'cust-42' } },
+      { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': 'cust-42' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    ].map((Condition, i) => ({
+      name: `vendor account allowed, a Deny on the organisation and the external id that a vendor can escape (${i + 1})`,
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail' as const,
+    })),
     // Null true only asks that some external id be sent: any value, the other customer's too, passes.
     {
       name: 'vendor account allowed, a Deny only when sts:ExternalId is absent (Null true)',

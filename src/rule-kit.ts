@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { externalIdDoubtByDeny, externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -499,6 +499,15 @@ export function trustStatementAllows(facts: object, statement: object, principal
  */
 export function trustDenyRequiresExternalId(facts: object, principal: object, action: string, outsideOrg = false): boolean {
   return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+}
+
+/**
+ * Would a Deny of a role's trust facts naming `principal` and covering `action` require an external
+ * id of it but for a policy variable whose value is not known in its external id values? Whether it
+ * does is then not known. See externalIdDoubtByDeny.
+ */
+export function trustDenyExternalIdDoubt(facts: object, principal: object, action: string, outsideOrg = false): boolean {
+  return externalIdDoubtByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
 }
 
 /**

@@ -179,6 +179,24 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'fail' as const,
     })),
+    // An external id the scan cannot read: a variable whose value it does not know (IAM may leave the
+    // statement invalid, IAM User Guide, policy variables), or a request tag. Whether the vendor must
+    // send an issued id is not known, in an Allow or a Deny; nor is whether an organisation
+    // condition on such a variable names yours.
+    ...[
+      { name: 'sts:ExternalId ${aws:SomeUnknownKey} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }) },
+      { name: 'sts:ExternalId ${aws:RequestTag/ext} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:RequestTag/ext}' } } }) },
+      { name: 'a Deny on "*" with StringNotEquals sts:ExternalId ${aws:SomeUnknownKey}', trust: doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }) },
+      {
+        name: 'a Deny on "*" outside the organisation without an external id from ${aws:SomeUnknownKey}',
+        trust: doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }),
+      },
+      { name: 'aws:PrincipalOrgID ${aws:SomeUnknownKey} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } } }) },
+    ].map((c) => ({ name: `vendor account allowed, ${c.name}: unknown`, graph: () => role(c.trust), subject: roleId('vendor-access'), verdict: 'unknown' as const })),
+    // The caller's own account as the external id: any caller sends it, and it is the same for every
+    // customer of the vendor, where the id must be unique to each (IAM User Guide, external ID).
+    { name: 'sts:ExternalId ${aws:PrincipalAccount}: no external id', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'near miss: sts:ExternalId ${aws:ResourceAccount} (this account\'s id, a fixed value)', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:ResourceAccount}' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
     // Null true only asks that some external id be sent: any value, the other customer's too, passes.
     {
       name: 'vendor account allowed, a Deny only when sts:ExternalId is absent (Null true)',

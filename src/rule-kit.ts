@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { externalIdDoubtByDeny, externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -493,10 +493,21 @@ export function trustStatementAllows(facts: object, statement: object, principal
 /**
  * Does a Deny of a role's trust facts (`role.attrs.trust`) require an external id of `principal`
  * calling `action`: one that names it, covers the action and turns away every caller without the
- * external id it names, whatever else it tests? See externalIdRequiredByDeny.
+ * external id it names, whatever else it tests? With `outsideOrg` (the principal is a third party,
+ * outside the organisation a condition names), also one that turns away every caller outside the
+ * organisation it names without the external id. See externalIdRequiredByDeny.
  */
-export function trustDenyRequiresExternalId(facts: object, principal: object, action: string): boolean {
-  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
+export function trustDenyRequiresExternalId(facts: object, principal: object, action: string, outsideOrg = false): boolean {
+  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+}
+
+/**
+ * Would a Deny of a role's trust facts naming `principal` and covering `action` require an external
+ * id of it but for a policy variable whose value is not known in its external id values? Whether it
+ * does is then not known. See externalIdDoubtByDeny.
+ */
+export function trustDenyExternalIdDoubt(facts: object, principal: object, action: string, outsideOrg = false): boolean {
+  return externalIdDoubtByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
 }
 
 /**

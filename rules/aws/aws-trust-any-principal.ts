@@ -16,6 +16,10 @@ interface Statement {
   negatedRestrictingKeys?: string[];
   /** For a Deny with a condition: every condition entry holds for every caller outside what those keys name (none lets one escape). */
   outsidersDenied?: boolean;
+  /** Negated restricting keys that would narrow but for a policy variable whose value is not known. */
+  negatedDoubtfulKeys?: string[];
+  /** For a Deny with a condition: it would deny every outsider if its values on negatedDoubtfulKeys narrowed. */
+  outsidersDoubt?: true;
 }
 interface TrustFacts {
   unusable?: { problem: string };
@@ -37,14 +41,24 @@ function assumeActions(st: Statement): string[] {
  * other conditions some outsider can fail (aws:SourceIp beside aws:PrincipalOrgID: IAM ANDs
  * them) does not narrow: that outsider escapes it (outsidersDenied false).
  */
-function narrowedByDeny(statements: Statement[], allowed: string[]): boolean {
+function narrowedByDeny(statements: Statement[], allowed: string[]): { narrowed: boolean; doubtKeys: string[] } {
   const denied = new Set<string>();
+  // What Denies would cover if their values with a policy variable whose value is not known narrowed.
+  const doubted = new Set<string>();
+  const doubtKeys = new Set<string>();
   for (const d of statements) {
     if (d.effect !== 'Deny' || !(d.notPrincipal || d.principals.some((p) => p.type === 'any'))) continue;
+    if (d.conditionKeys.length > 0 && d.outsidersDoubt === true) {
+      for (const a of assumeActions(d)) doubted.add(a);
+      for (const k of d.negatedDoubtfulKeys ?? []) doubtKeys.add(k);
+      continue;
+    }
     if (d.conditionKeys.length > 0 && ((d.negatedRestrictingKeys ?? []).length === 0 || d.outsidersDenied === false)) continue;
     for (const a of assumeActions(d)) denied.add(a);
   }
-  return allowed.every((a) => denied.has(a));
+  if (allowed.every((a) => denied.has(a))) return { narrowed: true, doubtKeys: [] };
+  // Narrowed only if a doubtful Deny narrows: not known.
+  return { narrowed: false, doubtKeys: allowed.every((a) => denied.has(a) || doubted.has(a)) ? [...doubtKeys] : [] };
 }
 
 export default defineRule({
@@ -56,7 +70,7 @@ export default defineRule({
     owasp: ['NHI6:2025', 'NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation, and a Deny counts only when each of its conditions holds for every caller outside what it names (IAM ANDs them: beside `aws:SourceIp`, a role name of any account or a tag the caller sets, an outsider can escape it; `aws:PrincipalIsAWSService` false holds for every IAM caller). Policy variables in condition values are read as IAM fills them in: `${aws:ResourceAccount}` is the account of the role itself (it pins it), `${aws:PrincipalAccount}` and `${aws:PrincipalTag/...}` are those of the caller (they pin nothing); with another variable in the part naming the account, the answer is unknown. A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
+      'Reports roles whose trust policy allows an AssumeRole action to `Principal: "*"` (or `{"AWS": "*"}`) without a condition that narrows who may call it (aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, sts:ExternalId and the like), and without a Deny on every principal, for the same AssumeRole actions, that narrows it instead (StringNotEquals aws:PrincipalOrgID and the like). A condition counts only if it excludes callers that lack the key (not `...IfExists`, not `ForAllValues:`) and its values pin an account, organisation or principal (no wildcard in the account or organisation part; `aws:username` never does); a Deny under `ForAnyValue:` does not cover callers outside any organisation, and a Deny counts only when each of its conditions holds for every caller outside what it names (IAM ANDs them: beside `aws:SourceIp`, a role name of any account or a tag the caller sets, an outsider can escape it; `aws:PrincipalIsAWSService` false holds for every IAM caller). Policy variables in condition values are read as IAM fills them in: `${aws:ResourceAccount}` is the account of the role itself (it pins it), `${aws:PrincipalAccount}` and `${aws:PrincipalTag/...}` are those of the caller (they pin nothing); with another variable in the part naming the account, the answer is unknown; so it is when a Deny narrows `*` only if a negated condition on such a variable does. An `sts:ExternalId` value with a variable whose value is not known is unknown too, and an `aws:SourceArn` whose account (or, with none, resource name) is the caller\'s own (`${aws:PrincipalAccount}`) pins nothing, as `aws:SourceAccount` `${aws:PrincipalAccount}` does not. A trust policy using `NotPrincipal`, which IAM does not accept in role trust policies, is unknown.',
     risk: 'Any authenticated AWS identity in any account, including an attacker\'s own free account, can assume the role by knowing its ARN, and role ARNs are easy to guess or find.',
     remediation:
       'Name the principals that need the role, or keep `*` only together with a condition such as `aws:PrincipalOrgID` (your organisation) or `aws:PrincipalAccount`.',
@@ -89,7 +103,12 @@ export default defineRule({
       if (allowed.length === 0) continue;
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');
       if (!anyone && !st.notPrincipal) continue;
-      if (narrowedByDeny(facts.statements, allowed)) continue;
+      const byDeny = narrowedByDeny(facts.statements, allowed);
+      if (byDeny.narrowed) continue;
+      if (byDeny.doubtKeys.length > 0) {
+        ctx.unknown(`a Deny on ${byDeny.doubtKeys.join(', ')} names whom it spares through a policy variable whose value is not known`);
+        continue;
+      }
       // A condition naming the account through a variable whose value is not known may or may not
       // narrow: neither "any account" nor pinned. A statement open for sure still fails the role.
       if (st.doubtfulKeys && st.doubtfulKeys.length > 0) {

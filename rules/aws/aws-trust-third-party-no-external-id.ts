@@ -1,4 +1,4 @@
-import { defineRule, fromOptions, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
+import { defineRule, fromOptions, trustDenyExternalIdDoubt, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
 
 /** The organisation's own account ids, from the options. */
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
@@ -17,6 +17,8 @@ interface Statement {
   notPrincipal: boolean;
   principals: Principal[];
   restrictingKeys: string[];
+  /** Restricting keys that would narrow but for a policy variable whose value is not known. */
+  doubtfulKeys?: string[];
   /** Every key the statement's Condition block tests, in the policy's order. */
   conditionKeys: string[];
   externalId: boolean;
@@ -62,7 +64,7 @@ export default defineRule({
     owasp: ['NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported. A Deny of `sts:AssumeRole` naming the principal (`*`, its account or itself) under a negated string operator on `sts:ExternalId` (`StringNotEquals`, and its `IfExists` and `ForAllValues:` forms, which hold when no external id is sent) requires the external id as a positive condition would, and the statement is not reported; not when the Deny ANDs another condition that a caller can fail (`aws:SourceIp`...; `aws:PrincipalIsAWSService` false holds for every IAM caller), is under `ForAnyValue:` (false when no external id is sent), or is only `Null sts:ExternalId true` (any external id, even one issued to another customer, then passes). A positive `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition puts the statement out of scope: the caller must then be inside the organisation named, which the rule takes for yours (it is not told your organisation id, so it cannot tell a vendor organisation named there from yours), and a principal of your own organisation is no vendor acting for other customers: there is no deputy to confuse. `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` and `aws:SourceOrgPaths` do not put it out of scope and do not lower the severity (high): the AWS confused deputy guide gives them for the cross-service case, where an AWS service principal calls on behalf of the owner of a resource and sets them, and the external id for the cross-account case this rule is about; the rule does not model which calls from the principals of another account carry them. Those and any other conditions of the statement (`sts:SourceIdentity`, `aws:SourceIp`...) are named in the message (`under conditions on ...`) so that a reviewer can judge them; a statement without any keeps the unconditional message.',
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported. A Deny of `sts:AssumeRole` naming the principal (`*`, its account or itself) under a negated string operator on `sts:ExternalId` (`StringNotEquals`, and its `IfExists` and `ForAllValues:` forms, which hold when no external id is sent) requires the external id as a positive condition would, and the statement is not reported; not when the Deny ANDs another condition that a caller can fail (`aws:SourceIp`...; `aws:PrincipalIsAWSService` false holds for every IAM caller), is under `ForAnyValue:` (false when no external id is sent), or is only `Null sts:ExternalId true` (any external id, even one issued to another customer, then passes). A Deny that ANDs such an external id operator with a negated `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` naming one organisation (`StringNotEquals`, not `ForAnyValue:`, no wildcard in the organisation) turns away every caller outside that organisation without the external id, and the vendor is outside it (the organisation is taken for yours, as below): it requires the external id too. An `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` value holding a policy variable whose value is not known (on the statement, or on such a Deny) makes the answer unknown; one that is only the caller\'s own value (`${aws:PrincipalAccount}`) is no external id: every caller can send it, and it is the same for every customer of the vendor. A positive `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition puts the statement out of scope: the caller must then be inside the organisation named, which the rule takes for yours (it is not told your organisation id, so it cannot tell a vendor organisation named there from yours), and a principal of your own organisation is no vendor acting for other customers: there is no deputy to confuse. `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` and `aws:SourceOrgPaths` do not put it out of scope and do not lower the severity (high): the AWS confused deputy guide gives them for the cross-service case, where an AWS service principal calls on behalf of the owner of a resource and sets them, and the external id for the cross-account case this rule is about; the rule does not model which calls from the principals of another account carry them. Those and any other conditions of the statement (`sts:SourceIdentity`, `aws:SourceIp`...) are named in the message (`under conditions on ...`) so that a reviewer can judge them; a statement without any keeps the unconditional message.',
     risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
     remediation:
       'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
@@ -105,8 +107,16 @@ export default defineRule({
         // (the transform draws no edge for it), gives the vendor no way in.
         if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) continue;
         // A Deny on the vendor that turns away every call without the external id requires it as
-        // a positive condition here would.
-        if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole')) continue;
+        // a positive condition here would; so does one that turns away every such call from outside
+        // the organisation it names, which the vendor is.
+        if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true)) continue;
+        // An external id or organisation condition on a policy variable whose value is not known,
+        // on the statement or a Deny naming the vendor: whether it binds the vendor is not known.
+        const doubtful = (st.doubtfulKeys ?? []).filter((k) => k.toLowerCase() === 'sts:externalid' || ORG_KEYS.has(k.toLowerCase()));
+        if (doubtful.length > 0 || trustDenyExternalIdDoubt(facts, p, 'sts:AssumeRole', true)) {
+          ctx.unknown(`${doubtful.length > 0 ? `a condition on ${doubtful.join(', ')}` : 'a Deny on sts:ExternalId'} names its value through a policy variable whose value is not known`);
+          continue;
+        }
         const conditions = otherConditions(st, fromCondition);
         ctx.report({
           messageId: conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId',

@@ -41,6 +41,7 @@ export {
   buildTrustIndex,
   claimFact,
   trustDenial,
+  externalIdDoubtByDeny,
   externalIdRequiredByDeny,
   trustStatementCovers,
   trustPolicyProblem,

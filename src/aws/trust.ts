@@ -80,12 +80,23 @@ export interface TrustStatementFact {
    */
   negatedRestrictingKeys: string[];
   /**
+   * Restricting keys under a negated operator (as negatedRestrictingKeys) that would narrow but for
+   * a policy variable whose value the scan does not know: whom a Deny under them spares is not
+   * known. Absent when none.
+   */
+  negatedDoubtfulKeys?: string[];
+  /**
    * For a Deny with a Condition: whether each of its condition entries holds for every caller
    * outside what its negated restricting keys name, so that it denies all of them (see
    * deniesOutsiders). IAM ANDs a statement's conditions: "not in the organisation" beside "not
    * from this network" spares an outsider calling from that network. Absent for other statements.
    */
   outsidersDenied?: boolean;
+  /**
+   * For a Deny with a Condition that does not deny outsiders for sure (outsidersDenied false) but
+   * would if its entries on negatedDoubtfulKeys narrowed: whether it does is not known.
+   */
+  outsidersDoubt?: true;
   /**
    * Restricting keys (positive, as restrictingKeys) that would narrow who may assume but for a
    * policy variable the scan cannot resolve in the part naming the account or principal
@@ -98,6 +109,19 @@ export interface TrustStatementFact {
    * sts:ExternalId condition on the Allow would. Absent for other statements.
    */
   externalIdRequired?: boolean;
+  /**
+   * For a Deny with a Condition that ANDs a negated aws:PrincipalOrgID or aws:PrincipalOrgPaths
+   * with a negated sts:ExternalId (see deniesWithoutExternalId): it turns away every caller outside
+   * the organisation it names that does not send the external id, so it requires one of callers
+   * outside it (a third party, when the organisation is yours). Absent when not so.
+   */
+  externalIdRequiredOutsideOrg?: true;
+  /**
+   * For a Deny with a Condition that requires no external id for sure but would if its external id
+   * values, which hold a policy variable whose value the scan does not know, narrowed: of `everyone`
+   * (as externalIdRequired) or of callers `outside-org` (as externalIdRequiredOutsideOrg).
+   */
+  externalIdDoubt?: 'everyone' | 'outside-org';
   /**
    * For an Allow naming `*`: the principals its positive aws:PrincipalArn (or, without one,
    * aws:PrincipalAccount) conditions narrow it to, classified like Principal entries (so a
@@ -164,6 +188,8 @@ const LITERAL_MARK = '\u0000';
 const UNKNOWN_MARK = '\u0001';
 // The role's own organisation (aws:ResourceOrgID): one organisation, though the scan does not know its id.
 const OWN_ORG_MARK = '\u0002';
+// A variable of the caller's own request, where a reading must tell it from a wildcard (aws:SourceArn).
+const CALLER_MARK = '\u0003';
 /**
  * Keys whose value a caller's own request supplies: a condition comparing one of them with the
  * same key of the request (`aws:PrincipalOrgID` = `${aws:PrincipalOrgID}`) holds for every caller.
@@ -177,7 +203,7 @@ const CALLER_KEYS = new Set(['aws:principalaccount', 'aws:principalorgid', 'aws:
  * organisation, ARN, id; or a tag on it, aws:PrincipalTag/…) by `*`, since every caller matches its
  * own value; any other variable by UNKNOWN_MARK. Undefined without variables.
  */
-function substituteVariables(value: string, op: string, scope: VariableScope | undefined): string | undefined {
+function substituteVariables(value: string, op: string, scope: VariableScope | undefined, callerMark = '*'): string | undefined {
   const parts = scope ? parseTemplate(value, scope.version) : undefined;
   if (!parts) return undefined;
   const wildcards = LIKE_OPS.test(op) || ARN_OPS.test(op);
@@ -188,7 +214,7 @@ function substituteVariables(value: string, op: string, scope: VariableScope | u
       const k = part.key.toLowerCase();
       if (k === 'aws:resourceaccount') return scope?.roleAccount ?? UNKNOWN_MARK;
       if (k === 'aws:resourceorgid') return OWN_ORG_MARK;
-      if (CALLER_KEYS.has(k) || k.startsWith('aws:principaltag/')) return '*';
+      if (CALLER_KEYS.has(k) || k.startsWith('aws:principaltag/')) return callerMark;
       return UNKNOWN_MARK;
     })
     .join('');
@@ -233,6 +259,20 @@ function valueNarrowing(key: string, op: string, value: string, scope?: Variable
       // UNIQUE-ID or UNIQUE-ID:session (a role's): the unique id names one principal.
       const id = text.split(':')[0];
       return judge(id, id.length > 0);
+    }
+    case 'sts:externalid':
+      // An id with a variable whose value is not known (a key the scan does not read, a request
+      // tag the caller may set): whether it is one the third party was issued is not known.
+      return text.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
+    case 'aws:sourcearn': {
+      // Only variables change the reading here. The account field of the resource's ARN, or its
+      // resource part when it has none (an S3 bucket's), filled with the caller's own account or ARN
+      // is a resource every account has, as aws:SourceAccount ${aws:PrincipalAccount} is; with a
+      // variable whose value is not known, not known.
+      if (text === value) return 'yes';
+      const fields = substituteVariables(value, op, scope, CALLER_MARK)!.split(':');
+      const part = fields.length >= 6 && fields[4] !== '' ? fields[4] : fields.slice(5).join(':');
+      return part.includes(CALLER_MARK) ? 'no' : part.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
     }
     default:
       return 'yes';
@@ -1054,11 +1094,19 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
     externalId: narrows(s.condition, 'sts:ExternalId', scope),
     negatedRestrictingKeys: negatedKeys(s.condition, scope),
   };
+  const negatedDoubtful = negatedKeys(s.condition, scope, true).filter((k) => !fact.negatedRestrictingKeys.includes(k));
+  if (negatedDoubtful.length > 0) fact.negatedDoubtfulKeys = negatedDoubtful;
   if (doubtfulKeys.length > 0) fact.doubtfulKeys = doubtfulKeys;
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
+    // What the Deny would do if each value with a variable whose value is not known narrowed:
+    // when only that makes it turn callers away, whether it does is a doubt.
+    if (!fact.outsidersDenied && deniesOutsiders(s.condition, scope, true)) fact.outsidersDoubt = true;
     fact.externalIdRequired = deniesWithoutExternalId(s.condition, scope);
+    if (!fact.externalIdRequired && deniesWithoutExternalId(s.condition, scope, true)) fact.externalIdRequiredOutsideOrg = true;
+    if (!fact.externalIdRequired && deniesWithoutExternalId(s.condition, scope, false, true)) fact.externalIdDoubt = 'everyone';
+    else if (!fact.externalIdRequired && !fact.externalIdRequiredOutsideOrg && deniesWithoutExternalId(s.condition, scope, true, true)) fact.externalIdDoubt = 'outside-org';
   }
   return fact;
 }
@@ -1072,10 +1120,18 @@ const everyIamCaller: EntryTest = (op, k, vals) => /^bool(?:ifexists)?$/i.test(o
 /**
  * A negated operator (not `ForAnyValue:`) on a restricting key whose values narrow (valueNarrows):
  * every caller outside what they name matches none of them, or lacks the key. negatedKeys lists
- * such keys; deniesOutsiders asks it of each entry.
+ * such keys; deniesOutsiders asks it of each entry. With `lenient`, a value that would narrow but
+ * for a policy variable whose value is not known (valueNarrowing `unknown`) counts as narrowing:
+ * what the entry would do if it did.
  */
-function negatedNarrowing(op: string, k: string, vals: readonly string[], scope: VariableScope): boolean {
-  return NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => valueNarrows(k, op, v, scope));
+function negatedNarrowing(op: string, k: string, vals: readonly string[], scope: VariableScope, lenient = false): boolean {
+  return NEGATED_OPS.test(op) && !FOR_ANY.test(op) && RESTRICTING_KEYS.has(k.toLowerCase()) && vals.every((v) => narrowsOr(k, op, v, scope, lenient));
+}
+
+/** valueNarrows, or with `lenient` also a value whose narrowing is not known (valueNarrowing `unknown`). */
+function narrowsOr(key: string, op: string, value: string, scope: VariableScope, lenient: boolean): boolean {
+  const r = valueNarrowing(key, op, value, scope);
+  return r === 'yes' || (lenient && r === 'unknown');
 }
 
 /**
@@ -1101,8 +1157,8 @@ function denyTurnsAway(cond: ConditionBlock, required: EntryTest): boolean {
  * Whether a Deny turns away every caller outside the organisations, accounts or principals its
  * negated restricting keys name (negatedNarrowing), whatever else it tests (denyTurnsAway).
  */
-function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
-  return denyTurnsAway(cond, (op, k, vals) => negatedNarrowing(op, k, vals, scope));
+function deniesOutsiders(cond: ConditionBlock, scope: VariableScope, lenient = false): boolean {
+  return denyTurnsAway(cond, (op, k, vals) => negatedNarrowing(op, k, vals, scope, lenient));
 }
 
 /**
@@ -1112,19 +1168,58 @@ function deniesOutsiders(cond: ConditionBlock, scope: VariableScope): boolean {
  * User Guide, condition operators), its values narrowing as a positive condition's must (no value
  * of only wildcards). `ForAnyValue:` is false when the key is absent, and `Null sts:ExternalId true`
  * spares a caller sending any value at all: neither is one.
+ * With `outsideOrg`, of every caller outside the organisation its negated aws:PrincipalOrgID or
+ * aws:PrincipalOrgPaths entries name (negatedNarrowing): such a caller meets them, so IAM's AND
+ * leaves the external id to decide. True only when such an entry is there beside the external id.
  */
-function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope): boolean {
-  return denyTurnsAway(cond, (op, k, vals) => k.toLowerCase() === 'sts:externalid' && /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => valueNarrows(k, op, v, scope)));
+function deniesWithoutExternalId(cond: ConditionBlock, scope: VariableScope, outsideOrg = false, lenient = false): boolean {
+  let org = false;
+  const turnsAway = denyTurnsAway(cond, (op, k, vals) => {
+    const key = k.toLowerCase();
+    if (key === 'sts:externalid') return /^(?:forallvalues:)?stringnot/i.test(op) && vals.length > 0 && vals.every((v) => narrowsOr(k, op, v, scope, lenient));
+    if (outsideOrg && (key === 'aws:principalorgid' || key === 'aws:principalorgpaths') && negatedNarrowing(op, k, vals, scope, lenient)) return (org = true);
+    return false;
+  });
+  return turnsAway && (!outsideOrg || org) && hasExternalIdEntry(cond);
+}
+
+/** Whether a condition block names sts:ExternalId at all (under any operator). */
+function hasExternalIdEntry(cond: ConditionBlock): boolean {
+  return Object.values(cond).some((keys) => Object.keys(keys).some((k) => k.toLowerCase() === 'sts:externalid'));
 }
 
 /**
  * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
  * names the principal (`*`, its account or itself, as trustDenial reads a Deny), covers the action,
- * and turns away every caller without the external id it names (externalIdRequired).
+ * and turns away every caller without the external id it names (externalIdRequired) or, when the
+ * principal is known to be outside the organisation (`outsideOrg`: a third party, the organisation
+ * a condition names being taken for yours), every such caller outside the organisation it names
+ * (externalIdRequiredOutsideOrg).
  */
-export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
   return facts.statements.some(
-    (st) => st.effect === 'Deny' && st.externalIdRequired === true && !st.notPrincipal && trustStatementCovers(st, action) && st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+    (st) =>
+      st.effect === 'Deny' &&
+      (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true)) &&
+      !st.notPrincipal &&
+      trustStatementCovers(st, action) &&
+      st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+  );
+}
+
+/**
+ * Whether a Deny of the trust policy naming `principal` (as externalIdRequiredByDeny reads one) and
+ * covering `action` would require an external id of it but for a policy variable whose value is not
+ * known in its external id values (externalIdDoubt): whether it does is then not known.
+ */
+export function externalIdDoubtByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
+  return facts.statements.some(
+    (st) =>
+      st.effect === 'Deny' &&
+      (st.externalIdDoubt === 'everyone' || (outsideOrg && st.externalIdDoubt === 'outside-org')) &&
+      !st.notPrincipal &&
+      trustStatementCovers(st, action) &&
+      st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
   );
 }
 
@@ -1166,10 +1261,10 @@ function pinnedPrincipals(cond: ConditionBlock | undefined, roleAccount: string 
  * it covers callers lacking the key and its values narrow (valueNarrows). `ForAnyValue:` is false
  * when the key is absent, so such a Deny leaves out callers outside any organisation.
  */
-function negatedKeys(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
+function negatedKeys(cond: ConditionBlock | undefined, scope: VariableScope, lenient = false): string[] {
   if (!cond) return [];
   const out = new Set<string>();
-  for (const [op, keys] of Object.entries(cond)) for (const [k, vals] of Object.entries(keys)) if (negatedNarrowing(op, k, vals, scope)) out.add(k);
+  for (const [op, keys] of Object.entries(cond)) for (const [k, vals] of Object.entries(keys)) if (negatedNarrowing(op, k, vals, scope, lenient)) out.add(k);
   return [...out];
 }
 
@@ -1233,10 +1328,17 @@ function samePrincipal(a: TrustedPrincipal, b: TrustedPrincipal): boolean {
  * stands for each principal of it, a user, role or session ARN for that principal only (IAM User
  * Guide, Principal element: AWS account principals, IAM user and role principals): a Deny naming
  * the account covers a user of it, but one naming a user of the account leaves its other
- * principals as the Allow let them in.
+ * principals as the Allow let them in. A role acts only through its sessions, and a role named as
+ * a principal stands for them (IAM role principals: the effective permissions of a role principal
+ * are limited by session policies, which only a session has), so a Deny naming the role covers a
+ * session of it an Allow names; a Deny naming one session leaves the role's other sessions.
  */
 function denyCovers(deny: TrustedPrincipal, allowed: TrustedPrincipal): boolean {
-  if ('arn' in deny) return 'arn' in allowed && allowed.arn === deny.arn;
+  if ('arn' in deny) {
+    if (!('arn' in allowed)) return false;
+    if (allowed.arn === deny.arn) return true;
+    return deny.type === 'iam-role' && allowed.type === 'assumed-role' && sessionPrincipal(allowed.arn)?.role === sessionKeyOf(deny.arn);
+  }
   return samePrincipal(deny, allowed);
 }
 

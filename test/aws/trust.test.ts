@@ -132,6 +132,41 @@ describe('analyzeTrust: statement facts', () => {
     expect(keys({ StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } })).toEqual([]);
   });
 
+  // Policy variables in sts:ExternalId and aws:SourceArn values, read as elsewhere: the role's own
+  // account is a fixed value, the caller's own is one every caller meets, another is not known.
+  it('reads policy variables in sts:ExternalId and aws:SourceArn values', () => {
+    const fact = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];
+    const read = (cond: Doc) => {
+      const f = fact(cond);
+      return { restricting: f.restrictingKeys, doubtful: f.doubtfulKeys ?? [] };
+    };
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } })).toEqual({ restricting: [], doubtful: ['sts:ExternalId'] });
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-${aws:RequestTag/x}' } })).toEqual({ restricting: [], doubtful: ['sts:ExternalId'] });
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}' } })).toEqual({ restricting: [], doubtful: [] });
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:ResourceAccount}' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [] });
+    expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:PrincipalAccount}:t' } })).toEqual({ restricting: [], doubtful: [] });
+    expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::${aws:PrincipalAccount}-logs' } })).toEqual({ restricting: [], doubtful: [] });
+    expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:SomeKey}:t' } })).toEqual({ restricting: [], doubtful: ['aws:SourceArn'] });
+    expect(read({ ArnLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${ACCT}:\${aws:SomeKey}` } })).toEqual({ restricting: ['aws:SourceArn'], doubtful: [] });
+    expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:ResourceAccount}:t' } })).toEqual({ restricting: ['aws:SourceArn'], doubtful: [] });
+  });
+
+  // A Deny's negated condition on a variable whose value is not known: whom it spares is not known.
+  it('records negated restricting keys that would narrow but for a variable whose value is not known, and a Deny that would then turn outsiders away', () => {
+    const deny = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', doc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];
+    expect(deny({ StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } })).toMatchObject({ negatedRestrictingKeys: [], negatedDoubtfulKeys: ['aws:PrincipalOrgID'], outsidersDenied: false, outsidersDoubt: true });
+    expect(deny({ StringNotEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } })).toMatchObject({ externalIdRequired: false, externalIdDoubt: 'everyone' });
+    expect(deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc', 'sts:ExternalId': '${aws:SomeUnknownKey}' } })).toMatchObject({ externalIdRequired: false, externalIdDoubt: 'outside-org' });
+    // Near misses: a value naming no one beside it, the caller's own value, a condition an outsider can fail.
+    for (const cond of [{ StringNotLike: { 'aws:PrincipalOrgID': ['${aws:SomeUnknownKey}', 'o-*'] } }, { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:PrincipalOrgID}' } }, { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }]) {
+      const f = deny(cond);
+      expect(f.outsidersDenied).toBe(false);
+      expect(f.outsidersDoubt).toBeUndefined();
+    }
+    expect(deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } })).toMatchObject({ outsidersDenied: true, negatedRestrictingKeys: ['aws:PrincipalOrgID'] });
+    expect(deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } }).negatedDoubtfulKeys).toBeUndefined();
+  });
+
   it('records the principals a "*" statement is narrowed to by aws:PrincipalArn / aws:PrincipalAccount', () => {
     const vendorRole = roleArn('v', OTHER_ACCT);
     const facts = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!, { knownAccountIds: [] }).statements[0];

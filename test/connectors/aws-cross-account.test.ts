@@ -196,6 +196,16 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(e[0].reason).toMatch(/with an sts:ExternalId/);
   });
 
+  it('a third party whose external id a Deny on callers outside the organisation requires is trusted "with an sts:ExternalId"', () => {
+    const V = '999988887777';
+    const allowV = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action: 'sts:AssumeRole' };
+    const denyOutside = (org: string) => ({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': org, 'sts:ExternalId': 'cust-42' } } });
+    const g = awsGraph({ [ACCT]: { roles: [{ name: 'OrgExt', trust: doc(allowV, denyOutside('o-abc123')) }, { name: 'AnyOrgExt', trust: doc(allowV, { ...denyOutside('o-*'), Condition: { StringNotLike: { 'aws:PrincipalOrgID': 'o-*', 'sts:ExternalId': 'cust-42' } } }) }] } });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((x) => x.from === ids.external('aws-account', V));
+    expect(ext('OrgExt').map((x) => x.evidence?.externalId)).toEqual([true]);
+    expect(ext('AnyOrgExt').map((x) => x.evidence?.externalId)).toEqual([false]);
+  });
+
   it('an external account denied unconditionally gets no edge; denied under a condition, or allowed only another action, a conditional one', () => {
     const V = '999988887777';
     const allowV = (Action: string, extra = {}) => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action, ...extra });
@@ -218,6 +228,28 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(ext('Tag').map((e) => e.conditional)).toEqual([true]);
     expect(ext('Tag')[0].reason).toMatch(/does not allow sts:AssumeRole/);
     expect(ext('Plain').map((e) => !!e.conditional)).toEqual([false]);
+  });
+
+  // A session of a role in an account not scanned is a principal of that account as the role is
+  // (IAM User Guide, Principal element, role session principals): the trust is reached from the
+  // account's external node alike, external id and Deny read alike; a Deny naming the role covers it.
+  it('a trusted session of a role in an account not scanned gets an edge from that account, as the role does', () => {
+    const V = '999988887777';
+    const session = `arn:aws:sts::${V}:assumed-role/scanner/nightly`;
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Session', trust: trust.principal(session) },
+          { name: 'SessionExt', trust: trust.principal(session, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-42' } } }) },
+          { name: 'SessionDenied', trust: doc({ Effect: 'Allow', Principal: { AWS: session }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${V}:role/scanner` }, Action: 'sts:AssumeRole' }) },
+        ],
+      },
+    });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((e) => e.from === ids.external('aws-account', V));
+    expect(ext('Session').map((e) => [!!e.conditional, e.evidence?.externalId])).toEqual([[false, false]]);
+    expect(ext('Session')[0].reason).toContain(`trusts account ${V} (${session}) without sts:ExternalId`);
+    expect(ext('SessionExt').map((e) => e.evidence?.externalId)).toEqual([true]);
+    expect(ext('SessionDenied')).toEqual([]);
   });
 
   it('OIDC and SAML trusts: a conditional Deny or the wrong action make the route conditional, an unconditional Deny removes it', () => {

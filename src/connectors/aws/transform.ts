@@ -1141,7 +1141,9 @@ function addTrust(
             conditional: st.restrictingKeys.length > 0 || st.doubtfulKeys !== undefined || g.conditional,
             ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
           });
-        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role') && tp.accountId && !read.has(tp.accountId)) {
+        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role' || tp.type === 'assumed-role') && tp.accountId && !read.has(tp.accountId)) {
+          // A session of a role of that account (arn:aws:sts::…:assumed-role/ROLE/SESSION) is one of
+          // its principals as the role is: reached from the account alike.
           const g = gate(tp, 'sts:AssumeRole');
           if (!g) continue;
           // A listed account whose IAM was not read: who in it may assume the role is unknown, so
@@ -1149,7 +1151,8 @@ function addTrust(
           const unread = accounts.has(tp.accountId);
           const extId = ids.external('aws-account', tp.accountId);
           // An external id a Deny requires (aws-trust-third-party-no-external-id reads it alike).
-          const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole');
+          // A third party is outside the organisation a Deny names (the rule takes it for yours).
+          const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole', tp.thirdParty === true);
           const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
             from: ext,

@@ -169,6 +169,53 @@ describe('aws-trust-any-principal', () => {
     { name: '"*" with StringEquals aws:userid ${aws:userid}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:userid': '${aws:userid}' } } })), subject: roleId('open'), verdict: 'fail' },
     // A variable whose value the scan does not know, in the account part: neither "any account" nor pinned.
     { name: '"*" with ArnLike aws:PrincipalArn on an account from ${aws:SourceAccount}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:SourceAccount}:role/*' } } })), subject: roleId('open'), verdict: 'unknown' },
+    // IAM fills a variable in from the request, and one it cannot resolve "might cause the entire
+    // statement to be invalid" (IAM User Guide, policy variables): in a Deny's negated condition a
+    // variable whose value the scan does not know leaves open whom the Deny spares, so whether it
+    // narrows "*" is not known, and neither is the verdict.
+    ...[
+      { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } },
+      { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::${aws:SourceAccount}:*' } },
+      { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:ResourceTag/org}' }, BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
+    ].map((Condition, i) => ({
+      name: `"*" with a Deny outside what a variable whose value is not known names (${i + 1})`,
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition })),
+      subject: roleId('open'),
+      verdict: 'unknown' as const,
+    })),
+    // Near misses: beside a value that names no one (o-*), or a condition an outsider can fail, the
+    // Deny narrows nothing whatever the variable holds; on the caller's own value, nothing either.
+    {
+      name: '"*" with a Deny outside an unknown variable or o-*',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotLike: { 'aws:PrincipalOrgID': ['${aws:SomeUnknownKey}', 'o-*'] } } })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    {
+      name: '"*" with a Deny outside an unknown variable, only from one network',
+      graph: () =>
+        role(
+          doc(
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+          ),
+        ),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    {
+      name: '"*" with a Deny outside the caller\'s own organisation (${aws:PrincipalOrgID})',
+      graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:PrincipalOrgID}' } } })),
+      subject: roleId('open'),
+      verdict: 'fail',
+    },
+    // An external id or source ARN made of a variable whose value is not known: whether it narrows is not known.
+    { name: '"*" with StringEquals sts:ExternalId ${aws:SomeUnknownKey}', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } } })), subject: roleId('open'), verdict: 'unknown' },
+    { name: '"*" with ArnLike aws:SourceArn in an account from ${aws:SomeUnknownKey}', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:SomeUnknownKey}:alerts' } } })), subject: roleId('open'), verdict: 'unknown' },
+    // A source ARN in the caller's own account is one every account has: like aws:SourceAccount ${aws:PrincipalAccount}.
+    { name: '"*" with ArnLike aws:SourceArn in the caller\'s own account (${aws:PrincipalAccount})', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:PrincipalAccount}:alerts' } } })), subject: roleId('open'), verdict: 'fail' },
+    { name: 'near miss: "*" with ArnLike aws:SourceArn in a named account, the caller\'s account in the topic name', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${ACCT}:alerts-\${aws:PrincipalAccount}` } } })), subject: roleId('open'), verdict: 'pass' },
     // Only 2012-10-17 documents have variables: in older ones the text is literal (and names no account).
     {
       name: '"*" with ArnLike aws:PrincipalArn on ${aws:ResourceAccount} in a 2008-10-17 document',

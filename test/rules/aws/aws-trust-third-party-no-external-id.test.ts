@@ -51,6 +51,32 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'pass',
     },
+    // A role acts only through its sessions, and a role named as a principal stands for them: its
+    // sessions' effective permissions are what the role's limit (IAM User Guide, Principal element,
+    // IAM role principals and role session principals). A Deny naming the role turns away every
+    // session of it, the one an Allow names by session ARN too; a Deny naming one session leaves the
+    // role's other sessions, and a Deny naming another role leaves this one's.
+    {
+      name: 'a session of a vendor role allowed, the vendor role denied without a condition',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/ops/scanner` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'a session of a vendor role allowed, another vendor role denied without a condition',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner-old` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    {
+      name: 'a vendor role allowed, one session of it denied without a condition: its other sessions still get in',
+      graph: () =>
+        role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: `arn:aws:sts::${VENDOR}:assumed-role/scanner/nightly` }, Action: 'sts:AssumeRole' })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
     {
       name: 'vendor account allowed only sts:TagSession',
       graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:TagSession' })),
@@ -124,6 +150,53 @@ describe('aws-trust-third-party-no-external-id', () => {
       subject: roleId('vendor-access'),
       verdict: 'pass',
     },
+    // IAM ANDs the keys of one operator: this Deny turns away every caller outside the organisation
+    // that does not send the external id. The rule takes the organisation a condition names for yours
+    // (as a positive aws:PrincipalOrgID puts a statement out of scope), and a third party is outside
+    // it, so for the vendor the external id is required.
+    {
+      name: 'near miss: vendor account allowed, a Deny on "*" with StringNotEquals aws:PrincipalOrgID and sts:ExternalId',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    {
+      name: 'near miss: the same with the organisation as ${aws:ResourceOrgID} and the organisation under another operator',
+      graph: () =>
+        role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' }, StringNotEquals: { 'sts:ExternalId': 'cust-42' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+    // ForAnyValue: is false for a caller in no organisation; o-* names no one organisation; and
+    // beside aws:SourceIp a caller from another network escapes: none of these requires the id.
+    ...[
+      { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgID': 'o-abc123' }, StringNotEquals: { 'sts:ExternalId': 'cust-42' } },
+      { StringNotLike: { 'aws:PrincipalOrgID': 'o-*', 'sts:ExternalId': 'cust-42' } },
+      { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': 'cust-42' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    ].map((Condition, i) => ({
+      name: `vendor account allowed, a Deny on the organisation and the external id that a vendor can escape (${i + 1})`,
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail' as const,
+    })),
+    // An external id the scan cannot read: a variable whose value it does not know (IAM may leave the
+    // statement invalid, IAM User Guide, policy variables), or a request tag. Whether the vendor must
+    // send an issued id is not known, in an Allow or a Deny; nor is whether an organisation
+    // condition on such a variable names yours.
+    ...[
+      { name: 'sts:ExternalId ${aws:SomeUnknownKey} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }) },
+      { name: 'sts:ExternalId ${aws:RequestTag/ext} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:RequestTag/ext}' } } }) },
+      { name: 'a Deny on "*" with StringNotEquals sts:ExternalId ${aws:SomeUnknownKey}', trust: doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }) },
+      {
+        name: 'a Deny on "*" outside the organisation without an external id from ${aws:SomeUnknownKey}',
+        trust: doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': '${aws:SomeUnknownKey}' } } }),
+      },
+      { name: 'aws:PrincipalOrgID ${aws:SomeUnknownKey} on the Allow', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } } }) },
+    ].map((c) => ({ name: `vendor account allowed, ${c.name}: unknown`, graph: () => role(c.trust), subject: roleId('vendor-access'), verdict: 'unknown' as const })),
+    // The caller's own account as the external id: any caller sends it, and it is the same for every
+    // customer of the vendor, where the id must be unique to each (IAM User Guide, external ID).
+    { name: 'sts:ExternalId ${aws:PrincipalAccount}: no external id', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'near miss: sts:ExternalId ${aws:ResourceAccount} (this account\'s id, a fixed value)', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': '${aws:ResourceAccount}' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
     // Null true only asks that some external id be sent: any value, the other customer's too, passes.
     {
       name: 'vendor account allowed, a Deny only when sts:ExternalId is absent (Null true)',

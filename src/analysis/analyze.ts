@@ -133,6 +133,13 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    * disabled object: that object. When it is a trust no token passes today, tierTrust holds it.
    */
   const tierVia = new Int32Array(n).fill(-1);
+  /**
+   * Nodes first reached by a firm route a path may follow (the first round, below): the next node
+   * on that route (-1 for none) and the edge to it, as its position among that node's incoming
+   * edges. What tierRoute walks.
+   */
+  const tierNext = new Int32Array(n).fill(-1);
+  const tierNextEdge = new Int32Array(n);
   /** Nodes whose nearest latent hop is a trust no token passes today: that trust edge (rare, so a map). */
   const tierTrust = new Map<number, GraphEdge>();
   /**
@@ -205,6 +212,10 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
             continue;
           }
           visit(from[k], seed);
+          if (!conditional) {
+            tierNext[from[k]] = cur;
+            tierNextEdge[from[k]] = k;
+          }
           if (latent) {
             const hop = nearestLatent(e, target, cur, tierVia[cur], tierTrust.get(cur));
             tierVia[from[k]] = hop.via;
@@ -322,6 +333,21 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (via < 0) return [reaches];
       if (via === src) return [`${reaches}, which is disabled`];
       return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];
+    },
+    tierSource: (ref) => {
+      const i = graph.indexOf(ref);
+      const src = i < 0 ? -1 : tierSource[i];
+      return src < 0 ? undefined : graph.nodeAt(src);
+    },
+    tierRoute: (ref) => {
+      const i = graph.indexOf(ref);
+      if (i < 0 || tierNext[i] < 0) return undefined;
+      const hops: PathHop[] = [];
+      for (let cur = i; tierNext[cur] >= 0; cur = tierNext[cur]) {
+        const to = tierNext[cur];
+        hops.push(hopOf(graph.inAt(to).edges[tierNextEdge[cur]], graph.nodeAt(cur), graph.nodeAt(to)));
+      }
+      return hops;
     },
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,

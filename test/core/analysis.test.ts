@@ -146,6 +146,20 @@ describe('analysis', () => {
     expect(analyze(further, opts).crownJewelPaths('s')[0].alternatives).toBe(1);
   });
 
+  it('gives the firm route the tier came by, to the privilege its reason names, and none for a "may reach"', () => {
+    const g = graphOf(
+      [node('a'), node('b'), node('c'), node('x'), node('admin', { kind: 'privilege', type: 'p', tier: 4, name: 'Admin' })],
+      [edge('a', 'b', 'CAN_ASSUME'), edge('b', 'admin', 'GRANTED'), edge('c', 'b', 'CAN_ASSUME', { conditional: true }), edge('x', 'admin', 'GRANTED', { conditional: true })],
+    );
+    const a = analyze(g, opts);
+    expect(a.tierSource('a')?.id).toBe('admin');
+    expect(a.tierRoute('a')!.map((h) => `${h.from}>${h.to}`)).toEqual(['a>b', 'b>admin']);
+    expect(a.tierReasons('c')).toEqual(['may reach Admin (T4)']);
+    expect(a.tierRoute('c')).toBeUndefined();
+    expect(a.tierRoute('admin')).toBeUndefined();
+    expect(a.tierSource('admin')?.id).toBe('admin');
+  });
+
   it('counts other routes as a search that avoids the subject does, on small tangled graphs', () => {
     // A fixed pseudo-random sequence: the same graphs on every run.
     let seed = 7;

@@ -1,4 +1,4 @@
-import { credentialsOf, defineRule, entraFicsUnread, fromOptions } from '../../src/rule-kit.js';
+import { credentialsOf, defineRule, entraFicsUnread, fromOptions, type Severity } from '../../src/rule-kit.js';
 
 const SYSTEM_ASSIGNED = /^isExplicit=False$/i;
 /** The allowed issuers and audiences of the options, compiled. */
@@ -16,7 +16,7 @@ export default defineRule({
     owasp: ['NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed, also when written as an `eq` expression), a customised GitHub subject that names no single repository (`repository_owner:ORG`: every repository of the owner), or one that names a repository and no branch, tag, environment or workflow (`repo:ORG/REPO`: every run of the repository, on any branch); whose issuer is not in the allowed list; or whose audience is not a token-exchange audience (api://AzureADTokenExchange, or its national-cloud variant). Critical when the app reaches tier 3 or more. Unknown when a credential\'s subject was not read (no subject and no expression: a flexible credential\'s expression is returned by Graph beta only).',
+      'Flags federated identity credentials whose subject is a wildcard (a flexible claims-matching expression with `matches` or `*`; a `*` in a plain subject is a literal to Entra), a GitHub pull_request subject (any PR workflow, forks included when allowed, also when written as an `eq` expression), a customised GitHub subject that names no single repository (`repository_owner:ORG`: every repository of the owner), or one that names a repository and no branch, tag, environment or workflow (`repo:ORG/REPO`: every run of the repository, on any branch); whose issuer is not in the allowed list; or whose audience is not a token-exchange audience (api://AzureADTokenExchange, or its national-cloud variant). Critical when the app reaches tier 3 or more. Unknown when a credential\'s subject was not read (no subject and no expression: a flexible credential\'s expression is returned by Graph beta only). A credential no token passes (the scan found that its issuer is written otherwise than the tokens of a scanned Entra tenant or Okta org carry it, which Entra matches as written, or that no token of the issuer carries any of its audiences) admits nobody today: its findings are low and say why, since it is broken configuration that trusts the weak subject or issuer the day it is fixed as it stands.',
     risk: 'Anyone who can obtain a token that matches the trust signs in as the app: a pull request from a fork, another repository of the organisation, or a workload of an issuer nobody here operates.',
     remediation:
       'Pin the subject to repo:ORG/REPO:environment:NAME (protected environment) or a protected branch, avoid wildcards, remove issuers you do not operate and keep the standard audience.',
@@ -30,6 +30,9 @@ export default defineRule({
       weakSubject: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}}: {{why}}.',
       issuer: 'Federated credential "{{credential}}" on {{name}} trusts issuer {{issuer}}, which is not in the allowed list.',
       audience: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of the token-exchange audience (api://AzureADTokenExchange or its national-cloud variant).',
+      weakSubjectDead: 'Federated credential "{{credential}}" on {{name}} trusts {{issuer}}: {{why}}; no token passes it today: {{dead}}; corrected as it stands, it would admit them.',
+      issuerDead: 'Federated credential "{{credential}}" on {{name}} trusts issuer {{issuer}}, which is not in the allowed list; no token passes it today: {{dead}}.',
+      audienceDead: 'Federated credential "{{credential}}" on {{name}} accepts audience {{audience}} instead of the token-exchange audience (api://AzureADTokenExchange or its national-cloud variant); no token passes it today: {{dead}}.',
     },
     options: {
       allowedIssuers: {
@@ -76,19 +79,26 @@ export default defineRule({
     for (const c of credentialsOf(ctx.graph, subject)) {
       const f = c.federation;
       if (c.credentialType !== 'federated-oidc' || !f) continue;
-      const base = { credential: c.name, issuer: f.issuer };
-      const evidence = { ficId: c.nativeId, issuer: f.issuer, subject: f.subject, subjectMatch: f.subjectMatch, audiences: f.audiences, tier };
+      // The linker marks a credential no token passes (attrs.dead, see src/connectors/link.ts):
+      // what it trusts is not a live risk, but it is broken configuration, and correcting the
+      // issuer or audience as the credential stands opens it as written. Reported at low with why,
+      // under the same keys, so a baseline or waiver holds across the fix.
+      const dead = typeof c.attrs.dead === 'string' ? c.attrs.dead : undefined;
+      const base = { credential: c.name, issuer: f.issuer, ...(dead !== undefined ? { dead } : {}) };
+      const evidence = { ficId: c.nativeId, issuer: f.issuer, subject: f.subject, subjectMatch: f.subjectMatch, audiences: f.audiences, tier, ...(dead !== undefined ? { dead } : {}) };
+      const as = (id: 'weakSubject' | 'issuer' | 'audience', live: Severity): { messageId: string; severity: Severity } =>
+        dead !== undefined ? { messageId: `${id}Dead`, severity: 'low' } : { messageId: id, severity: live };
       if (c.attrs.subjectUndecided === true) {
         ctx.unknown('the subject of a federated credential was not read (a flexible credential is returned by Graph beta only)');
       } else if (f.subjectMatch !== 'exact') {
-        ctx.report({ messageId: 'weakSubject', args: { ...base, why: String(c.attrs.subjectNote ?? f.subjectMatch) }, evidence, key: `${c.nativeId}|subject`, severity });
+        ctx.report({ ...as('weakSubject', severity), args: { ...base, why: String(c.attrs.subjectNote ?? f.subjectMatch) }, evidence, key: `${c.nativeId}|subject` });
       }
       if (!issuers.some((re) => re.test(f.issuer))) {
-        ctx.report({ messageId: 'issuer', args: base, evidence, key: `${c.nativeId}|issuer`, severity });
+        ctx.report({ ...as('issuer', severity), args: base, evidence, key: `${c.nativeId}|issuer` });
       }
       const bad = (f.audiences ?? []).find((a) => !audiences.has(a));
       if (bad !== undefined) {
-        ctx.report({ messageId: 'audience', args: { ...base, audience: bad }, evidence, key: `${c.nativeId}|audience`, severity: 'medium' });
+        ctx.report({ ...as('audience', 'medium'), args: { ...base, audience: bad }, evidence, key: `${c.nativeId}|audience` });
       }
     }
   },

@@ -1,4 +1,4 @@
-import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
+import { cannotJudge, conditionalHopsText, type CrownJewelPath, defineRule, type GraphNode, type PathHop, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
  * When the tier reason says "may reach" (the analysis words it so when no firm route into no
@@ -8,16 +8,32 @@ import { cannotJudge, conditionalHopsText, defineRule, type GraphNode, type Rule
  * nhi-path-to-crown-jewel, and whether a firm route still reaches a jewel at the lowest tier
  * reported (which keeps it critical). Undefined when the reason says "reaches".
  */
-function conditionalReach(subject: GraphNode, reasons: readonly string[], ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
+function conditionalReach(subject: GraphNode, reasons: readonly string[], route: readonly PathHop[] | undefined, ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
   const named = reasons.find((r) => r.startsWith('may reach '));
   if (named === undefined) return undefined;
-  const path = ctx.analysis.shownCrownJewelPaths(subject).find((p) => p.hops.some((h) => h.conditional) && named.startsWith(`may reach ${p.targetName} (`));
+  const path = route?.some((h) => h.conditional) ? route : undefined;
   // In the words nhi-path-to-crown-jewel uses for the same hops; a privilege that is no crown
   // jewel has no path shown, and its reason says "may reach" alone.
-  const doubt = path ? conditionalHopsText(ctx.graph, path.hops) : [];
+  const doubt = path ? conditionalHopsText(ctx.graph, path) : [];
   const minTier = Number(ctx.options.minTier);
   const firm = ctx.analysis.firmCrownJewelPaths(subject);
   return { why: [...reasons, ...doubt].join('; '), firmAtMinTier: firm.some((p) => (ctx.graph.node(p.target)?.tier ?? 0) >= minTier) };
+}
+
+/**
+ * The route shown: one that ends at the privilege the message names (the tier reason's), so the
+ * path is evidence for what the message says. The route nhi-path-to-crown-jewel reports to it
+ * when it ends there (per kind of jewel the shortest, unless it depends on a condition and a firm
+ * one exists; else the shortest, which may be conditional); the nearest jewel of a kind can be
+ * another one as near, or of a lower tier. Else the firm route the tier came by, when the reason
+ * says plainly "reaches". None when neither: a privilege reached only through a latent hop, or
+ * one that is no crown jewel and is reached only under a condition.
+ */
+function namedRoute(subject: GraphNode, ctx: RuleContext): PathHop[] | undefined {
+  const source = ctx.analysis.tierSource(subject);
+  if (source === undefined) return undefined;
+  const onPath = (paths: readonly CrownJewelPath[]) => paths.find((p) => p.target === source.id)?.hops;
+  return onPath(ctx.analysis.shownCrownJewelPaths(subject)) ?? onPath(ctx.analysis.crownJewelPaths(subject)) ?? ctx.analysis.tierRoute(subject);
 }
 
 export default defineRule({
@@ -29,7 +45,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03', 'ASI10'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities; the message names a privilege of that tier the agent reaches by a firm route when there is one. Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials. When the crown jewel that gives the tier is reached only through hops that hold under a condition the scanner could not decide, or through an AWS trust the account\'s OIDC provider turns away today, the message says "may reach" and what the hops depend on, and the finding is high, as nhi-path-to-crown-jewel reports such a path, unless a firm route reaches another jewel of tier T3 or above (`minTier`). The same holds when the tier rests only on a latent trust, one no token passes today (a trust whose audience apps are all disabled, or whose aud or sub condition no token meets): the tier counts it, as it opens the day that changes, but no route walks it today, so the message says "may reach ... only through a latent trust" and why no token passes, no path is shown, and the finding is high unless a firm route reaches another jewel of tier T3 or above. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra identity is reported at the same severity, as the Entra privilege rules report it, but the message says it is disabled and no path is shown from it: it acts on none of this until someone re-enables it.',
+      'An identity recognised as an AI agent reaches capability tier T3 (manage identities, credentials or secrets) or T4 (administration), directly or through a path of other identities; the message names a privilege of that tier the agent reaches by a firm route when there is one, and the path shown ends at that privilege (not at a nearer crown jewel of a lower tier, nor at another jewel of the same kind as near). Critical at both tiers: an agent takes instructions from content an outsider can write (prompt injection), so T3 already lets an outsider rewrite permissions or mint credentials. When the crown jewel that gives the tier is reached only through hops that hold under a condition the scanner could not decide, or through an AWS trust the account\'s OIDC provider turns away today, the message says "may reach" and what the hops depend on, and the finding is high, as nhi-path-to-crown-jewel reports such a path, unless a firm route reaches another jewel of tier T3 or above (`minTier`). The same holds when the tier rests only on a latent trust, one no token passes today (a trust whose audience apps are all disabled, or whose aud or sub condition no token meets): the tier counts it, as it opens the day that changes, but no route walks it today, so the message says "may reach ... only through a latent trust" and why no token passes, no path is shown, and the finding is high unless a firm route reaches another jewel of tier T3 or above. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them. An Okta API token whose owner is SUSPENDED or DEPROVISIONED is reported at medium, as okta-api-token-admin-owner reports it: Okta rejects the token today, and it is usable again if the owner is reactivated. A disabled Entra identity is reported at the same severity, as the Entra privilege rules report it, but the message says it is disabled and no path is shown from it: it acts on none of this until someone re-enables it.',
     risk: 'A hijacked agent can rewrite its own permissions, mint credentials for others or read every secret; the blast radius of one prompt injection becomes the whole tenant or account.',
     remediation:
       'Split the model-invoking identity from any administrative identity, constrain it with a permissions boundary or resource sets, and require human approval (PIM, just-in-time) for identity-changing actions.',
@@ -62,12 +78,10 @@ export default defineRule({
     // dormantOktaToken); its paths end at the disabled owner, so it has none to show.
     const disabled = subject.enabled === false;
     const dormant = dormantOktaToken(ctx.graph, subject);
-    // The routes shown are those nhi-path-to-crown-jewel reports: per kind of jewel the shortest,
-    // unless it depends on a condition and a firm one exists.
-    const shown = ctx.analysis.shownCrownJewelPaths(subject);
-    const best = disabled ? undefined : [...shown].sort((a, b) => a.hops.length - b.hops.length)[0];
+    const route = namedRoute(subject, ctx);
+    const best = disabled ? undefined : route;
     const reasons = ctx.analysis.tierReasons(subject);
-    const may = conditionalReach(subject, reasons, ctx);
+    const may = conditionalReach(subject, reasons, route, ctx);
     ctx.report({
       messageId: dormant ? 'tierDormant' : disabled ? 'tierDisabled' : 'tier',
       // A jewel reached only under a condition is a "may reach", which nhi-path-to-crown-jewel
@@ -83,7 +97,7 @@ export default defineRule({
         // Only when true: a firm finding's evidence stays as it was.
         ...(may ? { conditional: true } : {}),
       },
-      ...(best ? { path: best.hops } : {}),
+      ...(best ? { path: best } : {}),
     });
   },
 });

@@ -102,6 +102,18 @@ interface JewelGroup {
    */
   nextNode: Int32Array;
   nextEdge: Int32Array;
+  /** Whether the group follows only unconditional edges (the firm groups). */
+  firmOnly: boolean;
+}
+
+/**
+ * Scratch space for {@link reachesAvoiding}, shared by every question of one analysis: by node
+ * index, the number of the search that saw the node last.
+ */
+interface Detours {
+  seen: Int32Array;
+  search: number;
+  queue: Int32Array;
 }
 
 /**
@@ -121,6 +133,13 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    * disabled object: that object. When it is a trust no token passes today, tierTrust holds it.
    */
   const tierVia = new Int32Array(n).fill(-1);
+  /**
+   * Nodes first reached by a firm route a path may follow (the first round, below): the next node
+   * on that route (-1 for none) and the edge to it, as its position among that node's incoming
+   * edges. What tierRoute walks.
+   */
+  const tierNext = new Int32Array(n).fill(-1);
+  const tierNextEdge = new Int32Array(n);
   /** Nodes whose nearest latent hop is a trust no token passes today: that trust edge (rare, so a map). */
   const tierTrust = new Map<number, GraphEdge>();
   /**
@@ -193,6 +212,10 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
             continue;
           }
           visit(from[k], seed);
+          if (!conditional) {
+            tierNext[from[k]] = cur;
+            tierNextEdge[from[k]] = k;
+          }
           if (latent) {
             const hop = nearestLatent(e, target, cur, tierVia[cur], tierTrust.get(cur));
             tierVia[from[k]] = hop.via;
@@ -275,6 +298,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     return v;
   };
+  // Allocated when a next identity first needs the search (see reachesAvoiding).
+  let detours: Detours | undefined;
+  const detourSpace = (): Detours => (detours ??= { seen: new Int32Array(n), search: 0, queue: new Int32Array(n) });
   const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) =>
       autonomyOf(graph, r, (id) => {
         const i = graph.indexOf(id);
@@ -308,6 +334,21 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       if (via === src) return [`${reaches}, which is disabled`];
       return [`${reaches} only through ${graph.nodeAt(via).name}, which is disabled`];
     },
+    tierSource: (ref) => {
+      const i = graph.indexOf(ref);
+      const src = i < 0 ? -1 : tierSource[i];
+      return src < 0 ? undefined : graph.nodeAt(src);
+    },
+    tierRoute: (ref) => {
+      const i = graph.indexOf(ref);
+      if (i < 0 || tierNext[i] < 0) return undefined;
+      const hops: PathHop[] = [];
+      for (let cur = i; tierNext[cur] >= 0; cur = tierNext[cur]) {
+        const to = tierNext[cur];
+        hops.push(hopOf(graph.inAt(to).edges[tierNextEdge[cur]], graph.nodeAt(cur), graph.nodeAt(to)));
+      }
+      return hops;
+    },
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
@@ -317,9 +358,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           const fg = buildJewelGroups(graph, privileges, true);
           firm = { groups: fg, reach: reachIndex(fg, n) };
         }
-        return pathsFrom(graph, firm.groups, firm.reach, r);
+        return pathsFrom(graph, firm.groups, firm.reach, r, detourSpace);
       }),
-    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, groups, reach, r)),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, groups, reach, r, detourSpace)),
     shownCrownJewelPaths: (ref) => {
       const shortest = analysis.crownJewelPaths(ref);
       if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
@@ -484,7 +525,7 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
           const v = from[k];
-          if (!CONTROL_EDGES.has(e.type) || dist[v] >= 0 || (firmOnly && e.conditional) || !pathFollows(e, target)) continue;
+          if (dist[v] >= 0 || !groupFollows(e, target, firmOnly)) continue;
           const h = hu + (e.hidden ? 1 : 0);
           const c = cu + (e.conditional ? 1 : 0);
           // Undecided conditions on the chosen route: among shortest routes, the fewest wins (a
@@ -510,13 +551,13 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
       }
       layer = found;
     }
-    groups.push({ key, cls, dist, nextNode, nextEdge });
+    groups.push({ key, cls, dist, nextNode, nextEdge, firmOnly });
   }
   return groups;
 }
 
 /** The paths from the graph's node `ref` into the groups it reaches (see reachIndex). */
-function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly (number[] | undefined)[], ref: NodeRef): CrownJewelPath[] {
+function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly (number[] | undefined)[], ref: NodeRef, detours: () => Detours): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
   const at = graph.indexOf(ref);
   const reached = at < 0 ? undefined : reach[at];
@@ -560,9 +601,20 @@ function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly 
       for (let k = 0; k < edges.length; k++) if (CONTROL_EDGES.has(edges[k].type) && pathFollows(edges[k], graph.nodeAt(to[k]))) first.push(to[k]);
     }
     // Distinct next identities that also lead to the group: two edges to the same one (a role
-    // held and also escalated to) are one route.
+    // held and also escalated to) are one route. One whose every route passes back through the
+    // subject (or the subject itself, along an edge to itself) gives no route of its own.
     const nextHops = new Set<number>();
-    for (let k = 0; k < first.length; k++) if (g.dist[first[k]] >= 0) nextHops.add(first[k]);
+    let search = 0;
+    for (let k = 0; k < first.length; k++) {
+      const x = first[k];
+      if (g.dist[x] < 0 || nextHops.has(x) || x === at) continue;
+      if (g.dist[x] > d) {
+        const scratch = detours();
+        if (search === 0) search = ++scratch.search;
+        if (!reachesAvoiding(graph, g, x, at, scratch, search)) continue;
+      }
+      nextHops.add(x);
+    }
     const alternatives = nextHops.size;
     let hiddenHops = 0;
     for (const h of hops) if (h.hidden) hiddenHops++;
@@ -578,6 +630,53 @@ function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly 
     });
   }
   return out;
+}
+
+/** Whether a group's routes follow `e` into its target (`target`). */
+function groupFollows(e: GraphEdge, target: GraphNode, firmOnly: boolean): boolean {
+  return CONTROL_EDGES.has(e.type) && !(firmOnly && e.conditional) && pathFollows(e, target);
+}
+
+/**
+ * Whether the node at index `x` has a route into group `g` that does not pass the node at index
+ * `s`, for an `x` further from the group than `s` (one no further has: a route through s is
+ * longer than s's own). A search forward from x that never enters s, ending at the first node
+ * whose kept route (nextNode) reaches the distance of s somewhere other than at s. Every node the
+ * search goes on from has its kept route through s, so it stays in the part of the tree of kept
+ * routes that hangs from s, and each node is in as many such parts as its route has hops.
+ * `search` numbers the questions about one s: the nodes a search found with no way round are
+ * left marked with it, so another next identity of s does not search them again.
+ */
+function reachesAvoiding(graph: Graph, g: JewelGroup, x: number, s: number, scratch: Detours, search: number): boolean {
+  const { dist, nextNode } = g;
+  const ds = dist[s];
+  let cur = x;
+  for (let step = dist[x] - ds; step > 0; step--) cur = nextNode[cur];
+  if (cur !== s) return true;
+  const { seen, queue } = scratch;
+  if (seen[x] === search) return false;
+  seen[s] = search;
+  seen[x] = search;
+  queue[0] = x;
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const { edges, to } = graph.outAt(queue[head]);
+    for (let k = 0; k < edges.length; k++) {
+      const w = to[k];
+      if (seen[w] === search || dist[w] < 0 || !groupFollows(edges[k], graph.nodeAt(w), g.firmOnly)) continue;
+      // Judged when found, so a node with many next hops is left at the first good one.
+      cur = w;
+      for (let step = dist[w] - ds; step > 0; step--) cur = nextNode[cur];
+      if (cur !== s) {
+        // What this search saw may still lead round s: only a search that found nothing marks.
+        for (let i = 0; i < tail; i++) seen[queue[i]] = 0;
+        return true;
+      }
+      seen[w] = search;
+      queue[tail++] = w;
+    }
+  }
+  return false;
 }
 
 export function toHop(graph: Graph, e: GraphEdge): PathHop {

@@ -1,4 +1,4 @@
-import type { CrownJewelClass, GraphEdge, StrengthClass, Tier } from '../graph/model.js';
+import type { CrownJewelClass, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NodeRef } from '../graph/graph.js';
 
 /** How independently an identity acts (RULES-CATALOG §4.2). */
@@ -80,6 +80,14 @@ export interface Analysis {
    * trust: R trusts it, but no token passes today (why)"). The tier counts every kind.
    */
   tierReasons(ref: NodeRef): string[];
+  /** The privilege {@link tierReasons} names (the node itself when it is one); undefined at T0. */
+  tierSource(ref: NodeRef): GraphNode | undefined;
+  /**
+   * The route to {@link tierSource} when the reason says plainly "reaches NAME (Tn)": a firm route
+   * into no disabled object and along no latent trust, one a path may follow. Undefined for other
+   * reasons, and for a node that is its own source.
+   */
+  tierRoute(ref: NodeRef): PathHop[] | undefined;
   autonomy(ref: NodeRef): Autonomy;
   autonomyReason(ref: NodeRef): string;
   strength(ref: NodeRef): StrengthResult;

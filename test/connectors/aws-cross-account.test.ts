@@ -302,6 +302,42 @@ describe('web identity providers named directly in a trust (Cognito, Google…)'
   });
 });
 
+describe('how a web identity trust matches its aud, when roles share the provider node', () => {
+  const web = (provider: string, Condition: Record<string, unknown>) => doc({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition });
+  const key = 'accounts.google.com:aud';
+  // StringLike reads 1234* as a pattern (any aud starting 1234); StringEquals as the literal aud
+  // "1234*". Both trusts name the same aud text, so they share one node.
+  const like = { name: 'Like', trust: web('accounts.google.com', { StringLike: { [key]: '1234*' } }) };
+  const equals = { name: 'Equals', trust: web('accounts.google.com', { StringEquals: { [key]: '1234*' } }) };
+
+  it.each([
+    ['the pattern first', [like, equals]],
+    ['the literal first', [equals, like]],
+  ])('each edge says how its own trust matches; the node, the loosest of them (%s)', (_order, roles) => {
+    const g = awsGraph({ [ACCT]: { roles } });
+    const fed = (role: string) => g.in(roleId(role), 'FEDERATES_TO');
+    expect(fed('Like').map((e) => e.evidence?.audienceMatch)).toEqual(['wildcard']);
+    expect(fed('Equals').map((e) => e.evidence?.audienceMatch)).toEqual(['exact']);
+    expect(fed('Like')[0].from).toBe(fed('Equals')[0].from);
+    expect(g.node(fed('Like')[0].from)!.attrs.audienceMatch).toBe('wildcard');
+  });
+
+  it('judges each aud value of a pattern condition on its own, and no condition as missing', () => {
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Mixed', trust: web('accounts.google.com', { StringLike: { [key]: ['1234.apps.googleusercontent.com', '99*'] } }) },
+          { name: 'Open', trust: doc({ Effect: 'Allow', Principal: { Federated: 'accounts.google.com' }, Action: 'sts:AssumeRoleWithWebIdentity' }) },
+        ],
+      },
+    });
+    const byAud = new Map(g.in(roleId('Mixed'), 'FEDERATES_TO').map((e) => [g.node(e.from)!.attrs.audience, [e.evidence?.audienceMatch, g.node(e.from)!.attrs.audienceMatch]]));
+    expect(Object.fromEntries(byAud)).toEqual({ '1234.apps.googleusercontent.com': ['exact', 'exact'], '99*': ['wildcard', 'wildcard'] });
+    const open = g.in(roleId('Open'), 'FEDERATES_TO');
+    expect(open.map((e) => [e.evidence?.audienceMatch, g.node(e.from)!.attrs.audienceMatch])).toEqual([['missing', 'missing']]);
+  });
+});
+
 describe('a web identity provider named directly, with operators on sub', () => {
   const web = (provider: string, Condition: Record<string, unknown>) => doc({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition });
 

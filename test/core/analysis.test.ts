@@ -109,6 +109,97 @@ describe('analysis', () => {
     expect(analyze(g, opts).crownJewelPaths('a')[0].alternatives).toBe(0);
   });
 
+  it('does not count as another route a next identity that reaches the jewel only back through the subject', () => {
+    const jewel = node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' });
+    // s -> x -> s -> y -> jewel is no second route: it revisits s. Nor is s's edge to itself.
+    const loop = graphOf(
+      [node('s'), node('x'), node('y'), jewel],
+      [edge('s', 'x', 'CAN_ASSUME'), edge('x', 's', 'CAN_ASSUME'), edge('s', 's', 'CAN_ESCALATE_TO'), edge('s', 'y', 'CAN_ASSUME'), edge('y', 'jewel', 'GRANTED')],
+    );
+    const [p] = analyze(loop, opts).crownJewelPaths('s');
+    expect(p.hops.map((h) => h.to)).toEqual(['y', 'jewel']);
+    expect(p.alternatives).toBe(0);
+    // x also has a route of its own, longer than the one back through s: s -> x -> w1 -> w2 -> w3
+    // -> jewel revisits nothing, so it is another route.
+    const longer = graphOf(
+      [node('s'), node('x'), node('y'), node('w1'), node('w2'), node('w3'), jewel],
+      [
+        edge('s', 'x', 'CAN_ASSUME'),
+        edge('x', 's', 'CAN_ASSUME'),
+        edge('s', 'y', 'CAN_ASSUME'),
+        edge('y', 'jewel', 'GRANTED'),
+        edge('x', 'w1', 'CAN_ASSUME'),
+        edge('w1', 'w2', 'CAN_ASSUME'),
+        edge('w2', 'w3', 'CAN_ASSUME'),
+        edge('w3', 'jewel', 'GRANTED'),
+      ],
+    );
+    const a = analyze(longer, opts);
+    expect(a.crownJewelPaths('s')[0].alternatives).toBe(1);
+    // From x, the routes through s and through w1 are two: s's own way on (y) does not pass x.
+    expect(a.crownJewelPaths('x')[0].alternatives).toBe(1);
+    // A loop further on (through a node other than the subject) takes nothing away.
+    const further = graphOf(
+      [node('s'), node('x'), node('y'), jewel],
+      [edge('s', 'x', 'CAN_ASSUME'), edge('x', 'y', 'CAN_ASSUME'), edge('y', 'x', 'CAN_ASSUME'), edge('s', 'y', 'CAN_ASSUME'), edge('y', 'jewel', 'GRANTED')],
+    );
+    expect(analyze(further, opts).crownJewelPaths('s')[0].alternatives).toBe(1);
+  });
+
+  it('gives the firm route the tier came by, to the privilege its reason names, and none for a "may reach"', () => {
+    const g = graphOf(
+      [node('a'), node('b'), node('c'), node('x'), node('admin', { kind: 'privilege', type: 'p', tier: 4, name: 'Admin' })],
+      [edge('a', 'b', 'CAN_ASSUME'), edge('b', 'admin', 'GRANTED'), edge('c', 'b', 'CAN_ASSUME', { conditional: true }), edge('x', 'admin', 'GRANTED', { conditional: true })],
+    );
+    const a = analyze(g, opts);
+    expect(a.tierSource('a')?.id).toBe('admin');
+    expect(a.tierRoute('a')!.map((h) => `${h.from}>${h.to}`)).toEqual(['a>b', 'b>admin']);
+    expect(a.tierReasons('c')).toEqual(['may reach Admin (T4)']);
+    expect(a.tierRoute('c')).toBeUndefined();
+    expect(a.tierRoute('admin')).toBeUndefined();
+    expect(a.tierSource('admin')?.id).toBe('admin');
+  });
+
+  it('counts other routes as a search that avoids the subject does, on small tangled graphs', () => {
+    // A fixed pseudo-random sequence: the same graphs on every run.
+    let seed = 7;
+    const rand = (m: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % m;
+    };
+    for (let round = 0; round < 200; round++) {
+      const size = 4 + rand(9);
+      const nodes = [node('j1', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' }), node('j2', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' })];
+      for (let i = 0; i < size; i++) nodes.push(node(`n${i}`));
+      const edges = [];
+      const out = new Map<string, string[]>();
+      for (let k = 0, m = size * 2 + rand(size); k < m; k++) {
+        const from = `n${rand(size)}`;
+        const pick = rand(size + 2);
+        const to = pick < size ? `n${pick}` : `j${pick - size + 1}`;
+        edges.push(edge(from, to, to.startsWith('j') ? 'GRANTED' : 'CAN_ASSUME'));
+        out.set(from, [...(out.get(from) ?? []), to]);
+      }
+      const reachesAvoiding = (start: string, avoid: string): boolean => {
+        const seen = new Set([start, avoid]);
+        const queue = [start];
+        for (let q = 0; q < queue.length; q++) {
+          if (queue[q].startsWith('j')) return true;
+          for (const t of out.get(queue[q]) ?? []) if (!seen.has(t)) seen.add(t), queue.push(t);
+        }
+        return false;
+      };
+      const a = analyze(graphOf(nodes, edges), opts);
+      for (let i = 0; i < size; i++) {
+        const s = `n${i}`;
+        const [p] = a.crownJewelPaths(s);
+        const next = new Set((out.get(s) ?? []).filter((x) => x !== s && reachesAvoiding(x, s)));
+        if (!p) expect(next.size).toBe(0);
+        else expect(p.alternatives).toBe(next.size - 1);
+      }
+    }
+  });
+
   it('does not sign in through a disabled identity; control that can re-enable it (an owner adding a credential) still counts', () => {
     const g = graphOf(
       [

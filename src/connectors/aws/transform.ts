@@ -1059,6 +1059,9 @@ function addTrust(
           const subNotes = [...new Set(subOpen.flatMap((v) => (v.note !== undefined ? [v.note] : [])))];
           for (const aud of auds) {
             const extId = ids.external('web-identity', `${issuer}|${aud}`);
+            // How this trust matches this aud value: a pattern only under a Like operator, and
+            // only a value with * or ? in it (StringLike 1234.apps is that aud exactly).
+            const audienceMatch = open ? 'missing' : tp.audience.status === 'wildcard' && /[*?]/.test(aud) ? 'wildcard' : 'exact';
             const ext = b.addNode({
               id: extId,
               kind: 'external',
@@ -1067,8 +1070,12 @@ function addTrust(
               name: cognito ? (aud === '*' ? 'any Amazon Cognito identity pool (no aud condition)' : `Amazon Cognito identity pool ${aud}`) : `${provider} ${aud === '*' ? '(any audience)' : `aud ${aud}`}`,
               nativeId: `${issuer}|${aud}`,
               scope: issuer,
-              attrs: { issuer, audience: aud === '*' ? undefined : aud, audienceMatch: open ? 'missing' : tp.audience.status === 'wildcard' ? 'wildcard' : 'exact' },
+              attrs: { issuer, audience: aud === '*' ? undefined : aud, audienceMatch },
             });
+            // Every role that names this provider and aud text shares the node (StringLike 1234*
+            // and StringEquals 1234* alike), and the first one's attributes stay: the node says
+            // the loosest match among them, each edge its own.
+            if (AUDIENCE_LOOSENESS[audienceMatch] > AUDIENCE_LOOSENESS[ext.attrs.audienceMatch as keyof typeof AUDIENCE_LOOSENESS]) ext.attrs.audienceMatch = audienceMatch;
             // Without an aud condition any identity pool or app of the provider, including one an
             // outsider creates, gets tokens the role accepts: firm. With one, who can obtain such a
             // token (the pool's unauthenticated access, the app's users) is not read: conditional.
@@ -1081,7 +1088,7 @@ function addTrust(
               reason: `trust policy of role ${role.name} allows ${provider} web identity tokens${open ? ` with no ${tp.audience.key} condition, so from any ${cognito ? 'identity pool' : 'application'}` : ` for aud ${aud}`}${tp.subject.status === 'pinned' || tp.subject.status === 'wildcard' ? ` and sub ${tp.subject.values.join(', ')}` : ''}${subNote}${g.note}`,
               hidden: true,
               ...(g.conditional || !open || subDoubts.length > 0 ? { conditional: true } : {}),
-              evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, subject: tp.subject, ...(undecided.length ? { undecided } : {}), ...(subBar !== undefined ? { dead: subBar } : {}) },
+              evidence: { statement: st.statementIndex, provider: tp.value, audience: tp.audience, audienceMatch, subject: tp.subject, ...(undecided.length ? { undecided } : {}), ...(subBar !== undefined ? { dead: subBar } : {}) },
             });
             addFederatedCredential(
               b,
@@ -1281,6 +1288,9 @@ function anchorSource(source: unknown): Record<string, string> {
  * of the account whose own policies may allow sts:AssumeRole on the role keeps a conditional
  * route to it (the trust index, and so the escalation edges, know nothing of such roles).
  */
+/** How loosely a web identity trust matches an aud value: the higher, the more tokens it takes. */
+const AUDIENCE_LOOSENESS = { exact: 0, wildcard: 1, missing: 2 } as const;
+
 function addUnreadableTrustRoutes(b: GraphBuilder, model: AccountModel, evaluator: Evaluator, answers: AccountAnswers, account: string): void {
   const unusable = answers.escalation.unusableTrust;
   if (unusable.length === 0) return;

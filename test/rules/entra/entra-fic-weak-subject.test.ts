@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/entra/entra-fic-weak-subject.js';
 import { ruleCases } from '../../helpers/entra-builders.js';
 import { gid, rawGraph, rawSp, rawVerdict, spNodeId } from '../../helpers/entra-raw.js';
+import { demoSnapshot, scan } from '../../e2e/demo.js';
+import { ids } from '../../../src/graph/ids.js';
 
 const NOW = '2026-11-20T00:00:00Z';
 
@@ -194,5 +196,54 @@ describe('entra-fic-weak-subject: a service principal of the tenant with no regi
 
   it('is unknown when they were not read', () => {
     expect(verdict('missing-permission')).toBe('unknown');
+  });
+});
+
+// A credential the linker finds no token can pass (its issuer written otherwise than the tokens
+// carry it, or only audiences no token carries) is inactive, with why (attrs.dead): its weak
+// subject admits nobody today. It is reported at low with that reason, not at the severity of a
+// live trust: the credential is broken config, and fixing its issuer as it stands would open it.
+describe('entra-fic-weak-subject on a credential no token passes', () => {
+  const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+  const V2 = `https://login.microsoftonline.com/${TENANT}/v2.0`;
+  const LEGACY_APP = '521b7fa3-4460-40d3-a6b0-1a5287a47071'; // Legacy Provisioning Sync's registration
+  const LEGACY = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37');
+  const findings = (issuer: string, audience = 'api://AzureADTokenExchange') => {
+    const s = demoSnapshot();
+    (s.files['entra/federatedIdentityCredentials.json'] as Record<string, unknown[]>)[LEGACY_APP] = [
+      { id: '0f5e0c57-7a3b-4d8e-9d55-2d1f2f6b3a10', name: 'any-caller', issuer, audiences: [audience], claimsMatchingExpression: { value: "claims['sub'] matches '*'", languageVersion: 1 } },
+    ];
+    return scan(s).report.findings.filter((f) => f.ruleId === 'entra-fic-weak-subject' && f.subject.id === LEGACY);
+  };
+
+  it('a live credential fails at the severity of its app', () => {
+    const [f, ...rest] = findings(V2);
+    expect(rest).toEqual([]);
+    expect(f.severity).toMatch(/^(high|critical)$/);
+    expect(f.message).not.toContain('no token passes');
+    expect(f.evidence.dead).toBeUndefined();
+  });
+
+  it('a dead one (its issuer ends in a slash no token carries) is low, and says why no token passes', () => {
+    const [f, ...rest] = findings(`${V2}/`);
+    expect(rest).toEqual([]);
+    expect(f.severity).toBe('low');
+    expect(f.message).toContain(`no token passes it today: the issuer is written ${V2}/, but the tokens of that issuer carry iss ${V2}`);
+    expect(f.evidence.dead).toEqual(expect.stringContaining('Entra matches a federated credential\'s issuer as written'));
+    // The same finding as the live one's: a baseline or waiver of it holds across the fix.
+    expect(f.fingerprint).toBe(findings(V2)[0].fingerprint);
+  });
+
+  it('its other findings too: an Okta issuer written with a slash, not allowed, with another audience', () => {
+    const org = 'https://northwind.okta.example'; // the demo's Okta org
+    const live = findings(org, 'api://other');
+    const dead = findings(`${org}/`, 'api://other');
+    expect(live.map((f) => [f.messageId, f.severity])).toEqual([['issuer', 'critical'], ['weakSubject', 'critical'], ['audience', 'medium']]);
+    expect(dead.map((f) => [f.messageId, f.severity])).toEqual([['issuerDead', 'low'], ['audienceDead', 'low'], ['weakSubjectDead', 'low']]);
+    for (const f of dead) expect(f.message).toContain(`no token passes it today: the issuer is written ${org}/, but the tokens of that issuer carry iss ${org}`);
+  });
+
+  it('the description says so', () => {
+    expect(rule.meta.description).toMatch(/no token passes/);
   });
 });

@@ -151,10 +151,53 @@ describe('nhi-ai-agent-privileged: a tier that rests only on a latent trust', ()
     const f = runRule(rule, latent({ dead: 'no token meets its sub condition' }, { nodes: [secrets], edges: [edge('agent', 'sec', 'GRANTED')] }), { now }).findings[0];
     expect(f.message).toContain('may reach account administration (T4) only through a latent trust');
     expect(f.severity).toBe('critical');
+    // The message names account administration, which no route walks today: the firm route to
+    // the secrets is no evidence for it.
+    expect(f.path).toBeUndefined();
   });
 
   it('the description says so', () => {
     expect(rule.meta.description).toMatch(/latent trust/);
     expect(rule.meta.description).toMatch(/no token passes today/);
+  });
+});
+
+// The message names the privilege that gives the tier (the tier reason); the path shown must end
+// there, not at the nearest crown jewel of some other kind or another jewel of the same kind.
+describe('nhi-ai-agent-privileged: the path ends at the jewel the message names', () => {
+  it('a nearer jewel of a lower tier: the path goes to the administrator the message names', () => {
+    const g = graphOf(
+      [
+        node('agent', { agent }),
+        node('role'),
+        node('admin', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin', name: 'account administration' }),
+        node('sec', { kind: 'privilege', type: 'p', tier: 3, crownJewel: 'secrets', name: 'secrets' }),
+      ],
+      [edge('agent', 'sec', 'GRANTED'), edge('agent', 'role', 'CAN_ASSUME'), edge('role', 'admin', 'GRANTED')],
+      [iam('collected')],
+    );
+    const f = runRule(rule, g, { now }).findings[0];
+    expect(f.message).toContain('with capability T4: reaches account administration (T4)');
+    expect(f.path!.map((h) => h.to)).toEqual(['role', 'admin']);
+  });
+
+  it('two administrators as near: the path goes to the one the message names, whichever the path search prefers', () => {
+    // The path search prefers the route with a hidden hop (to z-admin); the tier names the other
+    // one (a-admin). Either order of the two in the graph.
+    const jewels = [
+      node('a-admin', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin', name: 'account A administration' }),
+      node('z-admin', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin', name: 'account Z administration' }),
+    ];
+    for (const order of [jewels, [...jewels].reverse()]) {
+      const g = graphOf(
+        [node('agent', { agent }), node('ra'), node('rz'), ...order],
+        [edge('agent', 'ra', 'CAN_ASSUME'), edge('ra', 'a-admin', 'GRANTED'), edge('agent', 'rz', 'CAN_ASSUME', { hidden: true }), edge('rz', 'z-admin', 'GRANTED')],
+        [iam('collected')],
+      );
+      const f = runRule(rule, g, { now }).findings[0];
+      const named = /reaches (account . administration) \(T4\)/.exec(f.message)![1];
+      expect(f.path!.at(-1)!.toName).toBe(named);
+      expect(f.path).toHaveLength(2);
+    }
   });
 });

@@ -7,6 +7,10 @@ import type { CoverageRecord } from '../../src/snapshot/types.js';
 import { authorizationItemCount, awsMinimumPlan, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
 import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
+import { allRules } from '../../rules/index.js';
+import { mergeResults } from '../../src/cli/live.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { scanSnapshot } from '../../src/scan.js';
 
 const CANARY_KEY = 'AKIACANARY0000000001';
 const CANARY_SECRET = 'CANARYSECRETwJalrXUtnFEMIK7MDENGbPxRfiCY';
@@ -55,6 +59,15 @@ async function run(fakeOptions: Partial<FakeAwsOptions> = {}, collect: Partial<A
     ...collect,
   });
   return { fake, result, progress, sleeps };
+}
+
+/** The CSV without one column (header and every row). */
+function dropColumn(csv: string, column: string): string {
+  const at = csv.split('\n')[0].split(',').indexOf(column);
+  return csv
+    .split('\n')
+    .map((line) => (line === '' ? line : line.split(',').filter((_, i) => i !== at).join(',')))
+    .join('\n');
 }
 
 const coverageOf = (coverage: CoverageRecord[], scope: string, capability: string): CoverageRecord | undefined =>
@@ -352,14 +365,44 @@ describe('collectAws against the fake IAM', () => {
     expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
 
-    // An unterminated quoted field is malformed too; a report with only its header is not.
+    // An unterminated quoted field is malformed too. A report with only its header is refused by
+    // the scan (IAM writes a <root_account> row in every report), so it is an error as well; the
+    // header and the root row alone are a report of an account without users.
     account.credentialReportCsv = `${lines[0]}\n"${lines[1]}`;
     const quoted = await run({ accounts: [account] });
     expect(coverageOf(quoted.result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed') });
     account.credentialReportCsv = `${lines[0]}\n`;
     const headerOnly = await run({ accounts: [account] });
-    expect(coverageOf(headerOnly.result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
-    expect(headerOnly.result.files[`aws/${MAIN}/credential-report.csv`]).toBe(`${lines[0]}\n`);
+    expect(coverageOf(headerOnly.result.coverage, MAIN, 'aws.credentialReport')).toMatchObject({ status: 'error', reason: expect.stringContaining('no <root_account> row') });
+    account.credentialReportCsv = `${lines[0]}\n${lines[1]}\n`;
+    const rootOnly = await run({ accounts: [account] });
+    expect(coverageOf(rootOnly.result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+    expect(rootOnly.result.files[`aws/${MAIN}/credential-report.csv`]).toBe(`${lines[0]}\n${lines[1]}\n`);
+  });
+
+  // Well-formed CSV the scan still refuses: before, each was filed as collected and the live scan
+  // then stopped whole (InputError, exit 2) on the first bad cell, every provider's report lost.
+  it.each([
+    ['a required column missing', (csv: string) => dropColumn(csv, 'mfa_active'), /line 1: missing column mfa_active/],
+    ['a flag that is neither true nor false', (csv: string) => csv.replace(/,false,true,2024-01-02/, ',maybe,true,2024-01-02'), /line 3, column mfa_active: expected true or false\)/],
+    ['a date it cannot read', (csv: string) => csv.replace(/2024-06-01T00:00:00\+00:00/, 'last tuesday'), /line 3, column access_key_1_last_used_date: expected a date \(or N\/A\)\)/],
+    ['no <root_account> row', (csv: string) => csv.split('\n').filter((l) => !l.startsWith('<root_account>')).join('\n'), /no <root_account> row/],
+    ['a row of another account', (csv: string) => csv.replace(`iam::${MAIN}:user/`, 'iam::444455556666:user/'), /line 3, column arn: expected an IAM ARN of account 111122223333\)/],
+    ['an HTML page', () => '<html>\n<body>maintenance</body>\n</html>\n', /line 1: missing column user/],
+  ])('records a credential report with %s as an error the scan reads past, and keeps no file for it', async (_name, corrupt, reason) => {
+    const account = buildAccount(MAIN, { users: 3 });
+    account.credentialReportCsv = corrupt(account.credentialReportCsv);
+    const { result } = await run({ accounts: [account] });
+    const record = coverageOf(result.coverage, MAIN, 'aws.credentialReport');
+    expect(record).toMatchObject({ status: 'error', reason: expect.stringMatching(/^GetCredentialReport returned a report the scan cannot read/) });
+    expect(record?.reason).toMatch(reason);
+    // The reason names the place, never a cell's value.
+    expect(record?.reason).not.toMatch(/maybe|tuesday|maintenance/);
+    expect(result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+    // The scan of the collection runs: the rules that need the report answer unknown.
+    const scanned = scanSnapshot(mergeResults([result], new Date('2026-11-28T09:00:00Z')), { now: new Date('2026-11-28T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    expect(scanned.report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.credentialReport', status: 'error' }));
   });
 
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {

@@ -587,6 +587,40 @@ describe('collectEntra against the fake tenant', () => {
     expect(values(result, 'applications.json').length).toBeGreaterThan(0);
   });
 
+  // Before, such a list was filed as collected and the scan of the collection then stopped whole on
+  // it (InputError 'expected a non-empty string', exit 2), every provider's report lost.
+  it('records a page with an item lacking a member the scan reads it by (an id) as malformed, and the scan of the rest runs', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12, users: 4 });
+    const spId = dataset.v1['/servicePrincipals'][3].id;
+    delete dataset.v1['/servicePrincipals'][3].id;
+    dataset.v1['/applications'][0].appId = 5;
+    const owners = `/applications/${guid(4, 2)}/owners`;
+    expect(dataset.v1[owners]?.length).toBeGreaterThan(0);
+    delete dataset.v1[owners][0].id;
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "id") from /v1.0/servicePrincipals' });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(cov(result, 'entra.applications')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "appId") from /v1.0/applications' });
+    expect(result.files['entra/applications.json']).toBeUndefined();
+    expect(values(result, 'users.json')).toHaveLength(4);
+
+    // With both lists whole again, the owner lists are read: only the application whose owner
+    // has no id is left out.
+    dataset.v1['/servicePrincipals'][3].id = spId;
+    dataset.v1['/applications'][0].appId = guid(9, 9);
+    const g = await fake(dataset);
+    const again = await collectEntra(options(g));
+    expect(cov(again, 'entra.owners')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page (an item without a string "id") from /v1.0/applications/') });
+    const appOwners = again.files['entra/applicationOwners.json'] as Record<string, unknown[]>;
+    expect(guid(4, 2) in appOwners).toBe(false);
+    expect(Object.keys(appOwners).length).toBeGreaterThan(0);
+    expect(cov(again, 'entra.applications')?.status).toBe('collected');
+
+    for (const r of [result, again]) expect(scanLive([r]).scan.report.coverage.some((c) => c.provider === 'entra' && c.status === 'error')).toBe(true);
+  });
+
   it('stops on a nextLink loop', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 30 });
     const f = await fake(dataset, {

@@ -665,6 +665,36 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(ids(r2.files['okta/users.json'])).toEqual([user.id]);
   });
 
+  // Before, such a listing was filed as collected and the scan of the collection then stopped whole
+  // on it (InputError, exit 2), every provider's report lost.
+  it('fails a listing with an item whose id the scan needs is missing or not a string, and the scan of the rest runs', async () => {
+    const org = sampleOrg();
+    delete (org.users[1] as Record<string, unknown>).id;
+    (org.groups[0] as Record<string, unknown>).id = 7;
+    const { f, clock } = await fake({ dataset: org });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page: an item without a string "id" from /api/v1/users') });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(r.coverage.find((c) => c.capability === 'okta.groups')).toMatchObject({ status: 'error', reason: expect.stringContaining('malformed page: an item without a string "id" from /api/v1/groups') });
+    expect(r.files['okta/groups.json']).toBeUndefined();
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+
+    const scan = (result: typeof r) =>
+      scanSnapshot(mergeResults([result], new Date('2026-11-28T09:00:00Z')), { now: new Date('2026-11-28T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    expect(scan(r).report.coverage).toContainEqual(expect.objectContaining({ provider: 'okta', capability: 'okta.users', status: 'error' }));
+
+    // A role without its type costs that user's read only: the others' roles are kept.
+    const roles = sampleOrg();
+    delete (roles.userRoles['00uALICE01'][0] as Record<string, unknown>).type;
+    const g = await fake({ dataset: roles });
+    const r2 = await collectOkta(ssws(g.f, g.clock));
+    expect(r2.coverage.find((c) => c.capability === 'okta.adminRoles')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^1 of \d+ reads for okta\/userRoles\.json failed \(first: OktaResponseError: malformed page: an item without a string "type" from \/api\/v1\/users\/00uALICE01\/roles\)/) });
+    const userRoles = r2.files['okta/userRoles.json'] as Record<string, unknown>;
+    expect(userRoles['00uALICE01']).toBeUndefined();
+    expect(userRoles['00uSVCDEP1']).toEqual(sampleOrg().userRoles['00uSVCDEP1']);
+    expect(scan(r2).report.coverage).toContainEqual(expect.objectContaining({ provider: 'okta', capability: 'okta.adminRoles', status: 'error' }));
+  });
+
   it('reads through empty intermediate pages without null items', async () => {
     const { f, clock } = await fake({ emptyPagesOn: ['/api/v1/apps'], maxLimit: { '/api/v1/apps': 4 } });
     const r = await collectOkta(ssws(f, clock));

@@ -11,7 +11,9 @@ import { MAX_PAGES_PER_LISTING } from '../limits.js';
 import { newRequestStats } from './request-stats.js';
 import { readRolesAnywhere } from './roles-anywhere.js';
 import { readRoleSessions, type RoleSessions } from './role-sessions.js';
-import { classifyError, redact, type Outcome } from './safe-error.js';
+import { classifyError, failed, redact, type Outcome } from './safe-error.js';
+import { checkCredentialReport } from './transform-credentials.js';
+import { InputError } from '../../errors.js';
 import {
   makeIamClient,
   makeOrganizationsClient,
@@ -168,11 +170,31 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
   }
 }
 
+/**
+ * The credential report, or an error in its place when the scan would refuse it (a required
+ * column missing, a flag or date it cannot read, no <root_account> row, a row of another account:
+ * an HTML page served as the report fails the same way). Checked here, once the account id is
+ * known, with the scan's own checks, so that such an answer costs this capability only instead of
+ * stopping the whole scan. The reason names the line and column, never a cell's value.
+ */
+function checkedReport(report: Outcome<string>, file: string, accountId: string): Outcome<string> {
+  if (!report.ok) return report;
+  try {
+    checkCredentialReport(report.value, file, accountId);
+    return report;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const what = error.message.replace(/, found .*$/s, '');
+    return failed('error', `GetCredentialReport returned a report the scan cannot read (${error.location ? `${error.location}: ` : ''}${what}); not used`);
+  }
+}
+
 /** Files and coverage records of one account's reads. */
 function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): AccountResult {
-  const { details, report, oidc, saml, anywhere, sessions } = reads;
+  const { details, oidc, saml, anywhere, sessions } = reads;
   const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
   const dir = `aws/${accountId}`;
+  const report = checkedReport(reads.report, `${dir}/credential-report.csv`, accountId);
   const files: Record<string, unknown> = {};
   if (details.ok) files[`${dir}/authorization-details.json`] = details.value;
   if (report.ok) files[`${dir}/credential-report.csv`] = report.value;

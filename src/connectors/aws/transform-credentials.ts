@@ -6,6 +6,7 @@ import { InputError } from '../../errors.js';
 import { providerIsoMemo } from '../../iso-date.js';
 import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 import { quoteInput } from '../../reporters/sanitize.js';
+import { parseCredentialReport } from './transform-csv.js';
 
 /** Credential report values that mean "nothing here" (AWS docs, "Getting credential reports"). */
 const NONE = new Set(['N/A', 'no_information', 'not_supported', '']);
@@ -50,6 +51,47 @@ function flag(row: Record<string, string>, column: string, file: string, line: n
 
 const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_active'];
 
+/** What the scan reads from one row of the credential report, each cell checked. */
+interface CheckedRow {
+  password: boolean | 'not_supported';
+  mfa: boolean;
+  keyActive: boolean[];
+  activeCerts: number;
+  dates: Record<string, string | null>;
+}
+
+/** Throws an InputError naming the first required column the header lacks. */
+function checkColumns(rows: Record<string, string>[], file: string): void {
+  if (rows.length > 0) {
+    for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
+  }
+}
+
+/** The cells of one row the scan reads, checked (a bad cell is an InputError naming it). */
+function checkRow(row: Record<string, string>, file: string, line: number, iso: (s: string) => string | undefined): CheckedRow {
+  const password = flag(row, 'password_enabled', file, line, true);
+  const mfa = flag(row, 'mfa_active', file, line) === true;
+  const keyActive = [1, 2].map((slot) => flag(row, `access_key_${slot}_active`, file, line) === true);
+  let activeCerts = 0;
+  for (const slot of [1, 2]) if (`cert_${slot}_active` in row && flag(row, `cert_${slot}_active`, file, line) === true) activeCerts++;
+  const dates: Record<string, string | null> = {};
+  for (const column of DATES) dates[column] = date(row, column, file, line, iso);
+  return { password, mfa, keyActive, activeCerts, dates };
+}
+
+/**
+ * Runs every check the scan makes of a credential report of `account` (parseCredentialReport,
+ * the required columns, each row's flags and dates) without building anything: the collector
+ * uses it so that a report the scan would refuse is an error record, not a collected file that
+ * later stops the whole scan. Throws the InputError the scan would throw.
+ */
+export function checkCredentialReport(text: string, file: string, account: string): void {
+  const rows = parseCredentialReport(text, file, account);
+  checkColumns(rows, file);
+  const iso = providerIsoMemo();
+  rows.forEach((row, i) => checkRow(row, file, i + 2, iso));
+}
+
 /**
  * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
  * and last use of each user. The report carries no key ids, so keys are named by slot. Returns
@@ -67,19 +109,11 @@ export function addCredentialReport(
 ): { people: GraphNode[]; roots: GraphNode[] } {
   const people: GraphNode[] = [];
   const roots: GraphNode[] = [];
-  if (rows.length > 0) {
-    for (const col of REQUIRED) if (!(col in rows[0])) throw new InputError(`missing column ${col}`, file, 'line 1');
-  }
+  checkColumns(rows, file);
   rows.forEach((row, i) => {
     const line = i + 2;
     // Every row's flags are checked, also a row skipped below: a bad cell means a corrupt file.
-    const password = flag(row, 'password_enabled', file, line, true);
-    const mfa = flag(row, 'mfa_active', file, line) === true;
-    const keyActive = [1, 2].map((slot) => flag(row, `access_key_${slot}_active`, file, line) === true);
-    let activeCerts = 0;
-    for (const slot of [1, 2]) if (`cert_${slot}_active` in row && flag(row, `cert_${slot}_active`, file, line) === true) activeCerts++;
-    const dates: Record<string, string | null> = {};
-    for (const column of DATES) dates[column] = date(row, column, file, line, iso);
+    const { password, mfa, keyActive, activeCerts, dates } = checkRow(row, file, line, iso);
     const arn = row.arn;
     const isRoot = /:root$/.test(arn);
     const id = ids.awsPrincipal(account, arn);

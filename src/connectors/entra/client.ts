@@ -88,7 +88,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
 
   const lists = new Map<string, GraphObject[]>();
   const readList = async (ep: ListEndpoint): Promise<void> => {
-    const res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)));
+    const res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)), ep.keys);
     if (!res.ok) return fail(ep.capability, res.failure);
     lists.set(ep.file, res.value as GraphObject[]);
     files[`entra/${ep.file}`] = { value: stripSecretValues(res.value) };
@@ -279,6 +279,9 @@ async function readClaimsMatchingExpressions(
 
 const hasSubject = (v: unknown): boolean => typeof v === 'string' && v !== '';
 
+/** What the scan reads each user by (see GraphHttp.continueList). */
+const USER_KEYS = ['id'];
+
 /** Largest `$top` Graph accepts on /users when signInActivity is selected (user-list docs). */
 const SIGN_IN_ACTIVITY_MAX_TOP = 500;
 
@@ -333,10 +336,10 @@ async function readUsersWithFallback(
 ): Promise<{ result: GraphResult<unknown[]>; signInFailure?: GraphFailure }> {
   // With signInActivity selected Graph serves at most 500 users a page (user-list), not 999.
   const signInTop = String(Math.min(Number(top), SIGN_IN_ACTIVITY_MAX_TOP));
-  const withSignIn = await http.list(http.url('v1.0', `/users?$top=${signInTop}&$select=${USER_SELECT_WITH_SIGN_IN}`));
+  const withSignIn = await http.list(http.url('v1.0', `/users?$top=${signInTop}&$select=${USER_SELECT_WITH_SIGN_IN}`), USER_KEYS);
   if (withSignIn.ok || withSignIn.failure.kind !== 'missing-permission') {
     return { result: withSignIn, signInFailure: withSignIn.ok ? undefined : withSignIn.failure };
   }
-  const lean = await http.list(http.url('v1.0', `/users?$top=${top}&$select=${USER_SELECT_BASE}`));
+  const lean = await http.list(http.url('v1.0', `/users?$top=${top}&$select=${USER_SELECT_BASE}`), USER_KEYS);
   return { result: lean, signInFailure: withSignIn.failure };
 }

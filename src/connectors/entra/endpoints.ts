@@ -5,6 +5,8 @@ export interface ListEndpoint {
   version: 'v1.0' | 'beta';
   /** Path and query after the version; `{top}` is replaced by the page size. */
   path: string;
+  /** Members the scan reads every item by: an item without one as a non-empty string makes the page malformed. */
+  keys?: readonly string[];
 }
 
 // $select keeps payloads lean and never names a secret-bearing property. keyCredentials in
@@ -38,14 +40,14 @@ const GROUP_SELECT = 'id,displayName,isAssignableToRole,securityEnabled,mailEnab
 
 /** Read in parallel after `organization`; users are handled apart (signInActivity fallback). */
 export const LIST_ENDPOINTS: readonly ListEndpoint[] = [
-  { file: 'servicePrincipals.json', capability: 'entra.servicePrincipals', version: 'v1.0', path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}` },
-  { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}` },
+  { file: 'servicePrincipals.json', capability: 'entra.servicePrincipals', version: 'v1.0', path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}`, keys: ['id'] },
+  { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}`, keys: ['id', 'appId'] },
   { file: 'oauth2PermissionGrants.json', capability: 'entra.oauth2PermissionGrants', version: 'v1.0', path: '/oauth2PermissionGrants' },
   { file: 'roleDefinitions.json', capability: 'entra.directoryRoles', version: 'v1.0', path: '/roleManagement/directory/roleDefinitions' },
   { file: 'roleAssignments.json', capability: 'entra.directoryRoles', version: 'v1.0', path: '/roleManagement/directory/roleAssignments' },
   { file: 'roleEligibilitySchedules.json', capability: 'entra.pim', version: 'v1.0', path: '/roleManagement/directory/roleEligibilitySchedules' },
   { file: 'userRegistrationDetails.json', capability: 'entra.mfaRegistration', version: 'v1.0', path: '/reports/authenticationMethods/userRegistrationDetails' },
-  { file: 'groups.json', capability: 'entra.groups', version: 'v1.0', path: `/groups?$filter=isAssignableToRole eq true&$top={top}&$select=${GROUP_SELECT}` },
+  { file: 'groups.json', capability: 'entra.groups', version: 'v1.0', path: `/groups?$filter=isAssignableToRole eq true&$top={top}&$select=${GROUP_SELECT}`, keys: ['id'] },
   { file: 'servicePrincipalSignInActivities.json', capability: 'entra.signInActivity', version: 'beta', path: '/reports/servicePrincipalSignInActivities' },
   { file: 'appCredentialSignInActivities.json', capability: 'entra.credentialSignInActivity', version: 'beta', path: '/reports/appCredentialSignInActivities' },
 ];

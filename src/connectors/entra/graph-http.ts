@@ -115,18 +115,24 @@ export class GraphHttp {
     return `${this.config.origin}/${version}${path}`;
   }
 
-  /** Reads every page of a collection, starting at an absolute URL. */
-  async list(url: string): Promise<GraphResult<unknown[]>> {
+  /**
+   * Reads every page of a collection, starting at an absolute URL. `keys` are the members every
+   * item must carry as a non-empty string (see continueList).
+   */
+  async list(url: string, keys: readonly string[] = []): Promise<GraphResult<unknown[]>> {
     const first = await this.getJson(url);
     if (!first.ok) return first;
-    return this.continueList(first.value, url);
+    return this.continueList(first.value, url, keys);
   }
 
   /**
    * Takes a first page already read (e.g. from a `$batch` item) and follows its nextLinks verbatim.
    * A nextLink to another origin is refused so that the bearer token never leaves the Graph host.
+   * An item without one of `keys` as a non-empty string makes the page malformed: those are the
+   * members the scan reads each item by (an id), and it would refuse the whole file, stopping the
+   * scan, where a malformed listing costs only its capability.
    */
-  async continueList(firstPage: unknown, label: string): Promise<GraphResult<unknown[]>> {
+  async continueList(firstPage: unknown, label: string, keys: readonly string[] = []): Promise<GraphResult<unknown[]>> {
     const items: unknown[] = [];
     const seen = new Set<string>();
     let page = firstPage;
@@ -139,6 +145,11 @@ export class GraphHttp {
       // Directory collections hold objects only; a null or scalar would crash what reads the list.
       if (value.some((item) => item === null || typeof item !== 'object' || Array.isArray(item))) {
         return fail('error', `malformed page (an item that is not an object) from ${this.describe(pageLabel)}`);
+      }
+      for (const key of keys) {
+        if (value.some((item) => typeof item[key] !== 'string' || item[key] === '')) {
+          return fail('error', `malformed page (an item without a string "${key}") from ${this.describe(pageLabel)}`);
+        }
       }
       for (const item of value) items.push(item);
       emptyInARow = value.length === 0 ? emptyInARow + 1 : 0;

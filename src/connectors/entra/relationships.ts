@@ -18,6 +18,19 @@ export interface RelationshipJob {
   url: string;
 }
 
+/**
+ * The members the scan reads every item of each kind by (its transform's required strings): a
+ * page with an item without one is malformed, and only that parent is not read.
+ */
+const ITEM_KEYS: Record<RelationshipKind, readonly string[]> = {
+  applicationOwners: ['id'],
+  servicePrincipalOwners: ['id'],
+  federatedIdentityCredentials: ['id', 'issuer'],
+  appRoleAssignedTo: ['principalId', 'resourceId', 'appRoleId'],
+  groupMembers: ['id'],
+  agentSponsors: ['id'],
+};
+
 /** What was read for one kind: parents absent from `byParent` were not read (see `failures`). */
 export interface RelationshipOutcome {
   byParent: Map<string, unknown[]>;
@@ -46,7 +59,7 @@ export async function readRelationships(
     const first = firstPages.get(String(i));
     if (!first) return { ok: false, failure: { kind: 'error', reason: `no batch result for ${job.kind}` } };
     if (!first.ok) return first;
-    return http.continueList(first.value, http.url(job.version, job.url));
+    return http.continueList(first.value, http.url(job.version, job.url), ITEM_KEYS[job.kind]);
   });
 
   const outcomes = new Map<RelationshipKind, RelationshipOutcome>();

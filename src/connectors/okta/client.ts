@@ -131,7 +131,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     //   API tokens + users + AWS app users -> per selected user: roles, factors, groups
     //   those users' groups + AWS app groups -> per group: roles
     //   groups (independent)
-    const apps = c.list('okta.apps', 'okta/apps.json', `/api/v1/apps?limit=${pageSize}`).then((list) => {
+    const apps = c.list('okta.apps', 'okta/apps.json', `/api/v1/apps?limit=${pageSize}`, 'id').then((list) => {
       progress(`okta: ${list?.length ?? 0} apps`);
       if (!list) {
         for (const cap of ['okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.appAssignments'] as const) {
@@ -150,11 +150,11 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
         .filter((id): id is string => id !== undefined)
         .map((id) => ({ key: id, path: `/oauth2/v1/clients/${enc(id)}/roles` }));
       await Promise.all([
-        c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets')),
+        c.perParent('okta.appCredentials', 'okta/appSecrets.json', byId('/credentials/secrets'), undefined, 'id'),
         // A key set, not a list (jwksKeys).
         c.perParent('okta.appCredentials', 'okta/appJwks.json', byId('/credentials/jwks'), jwksKeys),
-        c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants')),
-        c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients),
+        c.perParent('okta.appGrants', 'okta/appGrants.json', byId('/grants'), undefined, 'scopeId'),
+        c.perParent('okta.clientRoles', 'okta/clientRoles.json', clients, undefined, 'type'),
       ]);
     });
     /** Ids of the AWS federation apps; undefined when the app list could not be read. */
@@ -163,7 +163,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       awsApps.then((ids) =>
         ids === undefined
           ? undefined
-          : c.perParent('okta.appAssignments', file, ids.map((id) => ({ key: id, path: `/api/v1/apps/${enc(id)}${sub}?limit=${pageSize}` }))),
+          : c.perParent('okta.appAssignments', file, ids.map((id) => ({ key: id, path: `/api/v1/apps/${enc(id)}${sub}?limit=${pageSize}` })), undefined, 'id'),
       );
     const appUsers = appAssignments('okta/appUsers.json', '/users');
     const appGroups = appAssignments('okta/appGroups.json', '/groups');
@@ -175,7 +175,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     // The warnings of the lists read side by side, added in this order once all are done: pushed
     // as each answer came back, two collections of one org listed them in different orders.
     const listWarnings: { tokens?: string; userTypes?: string; users?: string } = {};
-    const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens').then((list) => {
+    const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens', 'id').then((list) => {
       // okta.adminRoles and okta.factors stay collected: they hold every user read per user, and a
       // user missing from their files counts as not read (its roles are not taken as none). What
       // the token list would have added is said here, without claiming those records failed.
@@ -185,14 +185,14 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       }
       return list;
     });
-    const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`);
+    const users = c.list('okta.users', 'okta/users.json', `/api/v1/users?limit=${pageSize}`, 'id');
     // A user's `type` is only an id in the Users API; the org's user types (at most ten, one
     // unpaged list) give the names serviceAccountTypes is written against.
-    const userTypes = (refused.has('okta.userTypes') ? Promise.resolve(undefined) : c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user')).then((list) => {
+    const userTypes = (refused.has('okta.userTypes') ? Promise.resolve(undefined) : c.list('okta.userTypes', 'okta/userTypes.json', '/api/v1/meta/types/user', 'id')).then((list) => {
       if (!list) listWarnings.userTypes = 'Okta user types were not read (okta.userTypes): users are matched against serviceAccountTypes by profile.userType and type id only, and a user whose type cannot be named is not known to be a person.';
       return list;
     });
-    const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`);
+    const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`, 'id');
 
     // Per-user calls only for users that can act as machines: API token owners, users that
     // look like service accounts, and users who can federate into AWS.
@@ -223,13 +223,13 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
         book.note('okta.factors', 'not-collected', why);
         listWarnings.users = 'The Okta user list was not read (okta.users), so the users whose admin roles and MFA factors matter (service accounts, API token owners) could not be picked: okta.adminRoles and okta.factors were not collected.';
         progress(`okta: reading groups of ${userIds.length} users`);
-        return c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'));
+        return c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'), undefined, 'id');
       }
       progress(`okta: reading roles, factors and groups of ${userIds.length} users`);
       const [, , groupsOfUsers] = await Promise.all([
-        c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles')),
+        c.perParent('okta.adminRoles', 'okta/userRoles.json', perUser('/roles'), undefined, 'type'),
         c.perParent('okta.factors', 'okta/userFactors.json', perUser('/factors')),
-        c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups')),
+        c.perParent('okta.groups', 'okta/userGroups.json', perUser('/groups'), undefined, 'id'),
       ]);
       return groupsOfUsers;
     });
@@ -247,6 +247,8 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
         'okta.adminRoles',
         'okta/groupRoles.json',
         [...groupIds].sort().map((id) => ({ key: id, path: `/api/v1/groups/${enc(id)}/roles` })),
+        undefined,
+        'type',
       );
     });
 
@@ -349,8 +351,8 @@ class Collector {
     );
   };
 
-  private fetchList(path: string, itemsOf?: ItemsOf): Promise<Obj[]> {
-    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage, this.maxPages, itemsOf);
+  private fetchList(path: string, itemsOf?: ItemsOf, key?: string): Promise<Obj[]> {
+    return listAll(this.get, `${this.orgUrl}${path}`, this.onPage, this.maxPages, itemsOf, key);
   }
 
   /**
@@ -386,10 +388,14 @@ class Collector {
     return `${describeError(e)}: ${what}, and no read can go out without one; run again later`;
   }
 
-  /** A collection file: the whole listing or nothing. */
-  async list(cap: OktaCapability, file: string, path: string): Promise<Obj[] | undefined> {
+  /**
+   * A collection file: the whole listing or nothing. `key` names the field every item must carry
+   * as a non-empty string (see listAll): the scan reads each item by it and would refuse the file,
+   * stopping the whole scan, where a malformed listing costs only its capability.
+   */
+  async list(cap: OktaCapability, file: string, path: string, key?: string): Promise<Obj[] | undefined> {
     try {
-      const items = await this.fetchList(path);
+      const items = await this.fetchList(path, undefined, key);
       const paths: string[] = [];
       this.files[file] = redactSecrets(items, (path) => paths.push(path));
       this.noteDropped(file, paths);
@@ -409,9 +415,10 @@ class Collector {
    * (so they read as "not read") and make the capability `error`; the first 403 stops the
    * rest, since the same scope guards them all. So does the first read that is still answered
    * 429 after its retries: the parents share one rate-limit bucket, and each further parent
-   * would wait out the same reset (minutes) up to maxRetries times.
+   * would wait out the same reset (minutes) up to maxRetries times. `key` is as for `list`: a
+   * parent whose listing has an item without it is one failed read.
    */
-  async perParent(cap: OktaCapability, file: string, parents: ParentCall[], itemsOf?: ItemsOf): Promise<Record<string, Obj[]> | undefined> {
+  async perParent(cap: OktaCapability, file: string, parents: ParentCall[], itemsOf?: ItemsOf, key?: string): Promise<Record<string, Obj[]> | undefined> {
     const got = new Map<string, Obj[]>();
     let forbidden: string | undefined;
     let throttled: string | undefined;
@@ -429,7 +436,7 @@ class Collector {
         return;
       }
       try {
-        const items = await this.fetchList(p.path, itemsOf);
+        const items = await this.fetchList(p.path, itemsOf, key);
         const paths: string[] = [];
         got.set(p.key, redactSecrets(items, (path) => paths.push(path), `$[${JSON.stringify(p.key)}]`));
         if (paths.length > 0) droppedOf.set(p.key, paths);

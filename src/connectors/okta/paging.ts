@@ -61,7 +61,9 @@ export const jwksKeys: ItemsOf = (body) => {
  * instead of looping forever. `null` entries are dropped: the SDK's own iterator yields them
  * for empty pages (its collection turns a falsy item into `null`), and skipping them costs
  * nothing. Any other item that is not an object fails the listing: Okta's lists hold objects
- * only, so a string or number means the page is not what we think it is.
+ * only, so a string or number means the page is not what we think it is. So does an item without
+ * `key` as a non-empty string, when given: the field the scan identifies such items by (an id, a
+ * role's type), without which it would refuse the whole file and stop (see Collector.list).
  */
 // The limits themselves: ../limits.ts.
 
@@ -71,6 +73,7 @@ export async function listAll(
   onPage: () => void,
   maxPages: number = MAX_PAGES_PER_LISTING,
   itemsOf: ItemsOf = listItems,
+  key?: string,
 ): Promise<Record<string, unknown>[]> {
   const origin = new URL(firstUrl).origin;
   const seen = new Set<string>();
@@ -92,6 +95,10 @@ export async function listAll(
       if (item === null) continue;
       if (typeof item !== 'object' || Array.isArray(item)) {
         throw new OktaResponseError(`malformed page: an item that is not an object from ${new URL(url).pathname}`);
+      }
+      const k = key === undefined ? undefined : (item as Record<string, unknown>)[key];
+      if (key !== undefined && (typeof k !== 'string' || k === '')) {
+        throw new OktaResponseError(`malformed page: an item without a string "${key}" from ${new URL(url).pathname}`);
       }
       items.push(item as Record<string, unknown>);
     }

@@ -36,7 +36,11 @@ export function linkEntraSaml(b: GraphBuilder): void {
       // A dead trust (the AWS transform's evidence.dead: a SAML:aud that is no sign-in endpoint)
       // takes no assertion.
       if (hub?.type !== 'aws-saml-provider-ref' || !role || e.evidence?.dead !== undefined) continue;
-      (trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!).set(role.nativeId, e);
+      // Statements of one policy may each name the provider: a firm one is kept over one that
+      // holds only under a condition, whichever comes first.
+      const byArn = trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!;
+      const prior = byArn.get(role.nativeId);
+      if (prior === undefined || (prior.conditional && !e.conditional)) byArn.set(role.nativeId, e);
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.roleArn === 'string') {
       assignments.push(e);
       const arn = e.evidence.providerArn as string;

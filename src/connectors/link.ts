@@ -641,6 +641,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const rolesOf = new Map<string, RoleIndex>();
   /** Role trusts that hold only under a condition (the provider is missing), by hub and role id. */
   const doubtful = new Map<string, GraphEdge>();
+  /** Hub and role pairs some trust statement lets in outright. */
+  const firm = new Set<string>();
   const groupsOf = new Map<string, GraphNode[]>();
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
@@ -658,7 +660,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);
         (index.byName.get(role.name) ?? index.byName.set(role.name, []).get(role.name)!).push(role);
-        if (e.conditional) doubtful.set(`${hub.id}\u0000${role.id}`, e);
+        // Statements of one policy may each name the provider: the trust is doubtful only when
+        // none of them lets it in outright (IAM allows when any Allow matches).
+        const key = `${hub.id}\u0000${role.id}`;
+        if (!e.conditional) firm.add(key);
+        else if (!firm.has(key)) doubtful.set(key, e);
       }
     } else if (e.type === 'MEMBER_OF') {
       const g = b.getNode(e.to);
@@ -672,6 +678,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       createGroupEscalations.push(e);
     }
   }
+  for (const key of firm) doubtful.delete(key);
   const apps: GraphNode[] = [];
   for (let i = 0; i < b.nodeCount; i++) {
     const n = b.nodeAt(i);

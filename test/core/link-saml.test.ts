@@ -508,3 +508,21 @@ describe('a SAML trust with a condition on SAML:sub, SAML:sub_type or SAML:iss',
     }
   });
 });
+
+describe('a role trusting the Okta app\'s provider in two statements, one firm and one under a condition', () => {
+  it('keeps the route firm, whichever statement comes first (IAM allows when any Allow matches)', () => {
+    for (const conditionalFirst of [false, true]) {
+      const s = demoSnapshot();
+      const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: Record<string, Record<string, unknown>> }[] } }[] };
+      const statements = details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement;
+      const plain = statements[0];
+      const bySub = structuredClone(plain);
+      bySub.Condition = { ...(bySub.Condition ?? {}), StringLike: { 'SAML:sub': 'svc-*' } };
+      statements.splice(0, statements.length, ...(conditionalFirst ? [bySub, plain] : [plain, bySub]));
+      const r = scan(s);
+      const hop = r.analysis.crownJewelPaths(JORDAN).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin');
+      expect(hop?.conditional ?? false).toBe(false);
+      expect(r.analysis.firmCrownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'))).toBe(true);
+    }
+  });
+});

@@ -206,4 +206,13 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
       expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
     }
   });
+
+  it('keeps the edge to the provider of an account listed but whose IAM was not read (its roles and trusts are unknown)', () => {
+    const s = withAwsApp();
+    delete s.files[`aws/${PROD}/authorization-details.json`];
+    const r = scan(s);
+    expect(r.graph.scopes.some((x) => x.provider === 'aws' && x.id === PROD)).toBe(true);
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => e.to)).toEqual([ids.external('saml-provider', PROVIDER)]);
+    expect(r.graph.out(user(DANA), 'SAML_MAPS_TO').map((e) => e.to)).toEqual([ids.external('saml-provider', PROVIDER)]);
+  });
 });

@@ -12,7 +12,8 @@ import { providerClaims } from './okta/saml-claims.js';
  *   provider): an edge to the role, conditional when the trust or the assignment is;
  * - the role's account was scanned but no role of that ARN trusts the provider: AWS refuses the
  *   assertion ("Not authorized to perform sts:AssumeRoleWithSAML"), so no edge is left;
- * - the account was not scanned: the edge to the provider stays, for what cannot be checked.
+ * - the account was not scanned, or its IAM was not read: the edge to the provider stays, for what
+ *   cannot be checked.
  *
  * An IAM SAML provider holds one identity provider's metadata (its issuer and signing
  * certificate), which the snapshot does not hold. When another scanned app (Okta, or another
@@ -36,7 +37,11 @@ export function linkEntraSaml(b: GraphBuilder): void {
       // A dead trust (the AWS transform's evidence.dead: a SAML:aud that is no sign-in endpoint)
       // takes no assertion.
       if (hub?.type !== 'aws-saml-provider-ref' || !role || e.evidence?.dead !== undefined) continue;
-      (trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!).set(role.nativeId, e);
+      // Statements of one policy may each name the provider: a firm one is kept over one that
+      // holds only under a condition, whichever comes first.
+      const byArn = trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!;
+      const prior = byArn.get(role.nativeId);
+      if (prior === undefined || (prior.conditional && !e.conditional)) byArn.set(role.nativeId, e);
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.roleArn === 'string') {
       assignments.push(e);
       const arn = e.evidence.providerArn as string;
@@ -50,7 +55,10 @@ export function linkEntraSaml(b: GraphBuilder): void {
     if (n.type === 'okta-aws-federation-app') okta.push(n);
   }
   const oktaClaims = providerClaims(okta);
-  const scanned = new Set(b.scopesOf('aws').map((s) => s.id));
+  // Accounts whose IAM was read: a listed account whose authorization details were not (refused,
+  // failed, missing) is a scope with no roles, and what its roles trust is unknown there.
+  const scanned = new Set<string>();
+  for (const c of b.coverageRecords()) if (c.provider === 'aws' && c.capability === 'aws.iam' && c.status === 'collected') scanned.add(c.scope);
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   for (const e of assignments) {

@@ -3,7 +3,7 @@ import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
-import { uniqueSortedTexts } from '../compare.js';
+import { sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -641,6 +641,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const rolesOf = new Map<string, RoleIndex>();
   /** Role trusts that hold only under a condition (the provider is missing), by hub and role id. */
   const doubtful = new Map<string, GraphEdge>();
+  /** Hub and role pairs some trust statement lets in outright. */
+  const firm = new Set<string>();
   const groupsOf = new Map<string, GraphNode[]>();
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
@@ -658,7 +660,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);
         (index.byName.get(role.name) ?? index.byName.set(role.name, []).get(role.name)!).push(role);
-        if (e.conditional) doubtful.set(`${hub.id}\u0000${role.id}`, e);
+        // Statements of one policy may each name the provider: the trust is doubtful only when
+        // none of them lets it in outright (IAM allows when any Allow matches).
+        const key = `${hub.id}\u0000${role.id}`;
+        if (!e.conditional) firm.add(key);
+        else if (!firm.has(key)) doubtful.set(key, e);
       }
     } else if (e.type === 'MEMBER_OF') {
       const g = b.getNode(e.to);
@@ -672,6 +678,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
       createGroupEscalations.push(e);
     }
   }
+  for (const key of firm) doubtful.delete(key);
   const apps: GraphNode[] = [];
   for (let i = 0; i < b.nodeCount; i++) {
     const n = b.nodeAt(i);
@@ -791,6 +798,9 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   for (const [app, set] of assignees) app.attrs.assignees = [...set].sort();
 }
 
+/** How many of a group's members assigned to the app directly a Join all roles reason names. */
+const NAMED_DIRECT = 3;
+
 /** A group's assignment to an AWS app with Join all roles off: its edges to roles, `add[first .. first + count)`. */
 interface GroupRoute {
   app: GraphNode;
@@ -828,8 +838,11 @@ function separateRoles(b: GraphBuilder, edges: readonly GraphEdge[], direct: Map
     const own = direct.get(app);
     const incoming = into.get(group.id) ?? [];
     if (!own || !incoming.some((e) => e.type === 'MEMBER_OF' && own.has(e.from))) continue;
-    const names = incoming.filter((e) => e.type === 'MEMBER_OF' && own.has(e.from)).map((e) => b.getNode(e.from)?.name ?? e.from);
-    const off = `the app's Join all roles is off, so a member assigned to it directly (${names.join(', ')}) gets the roles of that assignment only`;
+    // A few of the members assigned directly are named: every edge below carries this text, and a
+    // list of them all would grow each edge with the group (their number times the others').
+    const names = sortTexts(incoming.filter((e) => e.type === 'MEMBER_OF' && own.has(e.from)).map((e) => b.getNode(e.from)?.name ?? e.from));
+    const shown = names.length > NAMED_DIRECT ? `${names.slice(0, NAMED_DIRECT).join(', ')} and ${names.length - NAMED_DIRECT} more` : names.join(', ');
+    const off = `the app's Join all roles is off, so a member assigned to it directly (${shown}) gets the roles of that assignment only`;
     for (const r of add.slice(first, first + count)) {
       replaced.add(r);
       const role = b.getNode(r.to);

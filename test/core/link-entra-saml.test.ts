@@ -24,7 +24,7 @@ type Json = Record<string, unknown>;
  * (a new administrator role of the prod account that trusts the EntraID SAML provider),
  * prod-ops-access (which trusts no SAML provider) and a role of an account not scanned.
  */
-function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json } = {}): Snapshot {
+function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json; moreTrust?: Json[] } = {}): Snapshot {
   const s = demoSnapshot();
   const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
   sps.push({
@@ -79,6 +79,7 @@ function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?:
           Action: 'sts:AssumeRoleWithSAML',
           Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
         },
+        ...(edit.moreTrust ?? []),
       ],
     },
     InstanceProfileList: [],
@@ -190,5 +191,28 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     );
     expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);
     expect(r.analysis.crownJewelPaths(user(SVC_BACKUP)).filter((p) => p.group.startsWith('aws|'))).toEqual([]);
+  });
+
+  it('a role that trusts the provider outright in one statement and under a condition in another gives a firm route, in either order', () => {
+    const plain = { Effect: 'Allow', Principal: { Federated: PROVIDER }, Action: 'sts:AssumeRoleWithSAML', Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } } };
+    const bySub = { ...plain, Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml', 'SAML:sub': 'svc-backup@example.com' } } };
+    for (const [adminTrust, more] of [
+      [plain, bySub],
+      [bySub, plain],
+    ]) {
+      const r = scan(withAwsApp({ adminTrust, moreTrust: [more] }));
+      expect(r.graph.in(role(ADMIN_ROLE), 'FEDERATES_TO').map((e) => e.conditional ?? false).sort()).toEqual([false, true]);
+      const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+      expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
+    }
+  });
+
+  it('keeps the edge to the provider of an account listed but whose IAM was not read (its roles and trusts are unknown)', () => {
+    const s = withAwsApp();
+    delete s.files[`aws/${PROD}/authorization-details.json`];
+    const r = scan(s);
+    expect(r.graph.scopes.some((x) => x.provider === 'aws' && x.id === PROD)).toBe(true);
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => e.to)).toEqual([ids.external('saml-provider', PROVIDER)]);
+    expect(r.graph.out(user(DANA), 'SAML_MAPS_TO').map((e) => e.to)).toEqual([ids.external('saml-provider', PROVIDER)]);
   });
 });

@@ -508,3 +508,59 @@ describe('a SAML trust with a condition on SAML:sub, SAML:sub_type or SAML:iss',
     }
   });
 });
+
+describe('a role trusting the Okta app\'s provider in two statements, one firm and one under a condition', () => {
+  it('keeps the route firm, whichever statement comes first (IAM allows when any Allow matches)', () => {
+    for (const conditionalFirst of [false, true]) {
+      const s = demoSnapshot();
+      const details = s.files['aws/111122223333/authorization-details.json'] as { RoleDetailList: { RoleName: string; AssumeRolePolicyDocument: { Statement: { Condition?: Record<string, Record<string, unknown>> }[] } }[] };
+      const statements = details.RoleDetailList.find((r) => r.RoleName === 'okta-admin')!.AssumeRolePolicyDocument.Statement;
+      const plain = statements[0];
+      const bySub = structuredClone(plain);
+      bySub.Condition = { ...(bySub.Condition ?? {}), StringLike: { 'SAML:sub': 'svc-*' } };
+      statements.splice(0, statements.length, ...(conditionalFirst ? [bySub, plain] : [plain, bySub]));
+      const r = scan(s);
+      const hop = r.analysis.crownJewelPaths(JORDAN).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin');
+      expect(hop?.conditional ?? false).toBe(false);
+      expect(r.analysis.firmCrownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'))).toBe(true);
+    }
+  });
+});
+
+describe('Okta AWS app with Join all roles off: a large group with many directly assigned members', () => {
+  it('each member edge names a few of the directly assigned members, not all of them (reasons stay the same size as the group grows)', () => {
+    const s = demoSnapshot();
+    type App = { id: string; name?: string; settings: { app: Record<string, unknown> } };
+    const app = (s.files['okta/apps.json'] as App[]).find((a) => a.name === 'amazon_aws')!;
+    app.settings.app.useGroupMapping = false;
+    app.settings.app.joinAllRoles = false;
+    const groups = (s.files['okta/appGroups.json'] as Record<string, { id: string; profile: Record<string, unknown> }[]>)[app.id];
+    for (const g of groups) g.profile = { samlRoles: [g.id === ADMIN_GROUP ? 'okta-admin' : 'okta-readonly'] };
+    const users = s.files['okta/users.json'] as Record<string, unknown>[];
+    const appUsers = (s.files['okta/appUsers.json'] as Record<string, Record<string, unknown>[]>)[app.id];
+    const memberships = s.files['okta/userGroups.json'] as Record<string, { id: string }[]>;
+    const admin = memberships['00uALsvFO0rPShXu0fXS'].find((g) => g.id === ADMIN_GROUP)!;
+    const template = users.find((u) => u.id === '00ukYYLpouQiwynTxTvh')!;
+    const direct: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const id = `00uBULK${String(i).padStart(13, '0')}`;
+      const login = `bulk.user${i}@northwind.example`;
+      users.push({ ...structuredClone(template), id, profile: { ...(template.profile as object), login, email: login, firstName: 'Bulk', lastName: `User${i}` } });
+      memberships[id] = [structuredClone(admin)];
+      if (i < 30) {
+        direct.push(id);
+        appUsers.push({ id, scope: 'USER', status: 'ACTIVE', credentials: { userName: login }, profile: { samlRoles: ['okta-readonly'] } });
+      }
+    }
+    const r = scan(s);
+    const member = ids.oktaUser(ORG, `00uBULK${String(35).padStart(13, '0')}`);
+    const edge = r.graph.out(member, 'SAML_MAPS_TO').find((e) => roleName(r, e.to) === 'okta-admin');
+    expect(edge?.reason).toMatch(/Join all roles/);
+    const named = direct.filter((id) => edge!.reason.includes(`${r.graph.node(ids.oktaUser(ORG, id))!.name} `) || edge!.reason.includes(`${r.graph.node(ids.oktaUser(ORG, id))!.name},`) || edge!.reason.includes(`${r.graph.node(ids.oktaUser(ORG, id))!.name})`));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.length).toBeLessThanOrEqual(3);
+    expect(edge!.reason).toMatch(/and 2\d more/);
+    // A directly assigned member still does not get the group's role.
+    expect(r.graph.out(ids.oktaUser(ORG, direct[0]), 'SAML_MAPS_TO').some((e) => roleName(r, e.to) === 'okta-admin')).toBe(false);
+  });
+});

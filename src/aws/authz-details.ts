@@ -287,6 +287,31 @@ function instanceProfiles(entry: Obj, at: string, ctx: Ctx): { instanceProfiles:
   return unread.length > 0 ? { instanceProfiles: refs, unreadInstanceProfiles: unread } : { instanceProfiles: refs };
 }
 
+/**
+ * The account the parser takes the file to be of (AccountModel.accountId): that of the first ARN
+ * naming a 12-digit account, in the order the parser notes them (each managed policy it reads,
+ * then groups, users, roles). The scan refuses the file when it is not the account folder's, so
+ * the collector checks it before writing the file. Entries the parser refuses are not looked at
+ * (the collector has refused those already).
+ */
+export function firstArnAccount(root: Record<string, unknown>): string | undefined {
+  for (const [field, nameField] of [
+    ['Policies', 'PolicyName'],
+    ['GroupDetailList', 'GroupName'],
+    ['UserDetailList', 'UserName'],
+    ['RoleDetailList', 'RoleName'],
+  ] as const) {
+    const entries = root[field];
+    if (!Array.isArray(entries)) continue;
+    for (const e of entries) {
+      if (!isObj(e) || typeof e.Arn !== 'string' || typeof e[nameField] !== 'string') continue;
+      const m = ARN_ACCOUNT.exec(e.Arn);
+      if (m) return m[2];
+    }
+  }
+  return undefined;
+}
+
 /** The field that names each entry of the user, group and role lists (see identityProblem). */
 export const IDENTITY_NAME_FIELDS = { UserDetailList: 'UserName', GroupDetailList: 'GroupName', RoleDetailList: 'RoleName' } as const;
 

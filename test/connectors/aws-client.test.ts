@@ -428,6 +428,27 @@ describe('collectAws against the fake IAM', () => {
     expect(scanned.report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'error' }));
   });
 
+  // The scan refuses authorization details whose ARNs name another account than the folder's
+  // (exit 2 before); it takes the account from the first ARN, and only warns about later ones.
+  it('records authorization details of another account as an error the scan reads past', async () => {
+    const OTHER = '444455556666';
+    const account = buildAccount(MAIN);
+    for (const p of account.policies) p.Arn = (p.Arn as string).replace(MAIN, OTHER);
+    const { result } = await run({ accounts: [account] });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: `GetAccountAuthorizationDetails returned ARNs of account ${OTHER}, not of ${MAIN}; not used` });
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    const scan = (r: typeof result) => scanSnapshot(mergeResults([r], new Date('2026-11-28T09:00:00Z')), { now: new Date('2026-11-28T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    expect(scan(result).report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'error' }));
+
+    // Near miss: the first ARN names the account read and a later one another: the scan reads
+    // the file (with a warning), so it is collected.
+    const mixed = buildAccount(MAIN);
+    mixed.roles[2].Arn = (mixed.roles[2].Arn as string).replace(MAIN, OTHER);
+    const near = await run({ accounts: [mixed] });
+    expect(coverageOf(near.result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+    expect(scan(near.result).report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'collected' }));
+  });
+
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
     const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });

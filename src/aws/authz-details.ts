@@ -288,17 +288,57 @@ function instanceProfiles(entry: Obj, at: string, ctx: Ctx): { instanceProfiles:
 }
 
 /**
+ * The account the parser takes the file to be of (AccountModel.accountId): that of the first ARN
+ * naming a 12-digit account, in the order the parser notes them (each managed policy it reads,
+ * then groups, users, roles). The scan refuses the file when it is not the account folder's, so
+ * the collector checks it before writing the file. Entries the parser refuses are not looked at
+ * (the collector has refused those already).
+ */
+export function firstArnAccount(root: Record<string, unknown>): string | undefined {
+  for (const [field, nameField] of [
+    ['Policies', 'PolicyName'],
+    ['GroupDetailList', 'GroupName'],
+    ['UserDetailList', 'UserName'],
+    ['RoleDetailList', 'RoleName'],
+  ] as const) {
+    const entries = root[field];
+    if (!Array.isArray(entries)) continue;
+    for (const e of entries) {
+      if (!isObj(e) || typeof e.Arn !== 'string' || typeof e[nameField] !== 'string') continue;
+      const m = ARN_ACCOUNT.exec(e.Arn);
+      if (m) return m[2];
+    }
+  }
+  return undefined;
+}
+
+/** The field that names each entry of the user, group and role lists (see identityProblem). */
+export const IDENTITY_NAME_FIELDS = { UserDetailList: 'UserName', GroupDetailList: 'GroupName', RoleDetailList: 'RoleName' } as const;
+
+/**
+ * Why the parser refuses a user, group or role entry (see identity): the field at fault, if any,
+ * and the problem; undefined when it reads the entry. The collector runs it on every entry of
+ * every page, so that such an answer is a failed read instead of a file the scan refuses whole.
+ */
+export function identityProblem(entry: unknown, nameField: string): { field?: string; problem: string } | undefined {
+  if (!isObj(entry)) return { problem: 'expected an object' };
+  if (!str(entry.Arn)) return { field: 'Arn', problem: 'expected a non-empty string (IAM always returns the ARN)' };
+  if (!str(entry[nameField])) return { field: nameField, problem: `expected a non-empty string (IAM always returns the ${nameField})` };
+  return undefined;
+}
+
+/**
  * Required identity fields of a user/group/role entry. IAM always returns the entry's Arn and
  * name (GetAccountAuthorizationDetails, UserDetail/GroupDetail/RoleDetail), so an entry without
  * them is a corrupt export: skipped, its identity and findings would vanish (and read as resolved
  * against a baseline), so the file is rejected instead, naming the field.
  */
-function identity(entry: unknown, at: string, nameField: string, idField: string, ctx: Ctx) {
-  if (!isObj(entry)) throw new AuthzDetailsError(at, 'expected an object');
-  const arn = str(entry.Arn);
-  if (!arn) throw new AuthzDetailsError(`${at}.Arn`, 'expected a non-empty string (IAM always returns the ARN)');
-  const name = str(entry[nameField]);
-  if (!name) throw new AuthzDetailsError(`${at}.${nameField}`, `expected a non-empty string (IAM always returns the ${nameField})`);
+function identity(raw: unknown, at: string, nameField: string, idField: string, ctx: Ctx) {
+  const refused = identityProblem(raw, nameField);
+  if (refused) throw new AuthzDetailsError(refused.field ? `${at}.${refused.field}` : at, refused.problem);
+  const entry = raw as Obj;
+  const arn = entry.Arn as string;
+  const name = entry[nameField] as string;
   noteArn(ctx, arn);
   return { entry, arn, name, id: optStr(entry, idField, at, ctx.issues), path: optStr(entry, 'Path', at, ctx.issues), createDate: date(entry.CreateDate, `${at}.CreateDate`, ctx.issues) };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AuthzDetailsError, createEvaluator, parseAuthorizationDetails, type AccountModel } from '../../src/aws/index.js';
-import { ACCT, doc, allow, gaad, managedEntry, roleEntry, trustAccount, userEntry } from './helpers.js';
+import { ACCT, OTHER_ACCT, doc, allow, gaad, managedEntry, roleEntry, trustAccount, userEntry } from './helpers.js';
+import { firstArnAccount } from '../../src/aws/authz-details.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
@@ -252,5 +253,30 @@ describe('optional fields of the wrong type are issues, never dropped without a 
       }),
     );
     expect(m.issues).toEqual([]);
+  });
+});
+
+describe('firstArnAccount', () => {
+  // The collector uses it to refuse a file the scan would refuse: it must name the account the
+  // parser takes the file to be of, whatever order the lists and entries come in.
+  it('names the account parseAuthorizationDetails takes the file to be of', () => {
+    const trust = trustAccount(ACCT);
+    const other = (arn: string) => arn.replace(ACCT, OTHER_ACCT);
+    const user = userEntry('u1');
+    const role = roleEntry('r1', trust);
+    const custom = managedEntry(`arn:aws:iam::${ACCT}:policy/custom`, doc(allow('s3:GetObject', '*')));
+    const awsManaged = managedEntry('arn:aws:iam::aws:policy/ReadOnlyAccess', doc(allow('s3:GetObject', '*')));
+    const inputs = [
+      fixture('authz-details.cli.json'),
+      gaad({ users: [user], roles: [{ ...role, Arn: other(role.Arn as string) }] }),
+      gaad({ users: [{ ...user, Arn: other(user.Arn as string) }], roles: [role] }),
+      gaad({ users: [user], policies: [awsManaged, { ...custom, Arn: other(custom.Arn as string) }] }),
+      gaad({ users: [user], policies: [awsManaged, { ...custom, Arn: other(custom.Arn as string), PolicyName: 7 }] }),
+      gaad({ policies: [awsManaged] }),
+    ];
+    const named = inputs.map((input) => firstArnAccount(input));
+    expect(named).toEqual(inputs.map((input) => parseAuthorizationDetails(input).accountId));
+    // Each case above tells something apart: not all the same answer.
+    expect(new Set(named).size).toBe(3);
   });
 });

@@ -405,6 +405,50 @@ describe('collectAws against the fake IAM', () => {
     expect(scanned.report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.credentialReport', status: 'error' }));
   });
 
+  // An entry the scan's parser refuses: before, the pages were filed as collected and the live
+  // scan then stopped whole on it (InputError, exit 2), every provider's report lost. Pages of
+  // three: users 0-2, then group 0 and roles 0-1, then role 2 and the two policies.
+  it.each([
+    ['a role without its Arn', (a: FakeAwsAccount) => delete a.roles[1].Arn, 'page 2, RoleDetailList[1].Arn: expected a non-empty string (IAM always returns the ARN)', 'role-1'],
+    ['a user with an empty UserName', (a: FakeAwsAccount) => (a.users[2].UserName = ''), 'page 1, UserDetailList[2].UserName: expected a non-empty string (IAM always returns the UserName)', 'svc-user-2'],
+    ['a group without its GroupName', (a: FakeAwsAccount) => delete a.groups[0].GroupName, 'page 2, GroupDetailList[0].GroupName: expected a non-empty string (IAM always returns the GroupName)', 'group-0'],
+    ['a role without its RoleName, on the last page', (a: FakeAwsAccount) => delete a.roles[2].RoleName, 'page 3, RoleDetailList[0].RoleName: expected a non-empty string (IAM always returns the RoleName)', 'role-2'],
+  ])('records authorization details with %s as an error the scan reads past, and keeps no file for them', async (_name, corrupt, where, value) => {
+    const account = buildAccount(MAIN);
+    corrupt(account);
+    const { result } = await run({ accounts: [account], pageSize: 3 });
+    const record = coverageOf(result.coverage, MAIN, 'aws.iam');
+    expect(record).toMatchObject({ status: 'error', reason: `GetAccountAuthorizationDetails returned an entry the scan cannot read (${where}); the inventory would be incomplete without it, so none of it is used` });
+    // The reason names the place, never a value of the entry.
+    expect(record?.reason).not.toContain(value);
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+    // The scan of the collection runs: what needs the IAM inventory answers unknown.
+    const scanned = scanSnapshot(mergeResults([result], new Date('2026-11-28T09:00:00Z')), { now: new Date('2026-11-28T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    expect(scanned.report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'error' }));
+  });
+
+  // The scan refuses authorization details whose ARNs name another account than the folder's
+  // (exit 2 before); it takes the account from the first ARN, and only warns about later ones.
+  it('records authorization details of another account as an error the scan reads past', async () => {
+    const OTHER = '444455556666';
+    const account = buildAccount(MAIN);
+    for (const p of account.policies) p.Arn = (p.Arn as string).replace(MAIN, OTHER);
+    const { result } = await run({ accounts: [account] });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: `GetAccountAuthorizationDetails returned ARNs of account ${OTHER}, not of ${MAIN}; not used` });
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    const scan = (r: typeof result) => scanSnapshot(mergeResults([r], new Date('2026-11-28T09:00:00Z')), { now: new Date('2026-11-28T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    expect(scan(result).report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'error' }));
+
+    // Near miss: the first ARN names the account read and a later one another: the scan reads
+    // the file (with a warning), so it is collected.
+    const mixed = buildAccount(MAIN);
+    mixed.roles[2].Arn = (mixed.roles[2].Arn as string).replace(MAIN, OTHER);
+    const near = await run({ accounts: [mixed] });
+    expect(coverageOf(near.result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+    expect(scan(near.result).report.coverage).toContainEqual(expect.objectContaining({ provider: 'aws', scope: MAIN, capability: 'aws.iam', status: 'collected' }));
+  });
+
   it('records IsTruncated=true without a Marker as an error instead of a silently short inventory', async () => {
     const { result, fake } = await run({ pageSize: 2, truncatedWithoutMarker: true });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('IsTruncated=true without a Marker') });

@@ -621,6 +621,39 @@ describe('collectEntra against the fake tenant', () => {
     for (const r of [result, again]) expect(scanLive([r]).scan.report.coverage.some((c) => c.provider === 'entra' && c.status === 'error')).toBe(true);
   });
 
+  // The grant and role lists too: before, each was filed as collected and the scan then stopped
+  // whole on the first item without a member it reads every item by (exit 2).
+  it('records a grant, role definition, role assignment or eligibility list with an item lacking a member the scan reads as malformed', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 6, users: 3 });
+    const sp = dataset.v1['/servicePrincipals'][2].id as string;
+    delete dataset.v1['/oauth2PermissionGrants'][0].consentType;
+    dataset.v1['/roleManagement/directory/roleDefinitions'].push({ displayName: 'No id' });
+    dataset.v1['/roleManagement/directory/roleEligibilitySchedules'] = [{ id: 'es-1', principalId: sp, roleDefinitionId: '' }];
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.oauth2PermissionGrants')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "consentType") from /v1.0/oauth2PermissionGrants' });
+    expect(result.files['entra/oauth2PermissionGrants.json']).toBeUndefined();
+    expect(cov(result, 'entra.directoryRoles')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "id") from /v1.0/roleManagement/directory/roleDefinitions' });
+    expect(result.files['entra/roleDefinitions.json']).toBeUndefined();
+    expect(cov(result, 'entra.pim')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "roleDefinitionId") from /v1.0/roleManagement/directory/roleEligibilitySchedules' });
+    expect(result.files['entra/roleEligibilitySchedules.json']).toBeUndefined();
+    expect(cov(result, 'entra.servicePrincipals')?.status).toBe('collected');
+    const scanned = scanLive([result]).scan.report.coverage;
+    for (const capability of ['entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim']) {
+      expect(scanned).toContainEqual(expect.objectContaining({ provider: 'entra', capability, status: 'error' }));
+    }
+
+    // An assignment without its principal fails the role capability the same way.
+    dataset.v1['/roleManagement/directory/roleDefinitions'].pop();
+    delete dataset.v1['/roleManagement/directory/roleAssignments'][0].principalId;
+    const g = await fake(dataset);
+    const again = await collectEntra(options(g));
+    expect(cov(again, 'entra.directoryRoles')).toMatchObject({ status: 'error', reason: 'malformed page (an item without a string "principalId") from /v1.0/roleManagement/directory/roleAssignments' });
+    expect(again.files['entra/roleAssignments.json']).toBeUndefined();
+    expect(scanLive([again]).scan.report.coverage).toContainEqual(expect.objectContaining({ provider: 'entra', capability: 'entra.directoryRoles', status: 'error' }));
+  });
+
   it('stops on a nextLink loop', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 5, users: 30 });
     const f = await fake(dataset, {

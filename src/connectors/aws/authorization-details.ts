@@ -3,6 +3,7 @@ import { toCliJson } from './cli-json.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
 import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
+import { IDENTITY_NAME_FIELDS, identityProblem } from '../../aws/authz-details.js';
 
 /** The shape `aws iam get-account-authorization-details` prints after merging all pages. */
 export interface AuthorizationDetails {
@@ -78,6 +79,23 @@ function peekMarker(onMarker: (marker: string) => void) {
 }
 
 /**
+ * The first user, group or role entry of a page that the scan's parser refuses (one without its
+ * Arn or name, see identityProblem), as `RoleDetailList[3].Arn: problem` (the index within the
+ * page, never a value), or undefined. Filed, such an entry would make the scan refuse the whole
+ * file and stop with every provider's report lost; refused here, it costs aws.iam only.
+ */
+function refusedEntry(page: Page): string | undefined {
+  for (const list of ['UserDetailList', 'GroupDetailList', 'RoleDetailList'] as const) {
+    const entries: readonly unknown[] = page[list] ?? [];
+    for (let i = 0; i < entries.length; i++) {
+      const refused = identityProblem(entries[i], IDENTITY_NAME_FIELDS[list]);
+      if (refused) return `${list}[${i}]${refused.field ? `.${refused.field}` : ''}: ${refused.problem}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads every page of GetAccountAuthorizationDetails (permission
  * `iam:GetAccountAuthorizationDetails`) and merges them. Paging follows `Marker` only; a Marker
  * seen before would make paging loop forever, so it ends the read as an error, and so do
@@ -128,6 +146,10 @@ export async function readAuthorizationDetails(
     // body, a proxy's page), which the SDK parses into an empty output: an empty account.
     if (typeof page.IsTruncated !== 'boolean') {
       return failed('error', `GetAccountAuthorizationDetails answered without a result (no IsTruncated, page ${pages}); the answer is not an IAM response`);
+    }
+    const refused = refusedEntry(page);
+    if (refused) {
+      return failed('error', `GetAccountAuthorizationDetails returned an entry the scan cannot read (page ${pages}, ${refused}); the inventory would be incomplete without it, so none of it is used`);
     }
     const size = (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.RoleDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
     emptyInARow = size === 0 ? emptyInARow + 1 : 0;

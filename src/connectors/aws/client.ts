@@ -13,6 +13,7 @@ import { readRolesAnywhere } from './roles-anywhere.js';
 import { readRoleSessions, type RoleSessions } from './role-sessions.js';
 import { classifyError, failed, redact, type Outcome } from './safe-error.js';
 import { checkCredentialReport } from './transform-credentials.js';
+import { firstArnAccount } from '../../aws/authz-details.js';
 import { InputError } from '../../errors.js';
 import {
   makeIamClient,
@@ -189,12 +190,25 @@ function checkedReport(report: Outcome<string>, file: string, accountId: string)
   }
 }
 
+/**
+ * The authorization details, or an error in their place when their ARNs name another account
+ * than the one read (the scan refuses such a file whole: see firstArnAccount). The reason names
+ * the account the ARNs name, not an ARN.
+ */
+function checkedDetails(details: Outcome<unknown>, accountId: string): Outcome<unknown> {
+  if (!details.ok) return details;
+  const named = firstArnAccount(details.value as Record<string, unknown>);
+  if (named === undefined || named === accountId) return details;
+  return failed('error', `GetAccountAuthorizationDetails returned ARNs of account ${named}, not of ${accountId}; not used`);
+}
+
 /** Files and coverage records of one account's reads. */
 function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): AccountResult {
-  const { details, oidc, saml, anywhere, sessions } = reads;
+  const { oidc, saml, anywhere, sessions } = reads;
   const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
   const dir = `aws/${accountId}`;
   const report = checkedReport(reads.report, `${dir}/credential-report.csv`, accountId);
+  const details = checkedDetails(reads.details, accountId);
   const files: Record<string, unknown> = {};
   if (details.ok) files[`${dir}/authorization-details.json`] = details.value;
   if (report.ok) files[`${dir}/credential-report.csv`] = report.value;

@@ -32,11 +32,9 @@ export function linkEntraSaml(b: GraphBuilder): void {
   for (let i = 0; i < edges.length; i++) {
     const e = edges[i];
     if (e.type === 'FEDERATES_TO') {
-      const hub = b.getNode(e.from);
-      const role = b.getNode(e.to);
-      // A dead trust (the AWS transform's evidence.dead: a SAML:aud that is no sign-in endpoint)
-      // takes no assertion.
-      if (hub?.type !== 'aws-saml-provider-ref' || !role || e.evidence?.dead !== undefined) continue;
+      const trust = liveSamlTrust(b, e);
+      if (!trust) continue;
+      const { hub, role } = trust;
       // Statements of one policy may each name the provider: a firm one is kept over one that
       // holds only under a condition, whichever comes first.
       const byArn = trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!;
@@ -83,6 +81,18 @@ export function linkEntraSaml(b: GraphBuilder): void {
   }
   b.removeEdges(drop);
   for (const e of add) b.addEdge(e);
+}
+
+/**
+ * The SAML provider node and the role of a FEDERATES_TO edge that lets SAML sign-in into the
+ * role, unless the trust is dead (the AWS transform's evidence.dead: a SAML:aud that is no AWS
+ * sign-in endpoint), which takes no assertion. Shared with the Okta side (link.ts).
+ */
+export function liveSamlTrust(b: GraphBuilder, e: GraphEdge): { hub: GraphNode; role: GraphNode } | undefined {
+  const hub = b.getNode(e.from);
+  const role = b.getNode(e.to);
+  if (hub?.type !== 'aws-saml-provider-ref' || !role || e.evidence?.dead !== undefined) return undefined;
+  return { hub, role };
 }
 
 /** Why the provider may hold another app's metadata: another scanned app names it too. */

@@ -7,7 +7,7 @@ import { sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
-import { linkEntraSaml } from './entra-saml-link.js';
+import { linkEntraSaml, liveSamlTrust } from './entra-saml-link.js';
 import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
@@ -651,11 +651,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   for (let i = 0; i < edges.length; i++) {
     const e = edges[i];
     if (e.type === 'FEDERATES_TO') {
-      const hub = b.getNode(e.from);
-      const role = b.getNode(e.to);
-      // A trust no assertion passes (the AWS transform's evidence.dead: a SAML:aud that is no
-      // sign-in endpoint) is no role an assignment can be mapped to.
-      if (hub?.type === 'aws-saml-provider-ref' && role && e.evidence?.dead === undefined) {
+      // A dead trust is no role an assignment can be mapped to (liveSamlTrust).
+      const trust = liveSamlTrust(b, e);
+      if (trust) {
+        const { hub, role } = trust;
         let index = rolesOf.get(hub.id);
         if (!index) rolesOf.set(hub.id, (index = { hub, byArn: new Map(), byName: new Map() }));
         index.byArn.set(role.nativeId, role);

@@ -136,50 +136,18 @@ export function linkProviders(b: GraphBuilder): void {
     }
     return read;
   };
-  let callersSorted: Map<string, GraphNode[]> | undefined;
-  const matched = new Map<string, GraphNode[]>();
-  /**
-   * The SPs of a tenant whose object id a sub pattern matches. The SPs are sorted by object id once;
-   * a pattern's literal prefix (before its first wildcard) narrows them to one range, found by
-   * binary search, and each pattern is matched once however many roles use it. Only a pattern that
-   * starts with a wildcard reads them all.
-   */
-  const matching = (tenant: string, subject: string): GraphNode[] => {
-    const key = `${tenant}|${subject}`;
-    const known = matched.get(key);
-    if (known) return known;
-    if (!callersSorted) {
-      callersSorted = new Map();
-      for (const n of entraIdentities) {
-        if (!CALLER_TYPES.has(n.type)) continue;
-        const t = n.scope.toLowerCase();
-        (callersSorted.get(t) ?? callersSorted.set(t, []).get(t)!).push(n);
-      }
-      for (const list of callersSorted.values()) list.sort((x, y) => codeUnitOrder(x.nativeId, y.nativeId));
+  /** The SPs of a tenant whose object id a sub pattern matches (patternMatcher). */
+  const matching = patternMatcher(() => {
+    const byTenant = new Map<string, GraphNode[]>();
+    for (const n of entraIdentities) {
+      if (!CALLER_TYPES.has(n.type)) continue;
+      const t = n.scope.toLowerCase();
+      (byTenant.get(t) ?? byTenant.set(t, []).get(t)!).push(n);
     }
-    const found = prefixMatches(callersSorted.get(tenant) ?? [], (n) => n.nativeId, subject);
-    matched.set(key, found);
-    return found;
-  };
-  let oktaSorted: Map<string, GraphNode[]> | undefined;
-  const oktaMatched = new Map<string, GraphNode[]>();
-  /**
-   * The service apps of an Okta org whose client id a sub pattern matches, as `matching` finds
-   * Entra service principals: sorted by client id once, narrowed by the pattern's literal prefix,
-   * each pattern matched once.
-   */
-  const oktaMatching = (org: string, subject: string): GraphNode[] => {
-    const key = `${org}|${subject}`;
-    const known = oktaMatched.get(key);
-    if (known) return known;
-    if (!oktaSorted) {
-      oktaSorted = new Map();
-      for (const [o, list] of oktaApps) oktaSorted.set(o, [...list].sort((x, y) => codeUnitOrder(x.attrs.clientId as string, y.attrs.clientId as string)));
-    }
-    const found = prefixMatches(oktaSorted.get(org) ?? [], (n) => n.attrs.clientId as string, subject);
-    oktaMatched.set(key, found);
-    return found;
-  };
+    return byTenant;
+  }, (n) => n.nativeId);
+  /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
+  const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
   /**
    * The app of the tenant a token audience names: by app id, or by an App ID URI of its service
    * principal. Either in any case: whether a token of the app meets the trust in the case it is
@@ -505,6 +473,30 @@ export function linkProviders(b: GraphBuilder): void {
 /** Two texts in UTF-16 code unit order, the order `<` compares them in. */
 function codeUnitOrder(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * What `(scope, pattern)` matches among the nodes `lists` gives by scope, keyed by `keyOf`: the
+ * lists are made and sorted by key on the first question; a pattern's literal prefix (before its
+ * first wildcard) narrows each list to one range, found by binary search (prefixMatches), and each
+ * pattern is matched once however many trusts use it. Only a pattern that starts with a wildcard
+ * reads a whole list.
+ */
+function patternMatcher(lists: () => Map<string, GraphNode[]>, keyOf: (n: GraphNode) => string): (scope: string, pattern: string) => GraphNode[] {
+  let sorted: Map<string, GraphNode[]> | undefined;
+  const matched = new Map<string, GraphNode[]>();
+  return (scope, pattern) => {
+    const key = `${scope}|${pattern}`;
+    const known = matched.get(key);
+    if (known) return known;
+    if (!sorted) {
+      sorted = lists();
+      for (const list of sorted.values()) list.sort((x, y) => codeUnitOrder(keyOf(x), keyOf(y)));
+    }
+    const found = prefixMatches(sorted.get(scope) ?? [], keyOf, pattern);
+    matched.set(key, found);
+    return found;
+  };
 }
 
 /**

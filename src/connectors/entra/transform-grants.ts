@@ -10,6 +10,7 @@ import {
   tierFromRoleActions,
 } from './permissions.js';
 import type { EntraContext } from './transform-context.js';
+import { samlProviderRef } from '../okta/saml-claims.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
 /** The all-zero app role id: "default access", an assignment with no specific role. */
@@ -150,18 +151,7 @@ export function awsSamlRole(value: string): AwsSamlPair | undefined {
  */
 function addAwsSamlMapping(ctx: EntraContext, holder: GraphNode, app: GraphNode, pair: AwsSamlPair, appRoleId: string): void {
   if (app.enabled === false) return;
-  const account = AWS_SAML_PROVIDER_ARN.exec(pair.providerArn)![1];
-  const hubId = ids.external('saml-provider', pair.providerArn);
-  ctx.b.addNode({
-    id: hubId,
-    kind: 'external',
-    provider: 'external',
-    type: 'aws-saml-provider-ref',
-    name: pair.providerArn,
-    nativeId: pair.providerArn,
-    scope: account,
-    attrs: { arn: pair.providerArn, accountId: account },
-  });
+  const hubId = ctx.b.addNode(samlProviderRef(pair.providerArn)).id;
   const mode = app.attrs.preferredSingleSignOnMode;
   const saml = mode === 'saml';
   const role = pair.roleArn.slice(pair.roleArn.indexOf(':role/') + 6);

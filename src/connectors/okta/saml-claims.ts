@@ -1,3 +1,4 @@
+import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 
 /**
@@ -72,4 +73,23 @@ export function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/'
   const part = pattern.split(',').find((x) => x.includes(kind));
   if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
+}
+
+/**
+ * The node of an AWS SAML provider an identity provider's app names (the Okta and Entra
+ * transforms add it; the AWS transform adds the same id for the roles trusting it, and the builder
+ * merges them). Its scope is the provider's account, or `aws` when the ARN names none.
+ */
+export function samlProviderRef(arn: string): GraphNode {
+  const account = arn.match(/::(\d{12}):/)?.[1];
+  return {
+    id: ids.external('saml-provider', arn),
+    kind: 'external',
+    provider: 'external',
+    type: 'aws-saml-provider-ref',
+    name: arn,
+    nativeId: arn,
+    scope: account ?? 'aws',
+    attrs: { arn, accountId: account },
+  };
 }

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
+import { samlProviderRef } from './saml-claims.js';
 import { at, groupSourceApp, type AwsFederationApp, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
 import { quoteInput } from '../../reporters/sanitize.js';
@@ -431,18 +432,7 @@ export function linkAws(ctx: OktaContext): void {
   for (const fed of ctx.awsApps) {
     const arn = fed.samlProviderArn;
     if (!arn) continue;
-    const refId = ids.external('saml-provider', arn);
-    const account = arn.match(/::(\d{12}):/)?.[1];
-    ctx.b.addNode({
-      id: refId,
-      kind: 'external',
-      provider: 'external',
-      type: 'aws-saml-provider-ref',
-      name: arn,
-      nativeId: arn,
-      scope: account ?? 'aws',
-      attrs: { arn, accountId: account },
-    });
+    const refId = ctx.b.addNode(samlProviderRef(arn)).id;
     const a = fed.node.attrs;
     const mapping = { roleValuePattern: a.roleValuePattern, groupFilter: a.groupFilter, joinAllRoles: a.joinAllRoles };
     // With group mapping, a user's roles come from every group of theirs the filter matches.

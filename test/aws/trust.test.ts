@@ -151,6 +151,25 @@ describe('analyzeTrust: statement facts', () => {
     expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:ResourceAccount}:t' } })).toEqual({ restricting: ['aws:SourceArn'], doubtful: [] });
   });
 
+  // An external id made of the caller's own values is no shared secret: only them (with separators
+  // or wildcards) is none; text around one may or may not be the id the vendor issued.
+  it('reads an sts:ExternalId built from the caller\'s own values as no id, or as a doubt with text around it', () => {
+    const read = (cond: Doc) => {
+      const f = analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];
+      return { restricting: f.restrictingKeys, doubtful: f.doubtfulKeys ?? [], externalId: f.externalId };
+    };
+    const none = { restricting: [], doubtful: [], externalId: false };
+    const doubt = { restricting: [], doubtful: ['sts:ExternalId'], externalId: false };
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}-${aws:PrincipalOrgID}' } })).toEqual(none);
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}/${aws:username}' } })).toEqual(none);
+    expect(read({ StringLike: { 'sts:ExternalId': '*-${aws:PrincipalAccount}' } })).toEqual(none);
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-42-${aws:PrincipalAccount}' } })).toEqual(doubt);
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalTag/team}x' } })).toEqual(doubt);
+    // Near misses: a fixed value (the role's own account) and a literal id.
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-${aws:ResourceAccount}' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [], externalId: true });
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-42' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [], externalId: true });
+  });
+
   // A Deny's negated condition on a variable whose value is not known: whom it spares is not known.
   it('records negated restricting keys that would narrow but for a variable whose value is not known, and a Deny that would then turn outsiders away', () => {
     const deny = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', doc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];

@@ -277,14 +277,25 @@ function valueNarrowing(key: string, op: string, value: string, scope?: Variable
       return /[\p{L}\p{N}]/u.test(LIKE_OPS.test(op) ? written.replace(/[*?]/g, '') : written) ? 'unknown' : 'no';
     }
     case 'aws:sourcearn': {
-      // Only variables change the reading here. The account field of the resource's ARN, or its
-      // resource part when it has none (an S3 bucket's), filled with the caller's own account or ARN
-      // is a resource every account has, as aws:SourceAccount ${aws:PrincipalAccount} is; with a
-      // variable whose value is not known, not known.
+      // The account field of the resource's ARN names whose resource calls, or its resource name
+      // when it has none (an S3 bucket's, whose names are global: any account may own one). Filled
+      // with the caller's own account or ARN it is a resource every account has, as aws:SourceAccount
+      // ${aws:PrincipalAccount} is; with a variable whose value is not known, not known; with a
+      // wildcard under an operator that reads it as one (`arn:aws:sns:us-east-1:*:topic`, `1111222233?3`)
+      // it admits resources of other accounts, so it pins none. ARN operators compare the six
+      // colon-delimited fields one by one (IAM User Guide, ARN condition operators), so a wildcard
+      // in the region leaves the account pinned; StringLike's `*` crosses colons, so under it a
+      // wildcard anywhere before the account field reaches any account, as for aws:PrincipalArn.
+      const fields = (text === value ? value : substituteVariables(value, op, scope, CALLER_MARK)!).split(':');
+      const hasAccount = fields.length >= 6 && fields[4] !== '';
+      const name = hasAccount ? fields[4] : fields.slice(5).join(':');
+      if (LIKE_OPS.test(op) || ARN_OPS.test(op)) {
+        const head = ARN_OPS.test(op) ? (fields.length >= 6 ? fields[4] : fields.join(':')) : fields.slice(0, 5).join(':');
+        const resource = hasAccount ? '' : name.split('/')[0];
+        if (WILDCARD.test(head) || WILDCARD.test(resource)) return 'no';
+      }
       if (text === value) return 'yes';
-      const fields = substituteVariables(value, op, scope, CALLER_MARK)!.split(':');
-      const part = fields.length >= 6 && fields[4] !== '' ? fields[4] : fields.slice(5).join(':');
-      return part.includes(CALLER_MARK) ? 'no' : part.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
+      return name.includes(CALLER_MARK) ? 'no' : name.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
     }
     default:
       return 'yes';

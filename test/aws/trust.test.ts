@@ -170,6 +170,28 @@ describe('analyzeTrust: statement facts', () => {
     expect(read({ StringEquals: { 'sts:ExternalId': 'cust-42' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [], externalId: true });
   });
 
+  // A wildcard in the account field of an aws:SourceArn (or, for an ARN without one, in the bucket
+  // name) admits resources of other accounts: it pins no source account. ARN operators compare field
+  // by field, so a wildcard in the region keeps the account pinned; StringLike's * crosses colons.
+  it('reads a wildcard in the account of an aws:SourceArn as pinning no account', () => {
+    const keys = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0].restrictingKeys;
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ StringLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:11112222333?:topic' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': ['arn:aws:sns:us-east-1:*:topic', `arn:aws:sns:us-east-1:${OTHER_ACCT}:topic`] } })).toEqual([]);
+    expect(keys({ StringLike: { 'aws:SourceArn': `arn:aws:sns:*:${OTHER_ACCT}:topic` } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::logs-*' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*' } })).toEqual([]);
+    // Near misses: a wildcard in the region or resource under an ARN operator, a bucket's objects,
+    // and `*` under StringEquals (a literal: no real ARN has it, which admits no one).
+    expect(keys({ ArnLike: { 'aws:SourceArn': `arn:aws:sns:*:${OTHER_ACCT}:*` } })).toEqual(['aws:SourceArn']);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::logs/*' } })).toEqual(['aws:SourceArn']);
+    expect(keys({ StringEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual(['aws:SourceArn']);
+    expect(keys({ StringLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${OTHER_ACCT}:*` } })).toEqual(['aws:SourceArn']);
+  });
+
   // A Deny's negated condition on a variable whose value is not known: whom it spares is not known.
   it('records negated restricting keys that would narrow but for a variable whose value is not known, and a Deny that would then turn outsiders away', () => {
     const deny = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', doc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];

@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { externalIdDoubtByDeny, externalIdRequiredByDeny, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { externalIdDoubtByDeny, externalIdRequiredByDeny, outsideOrgDeniedBy, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -508,6 +508,16 @@ export function trustDenyRequiresExternalId(facts: object, principal: object, ac
  */
 export function trustDenyExternalIdDoubt(facts: object, principal: object, action: string, outsideOrg = false): boolean {
   return externalIdDoubtByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+}
+
+/**
+ * Does a Deny of a role's trust facts naming `principal` and covering `action` turn away every
+ * caller outside the organisation it names by aws:PrincipalOrgID or aws:PrincipalOrgPaths, whatever
+ * else the caller sends (`yes`), or would it but for a policy variable whose value is not known
+ * (`doubt`)? See outsideOrgDeniedBy.
+ */
+export function trustDenyOutsideOrg(facts: object, principal: object, action: string): 'yes' | 'doubt' | 'no' {
+  return outsideOrgDeniedBy(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
 }
 
 /**

@@ -42,6 +42,7 @@ export {
   claimFact,
   trustDenial,
   externalIdDoubtByDeny,
+  outsideOrgDeniedBy,
   externalIdRequiredByDeny,
   trustStatementCovers,
   trustPolicyProblem,

@@ -260,19 +260,42 @@ function valueNarrowing(key: string, op: string, value: string, scope?: Variable
       const id = text.split(':')[0];
       return judge(id, id.length > 0);
     }
-    case 'sts:externalid':
+    case 'sts:externalid': {
       // An id with a variable whose value is not known (a key the scan does not read, a request
       // tag the caller may set): whether it is one the third party was issued is not known.
-      return text.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
-    case 'aws:sourcearn': {
-      // Only variables change the reading here. The account field of the resource's ARN, or its
-      // resource part when it has none (an S3 bucket's), filled with the caller's own account or ARN
-      // is a resource every account has, as aws:SourceAccount ${aws:PrincipalAccount} is; with a
-      // variable whose value is not known, not known.
+      if (text.includes(UNKNOWN_MARK)) return 'unknown';
       if (text === value) return 'yes';
-      const fields = substituteVariables(value, op, scope, CALLER_MARK)!.split(':');
-      const part = fields.length >= 6 && fields[4] !== '' ? fields[4] : fields.slice(5).join(':');
-      return part.includes(CALLER_MARK) ? 'no' : part.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
+      // A part the caller's own request fills in (its account, ARN, organisation, a tag on it) is
+      // no secret: the vendor sends the same value for every customer, and the caller meets it by
+      // being itself. What is left is the text written around it: with no letter or digit (only
+      // such variables, perhaps joined by separators or wildcards, `${aws:PrincipalAccount}-${aws:userid}`)
+      // it is no external id; with some (`cust-42-${aws:PrincipalAccount}`) it may be the id the
+      // vendor issued, or a prefix every customer of the vendor writes: not known.
+      const marked = substituteVariables(value, op, scope, CALLER_MARK)!;
+      if (!marked.includes(CALLER_MARK)) return 'yes';
+      const written = marked.replaceAll(CALLER_MARK, '');
+      return /[\p{L}\p{N}]/u.test(LIKE_OPS.test(op) ? written.replace(/[*?]/g, '') : written) ? 'unknown' : 'no';
+    }
+    case 'aws:sourcearn': {
+      // The account field of the resource's ARN names whose resource calls, or its resource name
+      // when it has none (an S3 bucket's, whose names are global: any account may own one). Filled
+      // with the caller's own account or ARN it is a resource every account has, as aws:SourceAccount
+      // ${aws:PrincipalAccount} is; with a variable whose value is not known, not known; with a
+      // wildcard under an operator that reads it as one (`arn:aws:sns:us-east-1:*:topic`, `1111222233?3`)
+      // it admits resources of other accounts, so it pins none. ARN operators compare the six
+      // colon-delimited fields one by one (IAM User Guide, ARN condition operators), so a wildcard
+      // in the region leaves the account pinned; StringLike's `*` crosses colons, so under it a
+      // wildcard anywhere before the account field reaches any account, as for aws:PrincipalArn.
+      const fields = (text === value ? value : substituteVariables(value, op, scope, CALLER_MARK)!).split(':');
+      const hasAccount = fields.length >= 6 && fields[4] !== '';
+      const name = hasAccount ? fields[4] : fields.slice(5).join(':');
+      if (LIKE_OPS.test(op) || ARN_OPS.test(op)) {
+        const head = ARN_OPS.test(op) ? (fields.length >= 6 ? fields[4] : fields.join(':')) : fields.slice(0, 5).join(':');
+        const resource = hasAccount ? '' : name.split('/')[0];
+        if (WILDCARD.test(head) || WILDCARD.test(resource)) return 'no';
+      }
+      if (text === value) return 'yes';
+      return name.includes(CALLER_MARK) ? 'no' : name.includes(UNKNOWN_MARK) ? 'unknown' : 'yes';
     }
     default:
       return 'yes';
@@ -1221,6 +1244,31 @@ export function externalIdDoubtByDeny(facts: RoleTrustFacts, principal: TrustedP
       trustStatementCovers(st, action) &&
       st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
   );
+}
+
+/** The organisation keys: a Deny negating only them turns away callers outside one organisation. */
+const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
+
+/**
+ * Whether a Deny of the trust policy naming `principal` (`*`, its account or itself, as
+ * externalIdRequiredByDeny reads one) and covering `action` turns away every caller outside the
+ * organisation its negated aws:PrincipalOrgID or aws:PrincipalOrgPaths entries name, whatever the
+ * caller sends: `yes` when its only other entries are ones every IAM caller meets (outsidersDenied
+ * with no negated key but the organisation's; a negated aws:PrincipalAccount beside it would spare
+ * the accounts it lists, IAM ANDing the two); `doubt` when it would but for a policy variable whose
+ * value is not known in those entries (outsidersDoubt); else `no`. A caller outside that
+ * organisation, which a third party is when the organisation is yours, then cannot assume the role.
+ */
+export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): 'yes' | 'doubt' | 'no' {
+  let answer: 'doubt' | 'no' = 'no';
+  const orgOnly = (keys: readonly string[]) => keys.length > 0 && keys.every((k) => ORG_KEYS.has(k.toLowerCase()));
+  for (const st of facts.statements) {
+    if (st.effect !== 'Deny' || st.notPrincipal || !trustStatementCovers(st, action)) continue;
+    if (!st.principals.some((d) => d.type === 'any' || denyCovers(d, principal))) continue;
+    if (st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys)) return 'yes';
+    if (st.outsidersDoubt === true && orgOnly([...st.negatedRestrictingKeys, ...(st.negatedDoubtfulKeys ?? [])])) answer = 'doubt';
+  }
+  return answer;
 }
 
 /**

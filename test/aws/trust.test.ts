@@ -151,6 +151,47 @@ describe('analyzeTrust: statement facts', () => {
     expect(read({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:${aws:ResourceAccount}:t' } })).toEqual({ restricting: ['aws:SourceArn'], doubtful: [] });
   });
 
+  // An external id made of the caller's own values is no shared secret: only them (with separators
+  // or wildcards) is none; text around one may or may not be the id the vendor issued.
+  it('reads an sts:ExternalId built from the caller\'s own values as no id, or as a doubt with text around it', () => {
+    const read = (cond: Doc) => {
+      const f = analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];
+      return { restricting: f.restrictingKeys, doubtful: f.doubtfulKeys ?? [], externalId: f.externalId };
+    };
+    const none = { restricting: [], doubtful: [], externalId: false };
+    const doubt = { restricting: [], doubtful: ['sts:ExternalId'], externalId: false };
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}-${aws:PrincipalOrgID}' } })).toEqual(none);
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}/${aws:username}' } })).toEqual(none);
+    expect(read({ StringLike: { 'sts:ExternalId': '*-${aws:PrincipalAccount}' } })).toEqual(none);
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-42-${aws:PrincipalAccount}' } })).toEqual(doubt);
+    expect(read({ StringEquals: { 'sts:ExternalId': '${aws:PrincipalTag/team}x' } })).toEqual(doubt);
+    // Near misses: a fixed value (the role's own account) and a literal id.
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-${aws:ResourceAccount}' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [], externalId: true });
+    expect(read({ StringEquals: { 'sts:ExternalId': 'cust-42' } })).toEqual({ restricting: ['sts:ExternalId'], doubtful: [], externalId: true });
+  });
+
+  // A wildcard in the account field of an aws:SourceArn (or, for an ARN without one, in the bucket
+  // name) admits resources of other accounts: it pins no source account. ARN operators compare field
+  // by field, so a wildcard in the region keeps the account pinned; StringLike's * crosses colons.
+  it('reads a wildcard in the account of an aws:SourceArn as pinning no account', () => {
+    const keys = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', stmt('*', { Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0].restrictingKeys;
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ StringLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:11112222333?:topic' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': ['arn:aws:sns:us-east-1:*:topic', `arn:aws:sns:us-east-1:${OTHER_ACCT}:topic`] } })).toEqual([]);
+    expect(keys({ StringLike: { 'aws:SourceArn': `arn:aws:sns:*:${OTHER_ACCT}:topic` } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::*' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::logs-*' } })).toEqual([]);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*' } })).toEqual([]);
+    // Near misses: a wildcard in the region or resource under an ARN operator, a bucket's objects,
+    // and `*` under StringEquals (a literal: no real ARN has it, which admits no one).
+    expect(keys({ ArnLike: { 'aws:SourceArn': `arn:aws:sns:*:${OTHER_ACCT}:*` } })).toEqual(['aws:SourceArn']);
+    expect(keys({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::logs/*' } })).toEqual(['aws:SourceArn']);
+    expect(keys({ StringEquals: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } })).toEqual(['aws:SourceArn']);
+    expect(keys({ StringLike: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${OTHER_ACCT}:*` } })).toEqual(['aws:SourceArn']);
+  });
+
   // A Deny's negated condition on a variable whose value is not known: whom it spares is not known.
   it('records negated restricting keys that would narrow but for a variable whose value is not known, and a Deny that would then turn outsiders away', () => {
     const deny = (cond: Doc) => analyzeTrust(model({ roles: [roleEntry('r', doc({ Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: cond }))] }).roles.get(roleArn('r'))!).statements[0];

@@ -252,6 +252,31 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(ext('SessionDenied')).toEqual([]);
   });
 
+  // A federated user session (GetFederationToken) of an account not scanned is one of its principals,
+  // as a role session is: reached from the account's external node, external id and Deny read alike.
+  // STS lets such a session call no STS operation but GetCallerIdentity (STS API Reference,
+  // GetFederationToken), so whether it can assume the role is a doubt: the route is conditional.
+  it('a trusted federated user session of an account not scanned gets a conditional edge from that account', () => {
+    const V = '999988887777';
+    const fed = `arn:aws:sts::${V}:federated-user/partner-app`;
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          { name: 'Fed', trust: trust.principal(fed) },
+          { name: 'FedExt', trust: trust.principal(fed, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-42' } } }) },
+          { name: 'FedDenied', trust: doc({ Effect: 'Allow', Principal: { AWS: fed }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: { AWS: V }, Action: 'sts:AssumeRole' }) },
+        ],
+      },
+    });
+    const ext = (role: string) => g.in(roleId(role), 'CAN_ASSUME').filter((e) => e.from === ids.external('aws-account', V));
+    expect(ext('Fed').map((e) => [!!e.conditional, e.evidence?.externalId])).toEqual([[true, false]]);
+    expect(ext('Fed')[0].reason).toContain(`trusts account ${V} (${fed}) without sts:ExternalId`);
+    expect(ext('Fed')[0].reason).toContain('GetCallerIdentity');
+    expect(ext('Fed')[0].evidence?.undecided).toEqual([expect.stringContaining(fed)]);
+    expect(ext('FedExt').map((e) => e.evidence?.externalId)).toEqual([true]);
+    expect(ext('FedDenied')).toEqual([]);
+  });
+
   it('OIDC and SAML trusts: a conditional Deny or the wrong action make the route conditional, an unconditional Deny removes it', () => {
     const gh = `arn:aws:iam::${ACCT}:oidc-provider/token.actions.githubusercontent.com`;
     const saml = `arn:aws:iam::${ACCT}:saml-provider/Okta`;

@@ -1148,11 +1148,23 @@ function addTrust(
             conditional: st.restrictingKeys.length > 0 || st.doubtfulKeys !== undefined || g.conditional,
             ...(g.undecided.length ? { evidence: { statement: st.statementIndex, undecided: g.undecided } } : {}),
           });
-        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role' || tp.type === 'assumed-role') && tp.accountId && !read.has(tp.accountId)) {
+        } else if ((tp.type === 'account' || tp.type === 'iam-user' || tp.type === 'iam-role' || tp.type === 'assumed-role' || (tp.type === 'iam-other' && FEDERATED_USER.test(tp.arn))) && tp.accountId && !read.has(tp.accountId)) {
           // A session of a role of that account (arn:aws:sts::…:assumed-role/ROLE/SESSION) is one of
-          // its principals as the role is: reached from the account alike.
-          const g = gate(tp, 'sts:AssumeRole');
-          if (!g) continue;
+          // its principals as the role is: reached from the account alike. So is a federated user
+          // session (arn:aws:sts::…:federated-user/NAME, made by an IAM user of that account with
+          // GetFederationToken); but STS documents that such a session can call no STS operation
+          // other than GetCallerIdentity (STS API Reference, GetFederationToken, Permissions), so
+          // whether it can assume the role at all is a doubt, and the route is conditional.
+          const gated = gate(tp, 'sts:AssumeRole');
+          if (!gated) continue;
+          const federatedUser = tp.type === 'iam-other';
+          const g = federatedUser
+            ? {
+                conditional: true,
+                note: `${gated.note}; but STS lets a federated user session call no STS operation but GetCallerIdentity, so it may not be able to assume the role`,
+                undecided: [...gated.undecided, `whether federated user session ${tp.arn} can call sts:AssumeRole (STS allows such a session GetCallerIdentity only)`],
+              }
+            : gated;
           // A listed account whose IAM was not read: who in it may assume the role is unknown, so
           // the route stays, conditional, instead of vanishing as if the account had been scanned.
           const unread = accounts.has(tp.accountId);
@@ -1179,6 +1191,9 @@ function addTrust(
     }
   }
 }
+
+/** An AWS STS federated user session principal (GetFederationToken): arn:PARTITION:sts::ACCOUNT:federated-user/NAME. */
+const FEDERATED_USER = /^arn:[^:]+:sts::\d{12}:federated-user\/[^/]+$/;
 
 function addFederatedCredential(
   b: GraphBuilder,

@@ -23,6 +23,9 @@ describe('aws-trust-any-principal', () => {
       verdict: 'unknown',
     },
     { name: '"*" narrowed by aws:PrincipalOrgID', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('open'), verdict: 'pass' },
+    // A wildcard in the account field of aws:SourceArn names resources of any account, the caller's own too.
+    { name: '"*" under ArnLike aws:SourceArn with "*" as the account', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:us-east-1:*:topic' } } })), subject: roleId('open'), verdict: 'fail', severities: ['critical'] },
+    { name: 'near miss: "*" under ArnLike aws:SourceArn with the account pinned and "*" as the region', graph: () => role(trust.anyone({ Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:sns:*:${ACCT}:topic` } } })), subject: roleId('open'), verdict: 'pass' },
     { name: '"*" narrowed by sts:ExternalId', graph: () => role(trust.anyone({ Condition: { StringEquals: { 'sts:ExternalId': 'abc' } } })), subject: roleId('open'), verdict: 'pass' },
     // ...IfExists passes when the key is absent: a caller outside any organisation has no aws:PrincipalOrgID,
     // and a caller may simply omit the ExternalId (IAM User Guide, condition operators, "...IfExists").

@@ -323,3 +323,62 @@ describe('aws-trust-third-party-no-external-id: the message and the conditions o
     },
   ]);
 });
+
+// A Deny on every caller outside one organisation, with no external id in it: a vendor outside the
+// organisation cannot assume the role at all, as with a positive aws:PrincipalOrgID on the Allow
+// (the rule takes the organisation named for yours; an unscanned account inside it is no vendor).
+// IAM ANDs the Deny's conditions, so one a caller can fail, or a negated account list beside the
+// organisation (which spares the accounts listed), lets the vendor through and the finding stands.
+describe('aws-trust-third-party-no-external-id: a Deny on every caller outside the organisation', () => {
+  const deny = (Condition: Record<string, unknown>, Principal: unknown = '*', Action: unknown = 'sts:AssumeRole') => role(doc(allowVendor(), { Effect: 'Deny', Principal, Action, Condition }));
+  ruleCases(rule, [
+    { name: 'a Deny on "*" with StringNotEquals aws:PrincipalOrgID keeps the vendor out', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'a Deny on "*" with StringNotLike aws:PrincipalOrgPaths under one organisation keeps the vendor out', graph: () => deny({ StringNotLike: { 'aws:PrincipalOrgPaths': 'o-abc123/*' } }), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'a Deny on the vendor account outside the organisation, beside aws:PrincipalIsAWSService false', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' }, Bool: { 'aws:PrincipalIsAWSService': 'false' } }, { AWS: VENDOR }, 'sts:*'), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'a Deny of a role of the vendor: the statement naming it is kept out', graph: () => role(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner` }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+    ...[
+      { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'aws:PrincipalAccount': VENDOR } },
+      { 'ForAnyValue:StringNotEquals': { 'aws:PrincipalOrgID': 'o-abc123' } },
+      { StringNotLike: { 'aws:PrincipalOrgID': 'o-*' } },
+      { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123' }, IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+    ].map((Condition, i) => ({ name: `near miss: a Deny outside the organisation that the vendor escapes (${i + 1})`, graph: () => deny(Condition), subject: roleId('vendor-access'), verdict: 'fail' as const })),
+    { name: 'near miss: the Deny names another account', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }, { AWS: OTHER }), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'near miss: the Deny covers sts:AssumeRoleWithSAML only', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }, '*', 'sts:AssumeRoleWithSAML'), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'a Deny outside an organisation named through a variable whose value is not known: unknown', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+  ]);
+});
+
+// An external id partly or wholly made of the caller's own values (its account, ARN, a tag on it) is
+// no secret shared with one customer: the vendor sends the same for every customer. With no other
+// letter or digit in it, it is no external id; with text around it, that text may be the id the
+// vendor issued or a prefix every customer writes: not known.
+describe('aws-trust-third-party-no-external-id: an external id built from the caller\'s own values', () => {
+  ruleCases(rule, [
+    ...['${aws:PrincipalAccount}-${aws:PrincipalOrgID}', '${aws:PrincipalAccount}:${aws:userid}', '${aws:PrincipalAccount}${aws:PrincipalTag/team}'].map((id) => ({
+      name: `sts:ExternalId ${id}: no external id`,
+      graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': id } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail' as const,
+    })),
+    { name: 'sts:ExternalId ${aws:PrincipalAccount} under StringLike, with a wildcard: no external id', graph: () => role(trust.account(VENDOR, { Condition: { StringLike: { 'sts:ExternalId': '*-${aws:PrincipalAccount}' } } })), subject: roleId('vendor-access'), verdict: 'fail' },
+    ...['cust-42-${aws:PrincipalAccount}', '${aws:PrincipalAccount}-cust42'].map((id) => ({
+      name: `sts:ExternalId ${id}: unknown`,
+      graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': id } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'unknown' as const,
+    })),
+    {
+      name: 'a Deny on "*" with StringNotEquals sts:ExternalId cust-42-${aws:PrincipalAccount}: unknown',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': 'cust-42-${aws:PrincipalAccount}' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'unknown',
+    },
+    {
+      name: 'a Deny on "*" with StringNotEquals sts:ExternalId ${aws:PrincipalAccount}-${aws:userid}: no external id',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'sts:ExternalId': '${aws:PrincipalAccount}-${aws:userid}' } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+    },
+    { name: 'near miss: sts:ExternalId cust-${aws:ResourceAccount} (a fixed value)', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-${aws:ResourceAccount}' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
+  ]);
+});

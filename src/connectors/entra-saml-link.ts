@@ -60,6 +60,10 @@ export function linkEntraSaml(b: GraphBuilder): void {
     const roleArn = e.evidence!.roleArn as string;
     const providerArn = e.evidence!.providerArn as string;
     const account = roleArn.split(':')[4];
+    // Compared as written: IAM role names are unique regardless of case, but "when a role name is
+    // used in a policy or as part of an ARN, the role name is case sensitive" (IAM User Guide,
+    // creating a role; only the console's display of it, at sign-in, ignores case), and the SAML
+    // Role attribute names the role by its ARN. A value differing in case names no role AWS finds.
     const trust = trusting.get(e.to)?.get(roleArn);
     if (!trust) {
       if (scanned.has(account)) drop.add(e);

@@ -1091,7 +1091,11 @@ function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode
  * when the provider the pattern names does not match the one in IAM). The pattern is read from the
  * app object's `settings.app.roleValuePattern` (key names as in the Okta Terraform/Pulumi provider's
  * `app_settings_json` for `amazon_aws`). A pattern without a provider part, or without the account
- * it needs, falls back to the roles trusting the app's own provider. Two map look-ups per name.
+ * it needs, falls back to the roles trusting the app's own provider. The role ARN is compared as
+ * written, case included: a role name in an ARN is case sensitive (IAM User Guide, creating a role:
+ * names are unique regardless of case, but "when a role name is used in a policy or as part of an
+ * ARN, the role name is case sensitive"), so `aws_<account>_Admin` names no role `admin`, as on the
+ * Entra side (linkEntraSaml). Two map look-ups per name.
  */
 function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, p: Providers, unchecked?: Unchecked[]): Omit<Found, 'why'>[] {
   const m = filter.exec(name);

@@ -151,6 +151,15 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     expect(edges.map((e) => e.to)).toEqual([ids.external('saml-provider', FOREIGN_PROVIDER)]);
   });
 
+  // A role name in an ARN is case sensitive (IAM User Guide, creating a role), though no two roles
+  // of an account differ only in case: a value naming Entra-Admin names no role AWS finds.
+  it('a role ARN differing from the role only in case links no one (the ARN is compared as written)', () => {
+    const s = withAwsApp();
+    const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+    (app.appRoles as Json[])[0].value = `${ADMIN_ROLE.replace('entra-admin', 'Entra-Admin')},${PROVIDER}`;
+    expect(scan(s).graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);
+  });
+
   it('a disabled app signs nobody in', () => {
     const r = scan(withAwsApp({ enabled: false }));
     expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);

@@ -359,6 +359,11 @@ describe('Okta AWS app: a role in an account that was not scanned', () => {
     expect(out(r, '00gAcctBNoSuchRole001')).toEqual([]);
   });
 
+  it('a group naming a role of a scanned account in another case reaches nothing (a role ARN is case sensitive)', () => {
+    const r = scan(withGroups({ '00gAcctAOktaAdminUpper': `aws_${A}_OKTA-ADMIN` }));
+    expect(out(r, '00gAcctAOktaAdminUpper')).toEqual([]);
+  });
+
   it("per-assignment roles: the app's own provider in an account that was not scanned keeps the assignment's edge to it", () => {
     const provider = `arn:aws:iam::${C}:saml-provider/Okta`;
     const s = withGroups({}, (app, snap) => {

@@ -53,16 +53,17 @@ export function linkEntraSaml(b: GraphBuilder): void {
     if (n.type === 'okta-aws-federation-app') okta.push(n);
   }
   const oktaClaims = providerClaims(okta);
-  // Accounts whose IAM was read: a listed account whose authorization details were not (refused,
-  // failed, missing) is a scope with no roles, and what its roles trust is unknown there.
-  const scanned = new Set<string>();
-  for (const c of b.coverageRecords()) if (c.provider === 'aws' && c.capability === 'aws.iam' && c.status === 'collected') scanned.add(c.scope);
+  const scanned = iamReadAccounts(b);
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   for (const e of assignments) {
     const roleArn = e.evidence!.roleArn as string;
     const providerArn = e.evidence!.providerArn as string;
     const account = roleArn.split(':')[4];
+    // Compared as written: IAM role names are unique regardless of case, but "when a role name is
+    // used in a policy or as part of an ARN, the role name is case sensitive" (IAM User Guide,
+    // creating a role; only the console's display of it, at sign-in, ignores case), and the SAML
+    // Role attribute names the role by its ARN. A value differing in case names no role AWS finds.
     const trust = trusting.get(e.to)?.get(roleArn);
     if (!trust) {
       if (scanned.has(account)) drop.add(e);
@@ -81,6 +82,17 @@ export function linkEntraSaml(b: GraphBuilder): void {
   }
   b.removeEdges(drop);
   for (const e of add) b.addEdge(e);
+}
+
+/**
+ * The AWS accounts whose IAM was read. A listed account whose authorization details were not
+ * (refused, failed, missing) is a scope with no roles, and what its roles trust is unknown there:
+ * a SAML route into it ends at the provider. Shared with the Okta side (link.ts).
+ */
+export function iamReadAccounts(b: GraphBuilder): Set<string> {
+  const scanned = new Set<string>();
+  for (const c of b.coverageRecords()) if (c.provider === 'aws' && c.capability === 'aws.iam' && c.status === 'collected') scanned.add(c.scope);
+  return scanned;
 }
 
 /**

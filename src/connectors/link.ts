@@ -7,8 +7,8 @@ import { sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
-import { linkEntraSaml, liveSamlTrust } from './entra-saml-link.js';
-import { patternPart, providerAccepts, providerClaims, type ProviderClaims } from './okta/saml-claims.js';
+import { iamReadAccounts, linkEntraSaml, liveSamlTrust } from './entra-saml-link.js';
+import { patternPart, providerAccepts, providerClaims, samlProviderRef, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
 
@@ -623,7 +623,12 @@ function joinDoubts(a: string | undefined, b: string | undefined): string | unde
  * role(s) the group's name gives, or are dropped when it gives none. A group the app's App Filter
  * leaves out maps no role, and one it may leave out (its type or source app not read) a conditional
  * one (appFilterAdmits). When the mapping, or part of
- * it, cannot be read, the edge to the provider stays, marked conditional. The app node keeps the list of its assignees in
+ * it, cannot be read, the edge to the provider stays, marked conditional. A role the mapping names
+ * in an account whose IAM was not read (not scanned, or its authorization details missing) cannot
+ * be checked against its trust policy: the route ends at the SAML provider the role value names,
+ * as on the Entra side (linkEntraSaml), conditional only for what would make the route to the
+ * role conditional (the App Filter, a provider another app names or no scanned app names), not for
+ * the account. The app node keeps the list of its assignees in
  * `attrs.assignees` for the rules that judge the assignments themselves.
  *
  * Linear: one pass over the edges builds the indexes, one pass over the assignment edges (and
@@ -676,12 +681,15 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     if (n.type === 'okta-aws-federation-app') apps.push(n);
   }
   const claims = providerClaims(apps);
+  const scanned = iamReadAccounts(b);
   // Per app: why its own provider may not take its assertions (ownProviderDoubt), computed once.
   const doubts = new Map<GraphNode, string | undefined>();
   const providers = (hub: GraphNode, app: GraphNode): Providers => {
     if (!doubts.has(app)) doubts.set(app, ownProviderDoubt(claims, hub, app));
-    return { hub, rolesOf, app, claims, ownDoubt: doubts.get(app) };
+    return { hub, rolesOf, app, claims, ownDoubt: doubts.get(app), scanned };
   };
+  /** The node of a provider an unchecked route ends at: the app's own, or one the pattern names. */
+  const providerNode = (hub: GraphNode, arn: string): string => (arn === hub.nativeId ? hub.id : b.addNode(samlProviderRef(arn)).id);
   const drop = new Set<GraphEdge>();
   const add: GraphEdge[] = [];
   const assignees = new Map<GraphNode, Set<string>>();
@@ -722,6 +730,17 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         evidence: { ...e.evidence, via: via.id },
       });
     }
+    for (const u of mapped.unchecked ?? []) {
+      add.push({
+        ...(u.unsure ? { conditional: true } : {}),
+        from: from.id,
+        to: providerNode(hub, u.arn),
+        type: 'SAML_MAPS_TO',
+        hidden: true,
+        reason: `${from.kind === 'group' ? `members of group ${from.name} are` : `${from.name} is`} assigned to the AWS app ${app.name}, whose ${u.why} names role ${u.role} through ${u.arn}; ${uncheckedText(u)}${u.note ?? ''}${u.doubt ? `; ${u.doubt}` : ''}`,
+        evidence: { ...e.evidence },
+      });
+    }
   }
   // Membership rights into a group the app's filter maps, not assigned to the app (see the Okta
   // transform's addRoleGroupEscalations): to the role(s) the group's name gives, or to none.
@@ -734,7 +753,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     const filter = app && app.enabled !== false ? oktaGroupFilter(app.attrs.groupFilter) : undefined;
     if (!app || !filter) continue;
     const name = e.evidence!.roleGroup as string;
-    for (const { role, via, note, unsure } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, providers(hub, app))) {
+    const unchecked: Unchecked[] = [];
+    for (const { role, via, note, unsure } of rolesOfGroupName(filter, app.attrs.roleValuePattern, name, providers(hub, app), unchecked)) {
       const trust = doubtful.get(`${via.id}\u0000${role.id}`);
       add.push({
         ...(e.conditional || trust || unsure ? { conditional: true } : {}),
@@ -744,6 +764,17 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         hidden: true,
         reason: `${e.reason}; the filter maps ${name} to role ${role.name}, and ${trust ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through ${via.nativeId}`}${note ?? ''}`,
         evidence: { ...e.evidence, via: via.id },
+      });
+    }
+    for (const u of unchecked) {
+      add.push({
+        ...(e.conditional || u.unsure ? { conditional: true } : {}),
+        from: from.id,
+        to: providerNode(hub, u.arn),
+        type: 'CAN_ESCALATE_TO',
+        hidden: true,
+        reason: `${e.reason}; the filter maps ${name} to role ${u.role} through ${u.arn}; ${uncheckedText(u)}${u.note ?? ''}`,
+        evidence: { ...e.evidence },
       });
     }
   }
@@ -781,7 +812,10 @@ function narrowSamlAssignments(b: GraphBuilder): void {
         if (accepts !== 'no') add.push({ ...e, ...(accepts === 'maybe' ? { conditional: true } : {}), to: index.hub.id, reason: `${e.reason}; the app's role value pattern names ${arn} for account ${account}${why}`, evidence: { ...e.evidence, via: index.hub.id } });
       }
     }
-    if (!own) drop.add(e);
+    // The app's own provider in an account whose IAM was not read: a group naming that account
+    // reaches it, and what its roles trust is not known (the edge stays, as for an assignment).
+    const hubAccount = hub.nativeId.match(ACCOUNT_FIELD)?.[1];
+    if (!own && (hubAccount === undefined || scanned.has(hubAccount))) drop.add(e);
   }
   const replaced = direct.size > 0 && groupRoutes.length > 0 ? separateRoles(b, edges, direct, groupRoutes, add) : undefined;
   b.removeEdges(drop);
@@ -875,27 +909,34 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
       const admits = appFilterAdmits(a.appFilter, from.attrs.groupType, from.attrs.sourceApp);
       if (admits === 'no') return { found: [] };
       const doubt = admits === 'maybe' ? { unsure: true, doubt: appFilterDoubt(a.appFilter, from.name) } : {};
-      return { found: rolesOfGroupName(filter, a.roleValuePattern, from.name, roles).map((r) => ({ ...r, ...doubt, why: `group filter (applied to the group's name)` })) };
+      const why = `group filter (applied to the group's name)`;
+      const unchecked: Unchecked[] = [];
+      const found = rolesOfGroupName(filter, a.roleValuePattern, from.name, roles, unchecked).map((r) => ({ ...r, ...doubt, why }));
+      return { found, unchecked: unchecked.map((u) => ({ ...u, ...doubt, why })) };
     }
     // A user's roles come from every group of theirs the filter matches. Those assigned to the app
     // carry theirs (MEMBER_OF, then the group's own edge); the others are listed on the edge.
     if (from.attrs.groupsCollected !== true || !Array.isArray(e.evidence?.roleGroups)) return undefined;
     const found = new Map<GraphNode, Found>();
+    const unchecked: Unchecked[] = [];
     const named = (list: unknown, unsure: boolean): void => {
       for (const name of Array.isArray(list) ? (list as unknown[]) : []) {
         if (typeof name !== 'string') continue;
-        for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles)) {
-          const why = `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)`;
+        const why = `group filter (applied to the name of its group ${name}, which is not itself assigned to the app)`;
+        const elsewhere: Unchecked[] = [];
+        for (const r of rolesOfGroupName(filter, a.roleValuePattern, name, roles, elsewhere)) {
           // A role some group surely maps wins over one a group the App Filter may leave out maps.
           if (!found.has(r.role)) found.set(r.role, unsure ? { ...r, why, unsure: true, doubt: appFilterDoubt(a.appFilter, name) } : { ...r, why });
         }
+        for (const u of elsewhere) unchecked.push(unsure ? { ...u, why, unsure: true, doubt: appFilterDoubt(a.appFilter, name) } : { ...u, why });
       }
     };
     named(e.evidence!.roleGroups, false);
     named(e.evidence?.roleGroupsUnsure, true);
     const unnamed = Array.isArray(e.evidence?.roleGroupsUnnamed) ? (e.evidence!.roleGroupsUnnamed as unknown[]) : [];
     const list = [...found.values()];
-    return unnamed.length > 0 ? { found: list, unread: `the name of its group(s) ${unnamed.join(', ')} was not read, so the group filter could not be applied to them` } : { found: list };
+    const mapped: Mapped = unchecked.length > 0 ? { found: list, unchecked } : { found: list };
+    return unnamed.length > 0 ? { ...mapped, unread: `the name of its group(s) ${unnamed.join(', ')} was not read, so the group filter could not be applied to them` } : mapped;
   }
   const own = Array.isArray(e.evidence?.samlRoles) ? (e.evidence!.samlRoles as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   if (own.length === 0) {
@@ -905,12 +946,27 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
   }
   const index = roles.rolesOf.get(roles.hub.id) ?? NO_ROLES;
   const found = new Set<GraphNode>();
+  /** Values naming no role trusting the provider, in an account whose IAM was not read. */
+  const elsewhere: string[] = [];
+  const accounts = new Set<string>();
+  const hubAccount = roles.hub.nativeId.match(ACCOUNT_FIELD)?.[1];
   for (const v of own) {
     const byArn = index.byArn.get(v);
     if (byArn) found.add(byArn);
-    for (const r of index.byName.get(v) ?? []) found.add(r);
+    const byName = index.byName.get(v) ?? [];
+    for (const r of byName) found.add(r);
+    // A role ARN names its account; a role name is one of the provider's account.
+    const account = byArn || byName.length > 0 ? undefined : (v.includes(':role/') ? v.match(ACCOUNT_FIELD)?.[1] : hubAccount);
+    if (account !== undefined && !roles.scanned.has(account)) {
+      elsewhere.push(v);
+      accounts.add(account);
+    }
   }
-  return { found: [...found].map((r) => ({ ...ownRoute(roles, r), why: `assignment (SAML roles ${own.join(', ')})` })) };
+  const why = `assignment (SAML roles ${own.join(', ')})`;
+  const mapped: Mapped = { found: [...found].map((r) => ({ ...ownRoute(roles, r), why })) };
+  if (elsewhere.length === 0) return mapped;
+  const doubt = roles.ownDoubt === undefined ? {} : { note: roles.ownDoubt, unsure: true };
+  return { ...mapped, unchecked: [{ arn: roles.hub.nativeId, role: elsewhere.join(', '), account: [...accounts].sort().join(', '), why, ...doubt }] };
 }
 
 /** One role an assignment maps to: why, and the SAML provider (hub node) it is reached through. */
@@ -934,6 +990,49 @@ interface Found {
 interface Mapped {
   found: Found[];
   unread?: string;
+  /** Routes to roles in an account whose IAM was not read: they end at the SAML provider. */
+  unchecked?: Unchecked[];
+}
+
+/**
+ * A role the mapping names in an account whose IAM was not read, through a SAML provider: whether
+ * the role trusts that provider is not known, so the route ends at the provider (the Entra side
+ * keeps its edge to the provider alike, linkEntraSaml).
+ */
+interface Unchecked {
+  /** The SAML provider's ARN. */
+  arn: string;
+  /** The role (its ARN, or name) the mapping names, or several, joined. */
+  role: string;
+  /** The role's account, or several, joined. */
+  account: string;
+  /** What names the role, as Found.why; set by the caller of rolesOfGroupName. */
+  why?: string;
+  note?: string;
+  unsure?: boolean;
+  doubt?: string;
+}
+
+/** Why an unchecked route ends at the provider. */
+function uncheckedText(u: Unchecked): string {
+  return `the role's account ${u.account} was not scanned (or its IAM not read), so whether the role trusts that provider is not known`;
+}
+
+/**
+ * Records a route rolesOfGroupName found no role for, when the role's account was not scanned:
+ * through the app's own provider, doubtful as a route to a role through it would be (ownRoute);
+ * through another provider, only when it may take the app's assertions (providerAccepts).
+ */
+function uncheckedRoute(p: Providers, providerArn: string, role: string, account: string | undefined, out: Unchecked[] | undefined): void {
+  if (out === undefined || account === undefined || p.scanned.has(account)) return;
+  if (providerArn === p.hub.nativeId) {
+    out.push({ arn: providerArn, role, account, ...(p.ownDoubt === undefined ? {} : { note: p.ownDoubt, unsure: true }) });
+    return;
+  }
+  const { accepts, why } = providerAccepts(p.claims, providerArn, p.app);
+  if (accepts === 'no') return;
+  const note = `; the app's role value pattern names that provider for account ${account}${why}`;
+  out.push({ arn: providerArn, role, account, note, ...(accepts === 'maybe' ? { unsure: true } : {}) });
 }
 
 /** The app's own SAML provider (hub), and the roles trusting each SAML provider, by provider node id. */
@@ -946,6 +1045,8 @@ interface Providers {
   claims: ProviderClaims;
   /** Why the app's own provider may not take its assertions (ownProviderDoubt), if it may not. */
   ownDoubt?: string;
+  /** The AWS accounts whose IAM was read (iamReadAccounts). */
+  scanned: Set<string>;
 }
 
 /** A role reached through the app's own provider: conditional when another app names it too. */
@@ -990,9 +1091,13 @@ function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode
  * when the provider the pattern names does not match the one in IAM). The pattern is read from the
  * app object's `settings.app.roleValuePattern` (key names as in the Okta Terraform/Pulumi provider's
  * `app_settings_json` for `amazon_aws`). A pattern without a provider part, or without the account
- * it needs, falls back to the roles trusting the app's own provider. Two map look-ups per name.
+ * it needs, falls back to the roles trusting the app's own provider. The role ARN is compared as
+ * written, case included: a role name in an ARN is case sensitive (IAM User Guide, creating a role:
+ * names are unique regardless of case, but "when a role name is used in a policy or as part of an
+ * ARN, the role name is case sensitive"), so `aws_<account>_Admin` names no role `admin`, as on the
+ * Entra side (linkEntraSaml). Two map look-ups per name.
  */
-function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, p: Providers): Omit<Found, 'why'>[] {
+function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: string, p: Providers, unchecked?: Unchecked[]): Omit<Found, 'why'>[] {
   const m = filter.exec(name);
   const role = m?.groups?.role;
   if (!role) return [];
@@ -1002,7 +1107,10 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
   if (arn && provider) {
     const index = p.rolesOf.get(ids.external('saml-provider', provider));
     const r = index?.byArn.get(arn);
-    if (!index?.hub || !r) return [];
+    if (!index?.hub || !r) {
+      uncheckedRoute(p, provider, arn, arn.match(ACCOUNT_FIELD)?.[1], unchecked);
+      return [];
+    }
     if (index.hub.id === p.hub.id) return [ownRoute(p, r)];
     const { accepts, why } = providerAccepts(p.claims, index.hub.nativeId, p.app);
     if (accepts === 'no') return [];
@@ -1010,7 +1118,9 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
     return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
   }
   const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
-  return (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ownRoute(p, r));
+  const found = (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ownRoute(p, r));
+  if (found.length === 0) uncheckedRoute(p, p.hub.nativeId, arn ?? role, arn ? arn.match(ACCOUNT_FIELD)?.[1] : (account ?? p.hub.nativeId.match(ACCOUNT_FIELD)?.[1]), unchecked);
+  return found;
 }
 
 /** The account field of an IAM ARN. */

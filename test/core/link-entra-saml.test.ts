@@ -106,6 +106,24 @@ describe('awsSamlRole', () => {
     expect(awsSamlRole(`${PROVIDER},${PROVIDER}`)).toBeUndefined();
     expect(awsSamlRole(`${ADMIN_ROLE},${PROVIDER},${OPS_ROLE}`)).toBeUndefined();
   });
+
+  // CreateSAMLProvider's Name: pattern [\w._-]+, 1 to 128 characters; partitions aws, aws-cn,
+  // aws-us-gov (and the other aws-<name> ones). The Okta side reads provider ARNs the same way.
+  it('reads a provider ARN as IAM names providers: the name class, its length, the partition', () => {
+    const provider = (arn: string) => awsSamlRole(`${ADMIN_ROLE},${arn}`)?.providerArn;
+    const name = (n: string) => `arn:aws:iam::${PROD}:saml-provider/${n}`;
+    expect(provider(name('Okta_prod.v2-eu'))).toBe(name('Okta_prod.v2-eu'));
+    expect(provider(name('x'.repeat(128)))).toBe(name('x'.repeat(128)));
+    expect(provider(name('x'.repeat(129)))).toBeUndefined();
+    for (const n of ['Okta+prod', 'Okta@prod', 'Okta=prod', 'Okta prod', '']) expect(provider(name(n))).toBeUndefined();
+    for (const partition of ['aws-cn', 'aws-us-gov', 'aws-iso-b']) {
+      const arn = `arn:${partition}:iam::${PROD}:saml-provider/EntraID`;
+      expect(awsSamlRole(`arn:${partition}:iam::${PROD}:role/admin,${arn}`)?.providerArn).toBe(arn);
+    }
+    for (const partition of ['awsx', 'aws_cn', 'aws-CN', 'aws-']) {
+      expect(awsSamlRole(`arn:${partition}:iam::${PROD}:role/admin,arn:${partition}:iam::${PROD}:saml-provider/EntraID`)).toBeUndefined();
+    }
+  });
 });
 
 describe('Entra enterprise app federated to AWS by SAML', () => {
@@ -131,6 +149,15 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     const r = scan(withAwsApp());
     const edges = r.graph.out(ids.entraGroup(TENANT, TIER0_GROUP), 'SAML_MAPS_TO');
     expect(edges.map((e) => e.to)).toEqual([ids.external('saml-provider', FOREIGN_PROVIDER)]);
+  });
+
+  // A role name in an ARN is case sensitive (IAM User Guide, creating a role), though no two roles
+  // of an account differ only in case: a value naming Entra-Admin names no role AWS finds.
+  it('a role ARN differing from the role only in case links no one (the ARN is compared as written)', () => {
+    const s = withAwsApp();
+    const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+    (app.appRoles as Json[])[0].value = `${ADMIN_ROLE.replace('entra-admin', 'Entra-Admin')},${PROVIDER}`;
+    expect(scan(s).graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO')).toEqual([]);
   });
 
   it('a disabled app signs nobody in', () => {

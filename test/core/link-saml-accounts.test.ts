@@ -317,3 +317,84 @@ describe('Okta AWS app with one SAML provider per account (role value pattern)',
     expect(made.map((e) => e.conditional)).toEqual([true, true]);
   });
 });
+
+/**
+ * A role the Okta app's mapping names in an account whose IAM was not read: its trust policy cannot
+ * be checked, so the route ends at the SAML provider the role value names, as the Entra side keeps
+ * its edge to the provider (link-entra-saml.test.ts, "keeps the edge to the provider of an account
+ * that was not scanned"). Account C (999988887777) is not in the demo; account B is scanned.
+ */
+describe('Okta AWS app: a role in an account that was not scanned', () => {
+  const C = '999988887777';
+  const providerC = ids.external('saml-provider', `arn:aws:iam::${C}:saml-provider/Okta`);
+  const providerA = ids.external('saml-provider', `arn:aws:iam::${A}:saml-provider/Okta`);
+  const ADMIN_GROUP = '00gNWWidH8fEpVh4t1BF';
+  /** The demo with role groups assigned to its AWS app (each holding Dana), or none. */
+  function withGroups(names: Record<string, string>, edit?: (app: Json & { settings: { app: Json } }, s: Snapshot) => void): Snapshot {
+    const s = demoSnapshot();
+    const app = (s.files['okta/apps.json'] as (Json & { settings: { app: Json } })[]).find((a) => a.name === 'amazon_aws')!;
+    const appGroups = s.files['okta/appGroups.json'] as Record<string, Json[]>;
+    for (const [id, name] of Object.entries(names)) {
+      const entry = { id, type: 'OKTA_GROUP', profile: { name } };
+      (s.files['okta/groups.json'] as Json[]).push(entry);
+      (s.files['okta/userGroups.json'] as Record<string, Json[]>)['00ukYYLpouQiwynTxTvh'].push(entry);
+      appGroups[app.id as string].push({ id, priority: appGroups[app.id as string].length, profile: {} });
+    }
+    edit?.(app, s);
+    return s;
+  }
+  const out = (r: ReturnType<typeof scan>, group: string) => r.graph.out(ids.oktaGroup(ORG, group), 'SAML_MAPS_TO');
+
+  it("group mapping: a group naming an account that was not scanned keeps an edge to that account's provider", () => {
+    const r = scan(withGroups({ '00gAcctCOktaAdmin0001': `aws_${C}_okta-admin`, '00gAcctBNoSuchRole001': `aws_${B}_no-such-role` }));
+    const edges = out(r, '00gAcctCOktaAdmin0001');
+    expect(edges.map((e) => e.to)).toEqual([providerC]);
+    expect(r.graph.node(providerC)?.type).toBe('aws-saml-provider-ref');
+    // No scanned app names C's provider: it takes the app's assertions only if it was made from
+    // its metadata, as for a role of a scanned account (the first test above).
+    expect(edges[0].conditional).toBe(true);
+    expect(edges[0].reason).toMatch(new RegExp(`names role arn:aws:iam::${C}:role/okta-admin through arn:aws:iam::${C}:saml-provider/Okta; the role's account ${C} was not scanned`));
+    expect(edges[0].evidence?.appId).toBe(DEMO_AWS_APP);
+    // Account B was scanned: no role there trusts the provider, AWS refuses, no edge.
+    expect(out(r, '00gAcctBNoSuchRole001')).toEqual([]);
+  });
+
+  it('a group naming a role of a scanned account in another case reaches nothing (a role ARN is case sensitive)', () => {
+    const r = scan(withGroups({ '00gAcctAOktaAdminUpper': `aws_${A}_OKTA-ADMIN` }));
+    expect(out(r, '00gAcctAOktaAdminUpper')).toEqual([]);
+  });
+
+  it("per-assignment roles: the app's own provider in an account that was not scanned keeps the assignment's edge to it", () => {
+    const provider = `arn:aws:iam::${C}:saml-provider/Okta`;
+    const s = withGroups({}, (app, snap) => {
+      app.settings.app.identityProviderArn = provider;
+      app.settings.app.useGroupMapping = false;
+      for (const g of (snap.files['okta/appGroups.json'] as Record<string, Json[]>)[app.id as string]) g.profile = { samlRoles: ['okta-admin'] };
+    });
+    const r = scan(s);
+    const edges = out(r, ADMIN_GROUP);
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[providerC, false]]);
+    expect(edges[0].reason).toMatch(/SAML roles okta-admin\) names role okta-admin through .*999988887777 was not scanned/);
+  });
+
+  it("an account listed but whose IAM was not read keeps the route to its provider, as on the Entra side", () => {
+    const s = demoSnapshot();
+    delete s.files[`aws/${A}/authorization-details.json`];
+    const r = scan(s);
+    expect(r.graph.scopes.some((x) => x.provider === 'aws' && x.id === A)).toBe(true);
+    expect(out(r, ADMIN_GROUP).map((e) => [e.to, e.conditional ?? false])).toEqual([[providerA, false]]);
+  });
+
+  it('membership rights into an unassigned role group naming an account that was not scanned reach its provider', () => {
+    const s = multiAccount({ assigned: false });
+    (s.files['okta/groups.json'] as Json[]).push({ id: '00gAcctCOktaAdmin0001', type: 'OKTA_GROUP', profile: { name: `aws_${C}_okta-admin` } });
+    const grants = s.files['okta/appGrants.json'] as Record<string, Json[]>;
+    grants['0oa4J7O526RezV2zvWHX'].push({ ...grants['0oa4J7O526RezV2zvWHX'][0], id: 'oagGroupsManage01', scopeId: 'okta.groups.manage' });
+    const r = scan(s);
+    const esc = r.graph.out(ids.oktaScopeUser(ORG, 'okta.groups.manage'), 'CAN_ESCALATE_TO').filter((e) => e.evidence?.roleGroup === `aws_${C}_okta-admin`);
+    expect(esc.map((e) => e.to)).toEqual([providerC]);
+    // C's provider is no scanned app's own, as B's: conditional, as the route to B's role is.
+    expect(esc[0].conditional).toBe(true);
+    expect(esc[0].reason).toMatch(/the filter maps aws_999988887777_okta-admin to role .* through .*; the role's account 999988887777 was not scanned/);
+  });
+});

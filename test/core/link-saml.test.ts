@@ -93,6 +93,27 @@ describe('Okta AWS app mappings without group mapping, or unreadable', () => {
     }
   });
 
+  // The same ARN reading as the Entra side (SAML_PROVIDER_ARN): a provider's name takes letters,
+  // digits, _ . - only (CreateSAMLProvider), so a pattern naming `Okta+prod` names no provider.
+  it('a literal provider ARN whose name IAM would refuse is no provider: the app is not linked, with a warning', () => {
+    for (const [provider, linked] of [
+      ['arn:aws:iam::111122223333:saml-provider/Okta_prod.v2-eu', true],
+      ['arn:aws:iam::111122223333:saml-provider/Okta+prod', false],
+      ['arn:aws:iam::111122223333:saml-provider/Okta@prod', false],
+      ['arn:awsx:iam::111122223333:saml-provider/Okta', false],
+    ] as const) {
+      const s = withApp((app) => {
+        delete app.settings.app.identityProviderArn;
+        app.settings.app.roleValuePattern = `${provider},arn:aws:iam::111122223333:role/\${role}`;
+      });
+      const r = scan(s);
+      const app = r.graph.node(ids.oktaApp(ORG, '0oaSsgZIK3850KbT2WP4'))!;
+      expect(app.attrs.samlProviderArn, provider).toBe(linked ? provider : undefined);
+      expect(r.graph.out(app.id, 'SAML_MAPS_TO').map((e) => e.to), provider).toEqual(linked ? [ids.external('saml-provider', provider)] : []);
+      expect(r.report.warnings.some((w) => /no literal SAML provider ARN/.test(w)), provider).toBe(!linked);
+    }
+  });
+
   it('a mapping that cannot be read keeps the route, marked conditional', () => {
     const r = scan(withApp((app) => delete app.settings.app.groupFilter));
     const p = r.analysis.crownJewelPaths(JORDAN).find((x) => x.crownJewel === 'admin' && x.group.startsWith('aws|'));

@@ -10,7 +10,7 @@ import {
   tierFromRoleActions,
 } from './permissions.js';
 import type { EntraContext } from './transform-context.js';
-import { samlProviderRef } from '../okta/saml-claims.js';
+import { SAML_PROVIDER_ARN, samlProviderRef } from '../okta/saml-claims.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
 /** The all-zero app role id: "default access", an assignment with no specific role. */
@@ -121,8 +121,7 @@ interface AwsSamlPair {
   providerArn: string;
 }
 
-const AWS_ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
-const AWS_SAML_PROVIDER_ARN = /^arn:aws[\w-]*:iam::(\d{12}):saml-provider\/[\w.-]+$/;
+const AWS_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 
 /**
  * The role and SAML provider an app role value names, when it is the value AWS reads from a SAML
@@ -137,7 +136,7 @@ export function awsSamlRole(value: string): AwsSamlPair | undefined {
   const [a, b] = [parts[0].trim(), parts[1].trim()];
   const [roleArn, providerArn] = AWS_ROLE_ARN.test(a) ? [a, b] : [b, a];
   const role = AWS_ROLE_ARN.exec(roleArn);
-  const provider = AWS_SAML_PROVIDER_ARN.exec(providerArn);
+  const provider = SAML_PROVIDER_ARN.exec(providerArn);
   return role && provider ? { roleArn, providerArn } : undefined;
 }
 

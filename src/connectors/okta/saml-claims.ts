@@ -76,6 +76,20 @@ export function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/'
 }
 
 /**
+ * An IAM SAML provider ARN, whole. The name follows CreateSAMLProvider's `Name` as IAM checks it
+ * (IAM API Reference, CreateSAMLProvider: Pattern `[\w._-]+`, length 1 to 128; the service
+ * model's SAMLProviderNameType says the same): letters, digits, `_`, `.` and `-` only. The prose
+ * of that page lists `_+=,.@-`, the text IAM repeats for user and role names; the pattern is the
+ * constraint, and an ARN naming `+`, `=`, `,` or `@` names no provider that can exist. The
+ * partition is `aws`, `aws-cn` or `aws-us-gov` (AWS General Reference, "Amazon Resource Names":
+ * the supported partitions), or another `aws-<name>` one (the isolated and sovereign partitions
+ * follow that form); not `awsx` or `aws_cn`. Group 1 is the account. Shared by the Okta transform
+ * (a role value pattern's literal provider) and the Entra transform (an AWS app role's value), so
+ * both read the same ARNs.
+ */
+export const SAML_PROVIDER_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):saml-provider\/[\w.-]{1,128}$/;
+
+/**
  * The node of an AWS SAML provider an identity provider's app names (the Okta and Entra
  * transforms add it; the AWS transform adds the same id for the roles trusting it, and the builder
  * merges them). Its scope is the provider's account, or `aws` when the ARN names none.

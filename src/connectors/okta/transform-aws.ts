@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
-import { samlProviderRef } from './saml-claims.js';
+import { SAML_PROVIDER_ARN, samlProviderRef } from './saml-claims.js';
 import { at, groupSourceApp, type AwsFederationApp, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
 import { quoteInput } from '../../reporters/sanitize.js';
@@ -10,13 +10,10 @@ import { quoteInput } from '../../reporters/sanitize.js';
 type Item = Record<string, unknown>;
 
 /**
- * One part of a role value pattern that is a literal SAML provider ARN. AWS allows a comma in a
- * provider's name (CreateSAMLProvider), but the SAML Role value is the provider ARN and the role
- * ARN joined by a comma, so the pattern is split on commas first and each part matched whole.
+ * The literal SAML provider ARN a role value pattern names, if one of its parts is one. The SAML
+ * Role value is the provider ARN and the role ARN joined by a comma, so the pattern is split on
+ * commas first and each part matched whole (SAML_PROVIDER_ARN).
  */
-const SAML_PROVIDER_ARN = /^arn:aws[\w-]*:iam::\d{12}:saml-provider\/[\w+=.@-]+$/;
-
-/** The literal SAML provider ARN a role value pattern names, if one of its parts is one. */
 function literalProviderArn(pattern: string | undefined): string | undefined {
   for (const part of pattern?.split(',') ?? []) if (SAML_PROVIDER_ARN.test(part.trim())) return part.trim();
   return undefined;

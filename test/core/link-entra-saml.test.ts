@@ -148,6 +148,25 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     }
   });
 
+  it('a disabled app role, or one with no value, signs nobody in to the role it names', () => {
+    // Only an enabled role's value goes into the assertion's Role attribute; the display name never does.
+    const edits: [string, (role: Json) => void][] = [
+      ['disabled', (role) => (role.isEnabled = false)],
+      ['no value', (role) => ((role.displayName = role.value), delete role.value)],
+      ['null value', (role) => ((role.displayName = role.value), (role.value = null))],
+    ];
+    for (const [what, edit] of edits) {
+      const s = withAwsApp();
+      const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+      edit((app.appRoles as Json[])[0]);
+      const r = scan(s);
+      expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO'), what).toEqual([]);
+      expect(r.analysis.crownJewelPaths(user(SVC_BACKUP)).filter((p) => p.group.startsWith('aws|')), what).toEqual([]);
+      // The assignment itself is still there, named as before.
+      expect(r.graph.out(user(SVC_BACKUP), 'GRANTED').some((e) => e.evidence?.appRoleId === ROLE_IDS.admin), what).toBe(true);
+    }
+  });
+
   it('a provider another scanned app also names makes the route conditional', () => {
     // entra-admin trusts the Okta app's provider instead: that provider holds Okta's metadata.
     const s = withAwsApp();

@@ -107,7 +107,8 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       evidence: { assignmentId, resourceId, appRoleId, createdDateTime: r.optStr(obj, 'createdDateTime', path) },
     });
     ctx.raiseTier(from, privilege.tier);
-    if (!appOnly && resource) {
+    // A disabled app role, or one with no value, puts nothing in the assertion's Role attribute.
+    if (!appOnly && resource && resource.unissued?.has(appRoleId) !== true) {
       const pair = awsSamlRole(permission);
       const app = ctx.sps.get(resourceId)?.node;
       if (pair && app) addAwsSamlMapping(ctx, holderNode, app, pair, appRoleId);
@@ -145,7 +146,8 @@ export function awsSamlRole(value: string): AwsSamlPair | undefined {
  * A user or group assigned an app role whose value names an AWS role and SAML provider can sign in
  * to AWS as that role through the enterprise app: an edge to the provider's node, with the role in
  * its evidence. The cross-provider link (entra-saml-link.ts) turns it into an edge to the role
- * when the role's trust policy names the provider. A disabled app signs nobody in: no edge. An app
+ * when the role's trust policy names the provider. A disabled app signs nobody in: no edge (nor
+ * does a disabled app role or one with no value, which the caller leaves out). An app
  * whose single sign-on mode is not SAML may issue no assertion (the mode is what the portal
  * launches; Graph's SAML set-up sets it to `saml`), so that route is conditional.
  */

@@ -338,13 +338,21 @@ function recordAppRoles(
   r: Reader,
 ): void {
   const roles = new Map<string, string>();
+  let unissued: Set<string> | undefined;
   r.optArray(obj, 'appRoles', path).forEach((ar, i) => {
     const p = `${path}.appRoles[${i}]`;
     if (!isObject(ar)) return r.fail(p, 'expected an object');
-    const value = r.optStr(ar, 'value', p) ?? r.optStr(ar, 'displayName', p);
-    if (value) roles.set(r.str(ar, 'id', p), value);
+    const roleId = r.str(ar, 'id', p);
+    const value = r.optStr(ar, 'value', p);
+    // The display name only names a role with no value; it is never sent in a token.
+    const label = value ?? r.optStr(ar, 'displayName', p);
+    if (label) roles.set(roleId, label);
+    // Only an enabled role's value goes into the roles claim of a token or SAML assertion (appRole,
+    // Microsoft Graph: `value` is what the claim carries; `isEnabled` false is a role on its way to
+    // deletion, true by default).
+    if (!value || r.optBool(ar, 'isEnabled', p) === false) (unissued ??= new Set()).add(roleId);
   });
-  ctx.resources.set(id, { appId: appId ?? id, name, roles });
+  ctx.resources.set(id, { appId: appId ?? id, name, roles, ...(unissued ? { unissued } : {}) });
 }
 
 function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {

@@ -19,13 +19,41 @@ const ROLE_IDS = { admin: 'b7e1c0de-0000-4000-8000-000000000001', ops: 'b7e1c0de
 
 type Json = Record<string, unknown>;
 
+/** Demo story 15: the AWS Dev Console enterprise app, its EntraID SAML provider and role entra-dev-admin in AWS dev. */
+const DEMO_APP = { app: '3f6a1c2e-8b4d-4e7f-a1c3-5d9e2b7f4a06', appId: 'a7c3e9f1-2b5d-4c8e-9f1a-3d6b8e0c2f47', sp: 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13' };
+const DEMO_ROLE = `arn:aws:iam::${PROD}:role/entra-dev-admin`;
+
 /**
- * The demo with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin
+ * The demo without story 15 (every trace of the AWS Dev Console app and of what it signs in to), so
+ * that the app these tests add is the only one naming the EntraID provider, as the tests mean.
+ */
+function withoutDemoAwsApp(s: Snapshot = demoSnapshot()): Snapshot {
+  const list = (rel: string) => s.files[rel] as { value: Json[] };
+  const drop = (rel: string, keep: (x: Json) => boolean) => (list(rel).value = list(rel).value.filter(keep));
+  drop('entra/servicePrincipals.json', (x) => x.id !== DEMO_APP.sp);
+  drop('entra/applications.json', (x) => x.id !== DEMO_APP.app);
+  drop('entra/appRoleAssignments.json', (x) => x.resourceId !== DEMO_APP.sp);
+  drop('entra/servicePrincipalSignInActivities.json', (x) => x.appId !== DEMO_APP.appId);
+  for (const [rel, key] of [
+    ['entra/applicationOwners.json', DEMO_APP.app],
+    ['entra/servicePrincipalOwners.json', DEMO_APP.sp],
+    ['entra/federatedIdentityCredentials.json', DEMO_APP.app],
+  ]) delete (s.files[rel] as Json)[key];
+  const details = s.files[`aws/${PROD}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
+  details.RoleDetailList = details.RoleDetailList.filter((x) => x.Arn !== DEMO_ROLE);
+  details.Policies = details.Policies.filter((x) => x.PolicyName !== 'AdministratorAccess');
+  const roles = s.files[`aws/${PROD}/list-roles.json`] as { Roles: Json[] };
+  roles.Roles = roles.Roles.filter((x) => x.Arn !== DEMO_ROLE);
+  s.files[`aws/${PROD}/saml-providers.json`] = (s.files[`aws/${PROD}/saml-providers.json`] as Json[]).filter((x) => x.Arn !== PROVIDER);
+  return s;
+}
+
+/**
+ * The demo (without story 15) with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin
  * (a new administrator role of the prod account that trusts the EntraID SAML provider),
  * prod-ops-access (which trusts no SAML provider) and a role of an account not scanned.
  */
-function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json; moreTrust?: Json[] } = {}): Snapshot {
-  const s = demoSnapshot();
+function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json; moreTrust?: Json[] } = {}, s: Snapshot = withoutDemoAwsApp()): Snapshot {
   const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
   sps.push({
     id: AWS_APP,
@@ -165,6 +193,62 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
       // The assignment itself is still there, named as before.
       expect(r.graph.out(user(SVC_BACKUP), 'GRANTED').some((e) => e.evidence?.appRoleId === ROLE_IDS.admin), what).toBe(true);
     }
+  });
+
+  it("the app's own edge to the provider: it is fed by a scanned IdP, not an outsider, and the app gains no power from it", () => {
+    const sp = ids.entraSp(TENANT, AWS_APP);
+    const hub = ids.external('saml-provider', PROVIDER);
+    const r = scan(withAwsApp());
+    const edges = r.graph.out(sp, 'SAML_MAPS_TO');
+    // One edge per provider the app's enabled roles name: EntraID (entra-admin and prod-ops) and the foreign one.
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([
+      [hub, false],
+      [ids.external('saml-provider', FOREIGN_PROVIDER), false],
+    ]);
+    expect(edges[0].evidence?.roleArns).toEqual([ADMIN_ROLE, OPS_ROLE]);
+    // Before, the provider no scanned app led into was an entry point of its own ("SAML identity
+    // provider outside the scan") with a path to the administrator role.
+    expect(r.report.findings.filter((f) => f.subject.id === hub)).toEqual([]);
+    expect(r.graph.in(hub).length).toBeGreaterThan(0);
+    // The app's credentials get no assertion: no tier, no path from it.
+    expect(r.analysis.tier(sp)).toBe(0);
+    expect(r.analysis.crownJewelPaths(sp)).toEqual([]);
+    // The assigned user's route is unchanged: firm, to the role.
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
+  });
+
+  it("the app's edge is conditional when its single sign-on mode is not SAML, absent when it is disabled or names no provider in an enabled role with a value", () => {
+    const sp = ids.entraSp(TENANT, AWS_APP);
+    const hub = ids.external('saml-provider', PROVIDER);
+    expect(scan(withAwsApp({ sso: 'password' })).graph.out(sp, 'SAML_MAPS_TO').map((e) => [e.to, e.conditional])).toEqual([
+      [hub, true],
+      [ids.external('saml-provider', FOREIGN_PROVIDER), true],
+    ]);
+    expect(scan(withAwsApp({ enabled: false })).graph.out(sp, 'SAML_MAPS_TO')).toEqual([]);
+    const s = withAwsApp();
+    const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+    const roles = app.appRoles as Json[];
+    roles[0].isEnabled = false;
+    roles[1].displayName = roles[1].value;
+    delete roles[1].value;
+    roles.pop();
+    expect(scan(s).graph.out(sp, 'SAML_MAPS_TO')).toEqual([]);
+  });
+
+  it('another enabled Entra app naming the provider, assigned to nobody, makes the route conditional', () => {
+    const s = withAwsApp();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+    const first = sps.find((x) => x.id === AWS_APP)!;
+    const second: Json = { ...first, id: 'c0ffee00-1111-4222-8333-944455556666', appId: 'c0ffee00-aaaa-4bbb-8ccc-0ddd0eee0fff', displayName: 'AWS Staging Console', appRoles: [(first.appRoles as Json[])[0]] };
+    sps.push(second);
+    let r = scan(s);
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional])).toEqual([[role(ADMIN_ROLE), true]]);
+    expect(edges[0].reason).toMatch(/the Entra app AWS Staging Console also names that provider/);
+    // Disabled, it issues nothing and names the provider for no one.
+    second.accountEnabled = false;
+    r = scan(s);
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
   });
 
   it('a provider another scanned app also names makes the route conditional', () => {

@@ -136,6 +136,39 @@ describe('awsSamlRole', () => {
   });
 });
 
+describe('demo story 15: AWS Dev Console signs svc-backup in to AWS dev as administrator', () => {
+  const r = scan(demoSnapshot());
+  const sp = ids.entraSp(TENANT, DEMO_APP.sp);
+  const hub = ids.external('saml-provider', PROVIDER);
+
+  it('svc-backup reaches the AWS dev administrator through the app, firmly, across providers', () => {
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(DEMO_ROLE), false]]);
+    expect(edges[0].reason).toMatch(/app role entra-dev-admin of the enterprise app AWS Dev Console/);
+    const f = r.report.findings.find((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.id === user(SVC_BACKUP) && x.evidence.crownJewel === 'admin');
+    expect(f?.severity).toBe('critical');
+    expect(f?.message).toMatch(/reaches AWS account 444455556666 administrator .*crossing providers/);
+    expect(r.report.findings.find((x) => x.ruleId === 'aws-saml-long-session' && x.subject.id === role(DEMO_ROLE))?.evidence.maxSessionDuration).toBe(43200);
+  });
+
+  it('the EntraID provider is fed by the app, not an outside entry point; the app has no finding and no power', () => {
+    expect(r.graph.in(hub).map((e) => e.from)).toEqual([sp]);
+    expect(r.report.findings.filter((x) => x.subject.id === hub || x.subject.id === sp).map((x) => x.ruleId)).toEqual([]);
+    expect(r.analysis.tier(sp)).toBe(0);
+    // Its users' SAML sign-ins are its use (delegatedResourceSignInActivity).
+    expect(r.graph.node(sp)?.lastUsedAt).toBe('2026-11-18T02:07:09.000Z');
+  });
+
+  it('the demo app naming the same provider makes the route of another app naming it conditional', () => {
+    const rr = scan(withAwsApp({}, demoSnapshot()));
+    const edges = rr.graph.out(user(DANA), 'SAML_MAPS_TO');
+    expect(edges).toEqual([]);
+    const admin = rr.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').filter((e) => e.to === role(ADMIN_ROLE));
+    expect(admin.map((e) => e.conditional)).toEqual([true]);
+    expect(admin[0].reason).toMatch(/the Entra app AWS Dev Console also names that provider/);
+  });
+});
+
 describe('Entra enterprise app federated to AWS by SAML', () => {
   it('links a user assigned an app role to the AWS role that trusts the provider, and the path reaches AWS administrator', () => {
     const r = scan(withAwsApp());

@@ -479,6 +479,29 @@ describe('demo snapshot: cross-provider references', () => {
     }
     expect(prod).toBe('111122223333');
   });
+
+  it('the Entra AWS app (story 15) is set up for SAML, and each enabled app role value names a SAML provider and a role trusting it', () => {
+    const samlApps = values('entra/servicePrincipals.json').filter((s: J) => s.preferredSingleSignOnMode === 'saml');
+    expect(samlApps.map((s: J) => s.displayName)).toEqual(['AWS Dev Console']);
+    const assigned = new Set(values('entra/appRoleAssignments.json').filter((a: J) => a.resourceId === samlApps[0].id).map((a: J) => a.appRoleId));
+    let named = 0;
+    for (const role of samlApps[0].appRoles) {
+      if (!role.isEnabled || !role.value) continue;
+      const [roleArn, providerArn] = role.value.split(',');
+      const acct = providerArn.split(':')[4];
+      expect(roleArn.split(':')[4]).toBe(acct);
+      expect(json(`aws/${acct}/saml-providers.json`).map((p: J) => p.Arn)).toContain(providerArn);
+      const trusting = json(`aws/${acct}/authorization-details.json`).RoleDetailList.find((r: J) => r.Arn === roleArn);
+      expect(trusting.AssumeRolePolicyDocument.Statement.some((s: J) => s.Principal?.Federated === providerArn && s.Action === 'sts:AssumeRoleWithSAML')).toBe(true);
+      expect(json(`aws/${acct}/list-roles.json`).Roles.find((r: J) => r.Arn === roleArn).MaxSessionDuration).toBe(43200);
+      expect(assigned.has(role.id)).toBe(true);
+      named++;
+    }
+    expect(named).toBe(1);
+    // The application object carries the same roles as its service principal.
+    const app = entraApps.find((a: J) => a.appId === samlApps[0].appId);
+    expect(app.appRoles.map((r: J) => [r.id, r.value])).toEqual(samlApps[0].appRoles.map((r: J) => [r.id, r.value]));
+  });
 });
 
 describe('demo snapshot: the story in STORY.md is still in the data', () => {

@@ -10,7 +10,7 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { nistCsf: ['PR.AA-01'] },
     description:
-      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Only sign-ins of the app as a client count: tokens issued for it as a resource are calls made to it by others, not its own use. Third-party apps are evaluated only when they hold some permission (tier 1 or more); a dormant one whose permissions were not all read (app-role assignments, delegated grants, directory roles, groups, owners) is unknown.',
+      'Flags enabled service principals, managed and agent identities with no sign-in for the dormancy window, or none on record when created more than the grace period ago (unknown when the creation date is not known). Only sign-ins of the app as a client count: tokens issued for it as a resource are calls made to it by others, not its own use. An app set up for SAML single sign-on (preferredSingleSignOnMode saml) is used by people signing in to it, so for it their sign-ins (the delegated resource activity) count too. Third-party apps are evaluated only when they hold some permission (tier 1 or more); a dormant one whose permissions were not all read (app-role assignments, delegated grants, directory roles, groups, owners) is unknown.',
     risk: 'Dormant identities keep standing access and credentials that nobody would miss, so a compromise goes unnoticed; they are leftovers of retired projects.',
     remediation: 'Disable the service principal, remove its permissions and credentials, and delete it after a grace period unless an owner re-certifies it.',
     references: [
@@ -37,7 +37,9 @@ export default defineRule({
   },
   check(subject, ctx) {
     const asResource = typeof subject.attrs.lastResourceSignInAt === 'string' ? subject.attrs.lastResourceSignInAt : undefined;
-    const resource = asResource ? `; it was last called as a resource on ${day(asResource)}, which is others' use of it, not its own` : '';
+    // A SAML single sign-on app's last use already counts its users' sign-ins to it (the transform).
+    const saml = subject.attrs.preferredSingleSignOnMode === 'saml';
+    const resource = asResource && !saml ? `; it was last called as a resource on ${day(asResource)}, which is others' use of it, not its own` : '';
     if (subject.lastUsedAt === undefined) {
       ctx.unknown('sign-in activity not known for this identity');
       return;

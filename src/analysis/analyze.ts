@@ -23,6 +23,17 @@ export const CONTROL_EDGES: ReadonlySet<EdgeType> = new Set<EdgeType>([
   'SAML_MAPS_TO',
 ]);
 
+/**
+ * Whether holding the source of `e` gives the rights of its target: a control edge, other than an
+ * Entra enterprise app's edge to the AWS SAML provider it issues assertions for
+ * (`evidence.assertionIssuer`). That edge says the provider is fed by a scanned identity provider;
+ * the app's own credentials get no assertion (a user signs in through it, along the edge of that
+ * user's assignment), so neither its tier nor a path rests on it.
+ */
+export function controlEdge(e: GraphEdge): boolean {
+  return CONTROL_EDGES.has(e.type) && e.evidence?.assertionIssuer === undefined;
+}
+
 const SHARED: ReadonlySet<string> = new Set(['client-secret', 'access-key', 'api-token', 'password']);
 const KEYED: ReadonlySet<string> = new Set(['certificate', 'private-key-jwt', 'x509-trust-anchor']);
 const STRENGTH_RANK: Record<StrengthClass, number> = { none: 0, 'shared-secret': 1, 'private-key': 2, federated: 3 };
@@ -205,7 +216,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
           const e = edges[k];
           // A source reached already gains nothing from the edge, whatever its kind: asked first,
           // it spares most edges the questions below.
-          if (tierOf[from[k]] >= 0 || !CONTROL_EDGES.has(e.type)) continue;
+          if (tierOf[from[k]] >= 0 || !controlEdge(e)) continue;
           const open = pathFollows(e, target);
           if ((!conditional && e.conditional) || (!latent && !open)) {
             still |= !conditional && !e.conditional ? LOOSE | LATENT_IN : LOOSE;
@@ -243,7 +254,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
         const { edges, from } = graph.inAt(cur);
         for (let k = 0; k < edges.length; k++) {
           const e = edges[k];
-          if (!CONTROL_EDGES.has(e.type) || e.conditional) continue;
+          if (!controlEdge(e) || e.conditional) continue;
           const s = from[k];
           // Reached by a firm route already, or of a higher tier (which no route here decides).
           if (firmReach[s] === 1 || (tierOf[s] >= 0 && tierOf[s] !== level)) continue;
@@ -598,7 +609,7 @@ function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly 
     if (first === undefined) {
       first = [];
       const { edges, to } = graph.outAt(at);
-      for (let k = 0; k < edges.length; k++) if (CONTROL_EDGES.has(edges[k].type) && pathFollows(edges[k], graph.nodeAt(to[k]))) first.push(to[k]);
+      for (let k = 0; k < edges.length; k++) if (controlEdge(edges[k]) && pathFollows(edges[k], graph.nodeAt(to[k]))) first.push(to[k]);
     }
     // Distinct next identities that also lead to the group: two edges to the same one (a role
     // held and also escalated to) are one route. One whose every route passes back through the
@@ -634,7 +645,7 @@ function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly 
 
 /** Whether a group's routes follow `e` into its target (`target`). */
 function groupFollows(e: GraphEdge, target: GraphNode, firmOnly: boolean): boolean {
-  return CONTROL_EDGES.has(e.type) && !(firmOnly && e.conditional) && pathFollows(e, target);
+  return controlEdge(e) && !(firmOnly && e.conditional) && pathFollows(e, target);
 }
 
 /**
@@ -784,7 +795,7 @@ function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean
   // Power held through another object is the identity's own too: a group it is a member of (one
   // holding Global Administrator), an identity it can take over or acts as. Such an edge counts
   // when its target reaches a privilege; a membership of a group that holds nothing does not.
-  const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && CONTROL_EDGES.has(e.type) && reaches(e.to));
+  const indirect = appOnly ? undefined : outs.find((e) => e.type !== 'DELEGATED_GRANT' && controlEdge(e) && reaches(e.to));
   const delegatedOnly = !appOnly && !indirect && outs.some((e) => e.type === 'DELEGATED_GRANT');
   if (delegatedOnly) return { level: 'human-triggered', reason: 'acts only through delegated grants for signed-in users' };
   if (n?.type === 'aws-root-user') {

@@ -17,8 +17,9 @@ import { providerClaims } from './okta/saml-claims.js';
  *
  * An IAM SAML provider holds one identity provider's metadata (its issuer and signing
  * certificate), which the snapshot does not hold. When another scanned app (Okta, or another
- * Entra app) also names the provider, which one it was made for is not known, and the route is
- * conditional.
+ * enabled Entra app whose app roles name it, assigned or not: the transform's app edges) also
+ * names the provider, which one it was made for is not known, and the route is conditional. The
+ * app edges themselves stay: they are what feeds the provider.
  *
  * Linear: one pass over the edges, one over the Entra SAML edges found.
  */
@@ -40,9 +41,11 @@ export function linkEntraSaml(b: GraphBuilder): void {
       const byArn = trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!;
       const prior = byArn.get(role.nativeId);
       if (prior === undefined || (prior.conditional && !e.conditional)) byArn.set(role.nativeId, e);
-    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.roleArn === 'string') {
-      assignments.push(e);
-      const arn = e.evidence.providerArn as string;
+    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.providerArn === 'string') {
+      // An app's own edge to the provider (no roleArn: it stays) or an assignment's; both say the
+      // app names the provider.
+      if (typeof e.evidence.roleArn === 'string') assignments.push(e);
+      const arn = e.evidence.providerArn;
       (entraApps.get(arn) ?? entraApps.set(arn, new Set()).get(arn)!).add(e.evidence.entraApp);
     }
   }

@@ -19,13 +19,41 @@ const ROLE_IDS = { admin: 'b7e1c0de-0000-4000-8000-000000000001', ops: 'b7e1c0de
 
 type Json = Record<string, unknown>;
 
+/** Demo story 15: the AWS Dev Console enterprise app, its EntraID SAML provider and role entra-dev-admin in AWS dev. */
+const DEMO_APP = { app: '3f6a1c2e-8b4d-4e7f-a1c3-5d9e2b7f4a06', appId: 'a7c3e9f1-2b5d-4c8e-9f1a-3d6b8e0c2f47', sp: 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13' };
+const DEMO_ROLE = `arn:aws:iam::${PROD}:role/entra-dev-admin`;
+
 /**
- * The demo with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin
+ * The demo without story 15 (every trace of the AWS Dev Console app and of what it signs in to), so
+ * that the app these tests add is the only one naming the EntraID provider, as the tests mean.
+ */
+function withoutDemoAwsApp(s: Snapshot = demoSnapshot()): Snapshot {
+  const list = (rel: string) => s.files[rel] as { value: Json[] };
+  const drop = (rel: string, keep: (x: Json) => boolean) => (list(rel).value = list(rel).value.filter(keep));
+  drop('entra/servicePrincipals.json', (x) => x.id !== DEMO_APP.sp);
+  drop('entra/applications.json', (x) => x.id !== DEMO_APP.app);
+  drop('entra/appRoleAssignments.json', (x) => x.resourceId !== DEMO_APP.sp);
+  drop('entra/servicePrincipalSignInActivities.json', (x) => x.appId !== DEMO_APP.appId);
+  for (const [rel, key] of [
+    ['entra/applicationOwners.json', DEMO_APP.app],
+    ['entra/servicePrincipalOwners.json', DEMO_APP.sp],
+    ['entra/federatedIdentityCredentials.json', DEMO_APP.app],
+  ]) delete (s.files[rel] as Json)[key];
+  const details = s.files[`aws/${PROD}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
+  details.RoleDetailList = details.RoleDetailList.filter((x) => x.Arn !== DEMO_ROLE);
+  details.Policies = details.Policies.filter((x) => x.PolicyName !== 'AdministratorAccess');
+  const roles = s.files[`aws/${PROD}/list-roles.json`] as { Roles: Json[] };
+  roles.Roles = roles.Roles.filter((x) => x.Arn !== DEMO_ROLE);
+  s.files[`aws/${PROD}/saml-providers.json`] = (s.files[`aws/${PROD}/saml-providers.json`] as Json[]).filter((x) => x.Arn !== PROVIDER);
+  return s;
+}
+
+/**
+ * The demo (without story 15) with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin
  * (a new administrator role of the prod account that trusts the EntraID SAML provider),
  * prod-ops-access (which trusts no SAML provider) and a role of an account not scanned.
  */
-function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json; moreTrust?: Json[] } = {}): Snapshot {
-  const s = demoSnapshot();
+function withAwsApp(edit: { sso?: string | null; enabled?: boolean; adminTrust?: Json; moreTrust?: Json[] } = {}, s: Snapshot = withoutDemoAwsApp()): Snapshot {
   const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
   sps.push({
     id: AWS_APP,
@@ -126,6 +154,39 @@ describe('awsSamlRole', () => {
   });
 });
 
+describe('demo story 15: AWS Dev Console signs svc-backup in to AWS dev as administrator', () => {
+  const r = scan(demoSnapshot());
+  const sp = ids.entraSp(TENANT, DEMO_APP.sp);
+  const hub = ids.external('saml-provider', PROVIDER);
+
+  it('svc-backup reaches the AWS dev administrator through the app, firmly, across providers', () => {
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(DEMO_ROLE), false]]);
+    expect(edges[0].reason).toMatch(/app role entra-dev-admin of the enterprise app AWS Dev Console/);
+    const f = r.report.findings.find((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.subject.id === user(SVC_BACKUP) && x.evidence.crownJewel === 'admin');
+    expect(f?.severity).toBe('critical');
+    expect(f?.message).toMatch(/reaches AWS account 444455556666 administrator .*crossing providers/);
+    expect(r.report.findings.find((x) => x.ruleId === 'aws-saml-long-session' && x.subject.id === role(DEMO_ROLE))?.evidence.maxSessionDuration).toBe(43200);
+  });
+
+  it('the EntraID provider is fed by the app, not an outside entry point; the app has no finding and no power', () => {
+    expect(r.graph.in(hub).map((e) => e.from)).toEqual([sp]);
+    expect(r.report.findings.filter((x) => x.subject.id === hub || x.subject.id === sp).map((x) => x.ruleId)).toEqual([]);
+    expect(r.analysis.tier(sp)).toBe(0);
+    // Its users' SAML sign-ins are its use (delegatedResourceSignInActivity).
+    expect(r.graph.node(sp)?.lastUsedAt).toBe('2026-11-18T02:07:09.000Z');
+  });
+
+  it('the demo app naming the same provider makes the route of another app naming it conditional', () => {
+    const rr = scan(withAwsApp({}, demoSnapshot()));
+    const edges = rr.graph.out(user(DANA), 'SAML_MAPS_TO');
+    expect(edges).toEqual([]);
+    const admin = rr.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').filter((e) => e.to === role(ADMIN_ROLE));
+    expect(admin.map((e) => e.conditional)).toEqual([true]);
+    expect(admin[0].reason).toMatch(/the Entra app AWS Dev Console also names that provider/);
+  });
+});
+
 describe('Entra enterprise app federated to AWS by SAML', () => {
   it('links a user assigned an app role to the AWS role that trusts the provider, and the path reaches AWS administrator', () => {
     const r = scan(withAwsApp());
@@ -173,6 +234,81 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
       expect(edges.map((e) => [e.to, e.conditional])).toEqual([[role(ADMIN_ROLE), true]]);
       expect(edges[0].reason).toMatch(/single sign-on mode/);
     }
+  });
+
+  it('a disabled app role, or one with no value, signs nobody in to the role it names', () => {
+    // Only an enabled role's value goes into the assertion's Role attribute; the display name never does.
+    const edits: [string, (role: Json) => void][] = [
+      ['disabled', (role) => (role.isEnabled = false)],
+      ['no value', (role) => ((role.displayName = role.value), delete role.value)],
+      ['null value', (role) => ((role.displayName = role.value), (role.value = null))],
+    ];
+    for (const [what, edit] of edits) {
+      const s = withAwsApp();
+      const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+      edit((app.appRoles as Json[])[0]);
+      const r = scan(s);
+      expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO'), what).toEqual([]);
+      expect(r.analysis.crownJewelPaths(user(SVC_BACKUP)).filter((p) => p.group.startsWith('aws|')), what).toEqual([]);
+      // The assignment itself is still there, named as before.
+      expect(r.graph.out(user(SVC_BACKUP), 'GRANTED').some((e) => e.evidence?.appRoleId === ROLE_IDS.admin), what).toBe(true);
+    }
+  });
+
+  it("the app's own edge to the provider: it is fed by a scanned IdP, not an outsider, and the app gains no power from it", () => {
+    const sp = ids.entraSp(TENANT, AWS_APP);
+    const hub = ids.external('saml-provider', PROVIDER);
+    const r = scan(withAwsApp());
+    const edges = r.graph.out(sp, 'SAML_MAPS_TO');
+    // One edge per provider the app's enabled roles name: EntraID (entra-admin and prod-ops) and the foreign one.
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([
+      [hub, false],
+      [ids.external('saml-provider', FOREIGN_PROVIDER), false],
+    ]);
+    expect(edges[0].evidence?.roleArns).toEqual([ADMIN_ROLE, OPS_ROLE]);
+    // Before, the provider no scanned app led into was an entry point of its own ("SAML identity
+    // provider outside the scan") with a path to the administrator role.
+    expect(r.report.findings.filter((f) => f.subject.id === hub)).toEqual([]);
+    expect(r.graph.in(hub).length).toBeGreaterThan(0);
+    // The app's credentials get no assertion: no tier, no path from it.
+    expect(r.analysis.tier(sp)).toBe(0);
+    expect(r.analysis.crownJewelPaths(sp)).toEqual([]);
+    // The assigned user's route is unchanged: firm, to the role.
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
+  });
+
+  it("the app's edge is conditional when its single sign-on mode is not SAML, absent when it is disabled or names no provider in an enabled role with a value", () => {
+    const sp = ids.entraSp(TENANT, AWS_APP);
+    const hub = ids.external('saml-provider', PROVIDER);
+    expect(scan(withAwsApp({ sso: 'password' })).graph.out(sp, 'SAML_MAPS_TO').map((e) => [e.to, e.conditional])).toEqual([
+      [hub, true],
+      [ids.external('saml-provider', FOREIGN_PROVIDER), true],
+    ]);
+    expect(scan(withAwsApp({ enabled: false })).graph.out(sp, 'SAML_MAPS_TO')).toEqual([]);
+    const s = withAwsApp();
+    const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+    const roles = app.appRoles as Json[];
+    roles[0].isEnabled = false;
+    roles[1].displayName = roles[1].value;
+    delete roles[1].value;
+    roles.pop();
+    expect(scan(s).graph.out(sp, 'SAML_MAPS_TO')).toEqual([]);
+  });
+
+  it('another enabled Entra app naming the provider, assigned to nobody, makes the route conditional', () => {
+    const s = withAwsApp();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+    const first = sps.find((x) => x.id === AWS_APP)!;
+    const second: Json = { ...first, id: 'c0ffee00-1111-4222-8333-944455556666', appId: 'c0ffee00-aaaa-4bbb-8ccc-0ddd0eee0fff', displayName: 'AWS Staging Console', appRoles: [(first.appRoles as Json[])[0]] };
+    sps.push(second);
+    let r = scan(s);
+    const edges = r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional])).toEqual([[role(ADMIN_ROLE), true]]);
+    expect(edges[0].reason).toMatch(/the Entra app AWS Staging Console also names that provider/);
+    // Disabled, it issues nothing and names the provider for no one.
+    second.accountEnabled = false;
+    r = scan(s);
+    expect(r.graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO').map((e) => [e.to, e.conditional ?? false])).toEqual([[role(ADMIN_ROLE), false]]);
   });
 
   it('a provider another scanned app also names makes the route conditional', () => {

@@ -107,7 +107,8 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       evidence: { assignmentId, resourceId, appRoleId, createdDateTime: r.optStr(obj, 'createdDateTime', path) },
     });
     ctx.raiseTier(from, privilege.tier);
-    if (!appOnly && resource) {
+    // A disabled app role, or one with no value, puts nothing in the assertion's Role attribute.
+    if (!appOnly && resource && resource.unissued?.has(appRoleId) !== true) {
       const pair = awsSamlRole(permission);
       const app = ctx.sps.get(resourceId)?.node;
       if (pair && app) addAwsSamlMapping(ctx, holderNode, app, pair, appRoleId);
@@ -144,7 +145,8 @@ export function awsSamlRole(value: string): AwsSamlPair | undefined {
  * A user or group assigned an app role whose value names an AWS role and SAML provider can sign in
  * to AWS as that role through the enterprise app: an edge to the provider's node, with the role in
  * its evidence. The cross-provider link (entra-saml-link.ts) turns it into an edge to the role
- * when the role's trust policy names the provider. A disabled app signs nobody in: no edge. An app
+ * when the role's trust policy names the provider. A disabled app signs nobody in: no edge (nor
+ * does a disabled app role or one with no value, which the caller leaves out). An app
  * whose single sign-on mode is not SAML may issue no assertion (the mode is what the portal
  * launches; Graph's SAML set-up sets it to `saml`), so that route is conditional.
  */
@@ -163,6 +165,48 @@ function addAwsSamlMapping(ctx: EntraContext, holder: GraphNode, app: GraphNode,
     reason: `${holder.kind === 'group' ? `members of group ${holder.name} are` : `${holder.name} is`} assigned the app role ${role} of the enterprise app ${app.name}, which names the AWS role ${pair.roleArn} through the SAML provider ${pair.providerArn}${saml ? '' : `; the app's single sign-on mode is ${typeof mode === 'string' ? `"${mode}"` : 'not set'}, not SAML, so whether Entra signs it an assertion is not known`}`,
     evidence: { entraApp: app.id, appRoleId, roleArn: pair.roleArn, providerArn: pair.providerArn },
   });
+}
+
+/**
+ * Each enterprise app whose app roles name an AWS SAML provider issues the assertions that provider
+ * may accept, as an Okta AWS app does: an edge from the app's service principal to the provider's
+ * node, whether or not anyone is assigned. The provider is then fed by a scanned IdP rather than
+ * an outsider (the path rule's external entry), and the cross-provider link counts the app among
+ * those naming it (entra-saml-link.ts). It carries no control (evidence.assertionIssuer): holding
+ * the app's own credentials gets no assertion, so its tier and paths do not rest on it; the users
+ * assigned its roles reach the roles along their own edges. Only enabled roles with a value count (the caller's
+ * `unissued`); a disabled app issues nothing (no edge); an app whose single sign-on mode is not
+ * SAML may issue none (conditional, as its assignments' routes). Roles are read in the order of
+ * the service principal's appRoles, providers in the order first named.
+ */
+export function addAwsSamlApps(ctx: EntraContext): void {
+  for (const [spId, resource] of ctx.resources) {
+    let named: Map<string, string[]> | undefined;
+    for (const [roleId, value] of resource.roles) {
+      if (resource.unissued?.has(roleId) === true || !value.includes(':saml-provider/')) continue;
+      const pair = awsSamlRole(value);
+      if (!pair) continue;
+      named ??= new Map();
+      (named.get(pair.providerArn) ?? named.set(pair.providerArn, []).get(pair.providerArn)!).push(pair.roleArn);
+    }
+    const app = named && ctx.sps.get(spId)?.node;
+    if (!named || !app || app.enabled === false) continue;
+    const mode = app.attrs.preferredSingleSignOnMode;
+    const saml = mode === 'saml';
+    for (const [providerArn, roleArns] of named) {
+      const hub = ctx.b.addNode(samlProviderRef(providerArn));
+      ctx.b.addEdge({
+        from: app,
+        to: hub,
+        type: 'SAML_MAPS_TO',
+        hidden: true,
+        ...(saml ? {} : { conditional: true }),
+        reason: `the enterprise app ${app.name} issues the SAML assertions AWS accepts through ${providerArn} (its app roles name ${roleArns.join(', ')})${saml ? '' : `; its single sign-on mode is ${typeof mode === 'string' ? `"${mode}"` : 'not set'}, not SAML, so whether Entra signs it an assertion is not known`}`,
+        // Not a control edge (analysis controlEdge): the app's credentials get no assertion.
+        evidence: { entraApp: app.id, providerArn, roleArns, assertionIssuer: true },
+      });
+    }
+  }
 }
 
 /** A privilege node a grant step added, with the tier it gave. */

@@ -72,7 +72,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
       enabled: r.optBool(obj, 'accountEnabled', path),
       createdAt: r.optDate(obj, 'createdDateTime', path),
       // Sign-in data only when the beta report was read; then absence is "no sign-in on record".
-      lastUsedAt: signIns ? clientUse(appId ? signIns.get(appId) : undefined) : undefined,
+      lastUsedAt: signIns ? clientUse(appId ? signIns.get(appId) : undefined, sso === 'saml') : undefined,
       tags,
       attrs: {
         appId,
@@ -285,6 +285,8 @@ interface SpSignIn {
   client?: string;
   /** Latest token issued for the app as a resource: calls made to it by others. */
   resource?: string;
+  /** Of those, the latest issued while a user signed in (delegatedResourceSignInActivity). */
+  userResource?: string;
   /** A lastSignInActivity later than every detailed field: not known to be client or resource. */
   unattributed?: boolean;
 }
@@ -295,13 +297,16 @@ const RESOURCE_ACTIVITIES = ['applicationAuthenticationResourceSignInActivity', 
 /**
  * The SP's own last use: its client activities only. The resource activities record tokens
  * other apps obtained to call this one (servicePrincipalSignInActivity, Microsoft Graph beta),
- * which say nothing about whether its own credentials are still in use. With the report read,
+ * which say nothing about whether its own credentials are still in use. An app set up for SAML
+ * single sign-on (`saml`) is used by people signing in to it: that is the delegated resource
+ * activity (a user's sign-in whose resource is the app), which counts as its use too; tokens
+ * other apps get for it without a user still do not. With the report read,
  * no row is "no client sign-in on record" (null); a row whose lastSignInActivity cannot be
  * attributed is not known (undefined).
  */
-function clientUse(s: SpSignIn | undefined): string | null | undefined {
+function clientUse(s: SpSignIn | undefined, saml: boolean): string | null | undefined {
   if (s?.unattributed) return undefined;
-  return s?.client ?? null;
+  return (saml ? latest(s?.client, s?.userResource) : s?.client) ?? null;
 }
 
 function spSignIns(ctx: EntraContext): Map<string, SpSignIn> | undefined {
@@ -317,13 +322,19 @@ function spSignIns(ctx: EntraContext): Map<string, SpSignIn> | undefined {
     for (const k of CLIENT_ACTIVITIES) client = latest(client, at(k));
     let resource: string | undefined;
     for (const k of RESOURCE_ACTIVITIES) resource = latest(resource, at(k));
+    const userResource = at('delegatedResourceSignInActivity');
     // lastSignInActivity is the latest of the four; one later than all of them (the detailed
     // fields missing) may have been the app's own sign-in or a call to it.
     const last = at('lastSignInActivity');
     const known = latest(client, resource);
     const unattributed = last !== undefined && (known === undefined || parseDate(last) > parseDate(known));
     const prev = out.get(appId) ?? {};
-    out.set(appId, { client: latest(prev.client, client), resource: latest(prev.resource, resource), unattributed: prev.unattributed || unattributed || undefined });
+    out.set(appId, {
+      client: latest(prev.client, client),
+      resource: latest(prev.resource, resource),
+      userResource: latest(prev.userResource, userResource),
+      unattributed: prev.unattributed || unattributed || undefined,
+    });
   }
   return out;
 }
@@ -338,13 +349,21 @@ function recordAppRoles(
   r: Reader,
 ): void {
   const roles = new Map<string, string>();
+  let unissued: Set<string> | undefined;
   r.optArray(obj, 'appRoles', path).forEach((ar, i) => {
     const p = `${path}.appRoles[${i}]`;
     if (!isObject(ar)) return r.fail(p, 'expected an object');
-    const value = r.optStr(ar, 'value', p) ?? r.optStr(ar, 'displayName', p);
-    if (value) roles.set(r.str(ar, 'id', p), value);
+    const roleId = r.str(ar, 'id', p);
+    const value = r.optStr(ar, 'value', p);
+    // The display name only names a role with no value; it is never sent in a token.
+    const label = value ?? r.optStr(ar, 'displayName', p);
+    if (label) roles.set(roleId, label);
+    // Only an enabled role's value goes into the roles claim of a token or SAML assertion (appRole,
+    // Microsoft Graph: `value` is what the claim carries; `isEnabled` false is a role on its way to
+    // deletion, true by default).
+    if (!value || r.optBool(ar, 'isEnabled', p) === false) (unissued ??= new Set()).add(roleId);
   });
-  ctx.resources.set(id, { appId: appId ?? id, name, roles });
+  ctx.resources.set(id, { appId: appId ?? id, name, roles, ...(unissued ? { unissued } : {}) });
 }
 
 function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {

@@ -5,7 +5,7 @@ import { collectedAtMs, coverageEntry, type Snapshot } from '../../snapshot/snap
 import { Reader } from '../../snapshot/shape.js';
 import { EntraContext } from './transform-context.js';
 import { addCrown, addEscalation } from './transform-escalation.js';
-import { addAppRoleAssignments, addDelegatedGrants, addDirectoryRoles } from './transform-grants.js';
+import { addAppRoleAssignments, addAwsSamlApps, addDelegatedGrants, addDirectoryRoles } from './transform-grants.js';
 import { addIdentities, homeTenantId, addOwners, addSponsors } from './transform-identities.js';
 import { addFederatedCredentials } from './transform-credentials.js';
 import { addMicrosoftDisabled } from './transform-status.js';
@@ -99,6 +99,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   addGroupMembers(ctx);
   recordUnreadParents(ctx);
   addAppRoleAssignments(ctx);
+  addAwsSamlApps(ctx);
   addDelegatedGrants(ctx);
   addDirectoryRoles(ctx);
   addEscalation(ctx, addCrown(ctx));

@@ -44,6 +44,13 @@ describe('AWS rules on the demo snapshot', () => {
     expect(rulesOf(roleId('okta-readonly'))).toEqual([]);
   });
 
+  it('story 15: entra-dev-admin is an administrator entered through the Entra SAML provider, with 12-hour sessions', () => {
+    const f = finding('aws-principal-admin', roleId('entra-dev-admin', OTHER));
+    expect(f?.severity).toBe('critical');
+    expect(String(f?.args.exposure)).toContain('SAML provider EntraID');
+    expect(finding('aws-saml-long-session', roleId('entra-dev-admin', OTHER))?.evidence.maxSessionDuration).toBe(43200);
+  });
+
   it('story 2: ops-agent-role trusts the Entra tenant with no subject condition', () => {
     expect(finding('aws-oidc-trust-weak-subject', roleId('ops-agent-role'))).toMatchObject({ messageId: 'missing', severity: 'critical' });
     expect(finding('aws-oidc-trust-no-audience', roleId('ops-agent-role'))).toBeUndefined();
@@ -62,8 +69,9 @@ describe('AWS rules on the demo snapshot', () => {
 
   it('no escalation paths in the demo, and SAML session length is read from list-roles.json (GAAD has no MaxSessionDuration)', () => {
     expect(report.rules.find((s) => s.ruleId === 'aws-principal-can-escalate')).toMatchObject({ failing: 0, unknown: 0 });
-    // okta-admin allows the 12-hour sessions the Okta app issues (story 9); okta-readonly one hour.
-    expect(report.rules.find((s) => s.ruleId === 'aws-saml-long-session')).toMatchObject({ evaluated: 2, failing: 1, unknown: 0 });
+    // okta-admin allows the 12-hour sessions the Okta app issues (story 9), and so does
+    // entra-dev-admin (story 15); okta-readonly one hour.
+    expect(report.rules.find((s) => s.ruleId === 'aws-saml-long-session')).toMatchObject({ evaluated: 3, failing: 2, unknown: 0 });
   });
 
   it('reports exactly the expected AWS findings', () => {
@@ -77,6 +85,8 @@ describe('AWS rules on the demo snapshot', () => {
         'aws-principal-admin github-deploy',
         'aws-principal-admin okta-admin',
         'aws-saml-long-session okta-admin',
+        'aws-principal-admin entra-dev-admin',
+        'aws-saml-long-session entra-dev-admin',
       ].sort(),
     );
   });

@@ -74,8 +74,8 @@ describe('entra-sp-dormant', () => {
 
 describe('entra-sp-dormant on the servicePrincipalSignInActivities report as Graph beta returns it', () => {
   const at = (d: string | null) => (d ? { lastSignInDateTime: d } : { lastSignInDateTime: null });
-  const run = (row: Record<string, unknown> | undefined) => {
-    const sp = rawSp('Client');
+  const run = (row: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) => {
+    const sp = rawSp('Client', extra);
     const app = { id: gid(), appId: sp.appId, displayName: 'Client', createdDateTime: '2020-01-01T00:00:00Z' };
     const g = rawGraph({
       'servicePrincipals.json': [sp],
@@ -115,6 +115,38 @@ describe('entra-sp-dormant on the servicePrincipalSignInActivities report as Gra
     const r = run({ lastSignInActivity: at('2026-11-19T00:00:00Z'), applicationAuthenticationClientSignInActivity: at('2024-01-01T00:00:00Z') });
     expect(r.node.lastUsedAt).toBeUndefined();
     expect(r.verdict).toBe('unknown');
+  });
+
+  it('an app set up for SAML single sign-on is used by the people signing in to it: their sign-ins count', () => {
+    const row = {
+      lastSignInActivity: at('2026-11-18T00:00:00Z'),
+      applicationAuthenticationClientSignInActivity: at(null),
+      delegatedClientSignInActivity: at(null),
+      applicationAuthenticationResourceSignInActivity: at(null),
+      delegatedResourceSignInActivity: at('2026-11-18T00:00:00Z'),
+    };
+    const r = run(row, { preferredSingleSignOnMode: 'saml' });
+    expect(r.node.lastUsedAt).toBe('2026-11-18T00:00:00.000Z');
+    expect(r.verdict).toBe('pass');
+    // The same row on an app that is not set up for SAML: others' calls to it, not its own use.
+    expect(run(row).verdict).toBe('fail');
+  });
+
+  it('a SAML app whose users last signed in long ago is dormant, and the message does not call their sign-ins others\' use', () => {
+    const r = run(
+      {
+        lastSignInActivity: at('2026-11-18T00:00:00Z'),
+        applicationAuthenticationClientSignInActivity: at(null),
+        delegatedClientSignInActivity: at(null),
+        // Another app calling it without a user is still not its use.
+        applicationAuthenticationResourceSignInActivity: at('2026-11-18T00:00:00Z'),
+        delegatedResourceSignInActivity: at('2026-01-01T00:00:00Z'),
+      },
+      { preferredSingleSignOnMode: 'saml' },
+    );
+    expect(r.node.lastUsedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(r.verdict).toBe('fail');
+    expect(r.messages[0]).toBe('Client last signed in on 2026-01-01 (323 days ago).');
   });
 
   it('near miss: a recent delegated client sign-in passes', () => {

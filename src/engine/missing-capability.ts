@@ -29,7 +29,7 @@ const LABELS: Readonly<Record<string, CapabilityLabel>> = {
   'entra.userSignInActivity': one('the sign-in activity of the users'),
   'entra.userManagers': many('the user managers'),
   'entra.mfaRegistration': one('the MFA registration report'),
-  'entra.groups': many('the role-assignable groups and their members'),
+  'entra.groups': many('the role-assignable groups, the groups assigned app roles, and their members'),
   'entra.signInActivity': one('the service principal sign-in activity report'),
   'entra.credentialSignInActivity': one('the app credential sign-in activity report'),
   'entra.agentSponsors': many('the sponsors of the agent identities'),

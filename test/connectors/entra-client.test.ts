@@ -121,6 +121,48 @@ describe('collectEntra against the fake tenant', () => {
     ]);
   });
 
+  it('reads each group assigned an app role that is not role-assignable, once, with its direct members, batched, near the minimum request count', async () => {
+    // 25 such groups, each assigned twice, and a role-assignable group assigned too (already listed).
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 40, assignedGroups: 25 });
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+    const groupReads = f.log.filter((l) => /^\/v1\.0\/groups\/[^/]+(\/members)?$/.test(l.path));
+    // 3 role-assignable member lists + 25 x (group + members), every one once and inside a $batch.
+    expect(groupReads).toHaveLength(3 + 50);
+    expect(new Set(groupReads.map((l) => l.path)).size).toBe(groupReads.length);
+    expect(groupReads.every((l) => l.inBatch && l.status === 200)).toBe(true);
+    expect(groupReads.some((l) => l.path === `/v1.0/groups/${guid(5, 0)}`)).toBe(false);
+    expect(f.undocumented).toEqual([]);
+
+    const groups = values(result, 'groups.json');
+    expect(groups.map((g) => g.id)).toEqual([guid(5, 0), guid(5, 1), guid(5, 2), ...Array.from({ length: 25 }, (_, k) => guid(6, k))]);
+    expect(groups[3]).toEqual(expect.objectContaining({ displayName: 'assigned-group-0', isAssignableToRole: false }));
+    const members = result.files['entra/groupMembers.json'] as Record<string, { id: string }[]>;
+    expect(Object.keys(members)).toHaveLength(28);
+    expect(members[guid(6, 0)].map((m) => m.id)).toEqual([guid(1, 0), guid(1, 1)]);
+    expect(cov(result, 'entra.groups')?.status).toBe('collected');
+
+    const minimum = minimumRequests(dataset, 100);
+    const sent = f.counts.token + f.counts.graph;
+    expect(minimum).toBe(minimumRequests(makeEntraDataset(TENANT, { servicePrincipals: 40 }), 100) + 3);
+    expect(sent).toBeGreaterThanOrEqual(minimum);
+    expect(sent).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
+  });
+
+  it('records a group assigned an app role whose read fails (403 on its members, 404 on the group) as not read, with a warning, never as a group with no members', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12, assignedGroups: 3 });
+    // A group deleted since the assignments were listed: Graph answers 404 for it.
+    dataset.v1['/groups'] = dataset.v1['/groups'].filter((g) => g.id !== guid(6, 2));
+    const f = await fake(dataset, { forbid: [`/v1.0/groups/${guid(6, 1)}/members`], okBodyOn: { [`/v1.0/groups/${guid(6, 0)}`]: {} } });
+    const result = await collectEntra(options(f));
+    const members = result.files['entra/groupMembers.json'] as Record<string, unknown[]>;
+    expect(Object.keys(members).sort()).toEqual([guid(5, 0), guid(5, 1), guid(5, 2)]);
+    // The group whose members were refused is kept (it was read); the others are not.
+    expect(values(result, 'groups.json').map((g) => g.id)).toEqual([guid(5, 0), guid(5, 1), guid(5, 2), guid(6, 1)]);
+    expect(cov(result, 'entra.groups')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^3 of 6 group member lists not read: .*\(and 2 other reasons\)$/) });
+    expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: 3 of 3 group\(s\) assigned an app role could not be read with their members \(malformed answer \(no object with id .*\); who holds those app roles through them is unknown$/)]);
+  });
+
   it('records a refused beta re-read of flexible credentials in its own coverage record, with a warning, and keeps the credential without an expression', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
     const f = await fake(dataset, { forbid: [`/beta/applications/${guid(4, 9)}/federatedIdentityCredentials`] });

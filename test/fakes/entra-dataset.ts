@@ -16,6 +16,11 @@ export interface DatasetSize {
   groups?: number;
   /** App-role assignments on the first resource SP, to force paging inside a relationship. */
   bigResourceAssignments?: number;
+  /**
+   * Groups that are not role-assignable, each assigned an app role of the second resource SP (with
+   * two members); the first role-assignable group is then assigned one too. Default 0.
+   */
+  assignedGroups?: number;
 }
 
 export const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
@@ -127,6 +132,23 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
   }));
   for (const g of groups) v1[`/groups/${g.id}/members`] = [{ '@odata.type': '#microsoft.graph.user', ...pick(users[1 % userCount]) }];
 
+  // Groups assigned an app role without being role-assignable: the collector reads each one and
+  // its members once the assignments are known; the role-assignable group is listed already.
+  const assignedGroups = size.assignedGroups ?? 0;
+  if (assignedGroups > 0 && resources.length > 1) {
+    const res = resources[1];
+    const list = v1[`/servicePrincipals/${res.id as string}/appRoleAssignedTo`];
+    const assign = (principalId: string, n: number) => ({ id: `ara-group-${n}`, principalId, principalType: 'Group', resourceId: res.id, appRoleId: (res.appRoles as { id: string }[])[0].id });
+    list.push(assign(groups[0].id, 0));
+    for (let k = 0; k < assignedGroups; k++) {
+      const g = { id: guid(6, k), displayName: `assigned-group-${k}`, isAssignableToRole: false, securityEnabled: true };
+      groups.push(g);
+      v1[`/groups/${g.id}/members`] = [users[k % userCount], users[(k + 1) % userCount]].map((u) => ({ '@odata.type': '#microsoft.graph.user', ...pick(u) }));
+      // Twice: a group assigned twice is read once.
+      list.push(assign(g.id, 2 * k + 1), assign(g.id, 2 * k + 2));
+    }
+  }
+
   v1['/organization'] = [{ id: tenantId, displayName: 'Contoso Test', verifiedDomains: [] }];
   v1['/servicePrincipals'] = sps;
   v1['/applications'] = apps;
@@ -188,9 +210,19 @@ export function minimumPlan(d: EntraDataset, pageSize: number): { requests: numb
   // Token, then the longest list (its pages follow each other), then a batch that needs the lists.
   const longest = Math.max(...lists.map((l) => pages(l.length)));
   const flexibleBatches = Math.ceil(flexible / 20);
+  // Each group assigned an app role that the list did not give costs two batched reads (the group,
+  // its members), and a page more for each further page of members, once the assignments are read.
+  const listed = new Set(groups.map((g) => g.id));
+  const assigned = new Set<string>();
+  for (const r of resources) {
+    for (const a of d.v1[`/servicePrincipals/${r.id as string}/appRoleAssignedTo`]) if (a.principalType === 'Group' && !listed.has(a.principalId)) assigned.add(a.principalId as string);
+  }
+  const assignedBatches = Math.ceil((assigned.size * 2) / 20);
+  const assignedPages = [...assigned].reduce((sum, id) => sum + pages((d.v1[`/groups/${id}/members`] ?? []).length) - 1, 0);
   return {
-    requests: 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages + flexibleBatches,
-    // The beta re-read of flexible credentials needs the relationship batch before it.
-    criticalPath: 1 + longest + 1 + (flexibleBatches > 0 ? 1 : 0),
+    requests: 1 + listPages + Math.ceil(v1Items / 20) + Math.ceil(betaItems / 20) + extraRelationshipPages + flexibleBatches + assignedBatches + assignedPages,
+    // The beta re-read of flexible credentials needs the relationship batch before it, and the
+    // reads of assigned groups come after both (one round each).
+    criticalPath: 1 + longest + 1 + (flexibleBatches > 0 ? 1 : 0) + (assignedBatches > 0 ? 1 : 0),
   };
 }

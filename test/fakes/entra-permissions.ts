@@ -36,6 +36,7 @@ export const DOCUMENTED_GRAPH_CALLS: readonly DocumentedCall[] = [
   { pattern: '/v1.0/users/{id}/manager', anyOf: ['User.Read.All', 'Directory.Read.All'] },
   { pattern: '/v1.0/reports/authenticationMethods/userRegistrationDetails', anyOf: ['AuditLog.Read.All'] },
   { pattern: '/v1.0/groups', anyOf: ['GroupMember.Read.All', 'Directory.Read.All'] },
+  { pattern: '/v1.0/groups/{id}', anyOf: ['GroupMember.Read.All', 'Directory.Read.All'] },
   { pattern: '/v1.0/groups/{id}/members', anyOf: ['GroupMember.Read.All', 'Directory.Read.All'] },
   { pattern: '/beta/reports/servicePrincipalSignInActivities', anyOf: ['AuditLog.Read.All'] },
   { pattern: '/beta/reports/appCredentialSignInActivities', anyOf: ['AuditLog.Read.All'] },

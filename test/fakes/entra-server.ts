@@ -174,6 +174,10 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     if (okBody !== undefined) return { status: 200, body: okBody };
     const single = opts.dataset.singletons?.[path];
     if (single) return { status: 200, body: { '@odata.context': `http://${host}/${version}/$metadata#${path}`, ...project(single, select) } };
+    // GET /groups/{id}: one group of the group list, as Graph answers it (group-get).
+    const groupId = /^\/groups\/([^/]+)$/.exec(path)?.[1];
+    const group = groupId === undefined ? undefined : opts.dataset.v1['/groups']?.find((g) => g.id === groupId);
+    if (group) return { status: 200, body: { '@odata.context': `http://${host}/${version}/$metadata#groups(${select?.join(',') ?? ''})/$entity`, ...project(group, select) } };
     const data = (version === 'beta' ? opts.dataset.beta[path] : undefined) ?? opts.dataset.v1[path];
     if (!data) return graphError(404, 'Request_ResourceNotFound');
     let items = data;

@@ -17,7 +17,7 @@ import type { EntraCollectOptions } from './options.js';
 import { mapWithConcurrency } from './pool.js';
 import { stripSecretValues } from './redact.js';
 import { isObject } from '../../snapshot/shape.js';
-import { planRelationships } from './plan.js';
+import { planAssignedGroups, planRelationships } from './plan.js';
 import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
 import { appendAll } from '../../append-all.js';
@@ -132,7 +132,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   for (const [capability, f] of plan.invalid) failEach(capability, f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
-    outcomes.get(kind) ?? { byParent: new Map(), failures: [], attempted: 0 };
+    outcomes.get(kind) ?? { byParent: new Map(), failures: [], failedParents: new Map(), attempted: 0 };
   const relationshipFile = (...kinds: RelationshipKind[]) => {
     const merged: Record<string, unknown> = {};
     for (const kind of kinds) for (const [id, items] of outcome(kind).byParent) merged[id] = stripSecretValues(items);
@@ -174,14 +174,35 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     fail('entra.owners', dependsOn('servicePrincipals', spsFailure!));
     fail('entra.appRoleAssignments', dependsOn('servicePrincipals', spsFailure!));
   }
+  // Groups assigned an app role that groups.json does not hold (any security group can be): their
+  // members hold the role, so they are read too, once the assignments are known. After the beta
+  // re-read above, not beside it, so that no more than `concurrency` batches are ever in flight.
+  // Without the group list, entra.groups is not read at all and nothing is added to it.
+  const assigned = groups && sps ? await readAssignedGroups(http, outcome('appRoleAssignedTo').byParent.values(), groups, top, concurrency) : undefined;
+  if (assigned && assigned.failures.length > 0) {
+    const warning = `Entra: ${assigned.failures.length} of ${assigned.attempted} group(s) assigned an app role could not be read with their members (${assigned.failures[0].reason}); who holds those app roles through them is unknown`;
+    warnings.push(warning);
+    progress(warning);
+  } else if (assigned && assigned.attempted > 0) progress(`entra: groups assigned an app role: ${assigned.attempted}`);
   if (apps && sps) files['entra/agentSponsors.json'] = relationshipFile('agentSponsors');
   else fail('entra.agentSponsors', sps ? dependsOn('applications', appsFailure!) : dependsOn('servicePrincipals', spsFailure!));
-  if (groups) files['entra/groupMembers.json'] = relationshipFile('groupMembers');
+  if (groups) {
+    const members = relationshipFile('groupMembers');
+    if (assigned && assigned.groups.length > 0) {
+      files['entra/groups.json'] = { value: stripSecretValues([...groups, ...assigned.groups]) };
+      for (const [id, items] of assigned.members) members[id] = stripSecretValues(items);
+    }
+    files['entra/groupMembers.json'] = members;
+  }
 
   track('entra.federatedIdentityCredentials', 'applications', 'federatedIdentityCredentials');
   track('entra.owners', 'owner lists', 'applicationOwners', 'servicePrincipalOwners');
   track('entra.appRoleAssignments', 'resource service principals', 'appRoleAssignedTo');
   track('entra.groups', 'group member lists', 'groupMembers');
+  if (assigned) {
+    failEach('entra.groups', assigned.failures);
+    partial.get('entra.groups')!.attempted += assigned.attempted;
+  }
   track('entra.agentSponsors', 'agent sponsor lists', 'agentSponsors');
 
   const coverage = ENTRA_CAPABILITIES.map((capability) =>
@@ -275,6 +296,48 @@ async function readClaimsMatchingExpressions(
     }
   });
   return { asked, failures };
+}
+
+/**
+ * Reads each group assigned an app role that is not in `listed` (planAssignedGroups): the group
+ * and its direct members, batched together in one round. A group is kept when its object was
+ * read; its members when both reads were. Each group that is not read whole is one failure (its
+ * object's, else its member list's), so the entra.groups record counts groups, as it counts the
+ * member lists of the listed ones: a 403 or 404 there is a gap, never "no members".
+ */
+async function readAssignedGroups(
+  http: GraphHttp,
+  assignmentLists: Iterable<readonly unknown[]>,
+  listed: readonly GraphObject[],
+  top: string,
+  concurrency: number,
+): Promise<{ groups: GraphObject[]; members: Map<string, unknown[]>; failures: GraphFailure[]; attempted: number }> {
+  const plan = planAssignedGroups(assignmentLists, listed, top);
+  const groups: GraphObject[] = [];
+  const members = new Map<string, unknown[]>();
+  const failures = [...plan.invalid];
+  const attempted = plan.groups + plan.invalid.length;
+  if (plan.jobs.length === 0) return { groups, members, failures, attempted };
+  const read = await readRelationships(http, plan.jobs, concurrency);
+  const none = { byParent: new Map<string, unknown[]>(), failedParents: new Map<string, GraphFailure>() };
+  const objects = read.get('assignedGroup') ?? none;
+  const lists = read.get('groupMembers') ?? none;
+  for (const job of plan.jobs) {
+    if (job.kind !== 'assignedGroup') continue;
+    const id = job.parentId;
+    const object = objects.byParent.get(id)?.[0];
+    if (object === undefined) {
+      failures.push(objects.failedParents.get(id) ?? { kind: 'error', reason: `no result for GET /v1.0/groups/${id}` });
+      continue;
+    }
+    // A GET of one object carries its own @odata.context; the group list's items do not.
+    const { '@odata.context': _context, ...group } = object as GraphObject;
+    groups.push(group);
+    const list = lists.byParent.get(id);
+    if (list) members.set(group.id as string, list);
+    else failures.push(lists.failedParents.get(id) ?? { kind: 'error', reason: `no result for GET /v1.0/groups/${id}/members` });
+  }
+  return { groups, members, failures, attempted };
 }
 
 const hasSubject = (v: unknown): boolean => typeof v === 'string' && v !== '';

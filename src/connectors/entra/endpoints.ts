@@ -36,7 +36,8 @@ export const USER_SELECT_WITH_SIGN_IN = `${USER_SELECT_BASE},signInActivity`;
 /** Owners, members and sponsors are directoryObjects of mixed types; these cover users and SPs. */
 export const PRINCIPAL_SELECT = 'id,displayName,userPrincipalName,userType,accountEnabled,appId,servicePrincipalType';
 
-const GROUP_SELECT = 'id,displayName,isAssignableToRole,securityEnabled,mailEnabled,groupTypes,membershipRule,onPremisesSyncEnabled';
+/** Read for the listed role-assignable groups and for each other group assigned an app role (client.ts). */
+export const GROUP_SELECT = 'id,displayName,isAssignableToRole,securityEnabled,mailEnabled,groupTypes,membershipRule,onPremisesSyncEnabled';
 
 /** Read in parallel after `organization`; users are handled apart (signInActivity fallback). */
 export const LIST_ENDPOINTS: readonly ListEndpoint[] = [

@@ -1,4 +1,4 @@
-import { PRINCIPAL_SELECT } from './endpoints.js';
+import { GROUP_SELECT, PRINCIPAL_SELECT } from './endpoints.js';
 import { MICROSOFT_TENANTS } from './permissions.js';
 import type { GraphFailure } from './graph-http.js';
 import type { RelationshipJob, RelationshipKind } from './relationships.js';
@@ -25,6 +25,7 @@ const CAPABILITY: Record<RelationshipKind, string> = {
   federatedIdentityCredentials: 'entra.federatedIdentityCredentials',
   appRoleAssignedTo: 'entra.appRoleAssignments',
   groupMembers: 'entra.groups',
+  assignedGroup: 'entra.groups',
   agentSponsors: 'entra.agentSponsors',
 };
 
@@ -84,4 +85,45 @@ export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; 
     }
   }
   return { jobs, invalid };
+}
+
+/**
+ * The groups assigned an app role that groups.json does not hold yet, and the two reads each
+ * costs: the group (`GET /groups/{id}`, the properties the list reads) and its direct members.
+ * Any security group can be assigned an app role, not only a role-assignable one, and its members
+ * then hold the role: for the AWS gallery apps, they can sign in to the AWS role it names. Only
+ * direct members count: group-based assignment does not cascade to the members of nested groups
+ * (Microsoft Entra docs, "Using a group to manage access to SaaS applications": nested group
+ * memberships are not supported for group-based assignment to applications), so `/members`, not
+ * `/transitiveMembers`. Each group is read once however many assignments name it, in the order
+ * the assignments were listed (resource by resource, as the plan read them).
+ */
+export function planAssignedGroups(
+  assignmentLists: Iterable<readonly unknown[]>,
+  listed: readonly GraphObject[],
+  top: string,
+): { jobs: RelationshipJob[]; invalid: GraphFailure[]; groups: number } {
+  const known = new Set<string>();
+  for (const g of listed) if (typeof g.id === 'string') known.add(g.id.toLowerCase());
+  const jobs: RelationshipJob[] = [];
+  const invalid: GraphFailure[] = [];
+  let groups = 0;
+  for (const list of assignmentLists) {
+    for (const a of list) {
+      if (a === null || typeof a !== 'object') continue;
+      const { principalId, principalType } = a as GraphObject;
+      if (principalType !== 'Group' || typeof principalId !== 'string') continue;
+      const key = principalId.toLowerCase();
+      if (known.has(key)) continue;
+      known.add(key);
+      if (!OBJECT_ID.test(principalId)) {
+        invalid.push({ kind: 'error', reason: 'assignedGroup: skipped a group assigned an app role whose id is not a GUID' });
+        continue;
+      }
+      groups++;
+      jobs.push({ kind: 'assignedGroup', parentId: principalId, version: 'v1.0', url: `/groups/${principalId}?$select=${GROUP_SELECT}`, single: true });
+      jobs.push({ kind: 'groupMembers', parentId: principalId, version: 'v1.0', url: `/groups/${principalId}/members?$top=${top}&$select=${PRINCIPAL_SELECT}` });
+    }
+  }
+  return { jobs, invalid, groups };
 }

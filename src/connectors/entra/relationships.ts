@@ -8,6 +8,7 @@ export type RelationshipKind =
   | 'federatedIdentityCredentials'
   | 'appRoleAssignedTo'
   | 'groupMembers'
+  | 'assignedGroup'
   | 'agentSponsors';
 
 /** One per-object read: `url` is relative to the version, as `$batch` wants it. */
@@ -16,6 +17,8 @@ export interface RelationshipJob {
   parentId: string;
   version: 'v1.0' | 'beta';
   url: string;
+  /** The answer is one object (`GET /groups/{id}`), kept as a one-item list; else a paged collection. */
+  single?: boolean;
 }
 
 /**
@@ -28,6 +31,7 @@ const ITEM_KEYS: Record<RelationshipKind, readonly string[]> = {
   federatedIdentityCredentials: ['id', 'issuer'],
   appRoleAssignedTo: ['principalId', 'resourceId', 'appRoleId'],
   groupMembers: ['id'],
+  assignedGroup: ['id'],
   agentSponsors: ['id'],
 };
 
@@ -35,6 +39,8 @@ const ITEM_KEYS: Record<RelationshipKind, readonly string[]> = {
 export interface RelationshipOutcome {
   byParent: Map<string, unknown[]>;
   failures: GraphFailure[];
+  /** The failure of each parent not read (the same failures as `failures`, by parent). */
+  failedParents: Map<string, GraphFailure>;
   attempted: number;
 }
 
@@ -59,17 +65,32 @@ export async function readRelationships(
     const first = firstPages.get(String(i));
     if (!first) return { ok: false, failure: { kind: 'error', reason: `no batch result for ${job.kind}` } };
     if (!first.ok) return first;
+    if (job.single) return singleObject(first.value, job);
     return http.continueList(first.value, http.url(job.version, job.url), ITEM_KEYS[job.kind]);
   });
 
   const outcomes = new Map<RelationshipKind, RelationshipOutcome>();
   jobs.forEach((job, i) => {
     let outcome = outcomes.get(job.kind);
-    if (!outcome) outcomes.set(job.kind, (outcome = { byParent: new Map(), failures: [], attempted: 0 }));
+    if (!outcome) outcomes.set(job.kind, (outcome = { byParent: new Map(), failures: [], failedParents: new Map(), attempted: 0 }));
     outcome.attempted++;
     const result = complete[i];
     if (result.ok) outcome.byParent.set(job.parentId, result.value);
-    else outcome.failures.push(result.failure);
+    else {
+      outcome.failures.push(result.failure);
+      outcome.failedParents.set(job.parentId, result.failure);
+    }
   });
   return outcomes;
+}
+
+/**
+ * The answer of a GET of one directory object: kept only when it is an object whose `id` is the
+ * one asked for. An error object or `{}` under a success status (a misbehaving Graph or proxy)
+ * says nothing about the object, and is a failure of that read.
+ */
+function singleObject(value: unknown, job: RelationshipJob): GraphResult<unknown[]> {
+  const id = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).id : undefined;
+  if (typeof id === 'string' && id.toLowerCase() === job.parentId.toLowerCase()) return { ok: true, value: [value] };
+  return { ok: false, failure: { kind: 'error', reason: `malformed answer (no object with id ${job.parentId}) for GET /${job.version}${job.url.split('?')[0]} (in $batch)` } };
 }

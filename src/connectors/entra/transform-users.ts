@@ -1,4 +1,5 @@
 import { ids } from '../../graph/ids.js';
+import { Reader } from '../../snapshot/shape.js';
 import type { GraphNode } from '../../graph/model.js';
 import { classifyUser, looksLikeServiceAccount, unreadText } from './service-accounts.js';
 import { recordGap } from './unread-parents.js';
@@ -195,7 +196,10 @@ export function addUsers(ctx: EntraContext): void {
   }
 }
 
-/** Role-assignable groups and their members (MEMBER_OF edges). */
+/**
+ * The groups of groups.json: the role-assignable ones, and (from collectors that read them) every
+ * other group assigned an app role. Their members come with addGroupMembers (MEMBER_OF edges).
+ */
 export function addGroups(ctx: EntraContext): void {
   for (const { obj, path, r } of ctx.items('groups.json') ?? []) {
     const id = r.str(obj, 'id', path);
@@ -228,8 +232,14 @@ export function addGroupMembers(ctx: EntraContext): void {
     }
     // A group missing from the file was not read (snapshot format), whatever the coverage says.
     group.attrs.membersCollected = true;
+    const assignable = group.attrs.isAssignableToRole === true;
     const list: string[] = [];
     for (const m of members) {
+      // A nested group gets nothing from the group it is in: a role-assignable group cannot have
+      // groups as members, and an app role assigned to a group does not cascade to the members of
+      // groups nested in it (Microsoft Entra docs, "Using a group to manage access to SaaS
+      // applications"). No edge, so no path runs through it and no placeholder is left unread.
+      if (odataType(m.obj) === 'group' || (typeof m.obj.id === 'string' && ctx.groups.has(m.obj.id))) continue;
       const member = directoryObject(ctx, m);
       if (!member) continue;
       list.push(member.id);
@@ -237,10 +247,41 @@ export function addGroupMembers(ctx: EntraContext): void {
         from: member,
         to: group,
         type: 'MEMBER_OF',
-        reason: `${member.name} is a member of role-assignable group ${group.name}`,
+        reason: `${member.name} is a member of ${assignable ? 'role-assignable ' : ''}group ${group.name}`,
       });
     }
     ctx.groupMembers.set(group.id, list);
+  }
+}
+
+/**
+ * The groups assigned an app role that groups.json does not hold, as placeholders named by the
+ * assignment (`principalDisplayName`) and marked `appRoleAssignee`, so that the assignment keeps
+ * its holder instead of being dropped. Their members were not read: a snapshot of a collector
+ * that read only role-assignable groups, or a group whose read failed. The groupMembers.json
+ * check (unread-parents.ts) counts them as unread parents, and unreadGroup then makes the tiers
+ * they could lift lower bounds: who holds the app role through them is unknown, never "nobody".
+ * A lenient first look at the file: addAppRoleAssignments reads every item strictly after.
+ */
+export function addAssignedGroupPlaceholders(ctx: EntraContext): void {
+  if (!ctx.readable('appRoleAssignments.json')) return;
+  const r = new Reader('entra/appRoleAssignments.json');
+  for (const obj of r.items(ctx.snapshot.files['entra/appRoleAssignments.json'])) {
+    if (obj.principalType !== 'Group' || typeof obj.principalId !== 'string' || obj.principalId === '') continue;
+    const id = obj.principalId;
+    if (ctx.principal(id)) continue;
+    const name = typeof obj.principalDisplayName === 'string' && obj.principalDisplayName !== '' ? obj.principalDisplayName : id;
+    const group = ctx.b.addNode({
+      id: ids.entraGroup(ctx.tenant, id),
+      kind: 'group',
+      provider: 'entra',
+      type: 'entra-group',
+      name,
+      nativeId: id,
+      scope: ctx.tenant,
+      attrs: { placeholder: true, appRoleAssignee: true },
+    });
+    ctx.groups.set(id, group);
   }
 }
 

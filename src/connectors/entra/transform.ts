@@ -9,7 +9,7 @@ import { addAppRoleAssignments, addAwsSamlApps, addDelegatedGrants, addDirectory
 import { addIdentities, homeTenantId, addOwners, addSponsors } from './transform-identities.js';
 import { addFederatedCredentials } from './transform-credentials.js';
 import { addMicrosoftDisabled } from './transform-status.js';
-import { addGroupMembers, addGroups, addUsers } from './transform-users.js';
+import { addAssignedGroupPlaceholders, addGroupMembers, addGroups, addUsers } from './transform-users.js';
 import { recordUnreadParents } from './unread-parents.js';
 
 /** Every capability the Entra transform reads, with its files (docs/snapshot-format.md). */
@@ -91,6 +91,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
 
   addUsers(ctx);
   addGroups(ctx);
+  addAssignedGroupPlaceholders(ctx);
   addIdentities(ctx, home);
   addMicrosoftDisabled(ctx);
   addFederatedCredentials(ctx);

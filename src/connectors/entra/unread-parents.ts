@@ -59,15 +59,17 @@ const CHECKS: readonly RelationshipCheck[] = [
     read: (n) => n.attrs.spOwnersCollected === true,
   },
   {
-    // Placeholders (a group met only as an owner or member) are not in groups.json: nobody read
-    // their members, and nobody was asked to.
+    // Placeholders of groups met only as an owner or member are not in groups.json: nobody read
+    // their members, and nobody was asked to. A group assigned an app role is asked for
+    // (plan.ts, planAssignedGroups): one that is only a placeholder (addAssignedGroupPlaceholders:
+    // an older collector's snapshot, or a failed read) is a parent whose members were not read.
     file: 'groupMembers.json',
     capability: 'entra.groups',
     parents: 'groups',
     lost: 'their members were not read',
     expected: (ctx, visit) =>
       ctx.groups.forEach((g, id) => {
-        if (g.attrs.placeholder !== true) visit(id, g);
+        if (g.attrs.placeholder !== true || g.attrs.appRoleAssignee === true) visit(id, g);
       }),
     read: (n) => n.attrs.membersCollected === true,
   },

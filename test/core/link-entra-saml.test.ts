@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { demoSnapshot, scan } from '../e2e/demo.js';
+import { DEMO_STORY15_APP as DEMO_APP, demoSnapshot, scan, withoutDemoAwsApp } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import { awsSamlRole } from '../../src/connectors/entra/transform-grants.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
@@ -19,34 +19,8 @@ const ROLE_IDS = { admin: 'b7e1c0de-0000-4000-8000-000000000001', ops: 'b7e1c0de
 
 type Json = Record<string, unknown>;
 
-/** Demo story 15: the AWS Dev Console enterprise app, its EntraID SAML provider and role entra-dev-admin in AWS dev. */
-const DEMO_APP = { app: '3f6a1c2e-8b4d-4e7f-a1c3-5d9e2b7f4a06', appId: 'a7c3e9f1-2b5d-4c8e-9f1a-3d6b8e0c2f47', sp: 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13' };
+/** Role entra-dev-admin of demo story 15 (see withoutDemoAwsApp). */
 const DEMO_ROLE = `arn:aws:iam::${PROD}:role/entra-dev-admin`;
-
-/**
- * The demo without story 15 (every trace of the AWS Dev Console app and of what it signs in to), so
- * that the app these tests add is the only one naming the EntraID provider, as the tests mean.
- */
-function withoutDemoAwsApp(s: Snapshot = demoSnapshot()): Snapshot {
-  const list = (rel: string) => s.files[rel] as { value: Json[] };
-  const drop = (rel: string, keep: (x: Json) => boolean) => (list(rel).value = list(rel).value.filter(keep));
-  drop('entra/servicePrincipals.json', (x) => x.id !== DEMO_APP.sp);
-  drop('entra/applications.json', (x) => x.id !== DEMO_APP.app);
-  drop('entra/appRoleAssignments.json', (x) => x.resourceId !== DEMO_APP.sp);
-  drop('entra/servicePrincipalSignInActivities.json', (x) => x.appId !== DEMO_APP.appId);
-  for (const [rel, key] of [
-    ['entra/applicationOwners.json', DEMO_APP.app],
-    ['entra/servicePrincipalOwners.json', DEMO_APP.sp],
-    ['entra/federatedIdentityCredentials.json', DEMO_APP.app],
-  ]) delete (s.files[rel] as Json)[key];
-  const details = s.files[`aws/${PROD}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
-  details.RoleDetailList = details.RoleDetailList.filter((x) => x.Arn !== DEMO_ROLE);
-  details.Policies = details.Policies.filter((x) => x.PolicyName !== 'AdministratorAccess');
-  const roles = s.files[`aws/${PROD}/list-roles.json`] as { Roles: Json[] };
-  roles.Roles = roles.Roles.filter((x) => x.Arn !== DEMO_ROLE);
-  s.files[`aws/${PROD}/saml-providers.json`] = (s.files[`aws/${PROD}/saml-providers.json`] as Json[]).filter((x) => x.Arn !== PROVIDER);
-  return s;
-}
 
 /**
  * The demo (without story 15) with an AWS Single-Account Access enterprise app in Entra: app roles naming entra-admin

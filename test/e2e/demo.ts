@@ -78,3 +78,37 @@ export function withOrgUrl(url: string): Snapshot {
   for (const c of s.manifest.coverage) if (c.provider === 'okta' && c.scope === DEMO_OKTA_ORG) c.scope = url;
   return s;
 }
+
+/** Demo story 15: the AWS Dev Console enterprise app (object ids), which signs svc-backup in to entra-dev-admin in AWS dev by SAML. */
+export const DEMO_STORY15_APP = { app: '3f6a1c2e-8b4d-4e7f-a1c3-5d9e2b7f4a06', appId: 'a7c3e9f1-2b5d-4c8e-9f1a-3d6b8e0c2f47', sp: 'b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13' };
+const STORY15_ACCOUNT = '444455556666';
+const STORY15_ROLE = `arn:aws:iam::${STORY15_ACCOUNT}:role/entra-dev-admin`;
+const STORY15_PROVIDER = `arn:aws:iam::${STORY15_ACCOUNT}:saml-provider/EntraID`;
+
+/**
+ * The demo without story 15 (every trace of the AWS Dev Console app and of what it signs in to), for
+ * tests that add an Entra AWS SAML app of their own and mean it to be the only one naming the
+ * EntraID provider and the only route from svc-backup into AWS dev.
+ */
+export function withoutDemoAwsApp(s: Snapshot = demoSnapshot()): Snapshot {
+  type Json = Record<string, unknown>;
+  const app = DEMO_STORY15_APP;
+  const list = (rel: string) => s.files[rel] as { value: Json[] };
+  const drop = (rel: string, keep: (x: Json) => boolean) => (list(rel).value = list(rel).value.filter(keep));
+  drop('entra/servicePrincipals.json', (x) => x.id !== app.sp);
+  drop('entra/applications.json', (x) => x.id !== app.app);
+  drop('entra/appRoleAssignments.json', (x) => x.resourceId !== app.sp);
+  drop('entra/servicePrincipalSignInActivities.json', (x) => x.appId !== app.appId);
+  for (const [rel, key] of [
+    ['entra/applicationOwners.json', app.app],
+    ['entra/servicePrincipalOwners.json', app.sp],
+    ['entra/federatedIdentityCredentials.json', app.app],
+  ]) delete (s.files[rel] as Json)[key];
+  const details = s.files[`aws/${STORY15_ACCOUNT}/authorization-details.json`] as { RoleDetailList: Json[]; Policies: Json[] };
+  details.RoleDetailList = details.RoleDetailList.filter((x) => x.Arn !== STORY15_ROLE);
+  details.Policies = details.Policies.filter((x) => x.PolicyName !== 'AdministratorAccess');
+  const roles = s.files[`aws/${STORY15_ACCOUNT}/list-roles.json`] as { Roles: Json[] };
+  roles.Roles = roles.Roles.filter((x) => x.Arn !== STORY15_ROLE);
+  s.files[`aws/${STORY15_ACCOUNT}/saml-providers.json`] = (s.files[`aws/${STORY15_ACCOUNT}/saml-providers.json`] as Json[]).filter((x) => x.Arn !== STORY15_PROVIDER);
+  return s;
+}

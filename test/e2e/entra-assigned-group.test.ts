@@ -3,7 +3,7 @@ import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import type { FakeAws } from '../fakes/aws-iam-server.js';
 import type { EntraFake } from '../fakes/entra-server.js';
-import { demoSnapshot, fingerprints, restrictDemo, scan, scanLive } from './demo.js';
+import { fingerprints, restrictDemo, scan, scanLive, withoutDemoAwsApp } from './demo.js';
 import { collectAwsDemo, collectEntraDemo, isolate, type LiveRun } from './live.js';
 
 /**
@@ -28,9 +28,9 @@ const user = (id: string) => ids.entraUser(TENANT, id);
 const group = (id: string) => ids.entraGroup(TENANT, id);
 const role = ids.awsPrincipal(PROD, ADMIN_ROLE);
 
-/** The demo, plus the AWS app, the group and its assignment, plus entra-admin trusting the provider. */
+/** The demo without its own AWS SAML app (story 15), plus the AWS app, the group and its assignment, plus entra-admin trusting the provider. */
 function withGroupAssignedAwsApp(): Snapshot {
-  const s = demoSnapshot();
+  const s = withoutDemoAwsApp();
   (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.push({
     id: AWS_APP,
     appId: 'f0e1d2c3-b4a5-4697-8879-6a5b4c3d2e1f',

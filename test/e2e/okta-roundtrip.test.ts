@@ -78,8 +78,13 @@ describe('Okta round trip: demo org → fake Okta → collectOkta (real SDK) →
   it('reports the broad AWS federation mapping, links the app to the AWS SAML provider and lists its assignees', () => {
     expect(subjects('okta-aws-broad-role-mapping')).toEqual([AWS_APP]);
     const saml = 'external:saml-provider:ext:arn:aws:iam::111122223333:saml-provider/Okta';
-    expect(live.scan.graph.in(saml, 'SAML_MAPS_TO').map((e) => e.from)).toEqual([AWS_APP]);
-    // Without AWS in the scan no role is known, so no assignment reaches one; the app still lists them.
+    // Without AWS in the scan no role is known: the groups the mapping turns into roles of account
+    // 111122223333 (aws_111122223333_okta-admin, _okta-readonly) keep a route to the provider, as the
+    // Entra side keeps one, instead of vanishing as if the account had been scanned and had no such role.
+    expect(live.scan.graph.in(saml, 'SAML_MAPS_TO').map((e) => e.from).sort()).toEqual(
+      [AWS_APP, okta('group', '00gNWWidH8fEpVh4t1BF'), okta('group', '00gzQkDMjTJ9YRmkxaht')].sort(),
+    );
+    // The app still lists its assignees.
     expect(live.scan.graph.node(AWS_APP)!.attrs.assignees).toEqual(expect.arrayContaining([okta('user', '00uALsvFO0rPShXu0fXS'), okta('group', '00gNWWidH8fEpVh4t1BF')]));
   });
 

@@ -242,3 +242,28 @@ describe('nhiscan scan --entra --okta --aws against the fakes serving wrong valu
     }
   }, 120_000);
 });
+
+/*
+ * The AWS answers the collector already judges: a credential report with a date IAM never writes
+ * is refused at collection (aws.credentialReport error, no file), and a policy document that is not
+ * JSON is an unparseable policy (a warning and an aws.policy:<name>@<owner> error, its answers
+ * unknown). Held here so that a live scan keeps going on both.
+ */
+describe('AWS answers with a report date or a policy document the scan cannot read', () => {
+  it('records each as an error and the live scan runs', async () => {
+    const demo = demoSnapshot();
+    const accounts = awsAccountsFromDemo(demo);
+    const b = accounts.find((x) => x.accountId === AWS_B)!;
+    b.credentialReportCsv = b.credentialReportCsv.replace(/^(<root_account>(?:,[^,]*){3},)[^,]*/m, '$1last spring');
+    const role = (b.roles as Array<{ RoleName: string; RolePolicyList?: Array<{ PolicyName: string; PolicyDocument: unknown }> }>).find((r) => (r.RolePolicyList ?? []).length > 0)!;
+    role.RolePolicyList![0].PolicyDocument = 'Allow everything, please';
+    const run = await collectAwsDemo(demo, { accounts });
+    await run.fake.close();
+    const report = scanLive([run.result]).scan.report;
+    const onB = report.coverage.filter((c) => c.scope === AWS_B && c.status === 'error').map((c) => c.capability).sort();
+    expect(onB).toEqual(['aws.credentialReport', `aws.policy:${role.RolePolicyList![0].PolicyName}@arn:aws:iam::${AWS_B}:role/${role.RoleName}`]);
+    expect(report.coverage.find((c) => c.scope === AWS_B && c.capability === 'aws.credentialReport')?.reason).toBe('GetCredentialReport returned a report the scan cannot read (line 2, column password_last_used: expected a date (or N/A)); not used');
+    expect(report.warnings.some((w) => w.startsWith(`aws/${AWS_B}/authorization-details.json: `) && w.includes(`policy ${role.RolePolicyList![0].PolicyName} of `))).toBe(true);
+    expect(report.findings.some((f) => f.subject.id.startsWith(`aws:${AWS_A}:`))).toBe(true);
+  }, 60_000);
+});

@@ -63,18 +63,21 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
 /**
  * A live collection's graph. A value in a provider's answer that the transforms refuse is not the
  * user's input: its capability is set aside as an error (setAsideBadValue) and the graph is built
- * again without it, once per such capability (each time a file fewer, so this ends). The raw files
- * are kept until the graph is whole, for a second build needs them all; a live scan held them all
- * through its collection anyway.
+ * again without it, once per such capability (each time a file fewer, so this ends). That is done
+ * on a copy of the file list and the manifest: the caller's snapshot keeps the answers as
+ * received. The raw files are kept until the graph is whole, for a second build needs them all;
+ * a live scan held them all through its collection anyway.
  */
 function buildLiveGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date }): Graph {
+  const work: Snapshot = { ...snapshot, files: { ...snapshot.files }, manifest: { ...snapshot.manifest, coverage: [...snapshot.manifest.coverage] } };
+  if (snapshot.manifest.warnings) work.manifest.warnings = [...snapshot.manifest.warnings];
   for (;;) {
     try {
-      const graph = buildGraphOnce(inCollectorForm(snapshot), config, { ...opts, release: false });
+      const graph = buildGraphOnce(inCollectorForm(work), config, { ...opts, release: false });
       if (opts.release) for (const f of Object.keys(snapshot.files)) delete snapshot.files[f];
       return graph;
     } catch (e) {
-      if (!setAsideBadValue(snapshot, e)) throw e;
+      if (!setAsideBadValue(work, e)) throw e;
     }
   }
 }

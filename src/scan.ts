@@ -11,6 +11,7 @@ import { transformEntra } from './connectors/entra/transform.js';
 import { transformOkta } from './connectors/okta/transform.js';
 import { transformAws } from './connectors/aws/transform.js';
 import { linkProviders } from './connectors/link.js';
+import { setAsideBadValue } from './connectors/live-values.js';
 import { normalizeServiceAccounts } from './graph/normalize.js';
 import { oktaOrigin } from './graph/ids.js';
 import { withOktaOrigins } from './connectors/okta/org-url.js';
@@ -51,10 +52,33 @@ export interface ScanResult {
 /** Raw snapshot -> normalized graph: each provider's pure transform, then the cross-provider links. */
 export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date } = {}): Graph {
   try {
+    if (snapshot.source === 'live') return buildLiveGraph(snapshot, config, opts);
     return buildGraphOnce(inCollectorForm(snapshot), config, opts);
   } finally {
     // Whatever the AWS transform did not take is not needed any more.
     snapshot.awsAnswers?.close();
+  }
+}
+
+/**
+ * A live collection's graph. A value in a provider's answer that the transforms refuse is not the
+ * user's input: its capability is set aside as an error (setAsideBadValue) and the graph is built
+ * again without it, once per such capability (each time a file fewer, so this ends). That is done
+ * on a copy of the file list and the manifest: the caller's snapshot keeps the answers as
+ * received. The raw files are kept until the graph is whole, for a second build needs them all;
+ * a live scan held them all through its collection anyway.
+ */
+function buildLiveGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date }): Graph {
+  const work: Snapshot = { ...snapshot, files: { ...snapshot.files }, manifest: { ...snapshot.manifest, coverage: [...snapshot.manifest.coverage] } };
+  if (snapshot.manifest.warnings) work.manifest.warnings = [...snapshot.manifest.warnings];
+  for (;;) {
+    try {
+      const graph = buildGraphOnce(inCollectorForm(work), config, { ...opts, release: false });
+      if (opts.release) for (const f of Object.keys(snapshot.files)) delete snapshot.files[f];
+      return graph;
+    } catch (e) {
+      if (!setAsideBadValue(work, e)) throw e;
+    }
   }
 }
 

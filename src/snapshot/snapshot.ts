@@ -142,6 +142,7 @@ export function capabilityCoverage(
   warn: (message: string) => void,
   mayBeAbsent: readonly string[] = [],
 ): CoverageRecord {
+  noteCapabilityFiles(snapshot, { provider, scope, capability, files });
   const rec = coverageEntry(snapshot, provider, scope, capability);
   const missing = files.filter((f) => !(f in snapshot.files));
   const lost = missing.filter((f) => !mayBeAbsent.includes(f));
@@ -162,4 +163,31 @@ export function capabilityCoverage(
       ? `no ${files.join(' / ')} in the snapshot`
       : `no ${missing.join(' / ')} in the snapshot (only ${files.filter((f) => !missing.includes(f)).join(' / ')} was read)`;
   return { provider, scope, capability, status: 'not-collected', reason };
+}
+
+/** A capability as a transform asked for it, with every file it reads for it. */
+export interface CapabilityFiles {
+  provider: ProviderName;
+  scope: string;
+  capability: string;
+  files: readonly string[];
+}
+
+/**
+ * The capability each file was read under, per files object (copies of a snapshot made on the
+ * way to the transforms share it): filled as the transforms ask capabilityCoverage, so that a
+ * fault found in a file can be laid to the capability that read it (src/connectors/live-values.ts)
+ * without a second table of which file belongs to what.
+ */
+const capabilityOfFile = new WeakMap<object, Map<string, CapabilityFiles>>();
+
+function noteCapabilityFiles(snapshot: Snapshot, cap: CapabilityFiles): void {
+  let byFile = capabilityOfFile.get(snapshot.files);
+  if (byFile === undefined) capabilityOfFile.set(snapshot.files, (byFile = new Map()));
+  for (const f of cap.files) byFile.set(f, cap);
+}
+
+/** The capability a transform read `file` under, if one did (see capabilityOfFile). */
+export function capabilityOf(snapshot: Snapshot, file: string): CapabilityFiles | undefined {
+  return capabilityOfFile.get(snapshot.files)?.get(file);
 }

@@ -89,7 +89,7 @@ describe('an application missing from federatedIdentityCredentials.json', () => 
   it('is a coverage record and a warning naming the file, and the CI gate exits 3', () => {
     const dir = gapCopy('fic-gap', { 'federatedIdentityCredentials.json': drop(INFRA_APP) });
     const report = reportOf(dir);
-    const reason = `1 of 7 applications is not in federatedIdentityCredentials.json: their federated credentials were not read (first: ${INFRA_APP})`;
+    const reason = `1 of 8 applications is not in federatedIdentityCredentials.json: their federated credentials were not read (first: ${INFRA_APP})`;
     expect(entraGapRecords(dir)).toEqual([
       { provider: 'entra', scope: TENANT, capability: 'entra.federatedIdentityCredentials@federatedIdentityCredentials.json', status: 'error', reason },
     ]);
@@ -134,9 +134,9 @@ describe('owner lists missing from applicationOwners.json / servicePrincipalOwne
   it('gives one record per file, and the gate exits 3', () => {
     const dir = gapCopy('owners-gap', { 'applicationOwners.json': drop(LEGACY_APP), 'servicePrincipalOwners.json': drop(LEGACY_SP) });
     expect(entraGapRecords(dir).map((c) => [c.capability, c.status, c.reason])).toEqual([
-      ['entra.owners@applicationOwners.json', 'error', `1 of 7 applications is not in applicationOwners.json: their owners were not read (first: ${LEGACY_APP})`],
+      ['entra.owners@applicationOwners.json', 'error', `1 of 8 applications is not in applicationOwners.json: their owners were not read (first: ${LEGACY_APP})`],
       // Microsoft Graph and SharePoint Online are first-party: the collector never reads their owners.
-      ['entra.owners@servicePrincipalOwners.json', 'error', `1 of 8 service principals is not in servicePrincipalOwners.json: their owners were not read (first: ${LEGACY_SP})`],
+      ['entra.owners@servicePrincipalOwners.json', 'error', `1 of 9 service principals is not in servicePrincipalOwners.json: their owners were not read (first: ${LEGACY_SP})`],
     ]);
     expect(gate(dir)).toBe(3);
     const v = verdicts(dir, 'Legacy Provisioning Sync');

@@ -132,6 +132,14 @@ describe('bad input', () => {
     expect(r.stdout).toMatch(/^Usage: nhiscan/);
   });
 
+  it.each([[[]], [['scan']], [['explain']], [['rules', 'show']], [['baseline', 'write']], [['doctor']], [['collect']], [['export']], [['certify']]])('help of %j lists the global options (--debug, -V/--version) under their own heading', (path) => {
+    const r = cli([...path, '--help']);
+    expect(r.code).toBe(0);
+    const global = r.stdout.split('Global Options:\n')[1]?.split('\n\n')[0] ?? '';
+    expect(global).toMatch(/^ {2}-V, --version +output the version number$/m);
+    expect(global).toMatch(/^ {2}--debug +print stack traces for errors/m);
+  });
+
   it('usage errors in nested commands also exit 2', () => {
     expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
     expect(cli(['rules', 'show']).code).toBe(2);

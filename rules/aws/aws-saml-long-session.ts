@@ -24,7 +24,7 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      long: 'Role {{name}} is entered through SAML ({{providers}}) and allows {{hours}}-hour sessions; the limit is {{limitHours}} hours',
+      long: 'Role {{name}} is entered through SAML ({{providers}}) and allows {{hours}}-hour sessions, longer than the {{limitHours}}-hour limit',
     },
     options: {
       maxSessionHours: { default: 1, description: 'longest acceptable MaxSessionDuration, in hours (1 is the IAM default)' },

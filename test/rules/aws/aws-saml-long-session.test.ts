@@ -39,6 +39,20 @@ describe('aws-saml-long-session', () => {
     { name: 'MaxSessionDuration not collected (GAAD omits it)', graph: () => role({}), subject: roleId('sso-admin'), verdict: 'unknown' },
   ]);
 
+  it('does not evaluate IAM Identity Center roles: their session length is the permission set\'s, and IAM refuses changes to them', () => {
+    const sso = 'AWSReservedSSO_AdministratorAccess_0123456789abcdef';
+    const g = oneAccount({
+      roles: [
+        { name: sso, path: '/aws-reserved/sso.amazonaws.com/eu-west-1/', trust: trust.saml(), maxSessionDuration: 43200 },
+        { name: 'sso-admin', trust: trust.saml(), maxSessionDuration: 43200 },
+      ],
+      samlProviders: ['Okta'],
+    });
+    const r = runRule(rule, g, { now: NOW });
+    expect(r.verdicts.has(roleId(sso))).toBe(false);
+    expect(r.findings.map((f) => f.subject.id)).toEqual([roleId('sso-admin')]);
+  });
+
   // GetAccountAuthorizationDetails does not return MaxSessionDuration: the collector reads it with
   // ListRoles into list-roles.json (capability aws.roleSessions).
   describe('MaxSessionDuration from list-roles.json', () => {

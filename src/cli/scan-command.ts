@@ -13,7 +13,7 @@ import { demoDir, makeParentFolders, packageVersion, readSnapshotDir, writeFailu
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readCiFiles, scanEvidence, type BaselineRead, type CiFiles, type CiOptions } from './ci.js';
 import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
@@ -72,11 +72,13 @@ export function registerScan(program: Command): void {
       // `--baseline F --write-baseline F` compares, then updates the baseline: the one pair allowed.
       const waivers: Named = flags.waivers !== undefined ? ['--waivers', flags.waivers] : ['the default waivers file', defaultWaiversFile(process.cwd())];
       refuseSameFile([['-o', flags.output], ['--write-baseline', flags.writeBaseline]], [...inputFiles(flags), ['--baseline', flags.baseline], waivers], [['--write-baseline', '--baseline']], inputFolders(flags));
+      // Read and checked before the scan, so a malformed baseline or waivers file fails at once.
+      const files = readCiFiles(flags, process.cwd());
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
-      const { report, baselineRead, earlier } = await scanForCi(flags);
-      process.exitCode = await emit({ report }, flags, baselineRead, earlier);
+      const { report, baselineRead, earlier } = await scanForCi(flags, files);
+      process.exitCode = await emit({ report }, flags, files, baselineRead, earlier);
     });
 }
 
@@ -84,12 +86,12 @@ export function registerScan(program: Command): void {
  * The report, and with --baseline what the comparison needs of the graph (a set of ids, not the
  * graph itself, which must not outlive this function).
  */
-async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
+async function scanForCi(flags: ScanFlags, files: CiFiles): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
   const result = await runScan(flags);
   // Waivers may still name paths by the fingerprints earlier versions gave them.
-  if (!flags.baseline) return { report: result.report, earlier: legacyFingerprints(result) };
-  // Read once here; the comparison (applyCiLayer) takes it from here.
-  const baseline = readBaseline(flags.baseline);
+  const baseline = files.baseline;
+  if (baseline === undefined) return { report: result.report, earlier: legacyFingerprints(result) };
+  // Read once before the scan; the comparison (applyCiLayer) takes it from here.
   return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline, new Date(result.report.scannedAt)) } };
 }
 
@@ -256,10 +258,10 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   return new Date(snapshot.source === 'live' ? Date.now() : collectedAtMs(snapshot.manifest));
 }
 
-async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
+async function emit(result: Renderable, flags: ScanFlags, files: CiFiles, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
-  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier, files);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
   // On a terminal the table's hop reasons wrap to its width; in a file or a pipe to a fixed one
   // (the table's default), so that saved output is the same bytes whatever the environment.

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { escapeUnsafe, InputError } from '../errors.js';
-import { addInputOptions, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
+import { addInputOptions, baselineWritten, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
 import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readCiFiles, writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { recertCsvChunks } from '../reporters/recert.js';
@@ -22,7 +22,7 @@ export function registerExtra(program: Command): void {
     refuseSameFile([['<file>', file]], inputFiles(flags), [], inputFolders(flags));
     const { report } = await runScan(flags);
     writeBaselineFile(report, file, report.scannedAt);
-    process.stderr.write(`nhiscan: wrote a baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} to ${escapeUnsafe(file)}\n`);
+    process.stderr.write(`nhiscan: ${baselineWritten(report.findings.length, file)}\n`);
     printGaps(report);
   });
 

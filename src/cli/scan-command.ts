@@ -2,7 +2,7 @@ import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
-import { InputError } from '../errors.js';
+import { escapeUnsafe, InputError } from '../errors.js';
 import { collectedAtMs, type Snapshot } from '../snapshot/snapshot.js';
 import { scanSnapshot, type ScanResult } from '../scan.js';
 import { narrowHeapGrowth } from './heap.js';
@@ -274,9 +274,16 @@ async function emit(result: Renderable, flags: ScanFlags, files: CiFiles, baseli
   // read is said on stderr too. The CI messages (also in the warnings) are printed below, as before.
   if (flags.format !== 'table' || flags.output) printGaps(result.report, ci.messages);
   printCiMessages(ci.messages);
+  // Said as `baseline write` says it: a CI log otherwise has no trace of where the baseline went.
+  if (flags.writeBaseline) process.stderr.write(`nhiscan: ${baselineWritten(result.report.findings.length, flags.writeBaseline)}\n`);
   if (code === 1) process.stderr.write(`nhiscan: ${cutLine(gateFailure(result.report, threshold as Severity, flags.baseline), CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
+}
+
+/** The line `scan --write-baseline` and `baseline write` print once the baseline is written. */
+export function baselineWritten(findings: number, file: string): string {
+  return `wrote a baseline of ${findings} finding${findings === 1 ? '' : 's'} to ${escapeUnsafe(file)}`;
 }
 
 /**

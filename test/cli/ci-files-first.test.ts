@@ -44,3 +44,15 @@ describe('baseline and waivers files are checked before scanning', () => {
     expect(r.stderr).toBe('nhiscan: .nhiscan/waivers.yaml: line 2: waiver is missing "owner"\n');
   });
 });
+
+describe('scan --write-baseline says where it wrote', () => {
+  it('one stderr line with the file and the number of findings, as baseline write prints it', () => {
+    const file = join(tmp, 'written.json');
+    const r = cli(['scan', '--demo', '--format', 'json', '--write-baseline', file]);
+    expect(r.code).toBe(0);
+    const n = (JSON.parse(r.stdout) as { findings: unknown[] }).findings.length;
+    expect(r.stderr.split('\n')).toContain(`nhiscan: wrote a baseline of ${n} findings to ${file}`);
+    const other = cli(['baseline', 'write', join(tmp, 'written2.json'), '--demo']);
+    expect(other.stderr.split('\n')).toContain(`nhiscan: wrote a baseline of ${n} findings to ${join(tmp, 'written2.json')}`);
+  });
+});

@@ -32,6 +32,12 @@ export interface ExplainCard {
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
   /**
+   * The fingerprint of the finding the card was asked for by (`explain <fingerprint>`): the
+   * subject may have several findings, and this says which one the question was about. Absent
+   * when the query named the identity.
+   */
+  askedFor?: string;
+  /**
    * The rules that answered unknown for the subject (by rule id), each with the reason it gave:
    * the coverage gap it rests on. Present only when there is one, so a card without them is as
    * it was.
@@ -104,6 +110,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
   });
   const card: ExplainCard = { identity, consents, privileges, cuts, findings };
+  if (byFinding) card.askedFor = byFinding.fingerprint;
   if (node.kind === 'privilege') card.subjectKind = 'privilege';
   // In the order and with the ids the identity summary lists them (unknownRuleIds).
   if (identity.unknownRuleIds) card.unknownRules = identity.unknownRuleIds.map((ruleId) => ({ ruleId, reason: unknownReason(result, ruleId, node) }));

@@ -263,7 +263,7 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'nhiscan', version: opts.version },
     scannedAt: opts.now.toISOString(),
-    snapshot: { source: snapshot.source, collectedAt: snapshot.manifest.collectedAt },
+    snapshot: { source: snapshot.source, collectedAt: snapshot.manifest.collectedAt, ...(snapshot.collectedAtUnknown ? { collectedAtUnknown: true as const } : {}) },
     scopes: [...graph.scopes].sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1)),
     coverage: [...graph.coverage].sort((a, b) =>
       `${a.provider}|${a.scope}|${a.capability}` < `${b.provider}|${b.scope}|${b.capability}` ? -1 : 1,

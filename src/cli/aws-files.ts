@@ -49,6 +49,7 @@ export function snapshotFromAwsFiles(authzFile: string, credFile: string | undef
     files,
     source: authzFile,
     origins,
+    collectedAtUnknown: true,
   };
 }
 

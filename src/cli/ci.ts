@@ -58,6 +58,8 @@ export function applyCiLayer(
   read?: BaselineRead,
   /** Per path finding into another scope, and per finding about an Okta app key, the fingerprint earlier versions gave it (legacyFingerprints); with a baseline, its evidence has them. */
   earlier: ReadonlyMap<string, LegacyFingerprint> | undefined = read?.evidence.legacy,
+  /** The waivers as read before the scan (readCiFiles); without it, the file is read here. */
+  files?: CiFiles,
 ): CiOutcome {
   const messages: string[] = [];
   if (opts.baseline) {
@@ -122,7 +124,7 @@ export function applyCiLayer(
   }
   // Written after the comparison, so `--baseline F --write-baseline F` compares, then updates.
   if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);
-  const waivers = loadWaivers(opts.waivers, cwd);
+  const waivers = files ? files.waivers : loadWaivers(opts.waivers, cwd);
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
     const outcome = applyWaivers(report.findings, waivers, new Date(now), waiverGaps(report), earlier);
@@ -324,6 +326,22 @@ function pathFacts(result: ScanResult): { legacy: Map<string, LegacyFingerprint>
     if (pathKey(subject, group, target) !== group) legacy.set(f.fingerprint, { fingerprint: fingerprint(PATH_RULE, subject.id, group), scope: { provider: target.provider, id: target.scope } });
   }
   return { legacy, groupsBySubject };
+}
+
+/** The baseline and waivers files, read and checked before a scan. */
+export interface CiFiles {
+  baseline?: Baseline;
+  waivers: Waiver[] | undefined;
+}
+
+/**
+ * Reads and checks `--baseline` and the waivers file (`--waivers`, else the default one) before
+ * anything is scanned: a malformed file is the one error line at once, not after a long scan.
+ */
+export function readCiFiles(opts: CiOptions, cwd: string): CiFiles {
+  const files: CiFiles = { waivers: loadWaivers(opts.waivers, cwd) };
+  if (opts.baseline) files.baseline = readBaseline(opts.baseline);
+  return files;
 }
 
 /** Reads and checks the baseline file named by `--baseline`. */

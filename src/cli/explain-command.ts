@@ -4,6 +4,8 @@ import { explain } from '../explain.js';
 import { EXPLAIN_WIDTH, renderExplain } from '../reporters/explain.js';
 import { CUT, cutLine, cutText, safeText, safeJsonText } from '../reporters/sanitize.js';
 import { addInputOptions, runScan, type InputFlags } from './scan-command.js';
+import { legacyFingerprints, loadWaivers, waiverGaps } from './ci.js';
+import { applyWaivers } from '../ci/waivers.js';
 import { useColor } from './tty.js';
 
 /**
@@ -24,9 +26,18 @@ export function registerExplain(program: Command): void {
     .option('--color', 'force colour')
     .option('--no-color', 'disable colour');
   addInputOptions(cmd);
-  cmd.action(async (query: string, flags: InputFlags & { format: string; color?: boolean }) => {
+  cmd.option('--waivers <file>', 'waivers file, to show which findings are waived (default .nhiscan/waivers.yaml, .yml or .json when present)');
+  cmd.action(async (query: string, flags: InputFlags & { format: string; color?: boolean; waivers?: string }) => {
     if (flags.format !== 'text' && flags.format !== 'json') throw new InputError(`--format: expected text or json`);
+    // Read before the scan, so a malformed file fails at once.
+    const waivers = loadWaivers(flags.waivers, process.cwd());
     const result = await runScan(flags);
+    // The findings as scan shows them: waived ones marked with their waiver. The waiver messages
+    // (stale, expired) are scan's to print; the card shows the state of its own findings.
+    if (waivers !== undefined) {
+      const report = result.report;
+      report.findings = applyWaivers(report.findings, waivers, new Date(report.scannedAt), waiverGaps(report), legacyFingerprints(result)).findings;
+    }
     const match = explain(result, query);
     if (match.kind === 'none') throw new InputError(`no identity or finding matches ${quoted(query, 'query')}`);
     if (match.kind === 'person') {

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { escapeUnsafe, InputError } from '../errors.js';
-import { addInputOptions, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
-import { applyCiLayer, defaultWaiversFile, legacyFingerprints, writeBaselineFile } from './ci.js';
+import { addInputOptions, baselineWritten, inputFiles, inputFolders, printCiMessages, printGaps, refuseSameFile, runScan, writeChunks, type InputFlags, type Named } from './scan-command.js';
+import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readCiFiles, writeBaselineFile } from './ci.js';
 import { renderOpenGraphChunks } from '../reporters/opengraph.js';
 import { recertCsvChunks } from '../reporters/recert.js';
 import type { ScanReport } from '../report/types.js';
@@ -22,7 +22,7 @@ export function registerExtra(program: Command): void {
     refuseSameFile([['<file>', file]], inputFiles(flags), [], inputFolders(flags));
     const { report } = await runScan(flags);
     writeBaselineFile(report, file, report.scannedAt);
-    process.stderr.write(`nhiscan: wrote a baseline of ${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} to ${escapeUnsafe(file)}\n`);
+    process.stderr.write(`nhiscan: ${baselineWritten(report.findings.length, file)}\n`);
     printGaps(report);
   });
 
@@ -66,8 +66,10 @@ export function registerExtra(program: Command): void {
  * rows' findings there too. The graph does not outlive this function.
  */
 async function certifiedReport(flags: InputFlags & { waivers?: string }): Promise<{ report: ScanReport; ci: ReturnType<typeof applyCiLayer> }> {
+  // The waivers file is read and checked before the scan: a malformed one fails at once.
+  const files = readCiFiles({ waivers: flags.waivers }, process.cwd());
   const result = await runScan(flags);
   const { report } = result;
-  const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result));
+  const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result), files);
   return { report, ci };
 }

@@ -45,6 +45,11 @@ class NhiscanCommand extends Command {
 export function buildProgram(): Command {
   const program = new NhiscanCommand('nhiscan')
     .description('Find the non-human identities and machine-to-machine paths that access reviews miss.')
+    // The options every command takes (commander reads them before or after the command name)
+    // are listed under their own heading, and each command's help lists them too: `nhiscan scan
+    // --help` would otherwise not say that --debug exists.
+    .configureHelp({ showGlobalOptions: true })
+    .optionsGroup('Global Options:')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('--debug', 'print stack traces for errors').default(false))
     .exitOverride()

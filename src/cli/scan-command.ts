@@ -2,7 +2,7 @@ import { closeSync, openSync, realpathSync, statSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Command, Option } from 'commander';
-import { InputError } from '../errors.js';
+import { escapeUnsafe, InputError } from '../errors.js';
 import { collectedAtMs, type Snapshot } from '../snapshot/snapshot.js';
 import { scanSnapshot, type ScanResult } from '../scan.js';
 import { narrowHeapGrowth } from './heap.js';
@@ -13,7 +13,7 @@ import { demoDir, makeParentFolders, packageVersion, readSnapshotDir, writeFailu
 import { snapshotFromAwsFiles } from './aws-files.js';
 import { defaultConfigFile, loadConfig } from './config.js';
 import { FORMATS, renderChunks, type Format, type Renderable } from '../reporters/index.js';
-import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readBaseline, scanEvidence, type BaselineRead, type CiOptions } from './ci.js';
+import { applyCiLayer, defaultWaiversFile, legacyFingerprints, readCiFiles, scanEvidence, type BaselineRead, type CiFiles, type CiOptions } from './ci.js';
 import type { LegacyFingerprint } from '../ci/baseline.js';
 import type { ScanReport } from '../report/types.js';
 import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './live.js';
@@ -72,11 +72,13 @@ export function registerScan(program: Command): void {
       // `--baseline F --write-baseline F` compares, then updates the baseline: the one pair allowed.
       const waivers: Named = flags.waivers !== undefined ? ['--waivers', flags.waivers] : ['the default waivers file', defaultWaiversFile(process.cwd())];
       refuseSameFile([['-o', flags.output], ['--write-baseline', flags.writeBaseline]], [...inputFiles(flags), ['--baseline', flags.baseline], waivers], [['--write-baseline', '--baseline']], inputFolders(flags));
+      // Read and checked before the scan, so a malformed baseline or waivers file fails at once.
+      const files = readCiFiles(flags, process.cwd());
       // Only the report is rendered: keeping the graph and the analysis out of reach lets the
       // garbage collector free them before the report is written (most of the heap on a large
       // estate, and what decided peak memory when they stayed alive while rendering).
-      const { report, baselineRead, earlier } = await scanForCi(flags);
-      process.exitCode = await emit({ report }, flags, baselineRead, earlier);
+      const { report, baselineRead, earlier } = await scanForCi(flags, files);
+      process.exitCode = await emit({ report }, flags, files, baselineRead, earlier);
     });
 }
 
@@ -84,12 +86,12 @@ export function registerScan(program: Command): void {
  * The report, and with --baseline what the comparison needs of the graph (a set of ids, not the
  * graph itself, which must not outlive this function).
  */
-async function scanForCi(flags: ScanFlags): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
+async function scanForCi(flags: ScanFlags, files: CiFiles): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
   const result = await runScan(flags);
   // Waivers may still name paths by the fingerprints earlier versions gave them.
-  if (!flags.baseline) return { report: result.report, earlier: legacyFingerprints(result) };
-  // Read once here; the comparison (applyCiLayer) takes it from here.
-  const baseline = readBaseline(flags.baseline);
+  const baseline = files.baseline;
+  if (baseline === undefined) return { report: result.report, earlier: legacyFingerprints(result) };
+  // Read once before the scan; the comparison (applyCiLayer) takes it from here.
   return { report: result.report, baselineRead: { baseline, evidence: scanEvidence(result, baseline, new Date(result.report.scannedAt)) } };
 }
 
@@ -256,10 +258,10 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   return new Date(snapshot.source === 'live' ? Date.now() : collectedAtMs(snapshot.manifest));
 }
 
-async function emit(result: Renderable, flags: ScanFlags, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
+async function emit(result: Renderable, flags: ScanFlags, files: CiFiles, baselineRead?: BaselineRead, earlier?: ReadonlyMap<string, LegacyFingerprint>): Promise<number> {
   const threshold = flags.failOn as Severity | 'none';
   if (threshold !== 'none' && !isSeverity(threshold)) throw new InputError(`--fail-on: unknown severity ${flags.failOn}`);
-  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier);
+  const ci = applyCiLayer(result.report, flags, result.report.scannedAt, process.cwd(), baselineRead, earlier, files);
   const code = gate(result, ci.staleOrExpiredFail, threshold, flags.allowPartial === true);
   // On a terminal the table's hop reasons wrap to its width; in a file or a pipe to a fixed one
   // (the table's default), so that saved output is the same bytes whatever the environment.
@@ -272,9 +274,16 @@ async function emit(result: Renderable, flags: ScanFlags, baselineRead?: Baselin
   // read is said on stderr too. The CI messages (also in the warnings) are printed below, as before.
   if (flags.format !== 'table' || flags.output) printGaps(result.report, ci.messages);
   printCiMessages(ci.messages);
+  // Said as `baseline write` says it: a CI log otherwise has no trace of where the baseline went.
+  if (flags.writeBaseline) process.stderr.write(`nhiscan: ${baselineWritten(result.report.findings.length, flags.writeBaseline)}\n`);
   if (code === 1) process.stderr.write(`nhiscan: ${cutLine(gateFailure(result.report, threshold as Severity, flags.baseline), CUT.text, 'message', STDERR_WHOLE)}\n`);
   if (code === 3) process.stderr.write('nhiscan: collection was incomplete (see the coverage section); exit 3. Use --allow-partial to accept.\n');
   return code;
+}
+
+/** The line `scan --write-baseline` and `baseline write` print once the baseline is written. */
+export function baselineWritten(findings: number, file: string): string {
+  return `wrote a baseline of ${findings} finding${findings === 1 ? '' : 's'} to ${escapeUnsafe(file)}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ScopeInfo, StrengthClass, Tier } from '../graph/model.js';
 import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
 
 /** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
-export const REPORT_SCHEMA_VERSION = '1.6.0';
+export const REPORT_SCHEMA_VERSION = '1.7.0';
 
 export interface ProviderSummary {
   /** The provider's machine identities, possible service accounts not included. */
@@ -89,7 +89,11 @@ export interface ScanReport {
   schemaVersion: string;
   tool: { name: 'nhiscan'; version: string };
   scannedAt: string;
-  snapshot: { source: string; collectedAt: string };
+  /**
+   * `collectedAtUnknown` (since 1.7.0) is set (true) when the input recorded no collection time
+   * (an `--aws-authz-details` file): `collectedAt` is then the time the scan is evaluated as of.
+   */
+  snapshot: { source: string; collectedAt: string; collectedAtUnknown?: true };
   scopes: ScopeInfo[];
   coverage: CoverageRecord[];
   summary: {

@@ -4,7 +4,7 @@ import { CUT, cutLine } from './sanitize.js';
 import { renderPath } from './table.js';
 import { lowerBoundReason, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
-import { wrapText } from './wrap.js';
+import { wrapLine, wrapText } from './wrap.js';
 import { credentialLabel } from '../graph/credential-label.js';
 
 /** Lines are wrapped to this width when the output is not a terminal: the same bytes everywhere. */
@@ -110,8 +110,22 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     const others = cut.otherRoutes > 0 ? `; ${cut.otherRoutes} other route${cut.otherRoutes === 1 ? '' : 's'} also reach${cut.otherRoutes === 1 ? 'es' : ''} it` : '';
     out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${n(cut.target)}, revoke: ${t(cut.revoke, 'hop')}${others}`);
   }
-  out.push('', c.bold(`Findings (${card.findings.length})`));
-  for (const f of card.findings) out.push(`   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 'message')}`);
+  // Waived findings are accepted risks: listed with their waiver (as the table's Waived section),
+  // not counted. The finding the card was asked for by fingerprint is marked when there are others.
+  const waived = card.findings.filter((f) => f.status === 'waived').length;
+  const mark = card.askedFor !== undefined && card.findings.length > 1;
+  const heading = [waived > 0 ? `${waived} waived` : '', mark ? '> marks the one asked for' : ''].filter(Boolean).join('; ');
+  out.push('', c.bold(`Findings (${card.findings.length}${heading ? `; ${heading}` : ''})`));
+  for (const f of card.findings) {
+    const line = `   ${f.severity.padEnd(8)} ${f.ruleId}: ${t(f.message, 'message')}`;
+    // Wrapped here, so its continuation lines hang under the text and not under the mark.
+    if (mark && f.fingerprint === card.askedFor) wrapLine(line, width).forEach((l, k) => out.push(k === 0 ? ` >${l.slice(2)}` : l));
+    else out.push(line);
+    if (f.status === 'waived' && f.waiver) {
+      const w = f.waiver;
+      out.push(c.gray(`     waived until ${t(w.expires, 'expiry')} (${n(w.owner)}${w.ticket !== undefined ? `, ${t(w.ticket, 'ticket')}` : ''}: ${t(w.reason, 'reason')})`));
+    }
+  }
   // The checks that could not be judged: without them a card with no finding reads as a clean
   // bill. Each rule with the reason it gave (what was not read), as the table's unknown section.
   if (card.unknownRules) {

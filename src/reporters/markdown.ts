@@ -6,6 +6,7 @@ import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
 import { andList } from '../report/and-list.js';
 import { newFirst } from '../report/new-first.js';
+import { NO_COLLECTION_TIME } from './table.js';
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const ICON: Record<Severity, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
@@ -195,7 +196,7 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
   const unverified = possible > 0 ? ` (+ **${possible}** possible service account${possible === 1 ? '' : 's'}, not verified)` : '';
   header.push(`**${s.identities}** machine identities scanned${unverified} · ${sevCounts}`, '');
   if (s.baseline) header.push(`Baseline: **${s.baseline.new} new** · ${s.baseline.unchanged} unchanged · ${s.baseline.resolved} resolved${s.baseline.unknown > 0 ? ` · ${s.baseline.unknown} unknown (no longer found, not judged)` : ''}`, '');
-  header.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} collected ${m(report.snapshot.collectedAt)}, evaluated as of ${m(report.scannedAt)}.`, '');
+  header.push(`Snapshot ${code(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE, false)} ${report.snapshot.collectedAtUnknown ? NO_COLLECTION_TIME : `collected ${m(report.snapshot.collectedAt)}`}, evaluated as of ${m(report.scannedAt)}.`, '');
 
   const sections: Section[] = [];
   /** A section of at most `max` entries: those become items, the rest are counted in its "more" line. */

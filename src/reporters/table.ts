@@ -18,6 +18,12 @@ import { appendAll } from '../append-all.js';
  */
 export const TABLE_WIDTH = 100;
 
+/**
+ * In place of "collected <date>" in the table and Markdown headers, for input that records no
+ * collection time (an `--aws-authz-details` file): the date there is only the run's own.
+ */
+export const NO_COLLECTION_TIME = '(the file records no collection time)';
+
 
 /**
  * `lead` then `text`, wrapped to `width` (continuation lines indented two deeper; one line when
@@ -59,7 +65,7 @@ export function renderTable(report: ScanReport, opts: TableOptions): string {
   const sev = paint(c);
   const lines: string[] = [];
   const t = safeText;
-  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${cutLine(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE)} collected ${cutLine(report.snapshot.collectedAt, CUT.name, 'date', REPORT_WHOLE)} · evaluated as of ${report.scannedAt}`));
+  lines.push(c.bold(`nhiscan ${report.tool.version}`) + c.gray(` · snapshot ${cutLine(report.snapshot.source, CUT.text, 'source', REPORT_WHOLE)} ${report.snapshot.collectedAtUnknown ? NO_COLLECTION_TIME : `collected ${cutLine(report.snapshot.collectedAt, CUT.name, 'date', REPORT_WHOLE)}`} · evaluated as of ${report.scannedAt}`));
   lines.push('');
   const visible = report.findings.filter((f) => f.status !== 'waived');
   const identities = new Map(report.identities.map((i) => [i.id, i]));

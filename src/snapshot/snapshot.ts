@@ -21,6 +21,12 @@ export interface Snapshot {
    * names the file the user gave.
    */
   origins?: Record<string, string>;
+  /**
+   * Set (true) when the input records no collection time (an `--aws-authz-details` file): the
+   * manifest's collectedAt is then the moment the scan is evaluated as of, and the report says
+   * the file records none rather than give that moment as a collection time.
+   */
+  collectedAtUnknown?: true;
 }
 
 export interface Manifest {

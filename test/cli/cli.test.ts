@@ -2,6 +2,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, writeFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsImport from 'ajv-formats';
 import { cli, repoRoot } from '../helpers/cli.js';
 import { buildProgram } from '../../src/cli/main.js';
 
@@ -132,6 +134,14 @@ describe('bad input', () => {
     expect(r.stdout).toMatch(/^Usage: nhiscan/);
   });
 
+  it.each([[[]], [['scan']], [['explain']], [['rules', 'show']], [['baseline', 'write']], [['doctor']], [['collect']], [['export']], [['certify']]])('help of %j lists the global options (--debug, -V/--version) under their own heading', (path) => {
+    const r = cli([...path, '--help']);
+    expect(r.code).toBe(0);
+    const global = r.stdout.split('Global Options:\n')[1]?.split('\n\n')[0] ?? '';
+    expect(global).toMatch(/^ {2}-V, --version +output the version number$/m);
+    expect(global).toMatch(/^ {2}--debug +print stack traces for errors/m);
+  });
+
   it('usage errors in nested commands also exit 2', () => {
     expect(cli(['rules', 'list', '--bogus']).code).toBe(2);
     expect(cli(['rules', 'show']).code).toBe(2);
@@ -245,6 +255,26 @@ describe('--aws-authz-details', () => {
     const b = JSON.parse(cli(['scan', '--aws-authz-details', rawPath, '--format', 'json', '--now', NOW]).stdout);
     expect(a.findings.length).toBeGreaterThan(0);
     expect(b.findings.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(a.findings.map((f: { fingerprint: string }) => f.fingerprint));
+  });
+});
+
+describe('--aws-authz-details: the file records no collection time', () => {
+  const authz = join(repoRoot, 'fixtures', 'demo', 'aws', '111122223333', 'authorization-details.json');
+
+  it('the headers say so, rather than give the run\'s own time as when the data was collected; the JSON flags it', () => {
+    const table = cli(['scan', '--aws-authz-details', authz, '--now', NOW]).stdout.split('\n')[0];
+    expect(table).toBe(`nhiscan 0.1.0 · snapshot ${authz} (the file records no collection time) · evaluated as of 2026-11-20T09:00:00.000Z`);
+    const md = cli(['scan', '--aws-authz-details', authz, '--now', NOW, '--format', 'markdown']).stdout;
+    expect(md).toContain(`Snapshot \`${authz}\` (the file records no collection time), evaluated as of 2026-11-20T09:00:00.000Z.`);
+    const json = JSON.parse(cli(['scan', '--aws-authz-details', authz, '--now', NOW, '--format', 'json']).stdout);
+    expect(json.snapshot).toEqual({ source: authz, collectedAt: '2026-11-20T09:00:00.000Z', collectedAtUnknown: true });
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormatsImport as unknown as (a: Ajv) => Ajv)(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, 'docs', 'report.schema.json'), 'utf8')));
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    // A snapshot records its time: unchanged.
+    expect(cli(['scan', '--demo']).stdout.split('\n')[0]).toMatch(/ · snapshot demo collected 2026-\d\d-\d\dT[\d:.]+Z · /);
+    expect(JSON.parse(cli(['scan', '--demo', '--format', 'json']).stdout).snapshot.collectedAtUnknown).toBeUndefined();
   });
 });
 

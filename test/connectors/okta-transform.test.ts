@@ -305,6 +305,16 @@ describe('transformOkta malformed input', () => {
 });
 
 describe('transformOkta dangling references', () => {
+  it('says nothing of the files keyed by app when apps.json itself was not read: no app is known, and that is one gap, not one warning per file', () => {
+    const snap = oktaOrg().user({ id: 'u1' }).serviceApp({ id: 'a1' }).snapshot();
+    (snap.files['okta/appGrants.json'] as any).a1 = [{ scopeId: 'okta.users.manage', status: 'ACTIVE' }];
+    (snap.files['okta/appSecrets.json'] as any).a1 = [];
+    (snap.files['okta/appJwks.json'] as any).a1 = [];
+    delete snap.files['okta/apps.json'];
+    const w = build(snap).warnings.join('\n');
+    expect(w).not.toMatch(/okta\/app(Grants|Secrets|Jwks)\.json/);
+  });
+
   it('warns about relationship keys, client ids and assignments that name nothing, without crashing', () => {
     const snap = oktaOrg().user({ id: 'u1' }).serviceApp({ id: 'a1' }).awsApp({ id: 'aws1', users: [{ id: 'ghost' }], groups: [{ id: 'g-missing' }] }).snapshot();
     (snap.files['okta/userRoles.json'] as any).nobody = [{ type: 'SUPER_ADMIN' }];
@@ -315,7 +325,7 @@ describe('transformOkta dangling references', () => {
     const w = g.warnings.join('\n');
     expect(w).toMatch(/okta\/userRoles\.json: 1 key\(s\) name a user that was not found \("nobody"\)/);
     expect(w).toMatch(/okta\/clientRoles\.json: .*"0oaUnknownClient"/);
-    expect(w).toMatch(/okta\/appGrants\.json: .*"deletedApp"/);
+    expect(w).toMatch(/okta\/appGrants\.json: 1 key\(s\) name an app that was not found \("deletedApp"\)/);
     expect(w).toMatch(/okta\/appUsers\.json: 1 assigned user\(s\) not in okta\/users\.json \("ghost"\)/);
     expect(w).toMatch(/group "g-missing" is referenced but not in okta\/groups\.json/);
     expect(w).toMatch(/duplicate user id "u1"/);

@@ -227,6 +227,19 @@ export class EntraContext {
 }
 
 /** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */
+/**
+ * One warning for the keys of a relationship file that name no object of `listFile` (their
+ * entries were ignored): a count and a few ids, not a warning per key. None when `listFile` was
+ * not read: then no key names a known object, and its own coverage record and warning already
+ * say the list was not read.
+ */
+export function warnUnknownParents(ctx: EntraContext, file: string, ids: readonly string[], what: string, listFile: string): void {
+  if (ids.length === 0 || !ctx.readable(listFile)) return;
+  const shown = ids.slice(0, 3).map((id) => quoteInput(id)).join(', ');
+  const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
+  ctx.b.warn(`entra/${file}: ${ids.length} key(s) name ${what} not in entra/${listFile} (${shown}${more}); their entries were ignored`);
+}
+
 export function odataType(obj: Record<string, unknown>): string | undefined {
   const t = obj['@odata.type'];
   return typeof t === 'string' ? t.replace(/^#?microsoft\.graph\./, '') : undefined;

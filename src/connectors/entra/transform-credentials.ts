@@ -4,7 +4,7 @@ import type { Reader } from '../../snapshot/shape.js';
 import { isObject } from '../../snapshot/shape.js';
 import { assessSubject } from './fic.js';
 import { oidcSubjectNode } from '../../graph/workloads.js';
-import type { EntraContext, IdentityRef } from './transform-context.js';
+import { warnUnknownParents, type EntraContext, type IdentityRef } from './transform-context.js';
 import { parseDate } from '../../iso-date.js';
 import { collectedAtMs } from '../../snapshot/snapshot.js';
 
@@ -198,10 +198,11 @@ function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput
 export function addFederatedCredentials(ctx: EntraContext): void {
   const rel = ctx.relation('federatedIdentityCredentials.json');
   if (!rel) return;
+  const unknown: string[] = [];
   for (const [appObjectId, fics] of rel) {
     const owner = ctx.apps.get(appObjectId);
     if (!owner) {
-      ctx.b.warn(`entra/federatedIdentityCredentials.json: credentials of unknown application ${appObjectId} ignored`);
+      unknown.push(appObjectId);
       continue;
     }
     // An application missing from the file was not read (snapshot format), whatever the coverage says.
@@ -280,6 +281,7 @@ export function addFederatedCredentials(ctx: EntraContext): void {
       });
     }
   }
+  warnUnknownParents(ctx, 'federatedIdentityCredentials.json', unknown, 'an application registration', 'applications.json');
 }
 
 /**

@@ -3,7 +3,7 @@ import type { GraphNode } from '../../graph/model.js';
 import { isObject, type Reader } from '../../snapshot/shape.js';
 import { MICROSOFT_TENANTS } from './permissions.js';
 import { addObjectCredentials, credentialUse } from './transform-credentials.js';
-import { type EntraContext, type IdentityRef, latest, odataType } from './transform-context.js';
+import { type EntraContext, type IdentityRef, latest, odataType, warnUnknownParents } from './transform-context.js';
 import { directoryObject } from './transform-users.js';
 import { agentPatternRegExps } from '../../config/types.js';
 import { parseDate } from '../../iso-date.js';
@@ -222,17 +222,18 @@ function ownersRead(ctx: EntraContext, ref: IdentityRef, node: GraphNode): boole
 
 /** Owners of app registrations and of service principals (OWNS). */
 export function addOwners(ctx: EntraContext): void {
-  const sources: [string, Map<string, IdentityRef>, string][] = [
-    ['applicationOwners.json', ctx.apps, 'application registration'],
-    ['servicePrincipalOwners.json', ctx.sps, 'service principal'],
+  const sources: [string, Map<string, IdentityRef>, string, string][] = [
+    ['applicationOwners.json', ctx.apps, 'application registration', 'applications.json'],
+    ['servicePrincipalOwners.json', ctx.sps, 'service principal', 'servicePrincipals.json'],
   ];
-  for (const [file, index, what] of sources) {
+  for (const [file, index, what, listFile] of sources) {
     const rel = ctx.relation(file);
     if (!rel) continue;
+    const unknown: string[] = [];
     for (const [parentId, owners] of rel) {
       const target = index.get(parentId);
       if (!target) {
-        ctx.b.warn(`entra/${file}: owners of unknown ${what} ${parentId} ignored`);
+        unknown.push(parentId);
         continue;
       }
       const node = target.node;
@@ -252,6 +253,7 @@ export function addOwners(ctx: EntraContext): void {
         // application permissions, read later: see addOwnerEscalation.
       }
     }
+    warnUnknownParents(ctx, file, unknown, `an ${what}`, listFile);
   }
 }
 

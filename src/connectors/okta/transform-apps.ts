@@ -49,10 +49,14 @@ export function addApps(ctx: OktaContext): void {
     if (appType !== 'service' && !grantTypes.includes('client_credentials')) return;
     addServiceApp(ctx, r, app, path, id, { appType, grantTypes, oauth, oauthPath });
   });
-  const known = (id: string): boolean => seen.has(id);
-  warnOrphanKeys(ctx.b, 'appSecrets', ctx.files.appSecrets, known, 'app');
-  warnOrphanKeys(ctx.b, 'appJwks', ctx.files.appJwks, known, 'app');
-  warnOrphanKeys(ctx.b, 'appGrants', ctx.files.appGrants, known, 'app');
+  // Without apps.json no key names a known app: the coverage record and its warning say that
+  // apps.json was not read, once, rather than one warning per file keyed by app.
+  if (ctx.files.apps) {
+    const known = (id: string): boolean => seen.has(id);
+    warnOrphanKeys(ctx.b, 'appSecrets', ctx.files.appSecrets, known, 'an app');
+    warnOrphanKeys(ctx.b, 'appJwks', ctx.files.appJwks, known, 'an app');
+    warnOrphanKeys(ctx.b, 'appGrants', ctx.files.appGrants, known, 'an app');
+  }
   addClientRoles(ctx);
 }
 
@@ -298,5 +302,5 @@ function addClientRoles(ctx: OktaContext): void {
     });
     ctx.appTier.set(app.nativeId, tier);
   }
-  if (ctx.files.apps) warnOrphanKeys(ctx.b, 'clientRoles', map, (id) => ctx.clientIds.has(id), 'service app client_id');
+  if (ctx.files.apps) warnOrphanKeys(ctx.b, 'clientRoles', map, (id) => ctx.clientIds.has(id), 'a service app client_id');
 }

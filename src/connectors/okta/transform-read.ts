@@ -85,7 +85,8 @@ export function readOktaFiles(snapshot: Snapshot, org: string, b: GraphBuilder):
 
 /**
  * Reports keys of a relationship file whose parent is not in its collection, once per file with
- * a count and a few examples, so a large org does not drown the report in warnings.
+ * a count and a few examples, so a large org does not drown the report in warnings. `parent`
+ * names what a key should name, with its article ("an app", "a user").
  */
 export function warnOrphanKeys(b: GraphBuilder, file: string, map: Map<string, unknown> | undefined, known: (id: string) => boolean, parent: string): void {
   if (!map) return;
@@ -94,5 +95,5 @@ export function warnOrphanKeys(b: GraphBuilder, file: string, map: Map<string, u
   if (orphans.length === 0) return;
   const shown = orphans.slice(0, 3).map((k) => quoteInput(k)).join(', ');
   const more = orphans.length > 3 ? ` and ${orphans.length - 3} more` : '';
-  b.warn(`${oktaPath(file)}: ${orphans.length} key(s) name a ${parent} that was not found (${shown}${more}); their entries were ignored`);
+  b.warn(`${oktaPath(file)}: ${orphans.length} key(s) name ${parent} that was not found (${shown}${more}); their entries were ignored`);
 }

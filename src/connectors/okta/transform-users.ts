@@ -45,7 +45,7 @@ export function readGroups(ctx: OktaContext): Map<string, RoleAssignment[]> {
     roles.set(groupId, assigned);
     ctx.groupRoleTypes.set(groupId, assigned.map((a) => a.type));
   }
-  if (files.groups) warnOrphanKeys(b, 'groupRoles', files.groupRoles, (id) => ctx.groupNames.has(id), 'group');
+  if (files.groups) warnOrphanKeys(b, 'groupRoles', files.groupRoles, (id) => ctx.groupNames.has(id), 'a group');
   return roles;
 }
 
@@ -274,9 +274,9 @@ export function addUsers(ctx: OktaContext): void {
   }
   if (files.users) {
     const known = (id: string): boolean => ctx.users.has(id);
-    warnOrphanKeys(b, 'userRoles', files.userRoles, known, 'user');
-    warnOrphanKeys(b, 'userFactors', files.userFactors, known, 'user');
-    warnOrphanKeys(b, 'userGroups', files.userGroups, known, 'user');
+    warnOrphanKeys(b, 'userRoles', files.userRoles, known, 'a user');
+    warnOrphanKeys(b, 'userFactors', files.userFactors, known, 'a user');
+    warnOrphanKeys(b, 'userGroups', files.userGroups, known, 'a user');
   }
 }
 

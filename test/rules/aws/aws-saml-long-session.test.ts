@@ -19,13 +19,39 @@ describe('aws-saml-long-session', () => {
       subject: roleId('sso-admin'),
       verdict: 'fail',
       severities: ['low'],
-      then: (f) => expect(f[0].args).toMatchObject({ hours: 12, providers: 'Okta', limitHours: 1 }),
+      then: (f) => {
+        expect(f[0].args).toMatchObject({ hours: 12, providers: 'Okta', limitHours: 1 });
+        // In hours, as a person says it (was "; the limit is 1 hours").
+        expect(f[0].message).toBe('Role sso-admin is entered through SAML (Okta) and allows 12-hour sessions, longer than the 1-hour limit');
+      },
     },
     { name: 'one-hour sessions', graph: () => role({ maxSessionDuration: 3600 }), subject: roleId('sso-admin'), verdict: 'pass' },
     { name: '2-hour sessions exceed the default one-hour limit', graph: () => role({ maxSessionDuration: 7200 }), subject: roleId('sso-admin'), verdict: 'fail', then: (f) => expect(f[0].args).toMatchObject({ hours: 2, limitHours: 1 }) },
+    {
+      name: 'a limit in part-hours is said as one',
+      graph: () => role({ maxSessionDuration: 3 * 3600 }),
+      subject: roleId('sso-admin'),
+      verdict: 'fail',
+      options: { maxSessionHours: 1.5 },
+      then: (f) => expect(f[0].message).toBe('Role sso-admin is entered through SAML (Okta) and allows 3-hour sessions, longer than the 1.5-hour limit'),
+    },
     { name: 'a looser limit from the options', graph: () => role({ maxSessionDuration: 4 * 3600 }), subject: roleId('sso-admin'), verdict: 'pass', options: { maxSessionHours: 4 } },
     { name: 'MaxSessionDuration not collected (GAAD omits it)', graph: () => role({}), subject: roleId('sso-admin'), verdict: 'unknown' },
   ]);
+
+  it('does not evaluate IAM Identity Center roles: their session length is the permission set\'s, and IAM refuses changes to them', () => {
+    const sso = 'AWSReservedSSO_AdministratorAccess_0123456789abcdef';
+    const g = oneAccount({
+      roles: [
+        { name: sso, path: '/aws-reserved/sso.amazonaws.com/eu-west-1/', trust: trust.saml(), maxSessionDuration: 43200 },
+        { name: 'sso-admin', trust: trust.saml(), maxSessionDuration: 43200 },
+      ],
+      samlProviders: ['Okta'],
+    });
+    const r = runRule(rule, g, { now: NOW });
+    expect(r.verdicts.has(roleId(sso))).toBe(false);
+    expect(r.findings.map((f) => f.subject.id)).toEqual([roleId('sso-admin')]);
+  });
 
   // GetAccountAuthorizationDetails does not return MaxSessionDuration: the collector reads it with
   // ListRoles into list-roles.json (capability aws.roleSessions).

@@ -271,18 +271,15 @@ export function addAssignedGroupPlaceholders(ctx: EntraContext): void {
     const id = obj.principalId;
     if (ctx.principal(id)) continue;
     const name = typeof obj.principalDisplayName === 'string' && obj.principalDisplayName !== '' ? obj.principalDisplayName : id;
-    const group = ctx.b.addNode({
-      id: ids.entraGroup(ctx.tenant, id),
-      kind: 'group',
-      provider: 'entra',
-      type: 'entra-group',
-      name,
-      nativeId: id,
-      scope: ctx.tenant,
-      attrs: { placeholder: true, appRoleAssignee: true },
-    });
-    ctx.groups.set(id, group);
+    placeholderGroup(ctx, id, name, { placeholder: true, appRoleAssignee: true });
   }
+}
+
+/** A group known only by its id and name (its object was not read), registered under its id. */
+function placeholderGroup(ctx: EntraContext, id: string, name: string, attrs: Record<string, unknown>): GraphNode {
+  const group = ctx.b.addNode({ id: ids.entraGroup(ctx.tenant, id), kind: 'group', provider: 'entra', type: 'entra-group', name, nativeId: id, scope: ctx.tenant, attrs });
+  ctx.groups.set(id, group);
+  return group;
 }
 
 /**
@@ -312,20 +309,7 @@ export function directoryObject(ctx: EntraContext, it: Item): GraphNode | undefi
     ctx.users.set(id, user);
     return user;
   }
-  if (type === 'group') {
-    const group = ctx.b.addNode({
-      id: ids.entraGroup(ctx.tenant, id),
-      kind: 'group',
-      provider: 'entra',
-      type: 'entra-group',
-      name,
-      nativeId: id,
-      scope: ctx.tenant,
-      attrs: { placeholder: true },
-    });
-    ctx.groups.set(id, group);
-    return group;
-  }
+  if (type === 'group') return placeholderGroup(ctx, id, name, { placeholder: true });
   ctx.b.warn(`${r.file}: ${path} refers to ${type ?? 'object'} ${id}, which is not in the snapshot; ignored`);
   return undefined;
 }

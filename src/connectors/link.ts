@@ -644,6 +644,8 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
   const createGroupEscalations: GraphEdge[] = [];
+  /** The Entra apps (node ids) naming each SAML provider ARN (entra-saml-link.ts reads them alike). */
+  const entraNaming = new Map<string, Set<string>>();
   const edges = b.edgeList();
   for (let i = 0; i < edges.length; i++) {
     const e = edges[i];
@@ -668,6 +670,11 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.appId === 'string') {
       const from = b.getNode(e.from);
       if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
+    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.providerArn === 'string') {
+      // An Entra enterprise app naming the provider (its own edge, or an assignment's): the
+      // provider holds one IdP's metadata, so it may be Entra's rather than the Okta app's.
+      const arn = e.evidence.providerArn;
+      (entraNaming.get(arn) ?? entraNaming.set(arn, new Set()).get(arn)!).add(e.evidence.entraApp);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.roleGroup === 'string' && typeof e.evidence.appId === 'string') {
       roleGroupEscalations.push(e);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.createGroup === 'string' && typeof e.evidence.appId === 'string') {
@@ -682,10 +689,12 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   }
   const claims = providerClaims(apps);
   const scanned = iamReadAccounts(b);
+  /** The names of the Entra apps naming a provider, sorted. */
+  const entraNames = (arn: string): string[] => sortTexts([...(entraNaming.get(arn) ?? [])].map((id) => b.getNode(id)?.name ?? id));
   // Per app: why its own provider may not take its assertions (ownProviderDoubt), computed once.
   const doubts = new Map<GraphNode, string | undefined>();
   const providers = (hub: GraphNode, app: GraphNode): Providers => {
-    if (!doubts.has(app)) doubts.set(app, ownProviderDoubt(claims, hub, app));
+    if (!doubts.has(app)) doubts.set(app, ownProviderDoubt(claims, hub, app, entraNames(hub.nativeId)));
     return { hub, rolesOf, app, claims, ownDoubt: doubts.get(app), scanned };
   };
   /** The node of a provider an unchecked route ends at: the app's own, or one the pattern names. */
@@ -1056,14 +1065,20 @@ function ownRoute(p: Providers, role: GraphNode): Omit<Found, 'why'> {
 
 /**
  * Why the app's own SAML provider may not take its assertions: another active scanned app names
- * the same provider as its own. The provider holds one IdP's metadata, one issuer and its signing
+ * the same provider as its own, or an enabled Entra enterprise app's app role names it. The provider holds one IdP's metadata, one issuer and its signing
  * certificate, and AWS checks both (see providerAccepts); the metadata is not read, so which of
  * the apps it was created for is not known, whatever their keys. Undefined when no other app
  * names it.
  */
-function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode): string | undefined {
+function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode, entraApps: readonly string[]): string | undefined {
   const others = (claims.get(hub.nativeId) ?? []).filter((a) => a !== app);
-  if (others.length === 0) return undefined;
+  // An Entra enterprise app whose app roles name the provider (entra-saml-link.ts makes its own
+  // routes through it conditional for the Okta app alike): the metadata is Entra's or Okta's.
+  const entra =
+    entraApps.length === 0
+      ? ''
+      : `; the Entra app${entraApps.length > 1 ? 's' : ''} ${entraApps.join(', ')} also name${entraApps.length > 1 ? '' : 's'} ${hub.nativeId}, and a SAML provider holds the metadata of one identity provider (not read): it takes ${app.name}'s assertions only if it was created from ${app.name}'s, not Entra's`;
+  if (others.length === 0) return entra === '' ? undefined : entra;
   const kid = app.attrs.signingKid;
   const unread = typeof kid !== 'string' ? app : others.find((a) => typeof a.attrs.signingKid !== 'string');
   const keys = unread
@@ -1072,7 +1087,7 @@ function ownProviderDoubt(claims: ProviderClaims, hub: GraphNode, app: GraphNode
       ? 'they sign with different keys'
       : 'they sign with the same key, but AWS also checks the issuer, which differs per app';
   const names = others.map((a) => a.name).join(', ');
-  return `; the AWS app${others.length > 1 ? 's' : ''} ${names} also name${others.length > 1 ? '' : 's'} ${hub.nativeId} as ${others.length > 1 ? 'their' : 'its'} own, and a SAML provider holds the metadata of one app (not read): it takes ${app.name}'s assertions only if it was created from ${app.name}'s (${keys})`;
+  return `; the AWS app${others.length > 1 ? 's' : ''} ${names} also name${others.length > 1 ? '' : 's'} ${hub.nativeId} as ${others.length > 1 ? 'their' : 'its'} own, and a SAML provider holds the metadata of one app (not read): it takes ${app.name}'s assertions only if it was created from ${app.name}'s (${keys})${entra}`;
 }
 
 /**

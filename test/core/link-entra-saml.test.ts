@@ -298,6 +298,20 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     expect(edges[0].reason).toMatch(/Okta app .* also names that provider/);
   });
 
+  it("the same shared provider makes the Okta app's routes through it conditional too: it holds one IdP's metadata, Okta's or Entra's", () => {
+    const s = withAwsApp();
+    const app = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value.find((x) => x.id === AWS_APP)!;
+    const okta = `arn:aws:iam::111122223333:saml-provider/Okta`;
+    const oktaAdmins = ids.oktaGroup('https://northwind.okta.example', '00gNWWidH8fEpVh4t1BF');
+    const oktaRoute = (r: ReturnType<typeof scan>) => r.graph.out(oktaAdmins, 'SAML_MAPS_TO').filter((e) => e.to === role('arn:aws:iam::111122223333:role/okta-admin'));
+    // Without the Entra app naming it, the Okta app's own provider takes its assertions: firm.
+    expect(oktaRoute(scan(withAwsApp())).map((e) => e.conditional ?? false)).toEqual([false]);
+    (app.appRoles as Json[])[0].value = `arn:aws:iam::111122223333:role/okta-admin,${okta}`;
+    const edges = oktaRoute(scan(s));
+    expect(edges.map((e) => e.conditional)).toEqual([true]);
+    expect(edges[0].reason).toMatch(/the Entra app AWS Single-Account Access also names arn:aws:iam::111122223333:saml-provider\/Okta/);
+  });
+
   it('a role trusting the provider only under a condition it may not meet gives a conditional route', () => {
     const r = scan(
       withAwsApp({

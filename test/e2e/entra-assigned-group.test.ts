@@ -156,6 +156,17 @@ describe('Entra: an app role assigned to a group that is not role-assignable', (
     expect(live.scan.graph.in(group(AWS_ADMINS), 'MEMBER_OF').map((e) => e.from)).toEqual([user(SVC_BACKUP)]);
   });
 
+  it('gives its devices and contacts nothing, and warns about none of them (no principal an app role goes to)', () => {
+    const s = restrictDemo(withGroupAssignedAwsApp(), ['entra', 'aws']);
+    const list = ((s.files['entra/groupMembers.json'] as Record<string, { value: Json[] }>)[AWS_ADMINS]).value;
+    for (let i = 0; i < 4; i++) list.push({ '@odata.type': '#microsoft.graph.device', id: `d0d0d0d0-0000-4000-8000-00000000000${i}`, displayName: `LAPTOP-${i}` });
+    list.push({ '@odata.type': '#microsoft.graph.orgContact', id: 'c0c0c0c0-0000-4000-8000-000000000001', displayName: 'Outside Contact' });
+    const r = scan(s);
+    expect(r.graph.in(group(AWS_ADMINS), 'MEMBER_OF').map((e) => e.from)).toEqual([user(SVC_BACKUP)]);
+    expect(r.report.warnings.filter((w) => w.startsWith('entra/groupMembers.json'))).toEqual([]);
+    expect(awsAdminHops(r)).toEqual(awsAdminHops(live.scan));
+  });
+
   it('scanned offline, a snapshot holding the same group gives the same findings', () => {
     const offline = scan(restrictDemo(withGroupAssignedAwsApp(), ['entra', 'aws']));
     expect(awsAdminHops(offline)).toEqual(awsAdminHops(live.scan));

@@ -221,6 +221,9 @@ export function addGroups(ctx: EntraContext): void {
   }
 }
 
+/** Member types of a group that hold no app role through it (addGroupMembers). */
+const NO_PRINCIPAL_MEMBERS: ReadonlySet<string> = new Set(['device', 'orgContact']);
+
 export function addGroupMembers(ctx: EntraContext): void {
   const rel = ctx.relation('groupMembers.json');
   if (!rel) return;
@@ -240,6 +243,12 @@ export function addGroupMembers(ctx: EntraContext): void {
       // groups nested in it (Microsoft Entra docs, "Using a group to manage access to SaaS
       // applications"). No edge, so no path runs through it and no placeholder is left unread.
       if (odataType(m.obj) === 'group' || (typeof m.obj.id === 'string' && ctx.groups.has(m.obj.id))) continue;
+      // A device or an organizational contact is no principal an app role can be assigned to (a
+      // user, a group or a service principal: appRoleAssignment, Microsoft Graph) and signs in to
+      // no app: it holds nothing through the group. Any security group assigned an app role is
+      // read now, not only role-assignable ones (which hold users and service principals only),
+      // and such a group may hold many devices: no edge, and no warning for each.
+      if (NO_PRINCIPAL_MEMBERS.has(odataType(m.obj) ?? '')) continue;
       const member = directoryObject(ctx, m);
       if (!member) continue;
       list.push(member.id);

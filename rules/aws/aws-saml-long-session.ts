@@ -5,6 +5,20 @@ interface TrustFacts {
   statements: { effect: 'Allow' | 'Deny'; notPrincipal: boolean; principals: { type: string; providerArn?: string }[] }[];
 }
 
+/**
+ * The session length in hours as the message says it: to a tenth of an hour, or with as many more
+ * decimals as it takes to stay above the limit (3,660 seconds against a 1-hour limit is 1.02, not
+ * 1.0: "1-hour sessions, longer than the 1-hour limit" would contradict itself).
+ */
+function hoursOver(seconds: number, limit: number): number {
+  const hours = seconds / 3600;
+  for (let d = 1; d <= 6; d++) {
+    const shown = Math.round(hours * 10 ** d) / 10 ** d;
+    if (shown > limit) return shown;
+  }
+  return Math.ceil(hours * 1e6) / 1e6;
+}
+
 export default defineRule({
   meta: {
     id: 'aws-saml-long-session',
@@ -57,7 +71,7 @@ export default defineRule({
     const providers = [...new Set(t.statements.flatMap((s) => s.principals.filter((p) => p.type === 'saml').map((p) => p.providerArn ?? 'SAML')))];
     ctx.report({
       messageId: 'long',
-      args: { providers: providers.map((a) => a.slice(a.lastIndexOf('/') + 1)).join(', '), hours: Math.round((seconds / 3600) * 10) / 10, limitHours: limit },
+      args: { providers: providers.map((a) => a.slice(a.lastIndexOf('/') + 1)).join(', '), hours: hoursOver(seconds, limit), limitHours: limit },
       evidence: { maxSessionDuration: seconds, samlProviders: providers },
     });
   },

@@ -201,7 +201,14 @@ export function buildSarif(report: ScanReport, metas?: ReadonlyMap<string, RuleM
           },
         ],
         results: findings.map((f) => result(f, index.get(f.ruleId)!)),
-        properties: { snapshotCollectedAt: report.snapshot.collectedAt, scannedAt: report.scannedAt, reportSchemaVersion: report.schemaVersion },
+        // Input that records no collection time (an --aws-authz-details file): snapshotCollectedAt is
+        // then only the time evaluated as of, which the flag says, as the JSON report's does.
+        properties: {
+          snapshotCollectedAt: report.snapshot.collectedAt,
+          ...(report.snapshot.collectedAtUnknown ? { snapshotCollectedAtUnknown: true } : {}),
+          scannedAt: report.scannedAt,
+          reportSchemaVersion: report.schemaVersion,
+        },
       },
     ],
   };

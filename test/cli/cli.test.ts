@@ -272,6 +272,10 @@ describe('--aws-authz-details: the file records no collection time', () => {
     (addFormatsImport as unknown as (a: Ajv) => Ajv)(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(repoRoot, 'docs', 'report.schema.json'), 'utf8')));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    // SARIF's run properties give the same time as snapshotCollectedAt: flagged there too.
+    const sarif = JSON.parse(cli(['scan', '--aws-authz-details', authz, '--now', NOW, '--format', 'sarif']).stdout);
+    expect(sarif.runs[0].properties).toMatchObject({ snapshotCollectedAt: '2026-11-20T09:00:00.000Z', snapshotCollectedAtUnknown: true });
+    expect(JSON.parse(cli(['scan', '--demo', '--format', 'sarif']).stdout).runs[0].properties.snapshotCollectedAtUnknown).toBeUndefined();
     // A snapshot records its time: unchanged.
     expect(cli(['scan', '--demo']).stdout.split('\n')[0]).toMatch(/ · snapshot demo collected 2026-\d\d-\d\dT[\d:.]+Z · /);
     expect(JSON.parse(cli(['scan', '--demo', '--format', 'json']).stdout).snapshot.collectedAtUnknown).toBeUndefined();

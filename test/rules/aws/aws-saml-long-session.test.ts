@@ -35,6 +35,21 @@ describe('aws-saml-long-session', () => {
       options: { maxSessionHours: 1.5 },
       then: (f) => expect(f[0].message).toBe('Role sso-admin is entered through SAML (Okta) and allows 3-hour sessions, longer than the 1.5-hour limit'),
     },
+    // Rounded to a tenth, 3,660 seconds would read as "1-hour sessions, longer than the 1-hour limit".
+    {
+      name: 'a session just over the limit is said with the decimals that show it is over',
+      graph: () => role({ maxSessionDuration: 3660 }),
+      subject: roleId('sso-admin'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].message).toBe('Role sso-admin is entered through SAML (Okta) and allows 1.02-hour sessions, longer than the 1-hour limit'),
+    },
+    {
+      name: 'one second over the limit',
+      graph: () => role({ maxSessionDuration: 3601 }),
+      subject: roleId('sso-admin'),
+      verdict: 'fail',
+      then: (f) => expect(f[0].args).toMatchObject({ hours: 1.0003, limitHours: 1 }),
+    },
     { name: 'a looser limit from the options', graph: () => role({ maxSessionDuration: 4 * 3600 }), subject: roleId('sso-admin'), verdict: 'pass', options: { maxSessionHours: 4 } },
     { name: 'MaxSessionDuration not collected (GAAD omits it)', graph: () => role({}), subject: roleId('sso-admin'), verdict: 'unknown' },
   ]);

@@ -49,15 +49,17 @@ export function setAsideBadValue(snapshot: Snapshot, e: unknown): boolean {
 }
 
 /**
- * The id of the object at the head of `location` (`$.value[3].consentType`, `$[3].created`), when
- * it has a string id. A relationship file's place already names its parent (`$["<id>"]…`); a CSV
- * place is a line.
+ * The id of the object at the head of `location` (`$.value[3].consentType`, `$[3].created`,
+ * `$.Roles[3].MaxSessionDuration`), when it has one: a string `id` (Graph, Okta), else an `Arn`
+ * (IAM's lists). A relationship file's place already names its parent (`$["<id>"]…`); a CSV place
+ * is a line.
  */
 function objectId(file: unknown, location: string | undefined): string | undefined {
-  const m = location === undefined ? null : /^\$(\.value)?\[(\d+)\]/.exec(location);
+  const m = location === undefined ? null : /^\$(?:\.(\w+))?\[(\d+)\]/.exec(location);
   if (m === null) return undefined;
-  const list = m[1] ? (isObject(file) ? file.value : undefined) : file;
+  const list = m[1] !== undefined ? (isObject(file) ? file[m[1]] : undefined) : file;
   const item = Array.isArray(list) ? list[Number(m[2])] : undefined;
-  const id = isObject(item) ? item.id : undefined;
-  return typeof id === 'string' && id !== '' ? id.slice(0, 80) : undefined;
+  if (!isObject(item)) return undefined;
+  const id = typeof item.id === 'string' && item.id !== '' ? item.id : item.Arn;
+  return typeof id === 'string' && id !== '' ? id.slice(0, 200) : undefined;
 }

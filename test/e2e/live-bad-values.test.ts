@@ -72,12 +72,15 @@ let results: CollectResult[];
 let live: { snapshot: Snapshot; scan: ScanResult };
 let clean: { snapshot: Snapshot; scan: ScanResult };
 let demo: Snapshot;
+/** The role whose session length the fake IAM answers wrongly. */
+let badRole: string;
 
 beforeAll(async () => {
   env = isolate();
   dir = mkdtempSync(join(tmpdir(), 'nhiscan-bad-values-'));
   demo = badDemo();
-  const { accounts } = badAccounts(demo);
+  const { accounts, arn } = badAccounts(demo);
+  badRole = arn;
   const runs = [await collectEntraDemo(demo), await collectOktaDemo(demo), await collectAwsDemo(demo, { accounts })];
   for (const r of runs) await r.fake.close();
   results = runs.map((r) => r.result);
@@ -116,8 +119,10 @@ describe('a live answer with a value the scan cannot read', () => {
       reason: `a value the scan cannot read in the live answer: okta/users.json: $[${OKTA_USER_AT}].created: not a date: "yesterday" (object id "${userId}")`,
     });
     expect(record(report, 'aws', 'aws.roleSessions')).toEqual(
-      expect.objectContaining({ scope: AWS_A, status: 'error', reason: expect.stringMatching(/^a value the scan cannot read in the live answer: aws\/111122223333\/list-roles\.json: \$\.Roles\[\d+\]\.MaxSessionDuration: expected a whole number of seconds from 3600 to 43200$/) }),
+      expect.objectContaining({ scope: AWS_A, status: 'error', reason: expect.stringMatching(/^a value the scan cannot read in the live answer: aws\/111122223333\/list-roles\.json: \$\.Roles\[\d+\]\.MaxSessionDuration: expected a whole number of seconds from 3600 to 43200 \(object id "([^"]+)"\)$/) }),
     );
+    // IAM's lists have no `id`: the role is named by its ARN.
+    expect(record(report, 'aws', 'aws.roleSessions')?.reason).toContain(`(object id "${badRole}")`);
     // Nothing else was lost: the other account's session lengths, and every other capability, stand.
     expect(report.coverage.find((c) => c.provider === 'aws' && c.scope === AWS_B && c.capability === 'aws.roleSessions')?.status).toBe('collected');
     const lost = report.coverage.filter((c) => c.status === 'error').map((c) => `${c.provider} ${c.scope === AWS_A ? 'A ' : ''}${c.capability}`);

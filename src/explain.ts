@@ -26,8 +26,11 @@ export interface ExplainCard {
    * disabled, or no token meeting its aud condition), which opens only when something changes;
    * `reason` says which. `targetDisabled` (true) only on an edge into a disabled object that the
    * analysis does not follow today (anything but an escalation, which can re-enable it).
+   * `signsInOthers` (true) only on an Entra app's edge to an AWS SAML provider its app roles name:
+   * the app issues the assertions its assignees sign in with, and holds nothing there itself (the
+   * analysis gives it no tier or path through it).
    */
-  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true; targetDisabled?: true }[];
+  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true; targetDisabled?: true; signsInOthers?: true }[];
   /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
   cuts: { target: string; revoke: string; otherRoutes: number }[];
   findings: Finding[];
@@ -102,6 +105,7 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     // ("which is disabled"); an escalation still gives its rights: it can reactivate or reset it.
     // The analysis' own test, so the card cannot drift from the paths and tiers.
     if (!flowsInto(e, t)) p.targetDisabled = true;
+    if (e.evidence?.assertionIssuer === true) p.signsInOthers = true;
     privileges.push(p);
   }
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));

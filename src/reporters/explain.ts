@@ -95,7 +95,8 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
         ? ` ${c.yellow('(conditional:')} ${t(p.reason, 'reason')}${c.yellow(')')}`
         : '';
     const disabled = p.targetDisabled ? ` ${c.yellow('(target disabled: nothing passes into it until it is re-enabled)')}` : '';
-    out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}${condition}${disabled}`);
+    const issuer = p.signsInOthers ? ` ${c.gray('(signs its assignees in; holds nothing there itself)')}` : '';
+    out.push(`   ${p.tier !== undefined ? `T${p.tier} ` : ''}${n(p.name)} ${c.gray(`via ${p.via}${p.hidden ? ', hidden from access reviews' : ''}`)}${condition}${disabled}${issuer}`);
   }
   if (i.crownJewels.length === 0) out.push('   reaches no crown jewel');
   for (const cj of i.crownJewels) {

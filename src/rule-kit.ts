@@ -565,3 +565,17 @@ export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): str
     ...(signedIn > 0 ? [`${signedIn} hop(s) act only for a signed-in user, within that user's own rights`] : []),
   ];
 }
+
+/**
+ * The session length in hours as the message says it: to a tenth of an hour, or with as many more
+ * decimals as it takes to stay above the limit (3,660 seconds against a 1-hour limit is 1.02, not
+ * 1.0: "1-hour sessions, longer than the 1-hour limit" would contradict itself).
+ */
+export function hoursOver(seconds: number, limit: number): number {
+  const hours = seconds / 3600;
+  for (let d = 1; d <= 6; d++) {
+    const shown = Math.round(hours * 10 ** d) / 10 ** d;
+    if (shown > limit) return shown;
+  }
+  return Math.ceil(hours * 1e6) / 1e6;
+}

@@ -1,22 +1,8 @@
-import { cannotJudge, defineRule, missingCapability } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, hoursOver, missingCapability } from '../../src/rule-kit.js';
 
 interface TrustFacts {
   unusable?: { problem: string };
   statements: { effect: 'Allow' | 'Deny'; notPrincipal: boolean; principals: { type: string; providerArn?: string }[] }[];
-}
-
-/**
- * The session length in hours as the message says it: to a tenth of an hour, or with as many more
- * decimals as it takes to stay above the limit (3,660 seconds against a 1-hour limit is 1.02, not
- * 1.0: "1-hour sessions, longer than the 1-hour limit" would contradict itself).
- */
-function hoursOver(seconds: number, limit: number): number {
-  const hours = seconds / 3600;
-  for (let d = 1; d <= 6; d++) {
-    const shown = Math.round(hours * 10 ** d) / 10 ** d;
-    if (shown > limit) return shown;
-  }
-  return Math.ceil(hours * 1e6) / 1e6;
 }
 
 export default defineRule({

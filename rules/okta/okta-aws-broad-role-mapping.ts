@@ -1,4 +1,4 @@
-import { conditionalHopCount, defineRule, oktaGroupFilter, oktaGroupFilterProblem, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { conditionalHopCount, defineRule, hoursOver, oktaGroupFilter, oktaGroupFilterProblem, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /**
  * Group names as unlike each other as names get (empty, one letter, spaces, punctuation, the
@@ -53,7 +53,7 @@ export default defineRule({
     messages: {
       joinAllRoles: 'AWS app {{name}} has Join all roles enabled',
       catchAll: 'AWS app {{name}} has a group filter that matches every group ({{filter}})',
-      longSession: 'AWS app {{name}} issues {{hours}} h AWS sessions',
+      longSession: 'AWS app {{name}} issues {{hours}}-hour AWS sessions, longer than the {{limitHours}}-hour limit',
       serviceAccounts: 'AWS app {{name}} is assigned to service account(s) {{accounts}}',
     },
     options: { maxSessionSeconds: { default: 3600, description: 'longest acceptable AWS session (SessionDuration), in seconds (3600 is the AWS default)' } },
@@ -88,7 +88,7 @@ export default defineRule({
     }
     const session = a.sessionDuration as number | undefined;
     if (session !== undefined && session > Number(ctx.options.maxSessionSeconds)) {
-      ctx.report({ messageId: 'longSession', key: 'session', args: { hours: Math.round((session / 3600) * 10) / 10 }, ...raised, evidence: { sessionDuration: session, ...reach } });
+      ctx.report({ messageId: 'longSession', key: 'session', args: { hours: hoursOver(session, Number(ctx.options.maxSessionSeconds) / 3600), limitHours: Number(ctx.options.maxSessionSeconds) / 3600 }, ...raised, evidence: { sessionDuration: session, ...reach } });
     }
     if (a.assignmentsCollected !== true || ctx.graph.capability('okta', subject.scope, 'okta.appAssignments') !== 'collected') {
       return ctx.unknown('assignments of the AWS app were not read');

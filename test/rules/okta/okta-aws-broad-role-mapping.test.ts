@@ -52,6 +52,15 @@ describe('okta-aws-broad-role-mapping', () => {
   });
 
   // Okta's named-group syntax is read as the linker reads it; the message quotes the filter as written.
+  it('says the session length in hours as the AWS rule does, with the limit, never contradicting itself', () => {
+    const message = (sessionDuration: number, maxSessionSeconds?: number) =>
+      runRule(rule, oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, sessionDuration } }).graph(), { now: NOW, ...(maxSessionSeconds ? { options: { maxSessionSeconds } } : {}) }).findings.find((f) => f.messageId === 'longSession')?.message;
+    expect(message(43200)).toMatch(/ issues 12-hour AWS sessions, longer than the 1-hour limit$/);
+    // 3,660 s rounds to 1.0 h at a tenth: the message keeps the decimals that show the excess.
+    expect(message(3660)).toMatch(/ issues 1\.02-hour AWS sessions, longer than the 1-hour limit$/);
+    expect(message(7200, 5400)).toMatch(/ issues 2-hour AWS sessions, longer than the 1\.5-hour limit$/);
+  });
+
   it('finds a catch-all written with an Okta named group, (?{{role}}.*)', () => {
     const graph = oktaOrg().awsApp({ id: 'aws', settings: { ...narrow, useGroupMapping: true, groupFilter: '(?{{role}}.*)' } }).graph();
     const f = runRule(rule, graph, { now: NOW }).findings.find((x) => x.messageId === 'catchAll');

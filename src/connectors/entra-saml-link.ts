@@ -13,7 +13,7 @@ import { providerClaims } from './okta/saml-claims.js';
  * - the role's account was scanned but no role of that ARN trusts the provider: AWS refuses the
  *   assertion ("Not authorized to perform sts:AssumeRoleWithSAML"), so no edge is left;
  * - the account was not scanned, or its IAM was not read: the edge to the provider stays, for what
- *   cannot be checked.
+ *   cannot be checked (conditional when another app names the provider, as below).
  *
  * An IAM SAML provider holds one identity provider's metadata (its issuer and signing
  * certificate), which the snapshot does not hold. When another scanned app (Okta, or another
@@ -68,18 +68,29 @@ export function linkEntraSaml(b: GraphBuilder): void {
     // creating a role; only the console's display of it, at sign-in, ignores case), and the SAML
     // Role attribute names the role by its ARN. A value differing in case names no role AWS finds.
     const trust = trusting.get(e.to)?.get(roleArn);
+    const doubt = () => sharedProvider(providerArn, e.evidence!.entraApp as string, entraApps, oktaClaims.get(providerArn) ?? [], b);
     if (!trust) {
-      if (scanned.has(account)) drop.add(e);
+      if (scanned.has(account)) {
+        drop.add(e);
+        continue;
+      }
+      // The account was not scanned: the edge to the provider stays, with the same doubt as a route
+      // to a role when another scanned app names the provider (as the Okta side's route does).
+      const shared = doubt();
+      if (shared) {
+        drop.add(e);
+        add.push({ ...e, conditional: true, reason: `${e.reason}; ${shared}` });
+      }
       continue;
     }
     drop.add(e);
     const role = b.getNode(trust.to)!;
-    const doubt = sharedProvider(providerArn, e.evidence!.entraApp as string, entraApps, oktaClaims.get(providerArn) ?? [], b);
+    const shared = doubt();
     add.push({
       ...e,
-      ...(e.conditional || trust.conditional || doubt ? { conditional: true } : {}),
+      ...(e.conditional || trust.conditional || shared ? { conditional: true } : {}),
       to: role.id,
-      reason: `${e.reason}, and ${trust.conditional ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through it`}${doubt ? `; ${doubt}` : ''}`,
+      reason: `${e.reason}, and ${trust.conditional ? `the ${trust.reason}` : `${role.name} accepts SAML sign-in through it`}${shared ? `; ${shared}` : ''}`,
       evidence: { ...e.evidence, via: e.to },
     });
   }

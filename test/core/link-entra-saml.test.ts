@@ -186,6 +186,19 @@ describe('Entra enterprise app federated to AWS by SAML', () => {
     expect(edges.map((e) => e.to)).toEqual([ids.external('saml-provider', FOREIGN_PROVIDER)]);
   });
 
+  it('the edge to the provider of an account not scanned is conditional when another app names that provider too', () => {
+    const s = withAwsApp();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+    const first = sps.find((x) => x.id === AWS_APP)!;
+    // A second enabled app whose only app role names the vendor's provider, assigned to nobody.
+    sps.push({ ...first, id: 'c0ffee00-1111-4222-8333-944455556667', appId: 'c0ffee00-aaaa-4bbb-8ccc-0ddd0eee0ff1', displayName: 'Vendor Console', appRoles: [(first.appRoles as Json[])[2]] });
+    const edges = scan(s).graph.out(ids.entraGroup(TENANT, TIER0_GROUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional])).toEqual([[ids.external('saml-provider', FOREIGN_PROVIDER), true]]);
+    expect(edges[0].reason).toMatch(/; the Entra app Vendor Console also names that provider/);
+    // Near miss: alone, the app's route to the provider stays firm.
+    expect(scan(withAwsApp()).graph.out(ids.entraGroup(TENANT, TIER0_GROUP), 'SAML_MAPS_TO').map((e) => e.conditional ?? false)).toEqual([false]);
+  });
+
   // A role name in an ARN is case sensitive (IAM User Guide, creating a role), though no two roles
   // of an account differ only in case: a value naming Entra-Admin names no role AWS finds.
   it('a role ARN differing from the role only in case links no one (the ARN is compared as written)', () => {

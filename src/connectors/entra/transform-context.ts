@@ -226,7 +226,6 @@ export class EntraContext {
   }
 }
 
-/** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */
 /**
  * One warning for the keys of a relationship file that name no object of `listFile` (their
  * entries were ignored): a count and a few ids, not a warning per key. None when `listFile` was
@@ -240,6 +239,7 @@ export function warnUnknownParents(ctx: EntraContext, file: string, ids: readonl
   ctx.b.warn(`entra/${file}: ${ids.length} key(s) name ${what} not in entra/${listFile} (${shown}${more}); their entries were ignored`);
 }
 
+/** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */
 export function odataType(obj: Record<string, unknown>): string | undefined {
   const t = obj['@odata.type'];
   return typeof t === 'string' ? t.replace(/^#?microsoft\.graph\./, '') : undefined;

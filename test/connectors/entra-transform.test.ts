@@ -373,6 +373,29 @@ describe('escalation edges', () => {
   });
 });
 
+describe('a disabled app role', () => {
+  it('holds no firm grant: its holders keep the capability, named as disabled, and no path passes into it', () => {
+    const rmId = '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8';
+    const s = load();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
+    const graphSp = sps.find((x) => x.id === 'a1000000-0000-4000-8000-000000000001')!;
+    const role = (graphSp.appRoles as Record<string, unknown>[]).find((r) => r.id === rmId)!;
+    role.isEnabled = false;
+    const g = run(s);
+    const a = analyze(g, { now: NOW, config: DEFAULT_CONFIG });
+    const rm = ids.entraAppRole(T, GRAPH, rmId);
+    // Still named and tiered (the capability comes back when the role is re-enabled), but disabled.
+    expect(g.node(rm)).toMatchObject({ tier: 4, enabled: false, attrs: { permission: 'RoleManagement.ReadWrite.Directory' } });
+    const grant = g.out(sp(2), 'GRANTED').find((e) => e.to === rm)!;
+    expect(grant.reason).toContain('the app role is disabled: no token carries it until it is re-enabled');
+    expect(a.crownJewelPaths(sp(2)).filter((p) => p.hops.some((h) => h.to === rm))).toEqual([]);
+    expect(a.tierReasons(sp(2)).join(' ')).toMatch(/RoleManagement\.ReadWrite\.Directory.*which is disabled/);
+    // The same role enabled: a firm route that paths follow.
+    const a0 = analyze(run(), { now: NOW, config: DEFAULT_CONFIG });
+    expect(a0.crownJewelPaths(sp(2)).some((p) => p.hops.some((h) => h.to === rm))).toBe(true);
+  });
+});
+
 describe('malformed input', () => {
   it('names the file and JSON path of a wrong field', () => {
     const s = load();

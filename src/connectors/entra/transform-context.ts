@@ -88,9 +88,10 @@ export class EntraContext {
   readonly groups = new Map<string, GraphNode>();
   /**
    * Resource SP object id -> its `appRoles` (id -> value, else display name) and appId, with the
-   * ids of the roles whose value no token carries (`unissued`: disabled, or no value).
+   * ids of the roles whose value no token carries (`unissued`: disabled, or no value) and of the
+   * disabled ones (`disabled`: isEnabled false).
    */
-  readonly resources = new Map<string, { appId: string; name: string; roles: Map<string, string>; unissued?: Set<string> }>();
+  readonly resources = new Map<string, { appId: string; name: string; roles: Map<string, string>; unissued?: Set<string>; disabled?: Set<string> }>();
   /** Highest tier of privileges held directly (not via escalation), per node id. */
   readonly directTier = new Map<string, Tier>();
   /** Members of each role-assignable group (node ids), to pass the group's tier on. */

@@ -68,6 +68,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     }
     // Everything the privilege is made of follows from the resource id and the app role id,
     // except the name of a resource that is neither collected nor well known (from the item).
+    const roleDisabled = resource?.disabled?.has(appRoleId) === true;
     const privilege = addedOnce(added, resource || known ? resourceId : undefined, appRoleId, () => {
       const cls =
         appRoleId === DEFAULT_ACCESS
@@ -87,6 +88,10 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
         attrs: { permission, resourceAppId, resourceName, appRoleId, category: cls.category, nameSource },
       };
       if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
+      // A disabled app role (isEnabled false, the step before deleting it) goes into no token until
+      // it is re-enabled: a disabled object, as a disabled service principal is. Its holders keep
+      // the capability in their tier, with a reason that says so, but no path passes into it.
+      if (roleDisabled) priv.enabled = false;
       return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: cls.tier };
     });
     const appOnly = principalType === 'ServicePrincipal' || sp !== undefined;
@@ -97,9 +102,11 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       from: holderNode,
       to: privilege.node,
       type: 'GRANTED',
-      reason: appOnly
-        ? `${holder} holds the application permission ${permission} on ${resourceName}`
-        : `${holder} is assigned the app role ${permission} of ${resourceName}`,
+      reason:
+        (appOnly
+          ? `${holder} holds the application permission ${permission} on ${resourceName}`
+          : `${holder} is assigned the app role ${permission} of ${resourceName}`) +
+        (roleDisabled ? '; the app role is disabled: no token carries it until it is re-enabled' : ''),
       // Application permissions live in Graph's parallel permission system; the portal's role and
       // access reviews of the principal do not show them. User/group assignments are on the app's
       // "Users and groups" page.

@@ -352,6 +352,7 @@ function recordAppRoles(
 ): void {
   const roles = new Map<string, string>();
   let unissued: Set<string> | undefined;
+  let disabled: Set<string> | undefined;
   r.optArray(obj, 'appRoles', path).forEach((ar, i) => {
     const p = `${path}.appRoles[${i}]`;
     if (!isObject(ar)) return r.fail(p, 'expected an object');
@@ -363,9 +364,11 @@ function recordAppRoles(
     // Only an enabled role's value goes into the roles claim of a token or SAML assertion (appRole,
     // Microsoft Graph: `value` is what the claim carries; `isEnabled` false is a role on its way to
     // deletion, true by default).
-    if (!value || r.optBool(ar, 'isEnabled', p) === false) (unissued ??= new Set()).add(roleId);
+    const off = r.optBool(ar, 'isEnabled', p) === false;
+    if (off) (disabled ??= new Set()).add(roleId);
+    if (!value || off) (unissued ??= new Set()).add(roleId);
   });
-  ctx.resources.set(id, { appId: appId ?? id, name, roles, ...(unissued ? { unissued } : {}) });
+  ctx.resources.set(id, { appId: appId ?? id, name, roles, ...(unissued ? { unissued } : {}), ...(disabled ? { disabled } : {}) });
 }
 
 function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {

@@ -269,3 +269,9 @@ export function safeJsonText(json: string): string {
 export function quoteInput(value: unknown): string {
   return safeJsonText(JSON.stringify(String(value)));
 }
+
+/** The first three values quoted (quoteInput), then "and N more": how a warning names a long list of ids. */
+export function quotedSample(values: readonly unknown[]): string {
+  const shown = values.slice(0, 3).map((v) => quoteInput(v)).join(', ');
+  return values.length > 3 ? `${shown} and ${values.length - 3} more` : shown;
+}

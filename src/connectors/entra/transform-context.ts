@@ -6,7 +6,7 @@ import { capabilityCoverage, coverageEntry } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import type { CoverageStatus } from '../../snapshot/types.js';
 import { parseDate } from '../../iso-date.js';
-import { quoteInput } from '../../reporters/sanitize.js';
+import { quoteInput, quotedSample } from '../../reporters/sanitize.js';
 
 /** One item of a collection file with its JSON path, for precise error messages. */
 export interface Item {
@@ -235,9 +235,7 @@ export class EntraContext {
  */
 export function warnUnknownParents(ctx: EntraContext, file: string, ids: readonly string[], what: string, listFile: string): void {
   if (ids.length === 0 || !ctx.readable(listFile)) return;
-  const shown = ids.slice(0, 3).map((id) => quoteInput(id)).join(', ');
-  const more = ids.length > 3 ? ` and ${ids.length - 3} more` : '';
-  ctx.b.warn(`entra/${file}: ${ids.length} key(s) name ${what} not in entra/${listFile} (${shown}${more}); their entries were ignored`);
+  ctx.b.warn(`entra/${file}: ${ids.length} key(s) name ${what} not in entra/${listFile} (${quotedSample(ids)}); their entries were ignored`);
 }
 
 /** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */

@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../../graph/graph.js';
 import { capabilityCoverage, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader } from '../../snapshot/shape.js';
 import type { CoverageRecord } from '../../snapshot/types.js';
-import { quoteInput } from '../../reporters/sanitize.js';
+import { quotedSample } from '../../reporters/sanitize.js';
 
 type Item = Record<string, unknown>;
 
@@ -93,7 +93,5 @@ export function warnOrphanKeys(b: GraphBuilder, file: string, map: Map<string, u
   const orphans: string[] = [];
   for (const k of map.keys()) if (!known(k)) orphans.push(k);
   if (orphans.length === 0) return;
-  const shown = orphans.slice(0, 3).map((k) => quoteInput(k)).join(', ');
-  const more = orphans.length > 3 ? ` and ${orphans.length - 3} more` : '';
-  b.warn(`${oktaPath(file)}: ${orphans.length} key(s) name ${parent} that was not found (${shown}${more}); their entries were ignored`);
+  b.warn(`${oktaPath(file)}: ${orphans.length} key(s) name ${parent} that was not found (${quotedSample(orphans)}); their entries were ignored`);
 }

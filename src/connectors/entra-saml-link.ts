@@ -41,12 +41,9 @@ export function linkEntraSaml(b: GraphBuilder): void {
       const byArn = trusting.get(hub.id) ?? trusting.set(hub.id, new Map()).get(hub.id)!;
       const prior = byArn.get(role.nativeId);
       if (prior === undefined || (prior.conditional && !e.conditional)) byArn.set(role.nativeId, e);
-    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.providerArn === 'string') {
-      // An app's own edge to the provider (no roleArn: it stays) or an assignment's; both say the
-      // app names the provider.
-      if (typeof e.evidence.roleArn === 'string') assignments.push(e);
-      const arn = e.evidence.providerArn;
-      (entraApps.get(arn) ?? entraApps.set(arn, new Set()).get(arn)!).add(e.evidence.entraApp);
+    } else if (noteEntraSamlApp(e, entraApps)) {
+      // An app's own edge to the provider (no roleArn: it stays) or an assignment's.
+      if (typeof e.evidence!.roleArn === 'string') assignments.push(e);
     }
   }
   if (assignments.length === 0) return;
@@ -96,6 +93,19 @@ export function linkEntraSaml(b: GraphBuilder): void {
   }
   b.removeEdges(drop);
   for (const e of add) b.addEdge(e);
+}
+
+/**
+ * Whether `e` is an Entra SAML edge (an enterprise app's own edge to an AWS SAML provider, or an
+ * assignment's): then the app it names is added to `into`, the Entra apps naming each provider
+ * ARN (node ids). Both SAML linkers read them alike: this one and the Okta side (link.ts).
+ */
+export function noteEntraSamlApp(e: GraphEdge, into: Map<string, Set<string>>): boolean {
+  const app = e.evidence?.entraApp;
+  const arn = e.evidence?.providerArn;
+  if (e.type !== 'SAML_MAPS_TO' || typeof app !== 'string' || typeof arn !== 'string') return false;
+  (into.get(arn) ?? into.set(arn, new Set()).get(arn)!).add(app);
+  return true;
 }
 
 /**

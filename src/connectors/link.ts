@@ -7,7 +7,7 @@ import { sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
-import { iamReadAccounts, linkEntraSaml, liveSamlTrust } from './entra-saml-link.js';
+import { iamReadAccounts, linkEntraSaml, liveSamlTrust, noteEntraSamlApp } from './entra-saml-link.js';
 import { patternPart, providerAccepts, providerClaims, samlProviderRef, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
@@ -644,7 +644,7 @@ function narrowSamlAssignments(b: GraphBuilder): void {
   const assignments: GraphEdge[] = [];
   const roleGroupEscalations: GraphEdge[] = [];
   const createGroupEscalations: GraphEdge[] = [];
-  /** The Entra apps (node ids) naming each SAML provider ARN (entra-saml-link.ts reads them alike). */
+  /** The Entra apps (node ids) naming each SAML provider ARN (noteEntraSamlApp). */
   const entraNaming = new Map<string, Set<string>>();
   const edges = b.edgeList();
   for (let i = 0; i < edges.length; i++) {
@@ -670,11 +670,9 @@ function narrowSamlAssignments(b: GraphBuilder): void {
     } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.appId === 'string') {
       const from = b.getNode(e.from);
       if (from && from.provider === 'okta' && (from.kind === 'group' || from.type === 'okta-user')) assignments.push(e);
-    } else if (e.type === 'SAML_MAPS_TO' && typeof e.evidence?.entraApp === 'string' && typeof e.evidence.providerArn === 'string') {
+    } else if (noteEntraSamlApp(e, entraNaming)) {
       // An Entra enterprise app naming the provider (its own edge, or an assignment's): the
       // provider holds one IdP's metadata, so it may be Entra's rather than the Okta app's.
-      const arn = e.evidence.providerArn;
-      (entraNaming.get(arn) ?? entraNaming.set(arn, new Set()).get(arn)!).add(e.evidence.entraApp);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.roleGroup === 'string' && typeof e.evidence.appId === 'string') {
       roleGroupEscalations.push(e);
     } else if (e.type === 'CAN_ESCALATE_TO' && typeof e.evidence?.createGroup === 'string' && typeof e.evidence.appId === 'string') {

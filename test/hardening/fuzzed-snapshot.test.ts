@@ -101,3 +101,21 @@ describe('a credential report without one of its date columns', () => {
     expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
   });
 });
+
+describe('an @odata.type that is not a string', () => {
+  // Read as absent, an agent identity passed as a plain service principal, a nested group as a
+  // member to resolve, and an owner of unknown kind as a user.
+  it.each([
+    ['entra/servicePrincipals.json', (doc: any) => (doc.value[0]['@odata.type'] = 42), /^entra\/servicePrincipals\.json: \$\.value\[0\]\.@odata\.type: expected a string$/],
+    ['entra/applications.json', (doc: any) => (doc.value[0]['@odata.type'] = ['#microsoft.graph.agentIdentityBlueprint']), /^entra\/applications\.json: \$\.value\[0\]\.@odata\.type: expected a string$/],
+    ['entra/groupMembers.json', (doc: any) => (Object.values(doc as Record<string, any[]>)[0][0]['@odata.type'] = { kind: 'group' }), /^entra\/groupMembers\.json: \$\["[^"]+"\]\[0\]\.@odata\.type: expected a string$/],
+  ])('%s: stops naming the field', (file, change, line) => {
+    const dir = copyDemo(tmp.dir, `odata-${file.replace(/\W+/g, '-')}`);
+    const doc = readJsonFile(dir, file);
+    change(doc);
+    writeJsonFile(dir, file, doc);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('input-error');
+    if (r.kind === 'input-error') expect(r.line).toMatch(line);
+  });
+});

@@ -52,6 +52,12 @@ export interface ParseAuthzOptions {
    * once per account.
    */
   sharedDocuments?: Map<string, PolicyDocument>;
+  /**
+   * The input is a value already parsed from a file (a snapshot's), never JSON text: a file that
+   * holds a lone JSON string is then the wrong shape, not text to parse a second time (which
+   * named valid JSON invalid and quoted the file's text in the error).
+   */
+  parsed?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -380,7 +386,7 @@ function managedPolicy(entry: unknown, at: string, ctx: Ctx): ManagedPolicy | un
  */
 export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOptions = {}): AccountModel {
   let root = input;
-  if (typeof input === 'string') {
+  if (typeof input === 'string' && options.parsed !== true) {
     try {
       root = JSON.parse(input);
     } catch (err) {

@@ -295,6 +295,10 @@ function walk(root: string, dir: string, depth: number, found: SnapshotFile[], a
  */
 function validateProviders(providers: Record<string, unknown>, r: Reader): void {
   const at = '$.providers';
+  // A section written `null` is read as left out (optObject reads it so), and is removed here:
+  // the code after this reads each section as an object or absent, and `"okta": null` ended the
+  // scan in an internal error (reading orgUrl of null).
+  for (const name of ['entra', 'okta', 'aws']) if (providers[name] === null) delete providers[name];
   const entra = r.optObject(providers, 'entra', at);
   if (entra) {
     r.optStr(entra, 'tenantId', `${at}.entra`);

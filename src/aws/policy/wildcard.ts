@@ -81,9 +81,26 @@ export function starCount(tokens: readonly WildToken[]): number {
   return n;
 }
 
+/**
+ * Patterns longer than this (in characters) are matched by {@link LinearWildcard} too. V8 refuses
+ * to compile a run of more than 32,767 literal characters ("Regular expression too large"), which
+ * ended the scan as an internal error on one long Action or Resource in a policy. IAM caps a whole
+ * policy document at 10,240 characters (IAM User Guide, "IAM and AWS STS quotas"), so only a
+ * damaged or hand-made snapshot holds a pattern this long, and it still gets its answer.
+ */
+export const MAX_REGEX_PATTERN_CHARS = 10_240;
+
+/** Whether a pattern is matched by LinearWildcard rather than a regex (too many stars, or too long). */
+function needsLinear(tokens: readonly WildToken[]): boolean {
+  if (starCount(tokens) > MAX_REGEX_STARS) return true;
+  let chars = 0;
+  for (const t of tokens) chars += 'lit' in t ? t.lit.length : 1;
+  return chars > MAX_REGEX_PATTERN_CHARS;
+}
+
 /** Compiles tokens to a whole-string tester; `ignoreCase` compares case-insensitively. */
 export function compileWildcard(tokens: readonly WildToken[], ignoreCase = false): WildTester {
-  if (starCount(tokens) > MAX_REGEX_STARS) return new LinearWildcard(tokens, ignoreCase);
+  if (needsLinear(tokens)) return new LinearWildcard(tokens, ignoreCase);
   return new RegExp(`^${tokensSource(tokens)}$`, ignoreCase ? 'is' : 's');
 }
 
@@ -367,7 +384,7 @@ export class ActionMatcher {
         continue;
       }
       const tokens = globTokens(p);
-      if (starCount(tokens) > MAX_REGEX_STARS) {
+      if (needsLinear(tokens)) {
         this.linear.push(new LinearWildcard(tokens, false));
         continue;
       }

@@ -37,7 +37,7 @@ for (let i = 0; i < n; i++) {
   }
   let done: number = ACCOUNT_STATE.failed;
   try {
-    const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments });
+    const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments, parsed: true });
     const evaluator = createEvaluator(model, { now });
     const answers = answerAccount(model, evaluator);
     const principals = principalsOf(model).map((p) => p.arn);

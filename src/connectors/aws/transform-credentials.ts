@@ -49,7 +49,13 @@ function flag(row: Record<string, string>, column: string, file: string, line: n
   throw new InputError(`expected true or false${notSupported ? ' (or not_supported)' : ''}, found ${quoteInput(v.slice(0, 40))}`, file, `line ${line}, column ${column}`);
 }
 
-const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_1_last_rotated', 'access_key_1_last_used_date', 'access_key_2_active'];
+/**
+ * Columns a report must have: those of every flag read, and every date column. A date column left
+ * out (dropped by a spreadsheet, a renamed header) read as "no date" in every row, so a password
+ * used last week passed as never used; IAM writes all of them in every report (IAM User Guide,
+ * "Generate credential reports", report format).
+ */
+const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_2_active', ...DATES];
 
 /** What the scan reads from one row of the credential report, each cell checked. */
 interface CheckedRow {

@@ -185,7 +185,7 @@ function transformAccount(
 
   let model: AccountModel;
   try {
-    model = timed(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments }));
+    model = timed(timings, 'aws:parse', () => parseAuthorizationDetails(raw, { sharedDocuments, parsed: true }));
   } catch (e) {
     if (e instanceof AuthzDetailsError) throw new InputError(e.problem, authzPath, e.location);
     throw e;

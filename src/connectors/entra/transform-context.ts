@@ -238,10 +238,13 @@ export function warnUnknownParents(ctx: EntraContext, file: string, ids: readonl
   ctx.b.warn(`entra/${file}: ${ids.length} key(s) name ${what} not in entra/${listFile} (${quotedSample(ids)}); their entries were ignored`);
 }
 
-/** `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. */
-export function odataType(obj: Record<string, unknown>): string | undefined {
-  const t = obj['@odata.type'];
-  return typeof t === 'string' ? t.replace(/^#?microsoft\.graph\./, '') : undefined;
+/**
+ * `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. A value that is not
+ * a string is an input error naming its place: read as absent, it turned an agent identity into a
+ * plain service principal and a group member into a user placeholder.
+ */
+export function odataType(r: Reader, obj: Record<string, unknown>, path: string): string | undefined {
+  return r.optStr(obj, '@odata.type', path)?.replace(/^#?microsoft\.graph\./, '');
 }
 
 /** Later of two ISO dates (either may be missing). */

@@ -48,7 +48,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
       continue;
     }
     const appId = r.optStr(obj, 'appId', path);
-    const odata = odataType(obj);
+    const odata = odataType(r, obj, path);
     const spType = r.optStr(obj, 'servicePrincipalType', path);
     const ownerOrg = r.optStr(obj, 'appOwnerOrganizationId', path);
     const isAgent = odata !== undefined && AGENT_SP_TYPES.has(odata);
@@ -132,7 +132,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
       isFallbackPublicClient: r.optBool(obj, 'isFallbackPublicClient', path),
       spLockEnabled: lock ? r.optBool(lock, 'isEnabled', `${path}.servicePrincipalLockConfiguration`) : undefined,
       appNotes: r.optStr(obj, 'notes', path),
-      appOdataType: odataType(obj),
+      appOdataType: odataType(r, obj, path),
       accessTokenVersion: accessTokenVersion(ctx, obj, path, r),
       // Registered in this tenant, whatever the SP says.
       tenantOwned: true,
@@ -162,7 +162,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
       };
       ref = { nodeId: node.id, node: ctx.b.addNode(node), objectId: id, appId, kind: 'app', type: node.type, firstParty: false, name };
     }
-    if (odataType(obj) === 'agentIdentityBlueprint') {
+    if (odataType(r, obj, path) === 'agentIdentityBlueprint') {
       const node = ref.node;
       node.agent ??= { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] };
     }

@@ -242,13 +242,13 @@ export function addGroupMembers(ctx: EntraContext): void {
       // groups as members, and an app role assigned to a group does not cascade to the members of
       // groups nested in it (Microsoft Entra docs, "Using a group to manage access to SaaS
       // applications"). No edge, so no path runs through it and no placeholder is left unread.
-      if (odataType(m.obj) === 'group' || (typeof m.obj.id === 'string' && ctx.groups.has(m.obj.id))) continue;
+      if (odataType(m.r, m.obj, m.path) === 'group' || (typeof m.obj.id === 'string' && ctx.groups.has(m.obj.id))) continue;
       // A device or an organizational contact is no principal an app role can be assigned to (a
       // user, a group or a service principal: appRoleAssignment, Microsoft Graph) and signs in to
       // no app: it holds nothing through the group. Any security group assigned an app role is
       // read now, not only role-assignable ones (which hold users and service principals only),
       // and such a group may hold many devices: no edge, and no warning for each.
-      if (NO_PRINCIPAL_MEMBERS.has(odataType(m.obj) ?? '')) continue;
+      if (NO_PRINCIPAL_MEMBERS.has(odataType(m.r, m.obj, m.path) ?? '')) continue;
       const member = directoryObject(ctx, m);
       if (!member) continue;
       list.push(member.id);
@@ -301,7 +301,7 @@ export function directoryObject(ctx: EntraContext, it: Item): GraphNode | undefi
   const id = r.str(obj, 'id', path);
   const known = ctx.principal(id);
   if (known) return known;
-  const type = odataType(obj);
+  const type = odataType(r, obj, path);
   const name = r.optStr(obj, 'displayName', path) ?? r.optStr(obj, 'userPrincipalName', path) ?? id;
   if (type === 'user' || (type === undefined && obj.userPrincipalName !== undefined)) {
     const user = ctx.b.addNode({

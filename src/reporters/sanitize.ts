@@ -270,8 +270,12 @@ export function quoteInput(value: unknown): string {
   return safeJsonText(JSON.stringify(String(value)));
 }
 
-/** The first three values quoted (quoteInput), then "and N more": how a warning names a long list of ids. */
-export function quotedSample(values: readonly unknown[]): string {
+/**
+ * The first three values quoted (quoteInput), then "and N more": how a warning names a long list of
+ * ids. `total` is the length of the whole list when `values` holds only its first few (a caller
+ * that counts 100,000 items need not keep them).
+ */
+export function quotedSample(values: readonly unknown[], total = values.length): string {
   const shown = values.slice(0, 3).map((v) => quoteInput(v)).join(', ');
-  return values.length > 3 ? `${shown} and ${values.length - 3} more` : shown;
+  return total > 3 ? `${shown} and ${total - 3} more` : shown;
 }

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../graph/graph.js';
-import type { ProviderName } from './types.js';
+import type { CoverageStatus, ProviderName } from './types.js';
 
 /**
  * Parents missing from one relationship file (docs/snapshot-format.md, "Two shapes of file"): a
@@ -24,13 +24,20 @@ export interface RelationshipGap {
   lost: string;
   /** How many parents the file is read for. */
   total: number;
+  /**
+   * The collector's own record of the gap (same capability), when the manifest has one that is
+   * not `collected`: its status is kept and its reason (why the reads failed: a 403, a 404) is
+   * added, since this record stands in for it in the report.
+   */
+  recorded?: { status: Exclude<CoverageStatus, 'collected'>; reason?: string };
 }
 
 /** Records `missing` (ids or names of parents absent from the file), if there are any. */
 export function recordRelationshipGap(b: GraphBuilder, gap: RelationshipGap, missing: Iterable<string>): void {
   const absent = [...new Set(missing)].sort();
   if (absent.length === 0) return;
-  const reason = `${absent.length} of ${gap.total} ${gap.parents} ${absent.length === 1 ? 'is' : 'are'} not in ${gap.file}: ${gap.lost} (first: ${absent.slice(0, 3).join(', ')})`;
-  b.addCoverage({ provider: gap.provider, scope: gap.scope, capability: `${gap.capability}@${gap.file}`, status: 'error', reason });
+  const why = gap.recorded?.reason ? `; the collector recorded: ${gap.recorded.reason}` : '';
+  const reason = `${absent.length} of ${gap.total} ${gap.parents} ${absent.length === 1 ? 'is' : 'are'} not in ${gap.file}: ${gap.lost} (first: ${absent.slice(0, 3).join(', ')})${why}`;
+  b.addCoverage({ provider: gap.provider, scope: gap.scope, capability: `${gap.capability}@${gap.file}`, status: gap.recorded?.status ?? 'error', reason });
   b.warn(`${gap.path}: ${reason}`);
 }

@@ -159,8 +159,33 @@ describe('collectEntra against the fake tenant', () => {
     expect(Object.keys(members).sort()).toEqual([guid(5, 0), guid(5, 1), guid(5, 2)]);
     // The group whose members were refused is kept (it was read); the others are not.
     expect(values(result, 'groups.json').map((g) => g.id)).toEqual([guid(5, 0), guid(5, 1), guid(5, 2), guid(6, 1)]);
-    expect(cov(result, 'entra.groups')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^3 of 6 group member lists not read: .*\(and 2 other reasons\)$/) });
+    // The groups not read are a gap of their own; the group list and the other member lists stay read.
+    expect(cov(result, 'entra.groups')?.status).toBe('collected');
+    const unread = [guid(6, 0), guid(6, 1), guid(6, 2)].sort().join(', ');
+    expect(cov(result, 'entra.groups@groupMembers.json')).toMatchObject({ status: 'error', reason: expect.stringMatching(new RegExp(`^3 of 6 group member lists not read: .*\\(and 2 other reasons\\) \\(groups: ${unread}\\)$`)) });
     expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: 3 of 3 group\(s\) assigned an app role could not be read with their members \(malformed answer \(no object with id .*\); who holds those app roles through them is unknown$/)]);
+  });
+
+  it('one group whose members are refused is a gap of that group alone: the group list and every other member list stay collected, and the scan names only it', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12, assignedGroups: 3 });
+    const f = await fake(dataset, { forbid: [`/v1.0/groups/${guid(5, 1)}/members`] });
+    const result = await collectEntra(options(f));
+    expect(Object.keys(result.files['entra/groupMembers.json'] as object).sort()).toEqual([guid(5, 0), guid(5, 2), guid(6, 0), guid(6, 1), guid(6, 2)].sort());
+    expect(cov(result, 'entra.groups')?.status).toBe('collected');
+    expect(cov(result, 'entra.groups@groupMembers.json')).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(new RegExp(`^1 of 6 group member lists not read: .*403.* \\(groups: ${guid(5, 1)}\\)$`)) });
+    expect(result.coverage.filter((c) => c.status !== 'collected').map((c) => c.capability)).toEqual(['entra.groups@groupMembers.json']);
+
+    const { scan } = scanLive([result]);
+    const group = (id: string) => scan.graph.node(`entra:${TENANT}:group:${id}`)!;
+    expect(group(guid(5, 1)).attrs.membersCollected).toBeUndefined();
+    for (const id of [guid(5, 0), guid(5, 2), guid(6, 0)]) expect(group(id).attrs.membersCollected, id).toBe(true);
+    // The scan's record of the gap names the group, keeps the collector's status, and says why.
+    const records = scan.report.coverage.filter((c) => c.capability.startsWith('entra.groups'));
+    expect(records.map((c) => [c.capability, c.status])).toEqual([
+      ['entra.groups', 'collected'],
+      ['entra.groups@groupMembers.json', 'missing-permission'],
+    ]);
+    expect(records[1].reason).toMatch(new RegExp(`^1 of 6 groups is not in groupMembers.json: their members were not read \\(first: ${guid(5, 1)}\\); the collector recorded: 1 of 6 group member lists not read: .*403`));
   });
 
   it('records a refused beta re-read of flexible credentials in its own coverage record, with a warning, and keeps the credential without an expression', async () => {

@@ -179,12 +179,19 @@ describe('Entra: a group assigned an app role whose members could not be read', 
     const s = withGroupAssignedAwsApp();
     const run = await collectEntraDemo(s, { forbid: ['/beta/reports/appCredentialSignInActivities', `/v1.0/groups/${AWS_ADMINS}/members`] });
     runs.push(run);
-    const record = run.result.coverage.find((c) => c.capability === 'entra.groups');
-    expect(record).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/^1 of 2 group member lists not read: .*403/) });
+    // A record of that group alone: the group list and the other member list stay collected.
+    expect(run.result.coverage.find((c) => c.capability === 'entra.groups')?.status).toBe('collected');
+    const record = run.result.coverage.find((c) => c.capability === 'entra.groups@groupMembers.json');
+    expect(record).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(new RegExp(`^1 of 2 group member lists not read: .*403.*\\(groups: ${AWS_ADMINS}\\)$`)) });
     expect(run.result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: 1 of 1 group\(s\) assigned an app role could not be read with their members \(.*403/)]);
     const r = scanLive([run.result, runs[1].result as never]).scan;
     expect(awsAdminHops(r)).toBeUndefined();
     expect(r.unknownBySubject.get(user(SVC_BACKUP))).toContain('nhi-path-to-crown-jewel');
+    // The tiers it leaves open (those it could lift) name that group and why, never the
+    // tenant's groups as a whole.
+    const incomplete = r.report.identities.filter((i) => i.provider === 'entra' && i.tierIncomplete !== undefined);
+    expect(incomplete.length).toBeGreaterThan(0);
+    for (const i of incomplete) expect(i.tierIncomplete, i.name).toMatch(/^the members of group AWS-Admins of tenant \S+ were not read \(denied: 1 of 2 groups is not in groupMembers\.json: .*; the collector recorded: .*403/);
   });
 
   it('from a snapshot of an older collector (the group not in groups.json): the assignment keeps its group, whose members are a gap', () => {

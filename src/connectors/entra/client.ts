@@ -1,4 +1,4 @@
-import type { CollectResult } from '../../snapshot/types.js';
+import type { CollectResult, CoverageRecord } from '../../snapshot/types.js';
 import { createTokenSource, tenantIdOfAccessToken } from './auth.js';
 import { TENANT_GUID } from './env.js';
 import { EntraAuthError, cleanProviderText } from './errors.js';
@@ -198,16 +198,14 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   track('entra.federatedIdentityCredentials', 'applications', 'federatedIdentityCredentials');
   track('entra.owners', 'owner lists', 'applicationOwners', 'servicePrincipalOwners');
   track('entra.appRoleAssignments', 'resource service principals', 'appRoleAssignedTo');
-  track('entra.groups', 'group member lists', 'groupMembers');
-  if (assigned) {
-    failEach('entra.groups', assigned.failures);
-    partial.get('entra.groups')!.attempted += assigned.attempted;
-  }
   track('entra.agentSponsors', 'agent sponsor lists', 'agentSponsors');
 
+  // Before the records: the gap takes entra.groups' own failures (ids that are not GUIDs).
+  const groupGap = groups ? groupMembersGap(tenantId, outcome('groupMembers'), failures.get('entra.groups')!, assigned) : undefined;
   const coverage = ENTRA_CAPABILITIES.map((capability) =>
     coverageRecord(tenantId, capability, failures.get(capability)!, partial.get(capability)),
   );
+  if (groupGap) coverage.push(groupGap);
   const displayName = typeof orgItems?.[0]?.displayName === 'string' ? orgItems[0].displayName : undefined;
   return {
     files,
@@ -222,6 +220,34 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRefreshes: http.stats.tokenRefreshes,
     },
   };
+}
+
+/**
+ * The record of the groups whose members (or, for a group assigned an app role, whose object) were
+ * not read, once the group list itself was: `entra.groups@groupMembers.json`, the name the
+ * transform gives a parent missing from groupMembers.json (unread-parents.ts). Such a group is
+ * absent from groupMembers.json (and, when its object was not read, from groups.json: the
+ * transform then keeps it as a placeholder from the assignment), so the scan finds it missing and
+ * makes only its members a gap. Recorded under `entra.groups` itself, one refused list would
+ * disown groups.json and groupMembers.json whole, and every tier in the tenant would be a lower
+ * bound. `listFailures` are entra.groups' own (a group id that is not a GUID, planRelationships):
+ * they move here, and entra.groups keeps the list's outcome alone. Undefined when every group was
+ * read.
+ */
+function groupMembersGap(
+  tenantId: string,
+  lists: RelationshipOutcome,
+  listFailures: GraphFailure[],
+  assigned: { failures: GraphFailure[]; unread: string[]; attempted: number } | undefined,
+): CoverageRecord | undefined {
+  const skipped = listFailures.splice(0);
+  const unread = [...skipped, ...lists.failures, ...(assigned?.failures ?? [])];
+  if (unread.length === 0) return undefined;
+  const attempted = lists.attempted + skipped.length + (assigned?.attempted ?? 0);
+  const record = coverageRecord(tenantId, 'entra.groups@groupMembers.json', unread, { attempted, what: 'group member lists' });
+  // Named as the transform names the parents missing from a file: the first three ids, sorted.
+  const ids = [...lists.failedParents.keys(), ...(assigned?.unread ?? [])].sort();
+  return ids.length > 0 ? { ...record, reason: `${record.reason} (groups: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})` } : record;
 }
 
 /**
@@ -311,13 +337,15 @@ async function readAssignedGroups(
   listed: readonly GraphObject[],
   top: string,
   concurrency: number,
-): Promise<{ groups: GraphObject[]; members: Map<string, unknown[]>; failures: GraphFailure[]; attempted: number }> {
+): Promise<{ groups: GraphObject[]; members: Map<string, unknown[]>; failures: GraphFailure[]; unread: string[]; attempted: number }> {
   const plan = planAssignedGroups(assignmentLists, listed, top);
   const groups: GraphObject[] = [];
   const members = new Map<string, unknown[]>();
   const failures = [...plan.invalid];
+  /** The ids of the groups of `failures` (not those whose id is no GUID, which is not repeated). */
+  const unread: string[] = [];
   const attempted = plan.groups + plan.invalid.length;
-  if (plan.jobs.length === 0) return { groups, members, failures, attempted };
+  if (plan.jobs.length === 0) return { groups, members, failures, unread, attempted };
   const read = await readRelationships(http, plan.jobs, concurrency);
   const none = { byParent: new Map<string, unknown[]>(), failedParents: new Map<string, GraphFailure>() };
   const objects = read.get('assignedGroup') ?? none;
@@ -328,6 +356,7 @@ async function readAssignedGroups(
     const object = objects.byParent.get(id)?.[0];
     if (object === undefined) {
       failures.push(objects.failedParents.get(id) ?? { kind: 'error', reason: `no result for GET /v1.0/groups/${id}` });
+      unread.push(id);
       continue;
     }
     // A GET of one object carries its own @odata.context; the group list's items do not.
@@ -335,9 +364,12 @@ async function readAssignedGroups(
     groups.push(group);
     const list = lists.byParent.get(id);
     if (list) members.set(group.id as string, list);
-    else failures.push(lists.failedParents.get(id) ?? { kind: 'error', reason: `no result for GET /v1.0/groups/${id}/members` });
+    else {
+      failures.push(lists.failedParents.get(id) ?? { kind: 'error', reason: `no result for GET /v1.0/groups/${id}/members` });
+      unread.push(id);
+    }
   }
-  return { groups, members, failures, attempted };
+  return { groups, members, failures, unread, attempted };
 }
 
 const hasSubject = (v: unknown): boolean => typeof v === 'string' && v !== '';

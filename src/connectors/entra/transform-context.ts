@@ -239,6 +239,50 @@ export function warnUnknownParents(ctx: EntraContext, file: string, ids: readonl
 }
 
 /**
+ * The items of one file set aside for one reason (an assignment whose holder is not in the
+ * snapshot), gathered into one warning: how many items, how many distinct ids they name, the first
+ * ids (quotedSample) and where the first item is. With servicePrincipals.json not read every grant
+ * names an unknown principal: 100,000 grants were 100,000 warning lines. What the lost items cost
+ * is the coverage records' to say (the list's record makes the tiers lower bounds), not this
+ * warning's.
+ */
+export class SetAside {
+  private count = 0;
+  private first = '';
+  /** The distinct ids, in the order first met. */
+  private readonly ids = new Set<string>();
+
+  /**
+   * Reads `<count> <items> <verb> <distinct> <named> (<sample>; the first at <path>); <outcome>`:
+   * `items` and `named` are plural nouns ("assignment(s)", "principal(s) that are not in the
+   * snapshot"), `outcome` what became of the items ("ignored").
+   */
+  constructor(
+    private readonly file: string,
+    private readonly items: string,
+    private readonly verb: string,
+    private readonly named: string,
+    private readonly outcome: string,
+  ) {}
+
+  add(path: string, id: string): void {
+    if (this.count++ === 0) this.first = path;
+    this.ids.add(id);
+  }
+
+  /** The warning, when an item was set aside. */
+  warn(ctx: EntraContext): void {
+    if (this.count === 0) return;
+    const sample: string[] = [];
+    for (const id of this.ids) {
+      if (sample.length === 3) break;
+      sample.push(id);
+    }
+    ctx.b.warn(`entra/${this.file}: ${this.count} ${this.items} ${this.verb} ${this.ids.size} ${this.named} (${quotedSample(sample, this.ids.size)}; the first at ${this.first}); ${this.outcome}`);
+  }
+}
+
+/**
  * `@odata.type` of a directory object, without the `#microsoft.graph.` prefix. A value that is not
  * a string is an input error naming its place: read as absent, it turned an agent identity into a
  * plain service principal and a group member into a user placeholder.

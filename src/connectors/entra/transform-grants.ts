@@ -9,7 +9,7 @@ import {
   classifyPermission,
   tierFromRoleActions,
 } from './permissions.js';
-import type { EntraContext } from './transform-context.js';
+import { SetAside, type EntraContext } from './transform-context.js';
 import { SAML_PROVIDER_ARN, samlProviderRef } from '../okta/saml-claims.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
@@ -26,7 +26,11 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
   // pairs over a hundred thousand assignments, and adding the same node again changes nothing
   // (see addedOnce).
   const added = new Map<string, Map<string, AddedPrivilege>>();
-  for (const { obj, path, r } of ctx.items('appRoleAssignments.json') ?? []) {
+  const file = 'appRoleAssignments.json';
+  const noHolder = new SetAside(file, 'assignment(s)', 'name', 'principal(s) that are not in the snapshot', 'ignored');
+  const unnamedRole = new SetAside(file, 'assignment(s)', 'name', 'app role(s) that are not among the appRoles of their resource', 'left unnamed');
+  const noResource = new SetAside(file, 'assignment(s)', 'name', 'resource(s) that are not in the snapshot', 'their app roles left unnamed');
+  for (const { obj, path, r } of ctx.items(file) ?? []) {
     const principalId = r.str(obj, 'principalId', path);
     const resourceId = r.str(obj, 'resourceId', path);
     const appRoleId = r.str(obj, 'appRoleId', path);
@@ -36,9 +40,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     const sp = ctx.sps.get(principalId);
     const holderNode = sp !== undefined ? sp.node : ctx.principal(principalId);
     if (!holderNode) {
-      ctx.b.warn(
-        `entra/appRoleAssignments.json: ${path} assigns app role ${appRoleId} to ${principalType ?? 'principal'} ${principalId}, which is not in the snapshot; ignored`,
-      );
+      noHolder.add(path, principalId);
       continue;
     }
     const resource = ctx.resources.get(resourceId);
@@ -53,7 +55,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       const value = appRoleId === DEFAULT_ACCESS ? 'default access' : resource.roles.get(appRoleId);
       permission = value ?? appRoleId;
       nameSource = value ? 'resource-sp' : 'unresolved';
-      if (!value) ctx.b.warn(`entra/appRoleAssignments.json: ${path}: app role ${appRoleId} is not among the appRoles of ${resource.name}`);
+      if (!value) unnamedRole.add(path, `${appRoleId} of ${resource.name}`);
     } else if (known) {
       resourceAppId = known.resourceAppId;
       resourceName = known.resourceName;
@@ -64,7 +66,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       resourceName = r.optStr(obj, 'resourceDisplayName', path) ?? resourceId;
       permission = appRoleId === DEFAULT_ACCESS ? 'default access' : appRoleId;
       nameSource = 'unresolved';
-      ctx.b.warn(`entra/appRoleAssignments.json: ${path}: resource ${resourceId} is not in the snapshot; app role ${appRoleId} left unnamed`);
+      noResource.add(path, resourceId);
     }
     // Everything the privilege is made of follows from the resource id and the app role id,
     // except the name of a resource that is neither collected nor well known (from the item).
@@ -121,6 +123,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
       if (pair && app) addAwsSamlMapping(ctx, holderNode, app, pair, appRoleId);
     }
   }
+  for (const w of [noHolder, unnamedRole, noResource]) w.warn(ctx);
 }
 
 /** An IAM role ARN and a SAML provider ARN, as one AWS app role value names them. */
@@ -255,7 +258,11 @@ export function addDelegatedGrants(ctx: EntraContext): void {
   // follows from the resource id, the scope and the consent kind alone.
   const allConsent = new Map<string, Map<string, AddedPrivilege>>();
   const userConsent = new Map<string, Map<string, AddedPrivilege>>();
-  for (const { obj, path, r } of ctx.items('oauth2PermissionGrants.json') ?? []) {
+  const file = 'oauth2PermissionGrants.json';
+  const noClient = new SetAside(file, 'grant(s)', 'name', 'client(s) that are not in the snapshot', 'ignored');
+  const noResource = new SetAside(file, 'grant(s)', 'name', 'resource(s) that are not in the snapshot', "their scopes keyed by the resource's object id");
+  const noUser = new SetAside(file, 'per-user grant(s)', 'name', 'consenting user(s) that are not in the snapshot', 'read without that user');
+  for (const { obj, path, r } of ctx.items(file) ?? []) {
     const clientId = r.str(obj, 'clientId', path);
     const resourceId = r.str(obj, 'resourceId', path);
     const consentType = r.str(obj, 'consentType', path);
@@ -267,18 +274,18 @@ export function addDelegatedGrants(ctx: EntraContext): void {
     const scopes = (r.optStr(obj, 'scope', path) ?? '').split(/\s+/).filter(Boolean);
     const client = ctx.sps.get(clientId);
     if (!client) {
-      ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: client ${clientId} is not in the snapshot; grant ignored`);
+      noClient.add(path, clientId);
       continue;
     }
     const resource = ctx.resources.get(resourceId);
-    if (!resource) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: resource ${resourceId} is not in the snapshot; scopes keyed by its object id`);
+    if (!resource) noResource.add(path, resourceId);
     const resourceAppId = resource?.appId ?? resourceId;
     const resourceName = resource?.name ?? resourceId;
     const all = consentType === 'AllPrincipals';
     let user: GraphNode | undefined;
     if (!all) {
       user = principalId ? ctx.users.get(principalId) : undefined;
-      if (!user) ctx.b.warn(`entra/oauth2PermissionGrants.json: ${path}: consenting user ${principalId ?? '(none)'} is not in the snapshot`);
+      if (!user) noUser.add(path, principalId ?? '(none)');
     }
     const userName = all ? undefined : (user?.name ?? principalId);
     // The same for each scope of the grant: one object, shared by its edges (nothing changes an
@@ -334,6 +341,7 @@ export function addDelegatedGrants(ctx: EntraContext): void {
       });
     }
   }
+  for (const w of [noClient, noResource, noUser]) w.warn(ctx);
 }
 
 /** Directory roles (active assignments and PIM eligibility) by template id. */
@@ -354,6 +362,7 @@ export function addDirectoryRoles(ctx: EntraContext): void {
     ['roleEligibilitySchedules.json', true],
   ];
   for (const [file, eligible] of sources) {
+    const noHolder = new SetAside(file, eligible ? 'eligibility schedule(s)' : 'assignment(s)', 'give a role to', 'principal(s) that are not in the snapshot', 'ignored');
     for (const { obj, path, r } of ctx.items(file) ?? []) {
       const principalId = r.str(obj, 'principalId', path);
       const roleDefinitionId = r.str(obj, 'roleDefinitionId', path);
@@ -369,7 +378,7 @@ export function addDirectoryRoles(ctx: EntraContext): void {
       }
       const holderNode = ctx.principal(principalId);
       if (!holderNode) {
-        ctx.b.warn(`entra/${file}: ${path} gives role ${roleDefinitionId} to ${principalId}, which is not in the snapshot; ignored`);
+        noHolder.add(path, principalId);
         continue;
       }
       // Built-in role definition ids equal their template ids; custom ones are looked up.
@@ -430,6 +439,7 @@ export function addDirectoryRoles(ctx: EntraContext): void {
       });
       ctx.raiseTier(from, tier);
     }
+    noHolder.warn(ctx);
   }
 }
 

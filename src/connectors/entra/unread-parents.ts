@@ -1,5 +1,6 @@
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
+import { coverageEntry } from '../../snapshot/snapshot.js';
 
 /**
  * One relationship file and the parents the collector reads it for (client.ts, plan.ts). A parent
@@ -110,5 +111,8 @@ export function recordUnreadParents(ctx: EntraContext): void {
 
 /** The record and the warning of one file whose `missing` parents (of `total` it is read for) are not in it. */
 export function recordGap(ctx: EntraContext, check: Pick<RelationshipCheck, 'file' | 'capability' | 'parents' | 'lost'>, total: number, missing: ReadonlySet<string>): void {
-  recordRelationshipGap(ctx.b, { provider: 'entra', scope: ctx.tenant, capability: check.capability, file: check.file, path: `entra/${check.file}`, parents: check.parents, lost: check.lost, total }, missing);
+  // The collector records the groups it failed to read under this name (client.ts, groupMembersGap).
+  const entry = coverageEntry(ctx.snapshot, 'entra', ctx.tenant, `${check.capability}@${check.file}`);
+  const recorded = entry && entry.status !== 'collected' ? { status: entry.status, reason: entry.reason } : undefined;
+  recordRelationshipGap(ctx.b, { provider: 'entra', scope: ctx.tenant, capability: check.capability, file: check.file, path: `entra/${check.file}`, parents: check.parents, lost: check.lost, total, recorded }, missing);
 }

@@ -48,6 +48,8 @@ export { subjectVerdict, type SubjectVerdict } from './aws/trust.js';
 // The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)
 // and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
 export { cannotJudge, itemGap } from './engine/missing-capability.js';
+// The one wording of an Entra app role that is disabled, as the assignment's reason says it.
+export { APP_ROLE_DISABLED } from './connectors/entra/permissions.js';
 // `a, b and c`, as every message lists names.
 export { andList } from './report/and-list.js';
 

@@ -1,4 +1,4 @@
-import { defineRule, targets } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, defineRule, targets } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-05'] },
     description:
-      'Flags tier-3 application permissions that manage identities, credentials or policies tenant-wide: User/Group/GroupMember.ReadWrite.All, Application.ReadWrite.OwnedBy, ServicePrincipalEndpoint.ReadWrite.All, Policy.ReadWrite.ConditionalAccess, Policy.ReadWrite.AuthenticationMethod and similar.',
+      'Flags tier-3 application permissions that manage identities, credentials or policies tenant-wide: User/Group/GroupMember.ReadWrite.All, Application.ReadWrite.OwnedBy, ServicePrincipalEndpoint.ReadWrite.All, Policy.ReadWrite.ConditionalAccess, Policy.ReadWrite.AuthenticationMethod and similar. An assignment of an app role the resource marks disabled (isEnabled false) is reported at medium and the message says so: no token carries it today, but whoever re-enables the role re-arms every holder at once.',
     risk: 'The app can change group memberships, users, authentication methods or Conditional Access for the whole tenant (BloodHound AZMGAddMember / AZMGAddOwner); a stolen token becomes an identity takeover.',
     remediation: 'Scope the permission down (administrative units, OwnedBy variants, fewer objects) or remove it.',
     references: [
@@ -20,6 +20,7 @@ export default defineRule({
     maturity: 'stable',
     messages: {
       identityAdmin: '{{name}} holds the application permission {{permission}} on {{resource}}, which manages identities tenant-wide.',
+      identityAdminDisabled: `{{name}} holds the application permission {{permission}} on {{resource}}, which manages identities tenant-wide; ${APP_ROLE_DISABLED}.`,
     },
   },
   evaluates: {
@@ -30,11 +31,14 @@ export default defineRule({
   check(subject, ctx) {
     for (const p of targets(ctx.graph, subject, 'GRANTED')) {
       if (p.type !== 'entra-app-role' || p.attrs.category !== 'identity-admin') continue;
+      // A disabled app role is in no token today: latent, as a dormant Okta admin token is (medium).
+      const off = p.enabled === false;
       ctx.report({
-        messageId: 'identityAdmin',
+        messageId: off ? 'identityAdminDisabled' : 'identityAdmin',
         args: { permission: String(p.attrs.permission), resource: String(p.attrs.resourceName) },
-        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId },
+        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId, ...(off ? { appRoleDisabled: true } : {}) },
         key: p.id,
+        ...(off ? { severity: 'medium' as const } : {}),
       });
     }
   },

@@ -1,4 +1,4 @@
-import { defineRule, targets } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, defineRule, targets } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -9,7 +9,7 @@ export default defineRule({
     owasp: ['NHI5:2025'],
     frameworks: { asi: ['ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'Flags tenant-wide data application permissions: write/send ones (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Sites.FullControl.All, Chat.ReadWrite.All, full_access_as_app) at high severity and read-all ones (Mail.Read, Files.Read.All, Sites.Read.All, Chat.Read.All) at medium.',
+      'Flags tenant-wide data application permissions: write/send ones (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Sites.FullControl.All, Chat.ReadWrite.All, full_access_as_app) at high severity and read-all ones (Mail.Read, Files.Read.All, Sites.Read.All, Chat.Read.All) at medium. An assignment of an app role the resource marks disabled (isEnabled false) is reported one step lower (medium, low for read-all) and the message says so: no token carries it today, but whoever re-enables the role re-arms every holder at once.',
     risk: 'App-only data permissions apply to every user: Mail.Send sends as the CEO, Files.ReadWrite.All rewrites any document, the read variants allow mass exfiltration.',
     remediation:
       'Use resource-scoped alternatives (Sites.Selected, Exchange RBAC for Applications or application access policies) and remove the tenant-wide permission.',
@@ -22,6 +22,8 @@ export default defineRule({
     messages: {
       write: '{{name}} holds {{permission}} on {{resource}}: it can change or send data for every user in the tenant.',
       read: '{{name}} holds {{permission}} on {{resource}}: it can read that data for every user in the tenant.',
+      writeDisabled: `{{name}} holds {{permission}} on {{resource}}, which would let it change or send data for every user in the tenant; ${APP_ROLE_DISABLED}.`,
+      readDisabled: `{{name}} holds {{permission}} on {{resource}}, which would let it read that data for every user in the tenant; ${APP_ROLE_DISABLED}.`,
     },
   },
   evaluates: {
@@ -34,12 +36,15 @@ export default defineRule({
       if (p.type !== 'entra-app-role') continue;
       const cat = p.attrs.category;
       if (cat !== 'data-write' && cat !== 'data-read') continue;
+      // A disabled app role is in no token today: latent, one step below the live grant.
+      const off = p.enabled === false;
+      const write = cat === 'data-write';
       ctx.report({
-        messageId: cat === 'data-write' ? 'write' : 'read',
+        messageId: `${write ? 'write' : 'read'}${off ? 'Disabled' : ''}`,
         args: { permission: String(p.attrs.permission), resource: String(p.attrs.resourceName) },
-        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId },
+        evidence: { privilege: p.id, appRoleId: p.attrs.appRoleId, ...(off ? { appRoleDisabled: true } : {}) },
         key: p.id,
-        severity: cat === 'data-write' ? 'high' : 'medium',
+        severity: write ? (off ? 'medium' : 'high') : off ? 'low' : 'medium',
       });
     }
   },

@@ -1,4 +1,4 @@
-import { cannotJudge, defineRule, missingCapability, type GraphNode, oktaIdentityActive } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, cannotJudge, defineRule, missingCapability, type GraphNode, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -18,7 +18,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled.',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent).',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
@@ -31,6 +31,7 @@ export default defineRule({
     messages: {
       delegated: '{{name}} is an AI agent ({{agent}}) and can {{scopes}} for ALL users through a tenant-wide consent',
       application: '{{name}} is an AI agent ({{agent}}) and holds application permission {{scopes}} over every mailbox or site',
+      applicationDisabled: `{{name}} is an AI agent ({{agent}}) and holds application permission {{scopes}} over every mailbox or site; for each, ${APP_ROLE_DISABLED}`,
     },
     options: {
       highImpactPattern: {
@@ -48,13 +49,15 @@ export default defineRule({
     if (missing) ctx.unknown(cannotJudge(missing, 'whether it can act for every user on mail, files or chat'));
     const delegated: string[] = [];
     const application: string[] = [];
+    // Application permissions whose Entra app role is disabled: in no token until it is re-enabled.
+    const disabled: string[] = [];
     for (const e of ctx.graph.out(subject.id)) {
       const t: GraphNode | undefined = ctx.graph.node(e.to);
       if (!t || t.kind !== 'privilege') continue;
       const perm = String(t.attrs.value ?? t.attrs.permission ?? t.attrs.scope ?? t.name.split(' ').pop() ?? t.name);
       if (!re.test(perm)) continue;
       if (e.type === 'DELEGATED_GRANT' && e.evidence?.consentType === 'AllPrincipals') delegated.push(perm);
-      if (e.type === 'GRANTED') application.push(perm);
+      if (e.type === 'GRANTED') (t.type === 'entra-app-role' && t.enabled === false ? disabled : application).push(perm);
     }
     const third = subject.thirdParty !== undefined;
     if (delegated.length > 0) {
@@ -66,13 +69,24 @@ export default defineRule({
         evidence: { scopes: [...new Set(delegated)].sort(), consentType: 'AllPrincipals', agent: subject.agent },
       });
     }
+    const off = [...new Set(disabled)].sort();
     if (application.length > 0) {
       ctx.report({
         messageId: 'application',
         key: 'application',
         severity: 'critical',
         args: { agent, scopes: [...new Set(application)].sort().join(', ') },
-        evidence: { permissions: [...new Set(application)].sort(), agent: subject.agent },
+        evidence: { permissions: [...new Set(application)].sort(), agent: subject.agent, ...(off.length > 0 ? { disabledPermissions: off } : {}) },
+      });
+    } else if (off.length > 0) {
+      // Latent, as entra-tenantwide-data-approle reports a disabled role: one key, so re-enabling
+      // the role raises the same finding back to critical.
+      ctx.report({
+        messageId: 'applicationDisabled',
+        key: 'application',
+        severity: 'medium',
+        args: { agent, scopes: off.join(', ') },
+        evidence: { permissions: off, agent: subject.agent, appRoleDisabled: true },
       });
     }
   },

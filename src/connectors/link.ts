@@ -95,10 +95,17 @@ export function linkProviders(b: GraphBuilder): void {
   // assignment required) names only the audience app itself: every other service principal is the
   // trust's external node ("any subject"), which keeps its own edge to the role.
   let assigned: Map<string, Set<GraphNode>> | undefined;
+  /**
+   * Of the holders in `assigned`, those whose every assignment to the resource is of an app role
+   * it marks disabled (isEnabled false), by the same key; made in the same pass (rare: usually empty).
+   */
+  const disabledOnly = new Map<string, Set<GraphNode>>();
   /** The SPs holding an app-role assignment to a resource SP, by `tenant|resource object id`; one pass over the edges. */
   const assigneesIndex = (): Map<string, Set<GraphNode>> => {
     if (assigned) return assigned;
     const byKey = new Map<string, Set<GraphNode>>();
+    // Per holder set (one per resource), its holders with an assignment of a disabled role.
+    const off = new Map<Set<GraphNode>, Set<GraphNode>>();
     // Per tenant and resource id as written, the set of its lower-cased key: about 88,000
     // assignments name some 1,450 resources on the 100k estate, and a key string made, lower-cased
     // and hashed per assignment was half of this pass (~100 -> ~45 ms, measured alone).
@@ -109,7 +116,8 @@ export function linkProviders(b: GraphBuilder): void {
       const resourceId = g.type === 'GRANTED' ? g.evidence?.resourceId : undefined;
       if (typeof resourceId !== 'string') continue;
       const holder = b.getNode(g.from);
-      if (!holder || holder.provider !== 'entra' || !CALLER_TYPES.has(holder.type) || b.getNode(g.to)?.type !== 'entra-app-role') continue;
+      const role = b.getNode(g.to);
+      if (!holder || holder.provider !== 'entra' || !CALLER_TYPES.has(holder.type) || role?.type !== 'entra-app-role') continue;
       let inTenant = byWritten.get(holder.scope);
       if (inTenant === undefined) byWritten.set(holder.scope, (inTenant = new Map()));
       let holders = inTenant.get(resourceId);
@@ -120,6 +128,22 @@ export function linkProviders(b: GraphBuilder): void {
         inTenant.set(resourceId, holders);
       }
       holders.add(holder);
+      if (role.enabled === false) (off.get(holders) ?? off.set(holders, new Set()).get(holders)!).add(holder);
+    }
+    if (off.size > 0) {
+      // Rare: a second pass takes out those that also hold an enabled role of the same resource.
+      for (let i = 0; i < edges.length; i++) {
+        const g = edges[i];
+        const resourceId = g.type === 'GRANTED' ? g.evidence?.resourceId : undefined;
+        if (typeof resourceId !== 'string' || b.getNode(g.to)?.enabled === false) continue;
+        const holder = b.getNode(g.from);
+        const holders = holder && byWritten.get(holder.scope)?.get(resourceId);
+        if (holders) off.get(holders)?.delete(holder);
+      }
+      for (const [key, holders] of byKey) {
+        const only = off.get(holders);
+        if (only !== undefined && only.size > 0) disabledOnly.set(key, only);
+      }
     }
     return (assigned = byKey);
   };
@@ -209,7 +233,12 @@ export function linkProviders(b: GraphBuilder): void {
       const readOk = readAssignments(tenant);
       // The index of every app-role assignment (one pass over the grants) only when an app may
       // require them: most audiences do not, and their callers need no list of holders.
-      const holders = readOk && required !== false ? assigneesIndex().get(`${tenant}|${app.nativeId}`.toLowerCase()) : undefined;
+      const key = `${tenant}|${app.nativeId}`.toLowerCase();
+      const holders = readOk && required !== false ? assigneesIndex().get(key) : undefined;
+      // Holders whose only assignments to the app are of disabled app roles: whether Entra lets
+      // such an assignment meet appRoleAssignmentRequired is not documented (the role goes into no
+      // token, the assignment object stays), so their way in is a doubt, not a firm one.
+      const offOnly = holders !== undefined ? disabledOnly.get(key) : undefined;
       if (required === true) {
         const audWhy = `aud ${aud} is ${app.name}, which requires an app-role assignment`;
         if (!readOk) {
@@ -220,13 +249,18 @@ export function linkProviders(b: GraphBuilder): void {
           else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
           continue;
         }
-        for (const sp of holders ?? []) if (admits(sp)) add(sp, `${subWhy}; ${audWhy}, and it holds one`, audienceDoubt);
+        for (const sp of holders ?? []) {
+          if (!admits(sp)) continue;
+          if (offOnly?.has(sp)) {
+            add(sp, `${subWhy}; ${audWhy}, and it holds one, of an app role that is disabled`, joinDoubts(`Entra takes an assignment of a disabled app role as the assignment ${app.name} requires`, audienceDoubt));
+          } else add(sp, `${subWhy}; ${audWhy}, and it holds one`, audienceDoubt);
+        }
         continue;
       }
       // Not required, or not known: any SP can get the token, if it is not required. One holding an
       // assignment to the app can either way.
       const open = (sp: GraphNode): string | undefined =>
-        joinDoubts(required === undefined && !holders?.has(sp) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, audienceDoubt);
+        joinDoubts(required === undefined && (!holders?.has(sp) || offOnly?.has(sp) === true) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, audienceDoubt);
       const audWhy = `aud ${aud} is ${app.name}${required === false ? ', which does not require app-role assignment' : ''}`;
       if (pinned) add(pinned, `${subWhy}; ${audWhy}`, open(pinned));
       else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, open(sp));

@@ -396,6 +396,32 @@ describe('a disabled app role', () => {
   });
 });
 
+describe('a disabled app role draws no firm escalation', () => {
+  // sp(10) owns sp(4) and holds Application.ReadWrite.OwnedBy: a firm AZAddSecret route while the
+  // role is live; with the role disabled on Graph's service principal, no token carries it, so the
+  // route only waits on the role being re-enabled: conditional, and the reason says which.
+  const ownedById = '18a4783c-866b-4cc7-a460-3d5e5662c884';
+  const disable = (s: Snapshot, roleId: string): Snapshot => {
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
+    const graphSp = sps.find((x) => x.id === 'a1000000-0000-4000-8000-000000000001')!;
+    (graphSp.appRoles as Record<string, unknown>[]).find((r) => r.id === roleId)!.isEnabled = false;
+    return s;
+  };
+  const ownerEdge = (g: Graph) => g.out(sp(10), 'CAN_ESCALATE_TO').find((e) => e.to === sp(4))!;
+
+  it('an owner holding the add-credential permission only through a disabled app role gets a conditional route that names it', () => {
+    const g = run(disable(load(), ownedById));
+    const e = ownerEdge(g);
+    expect(e.conditional).toBe(true);
+    expect(e.reason).toContain('it holds Application.ReadWrite.OwnedBy only through an app role that is disabled (no token carries it until it is re-enabled)');
+    expect(e.evidence).toMatchObject({ method: 'AZAddSecret', via: 'ownership', disabledPermission: 'Application.ReadWrite.OwnedBy' });
+    // The live role's route is firm.
+    const live = ownerEdge(run());
+    expect(live.conditional).toBeUndefined();
+    expect(live.reason).toContain('holding Application.ReadWrite.OwnedBy, can add a credential to it');
+  });
+});
+
 describe('malformed input', () => {
   it('names the file and JSON path of a wrong field', () => {
     const s = load();

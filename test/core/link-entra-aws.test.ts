@@ -97,6 +97,30 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(assumers(scan(s), 'tickets-role')).toEqual([]);
   });
 
+  it('an audience app that requires assignment, held only through a disabled app role: the link is a doubt, not firm', () => {
+    // The Ticketing API's one app role (Tickets.ReadWrite.All, a custom API role Ops Agent holds)
+    // marked isEnabled false: the assignment stays, but whether Entra lets it meet
+    // appRoleAssignmentRequired is not documented, so Ops Agent's way in is conditional and says why.
+    const disableTickets = (s: Snapshot): Snapshot => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      const sps = (file.value ?? file) as Json[];
+      const api = sps.find((x) => x.appId === TICKETS_APPID)!;
+      for (const role of api.appRoles as Json[]) role.isEnabled = false;
+      return s;
+    };
+    const trust = () => withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID);
+    const live = scan(trust()).graph.in(roleId('tickets-role'), 'CAN_ASSUME');
+    expect(live.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, false]]);
+    const r = scan(disableTickets(trust()));
+    const edges = r.graph.in(roleId('tickets-role'), 'CAN_ASSUME');
+    expect(edges.map((e) => [e.from, e.conditional])).toEqual([[OPS_AGENT, true]]);
+    expect(edges[0].reason).toContain('and it holds one, of an app role that is disabled');
+    expect(edges[0].reason).toContain('only if Entra takes an assignment of a disabled app role as the assignment Northwind Ticketing API requires');
+    // The privilege itself is disabled and the app-role grant says so (57fb945).
+    const grant = r.graph.out(OPS_AGENT, 'GRANTED').find((e) => e.evidence?.resourceId !== undefined && r.graph.node(e.to)?.attrs.permission === 'Tickets.ReadWrite.All')!;
+    expect(r.graph.node(grant.to)?.enabled).toBe(false);
+  });
+
   it('a sub pinned to an SP that cannot get a token for the audience links nothing', () => {
     // Audit case H: Legacy Provisioning Sync holds no assignment to the Ticketing API, which requires one.
     const pinned = (oid: string) => withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: oid } }, TICKETS_APPID);

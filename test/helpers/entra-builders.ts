@@ -177,7 +177,8 @@ export class EntraGraph {
   }
 
   /** An application permission, classified the way the transform does. */
-  appRole(identity: string, permission: string, resourceAppId = GRAPH_APP_ID): string {
+  /** An app-role assignment; `disabled`: the resource marks the role isEnabled false (its privilege node is disabled). */
+  appRole(identity: string, permission: string, resourceAppId = GRAPH_APP_ID, opts: { disabled?: boolean } = {}): string {
     const cls = classifyPermission(permission, resourceAppId);
     const id = ids.entraAppRole(TENANT, resourceAppId, permission);
     const node: GraphNode = {
@@ -192,6 +193,7 @@ export class EntraGraph {
       attrs: { permission, resourceAppId, resourceName: 'Microsoft Graph', appRoleId: permission, category: cls.category, nameSource: 'resource-sp' },
     };
     if (cls.crownJewel) node.crownJewel = cls.crownJewel;
+    if (opts.disabled) node.enabled = false;
     this.b.addNode(node);
     this.b.addEdge({ from: identity, to: id, type: 'GRANTED', reason: `holds ${permission}`, hidden: true });
     return id;

@@ -9,6 +9,13 @@ export const SHAREPOINT_APP_ID = '00000003-0000-0ff1-ce00-000000000000';
 /** Retired Azure AD Graph: its `Directory.ReadWrite.All`/`Application.ReadWrite.All` still mean the same. */
 export const AAD_GRAPH_APP_ID = '00000002-0000-0000-c000-000000000000';
 
+/**
+ * What an assignment of a disabled app role (`isEnabled` false, the step before deleting it) gives
+ * today: only an enabled role's value goes into a token's roles claim (Microsoft Graph, appRole
+ * resource type). The GRANTED reason and the app-role rules say it in these words.
+ */
+export const APP_ROLE_DISABLED = 'the app role is disabled: no token carries it until it is re-enabled';
+
 /** Resources whose permission names the tier table below describes. */
 const MICROSOFT_RESOURCES = new Set([GRAPH_APP_ID, EXCHANGE_APP_ID, SHAREPOINT_APP_ID, AAD_GRAPH_APP_ID]);
 

@@ -51,10 +51,13 @@ const OWNER_THEN_CREDENTIAL = `a person who is owner adds a credential, an appli
 
 /**
  * For each identity, the Microsoft Graph application permissions it holds (by name) among those
- * the escalation step combines: one pass over the GRANTED edges.
+ * the escalation step combines: one pass over the GRANTED edges. `held` has the live ones;
+ * `disabled` those whose app role the resource marks disabled (isEnabled false): in no token until
+ * the role is re-enabled, so they give no firm route, only a conditional one that names them.
  */
-function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>): { held: Map<string, Set<string>>; disabled: Map<string, Set<string>> } {
+  const held = new Map<string, Set<string>>();
+  const disabled = new Map<string, Set<string>>();
   // Indexed: a for..of here allocated an iterator result per edge of the tenant.
   const edges = ctx.b.edgeList();
   for (let i = 0; i < edges.length; i++) {
@@ -65,11 +68,12 @@ function graphPermissionsByHolder(ctx: EntraContext, names: ReadonlySet<string>)
     const app = priv.attrs.resourceAppId;
     const name = priv.attrs.permission as string;
     if ((app !== GRAPH_APP_ID && app !== AAD_GRAPH_APP_ID) || !names.has(name)) continue;
+    const out = priv.enabled === false ? disabled : held;
     let set = out.get(e.from);
     if (!set) out.set(e.from, (set = new Set()));
     set.add(name);
   }
-  return out;
+  return { held, disabled };
 }
 
 /**
@@ -154,8 +158,8 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
     if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
-  const held = graphPermissionsByHolder(ctx, new Set([...ADD_CREDENTIAL_PERMISSIONS, SP_ENDPOINT]));
-  addOwnerEscalation(ctx, held);
+  const { held, disabled } = graphPermissionsByHolder(ctx, new Set([...ADD_CREDENTIAL_PERMISSIONS, SP_ENDPOINT]));
+  addOwnerEscalation(ctx, held, disabled);
   addSpEndpointEscalation(ctx, held, targets);
 
   let nodes: ObjectNodes | undefined;
@@ -317,9 +321,10 @@ const SP_ENDPOINT = 'ServicePrincipalEndpoint.ReadWrite.All';
  * anyway. A user account classified as a service account adds one as any user owner does: a firm
  * edge. An app calls addPassword/addKey only under one of ADD_CREDENTIAL_PERMISSIONS: the edge
  * is firm when the owner holds one, conditional otherwise (its permissions may not all have been
- * read, or it may act through a directory role or a user).
+ * read, it may act through a directory role or a user, or it holds one only through a disabled
+ * app role, which works again once the role is re-enabled).
  */
-function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>): void {
+function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, ReadonlySet<string>>, disabled: ReadonlyMap<string, ReadonlySet<string>>): void {
   const owns = ctx.b.edgeList().filter((e) => e.type === 'OWNS');
   for (const e of owns) {
     const owner = ctx.node(e.from);
@@ -343,16 +348,23 @@ function addOwnerEscalation(ctx: EntraContext, held: ReadonlyMap<string, Readonl
     }
     const perms = held.get(e.from);
     const via = ADD_CREDENTIAL_PERMISSIONS.find((p) => perms?.has(p));
+    // Held only through a disabled app role: no token carries it, so the route waits on the role
+    // being re-enabled, as it waits on an unread permission: conditional, and the reason says which.
+    const off = via ? undefined : ADD_CREDENTIAL_PERMISSIONS.find((p) => disabled.get(e.from)?.has(p));
     ctx.b.addEdge({
       from: e.from,
       to: e.to,
       type: 'CAN_ESCALATE_TO',
       reason: via
         ? `${owner.name} owns the ${what} of ${target.name} and, holding ${via}, can add a credential to it`
-        : `${owner.name} owns the ${what} of ${target.name}, but an application adds a credential only with ${ADD_CREDENTIAL_TEXT}, and none was read for it`,
+        : `${owner.name} owns the ${what} of ${target.name}, but an application adds a credential only with ${ADD_CREDENTIAL_TEXT}, and ${
+            off ? `it holds ${off} only through an app role that is disabled (no token carries it until it is re-enabled)` : 'none was read for it'
+          }`,
       hidden: true,
       conditional: via ? undefined : true,
-      evidence: via ? { method: 'AZAddSecret', via: 'ownership', permission: via } : { method: 'AZAddSecret', via: 'ownership', needs: ADD_CREDENTIAL_PERMISSIONS },
+      evidence: via
+        ? { method: 'AZAddSecret', via: 'ownership', permission: via }
+        : { method: 'AZAddSecret', via: 'ownership', needs: ADD_CREDENTIAL_PERMISSIONS, ...(off ? { disabledPermission: off } : {}) },
     });
   }
 }

@@ -2,6 +2,7 @@ import { ids } from '../../graph/ids.js';
 import type { GraphNode, Tier } from '../../graph/model.js';
 import { isObject, type Reader } from '../../snapshot/shape.js';
 import {
+  APP_ROLE_DISABLED,
   DIRECTORY_ROLES,
   WELL_KNOWN_APP_ROLES,
   appActionsOf,
@@ -108,7 +109,7 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
         (appOnly
           ? `${holder} holds the application permission ${permission} on ${resourceName}`
           : `${holder} is assigned the app role ${permission} of ${resourceName}`) +
-        (roleDisabled ? '; the app role is disabled: no token carries it until it is re-enabled' : ''),
+        (roleDisabled ? `; ${APP_ROLE_DISABLED}` : ''),
       // Application permissions live in Graph's parallel permission system; the portal's role and
       // access reviews of the principal do not show them. User/group assignments are on the app's
       // "Users and groups" page.

@@ -28,6 +28,28 @@ describe('entra-privileged-graph-approle', () => {
       message: ['Application.ReadWrite.OwnedBy'],
     },
     {
+      name: 'a disabled app role (isEnabled false) is latent: reported at medium, the message says it is disabled',
+      build: (g) => {
+        const sp = g.sp('sync-old');
+        g.appRole(sp, 'GroupMember.ReadWrite.All', undefined, { disabled: true });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['medium'],
+      message: ['GroupMember.ReadWrite.All', 'manages identities tenant-wide', 'the app role is disabled: no token carries it until it is re-enabled'],
+    },
+    {
+      name: 'a live app role beside a disabled one stays high',
+      build: (g) => {
+        const sp = g.sp('sync-mixed');
+        g.appRole(sp, 'GroupMember.ReadWrite.All', undefined, { disabled: true });
+        g.appRole(sp, 'User.ReadWrite.All');
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['high', 'medium'],
+    },
+    {
       name: 'near miss: T4 and data roles are other rules',
       build: (g) => {
         const sp = g.sp('x');

@@ -28,6 +28,28 @@ describe('entra-tenantwide-data-approle', () => {
       severities: ['medium'],
     },
     {
+      name: 'a disabled write app role is latent: medium, and the message says it is disabled',
+      build: (g) => {
+        const sp = g.sp('old-notifier');
+        g.appRole(sp, 'Mail.Send', undefined, { disabled: true });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['medium'],
+      message: ['Mail.Send', 'every user', 'the app role is disabled: no token carries it until it is re-enabled'],
+    },
+    {
+      name: 'a disabled read-all app role is latent: low, and the message says it is disabled',
+      build: (g) => {
+        const sp = g.sp('old-indexer');
+        g.appRole(sp, 'Files.Read.All', undefined, { disabled: true });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['low'],
+      message: ['Files.Read.All', 'the app role is disabled'],
+    },
+    {
       name: 'near miss: directory reads and identity roles are not data roles',
       build: (g) => {
         const sp = g.sp('reader');

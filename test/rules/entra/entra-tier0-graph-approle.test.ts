@@ -47,6 +47,17 @@ describe('entra-tier0-graph-approle', () => {
       }),
     ),
     {
+      name: 'a disabled app role (isEnabled false) is latent: reported at medium, the message says it is disabled',
+      build: (g) => {
+        const sp = g.sp('retired');
+        g.appRole(sp, 'RoleManagement.ReadWrite.Directory', undefined, { disabled: true });
+        return sp;
+      },
+      verdict: 'fail',
+      severities: ['medium'],
+      message: ['RoleManagement.ReadWrite.Directory', 'one step from Global Administrator', 'the app role is disabled: no token carries it until it is re-enabled'],
+    },
+    {
       name: 'near miss: Application.ReadWrite.OwnedBy is not tenant-wide',
       build: (g) => {
         const sp = g.sp('owner-bot');

@@ -36,6 +36,31 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     expect(r.verdicts.has('plainapp')).toBe(false);
   });
 
+  // A disabled app role (isEnabled false) is in no token: latent, so medium and named disabled;
+  // a live one beside it keeps the finding critical (listing only the live one).
+  it('reports an application permission whose app role is disabled at medium, saying so, and a live one still critical', () => {
+    const role = (id: string, permission: string, off: boolean) =>
+      node(id, { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: `${permission} (Contoso Mail API)`, tier: 1, attrs: { permission }, ...(off ? { enabled: false } : {}) });
+    const g = graphOf(
+      [
+        node('old', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('mixed', { provider: 'entra', type: 'entra-service-principal', agent }),
+        role('send-off', 'Mail.Send', true),
+        role('files', 'Files.ReadWrite.All', false),
+      ],
+      [edge('old', 'send-off', 'GRANTED'), edge('mixed', 'send-off', 'GRANTED'), edge('mixed', 'files', 'GRANTED')],
+      grantsRead(),
+    );
+    const r = runRule(rule, g, { now });
+    const old = r.findings.filter((f) => f.subject.id === 'old');
+    expect(old.map((f) => [f.messageId, f.severity])).toEqual([['applicationDisabled', 'medium']]);
+    expect(old[0].message).toContain('Mail.Send over every mailbox or site; for each, the app role is disabled: no token carries it until it is re-enabled');
+    const mixed = r.findings.filter((f) => f.subject.id === 'mixed');
+    expect(mixed.map((f) => [f.messageId, f.severity])).toEqual([['application', 'critical']]);
+    expect(mixed[0].message).toMatch(/Files\.ReadWrite\.All over/);
+    expect(mixed[0].message).not.toMatch(/Mail\.Send/);
+  });
+
   // Microsoft Graph names: ChatMessage.Send (delegated: send chat messages as the user) and
   // Chat.ReadWrite.All (application); "Chat.Send" does not exist (RULES-CATALOG §3.4 "Chat/ChannelMessage.Send").
   it('flags the real Graph chat permissions: ChatMessage.Send consent and Chat.ReadWrite.All', () => {

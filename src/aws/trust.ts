@@ -1000,10 +1000,23 @@ export function unlistedAudience(aud: string, fact: Pick<ClaimFact, 'status' | '
  * Guide, "Configure SAML assertions for the authentication response": `https://signin.aws.amazon.com/saml`,
  * `https://<region-code>.signin.aws.amazon.com/saml`, with `/acs/<IdP-ID>` appended when the
  * provider requires encryption; the China and GovCloud partitions' sign-in hosts alike, and the
- * China guide's `https://signin.amazonaws.cn/static/saml`). Case is ignored here: whether AWS
- * compares the host's case is not documented, and a trust is only judged dead when it is sure.
+ * China guide's `https://signin.amazonaws.cn/static/saml`), written as the guide writes them.
  */
-const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(?:saml(?:\/acs\/[^/]+)?|static\/saml)$/i;
+const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(?:saml(?:\/acs\/[^/]+)?|static\/saml)$/;
+const SIGNIN_ENDPOINT_ANY_CASE = new RegExp(SIGNIN_ENDPOINT.source, 'i');
+
+/**
+ * Whether a value names a sign-in endpoint only as another spelling of it: another case, the
+ * default port written out (`https://signin.aws.amazon.com:443/saml`) or a trailing slash
+ * (`.../saml/`), as an IdP's ACS URL may be written. The guide says only that the Recipient must
+ * "match" the endpoint URL, not how AWS compares them, so whether AWS takes such a Recipient (and
+ * the trust pinned to it) is not known: not sure enough to judge the trust dead, nor to take it as
+ * firm. Another host, `http://` or another path is no spelling of an endpoint.
+ */
+function signinEndpointVariant(v: string): boolean {
+  if (SIGNIN_ENDPOINT.test(v)) return false;
+  return SIGNIN_ENDPOINT_ANY_CASE.test(v.replace(/^(https:\/\/[^/:]+):443(?=\/)/i, '$1').replace(/(.)\/$/, '$1'));
+}
 
 /**
  * Why no SAML assertion meets a trust's SAML:aud condition, or undefined. SAML:aud is the
@@ -1011,18 +1024,36 @@ const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com
  * SAML-based federation"), and AWS takes a response only when that Recipient is one of its sign-in
  * endpoints (SIGNIN_ENDPOINT). So a pinned condition none of whose values is such an endpoint, or
  * whose endpoints another operator on the key turns away (IAM ANDs them), takes no assertion. A
- * pattern, or no positive condition, is not judged: some endpoint may match it.
+ * pattern, or no positive condition, is not judged: some endpoint may match it. Nor is one whose
+ * only endpoints are other spellings of one (signinEndpointVariant): a trust is judged dead only
+ * when that is sure, and samlAudienceDoubt says the doubt.
  */
 export function samlAudienceBar(fact: ClaimFact): string | undefined {
   if (fact.status !== 'pinned') return undefined;
   const entries = claimEntries(fact);
-  const endpoints = fact.values.filter((v) => SIGNIN_ENDPOINT.test(v));
+  const endpoints = fact.values.filter((v) => SIGNIN_ENDPOINT.test(v) || signinEndpointVariant(v));
   if (endpoints.some((v) => entries.every((e) => entryAccepts(e, v)))) return undefined;
   if (endpoints.length === 0) {
     return `SAML:aud ${fact.values.join(', ')} is no AWS sign-in endpoint, and AWS takes a SAML assertion only when its Recipient (which SAML:aud is) is one (https://signin.aws.amazon.com/saml or a regional sign-in endpoint), so no assertion meets it`;
   }
   const refusing = entries.filter((e) => endpoints.some((v) => !entryAccepts(e, v)));
   return `${entriesText(refusing)} on SAML:aud ${refusing.length === 1 ? 'turns' : 'turn'} away ${endpoints.join(', ')}, the sign-in endpoint${endpoints.length === 1 ? '' : 's'} it names, and every operator on a key must hold, so no assertion meets it`;
+}
+
+/**
+ * What a SAML trust's routes rest on when the only sign-in endpoints its pinned SAML:aud takes are
+ * other spellings of one (signinEndpointVariant: a trailing slash, `:443`, another case): whether
+ * AWS matches an assertion's Recipient written that way is not documented. Undefined when it takes
+ * an endpoint as the guide writes it, or none at all (samlAudienceBar).
+ */
+export function samlAudienceDoubt(fact: ClaimFact): string | undefined {
+  if (fact.status !== 'pinned') return undefined;
+  const entries = claimEntries(fact);
+  const accepted = (v: string) => entries.every((e) => entryAccepts(e, v));
+  if (fact.values.some((v) => SIGNIN_ENDPOINT.test(v) && accepted(v))) return undefined;
+  const variants = fact.values.filter((v) => signinEndpointVariant(v) && accepted(v));
+  if (variants.length === 0) return undefined;
+  return `AWS takes an assertion whose Recipient is SAML:aud ${variants.join(', ')}, a sign-in endpoint written unlike the IAM User Guide writes it (trailing slash, port 443 or case), which the guide does not say`;
 }
 
 /** SAML condition keys that name whom or what an assertion is about (IAM User Guide, "Available keys for SAML-based federation"). */

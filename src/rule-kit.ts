@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { externalIdDoubtByDeny, externalIdRequiredByDeny, outsideOrgDeniedBy, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal } from './aws/index.js';
+import { denyDoubtFor, externalIdRequiredByDeny, outsideOrgDeniedBy, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -52,6 +52,8 @@ export { cannotJudge, itemGap } from './engine/missing-capability.js';
 export { APP_ROLE_DISABLED } from './connectors/entra/permissions.js';
 // `a, b and c`, as every message lists names.
 export { andList } from './report/and-list.js';
+// A value from a provider's policy quoted for a reason (an unknown's): escaped, so it shows what is there.
+export { quoteInput } from './reporters/sanitize.js';
 
 
 /** Declares a rule. Identity function: the value is validated when the registry loads. */
@@ -504,21 +506,31 @@ export function trustDenyRequiresExternalId(facts: object, principal: object, ac
 }
 
 /**
- * Would a Deny of a role's trust facts naming `principal` and covering `action` require an external
- * id of it but for a policy variable whose value is not known in its external id values? Whether it
- * does is then not known. See externalIdDoubtByDeny.
+ * A Deny of a role's trust facts naming `principal` and covering `action` that would keep it out,
+ * or require an external id of it (with `outsideOrg`, also of callers outside the organisation it
+ * names), but for a fact the scan does not know: its index and which fact (`external-id`: a policy
+ * variable in its external id values; `outside-org`: one in its organisation values;
+ * `several-orgs`: it spares several organisations, not all of them yours), and the values whose
+ * reading is not known. See denyDoubtFor.
  */
-export function trustDenyExternalIdDoubt(facts: object, principal: object, action: string, outsideOrg = false): boolean {
-  return externalIdDoubtByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+export function trustDenyDoubt(
+  facts: object,
+  principal: object,
+  action: string,
+  outsideOrg = false,
+): { statementIndex: number; doubt: 'external-id' | 'outside-org' | 'several-orgs'; valueDoubts: readonly ValueDoubt[]; severalOrgs?: readonly string[] } | undefined {
+  const found = denyDoubtFor(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+  if (!found) return undefined;
+  const st = found.statement;
+  return { statementIndex: st.statementIndex, doubt: found.doubt, valueDoubts: st.valueDoubts ?? [], ...(st.severalOrgs ? { severalOrgs: st.severalOrgs } : {}) };
 }
 
 /**
  * Does a Deny of a role's trust facts naming `principal` and covering `action` turn away every
- * caller outside the organisation it names by aws:PrincipalOrgID or aws:PrincipalOrgPaths, whatever
- * else the caller sends (`yes`), or would it but for a policy variable whose value is not known
- * (`doubt`)? See outsideOrgDeniedBy.
+ * caller outside the one organisation it names by aws:PrincipalOrgID or aws:PrincipalOrgPaths,
+ * whatever else the caller sends? See outsideOrgDeniedBy.
  */
-export function trustDenyOutsideOrg(facts: object, principal: object, action: string): 'yes' | 'doubt' | 'no' {
+export function trustDenyOutsideOrg(facts: object, principal: object, action: string): boolean {
   return outsideOrgDeniedBy(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
 }
 

@@ -1,4 +1,4 @@
-import { defineRule, fromOptions, trustDenyExternalIdDoubt, trustDenyOutsideOrg, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
+import { andList, defineRule, fromOptions, quoteInput, trustDenyDoubt, trustDenyOutsideOrg, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
 
 /** The organisation's own account ids, from the options. */
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
@@ -24,6 +24,15 @@ interface Statement {
   externalId: boolean;
   /** For `*`: whom its aws:PrincipalArn / aws:PrincipalAccount conditions narrow it to. */
   conditionPrincipals?: Principal[];
+  /** The values behind doubtfulKeys, and why their reading is not known. */
+  valueDoubts?: ValueDoubt[];
+  /** The organisations its organisation conditions let through, when that may be more than one. */
+  severalOrgs?: string[];
+}
+interface ValueDoubt {
+  key: string;
+  value: string;
+  cause: 'variable' | 'caller-text';
 }
 interface TrustFacts {
   unusable?: { problem: string };
@@ -43,6 +52,27 @@ const PRINCIPAL_KEYS = new Set(['aws:principalaccount', 'aws:principalarn']);
  * (one under IfExists or ForAllValues binds no caller); for a principal that `"*"` was narrowed
  * to, so are the keys that named it.
  */
+/** Who the vendor is, as an unknown reason names it: its account, and the principal of it the policy names. */
+const vendorText = (p: Principal) => `account ${p.accountId}${p.arn ? ` (${quoteInput(p.arn)})` : ''}`;
+
+/** Why a value's reading is not known (ValueDoubt.cause), after "its value V". */
+const CAUSE_TEXT: Record<ValueDoubt['cause'], string> = {
+  variable: 'holds a policy variable whose value the scan does not know',
+  'caller-text': "writes text around the caller's own value, which may be the id the vendor issued you or a prefix every customer of the vendor writes",
+};
+
+/** The values of `doubts` on the keys `keys` (lower case), with why each is not known. */
+function doubtText(doubts: readonly ValueDoubt[], keys: ReadonlySet<string>): string {
+  const mine = doubts.filter((d) => keys.has(d.key.toLowerCase()));
+  return andList(mine.map((d) => `its ${d.key} value ${quoteInput(d.value)} ${CAUSE_TEXT[d.cause]}`));
+}
+
+/** The organisations a condition lets through, quoted, and why that does not prove the caller is yours. */
+const severalOrgsText = (orgs: readonly string[]) =>
+  `organisations ${andList(orgs.map((o) => quoteInput(o)))}, and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`;
+
+const EXTERNAL_ID = new Set(['sts:externalid']);
+
 function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
   // IAM matches condition keys case-insensitively: aws:SourceArn under one operator and
   // aws:sourcearn under another are one key, named once, as first spelled in the policy.
@@ -64,7 +94,7 @@ export default defineRule({
     owasp: ['NHI3:2025'],
     frameworks: { nistCsf: ['PR.AA-04'] },
     description:
-      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported. A Deny of `sts:AssumeRole` naming the principal (`*`, its account or itself) under a negated string operator on `sts:ExternalId` (`StringNotEquals`, and its `IfExists` and `ForAllValues:` forms, which hold when no external id is sent) requires the external id as a positive condition would, and the statement is not reported; not when the Deny ANDs another condition that a caller can fail (`aws:SourceIp`...; `aws:PrincipalIsAWSService` false holds for every IAM caller), is under `ForAnyValue:` (false when no external id is sent), or is only `Null sts:ExternalId true` (any external id, even one issued to another customer, then passes). A Deny that ANDs such an external id operator with a negated `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` naming one organisation (`StringNotEquals`, not `ForAnyValue:`, no wildcard in the organisation) turns away every caller outside that organisation without the external id, and the vendor is outside it (the organisation is taken for yours, as below): it requires the external id too. An `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` value holding a policy variable whose value is not known (on the statement, or on such a Deny) makes the answer unknown; one made only of the caller\'s own values (`${aws:PrincipalAccount}`, `${aws:PrincipalAccount}-${aws:userid}`: no other letter or digit) is no external id: every caller can send it, and it is the same for every customer of the vendor; one that writes text around such a value (`cust-42-${aws:PrincipalAccount}`) makes the answer unknown, the text being perhaps the id the vendor issued, perhaps a prefix every customer writes. A Deny of `sts:AssumeRole` naming the principal whose only conditions are a negated `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` naming one organisation (and ones every IAM caller meets) turns away every caller outside that organisation: the vendor, outside it (the organisation is taken for yours, as below; an account of yours that is not scanned and sits inside it is no vendor), cannot assume the role, and the statement is not reported (not when the Deny also negates `aws:PrincipalAccount` or another key, which IAM ANDs, sparing the accounts it lists; unknown when the organisation is named through a variable whose value is not known). A positive `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition puts the statement out of scope: the caller must then be inside the organisation named, which the rule takes for yours (it is not told your organisation id, so it cannot tell a vendor organisation named there from yours), and a principal of your own organisation is no vendor acting for other customers: there is no deputy to confuse. `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` and `aws:SourceOrgPaths` do not put it out of scope and do not lower the severity (high): the AWS confused deputy guide gives them for the cross-service case, where an AWS service principal calls on behalf of the owner of a resource and sets them, and the external id for the cross-account case this rule is about; the rule does not model which calls from the principals of another account carry them. Those and any other conditions of the statement (`sts:SourceIdentity`, `aws:SourceIp`...) are named in the message (`under conditions on ...`) so that a reviewer can judge them; a statement without any keeps the unconditional message.',
+      'Reports roles whose trust policy allows a principal of an AWS account that is neither scanned nor listed as your own, without a positive `sts:ExternalId` condition (and without an organisation condition), including `Principal: "*"` narrowed to such an account or principal by `aws:PrincipalAccount` or `aws:PrincipalArn`. Conditions under `...IfExists` or `ForAllValues:` hold when the caller sends no value, so they do not count. Such trusts are how SaaS vendors reach customer accounts. A statement whose Action does not cover `sts:AssumeRole`, or that an unconditional Deny of the same policy overrides, gives no way in and is not reported. A Deny of `sts:AssumeRole` naming the principal (`*`, its account or itself) under a negated string operator on `sts:ExternalId` (`StringNotEquals`, and its `IfExists` and `ForAllValues:` forms, which hold when no external id is sent) requires the external id as a positive condition would, and the statement is not reported; not when the Deny ANDs another condition that a caller can fail (`aws:SourceIp`...; `aws:PrincipalIsAWSService` false holds for every IAM caller), is under `ForAnyValue:` (false when no external id is sent), or is only `Null sts:ExternalId true` (any external id, even one issued to another customer, then passes). A Deny that ANDs such an external id operator with a negated `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` naming one organisation (`StringNotEquals`, not `ForAnyValue:`, no wildcard in the organisation) turns away every caller outside that organisation without the external id, and the vendor is outside it (the organisation is taken for yours, as below): it requires the external id too (unknown when it names several organisations, as below). An `sts:ExternalId`, `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` value holding a policy variable whose value is not known (on the statement, or on such a Deny) makes the answer unknown; one made only of the caller\'s own values (`${aws:PrincipalAccount}`, `${aws:PrincipalAccount}-${aws:userid}`: no other letter or digit) is no external id: every caller can send it, and it is the same for every customer of the vendor; one that writes text around such a value (`cust-42-${aws:PrincipalAccount}`) makes the answer unknown, the text being perhaps the id the vendor issued, perhaps a prefix every customer writes. A Deny of `sts:AssumeRole` naming the principal whose only conditions are a negated `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` naming one organisation (and ones every IAM caller meets) turns away every caller outside that organisation: the vendor, outside it (the organisation is taken for yours, as below; an account of yours that is not scanned and sits inside it is no vendor), cannot assume the role, and the statement is not reported (not when the Deny also negates `aws:PrincipalAccount` or another key, which IAM ANDs, sparing the accounts it lists; unknown when the organisation is named through a variable whose value is not known). A positive `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` condition puts the statement out of scope: the caller must then be inside the organisation named, which the rule takes for yours (it is not told your organisation id, so it cannot tell a vendor organisation named there from yours), and a principal of your own organisation is no vendor acting for other customers: there is no deputy to confuse. An account belongs to one organisation only, so a condition letting callers of several organisations through (`StringEquals aws:PrincipalOrgID [o-a, o-b]` on the Allow, where entries ANDed together still leave more than one; or a Deny whose negated organisation values name more than one, `StringNotEquals aws:PrincipalOrgID [o-a, o-b]`, which spares a caller inside any of them) lets in callers of at least one organisation that is not yours, in which the vendor may be: such a statement, or such a Deny, ends nothing, and the answer is unknown (paths of one organisation, `o-a/r-ab12/ou-1/*` and `o-a/r-ab12/ou-2/*`, and `${aws:ResourceOrgID}`, the role\'s own, alone, name one). An unknown answer says which fact was not known: which condition of which statement, its value and why it cannot be read, or which organisations it lets through, and of which account. `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` and `aws:SourceOrgPaths` do not put it out of scope and do not lower the severity (high): the AWS confused deputy guide gives them for the cross-service case, where an AWS service principal calls on behalf of the owner of a resource and sets them, and the external id for the cross-account case this rule is about; the rule does not model which calls from the principals of another account carry them. Those and any other conditions of the statement (`sts:SourceIdentity`, `aws:SourceIp`...) are named in the message (`under conditions on ...`) so that a reviewer can judge them; a statement without any keeps the unconditional message.',
     risk: 'Confused deputy: the vendor assumes roles for all of its customers with the same identity, so anyone who can make the vendor act for them (another customer entering your role ARN) reaches your account. A compromise of the vendor reaches you directly.',
     remediation:
       'Add `"Condition": {"StringEquals": {"sts:ExternalId": "<id the vendor issued for you>"}}` to the statement, review what the role allows, and list your own accounts that are not scanned in the `ownAccounts` option.',
@@ -72,6 +102,7 @@ export default defineRule({
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html',
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/3-vulnerable-third-party-nhi/',
     ],
     maturity: 'stable',
@@ -88,14 +119,18 @@ export default defineRule({
   check(role, ctx) {
     const facts = role.attrs.trust as TrustFacts | undefined;
     if (!facts || facts.unusable) {
-      ctx.unknown('the trust policy could not be read');
+      ctx.unknown(facts ? `the trust policy could not be read (${facts.unusable!.problem})` : 'the trust policy was not analysed');
       return;
     }
     const own = fromOptions(ctx.options, ownAccounts);
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
-      if (st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()))) continue;
+      // A positive organisation condition naming one organisation puts the statement out of scope
+      // (the organisation taken for yours); one letting several through does not prove the caller
+      // is yours: the vendor may be in one of them.
+      const orgCondition = st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()));
+      if (orgCondition && st.severalOrgs === undefined) continue;
       // "*" narrowed by a condition to a vendor's account or role trusts that vendor the same way.
       // Once per principal: one also listed beside "*" is reported as listed.
       const listed = new Set(st.principals.map((p) => p.arn ?? p.accountId));
@@ -108,21 +143,38 @@ export default defineRule({
         if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) continue;
         // A Deny on the vendor that turns away every call without the external id requires it as
         // a positive condition here would; so does one that turns away every such call from outside
-        // the organisation it names, which the vendor is.
+        // the one organisation it names, which the vendor is.
         if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true)) continue;
-        // A Deny on the vendor that turns away every caller outside the organisation it names keeps
-        // the vendor out, as a positive organisation condition here would (and, the organisation
-        // being taken for yours, an unscanned account inside it is no vendor).
-        const outsideOrg = trustDenyOutsideOrg(facts, p, 'sts:AssumeRole');
-        if (outsideOrg === 'yes') continue;
-        // An external id or organisation condition on a policy variable whose value is not known,
-        // on the statement or a Deny naming the vendor: whether it binds the vendor is not known.
-        // So for an external id partly the caller's own value (`cust-${aws:PrincipalAccount}`):
-        // whether the text around it is the id the vendor issued is not known.
+        // A Deny on the vendor that turns away every caller outside the one organisation it names
+        // keeps the vendor out, as a positive organisation condition here would (and, the
+        // organisation being taken for yours, an unscanned account inside it is no vendor).
+        if (trustDenyOutsideOrg(facts, p, 'sts:AssumeRole')) continue;
+        // What is not known, named exactly: the statement's external id or organisation value (a
+        // policy variable whose value is not known, or an external id partly the caller's own:
+        // whether the text around it is the id the vendor issued is not known), the organisations
+        // it lets through, or the same of a Deny naming the vendor.
+        const who = vendorText(p);
         const doubtful = (st.doubtfulKeys ?? []).filter((k) => k.toLowerCase() === 'sts:externalid' || ORG_KEYS.has(k.toLowerCase()));
-        if (doubtful.length > 0 || trustDenyExternalIdDoubt(facts, p, 'sts:AssumeRole', true) || outsideOrg === 'doubt') {
+        const extIdDoubt = doubtful.some((k) => k.toLowerCase() === 'sts:externalid');
+        if (extIdDoubt) {
+          ctx.unknown(`whether the sts:ExternalId condition of statement ${st.statementIndex} binds ${who} is not known: ${doubtText(st.valueDoubts ?? [], EXTERNAL_ID)}`);
+          continue;
+        }
+        if (doubtful.length > 0) {
+          ctx.unknown(`whether ${who} is inside the organisation that the ${andList(doubtful)} condition of statement ${st.statementIndex} names is not known: ${doubtText(st.valueDoubts ?? [], ORG_KEYS)}`);
+          continue;
+        }
+        if (orgCondition) {
+          ctx.unknown(`whether ${who} is a third party is not known: statement ${st.statementIndex} lets it in only from ${severalOrgsText(st.severalOrgs!)}`);
+          continue;
+        }
+        const deny = trustDenyDoubt(facts, p, 'sts:AssumeRole', true);
+        if (deny) {
+          const what = `whether the Deny of statement ${deny.statementIndex} ${deny.doubt === 'external-id' ? `requires an external id of ${who}` : `keeps ${who} out`} is not known`;
           ctx.unknown(
-            `${doubtful.length > 0 ? `a condition on ${doubtful.join(', ')}` : outsideOrg === 'doubt' ? 'a Deny on aws:PrincipalOrgID or aws:PrincipalOrgPaths' : 'a Deny on sts:ExternalId'} names its value through a policy variable whose value is not known, or builds it partly from the caller's own`,
+            deny.doubt === 'several-orgs'
+              ? `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`
+              : `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID : ORG_KEYS)}`,
           );
           continue;
         }

@@ -128,6 +128,31 @@ export interface TrustStatementFact {
    * vendor's account is `thirdParty`). Absent when no such condition pins an account.
    */
   conditionPrincipals?: TrustedPrincipal[];
+  /**
+   * The values of restricting keys whose narrowing is not known (valueNarrowing `unknown`), with
+   * why: the positive entries behind doubtfulKeys for an Allow, the negated ones (as
+   * negatedNarrowing reads them) for a Deny. What a reason names as not known. Absent when none.
+   */
+  valueDoubts?: ValueDoubt[];
+  /**
+   * The organisations (as written: an id, or `${aws:ResourceOrgID}`) its aws:PrincipalOrgID and
+   * aws:PrincipalOrgPaths conditions let through, when that may be more than one: for an Allow,
+   * those every narrowing positive entry names (IAM ANDs entries; a key's values are
+   * alternatives); for a Deny, those any narrowing negated entry spares (its conditions must all
+   * hold for it to deny, so a caller inside any of them escapes it). An account belongs to one
+   * organisation only (Organizations API Reference, AlreadyInOrganizationException: "An account can
+   * belong to only one organization at a time"), so at least one of them is not the scanned
+   * accounts', and the scan does not read which is theirs: such a condition does not prove a
+   * caller it lets through is yours. Absent when it names one organisation or none.
+   */
+  severalOrgs?: string[];
+}
+
+/** A value of a restricting key whose narrowing is not known: a policy variable whose value the scan does not know, or text written around a value of the caller's own (an external id only). */
+export interface ValueDoubt {
+  key: string;
+  value: string;
+  cause: 'variable' | 'caller-text';
 }
 
 export interface RoleTrustFacts {
@@ -1000,10 +1025,23 @@ export function unlistedAudience(aud: string, fact: Pick<ClaimFact, 'status' | '
  * Guide, "Configure SAML assertions for the authentication response": `https://signin.aws.amazon.com/saml`,
  * `https://<region-code>.signin.aws.amazon.com/saml`, with `/acs/<IdP-ID>` appended when the
  * provider requires encryption; the China and GovCloud partitions' sign-in hosts alike, and the
- * China guide's `https://signin.amazonaws.cn/static/saml`). Case is ignored here: whether AWS
- * compares the host's case is not documented, and a trust is only judged dead when it is sure.
+ * China guide's `https://signin.amazonaws.cn/static/saml`), written as the guide writes them.
  */
-const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(?:saml(?:\/acs\/[^/]+)?|static\/saml)$/i;
+const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/(?:saml(?:\/acs\/[^/]+)?|static\/saml)$/;
+const SIGNIN_ENDPOINT_ANY_CASE = new RegExp(SIGNIN_ENDPOINT.source, 'i');
+
+/**
+ * Whether a value names a sign-in endpoint only as another spelling of it: another case, the
+ * default port written out (`https://signin.aws.amazon.com:443/saml`) or a trailing slash
+ * (`.../saml/`), as an IdP's ACS URL may be written. The guide says only that the Recipient must
+ * "match" the endpoint URL, not how AWS compares them, so whether AWS takes such a Recipient (and
+ * the trust pinned to it) is not known: not sure enough to judge the trust dead, nor to take it as
+ * firm. Another host, `http://` or another path is no spelling of an endpoint.
+ */
+function signinEndpointVariant(v: string): boolean {
+  if (SIGNIN_ENDPOINT.test(v)) return false;
+  return SIGNIN_ENDPOINT_ANY_CASE.test(v.replace(/^(https:\/\/[^/:]+):443(?=\/)/i, '$1').replace(/(.)\/$/, '$1'));
+}
 
 /**
  * Why no SAML assertion meets a trust's SAML:aud condition, or undefined. SAML:aud is the
@@ -1011,18 +1049,36 @@ const SIGNIN_ENDPOINT = /^https:\/\/(?:[a-z0-9-]+\.)?signin\.(?:aws\.amazon\.com
  * SAML-based federation"), and AWS takes a response only when that Recipient is one of its sign-in
  * endpoints (SIGNIN_ENDPOINT). So a pinned condition none of whose values is such an endpoint, or
  * whose endpoints another operator on the key turns away (IAM ANDs them), takes no assertion. A
- * pattern, or no positive condition, is not judged: some endpoint may match it.
+ * pattern, or no positive condition, is not judged: some endpoint may match it. Nor is one whose
+ * only endpoints are other spellings of one (signinEndpointVariant): a trust is judged dead only
+ * when that is sure, and samlAudienceDoubt says the doubt.
  */
 export function samlAudienceBar(fact: ClaimFact): string | undefined {
   if (fact.status !== 'pinned') return undefined;
   const entries = claimEntries(fact);
-  const endpoints = fact.values.filter((v) => SIGNIN_ENDPOINT.test(v));
+  const endpoints = fact.values.filter((v) => SIGNIN_ENDPOINT.test(v) || signinEndpointVariant(v));
   if (endpoints.some((v) => entries.every((e) => entryAccepts(e, v)))) return undefined;
   if (endpoints.length === 0) {
     return `SAML:aud ${fact.values.join(', ')} is no AWS sign-in endpoint, and AWS takes a SAML assertion only when its Recipient (which SAML:aud is) is one (https://signin.aws.amazon.com/saml or a regional sign-in endpoint), so no assertion meets it`;
   }
   const refusing = entries.filter((e) => endpoints.some((v) => !entryAccepts(e, v)));
   return `${entriesText(refusing)} on SAML:aud ${refusing.length === 1 ? 'turns' : 'turn'} away ${endpoints.join(', ')}, the sign-in endpoint${endpoints.length === 1 ? '' : 's'} it names, and every operator on a key must hold, so no assertion meets it`;
+}
+
+/**
+ * What a SAML trust's routes rest on when the only sign-in endpoints its pinned SAML:aud takes are
+ * other spellings of one (signinEndpointVariant: a trailing slash, `:443`, another case): whether
+ * AWS matches an assertion's Recipient written that way is not documented. Undefined when it takes
+ * an endpoint as the guide writes it, or none at all (samlAudienceBar).
+ */
+export function samlAudienceDoubt(fact: ClaimFact): string | undefined {
+  if (fact.status !== 'pinned') return undefined;
+  const entries = claimEntries(fact);
+  const accepted = (v: string) => entries.every((e) => entryAccepts(e, v));
+  if (fact.values.some((v) => SIGNIN_ENDPOINT.test(v) && accepted(v))) return undefined;
+  const variants = fact.values.filter((v) => signinEndpointVariant(v) && accepted(v));
+  if (variants.length === 0) return undefined;
+  return `AWS takes an assertion whose Recipient is SAML:aud ${variants.join(', ')}, a sign-in endpoint written unlike the IAM User Guide writes it (trailing slash, port 443 or case), which the guide does not say`;
 }
 
 /** SAML condition keys that name whom or what an assertion is about (IAM User Guide, "Available keys for SAML-based federation"). */
@@ -1121,6 +1177,10 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   if (negatedDoubtful.length > 0) fact.negatedDoubtfulKeys = negatedDoubtful;
   if (doubtfulKeys.length > 0) fact.doubtfulKeys = doubtfulKeys;
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
+  const valueDoubtList = valueDoubts(s.condition, scope, s.effect === 'Deny', doubtfulKeys);
+  if (valueDoubtList.length > 0) fact.valueDoubts = valueDoubtList;
+  const orgs = s.effect === 'Deny' ? orgsSpared(s.condition, scope) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgsAdmitted(s.condition, scope) : [];
+  if (orgs.length > 1) fact.severalOrgs = orgs;
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
     // What the Deny would do if each value with a variable whose value is not known narrowed:
@@ -1155,6 +1215,80 @@ function negatedNarrowing(op: string, k: string, vals: readonly string[], scope:
 function narrowsOr(key: string, op: string, value: string, scope: VariableScope, lenient: boolean): boolean {
   const r = valueNarrowing(key, op, value, scope);
   return r === 'yes' || (lenient && r === 'unknown');
+}
+
+/**
+ * The values behind a statement's doubt (ValueDoubt): of an Allow, those of the positive entries
+ * on its doubtfulKeys that narrowingDoubtful finds; of a Deny, those of its negated entries on
+ * restricting keys (not `ForAnyValue:`, as negatedNarrowing) whose narrowing is not known.
+ */
+function valueDoubts(cond: ConditionBlock | undefined, scope: VariableScope, deny: boolean, doubtfulKeys: readonly string[]): ValueDoubt[] {
+  if (!cond) return [];
+  const out: ValueDoubt[] = [];
+  const note = (k: string, op: string, vals: readonly string[]) => {
+    for (const value of vals) {
+      if (valueNarrowing(k, op, value, scope) !== 'unknown') continue;
+      out.push({ key: k, value, cause: (substituteVariables(value, op, scope) ?? '').includes(UNKNOWN_MARK) ? 'variable' : 'caller-text' });
+    }
+  };
+  if (!deny) {
+    for (const k of doubtfulKeys) for (const e of positiveEntries(cond, k)) if (narrowingDoubtful(k, e, scope)) note(k, e.op, e.values);
+    return out;
+  }
+  for (const [op, keys] of Object.entries(cond)) {
+    if (!NEGATED_OPS.test(op) || FOR_ANY.test(op)) continue;
+    for (const [k, vals] of Object.entries(keys)) if (RESTRICTING_KEYS.has(k.toLowerCase())) note(k, op, vals);
+  }
+  return out;
+}
+
+/** How a value of an organisation key that narrows names its organisation: the id, or the part before the first `/` of a path, as written. */
+function orgOfValue(key: string, value: string): string {
+  return key.toLowerCase() === 'aws:principalorgpaths' ? value.split('/')[0] : value;
+}
+
+/** The organisations (orgOfValue) each narrowing entry on an organisation key names, one list per entry; `positive` or negated (as negatedNarrowing) entries. */
+function orgEntries(cond: ConditionBlock | undefined, scope: VariableScope, positive: boolean): string[][] {
+  const out: string[][] = [];
+  for (const k of ['aws:PrincipalOrgID', 'aws:PrincipalOrgPaths']) {
+    for (const e of keyEntries(cond, k)) {
+      const take = positive ? entryPositive(e) && entryNarrows(k, e, scope) : negatedNarrowing(e.op, k, e.values, scope);
+      if (take) out.push(e.values.map((v) => orgOfValue(k, v)));
+    }
+  }
+  return out;
+}
+
+/** Organisation names compared: ids are lower case (`o-` and 10 to 32 letters or digits), and `${aws:ResourceOrgID}` ignores the case and spaces of its key. */
+const orgName = (org: string) => org.toLowerCase().replace(/\s+/g, '');
+const OWN_ORG_NAME = '${aws:resourceorgid}';
+
+/**
+ * The organisations an Allow's positive organisation entries may let through (see severalOrgs):
+ * those every entry names. `${aws:ResourceOrgID}`, the role's own, may be any id named beside it,
+ * so the largest such intersection is taken: a doubt is kept, not resolved for the vendor.
+ */
+function orgsAdmitted(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
+  const lists = orgEntries(cond, scope, true);
+  if (lists.length === 0) return [];
+  const written = new Map<string, string>();
+  for (const list of lists) for (const org of list) if (!written.has(orgName(org))) written.set(orgName(org), org);
+  const names = lists.map((list) => new Set(list.map(orgName)));
+  let best: string[] = [];
+  for (const own of [OWN_ORG_NAME, ...[...written.keys()].filter((n) => n !== OWN_ORG_NAME)]) {
+    const sets = names.map((set) => (set.has(OWN_ORG_NAME) ? new Set([...set].map((n) => (n === OWN_ORG_NAME ? own : n))) : set));
+    const common = [...sets[0]].filter((n) => sets.every((set) => set.has(n)));
+    if (common.length > best.length) best = common;
+    if (!names.some((set) => set.has(OWN_ORG_NAME))) break;
+  }
+  return best.map((n) => written.get(n) ?? n);
+}
+
+/** The organisations a Deny's negated organisation entries spare (see severalOrgs): those any of them names. */
+function orgsSpared(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
+  const written = new Map<string, string>();
+  for (const list of orgEntries(cond, scope, false)) for (const org of list) if (!written.has(orgName(org))) written.set(orgName(org), org);
+  return [...written.values()];
 }
 
 /**
@@ -1211,64 +1345,66 @@ function hasExternalIdEntry(cond: ConditionBlock): boolean {
   return Object.values(cond).some((keys) => Object.keys(keys).some((k) => k.toLowerCase() === 'sts:externalid'));
 }
 
-/**
- * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
- * names the principal (`*`, its account or itself, as trustDenial reads a Deny), covers the action,
- * and turns away every caller without the external id it names (externalIdRequired) or, when the
- * principal is known to be outside the organisation (`outsideOrg`: a third party, the organisation
- * a condition names being taken for yours), every such caller outside the organisation it names
- * (externalIdRequiredOutsideOrg).
- */
-export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
-  return facts.statements.some(
-    (st) =>
-      st.effect === 'Deny' &&
-      (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true)) &&
-      !st.notPrincipal &&
-      trustStatementCovers(st, action) &&
-      st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
-  );
+/** Whether a Deny statement names `principal` (`*`, its account or itself, as trustDenial reads a Deny) and covers `action`. */
+function denyNames(st: TrustStatementFact, principal: TrustedPrincipal, action: string): boolean {
+  return st.effect === 'Deny' && !st.notPrincipal && trustStatementCovers(st, action) && st.principals.some((d) => d.type === 'any' || denyCovers(d, principal));
 }
 
 /**
- * Whether a Deny of the trust policy naming `principal` (as externalIdRequiredByDeny reads one) and
- * covering `action` would require an external id of it but for a policy variable whose value is not
- * known in its external id values (externalIdDoubt): whether it does is then not known.
+ * Whether a Deny of the trust policy requires an external id of `principal` calling `action`: it
+ * names the principal and covers the action (denyNames), and turns away every caller without the
+ * external id it names (externalIdRequired) or, when the principal is known to be outside the
+ * organisation (`outsideOrg`: a third party, the organisation a condition names being taken for
+ * yours), every such caller outside the one organisation it names (externalIdRequiredOutsideOrg;
+ * not when it spares several, severalOrgs: one of them is not yours, and the principal may be in it).
  */
-export function externalIdDoubtByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
   return facts.statements.some(
-    (st) =>
-      st.effect === 'Deny' &&
-      (st.externalIdDoubt === 'everyone' || (outsideOrg && st.externalIdDoubt === 'outside-org')) &&
-      !st.notPrincipal &&
-      trustStatementCovers(st, action) &&
-      st.principals.some((d) => d.type === 'any' || denyCovers(d, principal)),
+    (st) => (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true && st.severalOrgs === undefined)) && denyNames(st, principal, action),
   );
 }
 
 /** The organisation keys: a Deny negating only them turns away callers outside one organisation. */
 const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
+const orgOnly = (keys: readonly string[]) => keys.length > 0 && keys.every((k) => ORG_KEYS.has(k.toLowerCase()));
 
 /**
- * Whether a Deny of the trust policy naming `principal` (`*`, its account or itself, as
- * externalIdRequiredByDeny reads one) and covering `action` turns away every caller outside the
- * organisation its negated aws:PrincipalOrgID or aws:PrincipalOrgPaths entries name, whatever the
- * caller sends: `yes` when its only other entries are ones every IAM caller meets (outsidersDenied
- * with no negated key but the organisation's; a negated aws:PrincipalAccount beside it would spare
- * the accounts it lists, IAM ANDing the two); `doubt` when it would but for a policy variable whose
- * value is not known in those entries (outsidersDoubt); else `no`. A caller outside that
- * organisation, which a third party is when the organisation is yours, then cannot assume the role.
+ * Whether a Deny of the trust policy naming `principal` and covering `action` (denyNames) turns
+ * away every caller outside the one organisation its negated aws:PrincipalOrgID or
+ * aws:PrincipalOrgPaths entries name, whatever the caller sends: its only other entries are ones
+ * every IAM caller meets (outsidersDenied with no negated key but the organisation's; a negated
+ * aws:PrincipalAccount beside it would spare the accounts it lists, IAM ANDing the two), and it
+ * spares one organisation (not severalOrgs). A caller outside that organisation, which a third
+ * party is when the organisation is yours, then cannot assume the role.
  */
-export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): 'yes' | 'doubt' | 'no' {
-  let answer: 'doubt' | 'no' = 'no';
-  const orgOnly = (keys: readonly string[]) => keys.length > 0 && keys.every((k) => ORG_KEYS.has(k.toLowerCase()));
+export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
+  return facts.statements.some((st) => st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys) && st.severalOrgs === undefined && denyNames(st, principal, action));
+}
+
+/**
+ * A Deny of the trust policy naming `principal` and covering `action` (denyNames) that would keep
+ * it out, or require an external id of it, but for a fact the scan does not know, with which:
+ * `external-id`, a policy variable whose value is not known in its external id values
+ * (externalIdDoubt: of `everyone`, or with `outsideOrg` of callers outside the organisation);
+ * `outside-org`, one in the organisation it names (outsidersDoubt, only organisation keys
+ * negated); `several-orgs`, it spares several organisations (severalOrgs), not all of them yours,
+ * so whether the principal is inside one it spares is not known. The first such Deny, or undefined.
+ */
+export function denyDoubtFor(
+  facts: RoleTrustFacts,
+  principal: TrustedPrincipal,
+  action: string,
+  outsideOrg = false,
+): { statement: TrustStatementFact; doubt: 'external-id' | 'outside-org' | 'several-orgs' } | undefined {
   for (const st of facts.statements) {
-    if (st.effect !== 'Deny' || st.notPrincipal || !trustStatementCovers(st, action)) continue;
-    if (!st.principals.some((d) => d.type === 'any' || denyCovers(d, principal))) continue;
-    if (st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys)) return 'yes';
-    if (st.outsidersDoubt === true && orgOnly([...st.negatedRestrictingKeys, ...(st.negatedDoubtfulKeys ?? [])])) answer = 'doubt';
+    if (!denyNames(st, principal, action)) continue;
+    if (st.externalIdDoubt === 'everyone' || (outsideOrg && st.externalIdDoubt === 'outside-org')) return { statement: st, doubt: 'external-id' };
+    if (st.outsidersDoubt === true && orgOnly([...st.negatedRestrictingKeys, ...(st.negatedDoubtfulKeys ?? [])])) return { statement: st, doubt: 'outside-org' };
+    if (st.severalOrgs !== undefined && ((st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys)) || (outsideOrg && st.externalIdRequiredOutsideOrg === true))) {
+      return { statement: st, doubt: 'several-orgs' };
+    }
   }
-  return answer;
+  return undefined;
 }
 
 /**

@@ -206,6 +206,29 @@ describe('Deny statements and actions of a trust policy, on external routes', ()
     expect(ext('AnyOrgExt').map((x) => x.evidence?.externalId)).toEqual([false]);
   });
 
+  // An account is in one organisation only: a Deny sparing two lets callers of one that is not
+  // yours through without the external id, and the vendor may be in it, so the trust is not read
+  // as requiring one.
+  it('a Deny on callers outside two organisations without the external id does not make the trust "with an sts:ExternalId"', () => {
+    const V = '999988887777';
+    const g = awsGraph({
+      [ACCT]: {
+        roles: [
+          {
+            name: 'TwoOrgExt',
+            trust: doc(
+              { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action: 'sts:AssumeRole' },
+              { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'], 'sts:ExternalId': 'cust-42' } } },
+            ),
+          },
+        ],
+      },
+    });
+    const e = g.in(roleId('TwoOrgExt'), 'CAN_ASSUME').filter((x) => x.from === ids.external('aws-account', V));
+    expect(e.map((x) => x.evidence?.externalId)).toEqual([false]);
+    expect(e[0].reason).toMatch(/without sts:ExternalId/);
+  });
+
   it('an external account denied unconditionally gets no edge; denied under a condition, or allowed only another action, a conditional one', () => {
     const V = '999988887777';
     const allowV = (Action: string, extra = {}) => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${V}:root` }, Action, ...extra });

@@ -493,6 +493,37 @@ describe('a SAML trust whose SAML:aud is no AWS sign-in endpoint', () => {
     expect(jordanReachesAdmin(scan(withAdminCondition({ StringLike: { 'SAML:aud': 'https://*signin.aws.amazon.com/saml' } })))).toBe(true);
   });
 
+  // The guide says the Recipient must match the endpoint URL, not how AWS compares the two: an ACS
+  // URL written with a trailing slash, the default port or another case may well be taken, so the
+  // trust is not judged dead, and the route rests on it (conditional, saying why).
+  it('another spelling of a sign-in endpoint (trailing slash, :443, case) keeps the route, conditional on it', () => {
+    const firm = (r: ReturnType<typeof scan>) => r.analysis.firmCrownJewelPaths(JORDAN).some((p) => p.group.startsWith('aws|') && p.hops.some((h) => roleName(r, h.to) === 'okta-admin'));
+    for (const aud of ['https://signin.aws.amazon.com/saml/', 'https://signin.aws.amazon.com:443/saml', 'https://eu-west-1.signin.aws.amazon.com:443/saml/', 'https://Signin.AWS.Amazon.com/saml']) {
+      const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } }));
+      expect(jordanReachesAdmin(r), aud).toBe(true);
+      expect(firm(r), aud).toBe(false);
+      const trust = [...r.graph.nodes.values()].find((n) => n.type === 'aws-role-trust' && n.nativeId.includes(':role/okta-admin#'))!;
+      expect(trust.status, aud).not.toBe('inactive');
+      const hop = r.analysis.crownJewelPaths(JORDAN).flatMap((p) => p.hops).find((h) => h.type === 'SAML_MAPS_TO' && roleName(r, h.to) === 'okta-admin')!;
+      expect(hop.conditional, aud).toBe(true);
+      expect(hop.reason).toContain(`SAML:aud ${aud}, a sign-in endpoint written unlike the IAM User Guide writes it`);
+    }
+    // Beside the endpoint as the guide writes it, the route is firm.
+    expect(firm(scan(withAdminCondition({ StringEquals: { 'SAML:aud': ['https://signin.aws.amazon.com/saml/', 'https://signin.aws.amazon.com/saml'] } })))).toBe(true);
+  });
+
+  it('foreign values stay dead: http://, another host, another port, another path', () => {
+    for (const aud of ['http://signin.aws.amazon.com/saml', 'https://signin.aws.amazon.com.example.com/saml/', 'https://signin.aws.amazon.com:8443/saml', 'https://signin.aws.amazon.com/saml/extra/', 'https://signin.aws.amazon.com//']) {
+      const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': aud } }));
+      expect(jordanReachesAdmin(r), aud).toBe(false);
+      const trust = [...r.graph.nodes.values()].find((n) => n.type === 'aws-role-trust' && n.nativeId.includes(':role/okta-admin#'))!;
+      expect(trust.status, aud).toBe('inactive');
+    }
+    // A negated operator turning the variant away leaves none either.
+    const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml/' }, StringNotEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml/' } }));
+    expect(jordanReachesAdmin(r)).toBe(false);
+  });
+
   it('operators on the same key are ANDed: StringNotEquals naming the one endpoint pinned leaves none', () => {
     const r = scan(withAdminCondition({ StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' }, StringNotEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } }));
     expect(jordanReachesAdmin(r)).toBe(false);

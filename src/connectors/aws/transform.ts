@@ -31,7 +31,7 @@ import {
 import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy/evaluate.js';
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
-import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, samlAudienceBar, samlSubjectDoubt, subjectVerdict } from '../../aws/trust.js';
+import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, samlAudienceBar, samlAudienceDoubt, samlSubjectDoubt, subjectVerdict } from '../../aws/trust.js';
 import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
@@ -1117,20 +1117,24 @@ function addTrust(
           // A SAML:aud no assertion's Recipient can be takes no one (evidence.dead: the linker maps
           // no assignment through it, and the path search does not follow it).
           const audBar = samlAudienceBar(tp.audience);
+          // One pinned only to another spelling of a sign-in endpoint (`.../saml/`, `:443`) is not
+          // judged dead: whether AWS takes such a Recipient is not documented, so routes rest on it.
+          const audDoubt = audBar === undefined ? samlAudienceDoubt(tp.audience) : undefined;
           // A condition on who the assertion names (SAML:sub, the NameID; SAML:sub_type, its
           // format; SAML:iss, the IdP's issuer) admits only some of the provider's assertions: which
           // user's carries what is set in the IdP and not read, so every route through the trust
           // rests on it.
           const doc = role.trustPolicy.ok ? role.trustPolicy.document.statements[st.statementIndex] : undefined;
           const subjectDoubt = samlSubjectDoubt(doc?.condition);
-          const undecided = subjectDoubt !== undefined ? [...g.undecided, subjectDoubt] : g.undecided;
+          const doubts = [audDoubt, subjectDoubt].filter((d): d is string => d !== undefined);
+          const undecided = doubts.length > 0 ? [...g.undecided, ...doubts] : g.undecided;
           b.addEdge({
             from: ext,
             to: node,
             type: 'FEDERATES_TO',
-            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${audBar !== undefined ? `; but ${audBar}` : ''}${subjectDoubt !== undefined ? `; only if ${subjectDoubt}` : ''}${g.note}`,
+            reason: `trust policy of role ${role.name} allows SAML sign-in through ${tp.providerArn}${missing ? '; but the account has no SAML provider of that name, so no assertion is accepted today' : ''}${audBar !== undefined ? `; but ${audBar}` : ''}${doubts.length > 0 ? `; only if ${doubts.join(' and ')}` : ''}${g.note}`,
             hidden: true,
-            ...(missing || g.conditional || subjectDoubt !== undefined ? { conditional: true } : {}),
+            ...(missing || g.conditional || doubts.length > 0 ? { conditional: true } : {}),
             evidence: { statement: st.statementIndex, ...(undecided.length ? { undecided } : {}), ...(audBar !== undefined ? { dead: audBar } : {}) },
           });
           addFederatedCredential(b, account, role, node, `trust${st.statementIndex}:${tp.providerArn}`, 'federated-saml', { issuer: tp.providerArn, subjectMatch: 'exact' }, undefined, audBar);

@@ -1,6 +1,7 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-trust-third-party-no-external-id.js';
-import { ACCT, OTHER, VENDOR, awsGraph, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { ACCT, NOW, OTHER, VENDOR, awsGraph, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'vendor-access', trust: t }] });
 const allowVendor = () => ({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:root` }, Action: 'sts:AssumeRole' });
@@ -381,4 +382,73 @@ describe('aws-trust-third-party-no-external-id: an external id built from the ca
     },
     { name: 'near miss: sts:ExternalId cust-${aws:ResourceAccount} (a fixed value)', graph: () => role(trust.account(VENDOR, { Condition: { StringEquals: { 'sts:ExternalId': 'cust-${aws:ResourceAccount}' } } })), subject: roleId('vendor-access'), verdict: 'pass' },
   ]);
+});
+
+// An account belongs to one organisation only, and the scan does not read which organisation the
+// scanned accounts are in. A condition letting callers of several organisations through (a key's
+// values are alternatives) admits at least one that is not yours, in which the vendor may be: it
+// does not prove the caller is yours, so the answer is unknown, not pass. Several paths inside one
+// organisation, or entries ANDed down to one organisation, still name one.
+describe('aws-trust-third-party-no-external-id: organisation conditions naming several organisations', () => {
+  const deny = (Condition: Record<string, unknown>) => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition }));
+  const allowIn = (Condition: Record<string, unknown>) => role(trust.account(VENDOR, { Condition }));
+  ruleCases(rule, [
+    { name: 'a Deny on "*" with StringNotEquals aws:PrincipalOrgID naming two organisations', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'] } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'a Deny sparing ${aws:ResourceOrgID} and another organisation', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': ['${aws:ResourceOrgID}', 'o-vendor99'] } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'a Deny sparing one organisation by aws:PrincipalOrgID and another by aws:PrincipalOrgPaths', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' }, StringNotLike: { 'aws:PrincipalOrgPaths': 'o-vendor99/*' } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'a Deny outside two organisations without the external id', graph: () => deny({ StringNotEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'], 'sts:ExternalId': 'cust-42' } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'near miss: a Deny sparing two paths of one organisation keeps the vendor out', graph: () => deny({ StringNotLike: { 'aws:PrincipalOrgPaths': ['o-abc123/r-ab12/ou-ab12-11111111/*', 'O-ABC123/r-ab12/ou-ab12-22222222/*'] } }), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'aws:PrincipalOrgID naming two organisations on the Allow', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'] } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'aws:PrincipalOrgID ${aws:ResourceOrgID} or another organisation on the Allow', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': ['${aws:ResourceOrgID}', 'o-vendor99'] } }), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: 'near miss: aws:PrincipalOrgPaths naming two paths of one organisation on the Allow', graph: () => allowIn({ StringLike: { 'aws:PrincipalOrgPaths': ['o-abc123/r-ab12/ou-ab12-11111111/*', 'o-abc123/r-ab12/ou-ab12-22222222/*'] } }), subject: roleId('vendor-access'), verdict: 'pass' },
+    // IAM ANDs the two keys: only o-abc123 is in both.
+    { name: 'near miss: two organisations by aws:PrincipalOrgID, ANDed with a path in one of them', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'] }, StringLike: { 'aws:PrincipalOrgPaths': 'o-abc123/*' } }), subject: roleId('vendor-access'), verdict: 'pass' },
+  ]);
+});
+
+// The reason of an unknown says which fact was not known: which condition of which statement, its
+// value and why it cannot be read, and whom it is about.
+describe('aws-trust-third-party-no-external-id: what each unknown says', () => {
+  const reasons = (t: Record<string, unknown>) => Object.keys(runRule(rule, role(t), { now: NOW }).stats.unknownReasons);
+  const allowIn = (Condition: Record<string, unknown>) => trust.account(VENDOR, { Condition });
+  const denyOn = (Condition: Record<string, unknown>) => doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition });
+  it('an external id on a policy variable whose value is not known, on the Allow', () => {
+    expect(reasons(allowIn({ StringEquals: { 'sts:ExternalId': 'cust-${aws:SomeUnknownKey}' } }))).toEqual([
+      `whether the sts:ExternalId condition of statement 0 binds account ${VENDOR} is not known: its sts:ExternalId value "cust-\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
+    ]);
+  });
+  it("an external id writing text around the caller's own value, on the Allow", () => {
+    expect(reasons(allowIn({ StringEquals: { 'sts:ExternalId': 'cust-42-${aws:PrincipalAccount}' } }))).toEqual([
+      `whether the sts:ExternalId condition of statement 0 binds account ${VENDOR} is not known: its sts:ExternalId value "cust-42-\${aws:PrincipalAccount}" writes text around the caller's own value, which may be the id the vendor issued you or a prefix every customer of the vendor writes`,
+    ]);
+  });
+  it('an organisation on a policy variable whose value is not known, on the Allow, naming the principal', () => {
+    const t = doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${VENDOR}:role/scanner` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } } });
+    expect(reasons(t)).toEqual([
+      `whether account ${VENDOR} ("arn:aws:iam::${VENDOR}:role/scanner") is inside the organisation that the aws:PrincipalOrgID condition of statement 0 names is not known: its aws:PrincipalOrgID value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
+    ]);
+  });
+  it('two organisations on the Allow', () => {
+    expect(reasons(allowIn({ StringEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'] } }))).toEqual([
+      `whether account ${VENDOR} is a third party is not known: statement 0 lets it in only from organisations "o-abc123" and "o-vendor99", and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`,
+    ]);
+  });
+  it('a Deny sparing two organisations', () => {
+    expect(reasons(denyOn({ StringNotEquals: { 'aws:PrincipalOrgID': ['o-abc123', 'o-vendor99'] } }))).toEqual([
+      `whether the Deny of statement 1 keeps account ${VENDOR} out is not known: it spares callers of organisations "o-abc123" and "o-vendor99", and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`,
+    ]);
+  });
+  it('a Deny whose external id is on a policy variable whose value is not known', () => {
+    expect(reasons(denyOn({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123', 'sts:ExternalId': '${aws:SomeUnknownKey}' } }))).toEqual([
+      `whether the Deny of statement 1 requires an external id of account ${VENDOR} is not known: its sts:ExternalId value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
+    ]);
+  });
+  it('a Deny outside an organisation named through a policy variable whose value is not known', () => {
+    expect(reasons(denyOn({ StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } }))).toEqual([
+      `whether the Deny of statement 1 keeps account ${VENDOR} out is not known: its aws:PrincipalOrgID value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
+    ]);
+  });
+  it('an unparseable trust policy says why', () => {
+    expect(reasons({ Version: '2012-10-17', Statement: 42 })).toEqual([expect.stringMatching(/^the trust policy could not be read \(.+\)$/)]);
+  });
 });

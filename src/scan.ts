@@ -62,20 +62,32 @@ export function buildGraph(snapshot: Snapshot, config: NhiConfig, opts: { releas
 
 /**
  * A live collection's graph. A value in a provider's answer that the transforms refuse is not the
- * user's input: its capability is set aside as an error (setAsideBadValue) and the graph is built
- * again without it, once per such capability (each time a file fewer, so this ends). That is done
- * on a copy of the file list and the manifest: the caller's snapshot keeps the answers as
- * received. The raw files are kept until the graph is whole, for a second build needs them all;
- * a live scan held them all through its collection anyway.
+ * user's input: its capability is set aside as an error (see {@link setAsideBadValues}). The raw
+ * files are kept until the graph is whole, for a second build needs them all; a live scan held
+ * them all through its collection anyway.
  */
 function buildLiveGraph(snapshot: Snapshot, config: NhiConfig, opts: { release?: boolean; timings?: Timings; now?: Date }): Graph {
+  const { graph } = setAsideBadValues(snapshot, config, opts);
+  if (opts.release) for (const f of Object.keys(snapshot.files)) delete snapshot.files[f];
+  return graph;
+}
+
+/**
+ * A live collection as the scan uses it: each capability whose answer holds a value the transforms
+ * refuse is set aside (setAsideBadValue: an `error` record, a warning, its files left out) and the
+ * graph is built again without it, once per such capability (each time a file fewer, so this
+ * ends). Any other error is thrown. That is done on a copy of the file list and the manifest: the
+ * caller's snapshot keeps the answers as received. Returns the copy with the graph built from it.
+ *
+ * `collect --out` writes the copy, so that `scan --snapshot` of the folder reads what the live
+ * scan read: the same records and warnings, no value it would stop on.
+ */
+export function setAsideBadValues(snapshot: Snapshot, config: NhiConfig, opts: { timings?: Timings; now?: Date } = {}): { snapshot: Snapshot; graph: Graph } {
   const work: Snapshot = { ...snapshot, files: { ...snapshot.files }, manifest: { ...snapshot.manifest, coverage: [...snapshot.manifest.coverage] } };
   if (snapshot.manifest.warnings) work.manifest.warnings = [...snapshot.manifest.warnings];
   for (;;) {
     try {
-      const graph = buildGraphOnce(inCollectorForm(work), config, { ...opts, release: false });
-      if (opts.release) for (const f of Object.keys(snapshot.files)) delete snapshot.files[f];
-      return graph;
+      return { snapshot: work, graph: buildGraphOnce(inCollectorForm(work), config, { timings: opts.timings, now: opts.now, release: false }) };
     } catch (e) {
       if (!setAsideBadValue(work, e)) throw e;
     }

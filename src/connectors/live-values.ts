@@ -18,8 +18,9 @@ const LABEL: Readonly<Record<ProviderName, string>> = { entra: 'Entra', okta: 'O
  * check that needs it answers unknown, as for a listing that failed; the warning and the record
  * name the object, so that the loss is seen and can be traced.
  *
- * Only for a live collection: a snapshot folder with the same value is the user's input, refused
- * with one line naming the file and the place (exit 2).
+ * Only for a live collection (a live scan, and `collect --out` before it writes the folder, through
+ * setAsideBadValues in scan.ts): a snapshot folder with the same value is the user's input,
+ * refused with one line naming the file and the place (exit 2).
  */
 export function setAsideBadValue(snapshot: Snapshot, e: unknown): boolean {
   if (!(e instanceof InputError) || e.file === undefined || !Object.hasOwn(snapshot.files, e.file)) return false;

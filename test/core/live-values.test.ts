@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../../src/errors.js';
+import { readSnapshotDir } from '../../src/cli/io.js';
+import { writeSnapshot } from '../../src/cli/live.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
+import { setAsideBadValues } from '../../src/scan.js';
 import { demoSnapshot, scan } from '../e2e/demo.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
@@ -38,5 +45,27 @@ describe('a value the transforms refuse', () => {
     const live = withBadGrant('live');
     live.manifest = { ...live.manifest, providers: { ...live.manifest.providers, entra: { tenantId: '00000000-0000-4000-8000-000000000000' } } };
     expect(() => scan(live)).toThrow(/organization id .* differs from manifest\.providers\.entra\.tenantId/);
+  });
+
+  it('set aside before writing (collect --out), gives a folder whose scan is the live scan’s report', () => {
+    const live = withBadGrant('live');
+    const coverage = JSON.stringify(live.manifest.coverage);
+    const { snapshot } = setAsideBadValues(live, DEFAULT_CONFIG);
+    // The caller's collection is left as received; the copy lacks the grants and records why.
+    expect(JSON.stringify(live.manifest.coverage)).toBe(coverage);
+    expect(Object.hasOwn(live.files, 'entra/oauth2PermissionGrants.json')).toBe(true);
+    expect(Object.hasOwn(snapshot.files, 'entra/oauth2PermissionGrants.json')).toBe(false);
+    expect(snapshot.manifest.coverage.filter((c) => c.capability === 'entra.oauth2PermissionGrants').map((c) => c.status)).toEqual(['error']);
+    const dir = mkdtempSync(join(tmpdir(), 'nhiscan-set-aside-'));
+    try {
+      writeSnapshot(join(dir, 's'), snapshot);
+      const folder = scan(readSnapshotDir(join(dir, 's'))).report;
+      const report = scan(live).report;
+      expect(folder.coverage).toEqual(report.coverage);
+      expect(folder.warnings).toEqual(report.warnings);
+      expect(folder.findings).toEqual(report.findings);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -197,39 +197,55 @@ async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
   return { code, stderr: stderr.join('') };
 }
 
+/**
+ * Starts the three fakes serving the bad demo (AWS: account A only, the caller's own) with the
+ * process environment of a live run pointed at them, runs `fn`, then puts both back.
+ */
+async function withBadFakes(fn: (graphUrl: string) => Promise<void>): Promise<void> {
+  const entraId = '0d5e2c8a-7b1f-4e3a-9c6d-2f8b1a4e7c90';
+  const entraSecret = 'BADVALUE-ENTRA-client-secret-0001';
+  const oktaToken = 'BADVALUE-OKTA-ssws-token-0001';
+  const awsKey = 'AKIABADVALUE00000001';
+  const awsSecret = 'BADVALUEsecretAccessKey000000000000001';
+  const dataset = entraDatasetFromDemo(demo);
+  const { accounts } = badAccounts(demo);
+  const entra = await startEntraFake({ dataset, clientId: entraId, clientSecret: entraSecret, forbid: DEMO_ENTRA_FORBID });
+  const okta = await startOktaFake({ dataset: oktaDatasetFromDemo(demo), apiToken: oktaToken, now: new VirtualClock(DEMO_NOW.getTime()).now, responseDelayMs: 0 });
+  const aws = await startFakeAws({ accounts: accounts.filter((a) => a.accountId === AWS_A), credentials: { accessKeyId: awsKey, secretAccessKey: awsSecret } });
+  entraFake.tokenEndpoint = entra.tokenEndpoint;
+  const vars = {
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_ACCESS_KEY_ID: awsKey,
+    AWS_SECRET_ACCESS_KEY: awsSecret,
+    AWS_REGION: 'us-east-1',
+    AWS_MAX_ATTEMPTS: '1',
+    AZURE_TENANT_ID: dataset.tenantId,
+    AZURE_CLIENT_ID: entraId,
+    AZURE_CLIENT_SECRET: entraSecret,
+    OKTA_ORG_URL: okta.url,
+    OKTA_API_TOKEN: oktaToken,
+  };
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    await fn(entra.url);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    for (const f of [entra, okta, aws]) await f.close();
+  }
+}
+
 describe('nhiscan scan --entra --okta --aws against the fakes serving wrong values', () => {
   it('completes, warns on stderr, records the errors and exits by the gate (exit 3 with --fail-on when no finding reaches it)', async () => {
-    const entraId = '0d5e2c8a-7b1f-4e3a-9c6d-2f8b1a4e7c90';
-    const entraSecret = 'BADVALUE-ENTRA-client-secret-0001';
-    const oktaToken = 'BADVALUE-OKTA-ssws-token-0001';
-    const awsKey = 'AKIABADVALUE00000001';
-    const awsSecret = 'BADVALUEsecretAccessKey000000000000001';
-    const dataset = entraDatasetFromDemo(demo);
-    const { accounts } = badAccounts(demo);
-    const entra = await startEntraFake({ dataset, clientId: entraId, clientSecret: entraSecret, forbid: DEMO_ENTRA_FORBID });
-    const okta = await startOktaFake({ dataset: oktaDatasetFromDemo(demo), apiToken: oktaToken, now: new VirtualClock(DEMO_NOW.getTime()).now, responseDelayMs: 0 });
-    const aws = await startFakeAws({ accounts: accounts.filter((a) => a.accountId === AWS_A), credentials: { accessKeyId: awsKey, secretAccessKey: awsSecret } });
-    entraFake.tokenEndpoint = entra.tokenEndpoint;
-    const vars = {
-      AWS_ENDPOINT_URL: aws.url,
-      AWS_ACCESS_KEY_ID: awsKey,
-      AWS_SECRET_ACCESS_KEY: awsSecret,
-      AWS_REGION: 'us-east-1',
-      AWS_MAX_ATTEMPTS: '1',
-      AZURE_TENANT_ID: dataset.tenantId,
-      AZURE_CLIENT_ID: entraId,
-      AZURE_CLIENT_SECRET: entraSecret,
-      OKTA_ORG_URL: okta.url,
-      OKTA_API_TOKEN: oktaToken,
-    };
-    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, vars);
-    try {
+    await withBadFakes(async (graphUrl) => {
       const out = join(dir, 'live.json');
       // The highest severity no finding of this scan reaches is not known in advance: info is
       // reached by every scan with findings, so the gate is asked at `critical` and the code
       // checked against the report it wrote.
-      const run = await cli(['scan', '--entra', '--okta', '--aws', '--graph-url', entra.url, '--format', 'json', '-o', out, '--fail-on', 'critical']);
+      const run = await cli(['scan', '--entra', '--okta', '--aws', '--graph-url', graphUrl, '--format', 'json', '-o', out, '--fail-on', 'critical']);
       const report = JSON.parse(readFileSync(out, 'utf8')) as ScanReport;
       const critical = report.findings.some((f) => f.severity === 'critical');
       expect(run.code).toBe(critical ? 1 : 3);
@@ -238,14 +254,67 @@ describe('nhiscan scan --entra --okta --aws against the fakes serving wrong valu
       expect(run.stderr).toContain(`AWS: aws/${AWS_A}/list-roles.json: $.Roles[`);
       expect(report.coverage.filter((c) => c.status === 'error').map((c) => c.capability).sort()).toEqual(['aws.roleSessions', 'entra.oauth2PermissionGrants', 'entra.pim', 'okta.users']);
       expect(report.findings.length).toBeGreaterThan(0);
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      for (const f of [entra, okta, aws]) await f.close();
-    }
+    });
   }, 120_000);
+});
+
+/*
+ * `collect --out` then `scan --snapshot`, the documented two-step pattern, against the same fakes:
+ * the folder holds the capabilities set aside as the live scan sets them aside (records and
+ * warnings in its manifest, their files not written), so its scan is the live scan's report and
+ * exits as that does. Before, collect wrote the answers as received and the scan of the folder
+ * stopped on the first bad value (exit 2).
+ */
+describe('nhiscan collect --out, then scan --snapshot, against the fakes serving wrong values', () => {
+  const withoutRun = (r: ScanReport) => ({ ...r, scannedAt: undefined, snapshot: undefined });
+
+  it('gives the live scan\'s report (findings, coverage, warnings) and exit code; a value put back by hand is still exit 2', async () => {
+    await withBadFakes(async (graphUrl) => {
+      // One instant for both scans, after both collections: ages agree, and no --now warning.
+      const now = new Date(Date.now() + 3_600_000).toISOString();
+      const liveOut = join(dir, 'two-step-live.json');
+      const live = await cli(['scan', '--entra', '--okta', '--aws', '--graph-url', graphUrl, '--now', now, '--format', 'json', '-o', liveOut, '--fail-on', 'critical']);
+      const folder = join(dir, 'collected');
+      const collected = await cli(['collect', '--entra', '--okta', '--aws', '--graph-url', graphUrl, '--out', folder]);
+      // Capabilities not read: exit 3, the warnings shown at collection time as the live scan shows them.
+      expect(collected.code).toBe(3);
+      for (const w of ['Entra: entra/oauth2PermissionGrants.json: $.value[1].consentType: ', 'Entra: entra/roleEligibilitySchedules.json: $.value[0].scheduleInfo.startDateTime: ', 'Okta: okta/users.json: $[2].created: not a date: "yesterday"', `AWS: aws/${AWS_A}/list-roles.json: $.Roles[`]) {
+        expect(collected.stderr).toContain(`nhiscan: warning: ${w}`);
+      }
+      // The files of a capability set aside are not written; the rest are.
+      expect(existsSync(join(folder, 'entra', 'oauth2PermissionGrants.json'))).toBe(false);
+      expect(existsSync(join(folder, 'entra', 'roleEligibilitySchedules.json'))).toBe(false);
+      expect(existsSync(join(folder, 'okta', 'users.json'))).toBe(false);
+      expect(existsSync(join(folder, 'aws', AWS_A, 'list-roles.json'))).toBe(false);
+      expect(existsSync(join(folder, 'entra', 'servicePrincipals.json'))).toBe(true);
+      expect(existsSync(join(folder, 'okta', 'apps.json'))).toBe(true);
+
+      const snapOut = join(dir, 'two-step-snapshot.json');
+      const offline = await cli(['scan', '--snapshot', folder, '--now', now, '--format', 'json', '-o', snapOut, '--fail-on', 'critical']);
+      expect(offline.code).toBe(live.code);
+      expect([1, 3]).toContain(offline.code);
+      const a = JSON.parse(readFileSync(liveOut, 'utf8')) as ScanReport;
+      const b = JSON.parse(readFileSync(snapOut, 'utf8')) as ScanReport;
+      expect(b.coverage.filter((c) => c.status === 'error').map((c) => c.capability).sort()).toEqual(['aws.roleSessions', 'entra.oauth2PermissionGrants', 'entra.pim', 'okta.users']);
+      expect(b.findings.length).toBeGreaterThan(0);
+      expect(b.coverage).toEqual(a.coverage);
+      expect(b.warnings).toEqual(a.warnings);
+      expect(b.findings).toEqual(a.findings);
+      expect(withoutRun(b)).toEqual(withoutRun(a));
+
+      // A folder a user edits stays strict: the bad row put back, its capability recorded as collected.
+      const manifestPath = join(folder, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { coverage: Array<{ provider: string; capability: string; status: string; reason?: string }> };
+      const users = manifest.coverage.find((c) => c.provider === 'okta' && c.capability === 'okta.users')!;
+      users.status = 'collected';
+      delete users.reason;
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      writeFileSync(join(folder, 'okta', 'users.json'), JSON.stringify(rows(demo, 'okta/users.json')));
+      const edited = await cli(['scan', '--snapshot', folder, '--now', now, '--format', 'json', '-o', join(dir, 'edited.json')]);
+      expect(edited.code).toBe(2);
+      expect(edited.stderr).toBe(`nhiscan: ${folder}/okta/users.json: $[${OKTA_USER_AT}].created: not a date: "yesterday"\n`);
+    });
+  }, 180_000);
 });
 
 /*

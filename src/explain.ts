@@ -31,8 +31,12 @@ export interface ExplainCard {
    * analysis gives it no tier or path through it).
    */
   privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true; targetDisabled?: true; signsInOthers?: true }[];
-  /** For each crown jewel path, the hop to remove to cut that route, and how many other routes reach the same jewel. */
-  cuts: { target: string; revoke: string; otherRoutes: number }[];
+  /**
+   * For each crown jewel path, the hop to remove to cut that route, and how many other routes
+   * reach the same jewel: as firm as the path (`otherRoutes`), and, for a firm path, those that
+   * hold only under a condition (`conditionalRoutes`, absent when none).
+   */
+  cuts: { target: string; revoke: string; otherRoutes: number; conditionalRoutes?: number }[];
   findings: Finding[];
   /**
    * The fingerprint of the finding the card was asked for by (`explain <fingerprint>`): the
@@ -111,7 +115,9 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));
   const cuts = identity.crownJewels.map((cj) => {
     const hop = cj.hops[Math.max(0, cutHopIndex(cj.hops))];
-    return { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
+    const cut: ExplainCard['cuts'][number] = { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };
+    if (cj.conditionalAlternatives !== undefined) cut.conditionalRoutes = cj.conditionalAlternatives;
+    return cut;
   });
   const card: ExplainCard = { identity, consents, privileges, cuts, findings };
   if (byFinding) card.askedFor = byFinding.fingerprint;

@@ -70,6 +70,7 @@ export default defineRule({
         },
         path: hops,
         alternatives: p.alternatives,
+        ...(p.conditionalAlternatives !== undefined ? { conditionalAlternatives: p.conditionalAlternatives } : {}),
       });
     }
     if (!reported) {

@@ -242,6 +242,7 @@ export default defineRule({
         evidence: { target: p.target, ...(target ? { targetScope: target.scope } : {}), crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },
         path: p.hops,
         alternatives: p.alternatives,
+        ...(p.conditionalAlternatives !== undefined ? { conditionalAlternatives: p.conditionalAlternatives } : {}),
       });
     }
   },

@@ -118,6 +118,15 @@ interface JewelGroup {
 }
 
 /**
+ * The crown-jewel groups of one analysis and which of them each node reaches: every route, and
+ * the firm routes only (built on first use).
+ */
+interface JewelSets {
+  full: { groups: JewelGroup[]; reach: (number[] | undefined)[] };
+  firm: () => { groups: JewelGroup[]; reach: (number[] | undefined)[] };
+}
+
+/**
  * Scratch space for {@link reachesAvoiding}, shared by every question of one analysis: by node
  * index, the number of the search that saw the node last.
  */
@@ -280,12 +289,21 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     spread(true, true);
   }
 
-  const groups = buildJewelGroups(graph, privileges);
-  const reach = reachIndex(groups, n);
   // Routes made only of unconditional edges, built on first use (the escalation rule asks when
-  // the shortest route depends on a condition): one more reverse pass per group, not a search
-  // per principal.
-  let firm: { groups: JewelGroup[]; reach: (number[] | undefined)[] } | undefined;
+  // the shortest route depends on a condition, and a firm path with other routes counts the firm
+  // ones): one more reverse pass per group, not a search per principal.
+  let firmSet: { groups: JewelGroup[]; reach: (number[] | undefined)[] } | undefined;
+  const groups = buildJewelGroups(graph, privileges);
+  const sets: JewelSets = {
+    full: { groups, reach: reachIndex(groups, n) },
+    firm: () => {
+      if (!firmSet) {
+        const fg = buildJewelGroups(graph, privileges, true);
+        firmSet = { groups: fg, reach: reachIndex(fg, n) };
+      }
+      return firmSet;
+    },
+  };
   // The report and several rules ask for the same identity's answers; each is computed once, in
   // an array by node index. Callers copy before sorting.
   const firmCache: (CrownJewelPath[] | undefined)[] = new Array(n);
@@ -363,15 +381,8 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
-    firmCrownJewelPaths: (ref) =>
-      cached(firmCache, ref, (r, id) => {
-        if (!firm) {
-          const fg = buildJewelGroups(graph, privileges, true);
-          firm = { groups: fg, reach: reachIndex(fg, n) };
-        }
-        return pathsFrom(graph, firm.groups, firm.reach, r, detourSpace);
-      }),
-    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, groups, reach, r, detourSpace)),
+    firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace)),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace)),
     shownCrownJewelPaths: (ref) => {
       const shortest = analysis.crownJewelPaths(ref);
       if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
@@ -567,15 +578,22 @@ function buildJewelGroups(graph: Graph, privileges: readonly GraphNode[], firmOn
   return groups;
 }
 
-/** The paths from the graph's node `ref` into the groups it reaches (see reachIndex). */
-function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly (number[] | undefined)[], ref: NodeRef, detours: () => Detours): CrownJewelPath[] {
+/**
+ * The paths from the graph's node `ref` into the groups it reaches (see reachIndex): groups of
+ * `sets.full` or, with `firm`, of the firm ones. Both sets hold the same keys in the same order
+ * (buildJewelGroups), so a group's index names it in either.
+ */
+function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, detours: () => Detours): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
+  const { groups, reach } = firm ? sets.firm() : sets.full;
   const at = graph.indexOf(ref);
   const reached = at < 0 ? undefined : reach[at];
   if (reached === undefined) return out;
   // The subject's control edges that a path may follow, by the index of their targets: the same
-  // for every group, so worked out once instead of once per group.
+  // for every group, so worked out once instead of once per group. `firmFirst` marks those with
+  // an edge that holds without a condition.
   let first: number[] | undefined;
+  let firmFirst: boolean[] | undefined;
   for (let i = 0; i < reached.length; i++) {
     const g = groups[reached[i]];
     const d = g.dist[at];
@@ -606,39 +624,66 @@ function pathsFrom(graph: Graph, groups: readonly JewelGroup[], reach: readonly 
       cur = to;
       from = target;
     }
-    if (first === undefined) {
+    if (first === undefined || firmFirst === undefined) {
       first = [];
+      firmFirst = [];
       const { edges, to } = graph.outAt(at);
-      for (let k = 0; k < edges.length; k++) if (controlEdge(edges[k]) && pathFollows(edges[k], graph.nodeAt(to[k]))) first.push(to[k]);
-    }
-    // Distinct next identities that also lead to the group: two edges to the same one (a role
-    // held and also escalated to) are one route. One whose every route passes back through the
-    // subject (or the subject itself, along an edge to itself) gives no route of its own.
-    const nextHops = new Set<number>();
-    let search = 0;
-    for (let k = 0; k < first.length; k++) {
-      const x = first[k];
-      if (g.dist[x] < 0 || nextHops.has(x) || x === at) continue;
-      if (g.dist[x] > d) {
-        const scratch = detours();
-        if (search === 0) search = ++scratch.search;
-        if (!reachesAvoiding(graph, g, x, at, scratch, search)) continue;
+      for (let k = 0; k < edges.length; k++) {
+        if (!controlEdge(edges[k]) || !pathFollows(edges[k], graph.nodeAt(to[k]))) continue;
+        first.push(to[k]);
+        firmFirst.push(!edges[k].conditional);
       }
-      nextHops.add(x);
     }
-    const alternatives = nextHops.size;
+    // Every other route, firm or not, as the whole group counts them. A path that holds without
+    // a condition counts apart the other routes that do too: "revoke this hop and N others still
+    // reach it" is about what surely remains after the cut, and a route that needs a condition
+    // (a claim, a delegated grant, a shared SAML provider) is only a possibility.
+    const all = nextHops(graph, sets.full.groups[reached[i]], at, first, undefined, detours);
     let hiddenHops = 0;
     for (const h of hops) if (h.hidden) hiddenHops++;
-    out.push({
+    const path: CrownJewelPath = {
       group: g.key,
       target: target.id,
       targetName: target.name,
       crownJewel: g.cls,
       hops,
       hiddenHops,
-      alternatives: Math.max(0, alternatives - 1),
+      alternatives: Math.max(0, all.size - 1),
       crossesProviders: crosses,
-    });
+    };
+    // With one next identity (the path's own) there is no other route to sort.
+    if (all.size > 1 && conditionalHopCount(hops) === 0) {
+      const sure = nextHops(graph, sets.firm().groups[reached[i]], at, first, firmFirst, detours);
+      let conditional = 0;
+      for (const x of all) if (!sure.has(x)) conditional++;
+      path.alternatives = Math.max(0, sure.size - 1);
+      if (conditional > 0) path.conditionalAlternatives = conditional;
+    }
+    out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The distinct next identities of the node at index `at` (among `first`, its control edges'
+ * targets) that lead into group `g`: two edges to the same one (a role held and also escalated
+ * to) are one route. One whose every route passes back through the subject (or the subject
+ * itself, along an edge to itself) gives no route of its own. With `firm` (by position in
+ * `first`), only the edges it marks count.
+ */
+function nextHops(graph: Graph, g: JewelGroup, at: number, first: readonly number[], firm: readonly boolean[] | undefined, detours: () => Detours): Set<number> {
+  const out = new Set<number>();
+  const d = g.dist[at];
+  let search = 0;
+  for (let k = 0; k < first.length; k++) {
+    const x = first[k];
+    if ((firm !== undefined && !firm[k]) || g.dist[x] < 0 || out.has(x) || x === at) continue;
+    if (g.dist[x] > d) {
+      const scratch = detours();
+      if (search === 0) search = ++scratch.search;
+      if (!reachesAvoiding(graph, g, x, at, scratch, search)) continue;
+    }
+    out.add(x);
   }
   return out;
 }

@@ -53,8 +53,17 @@ export interface CrownJewelPath {
   crownJewel: CrownJewelClass;
   hops: PathHop[];
   hiddenHops: number;
-  /** Other distinct routes found to the same target. */
+  /**
+   * Other distinct routes (next identities) into the same group, as firm as this path or firmer:
+   * for a path that holds without a condition, those that do too (what surely remains when one
+   * of its hops is revoked); for a "may reach", every other route.
+   */
   alternatives: number;
+  /**
+   * On a path that holds without a condition, the other routes that hold only under one (a
+   * conditional first hop, or no firm way on); absent when none, and on a "may reach".
+   */
+  conditionalAlternatives?: number;
   crossesProviders: boolean;
 }
 

@@ -8,7 +8,7 @@ import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
 import { iamReadAccounts, linkEntraSaml, liveSamlTrust, noteEntraSamlApp } from './entra-saml-link.js';
-import { patternPart, providerAccepts, providerClaims, samlProviderRef, type ProviderClaims } from './okta/saml-claims.js';
+import { awsSamlRole, patternPart, providerAccepts, providerClaims, samlProviderRef, type ProviderClaims } from './okta/saml-claims.js';
 import { deadTrustReason, oidcTrustKey } from './aws/transform.js';
 import { deadFicReason } from './entra/transform-credentials.js';
 
@@ -991,7 +991,19 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
   const elsewhere: string[] = [];
   const accounts = new Set<string>();
   const hubAccount = roles.hub.nativeId.match(ACCOUNT_FIELD)?.[1];
+  /** Roles reached through the provider a value names itself, and the routes that end there. */
+  const named: Omit<Found, 'why'>[] = [];
+  const unchecked: Unchecked[] = [];
   for (const v of own) {
+    // A value that is a whole Role attribute value (a role ARN and a provider ARN) names the
+    // provider AWS is asked to take the assertion through: the role is reached through that one,
+    // as a group mapping's pattern names one, not through the app's own.
+    const pair = awsSamlRole(v);
+    if (pair) {
+      const names = 'the assignment names that provider';
+      named.push(...roleThroughProvider(roles, pair.roleArn, pair.providerArn, names, unchecked, names));
+      continue;
+    }
     const byArn = index.byArn.get(v);
     if (byArn) found.add(byArn);
     const byName = index.byName.get(v) ?? [];
@@ -1005,9 +1017,12 @@ function mappedRoles(app: GraphNode, from: GraphNode, e: GraphEdge, roles: Provi
   }
   const why = `assignment (SAML roles ${own.join(', ')})`;
   const mapped: Mapped = { found: [...found].map((r) => ({ ...ownRoute(roles, r), why })) };
-  if (elsewhere.length === 0) return mapped;
+  // A role named twice through the same provider is one route.
+  for (const r of named) if (!mapped.found.some((f) => f.role === r.role && f.via === r.via)) mapped.found.push({ ...r, why });
+  for (const u of unchecked) u.why = why;
   const doubt = roles.ownDoubt === undefined ? {} : { note: roles.ownDoubt, unsure: true };
-  return { ...mapped, unchecked: [{ arn: roles.hub.nativeId, role: elsewhere.join(', '), account: [...accounts].sort().join(', '), why, ...doubt }] };
+  if (elsewhere.length > 0) unchecked.unshift({ arn: roles.hub.nativeId, role: elsewhere.join(', '), account: [...accounts].sort().join(', '), why, ...doubt });
+  return unchecked.length === 0 ? mapped : { ...mapped, unchecked };
 }
 
 /** One role an assignment maps to: why, and the SAML provider (hub node) it is reached through. */
@@ -1064,7 +1079,7 @@ function uncheckedText(u: Unchecked): string {
  * through the app's own provider, doubtful as a route to a role through it would be (ownRoute);
  * through another provider, only when it may take the app's assertions (providerAccepts).
  */
-function uncheckedRoute(p: Providers, providerArn: string, role: string, account: string | undefined, out: Unchecked[] | undefined): void {
+function uncheckedRoute(p: Providers, providerArn: string, role: string, account: string | undefined, out: Unchecked[] | undefined, names = `the app's role value pattern names that provider for account ${account}`): void {
   if (out === undefined || account === undefined || p.scanned.has(account)) return;
   if (providerArn === p.hub.nativeId) {
     out.push({ arn: providerArn, role, account, ...(p.ownDoubt === undefined ? {} : { note: p.ownDoubt, unsure: true }) });
@@ -1072,7 +1087,7 @@ function uncheckedRoute(p: Providers, providerArn: string, role: string, account
   }
   const { accepts, why } = providerAccepts(p.claims, providerArn, p.app);
   if (accepts === 'no') return;
-  const note = `; the app's role value pattern names that provider for account ${account}${why}`;
+  const note = `; ${names}${why}`;
   out.push({ arn: providerArn, role, account, note, ...(accepts === 'maybe' ? { unsure: true } : {}) });
 }
 
@@ -1151,23 +1166,33 @@ function rolesOfGroupName(filter: RegExp, roleValuePattern: unknown, name: strin
   const account = m.groups?.accountid;
   const arn = patternPart(roleValuePattern, ':role/', account, role);
   const provider = arn ? patternPart(roleValuePattern, ':saml-provider/', account, role) : undefined;
-  if (arn && provider) {
-    const index = p.rolesOf.get(ids.external('saml-provider', provider));
-    const r = index?.byArn.get(arn);
-    if (!index?.hub || !r) {
-      uncheckedRoute(p, provider, arn, arn.match(ACCOUNT_FIELD)?.[1], unchecked);
-      return [];
-    }
-    if (index.hub.id === p.hub.id) return [ownRoute(p, r)];
-    const { accepts, why } = providerAccepts(p.claims, index.hub.nativeId, p.app);
-    if (accepts === 'no') return [];
-    const note = `; the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}${why}`;
-    return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
-  }
+  // (An unchecked route's note names the role's account, as it always did.)
+  if (arn && provider) return roleThroughProvider(p, arn, provider, `the app's role value pattern names that provider${account === undefined ? '' : ` for account ${account}`}`, unchecked);
   const roles = p.rolesOf.get(p.hub.id) ?? NO_ROLES;
   const found = (arn ? [roles.byArn.get(arn)].filter((r): r is GraphNode => r !== undefined) : (roles.byName.get(role) ?? []).filter((r) => account === undefined || r.scope === account)).map((r) => ownRoute(p, r));
   if (found.length === 0) uncheckedRoute(p, p.hub.nativeId, arn ?? role, arn ? arn.match(ACCOUNT_FIELD)?.[1] : (account ?? p.hub.nativeId.match(ACCOUNT_FIELD)?.[1]), unchecked);
   return found;
+}
+
+/**
+ * The role `arn` through the SAML provider `provider` that a Role value names (the app's pattern
+ * for a group, or an assignment's own value; `names` says which, for a provider not the app's
+ * own): found among the roles trusting that provider, or, in an account whose IAM was not read,
+ * a route that ends at the provider (uncheckedRoute). A provider that refuses the app's
+ * assertions (providerAccepts) gives nothing, one that may take them a conditional route.
+ */
+function roleThroughProvider(p: Providers, arn: string, provider: string, names: string, unchecked: Unchecked[] | undefined, uncheckedNames?: string): Omit<Found, 'why'>[] {
+  const index = p.rolesOf.get(ids.external('saml-provider', provider));
+  const r = index?.byArn.get(arn);
+  if (!index?.hub || !r) {
+    uncheckedRoute(p, provider, arn, arn.match(ACCOUNT_FIELD)?.[1], unchecked, uncheckedNames);
+    return [];
+  }
+  if (index.hub.id === p.hub.id) return [ownRoute(p, r)];
+  const { accepts, why } = providerAccepts(p.claims, index.hub.nativeId, p.app);
+  if (accepts === 'no') return [];
+  const note = `; ${names}${why}`;
+  return [accepts === 'maybe' ? { role: r, via: index.hub, note, unsure: true } : { role: r, via: index.hub, note }];
 }
 
 /** The account field of an IAM ARN. */

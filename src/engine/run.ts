@@ -389,6 +389,7 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, info:
   if (tierIncomplete !== undefined) f.tierIncomplete = tierIncomplete;
   if (r.path) f.path = r.path;
   if (r.alternatives !== undefined) f.alternatives = r.alternatives;
+  if (r.conditionalAlternatives !== undefined) f.conditionalAlternatives = r.conditionalAlternatives;
   return f;
 }
 

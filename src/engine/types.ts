@@ -93,8 +93,10 @@ export interface ReportInput {
   /** Overrides the rule's base severity for this finding (before tiering). */
   severity?: Severity;
   path?: PathHop[];
-  /** Alternatives the path search found but did not show. */
+  /** Alternatives the path search found but did not show (see CrownJewelPath.alternatives). */
   alternatives?: number;
+  /** Of those, the ones that hold only under a condition, on a firm path (CrownJewelPath.conditionalAlternatives). */
+  conditionalAlternatives?: number;
 }
 
 export interface RuleContext {
@@ -142,6 +144,8 @@ export interface Finding {
   evidence: Record<string, unknown>;
   path?: PathHop[];
   alternatives?: number;
+  /** Since report schema 1.8.0. */
+  conditionalAlternatives?: number;
   remediation: string;
   /** sha256 of rule id + subject id + key: stable provider ids only. */
   fingerprint: string;

@@ -104,12 +104,21 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     // the recertification sheet word it.
     const reach = cj.hops.some((h) => h.conditional) ? c.yellow('may reach') : c.red('reaches');
     out.push(`   ${reach} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
-    for (const l of renderPath(cj.hops, c, cj.alternatives, { whole: WHOLE })) out.push(`  ${l}`);
+    for (const l of renderPath(cj.hops, c, cj, { whole: WHOLE })) out.push(`  ${l}`);
   }
   for (const cut of card.cuts) {
-    // Revoking one hop cuts this route only; say so when others reach the same jewel.
-    const others = cut.otherRoutes > 0 ? `; ${cut.otherRoutes} other route${cut.otherRoutes === 1 ? '' : 's'} also reach${cut.otherRoutes === 1 ? 'es' : ''} it` : '';
-    out.push(`   to cut ${cut.otherRoutes > 0 ? 'this route' : 'the path'} to ${n(cut.target)}, revoke: ${t(cut.revoke, 'hop')}${others}`);
+    // Revoking one hop cuts this route only; say so when others reach the same jewel, and which of
+    // them hold only under a condition (a firm path's), so that the firm count is what surely remains.
+    const firm = cut.otherRoutes;
+    const maybe = cut.conditionalRoutes ?? 0;
+    const routes = (k: number) => `${k} other route${k === 1 ? '' : 's'}`;
+    const others =
+      firm > 0
+        ? `; ${routes(firm)} also reach${firm === 1 ? 'es' : ''} it${maybe > 0 ? `, and ${maybe} more under conditions` : ''}`
+        : maybe > 0
+          ? `; ${routes(maybe)} reach${maybe === 1 ? 'es' : ''} it only under conditions`
+          : '';
+    out.push(`   to cut ${firm + maybe > 0 ? 'this route' : 'the path'} to ${n(cut.target)}, revoke: ${t(cut.revoke, 'hop')}${others}`);
   }
   // Waived findings are accepted risks: listed with their waiver (as the table's Waived section),
   // not counted. The finding the card was asked for by fingerprint is marked when there are others.

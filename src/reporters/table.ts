@@ -109,7 +109,7 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // pathological. The remediation is the rule's own text only: never cut.
   out.push(...wrapped('    why: ', cutLine(f.message, CUT.text, 'message', whole), width));
   if (f.path && f.path.length > 0) {
-    appendAll(out, renderPath(f.path, c, f.alternatives, { width, whole }));
+    appendAll(out, renderPath(f.path, c, f, { width, whole }));
     // The hop to cut, as explain names it: the fix below lists every way, this says where.
     const cut = pathCut(f.path);
     if (cut !== undefined) out.push(...wrapped('    cut: ', cut, width));
@@ -129,10 +129,16 @@ export interface PathLayout {
 
 /**
  * A path hop by hop: each hop, then why it holds (its reason, wrapped when `layout.width` is
- * given). The hop line itself is not wrapped: its two names are capped at CUT.name instead.
+ * given). The hop line itself is not wrapped: its two names are capped at CUT.name instead. The
+ * heading counts the other routes (`others`), those of a firm path that hold only under a
+ * condition apart.
  */
-export function renderPath(path: PathHop[], c: ChalkInstance, alternatives: number | undefined, layout: PathLayout): string[] {
-  const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${alternatives ? `, ${alternatives} alternative route${alternatives === 1 ? '' : 's'}` : ''}):`];
+export function renderPath(path: PathHop[], c: ChalkInstance, others: { alternatives?: number; conditionalAlternatives?: number }, layout: PathLayout): string[] {
+  const firm = others.alternatives ?? 0;
+  const maybe = others.conditionalAlternatives ?? 0;
+  const routes = (k: number, kind: string) => `, ${k} ${kind}alternative route${k === 1 ? '' : 's'}`;
+  const counted = firm > 0 ? `${routes(firm, '')}${maybe > 0 ? ` (and ${maybe} conditional)` : ''}` : maybe > 0 ? routes(maybe, 'conditional ') : '';
+  const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${counted}):`];
   path.forEach((h, i) => {
     const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
     const name = (n: string) => cutLine(n, CUT.name, 'name', layout.whole);

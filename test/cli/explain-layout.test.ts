@@ -69,6 +69,34 @@ describe('explain text: long lines wrap, nothing is cut', () => {
   });
 });
 
+describe('explain text: what remains after a cut', () => {
+  it('counts apart the other routes of a firm path that hold only under a condition', () => {
+    // HR Sync Service's firm route to AWS administration goes through okta.users.manage; its role
+    // Group Administrator reaches the same users and groups only unless the role is limited to
+    // other groups (a conditional hop): a route that may remain, not one that surely does.
+    const c = card('HR Sync Service');
+    const path = c.identity.crownJewels.find((p) => p.targetName === 'AWS account 111122223333 administrator')!;
+    expect(path.hops.some((h) => h.conditional)).toBe(false);
+    expect(path.alternatives).toBe(0);
+    expect(path.conditionalAlternatives).toBe(1);
+    const cut = c.cuts.find((x) => x.target === path.targetName)!;
+    expect(cut).toMatchObject({ otherRoutes: 0, conditionalRoutes: 1 });
+    const text = unwrapped(renderExplain(c, false));
+    expect(text).toContain('to cut this route to AWS account 111122223333 administrator, revoke: ');
+    expect(text).toMatch(/to AWS account 111122223333 administrator, revoke: [^\n]*; 1 other route reaches it only under conditions/);
+    expect(text).toContain('path (5 hops, 1 conditional alternative route):');
+    // Firm and conditional routes both: the firm count first, the others after it.
+    const both: ExplainCard = {
+      ...c,
+      identity: { ...c.identity, crownJewels: [{ ...path, alternatives: 1, conditionalAlternatives: 2 }] },
+      cuts: [{ target: 'jewel', revoke: 'a HAS_ROLE b: why', otherRoutes: 1, conditionalRoutes: 2 }],
+    };
+    const out = unwrapped(renderExplain(both, false));
+    expect(out).toContain('to cut this route to jewel, revoke: a HAS_ROLE b: why; 1 other route also reaches it, and 2 more under conditions');
+    expect(out).toContain('path (5 hops, 1 alternative route (and 2 conditional)):');
+  });
+});
+
 describe('explain text: workload identity', () => {
   it('lists each credential once, with how a trust matches its subject', () => {
     const ops = section(renderExplain(card('Ops Agent'), false), '2. Workload identity');

@@ -146,6 +146,114 @@ describe('analysis', () => {
     expect(analyze(further, opts).crownJewelPaths('s')[0].alternatives).toBe(1);
   });
 
+  it('counts apart the other routes of a firm path that hold only under a condition', () => {
+    const jewel = node('jewel', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' });
+    // s's firm path is through a. Its other next identities: d (firm), b (a conditional first
+    // hop) and c (a firm first hop, but a conditional way on).
+    const g = graphOf(
+      [node('s'), node('a'), node('b'), node('c'), node('c2'), node('d'), jewel],
+      [
+        edge('s', 'a', 'CAN_ASSUME'),
+        edge('a', 'jewel', 'GRANTED'),
+        edge('s', 'b', 'CAN_ASSUME', { conditional: true }),
+        edge('b', 'jewel', 'GRANTED'),
+        edge('s', 'c', 'CAN_ASSUME'),
+        edge('c', 'c2', 'CAN_ASSUME', { conditional: true }),
+        edge('c2', 'jewel', 'GRANTED'),
+        edge('s', 'd', 'CAN_ASSUME'),
+        edge('d', 'jewel', 'GRANTED'),
+      ],
+    );
+    const a = analyze(g, opts);
+    for (const p of [a.crownJewelPaths('s')[0], a.firmCrownJewelPaths('s')[0], a.shownCrownJewelPaths('s')[0]]) {
+      expect(p.hops.map((h) => h.to)).toEqual(['a', 'jewel']);
+      expect(p.alternatives).toBe(1);
+      expect(p.conditionalAlternatives).toBe(2);
+    }
+    // A "may reach" counts every other route, as firm as it or firmer, and nothing apart: x's
+    // shortest route is conditional (through b), its other one (through c) too.
+    const x = graphOf(
+      [node('x'), node('b'), node('c'), node('c2'), jewel],
+      [edge('x', 'b', 'CAN_ASSUME', { conditional: true }), edge('b', 'jewel', 'GRANTED'), edge('x', 'c', 'CAN_ASSUME'), edge('c', 'c2', 'CAN_ASSUME', { conditional: true }), edge('c2', 'jewel', 'GRANTED')],
+    );
+    const [may] = analyze(x, opts).shownCrownJewelPaths('x');
+    expect(may.hops.map((h) => h.to)).toEqual(['b', 'jewel']);
+    expect(may.alternatives).toBe(1);
+    expect(may.conditionalAlternatives).toBeUndefined();
+    // The firm route shown over a shorter conditional one still counts that one, apart.
+    const y = graphOf(
+      [node('y'), node('b'), node('c'), node('c2'), jewel],
+      [edge('y', 'b', 'CAN_ASSUME', { conditional: true }), edge('b', 'jewel', 'GRANTED'), edge('y', 'c', 'CAN_ASSUME'), edge('c', 'c2', 'CAN_ASSUME'), edge('c2', 'jewel', 'GRANTED')],
+    );
+    const [firm] = analyze(y, opts).shownCrownJewelPaths('y');
+    expect(firm.hops.map((h) => h.to)).toEqual(['c', 'c2', 'jewel']);
+    expect(firm.alternatives).toBe(0);
+    expect(firm.conditionalAlternatives).toBe(1);
+  });
+
+  it('counts firm and conditional other routes as searches that avoid the subject do, on small tangled graphs', () => {
+    let seed = 11;
+    let split = 0;
+    let mayReach = 0;
+    // The high bits: the low ones of this sequence repeat with a short period.
+    const rand = (m: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor(seed / 65536) % m;
+    };
+    for (let round = 0; round < 200; round++) {
+      const size = 3 + rand(8);
+      const nodes = [node('j1', { kind: 'privilege', type: 'p', tier: 4, crownJewel: 'admin' })];
+      for (let i = 0; i < size; i++) nodes.push(node(`n${i}`));
+      const edges = [];
+      const out = new Map<string, { to: string; conditional: boolean }[]>();
+      for (let k = 0, m = size * 2 + rand(size); k < m; k++) {
+        const from = `n${rand(size)}`;
+        // One edge in four is a grant of the jewel.
+        const to = rand(4) === 0 ? 'j1' : `n${rand(size)}`;
+        const conditional = rand(3) === 0;
+        // A reason of its own: the graph keeps one of two edges alike in ends, type and reason.
+        edges.push(edge(from, to, to === 'j1' ? 'GRANTED' : 'CAN_ASSUME', { reason: `e${k}`, ...(conditional ? { conditional: true } : {}) }));
+        out.set(from, [...(out.get(from) ?? []), { to, conditional }]);
+      }
+      const reachesAvoiding = (start: string, avoid: string, firmOnly: boolean): boolean => {
+        const seen = new Set([start, avoid]);
+        const queue = [start];
+        for (let q = 0; q < queue.length; q++) {
+          if (queue[q] === 'j1') return true;
+          for (const e of out.get(queue[q]) ?? []) if (!(firmOnly && e.conditional) && !seen.has(e.to)) seen.add(e.to), queue.push(e.to);
+        }
+        return false;
+      };
+      const a = analyze(graphOf(nodes, edges), opts);
+      for (let i = 0; i < size; i++) {
+        const s = `n${i}`;
+        const [p] = a.shownCrownJewelPaths(s);
+        const firstHops = (out.get(s) ?? []).filter((e) => e.to !== s);
+        const every = new Set(firstHops.filter((e) => reachesAvoiding(e.to, s, false)).map((e) => e.to));
+        const sure = new Set(firstHops.filter((e) => !e.conditional && reachesAvoiding(e.to, s, true)).map((e) => e.to));
+        if (!p) {
+          expect(every.size).toBe(0);
+          continue;
+        }
+        if (p.hops.some((h) => h.conditional)) {
+          mayReach++;
+          // Shown only when no firm route exists.
+          expect(sure.size).toBe(0);
+          expect(p.alternatives).toBe(every.size - 1);
+          expect(p.conditionalAlternatives).toBeUndefined();
+        } else {
+          expect(p.alternatives).toBe(sure.size - 1);
+          expect(p.conditionalAlternatives ?? 0).toBe(every.size - sure.size);
+          if (every.size > sure.size) split++;
+        }
+      }
+    }
+    // Not vacuous: many firm paths have other routes that hold only under a condition, and many
+    // subjects only a "may reach".
+    expect(split).toBeGreaterThan(20);
+    expect(mayReach).toBeGreaterThan(20);
+  });
+
   it('gives the firm route the tier came by, to the privilege its reason names, and none for a "may reach"', () => {
     const g = graphOf(
       [node('a'), node('b'), node('c'), node('x'), node('admin', { kind: 'privilege', type: 'p', tier: 4, name: 'Admin' })],

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DEMO_STORY15_APP as DEMO_APP, demoSnapshot, scan, withoutDemoAwsApp } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
-import { awsSamlRole } from '../../src/connectors/entra/transform-grants.js';
+import { awsSamlRole } from '../../src/connectors/okta/saml-claims.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';

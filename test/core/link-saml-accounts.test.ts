@@ -385,6 +385,50 @@ describe('Okta AWS app: a role in an account that was not scanned', () => {
     expect(out(r, ADMIN_GROUP).map((e) => [e.to, e.conditional ?? false])).toEqual([[providerA, false]]);
   });
 
+  describe('per-assignment roles naming their SAML provider (the Role value AWS takes: a role ARN and a provider ARN, in either order)', () => {
+    /** The demo (the app's own provider in account A, no group mapping) with each assigned group's own Role values. */
+    const assigned = (values: string[]): Snapshot =>
+      withGroups({}, (app, snap) => {
+        app.settings.app.useGroupMapping = false;
+        for (const g of (snap.files['okta/appGroups.json'] as Record<string, Json[]>)[app.id as string]) g.profile = { samlRoles: values };
+      });
+
+    it("a role in an account that was not scanned is reached through the provider the value names, not the app's own", () => {
+      for (const value of [`arn:aws:iam::${C}:role/okta-admin,arn:aws:iam::${C}:saml-provider/Okta`, `arn:aws:iam::${C}:saml-provider/Okta, arn:aws:iam::${C}:role/okta-admin`]) {
+        const r = scan(assigned([value]));
+        const edges = out(r, ADMIN_GROUP);
+        expect(edges.map((e) => e.to), value).toEqual([providerC]);
+        expect(r.graph.node(providerC)?.type).toBe('aws-saml-provider-ref');
+        // No scanned app names C's provider: it takes the app's assertions only if it was made
+        // from the app's metadata, as for a role the group mapping names there.
+        expect(edges[0].conditional).toBe(true);
+        expect(edges[0].reason).toMatch(new RegExp(`names role arn:aws:iam::${C}:role/okta-admin through arn:aws:iam::${C}:saml-provider/Okta; the role's account ${C} was not scanned.*the assignment names that provider`));
+      }
+    });
+
+    it("a provider another scanned app names as its own and that refuses this app's assertions gives no route", () => {
+      const s = assigned([`arn:aws:iam::${C}:role/okta-admin,arn:aws:iam::${C}:saml-provider/Okta`]);
+      const apps = s.files['okta/apps.json'] as (Json & { settings: { app: Json }; credentials?: Json })[];
+      const demo = apps.find((a) => a.name === 'amazon_aws')!;
+      const other = structuredClone(demo);
+      other.id = '0oaAcctCAwsApp000001';
+      other.label = 'AWS C';
+      other.settings.app.identityProviderArn = `arn:aws:iam::${C}:saml-provider/Okta`;
+      other.credentials = { signing: { kid: 'another-key' } };
+      apps.push(other);
+      (s.files['okta/appGroups.json'] as Record<string, Json[]>)[other.id as string] = [];
+      (s.files['okta/appUsers.json'] as Record<string, Json[]>)[other.id as string] = [];
+      expect(out(scan(s), ADMIN_GROUP).filter((e) => e.evidence?.appId === DEMO_AWS_APP)).toEqual([]);
+    });
+
+    it('a role of a scanned account is found through the provider the value names', () => {
+      const r = scan(assigned([`arn:aws:iam::${A}:saml-provider/Okta,arn:aws:iam::${A}:role/okta-admin`]));
+      expect(out(r, ADMIN_GROUP).map((e) => [e.to, e.conditional ?? false, e.evidence?.via])).toEqual([[role(A, 'okta-admin'), false, providerA]]);
+      // A provider no role of that scanned account trusts: AWS refuses, no edge.
+      expect(out(scan(assigned([`arn:aws:iam::${A}:saml-provider/Other,arn:aws:iam::${A}:role/okta-admin`])), ADMIN_GROUP)).toEqual([]);
+    });
+  });
+
   it('membership rights into an unassigned role group naming an account that was not scanned reach its provider', () => {
     const s = multiAccount({ assigned: false });
     (s.files['okta/groups.json'] as Json[]).push({ id: '00gAcctCOktaAdmin0001', type: 'OKTA_GROUP', profile: { name: `aws_${C}_okta-admin` } });

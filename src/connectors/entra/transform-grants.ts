@@ -11,7 +11,7 @@ import {
   tierFromRoleActions,
 } from './permissions.js';
 import { SetAside, type EntraContext } from './transform-context.js';
-import { SAML_PROVIDER_ARN, samlProviderRef } from '../okta/saml-claims.js';
+import { awsSamlRole, samlProviderRef, type AwsSamlPair } from '../okta/saml-claims.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
 /** The all-zero app role id: "default access", an assignment with no specific role. */
@@ -125,31 +125,6 @@ export function addAppRoleAssignments(ctx: EntraContext): void {
     }
   }
   for (const w of [noHolder, unnamedRole, noResource]) w.warn(ctx);
-}
-
-/** An IAM role ARN and a SAML provider ARN, as one AWS app role value names them. */
-interface AwsSamlPair {
-  roleArn: string;
-  providerArn: string;
-}
-
-const AWS_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
-
-/**
- * The role and SAML provider an app role value names, when it is the value AWS reads from a SAML
- * assertion's `https://aws.amazon.com/SAML/Attributes/Role` attribute: a role ARN and a provider
- * ARN joined by a comma, in either order (IAM User Guide, "Configure SAML assertions for the
- * authentication response"). Entra's AWS gallery apps put exactly that in each app role's value
- * and send the signed-in user's assigned roles in that attribute.
- */
-export function awsSamlRole(value: string): AwsSamlPair | undefined {
-  const parts = value.split(',');
-  if (parts.length !== 2) return undefined;
-  const [a, b] = [parts[0].trim(), parts[1].trim()];
-  const [roleArn, providerArn] = AWS_ROLE_ARN.test(a) ? [a, b] : [b, a];
-  const role = AWS_ROLE_ARN.exec(roleArn);
-  const provider = SAML_PROVIDER_ARN.exec(providerArn);
-  return role && provider ? { roleArn, providerArn } : undefined;
 }
 
 /**

@@ -89,6 +89,32 @@ export function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/'
  */
 export const SAML_PROVIDER_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):saml-provider\/[\w.-]{1,128}$/;
 
+/** An IAM role ARN and a SAML provider ARN, as one AWS app role value names them. */
+export interface AwsSamlPair {
+  roleArn: string;
+  providerArn: string;
+}
+
+const AWS_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/**
+ * The role and SAML provider an app role value names, when it is the value AWS reads from a SAML
+ * assertion's `https://aws.amazon.com/SAML/Attributes/Role` attribute: a role ARN and a provider
+ * ARN joined by a comma, in either order (IAM User Guide, "Configure SAML assertions for the
+ * authentication response"). Entra's AWS gallery apps put exactly that in each app role's value
+ * and send the signed-in user's assigned roles in that attribute; an Okta AWS app's assignment may
+ * carry it as one of its own SAML roles (the link reads those, link.ts mappedRoles).
+ */
+export function awsSamlRole(value: string): AwsSamlPair | undefined {
+  const parts = value.split(',');
+  if (parts.length !== 2) return undefined;
+  const [a, b] = [parts[0].trim(), parts[1].trim()];
+  const [roleArn, providerArn] = AWS_ROLE_ARN.test(a) ? [a, b] : [b, a];
+  const role = AWS_ROLE_ARN.exec(roleArn);
+  const provider = SAML_PROVIDER_ARN.exec(providerArn);
+  return role && provider ? { roleArn, providerArn } : undefined;
+}
+
 /**
  * The node of an AWS SAML provider an identity provider's app names (the Okta and Entra
  * transforms add it; the AWS transform adds the same id for the roles trusting it, and the builder

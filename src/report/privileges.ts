@@ -81,7 +81,26 @@ function keep(held: HeldPrivileges, p: Privilege): void {
   if (top.length > PRIVILEGES_KEPT) top.pop();
 }
 
-/** The privileges a node holds by its own out-edges (one pass over them). */
+/**
+ * The IAM policies of an AWS principal or group, by name (`attrs.policies`: the attached ones, then
+ * the inline ones marked ` (inline)`, as the AWS transform records them). The grants the scan
+ * derives from them are the capability edges; a reviewer recertifies the policies themselves,
+ * which IAM names (AdministratorAccess): they carry no tier of their own.
+ */
+function addPolicies(n: GraphNode, held: HeldPrivileges): void {
+  const policies = n.provider === 'aws' ? n.attrs.policies : undefined;
+  if (!Array.isArray(policies)) return;
+  for (const x of policies) {
+    if (typeof x !== 'string') continue;
+    const inline = x.endsWith(INLINE);
+    const name = inline ? x.slice(0, -INLINE.length) : x;
+    keep(held, { name, via: inline ? 'INLINE_POLICY' : 'POLICY', hidden: false, reason: `${name} is ${inline ? 'an inline policy of' : 'attached to'} ${n.name}` });
+  }
+}
+
+const INLINE = ' (inline)';
+
+/** The privileges a node holds itself: by its out-edges (one pass over them), and its IAM policies. */
 function ownPrivileges(graph: Graph, n: GraphNode): HeldPrivileges {
   const held: HeldPrivileges = { top: [], total: 0 };
   for (const e of graph.out(n.id)) {
@@ -90,6 +109,7 @@ function ownPrivileges(graph: Graph, n: GraphNode): HeldPrivileges {
     const p = privilegeOf(e, t);
     if (p) keep(held, p);
   }
+  addPolicies(n, held);
   return held;
 }
 
@@ -97,22 +117,19 @@ function ownPrivileges(graph: Graph, n: GraphNode): HeldPrivileges {
 const groupCache = new WeakMap<Graph, Map<string, HeldPrivileges>>();
 
 /**
- * What an identity holds: its own privileges (the explain card's list) and those of each group
- * it is a member of (one level: Entra role-assignable groups, Okta groups and IAM groups do not
- * nest), each marked with the group. One pass over the identity's out-edges, and one over each
- * group's the first time it is met; merging a group's kept list costs at most PRIVILEGES_KEPT
- * insertions, however many grants it has.
+ * What an identity holds: its own privileges (the explain card's list, and an AWS principal's IAM
+ * policies) and those of each group it is a member of (one level: Entra role-assignable groups,
+ * Okta groups and IAM groups do not nest), each marked with the group. One pass over the
+ * identity's out-edges, and one over each group's the first time it is met; merging a group's
+ * kept list costs at most PRIVILEGES_KEPT insertions, however many grants it has.
  */
 export function heldPrivileges(graph: Graph, n: GraphNode): HeldPrivileges {
-  const held: HeldPrivileges = { top: [], total: 0 };
+  const held = ownPrivileges(graph, n);
   let groups = groupCache.get(graph);
   for (const e of graph.out(n.id)) {
+    if (e.type !== 'MEMBER_OF') continue;
     const t = graph.node(e.to);
-    if (!t) continue;
-    const p = privilegeOf(e, t);
-    if (!p) continue;
-    keep(held, p);
-    if (e.type !== 'MEMBER_OF' || t.kind !== 'group') continue;
+    if (!t || t.kind !== 'group') continue;
     if (groups === undefined) groupCache.set(graph, (groups = new Map()));
     let of = groups.get(t.id);
     if (of === undefined) groups.set(t.id, (of = ownPrivileges(graph, t)));

@@ -409,6 +409,8 @@ const HOLDS_AS: Readonly<Record<string, string>> = {
   SAML_MAPS_TO: 'maps to',
   SPONSORS: 'sponsors',
   MANAGES: 'manages',
+  POLICY: 'IAM policy',
+  INLINE_POLICY: 'inline IAM policy',
 };
 
 /**
@@ -443,7 +445,23 @@ function privilegeText(p: Privilege): string {
 function privilegesCell(i: IdentitySummary): string {
   const held = i.privileges;
   if (held === undefined) return 'unknown';
-  const names = held.top.map(privilegeText);
+  // The same text twice (per-user consents to one scope, given by different users) is said once, counted.
+  const names: string[] = [];
+  let last = '';
+  let times = 0;
+  const flush = () => {
+    if (times > 0) names.push(times > 1 ? `${last} x${times}` : last);
+  };
+  for (const p of held.top) {
+    const text = privilegeText(p);
+    if (text === last) times++;
+    else {
+      flush();
+      last = text;
+      times = 1;
+    }
+  }
+  flush();
   const more = held.total - held.top.length;
   if (more > 0) names.push(`and ${more} more (nhiscan explain lists them)`);
   if (i.tierIncomplete !== undefined) names.push(names.length === 0 ? 'unknown' : 'unknown: more may be held, not all was read (see capability_tier)');

@@ -5,7 +5,7 @@ import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
-import { comparePrivileges, privilegeOf, type Privilege } from './report/privileges.js';
+import { comparePrivileges, policyPrivileges, privilegeOf, type Privilege } from './report/privileges.js';
 import { missingCapabilityReason } from './engine/missing-capability.js';
 import type { ReportInput, RuleContext } from './engine/types.js';
 
@@ -20,7 +20,8 @@ export interface ExplainCard {
   /** Delegated consents: who consented to what on behalf of whom. */
   consents: { scope: string; consentType: string; grantedBy?: string }[];
   /**
-   * What the identity holds directly (roles, app permissions, scopes, trusts), with the marks
+   * What the identity holds directly (roles, app permissions, scopes, trusts, an AWS principal's
+   * IAM policies by name), with the marks
    * report/privileges.ts describes (conditional, latent, targetDisabled, signsInOthers); never
    * `group`: a group membership is listed as itself, its grants are on the group's own card.
    */
@@ -91,6 +92,9 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
     const p = privilegeOf(e, t);
     if (p) privileges.push(p);
   }
+  // An AWS principal's IAM policies, by name: the grants above come from them, and the recert
+  // sheet counts them among what it holds (its `and N more` sends the reader here).
+  privileges.push(...policyPrivileges(node));
   privileges.sort(comparePrivileges);
   const cuts = identity.crownJewels.map((cj) => {
     const hop = cj.hops[Math.max(0, cutHopIndex(cj.hops))];

@@ -83,19 +83,22 @@ function keep(held: HeldPrivileges, p: Privilege): void {
 
 /**
  * The IAM policies of an AWS principal or group, by name (`attrs.policies`: the attached ones, then
- * the inline ones marked ` (inline)`, as the AWS transform records them). The grants the scan
- * derives from them are the capability edges; a reviewer recertifies the policies themselves,
- * which IAM names (AdministratorAccess): they carry no tier of their own.
+ * the inline ones marked ` (inline)`, as the AWS transform records them), via `POLICY` or
+ * `INLINE_POLICY`. The grants the scan derives from them are the capability edges; a reviewer
+ * recertifies the policies themselves, which IAM names (AdministratorAccess): they carry no tier
+ * of their own. Empty for any other node.
  */
-function addPolicies(n: GraphNode, held: HeldPrivileges): void {
+export function policyPrivileges(n: GraphNode): Privilege[] {
   const policies = n.provider === 'aws' ? n.attrs.policies : undefined;
-  if (!Array.isArray(policies)) return;
+  if (!Array.isArray(policies)) return [];
+  const out: Privilege[] = [];
   for (const x of policies) {
     if (typeof x !== 'string') continue;
     const inline = x.endsWith(INLINE);
     const name = inline ? x.slice(0, -INLINE.length) : x;
-    keep(held, { name, via: inline ? 'INLINE_POLICY' : 'POLICY', hidden: false, reason: `${name} is ${inline ? 'an inline policy of' : 'attached to'} ${n.name}` });
+    out.push({ name, via: inline ? 'INLINE_POLICY' : 'POLICY', hidden: false, reason: `${name} is ${inline ? 'an inline policy of' : 'attached to'} ${n.name}` });
   }
+  return out;
 }
 
 const INLINE = ' (inline)';
@@ -109,7 +112,7 @@ function ownPrivileges(graph: Graph, n: GraphNode): HeldPrivileges {
     const p = privilegeOf(e, t);
     if (p) keep(held, p);
   }
-  addPolicies(n, held);
+  for (const p of policyPrivileges(n)) keep(held, p);
   return held;
 }
 

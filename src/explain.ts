@@ -5,7 +5,7 @@ import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
-import { flowsInto, latentTrust } from './analysis/analyze.js';
+import { comparePrivileges, policyPrivileges, privilegeOf, type Privilege } from './report/privileges.js';
 import { missingCapabilityReason } from './engine/missing-capability.js';
 import type { ReportInput, RuleContext } from './engine/types.js';
 
@@ -20,17 +20,12 @@ export interface ExplainCard {
   /** Delegated consents: who consented to what on behalf of whom. */
   consents: { scope: string; consentType: string; grantedBy?: string }[];
   /**
-   * What the identity holds directly (roles, app permissions, scopes, trusts). `conditional` is set
-   * (true) only on an edge that holds under a condition the scanner could not decide or that turns
-   * it away today; `latent` (true) only on a trust no token passes today (its audience apps
-   * disabled, or no token meeting its aud condition), which opens only when something changes;
-   * `reason` says which. `targetDisabled` (true) only on an edge into a disabled object that the
-   * analysis does not follow today (anything but an escalation, which can re-enable it).
-   * `signsInOthers` (true) only on an Entra app's edge to an AWS SAML provider its app roles name:
-   * the app issues the assertions its assignees sign in with, and holds nothing there itself (the
-   * analysis gives it no tier or path through it).
+   * What the identity holds directly (roles, app permissions, scopes, trusts, an AWS principal's
+   * IAM policies by name), with the marks
+   * report/privileges.ts describes (conditional, latent, targetDisabled, signsInOthers); never
+   * `group`: a group membership is listed as itself, its grants are on the group's own card.
    */
-  privileges: { name: string; via: string; tier?: number; hidden: boolean; reason: string; conditional?: true; latent?: true; targetDisabled?: true; signsInOthers?: true }[];
+  privileges: Omit<Privilege, 'group'>[];
   /**
    * For each crown jewel path, the hop to remove to cut that route, and how many other routes
    * reach the same jewel: as firm as the path (`otherRoutes`), and, for a firm path, those that
@@ -98,21 +93,13 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
       if (typeof ev.principalName === 'string') entry.grantedBy = ev.principalName;
       consents.push(entry);
     }
-    if (e.type === 'HAS_CREDENTIAL' || e.type === 'OWNS' || e.type === 'CREATED_BY') continue;
-    const p: ExplainCard['privileges'][number] = { name: t.name, via: e.type, hidden: e.hidden === true, reason: e.reason };
-    if (t.tier !== undefined) p.tier = t.tier;
-    // A trust no token passes today (dormant or dead) is a latent hop, as the tier reason calls it,
-    // not a firm entry beside it; its reason says why after "but".
-    if (latentTrust(e) !== undefined) p.latent = true;
-    else if (e.conditional) p.conditional = true;
-    // Nothing passes into a disabled object until it is re-enabled, as the tier reason says
-    // ("which is disabled"); an escalation still gives its rights: it can reactivate or reset it.
-    // The analysis' own test, so the card cannot drift from the paths and tiers.
-    if (!flowsInto(e, t)) p.targetDisabled = true;
-    if (e.evidence?.assertionIssuer === true) p.signsInOthers = true;
-    privileges.push(p);
+    const p = privilegeOf(e, t);
+    if (p) privileges.push(p);
   }
-  privileges.sort((a, b) => (b.tier ?? 0) - (a.tier ?? 0) || (a.name < b.name ? -1 : 1));
+  // An AWS principal's IAM policies, by name: the grants above come from them, and the recert
+  // sheet counts them among what it holds (its `and N more` sends the reader here).
+  privileges.push(...policyPrivileges(node));
+  privileges.sort(comparePrivileges);
   const cuts = identity.crownJewels.map((cj) => {
     const hop = cj.hops[Math.max(0, cutHopIndex(cj.hops))];
     const cut: ExplainCard['cuts'][number] = { target: cj.targetName, revoke: hop ? `${hop.fromName} ${hop.type} ${hop.toName}: ${hop.reason}` : 'nothing to cut', otherRoutes: cj.alternatives };

@@ -22,6 +22,7 @@ import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
 import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
 import { shownScope } from './report/scope-shown.js';
+import { heldPrivileges } from './report/privileges.js';
 
 export interface ScanOptions {
   now: Date;
@@ -347,6 +348,9 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     crownJewels: analysis.shownCrownJewelPaths(n),
     findingIds: sortTexts(findingIds.slice()),
   };
+  // For the recert sheet only: kept out of JSON.stringify (and so of the JSON report) by not being
+  // enumerable. One pass over the identity's out-edges, ten entries kept at most.
+  Object.defineProperty(summary, 'privileges', { value: heldPrivileges(graph, n), enumerable: false });
   // A tier computed without some of its evidence is a floor: say so, or T0 reads as harmless.
   const tierMissing = tierLowerBound(graph, analysis, n);
   if (tierMissing !== undefined) {

@@ -2,6 +2,7 @@ import type { CoverageRecord } from '../snapshot/types.js';
 import type { Finding, RuleStats, Severity } from '../engine/types.js';
 import type { ScopeInfo, StrengthClass, Tier } from '../graph/model.js';
 import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
+import type { HeldPrivileges } from './privileges.js';
 
 /** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
 export const REPORT_SCHEMA_VERSION = '1.8.0';
@@ -71,6 +72,14 @@ export interface IdentitySummary {
   agent?: { confidence: string; reasons: string[] };
   machineReasons?: string[];
   crownJewels: CrownJewelPath[];
+  /**
+   * What the identity holds, directly and through its groups: the first few, most powerful first,
+   * and how many in all (report/privileges.ts), for the recert sheet's `privileges` column. Not
+   * enumerable where the scan sets it (summarizeIdentity), so the JSON report, whose bytes and
+   * schema it would change, leaves it out; absent on a summary made otherwise, which the sheet
+   * says it cannot tell (`unknown`).
+   */
+  privileges?: HeldPrivileges;
   findingIds: string[];
   /** Rules that answered unknown for this identity (evidence missing); absent when none did. */
   unknownRuleIds?: string[];

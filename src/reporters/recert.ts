@@ -8,6 +8,7 @@ import { WORKLOAD_TYPES } from '../graph/workloads.js';
 import { scannedIssuerTenant } from '../graph/entra-issuer.js';
 import { conditionalHopCount } from '../analysis/analyze.js';
 import { isIsoUtcText, parseDate } from '../iso-date.js';
+import type { Privilege } from '../report/privileges.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -42,6 +43,9 @@ export const RECERT_COLUMNS = [
   // finding as `severity fingerprint (rule)`, most severe first, to look up or waive one by one.
   'highest_severity',
   'finding_fingerprints',
+  // Then what the identity holds, by name: the privileges the review recertifies (the tier above
+  // only summarises them). Last again, so every earlier column keeps its place.
+  'privileges',
 ] as const;
 
 export type RecertAction = 'confirm classification' | 'revoke' | 'remove expired' | 'rotate' | 're-scope' | 'assign owner' | 'keep';
@@ -391,7 +395,77 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     classification(i),
     findings.length === 0 ? 'none' : findings[0].severity,
     findings.map((f) => `${f.severity} ${f.fingerprint} (${f.ruleId})`).join('; '),
+    privilegesCell(i),
   ];
+}
+
+/** How an edge type that is no plain grant reads in the privileges column (a grant, role or consent needs no word). */
+const HOLDS_AS: Readonly<Record<string, string>> = {
+  MEMBER_OF: 'group',
+  CAN_ASSUME: 'can assume',
+  ACTS_AS: 'acts as',
+  FEDERATES_TO: 'federates to',
+  CAN_ESCALATE_TO: 'can escalate to',
+  SAML_MAPS_TO: 'maps to',
+  SPONSORS: 'sponsors',
+  MANAGES: 'manages',
+  POLICY: 'IAM policy',
+  INLINE_POLICY: 'inline IAM policy',
+};
+
+/**
+ * One privilege as the column names it: `Global Administrator (T4)`, `Mail.Send (Microsoft Graph,
+ * all users) (T2, conditional)`, `prod-ops-access (can assume, hidden)`, `Directory Readers (T1,
+ * via group Sync Admins)`. The marks are the explain card's: a grant that holds only under a
+ * condition, a trust no token passes today (latent), a grant into a disabled object (disabled),
+ * one the provider's own access reviews do not show (hidden), an Entra app's link to a SAML
+ * provider it signs its assignees in to.
+ */
+function privilegeText(p: Privilege): string {
+  const marks: string[] = [];
+  if (p.tier !== undefined) marks.push(`T${p.tier}`);
+  const as = HOLDS_AS[p.via];
+  if (as !== undefined) marks.push(as);
+  if (p.group !== undefined) marks.push(`via group ${p.group}`);
+  if (p.latent) marks.push('latent');
+  if (p.conditional) marks.push('conditional');
+  if (p.targetDisabled) marks.push('disabled');
+  if (p.hidden) marks.push('hidden');
+  if (p.signsInOthers) marks.push('signs its assignees in');
+  return marks.length === 0 ? p.name : `${p.name} (${marks.join(', ')})`;
+}
+
+/**
+ * The privileges column: the identity's privileges, most powerful first, at most the number the
+ * summary keeps (PRIVILEGES_KEPT), then how many more there are and where all of them are listed,
+ * so a role with thousands of grants does not make a huge cell. `none` when it holds nothing the
+ * scan knows of; with data feeding the tier not read (capability_tier says what), the list may
+ * miss some, so `unknown` instead of `none`, and `unknown: …` after a list.
+ */
+function privilegesCell(i: IdentitySummary): string {
+  const held = i.privileges;
+  if (held === undefined) return 'unknown';
+  // The same text twice (per-user consents to one scope, given by different users) is said once, counted.
+  const names: string[] = [];
+  let last = '';
+  let times = 0;
+  const flush = () => {
+    if (times > 0) names.push(times > 1 ? `${last} x${times}` : last);
+  };
+  for (const p of held.top) {
+    const text = privilegeText(p);
+    if (text === last) times++;
+    else {
+      flush();
+      last = text;
+      times = 1;
+    }
+  }
+  flush();
+  const more = held.total - held.top.length;
+  if (more > 0) names.push(`and ${more} more (all on the nhiscan explain cards of the identity and its groups)`);
+  if (i.tierIncomplete !== undefined) names.push(names.length === 0 ? 'unknown' : 'unknown: more may be held, not all was read (see capability_tier)');
+  return names.length === 0 ? 'none' : names.join('; ');
 }
 
 /** Whether the row is a machine identity, or a user that may be one and why that is not known. */
@@ -607,6 +681,9 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     outsideClassification(f.provider, s.type, tiered?.tier, issuerTenantName(s.scope, scopes), s.nativeId),
     f.severity,
     open.map((x) => `${x.severity} ${x.fingerprint} (${x.ruleId})`).join('; '),
+    // What it holds is in the graph, not in its findings: the report cannot name it. capability_tier
+    // and crown_jewels_reachable say what its findings say it reaches; `nhiscan explain` lists it.
+    'unknown',
   ];
 }
 

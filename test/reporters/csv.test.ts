@@ -281,7 +281,7 @@ describe('--format recert-csv: checks that answered unknown', () => {
     // Existing columns keep their place; the new ones come after them (classification, then the findings).
     expect(text.split('\r\n')[0]).toBe(RECERT_COLUMNS.join(','));
     expect(RECERT_COLUMNS.indexOf('unknown_checks')).toBe(RECERT_COLUMNS.indexOf('justification') + 1);
-    expect(RECERT_COLUMNS.slice(RECERT_COLUMNS.indexOf('unknown_checks') + 1)).toEqual(['classification', 'highest_severity', 'finding_fingerprints']);
+    expect(RECERT_COLUMNS.slice(RECERT_COLUMNS.indexOf('unknown_checks') + 1)).toEqual(['classification', 'highest_severity', 'finding_fingerprints', 'privileges']);
     const rows = parseCsv(text, 'recert.csv');
     const unread = rows.filter((x) => x.type === 'entra-service-principal' && x.finding_ids === '');
     expect(unread.length).toBeGreaterThan(0);

@@ -7,8 +7,8 @@ const report = scan(demoSnapshot()).report;
 const rowOf = (csv: string, name: string) => parseCsv(csv, 'x').find((r) => r.name === name)!;
 
 describe('recert sheet: each row names its findings by fingerprint and its highest severity', () => {
-  it('keeps every earlier column in its place and adds the two at the end', () => {
-    expect(RECERT_COLUMNS.slice(-3)).toEqual(['classification', 'highest_severity', 'finding_fingerprints']);
+  it('keeps every earlier column in its place and adds the two after classification', () => {
+    expect(RECERT_COLUMNS.slice(-4, -1)).toEqual(['classification', 'highest_severity', 'finding_fingerprints']);
   });
 
   it('lists one fingerprint per finding, most severe first, where finding_ids lists rules', () => {

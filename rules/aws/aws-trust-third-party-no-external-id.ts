@@ -45,13 +45,6 @@ const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
 /** The keys that narrow `"*"` to one account or principal: for such a principal they are what the message names it by. */
 const PRINCIPAL_KEYS = new Set(['aws:principalaccount', 'aws:principalarn']);
 
-/**
- * The statement's conditions other than the external id, as the message names them: without
- * them "lets account X assume it" would read as unconditional when, say, aws:SourceArn or
- * aws:SourceIp narrows it. sts:ExternalId is left out, being what the message says is missing
- * (one under IfExists or ForAllValues binds no caller); for a principal that `"*"` was narrowed
- * to, so are the keys that named it.
- */
 /** Who the vendor is, as an unknown reason names it: its account, and the principal of it the policy names. */
 const vendorText = (p: Principal) => `account ${p.accountId}${p.arn ? ` (${quoteInput(p.arn)})` : ''}`;
 
@@ -72,7 +65,19 @@ const severalOrgsText = (orgs: readonly string[]) =>
   `organisations ${andList(orgs.map((o) => quoteInput(o)))}, and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`;
 
 const EXTERNAL_ID = new Set(['sts:externalid']);
+/**
+ * The keys whose values a Deny's external id doubt may be in: with the organisation it names
+ * beside the external id, a variable in either leaves whether it requires the external id open.
+ */
+const EXTERNAL_ID_OR_ORG = new Set([...EXTERNAL_ID, ...ORG_KEYS]);
 
+/**
+ * The statement's conditions other than the external id, as the message names them: without
+ * them "lets account X assume it" would read as unconditional when, say, aws:SourceArn or
+ * aws:SourceIp narrows it. sts:ExternalId is left out, being what the message says is missing
+ * (one under IfExists or ForAllValues binds no caller); for a principal that `"*"` was narrowed
+ * to, so are the keys that named it.
+ */
 function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
   // IAM matches condition keys case-insensitively: aws:SourceArn under one operator and
   // aws:sourcearn under another are one key, named once, as first spelled in the policy.
@@ -174,7 +179,7 @@ export default defineRule({
           ctx.unknown(
             deny.doubt === 'several-orgs'
               ? `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`
-              : `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID : ORG_KEYS)}`,
+              : `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID_OR_ORG : ORG_KEYS)}`,
           );
           continue;
         }

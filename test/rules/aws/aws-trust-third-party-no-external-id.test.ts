@@ -443,6 +443,13 @@ describe('aws-trust-third-party-no-external-id: what each unknown says', () => {
       `whether the Deny of statement 1 requires an external id of account ${VENDOR} is not known: its sts:ExternalId value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
     ]);
   });
+  // The Deny would require the external id of every caller outside the organisation it names, but
+  // which organisation that is is not known: the doubt is in the organisation's value, not the id's.
+  it('a Deny requiring a literal external id outside an organisation named through a policy variable whose value is not known', () => {
+    expect(reasons(denyOn({ StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}', 'sts:ExternalId': 'cust-42' } }))).toEqual([
+      `whether the Deny of statement 1 requires an external id of account ${VENDOR} is not known: its aws:PrincipalOrgID value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,
+    ]);
+  });
   it('a Deny outside an organisation named through a policy variable whose value is not known', () => {
     expect(reasons(denyOn({ StringNotEquals: { 'aws:PrincipalOrgID': '${aws:SomeUnknownKey}' } }))).toEqual([
       `whether the Deny of statement 1 keeps account ${VENDOR} out is not known: its aws:PrincipalOrgID value "\${aws:SomeUnknownKey}" holds a policy variable whose value the scan does not know`,

@@ -68,7 +68,7 @@ export function registerExtra(program: Command): void {
 async function certifiedReport(flags: InputFlags & { waivers?: string }): Promise<{ report: ScanReport; ci: ReturnType<typeof applyCiLayer> }> {
   // The waivers file is read and checked before the scan: a malformed one fails at once.
   const files = readCiFiles({ waivers: flags.waivers }, process.cwd());
-  const result = await runScan(flags);
+  const result = await runScan(flags, true);
   const { report } = result;
   const ci = applyCiLayer(report, { waivers: flags.waivers }, report.scannedAt, process.cwd(), undefined, legacyFingerprints(result), files);
   return { report, ci };

@@ -87,7 +87,7 @@ export function registerScan(program: Command): void {
  * graph itself, which must not outlive this function).
  */
 async function scanForCi(flags: ScanFlags, files: CiFiles): Promise<{ report: ScanReport; baselineRead?: BaselineRead; earlier?: Map<string, LegacyFingerprint> }> {
-  const result = await runScan(flags);
+  const result = await runScan(flags, flags.format === 'recert-csv');
   // Waivers may still name paths by the fingerprints earlier versions gave them.
   const baseline = files.baseline;
   if (baseline === undefined) return { report: result.report, earlier: legacyFingerprints(result) };
@@ -197,14 +197,18 @@ export function inputFolders(flags: InputFlags): Named[] {
   ];
 }
 
-/** Loads the input the flags name and runs the offline pipeline. */
-export async function runScan(flags: InputFlags): Promise<ScanResult> {
+/**
+ * Loads the input the flags name and runs the offline pipeline. `namePrivileges`: name what each
+ * identity holds, for the recert sheet (ScanOptions.namePrivileges); only the commands that write
+ * the sheet ask for it.
+ */
+export async function runScan(flags: InputFlags, namePrivileges = false): Promise<ScanResult> {
   const config = loadConfig(flags.config);
   const snapshot = await loadInput(flags, config);
   const now = resolveNow(flags.now, snapshot);
   const origins = snapshot.origins;
   try {
-    const result = scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth });
+    const result = scanSnapshot(snapshot, { now, config, rules: allRules, version: packageVersion(), releaseSnapshot: true, afterGraph: narrowHeapGrowth, namePrivileges });
     // The transforms start a warning about a file with its place in the snapshot
     // (`aws/<account>/authorization-details.json: …`); one that came from a flag is named as the
     // user gave it, like the errors below.

@@ -463,7 +463,7 @@ function privilegesCell(i: IdentitySummary): string {
   }
   flush();
   const more = held.total - held.top.length;
-  if (more > 0) names.push(`and ${more} more (all on the nhiscan explain cards of the identity and its groups)`);
+  if (more > 0) names.push(`and ${more} more (nhiscan explain with this row's id lists its own grants and the groups it is in)`);
   if (i.tierIncomplete !== undefined) names.push(names.length === 0 ? 'unknown' : 'unknown: more may be held, not all was read (see capability_tier)');
   return names.length === 0 ? 'none' : names.join('; ');
 }

@@ -4,7 +4,9 @@ import { RECERT_COLUMNS, renderRecertCsv } from '../../src/reporters/recert.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { explain } from '../../src/explain.js';
 import { analyze } from '../../src/analysis/analyze.js';
-import { summarizeIdentity } from '../../src/scan.js';
+import { scanSnapshot, summarizeIdentity } from '../../src/scan.js';
+import { allRules } from '../../rules/index.js';
+import { cli } from '../helpers/cli.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { PRIVILEGES_KEPT } from '../../src/report/privileges.js';
 import type { IdentitySummary } from '../../src/report/types.js';
@@ -97,7 +99,7 @@ describe('recert sheet: the privileges column', () => {
     expect(cell).toHaveLength(PRIVILEGES_KEPT + 1);
     // The five T4 grants (k = 4, 9, 14, 19, 24), then the five T3 ones, each by name.
     expect(cell.slice(0, 6)).toEqual(['p04 (T4)', 'p09 (T4)', 'p14 (T4)', 'p19 (T4)', 'p24 (T4)', 'p03 (T3)']);
-    expect(cell[PRIVILEGES_KEPT]).toBe('and 15 more (all on the nhiscan explain cards of the identity and its groups)');
+    expect(cell[PRIVILEGES_KEPT]).toBe("and 15 more (nhiscan explain with this row's id lists its own grants and the groups it is in)");
     // The summary keeps ten entries, not 25: a role with thousands of grants stays small.
     expect(i.privileges).toMatchObject({ total: 25 });
     expect(i.privileges!.top).toHaveLength(PRIVILEGES_KEPT);
@@ -135,5 +137,26 @@ describe('recert sheet: the privileges column', () => {
     const m = explain(demoResult, 'github-deploy');
     if (m.kind !== 'card') throw new Error('no card');
     expect(m.card.privileges.find((p) => p.name === 'AdministratorAccess')).toMatchObject({ via: 'POLICY', hidden: false });
+  });
+});
+
+// Naming every identity's privileges is a pass over all their edges that only the sheet shows, so
+// the CLI asks for it only when it writes the sheet (ScanOptions.namePrivileges).
+describe('recert sheet: privileges are named only for the sheet', () => {
+  it('a scan without namePrivileges leaves them off the summaries, and the sheet then says unknown', () => {
+    const result = scanSnapshot(demoSnapshot(), { now: new Date('2026-11-29T00:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0', namePrivileges: false });
+    expect(result.report.identities.length).toBeGreaterThan(0);
+    for (const i of result.report.identities) expect(i.privileges).toBeUndefined();
+    const deploy = rows(renderRecertCsv(result.report)).find((r) => r.name === 'github-deploy')!;
+    expect(deploy.privileges).toBe('unknown');
+  });
+
+  it('scan --format recert-csv and certify name them', () => {
+    for (const args of [['scan', '--demo', '--format', 'recert-csv'], ['certify', '--demo']]) {
+      const run = cli([...args, '--now', '2026-11-29T00:00:00Z']);
+      expect(run.code, args.join(' ')).toBe(0);
+      const deploy = rows(run.stdout).find((r) => r.name === 'github-deploy')!;
+      expect(deploy.privileges.split('; ')[0], args.join(' ')).toBe('AWS account 111122223333 administrator (T4)');
+    }
   });
 });

@@ -19,7 +19,7 @@ import { InputError } from './errors.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
-import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierLowerBound } from './rule-kit.js';
+import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierEvidenceMissing, tierLowerBound, type GroupTest } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
 import { shownScope } from './report/scope-shown.js';
 import { heldPrivileges } from './report/privileges.js';
@@ -309,6 +309,9 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
   return { report, graph, analysis, unknownBySubject, rules: enabled, ruleOptions: options };
 }
 
+/** Every unread group, whatever it holds (tierEvidenceMissing's test, answered once per tenant). */
+const ANY_UNREAD_GROUP: GroupTest = { key: 'any', test: () => true };
+
 /**
  * The summary of an identity (its node, or its id) whose findings came from `findingIds` (rule
  * ids); `namePrivileges` false leaves out what it holds by name (ScanOptions.namePrivileges).
@@ -360,7 +363,13 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   };
   // For the recert sheet only: kept out of JSON.stringify (and so of the JSON report) by not being
   // enumerable. One pass over the identity's out-edges, ten entries kept at most.
-  if (namePrivileges) Object.defineProperty(summary, 'privileges', { value: heldPrivileges(graph, n), enumerable: false });
+  if (namePrivileges) {
+    const held = heldPrivileges(graph, n);
+    // Any unread group counts: the identity may be in it, and it may hold something.
+    const notRead = tierEvidenceMissing(graph, n, ANY_UNREAD_GROUP);
+    if (notRead !== undefined) held.notRead = notRead;
+    Object.defineProperty(summary, 'privileges', { value: held, enumerable: false });
+  }
   // A tier computed without some of its evidence is a floor: say so, or T0 reads as harmless.
   const tierMissing = tierLowerBound(graph, analysis, n);
   if (tierMissing !== undefined) {

@@ -68,6 +68,12 @@ export const PRIVILEGES_KEPT = 10;
 export interface HeldPrivileges {
   top: Privilege[];
   total: number;
+  /**
+   * What was not read of the data that names them (a capability feeding the tier, an unread group
+   * the identity may be in), as a gap clause, when some was: the list may be short. Asked whatever
+   * the tier: a T4 tier is exact, but a T4 identity's list can still miss grants.
+   */
+  notRead?: string;
 }
 
 /** Adds `p` to `held`, keeping its top list sorted and at most PRIVILEGES_KEPT long (an insertion into ten). */

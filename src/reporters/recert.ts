@@ -9,6 +9,7 @@ import { scannedIssuerTenant } from '../graph/entra-issuer.js';
 import { conditionalHopCount } from '../analysis/analyze.js';
 import { isIsoUtcText, parseDate } from '../iso-date.js';
 import type { Privilege } from '../report/privileges.js';
+import { cannotJudge } from '../engine/missing-capability.js';
 
 /** Columns of the recertification sheet (`--format recert-csv`, `nhiscan certify`), in order. */
 export const RECERT_COLUMNS = [
@@ -464,7 +465,7 @@ function privilegesCell(i: IdentitySummary): string {
   flush();
   const more = held.total - held.top.length;
   if (more > 0) names.push(`and ${more} more (nhiscan explain with this row's id lists its own grants and the groups it is in)`);
-  if (i.tierIncomplete !== undefined) names.push(names.length === 0 ? 'unknown' : 'unknown: more may be held, not all was read (see capability_tier)');
+  if (held.notRead !== undefined) names.push(names.length === 0 ? 'unknown' : `unknown: ${cannotJudge(held.notRead, 'whether it holds more')}`);
   return names.length === 0 ? 'none' : names.join('; ');
 }
 

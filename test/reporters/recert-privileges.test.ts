@@ -24,9 +24,12 @@ const demoResult = scan(demoSnapshot());
 const demoSheet = rows(renderRecertCsv(demoResult.report));
 const byName = (name: string) => demoSheet.find((r) => r.name === name)!;
 
-/** The summary the scan makes of identity `id` of a small graph, as the sheet reads it. */
+/**
+ * The summary the scan makes of identity `id` of a small graph, as the sheet reads it. The graph
+ * records its account's IAM data as read: without a record, the list would end with "unknown".
+ */
 function summaryOf(nodes: GraphNode[], edges: GraphEdge[], id: string): IdentitySummary {
-  const g = graphOf(nodes, edges);
+  const g = graphOf(nodes, edges, [{ provider: 'aws', scope: 'acct', capability: 'aws.iam', status: 'collected' }]);
   return summarizeIdentity(g, analyze(g, { now: new Date('2026-11-20T00:00:00Z'), config: DEFAULT_CONFIG }), id, []);
 }
 
@@ -116,13 +119,13 @@ describe('recert sheet: the privileges column', () => {
     expect(cell).not.toContain('\u001b');
   });
 
-  it('says unknown, not none, when data feeding the tier was not read, and says so after a list', () => {
+  it('says unknown, not none, when data naming them was not read, and says what after a list', () => {
     const gap = 'the admin role assignments of org o were not read (denied)';
     expect(sheetOf(identitySummary({ privileges: { top: [], total: 0 } })).privileges).toBe('none');
-    expect(sheetOf(identitySummary({ privileges: { top: [], total: 0 }, tierIncomplete: gap })).privileges).toBe('unknown');
+    expect(sheetOf(identitySummary({ privileges: { top: [], total: 0, notRead: gap } })).privileges).toBe('unknown');
     const one = { name: 'Reader', via: 'HAS_ROLE', tier: 1, hidden: false, reason: '' };
-    expect(sheetOf(identitySummary({ privileges: { top: [one], total: 1 }, tierIncomplete: gap })).privileges).toBe(
-      'Reader (T1); unknown: more may be held, not all was read (see capability_tier)',
+    expect(sheetOf(identitySummary({ privileges: { top: [one], total: 1, notRead: gap } })).privileges).toBe(
+      `Reader (T1); unknown: ${gap}; so whether it holds more cannot be judged`,
     );
     // A summary the scan did not make has nothing to say.
     expect(sheetOf(identitySummary()).privileges).toBe('unknown');
@@ -157,6 +160,26 @@ describe('recert sheet: privileges are named only for the sheet', () => {
       expect(run.code, args.join(' ')).toBe(0);
       const deploy = rows(run.stdout).find((r) => r.name === 'github-deploy')!;
       expect(deploy.privileges.split('; ')[0], args.join(' ')).toBe('AWS account 111122223333 administrator (T4)');
+    }
+  });
+});
+
+describe('recert sheet: a list that may be short says so, whatever the tier', () => {
+  it('a T4 identity in an Entra tenant whose group members were not read: its list ends with unknown', () => {
+    // T4 is exact (no unread group can raise it), so capability_tier names no gap; but the
+    // identity may be in the unread group and hold what it holds, so its list may be short.
+    const snap = demoSnapshot();
+    const members = snap.files['entra/groupMembers.json'] as Record<string, unknown>;
+    const dropped = Object.keys(members)[0];
+    delete members[dropped];
+    const result = scanSnapshot(snap, { now: new Date('2026-11-29T00:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0' });
+    const t4 = result.report.identities.filter((i) => i.provider === 'entra' && i.tier === 4 && i.type !== 'entra-application');
+    expect(t4.length).toBeGreaterThan(0);
+    const sheet = rows(renderRecertCsv(result.report));
+    for (const i of t4) {
+      expect(i.tierIncomplete).toBeUndefined();
+      const cell = sheet.find((r) => r.id === i.id)!.privileges;
+      expect(cell, i.name).toMatch(/; unknown: the members of group .* so whether it holds more cannot be judged$/);
     }
   });
 });

@@ -298,3 +298,20 @@ describe('evaluateTrust', () => {
     for (let i = 0; i < 2; i++) expect(evaluateTrust(role, facts('u')).result).toBe('unknown');
   });
 });
+
+describe('analyzeTrust: the organisations an Allow lets through (severalOrgs)', () => {
+  const orgs = (Condition: Doc): string[] | undefined => {
+    const m = model({ roles: [roleEntry('r', stmt({ AWS: 'arn:aws:iam::999988887777:root' }, { Condition }))] });
+    const several = analyzeTrust(m.roles.get(roleArn('r'))!).statements[0].severalOrgs;
+    return several === undefined ? undefined : [...several].sort();
+  };
+
+  it('takes ${aws:ResourceOrgID} for any organisation named beside it: with the role in o-b, o-a and o-b both pass', () => {
+    // PrincipalOrgID in {own, o-a} AND PrincipalOrgPaths under o-a or o-b: one organisation when
+    // the role's own is neither, two when it is o-b. Which is the role's is not read: the doubt stays.
+    expect(orgs({ StringEquals: { 'aws:PrincipalOrgID': ['${aws:ResourceOrgID}', 'o-a'] }, StringLike: { 'aws:PrincipalOrgPaths': ['o-a/*', 'o-b/*'] } })).toEqual(['o-a', 'o-b']);
+    // Near misses: the role's own alone against two, or named beside one, is one organisation.
+    expect(orgs({ StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' }, StringLike: { 'aws:PrincipalOrgPaths': ['o-a/*', 'o-b/*'] } })).toBeUndefined();
+    expect(orgs({ StringEquals: { 'aws:PrincipalOrgID': ['${aws:ResourceOrgID}', 'o-a'] }, StringLike: { 'aws:PrincipalOrgPaths': 'o-a/*' } })).toBeUndefined();
+  });
+});

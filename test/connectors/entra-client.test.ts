@@ -166,6 +166,16 @@ describe('collectEntra against the fake tenant', () => {
     expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: 3 of 3 group\(s\) assigned an app role could not be read with their members \(malformed answer \(no object with id .*\); who holds those app roles through them is unknown$/)]);
   });
 
+  it('a listed group whose id is not a GUID is a gap of that group alone: its member list is not asked for, and the group list stays collected', async () => {
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12 });
+    dataset.v1['/groups'].find((g) => g.id === guid(5, 1))!.id = 'not-a-guid';
+    const f = await fake(dataset);
+    const result = await collectEntra(options(f));
+    expect(f.log.some((l) => l.path.includes('not-a-guid'))).toBe(false);
+    expect(cov(result, 'entra.groups')?.status).toBe('collected');
+    expect(cov(result, 'entra.groups@groupMembers.json')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^1 of \d+ group member lists not read: groupMembers: skipped an object whose id is not a GUID$/) });
+  });
+
   it('one group whose members are refused is a gap of that group alone: the group list and every other member list stay collected, and the scan names only it', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 12, assignedGroups: 3 });
     const f = await fake(dataset, { forbid: [`/v1.0/groups/${guid(5, 1)}/members`] });

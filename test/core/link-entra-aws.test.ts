@@ -121,6 +121,30 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(r.graph.node(grant.to)?.enabled).toBe(false);
   });
 
+  it('a disabled app role beside a live assignment to the same app, or an app whose requirement was not read: firm only when a live assignment is held', () => {
+    const tickets = (s: Snapshot) => {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      const api = ((file.value ?? file) as Json[]).find((x) => x.appId === TICKETS_APPID)!;
+      for (const role of api.appRoles as Json[]) role.isEnabled = false;
+      const assignments = (s.files['entra/appRoleAssignments.json'] as Json).value as Json[];
+      return { api, assignments, held: assignments.find((a) => a.resourceId === api.id)! };
+    };
+    const edgesOf = (s: Snapshot) => scan(s).graph.in(roleId('tickets-role'), 'CAN_ASSUME').filter((e) => e.from === OPS_AGENT);
+    // Ops Agent also holds default access to the app (the all-zero app role, never disabled): that
+    // assignment meets the requirement, and the route is firm again.
+    const both = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID);
+    const t = tickets(both);
+    t.assignments.push({ ...t.held, id: 'default-access', appRoleId: '00000000-0000-0000-0000-000000000000' });
+    expect(edgesOf(both).map((e) => [e.conditional ?? false, e.reason.includes('of an app role that is disabled')])).toEqual([[false, false]]);
+    // appRoleAssignmentRequired not read, the sub pinned to Ops Agent: holding only a disabled
+    // role, its way in rests on the app not requiring assignment, as for a caller holding none.
+    const pinned = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: OPS_AGENT_OID } }, TICKETS_APPID);
+    delete tickets(pinned).api.appRoleAssignmentRequired;
+    const unknown = edgesOf(pinned);
+    expect(unknown.map((e) => e.conditional)).toEqual([true]);
+    expect(unknown[0].reason).toContain('only if Northwind Ticketing API does not require app-role assignment (its appRoleAssignmentRequired was not read)');
+  });
+
   it('a sub pinned to an SP that cannot get a token for the audience links nothing', () => {
     // Audit case H: Legacy Provisioning Sync holds no assignment to the Ticketing API, which requires one.
     const pinned = (oid: string) => withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: oid } }, TICKETS_APPID);

@@ -40,8 +40,13 @@ export class Reader {
     return arr as Record<string, unknown>[];
   }
 
-  /** A relationship file: `{ parentId: collection }`. */
-  relation(value: unknown, path = '$'): Map<string, Record<string, unknown>[]> {
+  /**
+   * A relationship file: `{ parentId: collection }`. `null` stands for "none" only where
+   * `nullIsNone` says the collector writes it so (a user without a manager: Graph answers 404 and
+   * userManagers.json records null). Anywhere else it is refused: read as "none", a null owner or
+   * federated-credential list turned a finding into a pass.
+   */
+  relation(value: unknown, path = '$', nullIsNone = false): Map<string, Record<string, unknown>[]> {
     if (!isObject(value)) this.fail(path, 'expected an object keyed by parent id');
     const out = new Map<string, Record<string, unknown>[]>();
     // for..in (own keys only), not Object.entries: the same keys in the same order, without a
@@ -50,6 +55,7 @@ export class Reader {
       if (!Object.hasOwn(value, k)) continue;
       const v = value[k];
       if (v === null) {
+        if (!nullIsNone) this.fail(`${path}[${quoteInput(k)}]`, 'expected a list, not null');
         out.set(k, []);
         continue;
       }

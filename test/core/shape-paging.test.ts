@@ -26,10 +26,14 @@ describe('Reader and Graph paging markers', () => {
   it('reads a last page (no link, or a null one) and a lone object as before', () => {
     expect(r.items({ value: [{ id: 'a' }], '@odata.nextLink': null })).toEqual([{ id: 'a' }]);
     expect(r.items({ '@odata.context': 'x', value: [{ id: 'a' }] })).toEqual([{ id: 'a' }]);
-    expect([...r.relation({ u1: { id: 'm1' }, u2: null, u3: { value: [{ id: 'g' }] } })]).toEqual([
+    expect([...r.relation({ u1: { id: 'm1' }, u2: null, u3: { value: [{ id: 'g' }] } }, '$', true)]).toEqual([
       ['u1', [{ id: 'm1' }]],
       ['u2', []],
       ['u3', [{ id: 'g' }]],
     ]);
+  });
+
+  it('refuses null for a parent\'s list unless the file records "none" so (the manager file)', () => {
+    expect(() => r.relation({ sp1: [{ id: 'o' }], sp2: null })).toThrow(expect.objectContaining({ message: 'expected a list, not null', location: '$["sp2"]' }));
   });
 });

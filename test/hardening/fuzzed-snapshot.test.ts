@@ -119,3 +119,28 @@ describe('an @odata.type that is not a string', () => {
     if (r.kind === 'input-error') expect(r.line).toMatch(line);
   });
 });
+
+describe('a relationship list written null', () => {
+  // Read as "none", a null owner or federated-credential list turned a finding into a pass (an
+  // app with owners became ownerless, a federated trust vanished). Only the manager file records
+  // "none" as null: the collector's answer to Graph's 404 for a user without a manager.
+  it.each([['entra/federatedIdentityCredentials.json'], ['entra/servicePrincipalOwners.json'], ['okta/appUsers.json']])('%s: stops naming the parent', (file) => {
+    const dir = copyDemo(tmp.dir, `null-${file.replace(/\W+/g, '-')}`);
+    const doc = readJsonFile(dir, file);
+    const parent = Object.keys(doc)[0];
+    doc[parent] = null;
+    writeJsonFile(dir, file, doc);
+    const r = outcome(() => scanSnapshotDir(dir));
+    expect(r.kind).toBe('input-error');
+    if (r.kind === 'input-error') expect(r.line).toBe(`${file}: $["${parent}"]: expected a list, not null`);
+  });
+
+  it('entra/userManagers.json: null is a user without a manager, as before', () => {
+    const dir = copyDemo(tmp.dir, 'null-manager');
+    const doc = readJsonFile(dir, 'entra/userManagers.json');
+    const parent = Object.keys(doc)[0];
+    doc[parent] = null;
+    writeJsonFile(dir, 'entra/userManagers.json', doc);
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+  });
+});

@@ -186,7 +186,8 @@ export class EntraContext {
     if (!this.readable(file)) return undefined;
     const r = new Reader(name);
     const raw = this.snapshot.files[name];
-    const rel = r.relation(raw);
+    // Only the manager file records "none" as null (the collector's answer to Graph's 404).
+    const rel = r.relation(raw, '$', file === 'userManagers.json');
     const out = new Map<string, Item[]>();
     for (const [parent, list] of rel) {
       const v = isObject(raw) ? raw[parent] : undefined;

@@ -44,7 +44,7 @@ export { ENTRA_ISSUER, scannedEntraTenant, scannedIssuerTenant } from './graph/e
 // Whether a token of an Entra app meets an AWS trust's aud condition, as the linker judges it.
 export { audienceVerdict, isTokenExchangeAudience, tokenVersionVerdict, trustClientIds } from './graph/entra-audience.js';
 // Whether a token's sub meets every operator on a trust's sub key, as the AWS transform judges it.
-export { subjectVerdict, type SubjectVerdict } from './aws/trust.js';
+export { subjectVerdict, type SubjectVerdict, type ValueDoubt } from './aws/trust.js';
 // The engine's wording of what was not read (itemGap: of one item, e.g. one app's assignments)
 // and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
 export { cannotJudge, itemGap } from './engine/missing-capability.js';

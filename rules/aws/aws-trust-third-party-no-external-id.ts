@@ -1,4 +1,4 @@
-import { andList, defineRule, fromOptions, quoteInput, trustDenyDoubt, trustDenyOutsideOrg, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys } from '../../src/rule-kit.js';
+import { andList, defineRule, fromOptions, quoteInput, trustDenyDoubt, trustDenyOutsideOrg, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys, type ValueDoubt } from '../../src/rule-kit.js';
 
 /** The organisation's own account ids, from the options. */
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
@@ -28,11 +28,6 @@ interface Statement {
   valueDoubts?: ValueDoubt[];
   /** The organisations its organisation conditions let through, when that may be more than one. */
   severalOrgs?: string[];
-}
-interface ValueDoubt {
-  key: string;
-  value: string;
-  cause: 'variable' | 'caller-text';
 }
 interface TrustFacts {
   unusable?: { problem: string };

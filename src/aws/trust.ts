@@ -1271,8 +1271,7 @@ const OWN_ORG_NAME = '${aws:resourceorgid}';
 function orgsAdmitted(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
   const lists = orgEntries(cond, scope, true);
   if (lists.length === 0) return [];
-  const written = new Map<string, string>();
-  for (const list of lists) for (const org of list) if (!written.has(orgName(org))) written.set(orgName(org), org);
+  const written = firstSpellings(lists);
   const names = lists.map((list) => new Set(list.map(orgName)));
   let best: string[] = [];
   for (const own of [OWN_ORG_NAME, ...[...written.keys()].filter((n) => n !== OWN_ORG_NAME)]) {
@@ -1286,9 +1285,14 @@ function orgsAdmitted(cond: ConditionBlock | undefined, scope: VariableScope): s
 
 /** The organisations a Deny's negated organisation entries spare (see severalOrgs): those any of them names. */
 function orgsSpared(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
+  return [...firstSpellings(orgEntries(cond, scope, false)).values()];
+}
+
+/** Each organisation the lists name, by orgName, as it is first written. */
+function firstSpellings(lists: readonly (readonly string[])[]): Map<string, string> {
   const written = new Map<string, string>();
-  for (const list of orgEntries(cond, scope, false)) for (const org of list) if (!written.has(orgName(org))) written.set(orgName(org), org);
-  return [...written.values()];
+  for (const list of lists) for (const org of list) if (!written.has(orgName(org))) written.set(orgName(org), org);
+  return written;
 }
 
 /**

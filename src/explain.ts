@@ -81,7 +81,8 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   if (node.kind === 'human' && serviceAccountUnclassified(node) === undefined) return { kind: 'person', node };
   const findings = report.findings.filter((f) => f.subject.id === node.id);
   const unknownIds = result.unknownBySubject.get(node.id);
-  const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))], unknownIds ? [...unknownIds] : undefined);
+  // The card lists every privilege itself (below): the summary's kept few are not needed.
+  const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))], unknownIds ? [...unknownIds] : undefined, false);
   const consents: ExplainCard['consents'] = [];
   const privileges: ExplainCard['privileges'] = [];
   for (const e of graph.out(node.id)) {

@@ -43,24 +43,6 @@ export interface CompiledPolicy {
    * that is not a short list (`*`, NotAction…); undefined until first asked.
    */
   services?: ReadonlySet<string> | null;
-  /**
-   * The evaluator's remembered answers of this policy, by interned action id (see
-   * evaluate.ts, policyOutcomes): undefined until first asked.
-   */
-  outcomes?: Array<OutcomeMemo | undefined>;
-}
-
-/**
- * What the statements of one policy that cover one action answer, remembered by resource when
- * they read nothing but the resource (no condition, no policy variable): `false` when they do.
- */
-export type OutcomeMemo = false | Map<ResourceQuery, PolicyOutcome>;
-
-/** A policy's part in one answer: its Allow, and whether a Deny of it applies. */
-export interface PolicyOutcome {
-  allow: Tri;
-  denyYes: boolean;
-  denyMaybe: boolean;
 }
 
 /** How one statement answered one question. */

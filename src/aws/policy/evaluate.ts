@@ -12,7 +12,7 @@
  * SCPs, RCPs, session policies and resource-based policies are not modelled here.
  */
 import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, ParseIssue, PolicyBody, PolicyRef } from '../model.js';
-import { actionKey, compilePolicy, SOME_RESOURCE, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type PolicyOutcome, type ResourceQuery } from './compile.js';
+import { actionKey, compilePolicy, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
 import { lowerKeyMap, type KeyEnvironment, type PrincipalFacts, type RequestContext } from './context.js';
 import { triOr, type Tri } from './tri.js';
 
@@ -410,76 +410,10 @@ interface Scan {
   unusable: UnusablePolicy[] | undefined;
 }
 
-/** Above this many resources of one policy and action, answers are no longer remembered. */
-const MAX_OUTCOMES = 64;
-
-/**
- * Whether the statements' answers read nothing but the resource: no condition, no policy
- * variable in a resource, and, for "a resource of the caller's choosing", no Deny (whose answer
- * reads the caller's account and partition, see denyOnNewResource).
- */
-function resourceOnly(list: readonly CompiledStatement[]): boolean {
-  for (let i = 0; i < list.length; i++) {
-    const st = list[i];
-    if (st.condition) return false;
-    const entries = st.resources;
-    if (entries) for (let k = 0; k < entries.length; k++) if ('template' in entries[k]) return false;
-  }
-  return true;
-}
-
-/**
- * The answers of a policy shared by many subjects (a managed policy, a group's policy), per
- * action and resource, when they read nothing but the resource: the grant and admin questions
- * ask thousands of principals of an account the same actions on the same probe resources, and
- * most of them attach a few of the same managed policies. A policy of one principal only (its
- * inline policies) is scanned each time, not to fill a map that would never be read again.
- */
-function policyOutcomes(bp: BoundPolicy, a: ActionKey, list: readonly CompiledStatement[], resource: ResourceQuery): Map<ResourceQuery, PolicyOutcome> | undefined {
-  if (a.id < 0 || (bp.origin.kind !== 'managed' && bp.origin.via === undefined)) return undefined;
-  const compiled = bp.compiled!;
-  const byAction = (compiled.outcomes ??= []);
-  let memo = byAction[a.id];
-  if (memo === undefined) byAction[a.id] = memo = resourceOnly(list) ? new Map() : false;
-  if (memo === false) return undefined;
-  if (resource === SOME_RESOURCE) for (let i = 0; i < list.length; i++) if (list[i].source.effect === 'Deny') return undefined;
-  return memo;
-}
-
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
 function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
-  const list = statementsForKey(bp.compiled!, acc.a);
-  if (list.length === 0) return 'no';
-  // canDo lists the statements themselves: never from memory.
-  const memo = acc.detail ? undefined : policyOutcomes(bp, acc.a, list, acc.resource);
-  if (memo === undefined) return scanStatements(acc, bp, list);
-  let o = memo.get(acc.resource);
-  if (o === undefined) {
-    // Scanned on its own, to keep this policy's part apart from the others' in the answer.
-    const { denyYes, denyMaybe, undecided } = acc;
-    acc.denyYes = false;
-    acc.denyMaybe = false;
-    acc.undecided = undefined;
-    o = { allow: scanStatements(acc, bp, list), denyYes: acc.denyYes, denyMaybe: acc.denyMaybe };
-    // (Set by scanStatements: read back through the type, which saw it cleared above.)
-    const mine = acc.undecided as string[] | undefined;
-    // Then as if scanned in turn: its undecided keys after the earlier policies'.
-    if (mine !== undefined && undecided !== undefined) undecided.push(...mine);
-    acc.undecided = undecided ?? mine;
-    acc.denyYes ||= denyYes;
-    acc.denyMaybe ||= denyMaybe;
-    // Without conditions or variables nothing is left undecided; if something were, it is not kept.
-    if (mine === undefined && memo.size < MAX_OUTCOMES) memo.set(acc.resource, o);
-    return o.allow;
-  }
-  if (o.denyYes) acc.denyYes = true;
-  if (o.denyMaybe) acc.denyMaybe = true;
-  return o.allow;
-}
-
-/** scanPolicy without memory: the statements' resource and condition tests. */
-function scanStatements(acc: Scan, bp: BoundPolicy, list: readonly CompiledStatement[]): Tri {
   let allow: Tri = 'no';
+  const list = statementsForKey(bp.compiled!, acc.a);
   for (let i = 0; i < list.length; i++) {
     const st = list[i];
     if (!acc.envSet) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram, handleError } from '../../src/cli/main.js';
-import type { Manifest } from '../../src/snapshot/types.js';
+import type { Manifest } from '../../src/snapshot/snapshot.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
 import { startOktaFake, type OktaFake } from '../fakes/okta-server.js';
 import { DEMO_NOW, demoSnapshot } from './demo.js';

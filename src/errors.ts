@@ -50,6 +50,21 @@ export class UnreachableError extends Error {
   }
 }
 
+/**
+ * `collect --out` wrote its folder, but reading the answers as the scan reads them before writing
+ * (setting aside each value the scan cannot read) failed with an error that is no such value: a
+ * fault in nhiscan, not in the answers. The files were written as collected, unchecked, so an
+ * hour's collection is not lost to it. Printed as one line; `--debug` adds the stack of `cause`,
+ * the error itself. Exit 2, the code of an internal error: the folder is whole, but not the one a
+ * successful collect writes, and a script must not take it for that.
+ */
+export class UncheckedSnapshotError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'UncheckedSnapshotError';
+  }
+}
+
 /** Error codes of a request that got no answer: socket, DNS, undici and TLS failures. */
 const NO_ANSWER_CODES = new Set([
   'ECONNREFUSED',

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { escapeUnsafe, InputError } from '../errors.js';
+import { escapeUnsafe, InputError, UncheckedSnapshotError } from '../errors.js';
 import { loadConfig } from './config.js';
-import { UNSAFE_CHARS } from '../reporters/sanitize.js';
+import { cutLine, UNSAFE_CHARS } from '../reporters/sanitize.js';
 import { setAsideBadValues } from '../scan.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
 import { addLiveOptions, checkOutFolder, collectLiveResults, liveRequested, mergeResults, writeSnapshot, type LiveFlags } from './live.js';
 
 export function registerCollect(program: Command): void {
@@ -22,13 +23,49 @@ export function registerCollect(program: Command): void {
     // as it does there (an `error` record and a warning in the manifest, its files not written),
     // so that `scan --snapshot` of the folder gives the live scan's report, and a value refused
     // in the folder is one a user put there.
-    const snapshot = setAsideBadValues(mergeResults(await collectLiveResults(flags, config), started), config, { now: started }).snapshot;
-    const n = writeSnapshot(flags.out, snapshot);
+    const collected = mergeResults(await collectLiveResults(flags, config), started);
+    let snapshot: Snapshot;
+    let fault: { error: unknown } | undefined;
+    try {
+      snapshot = setAsideBadValues(collected, config, { now: started }).snapshot;
+    } catch (e) {
+      // Anything else thrown there is a fault in nhiscan (a transform bug), not in the answers.
+      // The collection may have taken an hour: it is written whole, as received (setAsideBadValues
+      // worked on a copy), with a warning in the manifest that it was not checked, and the
+      // command fails after writing it (exit 2, the internal-error code).
+      fault = { error: e };
+      snapshot = collected;
+    }
     // The collectors' warnings (a capped lookup, an over-privileged credential) are shown now
     // too, not only by a later scan. Their text may quote provider data: control, separator and bidi characters go.
-    for (const w of snapshot.manifest.warnings ?? []) process.stderr.write(`nhiscan: warning: ${w.replace(UNSAFE_CHARS, ' ')}\n`);
+    const shown = [...(snapshot.manifest.warnings ?? [])];
+    if (fault) (snapshot.manifest.warnings ??= []).push(uncheckedWarning(fault.error));
+    const n = writeSnapshot(flags.out, snapshot);
+    for (const w of shown) process.stderr.write(`nhiscan: warning: ${w.replace(UNSAFE_CHARS, ' ')}\n`);
     const gaps = snapshot.manifest.coverage.filter((c) => c.status !== 'collected');
-    process.stderr.write(`nhiscan: wrote ${n} files to ${escapeUnsafe(flags.out)}${gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : ''}\n`);
+    const wrote = `${n} files to ${escapeUnsafe(flags.out)}`;
+    const notRead = gaps.length ? `; ${gaps.length} capabilities not read (see manifest.json coverage)` : '';
+    if (fault) {
+      throw new UncheckedSnapshotError(
+        `internal error while checking the collected answers: ${faultLine(fault.error)}; wrote ${wrote} unchecked, as collected: \`nhiscan scan --snapshot\` of it may refuse a value in them or stop on the same error (run it with --debug to see the error)${notRead}`,
+        fault.error,
+      );
+    }
+    process.stderr.write(`nhiscan: wrote ${wrote}${notRead}\n`);
     process.exitCode = gaps.length > 0 ? 3 : 0;
   });
+}
+
+/** The first line of what the check threw, as an internal error line quotes it. */
+function faultLine(e: unknown): string {
+  const text = e instanceof InputError ? e.oneLine() : e instanceof Error ? e.message : String(e);
+  return cutLine(text.split('\n')[0], 500, 'error');
+}
+
+/**
+ * The manifest's note that the folder holds the answers as received: a later scan of it shows the
+ * note among its warnings, so that whoever reads that report knows the folder was not checked.
+ */
+function uncheckedWarning(e: unknown): string {
+  return `not checked at collection: reading the answers as the scan reads them failed with an internal error (${faultLine(e)}), so they were written as collected and a value the scan cannot read was not set aside; \`nhiscan scan --snapshot\` of this folder may refuse such a value or stop on the same error (run it with --debug to see the error)`;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option, type HelpContext } from 'commander';
-import { InputError, UnreachableError } from '../errors.js';
+import { InputError, UncheckedSnapshotError, UnreachableError } from '../errors.js';
 import { registerScan } from './scan-command.js';
 import { registerRules } from './rules-command.js';
 import { registerExplain } from './explain-command.js';
@@ -143,6 +143,13 @@ export function handleError(e: unknown, debug: boolean): number {
     process.stderr.write(`nhiscan: ${cutLine(e.message, CUT.text, 'error')}\n`);
     if (debug) writeStack(e);
     return EXIT.INCOMPLETE;
+  }
+  // The line says what failed and what was written; the stack wanted is the failure's, not the
+  // wrapper's, whose message is that line.
+  if (e instanceof UncheckedSnapshotError) {
+    process.stderr.write(`nhiscan: ${cutLine(e.message, CUT.text, 'error')}\n`);
+    if (debug && e.cause instanceof Error) writeStack(e.cause);
+    return EXIT.USAGE;
   }
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`nhiscan: internal error: ${cutLine(msg.split('\n')[0], 500, 'error')}${debug ? '' : ' (run with --debug for details)'}\n`);

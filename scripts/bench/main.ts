@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { YOUNG_GENERATION_FLAGS } from '../../src/cli/node-flags.js';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +27,30 @@ function runChild(mode: 'pipeline' | 'breakdown', dir: string, profileDir?: stri
   // The Node flags `nhiscan` runs with (bin/nhiscan.js re-starts Node with them); --max-old-space
   // MB raises the heap limit to measure an estate that would not fit.
   const flags: string[] = [...YOUNG_GENERATION_FLAGS, ...(heapMb ? [`--max-old-space-size=${heapMb}`] : [])];
-  if (profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${mode}.cpuprofile`);
+  // Node's default profile names, one file per thread: with one fixed --cpu-prof-name, the AWS
+  // answer thread (100,000 identities) and the main thread wrote the same file, and whichever
+  // ended last was kept (the pipeline profile of the 100k estate held the answer thread's).
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const threadDir = profileDir ? mkdtempSync(join(profileDir, `${mode}-`)) : undefined;
+  if (threadDir) flags.push('--cpu-prof', `--cpu-prof-dir=${threadDir}`);
   const r = spawnSync(process.execPath, [...flags, CHILD, mode, dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (threadDir) keepProfiles(threadDir, profileDir!, mode);
   if (r.status !== 0) throw new Error(`${mode} run on ${dir} failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as StageReport;
+}
+
+/**
+ * Names the profiles Node wrote (`CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile`) by mode and
+ * thread: the main thread's (tid 0) as `<mode>.cpuprofile`, each worker's as
+ * `<mode>.thread-<tid>.cpuprofile`.
+ */
+function keepProfiles(threadDir: string, profileDir: string, mode: string): void {
+  for (const f of readdirSync(threadDir)) {
+    const tid = /^CPU\.\d+\.\d+\.\d+\.(\d+)\.\d+\.cpuprofile$/.exec(f)?.[1];
+    if (tid === undefined) continue;
+    renameSync(join(threadDir, f), join(profileDir, tid === '0' ? `${mode}.cpuprofile` : `${mode}.thread-${tid}.cpuprofile`));
+  }
+  rmSync(threadDir, { recursive: true, force: true });
 }
 
 function benchSize(n: number, seed: string, runs: number, keep: boolean, profileDir?: string, heapMb?: number): BenchResult {

@@ -338,8 +338,17 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
       return itemGap(graph, subject, `the scope grants or admin roles of app ${subject.name}`, ['okta.appGrants@appGrants.json', 'okta.clientRoles@clientRoles.json']);
     }
   }
-  const group = counts ? unreadGroup(graph, subject, counts) : undefined;
-  return group ? groupMembersUnread(graph, group) : undefined;
+  if (!counts) return undefined;
+  const group = unreadGroup(graph, subject, counts);
+  if (group) return groupMembersUnread(graph, group);
+  const owned = unreadOwned(graph, subject, counts);
+  return owned ? ownersUnread(graph, owned) : undefined;
+}
+
+/** That the owners of an Entra service principal or app registration were not read, as a gap clause (with the records of the owner files, if any). */
+function ownersUnread(graph: Graph, owned: GraphNode): string {
+  const what = owned.type === 'entra-application' ? 'app registration' : 'service principal';
+  return itemGap(graph, owned, `the owners of ${what} ${owned.name}`, ['entra.owners@applicationOwners.json', 'entra.owners@servicePrincipalOwners.json']);
 }
 
 /** That the members of an Entra group were not read, as a gap clause (with the record of groupMembers.json, if any). */
@@ -428,6 +437,44 @@ export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest)
   const list = byScope.get(subject.scope);
   if (!list) return undefined;
   // A group is not its own member: at most the second entry is needed.
+  return list[0].id !== subject.id ? list[0] : list[1];
+}
+
+/** The Entra identities an owner can add a credential to, and so take the tier of (CAN_ESCALATE_TO). */
+const OWNED_TYPES: readonly string[] = ['entra-service-principal', 'entra-application'];
+/** The Entra identities that can own one: users and service principals (a group owns nothing). */
+const OWNER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-user']);
+/** Per graph, per test key, per scope: the identities whose owners were not read and for which the test holds. */
+const unreadOwnedCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>();
+
+/**
+ * The first Entra service principal or app registration of the subject's tenant whose owner list
+ * was not read (absent from applicationOwners.json or servicePrincipalOwners.json:
+ * `attrs.ownersCollected` unset; Microsoft's first-party ones are not read on purpose) and for
+ * which the test holds: the subject, a user or service principal, may be one of its owners and
+ * take its tier. The capability's own record is capabilityGap's: this is the gap of some parents
+ * only. The test must give the same answer for the same key over one graph.
+ */
+export function unreadOwned(graph: Graph, subject: GraphNode, counts: GroupTest): GraphNode | undefined {
+  if (subject.provider !== 'entra' || !OWNER_TYPES.has(subject.type)) return undefined;
+  let byKey = unreadOwnedCache.get(graph);
+  if (!byKey) unreadOwnedCache.set(graph, (byKey = new Map()));
+  let byScope = byKey.get(counts.key);
+  if (!byScope) {
+    byScope = new Map();
+    for (const type of OWNED_TYPES) {
+      for (const n of graph.ofType(type)) {
+        if (n.attrs.ownersCollected === true || n.firstParty === true || !counts.test(n)) continue;
+        const list = byScope.get(n.scope);
+        if (list) list.push(n);
+        else byScope.set(n.scope, [n]);
+      }
+    }
+    byKey.set(counts.key, byScope);
+  }
+  const list = byScope.get(subject.scope);
+  if (!list) return undefined;
+  // Owning itself adds nothing: at most the second entry is needed.
   return list[0].id !== subject.id ? list[0] : list[1];
 }
 

@@ -36,8 +36,20 @@ export interface RelationshipGap {
 export function recordRelationshipGap(b: GraphBuilder, gap: RelationshipGap, missing: Iterable<string>): void {
   const absent = [...new Set(missing)].sort();
   if (absent.length === 0) return;
-  const why = gap.recorded?.reason ? `; the collector recorded: ${gap.recorded.reason}` : '';
-  const reason = `${absent.length} of ${gap.total} ${gap.parents} ${absent.length === 1 ? 'is' : 'are'} not in ${gap.file}: ${gap.lost} (first: ${absent.slice(0, 3).join(', ')})${why}`;
+  const first = absent.slice(0, 3).join(', ');
+  const why = gap.recorded?.reason ? `; the collector recorded: ${withoutNamed(gap.recorded.reason, gap.parents, absent)}` : '';
+  const reason = `${absent.length} of ${gap.total} ${gap.parents} ${absent.length === 1 ? 'is' : 'are'} not in ${gap.file}: ${gap.lost} (first: ${first})${why}`;
   b.addCoverage({ provider: gap.provider, scope: gap.scope, capability: `${gap.capability}@${gap.file}`, status: gap.recorded?.status ?? 'error', reason });
   b.warn(`${gap.path}: ${reason}`);
+}
+
+/**
+ * The collector's reason without the parents it names at its end (`… (groups: a, b)`, client.ts
+ * parentGap) when they are the ones this record names first: the same ids twice in one reason say
+ * nothing more. Names that differ (the collector saw other failures than the parents missing
+ * here) are kept.
+ */
+function withoutNamed(reason: string, parents: string, absent: readonly string[]): string {
+  const named = ` (${parents}: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''})`;
+  return reason.endsWith(named) ? reason.slice(0, -named.length) : reason;
 }

@@ -151,6 +151,30 @@ describe('owner lists missing from applicationOwners.json / servicePrincipalOwne
     expect(verdicts(dir, 'Legacy Provisioning Sync').failing).toContain('entra-app-no-owner');
   });
 
+  // An owner can add a credential to what it owns and take its tier: with the owners of a T4
+  // identity not read, any user or service principal of the tenant below T4 may be one of them.
+  it('makes the tier of every identity below that of the unowned-unknown one a lower bound, naming it', () => {
+    const dir = gapCopy('owners-tier', { 'applicationOwners.json': drop(LEGACY_APP), 'servicePrincipalOwners.json': drop(LEGACY_SP) });
+    const report = reportOf(dir);
+    const summary = (name: string) => report.identities.find((i) => i.name === name)!;
+    expect(summary('Legacy Provisioning Sync').tier).toBe(4);
+    for (const name of ['Docs Summarizer', 'Ops Agent', 'AWS Dev Console']) {
+      expect(summary(name).tier, name).toBeLessThan(4);
+      expect(summary(name).tierIncomplete, name).toMatch(/^the owners of service principal Legacy Provisioning Sync of tenant .* were not read \(error: 1 of 8 applications is not in applicationOwners.json.*; error: 1 of 9 service principals is not in servicePrincipalOwners.json/);
+    }
+    // T4 is the top; and the unread identity does not lift itself.
+    expect(summary('Infra Deployer').tierIncomplete).toBeUndefined();
+    expect(summary('Legacy Provisioning Sync').tierIncomplete).toBeUndefined();
+  });
+
+  it('near miss: the owners of a T0 identity not read lift nobody: no tier becomes a lower bound', () => {
+    const dir = gapCopy('owners-t0', { 'servicePrincipalOwners.json': drop('b2d4f6a8-1c3e-4a5b-9d7f-0e2c4a6b8d13') });
+    const report = reportOf(dir);
+    expect(report.identities.find((i) => i.name === 'AWS Dev Console')!.tier).toBe(0);
+    expect(entraGapRecords(dir).map((c) => c.capability)).toEqual(['entra.owners@servicePrincipalOwners.json']);
+    expect(report.identities.filter((i) => i.provider === 'entra' && i.tierIncomplete !== undefined).map((i) => i.name)).toEqual([]);
+  });
+
   it("near miss: a first-party service principal's owners are never read, so its absence is no gap", () => {
     const dir = gapCopy('owners-first-party', { 'servicePrincipalOwners.json': drop(GRAPH_SP) });
     expect(entraGapRecords(dir)).toEqual([]);

@@ -17,7 +17,7 @@ import type { EntraCollectOptions } from './options.js';
 import { mapWithConcurrency } from './pool.js';
 import { stripSecretValues } from './redact.js';
 import { isObject } from '../../snapshot/shape.js';
-import { planAssignedGroups, planRelationships } from './plan.js';
+import { CAPABILITY, planAssignedGroups, planRelationships } from './plan.js';
 import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
 import { appendAll } from '../../append-all.js';
@@ -129,7 +129,9 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const sps = lists.get('servicePrincipals.json');
   const groups = lists.get('groups.json');
   const plan = planRelationships({ tenantId, apps, sps, groups, top });
-  for (const [capability, f] of plan.invalid) failEach(capability, f);
+  // A parent whose id is not a GUID is not asked for: a gap of its file, where the file records
+  // its parents apart (parentGap), else of the capability.
+  for (const [kind, f] of plan.invalid) if (kind !== 'groupMembers' && !PER_PARENT_FILES.some((g) => g.kind === kind)) failEach(CAPABILITY[kind], f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
     outcomes.get(kind) ?? { byParent: new Map(), failures: [], failedParents: new Map(), attempted: 0 };
@@ -195,17 +197,31 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     files['entra/groupMembers.json'] = members;
   }
 
-  track('entra.federatedIdentityCredentials', 'applications', 'federatedIdentityCredentials');
-  track('entra.owners', 'owner lists', 'applicationOwners', 'servicePrincipalOwners');
+  // appRoleAssignments.json is a collection, not keyed by resource: nothing in it says which
+  // resource's assignments are missing, and any principal may hold a role on that resource, so
+  // one unread resource is the capability's gap.
   track('entra.appRoleAssignments', 'resource service principals', 'appRoleAssignedTo');
-  track('entra.agentSponsors', 'agent sponsor lists', 'agentSponsors');
 
-  // Before the records: the gap takes entra.groups' own failures (ids that are not GUIDs).
-  const groupGap = groups ? groupMembersGap(tenantId, outcome('groupMembers'), failures.get('entra.groups')!, assigned) : undefined;
   const coverage = ENTRA_CAPABILITIES.map((capability) =>
     coverageRecord(tenantId, capability, failures.get(capability)!, partial.get(capability)),
   );
-  if (groupGap) coverage.push(groupGap);
+  const skipped = (kind: RelationshipKind): ParentReads[] => {
+    const list = plan.invalid.get(kind) ?? [];
+    return list.length > 0 ? [{ failures: list, unread: [], attempted: list.length }] : [];
+  };
+  const reads = (kind: RelationshipKind): ParentReads => {
+    const o = outcome(kind);
+    return { failures: o.failures, unread: o.failedParents.keys(), attempted: o.attempted };
+  };
+  for (const gap of PER_PARENT_FILES) {
+    const record = parentGap(tenantId, gap, [...skipped(gap.kind), reads(gap.kind)]);
+    if (record) coverage.push(record);
+  }
+  if (groups) {
+    const extra = assigned ? [{ failures: assigned.failures, unread: assigned.unread, attempted: assigned.attempted }] : [];
+    const record = parentGap(tenantId, GROUP_MEMBERS, [...skipped('groupMembers'), reads('groupMembers'), ...extra]);
+    if (record) coverage.push(record);
+  }
   const displayName = typeof orgItems?.[0]?.displayName === 'string' ? orgItems[0].displayName : undefined;
   return {
     files,
@@ -222,32 +238,67 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   };
 }
 
+/** One relationship file read per parent whose unread parents are recorded apart (parentGap). */
+interface ParentFile {
+  kind: RelationshipKind;
+  capability: string;
+  file: string;
+  /** What one read is, plural ("application owner lists"). */
+  what: string;
+  /** What the parents are, plural, as the transform names them (unread-parents.ts). */
+  parents: string;
+}
+
 /**
- * The record of the groups whose members (or, for a group assigned an app role, whose object) were
- * not read, once the group list itself was: `entra.groups@groupMembers.json`, the name the
- * transform gives a parent missing from groupMembers.json (unread-parents.ts). Such a group is
- * absent from groupMembers.json (and, when its object was not read, from groups.json: the
- * transform then keeps it as a placeholder from the assignment), so the scan finds it missing and
- * makes only its members a gap. Recorded under `entra.groups` itself, one refused list would
- * disown groups.json and groupMembers.json whole, and every tier in the tenant would be a lower
- * bound. `listFailures` are entra.groups' own (a group id that is not a GUID, planRelationships):
- * they move here, and entra.groups keeps the list's outcome alone. Undefined when every group was
- * read.
+ * The files whose failed parents are a gap of the file alone. appRoleAssignments.json is not one:
+ * it is a collection, and nothing in it tells a resource not read from one with no assignments.
  */
-function groupMembersGap(
-  tenantId: string,
-  lists: RelationshipOutcome,
-  listFailures: GraphFailure[],
-  assigned: { failures: GraphFailure[]; unread: string[]; attempted: number } | undefined,
-): CoverageRecord | undefined {
-  const skipped = listFailures.splice(0);
-  const unread = [...skipped, ...lists.failures, ...(assigned?.failures ?? [])];
-  if (unread.length === 0) return undefined;
-  const attempted = lists.attempted + skipped.length + (assigned?.attempted ?? 0);
-  const record = coverageRecord(tenantId, 'entra.groups@groupMembers.json', unread, { attempted, what: 'group member lists' });
-  // Named as the transform names the parents missing from a file: the first three ids, sorted.
-  const ids = [...lists.failedParents.keys(), ...(assigned?.unread ?? [])].sort();
-  return ids.length > 0 ? { ...record, reason: `${record.reason} (groups: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})` } : record;
+const PER_PARENT_FILES: readonly ParentFile[] = [
+  { kind: 'federatedIdentityCredentials', capability: 'entra.federatedIdentityCredentials', file: 'federatedIdentityCredentials.json', what: 'federated credential lists', parents: 'applications' },
+  { kind: 'applicationOwners', capability: 'entra.owners', file: 'applicationOwners.json', what: 'application owner lists', parents: 'applications' },
+  { kind: 'servicePrincipalOwners', capability: 'entra.owners', file: 'servicePrincipalOwners.json', what: 'service principal owner lists', parents: 'service principals' },
+  { kind: 'agentSponsors', capability: 'entra.agentSponsors', file: 'agentSponsors.json', what: 'agent sponsor lists', parents: 'agent identities and blueprints' },
+];
+
+/**
+ * Group member lists: those of the listed groups, and for a group assigned an app role its object
+ * and members (readAssignedGroups), one failure per group not read whole.
+ */
+const GROUP_MEMBERS: ParentFile = { kind: 'groupMembers', capability: 'entra.groups', file: 'groupMembers.json', what: 'group member lists', parents: 'groups' };
+
+/** Reads of one file's parents: their failures, the ids of the parents those cost, how many were tried. */
+interface ParentReads {
+  failures: readonly GraphFailure[];
+  unread: Iterable<string>;
+  attempted: number;
+}
+
+/**
+ * The record of the parents whose list was not read, once the parent list itself was:
+ * `<capability>@<file>` (`entra.owners@applicationOwners.json`), the name the transform gives a
+ * parent missing from the file (unread-parents.ts). Such a parent is absent from the file (a
+ * group whose object was not read is absent from groups.json too: the transform keeps it as a
+ * placeholder from the assignment), so the scan finds it missing and makes only its list a gap.
+ * Recorded under the capability itself, one refused list would disown the capability's files
+ * whole: every application ownerless-unknown, every federated credential unknown, every tier a
+ * lower bound. A parent whose id is not a GUID counts as a failure but is not named. Undefined
+ * when every parent was read.
+ */
+function parentGap(tenantId: string, gap: ParentFile, reads: readonly ParentReads[]): CoverageRecord | undefined {
+  const failures: GraphFailure[] = [];
+  let attempted = 0;
+  const unread = new Set<string>();
+  for (const r of reads) {
+    appendAll(failures, r.failures);
+    attempted += r.attempted;
+    for (const id of r.unread) unread.add(id);
+  }
+  if (failures.length === 0) return undefined;
+  const record = coverageRecord(tenantId, `${gap.capability}@${gap.file}`, failures, { attempted, what: gap.what });
+  // Named as the transform names the parents missing from a file: the first three ids, sorted,
+  // each once (a Set: the same parent may come from two reads).
+  const ids = [...unread].sort();
+  return ids.length > 0 ? { ...record, reason: `${record.reason} (${gap.parents}: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})` } : record;
 }
 
 /**

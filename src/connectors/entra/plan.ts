@@ -19,7 +19,8 @@ const AGENT_BLUEPRINT = '#microsoft.graph.agentIdentityBlueprint';
 /** Directory object ids are GUIDs; anything else must not be spliced into a request path. */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const CAPABILITY: Record<RelationshipKind, string> = {
+/** The coverage capability each kind of read belongs to. */
+export const CAPABILITY: Record<RelationshipKind, string> = {
   applicationOwners: 'entra.owners',
   servicePrincipalOwners: 'entra.owners',
   federatedIdentityCredentials: 'entra.federatedIdentityCredentials',
@@ -41,15 +42,16 @@ const CAPABILITY: Record<RelationshipKind, string> = {
  * trusting the app's tokens is reached through it). An SP with neither gates nothing by assignment,
  * and is not asked, to save one read per SP.
  */
-export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; invalid: Map<string, GraphFailure[]> } {
+export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; invalid: Map<RelationshipKind, GraphFailure[]> } {
   const jobs: RelationshipJob[] = [];
-  const invalid = new Map<string, GraphFailure[]>();
+  /** By kind, not capability: entra.owners reads two files, and each records its own parents. */
+  const invalid = new Map<RelationshipKind, GraphFailure[]>();
   const add = (kind: RelationshipKind, parent: GraphObject, version: 'v1.0' | 'beta', path: (id: string) => string) => {
     const id = parent.id;
     if (typeof id !== 'string' || !OBJECT_ID.test(id)) {
-      const list = invalid.get(CAPABILITY[kind]) ?? [];
+      const list = invalid.get(kind) ?? [];
       list.push({ kind: 'error', reason: `${kind}: skipped an object whose id is not a GUID` });
-      invalid.set(CAPABILITY[kind], list);
+      invalid.set(kind, list);
       return;
     }
     jobs.push({ kind, parentId: id, version, url: path(id) });

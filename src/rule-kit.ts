@@ -49,7 +49,7 @@ export { subjectVerdict, type SubjectVerdict, type ValueDoubt } from './aws/trus
 // and the one join with what it leaves undecided, so a rule's unknown reads like the engine's.
 export { cannotJudge, itemGap } from './engine/missing-capability.js';
 // The one wording of an Entra app role that is disabled, as the assignment's reason says it.
-export { APP_ROLE_DISABLED } from './connectors/entra/permissions.js';
+export { APP_ROLE_DISABLED, EXCHANGE_APP_ID, GRAPH_APP_ID, SHAREPOINT_APP_ID } from './connectors/entra/permissions.js';
 // `a, b and c`, as every message lists names.
 export { andList } from './report/and-list.js';
 // A value from a provider's policy quoted for a reason (an unknown's): escaped, so it shows what is there.

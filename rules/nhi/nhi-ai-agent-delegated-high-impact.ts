@@ -1,4 +1,25 @@
-import { APP_ROLE_DISABLED, cannotJudge, defineRule, missingCapability, type GraphNode, oktaIdentityActive } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, oktaIdentityActive, SHAREPOINT_APP_ID } from '../../src/rule-kit.js';
+
+/**
+ * The Entra resources whose permissions the pattern names: Microsoft Graph
+ * (00000003-0000-0000-c000-000000000000), Office 365 Exchange Online
+ * (00000002-0000-0ff1-ce00-000000000000) and Office 365 SharePoint Online
+ * (00000003-0000-0ff1-ce00-000000000000), by appId (Microsoft Learn, "Verify first-party Microsoft
+ * applications in sign-in reports", in the references). Any other resource, a tenant's own API or
+ * a vendor's, may name an app role or scope `Mail.Send` and mean something else by it.
+ */
+const MAIL_FILES_CHAT_RESOURCES: ReadonlySet<string> = new Set([GRAPH_APP_ID, EXCHANGE_APP_ID, SHAREPOINT_APP_ID]);
+
+/**
+ * Whether a privilege's permission is one of the resource the pattern means. An Entra permission
+ * counts only on those Microsoft resources, or on a resource that was not read (a delegated grant
+ * whose resource is not in the snapshot, with a warning): its name is all there is, as when the
+ * scan tiers it. Okta and AWS privileges have no such resource and count by name.
+ */
+function onMicrosoftResource(t: GraphNode): boolean {
+  if (t.provider !== 'entra') return true;
+  return t.attrs.resourceUnread === true || MAIL_FILES_CHAT_RESOURCES.has(String(t.attrs.resourceAppId));
+}
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -18,12 +39,13 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent).',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). In Entra the permission counts only on the Microsoft resources where those names mean mail, files and chat (Microsoft Graph, Office 365 Exchange Online, Office 365 SharePoint Online, by appId), or on a resource the snapshot does not hold (its name is all there is); the same name on an API of the tenant or of a third party is not matched. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent).',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
     references: [
       'https://learn.microsoft.com/en-us/graph/permissions-reference',
+      'https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/governance/verify-first-party-apps-sign-in',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/',
       'https://genai.owasp.org/',
     ],
@@ -55,7 +77,7 @@ export default defineRule({
       const t: GraphNode | undefined = ctx.graph.node(e.to);
       if (!t || t.kind !== 'privilege') continue;
       const perm = String(t.attrs.value ?? t.attrs.permission ?? t.attrs.scope ?? t.name.split(' ').pop() ?? t.name);
-      if (!re.test(perm)) continue;
+      if (!re.test(perm) || !onMicrosoftResource(t)) continue;
       if (e.type === 'DELEGATED_GRANT' && e.evidence?.consentType === 'AllPrincipals') delegated.push(perm);
       if (e.type === 'GRANTED') (t.type === 'entra-app-role' && t.enabled === false ? disabled : application).push(perm);
     }

@@ -2,7 +2,7 @@
  * Parses the output of `aws iam get-account-authorization-details` (policy documents as JSON
  * objects) and the raw API form (documents as URL-encoded JSON strings) into an AccountModel.
  *
- * A structurally wrong file (not an object, lists that are not arrays, a user, group or role
+ * A structurally wrong file (not an object, lists that are not arrays or are null, a user, group or role
  * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
  * owner become `unknown`; so does a group, managed policy or permissions boundary reference that
@@ -114,10 +114,16 @@ function optStr(entry: Obj, field: string, at: string, issues: AccountModel['iss
   return undefined;
 }
 
+/**
+ * A list field: absent reads as empty, an array as itself. Anything else, `null` included, is
+ * refused: neither the aws CLI nor the collector writes null for a list (the SDK leaves a list
+ * it did not receive out, and an empty one is `[]`), so a null is a damaged or edited file, and
+ * read as empty it would drop principals, policies or attachments and pass their checks.
+ */
 function list(parent: Obj, field: string, at: string): unknown[] {
   const v = parent[field];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) throw new AuthzDetailsError(at ? `${at}.${field}` : field, 'expected an array');
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new AuthzDetailsError(at ? `${at}.${field}` : field, v === null ? 'expected an array, not null' : 'expected an array');
   return v;
 }
 

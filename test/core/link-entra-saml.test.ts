@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DEMO_STORY15_APP as DEMO_APP, demoSnapshot, scan, withoutDemoAwsApp } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
-import { awsSamlRole } from '../../src/connectors/okta/saml-claims.js';
+import { awsSamlRole, patternPart } from '../../src/connectors/okta/saml-claims.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
@@ -125,6 +125,57 @@ describe('awsSamlRole', () => {
     for (const partition of ['awsx', 'aws_cn', 'aws-CN', 'aws-']) {
       expect(awsSamlRole(`arn:${partition}:iam::${PROD}:role/admin,arn:${partition}:iam::${PROD}:saml-provider/EntraID`)).toBeUndefined();
     }
+  });
+});
+
+// IAM role names and paths may hold commas ([\w+=,.@-]), SAML provider names may not: the pair
+// is split where the provider ends or begins, not at every comma.
+describe('a role name or path with commas', () => {
+  const COMMA_ROLE = `arn:aws:iam::${PROD}:role/ops,eu/entra,admin`;
+
+  it('awsSamlRole reads the pair in either order', () => {
+    expect(awsSamlRole(`${COMMA_ROLE},${PROVIDER}`)).toEqual({ roleArn: COMMA_ROLE, providerArn: PROVIDER });
+    expect(awsSamlRole(`${PROVIDER},${COMMA_ROLE}`)).toEqual({ roleArn: COMMA_ROLE, providerArn: PROVIDER });
+    expect(awsSamlRole(` ${PROVIDER} , ${COMMA_ROLE} `)).toEqual({ roleArn: COMMA_ROLE, providerArn: PROVIDER });
+    const okta = `arn:aws:iam::${PROD}:saml-provider/Okta`;
+    expect(awsSamlRole(`arn:aws:iam::111122223333:role/a,b,${okta}`)).toEqual({ roleArn: 'arn:aws:iam::111122223333:role/a,b', providerArn: okta });
+  });
+
+  it('awsSamlRole still refuses what is not one role and one provider', () => {
+    // Two roles and a provider: the middle one is not part of a role name (a name holds no colon).
+    expect(awsSamlRole(`${COMMA_ROLE},${PROVIDER},${OPS_ROLE}`)).toBeUndefined();
+    expect(awsSamlRole(`${PROVIDER},${COMMA_ROLE},${OPS_ROLE}`)).toBeUndefined();
+    expect(awsSamlRole(`${COMMA_ROLE},${OPS_ROLE}`)).toBeUndefined();
+    expect(awsSamlRole(`${PROVIDER},${PROVIDER}`)).toBeUndefined();
+    expect(awsSamlRole(`${PROVIDER},${PROVIDER},${ADMIN_ROLE}`)).toBeUndefined();
+    expect(awsSamlRole(COMMA_ROLE)).toBeUndefined();
+    // A comma in the provider's name: no such provider can exist.
+    expect(awsSamlRole(`${ADMIN_ROLE},arn:aws:iam::${PROD}:saml-provider/Entra,ID`)).toBeUndefined();
+    expect(awsSamlRole(`arn:aws:iam::${PROD}:saml-provider/Entra,ID,${ADMIN_ROLE}`)).toBeUndefined();
+  });
+
+  it("patternPart gives the whole role ARN of an Okta role value pattern, and the provider's", () => {
+    const pattern = 'arn:aws:iam::${accountid}:saml-provider/OKTA,arn:aws:iam::${accountid}:role/ops,eu/${role}';
+    expect(patternPart(pattern, ':role/', PROD, 'entra,admin')).toBe(COMMA_ROLE);
+    expect(patternPart(pattern, ':saml-provider/', PROD, 'entra,admin')).toBe(`arn:aws:iam::${PROD}:saml-provider/OKTA`);
+    const reversed = 'arn:aws:iam::${accountid}:role/ops,eu/${role}, arn:aws:iam::${accountid}:saml-provider/OKTA';
+    expect(patternPart(reversed, ':role/', PROD, 'entra,admin')).toBe(COMMA_ROLE);
+    expect(patternPart(reversed, ':saml-provider/', PROD, 'x')).toBe(`arn:aws:iam::${PROD}:saml-provider/OKTA`);
+    // Near miss: a pattern without a provider part, and one needing an account it is not given.
+    expect(patternPart('arn:aws:iam::${accountid}:role/${role}', ':saml-provider/', PROD, 'x')).toBeUndefined();
+    expect(patternPart(pattern, ':role/', undefined, 'x')).toBeUndefined();
+  });
+
+  it('an Entra AWS app role naming a role with commas links its holder to that role', () => {
+    const s = withAwsApp();
+    const sps = (s.files['entra/servicePrincipals.json'] as { value: Json[] }).value;
+    const admin = (sps.find((x) => x.id === AWS_APP)!.appRoles as Json[]).find((r) => r.id === ROLE_IDS.admin)!;
+    admin.value = `${COMMA_ROLE},${PROVIDER}`;
+    const roles = (s.files[`aws/${PROD}/authorization-details.json`] as { RoleDetailList: Json[] }).RoleDetailList;
+    Object.assign(roles.find((r) => r.Arn === ADMIN_ROLE)!, { Path: '/ops,eu/', RoleName: 'entra,admin', Arn: COMMA_ROLE });
+    Object.assign((s.files[`aws/${PROD}/list-roles.json`] as { Roles: Json[] }).Roles.find((r) => r.Arn === ADMIN_ROLE)!, { Arn: COMMA_ROLE, RoleName: 'entra,admin' });
+    const edges = scan(s).graph.out(user(SVC_BACKUP), 'SAML_MAPS_TO');
+    expect(edges.map((e) => [e.to, e.conditional ?? false])).toEqual([[role(COMMA_ROLE), false]]);
   });
 });
 

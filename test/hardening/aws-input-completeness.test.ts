@@ -77,6 +77,46 @@ describe('a truncated authorization-details.json (one page of a paged answer) is
   });
 });
 
+// Neither the aws CLI nor the collector writes null for a list (an empty one is []); read as
+// empty, a null list dropped every role, the user's groups or a policy's versions and passed them.
+describe('a list field written null in authorization-details.json is refused, naming the file and place', () => {
+  const nulls: Array<[string, (doc: any) => void, string]> = [
+    ['RoleDetailList', (doc) => (doc.RoleDetailList = null), 'RoleDetailList'],
+    ['a role AttachedManagedPolicies', (doc) => (doc.RoleDetailList[1].AttachedManagedPolicies = null), 'RoleDetailList[1].AttachedManagedPolicies'],
+    ['a user GroupList', (doc) => (doc.UserDetailList[2].GroupList = null), 'UserDetailList[2].GroupList'],
+    ['a policy PolicyVersionList', (doc) => (doc.Policies[0].PolicyVersionList = null), 'Policies[0].PolicyVersionList'],
+  ];
+
+  it.each(nulls)('%s, given with --aws-authz-details: exit 2 and one line', (_name, edit, place) => {
+    const dir = fresh('null-cli');
+    editAuthz(dir, edit);
+    const file = join(dir, AUTHZ);
+    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${file}: ${place}: expected an array, not null\n`);
+  });
+
+  it.each(nulls)('%s, in a snapshot folder: exit 2 and one line', (_name, edit, place) => {
+    const dir = fresh('null-snap');
+    editAuthz(dir, edit);
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${join(dir, AUTHZ)}: ${place}: expected an array, not null\n`);
+  });
+
+  it('near miss: the same lists absent or empty still read (an absent list is empty)', () => {
+    const dir = fresh('null-near');
+    editAuthz(dir, (doc) => {
+      delete doc.UserDetailList[2].GroupList;
+      doc.RoleDetailList[1].AttachedManagedPolicies = [];
+    });
+    expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
+    expect(adminAnswer(dir, 'github-deploy')).toBe('pass');
+  });
+});
+
 describe('a credential report that is empty, has no root row, or names another account is an input error', () => {
   const lines = (dir: string) => readFileSync(join(dir, REPORT), 'utf8').split('\n');
 

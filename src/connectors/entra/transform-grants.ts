@@ -282,7 +282,9 @@ export function addDelegatedGrants(ctx: EntraContext): void {
           nativeId: `${resourceAppId}/${scope}`,
           scope: ctx.tenant,
           tier: cls.tier,
-          attrs: { permission: scope, resourceAppId, resourceName, category: cls.category, consent: consentType, uncappedTier: full.tier },
+          // Without the resource SP, resourceAppId is the resource's object id, not its appId:
+          // `resourceUnread` says so, for rules that ask which resource a scope belongs to.
+          attrs: { permission: scope, resourceAppId, resourceName, category: cls.category, consent: consentType, uncappedTier: full.tier, ...(resource ? {} : { resourceUnread: true }) },
         };
         if (cls.crownJewel) priv.crownJewel = cls.crownJewel;
         return { node: ctx.addPrivilege(priv), tier: cls.tier, uncappedTier: full.tier };

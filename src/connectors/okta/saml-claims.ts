@@ -70,7 +70,10 @@ export function providerAccepts(claims: ProviderClaims, providerArn: string, app
  */
 export function patternPart(pattern: unknown, kind: ':role/' | ':saml-provider/', account: string | undefined, role: string): string | undefined {
   if (typeof pattern !== 'string') return undefined;
-  const part = pattern.split(',').find((x) => x.includes(kind));
+  // Split only at a comma that starts the next ARN: a role's path and name may hold commas
+  // (`[\w+=,.@-]`), and cut at those, `role/a,b` read as the role `a`. Neither they nor the
+  // pattern's `${...}` variables hold a colon, so `,arn:` only ever separates the two ARNs.
+  const part = pattern.split(/,(?=\s*arn:)/).find((x) => x.includes(kind));
   if (!part || (part.includes('${accountid}') && account === undefined)) return undefined;
   return part.replaceAll('${accountid}', account ?? '').replaceAll('${role}', role).trim();
 }
@@ -103,16 +106,24 @@ const AWS_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
  * ARN joined by a comma, in either order (IAM User Guide, "Configure SAML assertions for the
  * authentication response"). Entra's AWS gallery apps put exactly that in each app role's value
  * and send the signed-in user's assigned roles in that attribute; an Okta AWS app's assignment may
- * carry it as one of its own SAML roles (the link reads those, link.ts mappedRoles).
+ * carry it as one of its own SAML roles (the link reads those, link.ts mappedRoles). A role's path
+ * and name may hold commas (IAM API Reference, CreateRole: RoleName `[\w+=,.@-]+`), so
+ * `arn:aws:iam::111122223333:role/a,b,arn:aws:iam::111122223333:saml-provider/Okta` is the role
+ * `a,b` and that provider.
  */
 export function awsSamlRole(value: string): AwsSamlPair | undefined {
-  const parts = value.split(',');
-  if (parts.length !== 2) return undefined;
-  const [a, b] = [parts[0].trim(), parts[1].trim()];
-  const [roleArn, providerArn] = AWS_ROLE_ARN.test(a) ? [a, b] : [b, a];
-  const role = AWS_ROLE_ARN.exec(roleArn);
-  const provider = SAML_PROVIDER_ARN.exec(providerArn);
-  return role && provider ? { roleArn, providerArn } : undefined;
+  // A role's path and name may hold commas, a provider's name may not (SAML_PROVIDER_ARN): the
+  // provider is what lies before the first comma or after the last, and the role all the rest.
+  const first = value.indexOf(',');
+  if (first < 0) return undefined;
+  const last = value.lastIndexOf(',');
+  for (const [providerArn, roleArn] of [
+    [value.slice(0, first).trim(), value.slice(first + 1).trim()],
+    [value.slice(last + 1).trim(), value.slice(0, last).trim()],
+  ]) {
+    if (SAML_PROVIDER_ARN.test(providerArn) && AWS_ROLE_ARN.test(roleArn)) return { roleArn, providerArn };
+  }
+  return undefined;
 }
 
 /**

@@ -3,12 +3,18 @@ import rule from '../../../rules/nhi/nhi-ai-agent-delegated-high-impact.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node, edge } from '../../helpers/graph.js';
 import type { CoverageStatus } from '../../../src/snapshot/types.js';
+import { allRules } from '../../../rules/index.js';
+import { DEFAULT_CONFIG } from '../../../src/config/types.js';
+import { scanSnapshot } from '../../../src/scan.js';
 
 const now = '2026-11-20T00:00:00Z';
 const agent = { confidence: 'name' as const, reasons: ['name matches assistant'] };
 const grantsRead = (status: { [cap: string]: CoverageStatus } = {}) =>
   ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
-const scope = (id: string, value: string, tier: 0 | 1 | 2 | 3 | 4) => node(id, { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', name: `Microsoft Graph ${value}`, tier, attrs: { value } });
+const GRAPH = '00000003-0000-0000-c000-000000000000';
+const TENANT = '5f0c2b1e-8d3a-4c6f-9b27-1e4d7a9c3b50';
+const scope = (id: string, value: string, tier: 0 | 1 | 2 | 3 | 4, resourceAppId = GRAPH) =>
+  node(id, { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', name: `Microsoft Graph ${value}`, tier, attrs: { value, resourceAppId } });
 
 describe('nhi-ai-agent-delegated-high-impact', () => {
   it('flags an agent with an all-users Mail.Send consent, and not per-user consent or non-agents', () => {
@@ -40,7 +46,7 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
   // a live one beside it keeps the finding critical (listing only the live one).
   it('reports an application permission whose app role is disabled at medium, saying so, and a live one still critical', () => {
     const role = (id: string, permission: string, off: boolean) =>
-      node(id, { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: `${permission} (Contoso Mail API)`, tier: 1, attrs: { permission }, ...(off ? { enabled: false } : {}) });
+      node(id, { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: `${permission} (Microsoft Graph)`, tier: 1, attrs: { permission, resourceAppId: GRAPH }, ...(off ? { enabled: false } : {}) });
     const g = graphOf(
       [
         node('old', { provider: 'entra', type: 'entra-service-principal', agent }),
@@ -68,7 +74,7 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
       [
         node('bot', { provider: 'entra', type: 'entra-service-principal', agent }),
         scope('chat', 'ChatMessage.Send', 2),
-        node('chatall', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Chat.ReadWrite.All (Microsoft Graph)', tier: 2, attrs: { permission: 'Chat.ReadWrite.All' } }),
+        node('chatall', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Chat.ReadWrite.All (Microsoft Graph)', tier: 2, attrs: { permission: 'Chat.ReadWrite.All', resourceAppId: GRAPH } }),
       ],
       [
         edge('bot', 'chat', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }),
@@ -79,6 +85,79 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     const r = runRule(rule, g, { now });
     expect(r.findings.map((f) => f.messageId).sort()).toEqual(['application', 'delegated']);
     expect(r.findings.find((f) => f.messageId === 'delegated')!.message).toMatch(/ChatMessage\.Send/);
+  });
+
+  // The names mean mail, files and chat on Microsoft's resources only: an API of the tenant or a
+  // vendor's that calls an app role or scope Mail.Send is another permission.
+  it('matches an Entra permission only on Microsoft Graph, Exchange Online or SharePoint Online', () => {
+    const appRole = (id: string, permission: string, resourceAppId: string) =>
+      node(id, { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: `${permission} (${resourceAppId})`, tier: 1, attrs: { permission, resourceAppId } });
+    const OWN_API = '6a1f0c55-3b2e-4f7a-9d10-2c4e8b7f1a90';
+    const g = graphOf(
+      [
+        node('graph', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('exo', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('spo', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('own', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('unread', { provider: 'entra', type: 'entra-service-principal', agent }),
+        appRole('send-graph', 'Mail.Send', GRAPH),
+        appRole('send-exo', 'Mail.Send', '00000002-0000-0ff1-ce00-000000000000'),
+        appRole('sites-spo', 'Sites.FullControl.All', '00000003-0000-0ff1-ce00-000000000000'),
+        appRole('send-own', 'Mail.Send', OWN_API),
+        scope('scope-own', 'Mail.Send', 2, OWN_API),
+        // A delegated grant whose resource is not in the snapshot: its scope's name is all there is.
+        node('scope-unread', { kind: 'privilege', provider: 'entra', type: 'entra-delegated-scope', name: 'Mail.Send', tier: 2, attrs: { permission: 'Mail.Send', resourceAppId: OWN_API, resourceUnread: true } }),
+      ],
+      [
+        edge('graph', 'send-graph', 'GRANTED'),
+        edge('exo', 'send-exo', 'GRANTED'),
+        edge('spo', 'sites-spo', 'GRANTED'),
+        edge('own', 'send-own', 'GRANTED'),
+        edge('own', 'scope-own', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }),
+        edge('unread', 'scope-unread', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }),
+      ],
+      grantsRead(),
+    );
+    const r = runRule(rule, g, { now });
+    expect(['graph', 'exo', 'spo', 'own', 'unread'].map((id) => [id, r.verdicts.get(id)])).toEqual([
+      ['graph', 'fail'],
+      ['exo', 'fail'],
+      ['spo', 'fail'],
+      ['own', 'pass'],
+      ['unread', 'fail'],
+    ]);
+  });
+
+  it('reads the resource the Entra transform records: Mail.Send of a tenant API is no finding, of Microsoft Graph one', () => {
+    const sp = (id: string, appId: string, name: string, extra: Record<string, unknown> = {}) => ({
+      id, appId, displayName: name, accountEnabled: true, servicePrincipalType: 'Application', appOwnerOrganizationId: TENANT, keyCredentials: [], passwordCredentials: [], servicePrincipalNames: [], tags: [], ...extra,
+    });
+    const snapshot = (resourceAppId: string) => ({
+      manifest: { schemaVersion: 1, collectedAt: now, providers: { entra: { tenantId: TENANT } }, coverage: [] },
+      files: {
+        'entra/servicePrincipals.json': {
+          value: [
+            sp('a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-0000000000a1', 'mail-assistant-agent', { tags: ['AIAgent'] }),
+            sp('a0000000-0000-4000-8000-000000000002', resourceAppId, 'Mail resource', { appRoles: [{ id: 'b0000000-0000-4000-8000-000000000001', value: 'Mail.Send', isEnabled: true, allowedMemberTypes: ['Application'] }] }),
+          ],
+        },
+        'entra/appRoleAssignments.json': {
+          value: [{ id: 'asg-1', appRoleId: 'b0000000-0000-4000-8000-000000000001', principalId: 'a0000000-0000-4000-8000-000000000001', principalType: 'ServicePrincipal', resourceId: 'a0000000-0000-4000-8000-000000000002', createdDateTime: '2026-01-01T00:00:00Z' }],
+        },
+      },
+    });
+    const found = (resourceAppId: string) =>
+      scanSnapshot(snapshot(resourceAppId) as never, { now: new Date(now), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0-test' }).report.findings.filter((f) => f.ruleId === rule.meta.id);
+    expect(found(GRAPH).map((f) => f.messageId)).toEqual(['application']);
+    expect(found('c0000000-0000-4000-8000-0000000000c1')).toEqual([]);
+    // A consent for all users on a resource the snapshot does not hold (warned about): which
+    // resource it is cannot be told, so the scope's name decides, as before.
+    const unread = snapshot(GRAPH);
+    (unread.files as Record<string, unknown>)['entra/oauth2PermissionGrants.json'] = {
+      value: [{ id: 'g-1', clientId: 'a0000000-0000-4000-8000-000000000001', consentType: 'AllPrincipals', resourceId: 'd0000000-0000-4000-8000-0000000000d1', scope: 'Mail.Send' }],
+    };
+    const all = scanSnapshot(unread as never, { now: new Date(now), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0-test' }).report.findings.filter((f) => f.ruleId === rule.meta.id);
+    expect(all.map((f) => f.messageId).sort()).toEqual(['application', 'delegated']);
   });
 
   it('matches permission names whatever their case (Entra scope names are case-insensitive)', () => {
@@ -92,7 +171,7 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
 
   it('flags application permissions too, as critical', () => {
     const g = graphOf(
-      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), node('files', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Files.ReadWrite.All', tier: 2, attrs: { value: 'Files.ReadWrite.All' } })],
+      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), node('files', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Files.ReadWrite.All', tier: 2, attrs: { value: 'Files.ReadWrite.All', resourceAppId: GRAPH } })],
       [edge('bot', 'files', 'GRANTED')],
     );
     const [f] = runRule(rule, g, { now }).findings;

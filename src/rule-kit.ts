@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { denyDoubtFor, externalIdRequiredByDeny, outsideOrgDeniedBy, trustRoute, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
+import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgs, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -548,8 +548,8 @@ export function trustStatementAllows(facts: object, statement: object, principal
  * outside the organisation a condition names), also one that turns away every caller outside the
  * organisation it names without the external id. See externalIdRequiredByDeny.
  */
-export function trustDenyRequiresExternalId(facts: object, principal: object, action: string, outsideOrg = false): boolean {
-  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+export function trustDenyRequiresExternalId(facts: object, principal: object, action: string, outsideOrg = false, known?: OrgKnowledge): boolean {
+  return externalIdRequiredByDeny(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg, known);
 }
 
 /**
@@ -565,20 +565,41 @@ export function trustDenyDoubt(
   principal: object,
   action: string,
   outsideOrg = false,
-): { statementIndex: number; doubt: 'external-id' | 'outside-org' | 'several-orgs'; valueDoubts: readonly ValueDoubt[]; severalOrgs?: readonly string[] } | undefined {
-  const found = denyDoubtFor(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg);
+  known?: OrgKnowledge,
+): { statementIndex: number; doubt: 'external-id' | 'outside-org' | 'several-orgs'; valueDoubts: readonly ValueDoubt[]; severalOrgs?: readonly string[]; foreignOrgs?: readonly string[] } | undefined {
+  const found = denyDoubtFor(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg, known);
   if (!found) return undefined;
   const st = found.statement;
-  return { statementIndex: st.statementIndex, doubt: found.doubt, valueDoubts: st.valueDoubts ?? [], ...(st.severalOrgs ? { severalOrgs: st.severalOrgs } : {}) };
+  const foreign = known && known.own.size > 0 ? foreignOrgs(st.orgs ?? [], known.own) : [];
+  return {
+    statementIndex: st.statementIndex,
+    doubt: found.doubt,
+    valueDoubts: st.valueDoubts ?? [],
+    ...(st.severalOrgs ? { severalOrgs: st.severalOrgs } : {}),
+    ...(foreign.length > 0 ? { foreignOrgs: foreign } : {}),
+  };
 }
+
+/**
+ * The organisations a statement of a role's trust facts lets through (an Allow) or spares (a
+ * Deny) by aws:PrincipalOrgID or aws:PrincipalOrgPaths, as written, that are not among `own` (ids;
+ * the role's own, `${aws:ResourceOrgID}`, is yours). Empty when it names none or only yours.
+ */
+export function trustForeignOrgs(statement: object, own: ReadonlySet<string>): string[] {
+  return foreignOrgs((statement as TrustStatementFact).orgs ?? [], own);
+}
+
+/** An organisation id as trust facts compare it (lower case): for the `own` and `principalIn` sets of OrgKnowledge. */
+export const trustOrgKey = orgKey;
+export type { OrgKnowledge };
 
 /**
  * Does a Deny of a role's trust facts naming `principal` and covering `action` turn away every
  * caller outside the one organisation it names by aws:PrincipalOrgID or aws:PrincipalOrgPaths,
  * whatever else the caller sends? See outsideOrgDeniedBy.
  */
-export function trustDenyOutsideOrg(facts: object, principal: object, action: string): boolean {
-  return outsideOrgDeniedBy(facts as RoleTrustFacts, principal as TrustedPrincipal, action);
+export function trustDenyOutsideOrg(facts: object, principal: object, action: string, known?: OrgKnowledge): boolean {
+  return outsideOrgDeniedBy(facts as RoleTrustFacts, principal as TrustedPrincipal, action, known);
 }
 
 /**

@@ -1,7 +1,25 @@
-import { andList, defineRule, fromOptions, quoteInput, trustDenyDoubt, trustDenyOutsideOrg, trustDenyRequiresExternalId, trustStatementAllows, uniqueKeys, type ValueDoubt } from '../../src/rule-kit.js';
+import {
+  andList,
+  defineRule,
+  fromOptions,
+  quoteInput,
+  trustDenyDoubt,
+  trustDenyOutsideOrg,
+  trustDenyRequiresExternalId,
+  trustForeignOrgs,
+  trustOrgKey,
+  trustStatementAllows,
+  uniqueKeys,
+  type OrgKnowledge,
+  type ValueDoubt,
+} from '../../src/rule-kit.js';
 
 /** The organisation's own account ids, from the options. */
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
+/** Your organisations' ids, from the options, as trust facts compare them (empty: not told). */
+const ownOrganizations = (options: Readonly<Record<string, unknown>>) => new Set(((options.ownOrganizations as string[] | undefined) ?? []).map((o) => trustOrgKey(String(o))));
+/** An AWS organisation id (Organizations API Reference, Organization Id: `^o-[a-z0-9]{10,32}$`). */
+const ORG_ID = { pattern: /^o-[a-z0-9]{10,32}$/, description: 'an AWS organisation id (o- and 10 to 32 lower-case letters or digits)' };
 
 interface Principal {
   type: string;
@@ -56,6 +74,9 @@ function doubtText(doubts: readonly ValueDoubt[], keys: ReadonlySet<string>): st
 }
 
 /** The organisations a condition lets through, quoted, and why that does not prove the caller is yours. */
+/** Organisations that are not yours, quoted, after "organisation(s)". */
+const orgsText = (orgs: readonly string[]) => `${orgs.length > 1 ? 'organisations' : 'organisation'} ${andList(orgs.map((o) => quoteInput(o)))}`;
+
 const severalOrgsText = (orgs: readonly string[]) =>
   `organisations ${andList(orgs.map((o) => quoteInput(o)))}, and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`;
 
@@ -73,7 +94,7 @@ const EXTERNAL_ID_OR_ORG = new Set([...EXTERNAL_ID, ...ORG_KEYS]);
  * (one under IfExists or ForAllValues binds no caller); for a principal that `"*"` was narrowed
  * to, so are the keys that named it.
  */
-function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
+function otherConditions(st: Statement, narrowedPrincipal: boolean, orgNamed = false): string[] {
   // IAM matches condition keys case-insensitively: aws:SourceArn under one operator and
   // aws:sourcearn under another are one key, named once, as first spelled in the policy.
   const seen = new Set<string>();
@@ -81,7 +102,7 @@ function otherConditions(st: Statement, narrowedPrincipal: boolean): string[] {
     const key = k.toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
-    return key !== 'sts:externalid' && !(narrowedPrincipal && PRINCIPAL_KEYS.has(key));
+    return key !== 'sts:externalid' && !(narrowedPrincipal && PRINCIPAL_KEYS.has(key)) && !(orgNamed && ORG_KEYS.has(key));
   });
 }
 
@@ -110,9 +131,18 @@ export default defineRule({
       noExternalId: 'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it without an sts:ExternalId condition',
       noExternalIdConditional:
         'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it under conditions on {{conditions}}, but with no sts:ExternalId condition',
+      foreignOrg: 'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it from {{orgs}}, not yours, without an sts:ExternalId condition',
+      foreignOrgConditional:
+        'The trust policy of {{name}} lets account {{account}} ({{principal}}) assume it from {{orgs}}, not yours, under conditions on {{conditions}}, but with no sts:ExternalId condition',
     },
     options: {
       ownAccounts: { default: [], description: 'account ids that belong to you but are not in the snapshot (they are not third parties)' },
+      ownOrganizations: {
+        default: [],
+        form: ORG_ID,
+        description:
+          'ids of your AWS organisations (o-...): an organisation condition naming another one is a third party\'s; empty: the organisation a condition names is taken for yours',
+      },
     },
   },
   evaluates: { types: ['aws-iam-role'], requires: ['aws.iam'] },
@@ -123,14 +153,20 @@ export default defineRule({
       return;
     }
     const own = fromOptions(ctx.options, ownAccounts);
+    const ownOrgs = fromOptions(ctx.options, ownOrganizations);
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
       // A positive organisation condition naming one organisation puts the statement out of scope
       // (the organisation taken for yours); one letting several through does not prove the caller
-      // is yours: the vendor may be in one of them.
+      // is yours: the vendor may be in one of them. Told your organisations, the rule knows: one
+      // naming only yours puts the statement out of scope, one naming another lets that
+      // organisation's callers in, a third party's, whom a Deny then keeps out only if it spares
+      // none of those organisations.
       const orgCondition = st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()));
-      if (orgCondition && st.severalOrgs === undefined) continue;
+      const foreign = orgCondition && ownOrgs.size > 0 ? trustForeignOrgs(st, ownOrgs) : [];
+      if (orgCondition && (ownOrgs.size > 0 ? foreign.length === 0 : st.severalOrgs === undefined)) continue;
+      const known: OrgKnowledge | undefined = ownOrgs.size > 0 ? { own: ownOrgs, ...(foreign.length > 0 ? { principalIn: new Set(foreign.map(trustOrgKey)) } : {}) } : undefined;
       // "*" narrowed by a condition to a vendor's account or role trusts that vendor the same way.
       // Once per principal: one also listed beside "*" is reported as listed.
       const listed = new Set(st.principals.map((p) => p.arn ?? p.accountId));
@@ -144,11 +180,11 @@ export default defineRule({
         // A Deny on the vendor that turns away every call without the external id requires it as
         // a positive condition here would; so does one that turns away every such call from outside
         // the one organisation it names, which the vendor is.
-        if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true)) continue;
+        if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true, known)) continue;
         // A Deny on the vendor that turns away every caller outside the one organisation it names
         // keeps the vendor out, as a positive organisation condition here would (and, the
         // organisation being taken for yours, an unscanned account inside it is no vendor).
-        if (trustDenyOutsideOrg(facts, p, 'sts:AssumeRole')) continue;
+        if (trustDenyOutsideOrg(facts, p, 'sts:AssumeRole', known)) continue;
         // What is not known, named exactly: the statement's external id or organisation value (a
         // policy variable whose value is not known, or an external id partly the caller's own:
         // whether the text around it is the id the vendor issued is not known), the organisations
@@ -164,25 +200,33 @@ export default defineRule({
           ctx.unknown(`whether ${who} is inside the organisation that the ${andList(doubtful)} condition of statement ${st.statementIndex} names is not known: ${doubtText(st.valueDoubts ?? [], ORG_KEYS)}`);
           continue;
         }
-        if (orgCondition) {
+        if (orgCondition && foreign.length === 0) {
           ctx.unknown(`whether ${who} is a third party is not known: statement ${st.statementIndex} lets it in only from ${severalOrgsText(st.severalOrgs!)}`);
           continue;
         }
-        const deny = trustDenyDoubt(facts, p, 'sts:AssumeRole', true);
+        const deny = trustDenyDoubt(facts, p, 'sts:AssumeRole', true, known);
         if (deny) {
           const what = `whether the Deny of statement ${deny.statementIndex} ${deny.doubt === 'external-id' ? `requires an external id of ${who}` : `keeps ${who} out`} is not known`;
           ctx.unknown(
-            deny.doubt === 'several-orgs'
-              ? `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`
-              : `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID_OR_ORG : ORG_KEYS)}`,
+            deny.doubt !== 'several-orgs'
+              ? `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID_OR_ORG : ORG_KEYS)}`
+              : known
+                ? `${what}: it spares callers of ${orgsText(deny.foreignOrgs ?? [])}, not yours, and the scan does not read whether ${who} is in ${(deny.foreignOrgs ?? []).length > 1 ? 'one of them' : 'it'}`
+                : `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`,
           );
           continue;
         }
-        const conditions = otherConditions(st, fromCondition);
+        const conditions = otherConditions(st, fromCondition, foreign.length > 0);
+        const messageId = foreign.length > 0 ? (conditions.length > 0 ? 'foreignOrgConditional' : 'foreignOrg') : conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId';
         ctx.report({
-          messageId: conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId',
+          messageId,
           key: unique(p.arn ?? p.accountId),
-          args: { account: p.accountId, principal: p.arn ?? 'the whole account', ...(conditions.length > 0 ? { conditions: conditions.join(', ') } : {}) },
+          args: {
+            account: p.accountId,
+            principal: p.arn ?? 'the whole account',
+            ...(conditions.length > 0 ? { conditions: conditions.join(', ') } : {}),
+            ...(foreign.length > 0 ? { orgs: orgsText(foreign) } : {}),
+          },
           evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
         });
       }

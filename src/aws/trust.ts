@@ -146,6 +146,12 @@ export interface TrustStatementFact {
    * caller it lets through is yours. Absent when it names one organisation or none.
    */
   severalOrgs?: string[];
+  /**
+   * Every organisation (as written) its aws:PrincipalOrgID and aws:PrincipalOrgPaths conditions
+   * let through (an Allow) or spare (a Deny), read as severalOrgs reads them but kept when there is
+   * one: what a rule told which organisations are yours compares (orgSpares). Absent when none.
+   */
+  orgs?: string[];
 }
 
 /** A value of a restricting key whose narrowing is not known: a policy variable whose value the scan does not know, or text written around a value of the caller's own (an external id only). */
@@ -1181,6 +1187,7 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   if (valueDoubtList.length > 0) fact.valueDoubts = valueDoubtList;
   const orgs = s.effect === 'Deny' ? orgsSpared(s.condition, scope) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgsAdmitted(s.condition, scope) : [];
   if (orgs.length > 1) fact.severalOrgs = orgs;
+  if (orgs.length > 0) fact.orgs = orgs;
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
     // What the Deny would do if each value with a variable whose value is not known narrowed:
@@ -1362,11 +1369,58 @@ function denyNames(st: TrustStatementFact, principal: TrustedPrincipal, action: 
  * yours), every such caller outside the one organisation it names (externalIdRequiredOutsideOrg;
  * not when it spares several, severalOrgs: one of them is not yours, and the principal may be in it).
  */
-export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false): boolean {
+export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false, known?: OrgKnowledge): boolean {
   return facts.statements.some(
-    (st) => (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true && st.severalOrgs === undefined)) && denyNames(st, principal, action),
+    (st) => (st.externalIdRequired === true || (outsideOrg && st.externalIdRequiredOutsideOrg === true && orgSpares(st, known) === 'no')) && denyNames(st, principal, action),
   );
 }
+
+/**
+ * What is known of organisations: which are yours (`own`, by id; the role's own,
+ * `${aws:ResourceOrgID}`, always is), and, when a condition of the Allow pins it, which foreign
+ * organisations the principal may be in (`principalIn`). Without it, the one organisation a
+ * condition names is taken for yours and several leave it open (severalOrgs).
+ */
+export interface OrgKnowledge {
+  own: ReadonlySet<string>;
+  principalIn?: ReadonlySet<string>;
+}
+
+/** Whether an organisation as a condition writes it (an id, `${aws:ResourceOrgID}`, or a pattern under a …Like operator) is one of `own`. */
+export function isOwnOrg(org: string, own: ReadonlySet<string>): boolean {
+  const name = orgName(org);
+  if (name === OWN_ORG_NAME || own.has(name)) return true;
+  if (!WILDCARD.test(name)) return false;
+  // A pattern that matches an organisation of yours is taken for it, as one organisation named is without the option.
+  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return [...own].some((o) => re.test(o));
+}
+
+/** The organisations of `orgs` that are not yours (isOwnOrg). */
+export function foreignOrgs(orgs: readonly string[], own: ReadonlySet<string>): string[] {
+  return orgs.filter((o) => !isOwnOrg(o, own));
+}
+
+/**
+ * Whether a Deny's organisation conditions spare a third-party principal (a vendor), which would
+ * otherwise be outside what they name: `no` when they spare only your organisations (without
+ * `known`: one organisation, taken for yours), or only foreign ones the principal is known not to
+ * be in; `yes` when they spare every organisation the principal may be in (principalIn); else
+ * `unknown`: they spare several (without `known`) or a foreign one the principal may be in, and
+ * which organisation an account is in is not in the snapshot.
+ */
+export function orgSpares(st: TrustStatementFact, known?: OrgKnowledge): 'no' | 'yes' | 'unknown' {
+  if (!known || known.own.size === 0) return st.severalOrgs === undefined ? 'no' : 'unknown';
+  const foreign = new Set(foreignOrgs(st.orgs ?? [], known.own).map(orgName));
+  if (foreign.size === 0) return 'no';
+  const inside = known.principalIn;
+  if (!inside) return 'unknown';
+  const spared = [...inside].filter((o) => foreign.has(o)).length;
+  return spared === 0 ? 'no' : spared === inside.size ? 'yes' : 'unknown';
+}
+
+/** An organisation as compared (lower case, no spaces): for OrgKnowledge sets. */
+export const orgKey = (org: string): string => orgName(org);
 
 /** The organisation keys: a Deny negating only them turns away callers outside one organisation. */
 const ORG_KEYS = new Set(['aws:principalorgid', 'aws:principalorgpaths']);
@@ -1381,8 +1435,8 @@ const orgOnly = (keys: readonly string[]) => keys.length > 0 && keys.every((k) =
  * spares one organisation (not severalOrgs). A caller outside that organisation, which a third
  * party is when the organisation is yours, then cannot assume the role.
  */
-export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string): boolean {
-  return facts.statements.some((st) => st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys) && st.severalOrgs === undefined && denyNames(st, principal, action));
+export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, known?: OrgKnowledge): boolean {
+  return facts.statements.some((st) => st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys) && orgSpares(st, known) === 'no' && denyNames(st, principal, action));
 }
 
 /**
@@ -1399,12 +1453,13 @@ export function denyDoubtFor(
   principal: TrustedPrincipal,
   action: string,
   outsideOrg = false,
+  known?: OrgKnowledge,
 ): { statement: TrustStatementFact; doubt: 'external-id' | 'outside-org' | 'several-orgs' } | undefined {
   for (const st of facts.statements) {
     if (!denyNames(st, principal, action)) continue;
     if (st.externalIdDoubt === 'everyone' || (outsideOrg && st.externalIdDoubt === 'outside-org')) return { statement: st, doubt: 'external-id' };
     if (st.outsidersDoubt === true && orgOnly([...st.negatedRestrictingKeys, ...(st.negatedDoubtfulKeys ?? [])])) return { statement: st, doubt: 'outside-org' };
-    if (st.severalOrgs !== undefined && ((st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys)) || (outsideOrg && st.externalIdRequiredOutsideOrg === true))) {
+    if (orgSpares(st, known) === 'unknown' && ((st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys)) || (outsideOrg && st.externalIdRequiredOutsideOrg === true))) {
       return { statement: st, doubt: 'several-orgs' };
     }
   }

@@ -459,3 +459,80 @@ describe('aws-trust-third-party-no-external-id: what each unknown says', () => {
     expect(reasons({ Version: '2012-10-17', Statement: 42 })).toEqual([expect.stringMatching(/^the trust policy could not be read \(.+\)$/)]);
   });
 });
+
+// Told which organisations are yours (ownOrganizations), the rule no longer takes the one an
+// organisation condition names for yours: an Allow admitting only callers of another organisation
+// lets that organisation's accounts in, a third party's, and a Deny keeps the vendor out only when
+// what it spares is yours (or a foreign organisation the Allow shows the vendor is not in).
+describe('aws-trust-third-party-no-external-id: your organisations named in the options', () => {
+  const NAME = 'The trust policy of vendor-access';
+  const MINE = 'o-mine123456';
+  const VENDOR_ORG = 'o-vendor1234';
+  const options = { ownOrganizations: [MINE] };
+  const allowIn = (Condition: Record<string, unknown>) => role(trust.account(VENDOR, { Condition }));
+  const denyAfter = (allow: Record<string, unknown>, Condition: Record<string, unknown>) => role(doc(allow, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition }));
+  const inVendorOrg = { ...allowVendor(), Condition: { StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } } };
+  const messages = (g: ReturnType<typeof role>, o: Record<string, unknown> = options) => runRule(rule, g, { now: NOW, options: o }).findings.map((f) => f.message);
+  const reasons = (g: ReturnType<typeof role>) => Object.keys(runRule(rule, g, { now: NOW, options }).stats.unknownReasons);
+  ruleCases(rule, [
+    {
+      name: "an Allow only for callers of the vendor's organisation is reported",
+      graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      options,
+    },
+    { name: 'without the option the same Allow is taken for yours, as before', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'an Allow only for callers of your organisation stays out of scope', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': MINE } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    { name: 'an organisation id is compared without case', graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': MINE.toUpperCase() } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    { name: 'a path inside your organisation stays out of scope', graph: () => allowIn({ StringLike: { 'aws:PrincipalOrgPaths': `${MINE}/r-ab12/*` } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    { name: "a path inside the vendor's organisation is reported", graph: () => allowIn({ StringLike: { 'aws:PrincipalOrgPaths': `${VENDOR_ORG}/r-ab12/*` } }), subject: roleId('vendor-access'), verdict: 'fail', options },
+    {
+      name: 'two organisations, both yours, stay out of scope',
+      graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, 'o-mine999999'] } }),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+      options: { ownOrganizations: [MINE, 'o-mine999999'] },
+    },
+    { name: "your organisation or the vendor's: the vendor's callers get in, reported", graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] } }), subject: roleId('vendor-access'), verdict: 'fail', options },
+    { name: "${aws:ResourceOrgID}, the role's own, is yours", graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    { name: 'a Deny sparing only your organisation keeps the vendor out, as before', graph: () => denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': MINE } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    {
+      name: 'a Deny sparing only your organisation without the external id requires it, as before',
+      graph: () => denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': MINE, 'sts:ExternalId': 'cust-42' } }),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+      options,
+    },
+    // Whether the vendor's account is in the organisation the Deny spares is not in the snapshot.
+    { name: 'a Deny sparing a foreign organisation does not keep the vendor out: unknown', graph: () => denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }), subject: roleId('vendor-access'), verdict: 'unknown', options },
+    {
+      name: 'a Deny sparing a foreign organisation without the external id does not require it: unknown',
+      graph: () => denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': VENDOR_ORG, 'sts:ExternalId': 'cust-42' } }),
+      subject: roleId('vendor-access'),
+      verdict: 'unknown',
+      options,
+    },
+    // The Allow proves the vendor is in its organisation: a Deny sparing it lets the vendor in...
+    { name: "the Allow in the vendor's organisation, a Deny sparing that organisation: reported", graph: () => denyAfter(inVendorOrg, { StringNotEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }), subject: roleId('vendor-access'), verdict: 'fail', options },
+    // ...and one sparing only another organisation keeps it out.
+    { name: "the Allow in the vendor's organisation, a Deny sparing your organisation", graph: () => denyAfter(inVendorOrg, { StringNotEquals: { 'aws:PrincipalOrgID': MINE } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    { name: "the Allow in the vendor's organisation, a Deny sparing a third organisation", graph: () => denyAfter(inVendorOrg, { StringNotEquals: { 'aws:PrincipalOrgID': 'o-other123456' } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+  ]);
+  it('the message says which organisation, not yours, lets the vendor in', () => {
+    expect(messages(allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] } }))).toEqual([
+      `${NAME} lets account ${VENDOR} (the whole account) assume it from organisation "${VENDOR_ORG}", not yours, without an sts:ExternalId condition`,
+    ]);
+    expect(messages(allowIn({ StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG, 'aws:SourceAccount': VENDOR } }))).toEqual([
+      `${NAME} lets account ${VENDOR} (the whole account) assume it from organisation "${VENDOR_ORG}", not yours, under conditions on aws:SourceAccount, but with no sts:ExternalId condition`,
+    ]);
+  });
+  it('an unknown names the foreign organisation a Deny spares', () => {
+    expect(reasons(denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] } }))).toEqual([
+      `whether the Deny of statement 1 keeps account ${VENDOR} out is not known: it spares callers of organisation "${VENDOR_ORG}", not yours, and the scan does not read whether account ${VENDOR} is in it`,
+    ]);
+  });
+  it('an empty list behaves as no option', () => {
+    expect(messages(allowIn({ StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }), { ownOrganizations: [] })).toEqual([]);
+  });
+});

@@ -38,6 +38,8 @@ const CASES: { name: string; yaml: string; place: RegExp; ext?: string }[] = [
   { name: 'Okta role types in the wrong case', yaml: 'rules:\n  okta-api-token-admin-owner:\n    adminRoles: [SUPER_ADMIN, org_admin]\n', place: /: rules\.okta-api-token-admin-owner\.adminRoles\[1\]: .*did you mean "ORG_ADMIN"\?/ },
   { name: 'an Okta user status in the wrong case', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [suspended]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: .*did you mean "SUSPENDED"\?/ },
   { name: 'an Okta user status that does not exist', yaml: 'rules:\n  okta-api-token-owner-inactive:\n    statuses: [DELETED]\n', place: /: rules\.okta-api-token-owner-inactive\.statuses\[0\]: not one of: STAGED, .*DEPROVISIONED$/ },
+  // A misspelt organisation id would match no organisation and quietly report your own as a vendor's.
+  { name: 'an AWS organisation id of the wrong form', yaml: 'rules:\n  aws-trust-third-party-no-external-id:\n    ownOrganizations: [o-abc]\n', place: /: rules\.aws-trust-third-party-no-external-id\.ownOrganizations\[0\]: expected an AWS organisation id/ },
   { name: 'a tier threshold above T4', yaml: 'rules:\n  nhi-shared-secret-high-tier:\n    minTier: 30\n', place: /: rules\.nhi-shared-secret-high-tier\.minTier: expected a whole number from 0 to 5$/ },
   { name: 'a count that is not a whole number', yaml: 'rules:\n  okta-api-token-shared:\n    maxTokensPerOwner: 1.5\n', place: /: rules\.okta-api-token-shared\.maxTokensPerOwner: expected a whole number, 0 or more$/ },
   // Names every object has (lookups reached Object.prototype) are no option.

@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgs, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
+import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
@@ -570,7 +570,7 @@ export function trustDenyDoubt(
   const found = denyDoubtFor(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg, known);
   if (!found) return undefined;
   const st = found.statement;
-  const foreign = known && known.own.size > 0 ? foreignOrgs(st.orgs ?? [], known.own) : [];
+  const foreign = known && known.own.size > 0 ? foreignOrgsOf(st, known.own) : [];
   return {
     statementIndex: st.statementIndex,
     doubt: found.doubt,
@@ -581,12 +581,13 @@ export function trustDenyDoubt(
 }
 
 /**
- * The organisations a statement of a role's trust facts lets through (an Allow) or spares (a
- * Deny) by aws:PrincipalOrgID or aws:PrincipalOrgPaths, as written, that are not among `own` (ids;
- * the role's own, `${aws:ResourceOrgID}`, is yours). Empty when it names none or only yours.
+ * The organisations a statement of a role's trust facts lets through (an Allow: those all its
+ * aws:PrincipalOrgID and aws:PrincipalOrgPaths entries admit) or spares (a Deny), as written, that
+ * are not among `own` (ids; the role's own, `${aws:ResourceOrgID}`, is yours). Empty when none. See
+ * foreignOrgsOf.
  */
 export function trustForeignOrgs(statement: object, own: ReadonlySet<string>): string[] {
-  return foreignOrgs((statement as TrustStatementFact).orgs ?? [], own);
+  return foreignOrgsOf(statement as TrustStatementFact, own);
 }
 
 /** An organisation id as trust facts compare it (lower case): for the `own` and `principalIn` sets of OrgKnowledge. */

@@ -44,7 +44,7 @@ export {
   denyDoubtFor,
   outsideOrgDeniedBy,
   externalIdRequiredByDeny,
-  foreignOrgs,
+  foreignOrgsOf,
   orgKey,
   trustStatementCovers,
   trustPolicyProblem,

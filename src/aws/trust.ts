@@ -147,11 +147,12 @@ export interface TrustStatementFact {
    */
   severalOrgs?: string[];
   /**
-   * Every organisation (as written) its aws:PrincipalOrgID and aws:PrincipalOrgPaths conditions
-   * let through (an Allow) or spare (a Deny), read as severalOrgs reads them but kept when there is
-   * one: what a rule told which organisations are yours compares (orgSpares). Absent when none.
+   * The organisations (as written) each narrowing aws:PrincipalOrgID or aws:PrincipalOrgPaths
+   * entry names, one list an entry: positive entries for an Allow (IAM ANDs them), negated ones
+   * (as negatedNarrowing) for a Deny. What a rule told which organisations are yours reads
+   * (foreignOrgsOf). Absent when there is none.
    */
-  orgs?: string[];
+  orgLists?: string[][];
 }
 
 /** A value of a restricting key whose narrowing is not known: a policy variable whose value the scan does not know, or text written around a value of the caller's own (an external id only). */
@@ -1187,7 +1188,8 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   if (valueDoubtList.length > 0) fact.valueDoubts = valueDoubtList;
   const orgs = s.effect === 'Deny' ? orgsSpared(s.condition, scope) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgsAdmitted(s.condition, scope) : [];
   if (orgs.length > 1) fact.severalOrgs = orgs;
-  if (orgs.length > 0) fact.orgs = orgs;
+  const orgLists = s.effect === 'Deny' ? orgEntries(s.condition, scope, false) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgEntries(s.condition, scope, true) : [];
+  if (orgLists.length > 0) fact.orgLists = orgLists;
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
     // What the Deny would do if each value with a variable whose value is not known narrowed:
@@ -1396,9 +1398,19 @@ export function isOwnOrg(org: string, own: ReadonlySet<string>): boolean {
   return [...own].some((o) => re.test(o));
 }
 
-/** The organisations of `orgs` that are not yours (isOwnOrg). */
-export function foreignOrgs(orgs: readonly string[], own: ReadonlySet<string>): string[] {
-  return orgs.filter((o) => !isOwnOrg(o, own));
+/**
+ * The organisations that are not yours (isOwnOrg) a statement's organisation entries (orgLists)
+ * let through, for an Allow (those every entry names, IAM ANDing them: an entry naming only yours,
+ * `${aws:ResourceOrgID}` among them, lets no foreign caller through), or spare, for a Deny (those
+ * any entry names). As first written; empty when none.
+ */
+export function foreignOrgsOf(st: TrustStatementFact, own: ReadonlySet<string>): string[] {
+  const lists = (st.orgLists ?? []).map((list) => list.filter((o) => !isOwnOrg(o, own)));
+  if (lists.length === 0) return [];
+  const written = [...firstSpellings(lists).values()];
+  if (st.effect === 'Deny') return written;
+  const names = lists.map((list) => new Set(list.map(orgName)));
+  return written.filter((o) => names.every((set) => set.has(orgName(o))));
 }
 
 /**
@@ -1411,7 +1423,7 @@ export function foreignOrgs(orgs: readonly string[], own: ReadonlySet<string>): 
  */
 export function orgSpares(st: TrustStatementFact, known?: OrgKnowledge): 'no' | 'yes' | 'unknown' {
   if (!known || known.own.size === 0) return st.severalOrgs === undefined ? 'no' : 'unknown';
-  const foreign = new Set(foreignOrgs(st.orgs ?? [], known.own).map(orgName));
+  const foreign = new Set(foreignOrgsOf(st, known.own).map(orgName));
   if (foreign.size === 0) return 'no';
   const inside = known.principalIn;
   if (!inside) return 'unknown';

@@ -496,6 +496,29 @@ describe('aws-trust-third-party-no-external-id: your organisations named in the 
     },
     { name: "your organisation or the vendor's: the vendor's callers get in, reported", graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] } }), subject: roleId('vendor-access'), verdict: 'fail', options },
     { name: "${aws:ResourceOrgID}, the role's own, is yours", graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } }), subject: roleId('vendor-access'), verdict: 'pass', options },
+    // IAM ANDs the entries: the caller must be in the role's own organisation, which is yours,
+    // whatever paths of other organisations the second entry names.
+    {
+      name: "${aws:ResourceOrgID} ANDed with paths of two foreign organisations: only the role's own organisation gets in",
+      graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' }, StringLike: { 'aws:PrincipalOrgPaths': [`${VENDOR_ORG}/*`, 'o-other123456/*'] } }),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+      options,
+    },
+    {
+      name: "your organisation or the vendor's, ANDed with a path in the vendor's: reported",
+      graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] }, StringLike: { 'aws:PrincipalOrgPaths': `${VENDOR_ORG}/r-ab12/*` } }),
+      subject: roleId('vendor-access'),
+      verdict: 'fail',
+      options,
+    },
+    {
+      name: 'near miss: your organisation or the vendor\'s, ANDed with a path in yours',
+      graph: () => allowIn({ StringEquals: { 'aws:PrincipalOrgID': [MINE, VENDOR_ORG] }, StringLike: { 'aws:PrincipalOrgPaths': `${MINE}/r-ab12/*` } }),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+      options,
+    },
     { name: 'a Deny sparing only your organisation keeps the vendor out, as before', graph: () => denyAfter(allowVendor(), { StringNotEquals: { 'aws:PrincipalOrgID': MINE } }), subject: roleId('vendor-access'), verdict: 'pass', options },
     {
       name: 'a Deny sparing only your organisation without the external id requires it, as before',

@@ -73,10 +73,10 @@ function doubtText(doubts: readonly ValueDoubt[], keys: ReadonlySet<string>): st
   return andList(mine.map((d) => `its ${d.key} value ${quoteInput(d.value)} ${CAUSE_TEXT[d.cause]}`));
 }
 
-/** The organisations a condition lets through, quoted, and why that does not prove the caller is yours. */
 /** Organisations that are not yours, quoted, after "organisation(s)". */
 const orgsText = (orgs: readonly string[]) => `${orgs.length > 1 ? 'organisations' : 'organisation'} ${andList(orgs.map((o) => quoteInput(o)))}`;
 
+/** The organisations a condition lets through, quoted, and why that does not prove the caller is yours. */
 const severalOrgsText = (orgs: readonly string[]) =>
   `organisations ${andList(orgs.map((o) => quoteInput(o)))}, and an account is in one organisation only, so at least one of them is not yours (the scan does not read which organisation the scanned accounts are in)`;
 

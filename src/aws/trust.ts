@@ -1369,7 +1369,8 @@ function denyNames(st: TrustStatementFact, principal: TrustedPrincipal, action: 
  * external id it names (externalIdRequired) or, when the principal is known to be outside the
  * organisation (`outsideOrg`: a third party, the organisation a condition names being taken for
  * yours), every such caller outside the one organisation it names (externalIdRequiredOutsideOrg;
- * not when it spares several, severalOrgs: one of them is not yours, and the principal may be in it).
+ * not when it spares several, severalOrgs: one of them is not yours, and the principal may be in it;
+ * with `known`, only when it spares none the principal may be in, orgSpares).
  */
 export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, outsideOrg = false, known?: OrgKnowledge): boolean {
   return facts.statements.some(
@@ -1444,8 +1445,9 @@ const orgOnly = (keys: readonly string[]) => keys.length > 0 && keys.every((k) =
  * aws:PrincipalOrgPaths entries name, whatever the caller sends: its only other entries are ones
  * every IAM caller meets (outsidersDenied with no negated key but the organisation's; a negated
  * aws:PrincipalAccount beside it would spare the accounts it lists, IAM ANDing the two), and it
- * spares one organisation (not severalOrgs). A caller outside that organisation, which a third
- * party is when the organisation is yours, then cannot assume the role.
+ * spares one organisation (not severalOrgs; with `known`, none the principal may be in,
+ * orgSpares). A caller outside that organisation, which a third party is when the organisation is
+ * yours, then cannot assume the role.
  */
 export function outsideOrgDeniedBy(facts: RoleTrustFacts, principal: TrustedPrincipal, action: string, known?: OrgKnowledge): boolean {
   return facts.statements.some((st) => st.outsidersDenied === true && orgOnly(st.negatedRestrictingKeys) && orgSpares(st, known) === 'no' && denyNames(st, principal, action));

@@ -440,10 +440,18 @@ export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest)
   return list[0].id !== subject.id ? list[0] : list[1];
 }
 
-/** The Entra identities an owner can add a credential to, and so take the tier of (CAN_ESCALATE_TO). */
-const OWNED_TYPES: readonly string[] = ['entra-service-principal', 'entra-application'];
-/** The Entra identities that can own one: users and service principals (a group owns nothing). */
-const OWNER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-user']);
+/**
+ * The Entra identities an owner can add a credential to, and so take the tier of (CAN_ESCALATE_TO,
+ * transform-escalation.ts takesCredential): app registrations and service principals, an agent
+ * identity blueprint's principal included; not an agent identity (its blueprint holds its
+ * credentials) nor a managed identity (no credential can be added to one).
+ */
+const OWNED_TYPES: readonly string[] = ['entra-service-principal', 'entra-application', 'entra-agent-identity'];
+/**
+ * The Entra identities that can own one: users and service principals, a managed identity's
+ * included (the transform gives any owner its OWNS and CAN_ESCALATE_TO edges); a group owns nothing.
+ */
+const OWNER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-user']);
 /** Per graph, per test key, per scope: the identities whose owners were not read and for which the test holds. */
 const unreadOwnedCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>();
 
@@ -464,7 +472,7 @@ export function unreadOwned(graph: Graph, subject: GraphNode, counts: GroupTest)
     byScope = new Map();
     for (const type of OWNED_TYPES) {
       for (const n of graph.ofType(type)) {
-        if (n.attrs.ownersCollected === true || n.firstParty === true || !counts.test(n)) continue;
+        if (n.attrs.ownersCollected === true || n.firstParty === true || n.attrs.agentKind === 'agent-identity' || !counts.test(n)) continue;
         const list = byScope.get(n.scope);
         if (list) list.push(n);
         else byScope.set(n.scope, [n]);

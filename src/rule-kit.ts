@@ -406,7 +406,7 @@ function lowerBoundOf(graph: Graph, analysis: Analysis, subject: GraphNode): str
 
 const GROUP_TYPES: Readonly<Record<string, string>> = { entra: 'entra-group' };
 /** Per graph, per test key, per scope: the unread groups the test holds for, in graph order. */
-const unreadGroupCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>();
+const unreadGroupCache: ScopeIndexCache = new WeakMap();
 
 /**
  * The first group of the subject's tenant whose members were not read (absent from the
@@ -418,25 +418,44 @@ export function unreadGroup(graph: Graph, subject: GraphNode, counts: GroupTest)
   const type = GROUP_TYPES[subject.provider];
   // An app registration without a service principal cannot be a group member.
   if (!type || subject.type === 'entra-application') return undefined;
-  let byKey = unreadGroupCache.get(graph);
-  if (!byKey) {
-    byKey = new Map();
-    unreadGroupCache.set(graph, byKey);
-  }
+  // A group is not its own member.
+  return firstOtherInScope(unreadGroupCache, graph, subject, counts, [type], (g) => g.attrs.membersCollected !== true);
+}
+
+/** Per graph, per test key, per scope: the nodes a test holds for, in graph order. */
+type ScopeIndexCache = WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>;
+
+/**
+ * The first node of the subject's scope, other than the subject, of one of `types`, that `unread`
+ * keeps and the test holds for. The nodes are listed once per graph and test key (one pass over
+ * the types), so asking for every identity stays linear.
+ */
+function firstOtherInScope(
+  cache: ScopeIndexCache,
+  graph: Graph,
+  subject: GraphNode,
+  counts: GroupTest,
+  types: readonly string[],
+  unread: (n: GraphNode) => boolean,
+): GraphNode | undefined {
+  let byKey = cache.get(graph);
+  if (!byKey) cache.set(graph, (byKey = new Map()));
   let byScope = byKey.get(counts.key);
   if (!byScope) {
     byScope = new Map();
-    for (const g of graph.ofType(type)) {
-      if (g.attrs.membersCollected === true || !counts.test(g)) continue;
-      const list = byScope.get(g.scope);
-      if (list) list.push(g);
-      else byScope.set(g.scope, [g]);
+    for (const type of types) {
+      for (const n of graph.ofType(type)) {
+        if (!unread(n) || !counts.test(n)) continue;
+        const list = byScope.get(n.scope);
+        if (list) list.push(n);
+        else byScope.set(n.scope, [n]);
+      }
     }
     byKey.set(counts.key, byScope);
   }
   const list = byScope.get(subject.scope);
   if (!list) return undefined;
-  // A group is not its own member: at most the second entry is needed.
+  // At most the second entry is needed: the subject can be the first.
   return list[0].id !== subject.id ? list[0] : list[1];
 }
 
@@ -453,7 +472,7 @@ const OWNED_TYPES: readonly string[] = ['entra-service-principal', 'entra-applic
  */
 const OWNER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-user']);
 /** Per graph, per test key, per scope: the identities whose owners were not read and for which the test holds. */
-const unreadOwnedCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>>>();
+const unreadOwnedCache: ScopeIndexCache = new WeakMap();
 
 /**
  * The first Entra service principal or app registration of the subject's tenant whose owner list
@@ -465,25 +484,15 @@ const unreadOwnedCache = new WeakMap<Graph, Map<string, Map<string, GraphNode[]>
  */
 export function unreadOwned(graph: Graph, subject: GraphNode, counts: GroupTest): GraphNode | undefined {
   if (subject.provider !== 'entra' || !OWNER_TYPES.has(subject.type)) return undefined;
-  let byKey = unreadOwnedCache.get(graph);
-  if (!byKey) unreadOwnedCache.set(graph, (byKey = new Map()));
-  let byScope = byKey.get(counts.key);
-  if (!byScope) {
-    byScope = new Map();
-    for (const type of OWNED_TYPES) {
-      for (const n of graph.ofType(type)) {
-        if (n.attrs.ownersCollected === true || n.firstParty === true || n.attrs.agentKind === 'agent-identity' || !counts.test(n)) continue;
-        const list = byScope.get(n.scope);
-        if (list) list.push(n);
-        else byScope.set(n.scope, [n]);
-      }
-    }
-    byKey.set(counts.key, byScope);
-  }
-  const list = byScope.get(subject.scope);
-  if (!list) return undefined;
-  // Owning itself adds nothing: at most the second entry is needed.
-  return list[0].id !== subject.id ? list[0] : list[1];
+  // Owning itself adds nothing.
+  return firstOtherInScope(
+    unreadOwnedCache,
+    graph,
+    subject,
+    counts,
+    OWNED_TYPES,
+    (n) => n.attrs.ownersCollected !== true && n.firstParty !== true && n.attrs.agentKind !== 'agent-identity',
+  );
 }
 
 /**

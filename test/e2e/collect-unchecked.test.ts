@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, handleError } from '../../src/cli/main.js';
+import { cliInProcess as cli } from '../helpers/cli-in-process.js';
 import type { Manifest } from '../../src/snapshot/snapshot.js';
 import { VirtualClock } from '../fakes/okta-clock.js';
 import { startOktaFake, type OktaFake } from '../fakes/okta-server.js';
@@ -62,26 +62,6 @@ afterAll(async () => {
   expect(env.restore()).toEqual([]);
 });
 
-/** Runs nhiscan in process: what it printed on stderr and the exit code main() would set. */
-async function cli(args: string[], debug = false): Promise<{ code: number; stderr: string }> {
-  const stderr: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    const err = await buildProgram()
-      .parseAsync(['node', 'nhiscan', ...(debug ? ['--debug'] : []), ...args])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    code = err === undefined ? Number(process.exitCode ?? 0) : handleError(err, debug);
-  } finally {
-    spy.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { code, stderr: stderr.join('') };
-}
 
 function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })

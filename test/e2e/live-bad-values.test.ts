@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, handleError } from '../../src/cli/main.js';
+import { cliInProcess as cli } from '../helpers/cli-in-process.js';
 import { mergeResults, writeSnapshot } from '../../src/cli/live.js';
 import type { ScanResult } from '../../src/scan.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
@@ -176,26 +176,6 @@ describe('a live answer with a value the scan cannot read', () => {
   });
 });
 
-/** Runs nhiscan in process: what it printed on stderr and the exit code main() would set. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  const stderr: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    const err = await buildProgram()
-      .parseAsync(['node', 'nhiscan', ...args])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    code = err === undefined ? Number(process.exitCode ?? 0) : handleError(err, false);
-  } finally {
-    spy.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { code, stderr: stderr.join('') };
-}
 
 /**
  * Starts the three fakes serving the bad demo (AWS: account A only, the caller's own) with the

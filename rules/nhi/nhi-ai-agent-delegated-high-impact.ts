@@ -58,7 +58,8 @@ export default defineRule({
     options: {
       highImpactPattern: {
         regex: true, default: '^(Mail\\.Send|Mail\\.ReadWrite|Files\\.ReadWrite\\.All|Sites\\.ReadWrite\\.All|Sites\\.FullControl\\.All|Chat\\.ReadWrite(\\.All)?|ChatMessage\\.Send|ChannelMessage\\.Send|full_access_as_app|Calendars\\.ReadWrite)$',
-        description: 'permission names (regex, case-insensitive) that let the holder act as people on communication and content',
+        description:
+          'permission names (regex, case-insensitive) that let the holder act as people on communication and content; in Entra matched only on Microsoft Graph, Office 365 Exchange Online and SharePoint Online permissions (or a grant whose resource was not read), so a name added for an API of your own or a vendor matches nothing',
       },
     },
   },

@@ -2,8 +2,8 @@
  * Parses the output of `aws iam get-account-authorization-details` (policy documents as JSON
  * objects) and the raw API form (documents as URL-encoded JSON strings) into an AccountModel.
  *
- * A structurally wrong file (not an object, lists that are not arrays or are null, a user, group or role
- * entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
+ * A structurally wrong file (not an object, lists that are not arrays or are null, `Tags: null`,
+ * a user, group or role entry without its Arn or name) throws AuthzDetailsError with a JSON path. A single bad policy
  * document never fails the file: it is recorded in `unparseablePolicies` and answers about its
  * owner become `unknown`; so does a group, managed policy or permissions boundary reference that
  * cannot be read. An instance profile entry that cannot be read is kept on its role as unread
@@ -127,10 +127,17 @@ function list(parent: Obj, field: string, at: string): unknown[] {
   return v;
 }
 
+/**
+ * A user's or role's tags. Absent reads as none. `null` is refused like a null list (see
+ * `list()`): neither the aws CLI nor the collector writes it, and read as "no tags" it would turn
+ * an owner tag into a missing one and an `aws:PrincipalTag` condition into a known answer. A
+ * non-array, or an entry that is not {Key, Value}, is an issue and leaves the tags incomplete.
+ */
 function tags(entry: Obj, at: string, issues: AccountModel['issues']): Record<string, string> {
   const out: Record<string, string> = {};
   const raw = entry.Tags;
-  if (raw === undefined || raw === null) return out;
+  if (raw === undefined) return out;
+  if (raw === null) throw new AuthzDetailsError(`${at}.Tags`, 'expected an array, not null');
   if (!Array.isArray(raw)) {
     issues.push({ location: `${at}.Tags`, problem: 'expected an array of {Key, Value}' });
     return out;

@@ -117,6 +117,46 @@ describe('a list field written null in authorization-details.json is refused, na
   });
 });
 
+// Tags feed the owner checks (owner missing vs unknown) and aws:PrincipalTag conditions; read as
+// "no tags", a null Tags turned an owner-tagged role into an unowned one without a warning.
+describe('Tags written null on a user or role is refused like a null list, naming the file and place', () => {
+  const nulls: Array<[string, (doc: any) => void, string]> = [
+    ['a role', (doc) => (doc.RoleDetailList[1].Tags = null), 'RoleDetailList[1].Tags'],
+    ['a user', (doc) => (doc.UserDetailList[1].Tags = null), 'UserDetailList[1].Tags'],
+  ];
+
+  it.each(nulls)('%s, given with --aws-authz-details: exit 2 and one line', (_name, edit, place) => {
+    const dir = fresh('null-tags-cli');
+    editAuthz(dir, edit);
+    const file = join(dir, AUTHZ);
+    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${file}: ${place}: expected an array, not null\n`);
+  });
+
+  it.each(nulls)('%s, in a snapshot folder: exit 2 and one line', (_name, edit, place) => {
+    const dir = fresh('null-tags-snap');
+    editAuthz(dir, edit);
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json', '--allow-partial']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`nhiscan: ${join(dir, AUTHZ)}: ${place}: expected an array, not null\n`);
+  });
+
+  it('near miss: Tags absent or [] still reads, as no tags', () => {
+    const dir = fresh('null-tags-near');
+    editAuthz(dir, (doc) => {
+      delete doc.RoleDetailList[1].Tags;
+      doc.UserDetailList[1].Tags = [];
+    });
+    const r = cli(['scan', '--snapshot', dir, '--format', 'json', '--allow-partial']);
+    expect(r.stderr).not.toContain('Tags');
+    expect(r.code).not.toBe(2);
+    expect(JSON.parse(r.stdout).identities.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a credential report that is empty, has no root row, or names another account is an input error', () => {
   const lines = (dir: string) => readFileSync(join(dir, REPORT), 'utf8').split('\n');
 

@@ -268,6 +268,12 @@ const INVENTORY: Record<string, readonly string[]> = {
   aws: ['aws.iam', 'aws.credentialReport', 'aws.account'],
 };
 
+/** The capability a coverage record is about: its id up to an `@` (a record for one file or item of it). */
+function capabilityOf(id: string): string {
+  const at = id.indexOf('@');
+  return at > 0 ? id.slice(0, at) : id;
+}
+
 /**
  * Decides, for a baseline entry this scan no longer finds, whether the scan could have found it.
  * It could not when the rule answered unknown for the subject, when the rule did not run, and
@@ -277,7 +283,12 @@ const INVENTORY: Record<string, readonly string[]> = {
  * (hand-written files) cannot be checked: unknown.
  */
 export function baselineJudge(evidence: ScanEvidence): Unjudged {
-  const gaps = evidence.coverage.filter((c) => c.status !== 'collected');
+  // A record for part of a capability (`entra.federatedIdentityCredentials@federatedIdentityCredentials.json`:
+  // some parents missing from the file, see src/snapshot/relationship-gaps.ts) counts as a gap in
+  // the whole capability, the part before its `@`. What the unread part would have listed is not
+  // known, so neither is which subjects it would have made (an external workload trusted only by
+  // an unread federated credential has no node): no entry can be tied to the parents it names.
+  const gaps = evidence.coverage.filter((c) => c.status !== 'collected').map((c) => ({ provider: c.provider, scope: c.scope, capability: capabilityOf(c.capability) }));
   const gapIn = (provider: string, scope: string | undefined, requires: readonly string[]) =>
     gaps.some((g) => g.provider === provider && (scope === undefined || g.scope === scope) && ((INVENTORY[provider] ?? []).includes(g.capability) || requires.includes(g.capability)));
   // Each scope's id prefix once, not once per entry judged (an Okta scope's key parses its URL).

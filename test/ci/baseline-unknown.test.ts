@@ -11,6 +11,8 @@ afterEach(() => {
 });
 
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
+/** The application object of Infra Deployer, the app with the two GitHub federated credentials. */
+const INFRA_APP_ID = '19e384e6-da58-40e3-9635-d6c27d5fd81e';
 const json = ['--format', 'json', '--allow-partial'];
 
 /** A demo copy with a baseline of it written next to it. */
@@ -94,6 +96,53 @@ describe('a baseline finding the scan could not judge is unknown, not resolved',
     expect(report.summary.baseline.resolved).toBeGreaterThanOrEqual(1);
     expect(report.summary.baseline.unknown).toBe(0);
     expect(stderr).not.toMatch(/could not be judged/);
+  });
+
+  it('unit: a record for part of a capability (`<capability>@<file>`) is a gap in the capability', () => {
+    const evidence: ScanEvidence = {
+      scopes: [{ provider: 'entra', id: 't1' }],
+      coverage: [
+        { provider: 'entra', scope: 't1', capability: 'entra.federatedIdentityCredentials@federatedIdentityCredentials.json', status: 'error' },
+        { provider: 'entra', scope: 't1', capability: 'entra.groups@groupMembers.json', status: 'error' },
+      ],
+      ruleRequires: new Map([['r', []], ['needs-groups', ['entra.groups']], ['needs-sign-ins', ['entra.credentialSignInActivity']]]),
+      unknownBySubject: new Map(),
+      evaluated: new Set([judgedKey('r', 'entra:t1:sp:fixed')]),
+    };
+    const judge = baselineJudge(evidence);
+    const e = (ruleId: string, subjectId: string) => judge({ fingerprint: 'x', ruleId, subjectId });
+    expect(e('r', 'external:oidc:ext:https://issuer|sub')).toBe(true); // its credential may be among those not read
+    expect(e('r', 'entra:t1:sp:deleted')).toBe(true); // a listing capability was read in part only
+    expect(e('needs-groups', 'entra:t1:sp:deleted')).toBe(true);
+    expect(e('r', 'entra:t1:sp:fixed')).toBe(false); // evaluated: judged by the rule, whatever the gaps
+    // A gap in another tenant's data says nothing about this one.
+    const other = baselineJudge({ ...evidence, coverage: evidence.coverage.map((c) => ({ ...c, scope: 't2' })) });
+    expect(other({ fingerprint: 'x', ruleId: 'needs-sign-ins', subjectId: 'entra:t1:sp:deleted' })).toBe(false);
+  });
+
+  it('one app missing from federatedIdentityCredentials.json: the paths of the workloads it trusts are unknown, not resolved', async () => {
+    const { snap, baseline } = await demoWithBaseline();
+    // Infra Deployer trusts two GitHub subjects of northwind/infra, which reach two kinds of Entra jewel each.
+    const workload = (ruleId: string, subjectId: string) => ruleId === 'nhi-path-to-crown-jewel' && subjectId.startsWith('external:oidc:') && subjectId.includes('repo:northwind/infra:');
+    const accepted = JSON.parse(readFileSync(baseline, 'utf8')).findings.filter((e: any) => workload(e.ruleId, e.subjectId));
+    expect(accepted.length).toBe(4);
+    editJson(join(snap, 'entra/federatedIdentityCredentials.json'), (d) => void delete d[INFRA_APP_ID]);
+    const { report } = await scanJson(snap, '--baseline', baseline);
+    expect(report.coverage.some((c: any) => c.capability === 'entra.federatedIdentityCredentials@federatedIdentityCredentials.json' && c.status === 'error')).toBe(true);
+    expect(report.findings.filter((f: any) => workload(f.ruleId, f.subject.id))).toEqual([]);
+    expect(report.baseline?.resolved ?? []).toEqual([]);
+    expect(report.summary.baseline.resolved).toBe(0);
+    expect(report.summary.baseline.unknown).toBe(accepted.length + 3); // and the app's own three, which its rules answered unknown for
+  });
+
+  it('control: the same app read with no federated credentials resolves those paths', async () => {
+    const { snap, baseline } = await demoWithBaseline();
+    editJson(join(snap, 'entra/federatedIdentityCredentials.json'), (d) => {
+      d[INFRA_APP_ID] = Array.isArray(d[INFRA_APP_ID]) ? [] : { ...d[INFRA_APP_ID], value: [] };
+    });
+    const { report } = await scanJson(snap, '--baseline', baseline);
+    const resolved = (report.baseline?.resolved ?? []).filter((e: any) => e.subjectId.startsWith('external:oidc:') && e.subjectId.includes('repo:northwind/infra:'));
+    expect(resolved.length).toBe(4);
   });
 
   it('okta/users.json missing: the Okta service-account findings are unknown, not resolved', async () => {

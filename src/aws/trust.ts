@@ -1186,10 +1186,10 @@ function statementFact(s: PolicyStatement, index: number, roleAccount: string | 
   if (conditionPrincipals.length > 0) fact.conditionPrincipals = conditionPrincipals;
   const valueDoubtList = valueDoubts(s.condition, scope, s.effect === 'Deny', doubtfulKeys);
   if (valueDoubtList.length > 0) fact.valueDoubts = valueDoubtList;
-  const orgs = s.effect === 'Deny' ? orgsSpared(s.condition, scope) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgsAdmitted(s.condition, scope) : [];
-  if (orgs.length > 1) fact.severalOrgs = orgs;
   const orgLists = s.effect === 'Deny' ? orgEntries(s.condition, scope, false) : restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase())) ? orgEntries(s.condition, scope, true) : [];
   if (orgLists.length > 0) fact.orgLists = orgLists;
+  const orgs = s.effect === 'Deny' ? orgsSpared(orgLists) : orgsAdmitted(orgLists);
+  if (orgs.length > 1) fact.severalOrgs = orgs;
   if (s.effect === 'Deny' && s.condition) {
     fact.outsidersDenied = deniesOutsiders(s.condition, scope);
     // What the Deny would do if each value with a variable whose value is not known narrowed:
@@ -1277,8 +1277,7 @@ const OWN_ORG_NAME = '${aws:resourceorgid}';
  * those every entry names. `${aws:ResourceOrgID}`, the role's own, may be any id named beside it,
  * so the largest such intersection is taken: a doubt is kept, not resolved for the vendor.
  */
-function orgsAdmitted(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
-  const lists = orgEntries(cond, scope, true);
+function orgsAdmitted(lists: readonly (readonly string[])[]): string[] {
   if (lists.length === 0) return [];
   const written = firstSpellings(lists);
   const names = lists.map((list) => new Set(list.map(orgName)));
@@ -1292,9 +1291,9 @@ function orgsAdmitted(cond: ConditionBlock | undefined, scope: VariableScope): s
   return best.map((n) => written.get(n) ?? n);
 }
 
-/** The organisations a Deny's negated organisation entries spare (see severalOrgs): those any of them names. */
-function orgsSpared(cond: ConditionBlock | undefined, scope: VariableScope): string[] {
-  return [...firstSpellings(orgEntries(cond, scope, false)).values()];
+/** The organisations a Deny's negated organisation entries (orgEntries) spare (see severalOrgs): those any of them names. */
+function orgsSpared(lists: readonly (readonly string[])[]): string[] {
+  return [...firstSpellings(lists).values()];
 }
 
 /** Each organisation the lists name, by orgName, as it is first written. */
@@ -1394,9 +1393,10 @@ export function isOwnOrg(org: string, own: ReadonlySet<string>): boolean {
   const name = orgName(org);
   if (name === OWN_ORG_NAME || own.has(name)) return true;
   if (!WILDCARD.test(name)) return false;
-  // A pattern that matches an organisation of yours is taken for it, as one organisation named is without the option.
-  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return [...own].some((o) => re.test(o));
+  // A pattern that matches an organisation of yours is taken for it, as one organisation named is
+  // without the option. compileGlob, as the StringLike values: linear however many stars it has.
+  const pattern = compileGlob(name);
+  return [...own].some((o) => pattern.test(o));
 }
 
 /**

@@ -50,6 +50,15 @@ export function recordRelationshipGap(b: GraphBuilder, gap: RelationshipGap, mis
  * here) are kept.
  */
 function withoutNamed(reason: string, parents: string, absent: readonly string[]): string {
-  const named = ` (${parents}: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''})`;
+  const named = namedParents(parents, absent);
   return reason.endsWith(named) ? reason.slice(0, -named.length) : reason;
+}
+
+/**
+ * The parents a collector's record names at the end of its reason (client.ts parentGap):
+ * ` (<parents>: a, b, c, …)`, the first three of `sorted`. One spelling for both sides, so that
+ * withoutNamed finds exactly what the collector wrote.
+ */
+export function namedParents(parents: string, sorted: readonly string[]): string {
+  return ` (${parents}: ${sorted.slice(0, 3).join(', ')}${sorted.length > 3 ? ', …' : ''})`;
 }

@@ -17,6 +17,7 @@ import type { EntraCollectOptions } from './options.js';
 import { mapWithConcurrency } from './pool.js';
 import { stripSecretValues } from './redact.js';
 import { isObject } from '../../snapshot/shape.js';
+import { namedParents } from '../../snapshot/relationship-gaps.js';
 import { CAPABILITY, planAssignedGroups, planRelationships } from './plan.js';
 import { looksLikeServiceAccount } from './service-accounts.js';
 import { readRelationships, type RelationshipKind, type RelationshipOutcome } from './relationships.js';
@@ -131,7 +132,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const plan = planRelationships({ tenantId, apps, sps, groups, top });
   // A parent whose id is not a GUID is not asked for: a gap of its file, where the file records
   // its parents apart (parentGap), else of the capability.
-  for (const [kind, f] of plan.invalid) if (kind !== 'groupMembers' && !PER_PARENT_FILES.some((g) => g.kind === kind)) failEach(CAPABILITY[kind], f);
+  for (const [kind, f] of plan.invalid) if (!PER_FILE_KINDS.has(kind)) failEach(CAPABILITY[kind], f);
   const outcomes = await readRelationships(http, plan.jobs, concurrency);
   const outcome = (kind: RelationshipKind): RelationshipOutcome =>
     outcomes.get(kind) ?? { byParent: new Map(), failures: [], failedParents: new Map(), attempted: 0 };
@@ -266,6 +267,9 @@ const PER_PARENT_FILES: readonly ParentFile[] = [
  */
 const GROUP_MEMBERS: ParentFile = { kind: 'groupMembers', capability: 'entra.groups', file: 'groupMembers.json', what: 'group member lists', parents: 'groups' };
 
+/** The kinds of read whose failed parents are recorded per file (parentGap), not on the capability. */
+const PER_FILE_KINDS: ReadonlySet<RelationshipKind> = new Set([...PER_PARENT_FILES, GROUP_MEMBERS].map((g) => g.kind));
+
 /** Reads of one file's parents: their failures, the ids of the parents those cost, how many were tried. */
 interface ParentReads {
   failures: readonly GraphFailure[];
@@ -298,7 +302,7 @@ function parentGap(tenantId: string, gap: ParentFile, reads: readonly ParentRead
   // Named as the transform names the parents missing from a file: the first three ids, sorted,
   // each once (a Set: the same parent may come from two reads).
   const ids = [...unread].sort();
-  return ids.length > 0 ? { ...record, reason: `${record.reason} (${gap.parents}: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})` } : record;
+  return ids.length > 0 ? { ...record, reason: record.reason + namedParents(gap.parents, ids) } : record;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
+import { baseCapability } from '../engine/missing-capability.js';
 import { InputError } from '../errors.js';
 import { compareText } from '../compare.js';
 import { oktaOrigin } from '../graph/ids.js';
@@ -268,12 +269,6 @@ const INVENTORY: Record<string, readonly string[]> = {
   aws: ['aws.iam', 'aws.credentialReport', 'aws.account'],
 };
 
-/** The capability a coverage record is about: its id up to an `@` (a record for one file or item of it). */
-function capabilityOf(id: string): string {
-  const at = id.indexOf('@');
-  return at > 0 ? id.slice(0, at) : id;
-}
-
 /**
  * Decides, for a baseline entry this scan no longer finds, whether the scan could have found it.
  * It could not when the rule answered unknown for the subject, when the rule did not run, and
@@ -288,7 +283,7 @@ export function baselineJudge(evidence: ScanEvidence): Unjudged {
   // the whole capability, the part before its `@`. What the unread part would have listed is not
   // known, so neither is which subjects it would have made (an external workload trusted only by
   // an unread federated credential has no node): no entry can be tied to the parents it names.
-  const gaps = evidence.coverage.filter((c) => c.status !== 'collected').map((c) => ({ provider: c.provider, scope: c.scope, capability: capabilityOf(c.capability) }));
+  const gaps = evidence.coverage.filter((c) => c.status !== 'collected').map((c) => ({ provider: c.provider, scope: c.scope, capability: baseCapability(c.capability) }));
   const gapIn = (provider: string, scope: string | undefined, requires: readonly string[]) =>
     gaps.some((g) => g.provider === provider && (scope === undefined || g.scope === scope) && ((INVENTORY[provider] ?? []).includes(g.capability) || requires.includes(g.capability)));
   // Each scope's id prefix once, not once per entry judged (an Okta scope's key parses its URL).

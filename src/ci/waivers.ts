@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
+import { baseCapability } from '../engine/missing-capability.js';
 import { InputError } from '../errors.js';
 import { yamlProblem } from '../yaml-problem.js';
 import { parseIsoInstant } from '../iso-date.js';
@@ -74,7 +75,7 @@ function mayBeHidden(w: Waiver, gaps: WaiverGaps | undefined): WaiverGaps['gaps'
   if (needed === undefined) return gaps.gaps.filter((g) => rule.providers.includes(g.provider));
   return gaps.gaps.filter(
     // A per-item record (`okta.groupFilter@<app>`, `entra.groups@<file>`) is a gap in the capability before its `@`.
-    (g) => needed.includes(g.capability.split('@')[0]) && subjectMayBeIn(w.subject, g.provider, g.scope),
+    (g) => needed.includes(baseCapability(g.capability)) && subjectMayBeIn(w.subject, g.provider, g.scope),
   );
 }
 

@@ -160,6 +160,15 @@ export function subjectListCapabilities(type: string): readonly string[] {
 }
 
 /**
+ * The capability a coverage record is a gap in: its id up to an `@` for a record of one item or
+ * file of it (`entra.groups@groupMembers.json`, `okta.groupFilter@<app>`), else the id itself.
+ */
+export function baseCapability(id: string): string {
+  const at = id.indexOf('@');
+  return at > 0 ? id.slice(0, at) : id;
+}
+
+/**
  * The label of a capability id. Records the transforms add for one item are `<kind>:<name>@<owner>`
  * (an AWS policy or instance profile that could not be read) or `<capability>@<file>` (a
  * relationship file missing some of its keys); any other id is named as it is.

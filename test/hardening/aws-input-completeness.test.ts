@@ -79,12 +79,16 @@ describe('a truncated authorization-details.json (one page of a paged answer) is
 
 // Neither the aws CLI nor the collector writes null for a list (an empty one is []); read as
 // empty, a null list dropped every role, the user's groups or a policy's versions and passed them.
-describe('a list field written null in authorization-details.json is refused, naming the file and place', () => {
+// Tags feed the owner checks (owner missing vs unknown) and aws:PrincipalTag conditions; read as
+// "no tags", a null Tags turned an owner-tagged role into an unowned one without a warning.
+describe('a list field (Tags among them) written null in authorization-details.json is refused, naming the file and place', () => {
   const nulls: Array<[string, (doc: any) => void, string]> = [
     ['RoleDetailList', (doc) => (doc.RoleDetailList = null), 'RoleDetailList'],
     ['a role AttachedManagedPolicies', (doc) => (doc.RoleDetailList[1].AttachedManagedPolicies = null), 'RoleDetailList[1].AttachedManagedPolicies'],
     ['a user GroupList', (doc) => (doc.UserDetailList[2].GroupList = null), 'UserDetailList[2].GroupList'],
     ['a policy PolicyVersionList', (doc) => (doc.Policies[0].PolicyVersionList = null), 'Policies[0].PolicyVersionList'],
+    ['a role Tags', (doc) => (doc.RoleDetailList[1].Tags = null), 'RoleDetailList[1].Tags'],
+    ['a user Tags', (doc) => (doc.UserDetailList[1].Tags = null), 'UserDetailList[1].Tags'],
   ];
 
   it.each(nulls)('%s, given with --aws-authz-details: exit 2 and one line', (_name, edit, place) => {
@@ -114,34 +118,6 @@ describe('a list field written null in authorization-details.json is refused, na
     });
     expect(outcome(() => scanSnapshotDir(dir)).kind).toBe('report');
     expect(adminAnswer(dir, 'github-deploy')).toBe('pass');
-  });
-});
-
-// Tags feed the owner checks (owner missing vs unknown) and aws:PrincipalTag conditions; read as
-// "no tags", a null Tags turned an owner-tagged role into an unowned one without a warning.
-describe('Tags written null on a user or role is refused like a null list, naming the file and place', () => {
-  const nulls: Array<[string, (doc: any) => void, string]> = [
-    ['a role', (doc) => (doc.RoleDetailList[1].Tags = null), 'RoleDetailList[1].Tags'],
-    ['a user', (doc) => (doc.UserDetailList[1].Tags = null), 'UserDetailList[1].Tags'],
-  ];
-
-  it.each(nulls)('%s, given with --aws-authz-details: exit 2 and one line', (_name, edit, place) => {
-    const dir = fresh('null-tags-cli');
-    editAuthz(dir, edit);
-    const file = join(dir, AUTHZ);
-    const r = cli(['scan', '--aws-authz-details', file, '--format', 'json', '--allow-partial']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`nhiscan: ${file}: ${place}: expected an array, not null\n`);
-  });
-
-  it.each(nulls)('%s, in a snapshot folder: exit 2 and one line', (_name, edit, place) => {
-    const dir = fresh('null-tags-snap');
-    editAuthz(dir, edit);
-    const r = cli(['scan', '--snapshot', dir, '--format', 'json', '--allow-partial']);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`nhiscan: ${join(dir, AUTHZ)}: ${place}: expected an array, not null\n`);
   });
 
   it('near miss: Tags absent or [] still reads, as no tags', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, handleError } from '../../src/cli/main.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { ENTRA_CAPABILITIES } from '../../src/connectors/entra/endpoints.js';
 import { makeEntraDataset } from '../fakes/entra-dataset.js';
 import { startEntraFake, type EntraFake } from '../fakes/entra-server.js';
@@ -69,22 +70,8 @@ async function startEntra(tokenStatus: number, tokenStatusTimes?: number): Promi
 }
 
 /** `nhiscan collect --entra --okta` in process: the exit code main() would set, and stderr. */
-async function collect(out: string): Promise<{ code: number; stderr: string }> {
-  const stderr: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
-  let code: number;
-  try {
-    const err = await buildProgram()
-      .parseAsync(['node', 'nhiscan', 'collect', '--entra', '--okta', '--graph-url', entra!.url, '--out', out])
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-    code = err === undefined ? Number(process.exitCode ?? 0) : handleError(err, false);
-  } finally {
-    spy.mockRestore();
-  }
-  return { code, stderr: stderr.join('') };
+function collect(out: string): Promise<{ code: number; stderr: string }> {
+  return cliInProcess(['collect', '--entra', '--okta', '--graph-url', entra!.url, '--out', out]);
 }
 
 interface Coverage {

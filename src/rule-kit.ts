@@ -10,6 +10,7 @@ import { compileGlob } from './aws/policy/wildcard.js';
 import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
+import { APP_ROLE_GAP } from './connectors/entra/unread-parents.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
 
 export type {
@@ -338,6 +339,13 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
       return itemGap(graph, subject, `the scope grants or admin roles of app ${subject.name}`, ['okta.appGrants@appGrants.json', 'okta.clientRoles@clientRoles.json']);
     }
   }
+  // Any principal may hold an app role of a resource whose assignments were not read: one of its
+  // roles that `counts` takes (its tier reaches the threshold; without a threshold, any role)
+  // may be the subject's, or give it a way to one that is.
+  if (subject.provider === 'entra') {
+    const resource = unreadAppRoleResource(graph, subject, counts?.roleTier !== undefined ? roleTierAtLeast(counts.roleTier) : ANY_UNREAD_RESOURCE);
+    if (resource) return appRoleAssignmentsUnread(graph, resource);
+  }
   if (!counts) return undefined;
   const group = unreadGroup(graph, subject, counts);
   if (group) return groupMembersUnread(graph, group);
@@ -364,6 +372,12 @@ export function groupMembersUnread(graph: Graph, group: GraphNode): string {
 export interface GroupTest {
   key: string;
   test: (group: GraphNode) => boolean;
+  /**
+   * The tier an app role must reach to count, when the test is one of tier (tierAbove,
+   * tierAtLeast): an Entra resource whose assignments were not read counts only if one of its
+   * roles does. Without it, every such resource counts (unreadAppRoleResource).
+   */
+  roleTier?: number;
 }
 
 const tierAboveTests = new WeakMap<Analysis, GroupTest[]>();
@@ -375,7 +389,16 @@ const tierAboveTests = new WeakMap<Analysis, GroupTest[]>();
 export function tierAbove(analysis: Analysis, tier: number): GroupTest {
   let list = tierAboveTests.get(analysis);
   if (!list) tierAboveTests.set(analysis, (list = []));
-  return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier });
+  return (list[tier] ??= { key: `tier>${tier}`, test: (g) => analysis.tier(g) > tier, roleTier: tier + 1 });
+}
+
+/**
+ * The groups whose tier reaches `min` (and the unread app roles that do): what a rule that reports
+ * tiers from `min` up counts as evidence missing below it. The same test object as tierAbove's
+ * for `min - 1`.
+ */
+export function tierAtLeast(analysis: Analysis, min: number): GroupTest {
+  return tierAbove(analysis, Math.max(0, min) - 1);
 }
 
 /**
@@ -438,6 +461,21 @@ function firstOtherInScope(
   types: readonly string[],
   unread: (n: GraphNode) => boolean,
 ): GraphNode | undefined {
+  const list = nodesInScope(cache, graph, subject.scope, counts, types, unread);
+  if (!list) return undefined;
+  // At most the second entry is needed: the subject can be the first.
+  return list[0].id !== subject.id ? list[0] : list[1];
+}
+
+/** The nodes of `scope` of one of `types` that `unread` keeps and the test holds for, in graph order (see firstOtherInScope). */
+function nodesInScope(
+  cache: ScopeIndexCache,
+  graph: Graph,
+  scope: string,
+  counts: GroupTest,
+  types: readonly string[],
+  unread: (n: GraphNode) => boolean,
+): readonly GraphNode[] | undefined {
   let byKey = cache.get(graph);
   if (!byKey) cache.set(graph, (byKey = new Map()));
   let byScope = byKey.get(counts.key);
@@ -453,10 +491,7 @@ function firstOtherInScope(
     }
     byKey.set(counts.key, byScope);
   }
-  const list = byScope.get(subject.scope);
-  if (!list) return undefined;
-  // At most the second entry is needed: the subject can be the first.
-  return list[0].id !== subject.id ? list[0] : list[1];
+  return byScope.get(scope);
 }
 
 /**
@@ -494,6 +529,59 @@ export function unreadOwned(graph: Graph, subject: GraphNode, counts: GroupTest)
     (n) => n.attrs.ownersCollected !== true && n.firstParty !== true && n.attrs.agentKind !== 'agent-identity',
   );
 }
+
+/** The node types of an Entra resource service principal (one defining app roles). */
+const RESOURCE_TYPES: readonly string[] = ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'];
+/** Per graph, per test key, per scope: the resources whose assignments were not read and for which the test holds. */
+const unreadResourceCache: ScopeIndexCache = new WeakMap();
+/** Every resource whose assignments were not read. */
+const ANY_UNREAD_RESOURCE: GroupTest = { key: 'any', test: () => true };
+const roleTierTests: GroupTest[] = [];
+/** The unread resources with an app role of tier `min` or more (markUnreadResources' `unreadAppRoleTier`). */
+function roleTierAtLeast(min: number): GroupTest {
+  return (roleTierTests[min] ??= { key: `tier>=${min}`, test: (r) => Number(r.attrs.unreadAppRoleTier) >= min });
+}
+
+/**
+ * The first Entra resource service principal of the subject's tenant whose app role assignments
+ * were not read (the collector's `entra.appRoleAssignments@appRoleAssignments.json` record names
+ * it: `attrs.appRoleAssignmentsUnread`) and for which the test holds: the subject, a service
+ * principal, user or group, may hold one of its roles, itself included. An app registration
+ * without a service principal holds none. The capability's own record is capabilityGap's: this is
+ * the gap of some resources only. The test must give the same answer for the same key over one
+ * graph; it may read `attrs.unreadAppRoleTier` (the highest tier of the resource's roles),
+ * `attrs.unreadAppRoleCategories` and `attrs.appId`.
+ */
+export function unreadAppRoleResource(graph: Graph, subject: GraphNode, counts: GroupTest): GraphNode | undefined {
+  if (subject.provider !== 'entra' || subject.type === 'entra-application') return undefined;
+  // The record is there whenever a resource is marked (markUnreadResources): most tenants have
+  // none, and need no pass over their service principals.
+  if (graph.coverageRecord('entra', subject.scope, APP_ROLE_GAP) === undefined) return undefined;
+  // The subject may hold a role of its own resource: it is not passed over.
+  return nodesInScope(unreadResourceCache, graph, subject.scope, counts, RESOURCE_TYPES, (n) => n.attrs.appRoleAssignmentsUnread === true)?.[0];
+}
+
+/** That the app role assignments of an Entra resource were not read, as a gap clause (with the collector's record, if any). */
+export function appRoleAssignmentsUnread(graph: Graph, resource: GraphNode): string {
+  return itemGap(graph, resource, `the app role assignments of resource ${resource.name}`, [APP_ROLE_GAP]);
+}
+
+/**
+ * The gap, as a clause, when a resource of the subject's tenant whose assignments were not read
+ * has an app role of one of `categories` (permissions.ts: `tenant-admin`, `identity-admin`,
+ * `data-write`, ...): the subject may hold it. Undefined when none has.
+ */
+export function appRoleCategoryUnread(graph: Graph, subject: GraphNode, categories: readonly string[]): string | undefined {
+  const key = `categories:${categories.join(',')}`;
+  let test = categoryTests.get(key);
+  if (!test) {
+    test = { key, test: (r) => Array.isArray(r.attrs.unreadAppRoleCategories) && r.attrs.unreadAppRoleCategories.some((c) => categories.includes(String(c))) };
+    categoryTests.set(key, test);
+  }
+  const resource = unreadAppRoleResource(graph, subject, test);
+  return resource ? appRoleAssignmentsUnread(graph, resource) : undefined;
+}
+const categoryTests = new Map<string, GroupTest>();
 
 /**
  * Whole-string glob test (`*` any run, `?` one character, everything else literal), as IAM

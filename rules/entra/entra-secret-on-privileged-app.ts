@@ -1,4 +1,4 @@
-import { cannotJudge, credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, credentialsOf, day, defineRule, entraCredentialKind, isPendingCredential, isUnexpiredCredential, tierAtLeast, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
+      const missing = tierEvidenceMissing(ctx.graph, subject, tierAtLeast(ctx.analysis, Number(ctx.options.minTier)));
       if (missing && credentialsOf(ctx.graph, subject).some((c) => c.credentialType === 'client-secret' && isUnexpiredCredential(c, ctx.now))) {
         ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       }

@@ -1,4 +1,4 @@
-import { APP_ROLE_DISABLED, defineRule, targets } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, appRoleCategoryUnread, cannotJudge, defineRule, targets } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -32,6 +32,10 @@ export default defineRule({
     requires: ['entra.appRoleAssignments'],
   },
   check(subject, ctx) {
+    // A resource whose assignments were not read with such a permission among its app roles
+    // (Microsoft Graph's, Exchange's, SharePoint's): the subject may hold it. One found still fails.
+    const unread = appRoleCategoryUnread(ctx.graph, subject, ['data-write', 'data-read']);
+    if (unread) ctx.unknown(cannotJudge(unread, 'whether it holds a tenant-wide data permission'));
     for (const p of targets(ctx.graph, subject, 'GRANTED')) {
       if (p.type !== 'entra-app-role') continue;
       const cat = p.attrs.category;

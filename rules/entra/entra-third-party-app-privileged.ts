@@ -1,4 +1,4 @@
-import { cannotJudge, defineRule, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
+import { cannotJudge, defineRule, tierAtLeast, tierEvidenceMissing, tierLabel, tierLowerBound } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -37,7 +37,7 @@ export default defineRule({
     const tier = ctx.analysis.tier(subject);
     const min = Number(tp.verifiedPublisher ? ctx.options.verifiedMinTier : ctx.options.unverifiedMinTier);
     if (tier < min) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${min}`, test: (g) => ctx.analysis.tier(g) >= min });
+      const missing = tierEvidenceMissing(ctx.graph, subject, tierAtLeast(ctx.analysis, min));
       if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${min}`));
       return;
     }

@@ -1,4 +1,4 @@
-import { APP_ROLE_DISABLED, defineRule, targets } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, appRoleCategoryUnread, cannotJudge, defineRule, targets } from '../../src/rule-kit.js';
 
 export default defineRule({
   meta: {
@@ -30,6 +30,10 @@ export default defineRule({
     requires: ['entra.appRoleAssignments'],
   },
   check(subject, ctx) {
+    // A resource whose assignments were not read with such a permission among its app roles
+    // (Microsoft Graph's): the subject may hold it. A permission found still fails.
+    const unread = appRoleCategoryUnread(ctx.graph, subject, ['tenant-admin']);
+    if (unread) ctx.unknown(cannotJudge(unread, 'whether it holds a Global-Administrator-equivalent application permission'));
     for (const p of targets(ctx.graph, subject, 'GRANTED')) {
       if (p.type !== 'entra-app-role' || p.attrs.category !== 'tenant-admin') continue;
       // A disabled app role is in no token today: latent, as a dormant Okta admin token is (medium).

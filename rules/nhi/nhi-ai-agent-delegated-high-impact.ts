@@ -1,4 +1,4 @@
-import { APP_ROLE_DISABLED, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, oktaIdentityActive, SHAREPOINT_APP_ID } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, appRoleAssignmentsUnread, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, type GroupTest, oktaIdentityActive, SHAREPOINT_APP_ID, unreadAppRoleResource } from '../../src/rule-kit.js';
 
 /**
  * The Entra resources whose permissions the pattern names: Microsoft Graph
@@ -20,6 +20,12 @@ function onMicrosoftResource(t: GraphNode): boolean {
   if (t.provider !== 'entra') return true;
   return t.attrs.resourceUnread === true || MAIL_FILES_CHAT_RESOURCES.has(String(t.attrs.resourceAppId));
 }
+
+/**
+ * The Entra resources of MAIL_FILES_CHAT_RESOURCES whose app role assignments were not read: an
+ * agent may hold one of their permissions. Those of any other resource are never matched.
+ */
+const UNREAD_MICROSOFT_RESOURCE: GroupTest = { key: 'mail-files-chat', test: (r) => MAIL_FILES_CHAT_RESOURCES.has(String(r.attrs.appId)) };
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
@@ -70,6 +76,8 @@ export default defineRule({
     // Grants that were not read could hold a high-impact permission (a grant found still fails).
     const missing = missingCapability(ctx.graph, subject, GRANT_CAPABILITIES[subject.provider] ?? []);
     if (missing) ctx.unknown(cannotJudge(missing, 'whether it can act for every user on mail, files or chat'));
+    const resource = unreadAppRoleResource(ctx.graph, subject, UNREAD_MICROSOFT_RESOURCE);
+    if (resource) ctx.unknown(cannotJudge(appRoleAssignmentsUnread(ctx.graph, resource), 'whether it can act for every user on mail, files or chat'));
     const delegated: string[] = [];
     const application: string[] = [];
     // Application permissions whose Entra app role is disabled: in no token until it is re-enabled.

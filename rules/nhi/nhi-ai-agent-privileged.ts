@@ -1,4 +1,4 @@
-import { cannotJudge, conditionalHopsText, type CrownJewelPath, defineRule, type GraphNode, type PathHop, type RuleContext, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
+import { cannotJudge, conditionalHopsText, type CrownJewelPath, defineRule, type GraphNode, type PathHop, type RuleContext, tierAtLeast, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
  * When the tier reason says "may reach" (the analysis words it so when no firm route into no
@@ -65,7 +65,7 @@ export default defineRule({
   check(subject, ctx) {
     const tier = ctx.analysis.tier(subject);
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
+      const missing = tierEvidenceMissing(ctx.graph, subject, tierAtLeast(ctx.analysis, Number(ctx.options.minTier)));
       if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       return;
     }

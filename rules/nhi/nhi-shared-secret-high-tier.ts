@@ -11,6 +11,7 @@ import {
   isActiveCredential,
   oktaIdentityActive,
   isRootUser,
+  tierAtLeast,
   tierEvidenceMissing,
   tierLabel,
   tierLowerBound,
@@ -76,7 +77,7 @@ export default defineRule({
     const credsUnread = s.class !== 'shared-secret' ? credentialsUnread(subject) : undefined;
     if (s.class !== 'shared-secret' && !ficsUnread && !credsUnread) return;
     if (tier < Number(ctx.options.minTier)) {
-      const missing = tierEvidenceMissing(ctx.graph, subject, { key: `tier>=${Number(ctx.options.minTier)}`, test: (g) => ctx.analysis.tier(g) >= Number(ctx.options.minTier) });
+      const missing = tierEvidenceMissing(ctx.graph, subject, tierAtLeast(ctx.analysis, Number(ctx.options.minTier)));
       if (missing) ctx.unknown(cannotJudge(missing, `whether its tier reaches T${Number(ctx.options.minTier)}`));
       return;
     }

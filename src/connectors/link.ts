@@ -230,7 +230,10 @@ export function linkProviders(b: GraphBuilder): void {
       // What every token for the audience rests on (its version not read, the client id list's case).
       const audienceDoubt = doubts.length > 0 ? doubts.join(', and ') : undefined;
       const required = app.attrs.appRoleAssignmentRequired;
-      const readOk = readAssignments(tenant);
+      // Read for the tenant, and for this app: a resource whose own list was not read
+      // (markUnreadResources) leaves its holders unknown, as the tenant's unread list does.
+      const tenantRead = readAssignments(tenant);
+      const readOk = tenantRead && app.attrs.appRoleAssignmentsUnread !== true;
       // The index of every app-role assignment (one pass over the grants) only when an app may
       // require them: most audiences do not, and their callers need no list of holders.
       const key = `${tenant}|${app.nativeId}`.toLowerCase();
@@ -244,7 +247,7 @@ export function linkProviders(b: GraphBuilder): void {
         if (!readOk) {
           // Which SPs hold one is not known: those the sub condition names may, each conditionally.
           // Without a sub condition the trust's own entry point stands for them.
-          const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (the tenant's app-role assignments were not read)`, audienceDoubt);
+          const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (${tenantRead ? `the app-role assignments of ${app.name}` : "the tenant's app-role assignments"} were not read)`, audienceDoubt);
           if (pinned) add(pinned, `${subWhy}; ${audWhy}`, unread);
           else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
           continue;

@@ -16,7 +16,9 @@ export interface CoverageRecord {
   /**
    * Only on `entra.userManagers`: the failure is confined to these keys (user ids) of its
    * relationship file, which is read for every other key. Without it, a record that is not
-   * `collected` disowns the whole file (docs/snapshot-format.md).
+   * `collected` disowns the whole file (docs/snapshot-format.md). On
+   * `entra.appRoleAssignments@appRoleAssignments.json`: the resource service principals whose
+   * app role assignments were not read.
    */
   unreadKeys?: string[];
 }

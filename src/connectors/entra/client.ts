@@ -141,15 +141,6 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     for (const kind of kinds) for (const [id, items] of outcome(kind).byParent) merged[id] = stripSecretValues(items);
     return merged;
   };
-  const track = (capability: string, what: string, ...kinds: RelationshipKind[]) => {
-    let attempted = 0;
-    for (const kind of kinds) {
-      attempted += outcome(kind).attempted;
-      failEach(capability, outcome(kind).failures);
-    }
-    partial.set(capability, { attempted, what });
-  };
-
   const appsFailure = apps ? undefined : failures.get('entra.applications')![0];
   const spsFailure = sps ? undefined : failures.get('entra.servicePrincipals')![0];
   if (apps) {
@@ -198,10 +189,10 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     files['entra/groupMembers.json'] = members;
   }
 
-  // appRoleAssignments.json is a collection, not keyed by resource: nothing in it says which
-  // resource's assignments are missing, and any principal may hold a role on that resource, so
-  // one unread resource is the capability's gap.
-  track('entra.appRoleAssignments', 'resource service principals', 'appRoleAssignedTo');
+  // A resource whose id is not a GUID (not asked for) cannot be named to the transform: it stays a
+  // gap of the whole capability, as every unread resource was before. The resources that were
+  // asked for and not read are the file's own record (APP_ROLE_ASSIGNMENTS, below).
+  partial.set('entra.appRoleAssignments', { attempted: outcome('appRoleAssignedTo').attempted, what: 'resource service principals' });
 
   const coverage = ENTRA_CAPABILITIES.map((capability) =>
     coverageRecord(tenantId, capability, failures.get(capability)!, partial.get(capability)),
@@ -217,6 +208,13 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   for (const gap of PER_PARENT_FILES) {
     const record = parentGap(tenantId, gap, [...skipped(gap.kind), reads(gap.kind)]);
     if (record) coverage.push(record);
+  }
+  if (sps) {
+    // appRoleAssignments.json is one list for every resource, so nothing in it tells a resource
+    // not read from one nobody is assigned to: the record names them all (unreadKeys), not only
+    // the first three its reason shows.
+    const record = parentGap(tenantId, APP_ROLE_ASSIGNMENTS, [reads('appRoleAssignedTo')]);
+    if (record) coverage.push({ ...record, unreadKeys: [...outcome('appRoleAssignedTo').failedParents.keys()].sort() });
   }
   if (groups) {
     const extra = assigned ? [{ failures: assigned.failures, unread: assigned.unread, attempted: assigned.attempted }] : [];
@@ -251,8 +249,9 @@ interface ParentFile {
 }
 
 /**
- * The files whose failed parents are a gap of the file alone. appRoleAssignments.json is not one:
- * it is a collection, and nothing in it tells a resource not read from one with no assignments.
+ * The files whose failed parents are a gap of the file alone, each a relationship file keyed by
+ * parent (the transform finds the parents missing from it). appRoleAssignments.json is a gap of
+ * its unread resources too, but a collection: see APP_ROLE_ASSIGNMENTS.
  */
 const PER_PARENT_FILES: readonly ParentFile[] = [
   { kind: 'federatedIdentityCredentials', capability: 'entra.federatedIdentityCredentials', file: 'federatedIdentityCredentials.json', what: 'federated credential lists', parents: 'applications' },
@@ -266,6 +265,15 @@ const PER_PARENT_FILES: readonly ParentFile[] = [
  * and members (readAssignedGroups), one failure per group not read whole.
  */
 const GROUP_MEMBERS: ParentFile = { kind: 'groupMembers', capability: 'entra.groups', file: 'groupMembers.json', what: 'group member lists', parents: 'groups' };
+
+/**
+ * The resources whose app role assignments were not read: assignments to them are unknown, those
+ * to every other resource are read. The file does not show which resources are missing (a
+ * collection, not keyed by resource), so the record lists them (CoverageRecord.unreadKeys) and
+ * the transform reads them from it. A resource whose id is not a GUID is not one of them: it
+ * cannot be named, and stays a gap of the whole capability.
+ */
+const APP_ROLE_ASSIGNMENTS: ParentFile = { kind: 'appRoleAssignedTo', capability: 'entra.appRoleAssignments', file: 'appRoleAssignments.json', what: 'resource app role assignment lists', parents: 'resource service principals' };
 
 /** The kinds of read whose failed parents are recorded per file (parentGap), not on the capability. */
 const PER_FILE_KINDS: ReadonlySet<RelationshipKind> = new Set([...PER_PARENT_FILES, GROUP_MEMBERS].map((g) => g.kind));

@@ -10,7 +10,7 @@ import { addIdentities, homeTenantId, addOwners, addSponsors } from './transform
 import { addFederatedCredentials } from './transform-credentials.js';
 import { addMicrosoftDisabled } from './transform-status.js';
 import { addAssignedGroupPlaceholders, addGroupMembers, addGroups, addUsers } from './transform-users.js';
-import { recordUnreadParents } from './unread-parents.js';
+import { APP_ROLE_GAP, markUnreadResources, recordUnreadParents } from './unread-parents.js';
 
 /** Every capability the Entra transform reads, with its files (docs/snapshot-format.md). */
 export const ENTRA_CAPABILITIES: readonly (readonly [string, readonly string[]])[] = [
@@ -69,6 +69,37 @@ function withManagerRecord(snapshot: Snapshot, tenant: string): Snapshot {
 }
 
 /**
+ * The collector records the resources whose app role assignments it could not read apart from the
+ * capability (`entra.appRoleAssignments@appRoleAssignments.json`, naming them all in `unreadKeys`),
+ * and markUnreadResources makes only assignments to them unknown. A record of that name that does
+ * not name them, or names one that is not in servicePrincipals.json (edited, or the list not read),
+ * cannot say which resources it is about: it is read as a gap of the whole capability, as the
+ * collector recorded every unread resource before (the file is disowned, every app-role answer
+ * unknown). Such a record is given to `entra.appRoleAssignments` unless that one already says the
+ * capability was not read.
+ */
+function withAppRoleRecord(snapshot: Snapshot, tenant: string): Snapshot {
+  const gap = coverageEntry(snapshot, 'entra', tenant, APP_ROLE_GAP);
+  if (!gap || gap.status === 'collected') return snapshot;
+  const whole = coverageEntry(snapshot, 'entra', tenant, 'entra.appRoleAssignments');
+  if (whole && whole.status !== 'collected') return snapshot;
+  if (namesListedResources(snapshot, tenant, gap.unreadKeys)) return snapshot;
+  const record = { provider: 'entra' as const, scope: tenant, capability: 'entra.appRoleAssignments', status: gap.status, ...(gap.reason === undefined ? {} : { reason: gap.reason }) };
+  const coverage = whole ? snapshot.manifest.coverage.map((c) => (c === whole ? record : c)) : [...snapshot.manifest.coverage, record];
+  return { ...snapshot, manifest: { ...snapshot.manifest, coverage } };
+}
+
+/** Whether `keys` is a non-empty list of ids each of a service principal of servicePrincipals.json. */
+function namesListedResources(snapshot: Snapshot, tenant: string, keys: unknown): boolean {
+  const file = 'entra/servicePrincipals.json';
+  const sps = coverageEntry(snapshot, 'entra', tenant, 'entra.servicePrincipals');
+  if (!Array.isArray(keys) || keys.length === 0 || !(file in snapshot.files) || (sps && sps.status !== 'collected')) return false;
+  const listed = new Set<unknown>();
+  for (const sp of new Reader(file).items(snapshot.files[file])) listed.add(sp.id);
+  return keys.every((k) => typeof k === 'string' && listed.has(k));
+}
+
+/**
  * Turns the `entra/*` files of a snapshot into graph nodes and edges (pure, no I/O). Does nothing
  * when the snapshot holds no Entra tenant. Malformed input throws an InputError naming the file
  * and JSON path; references to objects that are not in the snapshot become warnings.
@@ -81,7 +112,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   // The scan's clock; without one (a graph built outside a scan), the collection time, which is
   // also the CLI's default for --now.
   const now = opts.now?.getTime() ?? collectedAtMs(snapshot.manifest);
-  const ctx = new EntraContext(withManagerRecord(snapshot, tenant), b, config, tenant, now);
+  const ctx = new EntraContext(withAppRoleRecord(withManagerRecord(snapshot, tenant), tenant), b, config, tenant, now);
   for (const [cap, files] of ENTRA_CAPABILITIES) ctx.cover(cap, [...files], files.filter((f) => WRITTEN_ONLY_WHEN_NEEDED.has(f)));
   // A tenant named by a domain keeps that name as its scope (node ids, coverage records); its id,
   // when learned, rides on the scope, for token issuers and trusts name a tenant by its id.
@@ -99,6 +130,7 @@ export function transformEntra(snapshot: Snapshot, b: GraphBuilder, config: NhiC
   addSponsors(ctx);
   addGroupMembers(ctx);
   recordUnreadParents(ctx);
+  markUnreadResources(ctx);
   addAppRoleAssignments(ctx);
   addAwsSamlApps(ctx);
   addDelegatedGrants(ctx);

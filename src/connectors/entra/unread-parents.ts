@@ -1,6 +1,7 @@
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { recordRelationshipGap } from '../../snapshot/relationship-gaps.js';
 import { coverageEntry } from '../../snapshot/snapshot.js';
+import { classifyPermission } from './permissions.js';
 
 /**
  * One relationship file and the parents the collector reads it for (client.ts, plan.ts). A parent
@@ -115,4 +116,46 @@ export function recordGap(ctx: EntraContext, check: Pick<RelationshipCheck, 'fil
   const entry = coverageEntry(ctx.snapshot, 'entra', ctx.tenant, `${check.capability}@${check.file}`);
   const recorded = entry && entry.status !== 'collected' ? { status: entry.status, reason: entry.reason } : undefined;
   recordRelationshipGap(ctx.b, { provider: 'entra', scope: ctx.tenant, capability: check.capability, file: check.file, path: `entra/${check.file}`, parents: check.parents, lost: check.lost, total, recorded }, missing);
+}
+
+/** The collector's record of the resources whose app role assignments it could not read (client.ts). */
+export const APP_ROLE_GAP = 'entra.appRoleAssignments@appRoleAssignments.json';
+
+/**
+ * The resources whose app role assignments were not read, as the collector's record names them
+ * (`unreadKeys`; appRoleAssignments.json is one list for every resource and cannot show them).
+ * Any principal may hold a role of such a resource, so each is marked with what a role of it can
+ * give (`unreadAppRoleTier`, the highest tier of its app roles, and `unreadAppRoleCategories`),
+ * and the rules answer unknown where that could change their answer (rule-kit
+ * unreadAppRoleResource); assignments to every other resource are read as they are. A role id
+ * that is none of its appRoles is kept as the grant step keeps it (tier 1), so no resource gives
+ * less. The record is restated for the report and a warning says it. A record that does not
+ * name them all in the snapshot has been made the capability's own record before (transform.ts,
+ * withAppRoleRecord), and disowns the file.
+ */
+export function markUnreadResources(ctx: EntraContext): void {
+  if (!ctx.readable('appRoleAssignments.json')) return;
+  const entry = coverageEntry(ctx.snapshot, 'entra', ctx.tenant, APP_ROLE_GAP);
+  if (!entry || entry.status === 'collected' || !Array.isArray(entry.unreadKeys)) return;
+  const unread = [...new Set(entry.unreadKeys)].sort();
+  for (const id of unread) {
+    const ref = ctx.sps.get(id);
+    if (!ref) continue;
+    const resource = ctx.resources.get(id);
+    let tier = 1;
+    const categories = new Set<string>(['other']);
+    for (const value of resource?.roles.values() ?? []) {
+      const cls = classifyPermission(value, resource!.appId);
+      if (cls.tier > tier) tier = cls.tier;
+      categories.add(cls.category);
+    }
+    ref.node.attrs.appRoleAssignmentsUnread = true;
+    ref.node.attrs.unreadAppRoleTier = tier;
+    ref.node.attrs.unreadAppRoleCategories = [...categories].sort();
+  }
+  ctx.b.addCoverage({ provider: 'entra', scope: ctx.tenant, capability: APP_ROLE_GAP, status: entry.status, ...(entry.reason === undefined ? {} : { reason: entry.reason }) });
+  const first = unread.slice(0, 3).join(', ');
+  ctx.b.warn(
+    `entra/appRoleAssignments.json: the app role assignments of ${unread.length} resource service principal(s) were not read (first: ${first}): who holds their app roles is unknown${entry.reason ? `; the collector recorded: ${entry.reason}` : ''}`,
+  );
 }

@@ -162,6 +162,25 @@ describe('Entra tokens into AWS roles: only the apps the trust names', () => {
     expect(doubt[0].reason).toMatch(/assignments .*not read/);
   });
 
+  it("a sub pinned to an SP, with only the audience app's own assignments not read: a doubt naming that app; another resource's gap changes nothing", () => {
+    const pinned = (unread: (api: Json, sps: Json[]) => string) => {
+      const s = withRole('pinned-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }, TICKETS_APPID);
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      const sps = (file.value ?? file) as Json[];
+      const api = sps.find((x) => x.appId === TICKETS_APPID)!;
+      const resource = unread(api, sps);
+      const assignments = s.files['entra/appRoleAssignments.json'] as Json;
+      assignments.value = (assignments.value as Json[]).filter((a) => a.resourceId !== resource);
+      s.manifest.coverage.push({ provider: 'entra', scope: TENANT, capability: 'entra.appRoleAssignments@appRoleAssignments.json', status: 'missing-permission', reason: '403', unreadKeys: [resource] });
+      return scan(s).graph.in(roleId('pinned-role'), 'CAN_ASSUME');
+    };
+    const doubt = pinned((api) => api.id);
+    expect(doubt.map((e) => [e.from, e.conditional])).toEqual([[LEGACY, true]]);
+    expect(doubt[0].reason).toContain('it holds an app-role assignment to Northwind Ticketing API (the app-role assignments of Northwind Ticketing API were not read)');
+    // Near miss: another resource's list not read; the Ticketing API's says Legacy holds none.
+    expect(pinned((api, sps) => sps.find((x) => x.id !== api.id && Array.isArray(x.appRoles) && x.appRoles.length > 0)!.id)).toEqual([]);
+  });
+
   it('a sub pattern to an app that requires assignment, with the assignments not read, names the SPs it matches conditionally', () => {
     // Review case: missing assignments must not read as "nobody can get the token".
     const s = withRole('pattern-unread', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID }, StringLike: { [`${ISSUER}:sub`]: 'c808fcb1-*' } }, TICKETS_APPID);

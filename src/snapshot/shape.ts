@@ -47,8 +47,23 @@ export class Reader {
    * federated-credential list turned a finding into a pass.
    */
   relation(value: unknown, path = '$', nullIsNone = false): Map<string, Record<string, unknown>[]> {
-    if (!isObject(value)) this.fail(path, 'expected an object keyed by parent id');
     const out = new Map<string, Record<string, unknown>[]>();
+    this.eachRelation(value, path, nullIsNone, (k, list) => out.set(k, list));
+    return out;
+  }
+
+  /**
+   * {@link relation} one parent at a time, in the file's key order, with where its items sit in
+   * the file (`form`): a plain list (`v[i]`), a `value` envelope (`v.value[i]`), or a lone object
+   * (the item is `v` itself). A parent recorded as null (see `nullIsNone`) is an empty plain list.
+   */
+  eachRelation(
+    value: unknown,
+    path: string,
+    nullIsNone: boolean,
+    each: (key: string, list: Record<string, unknown>[], form: RelationForm) => void,
+  ): void {
+    if (!isObject(value)) this.fail(path, 'expected an object keyed by parent id');
     // for..in (own keys only), not Object.entries: the same keys in the same order, without a
     // pair array per parent of a file of a hundred thousand.
     for (const k in value) {
@@ -56,15 +71,17 @@ export class Reader {
       const v = value[k];
       if (v === null) {
         if (!nullIsNone) this.fail(`${path}[${quoteInput(k)}]`, 'expected a list, not null');
-        out.set(k, []);
+        each(k, [], 'list');
         continue;
       }
       // A list of objects is taken as it is: its path (the key quoted) is only made to name a fault.
-      if (Array.isArray(v) && v.every(isObject)) out.set(k, v);
+      if (Array.isArray(v) && v.every(isObject)) each(k, v, 'list');
       // A lone object is the item (a user's manager); an envelope, or anything with a nextLink, is a list.
-      else out.set(k, isObject(v) && !Array.isArray(v) && !('value' in v) && !(NEXT_LINK in v) ? [v] : this.items(v, `${path}[${quoteInput(k)}]`));
+      else if (isObject(v) && !('value' in v) && !(NEXT_LINK in v)) each(k, [v], 'lone');
+      // Past items(), only a `value` envelope is left: anything else (an array with an item that
+      // is not an object, a nextLink page, a scalar) was refused there.
+      else each(k, this.items(v, `${path}[${quoteInput(k)}]`), 'envelope');
     }
-    return out;
   }
 
   str(obj: Record<string, unknown>, key: string, path: string): string {
@@ -147,6 +164,9 @@ function hasShape(v: string, shape: string): boolean {
   }
   return true;
 }
+
+/** Where a relationship file keeps one parent's items (Reader.eachRelation). */
+export type RelationForm = 'list' | 'envelope' | 'lone';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -3,7 +3,7 @@ import type { GraphNode, Tier } from '../../graph/model.js';
 import type { NhiConfig } from '../../config/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { capabilityCoverage, coverageEntry } from '../../snapshot/snapshot.js';
-import { Reader, isObject } from '../../snapshot/shape.js';
+import { Reader } from '../../snapshot/shape.js';
 import type { CoverageStatus } from '../../snapshot/types.js';
 import { parseDate } from '../../iso-date.js';
 import { quoteInput, quotedSample } from '../../reporters/sanitize.js';
@@ -185,20 +185,17 @@ export class EntraContext {
     const name = `entra/${file}`;
     if (!this.readable(file)) return undefined;
     const r = new Reader(name);
-    const raw = this.snapshot.files[name];
-    // Only the manager file records "none" as null (the collector's answer to Graph's 404).
-    const rel = r.relation(raw, '$', file === 'userManagers.json');
     const out = new Map<string, Item[]>();
-    for (const [parent, list] of rel) {
-      const v = isObject(raw) ? raw[parent] : undefined;
-      // A list (plain or in a `value` envelope) gives each item its index; a lone object is the item.
-      const listed = Array.isArray(v) || (isObject(v) && 'value' in v);
-      const inEnvelope = !Array.isArray(v) && isObject(v) && 'value' in v;
+    // Only the manager file records "none" as null (the collector's answer to Graph's 404).
+    // A list (plain or in a `value` envelope) gives each item its index; a lone object is the item.
+    r.eachRelation(this.snapshot.files[name], '$', file === 'userManagers.json', (parent, list, form) => {
+      const inEnvelope = form === 'envelope';
+      const lone = form === 'lone';
       out.set(
         parent,
-        list.map((obj, i) => new RelationItem(obj, parent, inEnvelope, listed ? i : -1, r)),
+        list.map((obj, i) => new RelationItem(obj, parent, inEnvelope, lone ? -1 : i, r)),
       );
-    }
+    });
     return out;
   }
 

@@ -83,13 +83,16 @@ export function addObjectCredentials(
     }
     const hint = r.optStr(pc, 'hint', p);
     const display = r.optStr(pc, 'displayName', p);
+    const createdAt = r.optDate(pc, 'startDateTime', p);
+    const ends = expiry(ctx, createdAt, r.optDate(pc, 'endDateTime', p));
     addCredential(ctx, owner, {
       keyId,
       type: 'entra-client-secret',
       credentialType: 'client-secret',
       name: display ?? (hint ? `secret ${hint}…` : `secret ${keyId}`),
-      createdAt: r.optDate(pc, 'startDateTime', p),
-      ...expiry(ctx, r.optDate(pc, 'startDateTime', p), r.optDate(pc, 'endDateTime', p)),
+      createdAt,
+      expiresAt: ends.expiresAt,
+      endDateTime: ends.endDateTime,
       location,
       use,
       attrs: { hint },
@@ -110,13 +113,17 @@ export function addObjectCredentials(
     // keyCredential.type (Graph v1.0) is e.g. AsymmetricX509Cert or the legacy Symmetric: the
     // same key bytes on both sides, so a shared secret like a client secret, not a certificate.
     const symmetric = keyType === 'Symmetric';
+    const name = r.optStr(k, 'displayName', p) ?? `${symmetric ? 'symmetric key' : 'certificate'} ${keyId}`;
+    const createdAt = r.optDate(k, 'startDateTime', p);
+    const ends = expiry(ctx, createdAt, r.optDate(k, 'endDateTime', p));
     addCredential(ctx, owner, {
       keyId,
       type: symmetric ? 'entra-symmetric-key' : 'entra-certificate',
       credentialType: symmetric ? 'client-secret' : 'certificate',
-      name: r.optStr(k, 'displayName', p) ?? `${symmetric ? 'symmetric key' : 'certificate'} ${keyId}`,
-      createdAt: r.optDate(k, 'startDateTime', p),
-      ...expiry(ctx, r.optDate(k, 'startDateTime', p), r.optDate(k, 'endDateTime', p)),
+      name,
+      createdAt,
+      expiresAt: ends.expiresAt,
+      endDateTime: ends.endDateTime,
       location,
       use,
       attrs: { keyType, thumbprint },
@@ -160,6 +167,21 @@ interface CredentialInput {
   attrs: Record<string, unknown>;
 }
 
+/**
+ * The credential node's attributes: the caller's (`c.attrs`, a literal made for this credential
+ * alone, so it is completed in place), then where it is set. Key order as the caller's keys
+ * followed by these, as a spread into a new literal gave; assigned one by one, for a spread
+ * beside other keys goes through the runtime's generic copy (~1.5 us a credential).
+ */
+function credentialAttrs(c: CredentialInput, owner: IdentityRef): Record<string, unknown> {
+  const attrs = c.attrs;
+  attrs.keyId = c.keyId;
+  attrs.location = c.location;
+  attrs.identity = owner.nodeId;
+  if (c.endDateTime) attrs.endDateTime = c.endDateTime;
+  return attrs;
+}
+
 function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput): void {
   const id = ids.entraCredential(ctx.tenant, c.keyId);
   if (ctx.b.hasNode(id)) {
@@ -179,7 +201,7 @@ function addCredential(ctx: EntraContext, owner: IdentityRef, c: CredentialInput
     expiresAt: c.expiresAt,
     // The report lists only credentials that signed in: once read, absence means "never used".
     lastUsedAt: c.use ? (c.use.get(c.keyId) ?? null) : undefined,
-    attrs: { ...c.attrs, keyId: c.keyId, location: c.location, identity: owner.nodeId, ...(c.endDateTime ? { endDateTime: c.endDateTime } : {}) },
+    attrs: credentialAttrs(c, owner),
   };
   const cred = ctx.b.addNode(node);
   const what = c.type === 'entra-symmetric-key' ? 'symmetric key' : c.credentialType === 'client-secret' ? 'client secret' : 'certificate';

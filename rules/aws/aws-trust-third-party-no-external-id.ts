@@ -1,5 +1,6 @@
 import {
   andList,
+  awsOrganizations,
   defineRule,
   fromOptions,
   quoteInput,
@@ -106,6 +107,103 @@ function otherConditions(st: Statement, narrowedPrincipal: boolean, orgNamed = f
   });
 }
 
+/** What one statement's trust of one vendor principal comes to: nothing to report, a finding, or unknown. */
+type Verdict =
+  | { kind: 'pass' }
+  | { kind: 'unknown'; reason: string }
+  | { kind: 'report'; messageId: string; args: Record<string, string>; evidence: Record<string, unknown> };
+
+/** Whether two verdicts agree: the same kind, and for unknown the same reason. */
+function sameVerdict(a: Verdict, b: Verdict): boolean {
+  return a.kind === b.kind && (a.kind !== 'unknown' || a.reason === (b as { reason: string }).reason);
+}
+
+/**
+ * The organisations whose being yours an answer turns on, after "whether": those the Allow
+ * statement lets through that are not among `own`, or else those its Deny statements spare.
+ */
+function orgsInDoubt(facts: TrustFacts, st: Statement, own: ReadonlySet<string>): string {
+  let orgs = trustForeignOrgs(st, own);
+  if (orgs.length === 0) {
+    const seen = new Set<string>();
+    orgs = facts.statements.filter((d) => d.effect === 'Deny').flatMap((d) => trustForeignOrgs(d, own)).filter((o) => !seen.has(trustOrgKey(o)) && seen.add(trustOrgKey(o)));
+  }
+  if (orgs.length === 0) return 'the organisations its conditions name are';
+  return `${orgsText(orgs)} ${orgs.length > 1 ? 'are' : 'is'}`;
+}
+
+/**
+ * Judges the Allow statement `st`'s trust of `p`, a principal of an account that is neither scanned
+ * nor listed as yours. `told`: your organisations (possibly none: then every organisation but the
+ * role's own is a vendor's); undefined: not told, the one organisation a condition names taken
+ * for yours.
+ */
+function judge(facts: TrustFacts, st: Statement, p: Principal, fromCondition: boolean, told: ReadonlySet<string> | undefined): Verdict {
+  // A positive organisation condition naming one organisation puts the statement out of scope
+  // (the organisation taken for yours); one letting several through does not prove the caller
+  // is yours: the vendor may be in one of them. Told your organisations, the rule knows: one
+  // naming only yours puts the statement out of scope, one naming another lets that
+  // organisation's callers in, a third party's, whom a Deny then keeps out only if it spares
+  // none of those organisations.
+  const orgCondition = st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()));
+  const foreign = orgCondition && told ? trustForeignOrgs(st, told) : [];
+  if (orgCondition && (told ? foreign.length === 0 : st.severalOrgs === undefined)) return { kind: 'pass' };
+  const known: OrgKnowledge | undefined = told ? { own: told, ...(foreign.length > 0 ? { principalIn: new Set(foreign.map(trustOrgKey)) } : {}) } : undefined;
+  // A statement that does not allow sts:AssumeRole, or one an unconditional Deny overrides
+  // (the transform draws no edge for it), gives the vendor no way in.
+  if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) return { kind: 'pass' };
+  // A Deny on the vendor that turns away every call without the external id requires it as
+  // a positive condition here would; so does one that turns away every such call from outside
+  // the one organisation it names, which the vendor is.
+  if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true, known)) return { kind: 'pass' };
+  // A Deny on the vendor that turns away every caller outside the one organisation it names
+  // keeps the vendor out, as a positive organisation condition here would (and, the
+  // organisation being taken for yours, an unscanned account inside it is no vendor).
+  if (trustDenyOutsideOrg(facts, p, 'sts:AssumeRole', known)) return { kind: 'pass' };
+  // What is not known, named exactly: the statement's external id or organisation value (a
+  // policy variable whose value is not known, or an external id partly the caller's own:
+  // whether the text around it is the id the vendor issued is not known), the organisations
+  // it lets through, or the same of a Deny naming the vendor.
+  const who = vendorText(p);
+  const doubtful = (st.doubtfulKeys ?? []).filter((k) => k.toLowerCase() === 'sts:externalid' || ORG_KEYS.has(k.toLowerCase()));
+  const extIdDoubt = doubtful.some((k) => k.toLowerCase() === 'sts:externalid');
+  if (extIdDoubt) {
+    return { kind: 'unknown', reason: `whether the sts:ExternalId condition of statement ${st.statementIndex} binds ${who} is not known: ${doubtText(st.valueDoubts ?? [], EXTERNAL_ID)}` };
+  }
+  if (doubtful.length > 0) {
+    return { kind: 'unknown', reason: `whether ${who} is inside the organisation that the ${andList(doubtful)} condition of statement ${st.statementIndex} names is not known: ${doubtText(st.valueDoubts ?? [], ORG_KEYS)}` };
+  }
+  if (orgCondition && foreign.length === 0) {
+    return { kind: 'unknown', reason: `whether ${who} is a third party is not known: statement ${st.statementIndex} lets it in only from ${severalOrgsText(st.severalOrgs!)}` };
+  }
+  const deny = trustDenyDoubt(facts, p, 'sts:AssumeRole', true, known);
+  if (deny) {
+    const what = `whether the Deny of statement ${deny.statementIndex} ${deny.doubt === 'external-id' ? `requires an external id of ${who}` : `keeps ${who} out`} is not known`;
+    return {
+      kind: 'unknown',
+      reason:
+        deny.doubt !== 'several-orgs'
+          ? `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID_OR_ORG : ORG_KEYS)}`
+          : known
+            ? `${what}: it spares callers of ${orgsText(deny.foreignOrgs ?? [])}, not yours, and the scan does not read whether ${who} is in ${(deny.foreignOrgs ?? []).length > 1 ? 'one of them' : 'it'}`
+            : `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`,
+    };
+  }
+  const conditions = otherConditions(st, fromCondition, foreign.length > 0);
+  const messageId = foreign.length > 0 ? (conditions.length > 0 ? 'foreignOrgConditional' : 'foreignOrg') : conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId';
+  return {
+    kind: 'report',
+    messageId,
+    args: {
+      account: p.accountId!,
+      principal: p.arn ?? 'the whole account',
+      ...(conditions.length > 0 ? { conditions: conditions.join(', ') } : {}),
+      ...(foreign.length > 0 ? { orgs: orgsText(foreign) } : {}),
+    },
+    evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
+  };
+}
+
 export default defineRule({
   meta: {
     id: 'aws-trust-third-party-no-external-id',
@@ -153,82 +251,35 @@ export default defineRule({
       return;
     }
     const own = fromOptions(ctx.options, ownAccounts);
-    const ownOrgs = fromOptions(ctx.options, ownOrganizations);
+    // Your organisations: those the option lists, and those the scanned accounts are in (read by
+    // the collector). Either way no other organisation is taken for yours. Neither: the
+    // organisation a condition names is taken for yours, as before organisations were read.
+    const listed = fromOptions(ctx.options, ownOrganizations);
+    const orgs = awsOrganizations(ctx.graph);
+    const told = listed.size > 0 ? (orgs.ids.size > 0 ? new Set([...listed, ...orgs.ids]) : listed) : orgs.read ? orgs.ids : undefined;
+    // The organisation of an account was not read (its read failed): an organisation that is not
+    // among those read may be that account's, yours, or a vendor's. The option, when given, says
+    // which are yours, whatever was read.
+    const doubt = listed.size === 0 ? orgs.gap : undefined;
     const unique = uniqueKeys();
     for (const st of facts.statements) {
       if (st.effect !== 'Allow' || st.notPrincipal || st.externalId) continue;
-      // A positive organisation condition naming one organisation puts the statement out of scope
-      // (the organisation taken for yours); one letting several through does not prove the caller
-      // is yours: the vendor may be in one of them. Told your organisations, the rule knows: one
-      // naming only yours puts the statement out of scope, one naming another lets that
-      // organisation's callers in, a third party's, whom a Deny then keeps out only if it spares
-      // none of those organisations.
-      const orgCondition = st.restrictingKeys.some((k) => ORG_KEYS.has(k.toLowerCase()));
-      const foreign = orgCondition && ownOrgs.size > 0 ? trustForeignOrgs(st, ownOrgs) : [];
-      if (orgCondition && (ownOrgs.size > 0 ? foreign.length === 0 : st.severalOrgs === undefined)) continue;
-      const known: OrgKnowledge | undefined = ownOrgs.size > 0 ? { own: ownOrgs, ...(foreign.length > 0 ? { principalIn: new Set(foreign.map(trustOrgKey)) } : {}) } : undefined;
       // "*" narrowed by a condition to a vendor's account or role trusts that vendor the same way.
       // Once per principal: one also listed beside "*" is reported as listed.
-      const listed = new Set(st.principals.map((p) => p.arn ?? p.accountId));
-      const narrowed = (st.conditionPrincipals ?? []).filter((p) => !listed.has(p.arn ?? p.accountId));
+      const named = new Set(st.principals.map((p) => p.arn ?? p.accountId));
+      const narrowed = (st.conditionPrincipals ?? []).filter((p) => !named.has(p.arn ?? p.accountId));
       const candidates = [...st.principals.map((p) => ({ p, fromCondition: false })), ...narrowed.map((p) => ({ p, fromCondition: true }))];
       for (const { p, fromCondition } of candidates) {
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
-        // A statement that does not allow sts:AssumeRole, or one an unconditional Deny overrides
-        // (the transform draws no edge for it), gives the vendor no way in.
-        if (!trustStatementAllows(facts, st, p, 'sts:AssumeRole')) continue;
-        // A Deny on the vendor that turns away every call without the external id requires it as
-        // a positive condition here would; so does one that turns away every such call from outside
-        // the one organisation it names, which the vendor is.
-        if (trustDenyRequiresExternalId(facts, p, 'sts:AssumeRole', true, known)) continue;
-        // A Deny on the vendor that turns away every caller outside the one organisation it names
-        // keeps the vendor out, as a positive organisation condition here would (and, the
-        // organisation being taken for yours, an unscanned account inside it is no vendor).
-        if (trustDenyOutsideOrg(facts, p, 'sts:AssumeRole', known)) continue;
-        // What is not known, named exactly: the statement's external id or organisation value (a
-        // policy variable whose value is not known, or an external id partly the caller's own:
-        // whether the text around it is the id the vendor issued is not known), the organisations
-        // it lets through, or the same of a Deny naming the vendor.
-        const who = vendorText(p);
-        const doubtful = (st.doubtfulKeys ?? []).filter((k) => k.toLowerCase() === 'sts:externalid' || ORG_KEYS.has(k.toLowerCase()));
-        const extIdDoubt = doubtful.some((k) => k.toLowerCase() === 'sts:externalid');
-        if (extIdDoubt) {
-          ctx.unknown(`whether the sts:ExternalId condition of statement ${st.statementIndex} binds ${who} is not known: ${doubtText(st.valueDoubts ?? [], EXTERNAL_ID)}`);
-          continue;
+        let verdict = judge(facts, st, p, fromCondition, told);
+        // Unsure which organisations are yours: the answer holds when it is the same with every
+        // organisation not read taken for a vendor's (told) and for yours (not told); otherwise it
+        // turns on the organisation that was not read.
+        if (doubt !== undefined && !sameVerdict(verdict, judge(facts, st, p, fromCondition, undefined))) {
+          verdict = { kind: 'unknown', reason: `whether ${vendorText(p)} can assume it without an external id is not known: that turns on whether ${orgsInDoubt(facts, st, orgs.ids)} yours, and ${doubt}` };
         }
-        if (doubtful.length > 0) {
-          ctx.unknown(`whether ${who} is inside the organisation that the ${andList(doubtful)} condition of statement ${st.statementIndex} names is not known: ${doubtText(st.valueDoubts ?? [], ORG_KEYS)}`);
-          continue;
-        }
-        if (orgCondition && foreign.length === 0) {
-          ctx.unknown(`whether ${who} is a third party is not known: statement ${st.statementIndex} lets it in only from ${severalOrgsText(st.severalOrgs!)}`);
-          continue;
-        }
-        const deny = trustDenyDoubt(facts, p, 'sts:AssumeRole', true, known);
-        if (deny) {
-          const what = `whether the Deny of statement ${deny.statementIndex} ${deny.doubt === 'external-id' ? `requires an external id of ${who}` : `keeps ${who} out`} is not known`;
-          ctx.unknown(
-            deny.doubt !== 'several-orgs'
-              ? `${what}: ${doubtText(deny.valueDoubts, deny.doubt === 'external-id' ? EXTERNAL_ID_OR_ORG : ORG_KEYS)}`
-              : known
-                ? `${what}: it spares callers of ${orgsText(deny.foreignOrgs ?? [])}, not yours, and the scan does not read whether ${who} is in ${(deny.foreignOrgs ?? []).length > 1 ? 'one of them' : 'it'}`
-                : `${what}: it spares callers of ${severalOrgsText(deny.severalOrgs ?? [])}`,
-          );
-          continue;
-        }
-        const conditions = otherConditions(st, fromCondition, foreign.length > 0);
-        const messageId = foreign.length > 0 ? (conditions.length > 0 ? 'foreignOrgConditional' : 'foreignOrg') : conditions.length > 0 ? 'noExternalIdConditional' : 'noExternalId';
-        ctx.report({
-          messageId,
-          key: unique(p.arn ?? p.accountId),
-          args: {
-            account: p.accountId,
-            principal: p.arn ?? 'the whole account',
-            ...(conditions.length > 0 ? { conditions: conditions.join(', ') } : {}),
-            ...(foreign.length > 0 ? { orgs: orgsText(foreign) } : {}),
-          },
-          evidence: { statement: st.statementIndex, sid: st.sid, accountId: p.accountId, principal: p.arn ?? null, restrictingKeys: st.restrictingKeys },
-        });
+        if (verdict.kind === 'unknown') ctx.unknown(verdict.reason);
+        else if (verdict.kind === 'report') ctx.report({ messageId: verdict.messageId, key: unique(p.arn ?? p.accountId), args: verdict.args, evidence: verdict.evidence });
       }
     }
   },

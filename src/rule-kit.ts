@@ -675,7 +675,7 @@ export function trustDenyDoubt(
   const found = denyDoubtFor(facts as RoleTrustFacts, principal as TrustedPrincipal, action, outsideOrg, known);
   if (!found) return undefined;
   const st = found.statement;
-  const foreign = known && known.own.size > 0 ? foreignOrgsOf(st, known.own) : [];
+  const foreign = known ? foreignOrgsOf(st, known.own) : [];
   return {
     statementIndex: st.statementIndex,
     doubt: found.doubt,
@@ -698,6 +698,58 @@ export function trustForeignOrgs(statement: object, own: ReadonlySet<string>): s
 /** An organisation id as trust facts compare it (lower case): for the `own` and `principalIn` sets of OrgKnowledge. */
 export const trustOrgKey = orgKey;
 export type { OrgKnowledge };
+
+/** What a snapshot says of the AWS organisations of its accounts: see {@link awsOrganizations}. */
+export interface AwsOrganizations {
+  /** The organisations the scanned accounts are in, as trustOrgKey writes them. */
+  ids: ReadonlySet<string>;
+  /**
+   * Whether the organisation of any account was read (an id, or none) or its read failed. False
+   * for a snapshot that never read one (made before the collector did, or from the aws CLI's
+   * authorization details): it says nothing of organisations.
+   */
+  read: boolean;
+  /**
+   * With `read`, the accounts whose organisation is not known (its read failed, or the folder has
+   * none), as a clause naming the first, the coverage record's status and reason, and how many
+   * more there are; undefined when every account's is known.
+   */
+  gap?: string;
+}
+
+const awsOrganizationsMemo = new WeakMap<Graph, AwsOrganizations>();
+
+/**
+ * The organisations of the scanned AWS accounts, from the scopes (aws/<account>/organization.json)
+ * and their `aws.organization` coverage records. Worked out once per graph.
+ */
+export function awsOrganizations(graph: Graph): AwsOrganizations {
+  let found = awsOrganizationsMemo.get(graph);
+  if (found) return found;
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  let read = false;
+  for (const s of graph.scopes) {
+    if (s.provider !== 'aws') continue;
+    if (s.organizationId !== undefined) {
+      read = true;
+      if (s.organizationId !== null) ids.add(orgKey(s.organizationId));
+      continue;
+    }
+    const record = graph.coverageRecord('aws', s.id, 'aws.organization');
+    if (record !== undefined && record.status !== 'collected') read = true;
+    unknown.push(s.id);
+  }
+  let gap: string | undefined;
+  if (read && unknown.length > 0) {
+    const first = capabilityGap(graph, { provider: 'aws', scope: unknown[0] }, ['aws.organization']);
+    const more = unknown.length - 1;
+    gap = `${first}${more > 0 ? `, nor was that of ${more} other account${more > 1 ? 's' : ''}` : ''}`;
+  }
+  found = { ids, read, ...(gap !== undefined ? { gap } : {}) };
+  awsOrganizationsMemo.set(graph, found);
+  return found;
+}
 
 /**
  * Does a Deny of a role's trust facts naming `principal` and covering `action` turn away every

@@ -159,7 +159,9 @@ describe('demo snapshot: files and manifest', () => {
     const expected = [
       ...ENTRA_COLLECTED.map((cap) => `entra|${TENANT}|${cap}`),
       ...OKTA_COLLECTED.map((cap) => `okta|${manifest.providers.okta.orgUrl}|${cap}`),
-      ...ACCOUNTS.flatMap((account) => AWS_ACCOUNT_CAPABILITIES.map((cap) => `aws|${account}|${cap}`)),
+      // The demo's accounts say nothing of their organisation (no organization.json, no record), as
+      // a snapshot collected before the collector read it: its trusts name no organisation either.
+      ...ACCOUNTS.flatMap((account) => AWS_ACCOUNT_CAPABILITIES.filter((cap) => cap !== 'aws.organization').map((cap) => `aws|${account}|${cap}`)),
     ];
     expect(expected.filter((key) => !recorded.has(key))).toEqual([]);
   });

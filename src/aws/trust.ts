@@ -1380,8 +1380,10 @@ export function externalIdRequiredByDeny(facts: RoleTrustFacts, principal: Trust
 /**
  * What is known of organisations: which are yours (`own`, by id; the role's own,
  * `${aws:ResourceOrgID}`, always is), and, when a condition of the Allow pins it, which foreign
- * organisations the principal may be in (`principalIn`). Without it, the one organisation a
- * condition names is taken for yours and several leave it open (severalOrgs).
+ * organisations the principal may be in (`principalIn`). `own` may be empty (the scanned accounts
+ * are in no organisation): every organisation named but the role's own is then foreign. Without
+ * it, the one organisation a condition names is taken for yours and several leave it open
+ * (severalOrgs).
  */
 export interface OrgKnowledge {
   own: ReadonlySet<string>;
@@ -1423,7 +1425,7 @@ export function foreignOrgsOf(st: TrustStatementFact, own: ReadonlySet<string>):
  * which organisation an account is in is not in the snapshot.
  */
 export function orgSpares(st: TrustStatementFact, known?: OrgKnowledge): 'no' | 'yes' | 'unknown' {
-  if (!known || known.own.size === 0) return st.severalOrgs === undefined ? 'no' : 'unknown';
+  if (!known) return st.severalOrgs === undefined ? 'no' : 'unknown';
   const foreign = new Set(foreignOrgsOf(st, known.own).map(orgName));
   if (foreign.size === 0) return 'no';
   const inside = known.principalIn;

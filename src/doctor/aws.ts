@@ -12,6 +12,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { assumeScanRole, isAccountId, partitionOf, readCallerAccount } from '../connectors/aws/accounts.js';
 import { newRequestStats } from '../connectors/aws/request-stats.js';
+import { readOrganization } from '../connectors/aws/organization.js';
 import { classifyError, errorName, isThrottled } from '../connectors/aws/safe-error.js';
 import { makeIamClient, makeOrganizationsClient, makeRolesAnywhereClient, makeStsClient, rememberingSecrets, sharedEndpointFromEnv, type AwsCredentials, type AwsRetryStrategy, type ClientSettings } from '../connectors/aws/sdk-clients.js';
 import { isUnreachable } from '../errors.js';
@@ -35,7 +36,7 @@ export interface AwsDoctorOptions {
 }
 
 /** The capabilities read in each account, as in the collector's coverage records. */
-const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
+const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions', 'aws.organization'] as const;
 
 /** GetCredentialReport answers these while the report is being built or absent: the call itself was allowed. */
 const REPORT_NOT_READY = new Set([
@@ -144,6 +145,7 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
   }
   const iam = makeIamClient(settings, readAs);
   const anywhere = makeRolesAnywhereClient(settings, readAs);
+  const organizations = makeOrganizationsClient(settings, readAs);
   try {
     const reads = await Promise.all([
       probe('aws.iam', 'iam:GetAccountAuthorizationDetails', () => iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1 }))),
@@ -167,11 +169,17 @@ export async function checkAws(opts: AwsDoctorOptions): Promise<ProviderReport> 
         await anywhere.send(new ListProfilesCommand({ pageSize: 1 }));
       }),
       probe('aws.roleSessions', 'iam:ListRoles', () => iam.send(new ListRolesCommand({ MaxItems: 1 }))),
+      // An account in no organisation is answered so, and that is OK: the collector records it.
+      probe('aws.organization', 'organizations:DescribeOrganization', async () => {
+        const read = await readOrganization(organizations);
+        if (!read.ok) throw new Error(read.reason);
+      }),
     ]);
     report.checks.push(...reads);
   } finally {
     iam.destroy();
     anywhere.destroy();
+    organizations.destroy();
   }
   return report;
 }

@@ -52,6 +52,7 @@ const LABELS: Readonly<Record<string, CapabilityLabel>> = {
   'aws.roleSessions': many('the maximum session durations of the roles (ListRoles)'),
   'aws.account': one('the scan role'),
   'aws.organizationAccounts': one('the account list of the organization'),
+  'aws.organization': one('the organisation (DescribeOrganization)'),
 };
 
 /**

@@ -127,6 +127,11 @@ export interface ScopeInfo {
    * AZURE_TENANT_ID may, when /organization was not read). Token issuers name a tenant by its id.
    */
   tenantId?: string;
+  /**
+   * AWS: the organisation the account is in (aws/<account>/organization.json), null when it is
+   * in none; absent when that was not read.
+   */
+  organizationId?: string | null;
 }
 
 export type { CoverageRecord };

@@ -4,7 +4,7 @@ import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { markerInXml } from '../../src/connectors/aws/authorization-details.js';
 import { collectAws, type AwsCollectOptions } from '../../src/connectors/aws/client.js';
 import type { CoverageRecord } from '../../src/snapshot/types.js';
-import { authorizationItemCount, awsMinimumPlan, buildAccount, type FakeAwsAccount } from '../fakes/aws-dataset.js';
+import { authorizationItemCount, awsMinimumPlan, buildAccount, FAKE_ORG_ID, type FakeAwsAccount } from '../fakes/aws-dataset.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../fakes/aws-iam-server.js';
 import { useIsolatedAwsEnv } from '../fakes/aws-test-env.js';
 import { allRules } from '../../rules/index.js';
@@ -126,6 +126,7 @@ describe('collectAws against the fake IAM', () => {
       'aws.federation:collected',
       'aws.rolesAnywhere:collected',
       'aws.roleSessions:collected',
+      'aws.organization:collected',
     ]);
     expect(result.manifest).toEqual({ accounts: [{ accountId: MAIN }] });
   });
@@ -141,9 +142,9 @@ describe('collectAws against the fake IAM', () => {
     const listRolesPages = Math.ceil(account.roles.length / pageSize);
     // The same formula the collection benchmark uses: caller identity, authorization-details
     // pages, report polls + COMPLETE + GetCredentialReport, OIDC list + one Get each + SAML list,
-    // Roles Anywhere trust anchors + profiles, ListRoles pages.
+    // Roles Anywhere trust anchors + profiles, ListRoles pages, DescribeOrganization.
     const expected = awsMinimumPlan(account, { pageSize, reportInProgressPolls: inProgressPolls }).requests;
-    expect(expected).toBe(1 + gaadPages + (inProgressPolls + 2) + (1 + account.oidcProviders.length + 1) + rolesAnywhere + listRolesPages);
+    expect(expected).toBe(1 + gaadPages + (inProgressPolls + 2) + (1 + account.oidcProviders.length + 1) + rolesAnywhere + listRolesPages + 1);
 
     expect(fake.totalRequests()).toBe(expected);
     expect(result.stats.requests).toBe(expected);
@@ -477,6 +478,36 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.rolesAnywhere')?.status).toBe('missing-permission');
     expect(result.files[`aws/${MAIN}/rolesanywhere.json`]).toBeUndefined();
     expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeDefined();
+  });
+
+  it("reads each account's organisation with that account's credentials, in the wire format Organizations answers", async () => {
+    const [a, b, c] = ['111122223333', '444455556666', '777788889999'];
+    const accounts = [buildAccount(a), { ...buildAccount(b), organizationId: 'o-second00001' }, { ...buildAccount(c), organizationId: null }];
+    const { result, fake } = await run({ accounts }, { assumeRoleName: 'nhiscan-readonly', accounts: [a, b, c] });
+    // The management account of each organisation is its first account; the e-mail address is not kept.
+    expect(result.files[`aws/${a}/organization.json`]).toEqual({ Organization: { Id: FAKE_ORG_ID, Arn: `arn:aws:organizations::${a}:organization/${FAKE_ORG_ID}`, MasterAccountId: a } });
+    expect(result.files[`aws/${b}/organization.json`]).toEqual({ Organization: { Id: 'o-second00001', Arn: `arn:aws:organizations::${b}:organization/o-second00001`, MasterAccountId: b } });
+    // AWSOrganizationsNotInUseException: a fact, "in no organisation", not a failure.
+    expect(result.files[`aws/${c}/organization.json`]).toEqual({ Organization: null });
+    for (const id of [a, b, c]) expect(coverageOf(result.coverage, id, 'aws.organization')).toEqual({ provider: 'aws', scope: id, capability: 'aws.organization', status: 'collected' });
+    expect(fake.counts['organizations:DescribeOrganization']).toBe(3);
+  });
+
+  it('records a denied DescribeOrganization as missing-permission, keeps no organisation file, and reads the rest', async () => {
+    const { result, progress } = await run({ deny: ['organizations:DescribeOrganization'] });
+    const record = coverageOf(result.coverage, MAIN, 'aws.organization');
+    expect(record).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/^DescribeOrganization: AccessDeniedException \(HTTP 403\)/) });
+    // The fake echoes the key id; the record must not.
+    expect(record!.reason).not.toContain(CANARY_KEY);
+    expect(result.files[`aws/${MAIN}/organization.json`]).toBeUndefined();
+    expect(progress).toContain(`aws ${MAIN}: aws.organization missing-permission`);
+    expect(result.coverage.filter((c) => c.status !== 'collected').map((c) => c.capability)).toEqual(['aws.organization']);
+  });
+
+  it('records an answer without an organisation id as an error, not as "in no organisation"', async () => {
+    const { result } = await run({ rawOkBody: { 'organizations:DescribeOrganization': '{}' } });
+    expect(coverageOf(result.coverage, MAIN, 'aws.organization')).toMatchObject({ status: 'error', reason: 'DescribeOrganization answered without a valid organisation id' });
+    expect(result.files[`aws/${MAIN}/organization.json`]).toBeUndefined();
   });
 
   it('collects the other accounts when AssumeRole into one is denied', async () => {

@@ -143,12 +143,12 @@ describe('the AWS collector and the run\'s stop signal', () => {
         () => undefined,
         (e: unknown) => e,
       );
-      // GetCallerIdentity and the six reads of the caller's account (ListRoles among them) start together.
-      while (requests < 7) await new Promise((resolve) => setTimeout(resolve, 5));
+      // GetCallerIdentity and the seven reads of the caller's account (ListRoles and DescribeOrganization among them) start together.
+      while (requests < 8) await new Promise((resolve) => setTimeout(resolve, 5));
       stop.abort(reason);
       expect(await run).toBe(reason);
       while (open.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(requests).toBe(7);
+      expect(requests).toBe(8);
       expect(stop.now()).toBe(0);
     } finally {
       server.closeAllConnections();

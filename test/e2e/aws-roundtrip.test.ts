@@ -77,7 +77,7 @@ describe('AWS round trip: demo accounts → fake IAM → collectAws (real SDK) �
 
   it('entered both accounts through sts:AssumeRole, collected everything and asked for nothing outside the read-only policy', () => {
     expect(run.result.coverage.map((c) => `${c.scope} ${c.capability} ${c.status}`)).toEqual(
-      [PROD, DEV].flatMap((a) => ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'].map((c) => `${a} ${c} collected`)),
+      [PROD, DEV].flatMap((a) => ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions', 'aws.organization'].map((c) => `${a} ${c} collected`)),
     );
     expect(run.fake.counts['sts:AssumeRole']).toBe(2);
     expect(run.fake.refused).toEqual([]);

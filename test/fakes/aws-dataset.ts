@@ -25,7 +25,15 @@ export interface FakeAwsAccount {
    * details do not; a role not listed has IAM's default, 3600.
    */
   roleSessions?: Record<string, number>;
+  /**
+   * The organisation DescribeOrganization names for this account (default FAKE_ORG_ID, that of
+   * ListAccounts); null: the account is in none (AWSOrganizationsNotInUseException).
+   */
+  organizationId?: string | null;
 }
+
+/** The organisation every fake account is in unless it says otherwise. */
+export const FAKE_ORG_ID = 'o-fakeorg0001';
 
 export interface DatasetSize {
   users?: number;
@@ -222,7 +230,7 @@ export interface AwsMinimumPlan {
  * fake serves them), GenerateCredentialReport until COMPLETE plus GetCredentialReport, the OIDC
  * provider list plus one Get per provider, the SAML provider list, the Roles Anywhere trust
  * anchor and profile pages, and every ListRoles page (`listRolesPageSize` roles each, by default
- * `pageSize`, as the fake serves them) for the roles' MaxSessionDuration.
+ * `pageSize`, as the fake serves them) for the roles' MaxSessionDuration, and DescribeOrganization.
  */
 export function awsMinimumPlan(
   account: FakeAwsAccount,
@@ -237,5 +245,6 @@ export function awsMinimumPlan(
   // A chain of its own beside the authorization details (each page needs the previous Marker);
   // never longer, since every role is also an authorization-details item.
   const listRoles = pages(account.roles.length, opts.listRolesPageSize ?? opts.pageSize);
-  return { requests: 1 + gaadPages + report + federation + rolesAnywhere + listRoles, criticalPath: Math.max(gaadPages, listRoles) };
+  const organization = 1;
+  return { requests: 1 + gaadPages + report + federation + rolesAnywhere + listRoles + organization, criticalPath: Math.max(gaadPages, listRoles) };
 }

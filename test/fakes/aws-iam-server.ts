@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { authorizationItemCount, type FakeAwsAccount, type Wire } from './aws-dataset.js';
+import { authorizationItemCount, FAKE_ORG_ID, type FakeAwsAccount, type Wire } from './aws-dataset.js';
 import { IAM_XMLNS, queryError, queryResponse, STS_XMLNS } from './aws-xml.js';
 import { holdUntil } from './latency.js';
 import { writableAgain } from './backpressure.js';
@@ -329,7 +329,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     const management = options.accounts[0].accountId;
     const page = options.accounts.slice(start, start + size).map((a) => ({
       Id: a.accountId,
-      Arn: `arn:aws:organizations::${management}:account/o-fake/${a.accountId}`,
+      Arn: `arn:aws:organizations::${management}:account/${FAKE_ORG_ID}/${a.accountId}`,
       Email: `${a.name}@example.com`,
       Name: a.name,
       Status: a.state === 'CLOSED' ? 'SUSPENDED' : a.state,
@@ -339,6 +339,28 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
     }));
     const next = start + size;
     return { Accounts: page, NextToken: next < options.accounts.length || options.endlessEmptyTokenPages ? encodeToken(next) : undefined };
+  }
+
+  /**
+   * DescribeOrganization as Organizations answers it (JSON 1.1): the organisation of the calling
+   * account, whose management account is the first account of that organisation; an account in
+   * none gets AWSOrganizationsNotInUseException (HTTP 400).
+   */
+  function organizationsDescribe(session: Session): unknown {
+    const id = session.account.organizationId === undefined ? FAKE_ORG_ID : session.account.organizationId;
+    if (id === null) throw new ApiError('AWSOrganizationsNotInUseException', 400, 'Your account is not a member of an organization.');
+    const management = options.accounts.find((a) => (a.organizationId === undefined ? FAKE_ORG_ID : a.organizationId) === id)!.accountId;
+    return {
+      Organization: {
+        Id: id,
+        Arn: `arn:aws:organizations::${management}:organization/${id}`,
+        FeatureSet: 'ALL',
+        MasterAccountArn: `arn:aws:organizations::${management}:account/${id}/${management}`,
+        MasterAccountId: management,
+        MasterAccountEmail: `owner-${management}@example.com`,
+        AvailablePolicyTypes: [],
+      },
+    };
   }
 
   function rolesAnywhereList(kind: 'trustAnchors' | 'profiles', url: URL, session: Session): unknown {
@@ -467,7 +489,9 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
       }
       const json =
         service === 'organizations'
-          ? organizationsListAccounts(body)
+          ? action === 'DescribeOrganization'
+            ? organizationsDescribe(session)
+            : organizationsListAccounts(body)
           : rolesAnywhereList(action === 'ListTrustAnchors' ? 'trustAnchors' : 'profiles', url, session);
       res.writeHead(200, { 'content-type': service === 'organizations' ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-requestid': requestId });
       res.end(JSON.stringify(json));

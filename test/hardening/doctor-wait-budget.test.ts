@@ -97,7 +97,7 @@ describe('AWS', () => {
   const env = useIsolatedAwsEnv();
   const KEY = 'AKIADOCTOR0000000007';
   const SECRET = 'doctor-aws-secret-0000000000000000007';
-  const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'];
+  const CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions', 'aws.organization'];
 
   it('three steps in a row that each wait their 5 s spend the budget: the capabilities are not read, THROTTLED, not OK', async () => {
     // With random 0.5 the ninth throttle of a call ends its 5 s exactly (12 + 25 + ... + 1600 +
@@ -126,12 +126,13 @@ describe('AWS', () => {
         'aws.federation': 'throttled',
         'aws.rolesAnywhere': 'throttled',
         'aws.roleSessions': 'throttled',
+        'aws.organization': 'throttled',
       });
       expect(sum(sleeps)).toBe(3 * DOCTOR_WAIT_BUDGET_MS);
       expect(sum(sleeps)).toBeLessThanOrEqual(DOCTOR_CHECK_BUDGET_MS);
       for (const name of CAPABILITIES) expect(report.checks.find((c) => c.name === name)?.detail).toMatch(/not checked/);
       // Not one capability read was sent.
-      expect(Object.keys(fake.counts).filter((p) => (p.startsWith('iam:') || p.startsWith('rolesanywhere:')) && fake.counts[p]! > 0)).toEqual([]);
+      expect(Object.keys(fake.counts).filter((p) => (p.startsWith('iam:') || p.startsWith('rolesanywhere:') || p === 'organizations:DescribeOrganization') && fake.counts[p]! > 0)).toEqual([]);
       expect(doctorExitCode([report])).toBe(3);
       expect(env.blocked).toEqual([]);
     } finally {
@@ -148,7 +149,8 @@ describe('AWS', () => {
     const sleeps: number[] = [];
     try {
       const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
-      expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'throttled', 'aws.federation': 'throttled', 'aws.rolesAnywhere': 'throttled', 'aws.roleSessions': 'throttled' });
+      // DescribeOrganization is not limited: sent with the others, before the budget ran out.
+      expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'throttled', 'aws.federation': 'throttled', 'aws.rolesAnywhere': 'throttled', 'aws.roleSessions': 'throttled', 'aws.organization': 'ok' });
       // Five calls of 5 s each would be 25 s; the budget ends them together.
       expect(sum(sleeps)).toBe(DOCTOR_CHECK_BUDGET_MS);
       // Every wait was followed by a retry, and each call made one last attempt that was not retried.

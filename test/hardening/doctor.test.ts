@@ -334,13 +334,29 @@ describe('doctor against the AWS fake', () => {
     process.env.AWS_ENDPOINT_URL = fake.url;
     try {
       const report = await checkAws({ credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1), requestTimeoutMs: 2000 });
-      expect(status(report)).toEqual({ 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
+      expect(status(report)).toEqual({ 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok', 'aws.organization': 'ok' });
       expect(fake.counts['rolesanywhere:ListTrustAnchors']).toBe(1);
       expect(env.blocked).toEqual([]);
     } finally {
       delete process.env.AWS_ENDPOINT_URL;
       await fake.close();
     }
+  });
+
+  it('checks DescribeOrganization: refused is MISSING with its grant, an account in no organisation is OK', async () => {
+    const check = async (fakeOpts: { deny?: string[] }, organizationId?: null) => {
+      const fake = await startFakeAws({ accounts: [{ ...buildAccount('111122223333'), ...(organizationId === null ? { organizationId } : {}) }], credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, ...fakeOpts });
+      try {
+        const report = await checkAws({ endpoint: fake.url, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, retryStrategy: new ConfiguredRetryStrategy(1, () => 1) });
+        expect(fake.counts['organizations:DescribeOrganization']).toBe(1);
+        return report.checks.find((c) => c.name === 'aws.organization');
+      } finally {
+        await fake.close();
+      }
+    };
+    expect(await check({ deny: ['organizations:DescribeOrganization'] })).toMatchObject({ status: 'missing', grant: 'organizations:DescribeOrganization', detail: expect.stringContaining('AccessDeniedException') });
+    expect(await check({}, null)).toEqual({ name: 'aws.organization', status: 'ok' });
+    expect(env.blocked).toEqual([]);
   });
 
   it('multi-account: checks ListAccounts and AssumeRole, then the scan role (not the caller) in an account', async () => {
@@ -356,7 +372,7 @@ describe('doctor against the AWS fake', () => {
     };
 
     const ok = await probe({}, 'all');
-    expect(status(ok.report)).toEqual({ 'aws.organizationAccounts': 'ok', 'aws.account': 'ok', 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
+    expect(status(ok.report)).toEqual({ 'aws.organizationAccounts': 'ok', 'aws.account': 'ok', 'aws.iam': 'ok', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok', 'aws.organization': 'ok' });
     expect(ok.report.scope).toMatch(/^\d{12}$/);
     expect(ok.assumes).toBe(1);
     expect(ok.refused).toEqual([]);
@@ -452,7 +468,7 @@ describe('doctor against a throttling provider', () => {
           sleep: async (ms) => void sleeps.push(ms),
           random: () => 0.5,
         });
-        expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok' });
+        expect(status(report)).toEqual({ 'aws.iam': 'throttled', 'aws.credentialReport': 'ok', 'aws.federation': 'ok', 'aws.rolesAnywhere': 'ok', 'aws.roleSessions': 'ok', 'aws.organization': 'ok' });
         expect(report.checks.find((c) => c.name === 'aws.iam')?.detail).toMatch(/GetAccountAuthorizationDetails: Throttling.*run doctor again later/);
         // Half of 25, 50, 100 ... ms (the throttling base): 12 + 25 + 50 + 100 + 200 + 400 + 800 +
         // 1600 = 3187, then the 1813 left of the budget: 9 retries, 10 requests, and no send held

@@ -35,7 +35,7 @@ describe('AWS: only docs/aws-readonly-policy.json', () => {
       const used = Object.keys(fake.counts).filter((a) => a !== 'sts:GetCallerIdentity');
       expect(used.every((a) => readOnlyActions().has(a))).toBe(true);
       // The policy itself grants only reads (and AssumeRole into the scan role).
-      for (const action of readOnlyActions()) expect(action).toMatch(/^[a-z]+:(Get|List|Generate)|^sts:AssumeRole$/);
+      for (const action of readOnlyActions()) expect(action).toMatch(/^[a-z]+:(Get|List|Generate|Describe)|^sts:AssumeRole$/);
     } finally {
       await fake.close();
     }

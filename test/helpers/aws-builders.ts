@@ -103,6 +103,8 @@ export interface AccountSpec {
    * it lists the roles with a `maxSessionDuration`; a role without one is not in it.
    */
   listRoles?: boolean;
+  /** The organisation the account is in (aws/<account>/organization.json); null: none; absent: no file. */
+  organization?: string | null;
   oidcProviders?: { url: string; clientIds: string[] }[];
   samlProviders?: string[];
   rolesAnywhere?: Doc;
@@ -226,6 +228,7 @@ export function awsSnapshot(accounts: Record<string, AccountSpec>, opts: { colle
       const listed = (spec.roles ?? []).filter((r) => r.maxSessionDuration !== undefined);
       files[`${dir}/list-roles.json`] = { Roles: listed.map((r) => ({ Arn: `arn:aws:iam::${acct}:role${r.path ?? '/'}${r.name}`, RoleName: r.name, MaxSessionDuration: r.maxSessionDuration })) };
     }
+    if (spec.organization !== undefined) files[`${dir}/organization.json`] = { Organization: spec.organization === null ? null : { Id: spec.organization } };
   }
   return {
     manifest: {

@@ -7,6 +7,7 @@ import { SharedQuota, sendsFirst } from './paced-retry.js';
 import { mapBounded } from './bounded-map.js';
 import { readCredentialReport } from './credential-report.js';
 import { readOidcProviders, readSamlProviders } from './federation.js';
+import { readOrganization, type OrganizationFile } from './organization.js';
 import { MAX_PAGES_PER_LISTING } from '../limits.js';
 import { newRequestStats } from './request-stats.js';
 import { readRolesAnywhere } from './roles-anywhere.js';
@@ -80,7 +81,7 @@ export interface AwsCollectOptions {
 }
 
 /** The capabilities recorded for every account read (or not entered), in manifest order. */
-export const ACCOUNT_CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'] as const;
+export const ACCOUNT_CAPABILITIES = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions', 'aws.organization'] as const;
 
 interface RunContext {
   settings: ClientSettings;
@@ -136,20 +137,22 @@ interface AccountReads {
   saml: Outcome<unknown[]>;
   anywhere: Outcome<unknown>;
   sessions: Outcome<RoleSessions>;
+  organization: Outcome<OrganizationFile>;
 }
 
 /**
- * Reads the five capabilities of one account with credentials valid in that account. `label`
+ * Reads the six capabilities of one account with credentials valid in that account. `label`
  * names the account in progress messages; it is a function because in single-account mode the
  * account id arrives while these reads are already running.
  */
 async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: () => string): Promise<AccountReads> {
   const iam = makeIamClient(ctx.settings, credentials);
   const rolesAnywhere = makeRolesAnywhereClient(ctx.settings, credentials);
+  const organizations = makeOrganizationsClient(ctx.settings, credentials);
   const stats = ctx.settings.stats;
   const say = (message: string): void => ctx.progress(`aws ${label()}: ${message}`);
   try {
-    const [details, report, oidc, saml, anywhere, sessions] = await Promise.all([
+    const [details, report, oidc, saml, anywhere, sessions, organization] = await Promise.all([
       // Its pages follow each other and bound the account's time: while the client starts slowly
       // (a run of several accounts), they go ahead of the other reads.
       attempt('GetAccountAuthorizationDetails', ctx, () =>
@@ -163,11 +166,15 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
       attempt('ListTrustAnchors', ctx, () => wrap(() => readRolesAnywhere(rolesAnywhere, stats, ctx.maxPages))),
       // Beside the authorization-details chain: the roles' MaxSessionDuration, which it lacks.
       attempt('ListRoles', ctx, () => wrap(() => readRoleSessions(iam, stats, ctx.maxPages))),
+      // Read with the account's own credentials, in each account: a list of accounts may span
+      // several organisations, and the trust rules need the organisation of every scanned one.
+      attempt('DescribeOrganization', ctx, () => readOrganization(organizations)),
     ]);
-    return { details, report, oidc, saml, anywhere, sessions };
+    return { details, report, oidc, saml, anywhere, sessions, organization };
   } finally {
     iam.destroy();
     rolesAnywhere.destroy();
+    organizations.destroy();
   }
 }
 
@@ -204,7 +211,7 @@ function checkedDetails(details: Outcome<unknown>, accountId: string): Outcome<u
 
 /** Files and coverage records of one account's reads. */
 function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): AccountResult {
-  const { oidc, saml, anywhere, sessions } = reads;
+  const { oidc, saml, anywhere, sessions, organization } = reads;
   const say = (message: string): void => ctx.progress(`aws ${accountId}: ${message}`);
   const dir = `aws/${accountId}`;
   const report = checkedReport(reads.report, `${dir}/credential-report.csv`, accountId);
@@ -216,6 +223,7 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
   if (saml.ok) files[`${dir}/saml-providers.json`] = saml.value;
   if (anywhere.ok) files[`${dir}/rolesanywhere.json`] = anywhere.value;
   if (sessions.ok) files[`${dir}/list-roles.json`] = sessions.value;
+  if (organization.ok) files[`${dir}/organization.json`] = organization.value;
 
   const byCapability: Record<(typeof ACCOUNT_CAPABILITIES)[number], { status: CoverageStatus; reason?: string }> = {
     'aws.iam': combine([details]),
@@ -225,6 +233,9 @@ function fileAccount(accountId: string, reads: AccountReads, ctx: RunContext): A
     'aws.rolesAnywhere': combine([anywhere]),
     // Only aws-saml-long-session needs it: a failure is a gap that rule reports unknown, never fatal.
     'aws.roleSessions': combine([sessions]),
+    // Only aws-trust-third-party-no-external-id needs it: a failure makes the trusts that admit an
+    // organisation it cannot place unknown, never fatal. An account in no organisation is collected.
+    'aws.organization': combine([organization]),
   };
   const coverage = ACCOUNT_CAPABILITIES.map((capability) => {
     const { status, reason } = byCapability[capability];
@@ -251,7 +262,7 @@ function memoizeCredentials(provider: Exclude<AwsCredentials, { accessKeyId: str
   };
 }
 
-/** Each account runs up to six calls at once; more than 16 accounts in parallel only buys throttling. */
+/** Each account runs up to seven calls at once; more than 16 accounts in parallel only buys throttling. */
 function clampConcurrency(value: number | undefined): number {
   return Math.min(16, Math.max(1, Math.floor(value ?? 4) || 1));
 }
@@ -273,7 +284,7 @@ function validate(opts: AwsCollectOptions): void {
 
 /**
  * Collects IAM users, groups, roles and policies, the credential report, OIDC/SAML providers,
- * IAM Roles Anywhere and the roles' maximum session durations for one account (the caller's) or many (through `sts:AssumeRole`). Never
+ * IAM Roles Anywhere, the roles' maximum session durations and the account's organisation for one account (the caller's) or many (through `sts:AssumeRole`). Never
  * throws for provider errors: each capability of each account ends with a coverage record.
  * Throws a TypeError only for contradictory options; once `opts.signal` aborts, rejects with its
  * reason and sends no further request.

@@ -36,6 +36,7 @@ import type { PolicyDocument } from '../../aws/policy/document.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
+import { readAccountOrganization } from './transform-organization.js';
 import { githubSubjectBreadth, oidcSubjectNode } from '../../graph/workloads.js';
 import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
@@ -120,8 +121,11 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
   for (const account of [...accounts].sort()) {
     if (!/^\d{12}$/.test(account)) throw new InputError('AWS account folders must be named by the 12-digit account id', `aws/${account}`);
     const alias = aliases.get(account);
-    b.addScope(alias ? { provider: 'aws', id: account, name: alias } : { provider: 'aws', id: account });
+    const org = readAccountOrganization(snapshot, account, (m) => b.warn(m));
+    b.addScope({ provider: 'aws', id: account, ...(alias ? { name: alias } : {}), ...(org.organizationId !== undefined ? { organizationId: org.organizationId } : {}) });
     const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, iso, opts.timings, read);
+    // After the account's other records, in the order the collector writes them.
+    if (org.coverage) b.addCoverage(org.coverage);
     // Only what the cross-account pass needs outlives the account.
     if (st) states.push(crossAccountState(st));
     // The parsed account files are no longer needed once the account model exists.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rule from '../../../rules/aws/aws-trust-third-party-no-external-id.js';
-import { ACCT, NOW, OTHER, VENDOR, awsGraph, doc, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import { ACCT, NOW, OTHER, VENDOR, awsGraph, doc, missing, oneAccount, roleId, ruleCases, trust } from '../../helpers/aws-builders.js';
+import type { CoverageRecord } from '../../../src/snapshot/types.js';
 import { runRule } from '../../helpers/rule-tester.js';
 
 const role = (t: Record<string, unknown>) => oneAccount({ roles: [{ name: 'vendor-access', trust: t }] });
@@ -557,5 +558,81 @@ describe('aws-trust-third-party-no-external-id: your organisations named in the 
   });
   it('an empty list behaves as no option', () => {
     expect(messages(allowIn({ StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } }), { ownOrganizations: [] })).toEqual([]);
+  });
+});
+
+// The collector reads the organisation of each scanned account (aws/<account>/organization.json):
+// those are yours without the option, and no other is. An account whose organisation could not be
+// read leaves an organisation not among those read unplaced: unknown, when the answer turns on it.
+describe('aws-trust-third-party-no-external-id: your organisations read from the snapshot', () => {
+  const MINE = 'o-mine123456';
+  const VENDOR_ORG = 'o-vendor1234';
+  const inOrg = (Condition: Record<string, unknown>, organization: string | null | undefined, coverage: CoverageRecord[] = []) =>
+    oneAccount({ roles: [{ name: 'vendor-access', trust: trust.account(VENDOR, { Condition }) }], ...(organization !== undefined ? { organization } : {}) }, { coverage });
+  const vendorOrg = { StringEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } };
+  const denied = [missing('aws.organization')];
+  const run = (g: ReturnType<typeof role>, options: Record<string, unknown> = {}) => runRule(rule, g, { now: NOW, options });
+  ruleCases(rule, [
+    { name: "read: an Allow only for the vendor's organisation is reported", graph: () => inOrg(vendorOrg, MINE), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'read: an Allow only for your organisation stays out of scope', graph: () => inOrg({ StringEquals: { 'aws:PrincipalOrgID': MINE } }, MINE), subject: roleId('vendor-access'), verdict: 'pass' },
+    // An account in no organisation: every organisation a condition names is someone else's.
+    { name: "read, in no organisation: an Allow for the vendor's organisation is reported", graph: () => inOrg(vendorOrg, null), subject: roleId('vendor-access'), verdict: 'fail' },
+    {
+      name: 'read, and the option names another organisation of yours: it stays out of scope',
+      graph: () => inOrg({ StringEquals: { 'aws:PrincipalOrgID': 'o-other123456' } }, MINE),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+      options: { ownOrganizations: ['o-other123456'] },
+    },
+    { name: 'read, and the option names another: the one read is still yours', graph: () => inOrg({ StringEquals: { 'aws:PrincipalOrgID': MINE } }, MINE), subject: roleId('vendor-access'), verdict: 'pass', options: { ownOrganizations: ['o-other123456'] } },
+    { name: 'not read (no file, no record): taken for yours, as before', graph: () => inOrg(vendorOrg, undefined), subject: roleId('vendor-access'), verdict: 'pass' },
+    { name: 'read failed: an organisation the rule cannot place is unknown', graph: () => inOrg(vendorOrg, undefined, denied), subject: roleId('vendor-access'), verdict: 'unknown' },
+    { name: "read failed: the role's own organisation (${aws:ResourceOrgID}) is still yours", graph: () => inOrg({ StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } }, undefined, denied), subject: roleId('vendor-access'), verdict: 'pass' },
+    // No organisation condition: the answer does not turn on which organisations are yours.
+    { name: 'read failed, near miss: a trust without an organisation condition is still reported', graph: () => inOrg({}, undefined, denied), subject: roleId('vendor-access'), verdict: 'fail' },
+    { name: 'read failed, but the option says which organisations are yours: reported', graph: () => inOrg(vendorOrg, undefined, denied), subject: roleId('vendor-access'), verdict: 'fail', options: { ownOrganizations: [MINE] } },
+    {
+      name: 'not read: a Deny sparing one organisation keeps the vendor out, as before',
+      graph: () => role(doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } } })),
+      subject: roleId('vendor-access'),
+      verdict: 'pass',
+    },
+  ]);
+  it('one account read, another not: its organisation stays yours, any other is unknown', () => {
+    const graph = () =>
+      awsGraph(
+        {
+          [ACCT]: { roles: [{ name: 'mine', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': MINE } } }) }, { name: 'vendors', trust: trust.account(VENDOR, { Condition: vendorOrg }) }], organization: MINE },
+          [OTHER]: { roles: [] },
+        },
+        { coverage: [missing('aws.organization', OTHER)] },
+      );
+    const r = run(graph());
+    expect(r.findings).toEqual([]);
+    expect(r.stats).toMatchObject({ unknown: 1 });
+    expect(Object.keys(r.stats.unknownReasons)).toEqual([
+      `whether account ${VENDOR} can assume it without an external id is not known: that turns on whether organisation "${VENDOR_ORG}" is yours, and the organisation (DescribeOrganization) of account ${OTHER} was not read (denied: AccessDenied)`,
+    ]);
+  });
+  it('the unknown names the failed read, and how many other accounts it failed for', () => {
+    const graph = awsGraph(
+      { [ACCT]: { roles: [{ name: 'vendor-access', trust: trust.account(VENDOR, { Condition: vendorOrg }) }] }, [OTHER]: { roles: [] }, '333344445555': { roles: [] } },
+      { coverage: [ACCT, OTHER, '333344445555'].map((a) => missing('aws.organization', a)) },
+    );
+    expect(Object.keys(run(graph).stats.unknownReasons)).toEqual([
+      `whether account ${VENDOR} can assume it without an external id is not known: that turns on whether organisation "${VENDOR_ORG}" is yours, and the organisation (DescribeOrganization) of account ${ACCT} was not read (denied: AccessDenied), nor was that of 2 other accounts`,
+    ]);
+  });
+  it('a Deny sparing an organisation the rule cannot place, with the read failed: unknown, naming it', () => {
+    const g = oneAccount(
+      { roles: [{ name: 'vendor-access', trust: doc(allowVendor(), { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': VENDOR_ORG } } }) }] },
+      { coverage: denied },
+    );
+    expect(Object.keys(run(g).stats.unknownReasons)).toEqual([expect.stringMatching(new RegExp(`^whether account ${VENDOR} can assume it without an external id is not known: that turns on whether organisation "${VENDOR_ORG}" is yours, and the organisation \\(DescribeOrganization\\) of account ${ACCT} was not read \\(denied: AccessDenied\\)$`))]);
+  });
+  it('the finding says the organisation is not yours, as with the option', () => {
+    expect(run(inOrg(vendorOrg, MINE)).findings.map((f) => f.message)).toEqual([
+      `The trust policy of vendor-access lets account ${VENDOR} (the whole account) assume it from organisation "${VENDOR_ORG}", not yours, without an sts:ExternalId condition`,
+    ]);
   });
 });

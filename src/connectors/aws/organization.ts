@@ -1,5 +1,6 @@
 import { DescribeOrganizationCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import { errorName, failed, type Outcome } from './safe-error.js';
+import { ORGANIZATION_ID } from './transform-organization.js';
 
 /**
  * `organization.json`: the organisation an account is in, as `aws organizations
@@ -10,9 +11,6 @@ import { errorName, failed, type Outcome } from './safe-error.js';
 export interface OrganizationFile {
   Organization: { Id: string; Arn?: string; MasterAccountId?: string } | null;
 }
-
-/** An AWS organisation id (Organizations API Reference, Organization Id). */
-export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * The organisation of the account whose credentials `org` holds (`organizations:DescribeOrganization`,

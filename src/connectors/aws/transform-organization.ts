@@ -6,7 +6,7 @@ import { Reader, isObject } from '../../snapshot/shape.js';
 export const ORGANIZATION_CAPABILITY = 'aws.organization';
 
 /** An AWS organisation id (Organizations API Reference, Organization Id). */
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * What the snapshot says of the organisation one account is in: `organizationId` the

@@ -35,6 +35,8 @@ export const PIECES_MIN_FILE_BYTES = 1024 * 1024;
 const PIECE_BYTES = 64 * 1024;
 /** A guessed cut further than this past a piece's least length is not tried. */
 const GUESS_REACH = 64 * 1024;
+/** Arrays shorter than a piece, none long before them, after which a file is parsed whole. */
+const MAX_SHORT_ARRAYS = 16;
 /** Wrong guesses after which an array's cuts are only found by reading it. */
 const MAX_MISSES = 2;
 
@@ -155,6 +157,7 @@ function scan(b: Buffer): { arrays: LongArray[]; keys: [number, number][]; rootI
   // The last string at depth 1.
   let strStart = -1;
   let strEnd = -1;
+  let short = 0;
   for (let i = 0; i < n; i++) {
     const k = OUTSIDE[b[i]];
     if (k === 0) continue;
@@ -178,6 +181,9 @@ function scan(b: Buffer): { arrays: LongArray[]; keys: [number, number][]; rootI
       const end = cutArray(b, i + 1, items);
       if (end === undefined) return undefined;
       if (items.length > 0) arrays.push({ key: keys.length - 1, start: i + 1, end, items });
+      // A map from ids to short lists (applicationOwners.json): none will be long, and reading
+      // on to the end would only be thrown away.
+      else if (++short > MAX_SHORT_ARRAYS && arrays.length === 0) return undefined;
       // The `]` is read next, as the end of the array.
       i = end - 1;
     } else if (k === 4) {

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { collectedAtMs, type Manifest, type Snapshot } from '../snapshot/snapshot.js';
 import { isObject, Reader } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
+import { parseJsonPieces, WHOLE } from './json-pieces.js';
 import { parseIsoInstant } from '../iso-date.js';
 import { startAnswerThread } from '../connectors/aws/answer-pool.js';
 import { quoteInput } from '../reporters/sanitize.js';
@@ -46,6 +47,16 @@ export class ReadBuffer {
 
 /** Reads a text file, turning every failure into one line that names the file. */
 export function readText(file: string, scratch?: ReadBuffer): string {
+  // UTF-8 even for plain ASCII, although the latin1 decoder copies ASCII faster: for a text over
+  // about 1 MB it makes an external string (its characters outside the JavaScript heap), and V8
+  // answers every 64 MB or so of external memory with a full collection. The 388 MB of a
+  // 100,000-identity snapshot cost five full collections of the growing heap while it was read,
+  // against two with heap strings, which UTF-8 decoding makes (a one-byte string for ASCII).
+  return readBytes(file, scratch).toString('utf8');
+}
+
+/** A file's bytes (in the shared buffer when given), turning every failure into one line that names the file. */
+function readBytes(file: string, scratch?: ReadBuffer): Buffer {
   let st;
   try {
     st = statSync(file);
@@ -54,19 +65,12 @@ export function readText(file: string, scratch?: ReadBuffer): string {
   }
   if (st.isDirectory()) throw new InputError('is a folder, expected a file', file);
   if (st.size > MAX_FILE_BYTES) throw new InputError(`file is larger than ${MAX_FILE_BYTES} bytes`, file);
-  let bytes: Buffer;
   try {
-    bytes = scratch ? readInto(file, scratch) : readFileSync(file);
+    return scratch ? readInto(file, scratch) : readFileSync(file);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(describeFsError(e), file);
   }
-  // UTF-8 even for plain ASCII, although the latin1 decoder copies ASCII faster: for a text over
-  // about 1 MB it makes an external string (its characters outside the JavaScript heap), and V8
-  // answers every 64 MB or so of external memory with a full collection. The 388 MB of a
-  // 100,000-identity snapshot cost five full collections of the growing heap while it was read,
-  // against two with heap strings, which UTF-8 decoding makes (a one-byte string for ASCII).
-  return bytes.toString('utf8');
 }
 
 /** The whole file in the shared buffer (grown when the file is larger), until end of file. */
@@ -125,7 +129,11 @@ export function parseJson(raw: string, file: string): unknown {
 }
 
 export function readJson(file: string, scratch?: ReadBuffer): unknown {
-  return parseJson(readText(file, scratch), file);
+  const bytes = readBytes(file, scratch);
+  // A large file's long arrays are parsed in pieces (json-pieces.ts); any other file, and any
+  // file that this declines (a malformed one among them), is decoded and parsed whole.
+  const value = parseJsonPieces(bytes);
+  return value !== WHOLE ? value : parseJson(bytes.toString('utf8'), file);
 }
 
 function describeFsError(e: unknown): string {

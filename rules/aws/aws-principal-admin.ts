@@ -18,7 +18,7 @@ const OUTSIDE = new Set<string>([...WORKLOAD_TYPES, 'aws-saml-provider-ref', 'x5
 function exposures(subject: GraphNode, ctx: RuleContext): { firm: string[]; possible: string[] } {
   const firm = new Set<string>();
   const possible = new Set<string>();
-  for (const e of ctx.graph.in(subject.id)) {
+  for (const e of ctx.graph.in(subject)) {
     if (e.type !== 'FEDERATES_TO' && e.type !== 'CAN_ASSUME') continue;
     const from = ctx.graph.node(e.from);
     if (!from || from.kind !== 'external' || !OUTSIDE.has(from.type)) continue;
@@ -61,7 +61,7 @@ export default defineRule({
   evaluates: { types: ['aws-iam-user', 'aws-iam-role'], where: (n) => n.firstParty !== true && isMachine(n), requires: ['aws.iam'] },
   check(subject, ctx) {
     const grant = ctx.graph
-      .out(subject.id, 'GRANTED')
+      .out(subject, 'GRANTED')
       .find((e) => ctx.graph.node(e.to)?.crownJewel === 'admin' && e.evidence?.method === 'already-admin');
     if (!grant) {
       if (subject.attrs.adminStatus === 'unknown') ctx.unknown('a policy of this principal could not be read');

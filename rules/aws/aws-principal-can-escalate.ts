@@ -33,7 +33,7 @@ export default defineRule({
   check(subject, ctx) {
     const held = new Set(
       ctx.graph
-        .out(subject.id, 'GRANTED')
+        .out(subject, 'GRANTED')
         .filter((e) => e.evidence?.method === 'already-admin')
         .map((e) => e.to),
     );

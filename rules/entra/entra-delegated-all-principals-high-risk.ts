@@ -31,7 +31,7 @@ export default defineRule({
     requires: ['entra.oauth2PermissionGrants'],
   },
   check(subject, ctx) {
-    for (const e of ctx.graph.out(subject.id, 'DELEGATED_GRANT')) {
+    for (const e of ctx.graph.out(subject, 'DELEGATED_GRANT')) {
       if (e.evidence?.consentType !== 'AllPrincipals') continue;
       const p = ctx.graph.node(e.to);
       if (!p || (p.tier ?? 0) < Number(ctx.options.minTier)) continue;

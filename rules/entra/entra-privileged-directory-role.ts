@@ -37,15 +37,15 @@ export default defineRule({
     const unread = unreadGroup(ctx.graph, subject, {
       key: 'directory-role-tier>=3',
       test: (g) =>
-        ctx.graph.out(g.id, 'HAS_ROLE').some((e) => {
+        ctx.graph.out(g, 'HAS_ROLE').some((e) => {
           const role = ctx.graph.node(e.to);
           return role?.type === 'entra-directory-role' && (role.tier ?? 0) >= 3;
         }),
     });
     if (unread) ctx.unknown(cannotJudge(groupMembersUnread(ctx.graph, unread), 'whether it holds a privileged directory role through that group'));
-    const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject.id, 'HAS_ROLE').map((edge) => ({ edge }));
+    const holders: { edge: GraphEdge; via?: GraphNode }[] = ctx.graph.out(subject, 'HAS_ROLE').map((edge) => ({ edge }));
     for (const g of targets(ctx.graph, subject, 'MEMBER_OF')) {
-      for (const edge of ctx.graph.out(g.id, 'HAS_ROLE')) holders.push({ edge, via: g });
+      for (const edge of ctx.graph.out(g, 'HAS_ROLE')) holders.push({ edge, via: g });
     }
     // One finding per role and way of holding it (directly or through one group), keyed by those
     // alone: whether the assignment is active or PIM-eligible is its state, not what the finding
@@ -68,7 +68,7 @@ export default defineRule({
         } else {
           // One object: what the role can do to it is an escalation edge (transform-escalation).
           const hit = ctx.graph
-            .out(role.id, 'CAN_ESCALATE_TO')
+            .out(role, 'CAN_ESCALATE_TO')
             .map((e) => ctx.graph.node(e.to))
             .filter((t): t is GraphNode => t !== undefined && ctx.analysis.tier(t) >= 3);
           if (hit.length === 0) continue;

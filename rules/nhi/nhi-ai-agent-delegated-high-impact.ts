@@ -82,7 +82,7 @@ export default defineRule({
     const application: string[] = [];
     // Application permissions whose Entra app role is disabled: in no token until it is re-enabled.
     const disabled: string[] = [];
-    for (const e of ctx.graph.out(subject.id)) {
+    for (const e of ctx.graph.out(subject)) {
       const t: GraphNode | undefined = ctx.graph.node(e.to);
       if (!t || t.kind !== 'privilege') continue;
       const perm = String(t.attrs.value ?? t.attrs.permission ?? t.attrs.scope ?? t.name.split(' ').pop() ?? t.name);

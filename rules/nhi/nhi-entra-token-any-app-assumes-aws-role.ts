@@ -208,7 +208,7 @@ export default defineRule({
         const today = [
           ...new Set(
             ctx.graph
-              .in(role.id, 'CAN_ASSUME')
+              .in(role, 'CAN_ASSUME')
               .filter((l) => l.evidence?.via === subject.id)
               .map((l) => {
                 const sp = ctx.graph.node(l.from);
@@ -241,7 +241,7 @@ export default defineRule({
 
 /** The FEDERATES_TO edges of a workload into IAM roles: its other edges are Entra apps' federated credentials. */
 function roleTrusts(graph: Graph, workload: GraphNode) {
-  return graph.out(workload.id, 'FEDERATES_TO').filter((e) => {
+  return graph.out(workload, 'FEDERATES_TO').filter((e) => {
     const target = graph.node(e.to);
     return target !== undefined && target.provider === 'aws' && target.type === 'aws-iam-role';
   });

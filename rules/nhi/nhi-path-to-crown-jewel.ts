@@ -4,7 +4,7 @@ import { defineRule, conditionalHopCount, conditionalHopsText, scannedEntraTenan
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
   // An external node that something else leads into (a SAML provider fed by a scanned IdP) is a
   // waypoint, not where an attacker starts.
-  if (n.kind === 'external') return ctx.graph.in(n.id).length === 0 ? externalEntry(n, ctx) : undefined;
+  if (n.kind === 'external') return ctx.graph.in(n).length === 0 ? externalEntry(n, ctx) : undefined;
   if (n.firstParty) return undefined;
   // A disabled identity cannot sign in with its credentials.
   if (n.enabled === false) return undefined;
@@ -58,7 +58,7 @@ function externalEntry(n: GraphNode, ctx: RuleContext): string {
     // is shared by every trust naming this issuer and subject and keeps the first AWS role's, and a
     // value one role compares literally another may take as a pattern. The node's is read only for
     // an edge that states none. The audiences are the node's (an AWS trust's), else the edges'.
-    const out = ctx.graph.out(n.id).filter((e) => e.type === 'FEDERATES_TO');
+    const out = ctx.graph.out(n).filter((e) => e.type === 'FEDERATES_TO');
     const matches = out.length > 0 ? out.map((e) => (typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : n.attrs.subjectMatch)) : [n.attrs.subjectMatch];
     const audiences = Array.isArray(n.attrs.audiences) ? n.attrs.audiences : out.flatMap((e) => (Array.isArray(e.evidence?.audiences) ? e.evidence.audiences : []));
     if (matches.length > 0 && matches.every((m) => m === 'exact')) return `one service principal of ${named} (exact subject)`;
@@ -117,7 +117,7 @@ function pathEvidenceMissing(subject: GraphNode, ctx: RuleContext): string | und
   const starts =
     subject.kind === 'external'
       ? ctx.graph
-          .out(subject.id)
+          .out(subject)
           .map((e) => ctx.graph.node(e.to))
           .filter((n): n is GraphNode => n !== undefined && n.kind !== 'external')
       : [subject];

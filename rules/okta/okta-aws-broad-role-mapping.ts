@@ -101,7 +101,7 @@ export default defineRule({
     const assigned = Array.isArray(a.assignees)
       ? (a.assignees as string[])
       : ctx.graph
-          .in(provider.id, 'SAML_MAPS_TO')
+          .in(provider, 'SAML_MAPS_TO')
           .filter((e) => e.evidence?.appId === subject.nativeId)
           .map((e) => e.from);
     for (const id of assigned) {

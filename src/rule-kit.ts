@@ -7,7 +7,7 @@ import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
 import type { Analysis, PathHop } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
-import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
+import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, namedForeignOrgsOf, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { APP_ROLE_GAP } from './connectors/entra/unread-parents.js';
@@ -695,6 +695,15 @@ export function trustForeignOrgs(statement: object, own: ReadonlySet<string>): s
   return foreignOrgsOf(statement as TrustStatementFact, own);
 }
 
+/**
+ * Every organisation a statement's aws:PrincipalOrgID and aws:PrincipalOrgPaths entries name, in
+ * any entry, as written, that is not among `own`: those whose being yours could change its answer.
+ * See namedForeignOrgsOf.
+ */
+export function trustNamedOrgs(statement: object, own: ReadonlySet<string>): string[] {
+  return namedForeignOrgsOf(statement as TrustStatementFact, own);
+}
+
 /** An organisation id as trust facts compare it (lower case): for the `own` and `principalIn` sets of OrgKnowledge. */
 export const trustOrgKey = orgKey;
 export type { OrgKnowledge };
@@ -715,6 +724,8 @@ export interface AwsOrganizations {
    * more there are; undefined when every account's is known.
    */
   gap?: string;
+  /** With `gap`, how many scanned accounts' organisations are not known (each may be in one organisation). */
+  unknownAccounts: number;
 }
 
 const awsOrganizationsMemo = new WeakMap<Graph, AwsOrganizations>();
@@ -746,7 +757,7 @@ export function awsOrganizations(graph: Graph): AwsOrganizations {
     const more = unknown.length - 1;
     gap = `${first}${more > 0 ? `, nor was that of ${more} other account${more > 1 ? 's' : ''}` : ''}`;
   }
-  found = { ids, read, ...(gap !== undefined ? { gap } : {}) };
+  found = { ids, read, unknownAccounts: gap !== undefined ? unknown.length : 0, ...(gap !== undefined ? { gap } : {}) };
   awsOrganizationsMemo.set(graph, found);
   return found;
 }

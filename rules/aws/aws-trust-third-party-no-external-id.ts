@@ -8,6 +8,7 @@ import {
   trustDenyOutsideOrg,
   trustDenyRequiresExternalId,
   trustForeignOrgs,
+  trustNamedOrgs,
   trustOrgKey,
   trustStatementAllows,
   uniqueKeys,
@@ -204,6 +205,33 @@ function judge(facts: TrustFacts, st: Statement, p: Principal, fromCondition: bo
   };
 }
 
+/** More organisations than this named beside yours, with a read failed: every choice is not tried, the answer is unknown. */
+const MAX_NAMED_ORGS = 8;
+
+/**
+ * Whether `verdict` (judged with `own` for your organisations) could be otherwise had the
+ * `accounts` scanned accounts whose organisation was not read been in organisations the trust
+ * names (each account in one): judged again with each choice of at most that many of them taken
+ * for yours too. An organisation no statement names changes nothing.
+ */
+function turnsOnUnread(facts: TrustFacts, st: Statement, p: Principal, fromCondition: boolean, own: ReadonlySet<string>, verdict: Verdict, accounts: number): boolean {
+  const seen = new Set<string>();
+  const named = [st, ...facts.statements.filter((d) => d.effect === 'Deny')]
+    .flatMap((s) => trustNamedOrgs(s, own))
+    .map(trustOrgKey)
+    .filter((k) => !seen.has(k) && seen.add(k));
+  if (named.length === 0) return false;
+  if (named.length > MAX_NAMED_ORGS) return true;
+  const most = Math.min(accounts, named.length);
+  // Each non-empty choice of at most `most` of them, as a bit mask over `named`.
+  for (let mask = 1; mask < 1 << named.length; mask++) {
+    const chosen = named.filter((_, i) => (mask & (1 << i)) !== 0);
+    if (chosen.length > most) continue;
+    if (!sameVerdict(verdict, judge(facts, st, p, fromCondition, new Set([...own, ...chosen])))) return true;
+  }
+  return false;
+}
+
 export default defineRule({
   meta: {
     id: 'aws-trust-third-party-no-external-id',
@@ -272,10 +300,9 @@ export default defineRule({
       for (const { p, fromCondition } of candidates) {
         if (!AWS_TYPES.has(p.type) || p.thirdParty !== true || !p.accountId || own.has(p.accountId)) continue;
         let verdict = judge(facts, st, p, fromCondition, told);
-        // Unsure which organisations are yours: the answer holds when it is the same with every
-        // organisation not read taken for a vendor's (told) and for yours (not told); otherwise it
-        // turns on the organisation that was not read.
-        if (doubt !== undefined && !sameVerdict(verdict, judge(facts, st, p, fromCondition, undefined))) {
+        // Unsure which organisations are yours: the answer holds when it is the same whichever
+        // organisations the trust names the accounts not read are in; otherwise it turns on them.
+        if (doubt !== undefined && turnsOnUnread(facts, st, p, fromCondition, told!, verdict, orgs.unknownAccounts)) {
           verdict = { kind: 'unknown', reason: `whether ${vendorText(p)} can assume it without an external id is not known: that turns on whether ${orgsInDoubt(facts, st, orgs.ids)} yours, and ${doubt}` };
         }
         if (verdict.kind === 'unknown') ctx.unknown(verdict.reason);

@@ -45,6 +45,7 @@ export {
   outsideOrgDeniedBy,
   externalIdRequiredByDeny,
   foreignOrgsOf,
+  namedForeignOrgsOf,
   orgKey,
   trustStatementCovers,
   trustPolicyProblem,

@@ -1402,6 +1402,15 @@ export function isOwnOrg(org: string, own: ReadonlySet<string>): boolean {
 }
 
 /**
+ * Every organisation that is not yours (isOwnOrg) any of a statement's organisation entries
+ * (orgLists) names, Allow or Deny alike, as first written: those whose being yours could change
+ * what the statement lets through or spares. Empty when none.
+ */
+export function namedForeignOrgsOf(st: TrustStatementFact, own: ReadonlySet<string>): string[] {
+  return [...firstSpellings((st.orgLists ?? []).map((list) => list.filter((o) => !isOwnOrg(o, own)))).values()];
+}
+
+/**
  * The organisations that are not yours (isOwnOrg) a statement's organisation entries (orgLists)
  * let through, for an Allow (those every entry names, IAM ANDing them: an entry naming only yours,
  * `${aws:ResourceOrgID}` among them, lets no foreign caller through), or spare, for a Deny (those

@@ -636,3 +636,49 @@ describe('aws-trust-third-party-no-external-id: your organisations read from the
     ]);
   });
 });
+
+// An organisation condition naming only organisations read as yours lets no vendor in, whatever
+// the account whose read failed is in: that read cannot change the answer.
+describe('aws-trust-third-party-no-external-id: a failed read that cannot change the answer', () => {
+  const MINE = 'o-mine123456';
+  const MINE2 = 'o-mine234567';
+  const VENDOR_ORG = 'o-vendor1234';
+  const THIRD = '333344445555';
+  const graph = (orgs: string[]) =>
+    awsGraph(
+      {
+        [ACCT]: { roles: [{ name: 'vendor-access', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': orgs } } }) }], organization: MINE },
+        [OTHER]: { roles: [], organization: MINE2 },
+        [THIRD]: { roles: [] },
+      },
+      { coverage: [missing('aws.organization', THIRD)] },
+    );
+  it('an Allow only for the two organisations read is out of scope (pass), not unknown', () => {
+    const r = runRule(rule, graph([MINE, MINE2]), { now: NOW });
+    expect(r.findings).toEqual([]);
+    expect(r.stats.unknownReasons).toEqual({});
+  });
+  it('one account not read, two other organisations named: it is in one at most, the other lets the vendor in (reported)', () => {
+    const r = runRule(rule, graph(['o-vendor1234', 'o-vendor2345']), { now: NOW });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['aws-trust-third-party-no-external-id']);
+    expect(r.stats.unknownReasons).toEqual({});
+  });
+  it('two accounts not read, two other organisations named: both may be yours (unknown)', () => {
+    const g = awsGraph(
+      {
+        [ACCT]: { roles: [{ name: 'vendor-access', trust: trust.account(VENDOR, { Condition: { StringEquals: { 'aws:PrincipalOrgID': ['o-vendor1234', 'o-vendor2345'] } } }) }], organization: MINE },
+        [OTHER]: { roles: [] },
+        [THIRD]: { roles: [] },
+      },
+      { coverage: [missing('aws.organization', OTHER), missing('aws.organization', THIRD)] },
+    );
+    const r = runRule(rule, g, { now: NOW });
+    expect(r.findings).toEqual([]);
+    expect(Object.keys(r.stats.unknownReasons)).toHaveLength(1);
+  });
+  it('near miss: one read and one not, the answer turns on the failed read (unknown)', () => {
+    const r = runRule(rule, graph([MINE, VENDOR_ORG]), { now: NOW });
+    expect(r.findings).toEqual([]);
+    expect(Object.keys(r.stats.unknownReasons)).toHaveLength(1);
+  });
+});

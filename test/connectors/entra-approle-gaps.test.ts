@@ -1,50 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collectEntra } from '../../src/connectors/entra/client.js';
+import { describe, expect, it } from 'vitest';
 import { GRAPH_APP_ID } from '../../src/connectors/entra/permissions.js';
 import { baselineJudge, type Baseline } from '../../src/ci/baseline.js';
 import { scanEvidence } from '../../src/cli/ci.js';
 import type { ScanResult } from '../../src/scan.js';
 import type { CollectResult } from '../../src/snapshot/types.js';
 import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
-import { installNetGuard } from '../fakes/entra-net-guard.js';
-import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
+import { FAKE_ENTRA, useEntraFakes } from '../helpers/entra-fake-collect.js';
 import { DEMO_NOW, scanLive } from '../e2e/demo.js';
 
 // App role assignments are read per resource service principal: one resource whose list Graph
 // refuses is a gap of that resource's assignments, named in its own record, and the rules answer
 // unknown only where a role of that resource could change their answer.
 
-const TENANT = '11111111-2222-4333-8444-555555555555';
-const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
-const SECRET = 'CANARY-ENTRA-SECRET-client-secret-0004';
+const TENANT = FAKE_ENTRA.tenantId;
 const TIER0 = 'entra-tier0-graph-approle';
 const RECORD = 'entra.appRoleAssignments@appRoleAssignments.json';
 
-let guard: ReturnType<typeof installNetGuard>;
-const fakes: EntraFake[] = [];
-beforeAll(() => {
-  guard = installNetGuard();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => {
-  guard.uninstall();
-  expect(guard.attempts).toEqual([]);
-});
-
-async function collect(dataset: EntraDataset, extra: Partial<EntraFakeOptions> = {}): Promise<CollectResult> {
-  const f = await startEntraFake({ dataset, clientId: CLIENT_ID, clientSecret: SECRET, ...extra });
-  fakes.push(f);
-  return collectEntra({
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    credential: { kind: 'secret', clientSecret: SECRET },
-    tokenEndpoint: f.tokenEndpoint,
-    graphUrl: f.url,
-    sleep: async () => {},
-  });
-}
+const collect = useEntraFakes();
 
 /** The not-collected records of the collector, by capability. */
 const gaps = (r: CollectResult) => Object.fromEntries(r.coverage.filter((c) => c.status !== 'collected').map((c) => [c.capability, c]));

@@ -12,6 +12,7 @@ import { CANARY_KEY_BLOB, CANARY_SECRET_TEXT, guid, makeEntraDataset, minimumReq
 import { installNetGuard } from '../fakes/entra-net-guard.js';
 import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
 import { scanLive } from '../e2e/demo.js';
+import { fakeEntraOptions } from '../helpers/entra-fake-collect.js';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
@@ -50,17 +51,7 @@ function recorder() {
   return { sleeps, sleep: async (ms: number) => void sleeps.push(ms) };
 }
 
-function options(f: EntraFake, extra: Partial<EntraCollectOptions> = {}): EntraCollectOptions {
-  return {
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    credential: { kind: 'secret', clientSecret: SECRET },
-    tokenEndpoint: f.tokenEndpoint,
-    graphUrl: f.url,
-    sleep: async () => {},
-    ...extra,
-  };
-}
+const options = (f: EntraFake, extra: Partial<EntraCollectOptions> = {}): EntraCollectOptions => fakeEntraOptions(f, extra, { tenantId: TENANT, clientId: CLIENT_ID, clientSecret: SECRET });
 
 const cov = (r: CollectResult, capability: string): CoverageRecord | undefined => r.coverage.find((c) => c.capability === capability);
 const values = (r: CollectResult, file: string) => (r.files[`entra/${file}`] as { value: Record<string, unknown>[] }).value;

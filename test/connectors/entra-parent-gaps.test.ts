@@ -1,45 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collectEntra } from '../../src/connectors/entra/client.js';
+import { describe, expect, it } from 'vitest';
 import type { GraphNode } from '../../src/graph/model.js';
 import { entraFicsUnread } from '../../src/rule-kit.js';
 import type { CollectResult } from '../../src/snapshot/types.js';
 import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
-import { installNetGuard } from '../fakes/entra-net-guard.js';
-import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
+import { FAKE_ENTRA, useEntraFakes } from '../helpers/entra-fake-collect.js';
 import { scanLive } from '../e2e/demo.js';
 
 // One parent's relationship list that Graph refuses (403), cannot find (404) or answers malformed
 // is a gap of that parent in that file: the scan still reads the list of every other parent.
 
-const TENANT = '11111111-2222-4333-8444-555555555555';
-const CLIENT_ID = '99999999-8888-4777-8666-555555555555';
-const SECRET = 'CANARY-ENTRA-SECRET-client-secret-0004';
+const TENANT = FAKE_ENTRA.tenantId;
 
-let guard: ReturnType<typeof installNetGuard>;
-const fakes: EntraFake[] = [];
-beforeAll(() => {
-  guard = installNetGuard();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => {
-  guard.uninstall();
-  expect(guard.attempts).toEqual([]);
-});
-
-async function collect(dataset: EntraDataset, extra: Partial<EntraFakeOptions> = {}): Promise<CollectResult> {
-  const f = await startEntraFake({ dataset, clientId: CLIENT_ID, clientSecret: SECRET, ...extra });
-  fakes.push(f);
-  return collectEntra({
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    credential: { kind: 'secret', clientSecret: SECRET },
-    tokenEndpoint: f.tokenEndpoint,
-    graphUrl: f.url,
-    sleep: async () => {},
-  });
-}
+const collect = useEntraFakes();
 
 /** The not-collected records of the collector, by capability. */
 const gaps = (r: CollectResult) => Object.fromEntries(r.coverage.filter((c) => c.status !== 'collected').map((c) => [c.capability, c]));

@@ -21,6 +21,7 @@ import { startOktaFake, type OktaFake } from '../fakes/okta-server.js';
 import { cliAsync } from './cli-async.js';
 import { scanInMemory } from './demo-copy.js';
 import { oktaSandbox } from './okta-sandbox.js';
+import { fakeEntraOptions } from '../helpers/entra-fake-collect.js';
 
 /**
  * Every secret below, and every secret the fakes put in their answers (client_secret,
@@ -83,15 +84,7 @@ beforeAll(async () => {
       retryStrategy: new ConfiguredRetryStrategy(2, () => 1),
       progress: say,
     }),
-    await collectEntra({
-      tenantId: ENTRA_TENANT,
-      clientId: ENTRA_CLIENT,
-      credential: { kind: 'secret', clientSecret: ENTRA_SECRET },
-      tokenEndpoint: entra.tokenEndpoint,
-      graphUrl: entra.url,
-      sleep: async () => {},
-      progress: say,
-    }),
+    await collectEntra(fakeEntraOptions(entra, { progress: say }, { tenantId: ENTRA_TENANT, clientId: ENTRA_CLIENT, clientSecret: ENTRA_SECRET })),
     await collectOkta({ orgUrl: okta.url, auth: { kind: 'ssws', token: OKTA_TOKEN }, clock, progress: say }),
   );
   // A second Okta org, read with the OAuth service app, so the private key takes part too.

@@ -9,6 +9,7 @@ import { installNetGuard } from '../fakes/entra-net-guard.js';
 import { startEntraFake } from '../fakes/entra-server.js';
 import { DEMO_NOW } from '../e2e/demo.js';
 import { report } from '../ci/helpers.js';
+import { fakeEntraOptions } from '../helpers/entra-fake-collect.js';
 
 // `target.push(...items)` passes every item as an argument, and V8 throws a RangeError ("Maximum
 // call stack size exceeded") past about 125,000 of them on Node 20 with the default stack (fewer
@@ -71,15 +72,7 @@ describe('the Entra collector with more failed parents than a call takes argumen
     // Pages far larger than Graph's (999) only keep the listing quick; paging is tested elsewhere.
     const f = await startEntraFake({ dataset, clientId: CLIENT_ID, clientSecret: SECRET, pageSize: 50_000 });
     try {
-      const result = await collectEntra({
-        tenantId: TENANT,
-        clientId: CLIENT_ID,
-        credential: { kind: 'secret', clientSecret: SECRET },
-        tokenEndpoint: f.tokenEndpoint,
-        graphUrl: f.url,
-        sleep: async () => {},
-        pageSize: 50_000,
-      });
+      const result = await collectEntra(fakeEntraOptions(f, { pageSize: 50_000 }, { tenantId: TENANT, clientId: CLIENT_ID, clientSecret: SECRET }));
       // The unread lists are a gap of those groups alone (entra.groups@groupMembers.json); the
       // group list itself was read, so entra.groups stays collected.
       const lists = result.coverage.find((c) => c.capability === 'entra.groups@groupMembers.json');

@@ -11,6 +11,7 @@ import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, namedForeignOrgs
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { APP_ROLE_GAP } from './connectors/entra/unread-parents.js';
+import { ORGANIZATION_ID, ORGANIZATION_ID_TEXT } from './connectors/aws/transform-organization.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
 
 export type {
@@ -703,6 +704,9 @@ export function trustForeignOrgs(statement: object, own: ReadonlySet<string>): s
 export function trustNamedOrgs(statement: object, own: ReadonlySet<string>): string[] {
   return namedForeignOrgsOf(statement as TrustStatementFact, own);
 }
+
+/** An AWS organisation id as an option's `form` (Organizations API Reference, Organization Id): the pattern the snapshot's organization.json is read with. */
+export const AWS_ORGANIZATION_ID_FORM = { pattern: ORGANIZATION_ID, description: ORGANIZATION_ID_TEXT } as const;
 
 /** An organisation id as trust facts compare it (lower case): for the `own` and `principalIn` sets of OrgKnowledge. */
 export const trustOrgKey = orgKey;

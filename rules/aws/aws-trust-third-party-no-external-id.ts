@@ -1,5 +1,6 @@
 import {
   andList,
+  AWS_ORGANIZATION_ID_FORM,
   awsOrganizations,
   defineRule,
   fromOptions,
@@ -20,8 +21,6 @@ import {
 const ownAccounts = (options: Readonly<Record<string, unknown>>) => new Set((options.ownAccounts as string[]).map(String));
 /** Your organisations' ids, from the options, as trust facts compare them (empty: not told). */
 const ownOrganizations = (options: Readonly<Record<string, unknown>>) => new Set(((options.ownOrganizations as string[] | undefined) ?? []).map((o) => trustOrgKey(String(o))));
-/** An AWS organisation id (Organizations API Reference, Organization Id: `^o-[a-z0-9]{10,32}$`). */
-const ORG_ID = { pattern: /^o-[a-z0-9]{10,32}$/, description: 'an AWS organisation id (o- and 10 to 32 lower-case letters or digits)' };
 
 interface Principal {
   type: string;
@@ -265,7 +264,7 @@ export default defineRule({
       ownAccounts: { default: [], description: 'account ids that belong to you but are not in the snapshot (they are not third parties)' },
       ownOrganizations: {
         default: [],
-        form: ORG_ID,
+        form: AWS_ORGANIZATION_ID_FORM,
         description:
           'ids of your AWS organisations (o-...) besides those the snapshot says the scanned accounts are in: an organisation condition naming another one is a third party\'s; empty, and none read: the organisation a condition names is taken for yours',
       },

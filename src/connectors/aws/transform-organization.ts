@@ -7,6 +7,8 @@ export const ORGANIZATION_CAPABILITY = 'aws.organization';
 
 /** An AWS organisation id (Organizations API Reference, Organization Id). */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** What ORGANIZATION_ID accepts, in words, after "expected". */
+export const ORGANIZATION_ID_TEXT = 'an AWS organisation id (o- and 10 to 32 lower-case letters or digits)';
 
 /**
  * What the snapshot says of the organisation one account is in: `organizationId` the
@@ -35,6 +37,6 @@ function organizationOf(raw: unknown, file: string): string | null {
   if (org === null) return null;
   if (!isObject(org)) r.fail('$.Organization', 'expected an object, or null for an account in no organisation');
   const id = r.str(org, 'Id', '$.Organization');
-  if (!ORGANIZATION_ID.test(id)) r.fail('$.Organization.Id', 'expected an AWS organisation id (o- and 10 to 32 lower-case letters or digits)');
+  if (!ORGANIZATION_ID.test(id)) r.fail('$.Organization.Id', `expected ${ORGANIZATION_ID_TEXT}`);
   return id;
 }

@@ -1,5 +1,12 @@
-/** Elements stringified by one call at the last walked level: a chunk holds at most this many. */
-export const JSON_BATCH = 512;
+/**
+ * Elements stringified by one call at the last walked level: a chunk holds at most this many.
+ * Few enough that a chunk (an identity or a finding of a large estate is about 1.7 kB of JSON)
+ * stays under V8's 128 kB large-object size, so that each is made and dropped in the young
+ * generation's pages: with 512 a chunk, the 450 MB JSON report of the 100,000-identity estate
+ * took a fresh large object (and its page faults) per chunk, twice (the text, then its slice),
+ * and 32 still left some over the size (bench/HISTORY.md).
+ */
+export const JSON_BATCH = 16;
 
 /**
  * The same text as `JSON.stringify(value, null, 2)`, produced as a sequence of chunks, so that a

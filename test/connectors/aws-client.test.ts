@@ -493,6 +493,32 @@ describe('collectAws against the fake IAM', () => {
     expect(fake.counts['organizations:DescribeOrganization']).toBe(3);
   });
 
+  it('with every account of the organisation, asks for the organisation once, with the caller\'s credentials, and files it for each account', async () => {
+    const ids = ['111122223333', '444455556666', '777788889999'];
+    const { result, fake } = await run({ accounts: ids.map((id) => buildAccount(id, { users: 1 })) }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(fake.counts['organizations:DescribeOrganization']).toBe(1);
+    const organization = { Organization: { Id: FAKE_ORG_ID, Arn: `arn:aws:organizations::${ids[0]}:organization/${FAKE_ORG_ID}`, MasterAccountId: ids[0] } };
+    for (const id of ids) {
+      expect(result.files[`aws/${id}/organization.json`]).toEqual(organization);
+      expect(coverageOf(result.coverage, id, 'aws.organization')).toEqual({ provider: 'aws', scope: id, capability: 'aws.organization', status: 'collected' });
+    }
+  });
+
+  it('with every account, asks in each account when the caller may not read the organisation', async () => {
+    const ids = ['111122223333', '444455556666', '777788889999'];
+    const { result, fake } = await run(
+      { accounts: ids.map((id) => buildAccount(id, { users: 1 })), denyUnassumed: ['organizations:DescribeOrganization'] },
+      { assumeRoleName: 'nhiscan-readonly', accounts: 'all' },
+    );
+    // The caller's refused call, then one per account with the scan role.
+    expect(fake.counts['organizations:DescribeOrganization']).toBe(4);
+    for (const id of ids) {
+      expect((result.files[`aws/${id}/organization.json`] as { Organization: { Id: string } }).Organization.Id).toBe(FAKE_ORG_ID);
+      expect(coverageOf(result.coverage, id, 'aws.organization')?.status).toBe('collected');
+    }
+    expect(result.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
+  });
+
   it('records a denied DescribeOrganization as missing-permission, keeps no organisation file, and reads the rest', async () => {
     const { result, progress } = await run({ deny: ['organizations:DescribeOrganization'] });
     const record = coverageOf(result.coverage, MAIN, 'aws.organization');

@@ -53,6 +53,8 @@ export interface FakeAwsOptions {
   signatureMismatch?: string[];
   /** Permission names answered with AccessDenied although the policy allows them. */
   deny?: string[];
+  /** As `deny`, for the caller's own keys only: an assumed role's session may still call them. */
+  denyUnassumed?: string[];
   credentialReport?: {
     /** Number of GenerateCredentialReport calls that answer STARTED/INPROGRESS before COMPLETE. */
     inProgressPolls?: number;
@@ -440,7 +442,7 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
           `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.\n\nThe Canonical String for this request should have been\n'POST\n/\n\ncontent-type:application/x-www-form-urlencoded\nhost:${req.headers.host}\nx-amz-security-token:${token}\n'`,
         );
       }
-      if (options.deny?.includes(permission)) {
+      if (options.deny?.includes(permission) || (!session.sessionToken && options.denyUnassumed?.includes(permission))) {
         // Echoes the caller's key id, as some AWS messages do, so the collector must redact it.
         throw new ApiError('AccessDenied', 403, `User with key ${accessKeyId} is not authorized to perform: ${permission}`);
       }

@@ -92,6 +92,12 @@ interface RunContext {
   pollDelayMs: number;
   maxPages: number;
   signal?: AbortSignal;
+  /**
+   * With `accounts: 'all'`: the organisation the caller's own DescribeOrganization answered, which
+   * is that of every account ListAccounts lists; each account then files it instead of asking
+   * again. Unset when that read failed (each account asks, as in a list of accounts).
+   */
+  organization?: Outcome<OrganizationFile>;
 }
 
 interface AccountResult {
@@ -148,7 +154,8 @@ interface AccountReads {
 async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: () => string): Promise<AccountReads> {
   const iam = makeIamClient(ctx.settings, credentials);
   const rolesAnywhere = makeRolesAnywhereClient(ctx.settings, credentials);
-  const organizations = makeOrganizationsClient(ctx.settings, credentials);
+  const known = ctx.organization;
+  const organizations = known ? undefined : makeOrganizationsClient(ctx.settings, credentials);
   const stats = ctx.settings.stats;
   const say = (message: string): void => ctx.progress(`aws ${label()}: ${message}`);
   try {
@@ -168,13 +175,14 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
       attempt('ListRoles', ctx, () => wrap(() => readRoleSessions(iam, stats, ctx.maxPages))),
       // Read with the account's own credentials, in each account: a list of accounts may span
       // several organisations, and the trust rules need the organisation of every scanned one.
-      attempt('DescribeOrganization', ctx, () => readOrganization(organizations)),
+      // The accounts of `all` share the caller's (see RunContext.organization).
+      known ?? attempt('DescribeOrganization', ctx, () => readOrganization(organizations!)),
     ]);
     return { details, report, oidc, saml, anywhere, sessions, organization };
   } finally {
     iam.destroy();
     rolesAnywhere.destroy();
-    organizations.destroy();
+    organizations?.destroy();
   }
 }
 
@@ -318,11 +326,20 @@ export async function collectAws(opts: AwsCollectOptions): Promise<CollectResult
     if (opts.accounts === 'all') {
       const org = makeOrganizationsClient(ctx.settings, base);
       let listed;
+      let own;
       try {
-        listed = await attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats, ctx.maxPages));
+        // Beside the list: the organisation it lists, asked once for every account instead of once
+        // in each (an organisation of a thousand accounts made a thousand calls for one answer).
+        [listed, own] = await Promise.all([
+          attempt('ListAccounts', ctx, () => readOrganizationAccounts(org, stats, ctx.maxPages)),
+          attempt('DescribeOrganization', ctx, () => readOrganization(org)),
+        ]);
       } finally {
         org.destroy();
       }
+      // Refused to the caller (a policy may allow it to the scan role only), or an answer of no
+      // organisation beside a list of its accounts: each account asks for itself.
+      if (own.ok && own.value.Organization !== null) ctx.organization = own;
       if (!listed.ok) {
         coverage.push(record('organization', 'aws.organizationAccounts', listed.status, listed.reason));
         refs = [];

@@ -175,8 +175,8 @@ async function readAccount(credentials: AwsCredentials, ctx: RunContext, label: 
       attempt('ListRoles', ctx, () => wrap(() => readRoleSessions(iam, stats, ctx.maxPages))),
       // Read with the account's own credentials, in each account: a list of accounts may span
       // several organisations, and the trust rules need the organisation of every scanned one.
-      // The accounts of `all` share the caller's (see RunContext.organization).
-      known ?? attempt('DescribeOrganization', ctx, () => readOrganization(organizations!)),
+      // The accounts of `all` share the caller's (see RunContext.organization), each its own copy.
+      known ? structuredClone(known) : attempt('DescribeOrganization', ctx, () => readOrganization(organizations!)),
     ]);
     return { details, report, oidc, saml, anywhere, sessions, organization };
   } finally {

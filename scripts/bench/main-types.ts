@@ -15,6 +15,8 @@ export interface BenchResult {
   scanRunsSeconds: number[];
   /** CPU seconds (all threads, GC included) of read + scan, median over the runs. */
   scanCpuSeconds: number;
+  /** Minor page faults of read + scan (first touches of memory, the whole process), median over the runs. */
+  scanPageFaults: number;
   peakRssMb: number;
   stages: Record<string, number>;
   snapshotMb: number;

@@ -13,6 +13,7 @@ const row = (identities: number, totalSeconds: number, scanSeconds: number): Ben
   scanSeconds,
   scanRunsSeconds: [scanSeconds],
   scanCpuSeconds: scanSeconds,
+  scanPageFaults: 0,
   peakRssMb: 1,
   stages: {},
   snapshotMb: 0,

@@ -360,7 +360,7 @@ export const WRITE_BUFFER_BYTES = 1 << 20;
  * whole report. Gathering the pieces into a string of a megabyte and encoding that anew for each
  * write made two fresh large objects per megabyte (the joined text, then its bytes), and a fresh
  * page costs a fault: writing the 450 MB JSON report of the 100,000-identity estate took about
- * 230,000 of them and 6 to 7.7 s, against none and 2.4 to 3.7 s this way (bench/HISTORY.md). A
+ * 230,000 of them and 6 to 7.7 s, against 36 and 2.4 to 3.7 s this way (bench/HISTORY.md). A
  * piece longer than a third of the buffer (UTF-8 takes at most three bytes per UTF-16 unit) is
  * encoded and written on its own. Stdout keeps each buffer it is given until the pipe takes it,
  * so there every write gets a new one.
@@ -376,7 +376,6 @@ export async function writeChunks(chunks: Iterable<string>, file: string | undef
     }
   }
   const write = async (bytes: Buffer): Promise<void> => {
-    if (bytes.length === 0) return;
     if (fd !== undefined) {
       try {
         // writeSync may write only part (a disk filling up); the next call then reports the error.

@@ -68,7 +68,14 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
       const s = graph.node(f.subject.id);
       if (s) candidates.add(s);
     }
-    const matches = [...candidates].filter((n) => n.nativeId.toLowerCase() === q || n.name.toLowerCase() === q || (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q));
+    // A trusted AWS account outside the scan also by its bare id (its native id is the root ARN).
+    const matches = [...candidates].filter(
+      (n) =>
+        n.nativeId.toLowerCase() === q ||
+        n.name.toLowerCase() === q ||
+        (typeof n.attrs.appId === 'string' && n.attrs.appId.toLowerCase() === q) ||
+        (n.kind === 'external' && n.type === 'aws-account' && n.scope === q),
+    );
     if (matches.length > 1) return { kind: 'ambiguous', candidates: [...matches].sort((a, b) => (a.id < b.id ? -1 : 1)) };
     node = matches[0];
     if (!node) {

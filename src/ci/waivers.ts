@@ -274,13 +274,23 @@ function accepts(c: Compiled, f: Finding): boolean {
   return false;
 }
 
+/**
+ * The bare 12-digit id of a trusted AWS account outside the scan (its scope), for a finding on
+ * one. Its native id is the account's root principal ARN; earlier versions gave the bare id, and
+ * a waiver written with it keeps matching.
+ */
+function outsideAccountId(f: Finding): string | undefined {
+  return f.provider === 'external' && f.subject.type === 'aws-account' ? f.subject.scope : undefined;
+}
+
 /** Whether the entry matches the finding; an entry that matches it by display name only goes to `nameOnly`. */
 function matches(c: Compiled, f: Finding, nameOnly: Compiled[], earlier: string | undefined): boolean {
   const w = c.waiver;
   if (w.fingerprint !== undefined && w.fingerprint !== f.fingerprint && w.fingerprint !== earlier) return false;
   if (w.ruleId !== undefined && w.ruleId !== f.ruleId) return false;
   const { id, nativeId, appId } = f.subject;
-  if (c.subject && !(c.subject(id) || c.subject(nativeId) || (appId !== undefined && c.subject(appId)))) {
+  const account = outsideAccountId(f);
+  if (c.subject && !(c.subject(id) || c.subject(nativeId) || (appId !== undefined && c.subject(appId)) || (account !== undefined && c.subject(account)))) {
     // Earlier versions also matched the display name: such an entry now waives nothing, and says so.
     if (!c.expired && c.subject(f.subject.name)) nameOnly.push(c);
     return false;

@@ -163,6 +163,20 @@ describe('applyWaivers', () => {
     expect(out.messages).toEqual([]);
   });
 
+  it('waives a trusted AWS account outside the scan by its bare id as well as its root ARN', () => {
+    // Its native id is arn:aws:iam::<id>:root; earlier versions gave the bare id, which waivers name.
+    const outside = (acct: string) =>
+      finding({ provider: 'external', ruleId: 'nhi-path-to-crown-jewel', subject: { id: `external:aws-account:ext:${acct}`, name: `AWS account ${acct} (not scanned)`, type: 'aws-account', scope: acct, nativeId: `arn:aws:iam::${acct}:root` } });
+    // An identity of a scanned account is not waived by its account id (its scope).
+    const inside = finding({ provider: 'aws', ruleId: 'nhi-path-to-crown-jewel', subject: { id: 'aws:012345678901:role:ci', name: 'ci', type: 'aws-iam-role', scope: '012345678901', nativeId: 'arn:aws:iam::012345678901:role/ci' } });
+    const out = applyWaivers(
+      [outside('012345678901'), outside('999988887777'), outside('111122223333'), inside],
+      [w({ ruleId: 'nhi-path-to-crown-jewel', subject: '012345678901' }), w({ ruleId: 'nhi-path-to-crown-jewel', subject: 'arn:aws:iam::9999*:root' })],
+      NOW,
+    );
+    expect(out.findings.map((f) => f.status ?? '-')).toEqual(['waived', 'waived', '-', '-']);
+  });
+
   it('waives an Entra app by its app id (client id), a native id as the docs list it', () => {
     const sp = finding({ subject: { id: 'entra:t1:sp:4f1c', name: 'Legacy Sync', type: 'entra-service-principal', scope: 't1', nativeId: '4f1c', appId: '8541c25c-aaaa' } });
     const other = finding({ subject: { id: 'entra:t1:sp:77', name: 'Other', type: 'entra-service-principal', scope: 't1', nativeId: '77', appId: '1111-bbbb' } });

@@ -6,6 +6,11 @@ import { answerAccount } from '../../src/connectors/aws/account-answers.js';
 import { createEvaluator, parseAuthorizationDetails } from '../../src/aws/index.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { ids } from '../../src/graph/ids.js';
+import { scanSnapshot } from '../../src/scan.js';
+import { allRules } from '../../rules/index.js';
+import { explain } from '../../src/explain.js';
+import { renderRecertCsv } from '../../src/reporters/recert.js';
+import { parseCsv } from '../../src/connectors/aws/transform-csv.js';
 
 /** Cross-account CAN_ASSUME edges from a principal, through a shared set node or direct. */
 function reaches(g: Graph, from: string, to: string): { conditional: boolean; evidence?: Record<string, unknown> } | undefined {
@@ -543,5 +548,42 @@ describe('a trust policy naming a role session (arn:aws:sts::…:assumed-role/RO
     const r = reaches(g, roleId('Worker'), roleId('Target', OTHER));
     expect(r).toBeDefined();
     expect(r!.conditional).toBe(true);
+  });
+});
+
+describe('the native id of a trusted account outside the scan', () => {
+  // IAM keeps a bare account id in a trust policy as the account's root principal ARN; the node
+  // says so, in the trusting account's partition. A bare 12-digit id would lose its leading zero
+  // in a spreadsheet (the recertification sheet's native_id column).
+  const ZERO = '012345678901';
+  const spec = { [ACCT]: { roles: [{ name: 'Vendor', managed: ['ReadOnlyAccess'], trust: trust.account(ZERO) }] } };
+
+  it('is the root principal ARN, in the partition of the account that trusts it', () => {
+    const node = (s: ReturnType<typeof awsSnapshot>) => {
+      const b = new GraphBuilder();
+      transformAws(s, b, DEFAULT_CONFIG);
+      return b.build().node(ids.external('aws-account', ZERO))!;
+    };
+    expect(node(awsSnapshot(spec)).nativeId).toBe(`arn:aws:iam::${ZERO}:root`);
+    // The same account read from the China partition: every ARN of the files says aws-cn.
+    const cn = awsSnapshot(spec);
+    cn.files = JSON.parse(JSON.stringify(cn.files).replaceAll('arn:aws:', 'arn:aws-cn:')) as typeof cn.files;
+    const n = node(cn);
+    expect(n.nativeId).toBe(`arn:aws-cn:iam::${ZERO}:root`);
+    // The account id itself stays in the scope and the name.
+    expect([n.scope, n.name]).toEqual([ZERO, `AWS account ${ZERO} (not scanned)`]);
+  });
+
+  it('is what the recertification sheet shows, and `explain` still finds the account by its bare id', () => {
+    const admin = { [ACCT]: { roles: [{ name: 'Vendor', managed: ['AdministratorAccess'], trust: trust.account(ZERO) }] } };
+    const result = scanSnapshot(awsSnapshot(admin), { now: new Date('2026-11-20T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+    const row = parseCsv(renderRecertCsv(result.report), 'recert.csv').find((r) => r.type === 'aws-account')!;
+    expect([row.native_id, row.scope]).toEqual([`arn:aws:iam::${ZERO}:root`, `external:${ZERO}`]);
+    for (const q of [ZERO, `arn:aws:iam::${ZERO}:root`]) {
+      const m = explain(result, q);
+      expect(m.kind === 'card' ? m.card.identity.id : m.kind, q).toBe(ids.external('aws-account', ZERO));
+    }
+    // Only an outside account answers to its bare id: the scanned one is no subject of that name.
+    expect(explain(result, ACCT).kind).toBe('none');
   });
 });

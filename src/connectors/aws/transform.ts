@@ -879,6 +879,17 @@ function setSessionDuration(node: GraphNode, sessions: ReadonlyMap<string, numbe
   if (seconds !== undefined) node.attrs.maxSessionDuration = seconds;
 }
 
+/**
+ * The principal an account is trusted as: IAM stores a bare account id in a trust policy as
+ * `arn:<partition>:iam::<id>:root` (IAM User Guide, "AWS JSON policy elements: Principal", AWS
+ * account principals), and a trust can only name an account of its own partition. Also the
+ * account node's native id: a bare 12-digit id is read by a spreadsheet as a number, which drops
+ * its leading zeros, while the ARN is the text the console and CloudTrail show.
+ */
+export function accountPrincipalArn(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:root`;
+}
+
 function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): FederationInfo['subjectMatch'] {
   return status === 'pinned' ? 'exact' : status === 'missing' ? 'missing' : 'wildcard';
 }
@@ -1180,7 +1191,7 @@ function addTrust(
           // An external id a Deny requires (aws-trust-third-party-no-external-id reads it alike).
           // A third party is outside the organisation a Deny names (the rule takes it for yours).
           const externalId = st.externalId || externalIdRequiredByDeny(facts, tp, 'sts:AssumeRole', tp.thirdParty === true);
-          const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: tp.accountId, scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
+          const ext = b.addNode({ id: extId, kind: 'external', provider: 'external', type: 'aws-account', name: `AWS account ${tp.accountId} (${unread ? 'IAM not read' : 'not scanned'})`, nativeId: accountPrincipalArn(model.partition, tp.accountId), scope: tp.accountId, attrs: unread ? { iamRead: false } : {} });
           b.addEdge({
             from: ext,
             to: node,

@@ -17,6 +17,11 @@ export interface BenchResult {
   scanCpuSeconds: number;
   /** Minor page faults of read + scan (first touches of memory, the whole process), median over the runs. */
   scanPageFaults: number;
+  /**
+   * Main-thread garbage-collection pauses of read + scan, medians over the runs: scavenges of the
+   * young generation and full collections (with their incremental marking), count and seconds.
+   */
+  scanGc: { scavenges: number; scavengeSeconds: number; fulls: number; fullSeconds: number };
   peakRssMb: number;
   stages: Record<string, number>;
   snapshotMb: number;

@@ -86,6 +86,12 @@ function benchSize(n: number, seed: string, runs: number, keep: boolean, profile
       scanRunsSeconds: scans.map(round),
       scanCpuSeconds: round(median(pipeline.map((p) => p.scanCpuSeconds ?? 0))),
       scanPageFaults: Math.round(median(pipeline.map((p) => p.scanPageFaults ?? 0))),
+      scanGc: {
+        scavenges: Math.round(median(pipeline.map((p) => p.scanGc?.scavenges ?? 0))),
+        scavengeSeconds: round(median(pipeline.map((p) => p.scanGc?.scavengeSeconds ?? 0))),
+        fulls: Math.round(median(pipeline.map((p) => p.scanGc?.fulls ?? 0))),
+        fullSeconds: round(median(pipeline.map((p) => p.scanGc?.fullSeconds ?? 0))),
+      },
       peakRssMb: Math.round(Math.max(...pipeline.map((p) => p.peakRssMb))),
       stages: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(v)])),
       snapshotMb: Math.round(gen.bytes / 1e5) / 10,
@@ -101,8 +107,8 @@ const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function table(results: BenchResult[]): string {
   const stageNames = [...new Set(results.flatMap((r) => Object.keys(r.stages)))];
-  const head = ['identities', 'edges', 'total s', 'read+scan s', 'runs', 'cpu s', 'faults', 'peak MB', ...stageNames];
-  const rows = results.map((r) => [String(r.identities), String(r.edges), r.totalSeconds.toFixed(2), r.scanSeconds.toFixed(2), r.scanRunsSeconds.map((x) => x.toFixed(1)).join('/'), r.scanCpuSeconds.toFixed(2), String(r.scanPageFaults), String(r.peakRssMb), ...stageNames.map((s) => (r.stages[s] === undefined ? '-' : r.stages[s].toFixed(2)))]);
+  const head = ['identities', 'edges', 'total s', 'read+scan s', 'runs', 'cpu s', 'faults', 'gc s', 'peak MB', ...stageNames];
+  const rows = results.map((r) => [String(r.identities), String(r.edges), r.totalSeconds.toFixed(2), r.scanSeconds.toFixed(2), r.scanRunsSeconds.map((x) => x.toFixed(1)).join('/'), r.scanCpuSeconds.toFixed(2), String(r.scanPageFaults), (r.scanGc.scavengeSeconds + r.scanGc.fullSeconds).toFixed(2), String(r.peakRssMb), ...stageNames.map((s) => (r.stages[s] === undefined ? '-' : r.stages[s].toFixed(2)))]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   return [line(head), ...rows.map(line)].join('\n');

@@ -14,6 +14,7 @@ const row = (identities: number, totalSeconds: number, scanSeconds: number): Ben
   scanRunsSeconds: [scanSeconds],
   scanCpuSeconds: scanSeconds,
   scanPageFaults: 0,
+  scanGc: { scavenges: 0, scavengeSeconds: 0, fulls: 0, fullSeconds: 0 },
   peakRssMb: 1,
   stages: {},
   snapshotMb: 0,

@@ -1,4 +1,4 @@
-import { conditionalHopCount, defineRule, hoursOver, oktaGroupFilter, oktaGroupFilterProblem, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { conditionalHopCount, defineRule, hoursOver, oktaGroupFilter, oktaGroupFilterProblem, oktaIdentityActive, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /**
  * Group names as unlike each other as names get (empty, one letter, spaces, punctuation, the
@@ -41,7 +41,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI6:2025'],
     frameworks: { nistCsf: ['PR.AA-04', 'PR.AA-05'] },
     description:
-      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also gives the app\'s Okta status (`appStatus`, e.g. ACTIVE) and lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app, and `conditionalHops`, the number of those hops that hold only under a condition, present only when there are some; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
+      'Checks each amazon_aws app: "Join all roles" on (every mapped role of every group is offered), a group filter that matches any group name (only under Use Group Mapping, where the filter applies; a blank filter, one the scanner cannot compile, or one it refuses because matching it could take exponential time, is unknown), sessions longer than `maxSessionSeconds` (3600, one hour, by default), and service accounts assigned to the app (directly or through an assigned group, always high; a SUSPENDED or DEPROVISIONED one is left out, since Okta gives it no assertion, as the other Okta rules leave it alone). The app is a privilege, not a machine identity (it is in no inventory and has no identity tier); the first three findings are high instead of medium when a role the app\'s SAML provider is trusted by reaches tier T3 or T4, and their evidence gives that tier (`mapsToTier`). Every finding\'s evidence also gives the app\'s Okta status (`appStatus`, e.g. ACTIVE) and lists the crown jewels those roles reach (`mapsToCrownJewels`: target, name, class, hops from the app, and `conditionalHops`, the number of those hops that hold only under a condition, present only when there are some; empty when none), unless those roles are not known: the app names no SAML provider that was linked, or the IAM data of its account was not read.',
     risk: 'Broad mappings hand AWS roles to whoever lands in any matching group, long sessions outlive the Okta session that granted them, and a service account on the AWS app is a password-only path into AWS.',
     remediation: 'Turn off Join all roles, map groups one to one to specific roles with a precise filter, keep sessions at one hour, and take service accounts off the app (use IAM roles for workloads).',
     references: [
@@ -109,7 +109,10 @@ export default defineRule({
       if (!from) continue;
       if (from.kind === 'group') viaGroup = true;
       const members = from.kind === 'group' ? sources(ctx.graph, from, 'MEMBER_OF') : [from];
-      for (const m of members) if (m.type === 'okta-user' && m.kind === 'identity') accounts.set(m.id, m);
+      // A SUSPENDED or DEPROVISIONED service account stays in its groups but gets no assertion
+      // (Okta: deactivated users can no longer access their assigned apps): no path into AWS
+      // today, as the other Okta rules leave it alone (oktaIdentityActive).
+      for (const m of members) if (m.type === 'okta-user' && m.kind === 'identity' && oktaIdentityActive(m)) accounts.set(m.id, m);
     }
     if (accounts.size === 0) {
       // Whether an assigned user is a service account needs the users; who is in an assigned
@@ -119,7 +122,7 @@ export default defineRule({
       if (!viaGroup) return;
       const groups = ctx.graph.capability('okta', subject.scope, 'okta.groups');
       if (groups !== 'collected') return ctx.unknown(`okta.groups ${groups}: members of the assigned groups are not known`);
-      const unread = ctx.graph.ofType('okta-user').find((u) => u.scope === subject.scope && u.kind === 'identity' && u.attrs.groupsCollected !== true);
+      const unread = ctx.graph.ofType('okta-user').find((u) => u.scope === subject.scope && u.kind === 'identity' && oktaIdentityActive(u) && u.attrs.groupsCollected !== true);
       if (unread) return ctx.unknown(`the groups of service account ${unread.name} were not read`);
       return;
     }

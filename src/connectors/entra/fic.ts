@@ -20,9 +20,12 @@ const FLEXIBLE_ISSUERS: readonly RegExp[] = [/^https:\/\/token\.actions\.githubu
 /**
  * Judges the subject of a federated identity credential.
  *
- * - A flexible FIC (`claimsMatchingExpression`) with `matches` or `*` admits every subject the
- *   pattern covers: `wildcard`. One built only from `eq` comparisons is judged by the subjects it
- *   compares `claims['sub']` with, as a plain subject would be.
+ * - A flexible FIC (`claimsMatchingExpression`) is read clause by clause (flexibleClauses). A
+ *   `sub` clause that names one subject (`eq`, or `matches` without `*`) pins it, and the
+ *   credential is judged by that subject as a plain one would be; clauses on other claims only
+ *   narrow. With `sub` matched only by patterns with `*`, or not at all but another claim matched
+ *   by a pattern, it admits many subjects: `wildcard`. Text not of the documented shape is
+ *   `wildcard` when it holds `matches` or `*`, else not judged.
  * - GitHub (token.actions.githubusercontent.com, or the same host with an enterprise's path,
  *   GitHub Enterprise Cloud's custom issuer): a `pull_request` subject (`repo:ORG/REPO:pull_request`)
  *   is `wildcard`: GitHub issues it to every pull-request workflow run of the repository,
@@ -44,18 +47,28 @@ const FLEXIBLE_ISSUERS: readonly RegExp[] = [/^https:\/\/token\.actions\.githubu
  */
 export function assessSubject(issuer: string, subject: string | undefined, expression: string | undefined): SubjectAssessment {
   if (expression !== undefined) {
-    if (/\bmatches\b/i.test(expression) || expression.includes('*')) {
+    const clauses = flexibleClauses(expression);
+    if (clauses === undefined) {
+      // Not the documented shape: judged by its text, as broadly as it might read.
+      if (/\bmatches\b/i.test(expression) || expression.includes('*')) {
+        return { match: 'wildcard', note: `claims-matching expression ${expression} admits many subjects` };
+      }
+      return { match: 'missing', note: `claims-matching expression ${expression} could not be read; not judged`, undecided: true };
+    }
+    const subs = clauses.filter((c) => c.claim === 'sub');
+    // Every clause must hold (they are joined by `and`): a clause on another claim
+    // (job_workflow_ref, run_phase) only narrows, and one sub clause that names a single subject
+    // (`eq`, or `matches` with no `*`, the language's wildcard) pins it whatever the others say.
+    const pinned = subs.filter((c) => c.op === 'eq' || !c.value.includes('*'));
+    if (pinned.length > 0) {
+      const judged = pinned.map((c) => assessPlain(issuer, c.value));
+      const best = judged.find((j) => j.match === 'exact') ?? judged[0];
+      return { match: best.match, note: best.match === 'exact' ? `claims-matching expression ${expression}` : `claims-matching expression ${expression}: ${best.note}` };
+    }
+    if (subs.length > 0 || clauses.some((c) => c.op === 'matches')) {
       return { match: 'wildcard', note: `claims-matching expression ${expression} admits many subjects` };
     }
-    const subs = [...expression.matchAll(/claims\[\s*(['"])sub\1\s*\]\s+eq\s+(['"])(.*?)\2/gi)].map((m) => m[3]);
-    if (subs.length === 0) {
-      return { match: 'missing', note: `claims-matching expression ${expression} compares no sub claim; not judged`, undecided: true };
-    }
-    for (const sub of subs) {
-      const plain = assessPlain(issuer, sub);
-      if (plain.match !== 'exact') return { match: plain.match, note: `claims-matching expression ${expression}: ${plain.note}` };
-    }
-    return { match: 'exact', note: `claims-matching expression ${expression}` };
+    return { match: 'missing', note: `claims-matching expression ${expression} compares no sub claim; not judged`, undecided: true };
   }
   if (!subject) {
     return FLEXIBLE_ISSUERS.some((re) => re.test(issuer))
@@ -63,6 +76,55 @@ export function assessSubject(issuer: string, subject: string | undefined, expre
       : { match: 'missing', note: 'no subject read (Entra requires one)', undecided: true };
   }
   return assessPlain(issuer, subject);
+}
+
+/** One `claims['<name>'] <op> '<comparand>'` clause of a flexible credential's expression. */
+interface FlexibleClause {
+  claim: string;
+  op: 'eq' | 'matches';
+  value: string;
+}
+
+const CLAUSE = /^claims\[\s*(['"])([^'"]*)\1\s*\]\s+(eq|matches)\s+(['"])(.*)\4$/i;
+
+/**
+ * The clauses of a flexible credential's expression (Microsoft Learn, "Flexible federated
+ * identity credentials": a claim lookup `claims['<claimName>']`, the operator `eq` or `matches`
+ * (whose comparand may hold `*`), a comparand in single quotes (double quotes are read alike),
+ * clauses joined by `and`), or undefined when the text is not of that shape (an `or`, a quote
+ * inside a comparand, another operator).
+ */
+export function flexibleClauses(expression: string): FlexibleClause[] | undefined {
+  const out: FlexibleClause[] = [];
+  // Split on `and` outside the single-quoted comparands.
+  const parts: string[] = [];
+  // The quote that opened the comparand being read (Microsoft's examples use single quotes).
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const ch = expression[i];
+    if (quote !== '') {
+      if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (/\s/.test(ch)) {
+      const m = /^\s+and\s+/i.exec(expression.slice(i));
+      if (m) {
+        parts.push(expression.slice(start, i));
+        i += m[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  if (quote !== '') return undefined;
+  parts.push(expression.slice(start));
+  for (const part of parts) {
+    const m = CLAUSE.exec(part.trim());
+    if (!m) return undefined;
+    // A comparand holding its own quote character is not of the documented shape.
+    if (m[5].includes(m[4])) return undefined;
+    out.push({ claim: m[2].toLowerCase(), op: m[3].toLowerCase() as FlexibleClause['op'], value: m[5] });
+  }
+  return out;
 }
 
 function assessPlain(issuer: string, subject: string): SubjectAssessment {

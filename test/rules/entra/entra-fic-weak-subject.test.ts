@@ -178,6 +178,28 @@ describe('entra-fic-weak-subject on federated credentials as Graph v1.0 returns 
   it('near miss: an environment-pinned subject under a GitHub Enterprise issuer passes', () => {
     expect(verdictFor({ issuer: `${GH}/contoso`, subject: 'repo:contoso/infra:environment:prod' }).verdict).toBe('pass');
   });
+  // Microsoft Learn, "Flexible federated identity credentials": clauses claims['<name>'] eq|matches
+  // '<comparand>' joined by `and`, `*` the wildcard of `matches`, custom claims such as job_workflow_ref.
+  const expr = (value: string) => verdictFor({ issuer: GH, claimsMatchingExpression: { value, languageVersion: 1 } });
+  it('near miss: a sub pinned with eq, narrowed further by a matches on job_workflow_ref, passes', () => {
+    const r = expr("claims['sub'] eq 'repo:contoso/infra:environment:prod' and claims['job_workflow_ref'] matches 'contoso/workflows/.github/workflows/*.yml@refs/heads/main'");
+    expect([r.verdict, r.messages]).toEqual(['pass', []]);
+  });
+  it('near miss: matches on sub with no wildcard names one subject and passes', () => {
+    expect(expr("claims['sub'] matches 'repo:contoso/infra:environment:prod'").verdict).toBe('pass');
+  });
+  it('a sub matched by a pattern with * fails, whatever another claim is pinned to', () => {
+    const r = expr("claims['sub'] matches 'repo:contoso/infra:ref:refs/heads/*' and claims['job_workflow_ref'] eq 'contoso/wf/.github/workflows/a.yml@refs/heads/main'");
+    expect(r.verdict).toBe('fail');
+    expect(r.messages[0]).toContain('admits many subjects');
+  });
+  it('matches on sub with no wildcard is still judged as that subject: a pull_request one fails', () => {
+    expect(expr("claims['sub'] matches 'repo:contoso/infra:pull_request'").messages[0]).toContain('every pull-request workflow of contoso/infra');
+  });
+  it('no sub clause but a pattern on another claim fails; text not of the documented shape with matches fails', () => {
+    expect(expr("claims['job_workflow_ref'] matches 'contoso/*'").verdict).toBe('fail');
+    expect(expr("claims['sub'] eq 'repo:contoso/infra:environment:prod' or claims['sub'] matches 'repo:*'").verdict).toBe('fail');
+  });
 });
 
 describe('entra-fic-weak-subject: a service principal of the tenant with no registration in the snapshot', () => {

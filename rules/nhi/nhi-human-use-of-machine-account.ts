@@ -10,10 +10,10 @@ export default defineRule({
     owasp: ['NHI10:2025', 'NHI4:2025'],
     frameworks: { nistCsf: ['PR.AA-02'] },
     description:
-      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra), a last login through the sign-in page (Okta), no older than `interactiveDays`. An older sign-in is not evidence of current use: an account that owns an Okta API token, for one, signed in once to create it. An Okta user that is SUSPENDED or DEPROVISIONED is not evaluated, as okta-svc-user-interactive-or-no-mfa does not evaluate it: nobody signs in with it today.',
+      'An account classified as a service account (naming convention, declared type, known list, programmatic credentials) shows interactive use: console password sign-ins (AWS), interactive sign-ins (Entra: `lastSignInDateTime` counts attempts, failed ones too, so an attempt later than `lastSuccessfulSignInDateTime` failed, and then only that last success, of either kind, could be interactive use: unknown when it is recent, no finding when it is not), a last login through the sign-in page (Okta), no older than `interactiveDays`. An older sign-in is not evidence of current use: an account that owns an Okta API token, for one, signed in once to create it. An Okta user that is SUSPENDED or DEPROVISIONED is not evaluated, as okta-svc-user-interactive-or-no-mfa does not evaluate it: nobody signs in with it today.',
     risk: 'Someone is using the integration\'s standing credentials by hand: their actions are logged as the machine, MFA and offboarding are bypassed, and the account cannot be rotated without breaking the person.',
     remediation: 'Give the person their own account with MFA; remove the password (console access) from the machine account and keep only its workload credential.',
-    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/'],
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/', 'https://learn.microsoft.com/en-us/graph/api/resources/signinactivity'],
     maturity: 'stable',
     messages: { human: '{{name}} is a service account ({{why}}) but shows interactive use: {{evidence}}' },
     // 30 days, as okta-svc-user-interactive-or-no-mfa and the catalogue's AWS human-use rule: the two rules
@@ -34,6 +34,8 @@ export default defineRule({
     const days = daysSince(subject.attrs.interactiveUseAt as string | null | undefined, ctx.now);
     if (days !== undefined && days > Number(ctx.options.interactiveDays)) return;
     if (unclassified) return ctx.unknown(unclassified);
+    // Entra: the last interactive attempt failed, and the last success may not have been interactive.
+    if (typeof subject.attrs.interactiveUseDoubt === 'string') return ctx.unknown(subject.attrs.interactiveUseDoubt);
     ctx.report({
       messageId: 'human',
       args: { why: subject.machineReasons!.join('; '), evidence: String(subject.attrs.interactiveUseEvidence ?? 'interactive sign-in recorded') },

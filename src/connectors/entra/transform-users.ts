@@ -61,6 +61,11 @@ export function addUsers(ctx: EntraContext): void {
     const signInPath = `${path}.signInActivity`;
     const lastInteractive = signIn ? r.optDate(signIn, 'lastSignInDateTime', signInPath) : undefined;
     const lastNonInteractive = signIn ? r.optDate(signIn, 'lastNonInteractiveSignInDateTime', signInPath) : undefined;
+    // The two above are attempts, failed ones too; lastSuccessfulSignInDateTime is the last
+    // sign-in of either kind that succeeded (Microsoft Graph, signInActivity resource type).
+    const lastSuccess = signIn ? r.optDate(signIn, 'lastSuccessfulSignInDateTime', signInPath) : undefined;
+    // An interactive attempt after the last success failed: a password spray is no human use.
+    const failedInteractive = lastInteractive !== undefined && lastSuccess !== undefined && Date.parse(lastSuccess) < Date.parse(lastInteractive);
     const managerList = unreadManagers?.has(id) ? undefined : managers?.get(id);
     if (lookupsMade && looksLikeServiceAccount(obj)) {
       lookups++;
@@ -81,8 +86,9 @@ export function addUsers(ctx: EntraContext): void {
       signInKnown: 'signInActivity' in obj,
     };
     const cls = classifyUser(facts, ctx.config);
-    // signInActivity present but null: the user has never signed in.
-    const lastUsedAt = 'signInActivity' in obj ? (latest(lastInteractive, lastNonInteractive) ?? null) : undefined;
+    // signInActivity present but null: the user has never signed in. The last success, when
+    // Graph gives it, is the last use; a later failed attempt is none.
+    const lastUsedAt = 'signInActivity' in obj ? (lastSuccess ?? latest(lastInteractive, lastNonInteractive) ?? null) : undefined;
     const node: GraphNode = {
       id: nodeId,
       kind: cls.machine ? 'identity' : 'human',
@@ -129,7 +135,15 @@ export function addUsers(ctx: EntraContext): void {
       // One vocabulary across providers: interactive sign-ins on a machine account (NHI10).
       if ('signInActivity' in obj) {
         node.attrs.interactiveUse = lastInteractive !== undefined && lastInteractive !== null;
-        if (node.attrs.interactiveUse) {
+        if (node.attrs.interactiveUse && failedInteractive) {
+          // A successful interactive sign-in, if any, is no later than the last success, which
+          // may have been non-interactive: the rule answers unknown when that date is recent.
+          const attempt = String(lastInteractive).slice(0, 10);
+          const success = String(lastSuccess).slice(0, 10);
+          node.attrs.interactiveUseAt = lastSuccess;
+          node.attrs.interactiveUseEvidence = `interactive sign-in attempt ${attempt} failed; last successful sign-in ${success}`;
+          node.attrs.interactiveUseDoubt = `whether the last successful sign-in (${success}) was interactive: the interactive attempt of ${attempt} came after it and failed`;
+        } else if (node.attrs.interactiveUse) {
           node.attrs.interactiveUseAt = lastInteractive;
           node.attrs.interactiveUseEvidence = `interactive sign-in ${String(lastInteractive).slice(0, 10)}`;
         }

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/nhi/nhi-human-use-of-machine-account.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { graphOf, node } from '../../helpers/graph.js';
+import { demoSnapshot, scan } from '../../e2e/demo.js';
 
 const now = '2026-11-20T00:00:00Z';
 
@@ -38,5 +39,40 @@ describe('nhi-human-use-of-machine-account', () => {
     expect(r.verdicts.get('undated')).toBe('fail');
     const wide = runRule(rule, g, { now, options: { interactiveDays: 2000 } });
     expect(wide.verdicts.get('old')).toBe('fail');
+  });
+});
+
+// Microsoft Graph, signInActivity: lastSignInDateTime records interactive attempts, failed ones
+// too; lastSuccessfulSignInDateTime is the last sign-in of either kind that succeeded.
+describe('nhi-human-use-of-machine-account on Entra sign-in activity', () => {
+  const UPN = 'svc-backup@northwind.example';
+  const withSignIn = (activity: Record<string, string | null>) => {
+    const snap = demoSnapshot();
+    const users = snap.files['entra/users.json'] as { value: Record<string, unknown>[] };
+    const u = users.value.find((x) => x.userPrincipalName === UPN)!;
+    u.signInActivity = activity;
+    const r = scan(snap);
+    const id = r.report.identities.find((i) => i.nativeId === u.id)!;
+    return { findings: r.report.findings.filter((f) => f.ruleId === rule.meta.id && f.subject.nativeId === u.id), identity: id };
+  };
+
+  it('an interactive attempt after the last successful sign-in failed: no human use when that success is old', () => {
+    const { findings, identity } = withSignIn({ lastSignInDateTime: '2026-11-15T03:12:00Z', lastNonInteractiveSignInDateTime: '2026-06-01T02:00:41Z', lastSuccessfulSignInDateTime: '2026-06-01T02:00:41Z' });
+    expect(findings).toEqual([]);
+    expect(identity.unknownRuleIds ?? []).not.toContain(rule.meta.id);
+    // Nor is the failed attempt the account's last use.
+    expect(identity.lastUsedAt).toBe('2026-06-01T02:00:41.000Z');
+  });
+
+  it('unknown when the last success is recent but may have been non-interactive', () => {
+    const { findings, identity } = withSignIn({ lastSignInDateTime: '2026-11-15T03:12:00Z', lastNonInteractiveSignInDateTime: '2026-11-10T02:00:41Z', lastSuccessfulSignInDateTime: '2026-11-10T02:00:41Z' });
+    expect(findings).toEqual([]);
+    expect(identity.unknownRuleIds).toContain(rule.meta.id);
+  });
+
+  it('a recent interactive sign-in no later than the last success still fails', () => {
+    const { findings, identity } = withSignIn({ lastSignInDateTime: '2026-11-15T03:12:00Z', lastNonInteractiveSignInDateTime: '2026-11-10T02:00:41Z', lastSuccessfulSignInDateTime: '2026-11-15T03:12:00Z' });
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('interactive sign-in 2026-11-15')]);
+    expect(identity.lastUsedAt).toBe('2026-11-15T03:12:00.000Z');
   });
 });

@@ -392,20 +392,83 @@ function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResourc
 }
 
 /**
- * denyOnNewResource, remembered per statement's entries: the answer depends only on them, the
- * action and the caller's account and partition, and the principals of an account share their
- * managed policies' statements.
+ * Whether a Resource entry can name some resource of one type (`service:type`, resource-types.ts)
+ * that the caller could use: its service, type, separator and region shape fit, and its account
+ * is the caller's (or any, or, for a type another account can share, another one). The name is
+ * not asked: the caller picks the name of what it creates, and one it picks may exist. Unlike
+ * coverOfType, which asks whether an entry covers every such resource (what a Deny needs).
+ */
+function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): boolean {
+  const common = coverOfAnyEntry(e, asker);
+  if (common !== undefined) return common !== 'none';
+  const { service, region, account, rest } = e.arn!;
+  const cut = serviceType.indexOf(':');
+  if (!globCovers(service, serviceType.slice(0, cut))) return false;
+  const shape = arnShapeOf(serviceType);
+  if (shape.region) {
+    if (region === '') return false;
+  } else if (region !== '' && !compileGlob(region).test('')) return false;
+  if (!shape.account) {
+    if (!anyValue(account)) return false;
+  } else if (account === '') {
+    if (shape.account !== 'either') return false;
+  } else if (asker.account !== undefined && !globCovers(account, asker.account) && !SHAREABLE_TYPES.has(serviceType)) return false;
+  if (ALL_STARS.test(rest)) return true;
+  // No type part (a bucket name): a name holds no '/'.
+  if (shape.sep === '') return WILD.test(rest) || !rest.includes('/');
+  const m = /^([^:/]*)([:/])(.*)$/.exec(rest);
+  if (!m) return WILD.test(rest);
+  const [, type, sep] = m;
+  if (WILD.test(type)) return globCovers(type, serviceType.slice(cut + 1));
+  return type === serviceType.slice(cut + 1) && sep === shape.sep;
+}
+
+/**
+ * An Allow asked about a resource the caller creates or picks (SOME_RESOURCE), for the
+ * lower-cased `action`, by the types of resource-types.ts. A request is allowed only when each
+ * resource it is authorized against is (IAM User Guide, policy evaluation logic; Service
+ * Authorization Reference, "Resource types"): per type every request names,
+ * - Resource: whether an entry can name one of that type (canNameType);
+ * - NotResource: whether some resource of that type is left out of the list (the list does not
+ *   cover the type whole).
+ * `yes` when every such type is allowed, `no` when none is (an Allow on another account's
+ * functions, on S3 objects, or with a NotResource listing every function, lets nobody create a
+ * Lambda function), `maybe` when only some are (ec2:RunInstances allowed on `instance/*` alone:
+ * another statement may allow the image, subnet and security group). An action authorized
+ * against `*` only is allowed by `*` alone. An action not listed, or one whose every type is
+ * optional, is answered as before this was known: `yes` for a Resource list, and for a
+ * NotResource list unless it holds `*`.
+ */
+function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
+  const types = resourceTypesOf(action);
+  const star = resourceEntries.some((e) => e.raw === '*');
+  if (!types || (types.required.size === 0 && types.optional.size > 0)) return notResource ? (star ? 'no' : 'yes') : resourceEntries.length > 0 ? 'yes' : 'no';
+  if (types.required.size === 0) return star !== notResource ? 'yes' : 'no';
+  const entries = resourceEntries.map((e) => newResourceEntry(e.raw));
+  let allowed = 0;
+  for (const t of types.required) {
+    const ok = notResource ? !entries.some((e) => coverOfType(e, asker, t) === 'all') : entries.some((e) => canNameType(e, asker, t));
+    if (ok) allowed++;
+  }
+  return allowed === types.required.size ? 'yes' : allowed === 0 ? 'no' : 'maybe';
+}
+
+/**
+ * denyOnNewResource and allowOnNewResource, remembered per statement's entries: the answer
+ * depends only on them, the effect, the action and the caller's account and partition, and the
+ * principals of an account share their managed policies' statements.
  */
 const newResourceAnswers = new WeakMap<readonly ResourceEntry[], Map<string, Tri>>();
-function denyOnNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, env: KeyEnvironment): Tri {
+function onNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, allow: boolean, env: KeyEnvironment): Tri {
   const arn = env.principal.arn;
   const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : undefined;
-  const key = `${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
+  const key = `${allow ? 'A' : 'D'}${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
   let answers = newResourceAnswers.get(entries);
   if (!answers) newResourceAnswers.set(entries, (answers = new Map()));
   let r = answers.get(key);
   if (r === undefined) {
-    r = denyOnNewResource(entries, notResource, { account: env.principal.accountId, partition }, env.action);
+    const asker = { account: env.principal.accountId, partition };
+    r = allow ? allowOnNewResource(entries, notResource, asker, env.action) : denyOnNewResource(entries, notResource, asker, env.action);
     answers.set(key, r);
   }
   return r;
@@ -415,8 +478,7 @@ function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: Key
   const entries = st.resources;
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
-    if (st.source.effect === 'Allow') return st.notResource ? (entries.some((e) => e.raw === '*') ? 'no' : 'yes') : entries.length > 0 ? 'yes' : 'no';
-    return denyOnNewResourceOnce(entries, st.notResource, env);
+    return onNewResourceOnce(entries, st.notResource, st.source.effect === 'Allow', env);
   }
   let any: Tri = 'no';
   for (let i = 0; i < entries.length; i++) {

@@ -93,10 +93,13 @@ const findingWhole = (fingerprint: string): string => `${REPORT_WHOLE} and in nh
  * lets a plain-text message embed links, `[text](url)`, which viewers such as GitHub code scanning
  * render: an app named `[Approve](https://evil.example)` would become a link in the alert. Literal
  * brackets are escaped as `\[` and `\]`, as that section asks, so no name, reason or warning makes
- * one (nor the brackets of a cut note). Escaped after the cut, so a cut never splits an escape.
+ * one (nor the brackets of a cut note). A backslash is escaped too (`\\`): in that grammar `\\`
+ * is a literal backslash, so a name written `\[Approve\](…)` would otherwise have its own
+ * backslash escaped by ours and its brackets left to make the link. Escaped after the cut, so a
+ * cut never splits an escape.
  */
 function messageText(text: string): string {
-  return text.replace(/[[\]]/g, '\\$&');
+  return text.replace(/[\\[\]]/g, '\\$&');
 }
 
 function result(f: Finding, ruleIndex: number): Record<string, unknown> {

@@ -112,6 +112,39 @@ describe('--format sarif', () => {
     expect(validate(out)).toBe(true);
   });
 
+  it('a name that brings its own backslashes makes no link either (a backslash is escaped too)', () => {
+    // SARIF 2.1.0, 3.11.6: in a plain-text message `\\` is a literal backslash and `\[` `\]`
+    // literal brackets; an unescaped `[text](url)` is a link. Read the text as that grammar does.
+    const links = (text: string): string[] => {
+      const out: string[] = [];
+      let plain = '';
+      const marks: number[] = [];
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === '\\' && i + 1 < text.length) {
+          plain += ' ';
+          i++;
+          continue;
+        }
+        if (text[i] === '[') marks.push(plain.length);
+        plain += text[i];
+      }
+      for (const at of marks) {
+        const m = /^\[[^\]]*\]\([^)]*\)/.exec(plain.slice(at));
+        if (m) out.push(m[0]);
+      }
+      return out;
+    };
+    for (const evil of ['\\[Approve\\](https://evil.example/)', '\\\\[Approve\\\\](https://evil.example/)', 'C:\\[x](https://evil.example/)']) {
+      const out = JSON.parse(renderSarif(reportOf([finding({ name: evil, message: `${evil} has a secret` })]), metas));
+      const text: string = out.runs[0].results[0].message.text;
+      expect(links(text), text).toEqual([]);
+      // And the reader gets the name back as written.
+      expect(text.replace(/\\(.)/g, '$1')).toContain(evil);
+    }
+    // The reader above does find a link the escaping would not stop.
+    expect(links('[Approve](https://evil.example/)')).toHaveLength(1);
+  });
+
   it('a path finding reads as two sentences: the message, then the path', () => {
     const withPath = sarif.runs[0].results.filter((r: any) => / Path: /.test(r.message.text));
     expect(withPath.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import type { Finding, Severity } from '../engine/types.js';
 import { isSeverity, SEVERITY_RANK } from '../engine/severity.js';
 import { baseCapability } from '../engine/missing-capability.js';
 import { InputError } from '../errors.js';
+import { quoteInput } from '../reporters/sanitize.js';
 import { compareText } from '../compare.js';
 import { oktaOrigin } from '../graph/ids.js';
 import { PATH_RULE_ID } from '../../rules/nhi/nhi-path-to-crown-jewel.js';
@@ -81,7 +82,18 @@ export interface BaselineCounts {
 export type Unjudged = (entry: BaselineEntry) => boolean;
 
 /** Builds a baseline from a scan's findings, sorted by fingerprint so the file diffs cleanly. */
-export function createBaseline(findings: readonly Finding[], createdAt: string, scopes?: readonly BaselineScope[]): Baseline {
+/**
+ * What `--baseline F --write-baseline F` keeps of the baseline it compared with: the entries the
+ * scan could not judge (their data, scope or rule was not read: counted unknown, not resolved),
+ * and the scopes the earlier baseline covered. Written without them, a partial run would drop
+ * findings that were accepted, and the next full scan would call them new.
+ */
+export interface Carried {
+  entries: readonly BaselineEntry[];
+  scopes: readonly BaselineScope[];
+}
+
+export function createBaseline(findings: readonly Finding[], createdAt: string, scopes?: readonly BaselineScope[], carried?: Carried): Baseline {
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
     const known = byFp.get(f.fingerprint);
@@ -92,9 +104,15 @@ export function createBaseline(findings: readonly Finding[], createdAt: string, 
       byFp.set(f.fingerprint, entry);
     } else if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[known.severity!]) known.severity = f.severity;
   }
+  // Entries of an earlier baseline that the scan could not judge stay accepted (see Carried),
+  // unless the same fingerprint was found now, which is written as found.
+  for (const e of carried?.entries ?? []) if (!byFp.has(e.fingerprint)) byFp.set(e.fingerprint, { ...e });
   const entries = [...byFp.values()].sort((a, b) => compareText(a.fingerprint, b.fingerprint));
   if (scopes === undefined) return { schemaVersion: 1, tool: 'nhiscan', createdAt, findings: entries };
-  const sorted = scopes.map((x) => ({ provider: x.provider, id: x.id })).sort((a, b) => compareText(scopeKey(a), scopeKey(b)));
+  // The scopes the carried entries were accepted in stay covered too.
+  const all = new Map<string, BaselineScope>();
+  for (const x of [...scopes, ...(carried?.scopes ?? [])]) if (!all.has(scopeKey(x))) all.set(scopeKey(x), x);
+  const sorted = [...all.values()].map((x) => ({ provider: x.provider, id: x.id })).sort((a, b) => compareText(scopeKey(a), scopeKey(b)));
   return { schemaVersion: 1, tool: 'nhiscan', createdAt, scopes: sorted, findings: entries };
 }
 
@@ -109,11 +127,18 @@ export function parseBaseline(value: unknown, file: string): Baseline {
   if (v.schemaVersion !== 1) throw new InputError('unsupported baseline schemaVersion (expected 1)', file, '$.schemaVersion');
   if (v.tool !== 'nhiscan') throw new InputError('not an nhiscan baseline (tool must be "nhiscan")', file, '$.tool');
   if (!Array.isArray(v.findings)) throw new InputError('expected an array', file, '$.findings');
+  // Where each fingerprint was first seen: a second entry of it is refused, since which of the two
+  // (and which accepted severity) was meant cannot be known, and the answer would turn on their
+  // order. nhiscan writes each fingerprint once.
+  const first = new Map<string, number>();
   const findings: BaselineEntry[] = v.findings.map((e: unknown, i: number) => {
     const at = `$.findings[${i}]`;
     if (typeof e !== 'object' || e === null) throw new InputError('expected an object', file, at);
     const r = e as Record<string, unknown>;
     if (typeof r.fingerprint !== 'string' || r.fingerprint === '') throw new InputError('expected a fingerprint string', file, `${at}.fingerprint`);
+    const earlier = first.get(r.fingerprint);
+    if (earlier !== undefined) throw new InputError(`fingerprint ${quoteInput(r.fingerprint.slice(0, 64))} is also at $.findings[${earlier}]; keep one entry per finding`, file, `${at}.fingerprint`);
+    first.set(r.fingerprint, i);
     // Rule and subject may be left out or null (a hand-written entry matches by fingerprint
     // alone; such an entry is never judged resolved, see judgeable), but a value given must be a
     // string: `String(5)` would name a rule that never ran.
@@ -162,7 +187,8 @@ export function scopeKey(s: BaselineScope): string {
 
 /**
  * Marks each finding `new` or `unchanged` by fingerprint and counts the baseline entries that
- * are gone: `resolved`, or `unknown` when `unjudged` says this scan could not have found them. A
+ * are gone: `resolved`, or `unknown` when `unjudged` says this scan could not have found them
+(returned as `unjudged`, which a baseline written after the comparison keeps: see Carried). A
  * rule that could not judge a subject reports nothing about it, so "not found" alone is no
  * evidence that the risk went away. A known finding whose severity is now above the one in the baseline is `new`: the
  * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which
@@ -176,7 +202,7 @@ export function compareWithBaseline(
   baseline: Baseline,
   unjudged?: Unjudged,
   legacy?: ReadonlyMap<string, LegacyFingerprint>,
-): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; legacyKeyMatches: number; matched: ReadonlySet<string>; resolved: BaselineEntry[] } {
+): { findings: Finding[]; counts: BaselineCounts; legacyMatches: number; legacyKeyMatches: number; matched: ReadonlySet<string>; resolved: BaselineEntry[]; unjudged: BaselineEntry[] } {
   const known = new Map(baseline.findings.map((e) => [e.fingerprint, e]));
   const seen = new Set<string>();
   const counts: BaselineCounts = { new: 0, unchanged: 0, resolved: 0, unknown: 0 };
@@ -202,13 +228,15 @@ export function compareWithBaseline(
     return { ...f, status, baselineState: status };
   });
   const resolved: BaselineEntry[] = [];
+  const notJudged: BaselineEntry[] = [];
   for (const [fp, entry] of known) {
     if (seen.has(fp)) continue;
-    if (!judgeable(entry) || unjudged?.(entry)) counts.unknown++;
+    if (!judgeable(entry) || unjudged?.(entry)) notJudged.push(entry);
     else resolved.push(entry);
   }
+  counts.unknown = notJudged.length;
   counts.resolved = resolved.length;
-  return { findings: out, counts, legacyMatches, legacyKeyMatches, matched: seen, resolved };
+  return { findings: out, counts, legacyMatches, legacyKeyMatches, matched: seen, resolved, unjudged: notJudged };
 }
 
 /**

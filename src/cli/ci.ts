@@ -7,6 +7,7 @@ import {
   compareScopes,
   compareWithBaseline,
   createBaseline,
+  type Carried,
   judgeable,
   judgedKey,
   parseBaseline,
@@ -62,6 +63,7 @@ export function applyCiLayer(
   files?: CiFiles,
 ): CiOutcome {
   const messages: string[] = [];
+  let carried: Carried | undefined;
   if (opts.baseline) {
     const file = opts.baseline;
     const baseline = read?.baseline ?? readBaseline(file);
@@ -72,8 +74,11 @@ export function applyCiLayer(
     // match risk here to risk accepted there). Its entries were not judged by this scan, so none
     // is resolved.
     const compared = scopes.foreign ? { ...baseline, findings: [] } : baseline;
-    const { findings, counts, legacyMatches, legacyKeyMatches, matched, resolved } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
+    const { findings, counts, legacyMatches, legacyKeyMatches, matched, resolved, unjudged } = compareWithBaseline(report.findings, compared, evidence ? baselineJudge(evidence) : undefined, evidence?.legacy);
     if (scopes.foreign) counts.unknown = new Set(baseline.findings.map((e) => e.fingerprint)).size;
+    // What a baseline written after this comparison keeps: every entry not judged (a foreign
+    // baseline's all), and the scopes they were accepted in.
+    carried = { entries: scopes.foreign ? baseline.findings : unjudged, scopes: baseline.scopes ?? [] };
     report.findings = findings;
     report.summary.baseline = counts;
     // The counts say how many are gone; this says which, so that nobody has to diff fingerprints.
@@ -123,7 +128,8 @@ export function applyCiLayer(
     }
   }
   // Written after the comparison, so `--baseline F --write-baseline F` compares, then updates.
-  if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now);
+  // Entries this scan could not judge are kept (Carried): unknown is not resolved.
+  if (opts.writeBaseline) writeBaselineFile(report, opts.writeBaseline, now, carried);
   const waivers = files ? files.waivers : loadWaivers(opts.waivers, cwd);
   let staleOrExpiredFail = false;
   if (waivers !== undefined) {
@@ -375,10 +381,10 @@ export function loadWaivers(file: string | undefined, cwd: string): Waiver[] | u
   return parseWaivers(text, name);
 }
 
-export function writeBaselineFile(report: ScanReport, file: string, createdAt: string): void {
+export function writeBaselineFile(report: ScanReport, file: string, createdAt: string, carried?: Carried): void {
   makeParentFolders(file, 'cannot write baseline');
   try {
-    writeFileSync(file, serializeBaseline(createBaseline(report.findings, createdAt, report.scopes)));
+    writeFileSync(file, serializeBaseline(createBaseline(report.findings, createdAt, report.scopes, carried)));
   } catch (e) {
     throw writeFailure(e, file, 'cannot write baseline');
   }

@@ -2,6 +2,20 @@
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants toISOString writes with four digits. */
+const FIRST_ISO_YEAR_MS = -62_167_219_200_000;
+const LAST_ISO_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Whether an instant is one a report can write as an ISO-8601 date of four-digit year (years
+ * 0000 to 9999 in UTC): an offset can carry a date written in those years out of them
+ * (`9999-12-31T23:59:59-23:59`), and `toISOString` then writes `+010000-…`, which the report
+ * schema refuses.
+ */
+export function reportableInstant(t: number): boolean {
+  return t >= FIRST_ISO_YEAR_MS && t <= LAST_ISO_YEAR_MS;
+}
+
 /**
  * Milliseconds since the epoch of an ISO-8601 date or date-time, or NaN. `Date.parse` reads a
  * date-time without a zone as local time and accepts free-form text ("Nov 20 2026", text in

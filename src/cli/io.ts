@@ -6,7 +6,7 @@ import { collectedAtMs, type Manifest, type Snapshot } from '../snapshot/snapsho
 import { isObject, Reader } from '../snapshot/shape.js';
 import { jsonErrorOffset } from './json-position.js';
 import { parseJsonPieces, WHOLE } from './json-pieces.js';
-import { parseIsoInstant } from '../iso-date.js';
+import { parseIsoInstant, reportableInstant } from '../iso-date.js';
 import { startAnswerThread } from '../connectors/aws/answer-pool.js';
 import { quoteInput } from '../reporters/sanitize.js';
 import { MANIFEST_ORG_URL_REFUSED, manifestOktaOrigin } from '../connectors/okta/org-url.js';
@@ -339,6 +339,7 @@ export function validateManifest(value: unknown, file: string): Manifest {
   if (value.schemaVersion !== 1) throw new InputError('unsupported schemaVersion (expected 1)', file, '$.schemaVersion');
   const collected = typeof value.collectedAt === 'string' ? parseIsoInstant(value.collectedAt) : NaN;
   if (Number.isNaN(collected)) throw new InputError('expected an ISO-8601 date', file, '$.collectedAt');
+  if (!reportableInstant(collected)) throw new InputError('expected a date in the years 0000 to 9999 (UTC)', file, '$.collectedAt');
   // A time without a zone is UTC; it is written out so that no later Date.parse reads it as local.
   if (!/([Zz]|[+-]\d{2}:?\d{2})$/.test(value.collectedAt as string)) value.collectedAt = new Date(collected).toISOString();
   const providers = value.providers === undefined ? {} : value.providers;

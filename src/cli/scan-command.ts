@@ -20,7 +20,7 @@ import { collectLive, liveRequested, addLiveOptions, type LiveFlags } from './li
 import { useColor } from './tty.js';
 import { CUT, cutLine, quoteInput, safeText } from '../reporters/sanitize.js';
 import { gapsHeadline } from '../reporters/table.js';
-import { parseIsoInstant } from '../iso-date.js';
+import { parseIsoInstant, reportableInstant } from '../iso-date.js';
 import { shownScope } from '../report/scope-shown.js';
 
 export interface InputFlags extends LiveFlags {
@@ -251,6 +251,7 @@ export function resolveNow(now: string | undefined, snapshot: Snapshot): Date {
   if (now !== undefined) {
     const t = parseIsoInstant(now);
     if (Number.isNaN(t)) throw new InputError(`--now: not an ISO-8601 date: ${quoteInput(now.slice(0, 40))}`);
+    if (!reportableInstant(t)) throw new InputError(`--now: ${quoteInput(now.slice(0, 40))} is outside the years 0000 to 9999 (UTC), which a report cannot write`);
     // Allowed (a report "as of" a date), but ages and days since last use are then measured
     // backwards from data read later, and can come out negative: say so, once.
     const collected = collectedAtMs(snapshot.manifest);

@@ -230,6 +230,29 @@ describe('bad input', () => {
     expect(cli(['scan', '--demo', '--format', 'json', '--now', '2026-11-29T00:00:00Z']).stderr).not.toMatch(/before the snapshot/);
   });
 
+  it('a --now whose offset carries it out of the years 0000-9999 is an input error, not a report the schema refuses', () => {
+    for (const now of ['9999-12-31T23:59:59-23:59', '0000-01-01T00:00:00+23:59']) {
+      const r = cli(['scan', '--demo', '--format', 'json', '--now', now]);
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr).toBe(`nhiscan: --now: "${now}" is outside the years 0000 to 9999 (UTC), which a report cannot write\n`);
+    }
+    // The last instant that can be written is fine.
+    const last = cli(['scan', '--demo', '--format', 'json', '--now', '9999-12-31T23:59:59.999Z']);
+    expect(JSON.parse(last.stdout).scannedAt).toBe('9999-12-31T23:59:59.999Z');
+    // So is a manifest's collectedAt, which stands for --now when none is given.
+    const snap = mkdtempSync(join(tmpdir(), 'nhiscan-far-'));
+    try {
+      cpSync(join(repoRoot, 'fixtures', 'demo'), snap, { recursive: true });
+      const manifest = JSON.parse(readFileSync(join(snap, 'manifest.json'), 'utf8'));
+      writeFileSync(join(snap, 'manifest.json'), JSON.stringify({ ...manifest, collectedAt: '9999-12-31T23:59:59-23:59' }));
+      const r = cli(['scan', '--snapshot', snap, '--format', 'json']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`nhiscan: ${join(snap, 'manifest.json')}: $.collectedAt: expected a date in the years 0000 to 9999 (UTC)\n`);
+    } finally {
+      rmSync(snap, { recursive: true, force: true });
+    }
+  });
+
   it('an invalid --now and an unreadable AWS file are input errors', () => {
     expect(cli(['scan', '--demo', '--now', 'yesterday']).code).toBe(2);
     const r = cli(['scan', '--aws-authz-details', join(tmp, 'missing.json')]);

@@ -253,6 +253,22 @@ describe('bad input', () => {
     }
   });
 
+  it('a value option given twice is refused: commander would keep the last, and an appended --fail-on none would switch a gate off', () => {
+    const cases: [string[], string][] = [
+      [['--fail-on', 'high', '--fail-on', 'none'], '--fail-on is given 2 times'],
+      [['--now', NOW, `--now=${NOW}`], '--now is given 2 times'],
+      [['-o', join(tmp, 'a.json'), `-o${join(tmp, 'b.json')}`], '-o/--output is given 2 times'],
+      [['--baseline', join(tmp, 'a.json'), '--output', join(tmp, 'c.json'), '--baseline', join(tmp, 'b.json')], '--baseline is given 2 times'],
+    ];
+    for (const [flags, said] of cases) {
+      const r = cli(['scan', '--demo', '--format', 'json', '--allow-partial', ...flags]);
+      expect([r.code, r.stdout], said).toEqual([2, '']);
+      expect(r.stderr).toBe(`nhiscan: ${said}; give it once (which one was meant cannot be known)\n`);
+    }
+    // Near miss: each once.
+    expect(cli(['scan', '--demo', '--format', 'json', '--allow-partial', '--fail-on', 'none', '--now', NOW]).code).toBe(0);
+  });
+
   it('an invalid --now and an unreadable AWS file are input errors', () => {
     expect(cli(['scan', '--demo', '--now', 'yesterday']).code).toBe(2);
     const r = cli(['scan', '--aws-authz-details', join(tmp, 'missing.json')]);

@@ -32,7 +32,8 @@ import { narrowedTo, sameForEveryResource, type Subject } from '../../aws/policy
 import type { PrincipalFacts } from '../../aws/policy/context.js';
 import { POLICY_UNREAD } from '../../aws/privesc.js';
 import { clientIdsText, externalIdRequiredByDeny, pinnedAudienceListed, samlAudienceBar, samlAudienceDoubt, samlSubjectDoubt, subjectVerdict } from '../../aws/trust.js';
-import type { PolicyDocument } from '../../aws/policy/document.js';
+import type { PolicyDocument, PolicyStatement } from '../../aws/policy/document.js';
+import { compileCondition, evaluateCondition, type CompiledCondition } from '../../aws/policy/conditions.js';
 import { createHash } from 'node:crypto';
 import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
@@ -890,6 +891,58 @@ export function accountPrincipalArn(partition: string, accountId: string): strin
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/**
+ * Request-context keys of an Allow on a route from outside the scanned accounts that the trust
+ * analysis does not judge itself (it reads the token's aud and sub, SAML:*, sts:ExternalId and
+ * the organisation keys): the clock's, decided against `now`, and those of the request the scan
+ * cannot see (network, MFA, region, the path through services), undecided. Every condition of
+ * an Allow must hold (IAM User Guide, "IAM JSON policy elements: Condition"): a time window that
+ * has closed admits nobody, and an IP range admits the caller only from there.
+ */
+const OUTSIDE_CALLER_KEYS = new Set([
+  'aws:currenttime',
+  'aws:epochtime',
+  'aws:securetransport',
+  'aws:sourceip',
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:vpcsourceip',
+  'aws:multifactorauthpresent',
+  'aws:multifactorauthage',
+  'aws:requestedregion',
+  'aws:viaawsservice',
+  'aws:calledvia',
+  'aws:calledviafirst',
+  'aws:calledvialast',
+  'aws:tokenissuetime',
+]);
+
+/** Per trust statement, its conditions on OUTSIDE_CALLER_KEYS, compiled once (none: undefined). */
+const outsideConditionCache = new WeakMap<PolicyStatement, CompiledCondition | null>();
+
+/** A caller no key of which is read here: only the clock and the action are known. */
+const OUTSIDE_CALLER: PrincipalFacts = Object.freeze({ arn: '', type: 'role', name: '' });
+
+/**
+ * What the conditions of trust statement `statement` on OUTSIDE_CALLER_KEYS say of a caller from
+ * outside, for `action` at `now`: 'no' when one is decided false (no route), the undecided
+ * operator/key pairs when some cannot be decided (a conditional route), or none.
+ */
+export function outsideCallerConditions(statement: PolicyStatement | undefined, version: string | undefined, action: string, now: Date): 'no' | string[] {
+  if (statement?.condition === undefined) return [];
+  let compiled = outsideConditionCache.get(statement);
+  if (compiled === undefined) {
+    const all = compileCondition(statement.condition, version);
+    const entries = all.entries.filter((e) => OUTSIDE_CALLER_KEYS.has(e.lowerKey));
+    compiled = entries.length > 0 ? { entries } : null;
+    outsideConditionCache.set(statement, compiled);
+  }
+  if (compiled === null) return [];
+  const out = evaluateCondition(compiled, { principal: OUTSIDE_CALLER, action: action.toLowerCase(), now });
+  if (out.result === 'no') return 'no';
+  return out.result === 'maybe' ? out.undecided : [];
+}
+
 function subjectMatchOf(status: 'missing' | 'any' | 'wildcard' | 'pinned'): FederationInfo['subjectMatch'] {
   return status === 'pinned' ? 'exact' : status === 'missing' ? 'missing' : 'wildcard';
 }
@@ -909,7 +962,6 @@ function addTrust(
   /** Accounts whose IAM was read; a trusted account outside it gets an external node. */
   read: Set<string> = accounts,
 ): void {
-  void now;
   for (const role of model.roles.values()) {
     const facts = analyzeTrust(role, { knownAccountIds: accounts });
     const node = nodes.get(role.arn)!;
@@ -938,9 +990,17 @@ function addTrust(
       const gate = (tp: (typeof st.principals)[number], action: string): { conditional: boolean; note: string; undecided: string[] } | null => {
         const route = trustRoute(facts, st, tp, action);
         if (!route) return null;
+        // The Allow's own conditions on the request (a closed time window, a source IP range).
+        const doc = role.trustPolicy.ok ? role.trustPolicy.document : undefined;
+        const request = outsideCallerConditions(doc?.statements[st.statementIndex], doc?.version, action, now);
+        if (request === 'no') return null;
         const { denial } = route;
         const notes: string[] = [];
         const undecided: string[] = [];
+        if (request.length > 0) {
+          notes.push(`; only if the request meets the statement's condition${request.length > 1 ? 's' : ''} ${request.join(', ')}, which the scan cannot see`);
+          undecided.push(...request.map((c) => `condition ${c} of statement ${st.statementIndex}`));
+        }
         if (!route.covers) {
           notes.push(`; but the statement does not allow ${action}, which this route needs`);
           undecided.push(`statement ${st.statementIndex} does not allow ${action}`);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanReport } from '../report/types.js';
 import { InputError } from '../errors.js';
@@ -29,7 +29,7 @@ import noExpiry from '../../rules/nhi/nhi-credential-no-expiry.js';
 import { earlierJwkCredentialId } from '../connectors/okta/transform-apps.js';
 import { applyWaivers, parseWaivers, type Waiver, type WaiverGaps } from '../ci/waivers.js';
 import { allRules } from '../../rules/index.js';
-import { makeParentFolders, onlyDefault, parseJson, readText, writeFailure } from './io.js';
+import { defaultFilePresent, makeParentFolders, onlyDefault, parseJson, readText, writeFailure } from './io.js';
 import { appendAll } from '../append-all.js';
 
 export interface CiOptions {
@@ -357,7 +357,7 @@ export function readBaseline(file: string): Baseline {
 
 /** The waivers file read when `--waivers` is not given: the default name present in `cwd` (two are refused, as for the config). */
 export function defaultWaiversFile(cwd: string): string | undefined {
-  return onlyDefault(DEFAULT_WAIVER_FILES.filter((f) => existsSync(join(cwd, f))), 'waivers', '--waivers');
+  return onlyDefault(DEFAULT_WAIVER_FILES.filter((f) => defaultFilePresent(join(cwd, f))), 'waivers', '--waivers');
 }
 
 /** The waivers named by `--waivers`, else the default file when present, else none. */

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { yamlProblem } from '../yaml-problem.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type NhiConfig } from '../config/types.js';
 import { isObject } from '../snapshot/shape.js';
-import { onlyDefault, parseJson, readText } from './io.js';
+import { defaultFilePresent, onlyDefault, parseJson, readText } from './io.js';
 import { jsonDuplicateKey } from './json-position.js';
 import { optionValueProblem } from '../engine/meta.js';
 import { allRules } from '../../rules/index.js';
@@ -47,7 +46,7 @@ export function readStructured(file: string): unknown {
  * and the settings of the other would silently do nothing.
  */
 export function defaultConfigFile(): string | undefined {
-  return onlyDefault(DEFAULT_PATHS.filter((p) => existsSync(p)), 'config', '--config');
+  return onlyDefault(DEFAULT_PATHS.filter((p) => defaultFilePresent(p)), 'config', '--config');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
@@ -93,6 +93,21 @@ function readInto(file: string, scratch: ReadBuffer): Buffer {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Whether a default file (`.nhiscan/config.yaml`, `.nhiscan/waivers.yaml`) is there to be read: a
+ * file, or a symbolic link even when it points nowhere. A dangling link then fails when read, with
+ * one line naming it, rather than being passed over: a waivers file that silently went missing
+ * would count every waived finding again without saying why.
+ */
+export function defaultFilePresent(path: string): boolean {
+  if (existsSync(path)) return true;
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

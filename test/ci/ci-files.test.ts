@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, repoRoot } from '../helpers/cli.js';
@@ -62,4 +62,23 @@ describe('a baseline naming one fingerprint twice', () => {
       rmSync(work, { recursive: true, force: true });
     }
   });
+});
+
+describe('a default waivers or config file that is a dangling symbolic link', () => {
+  // Passed over as absent, a waivers file that went missing would count every waived finding again
+  // without a word; read, it fails with one line naming it.
+  for (const name of ['waivers.yaml', 'config.yaml']) {
+    it(`.nhiscan/${name} pointing nowhere is an input error naming it`, () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-dangling-'));
+      try {
+        mkdirSync(join(cwd, '.nhiscan'));
+        symlinkSync(join(cwd, 'gone.yaml'), join(cwd, '.nhiscan', name));
+        const r = cli(['scan', '--demo', '--format', 'json', '--allow-partial'], { cwd });
+        expect([r.code, r.stdout]).toEqual([2, '']);
+        expect(r.stderr).toBe(`nhiscan: .nhiscan/${name}: no such file or folder\n`);
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
+    });
+  }
 });

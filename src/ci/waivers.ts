@@ -257,6 +257,8 @@ interface Compiled {
   byNameOnly: number;
   /** How many of those another entry waives, so the message does not call them unwaived. */
   byNameOnlyWaived: number;
+  /** For an expired entry: how many of the findings it matched another, active entry waives. */
+  waivedElsewhere?: number;
   /** The stable id of the first of them, to suggest in the message. */
   nameOnlyExample?: string;
   /** The findings it matched by the fingerprint an earlier version gave them (see applyWaivers' `earlier`): current fingerprint and scope reached. */
@@ -343,6 +345,7 @@ export function applyWaivers(
       else (c.renamed ??= []).push({ fingerprint: f.fingerprint, reaches: scopeKey(renamed.scope) });
     }
     const active = candidates.find((c) => !c.expired && accepts(c, f));
+    if (active) for (const c of candidates) if (c.expired) c.waivedElsewhere = (c.waivedElsewhere ?? 0) + 1;
     for (const c of nameOnly) {
       c.byNameOnly++;
       c.nameOnlyExample ??= f.subject.id;
@@ -378,10 +381,15 @@ export function applyWaivers(
     }
     if (c.expired) {
       expired.push({ waiver: c.waiver, matched: c.matched });
+      // Findings another, active entry still waives do not count again: said so, not counted.
+      const elsewhere = c.waivedElsewhere ?? 0;
+      const again = c.matched - elsewhere;
       messages.push(
-        c.matched > 0
-          ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched === 1 ? '1 finding counts' : `${c.matched} findings count`} again`
-          : `${where}: waiver for ${what} expired on ${c.waiver.expires} and matches no finding; remove it`,
+        c.matched === 0
+          ? `${where}: waiver for ${what} expired on ${c.waiver.expires} and matches no finding; remove it`
+          : again === 0
+            ? `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${c.matched === 1 ? 'the finding it matches is' : `the ${c.matched} findings it matches are`} waived by another entry; remove it`
+            : `${where}: waiver for ${what} expired on ${c.waiver.expires}; ${again === 1 ? '1 finding counts' : `${again} findings count`} again${elsewhere > 0 ? ` (another entry waives ${elsewhere} more)` : ''}`,
       );
     } else if (c.outgrown > 0) {
       messages.push(

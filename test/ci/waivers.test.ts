@@ -258,7 +258,13 @@ describe('applyWaivers', () => {
     const out = applyWaivers([a], [w({ fingerprint: a.fingerprint, expires: '2020-01-01' }), w({ ruleId: a.ruleId, subject: a.subject.id })], NOW);
     expect(out.findings[0].status).toBe('waived');
     expect(out.expiredFail).toBe(false);
-    expect(out.messages[0]).toMatch(/expired on 2020-01-01/);
+    // The message does not say the finding counts again: the active entry still waives it.
+    expect(out.messages).toEqual([`w.yaml:1: waiver for fingerprint ${a.fingerprint} expired on 2020-01-01; the finding it matches is waived by another entry; remove it`]);
+    // Of two findings an expired rule-wide entry matches, one still waived by another entry.
+    const [b, c] = [finding({ ruleId: 'entra-app-no-owner' }), finding({ ruleId: 'entra-app-no-owner' })];
+    const two = applyWaivers([b, c], [w({ ruleId: 'entra-app-no-owner', subject: 'entra:t1:sp:*', expires: '2020-01-01' }), w({ fingerprint: c.fingerprint })], NOW);
+    expect(two.findings.map((f) => f.status ?? '-')).toEqual(['-', 'waived']);
+    expect(two.messages).toEqual(['w.yaml:1: waiver for entra-app-no-owner on "entra:t1:sp:*" expired on 2020-01-01; 1 finding counts again (another entry waives 1 more)']);
   });
 });
 

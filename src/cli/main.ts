@@ -67,9 +67,6 @@ export function buildProgram(): Command {
         process.stderr.write(`nhiscan: ${cutLine(message, CUT.text, 'error')}; run with --help for usage\n`);
       },
     });
-  // A value option given twice is refused before the command runs: commander keeps the last one
-  // silently, and a wrapper that appends `--fail-on none` would switch a gate off without a trace.
-  program.hook('preAction', (_program, action) => refuseRepeatedOptions(action, (program as unknown as { rawArgs: string[] }).rawArgs));
   registerScan(program);
   registerRules(program);
   registerExplain(program);
@@ -78,6 +75,7 @@ export function buildProgram(): Command {
   registerExtra(program);
   const override = (cmd: Command): void => {
     cmd.exitOverride();
+    refuseRepeatedOptions(cmd);
     for (const sub of cmd.commands) override(sub);
   };
   override(program);
@@ -85,24 +83,21 @@ export function buildProgram(): Command {
 }
 
 /**
- * Refuses a single-value option of `cmd` (one taking a value, not variadic) given more than once
- * on the command line, by its long or short name, as `--name value`, `--name=value` or `-ovalue`.
- * The values are not quoted: one may be a secret given by mistake.
+ * Makes `cmd` refuse an option that takes a value (not variadic) given more than once: commander
+ * keeps the last one silently, and a wrapper that appends `--fail-on none` would switch a gate
+ * off without a trace. Counted as commander parses (one `option:<name>` event per occurrence,
+ * however written: `--name value`, `--name=value`, `-ovalue`), so a value that merely looks like
+ * an option (`--snapshot -odd`) is not miscounted. The values are not quoted: one may be a secret
+ * given by mistake. Each parse of a program built by buildProgram starts from zero.
  */
-export function refuseRepeatedOptions(cmd: Command, rawArgs: readonly string[]): void {
-  const args = rawArgs.slice(2);
-  const end = args.indexOf('--');
-  const tokens = end < 0 ? args : args.slice(0, end);
+export function refuseRepeatedOptions(cmd: Command): void {
   for (const o of cmd.options) {
     if (!(o.required || o.optional) || o.variadic) continue;
-    const long = o.long;
-    const short = o.short;
-    let count = 0;
-    for (const t of tokens) {
-      if (long !== undefined && (t === long || t.startsWith(`${long}=`))) count++;
-      else if (short !== undefined && (t === short || (t.startsWith(short) && !t.startsWith('--')))) count++;
-    }
-    if (count > 1) throw new InputError(`${[short, long].filter(Boolean).join('/')} is given ${count} times; give it once (which one was meant cannot be known)`);
+    let seen = 0;
+    cmd.on(`option:${o.name()}`, () => {
+      seen++;
+      if (seen > 1) throw new InputError(`${[o.short, o.long].filter(Boolean).join('/')} is given more than once; give it once (which one was meant cannot be known)`);
+    });
   }
 }
 

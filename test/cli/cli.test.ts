@@ -255,18 +255,27 @@ describe('bad input', () => {
 
   it('a value option given twice is refused: commander would keep the last, and an appended --fail-on none would switch a gate off', () => {
     const cases: [string[], string][] = [
-      [['--fail-on', 'high', '--fail-on', 'none'], '--fail-on is given 2 times'],
-      [['--now', NOW, `--now=${NOW}`], '--now is given 2 times'],
-      [['-o', join(tmp, 'a.json'), `-o${join(tmp, 'b.json')}`], '-o/--output is given 2 times'],
-      [['--baseline', join(tmp, 'a.json'), '--output', join(tmp, 'c.json'), '--baseline', join(tmp, 'b.json')], '--baseline is given 2 times'],
+      [['--fail-on', 'high', '--fail-on', 'none'], '--fail-on is given more than once'],
+      [['--now', NOW, `--now=${NOW}`], '--now is given more than once'],
+      [['-o', join(tmp, 'a.json'), `-o${join(tmp, 'b.json')}`], '-o/--output is given more than once'],
+      [['--baseline', join(tmp, 'a.json'), '--output', join(tmp, 'c.json'), '--baseline', join(tmp, 'b.json')], '--baseline is given more than once'],
     ];
     for (const [flags, said] of cases) {
       const r = cli(['scan', '--demo', '--format', 'json', '--allow-partial', ...flags]);
       expect([r.code, r.stdout], said).toEqual([2, '']);
       expect(r.stderr).toBe(`nhiscan: ${said}; give it once (which one was meant cannot be known)\n`);
     }
-    // Near miss: each once.
+    // Near miss: each once; and a value that looks like an option is a value (a folder named -odd).
     expect(cli(['scan', '--demo', '--format', 'json', '--allow-partial', '--fail-on', 'none', '--now', NOW]).code).toBe(0);
+    const cwd = mkdtempSync(join(tmpdir(), 'nhiscan-odd-'));
+    try {
+      cpSync(join(repoRoot, 'fixtures', 'demo'), join(cwd, '-odd'), { recursive: true });
+      const odd = cli(['scan', '--snapshot', '-odd', '--format', 'json', '--allow-partial', '-o', 'r.json'], { cwd });
+      expect(odd.code, odd.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')).summary.findings).toBeGreaterThan(0);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('an invalid --now and an unreadable AWS file are input errors', () => {

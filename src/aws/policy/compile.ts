@@ -431,11 +431,13 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * - Resource: whether an entry can name one of that type (canNameType);
  * - NotResource: whether some resource of that type is left out of the list (the list does not
  *   cover the type whole).
- * `yes` when every such type is allowed, `no` when none is (an Allow on another account's
- * functions, on S3 objects, or with a NotResource listing every function, lets nobody create a
- * Lambda function), `maybe` when only some are (ec2:RunInstances allowed on `instance/*` alone:
- * another statement may allow the image, subnet and security group). An action authorized
- * against `*` only is allowed by `*` alone. An action not listed, or one whose every type is
+ * `no` when the statement allows none of them (an Allow on another account's functions, on S3
+ * objects, or with a NotResource listing every function, lets nobody create a Lambda function),
+ * `yes` when it allows one. A request naming several types (ec2:RunInstances: the image, the
+ * instance, the subnet…) needs each allowed, often by different statements; statements are judged
+ * one at a time here, so one that allows some of the types answers `yes` as if the others allowed
+ * the rest (an Allow of `instance/*` alone is not told from one split over two statements). An
+ * action authorized against `*` only is allowed by `*` alone. An action not listed, or one whose every type is
  * optional, is answered as before this was known: `yes` for a Resource list, and for a
  * NotResource list unless it holds `*`.
  */
@@ -444,13 +446,15 @@ function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResour
   const star = resourceEntries.some((e) => e.raw === '*');
   if (!types || (types.required.size === 0 && types.optional.size > 0)) return notResource ? (star ? 'no' : 'yes') : resourceEntries.length > 0 ? 'yes' : 'no';
   if (types.required.size === 0) return star !== notResource ? 'yes' : 'no';
-  const entries = resourceEntries.map((e) => newResourceEntry(e.raw));
-  let allowed = 0;
+  // A policy variable may stand for any value of its segment (the caller's account, say): read as
+  // a wildcard when asking what the entry can name. Split at ':' as written, `${aws:PrincipalAccount}`
+  // would cut the ARN in the wrong places.
+  const entries = resourceEntries.map((e) => newResourceEntry(e.raw.includes('${') ? e.raw.replace(/\$\{[^}]*\}/g, '*') : e.raw));
   for (const t of types.required) {
     const ok = notResource ? !entries.some((e) => coverOfType(e, asker, t) === 'all') : entries.some((e) => canNameType(e, asker, t));
-    if (ok) allowed++;
+    if (ok) return 'yes';
   }
-  return allowed === types.required.size ? 'yes' : allowed === 0 ? 'no' : 'maybe';
+  return 'no';
 }
 
 /**

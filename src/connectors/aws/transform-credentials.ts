@@ -104,6 +104,17 @@ export function checkCredentialReport(text: string, file: string, account: strin
  * the users that look like people (see markPeople) and the account's root user, whose node only
  * the report's `<root_account>` row makes.
  */
+/**
+ * What an IAM user holds by its credential report row: a console password, and how many access
+ * keys (active or not: IAM's limit of two counts both). Read by the escalation edges: IAM refuses
+ * CreateLoginProfile for a user that has a password (EntityAlreadyExists) and CreateAccessKey for
+ * one with two keys (LimitExceeded).
+ */
+export interface HeldCredentials {
+  password: boolean;
+  accessKeys: number;
+}
+
 export function addCredentialReport(
   b: GraphBuilder,
   rows: Record<string, string>[],
@@ -112,9 +123,10 @@ export function addCredentialReport(
   config: NhiConfig,
   /** The dates as ISO instants, remembered over the transform (providerIsoMemo). */
   iso: (s: string) => string | undefined = providerIsoMemo(),
-): { people: GraphNode[]; roots: GraphNode[] } {
+): { people: GraphNode[]; roots: GraphNode[]; held: Map<string, HeldCredentials> } {
   const people: GraphNode[] = [];
   const roots: GraphNode[] = [];
+  const held = new Map<string, HeldCredentials>();
   checkColumns(rows, file);
   rows.forEach((row, i) => {
     const line = i + 2;
@@ -184,10 +196,11 @@ export function addCredentialReport(
       b.addEdge({ from: node, to: b.addNode(cred), type: 'HAS_CREDENTIAL', reason: `${node.name} can sign in to the console with a password${mfa ? ' and MFA' : ' without MFA'}` });
     }
     node.attrs.activeAccessKeys = activeKeys;
+    if (!isRoot) held.set(arn, { password: passwordEnabled, accessKeys: keyUses.length });
     node.lastUsedAt = latest(passwordUsed, ...keyUses);
     if (!isRoot && classifyUser(node, { passwordEnabled, mfa, activeKeys, activeCerts, passwordUsed }, config)) people.push(node);
   });
-  return { people, roots };
+  return { people, roots, held };
 }
 
 /**

@@ -39,7 +39,7 @@ import { timed, type Timings } from '../../timings.js';
 import { parseCsv, parseCredentialReport } from './transform-csv.js';
 import { readAccountOrganization } from './transform-organization.js';
 import { githubSubjectBreadth, oidcSubjectNode } from '../../graph/workloads.js';
-import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow } from './transform-credentials.js';
+import { addCredentialReport, markPeople, recordReportUnread, recordUsersWithoutRow, type HeldCredentials } from './transform-credentials.js';
 import { answerAccount, FAN_OUT, type AccountAnswers, type Decided } from './account-answers.js';
 import { parseProviderInstant, providerIsoMemo } from '../../iso-date.js';
 import { sortTexts } from '../../compare.js';
@@ -237,7 +237,7 @@ function transformAccount(
     }
   }
 
-  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config, iso) : { people: [], roots: [] };
+  const fromReport = typeof reportRaw === 'string' ? addCredentialReport(b, parseCredentialReport(reportRaw, reportPath, account), account, reportPath, config, iso) : { people: [], roots: [], held: undefined };
   const people = fromReport.people;
   for (const root of fromReport.roots) grantRoot(b, root, crown);
   if (typeof reportRaw === 'string') recordUsersWithoutRow(b, [...model.users.values()], account, reportPath, config);
@@ -250,7 +250,7 @@ function transformAccount(
     'aws:answers',
     () => snapshot.awsAnswers?.take(account, principals.map((p) => p.arn)) ?? answerAccount(model, evaluator),
   );
-  addPrivileges(b, model, answers, account, crown, nodes, timings);
+  addPrivileges(b, model, answers, account, crown, nodes, timings, fromReport.held);
   // After the grants: a user that may invoke AI models is an agent, not a person.
   markPeople(people);
   const samlProviders = readSamlProviders(samlRaw, samlPath);
@@ -375,10 +375,12 @@ function addPrivileges(
   crown: ReturnType<typeof addCrownJewels>,
   nodes: ReadonlyMap<string, GraphNode>,
   timings?: Timings,
+  /** Each user's credentials by the credential report, when it was read. */
+  held?: ReadonlyMap<string, HeldCredentials>,
 ): void {
   const esc = answers.escalation;
   timed(timings, 'aws:grants', () => grantAll(b, model, answers, crown, nodes));
-  timed(timings, 'aws:escalation-edges', () => addSteps(builderSink(b), account, escalationSteps(account, crown.admin.id, esc.edges, esc.groups ?? [], nodes)));
+  timed(timings, 'aws:escalation-edges', () => addSteps(builderSink(b), account, escalationSteps(account, crown.admin.id, esc.edges, esc.groups ?? [], nodes, held)));
   for (const u of esc.unknown) {
     const node = b.getNode(ids.awsPrincipal(account, u.from));
     if (node) node.attrs.undecidedEscalations = [...((node.attrs.undecidedEscalations as string[] | undefined) ?? []), u.reason];
@@ -734,6 +736,24 @@ interface GroupStep {
   nodeIdOf: (arn: string) => string;
 }
 
+/** The escalation methods that create a credential for another user (privesc-methods.ts). */
+const TAKEOVER_METHODS: ReadonlySet<string> = new Set(['iam-create-login-profile', 'iam-create-access-key']);
+
+/**
+ * Whether IAM refuses a takeover method on a user that holds what the report says: CreateLoginProfile
+ * for a user that has a console password (EntityAlreadyExists), CreateAccessKey for one with two
+ * access keys, active or not (LimitExceeded; IAM quotas: two access keys per user). As PMapper
+ * does, such a step is left out: it cannot be taken today (deleting the credential first is
+ * another action, which the update-login-profile method and the user's own rights cover). A user
+ * without a report row, or a report not read, keeps the step.
+ */
+export function refusedTakeover(method: string, held: HeldCredentials | undefined): boolean {
+  if (held === undefined) return false;
+  if (method === 'iam-create-login-profile') return held.password;
+  if (method === 'iam-create-access-key') return held.accessKeys >= 2;
+  return false;
+}
+
 function escalationSteps(
   account: string,
   adminId: string,
@@ -741,6 +761,8 @@ function escalationSteps(
   groups: readonly EscalationGroup[],
   /** The builder's node of each principal, by ARN. */
   nodes: ReadonlyMap<string, GraphNode>,
+  /** Each user's credentials by the credential report, when it was read (see refusedTakeover). */
+  held?: ReadonlyMap<string, HeldCredentials>,
 ): Array<Step | GroupStep> {
   // Tens of thousands of edges name the same few thousand principals and a dozen methods: node
   // ids, names and edge types are computed once each. A principal's id is its node's own id
@@ -766,16 +788,55 @@ function escalationSteps(
     return type;
   };
   const out: Array<Step | GroupStep> = [];
+  const refused = (method: string, to: string): boolean => held !== undefined && refusedTakeover(method, held.get(to));
+  // A target list shared by many holders is filtered once per method.
+  const kept = new WeakMap<object, Map<string, EscalationGroup['targets']>>();
+  const keptTargets = (method: string, targets: EscalationGroup['targets']): EscalationGroup['targets'] => {
+    let byMethod = kept.get(targets);
+    if (byMethod === undefined) kept.set(targets, (byMethod = new Map()));
+    let list = byMethod.get(method);
+    if (list === undefined) {
+      const left = targets.filter((t) => !refused(method, t.to));
+      list = left.length === targets.length ? targets : left;
+      byMethod.set(method, list);
+    }
+    return list;
+  };
   let g = 0;
   // Groups go where their first edge would have been, so the graph is built in the same order
   // as from the expanded edges.
   const flushGroups = (position: number): void => {
     for (; g < groups.length && groups[g].position <= position; g++) {
-      out.push({ group: groups[g], from: nodeIdOf(groups[g].from), type: edgeType(groups[g].method), nodeIdOf });
+      const group = groups[g];
+      const from = nodeIdOf(group.from);
+      const type = edgeType(group.method);
+      const targets = held === undefined || !TAKEOVER_METHODS.has(group.method) ? group.targets : keptTargets(group.method, group.targets);
+      if (targets === group.targets) {
+        out.push({ group, from, type, nodeIdOf });
+        continue;
+      }
+      // Some targets already hold the credential: the group without them. Its reason names its
+      // first target, so it is reworded for the first one left.
+      const left = targets.filter((t) => t.to !== group.exclude);
+      if (left.length === 0) continue;
+      const first = group.targets.find((t) => t.to !== group.exclude)!;
+      const reasonFor = (t: { name: string }): string => group.reason.replace(`on user ${first.name} `, `on user ${t.name} `);
+      if (group.perHolder && left.length <= FAN_OUT) {
+        // Too few left to gather: the plain edges the group stood for.
+        for (const t of left) {
+          const evidence: Record<string, unknown> = { method: group.method };
+          if (t.via) evidence.via = t.via;
+          if (group.undecided) evidence.undecided = group.undecided;
+          out.push({ from, to: nodeIdOf(t.to), toName: t.name, type, method: group.method, reason: reasonFor(t), conditional: group.conditional, evidence });
+        }
+        continue;
+      }
+      out.push({ group: { ...group, targets, count: left.length, reason: reasonFor(left[0]) }, from, type, nodeIdOf });
     }
   };
   edges.forEach((e, i) => {
     flushGroups(i);
+    if (refused(e.method, e.to)) return;
     const evidence: Record<string, unknown> = { method: e.method };
     if (e.via) evidence.via = e.via;
     if (e.undecided) evidence.undecided = e.undecided;

@@ -639,10 +639,14 @@ export function uniqueKeys(): (base: string) => string {
  * Does this Allow statement of a role's trust facts (`role.attrs.trust`) give `principal` the
  * action its route needs (sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML, sts:AssumeRole)?
  * False when the statement's Action does not cover it or an unconditional Deny of the same
- * policy overrides it: the transform's own test (trustRoute) for drawing the edge, so a rule
- * does not report a trust the graph says nobody can use. A Deny under a condition leaves it true.
+ * policy overrides it, or its conditions on the request are decided false (a time window that
+ * has closed: TrustStatementFact.requestClosed): the transform's own tests for drawing the edge,
+ * so a rule does not report a trust the graph says nobody can use. A Deny under a condition
+ * leaves it true.
  */
 export function trustStatementAllows(facts: object, statement: object, principal: object, action: string): boolean {
+  // A time window that has closed: no caller passes (the transform marks it; no edge is drawn).
+  if ((statement as TrustStatementFact).requestClosed === true) return false;
   const route = trustRoute(facts as RoleTrustFacts, statement as TrustStatementFact, principal as TrustedPrincipal, action);
   return route !== null && route.covers;
 }

@@ -9,6 +9,8 @@ interface Statement {
   notPrincipal: boolean;
   principals: { type: string }[];
   conditionKeys: string[];
+  /** Its conditions on the request are decided false (a time window that has closed): set by the transform. */
+  requestClosed?: true;
   restrictingKeys: string[];
   /** Restricting keys that would narrow but for a policy variable the scan cannot resolve (`${aws:SourceAccount}` in the account part). */
   doubtfulKeys?: string[];
@@ -99,6 +101,8 @@ export default defineRule({
     }
     const unique = uniqueKeys();
     for (const st of facts.statements) {
+      // A time window that has closed admits nobody (the transform marks it; no route is drawn).
+      if (st.requestClosed === true) continue;
       const allowed = st.effect === 'Allow' && st.restrictingKeys.length === 0 ? assumeActions(st) : [];
       if (allowed.length === 0) continue;
       const anyone = !st.notPrincipal && st.principals.some((p) => p.type === 'any');

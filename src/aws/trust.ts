@@ -70,6 +70,12 @@ export interface TrustStatementFact {
   principals: TrustedPrincipal[];
   /** All condition keys, as written. */
   conditionKeys: string[];
+  /**
+   * Set by the AWS transform on an Allow whose conditions on the request are decided false at the
+   * scan's clock (a time window that has closed): it admits no caller from outside, and the rules
+   * that read the trust (trustStatementAllows) leave it alone, as the graph draws no route.
+   */
+  requestClosed?: true;
   /** Positive conditions that narrow who may assume: aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceAccount, sts:ExternalId… */
   restrictingKeys: string[];
   /** `sts:ExternalId` is required by a positive condition. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ACCT, GITHUB, awsGraph, doc, roleId } from '../helpers/aws-builders.js';
+import { ACCT, GITHUB, awsGraph, awsSnapshot, doc, roleId } from '../helpers/aws-builders.js';
+import { scanSnapshot } from '../../src/scan.js';
+import { allRules } from '../../rules/index.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import type { Graph } from '../../src/graph/graph.js';
 
 // Every condition of a trust policy's Allow must hold (IAM User Guide, "IAM JSON policy
@@ -57,5 +60,30 @@ describe('the request conditions of a trust Allow, for callers from outside', ()
       expect(e.length, role).toBeGreaterThan(0);
       expect(e.some((x) => !x.conditional), role).toBe(true);
     }
+  });
+});
+
+describe('the trust rules on a statement whose time window has closed', () => {
+  // The same statements the graph draws no route for: the rules that read the trust leave them alone.
+  const wide = (extra: Record<string, unknown>) =>
+    doc({ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCT}:oidc-provider/${K}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [`${K}:sub`]: 'repo:acme/*' }, ...extra } });
+  const anyone = (extra: Record<string, unknown>) => doc({ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', ...(Object.keys(extra).length > 0 ? { Condition: extra } : {}) });
+  const snap = awsSnapshot({
+    [ACCT]: {
+      oidcProviders: [GITHUB],
+      roles: [
+        { name: 'wide-closed', trust: wide(CLOSED) },
+        { name: 'wide-open', trust: wide(OPEN) },
+        { name: 'anyone-closed', trust: anyone(CLOSED) },
+        { name: 'anyone-open', trust: anyone({}) },
+      ],
+    },
+  });
+  const result = scanSnapshot(snap, { now: new Date('2026-11-20T09:00:00Z'), config: DEFAULT_CONFIG, rules: allRules, version: 'test' });
+  const findings = (rule: string) => result.report.findings.filter((f) => f.ruleId === rule).map((f) => f.subject.name).sort();
+
+  it('reports the open ones only', () => {
+    expect(findings('aws-oidc-trust-weak-subject')).toEqual(['wide-open']);
+    expect(findings('aws-trust-any-principal')).toEqual(['anyone-open']);
   });
 });

@@ -1042,6 +1042,9 @@ function addTrust(
     }
     facts.statements.forEach((st) => {
       if (st.effect !== 'Allow' || st.notPrincipal) return;
+      // Closed for every caller from outside (a time window past): marked for the trust rules.
+      const trustDoc = role.trustPolicy.ok ? role.trustPolicy.document : undefined;
+      if (outsideCallerConditions(trustDoc?.statements[st.statementIndex], trustDoc?.version, 'sts:AssumeRole', now) === 'no') st.requestClosed = true;
       /**
        * How the rest of the trust policy treats one principal of this Allow for the action its
        * route uses: null when an unconditional Deny covers it (no route); otherwise a note for the

@@ -81,7 +81,6 @@ export interface BaselineCounts {
  */
 export type Unjudged = (entry: BaselineEntry) => boolean;
 
-/** Builds a baseline from a scan's findings, sorted by fingerprint so the file diffs cleanly. */
 /**
  * What `--baseline F --write-baseline F` keeps of the baseline it compared with: the entries the
  * scan could not judge (their data, scope or rule was not read: counted unknown, not resolved),
@@ -93,6 +92,7 @@ export interface Carried {
   scopes: readonly BaselineScope[];
 }
 
+/** Builds a baseline from a scan's findings, sorted by fingerprint so the file diffs cleanly. */
 export function createBaseline(findings: readonly Finding[], createdAt: string, scopes?: readonly BaselineScope[], carried?: Carried): Baseline {
   const byFp = new Map<string, BaselineEntry>();
   for (const f of findings) {
@@ -188,7 +188,7 @@ export function scopeKey(s: BaselineScope): string {
 /**
  * Marks each finding `new` or `unchanged` by fingerprint and counts the baseline entries that
  * are gone: `resolved`, or `unknown` when `unjudged` says this scan could not have found them
-(returned as `unjudged`, which a baseline written after the comparison keeps: see Carried). A
+ * (returned as `unjudged`, which a baseline written after the comparison keeps: see Carried). A
  * rule that could not judge a subject reports nothing about it, so "not found" alone is no
  * evidence that the risk went away. A known finding whose severity is now above the one in the baseline is `new`: the
  * risk that was accepted is not the one found. Sets both `status` and `baselineState` (which

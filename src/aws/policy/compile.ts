@@ -437,9 +437,9 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * instance, the subnet…) needs each allowed, often by different statements; statements are judged
  * one at a time here, so one that allows some of the types answers `yes` as if the others allowed
  * the rest (an Allow of `instance/*` alone is not told from one split over two statements). An
- * action authorized against `*` only is allowed by `*` alone. An action not listed, or one whose every type is
- * optional, is answered as before this was known: `yes` for a Resource list, and for a
- * NotResource list unless it holds `*`.
+ * action authorized against `*` only is allowed by `*` alone. An action not listed, or one whose
+ * every type is optional, is answered as before this was known: `yes` for a Resource list, and
+ * for a NotResource list unless it holds `*`.
  */
 function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
   const types = resourceTypesOf(action);

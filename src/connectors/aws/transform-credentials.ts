@@ -99,12 +99,6 @@ export function checkCredentialReport(text: string, file: string, account: strin
 }
 
 /**
- * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
- * and last use of each user. The report carries no key ids, so keys are named by slot. Returns
- * the users that look like people (see markPeople) and the account's root user, whose node only
- * the report's `<root_account>` row makes.
- */
-/**
  * What an IAM user holds by its credential report row: a console password, and how many access
  * keys (active or not: IAM's limit of two counts both). Read by the escalation edges: IAM refuses
  * CreateLoginProfile for a user that has a password (EntityAlreadyExists) and CreateAccessKey for
@@ -115,6 +109,12 @@ export interface HeldCredentials {
   accessKeys: number;
 }
 
+/**
+ * Adds what the credential report knows: access keys (age, last use), console passwords, MFA,
+ * and last use of each user. The report carries no key ids, so keys are named by slot. Returns
+ * the users that look like people (see markPeople), the account's root user, whose node only
+ * the report's `<root_account>` row makes, and what each user holds (`held`, by ARN).
+ */
 export function addCredentialReport(
   b: GraphBuilder,
   rows: Record<string, string>[],

@@ -978,7 +978,7 @@ const OUTSIDE_CALLER_KEYS = new Set([
   'aws:tokenissuetime',
 ]);
 
-/** Per trust statement, its conditions on OUTSIDE_CALLER_KEYS, compiled once (none: undefined). */
+/** Per trust statement, its conditions on OUTSIDE_CALLER_KEYS, compiled once (null when it has none). */
 const outsideConditionCache = new WeakMap<PolicyStatement, CompiledCondition | null>();
 
 /** A caller no key of which is read here: only the clock and the action are known. */
@@ -1042,9 +1042,12 @@ function addTrust(
     }
     facts.statements.forEach((st) => {
       if (st.effect !== 'Allow' || st.notPrincipal) return;
-      // Closed for every caller from outside (a time window past): marked for the trust rules.
+      // The Allow's own conditions on the request (a closed time window, a source IP range), the
+      // same for every route from it: each is an STS call, which those keys read alike. Closed for
+      // every caller from outside (a time window past): marked for the trust rules too.
       const trustDoc = role.trustPolicy.ok ? role.trustPolicy.document : undefined;
-      if (outsideCallerConditions(trustDoc?.statements[st.statementIndex], trustDoc?.version, 'sts:AssumeRole', now) === 'no') st.requestClosed = true;
+      const request = outsideCallerConditions(trustDoc?.statements[st.statementIndex], trustDoc?.version, 'sts:AssumeRole', now);
+      if (request === 'no') st.requestClosed = true;
       /**
        * How the rest of the trust policy treats one principal of this Allow for the action its
        * route uses: null when an unconditional Deny covers it (no route); otherwise a note for the
@@ -1053,11 +1056,7 @@ function addTrust(
        */
       const gate = (tp: (typeof st.principals)[number], action: string): { conditional: boolean; note: string; undecided: string[] } | null => {
         const route = trustRoute(facts, st, tp, action);
-        if (!route) return null;
-        // The Allow's own conditions on the request (a closed time window, a source IP range).
-        const doc = role.trustPolicy.ok ? role.trustPolicy.document : undefined;
-        const request = outsideCallerConditions(doc?.statements[st.statementIndex], doc?.version, action, now);
-        if (request === 'no') return null;
+        if (!route || request === 'no') return null;
         const { denial } = route;
         const notes: string[] = [];
         const undecided: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator, findEscalationEdges, SOME_RESOURCE } from '../../src/aws/index.js';
-import { ACCT, allow, awsPolicyArn, doc, model, roleArn, roleEntry, trustService, userArn, userEntry } from './helpers.js';
+import { ACCT, allow, awsPolicyArn, doc, managedEntry, model, roleArn, roleEntry, trustService, userArn, userEntry } from './helpers.js';
 
 // An Allow asked about a resource the caller creates or picks: a request is allowed only when
 // each resource it is authorized against is (IAM User Guide, policy evaluation logic; Service
@@ -29,13 +29,41 @@ describe('an Allow on a resource the caller creates', () => {
     expect(decision([doc(allow('ec2:RunInstances', '*'))], 'ec2:RunInstances')).toBe('allow');
   });
 
-  it('ec2:RunInstances: the types it names may be allowed by different statements, so each statement that allows one counts', () => {
+  it('ec2:RunInstances: every type a launch names must be allowed, by one statement or several', () => {
     const some = ['instance/*', 'network-interface/*', 'security-group/*', 'subnet/*'].map((t) => `arn:aws:ec2:*:${ACCT}:${t}`);
-    // In one statement, or split over two (a common least-privilege shape): allowed.
-    expect(decision([doc(allow('ec2:RunInstances', [...some, 'arn:aws:ec2:*::image/*']))], 'ec2:RunInstances')).toBe('allow');
-    expect(decision([doc(allow('ec2:RunInstances', some), allow('ec2:RunInstances', 'arn:aws:ec2:*::image/*'))], 'ec2:RunInstances')).toBe('allow');
+    const image = 'arn:aws:ec2:*::image/*';
+    // In one statement, split over two statements (a common least-privilege shape), or over two policies: allowed.
+    expect(decision([doc(allow('ec2:RunInstances', [...some, image]))], 'ec2:RunInstances')).toBe('allow');
+    expect(decision([doc(allow('ec2:RunInstances', some), allow('ec2:RunInstances', image))], 'ec2:RunInstances')).toBe('allow');
+    expect(decision([doc(allow('ec2:RunInstances', some)), doc(allow('ec2:RunInstances', image))], 'ec2:RunInstances')).toBe('allow');
+    // The instances alone (a common mistake: the launch also needs the image, subnet, interface and group): not allowed.
+    expect(decision([doc(allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:instance/*`))], 'ec2:RunInstances')).toBe('implicit-deny');
+    // Every type but the image: not allowed either.
+    expect(decision([doc(allow('ec2:RunInstances', some))], 'ec2:RunInstances')).toBe('implicit-deny');
     // None of its types: not.
     expect(decision([doc(allow('ec2:RunInstances', 'arn:aws:s3:::bucket/*'))], 'ec2:RunInstances')).toBe('implicit-deny');
+  });
+
+  it('ec2:RunInstances: a type allowed only under a condition leaves the launch conditional; a NotResource counts per type', () => {
+    const some = ['instance/*', 'network-interface/*', 'security-group/*', 'subnet/*'].map((t) => `arn:aws:ec2:*:${ACCT}:${t}`);
+    const mfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+    expect(decision([doc(allow('ec2:RunInstances', some), allow('ec2:RunInstances', 'arn:aws:ec2:*::image/*', mfa))], 'ec2:RunInstances')).toBe('conditional');
+    // A NotResource listing only the subnets leaves the subnet type unallowed by it, and allows the rest.
+    expect(decision([doc({ Effect: 'Allow', Action: 'ec2:RunInstances', NotResource: 'arn:aws:ec2:*:*:subnet/*' })], 'ec2:RunInstances')).toBe('implicit-deny');
+    expect(decision([doc({ Effect: 'Allow', Action: 'ec2:RunInstances', NotResource: 'arn:aws:ec2:*:*:subnet/*' }, allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:subnet/*`))], 'ec2:RunInstances')).toBe('allow');
+  });
+
+  it('ec2:RunInstances: a permissions boundary must allow every type too', () => {
+    const m = model({
+      users: [userEntry('u', { inline: [doc(allow('*'))], boundary: `arn:aws:iam::${ACCT}:policy/only-instances` })],
+      policies: [managedEntry(`arn:aws:iam::${ACCT}:policy/only-instances`, doc(allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:instance/*`)))],
+    });
+    expect(createEvaluator(m, { now }).canDo(userArn('u'), 'ec2:RunInstances', SOME_RESOURCE).decision).toBe('implicit-deny');
+    const wide = model({
+      users: [userEntry('u', { inline: [doc(allow('*'))], boundary: `arn:aws:iam::${ACCT}:policy/ec2` })],
+      policies: [managedEntry(`arn:aws:iam::${ACCT}:policy/ec2`, doc(allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:instance/*`), allow('ec2:*', '*')))],
+    });
+    expect(createEvaluator(wide, { now }).canDo(userArn('u'), 'ec2:RunInstances', SOME_RESOURCE).decision).toBe('allow');
   });
 
   it('reads a policy variable in the ARN as standing for any value of its segment', () => {
@@ -43,10 +71,17 @@ describe('an Allow on a resource the caller creates', () => {
     expect(decision([doc(allow('lambda:CreateFunction', `arn:aws:lambda:\${aws:RequestedRegion}:${ACCT}:function:*`))], 'lambda:CreateFunction')).toBe('allow');
   });
 
+  it("a NotResource naming every function of the caller's own account by variable allows none; by another variable, maybe", () => {
+    expect(decision([doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*' })], 'lambda:CreateFunction')).toBe('implicit-deny');
+    // The tag's value is one account: it may or may not be the caller's.
+    expect(decision([doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalTag/acct}:function:*' })], 'lambda:CreateFunction')).toBe('conditional');
+  });
+
   it('gives no firm pass-role escalation from an Allow that cannot name the new resource', () => {
     const m = model({
       users: [
         userEntry('launcher', { inline: [doc(allow('iam:PassRole', roleArn('ec2-admin')), allow('ec2:RunInstances', 'arn:aws:s3:::bucket/*'))] }),
+        userEntry('instances-only', { inline: [doc(allow('iam:PassRole', roleArn('ec2-admin')), allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:instance/*`))] }),
         userEntry('dev', { inline: [doc(allow('iam:PassRole', roleArn('lambda-admin')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction'], 'arn:aws:lambda:*:999988887777:function:*'))] }),
         userEntry('own', { inline: [doc(allow('iam:PassRole', roleArn('lambda-admin')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction'], `arn:aws:lambda:*:${ACCT}:function:*`))] }),
       ],
@@ -55,6 +90,7 @@ describe('an Allow on a resource the caller creates', () => {
     const edges = findEscalationEdges(m, { now }).edges;
     const from = (u: string, method: string) => edges.filter((e) => e.from === userArn(u) && e.method === method);
     expect(from('launcher', 'iam-passrole-ec2')).toEqual([]);
+    expect(from('instances-only', 'iam-passrole-ec2')).toEqual([]);
     expect(from('dev', 'iam-passrole-lambda-invoke')).toEqual([]);
     // Near miss: its own account's functions.
     expect(from('own', 'iam-passrole-lambda-invoke').filter((e) => !e.conditional).length).toBeGreaterThan(0);

@@ -134,6 +134,14 @@ describe('a Deny on the resource the caller creates follows real ARN matching', 
     expect(someResource(anyDeny('ec2:RunInstances', 'arn:aws:ec2:*:*:instance/*'), 'ec2:RunInstances')).toBe('deny');
   });
 
+  it("a Deny on the caller's own account by policy variable covers its new functions; by another variable it only might", () => {
+    // `${aws:PrincipalAccount}` holds a colon: cut as written, the ARN named no function at all.
+    expect(someResource(anyDeny('lambda:CreateFunction', 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*'), 'lambda:CreateFunction')).toBe('deny');
+    expect(someResource(anyDeny('lambda:CreateFunction', 'arn:aws:lambda:*:${aws:PrincipalTag/home}:function:*'), 'lambda:CreateFunction')).toBe('conditional');
+    // Near miss: another account's functions, written out, never cover the caller's.
+    expect(someResource(anyDeny('lambda:CreateFunction', 'arn:aws:lambda:*:999988887777:function:*'), 'lambda:CreateFunction')).toBe('allow');
+  });
+
   it('an instance profile has no region: a Deny naming one does not cover it; an empty region does', () => {
     expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam:us-east-1:${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('allow');
     expect(someResource(anyDeny('iam:CreateInstanceProfile', `arn:aws:iam::${ACCT}:instance-profile/*`), 'iam:CreateInstanceProfile')).toBe('deny');

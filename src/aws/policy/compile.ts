@@ -6,16 +6,17 @@
 import { compileCondition, evaluateCondition, type CompiledCondition } from './conditions.js';
 import type { KeyEnvironment } from './context.js';
 import type { PolicyDocument, PolicyStatement } from './document.js';
-import { triNot, type Tri } from './tri.js';
+import { triNot, triOr, type Tri } from './tri.js';
 import { parseTemplate, resolveTemplate, type TemplatePart } from './variables.js';
-import { arnShapeOf, resourceTypesOf, SHAREABLE_TYPES, type ArnShape } from './resource-types.js';
+import { arnShapeOf, resourceTypesOf, SHAREABLE_TYPES, type ArnShape, type ResourceTypes } from './resource-types.js';
 import { actionMatcher, arnPiecesTokens, compileArnPattern, compileGlob, compileWildcard, type ActionMatcher, type ArnPiece, type WildTester } from './wildcard.js';
 
 /**
  * Stands for "a resource of the caller's choosing", for actions that create a new resource
- * (ec2:RunInstances, lambda:CreateFunction…). An Allow with any Resource matches it; a Deny
- * when one of its entries covers every name (`*`, `…:function:*`), maybe for other wildcard
- * entries, and not for literal ARNs (another name escapes it). See denyOnNewResource.
+ * (ec2:RunInstances, lambda:CreateFunction…). An Allow matches it when its Resource can name
+ * such a resource (for a request naming several types, each type by some Allow); a Deny when one
+ * of its entries covers every name (`*`, `…:function:*`), maybe for other wildcard entries, and
+ * not for literal ARNs (another name escapes it). See allowOnNewResource and denyOnNewResource.
  */
 export const SOME_RESOURCE: unique symbol = Symbol('some-resource');
 export type ResourceQuery = string | typeof SOME_RESOURCE;
@@ -223,13 +224,49 @@ interface Asker {
 /** A Resource entry with the segments of its ARN (none when it is `*` or no ARN). */
 interface NewResourceEntry {
   raw: string;
+  /** A policy variable other than the caller's account was read as `*` (see askedEntry). */
+  variable: boolean;
   arn?: { partition: string; service: string; region: string; account: string; rest: string };
 }
 
-function newResourceEntry(raw: string): NewResourceEntry {
+function newResourceEntry(raw: string, variable = false): NewResourceEntry {
   const parts = raw.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return { raw };
-  return { raw, arn: { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], rest: parts.slice(5).join(':') } };
+  if (parts.length < 6 || parts[0] !== 'arn') return { raw, variable };
+  return { raw, variable, arn: { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], rest: parts.slice(5).join(':') } };
+}
+
+/** Stands for `${*}`, `${?}`: a literal character no resource name holds, and no wildcard. */
+const LITERAL_MARK = '\u0001';
+
+/**
+ * A Resource entry as asked about a new resource. Its policy variables are put in before the ARN
+ * is cut into segments (`${aws:PrincipalAccount}` holds a colon): `aws:PrincipalAccount` is the
+ * caller's account, where the resource is created; any other variable may stand for any value of
+ * its segment, so it is read as `*` and the entry marked `variable` (see coverOf).
+ */
+function askedEntry(e: ResourceEntry, asker: Asker): NewResourceEntry {
+  if (!('template' in e)) return newResourceEntry(e.raw);
+  let raw = '';
+  let variable = false;
+  for (const part of e.template) {
+    if ('text' in part) raw += part.text;
+    else if (part.key === '') raw += part.fallback === '$' ? '$' : LITERAL_MARK;
+    else if (part.key.toLowerCase() === 'aws:principalaccount' && asker.account !== undefined) raw += asker.account;
+    else {
+      raw += '*';
+      variable = true;
+    }
+  }
+  return newResourceEntry(raw, variable);
+}
+
+/**
+ * How much of a type an entry covers, where a variable read as `*` covers no more than `some`:
+ * its value at request time is one value, which may leave out the resource the caller picks.
+ */
+function coverOf(e: NewResourceEntry, asker: Asker, serviceType: string): Cover {
+  const c = coverOfType(e, asker, serviceType);
+  return c === 'all' && e.variable ? 'some' : c;
 }
 
 /**
@@ -343,12 +380,13 @@ function coverUnknown(e: NewResourceEntry, asker: Asker, action: string): Cover 
  */
 function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
   const types = resourceTypesOf(action);
-  const entries = resourceEntries.map((e) => newResourceEntry(e.raw));
+  const entries = resourceEntries.map((e) => askedEntry(e, asker));
   if (!types) {
     let all = false;
     let some = false;
     for (const e of entries) {
-      const c = coverUnknown(e, asker, action);
+      let c = coverUnknown(e, asker, action);
+      if (c === 'all' && e.variable) c = 'some';
       if (c === 'all') all = true;
       else if (c === 'some') some = true;
     }
@@ -363,7 +401,7 @@ function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResourc
   const best = (t: string): Cover => {
     let c: Cover = 'none';
     for (const e of entries) {
-      const x = coverOfType(e, asker, t);
+      const x = coverOf(e, asker, t);
       if (x === 'all') return 'all';
       if (x === 'some') c = 'some';
     }
@@ -427,34 +465,52 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * An Allow asked about a resource the caller creates or picks (SOME_RESOURCE), for the
  * lower-cased `action`, by the types of resource-types.ts. A request is allowed only when each
  * resource it is authorized against is (IAM User Guide, policy evaluation logic; Service
- * Authorization Reference, "Resource types"): per type every request names,
- * - Resource: whether an entry can name one of that type (canNameType);
- * - NotResource: whether some resource of that type is left out of the list (the list does not
- *   cover the type whole).
- * `no` when the statement allows none of them (an Allow on another account's functions, on S3
- * objects, or with a NotResource listing every function, lets nobody create a Lambda function),
- * `yes` when it allows one. A request naming several types (ec2:RunInstances: the image, the
- * instance, the subnet…) needs each allowed, often by different statements; statements are judged
- * one at a time here, so one that allows some of the types answers `yes` as if the others allowed
- * the rest (an Allow of `instance/*` alone is not told from one split over two statements). An
- * action authorized against `*` only is allowed by `*` alone. An action not listed, or one whose
- * every type is optional, is answered as before this was known: `yes` for a Resource list, and
- * for a NotResource list unless it holds `*`.
+ * Authorization Reference, "Resource types"). For each type every request names, in the order of
+ * `types.required`, whether this statement allows a new resource of it:
+ * - Resource: `yes` when an entry can name one of that type (canNameType);
+ * - NotResource: `yes` when some resource of that type is left out of the list, `no` when an
+ *   entry lists the type whole, `maybe` when only a policy variable makes it whole.
+ * An Allow on another account's functions, on S3 objects, or with a NotResource listing every
+ * function, lets nobody create a Lambda function. A request naming several types
+ * (ec2:RunInstances: the image, the instance, the subnet…) needs each allowed, often by different
+ * statements: the evaluator joins the statements' answers type by type (allowedTypes).
+ * Undefined when the action is not listed here, or names no type in every request: see
+ * allowOnNewResource.
  */
-function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
+function allowByType(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, types: ResourceTypes): Tri[] {
+  const entries = resourceEntries.map((e) => askedEntry(e, asker));
+  const out: Tri[] = [];
+  for (const t of types.required) {
+    if (!notResource) {
+      out.push(entries.some((e) => canNameType(e, asker, t)) ? 'yes' : 'no');
+      continue;
+    }
+    let whole: Tri = 'no';
+    for (const e of entries) {
+      const c = coverOfType(e, asker, t);
+      if (c === 'all') whole = triOr(whole, e.variable ? 'maybe' : 'yes');
+    }
+    out.push(triNot(whole));
+  }
+  return out;
+}
+
+/**
+ * allowByType joined over the types, for one statement on its own: `yes` when it allows some
+ * type (the others may be allowed by other statements; the evaluator checks that). An action
+ * authorized against `*` only is allowed by `*` alone. An action not listed, or one whose every
+ * type is optional, is answered as before this was known: `yes` for a Resource list, and for a
+ * NotResource list unless it holds `*`.
+ */
+function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): { any: Tri; byType?: Tri[] } {
   const types = resourceTypesOf(action);
   const star = resourceEntries.some((e) => e.raw === '*');
-  if (!types || (types.required.size === 0 && types.optional.size > 0)) return notResource ? (star ? 'no' : 'yes') : resourceEntries.length > 0 ? 'yes' : 'no';
-  if (types.required.size === 0) return star !== notResource ? 'yes' : 'no';
-  // A policy variable may stand for any value of its segment (the caller's account, say): read as
-  // a wildcard when asking what the entry can name. Split at ':' as written, `${aws:PrincipalAccount}`
-  // would cut the ARN in the wrong places.
-  const entries = resourceEntries.map((e) => newResourceEntry(e.raw.includes('${') ? e.raw.replace(/\$\{[^}]*\}/g, '*') : e.raw));
-  for (const t of types.required) {
-    const ok = notResource ? !entries.some((e) => coverOfType(e, asker, t) === 'all') : entries.some((e) => canNameType(e, asker, t));
-    if (ok) return 'yes';
-  }
-  return 'no';
+  if (!types || (types.required.size === 0 && types.optional.size > 0)) return { any: notResource ? (star ? 'no' : 'yes') : resourceEntries.length > 0 ? 'yes' : 'no' };
+  if (types.required.size === 0) return { any: star !== notResource ? 'yes' : 'no' };
+  const byType = allowByType(resourceEntries, notResource, asker, types);
+  let any: Tri = 'no';
+  for (const t of byType) any = triOr(any, t);
+  return types.required.size > 1 ? { any, byType } : { any };
 }
 
 /**
@@ -462,8 +518,8 @@ function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResour
  * depends only on them, the effect, the action and the caller's account and partition, and the
  * principals of an account share their managed policies' statements.
  */
-const newResourceAnswers = new WeakMap<readonly ResourceEntry[], Map<string, Tri>>();
-function onNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, allow: boolean, env: KeyEnvironment): Tri {
+const newResourceAnswers = new WeakMap<readonly ResourceEntry[], Map<string, { any: Tri; byType?: Tri[] }>>();
+function onNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, allow: boolean, env: KeyEnvironment): { any: Tri; byType?: Tri[] } {
   const arn = env.principal.arn;
   const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : undefined;
   const key = `${allow ? 'A' : 'D'}${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
@@ -472,17 +528,34 @@ function onNewResourceOnce(entries: readonly ResourceEntry[], notResource: boole
   let r = answers.get(key);
   if (r === undefined) {
     const asker = { account: env.principal.accountId, partition };
-    r = allow ? allowOnNewResource(entries, notResource, asker, env.action) : denyOnNewResource(entries, notResource, asker, env.action);
+    r = allow ? allowOnNewResource(entries, notResource, asker, env.action) : { any: denyOnNewResource(entries, notResource, asker, env.action) };
     answers.set(key, r);
   }
   return r;
+}
+
+/**
+ * For an Allow statement asked about a new resource of an action whose requests each name several
+ * types (ec2:RunInstances): per type of `resourceTypesOf(action).required`, whether the statement
+ * allows it (allowByType). Undefined for any other statement or action. The statement's condition
+ * is not in it: statementAppliesToResource answers that.
+ */
+export function allowedTypes(st: CompiledStatement, env: KeyEnvironment): readonly Tri[] | undefined {
+  if (!st.resources || st.source.effect !== 'Allow') return undefined;
+  return onNewResourceOnce(st.resources, st.notResource, true, env).byType;
+}
+
+/** How many types every request of the lower-cased action names, when it is more than one (see allowedTypes). */
+export function requiredTypeCount(action: string): number {
+  const n = resourceTypesOf(action)?.required.size ?? 0;
+  return n > 1 ? n : 0;
 }
 
 function resourcesMatch(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): Tri {
   const entries = st.resources;
   if (!entries) return 'yes'; // trust policies have no Resource: the role itself is the resource
   if (resource === SOME_RESOURCE) {
-    return onNewResourceOnce(entries, st.notResource, st.source.effect === 'Allow', env);
+    return onNewResourceOnce(entries, st.notResource, st.source.effect === 'Allow', env).any;
   }
   let any: Tri = 'no';
   for (let i = 0; i < entries.length; i++) {

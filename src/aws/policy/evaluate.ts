@@ -12,9 +12,9 @@
  * SCPs, RCPs, session policies and resource-based policies are not modelled here.
  */
 import type { AccountModel, IamGroup, IamPrincipal, InlinePolicy, ParseIssue, PolicyBody, PolicyRef } from '../model.js';
-import { actionKey, compilePolicy, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
+import { actionKey, allowedTypes, compilePolicy, requiredTypeCount, SOME_RESOURCE, statementAppliesToResource, statementsForKey, type ActionKey, type CompiledPolicy, type CompiledStatement, type ResourceQuery } from './compile.js';
 import { lowerKeyMap, type KeyEnvironment, type PrincipalFacts, type RequestContext } from './context.js';
-import { triOr, type Tri } from './tri.js';
+import { triAnd, triOr, type Tri } from './tri.js';
 
 export type Decision = 'allow' | 'conditional' | 'deny' | 'implicit-deny' | 'unknown';
 
@@ -408,6 +408,11 @@ interface Scan {
   denyMaybe: boolean;
   /** Only with `detail`: the unusable policies. */
   unusable: UnusablePolicy[] | undefined;
+  /**
+   * For a new resource of an action whose requests name several types (ec2:RunInstances): per
+   * type, whether an Allow of the policies scanned so far (identity, then boundary) allows it.
+   */
+  byType: Tri[] | undefined;
 }
 
 /** Applies one usable policy's statements that cover the action; returns its Allow. */
@@ -430,9 +435,23 @@ function scanPolicy(acc: Scan, bp: BoundPolicy): Tri {
     if (st.source.effect === 'Deny') {
       if (o.result === 'yes') acc.denyYes = true;
       else acc.denyMaybe = true;
-    } else allow = triOr(allow, o.result);
+    } else {
+      allow = triOr(allow, o.result);
+      const byType = acc.byType;
+      if (byType) {
+        const types = allowedTypes(st, acc.env);
+        for (let t = 0; t < byType.length; t++) byType[t] = triOr(byType[t], types ? triAnd(types[t], o.result) : o.result);
+      }
+    }
   }
   return allow;
+}
+
+/** Each type allowed (see Scan.byType): a request naming them all is allowed as far as these policies go. */
+function everyType(byType: readonly Tri[]): Tri {
+  let all: Tri = 'yes';
+  for (let t = 0; t < byType.length; t++) all = triAnd(all, byType[t]);
+  return all;
 }
 
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
@@ -476,6 +495,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     denyYes: false,
     denyMaybe: false,
     unusable: undefined,
+    byType: undefined,
   };
 
   /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
@@ -491,6 +511,8 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     acc.denyYes = false;
     acc.denyMaybe = false;
     acc.unusable = undefined;
+    const typeCount = resource === SOME_RESOURCE ? requiredTypeCount(a.lower) : 0;
+    acc.byType = typeCount > 0 ? new Array<Tri>(typeCount).fill('no') : undefined;
 
     let idAllow: Tri = 'no';
     let idUsable = true;
@@ -504,6 +526,11 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
       }
       idAllow = triOr(idAllow, scanPolicy(acc, bp));
     }
+    // A request naming several types needs each allowed, by one statement or by several.
+    if (acc.byType) {
+      idAllow = everyType(acc.byType);
+      acc.byType.fill('no');
+    }
     let bAllow: Tri = 'yes';
     let bUsable = true;
     if (s.boundary) {
@@ -511,8 +538,12 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
         if (detail) (acc.unusable ??= []).push(unusable(s.boundary));
         bAllow = 'no';
         bUsable = false;
-      } else bAllow = scanPolicy(acc, s.boundary);
+      } else {
+        bAllow = scanPolicy(acc, s.boundary);
+        if (acc.byType) bAllow = everyType(acc.byType);
+      }
     }
+    acc.byType = undefined;
     acc.s = undefined as unknown as Subject;
     acc.ctx = undefined;
     acc.envSet = false;

@@ -608,6 +608,18 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(1);
   });
 
+  it('records a listing whose Link header is cut short in its next link as an error, not as the whole list', async () => {
+    // 11 users at 4 a page: the first page's next link arrives without its closing ">" and rel.
+    const { f, clock } = await fake({ truncatedLinkOn: ['/api/v1/users'], maxLimit: { '/api/v1/users': 4 } });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('malformed Link header'),
+    });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
   it('stops a listing that keeps serving empty pages, each with a new next link', async () => {
     const { f, clock } = await fake({ endlessEmptyPagesOn: ['/api/v1/groups'] });
     const r = await collectOkta(ssws(f, clock));

@@ -93,6 +93,11 @@ export interface OktaFakeOptions {
   endlessPagesOn?: string[];
   /** Templates whose `rel="next"` link never advances. */
   loopOn?: string[];
+  /**
+   * Templates whose Link header is cut short in the middle of the next link (no closing `>` and no
+   * `rel`), as a proxy that truncates long headers sends it.
+   */
+  truncatedLinkOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
   emptyPagesOn?: string[];
   /** An access token stops working after this many API requests (simulates expiry). */
@@ -456,6 +461,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
         }
       }
     }
+    if (opts.truncatedLinkOn?.includes(template) && links.length > 1) links[1] = links[1].slice(0, links[1].indexOf('>'));
     // Okta sends self and next as separate Link headers.
     res.setHeader('link', links);
     send(res, 200, page, limitHeaders);

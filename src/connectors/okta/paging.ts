@@ -7,13 +7,16 @@ export type GetFn = (url: string) => Promise<FetchResponse>;
 
 /**
  * The `rel="next"` target of an RFC 8288 `Link` header. Okta sends `self` and `next` as two
- * headers, which fetch joins with ", ".
+ * headers, which fetch joins with ", ". A link that is not `<URL>` and its parameters (a header
+ * cut short on its way, say) throws: it may have been the next link, so the listing cannot be
+ * taken to end there. `path` names the listing in the error.
  */
-export function nextLinkOf(header: string | null): string | undefined {
+export function nextLinkOf(header: string | null, path = 'the listing'): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(/,\s*(?=<)/)) {
+    if (part.trim() === '') continue;
     const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (!m) continue;
+    if (!m) throw new OktaResponseError(`malformed Link header (a link that is not <URL>; rel=...) on ${path}`);
     const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2]);
     if (rels && rels[1].split(/\s+/).includes('next')) return m[1];
   }
@@ -103,7 +106,7 @@ export async function listAll(
       items.push(item as Record<string, unknown>);
     }
     emptyInARow = body.length === 0 ? emptyInARow + 1 : 0;
-    const next = nextLinkOf(res.headers.get('link'));
+    const next = nextLinkOf(res.headers.get('link'), new URL(url).pathname);
     if (next === undefined) break;
     if (pages >= maxPages) {
       throw new OktaResponseError(`paging stopped after ${pages} pages on ${new URL(url).pathname}: the listing kept sending a next link`);

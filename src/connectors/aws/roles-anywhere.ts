@@ -20,15 +20,20 @@ export async function readRolesAnywhere(client: RolesAnywhereClient, stats: Requ
   const anchorsGuard = pagingGuard(maxPages);
   for await (const page of paginateListTrustAnchors({ client }, {})) {
     stats.pages += 1;
-    for (const item of page.trustAnchors ?? []) trustAnchors.push(toCliJson(item));
-    stopOn(anchorsGuard((page.trustAnchors ?? []).length, page.nextToken), 'ListTrustAnchors', maxPages);
+    // Roles Anywhere sends the list even when it is empty; a 200 without it (an empty body, a
+    // proxy's page) would read as "no trust anchors", and every Roles Anywhere entry point would
+    // be dropped under a collected record.
+    if (!Array.isArray(page.trustAnchors)) throw new Error('ListTrustAnchors answered without trustAnchors');
+    for (const item of page.trustAnchors) trustAnchors.push(toCliJson(item));
+    stopOn(anchorsGuard(page.trustAnchors.length, page.nextToken), 'ListTrustAnchors', maxPages);
   }
   const profiles: unknown[] = [];
   const profilesGuard = pagingGuard(maxPages);
   for await (const page of paginateListProfiles({ client }, {})) {
     stats.pages += 1;
-    for (const item of page.profiles ?? []) profiles.push(toCliJson(item));
-    stopOn(profilesGuard((page.profiles ?? []).length, page.nextToken), 'ListProfiles', maxPages);
+    if (!Array.isArray(page.profiles)) throw new Error('ListProfiles answered without profiles');
+    for (const item of page.profiles) profiles.push(toCliJson(item));
+    stopOn(profilesGuard(page.profiles.length, page.nextToken), 'ListProfiles', maxPages);
   }
   return { trustAnchors, profiles };
 }

@@ -312,6 +312,15 @@ describe('collectAws against the fake IAM', () => {
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
   });
 
+  it('records an OIDC provider read answered 200 without the provider (empty body) as an error, not as a provider that accepts no audience', async () => {
+    // Parsed, an empty body is a provider with an empty ClientIDList: the trust code would then say
+    // every web identity token is turned away today by the account's OIDC provider.
+    const { result } = await run({ rawOkBody: { 'iam:GetOpenIDConnectProvider': '' } });
+    expect(coverageOf(result.coverage, MAIN, 'aws.federation')).toMatchObject({ status: 'error', reason: expect.stringContaining('GetOpenIDConnectProvider answered without Url') });
+    expect(result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+  });
+
   it('times out an answer whose headers arrive but whose body then stalls, like one that never answers', async () => {
     // The request timeout stops once headers arrive; without an inactivity timeout on the socket
     // the half-read body would be awaited forever. Vitest's timeout bounds the test.

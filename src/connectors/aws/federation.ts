@@ -23,6 +23,9 @@ export async function readOidcProviders(iam: IAMClient, stats: RequestStats): Pr
   const providers = await mapBounded(arns, 4, async (arn) => {
     try {
       const p = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
+      // IAM always sends the provider's Url. A 200 without it (an empty body, a proxy's page) was
+      // no IAM answer: kept, its empty ClientIDList would say the provider turns every token away.
+      if (typeof p.Url !== 'string' || p.Url === '') throw new Error('GetOpenIDConnectProvider answered without Url');
       return toCliJson({ Arn: arn, Url: p.Url, ClientIDList: p.ClientIDList ?? [], ThumbprintList: p.ThumbprintList ?? [], CreateDate: p.CreateDate, Tags: p.Tags });
     } catch (error) {
       // Deleted between the list and the get: it no longer exists, so leaving it out is accurate.

@@ -738,14 +738,32 @@ describe('collectEntra against the fake tenant', () => {
     expect(f.log.filter((l) => l.path === '/v1.0/users')).toHaveLength(2);
   });
 
-  it('stops a listing that never ends (every page has items and a new nextLink) after the page cap, and drops the partial list', async () => {
+  it('records a page served again under a new nextLink, in place of the next one, as an error, not as the whole list', async () => {
     const dataset = makeEntraDataset(TENANT, { servicePrincipals: 25, users: 3 });
     let n = 0;
     const f = await fake(dataset, {
       pageSize: 10,
-      // Always the first page again, under a link never seen before.
-      rewriteNextLink: (link, path) => (path === '/v1.0/servicePrincipals' ? link.replace(/&n=\d+/g, '').replace(/\$skiptoken=\d+/, `$skiptoken=0&n=${n++}`) : link),
+      // The first page's nextLink serves the first page again, whose nextLink skips the second: ten
+      // service principals are never read, and each of the others is there once or twice.
+      rewriteNextLink: (link, path) => {
+        if (path !== '/v1.0/servicePrincipals') return link;
+        n++;
+        return n === 1 ? link.replace(/\$skiptoken=\d+/, '$skiptoken=0&again=1') : n === 2 ? link.replace(/\$skiptoken=\d+/, '$skiptoken=20') : link;
+      },
     });
+    const result = await collectEntra(options(f));
+
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: 'page repeated (every item already read) from /v1.0/servicePrincipals' });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(2);
+    expect(cov(result, 'entra.applications')?.status).toBe('collected');
+  });
+
+  it('stops a listing that never ends (every page has items and a new nextLink) after the page cap, and drops the partial list', async () => {
+    // Every page has new items and a new nextLink, past the cap: as an endless listing looks to
+    // the collector until the cap (a page served again is caught before it: see above).
+    const dataset = makeEntraDataset(TENANT, { servicePrincipals: 65, users: 3 });
+    const f = await fake(dataset, { pageSize: 10 });
     const result = await collectEntra(options(f, { maxPagesPerListing: 5 }));
 
     expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(5);

@@ -620,6 +620,19 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
   });
 
+  it('records a page served again under a new next link, in place of the next one, as an error, not as the whole list', async () => {
+    // 11 users at 4 a page: the first page comes twice, the second never.
+    const { f, clock } = await fake({ repeatPageOn: ['/api/v1/users'], maxLimit: { '/api/v1/users': 4 } });
+    const r = await collectOkta(ssws(f, clock));
+    expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('page repeated (every item already read) on /api/v1/users'),
+    });
+    expect(r.files['okta/users.json']).toBeUndefined();
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(2);
+    expect(statusOf(r.coverage, 'okta.apps')).toBe('collected');
+  });
+
   it('stops a listing that keeps serving empty pages, each with a new next link', async () => {
     const { f, clock } = await fake({ endlessEmptyPagesOn: ['/api/v1/groups'] });
     const r = await collectOkta(ssws(f, clock));

@@ -98,6 +98,11 @@ export interface OktaFakeOptions {
    * `rel`), as a proxy that truncates long headers sends it.
    */
   truncatedLinkOn?: string[];
+  /**
+   * Templates whose first page's next link serves the first page again, under a cursor of its
+   * own, and whose next link then skips the second page (a server that lost its place).
+   */
+  repeatPageOn?: string[];
   /** Templates that serve an empty page between real pages (still with a next link). */
   emptyPagesOn?: string[];
   /** An access token stops working after this many API requests (simulates expiry). */
@@ -443,6 +448,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     if (kind === 'e') {
       page = [];
       links.push(`<${pageLink(`o:${offset}`)}>; rel="next"`);
+    } else if (kind === 'r') {
+      page = items.slice(0, pageSize);
+      if (2 * pageSize < items.length) links.push(`<${pageLink(`o:${2 * pageSize}`)}>; rel="next"`);
+    } else if (opts.repeatPageOn?.includes(template) && offset === 0 && pageSize < items.length) {
+      page = items.slice(0, pageSize);
+      links.push(`<${pageLink('r:0')}>; rel="next"`);
     } else if (opts.endlessPagesOn?.includes(template) && items.length > 0) {
       page = [items[offset % items.length]];
       links.push(`<${pageLink(`o:${offset + 1}`)}>; rel="next"`);

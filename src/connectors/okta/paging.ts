@@ -80,6 +80,8 @@ export async function listAll(
 ): Promise<Record<string, unknown>[]> {
   const origin = new URL(firstUrl).origin;
   const seen = new Set<string>();
+  /** The ids of the items read so far in this listing (see the repeated-page check below). */
+  const readIds = new Set<string>();
   const items: Record<string, unknown>[] = [];
   let url: string | undefined = firstUrl;
   let pages = 0;
@@ -94,6 +96,13 @@ export async function listAll(
       throw new OktaResponseError(`expected ${itemsOf === listItems ? 'a JSON array' : 'a JSON array or a JSON Web Key Set'} from ${new URL(url).pathname}`);
     }
     pages++;
+    // A page whose every item was read before in this listing was served again under a new next
+    // link (a cache, a server that lost its place): the page it stands in for was not read.
+    const pageIds = body.filter((item) => item !== null).map((item) => (item as Record<string, unknown> | undefined)?.id);
+    if (pageIds.length > 0 && pageIds.every((id) => typeof id === 'string' && readIds.has(id))) {
+      throw new OktaResponseError(`page repeated (every item already read) on ${new URL(url).pathname}`);
+    }
+    for (const id of pageIds) if (typeof id === 'string') readIds.add(id);
     for (const item of body) {
       if (item === null) continue;
       if (typeof item !== 'object' || Array.isArray(item)) {

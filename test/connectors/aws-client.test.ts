@@ -277,6 +277,14 @@ describe('collectAws against the fake IAM', () => {
     expect(never.result.files[`aws/${MAIN}/credential-report.csv`]).toBeUndefined();
   });
 
+  it('records a page served again under a new Marker, in place of the next one, as an error, not as the whole inventory', async () => {
+    // Nine items at two a page: the first page comes twice, the second (users 2 and group 0) never.
+    const { result } = await run({ pageSize: 2, repeatPage: true });
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({ status: 'error', reason: expect.stringContaining('GetAccountAuthorizationDetails returned a page it had already returned (page 2') });
+    expect(result.files[`aws/${MAIN}/authorization-details.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.credentialReport')?.status).toBe('collected');
+  });
+
   it('stops on a repeating Marker with an error record instead of looping', async () => {
     const { result, fake } = await run({ pageSize: 2, repeatMarker: true });
     const iam = coverageOf(result.coverage, MAIN, 'aws.iam');
@@ -352,7 +360,9 @@ describe('collectAws against the fake IAM', () => {
   });
 
   it('stops authorization details whose full pages never end, each with a new Marker, after the page cap', async () => {
-    const { result, fake } = await run({ pageSize: 2, endlessPages: true }, { maxPagesPerListing: 7 });
+    // More items than the cap's pages hold: every page read is new (a page served again is caught
+    // before the cap, see above).
+    const { result, fake } = await run({ accounts: [buildAccount(MAIN, { users: 10 })], pageSize: 2, endlessPages: true }, { maxPagesPerListing: 7 });
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')).toMatchObject({
       status: 'error',
       reason: expect.stringMatching(/GetAccountAuthorizationDetails: stopped after 7 pages.*incomplete/),

@@ -76,6 +76,11 @@ export interface FakeAwsOptions {
   /** From the third page on, GetAccountAuthorizationDetails hands back the first page's Marker. */
   repeatMarker?: boolean;
   /**
+   * GetAccountAuthorizationDetails's first Marker serves the first page again under a Marker of
+   * its own, whose Marker then skips the second page (a server that lost its place).
+   */
+  repeatPage?: boolean;
+  /**
    * Puts `<NhiscanDecoy><Marker>VALUE</Marker></NhiscanDecoy>` (an element the SDK ignores)
    * before the real Marker of every GetAccountAuthorizationDetails page, to show that a Marker
    * read from the raw XML is only used once the SDK's parse confirms it.
@@ -159,6 +164,8 @@ class ApiError extends Error {
 }
 
 const encodeToken = (offset: number): string => Buffer.from(String(offset)).toString('base64');
+/** The Marker under which `repeatPage` serves the first page again. */
+const REPEAT_PAGE_MARKER = Buffer.from('again').toString('base64');
 const decodeToken = (token: string | null | undefined): number => {
   if (!token) return 0;
   const offset = Number(Buffer.from(token, 'base64').toString('utf8'));
@@ -220,7 +227,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const maxItems = params.get('MaxItems');
         if (maxItems) maxItemsSeen.push(maxItems);
         const size = Math.min(Number(maxItems ?? 100), options.pageSize ?? Infinity);
-        const start = decodeToken(params.get('Marker'));
+        const again = options.repeatPage === true && params.get('Marker') === REPEAT_PAGE_MARKER;
+        const start = again ? 0 : decodeToken(params.get('Marker'));
         const items: Array<[string, Wire]> = [
           ...account.users.map((u): [string, Wire] => ['UserDetailList', u]),
           ...account.groups.map((g): [string, Wire] => ['GroupDetailList', g]),
@@ -238,7 +246,8 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         const truncated = next < authorizationItemCount(account);
         const lists: Record<string, Wire[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
         for (const [list, item] of page) lists[list].push(item);
-        const marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
+        let marker = options.repeatMarker && start >= 2 * size ? encodeToken(size) : truncated ? encodeToken(next) : undefined;
+        if (options.repeatPage && start === 0 && truncated) marker = again ? (2 * size < authorizationItemCount(account) ? encodeToken(2 * size) : undefined) : REPEAT_PAGE_MARKER;
         const decoy = options.decoyMarker === undefined ? {} : { NhiscanDecoy: { Marker: options.decoyMarker } };
         if (options.truncatedWithoutMarker && start > 0) return { ...decoy, IsTruncated: true, ...lists };
         if (options.endlessEmptyPages && !truncated) {

@@ -136,6 +136,8 @@ export async function readAuthorizationDetails(
   };
   let pages = 0;
   let emptyInARow = 0;
+  /** The ARNs of the items read so far (see the repeated-page check below). */
+  const readArns = new Set<string>();
   let pending: Promise<Page> | undefined = send();
   while (pending !== undefined) {
     const page: Page = await pending;
@@ -151,7 +153,14 @@ export async function readAuthorizationDetails(
     if (refused) {
       return failed('error', `GetAccountAuthorizationDetails returned an entry the scan cannot read (page ${pages}, ${refused}); the inventory would be incomplete without it, so none of it is used`);
     }
-    const size = (page.UserDetailList?.length ?? 0) + (page.GroupDetailList?.length ?? 0) + (page.RoleDetailList?.length ?? 0) + (page.Policies?.length ?? 0);
+    // A page whose every item was read before was served again under a new Marker (a server that
+    // lost its place): the page it stands in for was not read.
+    const arns = [...(page.UserDetailList ?? []), ...(page.GroupDetailList ?? []), ...(page.RoleDetailList ?? []), ...(page.Policies ?? [])].map((item) => item.Arn);
+    if (arns.length > 0 && arns.every((arn) => typeof arn === 'string' && readArns.has(arn))) {
+      return failed('error', `GetAccountAuthorizationDetails returned a page it had already returned (page ${pages}, every item already read); the inventory would be incomplete, so none of it is used`);
+    }
+    for (const arn of arns) if (typeof arn === 'string') readArns.add(arn);
+    const size = arns.length;
     emptyInARow = size === 0 ? emptyInARow + 1 : 0;
     if (page.Marker && emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {
       return failed('error', `GetAccountAuthorizationDetails returned ${emptyInARow} empty pages in a row, each with a new Marker (page ${pages}); stopped to avoid an endless loop`);

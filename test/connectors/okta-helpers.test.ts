@@ -12,6 +12,10 @@ describe('nextLinkOf', () => {
     expect(nextLinkOf(h)).toBe('https://o.okta.com/api/v1/users?after=00u9&limit=200');
   });
 
+  it('reads the relation type case-insensitively, as RFC 8288 compares it', () => {
+    expect(nextLinkOf('<https://o.okta.com/api/v1/users>; rel="self", <https://o.okta.com/api/v1/users?after=00u9>; REL="Next"')).toBe('https://o.okta.com/api/v1/users?after=00u9');
+  });
+
   it('returns undefined without a next relation', () => {
     expect(nextLinkOf('<https://o.okta.com/api/v1/users>; rel="self"')).toBeUndefined();
     expect(nextLinkOf(null)).toBeUndefined();

@@ -18,7 +18,8 @@ export function nextLinkOf(header: string | null, path = 'the listing'): string 
     const m = /^\s*<([^>]*)>(.*)$/.exec(part);
     if (!m) throw new OktaResponseError(`malformed Link header (a link that is not <URL>; rel=...) on ${path}`);
     const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2]);
-    if (rels && rels[1].split(/\s+/).includes('next')) return m[1];
+    // Relation types compare case-insensitively (RFC 8288, 2.1.1): `rel="Next"` is the next link.
+    if (rels && rels[1].toLowerCase().split(/\s+/).includes('next')) return m[1];
   }
   return undefined;
 }

@@ -147,19 +147,22 @@ export function linkProviders(b: GraphBuilder): void {
     }
     return (assigned = byKey);
   };
-  const assignmentsRead = new Map<string, boolean>();
-  /** Whether a tenant's app-role assignments were read (the last coverage record of the capability). */
-  const readAssignments = (tenant: string): boolean => {
-    let read = assignmentsRead.get(tenant);
+  const capabilitiesRead = new Map<string, boolean>();
+  /** Whether an Entra capability of a tenant was read (the last coverage record of the capability). */
+  const collected = (tenant: string, capability: string): boolean => {
+    const key = `${capability}|${tenant}`;
+    let read = capabilitiesRead.get(key);
     if (read === undefined) {
       read = false;
       for (const c of b.coverageRecords()) {
-        if (c.provider === 'entra' && c.capability === 'entra.appRoleAssignments' && c.scope.toLowerCase() === tenant) read = c.status === 'collected';
+        if (c.provider === 'entra' && c.capability === capability && c.scope.toLowerCase() === tenant) read = c.status === 'collected';
       }
-      assignmentsRead.set(tenant, read);
+      capabilitiesRead.set(key, read);
     }
     return read;
   };
+  /** Whether a tenant's app-role assignments were read. */
+  const readAssignments = (tenant: string): boolean => collected(tenant, 'entra.appRoleAssignments');
   /** The SPs of a tenant whose object id a sub pattern matches (patternMatcher). */
   const matching = patternMatcher(() => {
     const byTenant = new Map<string, GraphNode[]>();
@@ -372,6 +375,12 @@ export function linkProviders(b: GraphBuilder): void {
         if (!app) {
           const verdict = aws ? audienceVerdict(aud, undefined, aud, e.evidence?.audience, clientIds) : {};
           return { aud, bar: verdict.bar, doubts: [], refused: verdict.bar === undefined ? verdict.refused : undefined };
+        }
+        // An app registration with no service principal in the tenant (the SP list was read, and
+        // none has its app id) is no resource Entra issues a token for: a request for it fails
+        // (AADSTS500011, the resource principal was not found in the tenant) until one is created.
+        if (app.type === 'entra-application' && collected(tenant, 'entra.servicePrincipals')) {
+          return { aud, app, bar: `aud ${aud} is ${app.name}, an app registration with no service principal in the tenant, so Entra issues no token for it`, doubts: [] };
         }
         const appId = typeof app.attrs.appId === 'string' ? app.attrs.appId : undefined;
         const version = tokenVersionVerdict(aud, app, v2);

@@ -1178,3 +1178,24 @@ describe('the tier reason of an issuer reaching its tier only through a latent t
     expect(both.analysis.tierReasons(issuer(both))).toEqual(['reaches AWS account 111122223333 secrets (Secrets Manager, KMS, SSM) (T3)']);
   });
 });
+
+describe('an audience that names an app registration with no service principal in the tenant', () => {
+  // Entra issues a token only for a resource that has a service principal in the tenant; for an app
+  // registration without one the request fails (AADSTS500011). The SP list was read, so none exists.
+  const NO_SP_APPID = '11111111-2222-3333-4444-555555555555';
+  const withNoSpApp = (): Snapshot => {
+    const s = withRole('nosp-role', { StringEquals: { [`${ISSUER}:aud`]: NO_SP_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }, NO_SP_APPID);
+    const file = s.files['entra/applications.json'] as Json;
+    const apps = (file.value ?? file) as Json[];
+    apps.push({ ...structuredClone(apps[0]), id: 'aaaaaaaa-2222-3333-4444-555555555555', appId: NO_SP_APPID, displayName: 'No SP App', passwordCredentials: [], keyCredentials: [] });
+    return s;
+  };
+
+  it('links no caller and leaves no path through the role: no token carries that aud', () => {
+    const r = scan(withNoSpApp());
+    expect(assumers(r, 'nosp-role')).toEqual([]);
+    const trust = r.graph.in(roleId('nosp-role'), 'FEDERATES_TO')[0];
+    expect(trust.evidence?.dead).toMatch(/No SP App, an app registration with no service principal in the tenant, so Entra issues no token for it/);
+    expect(r.report.findings.filter((f) => f.path?.some((h) => h.to === roleId('nosp-role')))).toEqual([]);
+  });
+});

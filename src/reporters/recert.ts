@@ -82,9 +82,13 @@ function daysSince(iso: string, now: number): number | undefined {
 
 type Credential = IdentitySummary['credentials'][number];
 
-/** Expired by the provider's word or by its expiry date at scan time (Okta lists a token as valid until it is gone). */
+/**
+ * Expired by the provider's word or by its expiry date at scan time (Okta lists a token as valid
+ * until it is gone). An end at the scan time itself is over, as the analysis and the rules judge it
+ * (rule-kit isUnexpiredCredential): the sheet must not call live what the strength leaves out.
+ */
 function expired(c: Credential, now: number): boolean {
-  return c.status === 'expired' || (typeof c.expiresAt === 'string' && parseDate(c.expiresAt) < now);
+  return c.status === 'expired' || (typeof c.expiresAt === 'string' && parseDate(c.expiresAt) <= now);
 }
 
 /** Whether a credential can still be used: neither deactivated nor expired. */
@@ -326,7 +330,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
   // A federated trust has no expiry of its own: `never`, as docs/ci.md defines the column.
   const expiries = i.credentials.map(credentialExpiry);
   const future = expiries
-    .filter((e): e is string => typeof e === 'string' && parseDate(e) >= now)
+    .filter((e): e is string => typeof e === 'string' && parseDate(e) > now)
     .sort((a, b) => parseDate(a) - parseDate(b));
   const noExpiry = expiries.some((e) => e === null);
   // Blank would read as "none"; a date that was not read is said to be unknown.

@@ -94,6 +94,17 @@ describe('recert: credentials that are not usable', () => {
     // Near miss: before it expires, the old secret is to be rotated.
     expect(actions(token, Date.parse('2026-10-01T00:00:00Z'))[0]).toBe('rotate');
   });
+
+  it('counts a credential whose end is the scan time itself as expired, as the analysis and the rules do', () => {
+    // The scan's clock (--now) on the very instant a secret ends: strength leaves it out
+    // (isUnexpiredCredential), so the sheet must not age it, rotate it or name it the next expiry.
+    const secret = { type: 'client-secret', name: 'prov-sync', createdAt: '2025-01-15T09:00:00Z', expiresAt: '2026-11-20T09:00:00Z', status: 'active' as const };
+    const r = row(identity({ credentials: [secret] }));
+    expect([r.credential_types, r.next_expiry, r.oldest_credential_age_days, r.recommended_action]).toEqual(['client-secret (1 expired)', 'expired', 'none', 'remove expired']);
+    // Near miss: a second later it is live, to be rotated.
+    const live = row(identity({ credentials: [{ ...secret, expiresAt: '2026-11-20T09:00:01Z' }] }));
+    expect([live.credential_types, live.next_expiry, live.recommended_action]).toEqual(['client-secret', '2026-11-20T09:00:01.000Z', 'rotate']);
+  });
 });
 
 describe('recert: the demo sheet', () => {

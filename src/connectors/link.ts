@@ -398,7 +398,8 @@ export function linkProviders(b: GraphBuilder): void {
       // The object id is found ignoring case: a pinned sub is then held to the trust's own match
       // (the IAM operators, or a credential's case-sensitive subject).
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : subject !== undefined && subjectMatch === 'exact' ? (oid: string) => oid === subject : () => true;
-      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, subjectMatch === 'exact', own, subAdmits).values()) {
+      const exact = subjectMatch === 'exact';
+      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, exact, own, subAdmits).values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
         // reason, and the path rule says so for a path through it.
@@ -465,6 +466,30 @@ export function linkProviders(b: GraphBuilder): void {
           e.conditional = true;
           e.reason = `${e.reason}; only if ${doubts.join(', or if ')}`;
           e.evidence = { ...e.evidence, undecided: [...said, ...doubts] };
+        }
+      }
+      // A pinned sub stands for one service principal of the tenant, and the issuer's own edge is
+      // the entry point the path rule names for it ("one service principal of the scanned Entra
+      // tenant"). When no service principal can present that sub (none has the object id, or the
+      // trust's sub condition refuses it as Entra writes it, in lower case), no token passes: dead,
+      // as an aud no token carries. When the one it names is disabled, Entra gives it no token
+      // until it is re-enabled: dormant. Only with the tenant's service principals read, and for a
+      // sub shaped as an object id (a user's delegated token carries a pairwise sub of another shape).
+      if (exact && subject !== undefined && OBJECT_ID.test(subject) && e.evidence?.dead === undefined && e.evidence?.dormant === undefined && collected(tenant, 'entra.servicePrincipals')) {
+        const sp = entraByObjectId().get(`${tenant}|${subject}`.toLowerCase());
+        const caller = sp !== undefined && CALLER_TYPES.has(sp.type) ? sp : undefined;
+        if (caller === undefined || !subAdmits(caller.nativeId)) {
+          const dead =
+            caller === undefined
+              ? `sub ${subject} is the object id of no service principal of the tenant, so no token of it carries that sub`
+              : `the sub condition does not take the object id of ${caller.name} as Entra writes it in its tokens (${caller.nativeId}), so no token of the tenant meets it`;
+          e.reason = `${e.reason}; but ${dead}`;
+          e.evidence = { ...e.evidence, dead };
+          markTrustDead(e, target, subject, dead);
+        } else if (caller.enabled === false) {
+          const dormant = `Entra issues no token to ${caller.name}, the one service principal the sub names: disabled`;
+          e.reason = `${e.reason}; but ${dormant}`;
+          e.evidence = { ...e.evidence, dormant };
         }
       }
       continue;
@@ -615,6 +640,9 @@ function entraTokenIss(issuer: string): string | undefined {
   if (host.startsWith('sts.') === (m[3] !== undefined)) return undefined;
   return `https://${host}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}`;
 }
+
+/** An Entra object id (a GUID), as an app-only token's sub carries a service principal's. */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */
 const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity']);

@@ -1199,3 +1199,42 @@ describe('an audience that names an app registration with no service principal i
     expect(r.report.findings.filter((f) => f.path?.some((h) => h.to === roleId('nosp-role')))).toEqual([]);
   });
 });
+
+describe('a trust pinned to one object id that no enabled service principal of the tenant can present', () => {
+  // An app-only token's sub is the calling service principal's object id, in lower case. A pinned
+  // sub stands for that one service principal: the issuer's own edge is its entry point.
+  const pinned = (sub: string, disable?: string): ReturnType<typeof scan> => {
+    const s = withRole('pin-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID, [`${ISSUER}:sub`]: sub } });
+    if (disable !== undefined) {
+      const file = s.files['entra/servicePrincipals.json'] as Json;
+      ((file.value ?? file) as Json[]).find((x) => x.id === disable)!.accountEnabled = false;
+    }
+    return scan(s);
+  };
+  const issuerPaths = (r: ReturnType<typeof scan>) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.id.startsWith(`external:oidc:ext:https://${ISSUER}|`) && f.path?.some((h) => h.to === roleId('pin-role')));
+  const trust = (r: ReturnType<typeof scan>) => r.graph.in(roleId('pin-role'), 'FEDERATES_TO')[0];
+
+  it('no service principal has that object id: the trust is dead, and no path starts at the issuer', () => {
+    const r = pinned('00000000-1111-2222-3333-444444444444');
+    expect(trust(r).evidence?.dead).toMatch(/is the object id of no service principal of the tenant/);
+    expect(issuerPaths(r)).toEqual([]);
+  });
+
+  it('the object id in upper case under StringEquals: dead, as Entra writes it in lower case', () => {
+    const r = pinned(LEGACY_OID.toUpperCase());
+    expect(assumers(r, 'pin-role')).toEqual([]);
+    expect(trust(r).evidence?.dead).toMatch(/does not take the object id of Legacy Provisioning Sync/);
+    expect(issuerPaths(r)).toEqual([]);
+  });
+
+  it('the service principal it names is disabled: dormant, no path until it is re-enabled', () => {
+    const r = pinned(LEGACY_OID, LEGACY_OID);
+    expect(trust(r).evidence?.dormant).toMatch(/Entra issues no token to Legacy Provisioning Sync.*disabled/);
+    expect(issuerPaths(r)).toEqual([]);
+    // Near miss: enabled, it presents the sub, and the issuer's path stands.
+    const live = pinned(LEGACY_OID);
+    expect(trust(live).evidence?.dead ?? trust(live).evidence?.dormant).toBeUndefined();
+    expect(issuerPaths(live).length).toBeGreaterThan(0);
+  });
+});

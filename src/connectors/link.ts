@@ -399,7 +399,8 @@ export function linkProviders(b: GraphBuilder): void {
       // (the IAM operators, or a credential's case-sensitive subject).
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : subject !== undefined && subjectMatch === 'exact' ? (oid: string) => oid === subject : () => true;
       const exact = subjectMatch === 'exact';
-      for (const { node, why, doubt, blocked } of entraCallers(tenant, subject, exact, own, subAdmits).values()) {
+      const callers = entraCallers(tenant, subject, exact, own, subAdmits);
+      for (const { node, why, doubt, blocked } of callers.values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
         // reason, and the path rule says so for a path through it.
@@ -491,6 +492,23 @@ export function linkProviders(b: GraphBuilder): void {
           e.reason = `${e.reason}; but ${dormant}`;
           e.evidence = { ...e.evidence, dormant };
         }
+      }
+      // Every audience a token can carry names an app that requires an app-role assignment, the
+      // assignments were read, and no service principal the sub admits holds one: Entra issues such
+      // a token to no one today (the trust's own edge stands for service principals that are not
+      // linked, and none is). Dormant: granting an assignment opens it, the trust untouched.
+      const assigned = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
+      if (
+        callers.size === 0 &&
+        assigned.length > 0 &&
+        assigned.every((r) => r.app !== undefined && r.app.attrs.appRoleAssignmentRequired === true && readAssignments(tenant) && r.app.attrs.appRoleAssignmentsUnread !== true) &&
+        e.evidence?.dead === undefined &&
+        e.evidence?.dormant === undefined
+      ) {
+        const names = uniqueSortedTexts(assigned.map((r) => r.app!.name));
+        const dormant = `${names.join(', ')} require${names.length === 1 ? 's' : ''} an app-role assignment, and no service principal ${subject === undefined ? '' : 'the sub admits '}holds one, so Entra issues such a token to no one today`;
+        e.reason = `${e.reason}; but ${dormant}`;
+        e.evidence = { ...e.evidence, dormant };
       }
       continue;
     }

@@ -1238,3 +1238,34 @@ describe('a trust pinned to one object id that no enabled service principal of t
     expect(issuerPaths(live).length).toBeGreaterThan(0);
   });
 });
+
+describe('an audience app that requires assignment, held by no service principal', () => {
+  // With appRoleAssignmentRequired, Entra issues a token for the app only to a service principal
+  // holding an app-role assignment to it; each holder gets its own link. The trust's own edge stands
+  // for the service principals not linked: with no holder, no one gets such a token today.
+  const TICKETS_SP = 'd91955c9-d1db-4218-9f99-ac73cc9599fc';
+  const ticketsTrust = (assigned: boolean): ReturnType<typeof scan> => {
+    const s = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID);
+    if (!assigned) {
+      const file = s.files['entra/appRoleAssignments.json'] as Json;
+      const keep = ((file.value ?? file) as Json[]).filter((a) => a.resourceId !== TICKETS_SP);
+      if (Array.isArray(file)) s.files['entra/appRoleAssignments.json'] = keep;
+      else file.value = keep;
+    }
+    return scan(s);
+  };
+  const issuerPaths = (r: ReturnType<typeof scan>) =>
+    r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.subject.id.startsWith(`external:oidc:ext:https://${ISSUER}|`) && f.path?.some((h) => h.to === roleId('tickets-role')));
+
+  it('the trust is dormant and no path starts at the issuer', () => {
+    const r = ticketsTrust(false);
+    expect(assumers(r, 'tickets-role')).toEqual([]);
+    const trust = r.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0];
+    expect(trust.evidence?.dormant).toBe('Northwind Ticketing API requires an app-role assignment, and no service principal holds one, so Entra issues such a token to no one today');
+    expect(issuerPaths(r)).toEqual([]);
+    // Near miss: Ops Agent holds one, is linked, and the trust is open.
+    const held = ticketsTrust(true);
+    expect(assumers(held, 'tickets-role')).toEqual([OPS_AGENT]);
+    expect(held.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0].evidence?.dormant).toBeUndefined();
+  });
+});

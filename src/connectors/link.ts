@@ -493,20 +493,26 @@ export function linkProviders(b: GraphBuilder): void {
           e.evidence = { ...e.evidence, dormant };
         }
       }
-      // Every audience a token can carry names an app that requires an app-role assignment, the
-      // assignments were read, and no service principal the sub admits holds one: Entra issues such
-      // a token to no one today (the trust's own edge stands for service principals that are not
-      // linked, and none is). Dormant: granting an assignment opens it, the trust untouched.
+      // Every audience a token can carry names an app that requires an app-role assignment and the
+      // assignments were read: Entra issues such a token only to a service principal holding one,
+      // and each holder the sub admits has its own link above. The trust's own edge stands for the
+      // service principals that are not linked, and none of them gets a token: dormant (granting an
+      // assignment opens it, the trust untouched). With holders, a path from the issuer would name
+      // "any service principal of the tenant" where only they can get in, beside their own paths.
       const assigned = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
       if (
-        callers.size === 0 &&
         assigned.length > 0 &&
         assigned.every((r) => r.app !== undefined && r.app.attrs.appRoleAssignmentRequired === true && readAssignments(tenant) && r.app.attrs.appRoleAssignmentsUnread !== true) &&
         e.evidence?.dead === undefined &&
         e.evidence?.dormant === undefined
       ) {
         const names = uniqueSortedTexts(assigned.map((r) => r.app!.name));
-        const dormant = `${names.join(', ')} require${names.length === 1 ? 's' : ''} an app-role assignment, and no service principal ${subject === undefined ? '' : 'the sub admits '}holds one, so Entra issues such a token to no one today`;
+        const requires = `${names.join(', ')} require${names.length === 1 ? 's' : ''} an app-role assignment`;
+        const linked = uniqueSortedTexts([...callers.values()].map((c) => c.node.name));
+        const dormant =
+          linked.length === 0
+            ? `${requires}, and no service principal ${subject === undefined ? '' : 'the sub admits '}holds one, so Entra issues such a token to no one today`
+            : `${requires}, and only ${quotedList(linked)}, linked on ${linked.length === 1 ? 'its' : 'their'} own, ${linked.length === 1 ? 'holds' : 'hold'} one, so Entra issues such a token to no other service principal today`;
         e.reason = `${e.reason}; but ${dormant}`;
         e.evidence = { ...e.evidence, dormant };
       }
@@ -657,6 +663,12 @@ function entraTokenIss(issuer: string): string | undefined {
   // (access token claims reference): the other pairings are no issuer at all.
   if (host.startsWith('sts.') === (m[3] !== undefined)) return undefined;
   return `https://${host}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}`;
+}
+
+/** Up to three names, then how many more: "A, B, C and 4 more". */
+function quotedList(names: readonly string[]): string {
+  if (names.length <= 3) return names.join(', ');
+  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 }
 
 /** An Entra object id (a GUID), as an app-only token's sub carries a service principal's. */

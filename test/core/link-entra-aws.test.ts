@@ -1263,9 +1263,20 @@ describe('an audience app that requires assignment, held by no service principal
     const trust = r.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0];
     expect(trust.evidence?.dormant).toBe('Northwind Ticketing API requires an app-role assignment, and no service principal holds one, so Entra issues such a token to no one today');
     expect(issuerPaths(r)).toEqual([]);
-    // Near miss: Ops Agent holds one, is linked, and the trust is open.
+    // Near miss: Ops Agent holds one and is linked on its own; the trust is open to it.
     const held = ticketsTrust(true);
     expect(assumers(held, 'tickets-role')).toEqual([OPS_AGENT]);
-    expect(held.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0].evidence?.dormant).toBeUndefined();
+  });
+
+  it('with a holder, the issuer stands for no other service principal: its own edge is dormant, the holder keeps its path', () => {
+    const held = ticketsTrust(true);
+    const edges = held.graph.in(roleId('tickets-role'), 'FEDERATES_TO');
+    const issuerEdge = edges.find((e) => e.from.startsWith(`external:oidc:ext:https://${ISSUER}|`))!;
+    expect(issuerEdge.evidence?.dormant).toBe('Northwind Ticketing API requires an app-role assignment, and only Ops Agent, linked on its own, holds one, so Entra issues such a token to no other service principal today');
+    // No path names "any service principal of the tenant"; Ops Agent's own link is not latent.
+    expect(issuerPaths(held)).toEqual([]);
+    const own = held.graph.in(roleId('tickets-role'), 'CAN_ASSUME').filter((e) => e.from === OPS_AGENT);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((e) => e.evidence?.dormant === undefined && e.evidence?.dead === undefined)).toBe(true);
   });
 });

@@ -865,6 +865,29 @@ describe('collectEntra against the fake tenant', () => {
     }
   });
 
+  it('records a Graph answer that redirects as an error naming the redirect, once, without following it or retrying', async () => {
+    const elsewhere: string[] = [];
+    const catcher = createServer((req, res) => {
+      elsewhere.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"value":[]}');
+    });
+    await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://127.0.0.1:${(catcher.address() as AddressInfo).port}/v1.0/servicePrincipals`;
+      const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }), { redirectOn: { '/v1.0/servicePrincipals': target } });
+      const result = await collectEntra(options(f));
+      expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^302 on GET .*servicePrincipals.* \(a redirect, not followed: it would carry the access token elsewhere\)$/) });
+      // One request: a redirect is an answer, not a network error to retry (five attempts, about 30 s of backoff).
+      expect(f.log.filter((l) => !l.inBatch && l.path === '/v1.0/servicePrincipals').map((l) => l.status)).toEqual([302]);
+      expect(elsewhere).toEqual([]);
+      // The rest of the tenant is still read.
+      expect(cov(result, 'entra.applications')?.status).toBe('collected');
+    } finally {
+      await new Promise<void>((resolve) => catcher.close(() => resolve()));
+    }
+  });
+
   it('fails fast with a one-line EntraAuthError when the secret is refused, without echoing it', async () => {
     const f = await fake(makeEntraDataset(TENANT, { servicePrincipals: 5 }));
     const wrong = 'CANARY-ENTRA-SECRET-wrong-0005';

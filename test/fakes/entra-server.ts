@@ -65,6 +65,8 @@ export interface EntraFakeOptions {
    * many bytes, sent in chunks with no Content-Length: a body far larger than any real page.
    */
   oversizedOn?: Record<string, number>;
+  /** Versioned paths (no query, not inside `$batch`) answered `302 Found` to this URL (a proxy's or a portal's redirect). */
+  redirectOn?: Record<string, string>;
   /** Rewrites the nextLink the fake would emit (foreign origin, loops). */
   rewriteNextLink?: (link: string, versionedPath: string) => string;
   /**
@@ -251,6 +253,8 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
         served = graphError(opts.failBatches!.status, 'Request_ResourceNotFound');
       } else if (req.method === 'POST' && rest.join('/') === '$batch') {
         served = takeThrottle(`/${version}/$batch`) ?? serveBatch(version, safeJson(raw), host);
+      } else if (req.method === 'GET' && opts.redirectOn?.[url.pathname] !== undefined) {
+        served = { status: 302, headers: { location: opts.redirectOn[url.pathname] }, body: {} };
       } else if (req.method === 'GET') served = serveGet(version, relative, host);
       else served = graphError(405, 'MethodNotAllowed');
     }

@@ -347,7 +347,9 @@ export class GraphHttp {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'error', // a redirect would carry the token to wherever Location points
+        // Never followed: a redirect would carry the token to wherever Location points. Taken as the
+        // answer it is (a 3xx, failureFromStatus), so it is not retried as a network error would be.
+        redirect: 'manual',
         signal: request.signal,
       });
       text = await readCapped(res, this.maxResponseBytes);
@@ -459,7 +461,7 @@ function fail(kind: GraphFailure['kind'], reason: string): { ok: false; failure:
 export function failureFromStatus(status: number, body: unknown, label: string): GraphFailure {
   const rawCode = (body as { error?: { code?: unknown } } | null)?.error?.code;
   const code = typeof rawCode === 'string' ? cleanProviderText(rawCode, 80).replace(/[^\w.-]/g, '_') : '';
-  const reason = `${status}${code ? ` ${code}` : ''} on ${label}`;
+  const reason = `${status}${code ? ` ${code}` : ''} on ${label}${status >= 300 && status < 400 ? ' (a redirect, not followed: it would carry the access token elsewhere)' : ''}`;
   const missing = status === 403 || ((status === 400 || status === 401) && LICENCE_CODES.test(code));
   return { kind: missing ? 'missing-permission' : 'error', status, reason };
 }

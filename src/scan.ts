@@ -321,7 +321,13 @@ const ANY_UNREAD_GROUP: GroupTest = { key: 'any', test: () => true };
 export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef, findingIds: readonly string[], unknownRuleIds?: string[], namePrivileges = true): IdentitySummary {
   const n = graph.node(ref)!;
   const strength = analysis.strength(n);
-  const creds = graph.targets(n, 'HAS_CREDENTIAL').map((c) => {
+  // Sorted by type, name and then node id (an Entra secret's key id, an access key's id), only
+  // with two or more: most identities hold none or one, and sort() allocated its work arrays for
+  // each of them (see sortTexts). Two secrets of one name (a blank or copied display name, common
+  // in Entra) keep no order of the provider's listing, so a re-collection lists them alike.
+  const held = graph.targets(n, 'HAS_CREDENTIAL');
+  const ordered = held.length > 1 ? [...held].sort((a, b) => compareText(a.credentialType ?? a.type, b.credentialType ?? b.type) || compareText(a.name, b.name) || compareText(a.id, b.id)) : held;
+  const creds = ordered.map((c) => {
     const entry: IdentitySummary['credentials'][number] = { type: c.credentialType ?? c.type, name: c.name };
     if (c.createdAt !== undefined) entry.createdAt = c.createdAt;
     if (c.expiresAt !== undefined) entry.expiresAt = c.expiresAt;
@@ -329,9 +335,6 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
     if (c.status !== undefined) entry.status = c.status;
     return entry;
   });
-  // Sorted only with two or more: most identities hold none or one, and sort() allocated its
-  // work arrays for each of them (see sortTexts). Likewise the owners below.
-  if (creds.length > 1) creds.sort((a, b) => (a.type + a.name < b.type + b.name ? -1 : 1));
   const owners = analysis.owners(n);
   const summary: IdentitySummary = {
     id: n.id,

@@ -1,4 +1,4 @@
-import { cannotJudge, credentialLabel, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
+import { cannotJudge, credentialLabel, sortTexts, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -135,6 +135,9 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
     // Indexed: judge runs for every identity, up to five times, and for..of allocated an
     // iterator result per credential until it was optimised.
     const creds = credentialsOf(ctx.graph, subject);
+    // In text order, not the provider's listing order: two secrets of one name would otherwise
+    // swap places between two collections of the same tenant.
+    let tooLong: string[] | undefined;
     for (let i = 0; i < creds.length; i++) {
       const c = creds[i];
       // Not valid yet counts: its lifetime is set already.
@@ -142,9 +145,10 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
       const life = c.expiresAt === null ? Infinity : daysBetween(c.createdAt, c.expiresAt);
       if (life === undefined) lifeUnknown = true;
       else if (life > policy.maxCredentialDays) {
-        violations.push(`${credentialLabel(c.credentialType, c.name)} ${life === Infinity ? 'never expires' : `lives ${life} days from creation to expiry`} (max ${policy.maxCredentialDays} days)`);
+        (tooLong ??= []).push(`${credentialLabel(c.credentialType, c.name)} ${life === Infinity ? 'never expires' : `lives ${life} days from creation to expiry`} (max ${policy.maxCredentialDays} days)`);
       }
     }
+    if (tooLong) violations.push(...sortTexts(tooLong));
   }
   // Accountable means a person (the analysis's accountable humans: not a service account,
   // service principal, app, role or group) who has not left. A person whose account status was

@@ -53,6 +53,18 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('owned')).toBe('pass');
   });
 
+  it('lists over-long credentials in text order, not in the order the provider listed them', () => {
+    const messageFor = (order: string[]) => {
+      const creds = [secret('a', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z'), secret('b', '2024-06-01T00:00:00Z', '2027-06-01T00:00:00Z')];
+      const byId = new Map(creds.map((c) => [c.id, c]));
+      const gg = graphOf([node('x'), p('p4', 4), ...order.map((id) => byId.get(id)!)], [edge('x', 'p4', 'GRANTED'), ...order.map((id) => edge('x', id, 'HAS_CREDENTIAL'))], READ);
+      return runRule(rule, gg, { now }).findings.find((f) => f.subject.id === 'x')!.message;
+    };
+    const ab = messageFor(['a', 'b']);
+    expect(ab).toMatch(/secret a lives 730 days .*; .*secret b lives 1095 days/);
+    expect(messageFor(['b', 'a'])).toBe(ab);
+  });
+
   it('with credentials not read, the unknown names every credential limit the tier sets', () => {
     const g2 = graphOf(
       [

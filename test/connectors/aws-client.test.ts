@@ -227,6 +227,10 @@ describe('collectAws against the fake IAM', () => {
       const loop = await run({ listRolesPageSize: 1, listRolesRepeatMarker: true });
       expect(coverageOf(loop.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListRoles repeated a Marker/) });
       expect(loop.result.files[`aws/${MAIN}/list-roles.json`]).toBeUndefined();
+      // The first page served again in place of the second: that page's role was never read.
+      const again = await run({ listRolesPageSize: 1, listRolesRepeatPage: true });
+      expect(coverageOf(again.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListRoles returned a page it had already returned/) });
+      expect(again.result.files[`aws/${MAIN}/list-roles.json`]).toBeUndefined();
       const capped = await run({ accounts: [buildAccount(MAIN, { users: 0, groups: 0, policies: 0, roles: 5 })], listRolesPageSize: 1 }, { maxPagesPerListing: 3 });
       expect(coverageOf(capped.result.coverage, MAIN, 'aws.roleSessions')).toMatchObject({ status: 'error', reason: expect.stringMatching(/ListRoles: stopped after 3 pages/) });
       expect(capped.fake.counts['iam:ListRoles']).toBe(3);

@@ -29,6 +29,8 @@ export interface FakeAwsOptions {
   listRolesPageSize?: number;
   /** From the second page on, ListRoles hands back the first page's Marker. */
   listRolesRepeatMarker?: boolean;
+  /** ListRoles serves its first page again, under a new Marker, in place of its second page. */
+  listRolesRepeatPage?: boolean;
   orgPageSize?: number;
   rolesAnywherePageSize?: number;
   /** Permission name (e.g. `iam:GetAccountAuthorizationDetails`) -> first N calls are throttled. */
@@ -289,9 +291,12 @@ export async function startFakeAws(options: FakeAwsOptions): Promise<FakeAws> {
         // What IAM sends per role (no tags, RoleLastUsed or boundary), with MaxSessionDuration,
         // which the authorization details lack.
         const size = Math.min(Number(params.get('MaxItems') ?? 100), options.listRolesPageSize ?? options.pageSize ?? Infinity);
-        const start = decodeToken(params.get('Marker'));
-        const next = start + size;
-        const Roles = account.roles.slice(start, next).map((r) => ({
+        const marked = decodeToken(params.get('Marker'));
+        // The second page's Marker gets the first page again; its own Marker then goes on to the third.
+        const again = options.listRolesRepeatPage === true && marked === size;
+        const start = again ? 0 : marked;
+        const next = again ? 2 * size : start + size;
+        const Roles = account.roles.slice(start, start + size).map((r) => ({
           Path: r.Path,
           RoleName: r.RoleName,
           RoleId: r.RoleId,

@@ -43,7 +43,8 @@ export async function readOrganizationAccounts(org: OrganizationsClient, stats: 
       if (state !== 'ACTIVE' || !account.Id || !isAccountId(account.Id)) continue;
       accounts.set(account.Id, { accountId: account.Id, ...(account.Name ? { name: account.Name } : {}) });
     }
-    const stop = guard(page.Accounts.length, page.NextToken);
+    const stop = guard(page.Accounts.length, page.NextToken, page.Accounts.map((a) => a.Id));
+    if (stop === 'repeated-page') return failed('error', 'ListAccounts returned a page it had already returned (every account already read); the account list would be incomplete, so none of it is used');
     if (stop === 'repeated-token') return failed('error', 'ListAccounts repeated a NextToken; stopped to avoid an endless loop');
     if (stop === 'empty-pages') return failed('error', `ListAccounts returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new NextToken; stopped to avoid an endless loop`);
     if (stop === 'too-many-pages') return failed('error', `ListAccounts: stopped after ${maxPages} pages with more still to come; the account list is incomplete, so none of it is used`);

@@ -17,7 +17,7 @@ const MAX_ITEMS = 1000;
 
 /**
  * Reads every page of ListRoles (`iam:ListRoles`) for the roles' maximum session durations.
- * Paging follows `Marker`; a repeated Marker, endless empty pages, `maxPages` pages with more to
+ * Paging follows `Marker`; a page served again, a repeated Marker, endless empty pages, `maxPages` pages with more to
  * come, or IsTruncated without a Marker end the read with an error: a partial list would leave
  * some roles' durations unread without saying which, so none of it is returned.
  */
@@ -36,7 +36,8 @@ export async function readRoleSessions(iam: IAMClient, stats: RequestStats, maxP
       roles.push({ Arn: r.Arn, RoleName: r.RoleName, ...(typeof r.MaxSessionDuration === 'number' ? { MaxSessionDuration: r.MaxSessionDuration } : {}) });
     }
     if (page.IsTruncated && !page.Marker) throw new Error('ListRoles said IsTruncated=true without a Marker; the list would be incomplete');
-    const stop = guard(page.Roles.length, page.Marker);
+    const stop = guard(page.Roles.length, page.Marker, page.Roles.map((r) => r.Arn));
+    if (stop === 'repeated-page') throw new Error('ListRoles returned a page it had already returned (every role already read); the list would be incomplete');
     if (stop === 'repeated-token') throw new Error('ListRoles repeated a Marker');
     if (stop === 'empty-pages') throw new Error(`ListRoles returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new Marker`);
     if (stop === 'too-many-pages') throw new Error(`ListRoles: stopped after ${maxPages} pages with more still to come; the listing is incomplete, so none of it is used`);

@@ -25,7 +25,7 @@ export async function readRolesAnywhere(client: RolesAnywhereClient, stats: Requ
     // be dropped under a collected record.
     if (!Array.isArray(page.trustAnchors)) throw new Error('ListTrustAnchors answered without trustAnchors');
     for (const item of page.trustAnchors) trustAnchors.push(toCliJson(item));
-    stopOn(anchorsGuard(page.trustAnchors.length, page.nextToken), 'ListTrustAnchors', maxPages);
+    stopOn(anchorsGuard(page.trustAnchors.length, page.nextToken, page.trustAnchors.map((t) => t.trustAnchorArn)), 'ListTrustAnchors', maxPages);
   }
   const profiles: unknown[] = [];
   const profilesGuard = pagingGuard(maxPages);
@@ -33,13 +33,14 @@ export async function readRolesAnywhere(client: RolesAnywhereClient, stats: Requ
     stats.pages += 1;
     if (!Array.isArray(page.profiles)) throw new Error('ListProfiles answered without profiles');
     for (const item of page.profiles) profiles.push(toCliJson(item));
-    stopOn(profilesGuard(page.profiles.length, page.nextToken), 'ListProfiles', maxPages);
+    stopOn(profilesGuard(page.profiles.length, page.nextToken, page.profiles.map((p) => p.profileArn)), 'ListProfiles', maxPages);
   }
   return { trustAnchors, profiles };
 }
 
 /** Ends the read with an error naming the call when the paging guard says to stop. */
 function stopOn(stop: PagingStop | undefined, call: string, maxPages: number): void {
+  if (stop === 'repeated-page') throw new Error(`${call} returned a page it had already returned (every item already read); the listing would be incomplete`);
   if (stop === 'repeated-token') throw new Error(`${call} repeated a nextToken`);
   if (stop === 'empty-pages') throw new Error(`${call} returned ${MAX_EMPTY_PAGES_IN_A_ROW} empty pages in a row, each with a new nextToken`);
   if (stop === 'too-many-pages') throw new Error(`${call}: stopped after ${maxPages} pages with more still to come; the listing is incomplete, so none of it is used`);

@@ -473,9 +473,8 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * An Allow on another account's functions, on S3 objects, or with a NotResource listing every
  * function, lets nobody create a Lambda function. A request naming several types
  * (ec2:RunInstances: the image, the instance, the subnet…) needs each allowed, often by different
- * statements: the evaluator joins the statements' answers type by type (allowedTypes).
- * Undefined when the action is not listed here, or names no type in every request: see
- * allowOnNewResource.
+ * statements: the evaluator joins the statements' answers type by type (allowedTypes). Only for
+ * an action whose every request names a type (allowOnNewResource answers the others).
  */
 function allowByType(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, types: ResourceTypes): Tri[] {
   const entries = resourceEntries.map((e) => askedEntry(e, asker));

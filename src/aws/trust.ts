@@ -1721,8 +1721,8 @@ const INDIRECT: PrincipalMatch = { match: true, named: false, indirect: true };
 
 /** The session names a block lists for sessions of this role, if any. */
 function sessionsIn(m: PrincipalMatcher, p: PrincipalFacts): string[] | undefined {
-  if (!m.sessions || p.type !== 'role' || p.service) return undefined;
-  const key = sessionKeyOf(p.arn);
+  if (!m.sessions) return undefined;
+  const key = sessionKey(p);
   return key === undefined ? undefined : m.sessions.get(key);
 }
 
@@ -1759,16 +1759,78 @@ interface CompiledTrust {
    * resource, which for a trust policy is the role's (IAM User Guide, global condition keys).
    */
   keys?: Map<string, string>;
+  /** Which statements may match a principal ({@link StatementIndex}). */
+  index: StatementIndex;
+}
+
+/**
+ * A trust policy's statements by what their Principal or NotPrincipal blocks name, as positions in
+ * {@link CompiledTrust.statements}, each list ascending: a principal is tested only against the
+ * statements that can match it. A role trusting 20,000 principals in as many statements was asked
+ * once per principal, and each question read every statement (quadratic in the statements).
+ */
+interface StatementIndex {
+  /** Names (ARNs, unique ids, what compileBlock keeps in `names`) of either block. */
+  byName: Map<string, number[]>;
+  /** Accounts a Principal block trusts. */
+  byAccount: Map<string, number[]>;
+  /** Role session keys (sessionPrincipal) of either block. */
+  bySession: Map<string, number[]>;
+  /** Statements that may match anyone: a Principal block naming `*`, and every NotPrincipal block. */
+  open: number[];
+}
+
+function indexStatements(statements: readonly TrustStatement[]): StatementIndex {
+  const index: StatementIndex = { byName: new Map(), byAccount: new Map(), bySession: new Map(), open: [] };
+  const add = (map: Map<string, number[]>, key: string, at: number): void => {
+    const list = map.get(key);
+    if (!list) map.set(key, [at]);
+    else if (list[list.length - 1] !== at) list.push(at);
+  };
+  statements.forEach((ts, at) => {
+    const m = ts.principal ?? ts.notPrincipal;
+    if (!m) return;
+    for (const name of m.names) add(index.byName, name, at);
+    for (const key of m.sessions?.keys() ?? []) add(index.bySession, key, at);
+    if (ts.notPrincipal || m.any) index.open.push(at);
+    else for (const account of m.accounts) add(index.byAccount, account, at);
+  });
+  return index;
+}
+
+/**
+ * The positions of the statements that may match `p` (principalIn or, for a NotPrincipal block,
+ * always), ascending: every other statement's block cannot match it.
+ */
+function candidateStatements(index: StatementIndex, p: PrincipalFacts): readonly number[] {
+  const lists: number[][] = [];
+  const take = (list: number[] | undefined): void => {
+    if (list !== undefined && list.length > 0) lists.push(list);
+  };
+  take(index.byName.get(p.arn));
+  if (p.id !== undefined) take(index.byName.get(p.id));
+  if (p.accountId !== undefined) take(index.byAccount.get(p.accountId));
+  const key = sessionKey(p);
+  if (key !== undefined) take(index.bySession.get(key));
+  take(index.open);
+  if (lists.length <= 1) return lists[0] ?? NO_STATEMENTS;
+  return [...new Set(lists.flat())].sort((a, b) => a - b);
+}
+
+const NO_STATEMENTS: readonly number[] = Object.freeze([]);
+
+/** The key under which a block names sessions of `p` (see sessionsIn), if it can. */
+function sessionKey(p: PrincipalFacts): string | undefined {
+  return p.type !== 'role' || p.service ? undefined : sessionKeyOf(p.arn);
 }
 
 const trustCache = new WeakMap<IamRole, CompiledTrust>();
 
 function namedDirectly(trust: CompiledTrust, p: PrincipalFacts): boolean {
-  for (const ts of trust.statements) {
-    const m = ts.principal ?? ts.notPrincipal;
-    if (m && (m.names.has(p.arn) || (p.id !== undefined && m.names.has(p.id)) || sessionsIn(m, p))) return true;
-  }
-  return false;
+  const { byName, bySession } = trust.index;
+  if (byName.has(p.arn) || (p.id !== undefined && byName.has(p.id))) return true;
+  const key = sessionKey(p);
+  return key !== undefined && bySession.has(key);
 }
 
 /** A trust policy's statements with their Principal or NotPrincipal blocks compiled by `block`. */
@@ -1779,7 +1841,7 @@ function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: 
     else if (st.source.notPrincipal) out.notPrincipal = block(st.source.notPrincipal);
     return out;
   });
-  const out: CompiledTrust = { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map() };
+  const out: CompiledTrust = { statements, unconditional: statements.every((ts) => !ts.st.condition), byAccount: new Map(), index: indexStatements(statements) };
   const account = accountOf(roleArn);
   if (account !== undefined && !out.unconditional) out.keys = new Map([['aws:resourceaccount', account]]);
   return out;
@@ -1824,7 +1886,8 @@ function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: st
   let denyMaybe = false;
   const statements: number[] = [];
   const undecided: string[] = [];
-  for (const ts of trust.statements) {
+  for (const at of candidateStatements(trust.index, principal)) {
+    const ts = trust.statements[at];
     const st = ts.st;
     const s = st.source;
     const pm = ts.principal ? principalIn(ts.principal, principal) : ts.notPrincipal ? (principalIn(ts.notPrincipal, principal).match ? NO_MATCH : INDIRECT) : NO_MATCH;

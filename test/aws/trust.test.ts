@@ -292,6 +292,33 @@ describe('evaluateTrust', () => {
     expect(evaluateTrust(role, other).result).toBe('no');
   });
 
+  it('on a trust of 2,000 statements, one per principal, gives each principal the statements that name it, by ARN, id, session, account or *, in order', () => {
+    // The statements a principal is tested against come from an index of what they name: the
+    // answer, and the order of the statements it lists, are those of reading every statement.
+    const st: Doc[] = [];
+    for (let i = 0; i < 2000; i++) {
+      st.push({ Effect: 'Allow', Principal: { AWS: i % 2 === 0 ? userArn(`u-${i}`) : `AIDAUNIQUE${i}` }, Action: 'sts:AssumeRole' });
+      if (i === 500) st.push({ Effect: 'Allow', Principal: { AWS: ACCT }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'x' } } });
+      if (i === 900) st.push({ Effect: 'Deny', Principal: { AWS: [userArn('u-1000'), `arn:aws:sts::${ACCT}:assumed-role/r-1/ci`] }, Action: 'sts:AssumeRole' });
+      if (i === 1500) st.push({ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } });
+    }
+    const n = model({ roles: [roleEntry('wide', doc(...st))] });
+    const role = n.roles.get(roleArn('wide'))!;
+    const user = (i: number, id?: string) => ({ arn: userArn(`u-${i}`), accountId: ACCT, type: 'user' as const, name: `u-${i}`, id });
+    // u-4: its own statement (4), the account's (501), then `*` (1503, after the Deny at 902).
+    expect(evaluateTrust(role, user(4))).toMatchObject({ result: 'yes', direct: true, named: 'yes', statements: [4, 501, 1503] });
+    // u-1000 is named by the Deny (902) before its Allow (1002): the Deny wins at once.
+    expect(evaluateTrust(role, user(1000))).toMatchObject({ result: 'no', statements: [501, 902] });
+    // Named by its unique id only.
+    expect(evaluateTrust(role, user(7777, 'AIDAUNIQUE1999'))).toMatchObject({ result: 'yes', named: 'yes', statements: [501, 1503, 2002] });
+    // Named by nothing: the account's and `*`'s conditional statements alone.
+    expect(evaluateTrust(role, user(7777))).toMatchObject({ result: 'maybe', direct: false, named: 'no', statements: [501, 1503] });
+    // Another account: `*` alone.
+    expect(evaluateTrust(role, { arn: userArn('w', OTHER_ACCT), accountId: OTHER_ACCT, type: 'user', name: 'w' })).toMatchObject({ result: 'maybe', statements: [1503] });
+    // A session of role r-1, denied by name: a Deny that only might apply.
+    expect(evaluateTrust(role, { arn: roleArn('r-1'), accountId: ACCT, type: 'role', name: 'r-1' })).toMatchObject({ result: 'maybe', statements: [501, 902, 1503] });
+  });
+
   it('answers unknown, every time, for a trust policy IAM would not accept (NotPrincipal)', () => {
     const n = model({ roles: [roleEntry('np', doc({ Effect: 'Allow', NotPrincipal: { AWS: userArn('x') }, Action: 'sts:AssumeRole' }))] });
     const role = n.roles.get(roleArn('np'))!;

@@ -408,6 +408,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   return analysis;
 }
 
+/** Up to this many entries, ownersAt looks for an owner listed already by scanning them. */
+const FEW_OWNERS = 16;
+
 /** Nobody accountable: shared by every node without owners, sponsors or managers. */
 const NO_ONE: readonly Owner[] = Object.freeze([]);
 
@@ -436,6 +439,20 @@ function notAccountable(n: GraphNode): string {
  */
 function ownersAt(graph: Graph, i: number): readonly Owner[] {
   const out: Owner[] = [];
+  // Whether `out` lists that owner already. The earlier entries are few: scanning them beats a
+  // set of keys built per node. A long list (an app of 20,000 owners) gets the set once it
+  // passes FEW_OWNERS, as the scan grows with the square of its length.
+  let keys: Set<string> | undefined;
+  const keyOf = (id: string, relation: string, via: string | undefined): string => JSON.stringify([relation, via ?? null, id]);
+  const listed = (id: string, relation: string, via: string | undefined): boolean => {
+    if (out.length <= FEW_OWNERS) return out.some((o) => o.id === id && o.relation === relation && o.via === via);
+    keys ??= new Set(out.map((o) => keyOf(o.id, o.relation, o.via)));
+    return keys.has(keyOf(id, relation, via));
+  };
+  const add = (o: Owner): void => {
+    out.push(o);
+    keys?.add(keyOf(o.id, o.relation, o.via));
+  };
   // Each edge's source by its index (kept with the edge), not looked up by id.
   const { edges, from } = graph.inAt(i);
   for (let k = 0; k < edges.length; k++) {
@@ -443,17 +460,16 @@ function ownersAt(graph: Graph, i: number): readonly Owner[] {
     const relation = relationOf(e);
     if (relation === undefined) continue;
     const n = graph.nodeAt(from[k]);
-    // An owner of both the app registration and its service principal is one person. The
-    // earlier entries are few: scanning them beats a set of keys built per node.
-    if (!n || out.some((o) => o.id === n.id && o.relation === relation && o.via === undefined)) continue;
+    // An owner of both the app registration and its service principal is one person.
+    if (!n || listed(n.id, relation, undefined)) continue;
     const entry: Owner = { id: n.id, name: n.name, relation };
     if (n.enabled !== undefined) entry.enabled = n.enabled;
     if (n.kind === 'human') {
-      out.push(entry);
+      add(entry);
       continue;
     }
     entry.note = notAccountable(n);
-    out.push(entry);
+    add(entry);
     // Machine owners are rare: asking for the subject's outgoing edges only then costs nothing.
     if (n.kind !== 'identity' || !graph.out(graph.nodeAt(i), 'ACTS_AS').some((a) => a.to === n.id)) continue;
     const behind = graph.inAt(from[k]);
@@ -461,11 +477,11 @@ function ownersAt(graph: Graph, i: number): readonly Owner[] {
       const r = relationOf(behind.edges[j]);
       const p = graph.nodeAt(behind.from[j]);
       if (r === undefined || !p || p.kind !== 'human' || p.id === graph.nodeAt(i).id) continue;
-      if (out.some((o) => o.id === p.id && o.relation === r && o.via === n.name)) continue;
+      if (listed(p.id, r, n.name)) continue;
       const inherited: Owner = { id: p.id, name: p.name, relation: r };
       if (p.enabled !== undefined) inherited.enabled = p.enabled;
       inherited.via = n.name;
-      out.push(inherited);
+      add(inherited);
     }
   }
   return out.length === 0 ? NO_ONE : Object.freeze(out);

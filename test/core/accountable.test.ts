@@ -10,6 +10,25 @@ const person = (id: string, enabled?: boolean) => node(id, { kind: 'human', prov
 const svcUser = (id: string) => node(id, { provider: 'okta', type: 'okta-user', enabled: true, machineReasons: ['login matches a service-account pattern'] });
 
 describe('accountable humans: people only', () => {
+  it('lists each of 20,000 owners once, an owner of both objects and an inherited one included', () => {
+    // Past a few entries the owners listed already are found with a set: the same list as the scan.
+    const n = 20000;
+    const people = Array.from({ length: n }, (_, i) => person(`p${i}`, i % 3 !== 0));
+    const edges = people.map((p) => edge(p.id, 'app', 'OWNS'));
+    // p7 owns the app registration and its service principal too (one node, two edges); p8 also sponsors it.
+    edges.push(edge('p7', 'app', 'OWNS', { reason: 'owns the service principal' }), edge('p8', 'app', 'SPONSORS'));
+    // A token whose account has 20,000 managers, one of them twice.
+    edges.push(edge('svc', 'tok', 'OWNS'), edge('tok', 'svc', 'ACTS_AS'), ...people.map((p) => edge(p.id, 'svc', 'MANAGES')), edge('p5', 'svc', 'MANAGES'));
+    const g = graphOf([node('app', { provider: 'entra', type: 'entra-service-principal' }), node('tok', { provider: 'okta', type: 'okta-api-token' }), svcUser('svc'), ...people], edges);
+    const a = analyze(g, opts);
+    const expected = people.map((p) => ({ id: p.id, name: p.id, relation: 'owns', enabled: p.enabled }));
+    expect(a.owners('app')).toEqual([...expected, { id: 'p8', name: 'p8', relation: 'sponsors', enabled: true }]);
+    expect(a.owners('tok')).toEqual([
+      { id: 'svc', name: 'svc', relation: 'owns', enabled: true, note: 'service account, not accountable' },
+      ...people.map((p) => ({ id: p.id, name: p.id, relation: 'manages', enabled: p.enabled, via: 'svc' })),
+    ]);
+  });
+
   it('a service-account user, a service principal or a group owning an identity is listed as an owner but is not accountable', () => {
     const g = graphOf(
       [

@@ -138,6 +138,42 @@ describe('expiry and globs', () => {
 describe('applyWaivers', () => {
   const w = (over: Partial<Waiver>): Waiver => ({ reason: 'accepted', owner: 'alice', expires: '2030-01-01', source: src, ...over });
 
+  it('with 3,000 entries of one rule on exact subjects, gives each finding the first entry that matches its id, native id or app id, and reports the rest', () => {
+    // Entries whose subject is an exact value are looked up by it; patterns are still tested one
+    // by one. The answer is the file order's, as when every entry was tested.
+    const n = 3000;
+    const R = 'entra-secret-long-lived';
+    const fs = Array.from({ length: n }, (_, i) =>
+      finding({ name: `App ${i}`, subject: { id: `entra:t1:sp:${i}`, name: `App ${i}`, type: 'entra-service-principal', scope: 't1', nativeId: `n-${i}`, ...(i % 5 === 0 ? { appId: `app-${i}` } : {}) } }),
+    );
+    const entries: Waiver[] = [];
+    const at = (over: Partial<Waiver>) => entries.push(w({ ruleId: R, ...over, source: { file: 'w.yaml', line: entries.length + 1 } }));
+    for (let i = 0; i < n; i += 2) at({ subject: `entra:t1:sp:${i}`, reason: `id ${i}` });
+    for (let i = 0; i < n; i += 3) at({ subject: `n-${i}`, reason: `native ${i}` });
+    for (let i = 0; i < n; i += 5) at({ subject: `app-${i}`, reason: `app ${i}` });
+    // By display name only: waives nothing, and says so (7 and 49 are matched by nothing else).
+    at({ subject: 'App 7', reason: 'name 7' });
+    at({ subject: 'App 49', reason: 'name 49' });
+    // Another rule's entry on a subject of this one, and one on no subject: stale.
+    at({ ruleId: 'entra-app-no-owner', subject: 'entra:t1:sp:4', reason: 'other rule' });
+    at({ subject: 'entra:t1:sp:99999', reason: 'gone' });
+    // Expired, on a subject nothing else waives: the run fails on it.
+    at({ subject: 'entra:t1:sp:1', reason: 'expired', expires: '2020-01-01' });
+    // A pattern after them all: it waives what no exact entry does.
+    at({ subject: 'entra:t1:sp:29?', reason: 'pattern' });
+    const out = applyWaivers(fs, entries, NOW);
+    const expected = fs.map((_, i) =>
+      i % 2 === 0 ? `id ${i}` : i % 3 === 0 ? `native ${i}` : i % 5 === 0 ? `app ${i}` : i >= 290 && i <= 299 ? 'pattern' : undefined,
+    );
+    expect(out.findings.map((f) => f.waiver?.reason)).toEqual(expected);
+    expect(out.waived).toBe(expected.filter((r) => r !== undefined).length);
+    expect(out.expiredFail).toBe(true);
+    expect(out.expired.map((e) => [e.waiver.reason, e.matched])).toEqual([['expired', 1]]);
+    expect(out.stale.map((x) => x.reason)).toEqual(['other rule', 'gone']);
+    const nameOnly = out.messages.filter((m) => m.includes('by display name only'));
+    expect(nameOnly.map((m) => m.slice(0, m.indexOf(':', 8)))).toEqual([`w.yaml:${entries.length - 5}`, `w.yaml:${entries.length - 4}`]);
+  });
+
   it('waives by fingerprint and keeps the finding visible with its waiver', () => {
     const [a, b] = [finding(), finding()];
     const out = applyWaivers([a, b], [w({ fingerprint: a.fingerprint, ticket: 'SEC-1' })], NOW);

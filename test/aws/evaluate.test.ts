@@ -258,3 +258,35 @@ describe('narrowedTo: a subject as far as one action is concerned', () => {
     expect(narrowedTo(whole, 'sts:AssumeRole').identity.map((bp) => bp.origin.policyId)).toEqual([whole.identity[1].origin.policyId, whole.identity[3].origin.policyId]);
   });
 });
+
+describe('conditions of many values', () => {
+  // Past a few values an entry looks its exact ones up (wildcards, variables and other operators
+  // are still tested one by one): the answers are those of testing every value.
+  const fill = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+  const names = fill(2000, (i) => `name-${i}`);
+  const arns = fill(2000, (i) => userArn(`user-${i}`));
+  const on = (Condition: Doc, keys?: Record<string, string | null>) => decide([doc(allow('s3:GetObject', '*', { Condition }))], 's3:GetObject', BUCKET, { keys });
+  it.each([
+    ['StringEquals naming the tag among 2,000', { StringEquals: { 'aws:PrincipalTag/team': [...names, 'red'] } }, 'allow'],
+    ['StringEquals naming 2,000 others', { StringEquals: { 'aws:PrincipalTag/team': [...names, 'Red'] } }, 'implicit-deny'],
+    ['StringEqualsIgnoreCase in capitals', { StringEqualsIgnoreCase: { 'aws:PrincipalTag/team': [...names, 'RED'] } }, 'allow'],
+    ['StringNotEquals naming it', { StringNotEquals: { 'aws:PrincipalTag/team': ['red', ...names] } }, 'implicit-deny'],
+    ['StringNotEquals naming others', { StringNotEquals: { 'aws:PrincipalTag/team': names } }, 'allow'],
+    ['StringLike with a pattern among literals', { StringLike: { 'aws:username': [...names, '?'] } }, 'allow'],
+    ['StringLike with literals and a pattern that does not match', { StringLike: { 'aws:username': [...names, 'x*', 'U'] } }, 'implicit-deny'],
+    ['ArnEquals naming the caller among 2,000', { ArnEquals: { 'aws:PrincipalArn': [...arns, userArn('u')] } }, 'allow'],
+    ['ArnEquals naming it in capitals (ARNs are case-sensitive)', { ArnEquals: { 'aws:PrincipalArn': [...arns, userArn('U')] } }, 'implicit-deny'],
+    ['ArnLike with a segment wildcard', { ArnLike: { 'aws:PrincipalArn': [...arns, `arn:aws:iam::*:user/u`] } }, 'allow'],
+    ['a policy variable among literals', { StringEquals: { 'aws:PrincipalTag/team': [...names, '${aws:username}'] } }, 'implicit-deny'],
+    ['a policy variable that resolves to the value', { StringEquals: { 'aws:username': [...names, '${aws:PrincipalTag/team}', '${aws:username}'] } }, 'allow'],
+  ] as const)('%s', (_, condition, expected) => {
+    expect(on(condition as Doc)).toBe(expected);
+  });
+
+  it('looks up a request key among 2,000 values, and stays undecided on a key not known', () => {
+    const c = { StringEquals: { 'aws:RequestTag/env': names } };
+    expect(on(c, { 'aws:RequestTag/env': 'name-1999' })).toBe('allow');
+    expect(on(c, { 'aws:RequestTag/env': 'name-2000' })).toBe('implicit-deny');
+    expect(on(c)).toBe('conditional');
+  });
+});

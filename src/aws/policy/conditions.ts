@@ -76,6 +76,39 @@ interface CompiledEntry {
   fails: ConditionOutcome;
   /** The outcome of a block where only this entry is undecided (shared, frozen). */
   alone: ConditionOutcome;
+  /**
+   * For an entry of many values: those that match one text exactly (no wildcard, no variable),
+   * lower-cased when `fold`, so a context value is looked up instead of tested against each;
+   * `rest` holds the others. A condition listing 10,000 principal ARNs was read whole for each of
+   * 10,000 principals.
+   */
+  exact?: Set<string>;
+  fold?: boolean;
+  rest?: CompiledValue[];
+}
+
+/** Above this many values an entry indexes its exact ones (see CompiledEntry.exact). */
+const FEW_VALUES = 8;
+
+/**
+ * The text a static value matches, when it matches that text alone (compared as is, or
+ * lower-cased for the case-insensitive families): undefined for a value with a wildcard and
+ * for the families that compare otherwise.
+ */
+function exactText(family: Family, raw: string): string | undefined {
+  switch (family) {
+    case 'string':
+    case 'binary':
+      return raw;
+    case 'string-ci':
+    case 'bool':
+      return raw.toLowerCase();
+    case 'like':
+    case 'arn':
+      return /[*?]/.test(raw) ? undefined : raw;
+    default:
+      return undefined;
+  }
 }
 
 /** A compiled condition block. */
@@ -240,7 +273,18 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
       const label = `${operator} ${key}`;
       const fails: ConditionOutcome = Object.freeze({ result: 'no', undecided: NOTHING, failed: Object.freeze([label]) as string[] });
       const alone: ConditionOutcome = Object.freeze({ result: 'maybe', undecided: Object.freeze([label]) as string[], failed: NOTHING });
-      entries.push({ operator, key, info, setMode, ifExists, values, family: info?.family, label, lowerKey: key.toLowerCase(), fails, alone });
+      const entry: CompiledEntry = { operator, key, info, setMode, ifExists, values, family: info?.family, label, lowerKey: key.toLowerCase(), fails, alone };
+      if (info && values.length > FEW_VALUES) {
+        const exact = new Set<string>();
+        const rest: CompiledValue[] = [];
+        for (const cv of values) {
+          const text = 'test' in cv ? exactText(info.family, cv.raw) : undefined;
+          if (text === undefined) rest.push(cv);
+          else exact.add(text);
+        }
+        if (exact.size > 0) Object.assign(entry, { exact, fold: info.family === 'string-ci' || info.family === 'bool', rest });
+      }
+      entries.push(entry);
     }
   }
   return { entries };
@@ -248,7 +292,12 @@ export function compileCondition(block: ConditionBlock, version: string | undefi
 
 function valueMatches(entry: CompiledEntry, v: string, env: KeyEnvironment): Tri {
   let out: Tri = 'no';
-  const list = entry.values;
+  let list = entry.values;
+  if (entry.exact !== undefined) {
+    // Every exact value but the one equal to v answers no: only the others need a test.
+    if (entry.exact.has(entry.fold ? v.toLowerCase() : v)) return 'yes';
+    list = entry.rest!;
+  }
   for (let i = 0; i < list.length; i++) {
     const cv = list[i];
     let r: Tri;

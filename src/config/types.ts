@@ -50,3 +50,24 @@ export function agentPatternRegExps(config: NhiConfig): ReadonlyArray<RegExp | u
   }
   return list;
 }
+
+/**
+ * Why `agentPatterns` mark an identity an AI agent: `<field> mentions "<text>"` for each field a
+ * pattern matches (the first pattern that does), naming the text it matched, as the reader
+ * checks a match against the name, not against the pattern. Undefined when none matches.
+ */
+export function agentNameReasons(config: NhiConfig, fields: ReadonlyArray<readonly [string, string | undefined]>): string[] | undefined {
+  const patterns = agentPatternRegExps(config);
+  let reasons: string[] | undefined;
+  for (const [field, value] of fields) {
+    if (!value) continue;
+    for (const re of patterns) {
+      const m = re ? re.exec(value) : null;
+      if (m) {
+        (reasons ??= []).push(`${field} mentions "${m[0]}"`);
+        break;
+      }
+    }
+  }
+  return reasons;
+}

@@ -1,7 +1,7 @@
 import type { GraphBuilder } from '../../graph/graph.js';
 import type { FederationInfo, GraphEdge, GraphNode } from '../../graph/model.js';
 import { ids } from '../../graph/ids.js';
-import { agentPatternRegExps, type NhiConfig } from '../../config/types.js';
+import { agentNameReasons, type NhiConfig } from '../../config/types.js';
 import { capabilityCoverage, collectedAtMs, type Snapshot } from '../../snapshot/snapshot.js';
 import { Reader, isObject } from '../../snapshot/shape.js';
 import { InputError } from '../../errors.js';
@@ -356,13 +356,12 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig, iso:
   }
   if (p.kind === 'user' && p.passwordLastUsed) node.attrs.passwordLastUsed = p.passwordLastUsed;
   if (p.tagsIncomplete) node.attrs.tagsIncomplete = true;
-  const text = `${p.name} ${tags.join(' ')} ${p.kind === 'role' ? (p.description ?? '') : ''}`;
-  const patterns = agentPatternRegExps(config);
-  const nameHit = config.agentPatterns.find((_, i) => patterns[i]?.test(text) === true);
+  // Each field on its own, so the reason names what matched (not the pattern, a long regex).
+  const nameHit = agentNameReasons(config, [['name', p.name], ['tag', tags.join(' ')], ['description', p.kind === 'role' ? p.description : undefined]]);
   if (config.knownAgents.includes(p.arn) || config.knownAgents.includes(p.name)) {
     node.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
   } else if (nameHit) {
-    node.agent = { confidence: 'name', reasons: [`name, tags or description match ${nameHit}`] };
+    node.agent = { confidence: 'name', reasons: nameHit };
   }
   return node;
 }

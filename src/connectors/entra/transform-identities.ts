@@ -5,7 +5,7 @@ import { MICROSOFT_TENANTS } from './permissions.js';
 import { addObjectCredentials, credentialUse } from './transform-credentials.js';
 import { type EntraContext, type IdentityRef, latest, odataType, warnUnknownParents } from './transform-context.js';
 import { directoryObject } from './transform-users.js';
-import { agentPatternRegExps } from '../../config/types.js';
+import { agentNameReasons } from '../../config/types.js';
 import { parseDate } from '../../iso-date.js';
 
 const AGENT_SP_TYPES = new Set(['agentIdentity', 'agentIdentityBlueprintPrincipal']);
@@ -387,21 +387,11 @@ function markHeuristicAgent(ctx: EntraContext, ref: IdentityRef): void {
       return;
     }
   }
-  const patterns = agentPatternRegExps(ctx.config);
-  let reasons: string[] | undefined;
-  const check = (field: string, value: string | undefined): void => {
-    if (!value) return;
-    for (const re of patterns) {
-      const m = re ? re.exec(value) : null;
-      if (m) {
-        (reasons ??= []).push(`${field} mentions "${m[0]}"`);
-        return;
-      }
-    }
-  };
-  check('name', node.name);
-  check('tag', (node.tags ?? []).join(' '));
-  check('notes', (node.attrs.notes as string | undefined) ?? (node.attrs.appNotes as string | undefined));
+  const reasons = agentNameReasons(ctx.config, [
+    ['name', node.name],
+    ['tag', (node.tags ?? []).join(' ')],
+    ['notes', (node.attrs.notes as string | undefined) ?? (node.attrs.appNotes as string | undefined)],
+  ]);
   if (reasons) node.agent = { confidence: 'name', reasons };
 }
 

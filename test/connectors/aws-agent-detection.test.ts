@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { allow, doc, oneAccount, roleId, trust } from '../helpers/aws-builders.js';
+
+describe('AWS AI-agent detection by name, tags and description', () => {
+  it('says which field matched and what it matched, not the pattern', () => {
+    const g = oneAccount({
+      roles: [
+        { name: 'ticket-agent', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))], tags: { app: 'ops-copilot' } },
+        { name: 'summaries', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))], tags: { stack: 'langchain' } },
+      ],
+    });
+    expect(g.node(roleId('ticket-agent'))!.agent).toEqual({ confidence: 'name', reasons: ['name mentions "agent"', 'tag mentions "copilot"'] });
+    expect(g.node(roleId('summaries'))!.agent).toEqual({ confidence: 'name', reasons: ['tag mentions "langchain"'] });
+  });
+});

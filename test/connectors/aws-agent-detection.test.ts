@@ -13,3 +13,16 @@ describe('AWS AI-agent detection by name, tags and description', () => {
     expect(g.node(roleId('summaries'))!.agent).toEqual({ confidence: 'name', reasons: ['tag mentions "langchain"'] });
   });
 });
+
+describe('AWS AI-agent detection: owner tags', () => {
+  it('an owner tag naming a person (claude.martin) does not make the role an AI agent; another tag still does', () => {
+    const g = oneAccount({
+      roles: [
+        { name: 'payments-deployer', trust: trust.service('ec2.amazonaws.com'), inline: [doc(allow('s3:PutObject'))], tags: { owner: 'claude.martin@example.com', contact: 'Gemini Team' } },
+        { name: 'payments-helper', trust: trust.service('ec2.amazonaws.com'), inline: [doc(allow('s3:PutObject'))], tags: { owner: 'claude.martin@example.com', stack: 'claude' } },
+      ],
+    });
+    expect(g.node(roleId('payments-deployer'))!.agent).toBeUndefined();
+    expect(g.node(roleId('payments-helper'))!.agent).toEqual({ confidence: 'name', reasons: ['tag mentions "claude"'] });
+  });
+});

@@ -357,7 +357,10 @@ function principalNode(p: IamPrincipal, account: string, config: NhiConfig, iso:
   if (p.kind === 'user' && p.passwordLastUsed) node.attrs.passwordLastUsed = p.passwordLastUsed;
   if (p.tagsIncomplete) node.attrs.tagsIncomplete = true;
   // Each field on its own, so the reason names what matched (not the pattern, a long regex).
-  const nameHit = agentNameReasons(config, [['name', p.name], ['tag', tags.join(' ')], ['description', p.kind === 'role' ? p.description : undefined]]);
+  // An owner tag's value names a person or team (addOwnerTag), not the workload: Claude Martin
+  // as the owner makes no role an AI agent.
+  const described = tags.filter((t) => !OWNER_TAG.test(t.slice(0, t.indexOf('='))));
+  const nameHit = agentNameReasons(config, [['name', p.name], ['tag', described.join(' ')], ['description', p.kind === 'role' ? p.description : undefined]]);
   if (config.knownAgents.includes(p.arn) || config.knownAgents.includes(p.name)) {
     node.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
   } else if (nameHit) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allow, doc, oneAccount, roleId, trust } from '../helpers/aws-builders.js';
+import { allow, doc, oneAccount, roleId, trust, userId } from '../helpers/aws-builders.js';
 
 describe('AWS AI-agent detection by name, tags and description', () => {
   it('says which field matched and what it matched, not the pattern', () => {
@@ -24,5 +24,25 @@ describe('AWS AI-agent detection: owner tags', () => {
     });
     expect(g.node(roleId('payments-deployer'))!.agent).toBeUndefined();
     expect(g.node(roleId('payments-helper'))!.agent).toEqual({ confidence: 'name', reasons: ['tag mentions "claude"'] });
+  });
+});
+
+describe('AWS AI-agent detection: people', () => {
+  it('a console user with MFA and no key whose name matches a pattern (claude.martin) is a person, not an AI agent', () => {
+    const person = { password: { lastUsed: '2026-11-01T00:00:00Z' }, mfa: true };
+    const g = oneAccount({
+      users: [
+        { name: 'claude.martin', managed: ['AdministratorAccess'], report: person },
+        // The same sign-in, but the user may invoke models: AI-agent evidence keeps it a machine identity.
+        { name: 'claude.summaries', inline: [doc(allow('bedrock:InvokeModel'))], report: person },
+      ],
+    });
+    const claude = g.node(userId('claude.martin'))!;
+    expect(claude.kind).toBe('human');
+    expect(claude.agent).toBeUndefined();
+    expect(claude.attrs.humanEvidence).toBe('console password with MFA and no active access key');
+    const agent = g.node(userId('claude.summaries'))!;
+    expect(agent.kind).toBe('identity');
+    expect(agent.agent?.confidence).toBe('permission');
   });
 });

@@ -307,7 +307,10 @@ function classifyUser(node: GraphNode, row: RowFacts | undefined, config: NhiCon
  */
 export function markPeople(candidates: readonly GraphNode[]): void {
   for (const node of candidates) {
-    if (node.agent !== undefined) continue;
+    // A name alone is no such evidence: agentPatterns match first names (Claude) as well as
+    // workloads, and a console login with MFA and no key is how a person signs in.
+    if (node.agent !== undefined && node.agent.confidence !== 'name') continue;
+    delete node.agent;
     node.kind = 'human';
     node.attrs.humanEvidence = 'console password with MFA and no active access key';
   }

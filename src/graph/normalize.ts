@@ -18,7 +18,8 @@ export function normalizeServiceAccounts(b: GraphBuilder, config: NhiConfig): vo
     const unread = n.attrs.serviceAccountUnread;
     const maybe = n.kind === 'human' && Array.isArray(unread) && unread.length > 0;
     if (n.kind !== 'identity' && !maybe) continue;
-    if (n.kind === 'identity' && !n.agent && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
+    // The configuration outranks a name match (the transforms mark names; Okta's config here).
+    if (n.kind === 'identity' && (!n.agent || n.agent.confidence === 'name') && (config.knownAgents.includes(n.nativeId) || config.knownAgents.includes(n.name) || config.knownAgents.includes(n.id))) {
       n.agent = { confidence: 'config', reasons: ['declared an AI agent in the configuration'] };
     }
     if (!n.machineReasons && !maybe) continue;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
-import { at, type OktaContext } from './transform-context.js';
+import { at, markNamedAgent, type OktaContext } from './transform-context.js';
 import { oktaPath, warnOrphanKeys } from './transform-read.js';
 import { ensureScope, readRole } from './transform-privileges.js';
 import { readAwsApp, readAwsSsoApp } from './transform-aws.js';
@@ -96,6 +96,7 @@ function addServiceApp(ctx: OktaContext, r: Reader, app: Item, path: string, id:
       clientRolesCollected: clientId !== undefined && (ctx.files.clientRoles?.has(clientId) ?? false),
     },
   };
+  markNamedAgent(ctx, node);
   ctx.b.addNode(node);
   ctx.serviceApps.set(id, node);
   if (clientId) {

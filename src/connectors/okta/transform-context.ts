@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../../graph/graph.js';
 import type { GraphNode } from '../../graph/model.js';
-import type { NhiConfig } from '../../config/types.js';
+import { agentNameReasons, type NhiConfig } from '../../config/types.js';
 import type { CoverageRecord } from '../../snapshot/types.js';
 import type { OktaFiles } from './transform-read.js';
 
@@ -80,4 +80,13 @@ export function collected(ctx: OktaContext, capability: string): boolean {
 /** `$[3].settings` style JSON paths for error messages. */
 export function at(base: string, index: number): string {
   return `${base}[${index}]`;
+}
+
+/**
+ * A service app or API token named like an AI agent (`agentPatterns`), as the Entra and AWS
+ * transforms mark theirs by name; `knownAgents` is applied after the transforms (normalize.ts).
+ */
+export function markNamedAgent(ctx: OktaContext, node: GraphNode): void {
+  const reasons = agentNameReasons(ctx.config, [['name', node.name]]);
+  if (reasons) node.agent = { confidence: 'name', reasons };
 }

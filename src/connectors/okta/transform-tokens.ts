@@ -1,7 +1,7 @@
 import { ids } from '../../graph/ids.js';
 import type { GraphNode } from '../../graph/model.js';
 import { Reader } from '../../snapshot/shape.js';
-import { at, type OktaContext } from './transform-context.js';
+import { at, markNamedAgent, type OktaContext } from './transform-context.js';
 import { oktaPath } from './transform-read.js';
 import { quoteInput } from '../../reporters/sanitize.js';
 
@@ -78,6 +78,7 @@ export function addTokens(ctx: OktaContext): void {
         lastUseEstimate: expiresAt && windowMs !== undefined ? new Date(Date.parse(expiresAt) - windowMs).toISOString() : undefined,
       },
     };
+    markNamedAgent(ctx, node);
     const token = ctx.b.addNode(node);
     const credId = ids.oktaCredential(ctx.org, `token/${id}`);
     const cred = ctx.b.addNode({

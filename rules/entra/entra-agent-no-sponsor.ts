@@ -9,11 +9,12 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { asi: ['ASI10', 'ASI03'], nistCsf: ['PR.AA-01'] },
     description:
-      'Flags Entra Agent ID identities (and blueprints) with no enabled sponsor, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner.',
+      'Flags Entra Agent ID identities and blueprints (a blueprint with no principal in the tenant included) with no enabled sponsor, whatever their owners, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner.',
     risk: 'An agent acts on its own; without a sponsor nobody answers for what it does, reviews its access or shuts it down, which is the precursor of a rogue agent.',
     remediation: 'Add a user or group sponsor (Agent ID requires one) or an accountable owner, or disable the agent identity.',
     references: [
       'https://learn.microsoft.com/en-us/entra/agent-id/identity-platform/agent-identities',
+      'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-list-sponsors',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
       'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/',
     ],
@@ -29,7 +30,9 @@ export default defineRule({
   },
   check(subject, ctx) {
     const agent = subject.agent!;
-    const authoritative = subject.type === 'entra-agent-identity';
+    // A typed Agent ID object: an agent identity, a blueprint principal, or a blueprint whose
+    // application has no principal in the tenant (an entra-application node). Each has sponsors.
+    const authoritative = agent.confidence === 'authoritative';
     const args = { confidence: agent.confidence, reasons: agent.reasons.join('; ') };
     // A parent missing from agentSponsors.json was not read (snapshot format), whatever the coverage says.
     if (authoritative && subject.attrs.sponsorsCollected !== true) {

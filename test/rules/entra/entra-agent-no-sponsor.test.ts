@@ -84,5 +84,20 @@ describe('entra-agent-no-sponsor', () => {
       },
       verdict: 'pass',
     },
+    {
+      name: 'unknown when the sponsors of a blueprint with no principal in the tenant were not read, though it has no owner',
+      build: (g) => g.app('Blueprint', { agent: { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] } }),
+      verdict: 'unknown',
+    },
+    {
+      name: 'a blueprint with no principal in the tenant and no sponsor fails, though it has an active owner',
+      build: (g) => {
+        const a = g.app('Blueprint', { agent: { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] }, attrs: { sponsorsCollected: true } });
+        g.owner(g.user('Alice'), a);
+        return a;
+      },
+      verdict: 'fail',
+      message: ['Blueprint', 'has no active sponsor.'],
+    },
   ]);
 });

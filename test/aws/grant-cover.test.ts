@@ -38,7 +38,7 @@ describe('grant answers asked only where a policy covers the action (coveredGran
       ['identity', ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateRole', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'], true],
       ['write', ['s3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction'], false],
       ['read', ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances'], false],
-      ['invoke', ['bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'], false],
+      ['invoke', ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'], false],
     ];
     principalsOf(m).forEach((p, i) => {
       const s = ev.subject(p.arn)!;

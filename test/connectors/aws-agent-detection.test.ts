@@ -46,3 +46,10 @@ describe('AWS AI-agent detection: people', () => {
     expect(agent.agent?.confidence).toBe('permission');
   });
 });
+
+describe('AWS AI-agent detection by permission', () => {
+  it('a role that may only stream model answers (bedrock:InvokeModelWithResponseStream) may invoke AI models', () => {
+    const g = oneAccount({ roles: [{ name: 'svc-chat', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('bedrock:InvokeModelWithResponseStream'))] }] });
+    expect(g.node(roleId('svc-chat'))!.agent).toEqual({ confidence: 'permission', reasons: ['may invoke AI models (bedrock:InvokeModelWithResponseStream)'] });
+  });
+});

@@ -21,13 +21,16 @@ const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:Ge
 const IDENTITY_ADMIN_ACTIONS = ['iam:CreateUser', 'iam:CreateAccessKey', 'iam:CreateRole', 'iam:PutUserPolicy', 'iam:AttachUserPolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'];
 const WRITE_ACTIONS = ['s3:PutObject', 's3:DeleteObject', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sns:Publish', 'ses:SendEmail', 'sqs:SendMessage', 'lambda:InvokeFunction'];
 const READ_ACTIONS = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'logs:GetLogEvents', 'ec2:DescribeInstances'];
-const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
+// InvokeModelWithResponseStream is an action of its own (InvokeModelWithResponseStream and
+// ConverseStream need it, InvokeModel does not cover them: Amazon Bedrock, "Prerequisites for
+// running model inference"): a streaming-only client holds it alone.
+const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
 /** An action of a service that does not exist: only a blanket `*` grant covers it. */
 const BLANKET_PROBE = 'nhiscanprobe:NoSuchAction';
 
 /**
  * Every action answerAccount asks of every principal, each list at its offset: bit `offset + i`
- * of a cover mask stands for `list[i]` (28 bits in all).
+ * of a cover mask stands for `list[i]` (29 bits in all).
  */
 const GRANT_ACTIONS = [...SECRETS_ACTIONS, ...IDENTITY_ADMIN_ACTIONS, ...WRITE_ACTIONS, ...READ_ACTIONS, ...MODEL_INVOKE_ACTIONS, BLANKET_PROBE];
 const GRANT_KEYS = GRANT_ACTIONS.map(actionKey);

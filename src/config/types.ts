@@ -23,7 +23,13 @@ export const DEFAULT_CONFIG: NhiConfig = {
   serviceAccountPatterns: ['^(svc|sa|srv|app|bot|svc_|integration|sync|api)[-_.]', '[-_.](svc|service|bot|integration)$', '^service[-_.]'],
   knownServiceAccounts: [],
   serviceAccountTypes: ['service', 'serviceaccount', 'service account', 'service_account', 'nonhuman', 'non-human'],
-  agentPatterns: ['\\b(copilot|agent|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)\\b'],
+  agentPatterns: [
+    '\\b(copilot|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)\\b',
+    // "agent" alone, but not the software agents of monitoring, backup and CI (SSM Agent, Azure
+    // Monitor Agent, a Jenkins or Azure Pipelines build agent): their roles and identities
+    // commonly hold admin or secret-reading rights, and are no AI agents.
+    '(?<!\\b(ssm|cloudwatch|codedeploy|ecs|inspector|monitor|monitoring|analytics|backup|build|release|pipelines?|devops|jenkins|gitlab|teamcity|buildkite|bamboo|datadog|zabbix|wazuh|elastic)[-_. ]?)\\bagent\\b',
+  ],
   knownAgents: [],
   rules: {},
   disabledRules: [],

@@ -53,3 +53,20 @@ describe('AWS AI-agent detection by permission', () => {
     expect(g.node(roleId('svc-chat'))!.agent).toEqual({ confidence: 'permission', reasons: ['may invoke AI models (bedrock:InvokeModelWithResponseStream)'] });
   });
 });
+
+describe('AWS AI-agent detection: software agents of monitoring and CI', () => {
+  it('an SSM Agent instance role and a Jenkins build agent are not AI agents by name; another agent still is', () => {
+    const g = oneAccount({
+      roles: [
+        { name: 'ssm-agent-role', trust: trust.service('ec2.amazonaws.com'), inline: [doc(allow(['ssm:GetParameter', 'ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel']))], instanceProfile: true },
+        { name: 'jenkins-agent', trust: trust.service('ec2.amazonaws.com'), managed: ['AdministratorAccess'] },
+        { name: 'cw-exporter', trust: trust.service('ec2.amazonaws.com'), inline: [doc(allow('logs:GetLogEvents'))], tags: { purpose: 'CloudWatch Agent' } },
+        { name: 'support-agent', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+      ],
+    });
+    expect(g.node(roleId('ssm-agent-role'))!.agent).toBeUndefined();
+    expect(g.node(roleId('jenkins-agent'))!.agent).toBeUndefined();
+    expect(g.node(roleId('cw-exporter'))!.agent).toBeUndefined();
+    expect(g.node(roleId('support-agent'))!.agent).toEqual({ confidence: 'name', reasons: ['name mentions "agent"'] });
+  });
+});

@@ -24,11 +24,13 @@ export const DEFAULT_CONFIG: NhiConfig = {
   knownServiceAccounts: [],
   serviceAccountTypes: ['service', 'serviceaccount', 'service account', 'service_account', 'nonhuman', 'non-human'],
   agentPatterns: [
-    '\\b(copilot|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)\\b',
+    // Words bounded by anything but a letter or digit: \b would take '_' for a letter, and miss
+    // openai_sync or ops_agent_role, as IAM and API token names are often written.
+    '(?<![a-z0-9])(copilot|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)(?![a-z0-9])',
     // "agent" alone, but not the software agents of monitoring, backup and CI (SSM Agent, Azure
     // Monitor Agent, a Jenkins or Azure Pipelines build agent): their roles and identities
     // commonly hold admin or secret-reading rights, and are no AI agents.
-    '(?<!\\b(ssm|cloudwatch|codedeploy|ecs|inspector|monitor|monitoring|analytics|backup|build|release|pipelines?|devops|jenkins|gitlab|teamcity|buildkite|bamboo|datadog|zabbix|wazuh|elastic)[-_. ]?)\\bagent\\b',
+    '(?<!(?<![a-z0-9])(ssm|cloudwatch|codedeploy|ecs|inspector|monitor|monitoring|analytics|backup|build|release|pipelines?|devops|jenkins|gitlab|teamcity|buildkite|bamboo|datadog|zabbix|wazuh|elastic)[-_. ]?)(?<![a-z0-9])agent(?![a-z0-9])',
   ],
   knownAgents: [],
   rules: {},

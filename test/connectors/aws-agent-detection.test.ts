@@ -70,3 +70,18 @@ describe('AWS AI-agent detection: software agents of monitoring and CI', () => {
     expect(g.node(roleId('support-agent'))!.agent).toEqual({ confidence: 'name', reasons: ['name mentions "agent"'] });
   });
 });
+
+describe('AWS AI-agent detection: snake_case names', () => {
+  it('openai_sync and ops_agent_role match the default patterns; my_ssm_agent does not', () => {
+    const g = oneAccount({
+      roles: [
+        { name: 'openai_sync', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+        { name: 'ops_agent_role', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))] },
+        { name: 'my_ssm_agent', trust: trust.service('ec2.amazonaws.com'), inline: [doc(allow('ssm:GetParameter'))] },
+      ],
+    });
+    expect(g.node(roleId('openai_sync'))!.agent).toEqual({ confidence: 'name', reasons: ['name mentions "openai"'] });
+    expect(g.node(roleId('ops_agent_role'))!.agent).toEqual({ confidence: 'name', reasons: ['name mentions "agent"'] });
+    expect(g.node(roleId('my_ssm_agent'))!.agent).toBeUndefined();
+  });
+});

@@ -85,13 +85,18 @@ export function addUsers(ctx: EntraContext): void {
       lastNonInteractive,
       signInKnown: 'signInActivity' in obj,
     };
-    const cls = classifyUser(facts, ctx.config);
+    // An Agent ID agent user (@odata.type agentUser, a subtype of user): the user account of an
+    // agent identity, signed in with its parent's credentials, never a person (Microsoft Graph,
+    // agentUser resource type). An AI agent, and no service account the password and MFA rules
+    // judge: it has no password.
+    const agentUser = odataType(r, obj, path) === 'agentUser';
+    const cls = agentUser ? { machine: false, reasons: [], unread: [] } : classifyUser(facts, ctx.config);
     // signInActivity present but null: the user has never signed in. The last success, when
     // Graph gives it, is the last use; a later failed attempt is none.
     const lastUsedAt = 'signInActivity' in obj ? (lastSuccess ?? latest(lastInteractive, lastNonInteractive) ?? null) : undefined;
     const node: GraphNode = {
       id: nodeId,
-      kind: cls.machine ? 'identity' : 'human',
+      kind: cls.machine || agentUser ? 'identity' : 'human',
       provider: 'entra',
       type: 'entra-user',
       name: displayName ?? upn ?? id,
@@ -131,6 +136,10 @@ export function addUsers(ctx: EntraContext): void {
       unclassified.push({ name: node.name, unread: cls.unread });
     }
     if (cls.machine) node.machineReasons = cls.reasons;
+    if (agentUser) {
+      node.agent = { confidence: 'authoritative', reasons: ['@odata.type agentUser'] };
+      node.attrs.agentKind = 'agent-user';
+    }
     if (cls.machine || cls.unread.length > 0) {
       // One vocabulary across providers: interactive sign-ins on a machine account (NHI10).
       if ('signInActivity' in obj) {

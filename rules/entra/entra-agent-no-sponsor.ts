@@ -9,12 +9,13 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { asi: ['ASI10', 'ASI03'], nistCsf: ['PR.AA-01'] },
     description:
-      'Flags Entra Agent ID identities and blueprints (a blueprint with no principal in the tenant included) with no enabled sponsor, whatever their owners, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner.',
+      'Flags Entra Agent ID identities and blueprints (a blueprint with no principal in the tenant included) with no enabled sponsor, whatever their owners, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner. A sponsor counts only when it is a person or a group, an owner only when it is a person: a service principal or a service-account user answers for nothing.',
     risk: 'An agent acts on its own; without a sponsor nobody answers for what it does, reviews its access or shuts it down, which is the precursor of a rogue agent.',
     remediation: 'Add a user or group sponsor (Agent ID requires one) or an accountable owner, or disable the agent identity.',
     references: [
       'https://learn.microsoft.com/en-us/entra/agent-id/identity-platform/agent-identities',
       'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-list-sponsors',
+      'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprintprincipal-post-sponsors',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
       'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/',
     ],
@@ -40,7 +41,9 @@ export default defineRule({
       return;
     }
     // Groups have no account status; a person whose accountEnabled was not read may be inactive.
-    const sponsors = sources(ctx.graph, subject, 'SPONSORS').filter((s) => s.enabled !== false);
+    // A service principal (a blueprint principal may have one as sponsor) or a service-account
+    // user answers for nothing, as an owner of that kind does not below.
+    const sponsors = sources(ctx.graph, subject, 'SPONSORS').filter((s) => s.enabled !== false && (s.kind === 'human' || s.kind === 'group'));
     if (sponsors.some((s) => s.enabled === true || s.kind === 'group')) return;
     const undecided = sponsors.length > 0;
     if (authoritative) {

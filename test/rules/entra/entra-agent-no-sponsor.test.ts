@@ -99,5 +99,15 @@ describe('entra-agent-no-sponsor', () => {
       verdict: 'fail',
       message: ['Blueprint', 'has no active sponsor.'],
     },
+    {
+      name: 'a blueprint principal sponsored only by a service principal fails: a service principal answers for nothing',
+      build: (g) => {
+        const a = g.sp('Sales Blueprint', { ...typed, attrs: { sponsorsCollected: true } });
+        g.sponsor(g.sp('Provisioning Automation'), a);
+        return a;
+      },
+      verdict: 'fail',
+      message: ['has no active sponsor.'],
+    },
   ]);
 });

@@ -74,7 +74,9 @@ export default defineRule({
     const re = new RegExp(String(ctx.options.highImpactPattern), 'i');
     const agent = `${subject.agent!.confidence}: ${subject.agent!.reasons[0] ?? ''}`;
     // Grants that were not read could hold a high-impact permission (a grant found still fails).
-    const missing = missingCapability(ctx.graph, subject, GRANT_CAPABILITIES[subject.provider] ?? []);
+    // In Okta only a service app holds grants: an API token or a user has none to miss.
+    const grantHolder = subject.provider !== 'okta' || subject.type === 'okta-service-app';
+    const missing = missingCapability(ctx.graph, subject, grantHolder ? (GRANT_CAPABILITIES[subject.provider] ?? []) : []);
     if (missing) ctx.unknown(cannotJudge(missing, 'whether it can act for every user on mail, files or chat'));
     const resource = unreadAppRoleResource(ctx.graph, subject, UNREAD_MICROSOFT_RESOURCE);
     if (resource) ctx.unknown(cannotJudge(appRoleAssignmentsUnread(ctx.graph, resource), 'whether it can act for every user on mail, files or chat'));

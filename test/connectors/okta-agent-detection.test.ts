@@ -35,3 +35,17 @@ describe('Okta AI-agent detection by name', () => {
     expect([...r.graph.nodes.values()].filter((x) => x.provider === 'okta' && x.agent)).toEqual([]);
   });
 });
+
+describe('nhi-ai-agent-delegated-high-impact on Okta agents', () => {
+  it('an API token holds no app grants: unread app grants leave it judged (pass), a service app unknown', () => {
+    const s = renamed('OpenAI Connector', 'claude-mcp-prod');
+    const cov = s.manifest.coverage.find((c) => c.provider === 'okta' && c.capability === 'okta.appGrants')!;
+    cov.status = 'missing-permission';
+    cov.reason = 'test';
+    const r = scanSnapshot(s, { now: DEMO_NOW, config: DEFAULT_CONFIG, rules: allRules, version: '0' });
+    const id = (n: string) => [...r.graph.nodes.values()].find((x) => x.provider === 'okta' && x.name === n)!.id;
+    const unknown = (n: string) => (r.unknownBySubject.get(id(n)) ?? []).includes('nhi-ai-agent-delegated-high-impact');
+    expect(unknown('claude-mcp-prod')).toBe(false);
+    expect(unknown('OpenAI Connector')).toBe(true);
+  });
+});

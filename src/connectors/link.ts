@@ -100,6 +100,19 @@ export function linkProviders(b: GraphBuilder): void {
    * it marks disabled (isEnabled false), by the same key; made in the same pass (rare: usually empty).
    */
   const disabledOnly = new Map<string, Set<GraphNode>>();
+  /**
+   * The resources a user or group (anything but a service principal) holds an app-role assignment
+   * to, by the same key; made in the same pass. Such a user, or a member of such a group, can get a
+   * delegated token for the resource, whose sub is no object id (a pairwise id).
+   */
+  const heldByPeople = new Set<string>();
+  /** Per tenant, the resource ids as written already put in heldByPeople (one key made per resource). */
+  const peopleWritten = new Map<string, Set<string>>();
+  /** Whether a user or group holds an app-role assignment to the resource `app` (see heldByPeople). */
+  const peopleHold = (tenant: string, app: GraphNode): boolean => {
+    assigneesIndex();
+    return heldByPeople.has(`${tenant}|${app.nativeId}`.toLowerCase());
+  };
   /** The SPs holding an app-role assignment to a resource SP, by `tenant|resource object id`; one pass over the edges. */
   const assigneesIndex = (): Map<string, Set<GraphNode>> => {
     if (assigned) return assigned;
@@ -117,7 +130,16 @@ export function linkProviders(b: GraphBuilder): void {
       if (typeof resourceId !== 'string') continue;
       const holder = b.getNode(g.from);
       const role = b.getNode(g.to);
-      if (!holder || holder.provider !== 'entra' || !CALLER_TYPES.has(holder.type) || role?.type !== 'entra-app-role') continue;
+      if (!holder || holder.provider !== 'entra' || role?.type !== 'entra-app-role') continue;
+      if (!CALLER_TYPES.has(holder.type)) {
+        let written = peopleWritten.get(holder.scope);
+        if (written === undefined) peopleWritten.set(holder.scope, (written = new Set()));
+        if (!written.has(resourceId)) {
+          written.add(resourceId);
+          heldByPeople.add(`${holder.scope}|${resourceId}`.toLowerCase());
+        }
+        continue;
+      }
       let inTenant = byWritten.get(holder.scope);
       if (inTenant === undefined) byWritten.set(holder.scope, (inTenant = new Map()));
       let holders = inTenant.get(resourceId);
@@ -499,10 +521,15 @@ export function linkProviders(b: GraphBuilder): void {
       // service principals that are not linked, and none of them gets a token: dormant (granting an
       // assignment opens it, the trust untouched). With holders, a path from the issuer would name
       // "any service principal of the tenant" where only they can get in, beside their own paths.
+      // A user or group assigned to such an app gets a delegated token for it (its sub a pairwise id,
+      // never an object id): unless the sub condition pins an object id, the trust may take it, and
+      // the issuer's edge stands for those users too.
+      const pinsObjectId = exact && subject !== undefined && OBJECT_ID.test(subject);
       const assigned = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
       if (
         assigned.length > 0 &&
         assigned.every((r) => r.app !== undefined && r.app.attrs.appRoleAssignmentRequired === true && readAssignments(tenant) && r.app.attrs.appRoleAssignmentsUnread !== true) &&
+        (pinsObjectId || assigned.every((r) => !peopleHold(tenant, r.app!))) &&
         e.evidence?.dead === undefined &&
         e.evidence?.dormant === undefined
       ) {
@@ -512,7 +539,7 @@ export function linkProviders(b: GraphBuilder): void {
         const dormant =
           linked.length === 0
             ? `${requires}, and no service principal ${subject === undefined ? '' : 'the sub admits '}holds one, so Entra issues such a token to no one today`
-            : `${requires}, and only ${quotedList(linked)}, linked on ${linked.length === 1 ? 'its' : 'their'} own, ${linked.length === 1 ? 'holds' : 'hold'} one, so Entra issues such a token to no other service principal today`;
+            : `${requires}, and only ${namesList(linked)}, linked on ${linked.length === 1 ? 'its' : 'their'} own, ${linked.length === 1 ? 'holds' : 'hold'} one, so Entra issues such a token to no other service principal today`;
         e.reason = `${e.reason}; but ${dormant}`;
         e.evidence = { ...e.evidence, dormant };
       }
@@ -666,7 +693,7 @@ function entraTokenIss(issuer: string): string | undefined {
 }
 
 /** Up to three names, then how many more: "A, B, C and 4 more". */
-function quotedList(names: readonly string[]): string {
+function namesList(names: readonly string[]): string {
   if (names.length <= 3) return names.join(', ');
   return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 }

@@ -1268,6 +1268,27 @@ describe('an audience app that requires assignment, held by no service principal
     expect(assumers(held, 'tickets-role')).toEqual([OPS_AGENT]);
   });
 
+  it('a user assigned to the app (no service principal) keeps the trust open: a delegated token for it carries that aud', () => {
+    const s = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID } }, TICKETS_APPID);
+    const file = s.files['entra/appRoleAssignments.json'] as Json;
+    const list = (file.value ?? file) as Json[];
+    const ops = list.find((a) => a.resourceId === TICKETS_SP)!;
+    // Ops Agent's assignment handed to a person instead.
+    Object.assign(ops, { principalId: '5125ad0d-dc18-40a5-8165-4fc7f25883d6', principalType: 'User', principalDisplayName: 'Alice Chen' });
+    const r = scan(s);
+    expect(assumers(r, 'tickets-role')).toEqual([]);
+    const trust = r.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0];
+    // Not dormant: the issuer's edge, which stands for Alice's delegated token, stays open.
+    expect(trust.evidence?.dormant).toBeUndefined();
+    expect(trust.evidence?.dead).toBeUndefined();
+    // Near miss: a sub pinned to an object id admits no user's token (a pairwise sub): dormant.
+    const pinned = withRole('tickets-role', { StringEquals: { [`${ISSUER}:aud`]: TICKETS_APPID, [`${ISSUER}:sub`]: LEGACY_OID } }, TICKETS_APPID);
+    const pf = pinned.files['entra/appRoleAssignments.json'] as Json;
+    Object.assign(((pf.value ?? pf) as Json[]).find((a) => a.resourceId === TICKETS_SP)!, { principalId: '5125ad0d-dc18-40a5-8165-4fc7f25883d6', principalType: 'User', principalDisplayName: 'Alice Chen' });
+    const pr = scan(pinned);
+    expect(pr.graph.in(roleId('tickets-role'), 'FEDERATES_TO')[0].evidence?.dormant).toMatch(/no service principal the sub admits holds one/);
+  });
+
   it('with a holder, the issuer stands for no other service principal: its own edge is dormant, the holder keeps its path', () => {
     const held = ticketsTrust(true);
     const edges = held.graph.in(roleId('tickets-role'), 'FEDERATES_TO');

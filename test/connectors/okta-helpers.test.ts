@@ -16,6 +16,15 @@ describe('nextLinkOf', () => {
     expect(nextLinkOf('<https://o.okta.com/api/v1/users>; rel="self", <https://o.okta.com/api/v1/users?after=00u9>; REL="Next"')).toBe('https://o.okta.com/api/v1/users?after=00u9');
   });
 
+  it('refuses a link cut short in its relation, or with none: it may have been the next link', () => {
+    const self = '<https://o.okta.com/api/v1/users?limit=2>; rel="self"';
+    for (const cut of [`${self}, <https://o.okta.com/api/v1/users?after=x&limit=2>; rel="nex`, `${self}, <https://o.okta.com/api/v1/users?after=x&limit=2>`, `${self}, <https://o.okta.com/api/v1/users?after=x&limit=2>; rel=`]) {
+      expect(() => nextLinkOf(cut, '/api/v1/users')).toThrow(/malformed Link header .* on \/api\/v1\/users/);
+    }
+    // Near miss: a bare token relation is valid (RFC 8288).
+    expect(nextLinkOf(`${self}, <https://o.okta.com/api/v1/users?after=x>; rel=next`)).toBe('https://o.okta.com/api/v1/users?after=x');
+  });
+
   it('returns undefined without a next relation', () => {
     expect(nextLinkOf('<https://o.okta.com/api/v1/users>; rel="self"')).toBeUndefined();
     expect(nextLinkOf(null)).toBeUndefined();

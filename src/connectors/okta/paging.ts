@@ -16,10 +16,12 @@ export function nextLinkOf(header: string | null, path = 'the listing'): string 
   for (const part of header.split(/,\s*(?=<)/)) {
     if (part.trim() === '') continue;
     const m = /^\s*<([^>]*)>(.*)$/.exec(part);
-    if (!m) throw new OktaResponseError(`malformed Link header (a link that is not <URL>; rel=...) on ${path}`);
-    const rels = /;\s*rel\s*=\s*"?([^";]*)"?/i.exec(m[2]);
+    // The relation, quoted (and the quote closed) or a bare token: a link without one, or cut in it
+    // (`rel="nex`), may have been the next link too.
+    const rels = m ? /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s";,]+))/i.exec(m[2]) : null;
+    if (!m || !rels) throw new OktaResponseError(`malformed Link header (a link that is not <URL>; rel=...) on ${path}`);
     // Relation types compare case-insensitively (RFC 8288, 2.1.1): `rel="Next"` is the next link.
-    if (rels && rels[1].toLowerCase().split(/\s+/).includes('next')) return m[1];
+    if ((rels[1] ?? rels[2]).toLowerCase().split(/\s+/).includes('next')) return m[1];
   }
   return undefined;
 }

@@ -753,7 +753,7 @@ describe('collectEntra against the fake tenant', () => {
     });
     const result = await collectEntra(options(f));
 
-    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: 'page repeated (every item already read) from /v1.0/servicePrincipals' });
+    expect(cov(result, 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: 'page repeated (the same items as an earlier page) from /v1.0/servicePrincipals' });
     expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
     expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(2);
     expect(cov(result, 'entra.applications')?.status).toBe('collected');

@@ -626,7 +626,7 @@ describe('collectOkta against the fake org (SSWS)', () => {
     const r = await collectOkta(ssws(f, clock));
     expect(r.coverage.find((c) => c.capability === 'okta.users')).toMatchObject({
       status: 'error',
-      reason: expect.stringContaining('page repeated (every item already read) on /api/v1/users'),
+      reason: expect.stringContaining('page repeated (the same items as an earlier page) on /api/v1/users'),
     });
     expect(r.files['okta/users.json']).toBeUndefined();
     expect(f.state.requests.filter((q) => q.template === '/api/v1/users')).toHaveLength(2);

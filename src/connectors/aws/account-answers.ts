@@ -64,7 +64,7 @@ function coverMask(bp: BoundPolicy): number {
  * Which GRANT_ACTIONS some statement of the subject's policies (identity or boundary) covers, or
  * an unreadable policy may: for any other, the evaluator's answer is the implicit deny of "nothing
  * covers it" (decide's first test), which adds nothing to a grant list. Most principals' policies
- * name a few services, so most of their ~28 questions are answered here by one bit each, from
+ * name a few services, so most of their ~29 questions are answered here by one bit each, from
  * masks built once per policy document instead of a policy-by-policy scan per question.
  */
 export function coveredGrantActions(s: Subject): number {

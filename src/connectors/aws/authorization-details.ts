@@ -3,6 +3,7 @@ import { toCliJson } from './cli-json.js';
 import { failed, type Outcome } from './safe-error.js';
 import type { RequestStats } from './request-stats.js';
 import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
+import { repeatedPages } from '../repeated-page.js';
 import { IDENTITY_NAME_FIELDS, identityProblem } from '../../aws/authz-details.js';
 
 /** The shape `aws iam get-account-authorization-details` prints after merging all pages. */
@@ -136,8 +137,7 @@ export async function readAuthorizationDetails(
   };
   let pages = 0;
   let emptyInARow = 0;
-  /** The ARNs of the items read so far (see the repeated-page check below). */
-  const readArns = new Set<string>();
+  const repeated = repeatedPages();
   let pending: Promise<Page> | undefined = send();
   while (pending !== undefined) {
     const page: Page = await pending;
@@ -153,13 +153,12 @@ export async function readAuthorizationDetails(
     if (refused) {
       return failed('error', `GetAccountAuthorizationDetails returned an entry the scan cannot read (page ${pages}, ${refused}); the inventory would be incomplete without it, so none of it is used`);
     }
-    // A page whose every item was read before was served again under a new Marker (a server that
-    // lost its place): the page it stands in for was not read.
+    // A page served again under a new Marker (a server that lost its place): the page it stands
+    // in for was not read.
     const arns = [...(page.UserDetailList ?? []), ...(page.GroupDetailList ?? []), ...(page.RoleDetailList ?? []), ...(page.Policies ?? [])].map((item) => item.Arn);
-    if (arns.length > 0 && arns.every((arn) => typeof arn === 'string' && readArns.has(arn))) {
-      return failed('error', `GetAccountAuthorizationDetails returned a page it had already returned (page ${pages}, every item already read); the inventory would be incomplete, so none of it is used`);
+    if (repeated(arns)) {
+      return failed('error', `GetAccountAuthorizationDetails returned a page it had already returned (page ${pages}, the same entries as an earlier page); the inventory would be incomplete, so none of it is used`);
     }
-    for (const arn of arns) if (typeof arn === 'string') readArns.add(arn);
     const size = arns.length;
     emptyInARow = size === 0 ? emptyInARow + 1 : 0;
     if (page.Marker && emptyInARow >= MAX_EMPTY_PAGES_IN_A_ROW) {

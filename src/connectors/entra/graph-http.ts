@@ -3,6 +3,7 @@ import type { TokenSource } from './auth.js';
 import { cleanProviderText } from './errors.js';
 import { mapWithConcurrency } from './pool.js';
 import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING, MAX_RESPONSE_BYTES } from '../limits.js';
+import { repeatedPages } from '../repeated-page.js';
 
 /** Why one Graph read failed, ready to become a coverage record. */
 export interface GraphFailure {
@@ -135,8 +136,7 @@ export class GraphHttp {
   async continueList(firstPage: unknown, label: string, keys: readonly string[] = []): Promise<GraphResult<unknown[]>> {
     const items: unknown[] = [];
     const seen = new Set<string>();
-    /** The ids of the items read so far in this listing (see the repeated-page check below). */
-    const readIds = new Set<string>();
+    const repeated = repeatedPages();
     let page = firstPage;
     let pageLabel = label;
     let emptyInARow = 0;
@@ -153,13 +153,10 @@ export class GraphHttp {
           return fail('error', `malformed page (an item without a string "${key}") from ${this.describe(pageLabel)}`);
         }
       }
-      // A page whose every item was read before in this listing was served again under a new
-      // nextLink (a cache, a server that lost its place): the page it stands in for was not read.
-      const pageIds = value.map((item) => (item as Record<string, unknown>).id);
-      if (value.length > 0 && pageIds.every((id) => typeof id === 'string' && readIds.has(id))) {
-        return fail('error', `page repeated (every item already read) from ${this.describe(pageLabel)}`);
+      // A page served again under a new nextLink: the page it stands in for was not read.
+      if (repeated(value.map((item) => (item as Record<string, unknown>).id))) {
+        return fail('error', `page repeated (the same items as an earlier page) from ${this.describe(pageLabel)}`);
       }
-      for (const id of pageIds) if (typeof id === 'string') readIds.add(id);
       for (const item of value) items.push(item);
       emptyInARow = value.length === 0 ? emptyInARow + 1 : 0;
       const next = (page as Record<string, unknown>)['@odata.nextLink'];

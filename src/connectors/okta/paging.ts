@@ -1,6 +1,7 @@
 import { OktaResponseError } from './errors.js';
 import type { FetchResponse } from './request-executor.js';
 import { MAX_EMPTY_PAGES_IN_A_ROW, MAX_PAGES_PER_LISTING } from '../limits.js';
+import { repeatedPages } from '../repeated-page.js';
 
 /** Sends one authenticated GET through the SDK (auth header, token refresh, error mapping). */
 export type GetFn = (url: string) => Promise<FetchResponse>;
@@ -83,8 +84,7 @@ export async function listAll(
 ): Promise<Record<string, unknown>[]> {
   const origin = new URL(firstUrl).origin;
   const seen = new Set<string>();
-  /** The ids of the items read so far in this listing (see the repeated-page check below). */
-  const readIds = new Set<string>();
+  const repeated = repeatedPages();
   const items: Record<string, unknown>[] = [];
   let url: string | undefined = firstUrl;
   let pages = 0;
@@ -99,13 +99,10 @@ export async function listAll(
       throw new OktaResponseError(`expected ${itemsOf === listItems ? 'a JSON array' : 'a JSON array or a JSON Web Key Set'} from ${new URL(url).pathname}`);
     }
     pages++;
-    // A page whose every item was read before in this listing was served again under a new next
-    // link (a cache, a server that lost its place): the page it stands in for was not read.
-    const pageIds = body.filter((item) => item !== null).map((item) => (item as Record<string, unknown> | undefined)?.id);
-    if (pageIds.length > 0 && pageIds.every((id) => typeof id === 'string' && readIds.has(id))) {
-      throw new OktaResponseError(`page repeated (every item already read) on ${new URL(url).pathname}`);
+    // A page served again under a new next link: the page it stands in for was not read.
+    if (repeated(body.filter((item) => item !== null).map((item) => (item as Record<string, unknown> | undefined)?.id))) {
+      throw new OktaResponseError(`page repeated (the same items as an earlier page) on ${new URL(url).pathname}`);
     }
-    for (const id of pageIds) if (typeof id === 'string') readIds.add(id);
     for (const item of body) {
       if (item === null) continue;
       if (typeof item !== 'object' || Array.isArray(item)) {

@@ -311,15 +311,6 @@ describe('collectAws against the fake IAM', () => {
     expect(federation.result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
     expect(federation.result.files[`aws/${MAIN}/saml-providers.json`]).toBeUndefined();
 
-    // Roles Anywhere (REST-JSON): `{}` and an empty body parse as an output without the list.
-    for (const [permission, call] of [['rolesanywhere:ListTrustAnchors', 'ListTrustAnchors'], ['rolesanywhere:ListProfiles', 'ListProfiles']]) {
-      for (const body of ['{}', '']) {
-        const anywhere = await run({ rawOkBody: { [permission]: body } });
-        expect(coverageOf(anywhere.result.coverage, MAIN, 'aws.rolesAnywhere')).toMatchObject({ status: 'error', reason: expect.stringContaining(`${call} answered without`) });
-        expect(anywhere.result.files[`aws/${MAIN}/rolesanywhere.json`]).toBeUndefined();
-      }
-    }
-
     const org = await run({ rawOkBody: { 'organizations:ListAccounts': '{}' } }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
   });

@@ -155,6 +155,14 @@ describe('a Deny on the resource the caller creates follows real ARN matching', 
 describe('assessAdmin asks resource-level actions about a real ARN, not the string "*"', () => {
   const assess = (...statements: Record<string, unknown>[]) => assessAdmin(createEvaluator(model({ users: [userEntry('u', { inline: [doc(...statements)] })] })), U);
 
+  it('ec2:RunInstances is asked as a launch: allowed on instances alone (and everything else) is not admin, as the escalation search says', () => {
+    const rest = { Effect: 'Allow', NotAction: 'ec2:RunInstances', Resource: '*' };
+    expect(assess(rest, allow('ec2:RunInstances', `arn:aws:ec2:*:${ACCT}:instance/*`))).toEqual({ status: 'not-admin', missing: 'ec2:RunInstances' });
+    // Near miss: every type a launch names, over two statements.
+    const types = ['instance/*', 'network-interface/*', 'security-group/*', 'subnet/*'].map((t) => `arn:aws:ec2:*:${ACCT}:${t}`);
+    expect(assess(rest, allow('ec2:RunInstances', types), allow('ec2:RunInstances', 'arn:aws:ec2:*::image/*'))).toEqual({ status: 'admin' });
+  });
+
   it('a Deny on every bucket, secret and key is not admin', () => {
     const a = assess(allow('*'), { Effect: 'Deny', Action: ['s3:*', 'secretsmanager:*', 'kms:*'], Resource: ['arn:aws:s3:::*', 'arn:aws:secretsmanager:*:*:secret:*', 'arn:aws:kms:*:*:key/*'] });
     expect(a).toEqual({ status: 'not-admin', missing: 's3:GetObject' });
@@ -197,7 +205,9 @@ describe('assessAdmin asks resource-level actions about a real ARN, not the stri
   });
 
   it('roles are asked in the principal\'s own partition and account', () => {
-    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']))).toEqual({ status: 'admin' });
+    // An AMI's ARN has no account (arn:aws:ec2:REGION::image/ami-…): a launch needs it allowed too.
+    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*', 'arn:aws:ec2:*::image/*']))).toEqual({ status: 'admin' });
+    expect(assess(allow('*', [`arn:aws:iam::${ACCT}:*`, `arn:aws:*:*:${ACCT}:*`, 'arn:aws:s3:::*']))).toEqual({ status: 'not-admin', missing: 'ec2:RunInstances' });
     expect(assess(allow('*', ['arn:aws-cn:*:*:*:*', 'arn:aws-cn:s3:::*'])).status).toBe('not-admin');
   });
 });

@@ -271,7 +271,8 @@ describe('a conditional administrator whose policies name ARNs keeps its secret 
   // written as the account's ARNs rather than "*".
   it('reaches administration (conditionally), IAM write and the secret stores', () => {
     const scoped = doc(
-      allow('*', [`arn:aws:iam::${ACCT}:*`, 'arn:aws:s3:::*', `arn:aws:secretsmanager:*:${ACCT}:*`, `arn:aws:kms:*:${ACCT}:*`, `arn:aws:ec2:*:${ACCT}:*`, `arn:aws:lambda:*:${ACCT}:*`, `arn:aws:ssm:*:${ACCT}:*`]),
+      // An AMI's ARN has no account: a launch needs `image/*` allowed beside the account's ARNs.
+      allow('*', [`arn:aws:iam::${ACCT}:*`, 'arn:aws:s3:::*', `arn:aws:secretsmanager:*:${ACCT}:*`, `arn:aws:kms:*:${ACCT}:*`, `arn:aws:ec2:*:${ACCT}:*`, 'arn:aws:ec2:*::image/*', `arn:aws:lambda:*:${ACCT}:*`, `arn:aws:ssm:*:${ACCT}:*`]),
       allow('organizations:CreatePolicy', '*'),
     );
     const mfa = deny(['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } });

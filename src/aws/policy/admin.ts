@@ -9,8 +9,14 @@
 import type { AccountModel } from '../model.js';
 import { principalsOf } from '../model.js';
 import { createEvaluator, type Evaluator, type Subject } from './evaluate.js';
+import { requiredTypeCount, SOME_RESOURCE } from './compile.js';
 
-/** The documented representative set of sensitive actions, each checked on its probe resource (probeResources). */
+/**
+ * The documented representative set of sensitive actions, each checked on its probe resource
+ * (probeResources); one whose every request names several resource types (ec2:RunInstances: the
+ * image, instance, subnet…) is asked as a new request of the caller's choosing (SOME_RESOURCE), as
+ * the escalation search asks it, so that an Allow on `instance/*` alone is no launch here either.
+ */
 export const SENSITIVE_ACTIONS: readonly string[] = [
   'iam:CreateUser',
   'iam:CreateAccessKey',
@@ -102,6 +108,9 @@ export function probeResources(actions: readonly string[], arn: string, accountI
   return list;
 }
 
+/** By place in SENSITIVE_ACTIONS: asked as a new request of the caller's choosing (see there). */
+const ASKED_AS_NEW: readonly boolean[] = SENSITIVE_ACTIONS.map((a) => requiredTypeCount(a.toLowerCase()) > 0);
+
 export type AdminStatus = 'admin' | 'conditional' | 'not-admin' | 'unknown';
 
 export interface AdminAssessment {
@@ -119,7 +128,7 @@ export function assessAdmin(evaluator: Evaluator, principal: string | Subject): 
   const resources = typeof principal === 'string' ? probeResources(SENSITIVE_ACTIONS, principal, undefined) : probeResources(SENSITIVE_ACTIONS, principal.facts.arn, principal.facts.accountId);
   for (let i = 0; i < SENSITIVE_ACTIONS.length; i++) {
     const action = SENSITIVE_ACTIONS[i];
-    const d = evaluator.decide(principal, action, resources[i]).decision;
+    const d = evaluator.decide(principal, action, ASKED_AS_NEW[i] ? SOME_RESOURCE : resources[i]).decision;
     if (d === 'deny' || d === 'implicit-deny') return { status: 'not-admin', missing: action };
     if (d === 'unknown') sawUnknown = true;
     if (d !== 'allow') (undecided ??= []).push(action);

@@ -26,11 +26,12 @@ export const DEFAULT_CONFIG: NhiConfig = {
   agentPatterns: [
     // Words bounded by anything but a letter or digit: \b would take '_' for a letter, and miss
     // openai_sync or ops_agent_role, as IAM and API token names are often written.
-    '(?<![a-z0-9])(copilot|gpt|openai|azure[- ]?openai|llm|assistant|chatbot|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)(?![a-z0-9])',
+    // A model name may carry its version (gpt4, gpt-4o, llm2); plural forms count (agents, llms).
+    '(?<![a-z0-9])(copilot|chatgpt|gpt(-?[0-9][a-z0-9.]*)?|openai|azure[- ]?openai|llms?|assistants?|chatbots?|mcp|langchain|claude|anthropic|gemini|bedrock|autogen|crewai)(?![a-z0-9])',
     // "agent" alone, but not the software agents of monitoring, backup and CI (SSM Agent, Azure
     // Monitor Agent, a Jenkins or Azure Pipelines build agent): their roles and identities
     // commonly hold admin or secret-reading rights, and are no AI agents.
-    '(?<!(?<![a-z0-9])(ssm|cloudwatch|codedeploy|ecs|inspector|monitor|monitoring|analytics|backup|build|release|pipelines?|devops|jenkins|gitlab|teamcity|buildkite|bamboo|datadog|zabbix|wazuh|elastic)[-_. ]?)(?<![a-z0-9])agent(?![a-z0-9])',
+    '(?<!(?<![a-z0-9])(ssm|amazonssm|cloudwatch|codedeploy|ecs|inspector|monitor|monitoring|analytics|backup|build|release|pipelines?|devops|azdo|vsts|tfc|jenkins|gitlab|teamcity|buildkite|bamboo|datadog|dd|newrelic|dynatrace|splunk|crowdstrike|falcon|qualys|nessus|zabbix|wazuh|elastic)[-_. ]{0,3})(?<![a-z0-9])agents?(?![a-z0-9])',
   ],
   knownAgents: [],
   rules: {},

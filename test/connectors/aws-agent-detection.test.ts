@@ -71,6 +71,20 @@ describe('AWS AI-agent detection: software agents of monitoring and CI', () => {
   });
 });
 
+describe('AWS AI-agent detection: versions, plurals and more software agents', () => {
+  it('gpt4, chatgpt and agents match; dd-agent, vsts-agent, tfc-agent, AmazonSSM-agent and ssm - agent do not', () => {
+    const names = ['gpt4-summarizer', 'chatgpt-sync', 'support-agents', 'dd-agent', 'vsts-agent', 'tfc-agent', 'AmazonSSM-agent', 'ssm - agent', 'gptx'];
+    const g = oneAccount({ roles: names.map((name) => ({ name: name.replace(/ /g, '_'), trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('s3:GetObject'))], tags: { purpose: name } })) });
+    const agentOf = (name: string) => g.node(roleId(name.replace(/ /g, '_')))!.agent?.reasons;
+    expect(agentOf('gpt4-summarizer')).toEqual(['name mentions "gpt4"', 'tag mentions "gpt4"']);
+    expect(agentOf('chatgpt-sync')).toEqual(['name mentions "chatgpt"', 'tag mentions "chatgpt"']);
+    expect(agentOf('support-agents')).toEqual(['name mentions "agents"', 'tag mentions "agents"']);
+    for (const software of ['dd-agent', 'vsts-agent', 'tfc-agent', 'AmazonSSM-agent', 'ssm - agent']) expect(agentOf(software)).toBeUndefined();
+    // Near miss: gpt followed by letters is another word.
+    expect(agentOf('gptx')).toBeUndefined();
+  });
+});
+
 describe('AWS AI-agent detection: snake_case names', () => {
   it('openai_sync and ops_agent_role match the default patterns; my_ssm_agent does not', () => {
     const g = oneAccount({

@@ -21,6 +21,12 @@ export function sortTexts(list: string[]): string[] {
   return list;
 }
 
+/** The first `shown` texts of a list, then how many more: "a, b, c and 4 more" (how a message names a long list). */
+export function firstFewText(list: readonly string[], shown: number): string {
+  if (list.length <= shown) return list.join(', ');
+  return `${list.slice(0, shown).join(', ')} and ${list.length - shown} more`;
+}
+
 /** The distinct texts of `list`, sorted as sortTexts sorts them. */
 export function uniqueSortedTexts(list: Iterable<string>): string[] {
   return sortTexts([...new Set(list)]);

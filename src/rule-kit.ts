@@ -13,6 +13,7 @@ import { unreadText } from './connectors/entra/service-accounts.js';
 import { APP_ROLE_GAP } from './connectors/entra/unread-parents.js';
 import { ORGANIZATION_ID, ORGANIZATION_ID_TEXT } from './connectors/aws/transform-organization.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
+import { FEW_OWNERS } from './analysis/analyze.js';
 
 export type {
   RuleDefinition,
@@ -221,9 +222,6 @@ export function ownersOf(graph: Graph, node: NodeRef): readonly GraphNode[] {
   }
   return all;
 }
-
-/** Up to this many owners, ownersOf looks for one listed twice by scanning the earlier ones. */
-const FEW_OWNERS = 16;
 
 /**
  * The first of `capabilities` not collected for the node's provider and scope, as a clause that

@@ -408,8 +408,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   return analysis;
 }
 
-/** Up to this many entries, ownersAt looks for an owner listed already by scanning them. */
-const FEW_OWNERS = 16;
+/**
+ * Up to this many owners, a list is checked for one listed already by scanning it (ownersAt, and
+ * ownersOf in the rule kit); past it, with a set.
+ */
+export const FEW_OWNERS = 16;
 
 /** Nobody accountable: shared by every node without owners, sponsors or managers. */
 const NO_ONE: readonly Owner[] = Object.freeze([]);

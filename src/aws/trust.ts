@@ -11,6 +11,7 @@ import { triOr, type Tri } from './policy/tri.js';
 import { parseTemplate } from './policy/variables.js';
 import { compileGlob } from './policy/wildcard.js';
 import { quoteInput } from '../reporters/sanitize.js';
+import { firstFewText } from '../compare.js';
 
 /** How tightly a federated claim (`:sub`, `:aud`, `SAML:aud`) is constrained. */
 export interface ClaimFact {
@@ -2023,7 +2024,5 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
  * list stays in the snapshot's provider record.
  */
 export function clientIdsText(clientIds: readonly string[], shown = 5): string {
-  if (clientIds.length === 0) return 'empty';
-  if (clientIds.length <= shown) return clientIds.join(', ');
-  return `${clientIds.slice(0, shown).join(', ')} and ${clientIds.length - shown} more`;
+  return clientIds.length === 0 ? 'empty' : firstFewText(clientIds, shown);
 }

@@ -3,7 +3,7 @@ import type { GraphEdge, GraphNode } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
-import { sortTexts, uniqueSortedTexts } from '../compare.js';
+import { firstFewText, sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
 import { appFilterAdmits, appFilterDoubt, oktaGroupFilter } from './okta/transform-aws.js';
@@ -498,7 +498,8 @@ export function linkProviders(b: GraphBuilder): void {
       // as an aud no token carries. When the one it names is disabled, Entra gives it no token
       // until it is re-enabled: dormant. Only with the tenant's service principals read, and for a
       // sub shaped as an object id (a user's delegated token carries a pairwise sub of another shape).
-      if (exact && subject !== undefined && OBJECT_ID.test(subject) && e.evidence?.dead === undefined && e.evidence?.dormant === undefined && collected(tenant, 'entra.servicePrincipals')) {
+      const pinsObjectId = exact && subject !== undefined && OBJECT_ID.test(subject);
+      if (pinsObjectId && e.evidence?.dead === undefined && e.evidence?.dormant === undefined && collected(tenant, 'entra.servicePrincipals')) {
         const sp = entraByObjectId().get(`${tenant}|${subject}`.toLowerCase());
         const caller = sp !== undefined && CALLER_TYPES.has(sp.type) ? sp : undefined;
         if (caller === undefined || !subAdmits(caller.nativeId)) {
@@ -515,7 +516,7 @@ export function linkProviders(b: GraphBuilder): void {
           e.evidence = { ...e.evidence, dormant };
         }
       }
-      // Every audience a token can carry names an app that requires an app-role assignment and the
+      // Every audience a token can meet (`open`) names an app that requires an app-role assignment and the
       // assignments were read: Entra issues such a token only to a service principal holding one,
       // and each holder the sub admits has its own link above. The trust's own edge stands for the
       // service principals that are not linked, and none of them gets a token: dormant (granting an
@@ -524,22 +525,21 @@ export function linkProviders(b: GraphBuilder): void {
       // A user or group assigned to such an app gets a delegated token for it (its sub a pairwise id,
       // never an object id): unless the sub condition pins an object id, the trust may take it, and
       // the issuer's edge stands for those users too.
-      const pinsObjectId = exact && subject !== undefined && OBJECT_ID.test(subject);
-      const assigned = resolved.filter((r) => r.bar === undefined && r.app?.enabled !== false);
       if (
-        assigned.length > 0 &&
-        assigned.every((r) => r.app !== undefined && r.app.attrs.appRoleAssignmentRequired === true && readAssignments(tenant) && r.app.attrs.appRoleAssignmentsUnread !== true) &&
-        (pinsObjectId || assigned.every((r) => !peopleHold(tenant, r.app!))) &&
+        open.length > 0 &&
+        readAssignments(tenant) &&
+        open.every((r) => r.app !== undefined && r.app.attrs.appRoleAssignmentRequired === true && r.app.attrs.appRoleAssignmentsUnread !== true) &&
+        (pinsObjectId || open.every((r) => !peopleHold(tenant, r.app!))) &&
         e.evidence?.dead === undefined &&
         e.evidence?.dormant === undefined
       ) {
-        const names = uniqueSortedTexts(assigned.map((r) => r.app!.name));
+        const names = uniqueSortedTexts(open.map((r) => r.app!.name));
         const requires = `${names.join(', ')} require${names.length === 1 ? 's' : ''} an app-role assignment`;
         const linked = uniqueSortedTexts([...callers.values()].map((c) => c.node.name));
         const dormant =
           linked.length === 0
             ? `${requires}, and no service principal ${subject === undefined ? '' : 'the sub admits '}holds one, so Entra issues such a token to no one today`
-            : `${requires}, and only ${namesList(linked)}, linked on ${linked.length === 1 ? 'its' : 'their'} own, ${linked.length === 1 ? 'holds' : 'hold'} one, so Entra issues such a token to no other service principal today`;
+            : `${requires}, and only ${firstFewText(linked, 3)}, linked on ${linked.length === 1 ? 'its' : 'their'} own, ${linked.length === 1 ? 'holds' : 'hold'} one, so Entra issues such a token to no other service principal today`;
         e.reason = `${e.reason}; but ${dormant}`;
         e.evidence = { ...e.evidence, dormant };
       }
@@ -690,12 +690,6 @@ function entraTokenIss(issuer: string): string | undefined {
   // (access token claims reference): the other pairings are no issuer at all.
   if (host.startsWith('sts.') === (m[3] !== undefined)) return undefined;
   return `https://${host}/${m[2].toLowerCase()}${m[3] ? '/v2.0' : '/'}`;
-}
-
-/** Up to three names, then how many more: "A, B, C and 4 more". */
-function namesList(names: readonly string[]): string {
-  if (names.length <= 3) return names.join(', ');
-  return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 }
 
 /** An Entra object id (a GUID), as an app-only token's sub carries a service principal's. */

@@ -242,7 +242,7 @@ const LITERAL_MARK = '\u0001';
  * A Resource entry as asked about a new resource. Its policy variables are put in before the ARN
  * is cut into segments (`${aws:PrincipalAccount}` holds a colon): `aws:PrincipalAccount` is the
  * caller's account, where the resource is created; any other variable may stand for any value of
- * its segment, so it is read as `*` and the entry marked `variable` (see coverOf).
+ * its segment, so it is read as `*` and the entry marked `variable` (see capVariable).
  */
 function askedEntry(e: ResourceEntry, asker: Asker): NewResourceEntry {
   if (!('template' in e)) return newResourceEntry(e.raw);
@@ -261,11 +261,11 @@ function askedEntry(e: ResourceEntry, asker: Asker): NewResourceEntry {
 }
 
 /**
- * How much of a type an entry covers, where a variable read as `*` covers no more than `some`:
- * its value at request time is one value, which may leave out the resource the caller picks.
+ * A cover as far as an entry's policy variables allow: one read as `*` covers no more than
+ * `some`, as its value at request time is one value, which may leave out the resource the caller
+ * picks.
  */
-function coverOf(e: NewResourceEntry, asker: Asker, serviceType: string): Cover {
-  const c = coverOfType(e, asker, serviceType);
+function capVariable(c: Cover, e: NewResourceEntry): Cover {
   return c === 'all' && e.variable ? 'some' : c;
 }
 
@@ -385,8 +385,7 @@ function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResourc
     let all = false;
     let some = false;
     for (const e of entries) {
-      let c = coverUnknown(e, asker, action);
-      if (c === 'all' && e.variable) c = 'some';
+      const c = capVariable(coverUnknown(e, asker, action), e);
       if (c === 'all') all = true;
       else if (c === 'some') some = true;
     }
@@ -401,7 +400,7 @@ function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResourc
   const best = (t: string): Cover => {
     let c: Cover = 'none';
     for (const e of entries) {
-      const x = coverOf(e, asker, t);
+      const x = capVariable(coverOfType(e, asker, t), e);
       if (x === 'all') return 'all';
       if (x === 'some') c = 'some';
     }

@@ -195,6 +195,40 @@ export function linkProviders(b: GraphBuilder): void {
     }
     return byTenant;
   }, (n) => n.nativeId);
+  /**
+   * Per tenant, the callers whose object id is not written as Entra writes one (a lower-case GUID):
+   * only a hand-made snapshot holds one. Made on the first sub pattern that matches every object id.
+   */
+  let oddObjectIds: Map<string, GraphNode[]> | undefined;
+  const admitsAll = new Map<string, boolean>();
+  /**
+   * Whether a sub pattern admits every service principal of the tenant: it matches every object id
+   * Entra can write (matchesEveryObjectId: `*-*`, `????????-*`), and each caller of the snapshot
+   * whose id is written otherwise. Such a trust is no narrower than one with no sub condition and
+   * is linked as one: matching it against each service principal gave every such trust an edge
+   * from each of them (trusts x service principals edges, 3.7 million for 2,000 of each).
+   */
+  const patternAdmitsAll = (tenant: string, subject: string): boolean => {
+    const key = `${tenant}|${subject}`;
+    let all = admitsAll.get(key);
+    if (all === undefined) {
+      all = matchesEveryObjectId(subject);
+      if (all) {
+        if (oddObjectIds === undefined) {
+          oddObjectIds = new Map();
+          for (const n of entraIdentities) {
+            if (!CALLER_TYPES.has(n.type) || ENTRA_OBJECT_ID.test(n.nativeId)) continue;
+            const t = n.scope.toLowerCase();
+            (oddObjectIds.get(t) ?? oddObjectIds.set(t, []).get(t)!).push(n);
+          }
+        }
+        const pattern = compileWildcard(globTokens(subject));
+        all = (oddObjectIds.get(tenant) ?? []).every((n) => pattern.test(n.nativeId));
+      }
+      admitsAll.set(key, all);
+    }
+    return all;
+  };
   /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
   const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
   /**
@@ -207,8 +241,17 @@ export function linkProviders(b: GraphBuilder): void {
   /**
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
+   * `everyId`: the sub is a pattern every service principal's object id matches (patternAdmitsAll),
+   * linked as no sub condition is, its reason saying so.
    */
-  const entraCallers = (tenant: string, subject: string | undefined, exact: boolean, audiences: readonly EntraAudience[], subAdmits: (objectId: string) => boolean): Map<string, EntraCaller> => {
+  const entraCallers = (
+    tenant: string,
+    subject: string | undefined,
+    exact: boolean,
+    everyId: boolean,
+    audiences: readonly EntraAudience[],
+    subAdmits: (objectId: string) => boolean,
+  ): Map<string, EntraCaller> => {
     const found = new Map<string, EntraCaller>();
     // A caller reached through several audiences keeps its best way in: one that holds today over
     // one resting on a doubt, and either over one STS turns away today.
@@ -223,9 +266,15 @@ export function linkProviders(b: GraphBuilder): void {
     const pinned = subject && exact ? entraByObjectId().get(`${tenant}|${subject}`.toLowerCase()) : undefined;
     // A sub no service principal of the tenant has: no token of the tenant carries it.
     if (subject && exact && (!pinned || !CALLER_TYPES.has(pinned.type))) return found;
-    const pattern = subject && !exact ? compileWildcard(globTokens(subject)) : undefined;
+    const pattern = subject && !exact && !everyId ? compileWildcard(globTokens(subject)) : undefined;
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
-    const subWhy = pinned ? `sub pins its object id ${subject}` : pattern ? `sub pattern ${subject} matches its object id` : 'no sub condition';
+    const subWhy = pinned
+      ? `sub pins its object id ${subject}`
+      : pattern
+        ? `sub pattern ${subject} matches its object id`
+        : everyId
+          ? `sub pattern ${subject} admits every object id`
+          : 'no sub condition';
     for (const { aud, app, bar, doubts, refused } of audiences) {
       // STS turns every token for the audience away today (its client id list does not hold it),
       // as it does every token of a trust whose list holds none of its audiences (the transform's
@@ -421,7 +470,14 @@ export function linkProviders(b: GraphBuilder): void {
       // (the IAM operators, or a credential's case-sensitive subject).
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : subject !== undefined && subjectMatch === 'exact' ? (oid: string) => oid === subject : () => true;
       const exact = subjectMatch === 'exact';
-      const callers = entraCallers(tenant, subject, exact, own, subAdmits);
+      // A pattern every object id matches names every service principal of the tenant: the trust's
+      // own edge stands for them, as for no sub condition, and says why (the rules read the mark).
+      const everyId = !exact && subject !== undefined && patternAdmitsAll(tenant, subject);
+      if (everyId) {
+        e.reason = `${e.reason}; sub pattern ${subject} admits every object id, so every service principal of the tenant meets it`;
+        e.evidence = { ...e.evidence, everyObjectId: true };
+      }
+      const callers = entraCallers(tenant, subject, exact, everyId, own, subAdmits);
       for (const { node, why, doubt, blocked } of callers.values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
@@ -694,6 +750,65 @@ function entraTokenIss(issuer: string): string | undefined {
 
 /** An Entra object id (a GUID), as an app-only token's sub carries a service principal's. */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An object id as Entra writes it in a token's sub: a GUID in lower case. */
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Where an object id has a `-` (ENTRA_OBJECT_ID); a hex digit everywhere else. */
+const OBJECT_ID_DASHES: ReadonlySet<number> = new Set([8, 13, 18, 23]);
+/** The sets of pattern positions matchesEveryObjectId keeps at one place of an object id, at most: a real pattern keeps a handful. */
+const MAX_PATTERN_STATE_SETS = 64;
+
+/**
+ * Whether a StringLike pattern (`*` any run, `?` one character, case compared) matches every object
+ * id Entra can write (ENTRA_OBJECT_ID): `*-*`, `????????-*`, `*-*-*-*-*`, `?*`. Decided on the
+ * pattern's automaton, walking the 36 places of an object id with every set of pattern positions
+ * some id can have reached there: the hex digits the pattern does not write all move it alike, so
+ * at each place only those it writes and one other are tried, and no id is enumerated. An id that
+ * leaves it in no position, or in none at its end, is one the pattern does not match. A contrived
+ * pattern whose walk keeps more than MAX_PATTERN_STATE_SETS sets is answered no: it is then
+ * matched against each object id, as any other pattern, which is slower but as correct.
+ */
+export function matchesEveryObjectId(pattern: string): boolean {
+  // A run of stars matches what one does; a match of 36 characters uses at most 36 of the others.
+  const tokens = [...pattern.replace(/\*+/g, '*')];
+  if (tokens.filter((t) => t !== '*').length > 36) return false;
+  const end = tokens.length;
+  // Positions, sorted and unique, with those a star lets the pattern skip to.
+  const closed = (from: readonly number[]): number[] => {
+    const seen = new Set<number>();
+    for (let i of from) {
+      for (; !seen.has(i); i++) {
+        seen.add(i);
+        if (tokens[i] !== '*') break;
+      }
+    }
+    return [...seen].sort((x, y) => x - y);
+  };
+  const written = new Set(tokens.filter((t) => /^[0-9a-f]$/.test(t)));
+  const unwritten = [...'0123456789abcdef'].find((d) => !written.has(d));
+  const digits = unwritten === undefined ? [...written] : [...written, unwritten];
+  let sets = new Map<string, number[]>([['start', closed([0])]]);
+  for (let place = 0; place < 36; place++) {
+    const next = new Map<string, number[]>();
+    for (const set of sets.values()) {
+      for (const ch of OBJECT_ID_DASHES.has(place) ? ['-'] : digits) {
+        const moved: number[] = [];
+        for (const i of set) {
+          if (i === end) continue;
+          if (tokens[i] === '*') moved.push(i);
+          else if (tokens[i] === '?' || tokens[i] === ch) moved.push(i + 1);
+        }
+        const after = closed(moved);
+        if (after.length === 0) return false;
+        next.set(after.join(','), after);
+      }
+    }
+    if (next.size > MAX_PATTERN_STATE_SETS) return false;
+    sets = next;
+  }
+  for (const set of sets.values()) if (!set.includes(end)) return false;
+  return true;
+}
 
 /** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */
 const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity']);

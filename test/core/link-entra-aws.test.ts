@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { demoSnapshot, scan } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { matchesEveryObjectId } from '../../src/connectors/link.js';
+import { compileWildcard, globTokens } from '../../src/aws/policy/wildcard.js';
 
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
 const ACCT = '111122223333';
@@ -1299,5 +1301,121 @@ describe('an audience app that requires assignment, held by no service principal
     const own = held.graph.in(roleId('tickets-role'), 'CAN_ASSUME').filter((e) => e.from === OPS_AGENT);
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((e) => e.evidence?.dormant === undefined && e.evidence?.dead === undefined)).toBe(true);
+  });
+});
+
+describe('a sub pattern every object id matches', () => {
+  /** The demo with `count` more service principals, copies of Legacy Provisioning Sync with object ids of their own. */
+  function withSps(s: Snapshot, count: number, objectId: (i: number) => string = (i) => `0000${String(i).padStart(4, '0')}-1111-4222-8333-444455556666`): Snapshot {
+    const file = s.files['entra/servicePrincipals.json'] as Json;
+    const sps = (file.value ?? file) as Json[];
+    const legacy = sps.find((x) => x.id === LEGACY_OID)!;
+    for (let i = 0; i < count; i++) sps.push({ ...structuredClone(legacy), id: objectId(i), appId: `9999${String(i).padStart(4, '0')}-1111-4222-8333-444455556666`, displayName: `extra-${i}` });
+    return s;
+  }
+  /** The demo with one more role per pattern, each trusting the tenant's tokens for Ops Agent's audience under that sub pattern. */
+  function withPatternRoles(patterns: readonly string[]): Snapshot {
+    const s = withRole('open-role', { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID } });
+    const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+    const open = details.RoleDetailList.find((r: Json) => r.RoleName === 'open-role');
+    patterns.forEach((sub, i) => {
+      const role = structuredClone(open);
+      role.RoleName = `pattern-role-${i}`;
+      role.RoleId = `AROAEXAMPLEPATTERN${String(i).padStart(2, '0')}`;
+      role.Arn = `arn:aws:iam::${ACCT}:role/pattern-role-${i}`;
+      role.AssumeRolePolicyDocument.Statement[0].Condition = { StringEquals: { [`${ISSUER}:aud`]: OPS_AGENT_APPID }, StringLike: { [`${ISSUER}:sub`]: sub } };
+      details.RoleDetailList.push(role);
+    });
+    return s;
+  }
+  const EVERY = ['*-*', '????????-*', '*-*-*-*-*', '*-????-*', '??*', '*-????????????'];
+
+  it('is linked as no sub condition: one link per trust (the audience app), not one per service principal', () => {
+    // K trusts and M service principals made K x M links (each matching SP its own edge to each
+    // role): with thousands of each, millions of edges. Every object id matches, so the trust's
+    // own edge from the issuer stands for them, as for a trust with no sub condition.
+    const r = scan(withSps(withPatternRoles(EVERY), 40));
+    const links = EVERY.map((_, i) => r.graph.in(roleId(`pattern-role-${i}`), 'CAN_ASSUME'));
+    expect(links.map((l) => l.map((e) => e.from))).toEqual(EVERY.map(() => [OPS_AGENT]));
+    // The same links as the trust with no sub condition, with the pattern said.
+    expect(assumers(r, 'open-role')).toEqual([OPS_AGENT]);
+    EVERY.forEach((sub, i) => {
+      expect(links[i][0].reason).toContain(`sub pattern ${sub} admits every object id; aud ${OPS_AGENT_APPID} is Ops Agent`);
+      expect(links[i][0].reason).toMatch(/so it, like any service principal of the tenant, can get one/);
+      const trust = r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO');
+      expect(trust.map((e) => e.evidence?.everyObjectId)).toEqual([true]);
+      expect(trust[0].reason).toContain(`sub pattern ${sub} admits every object id, so every service principal of the tenant meets it`);
+    });
+  });
+
+  it('is reported with its pattern, at the severity of no sub condition, without a list of every service principal', () => {
+    const r = scan(withSps(withPatternRoles(['*-*']), 5));
+    const findings = r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role');
+    const open = findings.find((f) => f.evidence.role === roleId('open-role'))!;
+    const pattern = findings.find((f) => f.evidence.role === roleId('pattern-role-0'))!;
+    expect(pattern.severity).toBe(open.severity);
+    expect(pattern.evidence).toMatchObject({ subjectPattern: '*-*', everyObjectId: true });
+    expect(pattern.message).toMatch(/with sub pattern \*-\*, not one object id; Ops Agent does not require app-role assignment, and sub pattern \*-\* admits every object id, so any service principal of the tenant can get such a token/);
+    expect(pattern.message).not.toMatch(/today:|extra-/);
+    // A path from the issuer through the trust names every service principal of the tenant.
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.path?.some((h) => h.to === roleId('pattern-role-0')));
+    expect(paths.length).toBeGreaterThan(0);
+    for (const p of paths) expect(p.message).toMatch(/any service principal of the scanned Entra tenant .*\(subject pattern admitting every object id\)/);
+  });
+
+  it('a pattern only some object ids match still links exactly those, each with its own edge', () => {
+    // Near misses of the patterns above: five dashes (an object id has four), a digit's place
+    // pinned, a letter in upper case (Entra writes object ids in lower case; StringLike compares case).
+    const partial = ['*-*-*-*-*-*', '0000000?-*', '*-*A', '*-4222-*', '????????-1111-*', '*6666'];
+    const r = scan(withSps(withPatternRoles(partial), 12));
+    const extra = (i: number) => ids.entraSp(TENANT, `0000${String(i).padStart(4, '0')}-1111-4222-8333-444455556666`);
+    const linked = partial.map((_, i) => assumers(r, `pattern-role-${i}`));
+    const all = Array.from({ length: 12 }, (_, i) => extra(i)).sort();
+    expect(linked).toEqual([[], Array.from({ length: 10 }, (_, i) => extra(i)).sort(), [], all, all, all]);
+    for (let i = 0; i < partial.length; i++) {
+      expect(r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO')[0].evidence?.everyObjectId).toBeUndefined();
+      for (const e of r.graph.in(roleId(`pattern-role-${i}`), 'CAN_ASSUME')) expect(e.reason).toContain(`sub pattern ${partial[i]} matches its object id`);
+    }
+  });
+
+  it('a service principal whose object id is not written as a lower-case GUID is held to the pattern itself', () => {
+    // Only a hand-made snapshot holds one: `*-*` does not match `ODD0SP`, so the pattern does not
+    // admit every service principal there, and each one it matches is linked on its own.
+    const r = scan(withSps(withPatternRoles(['*-*']), 1, () => 'ODD0SP'));
+    const linked = assumers(r, 'pattern-role-0');
+    expect(linked).toContain(LEGACY);
+    expect(linked).toContain(OPS_AGENT);
+    expect(linked).not.toContain(ids.entraSp(TENANT, 'ODD0SP'));
+    expect(r.graph.in(roleId('pattern-role-0'), 'FEDERATES_TO')[0].evidence?.everyObjectId).toBeUndefined();
+    // One that the pattern matches leaves it admitting every one.
+    const dashed = scan(withSps(withPatternRoles(['*-*']), 1, () => 'ODD-SP'));
+    expect(assumers(dashed, 'pattern-role-0')).toEqual([OPS_AGENT]);
+  });
+});
+
+describe('matchesEveryObjectId', () => {
+  const every = ['*', '**', '?*', '*?', '*-*', '????????-*', '*-*-*-*-*', '*-????-*', '*-????????????', '????????-????-????-????-????????????', '*????????????????????????????????????', '????????-*-*-*-*', '*-*-????????????'];
+  const notEvery = ['', '-', '*-*-*-*-*-*', '????????-?', '*-?????????????', '*a*', '*-4*', '0*', '*-*A', '?????????????????????????????????????*', '*--*', '????????????????????????????????????-*', '*f', '*-*-*-*-*-', '*--'];
+  it.each(every)('%s matches every object id', (p) => expect(matchesEveryObjectId(p)).toBe(true));
+  it.each(notEvery)('%s does not', (p) => expect(matchesEveryObjectId(p)).toBe(false));
+
+  it('never says every object id of a pattern one fails: random patterns against random and extreme object ids', () => {
+    // A linear congruential generator: the same cases on every run.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const hex = '0123456789abcdef';
+    const objectId = (digit: () => string) => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, digit).join('')).join('-');
+    const ids = [...hex].map((d) => objectId(() => d));
+    for (let i = 0; i < 200; i++) ids.push(objectId(() => hex[rand(16)]));
+    const alphabet = ['*', '*', '?', '?', '-', '0', 'a', 'f', '4'];
+    let yes = 0;
+    for (let i = 0; i < 3000; i++) {
+      const p = Array.from({ length: 1 + rand(12) }, () => alphabet[rand(alphabet.length)]).join('');
+      if (!matchesEveryObjectId(p)) continue;
+      yes++;
+      const tester = compileWildcard(globTokens(p));
+      expect(ids.filter((id) => !tester.test(id)), p).toEqual([]);
+    }
+    expect(yes).toBeGreaterThan(20);
   });
 });

@@ -43,7 +43,7 @@ export { conditionalHopCount, credentialClass, credentialEvidence } from './anal
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
 // Rules that list what they found in text order (not the provider's listing order) use the scan's own sort.
-export { sortTexts } from './compare.js';
+export { firstFewText, sortTexts, uniqueSortedTexts } from './compare.js';
 // Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.
 export { ENTRA_ISSUER, scannedEntraTenant, scannedIssuerTenant } from './graph/entra-issuer.js';
 // Whether a token of an Entra app meets an AWS trust's aud condition, as the linker judges it.

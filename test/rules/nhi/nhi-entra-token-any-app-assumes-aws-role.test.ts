@@ -113,6 +113,30 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(f[0].message).not.toMatch(/without a sub condition/);
   });
 
+  it('names the first ten service principals a broad sub pattern admits, in text order, and counts the rest', () => {
+    // A pattern such as `*-4*` admits most of a tenant: listing each one in the finding of every
+    // trust that uses it made the report grow as trusts x service principals.
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false } }));
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subject: '*-4*', subjectMatch: 'wildcard', audiences: ['app-guid'] } }));
+    b.addNode(node('role', { name: 'ops-agent-role' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    // Linked in an order that is not the names' order (the provider's listing order).
+    for (const i of [14, 3, 9, 0, 12, 7, 1, 10, 5, 13, 2, 8, 11, 6, 4]) {
+      const id = `sp${i}`;
+      b.addNode(node(id, { provider: 'entra', type: 'entra-service-principal', scope: T, name: `Sync ${String(i).padStart(2, '0')}` }));
+      b.addEdge(edge(id, 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
+    }
+    const f = runRule(rule, b.build(), { now }).findings;
+    expect(f).toHaveLength(1);
+    const shown = Array.from({ length: 10 }, (_, i) => `Sync ${String(i).padStart(2, '0')}`).join(', ');
+    expect(f[0].message).toContain(`(today: ${shown} and 5 more)`);
+    expect(f[0].message).not.toContain('Sync 10');
+    expect(f[0].evidence.admittedToday).toBe(15);
+  });
+
   // Entra issues no token for a resource whose service principal is disabled (AADSTS500014), nor
   // to a client that is: the open trust is dormant until the app is re-enabled, not gone.
   function withAudience(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean; appRequires?: boolean }, subject?: string) {

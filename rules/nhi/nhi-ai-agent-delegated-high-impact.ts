@@ -1,4 +1,4 @@
-import { APP_ROLE_DISABLED, appRoleAssignmentsUnread, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, type GroupTest, oktaIdentityActive, SHAREPOINT_APP_ID, unreadAppRoleResource } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, appRoleAssignmentsUnread, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, type GroupTest, oktaIdentityActive, type RuleContext, type Severity, SHAREPOINT_APP_ID, unreadAppRoleResource } from '../../src/rule-kit.js';
 
 /**
  * The Entra resources whose permissions the pattern names: Microsoft Graph
@@ -27,6 +27,28 @@ function onMicrosoftResource(t: GraphNode): boolean {
  */
 const UNREAD_MICROSOFT_RESOURCE: GroupTest = { key: 'mail-files-chat', test: (r) => MAIL_FILES_CHAT_RESOURCES.has(String(r.attrs.appId)) };
 
+/**
+ * How the agent uses a tenant-wide delegated consent, which decides the severity (RULES-CATALOG
+ * §3.4 PATH-AI-AGENT-DELEGATED-HIGH-IMPACT: high; critical when the agent acts autonomously, A2
+ * and above, or is third-party). A delegated token is issued only for a user who signs in to the
+ * agent, so with nothing else the agent acts for the people who talk to it (A1, a person in the
+ * loop): high. It acts on its own when it also holds power without a signed-in user: an
+ * application permission or directory role, or power through an object it is a member of, acts as
+ * or can take over (the analysis's ownAutonomy; the AI-agent label alone is no evidence, as every
+ * recognised agent is labelled autonomous). A client secret or certificate alone is not: the
+ * app-only token it gets carries only application permissions, and it needs one to be a
+ * confidential client even when it acts only for signed-in users. A third-party agent is critical
+ * either way: its code and who runs it are outside the tenant. When app role assignments of its
+ * tenant (or of the Microsoft resources) were not read, an application permission may be unseen:
+ * it stays critical, and says so.
+ */
+function delegatedAutonomy(subject: GraphNode, ctx: RuleContext, appOnlyUnread: boolean): { messageId: string; severity: Severity; text: string; evidence: string } {
+  if (subject.thirdParty !== undefined) return { messageId: 'delegatedOwn', severity: 'critical', text: 'it is a third-party app, run outside the tenant', evidence: 'third-party' };
+  if (ctx.analysis.ownAutonomy(subject) !== 'human-triggered') return { messageId: 'delegatedOwn', severity: 'critical', text: `it also acts on its own: ${ctx.analysis.ownAutonomyReason(subject)}`, evidence: 'acts on its own' };
+  if (appOnlyUnread) return { messageId: 'delegatedOwn', severity: 'critical', text: 'whether it also holds application permissions was not read', evidence: 'not known' };
+  return { messageId: 'delegated', severity: 'high', text: '', evidence: 'delegated only' };
+}
+
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
 const GRANT_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   // Grants are held by service principals: with those not read, an agent's app registration may
@@ -45,7 +67,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). In Entra the permission counts only on the Microsoft resources where those names mean mail, files and chat (Microsoft Graph, Office 365 Exchange Online, Office 365 SharePoint Online, by appId), or on a resource the snapshot does not hold (its name is all there is); the same name on an API of the tenant or of a third party is not matched. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent).',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). In Entra the permission counts only on the Microsoft resources where those names mean mail, files and chat (Microsoft Graph, Office 365 Exchange Online, Office 365 SharePoint Online, by appId), or on a resource the snapshot does not hold (its name is all there is); the same name on an API of the tenant or of a third party is not matched. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent). A tenant-wide delegated consent is high when the agent acts only for the users who sign in to it (a person in the loop of each request); it is critical when the agent also acts on its own (it holds an application permission or directory role, or power through a group it is a member of or an identity it acts as or can take over), when it is a third-party app, or when the application permission assignments that would tell were not read. Being recognised as an AI agent is no evidence of acting on its own, and neither is a client secret or certificate: an app-only token carries only application permissions. An application permission of the pattern is always critical.',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',
@@ -57,7 +79,8 @@ export default defineRule({
     ],
     maturity: 'stable',
     messages: {
-      delegated: '{{name}} is an AI agent ({{agent}}) and can {{scopes}} for ALL users through a tenant-wide consent',
+      delegated: '{{name}} is an AI agent ({{agent}}) and can {{scopes}} for ALL users through a tenant-wide consent, for whoever signs in to it',
+      delegatedOwn: '{{name}} is an AI agent ({{agent}}) and can {{scopes}} for ALL users through a tenant-wide consent; {{how}}',
       application: '{{name}} is an AI agent ({{agent}}) and holds application permission {{scopes}} over every mailbox or site',
       applicationDisabled: `{{name}} is an AI agent ({{agent}}) and holds application permission {{scopes}} over every mailbox or site; for each, ${APP_ROLE_DISABLED}`,
     },
@@ -92,14 +115,14 @@ export default defineRule({
       if (e.type === 'DELEGATED_GRANT' && e.evidence?.consentType === 'AllPrincipals') delegated.push(perm);
       if (e.type === 'GRANTED') (t.type === 'entra-app-role' && t.enabled === false ? disabled : application).push(perm);
     }
-    const third = subject.thirdParty !== undefined;
     if (delegated.length > 0) {
+      const how = delegatedAutonomy(subject, ctx, missing !== undefined || resource !== undefined);
       ctx.report({
-        messageId: 'delegated',
+        messageId: how.messageId,
         key: 'delegated',
-        severity: third || ctx.analysis.autonomy(subject) === 'autonomous-agent' ? 'critical' : 'high',
-        args: { agent, scopes: [...new Set(delegated)].sort().join(', ') },
-        evidence: { scopes: [...new Set(delegated)].sort(), consentType: 'AllPrincipals', agent: subject.agent },
+        severity: how.severity,
+        args: { agent, scopes: [...new Set(delegated)].sort().join(', '), ...(how.text ? { how: how.text } : {}) },
+        evidence: { scopes: [...new Set(delegated)].sort(), consentType: 'AllPrincipals', agent: subject.agent, autonomy: how.evidence },
       });
     }
     const off = [...new Set(disabled)].sort();

@@ -327,12 +327,17 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   // Allocated when a next identity first needs the search (see reachesAvoiding).
   let detours: Detours | undefined;
   const detourSpace = (): Detours => (detours ??= { seen: new Int32Array(n), search: 0, queue: new Int32Array(n) });
-  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) =>
-      autonomyOf(graph, r, (id) => {
+  const ownAutonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
+  const ownAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(ownAutonomyCache, ref, (r) =>
+      ownAutonomyOf(graph, r, (id) => {
         const i = graph.indexOf(id);
         return i >= 0 && tierOf[i] > 0;
       }),
     );
+  const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => {
+    const agent = graph.node(r)?.agent;
+    return agent ? { level: 'autonomous-agent', reason: `AI agent (${agent.confidence}): ${agent.reasons.join('; ')}` } : ownAutonomyCached(r);
+  });
 
   const analysis: Analysis = {
     tier: (ref) => {
@@ -377,6 +382,8 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     },
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
+    ownAutonomy: (ref) => ownAutonomyCached(ref).level,
+    ownAutonomyReason: (ref) => ownAutonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
     firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace)),
     crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace)),
@@ -885,13 +892,17 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   return { class: cls ?? 'none', evidence, longLived };
 }
 
-/** `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run). */
-function autonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
+/**
+ * How independently an identity acts by what it holds, whether or not it is recognised as an AI
+ * agent (autonomy() calls every agent autonomous-agent; this is what its grants show: an agent
+ * with only delegated grants acts for a signed-in user, human-triggered).
+ * `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run).
+ */
+function ownAutonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
   // A privilege (an Okta app that signs people in to AWS, a role, a scope) does nothing by itself:
   // whoever holds it or signs in through it acts. What it reaches is what it grants them.
   if (n?.kind === 'privilege') return { level: 'human-triggered', reason: 'a privilege, not an identity: used only by whoever holds it or signs in through it' };
-  if (n?.agent) return { level: 'autonomous-agent', reason: `AI agent (${n.agent.confidence}): ${n.agent.reasons.join('; ')}` };
   const outs = graph.out(ref);
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
   // Power held through another object is the identity's own too: a group it is a member of (one

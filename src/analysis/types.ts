@@ -99,6 +99,15 @@ export interface Analysis {
   tierRoute(ref: NodeRef): PathHop[] | undefined;
   autonomy(ref: NodeRef): Autonomy;
   autonomyReason(ref: NodeRef): string;
+  /**
+   * The autonomy the identity's own grants show, without the AI-agent label: {@link autonomy}
+   * calls every recognised agent autonomous-agent, while here an agent that holds only delegated
+   * grants is human-triggered (it acts for a user signed in to it) and one with app-only
+   * permissions, roles or power through another object is scheduled. Same as autonomy() for an
+   * identity that is no agent.
+   */
+  ownAutonomy(ref: NodeRef): Autonomy;
+  ownAutonomyReason(ref: NodeRef): string;
   strength(ref: NodeRef): StrengthResult;
   /** Shortest paths to each crown jewel the identity reaches (hops > 0), deduplicated per target. */
   crownJewelPaths(ref: NodeRef): CrownJewelPath[];

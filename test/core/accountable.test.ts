@@ -125,6 +125,17 @@ describe('autonomy: power of its own, however held', () => {
     expect(a.autonomyReason('a')).toMatch(/app-only|of its own/);
   });
 
+  // autonomy() labels every recognised agent autonomous-agent; ownAutonomy() is what its grants
+  // show, which nhi-ai-agent-delegated-high-impact rates by.
+  it('an AI agent with only a delegated grant is autonomous-agent by label, human-triggered by its own grants', () => {
+    const agent = { confidence: 'name' as const, reasons: ['name mentions "assistant"'] };
+    const g = graphOf([node('a', { provider: 'entra', type: 'entra-service-principal', agent }), node('b', { provider: 'entra', type: 'entra-service-principal', agent }), scope, ga], [edge('a', 'scope', 'DELEGATED_GRANT'), edge('b', 'scope', 'DELEGATED_GRANT'), edge('b', 'ga', 'GRANTED')]);
+    const a = analyze(g, opts);
+    expect([a.autonomy('a'), a.ownAutonomy('a'), a.ownAutonomyReason('a')]).toEqual(['autonomous-agent', 'human-triggered', 'acts only through delegated grants for signed-in users']);
+    expect([a.autonomy('b'), a.ownAutonomy('b')]).toEqual(['autonomous-agent', 'scheduled']);
+    expect(a.autonomyReason('a')).toBe('AI agent (name): name mentions "assistant"');
+  });
+
   it('near miss: a delegated grant and membership of a group that holds nothing stays human-triggered', () => {
     const g = graphOf(
       [node('a', { provider: 'entra', type: 'entra-service-principal' }), scope, node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' })],

@@ -42,6 +42,56 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     expect(r.verdicts.has('plainapp')).toBe(false);
   });
 
+  // RULES-CATALOG §3.4: high; critical when the agent acts on its own (A2) or is third-party. A
+  // delegated token exists only for a user signed in to the agent: with nothing else it acts for
+  // them (a person in the loop), and the AI-agent label is no evidence of acting alone.
+  it('rates a tenant-wide consent high when the agent acts only for signed-in users, critical when it also acts on its own', () => {
+    const userReadAll = node('users', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'User.Read.All (Microsoft Graph)', tier: 1, attrs: { permission: 'User.Read.All', resourceAppId: GRAPH } });
+    const ga = node('ga', { kind: 'privilege', provider: 'entra', type: 'entra-directory-role', name: 'Global Reader', tier: 1 });
+    const g = graphOf(
+      [
+        node('inloop', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('approle', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('viagroup', { provider: 'entra', type: 'entra-service-principal', agent }),
+        node('vendor', { provider: 'entra', type: 'entra-service-principal', agent, thirdParty: { ownerScope: 'other-tenant', verifiedPublisher: true } }),
+        node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' }),
+        scope('send', 'Mail.Send', 2),
+        userReadAll,
+        ga,
+      ],
+      [
+        ...['inloop', 'approle', 'viagroup', 'vendor'].map((id) => edge(id, 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })),
+        // Any application permission lets it act without a user, not only one of the pattern.
+        edge('approle', 'users', 'GRANTED'),
+        edge('viagroup', 'grp', 'MEMBER_OF'),
+        edge('grp', 'ga', 'HAS_ROLE'),
+      ],
+      grantsRead(),
+    );
+    const r = runRule(rule, g, { now });
+    const of = (id: string) => r.findings.filter((f) => f.subject.id === id).map((f) => [f.messageId, f.severity, f.evidence.autonomy]);
+    expect(of('inloop')).toEqual([['delegated', 'high', 'delegated only']]);
+    expect(r.findings.find((f) => f.subject.id === 'inloop')!.message).toBe('inloop is an AI agent (name: name matches assistant) and can Mail.Send for ALL users through a tenant-wide consent, for whoever signs in to it');
+    expect(of('approle')).toEqual([['delegatedOwn', 'critical', 'acts on its own']]);
+    expect(r.findings.find((f) => f.subject.id === 'approle')!.message).toMatch(/; it also acts on its own: holds app-only permissions or roles$/);
+    expect(of('viagroup')).toEqual([['delegatedOwn', 'critical', 'acts on its own']]);
+    expect(r.findings.find((f) => f.subject.id === 'viagroup')!.message).toMatch(/member of grp/);
+    expect(of('vendor')).toEqual([['delegatedOwn', 'critical', 'third-party']]);
+  });
+
+  // Unread application permission assignments may hide an app role that makes it autonomous: the
+  // finding keeps the higher rating and says why, never the lower one by default.
+  it('keeps a delegated-only agent critical when its tenant\'s application permissions were not read', () => {
+    const g = graphOf(
+      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), scope('send', 'Mail.Send', 2)],
+      [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })],
+      grantsRead({ 'entra.appRoleAssignments': 'missing-permission' }),
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.findings.map((f) => [f.messageId, f.severity, f.evidence.autonomy])).toEqual([['delegatedOwn', 'critical', 'not known']]);
+    expect(r.findings[0].message).toMatch(/whether it also holds application permissions was not read$/);
+  });
+
   // A disabled app role (isEnabled false) is in no token: latent, so medium and named disabled;
   // a live one beside it keeps the finding critical (listing only the live one).
   it('reports an application permission whose app role is disabled at medium, saying so, and a live one still critical', () => {
@@ -83,8 +133,8 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
       grantsRead(),
     );
     const r = runRule(rule, g, { now });
-    expect(r.findings.map((f) => f.messageId).sort()).toEqual(['application', 'delegated']);
-    expect(r.findings.find((f) => f.messageId === 'delegated')!.message).toMatch(/ChatMessage\.Send/);
+    expect(r.findings.map((f) => f.messageId).sort()).toEqual(['application', 'delegatedOwn']);
+    expect(r.findings.find((f) => f.messageId === 'delegatedOwn')!.message).toMatch(/ChatMessage\.Send/);
   });
 
   // The names mean mail, files and chat on Microsoft's resources only: an API of the tenant or a
@@ -157,7 +207,7 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
       value: [{ id: 'g-1', clientId: 'a0000000-0000-4000-8000-000000000001', consentType: 'AllPrincipals', resourceId: 'd0000000-0000-4000-8000-0000000000d1', scope: 'Mail.Send' }],
     };
     const all = scanSnapshot(unread as never, { now: new Date(now), config: DEFAULT_CONFIG, rules: allRules, version: '0.0.0-test' }).report.findings.filter((f) => f.ruleId === rule.meta.id);
-    expect(all.map((f) => f.messageId).sort()).toEqual(['application', 'delegated']);
+    expect(all.map((f) => f.messageId).sort()).toEqual(['application', 'delegatedOwn']);
   });
 
   it('matches permission names whatever their case (Entra scope names are case-insensitive)', () => {

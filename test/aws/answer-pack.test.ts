@@ -9,7 +9,7 @@ const grant = (over: Partial<GrantAnswers>): GrantAnswers => ({
   write: none,
   read: none,
   invoke: none,
-  blanket: false,
+  invokeNamed: [],
   ...over,
 });
 const PRINCIPALS = ['arn:aws:iam::111111111111:user/a', 'arn:aws:iam::111111111111:role/b', 'arn:aws:iam::111111111111:role/c'];
@@ -18,7 +18,7 @@ const answers = (grants: GrantAnswers[]): AccountAnswers => ({ escalation: { adm
 describe('packed answers for the answer thread', () => {
   it('unpack to the same objects, key order included', () => {
     const a = answers([
-      grant({ assessment: { status: 'admin' }, blanket: true }),
+      grant({ assessment: { status: 'admin' }, invoke: { allowed: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'sagemaker:InvokeEndpoint'], conditional: false }, invokeNamed: ['bedrock:InvokeModel', 'sagemaker:InvokeEndpoint'] }),
       grant({ assessment: { status: 'not-admin', missing: 'organizations:CreatePolicy' } }),
       grant({ assessment: { status: 'conditional', undecided: ['iam:CreateUser', 'kms:Decrypt'] } }),
       grant({ assessment: { status: 'unknown', undecided: ['organizations:CreatePolicy'] } }),

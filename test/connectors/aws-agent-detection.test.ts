@@ -54,6 +54,22 @@ describe('AWS AI-agent detection by permission', () => {
   });
 });
 
+describe('AWS AI-agent detection: model access through a blanket grant', () => {
+  // A grant that names model invocation marks an agent also beside AdministratorAccess; model
+  // access that comes only from `*` does not (an administrator may call everything).
+  it('a role with * and an explicit bedrock:InvokeModel grant is an agent; one with * alone is not', () => {
+    const g = oneAccount({
+      roles: [
+        { name: 'summarizer-admin', trust: trust.service('lambda.amazonaws.com'), managed: ['AdministratorAccess'], inline: [doc(allow('bedrock:InvokeModel'))] },
+        { name: 'platform-admin', trust: trust.service('lambda.amazonaws.com'), managed: ['AdministratorAccess'] },
+      ],
+    });
+    expect(g.node(roleId('summarizer-admin'))!.agent).toEqual({ confidence: 'permission', reasons: ['may invoke AI models (bedrock:InvokeModel)'] });
+    expect(g.node(roleId('summarizer-admin'))!.attrs.modelInvoke).toEqual(['bedrock:InvokeModel']);
+    expect(g.node(roleId('platform-admin'))!.agent).toBeUndefined();
+  });
+});
+
 describe('AWS AI-agent detection: software agents of monitoring and CI', () => {
   it('an SSM Agent instance role and a Jenkins build agent are not AI agents by name; another agent still is', () => {
     const g = oneAccount({

@@ -15,6 +15,7 @@ import {
 import { ADMIN_TARGET } from '../../aws/privesc.js';
 import { actionKey, statementsForKey, type CompiledPolicy } from '../../aws/policy/compile.js';
 import type { BoundPolicy } from '../../aws/policy/evaluate.js';
+import { actionMatcher } from '../../aws/policy/wildcard.js';
 
 /** Actions that mark what a principal can do, each checked with the evaluator (RULES-CATALOG §4.1). */
 const SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt', 'ssm:GetParameter', 'ssm:GetParameters'];
@@ -25,14 +26,13 @@ const READ_ACTIONS = ['s3:GetObject', 'dynamodb:GetItem', 'dynamodb:Query', 'log
 // ConverseStream need it, InvokeModel does not cover them: Amazon Bedrock, "Prerequisites for
 // running model inference"): a streaming-only client holds it alone.
 const MODEL_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:InvokeAgent', 'sagemaker:InvokeEndpoint'];
-/** An action of a service that does not exist: only a blanket `*` grant covers it. */
-const BLANKET_PROBE = 'nhiscanprobe:NoSuchAction';
+const MODEL_INVOKE_KEYS = MODEL_INVOKE_ACTIONS.map(actionKey);
 
 /**
  * Every action answerAccount asks of every principal, each list at its offset: bit `offset + i`
- * of a cover mask stands for `list[i]` (29 bits in all).
+ * of a cover mask stands for `list[i]` (28 bits in all).
  */
-const GRANT_ACTIONS = [...SECRETS_ACTIONS, ...IDENTITY_ADMIN_ACTIONS, ...WRITE_ACTIONS, ...READ_ACTIONS, ...MODEL_INVOKE_ACTIONS, BLANKET_PROBE];
+const GRANT_ACTIONS = [...SECRETS_ACTIONS, ...IDENTITY_ADMIN_ACTIONS, ...WRITE_ACTIONS, ...READ_ACTIONS, ...MODEL_INVOKE_ACTIONS];
 const GRANT_KEYS = GRANT_ACTIONS.map(actionKey);
 const OFFSET = {
   secrets: 0,
@@ -40,7 +40,6 @@ const OFFSET = {
   write: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length,
   read: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length + WRITE_ACTIONS.length,
   invoke: SECRETS_ACTIONS.length + IDENTITY_ADMIN_ACTIONS.length + WRITE_ACTIONS.length + READ_ACTIONS.length,
-  blanket: GRANT_ACTIONS.length - 1,
 };
 const ALL_COVERED = -1;
 
@@ -75,6 +74,52 @@ export function coveredGrantActions(s: Subject): number {
   return m;
 }
 
+/** Per compiled policy (shared by every principal that attaches it): see namedInvokeMask. */
+const namedInvokeMasks = new WeakMap<CompiledPolicy, number>();
+
+/**
+ * Which MODEL_INVOKE_ACTIONS (bit i for the i-th) an Allow statement of the policy grants by
+ * naming the action's service: an Action pattern whose service is written out and that matches
+ * it (`bedrock:InvokeModel`, `bedrock:Invoke*`, `bedrock:*`, `sagemaker:InvokeEndpoint`). Such a
+ * statement was written for model use, and is evidence of an AI workload whatever else the
+ * principal holds. A pattern that names no service (`*`, `*:*`, `*:Invoke*`) or a NotAction
+ * statement (PowerUserAccess's `NotAction: iam:*`) lets an administrator call Bedrock as it lets
+ * it call everything: no evidence. A policy that could not be read names nothing.
+ */
+function namedInvokeMask(bp: BoundPolicy): number {
+  const c = bp.compiled;
+  if (c === undefined) return 0;
+  let m = namedInvokeMasks.get(c);
+  if (m === undefined) {
+    m = 0;
+    for (let k = 0; k < MODEL_INVOKE_KEYS.length; k++) {
+      const key = MODEL_INVOKE_KEYS[k];
+      // Statements that cover the action (cached per policy): a few at most.
+      for (const st of statementsForKey(c, key)) {
+        if (st.source.effect !== 'Allow' || st.notAction) continue;
+        if ((st.source.action ?? []).some((p) => p.toLowerCase().startsWith(`${key.service}:`) && actionMatcher([p]).matches(key.lower))) {
+          m |= 1 << k;
+          break;
+        }
+      }
+    }
+    namedInvokeMasks.set(c, m);
+  }
+  return m;
+}
+
+/**
+ * The model-invocation actions the principal may call (`allowed`, plainly or under a condition)
+ * that an Allow statement of its identity policies grants by naming them (namedInvokeMask). A
+ * permissions boundary grants nothing, so it names nothing either.
+ */
+function namedInvokeActions(s: Subject, allowed: readonly string[]): string[] {
+  if (allowed.length === 0) return [];
+  let m = 0;
+  for (const bp of s.identity) m |= namedInvokeMask(bp);
+  return allowed.filter((a) => (m & (1 << MODEL_INVOKE_ACTIONS.indexOf(a))) !== 0);
+}
+
 /** Above this many targets of one method, a holder's edges go through a shared set node. */
 export const FAN_OUT = 8;
 
@@ -95,8 +140,12 @@ export interface GrantAnswers {
   write: Decided;
   read: Decided;
   invoke: Decided;
-  /** Whether an action of a service that does not exist is allowed, even under a condition: only a blanket `*` grant allows it. */
-  blanket: boolean;
+  /**
+   * The actions of `invoke.allowed` an Allow statement of the identity policies grants by naming
+   * their service (namedInvokeMask): evidence of an AI workload. Model access through `*` alone
+   * is none.
+   */
+  invokeNamed: string[];
 }
 
 /**
@@ -136,10 +185,6 @@ function decisionOf(ev: Evaluator, s: Subject, actions: readonly string[], resou
   return out;
 }
 
-function blanketAllows(decision: string): boolean {
-  return decision === 'allow' || decision === 'conditional';
-}
-
 export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswers {
   // The order every user of the answers relies on (packAnswers included): principalsOf's.
   const principals = principalsOf(model);
@@ -160,6 +205,7 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
   for (let i = 0; i < principals.length; i++) {
     const s = subjects[i];
     const covered = coveredGrantActions(s);
+    const invoke = decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE, covered, OFFSET.invoke);
     grants.push({
       assessment: assessments[i],
       // Secrets and IAM writes on any resource of their type, asked about a made-up ARN of it:
@@ -169,10 +215,11 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
       identity: decisionOf(ev, s, IDENTITY_ADMIN_ACTIONS, probeResources(IDENTITY_ADMIN_ACTIONS, s.facts.arn, s.facts.accountId), covered, OFFSET.identity),
       write: decisionOf(ev, s, WRITE_ACTIONS, SOME_RESOURCE, covered, OFFSET.write),
       read: decisionOf(ev, s, READ_ACTIONS, SOME_RESOURCE, covered, OFFSET.read),
-      invoke: decisionOf(ev, s, MODEL_INVOKE_ACTIONS, SOME_RESOURCE, covered, OFFSET.invoke),
-      // Conditional counts too: an `Action: *` that holds only from the office network says no
-      // more about an AI workload than one without the condition.
-      blanket: (covered & (1 << OFFSET.blanket)) !== 0 && blanketAllows(ev.decide(s, BLANKET_PROBE, SOME_RESOURCE).decision),
+      invoke,
+      // Conditional counts too, both ways: a named grant that holds only from the office network
+      // is written for model use as much as one without the condition, and an `Action: *` under
+      // it says no more about an AI workload than without.
+      invokeNamed: namedInvokeActions(s, invoke.allowed),
     });
     mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }
@@ -263,7 +310,9 @@ export function packAnswers(a: AccountAnswers, principals: readonly string[]): P
       if (allowed < 0 || unread < 0 || (d.unread !== undefined && d.unread.length === 0)) return undefined;
       grants[at + 1 + k] = allowed | (d.conditional ? 1 << 8 : 0) | (unread << 9) | (d.unread !== undefined ? 1 << 17 : 0);
     }
-    grants[at + 6] = g.blanket ? 1 : 0;
+    const named = maskOf(g.invokeNamed, MODEL_INVOKE_ACTIONS);
+    if (named < 0) return undefined;
+    grants[at + 6] = named;
   }
   const edges = packEdges(a.escalation.edges, principals);
   if (!edges) return undefined;
@@ -371,7 +420,7 @@ export function unpackAnswers(p: PackedAnswers, principals?: readonly string[]):
       if (c & (1 << 17)) out.unread = itemsOf((c >> 9) & 255, DECIDED_LISTS[k]);
       return out;
     };
-    grants.push({ assessment, secrets: d(0), identity: d(1), write: d(2), read: d(3), invoke: d(4), blanket: p.grants[at + 6] === 1 });
+    grants.push({ assessment, secrets: d(0), identity: d(1), write: d(2), read: d(3), invoke: d(4), invokeNamed: itemsOf(p.grants[at + 6], MODEL_INVOKE_ACTIONS) });
   }
   return { escalation: { ...p.escalation, edges: unpackEdges(p.edges, principals) }, grants, mayAssume: p.mayAssume };
 }

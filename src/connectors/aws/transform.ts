@@ -449,13 +449,14 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
     grant(crown.identity, a.identity, ' on any IAM user or role', 'IAM write');
     grant(crown.write, a.write, '', 'data write');
     grant(crown.read, a.read, '', 'data read');
-    const invoke = a.invoke;
-    // An action of a service that does not exist is only allowed by a blanket `*` grant: model
-    // access that comes from such a grant says nothing about the workload being an AI agent.
-    if (invoke.allowed.length > 0 && !a.blanket) {
-      node.attrs.modelInvoke = invoke.allowed;
+    // Model access is evidence of an AI agent only from a grant that names it (bedrock:InvokeModel,
+    // bedrock:Invoke*, bedrock:*), also beside a `*`: an administrator may call Bedrock as it may
+    // call everything, which says nothing about it being an AI workload (namedInvokeMask).
+    const invoke = a.invokeNamed;
+    if (invoke.length > 0) {
+      node.attrs.modelInvoke = invoke;
       if (!node.agent || node.agent.confidence === 'name') {
-        node.agent = { confidence: 'permission', reasons: [`may invoke AI models (${invoke.allowed.join(', ')})`, ...(node.agent?.reasons ?? [])] };
+        node.agent = { confidence: 'permission', reasons: [`may invoke AI models (${invoke.join(', ')})`, ...(node.agent?.reasons ?? [])] };
       }
     }
   }

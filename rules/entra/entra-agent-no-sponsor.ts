@@ -9,12 +9,14 @@ export default defineRule({
     owasp: ['NHI1:2025'],
     frameworks: { asi: ['ASI10', 'ASI03'], nistCsf: ['PR.AA-01'] },
     description:
-      'Flags Entra Agent ID identities and blueprints (a blueprint with no principal in the tenant included) with no enabled sponsor, whatever their owners, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner. A sponsor counts only when it is a person or a group, an owner only when it is a person: a service principal or a service-account user answers for nothing.',
+      'Flags Entra Agent ID identities, blueprint principals and blueprints (a blueprint with no principal in the tenant included) with no enabled sponsor, whatever their owners, and identities recognised as AI agents by name or configuration with neither an enabled sponsor nor an enabled owner. A sponsor counts only when it is a person or a group, an owner only when it is a person: a service principal (which a blueprint principal may have as sponsor) or a service-account user answers for nothing. Agent ID sets sponsors per object: a blueprint principal is judged by its own sponsor list (beta `GET /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`), and a blueprint registered in this tenant, which is one object with its principal here, by both lists: an enabled sponsor on either answers for it. When a list it has was not read (a collector that did not read blueprint principals\' sponsors, a refused read) and no enabled sponsor was found on the other, the answer is unknown, never a pass.',
     risk: 'An agent acts on its own; without a sponsor nobody answers for what it does, reviews its access or shuts it down, which is the precursor of a rogue agent.',
     remediation: 'Add a user or group sponsor (Agent ID requires one) or an accountable owner, or disable the agent identity.',
     references: [
       'https://learn.microsoft.com/en-us/entra/agent-id/identity-platform/agent-identities',
-      'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-list-sponsors',
+      'https://learn.microsoft.com/en-us/graph/api/agentidentity-list-sponsors?view=graph-rest-beta',
+      'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprint-list-sponsors?view=graph-rest-beta',
+      'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprintprincipal-list-sponsors?view=graph-rest-beta',
       'https://learn.microsoft.com/en-us/graph/api/agentidentityblueprintprincipal-post-sponsors',
       'https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/',
       'https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/',
@@ -32,19 +34,21 @@ export default defineRule({
   check(subject, ctx) {
     const agent = subject.agent!;
     // A typed Agent ID object: an agent identity, a blueprint principal, or a blueprint whose
-    // application has no principal in the tenant (an entra-application node). Each has sponsors.
+    // application has no principal in the tenant (an entra-application node). Each has sponsors
+    // (a blueprint registered here and its principal: two lists, one node; addSponsors).
     const authoritative = agent.confidence === 'authoritative';
     const args = { confidence: agent.confidence, reasons: agent.reasons.join('; ') };
+    // Groups have no account status; a person whose accountEnabled was not read may be inactive.
+    // A service principal (a blueprint principal may have one as sponsor) or a service-account
+    // user answers for nothing, as an owner of that kind does not below. An enabled sponsor
+    // answers whatever list it is on, even when another list was not read.
+    const sponsors = sources(ctx.graph, subject, 'SPONSORS').filter((s) => s.enabled !== false && (s.kind === 'human' || s.kind === 'group'));
+    if (sponsors.some((s) => s.enabled === true || s.kind === 'group')) return;
     // A parent missing from agentSponsors.json was not read (snapshot format), whatever the coverage says.
     if (authoritative && subject.attrs.sponsorsCollected !== true) {
       ctx.unknown('agent sponsors were not read');
       return;
     }
-    // Groups have no account status; a person whose accountEnabled was not read may be inactive.
-    // A service principal (a blueprint principal may have one as sponsor) or a service-account
-    // user answers for nothing, as an owner of that kind does not below.
-    const sponsors = sources(ctx.graph, subject, 'SPONSORS').filter((s) => s.enabled !== false && (s.kind === 'human' || s.kind === 'group'));
-    if (sponsors.some((s) => s.enabled === true || s.kind === 'group')) return;
     const undecided = sponsors.length > 0;
     if (authoritative) {
       if (undecided) ctx.unknown('the account status of a sponsor was not read');

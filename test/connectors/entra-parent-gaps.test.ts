@@ -82,7 +82,7 @@ describe('Entra relationship lists that fail for one parent', () => {
     const recorded = gaps(result);
     expect(Object.keys(recorded).sort()).toEqual(['entra.agentSponsors@agentSponsors.json', 'entra.owners@servicePrincipalOwners.json']);
     expect(recorded['entra.owners@servicePrincipalOwners.json'].reason).toMatch(new RegExp(`^1 of \\d+ service principal owner lists not read: malformed .* \\(service principals: ${sp}\\)$`));
-    expect(recorded['entra.agentSponsors@agentSponsors.json']).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(new RegExp(`^1 of 2 agent sponsor lists not read: 403 .* \\(agent identities and blueprints: ${agents[1]}\\)$`)) });
+    expect(recorded['entra.agentSponsors@agentSponsors.json']).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(new RegExp(`^1 of 2 agent sponsor lists not read: 403 .* \\(agent identities, blueprints and blueprint principals: ${agents[1]}\\)$`)) });
 
     const { scan } = scanLive([result]);
     const node = (id: string) => scan.graph.node(`entra:${TENANT}:sp:${id}`)!;

@@ -200,7 +200,7 @@ export function minimumPlan(d: EntraDataset, pageSize: number): { requests: numb
   const spOwnerParents = sps.filter((s) => s.appOwnerOrganizationId !== MICROSOFT_TENANT || s.servicePrincipalType === 'ManagedIdentity');
   const resources = sps.filter((s) => (s.appRoles as unknown[]).length > 0);
   const v1Items = apps.length * 2 + spOwnerParents.length + resources.length + groups.length;
-  const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity').length;
+  const betaItems = sps.filter((s) => s['@odata.type'] === '#microsoft.graph.agentIdentity' || s['@odata.type'] === '#microsoft.graph.agentIdentityBlueprintPrincipal').length;
   // The credentials of an app with one read from v1.0 with no subject are listed again from beta, batched (client.ts).
   const flexible = apps.filter((a) => (d.v1[`/applications/${a.id as string}/federatedIdentityCredentials`] ?? []).some((f) => !f.subject)).length;
   const extraRelationshipPages = resources.reduce(

@@ -41,6 +41,8 @@ export const DOCUMENTED_GRAPH_CALLS: readonly DocumentedCall[] = [
   { pattern: '/beta/reports/servicePrincipalSignInActivities', anyOf: ['AuditLog.Read.All'] },
   { pattern: '/beta/reports/appCredentialSignInActivities', anyOf: ['AuditLog.Read.All'] },
   { pattern: '/beta/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors', anyOf: APP },
+  // agentidentityblueprintprincipal-list-sponsors: Application.Read.All (application).
+  { pattern: '/beta/servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors', anyOf: APP },
   // The docs list only a write permission for this one and say it is not recommended.
   { pattern: '/beta/servicePrincipals/{id}/microsoft.graph.agentIdentity/sponsors', anyOf: ['AgentIdentity.ReadWrite.All'] },
 ];

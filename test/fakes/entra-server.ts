@@ -29,8 +29,11 @@ export interface EntraFakeOptions {
   latencyMs?: number;
   /** Versioned paths (no query) answered with 403, also inside `$batch`, e.g. `/beta/reports/x`. */
   forbid?: string[];
-  /** 403 when `$select` on this versioned path names this property. */
-  forbidSelect?: { path: string; property: string }[];
+  /**
+   * 403 when `$select` on this versioned path names this property; with `status` 400, the
+   * BadRequest a service that does not know the property answers.
+   */
+  forbidSelect?: { path: string; property: string; status?: 400 }[];
   /** First `times` requests to a versioned path (or `/v1.0/$batch`) get 429 + Retry-After. */
   throttle?: Record<string, { times: number; retryAfter?: string }>;
   /** Token requests are answered `307 Temporary Redirect` to this URL (fetch would re-send the form). */
@@ -170,7 +173,7 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     }
     if (opts.forbid?.includes(key)) return graphError(403, 'Authorization_RequestDenied');
     for (const f of opts.forbidSelect ?? []) {
-      if (f.path === key && select?.includes(f.property)) return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+      if (f.path === key && select?.includes(f.property)) return f.status === 400 ? graphError(400, 'BadRequest') : graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
     }
     const okBody = opts.okBodyOn?.[key];
     if (okBody !== undefined) return { status: 200, body: okBody };

@@ -202,7 +202,7 @@ describe('agentSponsors.json', () => {
     agent['@odata.type'] = '#microsoft.graph.agentIdentity';
     writeJsonFile(dir, 'entra/servicePrincipals.json', sps);
     expect(entraGapRecords(dir).map((c) => c.reason)).toEqual([
-      `1 of 1 agent identities and blueprints is not in agentSponsors.json: their sponsors were not read (first: ${INFRA_SP})`,
+      `1 of 1 agent identities, blueprints and blueprint principals is not in agentSponsors.json: their sponsors were not read (first: ${INFRA_SP})`,
     ]);
   });
 });

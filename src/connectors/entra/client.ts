@@ -89,7 +89,14 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
 
   const lists = new Map<string, GraphObject[]>();
   const readList = async (ep: ListEndpoint): Promise<void> => {
-    const res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)), ep.keys);
+    let res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)), ep.keys);
+    if (!res.ok && ep.fallback && res.failure.status === 400) {
+      // The list without the property Graph refused: a warning, not a gap of the list.
+      const warning = `Entra: ${ep.fallback.lost}: Graph refused the request that selects it (${res.failure.reason}); the list was read without it`;
+      warnings.push(warning);
+      progress(warning);
+      res = await http.list(http.url(ep.version, ep.fallback.path.replace('{top}', top)), ep.keys);
+    }
     if (!res.ok) return fail(ep.capability, res.failure);
     lists.set(ep.file, res.value as GraphObject[]);
     files[`entra/${ep.file}`] = { value: stripSecretValues(res.value) };
@@ -257,7 +264,7 @@ const PER_PARENT_FILES: readonly ParentFile[] = [
   { kind: 'federatedIdentityCredentials', capability: 'entra.federatedIdentityCredentials', file: 'federatedIdentityCredentials.json', what: 'federated credential lists', parents: 'applications' },
   { kind: 'applicationOwners', capability: 'entra.owners', file: 'applicationOwners.json', what: 'application owner lists', parents: 'applications' },
   { kind: 'servicePrincipalOwners', capability: 'entra.owners', file: 'servicePrincipalOwners.json', what: 'service principal owner lists', parents: 'service principals' },
-  { kind: 'agentSponsors', capability: 'entra.agentSponsors', file: 'agentSponsors.json', what: 'agent sponsor lists', parents: 'agent identities and blueprints' },
+  { kind: 'agentSponsors', capability: 'entra.agentSponsors', file: 'agentSponsors.json', what: 'agent sponsor lists', parents: 'agent identities, blueprints and blueprint principals' },
 ];
 
 /**

@@ -7,16 +7,31 @@ export interface ListEndpoint {
   path: string;
   /** Members the scan reads every item by: an item without one as a non-empty string makes the page malformed. */
   keys?: readonly string[];
+  /**
+   * Read instead when Graph refuses `path` as a bad request (400): `path` selects a property a
+   * tenant may not know, and the list matters more than the property. `lost` says what is then
+   * not read, for the warning.
+   */
+  fallback?: { path: string; lost: string };
 }
 
 // $select keeps payloads lean and never names a secret-bearing property. keyCredentials in
 // $select is throttled at 150 requests/min per tenant (serviceprincipal-list), fine at $top=999.
-const SP_SELECT = [
+const SP_SELECT_BASE = [
   'id', 'appId', 'displayName', 'appDisplayName', 'servicePrincipalType', 'appOwnerOrganizationId',
   'accountEnabled', 'appRoleAssignmentRequired', 'appRoles', 'oauth2PermissionScopes', 'passwordCredentials',
   'keyCredentials', 'tags', 'notes', 'verifiedPublisher', 'alternativeNames', 'servicePrincipalNames',
   'signInAudience', 'preferredSingleSignOnMode', 'disabledByMicrosoftStatus',
 ].join(',');
+/**
+ * agentIdentityBlueprintId: the appId of the blueprint whose credentials obtain an agent
+ * identity's tokens, a property of the agentIdentity subtype
+ * (https://learn.microsoft.com/en-us/graph/api/resources/agentidentity); other service principals
+ * have none. Graph lists agent identities among the service principals, but whether it accepts a
+ * subtype's property in the base list's $select is not documented: a 400 there makes the
+ * collector read the list again with SP_SELECT_BASE (ListEndpoint.fallback).
+ */
+const SP_SELECT = `${SP_SELECT_BASE},agentIdentityBlueprintId`;
 
 const APP_SELECT = [
   'id', 'appId', 'displayName', 'createdDateTime', 'signInAudience', 'passwordCredentials', 'keyCredentials',
@@ -41,7 +56,14 @@ export const GROUP_SELECT = 'id,displayName,isAssignableToRole,securityEnabled,m
 
 /** Read in parallel after `organization`; users are handled apart (signInActivity fallback). */
 export const LIST_ENDPOINTS: readonly ListEndpoint[] = [
-  { file: 'servicePrincipals.json', capability: 'entra.servicePrincipals', version: 'v1.0', path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}`, keys: ['id'] },
+  {
+    file: 'servicePrincipals.json',
+    capability: 'entra.servicePrincipals',
+    version: 'v1.0',
+    path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}`,
+    keys: ['id'],
+    fallback: { path: `/servicePrincipals?$top={top}&$select=${SP_SELECT_BASE}`, lost: 'the blueprint of each agent identity (agentIdentityBlueprintId) was not read' },
+  },
   { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}`, keys: ['id', 'appId'] },
   { file: 'oauth2PermissionGrants.json', capability: 'entra.oauth2PermissionGrants', version: 'v1.0', path: '/oauth2PermissionGrants', keys: ['clientId', 'resourceId', 'consentType'] },
   { file: 'roleDefinitions.json', capability: 'entra.directoryRoles', version: 'v1.0', path: '/roleManagement/directory/roleDefinitions', keys: ['id'] },

@@ -16,6 +16,7 @@ export interface PlanInput {
 
 const AGENT_IDENTITY = '#microsoft.graph.agentIdentity';
 const AGENT_BLUEPRINT = '#microsoft.graph.agentIdentityBlueprint';
+const AGENT_BLUEPRINT_PRINCIPAL = '#microsoft.graph.agentIdentityBlueprintPrincipal';
 /** Directory object ids are GUIDs; anything else must not be spliced into a request path. */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,11 +74,17 @@ export function planRelationships(input: PlanInput): { jobs: RelationshipJob[]; 
   for (const group of input.groups ?? []) {
     add('groupMembers', group, 'v1.0', (id) => `/groups/${id}/members?$top=${input.top}&$select=${PRINCIPAL_SELECT}`);
   }
-  // Agent ID is preview: sponsors live in beta only (agentidentity-list-sponsors).
+  // Agent ID is preview: sponsors are read from beta (agentidentity-list-sponsors). A blueprint
+  // principal has sponsors of its own, apart from its blueprint's: the blueprint may be registered
+  // in another tenant, and Agent ID sets them per object (agentidentityblueprintprincipal-list-sponsors,
+  // https://learn.microsoft.com/en-us/graph/api/agentidentityblueprintprincipal-list-sponsors?view=graph-rest-beta;
+  // users, groups or service principals).
   if (input.apps && input.sps) {
     for (const sp of input.sps) {
       if (sp['@odata.type'] === AGENT_IDENTITY) {
         add('agentSponsors', sp, 'beta', (id) => `/servicePrincipals/${id}/microsoft.graph.agentIdentity/sponsors`);
+      } else if (sp['@odata.type'] === AGENT_BLUEPRINT_PRINCIPAL) {
+        add('agentSponsors', sp, 'beta', (id) => `/servicePrincipals/${id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`);
       }
     }
     for (const app of input.apps) {

@@ -16,6 +16,7 @@ import {
 import type { EntraContext, IdentityRef } from './transform-context.js';
 import { APP_IDENTITY_TYPES } from './transform-identities.js';
 import { microsoftDisabled } from './transform-status.js';
+import { firstFewText } from '../../compare.js';
 
 /** The tenant's crown jewel: Global Administrator power. */
 export function addCrown(ctx: EntraContext): string {
@@ -108,10 +109,14 @@ function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
   const tiers = new Map<string, number>();
   const blueprints = blueprintNodes(ctx);
   if (blueprints.size === 0) return tiers;
+  // Agent identities whose blueprint is not named (a collector that did not select
+  // agentIdentityBlueprintId, or a Graph that refused it): any blueprint here may be theirs.
+  const unnamed: string[] = [];
   for (const ref of [...ctx.sps.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0))) {
     const agent = ref.node;
     if (agent.attrs.agentKind !== 'agent-identity') continue;
     const bpAppId = agent.attrs.agentBlueprintId;
+    if (typeof bpAppId !== 'string') unnamed.push(agent.nativeId);
     const bp = typeof bpAppId === 'string' ? blueprints.get(bpAppId) : undefined;
     if (!bp || bp === ref.nodeId) continue;
     ctx.b.addEdge({
@@ -123,6 +128,11 @@ function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
       evidence: { method: 'AgentIdentityBlueprint', agentIdentityBlueprintId: bpAppId },
     });
     tiers.set(bp, Math.max(tiers.get(bp) ?? 0, ctx.directTier.get(ref.nodeId) ?? 0));
+  }
+  if (unnamed.length > 0) {
+    ctx.b.warn(
+      `entra/servicePrincipals.json: ${unnamed.length} agent identit${unnamed.length === 1 ? 'y has' : 'ies have'} no agentIdentityBlueprintId (${firstFewText(unnamed, 3)}): which blueprint obtains their tokens is not known, so no blueprint of the snapshot is shown reaching them`,
+    );
   }
   return tiers;
 }

@@ -257,7 +257,12 @@ export function addOwners(ctx: EntraContext): void {
   }
 }
 
-/** Sponsors of agent identities and blueprints (beta). */
+/**
+ * Sponsors of agent identities, blueprint principals and blueprints (beta). A blueprint registered
+ * in this tenant and its blueprint principal are one node with two sponsor lists (Agent ID sets
+ * sponsors per object); like owners (ownersRead), `sponsorsCollected` is set once every list the
+ * node has was read, so a list that was not read leaves it unknown, not judged on the other one.
+ */
 export function addSponsors(ctx: EntraContext): void {
   const rel = ctx.relation('agentSponsors.json');
   if (!rel) return;
@@ -267,7 +272,9 @@ export function addSponsors(ctx: EntraContext): void {
       ctx.b.warn(`entra/agentSponsors.json: sponsors of unknown agent ${parentId} ignored`);
       continue;
     }
-    target.node.attrs.sponsorsCollected = true;
+    const attrs = target.node.attrs;
+    attrs[parentId === attrs.applicationObjectId ? 'appSponsorsCollected' : 'spSponsorsCollected'] = true;
+    if (sponsorsRead(target.node)) attrs.sponsorsCollected = true;
     for (const it of sponsors) {
       const sponsor = directoryObject(ctx, it);
       if (!sponsor) continue;
@@ -279,6 +286,18 @@ export function addSponsors(ctx: EntraContext): void {
       });
     }
   }
+}
+
+/**
+ * Whether each sponsor list the node has was read: its service principal's when it is an agent
+ * identity or a blueprint principal, its application's when it is a blueprint registered here. A
+ * node that is neither (a sponsor list given for another object) has only the list it was given.
+ */
+function sponsorsRead(node: GraphNode): boolean {
+  const a = node.attrs;
+  const needsSp = a.odataType === 'agentIdentity' || a.odataType === 'agentIdentityBlueprintPrincipal';
+  const needsApp = a.appOdataType === 'agentIdentityBlueprint';
+  return (!needsSp || a.spSponsorsCollected === true) && (!needsApp || a.appSponsorsCollected === true);
 }
 
 /** Per appId, from the servicePrincipalSignInActivities report (beta). */

@@ -18,7 +18,8 @@ interface RelationshipCheck {
   lost: string;
   /** Calls `visit` with each parent the file is read for, in index order. */
   expected(ctx: EntraContext, visit: Visit): void;
-  read(node: IdentityRef['node']): boolean;
+  /** Whether the parent `id`, whose node is `node`, is in the file (a node may be two parents). */
+  read(node: IdentityRef['node'], id: string): boolean;
 }
 
 type Visit = (id: string, node: IdentityRef['node']) => void;
@@ -76,16 +77,19 @@ const CHECKS: readonly RelationshipCheck[] = [
     read: (n) => n.attrs.membersCollected === true,
   },
   {
-    // Sponsors are read for agent identities and agent blueprints only (plan.ts).
+    // Sponsors are read for agent identities, blueprint principals and blueprints only (plan.ts).
+    // A snapshot of a collector that did not read a blueprint principal's own list misses it: its
+    // sponsors are unknown, not none. A blueprint registered here and its principal are one node
+    // and two parents, each read apart (addSponsors).
     file: 'agentSponsors.json',
     capability: 'entra.agentSponsors',
-    parents: 'agent identities and blueprints',
+    parents: 'agent identities, blueprints and blueprint principals',
     lost: 'their sponsors were not read',
     expected: (ctx, visit) => {
-      refs(ctx.sps, visit, (ref) => ref.node.attrs.odataType === 'agentIdentity');
+      refs(ctx.sps, visit, (ref) => ref.node.attrs.odataType === 'agentIdentity' || ref.node.attrs.odataType === 'agentIdentityBlueprintPrincipal');
       refs(ctx.apps, visit, (ref) => ref.node.attrs.appOdataType === 'agentIdentityBlueprint');
     },
-    read: (n) => n.attrs.sponsorsCollected === true,
+    read: (n, id) => (id === n.attrs.applicationObjectId ? n.attrs.appSponsorsCollected : n.attrs.spSponsorsCollected) === true,
   },
 ];
 
@@ -104,7 +108,7 @@ export function recordUnreadParents(ctx: EntraContext): void {
     let total = 0;
     check.expected(ctx, (id, node) => {
       total++;
-      if (!check.read(node)) missing.add(id);
+      if (!check.read(node, id)) missing.add(id);
     });
     recordGap(ctx, check, total, missing);
   }

@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import rule from '../../rules/entra/entra-agent-no-sponsor.js';
+import { collectEntra } from '../../src/connectors/entra/client.js';
+import { ids } from '../../src/graph/ids.js';
+import type { CollectResult } from '../../src/snapshot/types.js';
+import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
+import { installNetGuard } from '../fakes/entra-net-guard.js';
+import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
+import { scanLive } from '../e2e/demo.js';
+import { FAKE_ENTRA, fakeEntraOptions } from '../helpers/entra-fake-collect.js';
+
+// Agent ID through the collector, the real MSAL client and the snapshot to the rule: a blueprint
+// registered in the tenant (application 248, @odata.type agentIdentityBlueprint), its blueprint
+// principal (service principal 248) and an agent identity of it (service principal 249, whose
+// agentIdentityBlueprintId is the blueprint's appId). Agent ID sets sponsors per object
+// (https://learn.microsoft.com/en-us/graph/api/agentidentityblueprintprincipal-list-sponsors?view=graph-rest-beta).
+
+const TENANT = FAKE_ENTRA.tenantId;
+const BP = 248;
+const AGENT = 249;
+const BP_SP = guid(2, BP);
+const BP_APP = guid(4, BP);
+const principalSponsors = `/servicePrincipals/${BP_SP}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`;
+const blueprintSponsors = `/applications/${BP_APP}/microsoft.graph.agentIdentityBlueprint/sponsors`;
+const user = (n: number) => ({ '@odata.type': '#microsoft.graph.user', id: guid(1, n), displayName: `User ${n}`, userPrincipalName: `user${n}@contoso.example`, accountEnabled: true });
+
+/** The fake tenant with the blueprint, its principal (sponsored by `sponsors`) and its agent identity. */
+function agentTenant(sponsors: Record<string, unknown>[]): EntraDataset {
+  const d = makeEntraDataset(TENANT, { servicePrincipals: 250 });
+  const sp = (i: number) => d.v1['/servicePrincipals'].find((s) => s.id === guid(2, i))!;
+  sp(BP)['@odata.type'] = '#microsoft.graph.agentIdentityBlueprintPrincipal';
+  d.v1['/applications'].find((a) => a.id === BP_APP)!['@odata.type'] = '#microsoft.graph.agentIdentityBlueprint';
+  sp(AGENT).agentIdentityBlueprintId = guid(3, BP);
+  d.beta[principalSponsors] = sponsors;
+  // The blueprint's own list is empty: only its principal's sponsor answers for it here.
+  d.beta[blueprintSponsors] = [];
+  return d;
+}
+
+let guard: ReturnType<typeof installNetGuard>;
+const fakes: EntraFake[] = [];
+beforeAll(() => {
+  guard = installNetGuard();
+});
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((f) => f.close()));
+});
+afterAll(() => {
+  guard.uninstall();
+  expect(guard.attempts).toEqual([]);
+});
+
+async function collect(dataset: EntraDataset, extra: Partial<EntraFakeOptions> = {}): Promise<{ result: CollectResult; f: EntraFake }> {
+  const f = await startEntraFake({ dataset, clientId: FAKE_ENTRA.clientId, clientSecret: FAKE_ENTRA.clientSecret, ...extra });
+  fakes.push(f);
+  return { result: await collectEntra(fakeEntraOptions(f)), f };
+}
+
+const spItems = (r: CollectResult) => (r.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
+const bpNode = ids.entraSp(TENANT, BP_SP);
+
+/** The rule's verdict on the blueprint node: fail (a finding), unknown, or pass. */
+function verdict(scan: ReturnType<typeof scanLive>['scan']): string {
+  if (scan.report.findings.some((f) => f.ruleId === rule.meta.id && f.subject.id === bpNode)) return 'fail';
+  if ((scan.unknownBySubject.get(bpNode) ?? []).includes(rule.meta.id)) return 'unknown';
+  return 'pass';
+}
+
+describe('Entra Agent ID: blueprint principal sponsors and agentIdentityBlueprintId', () => {
+  it('reads the blueprint principal\'s own sponsors and the agent identity\'s blueprint, and the rule judges the blueprint by them', async () => {
+    const { result, f } = await collect(agentTenant([user(2)]));
+    expect(f.undocumented).toEqual([]);
+    expect(f.log.filter((l) => l.path === `/beta${principalSponsors}`).every((l) => l.inBatch && l.status === 200)).toBe(true);
+    expect(f.log.some((l) => l.path === `/beta${principalSponsors}`)).toBe(true);
+    // $select names the agentIdentity property: the agent identity keeps it, the others have none.
+    expect(spItems(result).find((s) => s.id === guid(2, AGENT))!.agentIdentityBlueprintId).toBe(guid(3, BP));
+    expect(spItems(result).filter((s) => 'agentIdentityBlueprintId' in s)).toHaveLength(1);
+    const sponsors = result.files['entra/agentSponsors.json'] as Record<string, { id: string }[]>;
+    expect(Object.keys(sponsors).sort()).toEqual([BP_SP, guid(2, AGENT), BP_APP].sort());
+    expect(sponsors[BP_SP].map((s) => s.id)).toEqual([guid(1, 2)]);
+    expect(result.coverage.filter((c) => c.status !== 'collected')).toEqual([]);
+
+    const { scan } = scanLive([result]);
+    expect(verdict(scan)).toBe('pass');
+    // The blueprint obtains the agent identity's tokens: named by agentIdentityBlueprintId.
+    const edges = scan.graph.out(bpNode).filter((e) => e.type === 'CAN_ASSUME' && e.to === ids.entraSp(TENANT, guid(2, AGENT)));
+    expect(edges).toHaveLength(1);
+  });
+
+  it('fails a blueprint whose two lists are read and hold no person or group (a service principal sponsor answers for nothing)', async () => {
+    const { result } = await collect(agentTenant([{ '@odata.type': '#microsoft.graph.servicePrincipal', id: guid(2, 2), displayName: 'sp-2', appId: guid(3, 2) }]));
+    const { scan } = scanLive([result]);
+    expect(verdict(scan)).toBe('fail');
+  });
+
+  // The blueprint's own list was read (empty), its principal's was refused: unknown, never judged
+  // on the blueprint's list alone, and the gap is recorded for that parent only.
+  it('answers unknown, with the parent\'s gap recorded, when the blueprint principal\'s sponsors are refused', async () => {
+    const { result } = await collect(agentTenant([user(2)]), { forbid: [`/beta${principalSponsors}`] });
+    const gap = result.coverage.find((c) => c.capability === 'entra.agentSponsors@agentSponsors.json');
+    expect(gap?.status).toBe('missing-permission');
+    expect(Object.keys(result.files['entra/agentSponsors.json'] as object)).not.toContain(BP_SP);
+    const { scan } = scanLive([result]);
+    expect(verdict(scan)).toBe('unknown');
+  });
+
+  // An enabled sponsor answers whatever list it is on: the blueprint's refused list changes nothing.
+  it('passes on the principal\'s enabled sponsor even when the blueprint\'s own list was refused', async () => {
+    const { result } = await collect(agentTenant([user(2)]), { forbid: [`/beta${blueprintSponsors}`] });
+    expect(result.coverage.find((c) => c.capability === 'entra.agentSponsors@agentSponsors.json')?.status).toBe('missing-permission');
+    expect(verdict(scanLive([result]).scan)).toBe('pass');
+    const { result: none } = await collect(agentTenant([]), { forbid: [`/beta${blueprintSponsors}`] });
+    expect(verdict(scanLive([none]).scan)).toBe('unknown');
+  });
+
+  // A tenant whose Graph does not take the subtype's property in the base list's $select: the
+  // list is read without it, with a warning; the agent identity's blueprint is then not known.
+  it('reads the service principal list again without agentIdentityBlueprintId when Graph refuses it with 400, and says so', async () => {
+    const { result } = await collect(agentTenant([user(2)]), { forbidSelect: [{ path: '/v1.0/servicePrincipals', property: 'agentIdentityBlueprintId', status: 400 }] });
+    expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')?.status).toBe('collected');
+    expect(spItems(result)).toHaveLength(250);
+    expect(spItems(result).some((s) => 'agentIdentityBlueprintId' in s)).toBe(false);
+    expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: the blueprint of each agent identity \(agentIdentityBlueprintId\) was not read: Graph refused the request that selects it \(400 BadRequest on GET .*\); the list was read without it$/)]);
+    const { scan } = scanLive([result]);
+    expect(scan.graph.out(bpNode).some((e) => e.type === 'CAN_ASSUME')).toBe(false);
+    expect(scan.report.warnings.some((w) => /1 agent identity has no agentIdentityBlueprintId \(.*\): which blueprint obtains their tokens is not known/.test(w))).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { describeError, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from '../connectors/okta/errors.js';
+import { describeError, featureRefused, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from '../connectors/okta/errors.js';
 import { normaliseOrgUrl, type OktaCollectOptions } from '../connectors/okta/options.js';
 import { readJsonBody } from '../connectors/okta/paging.js';
 import { RateGate } from '../connectors/okta/rate-gate.js';
@@ -42,6 +42,7 @@ const PROBES: readonly Probe[] = [
   { capability: 'okta.clientRoles', paths: ({ client }) => client ? [`/oauth2/v1/clients/${enc(client)}/roles`] : undefined, scope: 'okta.roles.read' },
   { capability: 'okta.adminRoles', paths: ({ user }) => user ? [`/api/v1/users/${enc(user)}/roles`] : undefined, scope: 'okta.roles.read' },
   { capability: 'okta.factors', paths: ({ user }) => user ? [`/api/v1/users/${enc(user)}/factors`] : undefined, scope: 'okta.users.read' },
+  { capability: 'okta.authorizationServers', paths: ['/api/v1/authorizationServers?limit=1'], scope: 'okta.authorizationServers.read' },
 ];
 
 /** Gets a token (OAuth) or makes a first call (SSWS), then one read per capability. */
@@ -135,6 +136,12 @@ export async function checkOkta(opts: OktaCollectOptions): Promise<ProviderRepor
       answered = true;
       if (status !== undefined && status >= 500) serverFailed = true;
       else if (status !== 429 && !isUnreachable(e)) judged = true;
+      // An org without API Access Management refuses the feature with a 401 (featureRefused): the
+      // credential is fine, the collector will record the capability as refused.
+      if (featureRefused(e)) {
+        report.checks.push({ name: p.capability, status: 'missing', grant: 'API Access Management (custom authorization servers) in the Okta org', detail: describeError(e) });
+        continue;
+      }
       if (status === 401 || e instanceof OktaAuthError) {
         report.credential = { name: 'credential', status: 'error', detail: `Okta rejected the credential (${describeError(e)})` };
         return report;

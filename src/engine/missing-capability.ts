@@ -44,6 +44,7 @@ const LABELS: Readonly<Record<string, CapabilityLabel>> = {
   'okta.factors': many('the MFA factors of the users'),
   'okta.groups': many('the groups and their memberships'),
   'okta.appAssignments': many('the user and group assignments of the AWS apps'),
+  'okta.authorizationServers': many('the custom authorization servers and their access policies'),
   'okta.groupFilter': one('the group filter of the AWS app'),
   'aws.iam': many('the IAM authorization details (users, roles, groups and policies)'),
   'aws.credentialReport': one('the IAM credential report'),

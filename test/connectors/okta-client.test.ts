@@ -88,6 +88,7 @@ const ALL_CAPS = [
   'okta.groups',
   'okta.appAssignments',
   'okta.userTypes',
+  'okta.authorizationServers',
 ];
 
 describe('collectOkta against the fake org (SSWS)', () => {
@@ -538,6 +539,88 @@ describe('collectOkta against the fake org (SSWS)', () => {
     expect((r.manifest.warnings as string[]).some((w) => w.includes('okta.userTypes') && w.includes('type id only'))).toBe(true);
   });
 
+  describe('custom authorization servers, their access policies and rules', () => {
+    const AS_LIST = '/api/v1/authorizationServers';
+    const AS_POLICIES = '/api/v1/authorizationServers/{id}/policies';
+    const AS_RULES = '/api/v1/authorizationServers/{id}/policies/{policyId}/rules';
+    const asWarning = (r: { manifest: Record<string, unknown> }) => ((r.manifest.warnings ?? []) as string[]).filter((w) => w.includes('okta.authorizationServers'));
+
+    it('reads every server, each one\'s policies and each policy\'s rules through Link paging', async () => {
+      // One item per page: every listing follows its next links.
+      const { f, clock } = await fake({ defaultLimit: 1, maxLimit: { [AS_LIST]: 1 } });
+      const r = await collectOkta(ssws(f, clock));
+      const org = sampleOrg();
+      expect(ids(r.files['okta/authorizationServers.json'])).toEqual(['ausDEFAULT01', 'ausAWSFED01']);
+      expect((r.files['okta/authorizationServers.json'] as Record<string, unknown>[])[1]).toMatchObject({ audiences: ['api://aws'], status: 'ACTIVE', issuer: expect.stringContaining('/oauth2/ausAWSFED01') });
+      const policies = r.files['okta/authServerPolicies.json'] as Record<string, { id: string }[]>;
+      expect(Object.fromEntries(Object.entries(policies).map(([k, v]) => [k, v.map((p) => p.id)]))).toEqual({ ausDEFAULT01: ['00pDEFAULT1'], ausAWSFED01: ['00pAWSFED01', '00pAWSOFF01'] });
+      // What decides a token is kept as listed; the token lifetimes go with redaction (under `token`).
+      const rules = r.files['okta/authServerPolicyRules.json'] as Record<string, Record<string, unknown>[]>;
+      const decisive = (m: Record<string, Record<string, unknown>[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.map((x) => [x.id, x.status, x.priority, x.conditions])]));
+      expect(decisive(rules)).toEqual(decisive(org.authServerPolicyRules!));
+      expect(statusOf(r.coverage, 'okta.authorizationServers')).toBe('collected');
+      // Two pages of servers (one a page), and the AWS server's two policies over two pages.
+      expect(f.state.requests.filter((q) => q.template === AS_LIST)).toHaveLength(2);
+      expect(f.state.requests.filter((q) => q.template === AS_POLICIES)).toHaveLength(3);
+      expect(f.state.requests.filter((q) => q.template === AS_RULES).map((q) => q.path).sort()).toEqual([
+        '/api/v1/authorizationServers/ausAWSFED01/policies/00pAWSFED01/rules',
+        '/api/v1/authorizationServers/ausAWSFED01/policies/00pAWSOFF01/rules',
+        '/api/v1/authorizationServers/ausDEFAULT01/policies/00pDEFAULT1/rules',
+      ]);
+      expect(f.state.limits[AS_LIST]).toEqual([200, 200]);
+      expect(asWarning(r)).toEqual([]);
+    });
+
+    it('a 403 on the server list is missing-permission naming the scope, with a warning; nothing else is lost', async () => {
+      const { f, clock } = await fake({ forbid: [AS_LIST] });
+      const r = await collectOkta(ssws(f, clock));
+      expect(r.coverage.find((c) => c.capability === 'okta.authorizationServers')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('okta.authorizationServers.read') });
+      for (const file of ['okta/authorizationServers.json', 'okta/authServerPolicies.json', 'okta/authServerPolicyRules.json']) expect(r.files[file], file).toBeUndefined();
+      for (const cap of ALL_CAPS.filter((c) => c !== 'okta.authorizationServers')) expect(statusOf(r.coverage, cap)).toBe('collected');
+      expect(asWarning(r)).toHaveLength(1);
+      expect(f.state.requests.filter((q) => q.template === AS_POLICIES)).toEqual([]);
+    });
+
+    it('an org without API Access Management (401 E0000015) is a refused feature, not a dead credential', async () => {
+      const body = JSON.stringify({ errorCode: 'E0000015', errorSummary: 'You do not have permission to access the feature you are requesting', errorCauses: [] });
+      const { f, clock } = await fake({ rawBodyOn: [{ template: AS_LIST, body, status: 401 }] });
+      const r = await collectOkta(ssws(f, clock));
+      expect(r.coverage.find((c) => c.capability === 'okta.authorizationServers')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('E0000015') });
+      // Every other read went on: the 401 was not taken for a revoked token.
+      for (const cap of ALL_CAPS.filter((c) => c !== 'okta.authorizationServers')) expect(statusOf(r.coverage, cap)).toBe('collected');
+      expect(asWarning(r)).toHaveLength(1);
+    });
+
+    it('a 404 on a policy list, a malformed rules page or a 429 that never clears is an error record and a warning, never an empty list', async () => {
+      const cases: Partial<OktaFakeOptions>[] = [
+        { rawBodyOn: [{ template: AS_POLICIES, body: JSON.stringify({ errorCode: 'E0000007', errorSummary: 'Not found' }), status: 404 }] },
+        { rawBodyOn: [{ template: AS_RULES, body: '{"not":"a list"}' }] },
+        { inject429: [{ template: AS_RULES, times: 1000 }] },
+        { truncatedLinkOn: [AS_LIST], maxLimit: { [AS_LIST]: 1 } },
+      ];
+      for (const opts of cases) {
+        const { f, clock } = await fake(opts);
+        const r = await collectOkta(ssws(f, clock, { maxRetries: 1 }));
+        const rec = r.coverage.find((c) => c.capability === 'okta.authorizationServers');
+        expect(rec?.status, JSON.stringify(opts)).toBe('error');
+        expect(rec?.reason).toBeTruthy();
+        expect(asWarning(r), JSON.stringify(opts)).toHaveLength(1);
+        for (const cap of ALL_CAPS.filter((c) => c !== 'okta.authorizationServers')) expect(statusOf(r.coverage, cap)).toBe('collected');
+      }
+    });
+
+    it('a rules read for a policy the server does not hold is answered 404 by the fake (the path names both ids)', async () => {
+      const ds = sampleOrg();
+      // The AWS server's retired policy listed under the default server too: its rules path there is wrong.
+      ds.authServerPolicies!.ausDEFAULT01 = [...ds.authServerPolicies!.ausDEFAULT01, ds.authServerPolicies!.ausAWSFED01[1]];
+      const { f, clock } = await fake({ dataset: ds });
+      const r = await collectOkta(ssws(f, clock));
+      // Read once, under its first server (rules are keyed by policy id): the AWS server's path was not tried.
+      expect(statusOf(r.coverage, 'okta.authorizationServers')).toBe('error');
+      expect(f.state.requests.filter((q) => q.path.endsWith('/00pAWSOFF01/rules')).map((q) => q.path)).toEqual(['/api/v1/authorizationServers/ausDEFAULT01/policies/00pAWSOFF01/rules']);
+    });
+  });
+
   it('a 403 on a per-object endpoint stops that capability only, without reading every parent', async () => {
     const { f, clock } = await fake({ forbid: ['/api/v1/users/{id}/factors'] });
     const r = await collectOkta(ssws(f, clock, { maxConcurrent: 1 }));
@@ -921,8 +1004,9 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect(f.state.requests.some((q) => q.authorization.includes('undefined'))).toBe(false);
   });
 
-  // The fake's access token serves five reads: the five lists the run starts with. Every read after
-  // them is answered 401, and the SDK asks the token endpoint for a new token.
+  // The fake's access token serves six reads: the six lists the run starts with. Every read after
+  // them is answered 401, and the SDK asks the token endpoint for a new token. The authorization
+  // servers' list is one of the six; their policies are read after it.
   const REFRESH_CAPS = {
     'okta.apps': 'collected',
     'okta.appCredentials': 'error',
@@ -935,13 +1019,14 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     'okta.groups': 'error',
     'okta.appAssignments': 'error',
     'okta.userTypes': 'collected',
+    'okta.authorizationServers': 'error',
   };
 
   it('a token refresh Okta limits mid-run (429, reset past the wait allowed) is asked for once: the reads left are error records naming it', async () => {
     const { f, clock } = await fake({
       apiToken: undefined,
       serviceApp: serviceApp(),
-      tokenLifetimeRequests: 5,
+      tokenLifetimeRequests: 6,
       inject429: [{ template: '/oauth2/v1/token', after: 1, times: 1000, resetAfterMs: 10 * 60_000 }],
     });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -964,7 +1049,7 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
   });
 
   it('a token refresh that fails mid-run (HTTP 503) is asked for once: the reads left are error records naming it', async () => {
-    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 5, tokenStatus: 503, tokenStatusAfter: 1 });
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), tokenLifetimeRequests: 6, tokenStatus: 503, tokenStatusAfter: 1 });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock });
     expect(f.state.tokenRequests.map((t) => [t.ok, t.error])).toEqual([
@@ -982,7 +1067,7 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     const { f, clock } = await fake({
       apiToken: undefined,
       serviceApp: serviceApp(),
-      tokenLifetimeRequests: 20,
+      tokenLifetimeRequests: 25,
       inject429: [{ template: '/oauth2/v1/token', after: 1, times: 2, resetAfterMs: 2000 }],
     });
     const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -1031,8 +1116,8 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     await expect(
       collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem }, clock }),
     ).rejects.toThrow(/invalid_scope/);
-    // One retry without the optional scopes, which Okta refuses too: no further attempt.
-    expect(f.state.tokenRequests.map((t) => t.error)).toEqual(['invalid_scope', 'invalid_scope']);
+    // One retry without each optional scope, then one without both, which Okta refuses too: no further attempt.
+    expect(f.state.tokenRequests.map((t) => t.error)).toEqual(['invalid_scope', 'invalid_scope', 'invalid_scope', 'invalid_scope']);
     expect(f.state.requests.filter((q) => q.template !== '/oauth2/v1/token')).toEqual([]);
   });
 
@@ -1060,6 +1145,24 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     const warnings = r.manifest.warnings as string[];
     expect(warnings.filter((w) => w.includes('okta.userTypes.read'))).toHaveLength(1);
     expect(r.stats.tokenRequests).toBe(2);
+  });
+
+  // The same for okta.authorizationServers.read, added later still: Okta does not say which scope
+  // it lacks, so the user types' scope is left out alone first (refused again), then this one.
+  it('a service app without okta.authorizationServers.read keeps its user types: only the servers are not read', async () => {
+    const { f, clock } = await fake({
+      apiToken: undefined,
+      serviceApp: { ...serviceApp()!, grantedScopes: OKTA_READ_SCOPES.filter((s) => s !== 'okta.authorizationServers.read') },
+    });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' }, clock });
+    expect(f.state.tokenRequests.map((t) => [t.ok, t.error])).toEqual([[false, 'invalid_scope'], [false, 'invalid_scope'], [true, undefined]]);
+    expect(r.manifest.scopes).toEqual(OKTA_READ_SCOPES.filter((s) => s !== 'okta.authorizationServers.read'));
+    expect(f.state.requests.filter((q) => q.template.startsWith('/api/v1/authorizationServers'))).toEqual([]);
+    expect(f.state.outsideScopes).toEqual([]);
+    expect(r.coverage.find((c) => c.capability === 'okta.authorizationServers')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('okta.authorizationServers.read') });
+    for (const cap of ALL_CAPS.filter((c) => c !== 'okta.authorizationServers')) expect(statusOf(r.coverage, cap)).toBe('collected');
+    expect((r.manifest.warnings as string[]).filter((w) => w.includes('okta.authorizationServers'))).toHaveLength(1);
   });
 
   it('scopes given explicitly are requested as given: invalid_scope is not retried', async () => {

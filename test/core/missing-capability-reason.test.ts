@@ -119,7 +119,7 @@ describe('the reason of a subject unknown for a missing capability', () => {
       'entra.userSignInActivity', 'entra.userManagers', 'entra.mfaRegistration', 'entra.groups', 'entra.signInActivity',
       'entra.credentialSignInActivity', 'entra.agentSponsors',
       'okta.apps', 'okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.apiTokens', 'okta.users', 'okta.userTypes',
-      'okta.adminRoles', 'okta.factors', 'okta.groups', 'okta.appAssignments',
+      'okta.adminRoles', 'okta.factors', 'okta.groups', 'okta.appAssignments', 'okta.authorizationServers',
       'aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.account', 'aws.organizationAccounts',
     ];
     for (const cap of known) expect(capabilityLabel(cap).text, cap).not.toContain(cap);

@@ -101,6 +101,7 @@ describe('Okta round trip: demo org → fake Okta → collectOkta (real SDK) →
       ['okta.groups', 'collected'],
       ['okta.appAssignments', 'collected'],
       ['okta.userTypes', 'collected'],
+      ['okta.authorizationServers', 'collected'],
     ]);
     expect(run.fake.state.violations).toEqual([]);
     const text = JSON.stringify(run.result);

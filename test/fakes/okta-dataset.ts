@@ -35,6 +35,34 @@ function user(id: string, login: string, extra: Obj = {}): Obj {
 /** The org's default user type, the one every `user()` has. */
 const DEFAULT_USER_TYPE: Obj = { id: 'oty0default', name: 'user', displayName: 'User', description: 'Okta user profile template with default permission settings', default: true };
 
+/**
+ * A custom authorization server as GET /api/v1/authorizationServers lists it (Okta Management API,
+ * "Authorization Servers"): the issuer is the org URL's form, `{org}/oauth2/{id}` (`default` for
+ * the default server).
+ */
+export function authServer(id: string, name: string, audiences: string[], status = 'ACTIVE', issuerPath = id): Obj {
+  return { id, name, description: `${name} authorization server`, audiences, issuer: `https://fake.okta.example/oauth2/${issuerPath}`, issuerMode: 'ORG_URL', status, created: '2024-01-01T00:00:00.000Z', lastUpdated: '2024-01-01T00:00:00.000Z', credentials: { signing: { rotationMode: 'AUTO', kid: `kid-${id}`, use: 'sig' } } };
+}
+
+/** An access policy of a custom authorization server ("Authorization Server Policies"). */
+export function accessPolicy(id: string, name: string, clients: string[], priority = 1, status = 'ACTIVE'): Obj {
+  return { type: 'OAUTH_AUTHORIZATION_POLICY', id, status, name, description: name, priority, system: false, conditions: { clients: { include: clients } }, created: '2024-01-01T00:00:00.000Z', lastUpdated: '2024-01-01T00:00:00.000Z' };
+}
+
+/** A rule of an access policy ("Authorization Server Rules"). */
+export function accessRule(id: string, name: string, grantTypes: string[], priority = 1, status = 'ACTIVE', scopes = ['*']): Obj {
+  return {
+    type: 'RESOURCE_ACCESS',
+    id,
+    status,
+    name,
+    priority,
+    system: false,
+    conditions: { people: { groups: { include: ['EVERYONE'] } }, grantTypes: { include: grantTypes }, scopes: { include: scopes } },
+    actions: { token: { accessTokenLifetimeMinutes: 60, refreshTokenLifetimeMinutes: 0, refreshTokenWindowMinutes: 10080 } },
+  };
+}
+
 const role = (type: string, id = `ra-${type}`): Obj => ({ id, type, status: 'ACTIVE', assignmentType: 'USER', label: type });
 
 /**
@@ -164,6 +192,18 @@ export function sampleOrg(): OktaFakeDataset {
     groups,
     groupRoles: { ...emptyFor(groups.map((g) => String(g.id))), '00gOPS0001': [role('ORG_ADMIN', 'ra-grp-ops')] },
     userTypes: [DEFAULT_USER_TYPE],
+    // The default server every org with API Access Management has, and one for AWS federation
+    // whose policy takes deploy-bot only.
+    authorizationServers: [authServer('ausDEFAULT01', 'default', ['api://default'], 'ACTIVE', 'default'), authServer('ausAWSFED01', 'aws-federation', ['api://aws'])],
+    authServerPolicies: {
+      ausDEFAULT01: [accessPolicy('00pDEFAULT1', 'Default Policy', ['ALL_CLIENTS'])],
+      ausAWSFED01: [accessPolicy('00pAWSFED01', 'AWS workloads', ['0oaSVCKEY1']), accessPolicy('00pAWSOFF01', 'Retired', ['ALL_CLIENTS'], 2, 'INACTIVE')],
+    },
+    authServerPolicyRules: {
+      '00pDEFAULT1': [accessRule('0prDEFAULT1', 'Default Policy Rule', ['client_credentials', 'authorization_code', 'implicit', 'password'])],
+      '00pAWSFED01': [accessRule('0prAWSFED01', 'Client credentials', ['client_credentials'])],
+      '00pAWSOFF01': [],
+    },
   };
 }
 
@@ -277,7 +317,13 @@ export function makeOktaDataset(size: OktaDatasetSize): OktaFakeDataset {
   }));
   const groupRoles: Record<string, Obj[]> = {};
   for (const [i, g] of groups.entries()) groupRoles[String(g.id)] = i % 25 === 1 ? [role('USER_ADMIN', `ra-grp-${i}`)] : [];
-  return { apps, appSecrets, appJwks, appGrants, clientRoles, appUsers, appGroups, apiTokens, users, userRoles, userFactors, userGroups, groups, groupRoles, userTypes: [DEFAULT_USER_TYPE] };
+  return {
+    apps, appSecrets, appJwks, appGrants, clientRoles, appUsers, appGroups, apiTokens, users, userRoles, userFactors, userGroups, groups, groupRoles, userTypes: [DEFAULT_USER_TYPE],
+    // The default custom authorization server, as Okta sets it up.
+    authorizationServers: [authServer('ausDEFAULT01', 'default', ['api://default'], 'ACTIVE', 'default')],
+    authServerPolicies: { ausDEFAULT01: [accessPolicy('00pDEFAULT1', 'Default Policy', ['ALL_CLIENTS'])] },
+    authServerPolicyRules: { '00pDEFAULT1': [accessRule('0prDEFAULT1', 'Default Policy Rule', ['client_credentials', 'authorization_code', 'implicit'])] },
+  };
 }
 
 /** What a perfect Okta collector must send for a dataset: requests, and the longest dependent chain. */
@@ -351,7 +397,12 @@ export function oktaMinimumPlan(
     groups: pages(ds.groups.length, opts.pageSize),
     // The org's user types: one unpaged list (an org has at most ten).
     userTypes: 1,
+    authorizationServers: pages((ds.authorizationServers ?? []).length, opts.pageSize),
   };
+  // Per custom authorization server its policies, per policy its rules (neither list takes `limit`).
+  const servers = (ds.authorizationServers ?? []).map((srv) => String(srv.id));
+  const perServer = servers.map((id) => pages((ds.authServerPolicies?.[id] ?? []).length, def));
+  const perPolicy = servers.flatMap((id) => (ds.authServerPolicies?.[id] ?? []).map((p) => pages((ds.authServerPolicyRules?.[String(p.id)] ?? []).length, def)));
   const d = opts.listDelays ?? {};
   const chain = {
     apps: lists.apps + (d['/api/v1/apps'] ?? 0),
@@ -369,7 +420,7 @@ export function oktaMinimumPlan(
   const perGroup = [...groupIds].map((id) => pages((ds.groupRoles[id] ?? []).length, def));
   const sum = (xs: number[][]): number => xs.reduce((s, x) => s + x.reduce((a, b) => a + b, 0), 0);
   const requests =
-    lists.apps + lists.apiTokens + lists.users + lists.groups + lists.userTypes + sum(perMachine) + sum(perAws) + sum(perUser) + perGroup.reduce((a, b) => a + b, 0);
+    lists.apps + lists.apiTokens + lists.users + lists.groups + lists.userTypes + lists.authorizationServers + perServer.reduce((a, b) => a + b, 0) + perPolicy.reduce((a, b) => a + b, 0) + sum(perMachine) + sum(perAws) + sum(perUser) + perGroup.reduce((a, b) => a + b, 0);
 
   // Dependencies: per-app reads need the app list; the users to read need the token owners, the
   // user list and the AWS apps' users; group roles need those users' groups and the AWS apps' groups.
@@ -382,6 +433,7 @@ export function oktaMinimumPlan(
     chain.apps + max(perMachine.map((x) => max(x))),
     chain.groups,
     lists.userTypes,
+    lists.authorizationServers + max(perServer) + max(perPolicy),
     relevantKnown + max(perUser.map((x) => Math.max(x[0], x[1]))),
     groupsKnown + max(perGroup),
   );

@@ -25,6 +25,12 @@ export interface OktaFakeDataset {
   groupRoles: Record<string, Obj[]>;
   /** GET /api/v1/meta/types/user; `[]` when left out. */
   userTypes?: Obj[];
+  /** GET /api/v1/authorizationServers; `[]` when left out. */
+  authorizationServers?: Obj[];
+  /** GET /api/v1/authorizationServers/{id}/policies, keyed by server id. */
+  authServerPolicies?: Record<string, Obj[]>;
+  /** GET /api/v1/authorizationServers/{id}/policies/{policyId}/rules, keyed by policy id. */
+  authServerPolicyRules?: Record<string, Obj[]>;
 }
 
 /** A registered OAuth service app allowed to use private_key_jwt at `/oauth2/v1/token`. */
@@ -171,7 +177,7 @@ export interface OktaFake {
   close(): Promise<void>;
 }
 
-const TEMPLATES: { re: RegExp; template: string }[] = [
+const TEMPLATES: { re: RegExp; template: string; idGroup?: number }[] = [
   { re: /^\/api\/v1\/apps$/, template: '/api/v1/apps' },
   { re: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, template: '/api/v1/apps/{id}/credentials/secrets' },
   { re: /^\/api\/v1\/apps\/([^/]+)\/credentials\/jwks$/, template: '/api/v1/apps/{id}/credentials/jwks' },
@@ -188,6 +194,10 @@ const TEMPLATES: { re: RegExp; template: string }[] = [
   { re: /^\/api\/v1\/meta\/types\/user$/, template: '/api/v1/meta/types/user' },
   { re: /^\/api\/v1\/groups\/([^/]+)\/roles$/, template: '/api/v1/groups/{id}/roles' },
   { re: /^\/oauth2\/v1\/token$/, template: '/oauth2/v1/token' },
+  { re: /^\/api\/v1\/authorizationServers$/, template: '/api/v1/authorizationServers' },
+  { re: /^\/api\/v1\/authorizationServers\/([^/]+)\/policies$/, template: '/api/v1/authorizationServers/{id}/policies' },
+  // The policy id is the key (the rules are keyed by it); the server is checked to hold it.
+  { re: /^\/api\/v1\/authorizationServers\/([^/]+)\/policies\/([^/]+)\/rules$/, template: '/api/v1/authorizationServers/{id}/policies/{policyId}/rules', idGroup: 2 },
 ];
 
 /**
@@ -210,12 +220,18 @@ export const OKTA_SCOPE_FOR: Record<string, string> = {
   '/oauth2/v1/clients/{id}/roles': 'okta.roles.read',
   '/api/v1/api-tokens': 'okta.apiTokens.read',
   '/api/v1/meta/types/user': 'okta.userTypes.read',
+  '/api/v1/authorizationServers': 'okta.authorizationServers.read',
+  '/api/v1/authorizationServers/{id}/policies': 'okta.authorizationServers.read',
+  '/api/v1/authorizationServers/{id}/policies/{policyId}/rules': 'okta.authorizationServers.read',
 };
 
-function match(path: string): { template: string; id?: string } | undefined {
+function match(path: string): { template: string; id?: string; owner?: string } | undefined {
   for (const t of TEMPLATES) {
     const m = t.re.exec(path);
-    if (m) return { template: t.template, id: m[1] === undefined ? undefined : decodeURIComponent(m[1]) };
+    if (!m) continue;
+    const g = t.idGroup ?? 1;
+    const id = m[g] === undefined ? undefined : decodeURIComponent(m[g]);
+    return { template: t.template, id, ...(g > 1 ? { owner: decodeURIComponent(m[1]) } : {}) };
   }
   return undefined;
 }
@@ -265,7 +281,12 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     '/api/v1/users': () => ds.users,
     '/api/v1/groups': () => ds.groups,
     '/api/v1/meta/types/user': () => ds.userTypes ?? [],
+    '/api/v1/authorizationServers': () => ds.authorizationServers ?? [],
   };
+  const serverIds = new Set((ds.authorizationServers ?? []).map((s) => String(s.id)));
+  /** Policy id -> the server that holds it. */
+  const policyOwner = new Map<string, string>();
+  for (const [server, list] of Object.entries(ds.authServerPolicies ?? {})) for (const p of list) policyOwner.set(String(p.id), server);
   const relations: Record<string, { map: Record<string, Obj[]>; parents: () => Set<string> }> = {
     '/api/v1/apps/{id}/credentials/secrets': { map: ds.appSecrets, parents: () => appIds },
     '/api/v1/apps/{id}/credentials/jwks': { map: ds.appJwks, parents: () => appIds },
@@ -277,6 +298,8 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
     '/api/v1/users/{id}/factors': { map: ds.userFactors, parents: () => userIds },
     '/api/v1/users/{id}/groups': { map: ds.userGroups, parents: () => userIds },
     '/api/v1/groups/{id}/roles': { map: ds.groupRoles, parents: () => groupIds },
+    '/api/v1/authorizationServers/{id}/policies': { map: ds.authServerPolicies ?? {}, parents: () => serverIds },
+    '/api/v1/authorizationServers/{id}/policies/{policyId}/rules': { map: ds.authServerPolicyRules ?? {}, parents: () => new Set(policyOwner.keys()) },
   };
 
   const server = createServer((req, res) => {
@@ -423,7 +446,7 @@ export async function startOktaFake(opts: OktaFakeOptions): Promise<OktaFake> {
       items = collections[template]();
     } else {
       const rel = relations[template];
-      if (!rel.parents().has(m.id!)) {
+      if (!rel.parents().has(m.id!) || (m.owner !== undefined && policyOwner.get(m.id!) !== m.owner)) {
         return send(res, 404, { errorCode: 'E0000007', errorSummary: 'Not found: Resource not found' }, limitHeaders);
       }
       items = rel.map[m.id!] ?? [];

@@ -83,7 +83,7 @@ describe('doctor: a server error at the credential step', () => {
       sandbox = oktaSandbox();
     });
     afterAll(() => sandbox.restore());
-    const LISTS = ['/api/v1/apps', '/api/v1/users', '/api/v1/groups', '/api/v1/api-tokens', '/api/v1/meta/types/user'];
+    const LISTS = ['/api/v1/apps', '/api/v1/users', '/api/v1/groups', '/api/v1/api-tokens', '/api/v1/meta/types/user', '/api/v1/authorizationServers'];
     const run = async (failing: string[]) => {
       const clock = new VirtualClock();
       const body = JSON.stringify({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' });
@@ -98,7 +98,7 @@ describe('doctor: a server error at the credential step', () => {
     it('every read answering 503: the token is not shown as accepted, but as not checked (server error)', async () => {
       const report = await run(LISTS);
       expect(report.credential).toMatchObject({ status: 'error', serverError: true, detail: expect.stringMatching(/API token not checked/) });
-      expect(report.checks.filter((c) => c.status === 'error').map((c) => c.name)).toEqual(['okta.apps', 'okta.users', 'okta.groups', 'okta.apiTokens', 'okta.userTypes']);
+      expect(report.checks.filter((c) => c.status === 'error').map((c) => c.name)).toEqual(['okta.apps', 'okta.users', 'okta.groups', 'okta.apiTokens', 'okta.userTypes', 'okta.authorizationServers']);
       const out = renderDoctor([report]);
       expect(out).not.toMatch(/API token accepted/);
       expect(out).toMatch(SERVER_ADVICE);

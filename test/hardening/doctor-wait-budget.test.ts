@@ -45,6 +45,7 @@ describe('Okta: probes go one after another', () => {
     '/oauth2/v1/clients/{id}/roles',
     '/api/v1/users/{id}/roles',
     '/api/v1/users/{id}/factors',
+    '/api/v1/authorizationServers',
   ];
 
   it('a check limited throughout stops waiting at the overall budget; what is left is not sent and is THROTTLED', async () => {
@@ -62,10 +63,10 @@ describe('Okta: probes go one after another', () => {
       const notChecked = limited.filter((c) => /not checked/.test(c.detail ?? ''));
       const tried = limited.filter((c) => !/not checked/.test(c.detail ?? ''));
       // Each limited probe waits for one reset (3 s: two seconds rounded up, and the padding) and is
-      // limited again: five of them spend the 15 s, and the other four are ended before any request.
+      // limited again: five of them spend the 15 s, and the other five are ended before any request.
       expect(clock.slept).toBe(DOCTOR_CHECK_BUDGET_MS);
       expect(tried.map((c) => c.name)).toEqual(['okta.groups', 'okta.apiTokens', 'okta.userTypes', 'okta.appCredentials', 'okta.appGrants']);
-      expect(notChecked.map((c) => c.name)).toEqual(['okta.appAssignments', 'okta.clientRoles', 'okta.adminRoles', 'okta.factors']);
+      expect(notChecked.map((c) => c.name)).toEqual(['okta.appAssignments', 'okta.clientRoles', 'okta.adminRoles', 'okta.factors', 'okta.authorizationServers']);
       expect(fake.state.requests).toHaveLength(2 + 5 * 2);
       for (const c of notChecked) expect(c.detail).toMatch(/not checked: doctor waited its \d+ s for this provider.*run doctor again later/);
       // The probes run in PROBES order: the ones not checked come last, and sent nothing.

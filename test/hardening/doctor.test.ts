@@ -196,6 +196,22 @@ describe('doctor against the Okta fake', () => {
     }
   });
 
+  // An org without API Access Management answers the custom authorization servers' list HTTP 401
+  // E0000015: a feature the org lacks, not a rejected credential.
+  it('an org without custom authorization servers (401 E0000015) is one missing check, not a rejected credential', async () => {
+    const clock = new VirtualClock();
+    const body = JSON.stringify({ errorCode: 'E0000015', errorSummary: 'You do not have permission to access the feature you are requesting' });
+    const fake = await startOktaFake({ dataset: sampleOrg(), apiToken: 'doctor-ssws-token', now: clock.now, responseDelayMs: 0, rawBodyOn: [{ template: '/api/v1/authorizationServers', body, status: 401 }] });
+    try {
+      const report = await checkOkta({ orgUrl: fake.url, auth: { kind: 'ssws', token: 'doctor-ssws-token' }, clock });
+      expect(report.credential.status).toBe('ok');
+      expect(report.checks.filter((c) => c.status !== 'ok').map((c) => [c.name, c.status])).toEqual([['okta.authorizationServers', 'missing']]);
+      expect(report.checks.find((c) => c.name === 'okta.authorizationServers')?.grant).toMatch(/API Access Management/);
+    } finally {
+      await fake.close();
+    }
+  });
+
   // V8's JSON.parse message quotes the text around the fault, here part of a client secret: the
   // check says which read failed, as the collector does, and quotes nothing of the body.
   it('reports an answer that is not valid JSON without quoting its body', async () => {

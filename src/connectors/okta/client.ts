@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG } from '../../config/types.js';
 import type { CollectResult } from '../../snapshot/types.js';
 import { waitUntilStopped } from '../abort.js';
 import { CoverageBook, OKTA_CAPABILITIES, type OktaCapability } from './coverage.js';
-import { describeError, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from './errors.js';
+import { describeError, featureRefused, httpStatusOf, OktaAuthError, OktaTokenUnavailableError } from './errors.js';
 import {
   DEFAULT_AWS_APP_NAMES,
   DEFAULT_SERVICE_ACCOUNT_PATTERNS,
@@ -174,7 +174,7 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
 
     // The warnings of the lists read side by side, added in this order once all are done: pushed
     // as each answer came back, two collections of one org listed them in different orders.
-    const listWarnings: { tokens?: string; userTypes?: string; users?: string } = {};
+    const listWarnings: { tokens?: string; userTypes?: string; users?: string; authServers?: string } = {};
     const tokens = c.list('okta.apiTokens', 'okta/apiTokens.json', '/api/v1/api-tokens', 'id').then((list) => {
       // okta.adminRoles and okta.factors stay collected: they hold every user read per user, and a
       // user missing from their files counts as not read (its roles are not taken as none). What
@@ -193,6 +193,16 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
       return list;
     });
     const groupList = c.list('okta.groups', 'okta/groups.json', `/api/v1/groups?limit=${pageSize}`, 'id');
+    // The custom authorization servers, their access policies and the policies' rules: whether a
+    // service app can get a token from one at all (docs/snapshot-format.md). Independent of the rest.
+    const authServers = refused.has('okta.authorizationServers')
+      ? Promise.resolve()
+      : readAuthServers(c, book, pageSize).then((read) => {
+          if (!read) {
+            listWarnings.authServers =
+              "Okta's custom authorization servers were not read (okta.authorizationServers): a service app's link to a role or app that trusts a custom authorization server's tokens is conditional, since whether that server is active, issues tokens for the trust's audience and lets the app use the client_credentials grant is not known.";
+          }
+        });
 
     // Per-user calls only for users that can act as machines: API token owners, users that
     // look like service accounts, and users who can federate into AWS.
@@ -253,10 +263,10 @@ export async function collectOkta(opts: OktaCollectOptions): Promise<CollectResu
     });
 
     // Wait for every read before returning or throwing, so nothing is still running afterwards.
-    const settled = await Promise.allSettled([machineReads, groupList, groupRoles, userTypes]);
+    const settled = await Promise.allSettled([machineReads, groupList, groupRoles, userTypes, authServers]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    for (const w of [listWarnings.tokens, listWarnings.userTypes, listWarnings.users]) if (w !== undefined) warnings.push(w);
+    for (const w of [listWarnings.tokens, listWarnings.userTypes, listWarnings.users, listWarnings.authServers]) if (w !== undefined) warnings.push(w);
   } finally {
     finish();
   }
@@ -281,6 +291,29 @@ function droppedWarning(file: string, paths: string[]): string {
   return `${file}: ${what} (an authorization header value, a PEM block or a JWT) ${paths.length === 1 ? 'was' : 'were'} left out of the snapshot and the scan: ${shown}${more}`;
 }
 
+/**
+ * Reads the org's custom authorization servers, each one's access policies and each policy's rules
+ * (okta.authorizationServers.read; Okta Management API, "Authorization Servers", "Authorization
+ * Server Policies" and "Authorization Server Rules":
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/AuthorizationServer/,
+ * .../tag/AuthorizationServerPolicies, .../tag/AuthorizationServerRules). The SDK's
+ * AuthorizationServerApi calls the same paths (listAuthorizationServers with `limit`/`after`,
+ * listAuthorizationServerPolicies, listAuthorizationServerPolicyRules); they are read here like
+ * every other listing, following `Link: rel="next"` on each. The rules are keyed by policy id
+ * (Okta's policy ids are unique in the org). True when all three were read whole.
+ */
+async function readAuthServers(c: Collector, book: CoverageBook, pageSize: number): Promise<boolean> {
+  const servers = await c.list('okta.authorizationServers', 'okta/authorizationServers.json', `/api/v1/authorizationServers?limit=${pageSize}`, 'id');
+  if (!servers) return false;
+  const serverPath = (s: Obj) => `/api/v1/authorizationServers/${enc(s.id)}/policies`;
+  const policies = await c.perParent('okta.authorizationServers', 'okta/authServerPolicies.json', servers.map((s) => ({ key: String(s.id), path: serverPath(s) })), undefined, 'id');
+  if (!policies) return false;
+  const rules: ParentCall[] = [];
+  for (const s of servers) for (const p of policies[String(s.id)] ?? []) rules.push({ key: String(p.id), path: `${serverPath(s)}/${enc(p.id)}/rules` });
+  await c.perParent('okta.authorizationServers', 'okta/authServerPolicyRules.json', rules, undefined, 'id');
+  return book.status('okta.authorizationServers') === 'collected';
+}
+
 function enc(id: unknown): string {
   return encodeURIComponent(String(id));
 }
@@ -298,6 +331,7 @@ const SCOPE_HINT: Record<OktaCapability, string> = {
   'okta.groups': 'okta.groups.read / okta.users.read',
   'okta.appAssignments': 'okta.apps.read',
   'okta.userTypes': 'okta.userTypes.read',
+  'okta.authorizationServers': 'okta.authorizationServers.read',
 };
 
 /** Runs list calls and records their outcome per capability. */
@@ -344,7 +378,7 @@ class Collector {
         return res;
       },
       (e: unknown) => {
-        if (e instanceof OktaAuthError || e instanceof OktaTokenUnavailableError || httpStatusOf(e) === 401) this.authDead = e;
+        if (e instanceof OktaAuthError || e instanceof OktaTokenUnavailableError || (httpStatusOf(e) === 401 && !featureRefused(e))) this.authDead = e;
         this.answered();
         throw e;
       },
@@ -365,6 +399,8 @@ class Collector {
     this.stop?.throwIfAborted();
     const midScan = Object.keys(this.files).length > 0;
     if (e instanceof OktaAuthError && !midScan) throw e;
+    // The org lacks the feature (custom authorization servers), not a good credential.
+    if (featureRefused(e)) return;
     if (httpStatusOf(e) === 401 && !midScan) {
       throw new OktaAuthError(
         this.sdk.authMode === 'ssws'
@@ -375,6 +411,7 @@ class Collector {
   }
 
   private forbidden(cap: OktaCapability, e: unknown): string {
+    if (featureRefused(e)) return `${describeError(e)}: Okta refuses the feature, which an org without API Access Management (custom authorization servers) answers`;
     return `${describeError(e)} (needs ${SCOPE_HINT[cap]} and an admin role that can read it)`;
   }
 
@@ -403,7 +440,7 @@ class Collector {
       return items;
     } catch (e) {
       this.rethrowAuth(e);
-      if (httpStatusOf(e) === 403) this.book.note(cap, 'missing-permission', this.forbidden(cap, e));
+      if (httpStatusOf(e) === 403 || featureRefused(e)) this.book.note(cap, 'missing-permission', this.forbidden(cap, e));
       else if (e instanceof OktaTokenUnavailableError) this.book.note(cap, 'error', `${file} not read: ${this.tokenLost(e)}`);
       else this.book.note(cap, 'error', describeError(e));
       return undefined;
@@ -442,7 +479,7 @@ class Collector {
         if (paths.length > 0) droppedOf.set(p.key, paths);
       } catch (e) {
         this.rethrowAuth(e);
-        if (httpStatusOf(e) === 403) {
+        if (httpStatusOf(e) === 403 || featureRefused(e)) {
           forbidden ??= this.forbidden(cap, e);
           return;
         }

@@ -14,6 +14,7 @@ export const OKTA_CAPABILITIES = [
   'okta.groups',
   'okta.appAssignments',
   'okta.userTypes',
+  'okta.authorizationServers',
 ] as const;
 
 export type OktaCapability = (typeof OKTA_CAPABILITIES)[number];

@@ -56,6 +56,28 @@ export function httpStatusOf(err: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * An org without API Access Management (the paid feature behind custom authorization servers)
+ * answers their endpoints HTTP 401 E0000015, "You do not have permission to access the feature you
+ * are requesting" (Okta support, "401 Permissions Error during Log in to an OIDC App or when
+ * Configuring a Custom Authorization Server",
+ * https://support.okta.com/help/s/article/401-permissions-error-during-log-in-to-an-oidc-app-or-when-configuring-a-custom-authorization-server).
+ * That 401 refuses a feature, not the credential: it must not end the collection.
+ */
+export function featureRefused(err: unknown): boolean {
+  return httpStatusOf(err) === 401 && (err as HttpStatusError).errorCode === 'E0000015' && isAuthServerUrl((err as HttpStatusError).url);
+}
+
+/** Whether `url` is one of the custom authorization server endpoints (`/api/v1/authorizationServers...`). */
+export function isAuthServerUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    return new URL(url).pathname.startsWith('/api/v1/authorizationServers');
+  } catch {
+    return false;
+  }
+}
+
 const OKTA_ERROR_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 
 /**

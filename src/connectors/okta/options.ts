@@ -18,6 +18,7 @@ export const OKTA_READ_SCOPES: readonly string[] = [
   'okta.roles.read',
   'okta.apiTokens.read',
   'okta.userTypes.read',
+  'okta.authorizationServers.read',
 ];
 
 export interface OptionalScope {
@@ -34,6 +35,7 @@ export interface OptionalScope {
  */
 export const OKTA_OPTIONAL_SCOPES: readonly OptionalScope[] = [
   { scope: 'okta.userTypes.read', capability: 'okta.userTypes' },
+  { scope: 'okta.authorizationServers.read', capability: 'okta.authorizationServers' },
 ];
 
 /** How the collector authenticates to the Okta Management API. */

@@ -168,8 +168,8 @@ export async function preflightToken(sdk: OktaSdk, stop?: AbortSignal): Promise<
  * with `invalid_scope` when one requested scope is not granted to the app ("Implement OAuth for
  * Okta with a service app": the org authorization server validates every requested scope
  * against the app's grants). A service app set up before a newer scope of the defaults was
- * added would then read nothing at all; so when the default scopes were used, this asks once
- * more without {@link OKTA_OPTIONAL_SCOPES} and returns the client for the reduced scopes along
+ * added would then read nothing at all; so when the default scopes were used, this asks again
+ * without each of {@link OKTA_OPTIONAL_SCOPES} in turn, then without all of them, and returns the client for the reduced scopes along
  * with the scopes it left out, whose capabilities the caller records as `missing-permission`.
  * Scopes the user configured are requested exactly as given, and never retried.
  */
@@ -185,13 +185,25 @@ export async function connectOkta(
     return { sdk, dropped: [] };
   } catch (e) {
     const defaulted = auth.kind === 'privateKey' && !(auth.scopes && auth.scopes.length > 0);
-    const dropped = OKTA_OPTIONAL_SCOPES.filter((o) => sdk.scopes?.includes(o.scope));
-    if (!(e instanceof OktaAuthError) || e.tokenError !== 'invalid_scope' || !defaulted || dropped.length === 0) throw e;
-    const scopes = sdk.scopes!.filter((s) => !dropped.some((o) => o.scope === s));
-    // The executor answers later token requests with the refusal it saw; these scopes differ.
-    executor.forgetTokenRefusal();
-    const reduced = createOktaSdk(orgUrl, { ...auth, scopes }, executor);
-    await preflightToken(reduced, stop);
-    return { sdk: reduced, dropped };
+    const optional = OKTA_OPTIONAL_SCOPES.filter((o) => sdk.scopes?.includes(o.scope));
+    if (!(e instanceof OktaAuthError) || e.tokenError !== 'invalid_scope' || !defaulted || optional.length === 0) throw e;
+    // Okta's refusal does not say which scope it lacks: each optional scope is left out alone
+    // first (an app set up before one was added lacks that one only, and keeps the others), then
+    // all of them together.
+    const tries = optional.length === 1 ? [optional] : [...optional.map((o) => [o]), optional];
+    for (let i = 0; i < tries.length; i++) {
+      const dropped = tries[i];
+      const scopes = sdk.scopes!.filter((s) => !dropped.some((o) => o.scope === s));
+      // The executor answers later token requests with the refusal it saw; these scopes differ.
+      executor.forgetTokenRefusal();
+      const reduced = createOktaSdk(orgUrl, { ...auth, scopes }, executor);
+      try {
+        await preflightToken(reduced, stop);
+        return { sdk: reduced, dropped };
+      } catch (again) {
+        if (i === tries.length - 1 || !(again instanceof OktaAuthError) || again.tokenError !== 'invalid_scope') throw again;
+      }
+    }
+    throw e;
   }
 }

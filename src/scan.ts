@@ -284,9 +284,10 @@ export function scanSnapshot(snapshot: Snapshot, opts: ScanOptions): ScanResult 
     tool: { name: 'nhiscan', version: opts.version },
     scannedAt: opts.now.toISOString(),
     snapshot: { source: snapshot.source, collectedAt: snapshot.manifest.collectedAt, ...(snapshot.collectedAtUnknown ? { collectedAtUnknown: true as const } : {}) },
-    // The organisation of an AWS account is for the rules (the snapshot keeps it): the report's
-    // scopes stay as docs/report.schema.json describes them.
-    scopes: graph.scopes.map(({ organizationId: _org, ...scope }) => scope).sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1)),
+    // The organisation of an AWS account is for the rules and an Okta org's authorization servers
+    // for the link stage (the snapshot keeps both): the report's scopes stay as
+    // docs/report.schema.json describes them.
+    scopes: graph.scopes.map(({ organizationId: _org, authorizationServers: _servers, ...scope }) => scope).sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1)),
     coverage: [...graph.coverage].sort((a, b) =>
       `${a.provider}|${a.scope}|${a.capability}` < `${b.provider}|${b.scope}|${b.capability}` ? -1 : 1,
     ),

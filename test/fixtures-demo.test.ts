@@ -49,6 +49,7 @@ const OKTA_FILES: Record<string, string> = {
   'apiTokens.json': 'okta.apiTokens', 'users.json': 'okta.users', 'userRoles.json': 'okta.adminRoles', 'userFactors.json': 'okta.factors', 'userGroups.json': 'okta.groups',
   'groups.json': 'okta.groups', 'groupRoles.json': 'okta.adminRoles', 'appUsers.json': 'okta.appAssignments', 'appGroups.json': 'okta.appAssignments',
   'userTypes.json': 'okta.userTypes',
+  'authorizationServers.json': 'okta.authorizationServers', 'authServerPolicies.json': 'okta.authorizationServers', 'authServerPolicyRules.json': 'okta.authorizationServers',
 };
 const AWS_FILES: Record<string, string> = {
   'authorization-details.json': 'aws.iam', 'credential-report.csv': 'aws.credentialReport', 'oidc-providers.json': 'aws.federation',

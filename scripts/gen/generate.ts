@@ -31,7 +31,7 @@ export interface GenerateSummary {
 export const DEFAULT_COLLECTED_AT = '2026-11-20T09:00:00Z';
 
 const ENTRA_CAPS = ['entra.organization', 'entra.servicePrincipals', 'entra.applications', 'entra.federatedIdentityCredentials', 'entra.owners', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.users', 'entra.userManagers', 'entra.mfaRegistration', 'entra.groups', 'entra.signInActivity', 'entra.agentSponsors'];
-const OKTA_CAPS = ['okta.apps', 'okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.apiTokens', 'okta.users', 'okta.adminRoles', 'okta.factors', 'okta.groups', 'okta.appAssignments', 'okta.userTypes'];
+const OKTA_CAPS = ['okta.apps', 'okta.appCredentials', 'okta.appGrants', 'okta.clientRoles', 'okta.apiTokens', 'okta.users', 'okta.adminRoles', 'okta.factors', 'okta.groups', 'okta.appAssignments', 'okta.userTypes', 'okta.authorizationServers'];
 const AWS_CAPS = ['aws.iam', 'aws.credentialReport', 'aws.federation', 'aws.rolesAnywhere', 'aws.roleSessions'];
 
 /**

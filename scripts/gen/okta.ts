@@ -61,6 +61,34 @@ export function generateOkta(ctx: GenContext): void {
   out('users.json', users.map((u) => u.row));
   // Every generated user has the org's default type; the Users API gives only its id.
   out('userTypes.json', [{ id: 'otyn6lhNdEVA7f6w1NyR', name: 'user', displayName: 'User', description: 'Okta user profile template with default permission settings', default: true }]);
+  // The default custom authorization server, whose issuer ({org}/oauth2/default) the AWS accounts'
+  // OIDC providers trust (aws.ts): its audience set to the one their trusts pin, and its default
+  // policy and rule as Okta creates them (every client, client_credentials among the grants).
+  // Fixed ids: no random draw, so the rest of the estate is generated as before.
+  const as = 'ausb1f5x0nJ3aT2Q9d7y';
+  const policy = '00pb1f5x0oVd3Kq2R8d7';
+  const asCreated = o(1200);
+  out('authorizationServers.json', [
+    { id: as, name: 'default', description: 'Default Authorization Server for your Applications', audiences: ['api://aws'], issuer: `${orgUrl}/oauth2/default`, issuerMode: 'ORG_URL', status: 'ACTIVE', created: asCreated, lastUpdated: o(300), _links: { self: link(`/api/v1/authorizationServers/${as}`) } },
+  ]);
+  out('authServerPolicies.json', {
+    [as]: [{ type: 'OAUTH_AUTHORIZATION_POLICY', id: policy, status: 'ACTIVE', name: 'Default Policy', description: 'Default policy description', priority: 1, system: false, conditions: { clients: { include: ['ALL_CLIENTS'] } }, created: asCreated, lastUpdated: asCreated }],
+  });
+  out('authServerPolicyRules.json', {
+    [policy]: [
+      {
+        type: 'RESOURCE_ACCESS',
+        id: '0prb1f5x0pXk2Wd9R8d7',
+        status: 'ACTIVE',
+        name: 'Default Policy Rule',
+        priority: 1,
+        system: false,
+        created: asCreated,
+        lastUpdated: asCreated,
+        conditions: { people: { users: { include: [], exclude: [] }, groups: { include: ['EVERYONE'], exclude: [] } }, grantTypes: { include: ['client_credentials', 'authorization_code', 'implicit'] }, scopes: { include: ['*'] } },
+      },
+    ],
+  });
   for (const u of users) u.row = {};
   bump(ctx, 'okta.users', users.length);
   const humans = users.filter((u) => !u.service);

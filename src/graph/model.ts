@@ -132,6 +132,46 @@ export interface ScopeInfo {
    * in none; absent when that was not read.
    */
   organizationId?: string | null;
+  /**
+   * Okta: the org's custom authorization servers with their access policies, as the link stage
+   * judges a token of one by them (transform-auth-servers.ts); absent when okta.authorizationServers
+   * was not collected. Not in the report (scan.ts leaves it out of its scopes).
+   */
+  authorizationServers?: readonly OktaAuthServer[];
+}
+
+/** An Okta custom authorization server: what decides whether a service app gets a token from it. */
+export interface OktaAuthServer {
+  id: string;
+  name: string;
+  /** `status` is ACTIVE: an inactive server issues no token. */
+  active: boolean;
+  /** The `aud` its access tokens carry (Okta supports one). */
+  audiences: readonly string[];
+  /** The `issuer` as listed: `{org}/oauth2/{id}`, or `.../oauth2/default` for the default server. */
+  issuer?: string;
+  /** Its access policies, highest priority (lowest `priority`) first, inactive ones included. */
+  policies: readonly OktaAccessPolicy[];
+}
+
+/** An access policy of an Okta custom authorization server. */
+export interface OktaAccessPolicy {
+  id: string;
+  name: string;
+  active: boolean;
+  /** `conditions.clients.include`: client ids, or `ALL_CLIENTS`. */
+  clients: readonly string[];
+  /** Its rules, highest priority first, inactive ones included. */
+  rules: readonly OktaAccessRule[];
+}
+
+/** A rule of an Okta access policy. */
+export interface OktaAccessRule {
+  id: string;
+  name: string;
+  active: boolean;
+  /** `conditions.grantTypes.include`. */
+  grantTypes: readonly string[];
 }
 
 export type { CoverageRecord };

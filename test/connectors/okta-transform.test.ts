@@ -68,6 +68,8 @@ describe('transformOkta on the recorded acme org', () => {
       'okta.appCredentials@appSecrets.json=error',
       'okta.appGrants=collected',
       'okta.apps=collected',
+      // Recorded before the custom authorization servers were read: no files, not collected.
+      'okta.authorizationServers=not-collected',
       'okta.clientRoles=collected',
       'okta.factors=collected',
       'okta.groups=collected',

@@ -38,5 +38,8 @@ export function oktaDatasetFromDemo(snapshot: Snapshot): OktaFakeDataset {
     groups: list(snapshot, 'groups.json'),
     groupRoles: relation(snapshot, 'groupRoles.json'),
     userTypes: list(snapshot, 'userTypes.json'),
+    authorizationServers: list(snapshot, 'authorizationServers.json'),
+    authServerPolicies: relation(snapshot, 'authServerPolicies.json'),
+    authServerPolicyRules: relation(snapshot, 'authServerPolicyRules.json'),
   };
 }

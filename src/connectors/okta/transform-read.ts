@@ -23,9 +23,14 @@ export interface OktaFiles {
   appUsers?: Map<string, Item[]>;
   appGroups?: Map<string, Item[]>;
   userTypes?: Item[];
+  authorizationServers?: Item[];
+  /** Keyed by authorization server id. */
+  authServerPolicies?: Map<string, Item[]>;
+  /** Keyed by policy id. */
+  authServerPolicyRules?: Map<string, Item[]>;
 }
 
-const COLLECTIONS = ['apps', 'apiTokens', 'users', 'groups', 'userTypes'] as const;
+const COLLECTIONS = ['apps', 'apiTokens', 'users', 'groups', 'userTypes', 'authorizationServers'] as const;
 const RELATIONS = [
   'appSecrets',
   'appJwks',
@@ -37,6 +42,8 @@ const RELATIONS = [
   'groupRoles',
   'appUsers',
   'appGroups',
+  'authServerPolicies',
+  'authServerPolicyRules',
 ] as const;
 
 /** Capability → the files that carry it (docs/snapshot-format.md, Okta table). */
@@ -52,6 +59,7 @@ export const OKTA_CAPABILITIES: Readonly<Record<string, readonly string[]>> = {
   'okta.groups': ['groups', 'userGroups'],
   'okta.appAssignments': ['appUsers', 'appGroups'],
   'okta.userTypes': ['userTypes'],
+  'okta.authorizationServers': ['authorizationServers', 'authServerPolicies', 'authServerPolicyRules'],
 };
 
 export function oktaPath(name: string): string {

@@ -5,6 +5,7 @@ import type { NhiConfig } from '../../config/types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { OktaContext } from './transform-context.js';
 import { readOktaFiles } from './transform-read.js';
+import { readAuthServers } from './transform-auth-servers.js';
 import { addGroups, addUsers, readGroups } from './transform-users.js';
 import { addApps } from './transform-apps.js';
 import { addTokens, countTokenOwners } from './transform-tokens.js';
@@ -36,8 +37,10 @@ export function transformOkta(snapshot: Snapshot, b: GraphBuilder, config: NhiCo
   // trailing slash, a default port or upper case it is still one org, whose scope in reports,
   // coverage and baselines must match the prefix of its subjects' ids.
   const org = oktaOrigin(orgUrl);
-  b.addScope({ provider: 'okta', id: org, name: snapshot.manifest.providers.okta?.displayName ?? org });
   const { files, coverage } = readOktaFiles(snapshot, org, b);
+  // The custom authorization servers are for the link stage (link.ts), kept on the org's scope.
+  const servers = readAuthServers(files, b);
+  b.addScope({ provider: 'okta', id: org, name: snapshot.manifest.providers.okta?.displayName ?? org, ...(servers !== undefined ? { authorizationServers: servers } : {}) });
   const ctx: OktaContext = {
     org,
     b,

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { demoSnapshot, scan } from '../e2e/demo.js';
+import { InputError } from '../../src/errors.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+
+type Json = Record<string, any>;
+const ORG = 'https://northwind.okta.example';
+const AS_FILES = ['okta/authorizationServers.json', 'okta/authServerPolicies.json', 'okta/authServerPolicyRules.json'];
+
+const oktaScope = (s: Snapshot) => scan(s).graph.scopes.find((x) => x.provider === 'okta')!;
+
+/** The demo as a snapshot written before nhiscan read authorization servers: no files, no record. */
+function withoutServers(): Snapshot {
+  const s = demoSnapshot();
+  for (const f of AS_FILES) delete s.files[f];
+  s.manifest.coverage = s.manifest.coverage.filter((c) => c.capability !== 'okta.authorizationServers');
+  return s;
+}
+
+describe('Okta custom authorization servers: snapshot files to the org scope', () => {
+  it('reads each server with its policies and rules, highest priority first', () => {
+    const s = demoSnapshot();
+    const policies = s.files['okta/authServerPolicies.json'] as Record<string, Json[]>;
+    const rules = s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>;
+    // A second policy listed first but of lower priority, and an inactive rule before the active one.
+    const low = { ...structuredClone(policies.aus1a2b3c4d5e6f7g8h9[0]), id: '00pLOWPRIORITY000001', name: 'Catch-all', priority: 2, conditions: { clients: { include: ['ALL_CLIENTS'] } } };
+    policies.aus1a2b3c4d5e6f7g8h9.unshift(low);
+    rules['00pLOWPRIORITY000001'] = [];
+    rules['00p1a2b3c4e8Hk5Tq0Zw'].unshift({ ...structuredClone(rules['00p1a2b3c4e8Hk5Tq0Zw'][0]), id: '0prOFF', name: 'Old rule', status: 'INACTIVE', priority: 2 });
+    const servers = oktaScope(s).authorizationServers!;
+    expect(servers.map((x) => [x.id, x.name, x.active, x.audiences, x.issuer])).toEqual([
+      ['ausb1f5x0nJ3aT2Q9d7y', 'default', true, ['api://default'], `${ORG}/oauth2/default`],
+      ['aus1a2b3c4d5e6f7g8h9', 'aws-workloads', true, ['api://aws'], `${ORG}/oauth2/aus1a2b3c4d5e6f7g8h9`],
+    ]);
+    const aws = servers[1];
+    expect(aws.policies.map((p) => [p.name, p.active, p.clients])).toEqual([
+      ['AWS workload federation', true, ['0oaKYWOIriafAH29u2He', '0oa4J7O526RezV2zvWHX']],
+      ['Catch-all', true, ['ALL_CLIENTS']],
+    ]);
+    expect(aws.policies[0].rules.map((r) => [r.name, r.active, r.grantTypes])).toEqual([
+      ['Client credentials only', true, ['client_credentials']],
+      ['Old rule', false, ['client_credentials']],
+    ]);
+  });
+
+  it('a snapshot written before they were read: no servers on the scope, the capability not collected', () => {
+    const r = scan(withoutServers());
+    expect(r.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers).toBeUndefined();
+    expect(r.report.coverage.find((c) => c.capability === 'okta.authorizationServers')).toMatchObject({ status: 'not-collected' });
+  });
+
+  it('a capability recorded as refused leaves the files unread, even when present', () => {
+    const s = demoSnapshot();
+    const rec = s.manifest.coverage.find((c) => c.capability === 'okta.authorizationServers')!;
+    rec.status = 'missing-permission';
+    rec.reason = 'HTTP 403 E0000006 on /api/v1/authorizationServers';
+    expect(oktaScope(s).authorizationServers).toBeUndefined();
+  });
+
+  it('the report scopes stay as the schema describes them: no servers in them', () => {
+    const r = scan(demoSnapshot());
+    expect(JSON.stringify(r.report.scopes)).not.toContain('authorizationServers');
+  });
+
+  it('a list of the wrong type stops the scan with the file and path', () => {
+    const s = demoSnapshot();
+    (s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>)['00p1a2b3c4e8Hk5Tq0Zw'][0].conditions.grantTypes.include = 'client_credentials';
+    let thrown: unknown;
+    try {
+      scan(s);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect(thrown).toMatchObject({ file: 'okta/authServerPolicyRules.json', location: '$["00p1a2b3c4e8Hk5Tq0Zw"][0].conditions.grantTypes.include' });
+  });
+});

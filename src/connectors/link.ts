@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../graph/graph.js';
-import type { GraphEdge, GraphNode } from '../graph/model.js';
+import type { GraphEdge, GraphNode, OktaAccessPolicy, OktaAccessRule, OktaAuthServer } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
 import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
@@ -383,6 +383,34 @@ export function linkProviders(b: GraphBuilder): void {
     const held = heldBy.get(cred.id);
     if (held !== undefined && held.from === target.id) held.reason = reason;
   };
+  /** Per Okta org (origin): its custom authorization servers by id and by their issuer's path, or why they were not read. */
+  const serversOf = new Map<string, { byKey: Map<string, OktaAuthServer> } | { unread: string }>();
+  /**
+   * The custom authorization server an issuer `{org}/oauth2/{key}` names: found by its id, or by
+   * its issuer's last path segment (the default server's issuer ends in `/oauth2/default`). Only
+   * `unread` when the org's servers were not read; neither when they were and none is that one.
+   */
+  const customServer = (org: string, key: string): { server?: OktaAuthServer; unread?: string } => {
+    let entry = serversOf.get(org);
+    if (entry === undefined) {
+      const list = b.scopesOf('okta').find((x) => oktaOrigin(x.id) === org)?.authorizationServers;
+      if (list === undefined) {
+        let status = 'not-collected';
+        for (const c of b.coverageRecords()) if (c.provider === 'okta' && c.capability === 'okta.authorizationServers' && oktaOrigin(c.scope) === org) status = c.status;
+        entry = { unread: `the custom authorization servers and their access policies were not read (okta.authorizationServers ${status})` };
+      } else {
+        const byKey = new Map<string, OktaAuthServer>();
+        for (const srv of list) if (!byKey.has(srv.id)) byKey.set(srv.id, srv);
+        for (const srv of list) {
+          const path = /\/oauth2\/([^/]+)\/?$/.exec(srv.issuer ?? '');
+          if (path && !byKey.has(path[1])) byKey.set(path[1], srv);
+        }
+        entry = { byKey };
+      }
+      serversOf.set(org, entry);
+    }
+    return 'unread' in entry ? { unread: entry.unread } : { server: entry.byKey.get(key) };
+  };
   for (let i = 0, count = edges.length; i < count; i++) {
     const e = edges[i];
     if (e.type !== 'FEDERATES_TO') continue;
@@ -614,38 +642,136 @@ export function linkProviders(b: GraphBuilder): void {
     if (okta && org !== undefined && oktaOrgs.has(org) && subject && (subjectMatch === 'exact' || subjectMatch === 'wildcard')) {
       // A token whose sub is an app's client id is its client credentials access token (Okta's
       // client credentials flow: sub is the client_id), whose aud is the authorization server's
-      // audience: the org URL for the org server; for a custom server, the audience configured on
-      // it, which is not collected (the trust's aud is then taken as that audience, and named in
-      // the reason). Audiences unknown: not judged. A sub pattern is met by every service app of
+      // audience: the org URL for the org server; for a custom server, the audiences configured on
+      // it. Whether a custom server gives the app such a token at all is its own: it must exist
+      // and be active, and its access policies must let the app use the grant (customServer).
+      // When they were not read, the trust's aud is taken as that audience and the link is
+      // conditional. Audiences unknown: not judged. A sub pattern is met by every service app of
       // the org whose client id it matches, as a pinned sub by the one it names.
       const orgServer = okta[2] === undefined;
       const aws = target.provider === 'aws';
-      const aud = orgServer ? oktaOrgAudience(org, audiences, aws ? e.evidence : undefined, aws ? trustClientIds(target, e.evidence) : undefined) : { met: true as const };
-      if (!aud.met) continue;
+      const clientIds = aws ? trustClientIds(target, e.evidence) : undefined;
+      const custom = orgServer ? undefined : customServer(org, okta[2].slice('/oauth2/'.length));
+      if (custom?.server === undefined && custom?.unread === undefined && custom !== undefined) {
+        // The servers were read, and the org has none of that id: no token carries the issuer.
+        const dead = `no custom authorization server of the Okta org ${org} has the id ${okta[2].slice('/oauth2/'.length)}, so no token carries iss ${oktaIss}`;
+        e.reason = `${e.reason}; but ${dead}`;
+        e.evidence = { ...e.evidence, dead };
+        markTrustDead(e, target, subject, dead);
+        continue;
+      }
+      const server = custom?.server;
+      if (server !== undefined && !server.active) {
+        // Reactivating the server opens the trust with nothing else edited: dormant, as an Entra
+        // trust whose audience apps are all disabled.
+        const dormant = `Okta issues no token from the custom authorization server ${server.name} (${server.id}): inactive`;
+        e.reason = `${e.reason}; but ${dormant}`;
+        e.evidence = { ...e.evidence, dormant };
+        continue;
+      }
+      const aud: AudienceVerdict = server !== undefined ? serverAudience(server, audiences, aws ? e.evidence : undefined, clientIds) : orgServer ? oktaAudience(org, audiences, aws ? e.evidence : undefined, clientIds) : { met: true };
+      if (!aud.met) {
+        if (server !== undefined) {
+          // Every token of the server carries its audience, which the trust does not take.
+          const dead = `the tokens of the custom authorization server ${server.name} carry aud ${server.audiences.length > 0 ? server.audiences.join(', ') : '(none configured)'}, which the trust does not take`;
+          e.reason = `${e.reason}; but ${dead}`;
+          e.evidence = { ...e.evidence, dead };
+          markTrustDead(e, target, subject, dead);
+        }
+        continue;
+      }
       // Every operator on the sub key must take the client id (negated ones too), as for Entra.
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
       const exact = subjectMatch === 'exact';
       const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
       const audWhy =
-        audiences.length === 0 ? '' : orgServer ? `, for aud ${org}, which the org authorization server's tokens carry` : `, for aud ${audiences.join(', ')} (if that authorization server issues tokens for it)`;
+        server !== undefined
+          ? `, for aud ${aud.aud}, which the custom authorization server ${server.name} puts in its tokens`
+          : audiences.length === 0
+            ? ''
+            : orgServer
+              ? `, for aud ${org}, which the org authorization server's tokens carry`
+              : `, for aud ${audiences.join(', ')}`;
       for (const app of apps) {
         const clientId = app.attrs.clientId as string;
         if (!subAdmits(clientId)) continue;
         const subWhy = exact ? `with sub ${subject}, the client id of ${app.name}` : `with a sub pattern ${subject} that matches ${clientId}, the client id of ${app.name}`;
-        const only = aud.doubt !== undefined ? ` (only if ${aud.doubt})` : '';
-        const but = aud.refused !== undefined ? `; but ${aud.refused}` : '';
+        // What the custom server's access policies say of this app: a rule that lets it use the
+        // grant (why), one that may (doubt), none (dormant); not read (unread).
+        const policy = server !== undefined ? policyVerdict(server, app) : undefined;
+        const unread = custom?.unread !== undefined ? `the custom authorization server ${okta[2].slice('/oauth2/'.length)} exists, is active, issues tokens for that aud and lets ${app.name} use the client_credentials grant: ${custom.unread}` : undefined;
+        const doubts = [aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
+        const only = doubts.length > 0 ? ` (only if ${doubts.join(', and if ')})` : '';
+        const granted = policy?.why !== undefined ? `; ${policy.why}` : '';
+        const but = [aud.refused, policy?.dormant].filter((d): d is string => d !== undefined).map((d) => `; but ${d}`).join('');
         b.addEdge({
           from: app.id,
           to: target.id,
           type: 'CAN_ASSUME',
-          reason: `${target.name} trusts Okta issuer ${issuer} ${subWhy}${audWhy}${only}${but}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
+          reason: `${target.name} trusts Okta issuer ${issuer} ${subWhy}${audWhy}${granted}${only}${but}${e.conditional ? ` (only if: ${e.reason})` : ''}`,
           hidden: true,
-          conditional: aud.doubt !== undefined || aud.refused !== undefined ? true : e.conditional,
-          evidence: { issuer, subject, audiences, via: ext.id, ...(aud.refused !== undefined ? { blocked: aud.refused } : {}) },
+          conditional: doubts.length > 0 || aud.refused !== undefined ? true : e.conditional,
+          evidence: {
+            issuer,
+            subject,
+            audiences,
+            via: ext.id,
+            ...(aud.refused !== undefined ? { blocked: aud.refused } : {}),
+            // Okta refuses the app the token today (pathFollows reads the mark): editing the
+            // access policy opens the link, the trust untouched.
+            ...(policy?.dormant !== undefined ? { dormant: policy.dormant } : {}),
+          },
         });
       }
     }
   }
+}
+
+/** Whether an Okta token meets a trust's audience; `aud` names the one of a custom server that does. */
+type AudienceVerdict = { met: false } | { met: true; aud?: string; doubt?: string; refused?: string };
+
+/**
+ * Which access policy of an active custom authorization server decides a client credentials
+ * token for `app`, and what it says. Okta evaluates the active policies in priority order and
+ * applies the first policy and rule that match the request; a client that matches no policy gets
+ * no token (Okta help, "Create access policies",
+ * https://help.okta.com/en-us/Content/Topics/Security/api-config-access-policies.htm). A policy
+ * takes the app when its `conditions.clients.include` holds `ALL_CLIENTS` or the app's client id
+ * (Okta Management API, "Authorization Server Policies"); a rule of it lets the app use the grant
+ * when it is active and its `conditions.grantTypes.include` holds `client_credentials`
+ * ("Authorization Server Rules"). Whether Okta moves on to a later policy when the first one that
+ * takes the client has no rule for the request is not documented: a later policy that would
+ * allow it is a doubt, not a way in and not a refusal.
+ */
+function policyVerdict(server: OktaAuthServer, app: GraphNode): { why: string; doubt?: undefined; dormant?: undefined } | { doubt: string; why?: undefined; dormant?: undefined } | { dormant: string; why?: undefined; doubt?: undefined } {
+  const clientId = app.attrs.clientId as string;
+  const takes = (p: OktaAccessPolicy): boolean => p.active && (p.clients.includes('ALL_CLIENTS') || p.clients.includes(clientId));
+  const grant = (p: OktaAccessPolicy): OktaAccessRule | undefined => p.rules.find((r) => r.active && r.grantTypes.includes('client_credentials'));
+  const taking = server.policies.filter(takes);
+  if (taking.length === 0) return { dormant: `no active access policy of the custom authorization server ${server.name} takes ${app.name}, so Okta issues it no token from that server` };
+  const first = taking[0];
+  const rule = grant(first);
+  if (rule !== undefined) return { why: `its access policy ${first.name} takes ${app.name}, and the rule ${rule.name} allows the client_credentials grant` };
+  const later = taking.slice(1).find((p) => grant(p) !== undefined);
+  if (later !== undefined) {
+    return { doubt: `Okta moves past the access policy ${first.name}, which takes ${app.name} first but has no active rule for the client_credentials grant, to ${later.name}, whose rule ${grant(later)!.name} allows it` };
+  }
+  return { dormant: `no active rule of the access policies of ${server.name} that take ${app.name} (${firstFewText(uniqueSortedTexts(taking.map((p) => p.name)), 3)}) allows the client_credentials grant, so Okta issues it no token from that server` };
+}
+
+/**
+ * Whether the tokens of a custom authorization server meet a trust's audience: each of its
+ * audiences as {@link oktaAudience} judges the org URL for the org server; the best one counts (one
+ * met without doubt, then one met with a doubt, then one STS turns away).
+ */
+function serverAudience(server: OktaAuthServer, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): AudienceVerdict {
+  let best: { met: true; aud?: string; doubt?: string; refused?: string } | undefined;
+  const rank = (v: { doubt?: string; refused?: string }) => (v.refused !== undefined ? 2 : v.doubt !== undefined ? 1 : 0);
+  for (const aud of server.audiences) {
+    const v = oktaAudience(aud, audiences, evidence, clientIds);
+    if (v.met && (best === undefined || rank(v) < rank(best))) best = { ...v, aud };
+  }
+  return best ?? { met: false };
 }
 
 /** Two texts in UTF-16 code unit order, the order `<` compares them in. */
@@ -698,10 +824,12 @@ function prefixMatches(sorted: readonly GraphNode[], keyOf: (n: GraphNode) => st
 }
 
 /**
- * Whether a token of an Okta org authorization server meets a trust's audience: its access token's
- * aud is the org URL, `https://{yourOktaDomain}` (Okta developer docs, "Authorization servers": the
- * org authorization server), written as the org's origin (as its iss is), so it is compared as that
- * text, not as a URL: a trailing slash, a port or another case is another value. For an IAM role's
+ * Whether an Okta token whose aud is `org` meets a trust's audience. The org authorization server's
+ * access token's aud is the org URL, `https://{yourOktaDomain}` (Okta developer docs, "Authorization
+ * servers": the org authorization server), written as the org's origin (as its iss is), so it is
+ * compared as that text, not as a URL: a trailing slash, a port or another case is another value. A
+ * custom authorization server's token carries an audience configured on it (serverAudience), judged
+ * the same way. For an IAM role's
  * trust (`evidence` and the provider's `clientIds` given) every operator on the aud key must take it
  * (IAM ANDs them; StringEquals and StringLike compare case, StringEqualsIgnoreCase does not), and STS
  * must find it in the provider's client id list: one holding it only in another case is a doubt (STS's
@@ -710,7 +838,7 @@ function prefixMatches(sorted: readonly GraphNode[], keyOf: (n: GraphNode) => st
  * ids themselves. For another trust (an Entra app's federated credential), one of its audiences must
  * be the org URL as written. No audiences known: not judged.
  */
-function oktaOrgAudience(org: string, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): { met: false } | { met: true; doubt?: string; refused?: string } {
+function oktaAudience(org: string, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): AudienceVerdict {
   if (audiences.length === 0) return { met: true };
   if (evidence === undefined) return audiences.includes(org) ? { met: true } : { met: false };
   const fact = (evidence.audience ?? {}) as { status?: unknown; values?: unknown; operators?: unknown; entries?: unknown };

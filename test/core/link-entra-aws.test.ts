@@ -438,8 +438,9 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
   // case-sensitive, Entra breaking changes, "Federated identity credentials now use case-sensitive
   // matching"). A v2 token's iss is login.microsoftonline.com/<tenant>/v2.0, no slash, tenant in lower case.
   const READER_OID = '9ecf916d-06cc-4a4d-a861-b237ebf00e83';
-  const ficLinks = (issuer: string, subject = READER_OID, issuerHolder = ids.entraSp(TENANT, READER_OID)) => {
+  const ficLinks = (issuer: string, subject = READER_OID, issuerHolder = ids.entraSp(TENANT, READER_OID), edit: (s: Snapshot) => void = () => undefined) => {
     const s = demoSnapshot();
+    edit(s);
     const fics = s.files['entra/federatedIdentityCredentials.json'] as Record<string, Json[]>;
     fics['521b7fa3-4460-40d3-a6b0-1a5287a47071'] = [{ id: '0f5e0c57-7a3b-4d8e-9d55-2d1f2f6b3a10', name: 'from-reader', issuer, subject, audiences: ['api://AzureADTokenExchange'] }];
     const r = scan(s);
@@ -476,8 +477,14 @@ describe('Entra tokens into Entra apps (federated identity credential with the t
     expect(ficLinks(`https://northwind.okta.example${custom}/`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
     expect(ficLinks(`https://Northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
     expect(ficLinks(`https://northwind.okta.example:443${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
-    // Near miss: the custom authorization server's issuer as its tokens carry it.
-    expect(ficLinks(`https://northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual({ links: [legacy], dead: false });
+    // Near miss: the custom authorization server's issuer as its tokens carry it, the server's
+    // audience set to the one Entra's federated credentials take (the demo's puts api://aws in its
+    // tokens, which this credential does not take: then no token of it passes).
+    const forEntra = (s: Snapshot) => {
+      for (const srv of s.files['okta/authorizationServers.json'] as Json[]) if (srv.id === 'aus1a2b3c4d5e6f7g8h9') srv.audiences = ['api://AzureADTokenExchange'];
+    };
+    expect(ficLinks(`https://northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync, forEntra)).toEqual({ links: [legacy], dead: false });
+    expect(ficLinks(`https://northwind.okta.example${custom}`, '0oaKYWOIriafAH29u2He', hrSync)).toEqual(dead);
   });
 });
 

@@ -45,10 +45,129 @@ describe('Okta tokens into AWS roles: the audience the trust accepts', () => {
     expect(hit.reason).toMatch(/aud/);
   });
 
-  it('custom authorization server: its audience is set in Okta (not collected), so the link stays and names the aud it relies on', () => {
+  // Changed deliberately with okta.authorizationServers: this link was firm on the trust's word
+  // alone; now it is firm because the demo's server is active, puts api://aws in its tokens and
+  // has an access policy whose rule lets HR Sync use the client_credentials grant (see below).
+  it('custom authorization server: firm when the server read issues HR Sync a token for the aud, and the link says why', () => {
     const [hit] = links(withOktaRole('northwind.okta.example/oauth2/aus1a2b3c4d5e6f7g8h9', 'api://aws'));
     expect(hit.conditional ?? false).toBe(false);
-    expect(hit.reason).toMatch(/api:\/\/aws/);
+    expect(hit.reason).toMatch(/api:\/\/aws, which the custom authorization server aws-workloads puts in its tokens/);
+    expect(hit.reason).toMatch(/access policy AWS workload federation takes HR Sync Service, and the rule Client credentials only allows the client_credentials grant/);
+  });
+});
+
+// Whether a custom authorization server gives a service app a client credentials token: the
+// server exists and is ACTIVE, its audiences hold the trust's aud, and the first active access
+// policy that takes the client (ALL_CLIENTS or its client id) has an active rule allowing the
+// grant (Okta Management API, "Authorization Servers", "...Policies", "...Rules"; Okta help,
+// "Create access policies": policies and rules are evaluated in priority order).
+describe('Okta custom authorization server: what its policies say decides the link', () => {
+  const CUSTOM = 'northwind.okta.example/oauth2/aus1a2b3c4d5e6f7g8h9';
+  const AWS_POLICY = '00p1a2b3c4e8Hk5Tq0Zw';
+  const role = (edit: (s: Snapshot) => void, issuer = CUSTOM, aud = 'api://aws', condition?: Json): Snapshot => {
+    const s = withOktaRole(issuer, aud, [aud], condition);
+    edit(s);
+    return s;
+  };
+  const servers = (s: Snapshot) => s.files['okta/authorizationServers.json'] as Json[];
+  const policies = (s: Snapshot) => s.files['okta/authServerPolicies.json'] as Record<string, Json[]>;
+  const rules = (s: Snapshot) => s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>;
+  const trustOf = (s: Snapshot) => scan(s).graph.in(roleId('okta-fed-role'), 'FEDERATES_TO').find((e) => e.from.includes('oauth2'))!;
+  const pattern = { StringEquals: { [`${CUSTOM}:aud`]: 'api://aws' }, StringLike: { [`${CUSTOM}:sub`]: '0oa*' } };
+
+  it('not read (a snapshot from before): the link is conditional and says the policies were not read', () => {
+    const [hit] = links(role((s) => {
+      for (const f of ['okta/authorizationServers.json', 'okta/authServerPolicies.json', 'okta/authServerPolicyRules.json']) delete s.files[f];
+      s.manifest.coverage = s.manifest.coverage.filter((c) => c.capability !== 'okta.authorizationServers');
+    }));
+    expect(hit.conditional).toBe(true);
+    expect(hit.reason).toMatch(/only if the custom authorization server aus1a2b3c4d5e6f7g8h9 exists, is active, issues tokens for that aud and lets HR Sync Service use the client_credentials grant: the custom authorization servers and their access policies were not read \(okta\.authorizationServers not-collected\)/);
+    expect(hit.evidence?.dormant).toBeUndefined();
+  });
+
+  it('not read (refused): conditional, naming the record', () => {
+    const [hit] = links(role((s) => {
+      const rec = s.manifest.coverage.find((c) => c.capability === 'okta.authorizationServers')!;
+      rec.status = 'missing-permission';
+      rec.reason = 'HTTP 403 E0000006 on /api/v1/authorizationServers';
+    }));
+    expect(hit.conditional).toBe(true);
+    expect(hit.reason).toMatch(/okta\.authorizationServers missing-permission/);
+  });
+
+  it('no server of that id: no link, and the trust is dead', () => {
+    const s = role(() => undefined, 'northwind.okta.example/oauth2/ausNOSUCHSERVER00001');
+    expect(links(s)).toEqual([]);
+    expect(trustOf(s).evidence?.dead).toMatch(/no custom authorization server of the Okta org https:\/\/northwind\.okta\.example has the id ausNOSUCHSERVER00001/);
+  });
+
+  it('an inactive server: no link, and the trust is dormant (reactivating it opens it)', () => {
+    const s = role((x) => (servers(x)[1].status = 'INACTIVE'));
+    expect(links(s)).toEqual([]);
+    const trust = trustOf(s);
+    expect(trust.evidence?.dormant).toMatch(/no token from the custom authorization server aws-workloads \(aus1a2b3c4d5e6f7g8h9\): inactive/);
+    expect(trust.evidence?.dead).toBeUndefined();
+  });
+
+  it("an aud the server's tokens do not carry: no link, and the trust is dead", () => {
+    const s = role(() => undefined, CUSTOM, 'api://other');
+    expect(links(s)).toEqual([]);
+    expect(trustOf(s).evidence?.dead).toMatch(/carry aud api:\/\/aws, which the trust does not take/);
+    // Near miss: the server's audience changed to the trust's.
+    const [hit] = links(role((x) => (servers(x)[1].audiences = ['api://other']), CUSTOM, 'api://other'));
+    expect(hit.conditional ?? false).toBe(false);
+  });
+
+  it('a policy that does not take the app: its link is dormant (no path follows it), the others stay firm', () => {
+    const s = role((x) => (policies(x).aus1a2b3c4d5e6f7g8h9[0].conditions.clients.include = ['0oa4J7O526RezV2zvWHX']), CUSTOM, 'api://aws', pattern);
+    const r = scan(s);
+    const edges = r.graph.in(roleId('okta-fed-role'), 'CAN_ASSUME').filter((e) => e.from === HR_SYNC || e.from === AUDIT);
+    const hr = edges.find((e) => e.from === HR_SYNC)!;
+    expect(hr.evidence?.dormant).toMatch(/no active access policy of the custom authorization server aws-workloads takes HR Sync Service/);
+    expect(hr.reason).toMatch(/; but no active access policy/);
+    expect(edges.find((e) => e.from === AUDIT)!.evidence?.dormant).toBeUndefined();
+    expect(r.analysis.crownJewelPaths(HR_SYNC).some((p) => p.hops.some((h) => h.to === roleId('okta-fed-role')))).toBe(false);
+    // ALL_CLIENTS takes it.
+    const all = role((x) => (policies(x).aus1a2b3c4d5e6f7g8h9[0].conditions.clients.include = ['ALL_CLIENTS']));
+    expect(links(all).map((e) => [e.conditional ?? false, e.evidence?.dormant])).toEqual([[false, undefined]]);
+    // Near miss for the path: with the link firm, HR Sync's path to a crown jewel goes through the role.
+    expect(scan(all).analysis.crownJewelPaths(HR_SYNC).some((p) => p.hops.some((h) => h.to === roleId('okta-fed-role')))).toBe(true);
+  });
+
+  it('an inactive policy, or a rule without client_credentials or inactive, gives no token: dormant', () => {
+    const inactivePolicy = role((x) => (policies(x).aus1a2b3c4d5e6f7g8h9[0].status = 'INACTIVE'));
+    expect(links(inactivePolicy)[0].evidence?.dormant).toMatch(/no active access policy/);
+    const noGrant = role((x) => (rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code']));
+    expect(links(noGrant)[0].evidence?.dormant).toMatch(/no active rule of the access policies of aws-workloads that take HR Sync Service \(AWS workload federation\) allows the client_credentials grant/);
+    const inactiveRule = role((x) => (rules(x)[AWS_POLICY][0].status = 'INACTIVE'));
+    expect(links(inactiveRule)[0].evidence?.dormant).toMatch(/no active rule/);
+  });
+
+  it('the first policy that takes the app decides; a later one that would allow it is a doubt', () => {
+    const s = role((x) => {
+      rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code'];
+      const later = { ...structuredClone(policies(x).aus1a2b3c4d5e6f7g8h9[0]), id: '00pLATER000000000001', name: 'Catch-all', priority: 2, conditions: { clients: { include: ['ALL_CLIENTS'] } } };
+      policies(x).aus1a2b3c4d5e6f7g8h9.push(later);
+      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] } } }];
+    });
+    const [hit] = links(s);
+    expect(hit.conditional).toBe(true);
+    expect(hit.evidence?.dormant).toBeUndefined();
+    expect(hit.reason).toMatch(/only if Okta moves past the access policy AWS workload federation, which takes HR Sync Service first but has no active rule for the client_credentials grant, to Catch-all/);
+    // Near miss: the later policy first by priority decides, and allows it.
+    const first = role((x) => {
+      const later = { ...structuredClone(policies(x).aus1a2b3c4d5e6f7g8h9[0]), id: '00pLATER000000000001', name: 'Catch-all', priority: 0, conditions: { clients: { include: ['ALL_CLIENTS'] } } };
+      policies(x).aus1a2b3c4d5e6f7g8h9.push(later);
+      rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code'];
+      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] } } }];
+    });
+    expect(links(first).map((e) => e.conditional ?? false)).toEqual([false]);
+  });
+
+  it('the default server is named by `default` in its issuer, and its own audience decides', () => {
+    const DEF = 'northwind.okta.example/oauth2/default';
+    expect(links(role(() => undefined, DEF, 'api://default')).map((e) => [e.conditional ?? false, e.evidence?.dormant])).toEqual([[false, undefined]]);
+    expect(links(role(() => undefined, DEF, 'api://aws'))).toEqual([]);
   });
 });
 

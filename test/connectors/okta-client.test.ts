@@ -1165,6 +1165,20 @@ describe('collectOkta with an OAuth service app (private_key_jwt)', () => {
     expect((r.manifest.warnings as string[]).filter((w) => w.includes('okta.authorizationServers'))).toHaveLength(1);
   });
 
+  // With OAuth the SDK answers any 401 by dropping its token and asking once more with a new one
+  // (http.js); an org without API Access Management refuses that one too. The feature's 401 must
+  // not end the run or the later reads.
+  it('an org without API Access Management (401 E0000015) under OAuth: one token more, every other capability collected', async () => {
+    const body = JSON.stringify({ errorCode: 'E0000015', errorSummary: 'You do not have permission to access the feature you are requesting' });
+    const { f, clock } = await fake({ apiToken: undefined, serviceApp: serviceApp(), rawBodyOn: [{ template: '/api/v1/authorizationServers', body, status: 401 }] });
+    const pem = key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const r = await collectOkta({ orgUrl: f.url, auth: { kind: 'privateKey', clientId: '0oaNHISCAN1', privateKey: pem, keyId: 'nhiscan-kid' }, clock });
+    expect(r.coverage.find((c) => c.capability === 'okta.authorizationServers')).toMatchObject({ status: 'missing-permission', reason: expect.stringContaining('API Access Management') });
+    for (const cap of ALL_CAPS.filter((c) => c !== 'okta.authorizationServers')) expect(statusOf(r.coverage, cap)).toBe('collected');
+    expect(f.state.tokenRequests.map((t) => t.ok)).toEqual([true, true]);
+    expect(f.state.requests.filter((q) => q.template === '/api/v1/authorizationServers')).toHaveLength(2);
+  });
+
   it('scopes given explicitly are requested as given: invalid_scope is not retried', async () => {
     const { f, clock } = await fake({
       apiToken: undefined,

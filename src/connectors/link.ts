@@ -651,10 +651,11 @@ export function linkProviders(b: GraphBuilder): void {
       const orgServer = okta[2] === undefined;
       const aws = target.provider === 'aws';
       const clientIds = aws ? trustClientIds(target, e.evidence) : undefined;
-      const custom = orgServer ? undefined : customServer(org, okta[2].slice('/oauth2/'.length));
-      if (custom?.server === undefined && custom?.unread === undefined && custom !== undefined) {
+      const serverKey = orgServer ? undefined : okta[2].slice('/oauth2/'.length);
+      const custom = serverKey === undefined ? undefined : customServer(org, serverKey);
+      if (custom !== undefined && custom.server === undefined && custom.unread === undefined) {
         // The servers were read, and the org has none of that id: no token carries the issuer.
-        const dead = `no custom authorization server of the Okta org ${org} has the id ${okta[2].slice('/oauth2/'.length)}, so no token carries iss ${oktaIss}`;
+        const dead = `no custom authorization server of the Okta org ${org} has the id ${serverKey}, so no token carries iss ${oktaIss}`;
         e.reason = `${e.reason}; but ${dead}`;
         e.evidence = { ...e.evidence, dead };
         markTrustDead(e, target, subject, dead);
@@ -699,7 +700,7 @@ export function linkProviders(b: GraphBuilder): void {
         // What the custom server's access policies say of this app: a rule that lets it use the
         // grant (why), one that may (doubt), none (dormant); not read (unread).
         const policy = server !== undefined ? policyVerdict(server, app) : undefined;
-        const unread = custom?.unread !== undefined ? `the custom authorization server ${okta[2].slice('/oauth2/'.length)} exists, is active, issues tokens for that aud and lets ${app.name} use the client_credentials grant: ${custom.unread}` : undefined;
+        const unread = custom?.unread !== undefined ? `the custom authorization server ${serverKey} exists, is active, issues tokens for that aud and lets ${app.name} use the client_credentials grant: ${custom.unread}` : undefined;
         const doubts = [aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
         const only = doubts.length > 0 ? ` (only if ${doubts.join(', and if ')})` : '';
         const granted = policy?.why !== undefined ? `; ${policy.why}` : '';

@@ -66,15 +66,25 @@ describe('an Allow on a resource the caller creates', () => {
     expect(createEvaluator(wide, { now }).canDo(userArn('u'), 'ec2:RunInstances', SOME_RESOURCE).decision).toBe('allow');
   });
 
-  it('reads a policy variable in the ARN as standing for any value of its segment', () => {
+  it('reads the caller\'s account and the region it picks into the ARN', () => {
     expect(decision([doc(allow('lambda:CreateFunction', 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*'))], 'lambda:CreateFunction')).toBe('allow');
+    // The request goes to the region the caller picks: any region, not one value it is given.
     expect(decision([doc(allow('lambda:CreateFunction', `arn:aws:lambda:\${aws:RequestedRegion}:${ACCT}:function:*`))], 'lambda:CreateFunction')).toBe('allow');
   });
 
-  it("a NotResource naming every function of the caller's own account by variable allows none; by another variable, maybe", () => {
+  it("a NotResource naming every function of the caller's own account by variable allows none; by a variable whose value is not known, maybe", () => {
     expect(decision([doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*' })], 'lambda:CreateFunction')).toBe('implicit-deny');
-    // The tag's value is one account: it may or may not be the caller's.
-    expect(decision([doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalTag/acct}:function:*' })], 'lambda:CreateFunction')).toBe('conditional');
+    const byTag = [doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalTag/acct}:function:*' })];
+    // A role session's tags are not known (session tags replace the role's): one account, which
+    // may or may not be the caller's.
+    const m = model({ users: [userEntry('own', { inline: byTag, tags: { acct: ACCT } }), userEntry('other', { inline: byTag, tags: { acct: '999988887777' } }), userEntry('untagged', { inline: byTag })], roles: [roleEntry('r', trustService('lambda.amazonaws.com'), { inline: byTag, tags: { acct: ACCT } })] });
+    const ev = createEvaluator(m, { now });
+    expect(ev.canDo(roleArn('r'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('conditional');
+    // A user's tags are known: its own account lists every function it could create; another leaves them out.
+    expect(ev.canDo(userArn('own'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('implicit-deny');
+    expect(ev.canDo(userArn('other'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('allow');
+    // Without the tag the entry matches nothing (IAM User Guide, policy variables with no value): nothing is left out.
+    expect(ev.canDo(userArn('untagged'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('allow');
   });
 
   it('gives no firm pass-role escalation from an Allow that cannot name the new resource', () => {

@@ -55,11 +55,16 @@ export interface StatementOutcome {
 
 const cache = new WeakMap<PolicyDocument, CompiledPolicy>();
 
+/** Resource lists holding a policy variable: their answers depend on the caller (see onNewResourceOnce). */
+const withVariables = new WeakSet<readonly ResourceEntry[]>();
+
 function compileResources(list: string[], version: string | undefined): ResourceEntry[] {
-  return list.map((raw) => {
+  const entries = list.map((raw): ResourceEntry => {
     const template = parseTemplate(raw, version);
     return template ? { raw, template, cache: new Map<string, WildTester>() } : { raw, test: compileArnPattern(raw) };
   });
+  if (entries.some((e) => 'template' in e)) withVariables.add(entries);
+  return entries;
 }
 
 /** Compiles a document once; later calls with the same document object reuse the result. */
@@ -224,7 +229,7 @@ interface Asker {
 /** A Resource entry with the segments of its ARN (none when it is `*` or no ARN). */
 interface NewResourceEntry {
   raw: string;
-  /** A policy variable other than the caller's account was read as `*` (see askedEntry). */
+  /** A policy variable whose value is not known was read as `*` (see askedEntry). */
   variable: boolean;
   arn?: { partition: string; service: string; region: string; account: string; rest: string };
 }
@@ -237,28 +242,55 @@ function newResourceEntry(raw: string, variable = false): NewResourceEntry {
 
 /** Stands for `${*}`, `${?}`: a literal character no resource name holds, and no wildcard. */
 const LITERAL_MARK = '\u0001';
+const GLOB_CHARS = /[*?]/g;
 
 /**
- * A Resource entry as asked about a new resource. Its policy variables are put in before the ARN
- * is cut into segments (`${aws:PrincipalAccount}` holds a colon): `aws:PrincipalAccount` is the
- * caller's account, where the resource is created; any other variable may stand for any value of
- * its segment, so it is read as `*` and the entry marked `variable` (see capVariable).
+ * A Resource entry as asked about a new resource by one caller. Its policy variables are put in
+ * before the ARN is cut into segments (`${aws:PrincipalAccount}` holds a colon), as every request
+ * carries them (resolveTemplate): the caller's account, user name, tags… A value is literal text,
+ * so a `*` or `?` in it is no wildcard. A variable whose value is not known may stand for any
+ * value of its segment: it is read as `*` and the entry marked `variable` (see capVariable and
+ * allowByType). Null when a variable the request does not carry has no default: IAM then matches
+ * nothing with the entry (IAM User Guide, "Policy variables with no value"), as `${aws:username}`
+ * for a role.
  */
-function askedEntry(e: ResourceEntry, asker: Asker): NewResourceEntry {
+function askedEntry(e: ResourceEntry, env: KeyEnvironment): NewResourceEntry | null {
   if (!('template' in e)) return newResourceEntry(e.raw);
+  const parts = resolveTemplate(e.template, env);
+  if (parts === null) return null;
   let raw = '';
   let variable = false;
-  for (const part of e.template) {
-    if ('text' in part) raw += part.text;
-    else if (part.key === '') raw += part.fallback === '$' ? '$' : LITERAL_MARK;
-    else if (part.key.toLowerCase() === 'aws:principalaccount' && asker.account !== undefined) raw += asker.account;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if ('glob' in part) raw += part.glob;
+    else if ('literal' in part) raw += part.literal.replace(GLOB_CHARS, LITERAL_MARK);
     else {
       raw += '*';
-      variable = true;
+      // The region a request goes to is the caller's pick, as the new resource's name is: any
+      // value it picks, not one value it is given (resolveTemplate keeps one part per template part).
+      if (!callerPicks(e.template[i])) variable = true;
     }
   }
   return newResourceEntry(raw, variable);
 }
+
+/** A variable whose value the caller of a new-resource request chooses (see askedEntry). */
+function callerPicks(part: TemplatePart): boolean {
+  return 'key' in part && part.key.toLowerCase() === 'aws:requestedregion';
+}
+
+/** The entries as asked by one caller, without those that match nothing (see askedEntry). */
+function askedEntries(entries: readonly ResourceEntry[], env: KeyEnvironment): NewResourceEntry[] {
+  const out: NewResourceEntry[] = [];
+  for (const e of entries) {
+    const a = askedEntry(e, env);
+    if (a !== null) out.push(a);
+  }
+  return out;
+}
+
+/** `*` itself, not a policy variable read as `*`: a variable's value is literal text. */
+const isStar = (e: NewResourceEntry): boolean => e.raw === '*' && !e.variable;
 
 /**
  * A cover as far as an entry's policy variables allow: one read as `*` covers no more than
@@ -378,9 +410,8 @@ function coverUnknown(e: NewResourceEntry, asker: Asker, action: string): Cover 
  * An action authorized against `*` only matches `*` alone. For an action not listed, the one
  * resource of unknown type (coverUnknown): with NotResource, `no` when it is listed whole.
  */
-function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
+function denyOnNewResource(entries: readonly NewResourceEntry[], notResource: boolean, asker: Asker, action: string): Tri {
   const types = resourceTypesOf(action);
-  const entries = resourceEntries.map((e) => askedEntry(e, asker));
   if (!types) {
     let all = false;
     let some = false;
@@ -393,7 +424,7 @@ function denyOnNewResource(resourceEntries: readonly ResourceEntry[], notResourc
     return all ? 'no' : some ? 'maybe' : 'yes';
   }
   if (types.required.size === 0 && types.optional.size === 0) {
-    const star = entries.some((e) => e.raw === '*');
+    const star = entries.some(isStar);
     return star !== notResource ? 'yes' : 'no';
   }
   // The best cover of each type over the entries.
@@ -466,7 +497,9 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * resource it is authorized against is (IAM User Guide, policy evaluation logic; Service
  * Authorization Reference, "Resource types"). For each type every request names, in the order of
  * `types.required`, whether this statement allows a new resource of it:
- * - Resource: `yes` when an entry can name one of that type (canNameType);
+ * - Resource: `yes` when an entry can name one of that type (canNameType), `maybe` when only an
+ *   entry holding a policy variable whose value is not known can (the value may name another
+ *   account or resource, or be missing);
  * - NotResource: `yes` when some resource of that type is left out of the list, `no` when an
  *   entry lists the type whole, `maybe` when only a policy variable makes it whole.
  * An Allow on another account's functions, on S3 objects, or with a NotResource listing every
@@ -475,12 +508,13 @@ function canNameType(e: NewResourceEntry, asker: Asker, serviceType: string): bo
  * statements: the evaluator joins the statements' answers type by type (allowedTypes). Only for
  * an action whose every request names a type (allowOnNewResource answers the others).
  */
-function allowByType(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, types: ResourceTypes): Tri[] {
-  const entries = resourceEntries.map((e) => askedEntry(e, asker));
+function allowByType(entries: readonly NewResourceEntry[], notResource: boolean, asker: Asker, types: ResourceTypes): Tri[] {
   const out: Tri[] = [];
   for (const t of types.required) {
     if (!notResource) {
-      out.push(entries.some((e) => canNameType(e, asker, t)) ? 'yes' : 'no');
+      let can: Tri = 'no';
+      for (const e of entries) if (canNameType(e, asker, t)) can = triOr(can, e.variable ? 'maybe' : 'yes');
+      out.push(can);
       continue;
     }
     let whole: Tri = 'no';
@@ -497,15 +531,19 @@ function allowByType(resourceEntries: readonly ResourceEntry[], notResource: boo
  * allowByType joined over the types, for one statement on its own: `yes` when it allows some
  * type (the others may be allowed by other statements; the evaluator checks that). An action
  * authorized against `*` only is allowed by `*` alone. An action not listed, or one whose every
- * type is optional, is answered as before this was known: `yes` for a Resource list, and for a
- * NotResource list unless it holds `*`.
+ * type is optional, is answered as before this was known: `yes` for a Resource list (`maybe` when
+ * each entry holds a policy variable whose value is not known, `no` when none is left, see
+ * askedEntry), and for a NotResource list unless it holds `*`.
  */
-function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResource: boolean, asker: Asker, action: string): { any: Tri; byType?: Tri[] } {
+function allowOnNewResource(entries: readonly NewResourceEntry[], notResource: boolean, asker: Asker, action: string): { any: Tri; byType?: Tri[] } {
   const types = resourceTypesOf(action);
-  const star = resourceEntries.some((e) => e.raw === '*');
-  if (!types || (types.required.size === 0 && types.optional.size > 0)) return { any: notResource ? (star ? 'no' : 'yes') : resourceEntries.length > 0 ? 'yes' : 'no' };
+  const star = entries.some(isStar);
+  if (!types || (types.required.size === 0 && types.optional.size > 0)) {
+    if (notResource) return { any: star ? 'no' : 'yes' };
+    return { any: entries.some((e) => !e.variable) ? 'yes' : entries.length > 0 ? 'maybe' : 'no' };
+  }
   if (types.required.size === 0) return { any: star !== notResource ? 'yes' : 'no' };
-  const byType = allowByType(resourceEntries, notResource, asker, types);
+  const byType = allowByType(entries, notResource, asker, types);
   let any: Tri = 'no';
   for (const t of byType) any = triOr(any, t);
   return types.required.size > 1 ? { any, byType } : { any };
@@ -514,20 +552,27 @@ function allowOnNewResource(resourceEntries: readonly ResourceEntry[], notResour
 /**
  * denyOnNewResource and allowOnNewResource, remembered per statement's entries: the answer
  * depends only on them, the effect, the action and the caller's account and partition, and the
- * principals of an account share their managed policies' statements.
+ * principals of an account share their managed policies' statements. Entries with a policy
+ * variable also depend on the caller (its name, tags…): for them the key holds the entries as
+ * this caller asks them, so that one user's answer is never another's. Past MAX_ANSWERS keys per
+ * statement (one per user of a shared policy naming `${aws:username}`), answers are computed anew.
  */
 const newResourceAnswers = new WeakMap<readonly ResourceEntry[], Map<string, { any: Tri; byType?: Tri[] }>>();
+const MAX_ANSWERS = 10_000;
 function onNewResourceOnce(entries: readonly ResourceEntry[], notResource: boolean, allow: boolean, env: KeyEnvironment): { any: Tri; byType?: Tri[] } {
   const arn = env.principal.arn;
   const partition = arn.startsWith('arn:') ? arn.slice(4, arn.indexOf(':', 4)) : undefined;
-  const key = `${allow ? 'A' : 'D'}${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
+  let key = `${allow ? 'A' : 'D'}${notResource ? 1 : 0}\u0000${env.action}\u0000${env.principal.accountId ?? ''}\u0000${partition ?? ''}`;
+  const asked = withVariables.has(entries) ? askedEntries(entries, env) : undefined;
+  if (asked) key += `\u0000${asked.map((e) => (e.variable ? `?${e.raw}` : `=${e.raw}`)).join('\u0000')}`;
   let answers = newResourceAnswers.get(entries);
   if (!answers) newResourceAnswers.set(entries, (answers = new Map()));
   let r = answers.get(key);
   if (r === undefined) {
     const asker = { account: env.principal.accountId, partition };
-    r = allow ? allowOnNewResource(entries, notResource, asker, env.action) : { any: denyOnNewResource(entries, notResource, asker, env.action) };
-    answers.set(key, r);
+    const list = asked ?? askedEntries(entries, env);
+    r = allow ? allowOnNewResource(list, notResource, asker, env.action) : { any: denyOnNewResource(list, notResource, asker, env.action) };
+    if (answers.size < MAX_ANSWERS) answers.set(key, r);
   }
   return r;
 }
@@ -588,8 +633,11 @@ const MAYBE_VARIABLE: StatementOutcome = Object.freeze({ result: 'maybe', undeci
 export function statementAppliesToResource(st: CompiledStatement, resource: ResourceQuery, env: KeyEnvironment): StatementOutcome {
   const r = resourcesMatch(st, resource, env);
   if (r === 'no') return OUTCOME_NO;
-  if (!st.condition) return r === 'yes' ? OUTCOME_YES : resource === SOME_RESOURCE ? MAYBE_NEW : MAYBE_VARIABLE;
-  const why = resource === SOME_RESOURCE ? NEW_RESOURCE : RESOURCE_VARIABLE;
+  // A Deny on a new resource might cover the name the caller picks; an Allow on one is in doubt
+  // only through a policy variable whose value is not known (allowOnNewResource).
+  const byName = resource === SOME_RESOURCE && st.source.effect === 'Deny';
+  if (!st.condition) return r === 'yes' ? OUTCOME_YES : byName ? MAYBE_NEW : MAYBE_VARIABLE;
+  const why = byName ? NEW_RESOURCE : RESOURCE_VARIABLE;
   const c = evaluateCondition(st.condition, env);
   if (c.result === 'no') return OUTCOME_NO;
   if (r === 'yes') return c.undecided.length === 0 ? OUTCOME_YES : c;

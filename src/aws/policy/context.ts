@@ -18,6 +18,8 @@ export interface PrincipalFacts {
   id?: string;
   /** Tags on the user or role. */
   tags?: Record<string, string>;
+  /** An entry of the tag list could not be read: a key not in `tags` may still be set. */
+  tagsIncomplete?: boolean;
   /**
    * The caller is an AWS service acting with its service principal (`name`), as when it assumes a
    * role passed to it: aws:PrincipalIsAWSService is true, aws:PrincipalServiceName is `name`, and
@@ -109,7 +111,8 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
     if (p.type !== 'user' || !p.tags) return UNKNOWN;
     const tagKey = key.slice('aws:principaltag/'.length).toLowerCase();
     for (const [tk, tv] of Object.entries(p.tags)) if (tk.toLowerCase() === tagKey) return present(tv);
-    return ABSENT;
+    // The key may be the entry that could not be read.
+    return p.tagsIncomplete ? UNKNOWN : ABSENT;
   }
   return UNKNOWN;
 }

@@ -204,6 +204,7 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
     id: p.id,
     tags: p.tags,
   };
+  if (p.tagsIncomplete) facts.tagsIncomplete = true;
   return {
     facts,
     identity,

@@ -90,6 +90,8 @@ export function managedEntry(arn: string, document: Doc): Doc {
 export const trustAccount = (acct = ACCT): Doc => doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole' });
 export const trustPrincipal = (arn: string, extra: Doc = {}): Doc => doc({ Effect: 'Allow', Principal: { AWS: arn }, Action: 'sts:AssumeRole', ...extra });
 export const trustService = (service: string): Doc => doc({ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' });
+/** Trusts the account and lets it pass session tags (sts:TagSession): a session's aws:PrincipalTag values are not known. */
+export const trustTagging = (acct = ACCT): Doc => doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
 
 export function gaad(parts: { users?: Doc[]; groups?: Doc[]; roles?: Doc[]; policies?: Doc[] }): Doc {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator, findEscalationEdges, SOME_RESOURCE } from '../../src/aws/index.js';
-import { ACCT, allow, awsPolicyArn, doc, managedEntry, model, roleArn, roleEntry, trustService, userArn, userEntry } from './helpers.js';
+import { ACCT, allow, awsPolicyArn, doc, managedEntry, model, roleArn, roleEntry, trustService, trustTagging, userArn, userEntry } from './helpers.js';
 
 // An Allow asked about a resource the caller creates or picks: a request is allowed only when
 // each resource it is authorized against is (IAM User Guide, policy evaluation logic; Service
@@ -75,9 +75,9 @@ describe('an Allow on a resource the caller creates', () => {
   it("a NotResource naming every function of the caller's own account by variable allows none; by a variable whose value is not known, maybe", () => {
     expect(decision([doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*' })], 'lambda:CreateFunction')).toBe('implicit-deny');
     const byTag = [doc({ Effect: 'Allow', Action: 'lambda:CreateFunction', NotResource: 'arn:aws:lambda:*:${aws:PrincipalTag/acct}:function:*' })];
-    // A role session's tags are not known (session tags replace the role's): one account, which
-    // may or may not be the caller's.
-    const m = model({ users: [userEntry('own', { inline: byTag, tags: { acct: ACCT } }), userEntry('other', { inline: byTag, tags: { acct: '999988887777' } }), userEntry('untagged', { inline: byTag })], roles: [roleEntry('r', trustService('lambda.amazonaws.com'), { inline: byTag, tags: { acct: ACCT } })] });
+    // The tags of a role whose sessions may be tagged are not known (session tags replace the
+    // role's): one account, which may or may not be the caller's.
+    const m = model({ users: [userEntry('own', { inline: byTag, tags: { acct: ACCT } }), userEntry('other', { inline: byTag, tags: { acct: '999988887777' } }), userEntry('untagged', { inline: byTag })], roles: [roleEntry('r', trustTagging(), { inline: byTag, tags: { acct: ACCT } })] });
     const ev = createEvaluator(m, { now });
     expect(ev.canDo(roleArn('r'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('conditional');
     // A user's tags are known: its own account lists every function it could create; another leaves them out.

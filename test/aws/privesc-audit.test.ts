@@ -10,7 +10,7 @@ import { transformAws } from '../../src/connectors/aws/transform.js';
 import { GraphBuilder } from '../../src/graph/graph.js';
 import { ids } from '../../src/graph/ids.js';
 import { ADMIN_TARGET, assessAdmin, claimFact, createEvaluator, findEscalationEdges, findEscalationPaths, probeResources, SOME_RESOURCE } from '../../src/aws/index.js';
-import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleArn, roleEntry, trustService, userArn, userEntry } from './helpers.js';
+import { ACCT, allow, awsPolicyArn, doc, groupArn, groupEntry, managedEntry, model, roleArn, roleEntry, trustService, trustTagging, userArn, userEntry } from './helpers.js';
 
 const U = userArn('u');
 const edgesFrom = (m: ReturnType<typeof model>, from: string) => findEscalationEdges(m).edges.filter((e) => e.from === from);
@@ -137,9 +137,9 @@ describe('a Deny on the resource the caller creates follows real ARN matching', 
   it("a Deny on the caller's own account by policy variable covers its new functions; by a variable whose value is not known it only might", () => {
     // `${aws:PrincipalAccount}` holds a colon: cut as written, the ARN named no function at all.
     expect(someResource(anyDeny('lambda:CreateFunction', 'arn:aws:lambda:*:${aws:PrincipalAccount}:function:*'), 'lambda:CreateFunction')).toBe('deny');
-    // A role's aws:PrincipalTag is not known (session tags replace the role's tags).
+    // The aws:PrincipalTag of a role whose sessions may be tagged is not known (session tags replace the role's tags).
     const byTag = [doc(allow('*'), { Effect: 'Deny', Action: 'lambda:CreateFunction', Resource: 'arn:aws:lambda:*:${aws:PrincipalTag/home}:function:*' })];
-    const tagged = model({ users: [userEntry('u', { inline: byTag, tags: { home: ACCT } }), userEntry('untagged', { inline: byTag })], roles: [roleEntry('r', trustService('lambda.amazonaws.com'), { inline: byTag, tags: { home: ACCT } })] });
+    const tagged = model({ users: [userEntry('u', { inline: byTag, tags: { home: ACCT } }), userEntry('untagged', { inline: byTag })], roles: [roleEntry('r', trustTagging(), { inline: byTag, tags: { home: ACCT } })] });
     expect(createEvaluator(tagged).canDo(roleArn('r'), 'lambda:CreateFunction', SOME_RESOURCE).decision).toBe('conditional');
     // A user's tags are known; without the tag the entry matches nothing (policy variables with no value).
     expect(someResource(tagged, 'lambda:CreateFunction')).toBe('deny');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assessAdmin, createEvaluator, findEscalationEdges, SOME_RESOURCE } from '../../src/aws/index.js';
 import { answerAccount } from '../../src/connectors/aws/account-answers.js';
-import { ACCT, allow, awsPolicyArn, doc, managedEntry, model, policyArn, roleArn, roleEntry, trustAccount, trustService, userArn, userEntry } from './helpers.js';
+import { ACCT, allow, awsPolicyArn, doc, managedEntry, model, policyArn, roleArn, roleEntry, trustAccount, trustService, trustTagging, userArn, userEntry } from './helpers.js';
 
 // IAM User Guide, "IAM policy elements: Variables and tags": a variable in Resource is replaced by
 // the request's value (aws:username is the IAM user's name; a role session has none), a tag by the
@@ -48,10 +48,11 @@ describe('policy variables on the Allow side', () => {
   });
 
   it('a variable whose value is not known makes the Allow on a new resource conditional, not firm, and not nothing', () => {
-    // A role session's aws:PrincipalTag is not known (session tags replace the role's tags).
+    // A session of a role whose trust policy allows sts:TagSession may carry a session tag that
+    // replaces the role's: its aws:PrincipalTag is not known.
     const fn = shared('team-functions', allow('iam:PassRole', roleArn('fn-admin')), allow(['lambda:CreateFunction', 'lambda:InvokeFunction'], 'arn:aws:lambda:*:*:function:${aws:PrincipalTag/team}-*'));
     const m = model({
-      roles: [roleEntry('ci', trustAccount(), { attached: [policyArn('team-functions')], tags: { team: 'red' } }), roleEntry('fn-admin', trustService('lambda.amazonaws.com'), { attached: [ADMIN] })],
+      roles: [roleEntry('ci', trustTagging(), { attached: [policyArn('team-functions')], tags: { team: 'red' } }), roleEntry('fn-admin', trustService('lambda.amazonaws.com'), { attached: [ADMIN] })],
       policies: [fn],
     });
     expect(edgesOf(m).filter((e) => e.method === 'iam-passrole-lambda-invoke')).toEqual([
@@ -65,7 +66,7 @@ describe('policy variables on the Allow side', () => {
     const put = shared('tagged-account', allow('lambda:CreateFunction', 'arn:aws:lambda:*:${aws:PrincipalTag/acct}:function:*'));
     const m = model({
       users: [userEntry('own', { attached: [policyArn('tagged-account')], tags: { acct: ACCT } }), userEntry('other', { attached: [policyArn('tagged-account')], tags: { acct: OTHER } }), userEntry('untagged', { attached: [policyArn('tagged-account')] })],
-      roles: [roleEntry('r', trustAccount(), { attached: [policyArn('tagged-account')], tags: { acct: ACCT } })],
+      roles: [roleEntry('r', trustTagging(), { attached: [policyArn('tagged-account')], tags: { acct: ACCT } })],
       policies: [put],
     });
     const decisions = (order: string[]) => {

@@ -3,6 +3,8 @@
  * Each condition key resolves to a known value, a known absence, or "unknown"; unknown keys
  * make a condition undecidable (three-valued logic) rather than true or false.
  */
+import type { PolicyBody } from '../model.js';
+import { actionMatcher } from './wildcard.js';
 
 /** What the evaluator knows about one condition key. */
 export type KeyValue = { state: 'present'; values: string[] } | { state: 'absent' } | { state: 'unknown' };
@@ -20,6 +22,11 @@ export interface PrincipalFacts {
   tags?: Record<string, string>;
   /** An entry of the tag list could not be read: a key not in `tags` may still be set. */
   tagsIncomplete?: boolean;
+  /**
+   * A role's trust policy: when it allows sts:TagSession to no one, the role's sessions carry no
+   * session tags, and their aws:PrincipalTag values are the role's own tags (sessionsMayBeTagged).
+   */
+  trustPolicy?: PolicyBody;
   /**
    * The caller is an AWS service acting with its service principal (`name`), as when it assumes a
    * role passed to it: aws:PrincipalIsAWSService is true, aws:PrincipalServiceName is `name`, and
@@ -60,6 +67,31 @@ export function lowerKeyMap(keys: Record<string, string | string[] | null> | und
   const m = new Map<string, string | string[] | null>();
   for (const [k, v] of Object.entries(keys)) m.set(k.toLowerCase(), v);
   return m;
+}
+
+/** Per trust policy: whether a session of its role may carry session tags (see sessionsMayBeTagged). */
+const taggable = new WeakMap<PolicyBody, boolean>();
+
+/**
+ * Whether a session of the role may carry session tags: its trust policy is not known or could not
+ * be read, or an Allow of it covers sts:TagSession (whoever it names, whatever its condition). STS
+ * refuses session tags, and a role connected to an identity provider that passes them, without it
+ * (IAM User Guide, "Passing session tags in AWS STS", permissions required). Asked only when a
+ * role's aws:PrincipalTag is, once per trust policy: most roles are never asked.
+ */
+function sessionsMayBeTagged(p: PrincipalFacts): boolean {
+  const trust = p.trustPolicy;
+  if (trust === undefined || !trust.ok) return true;
+  let v = taggable.get(trust);
+  if (v === undefined) {
+    v = false;
+    for (const st of trust.document.statements) {
+      if (st.effect !== 'Allow') continue;
+      if (st.action !== undefined ? actionMatcher(st.action).matches('sts:tagsession') : !actionMatcher(st.notAction ?? []).matches('sts:tagsession')) v = true;
+    }
+    taggable.set(trust, v);
+  }
+  return v;
 }
 
 /** Resolves a condition key (case-insensitive) in the given environment; `k`: the key lower-cased, when the caller has it. */
@@ -106,9 +138,13 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
       break;
   }
   if (k.startsWith('aws:principaltag/')) {
-    // Users' tags are exactly what the model holds. Role sessions can carry session tags
-    // that replace the role's tags, so for roles the value is unknown.
-    if (p.type !== 'user' || !p.tags) return UNKNOWN;
+    // Users' tags are exactly what the model holds. Role sessions can carry session tags that
+    // replace the role's tags (IAM User Guide, "Passing session tags in AWS STS"), so for roles the
+    // value is unknown, unless no session can be tagged: passing session tags needs sts:TagSession
+    // allowed by the role's trust policy. The guide does not say so of the transitive tags a
+    // chained session inherits; STS is reported to ask sts:TagSession for those too (EKS Pod
+    // Identity sessions assuming another role), and nhiscan reads it so.
+    if ((p.type !== 'user' && sessionsMayBeTagged(p)) || !p.tags) return UNKNOWN;
     const tagKey = key.slice('aws:principaltag/'.length).toLowerCase();
     for (const [tk, tv] of Object.entries(p.tags)) if (tk.toLowerCase() === tagKey) return present(tv);
     // The key may be the entry that could not be read.

@@ -205,6 +205,7 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
     tags: p.tags,
   };
   if (p.tagsIncomplete) facts.tagsIncomplete = true;
+  if (p.kind === 'role') facts.trustPolicy = p.trustPolicy;
   return {
     facts,
     identity,

@@ -51,8 +51,10 @@ describe('IAM evaluation logic', () => {
     ['${aws:username} does not match another user', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/*'))], 's3:GetObject', 'arn:aws:s3:::home/bob/notes.txt', 'implicit-deny'],
     ['a substituted value is literal, not a wildcard', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalTag/team}/*'))], 's3:GetObject', 'arn:aws:s3:::home/red/x', 'allow'],
     ['variables are literal text in 2008-10-17 documents', [{ Version: '2008-10-17', Statement: [allow('s3:GetObject', 'arn:aws:s3:::home/${aws:username}/*')] }], 's3:GetObject', 'arn:aws:s3:::home/u/x', 'implicit-deny'],
-    ['an unknown variable makes a matching resource conditional', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:SourceIdentity}/*'))], 's3:GetObject', 'arn:aws:s3:::home/x/y', 'conditional'],
-    ['an unknown variable cannot rescue a non-matching prefix', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:SourceIdentity}/*'))], 's3:GetObject', 'arn:aws:s3:::other/x/y', 'implicit-deny'],
+    ['an unknown variable makes a matching resource conditional', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalOrgID}/*'))], 's3:GetObject', 'arn:aws:s3:::home/x/y', 'conditional'],
+    ['an unknown variable cannot rescue a non-matching prefix', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:PrincipalOrgID}/*'))], 's3:GetObject', 'arn:aws:s3:::other/x/y', 'implicit-deny'],
+    ['${aws:SourceIdentity} has no value for an IAM user (only role sessions carry one): matches nothing', [doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:SourceIdentity}/*'))], 's3:GetObject', 'arn:aws:s3:::home/x/y', 'implicit-deny'],
+    ['near miss: ${aws:SourceIdentity} with a default uses it for an IAM user', [doc(allow('s3:GetObject', "arn:aws:s3:::home/${aws:SourceIdentity, 'none'}/*"))], 's3:GetObject', 'arn:aws:s3:::home/none/y', 'allow'],
     ['a missing variable with a default uses the default', [doc(allow('s3:GetObject', "arn:aws:s3:::home/${aws:PrincipalTag/dept, 'none'}/*"))], 's3:GetObject', 'arn:aws:s3:::home/none/x', 'allow'],
   ];
   it.each(cases)('%s', (_name, policies, action, resource, expected) => {

@@ -91,6 +91,14 @@ describe('policy variables on the Allow side', () => {
     expect(edges.every((e) => !e.conditional)).toBe(true);
   });
 
+  it('${aws:SourceIdentity}: a role session may carry one (conditional), an IAM user never does (no allow)', () => {
+    const mine = doc(allow('s3:GetObject', 'arn:aws:s3:::home/${aws:SourceIdentity}/*'));
+    const m = model({ users: [userEntry('u', { inline: [mine] })], roles: [roleEntry('r', trustAccount(), { inline: [mine] })] });
+    const ev = createEvaluator(m, { now });
+    expect(ev.canDo(roleArn('r'), 's3:GetObject', 'arn:aws:s3:::home/alice/k').decision).toBe('conditional');
+    expect(ev.canDo(userArn('u'), 's3:GetObject', 'arn:aws:s3:::home/alice/k').decision).toBe('implicit-deny');
+  });
+
   it("a write grant on objects under ${aws:username}: a user's, no role's", () => {
     const home = shared('home', allow('s3:PutObject', 'arn:aws:s3:::home/${aws:username}/*'));
     const m = model({ users: [userEntry('u', { attached: [policyArn('home')] })], roles: [roleEntry('r', trustAccount(), { attached: [policyArn('home')] })], policies: [home] });

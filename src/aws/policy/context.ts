@@ -119,6 +119,10 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
     case 'aws:userid':
       // A role session's userid is "RoleId:session-name", and the session name is the caller's choice.
       return p.type === 'user' && p.id ? present(p.id) : UNKNOWN;
+    case 'aws:sourceidentity':
+      // Set only in a role session (sts:SetSourceIdentity when the role is assumed): an IAM
+      // user's own requests never carry it (IAM User Guide, global condition context keys).
+      return p.type === 'user' ? ABSENT : UNKNOWN;
     case 'aws:principaltype':
       return present(p.type === 'user' ? 'User' : 'AssumedRole');
     case 'aws:principalisawsservice':

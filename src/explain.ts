@@ -90,6 +90,13 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   const unknownIds = result.unknownBySubject.get(node.id);
   // The card lists every privilege itself (below): the summary's kept few are not needed.
   const identity = summarizeIdentity(graph, analysis, node.id, [...new Set(findings.map((f) => f.ruleId))], unknownIds ? [...unknownIds] : undefined, false);
+  // The card is where a long path is read whole: the report lists its first and last hops
+  // (ShownHops), and one identity's paths are as long as the graph is, not its square.
+  identity.crownJewels = identity.crownJewels.map((cj) => {
+    if (cj.omittedHops === undefined) return cj;
+    const { omittedHops: _listed, ...whole } = cj;
+    return { ...whole, hops: analysis.wholeHops(cj) };
+  });
   const consents: ExplainCard['consents'] = [];
   const privileges: ExplainCard['privileges'] = [];
   for (const e of graph.out(node.id)) {

@@ -5,7 +5,7 @@
 import type { RuleDefinition } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
 import type { Graph, NodeRef } from './graph/graph.js';
-import type { Analysis, PathHop } from './analysis/types.js';
+import type { Analysis, PathHop, ShownHops } from './analysis/types.js';
 import { compileGlob } from './aws/policy/wildcard.js';
 import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, namedForeignOrgsOf, orgKey, outsideOrgDeniedBy, trustRoute, type OrgKnowledge, type RoleTrustFacts, type TrustStatementFact, type TrustedPrincipal, type ValueDoubt } from './aws/index.js';
 import { parseDate } from './iso-date.js';
@@ -33,13 +33,13 @@ export type {
   FederationInfo,
 } from './graph/model.js';
 export type { Graph, NodeRef } from './graph/graph.js';
-export type { PathHop, CrownJewelPath, Autonomy } from './analysis/types.js';
+export type { PathHop, CrownJewelPath, OmittedHops, ShownHops, Autonomy } from './analysis/types.js';
 export { githubSubjectBreadth, WORKLOAD_TYPES } from './graph/workloads.js';
 export { credentialLabel } from './graph/credential-label.js';
 export { oktaGroupFilter, oktaGroupFilterProblem } from './connectors/okta/transform-aws.js';
 // The analysis's own per-credential ranking, so a rule that names the weakest credentials agrees
 // with `ctx.analysis.strength` about which ones they are.
-export { conditionalHopCount, credentialClass, credentialEvidence } from './analysis/analyze.js';
+export { conditionalHopCount, credentialClass, credentialEvidence, pathLength } from './analysis/analyze.js';
 // The one wording for a tier that may be a lower bound, so a rule's message reads like the reports.
 export { tierLabel } from './report/tier-label.js';
 // Rules that list what they found in text order (not the provider's listing order) use the scan's own sort.
@@ -810,7 +810,7 @@ function signedInUserHop(h: PathHop): boolean {
  * passes today, and saying it depends on an undecided condition would contradict the hop's own
  * reason; a delegated permission holds only for a signed-in user (see signedInUserHop); any other
  * conditional hop is undecided. Empty for a firm path. nhi-path-to-crown-jewel and
- * nhi-ai-agent-privileged word the same hops alike.
+ * nhi-ai-agent-privileged word the same hops alike (see routeDoubtText).
  */
 export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): string[] {
   // One pass, no arrays: asked for every path a rule reports, most of them firm.
@@ -839,6 +839,15 @@ export function conditionalHopsText(graph: Graph, hops: readonly PathHop[]): str
     ...(blocked > 0 ? [`${blocked} hop(s) turned away today by the account's OIDC provider, open if it changes`] : []),
     ...(signedIn > 0 ? [`${signedIn} hop(s) act only for a signed-in user, within that user's own rights`] : []),
   ];
+}
+
+/**
+ * {@link conditionalHopsText} of a route as the analysis gives it: every hop counts, so of a long
+ * route whose evidence leaves conditional hops out (ShownHops) the whole route is walked again
+ * for them; any other route's listed hops are all of them, or all its conditional ones.
+ */
+export function routeDoubtText(graph: Graph, analysis: Analysis, route: ShownHops): string[] {
+  return conditionalHopsText(graph, (route.omittedHops?.conditional ?? 0) > 0 ? analysis.wholeHops(route) : route.hops);
 }
 
 /**

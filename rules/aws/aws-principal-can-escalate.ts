@@ -1,7 +1,20 @@
-import { defineRule, type PathHop, isMachine } from '../../src/rule-kit.js';
+import { conditionalHopCount, defineRule, pathLength, type PathHop, type ShownHops, isMachine } from '../../src/rule-kit.js';
 
 function methodOf(h: PathHop): string {
   return h.method ?? h.type.toLowerCase();
+}
+
+/**
+ * The steps of a route as the message lists them (`method -> name`), with `isStep` telling which
+ * hops are steps; of a long route whose evidence leaves hops out (ShownHops), the listed ones and
+ * in their place how many more there are, so that the message stays as bounded as the path.
+ */
+function routeText(route: ShownHops, isStep: (h: PathHop) => boolean): string {
+  const text = (hops: readonly PathHop[]) => hops.filter(isStep).map((h) => `${methodOf(h)} -> ${h.toName}`);
+  const gap = route.omittedHops;
+  if (gap === undefined) return text(route.hops).join(', ') || 'direct';
+  const more = `… ${gap.count} more step${gap.count === 1 ? '' : 's'} (nhiscan explain lists every one) …`;
+  return [...text(route.hops.slice(0, gap.after)), more, ...text(route.hops.slice(gap.after))].join(', ');
 }
 
 export default defineRule({
@@ -40,20 +53,21 @@ export default defineRule({
     let reported = false;
     for (const p of ctx.analysis.crownJewelPaths(subject)) {
       if (p.crownJewel !== 'admin' || held.has(p.target) || p.hops.length === 0) continue;
-      let hops = p.hops;
-      let conditional = hops.some((h) => h.conditional);
+      let shown: ShownHops = p;
+      let conditional = conditionalHopCount(p.hops, p.omittedHops) > 0;
       if (conditional) {
         // A longer route may need no condition at all: prefer it when the analysis has one.
         const firm = ctx.analysis.firmCrownJewelPaths(subject).find((f) => f.group === p.group);
         if (firm) {
-          hops = firm.hops;
+          shown = firm;
           conditional = false;
         }
       }
       // The last grant of an administrator is no step; a conditional administrator's own grant
       // (conditionally-admin) is the route itself, and is named.
-      const steps = hops.filter((h) => !(h.type === 'GRANTED' && ctx.graph.node(h.to)?.crownJewel === 'admin' && h.method !== 'conditionally-admin'));
-      const route = steps.map((h) => `${methodOf(h)} -> ${h.toName}`).join(', ') || 'direct';
+      const isStep = (h: PathHop) => !(h.type === 'GRANTED' && ctx.graph.node(h.to)?.crownJewel === 'admin' && h.method !== 'conditionally-admin');
+      const hops = shown.hops;
+      const route = routeText(shown, isStep);
       reported = true;
       ctx.report({
         messageId: conditional ? 'conditional' : 'escalate',
@@ -61,14 +75,16 @@ export default defineRule({
         // Keyed by the kind of jewel, not the jewel: a nearer administrator node (another
         // account's) must not make the finding look new to a CI baseline.
         key: p.group,
-        args: { target: p.targetName, hops: hops.length, route },
+        args: { target: p.targetName, hops: pathLength(shown), route },
         evidence: {
           target: p.target,
-          methods: steps.map((h) => methodOf(h)),
+          // Of the listed hops (a long route's omitted ones are counted in omittedHops).
+          methods: hops.filter(isStep).map((h) => methodOf(h)),
           conditional,
           crossesProviders: p.crossesProviders,
         },
         path: hops,
+        ...(shown.omittedHops ? { omittedHops: shown.omittedHops } : {}),
         alternatives: p.alternatives,
         ...(p.conditionalAlternatives !== undefined ? { conditionalAlternatives: p.conditionalAlternatives } : {}),
       });

@@ -1,4 +1,4 @@
-import { cannotJudge, conditionalHopsText, type CrownJewelPath, defineRule, type GraphNode, type PathHop, type RuleContext, tierAtLeast, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
+import { cannotJudge, conditionalHopCount, routeDoubtText, type CrownJewelPath, defineRule, type GraphNode, type RuleContext, type ShownHops, tierAtLeast, tierEvidenceMissing, tierLabel, tierLowerBound, dormantOktaToken, oktaIdentityActive } from '../../src/rule-kit.js';
 
 /**
  * When the tier reason says "may reach" (the analysis words it so when no firm route into no
@@ -8,13 +8,13 @@ import { cannotJudge, conditionalHopsText, type CrownJewelPath, defineRule, type
  * nhi-path-to-crown-jewel, and whether a firm route still reaches a jewel at the lowest tier
  * reported (which keeps it critical). Undefined when the reason says "reaches".
  */
-function conditionalReach(subject: GraphNode, reasons: readonly string[], route: readonly PathHop[] | undefined, ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
+function conditionalReach(subject: GraphNode, reasons: readonly string[], route: ShownHops | undefined, ctx: RuleContext): { why: string; firmAtMinTier: boolean } | undefined {
   const named = reasons.find((r) => r.startsWith('may reach '));
   if (named === undefined) return undefined;
-  const path = route?.some((h) => h.conditional) ? route : undefined;
+  const path = route !== undefined && conditionalHopCount(route.hops, route.omittedHops) > 0 ? route : undefined;
   // In the words nhi-path-to-crown-jewel uses for the same hops; a privilege that is no crown
   // jewel has no path shown, and its reason says "may reach" alone.
-  const doubt = path ? conditionalHopsText(ctx.graph, path) : [];
+  const doubt = path ? routeDoubtText(ctx.graph, ctx.analysis, path) : [];
   const minTier = Number(ctx.options.minTier);
   const firm = ctx.analysis.firmCrownJewelPaths(subject);
   return { why: [...reasons, ...doubt].join('; '), firmAtMinTier: firm.some((p) => (ctx.graph.node(p.target)?.tier ?? 0) >= minTier) };
@@ -29,10 +29,10 @@ function conditionalReach(subject: GraphNode, reasons: readonly string[], route:
  * says plainly "reaches". None when neither: a privilege reached only through a latent hop, or
  * one that is no crown jewel and is reached only under a condition.
  */
-function namedRoute(subject: GraphNode, ctx: RuleContext): PathHop[] | undefined {
+function namedRoute(subject: GraphNode, ctx: RuleContext): ShownHops | undefined {
   const source = ctx.analysis.tierSource(subject);
   if (source === undefined) return undefined;
-  const onPath = (paths: readonly CrownJewelPath[]) => paths.find((p) => p.target === source.id)?.hops;
+  const onPath = (paths: readonly CrownJewelPath[]) => paths.find((p) => p.target === source.id);
   return onPath(ctx.analysis.shownCrownJewelPaths(subject)) ?? onPath(ctx.analysis.crownJewelPaths(subject)) ?? ctx.analysis.tierRoute(subject);
 }
 
@@ -97,7 +97,8 @@ export default defineRule({
         // Only when true: a firm finding's evidence stays as it was.
         ...(may ? { conditional: true } : {}),
       },
-      ...(best ? { path: best } : {}),
+      // Of a long route, the first and last hops, and how many are left out (see ShownHops).
+      ...(best ? { path: best.hops, ...(best.omittedHops ? { omittedHops: best.omittedHops } : {}) } : {}),
     });
   },
 });

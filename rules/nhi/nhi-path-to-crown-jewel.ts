@@ -1,4 +1,4 @@
-import { defineRule, conditionalHopCount, conditionalHopsText, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { defineRule, conditionalHopCount, routeDoubtText, pathLength, scannedEntraTenant, cannotJudge, credentialsOf, credentialsUnread, entraFicsUnread, isActiveCredential, itemGap, missingCapability, tierEvidenceMissing, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /** Entry points: where an attacker or a careless integration starts (issue "hidden paths"). */
 function entryReason(n: GraphNode, ctx: RuleContext): string | undefined {
@@ -201,7 +201,7 @@ export default defineRule({
       // Not known to be an entry point (credentials that were not read may include a weak trust
       // or a shared secret): unknown when it would matter (it reaches a crown jewel, or its paths
       // are not complete), else nothing could start here.
-      const reaches = ctx.analysis.shownCrownJewelPaths(subject).some((p) => p.hops.length >= minHops);
+      const reaches = ctx.analysis.shownCrownJewelPaths(subject).some((p) => pathLength(p) >= minHops);
       const missing = reaches ? undefined : pathEvidenceMissing(subject, ctx);
       if (reaches || missing) {
         const unread = why === FICS_UNREAD ? 'its federated credentials were not read' : credentialsUnread(subject);
@@ -215,11 +215,12 @@ export default defineRule({
     // A route that depends on an undecided condition is a possibility, not a fact: a longer
     // route that holds without one is reported instead when there is one (shownCrownJewelPaths).
     for (const p of ctx.analysis.shownCrownJewelPaths(subject)) {
-      if (p.hops.length < minHops) continue;
-      const conditional = conditionalHopCount(p.hops);
+      const length = pathLength(p);
+      if (length < minHops) continue;
+      const conditional = conditionalHopCount(p.hops, p.omittedHops);
       // A hop through a trust the account's OIDC provider turns away is said as such, not as undecided.
       // Only a "may reach" message says it: a firm path builds no text.
-      const doubt = conditional > 0 ? conditionalHopsText(ctx.graph, p.hops).join('; ') : '';
+      const doubt = conditional > 0 ? routeDoubtText(ctx.graph, ctx.analysis, p).join('; ') : '';
       const target = ctx.graph.node(p.target);
       ctx.report({
         messageId: conditional > 0 ? 'conditional' : 'path',
@@ -234,7 +235,7 @@ export default defineRule({
           why,
           target: p.targetName,
           class: p.crownJewel,
-          hops: p.hops.length,
+          hops: length,
           cross: p.crossesProviders ? ', crossing providers' : '',
           hidden: p.hiddenHops,
           conditional,
@@ -243,7 +244,9 @@ export default defineRule({
         },
         // The scope reached is part of the fingerprint (pathKey); a baseline records it (src/ci/baseline.ts).
         evidence: { target: p.target, ...(target ? { targetScope: target.scope } : {}), crownJewel: p.crownJewel, crossesProviders: p.crossesProviders, entry: why, conditional: conditional > 0 },
+        // Of a long path, the first and last hops, and how many are left out (see ShownHops).
         path: p.hops,
+        ...(p.omittedHops ? { omittedHops: p.omittedHops } : {}),
         alternatives: p.alternatives,
         ...(p.conditionalAlternatives !== undefined ? { conditionalAlternatives: p.conditionalAlternatives } : {}),
       });

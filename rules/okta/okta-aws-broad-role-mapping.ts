@@ -1,4 +1,4 @@
-import { conditionalHopCount, defineRule, hoursOver, oktaGroupFilter, oktaGroupFilterProblem, oktaIdentityActive, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
+import { conditionalHopCount, defineRule, pathLength, hoursOver, oktaGroupFilter, oktaGroupFilterProblem, oktaIdentityActive, sources, targets, type GraphNode, type RuleContext } from '../../src/rule-kit.js';
 
 /**
  * Group names as unlike each other as names get (empty, one letter, spaces, punctuation, the
@@ -26,8 +26,8 @@ function crownJewelsBehind(subject: GraphNode, ctx: RuleContext): { mapsToCrownJ
       // A reach through hops that hold only under a condition (a Deny under a condition on the
       // role's trust, a mapping that could not be read) is a "may reach": the recert sheet says
       // so, as for an identity's path. Only then is the count recorded, so a firm entry stays as it was.
-      const conditionalHops = conditionalHopCount(p.hops);
-      return { target: p.target, name: p.targetName, crownJewel: p.crownJewel, hops: p.hops.length, ...(conditionalHops > 0 ? { conditionalHops } : {}) };
+      const conditionalHops = conditionalHopCount(p.hops, p.omittedHops);
+      return { target: p.target, name: p.targetName, crownJewel: p.crownJewel, hops: pathLength(p), ...(conditionalHops > 0 ? { conditionalHops } : {}) };
     }),
   };
 }

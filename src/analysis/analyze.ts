@@ -1,7 +1,7 @@
 import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
-import type { Accountable, Analysis, Autonomy, CrownJewelPath, Owner, PathHop, StrengthResult } from './types.js';
+import type { Accountable, Analysis, Autonomy, CrownJewelPath, OmittedHops, Owner, PathHop, ShownHops, StrengthResult } from './types.js';
 import { sortTexts } from '../compare.js';
 import { parseDate } from '../iso-date.js';
 import { credentialLabel } from '../graph/credential-label.js';
@@ -86,12 +86,32 @@ function nearestLatent(e: GraphEdge, target: GraphNode | undefined, cur: number,
   return { via, trust };
 }
 
-/** How many hops of a path hold only under a condition (or are turned away today): a "may reach" when any. */
-export function conditionalHopCount(hops: readonly { conditional?: boolean }[]): number {
-  let count = 0;
+/**
+ * How many hops of a path hold only under a condition (or are turned away today): a "may reach"
+ * when any. With `omitted` (a long path's ShownHops.omittedHops), the listed hops and those left out.
+ */
+export function conditionalHopCount(hops: readonly { conditional?: boolean }[], omitted?: OmittedHops): number {
+  let count = omitted?.conditional ?? 0;
   for (const h of hops) if (h.conditional === true) count++;
   return count;
 }
+
+/** How many hops a path has: those listed and those its evidence leaves out (see ShownHops). */
+export function pathLength(route: { hops: readonly unknown[]; omittedHops?: OmittedHops }): number {
+  return route.hops.length + (route.omittedHops?.count ?? 0);
+}
+
+/**
+ * How many hops of a long path its evidence lists (ShownHops): the first PATH_HEAD_HOPS and the
+ * last PATH_TAIL_HOPS. A path of up to both together is listed whole. The first hops name the
+ * entry and the hop to cut (report/cut.ts: always the first or the second, every edge a path
+ * follows being a kind it advises on); the last ones, how the jewel is reached. Twenty hops is
+ * far past any path of the demo and of the 10k bench estate (7 hops at most), so their reports
+ * list every hop; a longer one is a chain of roles or a loop, whose middle repeats one
+ * kind of hop. `nhiscan explain` shows every hop of an identity's paths (Analysis.wholeHops).
+ */
+export const PATH_HEAD_HOPS = 10;
+export const PATH_TAIL_HOPS = 10;
 
 export interface AnalyzeOptions {
   now: Date;
@@ -324,6 +344,9 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     return v;
   };
+  // How to walk again each route whose evidence leaves hops out (wholeHops). Weak: a route the
+  // report keeps (an identity's paths) does not keep the graph alive through it.
+  const wholes = new WeakMap<ShownHops, () => PathHop[]>();
   // Allocated when a next identity first needs the search (see reachesAvoiding).
   let detours: Detours | undefined;
   const detourSpace = (): Detours => (detours ??= { seen: new Int32Array(n), search: 0, queue: new Int32Array(n) });
@@ -373,25 +396,32 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     tierRoute: (ref) => {
       const i = graph.indexOf(ref);
       if (i < 0 || tierNext[i] < 0) return undefined;
-      const hops: PathHop[] = [];
-      for (let cur = i; tierNext[cur] >= 0; cur = tierNext[cur]) {
-        const to = tierNext[cur];
-        hops.push(hopOf(graph.inAt(to).edges[tierNextEdge[cur]], graph.nodeAt(cur), graph.nodeAt(to)));
-      }
-      return hops;
+      let length = 0;
+      for (let cur = i; tierNext[cur] >= 0; cur = tierNext[cur]) length++;
+      const { route } = walkRoute(graph, tierNext, tierNextEdge, i, length, false);
+      if (route.omittedHops) wholes.set(route, () => walkRoute(graph, tierNext, tierNextEdge, i, length, true).route.hops);
+      return route;
+    },
+    wholeHops: (route) => {
+      if (route.omittedHops === undefined) return route.hops;
+      const whole = wholes.get(route);
+      // A copy of a route (or another analysis's) has no walk here: its hops would be taken for the whole.
+      if (whole === undefined) throw new Error('wholeHops: a route this analysis did not give');
+      return whole();
     },
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
     ownAutonomy: (ref) => ownAutonomyCached(ref).level,
     ownAutonomyReason: (ref) => ownAutonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
-    firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace)),
-    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace)),
+    firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace, wholes)),
+    crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace, wholes)),
     shownCrownJewelPaths: (ref) => {
       const shortest = analysis.crownJewelPaths(ref);
-      if (!shortest.some((p) => p.hops.some((h) => h.conditional))) return shortest;
+      const mayReach = (p: CrownJewelPath) => conditionalHopCount(p.hops, p.omittedHops) > 0;
+      if (!shortest.some(mayReach)) return shortest;
       const firm = analysis.firmCrownJewelPaths(ref);
-      return shortest.map((p) => (p.hops.some((h) => h.conditional) ? (firm.find((f) => f.group === p.group) ?? p) : p));
+      return shortest.map((p) => (mayReach(p) ? (firm.find((f) => f.group === p.group) ?? p) : p));
     },
     owners: (ref) => {
       const i = graph.indexOf(ref);
@@ -647,7 +677,7 @@ function buildJewelGroups(graph: Graph, inEdges: FollowIndex, privileges: readon
  * `sets.full` or, with `firm`, of the firm ones. Both sets hold the same keys in the same order
  * (buildJewelGroups), so a group's index names it in either.
  */
-function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, detours: () => Detours): CrownJewelPath[] {
+function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, detours: () => Detours, wholes: WeakMap<ShownHops, () => PathHop[]>): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
   const { groups, reach } = firm ? sets.firm() : sets.full;
   const at = graph.indexOf(ref);
@@ -662,32 +692,8 @@ function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, d
     const g = groups[reached[i]];
     const d = g.dist[at];
     if (d <= 0) continue;
-    const hops: PathHop[] = [];
-    // The walk goes by node index: each hop's edge is found among the in-edges of the node it
-    // leads to, and its ends are nodes of the graph (no lookup by id).
-    let cur = at;
     // Each step lowers the distance by one, so the walk ends at a jewel after exactly d hops.
-    let guard = 0;
-    // Whether the hops' ends belong to more than one provider (external ends and unknown nodes
-    // do not count). Each hop starts where the one before it ended, so the ends are the hops'
-    // sources and the last hop's target.
-    let seen: string | undefined;
-    let crosses = false;
-    let from = graph.nodeAt(at);
-    let target = from;
-    for (let to = g.nextNode[cur]; to >= 0 && guard++ < d; to = g.nextNode[cur]) {
-      const e = graph.inAt(to).edges[g.nextEdge[cur]];
-      target = graph.nodeAt(to);
-      hops.push(hopOf(e, from, target));
-      for (let k = 0; k < 2 && !crosses; k++) {
-        const provider = (k === 0 ? from : target).provider;
-        if (provider === 'external') continue;
-        if (seen === undefined) seen = provider;
-        else if (provider !== seen) crosses = true;
-      }
-      cur = to;
-      from = target;
-    }
+    const { route, hidden, crosses, target } = walkRoute(graph, g.nextNode, g.nextEdge, at, d, false);
     if (first === undefined || firmFirst === undefined) {
       first = [];
       firmFirst = [];
@@ -703,20 +709,21 @@ function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, d
     // reach it" is about what surely remains after the cut, and a route that needs a condition
     // (a claim, a delegated grant, a shared SAML provider) is only a possibility.
     const all = nextHops(graph, sets.full.groups[reached[i]], at, first, undefined, detours);
-    let hiddenHops = 0;
-    for (const h of hops) if (h.hidden) hiddenHops++;
     const path: CrownJewelPath = {
       group: g.key,
       target: target.id,
       targetName: target.name,
       crownJewel: g.cls,
-      hops,
-      hiddenHops,
+      hops: route.hops,
+      // Only on a long path, so that every other path is written as it always was.
+      ...(route.omittedHops ? { omittedHops: route.omittedHops } : {}),
+      hiddenHops: hidden,
       alternatives: Math.max(0, all.size - 1),
       crossesProviders: crosses,
     };
+    if (route.omittedHops) wholes.set(path, () => walkRoute(graph, g.nextNode, g.nextEdge, at, d, true).route.hops);
     // With one next identity (the path's own) there is no other route to sort.
-    if (all.size > 1 && conditionalHopCount(hops) === 0) {
+    if (all.size > 1 && conditionalHopCount(route.hops, route.omittedHops) === 0) {
       const sure = nextHops(graph, sets.firm().groups[reached[i]], at, first, firmFirst, detours);
       let conditional = 0;
       for (const x of all) if (!sure.has(x)) conditional++;
@@ -797,6 +804,58 @@ function reachesAvoiding(graph: Graph, g: JewelGroup, x: number, s: number, scra
     }
   }
   return false;
+}
+
+/**
+ * The route of `length` hops from the node at index `at` along `nextNode` and `nextEdge` (by node
+ * index: the next node on the route, and the edge to it as its position among that node's
+ * incoming edges, {@link Graph.inAt}): its hops as its evidence lists them (ShownHops; with
+ * `whole`, every one), how many of all its hops are hidden, whether their ends belong to more
+ * than one provider, and the node it ends at. Every hop is walked, for the counts, but only the
+ * listed ones are made into hop objects: a path of N hops costs N array reads and a bounded
+ * evidence, where it cost N objects held by the report (a chain of N roles, N x N). The reads
+ * stay: the roles of a chain of N read N x N / 2 edges in all, as reachesAvoiding does, which
+ * is 8 million at N = 4,000 and nothing on an estate whose paths are a few hops long.
+ */
+function walkRoute(graph: Graph, nextNode: Int32Array, nextEdge: Int32Array, at: number, length: number, whole: boolean): { route: ShownHops; hidden: number; crosses: boolean; target: GraphNode } {
+  const hops: PathHop[] = [];
+  const long = !whole && length > PATH_HEAD_HOPS + PATH_TAIL_HOPS;
+  let omitted = 0;
+  let omittedConditional = 0;
+  let hidden = 0;
+  // Whether the hops' ends belong to more than one provider (external ends and unknown nodes
+  // do not count). Each hop starts where the one before it ended, so the ends are the hops'
+  // sources and the last hop's target.
+  let seen: string | undefined;
+  let crosses = false;
+  // The walk goes by node index: each hop's edge is found among the in-edges of the node it
+  // leads to, and its ends are nodes of the graph (no lookup by id).
+  let cur = at;
+  let from = graph.nodeAt(at);
+  let target = from;
+  for (let k = 0; k < length; k++) {
+    const to = nextNode[cur];
+    if (to < 0) break;
+    const e = graph.inAt(to).edges[nextEdge[cur]];
+    target = graph.nodeAt(to);
+    if (e.hidden === true) hidden++;
+    if (!long || k < PATH_HEAD_HOPS || k >= length - PATH_TAIL_HOPS) hops.push(hopOf(e, from, target));
+    else {
+      omitted++;
+      if (e.conditional === true) omittedConditional++;
+    }
+    for (let j = 0; j < 2 && !crosses; j++) {
+      const provider = (j === 0 ? from : target).provider;
+      if (provider === 'external') continue;
+      if (seen === undefined) seen = provider;
+      else if (provider !== seen) crosses = true;
+    }
+    cur = to;
+    from = target;
+  }
+  const route: ShownHops = { hops };
+  if (omitted > 0) route.omittedHops = { count: omitted, after: PATH_HEAD_HOPS, conditional: omittedConditional };
+  return { route, hidden, crosses, target };
 }
 
 export function toHop(graph: Graph, e: GraphEdge): PathHop {

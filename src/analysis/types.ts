@@ -44,14 +44,45 @@ export interface Owner extends Accountable {
   note?: string;
 }
 
+/**
+ * The hops a long path's evidence leaves out (see {@link ShownHops}). A path is listed hop by hop,
+ * but one finding's evidence must stay bounded whatever the estate: a chain of N roles that may
+ * each assume the next gave each of them a path of up to N hops, and every format listed them
+ * all (N x N hops: 1.2 GB of JSON at N = 1,000).
+ */
+export interface OmittedHops {
+  /** How many hops are left out. */
+  count: number;
+  /**
+   * How many hops are listed before them: the omitted hops follow `hops[after - 1]` and end where
+   * `hops[after]` starts. Always PATH_HEAD_HOPS (analysis/analyze.ts), said here so that a reader
+   * of the report need not know it.
+   */
+  after: number;
+  /** Of those, how many hold only under a condition: with the listed ones, whether and how far the path is a "may reach". */
+  conditional: number;
+}
+
+/**
+ * A route as its evidence lists it: every hop, unless it has more than PATH_HEAD_HOPS +
+ * PATH_TAIL_HOPS (analysis/analyze.ts); then the first and the last of them, and `omittedHops`
+ * says how many are left out between. Its real length is `hops.length + omittedHops.count`
+ * (pathLength). The whole route is `Analysis.wholeHops`, what `nhiscan explain` shows.
+ */
+export interface ShownHops {
+  hops: PathHop[];
+  /** Absent when every hop is listed. Since report schema 1.9.0. */
+  omittedHops?: OmittedHops;
+}
+
 /** A path from an identity to a crown jewel. */
-export interface CrownJewelPath {
+export interface CrownJewelPath extends ShownHops {
   /** The (provider, class) group of crown jewels this path reaches. */
   group: string;
   target: string;
   targetName: string;
   crownJewel: CrownJewelClass;
-  hops: PathHop[];
+  /** Of the whole path, the omitted hops too. */
   hiddenHops: number;
   /**
    * Other distinct routes (next identities) into the same group, as firm as this path or firmer:
@@ -96,7 +127,13 @@ export interface Analysis {
    * into no disabled object and along no latent trust, one a path may follow. Undefined for other
    * reasons, and for a node that is its own source.
    */
-  tierRoute(ref: NodeRef): PathHop[] | undefined;
+  tierRoute(ref: NodeRef): ShownHops | undefined;
+  /**
+   * Every hop of a route this analysis gave (a crown-jewel path, a tier route), the ones its
+   * evidence leaves out (`omittedHops`) too. Walked again on each call, so asked for one route
+   * at a time: the one `nhiscan explain` shows, or the words of a long conditional path.
+   */
+  wholeHops(route: ShownHops): PathHop[];
   autonomy(ref: NodeRef): Autonomy;
   autonomyReason(ref: NodeRef): string;
   /**

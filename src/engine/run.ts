@@ -388,6 +388,7 @@ function toFinding(graph: Graph, rule: RuleDefinition, subject: GraphNode, info:
   if (tier !== undefined) f.tier = tier;
   if (tierIncomplete !== undefined) f.tierIncomplete = tierIncomplete;
   if (r.path) f.path = r.path;
+  if (r.path && r.omittedHops) f.omittedHops = r.omittedHops;
   if (r.alternatives !== undefined) f.alternatives = r.alternatives;
   if (r.conditionalAlternatives !== undefined) f.conditionalAlternatives = r.conditionalAlternatives;
   return f;

@@ -1,6 +1,6 @@
 import type { Graph } from '../graph/graph.js';
 import type { GraphNode, NodeKind, Provider, Tier } from '../graph/model.js';
-import type { Analysis, PathHop } from '../analysis/types.js';
+import type { Analysis, OmittedHops, PathHop } from '../analysis/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -92,7 +92,9 @@ export interface ReportInput {
   key?: string;
   /** Overrides the rule's base severity for this finding (before tiering). */
   severity?: Severity;
+  /** A route's hops as its evidence lists them (ShownHops.hops); with `omittedHops` when it leaves some out. */
   path?: PathHop[];
+  omittedHops?: OmittedHops;
   /** Alternatives the path search found but did not show (see CrownJewelPath.alternatives). */
   alternatives?: number;
   /** Of those, the ones that hold only under a condition, on a firm path (CrownJewelPath.conditionalAlternatives). */
@@ -143,6 +145,11 @@ export interface Finding {
   args: Record<string, string | number>;
   evidence: Record<string, unknown>;
   path?: PathHop[];
+  /**
+   * Present when `path` leaves out hops of a long route (ShownHops): how many, after which listed
+   * hop, and how many of them are conditional. Since report schema 1.9.0.
+   */
+  omittedHops?: OmittedHops;
   alternatives?: number;
   /** Since report schema 1.8.0. */
   conditionalAlternatives?: number;

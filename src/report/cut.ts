@@ -1,4 +1,4 @@
-import type { PathHop } from '../analysis/types.js';
+import type { OmittedHops, PathHop } from '../analysis/types.js';
 
 /**
  * Where to cut a path, and how. The first hop that is a grant, a trust, a membership or an
@@ -26,6 +26,8 @@ const pinnedFederation = (h: PathHop): boolean => h.type === 'FEDERATES_TO' && h
  * The index of the hop to cut, or -1 for a path with none of the kinds above (cut its first hop
  * then). A pinned federation is passed over for the next hop of those kinds, when there is one:
  * that hop is where the workload's reach to the jewel can be narrowed without taking its access.
+ * Every edge a path follows (analysis CONTROL_EDGES) is of those kinds, so the hop to cut is the
+ * first or the second: a long path's listed hops (ShownHops) always hold it.
  */
 export function cutHopIndex(hops: readonly PathHop[]): number {
   const at = hops.findIndex((h) => ADVICE[h.type] !== undefined);
@@ -40,9 +42,27 @@ export function cutAdvice(hop: PathHop): string {
   return ADVICE[hop.type] ?? 'remove this link, or make it conditional on a reviewed owner';
 }
 
-/** `hop 2 (HAS_ROLE): remove the role assignment, …` for a path, or undefined when it has no hops. */
-export function pathCut(hops: readonly PathHop[]): string | undefined {
+/**
+ * `hop 2 (HAS_ROLE): remove the role assignment, …` for a path, or undefined when it has no hops.
+ * `omitted`: the hops a long path's evidence leaves out, which the hop's number counts.
+ */
+export function pathCut(hops: readonly PathHop[], omitted?: OmittedHops): string | undefined {
   if (hops.length === 0) return undefined;
   const at = Math.max(0, cutHopIndex(hops));
-  return `hop ${at + 1} (${hops[at].type}): ${cutAdvice(hops[at])}`;
+  return `hop ${hopNumber(at, omitted)} (${hops[at].type}): ${cutAdvice(hops[at])}`;
+}
+
+/** The number (from 1) of the listed hop at index `at` among all the path's hops, those `omitted` included. */
+export function hopNumber(at: number, omitted?: OmittedHops): number {
+  return at + 1 + (omitted !== undefined && at >= omitted.after ? omitted.count : 0);
+}
+
+/**
+ * What stands in a listing of a long path for the hops its evidence leaves out: how many, which,
+ * how many of them are conditional, and where (`where`) every hop can be read.
+ */
+export function omittedHopsText(omitted: OmittedHops, where: string): string {
+  const { count, after, conditional } = omitted;
+  const which = count === 1 ? `hop ${after + 1}` : `hops ${after + 1} to ${after + count}`;
+  return `… ${count} hop${count === 1 ? '' : 's'} not listed (${which}${conditional > 0 ? `, ${conditional} of them conditional` : ''}): ${where} lists every hop`;
 }

@@ -5,7 +5,7 @@ import type { Autonomy, CrownJewelPath } from '../analysis/types.js';
 import type { HeldPrivileges } from './privileges.js';
 
 /** Version of the JSON report envelope (docs/report.schema.json). Bump on breaking changes. */
-export const REPORT_SCHEMA_VERSION = '1.8.0';
+export const REPORT_SCHEMA_VERSION = '1.9.0';
 
 export interface ProviderSummary {
   /** The provider's machine identities, possible service accounts not included. */

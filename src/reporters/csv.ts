@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ScanReport } from '../report/types.js';
 import type { Finding } from '../engine/types.js';
-import type { PathHop } from '../analysis/types.js';
+import type { OmittedHops, PathHop } from '../analysis/types.js';
 import { safeCell } from './sanitize.js';
 
 /**
@@ -64,10 +64,16 @@ function stringifyRecords(records: string[][]): string {
   return stringify(records, { delimiter: ',', record_delimiter: '\r\n', quote: '"', escape: '"', quoted_match: QUOTED, eof: true });
 }
 
-/** One hop list as `A -[CAN_ASSUME]-> B -[HAS_ROLE]-> C`. */
-export function pathText(path: readonly PathHop[] | undefined): string {
+/**
+ * One hop list as `A -[CAN_ASSUME]-> B -[HAS_ROLE]-> C`. The hops a long path's evidence leaves
+ * out (`omitted`, see ShownHops) are one link, `B -[… 980 hops not listed …]-> X`, from where the
+ * listed ones stop to where they go on.
+ */
+export function pathText(path: readonly PathHop[] | undefined, omitted?: OmittedHops): string {
   if (!path || path.length === 0) return '';
-  return [path[0].fromName, ...path.map((h) => `-[${h.type}]-> ${h.toName}`)].join(' ');
+  const links = path.map((h) => `-[${h.type}]-> ${h.toName}`);
+  if (omitted !== undefined) links.splice(omitted.after, 0, `-[… ${omitted.count} hop${omitted.count === 1 ? '' : 's'} not listed …]-> ${path[omitted.after].fromName}`);
+  return [path[0].fromName, ...links].join(' ');
 }
 
 function row(f: Finding): unknown[] {
@@ -84,7 +90,7 @@ function row(f: Finding): unknown[] {
     f.remediation,
     f.status ?? '',
     f.fingerprint,
-    pathText(f.path),
+    pathText(f.path, f.omittedHops),
   ];
 }
 

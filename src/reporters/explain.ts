@@ -6,6 +6,7 @@ import { lowerBoundReason, tierLabel } from '../report/tier-label.js';
 import { credentialExpiry } from '../report/credential-expiry.js';
 import { wrapLine, wrapText } from './wrap.js';
 import { credentialLabel } from '../graph/credential-label.js';
+import { conditionalHopCount } from '../analysis/analyze.js';
 
 /** Lines are wrapped to this width when the output is not a terminal: the same bytes everywhere. */
 export const EXPLAIN_WIDTH = 100;
@@ -102,7 +103,7 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   for (const cj of i.crownJewels) {
     // A route with a conditional hop (marked so below) is a "may reach", as the path finding and
     // the recertification sheet word it.
-    const reach = cj.hops.some((h) => h.conditional) ? c.yellow('may reach') : c.red('reaches');
+    const reach = conditionalHopCount(cj.hops, cj.omittedHops) > 0 ? c.yellow('may reach') : c.red('reaches');
     out.push(`   ${reach} ${n(cj.targetName)} (${cj.crownJewel}${cj.crossesProviders ? ', crosses providers' : ''}):`);
     for (const l of renderPath(cj.hops, c, cj, { whole: WHOLE })) out.push(`  ${l}`);
   }

@@ -1,7 +1,7 @@
 import type { ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import { CUT, cutLine, cutText, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
-import { pathCut } from '../report/cut.js';
+import { CUT, cutLine, cutText, everyHop, findingWhole, markdownCode, REPORT_WHOLE, safeMarkdown } from './sanitize.js';
+import { omittedHopsText, pathCut } from '../report/cut.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
 import { shownScope } from '../report/scope-shown.js';
 import { andList } from '../report/and-list.js';
@@ -225,13 +225,17 @@ export function renderMarkdown(report: ScanReport, opts: MarkdownOptions = {}): 
 
   const withPaths = listed.filter((f) => f.path && f.path.length > 0);
   if (withPaths.length > 0) {
-    const entry = (f: Finding): string => pathEntry(f, pathCut(f.path!));
+    const entry = (f: Finding): string => pathEntry(f, pathCut(f.path!, f.omittedHops));
     const pathEntry = (f: Finding, cut: string | undefined): string =>
       [
         `- **${code(f.subject.name, CUT.name, 'name', findingWhole(f.fingerprint), false)}** (${m(f.ruleId)}, ${f.severity}, ${m(f.fingerprint)})`,
-        ...f.path!.map((h, i) => {
+        ...f.path!.flatMap((h, i) => {
           const marks = [h.hidden ? 'hidden from access reviews' : '', h.conditional ? 'conditional' : ''].filter(Boolean).join(', ');
-          return `${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f.fingerprint), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f.fingerprint), false)}`;
+          const hop = `${'  '.repeat(i + 1)}- ${m(h.type)} → **${code(h.toName, CUT.name, 'name', findingWhole(f.fingerprint), false)}**${marks ? ` _(${marks})_` : ''}: ${code(h.reason, CUT.text, 'reason', findingWhole(f.fingerprint), false)}`;
+          // A long path's hops not listed (ShownHops) take one item, at the depth of the next hop;
+          // nhiscan's own words and the fingerprint, nothing provider-controlled.
+          const gap = f.omittedHops;
+          return gap !== undefined && i === gap.after ? [`${'  '.repeat(i + 1)}- _${m(omittedHopsText(gap, everyHop(f.fingerprint)))}_`, hop] : [hop];
         }),
         // nhiscan's own words and an edge type: nothing provider-controlled.
         ...(cut === undefined ? [] : [`  - _Cut:_ ${m(cut)}`]),

@@ -6,7 +6,7 @@ import { credentialExpiry } from '../report/credential-expiry.js';
 import { credentialLabel } from '../graph/credential-label.js';
 import { WORKLOAD_TYPES } from '../graph/workloads.js';
 import { scannedIssuerTenant } from '../graph/entra-issuer.js';
-import { conditionalHopCount } from '../analysis/analyze.js';
+import { conditionalHopCount, pathLength } from '../analysis/analyze.js';
 import { isIsoUtcText, parseDate } from '../iso-date.js';
 import type { Privilege } from '../report/privileges.js';
 import { cannotJudge } from '../engine/missing-capability.js';
@@ -388,7 +388,7 @@ function row(i: IdentitySummary, now: number, findings: readonly Finding[], all:
     i.autonomy,
     // "none" with credentials not read is no evidence of none (as in credential_types).
     strengthLabel(i.strength, i.credentialsIncomplete),
-    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, p.hops.length, conditionalHopCount(p.hops))).join('; '),
+    i.crownJewels.map((p) => jewelCell(p.targetName, p.crownJewel, pathLength(p), conditionalHopCount(p.hops, p.omittedHops))).join('; '),
     findingIdsCell(i.findingIds, waived),
     actions[0]?.action ?? 'keep',
     actions.map((a) => `${a.action}: ${a.reason}`).join('; '),
@@ -632,7 +632,8 @@ function outsideRow(open: readonly Finding[], all: readonly Finding[], scopes: S
     const cls = x.evidence.crownJewel;
     if (x.path !== undefined && x.path.length > 0 && typeof cls === 'string') {
       reachKnown = true;
-      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, x.path.length, conditionalHopCount(x.path)));
+      // A long path's hops not listed count too (ShownHops); its last hop is always listed.
+      jewel(jewelCell(x.path[x.path.length - 1].toName, cls, pathLength({ hops: x.path, omittedHops: x.omittedHops }), conditionalHopCount(x.path, x.omittedHops)));
     }
     const behind = x.evidence.mapsToCrownJewels;
     if (!Array.isArray(behind)) continue;

@@ -155,6 +155,14 @@ export function findingWhole(fingerprint: string): string {
   return `--format json and in nhiscan explain ${fingerprint} --format json`;
 }
 
+/**
+ * Where every hop of a finding's path can be read when the reports list only its first and last
+ * (ShownHops): explain's card lists the subject's paths whole.
+ */
+export function everyHop(fingerprint: string): string {
+  return `nhiscan explain ${fingerprint}`;
+}
+
 /** Where the whole of the report's own text (snapshot, coverage, warnings) can be read. */
 export const REPORT_WHOLE = '--format json';
 

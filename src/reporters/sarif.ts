@@ -103,7 +103,7 @@ function messageText(text: string): string {
 }
 
 function result(f: Finding, ruleIndex: number): Record<string, unknown> {
-  const path = pathText(f.path);
+  const path = pathText(f.path, f.omittedHops);
   const whole = findingWhole(f.fingerprint);
   const r: Record<string, unknown> = {
     ruleId: f.ruleId,

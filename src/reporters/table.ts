@@ -1,9 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { IdentitySummary, ScanReport } from '../report/types.js';
 import type { Finding, Severity } from '../engine/types.js';
-import type { PathHop } from '../analysis/types.js';
-import { CUT, cutLine, findingWhole, REPORT_WHOLE, safeText } from './sanitize.js';
-import { pathCut } from '../report/cut.js';
+import type { OmittedHops, PathHop } from '../analysis/types.js';
+import { CUT, cutLine, everyHop, findingWhole, REPORT_WHOLE, safeText } from './sanitize.js';
+import { hopNumber, omittedHopsText, pathCut } from '../report/cut.js';
 import { strengthLabel, tierLabel } from '../report/tier-label.js';
 import { wrapLine } from './wrap.js';
 import { unknownRules, unknownTail } from '../report/unknown-rules.js';
@@ -109,9 +109,9 @@ function renderFinding(f: Finding, c: ChalkInstance, identity: IdentitySummary |
   // pathological. The remediation is the rule's own text only: never cut.
   out.push(...wrapped('    why: ', cutLine(f.message, CUT.text, 'message', whole), width));
   if (f.path && f.path.length > 0) {
-    appendAll(out, renderPath(f.path, c, f, { width, whole }));
+    appendAll(out, renderPath(f.path, c, f, { width, whole, everyHop: everyHop(f.fingerprint) }));
     // The hop to cut, as explain names it: the fix below lists every way, this says where.
-    const cut = pathCut(f.path);
+    const cut = pathCut(f.path, f.omittedHops);
     if (cut !== undefined) out.push(...wrapped('    cut: ', cut, width));
   }
   out.push(...wrapped('    fix: ', t(f.remediation, Infinity), width, c.gray));
@@ -125,24 +125,30 @@ export interface PathLayout {
   width?: number;
   /** Where a name or reason that is cut (CUT) can be read whole, for the note that marks the cut. */
   whole: string;
+  /** Where every hop of a long path can be read, for the line that stands for the hops not listed (ShownHops). */
+  everyHop?: string;
 }
 
 /**
  * A path hop by hop: each hop, then why it holds (its reason, wrapped when `layout.width` is
  * given). The hop line itself is not wrapped: its two names are capped at CUT.name instead. The
- * heading counts the other routes (`others`), those of a firm path that hold only under a
+ * heading counts the hops (a long path's not listed too: `others.omittedHops`, whose place one
+ * line takes) and the other routes (`others`), those of a firm path that hold only under a
  * condition apart.
  */
-export function renderPath(path: PathHop[], c: ChalkInstance, others: { alternatives?: number; conditionalAlternatives?: number }, layout: PathLayout): string[] {
+export function renderPath(path: PathHop[], c: ChalkInstance, others: { alternatives?: number; conditionalAlternatives?: number; omittedHops?: OmittedHops }, layout: PathLayout): string[] {
   const firm = others.alternatives ?? 0;
   const maybe = others.conditionalAlternatives ?? 0;
+  const gap = others.omittedHops;
   const routes = (k: number, kind: string) => `, ${k} ${kind}alternative route${k === 1 ? '' : 's'}`;
   const counted = firm > 0 ? `${routes(firm, '')}${maybe > 0 ? ` (and ${maybe} conditional)` : ''}` : maybe > 0 ? routes(maybe, 'conditional ') : '';
-  const out: string[] = [`    path (${path.length} hop${path.length === 1 ? '' : 's'}${counted}):`];
+  const length = path.length + (gap?.count ?? 0);
+  const out: string[] = [`    path (${length} hop${length === 1 ? '' : 's'}${counted}):`];
   path.forEach((h, i) => {
+    if (gap !== undefined && i === gap.after) out.push(...wrapped('      ', omittedHopsText(gap, layout.everyHop ?? 'nhiscan explain'), layout.width, c.gray));
     const marks = [h.hidden ? c.magenta('hidden from access reviews') : '', h.conditional ? c.yellow('conditional') : ''].filter(Boolean).join(', ');
     const name = (n: string) => cutLine(n, CUT.name, 'name', layout.whole);
-    out.push(`      ${i + 1}. ${name(h.fromName)} ${c.bold(`─${h.type}→`)} ${name(h.toName)}${marks ? `  [${marks}]` : ''}`);
+    out.push(`      ${hopNumber(i, gap)}. ${name(h.fromName)} ${c.bold(`─${h.type}→`)} ${name(h.toName)}${marks ? `  [${marks}]` : ''}`);
     out.push(...wrapped('         ', cutLine(h.reason, CUT.text, 'reason', layout.whole), layout.width, c.gray));
   });
   return out;

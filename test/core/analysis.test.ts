@@ -96,9 +96,14 @@ describe('analysis', () => {
     const edges = [edge(`r${n - 1}`, 'jewel', 'GRANTED')];
     for (let i = 0; i < n; i++) nodes.push(node(`r${i}`));
     for (let i = 0; i + 1 < n; i++) edges.push(edge(`r${i}`, `r${i + 1}`, 'CAN_ASSUME'));
-    const [p] = analyze(graphOf(nodes, edges), opts).crownJewelPaths('r0');
+    const a = analyze(graphOf(nodes, edges), opts);
+    const [p] = a.crownJewelPaths('r0');
     expect(p.target).toBe('jewel');
-    expect(p.hops).toHaveLength(n);
+    // The evidence lists its first and last hops; the path is all n of them.
+    expect(p.hops.length + (p.omittedHops?.count ?? 0)).toBe(n);
+    const whole = a.wholeHops(p);
+    expect(whole).toHaveLength(n);
+    expect(whole.at(-1)!.to).toBe('jewel');
   });
 
   it('counts alternative routes by next identity, not by parallel edges to the same one', () => {
@@ -261,7 +266,7 @@ describe('analysis', () => {
     );
     const a = analyze(g, opts);
     expect(a.tierSource('a')?.id).toBe('admin');
-    expect(a.tierRoute('a')!.map((h) => `${h.from}>${h.to}`)).toEqual(['a>b', 'b>admin']);
+    expect(a.tierRoute('a')!.hops.map((h) => `${h.from}>${h.to}`)).toEqual(['a>b', 'b>admin']);
     expect(a.tierReasons('c')).toEqual(['may reach Admin (T4)']);
     expect(a.tierRoute('c')).toBeUndefined();
     expect(a.tierRoute('admin')).toBeUndefined();

@@ -1,6 +1,7 @@
-import { describe, it } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import rule from '../../../rules/okta/okta-api-token-shared.js';
-import { oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { NOW, oktaIds as I, oktaOrg, type OktaRuleCase } from '../../helpers/okta-builders.js';
+import { runRule } from '../../helpers/rule-tester.js';
 import { runCase } from './run-case.js';
 
 const cases: OktaRuleCase[] = [
@@ -15,5 +16,39 @@ describe('okta-api-token-shared', () => {
     const snap = oktaOrg().token({ id: 't1', userId: 'u1' }).snapshot();
     delete (snap.files['okta/apiTokens.json'] as Record<string, unknown>[])[0].userId;
     runCase(rule, { name: 'x', org: () => Object.assign(oktaOrg(), { snapshot: () => snap }), subject: I.token('t1'), verdict: 'unknown' });
+  });
+});
+
+describe('okta-api-token-shared: an owner of many tokens', () => {
+  // Each token of an owner gets a finding, and each listed every token of the owner: N x N ids
+  // (1.9 GB of JSON for one admin with 5,000 tokens). Now the first ten ids, sorted, and how many more.
+  const many = 50;
+  const ids = Array.from({ length: many }, (_, k) => `t${String(k).padStart(2, '0')}`);
+  const org = () => ids.reduce((o, id) => o.token({ id, userId: 'u1' }), oktaOrg().user({ id: 'u1', roles: ['ORG_ADMIN'] }));
+  const run = () => runRule(rule, org().graph(), { now: NOW });
+
+  it('lists at most ten token ids in each finding, says how many more, and counts them all', () => {
+    const { findings } = run();
+    expect(findings).toHaveLength(many);
+    const sorted = ids.map((id) => I.token(id)).sort();
+    for (const f of findings) {
+      expect(f.evidence.tokens).toEqual(sorted.slice(0, 10));
+      expect(f.evidence.tokensOmitted).toBe(many - 10);
+      expect(f.args.count).toBe(many);
+      expect(f.message).toMatch(new RegExp(`^API token t\\d\\d is one of ${many} tokens acting as .*: t00, t01, t02, t03, t04, …$`));
+    }
+    // One finding per token, severities as before: only how much is listed changed.
+    expect(new Set(findings.map((f) => f.subject.id)).size).toBe(many);
+  });
+
+  it('lists every id, and says nothing more, up to ten tokens', () => {
+    const few = ids.slice(0, 10);
+    const graph = few.reduce((o, id) => o.token({ id, userId: 'u1' }), oktaOrg().user({ id: 'u1' })).graph();
+    const { findings } = runRule(rule, graph, { now: NOW });
+    expect(findings).toHaveLength(10);
+    for (const f of findings) {
+      expect(f.evidence.tokens).toEqual(few.map((id) => I.token(id)).sort());
+      expect('tokensOmitted' in f.evidence).toBe(false);
+    }
   });
 });

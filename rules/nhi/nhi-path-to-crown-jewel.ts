@@ -62,9 +62,9 @@ function externalEntry(n: GraphNode, ctx: RuleContext): string {
     const matches = out.length > 0 ? out.map((e) => (typeof e.evidence?.subjectMatch === 'string' ? e.evidence.subjectMatch : n.attrs.subjectMatch)) : [n.attrs.subjectMatch];
     const audiences = Array.isArray(n.attrs.audiences) ? n.attrs.audiences : out.flatMap((e) => (Array.isArray(e.evidence?.audiences) ? e.evidence.audiences : []));
     if (matches.length > 0 && matches.every((m) => m === 'exact')) return `one service principal of ${named} (exact subject)`;
-    // A pattern every object id matches (the linker's evidence.everyObjectId) narrows nothing.
+    // A pattern every object id Entra issues matches (the linker's evidence.everyObjectId) narrows nothing.
     const narrowing = out.filter((e) => e.evidence?.everyObjectId !== true);
-    if (out.length > 0 && narrowing.length === 0) return `any service principal of ${named} (subject pattern admitting every object id)`;
+    if (out.length > 0 && narrowing.length === 0) return `any service principal of ${named} (subject pattern admitting every object id Entra issues)`;
     if (matches.length > 0 && matches.every((m) => m === 'exact' || m === 'wildcard')) return `service principals of ${named} (subject pattern)`;
     return `any service principal of ${named} (${audiences.length > 0 ? 'audience-only trust' : 'no subject or audience condition'})`;
   }

@@ -196,15 +196,16 @@ export function linkProviders(b: GraphBuilder): void {
     return byTenant;
   }, (n) => n.nativeId);
   /**
-   * Per tenant, the callers whose object id is not written as Entra writes one (a lower-case GUID):
-   * only a hand-made snapshot holds one. Made on the first sub pattern that matches every object id.
+   * Per tenant, the callers whose object id is not one Entra issues (a lower-case version-4 GUID,
+   * ENTRA_OBJECT_ID): only a hand-made or made-up snapshot holds one. Made on the first sub pattern
+   * that matches every object id Entra issues.
    */
   let oddObjectIds: Map<string, GraphNode[]> | undefined;
   const admitsAll = new Map<string, boolean>();
   /**
    * Whether a sub pattern admits every service principal of the tenant: it matches every object id
-   * Entra can write (matchesEveryObjectId: `*-*`, `????????-*`), and each caller of the snapshot
-   * whose id is written otherwise. Such a trust is no narrower than one with no sub condition and
+   * Entra issues (matchesEveryObjectId: `*-*`, `????????-*`, `*-4*`), and each caller of the
+   * snapshot whose id is not one of those. Such a trust is no narrower than one with no sub condition and
    * is linked as one: matching it against each service principal gave every such trust an edge
    * from each of them (trusts x service principals edges, 3.7 million for 2,000 of each).
    */
@@ -273,7 +274,7 @@ export function linkProviders(b: GraphBuilder): void {
       : pattern
         ? `sub pattern ${subject} matches its object id`
         : everyId
-          ? `sub pattern ${subject} admits every object id`
+          ? `sub pattern ${subject} admits every object id Entra issues`
           : 'no sub condition';
     for (const { aud, app, bar, doubts, refused } of audiences) {
       // STS turns every token for the audience away today (its client id list does not hold it),
@@ -502,7 +503,7 @@ export function linkProviders(b: GraphBuilder): void {
       // own edge stands for them, as for no sub condition, and says why (the rules read the mark).
       const everyId = !exact && subject !== undefined && patternAdmitsAll(tenant, subject);
       if (everyId) {
-        e.reason = `${e.reason}; sub pattern ${subject} admits every object id, so every service principal of the tenant meets it`;
+        e.reason = `${e.reason}; sub pattern ${subject} admits every object id Entra issues (a version-4 GUID), so every service principal of the tenant meets it`;
         e.evidence = { ...e.evidence, everyObjectId: true };
       }
       const callers = entraCallers(tenant, subject, exact, everyId, own, subAdmits);
@@ -880,22 +881,27 @@ function entraTokenIss(issuer: string): string | undefined {
 /** An Entra object id (a GUID), as an app-only token's sub carries a service principal's. */
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** An object id as Entra writes it in a token's sub: a GUID in lower case. */
-const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Where an object id has a `-` (ENTRA_OBJECT_ID); a hex digit everywhere else. */
-const OBJECT_ID_DASHES: ReadonlySet<number> = new Set([8, 13, 18, 23]);
+/**
+ * An object id as Entra writes it in a token's sub: a version-4 GUID (a `4` right after the second
+ * dash, one of 8, 9, a, b right after the third: RFC 9562, section 5.4) in lower case. Entra draws
+ * every object id it issues at random, so every one is of that form.
+ */
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** The characters each of the 36 places of an object id Entra writes can hold (ENTRA_OBJECT_ID). */
+const OBJECT_ID_PLACES: readonly string[] = Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? '-' : i === 14 ? '4' : i === 19 ? '89ab' : '0123456789abcdef'));
 /** The sets of pattern positions matchesEveryObjectId keeps at one place of an object id, at most: a real pattern keeps a handful. */
 const MAX_PATTERN_STATE_SETS = 64;
 
 /**
  * Whether a StringLike pattern (`*` any run, `?` one character, case compared) matches every object
- * id Entra can write (ENTRA_OBJECT_ID): `*-*`, `????????-*`, `*-*-*-*-*`, `?*`. Decided on the
- * pattern's automaton, walking the 36 places of an object id with every set of pattern positions
- * some id can have reached there: the hex digits the pattern does not write all move it alike, so
- * at each place only those it writes and one other are tried, and no id is enumerated. An id that
- * leaves it in no position, or in none at its end, is one the pattern does not match. A contrived
- * pattern whose walk keeps more than MAX_PATTERN_STATE_SETS sets is answered no: it is then
- * matched against each object id, as any other pattern, which is slower but as correct.
+ * id Entra issues (ENTRA_OBJECT_ID, a lower-case version-4 GUID): `*-*`, `????????-*`, `*-4*`,
+ * `*-*-4*`, `?*`. Decided on the pattern's automaton, walking the 36 places of an object id with
+ * every set of pattern positions some id can have reached there: the characters a place can hold
+ * that the pattern does not write all move it alike, so at each place only those it writes and one
+ * other are tried, and no id is enumerated. An id that leaves it in no position, or in none at its
+ * end, is one the pattern does not match. A contrived pattern whose walk keeps more than
+ * MAX_PATTERN_STATE_SETS sets is answered no: it is then matched against each object id, as any
+ * other pattern, which is slower but as correct.
  */
 export function matchesEveryObjectId(pattern: string): boolean {
   // A run of stars matches what one does; a match of 36 characters uses at most 36 of the others.
@@ -913,14 +919,19 @@ export function matchesEveryObjectId(pattern: string): boolean {
     }
     return [...seen].sort((x, y) => x - y);
   };
-  const written = new Set(tokens.filter((t) => /^[0-9a-f]$/.test(t)));
-  const unwritten = [...'0123456789abcdef'].find((d) => !written.has(d));
-  const digits = unwritten === undefined ? [...written] : [...written, unwritten];
+  const written = new Set(tokens);
+  // At each place, the characters it can hold that the pattern writes, and one it does not.
+  const tried = OBJECT_ID_PLACES.map((held) => {
+    const chars = [...held];
+    const unwritten = chars.find((c) => !written.has(c));
+    const named = chars.filter((c) => written.has(c));
+    return unwritten === undefined ? named : [...named, unwritten];
+  });
   let sets = new Map<string, number[]>([['start', closed([0])]]);
   for (let place = 0; place < 36; place++) {
     const next = new Map<string, number[]>();
     for (const set of sets.values()) {
-      for (const ch of OBJECT_ID_DASHES.has(place) ? ['-'] : digits) {
+      for (const ch of tried[place]) {
         const moved: number[] = [];
         for (const i of set) {
           if (i === end) continue;

@@ -1347,11 +1347,11 @@ describe('a sub pattern every object id matches', () => {
     // The same links as the trust with no sub condition, with the pattern said.
     expect(assumers(r, 'open-role')).toEqual([OPS_AGENT]);
     EVERY.forEach((sub, i) => {
-      expect(links[i][0].reason).toContain(`sub pattern ${sub} admits every object id; aud ${OPS_AGENT_APPID} is Ops Agent`);
+      expect(links[i][0].reason).toContain(`sub pattern ${sub} admits every object id Entra issues; aud ${OPS_AGENT_APPID} is Ops Agent`);
       expect(links[i][0].reason).toMatch(/so it, like any service principal of the tenant, can get one/);
       const trust = r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO');
       expect(trust.map((e) => e.evidence?.everyObjectId)).toEqual([true]);
-      expect(trust[0].reason).toContain(`sub pattern ${sub} admits every object id, so every service principal of the tenant meets it`);
+      expect(trust[0].reason).toContain(`sub pattern ${sub} admits every object id Entra issues (a version-4 GUID), so every service principal of the tenant meets it`);
     });
   });
 
@@ -1362,12 +1362,12 @@ describe('a sub pattern every object id matches', () => {
     const pattern = findings.find((f) => f.evidence.role === roleId('pattern-role-0'))!;
     expect(pattern.severity).toBe(open.severity);
     expect(pattern.evidence).toMatchObject({ subjectPattern: '*-*', everyObjectId: true });
-    expect(pattern.message).toMatch(/with sub pattern \*-\*, not one object id; Ops Agent does not require app-role assignment, and sub pattern \*-\* admits every object id, so any service principal of the tenant can get such a token/);
+    expect(pattern.message).toMatch(/with sub pattern \*-\*, not one object id; Ops Agent does not require app-role assignment, and sub pattern \*-\* admits every object id Entra issues \(version-4 GUIDs\), so any service principal of the tenant can get such a token/);
     expect(pattern.message).not.toMatch(/today:|extra-/);
     // A path from the issuer through the trust names every service principal of the tenant.
     const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.path?.some((h) => h.to === roleId('pattern-role-0')));
     expect(paths.length).toBeGreaterThan(0);
-    for (const p of paths) expect(p.message).toMatch(/any service principal of the scanned Entra tenant .*\(subject pattern admitting every object id\)/);
+    for (const p of paths) expect(p.message).toMatch(/any service principal of the scanned Entra tenant .*\(subject pattern admitting every object id Entra issues\)/);
   });
 
   it('a pattern only some object ids match still links exactly those, each with its own edge', () => {
@@ -1398,11 +1398,47 @@ describe('a sub pattern every object id matches', () => {
     const dashed = scan(withSps(withPatternRoles(['*-*']), 1, () => 'ODD-SP'));
     expect(assumers(dashed, 'pattern-role-0')).toEqual([OPS_AGENT]);
   });
+
+  it('a pattern every version-4 object id matches (*-4*) is linked as no sub condition too', () => {
+    // Entra issues object ids as version-4 GUIDs (a 4 right after the second dash, 8, 9, a or b
+    // right after the third): these patterns admit every service principal Entra can make, and
+    // each such trust got one edge per service principal (trusts x service principals) and the
+    // finding a pattern's lower severity.
+    const v4 = ['*-4*', '????????-????-4*', '*-*-4*', '*-4???-*', '*-*-*-?*'];
+    const r = scan(withSps(withPatternRoles(v4), 40));
+    const sps = [...r.graph.nodes.values()].filter((n) => n.scope.toLowerCase() === TENANT.toLowerCase() && ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'].includes(n.type));
+    expect(sps.length).toBeGreaterThan(40);
+    expect(sps.every((n) => n.nativeId[14] === '4' && '89ab'.includes(n.nativeId[19]))).toBe(true);
+    expect(v4.map((_, i) => assumers(r, `pattern-role-${i}`))).toEqual(v4.map(() => [OPS_AGENT]));
+    for (let i = 0; i < v4.length; i++) expect(r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO')[0].evidence?.everyObjectId).toBe(true);
+    const findings = r.report.findings.filter((f) => f.ruleId === 'nhi-entra-token-any-app-assumes-aws-role');
+    const open = findings.find((f) => f.evidence.role === roleId('open-role'))!;
+    for (let i = 0; i < v4.length; i++) {
+      const f = findings.find((x) => x.evidence.role === roleId(`pattern-role-${i}`))!;
+      expect(f.severity).toBe(open.severity);
+      expect(f.evidence).toMatchObject({ subjectPattern: v4[i], everyObjectId: true });
+    }
+  });
+
+  it('a service principal whose object id is a GUID of another version is held to a version-4 pattern itself', () => {
+    // A made-up snapshot may hold a GUID Entra would not issue (version 1, variant c): `*-4*` does
+    // not match it, so the pattern admits some service principals only, each linked on its own.
+    const r = scan(withSps(withPatternRoles(['*-4*']), 1, () => '00000000-1111-1222-c333-555555556666'));
+    const linked = assumers(r, 'pattern-role-0');
+    expect(linked).toContain(OPS_AGENT);
+    expect(linked).toContain(LEGACY);
+    expect(linked).not.toContain(ids.entraSp(TENANT, '00000000-1111-1222-c333-555555556666'));
+    expect(r.graph.in(roleId('pattern-role-0'), 'FEDERATES_TO')[0].evidence?.everyObjectId).toBeUndefined();
+    // Its object id written in another place than `*-4*` looks: `*-*` matches it, and every one.
+    const dashed = scan(withSps(withPatternRoles(['*-*']), 1, () => '00000000-1111-1222-c333-555555556666'));
+    expect(assumers(dashed, 'pattern-role-0')).toEqual([OPS_AGENT]);
+  });
 });
 
 describe('matchesEveryObjectId', () => {
-  const every = ['*', '**', '?*', '*?', '*-*', '????????-*', '*-*-*-*-*', '*-????-*', '*-????????????', '????????-????-????-????-????????????', '*????????????????????????????????????', '????????-*-*-*-*', '*-*-????????????'];
-  const notEvery = ['', '-', '*-*-*-*-*-*', '????????-?', '*-?????????????', '*a*', '*-4*', '0*', '*-*A', '?????????????????????????????????????*', '*--*', '????????????????????????????????????-*', '*f', '*-*-*-*-*-', '*--'];
+  // Entra issues version-4 GUIDs: a 4 at place 14, one of 8, 9, a, b at place 19.
+  const every = ['*', '**', '?*', '*?', '*-*', '????????-*', '*-*-*-*-*', '*-????-*', '*-????????????', '????????-????-????-????-????????????', '*????????????????????????????????????', '????????-*-*-*-*', '*-*-????????????', '*-4*', '????????-????-4*', '*-*-4*', '*-4???-*', '*4*', '*-4*-*-*'];
+  const notEvery = ['', '-', '*-*-*-*-*-*', '????????-?', '*-?????????????', '*a*', '*-5*', '*-*-8*', '*-*-*-8*', '????????-????-4???-8*', '0*', '*-*A', '?????????????????????????????????????*', '*--*', '????????????????????????????????????-*', '*f', '*-*-*-*-*-', '*--', '*-4*-4*'];
   it.each(every)('%s matches every object id', (p) => expect(matchesEveryObjectId(p)).toBe(true));
   it.each(notEvery)('%s does not', (p) => expect(matchesEveryObjectId(p)).toBe(false));
 
@@ -1411,10 +1447,16 @@ describe('matchesEveryObjectId', () => {
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const hex = '0123456789abcdef';
-    const objectId = (digit: () => string) => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, digit).join('')).join('-');
-    const ids = [...hex].map((d) => objectId(() => d));
-    for (let i = 0; i < 200; i++) ids.push(objectId(() => hex[rand(16)]));
-    const alphabet = ['*', '*', '?', '?', '-', '0', 'a', 'f', '4'];
+    // A version-4 GUID, as Entra issues object ids: a 4 at place 14, one of 8, 9, a, b at place 19.
+    const objectId = (digit: () => string, variant: string) => {
+      const id = [...[8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, digit).join('')).join('-')];
+      id[14] = '4';
+      id[19] = variant;
+      return id.join('');
+    };
+    const ids = [...hex].flatMap((d) => [...'89ab'].map((v) => objectId(() => d, v)));
+    for (let i = 0; i < 200; i++) ids.push(objectId(() => hex[rand(16)], '89ab'[rand(4)]));
+    const alphabet = ['*', '*', '?', '?', '-', '0', 'a', 'f', '4', '8', 'b'];
     let yes = 0;
     for (let i = 0; i < 3000; i++) {
       const p = Array.from({ length: 1 + rand(12) }, () => alphabet[rand(alphabet.length)]).join('');

@@ -1011,16 +1011,6 @@ function coverageOf(pattern: string, negated: readonly ClaimEntry[]): Coverage {
 }
 
 /**
- * Whether a token whose sub is `sub` (an object id, a value the issuer writes) meets the negated and
- * Null operators on the trust's sub key, taking one whose reading is not known as holding
- * (subjectVerdict says that doubt of the trust). The linker asks it of each service principal a sub
- * pattern or no sub condition admits, having matched the positive pattern itself.
- */
-export function subjectAdmits(sub: string, fact: Pick<ClaimFact, 'values' | 'operators' | 'entries'>): boolean {
-  return claimEntries(fact).every((e) => entryPositive(e) || entryAccepts(e, sub));
-}
-
-/**
  * Why STS turns away, today, every token for one value of a pinned aud condition: the OIDC
  * provider's client id list does not hold it in any case, while it holds another value of the
  * condition (one it holds only in another case is a doubt, clientIdCaseDoubt). Adding the client id

@@ -2,7 +2,7 @@ import type { GraphBuilder } from '../graph/graph.js';
 import type { GraphEdge, GraphNode, OktaAccessPolicy, OktaAccessRule, OktaAuthServer } from '../graph/model.js';
 import { ids, oktaOrigin } from '../graph/ids.js';
 import { ENTRA_ISSUER } from '../graph/entra-issuer.js';
-import { audienceVerdict, isTokenExchangeAudience, subjectFilter, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
+import { audienceVerdict, isTokenExchangeAudience, subjectFilter, subjectPositives, tokenVersionVerdict, trustClientIds } from '../graph/entra-audience.js';
 import { firstFewText, sortTexts, uniqueSortedTexts } from '../compare.js';
 import { compileWildcard, globTokens } from '../aws/policy/wildcard.js';
 import { claimEntries, clientIdCaseDoubt, entryAccepts, unlistedAudience } from '../aws/trust.js';
@@ -230,6 +230,15 @@ export function linkProviders(b: GraphBuilder): void {
     }
     return all;
   };
+  /**
+   * Whether one positive operator on an AWS trust's sub key admits every service principal of the
+   * tenant: a StringLike one (its IfExists and ForAnyValue:/ForAllValues: forms change nothing for a
+   * sub, which every token carries once) with a value that does (patternAdmitsAll). Values are
+   * alternatives, but several that cover the object ids only together are not looked for: the trust
+   * is then linked one service principal at a time, which is larger but as correct.
+   */
+  const admitsEveryId = (tenant: string, entry: { op: string; values: readonly string[] }): boolean =>
+    STRING_LIKE.test(entry.op) && entry.values.some((v) => patternAdmitsAll(tenant, v));
   /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
   const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
   /**
@@ -501,7 +510,9 @@ export function linkProviders(b: GraphBuilder): void {
       const exact = subjectMatch === 'exact';
       // A pattern every object id matches names every service principal of the tenant: the trust's
       // own edge stands for them, as for no sub condition, and says why (the rules read the mark).
-      const everyId = !exact && subject !== undefined && patternAdmitsAll(tenant, subject);
+      // IAM ANDs the operators on the key: another positive one (ForAnyValue:StringLike `abc*` beside
+      // StringLike `*-*`) narrows the pattern, so each must admit every object id as well.
+      const everyId = !exact && subject !== undefined && patternAdmitsAll(tenant, subject) && (!aws || subjectPositives(e.evidence?.subject).every((x) => admitsEveryId(tenant, x)));
       if (everyId) {
         e.reason = `${e.reason}; sub pattern ${subject} admits every object id Entra issues (a version-4 GUID), so every service principal of the tenant meets it`;
         e.evidence = { ...e.evidence, everyObjectId: true };
@@ -949,6 +960,9 @@ export function matchesEveryObjectId(pattern: string): boolean {
   for (const set of sets.values()) if (!set.includes(end)) return false;
   return true;
 }
+
+/** StringLike and its IfExists, ForAnyValue: and ForAllValues: forms: `*` and `?` are wildcards, case is compared. */
+const STRING_LIKE = /^(?:for(?:all|any)values?:)?stringlike(?:ifexists)?$/i;
 
 /** Entra identity types that can get an app-only token: service principals of every kind, not app registrations or users. */
 const CALLER_TYPES: ReadonlySet<string> = new Set(['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity']);

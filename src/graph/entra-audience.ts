@@ -1,5 +1,5 @@
 import { compileGlob } from '../aws/policy/wildcard.js';
-import { caseSearchDoubt, caseVariantMeeting, claimEntries, clientIdCaseDoubt, entriesText, entryAccepts, entryDoubtful, entryPositive, entryUnsure, ignoresCase, subjectAdmits, takesEveryCase, typedRefusal, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
+import { caseSearchDoubt, caseVariantMeeting, claimEntries, clientIdCaseDoubt, entriesText, entryAccepts, entryDoubtful, entryPositive, entryUnsure, ignoresCase, takesEveryCase, typedRefusal, unlistedAudience, type ClaimEntry } from '../aws/trust.js';
 
 /**
  * Whether a token Entra issues for an app meets an AWS trust's aud condition that names it, in
@@ -224,8 +224,9 @@ export function trustClientIds(role: { attrs: Record<string, unknown> }, evidenc
 
 /**
  * Whether a token whose sub is an object id meets the operators on the sub key of an AWS trust edge
- * (its `evidence.subject`, a ClaimFact). A pattern, or no sub condition, is matched by the linker
- * itself: only its negated and Null operators are asked here (subjectAdmits). A pinned sub is found
+ * (its `evidence.subject`, a ClaimFact). Every operator is asked, as IAM ANDs them: a pattern's own
+ * operator is matched by the linker itself, but another positive one on the key (StringLike `*-*`
+ * beside ForAnyValue:StringLike `abc*`) narrows it, as negated and Null ones do. A pinned sub is found
  * among the tenant's object ids ignoring case, so every operator is asked, positive ones too: the
  * token carries the object id as Entra writes it (lower case, as Graph returns it), and StringEquals
  * (or StringLike) compares case while StringEqualsIgnoreCase does not (IAM User Guide, condition
@@ -239,8 +240,19 @@ export function subjectFilter(fact: unknown): (objectId: string) => boolean {
     const entries = claimEntries(claim);
     return (objectId) => entries.every((e) => entryAccepts(e, objectId));
   }
-  if (claim.entries === undefined || claim.entries.every(entryPositive)) return () => true;
-  return (objectId) => subjectAdmits(objectId, claim);
+  const entries = claim.entries;
+  if (entries === undefined) return () => true;
+  return (objectId) => entries.every((e) => entryAccepts(e, objectId));
+}
+
+/**
+ * The positive operators on the sub key of an AWS trust edge (its `evidence.subject`), each with its
+ * values, when there are several or negated ones beside them (the fact's `entries`); empty when the
+ * key has one operator, the pattern or value the edge names.
+ */
+export function subjectPositives(fact: unknown): ClaimEntry[] {
+  const f = (fact ?? {}) as AudienceFact;
+  return Array.isArray(f.entries) ? entriesOf(f.entries).filter(entryPositive) : [];
 }
 
 /** The operator entries of a fact's `entries`, as the AWS transform writes them (ClaimFact). */

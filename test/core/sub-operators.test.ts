@@ -99,6 +99,43 @@ describe('a sub pattern beside a negated operator on sub', () => {
   });
 });
 
+describe('a sub pattern every object id matches beside another positive operator on sub', () => {
+  // IAM ANDs the operators on a key: StringLike `*-*` admits every object id Entra issues, but
+  // ForAnyValue:StringLike `ef64*` beside it admits only the object ids it matches. The trust was
+  // marked as admitting every service principal (everyObjectId) and reported at the severity of no
+  // sub condition, and the `*-*` trust linked every service principal.
+  const LEGACY = ids.entraSp(TENANT, 'c808fcb1-fee2-48fe-8a05-cac58233ce37'); // another SP of the tenant
+
+  it('admits only what the narrower operator admits: no everyObjectId, and only the SP it matches is linked', () => {
+    const { feds, links, findings } = run({ StringLike: ['*-*'], 'ForAnyValue:StringLike': ['ef64*'] });
+    // One trust edge per value of the strictest operators (*-* and ef64*), neither admitting every one.
+    expect(feds.length).toBeGreaterThan(0);
+    expect(feds.map((e) => e.evidence?.everyObjectId)).toEqual(feds.map(() => undefined));
+    expect([...new Set(links.map((l) => l.from))]).toEqual([ids.entraSp(TENANT, SP)]);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.messageId).toBe('pattern');
+      expect(f.evidence.everyObjectId).toBeUndefined();
+      expect(f.evidence.admittedToday).toBe(1);
+    }
+  });
+
+  it('ForAllValues:StringLike beside it narrows alike', () => {
+    const { feds, links } = run({ StringLike: ['*-*'], 'ForAllValues:StringLike': ['c808*'] });
+    expect(feds.every((e) => e.evidence?.everyObjectId === undefined)).toBe(true);
+    expect([...new Set(links.map((l) => l.from))]).toEqual([LEGACY]);
+  });
+
+  it('near miss: two operators that each admit every object id keep the trust admitting every one', () => {
+    const { feds, links, findings } = run({ StringLike: ['*-*'], 'ForAnyValue:StringLike': ['*-4*'] });
+    expect(feds.length).toBeGreaterThan(0);
+    expect(feds.every((e) => e.evidence?.everyObjectId === true)).toBe(true);
+    // The trust's own edge stands for them: the audience app (Ops Agent) is linked, no one else.
+    expect([...new Set(links.map((l) => l.from))]).toEqual([ids.entraSp(TENANT, SP)]);
+    expect(findings.every((f) => f.evidence.everyObjectId === true)).toBe(true);
+  });
+});
+
 describe('no positive sub condition beside a negated one', () => {
   it('still admits every other service principal, but not the one it names', () => {
     const { links, findings } = run({ StringNotEquals: [SP] });

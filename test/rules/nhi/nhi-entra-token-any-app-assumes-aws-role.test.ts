@@ -137,6 +137,29 @@ describe('nhi-entra-token-any-app-assumes-aws-role', () => {
     expect(f[0].evidence.admittedToday).toBe(15);
   });
 
+  it('counts service principals, not names: two with one display name are two, one linked through two audiences is one', () => {
+    const b = new GraphBuilder();
+    b.addScope({ provider: 'entra', id: T });
+    b.addCoverage({ provider: 'entra', scope: T, capability: 'entra.servicePrincipals', status: 'collected' });
+    b.addNode(node('app', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Ops Agent', attrs: { appId: 'app-guid', appRoleAssignmentRequired: false } }));
+    b.addNode(node('ext', { kind: 'external', provider: 'external', type: 'oidc-workload', attrs: { issuer: `https://sts.windows.net/${T}/`, subject: '*-4*', subjectMatch: 'wildcard', audiences: ['app-guid'] } }));
+    b.addNode(node('role', { name: 'ops-agent-role' }));
+    b.addEdge(edge('ext', 'role', 'FEDERATES_TO'));
+    // Twelve service principals named alike (a template), and one reached through two audiences.
+    for (let i = 0; i < 12; i++) {
+      b.addNode(node(`twin${i}`, { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Sync', nativeId: `oid-${String(i).padStart(2, '0')}` }));
+      b.addEdge(edge(`twin${i}`, 'role', 'CAN_ASSUME', { evidence: { via: 'ext' } }));
+    }
+    b.addNode(node('solo', { provider: 'entra', type: 'entra-service-principal', scope: T, name: 'Alpha' }));
+    b.addEdge(edge('solo', 'role', 'CAN_ASSUME', { evidence: { via: 'ext', audiences: ['a'] } }));
+    b.addEdge(edge('solo', 'role', 'CAN_ASSUME', { evidence: { via: 'ext', audiences: ['b'] } }));
+    const f = runRule(rule, b.build(), { now }).findings;
+    expect(f).toHaveLength(1);
+    expect(f[0].evidence.admittedToday).toBe(13);
+    const shown = ['Alpha', ...Array.from({ length: 9 }, (_, i) => `Sync (object id oid-${String(i).padStart(2, '0')})`)].join(', ');
+    expect(f[0].message).toContain(`(today: ${shown} and 3 more)`);
+  });
+
   // Entra issues no token for a resource whose service principal is disabled (AADSTS500014), nor
   // to a client that is: the open trust is dormant until the app is re-enabled, not gone.
   function withAudience(enabled: { app: boolean; other?: boolean; caller?: boolean; otherRequires?: boolean; appRequires?: boolean }, subject?: string) {

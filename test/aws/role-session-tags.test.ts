@@ -5,7 +5,8 @@ import { allow, awsPolicyArn, doc, model, roleArn, roleEntry, trustAccount, trus
 // A role session's aws:PrincipalTag values are the role's tags, replaced by session tags passed when
 // it was assumed (IAM User Guide, "Passing session tags in AWS STS"). Passing them needs
 // sts:TagSession allowed by the role's trust policy: a role whose trust policy allows it to no one
-// has exactly its own tags; any other role's tags are not known.
+// has exactly its own tags (unless it may change them: test/aws/self-tagging.test.ts); any other
+// role's tags are not known.
 const now = new Date('2025-01-01T00:00:00Z');
 const ADMIN = awsPolicyArn('AdministratorAccess');
 const tagging = (service: string) => doc({ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] });

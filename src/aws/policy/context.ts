@@ -28,6 +28,15 @@ export interface PrincipalFacts {
    */
   trustPolicy?: PolicyBody;
   /**
+   * Whether the principal may change its own tags (a user allowed iam:TagUser or iam:UntagUser on
+   * itself; a role allowed iam:TagRole, iam:UntagRole or iam:UpdateAssumeRolePolicy on itself, the
+   * last letting it allow sts:TagSession): such a principal can meet any aws:PrincipalTag condition
+   * when it likes, so its tag values are unknown. Set by the evaluator on the subjects it builds;
+   * asked only when an aws:PrincipalTag value is, and decided once per subject (a subject made
+   * from another's facts, as the same principal without its boundary, shares that answer).
+   */
+  mayChangeOwnTags?: () => boolean;
+  /**
    * The caller is an AWS service acting with its service principal (`name`), as when it assumes a
    * role passed to it: aws:PrincipalIsAWSService is true, aws:PrincipalServiceName is `name`, and
    * the keys that describe an IAM caller are unknown.
@@ -142,13 +151,15 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
       break;
   }
   if (k.startsWith('aws:principaltag/')) {
-    // Users' tags are exactly what the model holds. Role sessions can carry session tags that
+    // A user's tags are what the model holds. Role sessions can carry session tags that
     // replace the role's tags (IAM User Guide, "Passing session tags in AWS STS"), so for roles the
     // value is unknown, unless no session can be tagged: passing session tags needs sts:TagSession
     // allowed by the role's trust policy. The guide does not say so of the transitive tags a
     // chained session inherits; STS is reported to ask sts:TagSession for those too (EKS Pod
-    // Identity sessions assuming another role), and nhiscan reads it so.
-    if ((p.type !== 'user' && sessionsMayBeTagged(p)) || !p.tags) return UNKNOWN;
+    // Identity sessions assuming another role), and nhiscan reads it so. A principal that may tag or
+    // untag itself can give itself any value before it asks, so its tags are not known either
+    // (asked last, the dearest test; the question asks with no tags, so it never asks itself).
+    if (!p.tags || (p.type !== 'user' && sessionsMayBeTagged(p)) || p.mayChangeOwnTags?.() === true) return UNKNOWN;
     const tagKey = key.slice('aws:principaltag/'.length).toLowerCase();
     for (const [tk, tv] of Object.entries(p.tags)) if (tk.toLowerCase() === tagKey) return present(tv);
     // The key may be the entry that could not be read.

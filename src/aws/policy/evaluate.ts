@@ -163,11 +163,14 @@ function boundManaged(model: AccountModel, ref: PolicyRef, use: PolicyOrigin['us
  * to ask "what could this user do after joining G?".
  */
 export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[] = []): Subject {
-  return buildSubject(model, p, extraGroups, undefined);
+  return buildSubject(model, p, extraGroups, undefined, undefined);
 }
 
-/** subjectFor, taking bound policies from the evaluator's `binder` when given. */
-function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined): Subject {
+/**
+ * subjectFor, taking bound policies from the evaluator's `binder` when given; `now`: the
+ * evaluator's clock, for the question whether the principal may change its own tags.
+ */
+function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined, now: Date | undefined): Subject {
   const identity: BoundPolicy[] = [];
   for (let i = 0; i < p.inlinePolicies.length; i++) identity.push(bindInline(p.arn, p.inlinePolicies[i], 'identity'));
   for (let i = 0; i < p.attachedPolicies.length; i++) identity.push(boundManaged(model, p.attachedPolicies[i], 'identity', binder));
@@ -206,11 +209,57 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
   };
   if (p.tagsIncomplete) facts.tagsIncomplete = true;
   if (p.kind === 'role') facts.trustPolicy = p.trustPolicy;
-  return {
+  const s: Subject = {
     facts,
     identity,
     boundary: p.permissionsBoundary ? boundManaged(model, p.permissionsBoundary, 'boundary', binder) : p.unreadBoundary ? unreadBoundary(p, p.unreadBoundary) : undefined,
   };
+  let retag: boolean | undefined;
+  facts.mayChangeOwnTags = () => (retag ??= mayRetag(s, now));
+  return s;
+}
+
+/**
+ * The actions by which a principal changes its own aws:PrincipalTag values, by kind: tagging or
+ * untagging itself, and for a role rewriting its trust policy, which can then allow sts:TagSession
+ * (its sessions may carry any tags). Keyed on first use.
+ */
+let retagActions: Record<IamPrincipal['kind'], ActionKey[]> | undefined;
+
+/**
+ * The scratch accumulator of every self-tagging question. It is asked in the middle of another
+ * answer (the evaluator's, or a trust policy's), so it cannot be that answer's; and never in the
+ * middle of its own, as it asks with the principal's tags unknown (see mayRetag).
+ */
+let retagScan: Scan | undefined;
+
+/**
+ * Whether the subject may change its own tags (PrincipalFacts.mayChangeOwnTags): an action of
+ * retagActions on its own ARN is allowed, conditional or unknown. Asked with its tags unknown, so
+ * the answer does not depend on itself: a tagging right gated on the principal's own tags is a
+ * "may". Most principals hold no IAM tagging action at all: identityMayAllow answers them without a scan.
+ */
+function mayRetag(s: Subject, now: Date | undefined): boolean {
+  retagActions ??= {
+    user: [actionKey('iam:TagUser'), actionKey('iam:UntagUser')],
+    role: [actionKey('iam:TagRole'), actionKey('iam:UntagRole'), actionKey('iam:UpdateAssumeRolePolicy')],
+  };
+  const f = s.facts;
+  let probe: Subject | undefined;
+  for (const a of retagActions[f.type]) {
+    if (!identityMayAllow(s, a)) continue;
+    if (probe === undefined) {
+      const facts: PrincipalFacts = { arn: f.arn, accountId: f.accountId, type: f.type, name: f.name, id: f.id, trustPolicy: f.trustPolicy };
+      probe = s.boundary ? { facts, identity: s.identity, boundary: s.boundary } : { facts, identity: s.identity };
+    }
+    const scan = (retagScan ??= newScan(undefined));
+    scan.now = now;
+    scan.env.now = now;
+    const decision = evaluate(scan, probe, a, f.arn, undefined, false);
+    scan.undecided = undefined;
+    if (decision !== 'deny' && decision !== 'implicit-deny') return true;
+  }
+  return false;
 }
 
 /** A permissions boundary that is set but could not be read: it may cap anything. */
@@ -456,6 +505,90 @@ function everyType(byType: readonly Tri[]): Tri {
   return all;
 }
 
+/** The environment's principal between answers: no one. */
+const NO_ONE: PrincipalFacts = { arn: '', type: 'user', name: '' };
+
+/** A scratch accumulator for evaluate (one per evaluator: answers are computed one at a time). */
+function newScan(now: Date | undefined): Scan {
+  return {
+    a: actionKey('*'),
+    resource: '',
+    env: { principal: NO_ONE, action: '', now, extra: undefined },
+    envSet: false,
+    ctx: undefined,
+    s: undefined as unknown as Subject,
+    now,
+    statements: undefined,
+    detail: false,
+    undecided: undefined,
+    denyYes: false,
+    denyMaybe: false,
+    unusable: undefined,
+    byType: undefined,
+  };
+}
+
+/** Runs one question with the scratch `acc`; the caller reads acc.statements / acc.undecided before the next one. */
+function evaluate(acc: Scan, s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): Decision {
+  acc.a = a;
+  acc.resource = resource;
+  acc.envSet = false;
+  acc.ctx = ctx;
+  acc.s = s;
+  acc.statements = undefined;
+  acc.detail = detail;
+  acc.undecided = undefined;
+  acc.denyYes = false;
+  acc.denyMaybe = false;
+  acc.unusable = undefined;
+  const typeCount = resource === SOME_RESOURCE ? requiredTypeCount(a.lower) : 0;
+  acc.byType = typeCount > 0 ? new Array<Tri>(typeCount).fill('no') : undefined;
+
+  let idAllow: Tri = 'no';
+  let idUsable = true;
+  const identity = s.identity;
+  for (let i = 0; i < identity.length; i++) {
+    const bp = identity[i];
+    if (!bp.compiled) {
+      if (detail) (acc.unusable ??= []).push(unusable(bp));
+      idUsable = false;
+      continue;
+    }
+    idAllow = triOr(idAllow, scanPolicy(acc, bp));
+  }
+  // A request naming several types needs each allowed, by one statement or by several.
+  if (acc.byType) {
+    idAllow = everyType(acc.byType);
+    acc.byType.fill('no');
+  }
+  let bAllow: Tri = 'yes';
+  let bUsable = true;
+  if (s.boundary) {
+    if (!s.boundary.compiled) {
+      if (detail) (acc.unusable ??= []).push(unusable(s.boundary));
+      bAllow = 'no';
+      bUsable = false;
+    } else {
+      bAllow = scanPolicy(acc, s.boundary);
+      if (acc.byType) bAllow = everyType(acc.byType);
+    }
+  }
+  acc.byType = undefined;
+  acc.s = undefined as unknown as Subject;
+  acc.ctx = undefined;
+  acc.envSet = false;
+  acc.env.principal = NO_ONE;
+  acc.env.extra = undefined;
+  let decision: Decision;
+  if (acc.denyYes) decision = 'deny';
+  else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
+  else if (idUsable && idAllow === 'no') decision = 'implicit-deny';
+  else if (!idUsable || !bUsable) decision = 'unknown';
+  else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
+  else decision = 'conditional';
+  return decision;
+}
+
 export function createEvaluator(model: AccountModel, options: EvaluatorOptions = {}): Evaluator {
   const subjects = new Map<string, Subject>();
   const binder = newBinder();
@@ -465,7 +598,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     if (s) return s;
     const p = model.users.get(arn) ?? model.roles.get(arn);
     if (!p) return undefined;
-    s = buildSubject(model, p, [], binder);
+    s = buildSubject(model, p, [], binder, options.now);
     subjects.set(arn, s);
     return s;
   };
@@ -482,90 +615,13 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
   // few statements that cover the action; "nothing covers it" allocates nothing. One scratch
   // accumulator per evaluator (answers are computed synchronously, one at a time): no closure or
   // context object per answer.
-  const noOne: PrincipalFacts = { arn: '', type: 'user', name: '' };
-  const acc: Scan = {
-    a: actionKey('*'),
-    resource: '',
-    env: { principal: noOne, action: '', now: options.now, extra: undefined },
-    envSet: false,
-    ctx: undefined,
-    s: undefined as unknown as Subject,
-    now: options.now,
-    statements: undefined,
-    detail: false,
-    undecided: undefined,
-    denyYes: false,
-    denyMaybe: false,
-    unusable: undefined,
-    byType: undefined,
-  };
-
-  /** Runs one question; the caller reads acc.statements / acc.undecided before the next one. */
-  const evaluate = (s: Subject, a: ActionKey, resource: ResourceQuery, ctx: RequestContext | undefined, detail: boolean): Decision => {
-    acc.a = a;
-    acc.resource = resource;
-    acc.envSet = false;
-    acc.ctx = ctx;
-    acc.s = s;
-    acc.statements = undefined;
-    acc.detail = detail;
-    acc.undecided = undefined;
-    acc.denyYes = false;
-    acc.denyMaybe = false;
-    acc.unusable = undefined;
-    const typeCount = resource === SOME_RESOURCE ? requiredTypeCount(a.lower) : 0;
-    acc.byType = typeCount > 0 ? new Array<Tri>(typeCount).fill('no') : undefined;
-
-    let idAllow: Tri = 'no';
-    let idUsable = true;
-    const identity = s.identity;
-    for (let i = 0; i < identity.length; i++) {
-      const bp = identity[i];
-      if (!bp.compiled) {
-        if (detail) (acc.unusable ??= []).push(unusable(bp));
-        idUsable = false;
-        continue;
-      }
-      idAllow = triOr(idAllow, scanPolicy(acc, bp));
-    }
-    // A request naming several types needs each allowed, by one statement or by several.
-    if (acc.byType) {
-      idAllow = everyType(acc.byType);
-      acc.byType.fill('no');
-    }
-    let bAllow: Tri = 'yes';
-    let bUsable = true;
-    if (s.boundary) {
-      if (!s.boundary.compiled) {
-        if (detail) (acc.unusable ??= []).push(unusable(s.boundary));
-        bAllow = 'no';
-        bUsable = false;
-      } else {
-        bAllow = scanPolicy(acc, s.boundary);
-        if (acc.byType) bAllow = everyType(acc.byType);
-      }
-    }
-    acc.byType = undefined;
-    acc.s = undefined as unknown as Subject;
-    acc.ctx = undefined;
-    acc.envSet = false;
-    acc.env.principal = noOne;
-    acc.env.extra = undefined;
-    let decision: Decision;
-    if (acc.denyYes) decision = 'deny';
-    else if (s.boundary && bUsable && bAllow === 'no') decision = 'implicit-deny';
-    else if (idUsable && idAllow === 'no') decision = 'implicit-deny';
-    else if (!idUsable || !bUsable) decision = 'unknown';
-    else if (idAllow === 'yes' && bAllow === 'yes' && !acc.denyMaybe) decision = 'allow';
-    else decision = 'conditional';
-    return decision;
-  };
+  const acc = newScan(options.now);
 
   const canDo = (principal: string | Subject, action: string, resource: ResourceQuery, ctx?: RequestContext): CanDoResult => {
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return { decision: 'implicit-deny', statements: NO_MATCHES };
-    const decision = evaluate(s, a, resource, ctx, true);
+    const decision = evaluate(acc, s, a, resource, ctx, true);
     const out: CanDoResult = { decision, statements: acc.statements ?? NO_MATCHES };
     acc.statements = undefined;
     if (acc.unusable) out.unusable = acc.unusable;
@@ -577,7 +633,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     const s = resolve(principal);
     const a = actionKey(action);
     if (nothingCovers(s, a)) return IMPLICIT_DENY;
-    const decision = evaluate(s, a, resource, ctx, false);
+    const decision = evaluate(acc, s, a, resource, ctx, false);
     const undecided = acc.undecided;
     acc.undecided = undefined;
     if (decision !== 'conditional' || undecided === undefined) return PLAIN[decision];

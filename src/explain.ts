@@ -3,6 +3,7 @@ import { summarizeIdentity } from './scan.js';
 import type { IdentitySummary } from './report/types.js';
 import type { Finding } from './engine/types.js';
 import type { GraphNode } from './graph/model.js';
+import type { PathHop } from './analysis/types.js';
 import { serviceAccountUnclassified } from './rule-kit.js';
 import { cutHopIndex } from './report/cut.js';
 import { comparePrivileges, policyPrivileges, privilegeOf, type Privilege } from './report/privileges.js';
@@ -39,6 +40,13 @@ export interface ExplainCard {
    * when the query named the identity.
    */
   askedFor?: string;
+  /**
+   * Every hop of the path of the finding asked for, when the report listed only its first and
+   * last hops (`omittedHops`): the gap line of the report sends the reader here. A route to a
+   * privilege that is no crown jewel (an AI agent's tier route) is not among the card's crown-jewel
+   * paths, so it is given on its own. Absent otherwise.
+   */
+  askedPath?: PathHop[];
   /**
    * The rules that answered unknown for the subject (by rule id), each with the reason it gave:
    * the coverage gap it rests on. Present only when there is one, so a card without them is as
@@ -123,6 +131,10 @@ export function explain(result: ScanResult, query: string): ExplainMatch {
   });
   const card: ExplainCard = { identity, consents, privileges, cuts, findings };
   if (byFinding) card.askedFor = byFinding.fingerprint;
+  if (byFinding?.path !== undefined && byFinding.omittedHops !== undefined) {
+    const whole = analysis.wholeHopsOf(byFinding.path);
+    if (whole !== undefined) card.askedPath = whole;
+  }
   if (node.kind === 'privilege') card.subjectKind = 'privilege';
   // In the order and with the ids the identity summary lists them (unknownRuleIds).
   if (identity.unknownRuleIds) card.unknownRules = identity.unknownRuleIds.map((ruleId) => ({ ruleId, reason: unknownReason(result, ruleId, node) }));

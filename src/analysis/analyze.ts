@@ -344,9 +344,11 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     }
     return v;
   };
-  // How to walk again each route whose evidence leaves hops out (wholeHops). Weak: a route the
-  // report keeps (an identity's paths) does not keep the graph alive through it.
-  const wholes = new WeakMap<ShownHops, () => PathHop[]>();
+  // How to walk again each route whose evidence leaves hops out (wholeHops), by its listed hops:
+  // a finding holds the same list as its path, so the finding asked for by `nhiscan explain` finds
+  // its route. Weak: a route the report keeps (an identity's paths) does not keep the graph alive
+  // through it.
+  const wholes = new WeakMap<readonly PathHop[], () => PathHop[]>();
   // Allocated when a next identity first needs the search (see reachesAvoiding).
   let detours: Detours | undefined;
   const detourSpace = (): Detours => (detours ??= { seen: new Int32Array(n), search: 0, queue: new Int32Array(n) });
@@ -399,16 +401,17 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       let length = 0;
       for (let cur = i; tierNext[cur] >= 0; cur = tierNext[cur]) length++;
       const { route } = walkRoute(graph, tierNext, tierNextEdge, i, length, false);
-      if (route.omittedHops) wholes.set(route, () => walkRoute(graph, tierNext, tierNextEdge, i, length, true).route.hops);
+      if (route.omittedHops) wholes.set(route.hops, () => walkRoute(graph, tierNext, tierNextEdge, i, length, true).route.hops);
       return route;
     },
     wholeHops: (route) => {
       if (route.omittedHops === undefined) return route.hops;
-      const whole = wholes.get(route);
-      // A copy of a route (or another analysis's) has no walk here: its hops would be taken for the whole.
+      const whole = wholes.get(route.hops);
+      // Hops another analysis gave (or a copy of the list) have no walk here: they would be taken for the whole.
       if (whole === undefined) throw new Error('wholeHops: a route this analysis did not give');
       return whole();
     },
+    wholeHopsOf: (hops) => wholes.get(hops)?.(),
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
     ownAutonomy: (ref) => ownAutonomyCached(ref).level,
@@ -677,7 +680,7 @@ function buildJewelGroups(graph: Graph, inEdges: FollowIndex, privileges: readon
  * `sets.full` or, with `firm`, of the firm ones. Both sets hold the same keys in the same order
  * (buildJewelGroups), so a group's index names it in either.
  */
-function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, detours: () => Detours, wholes: WeakMap<ShownHops, () => PathHop[]>): CrownJewelPath[] {
+function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, detours: () => Detours, wholes: WeakMap<readonly PathHop[], () => PathHop[]>): CrownJewelPath[] {
   const out: CrownJewelPath[] = [];
   const { groups, reach } = firm ? sets.firm() : sets.full;
   const at = graph.indexOf(ref);
@@ -721,7 +724,7 @@ function pathsFrom(graph: Graph, sets: JewelSets, firm: boolean, ref: NodeRef, d
       alternatives: Math.max(0, all.size - 1),
       crossesProviders: crosses,
     };
-    if (route.omittedHops) wholes.set(path, () => walkRoute(graph, g.nextNode, g.nextEdge, at, d, true).route.hops);
+    if (route.omittedHops) wholes.set(path.hops, () => walkRoute(graph, g.nextNode, g.nextEdge, at, d, true).route.hops);
     // With one next identity (the path's own) there is no other route to sort.
     if (all.size > 1 && conditionalHopCount(route.hops, route.omittedHops) === 0) {
       const sure = nextHops(graph, sets.firm().groups[reached[i]], at, first, firmFirst, detours);

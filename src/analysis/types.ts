@@ -134,6 +134,11 @@ export interface Analysis {
    * at a time: the one `nhiscan explain` shows, or the words of a long conditional path.
    */
   wholeHops(route: ShownHops): PathHop[];
+  /**
+   * Every hop of the route whose listed hops are `hops` (a finding's path is that very list), or
+   * undefined when this analysis gave no route that leaves hops out with that list.
+   */
+  wholeHopsOf(hops: readonly PathHop[]): PathHop[] | undefined;
   autonomy(ref: NodeRef): Autonomy;
   autonomyReason(ref: NodeRef): string;
   /**

@@ -132,6 +132,8 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
     // Wrapped here, so its continuation lines hang under the text and not under the mark.
     if (mark && f.fingerprint === card.askedFor) wrapLine(line, width).forEach((l, k) => out.push(k === 0 ? ` >${l.slice(2)}` : l));
     else out.push(line);
+    // The report listed the first and last hops of this finding's path and sent the reader here.
+    if (card.askedPath !== undefined && f.fingerprint === card.askedFor) for (const l of renderPath(card.askedPath, c, {}, { whole: WHOLE })) out.push(`  ${l}`);
     if (f.status === 'waived' && f.waiver) {
       const w = f.waiver;
       out.push(c.gray(`     waived until ${t(w.expires, 'expiry')} (${n(w.owner)}${w.ticket !== undefined ? `, ${t(w.ticket, 'ticket')}` : ''}: ${t(w.reason, 'reason')})`));

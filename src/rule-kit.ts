@@ -11,6 +11,7 @@ import { denyDoubtFor, externalIdRequiredByDeny, foreignOrgsOf, namedForeignOrgs
 import { parseDate } from './iso-date.js';
 import { unreadText } from './connectors/entra/service-accounts.js';
 import { APP_ROLE_GAP } from './connectors/entra/unread-parents.js';
+import { AGENT_BLUEPRINT_GAP } from './connectors/entra/endpoints.js';
 import { ORGANIZATION_ID, ORGANIZATION_ID_TEXT } from './connectors/aws/transform-organization.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
 import { FEW_OWNERS } from './analysis/analyze.js';
@@ -362,12 +363,29 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
   if (subject.provider === 'entra') {
     const resource = unreadAppRoleResource(graph, subject, counts?.roleTier !== undefined ? roleTierAtLeast(counts.roleTier) : ANY_UNREAD_RESOURCE);
     if (resource) return appRoleAssignmentsUnread(graph, resource);
+    // A blueprint takes the tier of the agent identities it obtains tokens for.
+    const blueprints = agentBlueprintsUnread(graph, subject);
+    if (blueprints) return blueprints;
   }
   if (!counts) return undefined;
   const group = unreadGroup(graph, subject, counts);
   if (group) return groupMembersUnread(graph, group);
   const owned = unreadOwned(graph, subject, counts);
   return owned ? ownersUnread(graph, owned) : undefined;
+}
+
+/**
+ * An Entra Agent ID blueprint (its principal, or the blueprint registered here) in a tenant whose
+ * service principal list was read without agentIdentityBlueprintId (the collector's
+ * AGENT_BLUEPRINT_GAP record): which agent identities it obtains tokens for, and so its reach
+ * and tier, are not known. The gap as a clause, or undefined. A snapshot without the record read
+ * the property (or predates it, and its agent identities without one are warned about).
+ */
+export function agentBlueprintsUnread(graph: Graph, subject: GraphNode): string | undefined {
+  if (subject.provider !== 'entra' || (subject.attrs.agentKind !== 'blueprint-principal' && subject.attrs.appOdataType !== 'agentIdentityBlueprint')) return undefined;
+  const record = graph.coverageRecord('entra', subject.scope, AGENT_BLUEPRINT_GAP);
+  if (record === undefined || record.status === 'collected') return undefined;
+  return itemGap(graph, subject, 'the blueprints of the agent identities', [AGENT_BLUEPRINT_GAP]);
 }
 
 /** That the owners of an Entra service principal or app registration were not read, as a gap clause (with the records of the owner files, if any). */

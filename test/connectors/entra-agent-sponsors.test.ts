@@ -8,6 +8,7 @@ import { installNetGuard } from '../fakes/entra-net-guard.js';
 import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
 import { scanLive } from '../e2e/demo.js';
 import { FAKE_ENTRA, fakeEntraOptions } from '../helpers/entra-fake-collect.js';
+import { agentBlueprintsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 // Agent ID through the collector, the real MSAL client and the snapshot to the rule: a blueprint
 // registered in the tenant (application 248, @odata.type agentIdentityBlueprint), its blueprint
@@ -121,8 +122,65 @@ describe('Entra Agent ID: blueprint principal sponsors and agentIdentityBlueprin
     expect(spItems(result)).toHaveLength(250);
     expect(spItems(result).some((s) => 'agentIdentityBlueprintId' in s)).toBe(false);
     expect(result.manifest.warnings).toEqual([expect.stringMatching(/^Entra: the blueprint of each agent identity \(agentIdentityBlueprintId\) was not read: Graph refused the request that selects it \(400 BadRequest on GET .*\); the list was read without it$/)]);
+    // The property is a gap of its own: the list is read, the blueprint links are not.
+    const gap = result.coverage.find((c) => c.capability === 'entra.servicePrincipals@agentIdentityBlueprintId');
+    expect(gap).toMatchObject({ status: 'error', reason: expect.stringMatching(/^400 BadRequest on GET \/v1\.0\/servicePrincipals/) });
     const { scan } = scanLive([result]);
     expect(scan.graph.out(bpNode).some((e) => e.type === 'CAN_ASSUME')).toBe(false);
     expect(scan.report.warnings.some((w) => /1 agent identity has no agentIdentityBlueprintId \(.*\): which blueprint obtains their tokens is not known/.test(w))).toBe(true);
+    // The blueprint's tier (that of the agents it obtains tokens for) is then a lower bound.
+    expect(agentBlueprintsUnread(scan.graph, scan.graph.node(bpNode)!)).toMatch(/^the blueprints of the agent identities of tenant .* were not read \(error: 400 BadRequest/);
+    expect(tierEvidenceMissing(scan.graph, scan.graph.node(bpNode)!)).toMatch(/^the blueprints of the agent identities/);
+    // Only a blueprint's tier depends on the links.
+    expect(tierEvidenceMissing(scan.graph, scan.graph.node(ids.entraSp(TENANT, guid(2, AGENT)))!)).toBeUndefined();
+  });
+
+  // The warning and the record say what was read: when the read without the property fails too,
+  // the list is not read, and nothing says it was read without the property.
+  it('fails the list, with no warning, when the read without agentIdentityBlueprintId fails too', async () => {
+    const { result, f } = await collect(agentTenant([user(2)]), {
+      rewriteNextLink: (link) => (!link.includes('agentIdentityBlueprintId') && link.includes('skiptoken=100') ? link.replace('$select=id,', '$select=id,expiredToken,') : link),
+      forbidSelect: [
+        { path: '/v1.0/servicePrincipals', property: 'agentIdentityBlueprintId', status: 400 },
+        { path: '/v1.0/servicePrincipals', property: 'expiredToken', status: 400 },
+      ],
+    });
+    // Refused with the property, then the read without it: its first page, and its refused second.
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals').map((l) => l.status)).toEqual([400, 200, 400]);
+    expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: '400 BadRequest on GET /v1.0/servicePrincipals' });
+    expect(result.coverage.some((c) => c.capability === 'entra.servicePrincipals@agentIdentityBlueprintId')).toBe(false);
+    expect(result.manifest.warnings ?? []).toEqual([]);
+  });
+
+  it('records no gap for the blueprint links when the property was read', async () => {
+    const { result } = await collect(agentTenant([user(2)]));
+    expect(result.coverage.some((c) => c.capability.startsWith('entra.servicePrincipals@'))).toBe(false);
+    const { scan } = scanLive([result]);
+    expect(agentBlueprintsUnread(scan.graph, scan.graph.node(bpNode)!)).toBeUndefined();
+  });
+
+  // A 400 on a later page (an expired $skiptoken, say) is not Graph refusing the $select: the
+  // first page was served with the property selected. The list fails as on any other failure,
+  // and is not read again without the property.
+  it('fails the list on a 400 on page 2, with no read without agentIdentityBlueprintId and no warning', async () => {
+    const { result, f } = await collect(agentTenant([user(2)]), {
+      rewriteNextLink: (link) => (link.includes('agentIdentityBlueprintId') && link.includes('skiptoken=100') ? link.replace('agentIdentityBlueprintId', 'agentIdentityBlueprintId,expiredToken') : link),
+      forbidSelect: [{ path: '/v1.0/servicePrincipals', property: 'expiredToken', status: 400 }],
+    });
+    const spGets = f.log.filter((l) => l.path === '/v1.0/servicePrincipals');
+    expect(spGets.map((l) => l.status)).toEqual([200, 400]);
+    expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')).toMatchObject({ status: 'error', reason: expect.stringMatching(/^400 BadRequest on GET \/v1\.0\/servicePrincipals/) });
+    expect(result.files['entra/servicePrincipals.json']).toBeUndefined();
+    expect(result.coverage.some((c) => c.capability === 'entra.servicePrincipals@agentIdentityBlueprintId')).toBe(false);
+    expect(result.manifest.warnings ?? []).not.toContainEqual(expect.stringMatching(/agentIdentityBlueprintId/));
+  });
+
+  // A 400 on the first page that does not say the property is unknown (here: another property)
+  // is the list's own failure too.
+  it('fails the list on a first-page 400 that names another property', async () => {
+    const { result, f } = await collect(agentTenant([user(2)]), { forbidSelect: [{ path: '/v1.0/servicePrincipals', property: 'appRoles', status: 400 }] });
+    expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(1);
+    expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')?.status).toBe('error');
+    expect(result.manifest.warnings ?? []).toEqual([]);
   });
 });

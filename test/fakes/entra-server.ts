@@ -100,10 +100,10 @@ interface Served {
   body: unknown;
 }
 
-const graphError = (status: number, code: string, headers?: Record<string, string>): Served => ({
+const graphError = (status: number, code: string, headers?: Record<string, string>, message = `${code} (fake)`): Served => ({
   status,
   headers,
-  body: { error: { code, message: `${code} (fake)`, innerError: { date: '2026-11-28T00:00:00' } } },
+  body: { error: { code, message, innerError: { date: '2026-11-28T00:00:00' } } },
 });
 
 /** A token endpoint plus Graph v1.0/beta on one 127.0.0.1 port, generated from a dataset. */
@@ -173,7 +173,11 @@ export async function startEntraFake(opts: EntraFakeOptions): Promise<EntraFake>
     }
     if (opts.forbid?.includes(key)) return graphError(403, 'Authorization_RequestDenied');
     for (const f of opts.forbidSelect ?? []) {
-      if (f.path === key && select?.includes(f.property)) return f.status === 400 ? graphError(400, 'BadRequest') : graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+      if (f.path === key && select?.includes(f.property)) {
+        // Graph's answer to a $select of a property the type does not have names the property.
+        if (f.status === 400) return graphError(400, 'BadRequest', undefined, `Could not find a property named '${f.property}' on type 'microsoft.graph.servicePrincipal'.`);
+        return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+      }
     }
     const okBody = opts.okBodyOn?.[key];
     if (okBody !== undefined) return { status: 200, body: okBody };

@@ -88,14 +88,25 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const tenantId = orgId ?? (TENANT_GUID.test(opts.tenantId) ? opts.tenantId : (tokenTenant ?? opts.tenantId));
 
   const lists = new Map<string, GraphObject[]>();
+  // Records of what a list read without a property it selects lacks (ListEndpoint.fallback).
+  const fallbackGaps: CoverageRecord[] = [];
   const readList = async (ep: ListEndpoint): Promise<void> => {
-    let res = await http.list(http.url(ep.version, ep.path.replace('{top}', top)), ep.keys);
-    if (!res.ok && ep.fallback && res.failure.status === 400) {
-      // The list without the property Graph refused: a warning, not a gap of the list.
-      const warning = `Entra: ${ep.fallback.lost}: Graph refused the request that selects it (${res.failure.reason}); the list was read without it`;
-      warnings.push(warning);
-      progress(warning);
+    const url = http.url(ep.version, ep.path.replace('{top}', top));
+    // The first page apart: only there does a 400 say the request itself (its $select) is refused.
+    // A 400 on a later page (an expired $skiptoken) fails the list like any other failure.
+    const first = await http.getJson(url);
+    let res = first.ok ? await http.continueList(first.value, url, ep.keys) : first;
+    if (!first.ok && ep.fallback && refusesProperty(first.failure, ep.fallback.property)) {
+      const refused = first.failure;
       res = await http.list(http.url(ep.version, ep.fallback.path.replace('{top}', top)), ep.keys);
+      if (res.ok) {
+        // The list without the property Graph refused: the list is read, the property is a gap
+        // of its own, so the rules that need it answer unknown instead of reading its absence.
+        const warning = `Entra: ${ep.fallback.lost}: Graph refused the request that selects it (${refused.reason}); the list was read without it`;
+        warnings.push(warning);
+        progress(warning);
+        fallbackGaps.push(coverageRecord(tenantId, ep.fallback.gap, [refused]));
+      }
     }
     if (!res.ok) return fail(ep.capability, res.failure);
     lists.set(ep.file, res.value as GraphObject[]);
@@ -212,6 +223,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     const o = outcome(kind);
     return { failures: o.failures, unread: o.failedParents.keys(), attempted: o.attempted };
   };
+  appendAll(coverage, fallbackGaps);
   for (const gap of PER_PARENT_FILES) {
     const record = parentGap(tenantId, gap, [...skipped(gap.kind), reads(gap.kind)]);
     if (record) coverage.push(record);
@@ -242,6 +254,15 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       tokenRefreshes: http.stats.tokenRefreshes,
     },
   };
+}
+
+/**
+ * Whether Graph refused a list's first request because it does not know `property` (a 400
+ * BadRequest naming it): the one refusal a read without the property answers. Any other 400
+ * (a malformed filter, an expired page token) is the list's own failure.
+ */
+function refusesProperty(failure: GraphFailure, property: string): boolean {
+  return failure.status === 400 && failure.unknownProperty?.toLowerCase() === property.toLowerCase();
 }
 
 /** One relationship file read per parent whose unread parents are recorded apart (parentGap). */

@@ -8,11 +8,12 @@ export interface ListEndpoint {
   /** Members the scan reads every item by: an item without one as a non-empty string makes the page malformed. */
   keys?: readonly string[];
   /**
-   * Read instead when Graph refuses `path` as a bad request (400): `path` selects a property a
-   * tenant may not know, and the list matters more than the property. `lost` says what is then
-   * not read, for the warning.
+   * Read instead when Graph refuses the first request of `path` as a bad request (400) that says
+   * it does not know `property`: `path` selects a property a tenant may not know, and the list
+   * matters more than the property. `lost` says what is then not read, for the warning; `gap` is
+   * the coverage record that says it to the rules (not the list's own record: the list is read).
    */
-  fallback?: { path: string; lost: string };
+  fallback?: { path: string; property: string; lost: string; gap: string };
 }
 
 // $select keeps payloads lean and never names a secret-bearing property. keyCredentials in
@@ -32,6 +33,14 @@ const SP_SELECT_BASE = [
  * collector read the list again with SP_SELECT_BASE (ListEndpoint.fallback).
  */
 const SP_SELECT = `${SP_SELECT_BASE},agentIdentityBlueprintId`;
+
+/**
+ * The record of a service principal list read without agentIdentityBlueprintId: which blueprint
+ * obtains each agent identity's tokens is not known, so a blueprint's reach (and tier) is a lower
+ * bound. Named `<capability>@<what>` so that it does not disown servicePrincipals.json; recorded
+ * only when the property was not read (rule-kit, agentBlueprintsUnread).
+ */
+export const AGENT_BLUEPRINT_GAP = 'entra.servicePrincipals@agentIdentityBlueprintId';
 
 const APP_SELECT = [
   'id', 'appId', 'displayName', 'createdDateTime', 'signInAudience', 'passwordCredentials', 'keyCredentials',
@@ -62,7 +71,12 @@ export const LIST_ENDPOINTS: readonly ListEndpoint[] = [
     version: 'v1.0',
     path: `/servicePrincipals?$top={top}&$select=${SP_SELECT}`,
     keys: ['id'],
-    fallback: { path: `/servicePrincipals?$top={top}&$select=${SP_SELECT_BASE}`, lost: 'the blueprint of each agent identity (agentIdentityBlueprintId) was not read' },
+    fallback: {
+      path: `/servicePrincipals?$top={top}&$select=${SP_SELECT_BASE}`,
+      property: 'agentIdentityBlueprintId',
+      lost: 'the blueprint of each agent identity (agentIdentityBlueprintId) was not read',
+      gap: AGENT_BLUEPRINT_GAP,
+    },
   },
   { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}`, keys: ['id', 'appId'] },
   { file: 'oauth2PermissionGrants.json', capability: 'entra.oauth2PermissionGrants', version: 'v1.0', path: '/oauth2PermissionGrants', keys: ['clientId', 'resourceId', 'consentType'] },

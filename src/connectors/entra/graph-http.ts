@@ -15,6 +15,12 @@ export interface GraphFailure {
   wholeBatch?: boolean;
   /** A throttled answer's Retry-After, when it named one: the wait that was not made. */
   retryAfterMs?: number;
+  /**
+   * The property a 400 BadRequest (or Request_BadRequest) says it could not find ("Could not find
+   * a property named 'x' on type ..."), as Graph answers a `$select` naming one it does not know.
+   * Only the name is kept, and only when it is a plain identifier: never other provider text.
+   */
+  unknownProperty?: string;
 }
 
 export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
@@ -460,5 +466,14 @@ export function failureFromStatus(status: number, body: unknown, label: string):
   const code = typeof rawCode === 'string' ? cleanProviderText(rawCode, 80).replace(/[^\w.-]/g, '_') : '';
   const reason = `${status}${code ? ` ${code}` : ''} on ${label}${status >= 300 && status < 400 ? ' (a redirect, not followed: it would carry the access token elsewhere)' : ''}`;
   const missing = status === 403 || ((status === 400 || status === 401) && LICENCE_CODES.test(code));
-  return { kind: missing ? 'missing-permission' : 'error', status, reason };
+  const unknownProperty = status === 400 ? unknownPropertyOf(code, body) : undefined;
+  return { kind: missing ? 'missing-permission' : 'error', status, reason, ...(unknownProperty ? { unknownProperty } : {}) };
+}
+
+/** Graph's answer to a `$select` of a property it does not know: the property's name, else undefined. */
+function unknownPropertyOf(code: string, body: unknown): string | undefined {
+  if (code !== 'BadRequest' && code !== 'Request_BadRequest') return undefined;
+  const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+  if (typeof message !== 'string') return undefined;
+  return /could not find a property named '([A-Za-z_][\w.]{0,99})'/i.exec(message)?.[1];
 }

@@ -1,4 +1,4 @@
-import { APP_ROLE_DISABLED, appRoleAssignmentsUnread, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, type GroupTest, oktaIdentityActive, type RuleContext, type Severity, SHAREPOINT_APP_ID, unreadAppRoleResource } from '../../src/rule-kit.js';
+import { APP_ROLE_DISABLED, appRoleAssignmentsUnread, cannotJudge, defineRule, EXCHANGE_APP_ID, GRAPH_APP_ID, missingCapability, type GraphNode, type GroupTest, oktaIdentityActive, type RuleContext, type Severity, SHAREPOINT_APP_ID, tierAbove, tierEvidenceMissing, unreadAppRoleResource } from '../../src/rule-kit.js';
 
 /**
  * The Entra resources whose permissions the pattern names: Microsoft Graph
@@ -38,15 +38,28 @@ const UNREAD_MICROSOFT_RESOURCE: GroupTest = { key: 'mail-files-chat', test: (r)
  * recognised agent is labelled autonomous). A client secret or certificate alone is not: the
  * app-only token it gets carries only application permissions, and it needs one to be a
  * confidential client even when it acts only for signed-in users. A third-party agent is critical
- * either way: its code and who runs it are outside the tenant. When app role assignments of its
- * tenant (or of the Microsoft resources) were not read, an application permission may be unseen:
- * it stays critical, and says so.
+ * either way: its code and who runs it are outside the tenant. When what would show power of its
+ * own was not read (ownPowerUnread), such power may be unseen: it stays critical, and says so.
  */
-function delegatedAutonomy(subject: GraphNode, ctx: RuleContext, appOnlyUnread: boolean): { messageId: string; severity: Severity; text: string; evidence: string } {
+function delegatedAutonomy(subject: GraphNode, ctx: RuleContext, grantsUnread: boolean): { messageId: string; severity: Severity; text: string; evidence: string } {
   if (subject.thirdParty !== undefined) return { messageId: 'delegatedOwn', severity: 'critical', text: 'it is a third-party app, run outside the tenant', evidence: 'third-party' };
   if (ctx.analysis.ownAutonomy(subject) !== 'human-triggered') return { messageId: 'delegatedOwn', severity: 'critical', text: `it also acts on its own: ${ctx.analysis.ownAutonomyReason(subject)}`, evidence: 'acts on its own' };
-  if (appOnlyUnread) return { messageId: 'delegatedOwn', severity: 'critical', text: 'whether it also holds application permissions was not read', evidence: 'not known' };
+  if (grantsUnread) return { messageId: 'delegatedOwn', severity: 'critical', text: 'whether it also holds application permissions was not read', evidence: 'not known' };
+  const unread = ownPowerUnread(subject, ctx);
+  if (unread) return { messageId: 'delegatedOwn', severity: 'critical', text: `whether it also acts on its own is not known: ${unread}`, evidence: 'not known' };
   return { messageId: 'delegated', severity: 'high', text: '', evidence: 'delegated only' };
+}
+
+/**
+ * What was not read of the edges ownAutonomy takes for power of its own, as a gap clause, or
+ * undefined: the capabilities behind an identity's tier (app role assignments of any resource,
+ * directory roles and their PIM eligibilities, groups, owners), an app role of any resource whose
+ * assignments were not read (any GRANTED app role counts, whatever its tier), the blueprint
+ * links of an Agent ID blueprint, and a group whose members (or an identity whose owners) were
+ * not read that holds a privilege (the agent may be a member or an owner).
+ */
+function ownPowerUnread(subject: GraphNode, ctx: RuleContext): string | undefined {
+  return tierEvidenceMissing(ctx.graph, subject) ?? tierEvidenceMissing(ctx.graph, subject, tierAbove(ctx.analysis, 0));
 }
 
 /** Capabilities that produce the GRANTED and DELEGATED_GRANT edges this rule reads, per provider. */
@@ -67,7 +80,7 @@ export default defineRule({
     owasp: ['NHI5:2025', 'NHI3:2025'],
     frameworks: { asi: ['ASI03', 'ASI02'], nistCsf: ['PR.AA-05'] },
     description:
-      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). In Entra the permission counts only on the Microsoft resources where those names mean mail, files and chat (Microsoft Graph, Office 365 Exchange Online, Office 365 SharePoint Online, by appId), or on a resource the snapshot does not hold (its name is all there is); the same name on an API of the tenant or of a third party is not matched. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent). A tenant-wide delegated consent is high when the agent acts only for the users who sign in to it (a person in the loop of each request); it is critical when the agent also acts on its own (it holds an application permission or directory role, or power through a group it is a member of or an identity it acts as or can take over), when it is a third-party app, or when the application permission assignments that would tell were not read. Being recognised as an AI agent is no evidence of acting on its own, and neither is a client secret or certificate: an app-only token carries only application permissions. An application permission of the pattern is always critical. In AWS, model-invocation permissions mark an agent only when an Allow statement of its identity policies names them with their service (`bedrock:InvokeModel`, `bedrock:Invoke*`, `bedrock:*`, `sagemaker:InvokeEndpoint`), also when it holds `*` besides; model access that comes only from a grant naming no service (`*`, `*:*`, a NotAction statement such as PowerUserAccess\'s) is no evidence, as an administrator may call Bedrock as it may call everything.',
+      'An identity recognised as an AI agent (typed agent identity, model-invocation permissions, name, tags or configuration) holds a delegated grant consented for all users, or an application permission, that lets it send, write or share as people (Mail.Send, Mail.ReadWrite, Files/Sites.ReadWrite.All, Chat.ReadWrite(.All), ChatMessage.Send, ChannelMessage.Send…). In Entra the permission counts only on the Microsoft resources where those names mean mail, files and chat (Microsoft Graph, Office 365 Exchange Online, Office 365 SharePoint Online, by appId), or on a resource the snapshot does not hold (its name is all there is); the same name on an API of the tenant or of a third party is not matched. An Okta service app that is not ACTIVE, or an Okta user that is SUSPENDED or DEPROVISIONED, is not evaluated, as the Okta rules do not evaluate them; a disabled Entra service principal is, as entra-delegated-all-principals-high-risk and entra-tenantwide-data-approle evaluate it: its grants apply again the moment it is re-enabled. An Entra app role the resource marks disabled (isEnabled false) is in no token today: when every such application permission the agent holds is disabled, the finding is medium and says so (whoever re-enables the role re-arms the agent). A tenant-wide delegated consent is high when the agent acts only for the users who sign in to it (a person in the loop of each request); it is critical when the agent also acts on its own (it holds an application permission or directory role, or power through a group it is a member of or an identity it acts as or can take over), when it is a third-party app, or when what would tell was not read (the application permission assignments of any resource, the directory roles or PIM eligibilities, the groups or the members of a privileged group, the owners, or for an Agent ID blueprint the blueprints of the agent identities). Being recognised as an AI agent is no evidence of acting on its own, and neither is a client secret or certificate: an app-only token carries only application permissions. An application permission of the pattern is always critical. In AWS, model-invocation permissions mark an agent only when an Allow statement of its identity policies names them with their service (`bedrock:InvokeModel`, `bedrock:Invoke*`, `bedrock:*`, `sagemaker:InvokeEndpoint`), also when it holds `*` besides; model access that comes only from a grant naming no service (`*`, `*:*`, a NotAction statement such as PowerUserAccess\'s) is no evidence, as an administrator may call Bedrock as it may call everything.',
     risk: 'A prompt injected into anything the agent reads can make it send mail or share files as any user in the tenant; the agent inherits rights no human reviewer ever certified for it.',
     remediation:
       'Replace the tenant-wide consent with per-user consent (user in the loop) or narrower scopes for the task (e.g. only ticket creation), use resource-scoped permissions (Exchange RBAC for applications, Sites.Selected), and give the agent a sponsor and a review cadence.',

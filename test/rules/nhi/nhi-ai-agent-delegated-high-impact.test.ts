@@ -9,8 +9,10 @@ import { scanSnapshot } from '../../../src/scan.js';
 
 const now = '2026-11-20T00:00:00Z';
 const agent = { confidence: 'name' as const, reasons: ['name matches assistant'] };
+// Every capability behind an Entra identity's power: the grants, and what would show power of its
+// own (directory roles, PIM, groups, owners), which decides a delegated consent's severity.
 const grantsRead = (status: { [cap: string]: CoverageStatus } = {}) =>
-  ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
+  ['entra.servicePrincipals', 'entra.appRoleAssignments', 'entra.oauth2PermissionGrants', 'entra.directoryRoles', 'entra.pim', 'entra.groups', 'entra.owners'].map((capability) => ({ provider: 'entra' as const, scope: 'acct', capability, status: status[capability] ?? 'collected' }));
 const GRAPH = '00000003-0000-0000-c000-000000000000';
 const TENANT = '5f0c2b1e-8d3a-4c6f-9b27-1e4d7a9c3b50';
 const scope = (id: string, value: string, tier: 0 | 1 | 2 | 3 | 4, resourceAppId = GRAPH) =>
@@ -50,11 +52,13 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     const ga = node('ga', { kind: 'privilege', provider: 'entra', type: 'entra-directory-role', name: 'Global Reader', tier: 1 });
     const g = graphOf(
       [
-        node('inloop', { provider: 'entra', type: 'entra-service-principal', agent }),
-        node('approle', { provider: 'entra', type: 'entra-service-principal', agent }),
-        node('viagroup', { provider: 'entra', type: 'entra-service-principal', agent }),
-        node('vendor', { provider: 'entra', type: 'entra-service-principal', agent, thirdParty: { ownerScope: 'other-tenant', verifiedPublisher: true } }),
-        node('grp', { kind: 'group', provider: 'entra', type: 'entra-group' }),
+        // Owners read: otherwise 'inloop' may own one that holds power (not known, below).
+        node('inloop', { provider: 'entra', type: 'entra-service-principal', agent, attrs: { ownersCollected: true } }),
+        node('approle', { provider: 'entra', type: 'entra-service-principal', agent, attrs: { ownersCollected: true } }),
+        node('viagroup', { provider: 'entra', type: 'entra-service-principal', agent, attrs: { ownersCollected: true } }),
+        node('vendor', { provider: 'entra', type: 'entra-service-principal', agent, thirdParty: { ownerScope: 'other-tenant', verifiedPublisher: true }, attrs: { ownersCollected: true } }),
+        // Its members were read: otherwise 'inloop' may be one (not known, below).
+        node('grp', { kind: 'group', provider: 'entra', type: 'entra-group', attrs: { membersCollected: true } }),
         scope('send', 'Mail.Send', 2),
         userReadAll,
         ga,
@@ -256,5 +260,55 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
       graphOf([node('role', { agent })], [], [{ provider: 'aws', scope: 'acct', capability: 'aws.iam', status }]);
     expect(runRule(rule, build('error'), { now }).verdicts.get('role')).toBe('unknown');
     expect(runRule(rule, build('collected'), { now }).verdicts.get('role')).toBe('pass');
+  });
+});
+
+// ownAutonomy reads what the agent holds without a signed-in user: with what would show it not
+// read, "delegated only" (high) is not known, and the finding stays critical, saying so.
+describe('severity split with what shows power of its own not read', () => {
+  const delegatedOnly = (coverage: ReturnType<typeof grantsRead>, extraNodes: ReturnType<typeof node>[] = []) =>
+    runRule(
+      rule,
+      graphOf(
+        [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), scope('send', 'Mail.Send', 2), ...extraNodes],
+        [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } })],
+        coverage,
+      ),
+      { now },
+    ).findings.map((f) => [f.messageId, f.severity, f.evidence.autonomy, f.message]);
+
+  it('keeps it critical when its directory role assignments were not read (a role, or a role-assignable group\'s, would make it act on its own)', () => {
+    const [[id, severity, autonomy, message]] = delegatedOnly(grantsRead({ 'entra.directoryRoles': 'missing-permission', 'entra.groups': 'missing-permission' }));
+    expect([id, severity, autonomy]).toEqual(['delegatedOwn', 'critical', 'not known']);
+    expect(message).toMatch(/; whether it also acts on its own is not known: the directory role assignments of tenant acct were not read \(denied\)$/);
+  });
+
+  it('keeps it critical when only the groups were not read', () => {
+    const [[, severity, autonomy, message]] = delegatedOnly(grantsRead({ 'entra.groups': 'error' }));
+    expect([severity, autonomy]).toEqual(['critical', 'not known']);
+    expect(message).toMatch(/the role-assignable groups, the groups assigned app roles, and their members of tenant acct were not read \(error\)$/);
+  });
+
+  it('keeps it critical when the app role assignments of a resource of its own tenant (not Microsoft\'s) were not read: any app role makes it act on its own', () => {
+    const api = node('api', { provider: 'entra', type: 'entra-service-principal', name: 'Contoso Orders API', attrs: { appId: '6a1f0c55-3b2e-4f7a-9d10-2c4e8b7f1a90', appRoleAssignmentsUnread: true, unreadAppRoleTier: 0 } });
+    const gap = { provider: 'entra' as const, scope: 'acct', capability: 'entra.appRoleAssignments@appRoleAssignments.json', status: 'error' as CoverageStatus, reason: '1 of 2 resource app role assignment lists not read: 500 on GET x' };
+    const [[, severity, autonomy, message]] = delegatedOnly([...grantsRead(), gap], [api]);
+    expect([severity, autonomy]).toEqual(['critical', 'not known']);
+    expect(message).toMatch(/the app role assignments of resource Contoso Orders API of tenant acct were not read \(error: 1 of 2/);
+    // Everything read: delegated only.
+    expect(delegatedOnly(grantsRead()).map((f) => f.slice(0, 3))).toEqual([['delegated', 'high', 'delegated only']]);
+  });
+
+  it('keeps it critical when the members of a privileged group were not read (it may be one)', () => {
+    const admins = node('admins', { provider: 'entra', kind: 'group', type: 'entra-group', name: 'Helpdesk admins', attrs: { membersCollected: false } });
+    const role = node('role', { provider: 'entra', kind: 'privilege', type: 'entra-directory-role', name: 'Helpdesk Administrator', tier: 3 });
+    const g = graphOf(
+      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent }), scope('send', 'Mail.Send', 2), admins, role],
+      [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }), edge('admins', 'role', 'HAS_ROLE')],
+      grantsRead(),
+    );
+    const [f] = runRule(rule, g, { now }).findings;
+    expect([f.severity, f.evidence.autonomy]).toEqual(['critical', 'not known']);
+    expect(f.message).toMatch(/the members of group Helpdesk admins of tenant acct were not read$/);
   });
 });

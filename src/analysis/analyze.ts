@@ -352,13 +352,17 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
   // Allocated when a next identity first needs the search (see reachesAvoiding).
   let detours: Detours | undefined;
   const detourSpace = (): Detours => (detours ??= { seen: new Int32Array(n), search: 0, queue: new Int32Array(n) });
+  const reachesPrivilege = (id: string): boolean => {
+    const i = graph.indexOf(id);
+    return i >= 0 && tierOf[i] > 0;
+  };
   const ownAutonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
-  const ownAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(ownAutonomyCache, ref, (r) =>
-      ownAutonomyOf(graph, r, (id) => {
-        const i = graph.indexOf(id);
-        return i >= 0 && tierOf[i] > 0;
-      }),
-    );
+  const ownAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(ownAutonomyCache, ref, (r) => ownAutonomyOf(graph, r, reachesPrivilege, false));
+  // ownAutonomy(), asked of agents only (nhi-ai-agent-delegated-high-impact): an Entra app role
+  // the resource disabled is in no token today, so it is no power of its own. autonomy() of an
+  // identity that is no agent keeps counting it, as it always has (its reports are unchanged).
+  const liveAutonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
+  const liveAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(liveAutonomyCache, ref, (r) => ownAutonomyOf(graph, r, reachesPrivilege, true));
   const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => {
     const agent = graph.node(r)?.agent;
     return agent ? { level: 'autonomous-agent', reason: `AI agent (${agent.confidence}): ${agent.reasons.join('; ')}` } : ownAutonomyCached(r);
@@ -414,8 +418,8 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     wholeHopsOf: (hops) => wholes.get(hops)?.(),
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
-    ownAutonomy: (ref) => ownAutonomyCached(ref).level,
-    ownAutonomyReason: (ref) => ownAutonomyCached(ref).reason,
+    ownAutonomy: (ref) => liveAutonomyCached(ref).level,
+    ownAutonomyReason: (ref) => liveAutonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
     firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace, wholes)),
     crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace, wholes)),
@@ -954,18 +958,28 @@ function strengthOf(graph: Graph, ref: NodeRef, now: Date): StrengthResult {
   return { class: cls ?? 'none', evidence, longLived };
 }
 
+/** A GRANTED edge to an Entra app role its resource disabled (isEnabled false): in no token today. */
+function disabledAppRoleGrant(graph: Graph, e: GraphEdge): boolean {
+  if (e.type !== 'GRANTED') return false;
+  const t = graph.node(e.to);
+  return t?.type === 'entra-app-role' && t.enabled === false;
+}
+
 /**
  * How independently an identity acts by what it holds, whether or not it is recognised as an AI
  * agent (autonomy() calls every agent autonomous-agent; this is what its grants show: an agent
  * with only delegated grants acts for a signed-in user, human-triggered).
  * `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run).
+ * `liveOnly`: an Entra app role the resource disabled (isEnabled false, in no token today) is
+ * left out, as if not held.
  */
-function ownAutonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
+function ownAutonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean, liveOnly: boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
   // A privilege (an Okta app that signs people in to AWS, a role, a scope) does nothing by itself:
   // whoever holds it or signs in through it acts. What it reaches is what it grants them.
   if (n?.kind === 'privilege') return { level: 'human-triggered', reason: 'a privilege, not an identity: used only by whoever holds it or signs in through it' };
-  const outs = graph.out(ref);
+  const all = graph.out(ref);
+  const outs = liveOnly ? all.filter((e) => !disabledAppRoleGrant(graph, e)) : all;
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
   // Power held through another object is the identity's own too: a group it is a member of (one
   // holding Global Administrator), an identity it can take over or acts as. Such an edge counts

@@ -145,8 +145,9 @@ export interface Analysis {
    * The autonomy the identity's own grants show, without the AI-agent label: {@link autonomy}
    * calls every recognised agent autonomous-agent, while here an agent that holds only delegated
    * grants is human-triggered (it acts for a user signed in to it) and one with app-only
-   * permissions, roles or power through another object is scheduled. Same as autonomy() for an
-   * identity that is no agent.
+   * permissions, roles or power through another object is scheduled. An Entra app role its
+   * resource disabled (in no token today) is left out here; autonomy() of an identity that is no
+   * agent counts it, and is otherwise the same.
    */
   ownAutonomy(ref: NodeRef): Autonomy;
   ownAutonomyReason(ref: NodeRef): string;

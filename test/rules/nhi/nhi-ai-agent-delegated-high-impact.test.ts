@@ -121,6 +121,22 @@ describe('nhi-ai-agent-delegated-high-impact', () => {
     expect(mixed[0].message).not.toMatch(/Mail\.Send/);
   });
 
+  // Consistent with the medium finding of a disabled app role: beside a tenant-wide consent it
+  // does not make the agent act on its own either (the consent stays high, the role medium).
+  it('rates a tenant-wide consent high when the agent\'s only app role is disabled', () => {
+    const off = node('send-off', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Mail.Send (Microsoft Graph)', tier: 2, attrs: { permission: 'Mail.Send', resourceAppId: GRAPH }, enabled: false });
+    const g = graphOf(
+      [node('bot', { provider: 'entra', type: 'entra-service-principal', agent, attrs: { ownersCollected: true } }), scope('send', 'Mail.Send', 2), off],
+      [edge('bot', 'send', 'DELEGATED_GRANT', { evidence: { consentType: 'AllPrincipals' } }), edge('bot', 'send-off', 'GRANTED')],
+      grantsRead(),
+    );
+    const r = runRule(rule, g, { now });
+    expect(r.findings.map((f) => [f.messageId, f.severity, f.evidence.autonomy])).toEqual([
+      ['delegated', 'high', 'delegated only'],
+      ['applicationDisabled', 'medium', undefined],
+    ]);
+  });
+
   // Microsoft Graph names: ChatMessage.Send (delegated: send chat messages as the user) and
   // Chat.ReadWrite.All (application); "Chat.Send" does not exist (RULES-CATALOG §3.4 "Chat/ChannelMessage.Send").
   it('flags the real Graph chat permissions: ChatMessage.Send consent and Chat.ReadWrite.All', () => {

@@ -674,7 +674,7 @@ export function linkProviders(b: GraphBuilder): void {
         continue;
       }
       const server = custom?.server;
-      if (server !== undefined && !server.active) {
+      if (server !== undefined && server.active === false) {
         // Reactivating the server opens the trust with nothing else edited: dormant, as an Entra
         // trust whose audience apps are all disabled.
         const dormant = `Okta issues no token from the custom authorization server ${server.name} (${server.id}): inactive`;
@@ -686,7 +686,7 @@ export function linkProviders(b: GraphBuilder): void {
       if (!aud.met) {
         if (server !== undefined) {
           // Every token of the server carries its audience, which the trust does not take.
-          const dead = `the tokens of the custom authorization server ${server.name} carry aud ${server.audiences.length > 0 ? server.audiences.join(', ') : '(none configured)'}, which the trust does not take`;
+          const dead = `the tokens of the custom authorization server ${server.name} carry aud ${server.audiences!.length > 0 ? server.audiences!.join(', ') : '(none configured)'}, which the trust does not take`;
           e.reason = `${e.reason}; but ${dead}`;
           e.evidence = { ...e.evidence, dead };
           markTrustDead(e, target, subject, dead);
@@ -698,7 +698,7 @@ export function linkProviders(b: GraphBuilder): void {
       const exact = subjectMatch === 'exact';
       const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
       const audWhy =
-        server !== undefined
+        server !== undefined && aud.aud !== undefined
           ? `, for aud ${aud.aud}, which the custom authorization server ${server.name} puts in its tokens`
           : audiences.length === 0
             ? ''
@@ -713,7 +713,9 @@ export function linkProviders(b: GraphBuilder): void {
         // grant (why), one that may (doubt), none (dormant); not read (unread).
         const policy = server !== undefined ? policyVerdict(server, app) : undefined;
         const unread = custom?.unread !== undefined ? `the custom authorization server ${serverKey} exists, is active, issues tokens for that aud and lets ${app.name} use the client_credentials grant: ${custom.unread}` : undefined;
-        const doubts = [aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
+        // A server whose status was not read may be inactive: a doubt, not a refusal.
+        const status = server !== undefined && server.active === undefined ? `the custom authorization server ${server.name} is active: its status was not read` : undefined;
+        const doubts = [status, aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
         const only = doubts.length > 0 ? ` (only if ${doubts.join(', and if ')})` : '';
         const granted = policy?.why !== undefined ? `; ${policy.why}` : '';
         const but = [aud.refused, policy?.dormant].filter((d): d is string => d !== undefined).map((d) => `; but ${d}`).join('');
@@ -757,19 +759,85 @@ type AudienceVerdict = { met: false } | { met: true; aud?: string; doubt?: strin
  * allow it is a doubt, not a way in and not a refusal.
  */
 function policyVerdict(server: OktaAuthServer, app: GraphNode): { why: string; doubt?: undefined; dormant?: undefined } | { doubt: string; why?: undefined; dormant?: undefined } | { dormant: string; why?: undefined; doubt?: undefined } {
-  const clientId = app.attrs.clientId as string;
-  const takes = (p: OktaAccessPolicy): boolean => p.active && (p.clients.includes('ALL_CLIENTS') || p.clients.includes(clientId));
-  const grant = (p: OktaAccessPolicy): OktaAccessRule | undefined => p.rules.find((r) => r.active && r.grantTypes.includes('client_credentials'));
-  const taking = server.policies.filter(takes);
-  if (taking.length === 0) return { dormant: `no active access policy of the custom authorization server ${server.name} takes ${app.name}, so Okta issues it no token from that server` };
-  const first = taking[0];
-  const rule = grant(first);
-  if (rule !== undefined) return { why: `its access policy ${first.name} takes ${app.name}, and the rule ${rule.name} allows the client_credentials grant` };
-  const later = taking.slice(1).find((p) => grant(p) !== undefined);
-  if (later !== undefined) {
-    return { doubt: `Okta moves past the access policy ${first.name}, which takes ${app.name} first but has no active rule for the client_credentials grant, to ${later.name}, whose rule ${grant(later)!.name} allows it` };
+  if (server.policies === undefined) {
+    return { doubt: `an access policy of the custom authorization server ${server.name} lets ${app.name} use the client_credentials grant: its access policies were not read (okta/authServerPolicies.json has no entry for ${server.id})` };
   }
-  return { dormant: `no active rule of the access policies of ${server.name} that take ${app.name} (${firstFewText(uniqueSortedTexts(taking.map((p) => p.name)), 3)}) allows the client_credentials grant, so Okta issues it no token from that server` };
+  const clientId = app.attrs.clientId as string;
+  // Each policy that takes or may take the app, with whether it does and whether a rule of it
+  // allows the grant: true, false, or undefined when what decides it was not read.
+  const candidates: { policy: OktaAccessPolicy; takes: boolean | undefined; grant: Grant }[] = [];
+  for (const policy of server.policies) {
+    const takes = policyTakes(policy, clientId);
+    if (takes !== false) candidates.push({ policy, takes, grant: policyGrant(policy) });
+  }
+  if (candidates.length === 0) return { dormant: `no active access policy of the custom authorization server ${server.name} takes ${app.name}, so Okta issues it no token from that server` };
+  // Okta applies the first policy that takes the app: any of those up to the first one sure to
+  // take it may be that one (one whose status or clients were not read may or may not take it).
+  const sure = candidates.findIndex((c) => c.takes === true);
+  const deciders = sure < 0 ? candidates : candidates.slice(0, sure + 1);
+  if (sure >= 0 && deciders.every((c) => c.grant.allows === true)) {
+    const first = candidates[sure];
+    return { why: `its access policy ${first.policy.name} takes ${app.name}, and the rule ${first.grant.rule!.name} allows the client_credentials grant` };
+  }
+  if (candidates.every((c) => c.grant.allows === false)) {
+    const names = firstFewText(uniqueSortedTexts(candidates.map((c) => c.policy.name)), 3);
+    const take = candidates.every((c) => c.takes === true) ? 'take' : 'take or may take';
+    return { dormant: `no active rule of the access policies of ${server.name} that ${take} ${app.name} (${names}) allows the client_credentials grant, so Okta issues it no token from that server` };
+  }
+  const unread = candidates.flatMap((c) => [...(c.takes === undefined ? unreadTakes(c.policy) : []), ...c.grant.unread]);
+  if (unread.length === 0 && sure >= 0) {
+    // All read: the first policy has no rule for the grant, a later one has.
+    const first = candidates[sure].policy;
+    const later = candidates.slice(sure + 1).find((c) => c.grant.allows === true)!;
+    return { doubt: `Okta moves past the access policy ${first.name}, which takes ${app.name} first but has no active rule for the client_credentials grant, to ${later.policy.name}, whose rule ${later.grant.rule!.name} allows it` };
+  }
+  return { doubt: `the access policies of ${server.name} let ${app.name} use the client_credentials grant: ${firstFewText(unread, 3)} ${unread.length === 1 ? 'was' : 'were'} not read` };
+}
+
+/** Whether a rule of an access policy allows the client_credentials grant, which rule, and what of them was not read. */
+interface Grant {
+  allows: boolean | undefined;
+  rule?: OktaAccessRule;
+  unread: string[];
+}
+
+/**
+ * Whether an access policy takes a client: active, and `ALL_CLIENTS` or its client id among its
+ * clients. Undefined when it may (its status or its clients were not read), false when either
+ * read says no.
+ */
+function policyTakes(p: OktaAccessPolicy, clientId: string): boolean | undefined {
+  if (p.active === false) return false;
+  if (p.clients !== undefined && !p.clients.includes('ALL_CLIENTS') && !p.clients.includes(clientId)) return false;
+  return p.active === undefined || p.clients === undefined ? undefined : true;
+}
+
+/** What of a policy that may take the app was not read. */
+function unreadTakes(p: OktaAccessPolicy): string[] {
+  return [...(p.active === undefined ? [`the status of the access policy ${p.name}`] : []), ...(p.clients === undefined ? [`the clients of the access policy ${p.name}`] : [])];
+}
+
+/**
+ * Whether a rule of `p` allows the client_credentials grant: one active rule that has it in its
+ * grant types allows it; none, with every rule read, does not; otherwise (the rules, or a rule's
+ * status or grant types, not read) it is not known.
+ */
+function policyGrant(p: OktaAccessPolicy): Grant {
+  if (p.rules === undefined) return { allows: undefined, unread: [`the rules of the access policy ${p.name}`] };
+  const unread: string[] = [];
+  for (const r of p.rules) {
+    const allows = ruleAllows(r);
+    if (allows === true) return { allows, rule: r, unread: [] };
+    if (allows === undefined) unread.push(...[...(r.active === undefined ? [`the status of the rule ${r.name}`] : []), ...(r.grantTypes === undefined ? [`the grant types of the rule ${r.name}`] : [])]);
+  }
+  return { allows: unread.length > 0 ? undefined : false, unread };
+}
+
+/** Whether one rule allows the client_credentials grant; undefined when what decides it was not read. */
+function ruleAllows(r: OktaAccessRule): boolean | undefined {
+  if (r.active === false) return false;
+  if (r.grantTypes !== undefined && !r.grantTypes.includes('client_credentials')) return false;
+  return r.active === undefined || r.grantTypes === undefined ? undefined : true;
 }
 
 /**
@@ -778,6 +846,9 @@ function policyVerdict(server: OktaAuthServer, app: GraphNode): { why: string; d
  * met without doubt, then one met with a doubt, then one STS turns away).
  */
 function serverAudience(server: OktaAuthServer, audiences: readonly string[], evidence: Record<string, unknown> | undefined, clientIds: readonly string[] | undefined): AudienceVerdict {
+  if (server.audiences === undefined) {
+    return { met: true, doubt: `the tokens of the custom authorization server ${server.name} carry an aud the trust takes: its audiences were not read` };
+  }
   let best: { met: true; aud?: string; doubt?: string; refused?: string } | undefined;
   const rank = (v: { doubt?: string; refused?: string }) => (v.refused !== undefined ? 2 : v.doubt !== undefined ? 1 : 0);
   for (const aud of server.audiences) {

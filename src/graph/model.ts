@@ -144,34 +144,39 @@ export interface ScopeInfo {
 export interface OktaAuthServer {
   id: string;
   name: string;
-  /** `status` is ACTIVE: an inactive server issues no token. */
-  active: boolean;
-  /** The `aud` its access tokens carry (Okta supports one). */
-  audiences: readonly string[];
+  /** `status` is ACTIVE: an inactive server issues no token. Undefined: not read (no status, or another one). */
+  active: boolean | undefined;
+  /** The `aud` its access tokens carry (Okta supports one). Undefined: not read (the field is missing). */
+  audiences: readonly string[] | undefined;
   /** The `issuer` as listed: `{org}/oauth2/{id}`, or `.../oauth2/default` for the default server. */
   issuer?: string;
-  /** Its access policies, highest priority (lowest `priority`) first, inactive ones included. */
-  policies: readonly OktaAccessPolicy[];
+  /**
+   * Its access policies, highest priority (lowest `priority`) first, inactive ones included.
+   * Undefined: not read (authServerPolicies.json has no entry for the server).
+   */
+  policies: readonly OktaAccessPolicy[] | undefined;
 }
 
 /** An access policy of an Okta custom authorization server. */
 export interface OktaAccessPolicy {
   id: string;
   name: string;
-  active: boolean;
-  /** `conditions.clients.include`: client ids, or `ALL_CLIENTS`. */
-  clients: readonly string[];
-  /** Its rules, highest priority first, inactive ones included. */
-  rules: readonly OktaAccessRule[];
+  /** Undefined: not read (no status, or another one). */
+  active: boolean | undefined;
+  /** `conditions.clients.include`: client ids, or `ALL_CLIENTS`. Undefined: not read. */
+  clients: readonly string[] | undefined;
+  /** Its rules, highest priority first, inactive ones included. Undefined: not read (authServerPolicyRules.json has no entry for the policy). */
+  rules: readonly OktaAccessRule[] | undefined;
 }
 
 /** A rule of an Okta access policy. */
 export interface OktaAccessRule {
   id: string;
   name: string;
-  active: boolean;
-  /** `conditions.grantTypes.include`. */
-  grantTypes: readonly string[];
+  /** Undefined: not read (no status, or another one). */
+  active: boolean | undefined;
+  /** `conditions.grantTypes.include`. Undefined: not read. */
+  grantTypes: readonly string[] | undefined;
 }
 
 export type { CoverageRecord };

@@ -33,11 +33,11 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
       ['aus1a2b3c4d5e6f7g8h9', 'aws-workloads', true, ['api://aws'], `${ORG}/oauth2/aus1a2b3c4d5e6f7g8h9`],
     ]);
     const aws = servers[1];
-    expect(aws.policies.map((p) => [p.name, p.active, p.clients])).toEqual([
+    expect(aws.policies!.map((p) => [p.name, p.active, p.clients])).toEqual([
       ['AWS workload federation', true, ['0oaKYWOIriafAH29u2He', '0oa4J7O526RezV2zvWHX']],
       ['Catch-all', true, ['ALL_CLIENTS']],
     ]);
-    expect(aws.policies[0].rules.map((r) => [r.name, r.active, r.grantTypes])).toEqual([
+    expect(aws.policies![0].rules!.map((r) => [r.name, r.active, r.grantTypes])).toEqual([
       ['Client credentials only', true, ['client_credentials']],
       ['Old rule', false, ['client_credentials']],
     ]);
@@ -73,5 +73,38 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
     }
     expect(thrown).toBeInstanceOf(InputError);
     expect(thrown).toMatchObject({ file: 'okta/authServerPolicyRules.json', location: '$["00p1a2b3c4e8Hk5Tq0Zw"][0].conditions.grantTypes.include' });
+  });
+
+  // A missing field is not read, not a "no": a missing status read as inactive, a missing
+  // clients/grant types list as empty, and a server or policy with no entry in the policies or
+  // rules file as having none, each turned a link dormant or dead with nothing said.
+  it('a missing status, clients or grant types, or a missing policies/rules entry, is not read (undefined) and warned of by file and id', () => {
+    const s = demoSnapshot();
+    const servers = s.files['okta/authorizationServers.json'] as Json[];
+    const policies = s.files['okta/authServerPolicies.json'] as Record<string, Json[]>;
+    const rules = s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>;
+    delete servers[1].status;
+    delete policies.aus1a2b3c4d5e6f7g8h9[0].conditions.clients.include;
+    delete rules['00p1a2b3c4e8Hk5Tq0Zw'][0].conditions.grantTypes;
+    rules['00p1a2b3c4e8Hk5Tq0Zw'][0].status = 'DELETED';
+    delete policies.ausb1f5x0nJ3aT2Q9d7y;
+    delete rules['00pb1f5x0oVd3Kq2R8d7'];
+    const r = scan(s);
+    const [def, aws] = r.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers!;
+    expect([aws.active, aws.audiences]).toEqual([undefined, ['api://aws']]);
+    expect(def.policies).toBeUndefined();
+    expect([aws.policies![0].active, aws.policies![0].clients]).toEqual([true, undefined]);
+    expect([aws.policies![0].rules![0].active, aws.policies![0].rules![0].grantTypes]).toEqual([undefined, undefined]);
+    const w = r.report.warnings.join('\n');
+    expect(w).toMatch(/okta\/authorizationServers\.json: the authorization server "aus1a2b3c4d5e6f7g8h9": \$\[1\]\.status \(missing\) not read/);
+    expect(w).toMatch(/okta\/authorizationServers\.json: the authorization server "ausb1f5x0nJ3aT2Q9d7y": its access policies \(okta\/authServerPolicies\.json has no entry for it\)/);
+    expect(w).toMatch(/okta\/authServerPolicies\.json: the access policy "00p1a2b3c4e8Hk5Tq0Zw" of the authorization server "aus1a2b3c4d5e6f7g8h9": .*conditions\.clients\.include \(missing\)/);
+    expect(w).toMatch(/okta\/authServerPolicyRules\.json: the rule "0pr[^"]*" of the policy "00p1a2b3c4e8Hk5Tq0Zw": .*\.status \("DELETED", neither ACTIVE nor INACTIVE\), .*conditions\.grantTypes\.include \(missing\)/);
+    // Near miss: a policy with no rules listed ([]) has none, and is not warned of.
+    const t = demoSnapshot();
+    (t.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>)['00p1a2b3c4e8Hk5Tq0Zw'] = [];
+    const rt = scan(t);
+    expect(rt.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers![1].policies![0].rules).toEqual([]);
+    expect(rt.report.warnings.join('\n')).not.toMatch(/authServer|authorizationServers/);
   });
 });

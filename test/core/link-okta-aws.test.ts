@@ -164,6 +164,57 @@ describe('Okta custom authorization server: what its policies say decides the li
     expect(links(first).map((e) => e.conditional ?? false)).toEqual([false]);
   });
 
+  // A field missing from the files is not read: the link rests on it (conditional, saying what was
+  // not read), never the firm "no" the old transform gave by reading it as inactive or empty.
+  it('a server status, policy clients, rule grant types or a policies/rules entry not read: conditional, naming what', () => {
+    const cases: [string, (s: Snapshot) => void, RegExp][] = [
+      ['server status', (x) => delete servers(x)[1].status, /only if the custom authorization server aws-workloads is active: its status was not read/],
+      ['policy clients', (x) => delete policies(x).aus1a2b3c4d5e6f7g8h9[0].conditions.clients.include, /only if the access policies of aws-workloads let HR Sync Service use the client_credentials grant: the clients of the access policy AWS workload federation was not read/],
+      ['rule grant types', (x) => delete rules(x)[AWS_POLICY][0].conditions.grantTypes, /the grant types of the rule Client credentials only was not read/],
+      ['rule status', (x) => delete rules(x)[AWS_POLICY][0].status, /the status of the rule Client credentials only was not read/],
+      ['no rules entry', (x) => delete rules(x)[AWS_POLICY], /the rules of the access policy AWS workload federation was not read/],
+      ['no policies entry', (x) => {
+        delete policies(x).aus1a2b3c4d5e6f7g8h9;
+        delete rules(x)[AWS_POLICY];
+      }, /an access policy of the custom authorization server aws-workloads lets HR Sync Service use the client_credentials grant: its access policies were not read \(okta\/authServerPolicies\.json has no entry for aus1a2b3c4d5e6f7g8h9\)/],
+    ];
+    for (const [what, edit, reason] of cases) {
+      const s = role(edit);
+      const hit = links(s);
+      expect(hit.map((e) => [what, e.conditional, e.evidence?.dormant]), what).toEqual([[what, true, undefined]]);
+      expect(hit[0].reason, what).toMatch(reason);
+      expect(trustOf(s).evidence?.dormant, what).toBeUndefined();
+      expect(trustOf(s).evidence?.dead, what).toBeUndefined();
+    }
+    // Audiences not read: the trust's aud is taken on its word, conditionally; the trust is not dead.
+    const noAud = role((x) => delete servers(x)[1].audiences, CUSTOM, 'api://other');
+    const [hit] = links(noAud);
+    expect(hit.conditional).toBe(true);
+    expect(hit.reason).toMatch(/only if the tokens of the custom authorization server aws-workloads carry an aud the trust takes: its audiences were not read/);
+    expect(trustOf(noAud).evidence?.dead).toBeUndefined();
+  });
+
+  it('what was not read changes nothing when the read rest decides: firm or dormant as before', () => {
+    // A rule not read beside one that allows the grant: firm.
+    const firm = role((x) => rules(x)[AWS_POLICY].push({ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prNOSTATUS', name: 'No status', status: undefined, priority: 5 }));
+    expect(links(firm).map((e) => e.conditional ?? false)).toEqual([false]);
+    // A policy whose clients were not read, with no rule allowing the grant, and no other: dormant either way.
+    const dormant = role((x) => {
+      delete policies(x).aus1a2b3c4d5e6f7g8h9[0].conditions.clients;
+      rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code'];
+    });
+    expect(links(dormant)[0].evidence?.dormant).toMatch(/no active rule of the access policies of aws-workloads that take or may take HR Sync Service \(AWS workload federation\) allows the client_credentials grant/);
+    // A policy ahead whose clients were not read and which has no rule for the grant: it may be
+    // the one Okta applies, so the later one's rule is a doubt.
+    const ahead = role((x) => {
+      policies(x).aus1a2b3c4d5e6f7g8h9.unshift({ ...structuredClone(policies(x).aus1a2b3c4d5e6f7g8h9[0]), id: '00pAHEAD000000000001', name: 'Ahead', priority: 0, conditions: {} });
+      rules(x)['00pAHEAD000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prAHEAD', name: 'Code only', conditions: { grantTypes: { include: ['authorization_code'] } } }];
+    });
+    const [maybe] = links(ahead);
+    expect(maybe.conditional).toBe(true);
+    expect(maybe.reason).toMatch(/the clients of the access policy Ahead was not read/);
+  });
+
   it('the default server is named by `default` in its issuer, and its own audience decides', () => {
     const DEF = 'northwind.okta.example/oauth2/default';
     expect(links(role(() => undefined, DEF, 'api://default')).map((e) => [e.conditional ?? false, e.evidence?.dormant])).toEqual([[false, undefined]]);

@@ -16,7 +16,10 @@ type Item = Record<string, unknown>;
  * Undefined when okta.authorizationServers was not collected: the files are then not read at all.
  * Field names as Okta's Management API reference gives them ("Authorization Servers",
  * "Authorization Server Policies", "Authorization Server Rules"). A list of the wrong type is an
- * InputError naming the file and path; a missing one is empty, as Okta leaves none out.
+ * InputError naming the file and path. A missing status, audiences or clients/grant types list,
+ * and a server or policy with no entry in the policies or rules file, are not read (undefined,
+ * with a warning naming the file and the item): the link stage then makes the link conditional
+ * on them, never a firm no.
  */
 export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServer[] | undefined {
   if (!files.authorizationServers || !files.authServerPolicies || !files.authServerPolicyRules) return undefined;
@@ -34,37 +37,89 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
       return;
     }
     seen.add(id);
-    const listed = (files.authServerPolicies!.get(id) ?? []).map((p, k) => {
+    const serverUnread: string[] = [];
+    const own = files.authServerPolicies!.get(id);
+    if (own === undefined) serverUnread.push(`its access policies (${oktaPath('authServerPolicies')} has no entry for it)`);
+    const listed = (own ?? []).map((p, k) => {
       const ppath = `$[${quoteInput(id)}][${k}]`;
       const pid = policies.str(p, 'id', ppath);
       policyIds.add(pid);
-      const clients = strings(policies, policies.optObject(policies.optObject(p, 'conditions', ppath) ?? {}, 'clients', `${ppath}.conditions`) ?? {}, 'include', `${ppath}.conditions.clients`);
-      const own = (files.authServerPolicyRules!.get(pid) ?? []).map((r, n) => {
+      const policyUnread: string[] = [];
+      const clients = include(policies, p, 'clients', ppath, policyUnread);
+      const listedRules = files.authServerPolicyRules!.get(pid);
+      if (listedRules === undefined) policyUnread.push(`its rules (${oktaPath('authServerPolicyRules')} has no entry for it)`);
+      const mine = (listedRules ?? []).map((r, n) => {
         const rpath = `$[${quoteInput(pid)}][${n}]`;
-        const grants = rules.optObject(rules.optObject(r, 'conditions', rpath) ?? {}, 'grantTypes', `${rpath}.conditions`) ?? {};
+        const ruleUnread: string[] = [];
+        const rid = rules.str(r, 'id', rpath);
         const rule: OktaAccessRule = {
-          id: rules.str(r, 'id', rpath),
-          name: rules.optStr(r, 'name', rpath) ?? rules.str(r, 'id', rpath),
-          active: r.status === 'ACTIVE',
-          grantTypes: strings(rules, grants, 'include', `${rpath}.conditions.grantTypes`),
+          id: rid,
+          name: rules.optStr(r, 'name', rpath) ?? rid,
+          active: statusOf(r, rpath, ruleUnread),
+          grantTypes: include(rules, r, 'grantTypes', rpath, ruleUnread),
         };
+        warnUnread(b, 'authServerPolicyRules', `the rule ${quoteInput(rid)} of the policy ${quoteInput(pid)}`, ruleUnread);
         return { rule, priority: priorityOf(r) };
       });
-      const policy: OktaAccessPolicy = { id: pid, name: policies.optStr(p, 'name', ppath) ?? pid, active: p.status === 'ACTIVE', clients, rules: byPriority(own).map((x) => x.rule) };
+      const policy: OktaAccessPolicy = {
+        id: pid,
+        name: policies.optStr(p, 'name', ppath) ?? pid,
+        active: statusOf(p, ppath, policyUnread),
+        clients,
+        rules: listedRules === undefined ? undefined : byPriority(mine).map((x) => x.rule),
+      };
+      warnUnread(b, 'authServerPolicies', `the access policy ${quoteInput(pid)} of the authorization server ${quoteInput(id)}`, policyUnread);
       return { policy, priority: priorityOf(p) };
     });
+    const active = statusOf(s, path, serverUnread);
+    const audiences = s.audiences === undefined ? undefined : strings(servers, s, 'audiences', path);
+    if (audiences === undefined) serverUnread.push(`${path}.audiences (missing)`);
+    warnUnread(b, 'authorizationServers', `the authorization server ${quoteInput(id)}`, serverUnread);
     out.push({
       id,
       name: servers.optStr(s, 'name', path) ?? id,
-      active: s.status === 'ACTIVE',
-      audiences: strings(servers, s, 'audiences', path),
+      active,
+      audiences,
       ...(typeof s.issuer === 'string' ? { issuer: s.issuer } : {}),
-      policies: byPriority(listed).map((x) => x.policy),
+      policies: own === undefined ? undefined : byPriority(listed).map((x) => x.policy),
     });
   });
   warnOrphanKeys(b, 'authServerPolicies', files.authServerPolicies, (k) => seen.has(k), 'an authorization server');
   warnOrphanKeys(b, 'authServerPolicyRules', files.authServerPolicyRules, (k) => policyIds.has(k), 'a policy');
   return out;
+}
+
+/**
+ * `status` as Okta writes it: ACTIVE or INACTIVE. Anything else, or none, is not read (undefined,
+ * noted in `unread`): a missing status is no evidence the item is off, and reading it as inactive
+ * made a link dormant that nothing said was.
+ */
+function statusOf(x: Item, path: string, unread: string[]): boolean | undefined {
+  if (x.status === 'ACTIVE') return true;
+  if (x.status === 'INACTIVE') return false;
+  unread.push(`${path}.status (${x.status === undefined ? 'missing' : `${quoteInput(String(x.status))}, neither ACTIVE nor INACTIVE`})`);
+  return undefined;
+}
+
+/**
+ * `conditions.<key>.include` of a policy or rule. Missing (no conditions, no `<key>`, no `include`):
+ * not read (undefined, noted in `unread`), not an empty list, which would say the policy takes no
+ * client or the rule allows no grant. A list of the wrong type stays an input error.
+ */
+function include(r: Reader, x: Item, key: string, path: string, unread: string[]): string[] | undefined {
+  const conditions = r.optObject(x, 'conditions', path);
+  const cond = conditions === undefined ? undefined : r.optObject(conditions, key, `${path}.conditions`);
+  if (cond === undefined || cond.include === undefined) {
+    unread.push(`${path}.conditions.${key}.include (missing)`);
+    return undefined;
+  }
+  return strings(r, cond, 'include', `${path}.conditions.${key}`);
+}
+
+/** One warning per item with fields not read, naming the file, the item and each field. */
+function warnUnread(b: GraphBuilder, file: string, what: string, unread: readonly string[]): void {
+  if (unread.length === 0) return;
+  b.warn(`${oktaPath(file)}: ${what}: ${unread.join(', ')} not read; a service app's link through it is conditional`);
 }
 
 /** The strings of the list `obj[key]` (absent: none); anything else in it is an input error. */

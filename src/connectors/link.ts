@@ -782,7 +782,9 @@ function policyVerdict(server: OktaAuthServer, app: GraphNode): { why: string; d
   if (candidates.every((c) => c.grant.allows === false)) {
     const names = firstFewText(uniqueSortedTexts(candidates.map((c) => c.policy.name)), 3);
     const take = candidates.every((c) => c.takes === true) ? 'take' : 'take or may take';
-    return { dormant: `no active rule of the access policies of ${server.name} that ${take} ${app.name} (${names}) allows the client_credentials grant, so Okta issues it no token from that server` };
+    const oidc = uniqueSortedTexts(candidates.flatMap((c) => c.grant.oidc));
+    const only = oidc.length === 0 ? '' : ` (${firstFewText(oidc, 3)} ${oidc.length === 1 ? 'allows' : 'allow'} it for OpenID Connect scopes only, which a client credentials request cannot ask for)`;
+    return { dormant: `no active rule of the access policies of ${server.name} that ${take} ${app.name} (${names}) allows the client_credentials grant${only}, so Okta issues it no token from that server` };
   }
   const unread = candidates.flatMap((c) => [...(c.takes === undefined ? unreadTakes(c.policy) : []), ...c.grant.unread]);
   if (unread.length === 0 && sure >= 0) {
@@ -799,6 +801,8 @@ interface Grant {
   allows: boolean | undefined;
   rule?: OktaAccessRule;
   unread: string[];
+  /** Active rules for the grant that name OIDC scopes only: they match no client credentials request. */
+  oidc: string[];
 }
 
 /**
@@ -823,21 +827,55 @@ function unreadTakes(p: OktaAccessPolicy): string[] {
  * status or grant types, not read) it is not known.
  */
 function policyGrant(p: OktaAccessPolicy): Grant {
-  if (p.rules === undefined) return { allows: undefined, unread: [`the rules of the access policy ${p.name}`] };
+  if (p.rules === undefined) return { allows: undefined, unread: [`the rules of the access policy ${p.name}`], oidc: [] };
   const unread: string[] = [];
+  const oidc: string[] = [];
   for (const r of p.rules) {
     const allows = ruleAllows(r);
-    if (allows === true) return { allows, rule: r, unread: [] };
-    if (allows === undefined) unread.push(...[...(r.active === undefined ? [`the status of the rule ${r.name}`] : []), ...(r.grantTypes === undefined ? [`the grant types of the rule ${r.name}`] : [])]);
+    if (allows === true) return { allows, rule: r, unread: [], oidc: [] };
+    if (allows === undefined) {
+      unread.push(
+        ...[
+          ...(r.active === undefined ? [`the status of the rule ${r.name}`] : []),
+          ...(r.grantTypes === undefined ? [`the grant types of the rule ${r.name}`] : []),
+          ...(r.scopes === undefined ? [`the scopes of the rule ${r.name}`] : []),
+        ],
+      );
+    }
+    if (allows === false && oidcOnly(r)) oidc.push(r.name);
   }
-  return { allows: unread.length > 0 ? undefined : false, unread };
+  return { allows: unread.length > 0 ? undefined : false, unread, oidc };
 }
 
-/** Whether one rule allows the client_credentials grant; undefined when what decides it was not read. */
+/**
+ * The OpenID Connect scopes: a client credentials request cannot ask for them, having no user
+ * (Okta developer docs, "Implement the Client Credentials flow": the scope "must be at least one
+ * custom scope that you create", https://developer.okta.com/docs/guides/implement-client-creds/;
+ * Okta support, "Cannot request 'openid' scopes using client credentials":
+ * https://support.okta.com/help/s/article/cannot-request-openid-scopes-using-client-credentials).
+ */
+const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
+
+/** Whether a rule's scopes let a client credentials request through: `*` (every scope) or any custom scope. */
+function scopesAllowClientCredentials(scopes: readonly string[]): boolean {
+  return scopes.some((x) => x === '*' || !OIDC_SCOPES.has(x));
+}
+
+/** An active rule for client_credentials whose scopes are OIDC ones only (or none): it matches no client credentials request. */
+function oidcOnly(r: OktaAccessRule): boolean {
+  return r.active === true && r.grantTypes?.includes('client_credentials') === true && r.scopes !== undefined && !scopesAllowClientCredentials(r.scopes);
+}
+
+/**
+ * Whether one rule lets the app have a client credentials token: active, `client_credentials` among
+ * its grant types, and a scope such a request can ask for among its scopes (`*` or a custom one;
+ * OIDC scopes alone match no such request). Undefined when what decides it was not read.
+ */
 function ruleAllows(r: OktaAccessRule): boolean | undefined {
   if (r.active === false) return false;
   if (r.grantTypes !== undefined && !r.grantTypes.includes('client_credentials')) return false;
-  return r.active === undefined || r.grantTypes === undefined ? undefined : true;
+  if (r.scopes !== undefined && !scopesAllowClientCredentials(r.scopes)) return false;
+  return r.active === undefined || r.grantTypes === undefined || r.scopes === undefined ? undefined : true;
 }
 
 /**

@@ -177,6 +177,8 @@ export interface OktaAccessRule {
   active: boolean | undefined;
   /** `conditions.grantTypes.include`. Undefined: not read. */
   grantTypes: readonly string[] | undefined;
+  /** `conditions.scopes.include`: scope names, or `*` for every scope. Undefined: not read. */
+  scopes: readonly string[] | undefined;
 }
 
 export type { CoverageRecord };

@@ -37,9 +37,9 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
       ['AWS workload federation', true, ['0oaKYWOIriafAH29u2He', '0oa4J7O526RezV2zvWHX']],
       ['Catch-all', true, ['ALL_CLIENTS']],
     ]);
-    expect(aws.policies![0].rules!.map((r) => [r.name, r.active, r.grantTypes])).toEqual([
-      ['Client credentials only', true, ['client_credentials']],
-      ['Old rule', false, ['client_credentials']],
+    expect(aws.policies![0].rules!.map((r) => [r.name, r.active, r.grantTypes, r.scopes])).toEqual([
+      ['Client credentials only', true, ['client_credentials'], ['aws.assume']],
+      ['Old rule', false, ['client_credentials'], ['aws.assume']],
     ]);
   });
 

@@ -148,7 +148,7 @@ describe('Okta custom authorization server: what its policies say decides the li
       rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code'];
       const later = { ...structuredClone(policies(x).aus1a2b3c4d5e6f7g8h9[0]), id: '00pLATER000000000001', name: 'Catch-all', priority: 2, conditions: { clients: { include: ['ALL_CLIENTS'] } } };
       policies(x).aus1a2b3c4d5e6f7g8h9.push(later);
-      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] } } }];
+      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] } } }];
     });
     const [hit] = links(s);
     expect(hit.conditional).toBe(true);
@@ -159,7 +159,7 @@ describe('Okta custom authorization server: what its policies say decides the li
       const later = { ...structuredClone(policies(x).aus1a2b3c4d5e6f7g8h9[0]), id: '00pLATER000000000001', name: 'Catch-all', priority: 0, conditions: { clients: { include: ['ALL_CLIENTS'] } } };
       policies(x).aus1a2b3c4d5e6f7g8h9.push(later);
       rules(x)[AWS_POLICY][0].conditions.grantTypes.include = ['authorization_code'];
-      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] } } }];
+      rules(x)['00pLATER000000000001'] = [{ ...structuredClone(rules(x)[AWS_POLICY][0]), id: '0prLATER', name: 'Any grant', conditions: { grantTypes: { include: ['client_credentials'] }, scopes: { include: ['*'] } } }];
     });
     expect(links(first).map((e) => e.conditional ?? false)).toEqual([false]);
   });
@@ -213,6 +213,27 @@ describe('Okta custom authorization server: what its policies say decides the li
     const [maybe] = links(ahead);
     expect(maybe.conditional).toBe(true);
     expect(maybe.reason).toMatch(/the clients of the access policy Ahead was not read/);
+  });
+
+  // A client credentials request cannot ask for OpenID Connect scopes (Okta developer docs,
+  // "Implement the Client Credentials flow": scope "must be at least one custom scope that you
+  // create"): a rule for the grant whose scopes are OIDC ones only matches no such request.
+  it('a rule whose scopes are OIDC ones only does not let the app have the token: dormant; scopes not read: conditional', () => {
+    const scoped = (include: string[] | undefined) =>
+      links(role((x) => {
+        if (include === undefined) delete rules(x)[AWS_POLICY][0].conditions.scopes;
+        else rules(x)[AWS_POLICY][0].conditions.scopes.include = include;
+      }))[0];
+    const oidc = scoped(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);
+    expect(oidc.evidence?.dormant).toMatch(/no active rule of the access policies of aws-workloads that take HR Sync Service \(AWS workload federation\) allows the client_credentials grant \(Client credentials only allows it for OpenID Connect scopes only, which a client credentials request cannot ask for\)/);
+    const unread = scoped(undefined);
+    expect([unread.conditional, unread.evidence?.dormant]).toEqual([true, undefined]);
+    expect(unread.reason).toMatch(/the scopes of the rule Client credentials only was not read/);
+    // Near misses: `*` (every scope), or one custom scope beside the OIDC ones.
+    for (const include of [['*'], ['openid', 'aws.assume']]) {
+      const hit = scoped(include);
+      expect([include, hit.conditional ?? false, hit.evidence?.dormant]).toEqual([include, false, undefined]);
+    }
   });
 
   it('the default server is named by `default` in its issuer, and its own audience decides', () => {

@@ -57,6 +57,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
           name: rules.optStr(r, 'name', rpath) ?? rid,
           active: statusOf(r, rpath, ruleUnread),
           grantTypes: include(rules, r, 'grantTypes', rpath, ruleUnread),
+          scopes: include(rules, r, 'scopes', rpath, ruleUnread),
         };
         warnUnread(b, 'authServerPolicyRules', `the rule ${quoteInput(rid)} of the policy ${quoteInput(pid)}`, ruleUnread);
         return { rule, priority: priorityOf(r) };

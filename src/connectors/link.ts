@@ -406,8 +406,18 @@ export function linkProviders(b: GraphBuilder): void {
       const list = b.scopesOf('okta').find((x) => oktaOrigin(x.id) === org)?.authorizationServers;
       if (list === undefined) {
         let status = 'not-collected';
-        for (const c of b.coverageRecords()) if (c.provider === 'okta' && c.capability === 'okta.authorizationServers' && oktaOrigin(c.scope) === org) status = c.status;
-        entry = { unread: `the custom authorization servers and their access policies were not read (okta.authorizationServers ${status})` };
+        let why: string | undefined;
+        for (const c of b.coverageRecords()) {
+          if (c.provider === 'okta' && c.capability === 'okta.authorizationServers' && oktaOrigin(c.scope) === org) {
+            status = c.status;
+            why = c.reason;
+          }
+        }
+        // An error says what went wrong: a file of the three missing from a snapshot whose manifest
+        // records them collected ("recorded as collected, but okta/authServerPolicyRules.json is not
+        // in the snapshot"), or the collector's failure; the status alone named none.
+        const detail = status === 'error' && why !== undefined ? `: ${why}` : '';
+        entry = { unread: `the custom authorization servers and their access policies were not read (okta.authorizationServers ${status}${detail})` };
       } else {
         const byKey = new Map<string, OktaAuthServer>();
         for (const srv of list) if (!byKey.has(srv.id)) byKey.set(srv.id, srv);

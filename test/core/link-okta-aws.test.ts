@@ -95,6 +95,14 @@ describe('Okta custom authorization server: what its policies say decides the li
     expect(hit.reason).toMatch(/okta\.authorizationServers missing-permission/);
   });
 
+  it('recorded as collected but a file missing: conditional, naming the file', () => {
+    for (const file of ['okta/authorizationServers.json', 'okta/authServerPolicies.json', 'okta/authServerPolicyRules.json']) {
+      const [hit] = links(role((s) => delete s.files[file]));
+      expect(hit.conditional, file).toBe(true);
+      expect(hit.reason, file).toContain(`were not read (okta.authorizationServers error: recorded as collected, but ${file} is not in the snapshot)`);
+    }
+  });
+
   it('no server of that id: no link, and the trust is dead', () => {
     const s = role(() => undefined, 'northwind.okta.example/oauth2/ausNOSUCHSERVER00001');
     expect(links(s)).toEqual([]);

@@ -27,18 +27,24 @@ describe('okta-api-token-shared: an owner of many tokens', () => {
   const org = () => ids.reduce((o, id) => o.token({ id, userId: 'u1' }), oktaOrg().user({ id: 'u1', roles: ['ORG_ADMIN'] }));
   const run = () => runRule(rule, org().graph(), { now: NOW });
 
-  it('lists at most ten token ids in each finding, says how many more, and counts them all', () => {
+  // Changed deliberately: each finding lists its own token first. With the first ten ids alone, the
+  // findings of the owner's other 40 tokens did not list their own token.
+  it('lists at most ten token ids in each finding, its own first, says how many more, and counts them all', () => {
     const { findings } = run();
     expect(findings).toHaveLength(many);
     const sorted = ids.map((id) => I.token(id)).sort();
     for (const f of findings) {
-      expect(f.evidence.tokens).toEqual(sorted.slice(0, 10));
+      expect(f.evidence.tokens).toEqual([f.subject.id, ...sorted.filter((id) => id !== f.subject.id).slice(0, 9)]);
       expect(f.evidence.tokensOmitted).toBe(many - 10);
       expect(f.args.count).toBe(many);
       expect(f.message).toMatch(new RegExp(`^API token t\\d\\d is one of ${many} tokens acting as .*: t00, t01, t02, t03, t04, …$`));
     }
     // One finding per token, severities as before: only how much is listed changed.
     expect(new Set(findings.map((f) => f.subject.id)).size).toBe(many);
+    // A token past the first ten, and one among them: each lists itself, then the first others.
+    const of = (id: string) => findings.find((f) => f.subject.id === I.token(id))!.evidence;
+    expect(of('t30')).toMatchObject({ tokens: [I.token('t30'), ...sorted.slice(0, 9)], tokensOmitted: 40 });
+    expect(of('t05')).toMatchObject({ tokens: [I.token('t05'), ...sorted.slice(0, 10).filter((id) => id !== I.token('t05'))], tokensOmitted: 40 });
   });
 
   it('lists every id, and says nothing more, up to ten tokens', () => {
@@ -47,7 +53,7 @@ describe('okta-api-token-shared: an owner of many tokens', () => {
     const { findings } = runRule(rule, graph, { now: NOW });
     expect(findings).toHaveLength(10);
     for (const f of findings) {
-      expect(f.evidence.tokens).toEqual(few.map((id) => I.token(id)).sort());
+      expect(f.evidence.tokens).toEqual([f.subject.id, ...few.map((id) => I.token(id)).sort().filter((id) => id !== f.subject.id)]);
       expect('tokensOmitted' in f.evidence).toBe(false);
     }
   });

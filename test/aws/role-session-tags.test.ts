@@ -10,7 +10,8 @@ import { allow, awsPolicyArn, doc, model, roleArn, roleEntry, trustAccount, trus
 const now = new Date('2025-01-01T00:00:00Z');
 const ADMIN = awsPolicyArn('AdministratorAccess');
 const tagging = (service: string) => doc({ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
-const teamRoles = doc(allow(['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], 'arn:aws:iam::*:role/${aws:PrincipalTag/team}-*'));
+// No tagging action (iam:UpdateAssumeRolePolicy here would let the role change its own tags).
+const teamRoles = doc(allow(['iam:PutRolePolicy', 'sts:AssumeRole'], 'arn:aws:iam::*:role/${aws:PrincipalTag/team}-*'));
 const targets = [roleEntry('red-app', trustAccount(), { attached: [ADMIN] }), roleEntry('blue-app', trustAccount(), { attached: [ADMIN] })];
 
 describe("a role's principal tags", () => {

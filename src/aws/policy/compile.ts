@@ -179,6 +179,20 @@ export function statementsForKey(policy: CompiledPolicy, key: ActionKey): readon
   return hit;
 }
 
+/**
+ * Whether an Allow statement of the policy covers the action, without keeping the answer (as
+ * statementsForKey does): for a question asked once of each principal, where a kept answer in
+ * every policy's byActionId would grow hundreds of thousands of arrays for nothing.
+ */
+export function allowCoversAction(policy: CompiledPolicy, key: ActionKey): boolean {
+  const known = key.id < 0 ? undefined : policy.byActionId[key.id];
+  if (known !== undefined) return known.some((st) => st.source.effect === 'Allow');
+  if (otherService(policy, key)) return false;
+  const statements = policy.statements;
+  for (let i = 0; i < statements.length; i++) if (statements[i].source.effect === 'Allow' && statementCoversAction(statements[i], key.lower)) return true;
+  return false;
+}
+
 /** Whether the statement's Action/NotAction covers the lower-cased action. */
 export function statementCoversAction(st: CompiledStatement, action: string): boolean {
   return st.actions.matches(action) !== st.notAction;

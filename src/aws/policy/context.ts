@@ -31,11 +31,10 @@ export interface PrincipalFacts {
    * Whether the principal may change its own tags (a user allowed iam:TagUser or iam:UntagUser on
    * itself; a role allowed iam:TagRole, iam:UntagRole or iam:UpdateAssumeRolePolicy on itself, the
    * last letting it allow sts:TagSession): such a principal can meet any aws:PrincipalTag condition
-   * when it likes, so its tag values are unknown. Set by the evaluator on the subjects it builds;
-   * asked only when an aws:PrincipalTag value is, and decided once per subject (a subject made
-   * from another's facts, as the same principal without its boundary, shares that answer).
+   * when it likes, so its tag values are unknown. Set by the evaluator on the subjects it builds,
+   * from their statements (see mayHoldRetagAction in evaluate.ts).
    */
-  mayChangeOwnTags?: () => boolean;
+  mayChangeOwnTags?: boolean;
   /**
    * The caller is an AWS service acting with its service principal (`name`), as when it assumes a
    * role passed to it: aws:PrincipalIsAWSService is true, aws:PrincipalServiceName is `name`, and
@@ -158,8 +157,8 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
     // chained session inherits; STS is reported to ask sts:TagSession for those too (EKS Pod
     // Identity sessions assuming another role), and nhiscan reads it so. A principal that may tag or
     // untag itself can give itself any value before it asks, so its tags are not known either
-    // (asked last, the dearest test; the question asks with no tags, so it never asks itself).
-    if (!p.tags || (p.type !== 'user' && sessionsMayBeTagged(p)) || p.mayChangeOwnTags?.() === true) return UNKNOWN;
+    // (mayChangeOwnTags, read from its statements when the evaluator built it).
+    if (!p.tags || (p.type !== 'user' && sessionsMayBeTagged(p)) || p.mayChangeOwnTags === true) return UNKNOWN;
     const tagKey = key.slice('aws:principaltag/'.length).toLowerCase();
     for (const [tk, tv] of Object.entries(p.tags)) if (tk.toLowerCase() === tagKey) return present(tv);
     // The key may be the entry that could not be read.

@@ -204,46 +204,49 @@ export default defineRule({
             });
       });
       const but = excepted.length === 0 ? '' : ` but ${andList(excepted)}`;
-      // A pattern every object id Entra issues matches (`*-*`, `*-4*`) admits every service principal of
-      // the tenant, as no sub condition does: the linker marks its trust (evidence.everyObjectId) and
-      // links none of them one by one. Reported with its pattern, at the severity of no sub condition.
-      if (pattern !== undefined && e.evidence?.everyObjectId === true) {
-        const who = `sub pattern ${pattern} admits every object id Entra issues (version-4 GUIDs), so any service principal of the tenant${but} can get such a token`;
-        const why = apps.length === 0 ? `${noApp}; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, and ${who}${doubtNote}${offNote}${blockedNote}`;
-        ctx.report({
-          messageId: latent ? 'patternLatent' : 'pattern',
-          key: role.id,
-          severity: latent ? 'medium' : tier >= 3 ? 'critical' : 'high',
-          args: { role: role.name, tenant: issuerTenant, audience: audiences.join(', ') || '(none)', pattern, why },
-          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, everyObjectId: true, ...offEvidence, ...blockedEvidence, ...doubtEvidence },
-        });
-        continue;
-      }
       if (pattern !== undefined) {
-        // The service principals the pattern admits today are those the linker gave the role; any
-        // made later whose object id matches is admitted too. Narrower than no sub condition. A
-        // disabled one gets no token either (it is named, as one that may be re-enabled).
-        // Named in text order, the first TODAY_SHOWN of them: a broad pattern (`*-4*`) admits
-        // nearly every service principal, and a list of each in every such trust's message made
-        // the report grow as trusts x service principals.
-        // One entry per service principal, so that the count is of them: one linked through several
-        // audiences has a link for each, and two with the same display name are two, told apart by
-        // object id.
-        const admitted = new Map<string, GraphNode | undefined>();
-        for (const l of ctx.graph.in(role, 'CAN_ASSUME')) if (l.evidence?.via === subject.id && !admitted.has(l.from)) admitted.set(l.from, ctx.graph.node(l.from));
-        const sameName = new Map<string, number>();
-        for (const sp of admitted.values()) if (sp) sameName.set(sp.name, (sameName.get(sp.name) ?? 0) + 1);
-        const today = sortTexts(
-          [...admitted].map(([id, sp]) => (sp ? `${sp.name}${sameName.get(sp.name)! > 1 ? ` (object id ${sp.nativeId})` : ''}${sp.enabled === false ? ' (disabled)' : ''}` : id)),
-        );
-        const who = `any service principal of the tenant whose object id matches${but !== '' ? `,${but},` : ''} can get such a token${today.length > 0 ? ` (today: ${firstFewText(today, TODAY_SHOWN)})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
-        const why = apps.length === 0 ? `${noApp}; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, so ${who}${doubtNote}${offNote}${blockedNote}`;
+        // A pattern every object id Entra issues matches (`*-*`, `*-4*`) admits every service
+        // principal of the tenant, as no sub condition does: the linker marks its trust
+        // (evidence.everyObjectId) and links none of them one by one. It is reported with its
+        // pattern, at the severity of no sub condition.
+        const every = e.evidence?.everyObjectId === true;
+        // Any narrower pattern admits the service principals the linker gave the role today, and
+        // any made later whose object id matches. A disabled one gets no token either (it is named,
+        // as one that may be re-enabled). One entry per service principal, so that the count is
+        // of them: one linked through several audiences has a link for each, and two with the same
+        // display name are two, told apart by object id. Named in text order, the first
+        // TODAY_SHOWN of them: a broad pattern admits nearly every service principal, and a list of
+        // each in every such trust's message made the report grow as trusts x service principals.
+        let today: string[] = [];
+        if (!every) {
+          const admitted = new Map<string, GraphNode | undefined>();
+          for (const l of ctx.graph.in(role, 'CAN_ASSUME')) if (l.evidence?.via === subject.id && !admitted.has(l.from)) admitted.set(l.from, ctx.graph.node(l.from));
+          const sameName = new Map<string, number>();
+          for (const sp of admitted.values()) if (sp) sameName.set(sp.name, (sameName.get(sp.name) ?? 0) + 1);
+          today = sortTexts(
+            [...admitted].map(([id, sp]) => (sp ? `${sp.name}${sameName.get(sp.name)! > 1 ? ` (object id ${sp.nativeId})` : ''}${sp.enabled === false ? ' (disabled)' : ''}` : id)),
+          );
+        }
+        const who = every
+          ? `sub pattern ${pattern} admits every object id Entra issues (version-4 GUIDs), so any service principal of the tenant${but} can get such a token`
+          : `any service principal of the tenant whose object id matches${but !== '' ? `,${but},` : ''} can get such a token${today.length > 0 ? ` (today: ${firstFewText(today, TODAY_SHOWN)})` : ' (today: none)'}, and so can any created later whose object id happens to match`;
+        const why = apps.length === 0 ? `${noApp}; ${who}${doubtNote}${blockedNote}` : `${names} does not require app-role assignment, ${every ? 'and' : 'so'} ${who}${doubtNote}${offNote}${blockedNote}`;
         ctx.report({
           messageId: latent ? 'patternLatent' : 'pattern',
           key: role.id,
-          severity: latent ? 'low' : tier >= 3 ? 'high' : 'medium',
+          severity: every ? (latent ? 'medium' : tier >= 3 ? 'critical' : 'high') : latent ? 'low' : tier >= 3 ? 'high' : 'medium',
           args: { role: role.name, tenant: issuerTenant, audience: audiences.join(', ') || '(none)', pattern, why },
-          evidence: { role: role.id, roleTier: tier, audiences, audienceApps: opening.map((a) => a.id), subjectPattern: pattern, admittedToday: today.length, ...offEvidence, ...blockedEvidence, ...doubtEvidence },
+          evidence: {
+            role: role.id,
+            roleTier: tier,
+            audiences,
+            audienceApps: opening.map((a) => a.id),
+            subjectPattern: pattern,
+            ...(every ? { everyObjectId: true } : { admittedToday: today.length }),
+            ...offEvidence,
+            ...blockedEvidence,
+            ...doubtEvidence,
+          },
         });
         continue;
       }

@@ -163,14 +163,11 @@ function boundManaged(model: AccountModel, ref: PolicyRef, use: PolicyOrigin['us
  * to ask "what could this user do after joining G?".
  */
 export function subjectFor(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[] = []): Subject {
-  return buildSubject(model, p, extraGroups, undefined, undefined);
+  return buildSubject(model, p, extraGroups, undefined);
 }
 
-/**
- * subjectFor, taking bound policies from the evaluator's `binder` when given; `now`: the
- * evaluator's clock, for the question whether the principal may change its own tags.
- */
-function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined, now: Date | undefined): Subject {
+/** subjectFor, taking bound policies from the evaluator's `binder` when given. */
+function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGroup[], binder: Binder | undefined): Subject {
   const identity: BoundPolicy[] = [];
   for (let i = 0; i < p.inlinePolicies.length; i++) identity.push(bindInline(p.arn, p.inlinePolicies[i], 'identity'));
   for (let i = 0; i < p.attachedPolicies.length; i++) identity.push(boundManaged(model, p.attachedPolicies[i], 'identity', binder));
@@ -587,7 +584,7 @@ export function createEvaluator(model: AccountModel, options: EvaluatorOptions =
     if (s) return s;
     const p = model.users.get(arn) ?? model.roles.get(arn);
     if (!p) return undefined;
-    s = buildSubject(model, p, [], binder, options.now);
+    s = buildSubject(model, p, [], binder);
     subjects.set(arn, s);
     return s;
   };

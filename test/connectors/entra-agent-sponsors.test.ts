@@ -1,13 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/entra/entra-agent-no-sponsor.js';
-import { collectEntra } from '../../src/connectors/entra/client.js';
 import { ids } from '../../src/graph/ids.js';
 import type { CollectResult } from '../../src/snapshot/types.js';
 import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
-import { installNetGuard } from '../fakes/entra-net-guard.js';
-import { startEntraFake, type EntraFake, type EntraFakeOptions } from '../fakes/entra-server.js';
 import { scanLive } from '../e2e/demo.js';
-import { FAKE_ENTRA, fakeEntraOptions } from '../helpers/entra-fake-collect.js';
+import { FAKE_ENTRA, useEntraFakeServers } from '../helpers/entra-fake-collect.js';
 import { agentBlueprintsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 // Agent ID through the collector, the real MSAL client and the snapshot to the rule: a blueprint
@@ -38,24 +35,7 @@ function agentTenant(sponsors: Record<string, unknown>[]): EntraDataset {
   return d;
 }
 
-let guard: ReturnType<typeof installNetGuard>;
-const fakes: EntraFake[] = [];
-beforeAll(() => {
-  guard = installNetGuard();
-});
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => {
-  guard.uninstall();
-  expect(guard.attempts).toEqual([]);
-});
-
-async function collect(dataset: EntraDataset, extra: Partial<EntraFakeOptions> = {}): Promise<{ result: CollectResult; f: EntraFake }> {
-  const f = await startEntraFake({ dataset, clientId: FAKE_ENTRA.clientId, clientSecret: FAKE_ENTRA.clientSecret, ...extra });
-  fakes.push(f);
-  return { result: await collectEntra(fakeEntraOptions(f)), f };
-}
+const collect = useEntraFakeServers();
 
 const spItems = (r: CollectResult) => (r.files['entra/servicePrincipals.json'] as { value: Record<string, unknown>[] }).value;
 const bpNode = ids.entraSp(TENANT, BP_SP);

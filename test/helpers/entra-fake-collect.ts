@@ -38,6 +38,12 @@ export function fakeEntraOptions(
  * which starts a fake on `dataset` (with `extra`) and collects it as FAKE_ENTRA.
  */
 export function useEntraFakes(): (dataset: EntraDataset, extra?: Partial<EntraFakeOptions>) => Promise<CollectResult> {
+  const collect = useEntraFakeServers();
+  return async (dataset, extra = {}) => (await collect(dataset, extra)).result;
+}
+
+/** useEntraFakes, whose `collect` also gives the fake `f` it collected from (its requests, for one). */
+export function useEntraFakeServers(): (dataset: EntraDataset, extra?: Partial<EntraFakeOptions>) => Promise<{ result: CollectResult; f: EntraFake }> {
   let guard: ReturnType<typeof installNetGuard>;
   const fakes: EntraFake[] = [];
   beforeAll(() => {
@@ -53,6 +59,6 @@ export function useEntraFakes(): (dataset: EntraDataset, extra?: Partial<EntraFa
   return async (dataset, extra = {}) => {
     const f = await startEntraFake({ dataset, clientId: FAKE_ENTRA.clientId, clientSecret: FAKE_ENTRA.clientSecret, ...extra });
     fakes.push(f);
-    return collectEntra(fakeEntraOptions(f));
+    return { result: await collectEntra(fakeEntraOptions(f)), f };
   };
 }

@@ -410,10 +410,10 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     },
     wholeHops: (route) => {
       if (route.omittedHops === undefined) return route.hops;
-      const whole = wholes.get(route.hops);
+      const whole = analysis.wholeHopsOf(route.hops);
       // Hops another analysis gave (or a copy of the list) have no walk here: they would be taken for the whole.
       if (whole === undefined) throw new Error('wholeHops: a route this analysis did not give');
-      return whole();
+      return whole;
     },
     wholeHopsOf: (hops) => wholes.get(hops)?.(),
     autonomy: (ref) => autonomyCached(ref).level,

@@ -111,6 +111,11 @@ export class Reader {
     return v;
   }
 
+  /** The strings of the list `obj[key]` (absent or null: none); an item that is not a string is an input error. */
+  optStrings(obj: Record<string, unknown>, key: string, path: string): string[] {
+    return this.optArray(obj, key, path).map((v, i): string => (typeof v === 'string' ? v : this.fail(`${path}.${key}[${i}]`, 'expected a string')));
+  }
+
   optObject(obj: Record<string, unknown>, key: string, path: string): Record<string, unknown> | undefined {
     const v = obj[key];
     if (v === undefined || v === null) return undefined;

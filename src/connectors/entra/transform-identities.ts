@@ -59,7 +59,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
     const publisher = r.optObject(obj, 'verifiedPublisher', path);
     const verified = !!(publisher && r.optStr(publisher, 'verifiedPublisherId', `${path}.verifiedPublisher`));
     const name = r.optStr(obj, 'displayName', path) ?? appId ?? id;
-    const tags = stringList(obj, 'tags', path, r);
+    const tags = r.optStrings(obj, 'tags', path);
     const sso = r.optStr(obj, 'preferredSingleSignOnMode', path);
     const node: GraphNode = {
       id: ids.entraSp(ctx.tenant, id),
@@ -84,9 +84,9 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
         preferredSingleSignOnMode: sso,
         signInAudience: r.optStr(obj, 'signInAudience', path),
         notes: r.optStr(obj, 'notes', path),
-        alternativeNames: managed ? stringList(obj, 'alternativeNames', path, r) : undefined,
+        alternativeNames: managed ? r.optStrings(obj, 'alternativeNames', path) : undefined,
         // The app id and App ID URIs a token for this app may carry as aud (an AWS trust may name either).
-        servicePrincipalNames: nonEmpty(stringList(obj, 'servicePrincipalNames', path, r)),
+        servicePrincipalNames: nonEmpty(r.optStrings(obj, 'servicePrincipalNames', path)),
         verifiedPublisher: publisher ? r.optStr(publisher, 'displayName', `${path}.verifiedPublisher`) : undefined,
         agentBlueprintId: r.optStr(obj, 'agentIdentityBlueprintId', path),
         // Tokens issued for this app as a resource: others' use of it, not its own.
@@ -138,7 +138,7 @@ export function addIdentities(ctx: EntraContext, home: string | undefined): void
       tenantOwned: true,
     };
     const createdAt = r.optDate(obj, 'createdDateTime', path);
-    const tags = stringList(obj, 'tags', path, r);
+    const tags = r.optStrings(obj, 'tags', path);
     let ref: IdentityRef;
     if (spObjectId) {
       ref = ctx.sps.get(spObjectId)!;
@@ -418,9 +418,3 @@ function nonEmpty(list: string[]): string[] | undefined {
   return list.length > 0 ? list : undefined;
 }
 
-function stringList(obj: Record<string, unknown>, key: string, path: string, r: Reader): string[] {
-  return r.optArray(obj, key, path).map((v, i): string => {
-    if (typeof v !== 'string') return r.fail(`${path}.${key}[${i}]`, 'expected a string');
-    return v;
-  });
-}

@@ -73,7 +73,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
       return { policy, priority: priorityOf(p) };
     });
     const active = statusOf(s, path, serverUnread);
-    const audiences = s.audiences === undefined ? undefined : strings(servers, s, 'audiences', path);
+    const audiences = s.audiences === undefined ? undefined : servers.optStrings(s, 'audiences', path);
     if (audiences === undefined) serverUnread.push(`${path}.audiences (missing)`);
     warnUnread(b, 'authorizationServers', `the authorization server ${quoteInput(id)}`, serverUnread);
     out.push({
@@ -114,22 +114,13 @@ function include(r: Reader, x: Item, key: string, path: string, unread: string[]
     unread.push(`${path}.conditions.${key}.include (missing)`);
     return undefined;
   }
-  return strings(r, cond, 'include', `${path}.conditions.${key}`);
+  return r.optStrings(cond, 'include', `${path}.conditions.${key}`);
 }
 
 /** One warning per item with fields not read, naming the file, the item and each field. */
 function warnUnread(b: GraphBuilder, file: string, what: string, unread: readonly string[]): void {
   if (unread.length === 0) return;
   b.warn(`${oktaPath(file)}: ${what}: ${unread.join(', ')} not read; a service app's link through it is conditional`);
-}
-
-/** The strings of the list `obj[key]` (absent: none); anything else in it is an input error. */
-function strings(r: Reader, obj: Item, key: string, path: string): string[] {
-  const list = r.optArray(obj, key, path);
-  list.forEach((v, i) => {
-    if (typeof v !== 'string') r.fail(`${path}.${key}[${i}]`, 'expected a string');
-  });
-  return list as string[];
 }
 
 /** Okta's `priority` (1 comes first); one without a number goes last. */

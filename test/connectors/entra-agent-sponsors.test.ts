@@ -132,6 +132,26 @@ describe('Entra Agent ID: blueprint principal sponsors and agentIdentityBlueprin
     expect(result.manifest.warnings ?? []).toEqual([]);
   });
 
+  // Graph took the $select, yet the agent identity came without the property (every agent identity
+  // is created with one): its blueprint was not read. Before, no record said so, and the
+  // blueprint's tier (that of the agents it obtains tokens for) read as complete.
+  it('records the gap when an agent identity comes without agentIdentityBlueprintId though it was selected', async () => {
+    for (const value of [undefined, null, '']) {
+      const d = agentTenant([user(2)]);
+      const agent = d.v1['/servicePrincipals'].find((s) => s.id === guid(2, AGENT))!;
+      if (value === undefined) delete agent.agentIdentityBlueprintId;
+      else agent.agentIdentityBlueprintId = value;
+      const { result } = await collect(d);
+      expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')?.status).toBe('collected');
+      const gap = result.coverage.find((c) => c.capability === 'entra.servicePrincipals@agentIdentityBlueprintId');
+      expect(gap, String(value)).toMatchObject({ status: 'error', reason: `1 agentIdentity item(s) of GET /v1.0/servicePrincipals came without agentIdentityBlueprintId, which was selected (first: ${guid(2, AGENT)})` });
+      expect(result.manifest.warnings).toContainEqual(expect.stringMatching(/^Entra: 1 agentIdentity item\(s\) of GET \/v1\.0\/servicePrincipals came without agentIdentityBlueprintId/));
+      const { scan } = scanLive([result]);
+      expect(agentBlueprintsUnread(scan.graph, scan.graph.node(bpNode)!)).toMatch(/^the blueprints of the agent identities of tenant .* were not read \(error: 1 agentIdentity item/);
+      expect(tierEvidenceMissing(scan.graph, scan.graph.node(bpNode)!)).toMatch(/^the blueprints of the agent identities/);
+    }
+  });
+
   it('records no gap for the blueprint links when the property was read', async () => {
     const { result } = await collect(agentTenant([user(2)]));
     expect(result.coverage.some((c) => c.capability.startsWith('entra.servicePrincipals@'))).toBe(false);

@@ -109,6 +109,19 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       }
     }
     if (!res.ok) return fail(ep.capability, res.failure);
+    if (first.ok && ep.fallback) {
+      // Read with the property selected, yet an item that always has it came without it: for that
+      // item the property was not read, and its absence must not pass for "none".
+      const { property, carrier, gap } = ep.fallback;
+      const without = (res.value as GraphObject[]).filter((item) => item['@odata.type'] === carrier && (typeof item[property] !== 'string' || item[property] === '')).map((item) => String(item.id));
+      if (without.length > 0) {
+        const reason = `${without.length} ${carrier.replace('#microsoft.graph.', '')} item(s) of GET /${ep.version}${ep.path.split('?')[0]} came without ${property}, which was selected (first: ${without.sort().slice(0, 3).join(', ')})`;
+        const warning = `Entra: ${reason}; for them it was not read`;
+        warnings.push(warning);
+        progress(warning);
+        fallbackGaps.push(coverageRecord(tenantId, gap, [{ kind: 'error', reason }]));
+      }
+    }
     lists.set(ep.file, res.value as GraphObject[]);
     files[`entra/${ep.file}`] = { value: stripSecretValues(res.value) };
     progress(`entra: ${ep.file.replace('.json', '')}: ${res.value.length}`);

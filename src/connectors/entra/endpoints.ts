@@ -12,8 +12,10 @@ export interface ListEndpoint {
    * it does not know `property`: `path` selects a property a tenant may not know, and the list
    * matters more than the property. `lost` says what is then not read, for the warning; `gap` is
    * the coverage record that says it to the rules (not the list's own record: the list is read).
+   * `carrier` is the `@odata.type` of the items that always have `property`: one of them that
+   * comes without it, though it was selected, did not give it, and is recorded as the same gap.
    */
-  fallback?: { path: string; property: string; lost: string; gap: string };
+  fallback?: { path: string; property: string; lost: string; gap: string; carrier: string };
 }
 
 // $select keeps payloads lean and never names a secret-bearing property. keyCredentials in
@@ -30,7 +32,11 @@ const SP_SELECT_BASE = [
  * (https://learn.microsoft.com/en-us/graph/api/resources/agentidentity); other service principals
  * have none. Graph lists agent identities among the service principals, but whether it accepts a
  * subtype's property in the base list's $select is not documented: a 400 there makes the
- * collector read the list again with SP_SELECT_BASE (ListEndpoint.fallback).
+ * collector read the list again with SP_SELECT_BASE (ListEndpoint.fallback). Every agent identity
+ * has one: it is required to create one ("Create agentIdentity": the request body must contain
+ * displayName, agentIdentityBlueprintId and a sponsor,
+ * https://learn.microsoft.com/en-us/graph/api/agentidentity-post?view=graph-rest-beta), so an agent
+ * identity listed without it is one whose blueprint was not read (ListEndpoint.fallback.carrier).
  */
 const SP_SELECT = `${SP_SELECT_BASE},agentIdentityBlueprintId`;
 
@@ -76,6 +82,7 @@ export const LIST_ENDPOINTS: readonly ListEndpoint[] = [
       property: 'agentIdentityBlueprintId',
       lost: 'the blueprint of each agent identity (agentIdentityBlueprintId) was not read',
       gap: AGENT_BLUEPRINT_GAP,
+      carrier: '#microsoft.graph.agentIdentity',
     },
   },
   { file: 'applications.json', capability: 'entra.applications', version: 'v1.0', path: `/applications?$top={top}&$select=${APP_SELECT}`, keys: ['id', 'appId'] },

@@ -113,7 +113,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       // Read with the property selected, yet an item that always has it came without it: for that
       // item the property was not read, and its absence must not pass for "none".
       const { property, carrier, gap } = ep.fallback;
-      const without = (res.value as GraphObject[]).filter((item) => item['@odata.type'] === carrier && (typeof item[property] !== 'string' || item[property] === '')).map((item) => String(item.id));
+      const without = (res.value as GraphObject[]).filter((item) => item['@odata.type'] === carrier && (typeof item[property] !== 'string' || item[property] === '')).map((item) => cleanProviderText(item.id, 40));
       if (without.length > 0) {
         const reason = `${without.length} ${carrier.replace('#microsoft.graph.', '')} item(s) of GET /${ep.version}${ep.path.split('?')[0]} came without ${property}, which was selected (first: ${without.sort().slice(0, 3).join(', ')})`;
         const warning = `Entra: ${reason}; for them it was not read`;

@@ -324,6 +324,17 @@ describe('collectAws against the fake IAM', () => {
     expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
   });
 
+  // Before, the entry was left out and the federation read as collected: a role trusting the
+  // provider it stood for then read as one no web identity token can pass.
+  it('records a provider list with an entry without Arn as an error, not as one provider fewer', async () => {
+    const arn = buildAccount(MAIN).oidcProviders[0].Arn;
+    const xml = `<ListOpenIDConnectProvidersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListOpenIDConnectProvidersResult><OpenIDConnectProviderList><member><Arn>${arn}</Arn></member><member><Other>x</Other></member></OpenIDConnectProviderList></ListOpenIDConnectProvidersResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></ListOpenIDConnectProvidersResponse>`;
+    const { result } = await run({ rawOkBody: { 'iam:ListOpenIDConnectProviders': xml } });
+    expect(coverageOf(result.coverage, MAIN, 'aws.federation')).toMatchObject({ status: 'error', reason: expect.stringContaining('ListOpenIDConnectProviders answered with an entry without Arn') });
+    expect(result.files[`aws/${MAIN}/oidc-providers.json`]).toBeUndefined();
+    expect(coverageOf(result.coverage, MAIN, 'aws.iam')?.status).toBe('collected');
+  });
+
   it('times out an answer whose headers arrive but whose body then stalls, like one that never answers', async () => {
     // The request timeout stops once headers arrive; without an inactivity timeout on the socket
     // the half-read body would be awaited forever. Vitest's timeout bounds the test.

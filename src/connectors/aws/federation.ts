@@ -19,7 +19,13 @@ export async function readOidcProviders(iam: IAMClient, stats: RequestStats): Pr
   stats.pages += 1;
   // IAM sends the list element even when it is empty; a 200 without it parses as "no providers".
   if (!Array.isArray(list.OpenIDConnectProviderList)) throw new Error('ListOpenIDConnectProviders answered without OpenIDConnectProviderList');
-  const arns = (list.OpenIDConnectProviderList ?? []).map((p) => p.Arn).filter((arn): arn is string => typeof arn === 'string');
+  // An entry is an ARN and nothing else (OpenIDConnectProviderListEntry): one without it was no IAM
+  // answer. Left out, the provider it stood for would be missing, and a trust naming it would read
+  // as one no token can pass.
+  if (list.OpenIDConnectProviderList.some((p) => typeof p?.Arn !== 'string' || p.Arn === '')) {
+    throw new Error('ListOpenIDConnectProviders answered with an entry without Arn');
+  }
+  const arns = list.OpenIDConnectProviderList.map((p) => p.Arn as string);
   const providers = await mapBounded(arns, 4, async (arn) => {
     try {
       const p = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));

@@ -313,6 +313,19 @@ describe('collectAws against the fake IAM', () => {
 
     const org = await run({ rawOkBody: { 'organizations:ListAccounts': '{}' } }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
     expect(org.result.coverage).toEqual([expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error' })]);
+
+    // An account entry without its Id or a state: before, it was left out and the other accounts
+    // scanned, one account of the organisation missing with nothing saying so.
+    for (const entry of [{ Name: 'no-id', State: 'ACTIVE' }, { Id: 'not-an-id', State: 'ACTIVE' }, { Id: '444455556666', Name: 'no-state' }]) {
+      const accounts = JSON.stringify({ Accounts: [{ Id: MAIN, State: 'ACTIVE', Status: 'ACTIVE' }, entry] });
+      const partial = await run({ rawOkBody: { 'organizations:ListAccounts': accounts } }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+      expect(partial.result.coverage, JSON.stringify(entry)).toEqual([
+        expect.objectContaining({ capability: 'aws.organizationAccounts', status: 'error', reason: expect.stringContaining('ListAccounts returned an account without a 12-digit Id or a State') }),
+      ]);
+    }
+    // A suspended account is left out as before: it is listed, not malformed.
+    const suspended = await run({ rawOkBody: { 'organizations:ListAccounts': JSON.stringify({ Accounts: [{ Id: MAIN, State: 'ACTIVE' }, { Id: '444455556666', Status: 'SUSPENDED' }] }) } }, { assumeRoleName: 'nhiscan-readonly', accounts: 'all' });
+    expect(suspended.result.manifest.accounts).toEqual([{ accountId: MAIN }]);
   });
 
   it('records an OIDC provider read answered 200 without the provider (empty body) as an error, not as a provider that accepts no audience', async () => {

@@ -40,7 +40,13 @@ export async function readOrganizationAccounts(org: OrganizationsClient, stats: 
     if (!Array.isArray(page.Accounts)) return failed('error', 'ListAccounts answered without an Accounts list');
     for (const account of page.Accounts) {
       const state = account.State ?? account.Status;
-      if (state !== 'ACTIVE' || !account.Id || !isAccountId(account.Id)) continue;
+      // Organizations gives every account its 12-digit Id and a state: an entry without them was
+      // no Organizations answer, and left out, an account of the organisation would go unscanned
+      // with nothing saying so.
+      if (typeof account.Id !== 'string' || !isAccountId(account.Id) || typeof state !== 'string') {
+        return failed('error', 'ListAccounts returned an account without a 12-digit Id or a State; the account list would be incomplete, so none of it is used');
+      }
+      if (state !== 'ACTIVE') continue;
       accounts.set(account.Id, { accountId: account.Id, ...(account.Name ? { name: account.Name } : {}) });
     }
     const stop = guard(page.Accounts.length, page.NextToken, page.Accounts.map((a) => a.Id));

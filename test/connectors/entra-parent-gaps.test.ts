@@ -73,6 +73,7 @@ describe('Entra relationship lists that fail for one parent', () => {
     const agents = [guid(2, 14), guid(2, 19)];
     const sp14 = dataset.v1['/servicePrincipals'].find((s) => s.id === agents[0])!;
     sp14['@odata.type'] = '#microsoft.graph.agentIdentity';
+    sp14.agentIdentityBlueprintId = guid(11, 14);
     dataset.beta[`/servicePrincipals/${agents[0]}/microsoft.graph.agentIdentity/sponsors`] = [];
     const sp = guid(2, 8);
     const result = await collect(dataset, {

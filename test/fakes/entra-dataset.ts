@@ -35,7 +35,7 @@ export function guid(type: number, n: number): string {
 /**
  * Builds a tenant with predictable shapes. Tenant-owned SPs (index % 5 ∈ {2,3,4}) each have an
  * application; index % 5 === 2 SPs and first-party SPs with index % 10 === 0 define app roles;
- * the last SP is an agent identity (tenant-owned, with a sponsor).
+ * the last SP is an agent identity (tenant-owned, with a sponsor, its blueprint in another tenant).
  */
 export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraDataset {
   const userCount = size.users ?? 20;
@@ -63,7 +63,9 @@ export function makeEntraDataset(tenantId: string, size: DatasetSize): EntraData
     const agent = i === size.servicePrincipals - 1 && !firstParty && !managed;
     const hasRoles = (firstParty && i % 10 === 0) || i % 5 === 2;
     sps.push({
-      ...(agent ? { '@odata.type': '#microsoft.graph.agentIdentity' } : {}),
+      // An agent identity always names its blueprint (agentidentity-post requires it); this one's
+      // is registered in another tenant.
+      ...(agent ? { '@odata.type': '#microsoft.graph.agentIdentity', agentIdentityBlueprintId: guid(11, i) } : {}),
       id,
       appId,
       displayName: `sp-${i}`,

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectEntra } from '../../src/connectors/entra/client.js';
+import { installNetGuard } from '../fakes/entra-net-guard.js';
+import { startEntraFake } from '../fakes/entra-server.js';
 import rule from '../../rules/entra/entra-agent-no-sponsor.js';
 import { ids } from '../../src/graph/ids.js';
 import type { CollectResult } from '../../src/snapshot/types.js';
 import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-dataset.js';
 import { scanLive } from '../e2e/demo.js';
-import { FAKE_ENTRA, useEntraFakeServers } from '../helpers/entra-fake-collect.js';
+import { FAKE_ENTRA, fakeEntraOptions, useEntraFakeServers } from '../helpers/entra-fake-collect.js';
 import { agentBlueprintsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
 
 // Agent ID through the collector, the real MSAL client and the snapshot to the rule: a blueprint
@@ -182,5 +185,70 @@ describe('Entra Agent ID: blueprint principal sponsors and agentIdentityBlueprin
     expect(f.log.filter((l) => l.path === '/v1.0/servicePrincipals')).toHaveLength(1);
     expect(result.coverage.find((c) => c.capability === 'entra.servicePrincipals')?.status).toBe('error');
     expect(result.manifest.warnings ?? []).toEqual([]);
+  });
+});
+
+// The warnings of reads that run side by side (the service principal list's, the manager
+// lookups') are filed in a fixed order, not as each read ends: the same tenant gives the same
+// manifest whichever answer comes first.
+describe('Entra collector: warnings and records of reads that run side by side', () => {
+  let guard: ReturnType<typeof installNetGuard>;
+  beforeAll(() => {
+    guard = installNetGuard();
+  });
+  afterAll(() => guard.uninstall());
+
+  it('files them in the same order whichever read ends first', async () => {
+    const d = agentTenant([user(2)]);
+    d.v1['/users'][0].userPrincipalName = 'svc-deploy@contoso.example';
+    const f = await startEntraFake({
+      dataset: d,
+      clientId: FAKE_ENTRA.clientId,
+      clientSecret: FAKE_ENTRA.clientSecret,
+      forbidSelect: [{ path: '/v1.0/servicePrincipals', property: 'agentIdentityBlueprintId', status: 400 }],
+    });
+    try {
+      // One run holds back the service principal list, the other the user list.
+      const slow = (part: string): typeof fetch => async (url, init) => {
+        if (String(url).includes(part)) await new Promise((r) => setTimeout(r, 300));
+        return fetch(url, init);
+      };
+      const runs = [];
+      for (const part of ['/v1.0/servicePrincipals', '/v1.0/users']) {
+        runs.push(await collectEntra(fakeEntraOptions(f, { fetch: slow(part), maxManagerLookups: 0 })));
+      }
+      const [a, b] = runs.map((r) => r.manifest.warnings as string[]);
+      expect(a).toHaveLength(2);
+      expect(b).toEqual(a);
+      expect(runs[1].coverage).toEqual(runs[0].coverage);
+    } finally {
+      await f.close();
+    }
+  });
+
+  // Two lists of one capability refused: its record names the first in the order the lists are
+  // read, whichever answer came back first.
+  it('gives a capability read by two lists the same record whichever list fails first', async () => {
+    const f = await startEntraFake({
+      dataset: agentTenant([user(2)]),
+      clientId: FAKE_ENTRA.clientId,
+      clientSecret: FAKE_ENTRA.clientSecret,
+      forbid: ['/v1.0/roleManagement/directory/roleDefinitions', '/v1.0/roleManagement/directory/roleAssignments'],
+    });
+    try {
+      const slow = (part: string): typeof fetch => async (url, init) => {
+        if (String(url).includes(part)) await new Promise((r) => setTimeout(r, 300));
+        return fetch(url, init);
+      };
+      const records = [];
+      for (const part of ['/roleDefinitions', '/roleAssignments']) {
+        const r = await collectEntra(fakeEntraOptions(f, { fetch: slow(part) }));
+        records.push(r.coverage.find((c) => c.capability === 'entra.directoryRoles'));
+      }
+      expect(records[0]).toMatchObject({ status: 'missing-permission', reason: expect.stringMatching(/^403 .* on GET \/v1\.0\/roleManagement\/directory\/roleDefinitions \(and 1 other reasons\)$/) });
+      expect(records[1]).toEqual(records[0]);
+    } finally {
+      await f.close();
+    }
   });
 });

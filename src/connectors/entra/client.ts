@@ -76,6 +76,19 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   const failEach = (capability: string, list: readonly GraphFailure[]): void => appendAll(failures.get(capability)!, list);
   const partial = new Map<string, { attempted: number; what: string; unreadKeys?: string[] }>();
   const warnings: string[] = [];
+  /**
+   * The warnings and failures of the lists read side by side, by task (LIST_ENDPOINTS order, then
+   * the users): added to `warnings` and `failures` once all are done, in that order. Added as each
+   * read ended, the same tenant gave its warnings, and the reason of a capability read by two lists
+   * (entra.directoryRoles), in a different order from one run to the next.
+   */
+  const sideBySide = new Map<string, { warnings: string[]; failures: [string, GraphFailure][] }>();
+  const taskOf = (task: string) => sideBySide.get(task) ?? sideBySide.set(task, { warnings: [], failures: [] }).get(task)!;
+  const warnOf = (task: string) => (warning: string): void => {
+    taskOf(task).warnings.push(warning);
+    progress(warning);
+  };
+  const failOf = (task: string) => (capability: string, f: GraphFailure): void => void taskOf(task).failures.push([capability, f]);
 
   const org = await http.list(http.url('v1.0', ORGANIZATION_PATH));
   const orgItems = org.ok ? (org.value as GraphObject[]) : undefined;
@@ -102,13 +115,11 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       if (res.ok) {
         // The list without the property Graph refused: the list is read, the property is a gap
         // of its own, so the rules that need it answer unknown instead of reading its absence.
-        const warning = `Entra: ${ep.fallback.lost}: Graph refused the request that selects it (${refused.reason}); the list was read without it`;
-        warnings.push(warning);
-        progress(warning);
+        warnOf(ep.file)(`Entra: ${ep.fallback.lost}: Graph refused the request that selects it (${refused.reason}); the list was read without it`);
         fallbackGaps.push(coverageRecord(tenantId, ep.fallback.gap, [refused]));
       }
     }
-    if (!res.ok) return fail(ep.capability, res.failure);
+    if (!res.ok) return failOf(ep.file)(ep.capability, res.failure);
     if (first.ok && ep.fallback) {
       // Read with the property selected, yet an item that always has it came without it: for that
       // item the property was not read, and its absence must not pass for "none".
@@ -116,9 +127,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       const without = (res.value as GraphObject[]).filter((item) => item['@odata.type'] === carrier && (typeof item[property] !== 'string' || item[property] === '')).map((item) => cleanProviderText(item.id, 40));
       if (without.length > 0) {
         const reason = `${without.length} ${carrier.replace('#microsoft.graph.', '')} item(s) of GET /${ep.version}${ep.path.split('?')[0]} came without ${property}, which was selected (first: ${without.sort().slice(0, 3).join(', ')})`;
-        const warning = `Entra: ${reason}; for them it was not read`;
-        warnings.push(warning);
-        progress(warning);
+        warnOf(ep.file)(`Entra: ${reason}; for them it was not read`);
         fallbackGaps.push(coverageRecord(tenantId, gap, [{ kind: 'error', reason }]));
       }
     }
@@ -128,6 +137,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
   };
   const readUsers = async (): Promise<void> => {
     const users = await readUsersWithFallback(http, top);
+    const fail = failOf('users');
     if (users.signInFailure) fail('entra.userSignInActivity', users.signInFailure);
     if (!users.result.ok) {
       fail('entra.userManagers', dependsOn('the user list', users.result.failure));
@@ -139,9 +149,7 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
     if (managers.skipped > 0) {
       // Not a failed read: those users are absent from userManagers.json, so rules that need
       // their manager answer unknown for them; the warning says how many.
-      const warning = `Entra: ${managers.skipped} of ${managers.attempted + managers.skipped} users that look like service accounts were not looked up for a manager (at most ${managers.attempted} are read per run); "no accountable human" is unknown for them`;
-      warnings.push(warning);
-      progress(warning);
+      warnOf('users')(`Entra: ${managers.skipped} of ${managers.attempted + managers.skipped} users that look like service accounts were not looked up for a manager (at most ${managers.attempted} are read per run); "no accountable human" is unknown for them`);
     }
     if (managers.attempted > 0) {
       files['entra/userManagers.json'] = stripSecretValues(managers.byUser) as Record<string, unknown>;
@@ -150,12 +158,18 @@ export async function collectEntra(opts: EntraCollectOptions): Promise<CollectRe
       // lookups must not take every user out of the scan. The record names the users whose
       // lookup failed (they are not in the file): only their managers are unknown, the managers
       // that were read still count.
-      failEach('entra.userManagers', managers.failures);
+      for (const f of managers.failures) fail('entra.userManagers', f);
       if (managers.failures.length > 0) partial.set('entra.userManagers', { attempted: managers.attempted, what: 'manager lookups', unreadKeys: managers.unread });
     }
   };
   const tasks = [...LIST_ENDPOINTS.map((ep) => () => readList(ep)), readUsers];
   await mapWithConcurrency(tasks, concurrency, (task) => task());
+  for (const task of [...LIST_ENDPOINTS.map((ep) => ep.file), 'users']) {
+    const done = sideBySide.get(task);
+    if (!done) continue;
+    appendAll(warnings, done.warnings);
+    for (const [capability, f] of done.failures) fail(capability, f);
+  }
 
   const apps = lists.get('applications.json');
   const sps = lists.get('servicePrincipals.json');

@@ -239,6 +239,20 @@ export function linkProviders(b: GraphBuilder): void {
    */
   const admitsEveryId = (tenant: string, entry: { op: string; values: readonly string[] }): boolean =>
     STRING_LIKE.test(entry.op) && entry.values.some((v) => patternAdmitsAll(tenant, v));
+  /**
+   * The service principals of the tenant a sub pattern admits, when they are more than
+   * BROAD_PATTERN_LINKS (else undefined), in object id order: those whose object id it matches and
+   * that `filter` (the trust's other operators on sub, when it has any) lets through. Such a trust is
+   * linked as one that admits every object id is: its own edge stands for them, saying how many and
+   * which first. One link per service principal gave trusts x service principals edges for a broad
+   * pattern (`*0*`, `*a*`, `*-8*` each admit most object ids): 2,000 of each, millions of edges.
+   */
+  const broadAdmitted = (tenant: string, subject: string, filter: ((objectId: string) => boolean) | undefined): GraphNode[] | undefined => {
+    const all = matching(tenant, subject);
+    if (all.length <= BROAD_PATTERN_LINKS) return undefined;
+    const admitted = filter === undefined ? all : all.filter((n) => filter(n.nativeId));
+    return admitted.length > BROAD_PATTERN_LINKS ? admitted : undefined;
+  };
   /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
   const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
   /**
@@ -252,13 +266,17 @@ export function linkProviders(b: GraphBuilder): void {
    * Who can get a token for one of the audiences that also meets the sub condition, each with why,
    * and with `doubt` when that rests on something not read (then the edge is conditional).
    * `everyId`: the sub is a pattern every service principal's object id matches (patternAdmitsAll),
-   * linked as no sub condition is, its reason saying so.
+   * linked as no sub condition is, its reason saying so. `broad`: a pattern that admits more than
+   * BROAD_PATTERN_LINKS of them (broadAdmitted): the trust's own edge stands for them, as for
+   * `everyId`, but only the service principals the pattern matches are linked on their own (the
+   * audience app itself, or the holders of an assignment the app requires).
    */
   const entraCallers = (
     tenant: string,
     subject: string | undefined,
     exact: boolean,
     everyId: boolean,
+    broad: boolean,
     audiences: readonly EntraAudience[],
     subAdmits: (objectId: string) => boolean,
   ): Map<string, EntraCaller> => {
@@ -278,6 +296,8 @@ export function linkProviders(b: GraphBuilder): void {
     if (subject && exact && (!pinned || !CALLER_TYPES.has(pinned.type))) return found;
     const pattern = subject && !exact && !everyId ? compileWildcard(globTokens(subject)) : undefined;
     const admits = (n: GraphNode): boolean => (pinned ? n === pinned : pattern ? pattern.test(n.nativeId) : true);
+    // The service principals the pattern matches, one by one: not for a broad one, whose trust edge stands for them.
+    const each = pattern && !broad;
     const subWhy = pinned
       ? `sub pins its object id ${subject}`
       : pattern
@@ -303,7 +323,7 @@ export function linkProviders(b: GraphBuilder): void {
         // point stands for them.
         const unknown = `Entra gives it a token for aud ${aud}, which is no app of the scanned tenant, so whether that requires an app-role assignment is not known`;
         if (pinned) add(pinned, `${subWhy}, for aud ${aud}`, unknown);
-        else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}, for aud ${aud}`, unknown);
+        else if (each) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}, for aud ${aud}`, unknown);
         continue;
       }
       // Entra refuses a token for a resource whose service principal is disabled (AADSTS500014):
@@ -333,7 +353,7 @@ export function linkProviders(b: GraphBuilder): void {
           // Without a sub condition the trust's own entry point stands for them.
           const unread = joinDoubts(`it holds an app-role assignment to ${app.name} (${tenantRead ? `the app-role assignments of ${app.name}` : "the tenant's app-role assignments"} were not read)`, audienceDoubt);
           if (pinned) add(pinned, `${subWhy}; ${audWhy}`, unread);
-          else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
+          else if (each) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, unread);
           continue;
         }
         for (const sp of holders ?? []) {
@@ -350,8 +370,11 @@ export function linkProviders(b: GraphBuilder): void {
         joinDoubts(required === undefined && (!holders?.has(sp) || offOnly?.has(sp) === true) ? `${app.name} does not require app-role assignment (its appRoleAssignmentRequired was not read)` : undefined, audienceDoubt);
       const audWhy = `aud ${aud} is ${app.name}${required === false ? ', which does not require app-role assignment' : ''}`;
       if (pinned) add(pinned, `${subWhy}; ${audWhy}`, open(pinned));
-      else if (pattern) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, open(sp));
-      else if (CALLER_TYPES.has(app.type)) add(app, `${subWhy}; ${audWhy}, so it, like any service principal of the tenant, can get one`, open(app));
+      else if (each) for (const sp of matching(tenant, subject!)) add(sp, `${subWhy}; ${audWhy}`, open(sp));
+      else if (CALLER_TYPES.has(app.type) && admits(app)) {
+        const like = pattern ? 'any other service principal whose object id the pattern matches' : 'any service principal of the tenant';
+        add(app, `${subWhy}; ${audWhy}, so it, like ${like}, can get one`, open(app));
+      }
     }
     return found;
   };
@@ -527,7 +550,17 @@ export function linkProviders(b: GraphBuilder): void {
         e.reason = `${e.reason}; sub pattern ${subject} admits every object id Entra issues (a version-4 GUID), so every service principal of the tenant meets it`;
         e.evidence = { ...e.evidence, everyObjectId: true };
       }
-      const callers = entraCallers(tenant, subject, exact, everyId, own, subAdmits);
+      // A pattern that admits more service principals than are worth a link each (broadAdmitted):
+      // the trust's edge stands for them, as for everyId, and says how many and which first. The
+      // path search starts at the issuer for them ("service principals of the tenant (subject
+      // pattern)"), as it does for those of any pattern.
+      const broad = !everyId && !exact && subject !== undefined ? broadAdmitted(tenant, subject, ownSubFilter(aws, e.evidence?.subject, subAdmits)) : undefined;
+      if (broad !== undefined) {
+        const first = broad.slice(0, BROAD_PATTERN_SHOWN);
+        e.reason = `${e.reason}; sub pattern ${subject} admits ${broad.length} service principals of the tenant today (${firstFewText(broad.map((n) => n.name), 3)}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
+        e.evidence = { ...e.evidence, patternAdmits: broad.length, patternAdmitsFirst: first.map((n) => n.nativeId) };
+      }
+      const callers = entraCallers(tenant, subject, exact, everyId, broad !== undefined, own, subAdmits);
       for (const { node, why, doubt, blocked } of callers.values()) {
         // The account turns every such token away today (the transform's evidence.blocked), or
         // every token for the audience this caller comes through: the link is latent for that
@@ -707,6 +740,18 @@ export function linkProviders(b: GraphBuilder): void {
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
       const exact = subjectMatch === 'exact';
       const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
+      // A pattern every app's client id may match (`0oa*`: Okta gives every app a client id of that
+      // shape) or most of them: past BROAD_PATTERN_LINKS apps the trust's own edge stands for them,
+      // as on the Entra side, and says how many and which first; the path search starts at the issuer.
+      if (!exact && apps.length > BROAD_PATTERN_LINKS) {
+        const filter = ownSubFilter(aws, e.evidence?.subject, subAdmits);
+        const admitted = filter === undefined ? apps : apps.filter((a) => filter(a.attrs.clientId as string));
+        if (admitted.length > BROAD_PATTERN_LINKS) {
+          e.reason = `${e.reason}; sub pattern ${subject} admits the client ids of ${admitted.length} service apps of the org today (${firstFewText(admitted.map((a) => a.name), 3)}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
+          e.evidence = { ...e.evidence, patternAdmits: admitted.length, patternAdmitsFirst: admitted.slice(0, BROAD_PATTERN_SHOWN).map((a) => a.attrs.clientId as string) };
+          continue;
+        }
+      }
       const audWhy =
         server !== undefined && aud.aud !== undefined
           ? `, for aud ${aud.aud}, which the custom authorization server ${server.name} puts in its tokens`
@@ -1078,6 +1123,26 @@ export function matchesEveryObjectId(pattern: string): boolean {
   }
   for (const set of sets.values()) if (!set.includes(end)) return false;
   return true;
+}
+
+/**
+ * How many service principals (or Okta service apps) a sub pattern may admit and still give each a
+ * link of its own to the trusting role. Past it the trust's edge stands for them (broadAdmitted), so
+ * a trust adds at most this many links and the links grow with the trusts, not trusts x identities.
+ */
+export const BROAD_PATTERN_LINKS = 100;
+/** How many of those a broad pattern admits the trust edge names by id (evidence.patternAdmitsFirst). */
+const BROAD_PATTERN_SHOWN = 10;
+
+/**
+ * The trust's own filter on sub beyond the pattern, when it has one: an IAM trust with several
+ * operators on the key (its fact's `entries`) or a pinned fact; undefined when the pattern alone
+ * decides (`subAdmits` then lets every id through).
+ */
+function ownSubFilter(aws: boolean, fact: unknown, subAdmits: (id: string) => boolean): ((id: string) => boolean) | undefined {
+  if (!aws) return undefined;
+  const f = (fact ?? {}) as { status?: unknown; entries?: unknown };
+  return f.status === 'pinned' || Array.isArray(f.entries) ? subAdmits : undefined;
 }
 
 /** StringLike and its IfExists, ForAnyValue: and ForAllValues: forms: `*` and `?` are wildcards, case is compared. */

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { demoSnapshot, scan } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
-import { matchesEveryObjectId } from '../../src/connectors/link.js';
+import { BROAD_PATTERN_LINKS, matchesEveryObjectId } from '../../src/connectors/link.js';
 import { compileWildcard, globTokens } from '../../src/aws/policy/wildcard.js';
 
 const TENANT = '691d0d64-52fb-4de1-ae87-2e52cdd26449';
@@ -1432,6 +1432,70 @@ describe('a sub pattern every object id matches', () => {
     // Its object id written in another place than `*-4*` looks: `*-*` matches it, and every one.
     const dashed = scan(withSps(withPatternRoles(['*-*']), 1, () => '00000000-1111-1222-c333-555555556666'));
     expect(assumers(dashed, 'pattern-role-0')).toEqual([OPS_AGENT]);
+  });
+
+  describe('a broad pattern that admits most, not all, object ids', () => {
+    // `*0*` and `*-8*` match most object ids but not every one (matchesEveryObjectId says no), and
+    // each such trust got one edge per service principal it admits: trusts x service principals
+    // (2,000 of each, millions of edges). Past BROAD_PATTERN_LINKS the trust's own edge stands
+    // for them, as for a pattern that admits every object id, and says how many and which first.
+    const EXTRA = BROAD_PATTERN_LINKS + 30;
+    const extraId = (i: number) => `0000${String(i).padStart(4, '0')}-1111-4222-8333-444455556666`;
+    const callers = (r: ReturnType<typeof scan>, pattern: RegExp) =>
+      [...r.graph.nodes.values()].filter((n) => n.scope.toLowerCase() === TENANT.toLowerCase() && ['entra-service-principal', 'entra-managed-identity', 'entra-agent-identity'].includes(n.type) && pattern.test(n.nativeId));
+
+    it('adds no link per service principal: the links stay one per trust however many it admits', () => {
+      const broad = ['*0*', '*-8*', '0000*'];
+      expect(broad.some((p) => matchesEveryObjectId(p))).toBe(false);
+      const r = scan(withSps(withPatternRoles(broad), EXTRA));
+      // Only the audience app itself has a link of its own, where the pattern matches its object id.
+      expect(broad.map((_, i) => assumers(r, `pattern-role-${i}`))).toEqual(broad.map((p) => (compileWildcard(globTokens(p)).test(OPS_AGENT_OID) ? [OPS_AGENT] : [])));
+      const [own] = r.graph.in(roleId('pattern-role-0'), 'CAN_ASSUME');
+      expect(own.reason).toContain('sub pattern *0* matches its object id; aud');
+      expect(own.reason).toContain('so it, like any other service principal whose object id the pattern matches, can get one');
+      const admitted = [/0/, /-8/, /^0000/].map((re) => callers(r, re).map((n) => n.nativeId).sort());
+      broad.forEach((sub, i) => {
+        expect(admitted[i].length).toBeGreaterThan(BROAD_PATTERN_LINKS);
+        const [trust] = r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO');
+        expect(trust.evidence?.everyObjectId).toBeUndefined();
+        expect(trust.evidence?.patternAdmits).toBe(admitted[i].length);
+        expect(trust.evidence?.patternAdmitsFirst).toEqual(admitted[i].slice(0, 10));
+        expect(trust.reason).toContain(`sub pattern ${sub} admits ${admitted[i].length} service principals of the tenant today (`);
+        expect(trust.reason).toContain(`more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`);
+      });
+    });
+
+    it('the finding counts and names those it admits; the path starts at the issuer, for the pattern\'s service principals only', () => {
+      const r = scan(withSps(withPatternRoles(['*0*']), EXTRA));
+      const count = callers(r, /0/).length;
+      const f = r.report.findings.find((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === roleId('pattern-role-0'))!;
+      expect(f.evidence).toMatchObject({ subjectPattern: '*0*', admittedToday: count });
+      expect(f.evidence.everyObjectId).toBeUndefined();
+      expect(f.message).toContain(`(today: ${count}, among them extra-0 (object id ${extraId(0)}), extra-1 (object id ${extraId(1)})`);
+      expect(f.message).toContain(`and ${count - 10} more), and so can any created later whose object id happens to match`);
+      // Still the pattern's severity, not that of a trust every service principal meets.
+      const open = r.report.findings.find((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === roleId('open-role'))!;
+      expect(f.severity).not.toBe(open.severity);
+      const paths = r.report.findings.filter((x) => x.ruleId === 'nhi-path-to-crown-jewel' && x.path?.some((h) => h.to === roleId('pattern-role-0')));
+      expect(paths.length).toBeGreaterThan(0);
+      for (const p of paths) {
+        expect(p.message).not.toMatch(/any service principal/);
+        expect(p.message).toMatch(/service principals of the scanned Entra tenant .*\(subject pattern\)/);
+      }
+    });
+
+    it('another operator on sub that leaves BROAD_PATTERN_LINKS or fewer: each is linked on its own', () => {
+      // StringNotLike 00000* turns away extra-0 .. extra-99: what is left of `*0*` is few enough.
+      const s = withSps(withPatternRoles(['*0*']), EXTRA);
+      const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+      const role = details.RoleDetailList.find((x: Json) => x.RoleName === 'pattern-role-0');
+      role.AssumeRolePolicyDocument.Statement[0].Condition.StringNotLike = { [`${ISSUER}:sub`]: '00000*' };
+      const r = scan(s);
+      const left = callers(r, /0/).filter((n) => !n.nativeId.startsWith('00000'));
+      expect(left.length).toBeLessThanOrEqual(BROAD_PATTERN_LINKS);
+      expect(assumers(r, 'pattern-role-0')).toEqual(left.map((n) => n.id).sort());
+      expect(r.graph.in(roleId('pattern-role-0'), 'FEDERATES_TO')[0].evidence?.patternAdmits).toBeUndefined();
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { demoSnapshot, scan } from '../e2e/demo.js';
 import { ids } from '../../src/graph/ids.js';
+import { BROAD_PATTERN_LINKS } from '../../src/connectors/link.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 
 const ORG = 'https://northwind.okta.example';
@@ -297,6 +298,35 @@ describe('Okta issuer with a sub pattern', () => {
   it('a negated operator on the sub key turns away the client ids it names', () => {
     const cond = pattern('0oa*', { StringNotEquals: { [`${CUSTOM}:sub`]: HR_SYNC_CLIENT } });
     expect(oktaLinks(withOktaRole(CUSTOM, 'api://aws', ['api://aws'], cond))).toEqual([[AUDIT, false]]);
+  });
+
+  it('a pattern that admits more than BROAD_PATTERN_LINKS service apps (0oa*: every client id): the trust stands for them, no link from each', () => {
+    // Okta gives every app a client id starting 0oa: each such trust got one edge per service app
+    // of the org (trusts x apps). Past BROAD_PATTERN_LINKS the trust's own edge stands for them.
+    const s = withOktaRole(CUSTOM, 'api://aws', ['api://aws'], pattern('0oa*'));
+    const apps = s.files['okta/apps.json'] as Json[];
+    const hr = apps.find((a) => a.id === HR_SYNC_CLIENT)!;
+    for (let i = 0; i < BROAD_PATTERN_LINKS; i++) {
+      const id = `0oaFANOUT${String(i).padStart(11, '0')}`;
+      const copy = structuredClone(hr);
+      copy.id = id;
+      copy.label = `Fanout ${i}`;
+      copy.credentials.oauthClient.client_id = id;
+      apps.push(copy);
+    }
+    const r = scan(s);
+    const serviceApps = [...r.graph.nodes.values()].filter((n) => n.provider === 'okta' && n.kind === 'identity' && typeof n.attrs.clientId === 'string' && (n.attrs.clientId as string).startsWith('0oa'));
+    expect(serviceApps.length).toBeGreaterThan(BROAD_PATTERN_LINKS);
+    expect(r.graph.in(roleId('okta-fed-role'), 'CAN_ASSUME').filter((e) => e.from.startsWith(ids.oktaApp(ORG, '')))).toEqual([]);
+    const trust = r.graph.in(roleId('okta-fed-role'), 'FEDERATES_TO').find((e) => e.from.includes('oauth2'))!;
+    expect(trust.evidence?.patternAdmits).toBe(serviceApps.length);
+    expect(trust.evidence?.patternAdmitsFirst).toEqual(serviceApps.map((n) => n.attrs.clientId as string).sort().slice(0, 10));
+    expect(trust.reason).toContain(`sub pattern 0oa* admits the client ids of ${serviceApps.length} service apps of the org today (`);
+    // The path search starts at the issuer for them: its trust edge is followed.
+    const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.path?.some((h) => h.to === roleId('okta-fed-role')));
+    expect(paths.length).toBeGreaterThan(0);
+    // Near miss: a pattern that admits BROAD_PATTERN_LINKS or fewer links each app it admits.
+    expect(oktaLinks(withOktaRole(CUSTOM, 'api://aws', ['api://aws'], pattern('0oaK*')))).toEqual([[HR_SYNC, false]]);
   });
 
   it('the org authorization server: only for the org URL as aud', () => {

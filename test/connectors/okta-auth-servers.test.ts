@@ -75,6 +75,28 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
     expect(thrown).toMatchObject({ file: 'okta/authServerPolicyRules.json', location: '$["00p1a2b3c4e8Hk5Tq0Zw"][0].conditions.grantTypes.include' });
   });
 
+  it('many incomplete policies are one warning for the file: a count and the first three', () => {
+    const s = demoSnapshot();
+    const policies = s.files['okta/authServerPolicies.json'] as Record<string, Json[]>;
+    const rules = s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>;
+    const model = policies.aus1a2b3c4d5e6f7g8h9[0];
+    for (let i = 0; i < 10; i++) {
+      const id = `00pNOSTATUS${String(i).padStart(9, '0')}`;
+      const p: Json = { ...structuredClone(model), id, priority: 10 + i };
+      delete p.status;
+      policies.aus1a2b3c4d5e6f7g8h9.push(p);
+      rules[id] = [];
+    }
+    const r = scan(s);
+    const w = r.report.warnings.filter((x) => x.startsWith('okta/authServerPolicies.json'));
+    expect(w).toEqual([
+      `okta/authServerPolicies.json: 10 access policies with fields not read (the access policy "00pNOSTATUS000000000" of the authorization server "aus1a2b3c4d5e6f7g8h9": $["aus1a2b3c4d5e6f7g8h9"][1].status (missing); the access policy "00pNOSTATUS000000001" of the authorization server "aus1a2b3c4d5e6f7g8h9": $["aus1a2b3c4d5e6f7g8h9"][2].status (missing); the access policy "00pNOSTATUS000000002" of the authorization server "aus1a2b3c4d5e6f7g8h9": $["aus1a2b3c4d5e6f7g8h9"][3].status (missing); and 7 more); a service app's link through them is conditional`,
+    ]);
+    // Each policy is still read as not read, not dropped.
+    const aws = r.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers![1];
+    expect(aws.policies!.filter((p) => p.active === undefined)).toHaveLength(10);
+  });
+
   // A missing field is not read, not a "no": a missing status read as inactive, a missing
   // clients/grant types list as empty, and a server or policy with no entry in the policies or
   // rules file as having none, each turned a link dormant or dead with nothing said.
@@ -96,8 +118,8 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
     expect([aws.policies![0].active, aws.policies![0].clients]).toEqual([true, undefined]);
     expect([aws.policies![0].rules![0].active, aws.policies![0].rules![0].grantTypes]).toEqual([undefined, undefined]);
     const w = r.report.warnings.join('\n');
-    expect(w).toMatch(/okta\/authorizationServers\.json: the authorization server "aus1a2b3c4d5e6f7g8h9": \$\[1\]\.status \(missing\) not read/);
-    expect(w).toMatch(/okta\/authorizationServers\.json: the authorization server "ausb1f5x0nJ3aT2Q9d7y": its access policies \(okta\/authServerPolicies\.json has no entry for it\)/);
+    // Two servers with fields not read: one warning for the file, naming each.
+    expect(w).toMatch(/okta\/authorizationServers\.json: 2 authorization servers with fields not read \(the authorization server "ausb1f5x0nJ3aT2Q9d7y": its access policies \(okta\/authServerPolicies\.json has no entry for it\); the authorization server "aus1a2b3c4d5e6f7g8h9": \$\[1\]\.status \(missing\)\); a service app's link through them is conditional/);
     expect(w).toMatch(/okta\/authServerPolicies\.json: the access policy "00p1a2b3c4e8Hk5Tq0Zw" of the authorization server "aus1a2b3c4d5e6f7g8h9": .*conditions\.clients\.include \(missing\)/);
     expect(w).toMatch(/okta\/authServerPolicyRules\.json: the rule "0pr[^"]*" of the policy "00p1a2b3c4e8Hk5Tq0Zw": .*\.status \("DELETED", neither ACTIVE nor INACTIVE\), .*conditions\.grantTypes\.include \(missing\)/);
     // Near miss: a policy with no rules listed ([]) has none, and is not warned of.

@@ -29,6 +29,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
   const seen = new Set<string>();
   const policyIds = new Set<string>();
   const out: OktaAuthServer[] = [];
+  const unread = { authorizationServers: new Unread('authorizationServers', 'authorization servers'), authServerPolicies: new Unread('authServerPolicies', 'access policies'), authServerPolicyRules: new Unread('authServerPolicyRules', 'rules') };
   files.authorizationServers.forEach((s, i) => {
     const path = at('$', i);
     const id = servers.str(s, 'id', path);
@@ -59,7 +60,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
           grantTypes: include(rules, r, 'grantTypes', rpath, ruleUnread),
           scopes: include(rules, r, 'scopes', rpath, ruleUnread),
         };
-        warnUnread(b, 'authServerPolicyRules', `the rule ${quoteInput(rid)} of the policy ${quoteInput(pid)}`, ruleUnread);
+        unread.authServerPolicyRules.add(`the rule ${quoteInput(rid)} of the policy ${quoteInput(pid)}`, ruleUnread);
         return { rule, priority: priorityOf(r) };
       });
       const policy: OktaAccessPolicy = {
@@ -69,13 +70,13 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
         clients,
         rules: listedRules === undefined ? undefined : byPriority(mine).map((x) => x.rule),
       };
-      warnUnread(b, 'authServerPolicies', `the access policy ${quoteInput(pid)} of the authorization server ${quoteInput(id)}`, policyUnread);
+      unread.authServerPolicies.add(`the access policy ${quoteInput(pid)} of the authorization server ${quoteInput(id)}`, policyUnread);
       return { policy, priority: priorityOf(p) };
     });
     const active = statusOf(s, path, serverUnread);
     const audiences = s.audiences === undefined ? undefined : servers.optStrings(s, 'audiences', path);
     if (audiences === undefined) serverUnread.push(`${path}.audiences (missing)`);
-    warnUnread(b, 'authorizationServers', `the authorization server ${quoteInput(id)}`, serverUnread);
+    unread.authorizationServers.add(`the authorization server ${quoteInput(id)}`, serverUnread);
     out.push({
       id,
       name: servers.optStr(s, 'name', path) ?? id,
@@ -85,6 +86,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
       policies: own === undefined ? undefined : byPriority(listed).map((x) => x.policy),
     });
   });
+  for (const u of Object.values(unread)) u.warn(b);
   warnOrphanKeys(b, 'authServerPolicies', files.authServerPolicies, (k) => seen.has(k), 'an authorization server');
   warnOrphanKeys(b, 'authServerPolicyRules', files.authServerPolicyRules, (k) => policyIds.has(k), 'a policy');
   return out;
@@ -117,11 +119,40 @@ function include(r: Reader, x: Item, key: string, path: string, unread: string[]
   return r.optStrings(cond, 'include', `${path}.conditions.${key}`);
 }
 
-/** One warning per item with fields not read, naming the file, the item and each field. */
-function warnUnread(b: GraphBuilder, file: string, what: string, unread: readonly string[]): void {
-  if (unread.length === 0) return;
-  b.warn(`${oktaPath(file)}: ${what}: ${unread.join(', ')} not read; a service app's link through it is conditional`);
+/** How many items of a file with fields not read a warning spells out; the rest are counted. */
+const SPELLED_OUT = 3;
+
+/**
+ * The items of one file with fields not read, warned of once for the file: an org with thousands
+ * of incomplete policies gets one line, not one per policy. The first few (in file order) are
+ * named with each field; the rest are counted. Each link through one of them still says what of it
+ * was not read (link.ts), so nothing is lost by the count.
+ */
+class Unread {
+  private count = 0;
+  private readonly first: string[] = [];
+  constructor(
+    private readonly file: string,
+    private readonly noun: string,
+  ) {}
+
+  add(what: string, fields: readonly string[]): void {
+    if (fields.length === 0) return;
+    this.count++;
+    if (this.first.length < SPELLED_OUT) this.first.push(`${what}: ${fields.join(', ')}`);
+  }
+
+  warn(b: GraphBuilder): void {
+    if (this.count === 0) return;
+    if (this.count === 1) {
+      b.warn(`${oktaPath(this.file)}: ${this.first[0]} not read; a service app's link through it is conditional`);
+      return;
+    }
+    const more = this.count - this.first.length;
+    b.warn(`${oktaPath(this.file)}: ${this.count} ${this.noun} with fields not read (${this.first.join('; ')}${more > 0 ? `; and ${more} more` : ''}); a service app's link through them is conditional`);
+  }
 }
+
 
 /** Okta's `priority` (1 comes first); one without a number goes last. */
 function priorityOf(x: Item): number {

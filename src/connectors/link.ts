@@ -416,14 +416,13 @@ export function linkProviders(b: GraphBuilder): void {
     const held = heldBy.get(cred.id);
     if (held !== undefined && held.from === target.id) held.reason = reason;
   };
-  /** Per Okta org (origin): its custom authorization servers by id and by their issuer's path, or why they were not read. */
-  const serversOf = new Map<string, { byKey: Map<string, OktaAuthServer> } | { unread: string }>();
   /**
-   * The custom authorization server an issuer `{org}/oauth2/{key}` names: found by its id, or by
-   * its issuer's last path segment (the default server's issuer ends in `/oauth2/default`). Only
-   * `unread` when the org's servers were not read; neither when they were and none is that one.
+   * Per Okta org (origin): its custom authorization servers by id and by their issuer's path
+   * (`byKey`), and by each iss their tokens may carry (`byIss`, see {@link serverIssuers}); or why
+   * they were not read.
    */
-  const customServer = (org: string, key: string): { server?: OktaAuthServer; unread?: string } => {
+  const serversOf = new Map<string, { byKey: Map<string, OktaAuthServer>; byIss: Map<string, OktaAuthServer> } | { unread: string }>();
+  const serverIndex = (org: string) => {
     let entry = serversOf.get(org);
     if (entry === undefined) {
       const list = b.scopesOf('okta').find((x) => oktaOrigin(x.id) === org)?.authorizationServers;
@@ -443,16 +442,64 @@ export function linkProviders(b: GraphBuilder): void {
         entry = { unread: `the custom authorization servers and their access policies were not read (okta.authorizationServers ${status}${detail})` };
       } else {
         const byKey = new Map<string, OktaAuthServer>();
+        const byIss = new Map<string, OktaAuthServer>();
         for (const srv of list) if (!byKey.has(srv.id)) byKey.set(srv.id, srv);
         for (const srv of list) {
           const path = /\/oauth2\/([^/]+)\/?$/.exec(srv.issuer ?? '');
           if (path && !byKey.has(path[1])) byKey.set(path[1], srv);
+          for (const iss of serverIssuers(org, srv)) if (!byIss.has(iss)) byIss.set(iss, srv);
         }
-        entry = { byKey };
+        entry = { byKey, byIss };
       }
       serversOf.set(org, entry);
     }
-    return 'unread' in entry ? { unread: entry.unread } : { server: entry.byKey.get(key) };
+    return entry;
+  };
+  /**
+   * The org whose custom authorization server writes `iss` on a custom URL domain (a host that is
+   * no org's own), by an index of every read server's issuers built on the first such question.
+   */
+  let customDomains: Map<string, string> | undefined;
+  const orgOfCustomIss = (iss: string): string | undefined => {
+    if (customDomains === undefined) {
+      customDomains = new Map();
+      for (const scope of b.scopesOf('okta')) {
+        const org = oktaOrigin(scope.id);
+        for (const srv of scope.authorizationServers ?? []) {
+          for (const x of serverIssuers(org, srv)) if (!x.startsWith(`${org}/`) && !customDomains.has(x)) customDomains.set(x, org);
+        }
+      }
+    }
+    return customDomains.get(iss);
+  };
+  /**
+   * The custom authorization server of `org` whose tokens carry iss `{host}/oauth2/{key}`, the
+   * trust's issuer. Found by that iss (byIss), with a doubt when the server's issuerMode is DYNAMIC.
+   * Otherwise, on the org's own host, the server the path names (by id, or its issuer's last
+   * segment): when its issuer and issuerMode were read, its tokens carry another iss (`dead`: a
+   * CUSTOM_URL server's carry its custom domain, the default server's `.../oauth2/default`), else
+   * a doubt. Only `unread` when the org's servers were not read; none of these when they were and
+   * none is that one.
+   */
+  const customServer = (org: string, host: string, key: string): { server?: OktaAuthServer; unread?: string; doubt?: string; dead?: string } => {
+    const entry = serverIndex(org);
+    if ('unread' in entry) return { unread: entry.unread };
+    const iss = `${host}/oauth2/${key}`;
+    const found = entry.byIss.get(iss);
+    if (found !== undefined) {
+      return found.issuerMode === 'DYNAMIC'
+        ? { server: found, doubt: `the token request goes to ${host}: the custom authorization server ${found.name} has issuerMode DYNAMIC, so the iss of its tokens follows the domain the request is sent to` }
+        : { server: found };
+    }
+    const named = host === org ? entry.byKey.get(key) : undefined;
+    if (named === undefined) return {};
+    const mode = named.issuerMode;
+    if (named.issuer === undefined || (mode !== undefined && mode !== 'ORG_URL' && mode !== 'CUSTOM_URL' && mode !== 'DYNAMIC')) {
+      const what = named.issuer === undefined ? 'its issuer was not read' : `its issuerMode ${mode} is none Okta documents`;
+      return { server: named, doubt: `the tokens of the custom authorization server ${named.name} carry iss ${iss}: ${what}` };
+    }
+    const why = mode === undefined ? 'no issuerMode: the org has no custom URL domain' : `issuerMode ${mode}`;
+    return { server: named, dead: `the tokens of the custom authorization server ${named.name} (${named.id}) carry iss ${serverIssuers(org, named).join(' or ') || named.issuer} (${why}), not ${iss}` };
   };
   for (let i = 0, count = edges.length; i < count; i++) {
     const e = edges[i];
@@ -686,10 +733,13 @@ export function linkProviders(b: GraphBuilder): void {
     }
 
     const okta = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)?\/?$/i.exec(issuer);
-    const org = okta ? oktaOrigin(okta[1]) : undefined;
+    const host = okta ? oktaOrigin(okta[1]) : undefined;
+    // A custom authorization server may write its iss on a custom URL domain of the org (issuerMode
+    // CUSTOM_URL or DYNAMIC): a trust naming that issuer is one of the org's, found by the iss.
+    const org = okta && host !== undefined && !oktaOrgs.has(host) && okta[2] !== undefined ? (orgOfCustomIss(`${host}${okta[2]}`) ?? host) : host;
     // A federated credential's issuer must be the iss Okta writes: the org's origin, then the
     // custom authorization server's path, with no trailing slash (see the Entra case above).
-    const oktaIss = okta && org !== undefined ? `${org}${okta[2] === undefined ? '' : `/oauth2/${okta[2].slice('/oauth2/'.length)}`}` : undefined;
+    const oktaIss = okta && host !== undefined ? `${host}${okta[2] === undefined ? '' : `/oauth2/${okta[2].slice('/oauth2/'.length)}`}` : undefined;
     if (okta && org !== undefined && oktaOrgs.has(org) && fic && oktaIss !== undefined && issuer !== oktaIss) {
       misWritten(oktaIss);
       continue;
@@ -707,10 +757,13 @@ export function linkProviders(b: GraphBuilder): void {
       const aws = target.provider === 'aws';
       const clientIds = aws ? trustClientIds(target, e.evidence) : undefined;
       const serverKey = orgServer ? undefined : okta[2].slice('/oauth2/'.length);
-      const custom = serverKey === undefined ? undefined : customServer(org, serverKey);
-      if (custom !== undefined && custom.server === undefined && custom.unread === undefined) {
-        // The servers were read, and the org has none of that id: no token carries the issuer.
-        const dead = `no custom authorization server of the Okta org ${org} has the id ${serverKey}, so no token carries iss ${oktaIss}`;
+      const custom = serverKey === undefined ? undefined : customServer(org, host!, serverKey);
+      if (custom !== undefined && ((custom.server === undefined && custom.unread === undefined) || custom.dead !== undefined)) {
+        // The servers were read, and none of the org writes the trust's issuer in its tokens: the
+        // org has no server of that id, or the one it names writes another iss (an AWS OIDC
+        // provider, as an Entra federated credential, takes a token only when its iss is the
+        // provider's URL). No token of the org meets the trust.
+        const dead = custom.dead !== undefined ? `${custom.dead}, so none of its tokens meets the trust` : `no custom authorization server of the Okta org ${org} has the id ${serverKey}, so no token carries iss ${oktaIss}`;
         e.reason = `${e.reason}; but ${dead}`;
         e.evidence = { ...e.evidence, dead };
         markTrustDead(e, target, subject, dead);
@@ -770,7 +823,7 @@ export function linkProviders(b: GraphBuilder): void {
         const unread = custom?.unread !== undefined ? `the custom authorization server ${serverKey} exists, is active, issues tokens for that aud and lets ${app.name} use the client_credentials grant: ${custom.unread}` : undefined;
         // A server whose status was not read may be inactive: a doubt, not a refusal.
         const status = server !== undefined && server.active === undefined ? `the custom authorization server ${server.name} is active: its status was not read` : undefined;
-        const doubts = [status, aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
+        const doubts = [custom?.doubt, status, aud.doubt, policy?.doubt, unread].filter((d): d is string => d !== undefined);
         const only = doubts.length > 0 ? ` (only if ${doubts.join(', and if ')})` : '';
         const granted = policy?.why !== undefined ? `; ${policy.why}` : '';
         const but = [aud.refused, policy?.dormant].filter((d): d is string => d !== undefined).map((d) => `; but ${d}`).join('');
@@ -795,6 +848,28 @@ export function linkProviders(b: GraphBuilder): void {
       }
     }
   }
+}
+
+/**
+ * The iss values the access tokens of a custom authorization server of `org` may carry, each as
+ * `{origin}/oauth2/{key}` (the origin as oktaOrigin writes it, no trailing slash). Its `issuer`
+ * "becomes the iss claim in an access token" (Okta Management API, "Authorization Servers":
+ * issuer, issuerMode; https://developer.okta.com/docs/api/openapi/okta-management/management/tag/AuthorizationServer/):
+ * the org URL form under ORG_URL (or no issuerMode, which Okta leaves out when the org has no custom
+ * URL domain), the custom domain under CUSTOM_URL. Under DYNAMIC the iss follows the domain the
+ * token request was sent to, the org's or a custom one (Okta help, "Create an authorization
+ * server": Dynamic "allows either the organizational or custom domain to be used, depending on the
+ * request domain", https://help.okta.com/en-us/Content/topics/security/api-config-auth-server.htm):
+ * the issuer as listed and the org URL form of its path. Which custom domains a DYNAMIC server
+ * answers on beyond the one its issuer names is not read.
+ */
+function serverIssuers(org: string, srv: OktaAuthServer): string[] {
+  const m = /^(https:\/\/[^/]+)(\/oauth2\/[^/]+)\/?$/i.exec(srv.issuer ?? '');
+  const listed = m ? `${oktaOrigin(m[1])}${m[2]}` : undefined;
+  const out = listed !== undefined ? [listed] : [];
+  const orgForm = `${org}${m ? m[2] : `/oauth2/${srv.id}`}`;
+  if (srv.issuerMode === 'DYNAMIC' && orgForm !== listed) out.push(orgForm);
+  return out;
 }
 
 /** Whether an Okta token meets a trust's audience; `aud` names the one of a custom server that does. */

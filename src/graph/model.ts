@@ -148,8 +148,18 @@ export interface OktaAuthServer {
   active: boolean | undefined;
   /** The `aud` its access tokens carry (Okta supports one). Undefined: not read (the field is missing). */
   audiences: readonly string[] | undefined;
-  /** The `issuer` as listed: `{org}/oauth2/{id}`, or `.../oauth2/default` for the default server. */
+  /**
+   * The `issuer` as listed, which becomes the `iss` of its access tokens: `{org}/oauth2/{id}` (or
+   * `.../oauth2/default` for the default server), or the same path on a custom URL domain.
+   * Undefined: not read (missing).
+   */
   issuer?: string;
+  /**
+   * `issuerMode` as listed: ORG_URL, CUSTOM_URL or DYNAMIC (any other text is kept as written and
+   * judged as not read). Undefined: the field is absent, which Okta does when the org has no custom
+   * URL domain and no dynamic issuer mode, so `issuer` is the iss.
+   */
+  issuerMode?: string;
   /**
    * Its access policies, highest priority (lowest `priority`) first, inactive ones included.
    * Undefined: not read (authServerPolicies.json has no entry for the server).

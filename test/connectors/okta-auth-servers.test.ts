@@ -97,6 +97,19 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
     expect(aws.policies!.filter((p) => p.active === undefined)).toHaveLength(10);
   });
 
+  it('issuerMode is read; an issuer missing or a mode Okta does not document is warned of', () => {
+    const s = demoSnapshot();
+    const servers = s.files['okta/authorizationServers.json'] as Json[];
+    delete servers[0].issuer;
+    servers[1].issuerMode = 'SOMETHING_NEW';
+    const r = scan(s);
+    const [def, aws] = r.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers!;
+    expect([def.issuer, def.issuerMode, aws.issuer, aws.issuerMode]).toEqual([undefined, 'ORG_URL', `${ORG}/oauth2/aus1a2b3c4d5e6f7g8h9`, 'SOMETHING_NEW']);
+    const w = r.report.warnings.join('\n');
+    expect(w).toContain('$[0].issuer (missing)');
+    expect(w).toContain('$[1].issuerMode ("SOMETHING_NEW", neither ORG_URL, CUSTOM_URL nor DYNAMIC)');
+  });
+
   // A missing field is not read, not a "no": a missing status read as inactive, a missing
   // clients/grant types list as empty, and a server or policy with no entry in the policies or
   // rules file as having none, each turned a link dormant or dead with nothing said.

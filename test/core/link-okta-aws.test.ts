@@ -252,6 +252,71 @@ describe('Okta custom authorization server: what its policies say decides the li
   });
 });
 
+// An AWS OIDC provider (and an Entra federated credential) takes a token only when its iss is the
+// provider's issuer; a custom authorization server's tokens carry its `issuer`, on the org URL
+// (issuerMode ORG_URL, or none) or on a custom URL domain (CUSTOM_URL); under DYNAMIC, on the
+// domain the token request was sent to (Okta Management API, "Authorization Servers": issuer,
+// issuerMode; Okta help, "Create an authorization server").
+describe('Okta custom authorization server: the trust must name the iss its tokens carry', () => {
+  const CUSTOM = 'northwind.okta.example/oauth2/aus1a2b3c4d5e6f7g8h9';
+  const VANITY = 'id.northwind.example/oauth2/aus1a2b3c4d5e6f7g8h9';
+  const servers = (s: Snapshot) => s.files['okta/authorizationServers.json'] as Json[];
+  const role = (issuer: string, edit: (s: Snapshot) => void = () => undefined, aud = 'api://aws'): Snapshot => {
+    const s = withOktaRole(issuer, aud);
+    edit(s);
+    return s;
+  };
+  const onVanity = (mode: string) => (s: Snapshot) => {
+    servers(s)[1].issuerMode = mode;
+    servers(s)[1].issuer = `https://${VANITY}`;
+  };
+  const trustOf = (s: Snapshot) => scan(s).graph.in(roleId('okta-fed-role'), 'FEDERATES_TO').find((e) => e.from.includes('oauth2'))!;
+
+  it("the default server named by its id: its tokens carry .../oauth2/default, so no link, and the trust is dead", () => {
+    const s = role('northwind.okta.example/oauth2/ausb1f5x0nJ3aT2Q9d7y', undefined, 'api://default');
+    expect(links(s)).toEqual([]);
+    expect(trustOf(s).evidence?.dead).toMatch(/the tokens of the custom authorization server default \(ausb1f5x0nJ3aT2Q9d7y\) carry iss https:\/\/northwind\.okta\.example\/oauth2\/default \(issuerMode ORG_URL\), not https:\/\/northwind\.okta\.example\/oauth2\/ausb1f5x0nJ3aT2Q9d7y, so none of its tokens meets the trust/);
+  });
+
+  it('CUSTOM_URL: a trust on the org URL takes none of its tokens (dead); one on the custom domain is linked', () => {
+    const org = role(CUSTOM, onVanity('CUSTOM_URL'));
+    expect(links(org)).toEqual([]);
+    expect(trustOf(org).evidence?.dead).toMatch(/carry iss https:\/\/id\.northwind\.example\/oauth2\/aus1a2b3c4d5e6f7g8h9 \(issuerMode CUSTOM_URL\), not https:\/\/northwind\.okta\.example\/oauth2\/aus1a2b3c4d5e6f7g8h9/);
+    const [hit] = links(role(VANITY, onVanity('CUSTOM_URL')));
+    expect([hit.conditional ?? false, hit.evidence?.dormant]).toEqual([false, undefined]);
+    expect(hit.reason).toMatch(/trusts Okta issuer https:\/\/id\.northwind\.example\/oauth2\/aus1a2b3c4d5e6f7g8h9 with sub 0oaKYWOIriafAH29u2He/);
+  });
+
+  it('DYNAMIC: either domain may be the iss, so the link is conditional and says why', () => {
+    for (const issuer of [CUSTOM, VANITY]) {
+      const [hit] = links(role(issuer, onVanity('DYNAMIC')));
+      expect(hit.conditional).toBe(true);
+      expect(hit.reason).toMatch(/only if the token request goes to https:\/\/[a-z.]+: the custom authorization server aws-workloads has issuerMode DYNAMIC/);
+    }
+    // Near miss: DYNAMIC changes the domain, not the path. The default server named by its id.
+    const byId = role('northwind.okta.example/oauth2/ausb1f5x0nJ3aT2Q9d7y', (s) => (servers(s)[0].issuerMode = 'DYNAMIC'), 'api://default');
+    expect(links(byId)).toEqual([]);
+    expect(trustOf(byId).evidence?.dead).toMatch(/carry iss https:\/\/northwind\.okta\.example\/oauth2\/default \(issuerMode DYNAMIC\), not/);
+  });
+
+  it('an issuer not read, or an issuerMode Okta does not document: conditional, naming it', () => {
+    const [noIssuer] = links(role(CUSTOM, (s) => delete servers(s)[1].issuer));
+    expect(noIssuer.conditional).toBe(true);
+    expect(noIssuer.reason).toMatch(/only if the tokens of the custom authorization server aws-workloads carry iss https:\/\/northwind\.okta\.example\/oauth2\/aus1a2b3c4d5e6f7g8h9: its issuer was not read/);
+    const [odd] = links(role(CUSTOM, (s) => {
+      servers(s)[1].issuerMode = 'SOMETHING_NEW';
+      servers(s)[1].issuer = `https://${VANITY}`;
+    }));
+    expect(odd.conditional).toBe(true);
+    expect(odd.reason).toMatch(/its issuerMode SOMETHING_NEW is none Okta documents/);
+  });
+
+  it('no issuerMode (an org without a custom URL domain): the issuer as listed is the iss, firm', () => {
+    const [hit] = links(role(CUSTOM, (s) => delete servers(s)[1].issuerMode));
+    expect([hit.conditional ?? false, hit.evidence?.dormant]).toEqual([false, undefined]);
+  });
+});
+
 // The org authorization server's access token carries aud https://{yourOktaDomain}, the org URL as
 // Okta writes it (Okta developer docs, "Authorization servers": the org authorization server), and
 // StringEquals compares it as written (IAM User Guide, condition operators).

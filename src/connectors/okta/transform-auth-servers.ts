@@ -76,13 +76,20 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
     const active = statusOf(s, path, serverUnread);
     const audiences = s.audiences === undefined ? undefined : servers.optStrings(s, 'audiences', path);
     if (audiences === undefined) serverUnread.push(`${path}.audiences (missing)`);
+    // The issuer is the iss its tokens carry, which a trust must name (link.ts); issuerMode, absent
+    // when the org has neither a custom URL domain nor dynamic issuers, says which domain it is on.
+    const issuer = servers.optStr(s, 'issuer', path) || undefined;
+    if (issuer === undefined) serverUnread.push(`${path}.issuer (missing)`);
+    const issuerMode = servers.optStr(s, 'issuerMode', path);
+    if (issuerMode !== undefined && !ISSUER_MODES.has(issuerMode)) serverUnread.push(`${path}.issuerMode (${quoteInput(issuerMode)}, neither ORG_URL, CUSTOM_URL nor DYNAMIC)`);
     unread.authorizationServers.add(`the authorization server ${quoteInput(id)}`, serverUnread);
     out.push({
       id,
       name: servers.optStr(s, 'name', path) ?? id,
       active,
       audiences,
-      ...(typeof s.issuer === 'string' ? { issuer: s.issuer } : {}),
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(issuerMode !== undefined ? { issuerMode } : {}),
       policies: own === undefined ? undefined : byPriority(listed).map((x) => x.policy),
     });
   });
@@ -118,6 +125,9 @@ function include(r: Reader, x: Item, key: string, path: string, unread: string[]
   }
   return r.optStrings(cond, 'include', `${path}.conditions.${key}`);
 }
+
+/** The issuer modes Okta documents for a custom authorization server (Management API, "Authorization Servers", issuerMode). */
+const ISSUER_MODES: ReadonlySet<string> = new Set(['ORG_URL', 'CUSTOM_URL', 'DYNAMIC']);
 
 /** How many items of a file with fields not read a warning spells out; the rest are counted. */
 const SPELLED_OUT = 3;

@@ -913,7 +913,12 @@ function policyVerdict(server: OktaAuthServer, app: GraphNode): { why: string; d
     const names = firstFewText(uniqueSortedTexts(candidates.map((c) => c.policy.name)), 3);
     const take = candidates.every((c) => c.takes === true) ? 'take' : 'take or may take';
     const oidc = uniqueSortedTexts(candidates.flatMap((c) => c.grant.oidc));
-    const only = oidc.length === 0 ? '' : ` (${firstFewText(oidc, 3)} ${oidc.length === 1 ? 'allows' : 'allow'} it for OpenID Connect scopes only, which a client credentials request cannot ask for)`;
+    const named = uniqueSortedTexts(candidates.flatMap((c) => c.grant.named));
+    const notes = [
+      ...(oidc.length === 0 ? [] : [`${firstFewText(oidc, 3)} ${oidc.length === 1 ? 'allows' : 'allow'} it for OpenID Connect scopes only, which a client credentials request cannot ask for`]),
+      ...(named.length === 0 ? [] : [`${firstFewText(named, 3)} ${named.length === 1 ? 'admits' : 'admit'} only the users or groups ${named.length === 1 ? 'it names' : 'they name'}, and a client credentials request has no user`]),
+    ];
+    const only = notes.length === 0 ? '' : ` (${notes.join('; ')})`;
     return { dormant: `no active rule of the access policies of ${server.name} that ${take} ${app.name} (${names}) allows the client_credentials grant${only}, so Okta issues it no token from that server` };
   }
   const unread = candidates.flatMap((c) => [...(c.takes === undefined ? unreadTakes(c.policy) : []), ...c.grant.unread]);
@@ -933,6 +938,8 @@ interface Grant {
   unread: string[];
   /** Active rules for the grant that name OIDC scopes only: they match no client credentials request. */
   oidc: string[];
+  /** Active rules for the grant, with a scope it can ask for, that admit named users or groups only: they match no request without a user. */
+  named: string[];
 }
 
 /**
@@ -957,24 +964,27 @@ function unreadTakes(p: OktaAccessPolicy): string[] {
  * status or grant types, not read) it is not known.
  */
 function policyGrant(p: OktaAccessPolicy): Grant {
-  if (p.rules === undefined) return { allows: undefined, unread: [`the rules of the access policy ${p.name}`], oidc: [] };
+  if (p.rules === undefined) return { allows: undefined, unread: [`the rules of the access policy ${p.name}`], oidc: [], named: [] };
   const unread: string[] = [];
   const oidc: string[] = [];
+  const named: string[] = [];
   for (const r of p.rules) {
     const allows = ruleAllows(r);
-    if (allows === true) return { allows, rule: r, unread: [], oidc: [] };
+    if (allows === true) return { allows, rule: r, unread: [], oidc: [], named: [] };
     if (allows === undefined) {
       unread.push(
         ...[
           ...(r.active === undefined ? [`the status of the rule ${r.name}`] : []),
           ...(r.grantTypes === undefined ? [`the grant types of the rule ${r.name}`] : []),
           ...(r.scopes === undefined ? [`the scopes of the rule ${r.name}`] : []),
+          ...(r.people === undefined ? [`whom the rule ${r.name} admits`] : []),
         ],
       );
     }
     if (allows === false && oidcOnly(r)) oidc.push(r.name);
+    if (allows === false && namedOnly(r)) named.push(r.name);
   }
-  return { allows: unread.length > 0 ? undefined : false, unread, oidc };
+  return { allows: unread.length > 0 ? undefined : false, unread, oidc, named };
 }
 
 /**
@@ -997,15 +1007,28 @@ function oidcOnly(r: OktaAccessRule): boolean {
 }
 
 /**
+ * An active rule for client_credentials, with a scope such a request can ask for, whose people
+ * condition admits only named users or groups: a client credentials request, having no user, never
+ * meets it (see peopleOf in transform-auth-servers.ts for the sources).
+ */
+function namedOnly(r: OktaAccessRule): boolean {
+  return r.active === true && r.grantTypes?.includes('client_credentials') === true && r.scopes !== undefined && scopesAllowClientCredentials(r.scopes) && r.people === 'named';
+}
+
+/**
  * Whether one rule lets the app have a client credentials token: active, `client_credentials` among
- * its grant types, and a scope such a request can ask for among its scopes (`*` or a custom one;
- * OIDC scopes alone match no such request). Undefined when what decides it was not read.
+ * its grant types, a scope such a request can ask for among its scopes (`*` or a custom one; OIDC
+ * scopes alone match no such request), and a people condition a request with no user meets (none,
+ * or every user: the EVERYONE group; one naming users or groups only is never met, Okta support,
+ * "Okta Access Policy Rules with 'AND User is' Filter Do Not Apply to API Service Apps/Client
+ * Credentials Flow"). Undefined when what decides it was not read.
  */
 function ruleAllows(r: OktaAccessRule): boolean | undefined {
   if (r.active === false) return false;
   if (r.grantTypes !== undefined && !r.grantTypes.includes('client_credentials')) return false;
   if (r.scopes !== undefined && !scopesAllowClientCredentials(r.scopes)) return false;
-  return r.active === undefined || r.grantTypes === undefined || r.scopes === undefined ? undefined : true;
+  if (r.people === 'named') return false;
+  return r.active === undefined || r.grantTypes === undefined || r.scopes === undefined || r.people === undefined ? undefined : true;
 }
 
 /**

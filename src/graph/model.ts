@@ -189,6 +189,12 @@ export interface OktaAccessRule {
   grantTypes: readonly string[] | undefined;
   /** `conditions.scopes.include`: scope names, or `*` for every scope. Undefined: not read. */
   scopes: readonly string[] | undefined;
+  /**
+   * Whom `conditions.people` admits: `everyone` (no people condition, or the `EVERYONE` group among
+   * `groups.include`), or `named` (only the users or groups it lists, which a request with no user,
+   * such as a client credentials one, never meets). Undefined: not read (neither list says whom).
+   */
+  people: 'everyone' | 'named' | undefined;
 }
 
 export type { CoverageRecord };

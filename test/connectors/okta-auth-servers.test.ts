@@ -110,6 +110,24 @@ describe('Okta custom authorization servers: snapshot files to the org scope', (
     expect(w).toContain('$[1].issuerMode ("SOMETHING_NEW", neither ORG_URL, CUSTOM_URL nor DYNAMIC)');
   });
 
+  it("a rule's people condition is read as whom it admits; one listing no one is warned of", () => {
+    const s = demoSnapshot();
+    const rules = s.files['okta/authServerPolicyRules.json'] as Record<string, Json[]>;
+    const r0 = rules['00p1a2b3c4e8Hk5Tq0Zw'][0];
+    rules['00p1a2b3c4e8Hk5Tq0Zw'].push({ ...structuredClone(r0), id: '0prNAMED', conditions: { ...structuredClone(r0.conditions), people: { groups: { include: ['00gFINANCE'] } } } });
+    rules['00p1a2b3c4e8Hk5Tq0Zw'].push({ ...structuredClone(r0), id: '0prNOONE', conditions: { ...structuredClone(r0.conditions), people: { users: { include: [] } } } });
+    rules['00p1a2b3c4e8Hk5Tq0Zw'].push({ ...structuredClone(r0), id: '0prNOCOND', conditions: { grantTypes: r0.conditions.grantTypes, scopes: r0.conditions.scopes } });
+    const r = scan(s);
+    const aws = r.graph.scopes.find((x) => x.provider === 'okta')!.authorizationServers![1];
+    expect(aws.policies![0].rules!.map((x) => [x.id, x.people])).toEqual([
+      ['0pr1a2b3c4f2Lm7Vs4Zw', 'everyone'],
+      ['0prNAMED', 'named'],
+      ['0prNOONE', undefined],
+      ['0prNOCOND', 'everyone'],
+    ]);
+    expect(r.report.warnings.join('\n')).toContain(`okta/authServerPolicyRules.json: the rule "0prNOONE" of the policy "00p1a2b3c4e8Hk5Tq0Zw": $["00p1a2b3c4e8Hk5Tq0Zw"][2].conditions.people (lists neither users nor groups) not read`);
+  });
+
   // A missing field is not read, not a "no": a missing status read as inactive, a missing
   // clients/grant types list as empty, and a server or policy with no entry in the policies or
   // rules file as having none, each turned a link dormant or dead with nothing said.

@@ -245,6 +245,29 @@ describe('Okta custom authorization server: what its policies say decides the li
     }
   });
 
+  // A client credentials request has no user: a rule admitting only named users or groups never
+  // matches it (Okta support, "Okta Access Policy Rules with 'AND User is' Filter Do Not Apply to
+  // API Service Apps/Client Credentials Flow"); "any user assigned the app" (EVERYONE) does.
+  it('a rule whose people condition names users or groups only does not let the app have the token: dormant', () => {
+    const people = (p: Json | undefined) => links(role((x) => {
+      if (p === undefined) delete rules(x)[AWS_POLICY][0].conditions.people;
+      else rules(x)[AWS_POLICY][0].conditions.people = p;
+    }))[0];
+    for (const p of [{ users: { include: [], exclude: [] }, groups: { include: ['00gFINANCE0000000001'], exclude: [] } }, { users: { include: ['00uALICE00000000001'], exclude: [] }, groups: { include: [], exclude: [] } }]) {
+      const hit = people(p);
+      expect(hit.evidence?.dormant).toMatch(/\(AWS workload federation\) allows the client_credentials grant \(Client credentials only admits only the users or groups it names, and a client credentials request has no user\)/);
+    }
+    // Near misses: EVERYONE (beside a named user), or no people condition at all.
+    for (const p of [{ users: { include: ['00uALICE00000000001'] }, groups: { include: ['EVERYONE'] } }, undefined]) {
+      const hit = people(p);
+      expect([hit.conditional ?? false, hit.evidence?.dormant]).toEqual([false, undefined]);
+    }
+    // A people condition listing no one is not read: conditional.
+    const unread = people({});
+    expect(unread.conditional).toBe(true);
+    expect(unread.reason).toMatch(/whom the rule Client credentials only admits was not read/);
+  });
+
   it('the default server is named by `default` in its issuer, and its own audience decides', () => {
     const DEF = 'northwind.okta.example/oauth2/default';
     expect(links(role(() => undefined, DEF, 'api://default')).map((e) => [e.conditional ?? false, e.evidence?.dormant])).toEqual([[false, undefined]]);

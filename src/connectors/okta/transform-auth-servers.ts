@@ -11,15 +11,16 @@ type Item = Record<string, unknown>;
 /**
  * The org's custom authorization servers with their access policies and rules, in the form the
  * link stage judges a client credentials token by (what decides whether a service app gets one:
- * the server's status and audience, then the first policy that takes the client and its rules;
+ * the server's status, issuer and audience, then the first policy that takes the client and its
+ * rules, whose grant types, scopes and people condition a client credentials request must meet;
  * Okta help, "Create access policies": policies and their rules are evaluated in priority order).
  * Undefined when okta.authorizationServers was not collected: the files are then not read at all.
  * Field names as Okta's Management API reference gives them ("Authorization Servers",
  * "Authorization Server Policies", "Authorization Server Rules"). A list of the wrong type is an
- * InputError naming the file and path. A missing status, audiences or clients/grant types list,
- * and a server or policy with no entry in the policies or rules file, are not read (undefined,
- * with a warning naming the file and the item): the link stage then makes the link conditional
- * on them, never a firm no.
+ * InputError naming the file and path. A missing status, issuer, audiences or clients/grant
+ * types list, and a server or policy with no entry in the policies or rules file, are not read
+ * (undefined, with one warning per file naming the first items): the link stage then makes the
+ * link conditional on them, never a firm no.
  */
 export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServer[] | undefined {
   if (!files.authorizationServers || !files.authServerPolicies || !files.authServerPolicyRules) return undefined;
@@ -59,6 +60,7 @@ export function readAuthServers(files: OktaFiles, b: GraphBuilder): OktaAuthServ
           active: statusOf(r, rpath, ruleUnread),
           grantTypes: include(rules, r, 'grantTypes', rpath, ruleUnread),
           scopes: include(rules, r, 'scopes', rpath, ruleUnread),
+          people: peopleOf(rules, r, rpath, ruleUnread),
         };
         unread.authServerPolicyRules.add(`the rule ${quoteInput(rid)} of the policy ${quoteInput(pid)}`, ruleUnread);
         return { rule, priority: priorityOf(r) };
@@ -163,6 +165,33 @@ class Unread {
   }
 }
 
+/**
+ * Whom a rule's `conditions.people` admits. A client credentials request has no user, so a rule
+ * that admits only the users or groups it names never matches one; one for "any user assigned the
+ * app" (the EVERYONE group) does (Okta support, "Okta Access Policy Rules with 'AND User is' Filter
+ * Do Not Apply to API Service Apps/Client Credentials Flow",
+ * https://support.okta.com/help/s/article/authorization-server-token-lifetime; Okta help, "Create
+ * access policies": service apps have no user,
+ * https://help.okta.com/en-us/Content/Topics/Security/api-config-access-policies.htm). No people
+ * condition restricts no one. One that lists neither users nor groups says whom it admits nowhere:
+ * not read (noted in `unread`). A list of the wrong type stays an input error.
+ */
+function peopleOf(r: Reader, x: Item, path: string, unread: string[]): OktaAccessRule['people'] {
+  const conditions = r.optObject(x, 'conditions', path);
+  const people = conditions === undefined ? undefined : r.optObject(conditions, 'people', `${path}.conditions`);
+  if (people === undefined) return 'everyone';
+  const ppath = `${path}.conditions.people`;
+  const list = (key: string): readonly string[] => {
+    const o = r.optObject(people, key, ppath);
+    return (o === undefined ? undefined : r.optStrings(o, 'include', `${ppath}.${key}`)) ?? [];
+  };
+  const groups = list('groups');
+  const users = list('users');
+  if (groups.includes('EVERYONE')) return 'everyone';
+  if (groups.length > 0 || users.length > 0) return 'named';
+  unread.push(`${ppath} (lists neither users nor groups)`);
+  return undefined;
+}
 
 /** Okta's `priority` (1 comes first); one without a number goes last. */
 function priorityOf(x: Item): number {

@@ -852,15 +852,16 @@ export function linkProviders(b: GraphBuilder): void {
 
 /**
  * The iss values the access tokens of a custom authorization server of `org` may carry, each as
- * `{origin}/oauth2/{key}` (the origin as oktaOrigin writes it, no trailing slash). Its `issuer`
- * "becomes the iss claim in an access token" (Okta Management API, "Authorization Servers":
- * issuer, issuerMode; https://developer.okta.com/docs/api/openapi/okta-management/management/tag/AuthorizationServer/):
- * the org URL form under ORG_URL (or no issuerMode, which Okta leaves out when the org has no custom
- * URL domain), the custom domain under CUSTOM_URL. Under DYNAMIC the iss follows the domain the
- * token request was sent to, the org's or a custom one (Okta help, "Create an authorization
- * server": Dynamic "allows either the organizational or custom domain to be used, depending on the
- * request domain", https://help.okta.com/en-us/Content/topics/security/api-config-auth-server.htm):
- * the issuer as listed and the org URL form of its path. Which custom domains a DYNAMIC server
+ * `{origin}/oauth2/{key}` (the origin as oktaOrigin writes it, no trailing slash). The server's
+ * `issuer` is what its access tokens carry as iss (Okta Management API, "Authorization Servers",
+ * fields issuer and issuerMode;
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/AuthorizationServer/):
+ * on the org URL under ORG_URL (or with no issuerMode, a field Okta shows only when the org has a
+ * custom URL domain or dynamic issuers), on the custom domain under CUSTOM_URL. Under DYNAMIC the
+ * iss takes the domain the token request was sent to, the org's or a custom one (Okta help,
+ * "Create an authorization server", the Issuer setting;
+ * https://help.okta.com/en-us/Content/topics/security/api-config-auth-server.htm): the issuer as
+ * listed and the org URL with its path. Which custom domains a DYNAMIC server
  * answers on beyond the one its issuer names is not read.
  */
 function serverIssuers(org: string, srv: OktaAuthServer): string[] {

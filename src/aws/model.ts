@@ -138,6 +138,12 @@ export interface AccountModel {
   attachmentsByPolicy: Map<string, string[]>;
   unparseablePolicies: UnparseablePolicy[];
   issues: ParseIssue[];
+  /**
+   * The organisation the account is in, from the snapshot's organization.json (not from the
+   * authorization details): its id, null when the account is in no organisation, undefined when
+   * it was not read. It fixes the aws:PrincipalOrgID of every principal of the account.
+   */
+  organizationId?: string | null;
 }
 
 /** A model with nothing in it yet. */

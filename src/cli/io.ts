@@ -225,7 +225,7 @@ export function readSnapshotDir(dir: string, opts: { awsAnswerThread?: boolean |
   // Started before the files are read, so that the second core works while this one reads. The
   // clock is the one the AWS transform reads (transform.ts).
   const thread = opts.awsAnswerThread;
-  const awsAnswers = thread ? startAnswerThread(dir, new Date(collectedAtMs(manifest)), thread === true ? {} : thread) : undefined;
+  const awsAnswers = thread ? startAnswerThread(dir, manifest, new Date(collectedAtMs(manifest)), thread === true ? {} : thread) : undefined;
   const files: Record<string, unknown> = {};
   try {
     // The folder as given: a file's problem is named by the path the user typed, as the manifest's is.

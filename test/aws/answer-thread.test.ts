@@ -203,6 +203,40 @@ describe('AWS answer thread', () => {
     }
   });
 
+  // The answers depend on the account's organisation (aws:PrincipalOrgID): the thread reads
+  // organization.json as the transform does, and answers as the main thread would.
+  it("reads each account's organization.json as the transform does", () => {
+    const orgDir = mkdtempSync(join(tmpdir(), 'nhiscan-answer-thread-org-'));
+    try {
+      writeSnapshot(orgDir, { identities: 300, seed: 'answer-thread-org' });
+      const names = readdirSync(join(orgDir, 'aws')).sort();
+      const org = 'o-abcdefghij';
+      writeFileSync(join(orgDir, 'aws', names[0], 'organization.json'), JSON.stringify({ Organization: { Id: org } }));
+      const file = join(orgDir, 'aws', names[0], 'authorization-details.json');
+      const details = JSON.parse(readFileSync(file, 'utf8'));
+      details.RoleDetailList[0].RolePolicyList = [
+        { PolicyName: 'in-org', PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } }] } },
+      ];
+      writeFileSync(file, JSON.stringify(details));
+      const snapshot = io.readSnapshotDir(orgDir, forced);
+      const thread = snapshot.awsAnswers!;
+      thread.settle();
+      const got = thread.take(names[0]);
+      thread.close();
+      expect(got).toBeDefined();
+      const now = new Date(snapshot.manifest.collectedAt);
+      const model = aws.parseAuthorizationDetails(details);
+      const without = answers.answerAccount(model, aws.createEvaluator(model, { now }));
+      model.organizationId = org;
+      const withOrg = answers.answerAccount(model, aws.createEvaluator(model, { now }));
+      expect(withOrg).not.toEqual(without);
+      expect(got).toEqual(withOrg);
+      expect(jsonReport(io.readSnapshotDir(orgDir, forced))).toBe(jsonReport(io.readSnapshotDir(orgDir)));
+    } finally {
+      rmSync(orgDir, { recursive: true, force: true });
+    }
+  });
+
   // The manifest check accepts a comma before the fraction (ISO 8601 allows it); the thread got
   // `new Date` of it, an invalid date, and gave up on every account with a policy clock in it.
   it('reads collectedAt as the transform does, in every form the manifest accepts', () => {

@@ -18,6 +18,12 @@ export interface PrincipalFacts {
   name: string;
   /** UserId / RoleId (AIDA…/AROA…). */
   id?: string;
+  /**
+   * The organisation of the principal's account: its id, null when the account is in no
+   * organisation (aws:PrincipalOrgID and aws:PrincipalOrgPaths are then absent from its requests),
+   * undefined when it was not read.
+   */
+  organizationId?: string | null;
   /** Tags on the user or role. */
   tags?: Record<string, string>;
   /** An entry of the tag list could not be read: a key not in `tags` may still be set. */
@@ -121,6 +127,14 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
       return present(p.arn);
     case 'aws:principalaccount':
       return p.accountId ? present(p.accountId) : UNKNOWN;
+    case 'aws:principalorgid':
+      // Sent only for a principal whose account is in an organisation (IAM User Guide, global
+      // condition context keys, aws:PrincipalOrgID availability); the caller's account is known.
+      return p.organizationId === undefined ? UNKNOWN : p.organizationId === null ? ABSENT : present(p.organizationId);
+    case 'aws:principalorgpaths':
+      // Absent for the same principals; otherwise the path names the account's organisational
+      // units, which the snapshot does not hold.
+      return p.organizationId === null ? ABSENT : UNKNOWN;
     case 'aws:username':
       // Only IAM users have aws:username; role sessions never carry it.
       return p.type === 'user' ? present(p.name) : ABSENT;

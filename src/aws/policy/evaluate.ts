@@ -205,6 +205,8 @@ function buildSubject(model: AccountModel, p: IamPrincipal, extraGroups: IamGrou
     tags: p.tags,
   };
   if (p.tagsIncomplete) facts.tagsIncomplete = true;
+  // The model's organisation is its account's (the transform sets it from organization.json).
+  if (model.organizationId !== undefined && facts.accountId === model.accountId) facts.organizationId = model.organizationId;
   if (p.kind === 'role') facts.trustPolicy = p.trustPolicy;
   const s: Subject = {
     facts,

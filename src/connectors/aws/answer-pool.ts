@@ -6,6 +6,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { unpackAnswers, type AccountAnswers, type PackedAnswers } from './account-answers.js';
 import type { StepOp } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
+import type { Manifest } from '../../snapshot/snapshot.js';
 
 /**
  * Below this many bytes of authorization details in all, the answers are computed on the main
@@ -35,9 +36,9 @@ const STALL_MS = 120_000;
 /**
  * The AWS policy evaluator's answers about each account (account-answers.ts), computed on a
  * second thread while the main thread reads the snapshot and transforms Entra and Okta. They are
- * a pure function of the account's authorization-details.json and the snapshot's clock, and the
- * thread reads that file from the folder itself, so nothing large is copied between threads but
- * the answers. On the development machine's two cores this takes the largest single stage of a
+ * a pure function of the account's authorization-details.json, its organization.json (with the
+ * manifest's record of it) and the snapshot's clock, and the thread reads those files from the
+ * folder itself, so nothing large is copied between threads but the answers. On the development machine's two cores this takes the largest single stage of a
  * 100,000-identity scan off the main thread (bench/HISTORY.md).
  */
 export class AnswerThread {
@@ -156,9 +157,9 @@ export class AnswerThread {
 /**
  * Starts the answer thread for a snapshot folder, or returns undefined when it would not pay
  * (little AWS data, or no compiled thread script, as when the sources run under the tests).
- * `now` is the clock the AWS transform reads (the manifest's collectedAt).
+ * `now` is the clock the AWS transform reads (the manifest's collectedAt); `manifest` the snapshot's.
  */
-export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: number } = {}): AnswerThread | undefined {
+export function startAnswerThread(dir: string, manifest: Manifest, now: Date, opts: { minBytes?: number } = {}): AnswerThread | undefined {
   const script = fileURLToPath(new URL('./answer-thread.js', import.meta.url));
   if (!existsSync(script)) return undefined;
   const awsDir = join(resolve(dir), 'aws');
@@ -191,7 +192,7 @@ export function startAnswerThread(dir: string, now: Date, opts: { minBytes?: num
   // One slot per account, and one for the cross-account links.
   const state = new SharedArrayBuffer(4 * (accounts.length + 1));
   const { port1, port2 } = new MessageChannel();
-  const data: AnswerThreadData = { files, accounts, now: now.getTime(), state, port: port2 };
+  const data: AnswerThreadData = { files, accounts, manifest, now: now.getTime(), state, port: port2 };
   // Read when the thread's isolate is made; the main thread's heap was sized when Node started,
   // and flags changed later do not resize it. A worker started after this one gets them too
   // (a scan starts no other).

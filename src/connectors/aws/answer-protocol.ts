@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { Manifest } from '../../snapshot/snapshot.js';
 
 /**
  * Per account, and for the cross-account links, one Int32 in shared memory says who computes it.
@@ -23,6 +24,11 @@ export interface AnswerThreadData {
   files: string[];
   /** The account id of each file. */
   accounts: string[];
+  /**
+   * The snapshot's manifest: its coverage records say whether each account's organization.json,
+   * which the thread reads beside the authorization details, counts as read (readAccountOrganization).
+   */
+  manifest: Manifest;
   /** The snapshot's clock (collectedAt, as the transform reads it), in epoch milliseconds. */
   now: number;
   /** A SharedArrayBuffer of one Int32 per file and one for the cross-account links after them (ACCOUNT_STATE). */

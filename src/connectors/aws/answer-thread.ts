@@ -1,11 +1,12 @@
 /**
  * The worker side of {@link startAnswerThread} (answer-pool.ts): reads each AWS account's
- * authorization details from the snapshot folder itself, answers the account with the same pure
+ * authorization details (and organization.json) from the snapshot folder itself, answers the account with the same pure
  * function the transform would call, and posts the answers back; then the cross-account links.
  * Each is taken only after claiming it, so the main thread can compute any this thread has not
  * reached yet itself.
  */
-import { readlinkSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
@@ -15,6 +16,7 @@ import type { PolicyDocument } from '../../aws/policy/document.js';
 import { answerAccount, packAnswers } from './account-answers.js';
 import { crossAccountState, linkCrossAccount, StepRecorder, type CrossAccountState } from './transform.js';
 import { ACCOUNT_STATE, type AnswerThreadData } from './answer-protocol.js';
+import { readAccountOrganization } from './transform-organization.js';
 
 const data = workerData as AnswerThreadData;
 lowerPriority();
@@ -38,6 +40,8 @@ for (let i = 0; i < n; i++) {
   let done: number = ACCOUNT_STATE.failed;
   try {
     const model = parseAuthorizationDetails(readJson(data.files[i], scratch), { sharedDocuments, parsed: true });
+    const organizationId = organizationOf(i);
+    if (organizationId !== undefined) model.organizationId = organizationId;
     const evaluator = createEvaluator(model, { now });
     const answers = answerAccount(model, evaluator);
     const principals = principalsOf(model).map((p) => p.arn);
@@ -73,6 +77,19 @@ if (Atomics.compareExchange(state, n, ACCOUNT_STATE.free, ACCOUNT_STATE.thread) 
 }
 port.close();
 parentPort?.close();
+
+/**
+ * The organisation of the i-th account as the transform reads it (readAccountOrganization, on the
+ * organization.json beside its authorization details and the manifest's record): the answers
+ * depend on it (aws:PrincipalOrgID). A file that cannot be read or is invalid throws: the main
+ * thread then answers the account, and reports the problem.
+ */
+function organizationOf(i: number): string | null | undefined {
+  const account = data.accounts[i];
+  const path = join(dirname(data.files[i]), 'organization.json');
+  const files: Record<string, unknown> = existsSync(path) ? { [`aws/${account}/organization.json`]: readJson(path, scratch) } : {};
+  return readAccountOrganization({ manifest: data.manifest, files, source: '' }, account, () => undefined).organizationId;
+}
 
 /**
  * Runs this thread at a lower scheduling priority (Linux: a thread has its own nice value), so

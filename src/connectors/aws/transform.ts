@@ -80,6 +80,8 @@ export interface CrossAccountState {
   anyone: IamRole[];
   /** Roles whose trust policy could not be read: who may assume them is unknown, so every other account's assumers are candidates. */
   unusable: IamRole[];
+  /** The account's organisation (AccountModel.organizationId): null for none, undefined when not read. */
+  organizationId?: string | null;
 }
 
 export function crossAccountState(st: AccountState): CrossAccountState {
@@ -97,7 +99,9 @@ export function crossAccountState(st: AccountState): CrossAccountState {
     // The pass asks the assumers about sts:AssumeRole only, each on hundreds of roles.
     if (subject) assumers.push({ arn: p.arn, name: p.name, subject: narrowedTo(subject, 'sts:AssumeRole'), keys: trustKeysOf({ arn: p.arn, id: subject.facts.id }) });
   }
-  return { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
+  const out: CrossAccountState = { account: st.account, assumers, byAccount, byPrincipal, anyone: roles(idx.anyone), unusable: roles(idx.unusable) };
+  if (st.model.organizationId !== undefined) out.organizationId = st.model.organizationId;
+  return out;
 }
 
 /** Raw AWS files of a snapshot -> graph nodes and edges, one account folder at a time. */
@@ -124,7 +128,7 @@ export function transformAws(snapshot: Snapshot, b: GraphBuilder, config: NhiCon
     const alias = aliases.get(account);
     const org = readAccountOrganization(snapshot, account, (m) => b.warn(m));
     b.addScope({ provider: 'aws', id: account, ...(alias ? { name: alias } : {}), ...(org.organizationId !== undefined ? { organizationId: org.organizationId } : {}) });
-    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, iso, opts.timings, read);
+    const st = transformAccount(snapshot, b, config, account, accounts, now, sharedDocuments, iso, opts.timings, read, org.organizationId);
     // After the account's other records, in the order the collector writes them.
     if (org.coverage) b.addCoverage(org.coverage);
     // Only what the cross-account pass needs outlives the account.
@@ -153,6 +157,8 @@ function transformAccount(
   timings?: Timings,
   /** Accounts whose IAM was read (default: all of `accounts`). */
   read: Set<string> = accounts,
+  /** The account's organisation as organization.json says (readAccountOrganization): undefined when not read. */
+  organizationId?: string | null,
 ): AccountState | undefined {
   const dir = `aws/${account}`;
   const authzPath = `${dir}/authorization-details.json`;
@@ -211,6 +217,7 @@ function transformAccount(
     }
   }
 
+  if (organizationId !== undefined) model.organizationId = organizationId;
   const evaluator = createEvaluator(model, { now });
   const crown = addCrownJewels(b, account);
 
@@ -1558,6 +1565,8 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
       for (const n of namesInTrust(c.role)) named.add(n);
     }
     const probe: PrincipalFacts = { arn: `arn:aws:iam::${st.account}:user/\u0000`, accountId: st.account, type: 'user', name: '' };
+    // Every principal of the account is in its organisation (aws:PrincipalOrgID), when that was read.
+    if (st.organizationId !== undefined) probe.organizationId = st.organizationId;
     const uniformHits: Array<{ c: Candidate; maybe: boolean; undecided: readonly string[] }> = [];
     for (const c of uniform) {
       const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now);

@@ -203,12 +203,13 @@ function entryMatches(entry: ResourceEntry, resource: string, env: KeyEnvironmen
   const parts = resolveTemplate(entry.template, env);
   if (parts === null) return 'no';
   let unknown = false;
-  const pieces: ArnPiece[] = parts.map((p) => {
+  const pieces: ArnPiece[] = parts.flatMap((p): ArnPiece[] => {
     if ('unknown' in p) {
       unknown = true;
-      return { glob: '*' };
+      // What the value is known to begin with stays literal text before the unknown rest.
+      return p.prefix === undefined ? [{ glob: '*' }] : [{ literal: p.prefix }, { glob: '*' }];
     }
-    return p;
+    return [p];
   });
   const key = JSON.stringify(pieces);
   let re = entry.cache.get(key);

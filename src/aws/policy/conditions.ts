@@ -251,7 +251,7 @@ function templateTest(family: Family, compare: Compare, parts: ResolvedPart[]): 
   }
   if (compare !== 'eq' || family === 'numeric' || family === 'date' || family === 'ip') return () => 'maybe';
   const tokens = parts.flatMap((p): WildToken[] => {
-    if ('unknown' in p) return [{ star: 'any' }];
+    if ('unknown' in p) return p.prefix === undefined ? [{ star: 'any' }] : [{ lit: p.prefix }, { star: 'any' }];
     if ('literal' in p) return [{ lit: p.literal }];
     return family === 'like' || family === 'arn' ? globTokens(p.glob) : [{ lit: p.glob }];
   });
@@ -317,6 +317,7 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
   if (!info) return 'maybe';
   const kv = resolveKey(entry.key, env, entry.lowerKey);
   if (kv.state === 'unknown') return 'maybe';
+  if (kv.state === 'prefixed') return prefixedEntry(entry, info, kv.prefix);
   const values = kv.state === 'present' ? kv.values : [];
   const missing = values.length === 0;
   if (info.family === 'null') {
@@ -347,6 +348,41 @@ function evaluateEntry(entry: CompiledEntry, env: KeyEnvironment): Tri {
     out = triAnd(out, info.negated ? triNot(m) : m);
   }
   return out;
+}
+
+/**
+ * An entry on a key whose one value begins with `prefix` and goes on with text the scan does not
+ * know, never empty (KeyValue `prefixed`: a role session's aws:userid, whose session name the
+ * caller picks). The key is present, so Null and the set operators read it as one value. String
+ * equality is `maybe` for a value that is the prefix and more, `no` otherwise; a …Like pattern is
+ * `yes` when the prefix alone meets it (text the prefix begins with, then only `*`), `no` when its
+ * text before the first wildcard and the prefix part ways, `maybe` otherwise. Which characters a
+ * session name may hold is not relied on. Other families, and values with variables, are `maybe`.
+ */
+function prefixedEntry(entry: CompiledEntry, info: OperatorInfo, prefix: string): Tri {
+  if (info.family === 'null') {
+    let out: Tri = 'no';
+    for (const cv of entry.values) out = triOr(out, fromBool(cv.raw.toLowerCase() !== 'true'));
+    return out;
+  }
+  let any: Tri = 'no';
+  for (let i = 0; i < entry.values.length && any !== 'yes'; i++) {
+    const cv = entry.values[i];
+    any = triOr(any, 'template' in cv ? 'maybe' : prefixedMatch(info.family, cv.raw, prefix));
+  }
+  return info.negated ? triNot(any) : any;
+}
+
+/** Whether some (`maybe`), every (`yes`) or no (`no`) value of `prefix` and more text meets one policy value. */
+function prefixedMatch(family: Family, raw: string, prefix: string): Tri {
+  if (family === 'string') return raw.length > prefix.length && raw.startsWith(prefix) ? 'maybe' : 'no';
+  if (family === 'string-ci') return raw.length > prefix.length && raw.toLowerCase().startsWith(prefix.toLowerCase()) ? 'maybe' : 'no';
+  if (family !== 'like') return 'maybe';
+  const wild = raw.search(/[*?]/);
+  if (wild < 0) return raw.length > prefix.length && raw.startsWith(prefix) ? 'maybe' : 'no';
+  const head = raw.slice(0, wild);
+  if (prefix.startsWith(head) && /^\*+$/.test(raw.slice(wild))) return 'yes';
+  return prefix.startsWith(head) || head.startsWith(prefix) ? 'maybe' : 'no';
 }
 
 /** A block that holds with nothing undecided (shared, frozen). */

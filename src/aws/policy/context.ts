@@ -6,8 +6,12 @@
 import type { PolicyBody } from '../model.js';
 import { actionMatcher } from './wildcard.js';
 
-/** What the evaluator knows about one condition key. */
-export type KeyValue = { state: 'present'; values: string[] } | { state: 'absent' } | { state: 'unknown' };
+/**
+ * What the evaluator knows about one condition key. `prefixed`: one value, known to begin with
+ * `prefix` and to go on with text the scan does not know, not empty (a role session's aws:userid,
+ * whose session name the caller picks).
+ */
+export type KeyValue = { state: 'present'; values: string[] } | { state: 'absent' } | { state: 'unknown' } | { state: 'prefixed'; prefix: string };
 
 /** Facts about the calling principal that fix some global condition keys. */
 export interface PrincipalFacts {
@@ -139,8 +143,11 @@ export function resolveKey(key: string, env: KeyEnvironment, k: string = key.toL
       // Only IAM users have aws:username; role sessions never carry it.
       return p.type === 'user' ? present(p.name) : ABSENT;
     case 'aws:userid':
-      // A role session's userid is "RoleId:session-name", and the session name is the caller's choice.
-      return p.type === 'user' && p.id ? present(p.id) : UNKNOWN;
+      // An IAM user's is its unique id (AIDA…); a role session's is the role's unique id (AROA…),
+      // a colon and the session name, which whoever assumes the role picks (IAM User Guide, policy
+      // variables, "Principal key values"; STS AssumedRoleUser.AssumedRoleId).
+      if (!p.id) return UNKNOWN;
+      return p.type === 'user' ? present(p.id) : { state: 'prefixed', prefix: `${p.id}:` };
     case 'aws:sourceidentity':
       // Set only in a role session (sts:SetSourceIdentity when the role is assumed): an IAM
       // user's own requests never carry it (IAM User Guide, global condition context keys).

@@ -40,8 +40,11 @@ export function parseTemplate(value: string, version: string | undefined): Templ
   return parts;
 }
 
-/** A substituted piece: wildcard-capable text, a literal value, or a hole whose value is unknown. */
-export type ResolvedPart = { glob: string } | { literal: string } | { unknown: true };
+/**
+ * A substituted piece: wildcard-capable text, a literal value, or a hole whose value is unknown
+ * but for the text it begins with, when that is known (`prefix`: a role session's aws:userid).
+ */
+export type ResolvedPart = { glob: string } | { literal: string } | { unknown: true; prefix?: string };
 
 /**
  * Substitutes variables. Returns `null` when a variable is absent without a default: IAM then
@@ -63,7 +66,8 @@ export function resolveTemplate(parts: TemplatePart[], env: KeyEnvironment): Res
     else if (v.state === 'absent' || (v.state === 'present' && v.values.length === 0)) {
       if (part.fallback === undefined) return null;
       out.push({ literal: part.fallback });
-    } else out.push({ unknown: true });
+    } else if (v.state === 'prefixed') out.push({ unknown: true, prefix: v.prefix });
+    else out.push({ unknown: true });
   }
   return out;
 }

@@ -644,7 +644,8 @@ function assumeRoleEdges(ev: Evaluator, model: AccountModel, trust: TrustIndex, 
   for (const roleArn of candidates) {
     if (roleArn === p.arn) continue;
     const role = model.roles.get(roleArn)!;
-    const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now);
+    // The role is of the principal's account, and so of its organisation.
+    const t = evaluateTrust(role, s.facts, 'sts:AssumeRole', ev.now, s.facts.organizationId);
     if (t.result === 'no') continue;
     if (t.result === 'unknown') {
       undecidedStep(unsure, unknown, p.arn, roleArn, m.id, `${assumeReason(m, p, role, t)} (trust policy could not be read)`);

@@ -1750,6 +1750,13 @@ interface CompiledTrust {
    * resource, which for a trust policy is the role's (IAM User Guide, global condition keys).
    */
   keys?: Map<string, string>;
+  /**
+   * `keys` and aws:ResourceOrgID, per organisation of the role's account it was asked with (an id,
+   * or null for none: the key is then absent), made on first use (see keysWithOrganization).
+   */
+  orgKeys?: Map<string | null, Map<string, string | null>>;
+  /** Whether a condition reads aws:ResourceOrgID, as a key or a variable: found on first use. */
+  readsResourceOrg?: boolean;
   /** Which statements may match a principal ({@link StatementIndex}). */
   index: StatementIndex;
 }
@@ -1842,8 +1849,10 @@ function compileTrust(document: Parameters<typeof compilePolicy>[0], block: (b: 
  * Does the role's trust policy allow this IAM principal to call `action` (default
  * sts:AssumeRole)? Deny statements that apply win; a Deny that only might apply is ignored
  * but makes the outcome 'maybe'. `Service` and `Federated` principals never match an IAM principal.
+ * `roleOrganization`: the organisation of the role's account (an id, null for none, undefined when
+ * not read), for aws:ResourceOrgID.
  */
-export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date): TrustDecision {
+export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action = 'sts:AssumeRole', now?: Date, roleOrganization?: string | null): TrustDecision {
   let trust = trustCache.get(role);
   if (!trust) {
     // Only a usable trust policy is compiled and kept, and a role's trust policy does not change
@@ -1865,11 +1874,41 @@ export function evaluateTrust(role: IamRole, principal: PrincipalFacts, action =
     }
     return hit;
   }
-  return decideTrust(trust, principal, action, now);
+  return decideTrust(trust, principal, action, now, roleOrganization);
 }
 
-function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: string, now: Date | undefined): TrustDecision {
-  const env = { principal, action: action.toLowerCase(), now, extra: trust.keys };
+/**
+ * The request keys the role fixes (CompiledTrust.keys), with aws:ResourceOrgID when the
+ * organisation of the role's account is known: the organisation owning the resource, here the
+ * role (IAM User Guide, global condition context keys), absent when the account is in none.
+ */
+function keysWithOrganization(trust: CompiledTrust, organization: string | null | undefined): Map<string, string | null> | undefined {
+  if (organization === undefined || trust.unconditional) return trust.keys;
+  // Most trusts never read it: they keep the one map (a copy per role was memory for nothing).
+  if (!(trust.readsResourceOrg ??= trust.statements.some((ts) => readsResourceOrg(ts.st.source.condition)))) return trust.keys;
+  let keys = trust.orgKeys?.get(organization);
+  if (keys === undefined) {
+    keys = new Map<string, string | null>(trust.keys ?? []);
+    keys.set('aws:resourceorgid', organization);
+    (trust.orgKeys ??= new Map()).set(organization, keys);
+  }
+  return keys;
+}
+
+/** Whether a condition block names aws:ResourceOrgID, as a key or in a value (a policy variable). */
+function readsResourceOrg(condition: ConditionBlock | undefined): boolean {
+  if (condition === undefined) return false;
+  for (const keys of Object.values(condition)) {
+    for (const [key, values] of Object.entries(keys)) {
+      if (key.toLowerCase() === 'aws:resourceorgid') return true;
+      for (const v of values) if (v.includes('${') && v.toLowerCase().includes('aws:resourceorgid')) return true;
+    }
+  }
+  return false;
+}
+
+function decideTrust(trust: CompiledTrust, principal: PrincipalFacts, action: string, now: Date | undefined, roleOrganization?: string | null): TrustDecision {
+  const env = { principal, action: action.toLowerCase(), now, extra: keysWithOrganization(trust, roleOrganization) };
   let allow: Tri = 'no';
   let named: Tri = 'no';
   let session: Tri = 'no';

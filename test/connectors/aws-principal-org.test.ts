@@ -65,3 +65,34 @@ describe('aws:PrincipalOrgID from the caller account organization.json', () => {
     expect(reaches(g, userId('scoped'), roleId('Open', OTHER))).toEqual({ conditional: true });
   });
 });
+
+/**
+ * `${aws:ResourceOrgID}` in a trust policy is the organisation of the role's account: with both
+ * organisations read, "the caller is in the role's organisation" is decided.
+ */
+describe('aws:ResourceOrgID in a trust policy, from the role account organization.json', () => {
+  const sameOrg = trust.anyone({ Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } } });
+  const graph = (caller: string | null | undefined, owner: string | null | undefined) =>
+    awsGraph({
+      [ACCT]: { organization: caller, users: [{ name: 'bot', inline: [doc(allow('sts:AssumeRole'))] }], roles: [{ name: 'Local', managed: ['AdministratorAccess'], trust: sameOrg }] },
+      [OTHER]: { organization: owner, roles: [{ name: 'Shared', managed: ['AdministratorAccess'], trust: sameOrg }] },
+    });
+
+  it('both in one organisation: firm routes, in the account and across', () => {
+    const g = graph(ORG, ORG);
+    expect(reaches(g, userId('bot'), roleId('Local'))).toEqual({ conditional: false });
+    expect(reaches(g, userId('bot'), roleId('Shared', OTHER))).toEqual({ conditional: false });
+  });
+
+  it("the role's account in another organisation, or in none: no route across", () => {
+    expect(reaches(graph(ORG, 'o-zzzzzzzzzz'), userId('bot'), roleId('Shared', OTHER))).toBeUndefined();
+    expect(reaches(graph(ORG, null), userId('bot'), roleId('Shared', OTHER))).toBeUndefined();
+  });
+
+  it("the role's account organisation not read: conditional, as before", () => {
+    const g = graph(ORG, undefined);
+    expect(reaches(g, userId('bot'), roleId('Shared', OTHER))).toEqual({ conditional: true });
+    expect(reaches(g, userId('bot'), roleId('Local'))).toEqual({ conditional: false });
+    expect(reaches(graph(undefined, undefined), userId('bot'), roleId('Local'))).toEqual({ conditional: true });
+  });
+});

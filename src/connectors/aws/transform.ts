@@ -1569,7 +1569,7 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     if (st.organizationId !== undefined) probe.organizationId = st.organizationId;
     const uniformHits: Array<{ c: Candidate; maybe: boolean; undecided: readonly string[] }> = [];
     for (const c of uniform) {
-      const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now);
+      const t = evaluateTrust(c.role, probe, 'sts:AssumeRole', now, c.state.organizationId);
       if (t.result !== 'no' && t.result !== 'unknown') uniformHits.push({ c, maybe: t.result === 'maybe', undecided: t.undecided.length > 0 ? [...new Set(t.undecided)] : t.undecided });
     }
     // The condition keys a grouped trust left undecided, on the edges to its role.
@@ -1589,10 +1589,10 @@ export function linkCrossAccount(b: StepSink, states: readonly CrossAccountState
     const trustOf = (p: CrossAccountState['assumers'][number], c: Candidate): ReturnType<typeof evaluateTrust> => {
       const facts = p.subject.facts;
       if (!wide(c) || namesAny(c, p.keys)) {
-        return evaluateTrust(c.role, facts, 'sts:AssumeRole', now);
+        return evaluateTrust(c.role, facts, 'sts:AssumeRole', now, c.state.organizationId);
       }
       let t = accountTrust.get(c.role);
-      if (t === undefined) accountTrust.set(c.role, (t = evaluateTrust(c.role, facts, 'sts:AssumeRole', now)));
+      if (t === undefined) accountTrust.set(c.role, (t = evaluateTrust(c.role, facts, 'sts:AssumeRole', now, c.state.organizationId)));
       return t;
     };
     const pair = (p: CrossAccountState['assumers'][number], from: string, c: Candidate, uniformId: boolean): void => {

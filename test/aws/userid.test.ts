@@ -78,3 +78,20 @@ describe("aws:userid of a role session: the role's unique id, then ':' and a ses
     expect(evaluateTrust(m.roles.get(roleArn('other'))!, caller).result).toBe('no');
   });
 });
+
+describe('aws:userid of a role session against a long list of exact values', () => {
+  // Above a few values an entry indexes its exact ones; a role session's id is looked up by its
+  // role id there, with the same answers as value by value.
+  const others = Array.from({ length: 20 }, (_, i) => `AIDAOTHER${String(i).padStart(11, '0')}`);
+  const cases: Array<[string, string, string[], Decision]> = [
+    ['none of the role: no', 'StringEquals', others, 'implicit-deny'],
+    ['one session of the role among them: undecided', 'StringEquals', [...others, `${ROLE_ID}:alice`], 'conditional'],
+    ['the role id alone among them: no', 'StringEquals', [...others, ROLE_ID], 'implicit-deny'],
+    ['without case: one session of the role', 'StringEqualsIgnoreCase', [...others, `${ROLE_ID.toLowerCase()}:alice`], 'conditional'],
+    ['a pattern among exact values still decides', 'StringLike', [...others, `${ROLE_ID}:*`], 'allow'],
+    ['negated, none of the role: holds', 'StringNotEquals', others, 'allow'],
+  ];
+  it.each(cases)('%s', (_name, operator, values, expected) => {
+    expect(roleDecision([onUserid(operator, values)])).toBe(expected);
+  });
+});

@@ -85,6 +85,12 @@ interface CompiledEntry {
   exact?: Set<string>;
   fold?: boolean;
   rest?: CompiledValue[];
+  /**
+   * With `exact`: of its values holding a colon with text after it, the text up to that colon,
+   * made on first use (see prefixedEntry): a role session's aws:userid ('ROLEID:' and a session
+   * name) is looked up there instead of tested against each value.
+   */
+  exactHeads?: Set<string>;
 }
 
 /** Above this many values an entry indexes its exact ones (see CompiledEntry.exact). */
@@ -365,12 +371,32 @@ function prefixedEntry(entry: CompiledEntry, info: OperatorInfo, prefix: string)
     for (const cv of entry.values) out = triOr(out, fromBool(cv.raw.toLowerCase() !== 'true'));
     return out;
   }
+  // Only these families are decided (prefixedMatch); any other value answers maybe.
+  if (info.family !== 'string' && info.family !== 'string-ci' && info.family !== 'like') return 'maybe';
   let any: Tri = 'no';
-  for (let i = 0; i < entry.values.length && any !== 'yes'; i++) {
-    const cv = entry.values[i];
+  let list = entry.values;
+  if (entry.exact !== undefined && prefix.indexOf(':') === prefix.length - 1) {
+    // An exact value can only be met by prefix and more text: one beginning with the prefix, whose
+    // one colon ends it.
+    entry.exactHeads ??= headsOf(entry.exact);
+    if (entry.exactHeads.has(entry.fold ? prefix.toLowerCase() : prefix)) any = 'maybe';
+    list = entry.rest!;
+  }
+  for (let i = 0; i < list.length && any !== 'yes'; i++) {
+    const cv = list[i];
     any = triOr(any, 'template' in cv ? 'maybe' : prefixedMatch(info.family, cv.raw, prefix));
   }
   return info.negated ? triNot(any) : any;
+}
+
+/** See CompiledEntry.exactHeads. */
+function headsOf(exact: ReadonlySet<string>): Set<string> {
+  const heads = new Set<string>();
+  for (const v of exact) {
+    const colon = v.indexOf(':');
+    if (colon >= 0 && colon < v.length - 1) heads.add(v.slice(0, colon + 1));
+  }
+  return heads;
 }
 
 /** Whether some (`maybe`), every (`yes`) or no (`no`) value of `prefix` and more text meets one policy value. */

@@ -356,13 +356,10 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     const i = graph.indexOf(id);
     return i >= 0 && tierOf[i] > 0;
   };
+  // An Entra app role the resource disabled (isEnabled false) is in no token today: it is no power
+  // of anyone's own, agent or not (ownAutonomyOf leaves it out).
   const ownAutonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
-  const ownAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(ownAutonomyCache, ref, (r) => ownAutonomyOf(graph, r, reachesPrivilege, false));
-  // ownAutonomy(), asked of agents only (nhi-ai-agent-delegated-high-impact): an Entra app role
-  // the resource disabled is in no token today, so it is no power of its own. autonomy() of an
-  // identity that is no agent keeps counting it, as it always has (its reports are unchanged).
-  const liveAutonomyCache: ({ level: Autonomy; reason: string } | undefined)[] = new Array(n);
-  const liveAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(liveAutonomyCache, ref, (r) => ownAutonomyOf(graph, r, reachesPrivilege, true));
+  const ownAutonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(ownAutonomyCache, ref, (r) => ownAutonomyOf(graph, r, reachesPrivilege));
   const autonomyCached = (ref: NodeRef): { level: Autonomy; reason: string } => cached(autonomyCache, ref, (r) => {
     const agent = graph.node(r)?.agent;
     return agent ? { level: 'autonomous-agent', reason: `AI agent (${agent.confidence}): ${agent.reasons.join('; ')}` } : ownAutonomyCached(r);
@@ -418,8 +415,8 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
     wholeHopsOf: (hops) => wholes.get(hops)?.(),
     autonomy: (ref) => autonomyCached(ref).level,
     autonomyReason: (ref) => autonomyCached(ref).reason,
-    ownAutonomy: (ref) => liveAutonomyCached(ref).level,
-    ownAutonomyReason: (ref) => liveAutonomyCached(ref).reason,
+    ownAutonomy: (ref) => ownAutonomyCached(ref).level,
+    ownAutonomyReason: (ref) => ownAutonomyCached(ref).reason,
     strength: (ref) => cached(strengthCache, ref, (r) => strengthOf(graph, r, opts.now)),
     firmCrownJewelPaths: (ref) => cached(firmCache, ref, (r) => pathsFrom(graph, sets, true, r, detourSpace, wholes)),
     crownJewelPaths: (ref) => cached(pathCache, ref, (r) => pathsFrom(graph, sets, false, r, detourSpace, wholes)),
@@ -970,16 +967,17 @@ function disabledAppRoleGrant(graph: Graph, e: GraphEdge): boolean {
  * agent (autonomy() calls every agent autonomous-agent; this is what its grants show: an agent
  * with only delegated grants acts for a signed-in user, human-triggered).
  * `reaches`: whether a node reaches a privilege of tier 1 or more (the tier pass has run).
- * `liveOnly`: an Entra app role the resource disabled (isEnabled false, in no token today) is
- * left out, as if not held.
+ * An Entra app role the resource disabled (isEnabled false, in no token today) is left out, as if
+ * not held.
  */
-function ownAutonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean, liveOnly: boolean): { level: Autonomy; reason: string } {
+function ownAutonomyOf(graph: Graph, ref: NodeRef, reaches: (id: string) => boolean): { level: Autonomy; reason: string } {
   const n = graph.node(ref);
   // A privilege (an Okta app that signs people in to AWS, a role, a scope) does nothing by itself:
   // whoever holds it or signs in through it acts. What it reaches is what it grants them.
   if (n?.kind === 'privilege') return { level: 'human-triggered', reason: 'a privilege, not an identity: used only by whoever holds it or signs in through it' };
   const all = graph.out(ref);
-  const outs = liveOnly ? all.filter((e) => !disabledAppRoleGrant(graph, e)) : all;
+  // Most identities hold no disabled app role: their own edge list, not a copy.
+  const outs = all.some((e) => disabledAppRoleGrant(graph, e)) ? all.filter((e) => !disabledAppRoleGrant(graph, e)) : all;
   const appOnly = outs.some((e) => e.type === 'GRANTED' || e.type === 'HAS_ROLE' || e.type === 'CAN_ASSUME');
   // Power held through another object is the identity's own too: a group it is a member of (one
   // holding Global Administrator), an identity it can take over or acts as. Such an edge counts

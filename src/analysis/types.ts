@@ -146,8 +146,8 @@ export interface Analysis {
    * calls every recognised agent autonomous-agent, while here an agent that holds only delegated
    * grants is human-triggered (it acts for a user signed in to it) and one with app-only
    * permissions, roles or power through another object is scheduled. An Entra app role its
-   * resource disabled (in no token today) is left out here; autonomy() of an identity that is no
-   * agent counts it, and is otherwise the same.
+   * resource disabled (in no token today) is left out, here and in autonomy(), which for an
+   * identity that is no agent is the same.
    */
   ownAutonomy(ref: NodeRef): Autonomy;
   ownAutonomyReason(ref: NodeRef): string;

@@ -136,24 +136,26 @@ describe('autonomy: power of its own, however held', () => {
     expect(a.autonomyReason('a')).toBe('AI agent (name): name mentions "assistant"');
   });
 
-  // An Entra app role its resource disabled is in no token today: no power of an agent's own
-  // (ownAutonomy). autonomy() of an identity that is no agent still counts it, as before.
-  it('a disabled app role is no power of an agent\'s own; autonomy() of a non-agent is unchanged', () => {
+  // An Entra app role its resource disabled is in no token today: no power of anyone's own, an
+  // agent's (ownAutonomy) or an identity's that is no agent (autonomy()).
+  it('a disabled app role is no power of an identity\'s own, agent or not', () => {
     const agent = { confidence: 'name' as const, reasons: ['name mentions "assistant"'] };
     const off = node('off', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'Mail.Send (Microsoft Graph)', tier: 2, enabled: false });
     const on = node('on', { kind: 'privilege', provider: 'entra', type: 'entra-app-role', name: 'User.Read.All (Microsoft Graph)', tier: 1 });
     const g = graphOf(
-      [node('a', { provider: 'entra', type: 'entra-service-principal', agent }), node('b', { provider: 'entra', type: 'entra-service-principal', agent }), node('c', { provider: 'entra', type: 'entra-service-principal' }), scope, off, on],
+      [node('a', { provider: 'entra', type: 'entra-service-principal', agent }), node('b', { provider: 'entra', type: 'entra-service-principal', agent }), node('c', { provider: 'entra', type: 'entra-service-principal' }), node('d', { provider: 'entra', type: 'entra-service-principal' }), scope, off, on],
       [
         edge('a', 'scope', 'DELEGATED_GRANT'), edge('a', 'off', 'GRANTED'),
         edge('b', 'scope', 'DELEGATED_GRANT'), edge('b', 'off', 'GRANTED'), edge('b', 'on', 'GRANTED'),
         edge('c', 'scope', 'DELEGATED_GRANT'), edge('c', 'off', 'GRANTED'),
+        edge('d', 'scope', 'DELEGATED_GRANT'), edge('d', 'off', 'GRANTED'), edge('d', 'on', 'GRANTED'),
       ],
     );
     const a = analyze(g, opts);
     expect([a.ownAutonomy('a'), a.ownAutonomyReason('a')]).toEqual(['human-triggered', 'acts only through delegated grants for signed-in users']);
     expect([a.ownAutonomy('b'), a.ownAutonomyReason('b')]).toEqual(['scheduled', 'holds app-only permissions or roles']);
-    expect([a.autonomy('c'), a.autonomyReason('c')]).toEqual(['scheduled', 'holds app-only permissions or roles']);
+    expect([a.autonomy('c'), a.autonomyReason('c')]).toEqual(['human-triggered', 'acts only through delegated grants for signed-in users']);
+    expect([a.ownAutonomy('c'), a.autonomy('d'), a.autonomyReason('d')]).toEqual(['human-triggered', 'scheduled', 'holds app-only permissions or roles']);
   });
 
   it('near miss: a delegated grant and membership of a group that holds nothing stays human-triggered', () => {

@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { parseAuthorizationDetails, createEvaluator, principalsOf } from '../../src/aws/index.js';
 import { answerAccount } from '../../src/connectors/aws/account-answers.js';
-import { allow, deny, doc, gaad, roleEntry, trustService } from './helpers.js';
+import { allow, deny, doc, gaad, groupEntry, roleEntry, trustService, userEntry } from './helpers.js';
 
 const NOW = new Date('2026-11-29T00:00:00Z');
 const fromOffice = { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } };
 
-/** Per role name: the model access it is allowed, and what of it marks it an AI agent (a grant that names it). */
-function agentEvidence(roles: Record<string, unknown>[]): Record<string, { invoke: string[]; named: string[] }> {
-  const model = parseAuthorizationDetails(gaad({ roles }));
+/** Per user or role name: the model access it is allowed, and what of it marks it an AI agent (a grant that names it). */
+function agentEvidence(roles: Record<string, unknown>[], users: Record<string, unknown>[] = [], groups: Record<string, unknown>[] = []): Record<string, { invoke: string[]; named: string[] }> {
+  const model = parseAuthorizationDetails(gaad({ roles, users, groups }));
   const answers = answerAccount(model, createEvaluator(model, { now: NOW }));
   const out: Record<string, { invoke: string[]; named: string[] }> = {};
   principalsOf(model).forEach((p, i) => (out[p.name] = { invoke: answers.grants[i].invoke.allowed, named: answers.grants[i].invokeNamed }));
@@ -56,5 +56,29 @@ describe('model access as AI-agent evidence', () => {
     expect(got['power-user']).toEqual({ invoke: ALL_INVOKE, named: [] });
     expect(got['denied']).toEqual({ invoke: ['sagemaker:InvokeEndpoint'], named: [] });
     expect(got['admin-deny-sagemaker']).toEqual({ invoke: ALL_INVOKE.slice(0, 3), named: [] });
+  });
+
+  // An IAM user is a long-lived access key or a console login: `bedrock:*` on it is how a
+  // developer or administrator who works with Bedrock is given the service, not evidence of a
+  // workload calling models. A grant that names invocation stays evidence; a role keeps `bedrock:*`.
+  it('a whole-service grant (bedrock:*, sagemaker:*) marks a role but not an IAM user; a named invoke grant marks both', () => {
+    const got = agentEvidence(
+      [roleEntry('role-bedrock-all', trustService('lambda.amazonaws.com'), { inline: [doc(allow('bedrock:*'))] })],
+      [
+        userEntry('dev-bedrock-all', { inline: [doc(allow(['bedrock:*', 'sagemaker:*']))] }),
+        userEntry('dev-in-group', { groups: ['ml-devs'] }),
+        userEntry('bot-invoke', { inline: [doc(allow('bedrock:InvokeModel*'))] }),
+        // The whole service and a named grant: the named one is evidence.
+        userEntry('both', { inline: [doc(allow('bedrock:*')), doc(allow('sagemaker:InvokeEndpoint'))] }),
+        userEntry('bot-invoke-star', { inline: [doc(allow('bedrock:Invoke*'))] }),
+      ],
+      [groupEntry('ml-devs', { inline: [doc(allow('bedrock:*'))] })],
+    );
+    expect(got['role-bedrock-all']).toEqual({ invoke: ALL_INVOKE.slice(0, 3), named: ALL_INVOKE.slice(0, 3) });
+    expect(got['dev-bedrock-all']).toEqual({ invoke: ALL_INVOKE, named: [] });
+    expect(got['dev-in-group']).toEqual({ invoke: ALL_INVOKE.slice(0, 3), named: [] });
+    expect(got['bot-invoke']).toEqual({ invoke: ALL_INVOKE.slice(0, 2), named: ALL_INVOKE.slice(0, 2) });
+    expect(got['both']).toEqual({ invoke: ALL_INVOKE, named: ['sagemaker:InvokeEndpoint'] });
+    expect(got['bot-invoke-star']).toEqual({ invoke: ALL_INVOKE.slice(0, 3), named: ALL_INVOKE.slice(0, 3) });
   });
 });

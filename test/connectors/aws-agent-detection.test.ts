@@ -115,3 +115,27 @@ describe('AWS AI-agent detection: snake_case names', () => {
     expect(g.node(roleId('my_ssm_agent'))!.agent).toBeUndefined();
   });
 });
+
+describe('AWS AI-agent detection: IAM users granted a whole model service', () => {
+  // bedrock:* on an IAM user is a developer's or administrator's grant of the service, not
+  // evidence of a workload calling models: an access-key user with it is a plain service
+  // account, a console person with it stays a person. A grant naming invocation still marks it.
+  it('an IAM user with bedrock:* is no AI agent (a console person stays a person); one with bedrock:InvokeModel* is', () => {
+    const person = { password: { lastUsed: '2026-11-01T00:00:00Z' }, mfa: true };
+    const key = { keys: [{ active: true, rotated: '2026-10-01T00:00:00+00:00', lastUsed: '2026-11-20T00:00:00+00:00' }] };
+    const g = oneAccount({
+      users: [
+        { name: 'ml-dev', inline: [doc(allow('bedrock:*'))], report: person },
+        { name: 'ci-deploy', inline: [doc(allow('bedrock:*'))], report: key },
+        { name: 'summarizer', inline: [doc(allow('bedrock:InvokeModel*'))], report: key },
+      ],
+      roles: [{ name: 'svc-models', trust: trust.service('lambda.amazonaws.com'), inline: [doc(allow('bedrock:*'))] }],
+    });
+    expect(g.node(userId('ml-dev'))!.kind).toBe('human');
+    expect(g.node(userId('ml-dev'))!.agent).toBeUndefined();
+    expect(g.node(userId('ci-deploy'))!.kind).toBe('identity');
+    expect(g.node(userId('ci-deploy'))!.agent).toBeUndefined();
+    expect(g.node(userId('summarizer'))!.agent).toEqual({ confidence: 'permission', reasons: ['may invoke AI models (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream)'] });
+    expect(g.node(roleId('svc-models'))!.agent).toEqual({ confidence: 'permission', reasons: ['may invoke AI models (bedrock:InvokeModel, bedrock:InvokeModelWithResponseStream, bedrock:InvokeAgent)'] });
+  });
+});

@@ -77,14 +77,20 @@ export function coveredGrantActions(s: Subject): number {
 /** Per compiled policy (shared by every principal that attaches it): see namedInvokeMask. */
 const namedInvokeMasks = new WeakMap<CompiledPolicy, number>();
 
+/** An action pattern's part after the service, when it is wildcards only (`bedrock:*`): the whole service. */
+const WHOLE_SERVICE = /^[*?]+$/;
+
 /**
- * Which MODEL_INVOKE_ACTIONS (bit i for the i-th) an Allow statement of the policy grants by
- * naming the action's service: an Action pattern whose service is written out and that matches
- * it (`bedrock:InvokeModel`, `bedrock:Invoke*`, `bedrock:*`, `sagemaker:InvokeEndpoint`). Such a
- * statement was written for model use, and is evidence of an AI workload whatever else the
+ * Which MODEL_INVOKE_ACTIONS an Allow statement of the policy grants by naming the action's
+ * service: an Action pattern whose service is written out and that matches it
+ * (`bedrock:InvokeModel`, `bedrock:Invoke*`, `bedrock:*`, `sagemaker:InvokeEndpoint`). Such a
+ * statement was written for the service, and is evidence of an AI workload whatever else the
  * principal holds. A pattern that names no service (`*`, `*:*`, `*:Invoke*`) or a NotAction
  * statement (PowerUserAccess's `NotAction: iam:*`) lets an administrator call Bedrock as it lets
  * it call everything: no evidence. A policy that could not be read names nothing.
+ * Bit i for the i-th action from a pattern that names the action itself (`bedrock:Invoke*`);
+ * bit `MODEL_INVOKE_ACTIONS.length + i` from one that names only its whole service (`bedrock:*`),
+ * which namedInvokeActions counts for a role only (see there).
  */
 function namedInvokeMask(bp: BoundPolicy): number {
   const c = bp.compiled;
@@ -97,10 +103,11 @@ function namedInvokeMask(bp: BoundPolicy): number {
       // Statements that cover the action (cached per policy): a few at most.
       for (const st of statementsForKey(c, key)) {
         if (st.source.effect !== 'Allow' || st.notAction) continue;
-        if ((st.source.action ?? []).some((p) => p.toLowerCase().startsWith(`${key.service}:`) && actionMatcher([p]).matches(key.lower))) {
-          m |= 1 << k;
-          break;
+        for (const p of st.source.action ?? []) {
+          if (!p.toLowerCase().startsWith(`${key.service}:`) || !actionMatcher([p]).matches(key.lower)) continue;
+          m |= WHOLE_SERVICE.test(p.slice(key.service.length + 1)) ? 1 << (MODEL_INVOKE_KEYS.length + k) : 1 << k;
         }
+        if ((m & (1 << k)) !== 0) break;
       }
     }
     namedInvokeMasks.set(c, m);
@@ -111,12 +118,17 @@ function namedInvokeMask(bp: BoundPolicy): number {
 /**
  * The model-invocation actions the principal may call (`allowed`, plainly or under a condition)
  * that an Allow statement of its identity policies grants by naming them (namedInvokeMask). A
- * permissions boundary grants nothing, so it names nothing either.
+ * permissions boundary grants nothing, so it names nothing either. A grant of the whole service
+ * (`bedrock:*`) counts for a role, which a workload assumes, but not for an IAM user (`user`):
+ * on a user's long-lived access key it is the usual grant of a developer or administrator who
+ * works with the service, not of a workload that calls models; a user is an agent by permission
+ * only from a grant that names model invocation (`bedrock:InvokeModel`, `bedrock:Invoke*`).
  */
-function namedInvokeActions(s: Subject, allowed: readonly string[]): string[] {
+function namedInvokeActions(s: Subject, allowed: readonly string[], user: boolean): string[] {
   if (allowed.length === 0) return [];
   let m = 0;
   for (const bp of s.identity) m |= namedInvokeMask(bp);
+  if (!user) m |= m >>> MODEL_INVOKE_ACTIONS.length;
   return allowed.filter((a) => (m & (1 << MODEL_INVOKE_ACTIONS.indexOf(a))) !== 0);
 }
 
@@ -219,7 +231,7 @@ export function answerAccount(model: AccountModel, ev: Evaluator): AccountAnswer
       // Conditional counts too, both ways: a named grant that holds only from the office network
       // is written for model use as much as one without the condition, and an `Action: *` under
       // it says no more about an AI workload than without.
-      invokeNamed: namedInvokeActions(s, invoke.allowed),
+      invokeNamed: namedInvokeActions(s, invoke.allowed, principals[i].kind === 'user'),
     });
     mayAssume.push(ev.mayDoAction(s, 'sts:AssumeRole'));
   }

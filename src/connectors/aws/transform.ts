@@ -457,8 +457,9 @@ function grantAll(b: GraphBuilder, model: AccountModel, answers: AccountAnswers,
     grant(crown.write, a.write, '', 'data write');
     grant(crown.read, a.read, '', 'data read');
     // Model access is evidence of an AI agent only from a grant that names it (bedrock:InvokeModel,
-    // bedrock:Invoke*, bedrock:*), also beside a `*`: an administrator may call Bedrock as it may
-    // call everything, which says nothing about it being an AI workload (namedInvokeMask).
+    // bedrock:Invoke*, and for a role bedrock:*), also beside a `*`: an administrator may call
+    // Bedrock as it may call everything, which says nothing about it being an AI workload, and a
+    // user given the whole service is a developer's key as likely (namedInvokeActions).
     const invoke = a.invokeNamed;
     if (invoke.length > 0) {
       node.attrs.modelInvoke = invoke;

@@ -15,6 +15,8 @@ import { AGENT_BLUEPRINT_GAP } from './connectors/entra/endpoints.js';
 import { ORGANIZATION_ID, ORGANIZATION_ID_TEXT } from './connectors/aws/transform-organization.js';
 import { capabilityGap, itemGap, typesOfKind } from './engine/missing-capability.js';
 import { FEW_OWNERS } from './analysis/analyze.js';
+import { uniqueSortedTexts } from './compare.js';
+import { agentBlueprintOf, sponsorAnswers, sponsorMayAnswer } from './graph/agent-blueprint.js';
 
 export type {
   RuleDefinition,
@@ -45,6 +47,7 @@ export { conditionalHopCount, credentialClass, credentialEvidence, pathLength } 
 export { tierLabel } from './report/tier-label.js';
 // Rules that list what they found in text order (not the provider's listing order) use the scan's own sort.
 export { firstFewText, sortTexts, uniqueSortedTexts } from './compare.js';
+export { agentBlueprintOf, sponsorAnswers, sponsorMayAnswer } from './graph/agent-blueprint.js';
 // Whether an external issuer is a tenant the scan read: its tokens come from that tenant's own service principals.
 export { ENTRA_ISSUER, scannedEntraTenant, scannedIssuerTenant } from './graph/entra-issuer.js';
 // Whether a token of an Entra app meets an AWS trust's aud condition, as the linker judges it.
@@ -386,6 +389,37 @@ export function agentBlueprintsUnread(graph: Graph, subject: GraphNode): string 
   const record = graph.coverageRecord('entra', subject.scope, AGENT_BLUEPRINT_GAP);
   if (record === undefined || record.status === 'collected') return undefined;
   return itemGap(graph, subject, 'the blueprints of the agent identities', [AGENT_BLUEPRINT_GAP]);
+}
+
+/**
+ * What an Entra agent identity's blueprint says of who answers for the agent, for an agent with
+ * no sponsor of its own that answers. Agent ID sets sponsors per object, and requires one on each
+ * agent identity; the sponsors of its blueprint (principal) are accountable for the lifecycle of
+ * the agent identities created from it (agentidentityblueprint-list-sponsors), so the agent is not
+ * unanswered for, only without its own sponsor. `sponsored`: the blueprint has a sponsor that
+ * answers (names sorted); `unknown`: which blueprint it is, its sponsors or their account status
+ * were not read (`why`, a clause); `none`: its blueprint has none that answers, or is not in the
+ * snapshot. Undefined for anything but an agent identity.
+ */
+export function blueprintSponsorship(
+  graph: Graph,
+  agent: GraphNode,
+): { status: 'sponsored'; blueprint: GraphNode; sponsors: string[] } | { status: 'unknown'; blueprint?: GraphNode; why: string } | { status: 'none'; blueprint?: GraphNode } | undefined {
+  if (agent.provider !== 'entra' || agent.attrs.agentKind !== 'agent-identity') return undefined;
+  const blueprint = agentBlueprintOf(graph, agent);
+  if (!blueprint) {
+    const record = graph.coverageRecord('entra', agent.scope, AGENT_BLUEPRINT_GAP);
+    if (typeof agent.attrs.agentBlueprintId !== 'string' && record !== undefined && record.status !== 'collected') {
+      return { status: 'unknown', why: itemGap(graph, agent, 'the blueprints of the agent identities', [AGENT_BLUEPRINT_GAP]) };
+    }
+    return { status: 'none' };
+  }
+  const candidates = graph.sources(blueprint, 'SPONSORS').filter(sponsorMayAnswer);
+  const answering = candidates.filter(sponsorAnswers);
+  if (answering.length > 0) return { status: 'sponsored', blueprint, sponsors: uniqueSortedTexts(answering.map((s) => s.name)) };
+  if (blueprint.attrs.sponsorsCollected !== true) return { status: 'unknown', blueprint, why: itemGap(graph, blueprint, `the sponsors of its blueprint ${blueprint.name}`, ['entra.agentSponsors']) };
+  if (candidates.length > 0) return { status: 'unknown', blueprint, why: `the account status of a sponsor of its blueprint ${blueprint.name} was not read` };
+  return { status: 'none', blueprint };
 }
 
 /** That the owners of an Entra service principal or app registration were not read, as a gap clause (with the records of the owner files, if any). */

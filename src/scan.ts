@@ -19,7 +19,7 @@ import { InputError } from './errors.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
-import { credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierEvidenceMissing, tierLowerBound, type GroupTest } from './rule-kit.js';
+import { blueprintSponsorship, credentialsUnread, entraFicsUnread, serviceAccountUnclassified, sponsorAnswers, tierEvidenceMissing, tierLowerBound, type GroupTest } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
 import { shownScope } from './report/scope-shown.js';
 import { heldPrivileges } from './report/privileges.js';
@@ -385,7 +385,7 @@ export function summarizeIdentity(graph: Graph, analysis: Analysis, ref: NodeRef
   if (unknownRuleIds && unknownRuleIds.length > 0) summary.unknownRuleIds = uniqueSortedTexts(unknownRuleIds);
   if (n.enabled !== undefined) summary.enabled = n.enabled;
   if (n.createdAt !== undefined) summary.createdAt = n.createdAt;
-  if (ownersIncomplete(n)) summary.ownersIncomplete = true;
+  if (ownersIncomplete(graph, n)) summary.ownersIncomplete = true;
   const possible = possibleServiceAccount(n);
   const credentialsMissing = credentialsIncomplete(graph, n, possible !== undefined);
   if (credentialsMissing !== undefined) {
@@ -452,12 +452,19 @@ function indirectUse(graph: Graph, n: GraphNode): NonNullable<IdentitySummary['i
 
 /**
  * Whether the data that names an identity's accountable humans was not read, as the owner rules
- * judge it: Entra owner lists (`ownersCollected`), Entra managers (`hasManager`), AWS owner tags
+ * judge it: Entra owner lists (`ownersCollected`), Agent ID sponsor lists (`sponsorsCollected`,
+ * and an unsponsored agent identity's blueprint's), Entra managers (`hasManager`), AWS owner tags
  * (`tagsIncomplete`). Okta names a user's manager in the profile and a token's owner on the token.
  */
-function ownersIncomplete(n: GraphNode): boolean {
+function ownersIncomplete(graph: Graph, n: GraphNode): boolean {
   if (n.attrs.tagsIncomplete === true) return true;
   if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
+  // An Agent ID agent identity or blueprint principal: its owners and its own sponsors; an agent
+  // identity with no sponsor of its own that answers, also its blueprint's (blueprintSponsorship).
+  if (n.type === 'entra-agent-identity') {
+    if (n.attrs.ownersCollected !== true || n.attrs.sponsorsCollected !== true) return true;
+    return !graph.sources(n, 'SPONSORS').some(sponsorAnswers) && blueprintSponsorship(graph, n)?.status === 'unknown';
+  }
   if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
   return false;
 }

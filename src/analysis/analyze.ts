@@ -1,3 +1,4 @@
+import { agentBlueprintOf, sponsorMayAnswer } from '../graph/agent-blueprint.js';
 import type { Graph, NodeRef } from '../graph/graph.js';
 import type { CrownJewelClass, EdgeType, GraphEdge, GraphNode, StrengthClass, Tier } from '../graph/model.js';
 import type { NhiConfig } from '../config/types.js';
@@ -499,11 +500,13 @@ function ownersAt(graph: Graph, i: number): readonly Owner[] {
   };
   // Each edge's source by its index (kept with the edge), not looked up by id.
   const { edges, from } = graph.inAt(i);
+  let ownSponsor = false;
   for (let k = 0; k < edges.length; k++) {
     const e = edges[k];
     const relation = relationOf(e);
     if (relation === undefined) continue;
     const n = graph.nodeAt(from[k]);
+    if (e.type === 'SPONSORS' && n && sponsorMayAnswer(n)) ownSponsor = true;
     // An owner of both the app registration and its service principal is one person.
     if (!n || listed(n.id, relation, undefined)) continue;
     const entry: Owner = { id: n.id, name: n.name, relation };
@@ -526,6 +529,23 @@ function ownersAt(graph: Graph, i: number): readonly Owner[] {
       if (p.enabled !== undefined) inherited.enabled = p.enabled;
       inherited.via = n.name;
       add(inherited);
+    }
+  }
+  // An Entra agent identity with no sponsor of its own that may answer: the sponsors of its
+  // blueprint, accountable for the lifecycle of the agents created from it, answer for it
+  // (entra-agent-no-sponsor reports the missing own sponsor, at medium when they do).
+  const subject = graph.nodeAt(i);
+  if (!ownSponsor && subject.attrs.agentKind === 'agent-identity' && subject.provider === 'entra') {
+    const blueprint = agentBlueprintOf(graph, subject);
+    if (blueprint) {
+      const via = `blueprint ${blueprint.name}`;
+      for (const p of graph.sources(blueprint, 'SPONSORS')) {
+        if (p.id === subject.id || listed(p.id, 'sponsors', via)) continue;
+        const inherited: Owner = { id: p.id, name: p.name, relation: 'sponsors', via };
+        if (p.enabled !== undefined) inherited.enabled = p.enabled;
+        if (p.kind !== 'human') inherited.note = notAccountable(p);
+        add(inherited);
+      }
     }
   }
   return out.length === 0 ? NO_ONE : Object.freeze(out);

@@ -33,7 +33,9 @@ export interface Accountable {
   enabled?: boolean;
   /**
    * The machine owner through which this person answers for the identity: they own, sponsor or
-   * manage the service account an API token acts as (see {@link Analysis.owners}).
+   * manage the service account an API token acts as; or `blueprint <name>`: they sponsor the
+   * Entra Agent ID blueprint of an agent identity that has no sponsor of its own (see
+   * {@link Analysis.owners}).
    */
   via?: string;
 }
@@ -166,7 +168,9 @@ export interface Analysis {
    * Every owner, sponsor and manager and their state, in incoming-edge order: people, and the
    * machine identities, service-account users and groups recorded as owners, each of those with
    * a `note` saying it is not accountable. After a machine owner that the identity acts as (an
-   * Okta API token's service account) come that owner's own people, with `via`. Frozen: copy to sort.
+   * Okta API token's service account) come that owner's own people, with `via`. An Entra agent
+   * identity with no sponsor of its own that may answer (a person not disabled, or a group) lists
+   * its blueprint's sponsors last, with `via` `blueprint <name>`. Frozen: copy to sort.
    */
   owners(ref: NodeRef): readonly Owner[];
   /**

@@ -42,7 +42,9 @@ export interface IdentitySummary {
   /**
    * Owners, sponsors and managers. `accountable: false` (with a `note`) marks one that is not a
    * person (a service account, service principal or group): shown, but nobody accountable.
-   * `via`: a person who answers for the identity through the service account it acts as.
+   * `via`: a person who answers for the identity through the service account it acts as, or
+   * (`blueprint <name>`) a sponsor of the Agent ID blueprint of an agent identity that has no
+   * sponsor of its own.
    */
   owners: { name: string; relation: string; enabled?: boolean; via?: string; accountable?: false; note?: string }[];
   /** The owner, manager or owner-tag data was not (fully) read: `owners` may miss some, so an empty list is not "no owner". */

@@ -86,6 +86,41 @@ describe('accountable humans: people only', () => {
     expect(recommendActions(s, Date.parse('2026-11-20T00:00:00Z')).map((x) => x.action)).toContain('assign owner');
   });
 
+  // Agent ID: the sponsors of an agent identity's blueprint are accountable for the agents created
+  // from it. One with no sponsor of its own lists them, via the blueprint; one with its own does not.
+  it('an agent identity without a sponsor of its own answers to its blueprint\'s sponsors, via the blueprint', () => {
+    const entraPerson = (id: string, enabled?: boolean) => node(id, { kind: 'human', provider: 'entra', type: 'entra-user', ...(enabled === undefined ? {} : { enabled }) });
+    const agentNode = (id: string, attrs: Record<string, unknown> = {}) =>
+      node(id, { provider: 'entra', type: 'entra-agent-identity', name: id, attrs: { agentKind: 'agent-identity', ownersCollected: true, sponsorsCollected: true, ...attrs } });
+    const bp = (id: string, read: boolean) => node(id, { provider: 'entra', type: 'entra-agent-identity', name: `Blueprint ${id}`, attrs: { agentKind: 'blueprint-principal', ownersCollected: true, ...(read && { sponsorsCollected: true }) } });
+    const link = (from: string, to: string) => edge(from, to, 'CAN_ASSUME', { hidden: true, evidence: { method: 'AgentIdentityBlueprint' } });
+    const g = graphOf(
+      [agentNode('a1'), agentNode('a2'), agentNode('a3'), agentNode('a4'), bp('bp1', true), bp('bp2', false), entraPerson('bea', true), entraPerson('own', true), entraPerson('gone', false)],
+      [
+        link('bp1', 'a1'), link('bp1', 'a2'), link('bp1', 'a3'), link('bp2', 'a4'),
+        edge('bea', 'bp1', 'SPONSORS'),
+        // a2 has a sponsor of its own: its blueprint's are not added.
+        edge('own', 'a2', 'SPONSORS'),
+        // a3's own sponsor is disabled: it answers for nothing, the blueprint's do.
+        edge('gone', 'a3', 'SPONSORS'),
+      ],
+    );
+    const a = analyze(g, opts);
+    expect(a.accountable('a1')).toEqual([{ id: 'bea', name: 'bea', relation: 'sponsors', enabled: true, via: 'blueprint Blueprint bp1' }]);
+    expect(a.accountable('a2').map((o) => o.name)).toEqual(['own']);
+    expect(a.accountable('a3').map((o) => [o.name, o.via])).toEqual([['gone', undefined], ['bea', 'blueprint Blueprint bp1']]);
+    const now = Date.parse('2026-11-20T00:00:00Z');
+    const s1 = summarizeIdentity(g, a, 'a1', []);
+    expect(s1.owners).toEqual([{ name: 'bea', relation: 'sponsors', enabled: true, via: 'blueprint Blueprint bp1' }]);
+    expect(s1.ownersIncomplete).toBeUndefined();
+    expect(recommendActions(s1, now).map((x) => x.action)).not.toContain('assign owner');
+    expect(renderRecertCsv({ scannedAt: '2026-11-20T00:00:00Z', identities: [s1], findings: [] } as never)).toContain('bea (sponsors blueprint Blueprint bp1, active)');
+    // a4's blueprint's sponsors were not read: who answers for it is not known, not "nobody".
+    const s4 = summarizeIdentity(g, a, 'a4', []);
+    expect([s4.owners, s4.ownersIncomplete]).toEqual([[], true]);
+    expect(recommendActions(s4, now).map((x) => x.action)).not.toContain('assign owner');
+  });
+
   it('does not carry accountability through a service principal that owns another (no person answers for the owned app)', () => {
     const g = graphOf(
       [node('app', { provider: 'entra', type: 'entra-service-principal' }), node('sp', { provider: 'entra', type: 'entra-service-principal', enabled: true }), person('marco', true)],

@@ -366,8 +366,9 @@ export function tierEvidenceMissing(graph: Graph, subject: GraphNode, counts?: G
   if (subject.provider === 'entra') {
     const resource = unreadAppRoleResource(graph, subject, counts?.roleTier !== undefined ? roleTierAtLeast(counts.roleTier) : ANY_UNREAD_RESOURCE);
     if (resource) return appRoleAssignmentsUnread(graph, resource);
-    // A blueprint takes the tier of the agent identities it obtains tokens for.
-    const blueprints = agentBlueprintsUnread(graph, subject);
+    // A blueprint takes the tier of the agent identities it obtains tokens for; so does whoever
+    // can take a blueprint over.
+    const blueprints = agentBlueprintsUnread(graph, subject) ?? blueprintReachUnread(graph, subject);
     if (blueprints) return blueprints;
   }
   if (!counts) return undefined;
@@ -389,6 +390,54 @@ export function agentBlueprintsUnread(graph: Graph, subject: GraphNode): string 
   const record = graph.coverageRecord('entra', subject.scope, AGENT_BLUEPRINT_GAP);
   if (record === undefined || record.status === 'collected') return undefined;
   return itemGap(graph, subject, 'the blueprints of the agent identities', [AGENT_BLUEPRINT_GAP]);
+}
+
+/** Per graph: the Entra nodes with a way into a blueprint whose agent identities were not read (see blueprintReachUnread). */
+const blueprintReachers = new WeakMap<Graph, ReadonlySet<string>>();
+
+/** The edges by which one node gets at another's credentials or tokens, as the transforms add them. */
+const INTO_BLUEPRINT: ReadonlySet<string> = new Set(['CAN_ESCALATE_TO', 'OWNS', 'CAN_ASSUME']);
+/** How an identity holds a privilege. */
+const HOLDS: ReadonlySet<string> = new Set(['GRANTED', 'HAS_ROLE']);
+
+/**
+ * The gap clause when the subject can take over an Entra Agent ID blueprint of a tenant whose
+ * blueprint links were not read (agentBlueprintsUnread): the blueprint's tier, and so the one the
+ * subject takes from it, is a lower bound. "Can take over": an edge into the blueprint (an owner,
+ * an add-credential escalation), a privilege it holds (or a group it is a member of holds) that
+ * has one; a longer route through another identity is not followed. Built once per graph from the
+ * blueprints' incoming edges: blueprints are few.
+ */
+function blueprintReachUnread(graph: Graph, subject: GraphNode): string | undefined {
+  const record = graph.coverageRecord('entra', subject.scope, AGENT_BLUEPRINT_GAP);
+  if (record === undefined || record.status === 'collected') return undefined;
+  let reachers = blueprintReachers.get(graph);
+  if (reachers === undefined) {
+    const out = new Set<string>();
+    const holdersOf = (priv: GraphNode): void => {
+      for (const e of graph.in(priv)) {
+        if (!HOLDS.has(e.type)) continue;
+        out.add(e.from);
+        const holder = graph.node(e.from);
+        if (holder?.kind === 'group') for (const m of graph.in(holder, 'MEMBER_OF')) out.add(m.from);
+      }
+    };
+    for (const type of ['entra-agent-identity', 'entra-application']) {
+      for (const bp of graph.ofType(type)) {
+        if (bp.attrs.agentKind !== 'blueprint-principal' && bp.attrs.appOdataType !== 'agentIdentityBlueprint') continue;
+        const gap = graph.coverageRecord('entra', bp.scope, AGENT_BLUEPRINT_GAP);
+        if (gap === undefined || gap.status === 'collected') continue;
+        for (const e of graph.in(bp)) {
+          if (!INTO_BLUEPRINT.has(e.type) || e.from === bp.id) continue;
+          out.add(e.from);
+          const from = graph.node(e.from);
+          if (from?.kind === 'privilege') holdersOf(from);
+        }
+      }
+    }
+    blueprintReachers.set(graph, (reachers = out));
+  }
+  return reachers.has(subject.id) ? itemGap(graph, subject, 'the blueprints of the agent identities', [AGENT_BLUEPRINT_GAP]) : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { guid, makeEntraDataset, type EntraDataset } from '../fakes/entra-datase
 import { scanLive } from '../e2e/demo.js';
 import { FAKE_ENTRA, fakeEntraOptions, useEntraFakeServers } from '../helpers/entra-fake-collect.js';
 import { agentBlueprintsUnread, tierEvidenceMissing } from '../../src/rule-kit.js';
+import { GRAPH_APP_ID } from '../../src/connectors/entra/permissions.js';
 
 // Agent ID through the collector, the real MSAL client and the snapshot to the rule: a blueprint
 // registered in the tenant (application 248, @odata.type agentIdentityBlueprint), its blueprint
@@ -116,6 +117,29 @@ describe('Entra Agent ID: blueprint principal sponsors and agentIdentityBlueprin
     expect(tierEvidenceMissing(scan.graph, scan.graph.node(bpNode)!)).toMatch(/^the blueprints of the agent identities/);
     // Only a blueprint's tier depends on the links.
     expect(tierEvidenceMissing(scan.graph, scan.graph.node(ids.entraSp(TENANT, guid(2, AGENT)))!)).toBeUndefined();
+  });
+
+  // Who can add a credential to every blueprint reaches each one, whatever its agents' tier, once
+  // which agents a blueprint serves is not known; its tier, and so theirs, is then a lower bound.
+  it('with the blueprint links not read, a holder of AgentIdentityBlueprint.AddRemoveCreds.All reaches the blueprint, its tier a lower bound', async () => {
+    const d = agentTenant([user(2)]);
+    // Service principal 240 (first-party, with an app role) stands for Microsoft Graph.
+    const graphSp = d.v1['/servicePrincipals'].find((s) => s.id === guid(2, 240))!;
+    graphSp.appId = GRAPH_APP_ID;
+    graphSp.appRoles = [{ id: guid(9, 240), value: 'AgentIdentityBlueprint.AddRemoveCreds.All', allowedMemberTypes: ['Application'] }];
+    d.v1[`/servicePrincipals/${guid(2, 240)}/appRoleAssignedTo`] = [
+      { id: 'ara-bp', principalId: guid(2, 242), principalType: 'ServicePrincipal', resourceId: guid(2, 240), appRoleId: guid(9, 240) },
+    ];
+    const holder = ids.entraSp(TENANT, guid(2, 242));
+    const reaches = (scan: ReturnType<typeof scanLive>['scan']) =>
+      scan.graph.out(holder, 'GRANTED').some((g) => scan.graph.out(g.to, 'CAN_ESCALATE_TO').some((e) => e.to === bpNode));
+    const unread = scanLive([(await collect(d, { forbidSelect: [{ path: '/v1.0/servicePrincipals', property: 'agentIdentityBlueprintId', status: 400 }] })).result]).scan;
+    expect(reaches(unread)).toBe(true);
+    expect(tierEvidenceMissing(unread.graph, unread.graph.node(holder)!)).toMatch(/^the blueprints of the agent identities of tenant .* were not read/);
+    // Near miss: with the links read, a blueprint whose agents hold nothing is no target.
+    const read = scanLive([(await collect(d)).result]).scan;
+    expect(reaches(read)).toBe(false);
+    expect(tierEvidenceMissing(read.graph, read.graph.node(holder)!)).toBeUndefined();
   });
 
   // The warning and the record say what was read: when the read without the property fails too,

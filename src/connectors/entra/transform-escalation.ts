@@ -103,12 +103,14 @@ function blueprintNodes(ctx: EntraContext): Map<string, string> {
  * Agent ID: an agent identity (`agentIdentityBlueprintId` = the blueprint's appId) has no
  * credentials; its blueprint, with the blueprint's own credentials, obtains tokens as each of its
  * agent identities. CAN_ASSUME blueprint -> agent identity, so whoever controls a blueprint's
- * credentials reaches its agents. Returns the highest direct tier of each blueprint's agents.
+ * credentials reaches its agents. Returns the highest direct tier of each blueprint's agents, and
+ * whether an agent identity names no blueprint (agentIdentityBlueprintId not read): any blueprint
+ * may then obtain its tokens, so each blueprint's tier is only a lower bound.
  */
-function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
+function addBlueprintEdges(ctx: EntraContext): { tiers: Map<string, number>; unnamed: boolean } {
   const tiers = new Map<string, number>();
   const blueprints = blueprintNodes(ctx);
-  if (blueprints.size === 0) return tiers;
+  if (blueprints.size === 0) return { tiers, unnamed: false };
   // Agent identities whose blueprint is not named (a collector that did not select
   // agentIdentityBlueprintId, or a Graph that refused it): any blueprint here may be theirs.
   const unnamed: string[] = [];
@@ -134,7 +136,7 @@ function addBlueprintEdges(ctx: EntraContext): Map<string, number> {
       `entra/servicePrincipals.json: ${unnamed.length} agent identit${unnamed.length === 1 ? 'y has' : 'ies have'} no agentIdentityBlueprintId (${firstFewText(unnamed, 3)}): which blueprint obtains their tokens is not known, so no blueprint of the snapshot is shown reaching them`,
     );
   }
-  return tiers;
+  return { tiers, unnamed: unnamed.length > 0 };
 }
 
 /**
@@ -158,14 +160,18 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
   }
   // Agent identities hold no credentials: their blueprint obtains their tokens. A blueprint is a
   // target when it or one of its agent identities is privileged; agent identities never are.
-  const agentTier = addBlueprintEdges(ctx);
+  const { tiers: agentTier, unnamed } = addBlueprintEdges(ctx);
+  // With agents whose blueprint is not named, any blueprint may obtain a privileged agent's
+  // tokens: every blueprint is a target, so that who can add a credential to one is shown reaching
+  // it, and its tier (a lower bound: rule-kit tierEvidenceMissing) is theirs too.
+  const blueprintIds = new Set(blueprintNodes(ctx).values());
   const targets: IdentityRef[] = [];
   const seen = new Set<string>();
   for (const ref of [...ctx.sps.values(), ...ctx.apps.values()]) {
     if (seen.has(ref.nodeId)) continue;
     seen.add(ref.nodeId);
     if (ref.firstParty || !takesCredential(ref.node)) continue;
-    if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3) targets.push(ref);
+    if (Math.max(ctx.directTier.get(ref.nodeId) ?? 0, agentTier.get(ref.nodeId) ?? 0) >= 3 || (unnamed && blueprintIds.has(ref.nodeId))) targets.push(ref);
   }
   targets.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   const { held, disabled } = graphPermissionsByHolder(ctx, new Set([...ADD_CREDENTIAL_PERMISSIONS, SP_ENDPOINT]));
@@ -174,7 +180,6 @@ export function addEscalation(ctx: EntraContext, crownId: string): void {
 
   let nodes: ObjectNodes | undefined;
   const objectNodes = (): ObjectNodes => (nodes ??= { app: new Set([...ctx.apps.values()].map((r) => r.nodeId)), sp: new Set([...ctx.sps.values()].map((r) => r.nodeId)) });
-  const blueprintIds = new Set(blueprintNodes(ctx).values());
   // Add-owner routes (privilege -> target), for the holders' own firm routes (addOwnerMakerRoutes).
   const ownerRoutes: OwnerRoute[] = [];
   for (const priv of [...ctx.privileges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {

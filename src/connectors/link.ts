@@ -421,7 +421,7 @@ export function linkProviders(b: GraphBuilder): void {
    * (`byKey`), and by each iss their tokens may carry (`byIss`, see {@link serverIssuers}); or why
    * they were not read.
    */
-  const serversOf = new Map<string, { byKey: Map<string, OktaAuthServer>; byIss: Map<string, OktaAuthServer> } | { unread: string }>();
+  const serversOf = new Map<string, { byKey: Map<string, OktaAuthServer>; byIss: Map<string, OktaAuthServer>; noIssuer: OktaAuthServer[] } | { unread: string }>();
   const serverIndex = (org: string) => {
     let entry = serversOf.get(org);
     if (entry === undefined) {
@@ -443,13 +443,15 @@ export function linkProviders(b: GraphBuilder): void {
       } else {
         const byKey = new Map<string, OktaAuthServer>();
         const byIss = new Map<string, OktaAuthServer>();
+        // Servers whose issuer was not read: any of them may write an iss no other server does.
+        const noIssuer = list.filter((srv) => srv.issuer === undefined);
         for (const srv of list) if (!byKey.has(srv.id)) byKey.set(srv.id, srv);
         for (const srv of list) {
           const path = /\/oauth2\/([^/]+)\/?$/.exec(srv.issuer ?? '');
           if (path && !byKey.has(path[1])) byKey.set(path[1], srv);
           for (const iss of serverIssuers(org, srv)) if (!byIss.has(iss)) byIss.set(iss, srv);
         }
-        entry = { byKey, byIss };
+        entry = { byKey, byIss, noIssuer };
       }
       serversOf.set(org, entry);
     }
@@ -478,7 +480,8 @@ export function linkProviders(b: GraphBuilder): void {
    * Otherwise, on the org's own host, the server the path names (by id, or its issuer's last
    * segment): when its issuer and issuerMode were read, its tokens carry another iss (`dead`: a
    * CUSTOM_URL server's carry its custom domain, the default server's `.../oauth2/default`), else
-   * a doubt. Only `unread` when the org's servers were not read; none of these when they were and
+   * a doubt. `unread` when the org's servers were not read, or when none is that one but some
+   * server's issuer was not read (its iss may be the trust's); none of these when they were and
    * none is that one.
    */
   const customServer = (org: string, host: string, key: string): { server?: OktaAuthServer; unread?: string; doubt?: string; dead?: string } => {
@@ -492,7 +495,13 @@ export function linkProviders(b: GraphBuilder): void {
         : { server: found };
     }
     const named = host === org ? entry.byKey.get(key) : undefined;
-    if (named === undefined) return {};
+    if (named === undefined) {
+      // The iss of a server whose issuer was not read is not known (the default server's ends in
+      // /oauth2/default, not in its id): it may be this one, so the trust is not dead.
+      if (host !== org || entry.noIssuer.length === 0) return {};
+      const names = firstFewText(entry.noIssuer.map((srv) => `${srv.name} (${srv.id})`), 3);
+      return { unread: `the issuer of the custom authorization server${entry.noIssuer.length === 1 ? '' : 's'} ${names} was not read, and ${entry.noIssuer.length === 1 ? 'it' : 'one of them'} may carry iss ${iss}` };
+    }
     const mode = named.issuerMode;
     if (named.issuer === undefined || (mode !== undefined && mode !== 'ORG_URL' && mode !== 'CUSTOM_URL' && mode !== 'DYNAMIC')) {
       const what = named.issuer === undefined ? 'its issuer was not read' : `its issuerMode ${mode} is none Okta documents`;

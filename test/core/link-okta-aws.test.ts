@@ -334,6 +334,20 @@ describe('Okta custom authorization server: the trust must name the iss its toke
     expect(odd.reason).toMatch(/its issuerMode SOMETHING_NEW is none Okta documents/);
   });
 
+  // The default server's tokens carry .../oauth2/default, which only its issuer says: with that
+  // issuer not read, the server may well be the one a trust on .../oauth2/default names.
+  it('a trust on .../oauth2/default while the default server issuer was not read: conditional, not dead', () => {
+    const s = role('northwind.okta.example/oauth2/default', (x) => delete servers(x)[0].issuer, 'api://default');
+    const [hit] = links(s);
+    expect(hit?.conditional).toBe(true);
+    expect(hit.reason).toMatch(/the issuer of the custom authorization server default \(ausb1f5x0nJ3aT2Q9d7y\) was not read/);
+    expect(trustOf(s).evidence?.dead).toBeUndefined();
+    // Near miss: every issuer read, none is .../oauth2/default: dead, as before.
+    const none = role('northwind.okta.example/oauth2/default', (x) => (servers(x)[0].issuer = 'https://northwind.okta.example/oauth2/ausb1f5x0nJ3aT2Q9d7y'), 'api://default');
+    expect(links(none)).toEqual([]);
+    expect(trustOf(none).evidence?.dead).toMatch(/no custom authorization server of the Okta org https:\/\/northwind\.okta\.example has the id default/);
+  });
+
   it('no issuerMode (an org without a custom URL domain): the issuer as listed is the iss, firm', () => {
     const [hit] = links(role(CUSTOM, (s) => delete servers(s)[1].issuerMode));
     expect([hit.conditional ?? false, hit.evidence?.dormant]).toEqual([false, undefined]);

@@ -255,6 +255,21 @@ export function linkProviders(b: GraphBuilder): void {
   };
   /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
   const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
+  const servedMatching = new Map<string, GraphNode[]>();
+  /**
+   * Of the service apps a sub pattern matches (oktaMatching), those the custom authorization
+   * server's access policies do not refuse a client credentials token (policyVerdict not dormant):
+   * worked out once per server and pattern, however many trusts use them.
+   */
+  const oktaServed = (org: string, server: OktaAuthServer, subject: string): GraphNode[] => {
+    const key = `${org}|${server.id}|${subject}`;
+    let served = servedMatching.get(key);
+    if (served === undefined) {
+      served = oktaMatching(org, subject).filter((a) => policyVerdict(server, a).dormant === undefined);
+      servedMatching.set(key, served);
+    }
+    return served;
+  };
   /**
    * The app of the tenant a token audience names: by app id, or by an App ID URI of its service
    * principal. Either in any case: whether a token of the app meets the trust in the case it is
@@ -801,18 +816,29 @@ export function linkProviders(b: GraphBuilder): void {
       // Every operator on the sub key must take the client id (negated ones too), as for Entra.
       const subAdmits = aws ? subjectFilter(e.evidence?.subject) : () => true;
       const exact = subjectMatch === 'exact';
-      const apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
+      let apps = exact ? [oktaByClientId.get(`${org}|${subject}`)].filter((a): a is GraphNode => a !== undefined) : oktaMatching(org, subject);
       // A pattern every app's client id may match (`0oa*`: Okta gives every app a client id of that
       // shape) or most of them: past BROAD_PATTERN_LINKS apps the trust's own edge stands for them,
       // as on the Entra side, and says how many and which first; the path search starts at the issuer.
+      // Counted are the apps Okta may give such a token: a custom server's access policies often
+      // take a few named clients only, and those few are linked each on its own (as the Entra
+      // holders of an assignment an app requires are), the apps the policies refuse not at all
+      // (a dormant link from each made trusts x apps edges again).
       if (!exact && apps.length > BROAD_PATTERN_LINKS) {
+        const served = server !== undefined ? oktaServed(org, server, subject) : apps;
         const filter = ownSubFilter(aws, e.evidence?.subject, subAdmits);
-        const admitted = filter === undefined ? apps : apps.filter((a) => filter(a.attrs.clientId as string));
+        const admitted = filter === undefined ? served : served.filter((a) => filter(a.attrs.clientId as string));
         if (admitted.length > BROAD_PATTERN_LINKS) {
-          e.reason = `${e.reason}; sub pattern ${subject} admits the client ids of ${admitted.length} service apps of the org today (${firstFewText(admitted.map((a) => a.name), 3)}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
+          const names = `${admitted
+            .slice(0, 3)
+            .map((a) => a.name)
+            .join(', ')}${admitted.length > 3 ? ` and ${admitted.length - 3} more` : ''}`;
+          const policies = server !== undefined ? ` that the access policies of ${server.name} do not refuse a token` : '';
+          e.reason = `${e.reason}; sub pattern ${subject} admits the client ids of ${admitted.length} service apps of the org${policies} today (${names}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
           e.evidence = { ...e.evidence, patternAdmits: admitted.length, patternAdmitsFirst: admitted.slice(0, BROAD_PATTERN_SHOWN).map((a) => a.attrs.clientId as string) };
           continue;
         }
+        apps = admitted;
       }
       const audWhy =
         server !== undefined && aud.aud !== undefined

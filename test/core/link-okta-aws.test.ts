@@ -402,9 +402,8 @@ describe('Okta issuer with a sub pattern', () => {
     expect(oktaLinks(withOktaRole(CUSTOM, 'api://aws', ['api://aws'], cond))).toEqual([[AUDIT, false]]);
   });
 
-  it('a pattern that admits more than BROAD_PATTERN_LINKS service apps (0oa*: every client id): the trust stands for them, no link from each', () => {
-    // Okta gives every app a client id starting 0oa: each such trust got one edge per service app
-    // of the org (trusts x apps). Past BROAD_PATTERN_LINKS the trust's own edge stands for them.
+  /** The role trusting sub 0oa* with BROAD_PATTERN_LINKS more service apps, copies of HR Sync. */
+  const withFanout = (): Snapshot => {
     const s = withOktaRole(CUSTOM, 'api://aws', ['api://aws'], pattern('0oa*'));
     const apps = s.files['okta/apps.json'] as Json[];
     const hr = apps.find((a) => a.id === HR_SYNC_CLIENT)!;
@@ -416,6 +415,34 @@ describe('Okta issuer with a sub pattern', () => {
       copy.credentials.oauthClient.client_id = id;
       apps.push(copy);
     }
+    return s;
+  };
+
+  it('a pattern that matches more than BROAD_PATTERN_LINKS service apps, of which the access policies take a few: those few are linked, each on its own', () => {
+    // The demo's access policy of the server takes HR Sync and Audit by client id only: Okta gives
+    // no other app a token from that server, so the trust admits those two, not every 0oa app.
+    const r = scan(withFanout());
+    const linked = r.graph
+      .in(roleId('okta-fed-role'), 'CAN_ASSUME')
+      .filter((e) => e.from.startsWith(ids.oktaApp(ORG, '')))
+      .map((e) => [e.from, e.conditional ?? false, e.evidence?.dormant])
+      .sort();
+    expect(linked).toEqual([
+      [AUDIT, false, undefined],
+      [HR_SYNC, false, undefined],
+    ]);
+    const trust = r.graph.in(roleId('okta-fed-role'), 'FEDERATES_TO').find((e) => e.from.includes('oauth2'))!;
+    expect(trust.evidence?.patternAdmits).toBeUndefined();
+    expect(trust.reason).not.toMatch(/stands for them/);
+  });
+
+  it('a pattern that admits more than BROAD_PATTERN_LINKS service apps (0oa*: every client id): the trust stands for them, no link from each', () => {
+    // Okta gives every app a client id starting 0oa: each such trust got one edge per service app
+    // of the org (trusts x apps). Past BROAD_PATTERN_LINKS the trust's own edge stands for them.
+    // The server's access policy takes every client here (ALL_CLIENTS): the demo's takes two.
+    const s = withFanout();
+    const policies = s.files['okta/authServerPolicies.json'] as Record<string, Json[]>;
+    policies.aus1a2b3c4d5e6f7g8h9[0].conditions.clients.include = ['ALL_CLIENTS'];
     const r = scan(s);
     const serviceApps = [...r.graph.nodes.values()].filter((n) => n.provider === 'okta' && n.kind === 'identity' && typeof n.attrs.clientId === 'string' && (n.attrs.clientId as string).startsWith('0oa'));
     expect(serviceApps.length).toBeGreaterThan(BROAD_PATTERN_LINKS);
@@ -423,7 +450,7 @@ describe('Okta issuer with a sub pattern', () => {
     const trust = r.graph.in(roleId('okta-fed-role'), 'FEDERATES_TO').find((e) => e.from.includes('oauth2'))!;
     expect(trust.evidence?.patternAdmits).toBe(serviceApps.length);
     expect(trust.evidence?.patternAdmitsFirst).toEqual(serviceApps.map((n) => n.attrs.clientId as string).sort().slice(0, 10));
-    expect(trust.reason).toContain(`sub pattern 0oa* admits the client ids of ${serviceApps.length} service apps of the org today (`);
+    expect(trust.reason).toContain(`sub pattern 0oa* admits the client ids of ${serviceApps.length} service apps of the org that the access policies of aws-workloads do not refuse a token today (`);
     // The path search starts at the issuer for them: its trust edge is followed.
     const paths = r.report.findings.filter((f) => f.ruleId === 'nhi-path-to-crown-jewel' && f.path?.some((h) => h.to === roleId('okta-fed-role')));
     expect(paths.length).toBeGreaterThan(0);

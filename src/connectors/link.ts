@@ -247,11 +247,27 @@ export function linkProviders(b: GraphBuilder): void {
    * which first. One link per service principal gave trusts x service principals edges for a broad
    * pattern (`*0*`, `*a*`, `*-8*` each admit most object ids): 2,000 of each, millions of edges.
    */
-  const broadAdmitted = (tenant: string, subject: string, filter: ((objectId: string) => boolean) | undefined): GraphNode[] | undefined => {
+  const broadAdmitted = (tenant: string, subject: string, fact: unknown, filter: ((objectId: string) => boolean) | undefined): GraphNode[] | undefined => {
     const all = matching(tenant, subject);
     if (all.length <= BROAD_PATTERN_LINKS) return undefined;
-    const admitted = filter === undefined ? all : all.filter((n) => filter(n.nativeId));
+    const admitted = filter === undefined ? all : narrowed(`entra|${tenant}|${subject}`, all, fact, (n) => filter(n.nativeId));
     return admitted.length > BROAD_PATTERN_LINKS ? admitted : undefined;
+  };
+  const narrowedBy = new Map<string, GraphNode[]>();
+  /**
+   * `list` (what `listKey` names) held to a trust's other operators on sub (`fact`, its evidence.subject):
+   * worked out once per list and set of operators. Roles made from one template share them, and
+   * filtering the service principals a broad pattern matches again for each such trust made the
+   * work trusts x identities (2,000 trusts and 100,000 of them: minutes).
+   */
+  const narrowed = (listKey: string, list: readonly GraphNode[], fact: unknown, admits: (n: GraphNode) => boolean): GraphNode[] => {
+    const key = `${listKey}|${JSON.stringify(fact ?? null)}`;
+    let found = narrowedBy.get(key);
+    if (found === undefined) {
+      found = list.filter(admits);
+      narrowedBy.set(key, found);
+    }
+    return found;
   };
   /** The service apps of an Okta org whose client id a sub pattern matches (patternMatcher). */
   const oktaMatching = patternMatcher(() => new Map([...oktaApps].map(([o, list]) => [o, [...list]])), (n) => n.attrs.clientId as string);
@@ -625,10 +641,10 @@ export function linkProviders(b: GraphBuilder): void {
       // the trust's edge stands for them, as for everyId, and says how many and which first. The
       // path search starts at the issuer for them ("service principals of the tenant (subject
       // pattern)"), as it does for those of any pattern.
-      const broad = !everyId && !exact && subject !== undefined ? broadAdmitted(tenant, subject, ownSubFilter(aws, e.evidence?.subject, subAdmits)) : undefined;
+      const broad = !everyId && !exact && subject !== undefined ? broadAdmitted(tenant, subject, e.evidence?.subject, ownSubFilter(aws, e.evidence?.subject, subAdmits)) : undefined;
       if (broad !== undefined) {
         const first = broad.slice(0, BROAD_PATTERN_SHOWN);
-        e.reason = `${e.reason}; sub pattern ${subject} admits ${broad.length} service principals of the tenant today (${firstFewText(broad.map((n) => n.name), 3)}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
+        e.reason = `${e.reason}; sub pattern ${subject} admits ${broad.length} service principals of the tenant today (${firstNames(broad)}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
         e.evidence = { ...e.evidence, patternAdmits: broad.length, patternAdmitsFirst: first.map((n) => n.nativeId) };
       }
       const callers = entraCallers(tenant, subject, exact, everyId, broad !== undefined, own, subAdmits);
@@ -827,12 +843,9 @@ export function linkProviders(b: GraphBuilder): void {
       if (!exact && apps.length > BROAD_PATTERN_LINKS) {
         const served = server !== undefined ? oktaServed(org, server, subject) : apps;
         const filter = ownSubFilter(aws, e.evidence?.subject, subAdmits);
-        const admitted = filter === undefined ? served : served.filter((a) => filter(a.attrs.clientId as string));
+        const admitted = filter === undefined ? served : narrowed(`okta|${org}|${server?.id ?? ''}|${subject}`, served, e.evidence?.subject, (a) => filter(a.attrs.clientId as string));
         if (admitted.length > BROAD_PATTERN_LINKS) {
-          const names = `${admitted
-            .slice(0, 3)
-            .map((a) => a.name)
-            .join(', ')}${admitted.length > 3 ? ` and ${admitted.length - 3} more` : ''}`;
+          const names = firstNames(admitted);
           const policies = server !== undefined ? ` that the access policies of ${server.name} do not refuse a token` : '';
           e.reason = `${e.reason}; sub pattern ${subject} admits the client ids of ${admitted.length} service apps of the org${policies} today (${names}), more than ${BROAD_PATTERN_LINKS}, so this trust stands for them rather than a link from each`;
           e.evidence = { ...e.evidence, patternAdmits: admitted.length, patternAdmitsFirst: admitted.slice(0, BROAD_PATTERN_SHOWN).map((a) => a.attrs.clientId as string) };
@@ -1267,6 +1280,15 @@ export function matchesEveryObjectId(pattern: string): boolean {
 export const BROAD_PATTERN_LINKS = 100;
 /** How many of those a broad pattern admits the trust edge names by id (evidence.patternAdmitsFirst). */
 const BROAD_PATTERN_SHOWN = 10;
+
+/** The names of the first three of a long list, then how many more (firstFewText, without mapping the whole list). */
+function firstNames(list: readonly GraphNode[]): string {
+  const names = list
+    .slice(0, 3)
+    .map((n) => n.name)
+    .join(', ');
+  return list.length > 3 ? `${names} and ${list.length - 3} more` : names;
+}
 
 /**
  * The trust's own filter on sub beyond the pattern, when it has one: an IAM trust with several

@@ -1496,6 +1496,24 @@ describe('a sub pattern every object id matches', () => {
       expect(assumers(r, 'pattern-role-0')).toEqual(left.map((n) => n.id).sort());
       expect(r.graph.in(roleId('pattern-role-0'), 'FEDERATES_TO')[0].evidence?.patternAdmits).toBeUndefined();
     });
+
+    it('trusts with the same pattern and other operators on sub are each held to their own', () => {
+      // What one trust's operators leave of the pattern is worked out once per set of operators:
+      // two roles with the same pattern and different negated operators each keep their own answer.
+      const s = withSps(withPatternRoles(['*0*', '*0*', '*0*']), EXTRA);
+      const details = s.files[`aws/${ACCT}/authorization-details.json`] as Json;
+      const cond = (i: number) => details.RoleDetailList.find((x: Json) => x.RoleName === `pattern-role-${i}`).AssumeRolePolicyDocument.Statement[0].Condition;
+      cond(0).StringNotLike = { [`${ISSUER}:sub`]: '00000*' };
+      cond(1).StringNotLike = { [`${ISSUER}:sub`]: 'ffff*' };
+      cond(2).StringNotLike = { [`${ISSUER}:sub`]: '00000*' };
+      const r = scan(s);
+      const left = callers(r, /0/).filter((n) => !n.nativeId.startsWith('00000'));
+      const wide = callers(r, /0/).filter((n) => !n.nativeId.startsWith('ffff'));
+      expect(assumers(r, 'pattern-role-0')).toEqual(left.map((n) => n.id).sort());
+      expect(assumers(r, 'pattern-role-2')).toEqual(left.map((n) => n.id).sort());
+      const trust = (i: number) => r.graph.in(roleId(`pattern-role-${i}`), 'FEDERATES_TO')[0];
+      expect([0, 1, 2].map((i) => trust(i).evidence?.patternAdmits)).toEqual([undefined, wide.length, undefined]);
+    });
   });
 });
 

@@ -1497,6 +1497,25 @@ describe('a sub pattern every object id matches', () => {
       expect(r.graph.in(roleId('pattern-role-0'), 'FEDERATES_TO')[0].evidence?.patternAdmits).toBeUndefined();
     });
 
+    it('while the audience app is disabled, the finding names none today on both sides of BROAD_PATTERN_LINKS', () => {
+      // Entra gives no token for a disabled app: below the bar no service principal is linked and
+      // the finding says "today: none"; one more matching service principal must not turn that
+      // into "today: 101".
+      const at = (count: number) => {
+        const s = withSps(withPatternRoles(['0000*']), count);
+        const file = s.files['entra/servicePrincipals.json'] as Json;
+        ((file.value ?? file) as Json[]).find((x) => x.id === OPS_AGENT_OID)!.accountEnabled = false;
+        const r = scan(s);
+        expect(callers(r, /^0000/).length).toBe(count);
+        return r.report.findings.find((x) => x.ruleId === 'nhi-entra-token-any-app-assumes-aws-role' && x.evidence.role === roleId('pattern-role-0'))!;
+      };
+      for (const count of [BROAD_PATTERN_LINKS, BROAD_PATTERN_LINKS + 1]) {
+        const f = at(count);
+        expect([count, f.messageId, f.evidence.admittedToday]).toEqual([count, 'patternLatent', 0]);
+        expect(f.message).toContain('can get such a token (today: none)');
+      }
+    });
+
     it('trusts with the same pattern and other operators on sub are each held to their own', () => {
       // What one trust's operators leave of the pattern is worked out once per set of operators:
       // two roles with the same pattern and different negated operators each keep their own answer.

@@ -115,6 +115,24 @@ describe('parseAuthorizationDetails errors', () => {
     ]);
   });
 
+  it('names where an unparseable policy document stops being JSON without quoting its text', () => {
+    // V8's own message quotes the text around the fault ('Unexpected token ..., "CANARY-doc"... is
+    // not valid JSON'); a policy document is provider data, and its text stays out of warnings.
+    const roles = [
+      roleEntry('plain', 'CANARY-doc-text AKIAIOSFODNN7EXAMPLE' as unknown as Record<string, unknown>),
+      roleEntry('object', '{"Version":"2012-10-17" "CANARY-second":1}' as unknown as Record<string, unknown>),
+      roleEntry('cut', '{"Version":"2012-10-17","Statement":[' as unknown as Record<string, unknown>),
+    ];
+    const m = parseAuthorizationDetails(gaad({ roles }));
+    const problems = m.unparseablePolicies.map((u) => u.problem);
+    expect(problems).toEqual([
+      'policy document is not valid JSON (unexpected "C" at character 1)',
+      'policy document is not valid JSON (unexpected "\\"" at character 25)',
+      'policy document is not valid JSON (unexpected end of input)',
+    ]);
+    for (const p of problems) expect(p).not.toMatch(/CANARY|AKIA/);
+  });
+
   it('points into the document for a structurally invalid statement', () => {
     const bad = { Version: '2012-10-17', Statement: [allow('s3:*'), { Effect: 'Permit', Action: 's3:*', Resource: '*' }] };
     const m = parseAuthorizationDetails(gaad({ users: [userEntry('u', { inline: [doc(allow('s3:GetObject')), bad] })] }));

@@ -3,6 +3,8 @@
  * condition value becomes a string, so the evaluator never has to branch on shapes.
  */
 
+import { jsonErrorOffset } from '../../cli/json-position.js';
+
 /** `Principal` / `NotPrincipal`: `"*"` or a map from principal type (AWS, Service, Federated, CanonicalUser) to values. */
 export type PrincipalBlock = '*' | Record<string, string[]>;
 
@@ -165,7 +167,13 @@ export function parsePolicyDocument(raw: unknown, kind: DocumentKind = 'identity
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: { path: '', problem: `policy document is not valid JSON (${(err as Error).message})` } };
+    // Not V8's message: it quotes the text around the fault ('Unexpected token 'C', "CANARYpoli"...
+    // is not valid JSON'), and a document is provider data that may hold anything. Where it stops
+    // being JSON, and the one character found there, as a snapshot file's syntax error is named.
+    if (err instanceof RangeError) return { ok: false, error: { path: '', problem: 'policy document is nested too deeply to read' } };
+    const at = jsonErrorOffset(text);
+    const found = at < 0 || at >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(String.fromCodePoint(text.codePointAt(at) ?? 0))} at character ${at + 1}`;
+    return { ok: false, error: { path: '', problem: `policy document is not valid JSON (${found})` } };
   }
   return normalizePolicyDocument(value, kind);
 }

@@ -2050,8 +2050,10 @@ export function evaluateService(role: IamRole, service: string, now?: Date): Tru
  * A provider's client id list as the text of a reason: the first few ids and how many more. The
  * reason reaches finding messages and terminal tables, and a provider shared by many apps can list
  * dozens (one of the generated 10,000-identity estate's made a 2,300-character message); the whole
- * list stays in the snapshot's provider record.
+ * list stays in the snapshot's provider record. The ids are listed in sorted order.
  */
 export function clientIdsText(clientIds: readonly string[], shown = 5): string {
-  return clientIds.length === 0 ? 'empty' : firstFewText(clientIds, shown);
+  // In sorted order: IAM keeps the list as a set, and the same provider must give the same reason
+  // whatever order the snapshot lists its ids in.
+  return clientIds.length === 0 ? 'empty' : firstFewText([...clientIds].sort(), shown);
 }

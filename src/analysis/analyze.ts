@@ -213,6 +213,12 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
    */
   const LATENT_IN = 2;
   const privileges = graph.ofKind('privilege');
+  // The tier passes start from the privileges in the order of their ids, not the graph's (the
+  // order the snapshot happened to list them in): a node equally near two privileges of its tier
+  // takes its reason from the one started first (each breadth-first layer holds the nodes of one
+  // starting privilege before the next's), so the same estate listed in another order names the
+  // same privilege.
+  const seeds = [...privileges].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const level of [4, 3, 2, 1] as Tier[]) {
     const queue: number[] = [];
     const visit = (node: number, seed: number): boolean => {
@@ -223,7 +229,7 @@ export function analyze(graph: Graph, opts: AnalyzeOptions): Analysis {
       queue.push(node);
       return true;
     };
-    for (const p of privileges) {
+    for (const p of seeds) {
       if (p.tier !== level) continue;
       const i = graph.indexOf(p);
       visit(i, i);

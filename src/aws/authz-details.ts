@@ -128,6 +128,24 @@ function list(parent: Obj, field: string, at: string): unknown[] {
 }
 
 /**
+ * A list's entries in the order of their ARNs, each with its place in the file (for locations):
+ * IAM promises no order for the lists of GetAccountAuthorizationDetails, and the same account
+ * read twice must give the same report, byte for byte (which of two equally near roles a reason
+ * names as its example). An entry without a string `Arn` comes first, in the file's order, as do
+ * two entries of one ARN (a stable sort).
+ */
+function inArnOrder(entries: unknown[]): [unknown, number][] {
+  const arn = (e: unknown): string => (isObj(e) && typeof e.Arn === 'string' ? e.Arn : '');
+  return entries
+    .map((e, i): [unknown, number] => [e, i])
+    .sort((a, b) => {
+      const x = arn(a[0]);
+      const y = arn(b[0]);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+}
+
+/**
  * A user's or role's tags. Absent reads as none. `null` is refused like a null list (see
  * `list()`): neither the aws CLI nor the collector writes it, and read as "no tags" it would turn
  * an owner tag into a missing one and an `aws:PrincipalTag` condition into a known answer. A
@@ -415,13 +433,13 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
   const model: AccountModel = { ...emptyAccountModel(), unparseablePolicies: ctx.unparseable, issues: ctx.issues };
 
-  list(root, 'Policies', '').forEach((e, i) => {
+  inArnOrder(list(root, 'Policies', '')).forEach(([e, i]) => {
     if (isObj(e) && typeof e.Arn === 'string' && repeated(model.policies.get(e.Arn), e.Arn, `Policies[${i}]`, ctx)) return;
     const p = managedPolicy(e, `Policies[${i}]`, ctx);
     if (p) model.policies.set(p.arn, p);
   });
 
-  list(root, 'GroupDetailList', '').forEach((e, i) => {
+  inArnOrder(list(root, 'GroupDetailList', '')).forEach(([e, i]) => {
     const at = `GroupDetailList[${i}]`;
     const base = identity(e, at, 'GroupName', 'GroupId', ctx);
     if (repeated(model.groups.get(base.arn), base.arn, at, ctx)) return;
@@ -444,7 +462,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
     model.membersByGroup.set(group.arn, []);
   });
 
-  list(root, 'UserDetailList', '').forEach((e, i) => {
+  inArnOrder(list(root, 'UserDetailList', '')).forEach(([e, i]) => {
     const at = `UserDetailList[${i}]`;
     const base = identity(e, at, 'UserName', 'UserId', ctx);
     if (repeated(model.users.get(base.arn), base.arn, at, ctx)) return;
@@ -487,7 +505,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
     model.users.set(user.arn, user);
   });
 
-  list(root, 'RoleDetailList', '').forEach((e, i) => {
+  inArnOrder(list(root, 'RoleDetailList', '')).forEach(([e, i]) => {
     const at = `RoleDetailList[${i}]`;
     const base = identity(e, at, 'RoleName', 'RoleId', ctx);
     if (repeated(model.roles.get(base.arn), base.arn, at, ctx)) return;

@@ -23,9 +23,10 @@ describe('parseAuthorizationDetails on the fixture', () => {
 
   it('reads users, groups, roles and managed policies keyed by ARN', () => {
     expect(cli.accountId).toBe(ACCT);
+    // In the order of their ARNs, whatever order the file lists them in.
     expect([...cli.users.keys()]).toEqual([
-      'arn:aws:iam::111122223333:user/ci-deployer',
       'arn:aws:iam::111122223333:user/alice',
+      'arn:aws:iam::111122223333:user/ci-deployer',
       'arn:aws:iam::111122223333:user/report-bot',
     ]);
     const ci = cli.users.get('arn:aws:iam::111122223333:user/ci-deployer')!;
@@ -124,7 +125,7 @@ describe('parseAuthorizationDetails errors', () => {
       roleEntry('cut', '{"Version":"2012-10-17","Statement":[' as unknown as Record<string, unknown>),
     ];
     const m = parseAuthorizationDetails(gaad({ roles }));
-    const problems = m.unparseablePolicies.map((u) => u.problem);
+    const problems = m.unparseablePolicies.map((u) => u.problem).sort();
     expect(problems).toEqual([
       'policy document is not valid JSON (unexpected "C" at character 1)',
       'policy document is not valid JSON (unexpected "\\"" at character 25)',

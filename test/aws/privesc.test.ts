@@ -95,7 +95,8 @@ const edgesFrom = (arn: string) => report.edges.filter((e) => e.from === arn);
 describe('admin-equivalent principals', () => {
   it('lists admins separately and does not give them paths', () => {
     const admins = listAdminEquivalent(m);
-    expect(admins).toEqual([ALICE, roleArn('admin-role'), roleArn('admin-direct'), roleArn('locked-admin'), roleArn('picky'), roleArn('lambda-admin'), roleArn('ec2-admin'), roleArn('ec2-noprofile')]);
+    // Users, then roles, each in the order of their ARNs.
+    expect(admins).toEqual([ALICE, roleArn('admin-direct'), roleArn('admin-role'), roleArn('ec2-admin'), roleArn('ec2-noprofile'), roleArn('lambda-admin'), roleArn('locked-admin'), roleArn('picky')]);
     expect(report.admins).toEqual(admins);
     expect(report.paths.some((p) => admins.includes(p.principal))).toBe(false);
   });

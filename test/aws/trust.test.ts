@@ -101,7 +101,8 @@ describe('analyzeTrust: statement facts', () => {
         roleEntry('org', stmt('*', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } })),
       ],
     });
-    const [vendor, open, org] = analyzeAllTrust(m);
+    // In the order of the roles' ARNs (parseAuthorizationDetails reads them so).
+    const [open, org, vendor] = analyzeAllTrust(m);
     expect(vendor.statements[0]).toMatchObject({ externalId: true, restrictingKeys: ['sts:ExternalId'], actions: ['sts:AssumeRole'], effect: 'Allow', notPrincipal: false });
     expect(open.statements[0]).toMatchObject({ externalId: false, restrictingKeys: [], conditionKeys: ['aws:PrincipalOrgID'] });
     expect(org.statements[0].restrictingKeys).toEqual(['aws:PrincipalOrgID']);
@@ -223,7 +224,7 @@ describe('analyzeTrust: statement facts', () => {
 
   it('marks an unparseable trust policy as unusable with its location', () => {
     const m = model({ roles: [roleEntry('ok', stmt('*')), roleEntry('bad', { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] })] });
-    const [, bad] = analyzeAllTrust(m);
+    const [bad] = analyzeAllTrust(m);
     expect(bad.unusable).toEqual({ location: 'RoleDetailList[1].AssumeRolePolicyDocument.Statement[0]', problem: expect.stringMatching(/Principal/) });
     expect(bad.statements).toEqual([]);
   });

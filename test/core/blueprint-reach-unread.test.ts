@@ -39,6 +39,23 @@ describe('blueprint links not read: who can take a blueprint over has a lower-bo
     expect(t.missing(t.bystander)).toBeUndefined();
   });
 
+  // A blueprint registered here whose principal came untyped is one entra-service-principal node
+  // with the application's appOdataType: agentBlueprintsUnread marks its tier a lower bound, and so
+  // whoever can take it over.
+  it('the owner of a blueprint whose principal came untyped (an entra-service-principal node) is a lower bound too', () => {
+    const g = new EntraGraph();
+    g.b.addCoverage({ provider: 'entra', scope: TENANT, capability: AGENT_BLUEPRINT_GAP, status: 'error', reason: '400 BadRequest on GET /v1.0/servicePrincipals' });
+    const bp = g.sp('Sales Blueprint', { agent: { confidence: 'authoritative', reasons: ['application @odata.type agentIdentityBlueprint'] }, attrs: { appOdataType: 'agentIdentityBlueprint' } });
+    const owner = g.user('Olga');
+    g.owner(owner, bp);
+    const bystander = g.user('Pia');
+    const graph = g.build();
+    const missing = (id: string) => tierEvidenceMissing(graph, graph.node(id)!);
+    expect(graph.node(bp)!.type).toBe('entra-service-principal');
+    for (const id of [bp, owner]) expect(missing(id)).toMatch(/^the blueprints of the agent identities of tenant .* were not read/);
+    expect(missing(bystander)).toBeUndefined();
+  });
+
   it('near miss: with the links read, nobody is a lower bound for them', () => {
     const t = tenant(false);
     for (const id of [t.bp, t.owner, t.holder, t.member, t.bystander]) expect(t.missing(id)).toBeUndefined();

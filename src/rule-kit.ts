@@ -414,7 +414,12 @@ function blueprintReachUnread(graph: Graph, subject: GraphNode): string | undefi
   let reachers = blueprintReachers.get(graph);
   if (reachers === undefined) {
     const out = new Set<string>();
+    // A privilege that can add a credential to every blueprint has an edge into each: its holders
+    // (and a holding group's members) are listed once, not once per blueprint.
+    const seenPrivileges = new Set<string>();
     const holdersOf = (priv: GraphNode): void => {
+      if (seenPrivileges.has(priv.id)) return;
+      seenPrivileges.add(priv.id);
       for (const e of graph.in(priv)) {
         if (!HOLDS.has(e.type)) continue;
         out.add(e.from);

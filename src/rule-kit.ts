@@ -479,6 +479,21 @@ export function blueprintSponsorship(
   return { status: 'none', blueprint };
 }
 
+/**
+ * Whether the sponsors that answer for an Entra Agent ID object were not (all) read, as
+ * entra-agent-no-sponsor judges them: an agent identity, blueprint principal or blueprint
+ * application whose own sponsor lists were not all read (`sponsorsCollected`), or an agent
+ * identity with no sponsor of its own that answers whose blueprint's sponsors, their status or
+ * which blueprint it is were not read (blueprintSponsorship `unknown`). An owner list with no
+ * person in it is then no evidence that nobody answers for it.
+ */
+export function agentSponsorsUnread(graph: Graph, n: GraphNode): boolean {
+  if (n.provider !== 'entra') return false;
+  const kind = n.attrs.agentKind;
+  if ((kind === 'agent-identity' || kind === 'blueprint-principal' || n.attrs.appOdataType === 'agentIdentityBlueprint') && n.attrs.sponsorsCollected !== true) return true;
+  return kind === 'agent-identity' && !graph.sources(n, 'SPONSORS').some(sponsorAnswers) && blueprintSponsorship(graph, n)?.status === 'unknown';
+}
+
 /** That the owners of an Entra service principal or app registration were not read, as a gap clause (with the records of the owner files, if any). */
 function ownersUnread(graph: Graph, owned: GraphNode): string {
   const what = owned.type === 'entra-application' ? 'app registration' : 'service principal';

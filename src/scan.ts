@@ -19,7 +19,7 @@ import { InputError } from './errors.js';
 import { timed, type Timings } from './timings.js';
 import { REPORT_SCHEMA_VERSION, type IdentitySummary, type ProviderSummary, type ScanReport } from './report/types.js';
 import { compareText, sortTexts, uniqueSortedTexts } from './compare.js';
-import { blueprintSponsorship, credentialsUnread, entraFicsUnread, serviceAccountUnclassified, sponsorAnswers, tierEvidenceMissing, tierLowerBound, type GroupTest } from './rule-kit.js';
+import { agentSponsorsUnread, credentialsUnread, entraFicsUnread, serviceAccountUnclassified, tierEvidenceMissing, tierLowerBound, type GroupTest } from './rule-kit.js';
 import { lowerBoundReason } from './report/tier-label.js';
 import { shownScope } from './report/scope-shown.js';
 import { heldPrivileges } from './report/privileges.js';
@@ -458,17 +458,11 @@ function indirectUse(graph: Graph, n: GraphNode): NonNullable<IdentitySummary['i
  */
 function ownersIncomplete(graph: Graph, n: GraphNode): boolean {
   if (n.attrs.tagsIncomplete === true) return true;
-  // An Agent ID blueprint with no principal in the tenant (an entra-application node), or one whose
-  // principal came untyped: its owners, and the sponsor lists it has (sponsorsCollected), which
-  // entra-agent-no-sponsor judges it by.
-  if (n.type === 'entra-service-principal' || n.type === 'entra-application') {
-    return n.attrs.ownersCollected !== true || (n.attrs.appOdataType === 'agentIdentityBlueprint' && n.attrs.sponsorsCollected !== true);
-  }
-  // An Agent ID agent identity or blueprint principal: its owners and its own sponsors; an agent
-  // identity with no sponsor of its own that answers, also its blueprint's (blueprintSponsorship).
-  if (n.type === 'entra-agent-identity') {
-    if (n.attrs.ownersCollected !== true || n.attrs.sponsorsCollected !== true) return true;
-    return !graph.sources(n, 'SPONSORS').some(sponsorAnswers) && blueprintSponsorship(graph, n)?.status === 'unknown';
+  // An Agent ID object (agent identity, blueprint principal, blueprint application, typed or
+  // not): its owners, the sponsor lists it has, and for an agent identity with no sponsor of its
+  // own that answers, its blueprint's (agentSponsorsUnread).
+  if (n.type === 'entra-service-principal' || n.type === 'entra-application' || n.type === 'entra-agent-identity') {
+    return n.attrs.ownersCollected !== true || agentSponsorsUnread(graph, n);
   }
   if (n.type === 'entra-user') return n.attrs.hasManager === undefined;
   return false;

@@ -1,4 +1,4 @@
-import { cannotJudge, credentialLabel, sortTexts, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
+import { agentSponsorsUnread, cannotJudge, credentialLabel, sortTexts, defineRule, credentialsOf, credentialsUnread, isUnexpiredCredential, daysBetween, tierEvidenceMissing, tierLabel, tierLowerBound, type Autonomy, type GraphNode, type RuleContext, oktaIdentityActive, isRootUser } from '../../src/rule-kit.js';
 
 interface TierRequirement {
   /** Allowed strength classes; omitted = any. */
@@ -70,7 +70,7 @@ export default defineRule({
     owasp: ['NHI1:2025', 'NHI7:2025'],
     frameworks: { asi: ['ASI03'], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
     description:
-      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required. Severity follows the tier (T4 high, T3 medium, lower tiers low); a tier that is only a lower bound (a capability feeding it was not read) is never rated below medium. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra identity is, as the Entra rules evaluate it, and so is an Okta API token whose owner is not active (as okta-api-token-age judges it): their credentials and rights come back the moment the identity or owner is re-enabled. The AWS root user (T4 by nature, a person\'s break-glass login with no owner field in IAM) is left to `aws-root-access-key`.',
+      'Risk-tiered governance instead of one enterprise-wide rule: each capability tier (T0 none … T4 administration) has its own requirements, configurable under `rules.nhi-tier-policy-violation.policy`: allowed credential-strength classes, allowed autonomy levels, the longest standing-credential lifetime, and whether an accountable human is required (an enabled person who owns, sponsors or manages it; an Entra agent identity with no sponsor of its own answers through its blueprint\'s sponsors; with the owner or Agent ID sponsor lists, or the blueprint\'s, not read, the requirement is unknown, not failed). Severity follows the tier (T4 high, T3 medium, lower tiers low); a tier that is only a lower bound (a capability feeding it was not read) is never rated below medium. An Okta service app that is not ACTIVE and an Okta user that is SUSPENDED or DEPROVISIONED are not evaluated, as the Okta rules do not evaluate them; a disabled Entra identity is, as the Entra rules evaluate it, and so is an Okta API token whose owner is not active (as okta-api-token-age judges it): their credentials and rights come back the moment the identity or owner is re-enabled. The AWS root user (T4 by nature, a person\'s break-glass login with no owner field in IAM) is left to `aws-root-access-key`.',
     risk: 'High-tier identities governed like low-tier ones are where breaches start: long-lived secrets, autonomous operation and no owner on the identities that can change everything else.',
     remediation: 'Bring the identity within its tier\'s controls (shorter-lived or federated credentials, an accountable owner, human approval for administrative actions), or reduce its capability to a lower tier.',
     references: [
@@ -159,6 +159,9 @@ function judge(subject: GraphNode, ctx: RuleContext, policy: TierRequirement) {
     const people = ctx.analysis.accountable(subject);
     if (!people.some((o) => o.enabled === true || ctx.graph.node(o.id)?.type === 'aws-owner-tag')) {
       if (!ownersRead(subject)) ownerUnknown = 'whether a human is accountable for it is not known: its owners were not read';
+      // An Agent ID object answers through its sponsors, an agent identity with none of its own
+      // through its blueprint's (the analysis's owners list them): not read, no evidence of none.
+      else if (agentSponsorsUnread(ctx.graph, subject)) ownerUnknown = "whether a human is accountable for it is not known: its Agent ID sponsors, or its blueprint's, were not read";
       else if (people.some((o) => o.enabled === undefined)) ownerUnknown = 'whether a human is accountable for it is not known: the account status of its owner, sponsor or manager was not read';
       else violations.push('no accountable human');
     }

@@ -53,6 +53,34 @@ describe('nhi-tier-policy-violation', () => {
     expect(r.verdicts.get('owned')).toBe('pass');
   });
 
+  // An Entra agent identity with no sponsor of its own answers through its blueprint's sponsors
+  // (the analysis lists them as its owners): when those were not read, "no accountable human" is
+  // not known, as entra-agent-no-sponsor and the identity summary say.
+  it('an agent identity whose blueprint\'s sponsors were not read has an unknown owner, not "no accountable human"', () => {
+    const entra = (id: string, attrs: Record<string, unknown>) => node(id, { provider: 'entra', type: 'entra-agent-identity', scope: 't', attrs: { ownersCollected: true, ...attrs } });
+    const gg = graphOf(
+      [
+        entra('agent', { agentKind: 'agent-identity', sponsorsCollected: true, agentBlueprintId: 'bp1-app' }),
+        entra('agent2', { agentKind: 'agent-identity', sponsorsCollected: true, agentBlueprintId: 'bp2-app' }),
+        entra('bp1', { agentKind: 'blueprint-principal' }),
+        entra('bp2', { agentKind: 'blueprint-principal', sponsorsCollected: true }),
+        p('p2', 2),
+      ],
+      [
+        edge('agent', 'p2', 'GRANTED'),
+        edge('agent2', 'p2', 'GRANTED'),
+        edge('bp1', 'agent', 'CAN_ASSUME', { hidden: true, evidence: { method: 'AgentIdentityBlueprint' } }),
+        edge('bp2', 'agent2', 'CAN_ASSUME', { hidden: true, evidence: { method: 'AgentIdentityBlueprint' } }),
+      ],
+      READ,
+    );
+    const r = runRule(rule, gg, { now });
+    expect(r.verdicts.get('agent')).toBe('unknown');
+    // Near miss: its blueprint's sponsors read, and none: nobody answers for it.
+    expect(r.verdicts.get('agent2')).toBe('fail');
+    expect(r.findings.find((x) => x.subject.id === 'agent2')!.message).toMatch(/no accountable human/);
+  });
+
   it('lists over-long credentials in text order, not in the order the provider listed them', () => {
     const messageFor = (order: string[]) => {
       const creds = [secret('a', '2025-06-01T00:00:00Z', '2027-06-01T00:00:00Z'), secret('b', '2024-06-01T00:00:00Z', '2027-06-01T00:00:00Z')];

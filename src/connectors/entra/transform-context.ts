@@ -36,23 +36,6 @@ class ListItem implements Item {
   }
 }
 
-/**
- * Items in the order of their ids, whatever order the file lists them in: Graph promises no order
- * for a list, so two collections of one tenant may list it differently, and the report must be the
- * same bytes for both (which of two equally near privileges names an identity's tier, which role
- * a reason gives as its example). Items without a string id come first, in the file's order (a
- * stable sort); two items of one id keep the file's order. Each item keeps its place in the file
- * for the paths of error messages.
- */
-function byId<T extends Item>(items: T[]): T[] {
-  const key = (it: Item): string => (typeof it.obj.id === 'string' ? it.obj.id : '');
-  return items.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
-}
-
 /** An item of a parent's list in a relationship file (`index` -1: the parent's lone object). */
 class RelationItem implements Item {
   constructor(
@@ -194,7 +177,7 @@ export class EntraContext {
     const raw = this.snapshot.files[name];
     const list = r.items(raw);
     const base = Array.isArray(raw) ? '$' : '$.value';
-    return byId(list.map((obj, i) => new ListItem(obj, base, i, r)));
+    return list.map((obj, i) => new ListItem(obj, base, i, r));
   }
 
   /** A relationship file as parent id -> items, or undefined when the file is absent or disowned. */
@@ -210,7 +193,7 @@ export class EntraContext {
       const lone = form === 'lone';
       out.set(
         parent,
-        byId(list.map((obj, i) => new RelationItem(obj, parent, inEnvelope, lone ? -1 : i, r))),
+        list.map((obj, i) => new RelationItem(obj, parent, inEnvelope, lone ? -1 : i, r)),
       );
     });
     return out;

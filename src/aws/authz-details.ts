@@ -26,6 +26,8 @@ import type {
 import { emptyAccountModel } from './model.js';
 import { parsePolicyDocument, type DocumentKind, type PolicyDocument } from './policy/document.js';
 import { parseProviderInstant } from '../iso-date.js';
+// IAM promises no order for the four lists: they are read in ARN order (inFieldOrder).
+import { inFieldOrder } from '../snapshot/shape.js';
 
 /** A structural problem with the input; `location` is a JSON path such as `RoleDetailList[3]`. */
 export class AuthzDetailsError extends Error {
@@ -125,24 +127,6 @@ function list(parent: Obj, field: string, at: string): unknown[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new AuthzDetailsError(at ? `${at}.${field}` : field, v === null ? 'expected an array, not null' : 'expected an array');
   return v;
-}
-
-/**
- * A list's entries in the order of their ARNs, each with its place in the file (for locations):
- * IAM promises no order for the lists of GetAccountAuthorizationDetails, and the same account
- * read twice must give the same report, byte for byte (which of two equally near roles a reason
- * names as its example). An entry without a string `Arn` comes first, in the file's order, as do
- * two entries of one ARN (a stable sort).
- */
-function inArnOrder(entries: unknown[]): [unknown, number][] {
-  const arn = (e: unknown): string => (isObj(e) && typeof e.Arn === 'string' ? e.Arn : '');
-  return entries
-    .map((e, i): [unknown, number] => [e, i])
-    .sort((a, b) => {
-      const x = arn(a[0]);
-      const y = arn(b[0]);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
 }
 
 /**
@@ -433,13 +417,13 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
   const ctx: Ctx = { shared: options.sharedDocuments, issues: [], unparseable: [], accounts: new Map() };
   const model: AccountModel = { ...emptyAccountModel(), unparseablePolicies: ctx.unparseable, issues: ctx.issues };
 
-  inArnOrder(list(root, 'Policies', '')).forEach(([e, i]) => {
+  inFieldOrder(list(root, 'Policies', ''), 'Arn').forEach(([e, i]) => {
     if (isObj(e) && typeof e.Arn === 'string' && repeated(model.policies.get(e.Arn), e.Arn, `Policies[${i}]`, ctx)) return;
     const p = managedPolicy(e, `Policies[${i}]`, ctx);
     if (p) model.policies.set(p.arn, p);
   });
 
-  inArnOrder(list(root, 'GroupDetailList', '')).forEach(([e, i]) => {
+  inFieldOrder(list(root, 'GroupDetailList', ''), 'Arn').forEach(([e, i]) => {
     const at = `GroupDetailList[${i}]`;
     const base = identity(e, at, 'GroupName', 'GroupId', ctx);
     if (repeated(model.groups.get(base.arn), base.arn, at, ctx)) return;
@@ -462,7 +446,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
     model.membersByGroup.set(group.arn, []);
   });
 
-  inArnOrder(list(root, 'UserDetailList', '')).forEach(([e, i]) => {
+  inFieldOrder(list(root, 'UserDetailList', ''), 'Arn').forEach(([e, i]) => {
     const at = `UserDetailList[${i}]`;
     const base = identity(e, at, 'UserName', 'UserId', ctx);
     if (repeated(model.users.get(base.arn), base.arn, at, ctx)) return;
@@ -505,7 +489,7 @@ export function parseAuthorizationDetails(input: unknown, options: ParseAuthzOpt
     model.users.set(user.arn, user);
   });
 
-  inArnOrder(list(root, 'RoleDetailList', '')).forEach(([e, i]) => {
+  inFieldOrder(list(root, 'RoleDetailList', ''), 'Arn').forEach(([e, i]) => {
     const at = `RoleDetailList[${i}]`;
     const base = identity(e, at, 'RoleName', 'RoleId', ctx);
     if (repeated(model.roles.get(base.arn), base.arn, at, ctx)) return;

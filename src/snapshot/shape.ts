@@ -176,3 +176,24 @@ export type RelationForm = 'list' | 'envelope' | 'lone';
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A provider's list in the order of one string field of its entries (an id, an ARN, a keyId),
+ * each with its place in the list, for the paths of error messages. The providers promise no order
+ * for these lists, and the same estate read twice must give the same report, byte for byte (which
+ * entry a reason names first or as its example). An entry without the field as a string comes
+ * first, in the list's order, as do two entries of one value (a stable sort).
+ */
+export function inFieldOrder(list: readonly unknown[], field: string): [unknown, number][] {
+  const key = (e: unknown): string => {
+    const v = isObject(e) ? e[field] : undefined;
+    return typeof v === 'string' ? v : '';
+  };
+  return list
+    .map((e, i): [unknown, number] => [e, i])
+    .sort((a, b) => {
+      const x = key(a[0]);
+      const y = key(b[0]);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+}

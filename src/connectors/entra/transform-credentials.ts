@@ -1,7 +1,7 @@
 import { ids } from '../../graph/ids.js';
 import type { CredentialType, GraphNode } from '../../graph/model.js';
 import type { Reader } from '../../snapshot/shape.js';
-import { isObject } from '../../snapshot/shape.js';
+import { inFieldOrder, isObject } from '../../snapshot/shape.js';
 import { assessSubject } from './fic.js';
 import { oidcSubjectNode } from '../../graph/workloads.js';
 import { warnUnknownParents, type EntraContext, type IdentityRef } from './transform-context.js';
@@ -65,7 +65,7 @@ export function addObjectCredentials(
   let skipped = 0;
 
   const passwords = r.optArray(obj, 'passwordCredentials', path);
-  inKeyIdOrder(passwords).forEach(([pc, i]) => {
+  inFieldOrder(passwords, 'keyId').forEach(([pc, i]) => {
     const p = `${path}.passwordCredentials[${i}]`;
     if (!isObject(pc)) r.fail(p, 'expected an object');
     const keyId = r.str(pc, 'keyId', p);
@@ -99,7 +99,7 @@ export function addObjectCredentials(
     });
   });
 
-  inKeyIdOrder(keys).forEach(([kc, i]) => {
+  inFieldOrder(keys, 'keyId').forEach(([kc, i]) => {
     const p = `${path}.keyCredentials[${i}]`;
     const k = kc as Record<string, unknown>;
     const usage = r.optStr(k, 'usage', p);
@@ -132,23 +132,6 @@ export function addObjectCredentials(
   if (skipped > 0) {
     owner.node.attrs[`${location}SigningKeysSkipped`] = skipped;
   }
-}
-
-/**
- * An object's credentials in the order of their keyIds, each with its place in the list (for
- * error paths): Graph keeps them in no set order, and the same app read twice must list its
- * secrets alike in a message ("client secret a, client secret b"). A credential without a string
- * keyId comes first, in the list's order (a stable sort).
- */
-function inKeyIdOrder(list: unknown[]): [unknown, number][] {
-  const key = (c: unknown): string => (isObject(c) && typeof c.keyId === 'string' ? c.keyId : '');
-  return list
-    .map((c, i): [unknown, number] => [c, i])
-    .sort((a, b) => {
-      const x = key(a[0]);
-      const y = key(b[0]);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
 }
 
 /** Lifetimes longer than this are the old "never expires" option, not a real end date. */

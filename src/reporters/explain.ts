@@ -74,7 +74,7 @@ export function renderExplain(card: ExplainCard, color: boolean, width = EXPLAIN
   out.push('', c.bold('1. Accountable humans'));
   // Owner data that was not all read (an owner list or manager lookup missing) is no evidence
   // of "none": the card says unknown, as the owner rules and the recertification sheet do.
-  if (i.owners.length === 0) out.push(i.ownersIncomplete ? c.yellow('   unknown: none recorded, but its owners or manager were not read') : c.red('   none: no owner, sponsor or manager is recorded'));
+  if (i.owners.length === 0) out.push(i.ownersIncomplete ? c.yellow('   unknown: none recorded, but its owner, sponsor or manager data was not read') : c.red('   none: no owner, sponsor or manager is recorded'));
   else if (i.owners.every((o) => o.accountable === false)) {
     out.push(i.ownersIncomplete ? c.yellow('   unknown: its recorded owners are not people, and its owners or manager were not all read') : c.red('   none: its only owners are not people'));
   }

@@ -254,7 +254,7 @@ describe('userManagers.json', () => {
     expect(card.code, card.stderr).toBe(0);
     const accountable = card.stdout.slice(card.stdout.indexOf('1. Accountable humans'), card.stdout.indexOf('2. Workload identity'));
     expect(accountable).not.toContain('none: no owner, sponsor or manager is recorded');
-    expect(accountable).toContain('unknown: none recorded, but its owners or manager were not read');
+    expect(accountable).toContain('unknown: none recorded, but its owner, sponsor or manager data was not read');
     expect(recertRow(dir, 'svc-backup').owner_status).toBe('unknown');
   });
 

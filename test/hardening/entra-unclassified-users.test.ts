@@ -239,7 +239,7 @@ describe('the inventory: a user that may be a service account', () => {
     const card = cli(['explain', '--snapshot', managersAbsent('inv-explain'), '--now', NOW, '--no-color', NAME]);
     expect(card.code, card.stderr).toBe(0);
     expect(card.stdout).toContain('  possible service account, not verified: whether it is a service account is not known:');
-    expect(card.stdout).toContain('unknown: none recorded, but its owners or manager were not read');
+    expect(card.stdout).toContain('unknown: none recorded, but its owner, sponsor or manager data was not read');
   });
 
   it('near miss: explain still refuses a person whose data was all read', () => {
